@@ -1,0 +1,76 @@
+"""The ``broadsheet`` command: open the reader, import, parse.
+
+Only this module and ``tui/`` print or draw; the work itself is done by ``store/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from store.decode import DEFAULT_MAX_BYTES
+
+
+def _size(text: str) -> int:
+    """Parse ``5MB``, ``800k`` or a plain byte count."""
+    units = {"k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+    lowered = text.strip().lower()
+    for suffix, factor in sorted(units.items(), key=lambda kv: -len(kv[0])):
+        if lowered.endswith(suffix):
+            return int(float(lowered[: -len(suffix)]) * factor)
+    return int(lowered)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="broadsheet", description="A terminal reader for saved news stories.")
+    parser.add_argument("--store", metavar="DIR", help="store folder (default: $BROADSHEET_STORE or the user data dir)")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="open the reader (the default)")
+    run.add_argument("--no-seed", action="store_true",
+                     help="do not import the bundled seed stories into an empty store")
+
+    imp = commands.add_parser("import", help="import saved news pages (files or folders)")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    imp.add_argument("--max-size", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+                     help="refuse files larger than this (default 5MB)")
+
+    parse = commands.add_parser("parse", help="show how pages parse, without storing them")
+    mode = parse.add_mutually_exclusive_group(required=True)
+    mode.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
+    mode.add_argument("--explain", action="store_true", help="each line of the page with its role and why")
+    parse.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parse.add_argument("--max-size", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE")
+
+    commands.add_parser("where", help="print the store folder")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    command = args.command or "run"
+    if command == "parse":
+        from broadsheet.commands import parse_command
+
+        return parse_command(args)
+    from store.paths import resolve_store_dir
+
+    folder = resolve_store_dir(args.store)
+    if command == "where":
+        print(folder)
+        return 0
+    from broadsheet.commands import import_command, open_store, run_command
+
+    store = open_store(folder)
+    if store is None:
+        return 2
+    if command == "import":
+        return import_command(store, args)
+    return run_command(store, seed=not getattr(args, "no_seed", False))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
+

@@ -1,0 +1,120 @@
+"""What each ``broadsheet`` sub-command does, on top of ``store/``."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import orjson
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.text import Text
+
+from store.db import Store
+from store.decode import DecodeError
+from store.importer import ImportReport, import_paths, read_article
+from store.parse import ParseError, explain_text
+from store.sanitize import clean_line, clean_text
+from store.storage import StoreFileError
+
+err = Console(stderr=True, highlight=False)
+
+
+def open_store(folder: Path) -> Store | None:
+    try:
+        return Store(folder)
+    except (OSError, StoreFileError) as exc:
+        err.print(Text(f"broadsheet: cannot open the store at {folder}: {exc}", style="red"))
+        return None
+
+
+def parse_command(args: argparse.Namespace) -> int:
+    """``parse --json``: the scoring contract; ``parse --explain``: each line's role and why."""
+    status = 0
+    out = sys.stdout
+    for path in args.files:
+        if args.json:
+            try:
+                article, _note = read_article(path, args.max_size)
+                row = {"file": str(path), **article.to_contract()}
+            except (DecodeError, ParseError) as exc:
+                row = {"file": str(path), "error": str(exc)}
+                status = 1
+            out.write(orjson.dumps(row).decode() + "\n")
+        else:
+            status |= _explain(path, args.max_size)
+    out.flush()
+    return status
+
+
+def _explain(path: Path, max_size: int) -> int:
+    from store.decode import read_document
+
+    console = Console(highlight=False)
+    try:
+        decoded = read_document(path, max_size)
+    except DecodeError as exc:
+        err.print(Text(f"{path}: {exc}", style="red"))
+        return 1
+    console.print(Text(f"{path} ({decoded.encoding}{', guessed' if decoded.guessed else ''})", style="bold"))
+    styles = {"headline": "bold", "body": "", "boilerplate": "dim", "caption": "cyan", "credit": "magenta",
+              "byline": "green", "date": "green", "dateline": "yellow", "credits_line": "magenta",
+              "standfirst": "italic", "blank": "dim"}
+    for line in explain_text(clean_text(decoded.text)):
+        if line.role == "blank":
+            continue
+        row = Text()
+        row.append(f"{line.number:>5} ", style="dim")
+        row.append(f"{line.role:<12} ", style=styles.get(line.role, "") or "bold")
+        row.append(clean_line(line.text)[:100], style=styles.get(line.role, ""))
+        row.append(f"  ({line.reason})", style="dim italic")
+        console.print(row, overflow="ellipsis", no_wrap=True)
+    return 0
+
+
+def import_command(store: Store, args: argparse.Namespace) -> int:
+    report = run_import(store, args.paths, args.max_size)
+    return 1 if report.failed and not report.count("imported") and not report.count("present") else 0
+
+
+def run_import(store: Store, paths: list[Path], max_size: int, *, quiet: bool = False) -> ImportReport:
+    """Import with a progress bar on stderr, then print the summary."""
+    progress = Progress(TextColumn("Importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=err, transient=True, disable=quiet)
+    with progress:
+        task = progress.add_task("import", total=None)
+        report = import_paths(
+            store, paths, max_bytes=max_size,
+            on_total=lambda n: progress.update(task, total=n),
+            on_step=lambda _p: progress.advance(task),
+        )
+    if not quiet:
+        print_summary(report)
+    return report
+
+
+def print_summary(report: ImportReport) -> None:
+    summary = Text()
+    summary.append(f"{report.count('imported')} imported", style="green bold")
+    summary.append(f", {report.count('present')} already present, ")
+    summary.append(f"{len(report.failed)} failed", style="red bold" if report.failed else "")
+    err.print(summary)
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            err.print(Text(f"  failed: {outcome.path}: {outcome.reason}", style="red"))
+        elif outcome.note:
+            err.print(Text(f"  note: {outcome.path}: {outcome.note}", style="yellow"))
+
+
+def run_command(store: Store, *, seed: bool) -> int:
+    """Open the reader; on first use, fill an empty store with the bundled seed stories."""
+    from broadsheet.resources import seed_files
+
+    if seed and len(store) == 0 and not store.get_setting("seeded", False):
+        run_import(store, seed_files(), 5 * 1024 * 1024, quiet=True)
+        store.set_setting("seeded", True)
+    from tui.app import BroadsheetApp
+
+    BroadsheetApp(store).run()
+    return 0

@@ -1,0 +1,236 @@
+"""The Broadsheet store: TinyDB files in one folder, laid out for 50,000 stories.
+
+- ``articles.json``: one small metadata record per story (what the headline list and the
+  credits panel show). Starting the reader reads this file and nothing else.
+- ``bodies/NNNNNN.json``: story bodies, ``SHARD_SIZE`` to a file in import order, so an
+  import writes only new shards and opening a story reads one small file.
+- ``state.json``: user state (bookmarks, tags, read marks, the reading position), kept
+  apart so a bookmark write never rewrites article content.
+
+Every file is written through :class:`~store.storage.AtomicJSONStorage`; writers hold a
+cross-process :class:`filelock.FileLock`, and each read-modify-write re-reads the file
+under the lock, so two readers on one store never lose each other's changes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+from tinydb import TinyDB
+
+from store.model import Article, Credits, Image
+from store.storage import KeyedTable, open_db
+
+SHARD_SIZE = 256
+LOCK_TIMEOUT = 30.0
+
+
+@dataclass(frozen=True, slots=True)
+class StoryMeta:
+    """Everything about a story except its body."""
+
+    id: str
+    headline: str
+    standfirst: str | None
+    source: str | None
+    agency: str | None
+    published: str | None
+    authors: tuple[str, ...]
+    dateline: str | None
+    images: tuple[Image, ...]
+    credits: Credits | None
+    shard: int
+    file: str | None
+    imported: str
+
+    @classmethod
+    def from_doc(cls, story_id: str, doc: dict[str, Any]) -> StoryMeta:
+        credits = doc.get("credits")
+        return cls(
+            id=story_id,
+            headline=doc["headline"],
+            standfirst=doc.get("standfirst"),
+            source=doc.get("source"),
+            agency=doc.get("agency"),
+            published=doc.get("published"),
+            authors=tuple(doc.get("authors") or ()),
+            dateline=doc.get("dateline"),
+            images=tuple(Image(i.get("caption") or "", i.get("credit")) for i in doc.get("images") or ()),
+            credits=Credits(**credits) if credits else None,
+            shard=int(doc.get("shard", 0)),
+            file=doc.get("file"),
+            imported=doc.get("imported", ""),
+        )
+
+    @property
+    def sort_key(self) -> tuple[str, str]:
+        """Newest first sorts on (published, imported) descending."""
+        return (self.published or "", self.imported)
+
+
+@dataclass(frozen=True, slots=True)
+class StoryState:
+    """The reader's own marks on one story."""
+
+    bookmarked: bool = False
+    read: bool = False
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any] | None) -> StoryState:
+        if not doc:
+            return cls()
+        return cls(bool(doc.get("bookmarked")), bool(doc.get("read")), tuple(doc.get("tags") or ()))
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"bookmarked": self.bookmarked, "read": self.read, "tags": list(self.tags)}
+
+
+class StoreTable(KeyedTable):
+    """Adds the batch write TinyDB lacks: many documents in one read-modify-write."""
+
+    def put_many(self, docs: dict[str, dict[str, Any]]) -> None:
+        self._update_table(lambda table: table.update(docs))
+
+    def records(self) -> dict[str, dict[str, Any]]:
+        """The raw documents by id, without wrapping each in a Document (fast at 50k)."""
+        return self._read_table()  # type: ignore[return-value]
+
+
+class Store:
+    """One Broadsheet store folder."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.lock = FileLock(str(self.folder / ".lock"), timeout=LOCK_TIMEOUT)
+        self._articles_db = self._open(self.folder / "articles.json")
+        self._state_db = self._open(self.folder / "state.json")
+        self._shards: dict[int, TinyDB] = {}
+
+    @staticmethod
+    def _open(path: Path) -> TinyDB:
+        db = open_db(path)
+        db.table_class = StoreTable
+        return db
+
+    # -- articles -------------------------------------------------------------------------
+
+    @property
+    def _articles(self) -> StoreTable:
+        return self._articles_db.table("articles")  # type: ignore[return-value]
+
+    def _bodies(self, shard: int) -> StoreTable:
+        db = self._shards.get(shard)
+        if db is None:
+            db = self._shards[shard] = self._open(self.folder / "bodies" / f"{shard:06d}.json")
+        return db.table("bodies")  # type: ignore[return-value]
+
+    def __len__(self) -> int:
+        return len(self._articles)
+
+    def stories(self) -> list[StoryMeta]:
+        """All stories, newest first."""
+        metas = [StoryMeta.from_doc(sid, doc) for sid, doc in self._articles.records().items()]
+        metas.sort(key=lambda m: m.sort_key, reverse=True)
+        return metas
+
+    def meta(self, story_id: str) -> StoryMeta | None:
+        doc = self._articles.get(doc_id=story_id)
+        return StoryMeta.from_doc(story_id, doc) if doc is not None else None
+
+    def body(self, meta: StoryMeta) -> list[str]:
+        """The paragraphs of one story (reads one body shard)."""
+        doc = self._bodies(meta.shard).get(doc_id=meta.id)
+        return list(doc["body"]) if doc else []
+
+    def article(self, story_id: str) -> Article | None:
+        meta = self.meta(story_id)
+        if meta is None:
+            return None
+        return Article(
+            headline=meta.headline,
+            body=self.body(meta),
+            standfirst=meta.standfirst,
+            source=meta.source,
+            agency=meta.agency,
+            published=meta.published,
+            authors=list(meta.authors),
+            dateline=meta.dateline,
+            images=list(meta.images),
+            credits=meta.credits,
+        )
+
+    def add(self, articles: Iterable[tuple[Article, str | None]]) -> list[str]:
+        """Store new stories (article, source file); return the ids that were new.
+
+        Bodies are written before metadata, so a crash in between leaves at worst an
+        unreferenced body that the next import of that file overwrites.
+        """
+        batch = list(articles)
+        with self.lock:
+            existing = self._articles.records()
+            counts: dict[int, int] = {}
+            for doc in existing.values():
+                counts[doc.get("shard", 0)] = counts.get(doc.get("shard", 0), 0) + 1
+            shard = max(counts, default=0)
+            fill = counts.get(shard, 0)
+            now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+            metas: dict[str, dict[str, Any]] = {}
+            bodies: dict[int, dict[str, dict[str, Any]]] = {}
+            for article, file in batch:
+                sid = article.story_id
+                if sid in existing or sid in metas:
+                    continue
+                if fill >= SHARD_SIZE:
+                    shard, fill = shard + 1, 0
+                fill += 1
+                doc = article.to_contract()
+                bodies.setdefault(shard, {})[sid] = {"body": doc.pop("body")}
+                metas[sid] = {**doc, "shard": shard, "file": file, "imported": now}
+            for number, docs in bodies.items():
+                self._bodies(number).put_many(docs)
+            if metas:
+                self._articles.put_many(metas)
+        return list(metas)
+
+    def contains(self, story_id: str) -> bool:
+        return self._articles.contains(doc_id=story_id)
+
+    # -- user state -----------------------------------------------------------------------
+
+    @property
+    def _states(self) -> StoreTable:
+        return self._state_db.table("stories")  # type: ignore[return-value]
+
+    def states(self) -> dict[str, StoryState]:
+        return {sid: StoryState.from_doc(doc) for sid, doc in self._states.records().items()}
+
+    def state(self, story_id: str) -> StoryState:
+        return StoryState.from_doc(self._states.get(doc_id=story_id))
+
+    def _change_state(self, story_id: str, **changes: Any) -> StoryState:
+        with self.lock:
+            current = self.state(story_id)
+            doc = {**current.to_doc(), **changes}
+            self._states.put_many({story_id: doc})
+            return StoryState.from_doc(doc)
+
+    def set_read(self, story_id: str, read: bool = True) -> StoryState:
+        return self._change_state(story_id, read=read)
+
+    def set_bookmarked(self, story_id: str, bookmarked: bool) -> StoryState:
+        return self._change_state(story_id, bookmarked=bookmarked)
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        doc = self._state_db.table("settings").get(doc_id=key)
+        return doc["value"] if doc else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.lock:
+            self._state_db.table("settings").put_many({key: {"value": value}})  # type: ignore[attr-defined]

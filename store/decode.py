@@ -1,0 +1,106 @@
+"""Turn the bytes of a saved page into text, or refuse the file with a clear reason.
+
+Order matters: byte-order marks first (UTF-16 text is full of NUL bytes), then the
+binary check, then strict UTF-8 (charset-normalizer guesses wrong on short, mostly
+ASCII text), and only then a guess, which the import summary reports as such.
+"""
+
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+DEFAULT_MAX_BYTES = 5 * 1024 * 1024
+BINARY_SNIFF = 8192
+
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+# Encodings charset-normalizer may name for Western text that is really cp1252.
+_LATIN_FAMILY = {"utf_8", "ascii", "cp1252", "cp1250", "latin_1", "iso8859_15", "iso8859_2", "iso8859_9",
+                 "cp1254", "cp1257", "mac_roman", "mac_latin2", "cp850", "cp437", "iso8859_16", "iso8859_3"}
+
+
+class DecodeError(ValueError):
+    """The file is not a text document we can read; ``reason`` says why, for the user."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class Decoded:
+    text: str
+    encoding: str
+    guessed: bool = False
+
+
+def _human(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+def decode_bytes(data: bytes) -> Decoded:
+    """Decode a whole document held in memory."""
+    if not data:
+        raise DecodeError("the file is empty")
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return Decoded(data.decode(encoding), encoding.removesuffix("-sig"))
+            except UnicodeDecodeError as exc:
+                raise DecodeError(
+                    f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason}"
+                ) from None
+    if b"\x00" in data[:BINARY_SNIFF]:
+        raise DecodeError("looks binary (NUL bytes in the first 8 KB), not a text page")
+    try:
+        return Decoded(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[: 256 * 1024]).best()
+    # Without a BOM and without NUL bytes the file cannot really be UTF-16/32.
+    if best is not None and best.encoding not in _LATIN_FAMILY and not best.encoding.startswith(("utf_16", "utf_32")):
+        try:
+            return Decoded(data.decode(best.encoding), best.encoding, guessed=True)
+        except (UnicodeDecodeError, LookupError):
+            pass
+    # Within the Latin single-byte family the detector cannot tell cp1252 from its siblings
+    # on short text (French reads as cp1250); saved Western news pages are cp1252 by far the
+    # most often. Its five undefined bytes carry no text and become U+FFFD.
+    return Decoded(data.decode("cp1252", errors="replace"), "cp1252", guessed=True)
+
+
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
+    """Read and decode one file, refusing non-files, empty, oversized and binary ones."""
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise DecodeError("the file disappeared before it could be read") from None
+    except OSError as exc:
+        raise DecodeError(f"cannot read the file ({exc.strerror})") from None
+    if not path.is_file():
+        raise DecodeError("not a regular file")
+    if size > max_bytes:
+        raise DecodeError(f"too large ({_human(size)}; the limit is {_human(max_bytes)}, see --max-size)")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise DecodeError("the file disappeared before it could be read") from None
+    except OSError as exc:
+        raise DecodeError(f"cannot read the file ({exc.strerror or exc})") from None
+    if len(data) > max_bytes:
+        raise DecodeError(f"too large (over {_human(max_bytes)}; see --max-size)")
+    return decode_bytes(data)
+
+

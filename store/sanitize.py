@@ -1,0 +1,44 @@
+"""Make untrusted imported text safe to store and show.
+
+Removes terminal escape sequences (CSI, OSC, DCS, SOS/PM/APC, and single-character
+escapes), C0 controls except newline and tab, DEL, C1 controls and Unicode bidi
+overrides/isolates, so no byte of an imported page can move the cursor, set the
+window title, write the clipboard or reorder what the user sees.
+"""
+
+from __future__ import annotations
+
+import re
+
+# ESC-introduced sequences. String sequences (OSC, DCS, SOS, PM, APC) run to BEL or ST;
+# an unterminated one runs to the end of the line so its payload is dropped too.
+_ESCAPES = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]?            # CSI ... final byte
+    | \x1b[\]PX^_][^\x07\x1b\n]*(?:\x07|\x1b\\)?   # OSC/DCS/SOS/PM/APC ... BEL or ST
+    | \x1b[ -/]*[0-~]?                  # other ESC sequences (charset, keypad, RIS)
+    | \x9b[0-?]*[ -/]*[@-~]?            # 8-bit CSI
+    | [\x90\x98\x9d\x9e\x9f][^\x07\x9c\n]*[\x07\x9c]?  # 8-bit string sequences
+    """,
+    re.VERBOSE,
+)
+# C0 except \t and \n, DEL, C1, bidi embeddings/overrides/isolates, BOM/ZWNBSP,
+# line/paragraph separators (turned into plain newlines below).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]")
+
+
+def clean_text(text: str) -> str:
+    """Return ``text`` with escape sequences and control characters removed.
+
+    Carriage returns become newlines (``\\r\\n`` becomes one newline) so old Mac and
+    Windows line endings survive as line breaks rather than vanishing.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = _ESCAPES.sub("", text)
+    return _CONTROLS.sub("", text)
+
+
+def clean_line(text: str) -> str:
+    """Like :func:`clean_text` but for one-line fields: newlines and tabs become spaces."""
+    return " ".join(clean_text(text).split())

@@ -1,0 +1,35 @@
+"""Shared fixtures: a temporary store of made-up stories, and a pinned look for the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from store.db import Store
+from tests.factories import make_article, wire_article
+
+REPO = Path(__file__).resolve().parents[1]
+SEED = REPO / "seeds" / "000_8c3ea6226bd6adab.txt"
+CORPUS = REPO.parent / "shared" / "corpus"
+
+
+@pytest.fixture(autouse=True)
+def _pinned_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Tests never touch the user's real store and always get the same theme."""
+    monkeypatch.setenv("BROADSHEET_STORE", str(tmp_path / "default-store"))
+    monkeypatch.delenv("TEXTUAL_THEME", raising=False)
+    monkeypatch.setenv("NO_COLOR", "")
+    monkeypatch.delenv("NO_COLOR")
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "store")
+
+
+@pytest.fixture
+def filled_store(store: Store) -> Store:
+    """Five made-up stories: four local ones and one wire story with full credits."""
+    store.add([(make_article(i), f"made-up-{i}.txt") for i in range(4)] + [(wire_article(), "wire.txt")])
+    return store

@@ -1,0 +1,148 @@
+"""The reader driven with Pilot on a store of made-up stories."""
+
+from __future__ import annotations
+
+import io
+
+from rich.console import Console
+from textual.widgets import Input, Label, Static
+
+from store.db import Store
+from tui.app import BroadsheetApp
+from tui.screens.help import HelpScreen
+from tui.widgets.article_view import ArticleView
+from tui.widgets.credits_panel import CreditsPanel
+from tui.widgets.headline_list import HeadlineList
+
+
+def text_of(app: BroadsheetApp, selector: str) -> str:
+    widget = app.screen.query_one(selector, Static)
+    return str(widget.render())
+
+
+def plain(renderable: object, width: int = 100) -> str:
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(renderable)
+    return console.export_text()
+
+
+def credits_text(app: BroadsheetApp) -> str:
+    return plain(app.screen.query_one(CreditsPanel).content)
+
+
+async def test_starts_on_newest_story_with_all_regions(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)):
+        headlines = app.screen.query_one(HeadlineList)
+        assert len(headlines.rows) == 5
+        assert headlines.current.headline == "Mountain rail line reopens after winter closure"
+        assert isinstance(app.focused, HeadlineList)
+        article = text_of(app, "#article-text")
+        assert "ALTBERG (Northwire) — The rail line" in article
+        assert "By Valley Courier · 2 Apr 2024" in article
+        credits = credits_text(app)
+        for expected in ("A train crosses the new bridge", "KARI LUND/Northwire", "Northwire", "Mia Berg",
+                         "Olli Saar", "Tom Reeve"):
+            assert expected in credits
+        assert str(app.screen.query_one("#match-count", Label).render()) == "5 stories"
+
+
+async def test_j_k_move_and_enter_opens_and_marks_read(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("j", "j")
+        assert headlines.cursor == 2
+        story = headlines.current
+        assert story.headline in text_of(app, "#article-text")
+        await pilot.press("k")
+        assert headlines.cursor == 1
+        await pilot.press("down", "enter")
+        assert isinstance(app.focused, ArticleView)
+        assert filled_store.state(story.id).read
+        assert headlines.rows[2].state.read
+        await pilot.press("escape")
+        assert isinstance(app.focused, HeadlineList)
+
+
+async def test_search_filters_as_you_type_and_escape_restores(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("j")
+        selected = headlines.current.id
+        await pilot.press("slash")
+        assert isinstance(app.focused, Input)
+        for key in "kari lund":
+            await pilot.press(key if key != " " else "space")
+        assert [r.meta.headline for r in headlines.rows] == ["Mountain rail line reopens after winter closure"]
+        assert str(app.screen.query_one("#match-count", Label).render()) == "1 of 5"
+        await pilot.press("escape")
+        assert isinstance(app.focused, HeadlineList)
+        assert len(headlines.rows) == 5
+        assert headlines.current.id == selected
+
+
+async def test_search_with_no_match_shows_empty_list(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("slash", "z", "q", "x")
+        assert app.screen.query_one(HeadlineList).rows == []
+        assert "No story selected" in text_of(app, "#article-text")
+
+
+async def test_tab_moves_between_regions(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        seen = []
+        for _ in range(4):
+            await pilot.press("tab")
+            seen.append(type(app.focused).__name__)
+        assert seen == ["ArticleView", "CreditsPanel", "SearchBar", "HeadlineList"]
+        await pilot.press("shift+tab")
+        assert type(app.focused).__name__ == "SearchBar"
+
+
+async def test_help_lists_keys_from_bindings(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 40)) as pilot:
+        await pilot.press("question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = plain(app.screen.query_one("#help-keys", Static).content)
+        for binding in HeadlineList.BINDINGS + ArticleView.BINDINGS:
+            assert binding.description in shown
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_markup_in_stories_is_shown_literally(store: Store) -> None:
+    from tests.factories import make_article
+
+    hostile = "[bold]x[/] [@click=app.quit]quit[/] [link=file:///etc/passwd]y[/link] [/"
+    store.add([(make_article(1, headline=hostile, authors=["[red]Eve[/]"]), None)])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.click(HeadlineList, offset=(5, 1))
+        await pilot.press("enter")
+        assert app.is_running
+        assert hostile in text_of(app, "#article-text")
+        assert "[red]Eve[/]" in credits_text(app)
+        line = app.screen.query_one(HeadlineList).render_line(0).text
+        assert "[bold]x[/] [@click=app.quit]" in line
+
+
+async def test_mouse_click_selects_and_double_click_opens(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.click(HeadlineList, offset=(5, 3))
+        assert headlines.cursor == 2
+        await pilot.click(HeadlineList, offset=(5, 3), times=2)
+        assert isinstance(app.focused, ArticleView)
+
+
+async def test_q_quits(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test() as pilot:
+        await pilot.press("q")
+        assert not app.is_running

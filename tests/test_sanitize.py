@@ -1,0 +1,37 @@
+from hypothesis import given
+from hypothesis import strategies as st
+
+from store.sanitize import clean_line, clean_text
+
+
+def test_keeps_ordinary_text_newlines_and_tabs() -> None:
+    text = "Héllo, wörld — “quotes” 東京\n\tindented"
+    assert clean_text(text) == text
+
+
+def test_removes_terminal_escape_sequences() -> None:
+    hostile = (
+        "a\x1b]52;c;ZXZpbA==\x07b"  # OSC 52 clipboard, BEL-terminated
+        "\x1b]0;title\x1b\\c"  # OSC 0 window title, ST-terminated
+        "\x1b]8;;http://x\x1b\\link\x1b]8;;\x1b\\"  # OSC 8 hyperlink
+        "\x1b[2J\x1b[H\x1b[31mred\x1b[0m"  # CSI clear, home, colour
+        "\x9b2J\x9d0;t\x9c"  # 8-bit CSI and OSC
+        "\x00nul\x7fdel\u202eevil\u2066iso\u2069"
+    )
+    assert clean_text(hostile) == "abclinkrednuldelevil" + "iso"
+
+
+def test_carriage_returns_become_newlines() -> None:
+    assert clean_text("one\r\ntwo\rthree") == "one\ntwo\nthree"
+
+
+def test_clean_line_folds_whitespace() -> None:
+    assert clean_line(" a\n b\t c ") == "a b c"
+
+
+@given(st.text())
+def test_no_control_characters_survive(text: str) -> None:
+    cleaned = clean_text(text)
+    assert not any(ord(c) < 32 and c not in "\n\t" for c in cleaned)
+    assert not any(0x7F <= ord(c) <= 0x9F for c in cleaned)
+    assert not any(c in cleaned for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")

@@ -1,0 +1,33 @@
+"""Small display helpers shared by the reader's widgets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+
+def display_date(published: str | None) -> str:
+    """``2023-12-22`` -> ``22 Dec 2023``; keeps a time when one was given."""
+    if not published:
+        return ""
+    try:
+        value = dt.datetime.fromisoformat(published)
+    except ValueError:
+        return published
+    if len(published) <= 10:
+        return value.strftime("%-d %b %Y")
+    return value.strftime("%-d %b %Y %H:%M")
+
+
+def byline(authors: Sequence[str], source: str | None, published: str | None) -> str:
+    """``By A and B · Source · 22 Dec 2023`` with the empty parts left out."""
+    parts = []
+    names = [a for a in authors if a]
+    if names:
+        people = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        parts.append(f"By {people}")
+    if source and source not in names:
+        parts.append(source)
+    if published:
+        parts.append(display_date(published))
+    return " \u00b7 ".join(parts)

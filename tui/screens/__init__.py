@@ -1,0 +1,1 @@
+"""Screens of the reader: the main four-region screen and the help screen."""

@@ -1,0 +1,69 @@
+"""The help screen: every key of the main screen, read from the bindings themselves."""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.dom import DOMNode
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+
+def bindings_of(node: DOMNode) -> list[Binding]:
+    """The bindings a node's class (and its bases) declare, most specific first."""
+    seen: set[str] = set()
+    found: list[Binding] = []
+    for cls in type(node).__mro__:
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
+            if binding.action not in seen:
+                seen.add(binding.action)
+                found.append(binding)
+    return found
+
+
+def regions(screen: Screen) -> list[tuple[str, DOMNode]]:
+    from tui.widgets.article_view import ArticleView
+    from tui.widgets.headline_list import HeadlineList
+    from tui.widgets.search_bar import SearchBar
+
+    return [
+        ("Everywhere", screen),
+        ("Headline list", screen.query_one(HeadlineList)),
+        ("Article", screen.query_one(ArticleView)),
+        ("Search bar", screen.query_one(SearchBar)),
+        ("Application", screen.app),
+    ]
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
+
+    def __init__(self, main: Screen) -> None:
+        super().__init__()
+        self._main = main
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=True)
+        table.add_column()
+        for title, node in regions(self._main):
+            rows = [b for b in bindings_of(node) if b.description]
+            if not rows:
+                continue
+            table.add_row(Text(title, style="bold underline"), Text(""))
+            for binding in rows:
+                keys = " / ".join(self.app.get_key_display(Binding(k, binding.action)) for k in binding.key.split(","))
+                table.add_row(Text(keys), Text(binding.description))
+            table.add_row(Text(""), Text(""))
+        table.add_row(Text("Tab / Shift+Tab"), Text("Move between regions"))
+        table.add_row(Text("Mouse"), Text("Click a headline to show it, double-click to open; scroll with the wheel"))
+        with VerticalScroll(id="help-body"):
+            yield Static(Text("Broadsheet keys", style="bold"), id="help-title")
+            yield Static(table, id="help-keys")
+            yield Static(Text("Esc closes this screen", style="dim"))
+
+    def action_dismiss(self) -> None:  # type: ignore[override]
+        self.dismiss(None)

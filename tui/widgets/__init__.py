@@ -1,0 +1,1 @@
+"""The reader's regions: headline list, article view, credits panel, search bar."""

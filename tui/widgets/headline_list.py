@@ -1,0 +1,181 @@
+"""The headline list: one line per story, drawn on demand so 50,000 rows cost nothing.
+
+A ``ScrollView`` with the line API renders only the rows on screen; moving the cursor
+re-renders two lines. Text from stories is turned into ``Segment``s directly, so it is
+never parsed as markup.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.cells import cell_len, set_cell_size
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from store.db import StoryMeta, StoryState
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    meta: StoryMeta
+    state: StoryState
+
+
+class HeadlineList(ScrollView, can_focus=True):
+    """Headlines with source and date, newest first; Enter or a click opens one."""
+
+    BINDINGS = [
+        Binding("down,j", "cursor_down", "Down", show=False),
+        Binding("up,k", "cursor_up", "Up", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("enter", "open", "Open"),
+    ]
+    COMPONENT_CLASSES = {
+        "headline-list--cursor",
+        "headline-list--meta",
+        "headline-list--unread",
+        "headline-list--mark",
+    }
+
+    cursor: reactive[int] = reactive(0, always_update=True)
+
+    @dataclass
+    class Highlighted(Message):
+        """The cursor moved to a story (``None`` when the list is empty)."""
+
+        story: StoryMeta | None
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, HeadlineList.Highlighted)
+
+    @dataclass
+    class Opened(Message):
+        """The user asked to read this story."""
+
+        story: StoryMeta
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._rows: list[Row] = []
+
+    # -- data -------------------------------------------------------------------------------
+
+    @property
+    def rows(self) -> list[Row]:
+        return self._rows
+
+    @property
+    def current(self) -> StoryMeta | None:
+        if 0 <= self.cursor < len(self._rows):
+            return self._rows[self.cursor].meta
+        return None
+
+    def set_rows(self, rows: list[Row], keep: str | None = None) -> None:
+        """Show ``rows``; keep the cursor on story ``keep`` if it is still listed."""
+        self._rows = rows
+        self.virtual_size = Size(self.size.width, len(rows))
+        index = next((i for i, r in enumerate(rows) if r.meta.id == keep), 0) if keep else 0
+        self.cursor = index
+        self.refresh()
+
+    def update_state(self, story_id: str, state: StoryState) -> None:
+        for i, row in enumerate(self._rows):
+            if row.meta.id == story_id:
+                self._rows[i] = Row(row.meta, state)
+                self.refresh_line(i)
+
+    def refresh_line(self, index: int) -> None:
+        self.refresh_lines(index - self.scroll_offset.y, 1)
+
+    # -- cursor -----------------------------------------------------------------------------
+
+    def validate_cursor(self, value: int) -> int:
+        return max(0, min(value, len(self._rows) - 1)) if self._rows else 0
+
+    def watch_cursor(self, old: int, new: int) -> None:
+        self.refresh_line(old)
+        self.refresh_line(new)
+        self._scroll_cursor_into_view()
+        self.post_message(self.Highlighted(self.current))
+
+    def _scroll_cursor_into_view(self) -> None:
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False)
+        elif height and self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False)
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self._rows))
+        self._scroll_cursor_into_view()
+
+    def action_cursor_down(self) -> None:
+        self.cursor += 1
+
+    def action_cursor_up(self) -> None:
+        self.cursor -= 1
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = len(self._rows) - 1
+
+    def action_page_down(self) -> None:
+        self.cursor += max(1, self.scrollable_content_region.height - 1)
+
+    def action_page_up(self) -> None:
+        self.cursor -= max(1, self.scrollable_content_region.height - 1)
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        index = offset.y + self.scroll_offset.y
+        if 0 <= index < len(self._rows):
+            self.cursor = index
+            if event.chain >= 2:
+                self.action_open()
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        index = y + self.scroll_offset.y
+        base = self.rich_style
+        if index >= len(self._rows):
+            return Strip.blank(width, base)
+        row = self._rows[index]
+        selected = index == self.cursor
+        cursor_style = self.get_component_rich_style("headline-list--cursor") if selected else None
+        headline_style = base + self.get_component_rich_style("headline-list--unread") if not row.state.read else base
+        meta_style = base + self.get_component_rich_style("headline-list--meta")
+        mark_style = base + self.get_component_rich_style("headline-list--mark")
+        mark = "*" if row.state.bookmarked else " "
+        date = (row.meta.published or "")[:10]
+        source = row.meta.source or ""
+        tail = f" {source[:18]} {date}" if width >= 60 else f" {date[5:]}" if date else ""
+        room = max(0, width - 2 - cell_len(tail))
+        headline = row.meta.headline
+        if cell_len(headline) > room:
+            headline = set_cell_size(headline, max(0, room - 1)) + "…"
+        else:
+            headline = set_cell_size(headline, room)
+        segments = [Segment(mark + " ", mark_style), Segment(headline, headline_style), Segment(tail, meta_style)]
+        if cursor_style is not None:
+            segments = [Segment(text, style + cursor_style) for text, style, _ in segments]
+        return Strip(segments).crop_extend(0, width, base + cursor_style if cursor_style else base)
