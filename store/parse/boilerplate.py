@@ -1,0 +1,45 @@
+"""Recognise page furniture by shape: menus, share buttons, sign-in links, ads, footers."""
+
+from __future__ import annotations
+
+import re
+
+# Phrases that make up web-page furniture on any site. Matched only on short lines.
+_FURNITURE = re.compile(
+    r"""\b(?:
+      advertisement|advertising|sponsored|promoted|partner\ content
+    | skip\ to|jump\ to|back\ to\ top|scroll\ to
+    | sign\ ?in|sign\ ?up|log\ ?in|log\ ?out|register|my\ account|subscribe|subscription|newsletters?
+    | read\ (?:next|more|also)|see\ (?:more|also|all)|more\ (?:from|on|stories|news|videos)|also\ read
+    | related(?:\ (?:topics|articles|stories|content|news|coverage|links))?
+    | recommended|you\ may\ (?:also\ )?like
+    | most\ (?:read|popular|viewed|shared)|trending|top\ stories
+    | latest\ (?:news|stories|videos)|editor'?s\ picks
+    | share|tweet|whatsapp|facebook|linkedin|pinterest|reddit|telegram|copy\ link|email\ this|print
+    | listen(?:\ live)?|live\ ?stream(?:ing)?|watch\ live|play\ video|click\ to|tap\ to|video\ ?player
+    | comments?|leave\ a\ comment|reply|report\ (?:an\ )?error
+    | follow\ us|contact\ us|about\ us|privacy|cookies?|terms\ (?:of|and)|all\ rights\ reserved|copyright
+    | accessibility|site\ ?map|careers|rss|download\ (?:the\ )?app|app\ store|google\ play
+    | menu|search|home\ ?page|close|toggle|loading|next\ article|previous\ article|up\ next
+    | article\ content|story\ continues|continue\ reading|min(?:ute)?s?\ read|reading\ time
+    )\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_ALWAYS = re.compile(r"©|\ball rights reserved\b|\bcookie(?:s)? (?:policy|settings)\b", re.IGNORECASE)
+_GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_SYMBOLS = re.compile(r"^[\W\d_]+$")
+
+
+def furniture_reason(text: str) -> str | None:
+    """Why the line is page furniture, or None when it may be story text."""
+    text = _GLUE.sub(" ", text)  # "Sign InRegister" -> "Sign In Register"
+    n_words = len(text.split())
+    if _SYMBOLS.match(text):
+        return "only symbols or numbers"
+    if _ALWAYS.search(text) and n_words <= 40:
+        return "copyright or cookie notice"
+    if n_words <= 8:
+        m = _FURNITURE.search(text)
+        if m:
+            return f"short line with page-furniture wording ({m.group(0)!r})"
+    return None

@@ -1,0 +1,163 @@
+"""Recognise byline lines and pull the authors (and any glued date or outlet) out of them.
+
+Handles ``By A and B``, ``by Org22 December 2023`` (date glued on), ``Name | Outlet``,
+``Name / SITE / date``, ``NamePublished ...``, ``Name Political Correspondent`` and bare
+name lines just under a headline.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from store.dates import MONTH, parse_date
+from store.parse.textstats import STOPWORDS
+
+_BY = re.compile(r"^(?:(?:written|words|story|text|reported|reporting)\s+)?by\b[\s:]*", re.IGNORECASE)
+_BY_INSIDE = re.compile(r"\b(?:written|reported|story)\s+by\b[\s:]*", re.IGNORECASE)
+_LABEL = re.compile(r"^(?:authors?|reporters?|writers?)\s*:\s*", re.IGNORECASE)
+# Where the name part of a byline ends: separators, digits, date or "Published" glued on.
+_CUT = re.compile(
+    r"\s*[|/•·@(]|\s+[-–—]\s+|\s*[-–—]\s*$|\d|(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created)"
+    r"|" + MONTH + r"\s*\d"
+)
+ROLE_WORDS = frozenset(
+    [
+        "reporter",
+        "reporters",
+        "editor",
+        "editors",
+        "correspondent",
+        "correspondents",
+        "writer",
+        "writers",
+        "columnist",
+        "columnists",
+        "contributor",
+        "contributors",
+        "journalist",
+        "journalists",
+        "producer",
+        "producers",
+        "critic",
+        "analyst",
+        "photographer",
+        "photographers",
+        "presenter",
+        "host",
+        "chief",
+        "senior",
+        "deputy",
+        "assistant",
+    ]
+)
+_PARTICLES = frozenset(
+    [
+        "van",
+        "von",
+        "der",
+        "den",
+        "de",
+        "da",
+        "di",
+        "del",
+        "della",
+        "la",
+        "le",
+        "du",
+        "dos",
+        "das",
+        "bin",
+        "ibn",
+        "al",
+        "el",
+        "y",
+        "e",
+    ]
+)
+_SPLIT_NAMES = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", re.IGNORECASE)
+_ORG_TAIL = re.compile(r"\s+(?=The\s+[A-Z])")
+_NAME_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*$", re.UNICODE)
+
+
+@dataclass(slots=True)
+class Byline:
+    """What a byline line says."""
+
+    authors: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    date: str | None = None
+    explicit: bool = False
+
+
+def _looks_like_name(text: str) -> bool:
+    toks = text.split()
+    if not 1 <= len(toks) <= 5 or len(text) > 50:
+        return False
+    for tok in toks:
+        if tok.casefold() in _PARTICLES:
+            continue
+        if not _NAME_TOKEN.match(tok) or tok[0].islower():
+            return False
+        if tok.casefold() in STOPWORDS and tok.casefold() != "the":
+            return False
+    return True
+
+
+def _strip_role(name: str) -> str:
+    toks = name.split()
+    for k, tok in enumerate(toks):
+        if tok.casefold().strip(".,") in ROLE_WORDS:
+            head = toks[:k]
+            if len(head) > 2 and head[-1][0].isupper():
+                head = head[:-1]
+            return " ".join(head) if len(head) >= 2 else ""
+    return name
+
+
+def split_names(text: str) -> list[str]:
+    """Split a name list (``A, B and C``) into names, dropping job titles and outlets."""
+    text = _ORG_TAIL.split(text, maxsplit=1)[0] if not text.startswith("The ") else text
+    names = []
+    for part in _SPLIT_NAMES.split(text):
+        part = _strip_role(part.strip(" .,:;-–—"))
+        if part and _looks_like_name(part):
+            names.append(part)
+    return names
+
+
+def parse_byline(text: str, *, bare_ok: bool = False) -> Byline | None:
+    """Parse one line as a byline; None when it is not one.
+
+    ``bare_ok`` allows a line without ``By`` (a bare name under the headline).
+    """
+    if len(text) > 160:
+        return None
+    rest = None
+    explicit = True
+    m = _BY.match(text) or _LABEL.match(text)
+    if m:
+        rest = text[m.end() :]
+    else:
+        inner = _BY_INSIDE.search(text)
+        if inner:
+            rest = text[inner.end() :]
+        elif bare_ok:
+            rest, explicit = text, False
+    if not rest:
+        return None
+    cut = _CUT.search(rest)
+    names_part = rest[: cut.start()] if cut else rest
+    tail = rest[cut.start() :] if cut else ""
+    if not explicit and cut is not None and cut.group(0).strip() in {"("}:
+        return None
+    authors = split_names(names_part)
+    if not authors:
+        return None
+    if not explicit and (len(authors) > 3 or any(len(a.split()) < 2 for a in authors)):
+        return None
+    outlet = None
+    sep = re.match(r"\s*[|/]\s*([^|/\d]{2,40}?)\s*(?:[|/]|$)", tail)
+    if sep and not parse_date(sep.group(1)):
+        outlet = sep.group(1).strip()
+    return Byline(authors=authors, outlet=outlet, date=parse_date(text), explicit=explicit)

@@ -1,0 +1,79 @@
+"""Recognise photo captions and photo credits, and split a caption from a credit glued to it.
+
+Credit shapes are generic: ``(AP Photo/Name)``, ``(Picture: X)``, ``(Image: X)``,
+``Photo by X /AGENCY``, ``Photograph by X``, ``Credit: X``, ``NAME/AGENCY``, ``X via Getty
+Images``, a trailing ``(Agency)`` after a sentence, or a short credit-only line such as
+``Getty Images``, ``REUTERS`` or ``Image: X`` under a caption.
+"""
+
+from __future__ import annotations
+
+import re
+
+_LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Source|Photo credit|Image credit)"
+_STOCK = (
+    r"(?:Getty(?: Images)?(?: [A-Z][a-z]+)?|Shutterstock|iStock(?:photo)?|Alamy|Unsplash|Pexels|"
+    r"EPA(?:-EFE)?|AFP|Reuters|REUTERS|AP|PA(?: Wire| Media)?|Bloomberg|Pool|Handout|Supplied|File)"
+)
+# Credit glued to the end of a caption line; group "credit" is the credit text.
+_TAIL_PATTERNS = [
+    re.compile(r"\s*\((?P<credit>(?:[A-Z][\w.]* )?Photo\s*/\s*[^()]{2,80})\)\s*$"),
+    re.compile(rf"\s*\((?:{_LABEL})\s*:\s*(?P<credit>[^()]{{2,80}})\)\s*$", re.IGNORECASE),
+    re.compile(rf"(?:(?<=\W)|(?<=[a-z]))\s*(?:{_LABEL})\s*(?:by|:)\s*(?P<credit>[^;:()]{{2,80}}?)\s*$"),
+    re.compile(r"\s*\((?P<credit>[^()]{0,60}(?:/|\bvia\b|" + _STOCK + r")[^()]{0,60})\)\s*$"),
+    re.compile(rf"(?<=[.!?’'\"”)])\s+(?P<credit>(?:[\w.’' -]{{1,40}}\s+)?via\s+{_STOCK}[\w ]*)\s*$"),
+    re.compile(
+        r"(?<=[\w.,)’'\"”])\s+(?P<credit>(?:[A-Z][\w’'.-]*\s+(?:[A-Z]\.?\s+)?)?[A-Z][\w’'.-]*\s*/\s*"
+        r"(?:via\s+)?[A-Z][\w.&’' -]{1,60})\s*$"
+    ),
+]
+# After a sentence, a short parenthesised source: ``... in November. (NPA)``.
+_PAREN_TAIL = re.compile(r"(?<=[.!?”\"’])\s*\((?P<credit>[A-Z][\w.&’' ,-]{1,60})\)\s*$")
+_CREDIT_LINE = [
+    re.compile(r"^\(?(?P<credit>[A-Z]{2,8} Photo\s*/[^()]{2,60})\)?$"),
+    re.compile(rf"^(?:{_LABEL})\s*(?:by|:)\s*(?P<credit>.{{2,80}})$", re.IGNORECASE),
+    re.compile(rf"^(?P<credit>(?:[\w.’' -]{{1,40}}/\s*)?(?:via\s+)?{_STOCK}(?:\s*/\s*[\w.’' -]{{1,40}})?)$"),
+    re.compile(r"^(?P<credit>[A-Z][A-Z.’' -]{0,30}(?:/[A-Za-z.’' -]{1,40})?)$"),
+    re.compile(r"^\((?P<credit>[^()]{2,60})\)$"),
+]
+
+
+def split_credit(text: str) -> tuple[str, str] | None:
+    """Split ``caption CREDIT`` into (caption, credit); None when no credit is glued on."""
+    for pattern in _TAIL_PATTERNS:
+        m = pattern.search(text)
+        if m and m.start() > 0:
+            caption = text[: m.start()].rstrip(" |-–—:")
+            credit = m.group("credit").strip()
+            if len(caption.split()) >= 2 and credit:
+                return caption, credit
+    return None
+
+
+def split_paren_credit(text: str) -> tuple[str, str] | None:
+    """Split a caption ending with a short parenthesised source after a sentence."""
+    m = _PAREN_TAIL.search(text)
+    if not m:
+        return None
+    credit = m.group("credit").strip()
+    if len(credit.split()) > 8:
+        return None
+    return text[: m.start()].rstrip(), credit
+
+
+def credit_only(text: str) -> str | None:
+    """The credit when the whole line is a photo credit (``Getty Images``, ``Image: X``)."""
+    if not text or len(text) > 90:
+        return None
+    for pattern in _CREDIT_LINE:
+        m = pattern.match(text)
+        if m:
+            credit = m.group("credit").strip()
+            if credit:
+                return credit
+    return None
+
+
+def has_label(text: str) -> bool:
+    """True when a credit-only line carries an explicit ``Photo:``/``Image:`` style label."""
+    return bool(re.match(rf"^(?:{_LABEL})\s*(?:by|:)", text, re.IGNORECASE))

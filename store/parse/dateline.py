@@ -1,0 +1,73 @@
+"""Split a wire-style dateline (``SEOUL (Reuters) -``) off the first paragraph."""
+
+from __future__ import annotations
+
+import re
+
+from store.dates import MONTH
+
+_DATELINE = re.compile(
+    r"^(?P<dateline>(?P<place>[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+){0,4}?)"
+    r"(?:,\s*(?P<date>" + MONTH + r"\s*\d{1,2}))?"
+    r"(?:\s*\((?P<agency>[A-Za-z][\w .&/-]{0,40})\))?)"
+    r"\s*(?:[-–—]+|:)\s*(?=\S)"
+)
+
+WIRES = (
+    "Reuters",
+    "Associated Press",
+    "AP",
+    "AFP",
+    "Agence France-Presse",
+    "Bloomberg",
+    "PA",
+    "PA Media",
+    "UPI",
+    "dpa",
+    "DPA",
+    "Xinhua",
+    "Kyodo",
+    "Yonhap",
+    "ANI",
+    "PTI",
+    "IANS",
+    "EFE",
+    "ANSA",
+    "Anadolu",
+    "TASS",
+    "Canadian Press",
+    "The Canadian Press",
+    "CNA",
+    "Bernama",
+    "AAP",
+)
+_WIRE_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(WIRES, key=len, reverse=True)) + r")\b")
+
+
+def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
+    """Return (dateline, agency, rest of paragraph); (None, None, paragraph) when there is none.
+
+    The place must be in capitals (``NEW DELHI``) and be followed by an agency in brackets
+    or a dash, as wire copy prints it.
+    """
+    m = _DATELINE.match(paragraph)
+    if not m:
+        return None, None, paragraph
+    place = m.group("place")
+    letters = [c for c in place if c.isalpha()]
+    upper_share = sum(c.isupper() for c in letters) / max(1, len(letters))
+    if len(letters) < 3 or upper_share < 0.8:
+        return None, None, paragraph
+    if not m.group("agency") and m.group(0).rstrip().endswith(":"):
+        return None, None, paragraph
+    rest = paragraph[m.end() :].strip()
+    if not rest:
+        return None, None, paragraph
+    agency = m.group("agency").strip() if m.group("agency") else None
+    return m.group("dateline").strip(), agency, rest
+
+
+def wire_in(text: str) -> str | None:
+    """The first wire-service name mentioned in ``text``, or None."""
+    m = _WIRE_RE.search(text)
+    return m.group(1) if m else None

@@ -1,0 +1,71 @@
+"""Find the headline: the line that repeats the page title, nearest above the story text."""
+
+from __future__ import annotations
+
+import re
+
+from store.dates import find_dates
+from store.parse.byline import parse_byline
+from store.parse.textstats import ends_sentence, similarity
+from store.parse.types import Line
+
+_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|\s+::\s+|\s+[•·»]\s+")
+
+
+def split_title(title: str) -> tuple[str, str | None]:
+    """Split a page title into (headline part, site suffix or None).
+
+    Trailing short segments after `` | ``, `` - ``, `` — `` are the site name and section.
+    """
+    parts = [p for p in _SEPARATOR.split(title) if p.strip()]
+    if len(parts) < 2:
+        return title.strip(), None
+    suffix: list[str] = []
+    while len(parts) > 1 and len(parts[-1].split()) <= 4 and len(parts[-1]) <= 40:
+        suffix.insert(0, parts.pop())
+    if not suffix:
+        return title.strip(), None
+    core = title[: title.find(suffix[0], len(" ".join(parts)) - 1)]
+    core = _SEPARATOR.sub(" | ", core).rstrip(" |–—-:")
+    core = core if core and len(parts) == 1 else " | ".join(parts)
+    return core.strip(), suffix[-1].strip()
+
+
+def headline_shaped(text: str) -> bool:
+    """A plausible headline: 2-30 words, not ending in a full stop or colon."""
+    n = len(text.split())
+    if not 2 <= n <= 30 or len(text) > 220:
+        return False
+    return not text.endswith((".", ":", ",", ";")) or text.endswith("...")
+
+
+def find_headline(lines: list[Line], usable: list[int], body_start: int, title_core: str) -> tuple[int, str]:
+    """Index of the headline line among ``lines`` and the reason it was chosen.
+
+    ``usable`` are indices of non-blank, non-furniture lines; ``body_start`` is the index
+    of the first line of the main run of prose. Returns (-1, reason) when nothing fits.
+    """
+    before = [i for i in usable if i < body_start]
+    first_nonblank = next((i for i, line in enumerate(lines) if not line.blank), -1)
+    scored = []
+    for i in before:
+        if i == first_nonblank or not headline_shaped(lines[i].text):
+            continue
+        sim = similarity(lines[i].text, title_core)
+        if sim >= 0.6 and len(lines[i].text.split()) >= 2:
+            scored.append((sim, i))
+    if scored:
+        best = max(s for s, _ in scored)
+        near = max(i for s, i in scored if s >= best - 0.15)
+        if body_start - near <= 80 or len(scored) == 1:
+            return near, f"repeats the page title (overlap {best:.2f}) nearest above the story"
+    # No title match: nearest headline-shaped line above the story, skipping short labels.
+    for i in reversed(before[-12:]):
+        text = lines[i].text
+        if parse_byline(text, bare_ok=True) is not None or find_dates(text):
+            continue
+        if headline_shaped(text) and len(text.split()) >= 3 and not ends_sentence(text.rstrip("?!")):
+            return i, "headline-shaped line nearest above the story"
+    if first_nonblank >= 0 and headline_shaped(lines[first_nonblank].text):
+        return first_nonblank, "page title (no other headline found)"
+    return -1, "no headline found"

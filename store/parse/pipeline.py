@@ -1,0 +1,256 @@
+"""The parse pipeline: small steps that each give lines roles, then assembly into an Article.
+
+``run`` is shared by :func:`store.parse.parse_text` and :func:`store.parse.explain_text`, so
+``--explain`` shows exactly the decisions that produced the parsed article.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from store.dates import find_dates
+from store.model import Article, Credits, Image
+from store.parse import boilerplate, captions, quality
+from store.parse.byline import Byline, parse_byline
+from store.parse.credits import is_credits_line, parse_credits
+from store.parse.dateline import split_dateline, wire_in
+from store.parse.headline import find_headline, split_title
+from store.parse.lines import page_title, split_lines
+from store.parse.textstats import tokens
+from store.parse.types import Line, ParseError
+
+GAP = 6  # furniture lines allowed inside one run of story text
+_ORG_WORD = re.compile(
+    r"\b(?:News|Press|Times|Post|Media|Network|TV|Radio|Daily|Herald|Tribune|Journal|Agency|Staff|Wire|"
+    r"Online|Group|Gazette|Telegraph|Chronicle|Channel|Broadcasting|Desk|Bureau|Service|Reuters|AFP)\b"
+    r"|\b[A-Z]{3,}\b"
+)
+_DATE_CUE = re.compile(r"\b(?:published|posted|updated|first published|date)\b", re.IGNORECASE)
+
+
+@dataclass(slots=True)
+class Page:
+    """Working state handed from step to step."""
+
+    lines: list[Line]
+    title: str = ""
+    title_core: str = ""
+    site: str | None = None
+    klass: dict[int, str] = field(default_factory=dict)
+    images: dict[int, Image] = field(default_factory=dict)
+    body_start: int = -1
+    headline: int = -1
+    byline: int = -1
+    byline_info: Byline | None = None
+    published: str | None = None
+
+
+def _nonblank(page: Page) -> list[int]:
+    return [i for i, line in enumerate(page.lines) if not line.blank]
+
+
+def step_furniture(page: Page) -> None:
+    """Mark menus, share buttons, ads and the like; mark wire credit lines."""
+    for i in _nonblank(page):
+        line = page.lines[i]
+        if is_credits_line(line.text):
+            line.mark("credits_line", "reporting/editing credit line")
+            continue
+        reason = boilerplate.furniture_reason(line.text)
+        if reason:
+            line.mark("boilerplate", reason)
+
+
+def step_captions(page: Page) -> None:
+    """Mark photo captions and credits, splitting a credit glued to its caption."""
+    lines = page.lines
+    for i in _nonblank(page):
+        line = lines[i]
+        if line.role != "boilerplate" or line.reason != "not part of the story":
+            continue
+        split = captions.split_credit(line.text)
+        if split:
+            line.mark("caption", f"ends with a photo credit ({split[1]!r})")
+            page.images[i] = Image(split[0], split[1])
+            continue
+        credit = captions.credit_only(line.text)
+        if credit is None:
+            continue
+        prev = i - 1
+        if prev >= 0 and lines[prev].blank and captions.has_label(line.text):
+            prev -= 1
+        if prev < 0 or lines[prev].blank or prev in page.images:
+            continue
+        cap = lines[prev]
+        if cap.role != "boilerplate" or cap.reason != "not part of the story" or len(cap.text.split()) < 3:
+            continue
+        cap.mark("caption", "line above a photo-credit line")
+        line.mark("credit", "photo credit under a caption")
+        page.images[prev] = Image(cap.text, credit)
+
+
+def _free(line: Line) -> bool:
+    return line.role == "boilerplate" and line.reason == "not part of the story"
+
+
+def step_quality(page: Page) -> None:
+    """Classify the remaining lines as story text or not, in context."""
+    order = [i for i in _nonblank(page) if page.lines[i].role not in ("caption", "credit", "credits_line")]
+    initial = [quality.initial_class(page.lines[i].text) if _free(page.lines[i]) else "bad" for i in order]
+    final = quality.in_context(initial)
+    page.klass = dict(zip(order, final, strict=True))
+
+
+def step_body_start(page: Page) -> None:
+    """Find the main run of prose: the run of good lines with the most text."""
+    best, best_score, start, score, gap = -1, 0, -1, 0, 0
+    for i in sorted(page.klass):
+        if page.klass[i] == "good":
+            if start < 0:
+                start, score = i, 0
+            score += len(page.lines[i].text)
+            gap = 0
+            if score > best_score:
+                best, best_score = start, score
+        elif start >= 0:
+            gap += 1
+            if gap > GAP:
+                start, score, gap = -1, 0, 0
+    page.body_start = best
+
+
+def step_headline(page: Page) -> None:
+    """Choose the headline and mark its repeats."""
+    usable = [i for i in _nonblank(page) if _free(page.lines[i]) or page.lines[i].role == "caption"]
+    usable = [i for i in usable if page.lines[i].role != "caption"]
+    start = page.body_start if page.body_start >= 0 else len(page.lines)
+    idx, reason = find_headline(page.lines, usable, start, page.title_core)
+    if idx < 0:
+        raise ParseError("no headline found")
+    page.headline = idx
+    head = page.lines[idx]
+    head.mark("headline", reason)
+    key = tokens(head.text)
+    for i in _nonblank(page):
+        if i != idx and tokens(page.lines[i].text) == key:
+            page.lines[i].mark("boilerplate", "repeats the headline")
+    page.klass.pop(idx, None)
+
+
+def step_byline(page: Page) -> None:
+    """Find the byline below the headline (bare names only right under it)."""
+    h = page.headline
+    start = page.body_start if page.body_start > h else h + 1
+    window = [i for i in _nonblank(page) if h < i][:40]
+    seen = 0
+    for i in window:
+        line = page.lines[i]
+        seen += 1
+        if line.role != "boilerplate":
+            continue
+        if line.reason != "not part of the story" and not line.reason.startswith("short line"):
+            continue
+        bare_ok = i < start and seen <= 8 and page.klass.get(i) != "good"
+        info = parse_byline(line.text, bare_ok=bare_ok)
+        if info is None or (not info.explicit and i >= start):
+            continue
+        if i > start and seen > 25:
+            break
+        page.byline, page.byline_info = i, info
+        line.mark("byline", "byline: " + ", ".join(info.authors))
+        page.klass.pop(i, None)
+        return
+
+
+def step_date(page: Page) -> None:
+    """Publication date: from the byline, else the nearest dated line around the headline."""
+    if page.byline_info and page.byline_info.date:
+        page.published = page.byline_info.date
+        return
+    h = page.headline
+    near = [i for i in _nonblank(page) if h - 6 <= i][:30]
+    cued = [i for i in near if _DATE_CUE.search(page.lines[i].text)]
+    for group in (cued, near):
+        for i in group:
+            line = page.lines[i]
+            if line.role in ("caption", "headline"):
+                continue
+            found = find_dates(line.text)
+            if found and len(line.text) <= 120:
+                page.published = found[0].iso
+                if line.role != "byline":
+                    line.mark("date", f"publication date {found[0].iso}")
+                    page.klass.pop(i, None)
+                return
+
+
+def _org_like(name: str) -> bool:
+    return bool(_ORG_WORD.search(name))
+
+
+def assemble(page: Page) -> Article:
+    """Build the Article from the marked lines."""
+    lines, h = page.lines, page.headline
+    body_idx = [i for i in sorted(page.klass) if i > h and page.klass[i] == "good"]
+    for i in body_idx:
+        lines[i].mark("body", "story text (prose, in context)")
+    for i, line in enumerate(lines):
+        if line.role in ("caption", "credit") and i < h - 15:
+            line.mark("boilerplate", "caption far above the headline")
+            page.images.pop(i, None)
+        if line.role == "credits_line" and i < h:
+            line.mark("boilerplate", "credit line above the headline")
+    standfirst = None
+    if body_idx and page.byline > h and body_idx[0] < page.byline:
+        first = body_idx.pop(0)
+        standfirst = lines[first].text
+        lines[first].mark("standfirst", "text between headline and byline")
+    if not body_idx:
+        raise ParseError("no story text found below the headline")
+    body = [lines[i].text for i in body_idx]
+    dateline, agency, rest = split_dateline(body[0])
+    if dateline:
+        body[0] = rest
+        lines[body_idx[0]].mark("dateline", f"starts with the dateline {dateline!r}; the rest is body")
+    credit_lines = [line for i, line in enumerate(lines) if line.role == "credits_line" and i > h]
+    credits: Credits | None = parse_credits(credit_lines[-1].text) if credit_lines else None
+    info = page.byline_info
+    authors = list(info.authors) if info else []
+    if agency is None and credits is not None:
+        agency = wire_in(credits.text)
+    if agency is None and page.byline >= 0:
+        agency = wire_in(lines[page.byline].text)
+    source = page.site or (info.outlet if info else None)
+    if source is None and authors and _org_like(authors[0]):
+        source = authors[0]
+    images = [img for i, img in sorted(page.images.items()) if i >= h - 15]
+    return Article(
+        headline=lines[h].text,
+        body=body,
+        standfirst=standfirst,
+        source=source,
+        agency=agency,
+        published=page.published,
+        authors=authors,
+        dateline=dateline,
+        images=images,
+        credits=credits,
+    )
+
+
+STEPS = (step_furniture, step_captions, step_quality, step_body_start, step_headline, step_byline, step_date)
+
+
+def run(text: str) -> tuple[list[Line], Article | None, str | None]:
+    """Run every step on ``text``; return (lines with roles, article or None, error or None)."""
+    page = Page(split_lines(text))
+    page.title = page_title(page.lines)
+    page.title_core, page.site = split_title(page.title)
+    try:
+        for step in STEPS:
+            step(page)
+        article = assemble(page)
+    except ParseError as err:
+        return page.lines, None, err.reason
+    return page.lines, article, None
