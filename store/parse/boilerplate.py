@@ -25,7 +25,11 @@ _FURNITURE = re.compile(
     )\b""",
     re.IGNORECASE | re.VERBOSE,
 )
-_ALWAYS = re.compile(r"©|\ball rights reserved\b|\bcookie(?:s)? (?:policy|settings)\b", re.IGNORECASE)
+_ALWAYS = re.compile(
+    r"©|\ball rights reserved\b|\bcookies? (?:policy|settings)\b|\buses? cookies\b|\bby (?:signing up|subscribing)\b"
+    r"|\bterms (?:of (?:use|service)|and conditions)\b|\bprivacy policy\b",
+    re.IGNORECASE,
+)
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _SYMBOLS = re.compile(r"^[\W\d_]+$")
 
@@ -36,10 +40,19 @@ def furniture_reason(text: str) -> str | None:
     n_words = len(text.split())
     if _SYMBOLS.match(text):
         return "only symbols or numbers"
-    if _ALWAYS.search(text) and n_words <= 40:
+    if _ALWAYS.search(text) and n_words <= 60:
         return "copyright or cookie notice"
     if n_words <= 8:
         m = _FURNITURE.search(text)
         if m:
             return f"short line with page-furniture wording ({m.group(0)!r})"
     return None
+
+
+def repeated_lines(texts: list[str], longest: int = 120) -> set[str]:
+    """Short texts that occur more than once on the page (menus, promo boxes printed twice)."""
+    seen: dict[str, int] = {}
+    for text in texts:
+        if text and len(text) < longest:
+            seen[text] = seen.get(text, 0) + 1
+    return {text for text, count in seen.items() if count > 1}

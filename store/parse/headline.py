@@ -6,7 +6,7 @@ import re
 
 from store.dates import find_dates
 from store.parse.byline import parse_byline
-from store.parse.textstats import ends_sentence, similarity
+from store.parse.textstats import ends_sentence, jaccard, similarity
 from store.parse.types import Line
 
 _SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|\s+::\s+|\s+[•·»]\s+")
@@ -46,19 +46,19 @@ def find_headline(lines: list[Line], usable: list[int], body_start: int, title_c
     of the first line of the main run of prose. Returns (-1, reason) when nothing fits.
     """
     before = [i for i in usable if i < body_start]
+    # The headline may open the run of prose (a long headline reads like a sentence).
+    around = [i for i in usable if i < body_start + 4]
     first_nonblank = next((i for i, line in enumerate(lines) if not line.blank), -1)
     scored = []
-    for i in before:
+    for i in around:
         if i == first_nonblank or not headline_shaped(lines[i].text):
             continue
-        sim = similarity(lines[i].text, title_core)
-        if sim >= 0.6 and len(lines[i].text.split()) >= 2:
-            scored.append((sim, i))
+        if similarity(lines[i].text, title_core) >= 0.6:
+            scored.append((jaccard(lines[i].text, title_core), i))
     if scored:
         best = max(s for s, _ in scored)
-        near = max(i for s, i in scored if s >= best - 0.15)
-        if body_start - near <= 80 or len(scored) == 1:
-            return near, f"repeats the page title (overlap {best:.2f}) nearest above the story"
+        near = max(i for s, i in scored if s >= best - 0.1)
+        return near, f"repeats the page title (overlap {best:.2f}), nearest above the story"
     # No title match: nearest headline-shaped line above the story, skipping short labels.
     for i in reversed(before[-12:]):
         text = lines[i].text

@@ -17,7 +17,7 @@ from store.parse.credits import is_credits_line, parse_credits
 from store.parse.dateline import split_dateline, wire_in
 from store.parse.headline import find_headline, split_title
 from store.parse.lines import page_title, split_lines
-from store.parse.textstats import tokens
+from store.parse.textstats import ends_sentence, similarity, tokens
 from store.parse.types import Line, ParseError
 
 GAP = 6  # furniture lines allowed inside one run of story text
@@ -52,6 +52,7 @@ def _nonblank(page: Page) -> list[int]:
 
 def step_furniture(page: Page) -> None:
     """Mark menus, share buttons, ads and the like; mark wire credit lines."""
+    repeated = boilerplate.repeated_lines([line.text for line in page.lines])
     for i in _nonblank(page):
         line = page.lines[i]
         if is_credits_line(line.text):
@@ -60,6 +61,8 @@ def step_furniture(page: Page) -> None:
         reason = boilerplate.furniture_reason(line.text)
         if reason:
             line.mark("boilerplate", reason)
+        elif line.text in repeated and similarity(line.text, page.title_core) < 0.6:
+            line.mark("boilerplate", "short line printed more than once on the page")
 
 
 def step_captions(page: Page) -> None:
@@ -84,6 +87,8 @@ def step_captions(page: Page) -> None:
             continue
         cap = lines[prev]
         if cap.role != "boilerplate" or cap.reason != "not part of the story" or len(cap.text.split()) < 3:
+            continue
+        if find_dates(cap.text) and len(cap.text) < 40:
             continue
         cap.mark("caption", "line above a photo-credit line")
         line.mark("credit", "photo credit under a caption")
@@ -128,35 +133,44 @@ def step_headline(page: Page) -> None:
     idx, reason = find_headline(page.lines, usable, start, page.title_core)
     if idx < 0:
         raise ParseError("no headline found")
+    key = tokens(page.lines[idx].text)
+    # The same headline printed several times in a row (title bar, share box, story): take the first.
+    for i in range(idx - 1, max(-1, idx - 16), -1):
+        if tokens(page.lines[i].text) == key and i != 0:
+            idx = i
     page.headline = idx
     head = page.lines[idx]
     head.mark("headline", reason)
-    key = tokens(head.text)
     for i in _nonblank(page):
         if i != idx and tokens(page.lines[i].text) == key:
             page.lines[i].mark("boilerplate", "repeats the headline")
     page.klass.pop(idx, None)
 
 
+_BY_LABEL = re.compile(r"^(?:by|author(?:s)?(?: of the article)?|written by|words|reporter)\s*:?$", re.IGNORECASE)
+
+
 def step_byline(page: Page) -> None:
     """Find the byline below the headline (bare names only right under it)."""
     h = page.headline
-    start = page.body_start if page.body_start > h else h + 1
     window = [i for i in _nonblank(page) if h < i][:40]
-    seen = 0
-    for i in window:
+    labelled = False
+    for seen, i in enumerate(window, start=1):
         line = page.lines[i]
-        seen += 1
         if line.role != "boilerplate":
+            labelled = False
             continue
-        if line.reason != "not part of the story" and not line.reason.startswith("short line"):
+        if _BY_LABEL.match(line.text):
+            labelled = True
             continue
-        bare_ok = i < start and seen <= 8 and page.klass.get(i) != "good"
-        info = parse_byline(line.text, bare_ok=bare_ok)
-        if info is None or (not info.explicit and i >= start):
+        free = line.reason == "not part of the story"
+        bare_ok = free and seen <= 8 and len(line.text) <= 60 and not ends_sentence(line.text)
+        info = parse_byline(line.text, bare_ok=bare_ok or labelled)
+        labelled = False
+        if info is None:
             continue
-        if i > start and seen > 25:
-            break
+        if not free and not info.explicit:
+            continue
         page.byline, page.byline_info = i, info
         line.mark("byline", "byline: " + ", ".join(info.authors))
         page.klass.pop(i, None)
@@ -183,6 +197,18 @@ def step_date(page: Page) -> None:
                     line.mark("date", f"publication date {found[0].iso}")
                     page.klass.pop(i, None)
                 return
+    # Fallback: the date printed most often on the page (story date repeated in teasers, footers).
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for i in _nonblank(page):
+        for found in find_dates(page.lines[i].text):
+            day = found.iso[:10]
+            counts[day] = counts.get(day, 0) + 1
+            first.setdefault(day, found.iso)
+    if counts:
+        best = max(counts.values())
+        if best >= 2:
+            page.published = next(first[d] for d in counts if counts[d] == best)
 
 
 def _org_like(name: str) -> bool:
@@ -202,10 +228,16 @@ def assemble(page: Page) -> Article:
         if line.role == "credits_line" and i < h:
             line.mark("boilerplate", "credit line above the headline")
     standfirst = None
-    if body_idx and page.byline > h and body_idx[0] < page.byline:
-        first = body_idx.pop(0)
-        standfirst = lines[first].text
-        lines[first].mark("standfirst", "text between headline and byline")
+    if 0 < page.byline - h <= 12:
+        for i in range(h + 1, page.byline):
+            if lines[i].role in ("boilerplate", "body") and len(lines[i].text.split()) >= 8:
+                if lines[i].role == "boilerplate" and lines[i].reason != "not part of the story":
+                    continue
+                standfirst = lines[i].text
+                lines[i].mark("standfirst", "text between headline and byline")
+                if i in body_idx:
+                    body_idx.remove(i)
+                break
     if not body_idx:
         raise ParseError("no story text found below the headline")
     body = [lines[i].text for i in body_idx]
