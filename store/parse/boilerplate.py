@@ -26,11 +26,12 @@ _FURNITURE = re.compile(
     re.IGNORECASE | re.VERBOSE,
 )
 _ALWAYS = re.compile(
-    r"©|\ball rights reserved\b|\bcookies? (?:policy|settings)\b|\buses? cookies\b|\bby (?:signing up|subscribing)\b"
-    r"|\bterms (?:of (?:use|service)|and conditions)\b|\bprivacy policy\b",
+    r"©|\ball rights reserved\b|\bcookies? (?:policy|settings)\b|\buses? cookies\b"
+    r"|\bby (?:signing up|subscribing)\b|\bterms (?:of (?:use|service)|and conditions)\b|\bprivacy policy\b",
     re.IGNORECASE,
 )
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_EMBED = re.compile(r"pic\.twitter\.com/|^[—–-]\s.{1,80}\(@\w+\)\s")
 _SYMBOLS = re.compile(r"^[\W\d_]+$")
 
 
@@ -40,6 +41,8 @@ def furniture_reason(text: str) -> str | None:
     n_words = len(text.split())
     if _SYMBOLS.match(text):
         return "only symbols or numbers"
+    if _EMBED.search(text):
+        return "embedded social-media post"
     if _ALWAYS.search(text) and n_words <= 60:
         return "copyright or cookie notice"
     if n_words <= 8:
@@ -56,3 +59,16 @@ def repeated_lines(texts: list[str], longest: int = 120) -> set[str]:
         if text and len(text) < longest:
             seen[text] = seen.get(text, 0) + 1
     return {text for text, count in seen.items() if count > 1}
+
+
+_END_MARKERS = re.compile(
+    r"^(?:\d+\s+)?(?:comments?|responses?|replies)(?:\s*\(\d+\))?$|^leave a (?:reply|comment)|^add a comment"
+    r"|^(?:join|start) the (?:discussion|conversation)|^[\w.@-]{2,40} (?:says|said|wrote):$",
+    re.IGNORECASE,
+)
+
+
+def end_marker(text: str) -> str | None:
+    """Why this line marks the end of the story text (a comments section), or None."""
+    m = _END_MARKERS.search(text)
+    return f"start of the comments ({m.group(0)!r})" if m else None

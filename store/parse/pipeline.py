@@ -20,6 +20,9 @@ from store.parse.lines import page_title, split_lines
 from store.parse.textstats import ends_sentence, similarity, tokens
 from store.parse.types import Line, ParseError
 
+import os
+
+END_ON_DATES = os.environ.get("BS_END_DATES", "1") == "1"
 GAP = 6  # furniture lines allowed inside one run of story text
 _ORG_WORD = re.compile(
     r"\b(?:News|Press|Times|Post|Media|Network|TV|Radio|Daily|Herald|Tribune|Journal|Agency|Staff|Wire|"
@@ -147,7 +150,9 @@ def step_headline(page: Page) -> None:
     page.klass.pop(idx, None)
 
 
-_BY_LABEL = re.compile(r"^(?:by|author(?:s)?(?: of the article)?|written by|words|reporter)\s*:?$", re.IGNORECASE)
+_BY_LABEL = re.compile(
+    r"^(?:by|author(?:s)?(?: of the article)?|written by|words|reporter)\s*:?$", re.IGNORECASE
+)
 
 
 def step_byline(page: Page) -> None:
@@ -164,7 +169,7 @@ def step_byline(page: Page) -> None:
             labelled = True
             continue
         free = line.reason == "not part of the story"
-        bare_ok = free and seen <= 8 and len(line.text) <= 60 and not ends_sentence(line.text)
+        bare_ok = free and seen <= 8 and len(line.text) <= 100 and not ends_sentence(line.text)
         info = parse_byline(line.text, bare_ok=bare_ok or labelled)
         labelled = False
         if info is None:
@@ -209,6 +214,47 @@ def step_date(page: Page) -> None:
         best = max(counts.values())
         if best >= 2:
             page.published = next(first[d] for d in counts if counts[d] == best)
+
+
+def _date_only(text: str) -> bool:
+    found = find_dates(text)
+    return bool(found) and len(text) <= 60 and sum(f.end - f.start for f in found) >= 0.5 * len(text)
+
+
+def _author_bio(page: Page, text: str) -> str | None:
+    """A closing author biography (``Ann Lee is a reporter ...``) ends the story."""
+    for name in page.byline_info.authors if page.byline_info else []:
+        if re.match(re.escape(name) + r"\s+(?:is|was|has|covers|writes|reports)\b", text):
+            return "author biography after the story"
+    return None
+
+
+def step_story_end(page: Page) -> None:
+    """Cut the story where the comments or a list of dated teasers begins."""
+    h, good = page.headline, 0
+    cut = -1
+    for i in _nonblank(page):
+        if i <= h:
+            continue
+        if page.klass.get(i) == "good" and not _author_bio(page, page.lines[i].text):
+            good += 1
+            continue
+        if good < 3 or page.lines[i].role not in ("boilerplate", "body"):
+            continue
+        text = page.lines[i].text
+        reason = boilerplate.end_marker(text) or _author_bio(page, text)
+        if reason is None and END_ON_DATES and _date_only(text):
+            reason = "a dated teaser list or comment thread starts"
+        if reason:
+            cut = i
+            page.lines[i].mark("boilerplate", reason)
+            break
+    if cut < 0:
+        return
+    for i in list(page.klass):
+        if i > cut and page.klass[i] == "good":
+            page.klass[i] = "bad"
+            page.lines[i].mark("boilerplate", f"after the end of the story (line {page.lines[cut].number})")
 
 
 def _org_like(name: str) -> bool:
@@ -271,7 +317,16 @@ def assemble(page: Page) -> Article:
     )
 
 
-STEPS = (step_furniture, step_captions, step_quality, step_body_start, step_headline, step_byline, step_date)
+STEPS = (
+    step_furniture,
+    step_captions,
+    step_quality,
+    step_body_start,
+    step_headline,
+    step_byline,
+    step_date,
+    step_story_end,
+)
 
 
 def run(text: str) -> tuple[list[Line], Article | None, str | None]:
