@@ -25,4 +25,10 @@ def parse_text(text: str) -> Article:
 def explain_text(text: str) -> list[ExplainedLine]:
     """Every input line with the role the parse pipeline gave it and the reason."""
     lines, _, _ = run(text)
-    return [ExplainedLine(line.number, line.text, line.role, line.reason) for line in lines]
+    out = []
+    for line in lines:
+        own_text = line.head if line.continued else line.text
+        out.append(ExplainedLine(line.number, own_text, line.role, line.reason))
+        for number, text in line.continued:
+            out.append(ExplainedLine(number, text, line.role, f"continues line {line.number}"))
+    return out

@@ -31,7 +31,8 @@ _ALWAYS = re.compile(
     re.IGNORECASE,
 )
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_EMBED = re.compile(r"pic\.twitter\.com/|^[—–-]\s.{1,80}\(@\w+\)\s")
+_EMBED = re.compile(r"pic\.twitter\.com/|^[—–-]\s.{1,80}\(@\w+\)(?:\s|$)")
+EMBED_REASON = "embedded social-media post"
 _SYMBOLS = re.compile(r"^[\W\d_]+$")
 
 
@@ -42,7 +43,7 @@ def furniture_reason(text: str) -> str | None:
     if _SYMBOLS.match(text):
         return "only symbols or numbers"
     if _EMBED.search(text):
-        return "embedded social-media post"
+        return EMBED_REASON
     if _ALWAYS.search(text) and n_words <= 60:
         return "copyright or cookie notice"
     if n_words <= 8:

@@ -31,3 +31,36 @@ def page_title(lines: list[Line]) -> str:
         if not line.blank:
             return line.text
     return ""
+
+
+_CONTINUES = re.compile(r"^[a-z,.;:!?)\]’”%]")
+_BYLINE_START = re.compile(r"^by\b", re.IGNORECASE)
+_FINAL = re.compile(r"[.!?:…][\"'”’)\]]*$")
+
+
+def _continues(prev: str, nxt: str) -> bool:
+    """True when ``nxt`` reads as the rest of ``prev`` (a hard-wrapped or split sentence)."""
+    if not prev or not nxt or _FINAL.search(prev) or _BYLINE_START.match(nxt):
+        return False
+    return bool(_CONTINUES.match(nxt))
+
+
+def join_wrapped(lines: list[Line]) -> list[Line]:
+    """Fold lines that continue the previous line's sentence into it.
+
+    Crude dumps put one text node per line, so a paragraph with a link in it arrives as
+    ``...as he signed a`` / ``proclamation`` / ``restoring section 232 ...``. The folded-in
+    lines are remembered in :attr:`Line.continued` so ``--explain`` can still list them.
+    """
+    out: list[Line] = []
+    for line in lines:
+        prev = out[-1] if out else None
+        if prev is not None and not line.blank and _continues(prev.text, line.text):
+            if not prev.continued:
+                prev.head = prev.text
+            glue = "" if line.text[0] in ",.;:!?)]’”%" else " "
+            prev.text = prev.text + glue + line.text
+            prev.continued.append((line.number, line.text))
+            continue
+        out.append(line)
+    return out

@@ -16,13 +16,10 @@ from store.parse.byline import Byline, parse_byline
 from store.parse.credits import is_credits_line, parse_credits
 from store.parse.dateline import split_dateline, wire_in
 from store.parse.headline import find_headline, split_title
-from store.parse.lines import page_title, split_lines
+from store.parse.lines import join_wrapped, page_title, split_lines
 from store.parse.textstats import ends_sentence, similarity, tokens
 from store.parse.types import Line, ParseError
 
-import os
-
-END_ON_DATES = os.environ.get("BS_END_DATES", "1") == "1"
 GAP = 6  # furniture lines allowed inside one run of story text
 _ORG_WORD = re.compile(
     r"\b(?:News|Press|Times|Post|Media|Network|TV|Radio|Daily|Herald|Tribune|Journal|Agency|Staff|Wire|"
@@ -221,6 +218,12 @@ def _date_only(text: str) -> bool:
     return bool(found) and len(text) <= 60 and sum(f.end - f.start for f in found) >= 0.5 * len(text)
 
 
+def _dated_run(page: Page, i: int) -> bool:
+    """True when more date-only lines follow soon (a teaser list or comment thread)."""
+    after = [j for j in _nonblank(page) if j > i][:60]
+    return sum(1 for j in after if _date_only(page.lines[j].text)) >= 2
+
+
 def _author_bio(page: Page, text: str) -> str | None:
     """A closing author biography (``Ann Lee is a reporter ...``) ends the story."""
     for name in page.byline_info.authors if page.byline_info else []:
@@ -231,23 +234,26 @@ def _author_bio(page: Page, text: str) -> str | None:
 
 def step_story_end(page: Page) -> None:
     """Cut the story where the comments or a list of dated teasers begins."""
-    h, good = page.headline, 0
-    cut = -1
+    h, good, cut, last_reason = page.headline, 0, -1, ""
     for i in _nonblank(page):
         if i <= h:
             continue
-        if page.klass.get(i) == "good" and not _author_bio(page, page.lines[i].text):
+        line = page.lines[i]
+        before, last_reason = last_reason, line.reason
+        if page.klass.get(i) == "good" and not _author_bio(page, line.text):
             good += 1
             continue
-        if good < 3 or page.lines[i].role not in ("boilerplate", "body"):
+        if good < 3 or line.role not in ("boilerplate", "body"):
             continue
-        text = page.lines[i].text
-        reason = boilerplate.end_marker(text) or _author_bio(page, text)
-        if reason is None and END_ON_DATES and _date_only(text):
+        if _date_only(line.text) and before == boilerplate.EMBED_REASON:
+            line.mark("boilerplate", "date of an embedded social-media post")
+            continue
+        reason = boilerplate.end_marker(line.text) or _author_bio(page, line.text)
+        if reason is None and _date_only(line.text) and _dated_run(page, i):
             reason = "a dated teaser list or comment thread starts"
         if reason:
             cut = i
-            page.lines[i].mark("boilerplate", reason)
+            line.mark("boilerplate", reason)
             break
     if cut < 0:
         return
@@ -331,7 +337,7 @@ STEPS = (
 
 def run(text: str) -> tuple[list[Line], Article | None, str | None]:
     """Run every step on ``text``; return (lines with roles, article or None, error or None)."""
-    page = Page(split_lines(text))
+    page = Page(join_wrapped(split_lines(text)))
     page.title = page_title(page.lines)
     page.title_core, page.site = split_title(page.title)
     try:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 ROLES = (
     "headline",
@@ -45,6 +45,9 @@ class Line:
     text: str
     role: str = "boilerplate"
     reason: str = "not part of the story"
+    # Input lines folded into this one (hard-wrapped text): (number, original text).
+    continued: list[tuple[int, str]] = field(default_factory=list)
+    head: str = ""  # the line's own text before anything was folded in
 
     def mark(self, role: str, reason: str) -> None:
         """Give the line a role, with a human-readable reason."""
