@@ -111,9 +111,9 @@ def run_command(store: Store, *, seed: bool) -> int:
     """Open the reader; on first use, fill an empty store with the bundled seed stories."""
     from broadsheet.resources import seed_files
 
-    if seed and len(store) == 0 and not store.get_setting("seeded", False):
+    if seed and len(store) == 0 and not store.user.get_setting("seeded", False):
         run_import(store, seed_files(), 5 * 1024 * 1024, quiet=True)
-        store.set_setting("seeded", True)
+        store.user.set_setting("seeded", True)
     from tui.app import BroadsheetApp
 
     BroadsheetApp(store).run()

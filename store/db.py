@@ -4,8 +4,8 @@
   credits panel show). Starting the reader reads this file and nothing else.
 - ``bodies/NNNNNN.json``: story bodies, ``SHARD_SIZE`` to a file in import order, so an
   import writes only new shards and opening a story reads one small file.
-- ``state.json``: user state (bookmarks, tags, read marks, the reading position), kept
-  apart so a bookmark write never rewrites article content.
+- ``state/``: user state (bookmarks, tags, read marks, settings), kept apart so a
+  bookmark write never rewrites article content (see :mod:`store.userstate`).
 
 Every file is written through :class:`~store.storage.AtomicJSONStorage`; writers hold a
 cross-process :class:`filelock.FileLock`, and each read-modify-write re-reads the file
@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +25,7 @@ from tinydb import TinyDB
 
 from store.model import Article, Credits, Image
 from store.storage import KeyedTable, open_db
+from store.userstate import UserState
 
 SHARD_SIZE = 256
 LOCK_TIMEOUT = 30.0
@@ -73,24 +74,6 @@ class StoryMeta:
         return (self.published or "", self.imported)
 
 
-@dataclass(frozen=True, slots=True)
-class StoryState:
-    """The reader's own marks on one story."""
-
-    bookmarked: bool = False
-    read: bool = False
-    tags: tuple[str, ...] = field(default_factory=tuple)
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any] | None) -> StoryState:
-        if not doc:
-            return cls()
-        return cls(bool(doc.get("bookmarked")), bool(doc.get("read")), tuple(doc.get("tags") or ()))
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"bookmarked": self.bookmarked, "read": self.read, "tags": list(self.tags)}
-
-
 class StoreTable(KeyedTable):
     """Adds the batch write TinyDB lacks: many documents in one read-modify-write."""
 
@@ -110,7 +93,7 @@ class Store:
         self.folder.mkdir(parents=True, exist_ok=True)
         self.lock = FileLock(str(self.folder / ".lock"), timeout=LOCK_TIMEOUT)
         self._articles_db = self._open(self.folder / "articles.json")
-        self._state_db = self._open(self.folder / "state.json")
+        self.user = UserState(self.folder, self.lock)
         self._shards: dict[int, TinyDB] = {}
 
     @staticmethod
@@ -199,38 +182,17 @@ class Store:
                 self._articles.put_many(metas)
         return list(metas)
 
+    def fingerprint(self) -> tuple[tuple[int, int, int], ...]:
+        """Identity of the store's files; changes whenever any process writes to it."""
+        paths = [self.folder / "articles.json", *sorted((self.folder / "state").glob("*.json"))]
+        keys = []
+        for path in paths:
+            try:
+                st = path.stat()
+            except FileNotFoundError:
+                continue
+            keys.append((st.st_ino, st.st_mtime_ns, st.st_size))
+        return tuple(keys)
+
     def contains(self, story_id: str) -> bool:
         return self._articles.contains(doc_id=story_id)
-
-    # -- user state -----------------------------------------------------------------------
-
-    @property
-    def _states(self) -> StoreTable:
-        return self._state_db.table("stories")  # type: ignore[return-value]
-
-    def states(self) -> dict[str, StoryState]:
-        return {sid: StoryState.from_doc(doc) for sid, doc in self._states.records().items()}
-
-    def state(self, story_id: str) -> StoryState:
-        return StoryState.from_doc(self._states.get(doc_id=story_id))
-
-    def _change_state(self, story_id: str, **changes: Any) -> StoryState:
-        with self.lock:
-            current = self.state(story_id)
-            doc = {**current.to_doc(), **changes}
-            self._states.put_many({story_id: doc})
-            return StoryState.from_doc(doc)
-
-    def set_read(self, story_id: str, read: bool = True) -> StoryState:
-        return self._change_state(story_id, read=read)
-
-    def set_bookmarked(self, story_id: str, bookmarked: bool) -> StoryState:
-        return self._change_state(story_id, bookmarked=bookmarked)
-
-    def get_setting(self, key: str, default: Any = None) -> Any:
-        doc = self._state_db.table("settings").get(doc_id=key)
-        return doc["value"] if doc else default
-
-    def set_setting(self, key: str, value: Any) -> None:
-        with self.lock:
-            self._state_db.table("settings").put_many({key: {"value": value}})  # type: ignore[attr-defined]

@@ -1,16 +1,18 @@
-"""The simple word filter behind the search bar: every word must appear somewhere.
+"""The simple word filter: every word must appear in a story's metadata.
 
-Matches headline, standfirst, source, agency, dateline, authors, captions, photo credits
-and the credit line, case- and accent-insensitively. Bodies are not read, so filtering
-50,000 stories stays in memory.
+Kept as the fallback the reader uses while the full-text index is being (re)built.
+Understands ``tag:x``, ``is:bookmarked`` and ``is:unread`` so sidebar choices work.
 """
 
 from __future__ import annotations
 
+import shlex
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from store.db import StoryMeta
+from store.userstate import EMPTY, StoryState
 
 
 def fold(text: str) -> str:
@@ -28,6 +30,12 @@ def haystack(meta: StoryMeta) -> str:
     return fold(" ".join(p for p in parts if p))
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    ids: list[str]
+    terms: list[str]
+
+
 class WordFilter:
     """Filters stories by words; remembers each story's folded text between keystrokes."""
 
@@ -40,8 +48,30 @@ class WordFilter:
             text = self._texts[meta.id] = haystack(meta)
         return text
 
-    def __call__(self, stories: Iterable[StoryMeta], query: str) -> list[StoryMeta]:
-        words = fold(query).split()
-        if not words:
-            return list(stories)
-        return [m for m in stories if all(w in self._text(m) for w in words)]
+    def search(self, query: str, stories: Iterable[StoryMeta], states: Mapping[str, StoryState]) -> Found:
+        try:
+            tokens = shlex.split(query)
+        except ValueError:
+            raise ValueError("unclosed quote") from None
+        words, tags, flags = [], [], []
+        for token in tokens:
+            if token.startswith("tag:"):
+                tags.append(token[4:].lower())
+            elif token in ("is:bookmarked", "is:unread", "is:read"):
+                flags.append(token[3:])
+            else:
+                words.append(fold(token))
+
+        def keep(meta: StoryMeta) -> bool:
+            state = states.get(meta.id, EMPTY)
+            if any(t not in state.tags for t in tags):
+                return False
+            if "bookmarked" in flags and not state.bookmarked:
+                return False
+            if "unread" in flags and state.read:
+                return False
+            if "read" in flags and not state.read:
+                return False
+            return all(w in self._text(meta) for w in words)
+
+        return Found([m.id for m in stories if keep(m)], words)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from rich.console import Console
+from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
 
 from store.db import Store
@@ -15,9 +16,16 @@ from tui.widgets.credits_panel import CreditsPanel
 from tui.widgets.headline_list import HeadlineList
 
 
-def text_of(app: BroadsheetApp, selector: str) -> str:
-    widget = app.screen.query_one(selector, Static)
-    return str(widget.render())
+async def settle(pilot: Pilot) -> None:
+    """Let search workers finish and their messages land (no sleeps)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+def article_text(app: BroadsheetApp) -> str:
+    return "\n".join(str(block.content) for block in app.screen.query_one(ArticleView).query(Static))
 
 
 def plain(renderable: object, width: int = 100) -> str:
@@ -32,52 +40,63 @@ def credits_text(app: BroadsheetApp) -> str:
 
 async def test_starts_on_newest_story_with_all_regions(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
-    async with app.run_test(size=(120, 40)):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
         headlines = app.screen.query_one(HeadlineList)
         assert len(headlines.rows) == 5
         assert headlines.current.headline == "Mountain rail line reopens after winter closure"
         assert isinstance(app.focused, HeadlineList)
-        article = text_of(app, "#article-text")
+        article = article_text(app)
         assert "ALTBERG (Northwire) — The rail line" in article
         assert "By Valley Courier · 2 Apr 2024" in article
         credits = credits_text(app)
         for expected in ("A train crosses the new bridge", "KARI LUND/Northwire", "Northwire", "Mia Berg",
                          "Olli Saar", "Tom Reeve"):
             assert expected in credits
-        assert str(app.screen.query_one("#match-count", Label).render()) == "5 stories"
+        assert str(app.screen.query_one("#match-count", Label).render()) == "5 stories · newest"
 
 
 async def test_j_k_move_and_enter_opens_and_marks_read(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         headlines = app.screen.query_one(HeadlineList)
         await pilot.press("j", "j")
+        await settle(pilot)
         assert headlines.cursor == 2
         story = headlines.current
-        assert story.headline in text_of(app, "#article-text")
+        assert story.headline in article_text(app)
         await pilot.press("k")
+        await settle(pilot)
         assert headlines.cursor == 1
         await pilot.press("down", "enter")
+        await settle(pilot)
         assert isinstance(app.focused, ArticleView)
-        assert filled_store.state(story.id).read
+        assert filled_store.user.get(story.id).read
         assert headlines.rows[2].state.read
         await pilot.press("escape")
+        await settle(pilot)
         assert isinstance(app.focused, HeadlineList)
 
 
 async def test_search_filters_as_you_type_and_escape_restores(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         headlines = app.screen.query_one(HeadlineList)
         await pilot.press("j")
+        await settle(pilot)
         selected = headlines.current.id
         await pilot.press("slash")
+        await settle(pilot)
         assert isinstance(app.focused, Input)
         for key in "kari lund":
             await pilot.press(key if key != " " else "space")
+            await settle(pilot)
         assert [r.meta.headline for r in headlines.rows] == ["Mountain rail line reopens after winter closure"]
         assert str(app.screen.query_one("#match-count", Label).render()) == "1 of 5"
         await pilot.press("escape")
+        await settle(pilot)
         assert isinstance(app.focused, HeadlineList)
         assert len(headlines.rows) == 5
         assert headlines.current.id == selected
@@ -86,32 +105,40 @@ async def test_search_filters_as_you_type_and_escape_restores(filled_store: Stor
 async def test_search_with_no_match_shows_empty_list(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
         await pilot.press("slash", "z", "q", "x")
+        await settle(pilot)
         assert app.screen.query_one(HeadlineList).rows == []
-        assert "No story selected" in text_of(app, "#article-text")
+        assert "No story selected" in article_text(app)
 
 
 async def test_tab_moves_between_regions(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
         seen = []
         for _ in range(4):
             await pilot.press("tab")
+            await settle(pilot)
             seen.append(type(app.focused).__name__)
         assert seen == ["ArticleView", "CreditsPanel", "SearchBar", "HeadlineList"]
         await pilot.press("shift+tab")
+        await settle(pilot)
         assert type(app.focused).__name__ == "SearchBar"
 
 
 async def test_help_lists_keys_from_bindings(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(100, 40)) as pilot:
+        await settle(pilot)
         await pilot.press("question_mark")
+        await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
         shown = plain(app.screen.query_one("#help-keys", Static).content)
         for binding in HeadlineList.BINDINGS + ArticleView.BINDINGS:
             assert binding.description in shown
         await pilot.press("escape")
+        await settle(pilot)
         assert not isinstance(app.screen, HelpScreen)
 
 
@@ -122,10 +149,12 @@ async def test_markup_in_stories_is_shown_literally(store: Store) -> None:
     store.add([(make_article(1, headline=hostile, authors=["[red]Eve[/]"]), None)])
     app = BroadsheetApp(store)
     async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
         await pilot.click(HeadlineList, offset=(5, 1))
+        await settle(pilot)
         await pilot.press("enter")
         assert app.is_running
-        assert hostile in text_of(app, "#article-text")
+        assert hostile in article_text(app)
         assert "[red]Eve[/]" in credits_text(app)
         line = app.screen.query_one(HeadlineList).render_line(0).text
         assert "[bold]x[/] [@click=app.quit]" in line
@@ -134,15 +163,20 @@ async def test_markup_in_stories_is_shown_literally(store: Store) -> None:
 async def test_mouse_click_selects_and_double_click_opens(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
         headlines = app.screen.query_one(HeadlineList)
         await pilot.click(HeadlineList, offset=(5, 3))
+        await settle(pilot)
         assert headlines.cursor == 2
         await pilot.click(HeadlineList, offset=(5, 3), times=2)
+        await settle(pilot)
         assert isinstance(app.focused, ArticleView)
 
 
 async def test_q_quits(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test() as pilot:
+        await settle(pilot)
         await pilot.press("q")
+        await settle(pilot)
         assert not app.is_running

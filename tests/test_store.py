@@ -46,10 +46,10 @@ def test_user_state_never_rewrites_articles(filled_store: Store) -> None:
     articles = filled_store.folder / "articles.json"
     before = articles.stat().st_mtime_ns
     story = filled_store.stories()[0]
-    filled_store.set_bookmarked(story.id, True)
-    filled_store.set_read(story.id, True)
+    filled_store.user.set_bookmarked(story.id, True)
+    filled_store.user.set_read(story.id, True)
     assert articles.stat().st_mtime_ns == before
-    state = Store(filled_store.folder).state(story.id)
+    state = Store(filled_store.folder).user.get(story.id)
     assert state.bookmarked and state.read
 
 

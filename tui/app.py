@@ -1,24 +1,79 @@
-"""The Broadsheet Textual application. It is given its store, so tests pass a temp one."""
+"""The Broadsheet Textual application. It is given its store (and config), so tests pass temp ones."""
 
 from __future__ import annotations
 
-from textual.app import App
+from collections.abc import Iterable, Mapping, Sequence
+
+from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.events import AppFocus
 from textual.screen import Screen
 
+from broadsheet.config import Config, save_theme
 from broadsheet.resources import stylesheets
-from store.db import Store
+from store.db import Store, StoryMeta
+from store.filter import Found, WordFilter
+from store.userstate import StoryState
+from tui.commands import StoryCommands
 from tui.screens.main import MainScreen
 
 
 class BroadsheetApp(App[None]):
     TITLE = "Broadsheet"
     CSS_PATH = stylesheets()  # type: ignore[assignment]
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False)]
+    COMMANDS = App.COMMANDS | {StoryCommands}
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, config: Config | None = None) -> None:
         super().__init__()
         self.store = store
+        self.config = config or Config(path=store.folder / "no-config.toml")
+        self._filter = WordFilter()
+        if self.config.theme and self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+        self._theme_ready = False
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.store)
+
+    def on_mount(self) -> None:
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        for problem in self.config.problems:
+            self.notify(problem, title="Config", severity="warning", timeout=10)
+        if self.config.theme and self.config.theme not in self.available_themes:
+            self.notify(f"{self.config.path}: unknown theme {self.config.theme!r}; using the default",
+                        title="Config", severity="warning", timeout=10)
+        self._theme_ready = True
+
+    def watch_theme(self, theme: str) -> None:
+        """Persist a theme chosen in the palette to the config file."""
+        if self._theme_ready and theme != self.config.theme and self.config.path.name == "config.toml":
+            try:
+                save_theme(self.config.path, theme)
+                self.config.theme = theme
+            except OSError as exc:
+                self.notify(f"Could not save the theme: {exc}", severity="warning")
+
+    def search(self, query: str, stories: Sequence[StoryMeta], states: Mapping[str, StoryState]) -> Found:
+        """Run a search for the main screen (called from a worker thread)."""
+        return self._filter.search(query, stories, states)
+
+    async def action_quit(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, MainScreen):
+                screen.save_session()
+        await super().action_quit()
+
+    def on_app_focus(self, _event: AppFocus) -> None:
+        screen = self.screen
+        if isinstance(screen, MainScreen):
+            screen.refresh_if_changed()
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        if isinstance(screen, MainScreen):
+            for binding in screen.BINDINGS:
+                if isinstance(binding, Binding) and binding.description and binding.action != "app.quit":
+                    yield SystemCommand(binding.description, f"Key: {binding.key.split(',')[0]}",
+                                        lambda action=binding.action: screen.run_action(action))

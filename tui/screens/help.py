@@ -28,12 +28,14 @@ def regions(screen: Screen) -> list[tuple[str, DOMNode]]:
     from tui.widgets.article_view import ArticleView
     from tui.widgets.headline_list import HeadlineList
     from tui.widgets.search_bar import SearchBar
+    from tui.widgets.sidebar import Sidebar
 
     return [
         ("Everywhere", screen),
         ("Headline list", screen.query_one(HeadlineList)),
         ("Article", screen.query_one(ArticleView)),
         ("Search bar", screen.query_one(SearchBar)),
+        ("Filters sidebar (f)", screen.query_one(Sidebar)),
         ("Application", screen.app),
     ]
 
@@ -49,17 +51,19 @@ class HelpScreen(ModalScreen[None]):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", no_wrap=True)
         table.add_column()
+        table.add_column(style="dim")
         for title, node in regions(self._main):
             rows = [b for b in bindings_of(node) if b.description]
             if not rows:
                 continue
-            table.add_row(Text(title, style="bold underline"), Text(""))
+            table.add_row(Text(title, style="bold underline"), Text(""), Text("id for [keys]" if title == "Everywhere" else ""))
             for binding in rows:
                 keys = " / ".join(self.app.get_key_display(Binding(k, binding.action)) for k in binding.key.split(","))
-                table.add_row(Text(keys), Text(binding.description))
-            table.add_row(Text(""), Text(""))
-        table.add_row(Text("Tab / Shift+Tab"), Text("Move between regions"))
-        table.add_row(Text("Mouse"), Text("Click a headline to show it, double-click to open; scroll with the wheel"))
+                table.add_row(Text(keys), Text(binding.description), Text(binding.id or ""))
+            table.add_row(Text(""), Text(""), Text(""))
+        table.add_row(Text("Tab / Shift+Tab"), Text("Move between regions"), Text(""))
+        table.add_row(Text("Ctrl+P"), Text("Command palette: every action, stories, tags, saved searches"), Text(""))
+        table.add_row(Text("Mouse"), Text("Click a headline to show it, double-click to open"), Text(""))
         with VerticalScroll(id="help-body"):
             yield Static(Text("Broadsheet keys", style="bold"), id="help-title")
             yield Static(table, id="help-keys")

@@ -1,110 +1,433 @@
-"""The main screen: search bar, headline list, article view and caption/credits panel."""
+"""The main screen: search bar, filters sidebar, headline list, article view, credits panel.
+
+The screen owns the state (all stories, user marks, the query, the order) and pushes it
+down; widgets report upward with messages. Searching runs in an exclusive thread worker,
+so each keystroke cancels the previous query and keys never wait for results.
+"""
 
 from __future__ import annotations
 
+from collections import Counter
+from dataclasses import dataclass
+
 from rich.text import Text
-from textual import on
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
+from textual.worker import get_current_worker
 
-from store.db import Store, StoryMeta, StoryState
-from store.filter import WordFilter
+from store.db import Store, StoryMeta
+from store.ordering import next_order, order_stories
+from store.userstate import EMPTY, StoryState, TagError, parse_tag_edit
+from tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
 from tui.widgets.article_view import ArticleView
 from tui.widgets.credits_panel import CreditsPanel
 from tui.widgets.headline_list import HeadlineList, Row
 from tui.widgets.search_bar import SearchBar
+from tui.widgets.sidebar import Sidebar
 
 
 class MainScreen(Screen[None]):
-    """The four regions, kept in step: the list cursor decides what the other panes show."""
+    """The four regions kept in step: the list cursor decides what the other panes show."""
 
     BINDINGS = [
-        Binding("slash", "focus_search", "Search"),
-        Binding("question_mark,f1", "help", "Keys"),
-        Binding("q", "app.quit", "Quit"),
+        Binding("slash", "focus_search", "Search", id="app.search"),
+        Binding("question_mark,f1", "help", "Keys", id="app.help"),
+        Binding("q", "app.quit", "Quit", id="app.quit"),
+        Binding("b", "bookmark", "Bookmark", id="story.bookmark"),
+        Binding("t", "tag", "Tag", id="story.tag"),
+        Binding("m", "toggle_read", "Read/unread", id="story.read"),
+        Binding("left_square_bracket", "step_story(-1)", "Previous story", show=False, id="story.previous"),
+        Binding("right_square_bracket", "step_story(1)", "Next story", show=False, id="story.next"),
+        Binding("B", "bookmark_all", "Bookmark all listed", show=False, id="list.bookmark_all"),
+        Binding("T", "tag_all", "Tag all listed", show=False, id="list.tag_all"),
+        Binding("s", "save_search", "Save search", show=False, id="search.save"),
+        Binding("f", "toggle_sidebar", "Filters", show=False, id="view.sidebar"),
+        Binding("c", "toggle_credits", "Credits panel", show=False, id="view.credits"),
+        Binding("z", "toggle_zen", "Full-width reading", show=False, id="view.zen"),
+        Binding("o", "cycle_order", "Order", show=False, id="list.order"),
+        Binding("r", "refresh", "Refresh", show=False, id="app.refresh"),
     ]
-    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (130, "-wide")]
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
+
+    @dataclass
+    class SearchDone(Message):
+        query: str
+        ids: list[str] | None
+        terms: list[str]
+        error: str | None
 
     def __init__(self, store: Store) -> None:
         super().__init__()
         self.store = store
-        self._stories: list[StoryMeta] = []
-        self._filter = WordFilter()
+        self.stories: list[StoryMeta] = []
+        self.by_id: dict[str, StoryMeta] = {}
+        self.states: dict[str, StoryState] = {}
+        self.order = "newest"
+        self.query_text = ""
+        self.result_ids: list[str] | None = None  # None: every story
+        self.terms: list[str] = []
+
+    @property
+    def headlines(self) -> HeadlineList:
+        return self.query_one(HeadlineList)
+
+    @property
+    def article_view(self) -> ArticleView:
+        return self.query_one(ArticleView)
 
     def compose(self) -> ComposeResult:
-        with Horizontal(id="search-row"):
-            yield SearchBar(id="search")
-            yield Label("", id="match-count")
+        with Vertical(id="search-box"):
+            with Horizontal(id="search-row"):
+                yield SearchBar(id="search")
+                yield Label("", id="match-count")
+            yield Label("", id="search-error")
         with Horizontal(id="panes"):
+            yield Sidebar(id="sidebar")
             yield HeadlineList(id="headlines")
-            with Vertical(id="reading"):
+            with Horizontal(id="reading"):
                 yield ArticleView(id="article")
                 yield CreditsPanel(id="credits")
         yield Footer()
 
     def on_mount(self) -> None:
-        self.reload()
-        self.focus_list()
+        self.headlines.border_title = "Headlines"
+        self.article_view.border_title = "Story"
+        self.query_one(CreditsPanel).border_title = "Caption & credits"
+        self.query_one("#sidebar").border_title = "Filters"
+        self.order = self.store.user.get_setting("order", "newest")
+        session = self.store.user.get_setting("session", {}) or {}
+        self._restore_scroll: tuple[str, int] | None = None
+        if session.get("story"):
+            self._restore_scroll = (session["story"], int(session.get("scroll", 0)))
+        if self.app.size.width >= 150:
+            self.add_class("-sidebar")
+        self.reload(restore=session.get("story"))
+        self.headlines.focus()
 
     # -- data -------------------------------------------------------------------------------
 
-    def reload(self) -> None:
-        """Read the story list and user state from the store and redraw the list."""
-        self._stories = self.store.stories()
-        self.apply_filter(self.query_one(SearchBar).value)
+    def reload(self, restore: str | None = None) -> None:
+        """Re-read stories and user state from the store (other instances' changes too)."""
+        self._fingerprint = self.store.fingerprint()
+        self.stories = self.store.stories()
+        self.by_id = {m.id: m for m in self.stories}
+        self.states = self.store.user.all()
+        self._update_sidebar()
+        self.run_search(self.query_text, keep=restore)
 
-    def apply_filter(self, query: str, keep: str | None = None) -> None:
-        headlines = self.query_one(HeadlineList)
-        keep = keep or (headlines.current.id if headlines.current else None)
-        states = self.store.states()
-        shown = self._filter(self._stories, query)
-        headlines.set_rows([Row(m, states.get(m.id, StoryState())) for m in shown], keep=keep)
-        total = len(self._stories)
-        count = f"{len(shown)} of {total}" if query.strip() else f"{total} stories"
+    def _update_sidebar(self) -> None:
+        tags: Counter[str] = Counter()
+        bookmarked = read = 0
+        for sid, state in self.states.items():
+            if sid in self.by_id:
+                tags.update(state.tags)
+                bookmarked += state.bookmarked
+                read += state.read
+        counts = {"all": len(self.stories), "unread": len(self.stories) - read, "bookmarked": bookmarked}
+        searches = self.store.user.get_setting("saved_searches", {})
+        self.query_one(Sidebar).show_entries(counts, tags, searches)
+
+    def run_search(self, query: str, keep: str | None = None) -> None:
+        self.query_text = query
+        self._keep = keep or (self.headlines.current.id if self.headlines.current else None)
+        self._search_worker(query)
+
+    @work(thread=True, exclusive=True, group="search", exit_on_error=False)
+    def _search_worker(self, query: str) -> None:
+        worker = get_current_worker()
+        try:
+            found = self.app.search(query, self.stories, self.states)  # type: ignore[attr-defined]
+        except ValueError as exc:
+            message = self.SearchDone(query, None, [], str(exc) or "cannot read this search")
+        else:
+            ids = None if not query.strip() else found.ids
+            message = self.SearchDone(query, ids, found.terms, None)
+        if not worker.is_cancelled:
+            self.post_message(message)
+
+    @on(SearchDone)
+    def _search_done(self, message: SearchDone) -> None:
+        if message.query != self.query_text:
+            return  # a newer query is on its way
+        error = self.query_one("#search-error", Label)
+        if message.error:
+            error.update(Text(f"Search: {message.error} (showing the previous results)"))
+            error.display = True
+            return
+        error.display = False
+        self.result_ids, self.terms = message.ids, message.terms
+        self._show_rows(keep=self._keep)
+
+    def _show_rows(self, keep: str | None = None) -> None:
+        if self.result_ids is None:
+            shown = order_stories(self.stories, self.order)
+        else:
+            shown = [self.by_id[i] for i in self.result_ids if i in self.by_id]
+        self.headlines.set_rows([Row(m, self.states.get(m.id, EMPTY)) for m in shown], keep=keep,
+                                terms=self.terms)
+        total = len(self.stories)
+        order = "" if self.result_ids is not None else f" · {self.order}"
+        noun = "story" if total == 1 else "stories"
+        count = f"{len(shown)} of {total}" if self.query_text.strip() else f"{total:,} {noun}{order}"
         self.query_one("#match-count", Label).update(Text(count))
         if not shown:
             self._show(None)
 
     def _show(self, story: StoryMeta | None) -> None:
         article = self.store.article(story.id) if story else None
-        self.query_one(ArticleView).show(article)
+        self.article_view.show(article, self.terms)
         self.query_one(CreditsPanel).show(article)
+
+    def _set_state(self, changed: dict[str, StoryState]) -> None:
+        self.states.update(changed)
+        for sid, state in changed.items():
+            self.headlines.update_state(sid, state)
+        self._update_sidebar()
+
+    def save_session(self) -> None:
+        """Remember the story and scroll position, so the reader reopens where it was left."""
+        current = self.headlines.current
+        if current is not None:
+            session = {"story": current.id, "scroll": round(self.article_view.scroll_y)}
+            try:
+                if session != self.store.user.get_setting("session"):
+                    self.store.user.set_setting("session", session)
+            except OSError:
+                pass  # a read-only store still closes cleanly
 
     # -- events -----------------------------------------------------------------------------
 
     @on(HeadlineList.Highlighted)
     def _highlighted(self, message: HeadlineList.Highlighted) -> None:
         self._show(message.story)
+        restore, self._restore_scroll = self._restore_scroll, None
+        if restore and message.story and restore[0] == message.story.id and restore[1] > 0:
+            view = self.article_view
+            view.call_after_refresh(view.scroll_to, y=restore[1], animate=False)
 
     @on(HeadlineList.Opened)
     def _opened(self, message: HeadlineList.Opened) -> None:
-        state = self.store.set_read(message.story.id, True)
-        self.query_one(HeadlineList).update_state(message.story.id, state)
-        self.query_one(ArticleView).focus()
+        if self.app.config.mark_read_on_open and not self.states.get(message.story.id, EMPTY).read:  # type: ignore[attr-defined]
+            self._set_state({message.story.id: self.store.user.set_read(message.story.id, True)})
+        self.add_class("-reading")
+        self.article_view.focus()
+        self.save_session()
+
+    @on(ArticleView.Back)
+    def _back(self) -> None:
+        self.remove_class("-reading")
+        self.headlines.focus()
 
     @on(Input.Changed, "#search")
     def _search_changed(self, message: Input.Changed) -> None:
-        self.apply_filter(message.value)
+        self.run_search(message.value)
 
     @on(SearchBar.Done)
-    def _search_done(self, message: SearchBar.Done) -> None:
+    def _search_bar_done(self, message: SearchBar.Done) -> None:
         if message.cleared:
-            self.apply_filter("", keep=message.restore)
-        self.focus_list()
+            self.run_search("", keep=message.restore)
+        self.remove_class("-reading")
+        self.headlines.focus()
+
+    @on(Sidebar.Chosen)
+    def _sidebar_chosen(self, message: Sidebar.Chosen) -> None:
+        self.set_query(message.entry.query)
+
+    @on(Sidebar.RenameRequested)
+    def _rename_tag(self, message: Sidebar.RenameRequested) -> None:
+        old = message.entry.name
+
+        def done(new: str | None) -> None:
+            if not new or new.strip() == old:
+                return
+            try:
+                count = self.store.user.rename_tag(old, new)
+            except TagError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"Renamed tag on {count} stories")
+            self.reload()
+
+        self.app.push_screen(PromptScreen(f"Rename tag {old!r} to", old), done)
+
+    @on(Sidebar.DeleteRequested)
+    def _delete_entry(self, message: Sidebar.DeleteRequested) -> None:
+        entry = message.entry
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            if entry.kind == "tag":
+                count = self.store.user.delete_tag(entry.name)
+                self.notify(f"Removed tag {entry.name!r} from {count} stories")
+            else:
+                searches = dict(self.store.user.get_setting("saved_searches", {}))
+                searches.pop(entry.name, None)
+                self.store.user.set_setting("saved_searches", searches)
+            self.reload()
+
+        what = f"tag {entry.name!r} from every story" if entry.kind == "tag" else f"saved search {entry.name!r}"
+        self.app.push_screen(ConfirmScreen(f"Delete {what}?"), done)
+
+    def refresh_if_changed(self) -> None:
+        """Back in the terminal: pick up what another instance changed meanwhile."""
+        if self.store.fingerprint() != self._fingerprint:
+            self.reload()
+
+    def set_query(self, query: str) -> None:
+        """Put ``query`` in the search bar and show its results (palette, sidebar)."""
+        self.query_one(SearchBar).value = query
+        self.headlines.focus()
+
+    def jump_to(self, story_id: str) -> None:
+        """Select a story, clearing a search that hides it."""
+        if story_id not in {row.meta.id for row in self.headlines.rows}:
+            with self.query_one(SearchBar).prevent(Input.Changed):
+                self.query_one(SearchBar).value = ""
+            self.query_text, self.result_ids, self.terms = "", None, []
+        self._show_rows(keep=story_id)
+        self.headlines.focus()
 
     # -- actions ----------------------------------------------------------------------------
 
-    def focus_list(self) -> None:
-        self.query_one(HeadlineList).focus()
-
     def action_focus_search(self) -> None:
-        headlines = self.query_one(HeadlineList)
-        self.query_one(SearchBar).begin(headlines.current.id if headlines.current else None)
+        current = self.headlines.current
+        self.query_one(SearchBar).begin(current.id if current else None)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
+
+    def _current(self) -> StoryMeta | None:
+        current = self.headlines.current
+        if current is None:
+            self.notify("No story selected", severity="warning", timeout=2)
+        return current
+
+    def action_bookmark(self) -> None:
+        if story := self._current():
+            state = self.store.user.toggle_bookmark(story.id)
+            self._set_state({story.id: state})
+            self.notify("Bookmarked" if state.bookmarked else "Bookmark removed", timeout=1.5)
+
+    def action_toggle_read(self) -> None:
+        if story := self._current():
+            state = self.store.user.toggle_read(story.id)
+            self._set_state({story.id: state})
+
+    def action_tag(self) -> None:
+        story = self._current()
+        if story is None:
+            return
+        current = self.states.get(story.id, EMPTY).tags
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            try:
+                keep, drop = parse_tag_edit(text)
+            except TagError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            removed = [t for t in current if t not in keep] + drop
+            self._set_state(self.store.user.edit_tags([story.id], add=keep, remove=removed))
+
+        self.app.push_screen(tag_editor(current, self._known_tags()), done)
+
+    def _known_tags(self) -> list[str]:
+        return sorted({t for s in self.states.values() for t in s.tags})
+
+    def _listed_ids(self) -> list[str]:
+        return [row.meta.id for row in self.headlines.rows]
+
+    def action_bookmark_all(self) -> None:
+        ids = self._listed_ids()
+        if not ids:
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._set_state(self.store.user.bookmark_all(ids))
+                self.notify(f"Bookmarked {len(ids)} stories")
+
+        self.app.push_screen(ConfirmScreen(f"Bookmark all {len(ids)} listed stories?"), done)
+
+    def action_tag_all(self) -> None:
+        ids = self._listed_ids()
+        if not ids:
+            return
+
+        def done(text: str | None) -> None:
+            if not text:
+                return
+            try:
+                add, remove = parse_tag_edit(text)
+            except TagError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            if not add and not remove:
+                return
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._set_state(self.store.user.edit_tags(ids, add=add, remove=remove))
+                    self.notify(f"Tagged {len(ids)} stories")
+
+            change = ", ".join([f"+{t}" for t in add] + [f"-{t}" for t in remove])
+            self.app.push_screen(ConfirmScreen(f"Apply {change} to all {len(ids)} listed stories?"), confirmed)
+
+        self.app.push_screen(tag_editor([], self._known_tags(), count=len(ids)), done)
+
+    def action_save_search(self) -> None:
+        query = self.query_text.strip()
+        if not query:
+            self.notify("Type a search first, then press s to save it", timeout=3)
+            return
+
+        def done(name: str | None) -> None:
+            if name and name.strip():
+                searches = dict(self.store.user.get_setting("saved_searches", {}))
+                searches[" ".join(name.split())[:60]] = query
+                self.store.user.set_setting("saved_searches", searches)
+                self._update_sidebar()
+                self.notify(f"Saved search {name.strip()!r}")
+
+        self.app.push_screen(PromptScreen(f"Name for the search {query!r}", query), done)
+
+    def action_step_story(self, step: int) -> None:
+        self.headlines.cursor += step
+        if self.headlines.current is not None and self.has_class("-reading"):
+            self.headlines.action_open()
+
+    def action_toggle_sidebar(self) -> None:
+        sidebar = self.query_one(Sidebar)
+        self.toggle_class("-sidebar")
+        if self.has_class("-sidebar"):
+            sidebar.focus()
+        elif sidebar.has_focus:
+            self.headlines.focus()
+
+    def action_toggle_credits(self) -> None:
+        self.toggle_class("-no-credits")
+
+    def action_toggle_zen(self) -> None:
+        self.toggle_class("-zen")
+        if self.has_class("-zen"):
+            self.article_view.focus()
+
+    def action_cycle_order(self) -> None:
+        self.order = next_order(self.order)
+        self.store.user.set_setting("order", self.order)
+        self._show_rows(keep=self.headlines.current.id if self.headlines.current else None)
+        self.notify(f"Order: {self.order}", timeout=1.5)
+
+    def action_refresh(self, quiet: bool = False) -> None:
+        self.reload()
+        if not quiet:
+            self.notify(f"{len(self.stories)} stories", timeout=1.5)

@@ -7,10 +7,13 @@ never parsed as markup.
 
 from __future__ import annotations
 
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
 from rich.segment import Segment
+from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Size
@@ -19,7 +22,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store.db import StoryMeta, StoryState
+from store.db import StoryMeta
+from store.userstate import StoryState
+from tui.highlight import highlight, terms_pattern
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,6 +72,7 @@ class HeadlineList(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._rows: list[Row] = []
+        self._pattern: re.Pattern[str] | None = None
 
     # -- data -------------------------------------------------------------------------------
 
@@ -80,9 +86,10 @@ class HeadlineList(ScrollView, can_focus=True):
             return self._rows[self.cursor].meta
         return None
 
-    def set_rows(self, rows: list[Row], keep: str | None = None) -> None:
+    def set_rows(self, rows: list[Row], keep: str | None = None, terms: Sequence[str] = ()) -> None:
         """Show ``rows``; keep the cursor on story ``keep`` if it is still listed."""
         self._rows = rows
+        self._pattern = terms_pattern(terms)
         self.virtual_size = Size(self.size.width, len(rows))
         index = next((i for i, r in enumerate(rows) if r.meta.id == keep), 0) if keep else 0
         self.cursor = index
@@ -160,22 +167,24 @@ class HeadlineList(ScrollView, can_focus=True):
         if index >= len(self._rows):
             return Strip.blank(width, base)
         row = self._rows[index]
-        selected = index == self.cursor
-        cursor_style = self.get_component_rich_style("headline-list--cursor") if selected else None
-        headline_style = base + self.get_component_rich_style("headline-list--unread") if not row.state.read else base
-        meta_style = base + self.get_component_rich_style("headline-list--meta")
-        mark_style = base + self.get_component_rich_style("headline-list--mark")
-        mark = "*" if row.state.bookmarked else " "
         date = (row.meta.published or "")[:10]
-        source = row.meta.source or ""
-        tail = f" {source[:18]} {date}" if width >= 60 else f" {date[5:]}" if date else ""
+        tail = f" {(row.meta.source or '')[:18]} {date}" if width >= 60 else f" {date[5:]}" if date else ""
         room = max(0, width - 2 - cell_len(tail))
         headline = row.meta.headline
         if cell_len(headline) > room:
             headline = set_cell_size(headline, max(0, room - 1)) + "…"
         else:
             headline = set_cell_size(headline, room)
-        segments = [Segment(mark + " ", mark_style), Segment(headline, headline_style), Segment(tail, meta_style)]
-        if cursor_style is not None:
-            segments = [Segment(text, style + cursor_style) for text, style, _ in segments]
-        return Strip(segments).crop_extend(0, width, base + cursor_style if cursor_style else base)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        line.append("*" if row.state.bookmarked else " ", self.get_component_rich_style("headline-list--mark"))
+        line.append(" ")
+        line.append(headline, self.get_component_rich_style("headline-list--unread") if not row.state.read else None)
+        highlight(line, self._pattern, "reverse")
+        line.append(tail, self.get_component_rich_style("headline-list--meta"))
+        if index == self.cursor:
+            line.stylize(self.get_component_rich_style("headline-list--cursor"))
+            fill = base + self.get_component_rich_style("headline-list--cursor")
+        else:
+            fill = base
+        segments = [Segment(t, base + st if st else base, c) for t, st, c in line.render(self.app.console)]
+        return Strip(segments).crop_extend(0, width, fill)

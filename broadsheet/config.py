@@ -1,0 +1,115 @@
+"""The user's config file (TOML in the platform config dir): theme, reader options, keys.
+
+A broken file never stops the reader: :func:`load_config` returns the defaults plus a
+list of problems, each naming the file and, where TOML says, the line.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import platformdirs
+import tomlkit
+
+DEFAULT_THEME = "textual-dark"
+TEMPLATE = """\
+# Broadsheet settings. `broadsheet config path` prints where this file lives.
+
+# A Textual theme name (choose one live with Ctrl+P, "Change theme"; the choice is saved here).
+# theme = "textual-dark"
+
+[reader]
+# Mark a story read when it is opened with Enter.
+# mark_read_on_open = true
+
+[keys]
+# Rebind keys by binding id; several keys are comma-separated. `?` in the reader shows ids.
+# "headlines.bookmark" = "b"
+# "app.search" = "slash,ctrl+f"
+"""
+
+
+def config_path() -> Path:
+    env = os.environ.get("BROADSHEET_CONFIG")
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir("broadsheet", appauthor=False)) / "config.toml"
+
+
+@dataclass(slots=True)
+class Config:
+    path: Path
+    theme: str | None = None
+    mark_read_on_open: bool = True
+    keys: dict[str, str] = field(default_factory=dict)
+    problems: list[str] = field(default_factory=list)
+
+
+def load_config(path: Path | None = None) -> Config:
+    path = path or config_path()
+    config = Config(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return config
+    except OSError as exc:
+        config.problems.append(f"{path}: cannot read ({exc.strerror}); using defaults")
+        return config
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        config.problems.append(f"{path}: not UTF-8 text; using defaults")
+        return config
+    except tomllib.TOMLDecodeError as exc:
+        config.problems.append(f"{path}: {exc}; using defaults")
+        return config
+    theme = data.get("theme")
+    if theme is not None and not isinstance(theme, str):
+        config.problems.append(f"{path}: theme must be a string")
+    else:
+        config.theme = theme
+    reader = data.get("reader", {})
+    if not isinstance(reader, dict):
+        config.problems.append(f"{path}: [reader] must be a table")
+        reader = {}
+    value = reader.get("mark_read_on_open", True)
+    if isinstance(value, bool):
+        config.mark_read_on_open = value
+    else:
+        config.problems.append(f"{path}: reader.mark_read_on_open must be true or false")
+    keys = data.get("keys", {})
+    if not isinstance(keys, dict):
+        config.problems.append(f"{path}: [keys] must be a table")
+        keys = {}
+    for binding_id, key in keys.items():
+        if isinstance(key, str) and key.strip():
+            config.keys[str(binding_id)] = key.replace(" ", "")
+        else:
+            config.problems.append(f"{path}: keys.{binding_id} must be a key name such as \"ctrl+b\"")
+    unknown = set(data) - {"theme", "reader", "keys"}
+    if unknown:
+        config.problems.append(f"{path}: unknown setting(s) {', '.join(sorted(unknown))} ignored")
+    return config
+
+
+def save_theme(path: Path, theme: str) -> None:
+    """Write the theme into the config, keeping the user's comments and other settings."""
+    from store.storage import atomic_write_bytes
+
+    try:
+        document = tomlkit.parse(path.read_text("utf-8")) if path.exists() else tomlkit.parse(TEMPLATE)
+    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError):
+        return  # never overwrite a file we could not understand
+    document["theme"] = theme
+    atomic_write_bytes(path, tomlkit.dumps(document).encode("utf-8"))
+
+
+def ensure_config_file(path: Path) -> None:
+    """Create a commented template so users find the settings they can change."""
+    if not path.exists():
+        from store.storage import atomic_write_bytes
+
+        atomic_write_bytes(path, TEMPLATE.encode("utf-8"))

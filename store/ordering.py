@@ -1,0 +1,23 @@
+"""Orders of the headline list: newest first, oldest first, by source."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from store.db import StoryMeta
+
+ORDERS = ("newest", "oldest", "source")
+
+
+def order_stories(stories: Sequence[StoryMeta], order: str) -> list[StoryMeta]:
+    """Stories in ``order`` (stories arrive newest first from the store)."""
+    if order == "oldest":
+        return sorted(stories, key=lambda m: m.sort_key)
+    if order == "source":
+        newest = sorted(stories, key=lambda m: m.sort_key, reverse=True)
+        return sorted(newest, key=lambda m: (m.source or "\uffff").casefold())
+    return sorted(stories, key=lambda m: m.sort_key, reverse=True)
+
+
+def next_order(order: str) -> str:
+    return ORDERS[(ORDERS.index(order) + 1) % len(ORDERS)] if order in ORDERS else ORDERS[0]

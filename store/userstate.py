@@ -1,0 +1,250 @@
+"""User state: bookmarks, tags, read marks, settings, saved searches.
+
+Kept apart from article content so a toggle rewrites only a small file. Story states are
+spread over 16 TinyDB files by the first hex digit of the story id (``state/0.json`` ..
+``state/f.json``): at 50,000 stories each holds about 3,000 entries at most, so a
+bookmark write serialises and fsyncs a few hundred KB instead of every mark. Only
+stories with some state have an entry. Settings and saved searches live in
+``state/settings.json``.
+
+Every change is a read-modify-write under the store's cross-process lock, re-reading the
+file inside the lock, so two readers on one store never lose each other's changes.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from filelock import FileLock
+from tinydb import TinyDB
+
+from store.storage import KeyedTable, open_db
+
+TAG_MAX_LENGTH = 40
+SHARDS = "0123456789abcdef"
+
+
+class TagError(ValueError):
+    """A tag that is empty after normalising."""
+
+
+def normalise_tag(raw: str) -> str:
+    """Trim, lower-case, drop commas and control characters, fold spaces, cap the length."""
+    text = unicodedata.normalize("NFC", raw)
+    text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    text = re.sub(r"\s+", " ", text.replace(",", " ")).strip().lower()[:TAG_MAX_LENGTH].strip()
+    if not text:
+        raise TagError(f"{raw!r} is not a usable tag (empty once trimmed)")
+    return text
+
+
+def parse_tags(text: str) -> list[str]:
+    """Tags typed as ``a, b, c`` -> normalised, without repeats; empty pieces are ignored."""
+    seen: dict[str, None] = {}
+    for piece in text.split(","):
+        if piece.strip():
+            seen.setdefault(normalise_tag(piece), None)
+    return list(seen)
+
+
+def parse_tag_edit(text: str) -> tuple[list[str], list[str]]:
+    """``a, b, -c`` -> (["a", "b"], ["c"]): tags to keep or add, and tags to remove."""
+    keep: dict[str, None] = {}
+    drop: dict[str, None] = {}
+    for piece in text.split(","):
+        piece = piece.strip()
+        if piece.startswith("-") and piece.lstrip("-").strip():
+            drop.setdefault(normalise_tag(piece.lstrip("-")), None)
+        elif piece and piece != "-":
+            keep.setdefault(normalise_tag(piece), None)
+    return list(keep), [t for t in drop if t not in keep]
+
+
+@dataclass(frozen=True, slots=True)
+class StoryState:
+    """The reader's own marks on one story."""
+
+    bookmarked: bool = False
+    read: bool = False
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any] | None) -> StoryState:
+        if not doc:
+            return EMPTY
+        return cls(bool(doc.get("bookmarked")), bool(doc.get("read")), tuple(doc.get("tags") or ()))
+
+    def to_doc(self) -> dict[str, Any]:
+        """Only what differs from the default, so unmarked stories cost nothing."""
+        doc: dict[str, Any] = {}
+        if self.bookmarked:
+            doc["bookmarked"] = True
+        if self.read:
+            doc["read"] = True
+        if self.tags:
+            doc["tags"] = list(self.tags)
+        return doc
+
+
+EMPTY = StoryState()
+
+
+class StateTable(KeyedTable):
+    def records(self) -> dict[str, dict[str, Any]]:
+        return self._read_table()  # type: ignore[return-value]
+
+    def apply(self, change: Callable[[dict[str, Any]], None]) -> None:
+        """One read-modify-write of the whole table (one atomic file write)."""
+        self._update_table(change)  # type: ignore[arg-type]
+
+
+class UserState:
+    """Bookmarks, tags, read marks and settings of one store."""
+
+    def __init__(self, folder: Path, lock: FileLock) -> None:
+        self.folder = folder / "state"
+        self.lock = lock
+        self._dbs: dict[str, TinyDB] = {}
+
+    def _db(self, name: str) -> TinyDB:
+        db = self._dbs.get(name)
+        if db is None:
+            db = self._dbs[name] = open_db(self.folder / f"{name}.json")
+            db.table_class = StateTable
+        return db
+
+    def _table(self, shard: str) -> StateTable:
+        return self._db(shard).table("stories")  # type: ignore[return-value]
+
+    @staticmethod
+    def _shard(story_id: str) -> str:
+        head = story_id[:1].lower()
+        return head if head in SHARDS else "0"
+
+    # -- reading --------------------------------------------------------------------------
+
+    def all(self) -> dict[str, StoryState]:
+        """Every story with some state (others are unmarked)."""
+        result: dict[str, StoryState] = {}
+        if not self.folder.is_dir():
+            return result
+        for shard in SHARDS:
+            for sid, doc in self._table(shard).records().items():
+                result[sid] = StoryState.from_doc(doc)
+        return result
+
+    def get(self, story_id: str) -> StoryState:
+        return StoryState.from_doc(self._table(self._shard(story_id)).records().get(story_id))
+
+    def tag_counts(self) -> Counter[str]:
+        counts: Counter[str] = Counter()
+        for state in self.all().values():
+            counts.update(state.tags)
+        return counts
+
+    # -- changing -------------------------------------------------------------------------
+
+    def change(self, story_ids: Iterable[str], edit: Callable[[StoryState], StoryState]) -> dict[str, StoryState]:
+        """Apply ``edit`` to each story's state; durable on disk when this returns."""
+        return self.change_each(story_ids, lambda _sid, state: edit(state))
+
+    def change_each(
+        self, story_ids: Iterable[str], edit: Callable[[str, StoryState], StoryState]
+    ) -> dict[str, StoryState]:
+        """Like :meth:`change`, with the story id passed to ``edit``; one write per shard."""
+        by_shard: dict[str, list[str]] = {}
+        for sid in story_ids:
+            by_shard.setdefault(self._shard(sid), []).append(sid)
+        result: dict[str, StoryState] = {}
+        with self.lock:
+            for shard, ids in by_shard.items():
+
+                def update(table: dict[str, Any], ids: list[str] = ids) -> None:
+                    for sid in ids:
+                        new = edit(sid, StoryState.from_doc(table.get(sid)))
+                        result[sid] = new
+                        doc = new.to_doc()
+                        if doc:
+                            table[sid] = doc
+                        else:
+                            table.pop(sid, None)
+
+                self._table(shard).apply(update)
+        return result
+
+    def _one(self, story_id: str, edit: Callable[[StoryState], StoryState]) -> StoryState:
+        return self.change([story_id], edit)[story_id]
+
+    def set_bookmarked(self, story_id: str, bookmarked: bool) -> StoryState:
+        return self._one(story_id, lambda s: StoryState(bookmarked, s.read, s.tags))
+
+    def toggle_bookmark(self, story_id: str) -> StoryState:
+        return self._one(story_id, lambda s: StoryState(not s.bookmarked, s.read, s.tags))
+
+    def set_read(self, story_id: str, read: bool = True) -> StoryState:
+        return self._one(story_id, lambda s: StoryState(s.bookmarked, read, s.tags))
+
+    def toggle_read(self, story_id: str) -> StoryState:
+        return self._one(story_id, lambda s: StoryState(s.bookmarked, not s.read, s.tags))
+
+    def edit_tags(
+        self, story_ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()
+    ) -> dict[str, StoryState]:
+        """Add and remove tags (already normalised) on many stories at once."""
+        adding, removing = list(add), set(remove)
+
+        def edit(s: StoryState) -> StoryState:
+            tags = [t for t in s.tags if t not in removing]
+            tags += [t for t in adding if t not in tags]
+            return StoryState(s.bookmarked, s.read, tuple(tags))
+
+        return self.change(story_ids, edit)
+
+    def bookmark_all(self, story_ids: Iterable[str]) -> dict[str, StoryState]:
+        return self.change(story_ids, lambda s: StoryState(True, s.read, s.tags))
+
+    def rename_tag(self, old: str, new: str) -> int:
+        """Rename (or merge into an existing tag) across all stories; returns stories changed."""
+        new = normalise_tag(new)
+        ids = [sid for sid, s in self.all().items() if old in s.tags]
+
+        def edit(s: StoryState) -> StoryState:
+            tags: list[str] = []
+            for t in s.tags:
+                t = new if t == old else t
+                if t not in tags:
+                    tags.append(t)
+            return StoryState(s.bookmarked, s.read, tuple(tags))
+
+        return len(self.change(ids, edit))
+
+    def delete_tag(self, tag: str) -> int:
+        ids = [sid for sid, s in self.all().items() if tag in s.tags]
+        return len(self.edit_tags(ids, remove=[tag]))
+
+    def merge(self, states: dict[str, StoryState]) -> None:
+        """Merge imported states (the export round trip): tags are united, flags or-ed."""
+
+        def edit(sid: str, s: StoryState) -> StoryState:
+            incoming = states[sid]
+            tags = list(s.tags) + [t for t in incoming.tags if t not in s.tags]
+            return StoryState(s.bookmarked or incoming.bookmarked, s.read or incoming.read, tuple(tags))
+
+        self.change_each(states, edit)
+
+    # -- settings -------------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: Any = None) -> Any:
+        doc = self._db("settings").table("settings").get(doc_id=key)
+        return doc["value"] if doc else default
+
+    def set_setting(self, key: str, value: Any) -> None:
+        with self.lock:
+            table: StateTable = self._db("settings").table("settings")  # type: ignore[assignment]
+            table.apply(lambda t: t.__setitem__(key, {"value": value}))

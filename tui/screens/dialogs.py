@@ -1,0 +1,90 @@
+"""Small modal dialogs: confirm, ask for a line of text, edit tags."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.suggester import Suggester
+from textual.widgets import Input, Label, Static
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """Yes/no question; y or Enter confirms, n or Esc cancels."""
+
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "Yes"),
+        Binding("n,escape", "answer(False)", "No"),
+    ]
+
+    def __init__(self, question: str) -> None:
+        super().__init__(classes="dialog")
+        self._question = question
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-body"):
+            yield Static(Text(self._question))
+            yield Label(Text("y / Enter: yes    n / Esc: no", style="dim"))
+
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
+
+
+class PromptScreen(ModalScreen[str | None]):
+    """Ask for one line of text; Esc cancels (returns None)."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str, value: str = "", *, placeholder: str = "",
+                 suggester: Suggester | None = None, hint: str = "") -> None:
+        super().__init__(classes="dialog")
+        self._title, self._value, self._placeholder = title, value, placeholder
+        self._suggester, self._hint = suggester, hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog-body"):
+            yield Label(Text(self._title, style="bold"))
+            yield Input(self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input")
+            yield Label(Text(self._hint or "Enter: OK    Esc: cancel", style="dim"), id="prompt-hint")
+
+    @on(Input.Submitted)
+    def _submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TagSuggester(Suggester):
+    """Completes the last comma-separated tag from the tags already in use."""
+
+    def __init__(self, tags: Sequence[str]) -> None:
+        super().__init__(use_cache=False, case_sensitive=False)
+        self._tags = sorted(tags)
+
+    async def get_suggestion(self, value: str) -> str | None:
+        head, _, last = value.rpartition(",")
+        stem = last.lstrip().lstrip("-").lower()
+        if not stem:
+            return None
+        for tag in self._tags:
+            if tag.startswith(stem) and tag != stem:
+                return value + tag[len(stem):]
+        return None
+
+
+def tag_editor(current: Sequence[str], known: Sequence[str], count: int = 1) -> PromptScreen:
+    """The tag editor: the story's tags as ``a, b``; edit the list, ``-tag`` removes."""
+    title = "Tags" if count == 1 else f"Add tags to {count} stories"
+    return PromptScreen(
+        title,
+        ", ".join(current) + (", " if current else ""),
+        placeholder="tag, another tag, -remove-this",
+        suggester=TagSuggester(known),
+        hint="Comma-separated; -tag removes; → accepts a completion; Enter saves; Esc cancels",
+    )

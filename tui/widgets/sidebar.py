@@ -1,0 +1,123 @@
+"""The filters sidebar: all stories, unread, bookmarked, every tag with its count, saved searches.
+
+Choosing an entry puts its query (``is:unread``, ``tag:"x"``, a saved search) into the
+search bar, so the sidebar and typed searches combine in one visible place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import OptionList
+from textual.widgets.option_list import Option
+
+
+def tag_query(tag: str) -> str:
+    """The search filter for one tag, quoted when it holds a space."""
+    return f'tag:"{tag}"' if " " in tag or '"' in tag else f"tag:{tag}"
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    kind: str  # "all", "unread", "bookmarked", "tag", "search"
+    name: str
+    query: str
+
+
+class Sidebar(OptionList):
+    """Where the reader's own organisation lives."""
+
+    BINDINGS = [
+        Binding("j", "cursor_down", "Down", show=False),
+        Binding("k", "cursor_up", "Up", show=False),
+        Binding("R", "rename", "Rename tag", id="sidebar.rename"),
+        Binding("delete,x", "delete", "Delete tag/search", id="sidebar.delete"),
+    ]
+
+    @dataclass
+    class Chosen(Message):
+        entry: Entry
+
+    @dataclass
+    class RenameRequested(Message):
+        entry: Entry
+
+    @dataclass
+    class DeleteRequested(Message):
+        entry: Entry
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._entries: list[Entry | None] = []
+
+    def show_entries(
+        self, counts: Mapping[str, int], tags: Mapping[str, int], searches: Mapping[str, str]
+    ) -> None:
+        """Rebuild the entries, keeping the highlight on the same entry where possible."""
+        current = self.current_entry
+        entries: list[Entry | None] = [
+            Entry("all", "All stories", ""),
+            Entry("unread", "Unread", "is:unread"),
+            Entry("bookmarked", "Bookmarked", "is:bookmarked"),
+        ]
+        labels = {"all": counts.get("all", 0), "unread": counts.get("unread", 0),
+                  "bookmarked": counts.get("bookmarked", 0)}
+        options: list[Option | None] = [
+            Option(self._label(e.name, labels[e.kind])) for e in entries if e is not None
+        ]
+        if tags:
+            entries.append(None)
+            options.append(Option(Text("Tags", style="bold"), disabled=True))
+            for tag in sorted(tags):
+                entries.append(Entry("tag", tag, tag_query(tag)))
+                options.append(Option(self._label(tag, tags[tag])))
+        if searches:
+            entries.append(None)
+            options.append(Option(Text("Saved searches", style="bold"), disabled=True))
+            for name in sorted(searches):
+                entries.append(Entry("search", name, searches[name]))
+                options.append(Option(self._label(name, None)))
+        self._entries = entries
+        self.set_options([o for o in options if o is not None])
+        if current is not None:
+            for index, entry in enumerate(entries):
+                if entry == current or (entry and entry.kind == current.kind and entry.name == current.name):
+                    self.highlighted = index
+                    break
+
+    @staticmethod
+    def _label(name: str, count: int | None) -> Text:
+        text = Text(name, overflow="ellipsis", no_wrap=True)
+        if count is not None:
+            text.append(f" {count}", style="dim")
+        return text
+
+    @property
+    def current_entry(self) -> Entry | None:
+        index = self.highlighted
+        if index is None or index >= len(self._entries):
+            return None
+        return self._entries[index]
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        entry = self._entries[event.option_index]
+        if entry is not None:
+            self.post_message(self.Chosen(entry))
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        event.stop()
+
+    def action_rename(self) -> None:
+        entry = self.current_entry
+        if entry is not None and entry.kind == "tag":
+            self.post_message(self.RenameRequested(entry))
+
+    def action_delete(self) -> None:
+        entry = self.current_entry
+        if entry is not None and entry.kind in {"tag", "search"}:
+            self.post_message(self.DeleteRequested(entry))
