@@ -73,3 +73,15 @@ def end_marker(text: str) -> str | None:
     """Why this line marks the end of the story text (a comments section), or None."""
     m = _END_MARKERS.search(text)
     return f"start of the comments ({m.group(0)!r})" if m else None
+
+
+_INLINE = re.compile(
+    r"^(?:advertisement|advertising|ad|sponsored|article content|story continues(?: below)?(?: advertisement)?"
+    r"|continue reading(?: below)?|\w+ continues below(?: advertisement)?)\W*\d*$",
+    re.IGNORECASE,
+)
+
+
+def inline_furniture(text: str) -> bool:
+    """An ad or layout marker printed between paragraphs of the story itself."""
+    return bool(_INLINE.match(text))

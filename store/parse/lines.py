@@ -35,6 +35,7 @@ def page_title(lines: list[Line]) -> str:
 
 _CONTINUES = re.compile(r"^[a-z,.;:!?)\]’”%]")
 _BYLINE_START = re.compile(r"^by\b", re.IGNORECASE)
+_OPEN_END = re.compile(r"(?:,|\b(?:and|or|of|the|to|a|an|in|by|with|for|at|from))$")
 _FINAL = re.compile(r"[.!?:…][\"'”’)\]]*$")
 
 
@@ -42,7 +43,7 @@ def _continues(prev: str, nxt: str) -> bool:
     """True when ``nxt`` reads as the rest of ``prev`` (a hard-wrapped or split sentence)."""
     if not prev or not nxt or _FINAL.search(prev) or _BYLINE_START.match(nxt):
         return False
-    return bool(_CONTINUES.match(nxt))
+    return bool(_CONTINUES.match(nxt) or _OPEN_END.search(prev))
 
 
 def join_wrapped(lines: list[Line]) -> list[Line]:

@@ -20,6 +20,7 @@ from store.parse.lines import join_wrapped, page_title, split_lines
 from store.parse.textstats import ends_sentence, similarity, tokens
 from store.parse.types import Line, ParseError
 
+REPEATED = "short line printed more than once on the page"
 GAP = 6  # furniture lines allowed inside one run of story text
 _ORG_WORD = re.compile(
     r"\b(?:News|Press|Times|Post|Media|Network|TV|Radio|Daily|Herald|Tribune|Journal|Agency|Staff|Wire|"
@@ -62,7 +63,7 @@ def step_furniture(page: Page) -> None:
         if reason:
             line.mark("boilerplate", reason)
         elif line.text in repeated and similarity(line.text, page.title_core) < 0.6:
-            line.mark("boilerplate", "short line printed more than once on the page")
+            line.mark("boilerplate", REPEATED)
 
 
 def step_captions(page: Page) -> None:
@@ -101,7 +102,14 @@ def _free(line: Line) -> bool:
 
 def step_quality(page: Page) -> None:
     """Classify the remaining lines as story text or not, in context."""
-    order = [i for i in _nonblank(page) if page.lines[i].role not in ("caption", "credit", "credits_line")]
+    # Furniture, captions and credit lines are transparent: an "Advertisement" between two
+    # paragraphs must not make them look like the edge of the story.
+    order = [
+        i
+        for i in _nonblank(page)
+        if page.lines[i].role not in ("caption", "credit", "credits_line")
+        and not boilerplate.inline_furniture(page.lines[i].text)
+    ]
     initial = [quality.initial_class(page.lines[i].text) if _free(page.lines[i]) else "bad" for i in order]
     final = quality.in_context(initial)
     page.klass = dict(zip(order, final, strict=True))
@@ -165,7 +173,7 @@ def step_byline(page: Page) -> None:
         if _BY_LABEL.match(line.text):
             labelled = True
             continue
-        free = line.reason == "not part of the story"
+        free = line.reason in ("not part of the story", REPEATED)
         bare_ok = free and seen <= 8 and len(line.text) <= 100 and not ends_sentence(line.text)
         info = parse_byline(line.text, bare_ok=bare_ok or labelled)
         labelled = False
