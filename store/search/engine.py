@@ -1,0 +1,487 @@
+"""The search index of one store: open (repairing if needed), add, rebuild, search.
+
+The index lives in ``<store>/index``; TinyDB stays the record. Beside tantivy's files
+``broadsheet-stamp.json`` records the schema version and the identity (inode, mtime,
+size) of ``articles.json`` when the index last matched the store. Opening compares that
+identity with one ``stat``: equal means fresh. When it differs (an import by a process
+that did not update the index, or a crash between the two writes) the index's story keys
+are compared with the store's, and missing stories are added or the index is rebuilt.
+A missing or unreadable index, stamp or schema is rebuilt; each repair is reported
+through ``on_message``. Index writes happen only under ``store.lock``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+import tantivy
+from filelock import Timeout
+
+from store.db import Store, StoryMeta
+from store.search.query import Query, QueryError, Term, parse_query
+from store.search.schema import (
+    BOOSTS,
+    FIELD_GROUPS,
+    FOLDED,
+    SCHEMA_VERSION,
+    STEMMED,
+    build_schema,
+    day_number,
+    is_plain_id,
+    register,
+    story_document,
+    story_key,
+)
+from store.storage import atomic_write_bytes
+from store.userstate import StoryState
+
+STAMP = "broadsheet-stamp.json"
+#: State filters with at most this many stories are run inside tantivy (a term set on
+#: ``key``); larger ones filter the full hit list in Python.
+PUSH_DOWN = 4096
+WRITER_HEAP = 128_000_000
+_FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
+
+Message = Callable[[str], None]
+Progress = Callable[[int, int], None]
+
+
+class SearchUnavailable(QueryError):
+    """The index failed while searching and could not be repaired (a QueryError, so the
+    search bar shows the message and keeps its previous results)."""
+
+
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    ids: list[str]  # story ids in result order
+    total: int  # matches in all, before ``limit``
+    terms: list[str]  # positive words, phrases and prefixes as typed, for highlighting
+    query: Query = field(default_factory=Query)
+
+
+def _articles_identity(store: Store) -> list[int] | None:
+    try:
+        st = (store.folder / "articles.json").stat()
+    except FileNotFoundError:
+        return None
+    return [st.st_ino, st.st_mtime_ns, st.st_size]
+
+
+def _read_stamp(folder: Path) -> dict[str, Any] | None:
+    try:
+        data = orjson.loads((folder / STAMP).read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def _stat_key(path: Path) -> tuple[int, int, int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
+class SearchIndex:
+    """A tantivy index over one store's stories. Build one with :meth:`open`."""
+
+    def __init__(self, folder: Path | None, index: tantivy.Index, exotic: dict[int, str] | None = None) -> None:
+        self.folder = folder  # None for a temporary in-memory index
+        self._index = index
+        self._schema = index.schema
+        self._exotic = dict(exotic or {})  # keys of ids that are not 16 hex digits
+        self._meta_key = self._current_meta_key()
+
+    # -- opening ----------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, store: Store, on_message: Message | None = None) -> SearchIndex:
+        """Open ``<store>/index``, rebuilding or catching it up when missing, stale or damaged."""
+        folder = store.folder / "index"
+        say = on_message or (lambda _m: None)
+        stamp = _read_stamp(folder)
+        problem = cls._problem(folder, stamp)
+        opened: SearchIndex | None = None
+        if problem is None:
+            try:
+                opened = cls._open_existing(folder, stamp or {})
+            except BaseException as exc:
+                if isinstance(exc, _FATAL):
+                    raise
+                problem = "damaged"
+        if opened is not None and stamp and stamp.get("articles") == _articles_identity(store):
+            return opened
+        try:
+            with store.lock:
+                if opened is None and cls._problem(folder, _read_stamp(folder)) is None:
+                    # Another process repaired it while we waited for the lock.
+                    with contextlib.suppress(Exception):
+                        opened = cls._open_existing(folder, _read_stamp(folder) or {})
+                if opened is not None:
+                    return opened._catch_up(store, say)
+                index = cls._create(folder)
+                count = index.rebuild(store)
+        except Timeout:
+            # Another process holds the store for longer than the lock timeout: serve this
+            # session from memory rather than fail.
+            if opened is not None:
+                return opened
+            index = cls(None, cls._new_tantivy(None))
+            count = index._fill(store, None)
+            say(f"Search index was {problem} and the store is busy; using a temporary index of {count:,} stories")
+            return index
+        say(f"Search index was {problem}; rebuilt {count:,} stories")
+        return index
+
+    @classmethod
+    def reindex(cls, store: Store, on_progress: Progress | None = None) -> SearchIndex:
+        """``broadsheet reindex``: rebuild ``<store>/index`` from TinyDB, whatever state it is in."""
+        folder = store.folder / "index"
+        with store.lock:
+            index: SearchIndex | None = None
+            stamp = _read_stamp(folder)
+            if cls._problem(folder, stamp) is None:
+                try:
+                    index = cls._open_existing(folder, stamp or {})
+                except BaseException as exc:
+                    if isinstance(exc, _FATAL):
+                        raise
+            if index is None:
+                index = cls._create(folder)
+            index.rebuild(store, on_progress)
+            return index
+
+    @staticmethod
+    def _problem(folder: Path, stamp: dict[str, Any] | None) -> str | None:
+        if not folder.is_dir() or not (folder / "meta.json").exists():
+            return "missing"
+        if stamp is None:
+            return "damaged (no readable stamp)"
+        if stamp.get("schema") != SCHEMA_VERSION:
+            return "from another version"
+        return None
+
+    @classmethod
+    def _open_existing(cls, folder: Path, stamp: dict[str, Any]) -> SearchIndex:
+        index = tantivy.Index.open(str(folder))
+        register(index)
+        exotic = {int(k): str(v) for k, v in (stamp.get("exotic") or {}).items()}
+        opened = cls(folder, index, exotic)
+        searcher = index.searcher()
+        if searcher.num_docs:  # touch the postings, so a damaged segment fails here
+            hits = searcher.search(tantivy.Query.all_query(), limit=1).hits
+            searcher.fast_field_values("key", [addr for _, addr in hits])
+        return opened
+
+    @staticmethod
+    def _new_tantivy(folder: Path | None) -> tantivy.Index:
+        index = tantivy.Index(build_schema(), path=str(folder) if folder else None, reuse=False)
+        register(index)
+        return index
+
+    @classmethod
+    def _create(cls, folder: Path) -> SearchIndex:
+        """A new empty index in ``folder`` (whatever was there is removed). Caller holds the lock."""
+        if folder.exists() or folder.is_symlink():
+            if folder.is_dir() and not folder.is_symlink():
+                shutil.rmtree(folder, ignore_errors=True)
+            else:
+                folder.unlink()
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(folder, cls._new_tantivy(folder))
+
+    def _catch_up(self, store: Store, say: Message) -> SearchIndex:
+        """The store changed since the stamp: add what is missing, or rebuild. Caller holds the lock."""
+        metas = {m.id: m for m in store.stories()}
+        wanted = {story_key(sid): sid for sid in metas}
+        indexed = set(self._all_keys())
+        if indexed == wanted.keys():
+            self._write_stamp(store)
+            return self
+        if indexed <= wanted.keys():
+            missing = [metas[wanted[k]] for k in wanted.keys() - indexed]
+            self._write(store, missing, None, replace=False)
+            say(f"Search index was behind the store; added {len(missing):,} stories")
+            return self
+        count = self.rebuild(store)
+        say(f"Search index was out of date; rebuilt {count:,} stories")
+        return self
+
+    # -- writing ----------------------------------------------------------------------------
+
+    def add(self, store: Store, story_ids: Iterable[str]) -> int:
+        """Index newly stored stories (ids already indexed are replaced). Returns how many."""
+        with store.lock:
+            metas = [m for m in (store.meta(sid) for sid in dict.fromkeys(story_ids)) if m is not None]
+            if metas:
+                self._write(store, metas, None, replace=True)
+            return len(metas)
+
+    def rebuild(self, store: Store, on_progress: Progress | None = None) -> int:
+        """Re-index every story of ``store`` from TinyDB. Returns the number of stories."""
+        with store.lock:
+            metas = store.stories()
+            if self.folder is not None and not self._healthy():
+                fresh = self._create(self.folder)
+                self._index, self._schema = fresh._index, fresh._schema
+            self._exotic = {}
+            return self._write(store, metas, on_progress, replace=False, clear=True)
+
+    def _fill(self, store: Store, on_progress: Progress | None) -> int:
+        return self._write(store, store.stories(), on_progress, replace=False)
+
+    def _healthy(self) -> bool:
+        try:
+            self._index.searcher()
+            return self._index.schema is not None
+        except BaseException as exc:
+            if isinstance(exc, _FATAL):
+                raise
+            return False
+
+    def _write(self, store: Store, metas: list[StoryMeta], on_progress: Progress | None, *, replace: bool,
+               clear: bool = False) -> int:
+        writer = self._index.writer(heap_size=WRITER_HEAP)
+        try:
+            if clear:
+                writer.delete_all_documents()
+            total = len(metas)
+            metas = sorted(metas, key=lambda m: (m.shard, m.id))  # read each body shard once
+            for done, meta in enumerate(metas, 1):
+                key = story_key(meta.id)
+                if not is_plain_id(meta.id):
+                    self._exotic[key] = meta.id
+                if replace:
+                    writer.delete_documents_by_term("key", key)
+                writer.add_document(story_document(meta, store.body(meta)))
+                if on_progress and (done % 500 == 0 or done == total):
+                    on_progress(done, total)
+            if on_progress and not total:
+                on_progress(0, 0)
+            writer.commit()
+            writer.wait_merging_threads()
+        except BaseException:
+            with contextlib.suppress(Exception):
+                writer.rollback()
+            raise
+        self._index.reload()
+        self._write_stamp(store)
+        return len(metas)
+
+    def _write_stamp(self, store: Store) -> None:
+        """Record that the index matches ``articles.json`` as it is now (if it does)."""
+        if self.folder is None:
+            return
+        identity = _articles_identity(store)
+        if self._index.searcher().num_docs != len(store):
+            identity = None  # someone else's stories are not in yet: check again on the next open
+        stamp = {"schema": SCHEMA_VERSION, "articles": identity,
+                 "exotic": {str(k): v for k, v in self._exotic.items()}}
+        atomic_write_bytes(self.folder / STAMP, orjson.dumps(stamp))
+        self._meta_key = self._current_meta_key()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._searcher().num_docs
+
+    def _current_meta_key(self) -> tuple[int, int, int] | None:
+        return _stat_key(self.folder / "meta.json") if self.folder else None
+
+    def _searcher(self) -> tantivy.Searcher:
+        """The current searcher, reloaded when another process has committed since."""
+        if self.folder is not None:
+            key = self._current_meta_key()
+            if key != self._meta_key:
+                self._meta_key = key
+                self._index.reload()
+                stamp = _read_stamp(self.folder) or {}
+                self._exotic = {int(k): str(v) for k, v in (stamp.get("exotic") or {}).items()}
+        return self._index.searcher()
+
+    def _all_keys(self) -> list[int]:
+        searcher = self._searcher()
+        if not searcher.num_docs:
+            return []
+        hits = searcher.search(tantivy.Query.all_query(), limit=searcher.num_docs, count=False).hits
+        return [int(k) for k in searcher.fast_field_values("key", [addr for _, addr in hits]) if k is not None]
+
+    def _story_id(self, key: int) -> str:
+        return self._exotic.get(key) or f"{key:016x}"
+
+    def search(self, text: str, *, states: Mapping[str, StoryState], limit: int | None = None) -> SearchResult:
+        """Run the search bar's ``text``. Raises :class:`QueryError` (only) for a bad query."""
+        return self.run(parse_query(text), states=states, limit=limit)
+
+    def run(self, query: Query, *, states: Mapping[str, StoryState], limit: int | None = None) -> SearchResult:
+        """Run a parsed query: ids in relevance order (newest first with sort:date or no words)."""
+        try:
+            return self._run(query, states, limit)
+        except QueryError:
+            raise
+        except BaseException as exc:
+            if isinstance(exc, _FATAL):
+                raise
+        # Another process may have replaced the files under us: reload once and retry.
+        try:
+            self._meta_key = None
+            return self._run(query, states, limit)
+        except QueryError:
+            raise
+        except BaseException as exc:
+            if isinstance(exc, _FATAL):
+                raise
+            raise SearchUnavailable("The search index is damaged; run broadsheet reindex") from None
+
+    def _run(self, query: Query, states: Mapping[str, StoryState], limit: int | None) -> SearchResult:
+        terms = list(query.terms)
+        empty = SearchResult([], 0, terms, query)
+        allow, deny = _state_sets(query, states)
+        if allow is not None and not allow:
+            return empty
+        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
+        scoring = False
+        for group in query.text_groups:
+            built = [(t, q) for t in group if (q := self._term_query(t)) is not None]
+            if not built:
+                continue
+            if len(built) == 1 and built[0][0].negated:
+                clauses.append((tantivy.Occur.MustNot, built[0][1]))
+            elif len(built) == 1:
+                clauses.append((tantivy.Occur.Must, built[0][1]))
+                scoring = True
+            else:
+                options = [(tantivy.Occur.Should, _negate(q) if t.negated else q) for t, q in built]
+                clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(options)))
+                scoring = scoring or any(not t.negated for t, _ in built)
+        if query.after or query.before:
+            lower = day_number(query.after) if query.after else 1
+            upper = day_number(query.before) if query.before else None
+            if upper is not None and upper <= lower:
+                return empty
+            clauses.append((tantivy.Occur.Must, tantivy.Query.range_query(
+                self._schema, "day", tantivy.FieldType.Integer, lower, upper, include_lower=True,
+                include_upper=False)))
+        python_filter: Callable[[str], bool] | None = None
+        if allow is not None:
+            allow -= deny
+            if not allow:
+                return empty
+            if len(allow) <= PUSH_DOWN:
+                keys = [story_key(sid) for sid in allow]
+                clauses.append((tantivy.Occur.Must, tantivy.Query.term_set_query(self._schema, "key", keys)))
+            else:
+                python_filter = allow.__contains__
+        elif deny:
+            if len(deny) <= PUSH_DOWN:
+                keys = [story_key(sid) for sid in deny]
+                clauses.append((tantivy.Occur.MustNot, tantivy.Query.term_set_query(self._schema, "key", keys)))
+            else:
+                python_filter = lambda sid: sid not in deny  # noqa: E731
+        if not any(occur == tantivy.Occur.Must for occur, _ in clauses):
+            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        tq = clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
+        by_date = query.sort == "date" or not scoring
+
+        searcher = self._searcher()
+        n = searcher.num_docs
+        if n == 0:
+            return empty
+        wanted = n if limit is None or python_filter else max(0, min(limit, n))
+        result = searcher.search(tq, limit=max(wanted, 1), count=python_filter is None,
+                                 order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
+        hits = result.hits[:wanted]
+        keys = searcher.fast_field_values("key", [addr for _, addr in hits])
+        ids = [self._story_id(int(k)) for k in keys if k is not None]
+        if python_filter is None:
+            return SearchResult(ids, int(result.count or 0), terms, query)
+        ids = [sid for sid in ids if python_filter(sid)]
+        total = len(ids)
+        return SearchResult(ids if limit is None else ids[: max(0, limit)], total, terms, query)
+
+    def _term_query(self, term: Term) -> tantivy.Query | None:
+        """The tantivy query for one text term over its fields; None if it has no searchable token."""
+        fields = FIELD_GROUPS[term.field]
+        per_field: list[tantivy.Query]
+        if term.kind == "prefix":
+            tokens = FOLDED.analyze(term.text)
+            if not tokens:
+                return None
+            last = tokens[-1]
+            if len(tokens) == 1:
+                options = dict.fromkeys([last, *STEMMED.analyze(last)])
+                pattern = "(?:" + "|".join(_regex_escape(o) for o in options) + ").*"
+                per_field = [tantivy.Query.regex_query(self._schema, f, pattern) for f in fields]
+            else:
+                head = STEMMED.analyze(" ".join(tokens[:-1]))
+                if not head:
+                    return None
+                per_field = [tantivy.Query.phrase_prefix_query(self._schema, f, [*head, last]) for f in fields]
+        else:
+            tokens = [(t.position, t.text) for t in STEMMED.pre_tokenize(term.text).tokens]
+            if not tokens:
+                return None
+            if len(tokens) == 1:
+                per_field = [tantivy.Query.term_query(self._schema, f, tokens[0][1]) for f in fields]
+            else:
+                base = tokens[0][0]
+                words = [(pos - base, word) for pos, word in tokens]
+                per_field = [tantivy.Query.phrase_query(self._schema, f, words) for f in fields]
+        if len(per_field) == 1:
+            return per_field[0]
+        boosted = [tantivy.Query.boost_query(q, BOOSTS[f]) if f in BOOSTS else q for f, q in zip(fields, per_field,
+                                                                                                   strict=True)]
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in boosted])
+
+
+def _negate(query: tantivy.Query) -> tantivy.Query:
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
+                                        (tantivy.Occur.MustNot, query)])
+
+
+def _regex_escape(text: str) -> str:
+    """Escape for tantivy's regex: letters and digits as they are, anything else as ``\\x{..}``."""
+    return "".join(c if c.isascii() and c.isalnum() else f"\\x{{{ord(c):x}}}" for c in text)
+
+
+def _tag_matches(term: Term, state: StoryState) -> bool:
+    has = term.text in state.tags
+    return has != term.negated
+
+
+def _state_sets(query: Query, states: Mapping[str, StoryState]) -> tuple[set[str] | None, set[str]]:
+    """Ids a result must be among (None: any) and ids it must not be, from the user's state."""
+    allow: set[str] | None = None
+    deny: set[str] = set()
+
+    def narrow(ids: set[str]) -> None:
+        nonlocal allow
+        allow = ids if allow is None else allow & ids
+
+    for group in query.tag_groups:
+        if any(t.negated for t in group):
+            # Stories without state have no tags, so they match; only stateful ones can fail.
+            deny |= {sid for sid, st in states.items() if not any(_tag_matches(t, st) for t in group)}
+        else:
+            narrow({sid for sid, st in states.items() if any(_tag_matches(t, st) for t in group)})
+    if query.bookmarked is not None:
+        marked = {sid for sid, st in states.items() if st.bookmarked}
+        if query.bookmarked:
+            narrow(marked)
+        else:
+            deny |= marked
+    if query.read is not None:
+        seen = {sid for sid, st in states.items() if st.read}
+        if query.read:
+            narrow(seen)
+        else:
+            deny |= seen
+    return allow, deny
+

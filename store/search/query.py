@@ -1,0 +1,229 @@
+"""The search bar's query language, parsed into a :class:`Query` (no index needed).
+
+Grammar (whitespace separates items; every group must match)::
+
+    query   := item*
+    item    := group | filter
+    group   := term ("OR" term)*            # OR in capitals; joins words, phrases, prefixes or tags
+    term    := ["-"] (word | '"phrase"' | prefix"*" | field ":" (word | '"phrase"' | prefix"*"))
+    field   := headline | body | caption | by | author | source | agency | tag
+    filter  := ["-"] "is:" (bookmarked | unread | read)
+             | "after:" YYYY-MM-DD | "before:" YYYY-MM-DD | "sort:" (date | relevance)
+
+A word with an unknown ``name:`` in front (``10:30``, ``http://x``) is searched as text.
+Anything malformed raises :class:`QueryError`, whose message is short enough to show
+under the search bar.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from store.userstate import TagError, normalise_tag
+
+TermKind = Literal["word", "phrase", "prefix", "tag"]
+SortOrder = Literal["relevance", "date"]
+
+#: Field filters that search text, and the name each stands for.
+TEXT_FIELDS = {"headline": "headline", "body": "body", "caption": "caption", "by": "by", "author": "by",
+               "source": "source", "agency": "agency"}
+_FILTERS = {"is", "after", "before", "sort"}
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+class QueryError(ValueError):
+    """A query the search bar cannot run; ``str(error)`` is a short message for the user."""
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One thing to look for: a word, phrase, prefix (without its ``*``) or a tag."""
+
+    kind: TermKind
+    text: str
+    field: str | None = None  # None: every text field; else a TEXT_FIELDS value
+    negated: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Query:
+    """A parsed query. Each group is an OR of terms; every group must match."""
+
+    groups: tuple[tuple[Term, ...], ...] = ()
+    bookmarked: bool | None = None
+    read: bool | None = None
+    after: dt.date | None = None  # published on or after this day
+    before: dt.date | None = None  # published before this day
+    sort: SortOrder = "relevance"
+    terms: tuple[str, ...] = field(default=())  # what to highlight: positive words, phrases, prefixes
+
+    @property
+    def text_groups(self) -> tuple[tuple[Term, ...], ...]:
+        return tuple(g for g in self.groups if g[0].kind != "tag")
+
+    @property
+    def tag_groups(self) -> tuple[tuple[Term, ...], ...]:
+        return tuple(g for g in self.groups if g[0].kind == "tag")
+
+
+@dataclass(slots=True)
+class _Atom:
+    """A lexed item before grouping: a term, a filter or the OR keyword."""
+
+    kind: Literal["term", "filter", "or"]
+    term: Term | None = None
+    name: str = ""
+    value: str = ""
+    negated: bool = False
+
+
+def _read_phrase(text: str, start: int) -> tuple[str, int]:
+    """The phrase starting after the quote at ``start``, and the index after its closing quote."""
+    end = text.find('"', start + 1)
+    if end < 0:
+        raise QueryError('Unclosed quote: add a closing "')
+    return text[start + 1 : end], end + 1
+
+
+def _lex(text: str) -> list[_Atom]:
+    atoms: list[_Atom] = []
+    i, n = 0, len(text)
+    while i < n:
+        if text[i].isspace():
+            i += 1
+            continue
+        negated = False
+        if text[i] == "-" and i + 1 < n and not text[i + 1].isspace():
+            negated, i = True, i + 1
+        if text[i] == '"':
+            phrase, i = _read_phrase(text, i)
+            atoms.append(_Atom("term", Term("phrase", phrase, None, negated)))
+            continue
+        start = i
+        while i < n and not text[i].isspace() and text[i] != '"':
+            i += 1
+        chunk = text[start:i]
+        if chunk == "OR" and not negated:
+            atoms.append(_Atom("or"))
+            continue
+        name, colon, value = chunk.partition(":")
+        key = name.lower()
+        if colon and (key in TEXT_FIELDS or key == "tag" or key in _FILTERS):
+            if not value and i < n and text[i] == '"':
+                value, i = _read_phrase(text, i)
+                quoted = True
+            else:
+                quoted = False
+            if not value.strip():
+                raise QueryError(f"{key}: needs a value, like {_EXAMPLES[key]}")
+            if key in _FILTERS:
+                atoms.append(_Atom("filter", name=key, value=value.strip(), negated=negated))
+            elif key == "tag":
+                try:
+                    tag = normalise_tag(value)
+                except TagError:
+                    raise QueryError("tag: needs a value, like tag:work") from None
+                atoms.append(_Atom("term", Term("tag", tag, None, negated)))
+            else:
+                atoms.append(_Atom("term", _text_term(value, quoted, TEXT_FIELDS[key], negated)))
+        else:
+            atoms.append(_Atom("term", _text_term(chunk, False, None, negated)))
+    return atoms
+
+
+_EXAMPLES = {"headline": "headline:ferry", "body": "body:ferry", "caption": "caption:harbour", "by": "by:quill",
+             "author": "author:quill", "source": "source:gazette", "agency": "agency:reuters", "tag": "tag:work",
+             "is": "is:unread", "after": "after:2024-03-01", "before": "before:2024-03-01", "sort": "sort:date"}
+
+
+def _text_term(value: str, quoted: bool, field_name: str | None, negated: bool) -> Term:
+    if quoted:
+        return Term("phrase", value, field_name, negated)
+    if value.endswith("*"):
+        stem = value.rstrip("*")
+        if not any(c.isalnum() for c in stem):
+            raise QueryError("A * needs letters before it, like ferr*")
+        return Term("prefix", stem, field_name, negated)
+    return Term("word", value, field_name, negated)
+
+
+def _date(name: str, value: str) -> dt.date:
+    if _DATE.fullmatch(value):
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise QueryError(f"{name}: needs a date like 2024-03-01, not {value[:20]!r}")
+
+
+def parse_query(text: str) -> Query:
+    """Parse the search bar's text; raises :class:`QueryError` with a short message."""
+    atoms = _lex(text)
+    groups: list[tuple[Term, ...]] = []
+    bookmarked: bool | None = None
+    read: bool | None = None
+    after: dt.date | None = None
+    before: dt.date | None = None
+    sort: SortOrder = "relevance"
+    i = 0
+    while i < len(atoms):
+        atom = atoms[i]
+        if atom.kind == "or":
+            raise QueryError("OR needs a word on each side")
+        if atom.kind == "filter":
+            if i + 1 < len(atoms) and atoms[i + 1].kind == "or":
+                raise QueryError(f"OR cannot join {atom.name}: filters")
+            name, value = atom.name, atom.value.lower()
+            if name == "is":
+                flag = not atom.negated
+                if value in ("bookmarked", "bookmark", "saved"):
+                    if bookmarked is not None and bookmarked != flag:
+                        raise QueryError("is:bookmarked contradicts itself")
+                    bookmarked = flag
+                elif value in ("unread", "read"):
+                    want = flag if value == "read" else not flag
+                    if read is not None and read != want:
+                        raise QueryError("is:read and is:unread cannot both hold")
+                    read = want
+                else:
+                    raise QueryError("is: takes bookmarked, unread or read")
+            elif atom.negated:
+                raise QueryError(f"-{name}: is not supported" + ("; use before:" if name == "after" else
+                                                                 "; use after:" if name == "before" else ""))
+            elif name == "after":
+                day = _date(name, value)
+                after = day if after is None else max(after, day)
+            elif name == "before":
+                day = _date(name, value)
+                before = day if before is None else min(before, day)
+            elif value in ("date", "newest"):
+                sort = "date"
+            elif value == "relevance":
+                sort = "relevance"
+            else:
+                raise QueryError("sort: takes date or relevance")
+            i += 1
+            continue
+        group = [atom.term]
+        i += 1
+        while i < len(atoms) and atoms[i].kind == "or":
+            if i + 1 >= len(atoms) or atoms[i + 1].kind == "or":
+                raise QueryError("OR needs a word on each side")
+            nxt = atoms[i + 1]
+            if nxt.kind == "filter":
+                raise QueryError(f"OR cannot join {nxt.name}: filters")
+            group.append(nxt.term)
+            i += 2
+        terms = [t for t in group if t is not None]
+        if len({t.kind == "tag" for t in terms}) > 1:
+            raise QueryError("OR cannot join tag: with words")
+        groups.append(tuple(terms))
+    highlight: dict[str, str] = {}
+    for group in groups:
+        for term in group:
+            if term.kind != "tag" and not term.negated and any(c.isalnum() for c in term.text):
+                highlight.setdefault(term.text.strip().casefold(), term.text.strip())
+    return Query(tuple(groups), bookmarked, read, after, before, sort, tuple(highlight.values()))

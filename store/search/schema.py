@@ -1,0 +1,128 @@
+"""The tantivy schema: which story fields are indexed, how text is analysed, story to document.
+
+Every text field uses one analyser: split on non-alphanumerics, drop tokens over 40
+characters, lowercase, fold accents to ASCII (``Séoul`` -> ``seoul``) and apply the English
+Snowball stemmer (``ferries`` -> ``ferri`` = ``ferry``). Query words go through the same
+analyser, so matching is case-, accent- and inflection-blind. Prefixes use the analyser
+without the stemmer.
+
+Stories are identified by ``key``, a u64 fast field: the 16 hex digits of the story id read
+as a number (any other id is hashed, see :func:`story_key`). User state (tags, bookmarks,
+read marks) is not indexed: the engine filters on it from ``Store.states()``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+
+import tantivy
+
+from store.db import StoryMeta
+
+#: Bump whenever the schema or analysis changes: an index with another version is rebuilt.
+SCHEMA_VERSION = 1
+ANALYZER = "broadsheet_en"
+
+TEXT_FIELDS = ("headline", "standfirst", "body", "caption", "photo_credit", "authors", "credits", "source",
+               "agency", "dateline")
+#: What each query field filter searches; ``None`` is a bare word.
+FIELD_GROUPS: dict[str | None, tuple[str, ...]] = {
+    None: TEXT_FIELDS,
+    "headline": ("headline",),
+    "body": ("body",),
+    "caption": ("caption",),
+    "by": ("authors", "credits", "photo_credit"),
+    "source": ("source",),
+    "agency": ("agency",),
+}
+#: Relevance boosts for bare words: a hit in the headline counts most.
+BOOSTS = {"headline": 3.0, "standfirst": 1.5}
+NO_DATE = -(2**62)
+_HEX_ID = re.compile(r"[0-9a-f]{16}")
+
+
+def _builder() -> tantivy.TextAnalyzerBuilder:
+    return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
+            .filter(tantivy.Filter.remove_long(40))
+            .filter(tantivy.Filter.lowercase())
+            .filter(tantivy.Filter.ascii_fold()))
+
+
+STEMMED = _builder().filter(tantivy.Filter.stemmer("english")).build()
+FOLDED = _builder().build()
+
+
+def build_schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    builder.add_unsigned_field("key", indexed=True, fast=True)
+    builder.add_integer_field("when", indexed=False, fast=True)  # published, seconds since epoch, for sort:date
+    builder.add_integer_field("day", indexed=True, fast=True)  # published day as YYYYMMDD, for after:/before:
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name=ANALYZER)
+    return builder.build()
+
+
+def register(index: tantivy.Index) -> None:
+    """Custom analysers are not stored in the index: register them on every open."""
+    index.register_tokenizer(ANALYZER, STEMMED)
+
+
+def story_key(story_id: str) -> int:
+    """The u64 that stands for a story id (the id itself for the usual 16 hex digits)."""
+    if _HEX_ID.fullmatch(story_id):
+        return int(story_id, 16)
+    return int.from_bytes(hashlib.blake2b(story_id.encode("utf-8"), digest_size=8).digest(), "big")
+
+
+def is_plain_id(story_id: str) -> bool:
+    return _HEX_ID.fullmatch(story_id) is not None
+
+
+def published_values(published: str | None) -> tuple[int, int]:
+    """(seconds since epoch for sorting, YYYYMMDD for date filters) of a published string."""
+    if not published:
+        return NO_DATE, 0
+    try:
+        day = dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return NO_DATE, 0
+    try:
+        when = dt.datetime.fromisoformat(published)
+    except ValueError:
+        when = dt.datetime(day.year, day.month, day.day)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return int(when.timestamp()), day.year * 10000 + day.month * 100 + day.day
+
+
+def day_number(day: dt.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day
+
+
+def story_document(meta: StoryMeta, body: list[str]) -> tantivy.Document:
+    when, day = published_values(meta.published)
+    doc = tantivy.Document()
+    doc.add_unsigned("key", story_key(meta.id))
+    doc.add_integer("when", when)
+    doc.add_integer("day", day)
+    doc.add_text("headline", meta.headline)
+    if meta.standfirst:
+        doc.add_text("standfirst", meta.standfirst)
+    if body:
+        doc.add_text("body", "\n".join(body))
+    for image in meta.images:
+        if image.caption:
+            doc.add_text("caption", image.caption)
+        if image.credit:
+            doc.add_text("photo_credit", image.credit)
+    if meta.authors:
+        doc.add_text("authors", "\n".join(meta.authors))
+    if meta.credits:
+        doc.add_text("credits", "\n".join([meta.credits.text, *meta.credits.people()]))
+    for name in ("source", "agency", "dateline"):
+        value = getattr(meta, name)
+        if value:
+            doc.add_text(name, value)
+    return doc
