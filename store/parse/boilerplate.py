@@ -76,7 +76,8 @@ def end_marker(text: str) -> str | None:
 
 
 _INLINE = re.compile(
-    r"^(?:advertisement|advertising|ad|sponsored|article content|story continues(?: below)?(?: advertisement)?"
+    r"^(?:advertisement|advertising|ad|sponsored|article content"
+    r"|story continues(?: below)?(?: advertisement)?"
     r"|continue reading(?: below)?|\w+ continues below(?: advertisement)?)\W*\d*$",
     re.IGNORECASE,
 )

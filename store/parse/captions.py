@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-_LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Source|Photo credit|Image credit)"
+_LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Photo credit|Image credit)"
 _STOCK = (
     r"(?:Getty(?: Images)?(?: [A-Z][a-z]+)?|Shutterstock|iStock(?:photo)?|Alamy|Unsplash|Pexels|"
     r"EPA(?:-EFE)?|AFP|Reuters|REUTERS|AP|PA(?: Wire| Media)?|Bloomberg|Pool|Handout|Supplied|File)"
@@ -19,7 +19,7 @@ _STOCK = (
 _TAIL_PATTERNS = [
     re.compile(r"\s*\((?P<credit>(?:[A-Z][\w.]* )?Photo\s*/\s*[^()]{2,80})\)\s*$"),
     re.compile(rf"\s*\((?:{_LABEL})\s*:\s*(?P<credit>[^()]{{2,80}})\)\s*$", re.IGNORECASE),
-    re.compile(rf"(?:(?<=\W)|(?<=[a-z]))\s*(?:{_LABEL})\s*(?:by|:)\s*(?P<credit>[^;:()]{{2,80}}?)\s*$"),
+    re.compile(rf"(?:(?<=\W)|(?<=[a-z]))\s*(?:{_LABEL})\s*(?:by|:)\s*(?P<credit>[^;:()]{{2,120}}?)\s*$"),
     re.compile(r"\s*\((?P<credit>[^()]{0,60}(?:/|\bvia\b|" + _STOCK + r")[^()]{0,60})\)\s*$"),
     re.compile(rf"(?<=[.!?’'\"”)])\s+(?P<credit>(?:[\w.’' -]{{1,40}}\s+)?via\s+{_STOCK}[\w ]*)\s*$"),
     re.compile(
@@ -27,13 +27,18 @@ _TAIL_PATTERNS = [
         r"(?:via\s+)?[A-Z][\w.&’' -]{1,60})\s*$"
     ),
 ]
+# After a full sentence, a short run of capitalised words: ``... south of Duqm. Ann Lee for Example``.
+_NAME_TAIL = re.compile(
+    r"(?<=[a-z0-9][.!?])\s+(?P<credit>[A-Z][\w’'.&-]*(?:\s+[A-Z][\w’'.&-]*){0,3}"
+    r"(?:\s+(?:for|via|/)\s+[A-Z][\w’'.&-]*(?:\s+[A-Z][\w’'.&-]*){0,3})?)\s*$"
+)
 # After a sentence, a short parenthesised source: ``... in November. (NPA)``.
 _PAREN_TAIL = re.compile(r"(?<=[.!?”\"’])\s*\((?P<credit>[A-Z][\w.&’' ,-]{1,60})\)\s*$")
 _CREDIT_LINE = [
     re.compile(r"^\(?(?P<credit>[A-Z]{2,8} Photo\s*/[^()]{2,60})\)?$"),
     re.compile(rf"^(?:{_LABEL})\s*(?:by|:)\s*(?P<credit>.{{2,80}})$", re.IGNORECASE),
     re.compile(rf"^(?P<credit>(?:[\w.’' -]{{1,40}}/\s*)?(?:via\s+)?{_STOCK}(?:\s*/\s*[\w.’' -]{{1,40}})?)$"),
-    re.compile(r"^(?P<credit>[A-Z][A-Z.’' -]{0,30}(?:/[A-Za-z.’' -]{1,40})?)$"),
+    re.compile(r"^(?P<credit>[A-Z][A-Z.’'-]{1,15}(?:/[A-Za-z.’' -]{1,40})?)$"),
     re.compile(r"^\((?P<credit>[^()]{2,60})\)$"),
 ]
 
@@ -48,6 +53,19 @@ def split_credit(text: str) -> tuple[str, str] | None:
             if len(caption.split()) >= 2 and credit:
                 return caption, credit
     return None
+
+
+def split_name_credit(text: str) -> tuple[str, str] | None:
+    """Split ``A sentence. Ann Lee for Example`` into caption and credit (short captions only)."""
+    if len(text.split()) > 60:
+        return None
+    m = _NAME_TAIL.search(text)
+    if not m:
+        return None
+    caption = text[: m.start()].rstrip()
+    if len(caption.split()) < 3:
+        return None
+    return caption, m.group("credit").strip()
 
 
 def split_paren_credit(text: str) -> tuple[str, str] | None:

@@ -71,9 +71,9 @@ def step_captions(page: Page) -> None:
     lines = page.lines
     for i in _nonblank(page):
         line = lines[i]
-        if line.role != "boilerplate" or line.reason != "not part of the story":
+        if line.role != "boilerplate" or line.reason not in ("not part of the story", REPEATED):
             continue
-        split = captions.split_credit(line.text)
+        split = captions.split_credit(line.text) or captions.split_name_credit(line.text)
         if split:
             line.mark("caption", f"ends with a photo credit ({split[1]!r})")
             page.images[i] = Image(split[0], split[1])
