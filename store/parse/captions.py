@@ -36,11 +36,13 @@ _NAME_TAIL = re.compile(
 _PAREN_TAIL = re.compile(r"(?<=[.!?”\"’])\s*\((?P<credit>[A-Z][\w.&’' ,-]{1,60})\)\s*$")
 _CREDIT_LINE = [
     re.compile(r"^\(?(?P<credit>[A-Z]{2,8} Photo\s*/[^()]{2,60})\)?$"),
-    re.compile(rf"^(?:{_LABEL})\s*(?:by|:)\s*(?P<credit>.{{2,80}})$", re.IGNORECASE),
+    re.compile(rf"^(?:{_LABEL})\s*(?:by|:)\s*(?P<credit>.{{2,120}})$", re.IGNORECASE),
     re.compile(rf"^(?P<credit>(?:[\w.’' -]{{1,40}}/\s*)?(?:via\s+)?{_STOCK}(?:\s*/\s*[\w.’' -]{{1,40}})?)$"),
     re.compile(r"^(?P<credit>[A-Z][A-Z.’'-]{1,15}(?:/[A-Za-z.’' -]{1,40})?)$"),
     re.compile(r"^\((?P<credit>[^()]{2,60})\)$"),
+    re.compile(r"^(?P<credit>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}\s*/\s*(?:via\s+)?[A-Z][\w .&’'-]{1,40})$"),
 ]
+_LABEL_ONLY = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)?$", re.IGNORECASE)
 
 
 def split_credit(text: str) -> tuple[str, str] | None:
@@ -81,7 +83,7 @@ def split_paren_credit(text: str) -> tuple[str, str] | None:
 
 def credit_only(text: str) -> str | None:
     """The credit when the whole line is a photo credit (``Getty Images``, ``Image: X``)."""
-    if not text or len(text) > 90:
+    if not text or len(text) > 130:
         return None
     for pattern in _CREDIT_LINE:
         m = pattern.match(text)
@@ -90,6 +92,16 @@ def credit_only(text: str) -> str | None:
             if credit:
                 return credit
     return None
+
+
+def label_only(text: str) -> bool:
+    """True for a bare ``Image:``/``Photo by`` line whose credit is on the next line."""
+    return bool(_LABEL_ONLY.match(text))
+
+
+def strong_credit(text: str) -> bool:
+    """A credit-only line distinctive enough to pair with a caption across a blank line."""
+    return has_label(text) or "/" in text or bool(re.search(_STOCK, text)) and len(text.split()) > 1
 
 
 def has_label(text: str) -> bool:

@@ -69,20 +69,27 @@ def step_furniture(page: Page) -> None:
 def step_captions(page: Page) -> None:
     """Mark photo captions and credits, splitting a credit glued to its caption."""
     lines = page.lines
-    for i in _nonblank(page):
+    order = _nonblank(page)
+    for pos, i in enumerate(order):
         line = lines[i]
         if line.role != "boilerplate" or line.reason not in ("not part of the story", REPEATED):
             continue
-        split = captions.split_credit(line.text) or captions.split_name_credit(line.text)
+        split = None
+        if not (captions.has_label(line.text) or captions.label_only(line.text)):
+            split = captions.split_credit(line.text) or captions.split_name_credit(line.text)
         if split:
             line.mark("caption", f"ends with a photo credit ({split[1]!r})")
             page.images[i] = Image(split[0], split[1])
             continue
-        credit = captions.credit_only(line.text)
+        text, label = line.text, None
+        if captions.label_only(text) and pos + 1 < len(order):
+            label = order[pos + 1]
+            text = f"{text} {lines[label].text}"
+        credit = captions.credit_only(text)
         if credit is None:
             continue
         prev = i - 1
-        if prev >= 0 and lines[prev].blank and captions.has_label(line.text):
+        if prev >= 0 and lines[prev].blank and captions.strong_credit(text):
             prev -= 1
         if prev < 0 or lines[prev].blank or prev in page.images:
             continue
@@ -93,6 +100,8 @@ def step_captions(page: Page) -> None:
             continue
         cap.mark("caption", "line above a photo-credit line")
         line.mark("credit", "photo credit under a caption")
+        if label is not None:
+            lines[label].mark("credit", "photo credit under a caption")
         page.images[prev] = Image(cap.text, credit)
 
 
