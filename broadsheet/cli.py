@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--max-size", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE")
 
     commands.add_parser("where", help="print the store folder")
+    from broadsheet import marks
+
+    marks.add_parsers(commands)
     return parser
 
 
@@ -68,6 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if command == "import":
         return import_command(store, args)
+    from broadsheet import marks
+
+    if command in marks.COMMANDS:
+        return marks.run(store, args)
     return run_command(store, seed=not getattr(args, "no_seed", False))
 
 

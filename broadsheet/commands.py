@@ -18,7 +18,7 @@ from store.parse import ParseError, explain_text
 from store.sanitize import clean_line, clean_text
 from store.storage import StoreFileError
 
-err = Console(stderr=True, highlight=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 def open_store(folder: Path) -> Store | None:

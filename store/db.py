@@ -194,5 +194,20 @@ class Store:
             keys.append((st.st_ino, st.st_mtime_ns, st.st_size))
         return tuple(keys)
 
+    def resolve(self, ref: str) -> str:
+        """A story id from a full id or a unique prefix (at least 4 characters), like git."""
+        ref = ref.strip().lower()
+        ids = self._articles.records()
+        if ref in ids:
+            return ref
+        if len(ref) < 4:
+            raise LookupError(f"{ref!r}: give at least 4 characters of the story id")
+        matches = [sid for sid in ids if sid.startswith(ref)]
+        if not matches:
+            raise LookupError(f"{ref!r}: no story with this id (see `broadsheet list`)")
+        if len(matches) > 1:
+            raise LookupError(f"{ref!r}: {len(matches)} stories start with this; give more characters")
+        return matches[0]
+
     def contains(self, story_id: str) -> bool:
         return self._articles.contains(doc_id=story_id)

@@ -13,9 +13,11 @@ from typing import Literal
 
 from store.db import Store
 from store.decode import DEFAULT_MAX_BYTES, DecodeError, read_document
+from store.exchange import is_export, read_export
 from store.model import Article
 from store.parse import ParseError, parse_text
 from store.sanitize import clean_text
+from store.userstate import StoryState
 
 Status = Literal["imported", "present", "failed"]
 BATCH = 500
@@ -50,6 +52,17 @@ def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Articl
     decoded = read_document(path, max_bytes)
     note = f"encoding guessed as {decoded.encoding}" if decoded.guessed else ""
     return parse_text(clean_text(decoded.text)), note
+
+
+def looks_like_export(path: Path) -> bool:
+    """A ``.json`` file that starts like a Broadsheet export (read back with tags and marks)."""
+    if path.suffix.lower() != ".json":
+        return False
+    try:
+        with open(path, "rb") as handle:
+            return is_export(handle.read(400))
+    except OSError:
+        return False
 
 
 def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
@@ -87,6 +100,7 @@ def import_paths(
         on_total(len(found))
     report = ImportReport()
     pending: list[tuple[Article, Path, str]] = []
+    states: dict[str, StoryState] = {}
 
     def record(outcome: Outcome) -> None:
         report.outcomes.append(outcome)
@@ -99,10 +113,24 @@ def import_paths(
             new.discard(sid)  # a second copy in the same batch is "present"
             record(Outcome(str(path), status, note=note, story_id=sid))
         pending.clear()
+        if states:
+            store.user.merge(states)
+            states.clear()
 
     for path, problem in found:
         if problem:
             record(Outcome(str(path), "failed", problem))
+        elif looks_like_export(path):
+            try:
+                exported = read_export(path.read_bytes())
+            except (OSError, ValueError) as exc:
+                record(Outcome(str(path), "failed", f"Broadsheet export: {exc}"))
+            else:
+                for item in exported:
+                    pending.append((item.article, path, ""))
+                    if item.state.to_doc():
+                        states[item.article.story_id] = item.state
+                flush()
         else:
             try:
                 article, note = read_article(path, max_bytes)

@@ -1,0 +1,124 @@
+"""Command-line bookmarks, tags, listing and export (``broadsheet tag``, ``export``, ...)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+import orjson
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from store.db import Store, StoryMeta
+from store.exchange import export_json, export_markdown, write_output
+from store.userstate import EMPTY, TagError, normalise_tag
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    listing = commands.add_parser("list", help="list stories (id, date, source, headline)")
+    listing.add_argument("--json", action="store_true", help="JSON Lines for scripts")
+    for name, text in (("tag", "add tags to a story"), ("untag", "remove tags from a story")):
+        cmd = commands.add_parser(name, help=text)
+        cmd.add_argument("story", metavar="STORY", help="story id or a unique prefix of it")
+        cmd.add_argument("tags", nargs="+", metavar="TAG")
+    for name, text in (("bookmark", "bookmark stories"), ("unbookmark", "remove bookmarks")):
+        cmd = commands.add_parser(name, help=text)
+        cmd.add_argument("stories", nargs="+", metavar="STORY")
+    commands.add_parser("tags", help="every tag with its number of stories")
+    commands.add_parser("bookmarks", help="the bookmarked stories")
+    export = commands.add_parser("export", help="export stories as Markdown or JSON (JSON imports back)")
+    export.add_argument("--tag", action="append", default=[], metavar="T", help="only stories with this tag")
+    export.add_argument("--bookmarked", action="store_true", help="only bookmarked stories")
+    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+
+
+COMMANDS = {"list", "tag", "untag", "bookmark", "unbookmark", "tags", "bookmarks", "export"}
+
+
+def _row(meta: StoryMeta) -> Text:
+    text = Text()
+    text.append(meta.id[:10], style="yellow")
+    text.append(f"  {(meta.published or '')[:10]:<10}  ")
+    text.append(f"{(meta.source or '')[:20]:<20}  ", style="dim")
+    text.append(meta.headline)
+    return text
+
+
+def run(store: Store, args: argparse.Namespace) -> int:
+    try:
+        return _run(store, args)
+    except LookupError as exc:
+        err.print(Text(f"broadsheet: {exc.args[0]}", style="red"))
+        return 2
+    except TagError as exc:
+        err.print(Text(f"broadsheet: {exc}", style="red"))
+        return 2
+
+
+def _run(store: Store, args: argparse.Namespace) -> int:
+    command = args.command
+    if command == "list":
+        for meta in store.stories():
+            if args.json:
+                sys.stdout.write(orjson.dumps({"id": meta.id, "published": meta.published, "source": meta.source,
+                                               "headline": meta.headline}).decode() + "\n")
+            else:
+                out.print(_row(meta), overflow="ellipsis", no_wrap=True)
+        return 0
+    if command in ("tag", "untag"):
+        sid = store.resolve(args.story)
+        tags = [normalise_tag(t) for t in args.tags]
+        change = {"add": tags} if command == "tag" else {"remove": tags}
+        state = store.user.edit_tags([sid], **change)[sid]
+        out.print(Text(f"{sid[:10]}: tags now {', '.join(state.tags) or '(none)'}"))
+        return 0
+    if command in ("bookmark", "unbookmark"):
+        for ref in args.stories:
+            sid = store.resolve(ref)
+            store.user.set_bookmarked(sid, command == "bookmark")
+            out.print(Text(f"{sid[:10]}: {'bookmarked' if command == 'bookmark' else 'bookmark removed'}"))
+        return 0
+    if command == "tags":
+        counts = store.user.tag_counts()
+        table = Table.grid(padding=(0, 2))
+        for tag, count in sorted(counts.items()):
+            table.add_row(Text(str(count), justify="right"), Text(tag))
+        out.print(table if counts else Text("No tags yet.", style="dim"))
+        return 0
+    if command == "bookmarks":
+        states = store.user.all()
+        for meta in store.stories():
+            if states.get(meta.id, EMPTY).bookmarked:
+                out.print(_row(meta), overflow="ellipsis", no_wrap=True)
+        return 0
+    if command == "export":
+        return _export(store, args)
+    raise AssertionError(command)
+
+
+def _export(store: Store, args: argparse.Namespace) -> int:
+    states = store.user.all()
+    wanted = [normalise_tag(t) for t in args.tag]
+    ids = []
+    for meta in store.stories():
+        state = states.get(meta.id, EMPTY)
+        if args.bookmarked and not state.bookmarked:
+            continue
+        if any(t not in state.tags for t in wanted):
+            continue
+        ids.append(meta.id)
+    data = export_json(store, ids) if args.format == "json" else export_markdown(store, ids).encode("utf-8")
+    if args.output:
+        from pathlib import Path
+
+        write_output(Path(args.output), data)
+        err.print(Text(f"Exported {len(ids)} stories to {args.output}"))
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0

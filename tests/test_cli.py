@@ -1,0 +1,107 @@
+"""The ``broadsheet`` command line: parse contract, import summary, marks, export round trip."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from broadsheet.cli import main
+from store.db import Store
+from tests.conftest import SEED
+from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
+
+CONTRACT_KEYS = {"file", "headline", "standfirst", "source", "agency", "published", "authors", "dateline", "body",
+                 "images", "credits"}
+
+
+def test_parse_json_follows_the_contract(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    assert main(["parse", "--json", str(SEED), str(bad)]) == 1
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert set(first) >= CONTRACT_KEYS
+    assert first["file"] == str(SEED)
+    assert first["headline"] == "South Korea, Japan resume high-level economic talks amid improved ties"
+    assert second == {"file": str(bad), "error": "the file is empty"}
+
+
+def test_parse_explain_shows_roles(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["parse", "--explain", str(SEED)]) == 0
+    shown = capsys.readouterr().out
+    for role in ("headline", "byline", "caption", "body", "credits_line", "boilerplate"):
+        assert role in shown
+
+
+def test_import_prints_summary_with_reasons(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    (tmp_path / "ferry.txt").write_text(FERRY_DUMP)
+    (tmp_path / "empty.txt").write_text("")
+    store = tmp_path / "store"
+    assert main(["--store", str(store), "import", str(tmp_path / "ferry.txt"), str(tmp_path / "empty.txt")]) == 0
+    summary = capsys.readouterr().err
+    assert "1 imported, 0 already present, 1 failed" in summary
+    assert "empty.txt: the file is empty" in summary
+
+
+def test_store_location_from_environment(capsys: pytest.CaptureFixture[str], tmp_path: Path,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADSHEET_STORE", str(tmp_path / "env-store"))
+    assert main(["where"]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "env-store")
+
+
+@pytest.fixture
+def cli_store(tmp_path: Path) -> Path:
+    (tmp_path / "a.txt").write_text(FERRY_DUMP)
+    (tmp_path / "b.txt").write_text(BRIDGE_DUMP)
+    folder = tmp_path / "store"
+    assert main(["--store", str(folder), "import", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]) == 0
+    return folder
+
+
+def test_tag_bookmark_and_list_by_id_prefix(cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(cli_store)
+    ferry = next(m for m in store.stories() if m.headline.startswith("Harbour"))
+    base = ["--store", str(cli_store)]
+    assert main([*base, "tag", ferry.id[:6], "Transport", "[bold]x[/]", "$(rm -rf ~)"]) == 0
+    assert main([*base, "bookmark", ferry.id[:6]]) == 0
+    assert main([*base, "untag", ferry.id, "transport"]) == 0
+    capsys.readouterr()
+    assert main([*base, "tags"]) == 0
+    tags = capsys.readouterr().out
+    assert "[bold]x[/]" in tags and "$(rm -rf ~)" in tags and "transport" not in tags
+    assert main([*base, "bookmarks"]) == 0
+    assert "Harbour council" in capsys.readouterr().out
+    assert main([*base, "tag", "zz", "x"]) == 2
+    assert "at least 4 characters" in capsys.readouterr().err
+
+
+def test_export_json_imports_back_into_an_equal_store(cli_store: Path, tmp_path: Path) -> None:
+    store = Store(cli_store)
+    ferry, bridge = sorted(store.stories(), key=lambda m: m.headline)[::-1]
+    store.user.edit_tags([ferry.id], add=["harbour", "transport"])
+    store.user.set_bookmarked(bridge.id, True)
+    store.user.set_read(bridge.id, True)
+    export = tmp_path / "export.json"
+    assert main(["--store", str(cli_store), "export", "--format", "json", "-o", str(export)]) == 0
+    copy = tmp_path / "copy"
+    assert main(["--store", str(copy), "import", str(export)]) == 0
+    restored = Store(copy)
+    assert {m.id for m in restored.stories()} == {m.id for m in store.stories()}
+    for meta in store.stories():
+        assert restored.article(meta.id) == store.article(meta.id)
+    assert restored.user.all() == store.user.all()
+
+
+def test_export_markdown_filters(cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(cli_store)
+    ferry = next(m for m in store.stories() if m.headline.startswith("Harbour"))
+    store.user.edit_tags([ferry.id], add=["harbour"])
+    capsys.readouterr()
+    assert main(["--store", str(cli_store), "export", "--tag", "harbour"]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.startswith("# Harbour council approves new ferry timetable")
+    assert "> Photo: Ferries wait at the harbour wall" in markdown
+    assert "BEN WICK/Pool via NORTHWIRE" in markdown
+    assert "Old stone bridge" not in markdown
