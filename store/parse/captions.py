@@ -40,7 +40,9 @@ _CREDIT_LINE = [
     re.compile(rf"^(?P<credit>(?:[\w.’' -]{{1,40}}/\s*)?(?:via\s+)?{_STOCK}(?:\s*/\s*[\w.’' -]{{1,40}})?)$"),
     re.compile(r"^(?P<credit>[A-Z][A-Z.’'-]{1,15}(?:/[A-Za-z.’' -]{1,40})?)$"),
     re.compile(r"^\((?P<credit>[^()]{2,60})\)$"),
-    re.compile(r"^(?P<credit>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}\s*/\s*(?:via\s+)?[A-Z][\w .&’'-]{1,40})$"),
+    re.compile(
+        r"^(?P<credit>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}\s*/\s*(?:via\s+)?[A-Z][\w .&’'-]{1,40})$"
+    ),
 ]
 _LABEL_ONLY = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)?$", re.IGNORECASE)
 

@@ -59,13 +59,23 @@ def find_headline(lines: list[Line], usable: list[int], body_start: int, title_c
         best = max(s for s, _ in scored)
         near = max(i for s, i in scored if s >= best - 0.1)
         return near, f"repeats the page title (overlap {best:.2f}), nearest above the story"
-    # No title match: nearest headline-shaped line above the story, skipping short labels.
+    # No title match: the top line of the block of headline-shaped lines just above the story
+    # (headline, then standfirst, then byline is the usual order).
+    found = -1
     for i in reversed(before[-12:]):
         text = lines[i].text
         if parse_byline(text, bare_ok=True) is not None or find_dates(text):
+            if found >= 0:
+                break
             continue
-        if headline_shaped(text) and len(text.split()) >= 3 and not ends_sentence(text.rstrip("?!")):
-            return i, "headline-shaped line nearest above the story"
+        if headline_shaped(text) and len(text.split()) >= 3:
+            if found < 0 or found - i <= 3:
+                found = i
+                continue
+        if found >= 0:
+            break
+    if found >= 0:
+        return found, "top of the headline-shaped lines just above the story"
     if first_nonblank >= 0 and headline_shaped(lines[first_nonblank].text):
         return first_nonblank, "page title (no other headline found)"
     return -1, "no headline found"

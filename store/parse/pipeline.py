@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 from store.dates import find_dates
@@ -280,6 +281,15 @@ def step_story_end(page: Page) -> None:
             page.lines[i].mark("boilerplate", f"after the end of the story (line {page.lines[cut].number})")
 
 
+def _canonical_headline(line: str, title_core: str) -> str:
+    """The page title when the printed headline is only a light edit of it (a word or two)."""
+    a, b = Counter(tokens(line)), Counter(tokens(title_core))
+    if a == b or not b or len(b) < 4:
+        return line
+    diff = sum(((a - b) + (b - a)).values())
+    return title_core if diff <= 3 else line
+
+
 def _org_like(name: str) -> bool:
     return bool(_ORG_WORD.search(name))
 
@@ -327,7 +337,7 @@ def assemble(page: Page) -> Article:
         source = authors[0]
     images = [img for i, img in sorted(page.images.items()) if i >= h - 15]
     return Article(
-        headline=lines[h].text,
+        headline=_canonical_headline(lines[h].text, page.title_core),
         body=body,
         standfirst=standfirst,
         source=source,
