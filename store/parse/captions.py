@@ -103,7 +103,7 @@ def label_only(text: str) -> bool:
 
 def strong_credit(text: str) -> bool:
     """A credit-only line distinctive enough to pair with a caption across a blank line."""
-    return has_label(text) or "/" in text or bool(re.search(_STOCK, text)) and len(text.split()) > 1
+    return has_label(text) or "/" in text or (bool(re.search(_STOCK, text)) and len(text.split()) > 1)
 
 
 def has_label(text: str) -> bool:

@@ -6,7 +6,7 @@ import re
 
 from store.dates import find_dates
 from store.parse.byline import parse_byline
-from store.parse.textstats import ends_sentence, jaccard, similarity
+from store.parse.textstats import jaccard, similarity
 from store.parse.types import Line
 
 _SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|\s+::\s+|\s+[•·»]\s+")
@@ -68,10 +68,9 @@ def find_headline(lines: list[Line], usable: list[int], body_start: int, title_c
             if found >= 0:
                 break
             continue
-        if headline_shaped(text) and len(text.split()) >= 3:
-            if found < 0 or found - i <= 3:
-                found = i
-                continue
+        if headline_shaped(text) and len(text.split()) >= 3 and (found < 0 or found - i <= 3):
+            found = i
+            continue
         if found >= 0:
             break
     if found >= 0:
