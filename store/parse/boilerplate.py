@@ -27,10 +27,15 @@ _FURNITURE = re.compile(
 )
 _ALWAYS = re.compile(
     r"©|\ball rights reserved\b|\bcookies? (?:policy|settings)\b|\buses? cookies\b"
-    r"|\bby (?:signing up|subscribing)\b|\bterms (?:of (?:use|service)|and conditions)\b|\bprivacy policy\b",
+    r"|\bby (?:signing up|subscribing)\b|\bmay not be reproduced\b|\bterms (?:of (?:use|service)|and conditions)\b|\bprivacy policy\b",
     re.IGNORECASE,
 )
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_LEAD_IN = re.compile(
+    r"^(?:read more|related|see also|also read|read also|more|watch|listen|recommended|trending|sponsored)\s*[:|>»]",
+    re.IGNORECASE,
+)
+_TRUNCATED = re.compile(r"\w\s?(?:\.\.\.|…)$")
 _EMBED = re.compile(r"pic\.twitter\.com/|^[—–-]\s.{1,80}\(@\w+\)(?:\s|$)")
 EMBED_REASON = "embedded social-media post"
 _SYMBOLS = re.compile(r"^[\W\d_]+$")
@@ -42,6 +47,10 @@ def furniture_reason(text: str) -> str | None:
     n_words = len(text.split())
     if _SYMBOLS.match(text):
         return "only symbols or numbers"
+    if _LEAD_IN.match(text):
+        return "link to another story"
+    if _TRUNCATED.search(text) and len(text) < 120 and not re.search(r"[.!?]\s", text):
+        return "truncated teaser of another story"
     if _EMBED.search(text):
         return EMBED_REASON
     if _ALWAYS.search(text) and n_words <= 60:

@@ -95,6 +95,8 @@ def _looks_like_name(text: str) -> bool:
     if not 1 <= len(toks) <= 5 or len(text) > 50:
         return False
     for tok in toks:
+        if re.search(r"\.(?:com|org|net|co|uk|ca|in|au)$", tok, re.IGNORECASE):
+            return False
         if tok.casefold() in _PARTICLES:
             continue
         if not _NAME_TOKEN.match(tok) or tok[0].islower():
@@ -117,6 +119,10 @@ def _strip_role(name: str) -> str:
 
 def split_names(text: str) -> list[str]:
     """Split a name list (``A, B and C``) into names, dropping job titles and outlets."""
+    toks = text.split()
+    half = len(toks) // 2
+    if half and len(toks) % 2 == 0 and toks[:half] == toks[half:]:
+        text = " ".join(toks[:half])  # the same name printed twice, glued
     text = _ORG_TAIL.split(text, maxsplit=1)[0] if not text.startswith("The ") else text
     names = []
     for part in _SPLIT_NAMES.split(text):

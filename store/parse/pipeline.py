@@ -310,6 +310,8 @@ def assemble(page: Page) -> Article:
     if 0 < page.byline - h <= 12:
         for i in range(h + 1, page.byline):
             if lines[i].role in ("boilerplate", "body") and len(lines[i].text.split()) >= 8:
+                if _DATE_CUE.search(lines[i].text) or find_dates(lines[i].text):
+                    continue
                 if lines[i].role == "boilerplate" and lines[i].reason != "not part of the story":
                     continue
                 standfirst = lines[i].text
