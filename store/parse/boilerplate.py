@@ -27,12 +27,14 @@ _FURNITURE = re.compile(
 )
 _ALWAYS = re.compile(
     r"©|\ball rights reserved\b|\bcookies? (?:policy|settings)\b|\buses? cookies\b"
-    r"|\bby (?:signing up|subscribing)\b|\bmay not be reproduced\b|\bterms (?:of (?:use|service)|and conditions)\b|\bprivacy policy\b",
+    r"|\bby (?:signing up|subscribing)\b|\bmay not be reproduced\b"
+    r"|\bterms (?:of (?:use|service)|and conditions)\b|\bprivacy policy\b",
     re.IGNORECASE,
 )
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _LEAD_IN = re.compile(
-    r"^(?:read more|related|see also|also read|read also|more|watch|listen|recommended|trending|sponsored)\s*[:|>»]",
+    r"^(?:read more|related|see also|also read|read also|more|watch|listen|recommended|trending|sponsored)"
+    r"\s*[:|>»]",
     re.IGNORECASE,
 )
 _TRUNCATED = re.compile(r"\w\s?(?:\.\.\.|…)$")

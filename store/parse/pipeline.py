@@ -242,11 +242,16 @@ def _dated_run(page: Page, i: int) -> bool:
     return sum(1 for j in after if _date_only(page.lines[j].text)) >= 2
 
 
+_AUTHOR_BOX = re.compile(r"\b(?:e-?mail|follow|twitter|articles|contact)\b|@\w", re.IGNORECASE)
+
+
 def _author_bio(page: Page, text: str) -> str | None:
     """A closing author biography (``Ann Lee is a reporter ...``) ends the story."""
     for name in page.byline_info.authors if page.byline_info else []:
         if re.match(re.escape(name) + r"\s+(?:is|was|has|covers|writes|reports)\b", text):
             return "author biography after the story"
+        if len(name.split()) >= 2 and name in text and _AUTHOR_BOX.search(text) and not _org_like(name):
+            return "author box after the story (names the byline author)"
     return None
 
 
