@@ -49,8 +49,9 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body"):
             yield Label(Text(self._title, style="bold"))
-            yield Input(self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input")
-            yield Label(Text(self._hint or "Enter: OK    Esc: cancel", style="dim"), id="prompt-hint")
+            yield Input(self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input",
+                        select_on_focus=False)
+            yield Static(Text(self._hint or "Enter: OK    Esc: cancel", style="dim"), id="prompt-hint")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:

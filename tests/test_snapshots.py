@@ -1,0 +1,77 @@
+"""Snapshot tests of every screen at 80x24 and 120x40 (SVGs in tests/__snapshots__/)."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input
+
+from store.db import Store
+from tests.factories import make_article, wire_article
+from tui.app import BroadsheetApp
+
+SIZES = [(80, 24), (120, 40)]
+
+
+def snapshot_store(folder: Path) -> Store:
+    store = Store(folder)
+    store.add([(make_article(i), None) for i in range(6)] + [(wire_article(), None)])
+    ids = [m.id for m in store.stories()]
+    store.user.edit_tags(ids[:2], add=["transport"])
+    store.user.set_bookmarked(ids[1], True)
+    store.user.set_read(ids[2], True)
+    return store
+
+
+async def settle(pilot: Pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def steps(*keys: str) -> Callable[[Pilot], Awaitable[None]]:
+    async def run(pilot: Pilot) -> None:
+        for widget in pilot.app.screen.query(Input):
+            widget.cursor_blink = False
+        await settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+            for widget in pilot.app.screen.query(Input):
+                widget.cursor_blink = False
+        await settle(pilot)
+
+    return run
+
+
+SCREENS = {
+    "main": steps(),
+    "reading": steps("enter"),
+    "zen": steps("enter", "z"),
+    "help": steps("question_mark"),
+    "tag_editor": steps("t"),
+    "search_no_results": steps("slash", "q", "x", "z"),
+    "search_results": steps("slash", "f", "e", "r", "r", "y"),
+    "sidebar": steps("f"),
+}
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("screen", list(SCREENS))
+def test_screen(snap_compare, tmp_path: Path, screen: str, size: tuple[int, int]) -> None:
+    app = BroadsheetApp(snapshot_store(tmp_path / "store"))
+    assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_empty_store(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    assert snap_compare(BroadsheetApp(Store(tmp_path / "empty")), terminal_size=size, run_before=steps())
+
+
+@pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
+def test_palette(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
+    app = BroadsheetApp(snapshot_store(tmp_path / "store"))
+    assert snap_compare(app, terminal_size=size, run_before=steps("ctrl+p", "m", "o", "u", "n"))
