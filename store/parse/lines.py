@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from store.parse.boilerplate import end_marker
 from store.parse.types import Line
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
@@ -42,6 +43,8 @@ _FINAL = re.compile(r"[.!?:…][\"'”’)\]]*$")
 def _continues(prev: str, nxt: str) -> bool:
     """True when ``nxt`` reads as the rest of ``prev`` (a hard-wrapped or split sentence)."""
     if not prev or not nxt or _FINAL.search(prev) or _BYLINE_START.match(nxt):
+        return False
+    if end_marker(prev) or end_marker(nxt):
         return False
     return bool(_CONTINUES.match(nxt) or _OPEN_END.search(prev))
 

@@ -277,6 +277,7 @@ def step_story_end(page: Page) -> None:
         if reason:
             cut = i
             line.mark("boilerplate", reason)
+            page.klass.pop(i, None)
             break
     if cut < 0:
         return

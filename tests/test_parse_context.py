@@ -1,0 +1,111 @@
+"""Unit tests for the context steps: wrapped lines, story end, teasers, credits across lines."""
+
+from __future__ import annotations
+
+from store.parse import explain_text, parse_text
+from store.parse.boilerplate import end_marker, furniture_reason, inline_furniture, repeated_lines
+from store.parse.captions import credit_only, label_only, split_name_credit
+from store.parse.lines import join_wrapped, split_lines
+from store.parse.pipeline import _canonical_headline
+
+P1 = (
+    "The council said on Tuesday that it would open the new harbour bridge to traffic in the spring, "
+    "after a long delay that had been caused by a shortage of steel and by a dispute with the builder."
+)
+P2 = (
+    "Residents who had waited for years for the crossing said they were pleased, although some of them "
+    "worried that the tolls would be too high for the families who would use it every single day."
+)
+P3 = (
+    "The builder said in a statement that it was proud of the work and that the bridge would last for "
+    "at least a century if it was looked after, which the council has promised it will be."
+)
+HEAD = "Bridge opens | Gazette\nBridge opens\nBy Ann Lee\n"
+
+
+def test_join_wrapped_folds_sentence_continuations() -> None:
+    lines = join_wrapped(split_lines("He said the plan was\nreckless\n, and left.\nNew line"))
+    assert [line.text for line in lines] == ["He said the plan was reckless, and left.", "New line"]
+    assert [n for n, _ in lines[0].continued] == [2, 3]
+
+
+def test_join_wrapped_keeps_byline_and_finished_sentences() -> None:
+    lines = join_wrapped(split_lines("Bridge opens at last\nby Ann Lee\nIt opened.\nthen closed"))
+    assert [line.text for line in lines] == [
+        "Bridge opens at last",
+        "by Ann Lee",
+        "It opened.",
+        "then closed",
+    ]
+
+
+def test_explain_lists_every_input_line_even_when_folded() -> None:
+    cut = P1.index(" to traffic")
+    dump = HEAD + P1[:cut] + "\n" + P1[cut:].lstrip() + "\n" + P2 + "\n" + P3
+    explained = explain_text(dump)
+    assert [e.number for e in explained] == list(range(1, 8))
+    assert explained[4].reason == "continues line 4"
+    assert parse_text(dump).body[0] == P1
+
+
+def test_comments_end_the_story() -> None:
+    dump = HEAD + "\n".join([P1, P2, P3, "3 Comments", "reader99 says:", P2.replace("Residents", "Readers")])
+    assert parse_text(dump).body == [P1, P2, P3]
+    assert end_marker("Leave a Reply")
+    assert end_marker("jo_bloggs says:")
+    assert end_marker("The council said so.") is None
+
+
+def test_author_box_ends_the_story() -> None:
+    tail = "Ann Lee is a reporter who covers transport. Follow her on social media for more news."
+    dump = HEAD + "\n".join([P1, P2, P3, tail, P1.replace("council", "county")])
+    assert parse_text(dump).body == [P1, P2, P3]
+
+
+def test_teasers_and_ads_are_furniture() -> None:
+    assert furniture_reason("READ MORE: Council bridge plan slammed by locals")
+    assert furniture_reason("Mayor promises new ferry for the island after...")
+    assert inline_furniture("Advertisement")
+    assert inline_furniture("Story continues below advertisement")
+    assert not inline_furniture(P1)
+    assert repeated_lines(["Menu", "News", "Menu", P1, P1]) == {"Menu"}
+
+
+def test_ad_marker_between_paragraphs_does_not_split_story() -> None:
+    short = "The work took four years to finish, the council said."
+    dump = HEAD + "\n".join([P1, "Advertisement", short, "Article content", P2, P3])
+    assert parse_text(dump).body == [P1, short, P2, P3]
+
+
+def test_credit_shapes_over_two_lines() -> None:
+    assert label_only("Image:")
+    assert credit_only("Image: Jo Bloggs") == "Jo Bloggs"
+    assert credit_only("Jo Bloggs/via Wire Photos") == "Jo Bloggs/via Wire Photos"
+    assert split_name_credit("The mayor cuts the ribbon on the quay. Jo Bloggs for Gazette") == (
+        "The mayor cuts the ribbon on the quay.",
+        "Jo Bloggs for Gazette",
+    )
+    assert split_name_credit(P1) is None
+    dump = HEAD + "The mayor cuts the ribbon on the quay\n\nImage:\n\nJo Bloggs\n" + P1 + "\n" + P2
+    art = parse_text(dump)
+    assert [(i.caption, i.credit) for i in art.images] == [
+        ("The mayor cuts the ribbon on the quay", "Jo Bloggs")
+    ]
+    assert art.body == [P1, P2]
+
+
+def test_canonical_headline_prefers_title_for_light_edits() -> None:
+    title = "Council opens the new harbour bridge at last"
+    assert _canonical_headline("Council opens the long-awaited new harbour bridge at last", title) == title
+    assert _canonical_headline("Bridge finally opens to traffic", title) == "Bridge finally opens to traffic"
+
+
+def test_headline_block_above_byline() -> None:
+    dump = (
+        "Harbour life - Gazette\nFeatures\n\nThe bridge that took a decade to build\n\n"
+        "Can a small town afford a crossing this grand?\n\nBy Ann Lee\n\n" + P1 + "\n\n" + P2
+    )
+    art = parse_text(dump)
+    assert art.headline == "The bridge that took a decade to build"
+    assert art.standfirst == "Can a small town afford a crossing this grand?"
+    assert art.authors == ["Ann Lee"]
