@@ -15,17 +15,18 @@ under the lock, so two readers on one store never lose each other's changes.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
+from filelock import Timeout
 from tinydb import TinyDB
 
 from store.model import Article, Credits, Image
-from store.storage import KeyedTable, open_db
-from store.userstate import UserState
+from store.storage import KeyedTable, StoreLock, StoreWriteError, check_ends, open_db
+from store.userstate import SHARDS, UserState
 
 SHARD_SIZE = 256
 LOCK_TIMEOUT = 30.0
@@ -86,15 +87,64 @@ class StoreTable(KeyedTable):
 
 
 class Store:
-    """One Broadsheet store folder."""
+    """One Broadsheet store folder.
 
-    def __init__(self, folder: Path) -> None:
+    Opening checks the store (see :meth:`check`) and raises StoreFileError naming a
+    damaged file; ``check=False`` skips that (``broadsheet repair`` opens damaged stores).
+    Writes raise :class:`~store.storage.StoreWriteError` when the folder cannot be written;
+    :attr:`read_only` then says the reader should go on showing stories without changes.
+    """
+
+    def __init__(self, folder: Path, *, check: bool = True) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        self.lock = FileLock(str(self.folder / ".lock"), timeout=LOCK_TIMEOUT)
+        temp_folders = [self.folder, self.folder / "bodies", self.folder / "state"]
+        self.lock = StoreLock.for_store(self.folder / ".lock", temp_folders, LOCK_TIMEOUT)
         self._articles_db = self._open(self.folder / "articles.json")
         self.user = UserState(self.folder, self.lock)
         self._shards: dict[int, TinyDB] = {}
+        self._read_only_at_open = not os.access(self.folder, os.W_OK)
+        if not self._read_only_at_open:
+            self._tidy()
+        if check:
+            self.check()
+
+    def _tidy(self) -> None:
+        """Take the lock for a moment so leftovers of killed writers are removed (never waits)."""
+        try:
+            with self.lock.acquire(timeout=0):
+                pass
+        except Timeout:
+            pass  # a live writer holds it; it or the next writer tidies up
+        except StoreWriteError:
+            self._read_only_at_open = True
+
+    @property
+    def read_only(self) -> bool:
+        """True when the folder cannot be written or the last write in this process failed."""
+        return self._read_only_at_open or self.lock.last_write_error is not None
+
+    @property
+    def write_error(self) -> StoreWriteError | None:
+        """The error that made the last locked write fail (``None`` after a good write)."""
+        return self.lock.last_write_error
+
+    def check(self) -> None:
+        """Find damaged store files now rather than at some later read.
+
+        ``articles.json`` and the state files are parsed (the reader needs them at once and
+        the parse is cached); body shards get a cheap look at their ends and are fully
+        parsed when a story in them is opened. Raises StoreFileError naming the file; a
+        copy of it is kept as ``<name>.damaged-<stamp>``.
+        """
+        self._articles_db.storage.read()
+        for name in [*SHARDS, "settings"]:
+            if (self.folder / "state" / f"{name}.json").exists():
+                self.user._db(name).storage.read()
+        bodies = self.folder / "bodies"
+        if bodies.is_dir():
+            for path in sorted(bodies.glob("*.json")):
+                check_ends(path)
 
     @staticmethod
     def _open(path: Path) -> TinyDB:
