@@ -48,6 +48,9 @@ def build_parser() -> argparse.ArgumentParser:
     from broadsheet import marks
 
     marks.add_parsers(commands)
+    from broadsheet import searching
+
+    searching.add_parsers(commands)
     return parser
 
 
@@ -75,6 +78,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if command in marks.COMMANDS:
         return marks.run(store, args)
+    from broadsheet import searching
+
+    if command in searching.COMMANDS:
+        return searching.run(store, args)
     return run_command(store, seed=not getattr(args, "no_seed", False))
 
 

@@ -5,6 +5,7 @@ A bad file never stops an import: it is recorded with its reason and the rest go
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -86,6 +87,18 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
             yield root, "no such file or folder"
 
 
+def index_stories(store: Store, story_ids: list[str]) -> None:
+    """Add newly stored stories to the search index (``<store>/index``).
+
+    The index is a cache of the store: if this fails, the next ``SearchIndex.open`` sees
+    that it is behind and catches up, so an import never fails because of it.
+    """
+    from store.search import SearchIndex
+
+    with contextlib.suppress(Exception):
+        SearchIndex.open(store).add(store, story_ids)
+
+
 def import_paths(
     store: Store,
     paths: Iterable[Path],
@@ -106,7 +119,10 @@ def import_paths(
         report.outcomes.append(outcome)
 
     def flush() -> None:
-        new = set(store.add((article, str(path)) for article, path, _ in pending))
+        added = store.add((article, str(path)) for article, path, _ in pending)
+        if added:
+            index_stories(store, added)
+        new = set(added)
         for article, path, note in pending:
             sid = article.story_id
             status: Status = "imported" if sid in new else "present"

@@ -135,9 +135,9 @@ class SearchIndex:
                 return opened
             index = cls(None, cls._new_tantivy(None))
             count = index._fill(store, None)
-            say(f"Search index was {problem} and the store is busy; using a temporary index of {count:,} stories")
+            say(f"Search index was {problem} and the store is busy; using a temporary index of {_stories(count)}")
             return index
-        say(f"Search index was {problem}; rebuilt {count:,} stories")
+        say(f"Search index was {problem}; rebuilt {_stories(count)}")
         return index
 
     @classmethod
@@ -208,10 +208,10 @@ class SearchIndex:
         if indexed <= wanted.keys():
             missing = [metas[wanted[k]] for k in wanted.keys() - indexed]
             self._write(store, missing, None, replace=False)
-            say(f"Search index was behind the store; added {len(missing):,} stories")
+            say(f"Search index was behind the store; added {_stories(len(missing))}")
             return self
         count = self.rebuild(store)
-        say(f"Search index was out of date; rebuilt {count:,} stories")
+        say(f"Search index was out of date; rebuilt {_stories(count)}")
         return self
 
     # -- writing ----------------------------------------------------------------------------
@@ -363,8 +363,8 @@ class SearchIndex:
                 scoring = scoring or any(not t.negated for t, _ in built)
         if query.after or query.before:
             lower = day_number(query.after) if query.after else 1
-            upper = day_number(query.before) if query.before else None
-            if upper is not None and upper <= lower:
+            upper = day_number(query.before) if query.before else 99991232
+            if upper <= lower:
                 return empty
             clauses.append((tantivy.Occur.Must, tantivy.Query.range_query(
                 self._schema, "day", tantivy.FieldType.Integer, lower, upper, include_lower=True,
@@ -439,6 +439,10 @@ class SearchIndex:
         boosted = [tantivy.Query.boost_query(q, BOOSTS[f]) if f in BOOSTS else q for f, q in zip(fields, per_field,
                                                                                                    strict=True)]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in boosted])
+
+
+def _stories(count: int) -> str:
+    return f"{count:,} {'story' if count == 1 else 'stories'}"
 
 
 def _negate(query: tantivy.Query) -> tantivy.Query:

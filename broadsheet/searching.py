@@ -1,0 +1,94 @@
+"""``broadsheet search`` (results for scripts) and ``broadsheet reindex`` (rebuild the index).
+
+Story text is untrusted: it is always printed through :class:`rich.text.Text` or as JSON,
+never interpreted as Rich markup.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+
+import orjson
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+from rich.text import Text
+
+from store.db import Store
+from store.search import QueryError, SearchIndex
+
+COMMANDS = {"search", "reindex"}
+
+
+def _limit(text: str) -> int:
+    value = int(text)
+    if value < 0:
+        raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
+    return value
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    search = commands.add_parser(
+        "search", help="search the stories (full text, for scripts)",
+        description='Search the store. Query: words (all must match), "exact phrase", -word, OR, prefix*, '
+                    "headline: body: caption: by: source: agency: tag: is:bookmarked is:unread "
+                    "after:YYYY-MM-DD before:YYYY-MM-DD sort:date. Put -- before a query that starts with -.")
+    search.add_argument("query", nargs="+", metavar="QUERY", help="the query (several arguments are joined)")
+    search.add_argument("--json", action="store_true", help="one JSON object per result (JSON Lines)")
+    search.add_argument("--limit", type=_limit, default=20, metavar="N", help="at most N results (default 20, 0: all)")
+    commands.add_parser("reindex", help="rebuild the search index from the store")
+
+
+def run(store: Store, args: argparse.Namespace) -> int:
+    out = Console(highlight=False, soft_wrap=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    if args.command == "reindex":
+        return _reindex(store, err)
+
+    def say(message: str) -> None:
+        err.print(Text(message, style="yellow"))
+
+    index = SearchIndex.open(store, on_message=say)
+    try:
+        result = index.search(" ".join(args.query), states=store.user.all(), limit=args.limit or None)
+    except QueryError as exc:
+        err.print(Text(f"broadsheet: bad search: {exc}", style="red"))
+        return 2
+    metas = [m for m in (store.meta(sid) for sid in result.ids) if m is not None]
+    if args.json:
+        lines = [orjson.dumps({"id": m.id, "headline": m.headline, "published": m.published, "source": m.source,
+                               "agency": m.agency, "authors": list(m.authors), "dateline": m.dateline}).decode()
+                 for m in metas]
+        if lines:
+            print("\n".join(lines), flush=True)
+        return 0
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    table.add_column("id", style="yellow", no_wrap=True)
+    table.add_column("date", no_wrap=True)
+    table.add_column("source", style="dim", no_wrap=True, max_width=24)
+    table.add_column("headline", overflow="fold")
+    for m in metas:
+        table.add_row(Text(m.id[:10]), Text((m.published or "")[:10]), Text(m.source or ""), Text(m.headline))
+    if metas:
+        out.print(table)
+    shown = f"{len(metas):,} of {result.total:,}" if result.total > len(metas) else f"{result.total:,}"
+    err.print(Text(f"{shown} {'story' if result.total == 1 else 'stories'}", style="dim"))
+    return 0
+
+
+def _reindex(store: Store, err: Console) -> int:
+    start = time.perf_counter()
+    progress = Progress(TextColumn("Indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=err, transient=True)
+    with progress:
+        task = progress.add_task("index", total=None)
+
+        def step(done: int, total: int) -> None:
+            progress.update(task, completed=done, total=total)
+
+        index = SearchIndex.reindex(store, on_progress=step)
+    count = len(index)
+    seconds = time.perf_counter() - start
+    err.print(Text(f"Indexed {count:,} {'story' if count == 1 else 'stories'} in {seconds:.1f} s", style="green"))
+    return 0

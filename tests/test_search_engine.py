@@ -1,0 +1,248 @@
+"""The search engine on a store of made-up stories: every query form, state filters, ordering."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from store.db import Store
+from store.model import Article, Credits, Image
+from store.search import QueryError, SearchIndex, SearchResult, engine
+from store.userstate import StoryState
+from tests.factories import make_article, wire_article
+from tests.test_search_query import QUERY_TEXT
+
+
+def summit() -> Article:
+    return Article(
+        headline="Séoul hosts regional trade summit",
+        body=["Delegates met in Séoul on Friday to discuss tariffs on shipping.",
+              "The talks ended without a joint statement, officials said."],
+        source="Eastern Ledger", agency="Southpress", published="2024-05-10T09:30:00+09:00",
+        authors=["Hana Cho"], dateline="SEOUL (Southpress)",
+        credits=Credits(reporting=["Min Park"], editing=["Rui Soto"],
+                        text="(Reporting by Min Park; Editing by Rui Soto)"),
+    )
+
+
+def library() -> Article:
+    return Article(
+        headline="Village library reopens with longer hours",
+        body=["The library in Fernby reopened on Saturday after a roof repair.",
+              "Volunteers carried books back from the church hall, running relays all morning."],
+        source="Fernby Post", published="2023-11-20", authors=["Jon Marsh"],
+        images=[Image("Children read in the new reading room.", "Photo: Lee Park")],
+    )
+
+
+def night_ferry() -> Article:
+    return Article(
+        headline="Night ferry service cut",
+        body=["The night ferry to Skarn will stop in May, the operator said."],
+        source="Skarn Weekly", published="2024-01-15", authors=["Ida Fenn"],
+    )
+
+
+def storm() -> Article:
+    return Article(headline="Storm warning for the coast",
+                   body=["Forecasters warned of a storm reaching the coast overnight."], source="Coast Radio")
+
+
+ARTICLES = {
+    **{f"harbour{i}": make_article(i) for i in range(4)},
+    "wire": wire_article(),
+    "summit": summit(),
+    "library": library(),
+    "night": night_ferry(),
+    "storm": storm(),
+}
+ID = {name: a.story_id for name, a in ARTICLES.items()}
+NAME = {sid: name for name, sid in ID.items()}
+HARBOUR = {"harbour0", "harbour1", "harbour2", "harbour3"}
+
+
+@pytest.fixture(scope="module")
+def indexed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, SearchIndex]]:
+    store = Store(tmp_path_factory.mktemp("search") / "store")
+    store.add([(a, f"{name}.txt") for name, a in ARTICLES.items()])
+    yield store, SearchIndex.open(store)
+
+
+def names(result: SearchResult) -> list[str]:
+    return [NAME[sid] for sid in result.ids]
+
+
+def find(indexed: tuple[Store, SearchIndex], text: str, states: dict[str, StoryState] | None = None,
+         limit: int | None = None) -> set[str]:
+    result = indexed[1].search(text, states=states or {}, limit=limit)
+    assert result.total == len(result.ids) or limit is not None
+    return set(names(result))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("ferry timetable", HARBOUR),
+        ("FERRY Timetable", HARBOUR),
+        ("ferry library", set()),
+        ("ferries", HARBOUR | {"night"}),  # stemming: "ferries" finds "ferry"
+        ("ferry", HARBOUR | {"night"}),
+        ("run", {"library"}),  # "running" in the body
+        ("seoul", {"summit"}),  # accent folding: "seoul" finds "Séoul"
+        ("SÉOUL", {"summit"}),
+        ('"harbour wall"', HARBOUR),
+        ('"wall harbour"', set()),
+        ('"night ferry service"', {"night"}),
+        ("ferry -timetable", {"night"}),
+        ("-ferry -ferries", {"wire", "summit", "library", "storm"}),
+        ("library OR summit", {"library", "summit"}),
+        ("storm OR tariffs OR nothinglikethis", {"storm", "summit"}),
+        ("-storm OR library", set(ARTICLES) - {"storm"}),
+        ("libr*", {"library"}),
+        ("Sum*", {"summit"}),
+        ("ferries*", HARBOUR | {"night"}),
+        ("headline:ferry", HARBOUR | {"night"}),
+        ("headline:library", {"library"}),
+        ("body:tariffs", {"summit"}),
+        ("headline:tariffs", set()),
+        ("caption:reading", {"library"}),
+        ("caption:ferry", HARBOUR),
+        ("by:quill", HARBOUR),
+        ('by:"Tom Reeve"', {"wire"}),  # the credit line
+        ("by:park", {"summit", "library"}),  # credit line and photo credit
+        ("source:fernby", {"library"}),
+        ('source:"coast radio"', {"storm"}),
+        ("agency:northwire", {"wire"}),
+        ("agency:south*", {"summit"}),
+        ("altberg", {"wire"}),  # dateline
+        ("after:2024-04-01", {"wire", "summit"}),
+        ("after:2024-05-10", {"summit"}),  # the printed day counts, not UTC
+        ("before:2024-03-02", {"harbour0", "library", "night"}),
+        ("after:2024-03-02 before:2024-03-04", {"harbour1", "harbour2"}),
+        ("after:2024-03-04 before:2024-03-04", set()),
+        ("e-mail", set()),
+        ("!!!", set(ARTICLES)),
+        ("-", set(ARTICLES)),
+    ],
+)
+def test_query_forms(indexed: tuple[Store, SearchIndex], text: str, expected: set[str]) -> None:
+    assert find(indexed, text) == expected
+
+
+def test_empty_query_is_every_story_newest_first(indexed: tuple[Store, SearchIndex]) -> None:
+    result = indexed[1].search("", states={})
+    assert result.total == len(ARTICLES)
+    assert names(result) == ["summit", "wire", "harbour3", "harbour2", "harbour1", "harbour0", "night", "library",
+                             "storm"]
+    assert result.terms == []
+
+
+def test_sort_date_is_newest_first_and_relevance_is_not(indexed: tuple[Store, SearchIndex]) -> None:
+    by_date = names(indexed[1].search("ferry sort:date", states={}))
+    assert by_date == ["harbour3", "harbour2", "harbour1", "harbour0", "night"]
+    by_relevance = names(indexed[1].search("night ferry", states={}))
+    assert by_relevance[0] == "night"
+
+
+def test_headline_hits_rank_first(indexed: tuple[Store, SearchIndex]) -> None:
+    assert names(indexed[1].search("library OR reading OR fernby", states={}))[0] == "library"
+
+
+def test_limit_keeps_the_total(indexed: tuple[Store, SearchIndex]) -> None:
+    result = indexed[1].search("sort:date", states={}, limit=3)
+    assert (names(result), result.total) == (["summit", "wire", "harbour3"], len(ARTICLES))
+    assert indexed[1].search("ferry", states={}, limit=0) == SearchResult([], 5, ["ferry"],
+                                                                          indexed[1].search("ferry", states={}).query)
+
+
+def test_highlight_terms(indexed: tuple[Store, SearchIndex]) -> None:
+    result = indexed[1].search('Ferries "harbour wall" libr* -storm headline:night tag:x is:unread', states={})
+    assert result.terms == ["Ferries", "harbour wall", "libr", "night"]
+
+
+STATES = {
+    ID["harbour0"]: StoryState(bookmarked=True, read=True, tags=("work", "boats")),
+    ID["harbour1"]: StoryState(read=True, tags=("boats",)),
+    ID["summit"]: StoryState(bookmarked=True, tags=("work",)),
+    ID["storm"]: StoryState(read=True),
+}
+
+
+@pytest.fixture(params=["tantivy", "python"])
+def push_down(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """State filters run inside tantivy for small sets and in Python for large ones: test both."""
+    if request.param == "python":
+        monkeypatch.setattr(engine, "PUSH_DOWN", 0)
+
+
+@pytest.mark.usefixtures("push_down")
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("tag:work", {"harbour0", "summit"}),
+        ("tag:WORK ferry", {"harbour0"}),
+        ("tag:boats OR tag:work", {"harbour0", "harbour1", "summit"}),
+        ("-tag:boats ferry", {"harbour2", "harbour3", "night"}),
+        ("-tag:boats OR tag:work", set(ARTICLES) - {"harbour1"}),
+        ("tag:nothing", set()),
+        ("is:bookmarked", {"harbour0", "summit"}),
+        ("-is:bookmarked tag:work", set()),
+        ("is:unread ferry", {"harbour2", "harbour3", "night"}),
+        ("is:read", {"harbour0", "harbour1", "storm"}),
+        ("is:bookmarked is:unread", {"summit"}),
+        ("-is:bookmarked is:read", {"harbour1", "storm"}),
+    ],
+)
+def test_state_filters(indexed: tuple[Store, SearchIndex], text: str, expected: set[str]) -> None:
+    assert find(indexed, text, STATES) == expected
+
+
+@pytest.mark.usefixtures("push_down")
+def test_state_filters_keep_order_limit_and_total(indexed: tuple[Store, SearchIndex]) -> None:
+    result = indexed[1].search("is:unread", states=STATES, limit=2)
+    assert names(result) == ["summit", "wire"]
+    assert result.total == len(ARTICLES) - 3
+
+
+def test_state_comes_from_the_store_not_the_index(indexed: tuple[Store, SearchIndex]) -> None:
+    store, index = indexed
+    before = (index.folder / "meta.json").stat().st_mtime_ns
+    store.user.set_bookmarked(ID["storm"], True)
+    try:
+        assert find(indexed, "is:bookmarked", store.user.all()) == {"storm"}
+    finally:
+        store.user.set_bookmarked(ID["storm"], False)
+    assert (index.folder / "meta.json").stat().st_mtime_ns == before
+
+
+@pytest.mark.parametrize("text", ['"ferry', "tag:", "after:yesterdayish", "OR"])
+def test_malformed_queries_raise_query_error(indexed: tuple[Store, SearchIndex], text: str) -> None:
+    with pytest.raises(QueryError):
+        indexed[1].search(text, states={})
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=QUERY_TEXT)
+def test_any_string_gives_results_or_query_error(indexed: tuple[Store, SearchIndex], text: str) -> None:
+    for limit in (None, 2):
+        try:
+            result = indexed[1].search(text, states=STATES, limit=limit)
+        except QueryError as exc:
+            assert str(exc)
+        else:
+            assert len(result.ids) <= result.total <= len(ARTICLES)
+            assert set(result.ids) <= set(NAME)
+
+
+def test_a_second_reader_sees_new_stories(indexed: tuple[Store, SearchIndex], tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    store.add([(storm(), None)])
+    reader = SearchIndex.open(store)
+    writer = SearchIndex.open(Store(store.folder))
+    new_store = Store(store.folder)
+    [sid] = new_store.add([(library(), None)])
+    writer.add(new_store, [sid])
+    assert reader.search("library", states={}).ids == [sid]

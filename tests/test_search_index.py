@@ -1,0 +1,151 @@
+"""The on-disk index: kept up to date by imports, repaired when missing, stale or damaged; the CLI."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import orjson
+import pytest
+
+from broadsheet.cli import main
+from store.db import Store
+from store.importer import import_paths
+from store.search import SearchIndex
+from tests.conftest import SEED
+from tests.factories import make_article, wire_article
+
+
+def opened(store: Store) -> tuple[SearchIndex, list[str]]:
+    messages: list[str] = []
+    index = SearchIndex.open(Store(store.folder), on_message=messages.append)
+    return index, messages
+
+
+def test_a_fresh_index_opens_silently(filled_store: Store) -> None:
+    _index, messages = opened(filled_store)
+    assert messages == ["Search index was missing; rebuilt 5 stories"]
+    index, messages = opened(filled_store)
+    assert messages == []
+    assert len(index) == 5
+
+
+def test_deleted_index_is_rebuilt_with_a_message(filled_store: Store) -> None:
+    opened(filled_store)
+    for path in sorted((filled_store.folder / "index").iterdir(), reverse=True):
+        path.unlink()
+    (filled_store.folder / "index").rmdir()
+    index, messages = opened(filled_store)
+    assert messages == ["Search index was missing; rebuilt 5 stories"]
+    assert index.search("altberg", states={}).ids == [wire_article().story_id]
+
+
+@pytest.mark.parametrize("damage", ["meta", "segments", "stamp", "truncate", "schema", "file"])
+def test_damaged_index_is_rebuilt_with_a_message(filled_store: Store, damage: str) -> None:
+    opened(filled_store)
+    folder = filled_store.folder / "index"
+    segment_files = [p for p in folder.iterdir() if not p.name.startswith(".") and p.suffix not in (".json", ".lock")]
+    assert segment_files
+    if damage == "meta":
+        (folder / "meta.json").write_text("{not json")
+    elif damage == "segments":
+        for path in segment_files:
+            path.unlink()
+    elif damage == "stamp":
+        (folder / "broadsheet-stamp.json").write_bytes(b"\x00garbage")
+    elif damage == "truncate":
+        for path in segment_files:
+            path.write_bytes(path.read_bytes()[: len(path.read_bytes()) // 3])
+    elif damage == "schema":
+        stamp = json.loads((folder / "broadsheet-stamp.json").read_text())
+        (folder / "broadsheet-stamp.json").write_text(json.dumps({**stamp, "schema": -1}))
+    else:
+        for path in sorted(folder.iterdir(), reverse=True):
+            path.unlink()
+        folder.rmdir()
+        folder.write_text("not a folder")
+    index, messages = opened(filled_store)
+    assert len(messages) == 1 and messages[0].startswith("Search index was ")
+    assert messages[0].endswith("rebuilt 5 stories")
+    assert len(index.search("ferry", states={}).ids) == 4
+    assert opened(filled_store)[1] == []
+
+
+def test_stories_added_behind_its_back_are_caught_up(filled_store: Store) -> None:
+    opened(filled_store)
+    new = filled_store.add([(make_article(40, headline="Lighthouse keeper retires"), None)])
+    index, messages = opened(filled_store)
+    assert messages == ["Search index was behind the store; added 1 story"]
+    assert index.search("lighthouse", states={}).ids == new
+    assert opened(filled_store)[1] == []
+
+
+def test_an_index_of_other_stories_is_rebuilt(filled_store: Store, tmp_path: Path) -> None:
+    other = Store(tmp_path / "other")
+    other.add([(make_article(50, headline="Unrelated orchard story"), None)])
+    opened(other)
+    opened(filled_store)
+    stamp = orjson.loads((filled_store.folder / "index" / "broadsheet-stamp.json").read_bytes())
+    for path in (filled_store.folder / "index").iterdir():
+        path.unlink()
+    for path in (other.folder / "index").iterdir():
+        (filled_store.folder / "index" / path.name).write_bytes(path.read_bytes())
+    (filled_store.folder / "index" / "broadsheet-stamp.json").write_bytes(orjson.dumps({**stamp, "articles": None}))
+    index, messages = opened(filled_store)
+    assert messages == ["Search index was out of date; rebuilt 5 stories"]
+    assert index.search("orchard", states={}).ids == []
+
+
+def test_rebuild_reports_progress(filled_store: Store) -> None:
+    index, _ = opened(filled_store)
+    steps: list[tuple[int, int]] = []
+    assert index.rebuild(filled_store, on_progress=lambda done, total: steps.append((done, total))) == 5
+    assert steps[-1] == (5, 5)
+    assert len(index) == 5
+
+
+def test_import_updates_the_index_for_a_fresh_process(store: Store) -> None:
+    report = import_paths(store, [SEED])
+    assert report.count("imported") == 1
+    index, messages = opened(store)
+    assert messages == []
+    meta = store.stories()[0]
+    word = max(meta.headline.split(), key=len)
+    assert meta.id in index.search(word, states={}).ids
+    # a second import of something new goes in too, without a rebuild
+    new = make_article(7, headline="Beekeepers count winter losses")
+    path = store.folder.parent / "bees.txt"
+    path.write_text(f"{new.headline}\n\nBy Ada Quill\n\n" + "\n\n".join(new.body * 3) + "\n", encoding="utf-8")
+    report = import_paths(store, [path])
+    if report.count("imported"):
+        index, messages = opened(store)
+        assert messages == []
+        assert len(index.search("beekeepers", states={}).ids) == 1
+
+
+def test_cli_search_json_and_table(filled_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = str(filled_store.folder)
+    assert main(["--store", folder, "search", "--json", "ferry", "sort:date"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["id"] for r in rows] == [make_article(i).story_id for i in (3, 2, 1, 0)]
+    assert rows[0]["headline"] == make_article(3).headline
+    assert main(["--store", folder, "search", "--limit", "1", "--", "-ferry"]) == 0
+    captured = capsys.readouterr()
+    assert "Mountain rail line reopens" in captured.out
+    assert "1 story" in captured.err
+    assert main(["--store", folder, "search", '"ferry']) == 2
+    assert "Unclosed quote" in capsys.readouterr().err
+
+
+def test_cli_prints_story_text_as_plain_text(store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    store.add([(make_article(1, headline="[bold red]Markup[/] in a [link=x]headline[/link]"), None)])
+    assert main(["--store", str(store.folder), "search", "markup"]) == 0
+    assert "[bold red]Markup[/] in a [link=x]headline[/link]" in " ".join(capsys.readouterr().out.split())
+
+
+def test_cli_reindex(filled_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    (filled_store.folder / "index").mkdir()
+    (filled_store.folder / "index" / "meta.json").write_text("garbage")
+    assert main(["--store", str(filled_store.folder), "reindex"]) == 0
+    assert "Indexed 5 stories" in capsys.readouterr().err
+    assert opened(filled_store)[1] == []

@@ -1,0 +1,119 @@
+"""The search query language: parsing, highlight terms and malformed queries (no index)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from store.search import Query, QueryError, Term, parse_query
+from tests.conftest import REPO
+
+
+def test_words_phrases_negation_prefix_and_fields() -> None:
+    q = parse_query('ferry "harbour wall" -storm libr* headline:night by:"Ada Quill" source:gazette*')
+    assert q.groups == (
+        (Term("word", "ferry"),),
+        (Term("phrase", "harbour wall"),),
+        (Term("word", "storm", negated=True),),
+        (Term("prefix", "libr"),),
+        (Term("word", "night", "headline"),),
+        (Term("phrase", "Ada Quill", "by"),),
+        (Term("prefix", "gazette", "source"),),
+    )
+    assert q.sort == "relevance"
+
+
+def test_or_groups_terms_and_binds_tighter_than_and() -> None:
+    q = parse_query("rail OR ferry OR bus timetable")
+    assert q.groups == ((Term("word", "rail"), Term("word", "ferry"), Term("word", "bus")),
+                        (Term("word", "timetable"),))
+    assert parse_query("rail or ferry").groups == ((Term("word", "rail"),), (Term("word", "or"),),
+                                                   (Term("word", "ferry"),))
+
+
+def test_state_and_date_filters() -> None:
+    q = parse_query("is:bookmarked is:unread tag:Work after:2024-03-01 before:2024-04-01 sort:date")
+    assert q.bookmarked is True and q.read is False
+    assert q.tag_groups == ((Term("tag", "work"),),)
+    assert (q.after, q.before) == (dt.date(2024, 3, 1), dt.date(2024, 4, 1))
+    assert q.sort == "date"
+    assert parse_query("-is:bookmarked is:read").bookmarked is False
+    assert parse_query("-is:unread").read is True
+    assert parse_query('tag:"long  reads"').tag_groups == ((Term("tag", "long reads"),),)
+    assert parse_query("tag:a OR tag:b").tag_groups == ((Term("tag", "a"), Term("tag", "b")),)
+
+
+def test_unknown_field_is_plain_text() -> None:
+    assert parse_query("10:30 http://x").groups == ((Term("word", "10:30"),), (Term("word", "http://x"),))
+
+
+def test_highlight_terms_are_positive_text_terms_as_typed() -> None:
+    q = parse_query('Ferries "Harbour wall" libr* -storm headline:night tag:work is:unread ferries')
+    assert q.terms == ("Ferries", "Harbour wall", "libr", "night")
+    assert parse_query("").terms == ()
+    assert parse_query("- --").terms == ()
+
+
+def test_empty_query() -> None:
+    assert parse_query("") == Query()
+    assert parse_query("   ") == Query()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('"unclosed', "Unclosed quote"),
+        ('ferry headline:"night', "Unclosed quote"),
+        ("tag:", "tag: needs a value"),
+        ("tag:   ferry", "tag: needs a value"),
+        ('by:""', "by: needs a value"),
+        ("after:yesterdayish", "after: needs a date like 2024-03-01"),
+        ("before:2024-02-30", "before: needs a date"),
+        ("after:", "after: needs a value"),
+        ("is:nothing", "is: takes bookmarked, unread or read"),
+        ("sort:random", "sort: takes date or relevance"),
+        ("-after:2024-01-01", "-after: is not supported"),
+        ("OR ferry", "OR needs a word on each side"),
+        ("ferry OR", "OR needs a word on each side"),
+        ("ferry OR OR rail", "OR needs a word on each side"),
+        ("tag:a OR ferry", "OR cannot join tag: with words"),
+        ("ferry OR is:unread", "OR cannot join is: filters"),
+        ("*", "A * needs letters before it"),
+        ("headline:-*", "A * needs letters before it"),
+        ("is:read is:unread", "cannot both hold"),
+    ],
+)
+def test_malformed_queries_raise_a_short_message(text: str, message: str) -> None:
+    with pytest.raises(QueryError) as caught:
+        parse_query(text)
+    assert message in str(caught.value)
+    assert len(str(caught.value)) < 80
+    assert isinstance(caught.value, ValueError)
+
+
+GRAMMAR = st.sampled_from(['"', "-", "*", "OR", "or", ":", "tag:", "is:", "by:", "headline:", "after:", "before:",
+                           "sort:", "2024-03-01", "unread", "date", "ferry", "Séoul", "e-mail", " ", "  ", "\t", "\n",
+                           "⑴", "ß", "\x00", "(", ")", "\\", "^", "[", "{", "~", "+", "AND", "NOT"])
+QUERY_TEXT = st.one_of(st.text(max_size=60), st.lists(GRAMMAR, max_size=12).map("".join),
+                       st.lists(st.one_of(GRAMMAR, st.text(max_size=5)), max_size=10).map(" ".join))
+
+
+@settings(max_examples=300, deadline=None)
+@given(QUERY_TEXT)
+def test_any_string_parses_or_raises_query_error(text: str) -> None:
+    try:
+        parse_query(text)
+    except QueryError as exc:
+        assert str(exc)
+
+
+def test_store_search_imports_no_ui() -> None:
+    code = ("import sys, store.search, store.importer; bad = [m for m in ('textual', 'rich') if m in sys.modules]; "
+            "print(bad); sys.exit(bool(bad))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr
