@@ -98,7 +98,7 @@ class Store:
     def __init__(self, folder: Path, *, check: bool = True) -> None:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
-        temp_folders = [self.folder, self.folder / "bodies", self.folder / "state"]
+        temp_folders = [self.folder, self.folder / "bodies", self.folder / "state", self.folder / "index"]
         self.lock = StoreLock.for_store(self.folder / ".lock", temp_folders, LOCK_TIMEOUT)
         self._articles_db = self._open(self.folder / "articles.json")
         self.user = UserState(self.folder, self.lock)
