@@ -26,5 +26,15 @@ test: $(STAMP)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 
+## Benchmarks (issue 7): 1k, 10k and 50k made-up stories, one table, written to docs/benchmarks.md.
+bench: $(STAMP)
+	@command -v rg >/dev/null || echo "bench: rg (ripgrep) not found, skipping the rg comparison (apt-get install ripgrep)"
+	$(BIN)/python -m bench --out docs/benchmarks.md --json docs/benchmarks.json
+
+## The benchmark code on 1k stories in well under a minute (CI runs it via tests/test_bench_smoke.py).
+bench-smoke: $(STAMP)
+	@command -v rg >/dev/null || echo "bench: rg (ripgrep) not found, skipping the rg comparison (apt-get install ripgrep)"
+	$(BIN)/python -m bench --smoke
+
 clean:
 	rm -rf $(VENV) build dist *.egg-info

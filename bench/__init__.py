@@ -1,0 +1,1 @@
+"""Broadsheet's benchmark suite (``make bench``, ``make bench-smoke``); see docs/benchmarks.md."""

@@ -1,0 +1,131 @@
+"""``python -m bench``: build the stores, measure everything, print one table (and write the docs).
+
+    python -m bench                      # 1k, 10k, 50k; what ``make bench`` runs
+    python -m bench --smoke              # 1k, few repeats; ``make bench-smoke`` and CI
+    python -m bench --out docs/benchmarks.md
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bench import baselines, build, measure, terminal
+from bench.corpus import GENERATOR_VERSION
+from bench.report import Value, machine, render_markdown, render_text, table, write_markdown
+from bench.stats import Sample
+from store.db import Store
+
+NEWSBOAT_RATE = 10_000 / 9.8  # newsboat: 10,000 items from a local feed file in 9.8 s on this machine
+
+
+def say(text: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
+
+
+def measure_size(built: build.BuiltStore, cache: Path, runs: int, smoke: bool) -> dict[str, Value]:
+    """Every figure for one store."""
+    folder, n = built.folder, built.size
+    r: dict[str, Value] = {
+        "import_rate": built.imported / built.import_seconds,
+        "import_seconds": built.import_seconds,
+        "newsboat_rate": NEWSBOAT_RATE,
+        "import_vs_newsboat": built.imported / built.import_seconds / NEWSBOAT_RATE,
+    }
+    say(f"{n:,}: user state {build.add_user_state(folder)}")
+    r["store_mb"] = build.disk_bytes(folder) / 1e6
+    r["pages_mb"] = sum(build.disk_bytes(p) for p in built.pages) / 1e6
+
+    say(f"{n:,}: load and open")
+    r["load"] = measure.load(folder, runs)
+    store = Store(folder)
+    r["open_store"] = measure.open_story(store, 10 if smoke else 40)
+    say(f"{n:,}: bookmark and tag toggles")
+    r["bookmark"], r["tag"] = measure.toggles(store, 10 if smoke else 60)
+
+    if measure.search_available():
+        say(f"{n:,}: search index and queries")
+        found = measure.search(Store(folder), measure.search_queries(), 3 if smoke else 15)
+        r["index_open"], r["search_all"], r["search_words"] = found["open"], found["all"], found["words"]
+        r["index_seconds"] = measure.reindex(Store(folder))
+        r["index_mb"] = build.disk_bytes(folder / "index") / 1e6
+    else:
+        say("store/search is not there yet: skipping the search figures")
+    if baselines.rg_path():
+        say(f"{n:,}: rg -l -i over the text files")
+        r["rg"] = baselines.rg_search(built.pages, measure.search_words(), 2 if smoke else 5)
+    else:
+        say("rg is not installed (apt-get install ripgrep): skipping the rg comparison")
+    if isinstance(r.get("rg"), Sample) and isinstance(r.get("search_words"), Sample):
+        r["search_ratio"] = r["rg"].median / r["search_words"].median  # type: ignore[union-attr]
+
+    say(f"{n:,}: plain TinyDB baseline")
+    path = build.tinydb_baseline(folder, cache / f"tinydb-{n}.json")
+    r["tinydb_mb"] = path.stat().st_size / 1e6
+    r["tinydb_load"] = baselines.tinydb_load(path, 2 if smoke else 3)
+    r["tinydb_update"] = baselines.tinydb_update(path, 2 if smoke else 3)
+    r["load_ratio"] = r["tinydb_load"].median / r["load"].median  # type: ignore[union-attr]
+    r["bookmark_ratio"] = r["tinydb_update"].median / r["bookmark"].median  # type: ignore[union-attr]
+    path.unlink()
+
+    say(f"{n:,}: reader, in-process cold start")
+    r["cold_inproc"] = measure.reader_in_process(folder, 2 if smoke else runs)
+    say(f"{n:,}: reader, whole process on a pty: cold start, memory, opening stories")
+    marker = terminal.first_headline_marker(folder)
+    starts = [terminal.start_once(folder, marker) for _ in range(2 if smoke else runs)]
+    r["cold_process"] = Sample.of([s.seconds for s in starts])
+    r["rss"] = max(s.peak_rss_mb for s in starts)
+    r["open_reader"] = Sample.of(terminal.open_stories(folder, 5 if smoke else 30))
+    return r
+
+
+def _json(results: dict[int, dict[str, Value]]) -> bytes:
+    def conv(v: Any) -> Any:
+        return v.to_json() if isinstance(v, Sample) else v
+
+    return orjson.dumps({str(n): {k: conv(v) for k, v in r.items()} for n, r in results.items()},
+                        option=orjson.OPT_INDENT_2)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description="Broadsheet benchmarks (issue 7).")
+    parser.add_argument("--sizes", default="1000,10000,50000", help="comma-separated story counts (x1000)")
+    parser.add_argument("--smoke", action="store_true", help="1k stories, few repeats (CI)")
+    parser.add_argument("--runs", type=int, default=5, help="repeats of the slow measurements")
+    parser.add_argument("--out", type=Path, help="write the table and machine into this Markdown file")
+    parser.add_argument("--json", type=Path, help="write the raw results here")
+    parser.add_argument("--cache", type=Path, help="data folder (default: $BROADSHEET_BENCH_CACHE or ~/.cache)")
+    args = parser.parse_args(argv)
+    sizes = [1000] if args.smoke else sorted(int(s) for s in args.sizes.split(","))
+    cache = args.cache or build.cache_root()
+    started = time.perf_counter()
+    say(f"generating pages into {cache} (generator v{GENERATOR_VERSION}, reused when present)")
+    build.pages_root(cache, sizes[-1])
+    built = build.import_stages(cache, sizes, say)
+    results = {b.size: measure_size(b, cache, args.runs, args.smoke) for b in built}
+    rows = table(results)
+    text = render_text(rows)
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    print(f"Broadsheet benchmarks, {when}\n{machine()}\n")
+    print(text)
+    failed = {n: b.failed for n, b in zip(sizes, built, strict=True)}
+    print(f"\nPages that did not parse (counted out of the import rate): {failed}."
+          f" Total time {time.perf_counter() - started:.0f} s.")
+    if args.json:
+        args.json.write_bytes(_json(results))
+    if args.out:
+        block = (f"Run of {when} on {machine()}, generator v{GENERATOR_VERSION}.\n\n{render_markdown(rows)}\n\n"
+                 f"Pages that did not parse: {failed}.")
+        write_markdown(args.out, block)
+        say(f"wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

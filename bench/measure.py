@@ -1,0 +1,118 @@
+"""Measurements on one built store: load, open, toggles, search, and the reader in child processes."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from bench.corpus import lexicon, zipf_word
+from bench.stats import Sample, repeat
+from store.db import Store
+
+#: Single words from common to rare (fractions of the frequency list), searched by us and by rg.
+WORD_DEPTHS = (0.007, 0.02, 0.05, 0.1, 0.3, 0.6, 0.95)
+
+
+def search_words() -> list[str]:
+    lex = lexicon()
+    return [zipf_word(depth) for depth in WORD_DEPTHS] + [lex.family[5].lower(), lex.places[3].lower()]
+
+
+def search_queries() -> list[str]:
+    """The words above, plus what only an index can answer in one go: AND, a phrase, filters."""
+    words = search_words()
+    return [*words, f"{words[1]} {words[3]}", f'"{zipf_word(0.0)} {words[0]}"', f"{words[2]} tag:topic-03",
+            "is:bookmarked", f"{words[4]}*"]
+
+
+def load(folder: Path, runs: int) -> Sample:
+    """Seconds for a new Store to list every story (what the reader reads at start)."""
+    return repeat(lambda: Store(folder).stories(), runs)
+
+
+def open_story(store: Store, count: int, seed: int = 3) -> Sample:
+    """Seconds for ``Store.article`` of random stories (mostly cold body shards)."""
+    ids = [m.id for m in store.stories()]
+    rng = random.Random(seed)
+    picks = rng.sample(ids, min(count, len(ids)))
+    times = []
+    for sid in picks:
+        start = time.perf_counter()
+        store.article(sid)
+        times.append(time.perf_counter() - start)
+    return Sample.of(times)
+
+
+def toggles(store: Store, runs: int, seed: int = 9) -> tuple[Sample, Sample]:
+    """(bookmark toggle, tag add or remove) seconds on random stories, durable on return."""
+    ids = [m.id for m in store.stories()]
+    rng = random.Random(seed)
+    bookmark: list[float] = []
+    for sid in rng.sample(ids, min(runs, len(ids))):
+        start = time.perf_counter()
+        store.user.toggle_bookmark(sid)
+        bookmark.append(time.perf_counter() - start)
+    tag: list[float] = []
+    for n, sid in enumerate(rng.sample(ids, min(runs, len(ids)))):
+        start = time.perf_counter()
+        if n % 2:
+            store.user.edit_tags([sid], remove=["bench"])
+        else:
+            store.user.edit_tags([sid], add=["bench"])
+        tag.append(time.perf_counter() - start)
+    return Sample.of(bookmark), Sample.of(tag)
+
+
+def search_available() -> bool:
+    try:
+        from store.search.engine import SearchIndex  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def search(store: Store, queries: list[str], runs: int) -> dict[str, Any]:
+    """Index build (or open) time, then each query ``runs`` times after one warm-up."""
+    from store.search.engine import SearchIndex
+
+    start = time.perf_counter()
+    index = SearchIndex.open(store)
+    opened = time.perf_counter() - start
+    states = store.user.all()
+    times: list[float] = []
+    word_times: list[float] = []
+    hits: dict[str, int] = {}
+    singles = set(search_words())
+    for query in queries:
+        result = index.search(query, states=states, limit=None)
+        hits[query] = result.total
+        for _ in range(runs):
+            start = time.perf_counter()
+            index.search(query, states=states, limit=None)
+            elapsed = time.perf_counter() - start
+            times.append(elapsed)
+            if query in singles:
+                word_times.append(elapsed)
+    return {"open": opened, "all": Sample.of(times), "words": Sample.of(word_times), "hits": hits}
+
+
+def reindex(store: Store) -> float:
+    """Seconds to rebuild the search index of the whole store from TinyDB."""
+    from store.search.engine import SearchIndex
+
+    start = time.perf_counter()
+    SearchIndex.reindex(store)
+    return time.perf_counter() - start
+
+
+def reader_in_process(folder: Path, runs: int) -> Sample:
+    """Cold starts of a headless app (``run_test``), in a fresh child process."""
+    command = [sys.executable, "-m", "bench.inproc", str(folder), "--runs", str(runs)]
+    out = subprocess.run(command, capture_output=True, check=True, text=True).stdout
+    return Sample.of(orjson.loads(out.strip().splitlines()[-1])["cold_start"])

@@ -1,0 +1,154 @@
+"""The reader as a whole process in a real pseudo-terminal: time to first painted list, and its RSS.
+
+``broadsheet --store DIR run --no-seed`` is started on a 120x40 pty; the clock runs from
+just before the process is spawned (interpreter start and every import included) until
+the terminal output contains the first listed headline. The reader is then left to
+settle for a moment, its peak resident set (``VmHWM`` in ``/proc/PID/status``) is read,
+and it is closed with ctrl+q. No hook in the app is needed: what is measured is what a
+user's terminal receives.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import select
+import signal
+import struct
+import subprocess
+import sys
+import termios
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from store.db import Store
+from store.ordering import order_stories
+
+COLUMNS, ROWS = 120, 40
+
+
+@dataclass(frozen=True, slots=True)
+class ProcessStart:
+    seconds: float
+    peak_rss_mb: float
+    rss_mb: float
+
+
+def first_headline_marker(folder: Path) -> bytes:
+    """A piece of the first listed headline as the terminal will receive it (UTF-8)."""
+    store = Store(folder)
+    shown = order_stories(store.stories(), store.user.get_setting("order", "newest"))
+    return shown[0].headline[:12].encode()
+
+
+def _memory(pid: int) -> tuple[float, float]:
+    """(VmHWM, VmRSS) of ``pid`` in MB."""
+    fields = {}
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        key, _, value = line.partition(":")
+        if key in ("VmHWM", "VmRSS"):
+            fields[key] = int(value.split()[0]) / 1024
+    return fields.get("VmHWM", float("nan")), fields.get("VmRSS", float("nan"))
+
+
+class Reader:
+    """One ``broadsheet`` process on a 120x40 pseudo-terminal, whose output can be waited on."""
+
+    def __init__(self, folder: Path) -> None:
+        master, slave = os.openpty()
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+        env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
+        command = [sys.executable, "-m", "broadsheet", "--store", str(folder), "run", "--no-seed"]
+        self.started = time.perf_counter()
+        self.proc = subprocess.Popen(command, stdin=slave, stdout=slave, stderr=slave, env=env,
+                                     start_new_session=True)
+        os.close(slave)
+        self.master = master
+        self.seen = b""
+
+    def _read(self, timeout: float) -> None:
+        ready, _, _ = select.select([self.master], [], [], timeout)
+        if ready:
+            with contextlib.suppress(OSError):
+                self.seen += os.read(self.master, 1 << 16)
+
+    def wait_for(self, marker: bytes, limit: float = 60.0) -> float:
+        """Block until ``marker`` shows in the output since the last call; the time it showed."""
+        deadline = time.perf_counter() + limit
+        while marker not in self.seen:
+            if time.perf_counter() > deadline or self.proc.poll() is not None:
+                tail = self.seen[-2000:].decode(errors="replace")
+                raise RuntimeError(f"the reader never showed {marker!r} (exit {self.proc.poll()}): {tail!r}")
+            self._read(0.02)
+        when = time.perf_counter()
+        self.seen = b""
+        return when
+
+    def settle(self, seconds: float) -> None:
+        until = time.perf_counter() + seconds
+        while time.perf_counter() < until:
+            self._read(0.02)
+        self.seen = b""
+
+    def press(self, keys: bytes) -> float:
+        when = time.perf_counter()
+        os.write(self.master, keys)
+        return when
+
+    def memory(self) -> tuple[float, float]:
+        return _memory(self.proc.pid)
+
+    def close(self) -> None:
+        """Quit with ctrl+q (as a user would); terminate if it does not go."""
+        try:
+            if self.proc.poll() is None:
+                os.write(self.master, b"\x11")
+                deadline = time.perf_counter() + 10
+                while self.proc.poll() is None and time.perf_counter() < deadline:
+                    self._read(0.02)
+        finally:
+            if self.proc.poll() is None:
+                os.killpg(self.proc.pid, signal.SIGTERM)
+                self.proc.wait(10)
+            os.close(self.master)
+
+
+def start_once(folder: Path, marker: bytes, settle: float = 1.0) -> ProcessStart:
+    """Start the reader, time it to the first listed headline, let it settle, read its memory."""
+    reader = Reader(folder)
+    try:
+        elapsed = reader.wait_for(marker) - reader.started
+        reader.settle(settle)
+        peak, rss = reader.memory()
+    finally:
+        reader.close()
+    return ProcessStart(elapsed, peak, rss)
+
+
+def open_stories(folder: Path, count: int) -> list[float]:
+    """Seconds from pressing ``j`` in the list to the next story's first paragraph on screen, per story.
+
+    The stories are consecutive in the list, which is ordered by date, so their bodies sit
+    in unrelated shards (each open reads a shard it has not read before).
+    """
+    store = Store(folder)
+    shown = order_stories(store.stories(), store.user.get_setting("order", "newest"))
+    markers = []
+    for meta in shown[1:count + 1]:
+        article = store.article(meta.id)
+        markers.append(article.body[0][:10].encode() if article and article.body else meta.headline[:12].encode())
+    reader = Reader(folder)
+    times = []
+    try:
+        reader.wait_for(shown[0].headline[:12].encode())
+        reader.settle(0.5)
+        for marker in markers:
+            pressed = reader.press(b"j")
+            times.append(reader.wait_for(marker) - pressed)
+            reader.settle(0.05)
+    finally:
+        reader.press(b"g")
+        reader.close()
+    return times
