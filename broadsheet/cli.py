@@ -45,6 +45,14 @@ def build_parser() -> argparse.ArgumentParser:
     parse.add_argument("--max-size", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE")
 
     commands.add_parser("where", help="print the store folder")
+    repair = commands.add_parser("repair", help="rebuild what can be rebuilt in a store with damaged files")
+    repair.add_argument("sources", nargs="*", type=Path, metavar="PATH",
+                        help="source files or folders, to bring back stories whose index entry was lost")
+    config = commands.add_parser("config", help="the config file: `broadsheet config path` prints where it is")
+    config.add_argument("action", choices=("path", "check"), help="path: print it; check: report problems")
+    serve = commands.add_parser("serve", help="serve the reader to a browser on localhost (textual-serve)")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--host", default="localhost")
     from broadsheet import marks
 
     marks.add_parsers(commands)
@@ -57,6 +65,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
+    if command == "config":
+        from broadsheet.commands import config_command
+
+        return config_command(args)
     if command == "parse":
         from broadsheet.commands import parse_command
 
@@ -67,6 +79,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if command == "where":
         print(folder)
         return 0
+    if command == "repair":
+        from broadsheet.commands import repair_command
+
+        return repair_command(folder, args.sources)
+    if command == "serve":
+        from broadsheet.commands import serve_command
+
+        return serve_command(args, folder)
     from broadsheet.commands import import_command, open_store, run_command
 
     store = open_store(folder)

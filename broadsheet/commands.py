@@ -24,7 +24,11 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 def open_store(folder: Path) -> Store | None:
     try:
         return Store(folder)
-    except (OSError, StoreFileError) as exc:
+    except StoreFileError as exc:
+        err.print(Text(f"broadsheet: cannot open the store at {folder}: {exc}", style="red"))
+        err.print("Nothing has been overwritten. Run `broadsheet repair` to rebuild what can be rebuilt.")
+        return None
+    except OSError as exc:
         err.print(Text(f"broadsheet: cannot open the store at {folder}: {exc}", style="red"))
         return None
 
@@ -109,12 +113,70 @@ def print_summary(report: ImportReport) -> None:
 
 def run_command(store: Store, *, seed: bool) -> int:
     """Open the reader; on first use, fill an empty store with the bundled seed stories."""
+    from broadsheet.config import config_path, ensure_config_file, load_config
     from broadsheet.resources import seed_files
 
     if seed and len(store) == 0 and not store.user.get_setting("seeded", False):
         run_import(store, seed_files(), 5 * 1024 * 1024, quiet=True)
         store.user.set_setting("seeded", True)
+    path = config_path()
+    try:
+        ensure_config_file(path)
+    except OSError:
+        pass  # a read-only home still reads
     from tui.app import BroadsheetApp
 
-    BroadsheetApp(store).run()
+    BroadsheetApp(store, load_config(path)).run()
     return 0
+
+
+def config_command(args: argparse.Namespace) -> int:
+    from broadsheet.config import config_path, load_config
+
+    path = config_path()
+    if args.action == "path":
+        print(path)
+        return 0
+    config = load_config(path)
+    for problem in config.problems:
+        err.print(Text(problem, style="yellow"))
+    if not config.problems:
+        err.print(Text(f"{path}: OK" if path.exists() else f"{path}: not created yet (defaults apply)"))
+    return 1 if config.problems else 0
+
+
+def serve_command(args: argparse.Namespace, folder: Path) -> int:
+    """Serve the reader in a browser through textual-serve (each visitor gets a reader process)."""
+    import shlex
+
+    try:
+        from textual_serve.server import Server
+    except ImportError:
+        err.print(Text("broadsheet serve needs textual-serve: pip install 'broadsheet[serve]'", style="red"))
+        return 2
+    command = shlex.join([sys.executable, "-m", "broadsheet", "--store", str(folder), "run"])
+    Server(command, host=args.host, port=args.port, title="Broadsheet").serve()
+    return 0
+
+
+def repair_command(folder: Path, sources: list[Path]) -> int:
+    """``repair``: rebuild damaged store files; 0 when nothing was lost, 1 when something was."""
+    from store.repair import repair_store
+
+    try:
+        report = repair_store(folder, sources)
+    except OSError as exc:
+        err.print(Text(f"broadsheet repair: {exc}", style="red"))
+        return 2
+    if report.temps_removed:
+        err.print(f"removed {report.temps_removed} temporary file(s) left by an interrupted writer")
+    if report.healthy:
+        err.print(Text(f"{folder}: no damaged files", style="green"))
+        return 0
+    for line in report.damaged:
+        err.print(Text(f"damaged: {line}", style="red"))
+    for line in report.actions:
+        err.print(Text(f"rebuilt: {line}", style="green"))
+    for line in report.lost:
+        err.print(Text(f"could not rebuild: {line}", style="yellow"))
+    return 1 if report.lost else 0

@@ -29,9 +29,9 @@ class BroadsheetApp(App[None]):
         self.store = store
         self.config = config or Config(path=store.folder / "no-config.toml")
         self._filter = WordFilter()
+        self._theme_ready = False
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
-        self._theme_ready = False
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.store)

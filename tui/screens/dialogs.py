@@ -69,7 +69,7 @@ class TagSuggester(Suggester):
         self._tags = sorted(tags)
 
     async def get_suggestion(self, value: str) -> str | None:
-        head, _, last = value.rpartition(",")
+        last = value.rpartition(",")[2]
         stem = last.lstrip().lstrip("-").lower()
         if not stem:
             return None

@@ -56,9 +56,12 @@ class HelpScreen(ModalScreen[None]):
             rows = [b for b in bindings_of(node) if b.description]
             if not rows:
                 continue
-            table.add_row(Text(title, style="bold underline"), Text(""), Text("id for [keys]" if title == "Everywhere" else ""))
+            note = "id for [keys]" if title == "Everywhere" else ""
+            table.add_row(Text(title, style="bold underline"), Text(""), Text(note))
             for binding in rows:
-                keys = " / ".join(self.app.get_key_display(Binding(k, binding.action)) for k in binding.key.split(","))
+                keys = " / ".join(
+                    self.app.get_key_display(Binding(k, binding.action)) for k in binding.key.split(",")
+                )
                 table.add_row(Text(keys), Text(binding.description), Text(binding.id or ""))
             table.add_row(Text(""), Text(""), Text(""))
         table.add_row(Text("Tab / Shift+Tab"), Text("Move between regions"), Text(""))

@@ -1,0 +1,135 @@
+"""Config file: rebinding keys, a broken file, theme persistence; and resizing while reading."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from broadsheet.config import load_config, save_theme
+from store.db import Store
+from tui.app import BroadsheetApp
+from tui.widgets.article_view import ArticleView
+from tui.widgets.headline_list import HeadlineList
+
+
+async def settle(pilot: Pilot) -> None:
+    for _ in range(2):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def test_broken_config_names_the_line_and_keeps_defaults(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "textual-light"\n[keys\n"story.bookmark" = "x"\n')
+    config = load_config(path)
+    assert config.theme is None and config.keys == {} and config.mark_read_on_open
+    assert len(config.problems) == 1
+    assert str(path) in config.problems[0] and "line 2" in config.problems[0]
+
+
+def test_wrong_types_are_reported(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('theme = 3\nsurprise = 1\n[reader]\nmark_read_on_open = "yes"\n[keys]\n"story.tag" = ""\n')
+    problems = " ".join(load_config(path).problems)
+    for fragment in ("theme must be a string", "mark_read_on_open must be true or false", "keys.story.tag",
+                     "unknown setting(s) surprise"):
+        assert fragment in problems
+
+
+async def test_rebound_key_works_and_old_key_does_not(filled_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\n"story.bookmark" = "x"\n')
+    app = BroadsheetApp(filled_store, load_config(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current
+        await pilot.press("b")
+        await settle(pilot)
+        assert not filled_store.user.get(story.id).bookmarked
+        await pilot.press("x")
+        await settle(pilot)
+        assert filled_store.user.get(story.id).bookmarked
+
+
+async def test_broken_config_still_starts_and_says_why(filled_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[reader\n")
+    app = BroadsheetApp(filled_store, load_config(path))
+    shown: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (shown.append(str(message)), notify(message, **kw))[1]  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert len(app.screen.query_one(HeadlineList).rows) == 5
+        assert any(str(path) in message and "line 1" in message for message in shown)
+
+
+async def test_mark_read_on_open_can_be_turned_off(filled_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[reader]\nmark_read_on_open = false\n")
+    app = BroadsheetApp(filled_store, load_config(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not filled_store.user.get(story.id).read
+
+
+def test_theme_is_saved_keeping_comments(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("# mine\n[reader]\nmark_read_on_open = false\n")
+    save_theme(path, "nord")
+    text = path.read_text()
+    assert "# mine" in text and 'theme = "nord"' in text
+    assert load_config(path).theme == "nord" and not load_config(path).mark_read_on_open
+
+
+async def test_theme_choice_persists(filled_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    app = BroadsheetApp(filled_store, load_config(path))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await settle(pilot)
+    assert load_config(path).theme == "nord"
+    again = BroadsheetApp(filled_store, load_config(path))
+    assert again.theme == "nord"
+
+
+async def test_resizing_keeps_the_story_and_position(filled_store: Store) -> None:
+    from tests.factories import make_article
+
+    long = make_article(50, headline="A very long story", body=[f"Paragraph {i} " * 30 for i in range(40)],
+                        published="2030-01-01")
+    filled_store.add([(long, None)])
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        assert headlines.current.headline == "A very long story"
+        await pilot.press("enter", "space", "space")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        assert view.scroll_y > 0
+        for size in [(80, 24), (60, 20), (200, 60), (120, 40)]:
+            await pilot.resize_terminal(*size)
+            await settle(pilot)
+            assert headlines.current.headline == "A very long story"
+            assert app.screen.query_one(ArticleView).article.headline == "A very long story"
+        assert view.scroll_y > 0
+
+
+async def test_reopens_on_the_story_and_scroll_position_left(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        chosen = app.screen.query_one(HeadlineList).current.id
+        await pilot.press("q")
+    again = BroadsheetApp(filled_store)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert again.screen.query_one(HeadlineList).current.id == chosen
