@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from pathlib import Path
 
@@ -120,10 +121,8 @@ def run_command(store: Store, *, seed: bool) -> int:
         run_import(store, seed_files(), 5 * 1024 * 1024, quiet=True)
         store.user.set_setting("seeded", True)
     path = config_path()
-    try:
+    with contextlib.suppress(OSError):  # a read-only home still reads
         ensure_config_file(path)
-    except OSError:
-        pass  # a read-only home still reads
     from tui.app import BroadsheetApp
 
     BroadsheetApp(store, load_config(path)).run()
