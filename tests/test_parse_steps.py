@@ -109,7 +109,8 @@ def test_prose_is_not_furniture() -> None:
 def test_short_line_between_paragraphs_is_kept() -> None:
     assert in_context(["good", "short", "good"]) == ["good", "good", "good"]
     assert in_context(["bad", "short", "bad"]) == ["bad", "bad", "bad"]
-    assert in_context(["bad", "neargood", "bad"])[1] == "bad"
+    assert in_context(["good", "bad", "neargood", "bad"])[2] == "bad"
+    assert in_context(["bad", "neargood", "bad"])[1] == "good"  # no good line at all: near-good anchors
 
 
 def test_menu_lines_and_ads_are_not_body() -> None:

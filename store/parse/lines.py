@@ -57,14 +57,20 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     lines are remembered in :attr:`Line.continued` so ``--explain`` can still list them.
     """
     out: list[Line] = []
+    parts: list[str] = []  # pieces of the last line in ``out`` (joined once, at the end)
     for line in lines:
         prev = out[-1] if out else None
-        if prev is not None and not line.blank and _continues(prev.text, line.text):
+        # Only the last piece matters for the "sentence goes on" test, so no quadratic re-joining.
+        if prev is not None and not line.blank and _continues(parts[-1] if parts else prev.text, line.text):
             if not prev.continued:
                 prev.head = prev.text
-            glue = "" if line.text[0] in ",.;:!?)]’”%" else " "
-            prev.text = prev.text + glue + line.text
+            parts.append(("" if line.text[0] in ",.;:!?)]’”%" else " ") + line.text)
             prev.continued.append((line.number, line.text))
             continue
+        if prev is not None and prev.continued:
+            prev.text = "".join(parts)
         out.append(line)
+        parts = [line.text]
+    if out and out[-1].continued:
+        out[-1].text = "".join(parts)
     return out

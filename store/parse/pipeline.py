@@ -238,7 +238,7 @@ def _date_only(text: str) -> bool:
 
 def _dated_run(page: Page, i: int) -> bool:
     """True when more date-only lines follow soon (a teaser list or comment thread)."""
-    after = [j for j in _nonblank(page) if j > i][:60]
+    after = [j for j in range(i + 1, min(len(page.lines), i + 200)) if not page.lines[j].blank][:60]
     return sum(1 for j in after if _date_only(page.lines[j].text)) >= 2
 
 

@@ -35,39 +35,46 @@ def initial_class(text: str) -> str:
     return "bad"
 
 
-def _neighbour(classes: list[str], i: int, step: int, ignore_neargood: bool) -> str:
-    skip = {"short", "neargood"} if ignore_neargood else {"short"}
-    j = i + step
-    while 0 <= j < len(classes):
-        if classes[j] not in skip:
-            return classes[j]
-        j += step
-    return "bad"
+def _nearest(classes: list[str], skip: set[str]) -> tuple[list[str], list[str]]:
+    """For every position, the nearest class before and after it that is not in ``skip``."""
+    before, after = ["bad"] * len(classes), ["bad"] * len(classes)
+    last = "bad"
+    for i, c in enumerate(classes):
+        before[i] = last
+        if c not in skip:
+            last = c
+    last = "bad"
+    for i in range(len(classes) - 1, -1, -1):
+        after[i] = last
+        if classes[i] not in skip:
+            last = classes[i]
+    return before, after
 
 
 def in_context(classes: list[str]) -> list[str]:
-    """Resolve short and near-good lines from their neighbours (edges count as bad)."""
-    first = list(classes)
+    """Resolve short and near-good lines from their neighbours (edges count as bad).
+
+    A page whose paragraphs are all short has no ``good`` line to anchor on; then its
+    near-good lines are taken as good first.
+    """
+    if "good" not in classes:
+        classes = ["good" if c == "neargood" else c for c in classes]
     out = list(classes)
-    for i, c in enumerate(first):
-        if c != "short":
-            continue
-        prev = _neighbour(first, i, -1, True)
-        nxt = _neighbour(first, i, 1, True)
-        if prev == nxt == "good":
-            out[i] = "good"
-        elif prev == nxt == "bad":
-            out[i] = "bad"
-        elif (prev == "bad" and _neighbour(first, i, -1, False) == "neargood") or (
-            nxt == "bad" and _neighbour(first, i, 1, False) == "neargood"
-        ):
-            out[i] = "good"
-        else:
-            out[i] = "bad"
-    for i, c in enumerate(first):
-        if c != "neargood":
-            continue
-        prev = _neighbour(first, i, -1, True)
-        nxt = _neighbour(first, i, 1, True)
-        out[i] = "bad" if prev == nxt == "bad" else "good"
+    prev_far, next_far = _nearest(classes, {"short", "neargood"})
+    prev_near, next_near = _nearest(classes, {"short"})
+    for i, c in enumerate(classes):
+        prev, nxt = prev_far[i], next_far[i]
+        if c == "short":
+            if prev == nxt == "good":
+                out[i] = "good"
+            elif prev == nxt == "bad":
+                out[i] = "bad"
+            elif (prev == "bad" and prev_near[i] == "neargood") or (
+                nxt == "bad" and next_near[i] == "neargood"
+            ):
+                out[i] = "good"
+            else:
+                out[i] = "bad"
+        elif c == "neargood":
+            out[i] = "bad" if prev == nxt == "bad" else "good"
     return out
