@@ -149,3 +149,26 @@ def test_cli_reindex(filled_store: Store, capsys: pytest.CaptureFixture[str]) ->
     assert main(["--store", str(filled_store.folder), "reindex"]) == 0
     assert "Indexed 5 stories" in capsys.readouterr().err
     assert opened(filled_store)[1] == []
+
+
+def test_a_busy_store_gets_a_temporary_index(filled_store: Store) -> None:
+    from filelock import FileLock
+
+    store = Store(filled_store.folder)
+    store.lock.timeout = 0.05
+    with FileLock(str(store.folder / ".lock")):
+        messages: list[str] = []
+        index = SearchIndex.open(store, on_message=messages.append)
+    assert messages == ["Search index was missing and the store is busy; using a temporary index of 5 stories"]
+    assert len(index.search("ferry", states={}).ids) == 4
+    assert not (store.folder / "index").exists()
+
+
+def test_an_unwritable_store_gets_a_temporary_index(filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    def refuse(folder: Path) -> SearchIndex:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(SearchIndex, "_create", staticmethod(refuse))
+    index, messages = opened(filled_store)
+    assert messages == ["Search index was missing and it cannot be written; using a temporary index of 5 stories"]
+    assert len(index.search("ferry", states={}).ids) == 4

@@ -98,6 +98,9 @@ class SearchIndex:
         self._schema = index.schema
         self._exotic = dict(exotic or {})  # keys of ids that are not 16 hex digits
         self._meta_key = self._current_meta_key()
+        self._id_cache: dict[int, str] = {}
+        self._newest_cache: tuple[tuple[int, int], list[str]] | None = None
+        self._generation = 0  # bumped on every reload: keys the newest-first cache
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -128,14 +131,16 @@ class SearchIndex:
                     return opened._catch_up(store, say)
                 index = cls._create(folder)
                 count = index.rebuild(store)
-        except Timeout:
-            # Another process holds the store for longer than the lock timeout: serve this
-            # session from memory rather than fail.
+        except (Timeout, OSError) as exc:
+            # Another process holds the store past the lock timeout, or the folder is read-only
+            # or full: serve this session from memory rather than fail.
+            why = "the store is busy" if isinstance(exc, Timeout) else "it cannot be written"
             if opened is not None:
+                say(f"Search index is out of date and {why}; results may miss new stories")
                 return opened
             index = cls(None, cls._new_tantivy(None))
             count = index._fill(store, None)
-            say(f"Search index was {problem} and the store is busy; using a temporary index of {_stories(count)}")
+            say(f"Search index was {problem} and {why}; using a temporary index of {_stories(count)}")
             return index
         say(f"Search index was {problem}; rebuilt {_stories(count)}")
         return index
@@ -272,6 +277,7 @@ class SearchIndex:
                 writer.rollback()
             raise
         self._index.reload()
+        self._generation += 1
         self._write_stamp(store)
         return len(metas)
 
@@ -302,6 +308,7 @@ class SearchIndex:
             if key != self._meta_key:
                 self._meta_key = key
                 self._index.reload()
+                self._generation += 1
                 stamp = _read_stamp(self.folder) or {}
                 self._exotic = {int(k): str(v) for k, v in (stamp.get("exotic") or {}).items()}
         return self._index.searcher()
@@ -312,9 +319,6 @@ class SearchIndex:
             return []
         hits = searcher.search(tantivy.Query.all_query(), limit=searcher.num_docs, count=False).hits
         return [int(k) for k in searcher.fast_field_values("key", [addr for _, addr in hits]) if k is not None]
-
-    def _story_id(self, key: int) -> str:
-        return self._exotic.get(key) or f"{key:016x}"
 
     def search(self, text: str, *, states: Mapping[str, StoryState], limit: int | None = None) -> SearchResult:
         """Run the search bar's ``text``. Raises :class:`QueryError` (only) for a bad query."""
@@ -344,8 +348,11 @@ class SearchIndex:
         terms = list(query.terms)
         empty = SearchResult([], 0, terms, query)
         allow, deny = _state_sets(query, states)
-        if allow is not None and not allow:
-            return empty
+        if allow is not None:
+            allow -= deny
+            deny = set()
+            if not allow:
+                return empty
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         scoring = False
         for group in query.text_groups:
@@ -369,11 +376,17 @@ class SearchIndex:
             clauses.append((tantivy.Occur.Must, tantivy.Query.range_query(
                 self._schema, "day", tantivy.FieldType.Integer, lower, upper, include_lower=True,
                 include_upper=False)))
+        searcher = self._searcher()
+        if not clauses:
+            # No words and no dates: every story newest first, narrowed by state in Python.
+            ids = self._newest(searcher)
+            if allow is not None:
+                ids = [sid for sid in ids if sid in allow]
+            elif deny:
+                ids = [sid for sid in ids if sid not in deny]
+            return SearchResult(ids if limit is None else ids[: max(0, limit)], len(ids), terms, query)
         python_filter: Callable[[str], bool] | None = None
         if allow is not None:
-            allow -= deny
-            if not allow:
-                return empty
             if len(allow) <= PUSH_DOWN:
                 keys = [story_key(sid) for sid in allow]
                 clauses.append((tantivy.Occur.Must, tantivy.Query.term_set_query(self._schema, "key", keys)))
@@ -389,22 +402,43 @@ class SearchIndex:
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         tq = clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
         by_date = query.sort == "date" or not scoring
-
-        searcher = self._searcher()
         n = searcher.num_docs
         if n == 0:
             return empty
         wanted = n if limit is None or python_filter else max(0, min(limit, n))
         result = searcher.search(tq, limit=max(wanted, 1), count=python_filter is None,
                                  order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
-        hits = result.hits[:wanted]
-        keys = searcher.fast_field_values("key", [addr for _, addr in hits])
-        ids = [self._story_id(int(k)) for k in keys if k is not None]
+        ids = self._ids(searcher, result.hits[:wanted])
         if python_filter is None:
             return SearchResult(ids, int(result.count or 0), terms, query)
         ids = [sid for sid in ids if python_filter(sid)]
-        total = len(ids)
-        return SearchResult(ids if limit is None else ids[: max(0, limit)], total, terms, query)
+        return SearchResult(ids if limit is None else ids[: max(0, limit)], len(ids), terms, query)
+
+    def _ids(self, searcher: tantivy.Searcher, hits: list[tuple[Any, tantivy.DocAddress]]) -> list[str]:
+        """Story ids of hits, through a key -> id cache (the mapping never changes)."""
+        keys = [k for k in searcher.fast_field_values("key", [addr for _, addr in hits]) if k is not None]
+        cache = self._id_cache
+        try:
+            return list(map(cache.__getitem__, keys))
+        except KeyError:
+            for key in keys:
+                if key not in cache:
+                    cache[key] = self._exotic.get(key) or f"{key:016x}"
+            return list(map(cache.__getitem__, keys))
+
+    def _newest(self, searcher: tantivy.Searcher) -> list[str]:
+        """Every story id newest first; cached until the index changes."""
+        n = searcher.num_docs
+        cached = self._newest_cache
+        if cached is not None and cached[0] == (self._generation, n):
+            return cached[1]
+        ids: list[str] = []
+        if n:
+            hits = searcher.search(tantivy.Query.all_query(), limit=n, count=False, order_by_field="when",
+                                   order=tantivy.Order.Desc).hits
+            ids = self._ids(searcher, hits)
+        self._newest_cache = ((self._generation, n), ids)
+        return ids
 
     def _term_query(self, term: Term) -> tantivy.Query | None:
         """The tantivy query for one text term over its fields; None if it has no searchable token."""
@@ -470,7 +504,14 @@ def _state_sets(query: Query, states: Mapping[str, StoryState]) -> tuple[set[str
         allow = ids if allow is None else allow & ids
 
     for group in query.tag_groups:
-        if any(t.negated for t in group):
+        if len(group) == 1:  # the usual case, kept cheap for 50,000 states
+            tag = group[0].text
+            tagged = {sid for sid, st in states.items() if tag in st.tags}
+            if group[0].negated:
+                deny |= tagged
+            else:
+                narrow(tagged)
+        elif any(t.negated for t in group):
             # Stories without state have no tags, so they match; only stateful ones can fail.
             deny |= {sid for sid, st in states.items() if not any(_tag_matches(t, st) for t in group)}
         else:
