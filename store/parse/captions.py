@@ -28,9 +28,10 @@ _TAIL_PATTERNS = [
     ),
 ]
 # After a full sentence, a short run of capitalised words: ``... south of Duqm. Ann Lee for Example``.
+_CAP_WORD = r"(?:[A-Z][\w’'.&-]*|of|the|and|de|da|la|van|von)"
 _NAME_TAIL = re.compile(
-    r"(?<=[a-z0-9][.!?])\s+(?P<credit>[A-Z][\w’'.&-]*(?:\s+[A-Z][\w’'.&-]*){0,3}"
-    r"(?:\s+(?:for|via|/)\s+[A-Z][\w’'.&-]*(?:\s+[A-Z][\w’'.&-]*){0,3})?)\s*$"
+    rf"(?<=[a-z0-9][.])\s+(?P<credit>[A-Z][\w’'.&-]*(?:\s+{_CAP_WORD}){{0,3}}"
+    rf"(?:\s+(?:for|via|/)\s+[A-Z][\w’'.&-]*(?:\s+{_CAP_WORD}){{0,3}})?)\s*$"
 )
 # After a sentence, a short parenthesised source: ``... in November. (NPA)``.
 _PAREN_TAIL = re.compile(r"(?<=[.!?”\"’])\s*\((?P<credit>[A-Z][\w.&’' ,-]{1,60})\)\s*$")

@@ -77,7 +77,11 @@ def step_captions(page: Page) -> None:
             continue
         split = None
         if not (captions.has_label(line.text) or captions.label_only(line.text)):
-            split = captions.split_credit(line.text) or captions.split_name_credit(line.text)
+            split = (
+                captions.split_credit(line.text)
+                or captions.split_name_credit(line.text)
+                or captions.split_paren_credit(line.text)
+            )
         if split:
             line.mark("caption", f"ends with a photo credit ({split[1]!r})")
             page.images[i] = Image(split[0], split[1])
@@ -171,9 +175,10 @@ _BY_LABEL = re.compile(
 
 
 def step_byline(page: Page) -> None:
-    """Find the byline below the headline (bare names only right under it)."""
+    """Find the byline below the headline: an explicit ``By ...`` line first, else a bare name."""
     h = page.headline
     window = [i for i in _nonblank(page) if h < i][:40]
+    found: list[tuple[int, Byline]] = []
     labelled = False
     for seen, i in enumerate(window, start=1):
         line = page.lines[i]
@@ -186,15 +191,19 @@ def step_byline(page: Page) -> None:
         free = line.reason in ("not part of the story", REPEATED)
         bare_ok = free and seen <= 8 and len(line.text) <= 100 and not ends_sentence(line.text)
         info = parse_byline(line.text, bare_ok=bare_ok or labelled)
+        if info is not None and labelled:
+            info.explicit = True
         labelled = False
-        if info is None:
+        if info is None or (not free and not info.explicit):
             continue
-        if not free and not info.explicit:
-            continue
-        page.byline, page.byline_info = i, info
-        line.mark("byline", "byline: " + ", ".join(info.authors))
-        page.klass.pop(i, None)
+        found.append((i, info))
+    if not found:
         return
+    explicit = [(i, info) for i, info in found if info.explicit and i - h <= 60]
+    i, info = explicit[0] if explicit else found[0]
+    page.byline, page.byline_info = i, info
+    page.lines[i].mark("byline", "byline: " + ", ".join(info.authors))
+    page.klass.pop(i, None)
 
 
 def step_date(page: Page) -> None:
