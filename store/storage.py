@@ -166,17 +166,18 @@ def keep_damaged_copy(path: Path) -> Path | None:
 
 def _json_problem(raw: bytes) -> str:
     """Say in words what is wrong with bytes that orjson refused."""
+    head = raw.lstrip()
+    if not head.startswith((b"{", b"[")):
+        return f"not valid JSON: not JSON at all (starts with {head[:16]!r})"
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         return f"not valid JSON: not UTF-8 text (invalid byte at offset {exc.start})"
     stripped = text.lstrip()
-    if not stripped.startswith(("{", "[")):
-        return f"not valid JSON: not JSON at all (starts with {stripped[:16]!r})"
     try:
         _value, end = json.JSONDecoder().raw_decode(stripped)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(stripped.rstrip()) - 1:
+        if exc.pos >= len(stripped.rstrip()) - 1 or exc.msg.startswith("Unterminated string"):
             return f"not valid JSON: truncated (the document stops early, after {len(raw)} bytes)"
         return f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
     return f"not valid JSON: trailing data after the document ({len(stripped) - end} extra characters)"
@@ -342,6 +343,6 @@ def check_ends(path: Path) -> None:
     elif not head.startswith(b"{"):
         reason = _json_problem(head + b"...")
     elif not tail.endswith(b"}"):
-        reason = f"not valid JSON: truncated (the document stops early, after {size} bytes)"
+        reason = _json_problem(path.read_bytes())  # damaged: worth a full look to say how
     if reason:
         raise StoreFileError(path, reason, keep_damaged_copy(path))

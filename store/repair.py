@@ -1,0 +1,264 @@
+"""``broadsheet repair``: rebuild what can be rebuilt in a store with damaged files.
+
+Every damaged file (empty, truncated, trailing data, not JSON, wrong shape) is first
+copied to ``<name>.damaged-<stamp>``; a file whose copy cannot be written is left alone.
+Then, per file:
+
+- records that are still whole inside the damaged text are kept (a truncated file loses
+  only its tail; a file with trailing data loses nothing);
+- a story body that is missing is read again from the story's source file, when that
+  file still exists and still parses to the same story;
+- stories whose index entry was lost but whose body survives get their entry back from
+  any source file given on the command line that parses to them;
+- the search index is rebuilt from the repaired TinyDB files.
+
+What could not be rebuilt is listed in :attr:`RepairReport.lost`. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from store.db import Store
+from store.decode import DecodeError
+from store.importer import read_article
+from store.parse import ParseError
+from store.storage import StoreFileError, atomic_write_bytes, keep_damaged_copy, read_json_file
+from store.userstate import SHARDS
+
+_KEY_OPEN = re.compile(r'"((?:[^"\\]|\\.){1,300})"\s*:\s*\{')
+_STATE_KEYS = {"bookmarked", "read", "tags"}
+
+
+@dataclass(slots=True)
+class RepairReport:
+    """What ``repair`` found and did; ``lost`` is what it could not rebuild."""
+
+    damaged: list[str] = field(default_factory=list)
+    actions: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+    backups: list[Path] = field(default_factory=list)
+    temps_removed: int = 0
+
+    @property
+    def healthy(self) -> bool:
+        """Nothing was damaged."""
+        return not self.damaged
+
+
+def _is_meta(doc: dict[str, Any]) -> bool:
+    return isinstance(doc.get("headline"), str) and "body" not in doc and "shard" in doc
+
+
+def _is_body(doc: dict[str, Any]) -> bool:
+    return set(doc) == {"body"} and isinstance(doc["body"], list) and all(isinstance(p, str) for p in doc["body"])
+
+
+def _is_state(doc: dict[str, Any]) -> bool:
+    return bool(doc) and set(doc) <= _STATE_KEYS and isinstance(doc.get("tags", []), list)
+
+
+def _is_setting(doc: dict[str, Any]) -> bool:
+    return set(doc) == {"value"}
+
+
+def salvage(raw: bytes, accept: Callable[[dict[str, Any]], bool]) -> dict[str, dict[str, Any]]:
+    """Every ``"key": {...}`` object still whole in ``raw`` that ``accept`` recognises, by key.
+
+    Works on truncated text, text with trailing data and text with a damaged middle: it
+    looks for each key followed by an object and decodes that object on its own.
+    """
+    text = raw.decode("utf-8", errors="replace")
+    decoder = json.JSONDecoder()
+    found: dict[str, dict[str, Any]] = {}
+    pos = 0
+    while match := _KEY_OPEN.search(text, pos):
+        start = match.end() - 1
+        try:
+            doc, end = decoder.raw_decode(text, start)
+            key = json.loads(f'"{match.group(1)}"')
+        except (json.JSONDecodeError, ValueError):
+            pos = match.end()
+            continue
+        if isinstance(doc, dict) and accept(doc):
+            found[key] = doc
+            pos = end
+        else:
+            pos = match.end()
+    return found
+
+
+class _Repair:
+    """One repair run over one store folder (the caller holds the store lock)."""
+
+    def __init__(self, store: Store, sources: Iterable[Path]) -> None:
+        self.store = store
+        self.folder = store.folder
+        self.sources = list(sources)
+        self.report = RepairReport()
+
+    # -- reading, with damage noted ------------------------------------------------------
+
+    def load(self, path: Path, table: str, accept: Callable[[dict[str, Any]], bool]) -> tuple[dict, bool] | None:
+        """(records of ``table``, damaged?) or ``None`` when the file is damaged and no copy could be kept."""
+        try:
+            data = read_json_file(path)
+        except StoreFileError as exc:
+            backup = keep_damaged_copy(path)
+            name = path.relative_to(self.folder)
+            self.report.damaged.append(f"{name}: {exc.reason}")
+            if backup is None:
+                self.report.lost.append(f"{name}: could not keep a copy of the damaged file, so it was left as is")
+                return None
+            self.report.backups.append(backup)
+            records = salvage(path.read_bytes(), accept)
+            self.report.actions.append(f"{name}: kept {len(records)} whole records (damaged file copied to "
+                                       f"{backup.name})")
+            return records, True
+        if data is None:
+            return {}, False
+        return dict(data.get(table, {})), False
+
+    def save(self, path: Path, table: str, records: dict[str, Any]) -> None:
+        atomic_write_bytes(path, orjson.dumps({table: records}))
+
+    # -- the steps ----------------------------------------------------------------------
+
+    def run(self) -> RepairReport:
+        articles_path = self.folder / "articles.json"
+        loaded = self.load(articles_path, "articles", _is_meta)
+        if loaded is None:
+            return self.report
+        metas, metas_damaged = loaded
+        shards: dict[int, tuple[Path, dict[str, Any], bool]] = {}
+        for path in sorted((self.folder / "bodies").glob("[0-9]*.json")):
+            if path.stem.isdigit():
+                got = self.load(path, "bodies", _is_body)
+                if got is not None:
+                    shards[int(path.stem)] = (path, got[0], got[1])
+        changed_shards: set[int] = {n for n, (_p, _b, damaged) in shards.items() if damaged}
+        if metas_damaged:
+            self.restore_index(metas, shards)
+        for number in self.restore_bodies(metas, shards):
+            changed_shards.add(number)
+        for number in sorted(changed_shards):
+            path, bodies, _damaged = shards[number]
+            self.save(path, "bodies", bodies)
+        if metas_damaged:
+            self.save(articles_path, "articles", metas)
+        self.repair_state()
+        return self.report
+
+    def restore_index(self, metas: dict[str, Any], shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> None:
+        """Index entries for surviving bodies, from source files given on the command line."""
+        orphans = {sid: n for n, (_p, bodies, _d) in shards.items() for sid in bodies if sid not in metas}
+        if not orphans:
+            return
+        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        for path in self._source_files():
+            article = self._parse(path)
+            if article is None or article.story_id not in orphans:
+                continue
+            doc = article.to_contract()
+            doc.pop("body")
+            metas[article.story_id] = {**doc, "shard": orphans.pop(article.story_id), "file": str(path),
+                                       "imported": now}
+        restored = sum(1 for sid in metas if sid not in orphans)
+        if self.sources:
+            self.report.actions.append(f"articles.json: {restored} index entries in all after reading "
+                                       f"{len(self.sources)} source path(s)")
+        if orphans:
+            self.report.lost.append(
+                f"articles.json: {len(orphans)} stories have a body but lost their index entry "
+                f"(ids {', '.join(sorted(orphans)[:5])}{'...' if len(orphans) > 5 else ''}); "
+                "run `broadsheet repair PATH...` with their source files to bring them back"
+            )
+
+    def restore_bodies(self, metas: dict[str, Any], shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> set[int]:
+        """Missing bodies read again from each story's source file; returns shards changed."""
+        changed: set[int] = set()
+        missing = []
+        for sid, meta in metas.items():
+            number = int(meta.get("shard", 0))
+            if number in shards and sid in shards[number][1]:
+                continue
+            if number not in shards:
+                path = self.folder / "bodies" / f"{number:06d}.json"
+                if path.exists():  # damaged and no copy could be kept: left alone
+                    missing.append((sid, meta))
+                    continue
+                shards[number] = (path, {}, False)
+            source = meta.get("file")
+            article = self._parse(Path(source)) if source else None
+            if article is not None and article.story_id == sid:
+                shards[number][1][sid] = {"body": list(article.body)}
+                changed.add(number)
+                self.report.actions.append(f"bodies/{number:06d}.json: body of {sid} read again from {source}")
+            else:
+                missing.append((sid, meta))
+        for sid, meta in missing:
+            self.report.lost.append(f"body of {sid} ({meta.get('headline', '?')!r}): its source file "
+                                    f"{meta.get('file')!r} is gone or has changed")
+        return changed
+
+    def repair_state(self) -> None:
+        for name in SHARDS:
+            path = self.folder / "state" / f"{name}.json"
+            got = self.load(path, "stories", _is_state)
+            if got is not None and got[1]:
+                self.save(path, "stories", got[0])
+                self.report.lost.append(f"state/{name}.json: marks and tags of stories beyond the "
+                                        f"{len(got[0])} kept could not be recovered (see the copy)")
+        path = self.folder / "state" / "settings.json"
+        got = self.load(path, "settings", _is_setting)
+        if got is not None and got[1]:
+            self.save(path, "settings", got[0])
+            self.report.lost.append("state/settings.json: settings not kept fall back to their defaults")
+
+    # -- helpers ------------------------------------------------------------------------
+
+    def _source_files(self) -> Iterable[Path]:
+        for root in self.sources:
+            if root.is_dir():
+                yield from sorted(p for p in root.rglob("*") if p.is_file() and not p.name.startswith("."))
+            elif root.is_file():
+                yield root
+
+    @staticmethod
+    def _parse(path: Path) -> Any:
+        try:
+            article, _note = read_article(path)
+        except (DecodeError, ParseError, OSError):
+            return None
+        return article
+
+
+def repair_store(folder: Path, sources: Iterable[Path] = ()) -> RepairReport:
+    """Repair the store in ``folder`` under its lock; see the module docstring."""
+    store = Store(folder, check=False)
+    with store.lock:
+        report = _Repair(store, sources).run()
+    report.temps_removed = len(store.lock.removed_temps)
+    if report.damaged:
+        _rebuild_search_index(folder, report)
+    return report
+
+
+def _rebuild_search_index(folder: Path, report: RepairReport) -> None:
+    """The search index is a cache of the TinyDB files: rebuild it from the repaired ones."""
+    try:
+        from store.search import SearchIndex
+
+        SearchIndex.reindex(Store(folder, check=False))
+    except Exception as exc:  # the reader rebuilds a missing or stale index when it opens
+        report.actions.append(f"search index: not rebuilt now ({exc}); the reader will rebuild it")
+    else:
+        report.actions.append("search index: rebuilt from the repaired store")

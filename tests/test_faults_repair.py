@@ -1,0 +1,131 @@
+"""``broadsheet repair``: damaged store files are kept, rebuilt where possible, losses listed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from broadsheet.cli import main
+from soak.crash import observe
+from soak.stories import Source, write_pool
+from store.db import Store
+from store.importer import import_paths
+from store.repair import repair_store
+from store.storage import StoreFileError
+
+
+@pytest.fixture
+def imported(tmp_path: Path) -> tuple[Store, list[Source]]:
+    pool = write_pool(tmp_path / "sources", 24, seed=5, bad_every=0)
+    store = Store(tmp_path / "store")
+    import_paths(store, [s.path for s in pool])
+    ids = [s.story_id for s in pool if s.story_id]
+    store.user.edit_tags(ids[:10], add=["kept"])
+    store.user.bookmark_all(ids[:4])
+    store.user.set_setting("order", "oldest")
+    return store, pool
+
+
+def test_healthy_store_is_left_alone(imported: tuple[Store, list[Source]], capsys: pytest.CaptureFixture[str]) -> None:
+    store, _pool = imported
+    before = {p: p.read_bytes() for p in store.folder.rglob("*.json")}
+    assert main(["--store", str(store.folder), "repair"]) == 0
+    assert "no damaged files" in capsys.readouterr().err
+    assert {p: p.read_bytes() for p in store.folder.rglob("*.json")} == before
+
+
+def test_trailing_data_loses_nothing(imported: tuple[Store, list[Source]]) -> None:
+    store, _pool = imported
+    want = observe(store)
+    path = store.folder / "articles.json"
+    original = path.read_bytes()
+    path.write_bytes(original + b"\n{garbage")
+    report = repair_store(store.folder)
+    assert report.damaged and not report.lost
+    assert [b.read_bytes() for b in report.backups] == [original + b"\n{garbage"]
+    assert observe(Store(store.folder)) == want
+
+
+def test_truncated_index_keeps_whole_entries_and_sources_bring_back_the_rest(
+    imported: tuple[Store, list[Source]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, pool = imported
+    want = observe(store)
+    path = store.folder / "articles.json"
+    path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
+    with pytest.raises(StoreFileError, match="truncated"):
+        Store(store.folder)
+    assert main(["--store", str(store.folder), "repair"]) == 1
+    err = capsys.readouterr().err
+    assert "articles.json" in err and "could not rebuild" in err and "lost their index entry" in err
+    partial = observe(Store(store.folder))
+    assert 0 < len(partial.stories) < len(want.stories)
+    assert all(want.stories[sid] == story for sid, story in partial.stories.items())
+    # Given the source folder, repair brings back every story whose body survived.
+    path.write_bytes(path.read_bytes()[:-3])  # damage the repaired file again
+    assert main(["--store", str(store.folder), "repair", str(pool[0].path.parent)]) == 0
+    assert observe(Store(store.folder)).stories == want.stories
+    assert len(list(store.folder.glob("articles.json.damaged-*"))) == 2
+
+
+def test_index_that_is_not_json_at_all_is_rebuilt_from_sources(imported: tuple[Store, list[Source]]) -> None:
+    store, pool = imported
+    want = observe(store)
+    (store.folder / "articles.json").write_bytes(b"\x7fELF\x02\x01\x01 not a store file")
+    report = repair_store(store.folder, [s.path for s in pool])
+    assert not report.lost, report.lost
+    assert observe(Store(store.folder)) == want
+
+
+def test_damaged_body_shard_is_read_again_from_source_files(imported: tuple[Store, list[Source]]) -> None:
+    store, pool = imported
+    want = observe(store)
+    gone = pool[3]
+    gone.path.unlink()
+    shard = store.folder / "bodies" / "000000.json"
+    shard.write_bytes(b"")
+    report = repair_store(store.folder)
+    assert any("000000.json: the file is empty" in d for d in report.damaged)
+    assert len(report.lost) == 1 and gone.story_id in report.lost[0] and "source file" in report.lost[0]
+    repaired = Store(store.folder)
+    got = observe(repaired)
+    assert got.states == want.states
+    for sid, (headline, body) in want.stories.items():
+        assert got.stories[sid] == (headline, () if sid == gone.story_id else body)
+
+
+@pytest.mark.parametrize("which", ["state", "settings"])
+def test_damaged_state_keeps_whole_records_and_says_what_is_lost(
+    imported: tuple[Store, list[Source]], which: str
+) -> None:
+    store, _pool = imported
+    want = observe(store)
+    if which == "settings":
+        path = store.folder / "state" / "settings.json"
+        path.write_bytes(path.read_bytes() + b"]]")
+    else:
+        path = max((store.folder / "state").glob("[0-9a-f].json"), key=lambda p: p.stat().st_size)
+        path.write_bytes(path.read_bytes()[:-20])
+    report = repair_store(store.folder)
+    assert report.damaged and report.lost
+    assert path.name in report.lost[0]
+    got = observe(Store(store.folder))
+    assert got.stories == want.stories
+    lost_marks = {sid for sid in want.states if got.states.get(sid) != want.states[sid]}
+    assert len(lost_marks) <= 1  # only the record cut in half
+    if which == "settings":
+        assert Store(store.folder).user.get_setting("order") == "oldest"
+
+
+def test_repair_removes_temp_files_and_cli_names_the_copy(
+    imported: tuple[Store, list[Source]], capsys: pytest.CaptureFixture[str]
+) -> None:
+    store, _pool = imported
+    (store.folder / "state" / ".3.json.zz9x.tmp").write_bytes(b"{")
+    (store.folder / "articles.json").write_bytes(b"")
+    main(["--store", str(store.folder), "repair"])
+    err = capsys.readouterr().err
+    assert "removed 1 temporary file" in err
+    assert "articles.json.damaged-" in err and "the file is empty" in err
+    assert not list(store.folder.rglob(".*.tmp"))
