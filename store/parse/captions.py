@@ -110,3 +110,15 @@ def strong_credit(text: str) -> bool:
 def has_label(text: str) -> bool:
     """True when a credit-only line carries an explicit ``Photo:``/``Image:`` style label."""
     return bool(re.match(rf"^(?:{_LABEL})\s*(?:by|:)", text, re.IGNORECASE))
+
+
+_POSITION_CUE = re.compile(
+    r"\((?:left|right|centre|center|top|bottom|above|below|inset|second left|second right|front)\)"
+    r"|^pictured\b|\bfrom left\b|\bpictured (?:left|right|above|below|here)\b",
+    re.IGNORECASE,
+)
+
+
+def position_cue(text: str) -> bool:
+    """True when the line describes a picture (``(left)``, ``Pictured ...``, ``from left``)."""
+    return len(text.split()) <= 45 and bool(_POSITION_CUE.search(text))

@@ -86,6 +86,8 @@ def step_captions(page: Page) -> None:
             line.mark("caption", f"ends with a photo credit ({split[1]!r})")
             page.images[i] = Image(split[0], split[1])
             continue
+        if _caption_without_credit(page, order, pos):
+            continue
         text, label = line.text, None
         if captions.label_only(text) and pos + 1 < len(order):
             label = order[pos + 1]
@@ -108,6 +110,29 @@ def step_captions(page: Page) -> None:
         if label is not None:
             lines[label].mark("credit", "photo credit under a caption")
         page.images[prev] = Image(cap.text, credit)
+
+
+def _caption_without_credit(page: Page, order: list[int], pos: int) -> bool:
+    """Mark a caption that has no credit: a picture description, or a sentence printed twice in a row
+    (alt text and caption of the same photo)."""
+    line = page.lines[order[pos]]
+    following = [page.lines[j].text for j in order[pos + 1 : pos + 3]]
+    if any(captions.credit_only(t) or captions.label_only(t) for t in following[:1]):
+        return False  # the credit line below will pair with it
+    if captions.position_cue(line.text):
+        line.mark("caption", "describes a picture ('(left)', 'pictured', 'from left')")
+        page.images[order[pos]] = Image(line.text, None)
+        return True
+    n_words = len(line.text.split())
+    if not 4 <= n_words <= 60 or not line.text.endswith("."):
+        return False
+    for nxt in order[pos + 1 : pos + 3]:
+        if page.lines[nxt].text == line.text:
+            line.mark("caption", "sentence printed twice in a row (photo alt text and caption)")
+            page.lines[nxt].mark("caption", f"repeats the caption on line {line.number}")
+            page.images[order[pos]] = Image(line.text, None)
+            return True
+    return False
 
 
 def _free(line: Line) -> bool:
