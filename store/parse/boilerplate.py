@@ -10,7 +10,8 @@ _FURNITURE = re.compile(
       advertisement|advertising|sponsored|promoted|partner\ content
     | skip\ to|jump\ to|back\ to\ top|scroll\ to
     | sign\ ?in|sign\ ?up|log\ ?in|log\ ?out|register|my\ account|subscribe|subscription|newsletters?
-    | read\ (?:next|more|also)|see\ (?:more|also|all)|more\ (?:from|on|stories|news|videos)|also\ read
+    | read\ (?:next|more|also)|see\ (?:more|also|all)|more\ (?:from|on|in|stories|news|videos)|also\ read
+    | watch\ now|^video\s?\d
     | related(?:\ (?:topics|articles|stories|content|news|coverage|links))?
     | recommended|you\ may\ (?:also\ )?like
     | most\ (?:read|popular|viewed|shared)|trending|top\ stories
