@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import pytest
 from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
@@ -180,3 +181,31 @@ async def test_q_quits(filled_store: Store) -> None:
         await pilot.press("q")
         await settle(pilot)
         assert not app.is_running
+
+
+async def test_a_failed_write_is_reported_and_the_reader_keeps_going(
+    filled_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+
+    import store.storage
+
+    def disk_full(*_args: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    app = BroadsheetApp(filled_store)
+    shown: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (shown.append(str(message)), notify(message, **kw))[1]  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current
+        monkeypatch.setattr(store.storage, "atomic_write_bytes", disk_full)
+        await pilot.press("b")
+        await settle(pilot)
+        assert any("No space left" in message for message in shown)
+        assert not app.screen.query_one(HeadlineList).rows[0].state.bookmarked
+        await pilot.press("j")
+        await settle(pilot)
+        assert app.is_running and app.screen.query_one(HeadlineList).cursor == 1
+    assert not Store(filled_store.folder).user.get(story.id).bookmarked

@@ -7,8 +7,11 @@ so each keystroke cancels the previous query and keys never wait for results.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from rich.text import Text
 from textual import on, work
@@ -29,6 +32,12 @@ from tui.widgets.credits_panel import CreditsPanel
 from tui.widgets.headline_list import HeadlineList, Row
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.sidebar import Sidebar
+
+T = TypeVar("T")
+
+
+def _mark_read(state: StoryState) -> StoryState:
+    return StoryState(state.bookmarked, True, state.tags)
 
 
 class MainScreen(Screen[None]):
@@ -183,7 +192,17 @@ class MainScreen(Screen[None]):
         self.article_view.show(article, self.terms)
         self.query_one(CreditsPanel).show(article)
 
-    def _set_state(self, changed: dict[str, StoryState]) -> None:
+    def _write(self, change: Callable[[], T]) -> T | None:
+        """Run a store write; on failure (read-only folder, disk full) say so and carry on reading."""
+        try:
+            return change()
+        except OSError as exc:
+            self.notify(f"Not saved: {exc}", title="The store cannot be written", severity="error", timeout=8)
+            return None
+
+    def _set_state(self, changed: dict[str, StoryState] | None) -> None:
+        if not changed:
+            return
         self.states.update(changed)
         for sid, state in changed.items():
             self.headlines.update_state(sid, state)
@@ -194,11 +213,9 @@ class MainScreen(Screen[None]):
         current = self.headlines.current
         if current is not None:
             session = {"story": current.id, "scroll": round(self.article_view.scroll_y)}
-            try:
+            with contextlib.suppress(OSError):  # a read-only store still closes cleanly
                 if session != self.store.user.get_setting("session"):
                     self.store.user.set_setting("session", session)
-            except OSError:
-                pass  # a read-only store still closes cleanly
 
     # -- events -----------------------------------------------------------------------------
 
@@ -213,7 +230,7 @@ class MainScreen(Screen[None]):
     @on(HeadlineList.Opened)
     def _opened(self, message: HeadlineList.Opened) -> None:
         if self.app.config.mark_read_on_open and not self.states.get(message.story.id, EMPTY).read:  # type: ignore[attr-defined]
-            self._set_state({message.story.id: self.store.user.set_read(message.story.id, True)})
+            self._set_state(self._write(lambda: self.store.user.change([message.story.id], _mark_read)))
         self.add_class("-reading")
         self.article_view.focus()
         self.save_session()
@@ -246,11 +263,12 @@ class MainScreen(Screen[None]):
             if not new or new.strip() == old:
                 return
             try:
-                count = self.store.user.rename_tag(old, new)
+                count = self._write(lambda: self.store.user.rename_tag(old, new))
             except TagError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(f"Renamed tag on {count} stories")
+            if count is not None:
+                self.notify(f"Renamed tag on {count} stories")
             self.reload()
 
         self.app.push_screen(PromptScreen(f"Rename tag {old!r} to", old), done)
@@ -263,12 +281,13 @@ class MainScreen(Screen[None]):
             if not yes:
                 return
             if entry.kind == "tag":
-                count = self.store.user.delete_tag(entry.name)
-                self.notify(f"Removed tag {entry.name!r} from {count} stories")
+                count = self._write(lambda: self.store.user.delete_tag(entry.name))
+                if count is not None:
+                    self.notify(f"Removed tag {entry.name!r} from {count} stories")
             else:
                 searches = dict(self.store.user.get_setting("saved_searches", {}))
                 searches.pop(entry.name, None)
-                self.store.user.set_setting("saved_searches", searches)
+                self._write(lambda: self.store.user.set_setting("saved_searches", searches))
             self.reload()
 
         what = f"tag {entry.name!r} from every story" if entry.kind == "tag" else f"saved search {entry.name!r}"
@@ -312,14 +331,16 @@ class MainScreen(Screen[None]):
 
     def action_bookmark(self) -> None:
         if story := self._current():
-            state = self.store.user.toggle_bookmark(story.id)
-            self._set_state({story.id: state})
-            self.notify("Bookmarked" if state.bookmarked else "Bookmark removed", timeout=1.5)
+            state = self._write(lambda: self.store.user.toggle_bookmark(story.id))
+            if state is not None:
+                self._set_state({story.id: state})
+                self.notify("Bookmarked" if state.bookmarked else "Bookmark removed", timeout=1.5)
 
     def action_toggle_read(self) -> None:
         if story := self._current():
-            state = self.store.user.toggle_read(story.id)
-            self._set_state({story.id: state})
+            state = self._write(lambda: self.store.user.toggle_read(story.id))
+            if state is not None:
+                self._set_state({story.id: state})
 
     def action_tag(self) -> None:
         story = self._current()
@@ -336,7 +357,7 @@ class MainScreen(Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             removed = [t for t in current if t not in keep] + drop
-            self._set_state(self.store.user.edit_tags([story.id], add=keep, remove=removed))
+            self._set_state(self._write(lambda: self.store.user.edit_tags([story.id], add=keep, remove=removed)))
 
         self.app.push_screen(tag_editor(current, self._known_tags()), done)
 
@@ -353,8 +374,10 @@ class MainScreen(Screen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self._set_state(self.store.user.bookmark_all(ids))
-                self.notify(f"Bookmarked {len(ids)} stories")
+                changed = self._write(lambda: self.store.user.bookmark_all(ids))
+                if changed is not None:
+                    self._set_state(changed)
+                    self.notify(f"Bookmarked {len(ids)} stories")
 
         self.app.push_screen(ConfirmScreen(f"Bookmark all {len(ids)} listed stories?"), done)
 
@@ -376,8 +399,10 @@ class MainScreen(Screen[None]):
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
-                    self._set_state(self.store.user.edit_tags(ids, add=add, remove=remove))
-                    self.notify(f"Tagged {len(ids)} stories")
+                    changed = self._write(lambda: self.store.user.edit_tags(ids, add=add, remove=remove))
+                    if changed is not None:
+                        self._set_state(changed)
+                        self.notify(f"Tagged {len(ids)} stories")
 
             change = ", ".join([f"+{t}" for t in add] + [f"-{t}" for t in remove])
             self.app.push_screen(ConfirmScreen(f"Apply {change} to all {len(ids)} listed stories?"), confirmed)
@@ -394,7 +419,8 @@ class MainScreen(Screen[None]):
             if name and name.strip():
                 searches = dict(self.store.user.get_setting("saved_searches", {}))
                 searches[" ".join(name.split())[:60]] = query
-                self.store.user.set_setting("saved_searches", searches)
+                if self._write(lambda: self.store.user.set_setting("saved_searches", searches)) is None:
+                    return
                 self._update_sidebar()
                 self.notify(f"Saved search {name.strip()!r}")
 
@@ -423,7 +449,7 @@ class MainScreen(Screen[None]):
 
     def action_cycle_order(self) -> None:
         self.order = next_order(self.order)
-        self.store.user.set_setting("order", self.order)
+        self._write(lambda: self.store.user.set_setting("order", self.order))
         self._show_rows(keep=self.headlines.current.id if self.headlines.current else None)
         self.notify(f"Order: {self.order}", timeout=1.5)
 

@@ -43,6 +43,8 @@ class HeadlineList(ScrollView, can_focus=True):
         Binding("end,G", "last", "Last", show=False),
         Binding("pagedown", "page_down", "Page down", show=False),
         Binding("pageup", "page_up", "Page up", show=False),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
         Binding("enter", "open", "Open"),
     ]
     COMPONENT_CLASSES = {
@@ -146,6 +148,9 @@ class HeadlineList(ScrollView, can_focus=True):
     def action_page_up(self) -> None:
         self.cursor -= max(1, self.scrollable_content_region.height - 1)
 
+    def action_half_page(self, direction: int) -> None:
+        self.cursor += direction * max(1, self.scrollable_content_region.height // 2)
+
     def action_open(self) -> None:
         if self.current is not None:
             self.post_message(self.Opened(self.current))
@@ -178,8 +183,9 @@ class HeadlineList(ScrollView, can_focus=True):
         else:
             headline = set_cell_size(headline, room)
         line = Text(no_wrap=True, overflow="crop", end="")
+        # ASCII markers, so the cursor and bookmarks show without colour (NO_COLOR, 16 colours, any font).
+        line.append(">" if index == self.cursor else " ", self.get_component_rich_style("headline-list--mark"))
         line.append("*" if row.state.bookmarked else " ", self.get_component_rich_style("headline-list--mark"))
-        line.append(" ")
         line.append(headline, self.get_component_rich_style("headline-list--unread") if not row.state.read else None)
         highlight(line, self._pattern, "reverse")
         line.append(tail, self.get_component_rich_style("headline-list--meta"))
