@@ -99,6 +99,15 @@ def run_import(store: Store, paths: list[Path], max_size: int, *, quiet: bool = 
     return report
 
 
+def shown(text: str) -> str:
+    """A file name or reason made safe for the terminal: control and format characters as ``\\xNN``.
+
+    File names are untrusted too: one holding ``ESC ] 0 ;`` would retitle the window.
+    """
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                   for c in text)
+
+
 def print_summary(report: ImportReport) -> None:
     summary = Text()
     summary.append(f"{report.count('imported')} imported", style="green bold")
@@ -107,9 +116,9 @@ def print_summary(report: ImportReport) -> None:
     err.print(summary)
     for outcome in report.outcomes:
         if outcome.status == "failed":
-            err.print(Text(f"  failed: {outcome.path}: {outcome.reason}", style="red"))
+            err.print(Text(f"  failed: {shown(outcome.path)}: {shown(outcome.reason)}", style="red"))
         elif outcome.note:
-            err.print(Text(f"  note: {outcome.path}: {outcome.note}", style="yellow"))
+            err.print(Text(f"  note: {shown(outcome.path)}: {shown(outcome.note)}", style="yellow"))
 
 
 def run_command(store: Store, *, seed: bool) -> int:
