@@ -29,7 +29,9 @@ _FURNITURE = re.compile(
 _ALWAYS = re.compile(
     r"©|\ball rights reserved\b|\bcookies? (?:policy|settings)\b|\buses? cookies\b"
     r"|\bby (?:signing up|subscribing)\b|\bmay not be reproduced\b"
-    r"|\bterms (?:of (?:use|service)|and conditions)\b|\bprivacy policy\b",
+    r"|\bterms (?:of (?:use|service)|and conditions)\b|\bprivacy policy\b"
+    r"|\bsign in to\b|\bcreate an account\b|\bregister(?:ing)? for free\b|\balready (?:a subscriber|have an account)\b"
+    r"|\bto continue reading\b|\bunlock (?:more|this|unlimited)\b|\bsubscribe (?:now|today|for)\b",
     re.IGNORECASE,
 )
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
@@ -96,5 +98,5 @@ _INLINE = re.compile(
 
 
 def inline_furniture(text: str) -> bool:
-    """An ad or layout marker printed between paragraphs of the story itself."""
+    """An ad or layout marker printed between paragraphs of the story itself (or a bare number)."""
     return bool(_INLINE.match(text))

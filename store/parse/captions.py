@@ -38,7 +38,9 @@ _PAREN_TAIL = re.compile(r"(?<=[.!?”\"’])\s*\((?P<credit>[A-Z][\w.&’' ,-]{
 _CREDIT_LINE = [
     re.compile(r"^\(?(?P<credit>[A-Z]{2,8} Photo\s*/[^()]{2,60})\)?$"),
     re.compile(rf"^(?:{_LABEL})\s*(?:by|:)\s*(?P<credit>.{{2,120}})$", re.IGNORECASE),
-    re.compile(rf"^(?P<credit>(?:[\w.’' |-]{{1,60}}[/|]\s*)?(?:via\s+)?{_STOCK}(?:\s*[/|]\s*[\w.’' -]{{1,40}})?)$"),
+    re.compile(
+        rf"^(?P<credit>(?:[\w.’' |-]{{1,60}}[/|]\s*)?(?:via\s+)?{_STOCK}(?:\s*[/|]\s*[\w.’' -]{{1,40}})?)$"
+    ),
     re.compile(r"^(?P<credit>[A-Z][A-Z.’'-]{1,15}(?:/[A-Za-z.’' -]{1,40})?)$"),
     re.compile(r"^\((?P<credit>[^()]{2,60})\)$"),
     re.compile(

@@ -98,12 +98,18 @@ def step_captions(page: Page) -> None:
         prev = i - 1
         if prev >= 0 and lines[prev].blank and captions.strong_credit(text):
             prev -= 1
-        if prev < 0 or lines[prev].blank or prev in page.images:
-            continue
-        cap = lines[prev]
-        if cap.role != "boilerplate" or cap.reason != "not part of the story" or len(cap.text.split()) < 3:
-            continue
-        if find_dates(cap.text) and len(cap.text) < 40:
+        cap = lines[prev] if prev >= 0 else None
+        if (
+            cap is None
+            or cap.blank
+            or prev in page.images
+            or not _free(cap)
+            or len(cap.text.split()) < 3
+            or (find_dates(cap.text) and len(cap.text) < 40)
+        ):
+            if captions.strong_credit(text) and ("/" in text or captions.has_label(text)):
+                line.mark("credit", "photo credit (no caption found above it)")
+                page.images[i] = Image("", credit)
             continue
         cap.mark("caption", "line above a photo-credit line")
         line.mark("credit", "photo credit under a caption")
@@ -212,6 +218,7 @@ def step_byline(page: Page) -> None:
             continue
         if _BY_LABEL.match(line.text):
             labelled = True
+            line.mark("byline", "label introducing the byline")
             continue
         free = line.reason in ("not part of the story", REPEATED)
         bare_ok = free and seen <= 8 and len(line.text) <= 100 and not ends_sentence(line.text)
