@@ -30,7 +30,8 @@ _ALWAYS = re.compile(
     r"©|\ball rights reserved\b|\bcookies? (?:policy|settings)\b|\buses? cookies\b"
     r"|\bby (?:signing up|subscribing)\b|\bmay not be reproduced\b"
     r"|\bterms (?:of (?:use|service)|and conditions)\b|\bprivacy policy\b"
-    r"|\bsign in to\b|\bcreate an account\b|\bregister(?:ing)? for free\b|\balready (?:a subscriber|have an account)\b"
+    r"|\bsign in to\b|\bcreate an account\b|\bregister(?:ing)? for free\b"
+    r"|\balready (?:a subscriber|have an account)\b"
     r"|\bto continue reading\b|\bunlock (?:more|this|unlimited)\b|\bsubscribe (?:now|today|for)\b",
     re.IGNORECASE,
 )
