@@ -29,13 +29,57 @@ _MONTHS = {
     "nov": 11,
     "dec": 12,
 }
+# Month names of other languages (lower-cased), for pages that are not in English.
+_FOREIGN_MONTHS = {
+    "januar": 1,
+    "jänner": 1,
+    "februar": 2,
+    "märz": 3,
+    "april": 4,
+    "mai": 5,
+    "juni": 6,
+    "juli": 7,
+    "august": 8,
+    "september": 9,
+    "oktober": 10,
+    "november": 11,
+    "dezember": 12,
+    "janvier": 1,
+    "février": 2,
+    "mars": 3,
+    "avril": 4,
+    "juin": 6,
+    "juillet": 7,
+    "août": 8,
+    "septembre": 9,
+    "octobre": 10,
+    "novembre": 11,
+    "décembre": 12,
+    "enero": 1,
+    "febrero": 2,
+    "marzo": 3,
+    "abril": 4,
+    "mayo": 5,
+    "junio": 6,
+    "julio": 7,
+    "agosto": 8,
+    "septiembre": 9,
+    "setiembre": 9,
+    "octubre": 10,
+    "noviembre": 11,
+    "diciembre": 12,
+}
 MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
+_ANY_MONTH = (
+    r"(?:" + MONTH + r"|(?i:" + "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True)) + r")(?![a-zà-ÿ]))"
+)
 _DAY_SUFFIX = r"(?:st|nd|rd|th)?"
 _DATE = (
-    rf"(?:(?<!\d)(?P<d1>\d{{1,2}}){_DAY_SUFFIX}\s*(?:of\s+)?(?P<m1>{MONTH}),?\s*(?P<y1>(?:19|20)\d\d)"
+    rf"(?:(?<!\d)(?P<d1>\d{{1,2}})(?:{_DAY_SUFFIX}|\.)\s*(?:of\s+|de\s+)?(?P<m1>{_ANY_MONTH}),?\s*(?:de\s+)?"
+    r"(?P<y1>(?:19|20)\d\d)"
     rf"|(?P<m2>{MONTH})\s*(?P<d2>\d{{1,2}}){_DAY_SUFFIX},?\s*(?P<y2>(?:19|20)\d\d)"
     r"|(?<!\d)(?P<y3>(?:19|20)\d\d)-(?P<m3>[01]\d)-(?P<d3>[0-3]\d)"
     r"|(?<![\d/.])(?P<d4>[0-3]?\d)[/.](?P<m4>[0-3]?\d)[/.](?P<y4>(?:19|20)\d\d)(?![\d/.]))"
@@ -97,7 +141,8 @@ class FoundDate:
 
 
 def _month(name: str) -> int:
-    return _MONTHS[name[:3].casefold()]
+    key = name.casefold().rstrip(".")
+    return _FOREIGN_MONTHS[key] if key in _FOREIGN_MONTHS else _MONTHS[key[:3]]
 
 
 def _zone(text: str | None) -> dt.tzinfo | None:

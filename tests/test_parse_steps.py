@@ -281,3 +281,27 @@ def test_explain_roles_are_known() -> None:
     explained = explain_text(dump)
     assert [e.number for e in explained] == list(range(1, 6))
     assert all(e.role in ROLES and e.reason for e in explained)
+
+
+# --- other languages --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("Aktualisiert am 22. Dezember 2023", "2023-12-22"),
+        ("Publicado el 3 de marzo de 2024, 10:15", "2024-03-03T10:15:00"),
+        ("Publié le 12 juin 2022", "2022-06-12"),
+    ],
+)
+def test_foreign_dates(text: str, iso: str) -> None:
+    assert parse_date(text) == iso
+
+
+def test_foreign_byline_and_prose() -> None:
+    assert parse_byline("Von Anna Schmidt").authors == ["Anna Schmidt"]
+    german = (
+        "Der Stadtrat hat am Dienstag beschlossen, dass die neue Brücke im Frühjahr für den Verkehr "
+        "freigegeben wird, nachdem es wegen eines Mangels an Stahl zu einer langen Verzögerung gekommen war."
+    )
+    assert initial_class(german) == "good"

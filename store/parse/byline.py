@@ -13,7 +13,9 @@ from dataclasses import dataclass, field
 from store.dates import MONTH, parse_date
 from store.parse.textstats import STOPWORDS
 
-_BY = re.compile(r"^(?:(?:written|words|story|text|reported|reporting)\s+)?by\b[\s:]*", re.IGNORECASE)
+_BY = re.compile(
+    r"^(?:(?:written|words|story|text|reported|reporting)\s+)?(?:by|von|par|por)\b[\s:]*", re.IGNORECASE
+)
 _BY_INSIDE = re.compile(r"\b(?:written|reported|story)\s+by\b[\s:]*", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:authors?|reporters?|writers?)\s*:\s*", re.IGNORECASE)
 # Where the name part of a byline ends: separators, digits, date or "Published" glued on.

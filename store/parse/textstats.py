@@ -198,6 +198,24 @@ STOPWORDS = frozenset(
     ]
 )
 
+# The commonest function words of other languages news pages are written in, so prose in
+# German, French, Spanish, Italian, Portuguese or Dutch is not mistaken for a menu.
+FOREIGN_STOPWORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """
+    der die das und ist nicht ein eine einen dem den des mit von zu auf für sich auch als bei nach aus
+    wie wird werden hat haben sind war noch nur oder aber vor zur zum über unter wenn dass sie er es wir
+    le la les un une des du et est dans pour pas que qui sur avec par plus au aux ce cette son sa ses
+    il elle ils sont été être mais ou où comme leur
+    el los las del y en por con para una es lo se su sus al como más pero fue ha han muy sin sobre
+    il lo gli di da non che è per sono della delle degli nel nella con anche ma
+    o os as um uma do da dos das em no na nos não com por para foi são mais
+    de het een en van is dat op te voor met zijn niet aan ook als bij maar om dan
+    """,
+    )
+)
+
 SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
 
 
@@ -216,7 +234,8 @@ def stopword_density(text: str) -> float:
     ws = words(text)
     if not ws:
         return 0.0
-    return sum(1 for w in ws if w.casefold().strip(".") in STOPWORDS) / len(ws)
+    hits = sum(1 for w in ws if (f := w.casefold().strip(".")) in STOPWORDS or f in FOREIGN_STOPWORDS)
+    return hits / len(ws)
 
 
 def ends_sentence(text: str) -> bool:
