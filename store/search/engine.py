@@ -16,6 +16,8 @@ import contextlib
 import shutil
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import compress, filterfalse, islice
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -46,6 +48,8 @@ STAMP = "broadsheet-stamp.json"
 #: ``key``); larger ones filter the full hit list in Python.
 PUSH_DOWN = 4096
 WRITER_HEAP = 128_000_000
+#: At most this many index terms per field stand for one prefix* (only 1-2 letter prefixes get near it).
+MAX_EXPANSION = 20_000
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
 
 Message = Callable[[str], None]
@@ -99,7 +103,7 @@ class SearchIndex:
         self._exotic = dict(exotic or {})  # keys of ids that are not 16 hex digits
         self._meta_key = self._current_meta_key()
         self._id_cache: dict[int, str] = {}
-        self._newest_cache: tuple[tuple[int, int], list[str]] | None = None
+        self._newest_cache: tuple[tuple[int, int], list[str], dict[str, int]] | None = None
         self._generation = 0  # bumped on every reload: keys the newest-first cache
 
     # -- opening ----------------------------------------------------------------------------
@@ -353,10 +357,11 @@ class SearchIndex:
             deny = set()
             if not allow:
                 return empty
+        searcher = self._searcher()
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         scoring = False
         for group in query.text_groups:
-            built = [(t, q) for t in group if (q := self._term_query(t)) is not None]
+            built = [(t, q) for t in group if (q := self._term_query(t, searcher)) is not None]
             if not built:
                 continue
             if len(built) == 1 and built[0][0].negated:
@@ -376,15 +381,8 @@ class SearchIndex:
             clauses.append((tantivy.Occur.Must, tantivy.Query.range_query(
                 self._schema, "day", tantivy.FieldType.Integer, lower, upper, include_lower=True,
                 include_upper=False)))
-        searcher = self._searcher()
         if not clauses:
-            # No words and no dates: every story newest first, narrowed by state in Python.
-            ids = self._newest(searcher)
-            if allow is not None:
-                ids = [sid for sid in ids if sid in allow]
-            elif deny:
-                ids = [sid for sid in ids if sid not in deny]
-            return SearchResult(ids if limit is None else ids[: max(0, limit)], len(ids), terms, query)
+            return self._newest_with_state(searcher, query, allow, deny, limit)
         python_filter: Callable[[str], bool] | None = None
         if allow is not None:
             if len(allow) <= PUSH_DOWN:
@@ -426,21 +424,38 @@ class SearchIndex:
                     cache[key] = self._exotic.get(key) or f"{key:016x}"
             return list(map(cache.__getitem__, keys))
 
-    def _newest(self, searcher: tantivy.Searcher) -> list[str]:
-        """Every story id newest first; cached until the index changes."""
+    def _newest(self, searcher: tantivy.Searcher) -> tuple[list[str], dict[str, int]]:
+        """Every story id newest first, and each id's position; cached until the index changes."""
         n = searcher.num_docs
         cached = self._newest_cache
         if cached is not None and cached[0] == (self._generation, n):
-            return cached[1]
+            return cached[1], cached[2]
         ids: list[str] = []
         if n:
             hits = searcher.search(tantivy.Query.all_query(), limit=n, count=False, order_by_field="when",
                                    order=tantivy.Order.Desc).hits
             ids = self._ids(searcher, hits)
-        self._newest_cache = ((self._generation, n), ids)
-        return ids
+        rank = {sid: i for i, sid in enumerate(ids)}
+        self._newest_cache = ((self._generation, n), ids, rank)
+        return ids, rank
 
-    def _term_query(self, term: Term) -> tantivy.Query | None:
+    def _newest_with_state(self, searcher: tantivy.Searcher, query: Query, allow: set[str] | None,
+                           deny: set[str], limit: int | None) -> SearchResult:
+        """No words and no dates: every story newest first, narrowed by user state in Python."""
+        newest, rank = self._newest(searcher)
+        terms = list(query.terms)
+        if allow is not None:
+            ids = sorted(rank.keys() & allow, key=rank.__getitem__)
+            return SearchResult(ids if limit is None else ids[: max(0, limit)], len(ids), terms, query)
+        if not deny:
+            return SearchResult(newest if limit is None else newest[: max(0, limit)], len(newest), terms, query)
+        if limit is None:
+            ids = list(filterfalse(deny.__contains__, newest))
+            return SearchResult(ids, len(ids), terms, query)
+        total = len(newest) - len(rank.keys() & deny)
+        return SearchResult(list(islice(filterfalse(deny.__contains__, newest), max(0, limit))), total, terms, query)
+
+    def _term_query(self, term: Term, searcher: tantivy.Searcher) -> tantivy.Query | None:
         """The tantivy query for one text term over its fields; None if it has no searchable token."""
         fields = FIELD_GROUPS[term.field]
         per_field: list[tantivy.Query]
@@ -450,9 +465,24 @@ class SearchIndex:
                 return None
             last = tokens[-1]
             if len(tokens) == 1:
-                options = dict.fromkeys([last, *STEMMED.analyze(last)])
-                pattern = "(?:" + "|".join(_regex_escape(o) for o in options) + ").*"
-                per_field = [tantivy.Query.regex_query(self._schema, f, pattern) for f in fields]
+                # The index holds stems, so look for terms starting with the word or with its stem
+                # ("ferries*" -> "ferri"). Expanding through the term dictionary is much cheaper
+                # than compiling a regex per field.
+                options = list(dict.fromkeys([last, *STEMMED.analyze(last)]))
+                per_field = []
+                for f in fields:
+                    if hasattr(searcher, "terms_with_prefix"):
+                        found = {t for o in options for t, _ in searcher.terms_with_prefix(f, o, limit=MAX_EXPANSION)}
+                        if found:
+                            per_field.append(tantivy.Query.term_set_query(self._schema, f, sorted(found)))
+                    else:  # tantivy-py before terms_with_prefix
+                        pattern = "(?:" + "|".join(_regex_escape(o) for o in options) + ").*"
+                        per_field.append(tantivy.Query.regex_query(self._schema, f, pattern))
+                if not per_field:
+                    return tantivy.Query.empty_query()
+                if len(per_field) == 1:
+                    return per_field[0]
+                return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in per_field])
             else:
                 head = STEMMED.analyze(" ".join(tokens[:-1]))
                 if not head:
@@ -494,6 +524,10 @@ def _tag_matches(term: Term, state: StoryState) -> bool:
     return has != term.negated
 
 
+_READ = attrgetter("read")
+_BOOKMARKED = attrgetter("bookmarked")
+
+
 def _state_sets(query: Query, states: Mapping[str, StoryState]) -> tuple[set[str] | None, set[str]]:
     """Ids a result must be among (None: any) and ids it must not be, from the user's state."""
     allow: set[str] | None = None
@@ -517,13 +551,13 @@ def _state_sets(query: Query, states: Mapping[str, StoryState]) -> tuple[set[str
         else:
             narrow({sid for sid, st in states.items() if any(_tag_matches(t, st) for t in group)})
     if query.bookmarked is not None:
-        marked = {sid for sid, st in states.items() if st.bookmarked}
+        marked = set(compress(states.keys(), map(_BOOKMARKED, states.values())))
         if query.bookmarked:
             narrow(marked)
         else:
             deny |= marked
     if query.read is not None:
-        seen = {sid for sid, st in states.items() if st.read}
+        seen = set(compress(states.keys(), map(_READ, states.values())))
         if query.read:
             narrow(seen)
         else:
