@@ -109,3 +109,17 @@ def test_headline_block_above_byline() -> None:
     assert art.headline == "The bridge that took a decade to build"
     assert art.standfirst == "Can a small town afford a crossing this grand?"
     assert art.authors == ["Ann Lee"]
+
+
+def test_title_copy_with_byline_below_wins_over_later_copy() -> None:
+    dump = (
+        "Bridge opens | Gazette\nMenu\nBridge opens\nAuthor of the article:\nAnn Lee\n"
+        + P1
+        + "\nShare\nBridge opens\nCopy link\n"
+        + P2
+        + "\n"
+        + P3
+    )
+    art = parse_text(dump)
+    assert art.authors == ["Ann Lee"]
+    assert [e.number for e in explain_text(dump) if e.role == "headline"] == [3]

@@ -39,6 +39,24 @@ def headline_shaped(text: str) -> bool:
     return not text.endswith((".", ":", ",", ";")) or text.endswith("...")
 
 
+def _byline_follows(lines: list[Line], idx: int, span: int = 8) -> bool:
+    """True when an explicit byline (or a byline label) comes within ``span`` lines below."""
+    seen = 0
+    for line in lines[idx + 1 :]:
+        if line.blank:
+            continue
+        seen += 1
+        if seen > span:
+            return False
+        text = line.text
+        if re.match(r"^(?:by|author(?:s)?(?: of the article)?|written by)\s*:?$", text, re.IGNORECASE):
+            return True
+        info = parse_byline(text)
+        if info is not None and info.explicit:
+            return True
+    return False
+
+
 def find_headline(lines: list[Line], usable: list[int], body_start: int, title_core: str) -> tuple[int, str]:
     """Index of the headline line among ``lines`` and the reason it was chosen.
 
@@ -57,8 +75,11 @@ def find_headline(lines: list[Line], usable: list[int], body_start: int, title_c
             scored.append((jaccard(lines[i].text, title_core), i))
     if scored:
         best = max(s for s, _ in scored)
-        near = max(i for s, i in scored if s >= best - 0.1)
-        return near, f"repeats the page title (overlap {best:.2f}), nearest above the story"
+        close = [i for s, i in scored if s >= best - 0.1]
+        bylined = [i for i in close if _byline_follows(lines, i)]
+        if bylined:
+            return max(bylined), f"repeats the page title (overlap {best:.2f}), with a byline below it"
+        return max(close), f"repeats the page title (overlap {best:.2f}), nearest above the story"
     # No title match: the top line of the block of headline-shaped lines just above the story
     # (headline, then standfirst, then byline is the usual order).
     found = -1
