@@ -10,6 +10,7 @@ from textual.pilot import Pilot
 from textual.widgets import Input
 
 from store.db import Store
+from store.search import SearchIndex
 from tests.factories import make_article, wire_article
 from tui.app import BroadsheetApp
 
@@ -23,6 +24,7 @@ def snapshot_store(folder: Path) -> Store:
     store.user.edit_tags(ids[:2], add=["transport"])
     store.user.set_bookmarked(ids[1], True)
     store.user.set_read(ids[2], True)
+    SearchIndex.open(store)  # built ahead, so no "rebuilt" notice races the snapshot
     return store
 
 
@@ -68,7 +70,9 @@ def test_screen(snap_compare, tmp_path: Path, screen: str, size: tuple[int, int]
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 def test_empty_store(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
-    assert snap_compare(BroadsheetApp(Store(tmp_path / "empty")), terminal_size=size, run_before=steps())
+    store = Store(tmp_path / "empty")
+    SearchIndex.open(store)
+    assert snap_compare(BroadsheetApp(store), terminal_size=size, run_before=steps())
 
 
 @pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

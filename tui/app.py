@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from textual import work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.events import AppFocus
@@ -13,6 +14,7 @@ from broadsheet.config import Config, save_theme
 from broadsheet.resources import stylesheets
 from store.db import Store, StoryMeta
 from store.filter import Found, WordFilter
+from store.search import SearchIndex
 from store.userstate import StoryState
 from tui.commands import StoryCommands
 from tui.screens.main import MainScreen
@@ -29,6 +31,7 @@ class BroadsheetApp(App[None]):
         self.store = store
         self.config = config or Config(path=store.folder / "no-config.toml")
         self._filter = WordFilter()
+        self._index: SearchIndex | None = None
         self._theme_ready = False
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
@@ -45,6 +48,24 @@ class BroadsheetApp(App[None]):
             self.notify(f"{self.config.path}: unknown theme {self.config.theme!r}; using the default",
                         title="Config", severity="warning", timeout=10)
         self._theme_ready = True
+        self._open_index()
+
+    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    def _open_index(self) -> None:
+        """Open (or rebuild) the search index off the UI thread; until then a word filter serves."""
+        def say(message: str) -> None:
+            self.call_from_thread(self.notify, message, title="Search", timeout=6)
+
+        self._index = SearchIndex.open(self.store, on_message=say)
+        self.call_from_thread(self._index_ready)
+
+    def _index_ready(self) -> None:
+        screen = self.screen_stack[0] if self.screen_stack else None
+        for candidate in self.screen_stack:
+            if isinstance(candidate, MainScreen):
+                screen = candidate
+        if isinstance(screen, MainScreen) and screen.query_text.strip():
+            screen.run_search(screen.query_text)
 
     def watch_theme(self, theme: str) -> None:
         """Persist a theme chosen in the palette to the config file."""
@@ -56,8 +77,16 @@ class BroadsheetApp(App[None]):
                 self.notify(f"Could not save the theme: {exc}", severity="warning")
 
     def search(self, query: str, stories: Sequence[StoryMeta], states: Mapping[str, StoryState]) -> Found:
-        """Run a search for the main screen (called from a worker thread)."""
-        return self._filter.search(query, stories, states)
+        """Run a search for the main screen (called from a worker thread).
+
+        The tantivy index answers once it is open; before that (the first seconds of a
+        rebuild) the in-memory word filter does. Raises ValueError for a malformed query.
+        """
+        index = self._index
+        if index is None:
+            return self._filter.search(query, stories, states)
+        result = index.search(query, states=states)
+        return Found(result.ids, result.terms)
 
     async def action_quit(self) -> None:
         for screen in self.screen_stack:
