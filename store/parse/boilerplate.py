@@ -35,6 +35,20 @@ _ALWAYS = re.compile(
     r"|\bto continue reading\b|\bunlock (?:more|this|unlimited)\b|\bsubscribe (?:now|today|for)\b",
     re.IGNORECASE,
 )
+# Promotions for the site itself: newsletters, apps, memberships, feeds, tips lines.
+_PROMO = re.compile(
+    r"\bdelivered (?:straight )?to your inbox\b|\bsign up (?:for|to) (?:our|the)\b|\bnewsletter\b"
+    r"|\bsupport (?:our|independent|quality)\b.{0,30}\bjournalism\b"
+    r"|\bbecom(?:e|ing) a (?:paid |digital )?subscriber\b"
+    r"|\bget in touch with (?:our|the)\b|\bfollow us on\b"
+    r"|\bfollow [\w.]+ on (?:twitter|facebook|x|instagram)\b"
+    r"|\benable javascript\b|\baffiliate links?\b|\bearn (?:us )?a commission\b|\bpreferred source\b"
+    r"|\bclick here\b|\bdownload (?:our|the) app\b|\bget the [\w ]{1,30} app\b|\bbookmark [\w.]+\b"
+    r"|\bfor more stories like this\b|\bsend us your\b|\bgot a (?:story|tip)\b|\bfont size\b",
+    re.IGNORECASE,
+)
+_VIDEO_TEASER = re.compile(r"^\d{1,2}:\d\d\s+[A-Z‘'\"]")
+_FORM_FIELD = re.compile(r"^\*\s*[A-Z][A-Z ]{1,30}$")
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 _LEAD_IN = re.compile(
     r"^(?:read more|related|see also|also read|read also|more|watch|listen|recommended|trending|sponsored)"
@@ -59,6 +73,14 @@ def furniture_reason(text: str) -> str | None:
         return "truncated teaser of another story"
     if _EMBED.search(text):
         return EMBED_REASON
+    if n_words <= 40 and _PROMO.search(text):
+        return "promotion for the site (newsletter, app, membership)"
+    if n_words <= 20 and _VIDEO_TEASER.match(text):
+        return "video teaser (duration, title)"
+    if _FORM_FIELD.match(text):
+        return "form field label"
+    if n_words <= 80 and len(_FURNITURE.findall(text)) >= 3:
+        return "run of share/menu links"
     if _ALWAYS.search(text) and n_words <= 60:
         return "copyright or cookie notice"
     if n_words <= 8:
