@@ -165,10 +165,32 @@ def test_a_busy_store_gets_a_temporary_index(filled_store: Store) -> None:
 
 
 def test_an_unwritable_store_gets_a_temporary_index(filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    def refuse(folder: Path) -> SearchIndex:
+    def refuse(store: Store, folder: Path, on_progress: object) -> SearchIndex:
         raise PermissionError(13, "Permission denied")
 
-    monkeypatch.setattr(SearchIndex, "_create", staticmethod(refuse))
+    monkeypatch.setattr(SearchIndex, "_build_fresh", staticmethod(refuse))
     index, messages = opened(filled_store)
     assert messages == ["Search index was missing and it cannot be written; using a temporary index of 5 stories"]
     assert len(index.search("ferry", states={}).ids) == 4
+
+
+def test_a_reader_keeps_searching_while_another_process_rewrites(filled_store: Store) -> None:
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    index, _ = opened(filled_store)
+    (filled_store.folder / "index" / "meta.json").write_text("half-written")  # another writer, mid-rewrite
+    assert len(index.search("ferry", states={}).ids) == 4  # the last good generation is still served
+    rebuild = subprocess.Popen([sys.executable, "-m", "broadsheet", "--store", str(filled_store.folder), "reindex"],
+                               cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    searches = 0
+    while rebuild.poll() is None or searches == 0:
+        assert len(index.search("ferry", states={}).ids) == 4
+        searches += 1
+    assert rebuild.returncode == 0
+    writer = Store(filled_store.folder)
+    new = writer.add([(make_article(60, headline="Ferry museum opens"), None)])
+    SearchIndex.open(writer).add(writer, new)
+    assert new[0] in index.search("museum", states={}).ids

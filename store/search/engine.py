@@ -133,8 +133,8 @@ class SearchIndex:
                         opened = cls._open_existing(folder, _read_stamp(folder) or {})
                 if opened is not None:
                     return opened._catch_up(store, say)
-                index = cls._create(folder)
-                count = index.rebuild(store)
+                index = cls._build_fresh(store, folder, None)
+                count = len(index)
         except (Timeout, OSError) as exc:
             # Another process holds the store past the lock timeout, or the folder is read-only
             # or full: serve this session from memory rather than fail.
@@ -163,7 +163,7 @@ class SearchIndex:
                     if isinstance(exc, _FATAL):
                         raise
             if index is None:
-                index = cls._create(folder)
+                return cls._build_fresh(store, folder, on_progress)
             index.rebuild(store, on_progress)
             return index
 
@@ -196,15 +196,27 @@ class SearchIndex:
         return index
 
     @classmethod
-    def _create(cls, folder: Path) -> SearchIndex:
-        """A new empty index in ``folder`` (whatever was there is removed). Caller holds the lock."""
-        if folder.exists() or folder.is_symlink():
-            if folder.is_dir() and not folder.is_symlink():
-                shutil.rmtree(folder, ignore_errors=True)
-            else:
-                folder.unlink()
-        folder.mkdir(parents=True, exist_ok=True)
-        return cls(folder, cls._new_tantivy(folder))
+    def _build_fresh(cls, store: Store, folder: Path, on_progress: Progress | None) -> SearchIndex:
+        """Build a new index beside ``folder``, then swap it in (caller holds the lock).
+
+        Readers in other processes never see a half-built index: until the swap they keep the
+        old one (their open files stay readable), and afterwards they reload the new one.
+        """
+        building = folder.with_name(f".{folder.name}-building")
+        retired = folder.with_name(f".{folder.name}-retired")
+        _remove(building)
+        building.mkdir(parents=True)
+        fresh = cls(building, cls._new_tantivy(building))
+        fresh._fill(store, on_progress)
+        del fresh  # drop its handles on the folder before it moves
+        _remove(retired)
+        if folder.is_dir() and not folder.is_symlink():
+            folder.rename(retired)
+        else:
+            _remove(folder)
+        building.rename(folder)
+        _remove(retired)
+        return cls._open_existing(folder, _read_stamp(folder) or {})
 
     def _catch_up(self, store: Store, say: Message) -> SearchIndex:
         """The store changed since the stamp: add what is missing, or rebuild. Caller holds the lock."""
@@ -238,8 +250,10 @@ class SearchIndex:
         with store.lock:
             metas = store.stories()
             if self.folder is not None and not self._healthy():
-                fresh = self._create(self.folder)
-                self._index, self._schema = fresh._index, fresh._schema
+                fresh = self._build_fresh(store, self.folder, on_progress)
+                self._index, self._schema, self._exotic = fresh._index, fresh._schema, fresh._exotic
+                self._meta_key, self._generation = fresh._meta_key, self._generation + 1
+                return len(metas)
             self._exotic = {}
             return self._write(store, metas, on_progress, replace=False, clear=True)
 
@@ -310,8 +324,15 @@ class SearchIndex:
         if self.folder is not None:
             key = self._current_meta_key()
             if key != self._meta_key:
+                try:
+                    self._index.reload()
+                except BaseException as exc:
+                    if isinstance(exc, _FATAL):
+                        raise
+                    # Mid-rewrite by another process: keep serving the last good generation
+                    # (its files stay readable) and try again on the next search.
+                    return self._index.searcher()
                 self._meta_key = key
-                self._index.reload()
                 self._generation += 1
                 stamp = _read_stamp(self.folder) or {}
                 self._exotic = {int(k): str(v) for k, v in (stamp.get("exotic") or {}).items()}
@@ -503,6 +524,13 @@ class SearchIndex:
         boosted = [tantivy.Query.boost_query(q, BOOSTS[f]) if f in BOOSTS else q for f, q in zip(fields, per_field,
                                                                                                    strict=True)]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in boosted])
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    elif path.exists() or path.is_symlink():
+        path.unlink()
 
 
 def _stories(count: int) -> str:
