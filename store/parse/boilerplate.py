@@ -69,7 +69,8 @@ def furniture_reason(text: str) -> str | None:
         return "only symbols or numbers"
     if _LEAD_IN.match(text):
         return "link to another story"
-    if _TRUNCATED.search(text) and len(text) < 120 and not re.search(r"[.!?]\s", text):
+    # Cheap length tests first: these searches scan every position of long paragraphs.
+    if len(text) < 120 and _TRUNCATED.search(text) and not re.search(r"[.!?]\s", text):
         return "truncated teaser of another story"
     if _EMBED.search(text):
         return EMBED_REASON
@@ -81,7 +82,7 @@ def furniture_reason(text: str) -> str | None:
         return "form field label"
     if n_words <= 80 and len(_FURNITURE.findall(text)) >= 3:
         return "run of share/menu links"
-    if _ALWAYS.search(text) and n_words <= 60:
+    if n_words <= 60 and _ALWAYS.search(text):
         return "copyright or cookie notice"
     if n_words <= 8:
         m = _FURNITURE.search(text)

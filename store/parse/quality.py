@@ -23,6 +23,9 @@ def initial_class(text: str) -> str:
     length = len(text)
     density = stopword_density(text)
     if length < LENGTH_LOW:
+        # A short but complete sentence ("He denied it.") may still be prose; context decides.
+        if ends_sentence(text) and len(text.split()) >= 6 and density >= STOP_LOW:
+            return "neargood"
         return "short"
     if density >= STOP_HIGH:
         if length > LENGTH_HIGH or (length >= LENGTH_SENTENCE and ends_sentence(text)):
