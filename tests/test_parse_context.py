@@ -123,3 +123,30 @@ def test_title_copy_with_byline_below_wins_over_later_copy() -> None:
     art = parse_text(dump)
     assert art.authors == ["Ann Lee"]
     assert [e.number for e in explain_text(dump) if e.role == "headline"] == [3]
+
+
+def test_site_promotions_and_widgets_are_furniture() -> None:
+    assert furniture_reason("Sign up for our daily newsletter to get the best stories in your inbox.")
+    assert furniture_reason("To view this video please enable JavaScript and upgrade your browser.")
+    assert furniture_reason("2:05 Council unveils plans for a second harbour bridge")
+    assert furniture_reason("* EMAIL")
+    assert furniture_reason("Share on Facebook Share on X Share via email Copy link Print this page")
+    assert furniture_reason(P1) is None
+    assert (
+        furniture_reason("Norway joined the alliance after becoming a member of the treaty in 1949.") is None
+    )
+
+
+def test_short_complete_sentence_between_paragraphs_is_body() -> None:
+    short = "The mayor said she was delighted."
+    dump = HEAD + "\n".join(["Advertisement", short, P1, P2, P3])
+    assert parse_text(dump).body == [short, P1, P2, P3]
+
+
+def test_captions_without_credit() -> None:
+    cue = "The mayor (left) and the builder at the opening"
+    twice = "The new bridge seen from the harbour wall at dawn."
+    dump = HEAD + "\n".join([P1, cue, P2, twice, "", twice, P3])
+    art = parse_text(dump)
+    assert [(i.caption, i.credit) for i in art.images] == [(cue, None), (twice, None)]
+    assert art.body == [P1, P2, P3]

@@ -63,8 +63,8 @@ _SYMBOLS = re.compile(r"^[\W\d_]+$")
 
 def furniture_reason(text: str) -> str | None:
     """Why the line is page furniture, or None when it may be story text."""
-    text = _GLUE.sub(" ", text)  # "Sign InRegister" -> "Sign In Register"
-    n_words = len(text.split())
+    unglued = _GLUE.sub(" ", text)  # "Sign InRegister" -> "Sign In Register"
+    n_words = len(unglued.split())
     if _SYMBOLS.match(text):
         return "only symbols or numbers"
     if _LEAD_IN.match(text):
@@ -80,12 +80,12 @@ def furniture_reason(text: str) -> str | None:
         return "video teaser (duration, title)"
     if _FORM_FIELD.match(text):
         return "form field label"
-    if n_words <= 80 and len(_FURNITURE.findall(text)) >= 3:
+    if n_words <= 80 and len(_FURNITURE.findall(unglued)) >= 3:
         return "run of share/menu links"
     if n_words <= 60 and _ALWAYS.search(text):
         return "copyright or cookie notice"
     if n_words <= 8:
-        m = _FURNITURE.search(text)
+        m = _FURNITURE.search(text) or _FURNITURE.search(unglued)
         if m:
             return f"short line with page-furniture wording ({m.group(0)!r})"
     return None
