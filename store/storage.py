@@ -36,6 +36,8 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from store.sanitize import clean_text
+
 
 class StoreFileError(Exception):
     """A store file exists but cannot be read as a TinyDB document.
@@ -183,6 +185,25 @@ def _json_problem(raw: bytes) -> str:
     return f"not valid JSON: trailing data after the document ({len(stripped) - end} extra characters)"
 
 
+# Byte patterns a store file shows when some string in it holds a control character, C1
+# control, bidi control or BOM (orjson writes C0 controls as \\u escapes and the rest as
+# raw UTF-8). Imported text is sanitised before it is stored, so these only turn up in a
+# tampered file or one written by something else; such a file's strings are cleaned on read.
+_SUSPECT = (re.compile(rb"\\u"), re.compile(rb"\xc2[\x80-\x9f]"),
+            re.compile(rb"\xe2(?:\x80[\x8e\x8f\xaa-\xae]|\x81[\xa6-\xa9])"), re.compile(rb"\xd8\x9c|\xef\xbb\xbf"))
+
+
+def _clean_strings(value: Any) -> Any:
+    """Every string inside ``value`` passed through :func:`~store.sanitize.clean_text`."""
+    if isinstance(value, str):
+        return clean_text(value)
+    if isinstance(value, dict):
+        return {key: _clean_strings(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_clean_strings(item) for item in value]
+    return value
+
+
 def read_json_file(path: Path) -> Any | None:
     """Parse a store file; ``None`` when it does not exist. Raises StoreFileError if damaged."""
     try:
@@ -203,6 +224,8 @@ def read_json_file(path: Path) -> Any | None:
         for doc_id, doc in table.items():
             if not isinstance(doc, dict):
                 raise StoreFileError(path, f"not a TinyDB document (record {doc_id!r} in {name!r} is not an object)")
+    if any(pattern.search(raw) for pattern in _SUSPECT):
+        data = _clean_strings(data)  # no escape sequence from a store file ever reaches the terminal
     return data
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 import tempfile
 from pathlib import Path
@@ -53,7 +54,10 @@ def test_sanitiser_invariant(text: str) -> None:
     assert not FORBIDDEN.search(one) and "\n" not in one and "\t" not in one
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("BROADSHEET_PROPERTY_EXAMPLES", "25"))  # `make soak` runs many more
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(headline=line, paragraphs=st.lists(line, min_size=1, max_size=4), encoding=st.sampled_from(["utf-8", "utf-16"]))
 def test_import_store_render(headline: str, paragraphs: list[str], encoding: str) -> None:
     with tempfile.TemporaryDirectory() as tmp:
