@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from store.parse import explain_text, parse_text
+from store.parse.assemble import canonical_headline
 from store.parse.boilerplate import end_marker, furniture_reason, inline_furniture, repeated_lines
 from store.parse.captions import credit_only, label_only, split_name_credit
 from store.parse.lines import join_wrapped, split_lines
-from store.parse.pipeline import _canonical_headline
 
 P1 = (
     "The council said on Tuesday that it would open the new harbour bridge to traffic in the spring, "
@@ -96,8 +96,8 @@ def test_credit_shapes_over_two_lines() -> None:
 
 def test_canonical_headline_prefers_title_for_light_edits() -> None:
     title = "Council opens the new harbour bridge at last"
-    assert _canonical_headline("Council opens the long-awaited new harbour bridge at last", title) == title
-    assert _canonical_headline("Bridge finally opens to traffic", title) == "Bridge finally opens to traffic"
+    assert canonical_headline("Council opens the long-awaited new harbour bridge at last", title) == title
+    assert canonical_headline("Bridge finally opens to traffic", title) == "Bridge finally opens to traffic"
 
 
 def test_headline_block_above_byline() -> None:

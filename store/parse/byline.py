@@ -169,3 +169,15 @@ def parse_byline(text: str, *, bare_ok: bool = False) -> Byline | None:
     if sep and not parse_date(sep.group(1)):
         outlet = sep.group(1).strip()
     return Byline(authors=authors, outlet=outlet, date=parse_date(text), explicit=explicit)
+
+
+_ORG_WORD = re.compile(
+    r"\b(?:News|Press|Times|Post|Media|Network|TV|Radio|Daily|Herald|Tribune|Journal|Agency|Staff|Wire|"
+    r"Online|Group|Gazette|Telegraph|Chronicle|Channel|Broadcasting|Desk|Bureau|Service|Reuters|AFP)\b"
+    r"|\b[A-Z]{3,}\b"
+)
+
+
+def org_like(name: str) -> bool:
+    """True when a byline name is an organisation (``DZRH News``, ``AFP``) rather than a person."""
+    return bool(_ORG_WORD.search(name))

@@ -1,0 +1,82 @@
+"""Final step: build the Article from the marked lines (standfirst, dateline, credits, images)."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from store.dates import find_dates
+from store.model import Article, Credits
+from store.parse.byline import org_like
+from store.parse.credits import parse_credits
+from store.parse.dateline import split_dateline, wire_in
+from store.parse.meta import DATE_CUE
+from store.parse.page import UNDECIDED, Page
+from store.parse.textstats import tokens
+from store.parse.types import ParseError
+
+
+def canonical_headline(line: str, title_core: str) -> str:
+    """The page title when the printed headline is only a light edit of it (a word or two)."""
+    a, b = Counter(tokens(line)), Counter(tokens(title_core))
+    if a == b or not b or len(b) < 4:
+        return line
+    diff = sum(((a - b) + (b - a)).values())
+    return title_core if diff <= 3 else line
+
+
+def assemble(page: Page) -> Article:
+    """Build the Article from the marked lines."""
+    lines, h = page.lines, page.headline
+    body_idx = [i for i in sorted(page.klass) if i > h and page.klass[i] == "good"]
+    for i in body_idx:
+        lines[i].mark("body", "story text (prose, in context)")
+    for i, line in enumerate(lines):
+        if line.role in ("caption", "credit") and i < h - 15:
+            line.mark("boilerplate", "caption far above the headline")
+            page.images.pop(i, None)
+        if line.role == "credits_line" and i < h:
+            line.mark("boilerplate", "credit line above the headline")
+    standfirst = None
+    if 0 < page.byline - h <= 12:
+        for i in range(h + 1, page.byline):
+            if lines[i].role in ("boilerplate", "body") and len(lines[i].text.split()) >= 8:
+                if DATE_CUE.search(lines[i].text) or find_dates(lines[i].text):
+                    continue
+                if lines[i].role == "boilerplate" and lines[i].reason != UNDECIDED:
+                    continue
+                standfirst = lines[i].text
+                lines[i].mark("standfirst", "text between headline and byline")
+                if i in body_idx:
+                    body_idx.remove(i)
+                break
+    if not body_idx:
+        raise ParseError("no story text found below the headline")
+    body = [lines[i].text for i in body_idx]
+    dateline, agency, rest = split_dateline(body[0])
+    if dateline:
+        body[0] = rest
+        lines[body_idx[0]].mark("dateline", f"starts with the dateline {dateline!r}; the rest is body")
+    credit_lines = [line for i, line in enumerate(lines) if line.role == "credits_line" and i > h]
+    credits: Credits | None = parse_credits(credit_lines[-1].text) if credit_lines else None
+    info = page.byline_info
+    authors = list(info.authors) if info else []
+    if agency is None and credits is not None:
+        agency = wire_in(credits.text)
+    if agency is None and page.byline >= 0:
+        agency = wire_in(lines[page.byline].text)
+    source = page.site or (info.outlet if info else None)
+    if source is None and authors and org_like(authors[0]):
+        source = authors[0]
+    images = [img for i, img in sorted(page.images.items()) if i >= h - 15]
+    return Article(
+        headline=canonical_headline(lines[h].text, page.title_core),
+        body=body,
+        standfirst=standfirst,
+        source=source,
+        agency=agency,
+        published=page.published,
+        authors=authors,
+        dateline=dateline,
+        images=images,
+        credits=credits,
+    )

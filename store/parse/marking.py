@@ -1,0 +1,137 @@
+"""Steps that mark lines by their own shape: furniture, captions and credits, prose quality.
+
+They run before the headline is known, so they use only each line and its neighbours.
+"""
+
+from __future__ import annotations
+
+from store.dates import find_dates
+from store.model import Image
+from store.parse import boilerplate, captions, quality
+from store.parse.credits import is_credits_line
+from store.parse.page import REPEATED, UNDECIDED, Page, free, nonblank
+from store.parse.textstats import similarity
+
+GAP = 6  # furniture lines allowed inside one run of story text
+
+
+def step_furniture(page: Page) -> None:
+    """Mark menus, share buttons, ads and the like; mark wire credit lines."""
+    repeated = boilerplate.repeated_lines([line.text for line in page.lines])
+    for i in nonblank(page):
+        line = page.lines[i]
+        if is_credits_line(line.text):
+            line.mark("credits_line", "reporting/editing credit line")
+            continue
+        reason = boilerplate.furniture_reason(line.text)
+        if reason:
+            line.mark("boilerplate", reason)
+        elif line.text in repeated and similarity(line.text, page.title_core) < 0.6:
+            line.mark("boilerplate", REPEATED)
+
+
+def step_captions(page: Page) -> None:
+    """Mark photo captions and credits, splitting a credit glued to its caption."""
+    lines = page.lines
+    order = nonblank(page)
+    for pos, i in enumerate(order):
+        line = lines[i]
+        if line.role != "boilerplate" or line.reason not in (UNDECIDED, REPEATED):
+            continue
+        split = None
+        if not (captions.has_label(line.text) or captions.label_only(line.text)):
+            split = (
+                captions.split_credit(line.text)
+                or captions.split_name_credit(line.text)
+                or captions.split_paren_credit(line.text)
+            )
+        if split:
+            line.mark("caption", f"ends with a photo credit ({split[1]!r})")
+            page.images[i] = Image(split[0], split[1])
+            continue
+        if _caption_without_credit(page, order, pos):
+            continue
+        text, label = line.text, None
+        if captions.label_only(text) and pos + 1 < len(order):
+            label = order[pos + 1]
+            text = f"{text} {lines[label].text}"
+        credit = captions.credit_only(text)
+        if credit is None:
+            continue
+        prev = i - 1
+        if prev >= 0 and lines[prev].blank and captions.strong_credit(text):
+            prev -= 1
+        cap = lines[prev] if prev >= 0 else None
+        if (
+            cap is None
+            or cap.blank
+            or prev in page.images
+            or not free(cap)
+            or len(cap.text.split()) < 3
+            or (find_dates(cap.text) and len(cap.text) < 40)
+        ):
+            if captions.strong_credit(text) and ("/" in text or captions.has_label(text)):
+                line.mark("credit", "photo credit (no caption found above it)")
+                page.images[i] = Image("", credit)
+            continue
+        cap.mark("caption", "line above a photo-credit line")
+        line.mark("credit", "photo credit under a caption")
+        if label is not None:
+            lines[label].mark("credit", "photo credit under a caption")
+        page.images[prev] = Image(cap.text, credit)
+
+
+def _caption_without_credit(page: Page, order: list[int], pos: int) -> bool:
+    """Mark a caption that has no credit: a picture description, or a sentence printed twice in a row
+    (alt text and caption of the same photo)."""
+    line = page.lines[order[pos]]
+    following = [page.lines[j].text for j in order[pos + 1 : pos + 3]]
+    if any(captions.credit_only(t) or captions.label_only(t) for t in following[:1]):
+        return False  # the credit line below will pair with it
+    if captions.position_cue(line.text):
+        line.mark("caption", "describes a picture ('(left)', 'pictured', 'from left')")
+        page.images[order[pos]] = Image(line.text, None)
+        return True
+    n_words = len(line.text.split())
+    if not 4 <= n_words <= 60 or not line.text.endswith("."):
+        return False
+    for nxt in order[pos + 1 : pos + 3]:
+        if page.lines[nxt].text == line.text:
+            line.mark("caption", "sentence printed twice in a row (photo alt text and caption)")
+            page.lines[nxt].mark("caption", f"repeats the caption on line {line.number}")
+            page.images[order[pos]] = Image(line.text, None)
+            return True
+    return False
+
+
+def step_quality(page: Page) -> None:
+    """Classify the remaining lines as story text or not, in context."""
+    # Furniture, captions and credit lines are transparent: an "Advertisement" between two
+    # paragraphs must not make them look like the edge of the story.
+    order = [
+        i
+        for i in nonblank(page)
+        if page.lines[i].role not in ("caption", "credit", "credits_line")
+        and not boilerplate.inline_furniture(page.lines[i].text)
+    ]
+    initial = [quality.initial_class(page.lines[i].text) if free(page.lines[i]) else "bad" for i in order]
+    final = quality.in_context(initial)
+    page.klass = dict(zip(order, final, strict=True))
+
+
+def step_body_start(page: Page) -> None:
+    """Find the main run of prose: the run of good lines with the most text."""
+    best, best_score, start, score, gap = -1, 0, -1, 0, 0
+    for i in sorted(page.klass):
+        if page.klass[i] == "good":
+            if start < 0:
+                start, score = i, 0
+            score += len(page.lines[i].text)
+            gap = 0
+            if score > best_score:
+                best, best_score = start, score
+        elif start >= 0:
+            gap += 1
+            if gap > GAP:
+                start, score, gap = -1, 0, 0
+    page.body_start = best

@@ -1,0 +1,108 @@
+"""Steps that find the story's headline, byline and publication date."""
+
+from __future__ import annotations
+
+import re
+
+from store.dates import find_dates
+from store.parse.byline import Byline, parse_byline
+from store.parse.headline import find_headline
+from store.parse.page import REPEATED, UNDECIDED, Page, free, nonblank
+from store.parse.textstats import ends_sentence, tokens
+from store.parse.types import ParseError
+
+DATE_CUE = re.compile(r"\b(?:published|posted|updated|first published|date)\b", re.IGNORECASE)
+
+
+def step_headline(page: Page) -> None:
+    """Choose the headline and mark its repeats."""
+    usable = [i for i in nonblank(page) if free(page.lines[i]) or page.lines[i].role == "caption"]
+    usable = [i for i in usable if page.lines[i].role != "caption"]
+    start = page.body_start if page.body_start >= 0 else len(page.lines)
+    idx, reason = find_headline(page.lines, usable, start, page.title_core)
+    if idx < 0:
+        raise ParseError("no headline found")
+    key = tokens(page.lines[idx].text)
+    # The same headline printed several times in a row (title bar, share box, story): take the first.
+    for i in range(idx - 1, max(-1, idx - 16), -1):
+        if tokens(page.lines[i].text) == key and i != 0:
+            idx = i
+    page.headline = idx
+    head = page.lines[idx]
+    head.mark("headline", reason)
+    for i in nonblank(page):
+        if i != idx and tokens(page.lines[i].text) == key:
+            page.lines[i].mark("boilerplate", "repeats the headline")
+    page.klass.pop(idx, None)
+
+
+_BY_LABEL = re.compile(
+    r"^(?:by|author(?:s)?(?: of the article)?|written by|words|reporter)\s*:?$", re.IGNORECASE
+)
+
+
+def step_byline(page: Page) -> None:
+    """Find the byline below the headline: an explicit ``By ...`` line first, else a bare name."""
+    h = page.headline
+    window = [i for i in nonblank(page) if h < i][:40]
+    found: list[tuple[int, Byline]] = []
+    labelled = False
+    for seen, i in enumerate(window, start=1):
+        line = page.lines[i]
+        if line.role != "boilerplate":
+            labelled = False
+            continue
+        if _BY_LABEL.match(line.text):
+            labelled = True
+            line.mark("byline", "label introducing the byline")
+            continue
+        unclaimed = line.reason in (UNDECIDED, REPEATED)
+        bare_ok = unclaimed and seen <= 8 and len(line.text) <= 100 and not ends_sentence(line.text)
+        info = parse_byline(line.text, bare_ok=bare_ok or labelled)
+        if info is not None and labelled:
+            info.explicit = True
+        labelled = False
+        if info is None or (not unclaimed and not info.explicit):
+            continue
+        found.append((i, info))
+    if not found:
+        return
+    explicit = [(i, info) for i, info in found if info.explicit and i - h <= 60]
+    i, info = explicit[0] if explicit else found[0]
+    page.byline, page.byline_info = i, info
+    page.lines[i].mark("byline", "byline: " + ", ".join(info.authors))
+    page.klass.pop(i, None)
+
+
+def step_date(page: Page) -> None:
+    """Publication date: from the byline, else the nearest dated line around the headline."""
+    if page.byline_info and page.byline_info.date:
+        page.published = page.byline_info.date
+        return
+    h = page.headline
+    near = [i for i in nonblank(page) if h - 6 <= i][:30]
+    cued = [i for i in near if DATE_CUE.search(page.lines[i].text)]
+    for group in (cued, near):
+        for i in group:
+            line = page.lines[i]
+            if line.role in ("caption", "headline"):
+                continue
+            found = find_dates(line.text)
+            if found and len(line.text) <= 120:
+                page.published = found[0].iso
+                if line.role != "byline":
+                    line.mark("date", f"publication date {found[0].iso}")
+                    page.klass.pop(i, None)
+                return
+    # Fallback: the date printed most often on the page (story date repeated in teasers, footers).
+    counts: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for i in nonblank(page):
+        for found in find_dates(page.lines[i].text):
+            day = found.iso[:10]
+            counts[day] = counts.get(day, 0) + 1
+            first.setdefault(day, found.iso)
+    if counts:
+        best = max(counts.values())
+        if best >= 2:
+            page.published = next(first[d] for d in counts if counts[d] == best)

@@ -1,0 +1,39 @@
+"""The working state the parse steps share: the page's lines and what has been found so far."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from store.model import Image
+from store.parse.byline import Byline
+from store.parse.types import Line
+
+REPEATED = "short line printed more than once on the page"
+UNDECIDED = "not part of the story"
+
+
+@dataclass(slots=True)
+class Page:
+    """Working state handed from step to step."""
+
+    lines: list[Line]
+    title: str = ""
+    title_core: str = ""
+    site: str | None = None
+    klass: dict[int, str] = field(default_factory=dict)
+    images: dict[int, Image] = field(default_factory=dict)
+    body_start: int = -1
+    headline: int = -1
+    byline: int = -1
+    byline_info: Byline | None = None
+    published: str | None = None
+
+
+def nonblank(page: Page) -> list[int]:
+    """Indices of the page's non-blank lines."""
+    return [i for i, line in enumerate(page.lines) if not line.blank]
+
+
+def free(line: Line) -> bool:
+    """True while no step has claimed the line (it is still an undecided line)."""
+    return line.role == "boilerplate" and line.reason == UNDECIDED

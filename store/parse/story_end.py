@@ -1,0 +1,66 @@
+"""Step that finds where the story ends: comments, dated teaser lists, the author's box."""
+
+from __future__ import annotations
+
+import re
+
+from store.dates import find_dates
+from store.parse import boilerplate
+from store.parse.byline import org_like
+from store.parse.page import Page, nonblank
+
+
+def _date_only(text: str) -> bool:
+    found = find_dates(text)
+    return bool(found) and len(text) <= 60 and sum(f.end - f.start for f in found) >= 0.5 * len(text)
+
+
+def _dated_run(page: Page, i: int) -> bool:
+    """True when more date-only lines follow soon (a teaser list or comment thread)."""
+    after = [j for j in range(i + 1, min(len(page.lines), i + 200)) if not page.lines[j].blank][:60]
+    return sum(1 for j in after if _date_only(page.lines[j].text)) >= 2
+
+
+_AUTHOR_BOX = re.compile(r"\b(?:e-?mail|follow|twitter|articles|contact)\b|@\w", re.IGNORECASE)
+
+
+def _author_bio(page: Page, text: str) -> str | None:
+    """A closing author biography (``Ann Lee is a reporter ...``) ends the story."""
+    for name in page.byline_info.authors if page.byline_info else []:
+        if re.match(re.escape(name) + r"\s+(?:is|was|has|covers|writes|reports)\b", text):
+            return "author biography after the story"
+        if len(name.split()) >= 2 and name in text and _AUTHOR_BOX.search(text) and not org_like(name):
+            return "author box after the story (names the byline author)"
+    return None
+
+
+def step_story_end(page: Page) -> None:
+    """Cut the story where the comments or a list of dated teasers begins."""
+    h, good, cut, last_reason = page.headline, 0, -1, ""
+    for i in nonblank(page):
+        if i <= h:
+            continue
+        line = page.lines[i]
+        before, last_reason = last_reason, line.reason
+        if page.klass.get(i) == "good" and not _author_bio(page, line.text):
+            good += 1
+            continue
+        if good < 3 or line.role not in ("boilerplate", "body"):
+            continue
+        if _date_only(line.text) and before == boilerplate.EMBED_REASON:
+            line.mark("boilerplate", "date of an embedded social-media post")
+            continue
+        reason = boilerplate.end_marker(line.text) or _author_bio(page, line.text)
+        if reason is None and _date_only(line.text) and _dated_run(page, i):
+            reason = "a dated teaser list or comment thread starts"
+        if reason:
+            cut = i
+            line.mark("boilerplate", reason)
+            page.klass.pop(i, None)
+            break
+    if cut < 0:
+        return
+    for i in list(page.klass):
+        if i > cut and page.klass[i] == "good":
+            page.klass[i] = "bad"
+            page.lines[i].mark("boilerplate", f"after the end of the story (line {page.lines[cut].number})")
