@@ -54,7 +54,7 @@ def parse_tags(text: str) -> list[str]:
 
 
 def parse_tag_edit(text: str) -> tuple[list[str], list[str]]:
-    """``a, b, -c`` -> (["a", "b"], ["c"]): tags to keep or add, and tags to remove."""
+    """``a, b, -c`` -> (["a", "b"], ["c"]): tags to keep or add, and tags to remove (``-x`` wins)."""
     keep: dict[str, None] = {}
     drop: dict[str, None] = {}
     for piece in text.split(","):
@@ -63,7 +63,7 @@ def parse_tag_edit(text: str) -> tuple[list[str], list[str]]:
             drop.setdefault(normalise_tag(piece.lstrip("-")), None)
         elif piece and piece != "-":
             keep.setdefault(normalise_tag(piece), None)
-    return list(keep), [t for t in drop if t not in keep]
+    return [t for t in keep if t not in drop], list(drop)
 
 
 @dataclass(frozen=True, slots=True)

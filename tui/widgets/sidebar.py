@@ -83,7 +83,9 @@ class Sidebar(OptionList):
                 options.append(Option(self._label(name, None)))
         self._entries = entries
         self.set_options([o for o in options if o is not None])
-        if current is not None:
+        if current is None:
+            self.highlighted = 0
+        else:
             for index, entry in enumerate(entries):
                 if entry == current or (entry and entry.kind == current.kind and entry.name == current.name):
                     self.highlighted = index

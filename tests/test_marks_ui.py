@@ -1,0 +1,254 @@
+"""Pilot tests for bookmarks, tags, read marks, the filters sidebar and saved searches."""
+
+from __future__ import annotations
+
+import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Label
+
+from store.db import Store
+from tui.app import BroadsheetApp
+from tui.screens.dialogs import ConfirmScreen, PromptScreen
+from tui.screens.main import MainScreen
+from tui.widgets.article_view import ArticleView
+from tui.widgets.headline_list import HeadlineList
+from tui.widgets.sidebar import Sidebar
+
+
+async def settle(pilot: Pilot) -> None:
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+KEY_NAMES = {" ": "space", ",": "comma", "-": "minus", ":": "colon", '"': "quotation_mark"}
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    for char in text:
+        await pilot.press(KEY_NAMES.get(char, char))
+    await settle(pilot)
+
+
+def listed(app: BroadsheetApp) -> list[str]:
+    return [row.meta.headline for row in app.screen.query_one(HeadlineList).rows]
+
+
+@pytest.fixture
+def app(filled_store: Store) -> BroadsheetApp:
+    return BroadsheetApp(filled_store)
+
+
+async def test_b_toggles_a_bookmark_shown_in_the_list(app: BroadsheetApp, filled_store: Store) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        story = headlines.current
+        await pilot.press("b")
+        await settle(pilot)
+        assert filled_store.user.get(story.id).bookmarked
+        assert headlines.render_line(0).text.startswith(">*")
+        await pilot.press("b")
+        await settle(pilot)
+        assert not filled_store.user.get(story.id).bookmarked
+
+
+async def test_m_toggles_read(app: BroadsheetApp, filled_store: Store) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current
+        await pilot.press("m")
+        await settle(pilot)
+        assert filled_store.user.get(story.id).read
+        await pilot.press("m")
+        await settle(pilot)
+        assert not filled_store.user.get(story.id).read
+
+
+async def test_tag_editor_adds_removes_and_normalises(app: BroadsheetApp, filled_store: Store) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await type_text(pilot, "  Rail , Winter,[bold]x[/]")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert filled_store.user.get(story.id).tags == ("rail", "winter", "[bold]x[/]")
+        await pilot.press("t")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        assert field.value == "rail, winter, [bold]x[/], "
+        await type_text(pilot, "-winter")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert filled_store.user.get(story.id).tags == ("rail", "[bold]x[/]")
+
+
+async def test_tag_editor_completes_from_existing_tags(app: BroadsheetApp, filled_store: Store) -> None:
+    other = filled_store.stories()[1].id
+    filled_store.user.edit_tags([other], add=["transport"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current
+        await pilot.press("t")
+        await type_text(pilot, "tra")
+        await pilot.press("right", "enter")
+        await settle(pilot)
+        assert filled_store.user.get(story.id).tags == ("transport",)
+
+
+async def test_sidebar_lists_tags_with_counts_and_filters(app: BroadsheetApp, filled_store: Store) -> None:
+    ids = [m.id for m in filled_store.stories()]
+    filled_store.user.edit_tags(ids[:2], add=["rail"])
+    filled_store.user.set_bookmarked(ids[3], True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        assert sidebar.has_focus
+        labels = [str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
+        assert labels[:3] == ["All stories 5", "Unread 5", "Bookmarked 1"]
+        assert "rail 2" in labels
+        await pilot.press("down", "down", "enter")  # Bookmarked
+        await settle(pilot)
+        assert listed(app) == [filled_store.meta(ids[3]).headline]
+        assert app.screen.query_one(Input).value == "is:bookmarked"
+        assert app.screen.query_one(HeadlineList).has_focus
+        await pilot.press("shift+tab")  # back to the sidebar, still shown
+        await settle(pilot)
+        assert sidebar.has_focus
+        sidebar.highlighted = labels.index("rail 2")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert len(listed(app)) == 2
+
+
+async def test_rename_and_delete_a_tag_from_the_sidebar(app: BroadsheetApp, filled_store: Store) -> None:
+    ids = [m.id for m in filled_store.stories()]
+    filled_store.user.edit_tags(ids[:3], add=["rail"])
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.highlighted = 4  # the first tag, after the "Tags" heading
+        await pilot.press("R")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        field.value = "Railways"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert filled_store.user.tag_counts() == {"railways": 3}
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.focus()
+        sidebar.highlighted = 4
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert filled_store.user.tag_counts() == {}
+
+
+async def test_bookmark_and_tag_everything_listed_after_confirming(app: BroadsheetApp, filled_store: Store) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "harbour")
+        await pilot.press("enter")
+        await settle(pilot)
+        listed_ids = [row.meta.id for row in app.screen.query_one(HeadlineList).rows]
+        assert len(listed_ids) == 4
+        await pilot.press("B")
+        await settle(pilot)
+        await pilot.press("n")  # cancel first: nothing changes
+        await settle(pilot)
+        assert not any(s.bookmarked for s in filled_store.user.all().values())
+        await pilot.press("B")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        states = filled_store.user.all()
+        assert {sid for sid, s in states.items() if s.bookmarked} == set(listed_ids)
+        await pilot.press("T")
+        await type_text(pilot, "local")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert filled_store.user.tag_counts() == {"local": 4}
+
+
+async def test_saved_search_persists_and_is_offered(app: BroadsheetApp, filled_store: Store) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "rail")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        field.value = "Trains"
+        await pilot.press("enter")
+        await settle(pilot)
+    assert filled_store.user.get_setting("saved_searches") == {"Trains": "rail"}
+    again = BroadsheetApp(filled_store)
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = again.screen.query_one(Sidebar)
+        labels = [str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
+        assert labels[-2:] == ["Saved searches", "Trains"]
+        sidebar.highlighted = len(labels) - 1
+        await pilot.press("enter")
+        await settle(pilot)
+        assert listed(again) == ["Mountain rail line reopens after winter closure"]
+
+
+async def test_malformed_query_keeps_previous_results_with_a_message(app: BroadsheetApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "harbour")
+        assert len(listed(app)) == 4
+        await type_text(pilot, ' "unclosed')
+        error = app.screen.query_one("#search-error", Label)
+        assert error.display and "previous results" in str(error.render())
+        assert len(listed(app)) == 4
+        await pilot.press("escape")
+        await settle(pilot)
+        assert not error.display or len(listed(app)) == 5
+
+
+async def test_n_and_N_jump_between_matches(app: BroadsheetApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "harbour")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        assert view.has_focus and view.match_count >= 1
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(view.query(".-current-match")) == 1
+        await pilot.press("N")
+        await settle(pilot)
+        assert len(view.query(".-current-match")) == 1
+
+
+async def test_palette_jumps_to_a_story_by_headline(app: BroadsheetApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "mountain rail")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.query_one(HeadlineList).current.headline == "Mountain rail line reopens after winter closure"
