@@ -303,9 +303,9 @@ class SearchIndex:
         """Record that the index matches ``articles.json`` as it is now (if it does)."""
         if self.folder is None:
             return
-        identity = _articles_identity(store)
+        identity: list[int] | str | None = _articles_identity(store)
         if self._index.searcher().num_docs != len(store):
-            identity = None  # someone else's stories are not in yet: check again on the next open
+            identity = "incomplete"  # someone else's stories are not in yet: check again on the next open
         stamp = {"schema": SCHEMA_VERSION, "articles": identity,
                  "exotic": {str(k): v for k, v in self._exotic.items()}}
         atomic_write_bytes(self.folder / STAMP, orjson.dumps(stamp))
