@@ -136,6 +136,9 @@ def test_menu_lines_and_ads_are_not_body() -> None:
         ("Ann LeePublished Mar 12, 2024, 9:05am", ["Ann Lee"], "2024-03-12T09:05:00"),
         ("By Ann Lee, Senior Reporter", ["Ann Lee"], None),
         ("By Ann Lee | Gazette", ["Ann Lee"], None),
+        ("By Ann Lee and Bo Chen, CNN", ["Ann Lee", "Bo Chen"], None),
+        ("By ANN LEE, BO CHEN and CY DEE", ["ANN LEE", "BO CHEN", "CY DEE"], None),
+        ("Written by Ann Lee Ann Lee", ["Ann Lee"], None),
     ],
 )
 def test_parse_byline(text: str, authors: list[str], date: str | None) -> None:
@@ -158,6 +161,7 @@ def test_not_a_byline() -> None:
         ("2024-01-02T03:04:05Z", "2024-01-02T03:04:05+00:00"),
         ("Posted Jan. 7, 2022", "2022-01-07"),
         ("on 31/12/2023", "2023-12-31"),
+        ("2023/04/25", "2023-04-25"),
         ("no date here", None),
         ("31 February 2023", None),
     ],

@@ -131,6 +131,9 @@ def split_names(text: str) -> list[str]:
         part = _strip_role(part.strip(" .,:;-–—"))
         if part and _looks_like_name(part):
             names.append(part)
+    people = [n for n in names if len(n.split()) >= 2 and not _ORG_NAME.search(n)]
+    if people and len(people) < len(names):
+        names = people  # "Ann Lee and Bo Chen, CNN": the outlet is not an author
     return names
 
 
@@ -171,6 +174,10 @@ def parse_byline(text: str, *, bare_ok: bool = False) -> Byline | None:
     return Byline(authors=authors, outlet=outlet, date=parse_date(text), explicit=explicit)
 
 
+_ORG_NAME = re.compile(
+    r"\b(?:News|Press|Times|Post|Media|Network|TV|Radio|Daily|Herald|Tribune|Journal|Agency|Staff|Wire|"
+    r"Online|Group|Gazette|Telegraph|Chronicle|Channel|Broadcasting|Desk|Bureau|Service)\b"
+)
 _ORG_WORD = re.compile(
     r"\b(?:News|Press|Times|Post|Media|Network|TV|Radio|Daily|Herald|Tribune|Journal|Agency|Staff|Wire|"
     r"Online|Group|Gazette|Telegraph|Chronicle|Channel|Broadcasting|Desk|Bureau|Service|Reuters|AFP)\b"
