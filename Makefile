@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint bench bench-smoke clean
+.PHONY: run test lint bench bench-smoke soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,11 @@ bench: $(STAMP)
 bench-smoke: $(STAMP)
 	@command -v rg >/dev/null || echo "bench: rg (ripgrep) not found, skipping the rg comparison (apt-get install ripgrep)"
 	$(BIN)/python -m bench --smoke
+
+## Crash-consistency soak (issue 8): hundreds of killed writers, real CLI kills, two writers
+## at once, large and hostile files; prints runs, faults, stories/changes checked, losses.
+soak: $(STAMP)
+	$(BIN)/python -m soak
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
