@@ -252,3 +252,22 @@ async def test_palette_jumps_to_a_story_by_headline(app: BroadsheetApp) -> None:
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
         assert app.screen.query_one(HeadlineList).current.headline == "Mountain rail line reopens after winter closure"
+
+
+async def test_refresh_shows_another_instances_changes(app: BroadsheetApp, filled_store: Store) -> None:
+    from tests.factories import make_article
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        other = Store(filled_store.folder)  # a second reader on the same store
+        first = app.screen.query_one(HeadlineList).current
+        other.user.set_bookmarked(first.id, True)
+        other.add([(make_article(77, headline="Late story from the other window", published="2031-01-01"), None)])
+        await pilot.press("r")
+        await settle(pilot)
+        rows = app.screen.query_one(HeadlineList).rows
+        assert rows[0].meta.headline == "Late story from the other window"
+        assert next(r for r in rows if r.meta.id == first.id).state.bookmarked
+        await pilot.press("slash")
+        await type_text(pilot, "other window")
+        assert listed(app) == ["Late story from the other window"]  # the index caught up too

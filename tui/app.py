@@ -59,6 +59,10 @@ class BroadsheetApp(App[None]):
         self._index = SearchIndex.open(self.store, on_message=say)
         self.call_from_thread(self._index_ready)
 
+    def catch_up_index(self) -> None:
+        """After another process changed the store: reopen the index, which adds what it lacks."""
+        self._open_index()
+
     def _index_ready(self) -> None:
         screen = self.screen_stack[0] if self.screen_stack else None
         for candidate in self.screen_stack:

@@ -80,6 +80,7 @@ class MainScreen(Screen[None]):
         self.query_text = ""
         self.result_ids: list[str] | None = None  # None: every story
         self.terms: list[str] = []
+        self._fingerprint: tuple[tuple[int, int, int], ...] | None = None
 
     @property
     def headlines(self) -> HeadlineList:
@@ -122,6 +123,8 @@ class MainScreen(Screen[None]):
 
     def reload(self, restore: str | None = None) -> None:
         """Re-read stories and user state from the store (other instances' changes too)."""
+        if self._fingerprint is not None:
+            self.app.catch_up_index()  # type: ignore[attr-defined]
         self._fingerprint = self.store.fingerprint()
         self.stories = self.store.stories()
         self.by_id = {m.id: m for m in self.stories}
