@@ -150,3 +150,30 @@ def test_captions_without_credit() -> None:
     art = parse_text(dump)
     assert [(i.caption, i.credit) for i in art.images] == [(cue, None), (twice, None)]
     assert art.body == [P1, P2, P3]
+
+
+def test_credit_split_over_lines_in_crude_dumps() -> None:
+    dump = HEAD + "\n".join(
+        [
+            "The mayor cuts the ribbon on the quay.",
+            "",
+            "Photo by JO BLOGGS",
+            "/",
+            "Wire Agency via Getty Images",
+            P1,
+            "A view of the bridge at night",
+            "(Image: Getty)",
+            P2,
+            "The toll booths on the north side.",
+            "",
+            "Ann Lee for Gazette",
+            P3,
+        ]
+    )
+    art = parse_text(dump)
+    assert [i.credit for i in art.images] == [
+        "JO BLOGGS / Wire Agency via Getty Images",
+        "Getty",
+        "Ann Lee for Gazette",
+    ]
+    assert art.body == [P1, P2, P3]

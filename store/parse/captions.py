@@ -43,10 +43,12 @@ _CREDIT_LINE = [
     ),
     re.compile(r"^(?P<credit>[A-Z][A-Z.’'-]{1,15}(?:/[A-Za-z.’' -]{1,40})?)$"),
     re.compile(r"^\((?P<credit>[^()]{2,60})\)$"),
+    re.compile(r"^(?P<credit>[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}\s+for\s+[A-Z][\w’'.& -]{1,40})$"),
     re.compile(
         r"^(?P<credit>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}\s*/\s*(?:via\s+)?[A-Z][\w .&’'-]{1,40})$"
     ),
 ]
+_FOR_OUTLET = re.compile(r"^[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}\s+for\s+[A-Z]")
 _LABEL_ONLY = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)?$", re.IGNORECASE)
 
 
@@ -90,6 +92,8 @@ def credit_only(text: str) -> str | None:
     """The credit when the whole line is a photo credit (``Getty Images``, ``Image: X``)."""
     if not text or len(text) > 130:
         return None
+    if text.startswith("(") and text.endswith(")") and has_label(text[1:-1]):
+        return credit_only(text[1:-1])
     for pattern in _CREDIT_LINE:
         m = pattern.match(text)
         if m:
@@ -106,7 +110,9 @@ def label_only(text: str) -> bool:
 
 def strong_credit(text: str) -> bool:
     """A credit-only line distinctive enough to pair with a caption across a blank line."""
-    return has_label(text) or "/" in text or (bool(re.search(_STOCK, text)) and len(text.split()) > 1)
+    if has_label(text) or "/" in text or _FOR_OUTLET.match(text):
+        return True
+    return bool(re.search(_STOCK, text)) and len(text.split()) > 1
 
 
 def has_label(text: str) -> bool:

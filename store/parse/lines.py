@@ -34,9 +34,9 @@ def page_title(lines: list[Line]) -> str:
     return ""
 
 
-_CONTINUES = re.compile(r"^[a-z,.;:!?)\]’”%]")
+_CONTINUES = re.compile(r"^[a-z,.;:!?)\]’”%/]")
 _BYLINE_START = re.compile(r"^by\b", re.IGNORECASE)
-_OPEN_END = re.compile(r"(?:,|\b(?:and|or|of|the|to|a|an|in|by|with|for|at|from))$")
+_OPEN_END = re.compile(r"(?:[,/]|\b(?:and|or|of|the|to|a|an|in|by|with|for|at|from))$")
 _FINAL = re.compile(r"[.!?:…][\"'”’)\]]*$")
 
 
