@@ -88,21 +88,30 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         return serve_command(args, folder)
     from broadsheet.commands import import_command, open_store, run_command
+    from store.storage import StoreFileError, StoreWriteError
 
     store = open_store(folder)
     if store is None:
         return 2
-    if command == "import":
-        return import_command(store, args)
-    from broadsheet import marks
+    try:
+        if command == "import":
+            return import_command(store, args)
+        from broadsheet import marks
 
-    if command in marks.COMMANDS:
-        return marks.run(store, args)
-    from broadsheet import searching
+        if command in marks.COMMANDS:
+            return marks.run(store, args)
+        from broadsheet import searching
 
-    if command in searching.COMMANDS:
-        return searching.run(store, args)
-    return run_command(store, seed=not getattr(args, "no_seed", False))
+        if command in searching.COMMANDS:
+            return searching.run(store, args)
+        return run_command(store, seed=not getattr(args, "no_seed", False))
+    except StoreWriteError as exc:  # disk full, read-only folder: nothing was changed
+        print(f"broadsheet: {exc}", file=sys.stderr)
+        return 1
+    except StoreFileError as exc:  # a damaged file found after opening (a body shard)
+        print(f"broadsheet: {exc}\nNothing has been overwritten. Run `broadsheet repair` to rebuild what can be "
+              "rebuilt.", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -126,7 +126,7 @@ def run_command(store: Store, *, seed: bool) -> int:
     from broadsheet.config import config_path, ensure_config_file, load_config
     from broadsheet.resources import seed_files
 
-    if seed and len(store) == 0 and not store.user.get_setting("seeded", False):
+    if seed and not store.read_only and len(store) == 0 and not store.user.get_setting("seeded", False):
         run_import(store, seed_files(), 5 * 1024 * 1024, quiet=True)
         store.user.set_setting("seeded", True)
     path = config_path()

@@ -323,7 +323,7 @@ class StoreLock(FileLock):
         except Timeout:
             raise
         except OSError as exc:
-            error = StoreWriteError(Path(self.lock_file), exc)
+            error = StoreWriteError(Path(self.lock_file).parent, exc)  # the user knows the folder, not .lock
             with self._errors:
                 self.last_write_error = error
             raise error from exc

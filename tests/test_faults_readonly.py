@@ -1,0 +1,68 @@
+"""The real reader on a really read-only store (a read-only bind mount in a private mount namespace)."""
+
+from __future__ import annotations
+
+import re
+import shlex
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from store.db import Store
+from tests.factories import make_article
+from tests.test_hostile_pty import BIN, reader_env, run_on_pty
+
+
+def _can_mount() -> bool:
+    try:
+        return subprocess.run(["unshare", "-m", "true"], capture_output=True, timeout=10).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+pytestmark = pytest.mark.skipif(not (BIN.exists() and _can_mount()),
+                                reason="needs the broadsheet entry point and unshare -m (mount namespaces)")
+
+
+def read_only(folder: Path, *command: str) -> list[str]:
+    """argv running ``command`` with ``folder`` bind-mounted read-only over itself."""
+    d = shlex.quote(str(folder))
+    script = f"mount --bind {d} {d} && mount -o remount,bind,ro {d} && exec {shlex.join(command)}"
+    return ["unshare", "-m", "sh", "-c", script]
+
+
+def screen_text(output: bytes) -> str:
+    return re.sub(r"\s+", " ", re.sub(r"\x1b\[[0-9;?]*[A-Za-z]|[\u2580-\u259f]", "", output.decode(errors="replace")))
+
+
+def test_reader_keeps_running_read_only_and_says_why_a_change_was_not_saved(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    store.add([(make_article(i), None) for i in range(3)])
+    before = {p: p.read_bytes() for p in store.folder.rglob("*.json")}
+    argv = read_only(store.folder, str(BIN), "--store", str(store.folder))
+    output = run_on_pty(argv, reader_env(tmp_path), [(1.0, b"b"), (0.8, b"j"), (0.8, b"\r"), (0.8, b"q")],
+                        wait_for=b"Harbour")
+    text = screen_text(output)
+    assert "Harbour town votes" in text
+    assert "Not saved: cannot save" in text and "read-only file system" in text
+    assert "Traceback" not in text
+    assert {p: p.read_bytes() for p in store.folder.rglob("*.json")} == before
+
+
+def test_an_empty_read_only_store_opens_without_seeding(tmp_path: Path) -> None:
+    folder = tmp_path / "empty"
+    folder.mkdir()
+    output = run_on_pty(read_only(folder, str(BIN), "--store", str(folder)), reader_env(tmp_path),
+                        [(1.5, b"q")], wait_for=b"stories")
+    assert "Traceback" not in screen_text(output)
+    assert list(folder.iterdir()) == []
+
+
+def test_cli_write_on_a_read_only_store_fails_clearly(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    (sid,) = store.add([(make_article(1), None)])
+    done = subprocess.run(read_only(store.folder, str(BIN), "--store", str(store.folder), "tag", sid, "later"),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode != 0
+    assert "read-only file system" in done.stderr and "Traceback" not in done.stderr, done.stderr
