@@ -177,3 +177,14 @@ def test_credit_split_over_lines_in_crude_dumps() -> None:
         "Ann Lee for Gazette",
     ]
     assert art.body == [P1, P2, P3]
+
+
+def test_headline_block_skips_page_top_date_and_bullets() -> None:
+    dump = (
+        "Harbour life - Gazette\nWednesday, 3 April 2024\nMenu\n\nThe bridge that took a decade to build\n\n"
+        "By\n\nAnn Lee\n\n3 April 2024\n• Port Town\n\n" + P1 + "\n\n" + P2
+    )
+    art = parse_text(dump)
+    assert art.headline == "The bridge that took a decade to build"
+    assert art.authors == ["Ann Lee"]
+    assert art.published == "2024-04-03"

@@ -86,10 +86,17 @@ def find_headline(lines: list[Line], usable: list[int], body_start: int, title_c
     for i in reversed(before[-12:]):
         text = lines[i].text
         if parse_byline(text, bare_ok=True) is not None or find_dates(text):
-            if found >= 0:
-                break
+            # Byline and date sit right under the headline: a line found below them is not it.
+            if found >= 0 and lines[found].number - lines[i].number <= 6:
+                found = -1
             continue
-        if headline_shaped(text) and len(text.split()) >= 3 and (found < 0 or found - i <= 3):
+        words = [w for w in text.split() if any(c.isalpha() for c in w)]
+        if (
+            headline_shaped(text)
+            and len(words) >= 3
+            and text[0] not in "•·*-–—|"
+            and (found < 0 or found - i <= 3)
+        ):
             found = i
             continue
         if found >= 0:

@@ -16,8 +16,8 @@ DATE_CUE = re.compile(r"\b(?:published|posted|updated|first published|date)\b", 
 
 def step_headline(page: Page) -> None:
     """Choose the headline and mark its repeats."""
-    usable = [i for i in nonblank(page) if free(page.lines[i]) or page.lines[i].role == "caption"]
-    usable = [i for i in usable if page.lines[i].role != "caption"]
+    # Undecided lines, and lines only suspected for being printed twice (headlines often are).
+    usable = [i for i in nonblank(page) if free(page.lines[i]) or page.lines[i].reason == REPEATED]
     start = page.body_start if page.body_start >= 0 else len(page.lines)
     idx, reason = find_headline(page.lines, usable, start, page.title_core)
     if idx < 0:
