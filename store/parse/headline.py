@@ -82,13 +82,14 @@ def find_headline(lines: list[Line], usable: list[int], body_start: int, title_c
         return max(close), f"repeats the page title (overlap {best:.2f}), nearest above the story"
     # No title match: the top line of the block of headline-shaped lines just above the story
     # (headline, then standfirst, then byline is the usual order).
-    found = -1
+    found, meta_seen = -1, False
     for i in reversed(before[-12:]):
         text = lines[i].text
         if parse_byline(text, bare_ok=True) is not None or find_dates(text):
+            if found >= 0 and meta_seen:
+                break  # a date or name above the headline block (page-top date bar)
             # Byline and date sit right under the headline: a line found below them is not it.
-            if found >= 0 and lines[found].number - lines[i].number <= 6:
-                found = -1
+            found, meta_seen = -1, True
             continue
         words = [w for w in text.split() if any(c.isalpha() for c in w)]
         if (
