@@ -25,7 +25,7 @@ SCORER = SHARED / "tools" / "score_parser.py"
 # Floors: the brief's targets where reached, otherwise just under the measured figure.
 FLOORS = {
     "raw": {
-        "body_f1": 0.96,  # target; measured 0.966
+        "body_f1": 0.96,  # target; measured 0.967
         "headline": 0.93,  # measured 0.935 (target 0.95; 2 of 31 truths are not the printed headline)
         "authors": 0.90,  # target; measured 1.0
         "date": 0.80,  # measured 0.824 (target 0.95): 6 of 34 pages print no full date (relative or none)
@@ -33,10 +33,12 @@ FLOORS = {
         "credits": 0.80,  # target; measured 0.981
     },
     "raw_gettext": {
-        "body_f1": 0.90,  # target; measured 0.947
-        "headline": 0.85,  # measured 0.871
-        "authors": 0.88,  # measured 0.903
+        "body_f1": 0.90,  # target; measured 0.958
+        "headline": 0.88,  # measured 0.903
+        "authors": 0.90,  # measured 0.935
         "date": 0.80,  # measured 0.824
+        "captions": 0.70,  # measured 0.733
+        "credits": 0.90,  # measured 0.922
     },
 }
 
