@@ -233,6 +233,7 @@ def test_caption_then_credit_line_in_a_page() -> None:
         ("LONDON — The bridge opened.", "LONDON", None, "The bridge opened."),
         ("The bridge opened - at last.", None, None, "The bridge opened - at last."),
         ("Note: the bridge opened.", None, None, "Note: the bridge opened."),
+        ("EXCLUSIVE - The bridge opened.", None, None, "EXCLUSIVE - The bridge opened."),
     ],
 )
 def test_split_dateline(text: str, dateline: str | None, agency: str | None, rest: str) -> None:

@@ -13,6 +13,30 @@ _DATELINE = re.compile(
     r"\s*(?:[-–—]+|:)\s*(?=\S)"
 )
 
+_NOT_PLACES = frozenset(
+    [
+        "exclusive",
+        "breaking",
+        "update",
+        "updated",
+        "watch",
+        "live",
+        "analysis",
+        "opinion",
+        "editorial",
+        "review",
+        "comment",
+        "correction",
+        "clarification",
+        "warning",
+        "note",
+        "photos",
+        "video",
+        "listen",
+        "read",
+    ]
+)
+
 WIRES = (
     "Reuters",
     "Associated Press",
@@ -54,6 +78,8 @@ def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
     if not m:
         return None, None, paragraph
     place = m.group("place")
+    if place.split()[0].strip(".,").casefold() in _NOT_PLACES:
+        return None, None, paragraph
     letters = [c for c in place if c.isalpha()]
     upper_share = sum(c.isupper() for c in letters) / max(1, len(letters))
     if len(letters) < 3 or upper_share < 0.8:
