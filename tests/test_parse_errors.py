@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from store.parse import ExplainedLine, ParseError, explain_text, parse_text
+from store.parse.pipeline import run
 
 WORDS = st.sampled_from(
     [
@@ -90,3 +91,22 @@ def test_any_text_gives_article_or_parse_error(text: str) -> None:
 def test_explain_never_raises(text: str) -> None:
     lines = explain_text(text)
     assert len(lines) == len(text.split("\n"))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(DUMP)
+def test_pipeline_itself_never_raises_other_errors(text: str) -> None:
+    # parse_text turns an unexpected step failure into ParseError; the steps must not have any.
+    lines, article, error = run(text)
+    assert (article is None) == (error is not None)
+    assert len(lines) <= len(text.split("\n"))
+
+
+def test_long_runs_of_short_lines_stay_fast() -> None:
+    import time
+
+    text = "Title | Site\n" + "\n".join(f"Menu item {i}" for i in range(20000))
+    start = time.perf_counter()
+    with pytest.raises(ParseError):
+        parse_text(text)
+    assert time.perf_counter() - start < 10
