@@ -6,23 +6,15 @@ import io
 
 import pytest
 from rich.console import Console
-from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
 
 from store.db import Store
+from tests.pilot import settle
 from tui.app import BroadsheetApp
 from tui.screens.help import HelpScreen
 from tui.widgets.article_view import ArticleView
 from tui.widgets.credits_panel import CreditsPanel
 from tui.widgets.headline_list import HeadlineList
-
-
-async def settle(pilot: Pilot) -> None:
-    """Let search workers finish and their messages land (no sleeps)."""
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
 
 
 def article_text(app: BroadsheetApp) -> str:

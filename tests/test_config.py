@@ -4,19 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.pilot import Pilot
-
 from broadsheet.config import load_config, save_theme
 from store.db import Store
+from tests.pilot import settle
 from tui.app import BroadsheetApp
 from tui.widgets.article_view import ArticleView
 from tui.widgets.headline_list import HeadlineList
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(2):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def test_broken_config_names_the_line_and_keeps_defaults(tmp_path: Path) -> None:

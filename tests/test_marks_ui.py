@@ -3,31 +3,16 @@
 from __future__ import annotations
 
 import pytest
-from textual.pilot import Pilot
 from textual.widgets import Input, Label
 
 from store.db import Store
+from tests.pilot import settle, type_text
 from tui.app import BroadsheetApp
 from tui.screens.dialogs import ConfirmScreen, PromptScreen
 from tui.screens.main import MainScreen
 from tui.widgets.article_view import ArticleView
 from tui.widgets.headline_list import HeadlineList
 from tui.widgets.sidebar import Sidebar
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
-
-
-KEY_NAMES = {" ": "space", ",": "comma", "-": "minus", ":": "colon", '"': "quotation_mark"}
-
-
-async def type_text(pilot: Pilot, text: str) -> None:
-    for char in text:
-        await pilot.press(KEY_NAMES.get(char, char))
-    await settle(pilot)
 
 
 def listed(app: BroadsheetApp) -> list[str]:

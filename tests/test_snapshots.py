@@ -12,6 +12,7 @@ from textual.widgets import Input
 from store.db import Store
 from store.search import SearchIndex
 from tests.factories import make_article, wire_article
+from tests.pilot import settle
 from tui.app import BroadsheetApp
 
 SIZES = [(80, 24), (120, 40)]
@@ -26,12 +27,6 @@ def snapshot_store(folder: Path) -> Store:
     store.user.set_read(ids[2], True)
     SearchIndex.open(store)  # built ahead, so no "rebuilt" notice races the snapshot
     return store
-
-
-async def settle(pilot: Pilot) -> None:
-    for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
-        await pilot.pause()
 
 
 def steps(*keys: str) -> Callable[[Pilot], Awaitable[None]]:

@@ -352,17 +352,24 @@ class MainScreen(Screen[None]):
         current = self.states.get(story.id, EMPTY).tags
 
         def done(text: str | None) -> None:
-            if text is None:
+            edit = self._tag_edit(text)
+            if edit is None:
                 return
-            try:
-                keep, drop = parse_tag_edit(text)
-            except TagError as exc:
-                self.notify(str(exc), severity="error")
-                return
+            keep, drop = edit
             removed = [t for t in current if t not in keep] + drop
             self._set_state(self._write(lambda: self.store.user.edit_tags([story.id], add=keep, remove=removed)))
 
         self.app.push_screen(tag_editor(current, self._known_tags()), done)
+
+    def _tag_edit(self, text: str | None) -> tuple[list[str], list[str]] | None:
+        """The tag editor's text as (keep/add, remove); None when cancelled or invalid (said)."""
+        if text is None:
+            return None
+        try:
+            return parse_tag_edit(text)
+        except TagError as exc:
+            self.notify(str(exc), severity="error")
+            return None
 
     def _known_tags(self) -> list[str]:
         return sorted({t for s in self.states.values() for t in s.tags})
@@ -390,13 +397,10 @@ class MainScreen(Screen[None]):
             return
 
         def done(text: str | None) -> None:
-            if not text:
+            edit = self._tag_edit(text)
+            if edit is None:
                 return
-            try:
-                add, remove = parse_tag_edit(text)
-            except TagError as exc:
-                self.notify(str(exc), severity="error")
-                return
+            add, remove = edit
             if not add and not remove:
                 return
 

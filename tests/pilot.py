@@ -1,0 +1,21 @@
+"""Helpers for driving the reader with Pilot without sleeping."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+
+KEY_NAMES = {" ": "space", ",": "comma", "-": "minus", ":": "colon", '"': "quotation_mark"}
+
+
+async def settle(pilot: Pilot) -> None:
+    """Let search and index workers finish and the messages they post land."""
+    for _ in range(3):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def type_text(pilot: Pilot, text: str) -> None:
+    """Type ``text`` key by key, as a user would, then settle."""
+    for char in text:
+        await pilot.press(KEY_NAMES.get(char, char))
+    await settle(pilot)
