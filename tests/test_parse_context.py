@@ -29,6 +29,11 @@ def test_join_wrapped_folds_sentence_continuations() -> None:
     assert [n for n, _ in lines[0].continued] == [2, 3]
 
 
+def test_join_wrapped_leaves_short_menu_labels_apart() -> None:
+    lines = join_wrapped(split_lines("Related Topics\nlisten Live\nMost Read"))
+    assert [line.text for line in lines] == ["Related Topics", "listen Live", "Most Read"]
+
+
 def test_join_wrapped_keeps_byline_and_finished_sentences() -> None:
     lines = join_wrapped(split_lines("Bridge opens at last\nby Ann Lee\nIt opened.\nthen closed"))
     assert [line.text for line in lines] == [

@@ -34,7 +34,8 @@ def page_title(lines: list[Line]) -> str:
     return ""
 
 
-_CONTINUES = re.compile(r"^[a-z,.;:!?)\]’”%/]")
+_CONTINUES = re.compile(r"^[a-z]")
+_PUNCT_START = re.compile(r"^[,.;:!?)\]’”%/]")
 _BYLINE_START = re.compile(r"^by\b", re.IGNORECASE)
 _OPEN_END = re.compile(r"(?:[,/]|\b(?:and|or|of|the|to|a|an|in|by|with|for|at|from))$")
 _FINAL = re.compile(r"[.!?:…][\"'”’)\]]*$")
@@ -46,7 +47,10 @@ def _continues(prev: str, nxt: str) -> bool:
         return False
     if end_marker(prev) or end_marker(nxt):
         return False
-    return bool(_CONTINUES.match(nxt) or _OPEN_END.search(prev))
+    if _PUNCT_START.match(nxt) or _OPEN_END.search(prev):
+        return True
+    # A lower-case start continues a sentence, but two short labels in a row are a menu.
+    return bool(_CONTINUES.match(nxt)) and (len(prev.split()) >= 4 or len(nxt.split()) >= 4)
 
 
 def join_wrapped(lines: list[Line]) -> list[Line]:
