@@ -16,6 +16,7 @@ from pathlib import Path
 from soak.cli_kills import BIN, cli_import_kills, cli_tag_kills
 from soak.concurrent import run_pair
 from soak.crash import Counts, kill_soak
+from soak.hangup import reader_hangups
 from soak.large import large_files
 from soak.stories import write_pool
 
@@ -37,7 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     cli_pool = write_pool(work / "cli-sources", 200, args.seed + 2)
     steps: list[tuple[str, Callable[[], Counts]]] = [
         *[(f"forked writers killed (seed {args.seed + i})",
-           lambda i=i: kill_soak(work / f"kill-{i}", pool, n(100), args.seed + i)) for i in range(3)],
+           lambda i=i: kill_soak(work / f"kill-{i}", pool, n(100), args.seed + i, max_delay=0.15)) for i in range(3)],
         *[(f"two writers at once, run {i}", lambda i=i: run_pair(work / f"pair-{i}", small_pool, n(400), args.seed + i))
           for i in range(3)],
         ("large and hostile files", lambda: large_files(work / "large")),
@@ -46,6 +47,7 @@ def main(argv: list[str] | None = None) -> int:
         steps += [
             ("`broadsheet import` killed", lambda: cli_import_kills(work / "cli", cli_pool, n(30), args.seed)),
             ("`broadsheet tag` killed", lambda: cli_tag_kills(work / "cli", cli_pool, n(40), args.seed)),
+            ("reader on a pty hung up (SIGHUP) while writing", lambda: reader_hangups(work / "hup", n(15), args.seed)),
         ]
     for name, step in steps:
         started = time.monotonic()

@@ -81,7 +81,7 @@ def cli_tag_kills(folder: Path, pool: list[Source], runs: int, seed: int) -> Cou
     acked: list[tuple[str, str]] = []
     for run in range(runs):
         sid, tag = rng.choice(ids), f"soak-{run}"
-        code, sig = _run_killed([str(BIN), "--store", str(folder), "tag", sid, tag], rng, (0.1, 0.4))
+        code, sig = _run_killed([str(BIN), "--store", str(folder), "tag", sid, tag], rng, (0.15, 1.0))
         counts.runs += 1
         counts.faults += code is None
         if code == 0:

@@ -31,7 +31,7 @@ def test_killed_writers_leave_the_state_before_or_after_and_no_temp_files(tmp_pa
 
 
 def test_two_writers_lose_nothing(tmp_path: Path, pool: list[Source]) -> None:
-    counts = run_pair(tmp_path / "store", pool, changes=200, seed=3)
+    counts = run_pair(tmp_path / "store", pool, changes=150, seed=3)
     assert counts.losses == []
     assert counts.stories_checked == sum(1 for s in pool if s.story_id)
 

@@ -41,7 +41,7 @@ def test_reader_keeps_running_read_only_and_says_why_a_change_was_not_saved(tmp_
     store.add([(make_article(i), None) for i in range(3)])
     before = {p: p.read_bytes() for p in store.folder.rglob("*.json")}
     argv = read_only(store.folder, str(BIN), "--store", str(store.folder))
-    output = run_on_pty(argv, reader_env(tmp_path), [(1.0, b"b"), (0.8, b"j"), (0.8, b"\r"), (0.8, b"q")],
+    output = run_on_pty(argv, reader_env(tmp_path), [(0.8, b"b"), (0.5, b"j"), (0.5, b"\r"), (0.5, b"q")],
                         wait_for=b"Harbour")
     text = screen_text(output)
     assert "Harbour town votes" in text

@@ -125,7 +125,7 @@ def test_no_hostile_byte_reaches_the_terminal(tmp_path: Path) -> None:
     report = import_paths(store, write_stories(tmp_path / "pages"))
     assert report.count("imported") == 2, [o.reason for o in report.outcomes]
     env = reader_env(tmp_path)
-    keys = [(0.6, b"j"), (0.6, b"k"), (0.8, b"\r"), (0.8, b"j"), (0.5, b"\x1b"), (0.6, b"q")]
+    keys = [(0.4, b"j"), (0.4, b"k"), (0.6, b"\r"), (0.4, b"j"), (0.3, b"\x1b"), (0.4, b"q")]
     output = run_on_pty([str(BIN), "--store", str(store.folder)], env, keys, wait_for=b"ZEBRAFINCH")
     assert b"ZEBRAFINCH" in output and b"NULSTORY" in output, output[-2000:]
     assert b"SDRAWKCAB" in output  # the text around the stripped U+202E is still shown
