@@ -49,6 +49,7 @@ def step_byline(page: Page) -> None:
     labelled = False
     for seen, i in enumerate(window, start=1):
         line = page.lines[i]
+        prose_above = sum(1 for j in window[: seen - 1] if page.klass.get(j) == "good")
         if line.role != "boilerplate":
             labelled = False
             continue
@@ -57,7 +58,13 @@ def step_byline(page: Page) -> None:
             line.mark("byline", "label introducing the byline")
             continue
         unclaimed = line.reason in (UNDECIDED, REPEATED)
-        bare_ok = unclaimed and seen <= 8 and len(line.text) <= 100 and not ends_sentence(line.text)
+        bare_ok = (
+            unclaimed
+            and seen <= 8
+            and len(line.text) <= 100
+            and not ends_sentence(line.text)
+            and prose_above <= 1  # a bare name comes before the story text (a standfirst may precede it)
+        )
         info = parse_byline(line.text, bare_ok=bare_ok or labelled)
         if info is not None and labelled:
             info.explicit = True
