@@ -310,3 +310,28 @@ def test_foreign_byline_and_prose() -> None:
         "freigegeben wird, nachdem es wegen eines Mangels an Stahl zu einer langen Verzögerung gekommen war."
     )
     assert initial_class(german) == "good"
+
+
+@pytest.mark.parametrize(
+    ("line", "additional", "reporting"),
+    [
+        ("—Wire Service writer Ann Lee in Port Town contributed to this report.", ["Ann Lee"], []),
+        (
+            "Wire writers Ann Lee in Port Town, Eastshire, and Bo Chen contributed to this report.",
+            ["Ann Lee", "Bo Chen"],
+            [],
+        ),
+        ("– additional reporting by Bo Chen", ["Bo Chen"], []),
+        ("With reporting by Wire Service writer Cy Dee", [], ["Cy Dee"]),
+    ],
+)
+def test_contributor_notes_are_credits(line: str, additional: list[str], reporting: list[str]) -> None:
+    credits = parse_credits(line)
+    assert credits is not None
+    assert credits.additional_reporting == additional
+    assert credits.reporting == reporting
+    assert credits.text == line
+
+
+def test_ordinary_sentence_is_not_a_credit_line() -> None:
+    assert parse_credits("The family said it contributed to this report.") is None

@@ -7,7 +7,14 @@ import re
 from store.model import Credits
 
 _START = re.compile(
-    r"^\(?\s*(?:additional\s+)?(?:reporting|writing|written|editing|edited|compiled|graphics?)\s+by\b",
+    r"^[(—–-]*\s*(?:with\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited|compiled|graphics?)"
+    r"\s+by\b",
+    re.IGNORECASE,
+)
+# Wire-style closing note: "Associated Press writers Ann Lee in Paris and Bo Chen contributed to this report."
+_CONTRIBUTED = re.compile(
+    r"^[—–-]*\s*(?:[\w.’' ]{0,60}?\b(?:writers?|reporters?|correspondents?)\s+)?(?P<names>.{3,200}?)\s+"
+    r"contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)\.?$",
     re.IGNORECASE,
 )
 _PART = re.compile(
@@ -16,20 +23,37 @@ _PART = re.compile(
     re.IGNORECASE,
 )
 _NAME_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
+_ROLE_PREFIX = re.compile(r"^.*\b(?:writers?|reporters?|correspondents?)\s+", re.IGNORECASE)
 _PLACE = re.compile(r"\s+in\s+[A-Z][\w .'-]*$")
 
 
 def is_credits_line(text: str) -> bool:
-    """True when the line is a reporting/editing credit line."""
-    return bool(_START.match(text)) and len(text) <= 400
+    """True when the line is a reporting/editing credit line (or a wire "contributed" note)."""
+    if len(text) > 400:
+        return False
+    if _START.match(text):
+        return True
+    contributed = _CONTRIBUTED.match(text)
+    return bool(contributed) and bool(_contributors(contributed.group("names")))
 
 
 def _names(text: str) -> list[str]:
     out = []
     for part in _NAME_SPLIT.split(text.strip(" .)(")):
         part = _PLACE.sub("", part).strip(" .)(")
+        part = _ROLE_PREFIX.sub("", part)
         if part:
             out.append(part)
+    return out
+
+
+def _contributors(text: str) -> list[str]:
+    """People named in a "... contributed to this report" note (two to five capitalised words each)."""
+    out = []
+    for name in _names(text):
+        words = name.split()
+        if 2 <= len(words) <= 5 and all(w[0].isupper() for w in words if len(w) > 3):
+            out.append(name)
     return out
 
 
@@ -38,6 +62,10 @@ def parse_credits(text: str) -> Credits | None:
     if not is_credits_line(text):
         return None
     groups: dict[str, list[str]] = {"reporting": [], "additional_reporting": [], "writing": [], "editing": []}
+    contributed = _CONTRIBUTED.match(text)
+    if contributed and not _START.match(text):
+        groups["additional_reporting"] = _contributors(contributed.group("names"))
+        return Credits(**groups, text=text)
     for segment in re.split(r";", text.strip().strip("()")):
         for m in _PART.finditer(segment):
             role = m.group("role").casefold().split()
