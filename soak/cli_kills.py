@@ -52,13 +52,21 @@ def _run_killed(args: list[str], rng: random.Random, delays: tuple[float, float]
     return proc.returncode, sig
 
 
+def _duration(args: list[str]) -> float:
+    """How long ``args`` takes when left alone (kill delays are drawn around it, whatever the load)."""
+    started = time.monotonic()
+    subprocess.run(args, stdin=subprocess.DEVNULL, capture_output=True, check=False)
+    return time.monotonic() - started
+
+
 def cli_import_kills(folder: Path, pool: list[Source], runs: int, seed: int) -> Counts:
     """``runs`` interrupted ``broadsheet import`` runs on one store, then one to completion."""
     counts = Counts()
     rng = random.Random(seed)
     source_dir = str(pool[0].path.parent)
+    full = _duration([str(BIN), "--store", str(folder.parent / "timing"), "import", source_dir])
     for run in range(runs):
-        code, sig = _run_killed([str(BIN), "--store", str(folder), "import", source_dir], rng, (0.2, 1.2))
+        code, sig = _run_killed([str(BIN), "--store", str(folder), "import", source_dir], rng, (0.3 * full, full))
         counts.runs += 1
         counts.faults += code is None
         _check(folder, pool, counts, f"cli import run {run} (signal {sig}, exit {code})")
@@ -79,9 +87,11 @@ def cli_tag_kills(folder: Path, pool: list[Source], runs: int, seed: int) -> Cou
     present = {m.id for m in Store(folder).stories()}
     ids = [sid for sid in ids if sid in present] or ids
     acked: list[tuple[str, str]] = []
+    full = _duration([str(BIN), "--store", str(folder), "tag", ids[0], "timing"])
+    acked.append((ids[0], "timing"))
     for run in range(runs):
         sid, tag = rng.choice(ids), f"soak-{run}"
-        code, sig = _run_killed([str(BIN), "--store", str(folder), "tag", sid, tag], rng, (0.15, 1.0))
+        code, sig = _run_killed([str(BIN), "--store", str(folder), "tag", sid, tag], rng, (0.5 * full, 1.2 * full))
         counts.runs += 1
         counts.faults += code is None
         if code == 0:
