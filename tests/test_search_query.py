@@ -117,3 +117,16 @@ def test_store_search_imports_no_ui() -> None:
             "print(bad); sys.exit(bool(bad))")
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_schema_keys_and_dates() -> None:
+    from store.search.schema import NO_DATE, published_values, story_key
+
+    assert story_key("00000000000000ff") == 255
+    assert 0 <= story_key("not-a-hex-id") < 2**64
+    assert published_values(None) == (NO_DATE, 0)
+    assert published_values("sometime") == (NO_DATE, 0)
+    assert published_values("2024-03-05") == (1709596800, 20240305)
+    # the printed day counts for after:/before:, the instant for sort:date
+    assert published_values("2024-03-05T01:00:00+05:00") == (1709582400, 20240305)
+    assert published_values("2024-03-05T25:00") == (1709596800, 20240305)
