@@ -47,6 +47,7 @@ def test_split_lines_numbers_and_blanks() -> None:
         ("Bridge opens at last | The Harbour Gazette", "Bridge opens at last", "The Harbour Gazette"),
         ("Bridge opens at last - Local | Gazette.example", "Bridge opens at last", "Gazette.example"),
         ("Bridge opens at last", "Bridge opens at last", None),
+        ("Bridge opens at last | by Ann Lee | Gazette", "Bridge opens at last", "Gazette"),
         (
             "BUDGET | Council finds money for the long-awaited harbour bridge",
             "BUDGET | Council finds money for the long-awaited harbour bridge",
@@ -150,6 +151,10 @@ def test_parse_byline(text: str, authors: list[str], date: str | None) -> None:
 
 def test_not_a_byline() -> None:
     assert parse_byline("By providing your email you agree to the terms") is None
+    assert parse_byline("The Harbour", bare_ok=True) is None
+    assert parse_byline("Courtesy Gazette", bare_ok=True) is None
+    glued = parse_byline("Ann LeeGAZETTEBusiness", bare_ok=True)
+    assert glued is not None and glued.authors == ["Ann Lee"]
     assert parse_byline("The council met today", bare_ok=True) is None
 
 

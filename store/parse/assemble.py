@@ -64,7 +64,8 @@ def assemble(page: Page) -> Article:
         agency = wire_in(credits.text)
     if agency is None and page.byline >= 0:
         agency = wire_in(lines[page.byline].text)
-    source = page.site or (info.outlet if info else None)
+    site = page.site if page.site and page.site.casefold() not in {a.casefold() for a in authors} else None
+    source = site or (info.outlet if info else None)
     if source is None and authors and org_like(authors[0]):
         source = authors[0]
     images = [img for i, img in sorted(page.images.items()) if i >= h - 15]

@@ -21,6 +21,7 @@ _LABEL = re.compile(r"^(?:authors?|reporters?|writers?)\s*:\s*", re.IGNORECASE)
 # Where the name part of a byline ends: separators, digits, date or "Published" glued on.
 _CUT = re.compile(
     r"\s*[|/•·@(]|\s+[-–—]\s+|\s*[-–—]\s*$|\d|(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created)"
+    r"|(?<=[a-z])(?=[A-Z]{2})"
     r"|" + MONTH + r"\s*\d"
 )
 ROLE_WORDS = frozenset(
@@ -53,6 +54,7 @@ ROLE_WORDS = frozenset(
         "assistant",
     ]
 )
+_NOT_FIRST_NAMES = frozenset(["The", "Courtesy", "Photo", "Image", "Credit", "Source", "Via"])
 _PARTICLES = frozenset(
     [
         "van",
@@ -165,7 +167,11 @@ def parse_byline(text: str, *, bare_ok: bool = False) -> Byline | None:
     authors = split_names(names_part)
     if not authors:
         return None
-    if not explicit and (len(authors) > 3 or any(len(a.split()) < 2 for a in authors)):
+    if not explicit and (
+        len(authors) > 3
+        or any(len(a.split()) < 2 for a in authors)
+        or any(a.split()[0] in _NOT_FIRST_NAMES and not org_like(a) for a in authors)
+    ):
         return None
     outlet = None
     sep = re.match(r"\s*[|/]\s*([^|/\d]{2,40}?)\s*(?:[|/]|$)", tail)

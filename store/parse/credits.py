@@ -23,7 +23,9 @@ _PART = re.compile(
     re.IGNORECASE,
 )
 _NAME_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
-_ROLE_PREFIX = re.compile(r"^.*\b(?:writers?|reporters?|correspondents?)\s+", re.IGNORECASE)
+_ROLE_PREFIX = re.compile(
+    r"^.*\b(?:writers?|reporters?|correspondents?)\s+|^[^’']{2,40}[’']s?\s+(?=[A-Z])", re.IGNORECASE
+)
 _PLACE = re.compile(r"\s+in\s+[A-Z][\w .'-]*$")
 
 

@@ -28,7 +28,8 @@ def split_title(title: str) -> tuple[str, str | None]:
     core = title[: title.find(suffix[0], len(" ".join(parts)) - 1)]
     core = _SEPARATOR.sub(" | ", core).rstrip(" |–—-:")
     core = core if core and len(parts) == 1 else " | ".join(parts)
-    return core.strip(), suffix[-1].strip()
+    sites = [part.strip() for part in suffix if not part.strip().lower().startswith("by ")]
+    return core.strip(), (sites[-1] if sites else None)
 
 
 def headline_shaped(text: str) -> bool:
