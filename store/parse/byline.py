@@ -54,7 +54,7 @@ ROLE_WORDS = frozenset(
         "assistant",
     ]
 )
-_NOT_FIRST_NAMES = frozenset(["The", "Courtesy", "Photo", "Image", "Credit", "Source", "Via"])
+_NOT_FIRST_NAMES = frozenset(["Courtesy", "Photo", "Image", "Credit", "Source", "Via"])
 _PARTICLES = frozenset(
     [
         "van",
@@ -170,7 +170,8 @@ def parse_byline(text: str, *, bare_ok: bool = False) -> Byline | None:
     if not explicit and (
         len(authors) > 3
         or any(len(a.split()) < 2 for a in authors)
-        or any(a.split()[0] in _NOT_FIRST_NAMES and not org_like(a) for a in authors)
+        or any(a.split()[0] in _NOT_FIRST_NAMES for a in authors)
+        or any(a.startswith("The ") and not org_like(a) for a in authors)
     ):
         return None
     outlet = None
