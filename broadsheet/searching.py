@@ -10,6 +10,7 @@ import argparse
 import time
 
 import orjson
+from filelock import Timeout
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
@@ -87,7 +88,12 @@ def _reindex(store: Store, err: Console) -> int:
         def step(done: int, total: int) -> None:
             progress.update(task, completed=done, total=total)
 
-        index = SearchIndex.reindex(store, on_progress=step)
+        try:
+            index = SearchIndex.reindex(store, on_progress=step)
+        except Timeout:
+            err.print(Text("broadsheet: the store is busy (another broadsheet is writing to it); try again",
+                           style="red"))
+            return 1
     count = len(index)
     seconds = time.perf_counter() - start
     err.print(Text(f"Indexed {count:,} {'story' if count == 1 else 'stories'} in {seconds:.1f} s", style="green"))

@@ -198,3 +198,15 @@ def test_a_reader_keeps_searching_while_another_process_rewrites(filled_store: S
     new = writer.add([(make_article(60, headline="Ferry museum opens"), None)])
     SearchIndex.open(writer).add(writer, new)
     assert new[0] in index.search("museum", states={}).ids
+
+
+def test_cli_reindex_on_a_busy_store(filled_store: Store, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    from filelock import FileLock
+
+    from store import db as store_db
+
+    monkeypatch.setattr(store_db, "LOCK_TIMEOUT", 0.05)
+    with FileLock(str(filled_store.folder / ".lock")):
+        assert main(["--store", str(filled_store.folder), "reindex"]) == 1
+    assert "the store is busy" in capsys.readouterr().err
