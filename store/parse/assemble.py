@@ -14,6 +14,8 @@ from store.parse.page import UNDECIDED, Page
 from store.parse.textstats import tokens
 from store.parse.types import ParseError
 
+TAIL = 30  # lines after the last paragraph where a photo may still belong to the story
+
 
 def canonical_headline(line: str, title_core: str) -> str:
     """The page title when the printed headline is only a light edit of it (a word or two)."""
@@ -68,6 +70,10 @@ def assemble(page: Page) -> Article:
     source = site or (info.outlet if info else None)
     if source is None and authors and org_like(authors[0]):
         source = authors[0]
+    last = body_idx[-1]
+    for i in [i for i in page.images if i > last + TAIL]:
+        lines[i].mark("boilerplate", "photo caption well after the end of the story")
+        page.images.pop(i)
     images = [img for i, img in sorted(page.images.items()) if i >= h - 15]
     return Article(
         headline=canonical_headline(lines[h].text, page.title_core),
