@@ -25,7 +25,7 @@ from filelock import Timeout
 from tinydb import TinyDB
 
 from store.model import Article, Credits, Image
-from store.storage import KeyedTable, StoreLock, StoreWriteError, check_ends, open_db
+from store.storage import KeyedTable, StoreLock, StoreWriteError, check_ends, gc_paused, open_db
 from store.userstate import SHARDS, UserState
 
 SHARD_SIZE = 256
@@ -169,7 +169,8 @@ class Store:
 
     def stories(self) -> list[StoryMeta]:
         """All stories, newest first."""
-        metas = [StoryMeta.from_doc(sid, doc) for sid, doc in self._articles.records().items()]
+        with gc_paused():
+            metas = [StoryMeta.from_doc(sid, doc) for sid, doc in self._articles.records().items()]
         metas.sort(key=lambda m: m.sort_key, reverse=True)
         return metas
 

@@ -24,7 +24,7 @@ from typing import Any
 from filelock import FileLock
 from tinydb import TinyDB
 
-from store.storage import KeyedTable, open_db
+from store.storage import KeyedTable, gc_paused, open_db
 
 TAG_MAX_LENGTH = 40
 SHARDS = "0123456789abcdef"
@@ -134,9 +134,10 @@ class UserState:
         result: dict[str, StoryState] = {}
         if not self.folder.is_dir():
             return result
-        for shard in SHARDS:
-            for sid, doc in self._table(shard).records().items():
-                result[sid] = StoryState.from_doc(doc)
+        with gc_paused():
+            for shard in SHARDS:
+                for sid, doc in self._table(shard).records().items():
+                    result[sid] = StoryState.from_doc(doc)
         return result
 
     def get(self, story_id: str) -> StoryState:
