@@ -192,7 +192,10 @@ def _json_problem(raw: bytes) -> str:
 # raw UTF-8). Imported text is sanitised before it is stored, so these only turn up in a
 # tampered file or one written by something else; such a file's strings are cleaned on read.
 _SUSPECT = (re.compile(rb"\\u"), re.compile(rb"\xc2[\x80-\x9f]"),
-            re.compile(rb"\xe2(?:\x80[\x8e\x8f\xaa-\xae]|\x81[\xa6-\xa9])"), re.compile(rb"\xd8\x9c|\xef\xbb\xbf"))
+            re.compile(rb"\xe2(?:\x80[\x8e\x8f\xaa-\xae]|\x81[\xa6-\xa9])"),
+            # Two literal patterns, not one alternation: an alternation without a common first
+            # byte is tried at every offset (0.13 s over a 30 MB articles.json, vs 0.01 s).
+            re.compile(rb"\xd8\x9c"), re.compile(rb"\xef\xbb\xbf"))
 
 
 def _clean_strings(value: Any) -> Any:
