@@ -228,7 +228,7 @@ class SearchIndex:
             return self
         if indexed <= wanted.keys():
             missing = [metas[wanted[k]] for k in wanted.keys() - indexed]
-            self._write(store, missing, None, replace=False)
+            self._write(store, missing, None)
             say(f"Search index was behind the store; added {_stories(len(missing))}")
             return self
         count = self.rebuild(store)
@@ -238,11 +238,17 @@ class SearchIndex:
     # -- writing ----------------------------------------------------------------------------
 
     def add(self, store: Store, story_ids: Iterable[str]) -> int:
-        """Index newly stored stories (ids already indexed are replaced). Returns how many."""
+        """Index newly stored stories; returns how many were added.
+
+        Ids already in the index are skipped (a story id is derived from its content, so the
+        same id is the same story), e.g. when opening the index just rebuilt it with them.
+        """
         with store.lock:
-            metas = [m for m in (store.meta(sid) for sid in dict.fromkeys(story_ids)) if m is not None]
+            searcher = self._searcher()
+            fresh = [sid for sid in dict.fromkeys(story_ids) if not searcher.doc_freq("key", story_key(sid))]
+            metas = [m for m in map(store.meta, fresh) if m is not None]
             if metas:
-                self._write(store, metas, None, replace=True)
+                self._write(store, metas, None)
             return len(metas)
 
     def rebuild(self, store: Store, on_progress: Progress | None = None) -> int:
@@ -255,10 +261,10 @@ class SearchIndex:
                 self._meta_key, self._generation = fresh._meta_key, self._generation + 1
                 return len(metas)
             self._exotic = {}
-            return self._write(store, metas, on_progress, replace=False, clear=True)
+            return self._write(store, metas, on_progress, clear=True)
 
     def _fill(self, store: Store, on_progress: Progress | None) -> int:
-        return self._write(store, store.stories(), on_progress, replace=False)
+        return self._write(store, store.stories(), on_progress)
 
     def _healthy(self) -> bool:
         try:
@@ -269,7 +275,7 @@ class SearchIndex:
                 raise
             return False
 
-    def _write(self, store: Store, metas: list[StoryMeta], on_progress: Progress | None, *, replace: bool,
+    def _write(self, store: Store, metas: list[StoryMeta], on_progress: Progress | None, *,
                clear: bool = False) -> int:
         writer = self._index.writer(heap_size=WRITER_HEAP)
         try:
@@ -281,8 +287,6 @@ class SearchIndex:
                 key = story_key(meta.id)
                 if not is_plain_id(meta.id):
                     self._exotic[key] = meta.id
-                if replace:
-                    writer.delete_documents_by_term("key", key)
                 writer.add_document(story_document(meta, store.body(meta)))
                 if on_progress and (done % 500 == 0 or done == total):
                     on_progress(done, total)
