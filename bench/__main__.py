@@ -39,7 +39,8 @@ def measure_size(built: build.BuiltStore, cache: Path, runs: int, smoke: bool) -
         "import_vs_newsboat": built.imported / built.import_seconds / NEWSBOAT_RATE,
     }
     say(f"{n:,}: user state {build.add_user_state(folder)}")
-    r["store_mb"] = build.disk_bytes(folder) / 1e6
+    r["store_mb"] = (build.disk_bytes(folder) - build.disk_bytes(folder / "index")) / 1e6
+    r["parse_rate"] = measure.parse_rate(built.pages, 200 if smoke else 500)
     r["pages_mb"] = sum(build.disk_bytes(p) for p in built.pages) / 1e6
 
     say(f"{n:,}: load and open")
@@ -53,6 +54,7 @@ def measure_size(built: build.BuiltStore, cache: Path, runs: int, smoke: bool) -
         say(f"{n:,}: search index and queries")
         found = measure.search(Store(folder), measure.search_queries(), 3 if smoke else 15)
         r["index_open"], r["search_all"], r["search_words"] = found["open"], found["all"], found["words"]
+        r["search_queries"] = found["queries"]
         r["index_seconds"] = measure.reindex(Store(folder))
         r["index_mb"] = build.disk_bytes(folder / "index") / 1e6
     else:
@@ -87,7 +89,7 @@ def measure_size(built: build.BuiltStore, cache: Path, runs: int, smoke: bool) -
 
 def _json(results: dict[int, dict[str, Value]]) -> bytes:
     def conv(v: Any) -> Any:
-        return v.to_json() if isinstance(v, Sample) else v
+        return v.to_json() if isinstance(v, Sample) else v  # numbers, and per-query figures
 
     return orjson.dumps({str(n): {k: conv(v) for k, v in r.items()} for n, r in results.items()},
                         option=orjson.OPT_INDENT_2)

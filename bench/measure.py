@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import random
 import subprocess
 import sys
@@ -29,6 +30,18 @@ def search_queries() -> list[str]:
     words = search_words()
     return [*words, f"{words[1]} {words[3]}", f'"{zipf_word(0.0)} {words[0]}"', f"{words[2]} tag:topic-03",
             "is:bookmarked", f"{words[4]}*"]
+
+
+def parse_rate(pages: list[Path], count: int) -> float:
+    """Stories per CPU-second for decode + sanitise + parse alone (``read_article``), one core."""
+    from store.importer import read_article
+
+    files = sorted(p for folder in pages[:1] for p in folder.glob("*.txt"))[:count]
+    start = time.process_time()
+    for path in files:
+        with contextlib.suppress(ValueError):  # a page that does not parse still cost its time
+            read_article(path)
+    return len(files) / (time.process_time() - start)
 
 
 def load(folder: Path, runs: int) -> Sample:
@@ -87,19 +100,21 @@ def search(store: Store, queries: list[str], runs: int) -> dict[str, Any]:
     states = store.user.all()
     times: list[float] = []
     word_times: list[float] = []
-    hits: dict[str, int] = {}
+    per_query: dict[str, dict[str, float]] = {}
     singles = set(search_words())
     for query in queries:
         result = index.search(query, states=states, limit=None)
-        hits[query] = result.total
+        mine = []
         for _ in range(runs):
             start = time.perf_counter()
             index.search(query, states=states, limit=None)
-            elapsed = time.perf_counter() - start
-            times.append(elapsed)
-            if query in singles:
-                word_times.append(elapsed)
-    return {"open": opened, "all": Sample.of(times), "words": Sample.of(word_times), "hits": hits}
+            mine.append(time.perf_counter() - start)
+        times += mine
+        if query in singles:
+            word_times += mine
+        sample = Sample.of(mine)
+        per_query[query] = {"hits": result.total, "median_ms": sample.median * 1000, "p95_ms": sample.p95 * 1000}
+    return {"open": opened, "all": Sample.of(times), "words": Sample.of(word_times), "queries": per_query}
 
 
 def reindex(store: Store) -> float:

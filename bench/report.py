@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.stats import Sample
 
-Value = float | Sample | None
+Value = float | Sample | dict | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +49,7 @@ ROWS = [
     Row("import_rate", "Import, real importer: parse+store+index (stories/s)", digits=0, target=">= 1,000",
         check=_ok_min(1000), growth=False),
     Row("import_seconds", "Import time (s)"),
+    Row("parse_rate", "  parse alone, read_article, one core (stories/CPU-s)", digits=0, growth=False),
     Row("newsboat_rate", "  newsboat, 10k items, local feed (stories/s, quoted)", digits=0, growth=False),
     Row("import_vs_newsboat", "  ratio ours / newsboat (x)", digits=2, growth=False),
     Row("index_seconds", "Search index rebuild, whole store (s)"),
