@@ -246,3 +246,12 @@ def test_a_second_reader_sees_new_stories(indexed: tuple[Store, SearchIndex], tm
     [sid] = new_store.add([(library(), None)])
     writer.add(new_store, [sid])
     assert reader.search("library", states={}).ids == [sid]
+
+
+@pytest.mark.usefixtures("push_down")
+@pytest.mark.parametrize("text", ["", "ferry", "ferry sort:date", "is:unread", "-tag:work ferry OR storm"])
+def test_offset_pages_through_the_same_order(indexed: tuple[Store, SearchIndex], text: str) -> None:
+    whole = indexed[1].search(text, states=STATES)
+    pages = [indexed[1].search(text, states=STATES, limit=2, offset=start) for start in range(0, whole.total + 2, 2)]
+    assert [sid for page in pages for sid in page.ids] == whole.ids
+    assert {page.total for page in pages} == {whole.total}

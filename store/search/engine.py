@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import compress, filterfalse, islice
 from operator import attrgetter
 from pathlib import Path
@@ -349,12 +349,26 @@ class SearchIndex:
         hits = searcher.search(tantivy.Query.all_query(), limit=searcher.num_docs, count=False).hits
         return [int(k) for k in searcher.fast_field_values("key", [addr for _, addr in hits]) if k is not None]
 
-    def search(self, text: str, *, states: Mapping[str, StoryState], limit: int | None = None) -> SearchResult:
-        """Run the search bar's ``text``. Raises :class:`QueryError` (only) for a bad query."""
-        return self.run(parse_query(text), states=states, limit=limit)
+    def search(self, text: str, *, states: Mapping[str, StoryState], limit: int | None = None,
+               offset: int = 0) -> SearchResult:
+        """Run the search bar's ``text``. Raises :class:`QueryError` (only) for a bad query.
 
-    def run(self, query: Query, *, states: Mapping[str, StoryState], limit: int | None = None) -> SearchResult:
+        ``limit`` caps the ids returned (``total`` still counts every match); ``offset`` skips
+        that many first, for paging. At 50,000 stories a word in every story costs ~15 ms
+        with ``limit=None`` (tantivy-py makes one Python object per hit) and ~1 ms with a
+        limit of a screenful or two.
+        """
+        return self.run(parse_query(text), states=states, limit=limit, offset=offset)
+
+    def run(self, query: Query, *, states: Mapping[str, StoryState], limit: int | None = None,
+            offset: int = 0) -> SearchResult:
         """Run a parsed query: ids in relevance order (newest first with sort:date or no words)."""
+        offset = max(0, offset)
+        stop = None if limit is None else offset + max(0, limit)
+        result = self._run_retrying(query, states, stop)
+        return replace(result, ids=result.ids[offset:]) if offset else result
+
+    def _run_retrying(self, query: Query, states: Mapping[str, StoryState], limit: int | None) -> SearchResult:
         try:
             return self._run(query, states, limit)
         except QueryError:
