@@ -255,3 +255,13 @@ def test_offset_pages_through_the_same_order(indexed: tuple[Store, SearchIndex],
     pages = [indexed[1].search(text, states=STATES, limit=2, offset=start) for start in range(0, whole.total + 2, 2)]
     assert [sid for page in pages for sid in page.ids] == whole.ids
     assert {page.total for page in pages} == {whole.total}
+
+
+def test_mostly_read_store_pushes_the_unread_few_down(indexed: tuple[Store, SearchIndex],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    read = {ID[name]: StoryState(read=True) for name in ("harbour0", "harbour1", "harbour2", "wire", "summit", "storm")}
+    expected = {text: find(indexed, text, read) for text in ("ferry is:unread", "is:unread -ferry", "-is:read library")}
+    monkeypatch.setattr(engine, "PUSH_DOWN", 4)  # 6 read > 4, 3 unread <= 4
+    assert {text: find(indexed, text, read) for text in expected} == expected
+    assert expected["ferry is:unread"] == {"harbour3", "night"}
+    assert expected["is:unread -ferry"] == {"library"}

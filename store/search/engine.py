@@ -422,6 +422,12 @@ class SearchIndex:
                 include_upper=False)))
         if not clauses:
             return self._newest_with_state(searcher, query, allow, deny, limit)
+        if allow is None and len(deny) > PUSH_DOWN and searcher.num_docs - len(deny) <= PUSH_DOWN:
+            # e.g. is:unread when most stories are read: the few allowed ones go to tantivy.
+            allow = self._newest(searcher)[1].keys() - deny
+            deny = set()
+            if not allow:
+                return empty
         python_filter: Callable[[str], bool] | None = None
         if allow is not None:
             if len(allow) <= PUSH_DOWN:
