@@ -59,6 +59,11 @@ def test_highlight_terms_are_positive_text_terms_as_typed() -> None:
     assert parse_query("- --").terms == ()
 
 
+def test_repeated_groups_count_once() -> None:
+    assert parse_query("ferry ferry fe* fe*").groups == ((Term("word", "ferry"),), (Term("prefix", "fe"),))
+    assert len(parse_query(" ".join(["ferry"] * 500)).groups) == 1
+
+
 def test_empty_query() -> None:
     assert parse_query("") == Query()
     assert parse_query("   ") == Query()
@@ -83,8 +88,10 @@ def test_empty_query() -> None:
         ("ferry OR OR rail", "OR needs a word on each side"),
         ("tag:a OR ferry", "OR cannot join tag: with words"),
         ("ferry OR is:unread", "OR cannot join is: filters"),
-        ("*", "A * needs letters before it"),
-        ("headline:-*", "A * needs letters before it"),
+        ("*", "A * needs 2 letters or more before it"),
+        ("f*", "A * needs 2 letters or more before it"),
+        ("headline:-*", "A * needs 2 letters or more before it"),
+        (" ".join(f"w{i}" for i in range(65)), "Too many words: at most 64"),
         ("is:read is:unread", "cannot both hold"),
     ],
 )

@@ -31,6 +31,7 @@ SortOrder = Literal["relevance", "date"]
 TEXT_FIELDS = {"headline": "headline", "body": "body", "caption": "caption", "by": "by", "author": "by",
                "source": "source", "agency": "agency"}
 _FILTERS = {"is", "after", "before", "sort"}
+MAX_TERMS = 64  # words, phrases, prefixes and tags in one query
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
@@ -144,8 +145,8 @@ def _text_term(value: str, quoted: bool, field_name: str | None, negated: bool) 
         return Term("phrase", value, field_name, negated)
     if value.endswith("*"):
         stem = value.rstrip("*")
-        if not any(c.isalnum() for c in stem):
-            raise QueryError("A * needs letters before it, like ferr*")
+        if sum(c.isalnum() for c in stem) < 2:
+            raise QueryError("A * needs 2 letters or more before it, like fe*")
         return Term("prefix", stem, field_name, negated)
     return Term("word", value, field_name, negated)
 
@@ -220,7 +221,10 @@ def parse_query(text: str) -> Query:
         terms = [t for t in group if t is not None]
         if len({t.kind == "tag" for t in terms}) > 1:
             raise QueryError("OR cannot join tag: with words")
-        groups.append(tuple(terms))
+        if tuple(terms) not in groups:  # "ferry ferry" is "ferry"
+            groups.append(tuple(terms))
+    if sum(len(g) for g in groups) > MAX_TERMS:
+        raise QueryError(f"Too many words: at most {MAX_TERMS}")
     highlight: dict[str, str] = {}
     for group in groups:
         for term in group:
