@@ -516,13 +516,9 @@ class SearchIndex:
                 options = list(dict.fromkeys([last, *STEMMED.analyze(last)]))
                 per_field = []
                 for f in fields:
-                    if hasattr(searcher, "terms_with_prefix"):
-                        found = {t for o in options for t, _ in searcher.terms_with_prefix(f, o, limit=MAX_EXPANSION)}
-                        if found:
-                            per_field.append(tantivy.Query.term_set_query(self._schema, f, sorted(found)))
-                    else:  # tantivy-py before terms_with_prefix
-                        pattern = "(?:" + "|".join(_regex_escape(o) for o in options) + ").*"
-                        per_field.append(tantivy.Query.regex_query(self._schema, f, pattern))
+                    found = {t for o in options for t, _ in searcher.terms_with_prefix(f, o, limit=MAX_EXPANSION)}
+                    if found:
+                        per_field.append(tantivy.Query.term_set_query(self._schema, f, sorted(found)))
                 if not per_field:
                     return tantivy.Query.empty_query()
                 if len(per_field) == 1:
@@ -564,11 +560,6 @@ def _stories(count: int) -> str:
 def _negate(query: tantivy.Query) -> tantivy.Query:
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
                                         (tantivy.Occur.MustNot, query)])
-
-
-def _regex_escape(text: str) -> str:
-    """Escape for tantivy's regex: letters and digits as they are, anything else as ``\\x{..}``."""
-    return "".join(c if c.isascii() and c.isalnum() else f"\\x{{{ord(c):x}}}" for c in text)
 
 
 def _tag_matches(term: Term, state: StoryState) -> bool:
