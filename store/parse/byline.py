@@ -25,59 +25,14 @@ _CUT = re.compile(
     r"|" + MONTH + r"\s*\d"
 )
 ROLE_WORDS = frozenset(
-    [
-        "reporter",
-        "reporters",
-        "editor",
-        "editors",
-        "correspondent",
-        "correspondents",
-        "writer",
-        "writers",
-        "columnist",
-        "columnists",
-        "contributor",
-        "contributors",
-        "journalist",
-        "journalists",
-        "producer",
-        "producers",
-        "critic",
-        "analyst",
-        "photographer",
-        "photographers",
-        "presenter",
-        "host",
-        "chief",
-        "senior",
-        "deputy",
-        "assistant",
-    ]
+    re.findall(
+        r"\S+",
+        "reporter reporters editor editors correspondent correspondents writer writers columnist columnists contributor contributors journalist journalists producer producers critic analyst photographer photographers presenter host chief senior deputy assistant",
+    )
 )
 _NOT_FIRST_NAMES = frozenset(["Courtesy", "Photo", "Image", "Credit", "Source", "Via"])
 _PARTICLES = frozenset(
-    [
-        "van",
-        "von",
-        "der",
-        "den",
-        "de",
-        "da",
-        "di",
-        "del",
-        "della",
-        "la",
-        "le",
-        "du",
-        "dos",
-        "das",
-        "bin",
-        "ibn",
-        "al",
-        "el",
-        "y",
-        "e",
-    ]
+    re.findall(r"\S+", "van von der den de da di del della la le du dos das bin ibn al el y e")
 )
 _SPLIT_NAMES = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", re.IGNORECASE)
 _ORG_TAIL = re.compile(r"\s+(?=The\s+[A-Z])")
