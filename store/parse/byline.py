@@ -27,7 +27,11 @@ _CUT = re.compile(
 ROLE_WORDS = frozenset(
     re.findall(
         r"\S+",
-        "reporter reporters editor editors correspondent correspondents writer writers columnist columnists contributor contributors journalist journalists producer producers critic analyst photographer photographers presenter host chief senior deputy assistant",
+        """
+        reporter reporters editor editors correspondent correspondents writer writers columnist
+        columnists contributor contributors journalist journalists producer producers critic analyst
+        photographer photographers presenter host chief senior deputy assistant
+        """,
     )
 )
 _NOT_FIRST_NAMES = frozenset(["Courtesy", "Photo", "Image", "Credit", "Source", "Via"])
