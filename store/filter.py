@@ -34,6 +34,7 @@ def haystack(meta: StoryMeta) -> str:
 class Found:
     ids: list[str]
     terms: list[str]
+    total: int  # matches in all; ``ids`` may hold only the best of them
 
 
 class WordFilter:
@@ -74,4 +75,5 @@ class WordFilter:
                 return False
             return all(w in self._text(meta) for w in words)
 
-        return Found([m.id for m in stories if keep(m)], words)
+        ids = [m.id for m in stories if keep(m)]
+        return Found(ids, words, len(ids))

@@ -19,6 +19,11 @@ from store.userstate import StoryState
 from tui.commands import StoryCommands
 from tui.screens.main import MainScreen
 
+#: The reader lists at most this many results of a search, best (or newest) first; the
+#: count shows how many matched in all. Fetching every id of a word found in 50,000
+#: stories costs ~15 ms in tantivy-py; the first 2,000 cost ~1 ms.
+SEARCH_LIMIT = 2000
+
 
 class BroadsheetApp(App[None]):
     TITLE = "Broadsheet"
@@ -89,8 +94,8 @@ class BroadsheetApp(App[None]):
         index = self._index
         if index is None:
             return self._filter.search(query, stories, states)
-        result = index.search(query, states=states)
-        return Found(result.ids, result.terms)
+        result = index.search(query, states=states, limit=SEARCH_LIMIT)
+        return Found(result.ids, result.terms, result.total)
 
     async def action_quit(self) -> None:
         for screen in self.screen_stack:

@@ -53,6 +53,7 @@ MAX_EXPANSION = 20_000
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
 
 Message = Callable[[str], None]
+Hit = tuple[Any, tantivy.DocAddress]
 Progress = Callable[[int, int], None]
 
 
@@ -451,11 +452,29 @@ class SearchIndex:
         wanted = n if limit is None or python_filter else max(0, min(limit, n))
         result = searcher.search(tq, limit=max(wanted, 1), count=python_filter is None,
                                  order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
-        ids = self._ids(searcher, result.hits[:wanted])
+        hits = result.hits[:wanted]
+        if not by_date:
+            hits = self._break_ties(searcher, hits)
+        ids = self._ids(searcher, hits)
         if python_filter is None:
             return SearchResult(ids, int(result.count or 0), terms, query)
         ids = [sid for sid in ids if python_filter(sid)]
         return SearchResult(ids if limit is None else ids[: max(0, limit)], len(ids), terms, query)
+
+    @staticmethod
+    def _break_ties(searcher: tantivy.Searcher, hits: list[Hit]) -> list[Hit]:
+        """Equal scores in a fixed order, newest first then by story key.
+
+        tantivy returns tied hits in segment order, which depends on how indexing threads
+        split the work: the same query on the same stories could list them differently.
+        """
+        if len(hits) < 2 or all(hits[i][0] != hits[i + 1][0] for i in range(len(hits) - 1)):
+            return hits
+        addresses = [addr for _, addr in hits]
+        whens = searcher.fast_field_values("when", addresses)
+        keys = searcher.fast_field_values("key", addresses)
+        order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -(whens[i] or 0), keys[i] or 0))
+        return [hits[i] for i in order]
 
     def _ids(self, searcher: tantivy.Searcher, hits: list[tuple[Any, tantivy.DocAddress]]) -> list[str]:
         """Story ids of hits, through a key -> id cache (the mapping never changes)."""

@@ -71,6 +71,7 @@ class MainScreen(Screen[None]):
         ids: list[str] | None
         terms: list[str]
         error: str | None
+        total: int = 0
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -81,6 +82,7 @@ class MainScreen(Screen[None]):
         self.order = "newest"
         self.query_text = ""
         self.result_ids: list[str] | None = None  # None: every story
+        self.result_total = 0
         self.terms: list[str] = []
         self._fingerprint: tuple[tuple[int, int, int], ...] | None = None
 
@@ -165,7 +167,7 @@ class MainScreen(Screen[None]):
             message = self.SearchDone(query, None, [], str(exc) or "cannot read this search")
         else:
             ids = None if not query.strip() else found.ids
-            message = self.SearchDone(query, ids, found.terms, None)
+            message = self.SearchDone(query, ids, found.terms, None, found.total)
         if not worker.is_cancelled:
             self.post_message(message)
 
@@ -179,7 +181,7 @@ class MainScreen(Screen[None]):
             error.display = True
             return
         error.display = False
-        self.result_ids, self.terms = message.ids, message.terms
+        self.result_ids, self.terms, self.result_total = message.ids, message.terms, message.total
         self._show_rows(keep=self._keep)
 
     def _show_rows(self, keep: str | None = None) -> None:
@@ -193,7 +195,12 @@ class MainScreen(Screen[None]):
         total = len(self.stories)
         order = "" if self.result_ids is not None else f" · {self.order}"
         noun = "story" if total == 1 else "stories"
-        count = f"{len(shown)} of {total}" if self.query_text.strip() else f"{total:,} {noun}{order}"
+        if not self.query_text.strip():
+            count = f"{total:,} {noun}{order}"
+        elif self.result_total > len(shown):
+            count = f"best {len(shown):,} of {self.result_total:,} matches"
+        else:
+            count = f"{len(shown):,} of {total:,}"
         self.query_one("#match-count", Label).update(Text(count))
         if not shown:
             self._show(None)
