@@ -48,6 +48,8 @@ STAMP = "broadsheet-stamp.json"
 #: ``key``); larger ones filter the full hit list in Python.
 PUSH_DOWN = 4096
 WRITER_HEAP = 128_000_000
+#: How far past a limited page we fetch to order hits tied across its end (bounds the cost).
+TIE_WINDOW = 8192
 #: At most this many index terms per field stand for one prefix* (only 1-2 letter prefixes get near it).
 MAX_EXPANSION = 20_000
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
@@ -450,11 +452,18 @@ class SearchIndex:
         if n == 0:
             return empty
         wanted = n if limit is None or python_filter else max(0, min(limit, n))
-        result = searcher.search(tq, limit=max(wanted, 1), count=python_filter is None,
-                                 order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
-        hits = result.hits[:wanted]
+        fetch = wanted if by_date else min(n, wanted + 1)  # one more, to see a tie at the cut
+        while True:
+            result = searcher.search(tq, limit=max(fetch, 1), count=python_filter is None,
+                                     order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
+            hits = result.hits
+            if (by_date or wanted == 0 or len(hits) <= wanted or fetch >= min(n, wanted + TIE_WINDOW)
+                    or hits[wanted - 1][0] != hits[wanted][0]):
+                break
+            fetch = min(n, wanted + TIE_WINDOW, fetch * 2)  # hits tied across the cut: fetch them, then order
         if not by_date:
             hits = self._break_ties(searcher, hits)
+        hits = hits[:wanted]
         ids = self._ids(searcher, hits)
         if python_filter is None:
             return SearchResult(ids, int(result.count or 0), terms, query)
