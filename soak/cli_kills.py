@@ -66,7 +66,7 @@ def cli_import_kills(folder: Path, pool: list[Source], runs: int, seed: int) -> 
     source_dir = str(pool[0].path.parent)
     full = _duration([str(BIN), "--store", str(folder.parent / "timing"), "import", source_dir])
     for run in range(runs):
-        code, sig = _run_killed([str(BIN), "--store", str(folder), "import", source_dir], rng, (0.1 * full, 0.7 * full))
+        code, sig = _run_killed([str(BIN), "--store", str(folder), "import", source_dir], rng, (0.6 * full, 1.0 * full))
         counts.runs += 1
         counts.faults += code is None
         _check(folder, pool, counts, f"cli import run {run} (signal {sig}, exit {code})")
