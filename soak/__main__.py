@@ -45,7 +45,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     if BIN.exists():
         steps += [
-            ("`broadsheet import` killed", lambda: cli_import_kills(work / "cli", cli_pool, n(30), args.seed)),
+            ("`broadsheet import` killed", lambda: cli_import_kills(work / "cli", cli_pool, n(20), args.seed)),
             ("`broadsheet tag` killed", lambda: cli_tag_kills(work / "cli", cli_pool, n(40), args.seed)),
             ("reader on a pty hung up (SIGHUP) while writing", lambda: reader_hangups(work / "hup", n(15), args.seed)),
         ]

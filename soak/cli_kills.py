@@ -60,22 +60,27 @@ def _duration(args: list[str]) -> float:
 
 
 def cli_import_kills(folder: Path, pool: list[Source], runs: int, seed: int) -> Counts:
-    """``runs`` interrupted ``broadsheet import`` runs on one store, then one to completion."""
+    """``runs`` interrupted ``broadsheet import`` runs, each into a fresh store (the import stores its
+    stories in one batch at the end, so a store that already holds them has nothing left to
+    interrupt); each store is checked, then imported again to completion."""
     counts = Counts()
     rng = random.Random(seed)
     source_dir = str(pool[0].path.parent)
     full = _duration([str(BIN), "--store", str(folder.parent / "timing"), "import", source_dir])
     for run in range(runs):
-        code, sig = _run_killed([str(BIN), "--store", str(folder), "import", source_dir], rng, (0.6 * full, 1.0 * full))
+        target = folder.parent / f"{folder.name}-killed-{run}" if run < runs - 1 else folder
+        code, sig = _run_killed([str(BIN), "--store", str(target), "import", source_dir], rng, (0.6 * full, full))
         counts.runs += 1
         counts.faults += code is None
-        _check(folder, pool, counts, f"cli import run {run} (signal {sig}, exit {code})")
-    done = subprocess.run([str(BIN), "--store", str(folder), "import", source_dir], capture_output=True, check=False)
-    store = _check(folder, pool, counts, "final import")
-    if done.returncode != 0 or store is None:
-        counts.losses.append(f"final import failed: {done.stderr.decode(errors='replace')[-300:]}")
-    elif {m.id for m in store.stories()} != {s.story_id for s in pool if s.story_id}:
-        counts.losses.append("final import: the store does not hold every good story of the pool")
+        _check(target, pool, counts, f"cli import run {run} (signal {sig}, exit {code})")
+        done = subprocess.run([str(BIN), "--store", str(target), "import", source_dir], capture_output=True,
+                              check=False)
+        store = _check(target, pool, counts, f"cli import run {run}, imported again")
+        if done.returncode != 0 or store is None:
+            tail = done.stderr.decode(errors="replace")[-300:]
+            counts.losses.append(f"cli import run {run}: re-import failed: {tail}")
+        elif {m.id for m in store.stories()} != {s.story_id for s in pool if s.story_id}:
+            counts.losses.append(f"cli import run {run}: the store does not hold every good story after re-import")
     return counts
 
 
