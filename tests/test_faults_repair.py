@@ -43,6 +43,7 @@ def test_trailing_data_loses_nothing(imported: tuple[Store, list[Source]]) -> No
     path.write_bytes(original + b"\n{garbage")
     report = repair_store(store.folder)
     assert report.damaged and not report.lost
+    assert "search index: rebuilt from the repaired store" in report.actions
     assert [b.read_bytes() for b in report.backups] == [original + b"\n{garbage"]
     assert observe(Store(store.folder)) == want
 
