@@ -108,6 +108,11 @@ class MainScreen(Screen[None]):
                 yield CreditsPanel(id="credits")
         yield Footer()
 
+    def on_unmount(self) -> None:
+        """Hand what :meth:`reload` froze back to the garbage collector (an app that ends
+        inside a longer-lived process, as in tests, must not leave its objects frozen)."""
+        gc.unfreeze()
+
     def on_mount(self) -> None:
         self.headlines.border_title = "Headlines"
         self.article_view.border_title = "Story"
@@ -130,6 +135,7 @@ class MainScreen(Screen[None]):
         if self._fingerprint is not None:
             self.app.catch_up_index()  # type: ignore[attr-defined]
         self._fingerprint = self.store.fingerprint()
+        gc.unfreeze()  # the previous list (see below) goes back to the collector
         with gc_paused():
             self.stories = self.store.stories()
             self.by_id = {m.id: m for m in self.stories}
