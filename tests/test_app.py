@@ -201,3 +201,18 @@ async def test_a_failed_write_is_reported_and_the_reader_keeps_going(
         await settle(pilot)
         assert app.is_running and app.screen.query_one(HeadlineList).cursor == 1
     assert not Store(filled_store.folder).user.get(story.id).bookmarked
+
+
+async def test_a_damaged_body_file_is_explained_not_a_crash(filled_store: Store) -> None:
+    [shard] = (filled_store.folder / "bodies").glob("*.json")
+    data = shard.read_bytes()
+    middle = len(data) // 2
+    shard.write_bytes(data[:middle] + b"\x00garbage\x00" + data[middle + 9 :])  # bad sectors mid-file
+    app = BroadsheetApp(Store(filled_store.folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert app.is_running
+        shown = article_text(app)
+        assert "cannot be read" in shown and shard.name in shown and "broadsheet repair" in shown

@@ -15,6 +15,7 @@ from broadsheet.resources import stylesheets
 from store.db import Store, StoryMeta
 from store.filter import Found, WordFilter
 from store.search import SearchIndex
+from store.storage import StoreFileError
 from store.userstate import StoryState
 from tui.commands import StoryCommands
 from tui.screens.main import MainScreen
@@ -61,7 +62,12 @@ class BroadsheetApp(App[None]):
         def say(message: str) -> None:
             self.call_from_thread(self.notify, message, title="Search", timeout=6)
 
-        self._index = SearchIndex.open(self.store, on_message=say)
+        try:
+            self._index = SearchIndex.open(self.store, on_message=say)
+        except (StoreFileError, OSError) as exc:
+            say(f"Full-text search is unavailable ({exc}); searching headlines and credits only. "
+                "`broadsheet repair` can rebuild it.")
+            return
         self.call_from_thread(self._index_ready)
 
     def catch_up_index(self) -> None:

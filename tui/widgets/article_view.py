@@ -90,6 +90,13 @@ class ArticleView(VerticalScroll, can_focus=True):
         self.mount_all(widgets)
         self.scroll_home(animate=False, immediate=True)
 
+    def show_problem(self, message: str) -> None:
+        """Say why the story cannot be shown, in place of the story."""
+        self.article = None
+        self.remove_children()
+        self._matches, self._match = [], -1
+        self.mount(Static(Text(message), classes="problem"))
+
     @property
     def match_count(self) -> int:
         return len(self._matches)
