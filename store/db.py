@@ -52,21 +52,24 @@ class StoryMeta:
 
     @classmethod
     def from_doc(cls, story_id: str, doc: dict[str, Any]) -> StoryMeta:
-        credits = doc.get("credits")
+        # Positional, in field order, and no generator for the usual empty lists: the
+        # reader makes 50,000 of these at start (0.36 s -> 0.25 s, issue 7).
+        get = doc.get
+        authors, images, credits = get("authors"), get("images"), get("credits")
         return cls(
-            id=story_id,
-            headline=doc["headline"],
-            standfirst=doc.get("standfirst"),
-            source=doc.get("source"),
-            agency=doc.get("agency"),
-            published=doc.get("published"),
-            authors=tuple(doc.get("authors") or ()),
-            dateline=doc.get("dateline"),
-            images=tuple(Image(i.get("caption") or "", i.get("credit")) for i in doc.get("images") or ()),
-            credits=Credits(**credits) if credits else None,
-            shard=int(doc.get("shard", 0)),
-            file=doc.get("file"),
-            imported=doc.get("imported", ""),
+            story_id,
+            doc["headline"],
+            get("standfirst"),
+            get("source"),
+            get("agency"),
+            get("published"),
+            tuple(authors) if authors else (),
+            get("dateline"),
+            tuple([Image(i.get("caption") or "", i.get("credit")) for i in images]) if images else (),
+            Credits(**credits) if credits else None,
+            int(get("shard", 0)),
+            get("file"),
+            get("imported", ""),
         )
 
     @property
@@ -171,7 +174,7 @@ class Store:
         """All stories, newest first."""
         with gc_paused():
             metas = [StoryMeta.from_doc(sid, doc) for sid, doc in self._articles.records().items()]
-        metas.sort(key=lambda m: m.sort_key, reverse=True)
+        metas.sort(key=lambda m: (m.published or "", m.imported), reverse=True)  # = sort_key, inlined
         return metas
 
     def meta(self, story_id: str) -> StoryMeta | None:
