@@ -52,9 +52,16 @@ def measure_size(built: build.BuiltStore, cache: Path, runs: int, smoke: bool) -
 
     if measure.search_available():
         say(f"{n:,}: search index and queries")
-        found = measure.search(Store(folder), measure.search_queries(), 3 if smoke else 15)
-        r["index_open"], r["search_all"], r["search_words"] = found["open"], found["all"], found["words"]
+        queries, repeats = measure.search_queries(), 3 if smoke else 15
+        found = measure.search(Store(folder), queries, repeats, None)
+        r["index_open"], r["search_every"], r["search_words"] = found["open"], found["all"], found["words"]
         r["search_queries"] = found["queries"]
+        limit = measure.reader_limit()
+        if limit is not None:
+            as_reader = measure.search(Store(folder), queries, repeats, limit)
+            r["search_all"], r["search_queries_reader"] = as_reader["all"], as_reader["queries"]
+        else:
+            r["search_all"] = r["search_every"]
         r["index_seconds"] = measure.reindex(Store(folder))
         r["index_mb"] = build.disk_bytes(folder / "index") / 1e6
     else:

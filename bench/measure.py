@@ -90,8 +90,17 @@ def search_available() -> bool:
     return True
 
 
-def search(store: Store, queries: list[str], runs: int) -> dict[str, Any]:
-    """Index build (or open) time, then each query ``runs`` times after one warm-up."""
+def reader_limit() -> int | None:
+    """How many hits the reader asks for (``tui.app.SEARCH_LIMIT``), None if it asks for all."""
+    try:
+        from tui.app import SEARCH_LIMIT
+    except ImportError:
+        return None
+    return int(SEARCH_LIMIT)
+
+
+def search(store: Store, queries: list[str], runs: int, limit: int | None) -> dict[str, Any]:
+    """Index open time, then each query ``runs`` times after one warm-up, asking for ``limit`` hits."""
     from store.search.engine import SearchIndex
 
     start = time.perf_counter()
@@ -103,11 +112,11 @@ def search(store: Store, queries: list[str], runs: int) -> dict[str, Any]:
     per_query: dict[str, dict[str, float]] = {}
     singles = set(search_words())
     for query in queries:
-        result = index.search(query, states=states, limit=None)
+        result = index.search(query, states=states, limit=limit)
         mine = []
         for _ in range(runs):
             start = time.perf_counter()
-            index.search(query, states=states, limit=None)
+            index.search(query, states=states, limit=limit)
             mine.append(time.perf_counter() - start)
         times += mine
         if query in singles:
