@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
 import time
 from pathlib import Path
@@ -114,14 +115,16 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [1000] if args.smoke else sorted(int(s) for s in args.sizes.split(","))
     cache = args.cache or build.cache_root()
     started = time.perf_counter()
+    load_before = os.getloadavg()[0]
     say(f"generating pages into {cache} (generator v{GENERATOR_VERSION}, reused when present)")
     build.pages_root(cache, sizes[-1])
     built = build.import_stages(cache, sizes, say)
     results = {b.size: measure_size(b, cache, args.runs, args.smoke) for b in built}
     rows = table(results)
+    load = f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     text = render_text(rows)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
-    print(f"Broadsheet benchmarks, {when}\n{machine()}\n")
+    print(f"Broadsheet benchmarks, {when}\n{machine()}; {load}\n")
     print(text)
     failed = {n: b.failed for n, b in zip(sizes, built, strict=True)}
     print(f"\nPages that did not parse (counted out of the import rate): {failed}."
@@ -129,7 +132,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         args.json.write_bytes(_json(results))
     if args.out:
-        block = (f"Run of {when} on {machine()}, generator v{GENERATOR_VERSION}.\n\n{render_markdown(rows)}\n\n"
+        block = (f"Run of {when} on {machine()}, generator v{GENERATOR_VERSION}; {load}.\n\n"
+                 f"{render_markdown(rows)}\n\n"
                  f"Pages that did not parse: {failed}.")
         write_markdown(args.out, block)
         say(f"wrote {args.out}")
