@@ -211,21 +211,37 @@ async def test_malformed_query_keeps_previous_results_with_a_message(app: Broads
         assert not error.display or len(listed(app)) == 5
 
 
-async def test_n_and_N_jump_between_matches(app: BroadsheetApp) -> None:
-    async with app.run_test(size=(120, 40)) as pilot:
+async def test_n_and_N_jump_between_matches(app: BroadsheetApp, filled_store: Store) -> None:
+    from tests.factories import make_article
+
+    filler = ["Nothing to see in this paragraph, which goes on for a while. " * 4] * 12
+    body = ["The lighthouse keeper spoke first.", *filler, "Later the lighthouse went dark.", *filler,
+            "At dawn the lighthouse shone again."]
+    filled_store.add([(make_article(60, headline="Coast story", body=body, published="2030-01-01"), None)])
+    async with app.run_test(size=(120, 30)) as pilot:
         await settle(pilot)
         await pilot.press("slash")
-        await type_text(pilot, "harbour")
+        await type_text(pilot, "lighthouse")
         await pilot.press("enter", "enter")
         await settle(pilot)
         view = app.screen.query_one(ArticleView)
-        assert view.has_focus and view.match_count >= 1
+        assert view.has_focus and view.match_count == 3
         await pilot.press("n")
         await settle(pilot)
-        assert len(view.query(".-current-match")) == 1
+        assert view.current_match == 0 and view.scroll_y == 0  # already on screen: no jump
+        await pilot.press("n")
+        await settle(pilot)
+        middle = view.scroll_y
+        assert view.current_match == 1 and middle > 10
+        await pilot.press("n")
+        await settle(pilot)
+        assert view.current_match == 2 and view.scroll_y > middle
+        await pilot.press("n")  # wraps round to the first
+        await settle(pilot)
+        assert view.current_match == 0
         await pilot.press("N")
         await settle(pilot)
-        assert len(view.query(".-current-match")) == 1
+        assert view.current_match == 2
 
 
 async def test_palette_jumps_to_a_story_by_headline(app: BroadsheetApp) -> None:

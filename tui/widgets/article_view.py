@@ -1,8 +1,10 @@
 """The article view: headline, byline, date, dateline and paragraphs at a readable width.
 
-Each block is a Static holding a Rich ``Text`` built from plain strings, never from
-markup, so a headline like ``[@click=app.quit]x[/]`` is shown exactly as written.
-Search terms are highlighted, and ``n``/``N`` scroll from one match to the next.
+The story is one Rich ``Text`` in one Static, built from plain strings and never from
+markup, so a headline like ``[@click=app.quit]x[/]`` is shown exactly as written, and
+opening a story re-renders one widget instead of mounting one per paragraph. Search terms
+are highlighted; ``n``/``N`` scroll from one match to the next, finding the match's row by
+wrapping the text at the view's width.
 """
 
 from __future__ import annotations
@@ -13,18 +15,22 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
+from textual.geometry import Size
 from textual.message import Message
 from textual.widgets import Static
 
 from store.model import Article
 from tui.format import byline
-from tui.highlight import highlight, terms_pattern
+from tui.highlight import terms_pattern
 
 EMPTY_HELP = "No story selected.\n\nImport saved pages with:  broadsheet import PATH"
+BLOCK_STYLES = {"headline": "bold", "standfirst": "italic", "byline": "dim", "paragraph": "",
+                "credit-line": "dim italic"}
+MATCH, CURRENT_MATCH = "reverse", "reverse bold underline"
 
 
 def article_blocks(article: Article) -> list[tuple[str, Text]]:
-    """(css class, text) for each block of the story, in reading order."""
+    """(kind, text) for each block of the story, in reading order."""
     blocks: list[tuple[str, Text]] = [("headline", Text(article.headline))]
     if article.standfirst:
         blocks.append(("standfirst", Text(article.standfirst)))
@@ -41,6 +47,17 @@ def article_blocks(article: Article) -> list[tuple[str, Text]]:
     if article.credits and article.credits.text:
         blocks.append(("credit-line", Text(article.credits.text)))
     return blocks
+
+
+def article_text(article: Article) -> Text:
+    """The whole story as one Text, blocks separated by a blank line."""
+    text = Text(end="")
+    for number, (kind, block) in enumerate(article_blocks(article)):
+        if number:
+            text.append("\n\n")
+        block.stylize(BLOCK_STYLES[kind])
+        text.append_text(block)
+    return text
 
 
 class ArticleView(VerticalScroll, can_focus=True):
@@ -65,52 +82,91 @@ class ArticleView(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
-        self._matches: list[Static] = []
+        self._text = Text()
+        self._matches: list[tuple[int, int]] = []  # (start, end) offsets in the story text
         self._match = -1
+        self._position = (Size(0, 0), 0.0)  # (size when recorded, fraction of the story scrolled)
 
     def compose(self) -> ComposeResult:
-        yield Static(Text(EMPTY_HELP, style="dim"), classes="empty")
+        yield Static(Text(EMPTY_HELP, style="dim"), id="article-text")
+
+    @property
+    def _body(self) -> Static:
+        return self.query_one("#article-text", Static)
 
     def show(self, article: Article | None, terms: Sequence[str] = ()) -> None:
         """Replace the story shown; scroll to the top."""
         self.article = article
-        self.remove_children()
         self._matches, self._match = [], -1
         if article is None:
-            self.mount(Static(Text(EMPTY_HELP, style="dim"), classes="empty"))
-            return
-        pattern = terms_pattern(terms)
-        widgets = []
-        for css, text in article_blocks(article):
-            found = highlight(text, pattern, "reverse") if css != "credit-line" else 0
-            widget = Static(text, classes=css)
-            if found:
-                self._matches.append(widget)
-            widgets.append(widget)
-        self.mount_all(widgets)
+            self._text = Text(EMPTY_HELP, style="dim")
+        else:
+            self._text = article_text(article)
+            pattern = terms_pattern(terms)
+            if pattern is not None:
+                credit_start = len(self._text.plain) - len(article.credits.text) if (
+                    article.credits and article.credits.text) else len(self._text.plain)
+                self._matches = [m.span() for m in pattern.finditer(self._text.plain)
+                                 if m.end() > m.start() and m.start() < credit_start]
+        self._render_text()
+        self._position = (self.size, 0.0)
         self.scroll_home(animate=False, immediate=True)
 
     def show_problem(self, message: str) -> None:
         """Say why the story cannot be shown, in place of the story."""
         self.article = None
-        self.remove_children()
         self._matches, self._match = [], -1
-        self.mount(Static(Text(message), classes="problem"))
+        self._text = Text(message, style="bold red")
+        self._render_text()
+
+    def _render_text(self) -> None:
+        text = self._text.copy()
+        for number, (start, end) in enumerate(self._matches):
+            text.stylize(CURRENT_MATCH if number == self._match else MATCH, start, end)
+        self._body.update(text)
 
     @property
     def match_count(self) -> int:
         return len(self._matches)
 
+    @property
+    def current_match(self) -> int:
+        """Index of the match ``n``/``N`` last moved to (-1 before the first jump)."""
+        return self._match
+
+    def _row_of(self, offset: int) -> int:
+        """The screen row (within the text) where character ``offset`` is drawn."""
+        width = max(1, self._body.content_region.width or self.scrollable_content_region.width)
+        before = self._text[:offset]
+        return max(0, len(before.wrap(self.app.console, width)) - 1)
+
     def action_match(self, step: int) -> None:
         if not self._matches:
             self.notify("No search matches in this story", timeout=2)
             return
-        if 0 <= self._match < len(self._matches):
-            self._matches[self._match].remove_class("-current-match")
         self._match = (self._match + step) % len(self._matches)
-        target = self._matches[self._match]
-        target.add_class("-current-match")
-        self.scroll_to_widget(target, animate=False, top=True)
+        self._render_text()
+        row = self._row_of(self._matches[self._match][0])
+        top, height = round(self.scroll_y), self.scrollable_content_region.height
+        if not top <= row < top + height:  # only move when the match is off screen
+            self.scroll_to(y=max(0, row - 2), animate=False)
+
+    def watch_scroll_y(self, old_value: float, new_value: float) -> None:
+        """Remember how far into the story the reader is, as a fraction (not while resizing)."""
+        super().watch_scroll_y(old_value, new_value)
+        size, _fraction = self._position
+        if size == self.size and self.max_scroll_y > 0:
+            self._position = (size, new_value / self.max_scroll_y)
+
+    def on_resize(self) -> None:
+        """Keep the reading position when the terminal (or the layout) changes size."""
+        self.call_after_refresh(self._restore_position)
+
+    def _restore_position(self) -> None:
+        _size, fraction = self._position
+        self._position = (self.size, fraction)
+        if self.max_scroll_y > 0:
+            self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False, immediate=True)
 
     def action_half_page(self, direction: int) -> None:
         self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height // 2), animate=False)
