@@ -9,6 +9,9 @@ Images``, a trailing ``(Agency)`` after a sentence, or a short credit-only line 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+
+from store.parse.boilerplate import folded
 
 _LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Photo credit|Image credit)"
 _STOCK = (
@@ -52,9 +55,24 @@ _FOR_OUTLET = re.compile(r"^[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}\s+for\s
 _LABEL_ONLY = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)?$", re.IGNORECASE)
 
 
+# For each of ``_TAIL_PATTERNS``, a cheap test every match passes (a literal the pattern
+# needs): these searches try every position of every paragraph, and most fail.
+_TAIL_NEEDS: list[Callable[[str, str], bool]] = [
+    lambda text, end: end == ")" and "Photo" in text,
+    lambda text, end: end == ")" and ":" in text,
+    lambda text, end: any(label in text for label in ("Photo", "Image", "Picture", "Pic", "Credit", "Illus", "Video")),
+    lambda text, end: end == ")",
+    lambda text, end: "via" in text,
+    lambda text, end: "/" in text,
+]
+
+
 def split_credit(text: str) -> tuple[str, str] | None:
     """Split ``caption CREDIT`` into (caption, credit); None when no credit is glued on."""
-    for pattern in _TAIL_PATTERNS:
+    end = text.rstrip()[-1:]
+    for pattern, needs in zip(_TAIL_PATTERNS, _TAIL_NEEDS, strict=True):
+        if not needs(text, end):
+            continue
         m = pattern.search(text)
         if m and m.start() > 0:
             caption = text[: m.start()].rstrip(" |-–—:")
@@ -79,7 +97,7 @@ def split_name_credit(text: str) -> tuple[str, str] | None:
 
 def split_paren_credit(text: str) -> tuple[str, str] | None:
     """Split a caption ending with a short parenthesised source after a sentence."""
-    m = _PAREN_TAIL.search(text)
+    m = _PAREN_TAIL.search(text) if text.rstrip().endswith(")") else None
     if not m:
         return None
     credit = m.group("credit").strip()
@@ -115,9 +133,12 @@ def strong_credit(text: str) -> bool:
     return bool(re.search(_STOCK, text)) and len(text.split()) > 1
 
 
+_HAS_LABEL = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)", re.IGNORECASE)
+
+
 def has_label(text: str) -> bool:
     """True when a credit-only line carries an explicit ``Photo:``/``Image:`` style label."""
-    return bool(re.match(rf"^(?:{_LABEL})\s*(?:by|:)", text, re.IGNORECASE))
+    return bool(_HAS_LABEL.match(text))
 
 
 _POSITION_CUE = re.compile(
@@ -129,4 +150,9 @@ _POSITION_CUE = re.compile(
 
 def position_cue(text: str) -> bool:
     """True when the line describes a picture (``(left)``, ``Pictured ...``, ``from left``)."""
-    return len(text.split()) <= 45 and bool(_POSITION_CUE.search(text))
+    if len(text.split()) > 45:
+        return False
+    low = folded(text)
+    if low is not None and "(" not in low and "pictured" not in low and "from left" not in low:
+        return False  # every alternative of the pattern needs one of these
+    return bool(_POSITION_CUE.search(text))

@@ -11,8 +11,10 @@ from store.parse.page import Page, nonblank
 
 
 def _date_only(text: str) -> bool:
+    if len(text) > 60:
+        return False  # before find_dates: most lines are longer, and dates are costly to find
     found = find_dates(text)
-    return bool(found) and len(text) <= 60 and sum(f.end - f.start for f in found) >= 0.5 * len(text)
+    return bool(found) and sum(f.end - f.start for f in found) >= 0.5 * len(text)
 
 
 def _dated_run(page: Page, i: int) -> bool:
@@ -27,7 +29,7 @@ _AUTHOR_BOX = re.compile(r"\b(?:e-?mail|follow|twitter|articles|contact)\b|@\w",
 def _author_bio(page: Page, text: str) -> str | None:
     """A closing author biography (``Ann Lee is a reporter ...``) ends the story."""
     for name in page.byline_info.authors if page.byline_info else []:
-        if re.match(re.escape(name) + r"\s+(?:is|was|has|covers|writes|reports)\b", text):
+        if text.startswith(name) and re.match(re.escape(name) + r"\s+(?:is|was|has|covers|writes|reports)\b", text):
             return "author biography after the story"
         if len(name.split()) >= 2 and name in text and _AUTHOR_BOX.search(text) and not org_like(name):
             return "author box after the story (names the byline author)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -55,7 +56,25 @@ def words(text: str) -> list[str]:
 
 def tokens(text: str) -> list[str]:
     """Lower-cased word tokens, numbers included (used for similarity)."""
-    return [t.casefold() for t in TOKEN.findall(text)]
+    return list(_tokens(text))
+
+
+@lru_cache(maxsize=4096)
+def _tokens(text: str) -> tuple[str, ...]:
+    """:func:`tokens`, remembered: the headline steps compare every line with the title and key."""
+    return tuple(map(str.casefold, TOKEN.findall(text)))
+
+
+def _is_stopword(word: str) -> bool:
+    """True for a function word in any of the languages (``Said.`` and ``der`` included)."""
+    folded = word.casefold().strip(".")
+    return folded in STOPWORDS or folded in FOREIGN_STOPWORDS
+
+
+# Word -> is a stop word, filled as words are met. Zipf's law makes most words on a page
+# repeats of words already seen, so a dict look-up replaces casefold+strip+two set tests.
+_STOP_SEEN: dict[str, bool] = {}
+_STOP_SEEN_MAX = 200_000
 
 
 def stopword_density(text: str) -> float:
@@ -63,7 +82,15 @@ def stopword_density(text: str) -> float:
     ws = words(text)
     if not ws:
         return 0.0
-    hits = sum(1 for w in ws if (f := w.casefold().strip(".")) in STOPWORDS or f in FOREIGN_STOPWORDS)
+    seen = _STOP_SEEN
+    if len(seen) > _STOP_SEEN_MAX:
+        seen.clear()  # bounded memory on a long import of many languages
+    hits = 0
+    for w in ws:
+        hit = seen.get(w)
+        if hit is None:
+            hit = seen[w] = _is_stopword(w)
+        hits += hit
     return hits / len(ws)
 
 
@@ -74,7 +101,7 @@ def ends_sentence(text: str) -> bool:
 
 def similarity(a: str, b: str) -> float:
     """Token overlap of two short texts relative to the smaller (1.0 = one contains the other)."""
-    ta, tb = set(tokens(a)), set(tokens(b))
+    ta, tb = set(_tokens(a)), set(_tokens(b))
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / min(len(ta), len(tb))
@@ -82,7 +109,7 @@ def similarity(a: str, b: str) -> float:
 
 def jaccard(a: str, b: str) -> float:
     """Token-set Jaccard similarity of two texts."""
-    ta, tb = set(tokens(a)), set(tokens(b))
+    ta, tb = set(_tokens(a)), set(_tokens(b))
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / len(ta | tb)
