@@ -54,7 +54,7 @@ class BroadsheetApp(App[None]):
             self.notify(f"{self.config.path}: unknown theme {self.config.theme!r}; using the default",
                         title="Config", severity="warning", timeout=10)
         self._theme_ready = True
-        self._open_index()
+        self.call_after_refresh(self._open_index)  # after the first paint: it competes for the GIL
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _open_index(self) -> None:

@@ -170,7 +170,11 @@ class MainScreen(Screen[None]):
     def run_search(self, query: str, keep: str | None = None) -> None:
         self.query_text = query
         self._keep = keep or (self.headlines.current.id if self.headlines.current else None)
-        self._search_worker(query)
+        if query.strip():
+            self._search_worker(query)
+        else:  # every story: nothing to search, so no thread hop before the list shows
+            self.workers.cancel_group(self, "search")
+            self._search_done(self.SearchDone(query, None, [], None))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search_worker(self, query: str) -> None:
