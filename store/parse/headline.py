@@ -34,10 +34,16 @@ def split_title(title: str) -> tuple[str, str | None]:
 
 def headline_shaped(text: str) -> bool:
     """A plausible headline: 2-30 words, not ending in a full stop or colon."""
-    n = len(text.split())
-    if not 2 <= n <= 30 or len(text) > 220:
+    if len(text) > 220:
+        return False  # before splitting: a long paragraph (or a 5 MB line) is never a headline
+    if not 2 <= len(text.split()) <= 30:
         return False
     return not text.endswith((".", ":", ",", ";")) or text.endswith("...")
+
+
+def _word_count(text: str) -> int:
+    """Words with a letter in them (only asked of headline-shaped, so short, lines)."""
+    return sum(1 for w in text.split() if any(c.isalpha() for c in w))
 
 
 def _byline_follows(lines: list[Line], idx: int, span: int = 8) -> bool:
@@ -92,10 +98,9 @@ def find_headline(lines: list[Line], usable: list[int], body_start: int, title_c
             # Byline and date sit right under the headline: a line found below them is not it.
             found, meta_seen = -1, True
             continue
-        words = [w for w in text.split() if any(c.isalpha() for c in w)]
         if (
             headline_shaped(text)
-            and len(words) >= 3
+            and _word_count(text) >= 3
             and text[0] not in "•·*-–—|"
             and (found < 0 or found - i <= 3)
         ):
