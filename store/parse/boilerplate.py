@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+
+from store.parse.textstats import LINE_CACHE
 
 # Phrases that make up web-page furniture on any site. Matched only on short lines.
 _FURNITURE = re.compile(
@@ -92,6 +95,7 @@ def _furniture_words(unglued: str, low: str | None) -> int:
     return len(_FURNITURE.findall(unglued))
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def furniture_reason(text: str) -> str | None:
     """Why the line is page furniture, or None when it may be story text."""
     unglued = _GLUE.sub(" ", text)  # "Sign InRegister" -> "Sign In Register"
@@ -154,6 +158,7 @@ _INLINE = re.compile(
 )
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def inline_furniture(text: str) -> bool:
     """An ad or layout marker printed between paragraphs of the story itself (or a bare number)."""
     return bool(_INLINE.match(text))

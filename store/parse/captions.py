@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from functools import lru_cache
 
 from store.parse.boilerplate import folded
+from store.parse.textstats import LINE_CACHE
 
 _LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Photo credit|Image credit)"
 _STOCK = (
@@ -67,6 +69,7 @@ _TAIL_NEEDS: list[Callable[[str, str], bool]] = [
 ]
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def split_credit(text: str) -> tuple[str, str] | None:
     """Split ``caption CREDIT`` into (caption, credit); None when no credit is glued on."""
     end = text.rstrip()[-1:]
@@ -82,6 +85,7 @@ def split_credit(text: str) -> tuple[str, str] | None:
     return None
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def split_name_credit(text: str) -> tuple[str, str] | None:
     """Split ``A sentence. Ann Lee for Example`` into caption and credit (short captions only)."""
     if len(text.split()) > 60:
@@ -95,6 +99,7 @@ def split_name_credit(text: str) -> tuple[str, str] | None:
     return caption, m.group("credit").strip()
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def split_paren_credit(text: str) -> tuple[str, str] | None:
     """Split a caption ending with a short parenthesised source after a sentence."""
     m = _PAREN_TAIL.search(text) if text.rstrip().endswith(")") else None
@@ -106,6 +111,7 @@ def split_paren_credit(text: str) -> tuple[str, str] | None:
     return text[: m.start()].rstrip(), credit
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def credit_only(text: str) -> str | None:
     """The credit when the whole line is a photo credit (``Getty Images``, ``Image: X``)."""
     if not text or len(text) > 130:
@@ -121,6 +127,7 @@ def credit_only(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def label_only(text: str) -> bool:
     """True for a bare ``Image:``/``Photo by`` line whose credit is on the next line."""
     return bool(_LABEL_ONLY.match(text))
@@ -136,6 +143,7 @@ def strong_credit(text: str) -> bool:
 _HAS_LABEL = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)", re.IGNORECASE)
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def has_label(text: str) -> bool:
     """True when a credit-only line carries an explicit ``Photo:``/``Image:`` style label."""
     return bool(_HAS_LABEL.match(text))
@@ -148,6 +156,7 @@ _POSITION_CUE = re.compile(
 )
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def position_cue(text: str) -> bool:
     """True when the line describes a picture (``(left)``, ``Pictured ...``, ``from left``)."""
     if len(text.split()) > 45:

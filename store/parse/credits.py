@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from store.model import Credits
+from store.parse.textstats import LINE_CACHE
 
 _START = re.compile(
     r"^[(—–-]*\s*(?:with\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited|compiled|graphics?)"
@@ -29,6 +31,7 @@ _ROLE_PREFIX = re.compile(
 _PLACE = re.compile(r"\s+in\s+[A-Z][\w .'-]*$")
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def is_credits_line(text: str) -> bool:
     """True when the line is a reporting/editing credit line (or a wire "contributed" note)."""
     if len(text) > 400:

@@ -8,7 +8,9 @@ stays in the story while a run of short links between menus does not.
 
 from __future__ import annotations
 
-from store.parse.textstats import ends_sentence, stopword_density
+from functools import lru_cache
+
+from store.parse.textstats import LINE_CACHE, ends_sentence, stopword_density
 
 LENGTH_LOW = 70
 LENGTH_HIGH = 200
@@ -18,6 +20,7 @@ STOP_HIGH = 0.32
 STOP_PROSE = 0.15  # a full sentence heavy with names still reads as prose
 
 
+@lru_cache(maxsize=LINE_CACHE)
 def initial_class(text: str) -> str:
     """Context-free class of one line: good, neargood, short or bad."""
     length = len(text)

@@ -5,6 +5,11 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+# How many distinct lines the pure per-line tests remember (``functools.lru_cache``). Menus,
+# share bars and footers repeat on every page of a site, so an import meets the same short
+# lines again and again; a few thousand entries cover several pages' worth of furniture.
+LINE_CACHE = 8192
+
 WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 TOKEN = re.compile(r"\w+", re.UNICODE)
 
@@ -59,7 +64,7 @@ def tokens(text: str) -> list[str]:
     return list(_tokens(text))
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=LINE_CACHE)
 def _tokens(text: str) -> tuple[str, ...]:
     """:func:`tokens`, remembered: the headline steps compare every line with the title and key."""
     return tuple(map(str.casefold, TOKEN.findall(text)))
