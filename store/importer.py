@@ -6,8 +6,13 @@ A bad file never stops an import: it is recorded with its reason and the rest go
 from __future__ import annotations
 
 import contextlib
+import multiprocessing
 import os
+import threading
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -22,6 +27,9 @@ from store.userstate import StoryState
 
 Status = Literal["imported", "present", "failed"]
 BATCH = 500
+POOL_MIN = 50  # fewer files than this are read in this process: starting workers costs more than it saves
+CHUNK = 16  # files per task handed to a worker (amortises pickling and hand-over per file)
+IN_FLIGHT = 4  # chunks queued per worker: keeps workers busy while bounding parsed-but-unstored articles
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +61,100 @@ def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Articl
     decoded = read_document(path, max_bytes)
     note = f"encoding guessed as {decoded.encoding}" if decoded.guessed else ""
     return parse_text(clean_text(decoded.text)), note
+
+
+# What reading one file gives: (article, decoding note, "") or (None, "", reason it failed).
+Read = tuple[Article | None, str, str]
+
+
+def read_one(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
+    """:func:`read_article` that never raises: a failure comes back with its reason.
+
+    Runs in worker processes, where an exception would otherwise surface only at the
+    parent (or break the pool), so anything unexpected is a failed file, not a failed import.
+    """
+    try:
+        article, note = read_article(path, max_bytes)
+    except (DecodeError, ParseError) as exc:
+        return None, "", str(exc)
+    except Exception as exc:  # contract: one bad file never stops an import
+        return None, "", f"could not be read ({type(exc).__name__}: {exc})"
+    return article, note, ""
+
+
+def _read_chunk(paths: list[Path], max_bytes: int) -> list[Read]:
+    """Worker task: read a chunk of files (one task per file would cost more in hand-over)."""
+    return [read_one(path, max_bytes) for path in paths]
+
+
+def _pool_context() -> multiprocessing.context.BaseContext:
+    """``fork`` (workers start in milliseconds) unless threads are running, where forking is unsafe."""
+    if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+def read_all(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, workers: int | None = None) -> Iterator[Read]:
+    """Read ``paths`` in order, in a pool of worker processes when there are many.
+
+    Decoding, sanitising and parsing is nearly all of an import's time and each file is
+    independent, so it spreads over the cores; results come back in input order. A small
+    batch is read here, since starting the workers would cost more than it saves.
+    """
+    workers = workers or os.cpu_count() or 1
+    if len(paths) < POOL_MIN or workers < 2:
+        for path in paths:
+            yield read_one(path, max_bytes)
+        return
+    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    yield from _pooled(chunks, max_bytes, workers)
+
+
+Queued = tuple[list[Path], Future[list[Read]] | None]  # a chunk and its worker task (None: read here)
+BROKEN = "the worker process reading it stopped unexpectedly"
+
+
+def _pooled(chunks: list[list[Path]], max_bytes: int, workers: int) -> Iterator[Read]:
+    """Results of ``chunks`` read by worker processes, in order, with a bounded queue of work.
+
+    If the pool breaks (a worker killed from outside), the chunk waited on is reported as
+    failed and the remaining chunks are read in this process, so the import still finishes.
+    """
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    queued: deque[Queued] = deque()
+    broken = False
+    try:
+        for chunk in chunks:
+            queued.append((chunk, None if broken else _submit(pool, chunk, max_bytes)))
+            while len(queued) >= workers * IN_FLIGHT:
+                results, broken = _take(queued.popleft(), max_bytes, broken)
+                yield from results
+        while queued:
+            results, broken = _take(queued.popleft(), max_bytes, broken)
+            yield from results
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit(pool: ProcessPoolExecutor, chunk: list[Path], max_bytes: int) -> Future[list[Read]] | None:
+    """Hand ``chunk`` to the pool; None when the pool is already broken (the chunk is read here)."""
+    try:
+        return pool.submit(_read_chunk, chunk, max_bytes)
+    except BrokenProcessPool:
+        return None
+
+
+def _take(item: Queued, max_bytes: int, broken: bool) -> tuple[list[Read], bool]:
+    """A queued chunk's results and whether the pool is now broken."""
+    chunk, future = item
+    if future is None:
+        return _read_chunk(chunk, max_bytes), broken
+    try:
+        return future.result(), broken
+    except BrokenProcessPool:
+        if broken:  # collateral of an earlier break: read it here
+            return _read_chunk(chunk, max_bytes), True
+        return [(None, "", BROKEN)] * len(chunk), True
 
 
 def looks_like_export(path: Path) -> bool:
@@ -133,31 +235,34 @@ def import_paths(
             store.user.merge(states)
             states.clear()
 
-    for path, problem in found:
-        if problem:
-            record(Outcome(str(path), "failed", problem))
-        elif looks_like_export(path):
-            try:
-                exported = read_export(path.read_bytes())
-            except (OSError, ValueError) as exc:
-                record(Outcome(str(path), "failed", f"Broadsheet export: {exc}"))
-            else:
-                for item in exported:
-                    pending.append((item.article, path, ""))
-                    if item.state.to_doc():
-                        states[item.article.story_id] = item.state
-                flush()
-        else:
-            try:
-                article, note = read_article(path, max_bytes)
-            except (DecodeError, ParseError) as exc:
-                record(Outcome(str(path), "failed", str(exc)))
-            else:
-                pending.append((article, path, note))
-                if len(pending) >= BATCH:
+    exports = {path for path, problem in found if not problem and looks_like_export(path)}
+    readable = [path for path, problem in found if not problem and path not in exports]
+    # closing(): the worker pool is shut down even if storing fails part way.
+    with contextlib.closing(read_all(readable, max_bytes)) as results:
+        for path, problem in found:
+            if problem:
+                record(Outcome(str(path), "failed", problem))
+            elif path in exports:
+                try:
+                    exported = read_export(path.read_bytes())
+                except (OSError, ValueError) as exc:
+                    record(Outcome(str(path), "failed", f"Broadsheet export: {exc}"))
+                else:
+                    for item in exported:
+                        pending.append((item.article, path, ""))
+                        if item.state.to_doc():
+                            states[item.article.story_id] = item.state
                     flush()
-        if on_step:
-            on_step(path)
+            else:
+                article, note, reason = next(results)
+                if article is None:
+                    record(Outcome(str(path), "failed", reason))
+                else:
+                    pending.append((article, path, note))
+                    if len(pending) >= BATCH:
+                        flush()
+            if on_step:
+                on_step(path)
     if pending:
         flush()
     return report

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from store import importer
 from store.db import Store
 from store.importer import import_paths
 from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
@@ -70,3 +71,49 @@ def test_legacy_encoding_is_noted(store: Store, tmp_path: Path) -> None:
     assert outcome.status == "imported"
     assert "guessed" in outcome.note
     assert "Lówmöor" in store.stories()[0].images[0].caption
+
+
+def _many_pages(folder: Path, count: int) -> set[str]:
+    """``count`` distinct pages (enough to use the worker pool), every ninth one unparseable."""
+    from tests.test_hostile_inputs import good
+
+    folder.mkdir(parents=True, exist_ok=True)
+    bad = set()
+    for n in range(count):
+        path = folder / f"{n:03d}.txt"
+        if n % 9 == 4:
+            path.write_bytes(b"" if n % 2 else b"Home\nNews\nSport\n")
+            bad.add(path.name)
+        else:
+            path.write_text(good(n), encoding="utf-8")
+    return bad
+
+
+def test_a_large_import_reads_in_worker_processes_with_the_same_outcomes(tmp_path: Path) -> None:
+    bad = _many_pages(tmp_path / "in", importer.POOL_MIN + 30)
+    steps: list[Path] = []
+    pooled = import_paths(Store(tmp_path / "a"), [tmp_path / "in"], on_step=steps.append)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(importer, "POOL_MIN", 10**9)  # the same import, read in this process
+        serial = import_paths(Store(tmp_path / "b"), [tmp_path / "in"])
+    assert pooled.outcomes == serial.outcomes  # same order, statuses, reasons and story ids
+    assert {Path(o.path).name for o in pooled.failed} == bad
+    assert all(o.reason for o in pooled.failed)
+    assert [p.name for p in steps] == sorted(p.name for p in (tmp_path / "in").iterdir())
+
+
+def test_an_unexpected_error_in_a_worker_fails_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _many_pages(tmp_path / "in", importer.POOL_MIN + 5)
+    real = importer.read_article
+
+    def flaky(path: Path, max_bytes: int = importer.DEFAULT_MAX_BYTES) -> object:
+        if path.name == "010.txt":
+            raise RuntimeError("parser bug")
+        return real(path, max_bytes)
+
+    monkeypatch.setattr(importer, "read_article", flaky)  # workers are forked, so they see it
+    monkeypatch.setattr(importer, "_pool_context", lambda: importer.multiprocessing.get_context("fork"))
+    report = import_paths(Store(tmp_path / "store"), [tmp_path / "in"])
+    outcome = next(o for o in report.outcomes if o.path.endswith("010.txt"))
+    assert outcome.status == "failed" and "RuntimeError" in outcome.reason
+    assert report.count("imported") == len(report.outcomes) - len(report.failed) > importer.POOL_MIN - 10
