@@ -88,7 +88,8 @@ def split_credit(text: str) -> tuple[str, str] | None:
 @lru_cache(maxsize=LINE_CACHE)
 def split_name_credit(text: str) -> tuple[str, str] | None:
     """Split ``A sentence. Ann Lee for Example`` into caption and credit (short captions only)."""
-    if len(text.split()) > 60:
+    words = text.split()
+    if len(words) > 60 or not _may_end_with_name(words):
         return None
     m = _NAME_TAIL.search(text)
     if not m:
@@ -97,6 +98,21 @@ def split_name_credit(text: str) -> tuple[str, str] | None:
     if len(caption.split()) < 3:
         return None
     return caption, m.group("credit").strip()
+
+
+_SMALL_NAME_WORDS = frozenset({"of", "the", "and", "de", "da", "la", "van", "von"})
+
+
+def _may_end_with_name(words: list[str]) -> bool:
+    """A cheap test ``_NAME_TAIL`` needs: the last word is capitalised (``Lee``) or a name particle.
+
+    The pattern ends in ``[A-Z][\\w’'.&-]*`` or one of the particles, then only spaces, so
+    a paragraph ending in ``... said.`` is ruled out without scanning it.
+    """
+    if not words:
+        return False
+    last = words[-1]
+    return ("A" <= last[0] <= "Z") or last in _SMALL_NAME_WORDS
 
 
 @lru_cache(maxsize=LINE_CACHE)

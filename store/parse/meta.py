@@ -25,15 +25,27 @@ def step_headline(page: Page) -> None:
     key = tokens(page.lines[idx].text)
     # The same headline printed several times in a row (title bar, share box, story): take the first.
     for i in range(idx - 1, max(-1, idx - 16), -1):
-        if tokens(page.lines[i].text) == key and i != 0:
+        if _same_tokens(page.lines[i].text, key) and i != 0:
             idx = i
     page.headline = idx
     head = page.lines[idx]
     head.mark("headline", reason)
     for i in nonblank(page):
-        if i != idx and tokens(page.lines[i].text) == key:
+        if i != idx and _same_tokens(page.lines[i].text, key):
             page.lines[i].mark("boilerplate", "repeats the headline")
     page.klass.pop(idx, None)
+
+
+def _same_tokens(text: str, key: list[str]) -> bool:
+    """``tokens(text) == key``, answered without tokenising most lines.
+
+    ``casefold`` works character by character, so each casefolded token of ``text`` is a
+    substring of ``text.casefold()``: a line missing one of the key's tokens cannot match.
+    """
+    folded = text.casefold()
+    if not all(token in folded for token in key):
+        return False
+    return tokens(text) == key
 
 
 _BY_LABEL = re.compile(
@@ -47,9 +59,11 @@ def step_byline(page: Page) -> None:
     window = [i for i in nonblank(page) if h < i][:40]
     found: list[tuple[int, Byline]] = []
     labelled = False
+    prose_above = 0  # good lines in the window above this one (counted as we go, not re-counted)
     for seen, i in enumerate(window, start=1):
+        if seen > 1 and page.klass.get(window[seen - 2]) == "good":
+            prose_above += 1
         line = page.lines[i]
-        prose_above = sum(1 for j in window[: seen - 1] if page.klass.get(j) == "good")
         if line.role != "boilerplate":
             labelled = False
             continue

@@ -76,10 +76,12 @@ def _is_stopword(word: str) -> bool:
     return folded in STOPWORDS or folded in FOREIGN_STOPWORDS
 
 
-# Word -> is a stop word, filled as words are met. Zipf's law makes most words on a page
-# repeats of words already seen, so a dict look-up replaces casefold+strip+two set tests.
-_STOP_SEEN: dict[str, bool] = {}
-_STOP_SEEN_MAX = 200_000
+# Words already classified, and those of them that are stop words. Zipf's law makes most
+# words on a page repeats of words already seen, so set operations in C replace a
+# casefold+strip and two set tests per word.
+_SEEN_WORDS: set[str] = set()
+_STOP_WORDS_SEEN: set[str] = set()
+_SEEN_MAX = 200_000
 
 
 def stopword_density(text: str) -> float:
@@ -87,16 +89,14 @@ def stopword_density(text: str) -> float:
     ws = words(text)
     if not ws:
         return 0.0
-    seen = _STOP_SEEN
-    if len(seen) > _STOP_SEEN_MAX:
-        seen.clear()  # bounded memory on a long import of many languages
-    hits = 0
-    for w in ws:
-        hit = seen.get(w)
-        if hit is None:
-            hit = seen[w] = _is_stopword(w)
-        hits += hit
-    return hits / len(ws)
+    if len(_SEEN_WORDS) > _SEEN_MAX:  # bounded memory on a long import of many languages
+        _SEEN_WORDS.clear()
+        _STOP_WORDS_SEEN.clear()
+    if not _SEEN_WORDS.issuperset(ws):
+        new = set(ws).difference(_SEEN_WORDS)
+        _SEEN_WORDS.update(new)
+        _STOP_WORDS_SEEN.update(w for w in new if _is_stopword(w))
+    return sum(map(_STOP_WORDS_SEEN.__contains__, ws)) / len(ws)
 
 
 def ends_sentence(text: str) -> bool:
