@@ -71,6 +71,14 @@ _SYMBOLS = re.compile(r"^[\W\d_]+$")
 _FURNITURE_LOW = re.compile(_FURNITURE.pattern, re.VERBOSE)
 _ALWAYS_LOW = re.compile("©|\\b(?:" + _ALWAYS.pattern.removeprefix("©|\\b").replace("|\\b", "|") + ")")
 _PROMO_LOW = re.compile("\\b(?:" + _PROMO.pattern.removeprefix("\\b").replace("|\\b", "|") + ")")
+# Either of the two above, in one scan: most lines match neither.
+_NOTICE_LOW = re.compile(
+    "©|\\b(?:"
+    + _PROMO.pattern.removeprefix("\\b").replace("|\\b", "|")
+    + "|"
+    + _ALWAYS.pattern.removeprefix("©|\\b").replace("|\\b", "|")
+    + ")"
+)
 # Characters IGNORECASE matches to an ASCII letter that ``str.lower`` leaves alone.
 _FOLD_EXTRA = str.maketrans({"ſ": "s", "ı": "i"})
 
@@ -95,6 +103,16 @@ def _furniture_words(unglued: str, low: str | None) -> int:
     return len(_FURNITURE.findall(unglued))
 
 
+def _ends_with_ellipsis(text: str) -> bool:
+    """What ``_TRUNCATED`` needs (``$`` also matches before a final newline)."""
+    return text.rstrip("\n").endswith(("...", "…"))
+
+
+def _may_embed(text: str) -> bool:
+    """What ``_EMBED`` needs: a pic.twitter.com link, or a dash at the start."""
+    return "pic.twitter.com/" in text or text[:1] in ("", "—", "–", "-")
+
+
 @lru_cache(maxsize=LINE_CACHE)
 def furniture_reason(text: str) -> str | None:
     """Why the line is page furniture, or None when it may be story text."""
@@ -105,13 +123,14 @@ def furniture_reason(text: str) -> str | None:
     if _LEAD_IN.match(text):
         return "link to another story"
     # Cheap length tests first: these searches scan every position of long paragraphs.
-    if len(text) < 120 and _TRUNCATED.search(text) and not re.search(r"[.!?]\s", text):
+    if len(text) < 120 and _ends_with_ellipsis(text) and _TRUNCATED.search(text) and not re.search(r"[.!?]\s", text):
         return "truncated teaser of another story"
-    if _EMBED.search(text):
+    if _may_embed(text) and _EMBED.search(text):
         return EMBED_REASON
     low = folded(text)
     low_unglued = low if unglued is text else folded(unglued)
-    if n_words <= 40 and _may_search(_PROMO_LOW, low) and _PROMO.search(text):
+    notice = n_words <= 60 and _may_search(_NOTICE_LOW, low)
+    if n_words <= 40 and notice and _may_search(_PROMO_LOW, low) and _PROMO.search(text):
         return "promotion for the site (newsletter, app, membership)"
     if n_words <= 20 and _VIDEO_TEASER.match(text):
         return "video teaser (duration, title)"
@@ -119,7 +138,7 @@ def furniture_reason(text: str) -> str | None:
         return "form field label"
     if n_words <= 80 and _furniture_words(unglued, low_unglued) >= 3:
         return "run of share/menu links"
-    if n_words <= 60 and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text):
+    if notice and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text):
         return "copyright or cookie notice"
     if n_words <= 8 and (_may_search(_FURNITURE_LOW, low) or _may_search(_FURNITURE_LOW, low_unglued)):
         m = _FURNITURE.search(text) or _FURNITURE.search(unglued)

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from store.model import Credits
+from store.parse.boilerplate import folded
 from store.parse.textstats import LINE_CACHE
 
 _START = re.compile(
@@ -38,6 +39,9 @@ def is_credits_line(text: str) -> bool:
         return False
     if _START.match(text):
         return True
+    low = folded(text)
+    if low is not None and "contributed" not in low:
+        return False  # what _CONTRIBUTED needs; a cheap test before its slow scan
     contributed = _CONTRIBUTED.match(text)
     return bool(contributed) and bool(_contributors(contributed.group("names")))
 
