@@ -29,7 +29,9 @@ Status = Literal["imported", "present", "failed"]
 BATCH = 500
 POOL_MIN = 50  # fewer files than this are read in this process: starting workers costs more than it saves
 CHUNK = 16  # files per task handed to a worker (amortises pickling and hand-over per file)
-IN_FLIGHT = 4  # chunks queued per worker: keeps workers busy while bounding parsed-but-unstored articles
+# Files handed to workers ahead of the one being stored: more than a batch, so workers keep
+# parsing while the parent stores and indexes one (a few MB of articles at most).
+READ_AHEAD = 2 * BATCH
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +128,7 @@ def _pooled(chunks: list[list[Path]], max_bytes: int, workers: int) -> Iterator[
     try:
         for chunk in chunks:
             queued.append((chunk, None if broken else _submit(pool, chunk, max_bytes)))
-            while len(queued) >= workers * IN_FLIGHT:
+            while len(queued) * CHUNK >= READ_AHEAD:
                 results, broken = _take(queued.popleft(), max_bytes, broken)
                 yield from results
         while queued:
