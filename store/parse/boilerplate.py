@@ -87,7 +87,9 @@ def folded(text: str) -> str | None:
     """``text`` lower-cased position for position, or None when lowering would shift positions."""
     if text.isascii():
         return text.lower()
-    low = text.lower().translate(_FOLD_EXTRA)
+    low = text.lower()
+    if "ſ" in low or "ı" in low:  # rare: translate() is slow on non-ASCII text, so only when needed
+        low = low.translate(_FOLD_EXTRA)
     return low if len(low) == len(text) else None
 
 

@@ -27,11 +27,18 @@ class Page:
     byline: int = -1
     byline_info: Byline | None = None
     published: str | None = None
+    # nonblank() of these lines, worked out once: steps ask for it eight times per page, and
+    # saved pages hold thousands of blank lines. Keyed by the list, in case a caller swaps it.
+    nonblank_cache: tuple[int, list[Line], tuple[int, ...]] | None = field(default=None, repr=False, compare=False)
 
 
 def nonblank(page: Page) -> list[int]:
-    """Indices of the page's non-blank lines."""
-    return [i for i, line in enumerate(page.lines) if not line.blank]
+    """Indices of the page's non-blank lines (a line's text is fixed once the page is made)."""
+    cache = page.nonblank_cache
+    if cache is None or cache[1] is not page.lines or cache[0] != len(page.lines):
+        found = tuple(i for i, line in enumerate(page.lines) if not line.blank)
+        cache = page.nonblank_cache = (len(page.lines), page.lines, found)
+    return list(cache[2])
 
 
 def free(line: Line) -> bool:
