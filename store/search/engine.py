@@ -49,7 +49,7 @@ STAMP = "broadsheet-stamp.json"
 PUSH_DOWN = 4096
 WRITER_HEAP = 128_000_000
 #: How far past a limited page we fetch to order hits tied across its end (bounds the cost).
-TIE_WINDOW = 8192
+TIE_WINDOW = 512
 #: At most this many index terms per field stand for one prefix* (only 1-2 letter prefixes get near it).
 MAX_EXPANSION = 20_000
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
@@ -477,13 +477,14 @@ class SearchIndex:
         tantivy returns tied hits in segment order, which depends on how indexing threads
         split the work: the same query on the same stories could list them differently.
         """
-        if len(hits) < 2 or all(hits[i][0] != hits[i + 1][0] for i in range(len(hits) - 1)):
+        scores = [score for score, _ in hits]
+        if len(set(scores)) == len(scores):
             return hits
         addresses = [addr for _, addr in hits]
         whens = searcher.fast_field_values("when", addresses)
         keys = searcher.fast_field_values("key", addresses)
-        order = sorted(range(len(hits)), key=lambda i: (-hits[i][0], -(whens[i] or 0), keys[i] or 0))
-        return [hits[i] for i in order]
+        rank = list(zip([-x for x in scores], [-(w or 0) for w in whens], [k or 0 for k in keys], strict=True))
+        return [hits[i] for i in sorted(range(len(hits)), key=rank.__getitem__)]
 
     def _ids(self, searcher: tantivy.Searcher, hits: list[tuple[Any, tantivy.DocAddress]]) -> list[str]:
         """Story ids of hits, through a key -> id cache (the mapping never changes)."""
