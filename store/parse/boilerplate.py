@@ -53,6 +53,7 @@ _PROMO = re.compile(
 _VIDEO_TEASER = re.compile(r"^\d{1,2}:\d\d\s+[A-Z‘'\"]")
 _FORM_FIELD = re.compile(r"^\*\s*[A-Z][A-Z ]{1,30}$")
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
+_GLUED = re.compile(r"[a-z][A-Z]")  # where _GLUE would insert a space
 _LEAD_IN = re.compile(
     r"^(?:read more|related|see also|also read|read also|more|watch|listen|recommended|trending|sponsored)"
     r"\s*[:|>»]",
@@ -169,7 +170,8 @@ def _may_embed(text: str) -> bool:
 @lru_cache(maxsize=LINE_CACHE)
 def furniture_reason(text: str) -> str | None:
     """Why the line is page furniture, or None when it may be story text."""
-    unglued = _GLUE.sub(" ", text)  # "Sign InRegister" -> "Sign In Register"
+    # "Sign InRegister" -> "Sign In Register" (a plain search first: most lines have no glue)
+    unglued = _GLUE.sub(" ", text) if _GLUED.search(text) else text
     n_words = len(unglued.split())
     if _SYMBOLS.match(text):
         return "only symbols or numbers"

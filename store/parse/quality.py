@@ -24,12 +24,13 @@ STOP_PROSE = 0.15  # a full sentence heavy with names still reads as prose
 def initial_class(text: str) -> str:
     """Context-free class of one line: good, neargood, short or bad."""
     length = len(text)
-    density = stopword_density(text)
     if length < LENGTH_LOW:
         # A short but complete sentence ("He denied it.") may still be prose; context decides.
-        if ends_sentence(text) and len(text.split()) >= 6 and density >= STOP_LOW:
+        # (Density last: most short lines are menu items, and counting words costs the most.)
+        if ends_sentence(text) and len(text.split()) >= 6 and stopword_density(text) >= STOP_LOW:
             return "neargood"
         return "short"
+    density = stopword_density(text)
     if density >= STOP_HIGH:
         if length > LENGTH_HIGH or (length >= LENGTH_SENTENCE and ends_sentence(text)):
             return "good"
