@@ -57,12 +57,14 @@ _FOR_OUTLET = re.compile(r"^[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}\s+for\s
 _LABEL_ONLY = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)?$", re.IGNORECASE)
 
 
+_LABEL_WORD = re.compile(r"Photo|Image|Pic|Credit|Illustration|Video")  # how every _LABEL starts
+
 # For each of ``_TAIL_PATTERNS``, a cheap test every match passes (a literal the pattern
 # needs): these searches try every position of every paragraph, and most fail.
 _TAIL_NEEDS: list[Callable[[str, str], bool]] = [
     lambda text, end: end == ")" and "Photo" in text,
     lambda text, end: end == ")" and ":" in text,
-    lambda text, end: any(label in text for label in ("Photo", "Image", "Picture", "Pic", "Credit", "Illus", "Video")),
+    lambda text, end: _LABEL_WORD.search(text) is not None,
     lambda text, end: end == ")",
     lambda text, end: "via" in text,
     lambda text, end: "/" in text,

@@ -85,9 +85,10 @@ def _caption_without_credit(page: Page, order: list[int], pos: int) -> bool:
     """Mark a caption that has no credit: a picture description, or a sentence printed twice in a row
     (alt text and caption of the same photo)."""
     line = page.lines[order[pos]]
-    following = [page.lines[j].text for j in order[pos + 1 : pos + 3]]
-    if any(captions.credit_only(t) or captions.label_only(t) for t in following[:1]):
-        return False  # the credit line below will pair with it
+    if pos + 1 < len(order):
+        below = page.lines[order[pos + 1]].text
+        if captions.credit_only(below) or captions.label_only(below):
+            return False  # the credit line below will pair with it
     if captions.position_cue(line.text):
         line.mark("caption", "describes a picture ('(left)', 'pictured', 'from left')")
         page.images[order[pos]] = Image(line.text, None)
