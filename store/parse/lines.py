@@ -8,6 +8,9 @@ from store.parse.boilerplate import end_marker
 from store.parse.types import Line
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
+# The runs _SPACES would change: two or more characters, or one that is not a plain space.
+# Prose is mostly single spaces, which this skips instead of replacing each with itself.
+_SPACE_RUNS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 
 
 def normalise(text: str) -> str:
@@ -20,7 +23,7 @@ def split_lines(text: str) -> list[Line]:
     out: list[Line] = []
     # One substitution over the whole text (runs of spaces never include a newline), then a
     # strip per line: the same as normalise() per line without a regex call per line.
-    for number, raw in enumerate(_SPACES.sub(" ", text).split("\n"), start=1):
+    for number, raw in enumerate(_SPACE_RUNS.sub(" ", text).split("\n"), start=1):
         line = Line(number, raw.strip())
         if line.blank:
             line.mark("blank", "empty line")
