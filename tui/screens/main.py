@@ -31,7 +31,7 @@ from store.userstate import EMPTY, StoryState, TagError, parse_tag_edit
 from tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
 from tui.widgets.article_view import ArticleView
 from tui.widgets.credits_panel import CreditsPanel
-from tui.widgets.headline_list import HeadlineList, Row
+from tui.widgets.headline_list import HeadlineList
 from tui.widgets.search_bar import SearchBar
 from tui.widgets.sidebar import Sidebar
 
@@ -207,16 +207,14 @@ class MainScreen(Screen[None]):
             shown = order_stories(self.stories, self.order)
         else:
             shown = [self.by_id[i] for i in self.result_ids if i in self.by_id]
-        with gc_paused():
-            rows = [Row(m, self.states.get(m.id, EMPTY)) for m in shown]
-        self.headlines.set_rows(rows, keep=keep, terms=self.terms)
+        self.headlines.set_stories(shown, self.states, keep=keep, terms=self.terms)
         self._show_count()
         if not shown:
             self._show(None)
 
     def _show_count(self) -> None:
         """The label beside the search bar: how many stories, matches, order, read-only."""
-        total, shown = len(self.stories), len(self.headlines.rows)
+        total, shown = len(self.stories), self.headlines.count
         noun = "story" if total == 1 else "stories"
         if not self.query_text.strip():
             count = f"{total:,} {noun}" + ("" if self.result_ids is not None else f" · {self.order}")
@@ -253,8 +251,7 @@ class MainScreen(Screen[None]):
         if not changed:
             return
         self.states.update(changed)
-        for sid, state in changed.items():
-            self.headlines.update_state(sid, state)
+        self.headlines.marks_changed()
         self._update_sidebar()
 
     def save_session(self) -> None:
@@ -354,7 +351,7 @@ class MainScreen(Screen[None]):
 
     def jump_to(self, story_id: str) -> None:
         """Select a story, clearing a search that hides it."""
-        if story_id not in {row.meta.id for row in self.headlines.rows}:
+        if story_id not in set(self.headlines.story_ids):
             with self.query_one(SearchBar).prevent(Input.Changed):
                 self.query_one(SearchBar).value = ""
             self.query_text, self.result_ids, self.terms = "", None, []
@@ -421,7 +418,7 @@ class MainScreen(Screen[None]):
         return sorted({t for s in self.states.values() for t in s.tags})
 
     def _listed_ids(self) -> list[str]:
-        return [row.meta.id for row in self.headlines.rows]
+        return self.headlines.story_ids
 
     def action_bookmark_all(self) -> None:
         ids = self._listed_ids()

@@ -8,7 +8,7 @@ never parsed as markup.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -23,7 +23,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from store.db import StoryMeta
-from store.userstate import StoryState
+from store.userstate import EMPTY, StoryState
 from tui.highlight import highlight, terms_pattern
 
 
@@ -75,35 +75,45 @@ class HeadlineList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._rows: list[Row] = []
+        self._stories: list[StoryMeta] = []
+        self._states: Mapping[str, StoryState] = {}
         self._pattern: re.Pattern[str] | None = None
 
     # -- data -------------------------------------------------------------------------------
 
     @property
     def rows(self) -> list[Row]:
-        return self._rows
+        """Each listed story with its marks (built on demand: the list itself keeps none)."""
+        return [Row(meta, self._states.get(meta.id, EMPTY)) for meta in self._stories]
+
+    @property
+    def count(self) -> int:
+        return len(self._stories)
+
+    @property
+    def story_ids(self) -> list[str]:
+        return [meta.id for meta in self._stories]
 
     @property
     def current(self) -> StoryMeta | None:
-        if 0 <= self.cursor < len(self._rows):
-            return self._rows[self.cursor].meta
+        if 0 <= self.cursor < len(self._stories):
+            return self._stories[self.cursor]
         return None
 
-    def set_rows(self, rows: list[Row], keep: str | None = None, terms: Sequence[str] = ()) -> None:
-        """Show ``rows``; keep the cursor on story ``keep`` if it is still listed."""
-        self._rows = rows
+    def set_stories(self, stories: list[StoryMeta], states: Mapping[str, StoryState], keep: str | None = None,
+                    terms: Sequence[str] = ()) -> None:
+        """Show ``stories`` with the marks in ``states`` (read at draw time, so the screen's
+        mapping is shared, not copied); keep the cursor on story ``keep`` if still listed."""
+        self._stories, self._states = stories, states
         self._pattern = terms_pattern(terms)
-        self.virtual_size = Size(self.size.width, len(rows))
-        index = next((i for i, r in enumerate(rows) if r.meta.id == keep), 0) if keep else 0
+        self.virtual_size = Size(self.size.width, len(stories))
+        index = next((i for i, m in enumerate(stories) if m.id == keep), 0) if keep else 0
         self.cursor = index
         self.refresh()
 
-    def update_state(self, story_id: str, state: StoryState) -> None:
-        for i, row in enumerate(self._rows):
-            if row.meta.id == story_id:
-                self._rows[i] = Row(row.meta, state)
-                self.refresh_line(i)
+    def marks_changed(self) -> None:
+        """Marks changed in the shared states mapping: redraw (only visible rows are drawn)."""
+        self.refresh()
 
     def refresh_line(self, index: int) -> None:
         self.refresh_lines(index - self.scroll_offset.y, 1)
@@ -111,7 +121,7 @@ class HeadlineList(ScrollView, can_focus=True):
     # -- cursor -----------------------------------------------------------------------------
 
     def validate_cursor(self, value: int) -> int:
-        return max(0, min(value, len(self._rows) - 1)) if self._rows else 0
+        return max(0, min(value, len(self._stories) - 1)) if self._stories else 0
 
     def watch_cursor(self, old: int, new: int) -> None:
         self.refresh_line(old)
@@ -127,7 +137,7 @@ class HeadlineList(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False)
 
     def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self._rows))
+        self.virtual_size = Size(self.size.width, len(self._stories))
         self._scroll_cursor_into_view()
 
     def action_cursor_down(self) -> None:
@@ -140,7 +150,7 @@ class HeadlineList(ScrollView, can_focus=True):
         self.cursor = 0
 
     def action_last(self) -> None:
-        self.cursor = len(self._rows) - 1
+        self.cursor = len(self._stories) - 1
 
     def action_page_down(self) -> None:
         self.cursor += max(1, self.scrollable_content_region.height - 1)
@@ -160,7 +170,7 @@ class HeadlineList(ScrollView, can_focus=True):
         if offset is None:
             return
         index = offset.y + self.scroll_offset.y
-        if 0 <= index < len(self._rows):
+        if 0 <= index < len(self._stories):
             self.cursor = index
             if event.chain >= 2:
                 self.action_open()
@@ -171,9 +181,9 @@ class HeadlineList(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         index = y + self.scroll_offset.y
         base = self.rich_style
-        if index >= len(self._rows):
+        if index >= len(self._stories):
             return Strip.blank(width, base)
-        row = self._rows[index]
+        row = Row(self._stories[index], self._states.get(self._stories[index].id, EMPTY))
         date = (row.meta.published or "")[:10]
         tail = f" {(row.meta.source or '')[:18]} {date}" if width >= 60 else f" {date[5:]}" if date else ""
         room = max(0, width - 2 - cell_len(tail))
