@@ -15,7 +15,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from store.db import Store
 from store.decode import DEFAULT_MAX_BYTES, DecodeError, read_document
@@ -24,6 +24,9 @@ from store.model import Article
 from store.parse import ParseError, parse_text
 from store.sanitize import clean_text
 from store.userstate import StoryState
+
+if TYPE_CHECKING:
+    from store.search import SearchIndex
 
 Status = Literal["imported", "present", "failed"]
 BATCH = 500
@@ -197,10 +200,32 @@ def index_stories(store: Store, story_ids: list[str]) -> None:
     The index is a cache of the store: if this fails, the next ``SearchIndex.open`` sees
     that it is behind and catches up, so an import never fails because of it.
     """
-    from store.search import SearchIndex
+    Indexer(store).add(story_ids)
 
-    with contextlib.suppress(Exception):
-        SearchIndex.open(store).add(store, story_ids)
+
+class Indexer:
+    """Adds each stored batch to the search index, opening the index once per import.
+
+    ``SearchIndex.open`` checks the whole store against the index when the store has
+    changed (it lists every story), which it has after every batch: opened per batch,
+    that made an import quadratic in the size of the store. After a failure the next
+    batch opens the index afresh (which also catches up what the failed batch missed).
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.index: SearchIndex | None = None
+
+    def add(self, story_ids: list[str]) -> None:
+        """Index ``story_ids`` (already stored); never raises (see :func:`index_stories`)."""
+        from store.search import SearchIndex
+
+        try:
+            if self.index is None:
+                self.index = SearchIndex.open(self.store)
+            self.index.add(self.store, story_ids)
+        except Exception:
+            self.index = None
 
 
 def import_paths(
@@ -222,10 +247,12 @@ def import_paths(
     def record(outcome: Outcome) -> None:
         report.outcomes.append(outcome)
 
+    indexer = Indexer(store)
+
     def flush() -> None:
         added = store.add((article, str(path)) for article, path, _ in pending)
         if added:
-            index_stories(store, added)
+            indexer.add(added)
         new = set(added)
         for article, path, note in pending:
             sid = article.story_id
