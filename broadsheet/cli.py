@@ -87,14 +87,19 @@ def main(argv: Sequence[str] | None = None) -> int:
         from broadsheet.commands import serve_command
 
         return serve_command(args, folder)
-    from broadsheet.commands import import_command, open_store, run_command
-    from store.storage import StoreFileError, StoreWriteError
+    from broadsheet.reader import open_store, run_command
+    from store.storage import StoreFileError, StoreWriteError, freeze_loaded_data
+
+    if command == "run":
+        freeze_loaded_data()  # this process keeps its store until it exits
 
     store = open_store(folder)
     if store is None:
         return 2
     try:
         if command == "import":
+            from broadsheet.commands import import_command
+
             return import_command(store, args)
         from broadsheet import marks
 

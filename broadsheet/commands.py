@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from pathlib import Path
 
@@ -17,21 +16,8 @@ from store.decode import DecodeError
 from store.importer import ImportReport, import_paths, read_article
 from store.parse import ParseError, explain_text
 from store.sanitize import clean_line, clean_text
-from store.storage import StoreFileError
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
-
-
-def open_store(folder: Path) -> Store | None:
-    try:
-        return Store(folder)
-    except StoreFileError as exc:
-        err.print(Text(f"broadsheet: cannot open the store at {folder}: {exc}", style="red"))
-        err.print("Nothing has been overwritten. Run `broadsheet repair` to rebuild what can be rebuilt.")
-        return None
-    except OSError as exc:
-        err.print(Text(f"broadsheet: cannot open the store at {folder}: {exc}", style="red"))
-        return None
 
 
 def parse_command(args: argparse.Namespace) -> int:
@@ -119,23 +105,6 @@ def print_summary(report: ImportReport) -> None:
             err.print(Text(f"  failed: {shown(outcome.path)}: {shown(outcome.reason)}", style="red"))
         elif outcome.note:
             err.print(Text(f"  note: {shown(outcome.path)}: {shown(outcome.note)}", style="yellow"))
-
-
-def run_command(store: Store, *, seed: bool) -> int:
-    """Open the reader; on first use, fill an empty store with the bundled seed stories."""
-    from broadsheet.config import config_path, ensure_config_file, load_config
-    from broadsheet.resources import seed_files
-
-    if seed and not store.read_only and len(store) == 0 and not store.user.get_setting("seeded", False):
-        run_import(store, seed_files(), 5 * 1024 * 1024, quiet=True)
-        store.user.set_setting("seeded", True)
-    path = config_path()
-    with contextlib.suppress(OSError):  # a read-only home still reads
-        ensure_config_file(path)
-    from tui.app import BroadsheetApp
-
-    BroadsheetApp(store, load_config(path)).run()
-    return 0
 
 
 def config_command(args: argparse.Namespace) -> int:

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import platformdirs
-import tomlkit
 
 DEFAULT_THEME = "textual-dark"
 TEMPLATE = """\
@@ -97,6 +96,8 @@ def load_config(path: Path | None = None) -> Config:
 
 def save_theme(path: Path, theme: str) -> None:
     """Write the theme into the config, keeping the user's comments and other settings."""
+    import tomlkit
+
     from store.storage import atomic_write_bytes
 
     try:
