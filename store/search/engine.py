@@ -372,23 +372,17 @@ class SearchIndex:
         return replace(result, ids=result.ids[offset:]) if offset else result
 
     def _run_retrying(self, query: Query, states: Mapping[str, StoryState], limit: int | None) -> SearchResult:
-        try:
-            return self._run(query, states, limit)
-        except QueryError:
-            raise
-        except BaseException as exc:
-            if isinstance(exc, _FATAL):
+        for _attempt in range(2):
+            try:
+                return self._run(query, states, limit)
+            except QueryError:
                 raise
-        # Another process may have replaced the files under us: reload once and retry.
-        try:
+            except BaseException as exc:
+                if isinstance(exc, _FATAL):
+                    raise
+            # Another process may have replaced the files under us: reload once and retry.
             self._meta_key = None
-            return self._run(query, states, limit)
-        except QueryError:
-            raise
-        except BaseException as exc:
-            if isinstance(exc, _FATAL):
-                raise
-            raise SearchUnavailable("The search index is damaged; run broadsheet reindex") from None
+        raise SearchUnavailable("The search index is damaged; run broadsheet reindex")
 
     def _run(self, query: Query, states: Mapping[str, StoryState], limit: int | None) -> SearchResult:
         terms = list(query.terms)
