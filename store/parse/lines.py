@@ -23,11 +23,10 @@ def split_lines(text: str) -> list[Line]:
     out: list[Line] = []
     # One substitution over the whole text (runs of spaces never include a newline), then a
     # strip per line: the same as normalise() per line without a regex call per line.
+    # Saved pages are mostly blank lines (thousands per page): those are made in one call.
     for number, raw in enumerate(_SPACE_RUNS.sub(" ", text).split("\n"), start=1):
-        line = Line(number, raw.strip())
-        if line.blank:
-            line.mark("blank", "empty line")
-        out.append(line)
+        stripped = raw.strip()
+        out.append(Line(number, stripped) if stripped else Line(number, "", "blank", "empty line"))
     return out
 
 
