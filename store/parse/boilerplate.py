@@ -221,7 +221,7 @@ _END_MARKERS = re.compile(
 
 def end_marker(text: str) -> str | None:
     """Why this line marks the end of the story text (a comments section), or None."""
-    m = _END_MARKERS.search(text)
+    m = _END_MARKERS.match(text)  # every alternative starts with "^": match() is search(), minus the scan
     return f"start of the comments ({m.group(0)!r})" if m else None
 
 

@@ -45,16 +45,28 @@ _OPEN_END = re.compile(r"(?:[,/]|\b(?:and|or|of|the|to|a|an|in|by|with|for|at|fr
 _FINAL = re.compile(r"[.!?:…][\"'”’)\]]*$")
 
 
+# Cheap tests of a line's end that _FINAL and _OPEN_END need (their "$" is only found by
+# scanning the whole line); split lines never hold a newline, so "$" is the end of the text.
+_FINAL_CHARS = tuple(".!?:…")
+_CLOSERS = "\"'”’)]"
+_OPEN_ENDS = (",", "/", "and", "or", "of", "the", "to", "a", "an", "in", "by", "with", "for", "at", "from")
+
+
 def _continues(prev: str, nxt: str) -> bool:
     """True when ``nxt`` reads as the rest of ``prev`` (a hard-wrapped or split sentence)."""
-    if not prev or not nxt or _FINAL.search(prev) or _BYLINE_START.match(nxt):
+    if not prev or not nxt or _ends_sentence(prev) or _BYLINE_START.match(nxt):
         return False
     if end_marker(prev) or end_marker(nxt):
         return False
-    if _PUNCT_START.match(nxt) or _OPEN_END.search(prev):
+    if _PUNCT_START.match(nxt) or (prev.endswith(_OPEN_ENDS) and _OPEN_END.search(prev)):
         return True
     # A lower-case start continues a sentence, but two short labels in a row are a menu.
     return bool(_CONTINUES.match(nxt)) and (len(prev.split()) >= 4 or len(nxt.split()) >= 4)
+
+
+def _ends_sentence(text: str) -> bool:
+    """``_FINAL.search(text)``, looked up only when the text ends in a stop (after quotes)."""
+    return text.rstrip(_CLOSERS).endswith(_FINAL_CHARS) and bool(_FINAL.search(text))
 
 
 def join_wrapped(lines: list[Line]) -> list[Line]:
