@@ -113,17 +113,6 @@ class StoryMeta:
         return (self._doc.get("published") or "", self._doc.get("imported", ""))
 
 
-class StoreTable(KeyedTable):
-    """Adds the batch write TinyDB lacks: many documents in one read-modify-write."""
-
-    def put_many(self, docs: dict[str, dict[str, Any]]) -> None:
-        self._update_table(lambda table: table.update(docs))
-
-    def records(self) -> dict[str, dict[str, Any]]:
-        """The raw documents by id, without wrapping each in a Document (fast at 50k)."""
-        return self._read_table()  # type: ignore[return-value]
-
-
 class Store:
     """One Broadsheet store folder.
 
@@ -138,7 +127,7 @@ class Store:
         self.folder.mkdir(parents=True, exist_ok=True)
         temp_folders = [self.folder, self.folder / "bodies", self.folder / "state", self.folder / "index"]
         self.lock = StoreLock.for_store(self.folder / ".lock", temp_folders, LOCK_TIMEOUT)
-        self._articles_db = self._open(self.folder / "articles.json")
+        self._articles_db = open_db(self.folder / "articles.json")
         self.user = UserState(self.folder, self.lock)
         self._shards: dict[int, TinyDB] = {}
         self._read_only_at_open = not os.access(self.folder, os.W_OK)
@@ -184,22 +173,16 @@ class Store:
             for path in sorted(bodies.glob("*.json")):
                 check_ends(path)
 
-    @staticmethod
-    def _open(path: Path) -> TinyDB:
-        db = open_db(path)
-        db.table_class = StoreTable
-        return db
-
     # -- articles -------------------------------------------------------------------------
 
     @property
-    def _articles(self) -> StoreTable:
+    def _articles(self) -> KeyedTable:
         return self._articles_db.table("articles")  # type: ignore[return-value]
 
-    def _bodies(self, shard: int) -> StoreTable:
+    def _bodies(self, shard: int) -> KeyedTable:
         db = self._shards.get(shard)
         if db is None:
-            db = self._shards[shard] = self._open(self.folder / "bodies" / f"{shard:06d}.json")
+            db = self._shards[shard] = open_db(self.folder / "bodies" / f"{shard:06d}.json")
         return db.table("bodies")  # type: ignore[return-value]
 
     def __len__(self) -> int:

@@ -27,7 +27,7 @@ import re
 import tempfile
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -324,9 +324,25 @@ class AtomicJSONStorage(Storage):
 
 
 class KeyedTable(Table):
-    """A TinyDB table whose document ids are our string story ids, not counters."""
+    """A TinyDB table whose document ids are our string story ids, not counters.
+
+    Adds what TinyDB lacks for 50,000 stories: the raw records without wrapping each in a
+    Document, and any change to many records as one read-modify-write (one file write).
+    """
 
     document_id_class = str  # type: ignore[assignment]
+
+    def records(self) -> dict[str, dict[str, Any]]:
+        """The raw documents by id (fast at 50k: nothing is copied)."""
+        return self._read_table()  # type: ignore[return-value]
+
+    def apply(self, change: Callable[[dict[str, Any]], None]) -> None:
+        """Run ``change`` on the whole table and write it back once, atomically."""
+        self._update_table(change)  # type: ignore[arg-type]
+
+    def put_many(self, docs: dict[str, dict[str, Any]]) -> None:
+        """Insert or replace many documents in one write."""
+        self.apply(lambda table: table.update(docs))
 
 
 def open_db(path: Path) -> TinyDB:

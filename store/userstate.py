@@ -95,15 +95,6 @@ class StoryState:
 EMPTY = StoryState()
 
 
-class StateTable(KeyedTable):
-    def records(self) -> dict[str, dict[str, Any]]:
-        return self._read_table()  # type: ignore[return-value]
-
-    def apply(self, change: Callable[[dict[str, Any]], None]) -> None:
-        """One read-modify-write of the whole table (one atomic file write)."""
-        self._update_table(change)  # type: ignore[arg-type]
-
-
 class UserState:
     """Bookmarks, tags, read marks and settings of one store."""
 
@@ -116,10 +107,9 @@ class UserState:
         db = self._dbs.get(name)
         if db is None:
             db = self._dbs[name] = open_db(self.folder / f"{name}.json")
-            db.table_class = StateTable
         return db
 
-    def _table(self, shard: str) -> StateTable:
+    def _table(self, shard: str) -> KeyedTable:
         return self._db(shard).table("stories")  # type: ignore[return-value]
 
     @staticmethod
@@ -247,5 +237,5 @@ class UserState:
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.lock:
-            table: StateTable = self._db("settings").table("settings")  # type: ignore[assignment]
+            table: KeyedTable = self._db("settings").table("settings")  # type: ignore[assignment]
             table.apply(lambda t: t.__setitem__(key, {"value": value}))
