@@ -11,7 +11,8 @@ from rich.table import Table
 from rich.text import Text
 
 from store.db import Store, StoryMeta
-from store.exchange import export_json, export_markdown, write_output
+from store.exchange import export_json, export_markdown
+from store.storage import atomic_write_bytes
 from store.userstate import EMPTY, TagError, normalise_tag
 
 out = Console(highlight=False, soft_wrap=False)
@@ -116,7 +117,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     if args.output:
         from pathlib import Path
 
-        write_output(Path(args.output), data)
+        atomic_write_bytes(Path(args.output), data)
         err.print(Text(f"Exported {len(ids)} stories to {args.output}"))
     else:
         sys.stdout.buffer.write(data)

@@ -281,5 +281,3 @@ class Store:
             raise LookupError(f"{ref!r}: {len(matches)} stories start with this; give more characters")
         return matches[0]
 
-    def contains(self, story_id: str) -> bool:
-        return self._articles.contains(doc_id=story_id)

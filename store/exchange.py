@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 import orjson
@@ -125,11 +124,3 @@ def read_export(data: bytes) -> list[Exported]:
         file = item.get("file")
         result.append(Exported(article, state, file if isinstance(file, str) else None))
     return result
-
-
-def write_output(path: Path | None, data: bytes) -> None:
-    """Write an export to ``path`` atomically (stdout is handled by the caller)."""
-    from store.storage import atomic_write_bytes
-
-    if path is not None:
-        atomic_write_bytes(path, data)

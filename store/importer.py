@@ -194,17 +194,6 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
             yield root, "no such file or folder"
 
 
-def index_stories(store: Store, story_ids: list[str]) -> None:
-    """Add newly stored stories to the search index (``<store>/index``).
-
-    The index is a cache of the store: if this fails, the next ``SearchIndex.open`` sees
-    that it is behind and catches up, so an import never fails because of it.
-    """
-    indexer = Indexer(store)
-    indexer.add(story_ids)
-    indexer.finish()
-
-
 class Indexer:
     """Adds each stored batch to the search index, opening the index once per import.
 

@@ -44,15 +44,6 @@ def normalise_tag(raw: str) -> str:
     return text
 
 
-def parse_tags(text: str) -> list[str]:
-    """Tags typed as ``a, b, c`` -> normalised, without repeats; empty pieces are ignored."""
-    seen: dict[str, None] = {}
-    for piece in text.split(","):
-        if piece.strip():
-            seen.setdefault(normalise_tag(piece), None)
-    return list(seen)
-
-
 def parse_tag_edit(text: str) -> tuple[list[str], list[str]]:
     """``a, b, -c`` -> (["a", "b"], ["c"]): tags to keep or add, and tags to remove (``-x`` wins)."""
     keep: dict[str, None] = {}
