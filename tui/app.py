@@ -74,12 +74,14 @@ class BroadsheetApp(App[None]):
         """After another process changed the store: reopen the index, which adds what it lacks."""
         self._open_index()
 
+    @property
+    def main_screen(self) -> MainScreen | None:
+        """The reader's main screen, wherever it is in the stack (dialogs sit above it)."""
+        return next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+
     def _index_ready(self) -> None:
-        screen = self.screen_stack[0] if self.screen_stack else None
-        for candidate in self.screen_stack:
-            if isinstance(candidate, MainScreen):
-                screen = candidate
-        if isinstance(screen, MainScreen) and screen.query_text.strip():
+        screen = self.main_screen
+        if screen is not None and screen.query_text.strip():
             screen.run_search(screen.query_text)
 
     def watch_theme(self, theme: str) -> None:
@@ -104,9 +106,8 @@ class BroadsheetApp(App[None]):
         return Found(result.ids, result.terms, result.total)
 
     async def action_quit(self) -> None:
-        for screen in self.screen_stack:
-            if isinstance(screen, MainScreen):
-                screen.save_session()
+        if (screen := self.main_screen) is not None:
+            screen.save_session()
         await super().action_quit()
 
     def on_app_focus(self, _event: AppFocus) -> None:
