@@ -184,8 +184,7 @@ class MainScreen(Screen[None]):
         except ValueError as exc:
             message = self.SearchDone(query, None, [], str(exc) or "cannot read this search")
         else:
-            ids = None if not query.strip() else found.ids
-            message = self.SearchDone(query, ids, found.terms, None, found.total)
+            message = self.SearchDone(query, found.ids, found.terms, None, found.total)
         if not worker.is_cancelled:
             self.post_message(message)
 
