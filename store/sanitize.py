@@ -33,8 +33,13 @@ def clean_text(text: str) -> str:
     Carriage returns become newlines (``\\r\\n`` becomes one newline) so old Mac and
     Windows line endings survive as line breaks rather than vanishing.
     """
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
+    # Every escape sequence starts with a character of _CONTROLS (ESC or a C1 control), so
+    # one scan finds the usual clean page, which then skips both substitutions.
+    if _CONTROLS.search(text) is None:
+        return text
     text = _ESCAPES.sub("", text)
     return _CONTROLS.sub("", text)
 

@@ -11,6 +11,9 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # The runs _SPACES would change: two or more characters, or one that is not a plain space.
 # Prose is mostly single spaces, which this skips instead of replacing each with itself.
 _SPACE_RUNS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+# Every run _SPACE_RUNS changes holds two plain spaces or one of these characters. Searching
+# for them is a fast scan for one character class (the alternation above tries every position).
+_ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 
 
 def normalise(text: str) -> str:
@@ -24,7 +27,9 @@ def split_lines(text: str) -> list[Line]:
     # One substitution over the whole text (runs of spaces never include a newline), then a
     # strip per line: the same as normalise() per line without a regex call per line.
     # Saved pages are mostly blank lines (thousands per page): those are made in one call.
-    for number, raw in enumerate(_SPACE_RUNS.sub(" ", text).split("\n"), start=1):
+    if "  " in text or _ODD_SPACE.search(text):
+        text = _SPACE_RUNS.sub(" ", text)
+    for number, raw in enumerate(text.split("\n"), start=1):
         stripped = raw.strip()
         out.append(Line(number, stripped) if stripped else Line(number, "", "blank", "empty line"))
     return out
