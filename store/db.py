@@ -20,15 +20,67 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import orjson
 from filelock import Timeout
 from tinydb import TinyDB
 
 from store.model import Article, Credits, Image
-from store.storage import KeyedTable, StoreLock, StoreWriteError, check_ends, gc_paused, open_db
+from store.storage import (
+    KeyedTable,
+    StoreFileError,
+    StoreLock,
+    StoreWriteError,
+    check_ends,
+    clean_if_suspect,
+    gc_paused,
+    open_db,
+)
 from store.userstate import SHARDS, UserState
 
 SHARD_SIZE = 256
 LOCK_TIMEOUT = 30.0
+
+
+# Fields of a metadata record that listing every story needs; a record keeps these as
+# JSON values and everything else (captions, credits, authors, file...) as one JSON text in
+# "details". Starting the reader parses articles.json whole: 50,000 short JSON texts parse
+# about three times faster than the 600,000 objects inside them (0.19 -> 0.06 s at 50k,
+# issue 7), and a story's details are decoded only when something asks for them.
+LISTED = ("headline", "source", "published", "imported", "shard")
+
+
+def pack_record(doc: dict[str, Any]) -> dict[str, Any]:
+    """A metadata record as stored: the listed fields, and the rest (when any) as JSON text."""
+    record = {key: doc[key] for key in LISTED if doc.get(key) is not None}
+    rest = {key: value for key, value in doc.items() if key not in LISTED and value not in (None, [], "")}
+    if rest:
+        record["details"] = orjson.dumps(rest).decode()
+    return record
+
+
+def is_packed(record: dict[str, Any]) -> bool:
+    """Written by :func:`pack_record` (stores from before it keep every field inline)."""
+    return "details" in record or len(record) <= len(LISTED)
+
+
+def unpack_record(record: dict[str, Any], path: Path) -> dict[str, Any]:
+    """Every field of a stored record (either layout); its strings are cleaned if suspect.
+
+    Raises StoreFileError naming ``path`` when the details are not a JSON object.
+    """
+    details = record.get("details")
+    if details is None:
+        return record
+    raw = details.encode()
+    try:
+        rest = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        rest = None
+    if not isinstance(rest, dict):
+        raise StoreFileError(path, "a story's details are not a JSON object (the file was changed by hand?)")
+    full = {key: value for key, value in record.items() if key != "details"}
+    full.update(clean_if_suspect(rest, raw))
+    return full
 
 
 class StoryMeta:
@@ -36,18 +88,21 @@ class StoryMeta:
 
     The reader makes one per story at start (50,000 in a large store) but draws only the
     rows on screen, so fields are looked up in the record when asked for instead of being
-    copied into 13 attributes each (0.25 s at 50k, issue 7).
+    copied into 13 attributes each (0.25 s at 50k, issue 7); the packed details are
+    decoded on first use.
     """
 
-    __slots__ = ("_doc", "id")
+    __slots__ = ("_doc", "_full", "_path", "id")
 
-    def __init__(self, story_id: str, doc: dict[str, Any]) -> None:
+    def __init__(self, story_id: str, doc: dict[str, Any], path: Path = Path("articles.json")) -> None:
         self.id = story_id
         self._doc = doc
+        self._path = path
+        self._full: dict[str, Any] | None = None
 
     @classmethod
-    def from_doc(cls, story_id: str, doc: dict[str, Any]) -> StoryMeta:
-        return cls(story_id, doc)
+    def from_doc(cls, story_id: str, doc: dict[str, Any], path: Path = Path("articles.json")) -> StoryMeta:
+        return cls(story_id, doc, path)
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, StoryMeta) and (self.id, self._doc) == (other.id, other._doc)
@@ -58,59 +113,68 @@ class StoryMeta:
     def __repr__(self) -> str:
         return f"StoryMeta({self.id!r}, headline={self.headline!r})"
 
+    def _details(self) -> dict[str, Any]:
+        if self._full is None:
+            self._full = unpack_record(self._doc, self._path)
+        return self._full
+
+    # -- listed fields: straight from the record -------------------------------------------
+
     @property
     def headline(self) -> str:
         return self._doc["headline"]
-
-    @property
-    def standfirst(self) -> str | None:
-        return self._doc.get("standfirst")
 
     @property
     def source(self) -> str | None:
         return self._doc.get("source")
 
     @property
-    def agency(self) -> str | None:
-        return self._doc.get("agency")
-
-    @property
     def published(self) -> str | None:
         return self._doc.get("published")
-
-    @property
-    def authors(self) -> tuple[str, ...]:
-        return tuple(self._doc.get("authors") or ())
-
-    @property
-    def dateline(self) -> str | None:
-        return self._doc.get("dateline")
-
-    @property
-    def images(self) -> tuple[Image, ...]:
-        return tuple(Image(i.get("caption") or "", i.get("credit")) for i in self._doc.get("images") or ())
-
-    @property
-    def credits(self) -> Credits | None:
-        credits = self._doc.get("credits")
-        return Credits(**credits) if credits else None
-
-    @property
-    def shard(self) -> int:
-        return int(self._doc.get("shard", 0))
-
-    @property
-    def file(self) -> str | None:
-        return self._doc.get("file")
 
     @property
     def imported(self) -> str:
         return self._doc.get("imported", "")
 
     @property
+    def shard(self) -> int:
+        return int(self._doc.get("shard", 0))
+
+    @property
     def sort_key(self) -> tuple[str, str]:
         """Newest first sorts on (published, imported) descending."""
         return (self._doc.get("published") or "", self._doc.get("imported", ""))
+
+    # -- details: decoded on first use -----------------------------------------------------
+
+    @property
+    def standfirst(self) -> str | None:
+        return self._details().get("standfirst")
+
+    @property
+    def agency(self) -> str | None:
+        return self._details().get("agency")
+
+    @property
+    def authors(self) -> tuple[str, ...]:
+        return tuple(self._details().get("authors") or ())
+
+    @property
+    def dateline(self) -> str | None:
+        return self._details().get("dateline")
+
+    @property
+    def images(self) -> tuple[Image, ...]:
+        return tuple(Image(i.get("caption") or "", i.get("credit")) for i in self._details().get("images") or ())
+
+    @property
+    def credits(self) -> Credits | None:
+        credits = self._details().get("credits")
+        return Credits(**credits) if credits else None
+
+    @property
+    def file(self) -> str | None:
+        return self._details().get("file")
 
 
 class Store:
@@ -127,7 +191,8 @@ class Store:
         self.folder.mkdir(parents=True, exist_ok=True)
         temp_folders = [self.folder, self.folder / "bodies", self.folder / "state", self.folder / "index"]
         self.lock = StoreLock.for_store(self.folder / ".lock", temp_folders, LOCK_TIMEOUT)
-        self._articles_db = open_db(self.folder / "articles.json")
+        self._articles_path = self.folder / "articles.json"
+        self._articles_db = open_db(self._articles_path)
         self.user = UserState(self.folder, self.lock)
         self._shards: dict[int, TinyDB] = {}
         self._read_only_at_open = not os.access(self.folder, os.W_OK)
@@ -191,13 +256,17 @@ class Store:
     def stories(self) -> list[StoryMeta]:
         """All stories, newest first."""
         with gc_paused():
-            metas = [StoryMeta(sid, doc) for sid, doc in self._articles.records().items()]
-            metas.sort(key=StoryMeta.sort_key.fget, reverse=True)  # type: ignore[union-attr]
-        return metas
+            records, path = self._articles.records(), self._articles_path
+            metas = [StoryMeta(sid, doc, path) for sid, doc in records.items()]
+            # One string per story sorts in a third less time than (published, imported)
+            # tuples, in the same order: "\x00" sorts before any character of a date.
+            keys = [(doc.get("published") or "") + "\x00" + doc.get("imported", "") for doc in records.values()]
+            order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
+            return [metas[i] for i in order]
 
     def meta(self, story_id: str) -> StoryMeta | None:
         doc = self._articles.get(doc_id=story_id)
-        return StoryMeta.from_doc(story_id, doc) if doc is not None else None
+        return StoryMeta.from_doc(story_id, doc, self._articles_path) if doc is not None else None
 
     def body(self, meta: StoryMeta) -> list[str]:
         """The paragraphs of one story (reads one body shard)."""
@@ -231,28 +300,32 @@ class Store:
         with self.lock:
             existing = self._articles.records()
             counts: dict[int, int] = {}
-            for doc in existing.values():
+            metas: dict[str, dict[str, Any]] = {}
+            for sid, doc in existing.items():
                 counts[doc.get("shard", 0)] = counts.get(doc.get("shard", 0), 0) + 1
+                if not is_packed(doc):  # written before records were packed: pack it now
+                    metas[sid] = pack_record(doc)
             shard = max(counts, default=0)
             fill = counts.get(shard, 0)
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            metas: dict[str, dict[str, Any]] = {}
+            new: dict[str, None] = {}  # ids in the order stored
             bodies: dict[int, dict[str, dict[str, Any]]] = {}
             for article, file in batch:
                 sid = article.story_id
-                if sid in existing or sid in metas:
+                if sid in existing or sid in new:
                     continue
                 if fill >= SHARD_SIZE:
                     shard, fill = shard + 1, 0
                 fill += 1
                 doc = article.to_contract()
                 bodies.setdefault(shard, {})[sid] = {"body": doc.pop("body")}
-                metas[sid] = {**doc, "shard": shard, "file": file, "imported": now}
+                metas[sid] = pack_record({**doc, "shard": shard, "file": file, "imported": now})
+                new[sid] = None
             for number, docs in bodies.items():
                 self._bodies(number).put_many(docs)
             if metas:
                 self._articles.put_many(metas)
-        return list(metas)
+        return list(new)
 
     def fingerprint(self) -> tuple[tuple[int, int, int], ...]:
         """Identity of the store's files; changes whenever any process writes to it."""

@@ -14,8 +14,7 @@ def order_stories(stories: Sequence[StoryMeta], order: str) -> list[StoryMeta]:
     if order == "oldest":
         return sorted(stories, key=lambda m: m.sort_key)
     if order == "source":
-        newest = sorted(stories, key=lambda m: m.sort_key, reverse=True)
-        return sorted(newest, key=lambda m: (m.source or "\uffff").casefold())
+        return sorted(stories, key=lambda m: (m.source or "\uffff").casefold())  # stable: newest first within a source
     return list(stories)  # already newest first: sorting 50,000 again cost 0.08 s
 
 

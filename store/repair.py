@@ -27,7 +27,7 @@ from typing import Any
 
 import orjson
 
-from store.db import Store
+from store.db import Store, pack_record, unpack_record
 from store.decode import DecodeError
 from store.importer import read_article
 from store.parse import ParseError
@@ -56,6 +56,14 @@ class RepairReport:
 
 def _is_meta(doc: dict[str, Any]) -> bool:
     return isinstance(doc.get("headline"), str) and "body" not in doc and "shard" in doc
+
+
+def _source_file(meta: dict[str, Any]) -> str | None:
+    """The file a stored record was imported from (``None`` if its details cannot be read)."""
+    try:
+        return unpack_record(meta, Path("articles.json")).get("file")
+    except StoreFileError:
+        return None
 
 
 def _is_body(doc: dict[str, Any]) -> bool:
@@ -169,8 +177,8 @@ class _Repair:
                 continue
             doc = article.to_contract()
             doc.pop("body")
-            metas[article.story_id] = {**doc, "shard": orphans.pop(article.story_id), "file": str(path),
-                                       "imported": now}
+            metas[article.story_id] = pack_record({**doc, "shard": orphans.pop(article.story_id), "file": str(path),
+                                                   "imported": now})
         restored = sum(1 for sid in metas if sid not in orphans)
         if self.sources:
             self.report.actions.append(f"articles.json: {restored} index entries in all after reading "
@@ -196,7 +204,7 @@ class _Repair:
                     missing.append((sid, meta))
                     continue
                 shards[number] = (path, {}, False)
-            source = meta.get("file")
+            source = _source_file(meta)
             article = self._parse(Path(source)) if source else None
             if article is not None and article.story_id == sid:
                 shards[number][1][sid] = {"body": list(article.body)}
@@ -206,7 +214,7 @@ class _Repair:
                 missing.append((sid, meta))
         for sid, meta in missing:
             self.report.lost.append(f"body of {sid} ({meta.get('headline', '?')!r}): its source file "
-                                    f"{meta.get('file')!r} is gone or has changed")
+                                    f"{_source_file(meta)!r} is gone or has changed")
         return changed
 
     def repair_state(self) -> None:

@@ -191,11 +191,13 @@ def _json_problem(raw: bytes) -> str:
 # control, bidi control or BOM (orjson writes C0 controls as \\u escapes and the rest as
 # raw UTF-8). Imported text is sanitised before it is stored, so these only turn up in a
 # tampered file or one written by something else; such a file's strings are cleaned on read.
-_SUSPECT = (re.compile(rb"\\u"), re.compile(rb"\xc2[\x80-\x9f]"),
-            re.compile(rb"\xe2(?:\x80[\x8e\x8f\xaa-\xae]|\x81[\xa6-\xa9])"),
-            # Two literal patterns, not one alternation: an alternation without a common first
-            # byte is tried at every offset (0.13 s over a 30 MB articles.json, vs 0.01 s).
-            re.compile(rb"\xd8\x9c"), re.compile(rb"\xef\xbb\xbf"))
+# Each is (first byte, pattern): one pattern per first byte, not one alternation, which
+# would be tried at every offset (0.13 s over a 30 MB articles.json). A pattern is only run
+# when its first byte occurs at all: finding one byte is a memchr (3 ms over 30 MB), a
+# pattern scan 16-20 ms.
+_SUSPECT = ((b"\\", re.compile(rb"\\u")), (b"\xc2", re.compile(rb"\xc2[\x80-\x9f]")),
+            (b"\xe2", re.compile(rb"\xe2(?:\x80[\x8e\x8f\xaa-\xae]|\x81[\xa6-\xa9])")),
+            (b"\xd8", re.compile(rb"\xd8\x9c")), (b"\xef", re.compile(rb"\xef\xbb\xbf")))
 
 
 def _clean_strings(value: Any) -> Any:
@@ -267,8 +269,17 @@ def read_json_file(path: Path) -> Any | None:
         for doc_id, doc in table.items():
             if not isinstance(doc, dict):
                 raise StoreFileError(path, f"not a TinyDB document (record {doc_id!r} in {name!r} is not an object)")
-    if any(pattern.search(raw) for pattern in _SUSPECT):
-        data = _clean_strings(data)  # no escape sequence from a store file ever reaches the terminal
+    return clean_if_suspect(data, raw)
+
+
+def clean_if_suspect(data: Any, raw: bytes) -> Any:
+    """``data`` parsed from ``raw``, with its strings cleaned if ``raw`` holds a suspect byte.
+
+    No escape sequence from a store file ever reaches the terminal; the byte scan keeps the
+    cleaning off the common path, where every stored string was sanitised at import.
+    """
+    if any(first in raw and pattern.search(raw) for first, pattern in _SUSPECT):
+        return _clean_strings(data)
     return data
 
 

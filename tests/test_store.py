@@ -1,9 +1,11 @@
 from pathlib import Path
 
+import orjson
 import pytest
 
 from store import db as store_db
 from store.db import Store
+from store.storage import StoreFileError
 from tests.factories import make_article, wire_article
 
 
@@ -56,3 +58,54 @@ def test_user_state_never_rewrites_articles(filled_store: Store) -> None:
 def test_store_is_created_where_asked(tmp_path: Path) -> None:
     Store(tmp_path / "a" / "b").add([(make_article(), None)])
     assert (tmp_path / "a" / "b" / "articles.json").is_file()
+
+
+def _records(store: Store) -> dict:
+    return orjson.loads((store.folder / "articles.json").read_bytes())["articles"]
+
+
+def test_records_keep_listed_fields_plain_and_details_packed(store: Store) -> None:
+    article = wire_article()
+    [story_id] = store.add([(article, "wire.txt")])
+    record = _records(store)[story_id]
+    assert set(record) <= {*store_db.LISTED, "details"}
+    assert record["headline"] == article.headline
+    assert orjson.loads(record["details"])["file"] == "wire.txt"
+    meta = Store(store.folder).stories()[0]
+    assert (meta.images, meta.credits, list(meta.authors)) == (tuple(article.images), article.credits,
+                                                               article.authors)
+
+
+def test_records_written_before_packing_are_read_and_packed_on_the_next_write(store: Store) -> None:
+    article = wire_article()
+    old = {**article.to_contract(), "shard": 0, "file": "old.txt", "imported": "2026-01-01T00:00:00+00:00"}
+    body = old.pop("body")
+    (store.folder / "bodies").mkdir()
+    (store.folder / "bodies" / "000000.json").write_bytes(orjson.dumps({"bodies": {article.story_id: {"body": body}}}))
+    (store.folder / "articles.json").write_bytes(orjson.dumps({"articles": {article.story_id: old}}))
+    reopened = Store(store.folder)
+    assert reopened.article(article.story_id) == article
+    assert reopened.meta(article.story_id).file == "old.txt"
+    reopened.add([(make_article(1), None)])
+    assert "details" in _records(reopened)[article.story_id]
+    assert Store(store.folder).article(article.story_id) == article
+
+
+def test_escape_sequences_hidden_in_packed_details_are_cleaned(store: Store) -> None:
+    [story_id] = store.add([(wire_article(), None)])
+    data = orjson.loads((store.folder / "articles.json").read_bytes())
+    record = data["articles"][story_id]
+    record["details"] = orjson.dumps({"agency": "Evil\x1b]52;c;cHduZWQ=\x07 \x9b31m Wire"}).decode()
+    (store.folder / "articles.json").write_bytes(orjson.dumps(data))
+    agency = Store(store.folder).meta(story_id).agency
+    assert agency is not None and "Wire" in agency
+    assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in agency)
+
+
+def test_damaged_details_name_the_file(store: Store) -> None:
+    [story_id] = store.add([(wire_article(), None)])
+    data = orjson.loads((store.folder / "articles.json").read_bytes())
+    data["articles"][story_id]["details"] = "{not json"
+    (store.folder / "articles.json").write_bytes(orjson.dumps(data))
+    with pytest.raises(StoreFileError, match=r"articles\.json"):
+        Store(store.folder).article(story_id)
