@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -24,6 +24,10 @@ class Credits:
     writing: list[str] = field(default_factory=list)
     editing: list[str] = field(default_factory=list)
     text: str = ""
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"reporting": list(self.reporting), "additional_reporting": list(self.additional_reporting),
+                "writing": list(self.writing), "editing": list(self.editing), "text": self.text}
 
     def people(self) -> list[str]:
         """Everyone named in the credit line, in order, without repeats."""
@@ -66,8 +70,10 @@ class Article:
             "authors": list(self.authors),
             "dateline": self.dateline,
             "body": list(self.body),
-            "images": [asdict(i) for i in self.images],
-            "credits": asdict(self.credits) if self.credits else None,
+            # Spelled out rather than dataclasses.asdict, whose generic deep copy was an
+            # eighth of the importer's own time (0.35 s per 10,000 stories).
+            "images": [{"caption": i.caption, "credit": i.credit} for i in self.images],
+            "credits": self.credits.to_doc() if self.credits else None,
         }
 
     @classmethod

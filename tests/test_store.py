@@ -1,3 +1,4 @@
+from dataclasses import asdict, fields
 from pathlib import Path
 
 import orjson
@@ -5,6 +6,7 @@ import pytest
 
 from store import db as store_db
 from store.db import Store
+from store.model import Credits
 from store.storage import StoreFileError
 from tests.factories import make_article, wire_article
 
@@ -109,3 +111,11 @@ def test_damaged_details_name_the_file(store: Store) -> None:
     (store.folder / "articles.json").write_bytes(orjson.dumps(data))
     with pytest.raises(StoreFileError, match=r"articles\.json"):
         Store(store.folder).article(story_id)
+
+
+def test_contract_spells_out_every_field_of_images_and_credits() -> None:
+    article = wire_article()
+    contract = article.to_contract()
+    assert contract["images"] == [asdict(i) for i in article.images]
+    assert contract["credits"] == asdict(article.credits)
+    assert set(contract["credits"]) == {f.name for f in fields(Credits)}
