@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from textual import work
 from textual.app import App, SystemCommand
@@ -14,11 +15,13 @@ from broadsheet.config import Config, save_theme
 from broadsheet.resources import stylesheets
 from store.db import Store, StoryMeta
 from store.filter import Found, WordFilter
-from store.search import SearchIndex
 from store.storage import StoreFileError
 from store.userstate import StoryState
 from tui.commands import StoryCommands
 from tui.screens.main import MainScreen
+
+if TYPE_CHECKING:
+    from store.search import SearchIndex
 
 #: The reader lists at most this many results of a search, best (or newest) first; the
 #: count shows how many matched in all. Fetching every id of a word found in 50,000
@@ -61,6 +64,8 @@ class BroadsheetApp(App[None]):
         """Open (or rebuild) the search index off the UI thread; until then a word filter serves."""
         def say(message: str) -> None:
             self.call_from_thread(self.notify, message, title="Search", timeout=6)
+
+        from store.search import SearchIndex  # tantivy loads here, after the first paint
 
         try:
             self._index = SearchIndex.open(self.store, on_message=say)
