@@ -53,7 +53,8 @@ _PROMO = re.compile(
 _VIDEO_TEASER = re.compile(r"^\d{1,2}:\d\d\s+[A-Z‘'\"]")
 _FORM_FIELD = re.compile(r"^\*\s*[A-Z][A-Z ]{1,30}$")
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
-_GLUED = re.compile(r"[a-z][A-Z]")  # where _GLUE would insert a space
+# Where _GLUE would insert a space: found from the capital, which is rarer than a small letter.
+_GLUED = re.compile(r"[A-Z](?<=[a-z][A-Z])")
 _LEAD_IN = re.compile(
     r"^(?:read more|related|see also|also read|read also|more|watch|listen|recommended|trending|sponsored)"
     r"\s*[:|>»]",
@@ -121,17 +122,49 @@ _FURNITURE_INNER = re.sub(r"(?<!\\)\s+", "", _FURNITURE.pattern).removeprefix("\
 _FURNITURE_LOW = re.compile("\\b(?:" + _by_first_letter(_alternatives(_FURNITURE_INNER)) + ")\\b")
 # The promotion and cookie-notice wording in one scan: most lines have neither.
 # (Without the "©" alternative, tested with ``in``: a top-level branch slows every position.)
-_NOTICE_LOW = re.compile(
-    "\\b(?:"
-    + _by_first_letter(
-        _alternatives(_PROMO.pattern.removeprefix("\\b").replace("|\\b", "|"))
-        + _alternatives(_ALWAYS.pattern.removeprefix("©|\\b").replace("|\\b", "|"))
-    )
-    + ")"
+_NOTICE_ALTERNATIVES = _alternatives(_PROMO.pattern.removeprefix("\\b").replace("|\\b", "|")) + _alternatives(
+    _ALWAYS.pattern.removeprefix("©|\\b").replace("|\\b", "|")
 )
+_NOTICE_LOW = re.compile("\\b(?:" + _by_first_letter(_NOTICE_ALTERNATIVES) + ")")
 _ALWAYS_LOW = re.compile("©|\\b(?:" + _ALWAYS.pattern.removeprefix("©|\\b").replace("|\\b", "|") + ")")
 _PROMO_LOW = re.compile("\\b(?:" + _PROMO.pattern.removeprefix("\\b").replace("|\\b", "|") + ")")
-# Either of the two above, in one scan: most lines match neither.
+
+# Twins of the twins, run on ``_plain(low)``: the lower-cased line as ASCII bytes, every
+# character but a-z, 0-9 and "_" made a space (a non-ASCII one too, still one byte). Every
+# match of the twins above starts and ends next to a non-word character, and those are all
+# spaces here; the letters and spaces of a match are kept. So starting each pattern with
+# the literal space lets ``re`` jump from space to space instead of trying every position.
+# The count of furniture words is an upper bound: the lookahead counts every place a word
+# could start (findall can only keep some of them), and "'" is a space here, as in
+# "editor s picks". The notice twin drops its word-boundary tests and lets ``[\w.]`` be any
+# kept character or a space, so it only ever matches more.
+_PLAIN_KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
+_PLAIN_TABLE = bytes(c if c in _PLAIN_KEEP else 32 for c in range(256))
+
+
+def _plain_alternatives(alternatives: list[str]) -> str:
+    """Letter-first alternatives of a lower-case twin, grouped, for text made by :func:`_plain`."""
+    return _by_first_letter([alt.replace("'", " ") for alt in alternatives if alt[:1].isalpha()])
+
+
+_FURNITURE_PLAIN = re.compile(
+    (" (?=(?:" + _plain_alternatives(_alternatives(_FURNITURE_INNER)) + ")\\b)").encode()
+)
+_NOTICE_PLAIN = re.compile(
+    (" (?:" + _plain_alternatives(_NOTICE_ALTERNATIVES).replace("\\b", "").replace("[\\w.]", "[\\w ]") + ")").encode()
+)
+
+
+def _plain(low: str) -> bytes:
+    """``low`` as ASCII bytes with every character but a-z, 0-9 and "_" a space, after a space."""
+    return b" " + low.encode("ascii", "replace").translate(_PLAIN_TABLE)
+
+
+def _furniture_candidates(low: str) -> int:
+    """At least as many as ``len(_FURNITURE_LOW.findall(low))`` (``^video`` may add one)."""
+    return len(_FURNITURE_PLAIN.findall(_plain(low))) + low.startswith("video")
+
+
 # Characters IGNORECASE matches to an ASCII letter that ``str.lower`` leaves alone.
 _FOLD_EXTRA = str.maketrans({"ſ": "s", "ı": "i"})
 
@@ -152,8 +185,8 @@ def _may_search(fast: re.Pattern[str], low: str | None) -> bool:
 
 
 def _furniture_words(unglued: str, low: str | None) -> int:
-    """How many furniture words ``_FURNITURE.findall`` finds (the twin rules out most lines)."""
-    if low is not None and len(_FURNITURE_LOW.findall(low)) < 3:
+    """How many furniture words ``_FURNITURE.findall`` finds (the twins rule out most lines)."""
+    if low is not None and (_furniture_candidates(low) < 3 or len(_FURNITURE_LOW.findall(low)) < 3):
         return 0
     return len(_FURNITURE.findall(unglued))
 
@@ -185,7 +218,7 @@ def furniture_reason(text: str) -> str | None:
         return EMBED_REASON
     low = folded(text)
     low_unglued = low if unglued is text else folded(unglued)
-    notice = n_words <= 60 and ("©" in text or _may_search(_NOTICE_LOW, low))
+    notice = n_words <= 60 and ("©" in text or low is None or _NOTICE_PLAIN.search(_plain(low)) is not None)
     if n_words <= 40 and notice and _may_search(_PROMO_LOW, low) and _PROMO.search(text):
         return "promotion for the site (newsletter, app, membership)"
     if n_words <= 20 and _VIDEO_TEASER.match(text):

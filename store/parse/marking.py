@@ -38,24 +38,21 @@ def step_captions(page: Page) -> None:
         line = lines[i]
         if line.role != "boilerplate" or line.reason not in (UNDECIDED, REPEATED):
             continue
-        split = None
-        if not (captions.has_label(line.text) or captions.label_only(line.text)):
-            split = (
-                captions.split_credit(line.text)
-                or captions.split_name_credit(line.text)
-                or captions.split_paren_credit(line.text)
-            )
+        facts = captions.caption_facts(line.text)
+        split = facts.split
         if split:
             line.mark("caption", f"ends with a photo credit ({split[1]!r})")
             page.images[i] = Image(split[0], split[1])
             continue
-        if _caption_without_credit(page, order, pos):
+        if _caption_without_credit(page, order, pos, facts):
             continue
         text, label = line.text, None
-        if captions.label_only(text) and pos + 1 < len(order):
+        if facts.label_only and pos + 1 < len(order):
             label = order[pos + 1]
             text = f"{text} {lines[label].text}"
-        credit = captions.credit_only(text)
+            credit = captions.credit_only(text)
+        else:
+            credit = facts.credit
         if credit is None:
             continue
         prev = i - 1
@@ -81,20 +78,19 @@ def step_captions(page: Page) -> None:
         page.images[prev] = Image(cap.text, credit)
 
 
-def _caption_without_credit(page: Page, order: list[int], pos: int) -> bool:
+def _caption_without_credit(page: Page, order: list[int], pos: int, facts: captions.CaptionFacts) -> bool:
     """Mark a caption that has no credit: a picture description, or a sentence printed twice in a row
-    (alt text and caption of the same photo)."""
+    (alt text and caption of the same photo). ``facts`` are the line's :class:`CaptionFacts`."""
     line = page.lines[order[pos]]
     if pos + 1 < len(order):
-        below = page.lines[order[pos + 1]].text
-        if captions.credit_only(below) or captions.label_only(below):
+        below = captions.caption_facts(page.lines[order[pos + 1]].text)
+        if below.credit or below.label_only:
             return False  # the credit line below will pair with it
-    if captions.position_cue(line.text):
+    if facts.position_cue:
         line.mark("caption", "describes a picture ('(left)', 'pictured', 'from left')")
         page.images[order[pos]] = Image(line.text, None)
         return True
-    n_words = len(line.text.split())
-    if not 4 <= n_words <= 60 or not line.text.endswith("."):
+    if not facts.may_repeat:
         return False
     for nxt in order[pos + 1 : pos + 3]:
         if page.lines[nxt].text == line.text:
