@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.parse import boilerplate
+from store.parse import boilerplate, textstats
 
 FURNITURE_WORDS = [
     "share", "sign in", "signin", "read more", "more from", "most read", "editor's picks", "editors picks",
@@ -44,3 +44,14 @@ def test_plain_twins_never_miss_a_match(text: str) -> None:
 @given(line)
 def test_glue_test_finds_the_same_lines(text: str) -> None:
     assert bool(boilerplate._GLUED.search(text)) == bool(re.search(r"[a-z][A-Z]", text))
+
+
+STOP_PIECES = ["the", "The", "THE", "said.", "Said..", "and...", "über", "ÜBER", "daß", "dass", "İn", "ſo", "a", "3a"]
+STOP_PIECES += ["\u0345", "ß"]
+prose = st.lists(st.one_of(st.sampled_from(STOP_PIECES), st.sampled_from(PIECES), st.text(max_size=5)), max_size=20)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(prose.map("".join))
+def test_stopword_density_is_the_word_by_word_share(text: str) -> None:
+    assert textstats.stopword_density(text) == textstats._slow_stopword_density(text)

@@ -76,27 +76,39 @@ def _is_stopword(word: str) -> bool:
     return folded in STOPWORDS or folded in FOREIGN_STOPWORDS
 
 
-# Words already classified, and those of them that are stop words. Zipf's law makes most
-# words on a page repeats of words already seen, so set operations in C replace a
-# casefold+strip and two set tests per word.
-_SEEN_WORDS: set[str] = set()
-_STOP_WORDS_SEEN: set[str] = set()
-_SEEN_MAX = 200_000
+# The stop words as casefolded words print them: plain or followed by one or two full stops.
+_STOP_FORMS = frozenset(word + dots for word in STOPWORDS | FOREIGN_STOPWORDS for dots in ("", ".", ".."))
+_ASCII_WORD = re.compile(r"[a-z][a-z0-9_'.-]*")  # WORD on lower-cased ASCII text
 
 
 def stopword_density(text: str) -> float:
-    """Share of the words that are common function words."""
+    """Share of the words that are common function words.
+
+    Words are found in the casefolded line, which gives each word casefolded at once, when
+    casefolding maps character to character (so words split where they did) and keeps
+    every character's class (all do but U+0345). Then a word is a stop word exactly when
+    it is in :data:`_STOP_FORMS`, unless it ends in three or more full stops.
+    """
+    if text.isascii():
+        ws = _ASCII_WORD.findall(text.lower())  # casefold is lower for ASCII
+    else:
+        low = text.casefold()
+        if len(low) != len(text) or "\u0345" in text:
+            return _slow_stopword_density(text)
+        ws = WORD.findall(low)
+    if not ws:
+        return 0.0
+    if "..." in text:
+        return _slow_stopword_density(text)
+    return sum(map(_STOP_FORMS.__contains__, ws)) / len(ws)
+
+
+def _slow_stopword_density(text: str) -> float:
+    """:func:`stopword_density` word by word, for text casefolding would reshape."""
     ws = words(text)
     if not ws:
         return 0.0
-    if len(_SEEN_WORDS) > _SEEN_MAX:  # bounded memory on a long import of many languages
-        _SEEN_WORDS.clear()
-        _STOP_WORDS_SEEN.clear()
-    if not _SEEN_WORDS.issuperset(ws):
-        new = set(ws).difference(_SEEN_WORDS)
-        _SEEN_WORDS.update(new)
-        _STOP_WORDS_SEEN.update(w for w in new if _is_stopword(w))
-    return sum(map(_STOP_WORDS_SEEN.__contains__, ws)) / len(ws)
+    return sum(map(_is_stopword, ws)) / len(ws)
 
 
 _STOPS = (".", "!", "?", "…")
