@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from dateutil import parser as du_parser
 from dateutil.tz import tzoffset, tzutc
@@ -201,12 +202,18 @@ def find_dates(text: str) -> list[FoundDate]:
     """Every date in ``text``, in order, with its ISO form (time and zone kept when printed)."""
     if "19" not in text and "20" not in text:
         return []  # every shape needs a year 19xx/20xx; the full pattern is slow to fail on long lines
+    return list(_find_dates(text))
+
+
+@lru_cache(maxsize=8192)
+def _find_dates(text: str) -> tuple[FoundDate, ...]:
+    """:func:`find_dates`, remembered: the parse steps ask it of the same lines up to five times."""
     found = []
     for m in DATE_RE.finditer(text):
         item = _build(m)
         if item is not None:
             found.append(item)
-    return found
+    return tuple(found)
 
 
 def parse_date(text: str) -> str | None:

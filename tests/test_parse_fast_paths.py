@@ -35,9 +35,13 @@ def test_plain_twins_never_miss_a_match(text: str) -> None:
     low = boilerplate.folded(text)
     if low is None:
         return
+    plain = boilerplate._plain(low)
     assert boilerplate._furniture_candidates(low) >= len(boilerplate._FURNITURE_LOW.findall(low))
     if boilerplate._NOTICE_LOW.search(low):
-        assert boilerplate._NOTICE_PLAIN.search(boilerplate._plain(low))
+        assert boilerplate._NOTICE_PLAIN.search(plain)
+    if boilerplate._ANY_PLAIN.search(plain) is None:
+        assert not boilerplate._NOTICE_PLAIN.search(plain)
+        assert not boilerplate._FURNITURE_PLAIN.search(plain)
 
 
 @settings(max_examples=1000, deadline=None)

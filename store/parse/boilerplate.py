@@ -142,16 +142,21 @@ _PLAIN_KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyz0123456789_")
 _PLAIN_TABLE = bytes(c if c in _PLAIN_KEEP else 32 for c in range(256))
 
 
-def _plain_alternatives(alternatives: list[str]) -> str:
-    """Letter-first alternatives of a lower-case twin, grouped, for text made by :func:`_plain`."""
-    return _by_first_letter([alt.replace("'", " ") for alt in alternatives if alt[:1].isalpha()])
+def _plain_form(alternatives: list[str]) -> list[str]:
+    """Letter-first alternatives of a lower-case twin, for text made by :func:`_plain`."""
+    return [alt.replace("'", " ") for alt in alternatives if alt[:1].isalpha()]
 
 
-_FURNITURE_PLAIN = re.compile(
-    (" (?=(?:" + _plain_alternatives(_alternatives(_FURNITURE_INNER)) + ")\\b)").encode()
-)
-_NOTICE_PLAIN = re.compile(
-    (" (?:" + _plain_alternatives(_NOTICE_ALTERNATIVES).replace("\\b", "").replace("[\\w.]", "[\\w ]") + ")").encode()
+_FURNITURE_PLAIN_ALTERNATIVES = _plain_form(_alternatives(_FURNITURE_INNER))
+_NOTICE_PLAIN_ALTERNATIVES = [
+    alt.replace("\\b", "").replace("[\\w.]", "[\\w ]") for alt in _plain_form(_NOTICE_ALTERNATIVES)
+]
+_FURNITURE_PLAIN = re.compile((" (?=(?:" + _by_first_letter(_FURNITURE_PLAIN_ALTERNATIVES) + ")\\b)").encode())
+_NOTICE_PLAIN = re.compile((" (?:" + _by_first_letter(_NOTICE_PLAIN_ALTERNATIVES) + ")").encode())
+# Either kind of wording, without the word-boundary tests: most lines have none, and then
+# this one scan stands for both of the above.
+_ANY_PLAIN = re.compile(
+    (" (?:" + _by_first_letter(_FURNITURE_PLAIN_ALTERNATIVES + _NOTICE_PLAIN_ALTERNATIVES) + ")").encode()
 )
 
 
@@ -160,9 +165,13 @@ def _plain(low: str) -> bytes:
     return b" " + low.encode("ascii", "replace").translate(_PLAIN_TABLE)
 
 
-def _furniture_candidates(low: str) -> int:
-    """At least as many as ``len(_FURNITURE_LOW.findall(low))`` (``^video`` may add one)."""
-    return len(_FURNITURE_PLAIN.findall(_plain(low))) + low.startswith("video")
+def _furniture_candidates(low: str, plain: bytes | None = None) -> int:
+    """At least as many as ``len(_FURNITURE_LOW.findall(low))`` (``^video`` may add one).
+
+    ``plain`` is ``_plain(low)`` when the caller has it already.
+    """
+    plain = _plain(low) if plain is None else plain
+    return len(_FURNITURE_PLAIN.findall(plain)) + low.startswith("video")
 
 
 # Characters IGNORECASE matches to an ASCII letter that ``str.lower`` leaves alone.
@@ -184,9 +193,12 @@ def _may_search(fast: re.Pattern[str], low: str | None) -> bool:
     return low is None or fast.search(low) is not None
 
 
-def _furniture_words(unglued: str, low: str | None) -> int:
-    """How many furniture words ``_FURNITURE.findall`` finds (the twins rule out most lines)."""
-    if low is not None and (_furniture_candidates(low) < 3 or len(_FURNITURE_LOW.findall(low)) < 3):
+def _furniture_words(unglued: str, low: str | None, plain: bytes | None = None) -> int:
+    """How many furniture words ``_FURNITURE.findall`` finds (the twins rule out most lines).
+
+    ``plain`` is ``_plain(low)`` when the caller has it already.
+    """
+    if low is not None and (_furniture_candidates(low, plain) < 3 or len(_FURNITURE_LOW.findall(low)) < 3):
         return 0
     return len(_FURNITURE.findall(unglued))
 
@@ -218,14 +230,20 @@ def furniture_reason(text: str) -> str | None:
         return EMBED_REASON
     low = folded(text)
     low_unglued = low if unglued is text else folded(unglued)
-    notice = n_words <= 60 and ("©" in text or low is None or _NOTICE_PLAIN.search(_plain(low)) is not None)
+    plain = None if low is None else _plain(low)
+    wording = plain is None or _ANY_PLAIN.search(plain) is not None  # False: no notice, no furniture words
+    notice = n_words <= 60 and ("©" in text or plain is None or (wording and _NOTICE_PLAIN.search(plain) is not None))
     if n_words <= 40 and notice and _may_search(_PROMO_LOW, low) and _PROMO.search(text):
         return "promotion for the site (newsletter, app, membership)"
     if n_words <= 20 and _VIDEO_TEASER.match(text):
         return "video teaser (duration, title)"
     if _FORM_FIELD.match(text):
         return "form field label"
-    if n_words <= 80 and _furniture_words(unglued, low_unglued) >= 3:
+    if (
+        n_words <= 80
+        and (wording or low_unglued is not low)
+        and _furniture_words(unglued, low_unglued, plain if low_unglued is low else None) >= 3
+    ):
         return "run of share/menu links"
     if notice and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text):
         return "copyright or cookie notice"

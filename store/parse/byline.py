@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from store.dates import MONTH, parse_date
-from store.parse.textstats import STOPWORDS
+from store.parse.textstats import LINE_CACHE, STOPWORDS
 
 _BY = re.compile(
     r"^(?:(?:written|words|story|text|reported|reporting)\s+)?(?:by|von|par|por)\b[\s:]*", re.IGNORECASE
@@ -105,6 +106,17 @@ def parse_byline(text: str, *, bare_ok: bool = False) -> Byline | None:
     """
     if len(text) > 160:
         return None
+    found = _parse_byline(text, bare_ok)
+    if found is None:
+        return None
+    authors, outlet, date, explicit = found
+    return Byline(authors=list(authors), outlet=outlet, date=date, explicit=explicit)
+
+
+@lru_cache(maxsize=LINE_CACHE)
+def _parse_byline(text: str, bare_ok: bool) -> tuple[tuple[str, ...], str | None, str | None, bool] | None:
+    """:func:`parse_byline` as an immutable tuple, remembered: the headline and byline steps
+    ask it of the same lines several times per page, and menus repeat across pages."""
     rest = None
     explicit = True
     m = _BY.match(text) or _LABEL.match(text)
@@ -137,7 +149,7 @@ def parse_byline(text: str, *, bare_ok: bool = False) -> Byline | None:
     sep = re.match(r"\s*[|/]\s*([^|/\d]{2,40}?)\s*(?:[|/]|$)", tail)
     if sep and not parse_date(sep.group(1)):
         outlet = sep.group(1).strip()
-    return Byline(authors=authors, outlet=outlet, date=parse_date(text), explicit=explicit)
+    return tuple(authors), outlet, parse_date(text), explicit
 
 
 _ORG_NAME = re.compile(

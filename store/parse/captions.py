@@ -72,7 +72,6 @@ _TAIL_NEEDS: list[Callable[[str, str], bool]] = [
 ]
 
 
-@lru_cache(maxsize=LINE_CACHE)
 def split_credit(text: str) -> tuple[str, str] | None:
     """Split ``caption CREDIT`` into (caption, credit); None when no credit is glued on."""
     end = text.rstrip()[-1:]
@@ -88,11 +87,9 @@ def split_credit(text: str) -> tuple[str, str] | None:
     return None
 
 
-@lru_cache(maxsize=LINE_CACHE)
 def split_name_credit(text: str) -> tuple[str, str] | None:
     """Split ``A sentence. Ann Lee for Example`` into caption and credit (short captions only)."""
-    words = text.split()
-    if len(words) > 60 or not _may_end_with_name(words):
+    if not _may_end_with_name(text.rsplit(None, 1)[-1:]) or len(text.split()) > 60:
         return None
     m = _NAME_TAIL.search(text)
     if not m:
@@ -118,7 +115,6 @@ def _may_end_with_name(words: list[str]) -> bool:
     return ("A" <= last[0] <= "Z") or last in _SMALL_NAME_WORDS
 
 
-@lru_cache(maxsize=LINE_CACHE)
 def split_paren_credit(text: str) -> tuple[str, str] | None:
     """Split a caption ending with a short parenthesised source after a sentence."""
     m = _PAREN_TAIL.search(text) if text.rstrip().endswith(")") else None
@@ -175,14 +171,13 @@ _POSITION_CUE = re.compile(
 )
 
 
-@lru_cache(maxsize=LINE_CACHE)
 def position_cue(text: str) -> bool:
     """True when the line describes a picture (``(left)``, ``Pictured ...``, ``from left``)."""
-    if len(text.split()) > 45:
-        return False
     low = folded(text)
     if low is not None and "(" not in low and "pictured" not in low and "from left" not in low:
         return False  # every alternative of the pattern needs one of these
+    if len(text.split()) > 45:
+        return False
     return bool(_POSITION_CUE.search(text))
 
 
@@ -199,9 +194,10 @@ class CaptionFacts(NamedTuple):
 @lru_cache(maxsize=LINE_CACHE)
 def caption_facts(text: str) -> CaptionFacts:
     """:class:`CaptionFacts` of ``text``: one cached call instead of eight per line."""
-    label = label_only(text)
+    # The uncached forms: this cache already keeps the answers, and a cache miss costs.
+    label = label_only.__wrapped__(text)
     split = None
-    if not (label or has_label(text)):
+    if not (label or has_label.__wrapped__(text)):
         split = split_credit(text) or split_name_credit(text) or split_paren_credit(text)
     may_repeat = text.endswith(".") and 4 <= len(text.split()) <= 60
-    return CaptionFacts(split, label, credit_only(text), position_cue(text), may_repeat)
+    return CaptionFacts(split, label, credit_only.__wrapped__(text), position_cue(text), may_repeat)

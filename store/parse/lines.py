@@ -43,8 +43,6 @@ def page_title(lines: list[Line]) -> str:
     return ""
 
 
-_CONTINUES = re.compile(r"^[a-z]")
-_PUNCT_START = re.compile(r"^[,.;:!?)\]’”%/]")
 _BYLINE_START = re.compile(r"^by\b", re.IGNORECASE)
 _OPEN_END = re.compile(r"(?:[,/]|\b(?:and|or|of|the|to|a|an|in|by|with|for|at|from))$")
 _FINAL = re.compile(r"[.!?:…][\"'”’)\]]*$")
@@ -57,16 +55,29 @@ _CLOSERS = "\"'”’)]"
 _OPEN_ENDS = (",", "/", "and", "or", "of", "the", "to", "a", "an", "in", "by", "with", "for", "at", "from")
 
 
+_PUNCT_FIRST = ",.;:!?)]’”%/"  # a line starting with one of these goes on from the line above
+
+
 def _continues(prev: str, nxt: str) -> bool:
-    """True when ``nxt`` reads as the rest of ``prev`` (a hard-wrapped or split sentence)."""
-    if not prev or not nxt or _ends_sentence(prev) or _BYLINE_START.match(nxt):
+    """True when ``nxt`` reads as the rest of ``prev`` (a hard-wrapped or split sentence).
+
+    The line must look like it goes on (punctuation or a small letter first, or an open end
+    above) and nothing may stop it (a full stop, a byline, a comments heading). The tests
+    have no side effects, so the cheap first-character ones run first: most lines start
+    with a capital under a line that does not end open, and need nothing else.
+    """
+    if not prev or not nxt:
         return False
-    if end_marker(prev) or end_marker(nxt):
+    first = nxt[0]
+    if first in _PUNCT_FIRST or (prev.endswith(_OPEN_ENDS) and _OPEN_END.search(prev)):
+        pass
+    elif "a" <= first <= "z":
+        # A lower-case start continues a sentence, but two short labels in a row are a menu.
+        if len(prev.split()) < 4 and len(nxt.split()) < 4:
+            return False
+    else:
         return False
-    if _PUNCT_START.match(nxt) or (prev.endswith(_OPEN_ENDS) and _OPEN_END.search(prev)):
-        return True
-    # A lower-case start continues a sentence, but two short labels in a row are a menu.
-    return bool(_CONTINUES.match(nxt)) and (len(prev.split()) >= 4 or len(nxt.split()) >= 4)
+    return not (_ends_sentence(prev) or _BYLINE_START.match(nxt) or end_marker(prev) or end_marker(nxt))
 
 
 def _ends_sentence(text: str) -> bool:
