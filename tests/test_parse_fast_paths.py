@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.parse import boilerplate, textstats
+from store.parse import boilerplate, captions, textstats
 
 FURNITURE_WORDS = [
     "share", "sign in", "signin", "read more", "more from", "most read", "editor's picks", "editors picks",
@@ -59,3 +59,58 @@ prose = st.lists(st.one_of(st.sampled_from(STOP_PIECES), st.sampled_from(PIECES)
 @given(prose.map("".join))
 def test_stopword_density_is_the_word_by_word_share(text: str) -> None:
     assert textstats.stopword_density(text) == textstats._slow_stopword_density(text)
+
+
+def _split_credit_every_pattern(text: str) -> tuple[str, str] | None:
+    """``split_credit`` trying every tail pattern in order (what its cheap tests stand in for)."""
+    for pattern in captions._TAIL_PATTERNS:
+        m = pattern.search(text)
+        if m and m.start() > 0:
+            caption = text[: m.start()].rstrip(" |-–—:")
+            credit = m.group("credit").strip()
+            if len(caption.split()) >= 2 and credit:
+                return caption, credit
+    return None
+
+
+def _credit_only_every_pattern(text: str) -> str | None:
+    """``credit_only`` trying every credit-line pattern in order."""
+    if not text or len(text) > 130:
+        return None
+    if text.startswith("(") and text.endswith(")") and captions.has_label(text[1:-1]):
+        return _credit_only_every_pattern(text[1:-1])
+    for pattern in captions._CREDIT_LINE:
+        m = pattern.match(text)
+        if m and m.group("credit").strip():
+            return m.group("credit").strip()
+    return None
+
+
+CREDIT_PIECES = [
+    "Photo", "photo", "PHOTO", "Image", "Pic", "Credit", "Video", "by", ":", "/", "|", "(", ")", " ", "  ", ".",
+    "via", "Getty Images", "Getty", "Reuters", "REUTERS", "AP", "AFP", "EPA-EFE", "PA Wire", "iStock", "File",
+    "Ann Lee", "ANN LEE", "for", "Gazette", "_", "-", "’", "'", "&", "\n", "\u00a0", "ı", "İ",
+]
+CREDIT_SHAPES = [
+    "(AP Photo/Ann Lee)", "(Photo: Ann Lee)", "Photo by Ann Lee", "(Ann Lee/Reuters)", "(File)", "Image: Ann",
+    "via Getty Images", "Ann Lee via Getty Images", "ANN LEE/Pool via REUTERS", "Ann Lee/Reuters", "REUTERS",
+    "Getty Images", "iStock", "Ann Lee for Gazette", "(Supplied)", "(Image: Ann Lee)", "Credit: Ann", "AFP/File",
+]
+CAPTIONS = ["", "The mayor opens the bridge.", "The mayor opens the bridge", "Crowds wait, "]
+credit_text = st.tuples(
+    st.sampled_from(CAPTIONS),
+    st.sampled_from(["", " ", "  ", "\n"]),
+    st.sampled_from(CREDIT_SHAPES),
+    st.lists(st.one_of(st.sampled_from(CREDIT_PIECES), st.text(max_size=3)), max_size=3).map("".join),
+    st.sampled_from(["", "_", ".", " ", ")", "x", "-", "’", "\n", ":"]),
+).map("".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(credit_text)
+def test_credit_tests_try_every_pattern_that_can_match(text: str) -> None:
+    assert captions.split_credit(text) == _split_credit_every_pattern(text)
+    assert captions.credit_only.__wrapped__(text) == _credit_only_every_pattern(text)
+    label = captions._LABEL_START.match(text) is not None
+    assert (label and captions.label_only.__wrapped__(text)) == captions.label_only.__wrapped__(text)
+    assert (label and captions.has_label.__wrapped__(text)) == captions.has_label.__wrapped__(text)

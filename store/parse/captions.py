@@ -9,11 +9,10 @@ Images``, a trailing ``(Agency)`` after a sentence, or a short credit-only line 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from functools import lru_cache
 from typing import NamedTuple
 
-from store.parse.boilerplate import folded
+from store.parse.boilerplate import _alternatives, folded
 from store.parse.textstats import LINE_CACHE
 
 _LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Photo credit|Image credit)"
@@ -59,24 +58,36 @@ _LABEL_ONLY = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)?$", re.IGNORECASE)
 
 
 _LABEL_WORD = re.compile(r"Photo|Image|Pic|Credit|Illustration|Video")  # how every _LABEL starts
-
-# For each of ``_TAIL_PATTERNS``, a cheap test every match passes (a literal the pattern
-# needs): these searches try every position of every paragraph, and most fail.
-_TAIL_NEEDS: list[Callable[[str, str], bool]] = [
-    lambda text, end: end == ")" and "Photo" in text,
-    lambda text, end: end == ")" and ":" in text,
-    lambda text, end: _LABEL_WORD.search(text) is not None,
-    lambda text, end: end == ")",
-    lambda text, end: "via" in text,
-    lambda text, end: "/" in text,
-]
+_LABEL_START = re.compile(rf"^(?:{_LABEL})", re.IGNORECASE)  # how every labelled line starts
+# The first letter of every _STOCK name, and "v" for "via".
+_STOCK_INITIALS = frozenset("v" + "".join(alt[0] for alt in _alternatives(_STOCK[3:-1])))
+_WORD_END = "_.&’'-"  # with letters and digits, what the last credit patterns can end with
 
 
 def split_credit(text: str) -> tuple[str, str] | None:
-    """Split ``caption CREDIT`` into (caption, credit); None when no credit is glued on."""
+    """Split ``caption CREDIT`` into (caption, credit); None when no credit is glued on.
+
+    Only the patterns the line can match are tried, in their order, each after a cheap
+    test every match passes (a literal it needs, or how the line ends): these searches try
+    every position of every paragraph, and most fail. The first four end at ")" (the
+    third cannot: its credit holds no brackets), the last two at a letter or digit.
+    """
     end = text.rstrip()[-1:]
-    for pattern, needs in zip(_TAIL_PATTERNS, _TAIL_NEEDS, strict=True):
-        if not needs(text, end):
+    if end == ")":
+        tries = (
+            ("Photo" in text, _TAIL_PATTERNS[0]),
+            (":" in text, _TAIL_PATTERNS[1]),
+            (True, _TAIL_PATTERNS[3]),
+        )
+    else:
+        word_end = end.isalnum() or end == "_"  # what \w matches
+        tries = (
+            (_LABEL_WORD.search(text) is not None, _TAIL_PATTERNS[2]),
+            (word_end and "via" in text, _TAIL_PATTERNS[4]),
+            ((word_end or (end != "" and end in _WORD_END)) and "/" in text, _TAIL_PATTERNS[5]),
+        )
+    for possible, pattern in tries:
+        if not possible:
             continue
         m = pattern.search(text)
         if m and m.start() > 0:
@@ -133,13 +144,33 @@ def credit_only(text: str) -> str | None:
         return None
     if text.startswith("(") and text.endswith(")") and has_label(text[1:-1]):
         return credit_only(text[1:-1])
-    for pattern in _CREDIT_LINE:
+    for pattern in _credit_line_patterns(text):
         m = pattern.match(text)
         if m:
             credit = m.group("credit").strip()
             if credit:
                 return credit
     return None
+
+
+def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
+    """The ``_CREDIT_LINE`` patterns ``text`` could match, in order, each kept after a cheap
+    test every match passes: a literal it needs, or how the line must start (the third needs
+    "/" or "|" for its optional lead-in, or else starts with "via" or an agency name)."""
+    slash = "/" in text
+    patterns = []
+    if " Photo" in text:
+        patterns.append(_CREDIT_LINE[0])
+    if _LABEL_START.match(text):
+        patterns.append(_CREDIT_LINE[1])
+    if slash or "|" in text or text[:1] in _STOCK_INITIALS:
+        patterns.append(_CREDIT_LINE[2])
+    patterns += _CREDIT_LINE[3:5]
+    if "for" in text:
+        patterns.append(_CREDIT_LINE[5])
+    if slash:
+        patterns.append(_CREDIT_LINE[6])
+    return patterns
 
 
 @lru_cache(maxsize=LINE_CACHE)
@@ -195,9 +226,10 @@ class CaptionFacts(NamedTuple):
 def caption_facts(text: str) -> CaptionFacts:
     """:class:`CaptionFacts` of ``text``: one cached call instead of eight per line."""
     # The uncached forms: this cache already keeps the answers, and a cache miss costs.
-    label = label_only.__wrapped__(text)
+    starts_labelled = _LABEL_START.match(text) is not None  # what label_only and has_label need
+    label = starts_labelled and label_only.__wrapped__(text)
     split = None
-    if not (label or has_label.__wrapped__(text)):
+    if not (label or (starts_labelled and has_label.__wrapped__(text))):
         split = split_credit(text) or split_name_credit(text) or split_paren_credit(text)
     may_repeat = text.endswith(".") and 4 <= len(text.split()) <= 60
     return CaptionFacts(split, label, credit_only.__wrapped__(text), position_cue(text), may_repeat)
