@@ -23,16 +23,15 @@ def normalise(text: str) -> str:
 
 def split_lines(text: str) -> list[Line]:
     """Split ``text`` into :class:`Line` objects numbered from 1; blank lines get role ``blank``."""
-    out: list[Line] = []
     # One substitution over the whole text (runs of spaces never include a newline), then a
     # strip per line: the same as normalise() per line without a regex call per line.
     # Saved pages are mostly blank lines (thousands per page): those are made in one call.
     if "  " in text or _ODD_SPACE.search(text):
         text = _SPACE_RUNS.sub(" ", text)
-    for number, raw in enumerate(text.split("\n"), start=1):
-        stripped = raw.strip()
-        out.append(Line(number, stripped) if stripped else Line(number, "", "blank", "empty line"))
-    return out
+    return [
+        Line(number, stripped) if stripped else Line(number, "", "blank", "empty line")
+        for number, stripped in enumerate(map(str.strip, text.split("\n")), start=1)
+    ]
 
 
 def page_title(lines: list[Line]) -> str:
@@ -94,19 +93,21 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     """
     out: list[Line] = []
     parts: list[str] = []  # pieces of the last line in ``out`` (joined once, at the end)
+    prev: Line | None = None  # the last line in ``out``
     for line in lines:
-        prev = out[-1] if out else None
+        text = line.text
         # Only the last piece matters for the "sentence goes on" test, so no quadratic re-joining.
-        if prev is not None and not line.blank and _continues(parts[-1] if parts else prev.text, line.text):
+        if prev is not None and text and _continues(parts[-1], text):
             if not prev.continued:
                 prev.head = prev.text
-            parts.append(("" if line.text[0] in ",.;:!?)]’”%" else " ") + line.text)
-            prev.continued.append((line.number, line.text))
+            parts.append(("" if text[0] in ",.;:!?)]’”%" else " ") + text)
+            prev.continued.append((line.number, text))
             continue
         if prev is not None and prev.continued:
             prev.text = "".join(parts)
         out.append(line)
-        parts = [line.text]
+        prev = line
+        parts = [text]
     if out and out[-1].continued:
         out[-1].text = "".join(parts)
     return out

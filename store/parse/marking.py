@@ -5,27 +5,39 @@ They run before the headline is known, so they use only each line and its neighb
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from store.dates import find_dates
 from store.model import Image
 from store.parse import boilerplate, captions, quality
 from store.parse.credits import is_credits_line
 from store.parse.page import REPEATED, UNDECIDED, Page, free, nonblank
-from store.parse.textstats import similarity
+from store.parse.textstats import LINE_CACHE, similarity
 
 GAP = 6  # furniture lines allowed inside one run of story text
 
 
+_CREDITS_LINE = ("credits_line", "reporting/editing credit line")
+
+
+@lru_cache(maxsize=LINE_CACHE)
+def _furniture_mark(text: str) -> tuple[str, str] | None:
+    """(role, reason) for a credit line or page furniture, else None: one cached call per line."""
+    if is_credits_line.__wrapped__(text):  # uncached forms: this cache keeps the answer
+        return _CREDITS_LINE
+    reason = boilerplate.furniture_reason.__wrapped__(text)
+    return ("boilerplate", reason) if reason else None
+
+
 def step_furniture(page: Page) -> None:
     """Mark menus, share buttons, ads and the like; mark wire credit lines."""
-    repeated = boilerplate.repeated_lines([line.text for line in page.lines])
+    lines = page.lines
+    repeated = boilerplate.repeated_lines([line.text for line in lines])
     for i in nonblank(page):
-        line = page.lines[i]
-        if is_credits_line(line.text):
-            line.mark("credits_line", "reporting/editing credit line")
-            continue
-        reason = boilerplate.furniture_reason(line.text)
-        if reason:
-            line.mark("boilerplate", reason)
+        line = lines[i]
+        found = _furniture_mark(line.text)
+        if found is not None:
+            line.mark(*found)
         elif line.text in repeated and similarity(line.text, page.title_core) < 0.6:
             line.mark("boilerplate", REPEATED)
 
@@ -44,7 +56,8 @@ def step_captions(page: Page) -> None:
             line.mark("caption", f"ends with a photo credit ({split[1]!r})")
             page.images[i] = Image(split[0], split[1])
             continue
-        if _caption_without_credit(page, order, pos, facts):
+        # (Only a picture description or a sentence printed twice can be a caption without credit.)
+        if (facts.position_cue or facts.may_repeat) and _caption_without_credit(page, order, pos, facts):
             continue
         text, label = line.text, None
         if facts.label_only and pos + 1 < len(order):
@@ -105,15 +118,27 @@ def step_quality(page: Page) -> None:
     """Classify the remaining lines as story text or not, in context."""
     # Furniture, captions and credit lines are transparent: an "Advertisement" between two
     # paragraphs must not make them look like the edge of the story.
-    order = [
-        i
-        for i in nonblank(page)
-        if page.lines[i].role not in ("caption", "credit", "credits_line")
-        and not boilerplate.inline_furniture(page.lines[i].text)
-    ]
-    initial = [quality.initial_class(page.lines[i].text) if free(page.lines[i]) else "bad" for i in order]
+    lines = page.lines
+    order, initial = [], []
+    for i in nonblank(page):
+        line = lines[i]
+        if line.role in ("caption", "credit", "credits_line"):
+            continue
+        klass = _quality_class(line.text)
+        if klass is None:
+            continue  # an ad or layout marker between paragraphs
+        order.append(i)
+        initial.append(klass if free(line) else "bad")
     final = quality.in_context(initial)
     page.klass = dict(zip(order, final, strict=True))
+
+
+@lru_cache(maxsize=LINE_CACHE)
+def _quality_class(text: str) -> str | None:
+    """None for inline furniture, else the line's context-free class: one cached call per line."""
+    if boilerplate.inline_furniture.__wrapped__(text):
+        return None
+    return quality.initial_class.__wrapped__(text)
 
 
 def step_body_start(page: Page) -> None:

@@ -28,7 +28,12 @@ _AUTHOR_BOX = re.compile(r"\b(?:e-?mail|follow|twitter|articles|contact)\b|@\w",
 
 def _author_bio(page: Page, text: str) -> str | None:
     """A closing author biography (``Ann Lee is a reporter ...``) ends the story."""
-    for name in page.byline_info.authors if page.byline_info else []:
+    return _names_author(page.byline_info.authors, text) if page.byline_info else None
+
+
+def _names_author(authors: list[str], text: str) -> str | None:
+    """:func:`_author_bio` for the byline's ``authors``."""
+    for name in authors:
         if text.startswith(name) and re.match(re.escape(name) + r"\s+(?:is|was|has|covers|writes|reports)\b", text):
             return "author biography after the story"
         if len(name.split()) >= 2 and name in text and _AUTHOR_BOX.search(text) and not org_like(name):
@@ -39,12 +44,14 @@ def _author_bio(page: Page, text: str) -> str | None:
 def step_story_end(page: Page) -> None:
     """Cut the story where the comments or a list of dated teasers begins."""
     h, good, cut, last_reason = page.headline, 0, -1, ""
+    authors = page.byline_info.authors if page.byline_info else []
+    lines, klass = page.lines, page.klass
     for i in nonblank(page):
         if i <= h:
             continue
-        line = page.lines[i]
+        line = lines[i]
         before, last_reason = last_reason, line.reason
-        if page.klass.get(i) == "good" and not _author_bio(page, line.text):
+        if klass.get(i) == "good" and not (authors and _names_author(authors, line.text)):
             good += 1
             continue
         if good < 3 or line.role not in ("boilerplate", "body"):
