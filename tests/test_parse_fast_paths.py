@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.parse import boilerplate, captions, textstats
+from store.parse import boilerplate, byline, captions, textstats
 
 FURNITURE_WORDS = [
     "share", "sign in", "signin", "read more", "more from", "most read", "editor's picks", "editors picks",
@@ -114,3 +114,16 @@ def test_credit_tests_try_every_pattern_that_can_match(text: str) -> None:
     label = captions._LABEL_START.match(text) is not None
     assert (label and captions.label_only.__wrapped__(text)) == captions.label_only.__wrapped__(text)
     assert (label and captions.has_label.__wrapped__(text)) == captions.has_label.__wrapped__(text)
+
+
+CUT_PIECES = [
+    " ", "  ", "\n", "\t", "|", "/", "•", "@", "(", "-", "–", "—", " - ", "2", "٣", "Published", "Last updated",
+    "Created", "March", "Sept.", "Dec 3", "aBC", "AB", "Ann", "Lee", "x", "\u2003",
+]
+
+
+@settings(max_examples=3000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(CUT_PIECES), st.text(max_size=3)), max_size=12).map("".join))
+def test_byline_cut_is_the_leftmost_match(rest: str) -> None:
+    m = byline._CUT.search(rest)
+    assert byline._cut(rest) == ((m.start(), m.group(0)) if m else None)

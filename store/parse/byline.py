@@ -25,6 +25,76 @@ _CUT = re.compile(
     r"|(?<=[a-z])(?=[A-Z]{2})"
     r"|" + MONTH + r"\s*\d"
 )
+# _CUT's alternatives one by one, each a search ``re`` runs fast (a character set or a word
+# to look for first); the whole alternation tries every alternative at every position.
+_CUT_DELIMITER = re.compile(r"[|/•·@(]")
+_CUT_DASH = re.compile(r"[-–—]")
+_CUT_DIGIT = re.compile(r"\d")
+_CUT_STAMP = re.compile(r"(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created)")
+_CUT_CAPITALS = re.compile(r"[A-Z](?<=[a-z][A-Z])(?=[A-Z])")  # where (?<=[a-z])(?=[A-Z]{2}) matches
+_CUT_MONTH = re.compile(MONTH + r"\s*\d")
+
+
+def _space_before(text: str, i: int) -> int:
+    """Where the run of whitespace ending at ``i`` starts (``i`` when there is none)."""
+    while i > 0 and text[i - 1].isspace():  # isspace() is what \s matches
+        i -= 1
+    return i
+
+
+def _space_after(text: str, i: int) -> int:
+    """Where the run of whitespace starting at ``i`` ends."""
+    while i < len(text) and text[i].isspace():
+        i += 1
+    return i
+
+
+def _cut(rest: str) -> tuple[int, str] | None:
+    r"""``_CUT.search(rest)`` as (start, matched text), or None.
+
+    A search returns the leftmost match, and of the alternatives matching there the first.
+    So each alternative's own leftmost match is found with a fast search, in order, and
+    replaces the best so far only when it starts earlier; a search stops where a match
+    could no longer start earlier. A "\s*" before a delimiter starts its match at the
+    whitespace run before the first delimiter; a dash between spaces is the first dash with
+    whitespace on both sides; a dash before the end is the last visible character. (A
+    whitespace run holds no delimiter and no dash, so a dash at or after the best start
+    cannot start a match before it.)
+    """
+    best, matched = len(rest) + 1, ""
+    m = _CUT_DELIMITER.search(rest)
+    if m:
+        best = _space_before(rest, m.start())
+        matched = rest[best : m.end()]
+    first_dash = _CUT_DASH.search(rest, 0, best)
+    if first_dash:
+        for dash in _CUT_DASH.finditer(rest, first_dash.start()):
+            at, after = dash.start(), dash.end()
+            if at > 0 and rest[at - 1].isspace() and after < len(rest) and rest[after].isspace():
+                start = _space_before(rest, at)
+                if start < best:
+                    best, matched = start, rest[start : _space_after(rest, after)]
+                break
+        visible = rest.rstrip()
+        if visible[-1:] in ("-", "–", "—"):
+            start = _space_before(rest, len(visible) - 1)
+            if start < best:
+                best, matched = start, rest[start:]
+    m = _CUT_DIGIT.search(rest, 0, best)
+    if m:
+        best, matched = m.start(), m.group(0)
+    m = _CUT_STAMP.search(rest, 0, best + 11)  # its longest word has 12 characters
+    if m and m.start() < best:
+        best, matched = m.start(), m.group(0)
+    m = _CUT_CAPITALS.search(rest, 0, best + 1)
+    if m and m.start() < best:
+        best, matched = m.start(), ""
+    m = _CUT_MONTH.search(rest)
+    if m and m.start() < best:
+        best, matched = m.start(), m.group(0)
+    return (best, matched) if best <= len(rest) else None
+
+
 ROLE_WORDS = frozenset(
     re.findall(
         r"\S+",
@@ -130,10 +200,10 @@ def _parse_byline(text: str, bare_ok: bool) -> tuple[tuple[str, ...], str | None
             rest, explicit = text, False
     if not rest:
         return None
-    cut = _CUT.search(rest)
-    names_part = rest[: cut.start()] if cut else rest
-    tail = rest[cut.start() :] if cut else ""
-    if not explicit and cut is not None and cut.group(0).strip() in {"("}:
+    cut = _cut(rest)
+    names_part = rest[: cut[0]] if cut else rest
+    tail = rest[cut[0] :] if cut else ""
+    if not explicit and cut is not None and cut[1].strip() in {"("}:
         return None
     authors = split_names(names_part)
     if not authors:
