@@ -32,7 +32,7 @@ def assemble(page: Page) -> Article:
     body_idx = [i for i in sorted(page.klass) if i > h and page.klass[i] == "good"]
     for i in body_idx:
         lines[i].mark("body", "story text (prose, in context)")
-    for i, line in enumerate(lines):
+    for i, line in enumerate(lines[: max(h, 0)]):  # both tests below are for lines above the headline
         if line.role in ("caption", "credit") and i < h - 15:
             line.mark("boilerplate", "caption far above the headline")
             page.images.pop(i, None)
@@ -58,7 +58,7 @@ def assemble(page: Page) -> Article:
     if dateline:
         body[0] = rest
         lines[body_idx[0]].mark("dateline", f"starts with the dateline {dateline!r}; the rest is body")
-    credit_lines = [line for i, line in enumerate(lines) if line.role == "credits_line" and i > h]
+    credit_lines = [line for line in lines[h + 1 :] if line.role == "credits_line"]
     credits: Credits | None = parse_credits(credit_lines[-1].text) if credit_lines else None
     info = page.byline_info
     authors = list(info.authors) if info else []

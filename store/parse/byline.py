@@ -111,6 +111,8 @@ _PARTICLES = frozenset(
 )
 _SPLIT_NAMES = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", re.IGNORECASE)
 _ORG_TAIL = re.compile(r"\s+(?=The\s+[A-Z])")
+_DOMAIN_END = re.compile(r"\.(?:com|org|net|co|uk|ca|in|au)$", re.IGNORECASE)
+_OUTLET = re.compile(r"\s*[|/]\s*([^|/\d]{2,40}?)\s*(?:[|/]|$)")
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*$", re.UNICODE)
 
 
@@ -129,7 +131,7 @@ def _looks_like_name(text: str) -> bool:
     if not 1 <= len(toks) <= 5 or len(text) > 50:
         return False
     for tok in toks:
-        if re.search(r"\.(?:com|org|net|co|uk|ca|in|au)$", tok, re.IGNORECASE):
+        if _DOMAIN_END.search(tok):
             return False
         if tok.casefold() in _PARTICLES:
             continue
@@ -193,7 +195,8 @@ def _parse_byline(text: str, bare_ok: bool) -> tuple[tuple[str, ...], str | None
     if m:
         rest = text[m.end() :]
     else:
-        inner = _BY_INSIDE.search(text)
+        # (Its "by" matches only b/B then y/Y, so a line without "by" in lower case has none.)
+        inner = _BY_INSIDE.search(text) if "by" in text.lower() else None
         if inner:
             rest = text[inner.end() :]
         elif bare_ok:
@@ -216,7 +219,7 @@ def _parse_byline(text: str, bare_ok: bool) -> tuple[tuple[str, ...], str | None
     ):
         return None
     outlet = None
-    sep = re.match(r"\s*[|/]\s*([^|/\d]{2,40}?)\s*(?:[|/]|$)", tail)
+    sep = _OUTLET.match(tail)
     if sep and not parse_date(sep.group(1)):
         outlet = sep.group(1).strip()
     return tuple(authors), outlet, parse_date(text), explicit

@@ -46,6 +46,9 @@ def _word_count(text: str) -> int:
     return sum(1 for w in text.split() if any(c.isalpha() for c in w))
 
 
+_BYLINE_LABEL = re.compile(r"^(?:by|author(?:s)?(?: of the article)?|written by)\s*:?$", re.IGNORECASE)
+
+
 def _byline_follows(lines: list[Line], idx: int, span: int = 8) -> bool:
     """True when an explicit byline (or a byline label) comes within ``span`` lines below."""
     seen = 0
@@ -56,7 +59,7 @@ def _byline_follows(lines: list[Line], idx: int, span: int = 8) -> bool:
         if seen > span:
             return False
         text = line.text
-        if re.match(r"^(?:by|author(?:s)?(?: of the article)?|written by)\s*:?$", text, re.IGNORECASE):
+        if _BYLINE_LABEL.match(text):
             return True
         info = parse_byline(text)
         if info is not None and info.explicit:

@@ -122,13 +122,14 @@ def step_quality(page: Page) -> None:
     order, initial = [], []
     for i in nonblank(page):
         line = lines[i]
-        if line.role in ("caption", "credit", "credits_line"):
+        role = line.role
+        if role in ("caption", "credit", "credits_line"):
             continue
         klass = _quality_class(line.text)
         if klass is None:
             continue  # an ad or layout marker between paragraphs
         order.append(i)
-        initial.append(klass if free(line) else "bad")
+        initial.append(klass if role == "boilerplate" and line.reason == UNDECIDED else "bad")  # free(line)
     final = quality.in_context(initial)
     page.klass = dict(zip(order, final, strict=True))
 

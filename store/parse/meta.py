@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from store.dates import find_dates
 from store.parse.byline import Byline, parse_byline
 from store.parse.headline import find_headline
-from store.parse.page import REPEATED, UNDECIDED, Page, free, nonblank
+from store.parse.page import REPEATED, UNDECIDED, Page, nonblank
 from store.parse.textstats import ends_sentence, tokens
 from store.parse.types import ParseError
 
@@ -17,7 +18,12 @@ DATE_CUE = re.compile(r"\b(?:published|posted|updated|first published|date)\b", 
 def step_headline(page: Page) -> None:
     """Choose the headline and mark its repeats."""
     # Undecided lines, and lines only suspected for being printed twice (headlines often are).
-    usable = [i for i in nonblank(page) if free(page.lines[i]) or page.lines[i].reason == REPEATED]
+    lines = page.lines
+    usable = [
+        i
+        for i in nonblank(page)
+        if (lines[i].role == "boilerplate" and lines[i].reason == UNDECIDED) or lines[i].reason == REPEATED  # free()
+    ]
     start = page.body_start if page.body_start >= 0 else len(page.lines)
     idx, reason = find_headline(page.lines, usable, start, page.title_core)
     if idx < 0:
@@ -31,7 +37,6 @@ def step_headline(page: Page) -> None:
     page.headline = idx
     head = page.lines[idx]
     head.mark("headline", reason)
-    lines = page.lines
     for i in nonblank(page):
         if i != idx and _same_tokens(lines[i].text, key, probe):
             lines[i].mark("boilerplate", "repeats the headline")
@@ -58,7 +63,9 @@ _BY_LABEL = re.compile(
 def step_byline(page: Page) -> None:
     """Find the byline below the headline: an explicit ``By ...`` line first, else a bare name."""
     h = page.headline
-    window = [i for i in nonblank(page) if h < i][:40]
+    order = nonblank(page)  # ascending
+    start = bisect_right(order, h)
+    window = order[start : start + 40]
     found: list[tuple[int, Byline]] = []
     labelled = False
     prose_above = 0  # good lines in the window above this one (counted as we go, not re-counted)

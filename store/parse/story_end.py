@@ -34,6 +34,8 @@ def _author_bio(page: Page, text: str) -> str | None:
 def _names_author(authors: list[str], text: str) -> str | None:
     """:func:`_author_bio` for the byline's ``authors``."""
     for name in authors:
+        if name not in text:
+            continue  # both tests below need the name in the line
         if text.startswith(name) and re.match(re.escape(name) + r"\s+(?:is|was|has|covers|writes|reports)\b", text):
             return "author biography after the story"
         if len(name.split()) >= 2 and name in text and _AUTHOR_BOX.search(text) and not org_like(name):

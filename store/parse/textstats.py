@@ -125,9 +125,15 @@ def ends_sentence(text: str) -> bool:
     return body.rstrip(_CLOSERS).endswith(_STOPS)
 
 
+@lru_cache(maxsize=LINE_CACHE)
+def _token_set(text: str) -> frozenset[str]:
+    """The distinct :func:`tokens` of ``text``, remembered: pages compare many lines with one title."""
+    return frozenset(_tokens(text))
+
+
 def similarity(a: str, b: str) -> float:
     """Token overlap of two short texts relative to the smaller (1.0 = one contains the other)."""
-    ta, tb = set(_tokens(a)), set(_tokens(b))
+    ta, tb = _token_set(a), _token_set(b)
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / min(len(ta), len(tb))
@@ -135,7 +141,7 @@ def similarity(a: str, b: str) -> float:
 
 def jaccard(a: str, b: str) -> float:
     """Token-set Jaccard similarity of two texts."""
-    ta, tb = set(_tokens(a)), set(_tokens(b))
+    ta, tb = _token_set(a), _token_set(b)
     if not ta or not tb:
         return 0.0
     return len(ta & tb) / len(ta | tb)
