@@ -216,9 +216,14 @@ def _may_embed(text: str) -> bool:
 @lru_cache(maxsize=LINE_CACHE)
 def furniture_reason(text: str) -> str | None:
     """Why the line is page furniture, or None when it may be story text."""
+    return furniture_reason_of(text, len(text.split()), folded(text))
+
+
+def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | None:
+    """:func:`furniture_reason`, given ``len(text.split())`` and ``folded(text)`` (shared with other tests)."""
     # "Sign InRegister" -> "Sign In Register" (a plain search first: most lines have no glue)
     unglued = _GLUE.sub(" ", text) if _GLUED.search(text) else text
-    n_words = len(unglued.split())
+    n_words = n_text_words if unglued is text else len(unglued.split())
     if _SYMBOLS.match(text):
         return "only symbols or numbers"
     if _LEAD_IN.match(text):
@@ -228,7 +233,6 @@ def furniture_reason(text: str) -> str | None:
         return "truncated teaser of another story"
     if _may_embed(text) and _EMBED.search(text):
         return EMBED_REASON
-    low = folded(text)
     low_unglued = low if unglued is text else folded(unglued)
     plain = None if low is None else _plain(low)
     wording = plain is None or _ANY_PLAIN.search(plain) is not None  # False: no notice, no furniture words

@@ -204,10 +204,14 @@ _POSITION_CUE = re.compile(
 
 def position_cue(text: str) -> bool:
     """True when the line describes a picture (``(left)``, ``Pictured ...``, ``from left``)."""
-    low = folded(text)
+    return _position_cue(text, len(text.split()), folded(text))
+
+
+def _position_cue(text: str, n_words: int, low: str | None) -> bool:
+    """:func:`position_cue`, given ``len(text.split())`` and ``folded(text)``."""
     if low is not None and "(" not in low and "pictured" not in low and "from left" not in low:
         return False  # every alternative of the pattern needs one of these
-    if len(text.split()) > 45:
+    if n_words > 45:
         return False
     return bool(_POSITION_CUE.search(text))
 
@@ -225,11 +229,16 @@ class CaptionFacts(NamedTuple):
 @lru_cache(maxsize=LINE_CACHE)
 def caption_facts(text: str) -> CaptionFacts:
     """:class:`CaptionFacts` of ``text``: one cached call instead of eight per line."""
-    # The uncached forms: this cache already keeps the answers, and a cache miss costs.
+    return caption_facts_of(text, len(text.split()), folded(text))
+
+
+def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
+    """:func:`caption_facts`, given ``len(text.split())`` and ``folded(text)``."""
+    # The uncached forms: the caller's cache keeps the answers, and a cache miss costs.
     starts_labelled = _LABEL_START.match(text) is not None  # what label_only and has_label need
     label = starts_labelled and label_only.__wrapped__(text)
     split = None
     if not (label or (starts_labelled and has_label.__wrapped__(text))):
         split = split_credit(text) or split_name_credit(text) or split_paren_credit(text)
-    may_repeat = text.endswith(".") and 4 <= len(text.split()) <= 60
-    return CaptionFacts(split, label, credit_only.__wrapped__(text), position_cue(text), may_repeat)
+    may_repeat = text.endswith(".") and 4 <= n_words <= 60
+    return CaptionFacts(split, label, credit_only.__wrapped__(text), _position_cue(text, n_words, low), may_repeat)

@@ -35,11 +35,15 @@ _PLACE = re.compile(r"\s+in\s+[A-Z][\w .'-]*$")
 @lru_cache(maxsize=LINE_CACHE)
 def is_credits_line(text: str) -> bool:
     """True when the line is a reporting/editing credit line (or a wire "contributed" note)."""
+    return is_credits_line_of(text, folded(text))
+
+
+def is_credits_line_of(text: str, low: str | None) -> bool:
+    """:func:`is_credits_line`, given ``folded(text)``."""
     if len(text) > 400:
         return False
     if _START.match(text):
         return True
-    low = folded(text)
     if low is not None and "contributed" not in low:
         return False  # what _CONTRIBUTED needs; a cheap test before its slow scan
     contributed = _CONTRIBUTED.match(text)

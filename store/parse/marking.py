@@ -6,11 +6,12 @@ They run before the headline is known, so they use only each line and its neighb
 from __future__ import annotations
 
 from functools import lru_cache
+from typing import NamedTuple
 
 from store.dates import find_dates
 from store.model import Image
 from store.parse import boilerplate, captions, quality
-from store.parse.credits import is_credits_line
+from store.parse.credits import is_credits_line_of
 from store.parse.page import REPEATED, UNDECIDED, Page, free, nonblank
 from store.parse.textstats import LINE_CACHE, similarity
 
@@ -20,13 +21,34 @@ GAP = 6  # furniture lines allowed inside one run of story text
 _CREDITS_LINE = ("credits_line", "reporting/editing credit line")
 
 
+class LineFacts(NamedTuple):
+    """What the marking steps ask of one line's text, worked out once per distinct text."""
+
+    furniture: tuple[str, str] | None  # (role, reason) for a credit line or page furniture
+    caption: captions.CaptionFacts
+    quality: str | None  # None for an ad or layout marker between paragraphs, else the initial class
+
+
 @lru_cache(maxsize=LINE_CACHE)
-def _furniture_mark(text: str) -> tuple[str, str] | None:
-    """(role, reason) for a credit line or page furniture, else None: one cached call per line."""
-    if is_credits_line.__wrapped__(text):  # uncached forms: this cache keeps the answer
-        return _CREDITS_LINE
-    reason = boilerplate.furniture_reason.__wrapped__(text)
-    return ("boilerplate", reason) if reason else None
+def line_facts(text: str) -> LineFacts:
+    """:class:`LineFacts` of ``text``, in one cached call that splits and lower-cases the line once.
+
+    The tests are pure, so working them all out up front gives what each step would get
+    by asking on its own (a step that does not need one simply does not read it).
+    """
+    n_words = len(text.split())
+    low = boilerplate.folded(text)
+    if is_credits_line_of(text, low):
+        furniture: tuple[str, str] | None = _CREDITS_LINE
+    else:
+        reason = boilerplate.furniture_reason_of(text, n_words, low)
+        furniture = ("boilerplate", reason) if reason else None
+    inline = boilerplate.inline_furniture.__wrapped__(text)  # uncached: this cache keeps the answer
+    return LineFacts(
+        furniture,
+        captions.caption_facts_of(text, n_words, low),
+        None if inline else quality.initial_class_of(text, n_words),
+    )
 
 
 def step_furniture(page: Page) -> None:
@@ -35,7 +57,7 @@ def step_furniture(page: Page) -> None:
     repeated = boilerplate.repeated_lines([line.text for line in lines])
     for i in nonblank(page):
         line = lines[i]
-        found = _furniture_mark(line.text)
+        found = line_facts(line.text).furniture
         if found is not None:
             line.mark(*found)
         elif line.text in repeated and similarity(line.text, page.title_core) < 0.6:
@@ -50,7 +72,7 @@ def step_captions(page: Page) -> None:
         line = lines[i]
         if line.role != "boilerplate" or line.reason not in (UNDECIDED, REPEATED):
             continue
-        facts = captions.caption_facts(line.text)
+        facts = line_facts(line.text).caption
         split = facts.split
         if split:
             line.mark("caption", f"ends with a photo credit ({split[1]!r})")
@@ -96,7 +118,7 @@ def _caption_without_credit(page: Page, order: list[int], pos: int, facts: capti
     (alt text and caption of the same photo). ``facts`` are the line's :class:`CaptionFacts`."""
     line = page.lines[order[pos]]
     if pos + 1 < len(order):
-        below = captions.caption_facts(page.lines[order[pos + 1]].text)
+        below = line_facts(page.lines[order[pos + 1]].text).caption
         if below.credit or below.label_only:
             return False  # the credit line below will pair with it
     if facts.position_cue:
@@ -125,21 +147,13 @@ def step_quality(page: Page) -> None:
         role = line.role
         if role in ("caption", "credit", "credits_line"):
             continue
-        klass = _quality_class(line.text)
+        klass = line_facts(line.text).quality
         if klass is None:
             continue  # an ad or layout marker between paragraphs
         order.append(i)
         initial.append(klass if role == "boilerplate" and line.reason == UNDECIDED else "bad")  # free(line)
     final = quality.in_context(initial)
     page.klass = dict(zip(order, final, strict=True))
-
-
-@lru_cache(maxsize=LINE_CACHE)
-def _quality_class(text: str) -> str | None:
-    """None for inline furniture, else the line's context-free class: one cached call per line."""
-    if boilerplate.inline_furniture.__wrapped__(text):
-        return None
-    return quality.initial_class.__wrapped__(text)
 
 
 def step_body_start(page: Page) -> None:

@@ -23,11 +23,16 @@ STOP_PROSE = 0.15  # a full sentence heavy with names still reads as prose
 @lru_cache(maxsize=LINE_CACHE)
 def initial_class(text: str) -> str:
     """Context-free class of one line: good, neargood, short or bad."""
+    return initial_class_of(text, len(text.split()))
+
+
+def initial_class_of(text: str, n_words: int) -> str:
+    """:func:`initial_class`, given ``len(text.split())``."""
     length = len(text)
     if length < LENGTH_LOW:
         # A short but complete sentence ("He denied it.") may still be prose; context decides.
         # (Density last: most short lines are menu items, and counting words costs the most.)
-        if ends_sentence(text) and len(text.split()) >= 6 and stopword_density(text) >= STOP_LOW:
+        if ends_sentence(text) and n_words >= 6 and stopword_density(text) >= STOP_LOW:
             return "neargood"
         return "short"
     density = stopword_density(text)
