@@ -26,7 +26,7 @@ from store.sanitize import clean_text
 from store.userstate import StoryState
 
 if TYPE_CHECKING:
-    from store.search import SearchIndex
+    from store.search.engine import IndexAdder
 
 Status = Literal["imported", "present", "failed"]
 BATCH = 2000  # stories per store write: articles.json is rewritten whole, so fewer is faster
@@ -195,46 +195,60 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
 
 
 class Indexer:
-    """Adds each stored batch to the search index, opening the index once per import.
+    """Adds each stored batch to the search index through one writer kept for the import.
 
-    ``SearchIndex.open`` checks the whole store against the index when the store has
-    changed (it lists every story), which it has after every batch: opened per batch,
-    that made an import quadratic in the size of the store. After a failure the next
-    batch opens the index afresh (which also catches up what the failed batch missed).
+    The first batch opens the index (``SearchIndex.open`` brings it up to the store, that
+    batch included); later batches go to an :class:`~store.search.engine.IndexAdder`,
+    whose tantivy threads index them while the workers parse the next. Opening the index
+    per batch made an import quadratic (each open lists the store); indexing everything at
+    the end left the workers idle. After a failure the next batch opens the index afresh,
+    which also catches up what the failed batch missed.
     """
 
-    #: Stories gathered before one index commit: each commit costs about as much as storing
-    #: a batch (5 s of an 8 s storing phase for 10k stories when committed every 500).
+    #: Stories added before an intermediate commit, so other readers see an import's
+    #: progress and a crash leaves less to catch up.
     COMMIT_EVERY = 10_000
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.index: SearchIndex | None = None
-        self._waiting: list[str] = []
+        self.adder: IndexAdder | None = None
+        self.off = False  # the index cannot be written now; the reader's next open catches up
 
     def add(self, story_ids: list[str]) -> None:
-        """Queue stored ``story_ids`` for the index; commits every ``COMMIT_EVERY``. Never raises.
+        """Index newly stored ``story_ids``. Never raises.
 
         Stories stored but not yet indexed when a process dies are not lost: the next
         ``SearchIndex.open`` finds the index behind the store and adds them.
         """
-        self._waiting.extend(story_ids)
-        if len(self._waiting) >= self.COMMIT_EVERY:
-            self.finish()
-
-    def finish(self) -> None:
-        """Index everything queued (call once at the end of an import)."""
         from store.search import SearchIndex
 
-        waiting, self._waiting = self._waiting, []
-        if not waiting:
+        if self.off:
             return
         try:
-            if self.index is None:
-                self.index = SearchIndex.open(self.store)
-            self.index.add(self.store, waiting)
+            if self.adder is None:
+                index = SearchIndex.open(self.store)
+                if index.folder is None:  # busy or read-only: a temporary index; a later open catches up
+                    self.off = True
+                    return
+                self.adder = index.adder(self.store)
+                return
+            self.adder.add(story_ids)
+            if self.adder.pending >= self.COMMIT_EVERY:
+                self.adder.commit()
         except Exception:
-            self.index = None
+            self._drop()
+
+    def finish(self) -> None:
+        """Commit what is queued (call once at the end of an import). Never raises."""
+        adder, self.adder = self.adder, None
+        if adder is not None:
+            with contextlib.suppress(Exception):
+                adder.close()
+
+    def _drop(self) -> None:
+        adder, self.adder = self.adder, None
+        if adder is not None:
+            adder.abandon()
 
 
 def import_paths(

@@ -9,9 +9,11 @@ import orjson
 import pytest
 
 from broadsheet.cli import main
+from store import importer
 from store.db import Store
 from store.importer import import_paths
 from store.search import SearchIndex
+from store.search.engine import IndexAdder
 from tests.conftest import SEED
 from tests.factories import make_article, wire_article
 
@@ -210,3 +212,58 @@ def test_cli_reindex_on_a_busy_store(filled_store: Store, capsys: pytest.Capture
     with FileLock(str(filled_store.folder / ".lock")):
         assert main(["--store", str(filled_store.folder), "reindex"]) == 1
     assert "the store is busy" in capsys.readouterr().err
+
+
+def _pages(folder: Path, count: int) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n in range(count):
+        article = make_article(100 + n, headline=f"Harbour story number {n} of the week")
+        text = f"{article.headline}\n\nBy Ada Quill\n\n" + "\n\n".join(article.body) + "\n"
+        (folder / f"{n:03d}.txt").write_text(text, encoding="utf-8")
+    return folder
+
+
+def test_an_import_of_many_batches_indexes_every_story(store: Store, tmp_path: Path,
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "BATCH", 3)  # seven batches: open, then six through one writer
+    monkeypatch.setattr(importer.Indexer, "COMMIT_EVERY", 4)  # with commits part way
+    report = import_paths(store, [_pages(tmp_path / "in", 20)])
+    assert report.count("imported") == 20
+    index, messages = opened(store)
+    assert messages == []  # the stamp matches: nothing to catch up
+    assert len(index) == 20
+    assert len(index.search("harbour", states={}).ids) == 20
+
+
+def test_a_failed_batch_is_caught_up_by_the_next(store: Store, tmp_path: Path,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(importer, "BATCH", 3)
+    real_add, calls = IndexAdder.add, []
+
+    def failing_once(self: IndexAdder, story_ids: list[str]) -> int:
+        calls.append(story_ids)
+        if len(calls) == 2:
+            raise OSError(28, "No space left on device")
+        return real_add(self, story_ids)
+
+    monkeypatch.setattr(IndexAdder, "add", failing_once)
+    assert import_paths(store, [_pages(tmp_path / "in", 14)]).count("imported") == 14
+    index, messages = opened(store)
+    assert messages == [] and len(index) == 14
+
+
+def test_another_process_sees_a_busy_index_while_an_import_writes_it(filled_store: Store) -> None:
+    SearchIndex.open(filled_store)
+    adder = SearchIndex.open(filled_store).adder(filled_store)  # an import in progress holds the writer
+    try:
+        other = Store(filled_store.folder)
+        other.add([(make_article(42, headline="Lighthouse keepers return"), None)])
+        messages: list[str] = []
+        index = SearchIndex.open(other, on_message=messages.append)
+        assert messages == ["Search index is out of date and the store is busy; results may miss new stories"]
+        assert len(index) == 5
+    finally:
+        adder.close()
+    index, messages = opened(filled_store)
+    assert messages == ["Search index was behind the store; added 1 story"]
+    assert len(index) == 6

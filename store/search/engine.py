@@ -54,6 +54,19 @@ TIE_WINDOW = 512
 MAX_EXPANSION = 20_000
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
 
+
+class IndexBusy(Exception):
+    """Another writer (an import in another process) holds the index's tantivy writer lock."""
+
+
+def _new_writer(index: tantivy.Index) -> tantivy.IndexWriter:
+    try:
+        return index.writer(heap_size=WRITER_HEAP)
+    except ValueError as exc:
+        if "LockBusy" in str(exc):
+            raise IndexBusy("another process is writing the search index") from None
+        raise
+
 Message = Callable[[str], None]
 Hit = tuple[Any, tantivy.DocAddress]
 Progress = Callable[[int, int], None]
@@ -138,10 +151,10 @@ class SearchIndex:
                     return opened._catch_up(store, say)
                 index = cls._build_fresh(store, folder, None)
                 count = len(index)
-        except (Timeout, OSError) as exc:
-            # Another process holds the store past the lock timeout, or the folder is read-only
-            # or full: serve this session from memory rather than fail.
-            why = "the store is busy" if isinstance(exc, Timeout) else "it cannot be written"
+        except (Timeout, IndexBusy, OSError) as exc:
+            # Another process holds the store past the lock timeout or is importing, or the
+            # folder is read-only or full: serve this session from memory rather than fail.
+            why = "the store is busy" if isinstance(exc, (Timeout, IndexBusy)) else "it cannot be written"
             if opened is not None:
                 say(f"Search index is out of date and {why}; results may miss new stories")
                 return opened
@@ -280,7 +293,7 @@ class SearchIndex:
 
     def _write(self, store: Store, metas: list[StoryMeta], on_progress: Progress | None, *,
                clear: bool = False) -> int:
-        writer = self._index.writer(heap_size=WRITER_HEAP)
+        writer = _new_writer(self._index)
         try:
             if clear:
                 writer.delete_all_documents()
@@ -301,10 +314,18 @@ class SearchIndex:
             with contextlib.suppress(Exception):
                 writer.rollback()
             raise
+        self._committed(store)
+        return len(metas)
+
+    def _committed(self, store: Store) -> None:
+        """After a commit: searches see it, and the stamp says how far the index has got."""
         self._index.reload()
         self._generation += 1
         self._write_stamp(store)
-        return len(metas)
+
+    def adder(self, store: Store) -> IndexAdder:
+        """A writer kept open for many batches (an import); see :class:`IndexAdder`."""
+        return IndexAdder(self, store, _new_writer(self._index))
 
     def _write_stamp(self, store: Store) -> None:
         """Record that the index matches ``articles.json`` as it is now (if it does)."""
@@ -567,6 +588,69 @@ class SearchIndex:
         boosted = [tantivy.Query.boost_query(q, BOOSTS[f]) if f in BOOSTS else q for f, q in zip(fields, per_field,
                                                                                                    strict=True)]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in boosted])
+
+
+class IndexAdder:
+    """Adds batch after batch of stored stories through one tantivy writer (an import).
+
+    tantivy indexes what it is given in its own threads, so each batch is indexed while the
+    import parses the next, and :meth:`commit` has little left to do. Opening a writer,
+    committing and waiting for merges once per batch cost 0.4 s each; indexing everything
+    in one go at the end left the parse workers idle for seconds. Each batch and commit
+    runs under ``store.lock``, like every index write; between them the writer's own lock
+    keeps other processes' writers out (they report the index as busy and catch up later).
+    """
+
+    def __init__(self, index: SearchIndex, store: Store, writer: tantivy.IndexWriter) -> None:
+        self.index, self.store = index, store
+        self._writer: tantivy.IndexWriter | None = writer
+        self.pending = 0  # added since the last commit
+
+    def add(self, story_ids: Iterable[str]) -> int:
+        """Queue newly stored stories for the index (skipping any it already has)."""
+        index, writer, added = self.index, self._live(), 0
+        with self.store.lock:
+            searcher = index._searcher()
+            for sid in dict.fromkeys(story_ids):
+                key = story_key(sid)
+                meta = self.store.meta(sid)
+                if meta is None or searcher.doc_freq("key", key):
+                    continue
+                if not is_plain_id(sid):
+                    index._exotic[key] = sid
+                writer.add_document(story_document(meta, self.store.body(meta)))
+                added += 1
+        self.pending += added
+        return added
+
+    def _live(self) -> tantivy.IndexWriter:
+        if self._writer is None:
+            raise RuntimeError("this IndexAdder was closed")
+        return self._writer
+
+    def commit(self) -> None:
+        writer = self._live()
+        with self.store.lock:
+            writer.commit()
+            self.index._committed(self.store)
+        self.pending = 0
+
+    def close(self) -> None:
+        """Commit what is left and let the writer go (its merges finished)."""
+        try:
+            self.commit()
+            self._live().wait_merging_threads()  # consumes the writer, releasing its lock
+        except BaseException:
+            self.abandon()
+            raise
+        self._writer = None
+
+    def abandon(self) -> None:
+        """Drop what was not committed; the next :meth:`SearchIndex.open` catches up from the store."""
+        writer, self._writer = self._writer, None  # dropping it releases the writer lock
+        if writer is not None:
+            with contextlib.suppress(Exception):
+                writer.rollback()
 
 
 def _remove(path: Path) -> None:
