@@ -129,6 +129,7 @@ class MainScreen(Screen[None]):
             self._restore_scroll = (session["story"], int(session.get("scroll", 0)))
         if self.app.size.width >= 150:
             self.add_class("-sidebar")
+        self.watch(self.headlines, "cursor", self._highlighted, init=False)
         self.reload(restore=session.get("story"))
         self.headlines.focus()
         if self.store.read_only:
@@ -264,11 +265,13 @@ class MainScreen(Screen[None]):
 
     # -- events -----------------------------------------------------------------------------
 
-    @on(HeadlineList.Highlighted)
-    def _highlighted(self, message: HeadlineList.Highlighted) -> None:
-        self._show(message.story)
+    def _highlighted(self) -> None:
+        """The list cursor moved: show its story. Called from the cursor's watcher, so the
+        story is drawn in the same frame as the cursor (a message would arrive a frame later)."""
+        story = self.headlines.current
+        self._show(story)
         restore, self._restore_scroll = self._restore_scroll, None
-        if restore and message.story and restore[0] == message.story.id and restore[1] > 0:
+        if restore and story and restore[0] == story.id and restore[1] > 0:
             view = self.article_view
             view.call_after_refresh(view.scroll_to, y=restore[1], animate=False)
 

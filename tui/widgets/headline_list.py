@@ -2,7 +2,8 @@
 
 A ``ScrollView`` with the line API renders only the rows on screen; moving the cursor
 re-renders two lines. Text from stories is turned into ``Segment``s directly, so it is
-never parsed as markup.
+never parsed as markup. The screen follows ``cursor`` with a watcher (not a message), so
+the highlighted story is drawn in the same frame as the cursor.
 """
 
 from __future__ import annotations
@@ -56,16 +57,8 @@ class HeadlineList(ScrollView, can_focus=True):
 
     # No repaint: watch_cursor refreshes just the old and the new line (a full repaint per key
     # re-rendered every visible row, about a fifth of the CPU time of moving to a story).
+    # Always update: setting the same row again (new stories, a search) re-shows its story.
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
-
-    @dataclass
-    class Highlighted(Message):
-        """The cursor moved to a story (``None`` when the list is empty)."""
-
-        story: StoryMeta | None
-
-        def can_replace(self, message: Message) -> bool:
-            return isinstance(message, HeadlineList.Highlighted)
 
     @dataclass
     class Opened(Message):
@@ -127,7 +120,6 @@ class HeadlineList(ScrollView, can_focus=True):
         self.refresh_line(old)
         self.refresh_line(new)
         self._scroll_cursor_into_view()
-        self.post_message(self.Highlighted(self.current))
 
     def _scroll_cursor_into_view(self) -> None:
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
