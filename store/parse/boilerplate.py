@@ -234,7 +234,8 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
     if _may_embed(text) and _EMBED.search(text):
         return EMBED_REASON
     low_unglued = low if unglued is text else folded(unglued)
-    plain = None if low is None else _plain(low)
+    # (Both tests of the wording are for lines of at most 80 words: a long paragraph skips the scan.)
+    plain = None if low is None or n_words > 80 else _plain(low)
     wording = plain is None or _ANY_PLAIN.search(plain) is not None  # False: no notice, no furniture words
     notice = n_words <= 60 and ("©" in text or plain is None or (wording and _NOTICE_PLAIN.search(plain) is not None))
     if n_words <= 40 and notice and _may_search(_PROMO_LOW, low) and _PROMO.search(text):
