@@ -80,6 +80,9 @@ def step_byline(page: Page) -> None:
             labelled = True
             line.mark("byline", "label introducing the byline")
             continue
+        if len(line.text) > 160:  # parse_byline would return None: most story lines end here
+            labelled = False
+            continue
         unclaimed = line.reason in (UNDECIDED, REPEATED)
         bare_ok = (
             unclaimed
