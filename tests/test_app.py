@@ -18,7 +18,7 @@ from tui.widgets.headline_list import HeadlineList
 
 
 def article_text(app: BroadsheetApp) -> str:
-    return "\n".join(str(block.content) for block in app.screen.query_one(ArticleView).query(Static))
+    return app.screen.query_one(ArticleView).text
 
 
 def plain(renderable: object, width: int = 100) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import OptionList, Static
+from textual.widgets import OptionList
 
 from store.db import Store
 from store.model import Credits, Image
@@ -56,7 +56,9 @@ async def test_markup_in_every_field_is_literal_and_inert(tmp_path: Path) -> Non
         await pilot.press("enter")
         await settle(pilot)
         view = app.screen.query_one(ArticleView)
-        text = "\n".join(str(block.content) for block in view.query(Static))
+        text = view.text
+        drawn = [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
+        assert any("[@click=app.quit]click me[/]" in line for line in drawn)  # what is drawn, too
         for piece in (f"Ferry vote {HOSTILE}", f"Paragraph one {HOSTILE} ends.", "[@click=app.quit]click me[/]",
                       f"Standfirst {MARKUP[3]}", "[bold]Ada[/]", "[/LOWMOOR", f"(Reporting {HOSTILE})"):
             assert piece in text, piece

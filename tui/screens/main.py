@@ -227,7 +227,8 @@ class MainScreen(Screen[None]):
             label.append(" · read-only", style="bold")
         self.query_one("#match-count", Label).update(label)
 
-    def _show(self, story: StoryMeta | None) -> None:
+    def _show(self, story: StoryMeta | None, top: int = 0) -> None:
+        """Show ``story`` in the article view (scrolled to line ``top``) and the credits panel."""
         try:
             article = self.store.article(story.id) if story else None
         except StoreFileError as exc:
@@ -235,7 +236,7 @@ class MainScreen(Screen[None]):
                                            "what can be rebuilt; the damaged file is kept.")
             self.query_one(CreditsPanel).show(None)
             return
-        self.article_view.show(article, self.terms)
+        self.article_view.show(article, self.terms, top)
         self.query_one(CreditsPanel).show(article)
 
     def _write(self, change: Callable[[], T]) -> T | None:
@@ -268,12 +269,9 @@ class MainScreen(Screen[None]):
     def _highlighted(self) -> None:
         """The list cursor moved: show its story. Called from the cursor's watcher, so the
         story is drawn in the same frame as the cursor (a message would arrive a frame later)."""
-        story = self.headlines.current
-        self._show(story)
         restore, self._restore_scroll = self._restore_scroll, None
-        if restore and story and restore[0] == story.id and restore[1] > 0:
-            view = self.article_view
-            view.call_after_refresh(view.scroll_to, y=restore[1], animate=False)
+        story = self.headlines.current
+        self._show(story, restore[1] if restore and story and restore[0] == story.id else 0)
 
     @on(HeadlineList.Opened)
     def _opened(self, message: HeadlineList.Opened) -> None:

@@ -1,23 +1,26 @@
 """The article view: headline, byline, date, dateline and paragraphs at a readable width.
 
-The story is one Rich ``Text`` in one Static, built from plain strings and never from
-markup, so a headline like ``[@click=app.quit]x[/]`` is shown exactly as written, and
-opening a story re-renders one widget instead of mounting one per paragraph. Search terms
-are highlighted; ``n``/``N`` scroll from one match to the next, finding the match's row by
-wrapping the text at the view's width.
+The story is one Rich ``Text`` built from plain strings and never from markup, so a
+headline like ``[@click=app.quit]x[/]`` is shown exactly as written. The view draws it
+with the line API: opening a story wraps only the paragraphs that reach the bottom of the
+view and renders only the lines on screen, so the first frame costs the same whatever the
+story's length; the rest is wrapped right after that frame (for the scrollbar and the
+keys that go to the end). The layout never measures the text. Search terms are
+highlighted; ``n``/``N`` scroll from one match to the next.
 """
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.selection import Selection
+from textual.strip import Strip
 
 from store.model import Article
 from tui.format import byline
@@ -27,6 +30,13 @@ EMPTY_HELP = "No story selected.\n\nImport saved pages with:  broadsheet import 
 BLOCK_STYLES = {"headline": "bold", "standfirst": "italic", "byline": "dim", "paragraph": "",
                 "credit-line": "dim italic"}
 MATCH, CURRENT_MATCH = "reverse", "reverse bold underline"
+#: Widest the text column gets (cells): longer lines are hard to read.
+COLUMN_WIDTH = 78
+
+
+def message_text(message: str, style: str) -> Text:
+    """``message`` styled by a span: ``Text.render``, which draws the lines, ignores a base style."""
+    return Text.assemble((message, style), end="")
 
 
 def article_blocks(article: Article) -> list[tuple[str, Text]]:
@@ -60,8 +70,8 @@ def article_text(article: Article) -> Text:
     return text
 
 
-class ArticleView(VerticalScroll, can_focus=True):
-    """Scrollable story text; the body column keeps a readable width."""
+class ArticleView(ScrollView, can_focus=True):
+    """Scrollable story text in a column of readable width (centred when the CSS says so)."""
 
     BINDINGS = [
         Binding("j,down", "scroll_down", "Down", show=False),
@@ -82,24 +92,28 @@ class ArticleView(VerticalScroll, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
-        self._text = Text()
+        self._text = message_text(EMPTY_HELP, "dim")
         self._matches: list[tuple[int, int]] = []  # (start, end) offsets in the story text
         self._match = -1
+        self._paragraphs: list[Text] = []  # the styled text, split at newlines
+        self._next = 0  # the first paragraph not wrapped yet
+        self._lines: list[Text] = []  # the paragraphs before self._next, wrapped at self._column
+        self._column = 0  # 0: nothing wrapped (the view has no size before its first layout)
+        self._strips: dict[int, Strip] = {}  # rendered lines, by line number
+        self._top: int | None = None  # line to scroll to once the view has a size (a saved position)
         self._position = (Size(0, 0), 0.0)  # (size when recorded, fraction of the story scrolled)
 
-    def compose(self) -> ComposeResult:
-        yield Static(Text(EMPTY_HELP, style="dim"), id="article-text")
-
     @property
-    def _body(self) -> Static:
-        return self.query_one("#article-text", Static)
+    def text(self) -> str:
+        """What the view shows, as plain text."""
+        return self._text.plain
 
-    def show(self, article: Article | None, terms: Sequence[str] = ()) -> None:
-        """Replace the story shown; scroll to the top."""
+    def show(self, article: Article | None, terms: Sequence[str] = (), top: int = 0) -> None:
+        """Replace the story shown and scroll to line ``top`` (0: the headline)."""
         self.article = article
         self._matches, self._match = [], -1
         if article is None:
-            self._text = Text(EMPTY_HELP, style="dim")
+            self._text = message_text(EMPTY_HELP, "dim")
         else:
             self._text = article_text(article)
             pattern = terms_pattern(terms)
@@ -108,22 +122,27 @@ class ArticleView(VerticalScroll, can_focus=True):
                     article.credits and article.credits.text) else len(self._text.plain)
                 self._matches = [m.span() for m in pattern.finditer(self._text.plain)
                                  if m.end() > m.start() and m.start() < credit_start]
-        self._render_text()
-        self._position = (self.size, 0.0)
-        self.scroll_home(animate=False, immediate=True)
+        self._replace(top)
 
     def show_problem(self, message: str) -> None:
         """Say why the story cannot be shown, in place of the story."""
         self.article = None
         self._matches, self._match = [], -1
-        self._text = Text(message, style="bold red")
-        self._render_text()
+        self._text = message_text(message, "bold red")
+        self._replace(0)
 
-    def _render_text(self) -> None:
-        text = self._text.copy()
-        for number, (start, end) in enumerate(self._matches):
-            text.stylize(CURRENT_MATCH if number == self._match else MATCH, start, end)
-        self._body.update(text)
+    def _replace(self, top: int) -> None:
+        """New text: wrap what shows from line ``top`` and scroll there (or wait for a size)."""
+        self._rewrap(top)
+        if self._column:
+            self._top = None
+            self.scroll_to(y=top, animate=False)
+        else:
+            self._top = top
+        self._position = (self.size, self._fraction())
+
+    def _fraction(self) -> float:
+        return self.scroll_y / self.max_scroll_y if self.max_scroll_y else 0.0
 
     @property
     def match_count(self) -> int:
@@ -134,39 +153,172 @@ class ArticleView(VerticalScroll, can_focus=True):
         """Index of the match ``n``/``N`` last moved to (-1 before the first jump)."""
         return self._match
 
+    # -- wrapping ---------------------------------------------------------------------------
+
+    def _styled_text(self) -> Text:
+        if not self._matches:
+            return self._text
+        text = self._text.copy()
+        for number, (start, end) in enumerate(self._matches):
+            text.stylize(CURRENT_MATCH if number == self._match else MATCH, start, end)
+        return text
+
+    def _start(self, column: int) -> None:
+        self._column, self._next, self._lines = column, 0, []
+        self._strips.clear()
+
+    def _wrap_until(self, count: int) -> None:
+        """Wrap paragraphs until there are ``count`` lines, or none are left."""
+        console = self.app.console
+        while len(self._lines) < count and self._next < len(self._paragraphs):
+            paragraph = self._paragraphs[self._next]
+            self._next += 1
+            self._lines.extend(paragraph.wrap(console, self._column) if paragraph.plain else [paragraph])
+
+    @property
+    def _wrapped(self) -> bool:
+        return self._next >= len(self._paragraphs)
+
+    def _columns(self, width: int) -> tuple[int, int]:
+        """(column without a scrollbar, column beside one) for a content ``width``."""
+        column = min(COLUMN_WIDTH, width)
+        return column, max(1, min(column, width - self.styles.scrollbar_size_vertical))
+
+    def _rewrap(self, top: int) -> None:
+        """Wrap at the current width the lines from the top to the bottom of the view at line
+        ``top``, narrower when the story needs a scrollbar; the rest after the next frame."""
+        width, height = self.container_size
+        self._paragraphs = self._styled_text().split("\n", allow_blank=True) if width > 0 else []
+        if width <= 0:
+            self._start(0)
+            return
+        column, beside_scrollbar = self._columns(width)
+        self._start(beside_scrollbar)  # most stories are longer than the view
+        self._wrap_until(height + 1)
+        if len(self._lines) <= height and beside_scrollbar < column:
+            self._start(column)  # it all fits: no scrollbar
+        self._wrap_until(top + height)
+        self._set_height()
+        self.refresh()
+        if not self._wrapped:
+            self.call_after_refresh(self._finish_wrap)
+
+    def _finish_wrap(self) -> None:
+        """Wrap the rest of the story, for the exact height."""
+        if not self._wrapped:
+            self._wrap_until(sys.maxsize)
+            self._set_height()
+
+    def _set_height(self) -> None:
+        """The scrollable size: exact once all is wrapped, until then an estimate."""
+        lines = len(self._lines)
+        if not self._wrapped:
+            lines += sum(1 + len(paragraph) // self._column for paragraph in self._paragraphs[self._next:])
+        self.virtual_size = Size(self._column, lines)
+
+    @property
+    def allow_vertical_scroll(self) -> bool:
+        """Scrollable as soon as the text is wrapped taller than the view, before the layout
+        that follows has shown the scrollbar (a restored reading position is applied then)."""
+        return self.max_scroll_y > 0
+
+    # -- drawing ----------------------------------------------------------------------------
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        base = self.visual_style.rich_style
+        index = y + self.scroll_offset.y
+        if index >= len(self._lines):
+            self._wrap_until(index + 1)  # scrolled further than wrapped, before the rest is
+        if not 0 <= index < len(self._lines):
+            return Strip.blank(width, base)
+        strip = self._strips.get(index)
+        if strip is None:
+            line = self._lines[index]
+            selection = self.text_selection
+            span = selection.get_span(index) if selection is not None else None
+            if span is not None:
+                line = line.copy()
+                line.stylize(self.screen.get_component_rich_style("screen--selection"), span[0],
+                             len(line) if span[1] == -1 else span[1])
+            strip = Strip(list(line.render(self.app.console))).apply_offsets(0, index)
+            self._strips[index] = strip
+        left = (width - self._column) // 2 if self.styles.align_horizontal == "center" else 0
+        if left > 0:
+            strip = Strip.join([Strip.blank(left), strip])
+        return strip.apply_style(base).crop_extend(0, width, base)
+
+    def get_selection(self, selection: Selection) -> tuple[str, str] | None:
+        """The selected text, for copying (lines as wrapped on screen)."""
+        self._finish_wrap()
+        return selection.extract("\n".join(line.plain for line in self._lines)), "\n"
+
+    def selection_updated(self, selection: Selection | None) -> None:
+        self._strips.clear()
+        self.refresh()
+
+    # -- moving -----------------------------------------------------------------------------
+
     def _row_of(self, offset: int) -> int:
-        """The screen row (within the text) where character ``offset`` is drawn."""
-        width = max(1, self._body.content_region.width or self.scrollable_content_region.width)
-        before = self._text[:offset]
-        return max(0, len(before.wrap(self.app.console, width)) - 1)
+        """The line (within the wrapped text) where character ``offset`` is drawn."""
+        rows = 0
+        for paragraph in self._text[:offset].split("\n", allow_blank=True):
+            rows += len(paragraph.wrap(self.app.console, self._column)) if paragraph.plain else 1
+        return max(0, rows - 1)
 
     def action_match(self, step: int) -> None:
         if not self._matches:
             self.notify("No search matches in this story", timeout=2)
             return
         self._match = (self._match + step) % len(self._matches)
-        self._render_text()
+        self._rewrap(round(self.scroll_y))  # restyle the matches
+        self._finish_wrap()
         row = self._row_of(self._matches[self._match][0])
         top, height = round(self.scroll_y), self.scrollable_content_region.height
         if not top <= row < top + height:  # only move when the match is off screen
             self.scroll_to(y=max(0, row - 2), animate=False)
 
+    def action_scroll_end(self) -> None:
+        self._finish_wrap()
+        super().action_scroll_end()
+
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """Remember how far into the story the reader is, as a fraction (not while resizing)."""
         super().watch_scroll_y(old_value, new_value)
+        self.vertical_scrollbar.position = new_value  # also before a layout has shown the scrollbar
         size, _fraction = self._position
         if size == self.size and self.max_scroll_y > 0:
             self._position = (size, new_value / self.max_scroll_y)
 
     def on_resize(self) -> None:
-        """Keep the reading position when the terminal (or the layout) changes size."""
-        self.call_after_refresh(self._restore_position)
-
-    def _restore_position(self) -> None:
+        """Keep the reading position (or apply the one saved for later); wrap again only when
+        the column changes (a new height alone, as the credits panel grows, does not)."""
         _size, fraction = self._position
+        width, height = self.container_size
+        if not self._column or self._column != self._column_at(width, height):
+            self._rewrap(0)
+        if not self._column:
+            return
+        self._finish_wrap()  # the exact height, to find the same place
+        if self._top is not None:
+            self.scroll_to(y=self._top, animate=False)
+            self._top, fraction = None, self._fraction()
+        else:
+            self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False)
         self._position = (self.size, fraction)
-        if self.max_scroll_y > 0:
-            self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False, immediate=True)
+
+    def _column_at(self, width: int, height: int) -> int:
+        """The column the text wraps at in a view of this size (0: cannot tell without wrapping)."""
+        if width <= 0:
+            return 0
+        column, beside_scrollbar = self._columns(width)
+        if column == beside_scrollbar:
+            return column
+        self._finish_wrap()
+        longer = len(self._lines) > height
+        if self._column == beside_scrollbar:
+            return beside_scrollbar if longer else 0
+        return column if not longer else 0
 
     def action_half_page(self, direction: int) -> None:
         self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height // 2), animate=False)

@@ -1,0 +1,87 @@
+"""The article view draws only the lines on screen: what it shows, where it scrolls, what it keeps."""
+
+from __future__ import annotations
+
+from textual.selection import Selection
+
+from store.db import Store
+from tests.factories import make_article
+from tests.pilot import settle
+from tui.app import BroadsheetApp
+from tui.widgets.article_view import COLUMN_WIDTH, ArticleView
+from tui.widgets.headline_list import HeadlineList
+
+
+def long_store(store: Store) -> Store:
+    """A story far taller than any terminal, newest, so the reader opens on it."""
+    body = [f"Paragraph {i} of the long story, which goes on for a while to wrap. " * 3 for i in range(60)]
+    store.add([(make_article(0), None), (make_article(1, headline="A very long story", body=body,
+                                                      published="2030-01-01"), None)])
+    return store
+
+
+def shown_lines(view: ArticleView) -> list[str]:
+    return [view.render_line(y).text.rstrip() for y in range(view.scrollable_content_region.height)]
+
+
+async def test_the_story_shows_with_the_list_cursor_in_one_step(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines, view = app.screen.query_one(HeadlineList), app.screen.query_one(ArticleView)
+        headlines.cursor = 2  # no pause: the screen follows the cursor synchronously, in the same frame
+        assert view.article is not None and view.article.headline == headlines.current.headline
+
+
+async def test_lines_are_drawn_in_a_readable_column_from_the_top(store: Store) -> None:
+    app = BroadsheetApp(long_store(store))
+    async with app.run_test(size=(200, 50)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        lines = shown_lines(view)
+        assert lines[0] == "A very long story"
+        assert lines[4].startswith("Paragraph 0 of the long story")
+        assert max(len(line) for line in lines) <= COLUMN_WIDTH
+        assert view.virtual_size.height > view.scrollable_content_region.height
+
+
+async def test_end_reaches_the_last_line_and_home_the_first(store: Store) -> None:
+    app = BroadsheetApp(long_store(store))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "G")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        assert view.scroll_y == view.max_scroll_y > 0
+        assert [line for line in shown_lines(view) if line][-1].endswith("to wrap.")
+        assert "Paragraph 59" in "\n".join(shown_lines(view))
+        await pilot.press("g")
+        await settle(pilot)
+        assert view.scroll_y == 0 and shown_lines(view)[0] == "A very long story"
+
+
+async def test_reopens_at_the_line_it_was_left_on(store: Store) -> None:
+    app = BroadsheetApp(long_store(store))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "space", "space")
+        await settle(pilot)
+        left_at = app.screen.query_one(ArticleView).scroll_y
+        assert left_at > 0
+        await pilot.press("q")
+    again = BroadsheetApp(Store(store.folder))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = again.screen.query_one(ArticleView)
+        assert view.scroll_y == left_at
+        assert view.vertical_scrollbar.position == left_at
+
+
+async def test_a_selection_copies_the_text_as_shown(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        selected = view.get_selection(Selection(None, None))
+        assert selected is not None
+        assert selected[0].splitlines()[0] == "Mountain rail line reopens after winter closure"
