@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.parse import boilerplate, byline, captions, textstats
+from store.parse import boilerplate, byline, captions, meta, textstats
 
 FURNITURE_WORDS = [
     "share", "sign in", "signin", "read more", "more from", "most read", "editor's picks", "editors picks",
@@ -127,3 +127,12 @@ CUT_PIECES = [
 def test_byline_cut_is_the_leftmost_match(rest: str) -> None:
     m = byline._CUT.search(rest)
     assert byline._cut(rest) == ((m.start(), m.group(0)) if m else None)
+
+
+CUE_PIECES = ["Published", "PUBLIſHED", "publıshed", "Posted", "poſted", "UPDATED", "upDated", "date", "DATE", "İ", " "]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(CUE_PIECES), st.text(max_size=3)), max_size=8).map("".join))
+def test_date_cue_test_agrees_with_the_pattern(text: str) -> None:
+    assert meta.has_date_cue(text) == (meta.DATE_CUE.search(text) is not None)

@@ -9,7 +9,7 @@ from store.model import Article, Credits
 from store.parse.byline import org_like
 from store.parse.credits import parse_credits
 from store.parse.dateline import split_dateline, wire_in
-from store.parse.meta import DATE_CUE
+from store.parse.meta import has_date_cue
 from store.parse.page import UNDECIDED, Page
 from store.parse.textstats import tokens
 from store.parse.types import ParseError
@@ -42,7 +42,7 @@ def assemble(page: Page) -> Article:
     if 0 < page.byline - h <= 12:
         for i in range(h + 1, page.byline):
             if lines[i].role in ("boilerplate", "body") and len(lines[i].text.split()) >= 8:
-                if DATE_CUE.search(lines[i].text) or find_dates(lines[i].text):
+                if has_date_cue(lines[i].text) or find_dates(lines[i].text):
                     continue
                 if lines[i].role == "boilerplate" and lines[i].reason != UNDECIDED:
                     continue

@@ -36,7 +36,7 @@ def nonblank(page: Page) -> list[int]:
     """Indices of the page's non-blank lines (a line's text is fixed once the page is made)."""
     cache = page.nonblank_cache
     if cache is None or cache[1] is not page.lines or cache[0] != len(page.lines):
-        found = tuple(i for i, line in enumerate(page.lines) if not line.blank)
+        found = tuple(i for i, line in enumerate(page.lines) if line.text)  # not line.blank
         cache = page.nonblank_cache = (len(page.lines), page.lines, found)
     return list(cache[2])
 
