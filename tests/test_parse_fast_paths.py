@@ -129,6 +129,14 @@ def test_byline_cut_is_the_leftmost_match(rest: str) -> None:
     assert byline._cut(rest) == ((m.start(), m.group(0)) if m else None)
 
 
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(st.sampled_from(["written", "WRITTEN", "Story", " ", "  ", "by", "BY", "bY", "By", ":"]), max_size=6))
+def test_inner_byline_needs_by_in_lower_case(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    if byline._BY_INSIDE.search(text):
+        assert "by" in text.lower()
+
+
 CUE_PIECES = ["Published", "PUBLIſHED", "publıshed", "Posted", "poſted", "UPDATED", "upDated", "date", "DATE", "İ", " "]
 
 
