@@ -1,0 +1,40 @@
+"""The credits panel: rendered once per story, its height following its lines."""
+
+from __future__ import annotations
+
+from store.db import Store
+from tests.pilot import settle
+from tui.app import BroadsheetApp
+from tui.widgets.credits_panel import CreditsPanel
+
+
+def shown_lines(panel: CreditsPanel) -> list[str]:
+    return [panel.render_line(y).text.rstrip() for y in range(panel.scrollable_content_region.height)]
+
+
+async def test_the_panel_fits_its_lines_and_changes_with_the_story(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(CreditsPanel)
+        wire = shown_lines(panel)
+        assert wire[0].startswith("Photo ") and "A train crosses the new bridge" in wire[0]
+        assert panel.scrollable_content_region.height == len(wire) == 8
+        await pilot.press("j")
+        await settle(pilot)
+        local = shown_lines(panel)
+        assert len(local) == 4 and local[-1].split() == ["Authors", "Ada", "Quill"]
+
+
+async def test_credits_taller_than_the_panel_scroll(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        panel = app.screen.query_one(CreditsPanel)
+        assert panel.show_vertical_scrollbar and panel.max_scroll_y > 0
+        panel.focus()
+        await pilot.press("end")
+        await settle(pilot)
+        assert shown_lines(panel)[-1].split() == ["Editing", "Tom", "Reeve"]
