@@ -51,7 +51,7 @@ def test_glue_test_finds_the_same_lines(text: str) -> None:
 
 
 STOP_PIECES = ["the", "The", "THE", "said.", "Said..", "and...", "über", "ÜBER", "daß", "dass", "İn", "ſo", "a", "3a"]
-STOP_PIECES += ["\u0345", "ß"]
+STOP_PIECES += ["\u0345", "ß", "don’t", "’", "“", "”", "‘", "—", "–", "…", "_the", "the_", "it's"]
 prose = st.lists(st.one_of(st.sampled_from(STOP_PIECES), st.sampled_from(PIECES), st.text(max_size=5)), max_size=20)
 
 

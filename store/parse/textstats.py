@@ -94,14 +94,15 @@ def stopword_density(text: str) -> float:
     every character's class (all do but U+0345). Then a word is a stop word exactly when
     it is in :data:`_STOP_FORMS`, unless it ends in three or more full stops.
     """
+    plain = text if text.isascii() else _plain_punctuation(text)
+    if plain.isascii() and "..." not in plain:
+        # Each run of word characters is one word when it starts with a letter: split the
+        # runs apart in C instead of matching them one by one.
+        runs = (" " + plain).lower().encode("ascii").translate(_RUN_BYTES)
+        if _ODD_RUN.search(runs) is None:
+            found = runs.split()
+            return sum(map(_STOP_BYTES.__contains__, found)) / len(found) if found else 0.0
     if text.isascii():
-        if "..." not in text:
-            # Each run of word characters is one word when it starts with a letter: split
-            # the runs apart in C instead of matching them one by one.
-            runs = (" " + text).lower().encode("ascii").translate(_RUN_BYTES)
-            if _ODD_RUN.search(runs) is None:
-                found = runs.split()
-                return sum(map(_STOP_BYTES.__contains__, found)) / len(found) if found else 0.0
         ws = _ASCII_WORD.findall(text.lower())  # casefold is lower for ASCII
     else:
         low = text.casefold()
@@ -113,6 +114,20 @@ def stopword_density(text: str) -> float:
     if "..." in text:
         return _slow_stopword_density(text)
     return sum(map(_STOP_FORMS.__contains__, ws)) / len(ws)
+
+
+# Typographic punctuation of otherwise ASCII prose. None is a word character, so each
+# separates words as a space does; "’" is one (as in "don’t") but, like "_", is in no stop
+# word, so a word holding it is no stop word either way.
+_PUNCTUATION_SPACES = ("“", "”", "‘", "—", "–", "…")
+
+
+def _plain_punctuation(text: str) -> str:
+    """``text`` with its typographic punctuation made ASCII, classes and stop words kept."""
+    text = text.replace("’", "_")
+    for mark in _PUNCTUATION_SPACES:
+        text = text.replace(mark, " ")
+    return text
 
 
 def _slow_stopword_density(text: str) -> float:
