@@ -291,21 +291,23 @@ class ArticleView(ScrollView, can_focus=True):
             self._position = (size, new_value / self.max_scroll_y)
 
     def on_resize(self) -> None:
-        """Keep the reading position (or apply the one saved for later); wrap again only when
-        the column changes (a new height alone, as the credits panel grows, does not)."""
+        """Keep the reading position: the same line when only the height changes (as the
+        credits panel below grows or shrinks), the same fraction of the story when the
+        column changes and the text wraps again; or apply the position saved for later."""
         _size, fraction = self._position
         width, height = self.container_size
-        if not self._column or self._column != self._column_at(width, height):
+        rewrap = not self._column or self._column != self._column_at(width, height)
+        if rewrap:
             self._rewrap(0)
         if not self._column:
             return
         self._finish_wrap()  # the exact height, to find the same place
         if self._top is not None:
             self.scroll_to(y=self._top, animate=False)
-            self._top, fraction = None, self._fraction()
-        else:
+            self._top = None
+        elif rewrap:
             self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False)
-        self._position = (self.size, fraction)
+        self._position = (self.size, self._fraction())
 
     def _column_at(self, width: int, height: int) -> int:
         """The column the text wraps at in a view of this size (0: cannot tell without wrapping)."""
