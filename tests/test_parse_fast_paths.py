@@ -73,6 +73,20 @@ def _split_credit_every_pattern(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _split_name_credit_full_scan(text: str) -> tuple[str, str] | None:
+    """``split_name_credit`` with only the last-word test before the search."""
+    words = text.split()
+    if len(words) > 60 or not captions._may_end_with_name(words):
+        return None
+    m = captions._NAME_TAIL.search(text)
+    if not m:
+        return None
+    caption = text[: m.start()].rstrip()
+    if len(caption.split()) < 3:
+        return None
+    return caption, m.group("credit").strip()
+
+
 def _credit_only_every_pattern(text: str) -> str | None:
     """``credit_only`` trying every credit-line pattern in order."""
     if not text or len(text) > 130:
@@ -92,6 +106,8 @@ CREDIT_PIECES = [
     "Ann Lee", "ANN LEE", "for", "Gazette", "_", "-", "’", "'", "&", "\n", "\u00a0", "ı", "İ",
 ]
 CREDIT_SHAPES = [
+    ". Ann Lee", ". Ann Lee for Gazette", ". Ann Lee / Pool", ". Ann of Lee via Getty Images", "2. Ann Lee van Dee",
+    ". A B C D / E F G H", ". A B C D for E F G H I",
     "(AP Photo/Ann Lee)", "(Photo: Ann Lee)", "Photo by Ann Lee", "(Ann Lee/Reuters)", "(File)", "Image: Ann",
     "via Getty Images", "Ann Lee via Getty Images", "ANN LEE/Pool via REUTERS", "Ann Lee/Reuters", "REUTERS",
     "Getty Images", "iStock", "Ann Lee for Gazette", "(Supplied)", "(Image: Ann Lee)", "Credit: Ann", "AFP/File",
@@ -110,6 +126,7 @@ credit_text = st.tuples(
 @given(credit_text)
 def test_credit_tests_try_every_pattern_that_can_match(text: str) -> None:
     assert captions.split_credit(text) == _split_credit_every_pattern(text)
+    assert captions.split_name_credit(text) == _split_name_credit_full_scan(text)
     assert captions.credit_only.__wrapped__(text) == _credit_only_every_pattern(text)
     label = captions._LABEL_START.match(text) is not None
     assert (label and captions.label_only.__wrapped__(text)) == captions.label_only.__wrapped__(text)

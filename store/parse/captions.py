@@ -100,7 +100,8 @@ def split_credit(text: str) -> tuple[str, str] | None:
 
 def split_name_credit(text: str) -> tuple[str, str] | None:
     """Split ``A sentence. Ann Lee for Example`` into caption and credit (short captions only)."""
-    if not _may_end_with_name(text.rsplit(None, 1)[-1:]) or len(text.split()) > 60:
+    tail = text.rsplit(None, 10)  # the last ten words, whole
+    if not _may_end_with_name(tail[-1:]) or not _sentence_before_name(tail) or len(text.split()) > 60:
         return None
     m = _NAME_TAIL.search(text)
     if not m:
@@ -124,6 +125,16 @@ def _may_end_with_name(words: list[str]) -> bool:
         return False
     last = words[-1]
     return ("A" <= last[0] <= "Z") or last in _SMALL_NAME_WORDS
+
+
+_LOWER_OR_DIGIT = frozenset("abcdefghijklmnopqrstuvwxyz0123456789")
+
+
+def _sentence_before_name(tail: list[str]) -> bool:
+    """A cheap test ``_NAME_TAIL`` needs: a word ending in a small letter or digit and a full
+    stop comes right before the name, which is one to nine words long (``tail`` ends with the
+    line's last ten words)."""
+    return any(len(word) > 1 and word[-1] == "." and word[-2] in _LOWER_OR_DIGIT for word in tail[-10:-1])
 
 
 def split_paren_credit(text: str) -> tuple[str, str] | None:
