@@ -100,8 +100,11 @@ def split_credit(text: str) -> tuple[str, str] | None:
 
 def split_name_credit(text: str) -> tuple[str, str] | None:
     """Split ``A sentence. Ann Lee for Example`` into caption and credit (short captions only)."""
-    tail = text.rsplit(None, 10)  # the last ten words, whole
-    if not _may_end_with_name(tail[-1:]) or not _sentence_before_name(tail) or len(text.split()) > 60:
+    if (
+        not _may_end_with_name(text.rsplit(None, 1)[-1:])
+        or not _sentence_before_name(text.rsplit(None, 10))  # the last ten words, whole
+        or len(text.split()) > 60
+    ):
         return None
     m = _NAME_TAIL.search(text)
     if not m:
