@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.parse import boilerplate, byline, captions, meta, textstats
+from store.parse import boilerplate, byline, captions, lines, meta, textstats
 
 FURNITURE_WORDS = [
     "share", "sign in", "signin", "read more", "more from", "most read", "editor's picks", "editors picks",
@@ -161,3 +161,16 @@ CUE_PIECES = ["Published", "PUBLIſHED", "publıshed", "Posted", "poſted", "UPD
 @given(st.lists(st.one_of(st.sampled_from(CUE_PIECES), st.text(max_size=3)), max_size=8).map("".join))
 def test_date_cue_test_agrees_with_the_pattern(text: str) -> None:
     assert meta.has_date_cue(text) == (meta.DATE_CUE.search(text) is not None)
+
+
+SPACE_RUNS_AS_WRITTEN = re.compile(
+    r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
+)
+SPACE_PIECES = [" ", "  ", "\t", "\u00a0", "\u2003", "\u200b", "\u3000", "a", "\n", "b c"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(SPACE_PIECES), max_size=12))
+def test_space_runs_match_as_written(pieces: list[str]) -> None:
+    text = "".join(pieces)
+    assert lines._SPACE_RUNS.sub(" ", text) == SPACE_RUNS_AS_WRITTEN.sub(" ", text)

@@ -10,7 +10,13 @@ from store.parse.types import Line
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # The runs _SPACES would change: two or more characters, or one that is not a plain space.
 # Prose is mostly single spaces, which this skips instead of replacing each with itself.
-_SPACE_RUNS = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]{2,}|[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+# Written as one space character then more of them, or (when alone) one that is not a plain
+# space: the same matches as ``[…]{2,}|[odd]``, but starting with a character set lets ``re``
+# skip ahead to the next space instead of trying both alternatives at every position.
+_SPACE_RUNS = re.compile(
+    r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
+    r"(?:[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+|(?<=[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]))"
+)
 # Every run _SPACE_RUNS changes holds two plain spaces or one of these characters. Searching
 # for them is a fast scan for one character class (the alternation above tries every position).
 _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
