@@ -85,3 +85,21 @@ async def test_a_selection_copies_the_text_as_shown(filled_store: Store) -> None
         selected = view.get_selection(Selection(None, None))
         assert selected is not None
         assert selected[0].splitlines()[0] == "Mountain rail line reopens after winter closure"
+
+
+async def test_the_scrollbar_follows_each_story(store: Store) -> None:
+    long_store(store)
+    body = [f"Paragraph {i}, in which more happens than before. " * 4 for i in range(90)]
+    store.add([(make_article(2, headline="A longer story", published="2030-01-02", body=body), None)])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        heights = []
+        for key in ["j", "k", "j"]:  # between two stories that both need a scrollbar, so no layout
+            await pilot.press(key)
+            await settle(pilot)
+            assert view.show_vertical_scrollbar
+            assert view.vertical_scrollbar.window_virtual_size == view.virtual_size.height
+            heights.append(view.virtual_size.height)
+        assert heights[0] != heights[1] and heights[0] == heights[2]

@@ -228,16 +228,18 @@ class MainScreen(Screen[None]):
         self.query_one("#match-count", Label).update(label)
 
     def _show(self, story: StoryMeta | None, top: int = 0) -> None:
-        """Show ``story`` in the article view (scrolled to line ``top``) and the credits panel."""
+        """Show ``story`` in the article view (scrolled to line ``top``), then in the credits
+        panel: a frame later, as the panel's new height lays out and redraws the screen."""
+        credits = self.query_one(CreditsPanel)
         try:
             article = self.store.article(story.id) if story else None
         except StoreFileError as exc:
             self.article_view.show_problem(f"This story cannot be read: {exc}\n\nRun `broadsheet repair` to rebuild "
                                            "what can be rebuilt; the damaged file is kept.")
-            self.query_one(CreditsPanel).show(None)
+            credits.call_after_refresh(credits.show, None)
             return
         self.article_view.show(article, self.terms, top)
-        self.query_one(CreditsPanel).show(article)
+        credits.call_after_refresh(credits.show, article)
 
     def _write(self, change: Callable[[], T]) -> T | None:
         """Run a store write; on failure (read-only folder, disk full) say so and carry on reading."""

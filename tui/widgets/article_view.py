@@ -210,11 +210,22 @@ class ArticleView(ScrollView, can_focus=True):
             self._set_height()
 
     def _set_height(self) -> None:
-        """The scrollable size: exact once all is wrapped, until then an estimate."""
+        """The scrollable size: exact once all is wrapped, until then an estimate.
+
+        Setting ``virtual_size`` lays out and redraws the whole screen. When the scrollbar
+        stays shown (or hidden) nothing moves but its thumb, so the size is set without
+        the layout and the scrollbar told its new range.
+        """
         lines = len(self._lines)
         if not self._wrapped:
             lines += sum(1 + len(paragraph) // self._column for paragraph in self._paragraphs[self._next:])
-        self.virtual_size = Size(self._column, lines)
+        size = Size(self._column, lines)
+        if (lines > self.container_size.height) != self.show_vertical_scrollbar:
+            self.virtual_size = size
+            return
+        self.set_reactive(ArticleView.virtual_size, size)
+        if self.show_vertical_scrollbar:
+            self.vertical_scrollbar.window_virtual_size = lines
 
     @property
     def allow_vertical_scroll(self) -> bool:
