@@ -78,6 +78,7 @@ def step_byline(page: Page) -> None:
     window = order[start : start + 40]
     found: list[tuple[int, Byline]] = []
     labelled = False
+    chosen = False  # an explicit byline near the headline is found: later lines only get label marks
     prose_above = 0  # good lines in the window above this one (counted as we go, not re-counted)
     for seen, i in enumerate(window, start=1):
         if seen > 1 and page.klass.get(window[seen - 2]) == "good":
@@ -90,7 +91,7 @@ def step_byline(page: Page) -> None:
             labelled = True
             line.mark("byline", "label introducing the byline")
             continue
-        if len(line.text) > 160:  # parse_byline would return None: most story lines end here
+        if chosen or len(line.text) > 160:  # (parse_byline would return None for a long line)
             labelled = False
             continue
         unclaimed = line.reason in (UNDECIDED, REPEATED)
@@ -108,6 +109,7 @@ def step_byline(page: Page) -> None:
         if info is None or (not unclaimed and not info.explicit):
             continue
         found.append((i, info))
+        chosen = info.explicit and i - h <= 60  # the first such is the one taken below
     if not found:
         return
     explicit = [(i, info) for i, info in found if info.explicit and i - h <= 60]
