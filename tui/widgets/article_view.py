@@ -290,6 +290,7 @@ class ArticleView(ScrollView, can_focus=True):
             self.scroll_to(y=max(0, row - 2), animate=False)
 
     def action_scroll_end(self) -> None:
+        """To the last line: wrap the rest first (the height may still be an estimate)."""
         self._finish_wrap()
         super().action_scroll_end()
 
