@@ -134,6 +134,7 @@ def open_stories(folder: Path, count: int) -> list[float]:
     in unrelated shards (each open reads a shard it has not read before).
     """
     store = Store(folder)
+    store.user.set_setting("session", {})  # open on the first story, wherever an earlier run left off
     shown = order_stories(store.stories(), store.user.get_setting("order", "newest"))
     markers = []
     for meta in shown[1:count + 1]:
