@@ -275,8 +275,10 @@ class Store:
 
     def article(self, story_id: str) -> Article | None:
         meta = self.meta(story_id)
-        if meta is None:
-            return None
+        return None if meta is None else self.article_of(meta)
+
+    def article_of(self, meta: StoryMeta) -> Article:
+        """The whole story of a listed ``meta`` (reads its body shard)."""
         return Article(
             headline=meta.headline,
             body=self.body(meta),
@@ -296,7 +298,13 @@ class Store:
         Bodies are written before metadata, so a crash in between leaves at worst an
         unreferenced body that the next import of that file overwrites.
         """
-        batch = list(articles)
+        return self.add_identified([(article.story_id, article, file) for article, file in articles])
+
+    def add_identified(self, batch: list[tuple[str, Article, str | None]]) -> list[str]:
+        """:meth:`add` for (story id, article, file) whose ids the caller has already computed.
+
+        An id hashes the whole story; the importer needs them too, so it computes them once.
+        """
         with self.lock:
             existing = self._articles.records()
             counts: dict[int, int] = {}
@@ -310,8 +318,7 @@ class Store:
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             new: dict[str, None] = {}  # ids in the order stored
             bodies: dict[int, dict[str, dict[str, Any]]] = {}
-            for article, file in batch:
-                sid = article.story_id
+            for sid, article, file in batch:
                 if sid in existing or sid in new:
                     continue
                 if fill >= SHARD_SIZE:

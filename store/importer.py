@@ -214,8 +214,8 @@ class Indexer:
         self.adder: IndexAdder | None = None
         self.off = False  # the index cannot be written now; the reader's next open catches up
 
-    def add(self, story_ids: list[str]) -> None:
-        """Index newly stored ``story_ids``. Never raises.
+    def add(self, stored: list[tuple[str, Article]]) -> None:
+        """Index newly stored stories, given as (story id, article). Never raises.
 
         Stories stored but not yet indexed when a process dies are not lost: the next
         ``SearchIndex.open`` finds the index behind the store and adds them.
@@ -232,7 +232,7 @@ class Indexer:
                     return
                 self.adder = index.adder(self.store)
                 return
-            self.adder.add(story_ids)
+            self.adder.add(stored)
             if self.adder.pending >= self.COMMIT_EVERY:
                 self.adder.commit()
         except Exception:
@@ -264,7 +264,7 @@ def import_paths(
     if on_total:
         on_total(len(found))
     report = ImportReport()
-    pending: list[tuple[Article, Path, str]] = []
+    pending: list[tuple[str, Article, Path, str]] = []  # (story id, article, file, decoding note)
     states: dict[str, StoryState] = {}
 
     def record(outcome: Outcome) -> None:
@@ -273,12 +273,12 @@ def import_paths(
     indexer = Indexer(store)
 
     def flush() -> None:
-        added = store.add((article, str(path)) for article, path, _ in pending)
+        added = store.add_identified([(sid, article, str(path)) for sid, article, path, _ in pending])
         if added:
-            indexer.add(added)
+            articles = {sid: article for sid, article, _, _ in pending}
+            indexer.add([(sid, articles[sid]) for sid in added])
         new = set(added)
-        for article, path, note in pending:
-            sid = article.story_id
+        for sid, _article, path, note in pending:
             status: Status = "imported" if sid in new else "present"
             new.discard(sid)  # a second copy in the same batch is "present"
             record(Outcome(str(path), status, note=note, story_id=sid))
@@ -301,7 +301,7 @@ def import_paths(
                     record(Outcome(str(path), "failed", f"Broadsheet export: {exc}"))
                 else:
                     for item in exported:
-                        pending.append((item.article, path, ""))
+                        pending.append((item.article.story_id, item.article, path, ""))
                         if item.state.to_doc():
                             states[item.article.story_id] = item.state
                     flush()
@@ -310,7 +310,7 @@ def import_paths(
                 if article is None:
                     record(Outcome(str(path), "failed", reason))
                 else:
-                    pending.append((article, path, note))
+                    pending.append((article.story_id, article, path, note))
                     if len(pending) >= BATCH:
                         flush()
             if on_step:

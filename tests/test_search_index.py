@@ -12,6 +12,7 @@ from broadsheet.cli import main
 from store import importer
 from store.db import Store
 from store.importer import import_paths
+from store.model import Article
 from store.search import SearchIndex
 from store.search.engine import IndexAdder
 from tests.conftest import SEED
@@ -240,11 +241,11 @@ def test_a_failed_batch_is_caught_up_by_the_next(store: Store, tmp_path: Path,
     monkeypatch.setattr(importer, "BATCH", 3)
     real_add, calls = IndexAdder.add, []
 
-    def failing_once(self: IndexAdder, story_ids: list[str]) -> int:
-        calls.append(story_ids)
+    def failing_once(self: IndexAdder, stored: list[tuple[str, Article]]) -> int:
+        calls.append(stored)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return real_add(self, story_ids)
+        return real_add(self, stored)
 
     monkeypatch.setattr(IndexAdder, "add", failing_once)
     assert import_paths(store, [_pages(tmp_path / "in", 14)]).count("imported") == 14

@@ -26,6 +26,7 @@ import tantivy
 from filelock import Timeout
 
 from store.db import Store, StoryMeta
+from store.model import Article
 from store.search.query import Query, QueryError, Term, parse_query
 from store.search.schema import (
     BOOSTS,
@@ -303,7 +304,7 @@ class SearchIndex:
                 key = story_key(meta.id)
                 if not is_plain_id(meta.id):
                     self._exotic[key] = meta.id
-                writer.add_document(story_document(meta, store.body(meta)))
+                writer.add_document(story_document(meta.id, store.article_of(meta)))
                 if on_progress and (done % 500 == 0 or done == total):
                     on_progress(done, total)
             if on_progress and not total:
@@ -606,19 +607,21 @@ class IndexAdder:
         self._writer: tantivy.IndexWriter | None = writer
         self.pending = 0  # added since the last commit
 
-    def add(self, story_ids: Iterable[str]) -> int:
-        """Queue newly stored stories for the index (skipping any it already has)."""
+    def add(self, stored: Iterable[tuple[str, Article]]) -> int:
+        """Queue newly stored stories, given as (story id, article), skipping any the index has.
+
+        The importer hands over the articles it has just stored, so nothing is read back.
+        """
         index, writer, added = self.index, self._live(), 0
         with self.store.lock:
             searcher = index._searcher()
-            for sid in dict.fromkeys(story_ids):
+            for sid, article in dict(stored).items():
                 key = story_key(sid)
-                meta = self.store.meta(sid)
-                if meta is None or searcher.doc_freq("key", key):
+                if searcher.doc_freq("key", key):
                     continue
                 if not is_plain_id(sid):
                     index._exotic[key] = sid
-                writer.add_document(story_document(meta, self.store.body(meta)))
+                writer.add_document(story_document(sid, article))
                 added += 1
         self.pending += added
         return added

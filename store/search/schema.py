@@ -19,7 +19,7 @@ import re
 
 import tantivy
 
-from store.db import StoryMeta
+from store.model import Article
 
 #: Bump whenever the schema or analysis changes: an index with another version is rebuilt.
 SCHEMA_VERSION = 1
@@ -101,28 +101,28 @@ def day_number(day: dt.date) -> int:
     return day.year * 10000 + day.month * 100 + day.day
 
 
-def story_document(meta: StoryMeta, body: list[str]) -> tantivy.Document:
-    when, day = published_values(meta.published)
+def story_document(story_id: str, article: Article) -> tantivy.Document:
+    when, day = published_values(article.published)
     doc = tantivy.Document()
-    doc.add_unsigned("key", story_key(meta.id))
+    doc.add_unsigned("key", story_key(story_id))
     doc.add_integer("when", when)
     doc.add_integer("day", day)
-    doc.add_text("headline", meta.headline)
-    if meta.standfirst:
-        doc.add_text("standfirst", meta.standfirst)
-    if body:
-        doc.add_text("body", "\n".join(body))
-    for image in meta.images:
+    doc.add_text("headline", article.headline)
+    if article.standfirst:
+        doc.add_text("standfirst", article.standfirst)
+    if article.body:
+        doc.add_text("body", "\n".join(article.body))
+    for image in article.images:
         if image.caption:
             doc.add_text("caption", image.caption)
         if image.credit:
             doc.add_text("photo_credit", image.credit)
-    if meta.authors:
-        doc.add_text("authors", "\n".join(meta.authors))
-    if meta.credits:
-        doc.add_text("credits", "\n".join([meta.credits.text, *meta.credits.people()]))
+    if article.authors:
+        doc.add_text("authors", "\n".join(article.authors))
+    if article.credits:
+        doc.add_text("credits", "\n".join([article.credits.text, *article.credits.people()]))
     for name in ("source", "agency", "dateline"):
-        value = getattr(meta, name)
+        value = getattr(article, name)
         if value:
             doc.add_text(name, value)
     return doc
