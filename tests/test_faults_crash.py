@@ -39,7 +39,9 @@ def test_two_writers_lose_nothing(tmp_path: Path, pool: list[Source]) -> None:
 def test_next_writer_removes_temp_files_of_a_killed_writer(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
     store.user.toggle_bookmark("0123")
-    leftovers = [store.folder / ".articles.json.k1ll3d.tmp", store.folder / "state" / ".0.json.abc123.tmp"]
+    (store.folder / ".index-building").mkdir()  # an index build killed part way (by an import, say)
+    leftovers = [store.folder / ".articles.json.k1ll3d.tmp", store.folder / "state" / ".0.json.abc123.tmp",
+                 store.folder / ".index-building" / ".broadsheet-stamp.json.49jhc4f8.tmp"]
     for path in leftovers:
         path.write_bytes(b'{"half": ')
     unrelated = store.folder / "state" / "notes.tmp"
