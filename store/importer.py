@@ -6,8 +6,11 @@ A bad file never stops an import: it is recorded with its reason and the rest go
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -92,6 +95,23 @@ def _read_chunk(paths: list[Path], max_bytes: int) -> list[Read]:
     return [read_one(path, max_bytes) for path in paths]
 
 
+PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent ends
+
+
+def _end_with_parent(parent: int) -> None:
+    """Worker initializer: the worker ends when the importing process ends, however it ends.
+
+    A worker sleeps until it is handed work; an importer stopped by ``kill`` (or ``kill -9``)
+    runs no clean-up, and its workers would sleep on for ever. Linux tells a child when
+    its parent dies (``PR_SET_PDEATHSIG``); elsewhere the pool's own shut-down has to do.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the importer was gone before the line above took effect
+        os._exit(1)
+
+
 def _pool_context() -> multiprocessing.context.BaseContext:
     """``fork`` (workers start in milliseconds) unless threads are running, where forking is unsafe."""
     if threading.active_count() == 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -125,7 +145,8 @@ def _pooled(chunks: list[list[Path]], max_bytes: int, workers: int) -> Iterator[
     If the pool breaks (a worker killed from outside), the chunk waited on is reported as
     failed and the remaining chunks are read in this process, so the import still finishes.
     """
-    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context())
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_end_with_parent,
+                               initargs=(os.getpid(),))
     queued: deque[Queued] = deque()
     broken = False
     try:

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -117,3 +120,45 @@ def test_an_unexpected_error_in_a_worker_fails_that_file_only(tmp_path: Path, mo
     outcome = next(o for o in report.outcomes if o.path.endswith("010.txt"))
     assert outcome.status == "failed" and "RuntimeError" in outcome.reason
     assert report.count("imported") == len(report.outcomes) - len(report.failed) > importer.POOL_MIN - 10
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        if fields.get("PPid", "").strip() == str(pid):
+            found.append(int(status.parent.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc; the parent-death signal is Linux's")
+def test_workers_end_when_the_importer_is_killed(tmp_path: Path) -> None:
+    _many_pages(tmp_path / "in", 3000)
+    command = [sys.executable, "-m", "broadsheet", "--store", str(tmp_path / "store"), "import", str(tmp_path / "in")]
+    importer_process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 30
+        workers: list[int] = []
+        while len(workers) < 2 and time.monotonic() < deadline:
+            workers = [pid for pid in _children(importer_process.pid)
+                       if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+            time.sleep(0.05)
+        assert len(workers) >= 2, "the import never started its workers"
+    finally:
+        importer_process.kill()
+        importer_process.wait()
+    deadline = time.monotonic() + 10
+    while any(map(_alive, workers)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(map(_alive, workers))
