@@ -1,4 +1,4 @@
-"""The search index of one store: open (repairing if needed), add, rebuild, search.
+"""The search index of one store: open (repairing if needed), add (an import), rebuild, search.
 
 The index lives in ``<store>/index``; TinyDB stays the record. Beside tantivy's files
 ``broadsheet-stamp.json`` records the schema version and the identity (inode, mtime,
@@ -254,20 +254,6 @@ class SearchIndex:
 
     # -- writing ----------------------------------------------------------------------------
 
-    def add(self, store: Store, story_ids: Iterable[str]) -> int:
-        """Index newly stored stories; returns how many were added.
-
-        Ids already in the index are skipped (a story id is derived from its content, so the
-        same id is the same story), e.g. when opening the index just rebuilt it with them.
-        """
-        with store.lock:
-            searcher = self._searcher()
-            fresh = [sid for sid in dict.fromkeys(story_ids) if not searcher.doc_freq("key", story_key(sid))]
-            metas = [m for m in map(store.meta, fresh) if m is not None]
-            if metas:
-                self._write(store, metas, None)
-            return len(metas)
-
     def rebuild(self, store: Store, on_progress: Progress | None = None) -> int:
         """Re-index every story of ``store`` from TinyDB. Returns the number of stories."""
         with store.lock:
@@ -301,10 +287,7 @@ class SearchIndex:
             total = len(metas)
             metas = sorted(metas, key=lambda m: (m.shard, m.id))  # read each body shard once
             for done, meta in enumerate(metas, 1):
-                key = story_key(meta.id)
-                if not is_plain_id(meta.id):
-                    self._exotic[key] = meta.id
-                writer.add_document(story_document(meta.id, store.article_of(meta)))
+                writer.add_document(self._document(meta.id, store.article_of(meta)))
                 if on_progress and (done % 500 == 0 or done == total):
                     on_progress(done, total)
             if on_progress and not total:
@@ -317,6 +300,12 @@ class SearchIndex:
             raise
         self._committed(store)
         return len(metas)
+
+    def _document(self, story_id: str, article: Article) -> tantivy.Document:
+        """The story's document; an id that is not 16 hex digits is remembered by its key."""
+        if not is_plain_id(story_id):
+            self._exotic[story_key(story_id)] = story_id
+        return story_document(story_id, article)
 
     def _committed(self, store: Store) -> None:
         """After a commit: searches see it, and the stamp says how far the index has got."""
@@ -616,13 +605,9 @@ class IndexAdder:
         with self.store.lock:
             searcher = index._searcher()
             for sid, article in dict(stored).items():
-                key = story_key(sid)
-                if searcher.doc_freq("key", key):
-                    continue
-                if not is_plain_id(sid):
-                    index._exotic[key] = sid
-                writer.add_document(story_document(sid, article))
-                added += 1
+                if not searcher.doc_freq("key", story_key(sid)):
+                    writer.add_document(index._document(sid, article))
+                    added += 1
         self.pending += added
         return added
 
