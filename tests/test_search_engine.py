@@ -244,7 +244,9 @@ def test_a_second_reader_sees_new_stories(indexed: tuple[Store, SearchIndex], tm
     writer = SearchIndex.open(Store(store.folder))
     new_store = Store(store.folder)
     [sid] = new_store.add([(library(), None)])
-    writer.add(new_store, [sid])
+    adder = writer.adder(new_store)  # as an import in another process does
+    adder.add([(sid, library())])
+    adder.close()
     assert reader.search("library", states={}).ids == [sid]
 
 
