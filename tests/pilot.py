@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from textual.pilot import Pilot
+from textual.scroll_view import ScrollView
 
 KEY_NAMES = {" ": "space", ",": "comma", "-": "minus", ":": "colon", '"': "quotation_mark"}
 
@@ -19,3 +20,8 @@ async def type_text(pilot: Pilot, text: str) -> None:
     for char in text:
         await pilot.press(KEY_NAMES.get(char, char))
     await settle(pilot)
+
+
+def shown_lines(view: ScrollView) -> list[str]:
+    """The text of each line a line-API view draws now, right-trimmed."""
+    return [view.render_line(y).text.rstrip() for y in range(view.scrollable_content_region.height)]

@@ -6,7 +6,7 @@ from textual.selection import Selection
 
 from store.db import Store
 from tests.factories import make_article
-from tests.pilot import settle
+from tests.pilot import settle, shown_lines
 from tui.app import BroadsheetApp
 from tui.widgets.article_view import COLUMN_WIDTH, ArticleView
 from tui.widgets.headline_list import HeadlineList
@@ -18,10 +18,6 @@ def long_store(store: Store) -> Store:
     store.add([(make_article(0), None), (make_article(1, headline="A very long story", body=body,
                                                       published="2030-01-01"), None)])
     return store
-
-
-def shown_lines(view: ArticleView) -> list[str]:
-    return [view.render_line(y).text.rstrip() for y in range(view.scrollable_content_region.height)]
 
 
 async def test_the_story_shows_with_the_list_cursor_in_one_step(filled_store: Store) -> None:

@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 from store.db import Store
-from tests.pilot import settle
+from tests.pilot import settle, shown_lines
 from tui.app import BroadsheetApp
 from tui.widgets.credits_panel import CreditsPanel
-
-
-def shown_lines(panel: CreditsPanel) -> list[str]:
-    return [panel.render_line(y).text.rstrip() for y in range(panel.scrollable_content_region.height)]
 
 
 async def test_the_panel_fits_its_lines_and_changes_with_the_story(filled_store: Store) -> None:
