@@ -21,7 +21,7 @@ from bench import baselines, build, measure, terminal
 from bench.corpus import GENERATOR_VERSION
 from bench.report import Value, machine, render_markdown, render_text, table, write_markdown
 from bench.stats import Sample
-from store.db import Store
+from broadsheet.store.storage.db import Store
 
 NEWSBOAT_RATE = 10_000 / 9.8  # newsboat: 10,000 items from a local feed file in 9.8 s on this machine
 

@@ -19,9 +19,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.corpus import GENERATOR_VERSION, PER_FOLDER, ensure_pages, folders
-from store.db import Store
-from store.importer import import_paths
-from store.userstate import StoryState
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import StoryState
 
 TAGS = [f"topic-{n:02d}" for n in range(40)]
 TAGGED_SHARE, BOOKMARKED_SHARE, READ_SHARE = 0.15, 0.03, 0.40

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import orjson
 
-from store.db import Store
-from store.storage import freeze_loaded_data
-from tui.app import BroadsheetApp
-from tui.widgets.headline_list import HeadlineList
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.tinydb import freeze_loaded_data
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.widgets.headline_list import HeadlineList
 
 SIZE = (120, 40)
 

@@ -14,7 +14,7 @@ import orjson
 
 from bench.corpus import lexicon, zipf_word
 from bench.stats import Sample, repeat
-from store.db import Store
+from broadsheet.store.storage.db import Store
 
 #: Single words from common to rare (fractions of the frequency list), searched by us and by rg.
 WORD_DEPTHS = (0.007, 0.02, 0.05, 0.1, 0.3, 0.6, 0.95)
@@ -34,7 +34,7 @@ def search_queries() -> list[str]:
 
 def parse_rate(pages: list[Path], count: int) -> float:
     """Stories per CPU-second for decode + sanitise + parse alone (``read_article``), one core."""
-    from store.importer import read_article
+    from broadsheet.store.ingest.importer import read_article
 
     files = sorted(p for folder in pages[:1] for p in folder.glob("*.txt"))[:count]
     start = time.process_time()
@@ -84,7 +84,7 @@ def toggles(store: Store, runs: int, seed: int = 9) -> tuple[Sample, Sample]:
 
 def search_available() -> bool:
     try:
-        from store.search.engine import SearchIndex  # noqa: F401
+        from broadsheet.store.search.engine import SearchIndex  # noqa: F401
     except ImportError:
         return False
     return True
@@ -93,7 +93,7 @@ def search_available() -> bool:
 def reader_limit() -> int | None:
     """How many hits the reader asks for (``tui.app.SEARCH_LIMIT``), None if it asks for all."""
     try:
-        from tui.app import SEARCH_LIMIT
+        from broadsheet.tui.app import SEARCH_LIMIT
     except ImportError:
         return None
     return int(SEARCH_LIMIT)
@@ -101,7 +101,7 @@ def reader_limit() -> int | None:
 
 def search(store: Store, queries: list[str], runs: int, limit: int | None) -> dict[str, Any]:
     """Index open time, then each query ``runs`` times after one warm-up, asking for ``limit`` hits."""
-    from store.search.engine import SearchIndex
+    from broadsheet.store.search.engine import SearchIndex
 
     start = time.perf_counter()
     index = SearchIndex.open(store)
@@ -128,7 +128,7 @@ def search(store: Store, queries: list[str], runs: int, limit: int | None) -> di
 
 def reindex(store: Store) -> float:
     """Seconds to rebuild the search index of the whole store from TinyDB."""
-    from store.search.engine import SearchIndex
+    from broadsheet.store.search.engine import SearchIndex
 
     start = time.perf_counter()
     SearchIndex.reindex(store)

@@ -23,8 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from store.db import Store
-from store.ordering import order_stories
+from broadsheet.store.reader.ordering import order_stories
+from broadsheet.store.storage.db import Store
 
 COLUMNS, ROWS = 120, 40
 

@@ -1,3 +1,3 @@
-from broadsheet.cli import main
+from broadsheet.cli.main import main
 
 raise SystemExit(main())

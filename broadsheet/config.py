@@ -98,7 +98,7 @@ def save_theme(path: Path, theme: str) -> None:
     """Write the theme into the config, keeping the user's comments and other settings."""
     import tomlkit
 
-    from store.storage import atomic_write_bytes
+    from broadsheet.store.storage.atomic import atomic_write_bytes
 
     try:
         document = tomlkit.parse(path.read_text("utf-8")) if path.exists() else tomlkit.parse(TEMPLATE)
@@ -111,6 +111,6 @@ def save_theme(path: Path, theme: str) -> None:
 def ensure_config_file(path: Path) -> None:
     """Create a commented template so users find the settings they can change."""
     if not path.exists():
-        from store.storage import atomic_write_bytes
+        from broadsheet.store.storage.atomic import atomic_write_bytes
 
         atomic_write_bytes(path, TEMPLATE.encode("utf-8"))

@@ -1,7 +1,7 @@
 """Find the bundled ``styles/`` and ``seeds/`` folders, installed or in a checkout.
 
-A wheel carries them inside the package as ``broadsheet/_data/``; an editable install or
-a source checkout has them at the top of the repository.
+A wheel installs them as the data packages ``broadsheet/styles`` and ``broadsheet/seeds``;
+an editable install or a source checkout has them at the top of the repository.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ _HERE = Path(__file__).resolve().parent
 
 def data_dir(name: str) -> Path:
     """The folder ``name`` (``"styles"`` or ``"seeds"``) that ships with Broadsheet."""
-    for candidate in (_HERE / "_data" / name, _HERE.parent / name):
+    for candidate in (_HERE / name, _HERE.parent / name):
         if candidate.is_dir():
             return candidate
     raise FileNotFoundError(f"Broadsheet's bundled {name!r} folder is missing from this installation")
@@ -24,4 +24,5 @@ def stylesheets() -> list[Path]:
 
 
 def seed_files() -> list[Path]:
-    return sorted(p for p in data_dir("seeds").iterdir() if p.is_file() and not p.name.startswith("."))
+    return sorted(p for p in data_dir("seeds").iterdir()
+                  if p.is_file() and not p.name.startswith((".", "__")) and p.suffix != ".py")

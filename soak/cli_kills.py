@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
+from broadsheet.store.storage.db import Store
 from soak.crash import Counts, observe, temp_files, unparsable_files
 from soak.stories import Source
-from store.db import Store
 
 BIN = Path(sys.executable).parent / "broadsheet"
 

@@ -15,10 +15,10 @@ import sys
 import traceback
 from pathlib import Path
 
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.storage.db import Store
 from soak.crash import Counts, fork_writer, read_acks, temp_files, unparsable_files
 from soak.stories import Source
-from store.db import Store
-from store.importer import import_paths
 
 Marks = dict[str, tuple[bool, set[str]]]
 

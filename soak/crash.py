@@ -28,9 +28,9 @@ from typing import Any
 
 import orjson
 
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.storage.db import Store
 from soak.stories import Source
-from store.db import Store
-from store.importer import import_paths
 
 TAGS = ("harbour", "council", "later", "follow up", "ferries", "weekend", "long read", "maps")
 FAULT_PHASES = ("timed", "mid-write", "before-replace", "after-replace")

@@ -20,9 +20,9 @@ import termios
 import time
 from pathlib import Path
 
+from broadsheet.store.model import Article
+from broadsheet.store.storage.db import Store
 from soak.crash import Counts, observe, temp_files, unparsable_files
-from store.db import Store
-from store.model import Article
 
 BIN = Path(sys.executable).parent / "broadsheet"
 KEYS = (b"b", b"m", b"j", b"b", b"k", b"m", b"j")

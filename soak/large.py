@@ -11,11 +11,11 @@ import random
 import time
 from pathlib import Path
 
+from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.storage.db import Store
 from soak.crash import Counts
 from soak.stories import PNG, story_text
-from store.db import Store
-from store.decode import DEFAULT_MAX_BYTES
-from store.importer import import_paths
 
 
 def _write_big(path: Path, size: int) -> None:

@@ -6,9 +6,9 @@ import random
 from dataclasses import dataclass
 from pathlib import Path
 
-from store.decode import DecodeError
-from store.importer import read_article
-from store.parse import ParseError
+from broadsheet.store.ingest.decode import DecodeError
+from broadsheet.store.ingest.importer import read_article
+from broadsheet.store.parse import ParseError
 
 TOWNS = ("Lowmoor", "Altberg", "Fenwick", "Caddon", "Marrow Bay", "Ostley", "Pellingham", "Rookhurst")
 THINGS = ("ferry timetable", "library extension", "harbour wall", "bus depot", "school roof", "market hall")

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from store.db import Store
+from broadsheet.store.storage.db import Store
 from tests.factories import make_article, wire_article
 
 REPO = Path(__file__).resolve().parents[1]

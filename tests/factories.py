@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from store.model import Article, Credits, Image
+from broadsheet.store.model import Article, Credits, Image
 
 
 def make_article(n: int = 0, **overrides: object) -> Article:

@@ -8,13 +8,13 @@ import pytest
 from rich.console import Console
 from textual.widgets import Input, Label, Static
 
-from store.db import Store
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens.help import HelpScreen
+from broadsheet.tui.widgets.article_view import ArticleView
+from broadsheet.tui.widgets.credits_panel import CreditsPanel
+from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.pilot import settle
-from tui.app import BroadsheetApp
-from tui.screens.help import HelpScreen
-from tui.widgets.article_view import ArticleView
-from tui.widgets.credits_panel import CreditsPanel
-from tui.widgets.headline_list import HeadlineList
 
 
 def article_text(app: BroadsheetApp) -> str:
@@ -180,7 +180,7 @@ async def test_a_failed_write_is_reported_and_the_reader_keeps_going(
 ) -> None:
     import errno
 
-    import store.storage
+    import broadsheet.store.storage.tinydb as tinydb_storage
 
     def disk_full(*_args: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
@@ -192,7 +192,7 @@ async def test_a_failed_write_is_reported_and_the_reader_keeps_going(
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         story = app.screen.query_one(HeadlineList).current
-        monkeypatch.setattr(store.storage, "atomic_write_bytes", disk_full)
+        monkeypatch.setattr(tinydb_storage, "atomic_write_bytes", disk_full)
         await pilot.press("b")
         await settle(pilot)
         assert any("No space left" in message for message in shown)

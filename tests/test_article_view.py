@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from textual.selection import Selection
 
-from store.db import Store
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.widgets.article_view import COLUMN_WIDTH, ArticleView
+from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.factories import make_article
 from tests.pilot import settle, shown_lines
-from tui.app import BroadsheetApp
-from tui.widgets.article_view import COLUMN_WIDTH, ArticleView
-from tui.widgets.headline_list import HeadlineList
 
 
 def long_store(store: Store) -> Store:

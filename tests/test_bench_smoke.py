@@ -14,8 +14,8 @@ import pytest
 
 from bench.corpus import story_text
 from bench.report import growth
-from store.parse import parse_text
-from store.sanitize import clean_text
+from broadsheet.store.parse import parse_text
+from broadsheet.store.sanitize import clean_text
 
 REPO = Path(__file__).resolve().parents[1]
 

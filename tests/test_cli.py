@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.cli import main
-from store.db import Store
+from broadsheet.cli.main import main
+from broadsheet.store.storage.db import Store
 from tests.conftest import SEED
 from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
 

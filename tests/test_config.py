@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 from broadsheet.config import load_config, save_theme
-from store.db import Store
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.widgets.article_view import ArticleView
+from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.pilot import settle
-from tui.app import BroadsheetApp
-from tui.widgets.article_view import ArticleView
-from tui.widgets.headline_list import HeadlineList
 
 
 def test_broken_config_names_the_line_and_keeps_defaults(tmp_path: Path) -> None:

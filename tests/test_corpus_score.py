@@ -15,8 +15,8 @@ from types import ModuleType
 
 import pytest
 
-from store.parse import ParseError, parse_text
-from store.sanitize import clean_text
+from broadsheet.store.parse import ParseError, parse_text
+from broadsheet.store.sanitize import clean_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 CORPUS = SHARED / "corpus" / "dev"

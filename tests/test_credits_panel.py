@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from store.db import Store
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.widgets.credits_panel import CreditsPanel
 from tests.pilot import settle, shown_lines
-from tui.app import BroadsheetApp
-from tui.widgets.credits_panel import CreditsPanel
 
 
 async def test_the_panel_fits_its_lines_and_changes_with_the_story(filled_store: Store) -> None:

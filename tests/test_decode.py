@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from store.decode import DecodeError, decode_bytes, read_document
+from broadsheet.store.ingest.decode import DecodeError, decode_bytes, read_document
 
 TEXT = "Café owners in Brīvība street say “business is back”.\n"
 

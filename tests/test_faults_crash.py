@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
+from broadsheet.store.storage.atomic import atomic_write_bytes
+from broadsheet.store.storage.db import Store
 from soak.concurrent import run_pair
 from soak.crash import kill_soak
 from soak.stories import Source, write_pool
-from store.db import Store
-from store.storage import atomic_write_bytes
 
 
 @pytest.fixture(scope="module")

@@ -14,9 +14,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-import store.storage as storage
-from store.db import Store
-from store.storage import StoreFileError, StoreWriteError
+import broadsheet.store.storage.atomic as atomic
+from broadsheet.store.errors import StoreFileError, StoreWriteError
+from broadsheet.store.storage.db import Store
 from tests.factories import make_article
 
 DAMAGE = {
@@ -93,7 +93,7 @@ def test_damaged_body_shard_is_named_when_found(tmp_path: Path, kind: str) -> No
 
 
 def test_cli_names_the_damaged_file_and_suggests_repair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from broadsheet.cli import main
+    from broadsheet.cli.main import main
 
     store = filled(tmp_path / "store")
     (store.folder / "articles.json").write_bytes(b'{"articles": {"x": ')
@@ -111,9 +111,9 @@ def fail_with(monkeypatch: pytest.MonkeyPatch, code: int, where: str) -> None:
         raise OSError(code, os.strerror(code))
 
     if where == "mkstemp":
-        monkeypatch.setattr(storage.tempfile, "mkstemp", boom)
+        monkeypatch.setattr(atomic.tempfile, "mkstemp", boom)
     else:
-        monkeypatch.setattr(storage.os, "fsync", boom)
+        monkeypatch.setattr(atomic.os, "fsync", boom)
 
 
 @pytest.mark.parametrize(("code", "words"), [(errno.ENOSPC, "the disk is full"),

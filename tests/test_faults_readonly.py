@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from store.db import Store
+from broadsheet.store.storage.db import Store
 from tests.factories import make_article
 from tests.test_hostile_pty import BIN, reader_env, run_on_pty
 

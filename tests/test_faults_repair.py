@@ -6,13 +6,13 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.cli import main
+from broadsheet.cli.main import main
+from broadsheet.store.errors import StoreFileError
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.repair import repair_store
 from soak.crash import observe
 from soak.stories import Source, write_pool
-from store.db import Store
-from store.importer import import_paths
-from store.repair import repair_store
-from store.storage import StoreFileError
 
 
 @pytest.fixture

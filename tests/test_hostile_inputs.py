@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from broadsheet.cli import main
+from broadsheet.cli.main import main
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.sanitize import clean_line
+from broadsheet.store.storage.db import Store
 from soak.stories import PNG, story_text
-from store.db import Store
-from store.importer import import_paths
-from store.sanitize import clean_line
 
 ELF = b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 8 + b"\x02\x00\x3e\x00\x01\x00\x00\x00" + bytes(range(256)) * 4
 REPO = Path(__file__).resolve().parents[1]

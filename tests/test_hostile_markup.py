@@ -6,13 +6,13 @@ from pathlib import Path
 
 from textual.widgets import OptionList
 
-from store.db import Store
-from store.model import Credits, Image
+from broadsheet.store.model import Credits, Image
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.widgets.article_view import ArticleView
+from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.factories import make_article
 from tests.test_app import credits_text, settle
-from tui.app import BroadsheetApp
-from tui.widgets.article_view import ArticleView
-from tui.widgets.headline_list import HeadlineList
 
 MARKUP = ["[bold]", "[/]", "[/", "[@click=app.quit]x[/]", "[link=file:///etc/passwd]x[/link]"]
 HOSTILE = " ".join(MARKUP)

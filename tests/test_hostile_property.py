@@ -12,10 +12,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
-from store.db import Store
-from store.importer import import_paths, read_article
-from store.sanitize import clean_line, clean_text
-from tui.widgets.article_view import article_blocks
+from broadsheet.store.ingest.importer import import_paths, read_article
+from broadsheet.store.sanitize import clean_line, clean_text
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.widgets.article_view import article_blocks
 
 # What must never survive the sanitiser: C0 except tab/newline, DEL, C1, bidi controls, BOM.
 FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]")

@@ -22,8 +22,8 @@ from pathlib import Path
 
 import pytest
 
-from store.db import Store
-from store.importer import import_paths
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.storage.db import Store
 from tests.factories import make_article
 
 BIN = Path(sys.executable).parent / "broadsheet"

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from store import importer
-from store.db import Store
-from store.importer import import_paths
+from broadsheet.store.ingest import importer
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.storage.db import Store
 from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
 
 
@@ -107,14 +107,16 @@ def test_a_large_import_reads_in_worker_processes_with_the_same_outcomes(tmp_pat
 
 def test_an_unexpected_error_in_a_worker_fails_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _many_pages(tmp_path / "in", importer.POOL_MIN + 5)
-    real = importer.read_article
+    from broadsheet.store.ingest.formats import text
 
-    def flaky(path: Path, max_bytes: int = importer.DEFAULT_MAX_BYTES) -> object:
-        if path.name == "010.txt":
+    real = text.TextDump.read
+
+    def flaky(self: text.TextDump, source: text.Source) -> object:
+        if source.path.name == "010.txt":
             raise RuntimeError("parser bug")
-        return real(path, max_bytes)
+        return real(self, source)
 
-    monkeypatch.setattr(importer, "read_article", flaky)  # workers are forked, so they see it
+    monkeypatch.setattr(text.TextDump, "read", flaky)  # workers are forked, so they see it
     monkeypatch.setattr(importer, "_pool_context", lambda: importer.multiprocessing.get_context("fork"))
     report = import_paths(Store(tmp_path / "store"), [tmp_path / "in"])
     outcome = next(o for o in report.outcomes if o.path.endswith("010.txt"))

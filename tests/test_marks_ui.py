@@ -5,14 +5,14 @@ from __future__ import annotations
 import pytest
 from textual.widgets import Input, Label
 
-from store.db import Store
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen
+from broadsheet.tui.screens.main import MainScreen
+from broadsheet.tui.widgets.article_view import ArticleView
+from broadsheet.tui.widgets.headline_list import HeadlineList
+from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.pilot import settle, type_text
-from tui.app import BroadsheetApp
-from tui.screens.dialogs import ConfirmScreen, PromptScreen
-from tui.screens.main import MainScreen
-from tui.widgets.article_view import ArticleView
-from tui.widgets.headline_list import HeadlineList
-from tui.widgets.sidebar import Sidebar
 
 
 def listed(app: BroadsheetApp) -> list[str]:

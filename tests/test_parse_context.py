@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from store.parse import explain_text, parse_text
-from store.parse.assemble import canonical_headline
-from store.parse.boilerplate import end_marker, furniture_reason, inline_furniture, repeated_lines
-from store.parse.captions import credit_only, label_only, split_name_credit
-from store.parse.lines import join_wrapped, split_lines
+from broadsheet.store.parse import explain_text, parse_text
+from broadsheet.store.parse.assemble import canonical_headline
+from broadsheet.store.parse.boilerplate import end_marker, furniture_reason, inline_furniture, repeated_lines
+from broadsheet.store.parse.captions import credit_only, label_only, split_name_credit
+from broadsheet.store.parse.lines import join_wrapped, split_lines
 
 P1 = (
     "The council said on Tuesday that it would open the new harbour bridge to traffic in the spring, "

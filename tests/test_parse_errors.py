@@ -8,8 +8,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from store.parse import ExplainedLine, ParseError, explain_text, parse_text
-from store.parse.pipeline import run
+from broadsheet.store.parse import ExplainedLine, ParseError, explain_text, parse_text
+from broadsheet.store.parse.pipeline import run
 
 WORDS = st.sampled_from(
     [

@@ -11,7 +11,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.parse import boilerplate, byline, captions, lines, meta, textstats
+from broadsheet.store.parse import boilerplate, byline, captions, lines, meta, textstats
 
 FURNITURE_WORDS = [
     "share", "sign in", "signin", "read more", "more from", "most read", "editor's picks", "editors picks",

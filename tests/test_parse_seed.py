@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from store.parse import explain_text, parse_text
-from store.sanitize import clean_text
+from broadsheet.store.parse import explain_text, parse_text
+from broadsheet.store.sanitize import clean_text
 
 SEED = Path(__file__).resolve().parents[1] / "seeds" / "000_8c3ea6226bd6adab.txt"
 HEADLINE = "South Korea, Japan resume high-level economic talks amid improved ties"

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import pytest
 
-from store.dates import find_dates, parse_date
-from store.model import Credits
-from store.parse import explain_text, parse_text
-from store.parse.boilerplate import furniture_reason
-from store.parse.byline import parse_byline
-from store.parse.captions import credit_only, split_credit
-from store.parse.credits import parse_credits
-from store.parse.dateline import split_dateline, wire_in
-from store.parse.headline import split_title
-from store.parse.lines import split_lines
-from store.parse.quality import in_context, initial_class
+from broadsheet.store.model import Credits
+from broadsheet.store.parse import explain_text, parse_text
+from broadsheet.store.parse.boilerplate import furniture_reason
+from broadsheet.store.parse.byline import parse_byline
+from broadsheet.store.parse.captions import credit_only, split_credit
+from broadsheet.store.parse.credits import parse_credits
+from broadsheet.store.parse.dateline import split_dateline, wire_in
+from broadsheet.store.parse.dates import find_dates, parse_date
+from broadsheet.store.parse.headline import split_title
+from broadsheet.store.parse.lines import split_lines
+from broadsheet.store.parse.quality import in_context, initial_class
 
 PARA = (
     "The council said on Tuesday that it would open the new harbour bridge to traffic in the spring, "
@@ -285,7 +285,7 @@ def test_standfirst_between_headline_and_byline() -> None:
 
 
 def test_explain_roles_are_known() -> None:
-    from store.parse import ROLES
+    from broadsheet.store.parse import ROLES
 
     dump = "Bridge opens | Gazette\n\nBridge opens\nBy Ann Lee\n" + PARA
     explained = explain_text(dump)

@@ -1,7 +1,7 @@
 from hypothesis import given
 from hypothesis import strategies as st
 
-from store.sanitize import clean_line, clean_text
+from broadsheet.store.sanitize import clean_line, clean_text
 
 
 def test_keeps_ordinary_text_newlines_and_tabs() -> None:

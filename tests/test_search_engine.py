@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from store.db import Store
-from store.model import Article, Credits, Image
-from store.search import QueryError, SearchIndex, SearchResult, engine
-from store.userstate import StoryState
+from broadsheet.store.model import Article, Credits, Image
+from broadsheet.store.search import QueryError, SearchIndex, SearchResult, engine
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import StoryState
 from tests.factories import make_article, wire_article
 from tests.test_search_query import QUERY_TEXT
 

@@ -8,13 +8,13 @@ from pathlib import Path
 import orjson
 import pytest
 
-from broadsheet.cli import main
-from store import importer
-from store.db import Store
-from store.importer import import_paths
-from store.model import Article
-from store.search import SearchIndex
-from store.search.engine import IndexAdder
+from broadsheet.cli.main import main
+from broadsheet.store.ingest import importer
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.model import Article
+from broadsheet.store.search import SearchIndex
+from broadsheet.store.search.engine import IndexAdder
+from broadsheet.store.storage.db import Store
 from tests.conftest import SEED
 from tests.factories import make_article, wire_article
 
@@ -207,7 +207,7 @@ def test_cli_reindex_on_a_busy_store(filled_store: Store, capsys: pytest.Capture
                                      monkeypatch: pytest.MonkeyPatch) -> None:
     from filelock import FileLock
 
-    from store import db as store_db
+    from broadsheet.store.storage import db as store_db
 
     monkeypatch.setattr(store_db, "LOCK_TIMEOUT", 0.05)
     with FileLock(str(filled_store.folder / ".lock")):

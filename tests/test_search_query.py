@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import subprocess
-import sys
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from store.search import Query, QueryError, Term, parse_query
-from tests.conftest import REPO
+from broadsheet.store.search import Query, QueryError, Term, parse_query
 
 
 def test_words_phrases_negation_prefix_and_fields() -> None:
@@ -119,15 +116,8 @@ def test_any_string_parses_or_raises_query_error(text: str) -> None:
         assert str(exc)
 
 
-def test_store_search_imports_no_ui() -> None:
-    code = ("import sys, store.search, store.importer; bad = [m for m in ('textual', 'rich') if m in sys.modules]; "
-            "print(bad); sys.exit(bool(bad))")
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr
-
-
 def test_schema_keys_and_dates() -> None:
-    from store.search.schema import NO_DATE, published_values, story_key
+    from broadsheet.store.search.schema import NO_DATE, published_values, story_key
 
     assert story_key("00000000000000ff") == 255
     assert 0 <= story_key("not-a-hex-id") < 2**64

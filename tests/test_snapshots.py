@@ -9,11 +9,11 @@ import pytest
 from textual.pilot import Pilot
 from textual.widgets import Input
 
-from store.db import Store
-from store.search import SearchIndex
+from broadsheet.store.search import SearchIndex
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
 from tests.factories import make_article, wire_article
 from tests.pilot import settle
-from tui.app import BroadsheetApp
 
 SIZES = [(80, 24), (120, 40)]
 

@@ -4,7 +4,9 @@ from pathlib import Path
 import orjson
 import pytest
 
-from store.storage import AtomicJSONStorage, StoreFileError, atomic_write_bytes, open_db
+from broadsheet.store.errors import StoreFileError
+from broadsheet.store.storage.atomic import atomic_write_bytes
+from broadsheet.store.storage.tinydb import AtomicJSONStorage, open_db
 
 
 def test_round_trip_and_no_temp_files(tmp_path: Path) -> None:

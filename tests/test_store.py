@@ -4,10 +4,10 @@ from pathlib import Path
 import orjson
 import pytest
 
-from store import db as store_db
-from store.db import Store
-from store.model import Credits
-from store.storage import StoreFileError
+from broadsheet.store.errors import StoreFileError
+from broadsheet.store.model import Credits
+from broadsheet.store.storage import db as store_db
+from broadsheet.store.storage.db import Store
 from tests.factories import make_article, wire_article
 
 

@@ -13,15 +13,15 @@ from textual.screen import Screen
 
 from broadsheet.config import Config, save_theme
 from broadsheet.resources import stylesheets
-from store.db import Store, StoryMeta
-from store.filter import Found, WordFilter
-from store.storage import StoreFileError
-from store.userstate import StoryState
-from tui.commands import StoryCommands
-from tui.screens.main import MainScreen
+from broadsheet.store.errors import StoreFileError
+from broadsheet.store.reader.filter import Found, WordFilter
+from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.userstate import StoryState
+from broadsheet.tui.commands import StoryCommands
+from broadsheet.tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
-    from store.search import SearchIndex
+    from broadsheet.store.search import SearchIndex
 
 #: The reader lists at most this many results of a search, best (or newest) first; the
 #: count shows how many matched in all. Fetching every id of a word found in 50,000
@@ -65,7 +65,7 @@ class BroadsheetApp(App[None]):
         def say(message: str) -> None:
             self.call_from_thread(self.notify, message, title="Search", timeout=6)
 
-        from store.search import SearchIndex  # tantivy loads here, after the first paint
+        from broadsheet.store.search import SearchIndex  # tantivy loads here, after the first paint
 
         try:
             self._index = SearchIndex.open(self.store, on_message=say)

@@ -7,14 +7,14 @@ from functools import partial
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.widgets.sidebar import tag_query
+from broadsheet.tui.widgets.sidebar import tag_query
 
 
 class StoryCommands(Provider):
     """Stories, tags and saved searches of the open store."""
 
     def _targets(self) -> list[tuple[str, str, object]]:
-        from tui.screens.main import MainScreen
+        from broadsheet.tui.screens.main import MainScreen
 
         screen = self.screen
         if not isinstance(screen, MainScreen):

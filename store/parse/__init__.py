@@ -7,10 +7,10 @@ byline and date, then assemble (dateline split, credit line, standfirst).
 
 from __future__ import annotations
 
-from store.model import Article
-from store.parse.lines import split_lines
-from store.parse.pipeline import run
-from store.parse.types import ROLES, ExplainedLine, Line, ParseError
+from broadsheet.store.model import Article
+from broadsheet.store.parse.lines import split_lines
+from broadsheet.store.parse.pipeline import run
+from broadsheet.store.parse.types import ROLES, ExplainedLine, Line, ParseError
 
 __all__ = ["ROLES", "ExplainedLine", "ParseError", "explain_text", "parse_text"]
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from collections import Counter
 
-from store.dates import find_dates
-from store.model import Article, Credits
-from store.parse.byline import org_like
-from store.parse.credits import parse_credits
-from store.parse.dateline import split_dateline, wire_in
-from store.parse.meta import has_date_cue
-from store.parse.page import UNDECIDED, Page
-from store.parse.textstats import tokens
-from store.parse.types import ParseError
+from broadsheet.store.model import Article, Credits
+from broadsheet.store.parse.byline import org_like
+from broadsheet.store.parse.credits import parse_credits
+from broadsheet.store.parse.dateline import split_dateline, wire_in
+from broadsheet.store.parse.dates import find_dates
+from broadsheet.store.parse.meta import has_date_cue
+from broadsheet.store.parse.page import UNDECIDED, Page
+from broadsheet.store.parse.textstats import tokens
+from broadsheet.store.parse.types import ParseError
 
 TAIL = 30  # lines after the last paragraph where a photo may still belong to the story
 

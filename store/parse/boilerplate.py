@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from store.parse.textstats import LINE_CACHE
+from broadsheet.store.parse.textstats import LINE_CACHE
 
 # Phrases that make up web-page furniture on any site. Matched only on short lines.
 _FURNITURE = re.compile(

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from store.dates import MONTH, parse_date
-from store.parse.textstats import LINE_CACHE, STOPWORDS
+from broadsheet.store.parse.dates import MONTH, parse_date
+from broadsheet.store.parse.textstats import LINE_CACHE, STOPWORDS
 
 _BY = re.compile(
     r"^(?:(?:written|words|story|text|reported|reporting)\s+)?(?:by|von|par|por)\b[\s:]*", re.IGNORECASE

@@ -12,8 +12,8 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from store.parse.boilerplate import _alternatives, folded
-from store.parse.textstats import LINE_CACHE
+from broadsheet.store.parse.boilerplate import _alternatives, folded
+from broadsheet.store.parse.textstats import LINE_CACHE
 
 _LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Photo credit|Image credit)"
 _STOCK = (

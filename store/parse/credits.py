@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from store.model import Credits
-from store.parse.boilerplate import folded
-from store.parse.textstats import LINE_CACHE
+from broadsheet.store.model import Credits
+from broadsheet.store.parse.boilerplate import folded
+from broadsheet.store.parse.textstats import LINE_CACHE
 
 _START = re.compile(
     r"^[(—–-]*\s*(?:with\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited|compiled|graphics?)"

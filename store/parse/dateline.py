@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from store.dates import MONTH
+from broadsheet.store.parse.dates import MONTH
 
 _DATELINE = re.compile(
     r"^(?P<dateline>(?P<place>[A-Z][A-Z.'’-]+(?:[ ,]+[A-Z][A-Za-z.'’-]+){0,4}?)"

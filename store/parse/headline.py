@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from store.dates import find_dates
-from store.parse.byline import parse_byline
-from store.parse.textstats import jaccard, similarity
-from store.parse.types import Line
+from broadsheet.store.parse.byline import parse_byline
+from broadsheet.store.parse.dates import find_dates
+from broadsheet.store.parse.textstats import jaccard, similarity
+from broadsheet.store.parse.types import Line
 
 _SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|\s+::\s+|\s+[•·»]\s+")
 

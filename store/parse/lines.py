@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from store.parse.boilerplate import end_marker
-from store.parse.types import Line
+from broadsheet.store.parse.boilerplate import end_marker
+from broadsheet.store.parse.types import Line
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 # The runs _SPACES would change: two or more characters, or one that is not a plain space.

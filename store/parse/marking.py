@@ -8,12 +8,12 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import NamedTuple
 
-from store.dates import find_dates
-from store.model import Image
-from store.parse import boilerplate, captions, quality
-from store.parse.credits import is_credits_line_of
-from store.parse.page import REPEATED, UNDECIDED, Page, free, nonblank
-from store.parse.textstats import LINE_CACHE, similarity
+from broadsheet.store.model import Image
+from broadsheet.store.parse import boilerplate, captions, quality
+from broadsheet.store.parse.credits import is_credits_line_of
+from broadsheet.store.parse.dates import find_dates
+from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, free, nonblank
+from broadsheet.store.parse.textstats import LINE_CACHE, similarity
 
 GAP = 6  # furniture lines allowed inside one run of story text
 

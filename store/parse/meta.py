@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
-from store.dates import find_dates
-from store.parse.boilerplate import folded
-from store.parse.byline import Byline, parse_byline
-from store.parse.headline import find_headline
-from store.parse.page import REPEATED, UNDECIDED, Page, nonblank
-from store.parse.textstats import ends_sentence, tokens
-from store.parse.types import ParseError
+from broadsheet.store.parse.boilerplate import folded
+from broadsheet.store.parse.byline import Byline, parse_byline
+from broadsheet.store.parse.dates import find_dates
+from broadsheet.store.parse.headline import find_headline
+from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
+from broadsheet.store.parse.textstats import ends_sentence, tokens
+from broadsheet.store.parse.types import ParseError
 
 DATE_CUE = re.compile(r"\b(?:published|posted|updated|first published|date)\b", re.IGNORECASE)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from store.model import Image
-from store.parse.byline import Byline
-from store.parse.types import Line
+from broadsheet.store.model import Image
+from broadsheet.store.parse.byline import Byline
+from broadsheet.store.parse.types import Line
 
 REPEATED = "short line printed more than once on the page"
 UNDECIDED = "not part of the story"

@@ -9,15 +9,15 @@ exactly the decisions that produced the parsed article.
 
 from __future__ import annotations
 
-from store.model import Article
-from store.parse.assemble import assemble
-from store.parse.headline import split_title
-from store.parse.lines import join_wrapped, page_title, split_lines
-from store.parse.marking import step_body_start, step_captions, step_furniture, step_quality
-from store.parse.meta import step_byline, step_date, step_headline
-from store.parse.page import Page
-from store.parse.story_end import step_story_end
-from store.parse.types import Line, ParseError
+from broadsheet.store.model import Article
+from broadsheet.store.parse.assemble import assemble
+from broadsheet.store.parse.headline import split_title
+from broadsheet.store.parse.lines import join_wrapped, page_title, split_lines
+from broadsheet.store.parse.marking import step_body_start, step_captions, step_furniture, step_quality
+from broadsheet.store.parse.meta import step_byline, step_date, step_headline
+from broadsheet.store.parse.page import Page
+from broadsheet.store.parse.story_end import step_story_end
+from broadsheet.store.parse.types import Line, ParseError
 
 STEPS = (
     step_furniture,

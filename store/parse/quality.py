@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from store.parse.textstats import LINE_CACHE, ends_sentence, stopword_density
+from broadsheet.store.parse.textstats import LINE_CACHE, ends_sentence, stopword_density
 
 LENGTH_LOW = 70
 LENGTH_HIGH = 200

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 
-from store.dates import find_dates
-from store.parse import boilerplate
-from store.parse.byline import org_like
-from store.parse.page import Page, nonblank
+from broadsheet.store.parse import boilerplate
+from broadsheet.store.parse.byline import org_like
+from broadsheet.store.parse.dates import find_dates
+from broadsheet.store.parse.page import Page, nonblank
 
 
 def _date_only(text: str) -> bool:

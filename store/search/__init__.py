@@ -6,7 +6,7 @@ missing, stale or damaged. User state (tags, bookmarks, read marks) is filtered 
 ``store.user.all()`` at search time, so toggling a bookmark never touches the index.
 """
 
-from store.search.engine import SearchIndex, SearchResult, SearchUnavailable
-from store.search.query import Query, QueryError, Term, parse_query
+from broadsheet.store.search.engine import SearchIndex, SearchResult, SearchUnavailable
+from broadsheet.store.search.query import Query, QueryError, Term, parse_query
 
 __all__ = ["Query", "QueryError", "SearchIndex", "SearchResult", "SearchUnavailable", "Term", "parse_query"]

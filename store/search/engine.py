@@ -25,10 +25,9 @@ import orjson
 import tantivy
 from filelock import Timeout
 
-from store.db import Store, StoryMeta
-from store.model import Article
-from store.search.query import Query, QueryError, Term, parse_query
-from store.search.schema import (
+from broadsheet.store.model import Article
+from broadsheet.store.search.query import Query, QueryError, Term, parse_query
+from broadsheet.store.search.schema import (
     BOOSTS,
     FIELD_GROUPS,
     FOLDED,
@@ -41,8 +40,9 @@ from store.search.schema import (
     story_document,
     story_key,
 )
-from store.storage import atomic_write_bytes
-from store.userstate import StoryState
+from broadsheet.store.storage.atomic import atomic_write_bytes
+from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.userstate import StoryState
 
 STAMP = "broadsheet-stamp.json"
 #: State filters with at most this many stories are run inside tantivy (a term set on

@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-from store.userstate import TagError, normalise_tag
+from broadsheet.store.storage.userstate import TagError, normalise_tag
 
 TermKind = Literal["word", "phrase", "prefix", "tag"]
 SortOrder = Literal["relevance", "date"]

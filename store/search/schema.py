@@ -19,7 +19,7 @@ import re
 
 import tantivy
 
-from store.model import Article
+from broadsheet.store.model import Article
 
 #: Bump whenever the schema or analysis changes: an index with another version is rebuilt.
 SCHEMA_VERSION = 1

@@ -25,10 +25,10 @@ def bindings_of(node: DOMNode) -> list[Binding]:
 
 
 def regions(screen: Screen) -> list[tuple[str, DOMNode]]:
-    from tui.widgets.article_view import ArticleView
-    from tui.widgets.headline_list import HeadlineList
-    from tui.widgets.search_bar import SearchBar
-    from tui.widgets.sidebar import Sidebar
+    from broadsheet.tui.widgets.article_view import ArticleView
+    from broadsheet.tui.widgets.headline_list import HeadlineList
+    from broadsheet.tui.widgets.search_bar import SearchBar
+    from broadsheet.tui.widgets.sidebar import Sidebar
 
     return [
         ("Everywhere", screen),

@@ -24,16 +24,17 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
 from textual.worker import get_current_worker
 
-from store.db import Store, StoryMeta
-from store.ordering import next_order, order_stories
-from store.storage import StoreFileError, gc_paused
-from store.userstate import EMPTY, StoryState, TagError, parse_tag_edit
-from tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
-from tui.widgets.article_view import ArticleView
-from tui.widgets.credits_panel import CreditsPanel
-from tui.widgets.headline_list import HeadlineList
-from tui.widgets.search_bar import SearchBar
-from tui.widgets.sidebar import Sidebar
+from broadsheet.store.errors import StoreFileError
+from broadsheet.store.reader.ordering import next_order, order_stories
+from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.tinydb import gc_paused
+from broadsheet.store.storage.userstate import EMPTY, StoryState, TagError, parse_tag_edit
+from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
+from broadsheet.tui.widgets.article_view import ArticleView
+from broadsheet.tui.widgets.credits_panel import CreditsPanel
+from broadsheet.tui.widgets.headline_list import HeadlineList
+from broadsheet.tui.widgets.search_bar import SearchBar
+from broadsheet.tui.widgets.sidebar import Sidebar
 
 T = TypeVar("T")
 
@@ -366,7 +367,7 @@ class MainScreen(Screen[None]):
         self.query_one(SearchBar).begin(current.id if current else None)
 
     def action_help(self) -> None:
-        from tui.screens.help import HelpScreen
+        from broadsheet.tui.screens.help import HelpScreen
 
         self.app.push_screen(HelpScreen(self))
 

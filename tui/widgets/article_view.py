@@ -22,9 +22,9 @@ from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 
-from store.model import Article
-from tui.format import byline
-from tui.highlight import terms_pattern
+from broadsheet.store.model import Article
+from broadsheet.tui.format import byline
+from broadsheet.tui.highlight import terms_pattern
 
 EMPTY_HELP = "No story selected.\n\nImport saved pages with:  broadsheet import PATH"
 BLOCK_STYLES = {"headline": "bold", "standfirst": "italic", "byline": "dim", "paragraph": "",

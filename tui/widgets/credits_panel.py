@@ -12,7 +12,7 @@ from textual.geometry import Size
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store.model import Article
+from broadsheet.store.model import Article
 
 
 def credits_table(article: Article | None) -> Table | Text:

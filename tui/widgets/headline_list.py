@@ -23,9 +23,9 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from store.db import StoryMeta
-from store.userstate import EMPTY, StoryState
-from tui.highlight import highlight, terms_pattern
+from broadsheet.store.storage.db import StoryMeta
+from broadsheet.store.storage.userstate import EMPTY, StoryState
+from broadsheet.tui.highlight import highlight, terms_pattern
 
 
 @dataclass(frozen=True, slots=True)

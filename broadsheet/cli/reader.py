@@ -12,8 +12,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from store.db import Store
-from store.storage import StoreFileError
+from broadsheet.store.errors import StoreFileError
+from broadsheet.store.storage.db import Store
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -35,7 +35,7 @@ def run_command(store: Store, *, seed: bool) -> int:
     from broadsheet.config import config_path, ensure_config_file, load_config
 
     if seed and not store.read_only and len(store) == 0 and not store.user.get_setting("seeded", False):
-        from broadsheet.commands import run_import  # the importer and parser load only when seeding
+        from broadsheet.cli.commands import run_import  # the importer and parser load only when seeding
         from broadsheet.resources import seed_files
 
         run_import(store, seed_files(), 5 * 1024 * 1024, quiet=True)
@@ -43,7 +43,7 @@ def run_command(store: Store, *, seed: bool) -> int:
     path = config_path()
     with contextlib.suppress(OSError):  # a read-only home still reads
         ensure_config_file(path)
-    from tui.app import BroadsheetApp
+    from broadsheet.tui.app import BroadsheetApp
 
     BroadsheetApp(store, load_config(path)).run()
     return 0

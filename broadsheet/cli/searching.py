@@ -16,8 +16,8 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 from rich.text import Text
 
-from store.db import Store
-from store.search import QueryError, SearchIndex
+from broadsheet.store.search import QueryError, SearchIndex
+from broadsheet.store.storage.db import Store
 
 COMMANDS = {"search", "reindex"}
 

@@ -12,10 +12,10 @@ from typing import Any
 
 import orjson
 
-from store.db import Store
-from store.model import Article
-from store.sanitize import clean_line, clean_text
-from store.userstate import EMPTY, StoryState, normalise_tag
+from broadsheet.store.model import Article
+from broadsheet.store.sanitize import clean_line, clean_text
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import EMPTY, StoryState, normalise_tag
 
 FORMAT = "broadsheet-export"
 VERSION = 1

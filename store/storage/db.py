@@ -24,18 +24,11 @@ import orjson
 from filelock import Timeout
 from tinydb import TinyDB
 
-from store.model import Article, Credits, Image
-from store.storage import (
-    KeyedTable,
-    StoreFileError,
-    StoreLock,
-    StoreWriteError,
-    check_ends,
-    clean_if_suspect,
-    gc_paused,
-    open_db,
-)
-from store.userstate import SHARDS, UserState
+from broadsheet.store.errors import StoreFileError, StoreWriteError
+from broadsheet.store.model import Article, Credits, Image
+from broadsheet.store.storage.lock import StoreLock
+from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, gc_paused, open_db
+from broadsheet.store.storage.userstate import SHARDS, UserState
 
 SHARD_SIZE = 256
 LOCK_TIMEOUT = 30.0

@@ -11,11 +11,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
-from store.db import Store
-from store.decode import DecodeError
-from store.importer import ImportReport, import_paths, read_article
-from store.parse import ParseError, explain_text
-from store.sanitize import clean_line, clean_text
+from broadsheet.store.ingest.decode import DecodeError
+from broadsheet.store.ingest.importer import ImportReport, import_paths, read_article
+from broadsheet.store.parse import ParseError, explain_text
+from broadsheet.store.sanitize import clean_line, clean_text
+from broadsheet.store.storage.db import Store
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -40,7 +40,7 @@ def parse_command(args: argparse.Namespace) -> int:
 
 
 def _explain(path: Path, max_size: int) -> int:
-    from store.decode import read_document
+    from broadsheet.store.ingest.decode import read_document
 
     console = Console(highlight=False)
     try:
@@ -138,7 +138,7 @@ def serve_command(args: argparse.Namespace, folder: Path) -> int:
 
 def repair_command(folder: Path, sources: list[Path]) -> int:
     """``repair``: rebuild damaged store files; 0 when nothing was lost, 1 when something was."""
-    from store.repair import repair_store
+    from broadsheet.store.storage.repair import repair_store
 
     try:
         report = repair_store(folder, sources)

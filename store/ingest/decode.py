@@ -44,7 +44,7 @@ class Decoded:
     guessed: bool = False
 
 
-def _human(size: int) -> str:
+def human_size(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
 
 
@@ -93,8 +93,8 @@ def _read_upto(handle: BinaryIO, size: int, limit: int) -> bytes:
     return data
 
 
-def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
-    """Read and decode one file, refusing non-files, empty, oversized and binary ones."""
+def read_capped(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of one regular file, refusing non-files and files over ``max_bytes``."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -104,7 +104,7 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
     if not path.is_file():
         raise DecodeError("not a regular file")
     if size > max_bytes:
-        raise DecodeError(f"too large ({_human(size)}; the limit is {_human(max_bytes)}, see --max-size)")
+        raise DecodeError(f"too large ({human_size(size)}; the limit is {human_size(max_bytes)}, see --max-size)")
     try:
         with open(path, "rb") as handle:
             data = _read_upto(handle, size, max_bytes + 1)
@@ -113,7 +113,10 @@ def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
     except OSError as exc:
         raise DecodeError(f"cannot read the file ({exc.strerror or exc})") from None
     if len(data) > max_bytes:
-        raise DecodeError(f"too large (over {_human(max_bytes)}; see --max-size)")
-    return decode_bytes(data)
+        raise DecodeError(f"too large (over {human_size(max_bytes)}; see --max-size)")
+    return data
 
 
+def read_document(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Decoded:
+    """Read and decode one file, refusing non-files, empty, oversized and binary ones."""
+    return decode_bytes(read_capped(path, max_bytes))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from store.db import StoryMeta
+from broadsheet.store.storage.db import StoryMeta
 
 ORDERS = ("newest", "oldest", "source")
 

@@ -11,8 +11,8 @@ import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from store.db import StoryMeta
-from store.userstate import EMPTY, StoryState
+from broadsheet.store.storage.db import StoryMeta
+from broadsheet.store.storage.userstate import EMPTY, StoryState
 
 
 def fold(text: str) -> str:

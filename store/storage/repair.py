@@ -27,12 +27,14 @@ from typing import Any
 
 import orjson
 
-from store.db import Store, pack_record, unpack_record
-from store.decode import DecodeError
-from store.importer import read_article
-from store.parse import ParseError
-from store.storage import StoreFileError, atomic_write_bytes, keep_damaged_copy, read_json_file
-from store.userstate import SHARDS
+from broadsheet.store.errors import StoreFileError
+from broadsheet.store.ingest.decode import DecodeError
+from broadsheet.store.ingest.importer import read_article
+from broadsheet.store.parse import ParseError
+from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
+from broadsheet.store.storage.db import Store, pack_record, unpack_record
+from broadsheet.store.storage.tinydb import read_json_file
+from broadsheet.store.storage.userstate import SHARDS
 
 _KEY_OPEN = re.compile(r'"((?:[^"\\]|\\.){1,300})"\s*:\s*\{')
 _STATE_KEYS = {"bookmarked", "read", "tags"}
@@ -263,7 +265,7 @@ def repair_store(folder: Path, sources: Iterable[Path] = ()) -> RepairReport:
 def _rebuild_search_index(folder: Path, report: RepairReport) -> None:
     """The search index is a cache of the TinyDB files: rebuild it from the repaired ones."""
     try:
-        from store.search import SearchIndex
+        from broadsheet.store.search import SearchIndex
 
         SearchIndex.reindex(Store(folder, check=False))
     except Exception as exc:  # the reader rebuilds a missing or stale index when it opens

@@ -10,10 +10,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from store.db import Store, StoryMeta
-from store.exchange import export_json, export_markdown
-from store.storage import atomic_write_bytes
-from store.userstate import EMPTY, TagError, normalise_tag
+from broadsheet.store.storage.atomic import atomic_write_bytes
+from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.exchange import export_json, export_markdown
+from broadsheet.store.storage.userstate import EMPTY, TagError, normalise_tag
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)

@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from store.decode import DEFAULT_MAX_BYTES
+from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 
 
 def _size(text: str) -> int:
@@ -53,10 +53,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve = commands.add_parser("serve", help="serve the reader to a browser on localhost (textual-serve)")
     serve.add_argument("--port", type=int, default=8000)
     serve.add_argument("--host", default="localhost")
-    from broadsheet import marks
+    from broadsheet.cli import marks
 
     marks.add_parsers(commands)
-    from broadsheet import searching
+    from broadsheet.cli import searching
 
     searching.add_parsers(commands)
     return parser
@@ -66,29 +66,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     command = args.command or "run"
     if command == "config":
-        from broadsheet.commands import config_command
+        from broadsheet.cli.commands import config_command
 
         return config_command(args)
     if command == "parse":
-        from broadsheet.commands import parse_command
+        from broadsheet.cli.commands import parse_command
 
         return parse_command(args)
-    from store.paths import resolve_store_dir
+    from broadsheet.store.paths import resolve_store_dir
 
     folder = resolve_store_dir(args.store)
     if command == "where":
         print(folder)
         return 0
     if command == "repair":
-        from broadsheet.commands import repair_command
+        from broadsheet.cli.commands import repair_command
 
         return repair_command(folder, args.sources)
     if command == "serve":
-        from broadsheet.commands import serve_command
+        from broadsheet.cli.commands import serve_command
 
         return serve_command(args, folder)
-    from broadsheet.reader import open_store, run_command
-    from store.storage import StoreFileError, StoreWriteError, freeze_loaded_data
+    from broadsheet.cli.reader import open_store, run_command
+    from broadsheet.store.errors import StoreFileError, StoreWriteError
+    from broadsheet.store.storage.tinydb import freeze_loaded_data
 
     if command == "run":
         freeze_loaded_data()  # this process keeps its store until it exits
@@ -98,14 +99,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     try:
         if command == "import":
-            from broadsheet.commands import import_command
+            from broadsheet.cli.commands import import_command
 
             return import_command(store, args)
-        from broadsheet import marks
+        from broadsheet.cli import marks
 
         if command in marks.COMMANDS:
             return marks.run(store, args)
-        from broadsheet import searching
+        from broadsheet.cli import searching
 
         if command in searching.COMMANDS:
             return searching.run(store, args)

@@ -19,153 +19,22 @@ the lock.
 from __future__ import annotations
 
 import contextlib
-import errno
 import gc
 import json
 import os
 import re
-import tempfile
-import threading
-import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import orjson
-from filelock import FileLock, Timeout
 from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
-from store.sanitize import clean_text
-
-
-class StoreFileError(Exception):
-    """A store file exists but cannot be read as a TinyDB document.
-
-    ``backup`` is the copy of the damaged file kept beside it (``None`` when no copy could
-    be made, e.g. on a read-only folder).
-    """
-
-    def __init__(self, path: Path, reason: str, backup: Path | None = None) -> None:
-        message = f"{path}: {reason}"
-        if backup is not None:
-            message += f" (the damaged file is kept as {backup.name})"
-        super().__init__(message)
-        self.path = path
-        self.reason = reason
-        self.backup = backup
-
-
-_WRITE_REASONS = {
-    errno.ENOSPC: "the disk is full",
-    errno.EDQUOT: "the disk quota is exhausted",
-    errno.EROFS: "the store folder is on a read-only file system",
-    errno.EACCES: "no permission to write in the store folder",
-    errno.EPERM: "no permission to write in the store folder",
-    errno.EFBIG: "the file is larger than the file system allows",
-}
-
-
-class StoreWriteError(OSError):
-    """A store file could not be saved; the previous version on disk is intact.
-
-    ``str()`` is a sentence for the user naming the file and the reason.
-    """
-
-    def __init__(self, path: Path, cause: OSError) -> None:
-        reason = _WRITE_REASONS.get(cause.errno or -1) or cause.strerror or str(cause) or type(cause).__name__
-        super().__init__(cause.errno, reason, str(path))
-        self.path = Path(path)
-        self.reason = reason
-
-    def __str__(self) -> str:
-        return f"cannot save {self.path}: {self.reason}; the previous version is unchanged"
-
-
-TEMP_GLOB = ".*.tmp"
-_TEMP_NAME = re.compile(r"^\..+\.json\.[^.]+\.tmp$")
-
-
-def fsync_dir(folder: Path) -> None:
-    """Make a rename or a new file in ``folder`` durable."""
-    fd = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` atomically and durably.
-
-    Raises :class:`StoreWriteError` (an ``OSError``) when the write fails; the old file
-    is then untouched and the temporary file removed.
-    """
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except StoreWriteError:
-        raise
-    except OSError as exc:
-        raise StoreWriteError(path, exc) from exc
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException as exc:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        if isinstance(exc, OSError) and not isinstance(exc, StoreWriteError):
-            raise StoreWriteError(path, exc) from exc
-        raise
-    try:
-        fsync_dir(path.parent)
-    except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
-            raise StoreWriteError(path, exc) from exc
-
-
-def remove_stale_temps(folders: list[Path]) -> list[Path]:
-    """Delete temporary files left in ``folders`` by writers that were killed mid-write.
-
-    Only call this while holding the store lock: every writer creates its temporary file
-    under the lock, so any that exists then belongs to a dead process. Returns what was
-    removed.
-    """
-    removed: list[Path] = []
-    for folder in folders:
-        try:
-            candidates = list(folder.glob(TEMP_GLOB))
-        except OSError:
-            continue
-        for path in candidates:
-            if _TEMP_NAME.match(path.name) and path.is_file():
-                with contextlib.suppress(FileNotFoundError):
-                    path.unlink()
-                    removed.append(path)
-    return removed
-
-
-def keep_damaged_copy(path: Path) -> Path | None:
-    """Copy a damaged store file to ``<name>.damaged-<stamp>`` beside it, once per version.
-
-    The stamp comes from the damaged file's own modification time, so reading the same
-    damaged file again does not pile up copies. Returns the copy, or ``None`` when it could
-    not be written (read-only folder, disk full).
-    """
-    try:
-        st = path.stat()
-        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(st.st_mtime)) + f"-{st.st_mtime_ns % 10**9:09d}"
-        backup = path.with_name(f"{path.name}.damaged-{stamp}")
-        if not backup.exists():
-            atomic_write_bytes(backup, path.read_bytes())
-        return backup
-    except OSError:
-        return None
+from broadsheet.store.errors import StoreFileError
+from broadsheet.store.sanitize import clean_text
+from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
 
 
 def _json_problem(raw: bytes) -> str:
@@ -361,58 +230,6 @@ def open_db(path: Path) -> TinyDB:
     db = TinyDB(path, storage=AtomicJSONStorage)
     db.table_class = KeyedTable
     return db
-
-
-class StoreLock(FileLock):
-    """The store's cross-process writer lock, which also tidies up after killed writers.
-
-    On each outermost acquire it removes stale temporary files in ``temp_folders``
-    (see :func:`remove_stale_temps`). Failing to take the lock because the folder cannot be
-    written (read-only file system, no permission) raises :class:`StoreWriteError`.
-    ``last_write_error`` holds the :class:`StoreWriteError` that ended the last locked
-    block in this process, or ``None`` once a locked block completes normally.
-    """
-
-    temp_folders: list[Path]
-    removed_temps: list[Path]
-    last_write_error: StoreWriteError | None
-
-    @classmethod
-    def for_store(cls, lock_file: Path, temp_folders: list[Path], timeout: float) -> StoreLock:
-        """The lock at ``lock_file`` tidying ``temp_folders`` (FileLock's constructor is left as is)."""
-        lock = cls(str(lock_file), timeout=timeout)
-        lock.temp_folders = temp_folders
-        lock.removed_temps = []
-        lock.last_write_error = None
-        lock._errors = threading.Lock()
-        return lock
-
-    def acquire(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
-        try:
-            proxy = super().acquire(*args, **kwargs)
-        except Timeout:
-            raise
-        except OSError as exc:
-            error = StoreWriteError(Path(self.lock_file).parent, exc)  # the user knows the folder, not .lock
-            with self._errors:
-                self.last_write_error = error
-            raise error from exc
-        if self.lock_counter == 1:
-            self.removed_temps += remove_stale_temps(self.temp_folders)
-        return proxy
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc_value: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        with self._errors:
-            if isinstance(exc_value, StoreWriteError):
-                self.last_write_error = exc_value
-            elif exc_value is None:
-                self.last_write_error = None
-        super().__exit__(exc_type, exc_value, traceback)
 
 
 def check_ends(path: Path) -> None:

@@ -20,16 +20,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from store.db import Store
-from store.decode import DEFAULT_MAX_BYTES, DecodeError, read_document
-from store.exchange import is_export, read_export
-from store.model import Article
-from store.parse import ParseError, parse_text
-from store.sanitize import clean_text
-from store.userstate import StoryState
+from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
+from broadsheet.store.ingest.formats import Item, read_source
+from broadsheet.store.model import Article
+from broadsheet.store.parse import ParseError
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import StoryState
 
 if TYPE_CHECKING:
-    from store.search.engine import IndexAdder
+    from broadsheet.store.search.engine import IndexAdder
 
 Status = Literal["imported", "present", "failed"]
 BATCH = 2000  # stories per store write: articles.json is rewritten whole, so fewer is faster
@@ -62,32 +61,24 @@ class ImportReport:
 
 
 def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Article, str]:
-    """Decode, sanitise and parse one file. Returns the article and a decoding note.
+    """The first article of one file and its note (``parse --json``, ``repair``).
 
     Raises DecodeError or ParseError (both ValueErrors with a ``reason`` for the user).
     """
-    decoded = read_document(path, max_bytes)
-    note = f"encoding guessed as {decoded.encoding}" if decoded.guessed else ""
-    return parse_text(clean_text(decoded.text)), note
+    for item in read_source(path, max_bytes):
+        if item.article is not None:
+            return item.article, item.note
+        raise ParseError(item.reason)
+    raise ParseError("no story found")
 
 
-# What reading one file gives: (article, decoding note, "") or (None, "", reason it failed).
-Read = tuple[Article | None, str, str]
+def read_one(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> list[Item]:
+    """Every item of one file (an article, or a failure with its reason); never raises."""
+    return list(read_source(path, max_bytes))
 
 
-def read_one(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
-    """:func:`read_article` that never raises: a failure comes back with its reason.
-
-    Runs in worker processes, where an exception would otherwise surface only at the
-    parent (or break the pool), so anything unexpected is a failed file, not a failed import.
-    """
-    try:
-        article, note = read_article(path, max_bytes)
-    except (DecodeError, ParseError) as exc:
-        return None, "", str(exc)
-    except Exception as exc:  # contract: one bad file never stops an import
-        return None, "", f"could not be read ({type(exc).__name__}: {exc})"
-    return article, note, ""
+# What reading one file gives: its items.
+Read = list[Item]
 
 
 def _read_chunk(paths: list[Path], max_bytes: int) -> list[Read]:
@@ -180,18 +171,7 @@ def _take(item: Queued, max_bytes: int, broken: bool) -> tuple[list[Read], bool]
     except BrokenProcessPool:
         if broken:  # collateral of an earlier break: read it here
             return _read_chunk(chunk, max_bytes), True
-        return [(None, "", BROKEN)] * len(chunk), True
-
-
-def looks_like_export(path: Path) -> bool:
-    """A ``.json`` file that starts like a Broadsheet export (read back with tags and marks)."""
-    if path.suffix.lower() != ".json":
-        return False
-    try:
-        with open(path, "rb") as handle:
-            return is_export(handle.read(400))
-    except OSError:
-        return False
+        return [[Item(None, reason=BROKEN)] for _ in chunk], True
 
 
 def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
@@ -241,7 +221,7 @@ class Indexer:
         Stories stored but not yet indexed when a process dies are not lost: the next
         ``SearchIndex.open`` finds the index behind the store and adds them.
         """
-        from store.search import SearchIndex
+        from broadsheet.store.search import SearchIndex
 
         if self.off:
             return
@@ -285,7 +265,7 @@ def import_paths(
     if on_total:
         on_total(len(found))
     report = ImportReport()
-    pending: list[tuple[str, Article, Path, str]] = []  # (story id, article, file, decoding note)
+    pending: list[tuple[str, Article, Path, str, str]] = []  # (story id, article, file, note, where in it)
     states: dict[str, StoryState] = {}
 
     def record(outcome: Outcome) -> None:
@@ -294,46 +274,38 @@ def import_paths(
     indexer = Indexer(store)
 
     def flush() -> None:
-        added = store.add_identified([(sid, article, str(path)) for sid, article, path, _ in pending])
+        added = store.add_identified([(sid, article, str(path)) for sid, article, path, _, _ in pending])
         if added:
-            articles = {sid: article for sid, article, _, _ in pending}
+            articles = {sid: article for sid, article, _, _, _ in pending}
             indexer.add([(sid, articles[sid]) for sid in added])
         new = set(added)
-        for sid, _article, path, note in pending:
+        for sid, _article, _path, note, where in pending:
             status: Status = "imported" if sid in new else "present"
             new.discard(sid)  # a second copy in the same batch is "present"
-            record(Outcome(str(path), status, note=note, story_id=sid))
+            record(Outcome(where, status, note=note, story_id=sid))
         pending.clear()
         if states:
             store.user.merge(states)
             states.clear()
 
-    exports = {path for path, problem in found if not problem and looks_like_export(path)}
-    readable = [path for path, problem in found if not problem and path not in exports]
+    readable = [path for path, problem in found if not problem]
     # closing(): the worker pool is shut down even if storing fails part way.
     with contextlib.closing(read_all(readable, max_bytes)) as results:
         for path, problem in found:
             if problem:
                 record(Outcome(str(path), "failed", problem))
-            elif path in exports:
-                try:
-                    exported = read_export(path.read_bytes())
-                except (OSError, ValueError) as exc:
-                    record(Outcome(str(path), "failed", f"Broadsheet export: {exc}"))
-                else:
-                    for item in exported:
-                        pending.append((item.article.story_id, item.article, path, ""))
-                        if item.state.to_doc():
-                            states[item.article.story_id] = item.state
+                continue
+            for item in next(results):
+                where = f"{path} ({item.part})" if item.part else str(path)
+                if item.article is None:
+                    record(Outcome(where, "failed", item.reason))
+                    continue
+                sid = item.article.story_id
+                pending.append((sid, item.article, path, item.note, where))
+                if item.state is not None:
+                    states[sid] = item.state
+                if len(pending) >= BATCH:
                     flush()
-            else:
-                article, note, reason = next(results)
-                if article is None:
-                    record(Outcome(str(path), "failed", reason))
-                else:
-                    pending.append((article.story_id, article, path, note))
-                    if len(pending) >= BATCH:
-                        flush()
             if on_step:
                 on_step(path)
     if pending:

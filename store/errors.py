@@ -1,0 +1,54 @@
+"""Errors of the store that every layer may name, kept apart so none has to import storage code.
+
+``StoreFileError``: a store file exists but cannot be read. ``StoreWriteError``: a store
+file could not be saved (the previous version is intact). The reader and the CLI catch
+these to tell the user what happened without a traceback.
+"""
+
+from __future__ import annotations
+
+import errno
+from pathlib import Path
+
+
+class StoreFileError(Exception):
+    """A store file exists but cannot be read as a TinyDB document.
+
+    ``backup`` is the copy of the damaged file kept beside it (``None`` when no copy could
+    be made, e.g. on a read-only folder).
+    """
+
+    def __init__(self, path: Path, reason: str, backup: Path | None = None) -> None:
+        message = f"{path}: {reason}"
+        if backup is not None:
+            message += f" (the damaged file is kept as {backup.name})"
+        super().__init__(message)
+        self.path = path
+        self.reason = reason
+        self.backup = backup
+
+
+_WRITE_REASONS = {
+    errno.ENOSPC: "the disk is full",
+    errno.EDQUOT: "the disk quota is exhausted",
+    errno.EROFS: "the store folder is on a read-only file system",
+    errno.EACCES: "no permission to write in the store folder",
+    errno.EPERM: "no permission to write in the store folder",
+    errno.EFBIG: "the file is larger than the file system allows",
+}
+
+
+class StoreWriteError(OSError):
+    """A store file could not be saved; the previous version on disk is intact.
+
+    ``str()`` is a sentence for the user naming the file and the reason.
+    """
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        reason = _WRITE_REASONS.get(cause.errno or -1) or cause.strerror or str(cause) or type(cause).__name__
+        super().__init__(cause.errno, reason, str(path))
+        self.path = Path(path)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"cannot save {self.path}: {self.reason}; the previous version is unchanged"

@@ -1,0 +1,81 @@
+"""Input formats: each recognises its input by content and turns it into articles.
+
+A format is a small reader (posting's ``importing/`` package is the model): ``sniff``
+looks at the first bytes of a file, ``read`` yields one :class:`Item` per article it
+holds, or per part that could not be read. One file may hold many articles (a feed, a
+web archive) or one (a saved page, a text dump). :func:`read_source` picks the first
+format that recognises a file; the importer and ``broadsheet parse`` both go through it,
+so a new format plugs in by being added to :data:`FORMATS`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError
+from broadsheet.store.ingest.source import Source
+from broadsheet.store.model import Article
+from broadsheet.store.parse.types import ParseError
+from broadsheet.store.storage.userstate import StoryState
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """One article read from an input, or the reason one part of it could not be read."""
+
+    article: Article | None
+    part: str = ""  # where in the input, for the summary: "" for a whole file, "record 12", "item 3"
+    reason: str = ""  # why it failed (when ``article`` is None)
+    note: str = ""  # something the user should know, e.g. "encoding guessed as cp1252"
+    state: StoryState | None = None  # marks the input carries (a Broadsheet export, a newsboat cache)
+
+
+class Format(Protocol):
+    """A kind of input: recognised by its content, read into items."""
+
+    name: str
+
+    def sniff(self, source: Source) -> bool:
+        """True when ``source`` is of this format (look at ``source.head``, not the name)."""
+        ...
+
+    def read(self, source: Source) -> Iterator[Item]:
+        """Every article of ``source``; a failure is an :class:`Item` with a reason, never an exception."""
+        ...
+
+
+def formats() -> list[Format]:
+    """The formats in the order they are tried: the most specific first, the text dump last."""
+    from broadsheet.store.ingest.formats.export import ExportFormat
+    from broadsheet.store.ingest.formats.text import TextDump
+
+    return [ExportFormat(), TextDump()]
+
+
+FORMATS: list[Format] = formats()
+
+
+def detect(source: Source) -> Format | None:
+    return next((fmt for fmt in FORMATS if fmt.sniff(source)), None)
+
+
+def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item]:
+    """The items of one file, whatever its format; never raises for a bad file.
+
+    Runs in the importer's worker processes, where an exception would surface only at the
+    parent (or break the pool), so anything unexpected becomes a failed item.
+    """
+    try:
+        source = Source.open(path, max_bytes)
+        fmt = detect(source)
+        if fmt is None:
+            yield Item(None, reason=source.refusal())
+            return
+        yield from fmt.read(source)
+    except (DecodeError, ParseError) as exc:
+        yield Item(None, reason=str(exc))
+    except Exception as exc:  # contract: one bad file never stops an import
+        yield Item(None, reason=f"could not be read ({type(exc).__name__}: {exc})")

@@ -1,0 +1,53 @@
+"""One input file as the formats see it: its first bytes for sniffing, the rest on demand.
+
+Opening a source checks what every format needs checked (it is a regular file that can
+be read) and reads only its head; a format that wants the whole file asks for it and
+gets the size cap applied, while a format that streams (a web archive) reads ``path``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError, human_size, read_capped
+
+HEAD = 64 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    path: Path
+    head: bytes  # the first HEAD bytes (all of a small file)
+    size: int
+    max_bytes: int = DEFAULT_MAX_BYTES
+
+    @classmethod
+    def open(cls, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
+        """Raises DecodeError with the reason when the file cannot be read at all."""
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise DecodeError("the file disappeared before it could be read") from None
+        except OSError as exc:
+            raise DecodeError(f"cannot read the file ({exc.strerror})") from None
+        if not path.is_file():
+            raise DecodeError("not a regular file")
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(HEAD)
+        except OSError as exc:
+            raise DecodeError(f"cannot read the file ({exc.strerror or exc})") from None
+        return cls(path, head, size, max_bytes)
+
+    def read_bytes(self) -> bytes:
+        """The whole file, refused (DecodeError) when it is larger than ``max_bytes``."""
+        if len(self.head) == self.size and self.size <= self.max_bytes:
+            return self.head
+        return read_capped(self.path, self.max_bytes)
+
+    def refusal(self) -> str:
+        """Why no format took this file, for the import summary."""
+        if not self.head:
+            return "the file is empty"
+        return f"not a format Broadsheet reads ({human_size(self.size)}, starts with {self.head[:8]!r})"

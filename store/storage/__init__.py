@@ -1,0 +1,1 @@
+"""Where stories are kept: TinyDB files written atomically under a cross-process lock."""

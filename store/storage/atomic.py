@@ -1,0 +1,101 @@
+"""Atomic, durable file writes and the clean-up after writers that were killed mid-write.
+
+Every store file is replaced whole: written to a temporary file in the same folder,
+fsynced, renamed over the original and the folder fsynced, so a crash leaves the old or
+the new file, never a mix.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import re
+import tempfile
+import time
+from pathlib import Path
+
+from broadsheet.store.errors import StoreWriteError
+
+TEMP_GLOB = ".*.tmp"
+_TEMP_NAME = re.compile(r"^\..+\.json\.[^.]+\.tmp$")
+
+
+def fsync_dir(folder: Path) -> None:
+    """Make a rename or a new file in ``folder`` durable."""
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` atomically and durably.
+
+    Raises :class:`StoreWriteError` (an ``OSError``) when the write fails; the old file
+    is then untouched and the temporary file removed.
+    """
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except StoreWriteError:
+        raise
+    except OSError as exc:
+        raise StoreWriteError(path, exc) from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+        if isinstance(exc, OSError) and not isinstance(exc, StoreWriteError):
+            raise StoreWriteError(path, exc) from exc
+        raise
+    try:
+        fsync_dir(path.parent)
+    except OSError as exc:
+        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
+            raise StoreWriteError(path, exc) from exc
+
+
+def remove_stale_temps(folders: list[Path]) -> list[Path]:
+    """Delete temporary files left in ``folders`` by writers that were killed mid-write.
+
+    Only call this while holding the store lock: every writer creates its temporary file
+    under the lock, so any that exists then belongs to a dead process. Returns what was
+    removed.
+    """
+    removed: list[Path] = []
+    for folder in folders:
+        try:
+            candidates = list(folder.glob(TEMP_GLOB))
+        except OSError:
+            continue
+        for path in candidates:
+            if _TEMP_NAME.match(path.name) and path.is_file():
+                with contextlib.suppress(FileNotFoundError):
+                    path.unlink()
+                    removed.append(path)
+    return removed
+
+
+def keep_damaged_copy(path: Path) -> Path | None:
+    """Copy a damaged store file to ``<name>.damaged-<stamp>`` beside it, once per version.
+
+    The stamp comes from the damaged file's own modification time, so reading the same
+    damaged file again does not pile up copies. Returns the copy, or ``None`` when it could
+    not be written (read-only folder, disk full).
+    """
+    try:
+        st = path.stat()
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(st.st_mtime)) + f"-{st.st_mtime_ns % 10**9:09d}"
+        backup = path.with_name(f"{path.name}.damaged-{stamp}")
+        if not backup.exists():
+            atomic_write_bytes(backup, path.read_bytes())
+        return backup
+    except OSError:
+        return None
