@@ -5,14 +5,37 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+
+def _text(value: Any) -> str | None:
+    return value if isinstance(value, str) else None
 
 
 @dataclass(frozen=True, slots=True)
 class Image:
-    """One photo: its caption and its credit, kept apart."""
+    """One photo: its caption and its credit, kept apart, and where the photo itself is."""
 
     caption: str
     credit: str | None = None
+    src: str | None = None  # the photo's address, where the input gives one
+    photo: str | None = None  # digest of the photo's bytes kept in the store, when it was kept
+
+    def to_doc(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"caption": self.caption, "credit": self.credit}
+        if self.src:
+            doc["src"] = self.src
+        if self.photo:
+            doc["photo"] = self.photo
+        return doc
+
+    @classmethod
+    def from_doc(cls, doc: Any) -> Image:
+        """From :meth:`to_doc` output; fields of the wrong type (a hand-edited file) are dropped."""
+        if not isinstance(doc, dict):
+            return cls(_text(doc) or "")
+        return cls(_text(doc.get("caption")) or "", _text(doc.get("credit")), _text(doc.get("src")),
+                   _text(doc.get("photo")))
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,6 +51,19 @@ class Credits:
     def to_doc(self) -> dict[str, Any]:
         return {"reporting": list(self.reporting), "additional_reporting": list(self.additional_reporting),
                 "writing": list(self.writing), "editing": list(self.editing), "text": self.text}
+
+    @classmethod
+    def from_doc(cls, doc: Any) -> Credits | None:
+        """From :meth:`to_doc` output; None for anything that is not a credits object."""
+        if not isinstance(doc, dict):
+            return None
+
+        def names(key: str) -> list[str]:
+            value = doc.get(key)
+            return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+
+        return cls(names("reporting"), names("additional_reporting"), names("writing"), names("editing"),
+                   _text(doc.get("text")) or "")
 
     def people(self) -> list[str]:
         """Everyone named in the credit line, in order, without repeats."""
@@ -52,12 +88,24 @@ class Article:
     dateline: str | None = None
     images: list[Image] = field(default_factory=list)
     credits: Credits | None = None
+    url: str | None = None  # the canonical address, where the input states it
+    key: str | None = None  # identity within its source where it has one, e.g. a feed entry's "feed#guid"
 
     @property
     def story_id(self) -> str:
-        """A stable id derived from the content, so the same story imports once."""
-        key = "\x1f".join([self.headline.casefold(), self.dateline or "", *self.body])
-        return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
+        """A stable id, so the same story is stored once.
+
+        From the source's own identity (a feed entry's guid within its feed) where there is
+        one, else from the canonical address (two saves of one page are one story), else
+        from the content.
+        """
+        if self.key:
+            basis = "key\x1f" + self.key
+        elif self.url:
+            basis = "url\x1f" + normal_url(self.url)
+        else:
+            basis = "\x1f".join([self.headline.casefold(), self.dateline or "", *self.body])
+        return hashlib.sha256(basis.encode("utf-8")).hexdigest()[:16]
 
     def to_contract(self) -> dict[str, Any]:
         """The JSON object of the parse contract (without ``file``)."""
@@ -72,14 +120,21 @@ class Article:
             "body": list(self.body),
             # Spelled out rather than dataclasses.asdict, whose generic deep copy was an
             # eighth of the importer's own time (0.35 s per 10,000 stories).
-            "images": [{"caption": i.caption, "credit": i.credit} for i in self.images],
+            "images": [i.to_doc() for i in self.images],
             "credits": self.credits.to_doc() if self.credits else None,
+            "url": self.url,
         }
+
+    def to_doc(self) -> dict[str, Any]:
+        """Everything about the article, as stored and exported: the contract plus its identity key."""
+        doc = self.to_contract()
+        if self.key:
+            doc["key"] = self.key
+        return doc
 
     @classmethod
     def from_contract(cls, data: dict[str, Any]) -> Article:
-        """Rebuild an article from :meth:`to_contract` output (used by export/import)."""
-        credits = data.get("credits")
+        """Rebuild an article from :meth:`to_contract` or :meth:`to_doc` output (export/import)."""
         return cls(
             headline=data["headline"],
             body=list(data.get("body") or []),
@@ -89,6 +144,25 @@ class Article:
             published=data.get("published"),
             authors=list(data.get("authors") or []),
             dateline=data.get("dateline"),
-            images=[Image(i.get("caption") or "", i.get("credit")) for i in data.get("images") or []],
-            credits=Credits(**credits) if credits else None,
+            images=[Image.from_doc(i) for i in data.get("images") or []],
+            credits=Credits.from_doc(data.get("credits")),
+            url=data.get("url"),
+            key=data.get("key"),
         )
+
+
+def normal_url(url: str) -> str:
+    """The form of an address two saves of one page share: no fragment, lower-case scheme and
+    host, no default port, no trailing slash; ``http`` and ``https`` are the same page."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return url.strip()
+    scheme = parts.scheme.lower()
+    if scheme in ("http", "https"):
+        scheme = "https"
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if parts.port and parts.port not in (80, 443):
+        host += f":{parts.port}"
+    path = parts.path.rstrip("/") or "/"
+    return urlunsplit((scheme, host, path, parts.query, ""))

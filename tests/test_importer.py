@@ -164,3 +164,28 @@ def test_workers_end_when_the_importer_is_killed(tmp_path: Path) -> None:
     while any(map(_alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(_alive, workers))
+
+
+def test_a_second_copy_of_a_page_updates_the_story_and_its_search_entry(tmp_path: Path) -> None:
+    from broadsheet.store.search import SearchIndex
+    from broadsheet.store.storage.exchange import export_json
+    from tests.factories import make_article
+
+    source = Store(tmp_path / "source")
+    old = make_article(1, headline="Lighthouse keeper retires")
+    old.url = "https://example.test/lighthouse"
+    source.add([(old, None)])
+    (tmp_path / "old.json").write_bytes(export_json(source, [old.story_id]))
+    newer = Store(tmp_path / "newer")
+    new = make_article(2, headline="Lighthouse keeper retires after forty winters")
+    new.url = "https://example.test/lighthouse/"
+    newer.add([(new, None)])
+    (tmp_path / "new.json").write_bytes(export_json(newer, [new.story_id]))
+
+    store = Store(tmp_path / "store")
+    assert import_paths(store, [tmp_path / "old.json"]).count("imported") == 1
+    report = import_paths(store, [tmp_path / "new.json"])
+    assert report.count("updated") == 1 and len(store) == 1
+    index = SearchIndex.open(store)
+    assert index.search("winters", states={}).ids == [old.story_id]
+    assert index.search("story", states={}).total == 1

@@ -116,6 +116,38 @@ def test_damaged_details_name_the_file(store: Store) -> None:
 def test_contract_spells_out_every_field_of_images_and_credits() -> None:
     article = wire_article()
     contract = article.to_contract()
-    assert contract["images"] == [asdict(i) for i in article.images]
+    # caption and credit always (the contract's keys); where the photo is, when known
+    assert contract["images"] == [{k: v for k, v in asdict(i).items() if v is not None or k in ("caption", "credit")}
+                                  for i in article.images]
     assert contract["credits"] == asdict(article.credits)
     assert set(contract["credits"]) == {f.name for f in fields(Credits)}
+
+
+def test_a_page_saved_twice_is_one_story_and_the_last_copy_wins(store: Store) -> None:
+    first = make_article(1, headline="Harbour ferry returns")
+    first.url = "http://www.example.test/news/ferry/#top"
+    [sid] = store.add([(first, "a.html")])
+    store.user.edit_tags([sid], add=["keep"])
+    store.user.set_bookmarked(sid, True)
+    again = make_article(2, headline="Harbour ferry returns, with timetable")
+    again.url = "https://example.test/news/ferry"
+    stored = store.add_identified([(again.story_id, again, "b.mhtml")])
+    assert stored.results == [(sid, "updated")] and len(store) == 1
+    assert store.article(sid).headline == "Harbour ferry returns, with timetable"  # type: ignore[union-attr]
+    assert store.article(sid).body == again.body  # type: ignore[union-attr]
+    state = store.user.get(sid)
+    assert state.bookmarked and state.tags == ("keep",)
+    assert store.add_identified([(again.story_id, again, "b.mhtml")]).results == [(sid, "present")]
+
+
+def test_a_feed_entry_keyed_by_guid_updates_in_place(store: Store) -> None:
+    entry = make_article(3, headline="Council meets")
+    entry.key, entry.url = "https://feed.test/rss#guid-1", "https://site.test/council"
+    [sid] = store.add([(entry, None)])
+    changed = make_article(4, headline="Council meets late")
+    changed.key, changed.url = entry.key, "https://site.test/council-late"
+    assert store.add_identified([(changed.story_id, changed, None)]).results == [(sid, "updated")]
+    page = make_article(5, headline="Council meets late (saved page)")
+    page.url = "https://site.test/council-late"  # the entry's link, saved as a page: the same story
+    assert store.add_identified([(page.story_id, page, "p.html")]).results == [(sid, "updated")]
+    assert len(store) == 1

@@ -66,7 +66,7 @@ def _explain(path: Path, max_size: int) -> int:
 
 def import_command(store: Store, args: argparse.Namespace) -> int:
     report = run_import(store, args.paths, args.max_size)
-    return 1 if report.failed and not report.count("imported") and not report.count("present") else 0
+    return 1 if report.failed and len(report.failed) == len(report.outcomes) else 0
 
 
 def run_import(store: Store, paths: list[Path], max_size: int, *, quiet: bool = False) -> ImportReport:
@@ -97,6 +97,8 @@ def shown(text: str) -> str:
 def print_summary(report: ImportReport) -> None:
     summary = Text()
     summary.append(f"{report.count('imported')} imported", style="green bold")
+    if report.count("updated"):
+        summary.append(f", {report.count('updated')} updated")
     summary.append(f", {report.count('present')} already present, ")
     summary.append(f"{len(report.failed)} failed", style="red bold" if report.failed else "")
     err.print(summary)

@@ -30,7 +30,7 @@ from broadsheet.store.storage.userstate import StoryState
 if TYPE_CHECKING:
     from broadsheet.store.search.engine import IndexAdder
 
-Status = Literal["imported", "present", "failed"]
+Status = Literal["imported", "updated", "present", "failed"]
 BATCH = 2000  # stories per store write: articles.json is rewritten whole, so fewer is faster
 POOL_MIN = 50  # fewer files than this are read in this process: starting workers costs more than it saves
 CHUNK = 16  # files per task handed to a worker (amortises pickling and hand-over per file)
@@ -215,8 +215,8 @@ class Indexer:
         self.adder: IndexAdder | None = None
         self.off = False  # the index cannot be written now; the reader's next open catches up
 
-    def add(self, stored: list[tuple[str, Article]]) -> None:
-        """Index newly stored stories, given as (story id, article). Never raises.
+    def add(self, stored: list[tuple[str, Article]], replaced: Iterable[tuple[str, Article]] = ()) -> None:
+        """Index newly stored stories and replaced ones, given as (story id, article). Never raises.
 
         Stories stored but not yet indexed when a process dies are not lost: the next
         ``SearchIndex.open`` finds the index behind the store and adds them.
@@ -227,13 +227,12 @@ class Indexer:
             return
         try:
             if self.adder is None:
-                index = SearchIndex.open(self.store)
+                index = SearchIndex.open(self.store)  # catches up with the store, this batch's new stories included
                 if index.folder is None:  # busy or read-only: a temporary index; a later open catches up
                     self.off = True
                     return
                 self.adder = index.adder(self.store)
-                return
-            self.adder.add(stored)
+            self.adder.add(stored, replaced)
             if self.adder.pending >= self.COMMIT_EVERY:
                 self.adder.commit()
         except Exception:
@@ -274,18 +273,20 @@ def import_paths(
     indexer = Indexer(store)
 
     def flush() -> None:
-        added = store.add_identified([(sid, article, str(path)) for sid, article, path, _, _ in pending])
-        if added:
-            articles = {sid: article for sid, article, _, _, _ in pending}
-            indexer.add([(sid, articles[sid]) for sid in added])
-        new = set(added)
-        for sid, _article, _path, note, where in pending:
-            status: Status = "imported" if sid in new else "present"
-            new.discard(sid)  # a second copy in the same batch is "present"
+        stored = store.add_identified([(sid, article, str(path)) for sid, article, path, _, _ in pending])
+        articles = {sid: article for sid, article, _, _, _ in pending}
+        given = [sid for sid, *_ in pending]
+        stored_as = {sid: given[n] for n, (sid, _) in enumerate(stored.results)}  # stored id -> id given
+        kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
+        if stored.new or stored.updated:
+            indexer.add([(sid, articles[stored_as[sid]]) for sid in stored.new],
+                        [(sid, articles[stored_as[sid]]) for sid in stored.updated])
+        for (sid, got), (_, _article, _path, note, where) in zip(stored.results, pending, strict=True):
+            status: Status = "imported" if got == "new" else "updated" if got == "updated" else "present"
             record(Outcome(where, status, note=note, story_id=sid))
         pending.clear()
         if states:
-            store.user.merge(states)
+            store.user.merge({kept_as.get(sid, sid): state for sid, state in states.items()})
             states.clear()
 
     readable = [path for path, problem in found if not problem]

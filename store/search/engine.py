@@ -596,8 +596,9 @@ class IndexAdder:
         self._writer: tantivy.IndexWriter | None = writer
         self.pending = 0  # added since the last commit
 
-    def add(self, stored: Iterable[tuple[str, Article]]) -> int:
-        """Queue newly stored stories, given as (story id, article), skipping any the index has.
+    def add(self, stored: Iterable[tuple[str, Article]], replaced: Iterable[tuple[str, Article]] = ()) -> int:
+        """Queue newly stored stories, given as (story id, article), skipping any the index has,
+        and the new content of stories whose content was replaced (``replaced``).
 
         The importer hands over the articles it has just stored, so nothing is read back.
         """
@@ -608,6 +609,10 @@ class IndexAdder:
                 if not searcher.doc_freq("key", story_key(sid)):
                     writer.add_document(index._document(sid, article))
                     added += 1
+            for sid, article in dict(replaced).items():
+                writer.delete_documents_by_query(tantivy.Query.term_query(index._schema, "key", story_key(sid)))
+                writer.add_document(index._document(sid, article))
+                added += 1
         self.pending += added
         return added
 

@@ -17,15 +17,16 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import orjson
 from filelock import Timeout
 from tinydb import TinyDB
 
 from broadsheet.store.errors import StoreFileError, StoreWriteError
-from broadsheet.store.model import Article, Credits, Image
+from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.storage.lock import StoreLock
 from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, gc_paused, open_db
 from broadsheet.store.storage.userstate import SHARDS, UserState
@@ -83,6 +84,39 @@ def unpack_record(record: dict[str, Any], path: Path) -> dict[str, Any]:
     full = {key: value for key, value in record.items() if key != "details"}
     full.update(clean_if_suspect(rest, raw))
     return full
+
+
+# Fields of a record the store sets itself, not part of the story's content.
+_OWN = frozenset({"shard", "file", "imported", "changed"})
+
+
+def _comparable(doc: dict[str, Any]) -> dict[str, Any]:
+    """A story's fields as a stored record holds them (empty values are not stored)."""
+    return {key: value for key, value in doc.items() if value not in (None, [], "")}
+
+
+StoredAs = Literal["new", "updated", "present"]
+
+
+@dataclass(slots=True)
+class Stored:
+    """What storing a batch did: for each story given, in order, the id it is stored under
+    and whether it was stored anew, replaced a stored story's content, or was already there."""
+
+    results: list[tuple[str, StoredAs]] = field(default_factory=list)
+
+    def ids(self, status: StoredAs) -> list[str]:
+        """Ids with ``status``, each once, in batch order."""
+        return list(dict.fromkeys(sid for sid, got in self.results if got == status))
+
+    @property
+    def new(self) -> list[str]:
+        return self.ids("new")
+
+    @property
+    def updated(self) -> list[str]:
+        new = set(self.new)
+        return [sid for sid in self.ids("updated") if sid not in new]
 
 
 class StoryMeta:
@@ -166,16 +200,24 @@ class StoryMeta:
 
     @property
     def images(self) -> tuple[Image, ...]:
-        return tuple(Image(i.get("caption") or "", i.get("credit")) for i in self._details().get("images") or ())
+        images = self._details().get("images")
+        return tuple(Image.from_doc(i) for i in images) if isinstance(images, list) else ()
 
     @property
     def credits(self) -> Credits | None:
-        credits = self._details().get("credits")
-        return Credits(**credits) if credits else None
+        return Credits.from_doc(self._details().get("credits"))
+
+    @property
+    def url(self) -> str | None:
+        return self._details().get("url")
 
     @property
     def file(self) -> str | None:
         return self._details().get("file")
+
+    def article(self, body: list[str]) -> Article:
+        """The whole story, given its body (kept apart, in a body shard)."""
+        return Article.from_contract({**self._details(), "body": body})
 
 
 class Store:
@@ -197,6 +239,7 @@ class Store:
         self.lock = StoreLock.for_store(self.folder / ".lock", temp_folders, LOCK_TIMEOUT)
         self._articles_path = self.folder / "articles.json"
         self._articles_db = open_db(self._articles_path)
+        self._identity_db = open_db(self.folder / "identity.json")
         self.user = UserState(self.folder, self.lock)
         self._shards: dict[int, TinyDB] = {}
         self._read_only_at_open = not os.access(self.folder, os.W_OK)
@@ -281,31 +324,25 @@ class Store:
 
     def article_of(self, meta: StoryMeta) -> Article:
         """The whole story of a listed ``meta`` (reads its body shard)."""
-        return Article(
-            headline=meta.headline,
-            body=self.body(meta),
-            standfirst=meta.standfirst,
-            source=meta.source,
-            agency=meta.agency,
-            published=meta.published,
-            authors=list(meta.authors),
-            dateline=meta.dateline,
-            images=list(meta.images),
-            credits=meta.credits,
-        )
+        return meta.article(self.body(meta))
 
     def add(self, articles: Iterable[tuple[Article, str | None]]) -> list[str]:
-        """Store new stories (article, source file); return the ids that were new.
+        """Store stories (article, source file); return the ids that were new.
 
-        Bodies are written before metadata, so a crash in between leaves at worst an
-        unreferenced body that the next import of that file overwrites.
+        A story already stored (same id, or same canonical address) is updated in place
+        when its content changed: see :meth:`add_identified`.
         """
-        return self.add_identified([(article.story_id, article, file) for article, file in articles])
+        return self.add_identified([(article.story_id, article, file) for article, file in articles]).new
 
-    def add_identified(self, batch: list[tuple[str, Article, str | None]]) -> list[str]:
-        """:meth:`add` for (story id, article, file) whose ids the caller has already computed.
+    def add_identified(self, batch: list[tuple[str, Article, str | None]]) -> Stored:
+        """Store (story id, article, file); the caller has computed the ids (the importer needs them too).
 
-        An id hashes the whole story; the importer needs them too, so it computes them once.
+        A story is the same story when its id is stored, or when its canonical address is
+        (a page saved twice, or a feed entry then its saved page). The copy that arrives
+        last wins: its content replaces the stored one, under the stored id, so the user's
+        tags, bookmark and read mark stay. A copy equal to the stored one changes nothing.
+        Bodies are written first, then the address map, then metadata: a crash in between
+        leaves at worst an unreferenced body or address, which the next import overwrites.
         """
         with self.lock:
             existing = self._articles.records()
@@ -318,23 +355,62 @@ class Store:
             shard = max(counts, default=0)
             fill = counts.get(shard, 0)
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-            new: dict[str, None] = {}  # ids in the order stored
+            stored = Stored()
+            seen: set[str] = set()  # ids stored in this batch
+            urls = self._urls.records() if any(article.url for _, article, _ in batch) else {}
+            new_urls: dict[str, dict[str, Any]] = {}
             bodies: dict[int, dict[str, dict[str, Any]]] = {}
-            for sid, article, file in batch:
-                if sid in existing or sid in new:
-                    continue
-                if fill >= SHARD_SIZE:
-                    shard, fill = shard + 1, 0
-                fill += 1
-                doc = article.to_contract()
-                bodies.setdefault(shard, {})[sid] = {"body": doc.pop("body")}
-                metas[sid] = pack_record({**doc, "shard": shard, "file": file, "imported": now})
-                new[sid] = None
+            batch_bodies: dict[str, list[str]] = {}
+            for given, article, file in batch:
+                address = normal_url(article.url) if article.url else None
+                sid = given
+                if given not in existing and given not in seen and address:
+                    known = (new_urls.get(address) or urls.get(address) or {}).get("id")
+                    if isinstance(known, str) and (known in existing or known in seen):
+                        sid = known  # the same page under another identity: one story
+                doc = article.to_doc()
+                body = doc.pop("body")
+                old = metas.get(sid) or existing.get(sid)
+                if old is not None:
+                    before = unpack_record(old, self._articles_path)
+                    earlier = batch_bodies.get(sid)
+                    same_body = earlier == body if earlier is not None else self._same_body(sid, before, body)
+                    if same_body and {k: v for k, v in before.items() if k not in _OWN} == _comparable(doc):
+                        stored.results.append((sid, "present"))
+                        continue
+                    number, first = int(before.get("shard", 0)), before.get("imported", now)
+                    stored.results.append((sid, "present" if sid in seen else "updated"))
+                else:
+                    if fill >= SHARD_SIZE:
+                        shard, fill = shard + 1, 0
+                    fill += 1
+                    number, first = shard, now
+                    stored.results.append((sid, "new"))
+                seen.add(sid)
+                batch_bodies[sid] = body
+                bodies.setdefault(number, {})[sid] = {"body": body}
+                record = {**doc, "shard": number, "file": file, "imported": first}
+                if old is not None:
+                    record["changed"] = now
+                metas[sid] = pack_record(record)
+                if address:
+                    new_urls[address] = {"id": sid}
             for number, docs in bodies.items():
                 self._bodies(number).put_many(docs)
+            if new_urls:
+                self._urls.put_many(new_urls)
             if metas:
                 self._articles.put_many(metas)
-        return list(new)
+        return stored
+
+    def _same_body(self, sid: str, record: dict[str, Any], body: list[str]) -> bool:
+        doc = self._bodies(int(record.get("shard", 0))).get(doc_id=sid)
+        return bool(doc) and doc.get("body") == body
+
+    @property
+    def _urls(self) -> KeyedTable:
+        """Canonical address -> story id, read only while storing (the reader never needs it)."""
+        return self._identity_db.table("urls")  # type: ignore[return-value]
 
     def fingerprint(self) -> tuple[tuple[int, int, int], ...]:
         """Identity of the store's files; changes whenever any process writes to it."""

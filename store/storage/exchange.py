@@ -36,7 +36,7 @@ def export_json(store: Store, story_ids: Sequence[str]) -> bytes:
         if article is None or meta is None:
             continue
         state = states.get(sid, EMPTY)
-        stories.append({"id": sid, "file": meta.file, "article": article.to_contract(),
+        stories.append({"id": sid, "file": meta.file, "article": article.to_doc(),
                         "state": {"bookmarked": state.bookmarked, "read": state.read, "tags": list(state.tags)}})
     return orjson.dumps({"format": FORMAT, "version": VERSION, "stories": stories}, option=orjson.OPT_INDENT_2)
 
