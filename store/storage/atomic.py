@@ -17,6 +17,23 @@ from pathlib import Path
 
 from broadsheet.store.errors import StoreWriteError
 
+FileIdentity = tuple[int, int, int]
+
+
+def file_identity(path: Path) -> FileIdentity | None:
+    """(inode, mtime in ns, size) of ``path``, None when it does not exist.
+
+    Every atomic write replaces the file (a new inode), so two equal identities mean
+    the file has not been written in between: the one cheap "has this file changed" test
+    that caches, the search index's stamp and the reader's change check all use.
+    """
+    try:
+        st = path.stat()
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns, st.st_size)
+
+
 TEMP_GLOB = ".*.tmp"
 _TEMP_NAME = re.compile(r"^\..+\.json\.[^.]+\.tmp$")
 

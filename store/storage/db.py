@@ -27,9 +27,10 @@ from tinydb import TinyDB
 
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, normal_url
+from broadsheet.store.storage.atomic import FileIdentity, file_identity
 from broadsheet.store.storage.lock import StoreLock
 from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, gc_paused, open_db
-from broadsheet.store.storage.userstate import SHARDS, UserState
+from broadsheet.store.storage.userstate import UserState
 
 SHARD_SIZE = 256
 LOCK_TIMEOUT = 30.0
@@ -277,9 +278,7 @@ class Store:
         copy of it is kept as ``<name>.damaged-<stamp>``.
         """
         self._articles_db.storage.read()
-        for name in [*SHARDS, "settings"]:
-            if (self.folder / "state" / f"{name}.json").exists():
-                self.user._db(name).storage.read()
+        self.user.check()
         bodies = self.folder / "bodies"
         if bodies.is_dir():
             for path in sorted(bodies.glob("*.json")):
@@ -412,17 +411,10 @@ class Store:
         """Canonical address -> story id, read only while storing (the reader never needs it)."""
         return self._identity_db.table("urls")  # type: ignore[return-value]
 
-    def fingerprint(self) -> tuple[tuple[int, int, int], ...]:
+    def fingerprint(self) -> tuple[FileIdentity, ...]:
         """Identity of the store's files; changes whenever any process writes to it."""
         paths = [self.folder / "articles.json", *sorted((self.folder / "state").glob("*.json"))]
-        keys = []
-        for path in paths:
-            try:
-                st = path.stat()
-            except FileNotFoundError:
-                continue
-            keys.append((st.st_ino, st.st_mtime_ns, st.st_size))
-        return tuple(keys)
+        return tuple(key for key in map(file_identity, paths) if key is not None)
 
     def resolve(self, ref: str) -> str:
         """A story id from a full id or a unique prefix (at least 4 characters), like git."""

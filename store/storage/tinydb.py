@@ -34,7 +34,7 @@ from tinydb.table import Table
 
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.sanitize import clean_text
-from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
+from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, keep_damaged_copy
 
 
 def _json_problem(raw: bytes) -> str:
@@ -164,12 +164,8 @@ class AtomicJSONStorage(Storage):
         self.path = Path(path)
         self._cache: tuple[tuple[int, int, int], dict[str, Any]] | None = None
 
-    def _stat_key(self) -> tuple[int, int, int] | None:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_ino, st.st_mtime_ns, st.st_size)
+    def _stat_key(self) -> FileIdentity | None:
+        return file_identity(self.path)
 
     def read(self) -> dict[str, Any] | None:
         key = self._stat_key()
@@ -212,13 +208,25 @@ class KeyedTable(Table):
 
     document_id_class = str  # type: ignore[assignment]
 
+    # Both go to the storage through TinyDB's public Storage interface (read/write of the
+    # whole document), not Table's private _read_table/_update_table.
+
     def records(self) -> dict[str, dict[str, Any]]:
         """The raw documents by id (fast at 50k: nothing is copied)."""
-        return self._read_table()  # type: ignore[return-value]
+        tables = self.storage.read() or {}
+        return tables.get(self.name, {})
 
     def apply(self, change: Callable[[dict[str, Any]], None]) -> None:
-        """Run ``change`` on the whole table and write it back once, atomically."""
-        self._update_table(change)  # type: ignore[arg-type]
+        """Run ``change`` on the whole table and write it back once, atomically.
+
+        ``change`` works on a copy, so a change that fails half way leaves the cached
+        document as it was on disk.
+        """
+        tables = self.storage.read() or {}
+        table = dict(tables.get(self.name, {}))
+        change(table)
+        self.storage.write({**tables, self.name: table})
+        self.clear_cache()
 
     def put_many(self, docs: dict[str, dict[str, Any]]) -> None:
         """Insert or replace many documents in one write."""

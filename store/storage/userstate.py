@@ -114,6 +114,12 @@ class UserState:
         head = story_id[:1].lower()
         return head if head in SHARDS else "0"
 
+    def check(self) -> None:
+        """Parse every state file now (raises StoreFileError naming a damaged one)."""
+        for name in [*SHARDS, "settings"]:
+            if (self.folder / f"{name}.json").exists():
+                self._db(name).storage.read()
+
     # -- reading --------------------------------------------------------------------------
 
     def all(self) -> dict[str, StoryState]:
