@@ -27,7 +27,7 @@ from broadsheet.store.parse.dates import parse_date
 from broadsheet.store.parse.types import ParseError
 
 _NEGATIVE = re.compile(
-    r"comment|foot|sidebar|side-bar|related|share|sharing|social|promo|newsletter|subscri|(?<![a-z])nav|menu"
+    r"comment|foot|(?<!has-)(?<!no-)(?<!with-)sidebar|side-bar|related|share|sharing|social|promo|newsletter|subscri|(?<![a-z])nav|menu"
     r"|breadcrumb|advert|(?<![a-z])ads?(?![a-z])|sponsor|recommend|popular|trending|outbrain|taboola|cookie|consent"
     r"|signup|sign-up|widget|more-stor|read-more|readmore|also-read|pagination|masthead|banner|modal|popup|login"
     r"|toolbar|tags|topics|author-bio|bio-box|teaser|rail|skip|print-only|disclaimer|paywall",
@@ -72,11 +72,13 @@ def _link_density(node: LexborNode, length: int) -> float:
     return min(1.0, linked / length)
 
 
-def _scored(body: LexborNode) -> dict[int, list]:
-    """Element id -> [element, score, depth-of-score] for the elements holding paragraphs."""
-    scores: dict[int, list] = {}
-    candidates = list(body.css(_SCORE_TAGS))
-    for div in body.css("div"):
+_ROOTS = frozenset({"body", "html", "main", "article"})
+_GOOD_MIN = 40  # characters of a paragraph that counts as story text
+
+
+def _paragraph_nodes(body: LexborNode) -> list[LexborNode]:
+    nodes = list(body.css(_SCORE_TAGS))
+    for div in body.css("div, td, section, article"):
         direct = 0
         child = div.child
         while child is not None:
@@ -84,70 +86,76 @@ def _scored(body: LexborNode) -> dict[int, list]:
                 direct += len((child.text_content or "").strip())
             child = child.next
         if direct > 80:
-            candidates.append(div)
-    for para in candidates:
+            nodes.append(div)
+    return nodes
+
+
+def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
+    """The element holding the story's text.
+
+    Each paragraph of story text (long enough, few links, not in a navigation, aside,
+    footer or furniture-named box) counts for every element above it; the story is the
+    element with the most such text less ``weight`` times its other text. It holds all the
+    paragraphs however each is wrapped (one ``<div>`` per paragraph is common), and no more
+    than the story: the page around it adds more other text than story text.
+    """
+    good: dict[int, list] = {}
+    for para in _paragraph_nodes(body):
         text = para.text(deep=True, strip=True)
-        if len(text) < 25:
+        if len(text) < _GOOD_MIN:
             continue
-        points = 1 + text.count(",") + min(len(text) // 100, 3)
-        node = para if para.tag == "div" else para.parent
-        for level in range(3):
-            if node is None or node.tag in ("html", "#document"):
+        if _link_density(para, len(text)) > 0.35:
+            continue
+        chain = []
+        node = para.parent if para.tag != "div" else para
+        furniture = False
+        while node is not None and node.tag not in ("html", "#document"):
+            if node.tag in ("nav", "footer"):
+                furniture = True
                 break
-            entry = scores.get(node.mem_id)
-            if entry is None:
-                base = {"div": 5, "article": 10, "main": 5, "section": 3, "pre": 3, "td": 3, "blockquote": 3,
-                        "form": -3, "ol": -3, "ul": -3, "li": -3, "h1": -5, "h2": -5, "h3": -5, "th": -5}
-                entry = scores[node.mem_id] = [node, base.get(node.tag, 0) + _class_weight(node)]
-            entry[1] += points / (1 if level == 0 else 2 if level == 1 else 3 * level)
+            chain.append(node)
+            if node.tag == "body":
+                break
             node = node.parent
-    return scores
+        if furniture:
+            continue
+        for node in chain:
+            entry = good.get(node.mem_id)
+            if entry is None:
+                good[node.mem_id] = [node, len(text)]
+            else:
+                entry[1] += len(text)
+    if not good:
+        return body
+    best, best_score = body, float("-inf")
+    for node, story in good.values():
+        total = len(node.text(deep=True, strip=True))
+        score = story - weight * (total - story)
+        if score > best_score:
+            best, best_score = node, score
+    return best
 
 
-def main_content(body: LexborNode) -> list[LexborNode]:
-    """The elements holding the story's text, in page order."""
-    scores = _scored(body)
-    if not scores:
-        return [body]
-    best = sorted(scores.values(), key=lambda e: e[1], reverse=True)[:8]
-    for entry in best:
-        node = entry[0]
-        entry[1] *= 1 - _link_density(node, len(node.text(deep=True, strip=True)))
-    top, top_score = max(best, key=lambda e: e[1])
-    parent = top.parent
-    if parent is None or top.tag == "body":
-        return [top]
-    threshold = max(10.0, top_score * 0.2)
-    chosen = []
-    sibling = parent.child
-    while sibling is not None:
-        if sibling.mem_id == top.mem_id:
-            chosen.append(sibling)
-        elif not sibling.tag.startswith("-"):
-            entry = scores.get(sibling.mem_id)
-            bonus = top_score * 0.2 if _marks(sibling).strip() and _marks(sibling) == _marks(top) else 0
-            if entry is not None and entry[1] + bonus >= threshold and _class_weight(sibling) >= 0:
-                chosen.append(sibling)
-            elif sibling.tag == "p":
-                text = sibling.text(deep=True, strip=True)
-                density = _link_density(sibling, len(text))
-                if (len(text) > 80 and density < 0.25) or (0 < len(text) <= 80 and density == 0
-                                                           and re.search(r"\.( |$)", text)):
-                    chosen.append(sibling)
-        sibling = sibling.next
-    return chosen
-
-
-def _article_region(content: list[LexborNode], body: LexborNode) -> LexborNode:
+def _article_region(content: LexborNode) -> LexborNode:
     """Where the story's photos are: the nearest ancestor of the text holding the headline, if close."""
-    node = content[0].parent if len(content) > 1 else content[0]
+    node = content
     for _ in range(6):
         if node is None or node.tag in ("body", "html"):
             break
         if node.tag == "article" or node.css_first("h1") is not None:
             return node
         node = node.parent
-    return content[0].parent if len(content) > 1 and content[0].parent is not None else content[0]
+    return content
+
+
+def _short(node: LexborNode) -> bool:
+    return len(node.text(deep=True, strip=True)) < 300
+
+
+def _furniture_box(node: LexborNode) -> bool:
+    """A box named like furniture that reads like it: short, or mostly links."""
+    length = len(node.text(deep=True, strip=True))
+    return length < 300 or _link_density(node, length) > 0.3
 
 
 class _PageCollector(_Collector):
@@ -178,7 +186,14 @@ class _PageCollector(_Collector):
         def whole(node: LexborNode) -> bool:
             if node.tag in ("figure", "img") or (boxes and node.mem_id in boxes):
                 return True
-            return node.tag in _PRUNE_TAGS or bool(_class_weight(node) < 0 or _NOT_BODY.search(_marks(node)))
+            if node.tag in _PRUNE_TAGS:
+                return True
+            marks = _marks(node)
+            if not marks.strip():
+                return False
+            if _NOT_BODY.search(marks):
+                return _short(node)
+            return _class_weight(node) < 0 and _furniture_box(node)
 
         for root in roots:
             for event, node in walk(root, whole=whole):
@@ -310,15 +325,16 @@ def page_article(html: str, url: str | None = None) -> Article:
     base = meta.url or url
     if body is None:
         raise ParseError("no article text found")
+    tree.strip_tags(["script", "style", "noscript", "template", "svg", "iframe"])
     content = main_content(body)
     collector = _PageCollector(base)
-    collector.collect_page(content, set())
+    collector.collect_page([content], set())
     paragraphs = collector.paragraphs
     if sum(len(p) for p in paragraphs) < 80 and meta.body and len(meta.body) > 80:
         paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", meta.body) if squash(p)]
     if not paragraphs or sum(len(p.split()) for p in paragraphs) < 10:
         raise ParseError("no article text found")
-    region = _article_region(content, body)
+    region = _article_region(content)
     headline = _headline(tree, meta)
     if paragraphs and headline and _fold(paragraphs[0]) == _fold(headline):
         paragraphs = paragraphs[1:]
