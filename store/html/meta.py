@@ -24,6 +24,7 @@ _MAX_LD = 2 * 1024 * 1024  # a JSON-LD block larger than this is not metadata
 @dataclass(slots=True)
 class PageMeta:
     headline: list[str] = field(default_factory=list)  # candidates, most trusted first
+    ld_headline: str | None = None  # the headline of the page's JSON-LD article
     authors: list[str] = field(default_factory=list)
     author_orgs: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
@@ -123,6 +124,8 @@ def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
             value = _text(obj.get(key))
             if value:
                 meta.headline.append(value)
+                if key == "headline" and meta.ld_headline is None:
+                    meta.ld_headline = value
         people, orgs = _people(obj.get("author") or obj.get("creator"))
         meta.authors += [p for p in people if p not in meta.authors]
         meta.author_orgs += [o for o in orgs if o not in meta.author_orgs]

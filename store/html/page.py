@@ -241,35 +241,32 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
 
 
 def _headline(tree: LexborHTMLParser, meta: PageMeta) -> str:
+    """The headline the publisher states for the story (JSON-LD), else the printed ``<h1>`` that
+    the page's title metadata confirms, else that title without the site's name, else the ``<h1>``."""
+    if meta.ld_headline:
+        return meta.ld_headline
     h1s = [t for t in (node_text(h) for h in tree.css("h1")[:6]) if t]
-    titles = [t for t in meta.headline if t]
-    folded_titles = [_fold(t) for t in titles]
-    for h1 in h1s:
-        if _fold(h1) in folded_titles:
-            return h1
+    folded_titles = [_fold(t) for t in meta.headline]
     for h1 in h1s:
         low = _fold(h1)
-        if len(low) > 15 and any(low in t for t in folded_titles):
+        if low in folded_titles or (len(low) > 15 and any(t.startswith(low) for t in folded_titles)):
             return h1
-    if titles:
-        title = titles[0]
-        parts = _TITLE_SEPARATORS.split(title)
-        if len(parts) > 1 and len(titles) == 1 + len(meta.headline) - len(titles):
-            title = max(parts, key=len)
-        for h1 in h1s:
-            if _fold(h1) == _fold(title):
-                return h1
-        return title if not h1s or len(titles) > 1 else h1s[0]
+    if meta.headline:
+        return _strip_site(meta.headline[0], meta.publisher)
     return h1s[0] if h1s else ""
 
 
 def _strip_site(title: str, publisher: str | None) -> str:
+    """``Headline | Site`` -> ``Headline``: only a part naming the site goes."""
     parts = _TITLE_SEPARATORS.split(title)
-    if len(parts) < 2:
+    if len(parts) < 2 or not publisher:
         return title
-    if publisher and _fold(parts[-1]) == _fold(publisher):
+    site = _fold(publisher)
+    if _fold(parts[-1]) == site or site.startswith(_fold(parts[-1])):
         return title[: title.rfind(parts[-1])].rstrip(" |–—:-·•»")
-    return max(parts, key=len)
+    if _fold(parts[0]) == site:
+        return title[len(parts[0]):].lstrip(" |–—:-·•»")
+    return title
 
 
 def _byline_authors(region: LexborNode) -> list[str]:
