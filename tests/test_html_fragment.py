@@ -85,6 +85,6 @@ def test_credit_as_its_own_piece_of_the_caption() -> None:
 
 
 def test_a_short_lead_in_of_a_caption_is_not_taken_for_a_credit() -> None:
-    html = "<figure><img src='k.jpg'><figcaption>The mayor <i>opens the new bridge over the river today</i></figcaption>"
-    (image,) = fragment(html + "</figure>", BASE).images
+    html = "<figure><img src='k.jpg'><figcaption>The mayor <i>opens the new bridge over the river today</i>"
+    (image,) = fragment(html + "</figcaption></figure>", BASE).images
     assert (image.caption, image.credit) == ("The mayor opens the new bridge over the river today", None)
