@@ -74,7 +74,8 @@ class Warc:
                     else:
                         skipped += 1
             except Exception as exc:  # warcio raises several kinds on a damaged or cut-short archive
-                damage = damage or f"the archive is damaged or cut short after record {number}: {type(exc).__name__}: {exc}"
+                reason = f"{type(exc).__name__}: {exc}"
+                damage = damage or f"the archive is damaged or cut short after record {number}: {reason}"
         lookup = resources_lookup(resources)
         for index, (record_number, article, notes) in enumerate(pages):
             if index == 0 and skipped:
