@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -57,8 +58,12 @@ def _marks(node: LexborNode) -> str:
 
 def _class_weight(node: LexborNode) -> int:
     marks = _marks(node)
-    if not marks.strip():
-        return 0
+    return _weight(marks) if marks.strip() else 0
+
+
+@lru_cache(maxsize=4096)
+def _weight(marks: str) -> int:
+    """-25 for furniture-like class and id names, +25 for story-like ones (both: 0)."""
     weight = 0
     if _NEGATIVE.search(marks):
         weight -= 25
@@ -150,6 +155,11 @@ def _article_region(content: LexborNode) -> LexborNode:
     return content
 
 
+@lru_cache(maxsize=4096)
+def _not_body(marks: str) -> bool:
+    return _NOT_BODY.search(marks) is not None
+
+
 def _short(node: LexborNode) -> bool:
     return len(node.text(deep=True, strip=True)) < 300
 
@@ -193,9 +203,9 @@ class _PageCollector(_Collector):
             marks = _marks(node)
             if not marks.strip():
                 return False
-            if _NOT_BODY.search(marks):
+            if _not_body(marks):
                 return _short(node)
-            return _class_weight(node) < 0 and _furniture_box(node)
+            return _weight(marks) < 0 and _furniture_box(node)
 
         for root in roots:
             for event, node in walk(root, whole=whole):
@@ -224,8 +234,7 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
     boxes = figure_like(region)
 
     def whole(node: LexborNode) -> bool:
-        return node.tag == "figure" or node.mem_id in boxes or node.tag in ("nav", "footer") \
-            or _NEGATIVE.search(_marks(node)) is not None
+        return node.tag == "figure" or node.mem_id in boxes or node.tag in ("nav", "footer") or _class_weight(node) < 0
 
     from broadsheet.store.html.figures import figure_image
 
