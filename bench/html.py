@@ -174,3 +174,20 @@ def markdown(rows: list[list[str]]) -> str:
     out = ["| Saved web pages (issue 12) | Value | Target | Met |", "|---|---:|---:|---:|"]
     out += ["| " + " | ".join([r[0].replace("  ", "&nbsp;&nbsp;", 1), *r[1:]]) + " |" for r in rows]
     return "\n".join(out)
+
+
+def main() -> None:
+    """``python -m bench.html [--smoke]``: only this table (``make bench`` runs it with the rest)."""
+    import sys
+
+    from bench.build import cache_root
+
+    smoke = "--smoke" in sys.argv[1:]
+    load = os.getloadavg()[0]
+    rows = measure(cache_root(), smoke, lambda text: print(f"[bench] {text}", file=sys.stderr, flush=True))
+    print(render(rows))
+    print(f"load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
+
+
+if __name__ == "__main__":
+    main()
