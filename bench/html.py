@@ -23,7 +23,12 @@ from pathlib import Path
 
 HTML_GENERATOR_VERSION = 1
 TARGET_RATE = 100.0  # pages/s on 2 cores (issue 12)
-_WORDS = ["harbour", "council", "ferry", "timetable", "vote", "residents", "lowmoor", "operators", "crossing", "evening", "morning", "slipway", "weekday", "summer", "winter", "queue", "decision", "statement", "website", "commuters", "sailing", "island", "bridge", "repairs", "walkers", "lifeboat", "crew", "service", "funding", "budget", "mayor", "school", "market", "weather", "storm", "flood", "road"]
+_WORDS = (
+    "harbour", "council", "ferry", "timetable", "vote", "residents", "lowmoor", "operators", "crossing",
+    "evening", "morning", "slipway", "weekday", "summer", "winter", "queue", "decision", "statement",
+    "website", "commuters", "sailing", "island", "bridge", "repairs", "walkers", "lifeboat", "crew",
+    "service", "funding", "budget", "mayor", "school", "market", "weather", "storm", "flood", "road",
+)
 
 
 def _sentence(rng: random.Random, n: int) -> str:

@@ -31,7 +31,8 @@ _NEGATIVE = re.compile(
     r"comment|foot|(?<!has-)(?<!no-)(?<!with-)sidebar|side-bar|related|share|sharing|social|promo|newsletter|subscri|(?<![a-z])nav|menu"
     r"|breadcrumb|advert|(?<![a-z])ads?(?![a-z])|sponsor|recommend|popular|trending|outbrain|taboola|cookie|consent"
     r"|signup|sign-up|widget|more-stor|read-more|readmore|also-read|pagination|masthead|banner|modal|popup|login"
-    r"|toolbar|tags|topics|author-bio|bio-box|teaser|rail|skip|print-only|disclaimer|paywall",
+    r"|toolbar|tags|topics|author-bio|bio-box|teaser|rail|skip|print-only|disclaimer|paywall|excerpt"
+    r"|more-(?:news|posts|articles|from)|most-read|mostread",
     re.IGNORECASE,
 )
 _POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|prose|rich", re.IGNORECASE)
@@ -44,6 +45,7 @@ _BREAKING = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "h5", "
                        "ul", "ol", "table", "tr", "dd", "dt", "header", "main", "figcaption"})
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:·•»-]\s+|\s+::\s+")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+_MARKUP = re.compile(r"^<[a-zA-Z][a-zA-Z0-9]*[\s>/]")
 _BY = re.compile(r"^\s*(?:by|written by|words by|von|por|par)\s+", re.IGNORECASE)
 
 
@@ -116,22 +118,31 @@ def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
         chain = []
         node = para.parent if para.tag != "div" else para
         furniture = False
+        weight_of_text = 1.0
+        level = 0
         while node is not None and node.tag not in ("html", "#document"):
             if node.tag in ("nav", "footer"):
                 furniture = True
                 break
+            if node.tag == "li":
+                weight_of_text = 0.3  # a list item: a teaser of another story more often than story text
+            elif level < 3 and node.tag not in _ROOTS and _class_weight(node) < 0:
+                furniture = True  # in a box named like furniture (more news, excerpt, related)
+                break
+            level += 1
             chain.append(node)
             if node.tag == "body":
                 break
             node = node.parent
         if furniture:
             continue
+        counted = len(text) * weight_of_text
         for node in chain:
             entry = good.get(node.mem_id)
             if entry is None:
-                good[node.mem_id] = [node, len(text)]
+                good[node.mem_id] = [node, counted]
             else:
-                entry[1] += len(text)
+                entry[1] += counted
     if not good:
         return body
     best, best_score = body, float("-inf")
@@ -190,9 +201,10 @@ class _PageCollector(_Collector):
             return
         if linked > 0.5 * len(line) and len(line.split()) < 40:
             return  # a list of links, a "Read more: ..." teaser
-        for part in line.split("\n\n"):
-            if part and furniture_reason(part) is None:
-                self.paragraphs.append(part)
+        if _MARKUP.match(line):
+            return  # markup printed as text (an escaped tracking pixel)
+        if furniture_reason(line) is None:
+            self.paragraphs.append(line)
 
     def collect_page(self, roots: list[LexborNode], boxes: set[int]) -> None:
         def whole(node: LexborNode) -> bool:
@@ -335,7 +347,7 @@ def page_article(html: str, url: str | None = None) -> Article:
     tree.strip_tags(["script", "style", "noscript", "template", "svg", "iframe"])
     content = main_content(body)
     collector = _PageCollector(base)
-    collector.collect_page([content], set())
+    collector.collect_page([content], figure_like(content))
     paragraphs = collector.paragraphs
     if sum(len(p) for p in paragraphs) < 80 and meta.body and len(meta.body) > 80:
         paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", meta.body) if squash(p)]
