@@ -119,7 +119,7 @@ def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
         node = para.parent if para.tag != "div" else para
         furniture = False
         weight_of_text = 1.0
-        level = 0
+        level = 0  # boxes named like furniture count only close to the text, below its article
         while node is not None and node.tag not in ("html", "#document"):
             if node.tag in ("nav", "footer"):
                 furniture = True
@@ -129,7 +129,7 @@ def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
             elif level < 3 and node.tag not in _ROOTS and _class_weight(node) < 0:
                 furniture = True  # in a box named like furniture (more news, excerpt, related)
                 break
-            level += 1
+            level = 3 if node.tag in _ROOTS else level + 1
             chain.append(node)
             if node.tag == "body":
                 break
