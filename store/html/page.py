@@ -305,15 +305,32 @@ def _byline_authors(region: LexborNode) -> list[str]:
     return []
 
 
+def _distinct_names(names: list[str]) -> list[str]:
+    """Names once each: no user handles (``devindra``), none that another name contains."""
+    kept: list[str] = []
+    for name in names:
+        name = name.strip(" ,;|")
+        if not name or (" " not in name and name.islower()) or name.startswith("@"):
+            continue
+        low = _fold(name)
+        if any(low == _fold(k) or low in _fold(k) for k in kept):
+            continue
+        kept = [k for k in kept if _fold(k) not in low] + [name]
+    return kept
+
+
 def _authors(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> list[str]:
+    """The bylined people: the page's metadata, else its byline; else the organisation named as
+    author, else the publisher (an unsigned story is the publisher's)."""
     if meta.authors:
         names: list[str] = []
         for raw in meta.authors:
-            split = split_names(_BY.sub("", raw)) if (" and " in raw or "," in raw) else [_BY.sub("", raw)]
-            names += [n for n in split if n and n not in names]
-        return names
-    found = _byline_authors(region) or (_byline_authors(tree.body) if tree.body is not None else [])
-    return found or meta.author_orgs[:1]
+            names += split_names(_BY.sub("", raw)) if (" and " in raw or "," in raw) else [_BY.sub("", raw)]
+        found = _distinct_names(names)
+        if found:
+            return found
+    found = _distinct_names(_byline_authors(region) or (_byline_authors(tree.body) if tree.body is not None else []))
+    return found or meta.author_orgs[:1] or ([meta.publisher] if meta.publisher else [])
 
 
 def _published(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> str | None:
