@@ -100,18 +100,29 @@ def trafilatura_extract() -> Callable[[str], object] | None:
     return lambda text: trafilatura.extract(text, output_format="json", with_metadata=True)
 
 
-def import_rate(pages: list[Path]) -> tuple[float, int, int]:
-    """(pages/s, imported, failed) for the real importer into an empty store."""
+def import_rate(pages: list[Path], copies: int = 1) -> tuple[float, int, int]:
+    """(files/s, stories stored, files failed) for the real importer into an empty store.
+
+    With ``copies`` > 1 every page is imported that many times (copies in a temporary
+    folder): each copy is read and parsed, and the store keeps one story per page.
+    """
     from broadsheet.store.ingest.importer import import_paths
     from broadsheet.store.storage.db import Store
 
     folder = Path(tempfile.mkdtemp(prefix="broadsheet-html-bench-"))
     try:
+        files = list(pages)
+        for copy in range(1, copies):
+            (folder / f"copy{copy}").mkdir()
+            for page in pages:
+                target = folder / f"copy{copy}" / page.name
+                shutil.copyfile(page, target)
+                files.append(target)
         store = Store(folder / "store")
         start = time.perf_counter()
-        report = import_paths(store, pages)
+        report = import_paths(store, files)
         seconds = time.perf_counter() - start
-        return len(pages) / seconds, report.count("imported"), len(report.failed)
+        return len(files) / seconds, report.count("imported"), len(report.failed)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
 
@@ -149,10 +160,14 @@ def measure(cache: Path, smoke: bool, say: Callable[[str], None]) -> list[list[s
                      f"{cpu_ms_per_page(_tolerant(ours), dev_texts):.1f}", "", ""])
         rows.append([f"  dev corpus pages ({len(real)}), trafilatura (CPU ms/page)",
                      f"{cpu_ms_per_page(extract, dev_texts):.1f}" if extract else "not measured", "", ""])
-        rate, imported, failed = import_rate(real)
-        rows.append([f"Import the dev corpus pages ({len(real)}), real importer, {cores} cores (pages/s)",
-                     f"{rate:.0f}", f">= {TARGET_RATE:.0f}", "yes" if rate >= TARGET_RATE else "NO"])
-        rows.append(["  pages imported / failed", f"{imported} / {failed}", "", ""])
+        for copies in (1, 1 if smoke else 5):
+            rate, imported, failed = import_rate(real, copies)
+            rows.append([f"Import the dev corpus pages x{copies} ({len(real) * copies} files), real importer, "
+                         f"{cores} cores (pages/s)",
+                         f"{rate:.0f}", f">= {TARGET_RATE:.0f}", "yes" if rate >= TARGET_RATE else "NO"])
+            rows.append(["  stories stored / files failed", f"{imported} / {failed}", "", ""])
+            if smoke:
+                break
     return rows
 
 

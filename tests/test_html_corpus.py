@@ -21,17 +21,17 @@ CLI = Path(sys.executable).with_name("broadsheet")
 # Floors: the targets where reached, otherwise just under the measured figure.
 FLOORS = {
     "dev": {
-        "body_f1": 0.94,  # measured 0.952 (target 0.97)
-        "headline": 0.75,  # measured 0.794 (target 0.95): truths follow og:title on some sites, JSON-LD on others
+        "body_f1": 0.97,  # target; measured 0.974
+        "headline": 0.83,  # measured 0.853 (target 0.95): truths follow og:title on some sites, JSON-LD on others
         "authors": 0.95,  # target; measured 0.99
         "date": 0.98,  # target; measured 1.0
         "captions": 0.85,  # target; measured 0.917
         "credits": 0.85,  # target; measured 0.932
     },
     "dev_extra": {  # held-out publishers: no rule was written for them
-        "body_f1": 0.90,  # measured 0.918
+        "body_f1": 0.93,  # measured 0.955
         "headline": 0.95,  # measured 1.0
-        "authors": 0.70,  # measured 0.778
+        "authors": 0.85,  # measured 0.889
         "date": 0.95,  # measured 1.0
         "captions": 0.80,  # measured 0.833
     },
