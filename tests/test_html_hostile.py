@@ -117,3 +117,15 @@ def test_photo_checks() -> None:
         check_photo(png_bytes(), max_bytes=10)
     with pytest.raises(NotAPhoto, match="damaged"):
         check_photo(png_bytes((64, 64), "red")[:45])
+
+
+def test_photo_cap_is_configurable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from tests.html_pages import singlefile_html
+
+    photo = png_bytes((300, 300), "red")
+    monkeypatch.setenv("BROADSHEET_MAX_PHOTO_MB", str(len(photo) / 2 / 1024 / 1024))
+    (tmp_path / "single.html").write_text(singlefile_html(photo), encoding="utf-8")
+    item = read(tmp_path / "single.html")
+    assert item.photos == () and "photo 1 not kept: too large" in item.note
+    monkeypatch.setenv("BROADSHEET_MAX_PHOTO_MB", "10")
+    assert read(tmp_path / "single.html").photos

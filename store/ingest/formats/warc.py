@@ -17,7 +17,7 @@ from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.sanitize import clean_line
-from broadsheet.store.storage.photos import DEFAULT_MAX_PHOTO_BYTES
+from broadsheet.store.storage.photos import max_photo_bytes
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 
@@ -69,7 +69,7 @@ class Warc:
                             continue
                         pages.append((number, article, notes))
                     elif kind.startswith("image/") and uri:
-                        body = record.content_stream().read(DEFAULT_MAX_PHOTO_BYTES + 1)
+                        body = record.content_stream().read(max_photo_bytes() + 1)
                         resources[uri] = body
                     else:
                         skipped += 1
