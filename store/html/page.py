@@ -35,6 +35,7 @@ _NEGATIVE = re.compile(
     r"|more-(?:news|posts|articles|from)|most-read|mostread",
     re.IGNORECASE,
 )
+_COMMENTS = re.compile(r"(?<![a-z])comments?(?![a-z])|comment-|disqus|respond", re.IGNORECASE)
 _POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|prose|rich", re.IGNORECASE)
 _NOT_BODY = re.compile(r"byline|dateline-meta|timestamp|(?<![a-z])date(?![a-z])|meta-data|article-meta|headline",
                        re.IGNORECASE)
@@ -167,6 +168,12 @@ def _article_region(content: LexborNode) -> LexborNode:
 
 
 @lru_cache(maxsize=4096)
+def _comments(marks: str) -> bool:
+    """Readers' comments: never the story, however long."""
+    return _COMMENTS.search(marks) is not None
+
+
+@lru_cache(maxsize=4096)
 def _not_body(marks: str) -> bool:
     return _NOT_BODY.search(marks) is not None
 
@@ -217,6 +224,8 @@ class _PageCollector(_Collector):
                 return False
             if _not_body(marks):
                 return _short(node)
+            if _comments(marks):
+                return True
             return _weight(marks) < 0 and _furniture_box(node)
 
         for root in roots:
