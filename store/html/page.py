@@ -272,11 +272,20 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
 
 
 def _headline(tree: LexborHTMLParser, meta: PageMeta) -> str:
-    """The headline the publisher states for the story (JSON-LD), else the printed ``<h1>`` that
-    the page's title metadata confirms, else that title without the site's name, else the ``<h1>``."""
-    if meta.ld_headline:
-        return meta.ld_headline
+    """The headline the publisher states for the story.
+
+    JSON-LD's headline first; but where the printed ``<h1>`` merely repeats it and the
+    page's own title (``og:title``) states another headline that is not an extended
+    search-engine form of it, that edited title. Without JSON-LD: the ``<h1>`` the title
+    metadata confirms, else that title without the site's name, else the ``<h1>``.
+    """
     h1s = [t for t in (node_text(h) for h in tree.css("h1")[:6]) if t]
+    if meta.ld_headline:
+        ld = _fold(meta.ld_headline)
+        social = _strip_site(meta.og_title, meta.publisher) if meta.og_title else ""
+        if h1s and _fold(h1s[0]) == ld and social and _fold(social) != ld and ld not in _fold(social):
+            return social
+        return meta.ld_headline
     folded_titles = [_fold(t) for t in meta.headline]
     for h1 in h1s:
         low = _fold(h1)
