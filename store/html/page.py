@@ -1,9 +1,9 @@
 """A whole saved page as an article: the story's own text, photos and the page's metadata.
 
-The main text is found the way readability does it (paragraphs score the elements that
-hold them; the best-scoring element, with its siblings that read like story text, is the
-story), then read with the fragment walker, leaving out page furniture inside it (share
-bars, related links, newsletter boxes) by class name, link density and wording.
+The story is the element holding the most paragraph text for the least other text (see
+:func:`main_content`); it is read with the fragment walker, leaving out page furniture
+inside it (share bars, related links, comments, newsletter boxes) by tag, class name,
+link density and wording (the text-dump parser's furniture test).
 Headline, authors, date, publisher and canonical address come from the page's metadata
 (:mod:`broadsheet.store.html.meta`) checked against what the page prints.
 """
@@ -28,8 +28,8 @@ from broadsheet.store.parse.dates import parse_date
 from broadsheet.store.parse.types import ParseError
 
 _NEGATIVE = re.compile(
-    r"comment|foot|(?<!has-)(?<!no-)(?<!with-)sidebar|side-bar|related|share|sharing|social|promo|newsletter|subscri|(?<![a-z])nav|menu"
-    r"|breadcrumb|advert|(?<![a-z])ads?(?![a-z])|sponsor|recommend|popular|trending|outbrain|taboola|cookie|consent"
+    r"comment|foot|(?<!has-)(?<!no-)(?<!with-)sidebar|side-bar|related|share|sharing|social|promo|newsletter"
+    r"|subscri|(?<![a-z])nav|menu|breadcrumb|advert|(?<![a-z])ads?(?![a-z])|sponsor|recommend|popular|trending|outbrain|taboola|cookie|consent"
     r"|signup|sign-up|widget|more-stor|read-more|readmore|also-read|pagination|masthead|banner|modal|popup|login"
     r"|toolbar|tags|topics|author-bio|bio-box|teaser|rail|skip|print-only|disclaimer|paywall|excerpt"
     r"|more-(?:news|posts|articles|from)|most-read|mostread",
