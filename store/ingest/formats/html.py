@@ -26,7 +26,8 @@ from broadsheet.store.sanitize import clean_line
 
 GZIP_MAGIC = b"\x1f\x8b"
 _START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
-                    rb"<(?:!doctype\s+html|html|head|body|meta|title)[\s>/]", re.IGNORECASE | re.DOTALL)
+                    rb"<(?:!doctype\s+html|html|head|body|meta|title|article|main|section|div|p|h1|link|script|style)"
+                    rb"[\s>/]", re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 # Where browsers and SingleFile note the page's address: "<!-- saved from url=(0042)https://... -->",
