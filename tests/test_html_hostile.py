@@ -139,7 +139,8 @@ def test_photo_cap_is_configurable(monkeypatch: pytest.MonkeyPatch, tmp_path: Pa
     "<script>", "</script>", "<!--", "-->", "<h1>", "</h1>", "&amp;", "&#0;", "&#x110000;", "<br>", "<a href='#'>",
     "</a>", "\x1b[31m", "\u202e", "<![CDATA[", "<table><tr><td>", "<svg><p>", "The harbour council voted on Tuesday.",
     "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"headline\": ", "\"author\": [{}]}",
-    "<meta property='og:title' content='x", "<link rel=canonical href='javascript:alert(1)'>", "\x00", "<time datetime='",
+    "<meta property='og:title' content='x", "<link rel=canonical href='javascript:alert(1)'>", "\x00",
+    "<time datetime='",
 ]), max_size=60))
 def test_any_markup_gives_an_article_or_no_article_text(pieces: list[str]) -> None:
     html = "".join(pieces)
