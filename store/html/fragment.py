@@ -70,7 +70,7 @@ def figure_like(root: LexborNode) -> set[int]:
         if img.mem_id in inside_figure:
             continue
         box = img.parent
-        for _ in range(3):
+        for _ in range(5):
             if box is None or box.mem_id in boxes or box.tag in ("body", "html", "figure", "p"):
                 break
             if _text_len(box):
