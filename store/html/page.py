@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from broadsheet.store.html.fragment import _Collector, figure_like
+from broadsheet.store.html.fragment import Collector, figure_like
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
 from broadsheet.store.model import Article, Image
@@ -188,7 +188,7 @@ def _furniture_box(node: LexborNode) -> bool:
     return length < 300 or _link_density(node, length) > 0.3
 
 
-class _PageCollector(_Collector):
+class _PageCollector(Collector):
     """The fragment collector, leaving out page furniture and link lists."""
 
     def __init__(self, base: str | None) -> None:
@@ -251,7 +251,7 @@ class _PageCollector(_Collector):
 
 def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]:
     """The story's photos: its figures and caption boxes, then those only its metadata describes."""
-    collector = _Collector(base, keep_data=True)
+    collector = Collector(base, keep_data=True)
     boxes = figure_like(region)
 
     def whole(node: LexborNode) -> bool:
