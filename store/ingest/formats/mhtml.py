@@ -28,7 +28,7 @@ class Mhtml:
         return headers is not None and b"multipart/related" in headers.group(0).lower()
 
     def read(self, source: Source) -> Iterator[Item]:
-        data, size = read_head_capped(source.path, source.max_bytes)
+        data, size = read_head_capped(source)
         notes = []
         if size > len(data):
             notes.append(f"MHTML file of {human_size(size)} is over the {human_size(source.max_bytes)} limit: "
