@@ -168,6 +168,11 @@ def _article_region(content: LexborNode) -> LexborNode:
 
 
 @lru_cache(maxsize=4096)
+def _caption(marks: str) -> bool:
+    return "caption" in marks.lower()
+
+
+@lru_cache(maxsize=4096)
 def _comments(marks: str) -> bool:
     """Readers' comments: never the story, however long."""
     return _COMMENTS.search(marks) is not None
@@ -224,8 +229,8 @@ class _PageCollector(Collector):
                 return False
             if _not_body(marks):
                 return _short(node)
-            if _comments(marks):
-                return True
+            if _comments(marks) or (_caption(marks) and _short(node)):
+                return True  # readers' comments; a photo's caption outside its figure
             return _weight(marks) < 0 and _furniture_box(node)
 
         for root in roots:
