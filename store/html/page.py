@@ -32,7 +32,7 @@ _NEGATIVE = re.compile(
     r"|subscri|(?<![a-z])nav|menu|breadcrumb|advert|(?<![a-z])ads?(?![a-z])|sponsor|recommend|popular|trending|outbrain|taboola|cookie|consent"
     r"|signup|sign-up|widget|more-stor|read-more|readmore|also-read|pagination|masthead|banner|modal|popup|login"
     r"|toolbar|tags|topics|author-bio|bio-box|teaser|rail|skip|print-only|disclaimer|paywall|excerpt"
-    r"|more-(?:news|posts|articles|from)|most-read|mostread",
+    r"|more-(?:news|posts|articles|from)|most-read|mostread|(?<![a-z])btn|button|trc_|sponsored",
     re.IGNORECASE,
 )
 _COMMENTS = re.compile(r"(?<![a-z])comments?(?![a-z])|comment-|disqus|respond", re.IGNORECASE)
