@@ -26,8 +26,8 @@ import tantivy
 from filelock import Timeout
 
 from broadsheet.store.model import Article
-from broadsheet.store.search.execute import Executor, IndexView, SearchResult, SearchUnavailable
-from broadsheet.store.search.query import Query, QueryError, parse_query
+from broadsheet.store.search.execute import Executor, IndexView, SearchUnavailable
+from broadsheet.store.search.query import Query, QueryError, SearchResult, parse_query
 from broadsheet.store.search.schema import (
     SCHEMA_VERSION,
     build_schema,

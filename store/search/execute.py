@@ -9,15 +9,16 @@ repairing, writing) is :mod:`broadsheet.store.search.engine`'s business.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from itertools import compress, filterfalse, islice
 from operator import attrgetter
 from typing import Any
 
 import tantivy
 
-from broadsheet.store.search.query import Query, QueryError, Term
-from broadsheet.store.search.schema import BOOSTS, FIELD_GROUPS, FOLDED, STEMMED, day_number, story_key
+from broadsheet.store.search.analysis import FIELD_GROUPS, day_number
+from broadsheet.store.search.query import Query, QueryError, SearchResult, Term
+from broadsheet.store.search.schema import BOOSTS, FOLDED, STEMMED, story_key
 from broadsheet.store.storage.userstate import StoryState
 
 #: State filters with at most this many stories are run inside tantivy (a term set on
@@ -34,15 +35,6 @@ Hit = tuple[Any, tantivy.DocAddress]
 class SearchUnavailable(QueryError):
     """The index failed while searching and could not be repaired (a QueryError, so the
     search bar shows the message and keeps its previous results)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    ids: list[str]  # story ids in result order
-    total: int  # matches in all, before ``limit``
-    terms: list[str]  # positive words, phrases and prefixes as typed, for highlighting
-    query: Query = field(default_factory=Query)
-
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,6 +70,17 @@ class Query:
         return tuple(g for g in self.groups if g[0].kind == "tag")
 
 
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """What a query found, from the index or from the reader's fallback filter."""
+
+    ids: list[str]  # story ids in result order
+    total: int  # matches in all, before ``limit``
+    terms: list[str]  # positive words, phrases and prefixes as typed, for highlighting
+    query: Query = field(default_factory=Query)
+    note: str = ""  # what the answer could not take into account (the fallback's limits), for the user
+
+
 @dataclass(slots=True)
 class _Atom:
     """A lexed item before grouping: a term, a filter or the OR keyword."""
