@@ -20,11 +20,11 @@ class StoryCommands(Provider):
         if not isinstance(screen, MainScreen):
             return []
         targets: list[tuple[str, str, object]] = []
-        for tag in sorted({t for s in screen.states.values() for t in s.tags}):
+        for tag in screen.reader.known_tags():
             targets.append((f"Tag: {tag}", "Show stories with this tag", partial(screen.set_query, tag_query(tag))))
-        for name, query in sorted(screen.store.user.get_setting("saved_searches", {}).items()):
+        for name, query in screen.reader.saved_searches().items():
             targets.append((f"Saved search: {name}", query, partial(screen.set_query, query)))
-        for meta in screen.stories:
+        for meta in screen.reader.stories:
             targets.append((meta.headline, meta.source or "Story", partial(screen.jump_to, meta.id)))
         return targets
 

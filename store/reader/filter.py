@@ -159,7 +159,8 @@ class WordFilter:
                 groups.append(built)
         days = None
         if query.after or query.before:
-            days = (day_number(query.after) if query.after else 1, day_number(query.before) if query.before else 99991232)
+            days = (day_number(query.after) if query.after else 1,
+                    day_number(query.before) if query.before else 99991232)
         return _Plan(tuple(groups), query.tag_groups, days)
 
     def run(self, query: Query, stories: Iterable[StoryMeta], states: Mapping[str, StoryState],
