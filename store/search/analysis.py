@@ -41,7 +41,7 @@ _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l",
 _local = threading.local()  # a stemmer keeps state while it works: one per thread
 
 
-def _stemmer() -> snowballstemmer.Stemmer:  # type: ignore[name-defined]
+def _stemmer() -> snowballstemmer.Stemmer:
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
         stemmer = _local.stemmer = snowballstemmer.stemmer("english")

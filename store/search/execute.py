@@ -131,7 +131,7 @@ class Executor:
         hits = hits[:wanted]
         ids = self._ids(view, hits)
         if python_filter is None:
-            return SearchResult(ids, int(result.count or 0), terms, query)
+            return SearchResult(ids, int(result.count or 0), terms, query)  # type: ignore[attr-defined]  # not in tantivy's stub
         ids = [sid for sid in ids if python_filter(sid)]
         return SearchResult(ids if limit is None else ids[: max(0, limit)], len(ids), terms, query)
 
@@ -153,7 +153,7 @@ class Executor:
 
     def _ids(self, view: IndexView, hits: list[Hit]) -> list[str]:
         """Story ids of hits, through a key -> id cache (the mapping never changes)."""
-        keys = [k for k in view.searcher.fast_field_values("key", [addr for _, addr in hits]) if k is not None]
+        keys = [int(k) for k in view.searcher.fast_field_values("key", [addr for _, addr in hits]) if k is not None]
         cache = self._id_cache
         try:
             return list(map(cache.__getitem__, keys))
@@ -224,14 +224,14 @@ class Executor:
                     return None
                 per_field = [tantivy.Query.phrase_prefix_query(view.schema, f, [*head, last]) for f in fields]
         else:
-            tokens = [(t.position, t.text) for t in STEMMED.pre_tokenize(term.text).tokens]
-            if not tokens:
+            placed = [(t.position, t.text) for t in STEMMED.pre_tokenize(term.text).tokens]
+            if not placed:
                 return None
-            if len(tokens) == 1:
-                per_field = [tantivy.Query.term_query(view.schema, f, tokens[0][1]) for f in fields]
+            if len(placed) == 1:
+                per_field = [tantivy.Query.term_query(view.schema, f, placed[0][1]) for f in fields]
             else:
-                base = tokens[0][0]
-                words = [(pos - base, word) for pos, word in tokens]
+                base = placed[0][0]
+                words: list[str | tuple[int, str]] = [(pos - base, word) for pos, word in placed]
                 per_field = [tantivy.Query.phrase_query(view.schema, f, words) for f in fields]
         if len(per_field) == 1:
             return per_field[0]

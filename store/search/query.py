@@ -237,8 +237,8 @@ def parse_query(text: str) -> Query:
     if sum(len(g) for g in groups) > MAX_TERMS:
         raise QueryError(f"Too many words: at most {MAX_TERMS}")
     highlight: dict[str, str] = {}
-    for group in groups:
-        for term in group:
+    for found in groups:
+        for term in found:
             if term.kind != "tag" and not term.negated and any(c.isalnum() for c in term.text):
                 highlight.setdefault(term.text.strip().casefold(), term.text.strip())
     return Query(tuple(groups), bookmarked, read, after, before, sort, tuple(highlight.values()))

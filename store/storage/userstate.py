@@ -228,14 +228,18 @@ class UserState:
 
     # -- settings -------------------------------------------------------------------------
 
+    def _settings(self) -> KeyedTable:
+        table = self._db("settings").table("settings")
+        assert isinstance(table, KeyedTable)  # open_db makes every table keyed
+        return table
+
     def get_setting(self, key: str, default: Any = None) -> Any:
-        doc = self._db("settings").table("settings").get(doc_id=key)
-        return doc["value"] if doc else default
+        doc = self._settings().records().get(key)
+        return doc["value"] if isinstance(doc, dict) and "value" in doc else default
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.lock:
-            table: KeyedTable = self._db("settings").table("settings")  # type: ignore[assignment]
-            table.apply(lambda t: t.__setitem__(key, {"value": value}))
+            self._settings().apply(lambda t: t.__setitem__(key, {"value": value}))
 
     # -- saved searches -------------------------------------------------------------------
 
@@ -270,7 +274,7 @@ class UserState:
     def _edit_searches(self, edit: Callable[[dict[str, str]], None]) -> None:
         """Read, edit and write the saved searches in one go under the lock (another reader's are kept)."""
         with self.lock:
-            table: KeyedTable = self._db("settings").table("settings")  # type: ignore[assignment]
+            table = self._settings()
 
             def change(docs: dict[str, Any]) -> None:
                 doc = docs.get(SAVED_SEARCHES)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Mapping
+from typing import Any
 
 from rich.table import Table
 from rich.text import Text
@@ -29,7 +30,7 @@ def bindings_of(node: DOMNode, keymap: Mapping[str, str]) -> list[Binding]:
     return found
 
 
-def key_label(app: App[object], key: str) -> str:
+def key_label(app: App[Any], key: str) -> str:
     """How a key is shown to the user (``question_mark`` -> ``?``)."""
     return app.get_key_display(Binding(key.strip(), ""))
 
