@@ -16,8 +16,7 @@ import re
 import threading
 import unicodedata
 from functools import lru_cache
-
-import snowballstemmer
+from typing import Any
 
 #: The index's text fields, in the order the engine lists them.
 TEXT_FIELDS = ("headline", "standfirst", "body", "caption", "photo_credit", "authors", "credits", "source",
@@ -41,9 +40,13 @@ _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l",
 _local = threading.local()  # a stemmer keeps state while it works: one per thread
 
 
-def _stemmer() -> snowballstemmer.Stemmer:
+def _stemmer() -> Any:
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
+        # Imported on first use: the package loads all its 30 languages (~30 ms), which the
+        # reader's start need not wait for.
+        import snowballstemmer
+
         stemmer = _local.stemmer = snowballstemmer.stemmer("english")
     return stemmer
 
