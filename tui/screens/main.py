@@ -85,7 +85,7 @@ class MainScreen(Screen[None]):
         self.store = store
         self.reader = ReaderState(store)
         self._keep: str | None = None
-        self._had_story: bool | None = None  # whether the footer last offered the story keys
+        self._had_story = True  # whether the footer offers the story keys (it does until the first load)
 
     @property
     def broadsheet(self) -> BroadsheetApp:
@@ -209,7 +209,7 @@ class MainScreen(Screen[None]):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Story keys (bookmark, tag, read) are hidden while no story is listed."""
-        return not (action in STORY_ACTIONS and self.is_mounted and self.headlines.current is None)
+        return not (action in STORY_ACTIONS and self.reader.loaded and self.headlines.current is None)
 
     def _show_count(self) -> None:
         """The label beside the search bar: how many stories, matches, order, read-only."""
