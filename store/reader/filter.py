@@ -19,28 +19,35 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from broadsheet.store.search.analysis import FIELD_GROUPS, day_number, folded, published_values, stem, stemmed
+from broadsheet.store.search.analysis import FIELD_GROUPS, day_number, folded, published_values, stem, stemmed, stems
 from broadsheet.store.search.query import Query, QueryError, SearchResult, Term
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 
-#: A field's values, each as its stems by position (None where the index dropped a long token).
-Values = tuple[tuple[str | None, ...], ...]
+#: A field's values, each as its stems by position ("" where the index dropped a long token).
+Values = tuple[tuple[str, ...], ...]
 NOT_TEXT = "story text is not searched until the search index is ready"
 NOT_RANKED = "matches are listed newest first until the search index is ready"
 
 
-def _positions(text: str) -> tuple[str | None, ...]:
-    tokens = stemmed(text)
-    if not tokens:
-        return ()
-    slots: list[str | None] = [None] * (tokens[-1][0] + 1)
-    for pos, token in tokens:
-        slots[pos] = token
-    return tuple(slots)
+class Doc:
+    """A story's index fields that the story list holds, analysed as the index analyses them."""
+
+    __slots__ = ("bag", "fields")
+
+    def __init__(self, fields: dict[str, Values]) -> None:
+        self.fields = fields
+        bag: set[str] = set()
+        for values in fields.values():
+            bag.update(*values)
+        bag.discard("")
+        self.bag = bag
+
+    def get(self, name: str, default: Values = ()) -> Values:
+        return self.fields.get(name, default)
 
 
-def fields_of(meta: StoryMeta) -> dict[str, Values]:
+def fields_of(meta: StoryMeta) -> Doc:
     """The story's index fields that the story list holds, analysed as the index analyses them."""
     raw: dict[str, list[str]] = {"headline": [meta.headline]}
     if meta.standfirst:
@@ -57,13 +64,15 @@ def fields_of(meta: StoryMeta) -> dict[str, Values]:
     for name, value in (("source", meta.source), ("agency", meta.agency), ("dateline", meta.dateline)):
         if value:
             raw[name] = [value]
-    return {name: tuple(_positions(v) for v in values) for name, values in raw.items()}
+    return Doc({name: tuple(stems(v) for v in values) for name, values in raw.items()})
 
 
-Matcher = Callable[[dict[str, Values]], bool]
+Matcher = Callable[[Doc], bool]
+#: Every field the story list holds: a bare word is looked up in a story's bag of stems.
+_ALL = tuple(f for f in FIELD_GROUPS[None] if f != "body")
 
 
-def _sequence_at(value: tuple[str | None, ...], words: Sequence[tuple[int, str]], start: int) -> bool:
+def _sequence_at(value: tuple[str, ...], words: Sequence[tuple[int, str]], start: int) -> bool:
     return all(start + pos < len(value) and value[start + pos] == word for pos, word in words)
 
 
@@ -72,7 +81,9 @@ def _phrase(fields: tuple[str, ...], words: list[tuple[int, str]]) -> Matcher:
     rel = [(pos - base, word) for pos, word in words]
     first = rel[0][1]
 
-    def match(doc: dict[str, Values]) -> bool:
+    def match(doc: Doc) -> bool:
+        if first not in doc.bag:
+            return False
         return any(token == first and _sequence_at(value, rel, i)
                    for f in fields for value in doc.get(f, ()) for i, token in enumerate(value))
 
@@ -80,11 +91,15 @@ def _phrase(fields: tuple[str, ...], words: list[tuple[int, str]]) -> Matcher:
 
 
 def _word(fields: tuple[str, ...], word: str) -> Matcher:
-    return lambda doc: any(word in value for f in fields for value in doc.get(f, ()))
+    if fields == _ALL:
+        return lambda doc: word in doc.bag
+    return lambda doc: word in doc.bag and any(word in value for f in fields for value in doc.get(f, ()))
 
 
 def _prefix(fields: tuple[str, ...], options: tuple[str, ...]) -> Matcher:
-    return lambda doc: any(token is not None and token.startswith(options)
+    if fields == _ALL:
+        return lambda doc: any(token.startswith(options) for token in doc.bag)
+    return lambda doc: any(token.startswith(options)
                            for f in fields for value in doc.get(f, ()) for token in value)
 
 
@@ -92,13 +107,14 @@ def _phrase_prefix(fields: tuple[str, ...], head: list[str], last: str) -> Match
     words = list(enumerate(head))
     n = len(head)
 
-    def match(doc: dict[str, Values]) -> bool:
+    def match(doc: Doc) -> bool:
+        if head[0] not in doc.bag:
+            return False
         for f in fields:
             for value in doc.get(f, ()):
                 for i in range(len(value) - n):
                     tail = value[i + n]
-                    if value[i] == head[0] and tail is not None and tail.startswith(last) \
-                            and _sequence_at(value, words, i):
+                    if value[i] == head[0] and tail.startswith(last) and _sequence_at(value, words, i):
                         return True
         return False
 
@@ -142,9 +158,9 @@ class WordFilter:
     """Runs parsed queries over the story list; remembers each story's analysed fields between keystrokes."""
 
     def __init__(self) -> None:
-        self._fields: dict[str, dict[str, Values]] = {}
+        self._fields: dict[str, Doc] = {}
 
-    def _doc(self, meta: StoryMeta) -> dict[str, Values]:
+    def _doc(self, meta: StoryMeta) -> Doc:
         doc = self._fields.get(meta.id)
         if doc is None:
             doc = self._fields[meta.id] = fields_of(meta)

@@ -4,7 +4,8 @@ The reader's fallback filter (:mod:`broadsheet.store.reader.filter`) serves sear
 index opens, and must find what the index would. The index's analyser (:mod:`.schema`) splits
 on non-alphanumerics, drops tokens of 40 UTF-8 bytes or more (their positions stay counted),
 lowercases, folds accents to ASCII and applies the English Snowball stemmer; this module does
-the same with ``snowballstemmer`` (the same Snowball algorithm tantivy's rust-stemmers runs).
+the same with PyStemmer (Snowball's own C stemmers; tantivy's rust-stemmers port the same
+algorithm).
 tests/test_search_fallback.py checks both give the same tokens. Importing this never imports
 tantivy (the reader loads tantivy only after its first paint).
 """
@@ -38,16 +39,19 @@ _TOKEN = re.compile(r"[^\W_]+")  # runs of letters and digits, like tantivy's si
 _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
                        "ı": "i", "ħ": "h", "ŧ": "t", "ŋ": "n", "ĳ": "ij"})
 _local = threading.local()  # a stemmer keeps state while it works: one per thread
+#: raw token -> what the index holds for it ("": dropped as too long). Stories repeat their
+#: words, so this saves most of the work of analysing a story list; cleared when it grows
+#: past _CACHE_MAX tokens.
+_ANALYSED: dict[str, str] = {}
+_CACHE_MAX = 500_000
 
 
 def _stemmer() -> Any:
     stemmer = getattr(_local, "stemmer", None)
     if stemmer is None:
-        # Imported on first use: the package loads all its 30 languages (~30 ms), which the
-        # reader's start need not wait for.
-        import snowballstemmer
+        import Stemmer  # on first use: the reader's start need not load it
 
-        stemmer = _local.stemmer = snowballstemmer.stemmer("english")
+        stemmer = _local.stemmer = Stemmer.Stemmer("english")
     return stemmer
 
 
@@ -79,7 +83,21 @@ def folded(text: str) -> list[tuple[int, str]]:
 
 def stemmed(text: str) -> list[tuple[int, str]]:
     """As :func:`folded`, then stemmed: what the index holds for ``text`` (and looks up for a word)."""
-    return [(pos, stem(token)) for pos, token in folded(text)]
+    return [(pos, token) for pos, token in enumerate(stems(text)) if token]
+
+
+def stems(text: str) -> tuple[str, ...]:
+    """What the index holds for ``text``, position by position ("" where a long token was dropped)."""
+    cache = _ANALYSED
+    if len(cache) > _CACHE_MAX:
+        cache.clear()
+    raw = _TOKEN.findall(text)
+    out: list[str | None] = list(map(cache.get, raw))  # the usual case, without a Python loop
+    if None in out:
+        for i, token in enumerate(raw):
+            if out[i] is None:
+                out[i] = cache[token] = stem(_fold(token)) if len(token.encode()) < MAX_TOKEN_BYTES else ""
+    return tuple(out)  # type: ignore[arg-type]  # no None is left
 
 
 def published_values(published: str | None) -> tuple[int, int]:
