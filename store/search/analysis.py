@@ -88,16 +88,26 @@ def stemmed(text: str) -> list[tuple[int, str]]:
 
 def stems(text: str) -> tuple[str, ...]:
     """What the index holds for ``text``, position by position ("" where a long token was dropped)."""
+    raw = _TOKEN.findall(text)
+    _learn(set(raw))
+    return tuple(map(_ANALYSED.__getitem__, raw))
+
+
+def stem_set(text: str) -> set[str]:
+    """Every stem the index holds for ``text``, without positions (cheaper than :func:`stems`)."""
+    raw = set(_TOKEN.findall(text))
+    _learn(raw)
+    found = set(map(_ANALYSED.__getitem__, raw))
+    found.discard("")
+    return found
+
+
+def _learn(tokens: set[str]) -> None:
     cache = _ANALYSED
     if len(cache) > _CACHE_MAX:
         cache.clear()
-    raw = _TOKEN.findall(text)
-    out: list[str | None] = list(map(cache.get, raw))  # the usual case, without a Python loop
-    if None in out:
-        for i, token in enumerate(raw):
-            if out[i] is None:
-                out[i] = cache[token] = stem(_fold(token)) if len(token.encode()) < MAX_TOKEN_BYTES else ""
-    return tuple(out)  # type: ignore[arg-type]  # no None is left
+    for token in tokens.difference(cache):  # set operations and map: no Python loop per known token
+        cache[token] = stem(_fold(token)) if len(token.encode()) < MAX_TOKEN_BYTES else ""
 
 
 def published_values(published: str | None) -> tuple[int, int]:
