@@ -137,3 +137,15 @@ def test_the_query_language_imports_no_tantivy() -> None:
             "parse_query('ferry OR rail -tag:x after:2024-01-01')\n"
             "assert 'tantivy' not in sys.modules, sorted(m for m in sys.modules if 'tantivy' in m)\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_full_token_cache_is_replaced_and_answers_stay_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.search import analysis
+
+    monkeypatch.setattr(analysis, "_CACHE_MAX", 3)
+    monkeypatch.setattr(analysis, "_ANALYSED", {})
+    first = analysis._ANALYSED
+    assert analysis.stems("Ferries run late, ferries") == ("ferri", "run", "late", "ferri")
+    assert analysis.stem_set("Harbour walls and harbours") == {"harbour", "wall", "and"}
+    assert analysis._ANALYSED is not first and first == {"Ferries": "ferri", "run": "run", "late": "late",
+                                                         "ferries": "ferri"}
