@@ -174,12 +174,6 @@ class WordFilter:
     def __init__(self) -> None:
         self._fields: dict[str, Doc] = {}
 
-    def _doc(self, meta: StoryMeta) -> Doc:
-        doc = self._fields.get(meta.id)
-        if doc is None:
-            doc = self._fields[meta.id] = Doc(meta)
-        return doc
-
     @staticmethod
     def _plan(query: Query) -> _Plan:
         groups = []
@@ -197,21 +191,29 @@ class WordFilter:
             limit: int | None = None) -> SearchResult:
         """The stories (newest first, as given) that the index would find for ``query``."""
         plan = self._plan(query)
+        docs, text = self._fields, plan.text
+        by_state = query.bookmarked is not None or query.read is not None or bool(plan.tags)
+        single = text[0][0][0] if len(text) == 1 and len(text[0]) == 1 and not text[0][0][1] else None
 
         def keep(meta: StoryMeta) -> bool:
-            state = states.get(meta.id, EMPTY)
-            if query.bookmarked is not None and state.bookmarked != query.bookmarked:
-                return False
-            if query.read is not None and state.read != query.read:
-                return False
-            if not all(_tag_group_holds(group, state) for group in plan.tags):
-                return False
+            if by_state:
+                state = states.get(meta.id, EMPTY)
+                if query.bookmarked is not None and state.bookmarked != query.bookmarked:
+                    return False
+                if query.read is not None and state.read != query.read:
+                    return False
+                if not all(_tag_group_holds(group, state) for group in plan.tags):
+                    return False
             if plan.days is not None and not plan.days[0] <= published_values(meta.published)[1] < plan.days[1]:
                 return False
-            if plan.text:
-                doc = self._doc(meta)
-                return all(any(match(doc) != negated for match, negated in group) for group in plan.text)
-            return True
+            if not text:
+                return True
+            doc = docs.get(meta.id)
+            if doc is None:
+                doc = docs[meta.id] = Doc(meta)
+            if single is not None:  # one word, as typed so far: the usual case
+                return single(doc)
+            return all(any(match(doc) != negated for match, negated in group) for group in text)
 
         ids = [m.id for m in stories if keep(m)]
         notes = []
