@@ -99,7 +99,7 @@ def _marks(node: LexborNode) -> str:
 def _has_elements(node: LexborNode) -> bool:
     child = node.child
     while child is not None:
-        if not child.tag.startswith("-"):
+        if not (child.tag or "-").startswith("-"):
             return True
         child = child.next
     return False

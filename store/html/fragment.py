@@ -57,15 +57,15 @@ def figure_like(root: LexborNode) -> set[int]:
         size = _text_len(caption)
         if not size:
             continue
-        box = caption
+        box = caption.parent
         for _ in range(4):
-            box = box.parent
             if box is None or box.tag in ("body", "html", "figure"):
                 break
             if box.css_first("img") is not None:
                 if _photo_box(box, size + 300):
                     boxes.add(box.mem_id)
                 break
+            box = box.parent
     for img in root.css("img"):
         if img.mem_id in inside_figure:
             continue

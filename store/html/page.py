@@ -157,7 +157,7 @@ def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
 
 def _article_region(content: LexborNode) -> LexborNode:
     """Where the story's photos are: the nearest ancestor of the text holding the headline, if close."""
-    node = content
+    node: LexborNode | None = content
     for _ in range(6):
         if node is None or node.tag in ("body", "html"):
             break

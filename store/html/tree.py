@@ -71,7 +71,7 @@ def hidden(node: LexborNode) -> bool:
     if style and "display" in style and re.search(r"display\s*:\s*none", style):
         return True
     classes = attrs.get("class")
-    return bool(classes) and not _HIDDEN_CLASSES.isdisjoint(classes.split())
+    return classes is not None and not _HIDDEN_CLASSES.isdisjoint(classes.split())
 
 
 ENTER, LEAVE, TEXT, WHOLE = 0, 1, 2, 3
@@ -92,7 +92,7 @@ def walk(
         descend = False
         if tag == "-text":
             yield TEXT, node
-        elif tag in skip or tag.startswith("-") or hidden(node):
+        elif tag is None or tag in skip or tag.startswith("-") or hidden(node):
             pass
         elif whole is not None and whole(node):
             yield WHOLE, node

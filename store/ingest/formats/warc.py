@@ -61,7 +61,7 @@ class Warc:
                         continue
                     if kind in _HTML_TYPES:
                         body = record.content_stream().read(source.max_bytes)
-                        if len(body) < source.max_bytes and getattr(record.raw_stream, "limit", 0):
+                        if len(body) < source.max_bytes and getattr(record.raw_stream, "limit", None):
                             damage = f"the archive is cut short in record {number}: its page was read as far as it goes"
                         try:
                             article, notes = read_page(body, uri if uri.startswith(("http://", "https://")) else None)
