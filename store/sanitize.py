@@ -2,7 +2,7 @@
 
 Removes terminal escape sequences (CSI, OSC, DCS, SOS/PM/APC, and single-character
 escapes), C0 controls except newline and tab, DEL, C1 controls and Unicode bidi
-overrides/isolates, so no byte of an imported page can move the cursor, set the
+overrides/isolates and lone surrogates, so no byte of an imported page can move the cursor, set the
 window title, write the clipboard or reorder what the user sees.
 """
 
@@ -23,8 +23,9 @@ _ESCAPES = re.compile(
     re.VERBOSE,
 )
 # C0 except \t and \n, DEL, C1, bidi embeddings/overrides/isolates, BOM/ZWNBSP,
-# line/paragraph separators (turned into plain newlines below).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]")
+# line/paragraph separators (turned into plain newlines below), and lone surrogates (a JSON
+# "\ud800" escape or a surrogate-escaped byte: not Unicode, they cannot be stored or drawn).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:

@@ -25,6 +25,7 @@ from broadsheet.store.ingest.formats import Item, read_source
 from broadsheet.store.model import Article
 from broadsheet.store.parse import ParseError
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.sourcepath import path_text, safe_text
 from broadsheet.store.storage.userstate import StoryState
 
 if TYPE_CHECKING:
@@ -51,6 +52,8 @@ class Outcome:
 @dataclass(slots=True)
 class ImportReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False  # stopped by Ctrl-C: what was stored is in ``outcomes``, the rest was not read
+    index_problem: str = ""  # why the search index could not be updated (the next search or reindex catches up)
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -101,6 +104,9 @@ def _end_with_parent(parent: int) -> None:
             ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the importer was gone before the line above took effect
         os._exit(1)
+    # Ctrl-C goes to the whole process group: the importer stops its workers itself and
+    # reports what was stored, so a worker must not die half way with its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -178,21 +184,32 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
     """Yield (file, "") for each file under ``paths``, or (path, reason) when it cannot be used.
 
     Folders are walked recursively in name order; symbolic links to folders are not
-    followed, so a link loop cannot trap the walk. Hidden files are skipped.
+    followed, so a link loop cannot trap the walk. Hidden files are skipped. A folder that
+    cannot be listed (no permission) is reported, not silently left out.
     """
     for root in paths:
         if root.is_dir():
-            for folder, dirs, files in os.walk(root, onerror=None):
+            unreadable: list[OSError] = []
+            for folder, dirs, files in os.walk(root, onerror=unreadable.append):
+                yield from _unreadable(unreadable, root)
                 dirs[:] = sorted(d for d in dirs if not d.startswith("."))
                 for name in sorted(files):
                     if not name.startswith("."):
                         yield Path(folder) / name, ""
+            yield from _unreadable(unreadable, root)
         elif root.exists():
             yield root, ""
         elif root.is_symlink():
             yield root, "a broken symbolic link"
         else:
             yield root, "no such file or folder"
+
+
+def _unreadable(errors: list[OSError], root: Path) -> Iterator[tuple[Path, str]]:
+    """The folders ``os.walk`` could not list (it reports them through ``onerror``), as failures."""
+    while errors:
+        error = errors.pop(0)
+        yield Path(error.filename or root), f"cannot read this folder ({error.strerror or error})"
 
 
 class Indexer:
@@ -214,6 +231,7 @@ class Indexer:
         self.store = store
         self.adder: IndexAdder | None = None
         self.off = False  # the index cannot be written now; the reader's next open catches up
+        self.problem = ""  # why the index could not be written (a full disk), for the summary
 
     def add(self, stored: list[tuple[str, Article]]) -> None:
         """Index newly stored stories, given as (story id, article). Never raises.
@@ -230,26 +248,54 @@ class Indexer:
                 index = SearchIndex.open(self.store)
                 if index.folder is None:  # busy or read-only: a temporary index; a later open catches up
                     self.off = True
+                    if index.write_error is not None:
+                        self.problem = index.write_error.strerror or str(index.write_error)
                     return
                 self.adder = index.adder(self.store)
                 return
             self.adder.add(stored)
             if self.adder.pending >= self.COMMIT_EVERY:
                 self.adder.commit()
-        except Exception:
-            self._drop()
+        except Exception as exc:
+            self._drop(exc)
 
     def finish(self) -> None:
         """Commit what is queued (call once at the end of an import). Never raises."""
         adder, self.adder = self.adder, None
         if adder is not None:
-            with contextlib.suppress(Exception):
+            try:
                 adder.close()
+            except Exception as exc:
+                self._drop(exc)
 
-    def _drop(self) -> None:
+    def _drop(self, exc: Exception) -> None:
+        from broadsheet.store.search.ioerror import as_os_error
+
+        error = as_os_error(exc)
+        self.problem = (error.strerror or str(error)) if error is not None else f"{type(exc).__name__}: {exc}"
         adder, self.adder = self.adder, None
         if adder is not None:
             adder.abandon()
+
+
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C that arrives inside the block until the block is done, then raise it.
+
+    Only the main thread can set signal handlers; elsewhere (the reader's worker) the block
+    runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
 
 
 def import_paths(
@@ -260,7 +306,11 @@ def import_paths(
     on_total: Callable[[int], None] | None = None,
     on_step: Callable[[Path], None] | None = None,
 ) -> ImportReport:
-    """Import every file under ``paths`` into ``store``; never raises for a bad file."""
+    """Import every file under ``paths`` into ``store``; never raises for a bad file.
+
+    Ctrl-C (KeyboardInterrupt) stops the import between two store writes: the report
+    then holds what was stored and says it was interrupted.
+    """
     found = list(find_files(paths))
     if on_total:
         on_total(len(found))
@@ -274,41 +324,47 @@ def import_paths(
     indexer = Indexer(store)
 
     def flush() -> None:
-        added = store.add_identified([(sid, article, str(path)) for sid, article, path, _, _ in pending])
-        if added:
+        # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
+        with _sigint_deferred():
+            added = store.add_identified([(sid, article, path_text(path)) for sid, article, path, _, _ in pending])
+            new = set(added)
+            for sid, _article, _path, note, where in pending:
+                status: Status = "imported" if sid in new else "present"
+                new.discard(sid)  # a second copy in the same batch is "present"
+                record(Outcome(where, status, note=note, story_id=sid))
+            if states:
+                store.user.merge(states)
+                states.clear()
+        if added:  # the index is a cache: an interrupt here is caught up by the next search
             articles = {sid: article for sid, article, _, _, _ in pending}
             indexer.add([(sid, articles[sid]) for sid in added])
-        new = set(added)
-        for sid, _article, _path, note, where in pending:
-            status: Status = "imported" if sid in new else "present"
-            new.discard(sid)  # a second copy in the same batch is "present"
-            record(Outcome(where, status, note=note, story_id=sid))
         pending.clear()
-        if states:
-            store.user.merge(states)
-            states.clear()
 
     readable = [path for path, problem in found if not problem]
-    # closing(): the worker pool is shut down even if storing fails part way.
-    with contextlib.closing(read_all(readable, max_bytes)) as results:
-        for path, problem in found:
-            if problem:
-                record(Outcome(str(path), "failed", problem))
-                continue
-            for item in next(results):
-                where = f"{path} ({item.part})" if item.part else str(path)
-                if item.article is None:
-                    record(Outcome(where, "failed", item.reason))
+    try:
+        # closing(): the worker pool is shut down even if storing fails part way.
+        with contextlib.closing(read_all(readable, max_bytes)) as results:
+            for path, problem in found:
+                if problem:
+                    record(Outcome(safe_text(path), "failed", problem))
                     continue
-                sid = item.article.story_id
-                pending.append((sid, item.article, path, item.note, where))
-                if item.state is not None:
-                    states[sid] = item.state
-                if len(pending) >= BATCH:
-                    flush()
-            if on_step:
-                on_step(path)
-    if pending:
-        flush()
+                for item in next(results):
+                    where = safe_text(f"{path} ({item.part})" if item.part else path)
+                    if item.article is None:
+                        record(Outcome(where, "failed", item.reason))
+                        continue
+                    sid = item.article.story_id
+                    pending.append((sid, item.article, path, item.note, where))
+                    if item.state is not None:
+                        states[sid] = item.state
+                    if len(pending) >= BATCH:
+                        flush()
+                if on_step:
+                    on_step(path)
+        if pending:
+            flush()
+    except KeyboardInterrupt:
+        report.interrupted = True  # stories read but not yet stored are not counted: they were not imported
     indexer.finish()
+    report.index_problem = indexer.problem
     return report

@@ -26,6 +26,7 @@ import tantivy
 from filelock import Timeout
 
 from broadsheet.store.model import Article
+from broadsheet.store.search.ioerror import as_os_error
 from broadsheet.store.search.query import Query, QueryError, Term, parse_query
 from broadsheet.store.search.schema import (
     BOOSTS,
@@ -53,6 +54,7 @@ WRITER_HEAP = 128_000_000
 TIE_WINDOW = 512
 #: At most this many index terms per field stand for one prefix* (only 1-2 letter prefixes get near it).
 MAX_EXPANSION = 20_000
+NOTHING_TO_SEARCH = "Nothing to search for: punctuation and words of 40 letters or more are not indexed"
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
 
 
@@ -122,6 +124,7 @@ class SearchIndex:
         self._id_cache: dict[int, str] = {}
         self._newest_cache: tuple[tuple[int, int], list[str], dict[str, int]] | None = None
         self._generation = 0  # bumped on every reload: keys the newest-first cache
+        self.write_error: OSError | None = None  # why open() could not write the index (a full disk)
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -156,10 +159,14 @@ class SearchIndex:
             # Another process holds the store past the lock timeout or is importing, or the
             # folder is read-only or full: serve this session from memory rather than fail.
             why = "the store is busy" if isinstance(exc, (Timeout, IndexBusy)) else "it cannot be written"
+            if not isinstance(exc, (Timeout, IndexBusy)):
+                why += f" ({exc.strerror or exc})"
             if opened is not None:
                 say(f"Search index is out of date and {why}; results may miss new stories")
+                opened.write_error = exc if isinstance(exc, OSError) else None
                 return opened
             index = cls(None, cls._new_tantivy(None))
+            index.write_error = exc if isinstance(exc, OSError) else None
             count = index._fill(store, None)
             say(f"Search index was {problem} and {why}; using a temporary index of {_stories(count)}")
             return index
@@ -208,7 +215,10 @@ class SearchIndex:
 
     @staticmethod
     def _new_tantivy(folder: Path | None) -> tantivy.Index:
-        index = tantivy.Index(build_schema(), path=str(folder) if folder else None, reuse=False)
+        try:
+            index = tantivy.Index(build_schema(), path=str(folder) if folder else None, reuse=False)
+        except ValueError as exc:
+            raise as_os_error(exc) or exc from exc
         register(index)
         return index
 
@@ -223,8 +233,12 @@ class SearchIndex:
         retired = folder.with_name(f".{folder.name}-retired")
         _remove(building)
         building.mkdir(parents=True)
-        fresh = cls(building, cls._new_tantivy(building))
-        fresh._fill(store, on_progress)
+        try:
+            fresh = cls(building, cls._new_tantivy(building))
+            fresh._fill(store, on_progress)
+        except BaseException:
+            _remove(building)  # a full disk: give back the space the half-built index took
+            raise
         del fresh  # drop its handles on the folder before it moves
         _remove(retired)
         if folder.is_dir() and not folder.is_symlink():
@@ -294,9 +308,11 @@ class SearchIndex:
                 on_progress(0, 0)
             writer.commit()
             writer.wait_merging_threads()
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(Exception):
                 writer.rollback()
+            if (error := as_os_error(exc)) is not None and error is not exc:  # a full disk: an OSError for callers
+                raise error from exc
             raise
         self._committed(store)
         return len(metas)
@@ -410,7 +426,7 @@ class SearchIndex:
         for group in query.text_groups:
             built = [(t, q) for t in group if (q := self._term_query(t, searcher)) is not None]
             if not built:
-                continue
+                continue  # e.g. "!!!" beside searchable words: the words left are searched
             if len(built) == 1 and built[0][0].negated:
                 clauses.append((tantivy.Occur.MustNot, built[0][1]))
             elif len(built) == 1:
@@ -420,6 +436,8 @@ class SearchIndex:
                 options = [(tantivy.Occur.Should, _negate(q) if t.negated else q) for t, q in built]
                 clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(options)))
                 scoring = scoring or any(not t.negated for t, _ in built)
+        if query.text_groups and not clauses:  # only punctuation or over-long words: never "everything"
+            raise QueryError(NOTHING_TO_SEARCH)
         if query.after or query.before:
             lower = day_number(query.after) if query.after else 1
             upper = day_number(query.before) if query.before else 99991232

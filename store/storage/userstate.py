@@ -67,12 +67,14 @@ class StoryState:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any] | None) -> StoryState:
-        if not doc:
+        if not doc or not isinstance(doc, dict):
             return EMPTY
-        tags = doc.get("tags")
+        # Only what Broadsheet writes counts: a hand-edited "read": "no" is not true, and a
+        # "tags" string is not a list of one-letter tags.
+        bookmarked, read, tags = doc.get("bookmarked") is True, doc.get("read") is True, doc.get("tags")
         if not tags:  # most states: one shared instance each (frozen, so safe to share)
-            return _UNTAGGED[bool(doc.get("bookmarked")), bool(doc.get("read"))]
-        return cls(bool(doc.get("bookmarked")), bool(doc.get("read")), tuple(tags))
+            return _UNTAGGED[bookmarked, read]
+        return cls(bookmarked, read, tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ())
 
     def to_doc(self) -> dict[str, Any]:
         """Only what differs from the default, so unmarked stories cost nothing."""
