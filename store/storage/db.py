@@ -118,7 +118,10 @@ class StoryMeta:
 
     def _details(self) -> dict[str, Any]:
         if self._full is None:
-            self._full = unpack_record(self._doc, self._path)
+            try:
+                self._full = unpack_record(self._doc, self._path)
+            except StoreFileError:  # details changed by hand: the listed fields still read; `repair` says so
+                self._full = {key: value for key, value in self._doc.items() if key != "details"}
         return self._full
 
     # -- listed fields: straight from the record -------------------------------------------

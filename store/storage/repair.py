@@ -65,7 +65,8 @@ class RepairReport:
 
 
 def _is_meta(doc: dict[str, Any]) -> bool:
-    return isinstance(doc.get("headline"), str) and "body" not in doc and "shard" in doc
+    """A story record (its fields' types are checked and fixed later, by ``fix_records``)."""
+    return "headline" in doc and "body" not in doc and "shard" in doc
 
 
 def _source_file(meta: dict[str, Any]) -> str | None:
@@ -88,6 +89,20 @@ def _is_setting(doc: dict[str, Any]) -> bool:
     return set(doc) == {"value"}
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _no_surrogates(value: Any) -> Any:
+    """``value`` without lone surrogates (``"\\ud800"`` escapes JSON allows but stored text cannot hold)."""
+    if isinstance(value, str):
+        return _SURROGATE.sub("", value)
+    if isinstance(value, list):
+        return [_no_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
+    return value
+
+
 def salvage(raw: bytes, accept: Callable[[dict[str, Any]], bool]) -> dict[str, dict[str, Any]]:
     """Every ``"key": {...}`` object still whole in ``raw`` that ``accept`` recognises, by key.
 
@@ -107,7 +122,7 @@ def salvage(raw: bytes, accept: Callable[[dict[str, Any]], bool]) -> dict[str, d
             pos = match.end()
             continue
         if isinstance(doc, dict) and accept(doc):
-            found[key] = doc
+            found[_no_surrogates(key)] = _no_surrogates(doc)
             pos = end
         else:
             pos = match.end()
