@@ -22,7 +22,6 @@ from broadsheet.store.ingest import importer
 from broadsheet.store.ingest.importer import find_files
 from broadsheet.store.search import QueryError, SearchIndex
 from broadsheet.store.storage.db import Store
-from broadsheet.tui.keymap import binding_ids, check_keymap
 from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
 from tests.factories import make_article
 
@@ -342,6 +341,8 @@ def test_config_check_reports_bad_keys_unknown_ids_and_clashes(tmp_path: Path, m
 
 
 def test_the_default_bindings_and_good_rebinds_have_no_problems() -> None:
+    from broadsheet.tui.keymap import binding_ids, check_keymap
+
     ids = binding_ids()
     assert {"app.quit", "story.bookmark", "app.search", "article.page"} <= ids.keys()
     keys = {"story.bookmark": "y", "app.search": "slash,ctrl+f", "story.read": "M", "article.page": "f5,pagedown"}
