@@ -370,7 +370,7 @@ async def test_the_reader_reports_a_bad_key_and_q_still_quits(tmp_path: Path) ->
 
 # -- 12: a query with nothing searchable ------------------------------------------------------------------
 
-@pytest.mark.parametrize("query", ["!!!", "x" * 45, "-...", "is:unread ---", "headline:" + "y" * 60])
+@pytest.mark.parametrize("query", ["!!!", "-", "x" * 45, "-...", "is:unread ---", "headline:" + "y" * 60])
 def test_a_query_with_nothing_to_search_never_matches_everything(query: str, filled_store: Store) -> None:
     index = SearchIndex.open(filled_store)
     with pytest.raises(QueryError, match="Nothing to search for"):
