@@ -58,7 +58,10 @@ def newest_key(record: dict[str, Any]) -> str:
     One string sorts a third faster than a (published, imported) tuple (51 vs 76 ms for
     50,000), in the same order: "\x00" sorts before any character of a date.
     """
-    return (fields.text(record.get("published")) or "") + "\x00" + (fields.text(record.get("imported")) or "")
+    # A value that is not a string (a hand edit, another version) sorts as missing; the class
+    # test inline, not fields.text: this runs once per story at every start (6 -> 8 ms at 50k).
+    published, imported = record.get("published"), record.get("imported")
+    return (published if published.__class__ is str else "") + "\x00" + (imported if imported.__class__ is str else "")
 
 
 def is_packed(record: dict[str, Any]) -> bool:
