@@ -182,3 +182,45 @@ async def test_the_reader_opens_a_hand_edited_story(tmp_path: Path) -> None:
         assert view.article is not None and view.article.published is None
         assert "Harbour town votes" in view.text
         assert app.is_running
+
+
+def test_hand_edited_settings_read_as_unset(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    store.user.set_setting("order", "oldest")
+    for key, value in {"session": {"story": 5, "scroll": "x"}, "saved_searches": {"a": ["x"]}, "order": 3}.items():
+        store.user.set_setting(key, value)
+    user = Store(store.folder).user
+    assert user.get_setting("session", {}) == {} and user.get_setting("saved_searches", {}) == {}
+    assert user.get_setting("order", "newest") == "newest"
+    user.set_setting("session", {"story": "abcd", "scroll": 3})
+    assert user.get_setting("session") == {"story": "abcd", "scroll": 3}
+
+
+async def test_the_reader_starts_on_hand_edited_settings(tmp_path: Path) -> None:
+    from broadsheet.tui.app import BroadsheetApp
+    from tests.pilot import settle
+
+    folder, _bad = poison_store(tmp_path, **POISON)
+    store = Store(folder)
+    store.user.set_setting("session", "x")
+    store.user.set_setting("saved_searches", [1, None])
+    store.user.set_setting("order", {"newest": 1})
+    app = BroadsheetApp(Store(folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.main_screen is not None and len(app.main_screen.stories) == 2
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.is_running
+
+
+def test_a_reader_that_stops_on_an_error_exits_non_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probe saw a reader traceback end in status 0; the app's own return code is passed on."""
+    from broadsheet.cli.reader import run_command
+    from broadsheet.tui.app import BroadsheetApp
+
+    def crash(self: BroadsheetApp) -> None:
+        self._return_code = 1  # what Textual sets when it stops on an unhandled exception
+
+    monkeypatch.setattr(BroadsheetApp, "run", crash)
+    assert run_command(Store(tmp_path / "store"), seed=False) == 1

@@ -94,6 +94,24 @@ EMPTY = StoryState()
 _UNTAGGED = {(b, r): StoryState(b, r) if b or r else EMPTY for b in (False, True) for r in (False, True)}
 
 
+def _is_session(value: Any) -> bool:
+    return (isinstance(value, dict) and isinstance(value.get("story", ""), str)
+            and type(value.get("scroll", 0)) is int)
+
+
+def _is_searches(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+
+#: The shape of each setting the reader writes; one of another shape reads as unset.
+_SETTING_SHAPES: dict[str, Callable[[Any], bool]] = {
+    "order": lambda v: isinstance(v, str),
+    "session": _is_session,
+    "saved_searches": _is_searches,
+    "seeded": lambda v: isinstance(v, bool),
+}
+
+
 class UserState:
     """Bookmarks, tags, read marks and settings of one store."""
 
@@ -231,8 +249,14 @@ class UserState:
     # -- settings -------------------------------------------------------------------------
 
     def get_setting(self, key: str, default: Any = None) -> Any:
+        """A setting, or ``default`` when it is unset or not of the shape Broadsheet writes
+        (a hand-edited ``"session": "x"`` must not stop the reader from starting)."""
         doc = self._db("settings").table("settings").get(doc_id=key)
-        return doc["value"] if doc else default
+        if not isinstance(doc, dict) or "value" not in doc:
+            return default
+        value = doc["value"]
+        check = _SETTING_SHAPES.get(key)
+        return value if check is None or check(value) else default
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.lock:
