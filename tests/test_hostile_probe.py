@@ -213,6 +213,18 @@ def test_a_full_disk_during_the_index_build_is_said_and_recovered(tmp_path: Path
         assert found.returncode == 0 and len(found.stdout.splitlines()) == 600
 
 
+def test_a_full_disk_while_storing_stops_the_import_and_says_what_was_stored(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    write_pages(tmp_path / "src", 600)
+    monkeypatch.setattr(importer, "BATCH", 50)
+    with small_disk(tmp_path / "disk", "300k") as disk:
+        assert main(["--store", str(disk / "store"), "import", str(tmp_path / "src")]) == 1
+        err = capsys.readouterr().err
+        assert "Stopped: cannot save" in err and "the disk is full" in err and "Traceback" not in err
+        stored = len(Store(disk / "store"))
+        assert 0 < stored < 600 and f"{stored} imported" in err
+
+
 def test_an_index_write_error_reaches_the_import_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                          capsys: pytest.CaptureFixture[str]) -> None:
     """The same without a small disk: tantivy's own error text for ENOSPC, raised at the commit."""

@@ -69,6 +69,8 @@ def import_command(store: Store, args: argparse.Namespace) -> int:
     report = run_import(store, args.paths, args.max_size)
     if report.interrupted:
         return 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+    if report.stopped:
+        return 1
     return 1 if report.failed and not report.count("imported") and not report.count("present") else 0
 
 
@@ -110,6 +112,9 @@ def print_summary(report: ImportReport) -> None:
             err.print(Text(f"  failed: {shown(outcome.path)}: {shown(outcome.reason)}", style="red"))
         elif outcome.note:
             err.print(Text(f"  note: {shown(outcome.path)}: {shown(outcome.note)}", style="yellow"))
+    if report.stopped:
+        err.print(Text(f"Stopped: {shown(report.stopped)}. Files not reached were not imported; free some space and "
+                       "run the same import again (stories already stored are skipped).", style="red"))
     if report.interrupted:
         err.print(Text("Files not reached were not imported; run the same import again to finish (stories "
                        "already stored are skipped).", style="yellow"))

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from broadsheet.store.errors import StoreWriteError
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.formats import Item, read_source
 from broadsheet.store.model import Article
@@ -54,6 +55,7 @@ class ImportReport:
     outcomes: list[Outcome] = field(default_factory=list)
     interrupted: bool = False  # stopped by Ctrl-C: what was stored is in ``outcomes``, the rest was not read
     index_problem: str = ""  # why the search index could not be updated (the next search or reindex catches up)
+    stopped: str = ""  # why the store could not be written (a full disk): the import stopped there
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -308,8 +310,9 @@ def import_paths(
 ) -> ImportReport:
     """Import every file under ``paths`` into ``store``; never raises for a bad file.
 
-    Ctrl-C (KeyboardInterrupt) stops the import between two store writes: the report
-    then holds what was stored and says it was interrupted.
+    Ctrl-C (KeyboardInterrupt) stops the import between two store writes, and so does a
+    store that cannot be written (a full disk): the report then holds what was stored and
+    says why it stopped.
     """
     found = list(find_files(paths))
     if on_total:
@@ -365,6 +368,8 @@ def import_paths(
             flush()
     except KeyboardInterrupt:
         report.interrupted = True  # stories read but not yet stored are not counted: they were not imported
+    except StoreWriteError as exc:  # a full disk: earlier batches are stored, this one left the store as it was
+        report.stopped = str(exc)
     indexer.finish()
     report.index_problem = indexer.problem
     return report
