@@ -9,6 +9,7 @@ window title, write the clipboard or reorder what the user sees.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # ESC-introduced sequences. String sequences (OSC, DCS, SOS, PM, APC) run to BEL or ST;
 # an unterminated one runs to the end of the line so its payload is dropped too.
@@ -48,3 +49,21 @@ def clean_text(text: str) -> str:
 def clean_line(text: str) -> str:
     """Like :func:`clean_text` but for one-line fields: newlines and tabs become spaces."""
     return " ".join(clean_text(text).split())
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(value: Any) -> Any:
+    """``value`` (decoded JSON) with lone surrogates removed from every string and key.
+
+    JSON allows a ``"\\ud800"`` escape that is no Unicode text: the standard library decodes
+    it, but nothing can encode it again (orjson, msgspec and the terminal all refuse it).
+    """
+    if isinstance(value, str):
+        return _SURROGATES.sub("", value)
+    if isinstance(value, list):
+        return [without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    return value

@@ -43,6 +43,7 @@ def set_path(doc: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
 WRONG = [
     (("article", "published"), 20231222, "published"),  # case 1
     (("article", "authors"), [1, None], "authors"),
+    (("article", "authors"), "\ud800", "authors"),  # found by the fuzz: a lone surrogate where a list belongs
     (("article", "images"), [{"caption": 5, "credit": 6}], "caption"),
     (("article", "headline"), 7, "headline"),  # case 2
     (("article", "headline"), ["a", "b"], "headline"),

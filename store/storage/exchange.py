@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from broadsheet.store.model import Article
-from broadsheet.store.sanitize import clean_line
+from broadsheet.store.sanitize import clean_line, without_surrogates
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.export_schema import StoryRefused, check_story, to_article, to_state
 from broadsheet.store.storage.userstate import EMPTY, StoryState
@@ -99,8 +99,8 @@ def _decode(data: bytes) -> Any:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
         error = exc
-    try:  # the standard library reads lone surrogates; the sanitiser then drops them
-        return json.loads(data)
+    try:  # the standard library reads lone surrogates ("\\ud800"), which are then dropped
+        return without_surrogates(json.loads(data))
     except (ValueError, RecursionError):
         raise ValueError(f"not valid JSON ({error})") from None
 
@@ -127,6 +127,9 @@ def read_export(data: bytes) -> list[Exported | Refused]:
             article, state = to_article(story.article), to_state(story.state)
         except StoryRefused as exc:
             result.append(Refused(number, clean_line(str(exc))))
+            continue
+        except (ValueError, TypeError) as exc:  # anything the schema did not foresee still costs one story only
+            result.append(Refused(number, clean_line(f"cannot be read ({type(exc).__name__}: {exc})")[:300]))
             continue
         result.append(Exported(article, state, clean_line(story.file) if story.file else None))
     return result

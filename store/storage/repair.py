@@ -37,6 +37,7 @@ from broadsheet.store.errors import StoreFileError
 from broadsheet.store.ingest.decode import DecodeError
 from broadsheet.store.ingest.importer import read_article
 from broadsheet.store.parse import ParseError
+from broadsheet.store.sanitize import without_surrogates
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
 from broadsheet.store.storage.db import Store, pack_record, unpack_record
@@ -89,20 +90,6 @@ def _is_setting(doc: dict[str, Any]) -> bool:
     return set(doc) == {"value"}
 
 
-_SURROGATE = re.compile("[\ud800-\udfff]")
-
-
-def _no_surrogates(value: Any) -> Any:
-    """``value`` without lone surrogates (``"\\ud800"`` escapes JSON allows but stored text cannot hold)."""
-    if isinstance(value, str):
-        return _SURROGATE.sub("", value)
-    if isinstance(value, list):
-        return [_no_surrogates(v) for v in value]
-    if isinstance(value, dict):
-        return {_no_surrogates(k): _no_surrogates(v) for k, v in value.items()}
-    return value
-
-
 def salvage(raw: bytes, accept: Callable[[dict[str, Any]], bool]) -> dict[str, dict[str, Any]]:
     """Every ``"key": {...}`` object still whole in ``raw`` that ``accept`` recognises, by key.
 
@@ -122,7 +109,7 @@ def salvage(raw: bytes, accept: Callable[[dict[str, Any]], bool]) -> dict[str, d
             pos = match.end()
             continue
         if isinstance(doc, dict) and accept(doc):
-            found[_no_surrogates(key)] = _no_surrogates(doc)
+            found[without_surrogates(key)] = without_surrogates(doc)
             pos = end
         else:
             pos = match.end()
