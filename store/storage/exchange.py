@@ -94,7 +94,8 @@ def is_export(data: bytes) -> bool:
 
 
 def _decode(data: bytes) -> Any:
-    """The JSON document; a lone surrogate escape (``"\\ud800"``, which orjson refuses) costs only its story."""
+    """The JSON document. A lone surrogate escape (``"\\ud800"``), which orjson refuses, is read by the
+    standard library and dropped, so it costs neither the file nor its story."""
     try:
         return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
