@@ -88,6 +88,11 @@ def load_config(path: Path | None = None) -> Config:
             config.keys[str(binding_id)] = key.replace(" ", "")
         else:
             config.problems.append(f"{path}: keys.{binding_id} must be a key name such as \"ctrl+b\"")
+    if config.keys:
+        from broadsheet.tui.keymap import check_keymap  # the reader's own bindings say what is valid
+
+        config.keys, problems = check_keymap(config.keys, str(path))
+        config.problems += problems
     unknown = set(data) - {"theme", "reader", "keys"}
     if unknown:
         config.problems.append(f"{path}: unknown setting(s) {', '.join(sorted(unknown))} ignored")

@@ -1,4 +1,4 @@
-"""``make soak``: hundreds of killed writers, real CLI kills, two-writer runs and large files.
+"""``make soak``: hundreds of killed writers, real CLI kills, two-writer runs, large files, fuzzed exports.
 
 Prints the counts (runs, faults injected, stories and changes checked, losses found) and
 exits 1 when any loss was found. ``--scale 0.1`` gives a quick smoke run.
@@ -16,6 +16,7 @@ from pathlib import Path
 from soak.cli_kills import BIN, cli_import_kills, cli_tag_kills
 from soak.concurrent import run_pair
 from soak.crash import Counts, kill_soak
+from soak.fuzz import fuzz_exports
 from soak.hangup import reader_hangups
 from soak.large import large_files
 from soak.stories import write_pool
@@ -42,6 +43,7 @@ def main(argv: list[str] | None = None) -> int:
         *[(f"two writers at once, run {i}", lambda i=i: run_pair(work / f"pair-{i}", small_pool, n(400), args.seed + i))
           for i in range(3)],
         ("large and hostile files", lambda: large_files(work / "large")),
+        ("edited exports and hand-edited store records (Hypothesis)", lambda: fuzz_exports(n(1000))),
     ]
     if BIN.exists():
         steps += [

@@ -2,13 +2,14 @@
 
 Removes terminal escape sequences (CSI, OSC, DCS, SOS/PM/APC, and single-character
 escapes), C0 controls except newline and tab, DEL, C1 controls and Unicode bidi
-overrides/isolates, so no byte of an imported page can move the cursor, set the
+overrides/isolates and lone surrogates, so no byte of an imported page can move the cursor, set the
 window title, write the clipboard or reorder what the user sees.
 """
 
 from __future__ import annotations
 
 import re
+from typing import Any
 
 # ESC-introduced sequences. String sequences (OSC, DCS, SOS, PM, APC) run to BEL or ST;
 # an unterminated one runs to the end of the line so its payload is dropped too.
@@ -23,8 +24,9 @@ _ESCAPES = re.compile(
     re.VERBOSE,
 )
 # C0 except \t and \n, DEL, C1, bidi embeddings/overrides/isolates, BOM/ZWNBSP,
-# line/paragraph separators (turned into plain newlines below).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff]")
+# line/paragraph separators (turned into plain newlines below), and lone surrogates (a JSON
+# "\ud800" escape or a surrogate-escaped byte: not Unicode, they cannot be stored or drawn).
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ud800-\udfff]")
 
 
 def clean_text(text: str) -> str:
@@ -47,3 +49,21 @@ def clean_text(text: str) -> str:
 def clean_line(text: str) -> str:
     """Like :func:`clean_text` but for one-line fields: newlines and tabs become spaces."""
     return " ".join(clean_text(text).split())
+
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
+def without_surrogates(value: Any) -> Any:
+    """``value`` (decoded JSON) with lone surrogates removed from every string and key.
+
+    JSON allows a ``"\\ud800"`` escape that is no Unicode text: the standard library decodes
+    it, but nothing can encode it again (orjson, msgspec and the terminal all refuse it).
+    """
+    if isinstance(value, str):
+        return _SURROGATES.sub("", value)
+    if isinstance(value, list):
+        return [without_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
+    return value

@@ -124,8 +124,6 @@ def find(indexed: tuple[Store, SearchIndex], text: str, states: dict[str, StoryS
         ("after:2024-03-02 before:2024-03-04", {"harbour1", "harbour2"}),
         ("after:2024-03-04 before:2024-03-04", set()),
         ("e-mail", set()),
-        ("!!!", set(ARTICLES)),
-        ("-", set(ARTICLES)),
     ],
 )
 def test_query_forms(indexed: tuple[Store, SearchIndex], text: str, expected: set[str]) -> None:

@@ -177,7 +177,8 @@ def test_an_unwritable_store_gets_a_temporary_index(filled_store: Store, monkeyp
 
     monkeypatch.setattr(SearchIndex, "_build_fresh", staticmethod(refuse))
     index, messages = opened(filled_store)
-    assert messages == ["Search index was missing and it cannot be written; using a temporary index of 5 stories"]
+    assert messages == ["Search index was missing and it cannot be written (Permission denied); using a temporary "
+                        "index of 5 stories"]
     assert len(index.search("ferry", states={}).ids) == 4
 
 

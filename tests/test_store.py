@@ -4,7 +4,6 @@ from pathlib import Path
 import orjson
 import pytest
 
-from broadsheet.store.errors import StoreFileError
 from broadsheet.store.model import Credits
 from broadsheet.store.storage import db as store_db
 from broadsheet.store.storage.db import Store
@@ -104,13 +103,19 @@ def test_escape_sequences_hidden_in_packed_details_are_cleaned(store: Store) -> 
     assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in agency)
 
 
-def test_damaged_details_name_the_file(store: Store) -> None:
+def test_damaged_details_read_as_missing_and_repair_names_them(store: Store) -> None:
+    """A hand-edited store still opens every story (issue 18); ``repair`` says what was wrong."""
+    from broadsheet.store.storage.repair import repair_store
+
     [story_id] = store.add([(wire_article(), None)])
     data = orjson.loads((store.folder / "articles.json").read_bytes())
     data["articles"][story_id]["details"] = "{not json"
     (store.folder / "articles.json").write_bytes(orjson.dumps(data))
-    with pytest.raises(StoreFileError, match=r"articles\.json"):
-        Store(store.folder).article(story_id)
+    article = Store(store.folder).article(story_id)
+    assert article is not None and article.headline == wire_article().headline and article.authors == []
+    report = repair_store(store.folder)
+    assert report.damaged == [f"articles.json: story {story_id}: details are not a JSON object"]
+    assert repair_store(store.folder).healthy
 
 
 def test_contract_spells_out_every_field_of_images_and_credits() -> None:

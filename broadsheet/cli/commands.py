@@ -16,6 +16,7 @@ from broadsheet.store.ingest.importer import ImportReport, import_paths, read_ar
 from broadsheet.store.parse import ParseError, explain_text
 from broadsheet.store.sanitize import clean_line, clean_text
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.sourcepath import safe_text
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -28,9 +29,9 @@ def parse_command(args: argparse.Namespace) -> int:
         if args.json:
             try:
                 article, _note = read_article(path, args.max_size)
-                row = {"file": str(path), **article.to_contract()}
+                row = {"file": safe_text(path), **article.to_contract()}
             except (DecodeError, ParseError) as exc:
-                row = {"file": str(path), "error": str(exc)}
+                row = {"file": safe_text(path), "error": str(exc)}
                 status = 1
             out.write(orjson.dumps(row).decode() + "\n")
         else:
@@ -66,6 +67,10 @@ def _explain(path: Path, max_size: int) -> int:
 
 def import_command(store: Store, args: argparse.Namespace) -> int:
     report = run_import(store, args.paths, args.max_size)
+    if report.interrupted:
+        return 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
+    if report.stopped:
+        return 1
     return 1 if report.failed and len(report.failed) == len(report.outcomes) else 0
 
 
@@ -96,6 +101,8 @@ def shown(text: str) -> str:
 
 def print_summary(report: ImportReport) -> None:
     summary = Text()
+    if report.interrupted:
+        summary.append("Interrupted (Ctrl-C): ", style="yellow bold")
     summary.append(f"{report.count('imported')} imported", style="green bold")
     if report.count("updated"):
         summary.append(f", {report.count('updated')} updated")
@@ -107,6 +114,16 @@ def print_summary(report: ImportReport) -> None:
             err.print(Text(f"  failed: {shown(outcome.path)}: {shown(outcome.reason)}", style="red"))
         elif outcome.note:
             err.print(Text(f"  note: {shown(outcome.path)}: {shown(outcome.note)}", style="yellow"))
+    if report.stopped:
+        err.print(Text(f"Stopped: {shown(report.stopped)}. Files not reached were not imported; free some space and "
+                       "run the same import again (stories already stored are skipped).", style="red"))
+    if report.interrupted:
+        err.print(Text("Files not reached were not imported; run the same import again to finish (stories "
+                       "already stored are skipped).", style="yellow"))
+    if report.index_problem:
+        err.print(Text(f"The search index could not be updated ({shown(report.index_problem)}); the stories are "
+                       "stored. Searching catches up when there is room, or run `broadsheet reindex`.",
+                       style="yellow"))
 
 
 def config_command(args: argparse.Namespace) -> int:

@@ -23,9 +23,17 @@ def _size(text: str) -> int:
     return int(lowered)
 
 
+def _store_option(text: str) -> str:
+    """``--store ""`` (an unset variable in a script) would silently mean the default store: refuse it."""
+    if not text.strip():
+        raise argparse.ArgumentTypeError("needs a folder name (it was empty)")
+    return text
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="broadsheet", description="A terminal reader for saved news stories.")
-    parser.add_argument("--store", metavar="DIR", help="store folder (default: $BROADSHEET_STORE or the user data dir)")
+    parser.add_argument("--store", metavar="DIR", type=_store_option,
+                        help="store folder (default: $BROADSHEET_STORE or the user data dir)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     run = commands.add_parser("run", help="open the reader (the default)")
@@ -63,7 +71,36 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run one command; whatever goes wrong ends in a message and an exit status, never a traceback."""
     args = build_parser().parse_args(argv)
+    try:
+        return _dispatch(args)
+    except BrokenPipeError:  # `broadsheet list --json | head -1`: the reader has gone, which is fine
+        return _quiet_broken_pipe()
+    except KeyboardInterrupt:  # Ctrl-C: every write is atomic, so the store is as the last one left it
+        print("\nbroadsheet: interrupted", file=sys.stderr)
+        return 130
+    except OSError as exc:  # a full disk, a folder that cannot be read or written
+        print(f"broadsheet: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
+        return 1
+
+
+def _quiet_broken_pipe() -> int:
+    """Exit quietly when standard output is a closed pipe (Python's documented way).
+
+    Standard output is pointed at /dev/null so the flush at exit does not fail again.
+    """
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # standard output is not a file descriptor (tests): nothing is flushed at exit
+    return 141  # 128 + SIGPIPE, what a command killed by the broken pipe would give
+
+
+def _dispatch(args: argparse.Namespace) -> int:
     command = args.command or "run"
     if command == "config":
         from broadsheet.cli.commands import config_command

@@ -45,5 +45,6 @@ def run_command(store: Store, *, seed: bool) -> int:
         ensure_config_file(path)
     from broadsheet.tui.app import BroadsheetApp
 
-    BroadsheetApp(store, load_config(path)).run()
-    return 0
+    app = BroadsheetApp(store, load_config(path))
+    app.run()
+    return app.return_code or 0  # 1 when the reader stopped on an error (Textual has shown it)

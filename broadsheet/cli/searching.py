@@ -94,6 +94,10 @@ def _reindex(store: Store, err: Console) -> int:
             err.print(Text("broadsheet: the store is busy (another broadsheet is writing to it); try again",
                            style="red"))
             return 1
+        except OSError as exc:  # a full disk: the old index (if any) is left as it was
+            err.print(Text(f"broadsheet: could not rebuild the search index ({exc.strerror or exc}); free some "
+                           "space and run `broadsheet reindex` again", style="red"))
+            return 1
     count = len(index)
     seconds = time.perf_counter() - start
     err.print(Text(f"Indexed {count:,} {'story' if count == 1 else 'stories'} in {seconds:.1f} s", style="green"))

@@ -20,12 +20,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from broadsheet.store.errors import StoreWriteError
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.formats import Item, read_source
 from broadsheet.store.model import Article
 from broadsheet.store.parse import ParseError
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.photos import PhotoStore
+from broadsheet.store.storage.sourcepath import path_text, safe_text
 from broadsheet.store.storage.userstate import StoryState
 
 if TYPE_CHECKING:
@@ -52,6 +54,9 @@ class Outcome:
 @dataclass(slots=True)
 class ImportReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False  # stopped by Ctrl-C: what was stored is in ``outcomes``, the rest was not read
+    index_problem: str = ""  # why the search index could not be updated (the next search or reindex catches up)
+    stopped: str = ""  # why the store could not be written (a full disk): the import stopped there
 
     def count(self, status: Status) -> int:
         return sum(1 for o in self.outcomes if o.status == status)
@@ -102,6 +107,9 @@ def _end_with_parent(parent: int) -> None:
             ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     if os.getppid() != parent:  # the importer was gone before the line above took effect
         os._exit(1)
+    # Ctrl-C goes to the whole process group: the importer stops its workers itself and
+    # reports what was stored, so a worker must not die half way with its own traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -182,22 +190,33 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
     Folders are walked recursively in name order; symbolic links to folders are not
     followed, so a link loop cannot trap the walk. Hidden files are skipped, and so is the
     ``page_files/`` folder of a page saved "complete" beside it (its photos go with the page).
+    A folder that cannot be listed (no permission) is reported, not silently left out.
     """
     for root in paths:
         if root.is_dir():
-            for folder, dirs, files in os.walk(root, onerror=None):
+            unreadable: list[OSError] = []
+            for folder, dirs, files in os.walk(root, onerror=unreadable.append):
+                yield from _unreadable(unreadable, root)
                 pages = {name.rsplit(".", 1)[0] for name in files if name.lower().endswith((".html", ".htm", ".xhtml"))}
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not
                                  (d.endswith("_files") and d.removesuffix("_files") in pages))
                 for name in sorted(files):
                     if not name.startswith("."):
                         yield Path(folder) / name, ""
+            yield from _unreadable(unreadable, root)
         elif root.exists():
             yield root, ""
         elif root.is_symlink():
             yield root, "a broken symbolic link"
         else:
             yield root, "no such file or folder"
+
+
+def _unreadable(errors: list[OSError], root: Path) -> Iterator[tuple[Path, str]]:
+    """The folders ``os.walk`` could not list (it reports them through ``onerror``), as failures."""
+    while errors:
+        error = errors.pop(0)
+        yield Path(error.filename or root), f"cannot read this folder ({error.strerror or error})"
 
 
 class Indexer:
@@ -219,6 +238,7 @@ class Indexer:
         self.store = store
         self.adder: IndexAdder | None = None
         self.off = False  # the index cannot be written now; the reader's next open catches up
+        self.problem = ""  # why the index could not be written (a full disk), for the summary
 
     def add(self, stored: list[tuple[str, Article]], replaced: Iterable[tuple[str, Article]] = ()) -> None:
         """Index newly stored stories and replaced ones, given as (story id, article). Never raises.
@@ -235,22 +255,30 @@ class Indexer:
                 index = SearchIndex.open(self.store)  # catches up with the store, this batch's new stories included
                 if index.folder is None:  # busy or read-only: a temporary index; a later open catches up
                     self.off = True
+                    if index.write_error is not None:
+                        self.problem = index.write_error.strerror or str(index.write_error)
                     return
                 self.adder = index.adder(self.store)
             self.adder.add(stored, replaced)
             if self.adder.pending >= self.COMMIT_EVERY:
                 self.adder.commit()
-        except Exception:
-            self._drop()
+        except Exception as exc:
+            self._drop(exc)
 
     def finish(self) -> None:
         """Commit what is queued (call once at the end of an import). Never raises."""
         adder, self.adder = self.adder, None
         if adder is not None:
-            with contextlib.suppress(Exception):
+            try:
                 adder.close()
+            except Exception as exc:
+                self._drop(exc)
 
-    def _drop(self) -> None:
+    def _drop(self, exc: Exception) -> None:
+        from broadsheet.store.search.ioerror import as_os_error
+
+        error = as_os_error(exc)
+        self.problem = (error.strerror or str(error)) if error is not None else f"{type(exc).__name__}: {exc}"
         adder, self.adder = self.adder, None
         if adder is not None:
             adder.abandon()
@@ -267,6 +295,26 @@ def keep_photos(photos: PhotoStore, item: Item) -> str:
     return f"{failed} photos could not be written to the store" if failed else ""
 
 
+@contextlib.contextmanager
+def _sigint_deferred() -> Iterator[None]:
+    """Hold a Ctrl-C that arrives inside the block until the block is done, then raise it.
+
+    Only the main thread can set signal handlers; elsewhere (the reader's worker) the block
+    runs as it is.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda number, _frame: caught.append(number))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    if caught:
+        raise KeyboardInterrupt
+
+
 def import_paths(
     store: Store,
     paths: Iterable[Path],
@@ -275,7 +323,12 @@ def import_paths(
     on_total: Callable[[int], None] | None = None,
     on_step: Callable[[Path], None] | None = None,
 ) -> ImportReport:
-    """Import every file under ``paths`` into ``store``; never raises for a bad file."""
+    """Import every file under ``paths`` into ``store``; never raises for a bad file.
+
+    Ctrl-C (KeyboardInterrupt) stops the import between two store writes, and so does a
+    store that cannot be written (a full disk): the report then holds what was stored and
+    says why it stopped.
+    """
     found = list(find_files(paths))
     if on_total:
         on_total(len(found))
@@ -290,46 +343,54 @@ def import_paths(
     photos = PhotoStore(store.folder)
 
     def flush() -> None:
-        stored = store.add_identified([(sid, article, str(path)) for sid, article, path, _, _ in pending])
-        articles = {sid: article for sid, article, _, _, _ in pending}
-        given = [sid for sid, *_ in pending]
-        stored_as = {sid: given[n] for n, (sid, _) in enumerate(stored.results)}  # stored id -> id given
-        kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
-        if stored.new or stored.updated:
+        # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
+        with _sigint_deferred():
+            stored = store.add_identified([(sid, article, path_text(path)) for sid, article, path, _, _ in pending])
+            given = [sid for sid, *_ in pending]
+            kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
+            for (sid, got), (_, _article, _path, note, where) in zip(stored.results, pending, strict=True):
+                status: Status = "imported" if got == "new" else "updated" if got == "updated" else "present"
+                record(Outcome(where, status, note=note, story_id=sid))
+            if states:
+                store.user.merge({kept_as.get(sid, sid): state for sid, state in states.items()})
+                states.clear()
+        if stored.new or stored.updated:  # the index is a cache: an interrupt here is caught up by the next search
+            articles = {sid: article for sid, article, _, _, _ in pending}
+            stored_as = {sid: given[n] for n, (sid, _) in enumerate(stored.results)}  # stored id -> id given
             indexer.add([(sid, articles[stored_as[sid]]) for sid in stored.new],
                         [(sid, articles[stored_as[sid]]) for sid in stored.updated])
-        for (sid, got), (_, _article, _path, note, where) in zip(stored.results, pending, strict=True):
-            status: Status = "imported" if got == "new" else "updated" if got == "updated" else "present"
-            record(Outcome(where, status, note=note, story_id=sid))
         pending.clear()
-        if states:
-            store.user.merge({kept_as.get(sid, sid): state for sid, state in states.items()})
-            states.clear()
 
     readable = [path for path, problem in found if not problem]
-    # closing(): the worker pool is shut down even if storing fails part way.
-    with contextlib.closing(read_all(readable, max_bytes)) as results:
-        for path, problem in found:
-            if problem:
-                record(Outcome(str(path), "failed", problem))
-                continue
-            for item in next(results):
-                where = f"{path} ({item.part})" if item.part else str(path)
-                if item.article is None:
-                    record(Outcome(where, "failed", item.reason))
+    try:
+        # closing(): the worker pool is shut down even if storing fails part way.
+        with contextlib.closing(read_all(readable, max_bytes)) as results:
+            for path, problem in found:
+                if problem:
+                    record(Outcome(safe_text(path), "failed", problem))
                     continue
-                sid = item.article.story_id
-                note = item.note
-                if item.photos:
-                    note = "; ".join(n for n in (note, keep_photos(photos, item)) if n)
-                pending.append((sid, item.article, path, note, where))
-                if item.state is not None:
-                    states[sid] = item.state
-                if len(pending) >= BATCH:
-                    flush()
-            if on_step:
-                on_step(path)
-    if pending:
-        flush()
+                for item in next(results):
+                    where = safe_text(f"{path} ({item.part})" if item.part else path)
+                    if item.article is None:
+                        record(Outcome(where, "failed", item.reason))
+                        continue
+                    sid = item.article.story_id
+                    note = item.note
+                    if item.photos:
+                        note = "; ".join(n for n in (note, keep_photos(photos, item)) if n)
+                    pending.append((sid, item.article, path, note, where))
+                    if item.state is not None:
+                        states[sid] = item.state
+                    if len(pending) >= BATCH:
+                        flush()
+                if on_step:
+                    on_step(path)
+        if pending:
+            flush()
+    except KeyboardInterrupt:
+        report.interrupted = True  # stories read but not yet stored are not counted: they were not imported
+    except StoreWriteError as exc:  # a full disk: earlier batches are stored, this one left the store as it was
+        report.stopped = str(exc)
     indexer.finish()
+    report.index_problem = indexer.problem
     return report

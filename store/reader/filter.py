@@ -29,7 +29,7 @@ from broadsheet.store.search.analysis import (
     stemmed,
     stems,
 )
-from broadsheet.store.search.query import Query, QueryError, SearchResult, Term
+from broadsheet.store.search.query import NOTHING_TO_SEARCH, Query, QueryError, SearchResult, Term
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 
@@ -191,6 +191,8 @@ class WordFilter:
             limit: int | None = None) -> SearchResult:
         """The stories (newest first, as given) that the index would find for ``query``."""
         plan = self._plan(query)
+        if query.text_groups and not plan.text:  # as the index: never "every story"
+            raise QueryError(NOTHING_TO_SEARCH)
         docs, text = self._fields, plan.text
         by_state = query.bookmarked is not None or query.read is not None or bool(plan.tags)
         single = text[0][0][0] if len(text) == 1 and len(text[0]) == 1 and not text[0][0][1] else None

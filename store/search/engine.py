@@ -27,6 +27,7 @@ from filelock import Timeout
 
 from broadsheet.store.model import Article
 from broadsheet.store.search.execute import Executor, IndexView, SearchUnavailable
+from broadsheet.store.search.ioerror import as_os_error
 from broadsheet.store.search.query import Query, QueryError, SearchResult, parse_query
 from broadsheet.store.search.schema import (
     SCHEMA_VERSION,
@@ -96,6 +97,7 @@ class SearchIndex:
         self._meta_key = self._current_meta_key()
         self._executor = Executor()
         self._generation = 0  # bumped on every reload: keys the newest-first cache
+        self.write_error: OSError | None = None  # why open() could not write the index (a full disk)
 
     # -- opening ----------------------------------------------------------------------------
 
@@ -130,10 +132,14 @@ class SearchIndex:
             # Another process holds the store past the lock timeout or is importing, or the
             # folder is read-only or full: serve this session from memory rather than fail.
             why = "the store is busy" if isinstance(exc, (Timeout, IndexBusy)) else "it cannot be written"
+            if not isinstance(exc, (Timeout, IndexBusy)):
+                why += f" ({exc.strerror or exc})"
             if opened is not None:
                 say(f"Search index is out of date and {why}; results may miss new stories")
+                opened.write_error = exc if isinstance(exc, OSError) else None
                 return opened
             index = cls(None, cls._new_tantivy(None))
+            index.write_error = exc if isinstance(exc, OSError) else None
             count = index._fill(store, None)
             say(f"Search index was {problem} and {why}; using a temporary index of {_stories(count)}")
             return index
@@ -182,7 +188,10 @@ class SearchIndex:
 
     @staticmethod
     def _new_tantivy(folder: Path | None) -> tantivy.Index:
-        index = tantivy.Index(build_schema(), path=str(folder) if folder else None, reuse=False)
+        try:
+            index = tantivy.Index(build_schema(), path=str(folder) if folder else None, reuse=False)
+        except ValueError as exc:
+            raise as_os_error(exc) or exc from exc
         register(index)
         return index
 
@@ -197,8 +206,12 @@ class SearchIndex:
         retired = folder.with_name(f".{folder.name}-retired")
         _remove(building)
         building.mkdir(parents=True)
-        fresh = cls(building, cls._new_tantivy(building))
-        fresh._fill(store, on_progress)
+        try:
+            fresh = cls(building, cls._new_tantivy(building))
+            fresh._fill(store, on_progress)
+        except BaseException:
+            _remove(building)  # a full disk: give back the space the half-built index took
+            raise
         del fresh  # drop its handles on the folder before it moves
         _remove(retired)
         if folder.is_dir() and not folder.is_symlink():
@@ -268,9 +281,11 @@ class SearchIndex:
                 on_progress(0, 0)
             writer.commit()
             writer.wait_merging_threads()
-        except BaseException:
+        except BaseException as exc:
             with contextlib.suppress(Exception):
                 writer.rollback()
+            if (error := as_os_error(exc)) is not None and error is not exc:  # a full disk: an OSError for callers
+                raise error from exc
             raise
         self._committed(store)
         return len(metas)

@@ -17,7 +17,7 @@ from typing import Any
 import tantivy
 
 from broadsheet.store.search.analysis import FIELD_GROUPS, day_number
-from broadsheet.store.search.query import Query, QueryError, SearchResult, Term
+from broadsheet.store.search.query import NOTHING_TO_SEARCH, Query, QueryError, SearchResult, Term
 from broadsheet.store.search.schema import BOOSTS, FOLDED, STEMMED, story_key
 from broadsheet.store.storage.userstate import StoryState
 
@@ -70,7 +70,7 @@ class Executor:
         for group in query.text_groups:
             built = [(t, q) for t in group if (q := self._term_query(t, view)) is not None]
             if not built:
-                continue
+                continue  # e.g. "!!!" beside searchable words: the words left are searched
             if len(built) == 1 and built[0][0].negated:
                 clauses.append((tantivy.Occur.MustNot, built[0][1]))
             elif len(built) == 1:
@@ -80,6 +80,8 @@ class Executor:
                 options = [(tantivy.Occur.Should, _negate(q) if t.negated else q) for t, q in built]
                 clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(options)))
                 scoring = scoring or any(not t.negated for t, _ in built)
+        if query.text_groups and not clauses:  # only punctuation or over-long words: never "everything"
+            raise QueryError(NOTHING_TO_SEARCH)
         if query.after or query.before:
             lower = day_number(query.after) if query.after else 1
             upper = day_number(query.before) if query.before else 99991232

@@ -35,6 +35,10 @@ MAX_TERMS = 64  # words, phrases, prefixes and tags in one query
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
+#: Said for a query of punctuation or over-long words only: the index holds none of them.
+NOTHING_TO_SEARCH = "Nothing to search for: punctuation and words of 40 letters or more are not indexed"
+
+
 class QueryError(ValueError):
     """A query the search bar cannot run; ``str(error)`` is a short message for the user."""
 

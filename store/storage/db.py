@@ -27,6 +27,7 @@ from tinydb import TinyDB
 
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, normal_url
+from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import FileIdentity, file_identity
 from broadsheet.store.storage.lock import StoreLock
 from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, gc_paused, open_db
@@ -59,7 +60,10 @@ def newest_key(record: dict[str, Any]) -> str:
     One string sorts a third faster than a (published, imported) tuple (51 vs 76 ms for
     50,000), in the same order: "\x00" sorts before any character of a date.
     """
-    return (record.get("published") or "") + "\x00" + record.get("imported", "")
+    # A value that is not a string (a hand edit, another version) sorts as missing; the class
+    # test inline, not fields.text: this runs once per story at every start (6 -> 8 ms at 50k).
+    published, imported = record.get("published"), record.get("imported")
+    return (published if published.__class__ is str else "") + "\x00" + (imported if imported.__class__ is str else "")
 
 
 def is_packed(record: dict[str, Any]) -> bool:
@@ -152,30 +156,33 @@ class StoryMeta:
 
     def _details(self) -> dict[str, Any]:
         if self._full is None:
-            self._full = unpack_record(self._doc, self._path)
+            try:
+                self._full = unpack_record(self._doc, self._path)
+            except StoreFileError:  # details changed by hand: the listed fields still read; `repair` says so
+                self._full = {key: value for key, value in self._doc.items() if key != "details"}
         return self._full
 
     # -- listed fields: straight from the record -------------------------------------------
 
     @property
     def headline(self) -> str:
-        return self._doc["headline"]
+        return fields.text(self._doc.get("headline")) or "(no headline)"
 
     @property
     def source(self) -> str | None:
-        return self._doc.get("source")
+        return fields.text(self._doc.get("source"))
 
     @property
     def published(self) -> str | None:
-        return self._doc.get("published")
+        return fields.text(self._doc.get("published"))
 
     @property
     def imported(self) -> str:
-        return self._doc.get("imported", "")
+        return fields.text(self._doc.get("imported")) or ""
 
     @property
     def shard(self) -> int:
-        return int(self._doc.get("shard", 0))
+        return fields.shard(self._doc.get("shard"))
 
     @property
     def sort_key(self) -> str:
@@ -185,40 +192,39 @@ class StoryMeta:
 
     @property
     def standfirst(self) -> str | None:
-        return self._details().get("standfirst")
+        return fields.text(self._details().get("standfirst"))
 
     @property
     def agency(self) -> str | None:
-        return self._details().get("agency")
+        return fields.text(self._details().get("agency"))
 
     @property
     def authors(self) -> tuple[str, ...]:
-        return tuple(self._details().get("authors") or ())
+        return fields.texts(self._details().get("authors"))
 
     @property
     def dateline(self) -> str | None:
-        return self._details().get("dateline")
+        return fields.text(self._details().get("dateline"))
 
     @property
     def images(self) -> tuple[Image, ...]:
-        images = self._details().get("images")
-        return tuple(Image.from_doc(i) for i in images) if isinstance(images, list) else ()
+        return fields.images(self._details().get("images"))
 
     @property
     def credits(self) -> Credits | None:
-        return Credits.from_doc(self._details().get("credits"))
+        return fields.credits(self._details().get("credits"))
 
     @property
     def url(self) -> str | None:
-        return self._details().get("url")
+        return fields.text(self._details().get("url"))
 
     @property
     def file(self) -> str | None:
-        return self._details().get("file")
+        return fields.text(self._details().get("file"))
 
     def article(self, body: list[str]) -> Article:
         """The whole story, given its body (kept apart, in a body shard)."""
-        return Article.from_contract({**self._details(), "body": body})
+        return Article.from_contract({**fields.readable_fields(self._details()), "body": body})
 
 
 class Store:
@@ -315,7 +321,7 @@ class Store:
     def body(self, meta: StoryMeta) -> list[str]:
         """The paragraphs of one story (reads one body shard)."""
         doc = self._bodies(meta.shard).get(doc_id=meta.id)
-        return list(doc["body"]) if doc else []
+        return fields.paragraphs(doc.get("body")) if isinstance(doc, dict) else []
 
     def article(self, story_id: str) -> Article | None:
         meta = self.meta(story_id)
@@ -348,7 +354,8 @@ class Store:
             counts: dict[int, int] = {}
             metas: dict[str, dict[str, Any]] = {}
             for sid, doc in existing.items():
-                counts[doc.get("shard", 0)] = counts.get(doc.get("shard", 0), 0) + 1
+                number = fields.shard(doc.get("shard"))
+                counts[number] = counts.get(number, 0) + 1
                 if not is_packed(doc):  # written before records were packed: pack it now
                     metas[sid] = pack_record(doc)
             shard = max(counts, default=0)

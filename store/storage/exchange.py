@@ -6,6 +6,7 @@ The JSON export holds each story's parse contract plus the user's marks, so
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -13,9 +14,10 @@ from typing import Any
 import orjson
 
 from broadsheet.store.model import Article
-from broadsheet.store.sanitize import clean_line, clean_text
+from broadsheet.store.sanitize import clean_line, without_surrogates
 from broadsheet.store.storage.db import Store
-from broadsheet.store.storage.userstate import EMPTY, StoryState, normalise_tag
+from broadsheet.store.storage.export_schema import StoryRefused, check_story, to_article, to_state
+from broadsheet.store.storage.userstate import EMPTY, StoryState
 
 FORMAT = "broadsheet-export"
 VERSION = 1
@@ -26,6 +28,14 @@ class Exported:
     article: Article
     state: StoryState
     file: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Refused:
+    """A story of an export that was not imported: its position (from 1) and why."""
+
+    number: int
+    reason: str
 
 
 def export_json(store: Store, story_ids: Sequence[str]) -> bytes:
@@ -83,44 +93,44 @@ def is_export(data: bytes) -> bool:
     return head.startswith(b"{") and FORMAT.encode() in data[:400]
 
 
-def _clean_contract(raw: dict[str, Any]) -> dict[str, Any]:
-    """An export is untrusted input too: sanitise every string on the way in."""
-
-    def clean(value: Any, multiline: bool = False) -> Any:
-        if isinstance(value, str):
-            return clean_text(value) if multiline else clean_line(value)
-        if isinstance(value, list):
-            return [clean(v, multiline) for v in value]
-        if isinstance(value, dict):
-            return {k: clean(v, multiline) for k, v in value.items()}
-        return value
-
-    cleaned = {k: clean(v) for k, v in raw.items() if k != "body"}
-    cleaned["body"] = [clean_text(p).strip() for p in raw.get("body") or [] if isinstance(p, str)]
-    return cleaned
-
-
-def read_export(data: bytes) -> list[Exported]:
-    """Parse an export file; raises ValueError with a reason for the user."""
+def _decode(data: bytes) -> Any:
+    """The JSON document. A lone surrogate escape (``"\\ud800"``), which orjson refuses, is read by the
+    standard library and dropped, so it costs neither the file nor its story."""
     try:
-        doc = orjson.loads(data)
+        return orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise ValueError(f"not valid JSON ({exc})") from None
+        error = exc
+    try:  # the standard library reads lone surrogates ("\\ud800"), which are then dropped
+        return without_surrogates(json.loads(data))
+    except (ValueError, RecursionError):
+        raise ValueError(f"not valid JSON ({error})") from None
+
+
+def read_export(data: bytes) -> list[Exported | Refused]:
+    """Each story of an export, read or refused with its reason; ValueError when the file is no export.
+
+    Every story is checked against the declared schema (:mod:`.export_schema`), so one
+    bad story is refused by its position and reason and the others still import.
+    """
+    doc = _decode(data)
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ValueError("not a Broadsheet export")
     if doc.get("version") != VERSION:
-        raise ValueError(f"export version {doc.get('version')!r} is not supported (expected {VERSION})")
-    result = []
-    for number, item in enumerate(doc.get("stories") or [], start=1):
+        raise ValueError(f"export version {clean_line(repr(doc.get('version')))[:40]} is not supported "
+                         f"(expected {VERSION})")
+    stories = doc.get("stories")
+    if not isinstance(stories, list):
+        raise ValueError("its \"stories\" is not a list")
+    result: list[Exported | Refused] = []
+    for number, item in enumerate(stories, start=1):
         try:
-            article = Article.from_contract(_clean_contract(item["article"]))
-            if not article.headline or not article.body:
-                raise ValueError("a story without headline or body")
-            raw_state = item.get("state") or {}
-            tags = tuple(dict.fromkeys(normalise_tag(t) for t in raw_state.get("tags") or [] if isinstance(t, str)))
-            state = StoryState(bool(raw_state.get("bookmarked")), bool(raw_state.get("read")), tags)
-        except (KeyError, TypeError, ValueError) as exc:
-            raise ValueError(f"story {number} of the export is malformed ({exc})") from None
-        file = item.get("file")
-        result.append(Exported(article, state, file if isinstance(file, str) else None))
+            story = check_story(item)
+            article, state = to_article(story.article), to_state(story.state)
+        except StoryRefused as exc:
+            result.append(Refused(number, clean_line(str(exc))))
+            continue
+        except (ValueError, TypeError) as exc:  # anything the schema did not foresee still costs one story only
+            result.append(Refused(number, clean_line(f"cannot be read ({type(exc).__name__}: {exc})")[:300]))
+            continue
+        result.append(Exported(article, state, clean_line(story.file) if story.file else None))
     return result

@@ -6,10 +6,16 @@ Then, per file:
 
 - records that are still whole inside the damaged text are kept (a truncated file loses
   only its tail; a file with trailing data loses nothing);
+- story records whose fields have the wrong type (a hand edit, another version of
+  Broadsheet) are rewritten with what can be read of them, and bodies that are not a list
+  of paragraphs are dropped;
 - a story body that is missing is read again from the story's source file, when that
-  file still exists and still parses to the same story;
+  file still exists and still parses to the same story (an old store's relative path is
+  also tried under each source path given), or from any file given on the command line
+  that parses to it;
 - stories whose index entry was lost but whose body survives get their entry back from
-  any source file given on the command line that parses to them;
+  any source file given on the command line that parses to them (on every run, so the
+  ``repair PATH...`` a first run advises still finds them);
 - the search index is rebuilt from the repaired TinyDB files.
 
 What could not be rebuilt is listed in :attr:`RepairReport.lost`. Nothing here prints.
@@ -31,8 +37,11 @@ from broadsheet.store.errors import StoreFileError
 from broadsheet.store.ingest.decode import DecodeError
 from broadsheet.store.ingest.importer import read_article
 from broadsheet.store.parse import ParseError
+from broadsheet.store.sanitize import without_surrogates
+from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
 from broadsheet.store.storage.db import Store, pack_record, unpack_record
+from broadsheet.store.storage.sourcepath import path_text
 from broadsheet.store.storage.tinydb import read_json_file
 from broadsheet.store.storage.userstate import SHARDS
 
@@ -52,18 +61,19 @@ class RepairReport:
 
     @property
     def healthy(self) -> bool:
-        """Nothing was damaged."""
-        return not self.damaged
+        """Nothing was damaged, changed or found missing."""
+        return not (self.damaged or self.actions or self.lost)
 
 
 def _is_meta(doc: dict[str, Any]) -> bool:
-    return isinstance(doc.get("headline"), str) and "body" not in doc and "shard" in doc
+    """A story record (its fields' types are checked and fixed later, by ``fix_records``)."""
+    return "headline" in doc and "body" not in doc and "shard" in doc
 
 
 def _source_file(meta: dict[str, Any]) -> str | None:
     """The file a stored record was imported from (``None`` if its details cannot be read)."""
     try:
-        return unpack_record(meta, Path("articles.json")).get("file")
+        return fields.text(unpack_record(meta, Path("articles.json")).get("file"))
     except StoreFileError:
         return None
 
@@ -99,7 +109,7 @@ def salvage(raw: bytes, accept: Callable[[dict[str, Any]], bool]) -> dict[str, d
             pos = match.end()
             continue
         if isinstance(doc, dict) and accept(doc):
-            found[key] = doc
+            found[without_surrogates(key)] = without_surrogates(doc)
             pos = end
         else:
             pos = match.end()
@@ -114,6 +124,7 @@ class _Repair:
         self.folder = store.folder
         self.sources = list(sources)
         self.report = RepairReport()
+        self._by_id: dict[str, tuple[Path, Any]] | None = None
 
     # -- reading, with damage noted ------------------------------------------------------
 
@@ -155,32 +166,80 @@ class _Repair:
                 if got is not None:
                     shards[int(path.stem)] = (path, got[0], got[1])
         changed_shards: set[int] = {n for n, (_p, _b, damaged) in shards.items() if damaged}
-        if metas_damaged:
-            self.restore_index(metas, shards)
+        changed_shards |= self.drop_bad_bodies(shards)
+        metas_changed = self.fix_records(metas, articles_path) | self.restore_index(metas, shards)
         for number in self.restore_bodies(metas, shards):
             changed_shards.add(number)
         for number in sorted(changed_shards):
             path, bodies, _damaged = shards[number]
             self.save(path, "bodies", bodies)
-        if metas_damaged:
+        if metas_damaged or metas_changed:
             self.save(articles_path, "articles", metas)
         self.repair_state()
         return self.report
 
-    def restore_index(self, metas: dict[str, Any], shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> None:
-        """Index entries for surviving bodies, from source files given on the command line."""
+    def fix_records(self, metas: dict[str, Any], path: Path) -> bool:
+        """Rewrite story records whose fields have the wrong type (a hand edit, another version).
+
+        Each keeps what the reader can read of it (:func:`fields.readable_fields`); the file
+        as it was is copied first. Returns whether any record changed.
+        """
+        bad: dict[str, list[str]] = {}
+        for sid, meta in list(metas.items()):
+            try:
+                full = unpack_record(meta, path)
+            except StoreFileError:
+                full, problems = {k: v for k, v in meta.items() if k != "details"}, ["details are not a JSON object"]
+            else:
+                problems = []
+            problems += fields.record_problems(full)
+            if problems:
+                bad[sid] = problems
+                metas[sid] = pack_record(fields.readable_fields(full))
+        if not bad:
+            return False
+        for sid, problems in list(bad.items())[:20]:
+            self.report.damaged.append(f"articles.json: story {sid}: {', '.join(problems)}")
+        if len(bad) > 20:
+            self.report.damaged.append(f"articles.json: {len(bad) - 20} more stories with fields of the wrong type")
+        backup = keep_damaged_copy(path)
+        if backup is not None:
+            self.report.backups.append(backup)
+        self.report.actions.append(f"articles.json: {len(bad)} story record(s) rewritten with the fields that could "
+                                   f"be read{f' (the file as it was copied to {backup.name})' if backup else ''}")
+        return True
+
+    def drop_bad_bodies(self, shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> set[int]:
+        """Bodies that are not a list of paragraphs are dropped, to be read again from their source."""
+        changed = set()
+        for number, (path, bodies, _damaged) in shards.items():
+            bad = [sid for sid, doc in bodies.items() if not (isinstance(doc, dict) and _is_body(doc))]
+            for sid in bad:
+                del bodies[sid]
+                self.report.damaged.append(f"bodies/{path.name}: body of {sid} is not a list of paragraphs")
+            if bad:
+                changed.add(number)
+        return changed
+
+    def restore_index(self, metas: dict[str, Any], shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> bool:
+        """Index entries for surviving bodies, from source files given on the command line.
+
+        Runs on every repair, not only when articles.json was found damaged: the first
+        repair keeps the entries still whole and advises ``repair PATH...``, and that second
+        run must still find the bodies without entries. Returns whether any entry was added.
+        """
         orphans = {sid: n for n, (_p, bodies, _d) in shards.items() for sid in bodies if sid not in metas}
         if not orphans:
-            return
+            return False
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        for path in self._source_files():
-            article = self._parse(path)
-            if article is None or article.story_id not in orphans:
+        found = 0
+        for sid, (path, article) in self._sourced().items():
+            if sid not in orphans:
                 continue
             doc = article.to_contract()
             doc.pop("body")
-            metas[article.story_id] = pack_record({**doc, "shard": orphans.pop(article.story_id), "file": str(path),
-                                                   "imported": now})
+            metas[sid] = pack_record({**doc, "shard": orphans.pop(sid), "file": path_text(path), "imported": now})
+            found += 1
         restored = sum(1 for sid in metas if sid not in orphans)
         if self.sources:
             self.report.actions.append(f"articles.json: {restored} index entries in all after reading "
@@ -191,13 +250,14 @@ class _Repair:
                 f"(ids {', '.join(sorted(orphans)[:5])}{'...' if len(orphans) > 5 else ''}); "
                 "run `broadsheet repair PATH...` with their source files to bring them back"
             )
+        return found > 0
 
     def restore_bodies(self, metas: dict[str, Any], shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> set[int]:
         """Missing bodies read again from each story's source file; returns shards changed."""
         changed: set[int] = set()
         missing = []
         for sid, meta in metas.items():
-            number = int(meta.get("shard", 0))
+            number = fields.shard(meta.get("shard"))
             if number in shards and sid in shards[number][1]:
                 continue
             if number not in shards:
@@ -206,17 +266,18 @@ class _Repair:
                     missing.append((sid, meta))
                     continue
                 shards[number] = (path, {}, False)
-            source = _source_file(meta)
-            article = self._parse(Path(source)) if source else None
-            if article is not None and article.story_id == sid:
+            source = self._source_of(sid, meta)
+            if source is not None:
+                path, article = source
                 shards[number][1][sid] = {"body": list(article.body)}
                 changed.add(number)
-                self.report.actions.append(f"bodies/{number:06d}.json: body of {sid} read again from {source}")
+                self.report.actions.append(f"bodies/{number:06d}.json: body of {sid} read again from {path}")
             else:
                 missing.append((sid, meta))
         for sid, meta in missing:
-            self.report.lost.append(f"body of {sid} ({meta.get('headline', '?')!r}): its source file "
-                                    f"{_source_file(meta)!r} is gone or has changed")
+            self.report.lost.append(f"body of {sid} ({fields.text(meta.get('headline')) or '?'!r}): its source file "
+                                    f"{_source_file(meta)!r} is gone or has changed; run `broadsheet repair PATH...` "
+                                    "with its source file or folder to bring it back")
         return changed
 
     def repair_state(self) -> None:
@@ -234,6 +295,32 @@ class _Repair:
             self.report.lost.append("state/settings.json: settings not kept fall back to their defaults")
 
     # -- helpers ------------------------------------------------------------------------
+
+    def _source_of(self, sid: str, meta: dict[str, Any]) -> tuple[Path, Any] | None:
+        """The source file of a story and its article, if one still parses to the same story.
+
+        Stores written before source paths were absolute hold paths relative to wherever
+        the import ran: those are tried from here, then under each source path given.
+        """
+        stored = _source_file(meta)
+        if stored:
+            relative = not Path(stored).is_absolute()
+            candidates = [Path(stored)] + ([root / stored for root in self.sources] if relative else [])
+            for path in candidates:
+                article = self._parse(path) if path.is_file() else None
+                if article is not None and article.story_id == sid:
+                    return path, article
+        return self._sourced().get(sid)
+
+    def _sourced(self) -> dict[str, tuple[Path, Any]]:
+        """Every story in the source paths given on the command line, by id (read once)."""
+        if self._by_id is None:
+            self._by_id = {}
+            for path in self._source_files():
+                article = self._parse(path)
+                if article is not None:
+                    self._by_id.setdefault(article.story_id, (path, article))
+        return self._by_id
 
     def _source_files(self) -> Iterable[Path]:
         for root in self.sources:
@@ -257,7 +344,7 @@ def repair_store(folder: Path, sources: Iterable[Path] = ()) -> RepairReport:
     with store.lock:
         report = _Repair(store, sources).run()
     report.temps_removed = len(store.lock.removed_temps)
-    if report.damaged:
+    if report.damaged or report.actions:
         _rebuild_search_index(folder, report)
     return report
 

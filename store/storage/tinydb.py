@@ -53,6 +53,8 @@ def _json_problem(raw: bytes) -> str:
         if exc.pos >= len(stripped.rstrip()) - 1 or exc.msg.startswith("Unterminated string"):
             return f"not valid JSON: truncated (the document stops early, after {len(raw)} bytes)"
         return f"not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+    if end >= len(stripped.rstrip()):  # the standard library reads it: orjson refused a lone surrogate
+        return "not valid JSON for Broadsheet: a \\ud800-\\udfff escape that stands alone (not Unicode text)"
     return f"not valid JSON: trailing data after the document ({len(stripped) - end} extra characters)"
 
 

@@ -67,12 +67,14 @@ class StoryState:
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any] | None) -> StoryState:
-        if not doc:
+        if not doc or not isinstance(doc, dict):
             return EMPTY
-        tags = doc.get("tags")
+        # Only what Broadsheet writes counts: a hand-edited "read": "no" is not true, and a
+        # "tags" string is not a list of one-letter tags.
+        bookmarked, read, tags = doc.get("bookmarked") is True, doc.get("read") is True, doc.get("tags")
         if not tags:  # most states: one shared instance each (frozen, so safe to share)
-            return _UNTAGGED[bool(doc.get("bookmarked")), bool(doc.get("read"))]
-        return cls(bool(doc.get("bookmarked")), bool(doc.get("read")), tuple(tags))
+            return _UNTAGGED[bookmarked, read]
+        return cls(bookmarked, read, tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else ())
 
     def to_doc(self) -> dict[str, Any]:
         """Only what differs from the default, so unmarked stories cost nothing."""
@@ -90,6 +92,24 @@ EMPTY = StoryState()
 # Reading a 50k store's state makes some 25,000 states, nearly all untagged read marks; a
 # frozen dataclass costs 1.4 us to build, so untagged states are these four.
 _UNTAGGED = {(b, r): StoryState(b, r) if b or r else EMPTY for b in (False, True) for r in (False, True)}
+
+
+def _is_session(value: Any) -> bool:
+    return (isinstance(value, dict) and isinstance(value.get("story", ""), str)
+            and type(value.get("scroll", 0)) is int)
+
+
+def _is_searches(value: Any) -> bool:
+    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+
+
+#: The shape of each setting the reader writes; one of another shape reads as unset.
+_SETTING_SHAPES: dict[str, Callable[[Any], bool]] = {
+    "order": lambda v: isinstance(v, str),
+    "session": _is_session,
+    "saved_searches": _is_searches,
+    "seeded": lambda v: isinstance(v, bool),
+}
 
 
 class UserState:
@@ -240,8 +260,14 @@ class UserState:
         return table
 
     def get_setting(self, key: str, default: Any = None) -> Any:
+        """A setting, or ``default`` when it is unset or not of the shape Broadsheet writes
+        (a hand-edited ``"session": "x"`` must not stop the reader from starting)."""
         doc = self._settings().records().get(key)
-        return doc["value"] if isinstance(doc, dict) and "value" in doc else default
+        if not isinstance(doc, dict) or "value" not in doc:
+            return default
+        value = doc["value"]
+        check = _SETTING_SHAPES.get(key)
+        return value if check is None or check(value) else default
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.lock:

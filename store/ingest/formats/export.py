@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
-from broadsheet.store.storage.exchange import is_export, read_export
+from broadsheet.store.storage.exchange import Refused, is_export, read_export
 
 
 class ExportFormat:
@@ -22,4 +22,7 @@ class ExportFormat:
             yield Item(None, reason=f"Broadsheet export: {exc}")
             return
         for number, item in enumerate(exported, 1):
-            yield Item(item.article, part=f"story {number}", state=item.state if item.state.to_doc() else None)
+            if isinstance(item, Refused):
+                yield Item(None, part=f"story {item.number}", reason=f"refused: {item.reason}")
+            else:
+                yield Item(item.article, part=f"story {number}", state=item.state if item.state.to_doc() else None)

@@ -1,0 +1,132 @@
+"""The declared schema of one story in a Broadsheet JSON export, checked with msgspec.
+
+An export is untrusted input (a user can edit it, a newer or older Broadsheet can write
+it): every field has a strict type (no ``"false"`` read as true, no string read as a
+list of characters) and a size limit, so a story either matches and imports or is
+refused with the field and the reason, e.g. ``Expected `str`, got `int` - at
+`$.article.published```. Strings are sanitised after they pass (:func:`to_article`).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import msgspec
+
+from broadsheet.store.model import Article, Credits, Image
+from broadsheet.store.sanitize import clean_line, clean_text
+from broadsheet.store.storage.userstate import StoryState, normalise_tag
+
+# Limits far above any real story (the parser's own caps are lower) that still bound what
+# one edited export can make the store, the index and the reader hold.
+Line = Annotated[str, msgspec.Meta(max_length=2_000)]
+Name = Annotated[str, msgspec.Meta(max_length=300)]
+Paragraph = Annotated[str, msgspec.Meta(max_length=200_000)]
+Names = Annotated[list[Name], msgspec.Meta(max_length=200)]
+Tag = Annotated[str, msgspec.Meta(max_length=200)]
+
+
+Address = Annotated[str, msgspec.Meta(max_length=4_096)]
+Digest = Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{16,128}$")]
+
+
+class ImageDoc(msgspec.Struct, forbid_unknown_fields=True):
+    caption: Line = ""
+    credit: Line | None = None
+    src: Address | None = None
+    photo: Digest | None = None
+
+
+class CreditsDoc(msgspec.Struct, forbid_unknown_fields=True):
+    reporting: Names = []
+    additional_reporting: Names = []
+    writing: Names = []
+    editing: Names = []
+    text: Line = ""
+
+
+class ArticleDoc(msgspec.Struct, forbid_unknown_fields=True):
+    headline: Annotated[str, msgspec.Meta(min_length=1, max_length=2_000)]
+    body: Annotated[list[Paragraph], msgspec.Meta(min_length=1, max_length=20_000)]
+    standfirst: Line | None = None
+    source: Line | None = None
+    agency: Line | None = None
+    published: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    authors: Names = []
+    dateline: Line | None = None
+    images: Annotated[list[ImageDoc], msgspec.Meta(max_length=500)] = []
+    credits: CreditsDoc | None = None
+    url: Address | None = None
+    key: Address | None = None
+
+
+class StateDoc(msgspec.Struct, forbid_unknown_fields=True):
+    bookmarked: bool = False
+    read: bool = False
+    tags: Annotated[list[Tag], msgspec.Meta(max_length=500)] = []
+
+
+class StoryDoc(msgspec.Struct):
+    """One entry of ``stories``; unknown keys are ignored so a newer export still reads."""
+
+    article: ArticleDoc
+    id: str | None = None
+    file: Annotated[str, msgspec.Meta(max_length=4_096)] | None = None
+    state: StateDoc = msgspec.field(default_factory=StateDoc)
+
+
+class StoryRefused(ValueError):
+    """A story of an export that does not match the schema; the message says why."""
+
+
+def check_story(raw: object) -> StoryDoc:
+    """``raw`` (one decoded entry of ``stories``) as a :class:`StoryDoc`, or StoryRefused with the reason."""
+    try:
+        return msgspec.convert(raw, StoryDoc, strict=True)
+    except msgspec.ValidationError as exc:
+        raise StoryRefused(str(exc)) from None
+
+
+def _lines(values: list[str]) -> list[str]:
+    return [line for line in (clean_line(v) for v in values) if line]
+
+
+def to_article(doc: ArticleDoc) -> Article:
+    """The article of a checked story, every string sanitised; StoryRefused when nothing readable is left."""
+    headline = clean_line(doc.headline)
+    body = [p for p in (clean_text(p).strip() for p in doc.body) if p]
+    if not headline:
+        raise StoryRefused("the headline is empty once control characters are removed - at `$.article.headline`")
+    if not body:
+        raise StoryRefused("the body is empty once control characters are removed - at `$.article.body`")
+
+    def line(value: str | None) -> str | None:
+        return (clean_line(value) or None) if value is not None else None
+
+    credits = doc.credits
+    return Article(
+        headline=headline,
+        body=body,
+        standfirst=line(doc.standfirst),
+        source=line(doc.source),
+        agency=line(doc.agency),
+        published=line(doc.published),
+        authors=_lines(doc.authors),
+        dateline=line(doc.dateline),
+        images=[Image(clean_line(i.caption), line(i.credit), line(i.src), i.photo) for i in doc.images],
+        credits=Credits(_lines(credits.reporting), _lines(credits.additional_reporting), _lines(credits.writing),
+                        _lines(credits.editing), clean_line(credits.text)) if credits else None,
+        url=line(doc.url),
+        key=line(doc.key),
+    )
+
+
+def to_state(doc: StateDoc) -> StoryState:
+    """The user's marks of a checked story (tags normalised; ones that normalise to nothing dropped)."""
+    tags: dict[str, None] = {}
+    for raw in doc.tags:
+        try:
+            tags[normalise_tag(raw)] = None
+        except ValueError:
+            continue
+    return StoryState(doc.bookmarked, doc.read, tuple(tags))

@@ -1,0 +1,227 @@
+"""Edited exports and hand-edited stores (issue 18, cases 1-4): refused with a reason or usable."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import orjson
+import pytest
+
+from broadsheet.cli.main import main
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.exchange import export_json
+from tests.factories import make_article, wire_article
+from tests.usable import assert_store_usable
+
+
+def export_doc(tmp_path: Path) -> dict[str, Any]:
+    """A real export of three made-up stories, one tagged and bookmarked."""
+    store = Store(tmp_path / "origin")
+    ids = store.add([(make_article(1), "a.txt"), (make_article(2), "b.txt"), (wire_article(), "w.txt")])
+    store.user.edit_tags([ids[0]], add=["harbour"])
+    store.user.set_bookmarked(ids[0], True)
+    return orjson.loads(export_json(store, [m.id for m in store.stories()]))
+
+
+def import_doc(doc: dict[str, Any], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> tuple[Path, str]:
+    path = tmp_path / "edited.json"
+    path.write_bytes(json.dumps(doc).encode())
+    folder = tmp_path / "store"
+    capsys.readouterr()
+    main(["--store", str(folder), "import", str(path)])
+    return folder, capsys.readouterr().err
+
+
+def set_path(doc: dict[str, Any], path: tuple[Any, ...], value: Any) -> None:
+    for key in path[:-1]:
+        doc = doc[key]
+    doc[path[-1]] = value
+
+
+WRONG = [
+    (("article", "published"), 20231222, "published"),  # case 1
+    (("article", "authors"), [1, None], "authors"),
+    (("article", "authors"), "\ud800", "authors"),  # found by the fuzz: a lone surrogate where a list belongs
+    (("article", "images"), [{"caption": 5, "credit": 6}], "caption"),
+    (("article", "headline"), 7, "headline"),  # case 2
+    (("article", "headline"), ["a", "b"], "headline"),
+    (("article", "dateline"), 12, "dateline"),
+    (("article", "images"), ["a photo"], "images"),
+    (("article", "images"), {"caption": "x"}, "images"),
+    (("state",), ["read"], "state"),
+    (("state",), "read", "state"),
+    (("article",), "just text", "article"),
+    (("article",), ["x"], "article"),
+    (("article", "body"), "just one string", "body"),  # case 3
+    (("article", "authors"), "Ada Quill", "authors"),
+    (("state", "tags"), "harbour", "tags"),
+    (("article", "credits"), {"reporting": "Mia Berg"}, "reporting"),
+    (("state", "bookmarked"), "false", "bookmarked"),
+    (("state", "read"), "no", "read"),
+    (("article", "headline"), "x" * 100_000, "headline"),  # size limits
+    (("article", "body"), ["word " * 50_000], "body"),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "field"), WRONG, ids=[f"{p[-1]}={v!r:.20}" for p, v, _ in WRONG])
+def test_a_wrong_type_refuses_that_story_only(path: tuple[Any, ...], value: Any, field: str, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    doc = export_doc(tmp_path)
+    set_path(doc["stories"][1], path, value)
+    folder, summary = import_doc(doc, tmp_path, capsys)
+    assert "2 imported, 0 already present, 1 failed" in summary
+    assert "(story 2): refused:" in summary and field in summary, summary
+    ids = assert_store_usable(folder, capsys)
+    assert len(ids) == 2
+
+
+def test_a_story_with_a_lone_surrogate_or_controls_imports_cleaned(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    doc = export_doc(tmp_path)
+    doc["stories"][0]["article"]["headline"] = "Harbour \ud800vote\u202e\x1b]0;owned\x07 today"
+    doc["stories"][1]["article"]["body"] = ["\x00\x1b[2J", "Real words about the harbour."]
+    folder, summary = import_doc(doc, tmp_path, capsys)
+    assert "3 imported" in summary
+    headlines = [m.headline for m in Store(folder).stories()]
+    assert "Harbour vote today" in headlines
+    assert_store_usable(folder, capsys)
+
+
+def test_an_export_that_is_not_one_is_refused_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    doc = export_doc(tmp_path)
+    doc["stories"] = {"not": "a list"}
+    _folder, summary = import_doc(doc, tmp_path, capsys)
+    assert "0 imported, 0 already present, 1 failed" in summary
+    assert "is not a list" in summary
+
+
+# -- a store written by another version or edited by hand ----------------------------------------------
+
+POISON = {
+    "published": 20231222,
+    "authors": [1, None],
+    "images": [{"caption": 5, "credit": 6}, "photo", None],
+    "credits": {"reporting": "Mia", "text": 3},
+    "standfirst": ["x"],
+    "dateline": {"a": 1},
+    "file": 17,
+    "imported": None,
+    "source": 5,
+}
+
+
+def poison_store(tmp_path: Path, **poison: Any) -> tuple[Path, str]:
+    """A store whose one story record holds fields of the wrong type (as a hand edit leaves it)."""
+    folder = tmp_path / "store"
+    store = Store(folder)
+    _good, bad = store.add([(make_article(1), str(tmp_path / "a.txt")), (make_article(2), str(tmp_path / "b.txt"))])
+    path = folder / "articles.json"
+    data = orjson.loads(path.read_bytes())
+    record = data["articles"][bad]
+    details = orjson.loads(record.pop("details"))
+    record.update(details)  # the older inline layout, which a hand edit is likeliest to touch
+    record.update(poison)
+    path.write_bytes(orjson.dumps(data))
+    return folder, bad
+
+
+def test_a_hand_edited_store_still_lists_searches_exports_and_repairs(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    folder, bad = poison_store(tmp_path, **POISON)
+    ids = assert_store_usable(folder, capsys)
+    assert bad in ids
+    meta = Store(folder).meta(bad)
+    assert meta is not None and meta.published is None and meta.authors == ()
+    assert [(i.caption, i.credit) for i in meta.images] == [("", None)]
+
+
+def test_repair_reports_and_rewrites_records_of_the_wrong_shape(tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    folder, bad = poison_store(tmp_path, **POISON)
+    capsys.readouterr()
+    assert main(["--store", str(folder), "repair"]) == 0
+    said = capsys.readouterr().err
+    assert "published is int" in said and bad in said, said
+    record = orjson.loads((folder / "articles.json").read_bytes())["articles"][bad]
+    assert "published" not in record and record["headline"].startswith("Harbour")
+    details = orjson.loads(record["details"])
+    assert details["images"] == [{"caption": "", "credit": None}]
+    assert "authors" not in details and "file" not in details
+    assert main(["--store", str(folder), "repair"]) == 0
+    assert "no damaged files" in capsys.readouterr().err
+
+
+def test_hand_edited_marks_are_read_as_written_by_broadsheet(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    (sid,) = store.add([(make_article(1), "a.txt")])
+    store.user.set_read(sid, True)
+    path = next((store.folder / "state").glob(f"{sid[0]}.json"))
+    data = orjson.loads(path.read_bytes())
+    data["stories"][sid] = {"bookmarked": "false", "read": "no", "tags": "harbour"}
+    path.write_bytes(orjson.dumps(data))
+    state = Store(store.folder).user.get(sid)
+    assert (state.bookmarked, state.read, state.tags) == (False, False, ())
+
+
+async def test_the_reader_opens_a_hand_edited_story(tmp_path: Path) -> None:
+    from broadsheet.tui.app import BroadsheetApp
+    from broadsheet.tui.widgets.article_view import ArticleView
+    from tests.pilot import settle
+
+    folder, bad = poison_store(tmp_path, **POISON)
+    app = BroadsheetApp(Store(folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.main_screen
+        assert screen is not None
+        screen.jump_to(bad)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.query_one(ArticleView)
+        assert view.article is not None and view.article.published is None
+        assert "Harbour town votes" in view.text
+        assert app.is_running
+
+
+def test_hand_edited_settings_read_as_unset(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    store.user.set_setting("order", "oldest")
+    for key, value in {"session": {"story": 5, "scroll": "x"}, "saved_searches": {"a": ["x"]}, "order": 3}.items():
+        store.user.set_setting(key, value)
+    user = Store(store.folder).user
+    assert user.get_setting("session", {}) == {} and user.get_setting("saved_searches", {}) == {}
+    assert user.get_setting("order", "newest") == "newest"
+    user.set_setting("session", {"story": "abcd", "scroll": 3})
+    assert user.get_setting("session") == {"story": "abcd", "scroll": 3}
+
+
+async def test_the_reader_starts_on_hand_edited_settings(tmp_path: Path) -> None:
+    from broadsheet.tui.app import BroadsheetApp
+    from tests.pilot import settle
+
+    folder, _bad = poison_store(tmp_path, **POISON)
+    store = Store(folder)
+    store.user.set_setting("session", "x")
+    store.user.set_setting("saved_searches", [1, None])
+    store.user.set_setting("order", {"newest": 1})
+    app = BroadsheetApp(Store(folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        assert app.main_screen is not None and len(app.main_screen.reader.stories) == 2
+        await pilot.press("o")
+        await settle(pilot)
+        assert app.is_running
+
+
+def test_a_reader_that_stops_on_an_error_exits_non_zero(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The probe saw a reader traceback end in status 0; the app's own return code is passed on."""
+    from broadsheet.cli.reader import run_command
+    from broadsheet.tui.app import BroadsheetApp
+
+    def crash(self: BroadsheetApp) -> None:
+        self._return_code = 1  # what Textual sets when it stops on an unhandled exception
+
+    monkeypatch.setattr(BroadsheetApp, "run", crash)
+    assert run_command(Store(tmp_path / "store"), seed=False) == 1
