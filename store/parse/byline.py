@@ -110,9 +110,14 @@ _PARTICLES = frozenset(
     re.findall(r"\S+", "van von der den de da di del della la le du dos das bin ibn al el y e")
 )
 _SPLIT_NAMES = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", re.IGNORECASE)
+# The same separators, kept: after a job title, commas go on describing the post, while a
+# plain "and", "&" or ";" starts the next author (``By A, Reporter and B, Editor``).
+_SPLIT_KEEP = re.compile(r"(\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)", re.IGNORECASE)
+_NEXT_AUTHOR = re.compile(r"^\s*(?:and|&|;)\s*$", re.IGNORECASE)
 _ORG_TAIL = re.compile(r"\s+(?=The\s+[A-Z])")
 _DOMAIN_END = re.compile(r"\.(?:com|org|net|co|uk|ca|in|au)$", re.IGNORECASE)
 _OUTLET = re.compile(r"\s*[|/]\s*([^|/\d]{2,40}?)\s*(?:[|/]|$)")
+_POSSESSIVE = ("'s", "’s")  # "Geingob’s Funeral" is a subject, not a person
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*$", re.UNICODE)
 
 
@@ -124,6 +129,7 @@ class Byline:
     outlet: str | None = None
     date: str | None = None
     explicit: bool = False
+    evidence: str = ""  # what made the line a byline (for --explain)
 
 
 def _looks_like_name(text: str) -> bool:
@@ -135,50 +141,69 @@ def _looks_like_name(text: str) -> bool:
             return False
         if tok.casefold() in _PARTICLES:
             continue
-        if not _NAME_TOKEN.match(tok) or tok[0].islower():
+        if not _NAME_TOKEN.match(tok) or tok[0].islower() or tok.endswith(_POSSESSIVE):
             return False
         if tok.casefold() in STOPWORDS and tok.casefold() != "the":
             return False
     return True
 
 
-def _strip_role(name: str) -> str:
+def _strip_role(name: str) -> tuple[str, bool]:
+    """(the name without a job title after it, whether a job title was found)."""
     toks = name.split()
     for k, tok in enumerate(toks):
         if tok.casefold().strip(".,") in ROLE_WORDS:
             head = toks[:k]
             if len(head) > 2 and head[-1][0].isupper():
                 head = head[:-1]
-            return " ".join(head) if len(head) >= 2 else ""
-    return name
+            return (" ".join(head) if len(head) >= 2 else ""), True
+    return name, False
 
 
 def split_names(text: str) -> list[str]:
     """Split a name list (``A, B and C``) into names, dropping job titles and outlets."""
+    return _split_names(text)[0]
+
+
+def _split_names(text: str) -> tuple[list[str], int]:
+    """:func:`split_names`, and how many parts of the list were not names (tags, titles, places).
+
+    After a job title (``By Ann Lee, Senior Staff Writer, Example Project``) the rest of the
+    list describes the author's post, not more authors, so it is not read as names.
+    """
     toks = text.split()
     half = len(toks) // 2
     if half and len(toks) % 2 == 0 and toks[:half] == toks[half:]:
         text = " ".join(toks[:half])  # the same name printed twice, glued
     text = _ORG_TAIL.split(text, maxsplit=1)[0] if not text.startswith("The ") else text
-    names = []
-    for part in _SPLIT_NAMES.split(text):
-        part = _strip_role(part.strip(" .,:;-–—"))
+    names: list[str] = []
+    rejected = 0
+    pieces = _SPLIT_KEEP.split(text)
+    skipping = False  # inside the description of a job title
+    for k in range(0, len(pieces), 2):
+        if skipping and not _NEXT_AUTHOR.match(pieces[k - 1]):
+            continue
+        part, titled = _strip_role(pieces[k].strip(" .,:;-–—"))
+        skipping = titled and bool(names or part)
         if part and _looks_like_name(part):
             names.append(part)
+        elif part:
+            rejected += 1
     people = [n for n in names if len(n.split()) >= 2 and not _ORG_NAME.search(n)]
     if people and len(people) < len(names):
         names = people  # "Ann Lee and Bo Chen, CNN": the outlet is not an author
-    return names
+    return names, rejected
 
 
-def parse_byline(text: str, *, bare_ok: bool = False) -> Byline | None:
+def parse_byline(text: str, *, bare_ok: bool = False, labelled: bool = False) -> Byline | None:
     """Parse one line as a byline; None when it is not one.
 
-    ``bare_ok`` allows a line without ``By`` (a bare name under the headline).
+    ``bare_ok`` allows a line without ``By`` (a bare name under the headline); ``labelled``
+    says a ``By``/``Author:`` label stands on the line above, so the line is read as explicit.
     """
     if len(text) > 160:
         return None
-    found = _parse_byline(text, bare_ok)
+    found = _parse_byline(text, bare_ok or labelled, labelled)
     if found is None:
         return None
     authors, outlet, date, explicit = found
@@ -186,7 +211,7 @@ def parse_byline(text: str, *, bare_ok: bool = False) -> Byline | None:
 
 
 @lru_cache(maxsize=LINE_CACHE)
-def _parse_byline(text: str, bare_ok: bool) -> tuple[tuple[str, ...], str | None, str | None, bool] | None:
+def _parse_byline(text: str, bare_ok: bool, labelled: bool = False) -> tuple[tuple[str, ...], str | None, str | None, bool] | None:
     """:func:`parse_byline` as an immutable tuple, remembered: the headline and byline steps
     ask it of the same lines several times per page, and menus repeat across pages."""
     rest = None
@@ -200,7 +225,7 @@ def _parse_byline(text: str, bare_ok: bool) -> tuple[tuple[str, ...], str | None
         if inner:
             rest = text[inner.end() :]
         elif bare_ok:
-            rest, explicit = text, False
+            rest, explicit = text, labelled
     if not rest:
         return None
     cut = _cut(rest)
@@ -208,11 +233,12 @@ def _parse_byline(text: str, bare_ok: bool) -> tuple[tuple[str, ...], str | None
     tail = rest[cut[0] :] if cut else ""
     if not explicit and cut is not None and cut[1].strip() in {"("}:
         return None
-    authors = split_names(names_part)
+    authors, rejected = _split_names(names_part)
     if not authors:
         return None
     if not explicit and (
-        len(authors) > 3
+        rejected  # a bare line of names holds nothing else ("Topics: a, b", "Section, News, Top Story")
+        or len(authors) > 3
         or any(len(a.split()) < 2 for a in authors)
         or any(a.split()[0] in _NOT_FIRST_NAMES for a in authors)
         or any(a.startswith("The ") and not org_like(a) for a in authors)

@@ -77,8 +77,9 @@ def _continues(prev: str, nxt: str) -> bool:
     if first in _PUNCT_FIRST or (prev.endswith(_OPEN_ENDS) and _OPEN_END.search(prev)):
         pass
     elif "a" <= first <= "z":
-        # A lower-case start continues a sentence, but two short labels in a row are a menu.
-        if len(prev.split()) < 4 and len(nxt.split()) < 4:
+        # A lower-case start continues a sentence, but two short labels in a row are a menu
+        # (a lone "and" between two names is the middle of a byline, not a label).
+        if nxt != "and" and len(prev.split()) < 4 and len(nxt.split()) < 4:
             return False
     else:
         return False

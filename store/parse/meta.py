@@ -70,21 +70,38 @@ _BY_LABEL = re.compile(
 )
 
 
+_NEAR = 40  # story-ish lines below the headline searched for the byline
+_EXPLICIT_NEAR = 30  # an explicit byline further down than this is a teaser's or a bio's
+
+
 def step_byline(page: Page) -> None:
-    """Find the byline below the headline: an explicit ``By ...`` line first, else a bare name."""
+    """Find the byline below the headline: an explicit ``By ...`` line first, else a bare name.
+
+    Distance is counted in lines that may belong to the story: a photo gallery's captions,
+    credits and furniture ("Read More", "3 of 12") between headline and byline do not count.
+    """
     h = page.headline
     order = nonblank(page)  # ascending
     start = bisect_right(order, h)
-    window = order[start : start + 40]
-    found: list[tuple[int, Byline]] = []
+    found: list[tuple[int, Byline, int]] = []
     labelled = False
     chosen = False  # an explicit byline near the headline is found: later lines only get label marks
     prose_above = 0  # good lines in the window above this one (counted as we go, not re-counted)
-    for seen, i in enumerate(window, start=1):
-        if seen > 1 and page.klass.get(window[seen - 2]) == "good":
+    seen, prev = 0, -1
+    for i in order[start : start + 4 * _NEAR]:
+        if prev >= 0 and page.klass.get(prev) == "good":
             prose_above += 1
+        prev = i
         line = page.lines[i]
-        if line.role != "boilerplate":
+        if line.role in ("caption", "credit") or (line.role == "boilerplate" and line.reason not in _OPEN):
+            pass  # not counted: gallery and furniture lines
+        else:
+            seen += 1
+        if seen > _NEAR:
+            break
+        # "Written by NAME" before the story text is its byline, not the closing credit line.
+        early_credit = line.role == "credits_line" and prose_above <= 1 and _WRITTEN_BY.match(line.text)
+        if line.role != "boilerplate" and not early_credit:
             labelled = False
             continue
         if _BY_LABEL.match(line.text):
@@ -94,7 +111,7 @@ def step_byline(page: Page) -> None:
         if chosen or len(line.text) > 160:  # (parse_byline would return None for a long line)
             labelled = False
             continue
-        unclaimed = line.reason in (UNDECIDED, REPEATED)
+        unclaimed = line.reason in _OPEN
         bare_ok = (
             unclaimed
             and seen <= 8
@@ -102,21 +119,35 @@ def step_byline(page: Page) -> None:
             and not ends_sentence(line.text)
             and prose_above <= 1  # a bare name comes before the story text (a standfirst may precede it)
         )
-        info = parse_byline(line.text, bare_ok=bare_ok or labelled)
-        if info is not None and labelled:
-            info.explicit = True
-        labelled = False
+        info = parse_byline(line.text, bare_ok=bare_ok, labelled=labelled)
+        was_labelled, labelled = labelled, False
         if info is None or (not unclaimed and not info.explicit):
             continue
-        found.append((i, info))
-        chosen = info.explicit and i - h <= 60  # the first such is the one taken below
+        found.append((i, info, seen))
+        info.evidence = _evidence(info, was_labelled, early_credit)
+        chosen = info.explicit and seen <= _EXPLICIT_NEAR  # the first such is the one taken below
     if not found:
         return
-    explicit = [(i, info) for i, info in found if info.explicit and i - h <= 60]
-    i, info = explicit[0] if explicit else found[0]
+    explicit = [(i, info, n) for i, info, n in found if info.explicit and n <= _EXPLICIT_NEAR]
+    i, info, _ = explicit[0] if explicit else found[0]
     page.byline, page.byline_info = i, info
-    page.lines[i].mark("byline", "byline: " + ", ".join(info.authors))
+    page.lines[i].mark("byline", f"byline ({info.evidence}): " + ", ".join(info.authors))
     page.klass.pop(i, None)
+
+
+_OPEN = (UNDECIDED, REPEATED)
+_WRITTEN_BY = re.compile(r"^(?:written|words|story|text|reported)\s+by\b", re.IGNORECASE)
+
+
+def _evidence(info: Byline, labelled: bool, early_credit: bool) -> str:
+    """Which evidence made the line a byline, for ``--explain``."""
+    if early_credit:
+        return "'Written by' line before the story text"
+    if labelled:
+        return "names under a 'By'/'Author' label"
+    if info.explicit:
+        return "'By NAME' form"
+    return "bare names under the headline, no 'By'"
 
 
 def step_date(page: Page) -> None:
