@@ -63,6 +63,7 @@ _LEAD_IN = re.compile(
 _TRUNCATED = re.compile(r"\w\s?(?:\.\.\.|…)$")
 _EMBED = re.compile(r"pic\.twitter\.com/|^[—–-]\s.{1,80}\(@\w+\)(?:\s|$)")
 EMBED_REASON = "embedded social-media post"
+SHORT_WORDING = "short line with page-furniture wording"
 _SYMBOLS = re.compile(r"^[\W\d_]+$")
 
 
@@ -255,7 +256,7 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
     if n_words <= 8 and (_may_search(_FURNITURE_LOW, low) or _may_search(_FURNITURE_LOW, low_unglued)):
         m = _FURNITURE.search(text) or _FURNITURE.search(unglued)
         if m:
-            return f"short line with page-furniture wording ({m.group(0)!r})"
+            return f"{SHORT_WORDING} ({m.group(0)!r})"
     return None
 
 

@@ -13,7 +13,7 @@ from broadsheet.store.parse import boilerplate, captions, quality
 from broadsheet.store.parse.credits import is_credits_line_of
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, free, nonblank
-from broadsheet.store.parse.textstats import LINE_CACHE, similarity
+from broadsheet.store.parse.textstats import LINE_CACHE, jaccard, similarity
 
 GAP = 6  # furniture lines allowed inside one run of story text
 
@@ -58,10 +58,20 @@ def step_furniture(page: Page) -> None:
     for i in nonblank(page):
         line = lines[i]
         found = line_facts(line.text).furniture
-        if found is not None:
+        if found is not None and not _titled_wording(line.text, found, page.title_core):
             line.mark(*found)
         elif line.text in repeated and similarity(line.text, page.title_core) < 0.6:
             line.mark("boilerplate", REPEATED)
+
+
+def _titled_wording(text: str, found: tuple[str, str], title_core: str) -> bool:
+    """A short line flagged only for a furniture word that repeats the page title is the headline
+    (``Zuckerberg offers peek at Facebook's plans``): a menu word in a story's title is no menu."""
+    return (
+        found[1].startswith(boilerplate.SHORT_WORDING)
+        and len(text.split()) >= 4
+        and jaccard(text, title_core) >= 0.6
+    )
 
 
 def step_captions(page: Page) -> None:
