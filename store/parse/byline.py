@@ -211,7 +211,9 @@ def parse_byline(text: str, *, bare_ok: bool = False, labelled: bool = False) ->
 
 
 @lru_cache(maxsize=LINE_CACHE)
-def _parse_byline(text: str, bare_ok: bool, labelled: bool = False) -> tuple[tuple[str, ...], str | None, str | None, bool] | None:
+def _parse_byline(
+    text: str, bare_ok: bool, labelled: bool = False
+) -> tuple[tuple[str, ...], str | None, str | None, bool] | None:
     """:func:`parse_byline` as an immutable tuple, remembered: the headline and byline steps
     ask it of the same lines several times per page, and menus repeat across pages."""
     rest = None

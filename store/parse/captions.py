@@ -197,6 +197,8 @@ def strong_credit(text: str) -> bool:
     """A credit-only line distinctive enough to pair with a caption across a blank line."""
     if has_label(text) or "/" in text or _FOR_OUTLET.match(text):
         return True
+    if text.startswith("(") and text.endswith(")") and text[1:2].isupper() and len(text.split()) > 1:
+        return True  # "(U.S. District Court)": a source in brackets on its own line
     return bool(re.search(_STOCK, text)) and len(text.split()) > 1
 
 

@@ -12,7 +12,7 @@ from broadsheet.store.model import Image
 from broadsheet.store.parse import boilerplate, captions, quality
 from broadsheet.store.parse.credits import is_credits_line_of
 from broadsheet.store.parse.dates import find_dates
-from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, free, nonblank
+from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
 from broadsheet.store.parse.textstats import LINE_CACHE, jaccard, similarity
 
 GAP = 6  # furniture lines allowed inside one run of story text
@@ -108,7 +108,7 @@ def step_captions(page: Page) -> None:
             cap is None
             or cap.blank
             or prev in page.images
-            or not free(cap)
+            or not (cap.role == "boilerplate" and cap.reason in (UNDECIDED, REPEATED))  # a caption may repeat
             or len(cap.text.split()) < 3
             or (find_dates(cap.text) and len(cap.text) < 40)
         ):
@@ -121,6 +121,12 @@ def step_captions(page: Page) -> None:
         if label is not None:
             lines[label].mark("credit", "photo credit under a caption")
         page.images[prev] = Image(cap.text, credit)
+        # Alt text, credit, caption: the same sentence again just under the credit is that photo's.
+        after = (label if label is not None else i) + 1
+        for j in order[pos + 1 : pos + 4]:
+            if j >= after and lines[j].text == cap.text:
+                lines[j].mark("caption", f"repeats the caption on line {cap.number}")
+                break
 
 
 def _caption_without_credit(page: Page, order: list[int], pos: int, facts: captions.CaptionFacts) -> bool:
