@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from broadsheet.store.parse.boilerplate import _alternatives, folded
+from broadsheet.store.parse.dates import MONTH
 from broadsheet.store.parse.textstats import LINE_CACHE
 
 _LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Photo credit|Image credit)"
@@ -218,6 +219,24 @@ _POSITION_CUE = re.compile(
 )
 
 
+# A wire photo's caption: what is shown, where, and the day it was taken, as its last words
+# (``... speaks in Detroit, Monday, Sept. 2, 2024.``, ``... in Tokyo on May 7, 2025.``), or the
+# ``FILE -`` / ``FILE PHOTO:`` mark of an archive photo. Story prose rarely ends on a full date.
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)"
+_DATED_CAPTION = re.compile(
+    r"^FILE(?: PHOTO)?\s*[-–—:]\s+\S"
+    rf"|(?:,|\bon|\bin)\s+{_WEEKDAY}?{MONTH}\.?\s+\d{{1,2}},\s+\d{{4}}"
+    r"(?:,\s+(?:in\s+)?[A-Z][\w.]*(?:[ ,]+[A-Z][\w.]*){0,3})?\.$"
+)
+
+
+def dated_caption(text: str, n_words: int) -> bool:
+    """True for a one-sentence photo description dated as wire captions are (see ``_DATED_CAPTION``)."""
+    if not 5 <= n_words <= 60 or not (text.startswith("FILE") or text.endswith(".")):
+        return False
+    return _DATED_CAPTION.search(text) is not None
+
+
 def position_cue(text: str) -> bool:
     """True when the line describes a picture (``(left)``, ``Pictured ...``, ``from left``)."""
     return _position_cue(text, len(text.split()), folded(text))
@@ -240,6 +259,7 @@ class CaptionFacts(NamedTuple):
     credit: str | None  # the whole line is a photo credit (:func:`credit_only`)
     position_cue: bool  # describes a picture ("(left)", "pictured")
     may_repeat: bool  # a 4-60 word sentence, which may be a caption printed twice
+    dated: bool  # a wire-style photo description ending on the day it was taken
 
 
 @lru_cache(maxsize=LINE_CACHE)
@@ -257,4 +277,11 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     if not (label or (starts_labelled and has_label.__wrapped__(text))):
         split = split_credit(text) or split_name_credit(text) or split_paren_credit(text)
     may_repeat = text.endswith(".") and 4 <= n_words <= 60
-    return CaptionFacts(split, label, credit_only.__wrapped__(text), _position_cue(text, n_words, low), may_repeat)
+    return CaptionFacts(
+        split,
+        label,
+        credit_only.__wrapped__(text),
+        _position_cue(text, n_words, low),
+        may_repeat,
+        dated_caption(text, n_words),
+    )

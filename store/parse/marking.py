@@ -89,7 +89,7 @@ def step_captions(page: Page) -> None:
             page.images[i] = Image(split[0], split[1])
             continue
         # (Only a picture description or a sentence printed twice can be a caption without credit.)
-        if (facts.position_cue or facts.may_repeat) and _caption_without_credit(page, order, pos, facts):
+        if (facts.position_cue or facts.may_repeat or facts.dated) and _caption_without_credit(page, order, pos, facts):
             continue
         text, label = line.text, None
         if facts.label_only and pos + 1 < len(order):
@@ -139,6 +139,10 @@ def _caption_without_credit(page: Page, order: list[int], pos: int, facts: capti
             return False  # the credit line below will pair with it
     if facts.position_cue:
         line.mark("caption", "describes a picture ('(left)', 'pictured', 'from left')")
+        page.images[order[pos]] = Image(line.text, None)
+        return True
+    if facts.dated:
+        line.mark("caption", "wire photo description: ends on the day the photo was taken, or 'FILE -'")
         page.images[order[pos]] = Image(line.text, None)
         return True
     if not facts.may_repeat:
