@@ -114,7 +114,7 @@ def step_captions(page: Page) -> None:
         ):
             if captions.strong_credit(text) and ("/" in text or captions.has_label(text)):
                 line.mark("credit", "photo credit (no caption found above it)")
-                page.images[i] = Image("", credit)
+                page.images[i] = Image(line.text, credit)  # the credit is all the photo has under it
             continue
         cap.mark("caption", "line above a photo-credit line")
         line.mark("credit", "photo credit under a caption")
