@@ -85,6 +85,35 @@ def _little_prose_after(page: Page, i: int) -> bool:
     return after < CLOSING_SHARE * before and longest < 4
 
 
+# Non-story lines in a row (menus, job boards, teaser headlines) after which prose is no longer the
+# story's: a footer's disclaimer or another part of the page. On dev, the longest such stretch
+# inside a story is 6 lines (the main run of prose allows as many, see marking.GAP); twice that is kept.
+FAR = 12
+
+
+def _drop_far_prose(page: Page) -> None:
+    """Prose after a long stretch of non-story lines below the story is a footer or another page part."""
+    run_bad, good = 0, 0
+    cut = -1
+    for j in sorted(page.klass):
+        if j <= page.headline:
+            continue
+        if page.klass[j] == "good":
+            if good >= 3 and run_bad > FAR:
+                cut = j
+                break
+            good += 1
+            run_bad = 0
+        else:
+            run_bad += 1
+    if cut < 0:
+        return
+    for j in list(page.klass):
+        if j >= cut and page.klass[j] == "good":
+            page.klass[j] = "bad"
+            page.lines[j].mark("boilerplate", f"prose far below the story, after {FAR} lines that are not story text")
+
+
 def step_story_end(page: Page) -> None:
     """Cut the story where the comments or a list of dated teasers begins."""
     h, good, cut, last_reason = page.headline, 0, -1, ""
@@ -114,6 +143,7 @@ def step_story_end(page: Page) -> None:
             page.klass.pop(i, None)
             break
     if cut < 0:
+        _drop_far_prose(page)
         return
     for i in list(page.klass):
         if i > cut and page.klass[i] == "good":
