@@ -21,7 +21,8 @@ _BY_INSIDE = re.compile(r"\b(?:written|reported|story)\s+by\b[\s:]*", re.IGNOREC
 _LABEL = re.compile(r"^(?:authors?|reporters?|writers?)\s*:\s*", re.IGNORECASE)
 # Where the name part of a byline ends: separators, digits, date or "Published" glued on.
 _CUT = re.compile(
-    r"\s*[|/•·@(]|\s+[-–—]\s+|\s*[-–—]\s*$|\d|(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created)"
+    r"\s*[|/•·@(]|\s+[-–—]\s+|\s*[-–—]\s*$|\d|(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created"
+    r"|(?:View|See|Read) (?:[Aa]ll|[Mm]ore)(?: [Aa]rticles| [Pp]osts| [Ss]tories)?|More (?:[Aa]rticles|[Ss]tories) by)"
     r"|(?<=[a-z])(?=[A-Z]{2})"
     r"|" + MONTH + r"\s*\d"
 )
@@ -30,7 +31,10 @@ _CUT = re.compile(
 _CUT_DELIMITER = re.compile(r"[|/•·@(]")
 _CUT_DASH = re.compile(r"[-–—]")
 _CUT_DIGIT = re.compile(r"\d")
-_CUT_STAMP = re.compile(r"(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created)")
+_CUT_STAMP = re.compile(
+    r"(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created"
+    r"|(?:View|See|Read) (?:[Aa]ll|[Mm]ore)(?: [Aa]rticles| [Pp]osts| [Ss]tories)?|More (?:[Aa]rticles|[Ss]tories) by)"
+)
 _CUT_CAPITALS = re.compile(r"[A-Z](?<=[a-z][A-Z])(?=[A-Z])")  # where (?<=[a-z])(?=[A-Z]{2}) matches
 _CUT_MONTH = re.compile(MONTH + r"\s*\d")
 
@@ -83,7 +87,7 @@ def _cut(rest: str) -> tuple[int, str] | None:
     m = _CUT_DIGIT.search(rest, 0, best)
     if m:
         best, matched = m.start(), m.group(0)
-    m = _CUT_STAMP.search(rest, 0, best + 11)  # its longest word has 12 characters
+    m = _CUT_STAMP.search(rest, 0, best + 25)  # its longest match has 26 characters
     if m and m.start() < best:
         best, matched = m.start(), m.group(0)
     m = _CUT_CAPITALS.search(rest, 0, best + 1)
@@ -105,6 +109,29 @@ ROLE_WORDS = frozenset(
         """,
     )
 )
+# Words naming a desk or beat before a job title ("Political Correspondent", "Staff Writer").
+DESK_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """
+        political politics business sports sport foreign health science technology tech economics economic
+        education environment environmental legal crime royal entertainment culture arts staff contributing
+        managing executive associate investigative special national international local news digital social
+        media data world diplomatic defence defense security energy climate property travel food fashion music
+        film television transport motoring affairs markets finance financial money consumer lifestyle features
+        photo video weather breaking general regional metro city state feature opinion books theatre
+        """,
+    )
+)
+_ADJECTIVE_ENDS = ("al", "ic", "ary", "ian", "ive", "ing")
+
+
+def _desk_word(word: str) -> bool:
+    """A desk or beat word before a job title: a known one, or an adjective ("Parliamentary")."""
+    low = word.casefold()
+    return low in DESK_WORDS or (len(low) > 6 and low.endswith(_ADJECTIVE_ENDS))
+
+
 _NOT_FIRST_NAMES = frozenset(["Courtesy", "Photo", "Image", "Credit", "Source", "Via"])
 _PARTICLES = frozenset(
     re.findall(r"\S+", "van von der den de da di del della la le du dos das bin ibn al el y e")
@@ -154,8 +181,8 @@ def _strip_role(name: str) -> tuple[str, bool]:
     for k, tok in enumerate(toks):
         if tok.casefold().strip(".,") in ROLE_WORDS:
             head = toks[:k]
-            if len(head) > 2 and head[-1][0].isupper():
-                head = head[:-1]
+            if len(head) > 2 and _desk_word(head[-1]) and not head[-2].endswith("."):
+                head = head[:-1]  # "Ann Lee Political Correspondent"; "Bruce Y. Lee Senior Contributor" keeps Lee
             return (" ".join(head) if len(head) >= 2 else ""), True
     return name, False
 
@@ -265,5 +292,13 @@ _ORG_WORD = re.compile(
 
 
 def org_like(name: str) -> bool:
-    """True when a byline name is an organisation (``DZRH News``, ``AFP``) rather than a person."""
-    return bool(_ORG_WORD.search(name))
+    """True when a byline name is an organisation (``DZRH News``, ``AFP``) rather than a person.
+
+    Capitals alone mark an acronym (``AFP``, ``MND Staff``), not a name printed in capitals
+    (``ANN LEE``): a name of two or more words all in capitals needs an organisation word.
+    """
+    m = _ORG_WORD.search(name)
+    if m is None:
+        return False
+    capitals_only = len(name.split()) >= 2 and name.isupper()
+    return not capitals_only or bool(_ORG_NAME.search(name.title()))

@@ -87,7 +87,7 @@ def _little_prose_after(page: Page, i: int) -> bool:
 
 # Non-story lines in a row (menus, job boards, teaser headlines) after which prose is no longer the
 # story's: a footer's disclaimer or another part of the page. On dev, the longest such stretch
-# inside a story is 6 lines (the main run of prose allows as many, see marking.GAP); twice that is kept.
+# inside a story is under 6 lines (a limit of 6 changed no dev story for the worse); twice that is kept.
 FAR = 12
 
 
