@@ -65,6 +65,26 @@ _STOCK_INITIALS = frozenset("v" + "".join(alt[0] for alt in _alternatives(_STOCK
 _WORD_END = "_.&’'-"  # with letters and digits, what the last credit patterns can end with
 
 
+_MENU_SEPARATOR = re.compile(r" [/|•·] ")
+
+
+def menu_like(text: str) -> bool:
+    """True for a run of links split by `` / `` or `` | `` (``About / Advertise / Tip Us``), no caption."""
+    return len(_MENU_SEPARATOR.findall(text)) >= 2 or (len(text.split()) <= 6 and " / " in text)
+
+
+_PERSON_SLASH = re.compile(r"^[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]*){1,3}\s*/")
+
+
+def lone_credit(text: str) -> bool:
+    """A credit line that names a photo on its own (no caption above it): a label
+    (``Photo: X``), or a person then an outlet (``Ann Lee/Example``), not a breadcrumb
+    (``Health / Nutrition``)."""
+    return has_label(text) or bool(_PERSON_SLASH.match(text)) or (
+        "/" in text and re.search(_STOCK, text) is not None
+    )
+
+
 def split_credit(text: str) -> tuple[str, str] | None:
     """Split ``caption CREDIT`` into (caption, credit); None when no credit is glued on.
 
@@ -276,6 +296,8 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     split = None
     if not (label or (starts_labelled and has_label.__wrapped__(text))):
         split = split_credit(text) or split_name_credit(text) or split_paren_credit(text)
+        if split is not None and menu_like(split[0]):
+            split = None  # "About / Advertise / Tip Us / Contact": a menu, not a caption and credit
     may_repeat = text.endswith(".") and 4 <= n_words <= 60
     return CaptionFacts(
         split,

@@ -110,9 +110,10 @@ def step_captions(page: Page) -> None:
             or prev in page.images
             or not (cap.role == "boilerplate" and cap.reason in (UNDECIDED, REPEATED))  # a caption may repeat
             or len(cap.text.split()) < 3
+            or captions.menu_like(cap.text)
             or (find_dates(cap.text) and len(cap.text) < 40)
         ):
-            if captions.strong_credit(text) and ("/" in text or captions.has_label(text)):
+            if captions.lone_credit(text):
                 line.mark("credit", "photo credit (no caption found above it)")
                 page.images[i] = Image(line.text, credit)  # the credit is all the photo has under it
             continue
