@@ -19,7 +19,7 @@ _FURNITURE = re.compile(
     | recommended|you\ may\ (?:also\ )?like
     | most\ (?:read|popular|viewed|shared)|trending|top\ stories
     | latest\ (?:news|stories|videos)|editor'?s\ picks
-    | share|tweet|whatsapp|facebook|linkedin|pinterest|reddit|telegram|copy\ link|email\ this|print
+    | shares?|tweet|whatsapp|facebook|linkedin|pinterest|reddit|telegram|copy\ link|email\ this|print
     | listen(?:\ live)?|live\ ?stream(?:ing)?|watch\ live|play\ video|click\ to|tap\ to|video\ ?player
     | comments?|leave\ a\ comment|reply|report\ (?:an\ )?error
     | follow\ us|contact\ us|about\ us|privacy|cookies?|terms\ (?:of|and)|all\ rights\ reserved|copyright
