@@ -111,6 +111,7 @@ def step_captions(page: Page) -> None:
             or not (cap.role == "boilerplate" and cap.reason in (UNDECIDED, REPEATED))  # a caption may repeat
             or len(cap.text.split()) < 3
             or captions.menu_like(cap.text)
+            or jaccard(cap.text, page.title_core) >= 0.8  # the headline above a lead photo's credit
             or (find_dates(cap.text) and len(cap.text) < 40)
         ):
             if captions.lone_credit(text):
