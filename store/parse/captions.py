@@ -252,9 +252,16 @@ _DATED_CAPTION = re.compile(
 
 def dated_caption(text: str, n_words: int) -> bool:
     """True for a one-sentence photo description dated as wire captions are (see ``_DATED_CAPTION``)."""
-    if not 5 <= n_words <= 60 or not (text.startswith("FILE") or text.endswith(".")):
+    if not 5 <= n_words <= 60:
         return False
-    return _DATED_CAPTION.search(text) is not None
+    if text.startswith("FILE"):
+        return _DATED_CAPTION.match(text) is not None
+    # The date and place are the last 80 characters at most, and the year follows ", " there
+    # (str.find is a C-speed scan; most sentences have no such year and stop here).
+    tail = max(0, len(text) - 80)
+    if not text.endswith(".") or (text.find(", 20", tail) < 0 and text.find(", 19", tail) < 0):
+        return False
+    return _DATED_CAPTION.search(text, tail) is not None
 
 
 def position_cue(text: str) -> bool:
