@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 from broadsheet.store.model import Image
 from broadsheet.store.parse import boilerplate, captions, quality
+from broadsheet.store.parse.byline import parse_byline
 from broadsheet.store.parse.credits import is_credits_line_of
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
@@ -112,6 +113,7 @@ def step_captions(page: Page) -> None:
             or len(cap.text.split()) < 3
             or captions.menu_like(cap.text)
             or jaccard(cap.text, page.title_core) >= 0.8  # the headline above a lead photo's credit
+            or (cap.text[:3].casefold() == "by " and parse_byline(cap.text) is not None)  # the byline above it
             or (find_dates(cap.text) and len(cap.text) < 40)
         ):
             if captions.lone_credit(text):

@@ -163,7 +163,7 @@ def step_date(page: Page) -> None:
             line = page.lines[i]
             if line.role in ("caption", "headline"):
                 continue
-            found = find_dates(line.text)
+            found = find_dates(line.text.title() if line.text.isupper() else line.text)  # "19 NOV 2019"
             if found and len(line.text) <= 120:
                 page.published = found[0].iso
                 if line.role != "byline":
