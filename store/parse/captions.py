@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from broadsheet.store.parse.boilerplate import _alternatives, folded
+from broadsheet.store.parse.byline import parse_byline
 from broadsheet.store.parse.dates import MONTH
 from broadsheet.store.parse.textstats import LINE_CACHE
 
@@ -237,6 +238,12 @@ _POSITION_CUE = re.compile(
     r"|^pictured\b|\bfrom left\b|\bpictured (?:left|right|above|below|here)\b",
     re.IGNORECASE,
 )
+# Where a person stands in the photo, between commas as wire captions print it:
+# ``Ann Lee, left, and Bo Chen, second from right, ...`` (case-sensitive: prose seldom has it).
+_COMMA_CUE = re.compile(
+    r", (?:left|right|center|centre|second (?:from )?(?:left|right)|top|bottom|front|back|rear"
+    r"|foreground|background)[,.]"
+)
 
 
 # A wire photo's caption: what is shown, where, and the day it was taken, as its last words
@@ -271,10 +278,12 @@ def position_cue(text: str) -> bool:
 
 def _position_cue(text: str, n_words: int, low: str | None) -> bool:
     """:func:`position_cue`, given ``len(text.split())`` and ``folded(text)``."""
-    if low is not None and "(" not in low and "pictured" not in low and "from left" not in low:
-        return False  # every alternative of the pattern needs one of these
     if n_words > 45:
         return False
+    if _COMMA_CUE.search(text):
+        return True
+    if low is not None and "(" not in low and "pictured" not in low and "from left" not in low:
+        return False  # every alternative of the pattern needs one of these
     return bool(_POSITION_CUE.search(text))
 
 
@@ -303,8 +312,9 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     split = None
     if not (label or (starts_labelled and has_label.__wrapped__(text))):
         split = split_credit(text) or split_name_credit(text) or split_paren_credit(text)
-        if split is not None and menu_like(split[0]):
-            split = None  # "About / Advertise / Tip Us / Contact": a menu, not a caption and credit
+        bylined = low is not None and low.startswith("by ") and parse_byline(text) is not None
+        if split is not None and (bylined or menu_like(split[0])):
+            split = None  # "About / Advertise / Tip Us / Contact" is a menu, "By A and B / Staff" a byline
     may_repeat = text.endswith(".") and 4 <= n_words <= 60
     return CaptionFacts(
         split,
