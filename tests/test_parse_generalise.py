@@ -172,6 +172,7 @@ def test_bracketed_source_across_a_blank_line_is_a_credit() -> None:
         ("A worker fits a lamp on the harbour bridge in Portby, Monday, Sept. 2, 2024.", True),
         ("Engineers inspect the deck of the bridge in Portby on May 7, 2025.", True),
         ("FILE - A ferry crosses the harbour at dusk.", True),
+        ("Ann Example helps her son with his studies April 14, 2024, in Portby, Ala.", True),
         ("The bridge will open on May 7, 2025, if the steel arrives.", False),
         ("The council met on Tuesday.", False),
     ],

@@ -254,6 +254,7 @@ _DATED_CAPTION = re.compile(
     r"^FILE(?: PHOTO)?\s*[-–—:]\s+\S"
     rf"|(?:,|\bon|\bin)\s+{_WEEKDAY}?{MONTH}\.?\s+\d{{1,2}},\s+\d{{4}}"
     r"(?:,\s+(?:in\s+)?[A-Z][\w.]*(?:[ ,]+[A-Z][\w.]*){0,3})?\.$"
+    rf"|\s{MONTH}\.?\s+\d{{1,2}},\s+\d{{4}},\s+in\s+[A-Z][\w.]*(?:[ ,]+[A-Z][\w.]*){{0,3}}\.$"
 )
 
 
