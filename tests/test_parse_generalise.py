@@ -280,3 +280,11 @@ def test_byline_with_a_slash_is_no_caption_and_credit() -> None:
     article = parse_text(text)
     assert article.authors == ["Ann Example", "Bo Sample"]
     assert article.images == []
+
+
+def test_list_introduced_by_a_colon_stays_in_the_story() -> None:
+    items = ["June 9 -- Harbour Hall, Portby", "June 10 -- Quay Stage, Eastport", "June 14 -- Old Market, Westby"]
+    text = page(TITLE, "By Ann Example", tail=("The bridge opening events:\n" + "\n".join(items),))
+    article = parse_text(text)
+    assert article.body[-3:] == items
+    assert "The bridge opening events:" in article.body

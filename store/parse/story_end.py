@@ -7,7 +7,7 @@ import re
 from broadsheet.store.parse import boilerplate
 from broadsheet.store.parse.byline import org_like
 from broadsheet.store.parse.dates import find_dates
-from broadsheet.store.parse.page import Page, nonblank
+from broadsheet.store.parse.page import UNDECIDED, Page, free, nonblank
 from broadsheet.store.parse.textstats import ends_sentence
 
 
@@ -114,8 +114,39 @@ def _drop_far_prose(page: Page) -> None:
             page.lines[j].mark("boilerplate", f"prose far below the story, after {FAR} lines that are not story text")
 
 
+LIST_ITEMS = 80  # most items a list introduced by a colon may have
+
+
+def keep_introduced_lists(page: Page) -> None:
+    """Keep the items of a list the story introduces with a colon (``Tour dates:`` then one line
+    per date): short lines, so on their own they read as a menu. Items follow the intro line
+    directly (no blank line between, as list items are dumped) and are no furniture, byline or date
+    (so this runs once those are found)."""
+    lines, klass = page.lines, page.klass
+    order = [i for i in sorted(klass) if i > page.headline]
+    for pos, i in enumerate(order):
+        if not lines[i].text.endswith(":") or len(lines[i].text.split()) < 3:
+            continue
+        # The intro is story text, or a short line right after story text ("Tour dates:").
+        if klass[i] != "good" and not (pos and klass[order[pos - 1]] == "good" and free(lines[i])):
+            continue
+        prev, items = i, []
+        for j in order[pos + 1 : pos + 1 + LIST_ITEMS]:
+            line = lines[j]
+            if j != prev + 1 or line.role != "boilerplate" or line.reason != UNDECIDED or len(line.text.split()) > 40:
+                break
+            items.append(j)
+            prev = j
+        if len(items) >= 2:
+            klass[i] = "good"
+            for j in items:
+                klass[j] = "good"
+                lines[j].mark("boilerplate", f"item of the list introduced on line {lines[i].number}")
+
+
 def step_story_end(page: Page) -> None:
     """Cut the story where the comments or a list of dated teasers begins."""
+    keep_introduced_lists(page)
     h, good, cut, last_reason = page.headline, 0, -1, ""
     authors = page.byline_info.authors if page.byline_info else []
     lines, klass = page.lines, page.klass
