@@ -288,3 +288,9 @@ def test_list_introduced_by_a_colon_stays_in_the_story() -> None:
     article = parse_text(text)
     assert article.body[-3:] == items
     assert "The bridge opening events:" in article.body
+
+
+def test_date_then_by_name_is_a_byline() -> None:
+    info = parse_byline("11/19/2019 by Ann Example")
+    assert info is not None and info.authors == ["Ann Example"] and info.explicit
+    assert parse_byline("The bridge was built by Ann Example") is None

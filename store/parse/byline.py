@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from broadsheet.store.parse.dates import MONTH, parse_date
+from broadsheet.store.parse.dates import MONTH, find_dates, parse_date
 from broadsheet.store.parse.textstats import LINE_CACHE, STOPWORDS
 
 _BY = re.compile(
@@ -237,6 +237,18 @@ def parse_byline(text: str, *, bare_ok: bool = False, labelled: bool = False) ->
     return Byline(authors=list(authors), outlet=outlet, date=date, explicit=explicit)
 
 
+def _dated_by(text: str, low: str) -> str | None:
+    """The names of ``DATE by NAME`` (``11/19/2019 by Ann Lee``), or None: a date first, then "by"."""
+    at = low.find(" by ")
+    head = text[:at].strip(" |,•·-–—")
+    if not head or len(head) > 40:
+        return None
+    found = find_dates(head)
+    if not found or sum(f.end - f.start for f in found) < 0.6 * len(head):
+        return None
+    return text[at + 4 :]
+
+
 @lru_cache(maxsize=LINE_CACHE)
 def _parse_byline(
     text: str, bare_ok: bool, labelled: bool = False
@@ -250,9 +262,13 @@ def _parse_byline(
         rest = text[m.end() :]
     else:
         # (Its "by" matches only b/B then y/Y, so a line without "by" in lower case has none.)
-        inner = _BY_INSIDE.search(text) if "by" in text.lower() else None
+        low = text.lower()
+        inner = _BY_INSIDE.search(text) if "by" in low else None
+        dated = _dated_by(text, low) if inner is None and " by " in low else None
         if inner:
             rest = text[inner.end() :]
+        elif dated is not None:
+            rest = dated
         elif bare_ok:
             rest, explicit = text, labelled
     if not rest:
