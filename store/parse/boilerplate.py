@@ -35,7 +35,8 @@ _ALWAYS = re.compile(
     r"|\bterms (?:of (?:use|service)|and conditions)\b|\bprivacy policy\b"
     r"|\bsign in to\b|\bcreate an account\b|\bregister(?:ing)? for free\b"
     r"|\balready (?:a subscriber|have an account)\b"
-    r"|\bto continue reading\b|\bunlock (?:more|this|unlimited)\b|\bsubscribe (?:now|today|for)\b",
+    r"|\bto continue reading\b|\bunlock (?:more|this|unlimited)\b|\bsubscribe (?:now|today|for)\b"
+    r"|\bsubject to copyright\b|\bmay be reproduced without\b",
     re.IGNORECASE,
 )
 # Promotions for the site itself: newsletters, apps, memberships, feeds, tips lines.
@@ -47,7 +48,8 @@ _PROMO = re.compile(
     r"|\bfollow [\w.]+ on (?:twitter|facebook|x|instagram)\b"
     r"|\benable javascript\b|\baffiliate links?\b|\bearn (?:us )?a commission\b|\bpreferred source\b"
     r"|\bclick here\b|\bdownload (?:our|the) app\b|\bget the [\w ]{1,30} app\b|\bbookmark [\w.]+\b"
-    r"|\bfor more stories like this\b|\bsend us your\b|\bgot a (?:story|tip)\b|\bfont size\b",
+    r"|\bfor more stories like this\b|\bsend us your\b|\bgot a (?:story|tip)\b|\bfont size\b"
+    r"|\bvalues? your comments\b|\bcomments (?:are|will be) (?:moderated|reviewed|closed)\b|\bcommunity guidelines\b",
     re.IGNORECASE,
 )
 _VIDEO_TEASER = re.compile(r"^\d{1,2}:\d\d\s+[A-Z‘'\"]")
