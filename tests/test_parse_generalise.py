@@ -294,3 +294,17 @@ def test_date_then_by_name_is_a_byline() -> None:
     info = parse_byline("11/19/2019 by Ann Example")
     assert info is not None and info.authors == ["Ann Example"] and info.explicit
     assert parse_byline("The bridge was built by Ann Example") is None
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "The Harbour Gazette is an independent local news organization founded in 1890 and owned by its readers.",
+        "This document is subject to copyright. No part may be reproduced without the written permission.",
+        "The Harbour Gazette values your comments but asks that all posts are on topic and respectful of others.",
+    ],
+)
+def test_publisher_notes_close_the_story(closing: str) -> None:
+    article = parse_text(page(TITLE, "By Ann Example", tail=(closing,)))
+    assert closing not in article.body
+    assert article.body[-1] == PARAS[-1]

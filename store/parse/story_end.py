@@ -34,6 +34,20 @@ _CLOSING_HEADING = re.compile(
 )
 
 
+# A closing note about the publisher itself: "The Example Press is an independent global news
+# organization ...", "Example Review is a nonprofit publication ...".
+_ABOUT_PUBLISHER = re.compile(
+    r"^(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4},?\s+(?:is|has been)\s+(?:an?|the)\s+"
+    r"(?:[\w-]+,?\s+){0,5}(?:news|media|journalism|publishing|nonprofit|non-profit)\b(?:[\w-]+,?\s+){0,3}?"
+    r"\s*(?:organi[sz]ation|company|outlet|publication|service|agency|site|newsroom|source|publisher)\b"
+)
+
+
+def about_publisher(text: str) -> bool:
+    """True for a paragraph describing the publisher itself (it ends the story)."""
+    return (" is " in text or " has been " in text) and _ABOUT_PUBLISHER.match(text) is not None
+
+
 def closing_heading(text: str) -> str | None:
     """Why a standalone heading of a list of other stories ends the story, or None."""
     if len(text) > 40 or not _CLOSING_HEADING.match(text):
@@ -156,6 +170,11 @@ def step_story_end(page: Page) -> None:
         line = lines[i]
         before, last_reason = last_reason, line.reason
         if klass.get(i) == "good" and not (authors and _names_author(authors, line.text)):
+            if good >= 3 and about_publisher(line.text) and _little_prose_after(page, i):
+                cut = i
+                line.mark("boilerplate", "a note about the publisher after the story")
+                page.klass.pop(i, None)
+                break
             good += 1
             continue
         if good < 3 or line.role not in ("boilerplate", "body"):
@@ -166,6 +185,7 @@ def step_story_end(page: Page) -> None:
         reason = boilerplate.end_marker(line.text) or _author_bio(page, line.text)
         if reason is None and closing_heading(line.text) and _little_prose_after(page, i):
             reason = closing_heading(line.text)
+
         if reason is None and _date_only(line.text) and _dated_run(page, i):
             reason = "a dated teaser list or comment thread starts"
         if reason:
