@@ -308,3 +308,24 @@ def test_publisher_notes_close_the_story(closing: str) -> None:
     article = parse_text(page(TITLE, "By Ann Example", tail=(closing,)))
     assert closing not in article.body
     assert article.body[-1] == PARAS[-1]
+
+
+def test_title_in_italics_split_over_nodes_is_joined() -> None:
+    # raw_gettext puts an italic title or a link on a line of its own inside the sentence.
+    sentence = "The plans for the toll were first printed in the weekly\nHarbour News\nedition on Monday, and the mayor"
+    text = page(TITLE, "By Ann Example", sentence + " confirmed them a day later after a long meeting.")
+    lines = [e for e in explain_text(text) if e.text == "Harbour News"]
+    assert lines and lines[0].reason.startswith("continues line")
+    # A headline (no open end) above a name and a source is not joined to them.
+    text = page(TITLE + "'", "Ann Example\n/ GAZETTE.EXAMPLE /\nSep 2, 2024", title=TITLE + "'")
+    assert parse_text(text).authors == ["Ann Example"]
+
+
+def test_prose_naming_social_sites_is_no_share_bar() -> None:
+    prose = (
+        "The profiles that Facebook builds on people who never signed up include what they read on other "
+        "sites, because the Share buttons and the Like buttons on those pages report each visit, and the "
+        "same is true of the Twitter and LinkedIn buttons that many of the harbour's shops have added."
+    )
+    article = parse_text(page(TITLE, "By Ann Example", tail=(prose,)))
+    assert prose in article.body

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from broadsheet.store.parse.textstats import LINE_CACHE
+from broadsheet.store.parse.textstats import LINE_CACHE, stopword_density
 
 # Phrases that make up web-page furniture on any site. Matched only on short lines.
 _FURNITURE = re.compile(
@@ -251,6 +251,7 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
         n_words <= 80
         and (wording or low_unglued is not low)
         and _furniture_words(unglued, low_unglued, plain if low_unglued is low else None) >= 3
+        and not _prose(text, n_words)
     ):
         return "run of share/menu links"
     if notice and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text):
@@ -260,6 +261,12 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
         if m:
             return f"{SHORT_WORDING} ({m.group(0)!r})"
     return None
+
+
+def _prose(text: str, n_words: int) -> bool:
+    """A paragraph of prose (25+ words, a third of them function words) that names sites like
+    Facebook or Twitter in passing is no run of share links."""
+    return n_words >= 25 and stopword_density(text) >= 0.3
 
 
 def repeated_lines(texts: list[str], longest: int = 120) -> set[str]:

@@ -91,6 +91,24 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith(_FINAL_CHARS) and bool(_FINAL.search(text))
 
 
+def _inline_name(prev: str, nxt: str, after: str) -> bool:
+    """True for a short capitalised fragment inside a sentence split at its markup: a title in
+    italics or a link (``... in the rebooted`` / ``Star Trek`` / ``film series: ...``). The
+    sentence above is open and the line below goes on in small letters or punctuation."""
+    if not prev or not after or not nxt[0].isupper() or len(nxt) > 40:
+        return False
+    first = after[0]
+    if not ("a" <= first <= "z" or first in ",.;:)’”"):
+        return False
+    # The sentence above stops mid-way on a word ("... in the rebooted"), not on a quote or a name.
+    last = prev[-1]
+    if not ("a" <= last <= "z" or last == ",") or len(prev.split()) < 3 or len(nxt.split()) > 5:
+        return False
+    if _ends_sentence(nxt) or _BYLINE_START.match(prev):
+        return False  # a sentence of its own; a byline ("by Ann Lee") above
+    return not (_BYLINE_START.match(nxt) or end_marker(prev) or end_marker(nxt))
+
+
 def join_wrapped(lines: list[Line]) -> list[Line]:
     """Fold lines that continue the previous line's sentence into it.
 
@@ -101,10 +119,11 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     parts: list[str] = []  # pieces of the last line in ``out`` (joined once, at the end)
     prev: Line | None = None  # the last line in ``out``
-    for line in lines:
+    for k, line in enumerate(lines):
         text = line.text
         # Only the last piece matters for the "sentence goes on" test, so no quadratic re-joining.
-        if prev is not None and text and _continues(parts[-1], text):
+        after = lines[k + 1].text if k + 1 < len(lines) else ""
+        if prev is not None and text and (_continues(parts[-1], text) or _inline_name(parts[-1], text, after)):
             if not prev.continued:
                 prev.head = prev.text
             parts.append(("" if text[0] in ",.;:!?)]’”%" else " ") + text)
