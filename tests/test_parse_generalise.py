@@ -329,3 +329,9 @@ def test_prose_naming_social_sites_is_no_share_bar() -> None:
     )
     article = parse_text(page(TITLE, "By Ann Example", tail=(prose,)))
     assert prose in article.body
+
+
+@pytest.mark.parametrize("line", ["Getty Images", "Ann Example"])
+def test_bare_credit_or_subject_is_no_byline(line: str) -> None:
+    title = "Actress Ann Example opens the harbour bridge"
+    assert parse_text(page(title, line, title=title)).authors == []

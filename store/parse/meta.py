@@ -81,6 +81,7 @@ def step_byline(page: Page) -> None:
     credits and furniture ("Read More", "3 of 12") between headline and byline do not count.
     """
     h = page.headline
+    headline_words = set(tokens(page.lines[h].text))
     order = nonblank(page)  # ascending
     start = bisect_right(order, h)
     found: list[tuple[int, Byline, int]] = []
@@ -123,6 +124,8 @@ def step_byline(page: Page) -> None:
         was_labelled, labelled = labelled, False
         if info is None or (not unclaimed and not info.explicit):
             continue
+        if not info.explicit and _not_an_author(info, headline_words):
+            continue
         found.append((i, info, seen))
         info.evidence = _evidence(info, was_labelled, early_credit)
         chosen = info.explicit and seen <= _EXPLICIT_NEAR  # the first such is the one taken below
@@ -136,6 +139,18 @@ def step_byline(page: Page) -> None:
 
 
 _OPEN = (UNDECIDED, REPEATED)
+# Words of a photo agency's or library's name: a bare "Getty Images" under a headline is a credit.
+_PICTURE_WORDS = frozenset(["images", "image", "photos", "photo", "photography", "pictures", "getty", "shutterstock"])
+
+
+def _not_an_author(info: Byline, headline_words: set[str]) -> bool:
+    """A bare name that is a photo credit, or the story's subject (all its words are in the
+    headline: "Actress Ann Lee is ..." then "Ann Lee" under it), is not the byline."""
+    for name in info.authors:
+        words = tokens(name)
+        if _PICTURE_WORDS.intersection(words) or (words and headline_words.issuperset(words)):
+            return True
+    return False
 _WRITTEN_BY = re.compile(r"^(?:written|words|story|text|reported)\s+by\b", re.IGNORECASE)
 
 
