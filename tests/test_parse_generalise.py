@@ -335,3 +335,10 @@ def test_prose_naming_social_sites_is_no_share_bar() -> None:
 def test_bare_credit_or_subject_is_no_byline(line: str) -> None:
     title = "Actress Ann Example opens the harbour bridge"
     assert parse_text(page(title, line, title=title)).authors == []
+
+
+def test_published_date_before_updated() -> None:
+    text = page(TITLE, "By Ann Example", "Updated: May 9, 2025", "Published:\nMay 7, 2025")
+    assert parse_text(text).published.startswith("2025-05-07")
+    text = page(TITLE, "By Ann Example", "Updated May 9, 2025 | Published May 7, 2025")
+    assert parse_text(text).published.startswith("2025-05-07")

@@ -13,6 +13,14 @@ from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
 from broadsheet.store.parse.textstats import ends_sentence, tokens
 from broadsheet.store.parse.types import ParseError
 
+_FIRST_CUE = re.compile(r"\b(?:first published|published|posted)\b", re.IGNORECASE)
+
+
+def _dates_of(text: str) -> list:
+    """The dates printed in ``text`` (a line in capitals read as ``19 Nov 2019``)."""
+    return find_dates(text.title() if text.isupper() else text)
+
+
 DATE_CUE = re.compile(r"\b(?:published|posted|updated|first published|date)\b", re.IGNORECASE)
 
 
@@ -173,17 +181,30 @@ def step_date(page: Page) -> None:
     h = page.headline
     near = [i for i in nonblank(page) if h - 6 <= i][:30]
     cued = [i for i in near if has_date_cue(page.lines[i].text)]
+    # "Published"/"Posted" before "Updated": the first publication is the story's date.
+    cued.sort(key=lambda i: not _FIRST_CUE.search(page.lines[i].text))
     for group in (cued, near):
         for i in group:
             line = page.lines[i]
-            if line.role in ("caption", "headline"):
+            if line.role in ("caption", "headline") or len(line.text) > 120:
                 continue
-            found = find_dates(line.text.title() if line.text.isupper() else line.text)  # "19 NOV 2019"
-            if found and len(line.text) <= 120:
+            found = _dates_of(line.text)
+            where, cue = i, None
+            if found and group is cued:
+                cue = _FIRST_CUE.search(line.text)
+                after = [f for f in found if cue is not None and f.start >= cue.end()]
+                found = after or found  # "Updated May 2 | Published May 1": the one after the cue
+            if not found and group is cued:
+                # A label whose date is the next text node ("Published:" / "May 7, 2025").
+                nxt = next((j for j in near if j > i), -1)
+                if nxt >= 0 and len(page.lines[nxt].text) <= 60 and page.lines[nxt].role not in ("caption", "headline"):
+                    found, where = _dates_of(page.lines[nxt].text), nxt
+            if found:
                 page.published = found[0].iso
+                line = page.lines[where]
                 if line.role != "byline":
                     line.mark("date", f"publication date {found[0].iso}")
-                    page.klass.pop(i, None)
+                    page.klass.pop(where, None)
                 return
     # Fallback: the date printed most often on the page (story date repeated in teasers, footers).
     counts: dict[str, int] = {}
