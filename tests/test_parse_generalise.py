@@ -342,3 +342,18 @@ def test_published_date_before_updated() -> None:
     assert parse_text(text).published.startswith("2025-05-07")
     text = page(TITLE, "By Ann Example", "Updated May 9, 2025 | Published May 7, 2025")
     assert parse_text(text).published.startswith("2025-05-07")
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("A drawing of the planned ferry terminal [Example Studio via Gazette]", "Example Studio via Gazette"),
+        ("Workers on the harbour bridge deck in the winter [File: Reuters]", "File: Reuters"),
+        ("Watch the mayor open the harbour bridge [VIDEO]", None),
+    ],
+)
+def test_credit_in_square_brackets(line: str, credit: str | None) -> None:
+    from broadsheet.store.parse.captions import split_credit
+
+    found = split_credit(line)
+    assert (found[1] if found else None) == credit

@@ -86,6 +86,23 @@ def lone_credit(text: str) -> bool:
     )
 
 
+# A credit in square brackets after the caption: "... to the Moon [Example via Agency]", "[File: AP]".
+_BRACKET_TAIL = re.compile(r"\s*\[(?P<credit>[A-Z][^\[\]]{1,60})\]\s*$")
+_BRACKET_CREDIT = re.compile(rf"\bvia\b|/|^(?:File|{_LABEL})\s*:|^{_STOCK}$")
+
+
+def _split_bracket_credit(text: str) -> tuple[str, str] | None:
+    """(caption, credit) for a caption ending in a bracketed credit; None for ``[VIDEO]`` and the like."""
+    m = _BRACKET_TAIL.search(text)
+    if not m or m.start() == 0:
+        return None
+    credit = m.group("credit").strip()
+    if not _BRACKET_CREDIT.search(credit):
+        return None
+    caption = text[: m.start()].rstrip(" |-–—:")
+    return (caption, credit) if len(caption.split()) >= 2 else None
+
+
 def split_credit(text: str) -> tuple[str, str] | None:
     """Split ``caption CREDIT`` into (caption, credit); None when no credit is glued on.
 
@@ -95,6 +112,8 @@ def split_credit(text: str) -> tuple[str, str] | None:
     third cannot: its credit holds no brackets), the last two at a letter or digit.
     """
     end = text.rstrip()[-1:]
+    if end == "]":
+        return _split_bracket_credit(text)
     if end == ")":
         tries = (
             ("Photo" in text, _TAIL_PATTERNS[0]),
