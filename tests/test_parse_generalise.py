@@ -357,3 +357,16 @@ def test_credit_in_square_brackets(line: str, credit: str | None) -> None:
 
     found = split_credit(line)
     assert (found[1] if found else None) == credit
+
+
+def test_box_of_dated_teasers_inside_the_story() -> None:
+    # "Recommended" box between paragraphs: teaser headline, author, date, three times over.
+    box = ["Recommended"]
+    for n, day in enumerate(("Jul 17, 2014", "Mar 9, 2018", "Aug 23, 2017")):
+        box += [f"Another harbour story number {n + 1}", f"Writer Number{n + 1}", day]
+    text = page(TITLE, "By Ann Example", tail=(*box, *MORE))
+    article = parse_text(text)
+    assert article.headline == TITLE
+    assert article.authors == ["Ann Example"]
+    assert article.body[-3:] == MORE
+    assert article.body[:4] == PARAS

@@ -14,9 +14,11 @@ from broadsheet.store.parse.byline import parse_byline
 from broadsheet.store.parse.credits import is_credits_line_of
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
+from broadsheet.store.parse.story_end import closing_heading
 from broadsheet.store.parse.textstats import LINE_CACHE, jaccard, similarity
 
 GAP = 6  # furniture lines allowed inside one run of story text
+BOX = 12  # more lines allowed after the heading of a box of other stories inside the story
 
 
 _CREDITS_LINE = ("credits_line", "reporting/editing credit line")
@@ -181,18 +183,24 @@ def step_quality(page: Page) -> None:
 
 
 def step_body_start(page: Page) -> None:
-    """Find the main run of prose: the run of good lines with the most text."""
-    best, best_score, start, score, gap = -1, 0, -1, 0, 0
+    """Find the main run of prose: the run of good lines with the most text.
+
+    A box of other stories inside the story ("Recommended", then teaser headlines, authors and
+    dates) may be longer than the usual gap: after such a heading the run may go on further.
+    """
+    best, best_score, start, score, gap, allowed = -1, 0, -1, 0, 0, GAP
     for i in sorted(page.klass):
         if page.klass[i] == "good":
             if start < 0:
                 start, score = i, 0
             score += len(page.lines[i].text)
-            gap = 0
+            gap, allowed = 0, GAP
             if score > best_score:
                 best, best_score = start, score
         elif start >= 0:
             gap += 1
-            if gap > GAP:
-                start, score, gap = -1, 0, 0
+            if gap == 1 and closing_heading(page.lines[i].text):
+                allowed = GAP + BOX
+            if gap > allowed:
+                start, score, gap, allowed = -1, 0, 0, GAP
     page.body_start = best

@@ -158,10 +158,13 @@ def keep_introduced_lists(page: Page) -> None:
                 lines[j].mark("boilerplate", f"item of the list introduced on line {lines[i].number}")
 
 
+BOX_LINES = 12  # lines of a box of other stories inside the story (heading, teasers, authors, dates)
+
+
 def step_story_end(page: Page) -> None:
     """Cut the story where the comments or a list of dated teasers begins."""
     keep_introduced_lists(page)
-    h, good, cut, last_reason = page.headline, 0, -1, ""
+    h, good, cut, last_reason, box_left = page.headline, 0, -1, "", 0
     authors = page.byline_info.authors if page.byline_info else []
     lines, klass = page.lines, page.klass
     for i in nonblank(page):
@@ -183,10 +186,14 @@ def step_story_end(page: Page) -> None:
             line.mark("boilerplate", "date of an embedded social-media post")
             continue
         reason = boilerplate.end_marker(line.text) or _author_bio(page, line.text)
-        if reason is None and closing_heading(line.text) and _little_prose_after(page, i):
-            reason = closing_heading(line.text)
-
-        if reason is None and _date_only(line.text) and _dated_run(page, i):
+        in_box, box_left = box_left > 0, box_left - 1
+        heading = closing_heading(line.text) if reason is None else None
+        if heading is not None:
+            if _little_prose_after(page, i):
+                reason = heading
+            else:
+                box_left = BOX_LINES  # a box of other stories inside the story: its dated teasers end nothing
+        if reason is None and not in_box and _date_only(line.text) and _dated_run(page, i):
             reason = "a dated teaser list or comment thread starts"
         if reason:
             cut = i
