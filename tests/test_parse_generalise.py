@@ -370,3 +370,18 @@ def test_box_of_dated_teasers_inside_the_story() -> None:
     assert article.authors == ["Ann Example"]
     assert article.body[-3:] == MORE
     assert article.body[:4] == PARAS
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Mohammed al-Hakim and Jean d’Ormesson", ["Mohammed al-Hakim", "Jean d’Ormesson"]),
+        ("By José María Álvarez de la Cruz", ["José María Álvarez de la Cruz"]),
+        ("By Nguyễn Văn Anh", ["Nguyễn Văn Anh"]),
+        ("By Li Wei in Beijing and Ann Lee in London", ["Li Wei", "Ann Lee"]),
+        ("Ann Lee | Example Wire", ["Ann Lee"]),
+    ],
+)
+def test_name_shapes_of_many_languages(line: str, authors: list[str]) -> None:
+    info = parse_byline(line, bare_ok=True)
+    assert info is not None and info.authors == authors

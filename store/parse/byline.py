@@ -139,11 +139,13 @@ _PARTICLES = frozenset(
 _SPLIT_NAMES = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", re.IGNORECASE)
 # The same separators, kept: after a job title, commas go on describing the post, while a
 # plain "and", "&" or ";" starts the next author (``By A, Reporter and B, Editor``).
+_IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w.'’ -]*$")  # "Li Wei in Beijing": where the reporter filed from
 _SPLIT_KEEP = re.compile(r"(\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)", re.IGNORECASE)
 _NEXT_AUTHOR = re.compile(r"^\s*(?:and|&|;)\s*$", re.IGNORECASE)
 _ORG_TAIL = re.compile(r"\s+(?=The\s+[A-Z])")
 _DOMAIN_END = re.compile(r"\.(?:com|org|net|co|uk|ca|in|au)$", re.IGNORECASE)
 _OUTLET = re.compile(r"\s*[|/]\s*([^|/\d]{2,40}?)\s*(?:[|/]|$)")
+_GLUED_PARTICLE = re.compile(r"^(?:al|el|ad|ben|bin|d|de|del|di|da|du|dos|le|la|l|van|von|o|mc)[-'’](?=[A-Z])")
 _POSSESSIVE = ("'s", "’s")  # "Geingob’s Funeral" is a subject, not a person
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*$", re.UNICODE)
 
@@ -160,14 +162,17 @@ class Byline:
 
 
 def _looks_like_name(text: str) -> bool:
+    """Capitalised words, up to five of them besides particles (``José María Álvarez de la
+    Cruz``), a particle glued on allowed (``al-Hakim``, ``d’Ormesson``)."""
     toks = text.split()
-    if not 1 <= len(toks) <= 5 or len(text) > 50:
+    if not toks or len(text) > 60 or sum(tok.casefold() not in _PARTICLES for tok in toks) > 5:
         return False
     for tok in toks:
         if _DOMAIN_END.search(tok):
             return False
         if tok.casefold() in _PARTICLES:
             continue
+        tok = _GLUED_PARTICLE.sub("", tok)
         if not _NAME_TOKEN.match(tok) or tok[0].islower() or tok.endswith(_POSSESSIVE):
             return False
         if tok.casefold() in STOPWORDS and tok.casefold() != "the":
@@ -210,7 +215,7 @@ def _split_names(text: str) -> tuple[list[str], int]:
     for k in range(0, len(pieces), 2):
         if skipping and not _NEXT_AUTHOR.match(pieces[k - 1]):
             continue
-        part, titled = _strip_role(pieces[k].strip(" .,:;-–—"))
+        part, titled = _strip_role(_IN_PLACE.sub("", pieces[k]).strip(" .,:;-–—"))
         skipping = titled and bool(names or part)
         if part and _looks_like_name(part):
             names.append(part)
