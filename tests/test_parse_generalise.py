@@ -353,9 +353,9 @@ def test_published_date_before_updated() -> None:
     ],
 )
 def test_credit_in_square_brackets(line: str, credit: str | None) -> None:
-    from broadsheet.store.parse.captions import split_credit
+    from broadsheet.store.parse.captions import caption_facts
 
-    found = split_credit(line)
+    found = caption_facts(line).split
     assert (found[1] if found else None) == credit
 
 
@@ -385,3 +385,18 @@ def test_box_of_dated_teasers_inside_the_story() -> None:
 def test_name_shapes_of_many_languages(line: str, authors: list[str]) -> None:
     info = parse_byline(line, bare_ok=True)
     assert info is not None and info.authors == authors
+
+
+@pytest.mark.parametrize(
+    ("tail", "credit"),
+    [
+        (("Workers fit the last lamp on the bridge.", "© Ann Lens"), "Ann Lens"),
+        (("Workers fit the last lamp on the bridge. © Ann Lens/Example Agency",), "Ann Lens/Example Agency"),
+        (("Workers fit the last lamp on the bridge.", "Photo © Ann Lens"), "Ann Lens"),
+        (("Workers fit the last lamp on the bridge.", "© 2024 Harbour Gazette. All rights reserved."), None),
+        (("Workers fit the last lamp on the bridge.", "© Gazette"), None),  # the site's own (title "... | Gazette")
+    ],
+)
+def test_copyright_photo_credit(tail: tuple[str, ...], credit: str | None) -> None:
+    article = parse_text(page(TITLE, "By Ann Example", tail=(*tail, MORE[0])))
+    assert [i.credit for i in article.images] == ([credit] if credit else [])

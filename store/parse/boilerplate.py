@@ -254,7 +254,7 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
         and not _prose(text, n_words)
     ):
         return "run of share/menu links"
-    if notice and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text):
+    if notice and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text) and not photo_copyright(text):
         return "copyright or cookie notice"
     if n_words <= 8 and (_may_search(_FURNITURE_LOW, low) or _may_search(_FURNITURE_LOW, low_unglued)):
         m = _FURNITURE.search(text) or _FURNITURE.search(unglued)
@@ -267,6 +267,16 @@ def _prose(text: str, n_words: int) -> bool:
     """A paragraph of prose (25+ words, a third of them function words) that names sites like
     Facebook or Twitter in passing is no run of share links."""
     return n_words >= 25 and stopword_density(text) >= 0.3
+
+
+# A photo's copyright line: "© Ann Lee", "Photo © Ann Lee/Agency", or one glued to the end of a
+# caption. No year and no "rights reserved": those are the site's own copyright notice.
+_PHOTO_COPYRIGHT = re.compile(r"(?:^|\s)(?:(?:Photo|Image|Picture)s?\s*)?©\s*[A-Z][^\d©]{1,60}$")
+
+
+def photo_copyright(text: str) -> bool:
+    """True for a photo credit given as a copyright (see ``_PHOTO_COPYRIGHT``)."""
+    return "©" in text and "reserved" not in text.lower() and _PHOTO_COPYRIGHT.search(text) is not None
 
 
 def repeated_lines(texts: list[str], longest: int = 120) -> set[str]:

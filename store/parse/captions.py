@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from broadsheet.store.parse.boilerplate import _alternatives, folded
+from broadsheet.store.parse.boilerplate import _alternatives, folded, photo_copyright
 from broadsheet.store.parse.byline import parse_byline
 from broadsheet.store.parse.dates import MONTH
 from broadsheet.store.parse.textstats import LINE_CACHE
@@ -81,7 +81,7 @@ def lone_credit(text: str) -> bool:
     """A credit line that names a photo on its own (no caption above it): a label
     (``Photo: X``), or a person then an outlet (``Ann Lee/Example``), not a breadcrumb
     (``Health / Nutrition``)."""
-    return has_label(text) or bool(_PERSON_SLASH.match(text)) or (
+    return has_label(text) or photo_copyright(text) or bool(_PERSON_SLASH.match(text)) or (
         "/" in text and re.search(_STOCK, text) is not None
     )
 
@@ -91,8 +91,10 @@ _BRACKET_TAIL = re.compile(r"\s*\[(?P<credit>[A-Z][^\[\]]{1,60})\]\s*$")
 _BRACKET_CREDIT = re.compile(rf"\bvia\b|/|^(?:File|{_LABEL})\s*:|^{_STOCK}$")
 
 
-def _split_bracket_credit(text: str) -> tuple[str, str] | None:
+def split_bracket_credit(text: str) -> tuple[str, str] | None:
     """(caption, credit) for a caption ending in a bracketed credit; None for ``[VIDEO]`` and the like."""
+    if not text.endswith("]"):
+        return None
     m = _BRACKET_TAIL.search(text)
     if not m or m.start() == 0:
         return None
@@ -101,6 +103,25 @@ def _split_bracket_credit(text: str) -> tuple[str, str] | None:
         return None
     caption = text[: m.start()].rstrip(" |-–—:")
     return (caption, credit) if len(caption.split()) >= 2 else None
+
+
+def split_copyright_credit(text: str) -> tuple[str, str] | None:
+    """(caption, credit) for a caption ending in a photo copyright (``... bridge. © Ann Lee``)."""
+    if "©" not in text or not photo_copyright(text):
+        return None
+    at = text.rindex("©")
+    caption, credit = text[:at].rstrip(" |-–—:"), text[at + 1 :].strip()
+    for label in ("Photo", "Image", "Picture"):
+        caption = caption.removesuffix(label).rstrip(" |-–—:")
+    return (caption, credit) if len(caption.split()) >= 2 else None
+
+
+def copyright_credit(text: str) -> str | None:
+    """The credit of a line that is only a photo copyright (``© Ann Lee``, ``Photo © Ann Lee``)."""
+    if "©" not in text or not photo_copyright(text):
+        return None
+    head, _, credit = text.partition("©")
+    return credit.strip() if head.strip() in ("", "Photo", "Image", "Picture", "Photos", "Images") else None
 
 
 def split_credit(text: str) -> tuple[str, str] | None:
@@ -112,8 +133,6 @@ def split_credit(text: str) -> tuple[str, str] | None:
     third cannot: its credit holds no brackets), the last two at a letter or digit.
     """
     end = text.rstrip()[-1:]
-    if end == "]":
-        return _split_bracket_credit(text)
     if end == ")":
         tries = (
             ("Photo" in text, _TAIL_PATTERNS[0]),
@@ -236,7 +255,7 @@ def label_only(text: str) -> bool:
 
 def strong_credit(text: str) -> bool:
     """A credit-only line distinctive enough to pair with a caption across a blank line."""
-    if has_label(text) or "/" in text or _FOR_OUTLET.match(text):
+    if has_label(text) or "/" in text or _FOR_OUTLET.match(text) or photo_copyright(text):
         return True
     if text.startswith("(") and text.endswith(")") and text[1:2].isupper() and len(text.split()) > 1:
         return True  # "(U.S. District Court)": a source in brackets on its own line
@@ -331,7 +350,13 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     label = starts_labelled and label_only.__wrapped__(text)
     split = None
     if not (label or (starts_labelled and has_label.__wrapped__(text))):
-        split = split_credit(text) or split_name_credit(text) or split_paren_credit(text)
+        split = (
+            split_copyright_credit(text)
+            or split_credit(text)
+            or split_bracket_credit(text)
+            or split_name_credit(text)
+            or split_paren_credit(text)
+        )
         bylined = low is not None and low.startswith("by ") and parse_byline(text) is not None
         if split is not None and (bylined or menu_like(split[0])):
             split = None  # "About / Advertise / Tip Us / Contact" is a menu, "By A and B / Staff" a byline
@@ -339,7 +364,7 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     return CaptionFacts(
         split,
         label,
-        credit_only.__wrapped__(text),
+        credit_only.__wrapped__(text) or copyright_credit(text),
         _position_cue(text, n_words, low),
         may_repeat,
         dated_caption(text, n_words),

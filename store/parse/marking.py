@@ -103,6 +103,9 @@ def step_captions(page: Page) -> None:
             credit = facts.credit
         if credit is None:
             continue
+        copyright_line = "©" in text
+        if copyright_line and page.site and similarity(credit, page.site) >= 0.5:
+            continue  # "© Example Gazette": the site's own copyright, not a photo's
         prev = i - 1
         if prev >= 0 and lines[prev].blank and captions.strong_credit(text):
             prev -= 1
@@ -113,6 +116,7 @@ def step_captions(page: Page) -> None:
             or prev in page.images
             or not (cap.role == "boilerplate" and cap.reason in (UNDECIDED, REPEATED))  # a caption may repeat
             or len(cap.text.split()) < 3
+            or (copyright_line and len(cap.text.split()) > 50)  # a paragraph above a copyright line
             or captions.menu_like(cap.text)
             or jaccard(cap.text, page.title_core) >= 0.8  # the headline above a lead photo's credit
             or (cap.text[:3].casefold() == "by " and parse_byline(cap.text) is not None)  # the byline above it
