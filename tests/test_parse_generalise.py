@@ -400,3 +400,17 @@ def test_name_shapes_of_many_languages(line: str, authors: list[str]) -> None:
 def test_copyright_photo_credit(tail: tuple[str, ...], credit: str | None) -> None:
     article = parse_text(page(TITLE, "By Ann Example", tail=(*tail, MORE[0])))
     assert [i.credit for i in article.images] == ([credit] if credit else [])
+
+
+def test_subscription_promo_is_no_caption() -> None:
+    promo = 'Need more harbour news? Subscribe to our sister title "Harbour Weekly" (Image: © Harbour Weekly)'
+    article = parse_text(page(TITLE, "By Ann Example", tail=(promo, MORE[0])))
+    assert article.images == []
+    assert promo not in article.body
+
+
+def test_sentence_after_a_sentence_is_no_name_credit() -> None:
+    from broadsheet.store.parse.captions import split_name_credit
+
+    assert split_name_credit("Two ferries were found in the old dock. And Divers Are Puzzled.") is None
+    assert split_name_credit("A ferry in the old dock at dawn. Ann Lens for Example") is not None

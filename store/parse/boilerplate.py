@@ -49,7 +49,8 @@ _PROMO = re.compile(
     r"|\benable javascript\b|\baffiliate links?\b|\bearn (?:us )?a commission\b|\bpreferred source\b"
     r"|\bclick here\b|\bdownload (?:our|the) app\b|\bget the [\w ]{1,30} app\b|\bbookmark [\w.]+\b"
     r"|\bfor more stories like this\b|\bsend us your\b|\bgot a (?:story|tip)\b|\bfont size\b"
-    r"|\bvalues? your comments\b|\bcomments (?:are|will be) (?:moderated|reviewed|closed)\b|\bcommunity guidelines\b",
+    r"|\bvalues? your comments\b|\bcomments (?:are|will be) (?:moderated|reviewed|closed)\b|\bcommunity guidelines\b"
+    r"|\bsubscribe to our\b|\bget a subscription\b|\bour sister (?:title|publication|site|magazine)\b",
     re.IGNORECASE,
 )
 _VIDEO_TEASER = re.compile(r"^\d{1,2}:\d\d\s+[A-Z‘'\"]")

@@ -158,6 +158,9 @@ def split_credit(text: str) -> tuple[str, str] | None:
     return None
 
 
+_NOT_CREDIT_START = frozenset(["and", "but", "or", "so", "yet", "are", "is", "was", "were", "it", "this", "that"])
+
+
 def split_name_credit(text: str) -> tuple[str, str] | None:
     """Split ``A sentence. Ann Lee for Example`` into caption and credit (short captions only)."""
     if (
@@ -172,7 +175,10 @@ def split_name_credit(text: str) -> tuple[str, str] | None:
     caption = text[: m.start()].rstrip()
     if len(caption.split()) < 3:
         return None
-    return caption, m.group("credit").strip()
+    credit = m.group("credit").strip()
+    if credit.split()[0].casefold() in _NOT_CREDIT_START:
+        return None  # "... Skulls. And Archaeologists Are Puzzled.": a sentence, not a name
+    return caption, credit
 
 
 _SMALL_NAME_WORDS = frozenset({"of", "the", "and", "de", "da", "la", "van", "von"})

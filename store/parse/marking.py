@@ -89,7 +89,7 @@ def step_captions(page: Page) -> None:
         split = facts.split
         if split:
             line.mark("caption", f"ends with a photo credit ({split[1]!r})")
-            page.images[i] = Image(split[0], split[1])
+            page.images[i] = Image(split[0], _credit(split[1]))
             continue
         # (Only a picture description or a sentence printed twice can be a caption without credit.)
         if (facts.position_cue or facts.may_repeat or facts.dated) and _caption_without_credit(page, order, pos, facts):
@@ -124,19 +124,24 @@ def step_captions(page: Page) -> None:
         ):
             if captions.lone_credit(text):
                 line.mark("credit", "photo credit (no caption found above it)")
-                page.images[i] = Image(line.text, credit)  # the credit is all the photo has under it
+                page.images[i] = Image(line.text, _credit(credit))  # the credit is all the photo has under it
             continue
         cap.mark("caption", "line above a photo-credit line")
         line.mark("credit", "photo credit under a caption")
         if label is not None:
             lines[label].mark("credit", "photo credit under a caption")
-        page.images[prev] = Image(cap.text, credit)
+        page.images[prev] = Image(cap.text, _credit(credit))
         # Alt text, credit, caption: the same sentence again just under the credit is that photo's.
         after = (label if label is not None else i) + 1
         for j in order[pos + 1 : pos + 4]:
             if j >= after and lines[j].text == cap.text:
                 lines[j].mark("caption", f"repeats the caption on line {cap.number}")
                 break
+
+
+def _credit(text: str) -> str:
+    """A credit without the copyright sign it may carry (``© Ann Lee`` is credited to Ann Lee)."""
+    return text.removeprefix("©").strip() or text
 
 
 def _caption_without_credit(page: Page, order: list[int], pos: int, facts: captions.CaptionFacts) -> bool:
