@@ -414,3 +414,15 @@ def test_sentence_after_a_sentence_is_no_name_credit() -> None:
 
     assert split_name_credit("Two ferries were found in the old dock. And Divers Are Puzzled.") is None
     assert split_name_credit("A ferry in the old dock at dawn. Ann Lens for Example") is not None
+
+
+def test_caption_printed_twice_with_its_credit_is_one_photo() -> None:
+    cap = "The new lamps on the harbour bridge."
+    credit = "Image: Ann Lens / Gazette"
+    text = page(TITLE, "By Ann Example", tail=(f"{cap}\n{credit}", f"{cap}\n{credit}", MORE[0]))
+    assert [(i.caption, i.credit) for i in parse_text(text).images] == [(cap, "Ann Lens / Gazette")]
+
+
+def test_last_tag_of_a_list_is_no_byline() -> None:
+    text = page(TITLE, "Topics:\nbridge\n,\nharbour\n,", "Technology News")
+    assert parse_text(text).authors == []

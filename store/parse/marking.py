@@ -122,6 +122,9 @@ def step_captions(page: Page) -> None:
             or (cap.text[:3].casefold() == "by " and parse_byline(cap.text) is not None)  # the byline above it
             or (find_dates(cap.text) and len(cap.text) < 40)
         ):
+            if cap is not None and cap.role == "caption" and prev not in page.images:
+                line.mark("credit", f"photo credit under the repeated caption on line {cap.number}")
+                continue
             if captions.lone_credit(text):
                 line.mark("credit", "photo credit (no caption found above it)")
                 page.images[i] = Image(line.text, _credit(credit))  # the credit is all the photo has under it

@@ -100,6 +100,7 @@ def step_byline(page: Page) -> None:
     for i in order[start : start + 4 * _NEAR]:
         if prev >= 0 and page.klass.get(prev) == "good":
             prose_above += 1
+        prev_text = page.lines[prev].text if prev >= 0 else ""
         prev = i
         line = page.lines[i]
         if line.role in ("caption", "credit") or (line.role == "boilerplate" and line.reason not in _OPEN):
@@ -132,8 +133,8 @@ def step_byline(page: Page) -> None:
         was_labelled, labelled = labelled, False
         if info is None or (not unclaimed and not info.explicit):
             continue
-        if not info.explicit and _not_an_author(info, headline_words):
-            continue
+        if not info.explicit and (_not_an_author(info, headline_words) or prev_text.endswith((",", "/"))):
+            continue  # (a name after a line ending in "," is the last item of a list of tags)
         found.append((i, info, seen))
         info.evidence = _evidence(info, was_labelled, early_credit)
         chosen = info.explicit and seen <= _EXPLICIT_NEAR  # the first such is the one taken below
