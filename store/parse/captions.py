@@ -302,18 +302,29 @@ _DATED_CAPTION = re.compile(
 )
 
 
+def _may_be_dated(text: str) -> bool:
+    """What :func:`dated_caption` needs, tested in C: "FILE" first, or a year after ", " and a full stop."""
+    return text.startswith("FILE") or (text.endswith(".") and (", 20" in text or ", 19" in text))
+
+
 def dated_caption(text: str, n_words: int) -> bool:
     """True for a one-sentence photo description dated as wire captions are (see ``_DATED_CAPTION``)."""
     if not 5 <= n_words <= 60:
         return False
     if text.startswith("FILE"):
         return _DATED_CAPTION.match(text) is not None
-    # The date and place are the last 80 characters at most, and the year follows ", " there
-    # (str.find is a C-speed scan; most sentences have no such year and stop here).
-    tail = max(0, len(text) - 80)
-    if not text.endswith(".") or (text.find(", 20", tail) < 0 and text.find(", 19", tail) < 0):
+    # The year follows ", " and only "." or a short ", in Place." comes after it: found with
+    # str.rfind (a C-speed scan), so most sentences stop here before the pattern runs.
+    if not text.endswith("."):
         return False
-    return _DATED_CAPTION.search(text, tail) is not None
+    tail = max(0, len(text) - 80)
+    at = max(text.rfind(", 20", tail), text.rfind(", 19", tail))
+    if at < 0 or not text[at + 2 : at + 6].isdigit():
+        return False
+    rest = text[at + 6 :]
+    if rest != "." and not (rest.startswith(",") and len(rest) <= 45):
+        return False
+    return _DATED_CAPTION.search(text, max(0, at - 40)) is not None
 
 
 def position_cue(text: str) -> bool:
@@ -357,21 +368,22 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     split = None
     if not (label or (starts_labelled and has_label.__wrapped__(text))):
         split = (
-            split_copyright_credit(text)
+            ("©" in text and split_copyright_credit(text))
             or split_credit(text)
-            or split_bracket_credit(text)
+            or (text.endswith("]") and split_bracket_credit(text))
             or split_name_credit(text)
             or split_paren_credit(text)
-        )
-        bylined = low is not None and low.startswith("by ") and parse_byline(text) is not None
-        if split is not None and (bylined or menu_like(split[0])):
+        ) or None
+        if split is not None and (
+            menu_like(split[0]) or (low is not None and low.startswith("by ") and parse_byline(text) is not None)
+        ):
             split = None  # "About / Advertise / Tip Us / Contact" is a menu, "By A and B / Staff" a byline
     may_repeat = text.endswith(".") and 4 <= n_words <= 60
     return CaptionFacts(
         split,
         label,
-        credit_only.__wrapped__(text) or copyright_credit(text),
+        credit_only.__wrapped__(text) or (copyright_credit(text) if "©" in text else None),
         _position_cue(text, n_words, low),
         may_repeat,
-        dated_caption(text, n_words),
+        _may_be_dated(text) and dated_caption(text, n_words),
     )

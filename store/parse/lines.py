@@ -122,8 +122,14 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     for k, line in enumerate(lines):
         text = line.text
         # Only the last piece matters for the "sentence goes on" test, so no quadratic re-joining.
-        after = lines[k + 1].text if k + 1 < len(lines) else ""
-        if prev is not None and text and (_continues(parts[-1], text) or _inline_name(parts[-1], text, after)):
+        if (
+            prev is not None
+            and text
+            and (
+                _continues(parts[-1], text)
+                or (len(text) <= 40 and k + 1 < len(lines) and _inline_name(parts[-1], text, lines[k + 1].text))
+            )
+        ):
             if not prev.continued:
                 prev.head = prev.text
             parts.append(("" if text[0] in ",.;:!?)]’”%" else " ") + text)

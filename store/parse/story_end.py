@@ -87,7 +87,7 @@ def _little_prose_after(page: Page, i: int) -> bool:
     dev_extra: closing lists 0.08-0.22, boxes inside the story 0.34 and up).
     """
     before = after = run = longest = 0
-    for j in sorted(page.klass):
+    for j in page.klass:  # (in line order: step_quality fills it so, and steps only remove)
         good = page.klass[j] == "good"
         if good and page.headline < j < i:
             before += len(page.lines[j].text)
@@ -109,7 +109,7 @@ def _drop_far_prose(page: Page) -> None:
     """Prose after a long stretch of non-story lines below the story is a footer or another page part."""
     run_bad, good = 0, 0
     cut = -1
-    for j in sorted(page.klass):
+    for j in page.klass:  # (in line order: step_quality fills it so, and steps only remove)
         if j <= page.headline:
             continue
         if page.klass[j] == "good":
@@ -137,7 +137,7 @@ def keep_introduced_lists(page: Page) -> None:
     directly (no blank line between, as list items are dumped) and are no furniture, byline or date
     (so this runs once those are found)."""
     lines, klass = page.lines, page.klass
-    order = [i for i in sorted(klass) if i > page.headline]
+    order = [i for i in klass if i > page.headline]  # klass is in line order
     for pos, i in enumerate(order):
         if not lines[i].text.endswith(":") or len(lines[i].text.split()) < 3:
             continue
