@@ -91,10 +91,11 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith(_FINAL_CHARS) and bool(_FINAL.search(text))
 
 
-def _inline_name(prev: str, nxt: str, after: str) -> bool:
+def _inline_name(prev: str, nxt: str, below: Line) -> bool:
     """True for a short capitalised fragment inside a sentence split at its markup: a title in
     italics or a link (``... in the rebooted`` / ``Star Trek`` / ``film series: ...``). The
     sentence above is open and the line below goes on in small letters or punctuation."""
+    after = below.text
     if not prev or not after or not nxt[0].isupper() or len(nxt) > 40:
         return False
     first = after[0]
@@ -119,6 +120,7 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     parts: list[str] = []  # pieces of the last line in ``out`` (joined once, at the end)
     prev: Line | None = None  # the last line in ``out``
+    last = len(lines) - 1
     for k, line in enumerate(lines):
         text = line.text
         # Only the last piece matters for the "sentence goes on" test, so no quadratic re-joining.
@@ -127,7 +129,7 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
             and text
             and (
                 _continues(parts[-1], text)
-                or (len(text) <= 40 and k + 1 < len(lines) and _inline_name(parts[-1], text, lines[k + 1].text))
+                or (len(text) <= 40 and k < last and text[0].isupper() and _inline_name(parts[-1], text, lines[k + 1]))
             )
         ):
             if not prev.continued:
