@@ -336,7 +336,7 @@ def _position_cue(text: str, n_words: int, low: str | None) -> bool:
     """:func:`position_cue`, given ``len(text.split())`` and ``folded(text)``."""
     if n_words > 45:
         return False
-    if _COMMA_CUE.search(text):
+    if ", " in text and _COMMA_CUE.search(text):
         return True
     if low is not None and "(" not in low and "pictured" not in low and "from left" not in low:
         return False  # every alternative of the pattern needs one of these

@@ -129,7 +129,7 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
             and text
             and (
                 _continues(parts[-1], text)
-                or (len(text) <= 40 and k < last and text[0].isupper() and _inline_name(parts[-1], text, lines[k + 1]))
+                or (len(text) <= 40 and k < last and lines[k + 1].text and _inline_name(parts[-1], text, lines[k + 1]))
             )
         ):
             if not prev.continued:

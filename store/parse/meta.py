@@ -97,7 +97,7 @@ def step_byline(page: Page) -> None:
     chosen = False  # an explicit byline near the headline is found: later lines only get label marks
     prose_above = 0  # good lines in the window above this one (counted as we go, not re-counted)
     seen, prev = 0, -1
-    for raw, i in enumerate(order[start : start + 4 * _NEAR]):
+    for raw, i in enumerate(order[start : start + 2 * _NEAR]):
         if chosen and raw >= _NEAR:
             break  # found, and past the old window where later labels were still marked
         if prev >= 0 and page.klass.get(prev) == "good":

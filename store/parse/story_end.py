@@ -107,24 +107,19 @@ FAR = 12
 
 def _drop_far_prose(page: Page) -> None:
     """Prose after a long stretch of non-story lines below the story is a footer or another page part."""
-    run_bad, good = 0, 0
+    klass, h = page.klass, page.headline
+    keys = [j for j in klass if j > h]  # in line order
+    goods = [n for n, j in enumerate(keys) if klass[j] == "good"]
     cut = -1
-    for j in page.klass:  # (in line order: step_quality fills it so, and steps only remove)
-        if j <= page.headline:
-            continue
-        if page.klass[j] == "good":
-            if good >= 3 and run_bad > FAR:
-                cut = j
-                break
-            good += 1
-            run_bad = 0
-        else:
-            run_bad += 1
+    for k in range(3, len(goods)):
+        if goods[k] - goods[k - 1] - 1 > FAR:
+            cut = keys[goods[k]]
+            break
     if cut < 0:
         return
-    for j in list(page.klass):
-        if j >= cut and page.klass[j] == "good":
-            page.klass[j] = "bad"
+    for j in keys:
+        if j >= cut and klass[j] == "good":
+            klass[j] = "bad"
             page.lines[j].mark("boilerplate", f"prose far below the story, after {FAR} lines that are not story text")
 
 
@@ -136,8 +131,10 @@ def keep_introduced_lists(page: Page) -> None:
     per date): short lines, so on their own they read as a menu. Items follow the intro line
     directly (no blank line between, as list items are dumped) and are no furniture, byline or date
     (so this runs once those are found)."""
-    lines, klass = page.lines, page.klass
-    order = [i for i in klass if i > page.headline]  # klass is in line order
+    lines, klass, h = page.lines, page.klass, page.headline
+    if not any(lines[i].text.endswith(":") for i in klass if i > h):
+        return
+    order = [i for i in klass if i > h]  # klass is in line order
     for pos, i in enumerate(order):
         if not lines[i].text.endswith(":") or len(lines[i].text.split()) < 3:
             continue
@@ -173,7 +170,7 @@ def step_story_end(page: Page) -> None:
         line = lines[i]
         before, last_reason = last_reason, line.reason
         if klass.get(i) == "good" and not (authors and _names_author(authors, line.text)):
-            if good >= 3 and about_publisher(line.text) and _little_prose_after(page, i):
+            if good >= 3 and " is " in line.text and about_publisher(line.text) and _little_prose_after(page, i):
                 cut = i
                 line.mark("boilerplate", "a note about the publisher after the story")
                 page.klass.pop(i, None)
@@ -187,7 +184,7 @@ def step_story_end(page: Page) -> None:
             continue
         reason = boilerplate.end_marker(line.text) or _author_bio(page, line.text)
         in_box, box_left = box_left > 0, box_left - 1
-        heading = closing_heading(line.text) if reason is None else None
+        heading = closing_heading(line.text) if reason is None and len(line.text) <= 40 else None
         if heading is not None:
             if _little_prose_after(page, i):
                 reason = heading
