@@ -91,11 +91,13 @@ def _ends_sentence(text: str) -> bool:
     return text.rstrip(_CLOSERS).endswith(_FINAL_CHARS) and bool(_FINAL.search(text))
 
 
-def _inline_name(prev: str, nxt: str, below: Line) -> bool:
+_GOES_ON = frozenset("abcdefghijklmnopqrstuvwxyz,.;:)’”")  # first characters of a line that goes on
+
+
+def _inline_name(prev: str, nxt: str, after: str) -> bool:
     """True for a short capitalised fragment inside a sentence split at its markup: a title in
     italics or a link (``... in the rebooted`` / ``Star Trek`` / ``film series: ...``). The
     sentence above is open and the line below goes on in small letters or punctuation."""
-    after = below.text
     if not prev or not after or not nxt[0].isupper() or len(nxt) > 40:
         return False
     first = after[0]
@@ -129,7 +131,13 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
             and text
             and (
                 _continues(parts[-1], text)
-                or (len(text) <= 40 and k < last and lines[k + 1].text and _inline_name(parts[-1], text, lines[k + 1]))
+                or (
+                    len(text) <= 40
+                    and k < last
+                    and (below := lines[k + 1].text)
+                    and below[0] in _GOES_ON
+                    and _inline_name(parts[-1], text, below)
+                )
             )
         ):
             if not prev.continued:

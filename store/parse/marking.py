@@ -61,7 +61,8 @@ def step_furniture(page: Page) -> None:
     for i in nonblank(page):
         line = lines[i]
         found = line_facts(line.text).furniture
-        if found is not None and not _titled_wording(line.text, found, page.title_core):
+        # (A headline has 4+ words, so 3+ spaces: most menu lines stop at that test.)
+        if found is not None and not (line.text.count(" ") >= 3 and _titled_wording(line.text, found, page.title_core)):
             line.mark(*found)
         elif line.text in repeated and similarity(line.text, page.title_core) < 0.6:
             line.mark("boilerplate", REPEATED)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
+from itertools import accumulate
 
 from broadsheet.store.parse import boilerplate
 from broadsheet.store.parse.byline import org_like
@@ -78,25 +80,34 @@ def _names_author(authors: list[str], text: str) -> str | None:
 CLOSING_SHARE = 0.25  # a list heading ends the story when less prose than this share of the story follows
 
 
-def _little_prose_after(page: Page, i: int) -> bool:
-    """True when the prose after line ``i`` is small beside the story above it and is not a run
-    of paragraphs (the rest of the story after a box), so it is the teasers of a closing list.
+class _ProseAfter:
+    """Answers "is there only a little prose after line i?" for one page, in O(log n) a question.
 
-    A box of other stories inside the story ("Related", "Up next") is followed by the rest of
-    the story; a closing list is followed only by teasers' summaries (measured on dev and
-    dev_extra: closing lists 0.08-0.22, boxes inside the story 0.34 and up).
+    True when the prose after line ``i`` is small beside the story above it and is not a run of
+    paragraphs (the rest of the story after a box), so it is the teasers of a closing list. A box
+    of other stories inside the story ("Related", "Up next") is followed by the rest of the story;
+    a closing list is followed only by teasers' summaries (measured on dev and dev_extra: closing
+    lists 0.08-0.22 of the story's prose, boxes inside the story 0.34 and up).
     """
-    before = after = run = longest = 0
-    for j in page.klass:  # (in line order: step_quality fills it so, and steps only remove)
-        good = page.klass[j] == "good"
-        if good and page.headline < j < i:
-            before += len(page.lines[j].text)
-        elif j > i:
-            if good:
-                after += len(page.lines[j].text)
-            run = run + 1 if good and ends_sentence(page.lines[j].text) else 0
-            longest = max(longest, run)
-    return after < CLOSING_SHARE * before and longest < 4
+
+    def __init__(self, page: Page) -> None:
+        klass, lines, h = page.klass, page.lines, page.headline
+        self.keys = [j for j in klass if j > h]  # in line order: step_quality fills klass so
+        good = [klass[j] == "good" for j in self.keys]
+        sizes = [len(lines[j].text) if g else 0 for j, g in zip(self.keys, good, strict=True)]
+        self.sums = list(accumulate(sizes, initial=0))  # sums[p]: prose of keys[:p]
+        # best[p]: the longest run of good, sentence-ending lines among keys[p:]
+        self.best = [0] * (len(self.keys) + 1)
+        run = 0
+        for p in range(len(self.keys) - 1, -1, -1):
+            run = run + 1 if good[p] and ends_sentence(lines[self.keys[p]].text) else 0
+            self.best[p] = max(run, self.best[p + 1])
+
+    def little(self, i: int) -> bool:
+        at = bisect_left(self.keys, i)
+        after_at = at + 1 if at < len(self.keys) and self.keys[at] == i else at
+        before, after = self.sums[at], self.sums[-1] - self.sums[after_at]
+        return after < CLOSING_SHARE * before and self.best[after_at] < 4
 
 
 # Non-story lines in a row (menus, job boards, teaser headlines) after which prose is no longer the
@@ -132,11 +143,12 @@ def keep_introduced_lists(page: Page) -> None:
     directly (no blank line between, as list items are dumped) and are no furniture, byline or date
     (so this runs once those are found)."""
     lines, klass, h = page.lines, page.klass, page.headline
-    if not any(lines[i].text.endswith(":") for i in klass if i > h):
-        return
     order = [i for i in klass if i > h]  # klass is in line order
+    texts = [lines[i].text for i in order]
+    if ":\n" not in "\n".join(texts) + "\n":  # one C-speed scan: most pages introduce no list
+        return
     for pos, i in enumerate(order):
-        if not lines[i].text.endswith(":") or len(lines[i].text.split()) < 3:
+        if not texts[pos].endswith(":") or len(texts[pos].split()) < 3:
             continue
         # The intro is story text, or a short line right after story text ("Tour dates:").
         if klass[i] != "good" and not (pos and klass[order[pos - 1]] == "good" and free(lines[i])):
@@ -162,6 +174,13 @@ def step_story_end(page: Page) -> None:
     """Cut the story where the comments or a list of dated teasers begins."""
     keep_introduced_lists(page)
     h, good, cut, last_reason, box_left = page.headline, 0, -1, "", 0
+    found: list[_ProseAfter] = []
+
+    def prose_after(page: Page) -> _ProseAfter:
+        if not found:
+            found.append(_ProseAfter(page))
+        return found[0]
+
     authors = page.byline_info.authors if page.byline_info else []
     lines, klass = page.lines, page.klass
     for i in nonblank(page):
@@ -170,7 +189,7 @@ def step_story_end(page: Page) -> None:
         line = lines[i]
         before, last_reason = last_reason, line.reason
         if klass.get(i) == "good" and not (authors and _names_author(authors, line.text)):
-            if good >= 3 and " is " in line.text and about_publisher(line.text) and _little_prose_after(page, i):
+            if good >= 3 and " is " in line.text and about_publisher(line.text) and prose_after(page).little(i):
                 cut = i
                 line.mark("boilerplate", "a note about the publisher after the story")
                 page.klass.pop(i, None)
@@ -186,7 +205,7 @@ def step_story_end(page: Page) -> None:
         in_box, box_left = box_left > 0, box_left - 1
         heading = closing_heading(line.text) if reason is None and len(line.text) <= 40 else None
         if heading is not None:
-            if _little_prose_after(page, i):
+            if prose_after(page).little(i):
                 reason = heading
             else:
                 box_left = BOX_LINES  # a box of other stories inside the story: its dated teasers end nothing
