@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
-from itertools import accumulate
 
 from broadsheet.store.parse import boilerplate
 from broadsheet.store.parse.byline import org_like
@@ -80,34 +78,29 @@ def _names_author(authors: list[str], text: str) -> str | None:
 CLOSING_SHARE = 0.25  # a list heading ends the story when less prose than this share of the story follows
 
 
-class _ProseAfter:
-    """Answers "is there only a little prose after line i?" for one page, in O(log n) a question.
+def _little_prose_after(page: Page, i: int) -> bool:
+    """True when the prose after line ``i`` is small beside the story above it and is not a run
+    of paragraphs (the rest of the story after a box), so it is the teasers of a closing list.
 
-    True when the prose after line ``i`` is small beside the story above it and is not a run of
-    paragraphs (the rest of the story after a box), so it is the teasers of a closing list. A box
-    of other stories inside the story ("Related", "Up next") is followed by the rest of the story;
-    a closing list is followed only by teasers' summaries (measured on dev and dev_extra: closing
-    lists 0.08-0.22 of the story's prose, boxes inside the story 0.34 and up).
+    A box of other stories inside the story ("Related", "Up next") is followed by the rest of
+    the story; a closing list is followed only by teasers' summaries (measured on dev and
+    dev_extra: closing lists 0.08-0.22, boxes inside the story 0.34 and up).
     """
-
-    def __init__(self, page: Page) -> None:
-        klass, lines, h = page.klass, page.lines, page.headline
-        self.keys = [j for j in klass if j > h]  # in line order: step_quality fills klass so
-        good = [klass[j] == "good" for j in self.keys]
-        sizes = [len(lines[j].text) if g else 0 for j, g in zip(self.keys, good, strict=True)]
-        self.sums = list(accumulate(sizes, initial=0))  # sums[p]: prose of keys[:p]
-        # best[p]: the longest run of good, sentence-ending lines among keys[p:]
-        self.best = [0] * (len(self.keys) + 1)
-        run = 0
-        for p in range(len(self.keys) - 1, -1, -1):
-            run = run + 1 if good[p] and ends_sentence(lines[self.keys[p]].text) else 0
-            self.best[p] = max(run, self.best[p + 1])
-
-    def little(self, i: int) -> bool:
-        at = bisect_left(self.keys, i)
-        after_at = at + 1 if at < len(self.keys) and self.keys[at] == i else at
-        before, after = self.sums[at], self.sums[-1] - self.sums[after_at]
-        return after < CLOSING_SHARE * before and self.best[after_at] < 4
+    before = after = run = longest = 0
+    lines, klass, h = page.lines, page.klass, page.headline
+    for j in klass:  # (in line order: step_quality fills it so, and steps only remove)
+        good = klass[j] == "good"
+        if j < i:
+            if good and j > h:
+                before += len(lines[j].text)
+        elif j > i:
+            if good:
+                after += len(lines[j].text)
+                run = run + 1 if ends_sentence(lines[j].text) else 0
+                longest = max(longest, run)
+            else:
+                run = 0
+    return after < CLOSING_SHARE * before and longest < 4
 
 
 # Non-story lines in a row (menus, job boards, teaser headlines) after which prose is no longer the
@@ -174,12 +167,6 @@ def step_story_end(page: Page) -> None:
     """Cut the story where the comments or a list of dated teasers begins."""
     keep_introduced_lists(page)
     h, good, cut, last_reason, box_left = page.headline, 0, -1, "", 0
-    found: list[_ProseAfter] = []
-
-    def prose_after(page: Page) -> _ProseAfter:
-        if not found:
-            found.append(_ProseAfter(page))
-        return found[0]
 
     authors = page.byline_info.authors if page.byline_info else []
     lines, klass = page.lines, page.klass
@@ -189,7 +176,7 @@ def step_story_end(page: Page) -> None:
         line = lines[i]
         before, last_reason = last_reason, line.reason
         if klass.get(i) == "good" and not (authors and _names_author(authors, line.text)):
-            if good >= 3 and " is " in line.text and about_publisher(line.text) and prose_after(page).little(i):
+            if good >= 3 and " is " in line.text and about_publisher(line.text) and _little_prose_after(page, i):
                 cut = i
                 line.mark("boilerplate", "a note about the publisher after the story")
                 page.klass.pop(i, None)
@@ -205,7 +192,7 @@ def step_story_end(page: Page) -> None:
         in_box, box_left = box_left > 0, box_left - 1
         heading = closing_heading(line.text) if reason is None and len(line.text) <= 40 else None
         if heading is not None:
-            if prose_after(page).little(i):
+            if _little_prose_after(page, i):
                 reason = heading
             else:
                 box_left = BOX_LINES  # a box of other stories inside the story: its dated teasers end nothing
