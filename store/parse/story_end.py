@@ -45,7 +45,10 @@ _ABOUT_PUBLISHER = re.compile(
 
 def about_publisher(text: str) -> bool:
     """True for a paragraph describing the publisher itself (it ends the story)."""
-    return (" is " in text or " has been " in text) and _ABOUT_PUBLISHER.match(text) is not None
+    # The publisher's name (five words at most) comes first: " is " is found early in the line.
+    if text.find(" is ", 0, 64) < 0 and text.find(" has been ", 0, 70) < 0:
+        return False
+    return _ABOUT_PUBLISHER.match(text) is not None
 
 
 def closing_heading(text: str) -> str | None:
@@ -176,7 +179,7 @@ def step_story_end(page: Page) -> None:
         line = lines[i]
         before, last_reason = last_reason, line.reason
         if klass.get(i) == "good" and not (authors and _names_author(authors, line.text)):
-            if good >= 3 and " is " in line.text and about_publisher(line.text) and _little_prose_after(page, i):
+            if good >= 3 and about_publisher(line.text) and _little_prose_after(page, i):
                 cut = i
                 line.mark("boilerplate", "a note about the publisher after the story")
                 page.klass.pop(i, None)
