@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from broadsheet.store.parse.boilerplate import end_marker
 from broadsheet.store.parse.types import Line
@@ -122,8 +123,14 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     parts: list[str] = []  # pieces of the last line in ``out`` (joined once, at the end)
     prev: Line | None = None  # the last line in ``out``
-    last = len(lines) - 1
-    for k, line in enumerate(lines):
+    # Short lines followed by a line that goes on in small letters or punctuation: the only ones
+    # that may be a fragment split out of a sentence (see _inline_name), with the line below.
+    fragments = {
+        a.number: b.text
+        for a, b in pairwise(lines)
+        if b.text and b.text[0] in _GOES_ON and a.text and len(a.text) <= 40
+    }
+    for line in lines:
         text = line.text
         # Only the last piece matters for the "sentence goes on" test, so no quadratic re-joining.
         if (
@@ -131,13 +138,7 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
             and text
             and (
                 _continues(parts[-1], text)
-                or (
-                    len(text) <= 40
-                    and k < last
-                    and (below := lines[k + 1].text)
-                    and below[0] in _GOES_ON
-                    and _inline_name(parts[-1], text, below)
-                )
+                or ((below := fragments.get(line.number)) is not None and _inline_name(parts[-1], text, below))
             )
         ):
             if not prev.continued:
