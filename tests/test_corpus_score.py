@@ -1,8 +1,12 @@
-"""Score the parser on the shared dev corpus (real page dumps) and hold the measured level.
+"""Score the parser on the shared corpora (real page dumps) and hold the measured level.
 
 Uses the scoring functions of ``shared/tools/score_parser.py`` in-process (no subprocess),
-so the figures match ``python3 ../shared/tools/score_parser.py ../shared/corpus/dev``.
-The corpus is not part of the repository; the test skips when it is absent.
+with its rules (a field counts only where the dump shows it, the date only where the page
+prints it), so the figures match ``python3 ../shared/tools/score_parser.py ../shared/corpus/dev``
+and ``... ../shared/corpus/dev_extra``, for ``--variant raw`` and ``--variant raw_gettext``.
+``dev_extra`` holds 17 pages of 17 sites no rule was written for (partial truth: no headline
+on some pages, no photo credits): it is the check that the rules generalise.
+The corpora are not part of the repository; the tests skip when they are absent.
 """
 
 from __future__ import annotations
@@ -19,26 +23,40 @@ from broadsheet.store.parse import ParseError, parse_text
 from broadsheet.store.sanitize import clean_text
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
-CORPUS = SHARED / "corpus" / "dev"
 SCORER = SHARED / "tools" / "score_parser.py"
 
-# Floors: the brief's targets where reached, otherwise just under the measured figure.
+# Floors just under the measured figures (issue 14; measured on this branch, both variants).
+# One page moves a dev_extra figure a lot (12 pages with authors, 5 with a printed date).
 FLOORS = {
-    "raw": {
-        "body_f1": 0.96,  # target; measured 0.967
-        "headline": 0.93,  # measured 0.935 (target 0.95; 2 of 31 truths are not the printed headline)
-        "authors": 0.90,  # target; measured 1.0
-        "date": 0.80,  # measured 0.824 (target 0.95): 6 of 34 pages print no full date (relative or none)
-        "captions": 0.80,  # target; measured 0.808
-        "credits": 0.80,  # target; measured 0.981
+    ("dev", "raw"): {
+        "body_f1": 0.965,  # measured 0.9716
+        "headline": 0.93,  # measured 0.9355 (2 of 31 truths are not the printed headline)
+        "authors": 0.96,  # measured 1.0
+        "date": 0.96,  # measured 1.0
+        "captions": 0.835,  # measured 0.8417
+        "credits": 0.97,  # measured 0.9806
     },
-    "raw_gettext": {
-        "body_f1": 0.90,  # target; measured 0.958
-        "headline": 0.88,  # measured 0.903
-        "authors": 0.90,  # measured 0.935
-        "date": 0.80,  # measured 0.824
-        "captions": 0.70,  # measured 0.733
-        "credits": 0.90,  # measured 0.922
+    ("dev", "raw_gettext"): {
+        "body_f1": 0.96,  # measured 0.9681
+        "headline": 0.93,  # measured 0.9355
+        "authors": 0.96,  # measured 1.0
+        "date": 0.96,  # measured 1.0
+        "captions": 0.80,  # measured 0.8083
+        "credits": 0.92,  # measured 0.932
+    },
+    ("dev_extra", "raw"): {
+        "body_f1": 0.945,  # measured 0.9507
+        "headline": 0.92,  # measured 1.0
+        "authors": 0.74,  # measured 0.75 (2 of 12 truths name someone the page does not byline)
+        "date": 0.8,  # measured 1.0
+        "captions": 0.66,  # measured 0.6667
+    },
+    ("dev_extra", "raw_gettext"): {
+        "body_f1": 0.935,  # measured 0.942
+        "headline": 0.92,  # measured 1.0
+        "authors": 0.74,  # measured 0.75
+        "date": 0.8,  # measured 1.0
+        "captions": 0.66,  # measured 0.6667
     },
 }
 
@@ -51,17 +69,12 @@ def _scorer() -> ModuleType:
     return module
 
 
-def _credit_text(value: object) -> str:
-    # Some truths list a credit as [photographer, agency]; the page prints "photographer/agency".
-    return " / ".join(value) if isinstance(value, list) else str(value)
-
-
-def _score(sp: ModuleType, variant: str) -> dict[str, float]:
+def _score(sp: ModuleType, corpus: Path, variant: str) -> dict[str, float]:
     sums: dict[str, list[float]] = collections.defaultdict(list)
     caps, creds = [0, 0], [0, 0]
-    for truth_path in sorted((CORPUS / "truth").glob("*.json")):
+    for truth_path in sorted((corpus / "truth").glob("*.json")):
         truth = json.loads(truth_path.read_text())
-        raw = (CORPUS / variant / f"{truth_path.stem}.txt").read_text(encoding="utf-8", errors="replace")
+        raw = (corpus / variant / f"{truth_path.stem}.txt").read_text(encoding="utf-8", errors="replace")
         try:
             got = parse_text(clean_text(raw)).to_contract()
         except ParseError:
@@ -81,14 +94,14 @@ def _score(sp: ModuleType, variant: str) -> dict[str, float]:
         if truth.get("authors") and all(checks.get("authors_in_raw") or [True]):
             sums["authors"].append(sp.set_f1(got.get("authors") or [], truth["authors"]))
         want = sp.as_date(truth.get("date"))
-        if want:
+        if want and checks.get("date_in_raw", True):
             have = sp.as_date(got.get("published"))
             sums["date"].append(float(have is not None and abs((have - want).days) <= 1))
         images = truth.get("images") or []
         pred_caps = [i.get("caption") or "" for i in got.get("images") or []]
-        pred_creds = [i.get("credit") or "" for i in got.get("images") or []]
+        pred_creds = [sp.credit_text(i.get("credit")) for i in got.get("images") or []]
         truth_caps = [i["caption"] for i in images if i.get("caption")]
-        truth_creds = [_credit_text(i["credits"]) for i in images if i.get("credits")]
+        truth_creds = [sp.credit_text(i["credits"]) for i in images if i.get("credits")]
         if truth_caps and checks.get("captions_in_raw"):
             caps[0] += sp.matched(truth_caps, pred_caps)
             caps[1] += len(truth_caps)
@@ -103,12 +116,13 @@ def _score(sp: ModuleType, variant: str) -> dict[str, float]:
     return result
 
 
-@pytest.mark.parametrize("variant", sorted(FLOORS))
-def test_dev_corpus_scores(variant: str) -> None:
-    if not (CORPUS / variant).is_dir() or not SCORER.exists():
-        pytest.skip("shared dev corpus or scorer not available")
-    result = _score(_scorer(), variant)
-    short = {
-        k: round(result.get(k, 0.0), 4) for k, floor in FLOORS[variant].items() if result.get(k, 0.0) < floor
-    }
-    assert not short, f"{variant} below floor: {short} (all: { {k: round(v, 4) for k, v in result.items()} })"
+@pytest.mark.parametrize(("corpus", "variant"), sorted(FLOORS))
+def test_corpus_scores(corpus: str, variant: str) -> None:
+    folder = SHARED / "corpus" / corpus
+    if not (folder / variant).is_dir() or not (folder / "truth").is_dir() or not SCORER.exists():
+        pytest.skip(f"shared corpus {corpus}/{variant} or the scorer not available")
+    result = _score(_scorer(), folder, variant)
+    floors = FLOORS[(corpus, variant)]
+    short = {k: round(result.get(k, 0.0), 4) for k, floor in floors.items() if result.get(k, 0.0) < floor}
+    everything = {k: round(v, 4) for k, v in result.items()}
+    assert not short, f"{corpus}/{variant} below floor: {short} (all: {everything})"

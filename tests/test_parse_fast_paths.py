@@ -84,7 +84,10 @@ def _split_name_credit_full_scan(text: str) -> tuple[str, str] | None:
     caption = text[: m.start()].rstrip()
     if len(caption.split()) < 3:
         return None
-    return caption, m.group("credit").strip()
+    credit = m.group("credit").strip()
+    if credit.split()[0].casefold() in captions._NOT_CREDIT_START:
+        return None
+    return caption, credit
 
 
 def _credit_only_every_pattern(text: str) -> str | None:

@@ -26,6 +26,23 @@ def canonical_headline(line: str, title_core: str) -> str:
     return title_core if diff <= 3 else line
 
 
+def _meta_line(text: str) -> tuple[str, str] | None:
+    """("date", iso) for a line that is only a date, ("agency", name) for one that is only a wire name."""
+    if len(text) > 40:
+        return None
+    wire = wire_in(text)
+    if wire and len(text.strip(" .:-–—()").split()) == len(wire.split()):
+        return "agency", wire
+    if wire is None and text.isupper():
+        named = wire_in(text.title())  # "REUTERS", "ASSOCIATED PRESS"
+        if named and len(text.strip(" .:-–—()").split()) == len(named.split()):
+            return "agency", named
+    found = find_dates(text.title() if text.isupper() else text)  # "19 NOV 2019"
+    if found and sum(f.end - f.start for f in found) >= 0.6 * len(text):
+        return "date", found[0].iso
+    return None
+
+
 def assemble(page: Page) -> Article:
     """Build the Article from the marked lines."""
     lines, h = page.lines, page.headline
@@ -51,6 +68,16 @@ def assemble(page: Page) -> Article:
                 if i in body_idx:
                     body_idx.remove(i)
                 break
+    agency_line = None
+    while body_idx and (meta := _meta_line(lines[body_idx[0]].text)) is not None:
+        kind, value = meta  # a date or wire line the story text starts with is not story text
+        i = body_idx.pop(0)
+        if kind == "date":
+            lines[i].mark("date", f"date line before the story text ({value})")
+            page.published = page.published or value
+        else:
+            lines[i].mark("boilerplate", f"wire-service line before the story text ({value})")
+            agency_line = agency_line or value
     if not body_idx:
         raise ParseError("no story text found below the headline")
     body = [lines[i].text for i in body_idx]
@@ -62,6 +89,7 @@ def assemble(page: Page) -> Article:
     credits: Credits | None = parse_credits(credit_lines[-1].text) if credit_lines else None
     info = page.byline_info
     authors = list(info.authors) if info else []
+    agency = agency or agency_line
     if agency is None and credits is not None:
         agency = wire_in(credits.text)
     if agency is None and page.byline >= 0:

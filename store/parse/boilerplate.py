@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from broadsheet.store.parse.textstats import LINE_CACHE
+from broadsheet.store.parse.textstats import LINE_CACHE, stopword_density
 
 # Phrases that make up web-page furniture on any site. Matched only on short lines.
 _FURNITURE = re.compile(
@@ -19,7 +19,7 @@ _FURNITURE = re.compile(
     | recommended|you\ may\ (?:also\ )?like
     | most\ (?:read|popular|viewed|shared)|trending|top\ stories
     | latest\ (?:news|stories|videos)|editor'?s\ picks
-    | share|tweet|whatsapp|facebook|linkedin|pinterest|reddit|telegram|copy\ link|email\ this|print
+    | shares?|tweet|whatsapp|facebook|linkedin|pinterest|reddit|telegram|copy\ link|email\ this|print
     | listen(?:\ live)?|live\ ?stream(?:ing)?|watch\ live|play\ video|click\ to|tap\ to|video\ ?player
     | comments?|leave\ a\ comment|reply|report\ (?:an\ )?error
     | follow\ us|contact\ us|about\ us|privacy|cookies?|terms\ (?:of|and)|all\ rights\ reserved|copyright
@@ -35,7 +35,8 @@ _ALWAYS = re.compile(
     r"|\bterms (?:of (?:use|service)|and conditions)\b|\bprivacy policy\b"
     r"|\bsign in to\b|\bcreate an account\b|\bregister(?:ing)? for free\b"
     r"|\balready (?:a subscriber|have an account)\b"
-    r"|\bto continue reading\b|\bunlock (?:more|this|unlimited)\b|\bsubscribe (?:now|today|for)\b",
+    r"|\bto continue reading\b|\bunlock (?:more|this|unlimited)\b|\bsubscribe (?:now|today|for)\b"
+    r"|\bsubject to copyright\b|\bmay be reproduced without\b",
     re.IGNORECASE,
 )
 # Promotions for the site itself: newsletters, apps, memberships, feeds, tips lines.
@@ -47,7 +48,9 @@ _PROMO = re.compile(
     r"|\bfollow [\w.]+ on (?:twitter|facebook|x|instagram)\b"
     r"|\benable javascript\b|\baffiliate links?\b|\bearn (?:us )?a commission\b|\bpreferred source\b"
     r"|\bclick here\b|\bdownload (?:our|the) app\b|\bget the [\w ]{1,30} app\b|\bbookmark [\w.]+\b"
-    r"|\bfor more stories like this\b|\bsend us your\b|\bgot a (?:story|tip)\b|\bfont size\b",
+    r"|\bfor more stories like this\b|\bsend us your\b|\bgot a (?:story|tip)\b|\bfont size\b"
+    r"|\bvalues? your comments\b|\bcomments (?:are|will be) (?:moderated|reviewed|closed)\b|\bcommunity guidelines\b"
+    r"|\bsubscribe to our\b|\bget a subscription\b|\bour sister (?:title|publication|site|magazine)\b",
     re.IGNORECASE,
 )
 _VIDEO_TEASER = re.compile(r"^\d{1,2}:\d\d\s+[A-Z‘'\"]")
@@ -63,6 +66,7 @@ _LEAD_IN = re.compile(
 _TRUNCATED = re.compile(r"\w\s?(?:\.\.\.|…)$")
 _EMBED = re.compile(r"pic\.twitter\.com/|^[—–-]\s.{1,80}\(@\w+\)(?:\s|$)")
 EMBED_REASON = "embedded social-media post"
+SHORT_WORDING = "short line with page-furniture wording"
 _SYMBOLS = re.compile(r"^[\W\d_]+$")
 
 
@@ -248,15 +252,32 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
         n_words <= 80
         and (wording or low_unglued is not low)
         and _furniture_words(unglued, low_unglued, plain if low_unglued is low else None) >= 3
+        and not _prose(text, n_words)
     ):
         return "run of share/menu links"
-    if notice and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text):
+    if notice and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text) and not photo_copyright(text):
         return "copyright or cookie notice"
     if n_words <= 8 and (_may_search(_FURNITURE_LOW, low) or _may_search(_FURNITURE_LOW, low_unglued)):
         m = _FURNITURE.search(text) or _FURNITURE.search(unglued)
         if m:
-            return f"short line with page-furniture wording ({m.group(0)!r})"
+            return f"{SHORT_WORDING} ({m.group(0)!r})"
     return None
+
+
+def _prose(text: str, n_words: int) -> bool:
+    """A paragraph of prose (25+ words, a third of them function words) that names sites like
+    Facebook or Twitter in passing is no run of share links."""
+    return n_words >= 25 and stopword_density(text) >= 0.3
+
+
+# A photo's copyright line: "© Ann Lee", "Photo © Ann Lee/Agency", or one glued to the end of a
+# caption. No year and no "rights reserved": those are the site's own copyright notice.
+_PHOTO_COPYRIGHT = re.compile(r"(?:^|\s)(?:(?:Photo|Image|Picture)s?\s*)?©\s*[A-Z][^\d©]{1,60}$")
+
+
+def photo_copyright(text: str) -> bool:
+    """True for a photo credit given as a copyright (see ``_PHOTO_COPYRIGHT``)."""
+    return "©" in text and "reserved" not in text.lower() and _PHOTO_COPYRIGHT.search(text) is not None
 
 
 def repeated_lines(texts: list[str], longest: int = 120) -> set[str]:

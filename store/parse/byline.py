@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from broadsheet.store.parse.dates import MONTH, parse_date
+from broadsheet.store.parse.dates import MONTH, find_dates, parse_date
 from broadsheet.store.parse.textstats import LINE_CACHE, STOPWORDS
 
 _BY = re.compile(
@@ -21,7 +21,8 @@ _BY_INSIDE = re.compile(r"\b(?:written|reported|story)\s+by\b[\s:]*", re.IGNOREC
 _LABEL = re.compile(r"^(?:authors?|reporters?|writers?)\s*:\s*", re.IGNORECASE)
 # Where the name part of a byline ends: separators, digits, date or "Published" glued on.
 _CUT = re.compile(
-    r"\s*[|/•·@(]|\s+[-–—]\s+|\s*[-–—]\s*$|\d|(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created)"
+    r"\s*[|/•·@(]|\s+[-–—]\s+|\s*[-–—]\s*$|\d|(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created"
+    r"|(?:View|See|Read) (?:[Aa]ll|[Mm]ore)(?: [Aa]rticles| [Pp]osts| [Ss]tories)?|More (?:[Aa]rticles|[Ss]tories) by)"
     r"|(?<=[a-z])(?=[A-Z]{2})"
     r"|" + MONTH + r"\s*\d"
 )
@@ -30,7 +31,10 @@ _CUT = re.compile(
 _CUT_DELIMITER = re.compile(r"[|/•·@(]")
 _CUT_DASH = re.compile(r"[-–—]")
 _CUT_DIGIT = re.compile(r"\d")
-_CUT_STAMP = re.compile(r"(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created)")
+_CUT_STAMP = re.compile(
+    r"(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created"
+    r"|(?:View|See|Read) (?:[Aa]ll|[Mm]ore)(?: [Aa]rticles| [Pp]osts| [Ss]tories)?|More (?:[Aa]rticles|[Ss]tories) by)"
+)
 _CUT_CAPITALS = re.compile(r"[A-Z](?<=[a-z][A-Z])(?=[A-Z])")  # where (?<=[a-z])(?=[A-Z]{2}) matches
 _CUT_MONTH = re.compile(MONTH + r"\s*\d")
 
@@ -83,7 +87,7 @@ def _cut(rest: str) -> tuple[int, str] | None:
     m = _CUT_DIGIT.search(rest, 0, best)
     if m:
         best, matched = m.start(), m.group(0)
-    m = _CUT_STAMP.search(rest, 0, best + 11)  # its longest word has 12 characters
+    m = _CUT_STAMP.search(rest, 0, best + 25)  # its longest match has 26 characters
     if m and m.start() < best:
         best, matched = m.start(), m.group(0)
     m = _CUT_CAPITALS.search(rest, 0, best + 1)
@@ -105,14 +109,44 @@ ROLE_WORDS = frozenset(
         """,
     )
 )
+# Words naming a desk or beat before a job title ("Political Correspondent", "Staff Writer").
+DESK_WORDS = frozenset(
+    re.findall(
+        r"\S+",
+        """
+        political politics business sports sport foreign health science technology tech economics economic
+        education environment environmental legal crime royal entertainment culture arts staff contributing
+        managing executive associate investigative special national international local news digital social
+        media data world diplomatic defence defense security energy climate property travel food fashion music
+        film television transport motoring affairs markets finance financial money consumer lifestyle features
+        photo video weather breaking general regional metro city state feature opinion books theatre
+        """,
+    )
+)
+_ADJECTIVE_ENDS = ("al", "ic", "ary", "ian", "ive", "ing")
+
+
+def _desk_word(word: str) -> bool:
+    """A desk or beat word before a job title: a known one, or an adjective ("Parliamentary")."""
+    low = word.casefold()
+    return low in DESK_WORDS or (len(low) > 6 and low.endswith(_ADJECTIVE_ENDS))
+
+
 _NOT_FIRST_NAMES = frozenset(["Courtesy", "Photo", "Image", "Credit", "Source", "Via"])
 _PARTICLES = frozenset(
     re.findall(r"\S+", "van von der den de da di del della la le du dos das bin ibn al el y e")
 )
 _SPLIT_NAMES = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", re.IGNORECASE)
+# The same separators, kept: after a job title, commas go on describing the post, while a
+# plain "and", "&" or ";" starts the next author (``By A, Reporter and B, Editor``).
+_IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w.'’ -]*$")  # "Li Wei in Beijing": where the reporter filed from
+_SPLIT_KEEP = re.compile(r"(\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)", re.IGNORECASE)
+_NEXT_AUTHOR = re.compile(r"^\s*(?:and|&|;)\s*$", re.IGNORECASE)
 _ORG_TAIL = re.compile(r"\s+(?=The\s+[A-Z])")
 _DOMAIN_END = re.compile(r"\.(?:com|org|net|co|uk|ca|in|au)$", re.IGNORECASE)
 _OUTLET = re.compile(r"\s*[|/]\s*([^|/\d]{2,40}?)\s*(?:[|/]|$)")
+_GLUED_PARTICLE = re.compile(r"^(?:al|el|ad|ben|bin|d|de|del|di|da|du|dos|le|la|l|van|von|o|mc)[-'’](?=[A-Z])")
+_POSSESSIVE = ("'s", "’s")  # "Geingob’s Funeral" is a subject, not a person
 _NAME_TOKEN = re.compile(r"^[^\W\d_][\w.'’-]*$", re.UNICODE)
 
 
@@ -124,69 +158,106 @@ class Byline:
     outlet: str | None = None
     date: str | None = None
     explicit: bool = False
+    evidence: str = ""  # what made the line a byline (for --explain)
 
 
 def _looks_like_name(text: str) -> bool:
+    """Capitalised words, up to five of them besides particles (``José María Álvarez de la
+    Cruz``), a particle glued on allowed (``al-Hakim``, ``d’Ormesson``)."""
     toks = text.split()
-    if not 1 <= len(toks) <= 5 or len(text) > 50:
+    if not toks or len(text) > 60 or sum(tok.casefold() not in _PARTICLES for tok in toks) > 5:
         return False
     for tok in toks:
         if _DOMAIN_END.search(tok):
             return False
         if tok.casefold() in _PARTICLES:
             continue
-        if not _NAME_TOKEN.match(tok) or tok[0].islower():
+        tok = _GLUED_PARTICLE.sub("", tok)
+        if not _NAME_TOKEN.match(tok) or tok[0].islower() or tok.endswith(_POSSESSIVE):
             return False
         if tok.casefold() in STOPWORDS and tok.casefold() != "the":
             return False
     return True
 
 
-def _strip_role(name: str) -> str:
+def _strip_role(name: str) -> tuple[str, bool]:
+    """(the name without a job title after it, whether a job title was found)."""
     toks = name.split()
     for k, tok in enumerate(toks):
         if tok.casefold().strip(".,") in ROLE_WORDS:
             head = toks[:k]
-            if len(head) > 2 and head[-1][0].isupper():
-                head = head[:-1]
-            return " ".join(head) if len(head) >= 2 else ""
-    return name
+            if len(head) > 2 and _desk_word(head[-1]) and not head[-2].endswith("."):
+                head = head[:-1]  # "Ann Lee Political Correspondent"; "Bruce Y. Lee Senior Contributor" keeps Lee
+            return (" ".join(head) if len(head) >= 2 else ""), True
+    return name, False
 
 
 def split_names(text: str) -> list[str]:
     """Split a name list (``A, B and C``) into names, dropping job titles and outlets."""
+    return _split_names(text)[0]
+
+
+def _split_names(text: str) -> tuple[list[str], int]:
+    """:func:`split_names`, and how many parts of the list were not names (tags, titles, places).
+
+    After a job title (``By Ann Lee, Senior Staff Writer, Example Project``) the rest of the
+    list describes the author's post, not more authors, so it is not read as names.
+    """
     toks = text.split()
     half = len(toks) // 2
     if half and len(toks) % 2 == 0 and toks[:half] == toks[half:]:
         text = " ".join(toks[:half])  # the same name printed twice, glued
     text = _ORG_TAIL.split(text, maxsplit=1)[0] if not text.startswith("The ") else text
-    names = []
-    for part in _SPLIT_NAMES.split(text):
-        part = _strip_role(part.strip(" .,:;-–—"))
+    names: list[str] = []
+    rejected = 0
+    pieces = _SPLIT_KEEP.split(text)
+    skipping = False  # inside the description of a job title
+    for k in range(0, len(pieces), 2):
+        if skipping and not _NEXT_AUTHOR.match(pieces[k - 1]):
+            continue
+        part, titled = _strip_role(_IN_PLACE.sub("", pieces[k]).strip(" .,:;-–—"))
+        skipping = titled and bool(names or part)
         if part and _looks_like_name(part):
             names.append(part)
+        elif part:
+            rejected += 1
     people = [n for n in names if len(n.split()) >= 2 and not _ORG_NAME.search(n)]
     if people and len(people) < len(names):
         names = people  # "Ann Lee and Bo Chen, CNN": the outlet is not an author
-    return names
+    return names, rejected
 
 
-def parse_byline(text: str, *, bare_ok: bool = False) -> Byline | None:
+def parse_byline(text: str, *, bare_ok: bool = False, labelled: bool = False) -> Byline | None:
     """Parse one line as a byline; None when it is not one.
 
-    ``bare_ok`` allows a line without ``By`` (a bare name under the headline).
+    ``bare_ok`` allows a line without ``By`` (a bare name under the headline); ``labelled``
+    says a ``By``/``Author:`` label stands on the line above, so the line is read as explicit.
     """
     if len(text) > 160:
         return None
-    found = _parse_byline(text, bare_ok)
+    found = _parse_byline(text, bare_ok or labelled, labelled)
     if found is None:
         return None
     authors, outlet, date, explicit = found
     return Byline(authors=list(authors), outlet=outlet, date=date, explicit=explicit)
 
 
+def _dated_by(text: str, low: str) -> str | None:
+    """The names of ``DATE by NAME`` (``11/19/2019 by Ann Lee``), or None: a date first, then "by"."""
+    at = low.find(" by ")
+    head = text[:at].strip(" |,•·-–—")
+    if not head or len(head) > 40:
+        return None
+    found = find_dates(head)
+    if not found or sum(f.end - f.start for f in found) < 0.6 * len(head):
+        return None
+    return text[at + 4 :]
+
+
 @lru_cache(maxsize=LINE_CACHE)
-def _parse_byline(text: str, bare_ok: bool) -> tuple[tuple[str, ...], str | None, str | None, bool] | None:
+def _parse_byline(
+    text: str, bare_ok: bool, labelled: bool = False
+) -> tuple[tuple[str, ...], str | None, str | None, bool] | None:
     """:func:`parse_byline` as an immutable tuple, remembered: the headline and byline steps
     ask it of the same lines several times per page, and menus repeat across pages."""
     rest = None
@@ -196,11 +267,15 @@ def _parse_byline(text: str, bare_ok: bool) -> tuple[tuple[str, ...], str | None
         rest = text[m.end() :]
     else:
         # (Its "by" matches only b/B then y/Y, so a line without "by" in lower case has none.)
-        inner = _BY_INSIDE.search(text) if "by" in text.lower() else None
+        low = text.lower()
+        inner = _BY_INSIDE.search(text) if "by" in low else None
+        dated = _dated_by(text, low) if inner is None and " by " in low else None
         if inner:
             rest = text[inner.end() :]
+        elif dated is not None:
+            rest = dated
         elif bare_ok:
-            rest, explicit = text, False
+            rest, explicit = text, labelled
     if not rest:
         return None
     cut = _cut(rest)
@@ -208,11 +283,12 @@ def _parse_byline(text: str, bare_ok: bool) -> tuple[tuple[str, ...], str | None
     tail = rest[cut[0] :] if cut else ""
     if not explicit and cut is not None and cut[1].strip() in {"("}:
         return None
-    authors = split_names(names_part)
+    authors, rejected = _split_names(names_part)
     if not authors:
         return None
     if not explicit and (
-        len(authors) > 3
+        rejected  # a bare line of names holds nothing else ("Topics: a, b", "Section, News, Top Story")
+        or len(authors) > 3
         or any(len(a.split()) < 2 for a in authors)
         or any(a.split()[0] in _NOT_FIRST_NAMES for a in authors)
         or any(a.startswith("The ") and not org_like(a) for a in authors)
@@ -237,5 +313,13 @@ _ORG_WORD = re.compile(
 
 
 def org_like(name: str) -> bool:
-    """True when a byline name is an organisation (``DZRH News``, ``AFP``) rather than a person."""
-    return bool(_ORG_WORD.search(name))
+    """True when a byline name is an organisation (``DZRH News``, ``AFP``) rather than a person.
+
+    Capitals alone mark an acronym (``AFP``, ``MND Staff``), not a name printed in capitals
+    (``ANN LEE``): a name of two or more words all in capitals needs an organisation word.
+    """
+    m = _ORG_WORD.search(name)
+    if m is None:
+        return False
+    capitals_only = len(name.split()) >= 2 and name.isupper()
+    return not capitals_only or bool(_ORG_NAME.search(name.title()))

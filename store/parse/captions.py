@@ -12,7 +12,9 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from broadsheet.store.parse.boilerplate import _alternatives, folded
+from broadsheet.store.parse.boilerplate import _alternatives, folded, photo_copyright
+from broadsheet.store.parse.byline import parse_byline
+from broadsheet.store.parse.dates import MONTH
 from broadsheet.store.parse.textstats import LINE_CACHE
 
 _LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Photo credit|Image credit)"
@@ -64,6 +66,64 @@ _STOCK_INITIALS = frozenset("v" + "".join(alt[0] for alt in _alternatives(_STOCK
 _WORD_END = "_.&’'-"  # with letters and digits, what the last credit patterns can end with
 
 
+_MENU_SEPARATOR = re.compile(r" [/|•·] ")
+
+
+def menu_like(text: str) -> bool:
+    """True for a run of links split by `` / `` or `` | `` (``About / Advertise / Tip Us``), no caption."""
+    return len(_MENU_SEPARATOR.findall(text)) >= 2 or (len(text.split()) <= 6 and " / " in text)
+
+
+_PERSON_SLASH = re.compile(r"^[A-Z][\w.’'-]+(?:\s+[A-Z][\w.’'-]*){1,3}\s*/")
+
+
+def lone_credit(text: str) -> bool:
+    """A credit line that names a photo on its own (no caption above it): a label
+    (``Photo: X``), or a person then an outlet (``Ann Lee/Example``), not a breadcrumb
+    (``Health / Nutrition``)."""
+    return has_label(text) or photo_copyright(text) or bool(_PERSON_SLASH.match(text)) or (
+        "/" in text and re.search(_STOCK, text) is not None
+    )
+
+
+# A credit in square brackets after the caption: "... to the Moon [Example via Agency]", "[File: AP]".
+_BRACKET_TAIL = re.compile(r"\s*\[(?P<credit>[A-Z][^\[\]]{1,60})\]\s*$")
+_BRACKET_CREDIT = re.compile(rf"\bvia\b|/|^(?:File|{_LABEL})\s*:|^{_STOCK}$")
+
+
+def split_bracket_credit(text: str) -> tuple[str, str] | None:
+    """(caption, credit) for a caption ending in a bracketed credit; None for ``[VIDEO]`` and the like."""
+    if not text.endswith("]"):
+        return None
+    m = _BRACKET_TAIL.search(text)
+    if not m or m.start() == 0:
+        return None
+    credit = m.group("credit").strip()
+    if not _BRACKET_CREDIT.search(credit):
+        return None
+    caption = text[: m.start()].rstrip(" |-–—:")
+    return (caption, credit) if len(caption.split()) >= 2 else None
+
+
+def split_copyright_credit(text: str) -> tuple[str, str] | None:
+    """(caption, credit) for a caption ending in a photo copyright (``... bridge. © Ann Lee``)."""
+    if "©" not in text or not photo_copyright(text):
+        return None
+    at = text.rindex("©")
+    caption, credit = text[:at].rstrip(" |-–—:"), text[at + 1 :].strip()
+    for label in ("Photo", "Image", "Picture"):
+        caption = caption.removesuffix(label).rstrip(" |-–—:")
+    return (caption, credit) if len(caption.split()) >= 2 else None
+
+
+def copyright_credit(text: str) -> str | None:
+    """The credit of a line that is only a photo copyright (``© Ann Lee``, ``Photo © Ann Lee``)."""
+    if "©" not in text or not photo_copyright(text):
+        return None
+    head, _, credit = text.partition("©")
+    return credit.strip() if head.strip() in ("", "Photo", "Image", "Picture", "Photos", "Images") else None
+
+
 def split_credit(text: str) -> tuple[str, str] | None:
     """Split ``caption CREDIT`` into (caption, credit); None when no credit is glued on.
 
@@ -98,6 +158,9 @@ def split_credit(text: str) -> tuple[str, str] | None:
     return None
 
 
+_NOT_CREDIT_START = frozenset(["and", "but", "or", "so", "yet", "are", "is", "was", "were", "it", "this", "that"])
+
+
 def split_name_credit(text: str) -> tuple[str, str] | None:
     """Split ``A sentence. Ann Lee for Example`` into caption and credit (short captions only)."""
     if (
@@ -112,7 +175,10 @@ def split_name_credit(text: str) -> tuple[str, str] | None:
     caption = text[: m.start()].rstrip()
     if len(caption.split()) < 3:
         return None
-    return caption, m.group("credit").strip()
+    credit = m.group("credit").strip()
+    if credit.split()[0].casefold() in _NOT_CREDIT_START:
+        return None  # "... Skulls. And Archaeologists Are Puzzled.": a sentence, not a name
+    return caption, credit
 
 
 _SMALL_NAME_WORDS = frozenset({"of", "the", "and", "de", "da", "la", "van", "von"})
@@ -195,8 +261,10 @@ def label_only(text: str) -> bool:
 
 def strong_credit(text: str) -> bool:
     """A credit-only line distinctive enough to pair with a caption across a blank line."""
-    if has_label(text) or "/" in text or _FOR_OUTLET.match(text):
+    if has_label(text) or "/" in text or _FOR_OUTLET.match(text) or photo_copyright(text):
         return True
+    if text.startswith("(") and text.endswith(")") and text[1:2].isupper() and len(text.split()) > 1:
+        return True  # "(U.S. District Court)": a source in brackets on its own line
     return bool(re.search(_STOCK, text)) and len(text.split()) > 1
 
 
@@ -214,6 +282,49 @@ _POSITION_CUE = re.compile(
     r"|^pictured\b|\bfrom left\b|\bpictured (?:left|right|above|below|here)\b",
     re.IGNORECASE,
 )
+# Where a person stands in the photo, between commas as wire captions print it:
+# ``Ann Lee, left, and Bo Chen, second from right, ...`` (case-sensitive: prose seldom has it).
+_COMMA_CUE = re.compile(
+    r", (?:left|right|center|centre|second (?:from )?(?:left|right)|top|bottom|front|back|rear"
+    r"|foreground|background)[,.]"
+)
+
+
+# A wire photo's caption: what is shown, where, and the day it was taken, as its last words
+# (``... speaks in Detroit, Monday, Sept. 2, 2024.``, ``... in Tokyo on May 7, 2025.``), or the
+# ``FILE -`` / ``FILE PHOTO:`` mark of an archive photo. Story prose rarely ends on a full date.
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)"
+_DATED_CAPTION = re.compile(
+    r"^FILE(?: PHOTO)?\s*[-–—:]\s+\S"
+    rf"|(?:,|\bon|\bin)\s+{_WEEKDAY}?{MONTH}\.?\s+\d{{1,2}},\s+\d{{4}}"
+    r"(?:,\s+(?:in\s+)?[A-Z][\w.]*(?:[ ,]+[A-Z][\w.]*){0,3})?\.$"
+    rf"|\s{MONTH}\.?\s+\d{{1,2}},\s+\d{{4}},\s+in\s+[A-Z][\w.]*(?:[ ,]+[A-Z][\w.]*){{0,3}}\.$"
+)
+
+
+def _may_be_dated(text: str) -> bool:
+    """What :func:`dated_caption` needs, tested in C: "FILE" first, or a year after ", " and a full stop."""
+    return text.startswith("FILE") or (text.endswith(".") and (", 20" in text or ", 19" in text))
+
+
+def dated_caption(text: str, n_words: int) -> bool:
+    """True for a one-sentence photo description dated as wire captions are (see ``_DATED_CAPTION``)."""
+    if not 5 <= n_words <= 60:
+        return False
+    if text.startswith("FILE"):
+        return _DATED_CAPTION.match(text) is not None
+    # The year follows ", " and only "." or a short ", in Place." comes after it: found with
+    # str.rfind (a C-speed scan), so most sentences stop here before the pattern runs.
+    if not text.endswith("."):
+        return False
+    tail = max(0, len(text) - 80)
+    at = max(text.rfind(", 20", tail), text.rfind(", 19", tail))
+    if at < 0 or not text[at + 2 : at + 6].isdigit():
+        return False
+    rest = text[at + 6 :]
+    if rest != "." and not (rest.startswith(",") and len(rest) <= 45):
+        return False
+    return _DATED_CAPTION.search(text, max(0, at - 40)) is not None
 
 
 def position_cue(text: str) -> bool:
@@ -223,10 +334,12 @@ def position_cue(text: str) -> bool:
 
 def _position_cue(text: str, n_words: int, low: str | None) -> bool:
     """:func:`position_cue`, given ``len(text.split())`` and ``folded(text)``."""
-    if low is not None and "(" not in low and "pictured" not in low and "from left" not in low:
-        return False  # every alternative of the pattern needs one of these
     if n_words > 45:
         return False
+    if ", " in text and _COMMA_CUE.search(text):
+        return True
+    if low is not None and "(" not in low and "pictured" not in low and "from left" not in low:
+        return False  # every alternative of the pattern needs one of these
     return bool(_POSITION_CUE.search(text))
 
 
@@ -238,6 +351,7 @@ class CaptionFacts(NamedTuple):
     credit: str | None  # the whole line is a photo credit (:func:`credit_only`)
     position_cue: bool  # describes a picture ("(left)", "pictured")
     may_repeat: bool  # a 4-60 word sentence, which may be a caption printed twice
+    dated: bool  # a wire-style photo description ending on the day it was taken
 
 
 @lru_cache(maxsize=LINE_CACHE)
@@ -253,6 +367,23 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     label = starts_labelled and label_only.__wrapped__(text)
     split = None
     if not (label or (starts_labelled and has_label.__wrapped__(text))):
-        split = split_credit(text) or split_name_credit(text) or split_paren_credit(text)
+        split = (
+            ("©" in text and split_copyright_credit(text))
+            or split_credit(text)
+            or (text.endswith("]") and split_bracket_credit(text))
+            or split_name_credit(text)
+            or split_paren_credit(text)
+        ) or None
+        if split is not None and (
+            menu_like(split[0]) or (low is not None and low.startswith("by ") and parse_byline(text) is not None)
+        ):
+            split = None  # "About / Advertise / Tip Us / Contact" is a menu, "By A and B / Staff" a byline
     may_repeat = text.endswith(".") and 4 <= n_words <= 60
-    return CaptionFacts(split, label, credit_only.__wrapped__(text), _position_cue(text, n_words, low), may_repeat)
+    return CaptionFacts(
+        split,
+        label,
+        credit_only.__wrapped__(text) or (copyright_credit(text) if "©" in text else None),
+        _position_cue(text, n_words, low),
+        may_repeat,
+        _may_be_dated(text) and dated_caption(text, n_words),
+    )

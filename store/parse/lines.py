@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from broadsheet.store.parse.boilerplate import end_marker
 from broadsheet.store.parse.types import Line
@@ -77,8 +78,9 @@ def _continues(prev: str, nxt: str) -> bool:
     if first in _PUNCT_FIRST or (prev.endswith(_OPEN_ENDS) and _OPEN_END.search(prev)):
         pass
     elif "a" <= first <= "z":
-        # A lower-case start continues a sentence, but two short labels in a row are a menu.
-        if len(prev.split()) < 4 and len(nxt.split()) < 4:
+        # A lower-case start continues a sentence, but two short labels in a row are a menu
+        # (a lone "and" between two names is the middle of a byline, not a label).
+        if nxt != "and" and len(prev.split()) < 4 and len(nxt.split()) < 4:
             return False
     else:
         return False
@@ -88,6 +90,27 @@ def _continues(prev: str, nxt: str) -> bool:
 def _ends_sentence(text: str) -> bool:
     """``_FINAL.search(text)``, looked up only when the text ends in a stop (after quotes)."""
     return text.rstrip(_CLOSERS).endswith(_FINAL_CHARS) and bool(_FINAL.search(text))
+
+
+_GOES_ON = frozenset("abcdefghijklmnopqrstuvwxyz,.;:)’”")  # first characters of a line that goes on
+
+
+def _inline_name(prev: str, nxt: str, after: str) -> bool:
+    """True for a short capitalised fragment inside a sentence split at its markup: a title in
+    italics or a link (``... in the rebooted`` / ``Star Trek`` / ``film series: ...``). The
+    sentence above is open and the line below goes on in small letters or punctuation."""
+    if not prev or not after or not nxt[0].isupper() or len(nxt) > 40:
+        return False
+    first = after[0]
+    if not ("a" <= first <= "z" or first in ",.;:)’”"):
+        return False
+    # The sentence above stops mid-way on a word ("... in the rebooted"), not on a quote or a name.
+    last = prev[-1]
+    if not ("a" <= last <= "z" or last == ",") or len(prev.split()) < 3 or len(nxt.split()) > 5:
+        return False
+    if _ends_sentence(nxt) or _BYLINE_START.match(prev):
+        return False  # a sentence of its own; a byline ("by Ann Lee") above
+    return not (_BYLINE_START.match(nxt) or end_marker(prev) or end_marker(nxt))
 
 
 def join_wrapped(lines: list[Line]) -> list[Line]:
@@ -100,10 +123,24 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     parts: list[str] = []  # pieces of the last line in ``out`` (joined once, at the end)
     prev: Line | None = None  # the last line in ``out``
+    # Short lines followed by a line that goes on in small letters or punctuation: the only ones
+    # that may be a fragment split out of a sentence (see _inline_name), with the line below.
+    fragments = {
+        a.number: b.text
+        for a, b in pairwise(lines)
+        if b.text and b.text[0] in _GOES_ON and a.text and len(a.text) <= 40
+    }
     for line in lines:
         text = line.text
         # Only the last piece matters for the "sentence goes on" test, so no quadratic re-joining.
-        if prev is not None and text and _continues(parts[-1], text):
+        if (
+            prev is not None
+            and text
+            and (
+                _continues(parts[-1], text)
+                or ((below := fragments.get(line.number)) is not None and _inline_name(parts[-1], text, below))
+            )
+        ):
             if not prev.continued:
                 prev.head = prev.text
             parts.append(("" if text[0] in ",.;:!?)]’”%" else " ") + text)

@@ -13,6 +13,14 @@ from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
 from broadsheet.store.parse.textstats import ends_sentence, tokens
 from broadsheet.store.parse.types import ParseError
 
+_FIRST_CUE = re.compile(r"\b(?:first published|published|posted)\b", re.IGNORECASE)
+
+
+def _dates_of(text: str) -> list:
+    """The dates printed in ``text`` (a line in capitals read as ``19 Nov 2019``)."""
+    return find_dates(text.title() if text.isupper() else text)
+
+
 DATE_CUE = re.compile(r"\b(?:published|posted|updated|first published|date)\b", re.IGNORECASE)
 
 
@@ -70,21 +78,42 @@ _BY_LABEL = re.compile(
 )
 
 
+_NEAR = 40  # story-ish lines below the headline searched for the byline
+_EXPLICIT_NEAR = 30  # an explicit byline further down than this is a teaser's or a bio's
+
+
 def step_byline(page: Page) -> None:
-    """Find the byline below the headline: an explicit ``By ...`` line first, else a bare name."""
+    """Find the byline below the headline: an explicit ``By ...`` line first, else a bare name.
+
+    Distance is counted in lines that may belong to the story: a photo gallery's captions,
+    credits and furniture ("Read More", "3 of 12") between headline and byline do not count.
+    """
     h = page.headline
+    headline_words = set(tokens(page.lines[h].text))
     order = nonblank(page)  # ascending
     start = bisect_right(order, h)
-    window = order[start : start + 40]
-    found: list[tuple[int, Byline]] = []
+    found: list[tuple[int, Byline, int]] = []
     labelled = False
     chosen = False  # an explicit byline near the headline is found: later lines only get label marks
     prose_above = 0  # good lines in the window above this one (counted as we go, not re-counted)
-    for seen, i in enumerate(window, start=1):
-        if seen > 1 and page.klass.get(window[seen - 2]) == "good":
+    seen, prev = 0, -1
+    for raw, i in enumerate(order[start : start + 2 * _NEAR]):
+        if chosen and raw >= _NEAR:
+            break  # found, and past the old window where later labels were still marked
+        if prev >= 0 and page.klass.get(prev) == "good":
             prose_above += 1
+        prev_text = page.lines[prev].text if prev >= 0 else ""
+        prev = i
         line = page.lines[i]
-        if line.role != "boilerplate":
+        if line.role in ("caption", "credit") or (line.role == "boilerplate" and line.reason not in _OPEN):
+            pass  # not counted: gallery and furniture lines
+        else:
+            seen += 1
+        if seen > _NEAR:
+            break
+        # "Written by NAME" before the story text is its byline, not the closing credit line.
+        early_credit = line.role == "credits_line" and prose_above <= 1 and _WRITTEN_BY.match(line.text)
+        if line.role != "boilerplate" and not early_credit:
             labelled = False
             continue
         if _BY_LABEL.match(line.text):
@@ -94,7 +123,7 @@ def step_byline(page: Page) -> None:
         if chosen or len(line.text) > 160:  # (parse_byline would return None for a long line)
             labelled = False
             continue
-        unclaimed = line.reason in (UNDECIDED, REPEATED)
+        unclaimed = line.reason in _OPEN
         bare_ok = (
             unclaimed
             and seen <= 8
@@ -102,21 +131,49 @@ def step_byline(page: Page) -> None:
             and not ends_sentence(line.text)
             and prose_above <= 1  # a bare name comes before the story text (a standfirst may precede it)
         )
-        info = parse_byline(line.text, bare_ok=bare_ok or labelled)
-        if info is not None and labelled:
-            info.explicit = True
-        labelled = False
+        info = parse_byline(line.text, bare_ok=bare_ok, labelled=labelled)
+        was_labelled, labelled = labelled, False
         if info is None or (not unclaimed and not info.explicit):
             continue
-        found.append((i, info))
-        chosen = info.explicit and i - h <= 60  # the first such is the one taken below
+        if not info.explicit and (_not_an_author(info, headline_words) or prev_text.endswith((",", "/"))):
+            continue  # (a name after a line ending in "," is the last item of a list of tags)
+        found.append((i, info, seen))
+        info.evidence = _evidence(info, was_labelled, early_credit)
+        chosen = info.explicit and seen <= _EXPLICIT_NEAR  # the first such is the one taken below
     if not found:
         return
-    explicit = [(i, info) for i, info in found if info.explicit and i - h <= 60]
-    i, info = explicit[0] if explicit else found[0]
+    explicit = [(i, info, n) for i, info, n in found if info.explicit and n <= _EXPLICIT_NEAR]
+    i, info, _ = explicit[0] if explicit else found[0]
     page.byline, page.byline_info = i, info
-    page.lines[i].mark("byline", "byline: " + ", ".join(info.authors))
+    page.lines[i].mark("byline", f"byline ({info.evidence}): " + ", ".join(info.authors))
     page.klass.pop(i, None)
+
+
+_OPEN = (UNDECIDED, REPEATED)
+# Words of a photo agency's or library's name: a bare "Getty Images" under a headline is a credit.
+_PICTURE_WORDS = frozenset(["images", "image", "photos", "photo", "photography", "pictures", "getty", "shutterstock"])
+
+
+def _not_an_author(info: Byline, headline_words: set[str]) -> bool:
+    """A bare name that is a photo credit, or the story's subject (all its words are in the
+    headline: "Actress Ann Lee is ..." then "Ann Lee" under it), is not the byline."""
+    for name in info.authors:
+        words = tokens(name)
+        if _PICTURE_WORDS.intersection(words) or (words and headline_words.issuperset(words)):
+            return True
+    return False
+_WRITTEN_BY = re.compile(r"^(?:written|words|story|text|reported)\s+by\b", re.IGNORECASE)
+
+
+def _evidence(info: Byline, labelled: bool, early_credit: bool) -> str:
+    """Which evidence made the line a byline, for ``--explain``."""
+    if early_credit:
+        return "'Written by' line before the story text"
+    if labelled:
+        return "names under a 'By'/'Author' label"
+    if info.explicit:
+        return "'By NAME' form"
+    return "bare names under the headline, no 'By'"
 
 
 def step_date(page: Page) -> None:
@@ -127,17 +184,30 @@ def step_date(page: Page) -> None:
     h = page.headline
     near = [i for i in nonblank(page) if h - 6 <= i][:30]
     cued = [i for i in near if has_date_cue(page.lines[i].text)]
+    # "Published"/"Posted" before "Updated": the first publication is the story's date.
+    cued.sort(key=lambda i: not _FIRST_CUE.search(page.lines[i].text))
     for group in (cued, near):
         for i in group:
             line = page.lines[i]
-            if line.role in ("caption", "headline"):
+            if line.role in ("caption", "headline") or len(line.text) > 120:
                 continue
-            found = find_dates(line.text)
-            if found and len(line.text) <= 120:
+            found = _dates_of(line.text)
+            where, cue = i, None
+            if found and group is cued:
+                cue = _FIRST_CUE.search(line.text)
+                after = [f for f in found if cue is not None and f.start >= cue.end()]
+                found = after or found  # "Updated May 2 | Published May 1": the one after the cue
+            if not found and group is cued:
+                # A label whose date is the next text node ("Published:" / "May 7, 2025").
+                nxt = next((j for j in near if j > i), -1)
+                if nxt >= 0 and len(page.lines[nxt].text) <= 60 and page.lines[nxt].role not in ("caption", "headline"):
+                    found, where = _dates_of(page.lines[nxt].text), nxt
+            if found:
                 page.published = found[0].iso
+                line = page.lines[where]
                 if line.role != "byline":
                     line.mark("date", f"publication date {found[0].iso}")
-                    page.klass.pop(i, None)
+                    page.klass.pop(where, None)
                 return
     # Fallback: the date printed most often on the page (story date repeated in teasers, footers).
     counts: dict[str, int] = {}

@@ -7,7 +7,8 @@ import re
 from broadsheet.store.parse import boilerplate
 from broadsheet.store.parse.byline import org_like
 from broadsheet.store.parse.dates import find_dates
-from broadsheet.store.parse.page import Page, nonblank
+from broadsheet.store.parse.page import UNDECIDED, Page, free, nonblank
+from broadsheet.store.parse.textstats import ends_sentence
 
 
 def _date_only(text: str) -> bool:
@@ -21,6 +22,40 @@ def _dated_run(page: Page, i: int) -> bool:
     """True when more date-only lines follow soon (a teaser list or comment thread)."""
     after = [j for j in range(i + 1, min(len(page.lines), i + 200)) if not page.lines[j].blank][:60]
     return sum(1 for j in after if _date_only(page.lines[j].text)) >= 2
+
+
+# The heading of a list of other stories: "Related coverage", "More from X", "You may also like".
+_CLOSING_HEADING = re.compile(
+    r"^(?:related(?: (?:coverage|stories|articles|content|news|links|reading))?"
+    r"|recommended(?: (?:for you|reading|stories))?"
+    r"|(?:read|up) next|more (?:stories|news|from [\w .&'’-]{2,30}|on this (?:story|topic))|you (?:may|might) also like"
+    r"|most (?:read|popular|viewed|shared)|latest (?:news|stories)|top stories|trending(?: now)?|what to read next)$",
+    re.IGNORECASE,
+)
+
+
+# A closing note about the publisher itself: "The Example Press is an independent global news
+# organization ...", "Example Review is a nonprofit publication ...".
+_ABOUT_PUBLISHER = re.compile(
+    r"^(?:The\s+)?[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4},?\s+(?:is|has been)\s+(?:an?|the)\s+"
+    r"(?:[\w-]+,?\s+){0,5}(?:news|media|journalism|publishing|nonprofit|non-profit)\b(?:[\w-]+,?\s+){0,3}?"
+    r"\s*(?:organi[sz]ation|company|outlet|publication|service|agency|site|newsroom|source|publisher)\b"
+)
+
+
+def about_publisher(text: str) -> bool:
+    """True for a paragraph describing the publisher itself (it ends the story)."""
+    # The publisher's name (five words at most) comes first: " is " is found early in the line.
+    if text.find(" is ", 0, 64) < 0 and text.find(" has been ", 0, 70) < 0:
+        return False
+    return _ABOUT_PUBLISHER.match(text) is not None
+
+
+def closing_heading(text: str) -> str | None:
+    """Why a standalone heading of a list of other stories ends the story, or None."""
+    if len(text) > 40 or not _CLOSING_HEADING.match(text):
+        return None
+    return f"heading of a list of other stories ({text!r})"
 
 
 _AUTHOR_BOX = re.compile(r"\b(?:e-?mail|follow|twitter|articles|contact)\b|@\w", re.IGNORECASE)
@@ -43,9 +78,99 @@ def _names_author(authors: list[str], text: str) -> str | None:
     return None
 
 
+CLOSING_SHARE = 0.25  # a list heading ends the story when less prose than this share of the story follows
+
+
+def _little_prose_after(page: Page, i: int) -> bool:
+    """True when the prose after line ``i`` is small beside the story above it and is not a run
+    of paragraphs (the rest of the story after a box), so it is the teasers of a closing list.
+
+    A box of other stories inside the story ("Related", "Up next") is followed by the rest of
+    the story; a closing list is followed only by teasers' summaries (measured on dev and
+    dev_extra: closing lists 0.08-0.22, boxes inside the story 0.34 and up).
+    """
+    before = after = run = longest = 0
+    lines, klass, h = page.lines, page.klass, page.headline
+    for j in klass:  # (in line order: step_quality fills it so, and steps only remove)
+        good = klass[j] == "good"
+        if j < i:
+            if good and j > h:
+                before += len(lines[j].text)
+        elif j > i:
+            if good:
+                after += len(lines[j].text)
+                run = run + 1 if ends_sentence(lines[j].text) else 0
+                longest = max(longest, run)
+            else:
+                run = 0
+    return after < CLOSING_SHARE * before and longest < 4
+
+
+# Non-story lines in a row (menus, job boards, teaser headlines) after which prose is no longer the
+# story's: a footer's disclaimer or another part of the page. On dev, the longest such stretch
+# inside a story is under 6 lines (a limit of 6 changed no dev story for the worse); twice that is kept.
+FAR = 12
+
+
+def _drop_far_prose(page: Page) -> None:
+    """Prose after a long stretch of non-story lines below the story is a footer or another page part."""
+    klass, h = page.klass, page.headline
+    keys = [j for j in klass if j > h]  # in line order
+    goods = [n for n, j in enumerate(keys) if klass[j] == "good"]
+    cut = -1
+    for k in range(3, len(goods)):
+        if goods[k] - goods[k - 1] - 1 > FAR:
+            cut = keys[goods[k]]
+            break
+    if cut < 0:
+        return
+    for j in keys:
+        if j >= cut and klass[j] == "good":
+            klass[j] = "bad"
+            page.lines[j].mark("boilerplate", f"prose far below the story, after {FAR} lines that are not story text")
+
+
+LIST_ITEMS = 80  # most items a list introduced by a colon may have
+
+
+def keep_introduced_lists(page: Page) -> None:
+    """Keep the items of a list the story introduces with a colon (``Tour dates:`` then one line
+    per date): short lines, so on their own they read as a menu. Items follow the intro line
+    directly (no blank line between, as list items are dumped) and are no furniture, byline or date
+    (so this runs once those are found)."""
+    lines, klass, h = page.lines, page.klass, page.headline
+    order = [i for i in klass if i > h]  # klass is in line order
+    texts = [lines[i].text for i in order]
+    if ":\n" not in "\n".join(texts) + "\n":  # one C-speed scan: most pages introduce no list
+        return
+    for pos, i in enumerate(order):
+        if not texts[pos].endswith(":") or len(texts[pos].split()) < 3:
+            continue
+        # The intro is story text, or a short line right after story text ("Tour dates:").
+        if klass[i] != "good" and not (pos and klass[order[pos - 1]] == "good" and free(lines[i])):
+            continue
+        prev, items = i, []
+        for j in order[pos + 1 : pos + 1 + LIST_ITEMS]:
+            line = lines[j]
+            if j != prev + 1 or line.role != "boilerplate" or line.reason != UNDECIDED or len(line.text.split()) > 40:
+                break
+            items.append(j)
+            prev = j
+        if len(items) >= 2:
+            klass[i] = "good"
+            for j in items:
+                klass[j] = "good"
+                lines[j].mark("boilerplate", f"item of the list introduced on line {lines[i].number}")
+
+
+BOX_LINES = 12  # lines of a box of other stories inside the story (heading, teasers, authors, dates)
+
+
 def step_story_end(page: Page) -> None:
     """Cut the story where the comments or a list of dated teasers begins."""
-    h, good, cut, last_reason = page.headline, 0, -1, ""
+    keep_introduced_lists(page)
+    h, good, cut, last_reason, box_left = page.headline, 0, -1, "", 0
+
     authors = page.byline_info.authors if page.byline_info else []
     lines, klass = page.lines, page.klass
     for i in nonblank(page):
@@ -54,6 +179,11 @@ def step_story_end(page: Page) -> None:
         line = lines[i]
         before, last_reason = last_reason, line.reason
         if klass.get(i) == "good" and not (authors and _names_author(authors, line.text)):
+            if good >= 3 and about_publisher(line.text) and _little_prose_after(page, i):
+                cut = i
+                line.mark("boilerplate", "a note about the publisher after the story")
+                page.klass.pop(i, None)
+                break
             good += 1
             continue
         if good < 3 or line.role not in ("boilerplate", "body"):
@@ -62,7 +192,14 @@ def step_story_end(page: Page) -> None:
             line.mark("boilerplate", "date of an embedded social-media post")
             continue
         reason = boilerplate.end_marker(line.text) or _author_bio(page, line.text)
-        if reason is None and _date_only(line.text) and _dated_run(page, i):
+        in_box, box_left = box_left > 0, box_left - 1
+        heading = closing_heading(line.text) if reason is None and len(line.text) <= 40 else None
+        if heading is not None:
+            if _little_prose_after(page, i):
+                reason = heading
+            else:
+                box_left = BOX_LINES  # a box of other stories inside the story: its dated teasers end nothing
+        if reason is None and not in_box and _date_only(line.text) and _dated_run(page, i):
             reason = "a dated teaser list or comment thread starts"
         if reason:
             cut = i
@@ -70,6 +207,7 @@ def step_story_end(page: Page) -> None:
             page.klass.pop(i, None)
             break
     if cut < 0:
+        _drop_far_prose(page)
         return
     for i in list(page.klass):
         if i > cut and page.klass[i] == "good":

@@ -1,0 +1,428 @@
+"""The parser's general rules for bylines, captions, credits and the story's edges (issue 14).
+
+Each test is a made-up page in the shapes real dumps take (joined ``raw`` lines or one text
+node per line as ``raw_gettext``); none copies a real page. They pin the structure a rule
+reads (``By NAME, TITLE``, a credit under a caption, a list heading after the story), so a
+rule that only matched one site's words would not pass them.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.store.parse import explain_text, parse_text
+from broadsheet.store.parse.byline import org_like, parse_byline, split_names
+from broadsheet.store.parse.captions import dated_caption, lone_credit, menu_like
+
+PARAS = [
+    "The council said on Tuesday that it would open the new harbour bridge to traffic in the spring, "
+    "after a long delay that had been caused by a shortage of steel and by a dispute with the builder "
+    "about who should pay for the extra work on the foundations.",
+    "Residents who had waited for years for the crossing said they were pleased, although some of them "
+    "worried that the tolls would be too high for the families who would use it every single day to get "
+    "to their jobs and to the schools on the other side.",
+    "The mayor told reporters that the tolls would be reviewed after the first year, and that a discount "
+    "for people who live on the island would be considered by the finance committee in the autumn, when "
+    "the figures for the first months are known.",
+    "Engineers from the port authority will inspect the deck again in March, when the last of the lamps "
+    "and the railings on the footpath are due to be fitted by the contractor and tested at night with the "
+    "traffic lights switched on.",
+]
+MORE = [
+    "The ferry company, which has carried people across the harbour for more than a century, said that it "
+    "would keep a smaller service running in the mornings and evenings for those who do not drive a car.",
+    "Shop owners on the quay said they hoped that the bridge would bring more visitors to the old town, "
+    "which has lost many of its customers since the market moved to the edge of the city ten years ago.",
+    "A spokesman for the builder said that the company had done everything it could to finish the work on "
+    "time and that it was now talking to the council about the cost of the delay and of the extra steel.",
+]
+TITLE = "Harbour bridge to open in spring after steel delay"
+
+
+def page(*middle: str, title: str = TITLE, tail: tuple[str, ...] = ()) -> str:
+    """A page dump: title, a menu, the given lines, the story, then ``tail``."""
+    parts = [f"{title} | Gazette", "Home", "News", "Sport", *middle, *PARAS, *tail]
+    return "\n\n".join(parts) + "\n"
+
+
+def reason_of(text: str, line_text: str) -> str:
+    return next(e.reason for e in explain_text(text) if e.text == line_text)
+
+
+# --- bylines ------------------------------------------------------------------------------------
+
+
+def test_job_title_ends_the_name_list() -> None:
+    # After a job title, commas go on describing the post: the employer is no second author.
+    line = "By Ann Example, Senior Staff Technologist, Example Speech, Privacy, and Technology Project"
+    assert split_names(line[3:]) == ["Ann Example"]
+    article = parse_text(page(TITLE, line))
+    assert article.authors == ["Ann Example"]
+
+
+def test_and_after_a_job_title_starts_the_next_author() -> None:
+    assert split_names("Ann Example, Reporter and Bo Sample, Editor") == ["Ann Example", "Bo Sample"]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "Topics: budget, harbour, Editor's Picks, City News",
+        "Harbour’s Bridge, National, News, Top Story",
+    ],
+)
+def test_a_list_of_tags_is_no_bare_byline(line: str) -> None:
+    assert parse_byline(line, bare_ok=True) is None
+    assert parse_text(page(TITLE, line)).authors == []
+
+
+def test_possessive_is_no_name() -> None:
+    assert parse_byline("Geingob’s Funeral", bare_ok=True) is None
+
+
+def test_names_under_a_by_label_are_explicit_even_with_a_bio() -> None:
+    # raw_gettext: the label, the name, a comma and the author's description on their own lines.
+    text = page(
+        TITLE,
+        "By",
+        "Ann Example\n,\na deputy editor and author of the Harbour Letter newsletter. She has covered the port.",
+    )
+    article = parse_text(text)
+    assert article.authors == ["Ann Example"]
+    assert "names under a 'By'/'Author' label" in reason_of(text, "Ann Example")
+
+
+def test_names_split_over_nodes_with_a_lone_and() -> None:
+    text = page(TITLE, "By", "ANN EXAMPLE\n,\nBO SAMPLE\nand\nCY TESTER")
+    assert parse_text(text).authors == ["ANN EXAMPLE", "BO SAMPLE", "CY TESTER"]
+
+
+def test_written_by_before_the_story_is_the_byline() -> None:
+    text = page(TITLE, "Written by Ann Example")
+    article = parse_text(text)
+    assert article.authors == ["Ann Example"]
+    assert article.credits is None
+    assert "'Written by' line before the story text" in reason_of(text, "Written by Ann Example")
+
+
+def test_byline_found_below_a_photo_gallery() -> None:
+    gallery = []
+    for n in range(1, 13):
+        gallery += [f"{n} of 12", "|", f"Workers fit lamp {n} on the harbour bridge deck. (Example Photo/Ann Lens)"]
+        gallery += ["Read More"]
+    text = page(TITLE, *gallery, "By Bo Sample")
+    assert parse_text(text).authors == ["Bo Sample"]
+
+
+def test_author_box_link_glued_to_the_name_is_cut() -> None:
+    assert parse_byline("Ann De ExampleView More Articles", bare_ok=True).authors == ["Ann De Example"]
+
+
+@pytest.mark.parametrize(
+    ("line", "name"),
+    [
+        ("Ana Q. Tester Senior Contributor", "Ana Q. Tester"),  # a surname after an initial stays
+        ("Bo Sample Parliamentary editor", "Bo Sample"),  # a desk adjective before the title goes
+        ("Cy Tester Political Correspondent", "Cy Tester"),
+    ],
+)
+def test_job_title_after_a_bare_name(line: str, name: str) -> None:
+    assert parse_byline(line, bare_ok=True).authors == [name]
+
+
+def test_a_name_in_capitals_is_no_organisation() -> None:
+    assert not org_like("ANN EXAMPLE")
+    assert org_like("AFP")
+    assert org_like("HARBOUR NEWS")
+    article = parse_text(page(TITLE, "By ANN EXAMPLE", title=TITLE))
+    assert article.authors == ["ANN EXAMPLE"]
+    assert article.source != "ANN EXAMPLE"
+
+
+def test_menu_word_in_the_title_does_not_hide_the_headline() -> None:
+    title = "Facebook buys the harbour ferry company"
+    text = page(title, "by Ann Example", title=title)
+    article = parse_text(text)
+    assert article.headline == title
+    assert article.authors == ["Ann Example"]
+
+
+# --- captions and credits --------------------------------------------------------------------
+
+
+def test_repeated_caption_pairs_with_its_credit() -> None:
+    # raw_gettext of a figure: alt text, credit, caption (the same sentence twice).
+    cap = "Workers fit the last lamp on the harbour bridge."
+    text = page(TITLE, "By Ann Example", tail=(cap, "Ann Lens for The Harbour Gazette", cap, MORE[0]))
+    article = parse_text(text)
+    assert [(i.caption, i.credit) for i in article.images] == [(cap, "Ann Lens for The Harbour Gazette")]
+    assert cap not in article.body
+
+
+def test_bracketed_source_across_a_blank_line_is_a_credit() -> None:
+    cap = "The harbour bridge seen from the ferry terminal on a winter morning."
+    text = page(TITLE, "By Ann Example", tail=(cap, "(Harbour Port Authority)", MORE[1]))
+    article = parse_text(text)
+    assert [(i.caption, i.credit) for i in article.images] == [(cap, "Harbour Port Authority")]
+
+
+@pytest.mark.parametrize(
+    ("line", "dated"),
+    [
+        ("A worker fits a lamp on the harbour bridge in Portby, Monday, Sept. 2, 2024.", True),
+        ("Engineers inspect the deck of the bridge in Portby on May 7, 2025.", True),
+        ("FILE - A ferry crosses the harbour at dusk.", True),
+        ("Ann Example helps her son with his studies April 14, 2024, in Portby, Ala.", True),
+        ("The bridge will open on May 7, 2025, if the steel arrives.", False),
+        ("The council met on Tuesday.", False),
+    ],
+)
+def test_dated_wire_caption(line: str, dated: bool) -> None:
+    assert dated_caption(line, len(line.split())) is dated
+
+
+def test_dated_wire_caption_leaves_the_body() -> None:
+    cap = "A worker fits a lamp on the harbour bridge in Portby, Monday, Sept. 2, 2024."
+    article = parse_text(page(TITLE, "By Ann Example", tail=(cap, MORE[2])))
+    assert cap not in article.body
+    assert [i.caption for i in article.images] == [cap]
+    assert "wire photo description" in reason_of(page(TITLE, "By Ann Example", tail=(cap, PARAS[2])), cap)
+
+
+def test_credit_alone_is_the_printed_caption() -> None:
+    text = page(TITLE, "By Ann Example", "Ann Lens/Example Agency")
+    article = parse_text(text)
+    assert [(i.caption, i.credit) for i in article.images] == [("Ann Lens/Example Agency", "Ann Lens/Example Agency")]
+
+
+def test_navigation_is_no_caption() -> None:
+    assert menu_like("About / Advertise / Tip Us / Contact")
+    assert not lone_credit("Health / Nutrition")
+    assert lone_credit("Ann Lens/Example Agency")
+    text = page(TITLE, "By Ann Example", tail=("Site Information", "About / Advertise / Tip Us / Contact"))
+    assert parse_text(text).images == []
+
+
+def test_byline_above_a_lead_photo_credit_is_no_caption() -> None:
+    article = parse_text(page(TITLE, "By Ann Example and Bo Sample", "Cy Lens/Example Agency"))
+    assert article.authors == ["Ann Example", "Bo Sample"]
+    assert all(not i.caption.startswith("By ") for i in article.images)
+
+
+def test_headline_above_a_lead_photo_credit_is_no_caption() -> None:
+    text = page(TITLE, "Getty Images", "By Ann Example")
+    article = parse_text(text)
+    assert article.headline == TITLE
+    assert all(i.caption != TITLE for i in article.images)
+
+
+# --- the story's edges ----------------------------------------------------------------------------
+
+
+def test_date_and_wire_lines_opening_the_story() -> None:
+    first = "PORTBY (Reuters) - " + PARAS[0]
+    text = "\n\n".join([f"{TITLE} | Gazette", "Home", TITLE, "REUTERS", "19 NOV 2019", first, *PARAS[1:]])
+    article = parse_text(text)
+    assert article.body[0] == PARAS[0]
+    assert article.dateline == "PORTBY (Reuters)"
+    assert article.agency == "Reuters"
+    assert article.published.startswith("2019-11-19")
+
+
+TEASERS = (
+    "Ferry timetable changes for the winter",
+    "Lighthouse keeper retires after forty years",
+    "Fish market moves to the old station",
+)
+
+
+def test_closing_list_heading_ends_the_story() -> None:
+    summary = "A short summary of another story that a reader might also want to open next."
+    text = page(TITLE, "By Ann Example", tail=("Related coverage", TEASERS[0], summary, TEASERS[1]))
+    article = parse_text(text)
+    assert summary not in article.body
+    assert "heading of a list of other stories" in reason_of(text, "Related coverage")
+
+
+def test_box_inside_the_story_does_not_end_it() -> None:
+    text = page(TITLE, "By Ann Example", tail=("Related coverage", *TEASERS, *MORE))
+    article = parse_text(text)
+    assert MORE[2] in article.body
+
+
+def test_prose_far_below_the_story_is_dropped() -> None:
+    footer = [
+        "Contact us", "About us", "Privacy", "Cookies", "Careers", "Site map", "Newsletters",
+        "Subscribe", "Sign in", "Register", "RSS", "Accessibility", "Terms of use", "Search", "Menu",
+    ]  # fmt: skip
+    disclaimer = "Market data is provided by an example vendor and may be delayed by up to twenty minutes for users."
+    article = parse_text(page(TITLE, "By Ann Example", tail=(*footer, disclaimer)))
+    assert disclaimer not in article.body
+    assert article.body[-1] == PARAS[-1]
+
+
+def test_shares_counter_is_furniture() -> None:
+    article = parse_text(page(TITLE, "By Ann Example", "Shares"))
+    assert "Shares" not in article.body
+
+
+def test_position_between_commas_marks_a_caption() -> None:
+    # A wire caption says where each person stands: "Ann Lee, left, and ...".
+    cap = "Ann Example, left, and Bo Sample, second from right, open the harbour bridge to walkers."
+    text = page(TITLE, cap, "By Cy Tester")
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [cap]
+    assert article.standfirst != cap
+
+
+def test_byline_with_a_slash_is_no_caption_and_credit() -> None:
+    text = page(TITLE, "By Ann Example and Bo Sample / Gazette Staff Writers")
+    article = parse_text(text)
+    assert article.authors == ["Ann Example", "Bo Sample"]
+    assert article.images == []
+
+
+def test_list_introduced_by_a_colon_stays_in_the_story() -> None:
+    items = ["June 9 -- Harbour Hall, Portby", "June 10 -- Quay Stage, Eastport", "June 14 -- Old Market, Westby"]
+    text = page(TITLE, "By Ann Example", tail=("The bridge opening events:\n" + "\n".join(items),))
+    article = parse_text(text)
+    assert article.body[-3:] == items
+    assert "The bridge opening events:" in article.body
+
+
+def test_date_then_by_name_is_a_byline() -> None:
+    info = parse_byline("11/19/2019 by Ann Example")
+    assert info is not None and info.authors == ["Ann Example"] and info.explicit
+    assert parse_byline("The bridge was built by Ann Example") is None
+
+
+@pytest.mark.parametrize(
+    "closing",
+    [
+        "The Harbour Gazette is an independent local news organization founded in 1890 and owned by its readers.",
+        "This document is subject to copyright. No part may be reproduced without the written permission.",
+        "The Harbour Gazette values your comments but asks that all posts are on topic and respectful of others.",
+    ],
+)
+def test_publisher_notes_close_the_story(closing: str) -> None:
+    article = parse_text(page(TITLE, "By Ann Example", tail=(closing,)))
+    assert closing not in article.body
+    assert article.body[-1] == PARAS[-1]
+
+
+def test_title_in_italics_split_over_nodes_is_joined() -> None:
+    # raw_gettext puts an italic title or a link on a line of its own inside the sentence.
+    sentence = "The plans for the toll were first printed in the weekly\nHarbour News\nedition on Monday, and the mayor"
+    text = page(TITLE, "By Ann Example", sentence + " confirmed them a day later after a long meeting.")
+    lines = [e for e in explain_text(text) if e.text == "Harbour News"]
+    assert lines and lines[0].reason.startswith("continues line")
+    # A headline (no open end) above a name and a source is not joined to them.
+    text = page(TITLE + "'", "Ann Example\n/ GAZETTE.EXAMPLE /\nSep 2, 2024", title=TITLE + "'")
+    assert parse_text(text).authors == ["Ann Example"]
+
+
+def test_prose_naming_social_sites_is_no_share_bar() -> None:
+    prose = (
+        "The profiles that Facebook builds on people who never signed up include what they read on other "
+        "sites, because the Share buttons and the Like buttons on those pages report each visit, and the "
+        "same is true of the Twitter and LinkedIn buttons that many of the harbour's shops have added."
+    )
+    article = parse_text(page(TITLE, "By Ann Example", tail=(prose,)))
+    assert prose in article.body
+
+
+@pytest.mark.parametrize("line", ["Getty Images", "Ann Example"])
+def test_bare_credit_or_subject_is_no_byline(line: str) -> None:
+    title = "Actress Ann Example opens the harbour bridge"
+    assert parse_text(page(title, line, title=title)).authors == []
+
+
+def test_published_date_before_updated() -> None:
+    text = page(TITLE, "By Ann Example", "Updated: May 9, 2025", "Published:\nMay 7, 2025")
+    assert parse_text(text).published.startswith("2025-05-07")
+    text = page(TITLE, "By Ann Example", "Updated May 9, 2025 | Published May 7, 2025")
+    assert parse_text(text).published.startswith("2025-05-07")
+
+
+@pytest.mark.parametrize(
+    ("line", "credit"),
+    [
+        ("A drawing of the planned ferry terminal [Example Studio via Gazette]", "Example Studio via Gazette"),
+        ("Workers on the harbour bridge deck in the winter [File: Reuters]", "File: Reuters"),
+        ("Watch the mayor open the harbour bridge [VIDEO]", None),
+    ],
+)
+def test_credit_in_square_brackets(line: str, credit: str | None) -> None:
+    from broadsheet.store.parse.captions import caption_facts
+
+    found = caption_facts(line).split
+    assert (found[1] if found else None) == credit
+
+
+def test_box_of_dated_teasers_inside_the_story() -> None:
+    # "Recommended" box between paragraphs: teaser headline, author, date, three times over.
+    box = ["Recommended"]
+    for n, day in enumerate(("Jul 17, 2014", "Mar 9, 2018", "Aug 23, 2017")):
+        box += [f"Another harbour story number {n + 1}", f"Writer Number{n + 1}", day]
+    text = page(TITLE, "By Ann Example", tail=(*box, *MORE))
+    article = parse_text(text)
+    assert article.headline == TITLE
+    assert article.authors == ["Ann Example"]
+    assert article.body[-3:] == MORE
+    assert article.body[:4] == PARAS
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Mohammed al-Hakim and Jean d’Ormesson", ["Mohammed al-Hakim", "Jean d’Ormesson"]),
+        ("By José María Álvarez de la Cruz", ["José María Álvarez de la Cruz"]),
+        ("By Nguyễn Văn Anh", ["Nguyễn Văn Anh"]),
+        ("By Li Wei in Beijing and Ann Lee in London", ["Li Wei", "Ann Lee"]),
+        ("Ann Lee | Example Wire", ["Ann Lee"]),
+    ],
+)
+def test_name_shapes_of_many_languages(line: str, authors: list[str]) -> None:
+    info = parse_byline(line, bare_ok=True)
+    assert info is not None and info.authors == authors
+
+
+@pytest.mark.parametrize(
+    ("tail", "credit"),
+    [
+        (("Workers fit the last lamp on the bridge.", "© Ann Lens"), "Ann Lens"),
+        (("Workers fit the last lamp on the bridge. © Ann Lens/Example Agency",), "Ann Lens/Example Agency"),
+        (("Workers fit the last lamp on the bridge.", "Photo © Ann Lens"), "Ann Lens"),
+        (("Workers fit the last lamp on the bridge.", "© 2024 Harbour Gazette. All rights reserved."), None),
+        (("Workers fit the last lamp on the bridge.", "© Gazette"), None),  # the site's own (title "... | Gazette")
+    ],
+)
+def test_copyright_photo_credit(tail: tuple[str, ...], credit: str | None) -> None:
+    article = parse_text(page(TITLE, "By Ann Example", tail=(*tail, MORE[0])))
+    assert [i.credit for i in article.images] == ([credit] if credit else [])
+
+
+def test_subscription_promo_is_no_caption() -> None:
+    promo = 'Need more harbour news? Subscribe to our sister title "Harbour Weekly" (Image: © Harbour Weekly)'
+    article = parse_text(page(TITLE, "By Ann Example", tail=(promo, MORE[0])))
+    assert article.images == []
+    assert promo not in article.body
+
+
+def test_sentence_after_a_sentence_is_no_name_credit() -> None:
+    from broadsheet.store.parse.captions import split_name_credit
+
+    assert split_name_credit("Two ferries were found in the old dock. And Divers Are Puzzled.") is None
+    assert split_name_credit("A ferry in the old dock at dawn. Ann Lens for Example") is not None
+
+
+def test_caption_printed_twice_with_its_credit_is_one_photo() -> None:
+    cap = "The new lamps on the harbour bridge."
+    credit = "Image: Ann Lens / Gazette"
+    text = page(TITLE, "By Ann Example", tail=(f"{cap}\n{credit}", f"{cap}\n{credit}", MORE[0]))
+    assert [(i.caption, i.credit) for i in parse_text(text).images] == [(cap, "Ann Lens / Gazette")]
+
+
+def test_last_tag_of_a_list_is_no_byline() -> None:
+    text = page(TITLE, "Topics:\nbridge\n,\nharbour\n,", "Technology News")
+    assert parse_text(text).authors == []
