@@ -66,6 +66,9 @@ def _explain(path: Path, max_size: int) -> int:
 
 def import_command(store: Store, args: argparse.Namespace) -> int:
     report = run_import(store, args.paths, args.max_size)
+    from broadsheet.cli.feeds import subscribe_newsboat_caches
+
+    subscribe_newsboat_caches(store, args.paths)
     return 1 if report.failed and len(report.failed) == len(report.outcomes) else 0
 
 

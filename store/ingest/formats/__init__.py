@@ -50,9 +50,11 @@ class Format(Protocol):
 def formats() -> list[Format]:
     """The formats in the order they are tried: the most specific first, the text dump last."""
     from broadsheet.store.ingest.formats.export import ExportFormat
+    from broadsheet.store.ingest.formats.feed import FeedFormat
+    from broadsheet.store.ingest.formats.newsboat import NewsboatCache
     from broadsheet.store.ingest.formats.text import TextDump
 
-    return [ExportFormat(), TextDump()]
+    return [ExportFormat(), NewsboatCache(), FeedFormat(), TextDump()]
 
 
 FORMATS: list[Format] = formats()
