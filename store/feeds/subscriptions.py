@@ -93,7 +93,7 @@ class Subscription:
         kept: dict[str, Any] = {}
         for f in fields(cls):
             value = doc.get(f.name)
-            default = f.default if f.default_factory is not list else []  # type: ignore[misc]
+            default = [] if f.default_factory is list else "" if f.name == "url" else f.default  # type: ignore[misc]
             if value is None:
                 continue
             if f.name == "tags":
