@@ -23,16 +23,6 @@ from tests.feeds import rss_feed
 FAST = Settings(timeout=0.5, total=2.0, retries=1, backoff=0.05, max_wait=1.0, max_bytes=1024 * 1024)
 
 
-@pytest.fixture
-def server() -> Iterator[HTTPServer]:
-    httpd = HTTPServer(host="127.0.0.1", port=0, threaded=True)
-    httpd.start()
-    yield httpd
-    httpd.clear()
-    if httpd.is_running():
-        httpd.stop()
-
-
 def conditional(body: bytes, etag: str = '"v1"', hits: list[str] | None = None):  # type: ignore[no-untyped-def]
     """A handler answering 304 when the client already has ``etag``."""
 

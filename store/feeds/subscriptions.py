@@ -137,7 +137,7 @@ class Subscriptions:
         if not self.path.exists():
             return []
         subs = [Subscription.from_doc(doc) for doc in self._table.records().values()]
-        return sorted((s for s in subs if s.url), key=lambda s: (s.added, s.url))
+        return sorted((s for s in subs if s.url), key=lambda s: s.added)  # stable: file order within a second
 
     def find(self, ref: str) -> Subscription | None:
         """A subscription by address, id, or title (case-blind), else None."""
