@@ -305,8 +305,8 @@ def _title(text: str) -> str:
 def _html(html: str, base: str | None) -> tuple[list[str], list[Image]]:
     from broadsheet.store.html import fragment
 
-    found = fragment(html, base)
-    return [clean_line(p) for p in found.paragraphs if clean_line(p)], list(found.images)
+    found = fragment(html, base)  # its paragraphs and captions are clean lines already
+    return found.paragraphs, list(found.images)
 
 
 def _iso(value: str) -> str | None:
