@@ -33,8 +33,9 @@ from pathlib import Path
 
 import orjson
 
-WORDS = ("harbour ferry council timetable island bridge valley storm school market tide mill road winter "
-         "summer budget vote mayor river train station library museum farm harvest weather report").split()
+WORDS = ("harbour", "ferry", "council", "timetable", "island", "bridge", "valley", "storm", "school", "market",
+         "tide", "mill", "road", "winter", "summer", "budget", "vote", "mayor", "river", "train", "station",
+         "library", "museum", "farm", "harvest", "weather", "report")
 
 
 def _sentence(seed: int, n: int) -> str:
@@ -123,7 +124,7 @@ class FeedServer:
             wbufsize = 1 << 20
             disable_nagle_algorithm = True
 
-            def do_GET(self) -> None:  # noqa: N802 (the stdlib's name)
+            def do_GET(self) -> None:
                 body = feeds.get(self.path)
                 if body is None:
                     self.send_error(404)
@@ -242,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                      f"{p['feedparser']:.2f} s"))
         rows.append((f"Parse {args.items:,}-item JSON Feed: orjson vs json", f"{p['orjson'] * 1000:.0f} ms",
                      f"{p['json'] * 1000:.0f} ms"))
-        rows.append((f"parse_feed (entries to articles, HTML to paragraphs), RSS / JSON Feed",
+        rows.append(("parse_feed (entries to articles, HTML to paragraphs), RSS / JSON Feed",
                      f"{p['parse_feed_rss']:.2f} s / {p['parse_feed_json']:.2f} s", ""))
         say("import of the local feed file")
         seconds, count = import_file(feed_file, work, args.runs)
@@ -275,7 +276,8 @@ def main(argv: list[str] | None = None) -> int:
     for what, ours, theirs in rows:
         print(f"{what:<{width}}  {ours:>28}  {theirs}")
     if args.out:
-        lines = ["# Feed benchmarks", "", "    make bench          # runs this too", "    .venv/bin/python -m bench.feeds",
+        lines = ["# Feed benchmarks", "", "    make bench          # runs this too",
+                 "    .venv/bin/python -m bench.feeds",
                  "", "The code and what it measures: `bench/feeds.py`.", "", header, "",
                  "| What | Broadsheet | Peer (same run) |", "| --- | --- | --- |"]
         lines += [f"| {what} | {ours} | {theirs} |" for what, ours, theirs in rows]

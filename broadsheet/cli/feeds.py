@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections import Counter
 from pathlib import Path
 
 import orjson
@@ -14,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from broadsheet.cli.commands import shown
-from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, Subscriptions, check_url
+from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, Subscriptions, check_url, story_counts
 from broadsheet.store.storage.db import Store
 
 out = Console(highlight=False, soft_wrap=True)
@@ -78,25 +77,9 @@ def add_command(subs: Subscriptions, urls: list[str], tags: list[str], full: boo
     return status
 
 
-def unread_counts(store: Store, subs: list[Subscription]) -> dict[str, tuple[int, int]]:
-    """(stories, unread) per subscription id; a feed's stories carry its title as their source."""
-    by_title = {sub.title: sub.id for sub in subs if sub.title}
-    states = store.user.all()
-    total: Counter[str] = Counter()
-    unread: Counter[str] = Counter()
-    for meta in store.stories():
-        sid = by_title.get(meta.source or "")
-        if sid is not None:
-            total[sid] += 1
-            state = states.get(meta.id)
-            if state is None or not state.read:
-                unread[sid] += 1
-    return {sub.id: (total[sub.id], unread[sub.id]) for sub in subs}
-
-
 def list_command(store: Store, subs: Subscriptions, as_json: bool) -> int:
     feeds = subs.all()
-    counts = unread_counts(store, feeds)
+    counts = story_counts(feeds, store.stories(), store.user.all())
     if as_json:
         for sub in feeds:
             stories, unread = counts[sub.id]

@@ -18,10 +18,10 @@ import asyncio
 import contextlib
 import datetime as dt
 import email.utils
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
@@ -305,7 +305,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             on_progress(done, len(due), sub.name)
 
     if due:
-        asyncio.run(download_all(due, settings, on_done))
+        _run(lambda: download_all(due, settings, on_done))
     store_fetched(store, pending)
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
     # line leaves them as they were, so the next fetch downloads the feeds again.
@@ -313,6 +313,19 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     order = {sub.id: n for n, sub in enumerate(subs)}
     report.results.sort(key=lambda r: order.get(r.sub.id, 0))
     return report
+
+
+def _run(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run a coroutine to its end, on a thread of its own when this one already runs a loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(make())
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(make())).result()
 
 
 def _failed(result: FeedResult, reason: str, stamp: str) -> None:

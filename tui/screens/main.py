@@ -34,7 +34,7 @@ from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.search_bar import SearchBar
-from broadsheet.tui.widgets.sidebar import Sidebar
+from broadsheet.tui.widgets.sidebar import FeedRow, Sidebar
 
 T = TypeVar("T")
 
@@ -63,6 +63,7 @@ class MainScreen(Screen[None]):
         Binding("z", "toggle_zen", "Full-width reading", show=False, id="view.zen"),
         Binding("o", "cycle_order", "Order", show=False, id="list.order"),
         Binding("r", "refresh", "Refresh", show=False, id="app.refresh"),
+        Binding("F", "fetch_feeds", "Fetch feeds", show=False, id="feeds.fetch"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
 
@@ -111,6 +112,9 @@ class MainScreen(Screen[None]):
             with Horizontal(id="reading"):
                 yield ArticleView(id="article")
                 yield CreditsPanel(id="credits")
+        status = Label("", id="fetch-status")
+        status.display = False
+        yield status
         yield Footer()
 
     def on_unmount(self) -> None:
@@ -133,6 +137,9 @@ class MainScreen(Screen[None]):
         self.watch(self.headlines, "cursor", self._highlighted, init=False)
         self.reload(restore=session.get("story"))
         self.headlines.focus()
+        minutes = getattr(getattr(self.app, "config", None), "refresh_minutes", 0)
+        if minutes:
+            self.set_interval(minutes * 60, self.action_fetch_feeds)
         if self.store.read_only:
             why = self.store.write_error or "the store folder cannot be written"
             self.notify(f"{why}. Reading works; changes will not be saved.", title="Read-only store",
@@ -166,7 +173,61 @@ class MainScreen(Screen[None]):
         read = sum(state.read for state in present)
         counts = {"all": len(self.stories), "unread": len(self.stories) - read, "bookmarked": bookmarked}
         searches = self.store.user.get_setting("saved_searches", {})
-        self.query_one(Sidebar).show_entries(counts, tags, searches)
+        self.query_one(Sidebar).show_entries(counts, tags, searches, self._feed_rows())
+
+    def _feed_rows(self) -> list[FeedRow]:
+        """Each subscription with its unread stories and its error, if it is failing."""
+        from broadsheet.store.feeds.subscriptions import FILE, Subscriptions, story_counts
+
+        if not (self.store.folder / FILE).exists():  # no subscriptions: nothing read at start
+            return []
+        try:
+            subs = Subscriptions(self.store).all()
+        except StoreFileError as exc:
+            self.notify(str(exc), title="Subscriptions unreadable", severity="error")
+            return []
+        counts = story_counts(subs, self.stories, self.states)
+        return [FeedRow(sub.name, counts[sub.id][1], sub.health if sub.errors or sub.gone else "") for sub in subs]
+
+    # -- fetching feeds ------------------------------------------------------------------------
+
+    def action_fetch_feeds(self) -> None:
+        """Fetch every subscribed feed in a worker; new stories appear when it is done."""
+        if any(w.group == "fetch" and w.is_running for w in self.workers):
+            return
+        status = self.query_one("#fetch-status", Label)
+        status.update(Text("Fetching feeds…"))
+        status.display = True
+        self._fetch_worker()
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    def _fetch_worker(self) -> None:
+        from broadsheet.store.feeds.fetch import FetchBusy, fetch
+
+        def step(done: int, total: int, name: str) -> None:
+            self.app.call_from_thread(self._fetch_progress, done, total, name)
+
+        try:
+            report = fetch(Store(self.store.folder, check=False), on_progress=step)  # its own Store: another thread
+        except FetchBusy as exc:
+            self.app.call_from_thread(self._fetch_done, str(exc), "warning")
+            return
+        except Exception as exc:  # a fetch never brings the reader down
+            self.app.call_from_thread(self._fetch_done, f"Fetch failed: {exc}", "error")
+            return
+        failed = len(report.failed)
+        text = f"{report.total('new')} new, {report.total('updated')} updated from {len(report.results)} feeds"
+        if failed:
+            text += f"; {failed} failed (see Feeds in the sidebar)"
+        self.app.call_from_thread(self._fetch_done, text, "warning" if failed else "information")
+
+    def _fetch_progress(self, done: int, total: int, name: str) -> None:
+        self.query_one("#fetch-status", Label).update(Text(f"Fetching feeds {done}/{total}: {name}"))
+
+    def _fetch_done(self, text: str, severity: str) -> None:
+        self.query_one("#fetch-status", Label).display = False
+        self.reload()
+        self.notify(text, title="Feeds", severity=severity)  # type: ignore[arg-type]
 
     def run_search(self, query: str, keep: str | None = None) -> None:
         self.query_text = query
