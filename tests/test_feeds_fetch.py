@@ -293,3 +293,26 @@ def test_a_fetch_killed_at_any_moment_leaves_the_store_whole(tmp_path: Path, ser
     final = subprocess.run(command, capture_output=True, timeout=60)
     assert final.returncode == 0
     assert len(Store(folder)) == feeds * 40
+
+
+PAGE = """<!doctype html><html><head><title>Ferry timetable change number 0 | Harbour Gazette</title></head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article><h1>Ferry timetable change number 0</h1>
+<p>The ferry to the outer islands will leave later from next week, the harbour office said on Monday.</p>
+<p>Passengers who travel to work on the first crossing will have to wait an extra forty minutes at the quay.</p>
+<p>The office said the change was needed because of repairs to the northern landing stage this spring.</p>
+</article><footer>Copyright Harbour Gazette</footer></body></html>"""
+
+
+def test_a_full_feed_brings_each_new_entrys_article_page(store: Store, server: HTTPServer) -> None:
+    feed = rss_feed(1).replace(b"https://gazette.example/story/0", server.url_for("/story/0").encode())
+    server.expect_request("/f").respond_with_data(feed)
+    server.expect_request("/story/0").respond_with_data(PAGE, content_type="text/html; charset=utf-8")
+    subs = Subscriptions(store)
+    subs.add([server.url_for("/f")], full=True)
+    fetch(store, settings=FAST)
+    [meta] = store.stories()
+    body = store.body(meta)
+    assert any("extra forty minutes" in p for p in body) and len(body) >= 3
+    pages = len([r for r, _ in server.log if r.path == "/story/0"])
+    fetch(store, settings=FAST)  # the entry is stored now: its page is not fetched again
+    assert len([r for r, _ in server.log if r.path == "/story/0"]) == pages == 1

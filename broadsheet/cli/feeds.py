@@ -27,7 +27,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     add = actions.add_parser("add", help="subscribe to feeds (RSS, Atom, JSON Feed addresses)")
     add.add_argument("urls", nargs="+", metavar="URL")
     add.add_argument("--tag", action="append", default=[], metavar="T", help="give this tag to the feed's stories")
-    add.add_argument("--full", action="store_true", help="mark the feed as carrying only summaries")
+    add.add_argument("--full", action="store_true", help="the feed carries only summaries: fetch each new entry's article page")
     listing = actions.add_parser("list", help="every feed with its unread stories and health")
     listing.add_argument("--json", action="store_true", help="JSON Lines for scripts")
     remove = actions.add_parser("remove", help="unsubscribe (the stories stay)")

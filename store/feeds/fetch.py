@@ -35,6 +35,7 @@ from broadsheet.store.storage.userstate import StoryState
 USER_AGENT = "Broadsheet/0.1 (terminal feed reader; fetches on the user's request)"
 Outcome = Literal["new", "unchanged", "failed", "skipped"]
 BATCH = 2000  # entries per store write, as the importer
+FULL_PAGES = 30  # article pages fetched per --full feed and fetch (new entries only): polite to the site
 
 
 class FetchBusy(RuntimeError):
@@ -222,9 +223,51 @@ async def download(client, sub: Subscription, settings: Settings) -> Got:  # typ
     raise AssertionError("unreachable")  # the loop always returns on its last attempt
 
 
+async def _get_page(client, url: str, settings: Settings) -> str | None:  # type: ignore[no-untyped-def]
+    """An entry's article page as text, or None when it cannot be had (capped, time-limited)."""
+    import httpx
+
+    try:
+        async with asyncio.timeout(settings.total), client.stream("GET", url) as response:
+            if response.status_code != 200 or "html" not in response.headers.get("content-type", "html"):
+                return None
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > settings.max_bytes:
+                    return None
+                chunks.append(chunk)
+            return b"".join(chunks).decode(response.encoding or "utf-8", "replace")
+    except (httpx.HTTPError, TimeoutError, LookupError):
+        return None
+
+
+async def complete(client, article: Article, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+    """Replace a summary-only entry's text with its article page's, when the page has more."""
+    from broadsheet.store.html import page_article
+    from broadsheet.store.parse import ParseError
+
+    page = await _get_page(client, article.url or "", settings)
+    if page is None:
+        return
+    try:
+        full = page_article(page, article.url)
+    except (ParseError, ValueError):
+        return
+    if sum(map(len, full.body)) > sum(map(len, article.body)):
+        article.body = full.body
+        known = {image.src for image in article.images}
+        article.images += [image for image in full.images if image.src not in known]
+
+
 async def download_all(subs: list[Subscription], settings: Settings,
-                       on_done: Callable[[Subscription, Got], None]) -> None:
-    """Download every feed concurrently (at most ``per_host`` at a time on one host)."""
+                       on_done: Callable[[Subscription, Got], list[Article]]) -> None:
+    """Download every feed concurrently (at most ``per_host`` at a time on one host).
+
+    ``on_done`` gets each feed's answer and returns the entries whose article pages should
+    be fetched (a ``--full`` feed's new entries); they are fetched before the feed counts as done.
+    """
     import httpx
 
     hosts: dict[str, asyncio.Semaphore] = {}
@@ -241,7 +284,16 @@ async def download_all(subs: list[Subscription], settings: Settings,
             gate = hosts.setdefault(host, asyncio.Semaphore(settings.per_host))
             async with gate:
                 got = await download(client, sub, settings)
-            on_done(sub, got)
+            wanted = on_done(sub, got)
+            if wanted:
+
+                async def page(article: Article) -> None:
+                    site = hosts.setdefault((urlsplit(article.url or "").hostname or "").lower(),
+                                            asyncio.Semaphore(settings.per_host))
+                    async with site:
+                        await complete(client, article, settings)
+
+                await asyncio.gather(*(page(article) for article in wanted[:FULL_PAGES]))
 
         await asyncio.gather(*(one(sub) for sub in subs))
 
@@ -283,9 +335,10 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     done = 0
     pending: list[tuple[FeedResult, list[Article]]] = []
 
-    def on_done(sub: Subscription, got: Got) -> None:
+    def on_done(sub: Subscription, got: Got) -> list[Article]:
         nonlocal done
         result = _account(sub, got, stamp)
+        wanted: list[Article] = []
         if got.outcome == "new":
             try:
                 feed = parse_feed(got.data, sub.key)
@@ -299,10 +352,13 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                 for article in articles:
                     article.source = sub.title or article.source
                 pending.append((result, articles))
+                if sub.full:
+                    wanted = [a for a in articles if a.url and store.meta(a.story_id) is None]
         report.results.append(result)
         done += 1
         if on_progress:
             on_progress(done, len(due), sub.name)
+        return wanted
 
     if due:
         _run(lambda: download_all(due, settings, on_done))
