@@ -27,7 +27,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     add = actions.add_parser("add", help="subscribe to feeds (RSS, Atom, JSON Feed addresses)")
     add.add_argument("urls", nargs="+", metavar="URL")
     add.add_argument("--tag", action="append", default=[], metavar="T", help="give this tag to the feed's stories")
-    add.add_argument("--full", action="store_true", help="the feed carries only summaries: fetch each new entry's article page")
+    add.add_argument("--full", action="store_true",
+                     help="the feed carries only summaries: fetch each new entry's article page")
     listing = actions.add_parser("list", help="every feed with its unread stories and health")
     listing.add_argument("--json", action="store_true", help="JSON Lines for scripts")
     remove = actions.add_parser("remove", help="unsubscribe (the stories stay)")
@@ -139,11 +140,8 @@ def import_command(subs: Subscriptions, path: Path) -> int:
     else:
         listed = read_feed_list(data)
         problems = listed.problems
-        added, present = [], []
-        for feed in listed.feeds:
-            a, p = subs.add([feed.url], feed.tags, titles={feed.url: feed.title})
-            added += a
-            present += p
+        added, present = subs.add([f.url for f in listed.feeds], titles={f.url: f.title for f in listed.feeds},
+                                  tags_of={f.url: f.tags for f in listed.feeds})
     err.print(Text(f"{len(added)} feeds added, {len(present)} already subscribed, {len(problems)} left out",
                    style="bold"))
     for problem in problems:

@@ -167,12 +167,14 @@ class Subscriptions:
         return None
 
     def add(self, urls: Iterable[str], tags: Iterable[str] = (), full: bool = False,
-            titles: dict[str, str] | None = None) -> tuple[list[Subscription], list[Subscription]]:
-        """Subscribe to ``urls`` (checked with :func:`check_url`); returns (added, already there).
+            titles: dict[str, str] | None = None,
+            tags_of: dict[str, list[str]] | None = None) -> tuple[list[Subscription], list[Subscription]]:
+        """Subscribe to ``urls`` (checked with :func:`check_url`) in one write; returns (added, already there).
 
-        Tags given for a feed that is already there are added to it.
+        ``tags`` go to every feed, ``tags_of`` to one (a feed list's folders); tags given for a
+        feed that is already there are added to it.
         """
-        tags = clean_tags(tags)
+        common = clean_tags(tags)
         added: list[Subscription] = []
         present: list[Subscription] = []
         stamp = now()
@@ -180,6 +182,7 @@ class Subscriptions:
         def change(table: dict[str, Any]) -> None:
             known = {Subscription.from_doc(doc).url: sid for sid, doc in table.items()}
             for url in urls:
+                tags = clean_tags([*common, *(tags_of or {}).get(url, [])])
                 if url in known:
                     sub = Subscription.from_doc(table[known[url]])
                     sub.tags = clean_tags([*sub.tags, *tags])
