@@ -104,3 +104,25 @@ async def test_automatic_refresh_brings_stories_while_the_reader_is_open(tmp_pat
             if len(headlines(app)) == 3:
                 break
         assert len(headlines(app)) == 3
+
+
+async def test_a_feed_photo_caption_and_credit_show_in_the_credits_panel(store: Store, tmp_path: Path) -> None:
+    from broadsheet.store.ingest.importer import import_paths
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel
+    from tests.feeds import rss
+
+    item = ("<item><title>Lanes open</title><link>https://g.example/a</link><guid>a</guid>"
+            "<description>The new cycle lanes opened on Monday along the harbour road.</description>"
+            '<media:content url="https://g.example/p.jpg" medium="image">'
+            "<media:description>Cyclists on the new lane.</media:description>"
+            "<media:credit>Bo Lund/Gazette</media:credit></media:content></item>")
+    path = tmp_path / "feed.xml"
+    path.write_bytes(rss(item))
+    import_paths(store, [path])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.screen.query_one(CreditsPanel).content)
+        text = console.export_text()
+        assert "Cyclists on the new lane." in text and "Bo Lund/Gazette" in text and "Harbour Gazette" in text
