@@ -126,3 +126,21 @@ async def test_a_feed_photo_caption_and_credit_show_in_the_credits_panel(store: 
         console.print(app.screen.query_one(CreditsPanel).content)
         text = console.export_text()
         assert "Cyclists on the new lane." in text and "Bo Lund/Gazette" in text and "Harbour Gazette" in text
+
+
+async def test_a_gone_feed_is_offered_for_removal_in_the_sidebar(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/gone").respond_with_data("", status=410)
+    Subscriptions(store).add([server.url_for("/gone")])
+    fetch(store)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        assert "gone (410): remove it" in sidebar_text(app)
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.focus()
+        sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.kind == "feed")
+        await pilot.press("x")
+        await pilot.press("y")
+        await settle(pilot)
+        assert Subscriptions(store).all() == []
+        assert "Feeds" not in sidebar_text(app)

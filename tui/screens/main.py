@@ -396,14 +396,22 @@ class MainScreen(Screen[None]):
                 count = self._write(lambda: self.store.user.delete_tag(entry.name))
                 if count is not None:
                     self.notify(f"Removed tag {entry.name!r} from {count} stories")
+            elif entry.kind == "feed":
+                from broadsheet.store.feeds.subscriptions import Subscriptions
+
+                subs = Subscriptions(self.store)
+                sub = subs.find(entry.name)
+                if sub is not None:
+                    self._write(lambda: subs.remove([sub]))
             else:
                 searches = dict(self.store.user.get_setting("saved_searches", {}))
                 searches.pop(entry.name, None)
                 self._write(lambda: self.store.user.set_setting("saved_searches", searches))
             self.reload()
 
-        what = f"tag {entry.name!r} from every story" if entry.kind == "tag" else f"saved search {entry.name!r}"
-        self.app.push_screen(ConfirmScreen(f"Delete {what}?"), done)
+        what = {"tag": f"Delete tag {entry.name!r} from every story?",
+                "feed": f"Unsubscribe from {entry.name!r}? (its stories stay)"}
+        self.app.push_screen(ConfirmScreen(what.get(entry.kind, f"Delete saved search {entry.name!r}?")), done)
 
     def refresh_if_changed(self) -> None:
         """Back in the terminal: pick up what another instance changed meanwhile."""

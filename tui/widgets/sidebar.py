@@ -49,7 +49,7 @@ class Sidebar(OptionList):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("R", "rename", "Rename tag", id="sidebar.rename"),
-        Binding("delete,x", "delete", "Delete tag/search", id="sidebar.delete"),
+        Binding("delete,x", "delete", "Delete tag/search, unsubscribe feed", id="sidebar.delete"),
     ]
 
     @dataclass
@@ -146,5 +146,5 @@ class Sidebar(OptionList):
 
     def action_delete(self) -> None:
         entry = self.current_entry
-        if entry is not None and entry.kind in {"tag", "search"}:
+        if entry is not None and entry.kind in {"tag", "search", "feed"}:
             self.post_message(self.DeleteRequested(entry))
