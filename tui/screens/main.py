@@ -142,7 +142,7 @@ class MainScreen(Screen[None]):
         self.headlines.focus()
         minutes = getattr(getattr(self.app, "config", None), "refresh_minutes", 0)
         if minutes:
-            self.set_interval(minutes * 60, self.action_fetch_feeds)
+            self.set_interval(minutes * 60, lambda: self.action_fetch_feeds(quiet=True))
         if self.store.read_only:
             why = self.store.write_error or "the store folder cannot be written"
             self.notify(f"{why}. Reading works; changes will not be saved.", title="Read-only store",
@@ -194,35 +194,46 @@ class MainScreen(Screen[None]):
 
     # -- fetching feeds ------------------------------------------------------------------------
 
-    def action_fetch_feeds(self) -> None:
-        """Fetch every subscribed feed in a worker; new stories appear when it is done."""
+    def action_fetch_feeds(self, quiet: bool = False) -> None:
+        """Fetch every subscribed feed in a worker; new stories appear when it is done.
+
+        ``quiet`` (the automatic refresh) says nothing unless something arrived or failed.
+        """
         if any(w.group == "fetch" and w.is_running for w in self.workers):
             return
         status = self.query_one("#fetch-status", Label)
         status.update(Text("Fetching feeds…"))
         status.display = True
-        self._fetch_worker()
+        self._fetch_worker(quiet)
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
-    def _fetch_worker(self) -> None:
+    def _fetch_worker(self, quiet: bool) -> None:
         from broadsheet.store.feeds.fetch import FetchBusy, fetch
+        from broadsheet.store.feeds.subscriptions import Subscriptions
 
         def step(done: int, total: int, name: str) -> None:
             self.app.call_from_thread(self._fetch_progress, done, total, name)
 
+        say = self.app.call_from_thread
         try:
-            report = fetch(Store(self.store.folder, check=False), on_progress=step)  # its own Store: another thread
+            store = Store(self.store.folder, check=False)  # its own Store: this is another thread
+            if not Subscriptions(store).all():
+                say(self._fetch_done, "" if quiet else "No subscriptions: add one with `broadsheet feeds add URL`",
+                    "information")
+                return
+            report = fetch(store, on_progress=step)
         except FetchBusy as exc:
-            self.app.call_from_thread(self._fetch_done, str(exc), "warning")
+            say(self._fetch_done, "" if quiet else str(exc), "warning")
             return
         except Exception as exc:  # a fetch never brings the reader down
-            self.app.call_from_thread(self._fetch_done, f"Fetch failed: {exc}", "error")
+            say(self._fetch_done, f"Fetch failed: {exc}", "error")
             return
-        failed = len(report.failed)
-        text = f"{report.total('new')} new, {report.total('updated')} updated from {len(report.results)} feeds"
+        failed, new, updated = len(report.failed), report.total("new"), report.total("updated")
+        text = f"{new} new, {updated} updated from {len(report.results)} feeds"
         if failed:
             text += f"; {failed} failed (see Feeds in the sidebar)"
-        self.app.call_from_thread(self._fetch_done, text, "warning" if failed else "information")
+        say(self._fetch_done, "" if quiet and not (failed or new or updated) else text,
+            "warning" if failed else "information")
 
     def _fetch_progress(self, done: int, total: int, name: str) -> None:
         self.query_one("#fetch-status", Label).update(Text(f"Fetching feeds {done}/{total}: {name}"))
@@ -230,7 +241,8 @@ class MainScreen(Screen[None]):
     def _fetch_done(self, text: str, severity: str) -> None:
         self.query_one("#fetch-status", Label).display = False
         self.reload()
-        self.notify(text, title="Feeds", severity=severity)  # type: ignore[arg-type]
+        if text:
+            self.notify(text, title="Feeds", severity=severity)  # type: ignore[arg-type]
 
     def run_search(self, query: str, keep: str | None = None) -> None:
         self.query_text = query
