@@ -316,3 +316,17 @@ def test_a_full_feed_brings_each_new_entrys_article_page(store: Store, server: H
     pages = len([r for r, _ in server.log if r.path == "/story/0"])
     fetch(store, settings=FAST)  # the entry is stored now: its page is not fetched again
     assert len([r for r, _ in server.log if r.path == "/story/0"]) == pages == 1
+
+
+def test_failures_in_a_row_are_counted_and_a_success_clears_them(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/f").respond_with_data("<html><body>maintenance</body></html>")
+    subs = subscribe(store, server.url_for("/f"))
+    fetch(store, settings=FAST)
+    fetch(store, settings=FAST)
+    [sub] = subs.all()
+    assert sub.errors == 2 and "failing (2 in a row)" in sub.health and not sub.last_ok
+    server.clear()
+    server.expect_request("/f").respond_with_data(rss_feed(1))
+    fetch(store, settings=FAST)
+    [sub] = subs.all()
+    assert (sub.errors, sub.last_error, sub.health) == (0, "", "ok") and sub.last_ok

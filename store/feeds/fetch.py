@@ -67,7 +67,8 @@ class Got:
     moved: bool = False  # every redirect on the way was permanent: the subscription moves
     etag: str = ""
     modified: str = ""
-    retry_at: str = ""
+    wait: float | None = None  # seconds the server's Retry-After asks for
+    retry_at: str = ""  # when a Retry-After too long to wait for ends (ISO time)
 
 
 @dataclass(slots=True)
@@ -157,9 +158,7 @@ async def _get_once(client, sub: Subscription, settings: Settings) -> Got:  # ty
             return got
         if response.status_code >= 400:
             got.outcome = "failed"
-            wait = _retry_after(response.headers.get("retry-after"))
-            if wait is not None:
-                got.retry_at = str(wait)
+            got.wait = _retry_after(response.headers.get("retry-after"))
             return got
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > settings.max_bytes and "content-encoding" not in response.headers:
@@ -204,21 +203,19 @@ async def download(client, sub: Subscription, settings: Settings) -> Got:  # typ
             return got
         got.reason = _STATUS.get(got.status, f"HTTP {got.status}")
         if got.status == 429 or got.status >= 500:
-            wait = float(got.retry_at) if got.retry_at else delay
+            wait = got.wait if got.wait is not None else delay
             if got.status == 429 and wait > settings.max_wait:
                 when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)
                 got.reason = f"rate limited (429): the server asks to wait until {when:%Y-%m-%d %H:%M} UTC"
                 got.retry_at = when.isoformat(timespec="seconds")
                 return got
             if last:
-                got.retry_at = ""
                 if got.status >= 500:
                     got.reason = f"server error ({got.status})"
                 return got
             await asyncio.sleep(min(wait, settings.max_wait))
             delay *= 2
             continue
-        got.retry_at = ""
         return got
     raise AssertionError("unreachable")  # the loop always returns on its last attempt
 
@@ -343,8 +340,9 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             try:
                 feed = parse_feed(got.data, sub.key)
             except FeedError as exc:
-                _failed(result, f"not a feed: {exc}", stamp)
+                _failed(result, f"not a feed: {exc}")
             else:
+                _healthy(sub, stamp)
                 articles = [e.article for e in feed.entries if e.article is not None]
                 result.skipped_entries = len(feed.entries) - len(articles)
                 if not sub.title and feed.title:
@@ -384,7 +382,12 @@ def _run(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
         pool.submit(lambda: asyncio.run(make())).result()
 
 
-def _failed(result: FeedResult, reason: str, stamp: str) -> None:
+def _healthy(sub: Subscription, stamp: str) -> None:
+    sub.last_ok, sub.errors, sub.last_error = stamp, 0, ""
+
+
+def _failed(result: FeedResult, reason: str) -> None:
+    """A feed that answered, but with something that is not a feed: its validators are dropped."""
     sub = result.sub
     result.outcome, result.reason = "failed", reason
     sub.errors += 1
@@ -402,11 +405,12 @@ def _account(sub: Subscription, got: Got, stamp: str) -> FeedResult:
         sub.errors += 1
         sub.last_error = got.reason
         sub.gone = got.status == 410
-        if got.status == 429 and got.retry_at and "T" in got.retry_at:
-            sub.not_before = got.retry_at
+        sub.not_before = got.retry_at
         return result
-    sub.last_ok, sub.errors, sub.last_error, sub.gone, sub.not_before = stamp, 0, "", False, ""
-    if got.outcome == "new":
+    sub.gone, sub.not_before = False, ""
+    if got.outcome == "unchanged":
+        _healthy(sub, stamp)
+    else:  # "new": healthy once it parses as a feed
         sub.etag, sub.modified = got.etag, got.modified
     if got.moved and got.url and got.url != sub.url:
         result.moved_to = sub.url = got.url
