@@ -21,7 +21,7 @@ import email.utils
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
@@ -31,6 +31,9 @@ from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, no
 from broadsheet.store.model import Article
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import StoryState
+
+if TYPE_CHECKING:
+    import httpx
 
 USER_AGENT = "Broadsheet/0.1 (terminal feed reader; fetches on the user's request)"
 Outcome = Literal["new", "unchanged", "failed", "skipped"]
@@ -143,7 +146,7 @@ class _TooBig(Exception):
     pass
 
 
-async def _get_once(client, sub: Subscription, settings: Settings) -> Got:  # type: ignore[no-untyped-def]
+async def _get_once(client: httpx.AsyncClient, sub: Subscription, settings: Settings) -> Got:
     headers = {}
     if sub.etag:
         headers["If-None-Match"] = sub.etag
@@ -178,7 +181,7 @@ _STATUS = {404: "not found (404)", 410: "gone (410): the server says the feed wa
            401: "needs a login (401)", 403: "refused (403)", 429: "rate limited (429)"}
 
 
-async def download(client, sub: Subscription, settings: Settings) -> Got:  # type: ignore[no-untyped-def]
+async def download(client: httpx.AsyncClient, sub: Subscription, settings: Settings) -> Got:
     """One feed, with retries for passing faults; never raises."""
     import httpx
 
@@ -220,7 +223,7 @@ async def download(client, sub: Subscription, settings: Settings) -> Got:  # typ
     raise AssertionError("unreachable")  # the loop always returns on its last attempt
 
 
-async def _get_page(client, url: str, settings: Settings) -> str | None:  # type: ignore[no-untyped-def]
+async def _get_page(client: httpx.AsyncClient, url: str, settings: Settings) -> str | None:
     """An entry's article page as text, or None when it cannot be had (capped, time-limited)."""
     import httpx
 
@@ -240,7 +243,7 @@ async def _get_page(client, url: str, settings: Settings) -> str | None:  # type
         return None
 
 
-async def complete(client, article: Article, settings: Settings) -> None:  # type: ignore[no-untyped-def]
+async def complete(client: httpx.AsyncClient, article: Article, settings: Settings) -> None:
     """Replace a summary-only entry's text with its article page's, when the page has more."""
     from broadsheet.store.html import page_article
     from broadsheet.store.parse import ParseError
