@@ -7,6 +7,8 @@
   10,000-item JSON Feed through json and orjson (parse only).
 - Import: a 10,000-item local feed file, ``import_paths`` (parse, store, index) into an
   empty store, against ``newsboat -x reload`` loading the same file into an empty cache.
+- Reader cold start (``bench.inproc``) on the fetched store, with its subscriptions and with
+  ``feeds.json`` removed: what subscriptions add to starting the reader.
 - Fetch: 200 feeds of 50 items from a local HTTP server (ETag and Last-Modified, 304s):
   ``broadsheet fetch`` (its ``fetch()``) first into an empty store, then again (every feed
   answers 304), against ``newsboat -x reload`` on the same URLs, first and second time.
@@ -221,6 +223,14 @@ def fetch_twice(urls: list[str], work: Path) -> tuple[float, float, int, str]:
     return one, two, first.total("new"), outcomes
 
 
+def cold_starts(folder: Path, runs: int) -> float:
+    """Median reader cold start (``bench.inproc``, headless, in a child process) on ``folder``."""
+    done = subprocess.run([sys.executable, "-m", "bench.inproc", str(folder), "--runs", str(runs)],
+                          capture_output=True, check=True, timeout=600)
+    starts = sorted(orjson.loads(done.stdout)["cold_start"])
+    return starts[len(starts) // 2]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.feeds")
     parser.add_argument("--items", type=int, default=10_000, help="items in the local feed file (default 10,000)")
@@ -261,11 +271,20 @@ def main(argv: list[str] | None = None) -> int:
             served = dict(server.requests)
             nb = newsboat_reload(urls, work / "nb-fetch") if newsboat() else None
             served_nb = {k: server.requests[k] - served[k] for k in served}
+        say("reader cold start with and without the subscriptions")
+        store_folder = work / "fetch-store"
+        without = work / "no-feeds-store"
+        shutil.copytree(store_folder, without)
+        (without / "feeds.json").unlink()
+        with_feeds = cold_starts(store_folder, max(3, args.runs))
+        without_feeds = cold_starts(without, max(3, args.runs))
         label = f"{args.feeds} feeds x {args.per_feed} items"
         rows.append((f"Fetch {label}, first ({new:,} new stories stored and indexed)", f"{one:.2f} s",
                      f"{nb[0]:.2f} s (newsboat)" if nb else "not measured (newsboat not installed)"))
         rows.append((f"Fetch {label}, second (nothing new)", f"{two:.2f} s",
                      f"{nb[1]:.2f} s (newsboat)" if nb else "not measured (newsboat not installed)"))
+        rows.append((f"Reader cold start on those {new:,} stories: with {args.feeds} subscriptions / without",
+                     f"{with_feeds:.3f} s / {without_feeds:.3f} s", ""))
         rows.append(("Requests answered by the server (200 / 304)", f"{served['200']} / {served['304']} ({outcomes})",
                      f"{served_nb['200']} / {served_nb['304']}" if nb else ""))
     header = (f"Load average at start {load:.2f}; {os.cpu_count()} CPUs; Python {sys.version.split()[0]}; "

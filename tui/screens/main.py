@@ -94,6 +94,7 @@ class MainScreen(Screen[None]):
         self.result_total = 0
         self.terms: list[str] = []
         self._fingerprint: tuple[tuple[int, int, int], ...] | None = None
+        self._feeds_shown = False  # feeds join the sidebar after the first paint (start-up stays as it was)
 
     @property
     def headlines(self) -> HeadlineList:
@@ -183,6 +184,10 @@ class MainScreen(Screen[None]):
         from broadsheet.store.feeds.subscriptions import FILE, Subscriptions, story_counts
 
         if not (self.store.folder / FILE).exists():  # no subscriptions: nothing read at start
+            return []
+        if not self._feeds_shown:  # counting 200 feeds' stories costs ~10 ms: after the list is on screen
+            self._feeds_shown = True
+            self.call_after_refresh(self._update_sidebar)
             return []
         try:
             subs = Subscriptions(self.store).all()
