@@ -149,6 +149,10 @@ def test_feeds_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     out = tmp_path / "out.opml"
     assert run(folder, "feeds", "export", "-o", str(out)) == 0
     assert [f.url for f in read_opml(out.read_bytes()).feeds] == [r["url"] for r in rows]
+    urls = tmp_path / "urls"
+    assert run(folder, "feeds", "export", "--format", "urls", "-o", str(urls)) == 0
+    back = read_urls(urls.read_text())
+    assert [(f.url, f.tags) for f in back.feeds] == [(r["url"], r["tags"]) for r in rows]
     assert run(folder, "feeds", "remove", "Harbour Gazette", "https://a.example/rss") == 0
     assert len(Subscriptions(Store(folder)).all()) == len(rows) - 2
     assert run(folder, "feeds", "remove", "nothing-like-this") == 1

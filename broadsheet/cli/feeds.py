@@ -35,7 +35,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[t
     remove.add_argument("feeds", nargs="+", metavar="FEED", help="address, id or title")
     imp = actions.add_parser("import", help="subscribe to the feeds of an OPML file or a newsboat urls file")
     imp.add_argument("file", type=Path, metavar="FILE")
-    export = actions.add_parser("export", help="the subscriptions as OPML")
+    export = actions.add_parser("export", help="the subscriptions as OPML (or newsboat's urls file)")
+    export.add_argument("--format", choices=("opml", "urls"), default="opml",
+                        help="opml (default), or urls: newsboat's urls file with tags and titles")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     fetch = commands.add_parser("fetch", help="download subscribed feeds and store their new stories")
     fetch.add_argument("feeds", nargs="*", metavar="FEED", help="address, id or title (default: every feed)")
@@ -55,7 +57,7 @@ def run(store: Store, args: argparse.Namespace) -> int:
         return remove_command(subs, args.feeds)
     if action == "import":
         return import_command(subs, args.file)
-    return export_command(subs, args.output)
+    return export_command(subs, args.output, args.format)
 
 
 def add_command(subs: Subscriptions, urls: list[str], tags: list[str], full: bool) -> int:
@@ -169,11 +171,11 @@ def subscribe_newsboat_caches(store: Store, paths: list[Path]) -> None:
         err.print(f"{len(added)} feeds of the newsboat cache added as subscriptions (see `broadsheet feeds list`)")
 
 
-def export_command(subs: Subscriptions, output: str | None) -> int:
-    from broadsheet.store.feeds.opml import write_opml
+def export_command(subs: Subscriptions, output: str | None, form: str = "opml") -> int:
+    from broadsheet.store.feeds.opml import write_opml, write_urls
     from broadsheet.store.storage.atomic import atomic_write_bytes
 
-    data = write_opml(subs.all())
+    data = write_opml(subs.all()) if form == "opml" else write_urls(subs.all()).encode("utf-8")
     if output:
         atomic_write_bytes(Path(output), data)
         err.print(f"wrote {len(subs.all())} feeds to {shown(output)}")

@@ -117,8 +117,11 @@ def write_opml(subs: list[Subscription], title: str = "Broadsheet subscriptions"
 
 def write_urls(subs: list[Subscription]) -> str:
     """newsboat's ``urls`` file for ``subs`` (tags, and the title as ``"~Name"``)."""
+    def quoted(word: str) -> str:
+        return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
     lines = []
     for sub in subs:
-        words = [sub.url, *sub.tags] + ([f"~{sub.title}"] if sub.title else [])
-        lines.append(" ".join(shlex.quote(w) if w != sub.url else w for w in words))
+        words = [*sub.tags] + ([f"~{sub.title}"] if sub.title else [])
+        lines.append(" ".join([sub.url, *map(quoted, words)]))
     return "\n".join(lines) + "\n"

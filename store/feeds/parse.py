@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -325,8 +324,3 @@ def _iso(value: str) -> str | None:
     except (ValueError, OverflowError):
         return None
 
-
-def iter_articles(feed: Feed) -> Iterator[Article]:
-    for entry in feed.entries:
-        if entry.article is not None:
-            yield entry.article
