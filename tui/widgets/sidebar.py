@@ -49,7 +49,7 @@ class Sidebar(OptionList):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("R", "rename", "Rename tag", id="sidebar.rename"),
-        Binding("delete,x", "delete", "Delete tag/search, unsubscribe feed", id="sidebar.delete"),
+        Binding("delete,x", "delete", "Delete tag/search/feed", id="sidebar.delete"),
     ]
 
     @dataclass
