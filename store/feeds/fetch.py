@@ -276,7 +276,7 @@ async def download_all(subs: list[Subscription], settings: Settings,
         headers={"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, "
                  "application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"},
         timeout=httpx.Timeout(settings.timeout), limits=limits, follow_redirects=True,
-        max_redirects=settings.max_redirects, trust_env=False,
+        max_redirects=settings.max_redirects,  # proxies and certificates from the environment, as curl does
     ) as client:
 
         async def one(sub: Subscription) -> None:
