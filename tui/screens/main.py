@@ -31,11 +31,12 @@ from broadsheet.store.storage.tinydb import gc_paused
 from broadsheet.store.storage.userstate import EMPTY, StoryState, TagError, parse_tag_edit
 from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
+from broadsheet.tui.screens.feeds import FeedsMixin
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.search_bar import SearchBar
-from broadsheet.tui.widgets.sidebar import FeedRow, Sidebar
+from broadsheet.tui.widgets.sidebar import Sidebar
 
 T = TypeVar("T")
 
@@ -44,7 +45,7 @@ def _mark_read(state: StoryState) -> StoryState:
     return StoryState(state.bookmarked, True, state.tags)
 
 
-class MainScreen(Screen[None]):
+class MainScreen(FeedsMixin, Screen[None]):
     """The four regions kept in step: the list cursor decides what the other panes show."""
 
     BINDINGS = [
@@ -94,7 +95,6 @@ class MainScreen(Screen[None]):
         self.result_total = 0
         self.terms: list[str] = []
         self._fingerprint: tuple[tuple[int, int, int], ...] | None = None
-        self._feeds_shown = False  # feeds join the sidebar after the first paint (start-up stays as it was)
 
     @property
     def headlines(self) -> HeadlineList:
@@ -116,9 +116,7 @@ class MainScreen(Screen[None]):
             with Horizontal(id="reading"):
                 yield ArticleView(id="article")
                 yield CreditsPanel(id="credits")
-        status = Label("", id="fetch-status")
-        status.display = False
-        yield status
+        yield self.fetch_status()
         yield Footer()
 
     def on_unmount(self) -> None:
@@ -141,9 +139,7 @@ class MainScreen(Screen[None]):
         self.watch(self.headlines, "cursor", self._highlighted, init=False)
         self.reload(restore=session.get("story"))
         self.headlines.focus()
-        minutes = getattr(getattr(self.app, "config", None), "refresh_minutes", 0)
-        if minutes:
-            self.set_interval(minutes * 60, lambda: self.action_fetch_feeds(quiet=True))
+        self.start_refresh(getattr(getattr(self.app, "config", None), "refresh_minutes", 0))
         if self.store.read_only:
             why = self.store.write_error or "the store folder cannot be written"
             self.notify(f"{why}. Reading works; changes will not be saved.", title="Read-only store",
@@ -177,78 +173,7 @@ class MainScreen(Screen[None]):
         read = sum(state.read for state in present)
         counts = {"all": len(self.stories), "unread": len(self.stories) - read, "bookmarked": bookmarked}
         searches = self.store.user.get_setting("saved_searches", {})
-        self.query_one(Sidebar).show_entries(counts, tags, searches, self._feed_rows())
-
-    def _feed_rows(self) -> list[FeedRow]:
-        """Each subscription with its unread stories and its error, if it is failing."""
-        from broadsheet.store.feeds.subscriptions import FILE, Subscriptions, story_counts
-
-        if not (self.store.folder / FILE).exists():  # no subscriptions: nothing read at start
-            return []
-        if not self._feeds_shown:  # counting 200 feeds' stories costs ~10 ms: after the list is on screen
-            self._feeds_shown = True
-            self.call_after_refresh(self._update_sidebar)
-            return []
-        try:
-            subs = Subscriptions(self.store).all()
-        except StoreFileError as exc:
-            self.notify(str(exc), title="Subscriptions unreadable", severity="error")
-            return []
-        counts = story_counts(subs, self.stories, self.states)
-        return [FeedRow(sub.name, counts[sub.id][1], sub.health if sub.errors or sub.gone else "") for sub in subs]
-
-    # -- fetching feeds ------------------------------------------------------------------------
-
-    def action_fetch_feeds(self, quiet: bool = False) -> None:
-        """Fetch every subscribed feed in a worker; new stories appear when it is done.
-
-        ``quiet`` (the automatic refresh) says nothing unless something arrived or failed.
-        """
-        if any(w.group == "fetch" and w.is_running for w in self.workers):
-            return
-        status = self.query_one("#fetch-status", Label)
-        status.update(Text("Fetching feeds…"))
-        status.display = True
-        self._fetch_worker(quiet)
-
-    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
-    def _fetch_worker(self, quiet: bool) -> None:
-        from broadsheet.store.feeds.fetch import FetchBusy, fetch
-        from broadsheet.store.feeds.subscriptions import Subscriptions
-
-        def step(done: int, total: int, name: str) -> None:
-            self.app.call_from_thread(self._fetch_progress, done, total, name)
-
-        say = self.app.call_from_thread
-        try:
-            store = Store(self.store.folder, check=False)  # its own Store: this is another thread
-            if not Subscriptions(store).all():
-                say(self._fetch_done, "" if quiet else "No subscriptions: add one with `broadsheet feeds add URL`",
-                    "information")
-                return
-            report = fetch(store, on_progress=step)
-        except FetchBusy as exc:
-            say(self._fetch_done, "" if quiet else str(exc), "warning")
-            return
-        except Exception as exc:  # a fetch never brings the reader down
-            say(self._fetch_done, f"Fetch failed: {exc}", "error")
-            return
-        failed, new, updated = len(report.failed), report.total("new"), report.total("updated")
-        text = f"{new} new, {updated} updated from {len(report.results)} feeds"
-        if failed:
-            text += f"; {failed} failed (see Feeds in the sidebar)"
-        say(self._fetch_done, "" if quiet and not (failed or new or updated) else text,
-            "warning" if failed else "information")
-
-    def _fetch_progress(self, done: int, total: int, name: str) -> None:
-        self.query_one("#fetch-status", Label).update(Text(f"Fetching feeds {done}/{total}: {name}"))
-
-    def _fetch_done(self, text: str, severity: str) -> None:
-        self.query_one("#fetch-status", Label).display = False
-        self.reload()
-        if text:
-            self.notify(text, title="Feeds", severity=severity)  # type: ignore[arg-type]
-
+        self.query_one(Sidebar).show_entries(counts, tags, searches, self.feed_rows())
     def run_search(self, query: str, keep: str | None = None) -> None:
         self.query_text = query
         self._keep = keep or (self.headlines.current.id if self.headlines.current else None)
@@ -414,12 +339,7 @@ class MainScreen(Screen[None]):
                 if count is not None:
                     self.notify(f"Removed tag {entry.name!r} from {count} stories")
             elif entry.kind == "feed":
-                from broadsheet.store.feeds.subscriptions import Subscriptions
-
-                subs = Subscriptions(self.store)
-                sub = subs.find(entry.name)
-                if sub is not None:
-                    self._write(lambda: subs.remove([sub]))
+                self.unsubscribe(entry.name)
             else:
                 searches = dict(self.store.user.get_setting("saved_searches", {}))
                 searches.pop(entry.name, None)
