@@ -97,12 +97,13 @@ def list_command(store: Store, subs: Subscriptions, as_json: bool) -> int:
     table = Table(box=None, pad_edge=False)
     for name in ("feed", "unread", "stories", "tags", "health"):
         table.add_column(name, justify="right" if name in ("unread", "stories") else "left",
-                         overflow="fold" if name == "health" else "ellipsis")
+                         overflow="fold" if name in ("feed", "health") else "ellipsis")
     for sub in feeds:
         stories, unread = counts[sub.id]
         health = Text(sub.health, style="green" if sub.health == "ok" else "red" if sub.errors else "yellow")
         name = Text(sub.name)
-        name.append(f"\n{sub.url}", style="dim")
+        if sub.title:
+            name.append(f"\n{sub.url}", style="dim")
         table.add_row(name, str(unread), str(stories), Text(", ".join(sub.tags)), health)
     out.print(table)
     return 0

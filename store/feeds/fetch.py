@@ -343,7 +343,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             try:
                 feed = parse_feed(got.data, sub.key)
             except FeedError as exc:
-                _failed(result, f"not a feed: {exc}")
+                _failed(result, str(exc))
             else:
                 _healthy(sub, stamp)
                 articles = [e.article for e in feed.entries if e.article is not None]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shlex
 from dataclasses import dataclass, field
-from xml.etree.ElementTree import Element, SubElement, tostring
+from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, check_url, clean_tags
 from broadsheet.store.sanitize import clean_line
@@ -112,6 +112,7 @@ def write_opml(subs: list[Subscription], title: str = "Broadsheet subscriptions"
         if sub.tags:
             attrs["category"] = ",".join(sub.tags)
         SubElement(body, "outline", attrs)
+    indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode("utf-8") + b"\n"
 
 
