@@ -41,6 +41,8 @@ typecheck: $(STAMP)
 bench: $(STAMP)
 	@command -v rg >/dev/null || echo "bench: rg (ripgrep) not found, skipping the rg comparison (apt-get install ripgrep)"
 	$(BIN)/python -m bench --out docs/benchmarks.md --json docs/benchmarks.json
+	@command -v newsboat >/dev/null || echo "bench: newsboat not found, its feed rows say not measured (apt-get install newsboat)"
+	$(BIN)/python -m bench.feeds --out docs/feeds-benchmarks.md
 
 ## The benchmark code on 1k stories in well under a minute (CI runs it via tests/test_bench_smoke.py).
 bench-smoke: $(STAMP)

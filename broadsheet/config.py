@@ -24,6 +24,10 @@ TEMPLATE = """\
 # Mark a story read when it is opened with Enter.
 # mark_read_on_open = true
 
+[feeds]
+# Fetch every subscribed feed this often while the reader is open (0: only with the F key).
+# refresh_minutes = 0
+
 [keys]
 # Rebind keys by binding id; several keys are comma-separated. `?` in the reader shows ids.
 # "headlines.bookmark" = "b"
@@ -43,6 +47,7 @@ class Config:
     path: Path
     theme: str | None = None
     mark_read_on_open: bool = True
+    refresh_minutes: float = 0  # [feeds] automatic fetch while the reader is open; 0 = off
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -79,6 +84,15 @@ def load_config(path: Path | None = None) -> Config:
         config.mark_read_on_open = value
     else:
         config.problems.append(f"{path}: reader.mark_read_on_open must be true or false")
+    feeds = data.get("feeds", {})
+    if not isinstance(feeds, dict):
+        config.problems.append(f"{path}: [feeds] must be a table")
+        feeds = {}
+    minutes = feeds.get("refresh_minutes", 0)
+    if isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes >= 0:
+        config.refresh_minutes = float(minutes)
+    else:
+        config.problems.append(f"{path}: feeds.refresh_minutes must be a number of minutes (0 = off)")
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         config.problems.append(f"{path}: [keys] must be a table")
@@ -93,7 +107,7 @@ def load_config(path: Path | None = None) -> Config:
 
         config.keys, problems = check_keymap(config.keys, str(path))
         config.problems += problems
-    unknown = set(data) - {"theme", "reader", "keys"}
+    unknown = set(data) - {"theme", "reader", "keys", "feeds"}
     if unknown:
         config.problems.append(f"{path}: unknown setting(s) {', '.join(sorted(unknown))} ignored")
     return config

@@ -33,3 +33,16 @@ def filled_store(store: Store) -> Store:
     """Five made-up stories: four local ones and one wire story with full credits."""
     store.add([(make_article(i), f"made-up-{i}.txt") for i in range(4)] + [(wire_article(), "wire.txt")])
     return store
+
+
+@pytest.fixture
+def server():  # type: ignore[no-untyped-def]
+    """A real HTTP server on 127.0.0.1 for the feed tests (threaded: slow handlers do not block others)."""
+    from pytest_httpserver import HTTPServer
+
+    httpd = HTTPServer(host="127.0.0.1", port=0, threaded=True)
+    httpd.start()
+    yield httpd
+    httpd.clear()
+    if httpd.is_running():
+        httpd.stop()

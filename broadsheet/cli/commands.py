@@ -67,6 +67,9 @@ def _explain(path: Path, max_size: int) -> int:
 
 def import_command(store: Store, args: argparse.Namespace) -> int:
     report = run_import(store, args.paths, args.max_size)
+    from broadsheet.cli.feeds import subscribe_newsboat_caches
+
+    subscribe_newsboat_caches(store, args.paths)
     if report.interrupted:
         return 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
     if report.stopped:

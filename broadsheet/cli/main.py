@@ -67,6 +67,9 @@ def build_parser() -> argparse.ArgumentParser:
     from broadsheet.cli import searching
 
     searching.add_parsers(commands)
+    from broadsheet.cli import feeds
+
+    feeds.add_parsers(commands)
     return parser
 
 
@@ -147,6 +150,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         if command in searching.COMMANDS:
             return searching.run(store, args)
+        from broadsheet.cli import feeds
+
+        if command in feeds.COMMANDS:
+            return feeds.run(store, args)
         return run_command(store, seed=not getattr(args, "no_seed", False))
     except StoreWriteError as exc:  # disk full, read-only folder: nothing was changed
         print(f"broadsheet: {exc}", file=sys.stderr)

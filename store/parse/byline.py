@@ -119,7 +119,7 @@ DESK_WORDS = frozenset(
         managing executive associate investigative special national international local news digital social
         media data world diplomatic defence defense security energy climate property travel food fashion music
         film television transport motoring affairs markets finance financial money consumer lifestyle features
-        photo video weather breaking general regional metro city state feature opinion books theatre
+        photo video weather breaking general regional metro city state feature opinion books theatre games gaming
         """,
     )
 )

@@ -138,7 +138,7 @@ def step_byline(page: Page) -> None:
         if not info.explicit and (_not_an_author(info, headline_words) or prev_text.endswith((",", "/"))):
             continue  # (a name after a line ending in "," is the last item of a list of tags)
         found.append((i, info, seen))
-        info.evidence = _evidence(info, was_labelled, early_credit)
+        info.evidence = _evidence(info, was_labelled, bool(early_credit))
         chosen = info.explicit and seen <= _EXPLICIT_NEAR  # the first such is the one taken below
     if not found:
         return

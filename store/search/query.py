@@ -6,7 +6,7 @@ Grammar (whitespace separates items; every group must match)::
     item    := group | filter
     group   := term ("OR" term)*            # OR in capitals; joins words, phrases, prefixes or tags
     term    := ["-"] (word | '"phrase"' | prefix"*" | field ":" (word | '"phrase"' | prefix"*"))
-    field   := headline | body | caption | by | author | source | agency | tag
+    field   := headline | body | caption | by | author | source | agency | feed | tag
     filter  := ["-"] "is:" (bookmarked | unread | read)
              | "after:" YYYY-MM-DD | "before:" YYYY-MM-DD | "sort:" (date | relevance)
 
@@ -29,7 +29,7 @@ SortOrder = Literal["relevance", "date"]
 
 #: Field filters that search text, and the name each stands for.
 TEXT_FIELDS = {"headline": "headline", "body": "body", "caption": "caption", "by": "by", "author": "by",
-               "source": "source", "agency": "agency"}
+               "source": "source", "agency": "agency", "feed": "source"}  # a feed's stories carry its title as source
 _FILTERS = {"is", "after", "before", "sort"}
 MAX_TERMS = 64  # words, phrases, prefixes and tags in one query
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -152,6 +152,7 @@ def _lex(text: str) -> list[_Atom]:
 
 _EXAMPLES = {"headline": "headline:ferry", "body": "body:ferry", "caption": "caption:harbour", "by": "by:quill",
              "author": "author:quill", "source": "source:gazette", "agency": "agency:reuters", "tag": "tag:work",
+             "feed": 'feed:"Harbour Gazette"',
              "is": "is:unread", "after": "after:2024-03-01", "before": "before:2024-03-01", "sort": "sort:date"}
 
 

@@ -31,6 +31,7 @@ from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState, TagError, parse_tag_edit
 from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
+from broadsheet.tui.screens.feeds import FeedsMixin
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
 from broadsheet.tui.widgets.headline_list import HeadlineList
@@ -47,7 +48,7 @@ T = TypeVar("T")
 STORY_ACTIONS = frozenset({"bookmark", "tag", "toggle_read"})
 
 
-class MainScreen(Screen[None]):
+class MainScreen(FeedsMixin, Screen[None]):
     """The four regions kept in step: the list cursor decides what the other panes show."""
 
     BINDINGS = [
@@ -69,6 +70,7 @@ class MainScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", show=False, id="app.refresh"),
         Binding("y", "copy_url", "Copy story address", show=False, id="story.copy_url"),
         Binding("w", "open_url", "Open story in browser", show=False, id="story.open_url"),
+        Binding("F", "fetch_feeds", "Fetch feeds", show=False, id="feeds.fetch"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
 
@@ -116,6 +118,7 @@ class MainScreen(Screen[None]):
             with Horizontal(id="reading"):
                 yield ArticleView(id="article")
                 yield CreditsPanel(id="credits")
+        yield self.fetch_status()
         yield Footer()
 
     def on_unmount(self) -> None:
@@ -132,6 +135,7 @@ class MainScreen(Screen[None]):
         self.watch(self.headlines, "cursor", self._highlighted, init=False)
         self.reload(restore=self._restore_scroll[0] if self._restore_scroll else None)
         self.headlines.focus()
+        self.start_refresh(getattr(getattr(self.app, "config", None), "refresh_minutes", 0))
         if self.store.read_only:
             why = self.store.write_error or "the store folder cannot be written"
             self.notify(f"{why}. Reading works; changes will not be saved.", title="Read-only store",
@@ -149,7 +153,7 @@ class MainScreen(Screen[None]):
 
     def _update_sidebar(self) -> None:
         counts, tags = self.reader.sidebar_counts()
-        self.query_one(Sidebar).show_entries(counts, tags, self.reader.saved_searches())
+        self.query_one(Sidebar).show_entries(counts, tags, self.reader.saved_searches(), self.feed_rows())
 
     def run_search(self, query: str, keep: str | None = None) -> None:
         self._keep = keep or (self.headlines.current.id if self.headlines.current else None)
@@ -326,12 +330,15 @@ class MainScreen(Screen[None]):
                 count = self._write(lambda: self.store.user.delete_tag(entry.name))
                 if count is not None:
                     self.notify(f"Removed tag {entry.name!r} from {count} stories")
+            elif entry.kind == "feed":
+                self.unsubscribe(entry.name)
             else:
                 self._write(lambda: self.store.user.delete_saved_search(entry.name))
             self.reload()
 
-        what = f"tag {entry.name!r} from every story" if entry.kind == "tag" else f"saved search {entry.name!r}"
-        self.app.push_screen(ConfirmScreen(f"Delete {what}?"), done)
+        what = {"tag": f"Delete tag {entry.name!r} from every story?",
+                "feed": f"Unsubscribe from {entry.name!r}? (its stories stay)"}
+        self.app.push_screen(ConfirmScreen(what.get(entry.kind, f"Delete saved search {entry.name!r}?")), done)
 
     def refresh_if_changed(self) -> None:
         """Back in the terminal: pick up what another instance changed meanwhile."""

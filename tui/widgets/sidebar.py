@@ -1,4 +1,4 @@
-"""The filters sidebar: all stories, unread, bookmarked, every tag with its count, saved searches.
+"""The filters sidebar: all stories, unread, bookmarked, feeds, every tag with its count, saved searches.
 
 Choosing an entry puts its query (``is:unread``, ``tag:"x"``, a saved search) into the
 search bar, so the sidebar and typed searches combine in one visible place.
@@ -6,7 +6,7 @@ search bar, so the sidebar and typed searches combine in one visible place.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -21,9 +21,23 @@ def tag_query(tag: str) -> str:
     return f'tag:"{tag}"' if " " in tag or '"' in tag else f"tag:{tag}"
 
 
+def feed_query(title: str) -> str:
+    """The search filter for one feed's stories (its title, as their source)."""
+    return 'feed:"' + title.replace('"', " ") + '"'
+
+
+@dataclass(frozen=True, slots=True)
+class FeedRow:
+    """One subscription as the sidebar lists it: its unread stories and its last error, if any."""
+
+    title: str
+    unread: int
+    problem: str = ""
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
-    kind: str  # "all", "unread", "bookmarked", "tag", "search"
+    kind: str  # "all", "unread", "bookmarked", "feed", "tag", "search"
     name: str
     query: str
 
@@ -35,7 +49,7 @@ class Sidebar(OptionList):
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
         Binding("R", "rename", "Rename tag/search", id="sidebar.rename"),
-        Binding("delete,x", "delete", "Delete tag/search", id="sidebar.delete"),
+        Binding("delete,x", "delete", "Delete tag/search/feed", id="sidebar.delete"),
     ]
 
     @dataclass
@@ -55,7 +69,8 @@ class Sidebar(OptionList):
         self._entries: list[Entry | None] = []
 
     def show_entries(
-        self, counts: Mapping[str, int], tags: Mapping[str, int], searches: Mapping[str, str]
+        self, counts: Mapping[str, int], tags: Mapping[str, int], searches: Mapping[str, str],
+        feeds: Sequence[FeedRow] = (),
     ) -> None:
         """Rebuild the entries, keeping the highlight on the same entry where possible."""
         current = self.current_entry
@@ -69,6 +84,16 @@ class Sidebar(OptionList):
         options: list[Option | None] = [
             Option(self._label(e.name, labels[e.kind])) for e in entries if e is not None
         ]
+        if feeds:
+            entries.append(None)
+            options.append(Option(Text("Feeds", style="bold"), disabled=True))
+            for feed in feeds:
+                entries.append(Entry("feed", feed.title, feed_query(feed.title)))
+                label = self._label(feed.title, feed.unread)
+                if feed.problem:  # the feed's error where it is listed (plain Text: fetched strings are untrusted)
+                    label.append("\n")
+                    label.append(Text(f"! {feed.problem}", style="red", overflow="ellipsis", no_wrap=True))
+                options.append(Option(label))
         if tags:
             entries.append(None)
             options.append(Option(Text("Tags", style="bold"), disabled=True))
@@ -121,5 +146,5 @@ class Sidebar(OptionList):
 
     def action_delete(self) -> None:
         entry = self.current_entry
-        if entry is not None and entry.kind in {"tag", "search"}:
+        if entry is not None and entry.kind in {"tag", "search", "feed"}:
             self.post_message(self.DeleteRequested(entry))

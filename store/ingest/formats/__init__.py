@@ -52,13 +52,17 @@ class Format(Protocol):
 def formats() -> list[Format]:
     """The formats in the order they are tried: the most specific first, the text dump last."""
     from broadsheet.store.ingest.formats.export import ExportFormat
+    from broadsheet.store.ingest.formats.feed import FeedFormat
     from broadsheet.store.ingest.formats.html import GzipPage, HtmlPage
     from broadsheet.store.ingest.formats.mhtml import Mhtml
+    from broadsheet.store.ingest.formats.newsboat import NewsboatCache
     from broadsheet.store.ingest.formats.refused import Refused
     from broadsheet.store.ingest.formats.text import TextDump
     from broadsheet.store.ingest.formats.warc import Warc
 
-    return [ExportFormat(), Warc(), Mhtml(), HtmlPage(), GzipPage(), Refused(), TextDump()]
+    # A newsboat cache before Refused (it is a binary file); feeds before HTML pages.
+    return [ExportFormat(), Warc(), Mhtml(), NewsboatCache(), FeedFormat(), HtmlPage(), GzipPage(), Refused(),
+            TextDump()]
 
 
 FORMATS: list[Format] = formats()

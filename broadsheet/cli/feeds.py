@@ -1,0 +1,239 @@
+"""``broadsheet feeds ...`` (subscriptions) and ``broadsheet fetch`` (download them)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import orjson
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+from rich.table import Table
+from rich.text import Text
+
+from broadsheet.cli.commands import shown
+from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, Subscriptions, check_url, story_counts
+from broadsheet.store.storage.db import Store
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+COMMANDS = {"feeds", "fetch"}
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    feeds = commands.add_parser("feeds", help="subscriptions: add, list, remove, import, export")
+    actions = feeds.add_subparsers(dest="feeds_action", metavar="ACTION", required=True)
+    add = actions.add_parser("add", help="subscribe to feeds (RSS, Atom, JSON Feed addresses)")
+    add.add_argument("urls", nargs="+", metavar="URL")
+    add.add_argument("--tag", action="append", default=[], metavar="T", help="give this tag to the feed's stories")
+    add.add_argument("--full", action="store_true",
+                     help="the feed carries only summaries: fetch each new entry's article page")
+    listing = actions.add_parser("list", help="every feed with its unread stories and health")
+    listing.add_argument("--json", action="store_true", help="JSON Lines for scripts")
+    remove = actions.add_parser("remove", help="unsubscribe (the stories stay)")
+    remove.add_argument("feeds", nargs="+", metavar="FEED", help="address, id or title")
+    imp = actions.add_parser("import", help="subscribe to the feeds of an OPML file or a newsboat urls file")
+    imp.add_argument("file", type=Path, metavar="FILE")
+    export = actions.add_parser("export", help="the subscriptions as OPML (or newsboat's urls file)")
+    export.add_argument("--format", choices=("opml", "urls"), default="opml",
+                        help="opml (default), or urls: newsboat's urls file with tags and titles")
+    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    fetch = commands.add_parser("fetch", help="download subscribed feeds and store their new stories")
+    fetch.add_argument("feeds", nargs="*", metavar="FEED", help="address, id or title (default: every feed)")
+    fetch.add_argument("--quiet", action="store_true", help="print only failures (for cron)")
+
+
+def run(store: Store, args: argparse.Namespace) -> int:
+    subs = Subscriptions(store)
+    if args.command == "fetch":
+        return fetch_command(store, subs, args.feeds, args.quiet)
+    action = args.feeds_action
+    if action == "add":
+        return add_command(subs, args.urls, args.tag, args.full)
+    if action == "list":
+        return list_command(store, subs, args.json)
+    if action == "remove":
+        return remove_command(subs, args.feeds)
+    if action == "import":
+        return import_command(subs, args.file)
+    return export_command(subs, args.output, args.format)
+
+
+def add_command(subs: Subscriptions, urls: list[str], tags: list[str], full: bool) -> int:
+    good: list[str] = []
+    status = 0
+    for url in urls:
+        try:
+            good.append(check_url(url))
+        except FeedAddressError as exc:
+            err.print(Text(f"not added: {shown(str(exc))}", style="red"))
+            status = 1
+    added, present = subs.add(good, tags, full)
+    for sub in added:
+        err.print(Text(f"added {shown(sub.url)}", style="green"))
+    for sub in present:
+        now_tagged = f" (tags now {', '.join(sub.tags)})" if tags else ""
+        err.print(Text(f"already subscribed: {shown(sub.url)}{now_tagged}"))
+    if added:
+        err.print("Run `broadsheet fetch` to download them.")
+    return status
+
+
+def list_command(store: Store, subs: Subscriptions, as_json: bool) -> int:
+    feeds = subs.all()
+    counts = story_counts(feeds, store.stories(), store.user.all())
+    if as_json:
+        for sub in feeds:
+            stories, unread = counts[sub.id]
+            row = {"id": sub.id, "url": sub.url, "title": sub.title, "tags": sub.tags, "full": sub.full,
+                   "stories": stories, "unread": unread, "health": sub.health, "last_fetch": sub.last_fetch or None,
+                   "last_error": sub.last_error or None, "errors_in_a_row": sub.errors}
+            sys.stdout.write(orjson.dumps(row).decode() + "\n")
+        return 0
+    if not feeds:
+        err.print("No subscriptions. Add one with `broadsheet feeds add URL` or `broadsheet feeds import FILE`.")
+        return 0
+    table = Table(box=None, pad_edge=False)
+    for name in ("feed", "unread", "stories", "tags", "health"):
+        table.add_column(name, justify="right" if name in ("unread", "stories") else "left",
+                         overflow="fold" if name in ("feed", "health") else "ellipsis")
+    for sub in feeds:
+        stories, unread = counts[sub.id]
+        health = Text(sub.health, style="green" if sub.health == "ok" else "red" if sub.errors else "yellow")
+        label = Text(sub.name)
+        if sub.title:
+            label.append(f"\n{sub.url}", style="dim")
+        table.add_row(label, str(unread), str(stories), Text(", ".join(sub.tags)), health)
+    out.print(table)
+    return 0
+
+
+def remove_command(subs: Subscriptions, refs: list[str]) -> int:
+    found, status = [], 0
+    for ref in refs:
+        sub = subs.find(ref)
+        if sub is None:
+            err.print(Text(f"no subscription {shown(ref)!r} (see `broadsheet feeds list`)", style="red"))
+            status = 1
+        else:
+            found.append(sub)
+    subs.remove(found)
+    for sub in found:
+        err.print(Text(f"removed {shown(sub.name)} (its stories stay)"))
+    return status
+
+
+def import_command(subs: Subscriptions, path: Path) -> int:
+    from broadsheet.store.feeds.newsboat import CacheError, cached_feeds, is_cache
+    from broadsheet.store.feeds.opml import read_feed_list
+
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        err.print(Text(f"{shown(str(path))}: cannot read ({exc.strerror or exc})", style="red"))
+        return 2
+    if is_cache(data[:65536]):
+        try:
+            cached, problems = cached_feeds(path)
+        except CacheError as exc:
+            err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
+            return 2
+        added, present = subs.add([f.url for f in cached], titles={f.url: f.title for f in cached})
+    else:
+        listed = read_feed_list(data)
+        problems = listed.problems
+        added, present = subs.add([f.url for f in listed.feeds], titles={f.url: f.title for f in listed.feeds},
+                                  tags_of={f.url: f.tags for f in listed.feeds})
+    err.print(Text(f"{len(added)} feeds added, {len(present)} already subscribed, {len(problems)} left out",
+                   style="bold"))
+    for problem in problems:
+        err.print(Text(f"  left out: {shown(problem)}", style="yellow"))
+    return 1 if problems and not added and not present else 0
+
+
+def subscribe_newsboat_caches(store: Store, paths: list[Path]) -> None:
+    """After ``broadsheet import ~/.newsboat/cache.db``: its feeds become subscriptions too."""
+    from broadsheet.store.feeds.newsboat import CacheError, cached_feeds, is_cache
+
+    for path in paths:
+        try:
+            with open(path, "rb") as handle:
+                head = handle.read(65536)
+        except OSError:
+            continue
+        if not is_cache(head):
+            continue
+        try:
+            cached, _problems = cached_feeds(path)
+        except CacheError:
+            continue  # the import summary already says why the file could not be read
+        added, _present = Subscriptions(store).add([f.url for f in cached], titles={f.url: f.title for f in cached})
+        err.print(f"{len(added)} feeds of the newsboat cache added as subscriptions (see `broadsheet feeds list`)")
+
+
+def export_command(subs: Subscriptions, output: str | None, form: str = "opml") -> int:
+    from broadsheet.store.feeds.opml import write_opml, write_urls
+    from broadsheet.store.storage.atomic import atomic_write_bytes
+
+    data = write_opml(subs.all()) if form == "opml" else write_urls(subs.all()).encode("utf-8")
+    if output:
+        atomic_write_bytes(Path(output), data)
+        err.print(f"wrote {len(subs.all())} feeds to {shown(output)}")
+    else:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0
+
+
+def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: bool) -> int:
+    from broadsheet.store.feeds.fetch import FetchBusy, fetch
+
+    chosen: list[Subscription] | None = None
+    if refs:
+        chosen = []
+        for ref in refs:
+            sub = subs.find(ref)
+            if sub is None:
+                err.print(Text(f"no subscription {shown(ref)!r} (see `broadsheet feeds list`)", style="red"))
+                return 2
+            chosen.append(sub)
+    elif not subs.all():
+        err.print("No subscriptions to fetch. Add one with `broadsheet feeds add URL`.")
+        return 0
+    progress = Progress(TextColumn("Fetching"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
+                        console=err, transient=True, disable=quiet)
+    with progress:
+        task = progress.add_task("", total=len(chosen) if chosen is not None else len(subs.all()))
+
+        def step(done: int, total: int, name: str) -> None:
+            progress.update(task, completed=done, total=total, description=shown(name)[:40])
+
+        try:
+            report = fetch(store, chosen, on_progress=step)
+        except FetchBusy as exc:
+            err.print(Text(f"broadsheet fetch: {exc}", style="red"))
+            return 3
+    for result in report.results:
+        name = shown(result.sub.name)
+        if result.failed:
+            line = Text(f"failed     {name}: {shown(result.reason)}", style="red")
+            if result.sub.gone:
+                line.append(f"\n           unsubscribe with: broadsheet feeds remove {result.sub.url}", style="yellow")
+            err.print(line)
+        elif not quiet:
+            if result.outcome == "skipped":
+                err.print(Text(f"skipped    {name}: {shown(result.reason)}", style="yellow"))
+                continue
+            line = Text(f"{result.new:>4} new  {result.updated:>3} updated  ")
+            line.append("unchanged  " if result.outcome == "unchanged" else "           ", style="dim")
+            line.append(name)
+            if result.moved_to:
+                line.append(f" (moved to {shown(result.moved_to)})", style="yellow")
+            if result.skipped_entries:
+                line.append(f" ({result.skipped_entries} entries without title, text or link left out)", style="dim")
+            err.print(line)
+    if not quiet or report.failed:
+        err.print(Text(f"{report.total('new')} new, {report.total('updated')} updated from {len(report.results)} "
+                       f"feeds; {len(report.failed)} failed", style="bold red" if report.failed else "bold"))
+    return 1 if report.failed else 0

@@ -1,0 +1,457 @@
+"""``broadsheet fetch``: download subscribed feeds concurrently, store their entries, account for each.
+
+Downloads run on one asyncio loop with httpx: a limit per host, timeouts (per read and
+for the whole answer, so a trickling server cannot hold a fetch), retries with backoff
+for passing faults, conditional GET (an unchanged feed costs one 304), gzip, redirects (a
+permanent one moves the subscription), a size cap on the decoded bytes (a gzip bomb stops
+at the cap), an honest User-Agent, and ``429``/``Retry-After`` respected.
+
+Nothing is half-done by a kill: entries are stored (bodies, then metadata, each file
+atomic) before the subscriptions' ETag/Last-Modified are saved, so a fetch killed at any
+moment leaves the store whole and the next fetch downloads again what was not stored. A
+lock file makes a second fetch on the same store refuse at once instead of waiting.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime as dt
+import email.utils
+from collections.abc import Callable, Coroutine, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+from urllib.parse import urlsplit
+
+from filelock import FileLock, Timeout
+
+from broadsheet.store.feeds.parse import FeedError, parse_feed
+from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, now
+from broadsheet.store.model import Article
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import StoryState
+
+if TYPE_CHECKING:
+    import httpx
+
+USER_AGENT = "Broadsheet/0.1 (terminal feed reader; fetches on the user's request)"
+Outcome = Literal["new", "unchanged", "failed", "skipped"]
+BATCH = 2000  # entries per store write, as the importer
+FULL_PAGES = 30  # article pages fetched per --full feed and fetch (new entries only): polite to the site
+
+
+class FetchBusy(RuntimeError):
+    """Another fetch holds this store's fetch lock."""
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    timeout: float = 15.0  # connect, and each read: a silent server fails after this
+    total: float = 60.0  # the whole answer of one feed: a trickling server fails after this
+    per_host: int = 4
+    connections: int = 64
+    retries: int = 2  # extra tries after a timeout, a dropped connection, a 5xx or a 429
+    backoff: float = 1.0  # seconds before the first retry, doubled each time
+    max_wait: float = 30.0  # the longest Retry-After honoured within one fetch
+    max_bytes: int = 10 * 1024 * 1024  # a feed larger than this (decoded) is refused
+    max_redirects: int = 5
+
+
+@dataclass(slots=True)
+class Got:
+    """What downloading one feed gave."""
+
+    outcome: Outcome
+    data: bytes = b""
+    reason: str = ""
+    status: int = 0
+    url: str = ""  # where the answer came from
+    moved: bool = False  # every redirect on the way was permanent: the subscription moves
+    etag: str = ""
+    modified: str = ""
+    wait: float | None = None  # seconds the server's Retry-After asks for
+    retry_at: str = ""  # when a Retry-After too long to wait for ends (ISO time)
+
+
+@dataclass(slots=True)
+class FeedResult:
+    sub: Subscription
+    outcome: Outcome
+    new: int = 0
+    updated: int = 0
+    present: int = 0
+    skipped_entries: int = 0
+    reason: str = ""
+    moved_to: str = ""
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome == "failed"
+
+
+@dataclass(slots=True)
+class FetchReport:
+    results: list[FeedResult] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[FeedResult]:
+        return [r for r in self.results if r.failed]
+
+    def total(self, name: str) -> int:
+        return sum(getattr(r, name) for r in self.results)
+
+
+Progress = Callable[[int, int, str], None]  # (feeds done, feeds in all, name of the last one)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds from a Retry-After header (seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+
+
+def _why(exc: BaseException, settings: Settings) -> str:
+    import httpx
+
+    if isinstance(exc, httpx.TooManyRedirects):
+        return f"redirect loop (more than {settings.max_redirects} redirects)"
+    if isinstance(exc, httpx.ConnectTimeout):
+        return f"could not connect within {settings.timeout:g} s"
+    if isinstance(exc, httpx.TimeoutException):
+        return f"the server stopped answering (no data for {settings.timeout:g} s)"
+    if isinstance(exc, TimeoutError):
+        return f"the answer took longer than {settings.total:g} s (server too slow)"
+    if isinstance(exc, httpx.ConnectError):
+        detail = str(exc).split("] ", 1)[-1] or "refused"
+        return f"cannot connect ({detail})"
+    if isinstance(exc, httpx.DecodingError):
+        return "the answer's compression is broken"
+    if isinstance(exc, httpx.UnsupportedProtocol):
+        return "not an http:// or https:// address"
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+class _TooBig(Exception):
+    pass
+
+
+async def _get_once(client: httpx.AsyncClient, sub: Subscription, settings: Settings) -> Got:
+    headers = {}
+    if sub.etag:
+        headers["If-None-Match"] = sub.etag
+    if sub.modified:
+        headers["If-Modified-Since"] = sub.modified
+    async with asyncio.timeout(settings.total), client.stream("GET", sub.url, headers=headers) as response:
+        moved = bool(response.history) and all(r.status_code in (301, 308) for r in response.history)
+        got = Got("new", status=response.status_code, url=str(response.url), moved=moved,
+                  etag=response.headers.get("etag", ""), modified=response.headers.get("last-modified", ""))
+        if response.status_code == 304:
+            got.outcome = "unchanged"
+            return got
+        if response.status_code >= 400:
+            got.outcome = "failed"
+            got.wait = _retry_after(response.headers.get("retry-after"))
+            return got
+        length = response.headers.get("content-length", "")
+        if length.isdigit() and int(length) > settings.max_bytes and "content-encoding" not in response.headers:
+            raise _TooBig
+        chunks: list[bytes] = []
+        size = 0
+        async for chunk in response.aiter_bytes():
+            size += len(chunk)
+            if size > settings.max_bytes:
+                raise _TooBig
+            chunks.append(chunk)
+        got.data = b"".join(chunks)
+        return got
+
+
+_STATUS = {404: "not found (404)", 410: "gone (410): the server says the feed was removed for good",
+           401: "needs a login (401)", 403: "refused (403)", 429: "rate limited (429)"}
+
+
+async def download(client: httpx.AsyncClient, sub: Subscription, settings: Settings) -> Got:
+    """One feed, with retries for passing faults; never raises."""
+    import httpx
+
+    delay = settings.backoff
+    for attempt in range(settings.retries + 1):
+        last = attempt == settings.retries
+        try:
+            got = await _get_once(client, sub, settings)
+        except _TooBig:
+            return Got("failed", reason=f"larger than the {settings.max_bytes // (1024 * 1024)} MB cap for a feed")
+        except (httpx.ConnectError, httpx.TooManyRedirects, httpx.UnsupportedProtocol, httpx.DecodingError) as exc:
+            return Got("failed", reason=_why(exc, settings))  # retrying cannot help (and no network fails fast)
+        except (httpx.TransportError, TimeoutError) as exc:
+            if last:
+                return Got("failed", reason=_why(exc, settings))
+            await asyncio.sleep(delay)
+            delay *= 2
+            continue
+        except Exception as exc:  # contract: one feed never stops the fetch
+            return Got("failed", reason=_why(exc, settings))
+        if got.outcome != "failed":
+            return got
+        got.reason = _STATUS.get(got.status, f"HTTP {got.status}")
+        if got.status == 429 or got.status >= 500:
+            wait = got.wait if got.wait is not None else delay
+            if got.status == 429 and wait > settings.max_wait:
+                when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)
+                got.reason = f"rate limited (429): the server asks to wait until {when:%Y-%m-%d %H:%M} UTC"
+                got.retry_at = when.isoformat(timespec="seconds")
+                return got
+            if last:
+                if got.status >= 500:
+                    got.reason = f"server error ({got.status})"
+                return got
+            await asyncio.sleep(min(wait, settings.max_wait))
+            delay *= 2
+            continue
+        return got
+    raise AssertionError("unreachable")  # the loop always returns on its last attempt
+
+
+async def _get_page(client: httpx.AsyncClient, url: str, settings: Settings) -> str | None:
+    """An entry's article page as text, or None when it cannot be had (capped, time-limited)."""
+    import httpx
+
+    try:
+        async with asyncio.timeout(settings.total), client.stream("GET", url) as response:
+            if response.status_code != 200 or "html" not in response.headers.get("content-type", "html"):
+                return None
+            chunks: list[bytes] = []
+            size = 0
+            async for chunk in response.aiter_bytes():
+                size += len(chunk)
+                if size > settings.max_bytes:
+                    return None
+                chunks.append(chunk)
+            return b"".join(chunks).decode(response.encoding or "utf-8", "replace")
+    except (httpx.HTTPError, TimeoutError, LookupError):
+        return None
+
+
+async def complete(client: httpx.AsyncClient, article: Article, settings: Settings) -> None:
+    """Replace a summary-only entry's text with its article page's, when the page has more."""
+    from broadsheet.store.html import page_article
+    from broadsheet.store.parse import ParseError
+
+    page = await _get_page(client, article.url or "", settings)
+    if page is None:
+        return
+    try:
+        full = page_article(page, article.url)
+    except (ParseError, ValueError):
+        return
+    if sum(map(len, full.body)) > sum(map(len, article.body)):
+        article.body = full.body
+        known = {image.src for image in article.images}
+        article.images += [image for image in full.images if image.src not in known]
+
+
+async def download_all(subs: list[Subscription], settings: Settings,
+                       on_done: Callable[[Subscription, Got], list[Article]]) -> None:
+    """Download every feed concurrently (at most ``per_host`` at a time on one host).
+
+    ``on_done`` gets each feed's answer and returns the entries whose article pages should
+    be fetched (a ``--full`` feed's new entries); they are fetched before the feed counts as done.
+    """
+    import httpx
+
+    hosts: dict[str, asyncio.Semaphore] = {}
+    limits = httpx.Limits(max_connections=settings.connections, max_keepalive_connections=settings.connections)
+    async with httpx.AsyncClient(
+        headers={"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, "
+                 "application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"},
+        timeout=httpx.Timeout(settings.timeout), limits=limits, follow_redirects=True,
+        max_redirects=settings.max_redirects,  # proxies and certificates from the environment, as curl does
+    ) as client:
+
+        async def one(sub: Subscription) -> None:
+            host = (urlsplit(sub.url).hostname or "").lower()
+            gate = hosts.setdefault(host, asyncio.Semaphore(settings.per_host))
+            async with gate:
+                got = await download(client, sub, settings)
+            wanted = on_done(sub, got)
+            if wanted:
+
+                async def page(article: Article) -> None:
+                    site = hosts.setdefault((urlsplit(article.url or "").hostname or "").lower(),
+                                            asyncio.Semaphore(settings.per_host))
+                    async with site:
+                        await complete(client, article, settings)
+
+                await asyncio.gather(*(page(article) for article in wanted[:FULL_PAGES]))
+
+        await asyncio.gather(*(one(sub) for sub in subs))
+
+
+def fetch_lock(store: Store) -> FileLock:
+    return FileLock(str(Path(store.folder) / ".fetch.lock"), timeout=0)
+
+
+def fetch(store: Store, refs: Iterable[Subscription] | None = None, settings: Settings | None = None,
+          on_progress: Progress | None = None) -> FetchReport:
+    """Fetch ``refs`` (default: every subscription), store what is new, and say what happened to each.
+
+    Raises :class:`FetchBusy` when another fetch is running on this store.
+    """
+    settings = settings or Settings()
+    lock = fetch_lock(store)
+    try:
+        lock.acquire()
+    except Timeout:
+        raise FetchBusy("another fetch is already running on this store") from None
+    try:
+        return _fetch(store, settings, refs, on_progress)
+    finally:
+        lock.release()
+
+
+def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None,
+           on_progress: Progress | None) -> FetchReport:
+    subscriptions = Subscriptions(store)
+    subs = list(refs) if refs is not None else subscriptions.all()
+    report = FetchReport()
+    stamp = now()
+    due: list[Subscription] = []
+    for sub in subs:
+        if sub.not_before and sub.not_before > stamp:
+            report.results.append(FeedResult(sub, "skipped", reason=f"the server asked to wait until {sub.not_before}"))
+        else:
+            due.append(sub)
+    done = 0
+    pending: list[tuple[FeedResult, list[Article]]] = []
+
+    def on_done(sub: Subscription, got: Got) -> list[Article]:
+        nonlocal done
+        result = _account(sub, got, stamp)
+        wanted: list[Article] = []
+        if got.outcome == "new":
+            try:
+                feed = parse_feed(got.data, sub.key)
+            except FeedError as exc:
+                _failed(result, str(exc))
+            else:
+                _healthy(sub, stamp)
+                articles = [e.article for e in feed.entries if e.article is not None]
+                result.skipped_entries = len(feed.entries) - len(articles)
+                if not sub.title and feed.title:
+                    sub.title = feed.title
+                for article in articles:
+                    article.source = sub.title or article.source
+                pending.append((result, articles))
+                if sub.full:
+                    wanted = [a for a in articles if a.url and store.meta(a.story_id) is None]
+        report.results.append(result)
+        done += 1
+        if on_progress:
+            on_progress(done, len(due), sub.name)
+        return wanted
+
+    if due:
+        _run(lambda: download_all(due, settings, on_done))
+    store_fetched(store, pending)
+    # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
+    # line leaves them as they were, so the next fetch downloads the feeds again.
+    subscriptions.save(r.sub for r in report.results)
+    order = {sub.id: n for n, sub in enumerate(subs)}
+    report.results.sort(key=lambda r: order.get(r.sub.id, 0))
+    return report
+
+
+def _run(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
+    """Run a coroutine to its end, on a thread of its own when this one already runs a loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(make())
+        return
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(lambda: asyncio.run(make())).result()
+
+
+def _healthy(sub: Subscription, stamp: str) -> None:
+    sub.last_ok, sub.errors, sub.last_error = stamp, 0, ""
+
+
+def _failed(result: FeedResult, reason: str) -> None:
+    """A feed that answered, but with something that is not a feed: its validators are dropped."""
+    sub = result.sub
+    result.outcome, result.reason = "failed", reason
+    sub.errors += 1
+    sub.last_error = reason
+    sub.etag = sub.modified = ""
+
+
+def _account(sub: Subscription, got: Got, stamp: str) -> FeedResult:
+    """The feed's result, and its subscription brought up to date (saved after storing)."""
+    result = FeedResult(sub, got.outcome)
+    sub.last_fetch = stamp
+    sub.status = got.status
+    if got.outcome == "failed":
+        result.reason = got.reason
+        sub.errors += 1
+        sub.last_error = got.reason
+        sub.gone = got.status == 410
+        sub.not_before = got.retry_at
+        return result
+    sub.gone, sub.not_before = False, ""
+    if got.outcome == "unchanged":
+        _healthy(sub, stamp)
+    else:  # "new": healthy once it parses as a feed
+        sub.etag, sub.modified = got.etag, got.modified
+    if got.moved and got.url and got.url != sub.url:
+        result.moved_to = sub.url = got.url
+    return result
+
+
+def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]]) -> None:
+    """Store the entries of every feed in batches, index them, give them their feed's tags, and count."""
+    from broadsheet.store.ingest.importer import Indexer
+
+    indexer = Indexer(store)
+    batch: list[tuple[FeedResult, Article]] = []
+
+    def flush() -> None:
+        stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch])
+        articles = {}
+        for (sid, got), (result, article) in zip(stored.results, batch, strict=True):
+            articles[sid] = article
+            setattr(result, got, getattr(result, got) + 1)  # result.new / .updated / .present
+        if stored.new or stored.updated:
+            indexer.add([(sid, articles[sid]) for sid in stored.new], [(sid, articles[sid]) for sid in stored.updated])
+        tags = {sid: StoryState(tags=tuple(r.sub.tags)) for (sid, _), (r, _) in zip(stored.results, batch, strict=True)
+                if r.sub.tags}
+        if tags:
+            store.user.merge(tags)
+        batch.clear()
+
+    try:
+        for result, articles in fetched:
+            for article in articles:
+                batch.append((result, article))
+                if len(batch) >= BATCH:
+                    flush()
+        if batch:
+            flush()
+    finally:
+        with contextlib.suppress(Exception):
+            indexer.finish()
+    for result, _ in fetched:
+        if result.outcome == "new" and not result.new and not result.updated:
+            result.outcome = "unchanged"

@@ -1,0 +1,81 @@
+"""Moving in from newsboat: its ``cache.db`` (items with read and flagged marks, and its feeds).
+
+The cache is opened read-only (newsboat may be running). Items keep newsboat's identity,
+``feedurl#guid``, the same key a subscription to that feed gives its entries, so fetching
+the feed afterwards finds the stories already there instead of adding them twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadsheet.store.feeds.parse import Entry, item_article
+from broadsheet.store.feeds.subscriptions import FeedAddressError, check_url
+from broadsheet.store.sanitize import clean_line
+from broadsheet.store.storage.userstate import StoryState
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class CacheError(ValueError):
+    """A file that is not a newsboat cache, or one that cannot be read."""
+
+
+def is_cache(head: bytes) -> bool:
+    return head.startswith(SQLITE_MAGIC) and b"rss_item" in head and b"rss_feed" in head
+
+
+@dataclass(frozen=True, slots=True)
+class CachedFeed:
+    url: str
+    title: str
+
+
+def _connect(path: Path) -> sqlite3.Connection:
+    try:
+        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    except sqlite3.Error as exc:
+        raise CacheError(f"cannot open the newsboat cache ({exc})") from None
+
+
+def cached_feeds(path: Path) -> tuple[list[CachedFeed], list[str]]:
+    """newsboat's feeds (address and title) and the ones left out with why."""
+    feeds, problems = [], []
+    try:
+        with closing(_connect(path)) as db:
+            rows = db.execute("SELECT rssurl, title FROM rss_feed ORDER BY rowid").fetchall()
+    except sqlite3.Error as exc:
+        raise CacheError(f"not a readable newsboat cache ({exc})") from None
+    for url, title in rows:
+        try:
+            feeds.append(CachedFeed(check_url(str(url)), clean_line(str(title or ""))))
+        except FeedAddressError as exc:
+            problems.append(str(exc))
+    return feeds, problems
+
+
+def cached_items(path: Path) -> Iterator[tuple[Entry, StoryState]]:
+    """Every item not deleted, as an entry with its marks (unread, flagged -> bookmarked)."""
+    try:
+        with closing(_connect(path)) as db:
+            titles = {str(url): str(title or "") for url, title in db.execute("SELECT rssurl, title FROM rss_feed")}
+            rows = db.execute("SELECT guid, title, author, url, feedurl, pubDate, content, unread, enclosure_url, "
+                              "enclosure_type, flags FROM rss_item WHERE deleted = 0 ORDER BY id")
+            for number, row in enumerate(rows, 1):
+                guid, title, author, url, feed, when, content, unread, enclosure, kind, flags = row
+                published = ""
+                if isinstance(when, int) and when > 0:
+                    published = dt.datetime.fromtimestamp(when, dt.UTC).isoformat()
+                entry = item_article(
+                    number, str(feed or "") or None, clean_line(titles.get(str(feed), "")),
+                    guid=str(guid or ""), link=str(url or ""), title=str(title or ""), html=str(content or ""),
+                    text="", standfirst="", published=published, authors=[str(author)] if author else [],
+                    enclosures=[(str(enclosure), str(kind or ""))] if enclosure else [])
+                yield entry, StoryState(bookmarked=bool(flags), read=not unread)
+    except sqlite3.Error as exc:
+        raise CacheError(f"not a readable newsboat cache ({exc})") from None

@@ -1,0 +1,128 @@
+"""OPML (the feed list every reader exports) and newsboat's ``urls`` file, in and out.
+
+OPML is parsed with defusedxml: a list of feeds from anywhere must not expand entities or
+reach the network. A folder (an outline holding outlines) and a ``category`` attribute
+both become tags, which is how other readers mean them.
+"""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+from xml.etree.ElementTree import Element, SubElement, indent, tostring
+
+from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, check_url, clean_tags
+from broadsheet.store.sanitize import clean_line
+
+
+@dataclass(slots=True)
+class Listed:
+    """One feed named in a feed list."""
+
+    url: str
+    title: str = ""
+    tags: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class FeedList:
+    feeds: list[Listed] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # lines or outlines left out, with why
+
+
+def is_opml(data: bytes) -> bool:
+    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith(b"<") and b"<opml" in head
+
+
+def read_feed_list(data: bytes) -> FeedList:
+    """OPML or a newsboat ``urls`` file, told apart by content."""
+    return read_opml(data) if is_opml(data) else read_urls(data.decode("utf-8", "replace"))
+
+
+def read_opml(data: bytes) -> FeedList:
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    out = FeedList()
+    try:
+        root = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+    except DefusedXmlException as exc:
+        out.problems.append(f"refused: the OPML declares entities ({type(exc).__name__})")
+        return out
+    except ParseError as exc:
+        out.problems.append(f"not readable OPML ({exc})")
+        return out
+    body = root.find("body")
+    if body is None:
+        out.problems.append("not OPML (no <body>)")
+        return out
+
+    def walk(node: Element, folders: list[str]) -> None:
+        for outline in node.findall("outline"):
+            name = clean_line(outline.get("title") or outline.get("text") or "")
+            url = outline.get("xmlUrl") or outline.get("xmlurl") or ""
+            categories = [c for part in (outline.get("category") or "").split(",") for c in part.split("/") if c]
+            if url:
+                try:
+                    out.feeds.append(Listed(check_url(url), name, clean_tags([*folders, *categories])))
+                except FeedAddressError as exc:
+                    out.problems.append(f"outline {name or url!r}: {exc}")
+            if len(outline):
+                walk(outline, [*folders, name] if name and not url else folders)
+
+    walk(body, [])
+    return out
+
+
+def read_urls(text: str) -> FeedList:
+    """newsboat's ``urls`` file: an address, then tags; ``"~Name"`` renames, ``"!"`` hides."""
+    out = FeedList()
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            words = shlex.split(line, comments=True)
+        except ValueError as exc:
+            out.problems.append(f"line {number}: {exc}")
+            continue
+        if not words:
+            continue
+        url, rest = words[0], words[1:]
+        if url.startswith(("query:", "exec:", "filter:")):
+            out.problems.append(f"line {number}: {url.split(':', 1)[0]}: feeds are newsboat's own; left out")
+            continue
+        title = next((w[1:] for w in rest if w.startswith("~")), "")
+        tags = [w for w in rest if not w.startswith(("~", "!"))]
+        try:
+            out.feeds.append(Listed(check_url(url), clean_line(title), clean_tags(tags)))
+        except FeedAddressError as exc:
+            out.problems.append(f"line {number}: {exc}")
+    return out
+
+
+def write_opml(subs: list[Subscription], title: str = "Broadsheet subscriptions") -> bytes:
+    """OPML 2.0 with one outline per feed; tags in ``category`` (read back by :func:`read_opml`)."""
+    root = Element("opml", version="2.0")
+    SubElement(SubElement(root, "head"), "title").text = title
+    body = SubElement(root, "body")
+    for sub in subs:
+        attrs = {"type": "rss", "text": sub.name, "title": sub.name, "xmlUrl": sub.url}
+        if sub.tags:
+            attrs["category"] = ",".join(sub.tags)
+        SubElement(body, "outline", attrs)
+    indent(root)
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode("utf-8") + b"\n"
+
+
+def write_urls(subs: list[Subscription]) -> str:
+    """newsboat's ``urls`` file for ``subs`` (tags, and the title as ``"~Name"``)."""
+    def quoted(word: str) -> str:
+        return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+    lines = []
+    for sub in subs:
+        words = [*sub.tags] + ([f"~{sub.title}"] if sub.title else [])
+        lines.append(" ".join([sub.url, *map(quoted, words)]))
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,222 @@
+"""The subscribed feeds, kept in the store folder's ``feeds.json`` (TinyDB, atomic, locked).
+
+One record per feed, keyed by a short id made from the address it was first subscribed
+at. ``key`` is that first address and never changes: it is the base of every entry's
+identity (``key#guid``), so a feed that moves (a permanent redirect updates ``url``) does
+not bring its stories back as new ones. The reader never opens this file at start.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from broadsheet.store.sanitize import clean_line
+from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.tinydb import KeyedTable, open_db
+from broadsheet.store.storage.userstate import StoryState, TagError, normalise_tag
+
+FILE = "feeds.json"
+
+
+class FeedAddressError(ValueError):
+    """An address that cannot be a feed's (not http/https, no host)."""
+
+
+def check_url(url: str) -> str:
+    """``url`` trimmed, or FeedAddressError saying why it cannot be fetched."""
+    url = clean_line(url)
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        raise FeedAddressError(f"{url!r} is not an address") from None
+    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+        raise FeedAddressError(f"{url!r} is not an http:// or https:// address")
+    return url
+
+
+def feed_id(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
+
+
+def now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass(slots=True)
+class Subscription:
+    url: str
+    key: str = ""  # the identity base of its entries: the first address, kept through moves
+    title: str = ""
+    tags: list[str] = field(default_factory=list)
+    full: bool = False  # fetch each entry's article page when the feed carries only summaries
+    etag: str = ""
+    modified: str = ""
+    added: str = ""
+    last_fetch: str = ""  # when it was last tried
+    last_ok: str = ""  # when it last answered with a feed (or 304)
+    last_error: str = ""
+    errors: int = 0  # failures in a row
+    status: int = 0  # the last HTTP status
+    gone: bool = False  # the server said 410 Gone: offered for removal
+    not_before: str = ""  # a server's Retry-After: not asked again before this
+
+    @property
+    def id(self) -> str:
+        return feed_id(self.key or self.url)
+
+    @property
+    def name(self) -> str:
+        return self.title or self.url
+
+    @property
+    def health(self) -> str:
+        if self.gone:
+            return "gone (410): remove it"
+        if self.errors:
+            return f"failing ({self.errors} in a row): {self.last_error}"
+        if not self.last_fetch:
+            return "not fetched yet"
+        return "ok"
+
+    def to_doc(self) -> dict[str, Any]:
+        return {k: v for k, v in asdict(self).items() if v not in ("", 0, False, [])}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> Subscription:
+        """From :meth:`to_doc`; fields of the wrong type (a hand-edited file) fall back to defaults."""
+        kept: dict[str, Any] = {}
+        for f in fields(cls):
+            value = doc.get(f.name)
+            default = [] if f.default_factory is list else "" if f.name == "url" else f.default
+            if value is None:
+                continue
+            if f.name == "tags":
+                if isinstance(value, list):
+                    kept["tags"] = [t for t in value if isinstance(t, str)]
+            elif isinstance(value, type(default)) and not (isinstance(value, bool) and not isinstance(default, bool)):
+                kept[f.name] = clean_line(value) if isinstance(value, str) else value
+        kept.setdefault("url", "")
+        sub = cls(**kept)
+        if not sub.key:
+            sub.key = sub.url
+        return sub
+
+
+def story_counts(subs: Iterable[Subscription], stories: Iterable[StoryMeta],
+                 states: Mapping[str, StoryState]) -> dict[str, tuple[int, int]]:
+    """(stories, unread) per subscription id: a feed's stories carry its title as their source."""
+    subs = list(subs)
+    by_title = {sub.title: sub.id for sub in subs if sub.title}
+    total: Counter[str] = Counter()
+    unread: Counter[str] = Counter()
+    if by_title:
+        for meta in stories:
+            sid = by_title.get(meta.source or "")
+            if sid is not None:
+                total[sid] += 1
+                state = states.get(meta.id)
+                if state is None or not state.read:
+                    unread[sid] += 1
+    return {sub.id: (total[sub.id], unread[sub.id]) for sub in subs}
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    out: list[str] = []
+    for tag in tags:
+        try:
+            tag = normalise_tag(tag)
+        except TagError:
+            continue
+        if tag not in out:
+            out.append(tag)
+    return out
+
+
+class Subscriptions:
+    """The store's subscriptions: read without the lock, every change under it."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.path = Path(store.folder) / FILE
+        self._db = open_db(self.path)
+
+    @property
+    def _table(self) -> KeyedTable:
+        return self._db.table("feeds")  # type: ignore[return-value]
+
+    def all(self) -> list[Subscription]:
+        """Every subscription, in the order they were added."""
+        if not self.path.exists():
+            return []
+        subs = [Subscription.from_doc(doc) for doc in self._table.records().values()]
+        return sorted((s for s in subs if s.url), key=lambda s: s.added)  # stable: file order within a second
+
+    def find(self, ref: str) -> Subscription | None:
+        """A subscription by address, id, or title (case-blind), else None."""
+        ref = ref.strip()
+        for sub in self.all():
+            if ref in (sub.url, sub.id, sub.key) or ref.casefold() == sub.title.casefold():
+                return sub
+        return None
+
+    def add(self, urls: Iterable[str], tags: Iterable[str] = (), full: bool = False,
+            titles: dict[str, str] | None = None,
+            tags_of: dict[str, list[str]] | None = None) -> tuple[list[Subscription], list[Subscription]]:
+        """Subscribe to ``urls`` (checked with :func:`check_url`) in one write; returns (added, already there).
+
+        ``tags`` go to every feed, ``tags_of`` to one (a feed list's folders); tags given for a
+        feed that is already there are added to it.
+        """
+        common = clean_tags(tags)
+        added: list[Subscription] = []
+        present: list[Subscription] = []
+        stamp = now()
+
+        def change(table: dict[str, Any]) -> None:
+            known = {Subscription.from_doc(doc).url: sid for sid, doc in table.items()}
+            for url in urls:
+                tags = clean_tags([*common, *(tags_of or {}).get(url, [])])
+                if url in known:
+                    sub = Subscription.from_doc(table[known[url]])
+                    sub.tags = clean_tags([*sub.tags, *tags])
+                    table[known[url]] = sub.to_doc()
+                    present.append(sub)
+                    continue
+                sub = Subscription(url=url, key=url, tags=list(tags), full=full, added=stamp,
+                                   title=clean_line((titles or {}).get(url, "")))
+                table[sub.id] = sub.to_doc()
+                known[url] = sub.id
+                added.append(sub)
+
+        with self.store.lock:
+            self._table.apply(change)
+        return added, present
+
+    def remove(self, subs: Iterable[Subscription]) -> None:
+        ids = {sub.id for sub in subs}
+        with self.store.lock:
+
+            def drop(table: dict[str, Any]) -> None:
+                for sid in ids:
+                    table.pop(sid, None)
+
+            self._table.apply(drop)
+
+    def save(self, subs: Iterable[Subscription]) -> None:
+        """Write back changed subscriptions (after a fetch); ones removed meanwhile stay removed."""
+        docs = {sub.id: sub.to_doc() for sub in subs}
+
+        def change(table: dict[str, Any]) -> None:
+            for sid, doc in docs.items():
+                if sid in table:
+                    table[sid] = doc
+
+        with self.store.lock:
+            self._table.apply(change)

@@ -1,0 +1,35 @@
+"""RSS, Atom and JSON Feed files: one story per entry (``broadsheet import feed.xml``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from broadsheet.store.feeds.parse import FeedError, looks_like_feed, parse_feed
+from broadsheet.store.ingest.decode import read_capped
+from broadsheet.store.ingest.formats import Item
+from broadsheet.store.ingest.source import Source
+
+# A feed file holds many stories, so it may be larger than a page: 10,000 entries of a few
+# KB each is tens of MB. The cap for one page (``--max-size``) is raised to this for feeds.
+FEED_FILE_MAX = 128 * 1024 * 1024
+
+
+class FeedFormat:
+    name = "feed"
+
+    def sniff(self, source: Source) -> bool:
+        return looks_like_feed(source.head)
+
+    def read(self, source: Source) -> Iterator[Item]:
+        data = source.head if len(source.head) == source.size else read_capped(source.path,
+                                                                               max(source.max_bytes, FEED_FILE_MAX))
+        try:
+            feed = parse_feed(data)
+        except FeedError as exc:
+            yield Item(None, reason=str(exc))
+            return
+        if not feed.entries:
+            yield Item(None, reason=f"the {feed.kind} feed {feed.title!r} has no entries")
+        for entry in feed.entries:
+            part = f"entry {entry.number}"
+            yield Item(entry.article, part=part) if entry.article else Item(None, part=part, reason=entry.reason)

@@ -1,0 +1,332 @@
+"""``fetch`` against a real HTTP server on 127.0.0.1: conditional GET, faults, caps, kills."""
+
+from __future__ import annotations
+
+import gzip
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch, fetch_lock
+from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.storage.db import Store
+from tests.feeds import rss_feed
+
+FAST = Settings(timeout=0.5, total=2.0, retries=1, backoff=0.05, max_wait=1.0, max_bytes=1024 * 1024)
+
+
+def conditional(body: bytes, etag: str = '"v1"', hits: list[str] | None = None):  # type: ignore[no-untyped-def]
+    """A handler answering 304 when the client already has ``etag``."""
+
+    def handle(request: Request) -> Response:
+        if hits is not None:
+            hits.append(request.headers.get("If-None-Match", ""))
+        if request.headers.get("If-None-Match") == etag:
+            return Response(status=304, headers={"ETag": etag})
+        return Response(body, headers={"ETag": etag, "Content-Type": "application/rss+xml"})
+
+    return handle
+
+
+def subscribe(store: Store, *urls: str, tags: tuple[str, ...] = ()) -> Subscriptions:
+    subs = Subscriptions(store)
+    subs.add(list(urls), tags)
+    return subs
+
+
+def test_first_fetch_stores_entries_and_second_costs_one_304(store: Store, server: HTTPServer) -> None:
+    hits: list[str] = []
+    server.expect_request("/feed.xml").respond_with_handler(conditional(rss_feed(5), hits=hits))
+    subs = subscribe(store, server.url_for("/feed.xml"), tags=("harbour",))
+    first = fetch(store, settings=FAST)
+    [result] = first.results
+    assert (result.outcome, result.new) == ("new", 5)
+    assert len(store) == 5
+    assert all(store.user.get(m.id).tags == ("harbour",) for m in store.stories())
+    assert {m.source for m in store.stories()} == {"Harbour Gazette"}
+    second = fetch(store, settings=FAST)
+    assert second.results[0].outcome == "unchanged" and len(store) == 5
+    assert hits == ["", '"v1"']  # one plain GET, then one conditional GET answered 304
+    [sub] = subs.all()
+    assert sub.title == "Harbour Gazette" and sub.etag == '"v1"' and sub.health == "ok"
+
+
+def test_new_and_updated_entries_are_counted_and_marks_kept(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/f").respond_with_handler(conditional(rss_feed(3), etag='"a"'))
+    subscribe(store, server.url_for("/f"))
+    fetch(store, settings=FAST)
+    sid = next(m.id for m in store.stories() if m.headline.endswith("number 1"))
+    store.user.set_read(sid, True)
+    store.user.set_bookmarked(sid, True)
+    server.clear()
+    changed = rss_feed(4).replace(b"week 1.", b"week 1, corrected.")
+    server.expect_request("/f").respond_with_handler(conditional(changed, etag='"b"'))
+    [result] = fetch(store, settings=FAST).results
+    assert (result.new, result.updated, result.present) == (1, 1, 2)
+    state = store.user.get(sid)
+    assert state.read and state.bookmarked and len(store) == 4
+
+
+@pytest.mark.parametrize(("status", "reason"), [(404, "not found (404)"), (500, "server error (500)"),
+                                                 (410, "gone (410)")])
+def test_http_errors_fail_with_the_reason_and_nothing_is_touched(store: Store, server: HTTPServer, status: int,
+                                                                 reason: str) -> None:
+    server.expect_request("/f").respond_with_data("nope", status=status)
+    subs = subscribe(store, server.url_for("/f"))
+    report = fetch(store, settings=FAST)
+    [result] = report.failed
+    assert reason in result.reason
+    [sub] = subs.all()
+    assert sub.errors == 1 and reason in sub.last_error and len(store) == 0
+    assert sub.gone is (status == 410)
+    if status == 410:
+        assert "remove" in sub.health
+
+
+def test_429_retry_after_is_waited_for_when_short(store: Store, server: HTTPServer) -> None:
+    calls: list[float] = []
+
+    def handle(request: Request) -> Response:
+        calls.append(time.monotonic())
+        if len(calls) == 1:
+            return Response("slow down", status=429, headers={"Retry-After": "1"})
+        return Response(rss_feed(1))
+
+    server.expect_request("/f").respond_with_handler(handle)
+    subscribe(store, server.url_for("/f"))
+    [result] = fetch(store, settings=FAST).results
+    assert result.new == 1
+    assert calls[1] - calls[0] >= 0.9
+
+
+def test_429_with_a_long_retry_after_fails_and_the_next_fetch_waits(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/f").respond_with_data("slow down", status=429, headers={"Retry-After": "3600"})
+    subs = subscribe(store, server.url_for("/f"))
+    [result] = fetch(store, settings=FAST).failed
+    assert "rate limited (429)" in result.reason and "wait until" in result.reason
+    assert subs.all()[0].not_before
+    count = len(server.log)
+    [again] = fetch(store, settings=FAST).results
+    assert again.outcome == "skipped" and len(server.log) == count  # the server was not asked again
+
+
+def test_a_hanging_server_times_out(store: Store, server: HTTPServer) -> None:
+    def hang(request: Request) -> Response:
+        time.sleep(2.5)
+        return Response(rss_feed(1))
+
+    server.expect_request("/f").respond_with_handler(hang)
+    subscribe(store, server.url_for("/f"))
+    started = time.monotonic()
+    [result] = fetch(store, settings=Settings(timeout=0.3, total=5, retries=0)).failed
+    assert "stopped answering" in result.reason
+    assert time.monotonic() - started < 2.0
+
+
+def test_a_trickling_server_is_cut_off_by_the_total_deadline(store: Store, server: HTTPServer) -> None:
+    def trickle(request: Request) -> Response:
+        def drip() -> Iterator[bytes]:
+            yield b'<?xml version="1.0"?><rss version="2.0"><channel><title>Drip</title>'
+            for _ in range(60):
+                time.sleep(0.1)
+                yield b" "
+
+        return Response(drip(), content_type="application/rss+xml")
+
+    server.expect_request("/f").respond_with_handler(trickle)
+    subscribe(store, server.url_for("/f"))
+    started = time.monotonic()
+    [result] = fetch(store, settings=Settings(timeout=1.0, total=1.0, retries=0)).failed
+    assert "longer than 1 s" in result.reason
+    assert time.monotonic() - started < 3.0
+
+
+def test_a_gzip_bomb_stops_at_the_cap(store: Store, server: HTTPServer) -> None:
+    bomb = gzip.compress(b"<" + b" " * (64 * 1024 * 1024), compresslevel=9)
+    assert len(bomb) < 200_000
+    server.expect_request("/f").respond_with_data(bomb, headers={"Content-Encoding": "gzip"},
+                                                  content_type="application/rss+xml")
+    subscribe(store, server.url_for("/f"))
+    [result] = fetch(store, settings=FAST).failed
+    assert "cap" in result.reason
+
+
+def test_gzip_feeds_are_read(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/f").respond_with_data(gzip.compress(rss_feed(2)), headers={"Content-Encoding": "gzip"})
+    subscribe(store, server.url_for("/f"))
+    assert fetch(store, settings=FAST).results[0].new == 2
+
+
+def test_a_100_mb_feed_is_refused_at_the_cap_without_reading_it_all(store: Store, server: HTTPServer) -> None:
+    sent: list[int] = []
+
+    def huge(request: Request) -> Response:
+        def body() -> Iterator[bytes]:
+            yield b'<?xml version="1.0"?><rss version="2.0"><channel><title>Huge</title>'
+            chunk = b"<item><title>x</title></item>" * 32768
+            while sum(sent) < 100 * 1024 * 1024:
+                sent.append(len(chunk))
+                yield chunk
+
+        return Response(body(), content_type="application/rss+xml")  # streamed: no Content-Length
+
+    server.expect_request("/f").respond_with_handler(huge)
+    subscribe(store, server.url_for("/f"))
+    [result] = fetch(store, settings=Settings(timeout=2, total=10, retries=0)).failed
+    assert "larger than the 10 MB cap" in result.reason
+    server.expect_request("/g").respond_with_data(b"x" * (100 * 1024 * 1024 + 1))
+    subs = Subscriptions(store)
+    subs.add([server.url_for("/g")])
+    [declared] = fetch(store, [subs.find(server.url_for("/g"))], settings=Settings(retries=0)).failed
+    assert "cap" in declared.reason
+
+
+def test_a_redirect_loop_fails_clearly(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/a").respond_with_data("", status=302, headers={"Location": "/b"})
+    server.expect_request("/b").respond_with_data("", status=302, headers={"Location": "/a"})
+    subscribe(store, server.url_for("/a"))
+    [result] = fetch(store, settings=FAST).failed
+    assert "redirect loop" in result.reason
+
+
+def test_a_permanent_redirect_moves_the_subscription_without_duplicating(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
+    server.expect_request("/new").respond_with_handler(conditional(rss_feed(3)))
+    subs = subscribe(store, server.url_for("/old"))
+    [result] = fetch(store, settings=FAST).results
+    assert result.moved_to == server.url_for("/new") and result.new == 3
+    [sub] = subs.all()
+    assert sub.url == server.url_for("/new") and sub.key == server.url_for("/old")
+    server.clear()
+    server.expect_request("/new").respond_with_data(rss_feed(3))  # no ETag: a full download again
+    [again] = fetch(store, settings=FAST).results
+    assert again.present == 3 and again.new == 0 and len(store) == 3
+
+
+def test_a_temporary_redirect_keeps_the_address(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/old").respond_with_data("", status=302, headers={"Location": "/new"})
+    server.expect_request("/new").respond_with_data(rss_feed(1))
+    subs = subscribe(store, server.url_for("/old"))
+    fetch(store, settings=FAST)
+    assert subs.all()[0].url == server.url_for("/old")
+
+
+def test_no_network_fails_fast_and_clearly(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/f").respond_with_data(rss_feed(2))
+    subscribe(store, server.url_for("/f"))
+    fetch(store, settings=FAST)
+    port = server.port
+    server.stop()
+    started = time.monotonic()
+    report = fetch(store, settings=Settings(retries=2))
+    assert time.monotonic() - started < 2.0
+    assert "cannot connect" in report.failed[0].reason
+    assert len(store) == 2
+    assert str(port)  # the port is closed now: nothing listens there
+
+
+def test_malformed_and_non_feed_answers_fail_with_a_reason(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/page").respond_with_data("<html><body>Login</body></html>", content_type="text/html")
+    subscribe(store, server.url_for("/page"))
+    [result] = fetch(store, settings=FAST).failed
+    assert result.reason.startswith("not a readable feed") and "HTML" in result.reason
+    assert Subscriptions(store).all()[0].etag == ""
+
+
+def test_one_failing_feed_does_not_stop_the_others(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/bad").respond_with_data("x", status=404)
+    server.expect_request("/good").respond_with_data(rss_feed(2))
+    subscribe(store, server.url_for("/bad"), server.url_for("/good"))
+    report = fetch(store, settings=FAST)
+    assert [r.outcome for r in report.results] == ["failed", "new"]
+    assert len(store) == 2
+
+
+def test_two_fetches_never_run_at_once(store: Store) -> None:
+    lock = fetch_lock(store)
+    lock.acquire()
+    try:
+        with pytest.raises(FetchBusy):
+            fetch(store, settings=FAST)
+    finally:
+        lock.release()
+
+
+def test_the_user_agent_is_honest(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/f").respond_with_data(rss_feed(1))
+    subscribe(store, server.url_for("/f"))
+    fetch(store, settings=FAST)
+    request, _ = server.log[0]
+    assert request.headers["User-Agent"].startswith("Broadsheet/")
+
+
+def test_a_fetch_killed_at_any_moment_leaves_the_store_whole(tmp_path: Path, server: HTTPServer) -> None:
+    feeds = 30
+    for n in range(feeds):
+        server.expect_request(f"/f{n}").respond_with_handler(conditional(rss_feed(40, f"Feed {n}", start=n * 1000),
+                                                                         etag=f'"{n}"'))
+    folder = tmp_path / "killed"
+    store = Store(folder)
+    subscribe(store, *(server.url_for(f"/f{n}") for n in range(feeds)))
+    command = [sys.executable, "-m", "broadsheet", "--store", str(folder), "fetch", "--quiet"]
+    for delay in (0.3, 0.6, 0.9, 1.2, 1.6):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                start_new_session=True)
+        time.sleep(delay)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        Store(folder)  # opens and checks: every file whole
+    done = subprocess.run(command, capture_output=True, timeout=120)
+    assert done.returncode == 0, done.stderr.decode()
+    store = Store(folder)
+    assert len(store) == feeds * 40
+    assert all(sub.etag for sub in Subscriptions(store).all())
+    final = subprocess.run(command, capture_output=True, timeout=60)
+    assert final.returncode == 0
+    assert len(Store(folder)) == feeds * 40
+
+
+PAGE = """<!doctype html><html><head><title>Ferry timetable change number 0 | Harbour Gazette</title></head>
+<body><nav><a href="/">Home</a> <a href="/news">News</a></nav><article><h1>Ferry timetable change number 0</h1>
+<p>The ferry to the outer islands will leave later from next week, the harbour office said on Monday.</p>
+<p>Passengers who travel to work on the first crossing will have to wait an extra forty minutes at the quay.</p>
+<p>The office said the change was needed because of repairs to the northern landing stage this spring.</p>
+</article><footer>Copyright Harbour Gazette</footer></body></html>"""
+
+
+def test_a_full_feed_brings_each_new_entrys_article_page(store: Store, server: HTTPServer) -> None:
+    feed = rss_feed(1).replace(b"https://gazette.example/story/0", server.url_for("/story/0").encode())
+    server.expect_request("/f").respond_with_data(feed)
+    server.expect_request("/story/0").respond_with_data(PAGE, content_type="text/html; charset=utf-8")
+    subs = Subscriptions(store)
+    subs.add([server.url_for("/f")], full=True)
+    fetch(store, settings=FAST)
+    [meta] = store.stories()
+    body = store.body(meta)
+    assert any("extra forty minutes" in p for p in body) and len(body) >= 3
+    pages = len([r for r, _ in server.log if r.path == "/story/0"])
+    fetch(store, settings=FAST)  # the entry is stored now: its page is not fetched again
+    assert len([r for r, _ in server.log if r.path == "/story/0"]) == pages == 1
+
+
+def test_failures_in_a_row_are_counted_and_a_success_clears_them(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/f").respond_with_data("<html><body>maintenance</body></html>")
+    subs = subscribe(store, server.url_for("/f"))
+    fetch(store, settings=FAST)
+    fetch(store, settings=FAST)
+    [sub] = subs.all()
+    assert sub.errors == 2 and "failing (2 in a row)" in sub.health and not sub.last_ok
+    server.clear()
+    server.expect_request("/f").respond_with_data(rss_feed(1))
+    fetch(store, settings=FAST)
+    [sub] = subs.all()
+    assert (sub.errors, sub.last_error, sub.health) == (0, "", "ok") and sub.last_ok

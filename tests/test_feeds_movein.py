@@ -1,0 +1,175 @@
+"""Moving in: OPML and newsboat's urls file and cache.db, and the feeds commands."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import orjson
+import pytest
+from pytest_httpserver import HTTPServer
+
+from broadsheet.cli.main import main
+from broadsheet.store.feeds.opml import read_feed_list, read_opml, read_urls, write_opml, write_urls
+from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions
+from broadsheet.store.storage.db import Store
+from tests.feeds import rss_feed
+
+OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
+<opml version="1.0"><head><title>From another reader</title></head><body>
+  <outline text="News" title="News">
+    <outline type="rss" text="Harbour Gazette" xmlUrl="https://gazette.example/rss" htmlUrl="https://gazette.example/"/>
+    <outline text="Local"><outline type="rss" text="Valley Courier" xmlUrl="https://courier.example/atom.xml"/></outline>
+  </outline>
+  <outline type="rss" text="Dispatch" xmlUrl="https://dispatch.example/feed.json" category="weather,coast"/>
+  <outline type="rss" text="Bad" xmlUrl="javascript:alert(1)"/>
+</body></opml>"""
+
+
+def test_opml_folders_and_categories_become_tags() -> None:
+    listed = read_opml(OPML)
+    assert [(f.url, f.title, f.tags) for f in listed.feeds] == [
+        ("https://gazette.example/rss", "Harbour Gazette", ["news"]),
+        ("https://courier.example/atom.xml", "Valley Courier", ["news", "local"]),
+        ("https://dispatch.example/feed.json", "Dispatch", ["weather", "coast"]),
+    ]
+    assert len(listed.problems) == 1 and "javascript" in listed.problems[0]
+
+
+def test_opml_round_trip() -> None:
+    subs = [Subscription("https://a.example/rss", title="A & B <News>", tags=["x", "two words"]),
+            Subscription("https://b.example/feed")]
+    back = read_feed_list(write_opml(subs))
+    assert [(f.url, f.title, f.tags) for f in back.feeds] == [
+        ("https://a.example/rss", "A & B <News>", ["x", "two words"]),
+        ("https://b.example/feed", "https://b.example/feed", []),
+    ]
+
+
+def test_opml_with_entities_is_refused_not_expanded() -> None:
+    bomb = (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+            b'<opml version="2.0"><body><outline text="&b;" xmlUrl="https://x.example/"/></body></opml>')
+    listed = read_opml(bomb)
+    assert not listed.feeds and "entities" in listed.problems[0]
+
+
+def test_newsboat_urls_file_with_tags_titles_and_queries() -> None:
+    text = ('# my feeds\nhttps://gazette.example/rss news "local news" "~Gazette"\n'
+            'https://courier.example/atom.xml\n"query:Unread:unread = \\"yes\\""\nhttps://hidden.example/ "!" news\n'
+            'exec:~/bin/feed\n')
+    listed = read_urls(text)
+    assert [(f.url, f.title, f.tags) for f in listed.feeds] == [
+        ("https://gazette.example/rss", "Gazette", ["news", "local news"]),
+        ("https://courier.example/atom.xml", "", []),
+        ("https://hidden.example/", "", ["news"]),
+    ]
+    assert len(listed.problems) == 2
+    again = read_urls(write_urls([Subscription(f.url, title=f.title, tags=f.tags) for f in listed.feeds]))
+    assert [(f.url, f.title, f.tags) for f in again.feeds] == [(f.url, f.title, f.tags) for f in listed.feeds]
+
+
+NEWSBOAT_SCHEMA = """
+CREATE TABLE rss_feed (  rssurl VARCHAR(1024) PRIMARY KEY NOT NULL,  url VARCHAR(1024) NOT NULL,  title VARCHAR(1024)
+  NOT NULL , lastmodified INTEGER(11) NOT NULL DEFAULT 0, is_rtl INTEGER(1) NOT NULL DEFAULT 0, etag VARCHAR(128)
+  NOT NULL DEFAULT "");
+CREATE TABLE rss_item (  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,  guid VARCHAR(64) NOT NULL,  title
+  VARCHAR(1024) NOT NULL,  author VARCHAR(1024) NOT NULL,  url VARCHAR(1024) NOT NULL,  feedurl VARCHAR(1024) NOT NULL,
+  pubDate INTEGER NOT NULL,  content VARCHAR(65535) NOT NULL, unread INTEGER(1) NOT NULL , enclosure_url
+  VARCHAR(1024), enclosure_type VARCHAR(1024), enqueued INTEGER(1) NOT NULL DEFAULT 0, flags VARCHAR(52), deleted
+  INTEGER(1) NOT NULL DEFAULT 0, base VARCHAR(128) NOT NULL DEFAULT "");
+CREATE TABLE google_replay (  id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL,  guid VARCHAR(64) NOT NULL,  state
+  INTEGER NOT NULL,  ts INTEGER NOT NULL );
+CREATE INDEX idx_rssurl ON rss_feed(rssurl);
+CREATE INDEX idx_guid ON rss_item(guid);
+CREATE INDEX idx_feedurl ON rss_item(feedurl);
+CREATE TABLE metadata (  db_schema_version_major INTEGER NOT NULL,  db_schema_version_minor INTEGER NOT NULL );
+INSERT INTO metadata VALUES (2, 21);
+"""
+
+
+def newsboat_cache(path: Path, feed_url: str) -> Path:
+    """A cache.db in newsboat 2.21's schema: three items (unread, read, read and flagged) and one deleted."""
+    db = sqlite3.connect(path)
+    db.executescript(NEWSBOAT_SCHEMA)
+    db.execute("INSERT INTO rss_feed (rssurl, url, title) VALUES (?, ?, ?)", (feed_url, "https://g.example/",
+                                                                             "Harbour Gazette"))
+    rows = [("item-0", "Ferry timetable change number 0", 1, None, 0),
+            ("item-1", "Ferry timetable change number 1", 0, None, 0),
+            ("item-2", "Ferry timetable change number 2", 0, "s", 0),
+            ("gone", "Deleted item", 0, None, 1)]
+    for guid, title, unread, flags, deleted in rows:
+        db.execute("INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread, flags, deleted)"
+                   " VALUES (?, ?, 'Ann Quill', ?, ?, 1772532000, ?, ?, ?, ?)",
+                   (guid, title, f"https://gazette.example/story/{guid[-1]}", feed_url,
+                    f"<p>Text of {title}.</p><p>Second paragraph.</p>", unread, flags, deleted))
+    db.commit()
+    db.close()
+    return path
+
+
+def run(folder: Path, *args: str) -> int:
+    return main(["--store", str(folder), *args])
+
+
+def test_import_a_newsboat_cache_keeps_marks_and_subscribes(tmp_path: Path, server: HTTPServer) -> None:
+    url = server.url_for("/rss")
+    cache = newsboat_cache(tmp_path / "cache.db", url)
+    folder = tmp_path / "store"
+    assert run(folder, "import", str(cache)) == 0
+    store = Store(folder)
+    states = store.user.all()
+    by_headline = {m.headline: states.get(m.id) for m in store.stories()}
+    assert set(by_headline) == {f"Ferry timetable change number {n}" for n in range(3)}
+    assert by_headline["Ferry timetable change number 0"] is None  # unread, unflagged: no marks
+    assert by_headline["Ferry timetable change number 1"].read
+    flagged = by_headline["Ferry timetable change number 2"]
+    assert flagged.read and flagged.bookmarked
+    story = store.article(next(m.id for m in store.stories() if m.headline.endswith("number 0")))
+    assert story.body == ["Text of Ferry timetable change number 0.", "Second paragraph."]
+    [sub] = Subscriptions(store).all()
+    assert (sub.url, sub.title) == (url, "Harbour Gazette")
+    # Fetching the same feed afterwards finds newsboat's items already there (same identity).
+    server.expect_request("/rss").respond_with_data(rss_feed(4))
+    assert run(folder, "fetch", "--quiet") == 0
+    store = Store(folder)
+    assert len(store) == 4
+
+
+def test_feeds_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "store"
+    assert run(folder, "feeds", "add", "https://a.example/rss", "ftp://nope", "--tag", "Work") == 1
+    opml = tmp_path / "list.opml"
+    opml.write_bytes(OPML)
+    assert run(folder, "feeds", "import", str(opml)) == 0
+    capsys.readouterr()
+    assert run(folder, "feeds", "list", "--json") == 0
+    rows = [orjson.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [r["url"] for r in rows][:2] == ["https://a.example/rss", "https://gazette.example/rss"]
+    assert rows[0]["tags"] == ["work"] and rows[0]["health"] == "not fetched yet"
+    out = tmp_path / "out.opml"
+    assert run(folder, "feeds", "export", "-o", str(out)) == 0
+    assert [f.url for f in read_opml(out.read_bytes()).feeds] == [r["url"] for r in rows]
+    urls = tmp_path / "urls"
+    assert run(folder, "feeds", "export", "--format", "urls", "-o", str(urls)) == 0
+    back = read_urls(urls.read_text())
+    assert [(f.url, f.tags) for f in back.feeds] == [(r["url"], r["tags"]) for r in rows]
+    assert run(folder, "feeds", "remove", "Harbour Gazette", "https://a.example/rss") == 0
+    assert len(Subscriptions(Store(folder)).all()) == len(rows) - 2
+    assert run(folder, "feeds", "remove", "nothing-like-this") == 1
+
+
+def test_fetch_command_summary_and_exit_code(tmp_path: Path, server: HTTPServer,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "store"
+    server.expect_request("/good").respond_with_data(rss_feed(3), headers={"ETag": '"e"'})
+    server.expect_request("/gone").respond_with_data("", status=410)
+    run(folder, "feeds", "add", server.url_for("/good"), server.url_for("/gone"))
+    capsys.readouterr()
+    assert run(folder, "fetch") == 1
+    err = capsys.readouterr().err
+    assert "3 new" in err and "gone (410)" in err and "broadsheet feeds remove" in err
+    assert run(folder, "feeds", "list") == 0
+    listed = capsys.readouterr().out
+    assert "gone (410)" in listed and "Harbour Gazette" in listed
+    assert run(folder, "fetch", "--quiet", "Harbour Gazette") == 0
+    assert capsys.readouterr().err == ""

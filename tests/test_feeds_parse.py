@@ -1,0 +1,198 @@
+"""Feeds into stories: every format, identity, photos, and hostile or broken input."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from broadsheet.store.feeds.parse import FeedError, looks_like_feed, parse_feed
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.storage.db import Store
+from tests.feeds import ATOM, ATOM03, JSON_FEED, JSON_FEED_10, RSS091, RSS1, rss, rss_feed, rss_item
+
+
+def articles(data: bytes, url: str | None = "https://feeds.example/f"):
+    return [e.article for e in parse_feed(data, url).entries if e.article is not None]
+
+
+def test_rss2_entries_become_stories_with_identity_within_the_feed() -> None:
+    feed = parse_feed(rss_feed(3), "https://gazette.example/rss")
+    assert feed.title == "Harbour Gazette"
+    first = feed.entries[0].article
+    assert first is not None
+    assert first.headline == "Ferry timetable change number 0"
+    assert first.body == ["The ferry to the outer islands will leave later from week 0. Passengers were told."]
+    assert first.url == "https://gazette.example/story/0"
+    assert first.key == "https://gazette.example/rss#item-0"
+    assert first.authors == ["Ann Quill"]
+    assert first.source == "Harbour Gazette"
+    assert first.published is not None and first.published.startswith("2026-03-03T10:00")
+    assert len({e.article.story_id for e in feed.entries if e.article}) == 3
+
+
+@pytest.mark.parametrize(("data", "headline", "body_start"), [
+    (ATOM, "Bridge reopens after repairs", "The old bridge opened again on Tuesday."),
+    (ATOM03, "Mill closes", "The last mill in the valley"),
+    (RSS1, "Council meets", "The council met on Monday."),
+    (RSS091, "Harvest in", "Farmers brought in the harvest early."),
+    (JSON_FEED, "Storm warning lifted", "The storm warning was lifted at noon."),
+    (JSON_FEED_10, "Tide tables", "High tide at six."),
+])
+def test_every_format_reads(data: bytes, headline: str, body_start: str) -> None:
+    assert looks_like_feed(data)
+    first = articles(data)[0]
+    assert first.headline == headline
+    assert first.body[0].startswith(body_start)
+
+
+def test_atom_text_content_keeps_paragraphs_and_author() -> None:
+    [story] = articles(ATOM, None)
+    assert story.body == ["The old bridge opened again on Tuesday.", "Drivers queued from dawn."]
+    assert story.authors == ["Ben Ortiz"]
+    assert story.key == "https://courier.example/atom.xml#urn:courier:bridge"  # the feed's own self link
+
+
+def test_json_feed_types_are_checked_and_bad_items_reported() -> None:
+    feed = parse_feed(JSON_FEED, "https://dispatch.example/feed.json")
+    first, second, third, fourth = feed.entries
+    assert first.article is not None and first.article.authors == ["Cora Lind"]
+    assert first.article.images[0].src == "https://dispatch.example/storm.jpg"
+    assert second.article is not None and second.article.headline.startswith("A second item")  # no title
+    assert second.article.key == "https://dispatch.example/feed.json#2"
+    assert third.article is None and "not a JSON object" in third.reason
+    assert fourth.article is None  # nothing usable of the right type
+
+
+def test_media_rss_and_enclosures_give_photos_with_captions_and_credits() -> None:
+    item = ("<item><title>Lanes</title><link>https://g.example/a</link><guid>a</guid>"
+            "<description>Text of the story.</description>"
+            '<media:content url="https://g.example/p.jpg" medium="image">'
+            "<media:description>Cyclists on the new lane.</media:description>"
+            "<media:credit>Photo: Bo Lund</media:credit></media:content>"
+            '<enclosure url="https://g.example/e.jpg" type="image/jpeg" length="10"/>'
+            '<enclosure url="https://g.example/a.mp3" type="audio/mpeg" length="10"/></item>')
+    [story] = articles(rss(item))
+    assert [(i.caption, i.credit, i.src) for i in story.images] == [
+        ("Cyclists on the new lane.", "Photo: Bo Lund", "https://g.example/p.jpg"),
+        ("", None, "https://g.example/e.jpg"),
+    ]
+
+
+def test_entries_without_dates_or_titles_and_html_in_titles() -> None:
+    items = ("<item><description>Only text, no title, date or link in this entry.</description></item>"
+             "<item><title>Council &lt;b&gt;approves&lt;/b&gt; lanes &amp;amp; paths</title><guid>t</guid>"
+             "<description>x</description></item>"
+             "<item><title><![CDATA[Mayor <i>resigns</i>]]></title><guid>c</guid><description>y</description></item>"
+             "<item><guid>empty</guid></item>")
+    entries = parse_feed(rss(items), "https://f.example/").entries
+    assert entries[0].article is not None and entries[0].article.published is None
+    assert entries[0].article.headline == "Only text, no title, date or link in this entry."
+    assert entries[1].article is not None and entries[1].article.headline == "Council approves lanes & paths"
+    assert entries[2].article is not None and entries[2].article.headline == "Mayor resigns"
+    assert entries[3].article is None and "no title, text or link" in entries[3].reason
+
+
+def test_entity_bombs_and_external_entities_are_never_expanded(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP-SECRET-CONTENT")
+    laughs = "".join(f"<!ENTITY l{n} \"{f'&l{n - 1};' * 10 if n else 'lol'}\">" for n in range(10))
+    data = (f'<?xml version="1.0"?><!DOCTYPE rss [{laughs}<!ENTITY xxe SYSTEM "{secret.as_uri()}">'
+            '<!ENTITY net SYSTEM "http://127.0.0.1:9/evil">]>'
+            "<rss version=\"2.0\"><channel><title>Bomb &l9;</title>"
+            "<item><title>Entry &l9; &xxe; &net;</title><guid>b</guid><description>Body &l9; &xxe;</description>"
+            "</item></channel></rss>").encode()
+    feed = parse_feed(data, "https://bomb.example/")
+    text = repr(feed)
+    assert "TOP-SECRET" not in text
+    assert "lollol" not in text
+    assert len(text) < 5000
+
+
+def test_hostile_markup_and_escape_sequences_in_every_field() -> None:
+    evil = "\x1b]0;pwned\x07\x1b[31mred\x1b[0m\u202e [bold]markup[/bold] \x00\x9b2J"
+    item = (f"<item><title>{evil} title</title><link>https://g.example/x{evil}</link><guid>{evil}</guid>"
+            f"<dc:creator>{evil}</dc:creator><description>&lt;script&gt;alert(1)&lt;/script&gt;{evil} body"
+            f"</description><media:content url=\"https://g.example/p.jpg\" medium=\"image\">"
+            f"<media:description>{evil}</media:description><media:credit>{evil}</media:credit>"
+            "</media:content></item>")
+    data = rss(item, title=f"{evil} feed").replace(b"\x00", b"")
+    feed = parse_feed(data, "https://g.example/feed")
+    [entry] = feed.entries
+    story = entry.article
+    assert story is not None
+    for value in [feed.title, story.headline, *story.body, story.url or "", story.key or "", *story.authors,
+                  story.source or "", *(i.caption for i in story.images), *(i.credit or "" for i in story.images)]:
+        assert "\x1b" not in value and "\x07" not in value and "\x9b" not in value and "\u202e" not in value
+    assert "alert(1)" not in " ".join(story.body) or "<script>" not in " ".join(story.body)
+    assert "[bold]markup[/bold]" in story.headline  # kept as text: the reader shows it as plain text
+
+
+def test_malformed_xml_falls_back_or_fails_with_a_reason() -> None:
+    broken = rss(rss_item(1) + "<item><title>Unclosed <guid>x</item>").replace(b"</channel></rss>", b"")
+    stories = articles(broken)
+    assert stories and stories[0].headline == "Ferry timetable change number 1"
+    with pytest.raises(FeedError) as caught:
+        parse_feed(b"<html><body><p>A web page, not a feed</p></body></html>", "https://x.example/")
+    assert "not a readable feed" in str(caught.value) and "HTML" in str(caught.value)
+    assert parse_feed(b"<rss><channel><title>\x00\x01 cut short", "https://x.example/").entries == []
+    with pytest.raises(FeedError):
+        parse_feed(b"{\"items\": 3}", "https://x.example/")
+    with pytest.raises(FeedError):
+        parse_feed(b"  ", "https://x.example/")
+
+
+def test_wrong_charset_is_read_as_declared_or_recovered() -> None:
+    latin = rss(rss_item(1, title="Caf\u00e9 opens")).replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
+    latin = latin.replace("Caf\u00e9".encode(), "Caf\u00e9".encode("latin-1"))
+    assert articles(latin)[0].headline == "Caf\u00e9 opens"
+    lying = rss(rss_item(1, title="Caf\u00e9 opens")).replace(b'encoding="UTF-8"', b'encoding="US-ASCII"')
+    assert "Caf" in articles(lying)[0].headline
+
+
+def test_duplicate_guids_are_one_story_the_last_wins(store: Store, tmp_path: Path) -> None:
+    items = rss_item(1, guid="same", title="First version") + rss_item(2, guid="same", title="Second version")
+    path = tmp_path / "dupes.xml"
+    path.write_bytes(rss(items, extra='<atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="self" '
+                                      'href="https://gazette.example/rss"/>'))
+    import_paths(store, [path])
+    assert [m.headline for m in store.stories()] == ["Second version"]
+
+
+def test_a_feed_file_imports_one_story_per_entry_and_again_adds_nothing(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_bytes(rss_feed(5))
+    report = import_paths(store, [path])
+    assert report.count("imported") == 5 and not report.failed
+    again = import_paths(store, [path])
+    assert again.count("present") == 5 and len(store) == 5
+    path.write_bytes(rss_feed(5).replace(b"number 2</title>", b"number 2 (corrected)</title>"))
+    third = import_paths(store, [path])
+    assert third.count("updated") == 1 and len(store) == 5
+
+
+def test_an_updated_entry_keeps_tags_bookmark_and_read_mark(store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "feed.xml"
+    path.write_bytes(rss_feed(2))
+    import_paths(store, [path])
+    sid = next(m.id for m in store.stories() if m.headline.endswith("number 1"))
+    store.user.edit_tags([sid], add=["harbour"])
+    store.user.set_bookmarked(sid, True)
+    store.user.set_read(sid, True)
+    path.write_bytes(rss_feed(2).replace(b"Passengers were told.", b"Passengers were told late."))
+    import_paths(store, [path])
+    state = store.user.get(sid)
+    assert state.tags == ("harbour",) and state.bookmarked and state.read
+    assert "late" in " ".join(store.article(sid).body)
+
+
+def test_a_feed_entry_and_its_saved_page_are_one_story(store: Store, tmp_path: Path) -> None:
+    from broadsheet.store.model import Article
+
+    path = tmp_path / "feed.xml"
+    path.write_bytes(rss_feed(1))
+    import_paths(store, [path])
+    page = Article(headline="Ferry timetable change number 0", body=["The full story, longer."],
+                   url="https://gazette.example/story/0")
+    store.add([(page, "page.html")])
+    assert len(store) == 1

@@ -1,0 +1,146 @@
+"""Feeds in the reader (Pilot): the sidebar with unread counts and errors, the fetch key, live arrival."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+from pathlib import Path
+
+from pytest_httpserver import HTTPServer
+from rich.console import Console
+from textual.widgets import Label
+
+from broadsheet.config import Config
+from broadsheet.store.feeds.fetch import fetch
+from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.search.query import parse_query
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.widgets.headline_list import HeadlineList
+from broadsheet.tui.widgets.sidebar import Sidebar
+from tests.feeds import rss_feed
+from tests.pilot import settle
+
+
+def sidebar_text(app: BroadsheetApp) -> str:
+    sidebar = app.screen.query_one(Sidebar)
+    console = Console(width=60, record=True, file=io.StringIO())
+    for index in range(sidebar.option_count):
+        console.print(sidebar.get_option_at_index(index).prompt)
+    return console.export_text()
+
+
+def headlines(app: BroadsheetApp) -> list[str]:
+    return [row.meta.headline for row in app.screen.query_one(HeadlineList).rows]
+
+
+def test_feed_filter_is_a_phrase_on_the_source() -> None:
+    query = parse_query('feed:"Harbour Gazette" ferry')
+    [[feed_term], [word]] = query.text_groups
+    assert (feed_term.kind, feed_term.text, feed_term.field) == ("phrase", "Harbour Gazette", "source")
+    assert word.text == "ferry"
+
+
+async def test_sidebar_lists_feeds_with_unread_counts_and_errors(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/good").respond_with_data(rss_feed(3))
+    server.expect_request("/bad").respond_with_data("", status=404)
+    Subscriptions(store).add([server.url_for("/good"), server.url_for("/bad")])
+    fetch(store)
+    read = next(m.id for m in store.stories())
+    store.user.set_read(read, True)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.add_class("-sidebar")
+        text = sidebar_text(app)
+        assert "Feeds" in text and "Harbour Gazette 2" in text
+        assert server.url_for("/bad") in text and "not found (404)" in text
+        sidebar = app.screen.query_one(Sidebar)
+        index = next(i for i, e in enumerate(sidebar._entries) if e and e.kind == "feed")
+        sidebar.focus()
+        sidebar.highlighted = index
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one("#search").value == 'feed:"Harbour Gazette"'
+        assert sorted(headlines(app)) == sorted(f"Ferry timetable change number {n}" for n in range(3))
+
+
+async def test_fetch_key_brings_new_stories_without_a_restart(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/f").respond_with_data(rss_feed(2, title="Valley Courier"))
+    Subscriptions(store).add([server.url_for("/f")])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert headlines(app) == []
+        screen = app.screen
+        shown: list[str] = []
+        progress = screen._fetch_progress
+
+        def record(done: int, total: int, name: str) -> None:
+            progress(done, total, name)
+            status = screen.query_one("#fetch-status", Label)
+            shown.append(str(status.render()) if status.display else "")
+
+        screen._fetch_progress = record  # type: ignore[method-assign]
+        await pilot.press("F")
+        await settle(pilot)
+        assert shown == ["Fetching feeds 1/1: Valley Courier"]  # progress shown at the bottom
+        assert not screen.query_one("#fetch-status", Label).display
+        assert any("2 new" in n.message for n in app._notifications)
+        assert sorted(headlines(app)) == ["Ferry timetable change number 0", "Ferry timetable change number 1"]
+        app.screen.add_class("-sidebar")
+        assert "Valley Courier 2" in sidebar_text(app)
+
+
+async def test_automatic_refresh_brings_stories_while_the_reader_is_open(tmp_path: Path, store: Store,
+                                                                       server: HTTPServer) -> None:
+    server.expect_request("/f").respond_with_data(rss_feed(3))
+    Subscriptions(store).add([server.url_for("/f")])
+    app = BroadsheetApp(store, Config(path=tmp_path / "c.toml", refresh_minutes=0.002))  # every 0.12 s
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(100):
+            await asyncio.sleep(0.05)
+            await settle(pilot)
+            if len(headlines(app)) == 3:
+                break
+        assert len(headlines(app)) == 3
+
+
+async def test_a_feed_photo_caption_and_credit_show_in_the_credits_panel(store: Store, tmp_path: Path) -> None:
+    from broadsheet.store.ingest.importer import import_paths
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel
+    from tests.feeds import rss
+
+    item = ("<item><title>Lanes open</title><link>https://g.example/a</link><guid>a</guid>"
+            "<description>The new cycle lanes opened on Monday along the harbour road.</description>"
+            '<media:content url="https://g.example/p.jpg" medium="image">'
+            "<media:description>Cyclists on the new lane.</media:description>"
+            "<media:credit>Bo Lund/Gazette</media:credit></media:content></item>")
+    path = tmp_path / "feed.xml"
+    path.write_bytes(rss(item))
+    import_paths(store, [path])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        console = Console(width=100, record=True, file=io.StringIO())
+        console.print(app.screen.query_one(CreditsPanel).content)
+        text = console.export_text()
+        assert "Cyclists on the new lane." in text and "Bo Lund/Gazette" in text and "Harbour Gazette" in text
+
+
+async def test_a_gone_feed_is_offered_for_removal_in_the_sidebar(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/gone").respond_with_data("", status=410)
+    Subscriptions(store).add([server.url_for("/gone")])
+    fetch(store)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        assert "gone (410): remove it" in sidebar_text(app)
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.focus()
+        sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.kind == "feed")
+        await pilot.press("x")
+        await pilot.press("y")
+        await settle(pilot)
+        assert Subscriptions(store).all() == []
+        assert "Feeds" not in sidebar_text(app)

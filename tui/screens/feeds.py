@@ -1,0 +1,126 @@
+"""The main screen's feeds: sidebar rows with unread counts and errors, the fetch key's worker,
+the automatic refresh, unsubscribing from the sidebar.
+
+A mixin of :class:`~broadsheet.tui.screens.main.MainScreen` (it uses the screen's ``store``,
+``reader``, ``reload`` and ``_update_sidebar``), kept apart so the screen stays
+about reading. The work itself is ``broadsheet.store.feeds``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from rich.text import Text
+from textual import work
+from textual.notifications import SeverityLevel
+from textual.screen import Screen
+from textual.widgets import Label
+
+from broadsheet.store.errors import StoreFileError
+from broadsheet.store.reader.state import ReaderState
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.widgets.sidebar import FeedRow
+
+if TYPE_CHECKING:
+    _ScreenBase = Screen[None]  # the mixin is only ever mixed into the main screen
+else:
+    _ScreenBase = object
+
+
+class FeedsMixin(_ScreenBase):
+    _feeds_shown = False  # feeds join the sidebar after the first paint (start-up stays as it was)
+    store: Store
+    reader: ReaderState
+    if TYPE_CHECKING:  # the main screen's own, used here
+        def reload(self, restore: str | None = None) -> None: ...
+        def _update_sidebar(self) -> None: ...
+        def _write(self, change: Callable[[], Any]) -> Any: ...
+
+    @staticmethod
+    def fetch_status() -> Label:
+        """The line above the footer that shows a fetch's progress (hidden when idle)."""
+        status = Label("", id="fetch-status")
+        status.display = False
+        return status
+
+    def start_refresh(self, minutes: float) -> None:
+        """Fetch every ``minutes`` while the reader is open (``[feeds] refresh_minutes``; 0: never)."""
+        if minutes:
+            self.set_interval(minutes * 60, lambda: self.action_fetch_feeds(quiet=True))
+
+    def feed_rows(self) -> list[FeedRow]:
+        """Each subscription with its unread stories and its error, if it is failing."""
+        from broadsheet.store.feeds.subscriptions import FILE, Subscriptions, story_counts
+
+        if not (self.store.folder / FILE).exists():  # no subscriptions: nothing read at start
+            return []
+        if not self._feeds_shown:  # counting 200 feeds' stories costs ~10 ms: after the list is on screen
+            self._feeds_shown = True
+            self.call_after_refresh(self._update_sidebar)
+            return []
+        try:
+            subs = Subscriptions(self.store).all()
+        except StoreFileError as exc:
+            self.notify(str(exc), title="Subscriptions unreadable", severity="error")
+            return []
+        counts = story_counts(subs, self.reader.stories, self.reader.states)
+        return [FeedRow(sub.name, counts[sub.id][1], sub.health if sub.errors or sub.gone else "") for sub in subs]
+
+    def action_fetch_feeds(self, quiet: bool = False) -> None:
+        """Fetch every subscribed feed in a worker; new stories appear when it is done.
+
+        ``quiet`` (the automatic refresh) says nothing unless something arrived or failed.
+        """
+        if any(w.group == "fetch" and w.is_running for w in self.workers):
+            return
+        status = self.query_one("#fetch-status", Label)
+        status.update(Text("Fetching feeds…"))
+        status.display = True
+        self._fetch_worker(quiet)
+
+    @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
+    def _fetch_worker(self, quiet: bool) -> None:
+        from broadsheet.store.feeds.fetch import FetchBusy, fetch
+        from broadsheet.store.feeds.subscriptions import Subscriptions
+
+        def step(done: int, total: int, name: str) -> None:
+            self.app.call_from_thread(self._fetch_progress, done, total, name)
+
+        say = self.app.call_from_thread
+        try:
+            store = Store(self.store.folder, check=False)  # its own Store: this is another thread
+            if not Subscriptions(store).all():
+                say(self._fetch_done, "" if quiet else "No subscriptions: add one with `broadsheet feeds add URL`",
+                    "information")
+                return
+            report = fetch(store, on_progress=step)
+        except FetchBusy as exc:
+            say(self._fetch_done, "" if quiet else str(exc), "warning")
+            return
+        except Exception as exc:  # a fetch never brings the reader down
+            say(self._fetch_done, f"Fetch failed: {exc}", "error")
+            return
+        failed, new, updated = len(report.failed), report.total("new"), report.total("updated")
+        text = f"{new} new, {updated} updated from {len(report.results)} feeds"
+        if failed:
+            text += f"; {failed} failed (see Feeds in the sidebar)"
+        say(self._fetch_done, "" if quiet and not (failed or new or updated) else text,
+            "warning" if failed else "information")
+
+    def _fetch_progress(self, done: int, total: int, name: str) -> None:
+        self.query_one("#fetch-status", Label).update(Text(f"Fetching feeds {done}/{total}: {name}"))
+
+    def _fetch_done(self, text: str, severity: SeverityLevel) -> None:
+        self.query_one("#fetch-status", Label).display = False
+        self.reload()
+        if text:
+            self.notify(text, title="Feeds", severity=severity)
+
+    def unsubscribe(self, title: str) -> None:
+        from broadsheet.store.feeds.subscriptions import Subscriptions
+
+        subs = Subscriptions(self.store)
+        sub = subs.find(title)
+        if sub is not None:
+            self._write(lambda: subs.remove([sub]))
