@@ -25,8 +25,9 @@ TEMPLATE = """\
 # mark_read_on_open = true
 
 [keys]
-# Rebind keys by binding id; several keys are comma-separated. `?` in the reader shows ids.
-# "headlines.bookmark" = "b"
+# Rebind keys by binding id; several keys are comma-separated. `?` in the reader shows ids,
+# `broadsheet config check` reports an id that does not exist.
+# "story.bookmark" = "b"
 # "app.search" = "slash,ctrl+f"
 """
 

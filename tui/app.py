@@ -51,6 +51,11 @@ class BroadsheetApp(App[None]):
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
+            from broadsheet.tui.keymap import unknown_ids
+
+            for key_id in unknown_ids(self.config.keys):
+                self.notify(f"{self.config.path}: keys.{key_id}: no key has this id (`?` lists them)",
+                            title="Config", severity="warning", timeout=10)
         for problem in self.config.problems:
             self.notify(problem, title="Config", severity="warning", timeout=10)
         if self.config.theme and self.config.theme not in self.available_themes:

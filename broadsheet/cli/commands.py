@@ -117,6 +117,10 @@ def config_command(args: argparse.Namespace) -> int:
         print(path)
         return 0
     config = load_config(path)
+    from broadsheet.tui.keymap import unknown_ids
+
+    for key_id in unknown_ids(config.keys):
+        config.problems.append(f"{path}: keys.{key_id}: no key has this id (`?` in the reader lists them)")
     for problem in config.problems:
         err.print(Text(problem, style="yellow"))
     if not config.problems:
