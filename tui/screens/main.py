@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -133,6 +133,7 @@ class MainScreen(Screen[None]):
         self.watch(self.headlines, "cursor", self._highlighted, init=False)
         self.reload(restore=session.get("story"))
         self.headlines.focus()
+        self.query_one(SearchBar).leave_to = self.article_view.back_to = self.headlines
         if self.store.read_only:
             why = self.store.write_error or "the store folder cannot be written"
             self.notify(f"{why}. Reading works; changes will not be saved.", title="Read-only store",
@@ -360,11 +361,19 @@ class MainScreen(Screen[None]):
         self._show_rows(keep=story_id)
         self.headlines.focus()
 
+    def on_key(self, event: events.Key) -> None:
+        """A key that had no binding when it arrived (the app runs those at once) ends here:
+        were it to bubble on, Textual would look its binding up again under a focus that
+        later keys may have moved (Esc, then "/" in one read, would clear the search bar)."""
+        event.stop()
+
     # -- actions ----------------------------------------------------------------------------
 
     def action_focus_search(self) -> None:
         current = self.headlines.current
-        self.query_one(SearchBar).begin(current.id if current else None)
+        bar = self.query_one(SearchBar)
+        bar.begin(current.id if current else None)
+        self.set_focus(bar)  # now, not after the keys already queued
 
     def action_help(self) -> None:
         from broadsheet.tui.screens.help import HelpScreen

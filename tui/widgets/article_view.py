@@ -21,6 +21,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
+from textual.widget import Widget
 
 from broadsheet.store.model import Article
 from broadsheet.tui.format import byline
@@ -92,6 +93,7 @@ class ArticleView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
+        self.back_to: Widget | None = None  # where the focus goes on Esc
         self._text = message_text(EMPTY_HELP, "dim")
         self._matches: list[tuple[int, int]] = []  # (start, end) offsets in the story text
         self._match = -1
@@ -339,3 +341,5 @@ class ArticleView(ScrollView, can_focus=True):
 
     def action_back(self) -> None:
         self.post_message(self.Back())
+        if self.back_to is not None:  # at once: a key typed after Esc in the same read goes there
+            self.screen.set_focus(self.back_to)

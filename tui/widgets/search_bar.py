@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from textual.binding import Binding
 from textual.message import Message
+from textual.widget import Widget
 from textual.widgets import Input
 
 
@@ -25,6 +26,7 @@ class SearchBar(Input):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="Search headlines, people, captions, sources (/)", id=id)
         self._restore: str | None = None
+        self.leave_to: Widget | None = None  # where the focus goes on leaving the bar
 
     def begin(self, current_story: str | None) -> None:
         """Focus the bar, remembering the story to go back to if the search is cleared."""
@@ -37,6 +39,13 @@ class SearchBar(Input):
         with self.prevent(Input.Changed):
             self.value = ""
         self.post_message(self.Done(cleared=had_text, restore=self._restore))
+        self._leave()
 
     def action_leave(self) -> None:
         self.post_message(self.Done(cleared=False, restore=None))
+        self._leave()
+
+    def _leave(self) -> None:
+        """Move the focus now: keys typed after Esc or Enter in the same read go where it goes."""
+        if self.leave_to is not None:
+            self.screen.set_focus(self.leave_to)
