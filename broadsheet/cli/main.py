@@ -59,6 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     from broadsheet.cli import searching
 
     searching.add_parsers(commands)
+    from broadsheet.cli import fixing
+
+    fixing.add_parsers(commands)
     return parser
 
 
@@ -110,6 +113,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         if command in searching.COMMANDS:
             return searching.run(store, args)
+        from broadsheet.cli import fixing
+
+        if command in fixing.COMMANDS:
+            return fixing.run(store, args)
         return run_command(store, seed=not getattr(args, "no_seed", False))
     except StoreWriteError as exc:  # disk full, read-only folder: nothing was changed
         print(f"broadsheet: {exc}", file=sys.stderr)

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
-from broadsheet.store.ingest.formats import Item, read_source
+from broadsheet.store.ingest.formats import PARSER_VERSION, Item, read_source
 from broadsheet.store.model import Article
 from broadsheet.store.parse import ParseError
 from broadsheet.store.storage.db import Store
@@ -273,7 +273,8 @@ def import_paths(
     indexer = Indexer(store)
 
     def flush() -> None:
-        stored = store.add_identified([(sid, article, str(path)) for sid, article, path, _, _ in pending])
+        stored = store.add_identified([(sid, article, str(path)) for sid, article, path, _, _ in pending],
+                                      parser=PARSER_VERSION)
         articles = {sid: article for sid, article, _, _, _ in pending}
         given = [sid for sid, *_ in pending]
         stored_as = {sid: given[n] for n, (sid, _) in enumerate(stored.results)}  # stored id -> id given

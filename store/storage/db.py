@@ -41,7 +41,7 @@ LOCK_TIMEOUT = 30.0
 # "details". Starting the reader parses articles.json whole: 50,000 short JSON texts parse
 # about three times faster than the 600,000 objects inside them (0.19 -> 0.06 s at 50k,
 # issue 7), and a story's details are decoded only when something asks for them.
-LISTED = ("headline", "source", "published", "imported", "shard")
+LISTED = ("headline", "source", "published", "imported", "shard", "parser")
 
 
 def pack_record(doc: dict[str, Any]) -> dict[str, Any]:
@@ -88,7 +88,7 @@ def unpack_record(record: dict[str, Any], path: Path) -> dict[str, Any]:
 
 
 # Fields of a record the store sets itself, not part of the story's content.
-_OWN = frozenset({"shard", "file", "imported", "changed"})
+_OWN = frozenset({"shard", "file", "imported", "changed", "parser"})
 
 
 def _comparable(doc: dict[str, Any]) -> dict[str, Any]:
@@ -118,6 +118,20 @@ class Stored:
     def updated(self) -> list[str]:
         new = set(self.new)
         return [sid for sid in self.ids("updated") if sid not in new]
+
+
+@dataclass(slots=True)
+class Deleted:
+    """What :meth:`Store.delete` removed, as stored, so it can be put back."""
+
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    urls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.records)
 
 
 class StoryMeta:
@@ -180,6 +194,12 @@ class StoryMeta:
     @property
     def sort_key(self) -> str:
         return newest_key(self._doc)
+
+    @property
+    def parser(self) -> int:
+        """The version of the parser that made this story (0: from before versions were kept)."""
+        value = self._doc.get("parser")
+        return value if isinstance(value, int) else 0
 
     # -- details: decoded on first use -----------------------------------------------------
 
@@ -333,7 +353,7 @@ class Store:
         """
         return self.add_identified([(article.story_id, article, file) for article, file in articles]).new
 
-    def add_identified(self, batch: list[tuple[str, Article, str | None]]) -> Stored:
+    def add_identified(self, batch: list[tuple[str, Article, str | None]], parser: int | None = None) -> Stored:
         """Store (story id, article, file); the caller has computed the ids (the importer needs them too).
 
         A story is the same story when its id is stored, or when its canonical address is
@@ -342,6 +362,7 @@ class Store:
         tags, bookmark and read mark stay. A copy equal to the stored one changes nothing.
         Bodies are written first, then the address map, then metadata: a crash in between
         leaves at worst an unreferenced body or address, which the next import overwrites.
+        ``parser`` is the version of the parser that read the batch, kept on each story.
         """
         with self.lock:
             existing = self._articles.records()
@@ -376,6 +397,8 @@ class Store:
                     same_body = earlier == body if earlier is not None else self._same_body(sid, before, body)
                     if same_body and {k: v for k, v in before.items() if k not in _OWN} == _comparable(doc):
                         stored.results.append((sid, "present"))
+                        if parser is not None and before.get("parser") != parser:
+                            metas[sid] = pack_record({**before, "parser": parser})  # read again: same story
                         continue
                     number, first = int(before.get("shard", 0)), before.get("imported", now)
                     stored.results.append((sid, "present" if sid in seen else "updated"))
@@ -388,7 +411,7 @@ class Store:
                 seen.add(sid)
                 batch_bodies[sid] = body
                 bodies.setdefault(number, {})[sid] = {"body": body}
-                record = {**doc, "shard": number, "file": file, "imported": first}
+                record = {**doc, "shard": number, "file": file, "imported": first, "parser": parser}
                 if old is not None:
                     record["changed"] = now
                 metas[sid] = pack_record(record)
@@ -401,6 +424,60 @@ class Store:
             if metas:
                 self._articles.put_many(metas)
         return stored
+
+    def delete(self, story_ids: Iterable[str]) -> Deleted:
+        """Remove stories: metadata, body, address map entries and the user's marks.
+
+        Everything removed is returned, so :meth:`restore` can put it back (the reader's
+        undo). Metadata goes first, under the lock: a crash after it leaves at worst an
+        unreferenced body, address or mark, which nothing lists and the next import or
+        delete overwrites. Ids not stored are ignored. The search index is the caller's
+        (``SearchIndex.remove``; an index opened later drops what the store lacks).
+        """
+        wanted = set(story_ids)
+        deleted = Deleted()
+        with self.lock:
+            records = self._articles.records()
+            for sid in wanted:
+                if sid in records:
+                    deleted.records[sid] = records[sid]
+            if not deleted.records:
+                return deleted
+            gone = deleted.records.keys()
+            self._articles.apply(lambda table: [table.pop(sid, None) for sid in gone])
+            by_shard: dict[int, list[str]] = {}
+            for sid, record in deleted.records.items():
+                by_shard.setdefault(int(record.get("shard", 0)), []).append(sid)
+            for number, ids in by_shard.items():
+                bodies = self._bodies(number).records()
+                deleted.bodies.update({sid: bodies[sid] for sid in ids if sid in bodies})
+                self._bodies(number).apply(lambda table, ids=ids: [table.pop(sid, None) for sid in ids])
+            urls = {address: doc for address, doc in self._urls.records().items() if doc.get("id") in gone}
+            if urls:
+                deleted.urls = urls
+                self._urls.apply(lambda table: [table.pop(address, None) for address in urls])
+            deleted.states = self.user.forget(gone)
+        return deleted
+
+    def restore(self, deleted: Deleted) -> list[str]:
+        """Put back what :meth:`delete` removed (ids stored again meanwhile are left as they are)."""
+        with self.lock:
+            records = self._articles.records()
+            back = {sid: record for sid, record in deleted.records.items() if sid not in records}
+            if not back:
+                return []
+            by_shard: dict[int, dict[str, dict[str, Any]]] = {}
+            for sid, record in back.items():
+                if sid in deleted.bodies:
+                    by_shard.setdefault(int(record.get("shard", 0)), {})[sid] = deleted.bodies[sid]
+            for number, docs in by_shard.items():
+                self._bodies(number).put_many(docs)
+            urls = {address: doc for address, doc in deleted.urls.items() if doc.get("id") in back}
+            if urls:
+                self._urls.put_many(urls)
+            self._articles.put_many(back)
+            self.user.remember({sid: doc for sid, doc in deleted.states.items() if sid in back})
+        return list(back)
 
     def _same_body(self, sid: str, record: dict[str, Any], body: list[str]) -> bool:
         doc = self._bodies(int(record.get("shard", 0))).get(doc_id=sid)
