@@ -111,3 +111,41 @@ def test_import_records_the_parser_version(store: Store, tmp_path: Path) -> None
     [meta] = store.stories()
     assert meta.parser == PARSER_VERSION and not stale(store)
     assert importer.PARSER_VERSION == PARSER_VERSION
+
+
+def _saved_another_way(dump: str) -> str:
+    """The page as a cruder dump: its last paragraph missed, another one split in two lines."""
+    paragraphs = dump.split("\n\n")
+    last = max(i for i, p in enumerate(paragraphs) if p.startswith("Operators warned"))
+    paragraphs[1] = paragraphs[1].replace(", ending months", ",\nending months")
+    return "\n\n".join(paragraphs[:last] + paragraphs[last + 1:])
+
+
+def test_a_page_saved_two_ways_is_one_story_in_either_order(store: Store, tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    (pages / "raw").mkdir(parents=True)
+    (pages / "gettext").mkdir()
+    (pages / "raw" / "ferry.txt").write_text(FERRY_DUMP)
+    (pages / "gettext" / "ferry.txt").write_text(_saved_another_way(FERRY_DUMP))
+    (pages / "raw" / "bridge.txt").write_text(BRIDGE_DUMP)
+    one = importer.read_article(pages / "raw" / "ferry.txt")[0]
+    two = importer.read_article(pages / "gettext" / "ferry.txt")[0]
+    assert one.story_id != two.story_id and one.headline == two.headline  # two readings of one page
+    first = import_paths(store, [pages / "raw", pages / "gettext"])
+    assert len(store) == 2 and first.count("present") == 1
+    for order in ([pages / "gettext", pages / "raw"], [pages / "raw", pages / "gettext"]):
+        again = import_paths(store, order)
+        assert len(store) == 2 and again.count("present") == 3 and again.count("updated") == 0
+    other = Store(tmp_path / "other")
+    import_paths(other, [pages / "gettext", pages / "raw"])
+    assert len(other) == 2
+    kept = [m for m in other.stories() if m.headline == one.headline]
+    assert len(kept) == 1
+
+
+def test_two_stories_under_one_headline_stay_two(store: Store) -> None:
+    a = make_article(1, headline="Live: council meeting")
+    b = make_article(2, headline="Live: council meeting", body=["A different meeting about the school roof.",
+                                                                  "Parents asked for repairs before winter."])
+    store.add([(a, "a.txt"), (b, "b.txt")])
+    assert len(store) == 2

@@ -30,6 +30,7 @@ from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.storage.atomic import FileIdentity, file_identity
 from broadsheet.store.storage.lock import StoreLock
 from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, gc_paused, open_db
+from broadsheet.store.storage.twins import Headlines, same_text, words
 from broadsheet.store.storage.userstate import UserState
 
 SHARD_SIZE = 256
@@ -263,6 +264,7 @@ class Store:
         self._identity_db = open_db(self.folder / "identity.json")
         self.user = UserState(self.folder, self.lock)
         self._shards: dict[int, TinyDB] = {}
+        self._headline_cache: tuple[FileIdentity | None, Headlines] | None = None
         self._read_only_at_open = not os.access(self.folder, os.W_OK)
         if not self._read_only_at_open:
             self._tidy()
@@ -381,20 +383,40 @@ class Store:
             new_urls: dict[str, dict[str, Any]] = {}
             bodies: dict[int, dict[str, dict[str, Any]]] = {}
             batch_bodies: dict[str, list[str]] = {}
+            headlines: Headlines | None = None  # for text dumps' twins, built when first needed
             for given, article, file in batch:
                 address = normal_url(article.url) if article.url else None
+                by_content = not address and not article.key  # its id comes from its text
                 sid = given
                 if given not in existing and given not in seen and address:
                     known = (new_urls.get(address) or urls.get(address) or {}).get("id")
                     if isinstance(known, str) and (known in existing or known in seen):
                         sid = known  # the same page under another identity: one story
+                elif given not in existing and given not in seen and by_content:
+                    if headlines is None:
+                        headlines = self._headlines(existing)
+                    candidates = headlines.get(article.headline)
+                    text = words(article.body) if candidates else []
+                    for candidate in candidates:
+                        if same_text(text, words(self._stored_body(candidate, metas, existing, batch_bodies))):
+                            sid = candidate  # the same page saved another way: one story
+                            break
+                    else:
+                        headlines.add(article.headline, given)
                 doc = article.to_doc()
                 body = doc.pop("body")
                 old = metas.get(sid) or existing.get(sid)
                 if old is not None:
                     before = unpack_record(old, self._articles_path)
                     earlier = batch_bodies.get(sid)
-                    same_body = earlier == body if earlier is not None else self._same_body(sid, before, body)
+                    kept = earlier if earlier is not None else self._stored_body(sid, metas, existing, batch_bodies)
+                    same_body = kept == body
+                    if by_content and file != before.get("file") and (
+                            same_body or len(words(body)) <= len(words(kept))):
+                        # Another file with this text (or a twin of it): one story, from the fuller copy,
+                        # so importing both files again changes nothing, in either order.
+                        stored.results.append((sid, "present"))
+                        continue
                     if same_body and {k: v for k, v in before.items() if k not in _OWN} == _comparable(doc):
                         stored.results.append((sid, "present"))
                         if parser is not None and before.get("parser") != parser:
@@ -423,7 +445,16 @@ class Store:
                 self._urls.put_many(new_urls)
             if metas:
                 self._articles.put_many(metas)
+            if headlines is not None:  # kept for the next batch of this import while no one else writes
+                self._headline_cache = (file_identity(self._articles_path), headlines)
         return stored
+
+    def _headlines(self, existing: dict[str, dict[str, Any]]) -> Headlines:
+        """Stored stories by folded headline; reused from the last batch when the file is as we left it."""
+        cached = self._headline_cache
+        if cached is not None and cached[0] is not None and cached[0] == file_identity(self._articles_path):
+            return cached[1]
+        return Headlines(existing)
 
     def delete(self, story_ids: Iterable[str]) -> Deleted:
         """Remove stories: metadata, body, address map entries and the user's marks.
@@ -479,9 +510,14 @@ class Store:
             self.user.remember({sid: doc for sid, doc in deleted.states.items() if sid in back})
         return list(back)
 
-    def _same_body(self, sid: str, record: dict[str, Any], body: list[str]) -> bool:
+    def _stored_body(self, sid: str, metas: dict[str, dict[str, Any]], existing: dict[str, dict[str, Any]],
+                     batch_bodies: dict[str, list[str]]) -> list[str]:
+        """The body stored (or being stored in this batch) under ``sid``."""
+        if sid in batch_bodies:
+            return batch_bodies[sid]
+        record = metas.get(sid) or existing.get(sid) or {}
         doc = self._bodies(int(record.get("shard", 0))).get(doc_id=sid)
-        return bool(doc) and doc.get("body") == body
+        return list(doc["body"]) if doc else []
 
     @property
     def _urls(self) -> KeyedTable:
