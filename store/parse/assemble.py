@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.model import Article, Credits
 from broadsheet.store.parse.byline import org_like
 from broadsheet.store.parse.credits import parse_credits
@@ -12,7 +13,7 @@ from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.meta import has_date_cue
 from broadsheet.store.parse.page import UNDECIDED, Page
 from broadsheet.store.parse.textstats import tokens
-from broadsheet.store.parse.types import ParseError
+from broadsheet.store.parse.types import Line, ParseError
 
 TAIL = 30  # lines after the last paragraph where a photo may still belong to the story
 
@@ -24,6 +25,20 @@ def canonical_headline(line: str, title_core: str) -> str:
         return line
     diff = sum(((a - b) + (b - a)).values())
     return title_core if diff <= 3 else line
+
+
+#: A wire dateline may follow this many short labels ("REUTERS", "19 NOV 2019") taken for story text.
+LABELS_BEFORE_DATELINE = 2
+
+
+def _dateline_paragraph(lines: list[Line], body_idx: list[int]) -> int:
+    """Where in ``body_idx`` the story starts: 0, or past short labels above a wire dateline."""
+    for k in range(1, min(LABELS_BEFORE_DATELINE, len(body_idx) - 1) + 1):
+        if len(lines[body_idx[k - 1]].text.split()) > 5:
+            break
+        if split_dateline(lines[body_idx[k]].text)[1]:  # a dateline with its agency: WASHINGTON (Reuters) -
+            return k
+    return 0
 
 
 def assemble(page: Page) -> Article:
@@ -53,6 +68,10 @@ def assemble(page: Page) -> Article:
                 break
     if not body_idx:
         raise ParseError("no story text found below the headline")
+    first = _dateline_paragraph(lines, body_idx)
+    for i in body_idx[:first]:
+        lines[i].mark("boilerplate", "short label above the wire dateline")
+    body_idx = body_idx[first:]
     body = [lines[i].text for i in body_idx]
     dateline, agency, rest = split_dateline(body[0])
     if dateline:
@@ -80,7 +99,7 @@ def assemble(page: Page) -> Article:
         body=body,
         standfirst=standfirst,
         source=source,
-        agency=agency,
+        agency=canonical_agency(agency),
         published=page.published,
         authors=authors,
         dateline=dateline,

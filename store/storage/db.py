@@ -25,6 +25,7 @@ import orjson
 from filelock import Timeout
 from tinydb import TinyDB
 
+from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.storage.atomic import FileIdentity, file_identity
@@ -210,7 +211,7 @@ class StoryMeta:
 
     @property
     def agency(self) -> str | None:
-        return self._details().get("agency")
+        return canonical_agency(self._details().get("agency"))  # stories stored before agencies had one name
 
     @property
     def authors(self) -> tuple[str, ...]:
