@@ -26,13 +26,13 @@ async def test_letters_typed_right_after_slash_reach_the_search_bar(filled_store
         await pilot.press("enter")
         await settle(pilot)
         story = app.screen.query_one(HeadlineList).current
-        order = app.screen.order  # type: ignore[attr-defined]
+        order = app.screen.reader.order  # type: ignore[attr-defined]
         burst(app, ("escape", "\x1b"), ("slash", "/"), ("ctrl+u", "\x15"),
               *[(c, c) for c in "bytom"])
         await settle(pilot)
         assert app.screen.query_one(SearchBar).value == "bytom"
         assert not filled_store.user.get(story.id).bookmarked and not filled_store.user.get(story.id).tags
-        assert app.screen.order == order  # type: ignore[attr-defined]
+        assert app.screen.reader.order == order  # type: ignore[attr-defined]
 
 
 async def test_escape_then_letter_read_as_alt_letter_is_escape_and_the_letter(filled_store: Store) -> None:

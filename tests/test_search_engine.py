@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 
 from broadsheet.store.model import Article, Credits, Image
-from broadsheet.store.search import QueryError, SearchIndex, SearchResult, engine
+from broadsheet.store.search import QueryError, SearchIndex, SearchResult, execute
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import StoryState
 from tests.factories import make_article, wire_article
@@ -175,7 +175,7 @@ STATES = {
 def push_down(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
     """State filters run inside tantivy for small sets and in Python for large ones: test both."""
     if request.param == "python":
-        monkeypatch.setattr(engine, "PUSH_DOWN", 0)
+        monkeypatch.setattr(execute, "PUSH_DOWN", 0)
 
 
 @pytest.mark.usefixtures("push_down")
@@ -263,7 +263,7 @@ def test_mostly_read_store_pushes_the_unread_few_down(indexed: tuple[Store, Sear
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     read = {ID[name]: StoryState(read=True) for name in ("harbour0", "harbour1", "harbour2", "wire", "summit", "storm")}
     expected = {text: find(indexed, text, read) for text in ("ferry is:unread", "is:unread -ferry", "-is:read library")}
-    monkeypatch.setattr(engine, "PUSH_DOWN", 4)  # 6 read > 4, 3 unread <= 4
+    monkeypatch.setattr(execute, "PUSH_DOWN", 4)  # 6 read > 4, 3 unread <= 4
     assert {text: find(indexed, text, read) for text in expected} == expected
     assert expected["ferry is:unread"] == {"harbour3", "night"}
     assert expected["is:unread -ferry"] == {"library"}

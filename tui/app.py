@@ -11,14 +11,17 @@ from textual.binding import Binding
 from textual.events import AppFocus
 from textual.screen import Screen
 from textual.widgets import Input
+from textual.worker import Worker, WorkerState
 
 from broadsheet.config import Config, save_theme
 from broadsheet.resources import stylesheets
 from broadsheet.store.errors import StoreFileError
-from broadsheet.store.reader.filter import Found, WordFilter
+from broadsheet.store.reader.filter import WordFilter
+from broadsheet.store.search.query import Query, SearchResult
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 from broadsheet.tui.commands import StoryCommands
+from broadsheet.tui.screens.help import bindings_of, key_label
 from broadsheet.tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
@@ -92,8 +95,23 @@ class BroadsheetApp(App[None]):
 
     def _index_ready(self) -> None:
         screen = self.main_screen
-        if screen is not None and screen.query_text.strip():
-            screen.run_search(screen.query_text)
+        if screen is not None and screen.reader.query_text.strip():
+            screen.run_search(screen.reader.query_text)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.report_worker_failure(event)
+
+    def report_worker_failure(self, event: Worker.StateChanged) -> None:
+        """Say when a worker (the index opening, a search) failed, rather than leave stale results.
+
+        Workers run with ``exit_on_error=False``, so the reader keeps going; the failures a
+        worker expects (a bad query, an unreadable index) it reports itself.
+        """
+        if event.state != WorkerState.ERROR:
+            return
+        what = {"search": "Search", "index": "Opening the search index"}.get(event.worker.group, "A background task")
+        error = event.worker.error
+        self.notify(f"{what} failed: {type(error).__name__}: {error}", title="Error", severity="error", timeout=10)
 
     def watch_theme(self, theme: str) -> None:
         """Persist a theme chosen in the palette to the config file."""
@@ -104,17 +122,22 @@ class BroadsheetApp(App[None]):
             except OSError as exc:
                 self.notify(f"Could not save the theme: {exc}", severity="warning")
 
-    def search(self, query: str, stories: Sequence[StoryMeta], states: Mapping[str, StoryState]) -> Found:
-        """Run a search for the main screen (called from a worker thread).
+    def search(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState]) -> SearchResult:
+        """Run a parsed query for the main screen (called from a worker thread).
 
         The tantivy index answers once it is open; before that (the first seconds of a
-        rebuild) the in-memory word filter does. Raises ValueError for a malformed query.
+        rebuild) the fallback filter answers the same query, saying what it cannot do.
+        Raises QueryError (a ValueError) when the query cannot be run.
         """
         index = self._index
         if index is None:
-            return self._filter.search(query, stories, states)
-        result = index.search(query, states=states, limit=SEARCH_LIMIT)
-        return Found(result.ids, result.terms, result.total)
+            return self._filter.run(query, stories, states, limit=SEARCH_LIMIT)
+        return index.run(query, states=states, limit=SEARCH_LIMIT)
+
+    @property
+    def keymap(self) -> dict[str, str]:
+        """Binding id -> keys, as set from the config's [keys] (normalised by Textual)."""
+        return dict(self._keymap)
 
     async def on_event(self, event: events.Event) -> None:
         """Keys are acted on in the order they arrive, whatever the focus was when they did.
@@ -159,7 +182,7 @@ class BroadsheetApp(App[None]):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         if isinstance(screen, MainScreen):
-            for binding in screen.BINDINGS:
-                if isinstance(binding, Binding) and binding.description and binding.action != "app.quit":
-                    yield SystemCommand(binding.description, f"Key: {binding.key.split(',')[0]}",
+            for binding in bindings_of(screen, self.keymap):
+                if binding.description and binding.action != "app.quit":
+                    yield SystemCommand(binding.description, f"Key: {key_label(self, binding.key.split(',')[0])}",
                                         lambda action=binding.action: screen.run_action(action))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
+from typing import Any
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
@@ -13,18 +15,18 @@ from broadsheet.tui.widgets.sidebar import tag_query
 class StoryCommands(Provider):
     """Stories, tags and saved searches of the open store."""
 
-    def _targets(self) -> list[tuple[str, str, object]]:
+    def _targets(self) -> list[tuple[str, str, Callable[[], Any]]]:
         from broadsheet.tui.screens.main import MainScreen
 
         screen = self.screen
         if not isinstance(screen, MainScreen):
             return []
-        targets: list[tuple[str, str, object]] = []
-        for tag in sorted({t for s in screen.states.values() for t in s.tags}):
+        targets: list[tuple[str, str, Callable[[], Any]]] = []
+        for tag in screen.reader.known_tags():
             targets.append((f"Tag: {tag}", "Show stories with this tag", partial(screen.set_query, tag_query(tag))))
-        for name, query in sorted(screen.store.user.get_setting("saved_searches", {}).items()):
+        for name, query in screen.reader.saved_searches().items():
             targets.append((f"Saved search: {name}", query, partial(screen.set_query, query)))
-        for meta in screen.stories:
+        for meta in screen.reader.stories:
             targets.append((meta.headline, meta.source or "Story", partial(screen.jump_to, meta.id)))
         return targets
 
@@ -32,7 +34,7 @@ class StoryCommands(Provider):
         for title, help_text, callback in self._targets()[:50]:
             if not title.startswith(("Tag:", "Saved search:")):
                 break
-            yield DiscoveryHit(Text(title), callback, help=help_text)  # type: ignore[arg-type]
+            yield DiscoveryHit(Text(title), callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -40,7 +42,7 @@ class StoryCommands(Provider):
         for title, help_text, callback in self._targets():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)  # type: ignore[arg-type]
+                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
                 found += 1
                 if found >= 200:
                     break

@@ -15,7 +15,7 @@ err = Console(stderr=True, highlight=False, soft_wrap=True)
 COMMANDS = {"rm", "reparse"}
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(commands: argparse._SubParsersAction) -> None:
     rm = commands.add_parser("rm", help="delete stories (with their marks and search entries)")
     rm.add_argument("stories", nargs="+", metavar="STORY", help="story ids or unique prefixes (see `broadsheet list`)")
     reparse = commands.add_parser("reparse", help="read stories' source files again with today's parser")

@@ -19,7 +19,7 @@ out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(commands: argparse._SubParsersAction) -> None:
     listing = commands.add_parser("list", help="list stories (id, date, source, headline)")
     listing.add_argument("--json", action="store_true", help="JSON Lines for scripts")
     for name, text in (("tag", "add tags to a story"), ("untag", "remove tags from a story")):

@@ -29,7 +29,7 @@ def _limit(text: str) -> int:
     return value
 
 
-def add_parsers(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def add_parsers(commands: argparse._SubParsersAction) -> None:
     search = commands.add_parser(
         "search", help="search the stories (full text, for scripts)",
         description='Search the store. Query: words (all must match), "exact phrase", -word, OR, prefix*, '

@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -110,7 +110,8 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def read_all(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, workers: int | None = None) -> Iterator[Read]:
+def read_all(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, workers: int | None = None,
+             ) -> Generator[Read, None, None]:
     """Read ``paths`` in order, in a pool of worker processes when there are many.
 
     Decoding, sanitising and parsing is nearly all of an import's time and each file is

@@ -47,7 +47,7 @@ def is_credits_line_of(text: str, low: str | None) -> bool:
     if low is not None and "contributed" not in low:
         return False  # what _CONTRIBUTED needs; a cheap test before its slow scan
     contributed = _CONTRIBUTED.match(text)
-    return bool(contributed) and bool(_contributors(contributed.group("names")))
+    return contributed is not None and bool(_contributors(contributed.group("names")))
 
 
 def _names(text: str) -> list[str]:

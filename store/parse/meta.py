@@ -143,10 +143,10 @@ def step_date(page: Page) -> None:
     counts: dict[str, int] = {}
     first: dict[str, str] = {}
     for i in nonblank(page):
-        for found in find_dates(page.lines[i].text):
-            day = found.iso[:10]
+        for date in find_dates(page.lines[i].text):
+            day = date.iso[:10]
             counts[day] = counts.get(day, 0) + 1
-            first.setdefault(day, found.iso)
+            first.setdefault(day, date.iso)
     if counts:
         best = max(counts.values())
         if best >= 2:

@@ -1,1 +1,1 @@
-"""What the reader needs apart from its widgets: list orders and the fallback filter."""
+"""What the reader needs apart from its widgets: its state, list orders and the fallback filter."""

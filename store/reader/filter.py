@@ -1,79 +1,209 @@
-"""The simple word filter: every word must appear in a story's metadata.
+"""The reader's fallback search while the index opens: the same parsed query, the same stories.
 
-Kept as the fallback the reader uses while the full-text index is being (re)built.
-Understands ``tag:x``, ``is:bookmarked`` and ``is:unread`` so sidebar choices work.
+It takes the :class:`~broadsheet.store.search.query.Query` the index runs and applies each
+part as the index does (:mod:`broadsheet.store.search.execute`): words and phrases through
+the index's analyser (:mod:`broadsheet.store.search.analysis`: case, accents and English
+stems), prefixes, field filters, ``OR``, ``-``, tags, ``is:``, ``after:``/``before:``.
+What it cannot do it says, in the result's ``note`` or as a :class:`QueryError`:
+
+- it sees what the store's story list holds (headline, standfirst, captions, photo credits,
+  bylines, credits, source, agency, dateline), not story text: a bare word finds only the
+  stories that have it outside the text, and ``body:`` is refused;
+- it cannot rank, so matches are listed newest first.
+
+It never imports tantivy: the reader loads tantivy after its first paint.
 """
 
 from __future__ import annotations
 
-import shlex
-import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+from broadsheet.store.search.analysis import FIELD_GROUPS, day_number, folded, published_values, stem, stemmed, stems
+from broadsheet.store.search.query import Query, QueryError, SearchResult, Term
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 
+#: A field's values, each as its stems by position ("" where the index dropped a long token).
+Values = tuple[tuple[str, ...], ...]
+NOT_TEXT = "story text is not searched until the search index is ready"
+NOT_RANKED = "matches are listed newest first until the search index is ready"
 
-def fold(text: str) -> str:
-    """Casefold and strip accents, so ``Séoul`` matches ``seoul``."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+class Doc:
+    """A story's index fields that the story list holds, analysed as the index analyses them."""
+
+    __slots__ = ("bag", "fields")
+
+    def __init__(self, fields: dict[str, Values]) -> None:
+        self.fields = fields
+        bag: set[str] = set()
+        for values in fields.values():
+            bag.update(*values)
+        bag.discard("")
+        self.bag = bag
+
+    def get(self, name: str, default: Values = ()) -> Values:
+        return self.fields.get(name, default)
 
 
-def haystack(meta: StoryMeta) -> str:
-    parts = [meta.headline, meta.standfirst, meta.source, meta.agency, meta.dateline, *meta.authors]
+def fields_of(meta: StoryMeta) -> Doc:
+    """The story's index fields that the story list holds, analysed as the index analyses them."""
+    raw: dict[str, list[str]] = {"headline": [meta.headline]}
+    if meta.standfirst:
+        raw["standfirst"] = [meta.standfirst]
     for image in meta.images:
-        parts += [image.caption, image.credit]
+        if image.caption:
+            raw.setdefault("caption", []).append(image.caption)
+        if image.credit:
+            raw.setdefault("photo_credit", []).append(image.credit)
+    if meta.authors:
+        raw["authors"] = ["\n".join(meta.authors)]
     if meta.credits:
-        parts.append(meta.credits.text)
-    return fold(" ".join(p for p in parts if p))
+        raw["credits"] = ["\n".join([meta.credits.text, *meta.credits.people()])]
+    for name, value in (("source", meta.source), ("agency", meta.agency), ("dateline", meta.dateline)):
+        if value:
+            raw[name] = [value]
+    return Doc({name: tuple(stems(v) for v in values) for name, values in raw.items()})
+
+
+Matcher = Callable[[Doc], bool]
+#: Every field the story list holds: a bare word is looked up in a story's bag of stems.
+_ALL = tuple(f for f in FIELD_GROUPS[None] if f != "body")
+
+
+def _sequence_at(value: tuple[str, ...], words: Sequence[tuple[int, str]], start: int) -> bool:
+    return all(start + pos < len(value) and value[start + pos] == word for pos, word in words)
+
+
+def _phrase(fields: tuple[str, ...], words: list[tuple[int, str]]) -> Matcher:
+    base = words[0][0]
+    rel = [(pos - base, word) for pos, word in words]
+    first = rel[0][1]
+
+    def match(doc: Doc) -> bool:
+        if first not in doc.bag:
+            return False
+        return any(token == first and _sequence_at(value, rel, i)
+                   for f in fields for value in doc.get(f, ()) for i, token in enumerate(value))
+
+    return match
+
+
+def _word(fields: tuple[str, ...], word: str) -> Matcher:
+    if fields == _ALL:
+        return lambda doc: word in doc.bag
+    return lambda doc: word in doc.bag and any(word in value for f in fields for value in doc.get(f, ()))
+
+
+def _prefix(fields: tuple[str, ...], options: tuple[str, ...]) -> Matcher:
+    if fields == _ALL:
+        return lambda doc: any(token.startswith(options) for token in doc.bag)
+    return lambda doc: any(token.startswith(options)
+                           for f in fields for value in doc.get(f, ()) for token in value)
+
+
+def _phrase_prefix(fields: tuple[str, ...], head: list[str], last: str) -> Matcher:
+    words = list(enumerate(head))
+    n = len(head)
+
+    def match(doc: Doc) -> bool:
+        if head[0] not in doc.bag:
+            return False
+        for f in fields:
+            for value in doc.get(f, ()):
+                for i in range(len(value) - n):
+                    tail = value[i + n]
+                    if value[i] == head[0] and tail.startswith(last) and _sequence_at(value, words, i):
+                        return True
+        return False
+
+    return match
+
+
+def term_matcher(term: Term) -> Matcher | None:
+    """How the index matches one text term; None when it has nothing searchable (the index skips it)."""
+    if term.field == "body":
+        raise QueryError("body: needs the search index, which is still opening; try again in a moment")
+    fields = tuple(f for f in FIELD_GROUPS[term.field] if f != "body")
+    if term.kind == "prefix":
+        tokens = [t for _, t in folded(term.text)]
+        if not tokens:
+            return None
+        last = tokens[-1]
+        if len(tokens) == 1:
+            return _prefix(fields, tuple(dict.fromkeys([last, stem(last)])))
+        head = [t for _, t in stemmed(" ".join(tokens[:-1]))]
+        return _phrase_prefix(fields, head, last) if head else None
+    words = stemmed(term.text)
+    if not words:
+        return None
+    return _word(fields, words[0][1]) if len(words) == 1 else _phrase(fields, words)
+
+
+def _tag_group_holds(group: tuple[Term, ...], state: StoryState) -> bool:
+    return any((t.text in state.tags) != t.negated for t in group)
 
 
 @dataclass(frozen=True, slots=True)
-class Found:
-    ids: list[str]
-    terms: list[str]
-    total: int  # matches in all; ``ids`` may hold only the best of them
+class _Plan:
+    """A query made ready to test story after story."""
+
+    text: tuple[tuple[tuple[Matcher, bool], ...], ...]  # groups of (matcher, negated)
+    tags: tuple[tuple[Term, ...], ...]
+    days: tuple[int, int] | None  # [lower, upper) as YYYYMMDD
 
 
 class WordFilter:
-    """Filters stories by words; remembers each story's folded text between keystrokes."""
+    """Runs parsed queries over the story list; remembers each story's analysed fields between keystrokes."""
 
     def __init__(self) -> None:
-        self._texts: dict[str, str] = {}
+        self._fields: dict[str, Doc] = {}
 
-    def _text(self, meta: StoryMeta) -> str:
-        text = self._texts.get(meta.id)
-        if text is None:
-            text = self._texts[meta.id] = haystack(meta)
-        return text
+    def _doc(self, meta: StoryMeta) -> Doc:
+        doc = self._fields.get(meta.id)
+        if doc is None:
+            doc = self._fields[meta.id] = fields_of(meta)
+        return doc
 
-    def search(self, query: str, stories: Iterable[StoryMeta], states: Mapping[str, StoryState]) -> Found:
-        try:
-            tokens = shlex.split(query)
-        except ValueError:
-            raise ValueError("unclosed quote") from None
-        words, tags, flags = [], [], []
-        for token in tokens:
-            if token.startswith("tag:"):
-                tags.append(token[4:].lower())
-            elif token in ("is:bookmarked", "is:unread", "is:read"):
-                flags.append(token[3:])
-            else:
-                words.append(fold(token))
+    @staticmethod
+    def _plan(query: Query) -> _Plan:
+        groups = []
+        for group in query.text_groups:
+            built = tuple((m, t.negated) for t in group if (m := term_matcher(t)) is not None)
+            if built:
+                groups.append(built)
+        days = None
+        if query.after or query.before:
+            days = (day_number(query.after) if query.after else 1,
+                    day_number(query.before) if query.before else 99991232)
+        return _Plan(tuple(groups), query.tag_groups, days)
+
+    def run(self, query: Query, stories: Iterable[StoryMeta], states: Mapping[str, StoryState],
+            limit: int | None = None) -> SearchResult:
+        """The stories (newest first, as given) that the index would find for ``query``."""
+        plan = self._plan(query)
 
         def keep(meta: StoryMeta) -> bool:
             state = states.get(meta.id, EMPTY)
-            if any(t not in state.tags for t in tags):
+            if query.bookmarked is not None and state.bookmarked != query.bookmarked:
                 return False
-            if "bookmarked" in flags and not state.bookmarked:
+            if query.read is not None and state.read != query.read:
                 return False
-            if "unread" in flags and state.read:
+            if not all(_tag_group_holds(group, state) for group in plan.tags):
                 return False
-            if "read" in flags and not state.read:
+            if plan.days is not None and not plan.days[0] <= published_values(meta.published)[1] < plan.days[1]:
                 return False
-            return all(w in self._text(meta) for w in words)
+            if plan.text:
+                doc = self._doc(meta)
+                return all(any(match(doc) != negated for match, negated in group) for group in plan.text)
+            return True
 
         ids = [m.id for m in stories if keep(m)]
-        return Found(ids, words, len(ids))
+        notes = []
+        if any(t.field is None for group in query.text_groups for t in group):
+            notes.append(NOT_TEXT)
+        if query.sort == "relevance" and any(not m[1] for group in plan.text for m in group):
+            notes.append(NOT_RANKED)
+        shown = ids if limit is None else ids[: max(0, limit)]
+        return SearchResult(shown, len(ids), list(query.terms), query, "; ".join(notes))

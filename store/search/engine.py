@@ -1,4 +1,4 @@
-"""The search index of one store: open (repairing if needed), add (an import), rebuild, search.
+"""The search index's life cycle: open (repairing if needed), add (an import), rebuild, stamp.
 
 The index lives in ``<store>/index``; TinyDB stays the record. Beside tantivy's files
 ``broadsheet-stamp.json`` records the schema version and the identity (inode, mtime,
@@ -7,7 +7,9 @@ identity with one ``stat``: equal means fresh. When it differs (an import by a p
 that did not update the index, or a crash between the two writes) the index's story keys
 are compared with the store's, and missing stories are added or the index is rebuilt.
 A missing or unreadable index, stamp or schema is rebuilt; each repair is reported
-through ``on_message``. Index writes happen only under ``store.lock``.
+through ``on_message``. Index writes happen only under ``store.lock``. Running a query is
+:mod:`broadsheet.store.search.execute`'s business; :meth:`SearchIndex.run` hands it the
+current searcher and retries once when another process replaced the files meanwhile.
 """
 
 from __future__ import annotations
@@ -15,9 +17,7 @@ from __future__ import annotations
 import contextlib
 import shutil
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field, replace
-from itertools import compress, filterfalse, islice
-from operator import attrgetter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -26,15 +26,11 @@ import tantivy
 from filelock import Timeout
 
 from broadsheet.store.model import Article
-from broadsheet.store.search.query import Query, QueryError, Term, parse_query
+from broadsheet.store.search.execute import Executor, IndexView, SearchUnavailable
+from broadsheet.store.search.query import Query, QueryError, SearchResult, parse_query
 from broadsheet.store.search.schema import (
-    BOOSTS,
-    FIELD_GROUPS,
-    FOLDED,
     SCHEMA_VERSION,
-    STEMMED,
     build_schema,
-    day_number,
     is_plain_id,
     register,
     story_document,
@@ -45,14 +41,7 @@ from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 
 STAMP = "broadsheet-stamp.json"
-#: State filters with at most this many stories are run inside tantivy (a term set on
-#: ``key``); larger ones filter the full hit list in Python.
-PUSH_DOWN = 4096
 WRITER_HEAP = 128_000_000
-#: How far past a limited page we fetch to order hits tied across its end (bounds the cost).
-TIE_WINDOW = 512
-#: At most this many index terms per field stand for one prefix* (only 1-2 letter prefixes get near it).
-MAX_EXPANSION = 20_000
 _FATAL = (KeyboardInterrupt, SystemExit, GeneratorExit, MemoryError)
 
 
@@ -69,21 +58,7 @@ def _new_writer(index: tantivy.Index) -> tantivy.IndexWriter:
         raise
 
 Message = Callable[[str], None]
-Hit = tuple[Any, tantivy.DocAddress]
 Progress = Callable[[int, int], None]
-
-
-class SearchUnavailable(QueryError):
-    """The index failed while searching and could not be repaired (a QueryError, so the
-    search bar shows the message and keeps its previous results)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SearchResult:
-    ids: list[str]  # story ids in result order
-    total: int  # matches in all, before ``limit``
-    terms: list[str]  # positive words, phrases and prefixes as typed, for highlighting
-    query: Query = field(default_factory=Query)
 
 
 def _articles_identity(store: Store) -> list[int] | None:
@@ -119,8 +94,7 @@ class SearchIndex:
         self._schema = index.schema
         self._exotic = dict(exotic or {})  # keys of ids that are not 16 hex digits
         self._meta_key = self._current_meta_key()
-        self._id_cache: dict[int, str] = {}
-        self._newest_cache: tuple[tuple[int, int], list[str], dict[str, int]] | None = None
+        self._executor = Executor()
         self._generation = 0  # bumped on every reload: keys the newest-first cache
 
     # -- opening ----------------------------------------------------------------------------
@@ -394,7 +368,8 @@ class SearchIndex:
     def _run_retrying(self, query: Query, states: Mapping[str, StoryState], limit: int | None) -> SearchResult:
         for _attempt in range(2):
             try:
-                return self._run(query, states, limit)
+                view = IndexView(self._searcher(), self._schema, self._generation, self._exotic)
+                return self._executor.run(view, query, states, limit)
             except QueryError:
                 raise
             except BaseException as exc:
@@ -403,190 +378,6 @@ class SearchIndex:
             # Another process may have replaced the files under us: reload once and retry.
             self._meta_key = None
         raise SearchUnavailable("The search index is damaged; run broadsheet reindex")
-
-    def _run(self, query: Query, states: Mapping[str, StoryState], limit: int | None) -> SearchResult:
-        terms = list(query.terms)
-        empty = SearchResult([], 0, terms, query)
-        allow, deny = _state_sets(query, states)
-        if allow is not None:
-            allow -= deny
-            deny = set()
-            if not allow:
-                return empty
-        searcher = self._searcher()
-        clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
-        scoring = False
-        for group in query.text_groups:
-            built = [(t, q) for t in group if (q := self._term_query(t, searcher)) is not None]
-            if not built:
-                continue
-            if len(built) == 1 and built[0][0].negated:
-                clauses.append((tantivy.Occur.MustNot, built[0][1]))
-            elif len(built) == 1:
-                clauses.append((tantivy.Occur.Must, built[0][1]))
-                scoring = True
-            else:
-                options = [(tantivy.Occur.Should, _negate(q) if t.negated else q) for t, q in built]
-                clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(options)))
-                scoring = scoring or any(not t.negated for t, _ in built)
-        if query.after or query.before:
-            lower = day_number(query.after) if query.after else 1
-            upper = day_number(query.before) if query.before else 99991232
-            if upper <= lower:
-                return empty
-            clauses.append((tantivy.Occur.Must, tantivy.Query.range_query(
-                self._schema, "day", tantivy.FieldType.Integer, lower, upper, include_lower=True,
-                include_upper=False)))
-        if not clauses:
-            return self._newest_with_state(searcher, query, allow, deny, limit)
-        if allow is None and len(deny) > PUSH_DOWN and searcher.num_docs - len(deny) <= PUSH_DOWN:
-            # e.g. is:unread when most stories are read: the few allowed ones go to tantivy.
-            allow = self._newest(searcher)[1].keys() - deny
-            deny = set()
-            if not allow:
-                return empty
-        python_filter: Callable[[str], bool] | None = None
-        if allow is not None:
-            if len(allow) <= PUSH_DOWN:
-                keys = [story_key(sid) for sid in allow]
-                clauses.append((tantivy.Occur.Must, tantivy.Query.term_set_query(self._schema, "key", keys)))
-            else:
-                python_filter = allow.__contains__
-        elif deny:
-            if len(deny) <= PUSH_DOWN:
-                keys = [story_key(sid) for sid in deny]
-                clauses.append((tantivy.Occur.MustNot, tantivy.Query.term_set_query(self._schema, "key", keys)))
-            else:
-                python_filter = lambda sid: sid not in deny  # noqa: E731
-        if not any(occur == tantivy.Occur.Must for occur, _ in clauses):
-            clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
-        tq = clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
-        by_date = query.sort == "date" or not scoring
-        n = searcher.num_docs
-        if n == 0:
-            return empty
-        wanted = n if limit is None or python_filter else max(0, min(limit, n))
-        fetch = wanted if by_date else min(n, wanted + 1)  # one more, to see a tie at the cut
-        while True:
-            result = searcher.search(tq, limit=max(fetch, 1), count=python_filter is None,
-                                     order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
-            hits = result.hits
-            if (by_date or wanted == 0 or len(hits) <= wanted or fetch >= min(n, wanted + TIE_WINDOW)
-                    or hits[wanted - 1][0] != hits[wanted][0]):
-                break
-            fetch = min(n, wanted + TIE_WINDOW, fetch * 2)  # hits tied across the cut: fetch them, then order
-        if not by_date:
-            hits = self._break_ties(searcher, hits)
-        hits = hits[:wanted]
-        ids = self._ids(searcher, hits)
-        if python_filter is None:
-            return SearchResult(ids, int(result.count or 0), terms, query)
-        ids = [sid for sid in ids if python_filter(sid)]
-        return SearchResult(ids if limit is None else ids[: max(0, limit)], len(ids), terms, query)
-
-    @staticmethod
-    def _break_ties(searcher: tantivy.Searcher, hits: list[Hit]) -> list[Hit]:
-        """Equal scores in a fixed order, newest first then by story key.
-
-        tantivy returns tied hits in segment order, which depends on how indexing threads
-        split the work: the same query on the same stories could list them differently.
-        """
-        scores = [score for score, _ in hits]
-        if len(set(scores)) == len(scores):
-            return hits
-        addresses = [addr for _, addr in hits]
-        whens = searcher.fast_field_values("when", addresses)
-        keys = searcher.fast_field_values("key", addresses)
-        rank = list(zip([-x for x in scores], [-(w or 0) for w in whens], [k or 0 for k in keys], strict=True))
-        return [hits[i] for i in sorted(range(len(hits)), key=rank.__getitem__)]
-
-    def _ids(self, searcher: tantivy.Searcher, hits: list[tuple[Any, tantivy.DocAddress]]) -> list[str]:
-        """Story ids of hits, through a key -> id cache (the mapping never changes)."""
-        keys = [k for k in searcher.fast_field_values("key", [addr for _, addr in hits]) if k is not None]
-        cache = self._id_cache
-        try:
-            return list(map(cache.__getitem__, keys))
-        except KeyError:
-            for key in keys:
-                if key not in cache:
-                    cache[key] = self._exotic.get(key) or f"{key:016x}"
-            return list(map(cache.__getitem__, keys))
-
-    def _newest(self, searcher: tantivy.Searcher) -> tuple[list[str], dict[str, int]]:
-        """Every story id newest first, and each id's position; cached until the index changes."""
-        n = searcher.num_docs
-        cached = self._newest_cache
-        if cached is not None and cached[0] == (self._generation, n):
-            return cached[1], cached[2]
-        ids: list[str] = []
-        if n:
-            hits = searcher.search(tantivy.Query.all_query(), limit=n, count=False, order_by_field="when",
-                                   order=tantivy.Order.Desc).hits
-            ids = self._ids(searcher, hits)
-        rank = {sid: i for i, sid in enumerate(ids)}
-        self._newest_cache = ((self._generation, n), ids, rank)
-        return ids, rank
-
-    def _newest_with_state(self, searcher: tantivy.Searcher, query: Query, allow: set[str] | None,
-                           deny: set[str], limit: int | None) -> SearchResult:
-        """No words and no dates: every story newest first, narrowed by user state in Python."""
-        newest, rank = self._newest(searcher)
-        terms = list(query.terms)
-        if allow is not None:
-            ids = sorted(rank.keys() & allow, key=rank.__getitem__)
-            return SearchResult(ids if limit is None else ids[: max(0, limit)], len(ids), terms, query)
-        if not deny:
-            return SearchResult(newest if limit is None else newest[: max(0, limit)], len(newest), terms, query)
-        if limit is None:
-            ids = list(filterfalse(deny.__contains__, newest))
-            return SearchResult(ids, len(ids), terms, query)
-        total = len(newest) - len(rank.keys() & deny)
-        return SearchResult(list(islice(filterfalse(deny.__contains__, newest), max(0, limit))), total, terms, query)
-
-    def _term_query(self, term: Term, searcher: tantivy.Searcher) -> tantivy.Query | None:
-        """The tantivy query for one text term over its fields; None if it has no searchable token."""
-        fields = FIELD_GROUPS[term.field]
-        per_field: list[tantivy.Query]
-        if term.kind == "prefix":
-            tokens = FOLDED.analyze(term.text)
-            if not tokens:
-                return None
-            last = tokens[-1]
-            if len(tokens) == 1:
-                # The index holds stems, so look for terms starting with the word or with its stem
-                # ("ferries*" -> "ferri"). Expanding through the term dictionary is much cheaper
-                # than compiling a regex per field.
-                options = list(dict.fromkeys([last, *STEMMED.analyze(last)]))
-                per_field = []
-                for f in fields:
-                    found = {t for o in options for t, _ in searcher.terms_with_prefix(f, o, limit=MAX_EXPANSION)}
-                    if found:
-                        per_field.append(tantivy.Query.term_set_query(self._schema, f, sorted(found)))
-                if not per_field:
-                    return tantivy.Query.empty_query()
-                if len(per_field) == 1:
-                    return per_field[0]
-                return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in per_field])
-            else:
-                head = STEMMED.analyze(" ".join(tokens[:-1]))
-                if not head:
-                    return None
-                per_field = [tantivy.Query.phrase_prefix_query(self._schema, f, [*head, last]) for f in fields]
-        else:
-            tokens = [(t.position, t.text) for t in STEMMED.pre_tokenize(term.text).tokens]
-            if not tokens:
-                return None
-            if len(tokens) == 1:
-                per_field = [tantivy.Query.term_query(self._schema, f, tokens[0][1]) for f in fields]
-            else:
-                base = tokens[0][0]
-                words = [(pos - base, word) for pos, word in tokens]
-                per_field = [tantivy.Query.phrase_query(self._schema, f, words) for f in fields]
-        if len(per_field) == 1:
-            return per_field[0]
-        boosted = [tantivy.Query.boost_query(q, BOOSTS[f]) if f in BOOSTS else q for f, q in zip(fields, per_field,
-                                                                                                   strict=True)]
-        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in boosted])
 
 
 class IndexAdder:
@@ -664,55 +455,3 @@ def _remove(path: Path) -> None:
 
 def _stories(count: int) -> str:
     return f"{count:,} {'story' if count == 1 else 'stories'}"
-
-
-def _negate(query: tantivy.Query) -> tantivy.Query:
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
-                                        (tantivy.Occur.MustNot, query)])
-
-
-def _tag_matches(term: Term, state: StoryState) -> bool:
-    has = term.text in state.tags
-    return has != term.negated
-
-
-_READ = attrgetter("read")
-_BOOKMARKED = attrgetter("bookmarked")
-
-
-def _state_sets(query: Query, states: Mapping[str, StoryState]) -> tuple[set[str] | None, set[str]]:
-    """Ids a result must be among (None: any) and ids it must not be, from the user's state."""
-    allow: set[str] | None = None
-    deny: set[str] = set()
-
-    def narrow(ids: set[str]) -> None:
-        nonlocal allow
-        allow = ids if allow is None else allow & ids
-
-    for group in query.tag_groups:
-        if len(group) == 1:  # the usual case, kept cheap for 50,000 states
-            tag = group[0].text
-            tagged = {sid for sid, st in states.items() if tag in st.tags}
-            if group[0].negated:
-                deny |= tagged
-            else:
-                narrow(tagged)
-        elif any(t.negated for t in group):
-            # Stories without state have no tags, so they match; only stateful ones can fail.
-            deny |= {sid for sid, st in states.items() if not any(_tag_matches(t, st) for t in group)}
-        else:
-            narrow({sid for sid, st in states.items() if any(_tag_matches(t, st) for t in group)})
-    if query.bookmarked is not None:
-        marked = set(compress(states.keys(), map(_BOOKMARKED, states.values())))
-        if query.bookmarked:
-            narrow(marked)
-        else:
-            deny |= marked
-    if query.read is not None:
-        seen = set(compress(states.keys(), map(_READ, states.values())))
-        if query.read:
-            narrow(seen)
-        else:
-            deny |= seen
-    return allow, deny
-

@@ -70,6 +70,17 @@ class Query:
         return tuple(g for g in self.groups if g[0].kind == "tag")
 
 
+@dataclass(frozen=True, slots=True)
+class SearchResult:
+    """What a query found, from the index or from the reader's fallback filter."""
+
+    ids: list[str]  # story ids in result order
+    total: int  # matches in all, before ``limit``
+    terms: list[str]  # positive words, phrases and prefixes as typed, for highlighting
+    query: Query = field(default_factory=Query)
+    note: str = ""  # what the answer could not take into account (the fallback's limits), for the user
+
+
 @dataclass(slots=True)
 class _Atom:
     """A lexed item before grouping: a term, a filter or the OR keyword."""
@@ -226,8 +237,8 @@ def parse_query(text: str) -> Query:
     if sum(len(g) for g in groups) > MAX_TERMS:
         raise QueryError(f"Too many words: at most {MAX_TERMS}")
     highlight: dict[str, str] = {}
-    for group in groups:
-        for term in group:
+    for found in groups:
+        for term in found:
             if term.kind != "tag" and not term.negated and any(c.isalnum() for c in term.text):
                 highlight.setdefault(term.text.strip().casefold(), term.text.strip())
     return Query(tuple(groups), bookmarked, read, after, before, sort, tuple(highlight.values()))

@@ -13,7 +13,6 @@ read marks) is not indexed: the engine filters on it from ``Store.states()``.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 
@@ -21,26 +20,14 @@ import tantivy
 
 from broadsheet.store.agencies import agency_names
 from broadsheet.store.model import Article
+from broadsheet.store.search.analysis import TEXT_FIELDS, published_values
 
 #: Bump whenever the schema or analysis changes: an index with another version is rebuilt.
 SCHEMA_VERSION = 2  # 2: an agency is indexed under all its names
 ANALYZER = "broadsheet_en"
 
-TEXT_FIELDS = ("headline", "standfirst", "body", "caption", "photo_credit", "authors", "credits", "source",
-               "agency", "dateline")
-#: What each query field filter searches; ``None`` is a bare word.
-FIELD_GROUPS: dict[str | None, tuple[str, ...]] = {
-    None: TEXT_FIELDS,
-    "headline": ("headline",),
-    "body": ("body",),
-    "caption": ("caption",),
-    "by": ("authors", "credits", "photo_credit"),
-    "source": ("source",),
-    "agency": ("agency",),
-}
 #: Relevance boosts for bare words: a hit in the headline counts most.
 BOOSTS = {"headline": 3.0, "standfirst": 1.5}
-NO_DATE = -(2**62)
 _HEX_ID = re.compile(r"[0-9a-f]{16}")
 
 
@@ -79,27 +66,6 @@ def story_key(story_id: str) -> int:
 
 def is_plain_id(story_id: str) -> bool:
     return _HEX_ID.fullmatch(story_id) is not None
-
-
-def published_values(published: str | None) -> tuple[int, int]:
-    """(seconds since epoch for sorting, YYYYMMDD for date filters) of a published string."""
-    if not published:
-        return NO_DATE, 0
-    try:
-        day = dt.date.fromisoformat(published[:10])
-    except ValueError:
-        return NO_DATE, 0
-    try:
-        when = dt.datetime.fromisoformat(published)
-    except ValueError:
-        when = dt.datetime(day.year, day.month, day.day)
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=dt.UTC)
-    return int(when.timestamp()), day.year * 10000 + day.month * 100 + day.day
-
-
-def day_number(day: dt.date) -> int:
-    return day.year * 10000 + day.month * 100 + day.day
 
 
 def story_document(story_id: str, article: Article) -> tantivy.Document:

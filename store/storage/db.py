@@ -476,18 +476,18 @@ class Store:
             if not deleted.records:
                 return deleted
             gone = deleted.records.keys()
-            self._articles.apply(lambda table: [table.pop(sid, None) for sid in gone])
+            self._articles.remove_many(gone)
             by_shard: dict[int, list[str]] = {}
             for sid, record in deleted.records.items():
                 by_shard.setdefault(int(record.get("shard", 0)), []).append(sid)
             for number, ids in by_shard.items():
                 bodies = self._bodies(number).records()
                 deleted.bodies.update({sid: bodies[sid] for sid in ids if sid in bodies})
-                self._bodies(number).apply(lambda table, ids=ids: [table.pop(sid, None) for sid in ids])
+                self._bodies(number).remove_many(ids)
             urls = {address: doc for address, doc in self._urls.records().items() if doc.get("id") in gone}
             if urls:
                 deleted.urls = urls
-                self._urls.apply(lambda table: [table.pop(address, None) for address in urls])
+                self._urls.remove_many(urls)
             deleted.states = self.user.forget(gone)
         return deleted
 

@@ -26,6 +26,7 @@ class StoreLock(FileLock):
     temp_folders: list[Path]
     removed_temps: list[Path]
     last_write_error: StoreWriteError | None
+    _errors: threading.Lock  # guards last_write_error: lock holders may be threads
 
     @classmethod
     def for_store(cls, lock_file: Path, temp_folders: list[Path], timeout: float) -> StoreLock:
@@ -37,7 +38,7 @@ class StoreLock(FileLock):
         lock._errors = threading.Lock()
         return lock
 
-    def acquire(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+    def acquire(self, *args: Any, **kwargs: Any) -> Any:
         try:
             proxy = super().acquire(*args, **kwargs)
         except Timeout:

@@ -245,7 +245,7 @@ class UserState:
                 hit = [sid for sid in ids if sid in present]
                 if hit:
                     removed.update({sid: present[sid] for sid in hit})
-                    table.apply(lambda t, hit=hit: [t.pop(sid, None) for sid in hit])
+                    table.remove_many(hit)
         return removed
 
     def remember(self, docs: dict[str, dict[str, Any]]) -> None:
@@ -259,11 +259,76 @@ class UserState:
 
     # -- settings -------------------------------------------------------------------------
 
+    def _settings(self) -> KeyedTable:
+        table = self._db("settings").table("settings")
+        assert isinstance(table, KeyedTable)  # open_db makes every table keyed
+        return table
+
     def get_setting(self, key: str, default: Any = None) -> Any:
-        doc = self._db("settings").table("settings").get(doc_id=key)
-        return doc["value"] if doc else default
+        doc = self._settings().records().get(key)
+        return doc["value"] if isinstance(doc, dict) and "value" in doc else default
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.lock:
-            table: KeyedTable = self._db("settings").table("settings")  # type: ignore[assignment]
-            table.apply(lambda t: t.__setitem__(key, {"value": value}))
+            self._settings().apply(lambda t: t.__setitem__(key, {"value": value}))
+
+    # -- saved searches -------------------------------------------------------------------
+
+    def saved_searches(self) -> dict[str, str]:
+        """Saved searches, name -> query text, sorted by name."""
+        return _searches(self.get_setting(SAVED_SEARCHES))
+
+    def save_search(self, name: str, query: str) -> str:
+        """Save ``query`` under ``name`` (replacing a search of that name); returns the name as stored."""
+        clean = saved_search_name(name)
+        self._edit_searches(lambda searches: searches.__setitem__(clean, query))
+        return clean
+
+    def rename_saved_search(self, old: str, new: str) -> str:
+        """Give saved search ``old`` the name ``new`` (replacing one so named); returns the new name."""
+        clean = saved_search_name(new)
+
+        def rename(searches: dict[str, str]) -> None:
+            if old not in searches:
+                raise KeyError(f"no saved search named {old!r}")
+            searches[clean] = searches.pop(old)
+
+        self._edit_searches(rename)
+        return clean
+
+    def delete_saved_search(self, name: str) -> bool:
+        """Forget saved search ``name``; False when there was none."""
+        found: list[bool] = []
+        self._edit_searches(lambda searches: found.append(searches.pop(name, None) is not None))
+        return found[0]
+
+    def _edit_searches(self, edit: Callable[[dict[str, str]], None]) -> None:
+        """Read, edit and write the saved searches in one go under the lock (another reader's are kept)."""
+        with self.lock:
+            table = self._settings()
+
+            def change(docs: dict[str, Any]) -> None:
+                doc = docs.get(SAVED_SEARCHES)
+                searches = _searches(doc.get("value") if isinstance(doc, dict) else None)
+                edit(searches)
+                docs[SAVED_SEARCHES] = {"value": searches}
+
+            table.apply(change)
+
+
+SAVED_SEARCHES = "saved_searches"
+SAVED_SEARCH_NAME_MAX = 60
+
+
+def saved_search_name(raw: str) -> str:
+    """A saved search's name: spaces folded, at most 60 characters; ValueError when empty."""
+    name = " ".join(raw.split())[:SAVED_SEARCH_NAME_MAX].strip()
+    if not name:
+        raise ValueError("a saved search needs a name")
+    return name
+
+
+def _searches(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        return {}
+    return {str(k): str(v) for k, v in sorted(value.items())}

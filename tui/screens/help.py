@@ -1,10 +1,14 @@
-"""The help screen: every key of the main screen, read from the bindings themselves."""
+"""The help screen: every key of the main screen, read from the bindings as the keymap left them."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
+from typing import Any
+
 from rich.table import Table
 from rich.text import Text
-from textual.app import ComposeResult
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
@@ -12,16 +16,23 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 
-def bindings_of(node: DOMNode) -> list[Binding]:
-    """The bindings a node's class (and its bases) declare, most specific first."""
+def bindings_of(node: DOMNode, keymap: Mapping[str, str]) -> list[Binding]:
+    """The bindings a node's class (and its bases) declare, most specific first, with the keys
+    ``keymap`` (the app's, from the config) gives them in place of the declared ones."""
     seen: set[str] = set()
     found: list[Binding] = []
     for cls in type(node).__mro__:
         for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
             if binding.action not in seen:
                 seen.add(binding.action)
-                found.append(binding)
+                keys = keymap.get(binding.id) if binding.id else None
+                found.append(dataclasses.replace(binding, key=keys) if keys else binding)
     return found
+
+
+def key_label(app: App[Any], key: str) -> str:
+    """How a key is shown to the user (``question_mark`` -> ``?``)."""
+    return app.get_key_display(Binding(key.strip(), ""))
 
 
 def regions(screen: Screen) -> list[tuple[str, DOMNode]]:
@@ -43,9 +54,10 @@ def regions(screen: Screen) -> list[tuple[str, DOMNode]]:
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
 
-    def __init__(self, main: Screen) -> None:
+    def __init__(self, main: Screen, keymap: Mapping[str, str]) -> None:
         super().__init__()
         self._main = main
+        self._keymap = keymap  # the app's: binding id -> keys
 
     def compose(self) -> ComposeResult:
         table = Table.grid(padding=(0, 2))
@@ -53,15 +65,13 @@ class HelpScreen(ModalScreen[None]):
         table.add_column()
         table.add_column(style="dim")
         for title, node in regions(self._main):
-            rows = [b for b in bindings_of(node) if b.description]
+            rows = [b for b in bindings_of(node, self._keymap) if b.description]
             if not rows:
                 continue
             note = "id for [keys]" if title == "Everywhere" else ""
             table.add_row(Text(title, style="bold underline"), Text(""), Text(note))
             for binding in rows:
-                keys = " / ".join(
-                    self.app.get_key_display(Binding(k, binding.action)) for k in binding.key.split(",")
-                )
+                keys = " / ".join(key_label(self.app, k) for k in binding.key.split(","))
                 table.add_row(Text(keys), Text(binding.description), Text(binding.id or ""))
             table.add_row(Text(""), Text(""), Text(""))
         table.add_row(Text("Tab / Shift+Tab"), Text("Move between regions"), Text(""))

@@ -1,18 +1,18 @@
 """The main screen: search bar, filters sidebar, headline list, article view, credits panel.
 
-The screen owns the state (all stories, user marks, the query, the order) and pushes it
-down; widgets report upward with messages. Searching runs in an exclusive thread worker,
-so each keystroke cancels the previous query and keys never wait for results.
+The reader's data (stories, marks, the query and its results, the order) is a plain
+:class:`~broadsheet.store.reader.state.ReaderState`; the screen wires it to the widgets,
+which report upward with messages. Searching runs in an exclusive thread worker on an
+immutable :class:`~broadsheet.store.reader.state.SearchInput`, so each keystroke cancels
+the previous query and keys never wait for results.
 """
 
 from __future__ import annotations
 
 import contextlib
-import gc
-from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
 from textual import events, on, work
@@ -22,13 +22,13 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label
-from textual.worker import get_current_worker
+from textual.worker import Worker, get_current_worker
 
 from broadsheet.store.errors import StoreFileError
-from broadsheet.store.reader.ordering import next_order, order_stories
+from broadsheet.store.reader.state import ReaderState, SearchInput, hold_loaded, release_loaded
+from broadsheet.store.search.query import QueryError, SearchResult
 from broadsheet.store.storage.db import Store, StoryMeta
-from broadsheet.store.storage.tinydb import gc_paused
-from broadsheet.store.storage.userstate import EMPTY, StoryState, TagError, parse_tag_edit
+from broadsheet.store.storage.userstate import StoryState, TagError, parse_tag_edit
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
@@ -36,7 +36,14 @@ from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.search_bar import SearchBar
 from broadsheet.tui.widgets.sidebar import Sidebar
 
+if TYPE_CHECKING:
+    from broadsheet.tui.app import BroadsheetApp
+
 T = TypeVar("T")
+
+
+#: Actions on the selected story, offered (in the footer, by their keys) only while one is listed.
+STORY_ACTIONS = frozenset({"bookmark", "tag", "toggle_read"})
 
 
 def _mark_read(state: StoryState) -> StoryState:
@@ -69,27 +76,26 @@ class MainScreen(Screen[None]):
     @dataclass
     class SearchDone(Message):
         query: str
-        ids: list[str] | None
-        terms: list[str]
-        error: str | None
-        total: int = 0
+        result: SearchResult | None  # None: the search failed (``error``), or a blank query
+        error: str | None = None
 
     def __init__(self, store: Store) -> None:
         super().__init__()
-        # The store's files parsed when it was opened (articles.json: about 600,000 objects
-        # at 50,000 stories) live as long as the reader: spare them the garbage collector's
-        # full passes while the app starts (0.25 s at 50k). Undone in on_unmount.
-        gc.freeze()
+        hold_loaded()  # the store's files parsed when it was opened; undone in on_unmount
         self.store = store
-        self.stories: list[StoryMeta] = []
-        self.by_id: dict[str, StoryMeta] = {}
-        self.states: dict[str, StoryState] = {}
-        self.order = "newest"
-        self.query_text = ""
-        self.result_ids: list[str] | None = None  # None: every story
-        self.result_total = 0
-        self.terms: list[str] = []
-        self._fingerprint: tuple[tuple[int, int, int], ...] | None = None
+        self.reader = ReaderState(store)
+        self._keep: str | None = None
+        self._had_story = True  # whether the footer offers the story keys (it does until the first load)
+
+    @property
+    def broadsheet(self) -> BroadsheetApp:
+        """The app, typed: this screen runs only inside :class:`~broadsheet.tui.app.BroadsheetApp`."""
+        from broadsheet.tui.app import BroadsheetApp
+
+        app = self.app
+        if not isinstance(app, BroadsheetApp):
+            raise TypeError("MainScreen runs inside BroadsheetApp")
+        return app
 
     @property
     def headlines(self) -> HeadlineList:
@@ -114,24 +120,18 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_unmount(self) -> None:
-        """Hand what :meth:`reload` froze back to the garbage collector (an app that ends
-        inside a longer-lived process, as in tests, must not leave its objects frozen)."""
-        gc.unfreeze()
+        release_loaded()
 
     def on_mount(self) -> None:
         self.headlines.border_title = "Headlines"
         self.article_view.border_title = "Story"
         self.query_one(CreditsPanel).border_title = "Caption & credits"
         self.query_one("#sidebar").border_title = "Filters"
-        self.order = self.store.user.get_setting("order", "newest")
-        session = self.store.user.get_setting("session", {}) or {}
-        self._restore_scroll: tuple[str, int] | None = None
-        if session.get("story"):
-            self._restore_scroll = (session["story"], int(session.get("scroll", 0)))
+        self._restore_scroll = self.reader.restore_settings()
         if self.app.size.width >= 150:
             self.add_class("-sidebar")
         self.watch(self.headlines, "cursor", self._highlighted, init=False)
-        self.reload(restore=session.get("story"))
+        self.reload(restore=self._restore_scroll[0] if self._restore_scroll else None)
         self.headlines.focus()
         self.query_one(SearchBar).leave_to = self.article_view.back_to = self.headlines
         if self.store.read_only:
@@ -143,87 +143,78 @@ class MainScreen(Screen[None]):
 
     def reload(self, restore: str | None = None) -> None:
         """Re-read stories and user state from the store (other instances' changes too)."""
-        if self._fingerprint is not None:
-            self.app.catch_up_index()  # type: ignore[attr-defined]
-        self._fingerprint = self.store.fingerprint()
-        gc.unfreeze()  # the previous list (see below) goes back to the collector
-        with gc_paused():
-            self.stories = self.store.stories()
-            self.by_id = {m.id: m for m in self.stories}
-            self.states = self.store.user.all()
-            # The story list lives as long as the screen: keep the garbage collector from
-            # walking it on every full collection (at 50,000 stories each took about 0.5 s, a
-            # stall while moving between stories). Reference counting still frees it.
-            gc.freeze()
+        if self.reader.loaded:
+            self.broadsheet.catch_up_index()
+        self.reader.load()
         self._update_sidebar()
-        self.run_search(self.query_text, keep=restore)
+        self.run_search(self.reader.query_text, keep=restore)
 
     def _update_sidebar(self) -> None:
-        # Comprehensions over the ~25,000 states of a 50k store: 15 ms, against 25 ms for one
-        # loop calling Counter.update on every state.
-        present = [state for sid, state in self.states.items() if sid in self.by_id]
-        tags = Counter(tag for state in present if state.tags for tag in state.tags)
-        bookmarked = sum(state.bookmarked for state in present)
-        read = sum(state.read for state in present)
-        counts = {"all": len(self.stories), "unread": len(self.stories) - read, "bookmarked": bookmarked}
-        searches = self.store.user.get_setting("saved_searches", {})
-        self.query_one(Sidebar).show_entries(counts, tags, searches)
+        counts, tags = self.reader.sidebar_counts()
+        self.query_one(Sidebar).show_entries(counts, tags, self.reader.saved_searches())
 
     def run_search(self, query: str, keep: str | None = None) -> None:
-        self.query_text = query
         self._keep = keep or (self.headlines.current.id if self.headlines.current else None)
-        if query.strip():
-            self._search_worker(query)
+        try:
+            job = self.reader.begin_search(query)
+        except QueryError as exc:
+            self.workers.cancel_group(self, "search")
+            self._search_done(self.SearchDone(query, None, str(exc) or "cannot read this search"))
+            return
+        if job is not None:
+            self._search_worker(job)
         else:  # every story: nothing to search, so no thread hop before the list shows
             self.workers.cancel_group(self, "search")
-            self._search_done(self.SearchDone(query, None, [], None))
+            self._search_done(self.SearchDone(query, None))
 
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
-    def _search_worker(self, query: str) -> None:
+    def _search_worker(self, job: SearchInput) -> None:
+        """Search ``job`` (a snapshot: the UI thread never changes what it holds)."""
         worker = get_current_worker()
         try:
-            found = self.app.search(query, self.stories, self.states)  # type: ignore[attr-defined]
-        except ValueError as exc:
-            message = self.SearchDone(query, None, [], str(exc) or "cannot read this search")
+            found = self.broadsheet.search(job.query, job.stories, job.states)
+        except ValueError as exc:  # a QueryError: the index cannot run it (or failed)
+            message = self.SearchDone(job.text, None, str(exc) or "cannot read this search")
         else:
-            message = self.SearchDone(query, found.ids, found.terms, None, found.total)
+            message = self.SearchDone(job.text, found)
         if not worker.is_cancelled:
             self.post_message(message)
 
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        self.broadsheet.report_worker_failure(event)
+
     @on(SearchDone)
     def _search_done(self, message: SearchDone) -> None:
-        if message.query != self.query_text:
+        if message.query != self.reader.query_text:
             return  # a newer query is on its way
         error = self.query_one("#search-error", Label)
         if message.error:
             error.update(Text(f"Search: {message.error} (showing the previous results)"))
             error.display = True
             return
-        error.display = False
-        self.result_ids, self.terms, self.result_total = message.ids, message.terms, message.total
+        self.reader.accept(message.query, message.result)
+        error.display = bool(self.reader.note)
+        if self.reader.note:
+            error.update(Text(f"Search: {self.reader.note}"))
         self._show_rows(keep=self._keep)
 
     def _show_rows(self, keep: str | None = None) -> None:
-        if self.result_ids is None:
-            shown = order_stories(self.stories, self.order)
-        else:
-            shown = [self.by_id[i] for i in self.result_ids if i in self.by_id]
-        self.headlines.set_stories(shown, self.states, keep=keep, terms=self.terms)
+        shown = self.reader.shown()
+        self.headlines.set_stories(shown, self.reader.states, keep=keep, terms=self.reader.terms)
         self._show_count()
         if not shown:
             self._show(None)
+        if self._had_story != bool(shown):  # the footer offers the story keys only with a story
+            self._had_story = bool(shown)
+            self.refresh_bindings()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Story keys (bookmark, tag, read) are hidden while no story is listed."""
+        return not (action in STORY_ACTIONS and self.reader.loaded and self.headlines.current is None)
 
     def _show_count(self) -> None:
         """The label beside the search bar: how many stories, matches, order, read-only."""
-        total, shown = len(self.stories), self.headlines.count
-        noun = "story" if total == 1 else "stories"
-        if not self.query_text.strip():
-            count = f"{total:,} {noun}" + ("" if self.result_ids is not None else f" · {self.order}")
-        elif self.result_total > shown:
-            count = f"best {shown:,} of {self.result_total:,} matches"
-        else:
-            count = f"{shown:,} of {total:,}"
-        label = Text(count)
+        label = Text(self.reader.count_label(self.headlines.count))
         if self.store.read_only:
             label.append(" · read-only", style="bold")
         self.query_one("#match-count", Label).update(label)
@@ -239,7 +230,7 @@ class MainScreen(Screen[None]):
                                            "what can be rebuilt; the damaged file is kept.")
             credits.call_after_refresh(credits.show, None)
             return
-        self.article_view.show(article, self.terms, top)
+        self.article_view.show(article, self.reader.terms, top)
         credits.call_after_refresh(credits.show, article)
 
     def _write(self, change: Callable[[], T]) -> T | None:
@@ -254,18 +245,16 @@ class MainScreen(Screen[None]):
     def _set_state(self, changed: dict[str, StoryState] | None) -> None:
         if not changed:
             return
-        self.states.update(changed)
-        self.headlines.marks_changed()
+        self.reader.apply(changed)
+        self.headlines.marks_changed(self.reader.states)
         self._update_sidebar()
 
     def save_session(self) -> None:
         """Remember the story and scroll position, so the reader reopens where it was left."""
         current = self.headlines.current
         if current is not None:
-            session = {"story": current.id, "scroll": round(self.article_view.scroll_y)}
             with contextlib.suppress(OSError):  # a read-only store still closes cleanly
-                if session != self.store.user.get_setting("session"):
-                    self.store.user.set_setting("session", session)
+                self.reader.save_session(current.id, round(self.article_view.scroll_y))
 
     # -- events -----------------------------------------------------------------------------
 
@@ -278,7 +267,7 @@ class MainScreen(Screen[None]):
 
     @on(HeadlineList.Opened)
     def _opened(self, message: HeadlineList.Opened) -> None:
-        if self.app.config.mark_read_on_open and not self.states.get(message.story.id, EMPTY).read:  # type: ignore[attr-defined]
+        if self.broadsheet.config.mark_read_on_open and not self.reader.state_of(message.story.id).read:
             self._set_state(self._write(lambda: self.store.user.change([message.story.id], _mark_read)))
         self.add_class("-reading")
         self.article_view.focus()
@@ -305,22 +294,28 @@ class MainScreen(Screen[None]):
         self.set_query(message.entry.query)
 
     @on(Sidebar.RenameRequested)
-    def _rename_tag(self, message: Sidebar.RenameRequested) -> None:
-        old = message.entry.name
+    def _rename_entry(self, message: Sidebar.RenameRequested) -> None:
+        entry = message.entry
+        old = entry.name
 
         def done(new: str | None) -> None:
             if not new or new.strip() == old:
                 return
             try:
+                if entry.kind == "search":
+                    self._write(lambda: self.store.user.rename_saved_search(old, new))
+                    self._update_sidebar()
+                    return
                 count = self._write(lambda: self.store.user.rename_tag(old, new))
-            except TagError as exc:
+            except (TagError, ValueError, KeyError) as exc:
                 self.notify(str(exc), severity="error")
                 return
             if count is not None:
                 self.notify(f"Renamed tag on {count} stories")
             self.reload()
 
-        self.app.push_screen(PromptScreen(f"Rename tag {old!r} to", old), done)
+        what = "saved search" if entry.kind == "search" else "tag"
+        self.app.push_screen(PromptScreen(f"Rename {what} {old!r} to", old), done)
 
     @on(Sidebar.DeleteRequested)
     def _delete_entry(self, message: Sidebar.DeleteRequested) -> None:
@@ -334,9 +329,7 @@ class MainScreen(Screen[None]):
                 if count is not None:
                     self.notify(f"Removed tag {entry.name!r} from {count} stories")
             else:
-                searches = dict(self.store.user.get_setting("saved_searches", {}))
-                searches.pop(entry.name, None)
-                self._write(lambda: self.store.user.set_setting("saved_searches", searches))
+                self._write(lambda: self.store.user.delete_saved_search(entry.name))
             self.reload()
 
         what = f"tag {entry.name!r} from every story" if entry.kind == "tag" else f"saved search {entry.name!r}"
@@ -344,7 +337,7 @@ class MainScreen(Screen[None]):
 
     def refresh_if_changed(self) -> None:
         """Back in the terminal: pick up what another instance changed meanwhile."""
-        if self.store.fingerprint() != self._fingerprint:
+        if self.reader.changed_on_disk():
             self.reload()
 
     def set_query(self, query: str) -> None:
@@ -357,7 +350,7 @@ class MainScreen(Screen[None]):
         if story_id not in set(self.headlines.story_ids):
             with self.query_one(SearchBar).prevent(Input.Changed):
                 self.query_one(SearchBar).value = ""
-            self.query_text, self.result_ids, self.terms = "", None, []
+            self.reader.clear_search()
         self._show_rows(keep=story_id)
         self.headlines.focus()
 
@@ -378,7 +371,7 @@ class MainScreen(Screen[None]):
     def action_help(self) -> None:
         from broadsheet.tui.screens.help import HelpScreen
 
-        self.app.push_screen(HelpScreen(self))
+        self.app.push_screen(HelpScreen(self, self.broadsheet.keymap))
 
     def _current(self) -> StoryMeta | None:
         current = self.headlines.current
@@ -403,7 +396,7 @@ class MainScreen(Screen[None]):
         story = self._current()
         if story is None:
             return
-        current = self.states.get(story.id, EMPTY).tags
+        current = self.reader.state_of(story.id).tags
 
         def done(text: str | None) -> None:
             edit = self._tag_edit(text)
@@ -413,7 +406,7 @@ class MainScreen(Screen[None]):
             removed = [t for t in current if t not in keep] + drop
             self._set_state(self._write(lambda: self.store.user.edit_tags([story.id], add=keep, remove=removed)))
 
-        self.app.push_screen(tag_editor(current, self._known_tags()), done)
+        self.app.push_screen(tag_editor(current, self.reader.known_tags()), done)
 
     def _tag_edit(self, text: str | None) -> tuple[list[str], list[str]] | None:
         """The tag editor's text as (keep/add, remove); None when cancelled or invalid (said)."""
@@ -424,9 +417,6 @@ class MainScreen(Screen[None]):
         except TagError as exc:
             self.notify(str(exc), severity="error")
             return None
-
-    def _known_tags(self) -> list[str]:
-        return sorted({t for s in self.states.values() for t in s.tags})
 
     def _listed_ids(self) -> list[str]:
         return self.headlines.story_ids
@@ -468,22 +458,21 @@ class MainScreen(Screen[None]):
             change = ", ".join([f"+{t}" for t in add] + [f"-{t}" for t in remove])
             self.app.push_screen(ConfirmScreen(f"Apply {change} to all {len(ids)} listed stories?"), confirmed)
 
-        self.app.push_screen(tag_editor([], self._known_tags(), count=len(ids)), done)
+        self.app.push_screen(tag_editor([], self.reader.known_tags(), count=len(ids)), done)
 
     def action_save_search(self) -> None:
-        query = self.query_text.strip()
+        query = self.reader.query_text.strip()
         if not query:
             self.notify("Type a search first, then press s to save it", timeout=3)
             return
 
         def done(name: str | None) -> None:
             if name and name.strip():
-                searches = dict(self.store.user.get_setting("saved_searches", {}))
-                searches[" ".join(name.split())[:60]] = query
-                if self._write(lambda: self.store.user.set_setting("saved_searches", searches)) is None:
+                saved = self._write(lambda: self.reader.save_search(name))
+                if saved is None:
                     return
                 self._update_sidebar()
-                self.notify(f"Saved search {name.strip()!r}")
+                self.notify(f"Saved search {saved!r}")
 
         self.app.push_screen(PromptScreen(f"Name for the search {query!r}", query), done)
 
@@ -509,12 +498,11 @@ class MainScreen(Screen[None]):
             self.article_view.focus()
 
     def action_cycle_order(self) -> None:
-        self.order = next_order(self.order)
-        self._write(lambda: self.store.user.set_setting("order", self.order))
+        self._write(self.reader.cycle_order)
         self._show_rows(keep=self.headlines.current.id if self.headlines.current else None)
-        self.notify(f"Order: {self.order}", timeout=1.5)
+        self.notify(f"Order: {self.reader.order}", timeout=1.5)
 
     def action_refresh(self, quiet: bool = False) -> None:
         self.reload()
         if not quiet:
-            self.notify(f"{len(self.stories)} stories", timeout=1.5)
+            self.notify(f"{len(self.reader.stories)} stories", timeout=1.5)

@@ -190,7 +190,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Wrap at the current width the lines from the top to the bottom of the view at line
         ``top``, narrower when the story needs a scrollbar; the rest after the next frame."""
         width, height = self.container_size
-        self._paragraphs = self._styled_text().split("\n", allow_blank=True) if width > 0 else []
+        self._paragraphs = list(self._styled_text().split("\n", allow_blank=True)) if width > 0 else []
         if width <= 0:
             self._start(0)
             return

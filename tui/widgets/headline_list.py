@@ -95,8 +95,8 @@ class HeadlineList(ScrollView, can_focus=True):
 
     def set_stories(self, stories: list[StoryMeta], states: Mapping[str, StoryState], keep: str | None = None,
                     terms: Sequence[str] = ()) -> None:
-        """Show ``stories`` with the marks in ``states`` (read at draw time, so the screen's
-        mapping is shared, not copied); keep the cursor on story ``keep`` if still listed."""
+        """Show ``stories`` with the marks in ``states`` (read at draw time, not copied); keep
+        the cursor on story ``keep`` if still listed."""
         self._stories, self._states = stories, states
         self._pattern = terms_pattern(terms)
         self.virtual_size = Size(self.size.width, len(stories))
@@ -104,8 +104,9 @@ class HeadlineList(ScrollView, can_focus=True):
         self.cursor = index
         self.refresh()
 
-    def marks_changed(self) -> None:
-        """Marks changed in the shared states mapping: redraw (only visible rows are drawn)."""
+    def marks_changed(self, states: Mapping[str, StoryState]) -> None:
+        """Marks changed: draw with ``states``, the screen's new mapping (only visible rows are drawn)."""
+        self._states = states
         self.refresh()
 
     def refresh_line(self, index: int) -> None:

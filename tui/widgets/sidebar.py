@@ -34,7 +34,7 @@ class Sidebar(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
-        Binding("R", "rename", "Rename tag", id="sidebar.rename"),
+        Binding("R", "rename", "Rename tag/search", id="sidebar.rename"),
         Binding("delete,x", "delete", "Delete tag/search", id="sidebar.delete"),
     ]
 
@@ -116,7 +116,7 @@ class Sidebar(OptionList):
 
     def action_rename(self) -> None:
         entry = self.current_entry
-        if entry is not None and entry.kind == "tag":
+        if entry is not None and entry.kind in {"tag", "search"}:
             self.post_message(self.RenameRequested(entry))
 
     def action_delete(self) -> None:

@@ -1,0 +1,121 @@
+"""The index's text analysis and dates in plain Python, so a query can be answered without tantivy.
+
+The reader's fallback filter (:mod:`broadsheet.store.reader.filter`) serves searches while the
+index opens, and must find what the index would. The index's analyser (:mod:`.schema`) splits
+on non-alphanumerics, drops tokens of 40 UTF-8 bytes or more (their positions stay counted),
+lowercases, folds accents to ASCII and applies the English Snowball stemmer; this module does
+the same with PyStemmer (Snowball's own C stemmers; tantivy's rust-stemmers port the same
+algorithm).
+tests/test_search_fallback.py checks both give the same tokens. Importing this never imports
+tantivy (the reader loads tantivy only after its first paint).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import threading
+import unicodedata
+from functools import lru_cache
+from typing import Any
+
+#: The index's text fields, in the order the engine lists them.
+TEXT_FIELDS = ("headline", "standfirst", "body", "caption", "photo_credit", "authors", "credits", "source",
+               "agency", "dateline")
+#: What each query field filter searches; ``None`` is a bare word.
+FIELD_GROUPS: dict[str | None, tuple[str, ...]] = {
+    None: TEXT_FIELDS,
+    "headline": ("headline",),
+    "body": ("body",),
+    "caption": ("caption",),
+    "by": ("authors", "credits", "photo_credit"),
+    "source": ("source",),
+    "agency": ("agency",),
+}
+NO_DATE = -(2**62)
+MAX_TOKEN_BYTES = 40  # tantivy's remove_long(40): a token of this many UTF-8 bytes or more is dropped
+_TOKEN = re.compile(r"[^\W_]+")  # runs of letters and digits, like tantivy's simple tokenizer
+#: Letters Unicode does not decompose, folded as tantivy's ASCII folding does.
+_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
+                       "ı": "i", "ħ": "h", "ŧ": "t", "ŋ": "n", "ĳ": "ij"})
+_local = threading.local()  # a stemmer keeps state while it works: one per thread
+#: raw token -> what the index holds for it ("": dropped as too long). Stories repeat their
+#: words, so this saves most of the work of analysing a story list; cleared when it grows
+#: past _CACHE_MAX tokens.
+_ANALYSED: dict[str, str] = {}
+_CACHE_MAX = 500_000
+
+
+def _stemmer() -> Any:
+    stemmer = getattr(_local, "stemmer", None)
+    if stemmer is None:
+        import Stemmer  # on first use: the reader's start need not load it
+
+        stemmer = _local.stemmer = Stemmer.Stemmer("english")
+    return stemmer
+
+
+@lru_cache(maxsize=200_000)
+def _fold(token: str) -> str:
+    lowered = token.lower()
+    if lowered.isascii():
+        return lowered
+    out = []
+    for char in lowered.translate(_FOLD):
+        if char.isascii():
+            out.append(char)
+            continue
+        bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
+        out.append(bare if bare and bare.isalnum() else char)
+    return "".join(out)
+
+
+@lru_cache(maxsize=200_000)
+def stem(word: str) -> str:
+    """The English Snowball stem of a folded word (``ferries`` -> ``ferri``)."""
+    return _stemmer().stemWord(word)
+
+
+def folded(text: str) -> list[tuple[int, str]]:
+    """(position, token) of ``text``: split, long tokens dropped (positions kept), lowercased, folded."""
+    return [(pos, _fold(m)) for pos, m in enumerate(_TOKEN.findall(text)) if len(m.encode()) < MAX_TOKEN_BYTES]
+
+
+def stemmed(text: str) -> list[tuple[int, str]]:
+    """As :func:`folded`, then stemmed: what the index holds for ``text`` (and looks up for a word)."""
+    return [(pos, token) for pos, token in enumerate(stems(text)) if token]
+
+
+def stems(text: str) -> tuple[str, ...]:
+    """What the index holds for ``text``, position by position ("" where a long token was dropped)."""
+    cache = _ANALYSED
+    if len(cache) > _CACHE_MAX:
+        cache.clear()
+    raw = _TOKEN.findall(text)
+    out: list[str | None] = list(map(cache.get, raw))  # the usual case, without a Python loop
+    if None in out:
+        for i, token in enumerate(raw):
+            if out[i] is None:
+                out[i] = cache[token] = stem(_fold(token)) if len(token.encode()) < MAX_TOKEN_BYTES else ""
+    return tuple(out)  # type: ignore[arg-type]  # no None is left
+
+
+def published_values(published: str | None) -> tuple[int, int]:
+    """(seconds since epoch for sorting, YYYYMMDD for date filters) of a published string."""
+    if not published:
+        return NO_DATE, 0
+    try:
+        day = dt.date.fromisoformat(published[:10])
+    except ValueError:
+        return NO_DATE, 0
+    try:
+        when = dt.datetime.fromisoformat(published)
+    except ValueError:
+        when = dt.datetime(day.year, day.month, day.day)
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    return int(when.timestamp()), day.year * 10000 + day.month * 100 + day.day
+
+
+def day_number(day: dt.date) -> int:
+    return day.year * 10000 + day.month * 100 + day.day

@@ -1,0 +1,126 @@
+"""The reader's data without Textual: loading, marks, searching, order, saved searches."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from broadsheet.store.reader.state import ReaderState
+from broadsheet.store.search.query import QueryError, SearchResult
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import StoryState
+from tests.factories import make_article
+
+
+@pytest.fixture
+def reader(filled_store: Store) -> ReaderState:
+    state = ReaderState(filled_store)
+    state.load()
+    return state
+
+
+def test_load_reads_stories_newest_first_and_marks(reader: ReaderState, filled_store: Store) -> None:
+    assert [m.id for m in reader.stories] == [m.id for m in filled_store.stories()]
+    assert set(reader.by_id) == {m.id for m in reader.stories}
+    assert reader.loaded and not reader.changed_on_disk()
+    filled_store.add([(make_article(9), None)])
+    assert reader.changed_on_disk()
+    reader.load()
+    assert len(reader.stories) == 6 and not reader.changed_on_disk()
+
+
+def test_marks_are_replaced_never_changed_in_place(reader: ReaderState) -> None:
+    """A worker holding the old mapping keeps seeing it while the UI takes in a change."""
+    sid = reader.stories[0].id
+    job = reader.begin_search("ferry")
+    assert job is not None
+    held = job.states
+    reader.apply({sid: StoryState(bookmarked=True)})
+    assert reader.state_of(sid).bookmarked
+    assert sid not in held and len(held) == 0
+    with pytest.raises(TypeError):
+        reader.states[sid] = StoryState()  # type: ignore[index]
+    assert isinstance(job.stories, tuple)
+
+
+def test_blank_query_lists_every_story_in_the_chosen_order(reader: ReaderState, filled_store: Store) -> None:
+    assert reader.begin_search("  ") is None
+    assert reader.shown() == list(reader.stories)
+    assert reader.count_label(5) == "5 stories · newest"
+    assert reader.cycle_order() == "oldest"
+    assert reader.shown() == list(reversed(reader.stories))
+    assert filled_store.user.get_setting("order") == "oldest"
+    again = ReaderState(filled_store)
+    again.restore_settings()
+    assert again.order == "oldest"
+
+
+def test_results_are_taken_only_for_the_current_query(reader: ReaderState) -> None:
+    first, second = reader.stories[0].id, reader.stories[1].id
+    job = reader.begin_search("ferry")
+    assert job is not None and job.query.terms == ("ferry",)
+    reader.begin_search("ferry timetable")
+    assert not reader.accept("ferry", SearchResult([first], 1, ["ferry"]))
+    assert reader.accept("ferry timetable", SearchResult([second, "gone"], 3000, ["ferry", "timetable"], note="n"))
+    assert [m.id for m in reader.shown()] == [second]
+    assert (reader.terms, reader.note) == (["ferry", "timetable"], "n")
+    assert reader.count_label(1) == "best 1 of 3,000 matches"
+    reader.clear_search()
+    assert reader.result_ids is None and reader.terms == [] and reader.query_text == ""
+
+
+def test_a_malformed_query_raises_before_any_worker(reader: ReaderState) -> None:
+    with pytest.raises(QueryError):
+        reader.begin_search('"ferry')
+    assert reader.query_text == '"ferry'
+
+
+def test_sidebar_counts_and_tags(reader: ReaderState, filled_store: Store) -> None:
+    a, b = reader.stories[0].id, reader.stories[1].id
+    reader.apply(filled_store.user.edit_tags([a, b], add=["work"], remove=[]))
+    reader.apply({a: filled_store.user.toggle_bookmark(a), b: filled_store.user.toggle_read(b)})
+    reader.apply({"not-in-store": StoryState(read=True, tags=("ghost",))})
+    counts, tags = reader.sidebar_counts()
+    assert counts == {"all": 5, "unread": 4, "bookmarked": 1}
+    assert tags == {"work": 2}
+    assert reader.known_tags() == ["ghost", "work"]
+
+
+def test_session_is_saved_and_restored(reader: ReaderState, filled_store: Store) -> None:
+    sid = reader.stories[2].id
+    reader.save_session(sid, 12)
+    assert ReaderState(filled_store).restore_settings() == (sid, 12)
+
+
+def test_saved_searches_through_the_user_state(reader: ReaderState, filled_store: Store) -> None:
+    reader.begin_search("  rail is:unread ")
+    assert reader.save_search("  Trains   and\tmore ") == "Trains and more"
+    user = filled_store.user
+    assert user.saved_searches() == {"Trains and more": "rail is:unread"}
+    assert user.save_search("Boats", "ferry") == "Boats"
+    assert list(reader.saved_searches()) == ["Boats", "Trains and more"]
+    assert user.rename_saved_search("Boats", "Ferries") == "Ferries"
+    assert user.saved_searches() == {"Ferries": "ferry", "Trains and more": "rail is:unread"}
+    with pytest.raises(KeyError):
+        user.rename_saved_search("Boats", "Again")
+    with pytest.raises(ValueError, match="needs a name"):
+        user.save_search("   ", "x")
+    assert user.delete_saved_search("Ferries") and not user.delete_saved_search("Ferries")
+    assert Store(filled_store.folder).user.saved_searches() == {"Trains and more": "rail is:unread"}
+
+
+def test_two_readers_saving_searches_keep_both(filled_store: Store) -> None:
+    """Each save re-reads the searches under the lock: neither reader loses the other's."""
+    other = Store(filled_store.folder)
+    assert filled_store.user.saved_searches() == {} == other.user.saved_searches()
+    filled_store.user.save_search("One", "a")
+    other.user.save_search("Two", "b")
+    assert filled_store.user.saved_searches() == {"One": "a", "Two": "b"}
+
+
+def test_the_reader_state_needs_no_textual() -> None:
+    code = ("import sys\nimport broadsheet.store.reader.state, broadsheet.store.reader.filter\n"
+            "assert not [m for m in sys.modules if m.startswith(('textual', 'rich', 'tantivy'))]\n")
+    subprocess.run([sys.executable, "-c", code], check=True)

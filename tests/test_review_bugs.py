@@ -1,0 +1,117 @@
+"""Pilot tests for the bugs found in the review of issue 16 (each failed before its fix)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.widgets import Static
+from textual.widgets._footer import FooterKey
+
+from broadsheet.config import Config
+from broadsheet.store.search.query import Query, SearchResult
+from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.userstate import StoryState
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens.help import HelpScreen
+from broadsheet.tui.screens.main import MainScreen
+from tests.pilot import settle, type_text
+
+
+def footer_descriptions(app: BroadsheetApp) -> list[str]:
+    return [key.description for key in app.screen.query(FooterKey)]
+
+
+def notifications(app: BroadsheetApp) -> list[str]:
+    return [n.message for n in app._notifications]
+
+
+async def test_rebound_keys_show_in_help_and_palette(filled_store: Store, tmp_path: Path) -> None:
+    config = Config(path=tmp_path / "no-config.toml", keys={"story.bookmark": "w", "app.search": "ctrl+f"})
+    app = BroadsheetApp(filled_store, config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert commands["Bookmark"] == "Key: w"
+        assert commands["Search"] == "Key: ^f"
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=120, record=True, file=open("/dev/null", "w"))  # noqa: SIM115
+        console.print(app.screen.query_one("#help-keys", Static).content)
+        rows = console.export_text().splitlines()
+        bookmark = next(line for line in rows if "Bookmark " in line and "all listed" not in line)
+        assert bookmark.split()[0] == "w"
+        assert next(line for line in rows if "story.bookmark" in line) == bookmark
+        assert any(line.split()[:1] == ["^f"] and "Search" in line for line in rows)
+        console.file.close()
+
+
+async def test_the_search_worker_gets_a_snapshot_of_the_marks(filled_store: Store,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The UI thread changes the marks while a search runs: the worker's mapping stays as it was."""
+    app = BroadsheetApp(filled_store)
+    entered, release = threading.Event(), threading.Event()
+    seen: dict[str, bool] = {}
+    search = app.search
+
+    def slow(query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState]) -> SearchResult:
+        before = dict(states)
+        entered.set()
+        release.wait(10)
+        seen["unchanged"] = dict(states) == before
+        return search(query, stories, states)
+
+    monkeypatch.setattr(app, "search", slow)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.run_search("ferry")
+        while not entered.is_set():
+            await pilot.pause()
+        screen.action_bookmark()  # as pressing b does, on the UI thread, mid-search
+        release.set()
+        await settle(pilot)
+    assert seen == {"unchanged": True}
+    assert filled_store.user.get(filled_store.stories()[0].id).bookmarked
+
+
+async def test_a_failing_search_worker_is_reported(filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    app = BroadsheetApp(filled_store)
+
+    def broken(query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState]) -> SearchResult:
+        raise RuntimeError("the index went away")
+
+    monkeypatch.setattr(app, "search", broken)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        assert any("Search failed" in m and "the index went away" in m for m in notifications(app))
+
+
+async def test_footer_offers_story_keys_only_with_a_story(store: Store, filled_store: Store) -> None:
+    empty = BroadsheetApp(Store(store.folder.with_name("empty")))
+    async with empty.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        shown = footer_descriptions(empty)
+        assert "Search" in shown
+        assert not {"Bookmark", "Tag", "Read/unread"} & set(shown)
+        await pilot.press("b")
+        await settle(pilot)
+        assert "No story selected" not in notifications(empty)
+
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert {"Bookmark", "Tag", "Read/unread"} <= set(footer_descriptions(app))
+        await pilot.press("slash")
+        await type_text(pilot, "nothingmatchesthis")
+        assert not {"Bookmark", "Tag", "Read/unread"} & set(footer_descriptions(app))
+        await pilot.press("escape")
+        await settle(pilot)
+        assert {"Bookmark", "Tag", "Read/unread"} <= set(footer_descriptions(app))
