@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 from textual import events
 
+from broadsheet.config import Config
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens.main import MainScreen
+from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.search_bar import SearchBar
-from tests.pilot import settle, type_text
+from broadsheet.tui.widgets.sidebar import Sidebar
+from tests.factories import make_article
+from tests.pilot import settle, shown_lines, type_text
 
 
 def burst(app: BroadsheetApp, *keys: tuple[str, str | None]) -> None:
@@ -47,3 +53,160 @@ async def test_escape_then_letter_read_as_alt_letter_is_escape_and_the_letter(fi
         await settle(pilot)
         assert app.focused is headlines  # Esc went back to the list
         assert headlines.cursor == 1  # and j moved down
+
+
+async def test_q_goes_back_one_level_and_capital_q_quits_anywhere(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.has_class("-reading")
+        await pilot.press("q")  # article -> list
+        await settle(pilot)
+        assert not app.screen.has_class("-reading") and isinstance(app.focused, HeadlineList)
+        assert app.is_running
+        await pilot.press("q")  # list -> quit
+        await pilot.pause()
+        assert not app.is_running
+    again = BroadsheetApp(filled_store)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "Q")  # from the article, at once
+        await pilot.pause()
+        assert not again.is_running
+
+
+async def test_n_goes_to_the_next_unread_story_and_opens_it_when_reading(filled_store: Store) -> None:
+    stories = filled_store.stories()
+    filled_store.user.set_read(stories[1].id, True)
+    app = BroadsheetApp(filled_store, Config(path=filled_store.folder / "c.toml", mark_read_on_open=False))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("n")
+        await settle(pilot)
+        assert headlines.cursor == 2  # story 1 is read: skipped
+        await pilot.press("enter", "n")  # in the article with no search, n is the next unread too
+        await settle(pilot)
+        assert headlines.cursor == 3 and app.screen.has_class("-reading")
+        assert app.screen.query_one(ArticleView).article.headline == stories[3].headline
+        await pilot.press("N")
+        await settle(pilot)
+        assert headlines.cursor == 2
+
+
+async def test_space_at_the_end_of_a_story_goes_on_to_the_next_unread(filled_store: Store) -> None:
+    stories = filled_store.stories()
+    filled_store.user.set_read(stories[1].id, True)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        assert view.max_scroll_y == 0  # a short story: already at its end
+        await pilot.press("space")
+        await settle(pilot)
+        assert view.article.headline == stories[2].headline  # unread first: stories[1] is read
+        assert filled_store.user.get(stories[2].id).read
+
+
+async def test_restart_restores_search_sidebar_and_full_width(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        await pilot.press("enter", "f", "z")
+        await settle(pilot)
+        assert app.screen.has_class("-sidebar", "-zen")
+    again = BroadsheetApp(Store(filled_store.folder))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = again.screen
+        assert screen.query_one(SearchBar).value == "ferry"
+        assert screen.query_one(HeadlineList).count == 4  # the four ferry stories, not all five
+        assert screen.has_class("-sidebar", "-zen")
+
+
+async def test_reading_position_is_saved_while_reading_not_only_on_quit(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dropped SSH session ends the reader without q: the position is on disk already."""
+    monkeypatch.setattr(MainScreen, "SAVE_DELAY", 0.05)
+    body = [f"Paragraph {i} of a long story about the harbour wall and its repairs. " * 3 for i in range(60)]
+    filled_store.add([(make_article(70, headline="Long harbour story", published="2031-01-01", body=body), None)])
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "space", "space")
+        await settle(pilot)
+        scrolled = round(app.screen.query_one(ArticleView).scroll_y)
+        assert scrolled > 0
+        await pilot.pause(0.2)
+        session = Store(filled_store.folder).user.get_setting("session")  # as another process reads it
+        assert session["scroll"] == scrolled and session["story"] == filled_store.stories()[0].id
+
+
+async def test_a_saved_search_shows_in_the_sidebar_at_once(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        await pilot.press("enter", "s")
+        await settle(pilot)
+        await type_text(pilot, "boats")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "boats")
+        await pilot.press("enter")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        labels = [str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
+        assert any("boats" in label for label in labels)
+
+
+async def test_the_sidebar_appears_when_the_window_grows_past_150_columns(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not app.screen.has_class("-sidebar")
+        await pilot.resize_terminal(200, 50)
+        await settle(pilot)
+        assert app.screen.has_class("-sidebar")
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert not app.screen.has_class("-sidebar")
+
+
+async def test_stories_imported_meanwhile_show_up_by_themselves(filled_store: Store,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MainScreen, "STORE_CHECK_INTERVAL", 0.05)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("j")
+        await settle(pilot)
+        current = headlines.current
+        other = Store(filled_store.folder)  # another process importing
+        other.add([(make_article(90, headline="Lighthouse keeper retires", published="2001-01-01"), None)])
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert headlines.count == 6
+        assert headlines.current == current  # the reader's place is kept
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_the_list_shows_source_and_year_and_tags_at_every_width(filled_store: Store,
+                                                                      size: tuple[int, int]) -> None:
+    wire = filled_store.stories()[0]
+    filled_store.user.edit_tags([wire.id], add=["rail"])
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        lines = shown_lines(app.screen.query_one(HeadlineList))
+        assert "Valley Courier" in lines[0] or "Valley" in lines[0]  # the source, where there is room
+        assert "2024" in lines[0] and all("2024" in line for line in lines[:5])  # every date has its year
+        assert "[rail]" in lines[0]
+        assert "Tags: rail" in app.screen.query_one(ArticleView).text  # and in the article's header

@@ -525,6 +525,10 @@ class Store:
         """Canonical address -> story id, read only while storing (the reader never needs it)."""
         return self._identity_db.table("urls")  # type: ignore[return-value]
 
+    def articles_identity(self) -> FileIdentity | None:
+        """Identity of ``articles.json``: changes when stories are added, changed or deleted."""
+        return file_identity(self._articles_path)
+
     def fingerprint(self) -> tuple[FileIdentity, ...]:
         """Identity of the store's files; changes whenever any process writes to it."""
         paths = [self.folder / "articles.json", *sorted((self.folder / "state").glob("*.json"))]

@@ -21,12 +21,14 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
 from textual.worker import Worker, get_current_worker
 
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.state import ReaderState, SearchInput, hold_loaded, release_loaded
 from broadsheet.store.search.query import QueryError, SearchResult
+from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState, TagError, parse_tag_edit
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
@@ -56,7 +58,10 @@ class MainScreen(Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="app.search"),
         Binding("question_mark,f1", "help", "Keys", id="app.help"),
-        Binding("q", "app.quit", "Quit", id="app.quit"),
+        Binding("q", "back_or_quit", "Back / quit", id="app.quit"),
+        Binding("Q", "app.quit", "Quit now", show=False, id="app.quit_now"),
+        Binding("n", "unread(1)", "Next unread", show=False, id="story.next_unread"),
+        Binding("N", "unread(-1)", "Previous unread", show=False, id="story.previous_unread"),
         Binding("b", "bookmark", "Bookmark", id="story.bookmark"),
         Binding("t", "tag", "Tag", id="story.tag"),
         Binding("m", "toggle_read", "Read/unread", id="story.read"),
@@ -72,6 +77,13 @@ class MainScreen(Screen[None]):
         Binding("r", "refresh", "Refresh", show=False, id="app.refresh"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
+    #: From this width the filters sidebar shows (unless the user hid it with f).
+    SIDEBAR_WIDTH = 150
+    #: The reading position is saved this long after the reader stops scrolling (a dropped SSH
+    #: session then loses at most this much), and the store's files are looked at this often
+    #: for stories imported meanwhile (one stat of articles.json: no measurable CPU).
+    SAVE_DELAY = 1.0
+    STORE_CHECK_INTERVAL = 3.0
 
     @dataclass
     class SearchDone(Message):
@@ -86,6 +98,11 @@ class MainScreen(Screen[None]):
         self.reader = ReaderState(store)
         self._keep: str | None = None
         self._had_story = True  # whether the footer offers the story keys (it does until the first load)
+        self._shown: tuple[str | None, tuple[str, ...], tuple[str, ...]] | None = None  # (id, terms, tags) shown
+        self._save_timer: Timer | None = None
+        self._session: tuple[str | None, int, dict[str, bool]] | None = None  # taken down, not yet written
+        self._articles_seen: FileIdentity | None = None  # articles.json when the reader last loaded it
+        self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
 
     @property
     def broadsheet(self) -> BroadsheetApp:
@@ -120,6 +137,7 @@ class MainScreen(Screen[None]):
         yield Footer()
 
     def on_unmount(self) -> None:
+        self._write_session()  # a save still waiting on its timer, however the reader ends
         release_loaded()
 
     def on_mount(self) -> None:
@@ -128,11 +146,19 @@ class MainScreen(Screen[None]):
         self.query_one(CreditsPanel).border_title = "Caption & credits"
         self.query_one("#sidebar").border_title = "Filters"
         self._restore_scroll = self.reader.restore_settings()
-        if self.app.size.width >= 150:
-            self.add_class("-sidebar")
+        self._sidebar_wanted = self.reader.view.get("sidebar")
+        self._fit_sidebar(self.app.size.width)
+        if self.reader.query_text:
+            with self.query_one(SearchBar).prevent(Input.Changed):
+                self.query_one(SearchBar).value = self.reader.query_text
         self.watch(self.headlines, "cursor", self._highlighted, init=False)
+        self.watch(self.article_view, "scroll_y", self._save_soon, init=False)
         self.reload(restore=self._restore_scroll[0] if self._restore_scroll else None)
         self.headlines.focus()
+        if self.reader.view.get("zen"):
+            self.add_class("-zen", "-reading")
+            self.article_view.focus()
+        self.set_interval(self.STORE_CHECK_INTERVAL, self._check_store)
         self.query_one(SearchBar).leave_to = self.article_view.back_to = self.headlines
         if self.store.read_only:
             why = self.store.write_error or "the store folder cannot be written"
@@ -145,6 +171,7 @@ class MainScreen(Screen[None]):
         """Re-read stories and user state from the store (other instances' changes too)."""
         if self.reader.loaded:
             self.broadsheet.catch_up_index()
+        self._articles_seen = self.store.articles_identity()
         self.reader.load()
         self._update_sidebar()
         self.run_search(self.reader.query_text, keep=restore)
@@ -204,6 +231,9 @@ class MainScreen(Screen[None]):
         self._show_count()
         if not shown:
             self._show(None)
+            if self.reader.stories and self.reader.query_text.strip():
+                self.article_view.show_note(f"The search {self.reader.query_text.strip()!r} matched none of the "
+                                            f"{len(self.reader.stories):,} stories.\n\nEsc clears it; / changes it.")
         if self._had_story != bool(shown):  # the footer offers the story keys only with a story
             self._had_story = bool(shown)
             self.refresh_bindings()
@@ -223,6 +253,8 @@ class MainScreen(Screen[None]):
         """Show ``story`` in the article view (scrolled to line ``top``), then in the credits
         panel: a frame later, as the panel's new height lays out and redraws the screen."""
         credits = self.query_one(CreditsPanel)
+        tags = self.reader.state_of(story.id).tags if story else ()
+        self._shown = (story.id if story else None, tuple(self.reader.terms), tags)
         try:
             article = self.store.article(story.id) if story else None
         except StoreFileError as exc:
@@ -230,7 +262,7 @@ class MainScreen(Screen[None]):
                                            "what can be rebuilt; the damaged file is kept.")
             credits.call_after_refresh(credits.show, None)
             return
-        self.article_view.show(article, self.reader.terms, top)
+        self.article_view.show(article, self.reader.terms, top, tags)
         credits.call_after_refresh(credits.show, article)
 
     def _write(self, change: Callable[[], T]) -> T | None:
@@ -248,13 +280,60 @@ class MainScreen(Screen[None]):
         self.reader.apply(changed)
         self.headlines.marks_changed(self.reader.states)
         self._update_sidebar()
+        current = self.headlines.current
+        if current is not None and current.id in changed and self._shown is not None and (
+                self._shown[2] != changed[current.id].tags):  # the header shows the tags
+            self._show(current, round(self.article_view.scroll_y))
 
     def save_session(self) -> None:
-        """Remember the story and scroll position, so the reader reopens where it was left."""
+        """Remember the story, its scroll position, the search and the view, so the reader
+        reopens as it was left (a dropped connection included: see :meth:`_save_soon`)."""
+        self._note_session()
+        self._write_session()
+
+    def _note_session(self) -> None:
+        """Take down where the reader is now (written by :meth:`_write_session`)."""
+        if not self.reader.loaded or not self.is_mounted:
+            return
         current = self.headlines.current
-        if current is not None:
+        view = {"zen": self.has_class("-zen")}
+        if self._sidebar_wanted is not None:  # chosen with f; else the width decides, next time too
+            view["sidebar"] = self._sidebar_wanted
+        self._session = (current.id if current else None, round(self.article_view.scroll_y), view)
+
+    def _write_session(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        session, self._session = self._session, None
+        if session is not None:
             with contextlib.suppress(OSError):  # a read-only store still closes cleanly
-                self.reader.save_session(current.id, round(self.article_view.scroll_y))
+                self.reader.save_session(*session)
+
+    def _save_soon(self) -> None:
+        """The reading position changed: save it once the reader pauses (debounced, durable)."""
+        self._note_session()
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(self.SAVE_DELAY, self._write_session)
+
+    def _check_store(self) -> None:
+        """Stories imported from the shell meanwhile: take them in, keeping the place."""
+        if self.store.articles_identity() != self._articles_seen and not self.store.lock.is_locked:
+            before = len(self.reader.stories)
+            self.reload()
+            added = len(self.reader.stories) - before
+            if added > 0:
+                self.notify(f"{added:,} new {'story' if added == 1 else 'stories'}", timeout=3)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_sidebar(event.size.width)
+
+    def _fit_sidebar(self, width: int) -> None:
+        """The sidebar shows from ``SIDEBAR_WIDTH`` columns, as the window grows or shrinks past it,
+        unless the user chose otherwise with f."""
+        show = self._sidebar_wanted if self._sidebar_wanted is not None else width >= self.SIDEBAR_WIDTH
+        self.set_class(show, "-sidebar")
 
     # -- events -----------------------------------------------------------------------------
 
@@ -263,7 +342,11 @@ class MainScreen(Screen[None]):
         story is drawn in the same frame as the cursor (a message would arrive a frame later)."""
         restore, self._restore_scroll = self._restore_scroll, None
         story = self.headlines.current
+        tags = self.reader.state_of(story.id).tags if story else ()
+        if restore is None and self._shown == (story.id if story else None, tuple(self.reader.terms), tags):
+            return  # already shown (a reload kept the story): keep the reader's place in it
         self._show(story, restore[1] if restore and story and restore[0] == story.id else 0)
+        self._save_soon()
 
     @on(HeadlineList.Opened)
     def _opened(self, message: HeadlineList.Opened) -> None:
@@ -275,8 +358,12 @@ class MainScreen(Screen[None]):
 
     @on(ArticleView.Back)
     def _back(self) -> None:
-        self.remove_class("-reading")
+        self.remove_class("-reading", "-zen")
         self.headlines.focus()
+
+    @on(ArticleView.Onward)
+    def _onward(self, message: ArticleView.Onward) -> None:
+        self.action_unread(message.step, any_story=message.any_story)
 
     @on(Input.Changed, "#search")
     def _search_changed(self, message: Input.Changed) -> None:
@@ -361,6 +448,32 @@ class MainScreen(Screen[None]):
         event.stop()
 
     # -- actions ----------------------------------------------------------------------------
+
+    async def action_back_or_quit(self) -> None:
+        """q: back one level, as in newsboat and mutt: the article to the list, the list quits."""
+        if self.has_class("-reading") or self.has_class("-zen") or self.article_view.has_focus:
+            self.article_view.action_back()
+        elif self.query_one(Sidebar).has_focus:
+            self.set_focus(self.headlines)
+        else:
+            await self.broadsheet.action_quit()
+
+    def action_unread(self, step: int, any_story: bool = False) -> None:
+        """n / N: the next or previous unread story (opened when reading); ``any_story``: the
+        next story when none is unread (Space at the end of a story)."""
+        rows = self.headlines.stories
+        if not rows:
+            return
+        at = self.headlines.cursor
+        found = self.reader.next_unread(rows, at, step)
+        if found is None and any_story and at + 1 < len(rows):
+            found = at + 1
+        if found is None:
+            self.notify("No unread stories here", timeout=2)
+            return
+        self.headlines.cursor = found
+        if self.has_class("-reading") or self.article_view.has_focus:
+            self.headlines.action_open()
 
     def action_focus_search(self) -> None:
         current = self.headlines.current
@@ -484,6 +597,8 @@ class MainScreen(Screen[None]):
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
         self.toggle_class("-sidebar")
+        self._sidebar_wanted = self.has_class("-sidebar")
+        self._save_soon()
         if self.has_class("-sidebar"):
             sidebar.focus()
         elif sidebar.has_focus:
@@ -496,6 +611,7 @@ class MainScreen(Screen[None]):
         self.toggle_class("-zen")
         if self.has_class("-zen"):
             self.article_view.focus()
+        self._save_soon()
 
     def action_cycle_order(self) -> None:
         self._write(self.reader.cycle_order)
