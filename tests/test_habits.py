@@ -210,3 +210,73 @@ async def test_the_list_shows_source_and_year_and_tags_at_every_width(filled_sto
         assert "2024" in lines[0] and all("2024" in line for line in lines[:5])  # every date has its year
         assert "[rail]" in lines[0]
         assert "Tags: rail" in app.screen.query_one(ArticleView).text  # and in the article's header
+
+
+async def test_delete_with_confirmation_and_undo(filled_store: Store) -> None:
+    from broadsheet.store.search import SearchIndex
+
+    SearchIndex.open(filled_store)
+    stories = filled_store.stories()
+    filled_store.user.set_bookmarked(stories[0].id, True)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("d", "n")  # asked, and answered no: nothing happens
+        await settle(pilot)
+        assert headlines.count == 5
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert headlines.count == 4 and stories[0].id not in headlines.story_ids
+        assert headlines.current.id == stories[1].id  # on to the next story
+        assert Store(filled_store.folder).meta(stories[0].id) is None
+        await pilot.press("slash")
+        await type_text(pilot, "mountain")
+        assert headlines.count == 0  # the search index dropped it too
+        await pilot.press("escape", "u")
+        await settle(pilot)
+        assert headlines.count == 5 and headlines.current.id == stories[0].id
+        assert Store(filled_store.folder).user.get(stories[0].id).bookmarked  # with its marks
+
+
+async def test_delete_all_listed(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        await pilot.press("enter", "D", "y")
+        await settle(pilot)
+        assert len(Store(filled_store.folder)) == 1
+
+
+async def test_the_reader_offers_to_reparse_stories_of_an_older_parser(store: Store) -> None:
+    store.add([(make_article(1), "old.txt"), (make_article(2), "old2.txt")])  # no parser version: older
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert any("2 stories were read by an older parser" in n.message and "reparse --stale" in n.message
+                   for n in app._notifications)
+
+
+async def test_export_from_the_palette_writes_markdown_with_the_readers_dates(filled_store: Store, tmp_path) -> None:
+    from broadsheet.store.model import Image
+
+    filled_store.add([(make_article(40, headline="Quiet harbour morning", published="2030-05-06",
+                                    images=[Image("", "Photo: Kim Lee")]), None)])
+    app = BroadsheetApp(filled_store)
+    target = tmp_path / "out.md"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Export listed stories (Markdown)")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, str(target))
+        await pilot.press("enter")
+        await settle(pilot)
+    text = target.read_text()
+    assert text.count("\n# ") + text.startswith("# ") == 6
+    assert "6 May 2030" in text and "2030-05-06" not in text  # the date as the reader shows it
+    assert "> Photo credit: Photo: Kim Lee" in text and "> Photo: (" not in text  # no empty caption

@@ -10,8 +10,10 @@ the previous query and keys never wait for results.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
@@ -28,8 +30,9 @@ from textual.worker import Worker, get_current_worker
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.state import ReaderState, SearchInput, hold_loaded, release_loaded
 from broadsheet.store.search.query import QueryError, SearchResult
-from broadsheet.store.storage.atomic import FileIdentity
-from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes
+from broadsheet.store.storage.db import Deleted, Store, StoryMeta
+from broadsheet.store.storage.exchange import export_json, export_markdown
 from broadsheet.store.storage.userstate import StoryState, TagError, parse_tag_edit
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
 from broadsheet.tui.widgets.article_view import ArticleView
@@ -45,7 +48,7 @@ T = TypeVar("T")
 
 
 #: Actions on the selected story, offered (in the footer, by their keys) only while one is listed.
-STORY_ACTIONS = frozenset({"bookmark", "tag", "toggle_read"})
+STORY_ACTIONS = frozenset({"bookmark", "tag", "toggle_read", "delete"})
 
 
 def _mark_read(state: StoryState) -> StoryState:
@@ -67,6 +70,12 @@ class MainScreen(Screen[None]):
         Binding("m", "toggle_read", "Read/unread", id="story.read"),
         Binding("left_square_bracket", "step_story(-1)", "Previous story", show=False, id="story.previous"),
         Binding("right_square_bracket", "step_story(1)", "Next story", show=False, id="story.next"),
+        Binding("d", "delete", "Delete story", show=False, id="story.delete"),
+        Binding("D", "delete_all", "Delete all listed", show=False, id="list.delete_all"),
+        Binding("u", "undo_delete", "Undo the last delete", show=False, id="story.undelete"),
+        Binding("e", "export('md')", "Export listed stories (Markdown)", show=False, id="list.export"),
+        Binding("E", "export('json')", "Export listed stories (JSON, imports back)", show=False,
+                id="list.export_json"),
         Binding("B", "bookmark_all", "Bookmark all listed", show=False, id="list.bookmark_all"),
         Binding("T", "tag_all", "Tag all listed", show=False, id="list.tag_all"),
         Binding("s", "save_search", "Save search", show=False, id="search.save"),
@@ -101,6 +110,7 @@ class MainScreen(Screen[None]):
         self._shown: tuple[str | None, tuple[str, ...], tuple[str, ...]] | None = None  # (id, terms, tags) shown
         self._save_timer: Timer | None = None
         self._session: tuple[str | None, int, dict[str, bool]] | None = None  # taken down, not yet written
+        self._deleted: Deleted | None = None  # the last delete of this session, for u
         self._articles_seen: FileIdentity | None = None  # articles.json when the reader last loaded it
         self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
 
@@ -159,6 +169,7 @@ class MainScreen(Screen[None]):
             self.add_class("-zen", "-reading")
             self.article_view.focus()
         self.set_interval(self.STORE_CHECK_INTERVAL, self._check_store)
+        self._offer_reparse()
         self.query_one(SearchBar).leave_to = self.article_view.back_to = self.headlines
         if self.store.read_only:
             why = self.store.write_error or "the store folder cannot be written"
@@ -316,6 +327,16 @@ class MainScreen(Screen[None]):
         if self._save_timer is not None:
             self._save_timer.stop()
         self._save_timer = self.set_timer(self.SAVE_DELAY, self._write_session)
+
+    def _offer_reparse(self) -> None:
+        """Stories an older parser made (a field of the listing: no extra reading) can be read again."""
+        from broadsheet.store.ingest.formats import PARSER_VERSION
+
+        stale = sum(1 for meta in self.reader.stories if meta.parser < PARSER_VERSION and meta.file)
+        if stale:
+            self.notify(f"{stale:,} {'story was' if stale == 1 else 'stories were'} read by an older parser. "
+                        "`broadsheet reparse --stale` reads them again, keeping your tags and marks.",
+                        title="Parser improved", timeout=8)
 
     def _check_store(self) -> None:
         """Stories imported from the shell meanwhile: take them in, keeping the place."""
@@ -572,6 +593,72 @@ class MainScreen(Screen[None]):
             self.app.push_screen(ConfirmScreen(f"Apply {change} to all {len(ids)} listed stories?"), confirmed)
 
         self.app.push_screen(tag_editor([], self.reader.known_tags(), count=len(ids)), done)
+
+    def action_delete(self) -> None:
+        if story := self._current():
+            self._confirm_delete([story.id], f"Delete {story.headline!r}?")
+
+    def action_delete_all(self) -> None:
+        ids = self._listed_ids()
+        if ids:
+            self._confirm_delete(ids, f"Delete all {len(ids):,} listed stories?")
+
+    def _confirm_delete(self, ids: list[str], question: str) -> None:
+        """Delete ``ids`` once confirmed: the story, its marks and its search entry (u undoes it)."""
+        rows = self.headlines.story_ids
+        gone = set(ids)
+        after = rows[self.headlines.cursor:] + rows[:self.headlines.cursor][::-1]
+        keep = next((sid for sid in after if sid not in gone), None)
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            deleted = self._write(lambda: self.store.delete(ids))
+            if deleted is None:
+                return
+            self._deleted = deleted
+            self.reload(restore=keep)  # the index drops them as it catches up
+            count = len(deleted.ids)
+            self.notify(f"Deleted {count:,} {'story' if count == 1 else 'stories'}; u undoes it", timeout=4)
+
+        self.app.push_screen(ConfirmScreen(question + " (u undoes it)"), done)
+
+    def action_undo_delete(self) -> None:
+        deleted, self._deleted = self._deleted, None
+        if deleted is None:
+            self.notify("Nothing deleted to undo in this session", timeout=2)
+            return
+        back = self._write(lambda: self.store.restore(deleted))
+        if back is None:
+            self._deleted = deleted
+            return
+        self.reload(restore=back[0] if back else None)
+        self.notify(f"Brought back {len(back):,} {'story' if len(back) == 1 else 'stories'}", timeout=3)
+
+    def action_export(self, fmt: str = "md") -> None:
+        """Write the listed stories to a file (named in a prompt), as ``broadsheet export`` does."""
+        ids = self._listed_ids()
+        if not ids:
+            self.notify("No stories listed to export", timeout=2)
+            return
+        suggested = Path.home() / f"broadsheet-{dt.date.today().isoformat()}.{fmt}"
+
+        def done(name: str | None) -> None:
+            if not name or not name.strip():
+                return
+            path = Path(name.strip()).expanduser()
+            data = export_json(self.store, ids) if fmt == "json" else export_markdown(self.store, ids).encode()
+
+            def write() -> bool:
+                atomic_write_bytes(path, data)
+                return True
+
+            if self._write(write) is None:  # said why (a folder that is not there, no room)
+                return
+            self.notify(f"Exported {len(ids):,} {'story' if len(ids) == 1 else 'stories'} to {path}", timeout=5)
+
+        what = "Markdown" if fmt == "md" else "JSON"
+        self.app.push_screen(PromptScreen(f"Export {len(ids):,} listed stories as {what} to", str(suggested)), done)
 
     def action_save_search(self) -> None:
         query = self.reader.query_text.strip()
