@@ -280,3 +280,28 @@ async def test_export_from_the_palette_writes_markdown_with_the_readers_dates(fi
     assert text.count("\n# ") + text.startswith("# ") == 6
     assert "6 May 2030" in text and "2030-05-06" not in text  # the date as the reader shows it
     assert "> Photo credit: Photo: Kim Lee" in text and "> Photo: (" not in text  # no empty caption
+
+
+async def test_match_navigation_shows_its_place_and_captions_are_highlighted(filled_store: Store) -> None:
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel, credits_table
+
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "harbour")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        count = view.match_count
+        assert count >= 1 and view.border_subtitle.startswith(f"{count} match")
+        await pilot.press("n")
+        await settle(pilot)
+        assert view.border_subtitle == f"match 1/{count}"
+        panel = app.screen.query_one(CreditsPanel)
+        assert panel.content is not None
+    table = credits_table(make_article(1), ["harbour"])
+    caption = list(table.columns[1].cells)[0]
+    assert caption.plain.startswith("Ferries wait at the harbour wall")
+    assert any(str(span.style) == "reverse" and caption.plain[span.start:span.end].lower() == "harbour"
+               for span in caption.spans)

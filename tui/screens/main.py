@@ -274,7 +274,7 @@ class MainScreen(Screen[None]):
             credits.call_after_refresh(credits.show, None)
             return
         self.article_view.show(article, self.reader.terms, top, tags)
-        credits.call_after_refresh(credits.show, article)
+        credits.call_after_refresh(credits.show, article, self.reader.terms)
 
     def _write(self, change: Callable[[], T]) -> T | None:
         """Run a store write; on failure (read-only folder, disk full) say so and carry on reading."""

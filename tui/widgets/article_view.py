@@ -135,12 +135,24 @@ class ArticleView(ScrollView, can_focus=True):
                     article.credits and article.credits.text) else len(self._text.plain)
                 self._matches = [m.span() for m in pattern.finditer(self._text.plain)
                                  if m.end() > m.start() and m.start() < credit_start]
+        self._show_match_count()
         self._replace(top)
+
+    def _show_match_count(self) -> None:
+        """"3/12" on the view's border while n / N step through a search's matches."""
+        count = len(self._matches)
+        if not count:
+            self.border_subtitle = ""
+        elif self._match < 0:
+            self.border_subtitle = f"{count} match{'es' if count > 1 else ''} · n next"
+        else:
+            self.border_subtitle = f"match {self._match + 1}/{count}"
 
     def show_note(self, message: str) -> None:
         """Say something in place of a story (an empty store, a search that matched nothing)."""
         self.article = None
         self._matches, self._match = [], -1
+        self.border_subtitle = ""
         self._text = message_text(message, "dim")
         self._replace(0)
 
@@ -148,6 +160,7 @@ class ArticleView(ScrollView, can_focus=True):
         """Say why the story cannot be shown, in place of the story."""
         self.article = None
         self._matches, self._match = [], -1
+        self.border_subtitle = ""
         self._text = message_text(message, "bold red")
         self._replace(0)
 
@@ -304,6 +317,7 @@ class ArticleView(ScrollView, can_focus=True):
             self.post_message(self.Onward(step))
             return
         self._match = (self._match + step) % len(self._matches)
+        self._show_match_count()
         self._rewrap(round(self.scroll_y))  # restyle the matches
         self._finish_wrap()
         row = self._row_of(self._matches[self._match][0])
