@@ -305,3 +305,19 @@ async def test_match_navigation_shows_its_place_and_captions_are_highlighted(fil
     assert caption.plain.startswith("Ferries wait at the harbour wall")
     assert any(str(span.style) == "reverse" and caption.plain[span.start:span.end].lower() == "harbour"
                for span in caption.spans)
+
+
+async def test_at_80x24_the_credits_panel_gives_the_article_the_room_until_focused(filled_store: Store) -> None:
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel
+
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the wire story: eight lines of credits
+        await settle(pilot)
+        panel = app.screen.query_one(CreditsPanel)
+        article = app.screen.query_one(ArticleView)
+        assert panel.outer_size.height <= 4 and article.outer_size.height >= 14
+        panel.focus()
+        await settle(pilot)
+        assert panel.outer_size.height >= 8  # all of it once the reader goes there
