@@ -321,3 +321,23 @@ async def test_at_80x24_the_credits_panel_gives_the_article_the_room_until_focus
         panel.focus()
         await settle(pilot)
         assert panel.outer_size.height >= 8  # all of it once the reader goes there
+
+
+async def test_help_lists_the_readers_own_keys_per_region(filled_store: Store) -> None:
+    import io
+
+    from rich.console import Console
+    from textual.widgets import Static
+
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        console = Console(width=120, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#help-keys", Static).content)
+        text = console.export_text()
+    headline_part = text[text.index("Headline list"):text.index("Article")]
+    assert "↓ / j" in headline_part and "↑ / k" in headline_part
+    assert "Page Left" not in text and "Scroll" not in text  # not Textual's scrolling internals
+    assert "Back / quit" in text and "Quit now" in text and "Next unread" in text
