@@ -77,7 +77,8 @@ def test_read_search_and_quit_in_a_real_terminal(terminal: Terminal) -> None:
     assert "Old stone bridge reopens" in screen and "Harbour council approves" in screen
     terminal.keys("j")
     terminal.wait_for("LOWMOOR (Northwire)")  # the second story (older) is previewed
-    terminal.wait_for("BEN WICK/Pool via NORTHWIRE")  # with its photo credit in the credits panel (a frame later)
+    # with its photo credit in the credits panel, drawn a frame after the story (so waited for)
+    terminal.wait_for("BEN WICK/Pool via NORTHWIRE")
     terminal.keys("Enter")
     terminal.wait_for("Back to list")  # the article has the focus; its keys are in the footer
     terminal.keys("space")

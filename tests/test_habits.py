@@ -301,7 +301,7 @@ async def test_match_navigation_shows_its_place_and_captions_are_highlighted(fil
         panel = app.screen.query_one(CreditsPanel)
         assert panel.content is not None
     table = credits_table(make_article(1), ["harbour"])
-    caption = list(table.columns[1].cells)[0]
+    caption = next(iter(table.columns[1].cells))
     assert caption.plain.startswith("Ferries wait at the harbour wall")
     assert any(str(span.style) == "reverse" and caption.plain[span.start:span.end].lower() == "harbour"
                for span in caption.spans)

@@ -124,3 +124,20 @@ def test_the_reader_state_needs_no_textual() -> None:
     code = ("import sys\nimport broadsheet.store.reader.state, broadsheet.store.reader.filter\n"
             "assert not [m for m in sys.modules if m.startswith(('textual', 'rich', 'tantivy'))]\n")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_mark_changes_are_written_then_taken_in(reader: ReaderState, filled_store: Store) -> None:
+    a, b = reader.stories[0].id, reader.stories[1].id
+    held = reader.states
+    assert reader.toggle_bookmark(a).bookmarked and reader.state_of(a).bookmarked
+    assert reader.mark_read(a) == {a: StoryState(bookmarked=True, read=True)}
+    assert reader.mark_read(a) == {}  # already read: nothing written
+    assert not reader.toggle_read(a).read
+    reader.edit_tags([a, b], ["work", "boats"], [])
+    assert set(reader.set_tags(a, ["work", "trains"], ["boats"])[a].tags) == {"trains", "work"}
+    assert reader.set_tags(b, ["work"], [])[b].tags == ("work",)  # "boats" was left out of the editor: removed
+    assert set(reader.bookmark_all([a, b])) == {a, b} and reader.state_of(b).bookmarked
+    assert held == {}  # what a worker held before all this
+    fresh = ReaderState(filled_store)
+    fresh.load()
+    assert fresh.states == reader.states

@@ -19,7 +19,16 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from broadsheet.store.search.analysis import FIELD_GROUPS, day_number, folded, published_values, stem, stemmed, stems
+from broadsheet.store.search.analysis import (
+    FIELD_GROUPS,
+    day_number,
+    folded,
+    published_values,
+    stem,
+    stem_set,
+    stemmed,
+    stems,
+)
 from broadsheet.store.search.query import Query, QueryError, SearchResult, Term
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
@@ -31,24 +40,29 @@ NOT_RANKED = "matches are listed newest first until the search index is ready"
 
 
 class Doc:
-    """A story's index fields that the story list holds, analysed as the index analyses them."""
+    """A story's index fields that the story list holds, analysed as the index analyses them:
+    every stem in a bag at once (all a bare word needs), each field's positions when asked."""
 
-    __slots__ = ("bag", "fields")
+    __slots__ = ("_fields", "_meta", "bag")
 
-    def __init__(self, fields: dict[str, Values]) -> None:
-        self.fields = fields
-        bag: set[str] = set()
-        for values in fields.values():
-            bag.update(*values)
-        bag.discard("")
-        self.bag = bag
+    def __init__(self, meta: StoryMeta) -> None:
+        self._meta = meta
+        self._fields: dict[str, Values] | None = None
+        parts = [meta.headline, meta.standfirst, meta.source, meta.agency, meta.dateline, *meta.authors]
+        for image in meta.images:
+            parts += [image.caption, image.credit]
+        if meta.credits:
+            parts += [meta.credits.text, *meta.credits.people()]
+        self.bag = stem_set("\n".join(p for p in parts if p))
 
     def get(self, name: str, default: Values = ()) -> Values:
-        return self.fields.get(name, default)
+        if self._fields is None:
+            self._fields = {f: tuple(stems(v) for v in values) for f, values in raw_fields(self._meta).items()}
+        return self._fields.get(name, default)
 
 
-def fields_of(meta: StoryMeta) -> Doc:
-    """The story's index fields that the story list holds, analysed as the index analyses them."""
+def raw_fields(meta: StoryMeta) -> dict[str, list[str]]:
+    """The story's index fields that the story list holds, as the index is given them."""
     raw: dict[str, list[str]] = {"headline": [meta.headline]}
     if meta.standfirst:
         raw["standfirst"] = [meta.standfirst]
@@ -64,7 +78,7 @@ def fields_of(meta: StoryMeta) -> Doc:
     for name, value in (("source", meta.source), ("agency", meta.agency), ("dateline", meta.dateline)):
         if value:
             raw[name] = [value]
-    return Doc({name: tuple(stems(v) for v in values) for name, values in raw.items()})
+    return raw
 
 
 Matcher = Callable[[Doc], bool]
@@ -160,12 +174,6 @@ class WordFilter:
     def __init__(self) -> None:
         self._fields: dict[str, Doc] = {}
 
-    def _doc(self, meta: StoryMeta) -> Doc:
-        doc = self._fields.get(meta.id)
-        if doc is None:
-            doc = self._fields[meta.id] = fields_of(meta)
-        return doc
-
     @staticmethod
     def _plan(query: Query) -> _Plan:
         groups = []
@@ -183,21 +191,29 @@ class WordFilter:
             limit: int | None = None) -> SearchResult:
         """The stories (newest first, as given) that the index would find for ``query``."""
         plan = self._plan(query)
+        docs, text = self._fields, plan.text
+        by_state = query.bookmarked is not None or query.read is not None or bool(plan.tags)
+        single = text[0][0][0] if len(text) == 1 and len(text[0]) == 1 and not text[0][0][1] else None
 
         def keep(meta: StoryMeta) -> bool:
-            state = states.get(meta.id, EMPTY)
-            if query.bookmarked is not None and state.bookmarked != query.bookmarked:
-                return False
-            if query.read is not None and state.read != query.read:
-                return False
-            if not all(_tag_group_holds(group, state) for group in plan.tags):
-                return False
+            if by_state:
+                state = states.get(meta.id, EMPTY)
+                if query.bookmarked is not None and state.bookmarked != query.bookmarked:
+                    return False
+                if query.read is not None and state.read != query.read:
+                    return False
+                if not all(_tag_group_holds(group, state) for group in plan.tags):
+                    return False
             if plan.days is not None and not plan.days[0] <= published_values(meta.published)[1] < plan.days[1]:
                 return False
-            if plan.text:
-                doc = self._doc(meta)
-                return all(any(match(doc) != negated for match, negated in group) for group in plan.text)
-            return True
+            if not text:
+                return True
+            doc = docs.get(meta.id)
+            if doc is None:
+                doc = docs[meta.id] = Doc(meta)
+            if single is not None:  # one word, as typed so far: the usual case
+                return single(doc)
+            return all(any(match(doc) != negated for match, negated in group) for group in text)
 
         ids = [m.id for m in stories if keep(m)]
         notes = []

@@ -31,6 +31,10 @@ Fingerprint = tuple[tuple[int, int, int], ...]
 VIEW = ("sidebar", "zen")
 
 
+def _mark_read(state: StoryState) -> StoryState:
+    return StoryState(state.bookmarked, True, state.tags)
+
+
 def hold_loaded() -> None:
     """Keep everything loaded so far out of the garbage collector's full passes.
 
@@ -134,6 +138,43 @@ class ReaderState:
     def apply(self, changed: Mapping[str, StoryState]) -> None:
         """Marks written to the store: take them in, as a new mapping (workers keep the old one)."""
         self.states = MappingProxyType({**self.states, **changed})
+
+    # Each change below is written to the store first (raising OSError / StoreFileError when it
+    # cannot be), then taken in; it returns the stories' new marks.
+
+    def toggle_bookmark(self, story_id: str) -> StoryState:
+        state = self.store.user.toggle_bookmark(story_id)
+        self.apply({story_id: state})
+        return state
+
+    def toggle_read(self, story_id: str) -> StoryState:
+        state = self.store.user.toggle_read(story_id)
+        self.apply({story_id: state})
+        return state
+
+    def mark_read(self, story_id: str) -> dict[str, StoryState]:
+        """Mark a story read on opening it (nothing is written if it already is)."""
+        if self.state_of(story_id).read:
+            return {}
+        changed = self.store.user.change([story_id], _mark_read)
+        self.apply(changed)
+        return changed
+
+    def set_tags(self, story_id: str, keep: list[str], drop: list[str]) -> dict[str, StoryState]:
+        """The tag editor's answer for one story: it keeps ``keep`` (adding what is new) and
+        loses every other tag it had, and ``drop``."""
+        removed = [t for t in self.state_of(story_id).tags if t not in keep] + drop
+        return self.edit_tags([story_id], keep, removed)
+
+    def edit_tags(self, story_ids: list[str], add: list[str], remove: list[str]) -> dict[str, StoryState]:
+        changed = self.store.user.edit_tags(story_ids, add=add, remove=remove)
+        self.apply(changed)
+        return changed
+
+    def bookmark_all(self, story_ids: list[str]) -> dict[str, StoryState]:
+        changed = self.store.user.bookmark_all(story_ids)
+        self.apply(changed)
+        return changed
 
     def known_tags(self) -> list[str]:
         return sorted({t for s in self.states.values() for t in s.tags})

@@ -40,8 +40,8 @@ _FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l",
                        "ı": "i", "ħ": "h", "ŧ": "t", "ŋ": "n", "ĳ": "ij"})
 _local = threading.local()  # a stemmer keeps state while it works: one per thread
 #: raw token -> what the index holds for it ("": dropped as too long). Stories repeat their
-#: words, so this saves most of the work of analysing a story list; cleared when it grows
-#: past _CACHE_MAX tokens.
+#: words, so this saves most of the work of analysing a story list; replaced by an empty one
+#: when it grows past _CACHE_MAX tokens.
 _ANALYSED: dict[str, str] = {}
 _CACHE_MAX = 500_000
 
@@ -88,16 +88,28 @@ def stemmed(text: str) -> list[tuple[int, str]]:
 
 def stems(text: str) -> tuple[str, ...]:
     """What the index holds for ``text``, position by position ("" where a long token was dropped)."""
+    raw = _TOKEN.findall(text)
+    return tuple(map(_learn(set(raw)).__getitem__, raw))
+
+
+def stem_set(text: str) -> set[str]:
+    """Every stem the index holds for ``text``, without positions (cheaper than :func:`stems`)."""
+    raw = set(_TOKEN.findall(text))
+    found = set(map(_learn(raw).__getitem__, raw))
+    found.discard("")
+    return found
+
+
+def _learn(tokens: set[str]) -> dict[str, str]:
+    """The token cache, holding ``tokens``. A full cache is replaced, not cleared, so a search
+    in another thread keeps the one it is reading."""
+    global _ANALYSED
     cache = _ANALYSED
     if len(cache) > _CACHE_MAX:
-        cache.clear()
-    raw = _TOKEN.findall(text)
-    out: list[str | None] = list(map(cache.get, raw))  # the usual case, without a Python loop
-    if None in out:
-        for i, token in enumerate(raw):
-            if out[i] is None:
-                out[i] = cache[token] = stem(_fold(token)) if len(token.encode()) < MAX_TOKEN_BYTES else ""
-    return tuple(out)  # type: ignore[arg-type]  # no None is left
+        cache = _ANALYSED = {}
+    for token in tokens.difference(cache):  # set operations and map: no Python loop per known token
+        cache[token] = stem(_fold(token)) if len(token.encode()) < MAX_TOKEN_BYTES else ""
+    return cache
 
 
 def published_values(published: str | None) -> tuple[int, int]:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -49,10 +49,6 @@ T = TypeVar("T")
 
 #: Actions on the selected story, offered (in the footer, by their keys) only while one is listed.
 STORY_ACTIONS = frozenset({"bookmark", "tag", "toggle_read", "delete"})
-
-
-def _mark_read(state: StoryState) -> StoryState:
-    return StoryState(state.bookmarked, True, state.tags)
 
 
 class MainScreen(Screen[None]):
@@ -285,10 +281,10 @@ class MainScreen(Screen[None]):
             self._show_count()
             return None
 
-    def _set_state(self, changed: dict[str, StoryState] | None) -> None:
+    def _marks_changed(self, changed: Mapping[str, StoryState] | None) -> None:
+        """Redraw after the reader took in changed marks (None or empty: nothing changed)."""
         if not changed:
             return
-        self.reader.apply(changed)
         self.headlines.marks_changed(self.reader.states)
         self._update_sidebar()
         current = self.headlines.current
@@ -371,8 +367,8 @@ class MainScreen(Screen[None]):
 
     @on(HeadlineList.Opened)
     def _opened(self, message: HeadlineList.Opened) -> None:
-        if self.broadsheet.config.mark_read_on_open and not self.reader.state_of(message.story.id).read:
-            self._set_state(self._write(lambda: self.store.user.change([message.story.id], _mark_read)))
+        if self.broadsheet.config.mark_read_on_open:
+            self._marks_changed(self._write(lambda: self.reader.mark_read(message.story.id)))
         self.add_class("-reading")
         self.article_view.focus()
         self.save_session()
@@ -515,16 +511,16 @@ class MainScreen(Screen[None]):
 
     def action_bookmark(self) -> None:
         if story := self._current():
-            state = self._write(lambda: self.store.user.toggle_bookmark(story.id))
+            state = self._write(lambda: self.reader.toggle_bookmark(story.id))
             if state is not None:
-                self._set_state({story.id: state})
+                self._marks_changed({story.id: state})
                 self.notify("Bookmarked" if state.bookmarked else "Bookmark removed", timeout=1.5)
 
     def action_toggle_read(self) -> None:
         if story := self._current():
-            state = self._write(lambda: self.store.user.toggle_read(story.id))
+            state = self._write(lambda: self.reader.toggle_read(story.id))
             if state is not None:
-                self._set_state({story.id: state})
+                self._marks_changed({story.id: state})
 
     def action_tag(self) -> None:
         story = self._current()
@@ -537,8 +533,7 @@ class MainScreen(Screen[None]):
             if edit is None:
                 return
             keep, drop = edit
-            removed = [t for t in current if t not in keep] + drop
-            self._set_state(self._write(lambda: self.store.user.edit_tags([story.id], add=keep, remove=removed)))
+            self._marks_changed(self._write(lambda: self.reader.set_tags(story.id, keep, drop)))
 
         self.app.push_screen(tag_editor(current, self.reader.known_tags()), done)
 
@@ -562,9 +557,9 @@ class MainScreen(Screen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                changed = self._write(lambda: self.store.user.bookmark_all(ids))
+                changed = self._write(lambda: self.reader.bookmark_all(ids))
                 if changed is not None:
-                    self._set_state(changed)
+                    self._marks_changed(changed)
                     self.notify(f"Bookmarked {len(ids)} stories")
 
         self.app.push_screen(ConfirmScreen(f"Bookmark all {len(ids)} listed stories?"), done)
@@ -584,9 +579,9 @@ class MainScreen(Screen[None]):
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
-                    changed = self._write(lambda: self.store.user.edit_tags(ids, add=add, remove=remove))
+                    changed = self._write(lambda: self.reader.edit_tags(ids, add, remove))
                     if changed is not None:
-                        self._set_state(changed)
+                        self._marks_changed(changed)
                         self.notify(f"Tagged {len(ids)} stories")
 
             change = ", ".join([f"+{t}" for t in add] + [f"-{t}" for t in remove])
