@@ -341,3 +341,14 @@ async def test_help_lists_the_readers_own_keys_per_region(filled_store: Store) -
     assert "↓ / j" in headline_part and "↑ / k" in headline_part
     assert "Page Left" not in text and "Scroll" not in text  # not Textual's scrolling internals
     assert "Back / quit" in text and "Quit now" in text and "Next unread" in text
+
+
+async def test_enter_enter_in_one_read_leaves_the_search_bar_and_opens_the_story(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "rail")
+        burst(app, ("enter", "\r"), ("enter", "\r"))
+        await settle(pilot)
+        assert app.screen.has_class("-reading") and app.screen.query_one(ArticleView).has_focus

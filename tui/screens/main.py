@@ -166,7 +166,10 @@ class MainScreen(Screen[None]):
             self.article_view.focus()
         self.set_interval(self.STORE_CHECK_INTERVAL, self._check_store)
         self._offer_reparse()
-        self.query_one(SearchBar).leave_to = self.article_view.back_to = self.headlines
+        # Leaving the search bar or the article moves the focus at once, not a message later:
+        # a key typed right after Esc or Enter (in the same read) acts where the focus went.
+        self.query_one(SearchBar).on_leave = self._to_list
+        self.article_view.on_back = self._to_list
         if self.store.read_only:
             why = self.store.write_error or "the store folder cannot be written"
             self.notify(f"{why}. Reading works; changes will not be saved.", title="Read-only store",
@@ -375,8 +378,11 @@ class MainScreen(Screen[None]):
 
     @on(ArticleView.Back)
     def _back(self) -> None:
+        self._to_list()
+
+    def _to_list(self) -> None:
         self.remove_class("-reading", "-zen")
-        self.headlines.focus()
+        self.set_focus(self.headlines)
 
     @on(ArticleView.Onward)
     def _onward(self, message: ArticleView.Onward) -> None:
@@ -390,8 +396,6 @@ class MainScreen(Screen[None]):
     def _search_bar_done(self, message: SearchBar.Done) -> None:
         if message.cleared:
             self.run_search("", keep=message.restore)
-        self.remove_class("-reading")
-        self.headlines.focus()
 
     @on(Sidebar.Chosen)
     def _sidebar_chosen(self, message: Sidebar.Chosen) -> None:

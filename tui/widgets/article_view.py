@@ -12,7 +12,7 @@ highlighted; ``n``/``N`` scroll from one match to the next.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from rich.text import Text
@@ -22,7 +22,6 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
-from textual.widget import Widget
 
 from broadsheet.store.model import Article
 from broadsheet.tui.format import byline
@@ -104,7 +103,7 @@ class ArticleView(ScrollView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
-        self.back_to: Widget | None = None  # where the focus goes on Esc
+        self.on_back: Callable[[], None] | None = None  # the screen's: back to the list
         self._text = message_text(EMPTY_HELP, "dim")
         self._matches: list[tuple[int, int]] = []  # (start, end) offsets in the story text
         self._match = -1
@@ -381,6 +380,7 @@ class ArticleView(ScrollView, can_focus=True):
         self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height // 2), animate=False)
 
     def action_back(self) -> None:
-        self.post_message(self.Back())
-        if self.back_to is not None:  # at once: a key typed after Esc in the same read goes there
-            self.screen.set_focus(self.back_to)
+        if self.on_back is not None:  # at once: a key typed after Esc in the same read goes there
+            self.on_back()
+        else:
+            self.post_message(self.Back())

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.binding import Binding
 from textual.message import Message
-from textual.widget import Widget
 from textual.widgets import Input
 
 
@@ -26,7 +26,7 @@ class SearchBar(Input):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="Search headlines, people, captions, sources (/)", id=id)
         self._restore: str | None = None
-        self.leave_to: Widget | None = None  # where the focus goes on leaving the bar
+        self.on_leave: Callable[[], None] | None = None  # the screen's: move the focus to the results
 
     def begin(self, current_story: str | None) -> None:
         """Focus the bar, remembering the story to go back to if the search is cleared."""
@@ -47,5 +47,5 @@ class SearchBar(Input):
 
     def _leave(self) -> None:
         """Move the focus now: keys typed after Esc or Enter in the same read go where it goes."""
-        if self.leave_to is not None:
-            self.screen.set_focus(self.leave_to)
+        if self.on_leave is not None:
+            self.on_leave()
