@@ -41,7 +41,7 @@ def row_tail(source: str | None, published: str | None, width: int) -> str:
     if width >= 60:
         return f" {(source or '')[:18]} {date}"
     if width >= 40:
-        parts = [(source or "")[:max(0, width // 4 - 1)].strip(), date[:4]]
+        parts = [(source or "")[:max(0, width // 5 - 1)].strip(), date[:4]]
         return "".join(f" {part}" for part in parts if part)
     return f" {date[:4]}" if date else ""
 
@@ -195,10 +195,10 @@ class HeadlineList(ScrollView, can_focus=True):
             return Strip.blank(width, base)
         row = Row(self._stories[index], self._states.get(self._stories[index].id, EMPTY))
         tail = row_tail(row.meta.source, row.meta.published, width)
-        tags = f" [{', '.join(row.state.tags)}]" if row.state.tags and width >= 40 else ""
+        tags = f" [{', '.join(row.state.tags)}]" if row.state.tags and width >= 60 else ""
         room = max(0, width - 2 - cell_len(tail))
-        if tags and cell_len(tags) > room // 3:  # tags take at most a third of the headline's room
-            tags = set_cell_size(tags, max(0, room // 3 - 2)) + "…]"
+        if tags and cell_len(tags) > room // 4:  # tags take at most a quarter of the headline's room
+            tags = set_cell_size(tags, max(0, room // 4 - 2)) + "…]"
         room -= cell_len(tags)
         headline = row.meta.headline
         if cell_len(headline) > room:
