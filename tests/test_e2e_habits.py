@@ -20,3 +20,31 @@ def test_keys_after_escape_escape_slash_in_one_read_reach_the_search_bar(termina
     terminal.keys("Escape", "Escape", "/", "C-u", "b", "y", "t", "o", "m")
     screen = terminal.wait_for("bytom")
     assert "Bookmarked" not in screen and "Order:" not in screen
+
+
+def test_a_dropped_session_keeps_the_reading_position(terminal: Terminal, tmp_path) -> None:  # noqa: F811
+    """Open a story and page down: the position reaches the disk while reading, so a dropped
+    SSH session (the terminal killed, no q) reopens there."""
+    import json
+    import time
+
+    settings = tmp_path / "store" / "state" / "settings.json"
+
+    def saved_scroll() -> int:
+        try:
+            return int(json.loads(settings.read_text())["settings"]["session"]["value"]["scroll"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return 0
+
+    terminal.wait_for("2 stories")
+    terminal.tmux("resize-window", "-t", terminal.session, "-x", "100", "-y", "12")
+    terminal.keys("Enter")
+    terminal.wait_for("Back to list")
+    terminal.keys("space")
+    terminal.wait_for("Residents who commute")
+    deadline = time.monotonic() + 10
+    while saved_scroll() == 0 and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert saved_scroll() > 0  # on disk while the reader is still running
+    terminal.tmux("kill-server")  # the session drops: SIGHUP, no q
+    assert saved_scroll() > 0
