@@ -41,7 +41,6 @@ def test_a_dropped_session_keeps_the_reading_position(terminal: Terminal, tmp_pa
     terminal.keys("Enter")
     terminal.wait_for("Back to list")
     terminal.keys("space")
-    terminal.wait_for("Residents who commute")
     deadline = time.monotonic() + 10
     while saved_scroll() == 0 and time.monotonic() < deadline:
         time.sleep(0.1)
