@@ -20,6 +20,7 @@ from broadsheet.store.model import Article
 from broadsheet.store.reader.filter import NOT_RANKED, NOT_TEXT, WordFilter
 from broadsheet.store.search import QueryError, SearchIndex, parse_query
 from broadsheet.store.search.analysis import folded, stemmed
+from broadsheet.store.search.folding import FOLD_TABLE
 from broadsheet.store.search.schema import FOLDED, STEMMED
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import StoryState
@@ -124,10 +125,33 @@ def test_limit_keeps_the_total(both: tuple[Store, SearchIndex]) -> None:
     "a " + "x" * 39 + " b " + "y" * 40 + " c " + "é" * 20 + " d " + "é" * 19 + "x",
     "Harbour town votes on new ferry timetable 3; (Reporting by Mia Berg)\nTom Reeve",
     "generously organised happiness, dying skies and agreed feeds in 2024-03-05 10:30",
+    "ª º µ ĸ Ŀŀ ŉ ſ ƀ Ə ǅ ﬁ ² ① ⑴ Ⅻ İstanbul ΣΟΦΟΣ Ёлка Ωμέγα",
 ])
 def test_the_python_analyser_gives_the_index_tokens(text: str) -> None:
     assert stemmed(text) == [(t.position, t.text) for t in STEMMED.pre_tokenize(text).tokens]
     assert [t for _, t in folded(text)] == FOLDED.analyze(text)
+
+
+def folding_table() -> dict[str, str]:
+    """What tantivy folds each lowercase or uncased letter or digit to, where that is not
+    itself (the source of store/search/folding.py)."""
+    table = {}
+    for code in range(0x80, 0x110000):
+        char = chr(code)
+        if char.isalnum() and char.lower() == char and (folded := FOLDED.analyze(char)) != [char]:
+            assert len(folded) == 1, (char, folded)
+            table[char] = folded[0]
+    return table
+
+
+def test_the_folding_table_is_tantivys() -> None:
+    assert {chr(k): v for k, v in FOLD_TABLE.items()} == folding_table()
+    wrong = {}
+    for code in range(0x80, 0x110000):  # every letter and digit, upper case too, through the fallback
+        char = chr(code)
+        if char.isalnum() and [t for _, t in folded(char)] != FOLDED.analyze(char):
+            wrong[char] = ([t for _, t in folded(char)], FOLDED.analyze(char))
+    assert wrong == {}
 
 
 def test_the_query_language_imports_no_tantivy() -> None:

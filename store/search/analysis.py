@@ -15,9 +15,10 @@ from __future__ import annotations
 import datetime as dt
 import re
 import threading
-import unicodedata
 from functools import lru_cache
 from typing import Any
+
+from broadsheet.store.search.folding import FOLD_TABLE
 
 #: The index's text fields, in the order the engine lists them.
 TEXT_FIELDS = ("headline", "standfirst", "body", "caption", "photo_credit", "authors", "credits", "source",
@@ -35,9 +36,6 @@ FIELD_GROUPS: dict[str | None, tuple[str, ...]] = {
 NO_DATE = -(2**62)
 MAX_TOKEN_BYTES = 40  # tantivy's remove_long(40): a token of this many UTF-8 bytes or more is dropped
 _TOKEN = re.compile(r"[^\W_]+")  # runs of letters and digits, like tantivy's simple tokenizer
-#: Letters Unicode does not decompose, folded as tantivy's ASCII folding does.
-_FOLD = str.maketrans({"ß": "ss", "æ": "ae", "œ": "oe", "ø": "o", "ł": "l", "đ": "d", "ð": "d", "þ": "th",
-                       "ı": "i", "ħ": "h", "ŧ": "t", "ŋ": "n", "ĳ": "ij"})
 _local = threading.local()  # a stemmer keeps state while it works: one per thread
 #: raw token -> what the index holds for it ("": dropped as too long). Stories repeat their
 #: words, so this saves most of the work of analysing a story list; replaced by an empty one
@@ -57,17 +55,14 @@ def _stemmer() -> Any:
 
 @lru_cache(maxsize=200_000)
 def _fold(token: str) -> str:
-    lowered = token.lower()
-    if lowered.isascii():
-        return lowered
-    out = []
-    for char in lowered.translate(_FOLD):
-        if char.isascii():
-            out.append(char)
-            continue
-        bare = "".join(c for c in unicodedata.normalize("NFKD", char) if not unicodedata.combining(c))
-        out.append(bare if bare and bare.isalnum() else char)
-    return "".join(out)
+    """Lowercase and fold to ASCII as the index does (``Séoul`` -> ``seoul``, ``ß`` -> ``ss``).
+
+    Character by character, as tantivy lowercases: ``str.lower`` on a whole word would give
+    a Greek word its final ``ς`` where the index keeps ``σ``.
+    """
+    if token.isascii():
+        return token.lower()
+    return "".join(map(str.lower, token)).translate(FOLD_TABLE)
 
 
 @lru_cache(maxsize=200_000)
