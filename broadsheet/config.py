@@ -29,8 +29,9 @@ TEMPLATE = """\
 # refresh_minutes = 0
 
 [keys]
-# Rebind keys by binding id; several keys are comma-separated. `?` in the reader shows ids.
-# "headlines.bookmark" = "b"
+# Rebind keys by binding id; several keys are comma-separated. `?` in the reader shows ids,
+# `broadsheet config check` reports an id that does not exist.
+# "story.bookmark" = "b"
 # "app.search" = "slash,ctrl+f"
 """
 

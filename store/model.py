@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
 from typing import Any
@@ -166,3 +167,17 @@ def normal_url(url: str) -> str:
         host += f":{parts.port}"
     path = parts.path.rstrip("/") or "/"
     return urlunsplit((scheme, host, path, parts.query, ""))
+
+
+def display_date(published: str | None) -> str:
+    """``2023-12-22`` -> ``22 Dec 2023``; keeps a time when one was given (as the reader and
+    the Markdown export show a date)."""
+    if not published:
+        return ""
+    try:
+        value = dt.datetime.fromisoformat(published)
+    except ValueError:
+        return published
+    if len(published) <= 10:
+        return value.strftime("%-d %b %Y")
+    return value.strftime("%-d %b %Y %H:%M")

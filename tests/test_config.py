@@ -126,3 +126,20 @@ async def test_reopens_on_the_story_and_scroll_position_left(filled_store: Store
     async with again.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert again.screen.query_one(HeadlineList).current.id == chosen
+
+
+def test_template_key_ids_exist_and_check_reports_a_wrong_one(tmp_path: Path, monkeypatch, capsys) -> None:
+    from broadsheet.cli.main import main
+    from broadsheet.config import TEMPLATE
+    from broadsheet.tui.keymap import binding_ids
+
+    path = tmp_path / "config.toml"
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(path))
+    # Every id the template shows as an example is a real binding id.
+    examples = [line.split("=")[0].strip("# \"") for line in TEMPLATE.splitlines() if line.startswith('# "')]
+    assert examples and set(examples) <= binding_ids().keys()
+    path.write_text(TEMPLATE.replace('# "story.bookmark"', '"story.bookmark"'))
+    assert main(["config", "check"]) == 0
+    path.write_text('[keys]\n"headlines.bookmark" = "x"\n')
+    assert main(["config", "check"]) == 1
+    assert "keys.headlines.bookmark: no binding has this id" in capsys.readouterr().err

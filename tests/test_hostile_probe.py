@@ -362,7 +362,8 @@ def test_the_default_bindings_and_good_rebinds_have_no_problems() -> None:
     assert check_keymap({}, "c") == ({}, [])
     keys, problems = check_keymap({"story.bookmark": "x"}, "c")  # the sidebar's delete key: applied, and said
     assert keys == {"story.bookmark": "x"} and problems == [
-        "c: story.bookmark and sidebar.delete are both on 'x': while the Sidebar has focus, 'x' does Delete tag/search/feed"]
+        "c: story.bookmark and sidebar.delete are both on 'x': while the Sidebar has focus, "
+        "'x' does Delete tag/search/feed"]
 
 
 async def test_the_reader_reports_a_bad_key_and_q_still_quits(tmp_path: Path) -> None:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
-from textual import work
+from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.events import AppFocus
 from textual.screen import Screen
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
 from broadsheet.config import Config, save_theme
@@ -132,6 +133,36 @@ class BroadsheetApp(App[None]):
     def keymap(self) -> dict[str, str]:
         """Binding id -> keys, as set from the config's [keys] (normalised by Textual)."""
         return dict(self._keymap)
+
+    async def on_event(self, event: events.Event) -> None:
+        """Keys are acted on in the order they arrive, whatever the focus was when they did.
+
+        Textual hands a key to the focused widget's queue and resolves its binding when it
+        bubbles back up, by then against the focus that *later* keys may have moved: Esc and
+        "/" arriving in one read (a laggy SSH link) ran the letters typed after "/" as list
+        commands. So a key whose binding is known now runs now (a text field's printable keys
+        go to it as usual).
+        Esc then a letter in one read reaches Textual as Alt+letter; the reader binds no Alt
+        keys, so unless a keymap does, it is Esc and then the letter.
+        """
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            if (event.key.startswith("alt+") and event.character and len(event.character) == 1
+                    and event.character.isalnum() and event.key not in self.screen.active_bindings):
+                await self.on_event(events.Key("escape", "\x1b"))
+                await self.on_event(events.Key(event.character, event.character))
+                return
+            if await self._run_binding_now(event):
+                return
+        await super().on_event(event)
+
+    async def _run_binding_now(self, event: events.Key) -> bool:
+        """Run the binding ``event`` has under the current focus; False leaves it to Textual."""
+        if (isinstance(self.focused, Input) and event.is_printable) or self.screen.maximized is not None:
+            return False  # a text field takes printable keys before any binding
+        active = self.screen.active_bindings.get(event.key)
+        if active is None or not active.enabled or active.binding.priority:
+            return False
+        return await self.run_action(active.binding.action, active.node)
 
     async def action_quit(self) -> None:
         if (screen := self.main_screen) is not None:

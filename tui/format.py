@@ -2,21 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
 
+from broadsheet.store.model import display_date
 
-def display_date(published: str | None) -> str:
-    """``2023-12-22`` -> ``22 Dec 2023``; keeps a time when one was given."""
-    if not published:
-        return ""
-    try:
-        value = dt.datetime.fromisoformat(published)
-    except ValueError:
-        return published
-    if len(published) <= 10:
-        return value.strftime("%-d %b %Y")
-    return value.strftime("%-d %b %Y %H:%M")
+__all__ = ["byline", "display_date"]
 
 
 def byline(authors: Sequence[str], source: str | None, published: str | None) -> str:

@@ -136,7 +136,7 @@ def config_command(args: argparse.Namespace) -> int:
     if args.action == "path":
         print(path)
         return 0
-    config = load_config(path)
+    config = load_config(path)  # the keymap is checked there too (tui/keymap.py)
     for problem in config.problems:
         err.print(Text(problem, style="yellow"))
     if not config.problems:

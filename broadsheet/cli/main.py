@@ -70,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
     from broadsheet.cli import feeds
 
     feeds.add_parsers(commands)
+    from broadsheet.cli import fixing
+
+    fixing.add_parsers(commands)
     return parser
 
 
@@ -154,6 +157,10 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         if command in feeds.COMMANDS:
             return feeds.run(store, args)
+        from broadsheet.cli import fixing
+
+        if command in fixing.COMMANDS:
+            return fixing.run(store, args)
         return run_command(store, seed=not getattr(args, "no_seed", False))
     except StoreWriteError as exc:  # disk full, read-only folder: nothing was changed
         print(f"broadsheet: {exc}", file=sys.stderr)

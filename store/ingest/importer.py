@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Literal
 
 from broadsheet.store.errors import StoreWriteError
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
-from broadsheet.store.ingest.formats import Item, read_source
+from broadsheet.store.ingest.formats import PARSER_VERSION, Item, read_source
 from broadsheet.store.model import Article
 from broadsheet.store.parse import ParseError
 from broadsheet.store.storage.db import Store
@@ -345,7 +345,8 @@ def import_paths(
     def flush() -> None:
         # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
         with _sigint_deferred():
-            stored = store.add_identified([(sid, article, path_text(path)) for sid, article, path, _, _ in pending])
+            stored = store.add_identified([(sid, article, path_text(path)) for sid, article, path, _, _ in pending],
+                                          parser=PARSER_VERSION)
             given = [sid for sid, *_ in pending]
             kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
             for (sid, got), (_, _article, _path, note, where) in zip(stored.results, pending, strict=True):

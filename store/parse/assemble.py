@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 
+from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.model import Article, Credits
 from broadsheet.store.parse.byline import org_like
 from broadsheet.store.parse.credits import parse_credits
@@ -108,7 +109,7 @@ def assemble(page: Page) -> Article:
         body=body,
         standfirst=standfirst,
         source=source,
-        agency=agency,
+        agency=canonical_agency(agency),
         published=page.published,
         authors=authors,
         dateline=dateline,

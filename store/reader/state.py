@@ -27,6 +27,8 @@ from broadsheet.store.storage.tinydb import gc_paused
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 
 Fingerprint = tuple[tuple[int, int, int], ...]
+#: What of the view a session keeps besides the story, its scroll and the search.
+VIEW = ("sidebar", "zen")
 
 
 def _mark_read(state: StoryState) -> StoryState:
@@ -75,6 +77,7 @@ class ReaderState:
         self.terms: list[str] = []
         self.note = ""  # what the last answer could not take into account
         self.fingerprint: Fingerprint | None = None
+        self.view: dict[str, bool] = {}  # the view the last session left (see ``VIEW``)
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -97,21 +100,37 @@ class ReaderState:
         return self.store.fingerprint() != self.fingerprint
 
     def restore_settings(self) -> tuple[str, int] | None:
-        """Take the saved order; return the story the last session ended on and its scroll."""
+        """Take the saved order, search and view; return the story the last session ended on and its scroll."""
         order = self.store.user.get_setting("order", "newest")
         self.order = order if isinstance(order, str) else "newest"
         session = self.store.user.get_setting("session", {}) or {}
-        if isinstance(session, dict) and session.get("story"):
+        if not isinstance(session, dict):
+            return None
+        query = session.get("query")
+        self.query_text = query if isinstance(query, str) else ""
+        self.view = {key: session[key] for key in VIEW if isinstance(session.get(key), bool)}
+        if session.get("story"):
             return str(session["story"]), int(session.get("scroll", 0))
         return None
 
-    def save_session(self, story_id: str, scroll: int) -> None:
-        """Remember where the reader is (raises OSError when the store cannot be written)."""
-        session = {"story": story_id, "scroll": scroll}
+    def save_session(self, story_id: str | None, scroll: int, view: Mapping[str, bool] | None = None) -> None:
+        """Remember where the reader is: the story, its scroll, the search and the view
+        (``VIEW``: sidebar, full width). Raises OSError when the store cannot be written."""
+        session: dict[str, object] = {"story": story_id, "scroll": scroll, "query": self.query_text}
+        session.update({key: value for key, value in (view or {}).items() if key in VIEW})
         if session != self.store.user.get_setting("session"):
             self.store.user.set_setting("session", session)
 
     # -- marks ------------------------------------------------------------------------------
+
+    def next_unread(self, rows: Sequence[StoryMeta], at: int, step: int) -> int | None:
+        """The row after (``step`` 1) or before (-1) row ``at`` whose story is unread, going round."""
+        count = len(rows)
+        for n in range(1, count):
+            i = (at + step * n) % count
+            if not self.state_of(rows[i].id).read:
+                return i
+        return None
 
     def state_of(self, story_id: str) -> StoryState:
         return self.states.get(story_id, EMPTY)

@@ -230,14 +230,21 @@ class SearchIndex:
         if indexed == wanted.keys():
             self._write_stamp(store)
             return self
-        if indexed <= wanted.keys():
-            missing = [metas[wanted[k]] for k in wanted.keys() - indexed]
-            self._write(store, missing, None)
-            say(f"Search index was behind the store; added {_stories(len(missing))}")
+        missing = [metas[wanted[k]] for k in wanted.keys() - indexed]
+        extra = indexed - wanted.keys()  # stories deleted by another process
+        if extra and len(extra) + len(missing) > len(wanted) // 2:  # mostly other stories: start again
+            count = self.rebuild(store)
+            say(f"Search index was out of date; rebuilt {_stories(count)}")
             return self
-        count = self.rebuild(store)
-        say(f"Search index was out of date; rebuilt {_stories(count)}")
+        self._write(store, missing, None, drop=extra)
+        if missing:
+            say(f"Search index was behind the store; added {_stories(len(missing))}")
         return self
+
+    def remove(self, store: Store, story_ids: Iterable[str]) -> None:
+        """Drop deleted stories from the index (under the store's lock, like every index write)."""
+        with store.lock:
+            self._write(store, [], None, drop={story_key(sid) for sid in story_ids})
 
     # -- writing ----------------------------------------------------------------------------
 
@@ -266,11 +273,13 @@ class SearchIndex:
             return False
 
     def _write(self, store: Store, metas: list[StoryMeta], on_progress: Progress | None, *,
-               clear: bool = False) -> int:
+               clear: bool = False, drop: Iterable[int] = ()) -> int:
         writer = _new_writer(self._index)
         try:
             if clear:
                 writer.delete_all_documents()
+            for key in drop:
+                writer.delete_documents_by_query(tantivy.Query.term_query(self._schema, "key", key))
             total = len(metas)
             metas = sorted(metas, key=lambda m: (m.shard, m.id))  # read each body shard once
             for done, meta in enumerate(metas, 1):

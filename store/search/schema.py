@@ -18,11 +18,12 @@ import re
 
 import tantivy
 
+from broadsheet.store.agencies import agency_names
 from broadsheet.store.model import Article
 from broadsheet.store.search.analysis import TEXT_FIELDS, published_values
 
 #: Bump whenever the schema or analysis changes: an index with another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: an agency is indexed under all its names
 ANALYZER = "broadsheet_en"
 
 #: Relevance boosts for bare words: a hit in the headline counts most.
@@ -87,8 +88,10 @@ def story_document(story_id: str, article: Article) -> tantivy.Document:
         doc.add_text("authors", "\n".join(article.authors))
     if article.credits:
         doc.add_text("credits", "\n".join([article.credits.text, *article.credits.people()]))
-    for name in ("source", "agency", "dateline"):
+    for name in ("source", "dateline"):
         value = getattr(article, name)
         if value:
             doc.add_text(name, value)
+    if article.agency:  # agency:AP and agency:"Associated Press" find the same stories
+        doc.add_text("agency", "\n".join(agency_names(article.agency)))
     return doc

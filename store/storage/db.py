@@ -25,12 +25,14 @@ import orjson
 from filelock import Timeout
 from tinydb import TinyDB
 
+from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import FileIdentity, file_identity
 from broadsheet.store.storage.lock import StoreLock
 from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, gc_paused, open_db
+from broadsheet.store.storage.twins import Headlines, same_text, words
 from broadsheet.store.storage.userstate import UserState
 
 SHARD_SIZE = 256
@@ -42,7 +44,7 @@ LOCK_TIMEOUT = 30.0
 # "details". Starting the reader parses articles.json whole: 50,000 short JSON texts parse
 # about three times faster than the 600,000 objects inside them (0.19 -> 0.06 s at 50k,
 # issue 7), and a story's details are decoded only when something asks for them.
-LISTED = ("headline", "source", "published", "imported", "shard")
+LISTED = ("headline", "source", "published", "imported", "shard", "parser")
 
 
 def pack_record(doc: dict[str, Any]) -> dict[str, Any]:
@@ -92,7 +94,7 @@ def unpack_record(record: dict[str, Any], path: Path) -> dict[str, Any]:
 
 
 # Fields of a record the store sets itself, not part of the story's content.
-_OWN = frozenset({"shard", "file", "imported", "changed"})
+_OWN = frozenset({"shard", "file", "imported", "changed", "parser"})
 
 
 def _comparable(doc: dict[str, Any]) -> dict[str, Any]:
@@ -122,6 +124,20 @@ class Stored:
     def updated(self) -> list[str]:
         new = set(self.new)
         return [sid for sid in self.ids("updated") if sid not in new]
+
+
+@dataclass(slots=True)
+class Deleted:
+    """What :meth:`Store.delete` removed, as stored, so it can be put back."""
+
+    records: dict[str, dict[str, Any]] = field(default_factory=dict)
+    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
+    urls: dict[str, dict[str, Any]] = field(default_factory=dict)
+    states: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def ids(self) -> list[str]:
+        return list(self.records)
 
 
 class StoryMeta:
@@ -188,6 +204,12 @@ class StoryMeta:
     def sort_key(self) -> str:
         return newest_key(self._doc)
 
+    @property
+    def parser(self) -> int:
+        """The version of the parser that made this story (0: from before versions were kept)."""
+        value = self._doc.get("parser")
+        return value if isinstance(value, int) else 0
+
     # -- details: decoded on first use -----------------------------------------------------
 
     @property
@@ -196,7 +218,7 @@ class StoryMeta:
 
     @property
     def agency(self) -> str | None:
-        return fields.text(self._details().get("agency"))
+        return canonical_agency(fields.text(self._details().get("agency")))  # stored before agencies had one name
 
     @property
     def authors(self) -> tuple[str, ...]:
@@ -249,6 +271,7 @@ class Store:
         self._identity_db = open_db(self.folder / "identity.json")
         self.user = UserState(self.folder, self.lock)
         self._shards: dict[int, TinyDB] = {}
+        self._headline_cache: tuple[FileIdentity | None, Headlines] | None = None
         self._read_only_at_open = not os.access(self.folder, os.W_OK)
         if not self._read_only_at_open:
             self._tidy()
@@ -339,7 +362,7 @@ class Store:
         """
         return self.add_identified([(article.story_id, article, file) for article, file in articles]).new
 
-    def add_identified(self, batch: list[tuple[str, Article, str | None]]) -> Stored:
+    def add_identified(self, batch: list[tuple[str, Article, str | None]], parser: int | None = None) -> Stored:
         """Store (story id, article, file); the caller has computed the ids (the importer needs them too).
 
         A story is the same story when its id is stored, or when its canonical address is
@@ -348,6 +371,7 @@ class Store:
         tags, bookmark and read mark stay. A copy equal to the stored one changes nothing.
         Bodies are written first, then the address map, then metadata: a crash in between
         leaves at worst an unreferenced body or address, which the next import overwrites.
+        ``parser`` is the version of the parser that read the batch, kept on each story.
         """
         with self.lock:
             existing = self._articles.records()
@@ -367,22 +391,44 @@ class Store:
             new_urls: dict[str, dict[str, Any]] = {}
             bodies: dict[int, dict[str, dict[str, Any]]] = {}
             batch_bodies: dict[str, list[str]] = {}
+            headlines: Headlines | None = None  # for text dumps' twins, built when first needed
             for given, article, file in batch:
                 address = normal_url(article.url) if article.url else None
+                by_content = not address and not article.key  # its id comes from its text
                 sid = given
                 if given not in existing and given not in seen and address:
                     known = (new_urls.get(address) or urls.get(address) or {}).get("id")
                     if isinstance(known, str) and (known in existing or known in seen):
                         sid = known  # the same page under another identity: one story
+                elif given not in existing and given not in seen and by_content:
+                    if headlines is None:
+                        headlines = self._headlines(existing)
+                    candidates = headlines.get(article.headline)
+                    text = words(article.body) if candidates else []
+                    for candidate in candidates:
+                        if same_text(text, words(self._stored_body(candidate, metas, existing, batch_bodies))):
+                            sid = candidate  # the same page saved another way: one story
+                            break
+                    else:
+                        headlines.add(article.headline, given)
                 doc = article.to_doc()
                 body = doc.pop("body")
                 old = metas.get(sid) or existing.get(sid)
                 if old is not None:
                     before = unpack_record(old, self._articles_path)
                     earlier = batch_bodies.get(sid)
-                    same_body = earlier == body if earlier is not None else self._same_body(sid, before, body)
+                    kept = earlier if earlier is not None else self._stored_body(sid, metas, existing, batch_bodies)
+                    same_body = kept == body
+                    if by_content and file != before.get("file") and (
+                            same_body or len(words(body)) <= len(words(kept))):
+                        # Another file with this text (or a twin of it): one story, from the fuller copy,
+                        # so importing both files again changes nothing, in either order.
+                        stored.results.append((sid, "present"))
+                        continue
                     if same_body and {k: v for k, v in before.items() if k not in _OWN} == _comparable(doc):
                         stored.results.append((sid, "present"))
+                        if parser is not None and before.get("parser") != parser:
+                            metas[sid] = pack_record({**before, "parser": parser})  # read again: same story
                         continue
                     number, first = int(before.get("shard", 0)), before.get("imported", now)
                     stored.results.append((sid, "present" if sid in seen else "updated"))
@@ -395,7 +441,7 @@ class Store:
                 seen.add(sid)
                 batch_bodies[sid] = body
                 bodies.setdefault(number, {})[sid] = {"body": body}
-                record = {**doc, "shard": number, "file": file, "imported": first}
+                record = {**doc, "shard": number, "file": file, "imported": first, "parser": parser}
                 if old is not None:
                     record["changed"] = now
                 metas[sid] = pack_record(record)
@@ -407,16 +453,88 @@ class Store:
                 self._urls.put_many(new_urls)
             if metas:
                 self._articles.put_many(metas)
+            if headlines is not None:  # kept for the next batch of this import while no one else writes
+                self._headline_cache = (file_identity(self._articles_path), headlines)
         return stored
 
-    def _same_body(self, sid: str, record: dict[str, Any], body: list[str]) -> bool:
+    def _headlines(self, existing: dict[str, dict[str, Any]]) -> Headlines:
+        """Stored stories by folded headline; reused from the last batch when the file is as we left it."""
+        cached = self._headline_cache
+        if cached is not None and cached[0] is not None and cached[0] == file_identity(self._articles_path):
+            return cached[1]
+        return Headlines(existing)
+
+    def delete(self, story_ids: Iterable[str]) -> Deleted:
+        """Remove stories: metadata, body, address map entries and the user's marks.
+
+        Everything removed is returned, so :meth:`restore` can put it back (the reader's
+        undo). Metadata goes first, under the lock: a crash after it leaves at worst an
+        unreferenced body, address or mark, which nothing lists and the next import or
+        delete overwrites. Ids not stored are ignored. The search index is the caller's
+        (``SearchIndex.remove``; an index opened later drops what the store lacks).
+        """
+        wanted = set(story_ids)
+        deleted = Deleted()
+        with self.lock:
+            records = self._articles.records()
+            for sid in wanted:
+                if sid in records:
+                    deleted.records[sid] = records[sid]
+            if not deleted.records:
+                return deleted
+            gone = deleted.records.keys()
+            self._articles.remove_many(gone)
+            by_shard: dict[int, list[str]] = {}
+            for sid, record in deleted.records.items():
+                by_shard.setdefault(int(record.get("shard", 0)), []).append(sid)
+            for number, ids in by_shard.items():
+                bodies = self._bodies(number).records()
+                deleted.bodies.update({sid: bodies[sid] for sid in ids if sid in bodies})
+                self._bodies(number).remove_many(ids)
+            urls = {address: doc for address, doc in self._urls.records().items() if doc.get("id") in gone}
+            if urls:
+                deleted.urls = urls
+                self._urls.remove_many(urls)
+            deleted.states = self.user.forget(gone)
+        return deleted
+
+    def restore(self, deleted: Deleted) -> list[str]:
+        """Put back what :meth:`delete` removed (ids stored again meanwhile are left as they are)."""
+        with self.lock:
+            records = self._articles.records()
+            back = {sid: record for sid, record in deleted.records.items() if sid not in records}
+            if not back:
+                return []
+            by_shard: dict[int, dict[str, dict[str, Any]]] = {}
+            for sid, record in back.items():
+                if sid in deleted.bodies:
+                    by_shard.setdefault(int(record.get("shard", 0)), {})[sid] = deleted.bodies[sid]
+            for number, docs in by_shard.items():
+                self._bodies(number).put_many(docs)
+            urls = {address: doc for address, doc in deleted.urls.items() if doc.get("id") in back}
+            if urls:
+                self._urls.put_many(urls)
+            self._articles.put_many(back)
+            self.user.remember({sid: doc for sid, doc in deleted.states.items() if sid in back})
+        return list(back)
+
+    def _stored_body(self, sid: str, metas: dict[str, dict[str, Any]], existing: dict[str, dict[str, Any]],
+                     batch_bodies: dict[str, list[str]]) -> list[str]:
+        """The body stored (or being stored in this batch) under ``sid``."""
+        if sid in batch_bodies:
+            return batch_bodies[sid]
+        record = metas.get(sid) or existing.get(sid) or {}
         doc = self._bodies(int(record.get("shard", 0))).get(doc_id=sid)
-        return bool(doc) and doc.get("body") == body
+        return list(doc["body"]) if doc else []
 
     @property
     def _urls(self) -> KeyedTable:
         """Canonical address -> story id, read only while storing (the reader never needs it)."""
         return self._identity_db.table("urls")  # type: ignore[return-value]
+
+    def articles_identity(self) -> FileIdentity | None:
+        """Identity of ``articles.json``: changes when stories are added, changed or deleted."""
+        return file_identity(self._articles_path)
 
     def fingerprint(self) -> tuple[FileIdentity, ...]:
         """Identity of the store's files; changes whenever any process writes to it."""

@@ -13,7 +13,7 @@ from typing import Any
 
 import orjson
 
-from broadsheet.store.model import Article
+from broadsheet.store.model import Article, display_date
 from broadsheet.store.sanitize import clean_line, without_surrogates
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.export_schema import StoryRefused, check_story, to_article, to_state
@@ -67,15 +67,18 @@ def export_markdown(store: Store, story_ids: Sequence[str]) -> str:
         if article.source:
             facts.append(article.source)
         if article.published:
-            facts.append(article.published)
+            facts.append(display_date(article.published))  # as the reader shows it
         if facts:
             lines += [" · ".join(facts), ""]
         for number, paragraph in enumerate(article.body):
             lead = f"**{article.dateline}** — " if number == 0 and article.dateline else ""
             lines += [lead + paragraph, ""]
         for image in article.images:
-            credit = f" ({image.credit})" if image.credit else ""
-            lines += [f"> Photo: {image.caption}{credit}", ""]
+            if image.caption:
+                credit = f" ({image.credit})" if image.credit else ""
+                lines += [f"> Photo: {image.caption}{credit}", ""]
+            elif image.credit:  # a photo without a caption: its credit alone, no empty caption
+                lines += [f"> Photo credit: {image.credit}", ""]
         if article.credits and article.credits.text:
             lines += [f"_{article.credits.text}_", ""]
         if article.agency:

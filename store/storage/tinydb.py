@@ -23,7 +23,7 @@ import gc
 import json
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -233,6 +233,16 @@ class KeyedTable(Table):
     def put_many(self, docs: dict[str, dict[str, Any]]) -> None:
         """Insert or replace many documents in one write."""
         self.apply(lambda table: table.update(docs))
+
+    def remove_many(self, ids: Iterable[str]) -> None:
+        """Remove many documents (those present) in one write."""
+        gone = list(ids)
+
+        def remove(table: dict[str, Any]) -> None:
+            for doc_id in gone:
+                table.pop(doc_id, None)
+
+        self.apply(remove)
 
 
 def open_db(path: Path) -> TinyDB:

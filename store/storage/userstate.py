@@ -252,6 +252,31 @@ class UserState:
 
         self.change_each(states, edit)
 
+    def forget(self, story_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Drop the marks of deleted stories; returns them as stored (for :meth:`remember`)."""
+        removed: dict[str, dict[str, Any]] = {}
+        by_shard: dict[str, list[str]] = {}
+        for sid in story_ids:
+            by_shard.setdefault(self._shard(sid), []).append(sid)
+        with self.lock:
+            for shard, ids in by_shard.items():
+                table = self._table(shard)
+                present = table.records()
+                hit = [sid for sid in ids if sid in present]
+                if hit:
+                    removed.update({sid: present[sid] for sid in hit})
+                    table.remove_many(hit)
+        return removed
+
+    def remember(self, docs: dict[str, dict[str, Any]]) -> None:
+        """Put back marks :meth:`forget` returned."""
+        by_shard: dict[str, dict[str, dict[str, Any]]] = {}
+        for sid, doc in docs.items():
+            by_shard.setdefault(self._shard(sid), {})[sid] = doc
+        with self.lock:
+            for shard, shard_docs in by_shard.items():
+                self._table(shard).put_many(shard_docs)
+
     # -- settings -------------------------------------------------------------------------
 
     def _settings(self) -> KeyedTable:

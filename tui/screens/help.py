@@ -17,17 +17,23 @@ from textual.widgets import Static
 
 
 def bindings_of(node: DOMNode, keymap: Mapping[str, str]) -> list[Binding]:
-    """The bindings a node's class (and its bases) declare, most specific first, with the keys
-    ``keymap`` (the app's, from the config) gives them in place of the declared ones."""
-    seen: set[str] = set()
-    found: list[Binding] = []
+    """The reader's own bindings of a node's class (and its bases in Broadsheet, not Textual's
+    scrolling and editing ones), most specific first, one per action with all its keys, and
+    the keys ``keymap`` (the app's, from the config) gives them in place of the declared ones."""
+    found: dict[str, Binding] = {}
     for cls in type(node).__mro__:
-        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):
-            if binding.action not in seen:
-                seen.add(binding.action)
+        if not cls.__module__.startswith("broadsheet."):
+            continue
+        declared: dict[str, Binding] = {}
+        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):  # "down,j": two bindings
+            earlier = declared.get(binding.action)
+            declared[binding.action] = dataclasses.replace(earlier, key=f"{earlier.key},{binding.key}") if (
+                earlier) else binding
+        for action, binding in declared.items():
+            if action not in found:  # a subclass's binding of an action wins over its base's
                 keys = keymap.get(binding.id) if binding.id else None
-                found.append(dataclasses.replace(binding, key=keys) if keys else binding)
-    return found
+                found[action] = dataclasses.replace(binding, key=keys) if keys else binding
+    return list(found.values())
 
 
 def key_label(app: App[Any], key: str) -> str:

@@ -10,24 +10,29 @@ the previous query and keys never wait for results.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
 from textual.worker import Worker, get_current_worker
 
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.state import ReaderState, SearchInput, hold_loaded, release_loaded
 from broadsheet.store.search.query import QueryError, SearchResult
-from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes
+from broadsheet.store.storage.db import Deleted, Store, StoryMeta
+from broadsheet.store.storage.exchange import export_json, export_markdown
 from broadsheet.store.storage.userstate import StoryState, TagError, parse_tag_edit
 from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
@@ -45,7 +50,7 @@ T = TypeVar("T")
 
 
 #: Actions on the selected story, offered (in the footer, by their keys) only while one is listed.
-STORY_ACTIONS = frozenset({"bookmark", "tag", "toggle_read"})
+STORY_ACTIONS = frozenset({"bookmark", "tag", "toggle_read", "delete"})
 
 
 class MainScreen(FeedsMixin, Screen[None]):
@@ -54,12 +59,21 @@ class MainScreen(FeedsMixin, Screen[None]):
     BINDINGS = [
         Binding("slash", "focus_search", "Search", id="app.search"),
         Binding("question_mark,f1", "help", "Keys", id="app.help"),
-        Binding("q", "app.quit", "Quit", id="app.quit"),
+        Binding("q", "back_or_quit", "Back / quit", id="app.quit"),
+        Binding("Q", "app.quit", "Quit now", show=False, id="app.quit_now"),
+        Binding("n", "unread(1)", "Next unread", show=False, id="story.next_unread"),
+        Binding("N", "unread(-1)", "Previous unread", show=False, id="story.previous_unread"),
         Binding("b", "bookmark", "Bookmark", id="story.bookmark"),
         Binding("t", "tag", "Tag", id="story.tag"),
         Binding("m", "toggle_read", "Read/unread", id="story.read"),
         Binding("left_square_bracket", "step_story(-1)", "Previous story", show=False, id="story.previous"),
         Binding("right_square_bracket", "step_story(1)", "Next story", show=False, id="story.next"),
+        Binding("d", "delete", "Delete story", show=False, id="story.delete"),
+        Binding("D", "delete_all", "Delete all listed", show=False, id="list.delete_all"),
+        Binding("u", "undo_delete", "Undo the last delete", show=False, id="story.undelete"),
+        Binding("e", "export('md')", "Export listed stories (Markdown)", show=False, id="list.export"),
+        Binding("E", "export('json')", "Export listed stories (JSON, imports back)", show=False,
+                id="list.export_json"),
         Binding("B", "bookmark_all", "Bookmark all listed", show=False, id="list.bookmark_all"),
         Binding("T", "tag_all", "Tag all listed", show=False, id="list.tag_all"),
         Binding("s", "save_search", "Save search", show=False, id="search.save"),
@@ -73,6 +87,13 @@ class MainScreen(FeedsMixin, Screen[None]):
         Binding("F", "fetch_feeds", "Fetch feeds", show=False, id="feeds.fetch"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
+    #: From this width the filters sidebar shows (unless the user hid it with f).
+    SIDEBAR_WIDTH = 150
+    #: The reading position is saved this long after the reader stops scrolling (a dropped SSH
+    #: session then loses at most this much), and the store's files are looked at this often
+    #: for stories imported meanwhile (one stat of articles.json: no measurable CPU).
+    SAVE_DELAY = 1.0
+    STORE_CHECK_INTERVAL = 3.0
 
     @dataclass
     class SearchDone(Message):
@@ -87,6 +108,12 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.reader = ReaderState(store)
         self._keep: str | None = None
         self._had_story = True  # whether the footer offers the story keys (it does until the first load)
+        self._shown: tuple[str | None, tuple[str, ...], tuple[str, ...]] | None = None  # (id, terms, tags) shown
+        self._save_timer: Timer | None = None
+        self._session: tuple[str | None, int, dict[str, bool]] | None = None  # taken down, not yet written
+        self._deleted: Deleted | None = None  # the last delete of this session, for u
+        self._articles_seen: FileIdentity | None = None  # articles.json when the reader last loaded it
+        self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
 
     @property
     def broadsheet(self) -> BroadsheetApp:
@@ -122,6 +149,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         yield Footer()
 
     def on_unmount(self) -> None:
+        self._write_session()  # a save still waiting on its timer, however the reader ends
         release_loaded()
 
     def on_mount(self) -> None:
@@ -130,12 +158,25 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.query_one(CreditsPanel).border_title = "Caption & credits"
         self.query_one("#sidebar").border_title = "Filters"
         self._restore_scroll = self.reader.restore_settings()
-        if self.app.size.width >= 150:
-            self.add_class("-sidebar")
+        self._sidebar_wanted = self.reader.view.get("sidebar")
+        self._fit_sidebar(self.app.size.width)
+        if self.reader.query_text:
+            with self.query_one(SearchBar).prevent(Input.Changed):
+                self.query_one(SearchBar).value = self.reader.query_text
         self.watch(self.headlines, "cursor", self._highlighted, init=False)
+        self.watch(self.article_view, "scroll_y", self._save_soon, init=False)
         self.reload(restore=self._restore_scroll[0] if self._restore_scroll else None)
         self.headlines.focus()
         self.start_refresh(getattr(getattr(self.app, "config", None), "refresh_minutes", 0))
+        if self.reader.view.get("zen"):
+            self.add_class("-zen", "-reading")
+            self.article_view.focus()
+        self.set_interval(self.STORE_CHECK_INTERVAL, self._check_store)
+        self._offer_reparse()
+        # Leaving the search bar or the article moves the focus at once, not a message later:
+        # a key typed right after Esc or Enter (in the same read) acts where the focus went.
+        self.query_one(SearchBar).on_leave = self._to_list
+        self.article_view.on_back = self._to_list
         if self.store.read_only:
             why = self.store.write_error or "the store folder cannot be written"
             self.notify(f"{why}. Reading works; changes will not be saved.", title="Read-only store",
@@ -147,6 +188,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         """Re-read stories and user state from the store (other instances' changes too)."""
         if self.reader.loaded:
             self.broadsheet.catch_up_index()
+        self._articles_seen = self.store.articles_identity()
         self.reader.load()
         self._update_sidebar()
         self.run_search(self.reader.query_text, keep=restore)
@@ -206,6 +248,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._show_count()
         if not shown:
             self._show(None)
+            if self.reader.stories and self.reader.query_text.strip():
+                self.article_view.show_note(f"The search {self.reader.query_text.strip()!r} matched none of the "
+                                            f"{len(self.reader.stories):,} stories.\n\nEsc clears it; / changes it.")
         if self._had_story != bool(shown):  # the footer offers the story keys only with a story
             self._had_story = bool(shown)
             self.refresh_bindings()
@@ -225,6 +270,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         """Show ``story`` in the article view (scrolled to line ``top``), then in the credits
         panel: a frame later, as the panel's new height lays out and redraws the screen."""
         credits = self.query_one(CreditsPanel)
+        tags = self.reader.state_of(story.id).tags if story else ()
+        self._shown = (story.id if story else None, tuple(self.reader.terms), tags)
         try:
             article = self.store.article(story.id) if story else None
         except StoreFileError as exc:
@@ -232,8 +279,8 @@ class MainScreen(FeedsMixin, Screen[None]):
                                            "what can be rebuilt; the damaged file is kept.")
             credits.call_after_refresh(credits.show, None)
             return
-        self.article_view.show(article, self.reader.terms, top)
-        credits.call_after_refresh(credits.show, article)
+        self.article_view.show(article, self.reader.terms, top, tags)
+        credits.call_after_refresh(credits.show, article, self.reader.terms)
 
     def _write(self, change: Callable[[], T]) -> T | None:
         """Run a store write; on failure (read-only folder, disk full) say so and carry on reading."""
@@ -250,13 +297,70 @@ class MainScreen(FeedsMixin, Screen[None]):
             return
         self.headlines.marks_changed(self.reader.states)
         self._update_sidebar()
+        current = self.headlines.current
+        if current is not None and current.id in changed and self._shown is not None and (
+                self._shown[2] != changed[current.id].tags):  # the header shows the tags
+            self._show(current, round(self.article_view.scroll_y))
 
     def save_session(self) -> None:
-        """Remember the story and scroll position, so the reader reopens where it was left."""
+        """Remember the story, its scroll position, the search and the view, so the reader
+        reopens as it was left (a dropped connection included: see :meth:`_save_soon`)."""
+        self._note_session()
+        self._write_session()
+
+    def _note_session(self) -> None:
+        """Take down where the reader is now (written by :meth:`_write_session`)."""
+        if not self.reader.loaded or not self.is_mounted:
+            return
         current = self.headlines.current
-        if current is not None:
+        view = {"zen": self.has_class("-zen")}
+        if self._sidebar_wanted is not None:  # chosen with f; else the width decides, next time too
+            view["sidebar"] = self._sidebar_wanted
+        self._session = (current.id if current else None, round(self.article_view.scroll_y), view)
+
+    def _write_session(self) -> None:
+        if self._save_timer is not None:
+            self._save_timer.stop()
+            self._save_timer = None
+        session, self._session = self._session, None
+        if session is not None:
             with contextlib.suppress(OSError):  # a read-only store still closes cleanly
-                self.reader.save_session(current.id, round(self.article_view.scroll_y))
+                self.reader.save_session(*session)
+
+    def _save_soon(self) -> None:
+        """The reading position changed: save it once the reader pauses (debounced, durable)."""
+        self._note_session()
+        if self._save_timer is not None:
+            self._save_timer.stop()
+        self._save_timer = self.set_timer(self.SAVE_DELAY, self._write_session)
+
+    def _offer_reparse(self) -> None:
+        """Stories an older parser made (a field of the listing: no extra reading) can be read again."""
+        from broadsheet.store.ingest.formats import PARSER_VERSION
+
+        stale = sum(1 for meta in self.reader.stories if meta.parser < PARSER_VERSION and meta.file)
+        if stale:
+            self.notify(f"{stale:,} {'story was' if stale == 1 else 'stories were'} read by an older parser. "
+                        "`broadsheet reparse --stale` reads them again, keeping your tags and marks.",
+                        title="Parser improved", timeout=8)
+
+    def _check_store(self) -> None:
+        """Stories imported from the shell meanwhile: take them in, keeping the place."""
+        if self.store.articles_identity() != self._articles_seen and not self.store.lock.is_locked:
+            before = len(self.reader.stories)
+            self.reload()
+            added = len(self.reader.stories) - before
+            if added > 0:
+                self.notify(f"{added:,} new {'story' if added == 1 else 'stories'}", timeout=3)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._fit_sidebar(event.size.width)
+
+    def _fit_sidebar(self, width: int) -> None:
+        """The sidebar shows from ``SIDEBAR_WIDTH`` columns, as the window grows or shrinks past it,
+        unless the user chose otherwise with f."""
+        show = self._sidebar_wanted if self._sidebar_wanted is not None else width >= self.SIDEBAR_WIDTH
+        self.set_class(show, "-sidebar")
 
     # -- events -----------------------------------------------------------------------------
 
@@ -265,7 +369,11 @@ class MainScreen(FeedsMixin, Screen[None]):
         story is drawn in the same frame as the cursor (a message would arrive a frame later)."""
         restore, self._restore_scroll = self._restore_scroll, None
         story = self.headlines.current
+        tags = self.reader.state_of(story.id).tags if story else ()
+        if restore is None and self._shown == (story.id if story else None, tuple(self.reader.terms), tags):
+            return  # already shown (a reload kept the story): keep the reader's place in it
         self._show(story, restore[1] if restore and story and restore[0] == story.id else 0)
+        self._save_soon()
 
     @on(HeadlineList.Opened)
     def _opened(self, message: HeadlineList.Opened) -> None:
@@ -277,8 +385,15 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     @on(ArticleView.Back)
     def _back(self) -> None:
-        self.remove_class("-reading")
-        self.headlines.focus()
+        self._to_list()
+
+    def _to_list(self) -> None:
+        self.remove_class("-reading", "-zen")
+        self.set_focus(self.headlines)
+
+    @on(ArticleView.Onward)
+    def _onward(self, message: ArticleView.Onward) -> None:
+        self.action_unread(message.step, any_story=message.any_story)
 
     @on(Input.Changed, "#search")
     def _search_changed(self, message: Input.Changed) -> None:
@@ -288,8 +403,6 @@ class MainScreen(FeedsMixin, Screen[None]):
     def _search_bar_done(self, message: SearchBar.Done) -> None:
         if message.cleared:
             self.run_search("", keep=message.restore)
-        self.remove_class("-reading")
-        self.headlines.focus()
 
     @on(Sidebar.Chosen)
     def _sidebar_chosen(self, message: Sidebar.Chosen) -> None:
@@ -359,11 +472,45 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._show_rows(keep=story_id)
         self.headlines.focus()
 
+    def on_key(self, event: events.Key) -> None:
+        """A key that had no binding when it arrived (the app runs those at once) ends here:
+        were it to bubble on, Textual would look its binding up again under a focus that
+        later keys may have moved (Esc, then "/" in one read, would clear the search bar)."""
+        event.stop()
+
     # -- actions ----------------------------------------------------------------------------
+
+    async def action_back_or_quit(self) -> None:
+        """q: back one level, as in newsboat and mutt: the article to the list, the list quits."""
+        if self.has_class("-reading") or self.has_class("-zen") or self.article_view.has_focus:
+            self.article_view.action_back()
+        elif self.query_one(Sidebar).has_focus:
+            self.set_focus(self.headlines)
+        else:
+            await self.broadsheet.action_quit()
+
+    def action_unread(self, step: int, any_story: bool = False) -> None:
+        """n / N: the next or previous unread story (opened when reading); ``any_story``: the
+        next story when none is unread (Space at the end of a story)."""
+        rows = self.headlines.stories
+        if not rows:
+            return
+        at = self.headlines.cursor
+        found = self.reader.next_unread(rows, at, step)
+        if found is None and any_story and at + 1 < len(rows):
+            found = at + 1
+        if found is None:
+            self.notify("No unread stories here", timeout=2)
+            return
+        self.headlines.cursor = found
+        if self.has_class("-reading") or self.article_view.has_focus:
+            self.headlines.action_open()
 
     def action_focus_search(self) -> None:
         current = self.headlines.current
-        self.query_one(SearchBar).begin(current.id if current else None)
+        bar = self.query_one(SearchBar)
+        bar.begin(current.id if current else None)
+        self.set_focus(bar)  # now, not after the keys already queued
 
     def action_help(self) -> None:
         from broadsheet.tui.screens.help import HelpScreen
@@ -477,6 +624,72 @@ class MainScreen(FeedsMixin, Screen[None]):
 
         self.app.push_screen(tag_editor([], self.reader.known_tags(), count=len(ids)), done)
 
+    def action_delete(self) -> None:
+        if story := self._current():
+            self._confirm_delete([story.id], f"Delete {story.headline!r}?")
+
+    def action_delete_all(self) -> None:
+        ids = self._listed_ids()
+        if ids:
+            self._confirm_delete(ids, f"Delete all {len(ids):,} listed stories?")
+
+    def _confirm_delete(self, ids: list[str], question: str) -> None:
+        """Delete ``ids`` once confirmed: the story, its marks and its search entry (u undoes it)."""
+        rows = self.headlines.story_ids
+        gone = set(ids)
+        after = rows[self.headlines.cursor:] + rows[:self.headlines.cursor][::-1]
+        keep = next((sid for sid in after if sid not in gone), None)
+
+        def done(yes: bool | None) -> None:
+            if not yes:
+                return
+            deleted = self._write(lambda: self.store.delete(ids))
+            if deleted is None:
+                return
+            self._deleted = deleted
+            self.reload(restore=keep)  # the index drops them as it catches up
+            count = len(deleted.ids)
+            self.notify(f"Deleted {count:,} {'story' if count == 1 else 'stories'}; u undoes it", timeout=4)
+
+        self.app.push_screen(ConfirmScreen(question + " (u undoes it)"), done)
+
+    def action_undo_delete(self) -> None:
+        deleted, self._deleted = self._deleted, None
+        if deleted is None:
+            self.notify("Nothing deleted to undo in this session", timeout=2)
+            return
+        back = self._write(lambda: self.store.restore(deleted))
+        if back is None:
+            self._deleted = deleted
+            return
+        self.reload(restore=back[0] if back else None)
+        self.notify(f"Brought back {len(back):,} {'story' if len(back) == 1 else 'stories'}", timeout=3)
+
+    def action_export(self, fmt: str = "md") -> None:
+        """Write the listed stories to a file (named in a prompt), as ``broadsheet export`` does."""
+        ids = self._listed_ids()
+        if not ids:
+            self.notify("No stories listed to export", timeout=2)
+            return
+        suggested = Path.home() / f"broadsheet-{dt.date.today().isoformat()}.{fmt}"
+
+        def done(name: str | None) -> None:
+            if not name or not name.strip():
+                return
+            path = Path(name.strip()).expanduser()
+            data = export_json(self.store, ids) if fmt == "json" else export_markdown(self.store, ids).encode()
+
+            def write() -> bool:
+                atomic_write_bytes(path, data)
+                return True
+
+            if self._write(write) is None:  # said why (a folder that is not there, no room)
+                return
+            self.notify(f"Exported {len(ids):,} {'story' if len(ids) == 1 else 'stories'} to {path}", timeout=5)
+
+        what = "Markdown" if fmt == "md" else "JSON"
+        self.app.push_screen(PromptScreen(f"Export {len(ids):,} listed stories as {what} to", str(suggested)), done)
+
     def action_save_search(self) -> None:
         query = self.reader.query_text.strip()
         if not query:
@@ -501,6 +714,8 @@ class MainScreen(FeedsMixin, Screen[None]):
     def action_toggle_sidebar(self) -> None:
         sidebar = self.query_one(Sidebar)
         self.toggle_class("-sidebar")
+        self._sidebar_wanted = self.has_class("-sidebar")
+        self._save_soon()
         if self.has_class("-sidebar"):
             sidebar.focus()
         elif sidebar.has_focus:
@@ -513,6 +728,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.toggle_class("-zen")
         if self.has_class("-zen"):
             self.article_view.focus()
+        self._save_soon()
 
     def action_cycle_order(self) -> None:
         self._write(self.reader.cycle_order)

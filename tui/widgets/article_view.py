@@ -12,7 +12,8 @@ highlighted; ``n``/``N`` scroll from one match to the next.
 from __future__ import annotations
 
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from rich.text import Text
 from textual.binding import Binding
@@ -39,12 +40,14 @@ def message_text(message: str, style: str) -> Text:
     return Text.assemble((message, style), end="")
 
 
-def article_blocks(article: Article) -> list[tuple[str, Text]]:
-    """(kind, text) for each block of the story, in reading order."""
+def article_blocks(article: Article, tags: Sequence[str] = ()) -> list[tuple[str, Text]]:
+    """(kind, text) for each block of the story, in reading order (``tags``: the user's, in the header)."""
     blocks: list[tuple[str, Text]] = [("headline", Text(article.headline))]
     if article.standfirst:
         blocks.append(("standfirst", Text(article.standfirst)))
     line = byline(article.authors, article.source, article.published)
+    if tags:
+        line = " \u00b7 ".join([part for part in (line, "Tags: " + ", ".join(tags)) if part])
     if line:
         blocks.append(("byline", Text(line)))
     if article.url:
@@ -61,10 +64,10 @@ def article_blocks(article: Article) -> list[tuple[str, Text]]:
     return blocks
 
 
-def article_text(article: Article) -> Text:
+def article_text(article: Article, tags: Sequence[str] = ()) -> Text:
     """The whole story as one Text, blocks separated by a blank line."""
     text = Text(end="")
-    for number, (kind, block) in enumerate(article_blocks(article)):
+    for number, (kind, block) in enumerate(article_blocks(article, tags)):
         if number:
             text.append("\n\n")
         block.stylize(BLOCK_STYLES[kind])
@@ -78,22 +81,31 @@ class ArticleView(ScrollView, can_focus=True):
     BINDINGS = [
         Binding("j,down", "scroll_down", "Down", show=False),
         Binding("k,up", "scroll_up", "Up", show=False),
-        Binding("space", "page_down", "Page down", show=False, id="article.page"),
+        Binding("space", "page_or_next", "Page down, at the end the next story", show=False, id="article.page"),
         Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
         Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
         Binding("g,home", "scroll_home", "Top", show=False),
         Binding("G,end", "scroll_end", "Bottom", show=False),
-        Binding("n", "match(1)", "Next match", id="article.next_match"),
-        Binding("N", "match(-1)", "Previous match", id="article.previous_match"),
+        Binding("n", "match(1)", "Next match/unread", id="article.next_match"),
+        Binding("N", "match(-1)", "Prev match/unread", id="article.previous_match"),
         Binding("escape", "back", "Back to list"),
     ]
 
     class Back(Message):
         """The reader wants the headline list again."""
 
+    @dataclass
+    class Onward(Message):
+        """The reader wants another story: the next (``step`` 1) or previous (-1) unread one;
+        ``any_story``: failing an unread one, the next story (Space at the end of a story)."""
+
+        step: int
+        any_story: bool = False
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
+        self.on_back: Callable[[], None] | None = None  # the screen's: back to the list
         self._text = message_text(EMPTY_HELP, "dim")
         self._matches: list[tuple[int, int]] = []  # (start, end) offsets in the story text
         self._match = -1
@@ -110,26 +122,46 @@ class ArticleView(ScrollView, can_focus=True):
         """What the view shows, as plain text."""
         return self._text.plain
 
-    def show(self, article: Article | None, terms: Sequence[str] = (), top: int = 0) -> None:
+    def show(self, article: Article | None, terms: Sequence[str] = (), top: int = 0, tags: Sequence[str] = ()) -> None:
         """Replace the story shown and scroll to line ``top`` (0: the headline)."""
         self.article = article
         self._matches, self._match = [], -1
         if article is None:
             self._text = message_text(EMPTY_HELP, "dim")
         else:
-            self._text = article_text(article)
+            self._text = article_text(article, tags)
             pattern = terms_pattern(terms)
             if pattern is not None:
                 credit_start = len(self._text.plain) - len(article.credits.text) if (
                     article.credits and article.credits.text) else len(self._text.plain)
                 self._matches = [m.span() for m in pattern.finditer(self._text.plain)
                                  if m.end() > m.start() and m.start() < credit_start]
+        self._show_match_count()
         self._replace(top)
+
+    def _show_match_count(self) -> None:
+        """"3/12" on the view's border while n / N step through a search's matches."""
+        count = len(self._matches)
+        if not count:
+            self.border_subtitle = ""
+        elif self._match < 0:
+            self.border_subtitle = f"{count} match{'es' if count > 1 else ''} · n next"
+        else:
+            self.border_subtitle = f"match {self._match + 1}/{count}"
+
+    def show_note(self, message: str) -> None:
+        """Say something in place of a story (an empty store, a search that matched nothing)."""
+        self.article = None
+        self._matches, self._match = [], -1
+        self.border_subtitle = ""
+        self._text = message_text(message, "dim")
+        self._replace(0)
 
     def show_problem(self, message: str) -> None:
         """Say why the story cannot be shown, in place of the story."""
         self.article = None
         self._matches, self._match = [], -1
+        self.border_subtitle = ""
         self._text = message_text(message, "bold red")
         self._replace(0)
 
@@ -280,10 +312,13 @@ class ArticleView(ScrollView, can_focus=True):
         return max(0, rows - 1)
 
     def action_match(self, step: int) -> None:
+        """n / N: the next or previous search match; with no matches, the next or previous unread
+        story (newsboat's n), so the key reads as "on to the next thing to read"."""
         if not self._matches:
-            self.notify("No search matches in this story", timeout=2)
+            self.post_message(self.Onward(step))
             return
         self._match = (self._match + step) % len(self._matches)
+        self._show_match_count()
         self._rewrap(round(self.scroll_y))  # restyle the matches
         self._finish_wrap()
         row = self._row_of(self._matches[self._match][0])
@@ -336,8 +371,18 @@ class ArticleView(ScrollView, can_focus=True):
             return beside_scrollbar if longer else 0
         return column if not longer else 0
 
+    def action_page_or_next(self) -> None:
+        """Space: a page down; at the end of the story, on to the next one (unread first)."""
+        if self.article is not None and self.scroll_y >= self.max_scroll_y:
+            self.post_message(self.Onward(1, any_story=True))
+        else:
+            self.action_page_down()
+
     def action_half_page(self, direction: int) -> None:
         self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height // 2), animate=False)
 
     def action_back(self) -> None:
-        self.post_message(self.Back())
+        if self.on_back is not None:  # at once: a key typed after Esc in the same read goes there
+            self.on_back()
+        else:
+            self.post_message(self.Back())

@@ -6,6 +6,8 @@ The Rich table is rendered once per story and width into lines that the line API
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.table import Table
 from rich.text import Text
 from textual.geometry import Size
@@ -13,10 +15,13 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from broadsheet.store.model import Article
+from broadsheet.tui.highlight import highlight, terms_pattern
 
 
-def credits_table(article: Article | None) -> Table | Text:
-    """A two-column table of labelled credits; values are plain Text, never markup."""
+def credits_table(article: Article | None, terms: Sequence[str] = ()) -> Table | Text:
+    """A two-column table of labelled credits; values are plain Text, never markup; search
+    ``terms`` are highlighted in them (a word found in a caption shows where it was found)."""
+    pattern = terms_pattern(terms)
     if article is None:
         return Text("")
     table = Table.grid(padding=(0, 1), expand=True)
@@ -25,7 +30,9 @@ def credits_table(article: Article | None) -> Table | Text:
 
     def row(label: str, value: str | None) -> None:
         if value:
-            table.add_row(Text(label), Text(value))
+            text = Text(value)
+            highlight(text, pattern, "reverse")
+            table.add_row(Text(label), text)
 
     for number, image in enumerate(article.images, start=1):
         suffix = f" {number}" if len(article.images) > 1 else ""
@@ -53,8 +60,8 @@ class CreditsPanel(ScrollView, can_focus=True):
         self._lines: list[Strip] = []
         self._width = 0  # the width the lines were rendered at (0: not yet)
 
-    def show(self, article: Article | None) -> None:
-        self.content = credits_table(article)
+    def show(self, article: Article | None, terms: Sequence[str] = ()) -> None:
+        self.content = credits_table(article, terms)
         self._render_content_lines()
         self.scroll_to(y=0, animate=False)
 

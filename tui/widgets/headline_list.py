@@ -34,6 +34,18 @@ class Row:
     state: StoryState
 
 
+def row_tail(source: str | None, published: str | None, width: int) -> str:
+    """The source and date after a headline, as much of them as a row ``width`` wide has room for:
+    so an order "by source" reads as one, and dates always carry their year."""
+    date = (published or "")[:10]
+    if width >= 60:
+        return f" {(source or '')[:18]} {date}"
+    if width >= 40:
+        parts = [(source or "")[:max(0, width // 5 - 1)].strip(), date[:4]]
+        return "".join(f" {part}" for part in parts if part)
+    return f" {date[:4]}" if date else ""
+
+
 class HeadlineList(ScrollView, can_focus=True):
     """Headlines with source and date, newest first; Enter or a click opens one."""
 
@@ -82,6 +94,11 @@ class HeadlineList(ScrollView, can_focus=True):
     @property
     def count(self) -> int:
         return len(self._stories)
+
+    @property
+    def stories(self) -> Sequence[StoryMeta]:
+        """The listed stories, in list order (not a copy: do not change it)."""
+        return self._stories
 
     @property
     def story_ids(self) -> list[str]:
@@ -177,20 +194,28 @@ class HeadlineList(ScrollView, can_focus=True):
         if index >= len(self._stories):
             return Strip.blank(width, base)
         row = Row(self._stories[index], self._states.get(self._stories[index].id, EMPTY))
-        date = (row.meta.published or "")[:10]
-        tail = f" {(row.meta.source or '')[:18]} {date}" if width >= 60 else f" {date[5:]}" if date else ""
+        tail = row_tail(row.meta.source, row.meta.published, width)
+        tags = f" [{', '.join(row.state.tags)}]" if row.state.tags and width >= 60 else ""
         room = max(0, width - 2 - cell_len(tail))
+        if tags and cell_len(tags) > room // 4:  # tags take at most a quarter of the headline's room
+            tags = set_cell_size(tags, max(0, room // 4 - 2)) + "…]"
+        room -= cell_len(tags)
         headline = row.meta.headline
         if cell_len(headline) > room:
             headline = set_cell_size(headline, max(0, room - 1)) + "…"
         else:
             headline = set_cell_size(headline, room)
+        headline = headline.rstrip() + tags + " " * (room - cell_len(headline.rstrip()))
         line = Text(no_wrap=True, overflow="crop", end="")
         # ASCII markers, so the cursor and bookmarks show without colour (NO_COLOR, 16 colours, any font).
         line.append(">" if index == self.cursor else " ", self.get_component_rich_style("headline-list--mark"))
         line.append("*" if row.state.bookmarked else " ", self.get_component_rich_style("headline-list--mark"))
+        start = len(line)
         line.append(headline, self.get_component_rich_style("headline-list--unread") if not row.state.read else None)
         highlight(line, self._pattern, "reverse")
+        if tags:
+            at = start + len(headline.rstrip()) - len(tags)
+            line.stylize(self.get_component_rich_style("headline-list--meta"), at, at + len(tags))
         line.append(tail, self.get_component_rich_style("headline-list--meta"))
         if index == self.cursor:
             line.stylize(self.get_component_rich_style("headline-list--cursor"))

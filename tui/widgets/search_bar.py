@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from textual.binding import Binding
@@ -25,6 +26,7 @@ class SearchBar(Input):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(placeholder="Search headlines, people, captions, sources (/)", id=id)
         self._restore: str | None = None
+        self.on_leave: Callable[[], None] | None = None  # the screen's: move the focus to the results
 
     def begin(self, current_story: str | None) -> None:
         """Focus the bar, remembering the story to go back to if the search is cleared."""
@@ -37,6 +39,13 @@ class SearchBar(Input):
         with self.prevent(Input.Changed):
             self.value = ""
         self.post_message(self.Done(cleared=had_text, restore=self._restore))
+        self._leave()
 
     def action_leave(self) -> None:
         self.post_message(self.Done(cleared=False, restore=None))
+        self._leave()
+
+    def _leave(self) -> None:
+        """Move the focus now: keys typed after Esc or Enter in the same read go where it goes."""
+        if self.on_leave is not None:
+            self.on_leave()

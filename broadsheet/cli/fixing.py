@@ -1,0 +1,74 @@
+"""Fixing what went wrong: ``broadsheet rm`` (delete stories) and ``broadsheet reparse``."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.console import Console
+from rich.text import Text
+
+from broadsheet.store.storage.db import Store
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+COMMANDS = {"rm", "reparse"}
+
+
+def add_parsers(commands: argparse._SubParsersAction) -> None:
+    rm = commands.add_parser("rm", help="delete stories (with their marks and search entries)")
+    rm.add_argument("stories", nargs="+", metavar="STORY", help="story ids or unique prefixes (see `broadsheet list`)")
+    reparse = commands.add_parser("reparse", help="read stories' source files again with today's parser")
+    which = reparse.add_mutually_exclusive_group(required=True)
+    which.add_argument("--all", action="store_true", help="every story whose source file is still there")
+    which.add_argument("--stale", action="store_true", help="stories made by an older parser")
+    which.add_argument("stories", nargs="*", default=[], metavar="STORY")
+
+
+def run(store: Store, args: argparse.Namespace) -> int:
+    try:
+        ids = [store.resolve(ref) for ref in getattr(args, "stories", [])]
+    except LookupError as exc:
+        err.print(Text(f"broadsheet: {exc.args[0]}", style="red"))
+        return 2
+    if args.command == "rm":
+        return _rm(store, ids)
+    return _reparse(store, args, ids)
+
+
+def _rm(store: Store, ids: list[str]) -> int:
+    headlines = {sid: meta.headline for sid in ids if (meta := store.meta(sid)) is not None}
+    deleted = store.delete(ids)
+    _sync_index(store)
+    for sid in deleted.ids:
+        out.print(Text.assemble(("deleted ", "red"), (sid[:10], "yellow"), "  ", headlines.get(sid, "")))
+    return 0
+
+
+def _reparse(store: Store, args: argparse.Namespace, ids: list[str]) -> int:
+    from broadsheet.store.ingest.reparse import reparse, stale
+
+    if args.all:
+        ids = [meta.id for meta in store.stories()]
+    elif args.stale:
+        ids = stale(store)
+    report = reparse(store, ids)
+    moved = sum(1 for o in report.outcomes if o.status == "updated" and o.new_id != o.story_id)
+    summary = Text(f"{report.count('updated')} re-read with changes ({moved} under a new id, marks kept), "
+                   f"{report.count('unchanged')} unchanged, ")
+    summary.append(f"{report.count('failed')} failed", style="red bold" if report.count("failed") else "")
+    err.print(summary)
+    for outcome in report.outcomes:
+        if outcome.status == "failed":
+            err.print(Text(f"  failed: {outcome.story_id[:10]}: {outcome.reason}", style="red"))
+    return 1 if report.count("failed") else 0
+
+
+def _sync_index(store: Store) -> None:
+    """Opening the index drops what the store no longer holds (never fails the command)."""
+    try:
+        from broadsheet.store.search import SearchIndex
+
+        SearchIndex.open(store)
+    except Exception:  # the next open catches up
+        pass

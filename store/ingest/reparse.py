@@ -1,0 +1,125 @@
+"""``broadsheet reparse``: read stories' source files again with today's parser.
+
+A story keeps the user's tags, bookmark and read mark. Where the new reading gives the
+story another id (a text dump's id comes from its content, which a better parser reads
+differently), the new story is stored first, the marks are moved to it, and then the old
+one is deleted: a crash part way leaves at worst both copies, never a lost mark.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
+from broadsheet.store.ingest.formats import PARSER_VERSION
+from broadsheet.store.ingest.importer import Read, read_all
+from broadsheet.store.model import Article
+from broadsheet.store.storage.db import Store, StoryMeta
+
+Status = Literal["updated", "unchanged", "failed"]
+
+
+@dataclass(frozen=True, slots=True)
+class Reparsed:
+    story_id: str  # the id before
+    status: Status
+    new_id: str | None = None  # the id after, when the story is stored
+    reason: str = ""
+
+
+@dataclass(slots=True)
+class ReparseReport:
+    outcomes: list[Reparsed] = field(default_factory=list)
+
+    def count(self, status: Status) -> int:
+        return sum(1 for o in self.outcomes if o.status == status)
+
+
+def stale(store: Store) -> list[str]:
+    """Ids of stories made by an older parser than today's (cheap: a field of the listing)."""
+    return [meta.id for meta in store.stories() if meta.parser < PARSER_VERSION and meta.file]
+
+
+def _pick(meta: StoryMeta, items: Read) -> Article | str:
+    """The article of ``items`` that is ``meta``'s story, or why none is."""
+    articles = [item.article for item in items if item.article is not None]
+    if not articles:
+        reasons = [item.reason for item in items if item.reason]
+        return reasons[0] if reasons else "no story found in it any more"
+    if len(articles) == 1:
+        return articles[0]
+    for article in articles:  # a file of many stories: the one with this story's identity
+        if article.story_id == meta.id or (meta.url and article.url == meta.url):
+            return article
+    return "the file holds several stories and none is this one any more"
+
+
+BATCH = 500
+
+
+def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
+            on_step: Callable[[int], None] | None = None) -> ReparseReport:
+    """Re-read the source files of ``story_ids`` and store what today's parser makes of them."""
+    report = ReparseReport()
+    metas = [meta for sid in dict.fromkeys(story_ids) if (meta := store.meta(sid)) is not None]
+    readable: list[StoryMeta] = []
+    for meta in metas:
+        path = Path(meta.file) if meta.file else None
+        if path is None or not path.is_file():
+            why = "no source file was recorded" if path is None else f"its source file {path} is gone"
+            report.outcomes.append(Reparsed(meta.id, "failed", reason=why))
+        else:
+            readable.append(meta)
+    index_new: list[tuple[str, Article]] = []
+    index_replaced: list[tuple[str, Article]] = []
+    moved: list[str] = []
+    for start in range(0, len(readable), BATCH):
+        chunk = readable[start:start + BATCH]
+        batch: list[tuple[str, Article, str | None]] = []
+        owners: list[StoryMeta] = []
+        for meta, items in zip(chunk, read_all([Path(m.file or "") for m in chunk], max_bytes), strict=True):
+            picked = _pick(meta, items)
+            if isinstance(picked, str):
+                report.outcomes.append(Reparsed(meta.id, "failed", reason=picked))
+                continue
+            batch.append((picked.story_id, picked, meta.file))
+            owners.append(meta)
+        stored = store.add_identified(batch, parser=PARSER_VERSION)
+        for meta, (_, article, _), (sid, got) in zip(owners, batch, stored.results, strict=True):
+            if sid != meta.id:  # another id now: move the marks, then drop the old story
+                state = store.user.get(meta.id)
+                if state.to_doc():
+                    store.user.merge({sid: state})
+                moved.append(meta.id)
+            if got == "new":
+                index_new.append((sid, article))
+            elif got == "updated":
+                index_replaced.append((sid, article))
+            status: Status = "unchanged" if got == "present" and sid == meta.id else "updated"
+            report.outcomes.append(Reparsed(meta.id, status, sid))
+        if on_step:
+            on_step(len(chunk))
+    if moved:
+        store.delete(moved)
+    if index_new or index_replaced or moved:
+        _reindex(store, index_new, index_replaced)
+    return report
+
+
+def _reindex(store: Store, new: list[tuple[str, Article]], replaced: list[tuple[str, Article]]) -> None:
+    """Bring the search index up to the store (never raises: an index opened later catches up)."""
+    try:
+        from broadsheet.store.search import SearchIndex
+
+        index = SearchIndex.open(store)  # adds new ids, drops deleted ones
+        if index.folder is None:
+            return
+        adder = index.adder(store)
+        adder.add([], replaced)  # content replaced under the same id
+        adder.close()
+    except Exception:  # the store is the record; the index is rebuilt when found stale
+        return
+

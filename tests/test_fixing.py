@@ -1,0 +1,151 @@
+"""Fixing what went wrong (issue 19): delete stories (and undo), re-parse with today's parser."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from broadsheet.cli.main import main
+from broadsheet.store.ingest import importer
+from broadsheet.store.ingest.formats import PARSER_VERSION
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.ingest.reparse import reparse, stale
+from broadsheet.store.model import Article
+from broadsheet.store.search import SearchIndex
+from broadsheet.store.storage.db import Store
+from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
+from tests.factories import make_article
+
+
+def test_delete_removes_everything_of_a_story_and_restore_puts_it_back(filled_store: Store) -> None:
+    story = filled_store.stories()[1]
+    article = filled_store.article(story.id)
+    filled_store.user.edit_tags([story.id], add=["harbour"])
+    filled_store.user.set_bookmarked(story.id, True)
+    index = SearchIndex.open(filled_store)
+    deleted = filled_store.delete([story.id, "not-a-story"])
+    assert deleted.ids == [story.id]
+    reopened = Store(filled_store.folder)
+    assert len(reopened) == 4 and reopened.meta(story.id) is None
+    assert story.id not in reopened.user.all()
+    assert story.id.encode() not in b"".join(p.read_bytes() for p in (reopened.folder / "bodies").glob("*.json"))
+    index = SearchIndex.open(reopened)  # the index drops what the store no longer holds
+    assert len(index) == 4
+    assert story.id not in index.search(article.headline, states={}).ids
+    assert reopened.restore(deleted) == [story.id]
+    again = Store(filled_store.folder)
+    assert again.article(story.id) == article
+    state = again.user.get(story.id)
+    assert state.bookmarked and state.tags == ("harbour",)
+    assert len(SearchIndex.open(again)) == 5
+
+
+def test_delete_of_a_page_forgets_its_address(store: Store) -> None:
+    page = make_article(1, url="https://example.org/news/ferry")
+    [sid] = store.add([(page, "a.html")])
+    store.delete([sid])
+    assert store.add([(make_article(2, url="https://example.org/news/ferry"), "b.html")])  # stored anew
+
+
+def test_cli_rm_deletes_by_prefix_and_updates_search(filled_store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    story = filled_store.stories()[0]
+    SearchIndex.open(filled_store)
+    assert main(["--store", str(filled_store.folder), "rm", story.id[:8]]) == 0
+    assert "deleted" in capsys.readouterr().out
+    assert Store(filled_store.folder).meta(story.id) is None
+    assert main(["--store", str(filled_store.folder), "search", "--json", "Mountain rail"]) == 0
+    assert story.id not in capsys.readouterr().out
+    assert main(["--store", str(filled_store.folder), "rm", "zzzzzz"]) == 2
+
+
+def _older_parser(text: str) -> Article:
+    """What a worse parser made of a page: the headline line twice, the body short."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return Article(headline=lines[0] + " " + lines[1], body=lines[2:4])
+
+
+def test_reparse_reads_source_files_again_and_keeps_the_marks(store: Store, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "ferry.txt").write_text(FERRY_DUMP)
+    (pages / "bridge.txt").write_text(BRIDGE_DUMP)
+    # Stories imported by an old parser (version 0, before versions were recorded).
+    old = [(_older_parser(FERRY_DUMP), str(pages / "ferry.txt")),
+           (_older_parser(BRIDGE_DUMP), str(pages / "bridge.txt"))]
+    old_ids = store.add(old)
+    store.user.edit_tags([old_ids[0]], add=["harbour"])
+    store.user.set_read(old_ids[0], True)
+    store.user.set_bookmarked(old_ids[1], True)
+    SearchIndex.open(store)
+    assert sorted(stale(store)) == sorted(old_ids)
+    report = reparse(store, stale(store))
+    assert report.count("updated") == 2 and report.count("failed") == 0
+    fresh = Store(store.folder)
+    assert len(fresh) == 2 and not stale(fresh)
+    ferry = next(m for m in fresh.stories() if m.headline.startswith("Harbour council"))
+    assert ferry.headline == "Harbour council approves new ferry timetable after long debate"
+    assert ferry.parser == PARSER_VERSION and ferry.id not in old_ids  # a content id: it moved
+    assert fresh.user.get(ferry.id).tags == ("harbour",) and fresh.user.get(ferry.id).read
+    bridge = next(m for m in fresh.stories() if m.headline.startswith("Old stone"))
+    assert fresh.user.get(bridge.id).bookmarked
+    assert set(fresh.user.all()) == {ferry.id, bridge.id}  # no marks left on the old ids
+    index = SearchIndex.open(fresh)
+    assert len(index) == 2 and index.search("timetable", states={}).ids == [ferry.id]
+    # Again: nothing changes.
+    assert reparse(fresh, [ferry.id]).count("unchanged") == 1
+
+
+def test_reparse_of_a_story_whose_file_is_gone_says_so(store: Store, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    [sid] = store.add([(make_article(1), str(tmp_path / "gone.txt"))])
+    assert main(["--store", str(store.folder), "reparse", sid]) == 1
+    assert "gone.txt is gone" in capsys.readouterr().err
+    assert Store(store.folder).meta(sid) is not None
+
+
+def test_import_records_the_parser_version(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "ferry.txt").write_text(FERRY_DUMP)
+    import_paths(store, [tmp_path / "ferry.txt"])
+    [meta] = store.stories()
+    assert meta.parser == PARSER_VERSION and not stale(store)
+    assert importer.PARSER_VERSION == PARSER_VERSION
+
+
+def _saved_another_way(dump: str) -> str:
+    """The page as a cruder dump: its last paragraph missed, another one split in two lines."""
+    paragraphs = dump.split("\n\n")
+    last = max(i for i, p in enumerate(paragraphs) if p.startswith("Operators warned"))
+    paragraphs[1] = paragraphs[1].replace(", ending months", ",\nending months")
+    return "\n\n".join(paragraphs[:last] + paragraphs[last + 1:])
+
+
+def test_a_page_saved_two_ways_is_one_story_in_either_order(store: Store, tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    (pages / "raw").mkdir(parents=True)
+    (pages / "gettext").mkdir()
+    (pages / "raw" / "ferry.txt").write_text(FERRY_DUMP)
+    (pages / "gettext" / "ferry.txt").write_text(_saved_another_way(FERRY_DUMP))
+    (pages / "raw" / "bridge.txt").write_text(BRIDGE_DUMP)
+    one = importer.read_article(pages / "raw" / "ferry.txt")[0]
+    two = importer.read_article(pages / "gettext" / "ferry.txt")[0]
+    assert one.story_id != two.story_id and one.headline == two.headline  # two readings of one page
+    first = import_paths(store, [pages / "raw", pages / "gettext"])
+    assert len(store) == 2 and first.count("present") == 1
+    for order in ([pages / "gettext", pages / "raw"], [pages / "raw", pages / "gettext"]):
+        again = import_paths(store, order)
+        assert len(store) == 2 and again.count("present") == 3 and again.count("updated") == 0
+    other = Store(tmp_path / "other")
+    import_paths(other, [pages / "gettext", pages / "raw"])
+    assert len(other) == 2
+    kept = [m for m in other.stories() if m.headline == one.headline]
+    assert len(kept) == 1
+
+
+def test_two_stories_under_one_headline_stay_two(store: Store) -> None:
+    a = make_article(1, headline="Live: council meeting")
+    b = make_article(2, headline="Live: council meeting", body=["A different meeting about the school roof.",
+                                                                  "Parents asked for repairs before winter."])
+    store.add([(a, "a.txt"), (b, "b.txt")])
+    assert len(store) == 2

@@ -1,0 +1,355 @@
+"""A newsboat or mutt user's habits in the reader (issue 19), driven with Pilot."""
+
+from __future__ import annotations
+
+import pytest
+from textual import events
+
+from broadsheet.config import Config
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens.main import MainScreen
+from broadsheet.tui.widgets.article_view import ArticleView
+from broadsheet.tui.widgets.headline_list import HeadlineList
+from broadsheet.tui.widgets.search_bar import SearchBar
+from broadsheet.tui.widgets.sidebar import Sidebar
+from tests.factories import make_article
+from tests.pilot import settle, shown_lines, type_text
+
+
+def burst(app: BroadsheetApp, *keys: tuple[str, str | None]) -> None:
+    """Keys arriving in one read (a laggy SSH link, tmux send-keys): all queued before any is handled."""
+    for key, character in keys:
+        app.post_message(events.Key(key, character))
+
+
+async def test_letters_typed_right_after_slash_reach_the_search_bar(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        await pilot.press("enter")
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current
+        order = app.screen.reader.order  # type: ignore[attr-defined]
+        burst(app, ("escape", "\x1b"), ("slash", "/"), ("ctrl+u", "\x15"),
+              *[(c, c) for c in "bytom"])
+        await settle(pilot)
+        assert app.screen.query_one(SearchBar).value == "bytom"
+        assert not filled_store.user.get(story.id).bookmarked and not filled_store.user.get(story.id).tags
+        assert app.screen.reader.order == order  # type: ignore[attr-defined]
+
+
+async def test_escape_then_letter_read_as_alt_letter_is_escape_and_the_letter(filled_store: Store) -> None:
+    """"Esc j" in one read reaches Textual as alt+j; no binding uses Alt, so it is Esc, then j."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("enter")  # open the story: the article has focus
+        await settle(pilot)
+        burst(app, ("alt+j", "j"))
+        await settle(pilot)
+        assert app.focused is headlines  # Esc went back to the list
+        assert headlines.cursor == 1  # and j moved down
+
+
+async def test_q_goes_back_one_level_and_capital_q_quits_anywhere(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.has_class("-reading")
+        await pilot.press("q")  # article -> list
+        await settle(pilot)
+        assert not app.screen.has_class("-reading") and isinstance(app.focused, HeadlineList)
+        assert app.is_running
+        await pilot.press("q")  # list -> quit
+        await pilot.pause()
+        assert not app.is_running
+    again = BroadsheetApp(filled_store)
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "Q")  # from the article, at once
+        await pilot.pause()
+        assert not again.is_running
+
+
+async def test_n_goes_to_the_next_unread_story_and_opens_it_when_reading(filled_store: Store) -> None:
+    stories = filled_store.stories()
+    filled_store.user.set_read(stories[1].id, True)
+    app = BroadsheetApp(filled_store, Config(path=filled_store.folder / "c.toml", mark_read_on_open=False))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("n")
+        await settle(pilot)
+        assert headlines.cursor == 2  # story 1 is read: skipped
+        await pilot.press("enter", "n")  # in the article with no search, n is the next unread too
+        await settle(pilot)
+        assert headlines.cursor == 3 and app.screen.has_class("-reading")
+        assert app.screen.query_one(ArticleView).article.headline == stories[3].headline
+        await pilot.press("N")
+        await settle(pilot)
+        assert headlines.cursor == 2
+
+
+async def test_space_at_the_end_of_a_story_goes_on_to_the_next_unread(filled_store: Store) -> None:
+    stories = filled_store.stories()
+    filled_store.user.set_read(stories[1].id, True)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        assert view.max_scroll_y == 0  # a short story: already at its end
+        await pilot.press("space")
+        await settle(pilot)
+        assert view.article.headline == stories[2].headline  # unread first: stories[1] is read
+        assert filled_store.user.get(stories[2].id).read
+
+
+async def test_restart_restores_search_sidebar_and_full_width(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        await pilot.press("enter", "f", "z")
+        await settle(pilot)
+        assert app.screen.has_class("-sidebar", "-zen")
+    again = BroadsheetApp(Store(filled_store.folder))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = again.screen
+        assert screen.query_one(SearchBar).value == "ferry"
+        assert screen.query_one(HeadlineList).count == 4  # the four ferry stories, not all five
+        assert screen.has_class("-sidebar", "-zen")
+
+
+async def test_reading_position_is_saved_while_reading_not_only_on_quit(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A dropped SSH session ends the reader without q: the position is on disk already."""
+    monkeypatch.setattr(MainScreen, "SAVE_DELAY", 0.05)
+    body = [f"Paragraph {i} of a long story about the harbour wall and its repairs. " * 3 for i in range(60)]
+    filled_store.add([(make_article(70, headline="Long harbour story", published="2031-01-01", body=body), None)])
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "space", "space")
+        await settle(pilot)
+        scrolled = round(app.screen.query_one(ArticleView).scroll_y)
+        assert scrolled > 0
+        await pilot.pause(0.2)
+        session = Store(filled_store.folder).user.get_setting("session")  # as another process reads it
+        assert session["scroll"] == scrolled and session["story"] == filled_store.stories()[0].id
+
+
+async def test_a_saved_search_shows_in_the_sidebar_at_once(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        await pilot.press("enter", "s")
+        await settle(pilot)
+        await type_text(pilot, "boats")
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "boats")
+        await pilot.press("enter")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        labels = [str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count)]
+        assert any("boats" in label for label in labels)
+
+
+async def test_the_sidebar_appears_when_the_window_grows_past_150_columns(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert not app.screen.has_class("-sidebar")
+        await pilot.resize_terminal(200, 50)
+        await settle(pilot)
+        assert app.screen.has_class("-sidebar")
+        await pilot.resize_terminal(120, 40)
+        await settle(pilot)
+        assert not app.screen.has_class("-sidebar")
+
+
+async def test_stories_imported_meanwhile_show_up_by_themselves(filled_store: Store,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(MainScreen, "STORE_CHECK_INTERVAL", 0.05)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("j")
+        await settle(pilot)
+        current = headlines.current
+        other = Store(filled_store.folder)  # another process importing
+        other.add([(make_article(90, headline="Lighthouse keeper retires", published="2001-01-01"), None)])
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert headlines.count == 6
+        assert headlines.current == current  # the reader's place is kept
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 50)])
+async def test_the_list_shows_source_and_year_and_tags_at_every_width(filled_store: Store,
+                                                                      size: tuple[int, int]) -> None:
+    wire = filled_store.stories()[0]
+    filled_store.user.edit_tags([wire.id], add=["rail"])
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        lines = shown_lines(app.screen.query_one(HeadlineList))
+        assert "Valley Courier" in lines[0] or "Valley" in lines[0]  # the source, where there is room
+        assert "2024" in lines[0] and all("2024" in line for line in lines[:5])  # every date has its year
+        if app.screen.query_one(HeadlineList).size.width >= 60:  # where the list has room for them
+            assert "[rail]" in lines[0]
+        assert "Tags: rail" in app.screen.query_one(ArticleView).text  # and in the article's header
+
+
+async def test_delete_with_confirmation_and_undo(filled_store: Store) -> None:
+    from broadsheet.store.search import SearchIndex
+
+    SearchIndex.open(filled_store)
+    stories = filled_store.stories()
+    filled_store.user.set_bookmarked(stories[0].id, True)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("d", "n")  # asked, and answered no: nothing happens
+        await settle(pilot)
+        assert headlines.count == 5
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert headlines.count == 4 and stories[0].id not in headlines.story_ids
+        assert headlines.current.id == stories[1].id  # on to the next story
+        assert Store(filled_store.folder).meta(stories[0].id) is None
+        await pilot.press("slash")
+        await type_text(pilot, "mountain")
+        assert headlines.count == 0  # the search index dropped it too
+        await pilot.press("escape", "u")
+        await settle(pilot)
+        assert headlines.count == 5 and headlines.current.id == stories[0].id
+        assert Store(filled_store.folder).user.get(stories[0].id).bookmarked  # with its marks
+
+
+async def test_delete_all_listed(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        await pilot.press("enter", "D", "y")
+        await settle(pilot)
+        assert len(Store(filled_store.folder)) == 1
+
+
+async def test_the_reader_offers_to_reparse_stories_of_an_older_parser(store: Store) -> None:
+    store.add([(make_article(1), "old.txt"), (make_article(2), "old2.txt")])  # no parser version: older
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert any("2 stories were read by an older parser" in n.message and "reparse --stale" in n.message
+                   for n in app._notifications)
+
+
+async def test_export_from_the_palette_writes_markdown_with_the_readers_dates(filled_store: Store, tmp_path) -> None:
+    from broadsheet.store.model import Image
+
+    filled_store.add([(make_article(40, headline="Quiet harbour morning", published="2030-05-06",
+                                    images=[Image("", "Photo: Kim Lee")]), None)])
+    app = BroadsheetApp(filled_store)
+    target = tmp_path / "out.md"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "Export listed stories (Markdown)")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, str(target))
+        await pilot.press("enter")
+        await settle(pilot)
+    text = target.read_text()
+    assert text.count("\n# ") + text.startswith("# ") == 6
+    assert "6 May 2030" in text and "2030-05-06" not in text  # the date as the reader shows it
+    assert "> Photo credit: Photo: Kim Lee" in text and "> Photo: (" not in text  # no empty caption
+
+
+async def test_match_navigation_shows_its_place_and_captions_are_highlighted(filled_store: Store) -> None:
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel, credits_table
+
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "harbour")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        count = view.match_count
+        assert count >= 1 and view.border_subtitle.startswith(f"{count} match")
+        await pilot.press("n")
+        await settle(pilot)
+        assert view.border_subtitle == f"match 1/{count}"
+        panel = app.screen.query_one(CreditsPanel)
+        assert panel.content is not None
+    table = credits_table(make_article(1), ["harbour"])
+    caption = next(iter(table.columns[1].cells))
+    assert caption.plain.startswith("Ferries wait at the harbour wall")
+    assert any(str(span.style) == "reverse" and caption.plain[span.start:span.end].lower() == "harbour"
+               for span in caption.spans)
+
+
+async def test_at_80x24_the_credits_panel_gives_the_article_the_room_until_focused(filled_store: Store) -> None:
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel
+
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")  # the wire story: eight lines of credits
+        await settle(pilot)
+        panel = app.screen.query_one(CreditsPanel)
+        article = app.screen.query_one(ArticleView)
+        assert panel.outer_size.height <= 4 and article.outer_size.height >= 14
+        panel.focus()
+        await settle(pilot)
+        assert panel.outer_size.height >= 8  # all of it once the reader goes there
+
+
+async def test_help_lists_the_readers_own_keys_per_region(filled_store: Store) -> None:
+    import io
+
+    from rich.console import Console
+    from textual.widgets import Static
+
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        console = Console(width=120, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#help-keys", Static).content)
+        text = console.export_text()
+    headline_part = text[text.index("Headline list"):text.index("Article")]
+    assert "↓ / j" in headline_part and "↑ / k" in headline_part
+    assert "Page Left" not in text and "Scroll" not in text  # not Textual's scrolling internals
+    assert "Back / quit" in text and "Quit now" in text and "Next unread" in text
+
+
+async def test_enter_enter_in_one_read_leaves_the_search_bar_and_opens_the_story(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "rail")
+        burst(app, ("enter", "\r"), ("enter", "\r"))
+        await settle(pilot)
+        assert app.screen.has_class("-reading") and app.screen.query_one(ArticleView).has_focus
