@@ -19,6 +19,7 @@ from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article
 from broadsheet.store.parse.types import ParseError
+from broadsheet.store.storage.photos import Photo
 from broadsheet.store.storage.userstate import StoryState
 
 
@@ -31,6 +32,7 @@ class Item:
     reason: str = ""  # why it failed (when ``article`` is None)
     note: str = ""  # something the user should know, e.g. "encoding guessed as cp1252"
     state: StoryState | None = None  # marks the input carries (a Broadsheet export, a newsboat cache)
+    photos: tuple[Photo, ...] = ()  # checked photos the input carries, for the store to keep
 
 
 class Format(Protocol):
@@ -50,9 +52,13 @@ class Format(Protocol):
 def formats() -> list[Format]:
     """The formats in the order they are tried: the most specific first, the text dump last."""
     from broadsheet.store.ingest.formats.export import ExportFormat
+    from broadsheet.store.ingest.formats.html import GzipPage, HtmlPage
+    from broadsheet.store.ingest.formats.mhtml import Mhtml
+    from broadsheet.store.ingest.formats.refused import Refused
     from broadsheet.store.ingest.formats.text import TextDump
+    from broadsheet.store.ingest.formats.warc import Warc
 
-    return [ExportFormat(), TextDump()]
+    return [ExportFormat(), Warc(), Mhtml(), HtmlPage(), GzipPage(), Refused(), TextDump()]
 
 
 FORMATS: list[Format] = formats()

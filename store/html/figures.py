@@ -1,0 +1,142 @@
+"""Photos with their captions and credits, wherever a page or a feed entry states them.
+
+A caption and its credit usually share one element (``<figcaption>``) and are told apart
+by markup (an element whose class, id or itemprop names a credit), or, failing that, by
+how they are written: ``(Picture: Getty)``, ``(Jane Doe/Reuters)``, ``Photograph: Jane Doe``.
+"""
+
+from __future__ import annotations
+
+import re
+
+from selectolax.lexbor import LexborNode
+
+from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, squash, walk
+from broadsheet.store.model import Image
+
+_CREDIT_MARK = re.compile(
+    r"credit|copyright|photographer|attribution|byline|author|courtesy|distributor|agency|source|rights|provider",
+    re.IGNORECASE,
+)
+_CAPTION_MARK = re.compile(r"caption|description|summary|desc\b", re.IGNORECASE)
+_CREDIT_TAGS = frozenset({"small", "cite"})
+_FIGURE_SKIP = SKIP | {"img", "picture"}
+# "Photo by X", "Picture: X", "Credit: X", "© X": the label goes, the name stays.
+_CREDIT_LABEL = re.compile(
+    r"^\s*(?:\(?\s*)(?:(?:photo(?:graph)?s?|pictures?|pics?|images?|foto|credits?|photo credit|image credit|"
+    r"source|copyright)\s*(?:by\s*|:\s*|-\s+)|©\s*|\(c\)\s*|copyright\s+)",
+    re.IGNORECASE,
+)
+# A credit written at the end of a caption.
+_TRAILING_LABELLED = re.compile(
+    r"(?:^|(?<=[\s.;,(\[|–—-]))\s*((?:photo(?:graph)?s?|pictures?|pics?|images?|credits?|photo credit|"
+    r"image credit|foto)\s*(?:by\s+|:\s*)[^()\[\]]{2,100}?)\s*[)\]]?\s*$",
+    re.IGNORECASE,
+)
+_TRAILING_PARENS = re.compile(r"\s*[(\[]([^()\[\]]{2,100})[)\]]\s*\.?\s*$")
+_AGENCY = re.compile(
+    r"\b(?:getty|reuters|ap|afp|epa|pa|shutterstock|istock(?:photo)?|alamy|handout|supplied|file|bloomberg|xinhua|"
+    r"anadolu|dpa|unsplash|pexels|wikimedia|wikipedia|nasa|images?|photos?|pictures?|press|agency|news|"
+    r"courtesy|ians|pti|ani|efe|ansa|kyodo|yonhap|sipa|abaca|zuma|rex|splash|sportsfile|backgrid)\b",
+    re.IGNORECASE,
+)
+
+
+def clean_credit(text: str) -> str | None:
+    """A credit without its label ("Photo by", "Picture:", "©") and surrounding brackets."""
+    text = squash(text).strip(" /|,;-–—")
+    for _ in range(2):
+        text = _CREDIT_LABEL.sub("", text).strip()
+    text = text.strip(" ()[]/|,;-–—").strip()
+    return text or None
+
+
+def split_caption(text: str) -> tuple[str, str | None]:
+    """A caption and the credit written at its end, when it has one."""
+    match = _TRAILING_LABELLED.search(text)
+    if match:
+        return text[: match.start()].rstrip(" ([|–—-"), clean_credit(match.group(1))
+    match = _TRAILING_PARENS.search(text)
+    if match:
+        inner = match.group(1).strip()
+        if len(inner.split()) <= 10 and ("/" in inner or _AGENCY.search(inner) or _CREDIT_LABEL.match(inner)):
+            return text[: match.start()].rstrip(), clean_credit(inner)
+    return text, None
+
+
+def _marks(node: LexborNode) -> str:
+    attrs = node.attributes
+    if not attrs:
+        return ""
+    return " ".join(v for k, v in attrs.items() if v and (k in ("class", "id", "itemprop") or k.startswith("data-")))
+
+
+def _has_elements(node: LexborNode) -> bool:
+    child = node.child
+    while child is not None:
+        if not child.tag.startswith("-"):
+            return True
+        child = child.next
+    return False
+
+
+def image_src(node: LexborNode, base: str | None) -> str | None:
+    """The photo address of an ``<img>`` (lazy-loading attributes first, then ``src``, then ``srcset``)."""
+    attrs = node.attributes
+    for name in ("data-src", "data-lazy-src", "data-original", "data-srcset", "src", "srcset"):
+        value = attrs.get(name)
+        if not value or (name == "src" and value.startswith("data:image/gif") and len(value) < 200):
+            continue  # a 1x1 placeholder of a lazy-loading page
+        if "srcset" in name:
+            value = value.strip().split(",")[0].strip().split(" ")[0]
+        return absolute(value, base)
+    return None
+
+
+def figure_image(node: LexborNode, base: str | None) -> Image | None:
+    """The photo, caption and credit of one figure-like element; None when it holds neither text nor photo."""
+    img = node.css_first("img")
+    if img is None and node.tag == "figure":
+        source = node.css_first("source[srcset]")
+        src = absolute((source.attributes.get("srcset") or "").split(",")[0].strip().split(" ")[0], base) if source \
+            else None
+    else:
+        src = image_src(img, base) if img is not None else None
+    caption: list[str] = []
+    credit: list[str] = []
+    # (inside a credit element, inside an element marked as the caption) for the open elements
+    stack: list[tuple[bool, bool]] = [(False, False)]
+    credit_started = False
+    for event, item in walk(node, _FIGURE_SKIP):
+        if event == ENTER:
+            in_credit, in_caption = stack[-1]
+            marks = _marks(item)
+            is_credit = in_credit or item.tag in _CREDIT_TAGS or bool(marks and _CREDIT_MARK.search(marks))
+            # a caption element holding the credit too is the container, not the caption part
+            is_caption = not is_credit and (in_caption or (
+                bool(marks and _CAPTION_MARK.search(marks)) and item.tag != "figcaption" and not _has_elements(item)))
+            stack.append((is_credit, is_caption))
+            if item.tag in BLOCKS:
+                (credit if credit_started else caption).append(" ")
+        elif event == LEAVE:
+            if len(stack) > 1:
+                stack.pop()
+        elif event == TEXT:
+            text = item.text_content or ""
+            in_credit, in_caption = stack[-1]
+            if not text.strip():
+                (credit if credit_started else caption).append(text)
+            elif in_credit:
+                credit_started = True
+                credit.append(text)
+            elif credit_started and not in_caption and len(text.split()) <= 12:
+                credit.append(text)  # "/ AFP via Getty Images" after "Photo by ..."
+            else:
+                caption.append(text)
+    caption_text = squash("".join(caption))
+    credit_text = clean_credit("".join(credit)) if credit else None
+    if not credit_text:
+        caption_text, credit_text = split_caption(caption_text)
+    if not caption_text and not credit_text and not src:
+        return None
+    return Image(caption_text, credit_text, src)

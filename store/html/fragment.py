@@ -1,0 +1,121 @@
+"""An HTML fragment (a feed entry's content, an article's body) as paragraphs and photos."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from selectolax.lexbor import LexborNode
+
+from broadsheet.store.html.figures import figure_image, image_src
+from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, TEXT, WHOLE, parse, squash, walk
+from broadsheet.store.model import Image
+
+_CAPTION_CLASS = re.compile(r"caption", re.IGNORECASE)
+_BREAKS = re.compile(r"\n\s*\n")
+
+
+@dataclass(slots=True)
+class Fragment:
+    """The text of a fragment in paragraphs, and its photos with caption, credit and address."""
+
+    paragraphs: list[str] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+
+
+def figure_like(root: LexborNode) -> set[int]:
+    """Elements that hold a photo and its caption without being a ``<figure>``.
+
+    ``<div class="wp-caption"><img><p class="wp-caption-text">``: the caption element is
+    found by its class, and the photo's box is the nearest ancestor holding an image, as
+    long as that box holds little more than the photo and its caption.
+    """
+    boxes: set[int] = set()
+    for caption in root.css('[class*="caption" i], [itemprop="caption"]'):
+        if caption.tag in ("figure", "figcaption", "img", "body", "html"):
+            continue
+        size = len(caption.text(deep=True, strip=True))
+        box = caption
+        for _ in range(3):
+            box = box.parent
+            if box is None or box.tag in ("body", "html", "figure"):
+                break
+            if box.css_first("img") is not None:
+                if len(box.text(deep=True, strip=True)) <= size + 300:
+                    boxes.add(box.mem_id)
+                break
+    return boxes
+
+
+class _Collector:
+    """Gathers paragraphs and photos in one walk of a tree."""
+
+    def __init__(self, base: str | None, keep_data: bool) -> None:
+        self.base = base
+        self.keep_data = keep_data
+        self.paragraphs: list[str] = []
+        self.images: list[Image] = []
+        self.buffer: list[str] = []
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        text = "".join(self.buffer)
+        self.buffer.clear()
+        for part in _BREAKS.split(text):
+            line = squash(part)
+            if line:
+                self.paragraphs.append(line)
+
+    def add_image(self, image: Image | None) -> None:
+        if image is None:
+            return
+        if image.src and image.src.startswith("data:") and not self.keep_data:
+            image = Image(image.caption, image.credit, None)
+            if not image.caption and not image.credit:
+                return
+        if image not in self.images:
+            self.images.append(image)
+
+    def collect(self, root: LexborNode, boxes: set[int]) -> None:
+        def whole(node: LexborNode) -> bool:
+            return node.tag in ("figure", "img") or (bool(boxes) and node.mem_id in boxes)
+
+        for event, node in walk(root, whole=whole):
+            if event == TEXT:
+                self.buffer.append(node.text_content or "")
+            elif event == WHOLE:
+                self.flush()
+                if node.tag == "img":
+                    src = image_src(node, self.base)
+                    self.add_image(Image("", None, src) if src else None)
+                else:
+                    self.add_image(figure_image(node, self.base))
+            elif node.tag == "br":
+                if event == ENTER:
+                    self.buffer.append("\n")
+            elif node.tag in BLOCKS and event in (ENTER, LEAVE):
+                self.flush()
+        self.flush()
+
+
+def collect(root: LexborNode, base: str | None, keep_data: bool = False) -> Fragment:
+    """The paragraphs and photos under ``root``."""
+    collector = _Collector(base, keep_data)
+    collector.collect(root, figure_like(root))
+    return Fragment(collector.paragraphs, collector.images)
+
+
+def fragment(html: str, base_url: str | None = None) -> Fragment:
+    """Paragraphs and photos of an HTML fragment such as a feed entry's content.
+
+    Paragraphs come from block elements and from double line breaks; scripts, styles,
+    forms and hidden elements are left out; every string is sanitised. A photo's caption
+    and credit are told apart (see :mod:`broadsheet.store.html.figures`); its address is
+    resolved against ``base_url``. Photos inlined as ``data:`` URIs keep no address here.
+    """
+    tree = parse(html)
+    root = tree.body
+    if root is None:
+        return Fragment()
+    return collect(root, base_url)

@@ -1,0 +1,363 @@
+"""A whole saved page as an article: the story's own text, photos and the page's metadata.
+
+The main text is found the way readability does it (paragraphs score the elements that
+hold them; the best-scoring element, with its siblings that read like story text, is the
+story), then read with the fragment walker, leaving out page furniture inside it (share
+bars, related links, newsletter boxes) by class name, link density and wording.
+Headline, authors, date, publisher and canonical address come from the page's metadata
+(:mod:`broadsheet.store.html.meta`) checked against what the page prints.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from selectolax.lexbor import LexborHTMLParser, LexborNode
+
+from broadsheet.store.html.fragment import _Collector, figure_like
+from broadsheet.store.html.meta import PageMeta, read_meta
+from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
+from broadsheet.store.model import Article, Image
+from broadsheet.store.parse.boilerplate import furniture_reason
+from broadsheet.store.parse.byline import parse_byline, split_names
+from broadsheet.store.parse.credits import is_credits_line, parse_credits
+from broadsheet.store.parse.dateline import split_dateline, wire_in
+from broadsheet.store.parse.dates import parse_date
+from broadsheet.store.parse.types import ParseError
+
+_NEGATIVE = re.compile(
+    r"comment|foot|(?<!has-)(?<!no-)(?<!with-)sidebar|side-bar|related|share|sharing|social|promo|newsletter|subscri|(?<![a-z])nav|menu"
+    r"|breadcrumb|advert|(?<![a-z])ads?(?![a-z])|sponsor|recommend|popular|trending|outbrain|taboola|cookie|consent"
+    r"|signup|sign-up|widget|more-stor|read-more|readmore|also-read|pagination|masthead|banner|modal|popup|login"
+    r"|toolbar|tags|topics|author-bio|bio-box|teaser|rail|skip|print-only|disclaimer|paywall",
+    re.IGNORECASE,
+)
+_POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|prose|rich", re.IGNORECASE)
+_NOT_BODY = re.compile(r"byline|dateline-meta|timestamp|(?<![a-z])date(?![a-z])|meta-data|article-meta|headline",
+                       re.IGNORECASE)
+_PRUNE_TAGS = frozenset({"nav", "aside", "footer", "form", "h1", "menu", "dialog"})
+_SCORE_TAGS = "p, pre, blockquote"
+_LEAVES = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "h5", "h6", "td"})
+_TITLE_SEPARATORS = re.compile(r"\s+[|–—:·•»-]\s+|\s+::\s+")
+_QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+_BY = re.compile(r"^\s*(?:by|written by|words by|von|por|par)\s+", re.IGNORECASE)
+
+
+def _fold(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold().split())
+
+
+def _marks(node: LexborNode) -> str:
+    attrs = node.attributes
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}" if attrs else ""
+
+
+def _class_weight(node: LexborNode) -> int:
+    marks = _marks(node)
+    if not marks.strip():
+        return 0
+    weight = 0
+    if _NEGATIVE.search(marks):
+        weight -= 25
+    if _POSITIVE.search(marks):
+        weight += 25
+    return weight
+
+
+def _link_density(node: LexborNode, length: int) -> float:
+    if not length:
+        return 1.0
+    linked = sum(len(a.text(deep=True, strip=True)) for a in node.css("a"))
+    return min(1.0, linked / length)
+
+
+_ROOTS = frozenset({"body", "html", "main", "article"})
+_GOOD_MIN = 40  # characters of a paragraph that counts as story text
+
+
+def _paragraph_nodes(body: LexborNode) -> list[LexborNode]:
+    nodes = list(body.css(_SCORE_TAGS))
+    for div in body.css("div, td, section, article"):
+        direct = 0
+        child = div.child
+        while child is not None:
+            if child.tag == "-text":
+                direct += len((child.text_content or "").strip())
+            child = child.next
+        if direct > 80:
+            nodes.append(div)
+    return nodes
+
+
+def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
+    """The element holding the story's text.
+
+    Each paragraph of story text (long enough, few links, not in a navigation, aside,
+    footer or furniture-named box) counts for every element above it; the story is the
+    element with the most such text less ``weight`` times its other text. It holds all the
+    paragraphs however each is wrapped (one ``<div>`` per paragraph is common), and no more
+    than the story: the page around it adds more other text than story text.
+    """
+    good: dict[int, list] = {}
+    for para in _paragraph_nodes(body):
+        text = para.text(deep=True, strip=True)
+        if len(text) < _GOOD_MIN:
+            continue
+        if _link_density(para, len(text)) > 0.35:
+            continue
+        chain = []
+        node = para.parent if para.tag != "div" else para
+        furniture = False
+        while node is not None and node.tag not in ("html", "#document"):
+            if node.tag in ("nav", "footer"):
+                furniture = True
+                break
+            chain.append(node)
+            if node.tag == "body":
+                break
+            node = node.parent
+        if furniture:
+            continue
+        for node in chain:
+            entry = good.get(node.mem_id)
+            if entry is None:
+                good[node.mem_id] = [node, len(text)]
+            else:
+                entry[1] += len(text)
+    if not good:
+        return body
+    best, best_score = body, float("-inf")
+    for node, story in good.values():
+        total = len(node.text(deep=True, strip=True))
+        score = story - weight * (total - story)
+        if score > best_score:
+            best, best_score = node, score
+    return best
+
+
+def _article_region(content: LexborNode) -> LexborNode:
+    """Where the story's photos are: the nearest ancestor of the text holding the headline, if close."""
+    node = content
+    for _ in range(6):
+        if node is None or node.tag in ("body", "html"):
+            break
+        if node.tag == "article" or node.css_first("h1") is not None:
+            return node
+        node = node.parent
+    return content
+
+
+def _short(node: LexborNode) -> bool:
+    return len(node.text(deep=True, strip=True)) < 300
+
+
+def _furniture_box(node: LexborNode) -> bool:
+    """A box named like furniture that reads like it: short, or mostly links."""
+    length = len(node.text(deep=True, strip=True))
+    return length < 300 or _link_density(node, length) > 0.3
+
+
+class _PageCollector(_Collector):
+    """The fragment collector, leaving out page furniture and link lists."""
+
+    def __init__(self, base: str | None) -> None:
+        super().__init__(base, keep_data=True)
+        self.linked = 0
+        self.link_depth = 0
+        self.link_chars = 0
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        text = "".join(self.buffer)
+        linked, self.link_chars = self.link_chars, 0
+        self.buffer.clear()
+        line = squash(text)
+        if not line:
+            return
+        if linked > 0.5 * len(line) and len(line.split()) < 40:
+            return  # a list of links, a "Read more: ..." teaser
+        for part in line.split("\n\n"):
+            if part and furniture_reason(part) is None:
+                self.paragraphs.append(part)
+
+    def collect_page(self, roots: list[LexborNode], boxes: set[int]) -> None:
+        def whole(node: LexborNode) -> bool:
+            if node.tag in ("figure", "img") or (boxes and node.mem_id in boxes):
+                return True
+            if node.tag in _PRUNE_TAGS:
+                return True
+            marks = _marks(node)
+            if not marks.strip():
+                return False
+            if _NOT_BODY.search(marks):
+                return _short(node)
+            return _class_weight(node) < 0 and _furniture_box(node)
+
+        for root in roots:
+            for event, node in walk(root, whole=whole):
+                if event == TEXT:
+                    text = node.text_content or ""
+                    self.buffer.append(text)
+                    if self.link_depth:
+                        self.link_chars += len(text.strip())
+                elif event == WHOLE:
+                    if node.tag in ("figure", "img") or node.mem_id in boxes:
+                        self.flush()
+                    continue
+                elif node.tag == "a":
+                    self.link_depth += 1 if event == ENTER else -1
+                elif node.tag == "br":
+                    if event == ENTER:
+                        self.buffer.append(" ")
+                elif node.tag in _LEAVES or node.tag in ("div", "section", "article", "ul", "ol", "table", "tr"):
+                    if event in (ENTER, LEAVE):
+                        self.flush()
+            self.flush()
+
+
+def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]:
+    """The story's photos: its figures and caption boxes, then those only its metadata describes."""
+    collector = _Collector(base, keep_data=True)
+    boxes = figure_like(region)
+
+    def whole(node: LexborNode) -> bool:
+        return node.tag == "figure" or node.mem_id in boxes or node.tag in ("nav", "footer") \
+            or _NEGATIVE.search(_marks(node)) is not None
+
+    from broadsheet.store.html.figures import figure_image
+
+    for event, node in walk(region, whole=whole):
+        if event == WHOLE and (node.tag == "figure" or node.mem_id in boxes):
+            collector.add_image(figure_image(node, base))
+    images = [i for i in collector.images if i.caption or i.credit]
+    captions = {_fold(i.caption) for i in images}
+    for image in meta.images:
+        if image.caption and _fold(image.caption) not in captions:
+            images.append(image)
+            captions.add(_fold(image.caption))
+    return images
+
+
+def _headline(tree: LexborHTMLParser, meta: PageMeta) -> str:
+    """The headline the publisher states for the story (JSON-LD), else the printed ``<h1>`` that
+    the page's title metadata confirms, else that title without the site's name, else the ``<h1>``."""
+    if meta.ld_headline:
+        return meta.ld_headline
+    h1s = [t for t in (node_text(h) for h in tree.css("h1")[:6]) if t]
+    folded_titles = [_fold(t) for t in meta.headline]
+    for h1 in h1s:
+        low = _fold(h1)
+        if low in folded_titles or (len(low) > 15 and any(t.startswith(low) for t in folded_titles)):
+            return h1
+    if meta.headline:
+        return _strip_site(meta.headline[0], meta.publisher)
+    return h1s[0] if h1s else ""
+
+
+def _strip_site(title: str, publisher: str | None) -> str:
+    """``Headline | Site`` -> ``Headline``: only a part naming the site goes."""
+    parts = _TITLE_SEPARATORS.split(title)
+    if len(parts) < 2 or not publisher:
+        return title
+    site = _fold(publisher)
+    if _fold(parts[-1]) == site or site.startswith(_fold(parts[-1])):
+        return title[: title.rfind(parts[-1])].rstrip(" |–—:-·•»")
+    if _fold(parts[0]) == site:
+        return title[len(parts[0]):].lstrip(" |–—:-·•»")
+    return title
+
+
+def _byline_authors(region: LexborNode) -> list[str]:
+    for node in region.css('[rel~="author"], [itemprop~="author"], [class*="byline" i], [class*="author" i]')[:12]:
+        text = node_text(node)
+        if not text or len(text) > 160:
+            continue
+        byline = parse_byline(text, bare_ok=True)
+        names = byline.authors if byline else []
+        if not names:
+            names = split_names(_BY.sub("", text))
+        if names:
+            return names
+    return []
+
+
+def _authors(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> list[str]:
+    if meta.authors:
+        names: list[str] = []
+        for raw in meta.authors:
+            split = split_names(_BY.sub("", raw)) if (" and " in raw or "," in raw) else [_BY.sub("", raw)]
+            names += [n for n in split if n and n not in names]
+        return names
+    found = _byline_authors(region) or (_byline_authors(tree.body) if tree.body is not None else [])
+    return found or meta.author_orgs[:1]
+
+
+def _published(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> str | None:
+    stamps = list(meta.published)
+    for node in tree.css('[itemprop="datePublished"], time[datetime]')[:4]:
+        attrs = node.attributes
+        stamps.append(attrs.get("content") or attrs.get("datetime") or node_text(node))
+    for stamp in stamps:
+        found = parse_date(stamp or "")
+        if found:
+            return found
+    for node in region.css('[class*="date" i], [class*="time" i], [class*="byline" i]')[:10]:
+        found = parse_date(node_text(node)[:200])
+        if found:
+            return found
+    return None
+
+
+def page_article(html: str, url: str | None = None) -> Article:
+    """The story of a saved page; ``url`` is where the page came from, when the input says.
+
+    Raises ParseError("no article text found") for a page without story text (one whose
+    article a script builds in the browser).
+    """
+    tree = parse(html)
+    body = tree.body
+    meta = read_meta(tree, url)
+    base = meta.url or url
+    if body is None:
+        raise ParseError("no article text found")
+    tree.strip_tags(["script", "style", "noscript", "template", "svg", "iframe"])
+    content = main_content(body)
+    collector = _PageCollector(base)
+    collector.collect_page([content], set())
+    paragraphs = collector.paragraphs
+    if sum(len(p) for p in paragraphs) < 80 and meta.body and len(meta.body) > 80:
+        paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", meta.body) if squash(p)]
+    if not paragraphs or sum(len(p.split()) for p in paragraphs) < 10:
+        raise ParseError("no article text found")
+    region = _article_region(content)
+    headline = _headline(tree, meta)
+    if paragraphs and headline and _fold(paragraphs[0]) == _fold(headline):
+        paragraphs = paragraphs[1:]
+    dateline, agency, first = split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
+    if dateline:
+        paragraphs[0] = first
+    credits = None
+    for index in range(len(paragraphs) - 1, max(len(paragraphs) - 4, -1), -1):
+        if is_credits_line(paragraphs[index]):
+            credits = parse_credits(paragraphs[index])
+            del paragraphs[index]
+            break
+    authors = _authors(tree, region, meta)
+    publisher = meta.publisher
+    if publisher is None:
+        site = tree.css_first("title")
+        publisher = None if site is None else None
+    return Article(
+        headline=headline or (paragraphs[0][:120] if paragraphs else ""),
+        body=paragraphs,
+        source=publisher,
+        agency=agency or (wire_in(" ".join(meta.author_orgs)) if meta.author_orgs else None),
+        published=_published(tree, region, meta),
+        authors=authors,
+        dateline=dateline,
+        images=_images(region, base, meta),
+        credits=credits,
+        url=meta.url or url,
+    )

@@ -1,0 +1,168 @@
+"""Saved web pages: HTML (also gzip-compressed), SingleFile pages and "Save page, complete".
+
+Recognised by content, not name. A page larger than the size limit is read up to the
+limit (its story is near the top) and the summary says so. Photos the page carries
+(``data:`` URIs of SingleFile, files in ``page_files/``) are kept with their captions.
+"""
+
+from __future__ import annotations
+
+import codecs
+import re
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+
+from broadsheet.store.ingest.decode import DecodeError, decode_bytes, human_size
+from broadsheet.store.ingest.formats import Item
+from broadsheet.store.ingest.formats.photos import Lookup, attach_photos, files_lookup
+from broadsheet.store.ingest.source import Source
+from broadsheet.store.model import Article
+from broadsheet.store.parse.types import ParseError
+from broadsheet.store.sanitize import clean_line
+
+GZIP_MAGIC = b"\x1f\x8b"
+_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
+                    rb"<(?:!doctype\s+html|html|head|body|meta|title)[\s>/]", re.IGNORECASE | re.DOTALL)
+_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+# Where browsers and SingleFile note the page's address: "<!-- saved from url=(0042)https://... -->",
+# "<!-- Page saved with SingleFile \n url: https://... -->".
+_SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
+_SINGLEFILE_URL = re.compile(rb"<!--\s*Page saved with SingleFile\s+url:\s*(\S+)", re.IGNORECASE)
+
+
+def looks_like_html(head: bytes) -> bool:
+    """True for the start of an HTML or XHTML document."""
+    return _START.match(head[:8192]) is not None
+
+
+def gunzip(data: bytes, limit: int) -> tuple[bytes, str]:
+    """The content of gzip ``data``, at most ``limit`` bytes, and a note when it was cut or cut short."""
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(data, limit + 1)
+    except zlib.error as exc:
+        raise DecodeError(f"the gzip data is damaged ({exc})") from None
+    if len(out) > limit:
+        return out[:limit], f"only the first {human_size(limit)} of the uncompressed page read (see --max-size)"
+    if not inflater.eof:
+        return out, "the gzip file is cut short: the page was read as far as it goes"
+    return out, ""
+
+
+def decode_page(data: bytes) -> tuple[str, str]:
+    """The text of a page and a note about its encoding (empty when nothing to say).
+
+    A BOM wins; then the declared charset, unless the bytes are valid UTF-8 holding
+    non-ASCII text while the page declares another charset (a page re-saved as UTF-8
+    that kept its old declaration, the usual wrong declaration); then a guess.
+    """
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return decode_bytes(data).text, ""
+    declared = _XML_ENCODING.search(data[:200]) or _CHARSET.search(data[:4096])
+    name = declared.group(1).decode("ascii", "replace").lower() if declared else None
+    try:
+        if name and codecs.lookup(name).name == "utf-16":
+            name = "utf-8"  # a document read as bytes without a BOM cannot be UTF-16, whatever it says
+    except LookupError:
+        pass
+    try:
+        text = data.decode("utf-8")
+        if name and not data.isascii() and codecs.lookup(name).name != "utf-8":
+            return text, f"declared {name} but is UTF-8; read as UTF-8"
+        return text, ""
+    except LookupError:
+        return text, ""
+    except UnicodeDecodeError:
+        pass
+    if name:
+        try:
+            return data.decode(name), ""
+        except (LookupError, UnicodeDecodeError):
+            decoded = decode_bytes(data)
+            return decoded.text, f"declared {name} but is not; encoding guessed as {decoded.encoding}"
+    decoded = decode_bytes(data)
+    return decoded.text, f"encoding guessed as {decoded.encoding}" if decoded.guessed else ""
+
+
+def saved_from(data: bytes) -> str | None:
+    """The page's address as the browser or SingleFile noted it when saving."""
+    head = data[:4096]
+    match = _SAVED_FROM.search(head) or _SINGLEFILE_URL.search(head)
+    if not match:
+        return None
+    url = clean_line(match.group(1).decode("utf-8", "replace"))
+    return url if url.startswith(("http://", "https://")) else None
+
+
+def read_head_capped(path: Path, limit: int) -> tuple[bytes, int]:
+    """The first ``limit`` bytes of a file and its whole size."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(limit)
+            size = path.stat().st_size
+    except OSError as exc:
+        raise DecodeError(f"cannot read the file ({exc.strerror or exc})") from None
+    return data, size
+
+
+def read_page(data: bytes, url: str | None = None) -> tuple[Article, list[str]]:
+    """The article of one page's bytes and notes on its encoding; ParseError when it holds no story."""
+    from broadsheet.store.html import page_article
+
+    text, encoding_note = decode_page(data)
+    return page_article(text, url or saved_from(data)), [encoding_note] if encoding_note else []
+
+
+def with_photos(article: Article, notes: list[str], *lookups: Lookup) -> Item:
+    """The item of a page's article, its images tied to the photos the input carries."""
+    article, photos, photo_notes = attach_photos(article, *lookups)
+    return Item(article, note="; ".join([n for n in notes if n] + photo_notes), photos=photos)
+
+
+def page_items(data: bytes, source: Source, note: str = "") -> Iterator[Item]:
+    """The article of a saved page file, with the photos of its ``_files`` folder and ``data:`` URIs."""
+    try:
+        article, notes = read_page(data)
+    except ParseError as exc:
+        yield Item(None, reason=str(exc))
+        return
+    yield with_photos(article, [note, *notes], files_lookup(source.path))
+
+
+class HtmlPage:
+    """One saved page: plain HTML or XHTML, a SingleFile page, a "Save page, complete" page."""
+
+    name = "HTML page"
+
+    def sniff(self, source: Source) -> bool:
+        return looks_like_html(source.head)
+
+    def read(self, source: Source) -> Iterator[Item]:
+        data, size = read_head_capped(source.path, source.max_bytes)
+        note = ""
+        if size > len(data) and len(data) >= source.max_bytes:
+            note = (f"page of {human_size(size)} is over the {human_size(source.max_bytes)} limit: "
+                    "only its first part was read (see --max-size)")
+        yield from page_items(data, source, note)
+
+
+class GzipPage:
+    """A gzip-compressed saved page (``page.html.gz``, a crawler's stored response)."""
+
+    name = "gzip-compressed HTML page"
+
+    def sniff(self, source: Source) -> bool:
+        if not source.head.startswith(GZIP_MAGIC):
+            return False
+        try:
+            start = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(source.head, 8192)
+        except zlib.error:
+            return False
+        return looks_like_html(start)
+
+    def read(self, source: Source) -> Iterator[Item]:
+        compressed, _size = read_head_capped(source.path, source.max_bytes)
+        data, note = gunzip(compressed, source.max_bytes)
+        yield from page_items(data, source, note)

@@ -1,0 +1,64 @@
+"""MHTML pages ("Save as: single file" in Chromium browsers): a MIME ``multipart/related``
+message whose HTML part is the page and whose other parts are its photos and styles."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from email import policy
+from email.parser import BytesParser
+
+from broadsheet.store.ingest.decode import human_size
+from broadsheet.store.ingest.formats import Item
+from broadsheet.store.ingest.formats.html import read_head_capped, read_page, with_photos
+from broadsheet.store.ingest.formats.photos import resources_lookup
+from broadsheet.store.ingest.source import Source
+from broadsheet.store.parse.types import ParseError
+from broadsheet.store.sanitize import clean_line
+from broadsheet.store.storage.photos import DEFAULT_MAX_PHOTO_BYTES
+
+_HEADERS = re.compile(rb"^(?:[A-Za-z0-9-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)+\r?\n", re.DOTALL)
+
+
+class Mhtml:
+    name = "MHTML page"
+
+    def sniff(self, source: Source) -> bool:
+        headers = _HEADERS.match(source.head[:16384])
+        return headers is not None and b"multipart/related" in headers.group(0).lower()
+
+    def read(self, source: Source) -> Iterator[Item]:
+        data, size = read_head_capped(source.path, source.max_bytes)
+        notes = []
+        if size > len(data):
+            notes.append(f"MHTML file of {human_size(size)} is over the {human_size(source.max_bytes)} limit: "
+                         "only its first part was read (see --max-size)")
+        message = BytesParser(policy=policy.compat32).parsebytes(data)
+        page: bytes | None = None
+        location = None
+        resources: dict[str, bytes] = {}
+        for part in message.walk():
+            if part.is_multipart():
+                continue
+            kind = part.get_content_type()
+            where = part.get("Content-Location")
+            payload = part.get_payload(decode=True)
+            if not isinstance(payload, bytes):
+                continue
+            if kind == "text/html" and page is None:
+                page, location = payload, where
+            elif kind.startswith("image/") and where and len(payload) <= DEFAULT_MAX_PHOTO_BYTES:
+                resources[str(where).strip()] = payload
+        if any(type(d).__name__ in ("CloseBoundaryNotFoundDefect", "StartBoundaryNotFoundDefect")
+               for part in message.walk() for d in part.defects):
+            notes.append("the MHTML file is cut short: its remaining parts are missing")
+        if page is None:
+            yield Item(None, reason="MHTML file holds no HTML part (it may be cut short)")
+            return
+        url = clean_line(str(message.get("Snapshot-Content-Location") or location or "")) or None
+        try:
+            article, page_notes = read_page(page, url if url and url.startswith(("http://", "https://")) else None)
+        except ParseError as exc:
+            yield Item(None, reason=str(exc))
+            return
+        yield with_photos(article, notes + page_notes, resources_lookup(resources))

@@ -1,0 +1,98 @@
+"""Photos a saved page carries, found for the page's images: ``data:`` URIs, the files of
+"Save page, complete" (``page_files/``), MHTML parts and WARC records.
+
+Each photo is checked (:func:`~broadsheet.store.storage.photos.check_photo`) in the worker
+that read the page and travels with its item; the importer keeps it in the store.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import dataclasses
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import unquote, unquote_to_bytes, urlsplit
+
+from broadsheet.store.model import Article, Image, normal_url
+from broadsheet.store.storage.photos import DEFAULT_MAX_PHOTO_BYTES, NotAPhoto, Photo, check_photo
+
+Lookup = Callable[[str], bytes | None]
+
+
+def data_uri_bytes(uri: str, limit: int = DEFAULT_MAX_PHOTO_BYTES) -> bytes | None:
+    """The bytes of a ``data:`` URI (base64 or percent-encoded); None when it is not one or too large."""
+    if not uri.startswith("data:") or "," not in uri:
+        return None
+    header, _, payload = uri.partition(",")
+    if len(payload) > limit * 4 // 3 + 16:
+        return b"\0" * (limit + 1)  # over the cap: check_photo says so without decoding it
+    try:
+        if header.endswith(";base64"):
+            return base64.b64decode(payload, validate=False)
+        return unquote_to_bytes(payload)
+    except (binascii.Error, ValueError):
+        return None
+
+
+def files_lookup(page: Path) -> Lookup:
+    """Photos of a "Save page, complete" page: files in ``<page name>_files/`` next to it."""
+    folder = page.with_name(page.stem + "_files")
+
+    def lookup(src: str) -> bytes | None:
+        if not folder.is_dir():
+            return None
+        name = unquote(urlsplit(src).path.rsplit("/", 1)[-1])
+        if not name or name in (".", ".."):
+            return None
+        candidate = folder / name
+        try:
+            if candidate.resolve().parent != folder.resolve() or not candidate.is_file():
+                return None
+            if candidate.stat().st_size > DEFAULT_MAX_PHOTO_BYTES:
+                return b"\0" * (DEFAULT_MAX_PHOTO_BYTES + 1)
+            return candidate.read_bytes()
+        except OSError:
+            return None
+
+    return lookup
+
+
+def resources_lookup(resources: dict[str, bytes]) -> Lookup:
+    """Photos held by address (MHTML parts, WARC records)."""
+    by_url = {normal_url(url): data for url, data in resources.items()}
+
+    def lookup(src: str) -> bytes | None:
+        return resources.get(src) or by_url.get(normal_url(src))
+
+    return lookup
+
+
+def attach_photos(article: Article, *lookups: Lookup) -> tuple[Article, tuple[Photo, ...], list[str]]:
+    """The article with each image tied to its kept photo, the photos, and notes on refused ones."""
+    photos: dict[str, Photo] = {}
+    notes: list[str] = []
+    images: list[Image] = []
+    for number, image in enumerate(article.images, 1):
+        src = image.src
+        data = None
+        if src:
+            data = data_uri_bytes(src)
+            for lookup in lookups:
+                if data is not None:
+                    break
+                data = lookup(src)
+        if src and src.startswith("data:"):
+            src = None  # the photo itself is kept; a data: URI is no address
+        photo = None
+        if data is not None:
+            try:
+                checked = check_photo(data)
+                photos[checked.digest] = checked
+                photo = checked.digest
+            except NotAPhoto as exc:
+                notes.append(f"photo {number} not kept: {exc}")
+        images.append(dataclasses.replace(image, src=src, photo=photo))
+    if images != article.images:
+        article = dataclasses.replace(article, images=images)
+    return article, tuple(photos.values()), notes

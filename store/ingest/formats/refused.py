@@ -1,0 +1,62 @@
+"""Files Broadsheet does not read, recognised by their first bytes and refused with what they are."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from broadsheet.store.ingest.formats import Item
+from broadsheet.store.ingest.source import Source
+
+# (magic bytes at the start, what the file is)
+_KINDS = (
+    (b"%PDF-", "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"BM", None),  # only with the RIFF-like checks below
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"PK\x03\x04", "a ZIP archive (or an office document or e-book)"),
+    (b"7z\xbc\xaf\x27\x1c", "a 7-Zip archive"),
+    (b"Rar!\x1a\x07", "a RAR archive"),
+    (b"\x7fELF", "a program (ELF executable)"),
+    (b"MZ", "a Windows program"),
+    (b"\xca\xfe\xba\xbe", "a program (Mach-O or Java class)"),
+    (b"\xcf\xfa\xed\xfe", "a program (Mach-O)"),
+    (b"SQLite format 3\x00", "an SQLite database"),
+    (b"\x1f\x8b", "a gzip file that holds no web page or web archive"),
+    (b"BZh", "a bzip2 file"),
+    (b"\xfd7zXZ\x00", "an xz file"),
+    (b"OggS", "an Ogg audio or video file"),
+    (b"fLaC", "a FLAC audio file"),
+    (b"ID3", "an MP3 audio file"),
+    (b"\x1aE\xdf\xa3", "a Matroska/WebM video"),
+    (b"wOFF", "a web font"),
+    (b"wOF2", "a web font"),
+)
+
+
+def what_it_is(head: bytes) -> str | None:
+    """What a binary file is, from its first bytes; None for anything else."""
+    if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"WAVE", b"AVI "):
+        return {b"WEBP": "a WebP image", b"WAVE": "a WAV audio file", b"AVI ": "an AVI video"}[head[8:12]]
+    if head[4:8] == b"ftyp":
+        return "an image or video (ISO media: MP4, HEIC, AVIF)"
+    for magic, kind in _KINDS:
+        if kind and head.startswith(magic):
+            return kind
+    return None
+
+
+class Refused:
+    """Tried before the text dump: a PDF, an image or a program is named and refused, not misread."""
+
+    name = "refused"
+
+    def sniff(self, source: Source) -> bool:
+        return what_it_is(source.head) is not None
+
+    def read(self, source: Source) -> Iterator[Item]:
+        kind = what_it_is(source.head)
+        yield Item(None, reason=f"{kind}: Broadsheet reads saved web pages, web archives and text dumps, not this")

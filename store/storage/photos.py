@@ -1,0 +1,90 @@
+"""Photos that saved pages carry, kept in the store by content: ``photos/<sha256>.<ext>``.
+
+A photo is kept only once it is known to be an image: Pillow reads its header and
+decodes it under its decompression-bomb guard (a small file claiming a huge picture is
+refused). Photos are capped in size (10 MB each by default). The reader never reads this
+folder when it starts: an :class:`~broadsheet.store.model.Image` names its photo by digest.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadsheet.store.ingest.decode import human_size
+from broadsheet.store.storage.atomic import atomic_write_bytes
+
+DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 50_000_000  # Pillow's own default bomb limit is 89 M pixels; a news photo is far smaller
+_EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "BMP": "bmp", "TIFF": "tif", "AVIF": "avif"}
+
+
+class NotAPhoto(ValueError):
+    """The bytes are not a photo Broadsheet keeps; the message says why."""
+
+
+@dataclass(frozen=True, slots=True)
+class Photo:
+    """A checked photo, ready to be kept: its digest, file extension and bytes."""
+
+    digest: str
+    ext: str
+    data: bytes
+
+    @property
+    def name(self) -> str:
+        return f"{self.digest}.{self.ext}"
+
+
+def check_photo(data: bytes, max_bytes: int = DEFAULT_MAX_PHOTO_BYTES) -> Photo:
+    """The photo in ``data``, or NotAPhoto with the reason (too large, not an image, a bomb)."""
+    if not data:
+        raise NotAPhoto("empty")
+    if len(data) > max_bytes:
+        raise NotAPhoto(f"too large ({human_size(len(data))}; the limit is {human_size(max_bytes)})")
+    from PIL import Image, UnidentifiedImageError  # imported only by an import that meets a photo
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, MAX_PIXELS
+            try:
+                with Image.open(io.BytesIO(data)) as image:
+                    kind = image.format or ""
+                    image.load()
+            finally:
+                Image.MAX_IMAGE_PIXELS = previous
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
+        raise NotAPhoto(f"refused as a decompression bomb ({exc})") from None
+    except UnidentifiedImageError:
+        raise NotAPhoto("not an image") from None
+    except (OSError, ValueError, SyntaxError, EOFError) as exc:
+        raise NotAPhoto(f"a damaged image ({exc})") from None
+    ext = _EXTENSIONS.get(kind)
+    if ext is None:
+        raise NotAPhoto(f"an image format Broadsheet does not keep ({kind or 'unknown'})")
+    return Photo(hashlib.sha256(data).hexdigest(), ext, data)
+
+
+class PhotoStore:
+    """The store's photo folder: written atomically, read only when a photo is asked for."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder) / "photos"
+
+    def put(self, photo: Photo) -> Path:
+        """Keep ``photo`` (once: the same bytes are the same file) and return its path."""
+        path = self.folder / photo.name
+        if not path.exists():
+            atomic_write_bytes(path, photo.data)
+        return path
+
+    def path(self, digest: str) -> Path | None:
+        """The file of the photo with ``digest``, or None when it is not kept."""
+        if not digest.isalnum():
+            return None
+        found = sorted(self.folder.glob(f"{digest}.*")) if self.folder.is_dir() else []
+        return found[0] if found else None

@@ -1,0 +1,71 @@
+"""The HTML fragment reader (feed entry content): paragraphs, photos, captions apart from credits."""
+
+from __future__ import annotations
+
+from broadsheet.store.html import Fragment, fragment
+from broadsheet.store.model import Image
+
+BASE = "https://news.example/world/story.html"
+
+
+def test_paragraphs_from_blocks_and_double_breaks() -> None:
+    got = fragment("<p>The council <b>met</b> &amp; voted.</p>Loose line<br><br>after a break<ul><li>One</li></ul>")
+    assert isinstance(got, Fragment)
+    assert got.paragraphs == ["The council met & voted.", "Loose line", "after a break", "One"]
+
+
+def test_scripts_styles_forms_and_hidden_text_are_left_out() -> None:
+    html = ("<p>Kept</p><script>var x = 'no';</script><style>p{}</style><p hidden>gone</p>"
+            "<p style='display: none'>gone</p><span class='sr-only'>gone</span><button>Share</button><p>End</p>")
+    assert fragment(html).paragraphs == ["Kept", "End"]
+
+
+def test_terminal_escapes_and_controls_are_removed() -> None:
+    got = fragment("<p>Bad \x1b]52;c;aGk=\x07 news\x1b[31m here\u202e</p><img src='java\x1bscript:x'>")
+    assert got.paragraphs == ["Bad news here"]
+    assert all("\x1b" not in (i.src or "") for i in got.images)
+
+
+def test_figcaption_with_credit_elements() -> None:
+    html = ("<figure><picture><img src='/p/a.jpg' alt='a'></picture><figcaption class='image-caption'>"
+            "<span class='caption'>The mayor opens the bridge.</span> <span class='credit'>Photo by ANA RUIZ</span>"
+            " /<span class='distributor'>Wire Pictures</span></figcaption></figure>")
+    (image,) = fragment(html, BASE).images
+    assert image == Image("The mayor opens the bridge.", "ANA RUIZ /Wire Pictures", "https://news.example/p/a.jpg")
+
+
+def test_credit_written_in_the_caption() -> None:
+    html = ("<figure><img data-src='b.jpg' src='data:image/gif;base64,R0lGODlhAQABAAAAACw='>"
+            "<figcaption>The harbour at dawn (Picture: Getty)</figcaption></figure>"
+            "<figure><img src='c.jpg'><figcaption>A ferry docks. Photograph: Sam Roe/Reuters</figcaption></figure>"
+            "<figure><img src='d.jpg'><figcaption>Crowds gather (Jo Bloggs/Coast Press)</figcaption></figure>"
+            "<figure><img src='e.jpg'><figcaption>A town (population 400)</figcaption></figure>")
+    images = fragment(html, BASE).images
+    assert [(i.caption, i.credit) for i in images] == [
+        ("The harbour at dawn", "Getty"), ("A ferry docks.", "Sam Roe/Reuters"),
+        ("Crowds gather", "Jo Bloggs/Coast Press"), ("A town (population 400)", None)]
+    assert images[0].src == "https://news.example/world/b.jpg"  # the lazy-loading address, not the placeholder
+
+
+def test_caption_box_that_is_not_a_figure() -> None:
+    html = "<p>Text</p><div class='wp-caption'><img src='f.jpg'><p class='wp-caption-text'>A dog sleeps.</p></div>"
+    got = fragment(html, BASE)
+    assert got.paragraphs == ["Text"]
+    assert got.images == [Image("A dog sleeps.", None, "https://news.example/world/f.jpg")]
+
+
+def test_bare_image_keeps_its_address_and_data_uris_keep_none() -> None:
+    got = fragment("<p>x</p><img src='g.png'><img src='data:image/png;base64,iVBORw0KGgo='>", BASE)
+    assert got.images == [Image("", None, "https://news.example/world/g.png")]
+
+
+def test_empty_and_malformed_fragments() -> None:
+    assert fragment("") == Fragment([], [])
+    assert fragment("<p>Unclosed <b>bold <i>text").paragraphs == ["Unclosed bold text"]
+    assert fragment("<<<>>> </p></div> plain").paragraphs == ["<<<>>>", "plain"]  # a stray </p> is an empty p
+
+
+def test_deep_nesting_is_read_without_recursion_or_slowness() -> None:
+    depth = 30_000
+    html = "<div>" * depth + "<p>Deep text</p>" + "</div>" * depth
+    assert fragment(html).paragraphs == ["Deep text"]
