@@ -23,6 +23,8 @@ TEMPLATE = """\
 [reader]
 # Mark a story read when it is opened with Enter.
 # mark_read_on_open = true
+# Draw stories' photos (Kitty, Sixel, iTerm2 graphics, else coloured half-blocks). Off under NO_COLOR.
+# images = true
 
 [keys]
 # Rebind keys by binding id; several keys are comma-separated. `?` in the reader shows ids.
@@ -43,6 +45,7 @@ class Config:
     path: Path
     theme: str | None = None
     mark_read_on_open: bool = True
+    images: bool = True
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -79,6 +82,11 @@ def load_config(path: Path | None = None) -> Config:
         config.mark_read_on_open = value
     else:
         config.problems.append(f"{path}: reader.mark_read_on_open must be true or false")
+    images = reader.get("images", True)
+    if isinstance(images, bool):
+        config.images = images
+    else:
+        config.problems.append(f"{path}: reader.images must be true or false")
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         config.problems.append(f"{path}: [keys] must be a table")

@@ -63,6 +63,9 @@ class MainScreen(Screen[None]):
         Binding("z", "toggle_zen", "Full-width reading", show=False, id="view.zen"),
         Binding("o", "cycle_order", "Order", show=False, id="list.order"),
         Binding("r", "refresh", "Refresh", show=False, id="app.refresh"),
+        Binding("p", "step_photo(1)", "Next photo", show=False, id="story.next_photo"),
+        Binding("P", "step_photo(-1)", "Previous photo", show=False, id="story.previous_photo"),
+        Binding("v", "view_photo", "Photo full-screen", show=False, id="story.view_photo"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
 
@@ -110,7 +113,8 @@ class MainScreen(Screen[None]):
             yield HeadlineList(id="headlines")
             with Horizontal(id="reading"):
                 yield ArticleView(id="article")
-                yield CreditsPanel(id="credits")
+                yield CreditsPanel(id="credits", protocol=self.app.graphics,  # type: ignore[attr-defined]
+                                   folder=self.store.folder)
         yield Footer()
 
     def on_unmount(self) -> None:
@@ -490,6 +494,32 @@ class MainScreen(Screen[None]):
             sidebar.focus()
         elif sidebar.has_focus:
             self.headlines.focus()
+
+    def action_step_photo(self, step: int) -> None:
+        credits = self.query_one(CreditsPanel)
+        if not credits.photos:
+            self.notify("This story has no photos", timeout=2)
+        elif not credits.step_photo(step):
+            self.notify("This story has one photo", timeout=2)
+
+    def action_view_photo(self) -> None:
+        from broadsheet.tui.screens.photo import PhotoScreen
+
+        credits = self.query_one(CreditsPanel)
+        if not credits.photos:
+            self.notify("This story has no photos", timeout=2)
+            return
+        if credits.protocol == "off":
+            self.notify("Images are off (NO_COLOR, a terminal without colour, or [reader] images = false)",
+                        timeout=4)
+            return
+
+        def back(index: int | None) -> None:
+            if index is not None and index != credits.photo_index:
+                credits.step_photo(index - credits.photo_index)
+
+        self.app.push_screen(PhotoScreen(credits.photos, credits.photo_index, self.store.folder, credits.protocol),
+                             back)
 
     def action_toggle_credits(self) -> None:
         self.toggle_class("-no-credits")

@@ -1,18 +1,26 @@
-"""The caption/credits panel: photo captions and credits, source, agency, people.
+"""The caption/credits panel: the story's photo, photo captions and credits, source, agency, people.
 
 The Rich table is rendered once per story and width into lines that the line API draws
-(a Static measured it for the layout and then rendered it again on every story).
+(a Static measured it for the layout and then rendered it again on every story). The
+photo is drawn in a worker and arrives a moment after the story; its lines go above the table.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from pathlib import Path
+
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from broadsheet.store.model import Article
+from broadsheet.store.model import Article, Image
+from broadsheet.tui.graphics import Drawn, Protocol
+from broadsheet.tui.widgets.photo import PhotoKey, draw_photo, photo_path, placeholder
 
 
 def credits_table(article: Article | None) -> Table | Text:
@@ -44,19 +52,111 @@ def credits_table(article: Article | None) -> Table | Text:
     return table
 
 
-class CreditsPanel(ScrollView, can_focus=True):
-    """Shows who reported, wrote, edited and photographed the open story."""
+def stored_photos(article: Article | None) -> list[Image]:
+    """The story's images whose photo the store keeps, in story order."""
+    return [image for image in article.images if image.photo] if article else []
 
-    def __init__(self, *, id: str | None = None) -> None:
+
+class CreditsPanel(ScrollView, can_focus=True):
+    """Shows the story's photo and who reported, wrote, edited and photographed it."""
+
+    @dataclass
+    class PhotoReady(Message):
+        key: tuple[str, int, int, int]  # (photo digest, index, cols, rows) it was drawn for
+        drawn: Drawn | str
+        path: Path | None
+
+    def __init__(self, *, id: str | None = None, protocol: Protocol = "halfblocks", folder: Path | None = None) -> None:
         super().__init__(id=id)
         self.content: Table | Text = Text("")  # what the panel shows: the table, or a note
-        self._lines: list[Strip] = []
+        self.protocol = protocol
+        self.folder = folder  # the store folder, where the photos are
+        self.photos: list[Image] = []
+        self.photo_index = 0
+        self.photo_path: Path | None = None  # the shown photo's file, once the worker found it
+        self._drawn: Drawn | str | None = None
+        self._photo_key: tuple[str, int, int, int] | None = None
+        self._table_lines: list[Strip] = []
+        self._lines: list[Strip | None] = []  # None: a row of the photo
         self._width = 0  # the width the lines were rendered at (0: not yet)
 
     def show(self, article: Article | None) -> None:
         self.content = credits_table(article)
+        self.photos = stored_photos(article)
+        self.photo_index = 0
+        self._set_photo()
         self._render_content_lines()
         self.scroll_to(y=0, animate=False)
+
+    def step_photo(self, step: int) -> bool:
+        """Show the next (or previous) photo of the story; False when it has fewer than two."""
+        if len(self.photos) < 2:
+            return False
+        self.photo_index = (self.photo_index + step) % len(self.photos)
+        self._set_photo()
+        self._render_content_lines()
+        self.scroll_to(y=0, animate=False)
+        return True
+
+    def _set_photo(self) -> None:
+        self._drawn, self._photo_key, self.photo_path = None, None, None
+
+    @property
+    def photo_rows(self) -> int:
+        """The most rows a photo takes in the panel: a quarter of the screen."""
+        return max(3, self.app.size.height // 4)
+
+    def _request_photo(self, width: int) -> None:
+        if not self.photos or self.protocol == "off" or self.folder is None or width <= 0:
+            return
+        image = self.photos[self.photo_index]
+        key = (image.photo or "", self.photo_index, width, self.photo_rows)
+        if key != self._photo_key:
+            self._photo_key = key
+            self._draw_photo(key, image, self.background_colors[1].rgb)
+
+    @work(thread=True, exclusive=True, group="credits-photo", exit_on_error=False)
+    def _draw_photo(self, key: tuple[str, int, int, int], image: Image, background: tuple[int, int, int]) -> None:
+        assert self.folder is not None
+        path = photo_path(self.folder, image)
+        if path is None:
+            self.post_message(self.PhotoReady(key, "the photo file is missing from the store", None))
+            return
+        from broadsheet.tui.graphics import cell_pixels
+
+        cell = cell_pixels() if self.protocol not in ("halfblocks", "off") else (10, 20)
+        drawn = draw_photo(PhotoKey(path, key[2], key[3], self.protocol, background, cell))
+        self.post_message(self.PhotoReady(key, drawn, path))
+
+    def on_credits_panel_photo_ready(self, message: CreditsPanel.PhotoReady) -> None:
+        if message.key == self._photo_key:
+            self._drawn, self.photo_path = message.drawn, message.path
+            self._layout_lines()
+
+    def _photo_lines(self, width: int) -> list[Strip | None]:
+        """The lines above the table: the photo (None marks its rows), a placeholder, its number."""
+        if not self.photos:
+            return []
+        count = len(self.photos)
+        if self.protocol == "off":
+            noun = "photo" if count == 1 else "photos"
+            return [placeholder(f"{count} {noun}; images are off", width), Strip.blank(0)]
+        drawn = self._drawn
+        lines: list[Strip | None]
+        if isinstance(drawn, Drawn):
+            lines = [None] * drawn.rows
+        else:
+            lines = [placeholder(drawn if isinstance(drawn, str) else "loading…", width)]
+        if count > 1:
+            lines.append(placeholder(f"{self.photo_index + 1} of {count} · p / P for the others", width))
+        lines.append(Strip.blank(0))
+        return lines
+
+    def _layout_lines(self) -> None:
+        width = self._width
+        self._lines = [*self._photo_lines(width), *self._table_lines]
+        self.virtual_size = Size(width, len(self._lines))
+        self.refresh()
 
     def _render_content_lines(self) -> None:
         """Render the table at the width there is; the height (``height: auto``) follows."""
@@ -66,10 +166,11 @@ class CreditsPanel(ScrollView, can_focus=True):
             self._lines = []
             return
         console = self.app.console
-        self._lines = [Strip(line) for line in console.render_lines(self.content, console.options.update_width(width),
-                                                                    pad=False)]
-        self.virtual_size = Size(width, len(self._lines))
-        self.refresh()
+        self._table_lines = [Strip(line) for line in console.render_lines(self.content,
+                                                                          console.options.update_width(width),
+                                                                          pad=False)]
+        self._layout_lines()
+        self._request_photo(width)
 
     def on_resize(self) -> None:
         if self.scrollable_content_region.width != self._width:
@@ -85,4 +186,13 @@ class CreditsPanel(ScrollView, can_focus=True):
         index = y + self.scroll_offset.y
         if not 0 <= index < len(self._lines):
             return Strip.blank(width, base)
-        return self._lines[index].apply_style(base).crop_extend(0, width, base)
+        line = self._lines[index]
+        if line is None and isinstance(self._drawn, Drawn):  # a row of the photo
+            drawn = self._drawn
+            region = self.scrollable_content_region
+            whole = self.scroll_offset.y == 0 and drawn.rows <= region.height
+            photo = drawn.line(index, (region.x, region.y) if whole else None)
+            return Strip.join([photo, Strip.blank(max(0, width - drawn.cols), base)])
+        if line is None:
+            return Strip.blank(width, base)
+        return line.apply_style(base).crop_extend(0, width, base)
