@@ -31,7 +31,7 @@ def test_figcaption_with_credit_elements() -> None:
             "<span class='caption'>The mayor opens the bridge.</span> <span class='credit'>Photo by ANA RUIZ</span>"
             " /<span class='distributor'>Wire Pictures</span></figcaption></figure>")
     (image,) = fragment(html, BASE).images
-    assert image == Image("The mayor opens the bridge.", "ANA RUIZ /Wire Pictures", "https://news.example/p/a.jpg")
+    assert image == Image("The mayor opens the bridge.", "ANA RUIZ / Wire Pictures", "https://news.example/p/a.jpg")
 
 
 def test_credit_written_in_the_caption() -> None:
@@ -69,3 +69,22 @@ def test_deep_nesting_is_read_without_recursion_or_slowness() -> None:
     depth = 30_000
     html = "<div>" * depth + "<p>Deep text</p>" + "</div>" * depth
     assert fragment(html).paragraphs == ["Deep text"]
+
+
+def test_credit_as_its_own_piece_of_the_caption() -> None:
+    html = ("<figure><img src='h.jpg'><figcaption><span>Coast Press</span><br>The leaders of three parties meet"
+            " before the debate in the town hall on Friday.</figcaption></figure>"
+            "<div><img src='i.jpg'><div>Fishermen mend their nets on the quay</div><div>Wire Images</div></div>"
+            "<figure><img src='j.jpg'><figcaption><p><span>Two officers were honoured by the council for their"
+            " bravery.</span> <span>(Harbour Town Council, Records Office)</span></p></figcaption></figure>")
+    images = fragment(html, BASE).images
+    assert [(i.caption, i.credit) for i in images] == [
+        ("The leaders of three parties meet before the debate in the town hall on Friday.", "Coast Press"),
+        ("Fishermen mend their nets on the quay", "Wire Images"),
+        ("Two officers were honoured by the council for their bravery.", "Harbour Town Council, Records Office")]
+
+
+def test_a_short_lead_in_of_a_caption_is_not_taken_for_a_credit() -> None:
+    html = "<figure><img src='k.jpg'><figcaption>The mayor <i>opens the new bridge over the river today</i>"
+    (image,) = fragment(html + "</figcaption></figure>", BASE).images
+    assert (image.caption, image.credit) == ("The mayor opens the new bridge over the river today", None)

@@ -64,6 +64,31 @@ def split_caption(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+_SEGMENT = "\x00"  # where one element's text ends and the next one's starts, within a caption
+
+
+def _credit_segment(parts: list[str]) -> tuple[list[str], str | None]:
+    """A credit printed as its own short piece of the caption: ``<span>Jo Roe/Wire</span><br>Caption``.
+
+    The short piece (at most five words, not a sentence) beside a long one (eight words or
+    more) is the credit; a bracketed last piece is too.
+    """
+    segments = [squash(s) for s in "".join(parts).split(_SEGMENT)]
+    segments = [s for s in segments if s]
+    if len(segments) < 2:
+        return parts, None
+    last = segments[-1]
+    if last.startswith("(") and last.endswith(")") and len(last.split()) <= 12:
+        return [" ".join(segments[:-1])], clean_credit(last)
+    if len(segments) == 2:
+        short, long_ = sorted(segments, key=len)
+        credit_like = len(long_.split()) >= 8 or "/" in short or _AGENCY.search(short) is not None
+        if len(short.split()) <= 5 and len(long_.split()) >= 3 and credit_like and short[:1].isupper() \
+                and not short.endswith((".", "!", "?")):
+            return [long_], clean_credit(short)
+    return [" ".join(segments)], None
+
+
 def _marks(node: LexborNode) -> str:
     attrs = node.attributes
     if not attrs:
@@ -116,11 +141,13 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
             is_caption = not is_credit and (in_caption or (
                 bool(marks and _CAPTION_MARK.search(marks)) and item.tag != "figcaption" and not _has_elements(item)))
             stack.append((is_credit, is_caption))
-            if item.tag in BLOCKS:
-                (credit if credit_started else caption).append(" ")
+            if item.tag in BLOCKS or item.tag in ("span", "br"):
+                (credit if credit_started else caption).append(_SEGMENT if not credit_started else " ")
         elif event == LEAVE:
             if len(stack) > 1:
                 stack.pop()
+            if item.tag in BLOCKS or item.tag == "span":
+                (credit if credit_started else caption).append(_SEGMENT if not credit_started else " ")
         elif event == TEXT:
             text = item.text_content or ""
             in_credit, in_caption = stack[-1]
@@ -133,8 +160,10 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
                 credit.append(text)  # "/ AFP via Getty Images" after "Photo by ..."
             else:
                 caption.append(text)
-    caption_text = squash("".join(caption))
-    credit_text = clean_credit("".join(credit)) if credit else None
+    credit_text = clean_credit("".join(credit).replace(_SEGMENT, " ")) if credit else None
+    if not credit_text:
+        caption, credit_text = _credit_segment(caption)
+    caption_text = squash("".join(caption).replace(_SEGMENT, " "))
     if not credit_text:
         caption_text, credit_text = split_caption(caption_text)
     if not caption_text and not credit_text and not src:

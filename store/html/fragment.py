@@ -23,27 +23,61 @@ class Fragment:
     images: list[Image] = field(default_factory=list)
 
 
+_BOX_MAX_TEXT = 600  # characters of caption and credit a photo's box may hold
+
+
+def _text_len(node: LexborNode) -> int:
+    return len(node.text(deep=True, strip=True))
+
+
+def _photo_box(node: LexborNode, extra: int) -> bool:
+    """A box holding one photo and no more text than a caption (``extra`` characters over it)."""
+    if node.tag in ("body", "html", "figure", "article", "main") or len(node.css("img")) != 1:
+        return False
+    length = _text_len(node)
+    if not 0 < length <= extra:
+        return False
+    return sum(len(a.text(deep=True, strip=True)) for a in node.css("a")) < 0.2 * length
+
+
 def figure_like(root: LexborNode) -> set[int]:
     """Elements that hold a photo and its caption without being a ``<figure>``.
 
     ``<div class="wp-caption"><img><p class="wp-caption-text">``: the caption element is
-    found by its class, and the photo's box is the nearest ancestor holding an image, as
-    long as that box holds little more than the photo and its caption.
+    found by its class (caption, description), and the photo's box is the nearest ancestor
+    holding the image, as long as it holds little more than the photo and its caption.
+    Where nothing is named, the nearest element around an image that holds a little text
+    and no links (a caption and a credit in unnamed ``<div>``s) is the photo's box.
     """
     boxes: set[int] = set()
-    for caption in root.css('[class*="caption" i], [itemprop="caption"]'):
-        if caption.tag in ("figure", "figcaption", "img", "body", "html"):
+    inside_figure = {n.mem_id for f in root.css("figure") for n in f.css("*")}
+    for caption in root.css('[class*="caption" i], [itemprop="caption"], [class*="description" i]'):
+        if caption.tag in ("figure", "figcaption", "img", "body", "html") or caption.mem_id in inside_figure:
             continue
-        size = len(caption.text(deep=True, strip=True))
+        size = _text_len(caption)
+        if not size:
+            continue
         box = caption
-        for _ in range(3):
+        for _ in range(4):
             box = box.parent
             if box is None or box.tag in ("body", "html", "figure"):
                 break
             if box.css_first("img") is not None:
-                if len(box.text(deep=True, strip=True)) <= size + 300:
+                if _photo_box(box, size + 300):
                     boxes.add(box.mem_id)
                 break
+    for img in root.css("img"):
+        if img.mem_id in inside_figure:
+            continue
+        box = img.parent
+        for _ in range(3):
+            if box is None or box.mem_id in boxes or box.tag in ("body", "html", "figure", "p"):
+                break
+            if _text_len(box):
+                if _photo_box(box, _BOX_MAX_TEXT) and box.css_first("p, div, span, figcaption") is not None:
+                    boxes.add(box.mem_id)
+                break
+            box = box.parent
     return boxes
 
 

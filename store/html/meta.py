@@ -162,6 +162,12 @@ def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
             meta.published.append(value)
     meta.publisher = meta.publisher or _text(props.get("og:site_name")) or _text(props.get("application-name"))
     meta.description = meta.description or _text(props.get("og:description")) or _text(props.get("description"))
+    alt = _text(props.get("og:image:alt")) or _text(props.get("twitter:image:alt"))
+    if alt and len(alt.split()) >= 4:
+        from broadsheet.store.html.figures import split_caption
+
+        caption, credit = split_caption(alt)
+        meta.images.append(Image(caption, credit, absolute(_text(props.get("og:image")), base)))
     canonical = tree.css_first('link[rel~="canonical" i][href]')
     meta.url = absolute(canonical.attributes.get("href") if canonical else None, base) \
         or absolute(_text(props.get("og:url")), base) or absolute(meta.url, base)

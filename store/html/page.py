@@ -38,7 +38,9 @@ _NOT_BODY = re.compile(r"byline|dateline-meta|timestamp|(?<![a-z])date(?![a-z])|
                        re.IGNORECASE)
 _PRUNE_TAGS = frozenset({"nav", "aside", "footer", "form", "h1", "menu", "dialog"})
 _SCORE_TAGS = "p, pre, blockquote"
-_LEAVES = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "h5", "h6", "td"})
+# Elements whose start and end end a paragraph.
+_BREAKING = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "h5", "h6", "td", "div", "section", "article",
+                       "ul", "ol", "table", "tr", "dd", "dt", "header", "main", "figcaption"})
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:·•»-]\s+|\s+::\s+")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 _BY = re.compile(r"^\s*(?:by|written by|words by|von|por|par)\s+", re.IGNORECASE)
@@ -211,9 +213,8 @@ class _PageCollector(_Collector):
                 elif node.tag == "br":
                     if event == ENTER:
                         self.buffer.append(" ")
-                elif node.tag in _LEAVES or node.tag in ("div", "section", "article", "ul", "ol", "table", "tr"):
-                    if event in (ENTER, LEAVE):
-                        self.flush()
+                elif node.tag in _BREAKING and event in (ENTER, LEAVE):
+                    self.flush()
             self.flush()
 
 
@@ -346,9 +347,6 @@ def page_article(html: str, url: str | None = None) -> Article:
             break
     authors = _authors(tree, region, meta)
     publisher = meta.publisher
-    if publisher is None:
-        site = tree.css_first("title")
-        publisher = None if site is None else None
     return Article(
         headline=headline or (paragraphs[0][:120] if paragraphs else ""),
         body=paragraphs,

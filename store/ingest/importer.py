@@ -25,6 +25,7 @@ from broadsheet.store.ingest.formats import Item, read_source
 from broadsheet.store.model import Article
 from broadsheet.store.parse import ParseError
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.photos import PhotoStore
 from broadsheet.store.storage.userstate import StoryState
 
 if TYPE_CHECKING:
@@ -178,12 +179,15 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
     """Yield (file, "") for each file under ``paths``, or (path, reason) when it cannot be used.
 
     Folders are walked recursively in name order; symbolic links to folders are not
-    followed, so a link loop cannot trap the walk. Hidden files are skipped.
+    followed, so a link loop cannot trap the walk. Hidden files are skipped, and so is the
+    ``page_files/`` folder of a page saved "complete" beside it (its photos go with the page).
     """
     for root in paths:
         if root.is_dir():
             for folder, dirs, files in os.walk(root, onerror=None):
-                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                pages = {name.rsplit(".", 1)[0] for name in files if name.lower().endswith((".html", ".htm", ".xhtml"))}
+                dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not
+                                 (d.endswith("_files") and d.removesuffix("_files") in pages))
                 for name in sorted(files):
                     if not name.startswith("."):
                         yield Path(folder) / name, ""
@@ -251,6 +255,17 @@ class Indexer:
             adder.abandon()
 
 
+def keep_photos(photos: PhotoStore, item: Item) -> str:
+    """Keep the photos an item carries; a note when one could not be written (the story is kept)."""
+    failed = 0
+    for photo in item.photos:
+        try:
+            photos.put(photo)
+        except OSError:
+            failed += 1
+    return f"{failed} photos could not be written to the store" if failed else ""
+
+
 def import_paths(
     store: Store,
     paths: Iterable[Path],
@@ -271,6 +286,7 @@ def import_paths(
         report.outcomes.append(outcome)
 
     indexer = Indexer(store)
+    photos = PhotoStore(store.folder)
 
     def flush() -> None:
         stored = store.add_identified([(sid, article, str(path)) for sid, article, path, _, _ in pending])
@@ -302,7 +318,10 @@ def import_paths(
                     record(Outcome(where, "failed", item.reason))
                     continue
                 sid = item.article.story_id
-                pending.append((sid, item.article, path, item.note, where))
+                note = item.note
+                if item.photos:
+                    note = "; ".join(n for n in (note, keep_photos(photos, item)) if n)
+                pending.append((sid, item.article, path, note, where))
                 if item.state is not None:
                     states[sid] = item.state
                 if len(pending) >= BATCH:

@@ -236,7 +236,7 @@ class Store:
         # Where a killed writer can leave a temp file (an index build killed part way leaves
         # one in .index-building, which the next build replaces).
         temp_folders = [self.folder, self.folder / "bodies", self.folder / "state", self.folder / "index",
-                        self.folder / ".index-building"]
+                        self.folder / "photos", self.folder / ".index-building"]
         self.lock = StoreLock.for_store(self.folder / ".lock", temp_folders, LOCK_TIMEOUT)
         self._articles_path = self.folder / "articles.json"
         self._articles_db = open_db(self._articles_path)

@@ -29,6 +29,7 @@ from broadsheet.store.reader.ordering import next_order, order_stories
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.tinydb import gc_paused
 from broadsheet.store.storage.userstate import EMPTY, StoryState, TagError, parse_tag_edit
+from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
@@ -66,6 +67,8 @@ class MainScreen(Screen[None]):
         Binding("p", "step_photo(1)", "Next photo", show=False, id="story.next_photo"),
         Binding("P", "step_photo(-1)", "Previous photo", show=False, id="story.previous_photo"),
         Binding("v", "view_photo", "Photo full-screen", show=False, id="story.view_photo"),
+        Binding("y", "copy_url", "Copy story address", show=False, id="story.copy_url"),
+        Binding("w", "open_url", "Open story in browser", show=False, id="story.open_url"),
     ]
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-medium"), (150, "-wide")]
 
@@ -387,6 +390,27 @@ class MainScreen(Screen[None]):
             if state is not None:
                 self._set_state({story.id: state})
                 self.notify("Bookmarked" if state.bookmarked else "Bookmark removed", timeout=1.5)
+
+    def action_copy_url(self) -> None:
+        """Put the story's address on the clipboard with OSC 52 (works over SSH; see tui.links)."""
+        if story := self._current():
+            if not story.url:
+                self.notify("This story has no address", severity="warning", timeout=2)
+                return
+            copy_text(self.app, story.url)
+            self.notify(f"Copied {story.url}", title="Address", timeout=3, markup=False)
+
+    def action_open_url(self) -> None:
+        if story := self._current():
+            if not story.url:
+                self.notify("This story has no address", severity="warning", timeout=2)
+                return
+            reason = open_in_browser(story.url)
+            if reason:
+                self.notify(f"Not opened: {reason}. Copy the address with y.", title="Browser", timeout=6,
+                            markup=False)
+            else:
+                self.notify("Opened in the browser", timeout=2)
 
     def action_toggle_read(self) -> None:
         if story := self._current():

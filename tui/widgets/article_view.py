@@ -28,7 +28,7 @@ from broadsheet.tui.highlight import terms_pattern
 
 EMPTY_HELP = "No story selected.\n\nImport saved pages with:  broadsheet import PATH"
 BLOCK_STYLES = {"headline": "bold", "standfirst": "italic", "byline": "dim", "paragraph": "",
-                "credit-line": "dim italic"}
+                "credit-line": "dim italic", "address": "dim underline"}
 MATCH, CURRENT_MATCH = "reverse", "reverse bold underline"
 #: Widest the text column gets (cells): longer lines are hard to read.
 COLUMN_WIDTH = 78
@@ -47,6 +47,8 @@ def article_blocks(article: Article) -> list[tuple[str, Text]]:
     line = byline(article.authors, article.source, article.published)
     if line:
         blocks.append(("byline", Text(line)))
+    if article.url:
+        blocks.append(("address", Text(article.url)))
     for number, paragraph in enumerate(article.body):
         text = Text()
         if number == 0 and article.dateline:

@@ -59,4 +59,4 @@ class Refused:
 
     def read(self, source: Source) -> Iterator[Item]:
         kind = what_it_is(source.head)
-        yield Item(None, reason=f"{kind}: Broadsheet reads saved web pages, web archives and text dumps, not this")
+        yield Item(None, reason=f"{kind}, a binary file: Broadsheet reads saved web pages, web archives and text dumps")

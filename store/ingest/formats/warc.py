@@ -49,6 +49,9 @@ class Warc:
             try:
                 for record in ArchiveIterator(handle):
                     number += 1
+                    if not record.rec_headers.get_header("WARC-Record-ID") or record.length is None:
+                        damage = f"the archive is damaged or cut short in record {number} (its headers are incomplete)"
+                        break
                     kind = self._content_type(record)
                     uri = clean_line(record.rec_headers.get_header("WARC-Target-URI") or "")
                     status = record.http_headers.get_statuscode() if record.http_headers else "200"
@@ -57,6 +60,8 @@ class Warc:
                         continue
                     if kind in _HTML_TYPES:
                         body = record.content_stream().read(source.max_bytes)
+                        if len(body) < source.max_bytes and getattr(record.raw_stream, "limit", 0):
+                            damage = f"the archive is cut short in record {number}: its page was read as far as it goes"
                         try:
                             article, notes = read_page(body, uri if uri.startswith(("http://", "https://")) else None)
                         except ParseError as exc:
@@ -69,7 +74,8 @@ class Warc:
                     else:
                         skipped += 1
             except Exception as exc:  # warcio raises several kinds on a damaged or cut-short archive
-                damage = f"the archive is damaged or cut short after record {number}: {type(exc).__name__}: {exc}"
+                reason = f"{type(exc).__name__}: {exc}"
+                damage = damage or f"the archive is damaged or cut short after record {number}: {reason}"
         lookup = resources_lookup(resources)
         for index, (record_number, article, notes) in enumerate(pages):
             if index == 0 and skipped:
@@ -78,7 +84,7 @@ class Warc:
             yield Item(item.article, part=f"record {record_number}", note=item.note, photos=item.photos)
         yield from failed
         if damage:
-            yield Item(None, part=f"after record {number}", reason=damage)
+            yield Item(None, part=f"record {number}", reason=damage)
         elif not pages and not failed:
             yield Item(None, reason=f"the web archive holds no HTML page ({skipped} other records skipped)")
 

@@ -1,0 +1,189 @@
+"""Saved web pages in every form: recognised by content, read into one story each, photos kept."""
+
+from __future__ import annotations
+
+import gzip
+from pathlib import Path
+
+import pytest
+
+from broadsheet.store.ingest.formats import Item, read_source
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.model import normal_url
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.photos import PhotoStore
+from tests.html_pages import (
+    HEADLINE,
+    PARAGRAPHS,
+    URL,
+    article_html,
+    mhtml_bytes,
+    png_bytes,
+    save_complete,
+    singlefile_html,
+    warc_bytes,
+)
+
+
+def items(path: Path, max_bytes: int = 5 * 1024 * 1024) -> list[Item]:
+    return list(read_source(path, max_bytes))
+
+
+def only(path: Path) -> Item:
+    (item,) = items(path)
+    assert item.article is not None, item.reason
+    return item
+
+
+def test_html_page_reads_into_the_contract(tmp_path: Path) -> None:
+    path = tmp_path / "saved-page"  # no extension: recognised by content
+    path.write_text(article_html(), encoding="utf-8")
+    article = only(path).article
+    assert article is not None
+    assert article.headline == HEADLINE
+    assert article.url == URL
+    assert article.authors == ["Mara Quill"]
+    assert article.published is not None and article.published.startswith("2026-03-10")
+    assert article.source == "Coast Herald"
+    assert article.dateline == "LOWMOOR (Northwire)" and article.agency == "Northwire"
+    assert article.body[0].startswith("The harbour council voted on Tuesday")
+    assert article.body[1:] == PARAGRAPHS[1:]
+    text = " ".join(article.body)
+    for furniture in ("Share on Facebook", "Related stories", "Copyright", "do not read me", "Home"):
+        assert furniture not in text
+    assert [(i.caption, i.credit) for i in article.images] == [
+        ("The morning ferry leaves Lowmoor slipway.", "Ian Reed/Coast Herald")]
+    assert article.images[0].src == "https://coast-herald.example/img/ferry.jpg"
+
+
+def test_gzip_page_and_a_truncated_one(tmp_path: Path) -> None:
+    packed = gzip.compress(article_html().encode())
+    (tmp_path / "page.html.gz").write_bytes(packed)
+    assert only(tmp_path / "page.html.gz").article.headline == HEADLINE  # type: ignore[union-attr]
+    (tmp_path / "cut.gz").write_bytes(packed[: len(packed) * 3 // 4])
+    item = only(tmp_path / "cut.gz")
+    assert "cut short" in item.note
+    assert item.article is not None and item.article.body[0].startswith("The harbour council")
+
+
+def test_singlefile_page_keeps_its_inlined_photo(tmp_path: Path) -> None:
+    photo = png_bytes()
+    (tmp_path / "single.html").write_text(singlefile_html(photo), encoding="utf-8")
+    item = only(tmp_path / "single.html")
+    (image,) = item.article.images  # type: ignore[union-attr]
+    assert image.src is None and image.photo is not None  # the data: URI is not kept as an address
+    assert [p.digest for p in item.photos] == [image.photo]
+    assert item.photos[0].data == photo
+
+
+def test_mhtml_page_with_its_photo_part(tmp_path: Path) -> None:
+    photo = png_bytes()
+    (tmp_path / "page.mhtml").write_bytes(mhtml_bytes(article_html(), photo))
+    item = only(tmp_path / "page.mhtml")
+    assert item.article is not None and item.article.headline == HEADLINE and item.article.url == URL
+    assert item.article.images[0].photo == item.photos[0].digest
+    assert item.photos[0].data == photo
+
+
+def test_mhtml_with_a_missing_part_keeps_the_story(tmp_path: Path) -> None:
+    data = mhtml_bytes(article_html(), png_bytes())
+    cut = data[: data.rindex(b"Content-Type: image/png")]  # the photo part and the closing boundary are gone
+    (tmp_path / "cut.mhtml").write_bytes(cut)
+    item = only(tmp_path / "cut.mhtml")
+    assert item.article is not None and item.article.headline == HEADLINE
+    assert item.article.images[0].photo is None and "cut short" in item.note
+    (tmp_path / "nopage.mhtml").write_bytes(data[: data.index(b"Content-Type: text/html")])
+    (failed,) = items(tmp_path / "nopage.mhtml")
+    assert failed.article is None and "no HTML part" in failed.reason
+
+
+def test_save_page_complete_keeps_the_photo_and_reports_a_fake_one(tmp_path: Path) -> None:
+    page = save_complete(tmp_path, png_bytes())
+    item = only(page)
+    assert item.article is not None and item.article.images[0].photo == item.photos[0].digest
+    (tmp_path / "page_files" / "ferry.png").write_bytes(b"<html>not a picture</html>")
+    item = only(page)
+    assert item.photos == () and item.article is not None and item.article.images[0].photo is None
+    assert "photo 1 not kept: not an image" in item.note
+
+
+def test_warc_pages_photos_and_skipped_records(tmp_path: Path) -> None:
+    photo = png_bytes()
+    other = article_html().replace(HEADLINE, "Lifeboat crew marks fifty years").replace(URL, URL + "-lifeboat")
+    data = warc_bytes([
+        (URL, "text/html; charset=utf-8", article_html().encode()),
+        ("https://coast-herald.example/img/ferry.jpg", "image/png", photo),
+        ("https://coast-herald.example/site.css", "text/css", b"body{}"),
+        (URL + "-lifeboat", "text/html", other.encode()),
+    ])
+    (tmp_path / "crawl.warc.gz").write_bytes(data)
+    got = items(tmp_path / "crawl.warc.gz")
+    assert [i.article.headline for i in got if i.article] == [HEADLINE, "Lifeboat crew marks fifty years"]
+    assert [i.part for i in got] == ["record 1", "record 4"]
+    assert got[0].article is not None and got[0].article.images[0].photo == got[0].photos[0].digest
+    assert "1 records of the archive that are not HTML pages skipped" in got[0].note
+
+
+def test_truncated_warc_imports_the_readable_records_and_reports_the_rest(tmp_path: Path) -> None:
+    second = article_html().replace(HEADLINE, "Second story").replace(URL, URL + "-2")
+    data = warc_bytes([(URL, "text/html", article_html().encode()), (URL + "-2", "text/html", second.encode())])
+    (tmp_path / "cut.warc.gz").write_bytes(data[: len(data) - 300])  # the second page's end is gone
+    got = items(tmp_path / "cut.warc.gz")
+    assert [i.article.headline for i in got if i.article] == [HEADLINE, "Second story"]
+    assert got[-1].article is None and "cut short in record 2" in got[-1].reason
+    (tmp_path / "cut2.warc").write_bytes(warc_bytes([(URL, "text/html", article_html().encode())], gzip=False)
+                                         + b"WARC/1.0\r\nWARC-Type: resp")  # a record cut in its headers
+    got = items(tmp_path / "cut2.warc")
+    assert got[0].article is not None and got[-1].article is None and "damaged or cut short" in got[-1].reason
+
+
+@pytest.mark.parametrize(("name", "data", "kind"), [
+    ("paper.pdf", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj", "a PDF document"),
+    ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "a JPEG image"),
+    ("page.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40), "a PNG image"),
+    ("tool", b"\x7fELF\x02\x01\x01" + bytes(60), "a program"),
+])
+def test_binaries_are_refused_with_what_they_are(tmp_path: Path, name: str, data: bytes, kind: str) -> None:
+    (tmp_path / name).write_bytes(data)
+    (item,) = items(tmp_path / name)
+    assert item.article is None and item.reason.startswith(kind)
+
+
+def test_import_keeps_one_story_per_page_and_the_marks(tmp_path: Path) -> None:
+    """Two saves of one page, and its MHTML, are one story; the newer copy wins, marks stay."""
+    store = Store(tmp_path / "store")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "first.html").write_text(article_html(), encoding="utf-8")
+    report = import_paths(store, [pages / "first.html"])
+    assert report.count("imported") == 1
+    (sid,) = [m.id for m in store.stories()]
+    store.user.toggle_bookmark(sid)
+    (pages / "again.htm").write_text(article_html(extra_body="<p>Update: the council confirmed the dates.</p>"),
+                                     encoding="utf-8")
+    (pages / "page.mhtml").write_bytes(mhtml_bytes(article_html(), png_bytes()))
+    report = import_paths(store, [pages / "again.htm", pages / "page.mhtml"])
+    assert len(store) == 1
+    assert [m.id for m in store.stories()] == [sid]
+    assert store.user.get(sid).bookmarked
+    stored = store.article(sid)
+    assert stored.url == URL and normal_url(stored.url) == normal_url(URL.replace("https", "http"))
+    assert PhotoStore(store.folder).path(stored.images[0].photo or "") is not None
+
+
+def test_pages_without_an_address_are_one_story_by_content(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    for name in ("a.html", "b.html"):
+        (tmp_path / name).write_text(article_html(canonical=False), encoding="utf-8")
+    import_paths(store, [tmp_path / "a.html", tmp_path / "b.html"])
+    assert len(store) == 1
+
+
+def test_import_skips_the_files_folder_of_a_complete_save(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    save_complete(tmp_path / "pages", png_bytes())
+    report = import_paths(store, [tmp_path / "pages"])
+    assert (report.count("imported"), report.failed) == (1, [])
+    (meta,) = store.stories()
+    photo = store.article(meta.id).images[0].photo
+    assert photo and PhotoStore(store.folder).path(photo).read_bytes() == png_bytes()  # type: ignore[union-attr]

@@ -1,0 +1,119 @@
+"""Hostile and broken saved pages: each gets a clear outcome, nothing hangs, nothing unsafe is kept."""
+
+from __future__ import annotations
+
+import struct
+import zlib
+from pathlib import Path
+
+import pytest
+
+from broadsheet.store.html import page_article
+from broadsheet.store.ingest.formats import read_source
+from broadsheet.store.parse.types import ParseError
+from broadsheet.store.storage.photos import NotAPhoto, check_photo
+from tests.html_pages import HEADLINE, article_html, png_bytes
+
+
+def read(path: Path):  # type: ignore[no-untyped-def]
+    (item,) = list(read_source(path))
+    return item
+
+
+def test_truncated_and_malformed_html_still_gives_the_story(tmp_path: Path) -> None:
+    html = article_html()
+    cut = html[: html.index("The new timetable takes effect")]
+    broken = cut.replace("</p>", "</div></span></p></table>").replace("<p>", "<p><b><i>")
+    (tmp_path / "cut.html").write_text(broken, encoding="utf-8")
+    item = read(tmp_path / "cut.html")
+    assert item.article is not None and item.article.headline == HEADLINE
+    assert item.article.body[-1].startswith("Ferry operators welcomed the decision")
+
+
+def test_a_50_mb_page_is_read_up_to_the_limit_and_said_so(tmp_path: Path) -> None:
+    html = article_html()
+    filler = "<div class='promo'><a href='/x'>More</a></div>\n" * (50 * 1024 * 1024 // 46)
+    (tmp_path / "huge.html").write_text(html.replace("</footer>", "</footer>" + filler), encoding="utf-8")
+    item = read(tmp_path / "huge.html")
+    assert item.article is not None and item.article.headline == HEADLINE
+    assert "over the 5.0 MB limit" in item.note
+
+
+def test_deep_nesting_is_flattened_not_recursed(tmp_path: Path) -> None:
+    depth = 100_000
+    html = article_html().replace("<div class=\"article-body\">", "<div class=\"article-body\">" + "<div>" * depth)
+    (tmp_path / "deep.html").write_text(html, encoding="utf-8")
+    item = read(tmp_path / "deep.html")
+    assert item.article is not None and item.article.body[-1].startswith("The new timetable takes effect")
+
+
+def test_page_built_by_javascript_has_no_article_text(tmp_path: Path) -> None:
+    html = ("<!DOCTYPE html><html><head><title>Coast Herald</title></head><body><div id='root'></div>"
+            "<noscript>You need to enable JavaScript to run this app.</noscript>"
+            "<script src='/static/app.js'></script></body></html>")
+    (tmp_path / "app.html").write_text(html, encoding="utf-8")
+    item = read(tmp_path / "app.html")
+    assert item.article is None and item.reason == "no article text found"
+    with pytest.raises(ParseError, match="no article text found"):
+        page_article(html)
+
+
+def test_wrong_declared_charset(tmp_path: Path) -> None:
+    utf8 = article_html(charset="iso-8859-1").replace("leaves Lowmoor", "leaves café Lowmoor")
+    (tmp_path / "declared-latin.html").write_bytes(utf8.encode("utf-8"))
+    item = read(tmp_path / "declared-latin.html")
+    assert item.article is not None and "café" in item.article.images[0].caption
+    assert "declared iso-8859-1 but is UTF-8" in item.note
+    latin = article_html(charset="utf-8").replace("leaves Lowmoor", "leaves café Lowmoor")
+    (tmp_path / "declared-utf8.html").write_bytes(latin.encode("cp1252"))
+    item = read(tmp_path / "declared-utf8.html")
+    assert item.article is not None and "café" in item.article.images[0].caption
+    assert "declared utf-8 but is not" in item.note
+
+
+def test_xhtml_entity_expansion_bomb_is_not_expanded(tmp_path: Path) -> None:
+    entities = '<!ENTITY lol "lol">' + "".join(
+        f'<!ENTITY lol{n} "{("&lol" + (str(n - 1) if n > 1 else "") + ";") * 10}">' for n in range(1, 10))
+    body = article_html().split("<body>", 1)[1].replace("<p>The new", "<p>&lol9; The new")
+    page = (f'<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html [{entities}]>\n'
+            f'<html xmlns="http://www.w3.org/1999/xhtml"><head><title>{HEADLINE}</title></head><body>{body}')
+    (tmp_path / "bomb.xhtml").write_text(page, encoding="utf-8")
+    item = read(tmp_path / "bomb.xhtml")
+    assert item.article is not None
+    text = " ".join(item.article.body)
+    assert "lollol" not in text and len(text) < 5000
+
+
+def test_escapes_and_controls_in_every_field_are_removed(tmp_path: Path) -> None:
+    evil = "\x1b]52;c;cm0gLXJmIH4=\x07\x1b[2J\u202e"
+    html = (article_html().replace("Mara Quill", f"Mara{evil} Quill").replace(HEADLINE, f"{HEADLINE}{evil}")
+            .replace("Ian Reed", f"Ian{evil} Reed")
+            .replace('<link rel="canonical" href="https://', f'<link rel="canonical" href="https://{evil}'))
+    html = html.replace("<p>The timetable", f"<p>The{evil} timetable")
+    (tmp_path / "evil.html").write_text(html, encoding="utf-8")
+    item = read(tmp_path / "evil.html")
+    article = item.article
+    assert article is not None
+    fields = [article.headline, *article.body, *article.authors, article.url or "",
+              *(i.caption + (i.credit or "") + (i.src or "") for i in article.images)]
+    for field in fields:
+        assert "\x1b" not in field and "\x07" not in field and "\u202e" not in field, field
+    assert article.headline == HEADLINE and article.authors == ["Mara Quill"]
+
+
+def _png_header(width: int, height: int) -> bytes:
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    chunk = b"IHDR" + ihdr
+    return b"\x89PNG\r\n\x1a\n" + struct.pack(">I", len(ihdr)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+
+
+def test_photo_checks() -> None:
+    assert check_photo(png_bytes()).ext == "png"
+    with pytest.raises(NotAPhoto, match="decompression bomb"):
+        check_photo(_png_header(30_000, 30_000) + b"\x00\x00\x00\x00IEND\xaeB`\x82")
+    with pytest.raises(NotAPhoto, match="not an image"):
+        check_photo(b"<svg xmlns='http://www.w3.org/2000/svg'></svg>")
+    with pytest.raises(NotAPhoto, match="too large"):
+        check_photo(png_bytes(), max_bytes=10)
+    with pytest.raises(NotAPhoto, match="damaged"):
+        check_photo(png_bytes((64, 64), "red")[:45])
