@@ -36,6 +36,8 @@ def load_picture(path: Path, box: tuple[int, int], background: tuple[int, int, i
     """
     try:
         size = path.stat().st_size
+        if size == 0:
+            raise Unshowable("an empty file")
         if size > MAX_FILE_BYTES:
             raise Unshowable(f"too large to draw ({size // (1024 * 1024)} MB)")
         with path.open("rb") as handle:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import work
@@ -52,6 +53,10 @@ def credits_table(article: Article | None) -> Table | Text:
     return table
 
 
+BESIDE_MIN_WIDTH = 60  # a panel at least this wide puts the photo beside the caption, else above it
+GAP = 2
+
+
 def stored_photos(article: Article | None) -> list[Image]:
     """The story's images whose photo the store keeps, in story order."""
     return [image for image in article.images if image.photo] if article else []
@@ -77,7 +82,8 @@ class CreditsPanel(ScrollView, can_focus=True):
         self._drawn: Drawn | str | None = None
         self._photo_key: tuple[str, int, int, int] | None = None
         self._table_lines: list[Strip] = []
-        self._lines: list[Strip | None] = []  # None: a row of the photo
+        self._left: list[Strip | None] = []  # the photo's column; None: a row of the photo itself
+        self._beside = 0  # the photo column's width when it stands beside the table, else 0
         self._width = 0  # the width the lines were rendered at (0: not yet)
 
     def show(self, article: Article | None) -> None:
@@ -101,16 +107,19 @@ class CreditsPanel(ScrollView, can_focus=True):
     def _set_photo(self) -> None:
         self._drawn, self._photo_key, self.photo_path = None, None, None
 
-    @property
-    def photo_rows(self) -> int:
-        """The most rows a photo takes in the panel: a quarter of the screen."""
-        return max(3, self.app.size.height // 4)
+    def _photo_box(self, width: int) -> tuple[int, int, bool]:
+        """(cols, rows, beside) of the photo: beside the caption in a wide panel, above it in a narrow one."""
+        rows = max(3, self.app.size.height // 4)
+        if width >= BESIDE_MIN_WIDTH:
+            return max(10, width * 2 // 5), rows, True
+        return width, rows, False
 
     def _request_photo(self, width: int) -> None:
         if not self.photos or self.protocol == "off" or self.folder is None or width <= 0:
             return
         image = self.photos[self.photo_index]
-        key = (image.photo or "", self.photo_index, width, self.photo_rows)
+        cols, rows, _ = self._photo_box(width)
+        key = (image.photo or "", self.photo_index, cols, rows)
         if key != self._photo_key:
             self._photo_key = key
             self._draw_photo(key, image, self.background_colors[1].rgb)
@@ -134,28 +143,33 @@ class CreditsPanel(ScrollView, can_focus=True):
             self._layout_lines()
 
     def _photo_lines(self, width: int) -> list[Strip | None]:
-        """The lines above the table: the photo (None marks its rows), a placeholder, its number."""
+        """The photo's column: its rows (None), or a placeholder; then which of the story's photos it is."""
         if not self.photos:
             return []
         count = len(self.photos)
         if self.protocol == "off":
             noun = "photo" if count == 1 else "photos"
-            return [placeholder(f"{count} {noun}; images are off", width), Strip.blank(0)]
+            return [*placeholder(f"{count} {noun}; images are off", width)]
         drawn = self._drawn
         lines: list[Strip | None]
         if isinstance(drawn, Drawn):
             lines = [None] * drawn.rows
         else:
-            lines = [placeholder(drawn if isinstance(drawn, str) else "loading…", width)]
+            lines = [*placeholder(drawn if isinstance(drawn, str) else "loading…", width)]
         if count > 1:
-            lines.append(placeholder(f"{self.photo_index + 1} of {count} · p / P for the others", width))
-        lines.append(Strip.blank(0))
+            lines.extend(placeholder(f"{self.photo_index + 1} of {count} · p / P", width, most=1))
         return lines
 
     def _layout_lines(self) -> None:
         width = self._width
-        self._lines = [*self._photo_lines(width), *self._table_lines]
-        self.virtual_size = Size(width, len(self._lines))
+        cols, _, beside = self._photo_box(width)
+        self._beside = cols if beside and self.photos and self.protocol != "off" else 0
+        self._left = self._photo_lines(self._beside or width)
+        if self._left and not self._beside:
+            self._left.append(Strip.blank(0))  # a gap above the table
+        height = max(len(self._left), len(self._table_lines)) if self._beside else len(self._left) + len(
+            self._table_lines)
+        self.virtual_size = Size(width, height)
         self.refresh()
 
     def _render_content_lines(self) -> None:
@@ -163,11 +177,13 @@ class CreditsPanel(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         self._width = width
         if width <= 0:
-            self._lines = []
+            self._left, self._table_lines = [], []
             return
+        cols, _, beside = self._photo_box(width)
+        table_width = width - cols - GAP if beside and self.photos and self.protocol != "off" else width
         console = self.app.console
         self._table_lines = [Strip(line) for line in console.render_lines(self.content,
-                                                                          console.options.update_width(width),
+                                                                          console.options.update_width(table_width),
                                                                           pad=False)]
         self._layout_lines()
         self._request_photo(width)
@@ -184,15 +200,26 @@ class CreditsPanel(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         index = y + self.scroll_offset.y
-        if not 0 <= index < len(self._lines):
+        if self._beside:
+            right = self._table_lines[index] if index < len(self._table_lines) else Strip.blank(0)
+            return Strip.join([self._photo_line(index, self._beside, base), Strip.blank(GAP, base),
+                               right.apply_style(base).crop_extend(0, width - self._beside - GAP, base)])
+        if index < len(self._left):
+            return self._photo_line(index, width, base)
+        index -= len(self._left)
+        if not 0 <= index < len(self._table_lines):
             return Strip.blank(width, base)
-        line = self._lines[index]
-        if line is None and isinstance(self._drawn, Drawn):  # a row of the photo
-            drawn = self._drawn
+        return self._table_lines[index].apply_style(base).crop_extend(0, width, base)
+
+    def _photo_line(self, index: int, cols: int, base: Style) -> Strip:
+        """Line ``index`` of the photo's column, ``cols`` wide."""
+        line = self._left[index] if 0 <= index < len(self._left) else Strip.blank(0)
+        drawn = self._drawn
+        if line is None and isinstance(drawn, Drawn):  # a row of the photo itself
             region = self.scrollable_content_region
             whole = self.scroll_offset.y == 0 and drawn.rows <= region.height
             photo = drawn.line(index, (region.x, region.y) if whole else None)
-            return Strip.join([photo, Strip.blank(max(0, width - drawn.cols), base)])
+            return Strip.join([photo, Strip.blank(max(0, cols - drawn.cols), base)])
         if line is None:
-            return Strip.blank(width, base)
-        return line.apply_style(base).crop_extend(0, width, base)
+            return Strip.blank(cols, base)
+        return line.apply_style(base).crop_extend(0, cols, base)

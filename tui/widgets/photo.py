@@ -98,11 +98,11 @@ def photo_path(folder: Path, image: Image) -> Path | None:
     return PhotoStore(folder).path(image.photo) if image.photo else None
 
 
-def placeholder(reason: str, width: int) -> Strip:
-    """The line shown instead of a photo: plain text, never markup."""
-    line = Text(f"[photo: {reason}]", style="dim italic", no_wrap=True, overflow="ellipsis")
-    line.truncate(max(1, width), overflow="ellipsis")
-    return Strip(line.render(_CONSOLE), line.cell_len)
+def placeholder(reason: str, width: int, most: int = 4) -> list[Strip]:
+    """The lines shown instead of a photo (at most ``most``): plain text, never markup."""
+    text = Text(f"[photo: {reason}]", style="dim italic")
+    lines = text.wrap(_CONSOLE, max(1, width), overflow="ellipsis")[:most]
+    return [Strip(line.render(_CONSOLE), line.cell_len) for line in lines]
 
 
 _CONSOLE = Console(width=1000, color_system=None)  # Text.render needs one; no colour decisions are made here
@@ -172,8 +172,8 @@ class PhotoView(Widget):
                 line = drawn.line(y - top, (region.x + left, region.y + top))
                 return Strip.join([Strip.blank(left, style), line, Strip.blank(width - left - drawn.cols, style)])
             return Strip.blank(width, style)
-        if y == 0:
-            reason = drawn if isinstance(drawn, str) else ("loading the photo…" if self.image else "")
-            if reason:
-                return placeholder(reason, width).apply_style(style).extend_cell_length(width, style)
+        reason = drawn if isinstance(drawn, str) else ("loading the photo…" if self.image else "")
+        lines = placeholder(reason, width) if reason else []
+        if y < len(lines):
+            return lines[y].apply_style(style).extend_cell_length(width, style)
         return Strip.blank(width, style)
