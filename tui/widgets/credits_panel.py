@@ -21,7 +21,7 @@ from textual.strip import Strip
 
 from broadsheet.store.model import Article, Image
 from broadsheet.tui.graphics import Drawn, Protocol
-from broadsheet.tui.widgets.photo import PhotoKey, draw_photo, photo_path, placeholder
+from broadsheet.tui.widgets.photo import PhotoKey, draw_photo, note, photo_path, placeholder
 
 
 def credits_table(article: Article | None) -> Table | Text:
@@ -109,9 +109,13 @@ class CreditsPanel(ScrollView, can_focus=True):
 
     def _photo_box(self, width: int) -> tuple[int, int, bool]:
         """(cols, rows, beside) of the photo: beside the caption in a wide panel, above it in a narrow one."""
-        rows = max(3, self.app.size.height // 4)
+        rows = self.app.size.height // 3
+        limit = self.styles.max_height
+        if limit is not None and self.parent is not None:  # within the panel's max-height, less border and counter
+            rows = min(rows, int(limit.resolve(self.parent.size, self.app.size)) - self.styles.gutter.height - 1)
+        rows = max(3, rows)
         if width >= BESIDE_MIN_WIDTH:
-            return max(10, width * 2 // 5), rows, True
+            return max(10, min(width * 2 // 5, rows * 3)), rows, True  # room for a 3:2 landscape photo
         return width, rows, False
 
     def _request_photo(self, width: int) -> None:
@@ -157,7 +161,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         else:
             lines = [*placeholder(drawn if isinstance(drawn, str) else "loading…", width)]
         if count > 1:
-            lines.extend(placeholder(f"{self.photo_index + 1} of {count} · p / P", width, most=1))
+            lines.extend(note(f"photo {self.photo_index + 1} of {count} · p / P", width, most=1))
         return lines
 
     def _layout_lines(self) -> None:
@@ -169,8 +173,9 @@ class CreditsPanel(ScrollView, can_focus=True):
             self._left.append(Strip.blank(0))  # a gap above the table
         height = max(len(self._left), len(self._table_lines)) if self._beside else len(self._left) + len(
             self._table_lines)
+        resized = height != self.virtual_size.height
         self.virtual_size = Size(width, height)
-        self.refresh()
+        self.refresh(layout=resized)  # height: auto follows the photo's rows when it arrives
 
     def _render_content_lines(self) -> None:
         """Render the table at the width there is; the height (``height: auto``) follows."""

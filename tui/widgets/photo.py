@@ -98,11 +98,15 @@ def photo_path(folder: Path, image: Image) -> Path | None:
     return PhotoStore(folder).path(image.photo) if image.photo else None
 
 
-def placeholder(reason: str, width: int, most: int = 4) -> list[Strip]:
-    """The lines shown instead of a photo (at most ``most``): plain text, never markup."""
-    text = Text(f"[photo: {reason}]", style="dim italic")
-    lines = text.wrap(_CONSOLE, max(1, width), overflow="ellipsis")[:most]
+def note(text: str, width: int, most: int = 4) -> list[Strip]:
+    """``text`` dim, wrapped to ``width`` in at most ``most`` lines: plain text, never markup."""
+    lines = Text(text, style="dim italic").wrap(_CONSOLE, max(1, width), overflow="ellipsis")[:most]
     return [Strip(line.render(_CONSOLE), line.cell_len) for line in lines]
+
+
+def placeholder(reason: str, width: int) -> list[Strip]:
+    """The lines shown instead of a photo, with the reason."""
+    return note(f"[photo: {reason}]", width)
 
 
 _CONSOLE = Console(width=1000, color_system=None)  # Text.render needs one; no colour decisions are made here
