@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from bench import baselines, build, measure, terminal
+from bench import html as html_bench
 from bench.corpus import GENERATOR_VERSION
 from bench.report import Value, machine, render_markdown, render_text, table, write_markdown
 from bench.stats import Sample
@@ -120,12 +121,14 @@ def main(argv: list[str] | None = None) -> int:
     build.pages_root(cache, sizes[-1])
     built = build.import_stages(cache, sizes, say)
     results = {b.size: measure_size(b, cache, args.runs, args.smoke) for b in built}
+    html_rows = html_bench.measure(cache, args.smoke, say)
     rows = table(results)
     load = f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"
     text = render_text(rows)
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     print(f"Broadsheet benchmarks, {when}\n{machine()}; {load}\n")
     print(text)
+    print("\n" + html_bench.render(html_rows))
     failed = {n: b.failed for n, b in zip(sizes, built, strict=True)}
     print(f"\nPages that did not parse (counted out of the import rate): {failed}."
           f" Total time {time.perf_counter() - started:.0f} s.")
@@ -133,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
         args.json.write_bytes(_json(results))
     if args.out:
         block = (f"Run of {when} on {machine()}, generator v{GENERATOR_VERSION}; {load}.\n\n"
-                 f"{render_markdown(rows)}\n\n"
+                 f"{render_markdown(rows)}\n\n{html_bench.markdown(html_rows)}\n\n"
                  f"Pages that did not parse: {failed}.")
         write_markdown(args.out, block)
         say(f"wrote {args.out}")

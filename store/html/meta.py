@@ -7,6 +7,7 @@ sanitised here, as it leaves the page.
 
 from __future__ import annotations
 
+import html
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -60,7 +61,10 @@ def _text(value: Any) -> str | None:
     if isinstance(value, dict):
         value = value.get("name") or value.get("@value") or value.get("text")
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
-        text = squash(str(value))
+        text = str(value)
+        if "&" in text:
+            text = html.unescape(text)  # JSON-LD strings often keep the page's entities (&#8217;)
+        text = squash(text)
         if "<" in text and ">" in text:  # some pages put markup in JSON-LD strings
             text = squash(LexborHTMLParser(text).text(separator=" ") or "")
         return text or None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -30,7 +31,8 @@ _NEGATIVE = re.compile(
     r"comment|foot|(?<!has-)(?<!no-)(?<!with-)sidebar|side-bar|related|share|sharing|social|promo|newsletter|subscri|(?<![a-z])nav|menu"
     r"|breadcrumb|advert|(?<![a-z])ads?(?![a-z])|sponsor|recommend|popular|trending|outbrain|taboola|cookie|consent"
     r"|signup|sign-up|widget|more-stor|read-more|readmore|also-read|pagination|masthead|banner|modal|popup|login"
-    r"|toolbar|tags|topics|author-bio|bio-box|teaser|rail|skip|print-only|disclaimer|paywall",
+    r"|toolbar|tags|topics|author-bio|bio-box|teaser|rail|skip|print-only|disclaimer|paywall|excerpt"
+    r"|more-(?:news|posts|articles|from)|most-read|mostread",
     re.IGNORECASE,
 )
 _POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|prose|rich", re.IGNORECASE)
@@ -43,6 +45,7 @@ _BREAKING = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "h5", "
                        "ul", "ol", "table", "tr", "dd", "dt", "header", "main", "figcaption"})
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:·•»-]\s+|\s+::\s+")
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
+_MARKUP = re.compile(r"^<[a-zA-Z][a-zA-Z0-9]*[\s>/]")
 _BY = re.compile(r"^\s*(?:by|written by|words by|von|por|par)\s+", re.IGNORECASE)
 
 
@@ -57,8 +60,12 @@ def _marks(node: LexborNode) -> str:
 
 def _class_weight(node: LexborNode) -> int:
     marks = _marks(node)
-    if not marks.strip():
-        return 0
+    return _weight(marks) if marks.strip() else 0
+
+
+@lru_cache(maxsize=4096)
+def _weight(marks: str) -> int:
+    """-25 for furniture-like class and id names, +25 for story-like ones (both: 0)."""
     weight = 0
     if _NEGATIVE.search(marks):
         weight -= 25
@@ -111,22 +118,31 @@ def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
         chain = []
         node = para.parent if para.tag != "div" else para
         furniture = False
+        weight_of_text = 1.0
+        level = 0  # boxes named like furniture count only close to the text, below its article
         while node is not None and node.tag not in ("html", "#document"):
             if node.tag in ("nav", "footer"):
                 furniture = True
                 break
+            if node.tag == "li":
+                weight_of_text = 0.3  # a list item: a teaser of another story more often than story text
+            elif level < 3 and node.tag not in _ROOTS and _class_weight(node) < 0:
+                furniture = True  # in a box named like furniture (more news, excerpt, related)
+                break
+            level = 3 if node.tag in _ROOTS else level + 1
             chain.append(node)
             if node.tag == "body":
                 break
             node = node.parent
         if furniture:
             continue
+        counted = len(text) * weight_of_text
         for node in chain:
             entry = good.get(node.mem_id)
             if entry is None:
-                good[node.mem_id] = [node, len(text)]
+                good[node.mem_id] = [node, counted]
             else:
-                entry[1] += len(text)
+                entry[1] += counted
     if not good:
         return body
     best, best_score = body, float("-inf")
@@ -148,6 +164,11 @@ def _article_region(content: LexborNode) -> LexborNode:
             return node
         node = node.parent
     return content
+
+
+@lru_cache(maxsize=4096)
+def _not_body(marks: str) -> bool:
+    return _NOT_BODY.search(marks) is not None
 
 
 def _short(node: LexborNode) -> bool:
@@ -180,9 +201,10 @@ class _PageCollector(_Collector):
             return
         if linked > 0.5 * len(line) and len(line.split()) < 40:
             return  # a list of links, a "Read more: ..." teaser
-        for part in line.split("\n\n"):
-            if part and furniture_reason(part) is None:
-                self.paragraphs.append(part)
+        if _MARKUP.match(line):
+            return  # markup printed as text (an escaped tracking pixel)
+        if furniture_reason(line) is None:
+            self.paragraphs.append(line)
 
     def collect_page(self, roots: list[LexborNode], boxes: set[int]) -> None:
         def whole(node: LexborNode) -> bool:
@@ -193,9 +215,9 @@ class _PageCollector(_Collector):
             marks = _marks(node)
             if not marks.strip():
                 return False
-            if _NOT_BODY.search(marks):
+            if _not_body(marks):
                 return _short(node)
-            return _class_weight(node) < 0 and _furniture_box(node)
+            return _weight(marks) < 0 and _furniture_box(node)
 
         for root in roots:
             for event, node in walk(root, whole=whole):
@@ -224,8 +246,7 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
     boxes = figure_like(region)
 
     def whole(node: LexborNode) -> bool:
-        return node.tag == "figure" or node.mem_id in boxes or node.tag in ("nav", "footer") \
-            or _NEGATIVE.search(_marks(node)) is not None
+        return node.tag == "figure" or node.mem_id in boxes or node.tag in ("nav", "footer") or _class_weight(node) < 0
 
     from broadsheet.store.html.figures import figure_image
 
@@ -284,15 +305,32 @@ def _byline_authors(region: LexborNode) -> list[str]:
     return []
 
 
+def _distinct_names(names: list[str]) -> list[str]:
+    """Names once each: no user handles (``devindra``), none that another name contains."""
+    kept: list[str] = []
+    for name in names:
+        name = name.strip(" ,;|")
+        if not name or (" " not in name and name.islower()) or name.startswith("@"):
+            continue
+        low = _fold(name)
+        if any(low == _fold(k) or low in _fold(k) for k in kept):
+            continue
+        kept = [k for k in kept if _fold(k) not in low] + [name]
+    return kept
+
+
 def _authors(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> list[str]:
+    """The bylined people: the page's metadata, else its byline; else the organisation named as
+    author, else the publisher (an unsigned story is the publisher's)."""
     if meta.authors:
         names: list[str] = []
         for raw in meta.authors:
-            split = split_names(_BY.sub("", raw)) if (" and " in raw or "," in raw) else [_BY.sub("", raw)]
-            names += [n for n in split if n and n not in names]
-        return names
-    found = _byline_authors(region) or (_byline_authors(tree.body) if tree.body is not None else [])
-    return found or meta.author_orgs[:1]
+            names += split_names(_BY.sub("", raw)) if (" and " in raw or "," in raw) else [_BY.sub("", raw)]
+        found = _distinct_names(names)
+        if found:
+            return found
+    found = _distinct_names(_byline_authors(region) or (_byline_authors(tree.body) if tree.body is not None else []))
+    return found or meta.author_orgs[:1] or ([meta.publisher] if meta.publisher else [])
 
 
 def _published(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> str | None:
@@ -326,7 +364,7 @@ def page_article(html: str, url: str | None = None) -> Article:
     tree.strip_tags(["script", "style", "noscript", "template", "svg", "iframe"])
     content = main_content(body)
     collector = _PageCollector(base)
-    collector.collect_page([content], set())
+    collector.collect_page([content], figure_like(content))
     paragraphs = collector.paragraphs
     if sum(len(p) for p in paragraphs) < 80 and meta.body and len(meta.body) > 80:
         paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", meta.body) if squash(p)]
