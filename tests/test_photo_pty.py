@@ -29,7 +29,8 @@ from tests.factories import make_article
 from tests.photos import keep_photo, picture_bytes
 
 BIN = Path(sys.executable).parent / "broadsheet"
-HOSTILE = "\x1b_Ga=T,f=100;UFdORURLSVRUWQ==\x1b\\ \x1bPq#0;2;0;0;0PWNEDSIXEL\x1b\\ \x1b]1337;File=inline=1:PWNEDITERM\x07"
+HOSTILE = ("\x1b_Ga=T,f=100;UFdORURLSVRUWQ==\x1b\\ \x1bPq#0;2;0;0;0PWNEDSIXEL\x1b\\ "
+           "\x1b]1337;File=inline=1:PWNEDITERM\x07")
 QUERY = b"\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\\x1b[c"
 ANSWERS = {
     "kitty": b"\x1b_Gi=31;OK\x1b\\\x1b[?62;22c",
