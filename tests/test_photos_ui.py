@@ -17,8 +17,9 @@ from broadsheet.tui.graphics import Drawn
 from broadsheet.tui.screens.help import HelpScreen
 from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.screens.photo import PhotoScreen
+from broadsheet.tui.widgets import photo as photo_module
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
-from broadsheet.tui.widgets.photo import PhotoView
+from broadsheet.tui.widgets.photo import PhotoCache, PhotoKey, PhotoView
 from tests.factories import make_article
 from tests.photos import photo_article
 from tests.pilot import settle, shown_lines
@@ -47,7 +48,8 @@ async def test_the_panel_draws_the_photo_above_its_caption(tmp_path: Path) -> No
         rows = credits._drawn.rows
         photo_column = [line[:credits._beside] for line in lines]
         assert all(line and set(line.strip()) == {"▀"} for line in photo_column[:rows])
-        assert "1 of 3" in photo_column[rows]
+        counter = next(i for i, line in enumerate(photo_column) if "photo 1 of 3" in line)
+        assert counter >= rows and all(not line.strip() for line in photo_column[rows:counter])  # the kept box
         assert any("Photo caption 0.0" in line[credits._beside:] for line in lines)  # beside the photo
 
 
@@ -66,6 +68,30 @@ async def test_p_and_shift_p_step_through_the_storys_photos(tmp_path: Path) -> N
         await settle(pilot)
         assert credits.photo_index == 2  # wraps round
         assert any("3 of 3" in line for line in shown_lines(credits))
+
+
+async def test_stepping_through_stories_draws_only_the_photo_stopped_on(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(tmp_path / "s")
+    store.add([(photo_article(store, n, count=1), None) for n in range(4)])
+    drawn: list[Path] = []
+    real = photo_module.draw_photo
+
+    def counting(key: PhotoKey, cache: PhotoCache = photo_module.CACHE) -> Drawn | str:
+        drawn.append(key.path)
+        return real(key, cache)
+
+    monkeypatch.setattr(photo_module, "draw_photo", counting)
+    monkeypatch.setattr(photo_module, "CACHE", PhotoCache())
+    app = BroadsheetApp(store, graphics="halfblocks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert len(drawn) == 1
+        await pilot.press("j", "j", "j")  # faster than the photo settles
+        await settle(pilot)
+        credits = panel(app)
+        assert len(drawn) == 2 and isinstance(credits._drawn, Drawn)
+        assert drawn[-1].stem == credits.photos[0].photo
 
 
 async def test_v_opens_the_photo_full_screen_and_esc_returns(tmp_path: Path) -> None:

@@ -21,7 +21,7 @@ from textual.strip import Strip
 
 from broadsheet.store.model import Article, Image
 from broadsheet.tui.graphics import Drawn, Protocol
-from broadsheet.tui.widgets.photo import PhotoKey, draw_photo, note, photo_path, placeholder
+from broadsheet.tui.widgets.photo import PhotoKey, draw_when_settled, note, photo_path, placeholder
 
 
 def credits_table(article: Article | None) -> Table | Text:
@@ -138,8 +138,9 @@ class CreditsPanel(ScrollView, can_focus=True):
         from broadsheet.tui.graphics import cell_pixels
 
         cell = cell_pixels() if self.protocol not in ("halfblocks", "off") else (10, 20)
-        drawn = draw_photo(PhotoKey(path, key[2], key[3], self.protocol, background, cell))
-        self.post_message(self.PhotoReady(key, drawn, path))
+        drawn = draw_when_settled(PhotoKey(path, key[2], key[3], self.protocol, background, cell))
+        if drawn is not None:
+            self.post_message(self.PhotoReady(key, drawn, path))
 
     def on_credits_panel_photo_ready(self, message: CreditsPanel.PhotoReady) -> None:
         if message.key == self._photo_key:
@@ -158,8 +159,10 @@ class CreditsPanel(ScrollView, can_focus=True):
         lines: list[Strip | None]
         if isinstance(drawn, Drawn):
             lines = [None] * drawn.rows
-        else:
-            lines = [*placeholder(drawn if isinstance(drawn, str) else "loading…", width)]
+        else:  # a blank box while the photo is on its way, or why it cannot be drawn
+            lines = [*placeholder(drawn, width)] if isinstance(drawn, str) else []
+        if drawn is None or isinstance(drawn, Drawn):  # the photo's box is kept: no new layout when it arrives
+            lines += [Strip.blank(0)] * (self._photo_box(self._width)[1] - len(lines))
         if count > 1:
             lines.extend(note(f"photo {self.photo_index + 1} of {count} · p / P", width, most=1))
         return lines

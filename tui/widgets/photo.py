@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import threading
+import time
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,7 @@ from textual import work
 from textual.message import Message
 from textual.strip import Strip
 from textual.widget import Widget
+from textual.worker import get_current_worker
 
 from broadsheet.store.model import Image
 from broadsheet.tui.graphics import MAX_ROWS, Drawn, Protocol, halfblocks, iterm2, kitty, sixel
@@ -93,9 +95,26 @@ def draw_photo(key: PhotoKey, cache: PhotoCache = CACHE) -> Drawn | str:
 
 def photo_path(folder: Path, image: Image) -> Path | None:
     """The stored file of ``image``'s photo (a worker calls this: it touches the disk)."""
-    from broadsheet.store.storage.photos import PhotoStore
+    from broadsheet.store.storage.photos import photo_file
 
-    return PhotoStore(folder).path(image.photo) if image.photo else None
+    return photo_file(folder, image.photo) if image.photo else None
+
+
+#: A photo not drawn yet waits this long in its worker before Pillow starts: stepping
+#: through stories (j held down) decodes only the photo of the story the reader stops on.
+SETTLE_SECONDS = 0.12
+
+
+def draw_when_settled(key: PhotoKey) -> Drawn | str | None:
+    """In a worker: the cached drawing at once, else the drawing after :data:`SETTLE_SECONDS`,
+    or None when the worker was cancelled meanwhile (another story or photo was asked for)."""
+    found = CACHE.get(key)
+    if found is not None:
+        return found
+    time.sleep(SETTLE_SECONDS)
+    if get_current_worker().is_cancelled:
+        return None
+    return draw_photo(key)
 
 
 def note(text: str, width: int, most: int = 4) -> list[Strip]:
