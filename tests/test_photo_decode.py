@@ -164,3 +164,19 @@ def test_parse_answers_reads_kitty_and_da1() -> None:
     assert parse_answers(b"\x1b[?62;22c") == Answers(answered=True)
     assert parse_answers(b"\x1b_Gi=31;ENOTSUPPORTED\x1b\\\x1b[?1;2c") == Answers(answered=True)
     assert parse_answers(b"") == Answers()
+
+
+@pytest.mark.parametrize("protocol", ["sixel", "iterm2"])
+def test_cursor_drawn_photos_skip_their_cells_and_draw_once_from_the_top_left(protocol: str) -> None:
+    from broadsheet.tui.graphics import iterm2, sixel
+
+    picture = PILImage.new("RGB", (30, 60), (200, 10, 10))
+    drawn = sixel(picture, 3, 3, (0, 0, 0)) if protocol == "sixel" else iterm2(picture, 3, 3)
+    rows = [drawn.line(y, (10, 5)) for y in range(3)]
+    assert all(row.cell_length == 3 for row in rows)
+    texts = ["".join(seg.text for seg in row) for row in rows]
+    assert texts[0] == texts[1] == "\x1b[3C"  # the cells are skipped, never painted over
+    assert texts[2].startswith("\x1b7\x1b[6;11H")  # saved cursor, then the photo's top-left (1-based)
+    assert ("\x1bP" if protocol == "sixel" else "\x1b]1337;File=inline=1;width=3;height=3") in texts[2]
+    assert texts[2].endswith("\x1b8\x1b[3C")
+    assert drawn.line(2, None).text == "   "  # not wholly visible: blank, no bytes
