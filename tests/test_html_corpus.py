@@ -21,19 +21,19 @@ CLI = Path(sys.executable).with_name("broadsheet")
 # Floors: the targets where reached, otherwise just under the measured figure.
 FLOORS = {
     "dev": {
-        "body_f1": 0.97,  # target; measured 0.974
-        "headline": 0.83,  # measured 0.853 (target 0.95): truths follow og:title on some sites, JSON-LD on others
+        "body_f1": 0.97,  # target; measured 0.978
+        "headline": 0.92,  # measured 0.941 (target 0.95): 2 truths are the h1 (= og:title), 3 alike JSON-LD
         "authors": 0.95,  # target; measured 0.99
         "date": 0.98,  # target; measured 1.0
-        "captions": 0.85,  # target; measured 0.917
-        "credits": 0.85,  # target; measured 0.932
+        "captions": 0.85,  # target; measured 0.942
+        "credits": 0.85,  # target; measured 0.961
     },
     "dev_extra": {  # held-out publishers: no rule was written for them
-        "body_f1": 0.93,  # measured 0.955
+        "body_f1": 0.94,  # measured 0.958
         "headline": 0.95,  # measured 1.0
         "authors": 0.85,  # measured 0.889
         "date": 0.95,  # measured 1.0
-        "captions": 0.80,  # measured 0.833
+        "captions": 0.85,  # measured 0.917
     },
 }
 

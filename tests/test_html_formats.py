@@ -187,3 +187,18 @@ def test_import_skips_the_files_folder_of_a_complete_save(tmp_path: Path) -> Non
     (meta,) = store.stories()
     photo = store.article(meta.id).images[0].photo
     assert photo and PhotoStore(store.folder).path(photo).read_bytes() == png_bytes()  # type: ignore[union-attr]
+
+
+def test_parse_json_prints_the_contract_with_the_url(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from broadsheet.cli.main import main
+
+    (tmp_path / "page.html").write_text(article_html(), encoding="utf-8")
+    (tmp_path / "app.html").write_text("<html><body><div id=app></div></body></html>", encoding="utf-8")
+    main(["parse", "--json", str(tmp_path / "page.html"), str(tmp_path / "app.html")])
+    page, app = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert page["url"] == URL and page["headline"] == HEADLINE
+    assert page["images"] == [{"caption": "The morning ferry leaves Lowmoor slipway.",
+                               "credit": "Ian Reed/Coast Herald", "src": "https://coast-herald.example/img/ferry.jpg"}]
+    assert app == {"file": str(tmp_path / "app.html"), "error": "no article text found"}

@@ -88,3 +88,13 @@ def test_a_short_lead_in_of_a_caption_is_not_taken_for_a_credit() -> None:
     html = "<figure><img src='k.jpg'><figcaption>The mayor <i>opens the new bridge over the river today</i>"
     (image,) = fragment(html + "</figcaption></figure>", BASE).images
     assert (image.caption, image.credit) == ("The mayor opens the new bridge over the river today", None)
+
+
+def test_the_nearest_marked_element_decides_caption_or_credit() -> None:
+    html = ("<figure><img src='l.jpg'><figcaption class='lead-image__credit'><span itemprop='caption'>The old"
+            " lighthouse at dusk</span> <span class='lead-image__attribution'>Jo Roe/Coast Press</span></figcaption>"
+            "</figure><figure><img src='m.jpg'><figcaption class='photo-credit'>Boats wait out the storm in the"
+            " harbour as the wind rises over the bay (Photo: Jo Roe)</figcaption></figure>")
+    assert [(i.caption, i.credit) for i in fragment(html, BASE).images] == [
+        ("The old lighthouse at dusk", "Jo Roe/Coast Press"),
+        ("Boats wait out the storm in the harbour as the wind rises over the bay", "Jo Roe")]

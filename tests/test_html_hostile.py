@@ -7,8 +7,10 @@ import zlib
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from broadsheet.store.html import page_article
+from broadsheet.store.html import fragment, page_article
 from broadsheet.store.ingest.formats import read_source
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.storage.photos import NotAPhoto, check_photo
@@ -117,3 +119,37 @@ def test_photo_checks() -> None:
         check_photo(png_bytes(), max_bytes=10)
     with pytest.raises(NotAPhoto, match="damaged"):
         check_photo(png_bytes((64, 64), "red")[:45])
+
+
+def test_photo_cap_is_configurable(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    from tests.html_pages import singlefile_html
+
+    photo = png_bytes((300, 300), "red")
+    monkeypatch.setenv("BROADSHEET_MAX_PHOTO_MB", str(len(photo) / 2 / 1024 / 1024))
+    (tmp_path / "single.html").write_text(singlefile_html(photo), encoding="utf-8")
+    item = read(tmp_path / "single.html")
+    assert item.photos == () and "photo 1 not kept: too large" in item.note
+    monkeypatch.setenv("BROADSHEET_MAX_PHOTO_MB", "10")
+    assert read(tmp_path / "single.html").photos
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from([
+    "<p>", "</p>", "<div class='share'>", "</div>", "<figure>", "<figcaption>", "</figcaption>", "<img src='x.jpg'>",
+    "<script>", "</script>", "<!--", "-->", "<h1>", "</h1>", "&amp;", "&#0;", "&#x110000;", "<br>", "<a href='#'>",
+    "</a>", "\x1b[31m", "\u202e", "<![CDATA[", "<table><tr><td>", "<svg><p>", "The harbour council voted on Tuesday.",
+    "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"headline\": ", "\"author\": [{}]}",
+    "<meta property='og:title' content='x", "<link rel=canonical href='javascript:alert(1)'>", "\x00",
+    "<time datetime='",
+]), max_size=60))
+def test_any_markup_gives_an_article_or_no_article_text(pieces: list[str]) -> None:
+    html = "".join(pieces)
+    fragment(html, "https://coast-herald.example/")
+    try:
+        article = page_article(html)
+    except ParseError as exc:
+        assert str(exc) == "no article text found"
+        return
+    for text in [article.headline, *article.body, article.url or ""]:
+        assert "\x1b" not in text and "\x00" not in text and "\u202e" not in text
+    assert not (article.url or "").startswith("javascript:")

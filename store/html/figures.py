@@ -134,12 +134,18 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
     credit_started = False
     for event, item in walk(node, _FIGURE_SKIP):
         if event == ENTER:
-            in_credit, in_caption = stack[-1]
+            # the nearest element marked as caption or credit decides what its text is
             marks = _marks(item)
-            is_credit = in_credit or item.tag in _CREDIT_TAGS or bool(marks and _CREDIT_MARK.search(marks))
+            credit_mark = item.tag in _CREDIT_TAGS or bool(marks and _CREDIT_MARK.search(marks))
             # a caption element holding the credit too is the container, not the caption part
-            is_caption = not is_credit and (in_caption or (
-                bool(marks and _CAPTION_MARK.search(marks)) and item.tag != "figcaption" and not _has_elements(item)))
+            caption_mark = bool(marks and _CAPTION_MARK.search(marks)) and item.tag != "figcaption" \
+                and not _has_elements(item)
+            if credit_mark:
+                is_credit, is_caption = True, False
+            elif caption_mark:
+                is_credit, is_caption = False, True
+            else:
+                is_credit, is_caption = stack[-1]
             stack.append((is_credit, is_caption))
             if item.tag in BLOCKS or item.tag in ("span", "br"):
                 (credit if credit_started else caption).append(_SEGMENT if not credit_started else " ")
@@ -164,6 +170,8 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
     if not credit_text:
         caption, credit_text = _credit_segment(caption)
     caption_text = squash("".join(caption).replace(_SEGMENT, " "))
+    if not caption_text and credit_text and len(credit_text.split()) > 12:
+        caption_text, credit_text = credit_text, None  # a whole caption in an element named "credit"
     if not credit_text:
         caption_text, credit_text = split_caption(caption_text)
     if not caption_text and not credit_text and not src:

@@ -70,7 +70,7 @@ def figure_like(root: LexborNode) -> set[int]:
         if img.mem_id in inside_figure:
             continue
         box = img.parent
-        for _ in range(3):
+        for _ in range(5):
             if box is None or box.mem_id in boxes or box.tag in ("body", "html", "figure", "p"):
                 break
             if _text_len(box):
@@ -81,7 +81,7 @@ def figure_like(root: LexborNode) -> set[int]:
     return boxes
 
 
-class _Collector:
+class Collector:
     """Gathers paragraphs and photos in one walk of a tree."""
 
     def __init__(self, base: str | None, keep_data: bool) -> None:
@@ -135,7 +135,7 @@ class _Collector:
 
 def collect(root: LexborNode, base: str | None, keep_data: bool = False) -> Fragment:
     """The paragraphs and photos under ``root``."""
-    collector = _Collector(base, keep_data)
+    collector = Collector(base, keep_data)
     collector.collect(root, figure_like(root))
     return Fragment(collector.paragraphs, collector.images)
 

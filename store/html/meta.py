@@ -26,6 +26,7 @@ _MAX_LD = 2 * 1024 * 1024  # a JSON-LD block larger than this is not metadata
 class PageMeta:
     headline: list[str] = field(default_factory=list)  # candidates, most trusted first
     ld_headline: str | None = None  # the headline of the page's JSON-LD article
+    og_title: str | None = None
     authors: list[str] = field(default_factory=list)
     author_orgs: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
@@ -144,6 +145,7 @@ def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
         meta.url = meta.url or _text(obj.get("url")) or (_text(main.get("@id")) if isinstance(main, dict) else None)
         meta.images += _ld_image(obj.get("image") or obj.get("associatedMedia"), base)
 
+    meta.og_title = _text(props.get("og:title"))
     for key in ("og:title", "twitter:title", "dc.title", "dcterms.title", "title", "sailthru.title"):
         value = _text(props.get(key))
         if value:

@@ -1,9 +1,9 @@
 """A whole saved page as an article: the story's own text, photos and the page's metadata.
 
-The main text is found the way readability does it (paragraphs score the elements that
-hold them; the best-scoring element, with its siblings that read like story text, is the
-story), then read with the fragment walker, leaving out page furniture inside it (share
-bars, related links, newsletter boxes) by class name, link density and wording.
+The story is the element holding the most paragraph text for the least other text (see
+:func:`main_content`); it is read with the fragment walker, leaving out page furniture
+inside it (share bars, related links, comments, newsletter boxes) by tag, class name,
+link density and wording (the text-dump parser's furniture test).
 Headline, authors, date, publisher and canonical address come from the page's metadata
 (:mod:`broadsheet.store.html.meta`) checked against what the page prints.
 """
@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from broadsheet.store.html.fragment import _Collector, figure_like
+from broadsheet.store.html.fragment import Collector, figure_like
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
 from broadsheet.store.model import Article, Image
@@ -28,13 +28,14 @@ from broadsheet.store.parse.dates import parse_date
 from broadsheet.store.parse.types import ParseError
 
 _NEGATIVE = re.compile(
-    r"comment|foot|(?<!has-)(?<!no-)(?<!with-)sidebar|side-bar|related|share|sharing|social|promo|newsletter|subscri|(?<![a-z])nav|menu"
-    r"|breadcrumb|advert|(?<![a-z])ads?(?![a-z])|sponsor|recommend|popular|trending|outbrain|taboola|cookie|consent"
+    r"comment|foot|(?<!has-)(?<!no-)(?<!with-)sidebar|side-bar|related|share|sharing|social|promo|newsletter"
+    r"|subscri|(?<![a-z])nav|menu|breadcrumb|advert|(?<![a-z])ads?(?![a-z])|sponsor|recommend|popular|trending|outbrain|taboola|cookie|consent"
     r"|signup|sign-up|widget|more-stor|read-more|readmore|also-read|pagination|masthead|banner|modal|popup|login"
     r"|toolbar|tags|topics|author-bio|bio-box|teaser|rail|skip|print-only|disclaimer|paywall|excerpt"
-    r"|more-(?:news|posts|articles|from)|most-read|mostread",
+    r"|more-(?:news|posts|articles|from)|most-read|mostread|(?<![a-z])btn|button|trc_|sponsored",
     re.IGNORECASE,
 )
+_COMMENTS = re.compile(r"(?<![a-z])comments?(?![a-z])|comment-|disqus|respond", re.IGNORECASE)
 _POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|prose|rich", re.IGNORECASE)
 _NOT_BODY = re.compile(r"byline|dateline-meta|timestamp|(?<![a-z])date(?![a-z])|meta-data|article-meta|headline",
                        re.IGNORECASE)
@@ -167,6 +168,17 @@ def _article_region(content: LexborNode) -> LexborNode:
 
 
 @lru_cache(maxsize=4096)
+def _caption(marks: str) -> bool:
+    return "caption" in marks.lower()
+
+
+@lru_cache(maxsize=4096)
+def _comments(marks: str) -> bool:
+    """Readers' comments: never the story, however long."""
+    return _COMMENTS.search(marks) is not None
+
+
+@lru_cache(maxsize=4096)
 def _not_body(marks: str) -> bool:
     return _NOT_BODY.search(marks) is not None
 
@@ -181,7 +193,7 @@ def _furniture_box(node: LexborNode) -> bool:
     return length < 300 or _link_density(node, length) > 0.3
 
 
-class _PageCollector(_Collector):
+class _PageCollector(Collector):
     """The fragment collector, leaving out page furniture and link lists."""
 
     def __init__(self, base: str | None) -> None:
@@ -217,6 +229,8 @@ class _PageCollector(_Collector):
                 return False
             if _not_body(marks):
                 return _short(node)
+            if _comments(marks) or (_caption(marks) and _short(node)):
+                return True  # readers' comments; a photo's caption outside its figure
             return _weight(marks) < 0 and _furniture_box(node)
 
         for root in roots:
@@ -242,7 +256,7 @@ class _PageCollector(_Collector):
 
 def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]:
     """The story's photos: its figures and caption boxes, then those only its metadata describes."""
-    collector = _Collector(base, keep_data=True)
+    collector = Collector(base, keep_data=True)
     boxes = figure_like(region)
 
     def whole(node: LexborNode) -> bool:
@@ -263,11 +277,20 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
 
 
 def _headline(tree: LexborHTMLParser, meta: PageMeta) -> str:
-    """The headline the publisher states for the story (JSON-LD), else the printed ``<h1>`` that
-    the page's title metadata confirms, else that title without the site's name, else the ``<h1>``."""
-    if meta.ld_headline:
-        return meta.ld_headline
+    """The headline the publisher states for the story.
+
+    JSON-LD's headline first; but where the printed ``<h1>`` merely repeats it and the
+    page's own title (``og:title``) states another headline that is not an extended
+    search-engine form of it, that edited title. Without JSON-LD: the ``<h1>`` the title
+    metadata confirms, else that title without the site's name, else the ``<h1>``.
+    """
     h1s = [t for t in (node_text(h) for h in tree.css("h1")[:6]) if t]
+    if meta.ld_headline:
+        ld = _fold(meta.ld_headline)
+        social = _strip_site(meta.og_title, meta.publisher) if meta.og_title else ""
+        if h1s and _fold(h1s[0]) == ld and social and _fold(social) != ld and ld not in _fold(social):
+            return social
+        return meta.ld_headline
     folded_titles = [_fold(t) for t in meta.headline]
     for h1 in h1s:
         low = _fold(h1)

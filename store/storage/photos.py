@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,7 @@ from broadsheet.store.ingest.decode import human_size
 from broadsheet.store.storage.atomic import atomic_write_bytes
 
 DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
+MAX_PHOTO_ENV = "BROADSHEET_MAX_PHOTO_MB"  # the cap in MB, for an import (worker processes inherit it)
 MAX_PIXELS = 50_000_000  # Pillow's own default bomb limit is 89 M pixels; a news photo is far smaller
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "BMP": "bmp", "TIFF": "tif", "AVIF": "avif"}
 
@@ -39,8 +41,18 @@ class Photo:
         return f"{self.digest}.{self.ext}"
 
 
-def check_photo(data: bytes, max_bytes: int = DEFAULT_MAX_PHOTO_BYTES) -> Photo:
+def max_photo_bytes() -> int:
+    """The size cap of a kept photo: ``$BROADSHEET_MAX_PHOTO_MB`` megabytes, else 10 MB."""
+    try:
+        megabytes = float(os.environ.get(MAX_PHOTO_ENV, ""))
+    except ValueError:
+        return DEFAULT_MAX_PHOTO_BYTES
+    return int(megabytes * 1024 * 1024) if megabytes > 0 else DEFAULT_MAX_PHOTO_BYTES
+
+
+def check_photo(data: bytes, max_bytes: int | None = None) -> Photo:
     """The photo in ``data``, or NotAPhoto with the reason (too large, not an image, a bomb)."""
+    max_bytes = max_photo_bytes() if max_bytes is None else max_bytes
     if not data:
         raise NotAPhoto("empty")
     if len(data) > max_bytes:

@@ -15,7 +15,7 @@ from broadsheet.store.ingest.formats.photos import resources_lookup
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.sanitize import clean_line
-from broadsheet.store.storage.photos import DEFAULT_MAX_PHOTO_BYTES
+from broadsheet.store.storage.photos import max_photo_bytes
 
 _HEADERS = re.compile(rb"^(?:[A-Za-z0-9-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)+\r?\n", re.DOTALL)
 
@@ -28,7 +28,7 @@ class Mhtml:
         return headers is not None and b"multipart/related" in headers.group(0).lower()
 
     def read(self, source: Source) -> Iterator[Item]:
-        data, size = read_head_capped(source.path, source.max_bytes)
+        data, size = read_head_capped(source)
         notes = []
         if size > len(data):
             notes.append(f"MHTML file of {human_size(size)} is over the {human_size(source.max_bytes)} limit: "
@@ -47,7 +47,7 @@ class Mhtml:
                 continue
             if kind == "text/html" and page is None:
                 page, location = payload, where
-            elif kind.startswith("image/") and where and len(payload) <= DEFAULT_MAX_PHOTO_BYTES:
+            elif kind.startswith("image/") and where and len(payload) <= max_photo_bytes():
                 resources[str(where).strip()] = payload
         if any(type(d).__name__ in ("CloseBoundaryNotFoundDefect", "StartBoundaryNotFoundDefect")
                for part in message.walk() for d in part.defects):

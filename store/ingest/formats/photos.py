@@ -15,15 +15,19 @@ from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from broadsheet.store.model import Article, Image, normal_url
-from broadsheet.store.storage.photos import DEFAULT_MAX_PHOTO_BYTES, NotAPhoto, Photo, check_photo
+from broadsheet.store.storage.photos import NotAPhoto, Photo, check_photo, max_photo_bytes
 
 Lookup = Callable[[str], bytes | None]
 
 
-def data_uri_bytes(uri: str, limit: int = DEFAULT_MAX_PHOTO_BYTES) -> bytes | None:
-    """The bytes of a ``data:`` URI (base64 or percent-encoded); None when it is not one or too large."""
+def data_uri_bytes(uri: str, limit: int | None = None) -> bytes | None:
+    """The bytes of a ``data:`` URI (base64 or percent-encoded); None when it is not one.
+
+    One over ``limit`` is not decoded: a stand-in of ``limit + 1`` bytes lets the check say "too large".
+    """
     if not uri.startswith("data:") or "," not in uri:
         return None
+    limit = max_photo_bytes() if limit is None else limit
     header, _, payload = uri.partition(",")
     if len(payload) > limit * 4 // 3 + 16:
         return b"\0" * (limit + 1)  # over the cap: check_photo says so without decoding it
@@ -49,8 +53,9 @@ def files_lookup(page: Path) -> Lookup:
         try:
             if candidate.resolve().parent != folder.resolve() or not candidate.is_file():
                 return None
-            if candidate.stat().st_size > DEFAULT_MAX_PHOTO_BYTES:
-                return b"\0" * (DEFAULT_MAX_PHOTO_BYTES + 1)
+            limit = max_photo_bytes()
+            if candidate.stat().st_size > limit:
+                return b"\0" * (limit + 1)  # over the cap: check_photo says so without reading it
             return candidate.read_bytes()
         except OSError:
             return None

@@ -17,9 +17,10 @@ from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.sanitize import clean_line
-from broadsheet.store.storage.photos import DEFAULT_MAX_PHOTO_BYTES
+from broadsheet.store.storage.photos import max_photo_bytes
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
+MAX_PHOTOS_HELD = 256 * 1024 * 1024  # photo bytes held while reading an archive (pages get theirs at the end)
 
 
 def _is_warc(head: bytes) -> bool:
@@ -43,7 +44,7 @@ class Warc:
         pages: list[tuple[int, Article, list[str]]] = []
         failed: list[Item] = []
         resources: dict[str, bytes] = {}
-        skipped = number = 0
+        skipped = number = held = 0
         damage = None
         with open(source.path, "rb") as handle:
             try:
@@ -68,9 +69,10 @@ class Warc:
                             failed.append(Item(None, part=f"record {number} {uri}".strip(), reason=str(exc)))
                             continue
                         pages.append((number, article, notes))
-                    elif kind.startswith("image/") and uri:
-                        body = record.content_stream().read(DEFAULT_MAX_PHOTO_BYTES + 1)
+                    elif kind.startswith("image/") and uri and held < MAX_PHOTOS_HELD:
+                        body = record.content_stream().read(max_photo_bytes() + 1)
                         resources[uri] = body
+                        held += len(body)
                     else:
                         skipped += 1
             except Exception as exc:  # warcio raises several kinds on a damaged or cut-short archive
