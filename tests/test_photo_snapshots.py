@@ -29,7 +29,7 @@ def photo_snapshot_store(folder: Path) -> Store:
 PHOTO_SCREENS = {
     "photo_panel": steps(),
     "photo_reading": steps("enter"),
-    "photo_next": steps("enter", "p"),
+    "photo_next": steps("j", "enter", "p"),  # the story with two photos, on its second
     "photo_full_screen": steps("enter", "v"),
 }
 

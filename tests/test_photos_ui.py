@@ -48,7 +48,7 @@ async def test_the_panel_draws_the_photo_above_its_caption(tmp_path: Path) -> No
         rows = credits._drawn.rows
         photo_column = [line[:credits._beside] for line in lines]
         assert all(line and set(line.strip()) == {"▀"} for line in photo_column[:rows])
-        counter = next(i for i, line in enumerate(photo_column) if "photo 1 of 3" in line)
+        counter = next(i for i, line in enumerate(photo_column) if "photo 1/3" in line)
         assert counter >= rows and all(not line.strip() for line in photo_column[rows:counter])  # the kept box
         assert any("Photo caption 0.0" in line[credits._beside:] for line in lines)  # beside the photo
 
@@ -63,11 +63,11 @@ async def test_p_and_shift_p_step_through_the_storys_photos(tmp_path: Path) -> N
         await settle(pilot)
         assert credits.photo_index == 1
         assert isinstance(credits._drawn, Drawn) and credits._drawn is not first
-        assert any("2 of 3" in line for line in shown_lines(credits))
+        assert any("photo 2/3" in line for line in shown_lines(credits))
         await pilot.press("P", "P")
         await settle(pilot)
         assert credits.photo_index == 2  # wraps round
-        assert any("3 of 3" in line for line in shown_lines(credits))
+        assert any("photo 3/3" in line for line in shown_lines(credits))
 
 
 async def test_stepping_through_stories_draws_only_the_photo_stopped_on(tmp_path: Path,

@@ -164,7 +164,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         if drawn is None or isinstance(drawn, Drawn):  # the photo's box is kept: no new layout when it arrives
             lines += [Strip.blank(0)] * (self._photo_box(self._width)[1] - len(lines))
         if count > 1:
-            lines.extend(note(f"photo {self.photo_index + 1} of {count} · p / P", width, most=1))
+            lines.extend(note(f"photo {self.photo_index + 1}/{count} · p/P", width, most=1))
         return lines
 
     def _layout_lines(self) -> None:
