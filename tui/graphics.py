@@ -178,19 +178,23 @@ def halfblocks(image: Image.Image) -> Drawn:
         padded = Image.new("RGB", (width, height + 1))
         padded.paste(image, (0, 0))
         image, height = padded, height + 1
-    pixels = image.load()
-    strips = []
+    pixels = list(getattr(image, "get_flattened_data", image.getdata)())  # Pillow 12 renamed getdata
+    colours: dict[tuple[int, int, int], Color] = {}
     styles: dict[tuple[tuple[int, int, int], tuple[int, int, int]], Style] = {}
+
+    def style(upper: tuple[int, int, int], lower: tuple[int, int, int]) -> Style:
+        found = styles.get((upper, lower))
+        if found is None:
+            fg = colours.get(upper) or colours.setdefault(upper, Color.from_rgb(*upper))
+            bg = colours.get(lower) or colours.setdefault(lower, Color.from_rgb(*lower))
+            found = styles[upper, lower] = Style.from_color(fg, bg)
+        return found
+
+    strips = []
     for y in range(0, height, 2):
-        segments = []
-        for x in range(width):
-            key = (pixels[x, y], pixels[x, y + 1])
-            style = styles.get(key)
-            if style is None:
-                (r1, g1, b1), (r2, g2, b2) = key
-                style = styles[key] = Style.from_color(Color.from_rgb(r1, g1, b1), Color.from_rgb(r2, g2, b2))
-            segments.append(Segment("▀", style))
-        strips.append(Strip(Segment.simplify(segments), width))
+        top, bottom = pixels[y * width:(y + 1) * width], pixels[(y + 1) * width:(y + 2) * width]
+        strips.append(Strip([Segment("▀", style(upper, lower)) for upper, lower in zip(top, bottom, strict=True)],
+                            width))
     return Drawn(width, height // 2, strips)
 
 
