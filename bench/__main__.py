@@ -41,6 +41,7 @@ def measure_size(built: build.BuiltStore, cache: Path, runs: int, smoke: bool) -
         "import_vs_newsboat": built.imported / built.import_seconds / NEWSBOAT_RATE,
     }
     say(f"{n:,}: user state {build.add_user_state(folder)}")
+    say(f"{n:,}: photos {build.add_photos(folder)}")
     r["store_mb"] = (build.disk_bytes(folder) - build.disk_bytes(folder / "index")) / 1e6
     r["parse_rate"] = measure.parse_rate(built.pages, 200 if smoke else 500)
     r["pages_mb"] = sum(build.disk_bytes(p) for p in built.pages) / 1e6

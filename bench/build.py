@@ -95,6 +95,33 @@ def add_user_state(folder: Path, seed: int = 7) -> dict[str, int]:
     return {"with_state": len(states), "tagged": sum(1 for s in states.values() if s.tags)}
 
 
+def add_photos(folder: Path) -> dict[str, int]:
+    """A photo for a share of the stories with a caption, kept and tied to the caption as the
+    importer does for a saved page's photos (the text dumps themselves carry none)."""
+    from dataclasses import replace
+
+    from bench.corpus import photo_bytes, photo_number
+    from broadsheet.store.storage.photos import PhotoStore, check_photo
+
+    store = Store(folder)
+    photos = PhotoStore(folder)
+    digests: dict[int, str] = {}
+    changed = []
+    for meta in sorted(store.stories(), key=lambda m: m.id):
+        number = photo_number(meta.id) if meta.images else None
+        if number is None:
+            continue
+        if number not in digests:
+            photo = check_photo(photo_bytes(number))
+            photos.put(photo)
+            digests[number] = photo.digest
+        article = store.article_of(meta)
+        article.images = [replace(article.images[0], photo=digests[number]), *article.images[1:]]
+        changed.append((article, meta.file))
+    store.add(changed)
+    return {"stories_with_photo": len(changed), "photos": len(digests)}
+
+
 def tinydb_baseline(folder: Path, path: Path) -> Path:
     """The plain alternative: one TinyDB file (default JSONStorage) with every story and body."""
     from tinydb import TinyDB

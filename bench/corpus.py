@@ -173,6 +173,48 @@ def story_text(index: int) -> str:
     return "\n".join(lines) + "\n"
 
 
+#: Photos: a share of the stories with a caption get one, drawn here (skies, sea, shapes and
+#: grain, so they compress like photos: 40-60 KB JPEGs of 800 x 533). Past PHOTO_POOL the
+#: pictures repeat, as agency photos do across stories; the store keeps each once by digest.
+PHOTO_SHARE = 0.3
+PHOTO_POOL = 600
+PHOTO_SIZE = (800, 533)
+
+
+def photo_bytes(number: int) -> bytes:
+    """Photo ``number`` of the pool as JPEG bytes, the same in every run."""
+    import io
+
+    from PIL import Image, ImageDraw, ImageFilter
+
+    rng = random.Random(f"photo-{GENERATOR_VERSION}-{number}")
+    width, height = PHOTO_SIZE
+    sky = tuple(rng.randint(60, 200) for _ in range(3))
+    image = Image.linear_gradient("L").resize((width, height)).convert("RGB")
+    image = Image.blend(image, Image.new("RGB", (width, height), sky), 0.7)
+    draw = ImageDraw.Draw(image)
+    horizon = rng.randint(height // 3, height * 2 // 3)
+    draw.rectangle((0, horizon, width, height), fill=tuple(rng.randint(10, 120) for _ in range(3)))
+    for _ in range(rng.randint(4, 12)):
+        x, y, size = rng.randrange(width), rng.randrange(height), rng.randint(20, 160)
+        colour = tuple(rng.randint(0, 255) for _ in range(3))
+        if rng.random() < 0.5:
+            draw.ellipse((x, y, x + size, y + size * 2 // 3), fill=colour)
+        else:
+            draw.rectangle((x, y, x + size // 2, y + size), fill=colour)
+    grain = Image.effect_noise((width // 2, height // 2), 32).resize((width, height)).convert("RGB")
+    image = Image.blend(image.filter(ImageFilter.BoxBlur(1)), grain, 0.12)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", quality=82)
+    return buffer.getvalue()
+
+
+def photo_number(key: str) -> int | None:
+    """Which pool photo the story with ``key`` (its id) carries, or None for most stories."""
+    rng = random.Random(f"photo-of-{GENERATOR_VERSION}-{key}")
+    return rng.randrange(PHOTO_POOL) if rng.random() < PHOTO_SHARE else None
+
+
 def story_path(root: Path, index: int) -> Path:
     return root / f"{index // PER_FOLDER:03d}" / f"{index:06d}.txt"
 

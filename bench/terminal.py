@@ -72,7 +72,10 @@ class Reader:
         ready, _, _ = select.select([self.master], [], [], timeout)
         if ready:
             with contextlib.suppress(OSError):
-                self.seen += os.read(self.master, 1 << 16)
+                chunk = os.read(self.master, 1 << 16)
+                self.seen += chunk
+                if b"\x1b[c" in chunk:  # the reader asks what graphics the terminal draws: answer as xterm does
+                    os.write(self.master, b"\x1b[?62;22c")
 
     def wait_for(self, marker: bytes, limit: float = 60.0) -> float:
         """Block until ``marker`` shows in the output since the last call; the time it showed."""

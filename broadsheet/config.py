@@ -23,6 +23,8 @@ TEMPLATE = """\
 [reader]
 # Mark a story read when it is opened with Enter.
 # mark_read_on_open = true
+# Draw stories' photos (Kitty, Sixel, iTerm2 graphics, else coloured half-blocks). Off under NO_COLOR.
+# images = true
 
 [feeds]
 # Fetch every subscribed feed this often while the reader is open (0: only with the F key).
@@ -49,6 +51,7 @@ class Config:
     theme: str | None = None
     mark_read_on_open: bool = True
     refresh_minutes: float = 0  # [feeds] automatic fetch while the reader is open; 0 = off
+    images: bool = True
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -94,6 +97,11 @@ def load_config(path: Path | None = None) -> Config:
         config.refresh_minutes = float(minutes)
     else:
         config.problems.append(f"{path}: feeds.refresh_minutes must be a number of minutes (0 = off)")
+    images = reader.get("images", True)
+    if isinstance(images, bool):
+        config.images = images
+    else:
+        config.problems.append(f"{path}: reader.images must be true or false")
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         config.problems.append(f"{path}: [keys] must be a table")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -21,6 +22,7 @@ from broadsheet.store.search.query import Query, SearchResult
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 from broadsheet.tui.commands import StoryCommands
+from broadsheet.tui.graphics import Protocol, choose_protocol
 from broadsheet.tui.screens.help import bindings_of, key_label
 from broadsheet.tui.screens.main import MainScreen
 
@@ -39,10 +41,14 @@ class BroadsheetApp(App[None]):
     COMMANDS = App.COMMANDS | {StoryCommands}
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, store: Store, config: Config | None = None) -> None:
+    def __init__(self, store: Store, config: Config | None = None, graphics: Protocol | None = None) -> None:
         super().__init__()
         self.store = store
         self.config = config or Config(path=store.folder / "no-config.toml")
+        # How photos are drawn: probed by `broadsheet run` before the app owns the terminal;
+        # otherwise (tests, serve) half-blocks, or none under NO_COLOR / images = false.
+        chosen = graphics or choose_protocol(os.environ, images=self.config.images)
+        self.graphics: Protocol = "off" if not self.config.images or self.no_color else chosen
         self._filter = WordFilter()
         self._index: SearchIndex | None = None
         self._theme_ready = False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 import orjson
 from rich.console import Console
@@ -12,7 +13,7 @@ from rich.text import Text
 
 from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store, StoryMeta
-from broadsheet.store.storage.exchange import export_json, export_markdown
+from broadsheet.store.storage.exchange import export_json, export_markdown, story_photos, write_photos
 from broadsheet.store.storage.userstate import EMPTY, TagError, normalise_tag
 
 out = Console(highlight=False, soft_wrap=False)
@@ -113,13 +114,26 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         if any(t not in state.tags for t in wanted):
             continue
         ids.append(meta.id)
-    data = export_json(store, ids) if args.format == "json" else export_markdown(store, ids).encode("utf-8")
+    photos = story_photos(store, ids) if args.format == "md" else {}
+    folder = Path(args.output).with_name(Path(args.output).stem + "_photos") if args.output else None
+    if args.format == "json":
+        data = export_json(store, ids)
+    else:  # photos are linked only when they are written beside the Markdown
+        data = export_markdown(store, ids, photos if folder else None, folder.name if folder else "").encode("utf-8")
     if args.output:
-        from pathlib import Path
-
+        if photos and folder is not None:
+            try:
+                write_photos(photos, folder)
+            except OSError as exc:
+                err.print(Text(f"broadsheet: cannot write the photos into {folder}: {exc}", style="red"))
+                return 1
         atomic_write_bytes(Path(args.output), data)
-        err.print(Text(f"Exported {len(ids)} stories to {args.output}"))
+        beside = f", {len(photos)} photos in {folder}" if photos and folder is not None else ""
+        err.print(Text(f"Exported {len(ids)} stories to {args.output}{beside}"))
     else:
+        if photos:
+            noun = "photo was" if len(photos) == 1 else "photos were"
+            err.print(Text(f"{len(photos)} {noun} not written: with -o FILE they go beside it, linked."))
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
     return 0

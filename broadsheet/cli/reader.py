@@ -43,8 +43,12 @@ def run_command(store: Store, *, seed: bool) -> int:
     path = config_path()
     with contextlib.suppress(OSError):  # a read-only home still reads
         ensure_config_file(path)
+    config = load_config(path)
+    from broadsheet.tui.graphics import detect_protocol  # one round trip to the terminal, before Textual owns it
+
+    graphics = detect_protocol(config.images)
     from broadsheet.tui.app import BroadsheetApp
 
-    app = BroadsheetApp(store, load_config(path))
+    app = BroadsheetApp(store, config, graphics)
     app.run()
     return app.return_code or 0  # 1 when the reader stopped on an error (Textual has shown it)

@@ -2,6 +2,7 @@
 
 The JSON export holds each story's parse contract plus the user's marks, so
 ``broadsheet import export.json`` rebuilds an equal store, tags and bookmarks included.
+The Markdown export can link the stories' kept photos, written into a folder beside it.
 """
 
 from __future__ import annotations
@@ -9,14 +10,18 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import orjson
 
 from broadsheet.store.model import Article, display_date
 from broadsheet.store.sanitize import clean_line, without_surrogates
+from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.export_schema import StoryRefused, check_story, to_article, to_state
+from broadsheet.store.storage.photos import PhotoStore
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 
 FORMAT = "broadsheet-export"
@@ -51,7 +56,37 @@ def export_json(store: Store, story_ids: Sequence[str]) -> bytes:
     return orjson.dumps({"format": FORMAT, "version": VERSION, "stories": stories}, option=orjson.OPT_INDENT_2)
 
 
-def export_markdown(store: Store, story_ids: Sequence[str]) -> str:
+def story_photos(store: Store, story_ids: Sequence[str]) -> dict[str, Path]:
+    """The kept photo files of these stories, by digest (photos the store lacks are left out)."""
+    kept = PhotoStore(store.folder)
+    found: dict[str, Path] = {}
+    for sid in story_ids:
+        meta = store.meta(sid)
+        for image in meta.images if meta else ():
+            if image.photo and image.photo not in found and (path := kept.path(image.photo)) is not None:
+                found[image.photo] = path
+    return found
+
+
+def write_photos(photos: dict[str, Path], folder: Path) -> int:
+    """Copy ``photos`` into ``folder`` (atomically, each once); how many were written."""
+    written = 0
+    for path in photos.values():
+        target = folder / path.name
+        if not target.exists():
+            atomic_write_bytes(target, path.read_bytes())
+            written += 1
+    return written
+
+
+def _alt(text: str) -> str:
+    return " ".join(text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").split())
+
+
+def export_markdown(store: Store, story_ids: Sequence[str], photos: dict[str, Path] | None = None,
+                    photo_folder: str = "") -> str:
+    """The stories as Markdown; with ``photos`` (see :func:`story_photos`), each kept photo is
+    linked as ``photo_folder/<file>`` above its caption."""
     states = store.user.all()
     parts: list[str] = []
     for sid in story_ids:
@@ -74,8 +109,12 @@ def export_markdown(store: Store, story_ids: Sequence[str]) -> str:
             lead = f"**{article.dateline}** — " if number == 0 and article.dateline else ""
             lines += [lead + paragraph, ""]
         for image in article.images:
+            credit = f" ({image.credit})" if image.credit else ""
+            kept = photos.get(image.photo) if photos and image.photo else None
+            if kept is not None:
+                link = quote(f"{photo_folder}/{kept.name}" if photo_folder else kept.name)
+                lines += [f"![{_alt(image.caption) or 'Photo'}]({link})", ""]
             if image.caption:
-                credit = f" ({image.credit})" if image.credit else ""
                 lines += [f"> Photo: {image.caption}{credit}", ""]
             elif image.credit:  # a photo without a caption: its credit alone, no empty caption
                 lines += [f"> Photo credit: {image.credit}", ""]

@@ -100,3 +100,20 @@ class PhotoStore:
             return None
         found = sorted(self.folder.glob(f"{digest}.*")) if self.folder.is_dir() else []
         return found[0] if found else None
+
+
+def photo_file(folder: Path, digest: str) -> Path | None:
+    """The kept file of the photo with ``digest`` in store ``folder``, or None.
+
+    Tries the few extensions a kept photo can have (a stat each) instead of listing the
+    folder, which holds thousands of photos in a large store: the reader calls this for
+    every photo it draws.
+    """
+    if not digest.isalnum():
+        return None
+    base = Path(folder) / "photos"
+    for ext in _EXTENSIONS.values():
+        path = base / f"{digest}.{ext}"
+        if path.is_file():
+            return path
+    return None

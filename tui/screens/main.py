@@ -82,6 +82,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         Binding("z", "toggle_zen", "Full-width reading", show=False, id="view.zen"),
         Binding("o", "cycle_order", "Order", show=False, id="list.order"),
         Binding("r", "refresh", "Refresh", show=False, id="app.refresh"),
+        Binding("p", "step_photo(1)", "Next photo", show=False, id="story.next_photo"),
+        Binding("P", "step_photo(-1)", "Previous photo", show=False, id="story.previous_photo"),
+        Binding("v", "view_photo", "Photo full-screen", show=False, id="story.view_photo"),
         Binding("y", "copy_url", "Copy story address", show=False, id="story.copy_url"),
         Binding("w", "open_url", "Open story in browser", show=False, id="story.open_url"),
         Binding("F", "fetch_feeds", "Fetch feeds", show=False, id="feeds.fetch"),
@@ -144,7 +147,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             yield HeadlineList(id="headlines")
             with Horizontal(id="reading"):
                 yield ArticleView(id="article")
-                yield CreditsPanel(id="credits")
+                yield CreditsPanel(id="credits", protocol=self.broadsheet.graphics, folder=self.store.folder)
         yield self.fetch_status()
         yield Footer()
 
@@ -720,6 +723,32 @@ class MainScreen(FeedsMixin, Screen[None]):
             sidebar.focus()
         elif sidebar.has_focus:
             self.headlines.focus()
+
+    def action_step_photo(self, step: int) -> None:
+        credits = self.query_one(CreditsPanel)
+        if not credits.photos:
+            self.notify("This story has no photos", timeout=2)
+        elif not credits.step_photo(step):
+            self.notify("This story has one photo", timeout=2)
+
+    def action_view_photo(self) -> None:
+        from broadsheet.tui.screens.photo import PhotoScreen
+
+        credits = self.query_one(CreditsPanel)
+        if not credits.photos:
+            self.notify("This story has no photos", timeout=2)
+            return
+        if credits.protocol == "off":
+            self.notify("Images are off (NO_COLOR, a terminal without colour, or [reader] images = false)",
+                        timeout=4)
+            return
+
+        def back(index: int | None) -> None:
+            if index is not None and index != credits.photo_index:
+                credits.step_photo(index - credits.photo_index)
+
+        self.app.push_screen(PhotoScreen(credits.photos, credits.photo_index, self.store.folder, credits.protocol),
+                             back)
 
     def action_toggle_credits(self) -> None:
         self.toggle_class("-no-credits")

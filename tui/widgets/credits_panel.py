@@ -1,21 +1,30 @@
-"""The caption/credits panel: photo captions and credits, source, agency, people.
+"""The caption/credits panel: the story's photo, photo captions and credits, source, agency, people.
 
 The Rich table is rendered once per story and width into lines that the line API draws
-(a Static measured it for the layout and then rendered it again on every story).
+(a Static measured it for the layout and then rendered it again on every story). The
+photo is drawn in a worker and arrives a moment after the story; its lines go above the table.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
+from rich.style import Style
 from rich.table import Table
 from rich.text import Text
+from textual import work
 from textual.geometry import Size
+from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+from textual.widget import Widget
 
-from broadsheet.store.model import Article
+from broadsheet.store.model import Article, Image
+from broadsheet.tui.graphics import Drawn, Protocol
 from broadsheet.tui.highlight import highlight, terms_pattern
+from broadsheet.tui.widgets.photo import PhotoKey, draw_when_settled, note, photo_path, placeholder
 
 
 def credits_table(article: Article | None, terms: Sequence[str] = ()) -> Table | Text:
@@ -51,32 +60,149 @@ def credits_table(article: Article | None, terms: Sequence[str] = ()) -> Table |
     return table
 
 
-class CreditsPanel(ScrollView, can_focus=True):
-    """Shows who reported, wrote, edited and photographed the open story."""
+BESIDE_MIN_WIDTH = 60  # a panel at least this wide puts the photo beside the caption, else above it
+GAP = 2
 
-    def __init__(self, *, id: str | None = None) -> None:
+
+def stored_photos(article: Article | None) -> list[Image]:
+    """The story's images whose photo the store keeps, in story order."""
+    return [image for image in article.images if image.photo] if article else []
+
+
+class CreditsPanel(ScrollView, can_focus=True):
+    """Shows the story's photo and who reported, wrote, edited and photographed it."""
+
+    @dataclass
+    class PhotoReady(Message):
+        key: tuple[str, int, int, int]  # (photo digest, index, cols, rows) it was drawn for
+        drawn: Drawn | str
+        path: Path | None
+
+    def __init__(self, *, id: str | None = None, protocol: Protocol = "halfblocks", folder: Path | None = None) -> None:
         super().__init__(id=id)
         self.content: Table | Text = Text("")  # what the panel shows: the table, or a note
-        self._lines: list[Strip] = []
+        self.protocol = protocol
+        self.folder = folder  # the store folder, where the photos are
+        self.photos: list[Image] = []
+        self.photo_index = 0
+        self.photo_path: Path | None = None  # the shown photo's file, once the worker found it
+        self._drawn: Drawn | str | None = None
+        self._photo_key: tuple[str, int, int, int] | None = None
+        self._table_lines: list[Strip] = []
+        self._left: list[Strip | None] = []  # the photo's column; None: a row of the photo itself
+        self._beside = 0  # the photo column's width when it stands beside the table, else 0
         self._width = 0  # the width the lines were rendered at (0: not yet)
 
     def show(self, article: Article | None, terms: Sequence[str] = ()) -> None:
         self.content = credits_table(article, terms)
+        self.photos = stored_photos(article)
+        self.photo_index = 0
+        self._set_photo()
         self._render_content_lines()
         self.scroll_to(y=0, animate=False)
+
+    def step_photo(self, step: int) -> bool:
+        """Show the next (or previous) photo of the story; False when it has fewer than two."""
+        if len(self.photos) < 2:
+            return False
+        self.photo_index = (self.photo_index + step) % len(self.photos)
+        self._set_photo()
+        self._render_content_lines()
+        self.scroll_to(y=0, animate=False)
+        return True
+
+    def _set_photo(self) -> None:
+        self._drawn, self._photo_key, self.photo_path = None, None, None
+
+    def _photo_box(self, width: int) -> tuple[int, int, bool]:
+        """(cols, rows, beside) of the photo: beside the caption in a wide panel, above it in a narrow one."""
+        rows = self.app.size.height // 3
+        limit = self.styles.max_height
+        parent = self.parent
+        if limit is not None and isinstance(parent, Widget):  # within the panel's max-height, less border and counter
+            rows = min(rows, int(limit.resolve(parent.size, self.app.size)) - self.styles.gutter.height - 1)
+        rows = max(3, rows)
+        if width >= BESIDE_MIN_WIDTH:
+            return max(10, min(width * 2 // 5, rows * 3)), rows, True  # room for a 3:2 landscape photo
+        return width, rows, False
+
+    def _request_photo(self, width: int) -> None:
+        if not self.photos or self.protocol == "off" or self.folder is None or width <= 0:
+            return
+        image = self.photos[self.photo_index]
+        cols, rows, _ = self._photo_box(width)
+        key = (image.photo or "", self.photo_index, cols, rows)
+        if key != self._photo_key:
+            self._photo_key = key
+            self._draw_photo(key, image, self.background_colors[1].rgb)
+
+    @work(thread=True, exclusive=True, group="credits-photo", exit_on_error=False)
+    def _draw_photo(self, key: tuple[str, int, int, int], image: Image, background: tuple[int, int, int]) -> None:
+        assert self.folder is not None
+        path = photo_path(self.folder, image)
+        if path is None:
+            self.post_message(self.PhotoReady(key, "the photo file is missing from the store", None))
+            return
+        from broadsheet.tui.graphics import cell_pixels
+
+        cell = cell_pixels() if self.protocol not in ("halfblocks", "off") else (10, 20)
+        drawn = draw_when_settled(PhotoKey(path, key[2], key[3], self.protocol, background, cell))
+        if drawn is not None:
+            self.post_message(self.PhotoReady(key, drawn, path))
+
+    def on_credits_panel_photo_ready(self, message: CreditsPanel.PhotoReady) -> None:
+        if message.key == self._photo_key:
+            self._drawn, self.photo_path = message.drawn, message.path
+            self._layout_lines()
+
+    def _photo_lines(self, width: int) -> list[Strip | None]:
+        """The photo's column: its rows (None), or a placeholder; then which of the story's photos it is."""
+        if not self.photos:
+            return []
+        count = len(self.photos)
+        if self.protocol == "off":
+            noun = "photo" if count == 1 else "photos"
+            return [*placeholder(f"{count} {noun}; images are off", width)]
+        drawn = self._drawn
+        lines: list[Strip | None]
+        if isinstance(drawn, Drawn):
+            lines = [None] * drawn.rows
+        else:  # a blank box while the photo is on its way, or why it cannot be drawn
+            lines = [*placeholder(drawn, width)] if isinstance(drawn, str) else []
+        if drawn is None or isinstance(drawn, Drawn):  # the photo's box is kept: no new layout when it arrives
+            lines += [Strip.blank(0)] * (self._photo_box(self._width)[1] - len(lines))
+        if count > 1:
+            lines.extend(note(f"photo {self.photo_index + 1}/{count} · p/P", width, most=1))
+        return lines
+
+    def _layout_lines(self) -> None:
+        width = self._width
+        cols, _, beside = self._photo_box(width)
+        self._beside = cols if beside and self.photos and self.protocol != "off" else 0
+        self._left = self._photo_lines(self._beside or width)
+        if self._left and not self._beside:
+            self._left.append(Strip.blank(0))  # a gap above the table
+        height = max(len(self._left), len(self._table_lines)) if self._beside else len(self._left) + len(
+            self._table_lines)
+        resized = height != self.virtual_size.height
+        self.virtual_size = Size(width, height)
+        self.refresh(layout=resized)  # height: auto follows the photo's rows when it arrives
 
     def _render_content_lines(self) -> None:
         """Render the table at the width there is; the height (``height: auto``) follows."""
         width = self.scrollable_content_region.width
         self._width = width
         if width <= 0:
-            self._lines = []
+            self._left, self._table_lines = [], []
             return
+        cols, _, beside = self._photo_box(width)
+        table_width = width - cols - GAP if beside and self.photos and self.protocol != "off" else width
         console = self.app.console
-        self._lines = [Strip(line) for line in console.render_lines(self.content, console.options.update_width(width),
-                                                                    pad=False)]
-        self.virtual_size = Size(width, len(self._lines))
-        self.refresh()
+        self._table_lines = [Strip(line) for line in console.render_lines(self.content,
+                                                                          console.options.update_width(table_width),
+                                                                          pad=False)]
+        self._layout_lines()
+        self._request_photo(width)
 
     def on_resize(self) -> None:
         if self.scrollable_content_region.width != self._width:
@@ -90,6 +216,26 @@ class CreditsPanel(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         base = self.rich_style
         index = y + self.scroll_offset.y
-        if not 0 <= index < len(self._lines):
+        if self._beside:
+            right = self._table_lines[index] if index < len(self._table_lines) else Strip.blank(0)
+            return Strip.join([self._photo_line(index, self._beside, base), Strip.blank(GAP, base),
+                               right.apply_style(base).crop_extend(0, width - self._beside - GAP, base)])
+        if index < len(self._left):
+            return self._photo_line(index, width, base)
+        index -= len(self._left)
+        if not 0 <= index < len(self._table_lines):
             return Strip.blank(width, base)
-        return self._lines[index].apply_style(base).crop_extend(0, width, base)
+        return self._table_lines[index].apply_style(base).crop_extend(0, width, base)
+
+    def _photo_line(self, index: int, cols: int, base: Style) -> Strip:
+        """Line ``index`` of the photo's column, ``cols`` wide."""
+        line = self._left[index] if 0 <= index < len(self._left) else Strip.blank(0)
+        drawn = self._drawn
+        if line is None and isinstance(drawn, Drawn):  # a row of the photo itself
+            region = self.scrollable_content_region
+            whole = self.scroll_offset.y == 0 and drawn.rows <= region.height
+            photo = drawn.line(index, (region.x, region.y) if whole else None)
+            return Strip.join([photo, Strip.blank(max(0, cols - drawn.cols), base)])
+        if line is None:
+            return Strip.blank(cols, base)
+        return line.apply_style(base).crop_extend(0, cols, base)

@@ -1,0 +1,190 @@
+"""The reader with photos: the panel draws the story's photo above its caption, p / P step, v full-screen."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from rich.console import Console
+from textual.widgets import Static
+
+from broadsheet.config import Config, load_config
+from broadsheet.store.model import Image
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.graphics import Drawn
+from broadsheet.tui.screens.help import HelpScreen
+from broadsheet.tui.screens.main import MainScreen
+from broadsheet.tui.screens.photo import PhotoScreen
+from broadsheet.tui.widgets import photo as photo_module
+from broadsheet.tui.widgets.credits_panel import CreditsPanel
+from broadsheet.tui.widgets.photo import PhotoCache, PhotoKey, PhotoView
+from tests.factories import make_article
+from tests.photos import photo_article
+from tests.pilot import settle, shown_lines
+
+
+def photo_store(folder: Path, count: int = 3) -> Store:
+    store = Store(folder)
+    older = make_article(5, images=[], published="2020-01-01")
+    store.add([(photo_article(store, 0, count=count), None), (older, None)])
+    return store
+
+
+def panel(app: BroadsheetApp) -> CreditsPanel:
+    main = app.main_screen
+    assert main is not None
+    return main.query_one(CreditsPanel)
+
+
+async def test_the_panel_draws_the_photo_above_its_caption(tmp_path: Path) -> None:
+    app = BroadsheetApp(photo_store(tmp_path / "s"), graphics="halfblocks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        credits = panel(app)
+        assert isinstance(credits._drawn, Drawn)
+        lines = shown_lines(credits)
+        rows = credits._drawn.rows
+        photo_column = [line[:credits._beside] for line in lines]
+        assert all(line and set(line.strip()) == {"▀"} for line in photo_column[:rows])
+        counter = next(i for i, line in enumerate(photo_column) if "photo 1/3" in line)
+        assert counter >= rows and all(not line.strip() for line in photo_column[rows:counter])  # the kept box
+        assert any("Photo caption 0.0" in line[credits._beside:] for line in lines)  # beside the photo
+
+
+async def test_p_and_shift_p_step_through_the_storys_photos(tmp_path: Path) -> None:
+    app = BroadsheetApp(photo_store(tmp_path / "s"), graphics="halfblocks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        credits = panel(app)
+        first = credits._drawn
+        await pilot.press("p")
+        await settle(pilot)
+        assert credits.photo_index == 1
+        assert isinstance(credits._drawn, Drawn) and credits._drawn is not first
+        assert any("photo 2/3" in line for line in shown_lines(credits))
+        await pilot.press("P", "P")
+        await settle(pilot)
+        assert credits.photo_index == 2  # wraps round
+        assert any("photo 3/3" in line for line in shown_lines(credits))
+
+
+async def test_stepping_through_stories_draws_only_the_photo_stopped_on(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(tmp_path / "s")
+    store.add([(photo_article(store, n, count=1), None) for n in range(4)])
+    drawn: list[Path] = []
+    real = photo_module.draw_photo
+
+    def counting(key: PhotoKey, cache: PhotoCache = photo_module.CACHE) -> Drawn | str:
+        drawn.append(key.path)
+        return real(key, cache)
+
+    monkeypatch.setattr(photo_module, "draw_photo", counting)
+    monkeypatch.setattr(photo_module, "CACHE", PhotoCache())
+    app = BroadsheetApp(store, graphics="halfblocks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert len(drawn) == 1
+        await pilot.press("j", "j", "j")  # faster than the photo settles
+        await settle(pilot)
+        credits = panel(app)
+        assert len(drawn) == 2 and isinstance(credits._drawn, Drawn)
+        assert drawn[-1].stem == credits.photos[0].photo
+
+
+async def test_v_opens_the_photo_full_screen_and_esc_returns(tmp_path: Path) -> None:
+    app = BroadsheetApp(photo_store(tmp_path / "s"), graphics="halfblocks")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "v")
+        await settle(pilot)
+        assert isinstance(app.screen, PhotoScreen)
+        view = app.screen.query_one(PhotoView)
+        assert isinstance(view.drawn, Drawn)
+        assert view.drawn.rows > panel(app)._drawn.rows  # type: ignore[union-attr]
+        caption = str(app.screen.query_one("#photo-caption").render())
+        assert "Photo 1 of 3" in caption and "Photo caption 0.0" in caption and "Ben Wick 0" in caption
+        await pilot.press("p")
+        await settle(pilot)
+        assert "Photo 2 of 3" in str(app.screen.query_one("#photo-caption").render())
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert panel(app).photo_index == 1  # the panel follows the photo last shown
+
+
+async def test_a_story_without_photos_says_so(tmp_path: Path) -> None:
+    app = BroadsheetApp(photo_store(tmp_path / "s"), graphics="halfblocks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        assert panel(app).photos == []
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert any("no photos" in str(n.message) for n in app._notifications)
+
+
+@pytest.mark.parametrize("how", ["config", "no_color"])
+async def test_with_images_off_the_panel_counts_the_photos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          how: str) -> None:
+    config = Config(path=tmp_path / "no.toml")
+    if how == "config":
+        config.images = False
+    else:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = BroadsheetApp(photo_store(tmp_path / "s"), config)
+    assert app.graphics == "off"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lines = shown_lines(panel(app))
+        assert "3 photos; images are off" in lines[0]
+        assert "▀" not in "".join(lines)
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+
+async def test_a_damaged_stored_photo_is_a_placeholder_with_the_reason(tmp_path: Path) -> None:
+    store = Store(tmp_path / "s")
+    (store.folder / "photos").mkdir()
+    (store.folder / "photos" / ("ab" * 32 + ".jpg")).write_bytes(b"\xff\xd8\xff\xe0 truncated")
+    images = [Image("A damaged photo.", None, photo="ab" * 32), Image("A photo never kept.", None, photo="cd" * 32)]
+    store.add([(make_article(1, images=images), None)])
+    app = BroadsheetApp(store, graphics="halfblocks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        column = " ".join(line[:panel(app)._beside].strip() for line in shown_lines(panel(app)))
+        assert column.startswith("[photo: a damaged image")
+        await pilot.press("p")
+        await settle(pilot)
+        column = " ".join(line[:panel(app)._beside].strip() for line in shown_lines(panel(app)))
+        assert "the photo file is missing from the store" in column
+
+
+async def test_the_photo_keys_are_in_help_and_the_palette(tmp_path: Path) -> None:
+    app = BroadsheetApp(photo_store(tmp_path / "s"), graphics="halfblocks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main = app.screen
+        commands = {c.title for c in app.get_system_commands(main)}
+        assert {"Next photo", "Previous photo", "Photo full-screen"} <= commands
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        out = Console(width=120, file=io.StringIO())
+        out.print(app.screen.query_one("#help-keys", Static).content)
+        keys = out.file.getvalue()  # type: ignore[attr-defined]
+        assert "Next photo" in keys and "Photo full-screen" in keys
+
+
+def test_reader_images_setting(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text("[reader]\nimages = false\n")
+    assert load_config(path).images is False
+    path.write_text("[reader]\nimages = 'no'\n")
+    config = load_config(path)
+    assert config.images is True and any("reader.images" in p for p in config.problems)

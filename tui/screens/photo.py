@@ -1,0 +1,67 @@
+"""The full-screen photo: one of the story's photos as large as the terminal, its caption and credit below."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from broadsheet.store.model import Image
+from broadsheet.tui.graphics import Protocol
+from broadsheet.tui.widgets.photo import PhotoView
+
+
+def caption_text(photos: list[Image], index: int) -> Text:
+    """``Photo 2 of 3: caption — credit`` as plain Text (the caption is untrusted)."""
+    image = photos[index]
+    text = Text(f"Photo {index + 1} of {len(photos)}", style="bold")
+    if image.caption:
+        text.append(": ")
+        text.append(image.caption)
+    if image.credit:
+        text.append(f" — {image.credit}", style="italic")
+    return text
+
+
+class PhotoScreen(Screen[int]):
+    """Shows ``photos[index]``; p / P step through the others; Esc returns to the story.
+
+    Dismissed with the index shown last, so the panel follows.
+    """
+
+    BINDINGS = [
+        Binding("p", "step(1)", "Next photo", id="photo.next"),
+        Binding("P", "step(-1)", "Previous photo", id="photo.previous"),
+        Binding("escape,v,q", "close", "Back to the story", id="photo.close"),
+    ]
+
+    def __init__(self, photos: list[Image], index: int, folder: Path, protocol: Protocol) -> None:
+        super().__init__()
+        self.photos = photos
+        self.index = index
+        self._folder = folder
+        self._protocol = protocol
+
+    def compose(self) -> ComposeResult:
+        yield PhotoView(self._folder, self._protocol, id="photo-view")
+        yield Static(id="photo-caption")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _show(self) -> None:
+        self.query_one(PhotoView).show(self.photos[self.index])
+        self.query_one("#photo-caption", Static).update(caption_text(self.photos, self.index))
+
+    def action_step(self, step: int) -> None:
+        if len(self.photos) > 1:
+            self.index = (self.index + step) % len(self.photos)
+            self._show()
+
+    def action_close(self) -> None:
+        self.dismiss(self.index)
