@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.cli.main import main
-from broadsheet.store.ingest import importer
-from broadsheet.store.ingest.formats import PARSER_VERSION
+from broadsheet.store.ingest import PARSER_VERSION, importer
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.ingest.reparse import reparse, stale
 from broadsheet.store.model import Article

@@ -1,1 +1,6 @@
 """Input: find files, decode and sanitise them, recognise their format, import what they hold."""
+
+#: The version of what turns inputs into articles, recorded on each story the importer stores.
+#: Bump it when a format or the text-dump parser (``store/parse``) reads the same input into
+#: a different article: the reader then offers ``broadsheet reparse --stale`` for older stories.
+PARSER_VERSION = 2

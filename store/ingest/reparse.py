@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
 
+from broadsheet.store.ingest import PARSER_VERSION
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
-from broadsheet.store.ingest.formats import PARSER_VERSION
 from broadsheet.store.ingest.importer import Read, read_all
 from broadsheet.store.model import Article
 from broadsheet.store.storage.db import Store, StoryMeta

@@ -32,7 +32,6 @@ from broadsheet.store.reader.state import ReaderState, SearchInput, hold_loaded,
 from broadsheet.store.search.query import QueryError, SearchResult
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
-from broadsheet.store.storage.exchange import export_json, export_markdown
 from broadsheet.store.storage.userstate import StoryState, TagError, parse_tag_edit
 from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
@@ -339,7 +338,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def _offer_reparse(self) -> None:
         """Stories an older parser made (a field of the listing: no extra reading) can be read again."""
-        from broadsheet.store.ingest.formats import PARSER_VERSION
+        from broadsheet.store.ingest import PARSER_VERSION
 
         stale = sum(1 for meta in self.reader.stories if meta.parser < PARSER_VERSION and meta.file)
         if stale:
@@ -680,6 +679,8 @@ class MainScreen(FeedsMixin, Screen[None]):
             if not name or not name.strip():
                 return
             path = Path(name.strip()).expanduser()
+            from broadsheet.store.storage.exchange import export_json, export_markdown  # msgspec: not at start
+
             data = export_json(self.store, ids) if fmt == "json" else export_markdown(self.store, ids).encode()
 
             def write() -> bool:

@@ -22,11 +22,6 @@ from broadsheet.store.parse.types import ParseError
 from broadsheet.store.storage.photos import Photo
 from broadsheet.store.storage.userstate import StoryState
 
-#: The version of what turns inputs into articles, recorded on each story the importer stores.
-#: Bump it when a format or the text-dump parser (``store/parse``) reads the same input into
-#: a different article: the reader then offers ``broadsheet reparse --stale`` for older stories.
-PARSER_VERSION = 2
-
 
 @dataclass(frozen=True, slots=True)
 class Item:
