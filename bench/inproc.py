@@ -17,8 +17,8 @@ from pathlib import Path
 
 import orjson
 
+from broadsheet.store.collector import freeze_loaded_data
 from broadsheet.store.storage.db import Store
-from broadsheet.store.storage.tinydb import freeze_loaded_data
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.headline_list import HeadlineList
 

@@ -131,8 +131,8 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         return serve_command(args, folder)
     from broadsheet.cli.reader import open_store, run_command
+    from broadsheet.store.collector import freeze_loaded_data
     from broadsheet.store.errors import StoreFileError, StoreWriteError
-    from broadsheet.store.storage.tinydb import freeze_loaded_data
 
     if command == "run":
         freeze_loaded_data()  # this process keeps its store until it exits

@@ -9,21 +9,20 @@ Python, so it is tested without Textual. Two rules keep the search worker safe:
   iteration" cannot happen).
 - Results are accepted only for the query text still current (:meth:`ReaderState.accept`).
 
-The garbage-collector policy of the reader's process lives here too (:func:`hold_loaded`).
+The garbage-collector policy it follows is in :mod:`broadsheet.store.collector`.
 """
 
 from __future__ import annotations
 
-import gc
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
+from broadsheet.store.collector import gc_paused, hold_loaded, release_loaded
 from broadsheet.store.reader.ordering import next_order, order_stories
 from broadsheet.store.search.query import Query, SearchResult, parse_query
 from broadsheet.store.storage.db import Store, StoryMeta
-from broadsheet.store.storage.tinydb import gc_paused
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 
 Fingerprint = tuple[tuple[int, int, int], ...]
@@ -33,23 +32,6 @@ VIEW = ("sidebar", "zen")
 
 def _mark_read(state: StoryState) -> StoryState:
     return StoryState(state.bookmarked, True, state.tags)
-
-
-def hold_loaded() -> None:
-    """Keep everything loaded so far out of the garbage collector's full passes.
-
-    The store's parsed files (articles.json: about 600,000 objects at 50,000 stories) and the
-    story list live as long as the reader: walking them on every full collection cost 0.25 s
-    while the app started and about 0.5 s per collection at 50k, a stall while moving between
-    stories. Reference counting still frees what is dropped. Undone by :func:`release_loaded`.
-    """
-    gc.freeze()
-
-
-def release_loaded() -> None:
-    """Hand what :func:`hold_loaded` froze back to the collector (before a reload drops the old
-    list, and when the reader ends inside a longer-lived process, as in tests)."""
-    gc.unfreeze()
 
 
 @dataclass(frozen=True, slots=True)

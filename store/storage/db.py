@@ -26,12 +26,13 @@ from filelock import Timeout
 from tinydb import TinyDB
 
 from broadsheet.store.agencies import canonical_agency
+from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import FileIdentity, file_identity
 from broadsheet.store.storage.lock import StoreLock
-from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, gc_paused, open_db
+from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, open_db
 from broadsheet.store.storage.twins import Headlines, same_text, words
 from broadsheet.store.storage.userstate import UserState
 

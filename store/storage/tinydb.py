@@ -18,12 +18,10 @@ the lock.
 
 from __future__ import annotations
 
-import contextlib
-import gc
 import json
 import os
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +30,7 @@ from tinydb import TinyDB
 from tinydb.storages import Storage
 from tinydb.table import Table
 
+from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.sanitize import clean_text
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, keep_damaged_copy
@@ -80,43 +79,6 @@ def _clean_strings(value: Any) -> Any:
     if isinstance(value, list):
         return [_clean_strings(item) for item in value]
     return value
-
-
-_freeze_loaded = False
-
-
-def freeze_loaded_data(enabled: bool = True) -> None:
-    """For the reader's own process: keep what the store loads out of the collector's sight.
-
-    Objects allocated while the collector is paused all sit in its youngest generation, so
-    the first collection afterwards walks every one of them (0.27 s for a 50k store); a
-    frozen object is never walked. Only a process that keeps its store for its whole life
-    should ask for this (the reader does; a test run or a library user should not), since
-    frozen objects are never collected until ``gc.unfreeze()``.
-    """
-    global _freeze_loaded
-    _freeze_loaded = enabled
-
-
-@contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
-    """Hold off the cyclic garbage collector while many acyclic objects are built.
-
-    Parsing ``articles.json`` or making 50,000 records allocates hundreds of thousands of
-    dicts, strings and tuples; every full collection that allocation sets off walks every
-    object already loaded, which at 50,000 stories was more than half of the reader's load
-    time. Nothing built here forms cycles, so nothing is lost by collecting later. In the
-    reader's process (:func:`freeze_loaded_data`) what was built is frozen instead.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if _freeze_loaded:
-            gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def read_json_file(path: Path) -> Any | None:

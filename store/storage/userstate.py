@@ -24,7 +24,8 @@ from typing import Any
 from filelock import FileLock
 from tinydb import TinyDB
 
-from broadsheet.store.storage.tinydb import KeyedTable, gc_paused, open_db
+from broadsheet.store.collector import gc_paused
+from broadsheet.store.storage.tinydb import KeyedTable, open_db
 
 TAG_MAX_LENGTH = 40
 SHARDS = "0123456789abcdef"

@@ -27,8 +27,9 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
 from textual.worker import Worker, get_current_worker
 
+from broadsheet.store.collector import hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError
-from broadsheet.store.reader.state import ReaderState, SearchInput, hold_loaded, release_loaded
+from broadsheet.store.reader.state import ReaderState, SearchInput
 from broadsheet.store.search.query import QueryError, SearchResult
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
