@@ -146,6 +146,18 @@ class _TooBig(Exception):
     pass
 
 
+async def _body(response: httpx.Response, max_bytes: int) -> bytes:
+    """The decoded body, read chunk by chunk; _TooBig as soon as it passes ``max_bytes`` (a gzip bomb too)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in response.aiter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise _TooBig
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
 async def _get_once(client: httpx.AsyncClient, sub: Subscription, settings: Settings) -> Got:
     headers = {}
     if sub.etag:
@@ -166,14 +178,7 @@ async def _get_once(client: httpx.AsyncClient, sub: Subscription, settings: Sett
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > settings.max_bytes and "content-encoding" not in response.headers:
             raise _TooBig
-        chunks: list[bytes] = []
-        size = 0
-        async for chunk in response.aiter_bytes():
-            size += len(chunk)
-            if size > settings.max_bytes:
-                raise _TooBig
-            chunks.append(chunk)
-        got.data = b"".join(chunks)
+        got.data = await _body(response, settings.max_bytes)
         return got
 
 
@@ -231,15 +236,8 @@ async def _get_page(client: httpx.AsyncClient, url: str, settings: Settings) -> 
         async with asyncio.timeout(settings.total), client.stream("GET", url) as response:
             if response.status_code != 200 or "html" not in response.headers.get("content-type", "html"):
                 return None
-            chunks: list[bytes] = []
-            size = 0
-            async for chunk in response.aiter_bytes():
-                size += len(chunk)
-                if size > settings.max_bytes:
-                    return None
-                chunks.append(chunk)
-            return b"".join(chunks).decode(response.encoding or "utf-8", "replace")
-    except (httpx.HTTPError, TimeoutError, LookupError):
+            return (await _body(response, settings.max_bytes)).decode(response.encoding or "utf-8", "replace")
+    except (httpx.HTTPError, TimeoutError, LookupError, _TooBig):
         return None
 
 

@@ -93,8 +93,8 @@ def _read_upto(handle: BinaryIO, size: int, limit: int) -> bytes:
     return data
 
 
-def read_capped(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
-    """The bytes of one regular file, refusing non-files and files over ``max_bytes``."""
+def regular_file_size(path: Path) -> int:
+    """The size of ``path``; DecodeError with the reason when it is gone, unreadable or not a file."""
     try:
         size = path.stat().st_size
     except FileNotFoundError:
@@ -103,6 +103,12 @@ def read_capped(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         raise DecodeError(f"cannot read the file ({exc.strerror})") from None
     if not path.is_file():
         raise DecodeError("not a regular file")
+    return size
+
+
+def read_capped(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
+    """The bytes of one regular file, refusing non-files and files over ``max_bytes``."""
+    size = regular_file_size(path)
     if size > max_bytes:
         raise DecodeError(f"too large ({human_size(size)}; the limit is {human_size(max_bytes)}, see --max-size)")
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError, human_size, read_capped
+from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError, human_size, read_capped, regular_file_size
 
 HEAD = 64 * 1024
 
@@ -25,14 +25,7 @@ class Source:
     @classmethod
     def open(cls, path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Source:
         """Raises DecodeError with the reason when the file cannot be read at all."""
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            raise DecodeError("the file disappeared before it could be read") from None
-        except OSError as exc:
-            raise DecodeError(f"cannot read the file ({exc.strerror})") from None
-        if not path.is_file():
-            raise DecodeError("not a regular file")
+        size = regular_file_size(path)
         try:
             with open(path, "rb") as handle:
                 head = handle.read(HEAD)
