@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError, human_size, read_capped, regular_file_size
+from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError, read_capped, regular_file_size
 
 HEAD = 64 * 1024
 
@@ -38,9 +38,3 @@ class Source:
         if len(self.head) == self.size and self.size <= self.max_bytes:
             return self.head
         return read_capped(self.path, self.max_bytes)
-
-    def refusal(self) -> str:
-        """Why no format took this file, for the import summary."""
-        if not self.head:
-            return "the file is empty"
-        return f"not a format Broadsheet reads ({human_size(self.size)}, starts with {self.head[:8]!r})"

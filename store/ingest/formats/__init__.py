@@ -82,7 +82,7 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item
         source = Source.open(path, max_bytes)
         fmt = detect(source)
         if fmt is None:
-            yield Item(None, reason=source.refusal())
+            yield Item(None, reason="the file is empty")  # the text dump takes (or refuses) any other file
             return
         yield from fmt.read(source)
     except (DecodeError, ParseError) as exc:
