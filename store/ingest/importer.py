@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from broadsheet.store.search.engine import IndexAdder
 
 Status = Literal["imported", "updated", "present", "failed"]
-BATCH = 2000  # stories per store write: articles.json is rewritten whole, so fewer is faster
+BATCH = 2000  # stories per store write (each write touches only the shards it fills)
 POOL_MIN = 50  # fewer files than this are read in this process: starting workers costs more than it saves
 CHUNK = 16  # files per task handed to a worker (amortises pickling and hand-over per file)
 # Files handed to workers ahead of the one being stored: more than a batch, so workers keep

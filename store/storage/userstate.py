@@ -1,11 +1,12 @@
 """User state: bookmarks, tags, read marks, settings, saved searches.
 
 Kept apart from article content so a toggle rewrites only a small file. Story states are
-spread over 16 TinyDB files by the first hex digit of the story id (``state/0.json`` ..
-``state/f.json``): at 50,000 stories each holds about 3,000 entries at most, so a
-bookmark write serialises and fsyncs a few hundred KB instead of every mark. Only
-stories with some state have an entry. Settings and saved searches live in
-``state/settings.json``.
+spread over 256 TinyDB files by the first two hex digits of the story id (``state/00.json``
+.. ``state/ff.json``): with a million marked stories each holds about 4,000 entries, so a
+bookmark write serialises and fsyncs some 100 KB instead of every mark. Only stories with
+some state have an entry. Stores from before kept 16 files (``state/0.json`` ..); they are
+moved to the 256 when the store is first opened writable. Settings and saved searches
+live in ``state/settings.json``.
 
 Every change is a read-modify-write under the store's cross-process lock, re-reading the
 file inside the lock, so two readers on one store never lose each other's changes.
@@ -13,6 +14,7 @@ file inside the lock, so two readers on one store never lose each other's change
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
 from collections import Counter
@@ -28,7 +30,9 @@ from broadsheet.store.collector import gc_paused
 from broadsheet.store.storage.tinydb import KeyedTable, open_db
 
 TAG_MAX_LENGTH = 40
-SHARDS = "0123456789abcdef"
+SHARDS = tuple(f"{n:02x}" for n in range(256))
+_SHARD_SET = frozenset(SHARDS)
+LEGACY_SHARDS = tuple("0123456789abcdef")  # the 16 files of stores from before
 
 
 class TagError(ValueError):
@@ -132,14 +136,37 @@ class UserState:
 
     @staticmethod
     def _shard(story_id: str) -> str:
-        head = story_id[:1].lower()
-        return head if head in SHARDS else "0"
+        head = story_id[:2].lower()
+        return head if head in _SHARD_SET else "00"
+
+    def _present(self) -> list[str]:
+        """The state files there are (one listing of the folder, not 256 stats)."""
+        try:
+            names = os.listdir(self.folder)
+        except FileNotFoundError:
+            return []
+        return [name[:-5] for name in sorted(names) if name.endswith(".json") and name[:-5] != "settings"]
 
     def check(self) -> None:
         """Parse every state file now (raises StoreFileError naming a damaged one)."""
-        for name in [*SHARDS, "settings"]:
+        for name in [*self._present(), "settings"]:
             if (self.folder / f"{name}.json").exists():
                 self._db(name).storage.read()
+
+    def move_to_shards(self) -> None:
+        """Spread the 16 files of an older store over the 256 (the caller holds the lock).
+
+        Each old file is removed only once its marks are written, so a crash part way
+        leaves it to be moved again on the next open.
+        """
+        for old in [name for name in self._present() if name in LEGACY_SHARDS]:
+            by_shard: dict[str, dict[str, Any]] = {}
+            for sid, doc in self._table(old).records().items():
+                by_shard.setdefault(self._shard(sid), {})[sid] = doc
+            for shard, docs in by_shard.items():  # a mark already in the 256 is newer: it stays
+                self._table(shard).apply(lambda table, docs=docs: [table.setdefault(k, v) for k, v in docs.items()])
+            self._dbs.pop(old, None)
+            (self.folder / f"{old}.json").unlink()
 
     # -- reading --------------------------------------------------------------------------
 
@@ -149,13 +176,17 @@ class UserState:
         if not self.folder.is_dir():
             return result
         with gc_paused():
-            for shard in SHARDS:
+            # An older store opened read-only still has its 16 files: they are read first.
+            for shard in sorted(self._present(), key=lambda name: name not in LEGACY_SHARDS):
                 for sid, doc in self._table(shard).records().items():
                     result[sid] = StoryState.from_doc(doc)
         return result
 
     def get(self, story_id: str) -> StoryState:
-        return StoryState.from_doc(self._table(self._shard(story_id)).records().get(story_id))
+        doc = self._table(self._shard(story_id)).records().get(story_id)
+        if doc is None and (self.folder / f"{story_id[:1].lower()}.json").exists():  # an older store, read-only
+            doc = self._table(story_id[:1].lower()).records().get(story_id)
+        return StoryState.from_doc(doc)
 
     def tag_counts(self) -> Counter[str]:
         counts: Counter[str] = Counter()
