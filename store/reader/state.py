@@ -23,6 +23,7 @@ from broadsheet.store.collector import gc_paused, hold_loaded, release_loaded
 from broadsheet.store.reader.ordering import next_order, order_stories
 from broadsheet.store.search.query import Query, SearchResult, parse_query
 from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.listing import CatalogueIds
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 
 Fingerprint = tuple[tuple[int, int, int], ...]
@@ -49,7 +50,7 @@ class ReaderState:
 
     def __init__(self, store: Store) -> None:
         self.store = store
-        self.stories: tuple[StoryMeta, ...] = ()  # newest first
+        self.stories: Sequence[StoryMeta] = ()  # newest first: the store's catalogue, rows made when drawn
         self.by_id: Mapping[str, StoryMeta] = MappingProxyType({})
         self.states: Mapping[str, StoryState] = MappingProxyType({})
         self.order = "newest"
@@ -68,9 +69,9 @@ class ReaderState:
         self.fingerprint = self.store.fingerprint()
         release_loaded()  # the previous list goes back to the collector
         with gc_paused():
-            stories = tuple(self.store.stories())
-            self.stories = stories
-            self.by_id = MappingProxyType({m.id: m for m in stories})
+            catalogue = self.store.catalogue()
+            self.stories = catalogue
+            self.by_id = CatalogueIds(catalogue)
             self.states = MappingProxyType(self.store.user.all())
             hold_loaded()
 
@@ -104,6 +105,14 @@ class ReaderState:
             self.store.user.set_setting("session", session)
 
     # -- marks ------------------------------------------------------------------------------
+
+    def stale(self, version: int) -> int:
+        """Stories from a file that a parser older than ``version`` read (``reparse`` can read them again)."""
+        counter = getattr(self.stories, "stale", None)
+        if counter is not None:
+            found: int = counter(version)
+            return found
+        return sum(1 for meta in self.stories if meta.parser < version and meta.file)
 
     def next_unread(self, rows: Sequence[StoryMeta], at: int, step: int) -> int | None:
         """The row after (``step`` 1) or before (-1) row ``at`` whose story is unread, going round."""
@@ -197,12 +206,12 @@ class ReaderState:
         self.query_text = ""
         self.accept("", None)
 
-    def shown(self) -> list[StoryMeta]:
+    def shown(self) -> Sequence[StoryMeta]:
         """The rows of the headline list: the results, else every story in the chosen order."""
         if self.result_ids is None:
             return order_stories(self.stories, self.order)
-        by_id = self.by_id
-        return [by_id[i] for i in self.result_ids if i in by_id]
+        get = self.by_id.get
+        return [meta for i in self.result_ids if (meta := get(i)) is not None]
 
     def count_label(self, shown: int) -> str:
         """The words beside the search bar for ``shown`` listed rows."""

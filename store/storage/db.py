@@ -35,15 +35,19 @@ from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity
-from broadsheet.store.storage.directory import Directory, Entry, is_plain_id, story_key, text_hash
+from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, is_plain_id, story_key, text_hash
+from broadsheet.store.storage.listing import TAIL_LIMIT, Catalogue, Listing, Row, row_of, write_listing
 from broadsheet.store.storage.lock import StoreLock
-from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, open_db
+from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, open_db, read_json_file
 from broadsheet.store.storage.twins import headline_key, same_text, words
 from broadsheet.store.storage.userstate import UserState
 
 SHARD_SIZE = 256
 LOCK_TIMEOUT = 30.0
 LEGACY = "articles.json"  # the one metadata file of stores written before metadata shards
+LISTING = "listing.bin"
+CHECKED_AT_OPEN = 256  # shards of each kind looked at when a store is opened: the newest
+PARSED_AT_OPEN = 4
 
 
 # Fields of a metadata record that listing every story needs; a record keeps these as
@@ -155,12 +159,14 @@ class StoryMeta:
     decoded on first use.
     """
 
-    __slots__ = ("_doc", "_full", "_path", "id")
+    __slots__ = ("_doc", "_fetch", "_full", "_path", "id")
 
-    def __init__(self, story_id: str, doc: dict[str, Any], path: Path = Path("articles.json")) -> None:
+    def __init__(self, story_id: str, doc: dict[str, Any], path: Path = Path("articles.json"),
+                 fetch: Callable[[], dict[str, Any] | None] | None = None) -> None:
         self.id = story_id
-        self._doc = doc
+        self._doc = doc  # the listed fields at least
         self._path = path
+        self._fetch = fetch  # the whole record, when ``doc`` is a row of the listing
         self._full: dict[str, Any] | None = None
 
     @classmethod
@@ -178,10 +184,13 @@ class StoryMeta:
 
     def _details(self) -> dict[str, Any]:
         if self._full is None:
+            doc = self._doc
+            if self._fetch is not None:
+                doc = self._fetch() or doc  # gone meanwhile: what the listing said
             try:
-                self._full = unpack_record(self._doc, self._path)
+                self._full = unpack_record(doc, self._path)
             except StoreFileError:  # details changed by hand: the listed fields still read; `repair` says so
-                self._full = {key: value for key, value in self._doc.items() if key != "details"}
+                self._full = {key: value for key, value in doc.items() if key != "details"}
         return self._full
 
     # -- listed fields: straight from the record -------------------------------------------
@@ -283,6 +292,7 @@ class Store:
         self._read_only_at_open = not os.access(self.folder, os.W_OK)
         if not self._read_only_at_open:
             self._tidy()
+        self._old_layout = (self.folder / LEGACY).exists()
         if check:
             self.check()
 
@@ -331,27 +341,32 @@ class Store:
     def check(self) -> None:
         """Find damaged store files now rather than at some later read.
 
-        The metadata shards and the state files are parsed (the reader needs them at once
-        and the parse is cached); body shards get a cheap look at their ends and are fully
-        parsed when a story in them is opened. Raises StoreFileError naming the file; a
+        The state files and the newest ``PARSED_AT_OPEN`` metadata shards are parsed (the
+        reader needs them at once and the parse is cached); the newest ``CHECKED_AT_OPEN``
+        metadata and body shards, those written last, get a cheap look at their ends (so
+        opening costs the same at any size); every shard is fully parsed when a story in it
+        is read. Raises StoreFileError naming the file; a
         copy of it is kept as ``<name>.damaged-<stamp>``.
         """
         if self._legacy:
             open_db(self.folder / LEGACY).storage.read()
-        for number in self._meta_numbers():
-            self._meta(number).records()
         self.user.check()
-        bodies = self.folder / "bodies"
-        if bodies.is_dir():
-            for path in sorted(bodies.glob("*.json")):
-                check_ends(path)
+        for folder in (self._meta_folder, self.folder / "bodies"):
+            if folder.is_dir():
+                numbered = sorted(path for path in folder.glob("*.json") if path.stem.isdigit())
+                for path in numbered[-CHECKED_AT_OPEN:]:
+                    check_ends(path)
+        for number in self._meta_numbers()[-PARSED_AT_OPEN:]:
+            self._meta(number).records()
 
     # -- files ----------------------------------------------------------------------------
 
     @property
     def _legacy(self) -> bool:
         """A store in the old layout that could not be moved (opened read-only)."""
-        return (self.folder / LEGACY).exists()
+        if self._old_layout and not (self.folder / LEGACY).exists():
+            self._old_layout = False  # moved by another process meanwhile
+        return self._old_layout
 
     def _meta_numbers(self) -> list[int]:
         """The metadata shards there are, in order."""
@@ -365,16 +380,11 @@ class Store:
         return self._meta_folder / f"{shard:06d}.json"
 
     def _meta(self, shard: int) -> KeyedTable:
-        db = self._metas.get(shard)
-        if db is None:
-            db = self._metas[shard] = open_db(self._meta_path(shard))
-        return db.table("articles")  # type: ignore[return-value]
+        return _cached(self._metas, shard, self._meta_path(shard)).table("articles")  # type: ignore[return-value]
 
     def _bodies(self, shard: int) -> KeyedTable:
-        db = self._shards.get(shard)
-        if db is None:
-            db = self._shards[shard] = open_db(self.folder / "bodies" / f"{shard:06d}.json")
-        return db.table("bodies")  # type: ignore[return-value]
+        path = self.folder / "bodies" / f"{shard:06d}.json"
+        return _cached(self._shards, shard, path).table("bodies")  # type: ignore[return-value]
 
     def _tables(self) -> Iterator[tuple[Path, dict[str, dict[str, Any]]]]:
         """Every metadata file and its records."""
@@ -409,6 +419,8 @@ class Store:
     def _located(self, *, write: bool) -> Directory:
         """The directory, up to date with every writer (``write``: the caller holds the lock)."""
         if write:
+            if not self._directory.path.exists():
+                (self.folder / LISTING).unlink(missing_ok=True)  # it counts bytes of a directory now gone
             self._directory.load(self._meta_numbers, self._entries_of_shard)
         elif not self._directory.path.exists():  # a store no writer has listed yet: read the shards once
             if not len(self._directory):
@@ -421,6 +433,7 @@ class Store:
     def relist(self) -> None:
         """Rebuild the directory from the metadata shards and say the stories changed
         (after ``repair`` rewrote shards; the caller holds the lock)."""
+        (self.folder / LISTING).unlink(missing_ok=True)  # it counts bytes of the directory it knew
         self._directory.rebuild(entry for n in self._meta_numbers() for entry in self._entries_of_shard(n))
         self._meta_folder.mkdir(exist_ok=True)
         self._touch(sum(len(self._meta(n).records()) for n in self._meta_numbers()))
@@ -455,9 +468,81 @@ class Store:
             keys: list[str] = []
             for path, records in self._tables():
                 metas.extend(StoryMeta(sid, doc, path) for sid, doc in records.items())
-                keys.extend(newest_key(doc) for doc in records.values())
+                keys.extend(newest_key(doc) + "\x00" + sid for sid, doc in records.items())  # as the listing
             order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
             return [metas[i] for i in order]
+
+    def catalogue(self) -> Catalogue:
+        """Every story, newest first, for the reader: the listing, read a window at a time.
+
+        Reads no metadata shard but those of stories changed since the listing was written
+        (it is rewritten first when it is missing, damaged, or more than ``TAIL_LIMIT``
+        stories behind, if no other writer holds the lock).
+        """
+        path = self.folder / LISTING
+        listing = _open_listing(path)
+        directory_size = self._directory.size()
+        behind = directory_size - listing.covered if listing is not None else directory_size
+        if (listing is None or behind < 0 or behind > TAIL_LIMIT * ENTRY.size) and not self._legacy:
+            relisted = self._relist_view()
+            if relisted is not None or (listing is not None and behind < 0):
+                if listing is not None:
+                    listing.close()
+                listing = relisted
+        if self._legacy or (listing is None and not self._directory.path.exists()):
+            # an old store opened read-only, or one no writer has listed: every story, in memory
+            rows = [row_of(sid, record, fields.shard(record.get("shard")), _from_file(record))
+                    for _path, records in self._tables() for sid, record in records.items()]
+            return Catalogue(None, rows, (), self._listed_meta)
+        changed, gone = self._changes_since(listing.covered if listing is not None else 0)
+        return Catalogue(listing, changed, gone, self._listed_meta)
+
+    def write_listing(self) -> None:
+        """Rewrite the listing when it is missing or far behind (after an import or a fetch)."""
+        listing = _open_listing(self.folder / LISTING)
+        if listing is not None:
+            behind = self._directory.size() - listing.covered
+            listing.close()
+            if 0 <= behind <= TAIL_LIMIT * ENTRY.size:
+                return
+        relisted = self._relist_view()
+        if relisted is not None:
+            relisted.close()
+
+    def _relist_view(self) -> Listing | None:
+        """Write the listing from every shard, if the lock is free at once (None otherwise)."""
+        try:
+            with self.lock.acquire(timeout=0):
+                directory = self._located(write=True)
+                covered = directory.size()
+                rows: list[Row] = []
+                for number in self._meta_numbers():
+                    data = read_json_file(self._meta_path(number)) or {}  # not cached: a pass over everything
+                    rows.extend(row_of(sid, record, number, _from_file(record))
+                                for sid, record in data.get("articles", {}).items())
+                write_listing(self.folder / LISTING, rows, covered)
+        except (Timeout, StoreWriteError, StoreFileError):
+            return None
+        return _open_listing(self.folder / LISTING)
+
+    def _changes_since(self, offset: int) -> tuple[list[Row], set[int]]:
+        """Rows of the stories new or changed after directory byte ``offset``, and the keys of
+        every story changed or deleted then (their old rows are hidden)."""
+        changes = self._directory.changes_since(offset)
+        by_shard: dict[int, set[int]] = {}
+        for key, number in changes.items():
+            if number != GONE:
+                by_shard.setdefault(number, set()).add(key)
+        rows = []
+        for number, keys in by_shard.items():
+            for sid, record in self._meta(number).records().items():
+                if story_key(sid) in keys:
+                    rows.append(row_of(sid, record, number, _from_file(record)))
+        return rows, set(changes)
+
+    def _listed_meta(self, row: Row) -> StoryMeta:
+        number, sid = row.shard, row.sid
+        return StoryMeta(sid, row.doc(), self._meta_path(number), lambda: self._meta(number).records().get(sid))
 
     def meta(self, story_id: str) -> StoryMeta | None:
         doc = self._record(story_id, self._located(write=False))
@@ -509,7 +594,7 @@ class Store:
             stored = Stored()
             metas: dict[str, dict[str, Any]] = {}  # records to write (this batch's, by id)
             batch_urls: dict[str, str] = {}  # canonical address -> id, for this batch
-            entries: list[Entry] = []
+            entries: dict[str, Entry] = {}  # every story new or changed (the reader's listing merges them)
             bodies: dict[int, dict[str, dict[str, Any]]] = {}
             batch_bodies: dict[str, list[str]] = {}
 
@@ -552,18 +637,17 @@ class Store:
                         stored.results.append((sid, "present"))
                         if parser is not None and before.get("parser") != parser:
                             metas[sid] = pack_record({**before, "parser": parser})  # read again: same story
+                            entries[sid] = _entry(sid, metas[sid], fields.shard(before.get("shard")), address,
+                                                  by_content)
                         continue
                     number, first = fields.shard(before.get("shard")), before.get("imported", now)
                     stored.results.append((sid, "present" if sid in batch_bodies else "updated"))
-                    moved = normal_url(before["url"]) if isinstance(before.get("url"), str) else None
-                    new_entry = moved != address
                 else:
                     if fill >= SHARD_SIZE:
                         shard, fill = shard + 1, 0
                     fill += 1
                     number, first = shard, now
                     stored.results.append((sid, "new"))
-                    new_entry = True
                 batch_bodies[sid] = body
                 bodies.setdefault(number, {})[sid] = {"body": body}
                 record = {**doc, "shard": number, "file": file, "imported": first, "parser": parser}
@@ -572,8 +656,7 @@ class Store:
                 metas[sid] = pack_record(record)
                 if address:
                     batch_urls[address] = sid
-                if new_entry:
-                    entries.append(_entry(sid, metas[sid], number, address))
+                entries[sid] = _entry(sid, metas[sid], number, address, by_content)
             for number, docs in bodies.items():
                 self._bodies(number).put_many(docs)
             by_shard: dict[int, dict[str, dict[str, Any]]] = {}
@@ -585,7 +668,7 @@ class Store:
                 self._touch(None)
             for number, docs in by_shard.items():
                 self._meta(number).put_many(docs)
-            directory.append(entries)
+            directory.append(entries.values())
             if by_shard:
                 self._touch(count + len(stored.new))
         return stored
@@ -648,6 +731,7 @@ class Store:
             self._touch(None)
             for number, ids in by_shard.items():
                 self._meta(number).remove_many(ids)
+            directory.append(Entry(story_key(sid), GONE) for sid in deleted.records)
             self._touch(count - len(deleted.records))
             for number, ids in by_shard.items():
                 bodies = self._bodies(number).records()
@@ -719,16 +803,53 @@ class Store:
         return matches[0]
 
 
-def _entry(sid: str, record: dict[str, Any], number: int, address: str | None = None) -> Entry:
-    """A story's directory entry, from its stored record (``address`` when the caller has it)."""
+#: Shard files kept open (each with its parsed content cached): the newest used, so an import
+#: of a million stories or a pass over every shard holds a few of them, not the whole store.
+OPEN_SHARDS = 64
+
+
+def _cached(dbs: dict[int, TinyDB], shard: int, path: Path) -> TinyDB:
+    db = dbs.pop(shard, None)
+    if db is None:
+        db = open_db(path)
+        if len(dbs) >= OPEN_SHARDS:
+            dbs.pop(next(iter(dbs)))  # the least recently used
+    dbs[shard] = db  # last in order: the most recently used
+    return db
+
+
+def _open_listing(path: Path) -> Listing | None:
     try:
-        full = unpack_record(record, Path("meta"))
-    except StoreFileError:  # details changed by hand: listed by id alone; `repair` says so
-        full = record
-    url = full.get("url")
-    if address is None and isinstance(url, str) and url:
-        address = normal_url(url)
+        return Listing(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _from_file(record: dict[str, Any]) -> bool:
+    """Whether a stored story came from a file (which ``reparse`` can read again).
+
+    Looked for in the packed details as text, not decoded (a million of them make the listing):
+    no other field of a record is named "file", and a string holding those characters would
+    have its quotes escaped.
+    """
+    details = record.get("details")
+    if isinstance(details, str):
+        return '"file":"' in details
+    return bool(record.get("file"))
+
+
+def _entry(sid: str, record: dict[str, Any], number: int, address: str | None = None,
+           by_text: bool | None = None) -> Entry:
+    """A story's directory entry, from its stored record (the caller that stores it knows its
+    canonical ``address`` and whether its id comes from its text: the record is not decoded)."""
+    if by_text is None:
+        try:
+            full = unpack_record(record, Path("meta"))
+        except StoreFileError:  # details changed by hand: listed by id alone; `repair` says so
+            full = record
+        url = full.get("url")
+        address = normal_url(url) if isinstance(url, str) and url else None
+        by_text = not address and not full.get("key")
     headline = record.get("headline")
-    by_text = not address and not full.get("key")
     head = text_hash(headline_key(headline)) if by_text and isinstance(headline, str) else 0
     return Entry(story_key(sid), number, text_hash(address), head)

@@ -6,6 +6,10 @@ to find out costs a parse of the whole store, which at a million stories is seco
 import batch. This file answers from 32 bytes a story: the story's key (its id as a
 number), its shard, and hashes of its canonical address and folded headline.
 
+Every new, changed or deleted story gets an entry, so the file's tail also says what
+changed since a given point (the reader's listing merges it in, see
+:mod:`store.storage.listing`).
+
 It is a derivative of the metadata shards, never the record: every answer is a candidate
 that the caller confirms against the shard it names, so an entry for a deleted story, or
 one left stale by an update, misleads no one. Entries are appended after the shards they
@@ -28,6 +32,7 @@ from pathlib import Path
 from broadsheet.store.storage.atomic import atomic_write_bytes, fsync_dir
 
 ENTRY = struct.Struct("<QQQQ")  # key, shard, address hash, headline hash (0: none)
+GONE = 2**64 - 1  # the shard of an entry that says a story was deleted
 _HEX_ID = re.compile(r"[0-9a-f]{16}")
 
 
@@ -120,6 +125,9 @@ class Directory:
         shard, address, headline = self._shard, self._address, self._headline
         highest = self.highest
         for key, number, url, head in ENTRY.iter_unpack(data):
+            if number == GONE:
+                shard.pop(key, None)
+                continue
             shard[key] = number
             if number > highest:
                 highest = number
@@ -167,6 +175,25 @@ class Directory:
         """Take in every entry without writing (a reader of a store with no directory yet)."""
         self._forget()
         self._take(b"".join(entry.pack() for entry in entries))
+
+    def size(self) -> int:
+        """Bytes of whole entries in the file (where a listing written now is up to date to)."""
+        try:
+            size = self.path.stat().st_size
+        except FileNotFoundError:
+            return 0
+        return size - size % ENTRY.size
+
+    def changes_since(self, offset: int) -> dict[int, int]:
+        """Story key -> shard (``GONE``: deleted) for every entry after byte ``offset``, the last of each key."""
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(offset)
+                data = handle.read()
+        except FileNotFoundError:
+            return {}
+        data = data[: len(data) - len(data) % ENTRY.size]
+        return {key: number for key, number, _url, _head in ENTRY.iter_unpack(data)}
 
     # -- answers (candidates: the caller confirms each in the shard named) ----------------
 

@@ -21,13 +21,14 @@ from __future__ import annotations
 import mmap
 import struct
 from array import array
+from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, overload
 
 from broadsheet.store.storage.atomic import atomic_write_bytes
-from broadsheet.store.storage.directory import story_key
+from broadsheet.store.storage.directory import is_plain_id, story_key
 
 MAGIC = b"BSLIST01"
 HEADER = struct.Struct("<8sQQ")  # magic, rows, directory bytes covered when written
@@ -52,7 +53,8 @@ class Row:
 
     @property
     def sort_key(self) -> str:
-        return self.published + "\x00" + self.imported
+        """Newest first sorts on this, descending (as ``Store.stories`` does): date, import time, id."""
+        return self.published + "\x00" + self.imported + "\x00" + self.sid
 
     def text(self) -> bytes:
         return SEP.join((self.sid, self.headline, self.source, self.published, self.imported,
@@ -153,6 +155,12 @@ class Listing:
     def flags(self) -> bytes:
         return self._map[self._flags:self._flags + self.count]
 
+    def sorted_keys(self) -> array[int]:
+        """Every key, ascending (one copy of a section of the file)."""
+        pairs = array("Q")
+        pairs.frombytes(self._map[self._keyed:self._texts])
+        return pairs[::2]
+
     def insertion_point(self, sort_key: str) -> int:
         """Where a row with ``sort_key`` goes among the rows (newest first; after equal keys)."""
         low, high = 0, self.count
@@ -195,6 +203,8 @@ class Catalogue(Sequence[Meta]):
         points = [listing.insertion_point(r.sort_key) if listing is not None else 0 for r in changed]
         self._hidden, self._points = hidden, points
         self._view: array[int] | None = None
+        self._keys: array[int] | None = None  # made on the first call of ``has``
+        self._gone: set[int] = set()
         self._changed_at: dict[str, int] = {}
         if hidden or changed:
             view: array[int] = array("q")
@@ -253,12 +263,24 @@ class Catalogue(Sequence[Meta]):
             return None
         if self._view is None:
             return base
-        from bisect import bisect_left, bisect_right
-
         hidden = bisect_left(self._hidden, base)
         if hidden < len(self._hidden) and self._hidden[hidden] == base:
             return None
         return base - hidden + bisect_right(self._points, base)
+
+    def has(self, sid: str) -> bool:
+        """Whether story ``sid`` is listed: a search of the keys alone (many calls: the sidebar's counts)."""
+        if sid in self._changed_at:
+            return True
+        if self._listing is None or (self._view is not None and not is_plain_id(sid)):
+            return self.index_of(sid) is not None
+        if self._keys is None:
+            self._keys = self._listing.sorted_keys()
+            self._gone = {self._listing.key(p) for p in self._hidden}
+        key = story_key(sid)
+        at = bisect_left(self._keys, key)
+        return at < len(self._keys) and self._keys[at] == key and key not in self._gone and (
+            is_plain_id(sid) or self.index_of(sid) is not None)
 
     def get(self, sid: str) -> Meta | None:
         index = self.index_of(sid)
@@ -287,7 +309,7 @@ class CatalogueIds(Mapping[str, Meta]):
         return found
 
     def __contains__(self, sid: object) -> bool:
-        return isinstance(sid, str) and self._catalogue.index_of(sid) is not None
+        return isinstance(sid, str) and self._catalogue.has(sid)
 
     def __iter__(self) -> Iterator[str]:
         return (self._catalogue.row(i).sid for i in range(len(self._catalogue)))

@@ -20,6 +20,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +94,11 @@ class StoryState:
         return doc
 
 
+def _add_missing(docs: dict[str, Any], table: dict[str, Any]) -> None:
+    for key, value in docs.items():
+        table.setdefault(key, value)
+
+
 EMPTY = StoryState()
 # Reading a 50k store's state makes some 25,000 states, nearly all untagged read marks; a
 # frozen dataclass costs 1.4 us to build, so untagged states are these four.
@@ -164,7 +170,7 @@ class UserState:
             for sid, doc in self._table(old).records().items():
                 by_shard.setdefault(self._shard(sid), {})[sid] = doc
             for shard, docs in by_shard.items():  # a mark already in the 256 is newer: it stays
-                self._table(shard).apply(lambda table, docs=docs: [table.setdefault(k, v) for k, v in docs.items()])
+                self._table(shard).apply(partial(_add_missing, docs))
             self._dbs.pop(old, None)
             (self.folder / f"{old}.json").unlink()
 
