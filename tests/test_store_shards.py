@@ -8,6 +8,7 @@ import pytest
 from broadsheet.store.storage import db as store_db
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.directory import ENTRY
+from broadsheet.store.storage.userstate import Marks
 from tests.factories import make_article, meta_file
 
 
@@ -119,3 +120,23 @@ def test_marks_in_the_16_files_of_an_older_store_are_moved_to_the_256(store: Sto
     assert moved.user.get(second).read
     moved.user.toggle_bookmark(first)
     assert not Store(store.folder).user.all()[first].bookmarked
+
+
+def test_mark_counts_are_kept_per_state_file_and_read_again_only_when_a_file_changed(store: Store) -> None:
+    articles = [make_article(i) for i in range(6)]
+    store.add([(a, None) for a in articles])
+    ids = [a.story_id for a in articles]
+    store.user.edit_tags(ids[:3], add=["ferries"])
+    store.user.set_read(ids[0], True)
+    store.user.set_bookmarked("feedfacefeedface", True)  # a mark on a story not stored: not counted
+    stored = set(ids).__contains__
+    marks = Marks.of(store.user.counts(stored).values())
+    assert (marks.read, marks.bookmarked, dict(marks.tags)) == (1, 0, {"ferries": 3})
+
+    def never(_sid: str) -> bool:
+        raise AssertionError("a state file was read although none changed")
+
+    assert Marks.of(Store(store.folder).user.counts(never).values()) == marks  # from counts.json alone
+    Store(store.folder).user.toggle_bookmark(ids[4])  # another process
+    again = Marks.of(Store(store.folder).user.counts(stored).values())
+    assert (again.read, again.bookmarked, dict(again.tags)) == (1, 1, {"ferries": 3})

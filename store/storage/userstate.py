@@ -14,23 +14,28 @@ file inside the lock, so two readers on one store never lose each other's change
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
+import orjson
+from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
 from broadsheet.store.collector import gc_paused
+from broadsheet.store.storage.atomic import atomic_write_bytes, file_identity
 from broadsheet.store.storage.tinydb import KeyedTable, open_db
 
 TAG_MAX_LENGTH = 40
+COUNTS = "counts.json"  # the marks counted per state file (in the store folder: a derivative)
+COUNTS_VERSION = 1
 SHARDS = tuple(f"{n:02x}" for n in range(256))
 _SHARD_SET = frozenset(SHARDS)
 LEGACY_SHARDS = tuple("0123456789abcdef")  # the 16 files of stores from before
@@ -99,6 +104,112 @@ def _add_missing(docs: dict[str, Any], table: dict[str, Any]) -> None:
         table.setdefault(key, value)
 
 
+@dataclass(slots=True)
+class Marks:
+    """Counts of the user's marks: read and bookmarked stories, stories per tag (over stored
+    stories), and every tag named on any story (the tag editor offers them)."""
+
+    read: int = 0
+    bookmarked: int = 0
+    tags: Counter[str] = field(default_factory=Counter)
+    named: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, files: Iterable[dict[str, Any]]) -> Marks:
+        """The sum of the counts of state files (as :meth:`UserState.counts` gives them)."""
+        marks = cls()
+        for entry in files:
+            marks.read += _int(entry.get("read"))
+            marks.bookmarked += _int(entry.get("bookmarked"))
+            tags = entry.get("tags")
+            if isinstance(tags, dict):
+                marks.tags.update({t: _int(n) for t, n in tags.items() if isinstance(t, str)})
+            named = entry.get("named")
+            if isinstance(named, list):
+                marks.named.update(t for t in named if isinstance(t, str))
+        return marks
+
+
+def _int(value: Any) -> int:
+    return value if type(value) is int and value >= 0 else 0
+
+
+def _file_marks(docs: dict[str, Any], present: Callable[[str], bool]) -> dict[str, Any]:
+    """The counts of one state file's marks (over stored stories) and the tags it names."""
+    read = bookmarked = 0
+    tags: Counter[str] = Counter()
+    named: set[str] = set()
+    for sid, doc in docs.items():
+        state = StoryState.from_doc(doc)
+        named.update(state.tags)
+        if (state.read or state.bookmarked or state.tags) and present(sid):
+            read += state.read
+            bookmarked += state.bookmarked
+            tags.update(state.tags)
+    return {"read": read, "bookmarked": bookmarked, "tags": dict(tags), "named": sorted(named)}
+
+
+class LazyStates(Mapping[str, StoryState]):
+    """Every story's marks, read from a state file when a story in it is first asked about.
+
+    The reader draws a screenful of rows, so it reads a few of the 256 files, not a
+    million marks; going through every mark (a search for ``is:read``) reads them all.
+    Never changed in place: :meth:`with_changes` gives a new mapping (a search worker keeps
+    the one it was handed).
+    """
+
+    def __init__(self, user: UserState, changes: Mapping[str, StoryState] | None = None,
+                 loaded: dict[str, dict[str, StoryState]] | None = None) -> None:
+        self._user = user
+        self._changes = dict(changes or {})
+        # file name -> its marks as first read; shared by every mapping made from this one with
+        # with_changes, so a file read before a change was written keeps its old marks for all.
+        self._loaded = loaded if loaded is not None else {}
+
+    def with_changes(self, changed: Mapping[str, StoryState]) -> LazyStates:
+        return LazyStates(self._user, {**self._changes, **changed}, self._loaded)
+
+    def _file(self, name: str) -> dict[str, StoryState]:
+        marks = self._loaded.get(name)
+        if marks is None:
+            marks = {sid: StoryState.from_doc(doc) for sid, doc in self._user.records(name).items()}
+            self._loaded[name] = marks
+        return marks
+
+    def __getitem__(self, sid: str) -> StoryState:
+        if sid in self._changes:
+            state = self._changes[sid]
+        else:
+            state = EMPTY
+            for name in self._user.files_of(sid):
+                state = self._file(name).get(sid, state)
+        if state is EMPTY or not (state.read or state.bookmarked or state.tags):
+            raise KeyError(sid)
+        return state
+
+    def _all(self) -> dict[str, StoryState]:
+        merged: dict[str, StoryState] = {}
+        for name in self._user.file_names():
+            merged.update(self._file(name))
+        merged.update(self._changes)
+        return {sid: state for sid, state in merged.items() if state.read or state.bookmarked or state.tags}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def items(self) -> ItemsView[str, StoryState]:
+        return self._all().items()
+
+    def values(self) -> ValuesView[StoryState]:
+        return self._all().values()
+
+    def keys(self) -> KeysView[str]:
+        return self._all().keys()
+
+
 EMPTY = StoryState()
 # Reading a 50k store's state makes some 25,000 states, nearly all untagged read marks; a
 # frozen dataclass costs 1.4 us to build, so untagged states are these four.
@@ -151,7 +262,8 @@ class UserState:
             names = os.listdir(self.folder)
         except FileNotFoundError:
             return []
-        return [name[:-5] for name in sorted(names) if name.endswith(".json") and name[:-5] != "settings"]
+        return [name[:-5] for name in sorted(names) if name.endswith(".json") and name[:-5] != "settings"
+                and not name.startswith(".")]
 
     def check(self) -> None:
         """Parse every state file now (raises StoreFileError naming a damaged one)."""
@@ -187,6 +299,57 @@ class UserState:
                 for sid, doc in self._table(shard).records().items():
                     result[sid] = StoryState.from_doc(doc)
         return result
+
+    def recount(self, names: Iterable[str], present: Callable[[str], bool]) -> dict[str, dict[str, Any]]:
+        """The counts of state files ``names`` as they are now (after a change; see :meth:`counts`)."""
+        return {name: _file_marks(self._table(name).records(), present) for name in names
+                if (self.folder / f"{name}.json").exists()}
+
+    def counts(self, present: Callable[[str], bool]) -> dict[str, dict[str, Any]]:
+        """Read, bookmarked and tag counts over the stories ``present`` says are stored, per
+        state file (:meth:`Marks.of` adds them up).
+
+        Kept per state file in ``counts.json`` beside the store (a derivative, keyed on each
+        file's identity), so only files changed since are read: opening a store with a
+        million marks reads none of them. The summary is rewritten when it changed and no
+        other writer holds the lock.
+        """
+        path = self.folder.parent / COUNTS
+        try:
+            saved = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            saved = {}
+        saved = saved if isinstance(saved, dict) and saved.get("version") == COUNTS_VERSION else {}
+        files: dict[str, Any] = saved.get("files") if isinstance(saved.get("files"), dict) else {}  # type: ignore[assignment]
+        fresh: dict[str, Any] = {}
+        changed = False
+        for name in self._present():
+            identity = file_identity(self.folder / f"{name}.json")
+            entry = files.get(name)
+            if not isinstance(entry, dict) or entry.get("identity") != list(identity or ()):
+                entry = {"identity": list(identity or ()), **_file_marks(self._table(name).records(), present)}
+                changed = True
+            fresh[name] = entry
+        changed = changed or set(fresh) != set(files)
+        if changed:
+            with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
+                atomic_write_bytes(path, orjson.dumps({"version": COUNTS_VERSION, "files": fresh}))
+        return fresh
+
+    def file_names(self) -> list[str]:
+        """The state files there are, older layout first (a newer mark wins)."""
+        return sorted(self._present(), key=lambda name: name not in LEGACY_SHARDS)
+
+    def files_of(self, story_id: str) -> list[str]:
+        """The files that may hold a story's marks, older layout first."""
+        names = [self._shard(story_id)]
+        head = story_id[:1].lower()
+        if head in LEGACY_SHARDS and (self.folder / f"{head}.json").exists():
+            names.insert(0, head)
+        return names
+
+    def records(self, name: str) -> dict[str, Any]:
+        return self._table(name).records()
 
     def get(self, story_id: str) -> StoryState:
         doc = self._table(self._shard(story_id)).records().get(story_id)
