@@ -98,3 +98,16 @@ def test_an_import_leaves_the_listing_up_to_date(tmp_path: Path, store: Store) -
     import_paths(store, [source])
     listing = listing_module.Listing(store.folder / "listing.bin")
     assert listing.count == 1 and listing.covered == (store.folder / "directory.bin").stat().st_size
+
+
+def test_a_deleted_story_brought_back_is_listed_once_in_its_place(store: Store) -> None:
+    articles = [make_article(i) for i in range(8)]
+    store.add([(a, None) for a in articles])
+    store.write_listing()
+    before = ids(store)
+    deleted = store.delete([articles[2].story_id])
+    assert articles[2].story_id not in [m.id for m in Store(store.folder).catalogue()]
+    store.restore(deleted)
+    catalogue = Store(store.folder).catalogue()
+    assert [m.id for m in catalogue] == before
+    assert catalogue.index_of(articles[2].story_id) == before.index(articles[2].story_id)

@@ -52,9 +52,8 @@ PARSED_AT_OPEN = 4
 
 # Fields of a metadata record that listing every story needs; a record keeps these as
 # JSON values and everything else (captions, credits, authors, file...) as one JSON text in
-# "details". Starting the reader parses articles.json whole: 50,000 short JSON texts parse
-# about three times faster than the 600,000 objects inside them (0.19 -> 0.06 s at 50k,
-# issue 7), and a story's details are decoded only when something asks for them.
+# "details": short JSON texts parse about three times faster than the objects inside them
+# (issue 7), and a story's details are decoded only when something asks for them.
 LISTED = ("headline", "source", "published", "imported", "shard", "parser")
 
 

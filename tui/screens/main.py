@@ -95,7 +95,7 @@ class MainScreen(FeedsMixin, Screen[None]):
     SIDEBAR_WIDTH = 150
     #: The reading position is saved this long after the reader stops scrolling (a dropped SSH
     #: session then loses at most this much), and the store's files are looked at this often
-    #: for stories imported meanwhile (one stat of articles.json: no measurable CPU).
+    #: for stories imported meanwhile (one stat of meta/stamp.json: no measurable CPU).
     SAVE_DELAY = 1.0
     STORE_CHECK_INTERVAL = 3.0
 
@@ -116,7 +116,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._save_timer: Timer | None = None
         self._session: tuple[str | None, int, dict[str, bool]] | None = None  # taken down, not yet written
         self._deleted: Deleted | None = None  # the last delete of this session, for u
-        self._articles_seen: FileIdentity | None = None  # articles.json when the reader last loaded it
+        self._articles_seen: FileIdentity | None = None  # meta/stamp.json when the reader last loaded it
         self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
 
     @property
