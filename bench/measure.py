@@ -45,8 +45,11 @@ def parse_rate(pages: list[Path], count: int) -> float:
 
 
 def load(folder: Path, runs: int) -> Sample:
-    """Seconds for a new Store to list every story (what the reader reads at start)."""
-    return repeat(lambda: Store(folder).stories(), runs)
+    """Seconds for the reader's data to load in a new process's view: open the store, its
+    catalogue of every story and the counts of the marks (``ReaderState.load``)."""
+    from broadsheet.store.reader.state import ReaderState
+
+    return repeat(lambda: ReaderState(Store(folder)).load(), runs)
 
 
 def open_story(store: Store, count: int, seed: int = 3) -> Sample:

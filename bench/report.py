@@ -54,7 +54,7 @@ ROWS = [
     Row("import_vs_newsboat", "  ratio ours / newsboat (x)", digits=2, growth=False),
     Row("index_seconds", "Search index rebuild, whole store (s)"),
     Row("index_open", "Search index open (ms)", 1000, 1),
-    Row("load", "Load story list, Store.stories() (ms)", 1000, 0),
+    Row("load", "Load the reader's story list and mark counts, ReaderState.load() (ms)", 1000, 0),
     Row("tinydb_load", "  plain TinyDB file: open + len + all() (ms)", 1000, 0),
     Row("load_ratio", "  ratio TinyDB / ours (x)", digits=1, growth=False),
     Row("cold_inproc", "Cold start to list with rows, run_test (s)", digits=2, target="<= 0.7",
