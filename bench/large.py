@@ -61,6 +61,7 @@ class Stage:
     seconds: float  # import time from 0 to size
     stage: Watched  # the last stage's process (done - size stories into the store before)
     stage_count: int
+    load: float  # load average (1 min) as the stage began
 
 
 def broadsheet(folder: Path, *args: str) -> list[str]:
@@ -83,7 +84,8 @@ def import_stages(root: Path, stores: Path, sizes: list[int]) -> list[Stage]:
     seconds = 0.0
     for size in sizes:
         batch = folders(root, size)[done // PER_FOLDER:]
-        say(f"broadsheet import: stories {done:,} to {size:,} ({len(batch)} folders)")
+        load = os.getloadavg()[0]
+        say(f"broadsheet import: stories {done:,} to {size:,} ({len(batch)} folders), load {load:.1f}")
         watched = _check(run_watched(broadsheet(work, "import", *map(str, batch)), interval=0.25), "the import")
         found = SUMMARY.search(watched.stderr)
         if found is None:
@@ -101,7 +103,7 @@ def import_stages(root: Path, stores: Path, sizes: list[int]) -> list[Stage]:
             work.rename(target)
         else:
             shutil.copytree(work, target)
-        stages.append(Stage(size, target, folders(root, size), imported, failed, seconds, watched, count))
+        stages.append(Stage(size, target, folders(root, size), imported, failed, seconds, watched, count, load))
         done = size
     return stages
 
@@ -139,6 +141,7 @@ def measure_size(stage: Stage, runs: int, scratch: Path) -> dict[str, Value]:
     """Every figure for the store of one size."""
     folder, n = stage.folder, size_label(stage.size)
     r: dict[str, Value] = {
+        "load": os.getloadavg()[0],  # the machine is shared: its load when this size was measured
         "import_rate": stage.imported / stage.seconds,
         "import_seconds": stage.seconds,
         "stage_rate": stage.stage_count / stage.stage.seconds,
@@ -234,7 +237,9 @@ def main(argv: list[str] | None = None) -> int:
             f"{os.getloadavg()[0]:.1f} (5 min {os.getloadavg()[1]:.1f}) at the end")
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     last = stages[-1]
-    notes = (f"Pages that did not parse (counted out of the import rate): "
+    loads = ", ".join(f"{size_label(s.size)} {s.load:.1f} / {results[s.size]['load']:.1f}" for s in stages)
+    notes = (f"Load average (1 min) as each import stage / each size's measurements began: {loads}. "
+             f"Pages that did not parse (counted out of the import rate): "
              f"{ {size_label(s.size): s.failed for s in stages} }. Pages on disk at {size_label(last.size)}: "
              f"{results[last.size]['pages_mb']:,.0f} MB apparent, {results[last.size]['pages_blocks_mb']:,.0f} MB "
              f"in blocks; JSON export {results[last.size]['export_mb']:,.0f} MB (deleted after). "
