@@ -51,7 +51,7 @@ bench-smoke: $(STAMP)
 
 ## Issue 17 at scale: 10k, 100k and 1M stories through `broadsheet import`, the reader, the marks and
 ## repair/export/reindex, with growth between sizes; writes docs/benchmarks.md's large block. Not for CI:
-## the 1M run writes about 4 GB of pages (cached), needs about 15 GB free and takes most of an hour.
+## the 1M run writes about 4 GB of pages (cached), needs about 18 GB free and takes about an hour.
 ## Other sizes: make bench-large SIZES=10000,100000
 SIZES ?= 10000,100000,1000000
 bench-large: $(STAMP)
