@@ -471,6 +471,18 @@ class Store:
             order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
             return [metas[i] for i in order]
 
+    def each_story(self) -> Iterator[StoryMeta]:
+        """Every story, a metadata shard at a time in import order (a pass over a store of any
+        size that holds one shard's records at once: reindex, catching the index up)."""
+        if self._legacy:
+            yield from self.stories()
+            return
+        for number in self._meta_numbers():
+            path = self._meta_path(number)
+            data = read_json_file(path) or {}  # not cached: each shard is read once
+            records = data.get("articles", {})
+            yield from (StoryMeta(sid, doc, path) for sid, doc in records.items())
+
     def catalogue(self) -> Catalogue:
         """Every story, newest first, for the reader: the listing, read a window at a time.
 
