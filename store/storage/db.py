@@ -323,7 +323,7 @@ class Store:
     def _bodies(self, shard: int) -> KeyedTable:
         db = self._shards.get(shard)
         if db is None:
-            db = self._shards[shard] = open_db(self.folder / "bodies" / f"{shard:06d}.json")
+            db = self._shards[shard] = open_db(self.folder / "bodies" / f"{shard:06d}.json", compress=True)
         return db.table("bodies")  # type: ignore[return-value]
 
     def __len__(self) -> int:
