@@ -1,11 +1,13 @@
-"""``python -m bench.store_size``: one store built by the real importer, its size against its pages.
+"""``python -m bench.store_size``: a store's size against the pages it came from, bodies plain and compressed.
 
-    python -m bench.store_size --size 10000 [--cache DIR]
+    python -m bench.store_size --size 10000 [--cache DIR] [--rounds 2]
 
-Prints the import rate, the bytes on disk of each part of the store (body shards, the
-search index, the other TinyDB files) as a share of the pages it was imported from, and the
-time to open a story from a cold body shard (the shard not yet read by this process), which
-is what compressing the body shards trades against their size (issue 17).
+Imports the same pages with the real importer into two stores, one writing its body shards
+as plain JSON (as stores did before issue 17) and one compressed, alternating the two
+``--rounds`` times so a busy machine slows both alike. Prints for each: the import rate,
+the bytes on disk of each part (body shards, search index, the other TinyDB files) as a
+share of the pages, and the time to open a story whose shard this process has not read
+yet (decompress and parse one shard), measured on both stores in turn, story by story.
 """
 
 from __future__ import annotations
@@ -19,45 +21,72 @@ from pathlib import Path
 from bench import build
 from bench.stats import Sample
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.tinydb import CompressedJSONStorage
+
+KINDS = ("plain", "compressed")
 
 
-def cold_open(folder: Path, count: int, seed: int = 3) -> Sample:
-    """Seconds for ``Store.article`` of random stories, each from a shard this process has not read."""
-    ids = [meta.id for meta in Store(folder).stories()]
-    times = []
+def import_once(cache: Path, size: int, kind: str) -> build.BuiltStore:
+    """Import ``size`` stories into a new store under ``cache/kind`` (the pages are shared)."""
+    root = cache / kind
+    root.mkdir(parents=True, exist_ok=True)
+    pages = root / build.pages_root(cache, size).name
+    if not pages.exists():
+        pages.symlink_to(build.pages_root(cache, size))
+    CompressedJSONStorage.compress = kind == "compressed"
+    try:
+        [built] = build.import_stages(root, [size], lambda text: None)
+    finally:
+        CompressedJSONStorage.compress = True
+    return built
+
+
+def cold_opens(folders: dict[str, Path], count: int, seed: int = 3) -> dict[str, Sample]:
+    """Seconds to open each of ``count`` random stories from a shard not yet read, in each store in turn."""
+    ids = [meta.id for meta in Store(folders[KINDS[0]]).stories()]
+    times: dict[str, list[float]] = {kind: [] for kind in folders}
     for sid in random.Random(seed).sample(ids, min(count, len(ids))):
-        store = Store(folder, check=False)  # a new store: no shard parsed yet
-        meta = store.meta(sid)  # reads articles.json, which the reader has read at start
-        assert meta is not None
-        start = time.perf_counter()
-        store.article_of(meta)
-        times.append(time.perf_counter() - start)
-    return Sample.of(times)
+        for kind, folder in folders.items():
+            store = Store(folder, check=False)  # a new store: no shard parsed yet
+            meta = store.meta(sid)  # reads the metadata, which the reader has in memory
+            assert meta is not None
+            start = time.perf_counter()
+            store.article_of(meta)
+            times[kind].append(time.perf_counter() - start)
+    return {kind: Sample.of(values) for kind, values in times.items()}
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000, help="stories (a multiple of 1000)")
     parser.add_argument("--cache", type=Path, help="data folder (default: $BROADSHEET_BENCH_CACHE or ~/.cache)")
+    parser.add_argument("--rounds", type=int, default=1, help="imports of each kind, alternating")
     parser.add_argument("--opens", type=int, default=200, help="stories opened for the cold-open time")
     args = parser.parse_args(argv)
     cache = args.cache or build.cache_root()
-    print(f"load before: {os.getloadavg()[0]:.2f}")
-    [built] = build.import_stages(cache, [args.size], lambda text: None)
-    folder = built.folder
-    pages = sum(build.disk_bytes(p) for p in built.pages)
-    parts = {"bodies": build.disk_bytes(folder / "bodies"), "index": build.disk_bytes(folder / "index")}
-    total = build.disk_bytes(folder)
-    parts["other TinyDB files"] = total - sum(parts.values())
-    print(f"imported {built.imported:,} stories in {built.import_seconds:.1f} s: "
-          f"{built.imported / built.import_seconds:,.0f}/s")
-    print(f"pages {pages / 1e6:.1f} MB; store {total / 1e6:.1f} MB = {total / pages:.3f}x the pages")
-    for name, size in parts.items():
-        print(f"  {name:<20} {size / 1e6:8.1f} MB  {size / pages:.3f}x")
-    sample = cold_open(folder, args.opens)
-    print(f"open a story, cold shard ({len(sample.values)} stories): median {sample.median * 1e3:.2f} ms, "
-          f"p95 {sample.p95 * 1e3:.2f} ms")
-    print(f"load after: {os.getloadavg()[0]:.2f}")
+    print(f"load average at start: {os.getloadavg()[0]:.2f}")
+    rates: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    built: dict[str, build.BuiltStore] = {}
+    for _ in range(args.rounds):
+        for kind in KINDS:
+            built[kind] = import_once(cache, args.size, kind)
+            rates[kind].append(built[kind].imported / built[kind].import_seconds)
+    pages = sum(build.disk_bytes(p) for p in built[KINDS[0]].pages)
+    print(f"pages: {len(built[KINDS[0]].pages):,} files, {pages / 1e6:.1f} MB")
+    for kind in KINDS:
+        folder = built[kind].folder
+        parts = {"bodies": build.disk_bytes(folder / "bodies"), "index": build.disk_bytes(folder / "index")}
+        total = build.disk_bytes(folder)
+        parts["other TinyDB files"] = total - sum(parts.values())
+        shown = ", ".join(f"{rate:,.0f}" for rate in rates[kind])
+        print(f"{kind}: import {shown} stories/s; store {total / 1e6:.1f} MB = {total / pages:.3f}x the pages")
+        for name, size in parts.items():
+            print(f"  {name:<20} {size / 1e6:8.1f} MB  {size / pages:.3f}x")
+    samples = cold_opens({kind: built[kind].folder for kind in KINDS}, args.opens)
+    for kind, sample in samples.items():
+        print(f"{kind}: open a story from an unread shard ({len(sample.values)} stories): "
+              f"median {sample.median * 1e3:.2f} ms, p95 {sample.p95 * 1e3:.2f} ms")
+    print(f"load average at end: {os.getloadavg()[0]:.2f}")
     return 0
 
 
