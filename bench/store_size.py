@@ -72,7 +72,7 @@ def main(argv: list[str] | None = None) -> int:
             built[kind] = import_once(cache, args.size, kind)
             rates[kind].append(built[kind].imported / built[kind].import_seconds)
     pages = sum(build.disk_bytes(p) for p in built[KINDS[0]].pages)
-    print(f"pages: {len(built[KINDS[0]].pages):,} files, {pages / 1e6:.1f} MB")
+    print(f"pages: {args.size:,} stories, {pages / 1e6:.1f} MB")
     for kind in KINDS:
         folder = built[kind].folder
         parts = {"bodies": build.disk_bytes(folder / "bodies"), "index": build.disk_bytes(folder / "index")}

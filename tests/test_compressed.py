@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -114,6 +115,7 @@ def test_a_failed_replace_leaves_the_old_compressed_file(tmp_path: Path, monkeyp
 
 _WRITER = """
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from broadsheet.store.storage.tinydb import CompressedJSONStorage
 storage = CompressedJSONStorage(Path(sys.argv[1]))
@@ -185,3 +187,18 @@ def test_escape_sequences_in_a_compressed_shard_are_cleaned_on_read(tmp_path: Pa
     reopened = Store(store.folder)
     [body] = reopened.body(reopened.stories()[0])
     assert "\x1b" not in body and "\x9b" not in body and "\x07" not in body and "text" in body
+
+
+@pytest.mark.parametrize(("cut", "reason"), [(lambda raw: raw[: len(raw) // 2], "truncated"),
+                                             (lambda raw: b"", "empty"),
+                                             (lambda raw: raw + b'{"x": 1}', "trailing data")])
+def test_a_damaged_plain_shard_of_an_older_store_is_still_named(tmp_path: Path, cut: Callable[[bytes], bytes],
+                                                                reason: str) -> None:
+    store = filled(tmp_path / "store", 3)
+    path = shard(store)
+    damaged = cut(orjson.dumps(read_json_file(path)))
+    path.write_bytes(damaged)
+    with pytest.raises(StoreFileError, match=reason) as info:
+        reopened = Store(store.folder)
+        reopened.body(reopened.stories()[0])  # trailing data is found on the first read
+    assert info.value.path == path and path.read_bytes() == damaged
