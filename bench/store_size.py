@@ -43,7 +43,7 @@ def import_once(cache: Path, size: int, kind: str) -> build.BuiltStore:
 
 def cold_opens(folders: dict[str, Path], count: int, seed: int = 3) -> dict[str, Sample]:
     """Seconds to open each of ``count`` random stories from a shard not yet read, in each store in turn."""
-    ids = [meta.id for meta in Store(folders[KINDS[0]]).stories()]
+    ids = [meta.id for meta in Store(next(iter(folders.values()))).stories()]
     times: dict[str, list[float]] = {kind: [] for kind in folders}
     for sid in random.Random(seed).sample(ids, min(count, len(ids))):
         for kind, folder in folders.items():
@@ -62,18 +62,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cache", type=Path, help="data folder (default: $BROADSHEET_BENCH_CACHE or ~/.cache)")
     parser.add_argument("--rounds", type=int, default=1, help="imports of each kind, alternating")
     parser.add_argument("--opens", type=int, default=200, help="stories opened for the cold-open time")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="which stores to build: plain, compressed or both")
     args = parser.parse_args(argv)
+    kinds = [kind for kind in KINDS if kind in args.kinds.split(",")]
     cache = args.cache or build.cache_root()
     print(f"load average at start: {os.getloadavg()[0]:.2f}")
-    rates: dict[str, list[float]] = {kind: [] for kind in KINDS}
+    rates: dict[str, list[float]] = {kind: [] for kind in kinds}
     built: dict[str, build.BuiltStore] = {}
     for _ in range(args.rounds):
-        for kind in KINDS:
+        for kind in kinds:
             built[kind] = import_once(cache, args.size, kind)
             rates[kind].append(built[kind].imported / built[kind].import_seconds)
-    pages = sum(build.disk_bytes(p) for p in built[KINDS[0]].pages)
+    pages = sum(build.disk_bytes(p) for p in built[kinds[0]].pages)
     print(f"pages: {args.size:,} stories, {pages / 1e6:.1f} MB")
-    for kind in KINDS:
+    for kind in kinds:
         folder = built[kind].folder
         parts = {"bodies": build.disk_bytes(folder / "bodies"), "index": build.disk_bytes(folder / "index")}
         total = build.disk_bytes(folder)
@@ -82,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{kind}: import {shown} stories/s; store {total / 1e6:.1f} MB = {total / pages:.3f}x the pages")
         for name, size in parts.items():
             print(f"  {name:<20} {size / 1e6:8.1f} MB  {size / pages:.3f}x")
-    samples = cold_opens({kind: built[kind].folder for kind in KINDS}, args.opens)
+    samples = cold_opens({kind: built[kind].folder for kind in kinds}, args.opens)
     for kind, sample in samples.items():
         print(f"{kind}: open a story from an unread shard ({len(sample.values)} stories): "
               f"median {sample.median * 1e3:.2f} ms, p95 {sample.p95 * 1e3:.2f} ms")

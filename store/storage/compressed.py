@@ -95,8 +95,6 @@ def readable_part(raw: bytes) -> bytes:
     try:
         for start in range(0, len(frame), _SALVAGE_CHUNK):
             parts.append(decompressor.decompress(frame[start:start + _SALVAGE_CHUNK]))
-            if decompressor.eof:
-                break
     except zstandard.ZstdError:
-        pass  # damaged from here on: keep what came before
+        pass  # damaged from here on (or data after the frame's end): keep what came before
     return b"".join(parts)
