@@ -45,8 +45,12 @@ class IndexBusy(Exception):
 
 
 def _new_writer(index: tantivy.Index) -> tantivy.IndexWriter:
+    """One indexing thread: each thread writes its own segment per commit, and every segment repeats
+    its term dictionary. At 10k stories one thread made the index 8% smaller (15.6 against 17.0 MB
+    after an import, 14.9 against 15.9 after a reindex) at the same import rate on 2 cores, where the
+    parse workers keep both cores busy anyway (issue 17)."""
     try:
-        return index.writer(heap_size=WRITER_HEAP)
+        return index.writer(heap_size=WRITER_HEAP, num_threads=1)
     except ValueError as exc:
         if "LockBusy" in str(exc):
             raise IndexBusy("another process is writing the search index") from None

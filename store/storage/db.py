@@ -383,7 +383,9 @@ class Store:
 
     def _bodies(self, shard: int) -> KeyedTable:
         path = self.folder / "bodies" / f"{shard:06d}.json"
-        return _cached(self._shards, shard, path).table("bodies")  # type: ignore[return-value]
+        # Bodies are zstd-compressed (older plain shards read as before); metadata stays plain JSON,
+        # which `repair` salvages record by record (a compressed shard is one block: all or nothing).
+        return _cached(self._shards, shard, path, compress=True).table("bodies")  # type: ignore[return-value]
 
     def _tables(self) -> Iterator[tuple[Path, dict[str, dict[str, Any]]]]:
         """Every metadata file and its records."""
@@ -819,10 +821,10 @@ class Store:
 OPEN_SHARDS = 64
 
 
-def _cached(dbs: dict[int, TinyDB], shard: int, path: Path) -> TinyDB:
+def _cached(dbs: dict[int, TinyDB], shard: int, path: Path, compress: bool = False) -> TinyDB:
     db = dbs.pop(shard, None)
     if db is None:
-        db = open_db(path)
+        db = open_db(path, compress=compress)
         if len(dbs) >= OPEN_SHARDS:
             dbs.pop(next(iter(dbs)))  # the least recently used
     dbs[shard] = db  # last in order: the most recently used
