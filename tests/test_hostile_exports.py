@@ -158,7 +158,7 @@ def test_hand_edited_marks_are_read_as_written_by_broadsheet(tmp_path: Path) -> 
     store = Store(tmp_path / "store")
     (sid,) = store.add([(make_article(1), "a.txt")])
     store.user.set_read(sid, True)
-    path = next((store.folder / "state").glob(f"{sid[:2]}.json"))
+    path = next((store.folder / "state").glob(f"{sid[:3]}.json"))
     data = orjson.loads(path.read_bytes())
     data["stories"][sid] = {"bookmarked": "false", "read": "no", "tags": "harbour"}
     path.write_bytes(orjson.dumps(data))

@@ -46,7 +46,7 @@ SHARD_SIZE = 256
 LOCK_TIMEOUT = 30.0
 LEGACY = "articles.json"  # the one metadata file of stores written before metadata shards
 LISTING = "listing.bin"
-CHECKED_AT_OPEN = 256  # shards of each kind looked at when a store is opened: the newest
+CHECKED_AT_OPEN = 32  # shards of each kind looked at when a store is opened: the newest
 PARSED_AT_OPEN = 4
 
 
@@ -352,9 +352,9 @@ class Store:
         self.user.check()
         for folder in (self._meta_folder, self.folder / "bodies"):
             if folder.is_dir():
-                numbered = sorted(path for path in folder.glob("*.json") if path.stem.isdigit())
-                for path in numbered[-CHECKED_AT_OPEN:]:
-                    check_ends(path)
+                numbered = sorted(name for name in os.listdir(folder) if name.endswith(".json") and name[:-5].isdigit())
+                for name in numbered[-CHECKED_AT_OPEN:]:
+                    check_ends(folder / name)
         for number in self._meta_numbers()[-PARSED_AT_OPEN:]:
             self._meta(number).records()
 
@@ -793,7 +793,8 @@ class Store:
 
     def fingerprint(self) -> tuple[FileIdentity, ...]:
         """Identity of the store's files; changes whenever any process writes to it."""
-        paths = [self._stamp, self.folder / LEGACY, *sorted((self.folder / "state").glob("*.json"))]
+        # The state folder's identity stands for its 4,096 files: every write renames one into it.
+        paths = [self._stamp, self.folder / LEGACY, self.folder / "state"]
         return tuple(key for key in map(file_identity, paths) if key is not None)
 
     def resolve(self, ref: str) -> str:
