@@ -37,7 +37,7 @@ from broadsheet.store.storage.tinydb import KeyedTable, open_db
 
 TAG_MAX_LENGTH = 40
 COUNTS = "counts.json"  # the marks counted per state file (in the store folder: a derivative)
-COUNTS_VERSION = 2
+COUNTS_VERSION = 3
 SHARDS = tuple(f"{n:03x}" for n in range(4096))
 _SHARD_SET = frozenset(SHARDS)
 #: The files of older layouts: 16 by one hex digit, then (briefly) 256 by two.
@@ -156,16 +156,26 @@ class Marks:
 
 
 def _saved_counts(path: Path) -> dict[str, Any]:
-    """``counts.json`` as written (empty when it is missing, damaged or of another version)."""
+    """``counts.json`` as written (empty when it is missing, damaged or of another version).
+
+    Its per-file entries (4,096 of them) are one JSON text inside it, decoded by
+    :func:`_files_of` only when the folder changed: a start reads the sum alone.
+    """
     try:
         saved = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError):
         return {}
-    if not isinstance(saved, dict) or saved.get("version") != COUNTS_VERSION:
-        return {}
-    if not isinstance(saved.get("files"), dict):
+    if not isinstance(saved, dict) or saved.get("version") != COUNTS_VERSION or not isinstance(saved.get("files"), str):
         return {}
     return saved
+
+
+def _files_of(saved: dict[str, Any]) -> dict[str, Any]:
+    try:
+        files = orjson.loads(saved.get("files", "{}"))
+    except orjson.JSONDecodeError:
+        return {}
+    return files if isinstance(files, dict) else {}
 
 
 #: A folder changed this recently may change again within the same tick of its clock, so its
@@ -180,6 +190,48 @@ def folder_identity(folder: Path) -> list[int] | None:
     if identity is None or time.time_ns() - identity[1] < RACY_SECONDS * 1e9:
         return None
     return list(identity)
+
+
+class LazyFiles(dict[str, Any]):
+    """The per-file entries of ``counts.json``, decoded when first looked at (after a mark
+    changes): a start that finds the folder as it was never needs them."""
+
+    def __init__(self, saved: dict[str, Any]) -> None:
+        super().__init__()
+        self._saved: dict[str, Any] | None = saved
+
+    def _load(self) -> None:
+        if self._saved is not None:
+            saved, self._saved = self._saved, None
+            self.update(_files_of(saved))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._load()
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        self._load()
+        return super().__getitem__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        self._load()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._load()
+        return super().__len__()
+
+    def items(self) -> Any:
+        self._load()
+        return super().items()
+
+    def values(self) -> Any:
+        self._load()
+        return super().values()
+
+    def keys(self) -> Any:
+        self._load()
+        return super().keys()
 
 
 def _int(value: Any) -> int:
@@ -329,7 +381,7 @@ class UserState:
         saved = _saved_counts(self.folder.parent / COUNTS)
         if saved.get("folder") is not None and saved.get("folder") == folder_identity(self.folder):
             return  # no file changed since every one was read to count it
-        files = saved.get("files", {})
+        files = _files_of(saved)
         for name in [*self._present(), "settings"]:
             path = self.folder / f"{name}.json"
             entry = files.get(name)
@@ -382,11 +434,11 @@ class UserState:
         """
         path = self.folder.parent / COUNTS
         saved = _saved_counts(path)
-        files: dict[str, Any] = saved.get("files", {})
         total = Marks.from_doc(saved.get("total"))
         folder = folder_identity(self.folder)
         if total is not None and folder is not None and saved.get("folder") == folder:
-            return files, total
+            return LazyFiles(saved), total
+        files = _files_of(saved)
         if total is None:
             total = Marks.of(files.values())
         fresh: dict[str, Any] = {}
@@ -401,7 +453,8 @@ class UserState:
         for name in files.keys() - fresh.keys():  # files gone
             total.add(files[name], -1)
         if fresh != files or saved.get("folder") != folder:
-            document = {"version": COUNTS_VERSION, "folder": folder, "files": fresh, "total": total.to_doc()}
+            document = {"version": COUNTS_VERSION, "folder": folder, "files": orjson.dumps(fresh).decode(),
+                        "total": total.to_doc()}
             with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
                 atomic_write_bytes(path, orjson.dumps(document))
         return fresh, total
