@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from itertools import compress, filterfalse, islice
 from operator import attrgetter
 from typing import Any
@@ -20,7 +21,7 @@ from broadsheet.store.search.analysis import FIELD_GROUPS, day_number
 from broadsheet.store.search.query import NOTHING_TO_SEARCH, Query, QueryError, SearchResult, Term
 from broadsheet.store.search.schema import BOOSTS, FOLDED, STEMMED
 from broadsheet.store.storage.directory import story_key
-from broadsheet.store.storage.userstate import StoryState
+from broadsheet.store.storage.userstate import LazyStates, StoryState
 
 #: State filters with at most this many stories are run inside tantivy (a term set on
 #: ``key``); larger ones filter the full hit list in Python.
@@ -52,8 +53,21 @@ class Executor:
     """Runs queries for one index; keeps the key -> id cache and the newest-first list between them."""
 
     def __init__(self) -> None:
+        self._marked: tuple[object, Marked] | None = None  # (what it was made from, kept alive; the index)
         self._id_cache: dict[int, str] = {}
         self._newest_cache: tuple[tuple[int, int], list[str], dict[str, int]] | None = None
+
+    def _marked_view(self, states: Mapping[str, StoryState]) -> MarkedView | None:
+        """The index of the marks ``states`` came from and the changes on top (made once per load
+        of the marks, on the first search that asks about them)."""
+        base: Mapping[str, StoryState] = states
+        changes: Mapping[str, StoryState] = {}
+        origin: object = states
+        if isinstance(states, LazyStates):
+            base, changes, origin = states.base(), states.changes, states.origin
+        if self._marked is None or self._marked[0] is not origin:
+            self._marked = (origin, Marked.of(base))
+        return self._marked[1], changes
 
     def run(self, view: IndexView, query: Query, states: Mapping[str, StoryState], limit: int | None) -> SearchResult:
         """Ids in relevance order (newest first with sort:date or no words), at most ``limit``."""
@@ -77,9 +91,9 @@ class Executor:
                 scoring = scoring or any(not t.negated for t, _ in built)
         if query.text_groups and not clauses:  # only punctuation or over-long words: never "everything"
             raise QueryError(NOTHING_TO_SEARCH)  # said before any tag is looked at, as the fallback does
-        allow, deny = _state_sets(query, states)
+        allow, deny = _state_sets(query, states, self._marked_view(states))
         if allow is not None:
-            allow -= deny
+            allow = allow - deny  # a new set: ``allow`` may be one of the cached sets
             deny = set()
             if not allow:
                 return empty
@@ -257,8 +271,49 @@ _READ = attrgetter("read")
 _BOOKMARKED = attrgetter("bookmarked")
 
 
-def _state_sets(query: Query, states: Mapping[str, StoryState]) -> tuple[set[str] | None, set[str]]:
-    """Ids a result must be among (None: any) and ids it must not be, from the user's state."""
+@dataclass(frozen=True, slots=True)
+class Marked:
+    """Story ids by mark, from one pass over the marks: kept while the marks are the same, so
+    typing a search with ``tag:`` or ``is:`` does not go through a million marks per key."""
+
+    tags: dict[str, set[str]]
+    bookmarked: set[str]
+    read: set[str]
+
+    @classmethod
+    def of(cls, states: Mapping[str, StoryState]) -> Marked:
+        tags: dict[str, set[str]] = {}
+        bookmarked, read = set(), set()
+        for sid, state in states.items():
+            if state.bookmarked:
+                bookmarked.add(sid)
+            if state.read:
+                read.add(sid)
+            for tag in state.tags:
+                tags.setdefault(tag, set()).add(sid)
+        return cls(tags, bookmarked, read)
+
+    def having(self, ids: set[str], changes: Mapping[str, StoryState], has: Callable[[StoryState], bool]) -> set[str]:
+        """``ids`` (one of this index's sets) with the ``changes`` made since taken in."""
+        if not changes:
+            return ids
+        return (ids - changes.keys()) | {sid for sid, state in changes.items() if has(state)}
+
+
+MarkedView = tuple[Marked, Mapping[str, StoryState]]
+
+
+def _has_tag(tag: str, state: StoryState) -> bool:
+    return tag in state.tags
+
+
+def _state_sets(query: Query, states: Mapping[str, StoryState],
+                marked: MarkedView | None = None) -> tuple[set[str] | None, set[str]]:
+    """Ids a result must be among (None: any) and ids it must not be, from the user's state.
+
+    ``marked``: an index of the marks and the changes since (single tags, bookmarks and read
+    marks come from it); the sets returned may be the index's own: never change them.
+    """
     allow: set[str] | None = None
     deny: set[str] = set()
 
@@ -267,9 +322,13 @@ def _state_sets(query: Query, states: Mapping[str, StoryState]) -> tuple[set[str
         allow = ids if allow is None else allow & ids
 
     for group in query.tag_groups:
-        if len(group) == 1:  # the usual case, kept cheap for 50,000 states
+        if len(group) == 1:  # the usual case
             tag = group[0].text
-            tagged = {sid for sid, st in states.items() if tag in st.tags}
+            if marked is not None:
+                index, changes = marked
+                tagged = index.having(index.tags.get(tag, set()), changes, partial(_has_tag, tag))
+            else:
+                tagged = {sid for sid, st in states.items() if tag in st.tags}
             if group[0].negated:
                 deny |= tagged
             else:
@@ -280,13 +339,19 @@ def _state_sets(query: Query, states: Mapping[str, StoryState]) -> tuple[set[str
         else:
             narrow({sid for sid, st in states.items() if any(_tag_matches(t, st) for t in group)})
     if query.bookmarked is not None:
-        marked = set(compress(states.keys(), map(_BOOKMARKED, states.values())))
-        if query.bookmarked:
-            narrow(marked)
+        if marked is not None:
+            bookmarked = marked[0].having(marked[0].bookmarked, marked[1], _BOOKMARKED)
         else:
-            deny |= marked
+            bookmarked = set(compress(states.keys(), map(_BOOKMARKED, states.values())))
+        if query.bookmarked:
+            narrow(bookmarked)
+        else:
+            deny |= bookmarked
     if query.read is not None:
-        seen = set(compress(states.keys(), map(_READ, states.values())))
+        if marked is not None:
+            seen = marked[0].having(marked[0].read, marked[1], _READ)
+        else:
+            seen = set(compress(states.keys(), map(_READ, states.values())))
         if query.read:
             narrow(seen)
         else:

@@ -273,6 +273,20 @@ class LazyStates(Mapping[str, StoryState]):
     def with_changes(self, changed: Mapping[str, StoryState]) -> LazyStates:
         return LazyStates(self._user, {**self._changes, **changed}, self._loaded)
 
+    @property
+    def origin(self) -> object:
+        """Shared by every mapping made from one load of the marks (a search caches by it)."""
+        return self._loaded
+
+    @property
+    def changes(self) -> Mapping[str, StoryState]:
+        """The marks changed since the load, over :meth:`base`."""
+        return self._changes
+
+    def base(self) -> LazyStates:
+        """The marks as loaded, without the changes made since."""
+        return LazyStates(self._user, None, self._loaded)
+
     def _file(self, name: str) -> dict[str, Any]:
         """A state file's records as first read (turned into marks one at a time, as asked for)."""
         docs = self._loaded.get(name)
