@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import overload
 
 from broadsheet.store.storage.db import StoryMeta
+from broadsheet.store.storage.listing import Rows
 
 ORDERS = ("newest", "oldest", "source")
 
@@ -22,7 +22,7 @@ def order_stories(stories: Sequence[StoryMeta], order: str) -> Sequence[StoryMet
     return stories
 
 
-class Reversed(Sequence[StoryMeta]):
+class Reversed(Rows[StoryMeta]):
     """A sequence backwards, without copying it."""
 
     def __init__(self, items: Sequence[StoryMeta]) -> None:
@@ -31,19 +31,7 @@ class Reversed(Sequence[StoryMeta]):
     def __len__(self) -> int:
         return len(self._items)
 
-    @overload
-    def __getitem__(self, index: int) -> StoryMeta: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[StoryMeta]: ...
-
-    def __getitem__(self, index: int | slice) -> StoryMeta | list[StoryMeta]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _item(self, index: int) -> StoryMeta:
         return self._items[len(self._items) - 1 - index]
 
     def index_of(self, sid: str) -> int | None:

@@ -25,11 +25,12 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, overload
+from typing import Any, TypeVar, overload
 
 from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.directory import is_plain_id, story_key
 
+T = TypeVar("T")
 MAGIC = b"BSLIST01"
 HEADER = struct.Struct("<8sQQ")  # magic, rows, directory bytes covered when written
 PAIR = struct.Struct("<QQ")
@@ -183,7 +184,30 @@ def write_listing(path: Path, rows: list[Row], covered: int) -> None:
 Meta = Any  # broadsheet.store.storage.db.StoryMeta (not imported: db imports this module)
 
 
-class Catalogue(Sequence[Meta]):
+class Rows(Sequence[T]):
+    """A read-only sequence whose items are made when asked for (``_item``, ``__len__``)."""
+
+    def _item(self, index: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        length = len(self)
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(length))]
+        if index < 0:
+            index += length
+        if not 0 <= index < length:
+            raise IndexError(index)
+        return self._item(index)
+
+
+class Catalogue(Rows[Meta]):
     """Every story, newest first: the listing with the changes since it was written merged in.
 
     Items are made on demand (``make``) from the rows asked for, so a list of a million
@@ -226,19 +250,7 @@ class Catalogue(Sequence[Meta]):
     def __len__(self) -> int:
         return self._length
 
-    @overload
-    def __getitem__(self, index: int) -> Meta: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Meta]: ...
-
-    def __getitem__(self, index: int | slice) -> Meta | list[Meta]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(self._length))]
-        if index < 0:
-            index += self._length
-        if not 0 <= index < self._length:
-            raise IndexError(index)
+    def _item(self, index: int) -> Meta:
         return self._make(self.row(index))
 
     def row(self, index: int) -> Row:
@@ -250,7 +262,7 @@ class Catalogue(Sequence[Meta]):
 
     def __iter__(self) -> Iterator[Meta]:
         for i in range(self._length):
-            yield self[i]
+            yield self._item(i)
 
     def index_of(self, sid: str) -> int | None:
         """The position of story ``sid`` in the list, or None (no row is read but the one found)."""
