@@ -250,6 +250,19 @@ def test_box_inside_the_story_does_not_end_it() -> None:
     assert MORE[2] in article.body
 
 
+def test_two_list_headings_with_teasers_between_end_the_story_at_the_first() -> None:
+    # "Related coverage" with teasers whose summaries read as prose, then "Latest news" and more
+    # teasers: the text after the first heading is too much for a closing list, yet the text
+    # between the two headings is little, so the story ends at the first.
+    glued = [f"{t} A summary of that story, long enough to read as one short paragraph of prose." for t in TEASERS]
+    summary = "is the subject of another story, which readers of this page often go on to open when they have read it."
+    latest = [part for t in TEASERS for part in (f"{t}: the {t.split()[0].lower()} {summary}", "Opinion")]
+    text = page(TITLE, "By Ann Example", tail=(*MORE, "Related coverage", *glued, "Latest news", *latest))
+    article = parse_text(text)
+    assert article.body[-1] == MORE[-1]
+    assert "after the list headed by line" in reason_of(text, "Related coverage")
+
+
 def test_prose_far_below_the_story_is_dropped() -> None:
     footer = [
         "Contact us", "About us", "Privacy", "Cookies", "Careers", "Site map", "Newsletters",
