@@ -208,7 +208,8 @@ def step_story_end(page: Page) -> None:
                     i, reason = box_heading, f"{heading}, after the list headed by line {lines[box_heading].number}"
                     line = lines[i]
             else:
-                box_left, box_heading = BOX_LINES, i  # a box of other stories inside the story: its dated teasers end nothing
+                # A box of other stories inside the story: its dated teasers end nothing.
+                box_left, box_heading = BOX_LINES, i
         if reason is None and not in_box and _date_only(line.text) and _dated_run(page, i):
             reason = "a dated teaser list or comment thread starts"
         if reason:
