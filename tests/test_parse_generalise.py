@@ -263,6 +263,22 @@ def test_two_list_headings_with_teasers_between_end_the_story_at_the_first() -> 
     assert "after the list headed by line" in reason_of(text, "Related coverage")
 
 
+def test_a_sentence_in_brackets_is_no_photo_credit() -> None:
+    aside = (
+        "The union said the drivers were paid too little for the hours they worked on the night routes. "
+        "(The company disagrees.)"
+    )
+    article = parse_text(page(TITLE, "By Ann Example", MORE[0], aside))
+    assert aside in article.body
+    assert not article.images
+
+
+def test_subscription_prompt_split_over_text_nodes_is_furniture() -> None:
+    prompt = "If you are a print subscriber, online access is\nincluded\nin your subscription."
+    article = parse_text(page(TITLE, "By Ann Example", tail=(prompt,)))
+    assert not any("subscription" in p for p in article.body)
+
+
 def test_prose_far_below_the_story_is_dropped() -> None:
     footer = [
         "Contact us", "About us", "Privacy", "Cookies", "Careers", "Site map", "Newsletters",

@@ -212,8 +212,8 @@ def split_paren_credit(text: str) -> tuple[str, str] | None:
     if not m:
         return None
     credit = m.group("credit").strip()
-    if len(credit.split()) > 8:
-        return None
+    if len(credit.split()) > 8 or len(text.split()) > 60 or (credit.endswith(".") and credit[-2:-1].islower()):
+        return None  # a paragraph, or a sentence in brackets ("(The union disagrees.)"), is no caption
     return text[: m.start()].rstrip(), credit
 
 
