@@ -31,7 +31,10 @@ def test_join_wrapped_folds_sentence_continuations() -> None:
 
 def test_join_wrapped_folds_quoted_phrases_and_short_links_inside_a_sentence() -> None:
     # One text node per line: a phrase in quotes, then short link texts, inside one sentence.
-    text = "The board, which will soon be in charge of labelling\n“fake news”\nalongside the council, backed the\nplan\nof the\nmayor\nto close the road."
+    text = (
+        "The board, which will soon be in charge of labelling\n“fake news”\nalongside the council, backed the"
+        "\nplan\nof the\nmayor\nto close the road."
+    )
     lines = join_wrapped(split_lines(text))
     assert [line.text for line in lines] == [
         "The board, which will soon be in charge of labelling “fake news” alongside the council, backed the plan"
