@@ -263,6 +263,42 @@ def test_two_list_headings_with_teasers_between_end_the_story_at_the_first() -> 
     assert "after the list headed by line" in reason_of(text, "Related coverage")
 
 
+def test_credit_line_repeated_under_short_sentences_marks_captions() -> None:
+    # raw_gettext of three photos credited to the same company, each "sentence" / "Credit".
+    photos = [
+        ("The new deck seen from the old ferry pier.", "Harbour Works"),
+        ("Welders at work on the southern span.", "Harbour Works"),
+        ("A crane lifts the last section into place.", "Harbour Works"),
+    ]
+    middle = [PARAS[0], *photos[0], PARAS[1], *photos[1], PARAS[2], *photos[2]]
+    text = "\n\n".join([f"{TITLE} | Gazette", "Home", TITLE, "By Ann Example", *middle, PARAS[3], *MORE]) + "\n"
+    article = parse_text(text)
+    assert [(i.caption, i.credit) for i in article.images] == photos
+    assert "Harbour Works" not in article.body
+    assert "printed under 3" in reason_of(text, "Harbour Works")
+
+
+def test_one_promotion_printed_twice_is_no_photo() -> None:
+    promo = ["Stay up to date with the stories of the day.", "Email"]
+    text = page(TITLE, "By Ann Example", *promo, tail=(*promo,))
+    assert not parse_text(text).images
+
+
+def test_name_alone_between_paragraphs_is_a_portrait_caption() -> None:
+    quote = "Ann Fisher, who has run the ferry for twenty years, said she would keep two boats on the water."
+    text = page(TITLE, "By Ann Example", tail=("Ann Fisher", quote, *MORE))
+    article = parse_text(text)
+    assert [(i.caption, i.credit) for i in article.images] == [("Ann Fisher", None)]
+    assert "Ann Fisher" not in article.body and quote in article.body
+    assert "portrait" in reason_of(text, "Ann Fisher")
+
+
+def test_speaker_name_above_a_job_title_is_no_caption() -> None:
+    # A pull quote's attribution: the name, then the speaker's job, then the story goes on.
+    text = page(TITLE, "By Ann Example", tail=("Ann Fisher", "Ferry captain and union member", *MORE))
+    assert not parse_text(text).images
+
+
 def test_a_sentence_in_brackets_is_no_photo_credit() -> None:
     aside = (
         "The union said the drivers were paid too little for the hours they worked on the night routes. "

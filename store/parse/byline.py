@@ -161,7 +161,7 @@ class Byline:
     evidence: str = ""  # what made the line a byline (for --explain)
 
 
-def _looks_like_name(text: str) -> bool:
+def looks_like_name(text: str) -> bool:
     """Capitalised words, up to five of them besides particles (``José María Álvarez de la
     Cruz``), a particle glued on allowed (``al-Hakim``, ``d’Ormesson``)."""
     toks = text.split()
@@ -217,7 +217,7 @@ def _split_names(text: str) -> tuple[list[str], int]:
             continue
         part, titled = _strip_role(_IN_PLACE.sub("", pieces[k]).strip(" .,:;-–—"))
         skipping = titled and bool(names or part)
-        if part and _looks_like_name(part):
+        if part and looks_like_name(part):
             names.append(part)
         elif part:
             rejected += 1

@@ -5,17 +5,19 @@ They run before the headline is known, so they use only each line and its neighb
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from typing import NamedTuple
 
 from broadsheet.store.model import Image
 from broadsheet.store.parse import boilerplate, captions, quality
-from broadsheet.store.parse.byline import parse_byline
+from broadsheet.store.parse.byline import looks_like_name, parse_byline
 from broadsheet.store.parse.credits import is_credits_line_of
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
 from broadsheet.store.parse.story_end import closing_heading
-from broadsheet.store.parse.textstats import LINE_CACHE, jaccard, similarity
+from broadsheet.store.parse.types import Line
+from broadsheet.store.parse.textstats import LINE_CACHE, ends_sentence, jaccard, similarity, tokens
 
 GAP = 6  # furniture lines allowed inside one run of story text
 BOX = 12  # more lines allowed after the heading of a box of other stories inside the story
@@ -141,6 +143,88 @@ def step_captions(page: Page) -> None:
             if j >= after and lines[j].text == cap.text:
                 lines[j].mark("caption", f"repeats the caption on line {cap.number}")
                 break
+
+
+_AGO = re.compile(r"^(?:an?|\d+)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s+ago\b", re.I)
+PROSE_WORDS = 12  # a line of story text around a photo, not a subheading or a label
+_CREDIT_SMALL_WORDS = frozenset(["for", "of", "the", "and", "via", "de", "da", "van", "von", "/"])
+
+
+def _open(line: Line) -> bool:
+    return line.role == "boilerplate" and line.reason in (UNDECIDED, REPEATED)
+
+
+def _name_shaped(text: str) -> bool:
+    """A short run of capitalised words, as a photographer, agency or company credit is
+    printed on its own line (``Ann Lee for Example``, ``Example Rockets``)."""
+    words = text.split()
+    if not 1 <= len(words) <= 5 or not text[0].isupper() or ends_sentence(text) or text[-1] in ",:;":
+        return False
+    return all(w[0].isupper() or w in _CREDIT_SMALL_WORDS for w in words)
+
+
+def step_layout_captions(page: Page) -> None:
+    """Captions known by where they stand, not by a credit's wording.
+
+    - The same short capitalised line under two or more short sentences: a photo credit
+      repeated under each caption (an agency or photographer credited once per photo).
+    - A person's name alone between paragraphs of the story, named in the story just around
+      it: the caption of a portrait (a subheading is no name; a quote's attribution is
+      followed by the speaker's job, not by a paragraph naming them).
+    """
+    lines, klass = page.lines, page.klass
+    good = [i for i in klass if i > page.headline and klass[i] == "good"]
+    if not good:
+        return
+    order = [i for i in nonblank(page) if page.headline < i <= good[-1] + 2]  # the story, and a credit just below
+    pairs: dict[str, list[tuple[int, int]]] = {}
+    for pos in range(1, len(order)):
+        line = lines[order[pos]]
+        text = line.text
+        if len(text) > 60 or not _open(line) or " " not in text and len(text) < 3:
+            continue
+        if not (text[0].isupper() and _name_shaped(text)):
+            continue
+        above = lines[order[pos - 1]]
+        n_above = len(above.text.split())
+        if (
+            _open(above)
+            and order[pos - 1] not in page.images
+            and 3 <= n_above <= 30
+            and above.text.endswith(".")
+            and not line_facts(above.text).furniture
+        ):
+            after = lines[order[pos + 1]].text if pos + 1 < len(order) else ""
+            if not (len(after) < 40 and (find_dates(after) or _AGO.match(after))):  # a teaser: summary, section, time
+                pairs.setdefault(text, []).append((order[pos - 1], order[pos]))
+        if n_above >= PROSE_WORDS and ends_sentence(above.text) and _portrait_name(page, order, pos):
+            line.mark("caption", "a person's name alone between paragraphs that name them (portrait photo)")
+            page.images[order[pos]] = Image(text, None)
+            klass.pop(order[pos], None)
+    for text, found in pairs.items():
+        if len({lines[cap].text for cap, _ in found}) < 2:
+            continue  # one promotion printed twice is no pair of photos
+        for cap, credit in found:
+            if not (_open(lines[cap]) and _open(lines[credit])):
+                continue
+            klass.pop(cap, None)
+            klass.pop(credit, None)
+            lines[cap].mark("caption", f"short sentence above a credit line printed under {len(found)} photos")
+            lines[credit].mark("credit", f"photo credit printed under {len(found)} short sentences ({text!r})")
+            page.images[cap] = Image(lines[cap].text, text)
+
+
+def _portrait_name(page: Page, order: list[int], pos: int) -> bool:
+    """The line at ``pos`` is a person's name, and one of the two lines below is a paragraph naming them."""
+    text = page.lines[order[pos]].text
+    if text.isupper() or not 2 <= len(text.split()) <= 4 or not looks_like_name(text):
+        return False
+    surname = tokens(text)[-1:]
+    for j in order[pos + 1 : pos + 3]:
+        below = page.lines[j].text
+        if len(below.split()) >= PROSE_WORDS:
+            return bool(surname) and surname[0] in tokens(below)
+    return False
 
 
 def _credit(text: str) -> str:
