@@ -16,8 +16,8 @@ from broadsheet.store.parse.credits import is_credits_line_of
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
 from broadsheet.store.parse.story_end import closing_heading
-from broadsheet.store.parse.types import Line
 from broadsheet.store.parse.textstats import LINE_CACHE, ends_sentence, jaccard, similarity, tokens
+from broadsheet.store.parse.types import Line
 
 GAP = 6  # furniture lines allowed inside one run of story text
 BOX = 12  # more lines allowed after the heading of a box of other stories inside the story
@@ -181,7 +181,7 @@ def step_layout_captions(page: Page) -> None:
     for pos in range(1, len(order)):
         line = lines[order[pos]]
         text = line.text
-        if len(text) > 60 or not _open(line) or " " not in text and len(text) < 3:
+        if len(text) > 60 or not _open(line) or (" " not in text and len(text) < 3):
             continue
         if not (text[0].isupper() and _name_shaped(text)):
             continue
