@@ -73,7 +73,7 @@ def test_and_after_a_job_title_starts_the_next_author() -> None:
 )
 def test_a_list_of_tags_is_no_bare_byline(line: str) -> None:
     assert parse_byline(line, bare_ok=True) is None
-    assert parse_text(page(TITLE, line)).authors == []
+    assert parse_text(page(TITLE, line)).authors == ["Gazette"]  # no person: the site (see below)
 
 
 def test_possessive_is_no_name() -> None:
@@ -299,6 +299,18 @@ def test_speaker_name_above_a_job_title_is_no_caption() -> None:
     assert not parse_text(text).images
 
 
+def test_no_byline_the_organisation_is_the_author() -> None:
+    # The contract: the bylined people, or the organisation when no person is named. A wire
+    # dateline names the agency; without one the site in the page title is the organisation.
+    text = page(TITLE)
+    assert parse_text(text).authors == ["Gazette"]
+    assert "no byline, so the site 'Gazette' is the author" in reason_of(text, f"{TITLE} | Gazette")
+    wire = "\n\n".join([f"{TITLE} | Gazette", TITLE, f"PORTBY (Reuters) - {PARAS[0]}", *PARAS[1:]]) + "\n"
+    article = parse_text(wire)
+    assert article.authors == ["Reuters"] and article.source == "Gazette"
+    assert parse_text(page(TITLE, "By Ann Example")).authors == ["Ann Example"]
+
+
 def test_a_sentence_in_brackets_is_no_photo_credit() -> None:
     aside = (
         "The union said the drivers were paid too little for the hours they worked on the night routes. "
@@ -399,7 +411,7 @@ def test_prose_naming_social_sites_is_no_share_bar() -> None:
 @pytest.mark.parametrize("line", ["Getty Images", "Ann Example"])
 def test_bare_credit_or_subject_is_no_byline(line: str) -> None:
     title = "Actress Ann Example opens the harbour bridge"
-    assert parse_text(page(title, line, title=title)).authors == []
+    assert parse_text(page(title, line, title=title)).authors == ["Gazette"]
 
 
 def test_published_date_before_updated() -> None:
@@ -490,4 +502,4 @@ def test_caption_printed_twice_with_its_credit_is_one_photo() -> None:
 
 def test_last_tag_of_a_list_is_no_byline() -> None:
     text = page(TITLE, "Topics:\nbridge\n,\nharbour\n,", "Technology News")
-    assert parse_text(text).authors == []
+    assert parse_text(text).authors == ["Gazette"]

@@ -44,6 +44,21 @@ def _meta_line(text: str) -> tuple[str, str] | None:
     return None
 
 
+def _organisation_author(page: Page, agency: str | None, source: str | None, dateline_line: int) -> list[str]:
+    """No person is bylined: the wire service of the dateline, else the site, is the author
+    (the contract's "organisation when no person"); ``--explain`` says so on the line it came from."""
+    if agency and dateline_line >= 0:
+        line = page.lines[dateline_line]
+        line.mark(line.role, f"{line.reason}; no byline, so the agency {agency!r} is the author")
+        return [agency]
+    if source and source == page.site:
+        title = next((line for line in page.lines if line.text), None)
+        if title is not None and title.role == "boilerplate":
+            title.mark("boilerplate", f"page title; no byline, so the site {source!r} is the author")
+        return [source]
+    return []
+
+
 def assemble(page: Page) -> Article:
     """Build the Article from the marked lines."""
     lines, h = page.lines, page.headline
@@ -99,6 +114,8 @@ def assemble(page: Page) -> Article:
     source = site or (info.outlet if info else None)
     if source is None and authors and org_like(authors[0]):
         source = authors[0]
+    if not authors:
+        authors = _organisation_author(page, canonical_agency(agency), source, body_idx[0] if dateline else -1)
     last = body_idx[-1]
     for i in [i for i in page.images if i > last + TAIL]:
         lines[i].mark("boilerplate", "photo caption well after the end of the story")
