@@ -299,6 +299,19 @@ def test_speaker_name_above_a_job_title_is_no_caption() -> None:
     assert not parse_text(text).images
 
 
+@pytest.mark.parametrize("joined", [True, False])
+def test_caption_labels_mark_photo_and_video_captions(joined: bool) -> None:
+    # Accessible labels before captions, glued on (raw) or alone on the line above (raw_gettext).
+    photo, video = "The new deck seen from the ferry pier", "The mayor explains the tolls"
+    lines = ["Image caption " + photo, "Media caption " + video] if joined else [
+        "Image caption", photo, "Media caption", video]
+    text = page(TITLE, "By Ann Example", tail=(*lines, *MORE))
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [photo]
+    assert not any(photo in p or video in p for p in article.body)
+    assert MORE[-1] in article.body
+
+
 def test_no_byline_the_organisation_is_the_author() -> None:
     # The contract: the bylined people, or the organisation when no person is named. A wire
     # dateline names the agency; without one the site in the page title is the organisation.

@@ -88,6 +88,8 @@ def step_captions(page: Page) -> None:
         line = lines[i]
         if line.role != "boilerplate" or line.reason not in (UNDECIDED, REPEATED):
             continue
+        if line.text[:1] in "IMPV" and _caption_label(page, order, pos):
+            continue
         facts = line_facts(line.text).caption
         split = facts.split
         if split:
@@ -225,6 +227,37 @@ def _portrait_name(page: Page, order: list[int], pos: int) -> bool:
         if len(below.split()) >= PROSE_WORDS:
             return bool(surname) and surname[0] in tokens(below)
     return False
+
+
+# An accessible label printed before a caption: "Image caption ..." (a photo's), "Media caption ..." (a video's).
+_CAPTION_LABEL = re.compile(r"^(?:(?P<photo>Image|Photo|Picture)|Media|Video) ?caption\b\s*:?\s*")
+
+
+def _caption_label(page: Page, order: list[int], pos: int) -> bool:
+    """Mark a caption introduced by a label, on the same line or alone above it; True when marked.
+
+    A photo's caption becomes an image (its credit split off when glued on); a video's caption
+    is neither photo nor story text.
+    """
+    lines = page.lines
+    line = lines[order[pos]]
+    m = _CAPTION_LABEL.match(line.text)
+    if m is None:
+        return False
+    at = order[pos]
+    text = line.text[m.end() :]
+    if not text:  # the label alone: the caption is the next line
+        if pos + 1 >= len(order) or not _open(lines[order[pos + 1]]):
+            return False
+        line.mark("boilerplate", "label of the caption below")
+        at = order[pos + 1]
+        text = lines[at].text
+    photo = m.group("photo") is not None
+    if photo:
+        split = line_facts(text).caption.split
+        page.images[at] = Image(split[0], _credit(split[1])) if split else Image(text, None)
+    lines[at].mark("caption" if photo else "boilerplate", f"after a caption label ({m.group(0).strip()!r})")
+    return True
 
 
 def _credit(text: str) -> str:
