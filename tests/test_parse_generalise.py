@@ -312,6 +312,13 @@ def test_caption_labels_mark_photo_and_video_captions(joined: bool) -> None:
     assert MORE[-1] in article.body
 
 
+def test_author_bio_with_particle_in_another_case_ends_the_story() -> None:
+    bio = "Ann di Fisher is a reporter for the Gazette based in the harbour town."
+    article = parse_text(page(TITLE, "By Ann Di Fisher", tail=(bio,)))
+    assert article.authors == ["Ann Di Fisher"]
+    assert bio not in article.body and article.body[-1] == PARAS[-1]
+
+
 def test_no_byline_the_organisation_is_the_author() -> None:
     # The contract: the bylined people, or the organisation when no person is named. A wire
     # dateline names the agency; without one the site in the page title is the organisation.

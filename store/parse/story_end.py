@@ -70,7 +70,11 @@ def _names_author(authors: list[str], text: str) -> str | None:
     """:func:`_author_bio` for the byline's ``authors``."""
     for name in authors:
         if name not in text:
-            continue  # both tests below need the name in the line
+            if name.rsplit(None, 1)[-1] not in text or name.casefold() not in text.casefold():
+                continue  # both tests below need the name in the line
+            # The same name with its particles printed in another case ("Ann di Lee" for "Ann Di Lee").
+            at = text.casefold().index(name.casefold())
+            name = text[at : at + len(name)]
         if text.startswith(name) and re.match(re.escape(name) + r"\s+(?:is|was|has|covers|writes|reports)\b", text):
             return "author biography after the story"
         if len(name.split()) >= 2 and name in text and _AUTHOR_BOX.search(text) and not org_like(name):
