@@ -12,7 +12,7 @@ import pytest
 
 from broadsheet.store.parse import explain_text, parse_text
 from broadsheet.store.parse.byline import org_like, parse_byline, split_names
-from broadsheet.store.parse.captions import dated_caption, lone_credit, menu_like
+from broadsheet.store.parse.captions import dated_caption, lone_credit, menu_like, split_name_credit
 
 PARAS = [
     "The council said on Tuesday that it would open the new harbour bridge to traffic in the spring, "
@@ -317,6 +317,22 @@ def test_author_bio_with_particle_in_another_case_ends_the_story() -> None:
     article = parse_text(page(TITLE, "By Ann Di Fisher", tail=(bio,)))
     assert article.authors == ["Ann Di Fisher"]
     assert bio not in article.body and article.body[-1] == PARAS[-1]
+
+
+def test_a_paragraph_above_a_photo_credit_is_no_caption() -> None:
+    # A photo without caption: its credit stands under a paragraph of the story.
+    long_para = " ".join([PARAS[0], PARAS[1]])
+    text = page(TITLE, "By Ann Example", tail=(long_para, "Ann Lens/Gazette", *MORE))
+    article = parse_text(text)
+    assert long_para in article.body
+    assert all(i.caption != long_para for i in article.images)
+
+
+def test_a_hard_wrapped_sentence_start_is_no_credit() -> None:
+    # "... on the other side. Some" / "Ferry Lines ...": a hard wrap, not "sentence. CREDIT".
+    assert split_name_credit("The tolls will pay for the lamps on the other side. Some") is None
+    assert split_name_credit("The new lamps on the harbour bridge. Ann Lens for Gazette") == (
+        "The new lamps on the harbour bridge.", "Ann Lens for Gazette")
 
 
 def test_no_byline_the_organisation_is_the_author() -> None:

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from broadsheet.store.parse.boilerplate import _alternatives, folded, photo_copyright
 from broadsheet.store.parse.byline import parse_byline
 from broadsheet.store.parse.dates import MONTH
-from broadsheet.store.parse.textstats import LINE_CACHE
+from broadsheet.store.parse.textstats import LINE_CACHE, STOPWORDS
 
 _LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Photo credit|Image credit)"
 _STOCK = (
@@ -176,8 +176,9 @@ def split_name_credit(text: str) -> tuple[str, str] | None:
     if len(caption.split()) < 3:
         return None
     credit = m.group("credit").strip()
-    if credit.split()[0].casefold() in _NOT_CREDIT_START:
-        return None  # "... Skulls. And Archaeologists Are Puzzled.": a sentence, not a name
+    first = credit.split()[0].casefold()
+    if first in _NOT_CREDIT_START or (first != "the" and first in STOPWORDS):
+        return None  # "... Skulls. And Archaeologists Are Puzzled.", "... a console. Some": a sentence, not a name
     return caption, credit
 
 
