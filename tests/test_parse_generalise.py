@@ -335,6 +335,15 @@ def test_a_hard_wrapped_sentence_start_is_no_credit() -> None:
         "The new lamps on the harbour bridge.", "Ann Lens for Gazette")
 
 
+def test_date_and_byline_labels_before_the_story_are_not_story_text() -> None:
+    # raw_gettext of a header block: "Published", the date, the date again with its cue, "By", the name.
+    text = page(TITLE, "Published", "Thursday 4 April 2024", "Published Thu 4 Apr 2024", "By", "Ann Example")
+    article = parse_text(text)
+    assert article.authors == ["Ann Example"]
+    assert article.published.startswith("2024-04-04")
+    assert article.body[0] == PARAS[0]
+
+
 def test_no_byline_the_organisation_is_the_author() -> None:
     # The contract: the bylined people, or the organisation when no person is named. A wire
     # dateline names the agency; without one the site in the page title is the organisation.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from broadsheet.store.agencies import canonical_agency
@@ -38,10 +39,20 @@ def _meta_line(text: str) -> tuple[str, str] | None:
         named = wire_in(text.title())  # "REUTERS", "ASSOCIATED PRESS"
         if named and len(text.strip(" .:-–—()").split()) == len(named.split()):
             return "agency", named
+    cue = _META_LABEL.match(text)
+    if cue and cue.end() == len(text):
+        return "label", text  # "Published" / "By" alone: the date or names are on the next line
+    if cue:
+        text = text[cue.end() :]  # "Published Thu 27 Jul 2017"
     found = find_dates(text.title() if text.isupper() else text)  # "19 NOV 2019"
     if found and sum(f.end - f.start for f in found) >= 0.6 * len(text):
         return "date", found[0].iso
     return None
+
+
+_META_LABEL = re.compile(
+    r"^(?:(?:first |last )?published|updated|posted|by|date)(?:\s*(?:on|at))?\s*:?\s*", re.IGNORECASE
+)
 
 
 def _organisation_author(page: Page, agency: str | None, source: str | None, dateline_line: int) -> list[str]:
@@ -91,6 +102,8 @@ def assemble(page: Page) -> Article:
         if kind == "date":
             lines[i].mark("date", f"date line before the story text ({value})")
             page.published = page.published or value
+        elif kind == "label":
+            lines[i].mark("boilerplate", "label of a date or byline before the story text")
         else:
             lines[i].mark("boilerplate", f"wire-service line before the story text ({value})")
             agency_line = agency_line or value

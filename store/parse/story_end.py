@@ -207,7 +207,7 @@ def step_story_end(page: Page) -> None:
         if heading is not None:
             if _little_prose_after(page, i):
                 reason = heading
-                if in_box and _little_prose_after(page, box_heading, i):
+                if box_heading >= 0 and _little_prose_after(page, box_heading, i):
                     # Two list headings with only teasers between them: the story ended at the first.
                     i, reason = box_heading, f"{heading}, after the list headed by line {lines[box_heading].number}"
                     line = lines[i]
