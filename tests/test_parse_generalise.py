@@ -344,6 +344,21 @@ def test_date_and_byline_labels_before_the_story_are_not_story_text() -> None:
     assert article.body[0] == PARAS[0]
 
 
+@pytest.mark.parametrize(
+    ("lines", "credit"),
+    [
+        (["The new deck at dusk, seen from the ferry pier. CREDIT: ANN LENS"], "ANN LENS"),
+        (["The new deck at dusk, seen from the ferry pier. [Photo: Ann Lens]"], "Ann Lens"),
+        (["The new deck at dusk, seen from the ferry pier.", "Courtesy of the Harbour Board"], "the Harbour Board"),
+        (["The new deck at dusk, seen from the ferry pier.", "Photo courtesy Harbour Board"], "Harbour Board"),
+    ],
+)
+def test_more_credit_forms(lines: list[str], credit: str) -> None:
+    article = parse_text(page(TITLE, "By Ann Example", MORE[0], *lines))
+    caption = "The new deck at dusk, seen from the ferry pier."
+    assert [(i.caption, i.credit) for i in article.images] == [(caption, credit)]
+
+
 def test_no_byline_the_organisation_is_the_author() -> None:
     # The contract: the bylined people, or the organisation when no person is named. A wire
     # dateline names the agency; without one the site in the page title is the organisation.
