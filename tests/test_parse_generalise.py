@@ -359,6 +359,20 @@ def test_more_credit_forms(lines: list[str], credit: str) -> None:
     assert [(i.caption, i.credit) for i in article.images] == [(caption, credit)]
 
 
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Ann Lee for The Example Gazette", ["Ann Lee"]),
+        ("By Ann Lee on April 3, 2024", ["Ann Lee"]),
+        ("Posted by Ann Lee on April 3, 2024", ["Ann Lee"]),
+        ("Reporting by Ann Lee", ["Ann Lee"]),
+        ("By Nguyen Van An and Tran Thi Mai", ["Nguyen Van An", "Tran Thi Mai"]),
+    ],
+)
+def test_more_byline_forms(line: str, authors: list[str]) -> None:
+    assert parse_text(page(TITLE, line)).authors == authors
+
+
 def test_no_byline_the_organisation_is_the_author() -> None:
     # The contract: the bylined people, or the organisation when no person is named. A wire
     # dateline names the agency; without one the site in the page title is the organisation.

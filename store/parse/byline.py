@@ -15,7 +15,7 @@ from broadsheet.store.parse.dates import MONTH, find_dates, parse_date
 from broadsheet.store.parse.textstats import LINE_CACHE, STOPWORDS
 
 _BY = re.compile(
-    r"^(?:(?:written|words|story|text|reported|reporting)\s+)?(?:by|von|par|por)\b[\s:]*", re.IGNORECASE
+    r"^(?:(?:written|words|story|text|reported|reporting|posted)\s+)?(?:by|von|par|por)\b[\s:]*", re.IGNORECASE
 )
 _BY_INSIDE = re.compile(r"\b(?:written|reported|story)\s+by\b[\s:]*", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:authors?|reporters?|writers?)\s*:\s*", re.IGNORECASE)
@@ -175,8 +175,8 @@ def looks_like_name(text: str) -> bool:
         tok = _GLUED_PARTICLE.sub("", tok)
         if not _NAME_TOKEN.match(tok) or tok[0].islower() or tok.endswith(_POSSESSIVE):
             return False
-        if tok.casefold() in STOPWORDS and tok.casefold() != "the":
-            return False
+        if tok.casefold() in STOPWORDS and tok.casefold() != "the" and (tok is toks[0] or not tok[0].isupper()):
+            return False  # (later in a name a capitalised short word is a name: "Nguyen Van An")
     return True
 
 
@@ -281,6 +281,13 @@ def _parse_byline(
     cut = _cut(rest)
     names_part = rest[: cut[0]] if cut else rest
     tail = rest[cut[0] :] if cut else ""
+    if explicit:
+        # "By Ann Lee on May 2", "By Ann Lee at 9:30": the word before the date is no name;
+        # "By Ann Lee for Example Gazette": the outlet she wrote for is not an author.
+        names_part = _ON_AT.sub("", names_part)
+        m = _FOR_OUTLET.search(names_part)
+        if m:
+            names_part, tail = names_part[: m.start()], names_part[m.end() :] + tail
     if not explicit and cut is not None and cut[1].strip() in {"("}:
         return None
     authors, rejected = _split_names(names_part)
@@ -300,6 +307,9 @@ def _parse_byline(
         outlet = sep.group(1).strip()
     return tuple(authors), outlet, parse_date(text), explicit
 
+
+_ON_AT = re.compile(r"\s+(?:on|at)\s*$", re.IGNORECASE)
+_FOR_OUTLET = re.compile(r"\s+[Ff]or\s+(?:the\s+|The\s+)?(?=[A-Z])")
 
 _ORG_NAME = re.compile(
     r"\b(?:News|Press|Times|Post|Media|Network|TV|Radio|Daily|Herald|Tribune|Journal|Agency|Staff|Wire|"
