@@ -373,6 +373,16 @@ def test_more_byline_forms(line: str, authors: list[str]) -> None:
     assert parse_text(page(TITLE, line)).authors == authors
 
 
+def test_a_gallery_photo_count_between_paragraphs_does_not_cut_the_story() -> None:
+    short = [
+        "The bridge will carry two lanes of traffic and a path for bikes.",
+        "It took the builders ten years and a great deal of steel to finish.",
+    ]
+    text = page(TITLE, "By Ann Example", *short, "2")
+    article = parse_text(text)
+    assert article.body[:2] == short and PARAS[-1] in article.body
+
+
 def test_no_byline_the_organisation_is_the_author() -> None:
     # The contract: the bylined people, or the organisation when no person is named. A wire
     # dateline names the agency; without one the site in the page title is the organisation.

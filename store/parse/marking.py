@@ -309,8 +309,21 @@ def step_quality(page: Page) -> None:
             continue  # an ad or layout marker between paragraphs
         order.append(i)
         initial.append(klass if role == "boilerplate" and line.reason == UNDECIDED else "bad")  # free(line)
+    _drop_photo_counts(lines, order, initial)
     final = quality.in_context(initial)
     page.klass = dict(zip(order, final, strict=True))
+
+
+_PROSE = ("good", "neargood")
+
+
+def _drop_photo_counts(lines: list[Line], order: list[int], initial: list[str]) -> None:
+    """Leave out a gallery's photo count ("2") standing between two paragraphs, so it does not
+    cut the story in two (a number elsewhere, in a menu or a score box, still counts as furniture)."""
+    for k in range(len(order) - 2, 0, -1):
+        text = lines[order[k]].text
+        if len(text) <= 3 and text.isdigit() and initial[k - 1] in _PROSE and initial[k + 1] in _PROSE:
+            del order[k], initial[k]
 
 
 def step_body_start(page: Page) -> None:
