@@ -367,6 +367,7 @@ def test_more_credit_forms(lines: list[str], credit: str) -> None:
         ("Posted by Ann Lee on April 3, 2024", ["Ann Lee"]),
         ("Reporting by Ann Lee", ["Ann Lee"]),
         ("By Nguyen Van An and Tran Thi Mai", ["Nguyen Van An", "Tran Thi Mai"]),
+        ("Richard (R.J.) Fisher", ["Richard Fisher"]),
     ],
 )
 def test_more_byline_forms(line: str, authors: list[str]) -> None:

@@ -260,6 +260,8 @@ def _parse_byline(
 ) -> tuple[tuple[str, ...], str | None, str | None, bool] | None:
     """:func:`parse_byline` as an immutable tuple, remembered: the headline and byline steps
     ask it of the same lines several times per page, and menus repeat across pages."""
+    if "(" in text:
+        text = _PAREN_INITIALS.sub("", text)  # "Richard (R.J.) Eskow": initials in brackets are part of the name
     rest = None
     explicit = True
     m = _BY.match(text) or _LABEL.match(text)
@@ -308,6 +310,7 @@ def _parse_byline(
     return tuple(authors), outlet, parse_date(text), explicit
 
 
+_PAREN_INITIALS = re.compile(r"\s*\((?:[A-Z]\.\s?){1,3}\)(?=\s)")
 _ON_AT = re.compile(r"\s+(?:on|at)\s*$", re.IGNORECASE)
 _FOR_OUTLET = re.compile(r"\s+[Ff]or\s+(?:the\s+|The\s+)?(?=[A-Z])")
 
