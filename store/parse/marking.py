@@ -6,6 +6,7 @@ They run before the headline is known, so they use only each line and its neighb
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -175,16 +176,17 @@ def step_layout_captions(page: Page) -> None:
       it: the caption of a portrait (a subheading is no name; a quote's attribution is
       followed by the speaker's job, not by a paragraph naming them).
     """
-    lines, klass = page.lines, page.klass
-    good = [i for i in klass if i > page.headline and klass[i] == "good"]
-    if not good:
+    lines, klass, h = page.lines, page.klass, page.headline
+    last = next((i for i in reversed(klass) if klass[i] == "good"), -1)  # (klass is in line order)
+    if last <= h:
         return
-    order = [i for i in nonblank(page) if page.headline < i <= good[-1] + 2]  # the story, and a credit just below
+    order = nonblank(page)
+    order = order[bisect_right(order, h) : bisect_right(order, last + 2)]  # the story, and a credit just below
     pairs: dict[str, list[tuple[int, int]]] = {}
     for pos in range(1, len(order)):
         line = lines[order[pos]]
         text = line.text
-        if len(text) > 60 or not _open(line) or (" " not in text and len(text) < 3):
+        if len(text) > 60 or (" " not in text and len(text) < 3) or not _open(line):
             continue
         if not (text[0].isupper() and _name_shaped(text)):
             continue

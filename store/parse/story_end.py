@@ -70,7 +70,7 @@ def _names_author(authors: list[str], text: str) -> str | None:
     """:func:`_author_bio` for the byline's ``authors``."""
     for name in authors:
         if name not in text:
-            if name.rsplit(None, 1)[-1] not in text or name.casefold() not in text.casefold():
+            if name[name.rfind(" ") + 1 :] not in text or name.casefold() not in text.casefold():
                 continue  # both tests below need the name in the line
             # The same name with its particles printed in another case ("Ann di Lee" for "Ann Di Lee").
             at = text.casefold().index(name.casefold())
