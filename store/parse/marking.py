@@ -89,7 +89,7 @@ def step_captions(page: Page) -> None:
         line = lines[i]
         if line.role != "boilerplate" or line.reason not in (UNDECIDED, REPEATED):
             continue
-        if line.text[:1] in "IMPV" and _caption_label(page, order, pos):
+        if "caption" in line.text[:16] and _caption_label(page, order, pos):
             continue
         facts = line_facts(line.text).caption
         split = facts.split
