@@ -368,6 +368,10 @@ def test_more_credit_forms(lines: list[str], credit: str) -> None:
         ("Reporting by Ann Lee", ["Ann Lee"]),
         ("By Nguyen Van An and Tran Thi Mai", ["Nguyen Van An", "Tran Thi Mai"]),
         ("Richard (R.J.) Fisher", ["Richard Fisher"]),
+        ("By ANN LEE and BO CHEN Associated Press", ["ANN LEE", "BO CHEN"]),
+        ("By Ann Lee\nand Bo Chen", ["Ann Lee", "Bo Chen"]),
+        ("By Ann Lee / Example Gazette", ["Ann Lee"]),
+        ("Words: Ann Lee", ["Ann Lee"]),
     ],
 )
 def test_more_byline_forms(line: str, authors: list[str]) -> None:

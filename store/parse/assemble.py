@@ -55,11 +55,12 @@ _META_LABEL = re.compile(
 )
 
 
-def _organisation_author(page: Page, agency: str | None, source: str | None, dateline_line: int) -> list[str]:
-    """No person is bylined: the wire service of the dateline, else the site, is the author
-    (the contract's "organisation when no person"); ``--explain`` says so on the line it came from."""
-    if agency and dateline_line >= 0:
-        line = page.lines[dateline_line]
+def _organisation_author(page: Page, agency: str | None, source: str | None, agency_at: int) -> list[str]:
+    """No person is bylined: the wire service of the dateline or of a wire line above the story,
+    else the site, is the author (the contract's "organisation when no person"); ``--explain``
+    says so on the line it came from."""
+    if agency and agency_at >= 0:
+        line = page.lines[agency_at]
         line.mark(line.role, f"{line.reason}; no byline, so the agency {agency!r} is the author")
         return [agency]
     if source and source == page.site:
@@ -95,7 +96,7 @@ def assemble(page: Page) -> Article:
                 if i in body_idx:
                     body_idx.remove(i)
                 break
-    agency_line = None
+    agency_line, agency_at = None, -1
     while body_idx and (meta := _meta_line(lines[body_idx[0]].text)) is not None:
         kind, value = meta  # a date or wire line the story text starts with is not story text
         i = body_idx.pop(0)
@@ -106,7 +107,8 @@ def assemble(page: Page) -> Article:
             lines[i].mark("boilerplate", "label of a date or byline before the story text")
         else:
             lines[i].mark("boilerplate", f"wire-service line before the story text ({value})")
-            agency_line = agency_line or value
+            if agency_line is None:
+                agency_line, agency_at = value, i
     if not body_idx:
         raise ParseError("no story text found below the headline")
     body = [lines[i].text for i in body_idx]
@@ -128,7 +130,8 @@ def assemble(page: Page) -> Article:
     if source is None and authors and org_like(authors[0]):
         source = authors[0]
     if not authors:
-        authors = _organisation_author(page, canonical_agency(agency), source, body_idx[0] if dateline else -1)
+        at = body_idx[0] if dateline else agency_at if agency == agency_line else -1
+        authors = _organisation_author(page, canonical_agency(agency), source, at)
     last = body_idx[-1]
     for i in [i for i in page.images if i > last + TAIL]:
         lines[i].mark("boilerplate", "photo caption well after the end of the story")

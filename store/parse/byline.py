@@ -18,7 +18,7 @@ _BY = re.compile(
     r"^(?:(?:written|words|story|text|reported|reporting|posted)\s+)?(?:by|von|par|por)\b[\s:]*", re.IGNORECASE
 )
 _BY_INSIDE = re.compile(r"\b(?:written|reported|story)\s+by\b[\s:]*", re.IGNORECASE)
-_LABEL = re.compile(r"^(?:authors?|reporters?|writers?)\s*:\s*", re.IGNORECASE)
+_LABEL = re.compile(r"^(?:authors?|reporters?|writers?|words|text)\s*:\s*", re.IGNORECASE)
 # Where the name part of a byline ends: separators, digits, date or "Published" glued on.
 _CUT = re.compile(
     r"\s*[|/•·@(]|\s+[-–—]\s+|\s*[-–—]\s*$|\d|(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created"
@@ -216,6 +216,8 @@ def _split_names(text: str) -> tuple[list[str], int]:
         if skipping and not _NEXT_AUTHOR.match(pieces[k - 1]):
             continue
         part, titled = _strip_role(_IN_PLACE.sub("", pieces[k]).strip(" .,:;-–—"))
+        if part and part[:2].isupper() and not part.isupper():
+            part = _CAPS_NAME.sub(r"\1", part)  # "BO CHEN Associated Press": the name, then the outlet
         skipping = titled and bool(names or part)
         if part and looks_like_name(part):
             names.append(part)
@@ -311,6 +313,7 @@ def _parse_byline(
 
 
 _PAREN_INITIALS = re.compile(r"\s*\((?:[A-Z]\.\s?){1,3}\)(?=\s)")
+_CAPS_NAME = re.compile(r"^((?:[A-Z][A-Z.'’-]+\s+){1,3}[A-Z][A-Z.'’-]+)\s+[A-Z][a-z].*$")
 _ON_AT = re.compile(r"\s+(?:on|at)\s*$", re.IGNORECASE)
 _FOR_OUTLET = re.compile(r"\s+[Ff]or\s+(?:the\s+|The\s+)?(?=[A-Z])")
 

@@ -81,7 +81,13 @@ def _continues(prev: str, nxt: str, inside: bool = False) -> bool:
     elif "a" <= first <= "z":
         # A lower-case start continues a sentence, but two short labels in a row are a menu
         # (a lone "and" between two names is the middle of a byline, not a label).
-        if not inside and nxt != "and" and len(prev.split()) < 4 and len(nxt.split()) < 4:
+        if (
+            not inside
+            and nxt != "and"
+            and len(prev.split()) < 4
+            and len(nxt.split()) < 4
+            and not (nxt.startswith("and ") and _BYLINE_START.match(prev))  # "By Ann Lee" / "and Bo Chen"
+        ):
             return False
     else:
         return False

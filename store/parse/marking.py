@@ -100,6 +100,8 @@ def step_captions(page: Page) -> None:
         # (Only a picture description or a sentence printed twice can be a caption without credit.)
         if (facts.position_cue or facts.may_repeat or facts.dated) and _caption_without_credit(page, order, pos, facts):
             continue
+        if facts.credit is not None and line.text[:3].casefold() == "by " and parse_byline(line.text) is not None:
+            continue  # "By Ann Lee / Gazette": a byline with its outlet, not a photo credit
         text, label = line.text, None
         if facts.label_only and pos + 1 < len(order):
             label = order[pos + 1]
