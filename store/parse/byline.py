@@ -133,7 +133,7 @@ def _desk_word(word: str) -> bool:
 
 
 _NOT_FIRST_NAMES = frozenset(["Courtesy", "Photo", "Image", "Credit", "Source", "Via"])
-_PARTICLES = frozenset(
+PARTICLES = frozenset(
     re.findall(r"\S+", "van von der den de da di del della la le du dos das bin ibn al el y e")
 )
 _SPLIT_NAMES = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", re.IGNORECASE)
@@ -165,12 +165,12 @@ def looks_like_name(text: str) -> bool:
     """Capitalised words, up to five of them besides particles (``José María Álvarez de la
     Cruz``), a particle glued on allowed (``al-Hakim``, ``d’Ormesson``)."""
     toks = text.split()
-    if not toks or len(text) > 60 or sum(tok.casefold() not in _PARTICLES for tok in toks) > 5:
+    if not toks or len(text) > 60 or sum(tok.casefold() not in PARTICLES for tok in toks) > 5:
         return False
     for tok in toks:
         if _DOMAIN_END.search(tok):
             return False
-        if tok.casefold() in _PARTICLES:
+        if tok.casefold() in PARTICLES:
             continue
         tok = _GLUED_PARTICLE.sub("", tok)
         if not _NAME_TOKEN.match(tok) or tok[0].islower() or tok.endswith(_POSSESSIVE):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from broadsheet.store.parse import boilerplate
-from broadsheet.store.parse.byline import org_like
+from broadsheet.store.parse.byline import PARTICLES, org_like
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.page import UNDECIDED, Page, free, nonblank
 from broadsheet.store.parse.textstats import ends_sentence
@@ -66,11 +67,17 @@ def _author_bio(page: Page, text: str) -> str | None:
     return _names_author(page.byline_info.authors, text) if page.byline_info else None
 
 
+@lru_cache(maxsize=256)
+def _has_particle(name: str) -> bool:
+    """True for a name with a particle ("Ann di Lee"), which pages print in either case."""
+    return not PARTICLES.isdisjoint(name.casefold().split())
+
+
 def _names_author(authors: list[str], text: str) -> str | None:
     """:func:`_author_bio` for the byline's ``authors``."""
     for name in authors:
         if name not in text:
-            if name[name.rfind(" ") + 1 :] not in text or name.casefold() not in text.casefold():
+            if not _has_particle(name) or name.casefold() not in text.casefold():
                 continue  # both tests below need the name in the line
             # The same name with its particles printed in another case ("Ann di Lee" for "Ann Di Lee").
             at = text.casefold().index(name.casefold())
