@@ -29,6 +29,19 @@ def test_join_wrapped_folds_sentence_continuations() -> None:
     assert [n for n, _ in lines[0].continued] == [2, 3]
 
 
+def test_join_wrapped_folds_quoted_phrases_and_short_links_inside_a_sentence() -> None:
+    # One text node per line: a phrase in quotes, then short link texts, inside one sentence.
+    text = (
+        "The board, which will soon be in charge of labelling\n“fake news”\nalongside the council, backed the"
+        "\nplan\nof the\nmayor\nto close the road."
+    )
+    lines = join_wrapped(split_lines(text))
+    assert [line.text for line in lines] == [
+        "The board, which will soon be in charge of labelling “fake news” alongside the council, backed the plan"
+        " of the mayor to close the road."
+    ]
+
+
 def test_join_wrapped_leaves_short_menu_labels_apart() -> None:
     lines = join_wrapped(split_lines("Related Topics\nlisten Live\nMost Read"))
     assert [line.text for line in lines] == ["Related Topics", "listen Live", "Most Read"]
@@ -198,4 +211,4 @@ def test_headline_block_skips_page_top_date_and_bullets() -> None:
 def test_capitalised_subhead_inside_story_is_not_a_byline() -> None:
     dump = HEAD.replace("By Ann Lee\n", "") + "\n".join([P1, P2, "NEW TOLL SCHEME", P3])
     art = parse_text(dump)
-    assert art.authors == []
+    assert art.authors == ["Gazette"]  # no person bylined: the site

@@ -85,7 +85,8 @@ def _split_name_credit_full_scan(text: str) -> tuple[str, str] | None:
     if len(caption.split()) < 3:
         return None
     credit = m.group("credit").strip()
-    if credit.split()[0].casefold() in captions._NOT_CREDIT_START:
+    first = credit.split()[0].casefold()
+    if first in captions._NOT_CREDIT_START or (first != "the" and first in captions.STOPWORDS):
         return None
     return caption, credit
 

@@ -12,7 +12,7 @@ import pytest
 
 from broadsheet.store.parse import explain_text, parse_text
 from broadsheet.store.parse.byline import org_like, parse_byline, split_names
-from broadsheet.store.parse.captions import dated_caption, lone_credit, menu_like
+from broadsheet.store.parse.captions import dated_caption, lone_credit, menu_like, split_name_credit
 
 PARAS = [
     "The council said on Tuesday that it would open the new harbour bridge to traffic in the spring, "
@@ -73,7 +73,7 @@ def test_and_after_a_job_title_starts_the_next_author() -> None:
 )
 def test_a_list_of_tags_is_no_bare_byline(line: str) -> None:
     assert parse_byline(line, bare_ok=True) is None
-    assert parse_text(page(TITLE, line)).authors == []
+    assert parse_text(page(TITLE, line)).authors == ["Gazette"]  # no person: the site (see below)
 
 
 def test_possessive_is_no_name() -> None:
@@ -250,6 +250,172 @@ def test_box_inside_the_story_does_not_end_it() -> None:
     assert MORE[2] in article.body
 
 
+def test_two_list_headings_with_teasers_between_end_the_story_at_the_first() -> None:
+    # "Related coverage" with teasers whose summaries read as prose, then "Latest news" and more
+    # teasers: the text after the first heading is too much for a closing list, yet the text
+    # between the two headings is little, so the story ends at the first.
+    glued = [f"{t} A summary of that story, long enough to read as one short paragraph of prose." for t in TEASERS]
+    summary = "is the subject of another story, which readers of this page often go on to open when they have read it."
+    latest = [part for t in TEASERS for part in (f"{t}: the {t.split()[0].lower()} {summary}", "Opinion")]
+    text = page(TITLE, "By Ann Example", tail=(*MORE, "Related coverage", *glued, "Latest news", *latest))
+    article = parse_text(text)
+    assert article.body[-1] == MORE[-1]
+    assert "after the list headed by line" in reason_of(text, "Related coverage")
+
+
+def test_credit_line_repeated_under_short_sentences_marks_captions() -> None:
+    # raw_gettext of three photos credited to the same company, each "sentence" / "Credit".
+    photos = [
+        ("The new deck seen from the old ferry pier.", "Harbour Works"),
+        ("Welders at work on the southern span.", "Harbour Works"),
+        ("A crane lifts the last section into place.", "Harbour Works"),
+    ]
+    middle = [PARAS[0], *photos[0], PARAS[1], *photos[1], PARAS[2], *photos[2]]
+    text = "\n\n".join([f"{TITLE} | Gazette", "Home", TITLE, "By Ann Example", *middle, PARAS[3], *MORE]) + "\n"
+    article = parse_text(text)
+    assert [(i.caption, i.credit) for i in article.images] == photos
+    assert "Harbour Works" not in article.body
+    assert "printed under 3" in reason_of(text, "Harbour Works")
+
+
+def test_one_promotion_printed_twice_is_no_photo() -> None:
+    promo = ["Stay up to date with the stories of the day.", "Email"]
+    text = page(TITLE, "By Ann Example", *promo, tail=(*promo,))
+    assert not parse_text(text).images
+
+
+def test_name_alone_between_paragraphs_is_a_portrait_caption() -> None:
+    quote = "Ann Fisher, who has run the ferry for twenty years, said she would keep two boats on the water."
+    text = page(TITLE, "By Ann Example", tail=("Ann Fisher", quote, *MORE))
+    article = parse_text(text)
+    assert [(i.caption, i.credit) for i in article.images] == [("Ann Fisher", None)]
+    assert "Ann Fisher" not in article.body and quote in article.body
+    assert "portrait" in reason_of(text, "Ann Fisher")
+
+
+def test_speaker_name_above_a_job_title_is_no_caption() -> None:
+    # A pull quote's attribution: the name, then the speaker's job, then the story goes on.
+    text = page(TITLE, "By Ann Example", tail=("Ann Fisher", "Ferry captain and union member", *MORE))
+    assert not parse_text(text).images
+
+
+@pytest.mark.parametrize("joined", [True, False])
+def test_caption_labels_mark_photo_and_video_captions(joined: bool) -> None:
+    # Accessible labels before captions, glued on (raw) or alone on the line above (raw_gettext).
+    photo, video = "The new deck seen from the ferry pier", "The mayor explains the tolls"
+    lines = ["Image caption " + photo, "Media caption " + video] if joined else [
+        "Image caption", photo, "Media caption", video]
+    text = page(TITLE, "By Ann Example", tail=(*lines, *MORE))
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [photo]
+    assert not any(photo in p or video in p for p in article.body)
+    assert MORE[-1] in article.body
+
+
+def test_author_bio_with_particle_in_another_case_ends_the_story() -> None:
+    bio = "Ann di Fisher is a reporter for the Gazette based in the harbour town."
+    article = parse_text(page(TITLE, "By Ann Di Fisher", tail=(bio,)))
+    assert article.authors == ["Ann Di Fisher"]
+    assert bio not in article.body and article.body[-1] == PARAS[-1]
+
+
+def test_a_paragraph_above_a_photo_credit_is_no_caption() -> None:
+    # A photo without caption: its credit stands under a paragraph of the story.
+    long_para = " ".join([PARAS[0], PARAS[1]])
+    text = page(TITLE, "By Ann Example", tail=(long_para, "Ann Lens/Gazette", *MORE))
+    article = parse_text(text)
+    assert long_para in article.body
+    assert all(i.caption != long_para for i in article.images)
+
+
+def test_a_hard_wrapped_sentence_start_is_no_credit() -> None:
+    # "... on the other side. Some" / "Ferry Lines ...": a hard wrap, not "sentence. CREDIT".
+    assert split_name_credit("The tolls will pay for the lamps on the other side. Some") is None
+    assert split_name_credit("The new lamps on the harbour bridge. Ann Lens for Gazette") == (
+        "The new lamps on the harbour bridge.", "Ann Lens for Gazette")
+
+
+def test_date_and_byline_labels_before_the_story_are_not_story_text() -> None:
+    # raw_gettext of a header block: "Published", the date, the date again with its cue, "By", the name.
+    text = page(TITLE, "Published", "Thursday 4 April 2024", "Published Thu 4 Apr 2024", "By", "Ann Example")
+    article = parse_text(text)
+    assert article.authors == ["Ann Example"]
+    assert article.published.startswith("2024-04-04")
+    assert article.body[0] == PARAS[0]
+
+
+@pytest.mark.parametrize(
+    ("lines", "credit"),
+    [
+        (["The new deck at dusk, seen from the ferry pier. CREDIT: ANN LENS"], "ANN LENS"),
+        (["The new deck at dusk, seen from the ferry pier. [Photo: Ann Lens]"], "Ann Lens"),
+        (["The new deck at dusk, seen from the ferry pier.", "Courtesy of the Harbour Board"], "the Harbour Board"),
+        (["The new deck at dusk, seen from the ferry pier.", "Photo courtesy Harbour Board"], "Harbour Board"),
+    ],
+)
+def test_more_credit_forms(lines: list[str], credit: str) -> None:
+    article = parse_text(page(TITLE, "By Ann Example", MORE[0], *lines))
+    caption = "The new deck at dusk, seen from the ferry pier."
+    assert [(i.caption, i.credit) for i in article.images] == [(caption, credit)]
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("By Ann Lee for The Example Gazette", ["Ann Lee"]),
+        ("By Ann Lee on April 3, 2024", ["Ann Lee"]),
+        ("Posted by Ann Lee on April 3, 2024", ["Ann Lee"]),
+        ("Reporting by Ann Lee", ["Ann Lee"]),
+        ("By Nguyen Van An and Tran Thi Mai", ["Nguyen Van An", "Tran Thi Mai"]),
+        ("Richard (R.J.) Fisher", ["Richard Fisher"]),
+        ("By ANN LEE and BO CHEN Associated Press", ["ANN LEE", "BO CHEN"]),
+        ("By Ann Lee\nand Bo Chen", ["Ann Lee", "Bo Chen"]),
+        ("By Ann Lee / Example Gazette", ["Ann Lee"]),
+        ("Words: Ann Lee", ["Ann Lee"]),
+    ],
+)
+def test_more_byline_forms(line: str, authors: list[str]) -> None:
+    assert parse_text(page(TITLE, line)).authors == authors
+
+
+def test_a_gallery_photo_count_between_paragraphs_does_not_cut_the_story() -> None:
+    short = [
+        "The bridge will carry two lanes of traffic and a path for bikes.",
+        "It took the builders ten years and a great deal of steel to finish.",
+    ]
+    text = page(TITLE, "By Ann Example", *short, "2")
+    article = parse_text(text)
+    assert article.body[:2] == short and PARAS[-1] in article.body
+
+
+def test_no_byline_the_organisation_is_the_author() -> None:
+    # The contract: the bylined people, or the organisation when no person is named. A wire
+    # dateline names the agency; without one the site in the page title is the organisation.
+    text = page(TITLE)
+    assert parse_text(text).authors == ["Gazette"]
+    assert "no byline, so the site 'Gazette' is the author" in reason_of(text, f"{TITLE} | Gazette")
+    wire = "\n\n".join([f"{TITLE} | Gazette", TITLE, f"PORTBY (Reuters) - {PARAS[0]}", *PARAS[1:]]) + "\n"
+    article = parse_text(wire)
+    assert article.authors == ["Reuters"] and article.source == "Gazette"
+    assert parse_text(page(TITLE, "By Ann Example")).authors == ["Ann Example"]
+
+
+def test_a_sentence_in_brackets_is_no_photo_credit() -> None:
+    aside = (
+        "The union said the drivers were paid too little for the hours they worked on the night routes. "
+        "(The company disagrees.)"
+    )
+    article = parse_text(page(TITLE, "By Ann Example", MORE[0], aside))
+    assert aside in article.body
+    assert not article.images
+
+
+def test_subscription_prompt_split_over_text_nodes_is_furniture() -> None:
+    prompt = "If you are a print subscriber, online access is\nincluded\nin your subscription."
+    article = parse_text(page(TITLE, "By Ann Example", tail=(prompt,)))
+    assert not any("subscription" in p for p in article.body)
+
+
 def test_prose_far_below_the_story_is_dropped() -> None:
     footer = [
         "Contact us", "About us", "Privacy", "Cookies", "Careers", "Site map", "Newsletters",
@@ -334,7 +500,7 @@ def test_prose_naming_social_sites_is_no_share_bar() -> None:
 @pytest.mark.parametrize("line", ["Getty Images", "Ann Example"])
 def test_bare_credit_or_subject_is_no_byline(line: str) -> None:
     title = "Actress Ann Example opens the harbour bridge"
-    assert parse_text(page(title, line, title=title)).authors == []
+    assert parse_text(page(title, line, title=title)).authors == ["Gazette"]
 
 
 def test_published_date_before_updated() -> None:
@@ -425,4 +591,4 @@ def test_caption_printed_twice_with_its_credit_is_one_photo() -> None:
 
 def test_last_tag_of_a_list_is_no_byline() -> None:
     text = page(TITLE, "Topics:\nbridge\n,\nharbour\n,", "Technology News")
-    assert parse_text(text).authors == []
+    assert parse_text(text).authors == ["Gazette"]

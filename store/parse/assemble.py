@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from broadsheet.store.agencies import canonical_agency
@@ -38,10 +39,36 @@ def _meta_line(text: str) -> tuple[str, str] | None:
         named = wire_in(text.title())  # "REUTERS", "ASSOCIATED PRESS"
         if named and len(text.strip(" .:-–—()").split()) == len(named.split()):
             return "agency", named
+    cue = _META_LABEL.match(text)
+    if cue and cue.end() == len(text):
+        return "label", text  # "Published" / "By" alone: the date or names are on the next line
+    if cue:
+        text = text[cue.end() :]  # "Published Thu 27 Jul 2017"
     found = find_dates(text.title() if text.isupper() else text)  # "19 NOV 2019"
     if found and sum(f.end - f.start for f in found) >= 0.6 * len(text):
         return "date", found[0].iso
     return None
+
+
+_META_LABEL = re.compile(
+    r"^(?:(?:first |last )?published|updated|posted|by|date)(?:\s*(?:on|at))?\s*:?\s*", re.IGNORECASE
+)
+
+
+def _organisation_author(page: Page, agency: str | None, source: str | None, agency_at: int) -> list[str]:
+    """No person is bylined: the wire service of the dateline or of a wire line above the story,
+    else the site, is the author (the contract's "organisation when no person"); ``--explain``
+    says so on the line it came from."""
+    if agency and agency_at >= 0:
+        line = page.lines[agency_at]
+        line.mark(line.role, f"{line.reason}; no byline, so the agency {agency!r} is the author")
+        return [agency]
+    if source and source == page.site:
+        title = next((line for line in page.lines if line.text), None)
+        if title is not None and title.role == "boilerplate":
+            title.mark("boilerplate", f"page title; no byline, so the site {source!r} is the author")
+        return [source]
+    return []
 
 
 def assemble(page: Page) -> Article:
@@ -69,16 +96,19 @@ def assemble(page: Page) -> Article:
                 if i in body_idx:
                     body_idx.remove(i)
                 break
-    agency_line = None
+    agency_line, agency_at = None, -1
     while body_idx and (meta := _meta_line(lines[body_idx[0]].text)) is not None:
         kind, value = meta  # a date or wire line the story text starts with is not story text
         i = body_idx.pop(0)
         if kind == "date":
             lines[i].mark("date", f"date line before the story text ({value})")
             page.published = page.published or value
+        elif kind == "label":
+            lines[i].mark("boilerplate", "label of a date or byline before the story text")
         else:
             lines[i].mark("boilerplate", f"wire-service line before the story text ({value})")
-            agency_line = agency_line or value
+            if agency_line is None:
+                agency_line, agency_at = value, i
     if not body_idx:
         raise ParseError("no story text found below the headline")
     body = [lines[i].text for i in body_idx]
@@ -99,6 +129,9 @@ def assemble(page: Page) -> Article:
     source = site or (info.outlet if info else None)
     if source is None and authors and org_like(authors[0]):
         source = authors[0]
+    if not authors:
+        at = body_idx[0] if dateline else agency_at if agency == agency_line else -1
+        authors = _organisation_author(page, canonical_agency(agency), source, at)
     last = body_idx[-1]
     for i in [i for i in page.images if i > last + TAIL]:
         lines[i].mark("boilerplate", "photo caption well after the end of the story")

@@ -50,7 +50,8 @@ _PROMO = re.compile(
     r"|\bclick here\b|\bdownload (?:our|the) app\b|\bget the [\w ]{1,30} app\b|\bbookmark [\w.]+\b"
     r"|\bfor more stories like this\b|\bsend us your\b|\bgot a (?:story|tip)\b|\bfont size\b"
     r"|\bvalues? your comments\b|\bcomments (?:are|will be) (?:moderated|reviewed|closed)\b|\bcommunity guidelines\b"
-    r"|\bsubscribe to our\b|\bget a subscription\b|\bour sister (?:title|publication|site|magazine)\b",
+    r"|\bsubscribe to our\b|\bget a subscription\b|\bour sister (?:title|publication|site|magazine)\b"
+    r"|\bincluded (?:in|with) your subscription\b",
     re.IGNORECASE,
 )
 _VIDEO_TEASER = re.compile(r"^\d{1,2}:\d\d\s+[A-Z‘'\"]")

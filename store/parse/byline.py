@@ -15,10 +15,10 @@ from broadsheet.store.parse.dates import MONTH, find_dates, parse_date
 from broadsheet.store.parse.textstats import LINE_CACHE, STOPWORDS
 
 _BY = re.compile(
-    r"^(?:(?:written|words|story|text|reported|reporting)\s+)?(?:by|von|par|por)\b[\s:]*", re.IGNORECASE
+    r"^(?:(?:written|words|story|text|reported|reporting|posted)\s+)?(?:by|von|par|por)\b[\s:]*", re.IGNORECASE
 )
 _BY_INSIDE = re.compile(r"\b(?:written|reported|story)\s+by\b[\s:]*", re.IGNORECASE)
-_LABEL = re.compile(r"^(?:authors?|reporters?|writers?)\s*:\s*", re.IGNORECASE)
+_LABEL = re.compile(r"^(?:authors?|reporters?|writers?|words|text)\s*:\s*", re.IGNORECASE)
 # Where the name part of a byline ends: separators, digits, date or "Published" glued on.
 _CUT = re.compile(
     r"\s*[|/•·@(]|\s+[-–—]\s+|\s*[-–—]\s*$|\d|(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created"
@@ -133,7 +133,7 @@ def _desk_word(word: str) -> bool:
 
 
 _NOT_FIRST_NAMES = frozenset(["Courtesy", "Photo", "Image", "Credit", "Source", "Via"])
-_PARTICLES = frozenset(
+PARTICLES = frozenset(
     re.findall(r"\S+", "van von der den de da di del della la le du dos das bin ibn al el y e")
 )
 _SPLIT_NAMES = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", re.IGNORECASE)
@@ -161,22 +161,22 @@ class Byline:
     evidence: str = ""  # what made the line a byline (for --explain)
 
 
-def _looks_like_name(text: str) -> bool:
+def looks_like_name(text: str) -> bool:
     """Capitalised words, up to five of them besides particles (``José María Álvarez de la
     Cruz``), a particle glued on allowed (``al-Hakim``, ``d’Ormesson``)."""
     toks = text.split()
-    if not toks or len(text) > 60 or sum(tok.casefold() not in _PARTICLES for tok in toks) > 5:
+    if not toks or len(text) > 60 or sum(tok.casefold() not in PARTICLES for tok in toks) > 5:
         return False
     for tok in toks:
         if _DOMAIN_END.search(tok):
             return False
-        if tok.casefold() in _PARTICLES:
+        if tok.casefold() in PARTICLES:
             continue
         tok = _GLUED_PARTICLE.sub("", tok)
         if not _NAME_TOKEN.match(tok) or tok[0].islower() or tok.endswith(_POSSESSIVE):
             return False
-        if tok.casefold() in STOPWORDS and tok.casefold() != "the":
-            return False
+        if tok.casefold() in STOPWORDS and tok.casefold() != "the" and (tok is toks[0] or not tok[0].isupper()):
+            return False  # (later in a name a capitalised short word is a name: "Nguyen Van An")
     return True
 
 
@@ -216,8 +216,10 @@ def _split_names(text: str) -> tuple[list[str], int]:
         if skipping and not _NEXT_AUTHOR.match(pieces[k - 1]):
             continue
         part, titled = _strip_role(_IN_PLACE.sub("", pieces[k]).strip(" .,:;-–—"))
+        if part and part[:2].isupper() and not part.isupper():
+            part = _CAPS_NAME.sub(r"\1", part)  # "BO CHEN Associated Press": the name, then the outlet
         skipping = titled and bool(names or part)
-        if part and _looks_like_name(part):
+        if part and looks_like_name(part):
             names.append(part)
         elif part:
             rejected += 1
@@ -260,6 +262,8 @@ def _parse_byline(
 ) -> tuple[tuple[str, ...], str | None, str | None, bool] | None:
     """:func:`parse_byline` as an immutable tuple, remembered: the headline and byline steps
     ask it of the same lines several times per page, and menus repeat across pages."""
+    if "(" in text:
+        text = _PAREN_INITIALS.sub("", text)  # "Richard (R.J.) Eskow": initials in brackets are part of the name
     rest = None
     explicit = True
     m = _BY.match(text) or _LABEL.match(text)
@@ -281,6 +285,13 @@ def _parse_byline(
     cut = _cut(rest)
     names_part = rest[: cut[0]] if cut else rest
     tail = rest[cut[0] :] if cut else ""
+    if explicit:
+        # "By Ann Lee on May 2", "By Ann Lee at 9:30": the word before the date is no name;
+        # "By Ann Lee for Example Gazette": the outlet she wrote for is not an author.
+        names_part = _ON_AT.sub("", names_part)
+        m = _FOR_OUTLET.search(names_part)
+        if m:
+            names_part, tail = names_part[: m.start()], names_part[m.end() :] + tail
     if not explicit and cut is not None and cut[1].strip() in {"("}:
         return None
     authors, rejected = _split_names(names_part)
@@ -300,6 +311,11 @@ def _parse_byline(
         outlet = sep.group(1).strip()
     return tuple(authors), outlet, parse_date(text), explicit
 
+
+_PAREN_INITIALS = re.compile(r"\s*\((?:[A-Z]\.\s?){1,3}\)(?=\s)")
+_CAPS_NAME = re.compile(r"^((?:[A-Z][A-Z.'’-]+\s+){1,3}[A-Z][A-Z.'’-]+)\s+[A-Z][a-z].*$")
+_ON_AT = re.compile(r"\s+(?:on|at)\s*$", re.IGNORECASE)
+_FOR_OUTLET = re.compile(r"\s+[Ff]or\s+(?:the\s+|The\s+)?(?=[A-Z])")
 
 _ORG_NAME = re.compile(
     r"\b(?:News|Press|Times|Post|Media|Network|TV|Radio|Daily|Herald|Tribune|Journal|Agency|Staff|Wire|"

@@ -15,7 +15,7 @@ from typing import NamedTuple
 from broadsheet.store.parse.boilerplate import _alternatives, folded, photo_copyright
 from broadsheet.store.parse.byline import parse_byline
 from broadsheet.store.parse.dates import MONTH
-from broadsheet.store.parse.textstats import LINE_CACHE
+from broadsheet.store.parse.textstats import LINE_CACHE, STOPWORDS
 
 _LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Photo credit|Image credit)"
 _STOCK = (
@@ -26,7 +26,9 @@ _STOCK = (
 _TAIL_PATTERNS = [
     re.compile(r"\s*\((?P<credit>(?:[A-Z][\w.]* )?Photo\s*/\s*[^()]{2,80})\)\s*$"),
     re.compile(rf"\s*\((?:{_LABEL})\s*:\s*(?P<credit>[^()]{{2,80}})\)\s*$", re.IGNORECASE),
-    re.compile(rf"(?:(?<=\W)|(?<=[a-z]))\s*(?:{_LABEL})\s*(?:by|:)\s*(?P<credit>[^;:()]{{2,120}}?)\s*$"),
+    re.compile(
+        rf"(?:(?<=\W)|(?<=[a-z]))\s*(?:{_LABEL}|{_LABEL.upper()})\s*(?:by|BY|:)\s*(?P<credit>[^;:()]{{2,120}}?)\s*$"
+    ),
     re.compile(r"\s*\((?P<credit>[^()]{0,60}(?:/|\bvia\b|" + _STOCK + r")[^()]{0,60})\)\s*$"),
     re.compile(rf"(?<=[.!?’'\"”)])\s+(?P<credit>(?:[\w.’' -]{{1,40}}\s+)?via\s+{_STOCK}[\w ]*)\s*$"),
     re.compile(
@@ -55,11 +57,15 @@ _CREDIT_LINE = [
         r"^(?P<credit>[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*){0,3}\s*/\s*(?:via\s+)?[A-Z][\w .&’'-]{1,40})$"
     ),
 ]
+_COURTESY = re.compile(
+    r"^(?:(?:Photo|Image|Picture)\s+)?[Cc]ourtesy(?:\s+of)?\s*:?\s+(?P<credit>(?:the\s+)?[A-Z][^.!?]{1,80})$"
+)
+_CREDIT_LINE.append(_COURTESY)
 _FOR_OUTLET = re.compile(r"^[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}\s+for\s+[A-Z]")
 _LABEL_ONLY = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)?$", re.IGNORECASE)
 
 
-_LABEL_WORD = re.compile(r"Photo|Image|Pic|Credit|Illustration|Video")  # how every _LABEL starts
+_LABEL_WORD = re.compile(r"Photo|Image|Pic|Credit|Illustration|Video|PHOTO|IMAGE|PIC|CREDIT|ILLUSTRATION|VIDEO")
 _LABEL_START = re.compile(rf"^(?:{_LABEL})", re.IGNORECASE)  # how every labelled line starts
 # The first letter of every _STOCK name, and "v" for "via".
 _STOCK_INITIALS = frozenset("v" + "".join(alt[0] for alt in _alternatives(_STOCK[3:-1])))
@@ -101,6 +107,7 @@ def split_bracket_credit(text: str) -> tuple[str, str] | None:
     credit = m.group("credit").strip()
     if not _BRACKET_CREDIT.search(credit):
         return None
+    credit = _HAS_LABEL.sub("", credit).strip() or credit  # "[Photo: Ann Lee]" credits Ann Lee
     caption = text[: m.start()].rstrip(" |-–—:")
     return (caption, credit) if len(caption.split()) >= 2 else None
 
@@ -176,8 +183,9 @@ def split_name_credit(text: str) -> tuple[str, str] | None:
     if len(caption.split()) < 3:
         return None
     credit = m.group("credit").strip()
-    if credit.split()[0].casefold() in _NOT_CREDIT_START:
-        return None  # "... Skulls. And Archaeologists Are Puzzled.": a sentence, not a name
+    first = credit.split()[0].casefold()
+    if first in _NOT_CREDIT_START or (first != "the" and first in STOPWORDS):
+        return None  # "... Skulls. And Archaeologists Are Puzzled.", "... a console. Some": a sentence, not a name
     return caption, credit
 
 
@@ -212,8 +220,8 @@ def split_paren_credit(text: str) -> tuple[str, str] | None:
     if not m:
         return None
     credit = m.group("credit").strip()
-    if len(credit.split()) > 8:
-        return None
+    if len(credit.split()) > 8 or len(text.split()) > 60 or (credit.endswith(".") and credit[-2:-1].islower()):
+        return None  # a paragraph, or a sentence in brackets ("(The union disagrees.)"), is no caption
     return text[: m.start()].rstrip(), credit
 
 
@@ -250,6 +258,8 @@ def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
         patterns.append(_CREDIT_LINE[5])
     if slash:
         patterns.append(_CREDIT_LINE[6])
+    if "ourtesy" in text:
+        patterns.append(_COURTESY)
     return patterns
 
 
@@ -261,7 +271,7 @@ def label_only(text: str) -> bool:
 
 def strong_credit(text: str) -> bool:
     """A credit-only line distinctive enough to pair with a caption across a blank line."""
-    if has_label(text) or "/" in text or _FOR_OUTLET.match(text) or photo_copyright(text):
+    if has_label(text) or "/" in text or _FOR_OUTLET.match(text) or photo_copyright(text) or _COURTESY.match(text):
         return True
     if text.startswith("(") and text.endswith(")") and text[1:2].isupper() and len(text.split()) > 1:
         return True  # "(U.S. District Court)": a source in brackets on its own line
@@ -369,8 +379,8 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     if not (label or (starts_labelled and has_label.__wrapped__(text))):
         split = (
             ("©" in text and split_copyright_credit(text))
-            or split_credit(text)
             or (text.endswith("]") and split_bracket_credit(text))
+            or split_credit(text)
             or split_name_credit(text)
             or split_paren_credit(text)
         ) or None

@@ -64,13 +64,14 @@ _OPEN_ENDS = (",", "/", "and", "or", "of", "the", "to", "a", "an", "in", "by", "
 _PUNCT_FIRST = ",.;:!?)]’”%/"  # a line starting with one of these goes on from the line above
 
 
-def _continues(prev: str, nxt: str) -> bool:
+def _continues(prev: str, nxt: str, inside: bool = False) -> bool:
     """True when ``nxt`` reads as the rest of ``prev`` (a hard-wrapped or split sentence).
 
     The line must look like it goes on (punctuation or a small letter first, or an open end
     above) and nothing may stop it (a full stop, a byline, a comments heading). The tests
     have no side effects, so the cheap first-character ones run first: most lines start
-    with a capital under a line that does not end open, and need nothing else.
+    with a capital under a line that does not end open, and need nothing else. ``inside``
+    says ``prev`` is itself a piece folded into a longer line (so no menu label).
     """
     if not prev or not nxt:
         return False
@@ -80,7 +81,13 @@ def _continues(prev: str, nxt: str) -> bool:
     elif "a" <= first <= "z":
         # A lower-case start continues a sentence, but two short labels in a row are a menu
         # (a lone "and" between two names is the middle of a byline, not a label).
-        if nxt != "and" and len(prev.split()) < 4 and len(nxt.split()) < 4:
+        if (
+            not inside
+            and nxt != "and"
+            and len(prev.split()) < 4
+            and len(nxt.split()) < 4
+            and not (nxt.startswith("and ") and _BYLINE_START.match(prev))  # "By Ann Lee" / "and Bo Chen"
+        ):
             return False
     else:
         return False
@@ -95,12 +102,18 @@ def _ends_sentence(text: str) -> bool:
 _GOES_ON = frozenset("abcdefghijklmnopqrstuvwxyz,.;:)’”")  # first characters of a line that goes on
 
 
+_OPEN_QUOTES = "“‘\"'"
+_CLOSE_QUOTES = "”’\"'"
+
+
 def _inline_name(prev: str, nxt: str, after: str) -> bool:
     """True for a short capitalised fragment inside a sentence split at its markup: a title in
     italics or a link (``... in the rebooted`` / ``Star Trek`` / ``film series: ...``). The
     sentence above is open and the line below goes on in small letters or punctuation."""
-    if not prev or not after or not nxt[0].isupper() or len(nxt) > 40:
+    if not prev or not after or len(nxt) > 40:
         return False
+    if not nxt[0].isupper() and not (nxt[0] in _OPEN_QUOTES and len(nxt) > 2 and nxt[-1] in _CLOSE_QUOTES):
+        return False  # a name or title, or a phrase in quotes ("... of labelling" / "“fake news”" / "alongside")
     first = after[0]
     if not ("a" <= first <= "z" or first in ",.;:)’”"):
         return False
@@ -137,7 +150,7 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
             prev is not None
             and text
             and (
-                _continues(parts[-1], text)
+                _continues(parts[-1], text, len(parts) > 1)
                 or ((below := fragments.get(line.number)) is not None and _inline_name(parts[-1], text, below))
             )
         ):

@@ -5,17 +5,20 @@ They run before the headline is known, so they use only each line and its neighb
 
 from __future__ import annotations
 
+import re
+from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
 from broadsheet.store.model import Image
 from broadsheet.store.parse import boilerplate, captions, quality
-from broadsheet.store.parse.byline import parse_byline
+from broadsheet.store.parse.byline import looks_like_name, parse_byline
 from broadsheet.store.parse.credits import is_credits_line_of
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
 from broadsheet.store.parse.story_end import closing_heading
-from broadsheet.store.parse.textstats import LINE_CACHE, jaccard, similarity
+from broadsheet.store.parse.textstats import LINE_CACHE, ends_sentence, jaccard, similarity, tokens
+from broadsheet.store.parse.types import Line
 
 GAP = 6  # furniture lines allowed inside one run of story text
 BOX = 12  # more lines allowed after the heading of a box of other stories inside the story
@@ -86,6 +89,8 @@ def step_captions(page: Page) -> None:
         line = lines[i]
         if line.role != "boilerplate" or line.reason not in (UNDECIDED, REPEATED):
             continue
+        if "caption" in line.text[:16] and _caption_label(page, order, pos):
+            continue
         facts = line_facts(line.text).caption
         split = facts.split
         if split:
@@ -95,6 +100,8 @@ def step_captions(page: Page) -> None:
         # (Only a picture description or a sentence printed twice can be a caption without credit.)
         if (facts.position_cue or facts.may_repeat or facts.dated) and _caption_without_credit(page, order, pos, facts):
             continue
+        if facts.credit is not None and line.text[:3].casefold() == "by " and parse_byline(line.text) is not None:
+            continue  # "By Ann Lee / Gazette": a byline with its outlet, not a photo credit
         text, label = line.text, None
         if facts.label_only and pos + 1 < len(order):
             label = order[pos + 1]
@@ -117,7 +124,7 @@ def step_captions(page: Page) -> None:
             or prev in page.images
             or not (cap.role == "boilerplate" and cap.reason in (UNDECIDED, REPEATED))  # a caption may repeat
             or len(cap.text.split()) < 3
-            or (copyright_line and len(cap.text.split()) > 50)  # a paragraph above a copyright line
+            or len(cap.text.split()) > (50 if copyright_line else CAPTION_WORDS)  # a paragraph above a credit
             or captions.menu_like(cap.text)
             or jaccard(cap.text, page.title_core) >= 0.8  # the headline above a lead photo's credit
             or (cap.text[:3].casefold() == "by " and parse_byline(cap.text) is not None)  # the byline above it
@@ -141,6 +148,121 @@ def step_captions(page: Page) -> None:
             if j >= after and lines[j].text == cap.text:
                 lines[j].mark("caption", f"repeats the caption on line {cap.number}")
                 break
+
+
+_AGO = re.compile(r"^(?:an?|\d+)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|hours?|d|days?|w|weeks?)\s+ago\b", re.I)
+CAPTION_WORDS = 65  # the longest caption on dev and dev_extra has 63 words
+PROSE_WORDS = 12  # a line of story text around a photo, not a subheading or a label
+_CREDIT_SMALL_WORDS = frozenset(["for", "of", "the", "and", "via", "de", "da", "van", "von", "/"])
+
+
+def _open(line: Line) -> bool:
+    return line.role == "boilerplate" and line.reason in (UNDECIDED, REPEATED)
+
+
+def _name_shaped(text: str) -> bool:
+    """A short run of capitalised words, as a photographer, agency or company credit is
+    printed on its own line (``Ann Lee for Example``, ``Example Rockets``)."""
+    words = text.split()
+    if not 1 <= len(words) <= 5 or not text[0].isupper() or ends_sentence(text) or text[-1] in ",:;":
+        return False
+    return all(w[0].isupper() or w in _CREDIT_SMALL_WORDS for w in words)
+
+
+def step_layout_captions(page: Page) -> None:
+    """Captions known by where they stand, not by a credit's wording.
+
+    - The same short capitalised line under two or more short sentences: a photo credit
+      repeated under each caption (an agency or photographer credited once per photo).
+    - A person's name alone between paragraphs of the story, named in the story just around
+      it: the caption of a portrait (a subheading is no name; a quote's attribution is
+      followed by the speaker's job, not by a paragraph naming them).
+    """
+    lines, klass, h = page.lines, page.klass, page.headline
+    last = next((i for i in reversed(klass) if klass[i] == "good"), -1)  # (klass is in line order)
+    if last <= h:
+        return
+    order = nonblank(page)
+    order = order[bisect_right(order, h) : bisect_right(order, last + 2)]  # the story, and a credit just below
+    pairs: dict[str, list[tuple[int, int]]] = {}
+    for pos in range(1, len(order)):
+        line = lines[order[pos]]
+        text = line.text
+        if len(text) > 60 or (" " not in text and len(text) < 3) or not _open(line):
+            continue
+        if not (text[0].isupper() and _name_shaped(text)):
+            continue
+        above = lines[order[pos - 1]]
+        n_above = len(above.text.split())
+        if (
+            _open(above)
+            and order[pos - 1] not in page.images
+            and 3 <= n_above <= 30
+            and above.text.endswith(".")
+            and not line_facts(above.text).furniture
+        ):
+            after = lines[order[pos + 1]].text if pos + 1 < len(order) else ""
+            if not (len(after) < 40 and (find_dates(after) or _AGO.match(after))):  # a teaser: summary, section, time
+                pairs.setdefault(text, []).append((order[pos - 1], order[pos]))
+        if n_above >= PROSE_WORDS and ends_sentence(above.text) and _portrait_name(page, order, pos):
+            line.mark("caption", "a person's name alone between paragraphs that name them (portrait photo)")
+            page.images[order[pos]] = Image(text, None)
+            klass.pop(order[pos], None)
+    for text, found in pairs.items():
+        if len({lines[cap].text for cap, _ in found}) < 2:
+            continue  # one promotion printed twice is no pair of photos
+        for cap, credit in found:
+            if not (_open(lines[cap]) and _open(lines[credit])):
+                continue
+            klass.pop(cap, None)
+            klass.pop(credit, None)
+            lines[cap].mark("caption", f"short sentence above a credit line printed under {len(found)} photos")
+            lines[credit].mark("credit", f"photo credit printed under {len(found)} short sentences ({text!r})")
+            page.images[cap] = Image(lines[cap].text, text)
+
+
+def _portrait_name(page: Page, order: list[int], pos: int) -> bool:
+    """The line at ``pos`` is a person's name, and one of the two lines below is a paragraph naming them."""
+    text = page.lines[order[pos]].text
+    if text.isupper() or not 2 <= len(text.split()) <= 4 or not looks_like_name(text):
+        return False
+    surname = tokens(text)[-1:]
+    for j in order[pos + 1 : pos + 3]:
+        below = page.lines[j].text
+        if len(below.split()) >= PROSE_WORDS:
+            return bool(surname) and surname[0] in tokens(below)
+    return False
+
+
+# An accessible label printed before a caption: "Image caption ..." (a photo's), "Media caption ..." (a video's).
+_CAPTION_LABEL = re.compile(r"^(?:(?P<photo>Image|Photo|Picture)|Media|Video) ?caption\b\s*:?\s*")
+
+
+def _caption_label(page: Page, order: list[int], pos: int) -> bool:
+    """Mark a caption introduced by a label, on the same line or alone above it; True when marked.
+
+    A photo's caption becomes an image (its credit split off when glued on); a video's caption
+    is neither photo nor story text.
+    """
+    lines = page.lines
+    line = lines[order[pos]]
+    m = _CAPTION_LABEL.match(line.text)
+    if m is None:
+        return False
+    at = order[pos]
+    text = line.text[m.end() :]
+    if not text:  # the label alone: the caption is the next line
+        if pos + 1 >= len(order) or not _open(lines[order[pos + 1]]):
+            return False
+        line.mark("boilerplate", "label of the caption below")
+        at = order[pos + 1]
+        text = lines[at].text
+    photo = m.group("photo") is not None
+    if photo:
+        split = line_facts(text).caption.split
+        page.images[at] = Image(split[0], _credit(split[1])) if split else Image(text, None)
+    lines[at].mark("caption" if photo else "boilerplate", f"after a caption label ({m.group(0).strip()!r})")
+    return True
 
 
 def _credit(text: str) -> str:
@@ -191,8 +313,21 @@ def step_quality(page: Page) -> None:
             continue  # an ad or layout marker between paragraphs
         order.append(i)
         initial.append(klass if role == "boilerplate" and line.reason == UNDECIDED else "bad")  # free(line)
+    _drop_photo_counts(lines, order, initial)
     final = quality.in_context(initial)
     page.klass = dict(zip(order, final, strict=True))
+
+
+_PROSE = ("good", "neargood")
+
+
+def _drop_photo_counts(lines: list[Line], order: list[int], initial: list[str]) -> None:
+    """Leave out a gallery's photo count ("2") standing between two paragraphs, so it does not
+    cut the story in two (a number elsewhere, in a menu or a score box, still counts as furniture)."""
+    for k in range(len(order) - 2, 0, -1):
+        text = lines[order[k]].text
+        if len(text) <= 3 and text.isdigit() and initial[k - 1] in _PROSE and initial[k + 1] in _PROSE:
+            del order[k], initial[k]
 
 
 def step_body_start(page: Page) -> None:

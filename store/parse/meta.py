@@ -162,7 +162,7 @@ def _not_an_author(info: Byline, headline_words: set[str]) -> bool:
         if _PICTURE_WORDS.intersection(words) or (words and headline_words.issuperset(words)):
             return True
     return False
-_WRITTEN_BY = re.compile(r"^(?:written|words|story|text|reported)\s+by\b", re.IGNORECASE)
+_WRITTEN_BY = re.compile(r"^(?:written|words|story|text|reported|reporting)\s+by\b", re.IGNORECASE)
 
 
 def _evidence(info: Byline, labelled: bool, early_credit: bool) -> str:

@@ -13,7 +13,13 @@ from broadsheet.store.model import Article
 from broadsheet.store.parse.assemble import assemble
 from broadsheet.store.parse.headline import split_title
 from broadsheet.store.parse.lines import join_wrapped, page_title, split_lines
-from broadsheet.store.parse.marking import step_body_start, step_captions, step_furniture, step_quality
+from broadsheet.store.parse.marking import (
+    step_body_start,
+    step_captions,
+    step_furniture,
+    step_layout_captions,
+    step_quality,
+)
 from broadsheet.store.parse.meta import step_byline, step_date, step_headline
 from broadsheet.store.parse.page import Page
 from broadsheet.store.parse.story_end import step_story_end
@@ -28,6 +34,7 @@ STEPS = (
     step_byline,
     step_date,
     step_story_end,
+    step_layout_captions,
 )
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from broadsheet.store.parse import boilerplate
-from broadsheet.store.parse.byline import org_like
+from broadsheet.store.parse.byline import PARTICLES, org_like
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.page import UNDECIDED, Page, free, nonblank
 from broadsheet.store.parse.textstats import ends_sentence
@@ -66,11 +67,21 @@ def _author_bio(page: Page, text: str) -> str | None:
     return _names_author(page.byline_info.authors, text) if page.byline_info else None
 
 
+@lru_cache(maxsize=256)
+def _has_particle(name: str) -> bool:
+    """True for a name with a particle ("Ann di Lee"), which pages print in either case."""
+    return not PARTICLES.isdisjoint(name.casefold().split())
+
+
 def _names_author(authors: list[str], text: str) -> str | None:
     """:func:`_author_bio` for the byline's ``authors``."""
     for name in authors:
         if name not in text:
-            continue  # both tests below need the name in the line
+            if not _has_particle(name) or name.casefold() not in text.casefold():
+                continue  # both tests below need the name in the line
+            # The same name with its particles printed in another case ("Ann di Lee" for "Ann Di Lee").
+            at = text.casefold().index(name.casefold())
+            name = text[at : at + len(name)]
         if text.startswith(name) and re.match(re.escape(name) + r"\s+(?:is|was|has|covers|writes|reports)\b", text):
             return "author biography after the story"
         if len(name.split()) >= 2 and name in text and _AUTHOR_BOX.search(text) and not org_like(name):
@@ -79,15 +90,17 @@ def _names_author(authors: list[str], text: str) -> str | None:
 
 
 CLOSING_SHARE = 0.25  # a list heading ends the story when less prose than this share of the story follows
+PARAGRAPH_SPACES = 8  # nine words or more: a paragraph of story text, not a teaser's question
 
 
-def _little_prose_after(page: Page, i: int) -> bool:
+def _little_prose_after(page: Page, i: int, stop: int | None = None) -> bool:
     """True when the prose after line ``i`` is small beside the story above it and is not a run
     of paragraphs (the rest of the story after a box), so it is the teasers of a closing list.
 
     A box of other stories inside the story ("Related", "Up next") is followed by the rest of
     the story; a closing list is followed only by teasers' summaries (measured on dev and
-    dev_extra: closing lists 0.08-0.22, boxes inside the story 0.34 and up).
+    dev_extra: closing lists 0.08-0.22, boxes inside the story 0.34 and up). With ``stop``,
+    only the prose between ``i`` and ``stop`` is counted.
     """
     before = after = run = longest = 0
     lines, klass, h = page.lines, page.klass, page.headline
@@ -97,9 +110,13 @@ def _little_prose_after(page: Page, i: int) -> bool:
             if good and j > h:
                 before += len(lines[j].text)
         elif j > i:
+            if stop is not None and j >= stop:
+                break
             if good:
-                after += len(lines[j].text)
-                run = run + 1 if ends_sentence(lines[j].text) else 0
+                text = lines[j].text
+                after += len(text)
+                # A paragraph: a sentence of some length (a teaser list's short questions are no run).
+                run = run + 1 if ends_sentence(text) and text.count(" ") >= PARAGRAPH_SPACES else 0
                 longest = max(longest, run)
             else:
                 run = 0
@@ -169,7 +186,7 @@ BOX_LINES = 12  # lines of a box of other stories inside the story (heading, tea
 def step_story_end(page: Page) -> None:
     """Cut the story where the comments or a list of dated teasers begins."""
     keep_introduced_lists(page)
-    h, good, cut, last_reason, box_left = page.headline, 0, -1, "", 0
+    h, good, cut, last_reason, box_left, box_heading = page.headline, 0, -1, "", 0, -1
 
     authors = page.byline_info.authors if page.byline_info else []
     lines, klass = page.lines, page.klass
@@ -197,8 +214,13 @@ def step_story_end(page: Page) -> None:
         if heading is not None:
             if _little_prose_after(page, i):
                 reason = heading
+                if box_heading >= 0 and _little_prose_after(page, box_heading, i):
+                    # Two list headings with only teasers between them: the story ended at the first.
+                    i, reason = box_heading, f"{heading}, after the list headed by line {lines[box_heading].number}"
+                    line = lines[i]
             else:
-                box_left = BOX_LINES  # a box of other stories inside the story: its dated teasers end nothing
+                # A box of other stories inside the story: its dated teasers end nothing.
+                box_left, box_heading = BOX_LINES, i
         if reason is None and not in_box and _date_only(line.text) and _dated_run(page, i):
             reason = "a dated teaser list or comment thread starts"
         if reason:
