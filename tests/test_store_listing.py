@@ -111,3 +111,16 @@ def test_a_deleted_story_brought_back_is_listed_once_in_its_place(store: Store) 
     catalogue = Store(store.folder).catalogue()
     assert [m.id for m in catalogue] == before
     assert catalogue.index_of(articles[2].story_id) == before.index(articles[2].story_id)
+
+
+def test_a_listing_made_from_every_shard_is_sorted_in_runs_and_merged(store: Store,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_db, "SHARD_SIZE", 2)
+    monkeypatch.setattr(store_db, "RUN_ROWS", 3)  # a million stories in runs of 100,000, scaled down
+    store.add([(make_article(i), None) for i in range(11)])
+    (store.folder / "listing.bin").unlink(missing_ok=True)
+    catalogue = Store(store.folder).catalogue()
+    assert [m.id for m in catalogue] == ids(store)
+    assert not (store.folder / ".listing-runs").exists()
+    for position, meta in enumerate(catalogue):
+        assert catalogue.index_of(meta.id) == position

@@ -13,7 +13,9 @@ import os
 import re
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import BinaryIO
 
 from broadsheet.store.errors import StoreWriteError
 
@@ -53,6 +55,12 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
     Raises :class:`StoreWriteError` (an ``OSError``) when the write fails; the old file
     is then untouched and the temporary file removed.
     """
+    atomic_write_with(path, lambda handle: handle.write(data))
+
+
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Replace ``path`` with what ``write`` writes to an open file (which it may seek in),
+    atomically and durably, as :func:`atomic_write_bytes` does."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -62,7 +70,7 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
         raise StoreWriteError(path, exc) from exc
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
+            write(handle)
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)

@@ -18,10 +18,13 @@ under the lock, so two readers on one store never lose each other's changes.
 from __future__ import annotations
 
 import datetime as dt
+import heapq
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal
 
@@ -36,7 +39,16 @@ from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity
 from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, is_plain_id, story_key, text_hash
-from broadsheet.store.storage.listing import TAIL_LIMIT, Catalogue, Listing, Row, row_of, write_listing
+from broadsheet.store.storage.listing import (
+    TAIL_LIMIT,
+    Catalogue,
+    Listing,
+    Row,
+    merged,
+    newest_first,
+    row_of,
+    write_rows,
+)
 from broadsheet.store.storage.lock import StoreLock
 from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, open_db, read_json_file
 from broadsheet.store.storage.twins import headline_key, same_text, words
@@ -48,6 +60,7 @@ LEGACY = "articles.json"  # the one metadata file of stores written before metad
 LISTING = "listing.bin"
 CHECKED_AT_OPEN = 32  # shards of each kind looked at when a store is opened: the newest
 PARSED_AT_OPEN = 4
+RUN_ROWS = 100_000  # rows sorted in memory at once when the listing is made from every shard
 
 
 # Fields of a metadata record that listing every story needs; a record keeps these as
@@ -523,20 +536,65 @@ class Store:
             relisted.close()
 
     def _relist_view(self) -> Listing | None:
-        """Write the listing from every shard, if the lock is free at once (None otherwise)."""
+        """Write the listing anew, if the lock is free at once (None otherwise): the listing
+        there is with the changes since merged in, a row at a time, or, when there is none (or
+        it is damaged), every shard's rows sorted in runs of ``RUN_ROWS`` and merged, so memory
+        stays bounded at any size."""
+        path = self.folder / LISTING
         try:
             with self.lock.acquire(timeout=0):
                 directory = self._located(write=True)
                 covered = directory.size()
-                rows: list[Row] = []
-                for number in self._meta_numbers():
-                    data = read_json_file(self._meta_path(number)) or {}  # not cached: a pass over everything
-                    rows.extend(row_of(sid, record, number, _from_file(record))
-                                for sid, record in data.get("articles", {}).items())
-                write_listing(self.folder / LISTING, rows, covered)
+                old = _open_listing(path)
+                if old is not None and 0 <= old.covered <= covered:
+                    try:
+                        changed, gone = self._changes_since(old.covered)
+                        hidden = {p for key in gone if (p := old.position(key)) is not None}
+                        write_rows(path, merged(old, hidden, newest_first(changed)),
+                                   old.count - len(hidden) + len(changed), covered)
+                    finally:
+                        old.close()
+                else:
+                    if old is not None:
+                        old.close()
+                    self._rows_from_shards(path, covered)
         except (Timeout, StoreWriteError, StoreFileError):
             return None
-        return _open_listing(self.folder / LISTING)
+        return _open_listing(path)
+
+    def _rows_from_shards(self, path: Path, covered: int) -> None:
+        """Write the listing from every metadata shard (sorted in runs, then merged)."""
+        runs_folder = self.folder / ".listing-runs"
+        shutil.rmtree(runs_folder, ignore_errors=True)  # a rebuild killed part way
+        runs: list[Path] = []
+        chunk: list[Row] = []
+
+        def flush(target: Path) -> None:
+            write_rows(target, newest_first(chunk), len(chunk), covered)
+            chunk.clear()
+
+        for number in self._meta_numbers():
+            data = read_json_file(self._meta_path(number)) or {}  # not cached: a pass over everything
+            records = data.get("articles", {})
+            chunk.extend(row_of(sid, record, number, _from_file(record)) for sid, record in records.items())
+            if len(chunk) >= RUN_ROWS:
+                runs.append(runs_folder / f"{len(runs)}.bin")
+                flush(runs[-1])
+        if not runs:
+            flush(path)
+            return
+        if chunk:
+            runs.append(runs_folder / f"{len(runs)}.bin")
+            flush(runs[-1])
+        listings = [Listing(run) for run in runs]
+        try:
+            rows = heapq.merge(*(map(run.row, range(run.count)) for run in listings),
+                               key=attrgetter("sort_key"), reverse=True)
+            write_rows(path, rows, sum(run.count for run in listings), covered)
+        finally:
+            for run in listings:
+                run.close()
+            shutil.rmtree(runs_folder, ignore_errors=True)
 
     def _changes_since(self, offset: int) -> tuple[list[Row], set[int]]:
         """Rows of the stories new or changed after directory byte ``offset``, and the keys of

@@ -67,6 +67,18 @@ class Entry:
         return ENTRY.pack(self.key, self.shard, self.address, self.headline)
 
 
+def _note(keys_by: dict[int, int | list[int]], hashed: int, key: int) -> None:
+    """Add ``key`` under ``hashed`` (an int alone, a list once there are two)."""
+    found = keys_by.get(hashed)
+    if found is None:
+        keys_by[hashed] = key
+    elif isinstance(found, int):
+        if found != key:
+            keys_by[hashed] = [found, key]
+    elif key not in found:
+        found.append(key)
+
+
 class Directory:
     """Story key -> shard, address -> key, headline -> keys, read from ``path`` and kept in step."""
 
@@ -74,7 +86,9 @@ class Directory:
         self.path = path
         self._shard: dict[int, int] = {}
         self._address: dict[int, int] = {}
-        self._headline: dict[int, list[int]] = {}
+        # headline hash -> key, or keys when several stories share a headline (a list for every
+        # entry would cost 80 MB at a million)
+        self._headline: dict[int, int | list[int]] = {}
         self._read = 0  # bytes of the file taken in
         self._inode: int | None = None
         self.highest = -1  # the highest shard listed
@@ -134,9 +148,7 @@ class Directory:
             if url:
                 address[url] = key
             if head:
-                keys = headline.setdefault(head, [])
-                if key not in keys:
-                    keys.append(key)
+                _note(headline, head, key)
         self.highest = highest
 
     def append(self, entries: Iterable[Entry]) -> None:
@@ -204,13 +216,12 @@ class Directory:
         return self._address.get(address_hash)
 
     def by_headline(self, headline_hash: int) -> list[int]:
-        return self._headline.get(headline_hash, [])
+        found = self._headline.get(headline_hash)
+        return [] if found is None else [found] if isinstance(found, int) else list(found)
 
     def add_headline(self, headline_hash: int, key: int) -> None:
         """Note a story of the batch being stored, so a later twin in the batch finds it."""
-        keys = self._headline.setdefault(headline_hash, [])
-        if key not in keys:
-            keys.append(key)
+        _note(self._headline, headline_hash, key)
 
     def __iter__(self) -> Iterator[int]:
         """Every story key listed."""

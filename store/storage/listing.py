@@ -18,16 +18,18 @@ strings are cleaned of control characters, so none holds one).
 
 from __future__ import annotations
 
+import heapq
 import mmap
 import struct
 from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from operator import attrgetter
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, BinaryIO, TypeVar, overload
 
-from broadsheet.store.storage.atomic import atomic_write_bytes
+from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.directory import is_plain_id, story_key
 
 T = TypeVar("T")
@@ -84,26 +86,52 @@ def row_of(sid: str, record: Mapping[str, Any], shard: int, from_file: bool) -> 
                shard, version | (FROM_FILE if from_file else 0))
 
 
-def encode(rows: list[Row], covered: int) -> bytes:
-    """The file for ``rows`` (sorted here, newest first), up to date with ``covered`` directory bytes."""
-    rows = sorted(rows, key=lambda r: r.sort_key, reverse=True)
-    n = len(rows)
-    texts, offsets, at = [], array("Q"), 0
-    for row in rows:
-        data = row.text()
-        texts.append(data)
+def newest_first(rows: Iterable[Row]) -> list[Row]:
+    return sorted(rows, key=attrgetter("sort_key"), reverse=True)
+
+
+def write_rows(path: Path, rows: Iterable[Row], count: int, covered: int) -> None:
+    """Write the listing of ``count`` rows given newest first, up to date with ``covered``
+    directory bytes, atomically. The texts are streamed to the file; what is kept meanwhile
+    is 33 bytes a row (offsets, keys, flags), so a million rows take some 40 MB."""
+    texts_at = HEADER.size + (count + 1) * PAIR.size + count + count * PAIR.size
+    offsets, keys, flags = array("Q"), array("Q"), bytearray()
+
+    def write(handle: BinaryIO) -> None:
+        handle.seek(texts_at)
+        at = 0
+        for row in rows:
+            data = row.text()
+            offsets.append(at)
+            keys.append(story_key(row.sid))
+            flags.append(row.flags)
+            handle.write(data)
+            at += len(data)
+        if len(keys) != count:
+            raise ValueError(f"listing: {len(keys)} rows given, {count} announced")
         offsets.append(at)
-        at += len(data)
-    offsets.append(at)
-    keys = [story_key(row.sid) for row in rows]
-    head = bytearray(HEADER.pack(MAGIC, n, covered))
-    for key, offset in zip(keys, offsets, strict=False):
-        head += PAIR.pack(key, offset)
-    head += PAIR.pack(0, at)  # the end of the last text
-    head += bytes(row.flags for row in rows)
-    for key, position in sorted(zip(keys, range(n), strict=True)):
-        head += PAIR.pack(key, position)
-    return bytes(head) + b"".join(texts)
+        handle.seek(0)
+        handle.write(HEADER.pack(MAGIC, count, covered))
+        pairs = array("Q", [0]) * (2 * (count + 1))
+        pairs[0::2] = keys + array("Q", [0])
+        pairs[1::2] = offsets
+        handle.write(pairs.tobytes())
+        handle.write(flags)
+        order = sorted(range(count), key=keys.__getitem__)
+        keyed = array("Q", [0]) * (2 * count)
+        keyed[0::2] = array("Q", (keys[i] for i in order))
+        keyed[1::2] = array("Q", order)
+        handle.write(keyed.tobytes())
+
+    atomic_write_with(path, write)
+
+
+def merged(listing: Listing, hidden: Iterable[int], changed: list[Row]) -> Iterator[Row]:
+    """The rows of ``listing`` but those at positions ``hidden``, with ``changed`` (newest
+    first) merged in: the next listing, a row at a time (compaction)."""
+    skip = set(hidden)
+    old = (listing.row(p) for p in range(listing.count) if p not in skip)
+    return heapq.merge(old, changed, key=attrgetter("sort_key"), reverse=True)
 
 
 class Listing:
@@ -175,10 +203,6 @@ class Listing:
 
     def close(self) -> None:
         self._map.close()
-
-
-def write_listing(path: Path, rows: list[Row], covered: int) -> None:
-    atomic_write_bytes(path, encode(rows, covered))
 
 
 Meta = Any  # broadsheet.store.storage.db.StoryMeta (not imported: db imports this module)
