@@ -533,6 +533,22 @@ class Store:
         """Canonical address -> story id, read only while storing (the reader never needs it)."""
         return self._identity_db.table("urls")  # type: ignore[return-value]
 
+    @property
+    def _photo_sources(self) -> KeyedTable:
+        """A downloaded photo's address -> its digest, so a fetch never downloads a kept photo again."""
+        return self._identity_db.table("photos")  # type: ignore[return-value]
+
+    def photo_sources(self) -> dict[str, str]:
+        """The addresses of downloaded photos and the digests they were kept under."""
+        return {src: doc["photo"] for src, doc in self._photo_sources.records().items()
+                if isinstance(doc, dict) and isinstance(doc.get("photo"), str)}
+
+    def remember_photo_sources(self, sources: dict[str, str]) -> None:
+        """Record where kept photos were downloaded from (after the photo files are written)."""
+        if sources:
+            with self.lock:
+                self._photo_sources.put_many({src: {"photo": digest} for src, digest in sources.items()})
+
     def articles_identity(self) -> FileIdentity | None:
         """Identity of ``articles.json``: changes when stories are added, changed or deleted."""
         return file_identity(self._articles_path)

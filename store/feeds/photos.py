@@ -1,0 +1,169 @@
+"""Feed entries' photos, downloaded while their feed is fetched and kept in the store, so reading stays offline.
+
+The photos an entry names (``media:content``, ``media:thumbnail``, image enclosures, ``<img>``
+and ``<figure>`` in its HTML: the :attr:`Image.src <broadsheet.store.model.Image.src>` the
+feed parser records) are downloaded with the feed's own client, under the same per-host
+limit and timeouts, read no further than the photo size cap, checked by
+:func:`~broadsheet.store.storage.photos.check_photo` (Pillow, under its decompression-bomb
+guard) and kept by content in the store's photo folder: the path saved pages' photos take.
+
+A photo whose address the store has kept before is not downloaded again; one named by many
+entries is downloaded once per fetch. A photo that cannot be had leaves its story whole:
+the image keeps its caption and credit and says why (:attr:`Image.problem`), which the
+reader shows in the photo's place, and the feed's result counts it.
+
+Photo files are written (each atomically) before the record of their addresses, and that
+before the stories naming them: a fetch killed part way leaves at worst an unnamed photo file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import dataclasses
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
+
+from broadsheet.store.feeds.fetch import Settings, _body, _TooBig, _why
+from broadsheet.store.ingest.decode import human_size
+from broadsheet.store.model import Article
+from broadsheet.store.sanitize import clean_line
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.photos import NotAPhoto, PhotoStore, check_photo, max_photo_bytes, photo_file
+
+if TYPE_CHECKING:
+    import httpx
+
+Gate = Callable[[str], asyncio.Semaphore]  # the download slots of a host (shared with the feeds)
+ACCEPT = "image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8,*/*;q=0.5"
+_STATUS = {401: "needs a login (401)", 403: "refused (403)", 404: "not found (404)", 410: "gone (410)",
+           429: "rate limited (429)"}
+
+
+class _Refused(Exception):
+    """The server answered, but not with the photo; the message says how."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Got:
+    """One photo address's outcome: the digest it is kept under, or why it is not kept."""
+
+    photo: str | None = None
+    problem: str | None = None
+
+
+def _downloadable(src: str | None) -> bool:
+    return bool(src) and src.split(":", 1)[0].lower() in ("http", "https")  # type: ignore[union-attr]
+
+
+class FeedPhotos:
+    """The photos of one fetch: what the store keeps already, and this fetch's downloads.
+
+    With ``download`` off (``[feeds] fetch_images = false``) photos the store keeps are
+    still tied to their images, so a story fetched again does not lose them.
+    """
+
+    def __init__(self, store: Store, settings: Settings, download: bool = True) -> None:
+        self.folder = Path(store.folder)
+        self.photos = PhotoStore(store.folder)
+        self.settings = settings
+        self.download = download
+        self.max_bytes = settings.max_photo_bytes or max_photo_bytes()
+        self.known = store.photo_sources()  # address -> digest of photos downloaded before
+        self.found: dict[str, str] = {}  # addresses this fetch downloaded, to record in the store
+        self._got: dict[str, asyncio.Future[Got]] = {}
+
+    def _kept(self, src: str) -> str | None:
+        digest = self.found.get(src) or self.known.get(src)
+        return digest if digest and photo_file(self.folder, digest) is not None else None
+
+    async def attach(self, client: httpx.AsyncClient | None, articles: Iterable[Article], gate: Gate) -> list[str]:
+        """Tie each image of ``articles`` to its kept photo, downloading the missing ones, or to
+        the reason it cannot be had; returns the reasons (one per image not kept)."""
+        articles = list(articles)
+        wanted = {image.src for article in articles for image in article.images
+                  if not image.photo and _downloadable(image.src)}
+        got: dict[str, Got] = {}
+        for src in wanted:
+            assert src is not None
+            digest = self._kept(src)
+            if digest is not None:
+                got[src] = Got(digest)
+        missing = [src for src in wanted if src not in got]
+        if missing and self.download and client is not None:
+            results = await asyncio.gather(*(self._once(client, src, gate) for src in missing))
+            got.update(zip(missing, results, strict=True))
+        problems = []
+        for article in articles:
+            images = []
+            for image in article.images:
+                outcome = got.get(image.src or "") if not image.photo else None
+                if outcome is not None:
+                    image = dataclasses.replace(image, photo=outcome.photo, problem=outcome.problem)
+                    if outcome.problem:
+                        problems.append(outcome.problem)
+                images.append(image)
+            article.images = images
+        return problems
+
+    def _once(self, client: httpx.AsyncClient, src: str, gate: Gate) -> asyncio.Future[Got]:
+        """The download of ``src``: one per fetch, however many entries name it."""
+        future = self._got.get(src)
+        if future is None:
+            future = self._got[src] = asyncio.ensure_future(self._download(client, src, gate))
+        return future
+
+    async def _download(self, client: httpx.AsyncClient, src: str, gate: Gate) -> Got:
+        """Download, check and keep one photo; never raises (the reason is the outcome)."""
+        import httpx
+
+        try:
+            async with gate((urlsplit(src).hostname or "").lower()):
+                data, kind = await self._get(client, src)
+        except _Refused as exc:
+            return Got(problem=f"not downloaded: {exc}")
+        except _TooBig:
+            return Got(problem=f"not downloaded: larger than the {human_size(self.max_bytes)} limit for a photo")
+        except (httpx.HTTPError, TimeoutError, OSError) as exc:
+            return Got(problem=clean_line(f"not downloaded: {_why(exc, self.settings)}"))
+        except Exception as exc:  # contract: one photo never stops the fetch
+            return Got(problem=clean_line(f"not downloaded: {_why(exc, self.settings)}"))
+        try:
+            digest = await asyncio.to_thread(self._keep, data)  # Pillow decodes: off the event loop
+        except NotAPhoto as exc:
+            sent = f" (the server sent {kind})" if kind and not kind.startswith("image/") else ""
+            return Got(problem=clean_line(f"not kept: {exc}{sent}"))
+        except OSError as exc:
+            return Got(problem=clean_line(f"not kept: the store could not be written ({exc.strerror or exc})"))
+        self.found[src] = digest
+        return Got(digest)
+
+    async def _get(self, client: httpx.AsyncClient, src: str) -> tuple[bytes, str]:
+        """The photo's bytes and the type the server gave them; no more than the size cap is read."""
+        settings = self.settings
+        async with asyncio.timeout(settings.total), client.stream("GET", src, headers={"Accept": ACCEPT}) as response:
+            status = response.status_code
+            if status != 200:
+                raise _Refused(_STATUS.get(status, f"server error ({status})" if status >= 500 else f"HTTP {status}"))
+            kind = clean_line(response.headers.get("content-type", "").split(";")[0].strip().lower())
+            length = response.headers.get("content-length", "")
+            if length.isdigit() and int(length) > self.max_bytes and "content-encoding" not in response.headers:
+                raise _TooBig
+            return await _body(response, self.max_bytes), kind
+
+    def _keep(self, data: bytes) -> str:
+        photo = check_photo(data, self.max_bytes)
+        self.photos.put(photo)
+        return photo.digest
+
+
+def photo_note(problems: list[str]) -> str:
+    """A feed's photos not kept, in a few words: ``2 photos not kept: not downloaded: not found (404)``."""
+    if not problems:
+        return ""
+    reasons = list(dict.fromkeys(problems))
+    noun = "photo" if len(problems) == 1 else "photos"
+    more = len(reasons) - 1
+    return f"{len(problems)} {noun} not kept: {reasons[0]}" + (
+        f" (and {more} other reason{'s' if more > 1 else ''})" if more else "")
