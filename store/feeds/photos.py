@@ -53,8 +53,8 @@ class Got:
     problem: str | None = None
 
 
-def _downloadable(src: str | None) -> bool:
-    return bool(src) and src.split(":", 1)[0].lower() in ("http", "https")  # type: ignore[union-attr]
+def _downloadable(src: str) -> bool:
+    return src.split(":", 1)[0].lower() in ("http", "https")
 
 
 class FeedPhotos:
@@ -78,20 +78,19 @@ class FeedPhotos:
         digest = self.found.get(src) or self.known.get(src)
         return digest if digest and photo_file(self.folder, digest) is not None else None
 
-    async def attach(self, client: httpx.AsyncClient | None, articles: Iterable[Article], gate: Gate) -> list[str]:
+    async def attach(self, client: httpx.AsyncClient, articles: Iterable[Article], gate: Gate) -> list[str]:
         """Tie each image of ``articles`` to its kept photo, downloading the missing ones, or to
         the reason it cannot be had; returns the reasons (one per image not kept)."""
         articles = list(articles)
         wanted = {image.src for article in articles for image in article.images
-                  if not image.photo and _downloadable(image.src)}
+                  if image.src and not image.photo and _downloadable(image.src)}
         got: dict[str, Got] = {}
         for src in wanted:
-            assert src is not None
             digest = self._kept(src)
             if digest is not None:
                 got[src] = Got(digest)
         missing = [src for src in wanted if src not in got]
-        if missing and self.download and client is not None:
+        if missing and self.download:
             results = await asyncio.gather(*(self._once(client, src, gate) for src in missing))
             got.update(zip(missing, results, strict=True))
         problems = []
@@ -116,8 +115,6 @@ class FeedPhotos:
 
     async def _download(self, client: httpx.AsyncClient, src: str, gate: Gate) -> Got:
         """Download, check and keep one photo; never raises (the reason is the outcome)."""
-        import httpx
-
         try:
             async with gate((urlsplit(src).hostname or "").lower()):
                 data, kind = await self._get(client, src)
@@ -125,9 +122,7 @@ class FeedPhotos:
             return Got(problem=f"not downloaded: {exc}")
         except _TooBig:
             return Got(problem=f"not downloaded: larger than the {human_size(self.max_bytes)} limit for a photo")
-        except (httpx.HTTPError, TimeoutError, OSError) as exc:
-            return Got(problem=clean_line(f"not downloaded: {_why(exc, self.settings)}"))
-        except Exception as exc:  # contract: one photo never stops the fetch
+        except Exception as exc:  # a timeout, a refused connection...: one photo never stops the fetch
             return Got(problem=clean_line(f"not downloaded: {_why(exc, self.settings)}"))
         try:
             digest = await asyncio.to_thread(self._keep, data)  # Pillow decodes: off the event loop
