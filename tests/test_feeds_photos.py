@@ -158,15 +158,19 @@ def test_a_photo_that_cannot_be_had_leaves_the_story_with_the_reason(store: Stor
         assert (image.caption, image.credit) == (f"Caption {n}.", f"Photo: Credit {n}")
     assert stored[server.url_for("/good.png")].photo
     assert not list((store.folder / "photos").glob("*.bmp"))  # nothing of a refused photo is kept
-    # A failed photo is tried again when its feed is fetched again; kept photos are not.
+    # When the entries come again, a photo that timed out is tried again; one that was not found,
+    # or was not an image, is not (asking again cannot help), nor is a kept one.
     server.clear()
     server.expect_request("/f").respond_with_data(rss("\n".join(items)))
     server.expect_request("/ok").respond_with_data(rss(photo_item(50, media=server.url_for("/good.png")),
                                                        title="Valley Courier"))
-    server.expect_request("/missing.png").respond_with_data(picture_bytes(seed=9), content_type="image/png")
-    fetch(store, settings=FAST)
-    assert images_of(store)[server.url_for("/missing.png")].photo == hashlib.sha256(picture_bytes(seed=9)).hexdigest()
-    assert requests_to(server, "/good.png") == 0
+    server.expect_request("/slow.png").respond_with_data(picture_bytes(seed=9), content_type="image/png")
+    bad, good = fetch(store, settings=FAST).results
+    stored = images_of(store)
+    assert stored[server.url_for("/slow.png")].photo == hashlib.sha256(picture_bytes(seed=9)).hexdigest()
+    assert stored[server.url_for("/missing.png")].problem == "not downloaded: not found (404)"
+    assert [requests_to(server, p) for p in ("/slow.png", "/missing.png", "/page.png", "/good.png")] == [1, 0, 0, 0]
+    assert len(bad.photo_problems) == 3  # too large, damaged, refused: tried again, and said again
 
 
 def test_a_decompression_bomb_is_refused(store: Store, server: HTTPServer) -> None:
@@ -230,7 +234,7 @@ def test_broadsheet_fetch_obeys_the_setting_and_names_failed_photos(tmp_path: Pa
     assert main(["--store", str(folder), "fetch"]) == 0  # a photo not kept does not fail the fetch
     said = capsys.readouterr().err
     assert "1 photo not kept: not downloaded: not found (404)" in said
-    assert "0 failed; 1 photos not kept" in said
+    assert "0 failed; 1 photo not kept" in said
 
 
 async def test_the_reader_shows_why_a_feed_photo_is_missing(store: Store) -> None:
@@ -254,6 +258,36 @@ async def test_the_reader_shows_why_a_feed_photo_is_missing(store: Store) -> Non
         await pilot.press("p")
         await settle(pilot)
         assert "▀" in "".join(shown_lines(panel))  # the kept photo is drawn
+
+
+@pytest.mark.parametrize("fetch_images", [True, False])
+async def test_the_fetch_key_downloads_photos_as_the_config_says(store: Store, server: HTTPServer, tmp_path: Path,
+                                                                 fetch_images: bool) -> None:
+    from broadsheet.config import Config
+    from broadsheet.tui.app import BroadsheetApp
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel
+    from tests.pilot import settle, shown_lines
+
+    serve_photo(server, "/p.png", picture_bytes())
+    server.expect_request("/missing.png").respond_with_data("no", status=404)
+    items = [photo_item(0, media=server.url_for("/p.png"), caption="Boats at the quay."),
+             photo_item(1, media=server.url_for("/missing.png"), caption="The harbour wall.")]
+    server.expect_request("/f").respond_with_data(rss("\n".join(items)))
+    Subscriptions(store).add([server.url_for("/f")])
+    config = Config(path=tmp_path / "c.toml", fetch_images=fetch_images)
+    app = BroadsheetApp(store, config, graphics="halfblocks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "2 new" in said
+        assert ("1 photo not kept" in said) is fetch_images
+        assert requests_to(server, "/p.png") == requests_to(server, "/missing.png") == int(fetch_images)
+        if fetch_images:  # the newest story first: change 1, whose photo was not found
+            panel = app.screen.query_one(CreditsPanel)
+            column = " ".join(line[:panel._beside].strip() for line in shown_lines(panel))
+            assert column.startswith("[photo: not downloaded: not found (404)]")
 
 
 def test_a_photo_problem_survives_a_json_export_and_import(store: Store, tmp_path: Path) -> None:

@@ -240,6 +240,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
     if not quiet or report.failed:
         photos = sum(len(r.photo_problems) for r in report.results)
         err.print(Text(f"{report.total('new')} new, {report.total('updated')} updated from {len(report.results)} "
-                       f"feeds; {len(report.failed)} failed" + (f"; {photos} photos not kept" if photos else ""),
+                       f"feeds; {len(report.failed)} failed"
+                       + (f"; {photos} photo{'s' if photos > 1 else ''} not kept" if photos else ""),
                        style="bold red" if report.failed else "bold"))
     return 1 if report.failed else 0

@@ -275,12 +275,13 @@ async def complete(client: httpx.AsyncClient, article: Article, settings: Settin
 
 async def download_all(subs: list[Subscription], settings: Settings,
                        on_done: Callable[[Subscription, Got], Fetched | None],
-                       photos: FeedPhotos | None = None) -> None:
+                       photos: FeedPhotos | None = None,
+                       finished: Callable[[Subscription], None] | None = None) -> None:
     """Download every feed concurrently (at most ``per_host`` at a time on one host).
 
     ``on_done`` gets each feed's answer and returns its entries, if it has any; their
     article pages (a ``--full`` feed's new entries), then their photos (``photos``) are
-    fetched, under the same limit per host, before the feed counts as done.
+    fetched, under the same limit per host, before the feed is ``finished``.
     """
     import httpx
 
@@ -300,8 +301,13 @@ async def download_all(subs: list[Subscription], settings: Settings,
             async with gate((urlsplit(sub.url).hostname or "").lower()):
                 got = await download(client, sub, settings)
             fetched = on_done(sub, got)
-            if fetched is None:
-                return
+            if fetched is not None:
+                await more(fetched)
+            if finished is not None:
+                finished(sub)
+
+        async def more(fetched: Fetched) -> None:
+            """The article pages and photos of a feed's entries."""
             if fetched.pages:
 
                 async def page(article: Article) -> None:
@@ -353,7 +359,6 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     pending: list[Fetched] = []
 
     def on_done(sub: Subscription, got: Got) -> Fetched | None:
-        nonlocal done
         result = _account(sub, got, stamp)
         fetched = None
         if got.outcome == "new":
@@ -374,10 +379,13 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                 if sub.full:
                     fetched.pages = [a for a in articles if a.url and store.meta(a.story_id) is None]
         report.results.append(result)
+        return fetched
+
+    def finished(sub: Subscription) -> None:
+        nonlocal done
         done += 1
         if on_progress:
             on_progress(done, len(due), sub.name)
-        return fetched
 
     if due:
         from broadsheet.store.feeds.photos import FeedPhotos
@@ -385,7 +393,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         # Photos the store keeps are tied to their images even with downloads off: a story
         # fetched again keeps them.
         photos = FeedPhotos(store, settings, download=settings.images)
-        _run(lambda: download_all(due, settings, on_done, photos))
+        _run(lambda: download_all(due, settings, on_done, photos, finished))
         store.remember_photo_sources(photos.found)  # the photo files are written: now their addresses
     store_fetched(store, [(f.result, f.articles) for f in pending])
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this

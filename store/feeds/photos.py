@@ -10,7 +10,8 @@ guard) and kept by content in the store's photo folder: the path saved pages' ph
 A photo whose address the store has kept before is not downloaded again; one named by many
 entries is downloaded once per fetch. A photo that cannot be had leaves its story whole:
 the image keeps its caption and credit and says why (:attr:`Image.problem`), which the
-reader shows in the photo's place, and the feed's result counts it.
+reader shows in the photo's place, and the feed's result counts it. It is tried again when
+its entry comes again, unless asking again cannot help (404, 410, not an image, a bomb).
 
 Photo files are written (each atomically) before the record of their addresses, and that
 before the stories naming them: a fetch killed part way leaves at worst an unnamed photo file.
@@ -39,6 +40,9 @@ Gate = Callable[[str], asyncio.Semaphore]  # the download slots of a host (share
 ACCEPT = "image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8,*/*;q=0.5"
 _STATUS = {401: "needs a login (401)", 403: "refused (403)", 404: "not found (404)", 410: "gone (410)",
            429: "rate limited (429)"}
+#: Problems that asking again does not cure: a stored story's photo that failed so is not
+#: downloaded again when the entry comes again (a timeout, a refused connection, a 5xx are).
+FINAL = ("not found (404)", "gone (410)", "not an image", "decompression bomb", "an image format")
 
 
 class _Refused(Exception):
@@ -51,6 +55,7 @@ class Got:
 
     photo: str | None = None
     problem: str | None = None
+    tried: bool = True  # False: a problem the stored story already had (FINAL), not asked again
 
 
 def _downloadable(src: str) -> bool:
@@ -65,6 +70,7 @@ class FeedPhotos:
     """
 
     def __init__(self, store: Store, settings: Settings, download: bool = True) -> None:
+        self.store = store
         self.folder = Path(store.folder)
         self.photos = PhotoStore(store.folder)
         self.settings = settings
@@ -89,6 +95,9 @@ class FeedPhotos:
             digest = self._kept(src)
             if digest is not None:
                 got[src] = Got(digest)
+        if len(got) < len(wanted):
+            got.update({src: Got(problem=problem, tried=False) for src, problem in self._final(articles).items()
+                        if src in wanted and src not in got})
         missing = [src for src in wanted if src not in got]
         if missing and self.download:
             results = await asyncio.gather(*(self._once(client, src, gate) for src in missing))
@@ -100,11 +109,23 @@ class FeedPhotos:
                 outcome = got.get(image.src or "") if not image.photo else None
                 if outcome is not None:
                     image = dataclasses.replace(image, photo=outcome.photo, problem=outcome.problem)
-                    if outcome.problem:
+                    if outcome.problem and outcome.tried:
                         problems.append(outcome.problem)
                 images.append(image)
             article.images = images
         return problems
+
+    def _final(self, articles: list[Article]) -> dict[str, str]:
+        """Photos of already stored stories that failed for good (:data:`FINAL`), by address."""
+        found = {}
+        for article in articles:
+            if all(image.photo or not image.src for image in article.images):
+                continue
+            meta = self.store.meta(article.story_id)
+            for image in meta.images if meta is not None else ():
+                if image.src and image.problem and any(final in image.problem for final in FINAL):
+                    found[image.src] = image.problem
+        return found
 
     def _once(self, client: httpx.AsyncClient, src: str, gate: Gate) -> asyncio.Future[Got]:
         """The download of ``src``: one per fetch, however many entries name it."""

@@ -108,7 +108,7 @@ class FeedsMixin(_ScreenBase):
             text += f"; {failed} failed (see Feeds in the sidebar)"
         photos = sum(len(r.photo_problems) for r in report.results)
         if photos:
-            text += f"; {photos} photos not kept (`broadsheet fetch` says why)"
+            text += f"; {photos} photo{'s' if photos > 1 else ''} not kept (each story says why in its photo's place)"
         say(self._fetch_done, "" if quiet and not (failed or new or updated) else text,
             "warning" if failed else "information")
 
