@@ -188,6 +188,26 @@ def test_a_decompression_bomb_is_refused(store: Store, server: HTTPServer) -> No
     assert not (store.folder / "photos").exists() or not any((store.folder / "photos").iterdir())
 
 
+def test_photos_checked_in_threads_at_once_still_refuse_bombs() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from broadsheet.store.storage.photos import NotAPhoto, check_photo
+
+    buffer = io.BytesIO()
+    PILImage.new("L", (7200, 7200)).save(buffer, format="PNG")  # 52 M pixels: over the cap, under Pillow's own
+    bomb, good = buffer.getvalue(), picture_bytes((1200, 800), fmt="JPEG")
+
+    def check(data: bytes) -> str:
+        try:
+            return check_photo(data).ext
+        except NotAPhoto as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(check, [bomb, good] * 12))
+    assert all("decompression bomb" in r for r in results[::2]) and set(results[1::2]) == {"jpg"}
+
+
 def test_with_fetch_images_off_no_photo_is_downloaded_and_kept_ones_stay(store: Store, server: HTTPServer) -> None:
     serve_photo(server, "/p.png", picture_bytes())
     serve_photo(server, "/q.png", picture_bytes(seed=1))

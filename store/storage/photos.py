@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import io
 import os
+import threading
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,9 @@ DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTO_ENV = "BROADSHEET_MAX_PHOTO_MB"  # the cap in MB, for an import (worker processes inherit it)
 MAX_PIXELS = 50_000_000  # Pillow's own default bomb limit is 89 M pixels; a news photo is far smaller
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "BMP": "bmp", "TIFF": "tif", "AVIF": "avif"}
+
+
+_PILLOW_SETTINGS = threading.Lock()
 
 
 class NotAPhoto(ValueError):
@@ -60,15 +64,18 @@ def check_photo(data: bytes, max_bytes: int | None = None) -> Photo:
     from PIL import Image, UnidentifiedImageError  # imported only by an import that meets a photo
 
     try:
-        with warnings.catch_warnings():
+        # Pillow's pixel limit and the warnings filter are process-wide: threads (a fetch checks
+        # photos in several) read headers one at a time, so none reads under another's settings.
+        with _PILLOW_SETTINGS, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, MAX_PIXELS
             try:
-                with Image.open(io.BytesIO(data)) as image:
-                    kind = image.format or ""
-                    image.load()
+                image = Image.open(io.BytesIO(data))  # the header: a bomb is refused here
             finally:
                 Image.MAX_IMAGE_PIXELS = previous
+        with image:
+            kind = image.format or ""
+            image.load()  # decoded outside the lock: at most MAX_PIXELS, as the header said
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise NotAPhoto(f"refused as a decompression bomb ({exc})") from None
     except UnidentifiedImageError:
