@@ -173,6 +173,39 @@ def test_a_photo_that_cannot_be_had_leaves_the_story_with_the_reason(store: Stor
     assert len(bad.photo_problems) == 3  # too large, damaged, refused: tried again, and said again
 
 
+def test_a_full_feeds_article_page_brings_its_photo(store: Store, server: HTTPServer) -> None:
+    from tests.test_feeds_fetch import PAGE
+
+    figure = (f'<figure><img src="{server.url_for("/lead.jpg")}" alt=""><figcaption>The quay at dawn. '
+              "Photo: Ben Wick/Gazette</figcaption></figure>")
+    server.expect_request("/story/0").respond_with_data(PAGE.replace("<article><h1>", f"<article>{figure}<h1>"),
+                                                        content_type="text/html; charset=utf-8")
+    serve_photo(server, "/lead.jpg", picture_bytes(fmt="JPEG"), "image/jpeg")
+    feed = rss(photo_item(0)).replace(b"https://gazette.example/story/0", server.url_for("/story/0").encode())
+    server.expect_request("/f").respond_with_data(feed)
+    Subscriptions(store).add([server.url_for("/f")], full=True)
+    [result] = fetch(store, settings=FAST).results
+    image = images_of(store)[server.url_for("/lead.jpg")]
+    assert image.photo == hashlib.sha256(picture_bytes(fmt="JPEG")).hexdigest() and result.photo_problems == []
+    assert "The quay at dawn." in image.caption
+
+
+def test_a_feed_naming_too_many_photos_gets_the_first_ones(store: Store, server: HTTPServer,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.feeds import photos
+
+    monkeypatch.setattr(photos, "PER_FEED", 3)
+    for k in range(5):
+        serve_photo(server, f"/p{k}.png", picture_bytes(seed=k))
+    items = [photo_item(k, media=server.url_for(f"/p{k}.png")) for k in range(5)]
+    server.expect_request("/f").respond_with_data(rss("\n".join(items)))
+    Subscriptions(store).add([server.url_for("/f")])
+    [result] = fetch(store, settings=FAST).results
+    assert result.new == 5 and len(result.photo_problems) == 2
+    assert sum(requests_to(server, f"/p{k}.png") for k in range(5)) == 3
+    assert "more than 3 new photos" in result.photo_problems[0]
+
+
 def test_a_decompression_bomb_is_refused(store: Store, server: HTTPServer) -> None:
     buffer = io.BytesIO()
     PILImage.new("1", (8000, 8000)).save(buffer, format="PNG")

@@ -42,6 +42,7 @@ _STATUS = {401: "needs a login (401)", 403: "refused (403)", 404: "not found (40
            429: "rate limited (429)"}
 #: Problems that asking again does not cure: a stored story's photo that failed so is not
 #: downloaded again when the entry comes again (a timeout, a refused connection, a 5xx are).
+PER_FEED = 500  # photos downloaded per feed and fetch: a feed naming thousands cannot keep a fetch busy
 FINAL = ("not found (404)", "gone (410)", "not an image", "decompression bomb", "an image format")
 
 
@@ -88,8 +89,8 @@ class FeedPhotos:
         """Tie each image of ``articles`` to its kept photo, downloading the missing ones, or to
         the reason it cannot be had; returns the reasons (one per image not kept)."""
         articles = list(articles)
-        wanted = {image.src for article in articles for image in article.images
-                  if image.src and not image.photo and _downloadable(image.src)}
+        wanted = list(dict.fromkeys(image.src for article in articles for image in article.images
+                                    if image.src and not image.photo and _downloadable(image.src)))
         got: dict[str, Got] = {}
         for src in wanted:
             digest = self._kept(src)
@@ -99,6 +100,11 @@ class FeedPhotos:
             got.update({src: Got(problem=problem, tried=False) for src, problem in self._final(articles).items()
                         if src in wanted and src not in got})
         missing = [src for src in wanted if src not in got]
+        if len(missing) > PER_FEED and self.download:
+            over = Got(problem=f"not downloaded: the feed names more than {PER_FEED} new photos "
+                               f"(the first {PER_FEED} are downloaded in one fetch)")
+            got.update((src, over) for src in missing[PER_FEED:])
+            missing = missing[:PER_FEED]
         if missing and self.download:
             results = await asyncio.gather(*(self._once(client, src, gate) for src in missing))
             got.update(zip(missing, results, strict=True))
