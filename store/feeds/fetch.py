@@ -88,7 +88,7 @@ class FeedResult:
     skipped_entries: int = 0
     reason: str = ""
     moved_to: str = ""
-    photo_problems: list[str] = field(default_factory=list)  # why each photo not kept was not (the feed is fine)
+    photo_problems: list[str] = field(default_factory=list)  # why photos its entries name were not kept
 
     @property
     def failed(self) -> bool:

@@ -40,9 +40,9 @@ Gate = Callable[[str], asyncio.Semaphore]  # the download slots of a host (share
 ACCEPT = "image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8,*/*;q=0.5"
 _STATUS = {401: "needs a login (401)", 403: "refused (403)", 404: "not found (404)", 410: "gone (410)",
            429: "rate limited (429)"}
+PER_FEED = 500  # photos downloaded per feed and fetch: a feed naming thousands cannot keep a fetch busy
 #: Problems that asking again does not cure: a stored story's photo that failed so is not
 #: downloaded again when the entry comes again (a timeout, a refused connection, a 5xx are).
-PER_FEED = 500  # photos downloaded per feed and fetch: a feed naming thousands cannot keep a fetch busy
 FINAL = ("not found (404)", "gone (410)", "not an image", "decompression bomb", "an image format")
 
 
@@ -51,7 +51,7 @@ class _Refused(Exception):
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
-class Got:
+class PhotoResult:
     """One photo address's outcome: the digest it is kept under, or why it is not kept."""
 
     photo: str | None = None
@@ -79,7 +79,7 @@ class FeedPhotos:
         self.max_bytes = settings.max_photo_bytes or max_photo_bytes()
         self.known = store.photo_sources()  # address -> digest of photos downloaded before
         self.found: dict[str, str] = {}  # addresses this fetch downloaded, to record in the store
-        self._got: dict[str, asyncio.Future[Got]] = {}
+        self._got: dict[str, asyncio.Future[PhotoResult]] = {}
 
     def _kept(self, src: str) -> str | None:
         digest = self.found.get(src) or self.known.get(src)
@@ -91,17 +91,17 @@ class FeedPhotos:
         articles = list(articles)
         wanted = list(dict.fromkeys(image.src for article in articles for image in article.images
                                     if image.src and not image.photo and _downloadable(image.src)))
-        got: dict[str, Got] = {}
+        got: dict[str, PhotoResult] = {}
         for src in wanted:
             digest = self._kept(src)
             if digest is not None:
-                got[src] = Got(digest)
+                got[src] = PhotoResult(digest)
         if len(got) < len(wanted):
-            got.update({src: Got(problem=problem, tried=False) for src, problem in self._final(articles).items()
+            got.update({src: PhotoResult(problem=problem, tried=False) for src, problem in self._final(articles).items()
                         if src in wanted and src not in got})
         missing = [src for src in wanted if src not in got]
         if len(missing) > PER_FEED and self.download:
-            over = Got(problem=f"not downloaded: the feed names more than {PER_FEED} new photos "
+            over = PhotoResult(problem=f"not downloaded: the feed names more than {PER_FEED} new photos "
                                f"(the first {PER_FEED} are downloaded in one fetch)")
             got.update((src, over) for src in missing[PER_FEED:])
             missing = missing[:PER_FEED]
@@ -133,33 +133,34 @@ class FeedPhotos:
                     found[image.src] = image.problem
         return found
 
-    def _once(self, client: httpx.AsyncClient, src: str, gate: Gate) -> asyncio.Future[Got]:
+    def _once(self, client: httpx.AsyncClient, src: str, gate: Gate) -> asyncio.Future[PhotoResult]:
         """The download of ``src``: one per fetch, however many entries name it."""
         future = self._got.get(src)
         if future is None:
             future = self._got[src] = asyncio.ensure_future(self._download(client, src, gate))
         return future
 
-    async def _download(self, client: httpx.AsyncClient, src: str, gate: Gate) -> Got:
+    async def _download(self, client: httpx.AsyncClient, src: str, gate: Gate) -> PhotoResult:
         """Download, check and keep one photo; never raises (the reason is the outcome)."""
         try:
             async with gate((urlsplit(src).hostname or "").lower()):
                 data, kind = await self._get(client, src)
         except _Refused as exc:
-            return Got(problem=f"not downloaded: {exc}")
+            return PhotoResult(problem=f"not downloaded: {exc}")
         except _TooBig:
-            return Got(problem=f"not downloaded: larger than the {human_size(self.max_bytes)} limit for a photo")
+            limit = human_size(self.max_bytes)
+            return PhotoResult(problem=f"not downloaded: larger than the {limit} limit for a photo")
         except Exception as exc:  # a timeout, a refused connection...: one photo never stops the fetch
-            return Got(problem=clean_line(f"not downloaded: {_why(exc, self.settings)}"))
+            return PhotoResult(problem=clean_line(f"not downloaded: {_why(exc, self.settings)}"))
         try:
             digest = await asyncio.to_thread(self._keep, data)  # Pillow decodes: off the event loop
         except NotAPhoto as exc:
             sent = f" (the server sent {kind})" if kind and not kind.startswith("image/") else ""
-            return Got(problem=clean_line(f"not kept: {exc}{sent}"))
+            return PhotoResult(problem=clean_line(f"not kept: {exc}{sent}"))
         except OSError as exc:
-            return Got(problem=clean_line(f"not kept: the store could not be written ({exc.strerror or exc})"))
+            return PhotoResult(problem=clean_line(f"not kept: the store could not be written ({exc.strerror or exc})"))
         self.found[src] = digest
-        return Got(digest)
+        return PhotoResult(digest)
 
     async def _get(self, client: httpx.AsyncClient, src: str) -> tuple[bytes, str]:
         """The photo's bytes and the type the server gave them; no more than the size cap is read."""
