@@ -46,6 +46,12 @@ PER_FEED = 500  # photos downloaded per feed and fetch: a feed naming thousands 
 FINAL = ("not found (404)", "gone (410)", "not an image", "decompression bomb", "an image format")
 
 
+def _problem(text: str) -> str:
+    """A reason worded from what a server sent (headers, errors): one clean, short line."""
+    text = clean_line(text)
+    return text if len(text) <= 200 else text[:199] + "…"
+
+
 class _Refused(Exception):
     """The server answered, but not with the photo; the message says how."""
 
@@ -151,14 +157,14 @@ class FeedPhotos:
             limit = human_size(self.max_bytes)
             return PhotoResult(problem=f"not downloaded: larger than the {limit} limit for a photo")
         except Exception as exc:  # a timeout, a refused connection...: one photo never stops the fetch
-            return PhotoResult(problem=clean_line(f"not downloaded: {_why(exc, self.settings)}"))
+            return PhotoResult(problem=_problem(f"not downloaded: {_why(exc, self.settings)}"))
         try:
             digest = await asyncio.to_thread(self._keep, data)  # Pillow decodes: off the event loop
         except NotAPhoto as exc:
             sent = f" (the server sent {kind})" if kind and not kind.startswith("image/") else ""
-            return PhotoResult(problem=clean_line(f"not kept: {exc}{sent}"))
+            return PhotoResult(problem=_problem(f"not kept: {exc}{sent}"))
         except OSError as exc:
-            return PhotoResult(problem=clean_line(f"not kept: the store could not be written ({exc.strerror or exc})"))
+            return PhotoResult(problem=_problem(f"not kept: the store could not be written ({exc.strerror or exc})"))
         self.found[src] = digest
         return PhotoResult(digest)
 
