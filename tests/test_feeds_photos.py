@@ -388,4 +388,18 @@ def test_a_fetch_killed_while_photos_download_leaves_the_store_whole(tmp_path: P
     store = Store(folder)
     assert len(store) == feeds * 12
     assert all(image.photo for image in images_of(store).values())
-    assert not [p for p in (folder / "photos").iterdir() if not p.name.split(".")[0].isalnum()]  # no temp files
+    for path in (folder / "photos").iterdir():  # every photo whole, under its digest; temp files only as such
+        assert path.name.endswith(".tmp") or hashlib.sha256(path.read_bytes()).hexdigest() == path.name.split(".")[0]
+
+
+def test_temporary_files_of_killed_writers_are_removed_once_old(store: Store, server: HTTPServer) -> None:
+    photos = store.folder / "photos"
+    photos.mkdir()
+    old, fresh = photos / ".ab12.png.x1.tmp", photos / ".cd34.png.x2.tmp"
+    old.write_bytes(b"half a photo")
+    fresh.write_bytes(b"a photo being written")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    server.expect_request("/f").respond_with_data(rss(photo_item(0)))
+    Subscriptions(store).add([server.url_for("/f")])
+    fetch(store, settings=FAST)
+    assert not old.exists() and fresh.exists()  # a fresh one may belong to a live import

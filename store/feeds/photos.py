@@ -80,6 +80,8 @@ class FeedPhotos:
         self.store = store
         self.folder = Path(store.folder)
         self.photos = PhotoStore(store.folder)
+        if download:
+            self.photos.remove_stale_temps()  # of fetches killed mid-write
         self.settings = settings
         self.download = download
         self.max_bytes = settings.max_photo_bytes or max_photo_bytes()

@@ -8,10 +8,12 @@ folder when it starts: an :class:`~broadsheet.store.model.Image` names its photo
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import threading
+import time
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,6 +102,20 @@ class PhotoStore:
         if not path.exists():
             atomic_write_bytes(path, photo.data)
         return path
+
+    def remove_stale_temps(self, age: float = 3600.0) -> None:
+        """Delete temporary files writers killed mid-write left here, once ``age`` seconds old.
+
+        Photos are written without the store lock (a fetch and an import may write at once),
+        so a temporary file is known to be dead only by its age.
+        """
+        if not self.folder.is_dir():
+            return
+        now = time.time()
+        for path in self.folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                if now - path.stat().st_mtime > age:
+                    path.unlink()
 
     def path(self, digest: str) -> Path | None:
         """The file of the photo with ``digest``, or None when it is not kept."""
