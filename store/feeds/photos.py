@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -189,12 +190,13 @@ class FeedPhotos:
         return photo.digest
 
 
-def photo_note(problems: list[str]) -> str:
-    """A feed's photos not kept, in a few words: ``2 photos not kept: not downloaded: not found (404)``."""
+def photo_note(problems: list[str], most: int = 3) -> str:
+    """A feed's photos not kept, by reason: ``3 photos not kept: not downloaded: not found (404) (2 photos); ...``."""
     if not problems:
         return ""
-    reasons = list(dict.fromkeys(problems))
+    counts = Counter(problems)
+    reasons = [reason + (f" ({count} photos)" if count > 1 else "") for reason, count in counts.most_common(most)]
+    if len(counts) > most:
+        reasons.append(f"and {len(counts) - most} other reasons")
     noun = "photo" if len(problems) == 1 else "photos"
-    more = len(reasons) - 1
-    return f"{len(problems)} {noun} not kept: {reasons[0]}" + (
-        f" (and {more} other reason{'s' if more > 1 else ''})" if more else "")
+    return f"{len(problems)} {noun} not kept: " + "; ".join(reasons)
