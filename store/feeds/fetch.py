@@ -394,7 +394,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         # fetched again keeps them.
         photos = FeedPhotos(store, settings, download=settings.images)
         _run(lambda: download_all(due, settings, on_done, photos, finished))
-        store.remember_photo_sources(photos.found)  # the photo files are written: now their addresses
+        photos.remember()  # the photo files are written: now durable, then their addresses
     store_fetched(store, [(f.result, f.articles) for f in pending])
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
     # line leaves them as they were, so the next fetch downloads the feeds again.

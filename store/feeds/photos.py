@@ -186,8 +186,14 @@ class FeedPhotos:
 
     def _keep(self, data: bytes) -> str:
         photo = check_photo(data, self.max_bytes)
-        self.photos.put(photo)
+        self.photos.put(photo, sync_dir=False)  # the folder is fsynced once, in remember()
         return photo.digest
+
+    def remember(self) -> None:
+        """Make this fetch's photos durable, then record their addresses: before any story names them."""
+        if self.found:
+            self.photos.sync()
+            self.store.remember_photo_sources(self.found)
 
 
 def photo_note(problems: list[str], most: int = 3) -> str:

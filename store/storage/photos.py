@@ -9,6 +9,7 @@ folder when it starts: an :class:`~broadsheet.store.model.Image` names its photo
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import io
 import os
@@ -18,8 +19,9 @@ import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
+from broadsheet.store.errors import StoreWriteError
 from broadsheet.store.ingest.decode import human_size
-from broadsheet.store.storage.atomic import atomic_write_bytes
+from broadsheet.store.storage.atomic import atomic_write_bytes, fsync_dir
 
 DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTO_ENV = "BROADSHEET_MAX_PHOTO_MB"  # the cap in MB, for an import (worker processes inherit it)
@@ -96,12 +98,25 @@ class PhotoStore:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder) / "photos"
 
-    def put(self, photo: Photo) -> Path:
-        """Keep ``photo`` (once: the same bytes are the same file) and return its path."""
+    def put(self, photo: Photo, *, sync_dir: bool = True) -> Path:
+        """Keep ``photo`` (once: the same bytes are the same file) and return its path.
+
+        ``sync_dir=False``: the caller, keeping many, calls :meth:`sync` before anything names them.
+        """
         path = self.folder / photo.name
         if not path.exists():
-            atomic_write_bytes(path, photo.data)
+            atomic_write_bytes(path, photo.data, sync_dir=sync_dir)
         return path
+
+    def sync(self) -> None:
+        """Make the photos kept with ``sync_dir=False`` durable (one fsync of the folder)."""
+        if not self.folder.is_dir():
+            return
+        try:
+            fsync_dir(self.folder)
+        except OSError as exc:
+            if exc.errno not in (errno.EINVAL, errno.ENOTSUP):  # a folder that cannot be fsynced: as atomic_write_bytes
+                raise StoreWriteError(self.folder, exc) from exc
 
     def remove_stale_temps(self, age: float = 3600.0) -> None:
         """Delete temporary files writers killed mid-write left here, once ``age`` seconds old.
