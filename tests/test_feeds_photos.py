@@ -293,6 +293,7 @@ def test_broadsheet_fetch_obeys_the_setting_and_names_failed_photos(tmp_path: Pa
 async def test_the_reader_shows_why_a_feed_photo_is_missing(store: Store) -> None:
     from broadsheet.tui.app import BroadsheetApp
     from broadsheet.tui.widgets.credits_panel import CreditsPanel
+    from broadsheet.tui.widgets.photo import PhotoView
     from tests.photos import keep_photo
     from tests.pilot import settle, shown_lines
 
@@ -308,6 +309,11 @@ async def test_the_reader_shows_why_a_feed_photo_is_missing(store: Store) -> Non
         column = " ".join(line[:panel._beside].strip() for line in lines)
         assert column.startswith("[photo: not downloaded: not found (404)]") and "photo 1/2" in column
         assert any("Boats at the quay." in line for line in lines)  # the caption and credit stay
+        await pilot.press("enter", "v")  # full-screen: the same reason
+        await settle(pilot)
+        assert app.screen.query_one(PhotoView).drawn == "not downloaded: not found (404)"
+        await pilot.press("escape")
+        await settle(pilot)
         await pilot.press("p")
         await settle(pilot)
         assert "▀" in "".join(shown_lines(panel))  # the kept photo is drawn
