@@ -4,7 +4,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test lint typecheck bench bench-smoke soak clean
+.PHONY: run test lint typecheck bench bench-smoke bench-large soak clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -48,6 +48,15 @@ bench: $(STAMP)
 bench-smoke: $(STAMP)
 	@command -v rg >/dev/null || echo "bench: rg (ripgrep) not found, skipping the rg comparison (apt-get install ripgrep)"
 	$(BIN)/python -m bench --smoke
+
+## Issue 17 at scale: 10k, 100k and 1M stories through `broadsheet import`, the reader, the marks and
+## repair/export/reindex, with growth between sizes; writes docs/benchmarks.md's large block. Not for CI:
+## the 1M run writes about 4 GB of pages (cached), needs about 18 GB free and takes about an hour.
+## Other sizes: make bench-large SIZES=10000,100000
+SIZES ?= 10000,100000,1000000
+bench-large: $(STAMP)
+	@command -v newsboat >/dev/null || echo "bench: newsboat not found, its row says not measured (apt-get install newsboat)"
+	$(BIN)/python -m bench.large --sizes $(SIZES) --out docs/benchmarks.md --json docs/benchmarks-large.json
 
 ## Crash-consistency soak (issue 8): hundreds of killed writers, real CLI kills, two writers
 ## at once, large and hostile files; prints runs, faults, stories/changes checked, losses.

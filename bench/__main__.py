@@ -24,21 +24,34 @@ from bench.report import Value, machine, render_markdown, render_text, table, wr
 from bench.stats import Sample
 from broadsheet.store.storage.db import Store
 
-NEWSBOAT_RATE = 10_000 / 9.8  # newsboat: 10,000 items from a local feed file in 9.8 s on this machine
+NOT_MEASURED = "not measured"
 
 
 def say(text: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {text}", file=sys.stderr, flush=True)
 
 
-def measure_size(built: build.BuiltStore, cache: Path, runs: int, smoke: bool) -> dict[str, Value]:
-    """Every figure for one store."""
+def newsboat_rate(runs: int) -> float | None:
+    """newsboat's items/s loading a 10,000-item local feed file, measured now; None without newsboat."""
+    import tempfile
+
+    from bench.feeds import newsboat_file_import
+
+    with tempfile.TemporaryDirectory(prefix="broadsheet-bench-newsboat-") as tmp:
+        found = newsboat_file_import(Path(tmp), 10_000, runs)
+    return found.rate if found else None
+
+
+def measure_size(built: build.BuiltStore, cache: Path, runs: int, smoke: bool,
+                 newsboat: float | None) -> dict[str, Value]:
+    """Every figure for one store (``newsboat``: its rate measured in this run, None if not installed)."""
     folder, n = built.folder, built.size
+    rate = built.imported / built.import_seconds
     r: dict[str, Value] = {
-        "import_rate": built.imported / built.import_seconds,
+        "import_rate": rate,
         "import_seconds": built.import_seconds,
-        "newsboat_rate": NEWSBOAT_RATE,
-        "import_vs_newsboat": built.imported / built.import_seconds / NEWSBOAT_RATE,
+        "newsboat_rate": newsboat if newsboat else NOT_MEASURED,
+        "import_vs_newsboat": rate / newsboat if newsboat else NOT_MEASURED,
     }
     say(f"{n:,}: user state {build.add_user_state(folder)}")
     say(f"{n:,}: photos {build.add_photos(folder)}")
@@ -120,8 +133,12 @@ def main(argv: list[str] | None = None) -> int:
     load_before = os.getloadavg()[0]
     say(f"generating pages into {cache} (generator v{GENERATOR_VERSION}, reused when present)")
     build.pages_root(cache, sizes[-1])
+    say("newsboat -x reload of a 10,000-item local feed file (the peer, measured in this run)")
+    newsboat = newsboat_rate(1 if args.smoke else 3)
+    if newsboat is None:
+        say("newsboat is not installed (apt-get install newsboat): its rows say not measured")
     built = build.import_stages(cache, sizes, say)
-    results = {b.size: measure_size(b, cache, args.runs, args.smoke) for b in built}
+    results = {b.size: measure_size(b, cache, args.runs, args.smoke, newsboat) for b in built}
     html_rows = html_bench.measure(cache, args.smoke, say)
     rows = table(results)
     load = f"load average {load_before:.1f} at the start, {os.getloadavg()[0]:.1f} at the end"

@@ -48,8 +48,8 @@ class BuiltStore:
     import_seconds: float
 
 
-def pages_root(cache: Path, largest: int) -> Path:
-    return ensure_pages(cache / f"pages-v{GENERATOR_VERSION}", largest)
+def pages_root(cache: Path, largest: int, say: Callable[[str], None] | None = None) -> Path:
+    return ensure_pages(cache / f"pages-v{GENERATOR_VERSION}", largest, say=say)
 
 
 def import_stages(cache: Path, sizes: list[int], say: Callable[[str], None]) -> list[BuiltStore]:

@@ -16,7 +16,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -106,9 +106,11 @@ class _Writer:
         self.total = self.lex.cum_weights[-1]
 
     def words(self, n: int) -> list[str]:
-        rng, lex = self.rng, self.lex
-        picks = [bisect.bisect(lex.cum_weights, rng.random() * self.total) for _ in range(n)]
-        return [lex.words[min(i, len(lex.words) - 1)] for i in picks]
+        # One comprehension with local names (the generator's hot spot: about 60% of a page's
+        # time); ``hi`` clamps as ``min(i, last)`` did, so the pages are the same as before.
+        cum, words, draw, total = self.lex.cum_weights, self.lex.words, self.rng.random, self.total
+        last, find = len(words) - 1, bisect.bisect
+        return [words[find(cum, draw() * total, 0, last)] for _ in range(n)]
 
     def person(self) -> str:
         return f"{self.rng.choice(self.lex.given)} {self.rng.choice(self.lex.family)}"
@@ -233,10 +235,12 @@ def _write_range(args: tuple[str, int, int]) -> int:
     return stop - start
 
 
-def ensure_pages(root: Path, count: int, jobs: int = 2) -> Path:
+def ensure_pages(root: Path, count: int, jobs: int = 2, say: Callable[[str], None] | None = None) -> Path:
     """Make sure ``root`` holds pages ``0 .. count-1`` of this generator version; returns root.
 
-    Whole folders of ``PER_FOLDER`` pages are written; a folder marked done is reused.
+    Whole folders of ``PER_FOLDER`` pages are written by ``jobs`` processes, each folder as
+    it comes (nothing is held in memory), and marked done; a folder marked done is reused,
+    so an interrupted run of a million pages resumes where it stopped. ``say`` hears progress.
     """
     root.mkdir(parents=True, exist_ok=True)
     todo = []
@@ -246,9 +250,14 @@ def ensure_pages(root: Path, count: int, jobs: int = 2) -> Path:
     if todo:
         from concurrent.futures import ProcessPoolExecutor
 
+        if say:
+            say(f"writing {len(todo) * PER_FOLDER:,} pages into {root}")
         with ProcessPoolExecutor(max_workers=jobs) as pool:
-            for (_, start, _stop), _written in zip(todo, pool.map(_write_range, todo), strict=True):
+            for done, ((_, start, _stop), _written) in enumerate(zip(todo, pool.map(_write_range, todo),
+                                                                      strict=True), 1):
                 (story_path(root, start).parent / ".done").touch()
+                if say and done % 100 == 0:
+                    say(f"  {done * PER_FOLDER:,} of {len(todo) * PER_FOLDER:,} pages written")
     return root
 
 

@@ -22,18 +22,21 @@ Without newsboat on the PATH its rows say "not measured".
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import email.utils
 import hashlib
 import json
 import os
 import shutil
+import sqlite3
 import subprocess
 import sys
 import tempfile
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -137,6 +140,36 @@ def newsboat_reload(urls: list[str], folder: Path, times: int = 2) -> list[float
                        timeout=600)
         seconds.append(time.perf_counter() - started)
     return seconds
+
+
+@dataclass(frozen=True, slots=True)
+class NewsboatImport:
+    """newsboat loading one local feed file into an empty cache."""
+
+    items: int  # items newsboat's cache holds afterwards (counted in its SQLite file)
+    seconds: list[float]  # one per run, each into a fresh cache
+
+    @property
+    def rate(self) -> float:
+        """Items a second, best run."""
+        return self.items / min(self.seconds)
+
+
+def newsboat_file_import(work: Path, items: int = 10_000, runs: int = 3) -> NewsboatImport | None:
+    """``newsboat -x reload`` of a local ``items``-item RSS file (``rss_bytes``) into an empty cache,
+    ``runs`` times; None when newsboat is not installed. What ``python -m bench`` compares its import with."""
+    if not newsboat():
+        return None
+    feed = work / "newsboat-feed.xml"
+    feed.write_bytes(rss_bytes(items))
+    seconds, stored = [], 0
+    for run in range(runs):
+        folder = work / f"newsboat-file-{run}"
+        seconds += newsboat_reload([feed.as_uri()], folder, times=1)
+        with contextlib.closing(sqlite3.connect(folder / "cache.db")) as db:
+            stored = db.execute("SELECT COUNT(*) FROM rss_item").fetchone()[0]
+        shutil.rmtree(folder)
+    return NewsboatImport(stored, seconds)
 
 
 # -- a local feed server -----------------------------------------------------------------

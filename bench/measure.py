@@ -45,8 +45,11 @@ def parse_rate(pages: list[Path], count: int) -> float:
 
 
 def load(folder: Path, runs: int) -> Sample:
-    """Seconds for a new Store to list every story (what the reader reads at start)."""
-    return repeat(lambda: Store(folder).stories(), runs)
+    """Seconds for the reader's data to load in a new process's view: open the store, its
+    catalogue of every story and the counts of the marks (``ReaderState.load``)."""
+    from broadsheet.store.reader.state import ReaderState
+
+    return repeat(lambda: ReaderState(Store(folder)).load(), runs)
 
 
 def open_story(store: Store, count: int, seed: int = 3) -> Sample:
@@ -80,6 +83,47 @@ def toggles(store: Store, runs: int, seed: int = 9) -> tuple[Sample, Sample]:
             store.user.edit_tags([sid], add=["bench"])
         tag.append(time.perf_counter() - start)
     return Sample.of(bookmark), Sample.of(tag)
+
+
+def read_toggle(store: Store, runs: int, seed: int = 11) -> Sample:
+    """Read-mark toggle seconds on random stories, durable on return."""
+    ids = [m.id for m in store.stories()]
+    rng = random.Random(seed)
+    times = []
+    for sid in rng.sample(ids, min(runs, len(ids))):
+        start = time.perf_counter()
+        store.user.toggle_read(sid)
+        times.append(time.perf_counter() - start)
+    return Sample.of(times)
+
+
+def typed(query: str) -> list[str]:
+    """What the search bar holds after each key while ``query`` is typed (blanks are not searched)."""
+    return [query[:n] for n in range(1, len(query) + 1) if query[:n].strip() and not query[:n].endswith(" ")]
+
+
+def search_as_typed(store: Store, queries: list[str], runs: int, limit: int | None) -> Sample:
+    """Seconds for each search the reader runs while the queries are typed a key at a time.
+
+    The reader searches the bar's text on every change (``Input.Changed``) with its own
+    limit; half-typed queries that do not parse (an open quote) still cost their time.
+    One untimed pass first (the index's first reads), then ``runs`` timed passes.
+    """
+    from broadsheet.store.search.engine import SearchIndex
+    from broadsheet.store.search.query import QueryError
+
+    index = SearchIndex.open(store)
+    states = store.user.all()
+    texts = [text for query in queries for text in typed(query)]
+    times: list[float] = []
+    for timed_pass in range(runs + 1):
+        for text in texts:
+            start = time.perf_counter()
+            with contextlib.suppress(QueryError):
+                index.search(text, states=states, limit=limit)
+            if timed_pass:
+                times.append(time.perf_counter() - start)
+    return Sample.of(times)
 
 
 def search_available() -> bool:

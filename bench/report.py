@@ -15,7 +15,7 @@ from pathlib import Path
 
 from bench.stats import Sample
 
-Value = float | Sample | dict | None
+Value = float | Sample | dict | str | None  # str: a figure that could not be measured, as said
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +32,7 @@ class Row:
 def _ok_max(limit: float, p95: bool = True) -> Callable[[Value], bool]:
     def check(v: Value) -> bool:
         x = (v.p95 if p95 else v.median) if isinstance(v, Sample) else v
-        return x is not None and x <= limit
+        return isinstance(x, float | int) and x <= limit
 
     return check
 
@@ -40,7 +40,7 @@ def _ok_max(limit: float, p95: bool = True) -> Callable[[Value], bool]:
 def _ok_min(limit: float) -> Callable[[Value], bool]:
     def check(v: Value) -> bool:
         x = v.median if isinstance(v, Sample) else v
-        return x is not None and x >= limit
+        return isinstance(x, float | int) and x >= limit
 
     return check
 
@@ -50,11 +50,11 @@ ROWS = [
         check=_ok_min(1000), growth=False),
     Row("import_seconds", "Import time (s)"),
     Row("parse_rate", "  parse alone, read_article, one core (stories/CPU-s)", digits=0, growth=False),
-    Row("newsboat_rate", "  newsboat, 10k items, local feed (stories/s, quoted)", digits=0, growth=False),
+    Row("newsboat_rate", "  newsboat -x reload, 10k-item local feed, this run (items/s)", digits=0, growth=False),
     Row("import_vs_newsboat", "  ratio ours / newsboat (x)", digits=2, growth=False),
     Row("index_seconds", "Search index rebuild, whole store (s)"),
     Row("index_open", "Search index open (ms)", 1000, 1),
-    Row("load", "Load story list, Store.stories() (ms)", 1000, 0),
+    Row("load", "Load the reader's story list and mark counts, ReaderState.load() (ms)", 1000, 0),
     Row("tinydb_load", "  plain TinyDB file: open + len + all() (ms)", 1000, 0),
     Row("load_ratio", "  ratio TinyDB / ours (x)", digits=1, growth=False),
     Row("cold_inproc", "Cold start to list with rows, run_test (s)", digits=2, target="<= 0.7",
@@ -84,6 +84,8 @@ ROWS = [
 def _fmt(row: Row, value: Value) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "-"
+    if isinstance(value, str):
+        return value
     if isinstance(value, Sample):
         return f"{value.median * row.scale:,.{row.digits}f} / {value.p95 * row.scale:,.{row.digits}f}"
     return f"{value * row.scale:,.{row.digits}f}"
@@ -94,7 +96,7 @@ def growth(sizes: list[int], values: list[Value]) -> float | None:
     points = []
     for n, v in zip(sizes, values, strict=True):
         x = v.median if isinstance(v, Sample) else v
-        if x is not None and x > 0 and not math.isnan(x):
+        if isinstance(x, float | int) and x > 0 and not math.isnan(x):
             points.append((math.log(n), math.log(x)))
     if len(points) < 2:
         return None
@@ -162,11 +164,12 @@ def machine() -> str:
 BEGIN, END = "<!-- bench:results:begin -->", "<!-- bench:results:end -->"
 
 
-def write_markdown(path: Path, block: str) -> None:
-    """Replace the generated block in ``path`` (keeping the hand-written text around it)."""
-    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
-    if BEGIN not in text:
-        text += f"\n{BEGIN}\n{END}\n"
-    head, rest = text.split(BEGIN, 1)
-    _, tail = rest.split(END, 1)
-    path.write_text(f"{head}{BEGIN}\n{block.rstrip()}\n{END}{tail}")
+def write_markdown(path: Path, block: str, begin: str = BEGIN, end: str = END) -> None:
+    """Replace the generated block between ``begin`` and ``end`` in ``path`` (keeping the
+    hand-written text and any other generated block around it)."""
+    text = path.read_text() if path.exists() else f"# Benchmarks\n\n{begin}\n{end}\n"
+    if begin not in text:
+        text += f"\n{begin}\n{end}\n"
+    head, rest = text.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    path.write_text(f"{head}{begin}\n{block.rstrip()}\n{end}{tail}")

@@ -32,7 +32,7 @@ def freeze_loaded_data(enabled: bool = True) -> None:
 def gc_paused() -> Iterator[None]:
     """Hold off the cyclic garbage collector while many acyclic objects are built.
 
-    Parsing ``articles.json`` or making 50,000 records allocates hundreds of thousands of
+    Parsing metadata shards or making 50,000 records allocates hundreds of thousands of
     dicts, strings and tuples; every full collection that allocation sets off walks every
     object already loaded, which at 50,000 stories was more than half of the reader's load
     time. Nothing built here forms cycles, so nothing is lost by collecting later. In the
@@ -52,7 +52,7 @@ def gc_paused() -> Iterator[None]:
 def hold_loaded() -> None:
     """Keep everything loaded so far out of the garbage collector's full passes.
 
-    The store's parsed files (articles.json: about 600,000 objects at 50,000 stories) and the
+    The store's parsed files (about 600,000 objects for 50,000 stories' records) and the
     story list live as long as the reader: walking them on every full collection cost 0.25 s
     while the app started and about 0.5 s per collection at 50k, a stall while moving between
     stories. Reference counting still frees what is dropped. Undone by :func:`release_loaded`.

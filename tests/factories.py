@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from broadsheet.store.model import Article, Credits, Image
 
 
@@ -42,3 +44,9 @@ def wire_article() -> Article:
         credits=Credits(reporting=["Mia Berg"], additional_reporting=["Olli Saar"], editing=["Tom Reeve"],
                         text="(Reporting by Mia Berg; additional reporting by Olli Saar; Editing by Tom Reeve)"),
     )
+
+
+def meta_file(store: object, shard: int = 0) -> Path:
+    """The metadata shard file of a store (``store``: a Store or its folder)."""
+    folder = store if isinstance(store, Path) else store.folder  # type: ignore[attr-defined]
+    return folder / "meta" / f"{shard:06d}.json"

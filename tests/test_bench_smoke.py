@@ -12,8 +12,13 @@ from pathlib import Path
 
 import pytest
 
+from bench import large_report
 from bench.corpus import story_text
+from bench.feeds import newsboat, newsboat_file_import
+from bench.measure import typed
+from bench.procmem import run_watched
 from bench.report import growth
+from bench.stats import Sample
 from broadsheet.store.parse import parse_text
 from broadsheet.store.sanitize import clean_text
 
@@ -32,12 +37,54 @@ def test_growth_exponent() -> None:
     assert growth([1000, 10000, 50000], [2.0, 2.0, 2.0]) == pytest.approx(0.0)
 
 
+def test_growth_between_two_sizes() -> None:
+    assert large_report.growth(10_000, 2.0, 100_000, 20.0) == pytest.approx(1.0)
+    assert large_report.growth(10_000, 2.0, 1_000_000, 2.0) == pytest.approx(0.0)
+    assert large_report.growth(10_000, None, 100_000, 1.0) is None
+
+
+def test_large_table_checks_targets_at_every_size_and_flat_growth() -> None:
+    slow = Sample.of([0.004] * 18 + [0.012] * 2)  # p95 12 ms: misses "p95 <= 5"
+    fast = Sample.of([0.001] * 20)
+    results: dict[int, dict[str, large_report.Value]] = {
+        10_000: {"bookmark": fast, "reader_rss": 80.0, "store_ratio": 0.5},
+        100_000: {"bookmark": slow, "reader_rss": 80.0, "store_ratio": 0.7},
+    }
+    rows = {r[0]: r for r in large_report.table(results)}
+    assert rows["Metric (median / p95)"][1:3] == ["10k", "100k"]
+    bookmark = rows["Bookmark toggle, durable (ms)"]
+    assert bookmark[1:3] == ["1.00 / 1.00", "4.00 / 12.00"]
+    assert bookmark[4] == "NO (100k)" and bookmark[-1] == "NO"  # p95 grew 12x over 10x the stories
+    memory = rows["Reader peak RSS 1 s after first paint (MB)"]
+    assert memory[4] == "yes" and memory[5] == "0.00" and memory[-1] == "yes"
+    assert rows["Store on disk (TinyDB files + index) / pages (x)"][4] == "NO (100k)"
+    assert large_report.size_label(1_000_000) == "1M"
+
+
+def test_typed_query_is_each_key_pressed() -> None:
+    assert typed("ab c") == ["a", "ab", "ab c"]
+
+
+def test_run_watched_sees_the_peak_of_a_child(tmp_path: Path) -> None:
+    grab = "import time; b = bytearray(200 * 1024 * 1024); b[::4096] = b'x' * len(b[::4096]); time.sleep(0.5)"
+    watched = run_watched([sys.executable, "-c", grab], interval=0.05)
+    assert watched.returncode == 0
+    assert watched.peak_rss_mb >= 200 and watched.tree_pss_mb >= 150
+
+
+@pytest.mark.skipif(newsboat() is None, reason="newsboat is not installed")
+def test_newsboat_is_measured_on_a_local_feed_file(tmp_path: Path) -> None:
+    found = newsboat_file_import(tmp_path, items=300, runs=1)
+    assert found is not None and found.items == 300 and len(found.seconds) == 1 and found.rate > 0
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the reader is timed on a Linux pty")
 def test_bench_smoke_prints_the_table(tmp_path: Path) -> None:
     env = {**os.environ, "BROADSHEET_BENCH_CACHE": str(tmp_path / "cache")}
     done = subprocess.run([sys.executable, "-m", "bench", "--smoke"], cwd=REPO, env=env, capture_output=True,
                           text=True, timeout=170)
     assert done.returncode == 0, done.stderr[-3000:]
+    assert "newsboat -x reload" in done.stdout and "quoted" not in done.stdout
     for label in ("Import, real importer", "Cold start to painted list", "Open a story in the reader",
                   "Bookmark toggle", "plain TinyDB update", "Store on disk"):
         assert label in done.stdout, done.stdout

@@ -47,3 +47,21 @@ def test_a_dropped_session_keeps_the_reading_position(terminal: Terminal, tmp_pa
     assert saved_scroll() > 0  # on disk while the reader is still running
     terminal.tmux("kill-server")  # the session drops: SIGHUP, no q
     assert saved_scroll() > 0
+
+
+def test_esc_then_punctuation_in_one_read_is_esc_then_the_key(terminal: Terminal) -> None:  # noqa: F811
+    """Textual read ESC / as a plain / and ESC 1 as '¡', dropping the Esc (tui/escape_keys.py)."""
+    terminal.wait_for("2 stories")
+    terminal.keys("/")
+    terminal.wait_for("Clear search")
+    terminal.keys("-l", "stone")
+    terminal.wait_for("1 of 2")
+    terminal.keys("F1")
+    terminal.wait_for("Broadsheet keys")
+    # One send-keys, one read: Esc closes the help, Esc clears the search, / starts a new one.
+    terminal.keys("Escape", "Escape", "/", "a", "b")
+    screen = terminal.wait_for("▊  ab ")
+    assert "stone/" not in screen and "stone" not in screen.splitlines()[1]  # the bar
+    terminal.keys("Escape", "1")  # Esc clears the search; 1 is a key of the list, not '¡' in the bar
+    screen = terminal.wait_for("Search headlines")
+    assert "¡" not in screen

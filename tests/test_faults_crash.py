@@ -40,7 +40,8 @@ def test_next_writer_removes_temp_files_of_a_killed_writer(tmp_path: Path) -> No
     store = Store(tmp_path / "store")
     store.user.toggle_bookmark("0123")
     (store.folder / ".index-building").mkdir()  # an index build killed part way (by an import, say)
-    leftovers = [store.folder / ".articles.json.k1ll3d.tmp", store.folder / "state" / ".0.json.abc123.tmp",
+    (store.folder / "meta").mkdir()
+    leftovers = [store.folder / "meta" / ".000000.json.k1ll3d.tmp", store.folder / "state" / ".0.json.abc123.tmp",
                  store.folder / ".index-building" / ".broadsheet-stamp.json.49jhc4f8.tmp"]
     for path in leftovers:
         path.write_bytes(b'{"half": ')
@@ -58,7 +59,7 @@ def test_next_writer_removes_temp_files_of_a_killed_writer(tmp_path: Path) -> No
 
 def test_temp_files_are_left_alone_while_another_writer_holds_the_lock(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
-    temp = store.folder / ".articles.json.live.tmp"
+    temp = store.folder / ".directory.bin.live.tmp"
     with store.lock:
         temp.write_bytes(b"{")
         started = time.monotonic()

@@ -17,7 +17,7 @@ import pytest
 import broadsheet.store.storage.atomic as atomic
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.storage.db import Store
-from tests.factories import make_article
+from tests.factories import make_article, meta_file
 
 DAMAGE = {
     "truncated": (lambda raw: raw[: len(raw) // 2], "truncated"),
@@ -39,14 +39,14 @@ def filled(folder: Path) -> Store:
 
 def state_file(store: Store) -> Path:
     sid = store.stories()[0].id
-    return store.folder / "state" / f"{sid[0]}.json"
+    return store.folder / "state" / f"{sid[:2]}.json"
 
 
 @pytest.mark.parametrize("kind", list(DAMAGE))
 @pytest.mark.parametrize("which", ["articles", "state", "settings"])
 def test_damaged_file_fails_at_open_naming_it_and_is_kept(tmp_path: Path, kind: str, which: str) -> None:
     store = filled(tmp_path / "store")
-    path = {"articles": store.folder / "articles.json", "state": state_file(store),
+    path = {"articles": meta_file(store), "state": state_file(store),
             "settings": store.folder / "state" / "settings.json"}[which]
     damage, reason = DAMAGE[kind]
     damaged = damage(path.read_bytes())
@@ -96,10 +96,10 @@ def test_cli_names_the_damaged_file_and_suggests_repair(tmp_path: Path, capsys: 
     from broadsheet.cli.main import main
 
     store = filled(tmp_path / "store")
-    (store.folder / "articles.json").write_bytes(b'{"articles": {"x": ')
+    meta_file(store).write_bytes(b'{"articles": {"x": ')
     assert main(["--store", str(store.folder), "import", str(tmp_path / "nothing.txt")]) == 2
     message = capsys.readouterr().err
-    assert "articles.json" in message and "truncated" in message and "broadsheet repair" in message
+    assert "000000.json" in message and "truncated" in message and "broadsheet repair" in message
 
 
 # -- disk full, read-only ------------------------------------------------------------------
@@ -208,7 +208,7 @@ def test_read_only_folder_opens_read_only_and_refuses_writes(world_readable: Pat
 def test_file_size_limit_mid_write_is_a_clear_error(tmp_path: Path) -> None:
     """A real failing write (RLIMIT_FSIZE gives EFBIG, as a full disk gives ENOSPC)."""
     store = filled(tmp_path / "store")
-    before = (store.folder / "articles.json").read_bytes()
+    before = meta_file(store).read_bytes()
 
     def body() -> object:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
@@ -223,6 +223,6 @@ def test_file_size_limit_mid_write_is_a_clear_error(tmp_path: Path) -> None:
     result = in_child(body)
     assert isinstance(result, dict), result
     assert "cannot save" in str(result["error"]) and result["read_only"] is True and result["stories"] == 6
-    assert (store.folder / "articles.json").read_bytes() == before
+    assert meta_file(store).read_bytes() == before
     assert not list(store.folder.rglob(".*.tmp"))
     assert len(Store(store.folder).stories()) == 6

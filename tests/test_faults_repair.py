@@ -13,6 +13,7 @@ from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.repair import repair_store
 from soak.crash import observe
 from soak.stories import Source, write_pool
+from tests.factories import meta_file
 
 
 @pytest.fixture
@@ -38,7 +39,7 @@ def test_healthy_store_is_left_alone(imported: tuple[Store, list[Source]], capsy
 def test_trailing_data_loses_nothing(imported: tuple[Store, list[Source]]) -> None:
     store, _pool = imported
     want = observe(store)
-    path = store.folder / "articles.json"
+    path = meta_file(store)
     original = path.read_bytes()
     path.write_bytes(original + b"\n{garbage")
     report = repair_store(store.folder)
@@ -53,13 +54,13 @@ def test_truncated_index_keeps_whole_entries_and_sources_bring_back_the_rest(
 ) -> None:
     store, pool = imported
     want = observe(store)
-    path = store.folder / "articles.json"
+    path = meta_file(store)
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     with pytest.raises(StoreFileError, match="truncated"):
         Store(store.folder)
     assert main(["--store", str(store.folder), "repair"]) == 1
     err = capsys.readouterr().err
-    assert "articles.json" in err and "could not rebuild" in err and "lost their index entry" in err
+    assert "meta/000000.json" in err and "could not rebuild" in err and "lost their story record" in err
     partial = observe(Store(store.folder))
     assert 0 < len(partial.stories) < len(want.stories)
     assert all(want.stories[sid] == story for sid, story in partial.stories.items())
@@ -67,13 +68,13 @@ def test_truncated_index_keeps_whole_entries_and_sources_bring_back_the_rest(
     path.write_bytes(path.read_bytes()[:-3])  # damage the repaired file again
     assert main(["--store", str(store.folder), "repair", str(pool[0].path.parent)]) == 0
     assert observe(Store(store.folder)).stories == want.stories
-    assert len(list(store.folder.glob("articles.json.damaged-*"))) == 2
+    assert len(list(meta_file(store).parent.glob("000000.json.damaged-*"))) == 2
 
 
 def test_index_that_is_not_json_at_all_is_rebuilt_from_sources(imported: tuple[Store, list[Source]]) -> None:
     store, pool = imported
     want = observe(store)
-    (store.folder / "articles.json").write_bytes(b"\x7fELF\x02\x01\x01 not a store file")
+    meta_file(store).write_bytes(b"\x7fELF\x02\x01\x01 not a store file")
     report = repair_store(store.folder, [s.path for s in pool])
     assert not report.lost, report.lost
     assert observe(Store(store.folder)) == want
@@ -106,7 +107,7 @@ def test_damaged_state_keeps_whole_records_and_says_what_is_lost(
         path = store.folder / "state" / "settings.json"
         path.write_bytes(path.read_bytes() + b"]]")
     else:
-        path = max((store.folder / "state").glob("[0-9a-f].json"), key=lambda p: p.stat().st_size)
+        path = max((store.folder / "state").glob("[0-9a-f][0-9a-f].json"), key=lambda p: p.stat().st_size)
         path.write_bytes(path.read_bytes()[:-20])
     report = repair_store(store.folder)
     assert report.damaged and report.lost
@@ -124,9 +125,9 @@ def test_repair_removes_temp_files_and_cli_names_the_copy(
 ) -> None:
     store, _pool = imported
     (store.folder / "state" / ".3.json.zz9x.tmp").write_bytes(b"{")
-    (store.folder / "articles.json").write_bytes(b"")
+    meta_file(store).write_bytes(b"")
     main(["--store", str(store.folder), "repair"])
     err = capsys.readouterr().err
     assert "removed 1 temporary file" in err
-    assert "articles.json.damaged-" in err and "the file is empty" in err
+    assert "000000.json.damaged-" in err and "the file is empty" in err
     assert not list(store.folder.rglob(".*.tmp"))

@@ -117,6 +117,23 @@ def test_a_kept_photo_is_not_downloaded_again(store: Store, server: HTTPServer) 
     assert {image.photo for image in images_of(store).values()} == {hashlib.sha256(picture_bytes()).hexdigest()}
 
 
+def test_a_damaged_record_of_photo_addresses_costs_only_a_download(store: Store, server: HTTPServer) -> None:
+    serve_photo(server, "/p.png", picture_bytes())
+    server.expect_request("/f").respond_with_data(rss(photo_item(0, media=server.url_for("/p.png"))))
+    Subscriptions(store).add([server.url_for("/f")])
+    fetch(store, settings=FAST)
+    [record] = (store.folder / "photos").glob("sources-*.json")
+    record.write_bytes(b'{"photos": {"trunc')
+    for meta in store.stories():  # the story goes, so its entry is new again and its photo looked up
+        store.delete([meta.id])
+    [result] = fetch(store, settings=FAST).results
+    assert result.new == 1 and result.photo_problems == []
+    assert requests_to(server, "/p.png") == 2  # downloaded again: the record of it was lost
+    assert list((store.folder / "photos").glob("sources-*.json.damaged-*"))  # the damaged file is kept aside
+    fetch(store, settings=FAST)
+    assert requests_to(server, "/p.png") == 2  # and recorded again
+
+
 def test_a_photo_that_cannot_be_had_leaves_the_story_with_the_reason(store: Store, server: HTTPServer,
                                                                       tmp_path: Path) -> None:
     def hang(request: Request) -> Response:
@@ -394,8 +411,10 @@ def test_a_fetch_killed_while_photos_download_leaves_the_store_whole(tmp_path: P
     store = Store(folder)
     assert len(store) == feeds * 12
     assert all(image.photo for image in images_of(store).values())
-    for path in (folder / "photos").iterdir():  # every photo whole, under its digest; temp files only as such
-        assert path.name.endswith(".tmp") or hashlib.sha256(path.read_bytes()).hexdigest() == path.name.split(".")[0]
+    for path in (folder / "photos").glob("[0-9a-f]*.png"):  # every photo whole, under its digest
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name.split(".")[0]
+    kept = {path.name.split(".")[0] for path in (folder / "photos").glob("[0-9a-f]*.png")}
+    assert {image.photo for image in images_of(store).values()} <= kept
 
 
 def test_temporary_files_of_killed_writers_are_removed_once_old(store: Store, server: HTTPServer) -> None:

@@ -24,7 +24,7 @@ from broadsheet.cli.main import main
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.exchange import export_json
-from tests.factories import make_article, wire_article
+from tests.factories import make_article, meta_file, wire_article
 from tests.usable import assert_store_usable
 
 EXAMPLES = int(os.environ.get("BROADSHEET_PROPERTY_EXAMPLES", "25"))
@@ -147,7 +147,7 @@ def test_a_store_record_of_another_version_or_a_hand_edit_stays_usable_and_repai
         folder = Path(tmp) / "store"
         store = Store(folder)
         _good, bad = store.add([(make_article(1), "/made/up/a.txt"), (wire_article(), "/made/up/w.txt")])
-        path = folder / "articles.json"
+        path = meta_file(folder)
         data = orjson.loads(path.read_bytes())
         record = data["articles"][bad]
         if not packed:  # the older inline layout

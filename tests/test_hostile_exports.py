@@ -12,7 +12,7 @@ import pytest
 from broadsheet.cli.main import main
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.exchange import export_json
-from tests.factories import make_article, wire_article
+from tests.factories import make_article, meta_file, wire_article
 from tests.usable import assert_store_usable
 
 
@@ -117,7 +117,7 @@ def poison_store(tmp_path: Path, **poison: Any) -> tuple[Path, str]:
     folder = tmp_path / "store"
     store = Store(folder)
     _good, bad = store.add([(make_article(1), str(tmp_path / "a.txt")), (make_article(2), str(tmp_path / "b.txt"))])
-    path = folder / "articles.json"
+    path = meta_file(folder)
     data = orjson.loads(path.read_bytes())
     record = data["articles"][bad]
     details = orjson.loads(record.pop("details"))
@@ -144,7 +144,7 @@ def test_repair_reports_and_rewrites_records_of_the_wrong_shape(tmp_path: Path,
     assert main(["--store", str(folder), "repair"]) == 0
     said = capsys.readouterr().err
     assert "published is int" in said and bad in said, said
-    record = orjson.loads((folder / "articles.json").read_bytes())["articles"][bad]
+    record = orjson.loads(meta_file(folder).read_bytes())["articles"][bad]
     assert "published" not in record and record["headline"].startswith("Harbour")
     details = orjson.loads(record["details"])
     assert details["images"] == [{"caption": "", "credit": None}]
@@ -157,7 +157,7 @@ def test_hand_edited_marks_are_read_as_written_by_broadsheet(tmp_path: Path) -> 
     store = Store(tmp_path / "store")
     (sid,) = store.add([(make_article(1), "a.txt")])
     store.user.set_read(sid, True)
-    path = next((store.folder / "state").glob(f"{sid[0]}.json"))
+    path = next((store.folder / "state").glob(f"{sid[:2]}.json"))
     data = orjson.loads(path.read_bytes())
     data["stories"][sid] = {"bookmarked": "false", "read": "no", "tags": "harbour"}
     path.write_bytes(orjson.dumps(data))

@@ -23,7 +23,7 @@ from broadsheet.store.ingest.importer import find_files
 from broadsheet.store.search import QueryError, SearchIndex
 from broadsheet.store.storage.db import Store
 from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
-from tests.factories import make_article
+from tests.factories import make_article, meta_file
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -136,7 +136,7 @@ def test_repair_copes_with_the_relative_paths_of_an_older_store(sources: Path, t
     store = tmp_path / "store"
     assert main(["--store", str(store), "import", str(sources)]) == 0
     want = observe(store)
-    path = store / "articles.json"
+    path = meta_file(store)
     data = orjson.loads(path.read_bytes())
     for record in data["articles"].values():  # as an older Broadsheet stored them: relative to where it ran
         details = orjson.loads(record["details"])
@@ -162,7 +162,7 @@ def test_the_advised_repair_path_brings_back_lost_index_entries(sources: Path, t
     store = tmp_path / "store"
     assert main(["--store", str(store), "import", str(sources)]) == 0
     want = observe(store)
-    path = store / "articles.json"
+    path = meta_file(store)
     path.write_bytes(path.read_bytes()[: path.stat().st_size // 2])
     capsys.readouterr()
     assert main(["--store", str(store), "repair"]) == 1
@@ -319,7 +319,7 @@ def test_a_real_sigint_ends_an_import_with_a_summary_and_130(tmp_path: Path) -> 
     proc = subprocess.Popen([sys.executable, "-c", script, "--store", str(store), "import", str(tmp_path / "src")],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 60
-    while not (store / "articles.json").exists() and time.monotonic() < deadline:
+    while not meta_file(store).exists() and time.monotonic() < deadline:
         time.sleep(0.02)
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=60)

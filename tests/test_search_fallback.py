@@ -63,6 +63,20 @@ def both(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, Sear
     yield store, SearchIndex.open(store)
 
 
+_FILLER_WORDS = {w for text in [*FILLER, *STORIES["quiet"].body] for _, w in folded(text)}
+_FILLER_STEMS = {w for text in [*FILLER, *STORIES["quiet"].body] for _, w in stemmed(text)}
+
+
+def _in_story_text(term: object) -> bool:
+    """Whether a query term can match words of the story text, which the fallback cannot see."""
+    kind, text = getattr(term, "kind", ""), getattr(term, "text", "")
+    if kind == "prefix":
+        last = [w for _, w in folded(text)][-1:]
+        options = {*last, *(w for word in last for _, w in stemmed(word))}
+        return any(w.startswith(o) for w in _FILLER_WORDS | _FILLER_STEMS for o in options)
+    return any(w in _FILLER_STEMS for _, w in stemmed(text))
+
+
 def through_both(both: tuple[Store, SearchIndex], text: str) -> tuple[set[str], set[str]]:
     """The stories each engine finds, or for both the refusal each gives (e.g. nothing to search for)."""
     store, index = both
@@ -104,6 +118,8 @@ def test_any_query_gives_the_same_set_or_a_query_error(both: tuple[Store, Search
         return
     if any(t.field == "body" for group in query.groups for t in group):
         return  # refused by the fallback: see below
+    if any(_in_story_text(t) for group in query.groups for t in group):
+        return  # the story text (FILLER) holds it: only the index can see that (see the module docstring)
     by_index, by_filter = through_both(both, text)
     assert by_filter == by_index
 

@@ -118,7 +118,7 @@ def test_any_string_parses_or_raises_query_error(text: str) -> None:
 
 def test_schema_keys_and_dates() -> None:
     from broadsheet.store.search.analysis import NO_DATE, published_values
-    from broadsheet.store.search.schema import story_key
+    from broadsheet.store.storage.directory import story_key
 
     assert story_key("00000000000000ff") == 255
     assert 0 <= story_key("not-a-hex-id") < 2**64

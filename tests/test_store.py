@@ -7,7 +7,7 @@ import pytest
 from broadsheet.store.model import Credits
 from broadsheet.store.storage import db as store_db
 from broadsheet.store.storage.db import Store
-from tests.factories import make_article, wire_article
+from tests.factories import make_article, meta_file, wire_article
 
 
 def test_round_trip_is_exact(store: Store) -> None:
@@ -41,12 +41,12 @@ def test_bodies_are_sharded_and_metadata_holds_no_body(store: Store, monkeypatch
     store.add([(make_article(i), None) for i in range(7)])
     shards = sorted(p.name for p in (store.folder / "bodies").iterdir())
     assert shards == ["000000.json", "000001.json", "000002.json"]
-    assert b"Ferry operators" not in (store.folder / "articles.json").read_bytes()
+    assert not any(b"Ferry operators" in p.read_bytes() for p in (store.folder / "meta").glob("*.json"))
     assert all(store.article(m.id).body for m in store.stories())
 
 
 def test_user_state_never_rewrites_articles(filled_store: Store) -> None:
-    articles = filled_store.folder / "articles.json"
+    articles = filled_store.folder / "meta" / "stamp.json"
     before = articles.stat().st_mtime_ns
     story = filled_store.stories()[0]
     filled_store.user.set_bookmarked(story.id, True)
@@ -58,11 +58,11 @@ def test_user_state_never_rewrites_articles(filled_store: Store) -> None:
 
 def test_store_is_created_where_asked(tmp_path: Path) -> None:
     Store(tmp_path / "a" / "b").add([(make_article(), None)])
-    assert (tmp_path / "a" / "b" / "articles.json").is_file()
+    assert meta_file(tmp_path / "a" / "b").is_file()
 
 
 def _records(store: Store) -> dict:
-    return orjson.loads((store.folder / "articles.json").read_bytes())["articles"]
+    return orjson.loads(meta_file(store).read_bytes())["articles"]
 
 
 def test_records_keep_listed_fields_plain_and_details_packed(store: Store) -> None:
@@ -94,10 +94,10 @@ def test_records_written_before_packing_are_read_and_packed_on_the_next_write(st
 
 def test_escape_sequences_hidden_in_packed_details_are_cleaned(store: Store) -> None:
     [story_id] = store.add([(wire_article(), None)])
-    data = orjson.loads((store.folder / "articles.json").read_bytes())
+    data = orjson.loads(meta_file(store).read_bytes())
     record = data["articles"][story_id]
     record["details"] = orjson.dumps({"agency": "Evil\x1b]52;c;cHduZWQ=\x07 \x9b31m Wire"}).decode()
-    (store.folder / "articles.json").write_bytes(orjson.dumps(data))
+    meta_file(store).write_bytes(orjson.dumps(data))
     agency = Store(store.folder).meta(story_id).agency
     assert agency is not None and "Wire" in agency
     assert not any(ord(c) < 32 or 0x7F <= ord(c) <= 0x9F for c in agency)
@@ -108,13 +108,13 @@ def test_damaged_details_read_as_missing_and_repair_names_them(store: Store) -> 
     from broadsheet.store.storage.repair import repair_store
 
     [story_id] = store.add([(wire_article(), None)])
-    data = orjson.loads((store.folder / "articles.json").read_bytes())
+    data = orjson.loads(meta_file(store).read_bytes())
     data["articles"][story_id]["details"] = "{not json"
-    (store.folder / "articles.json").write_bytes(orjson.dumps(data))
+    meta_file(store).write_bytes(orjson.dumps(data))
     article = Store(store.folder).article(story_id)
     assert article is not None and article.headline == wire_article().headline and article.authors == []
     report = repair_store(store.folder)
-    assert report.damaged == [f"articles.json: story {story_id}: details are not a JSON object"]
+    assert report.damaged == [f"meta/000000.json: story {story_id}: details are not a JSON object"]
     assert repair_store(store.folder).healthy
 
 

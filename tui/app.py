@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.events import AppFocus
 from textual.screen import Screen
 from textual.widgets import Input
@@ -22,6 +23,7 @@ from broadsheet.store.search.query import Query, SearchResult
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 from broadsheet.tui.commands import StoryCommands
+from broadsheet.tui.escape_keys import escape_then, install
 from broadsheet.tui.graphics import Protocol, choose_protocol
 from broadsheet.tui.screens.help import bindings_of, key_label
 from broadsheet.tui.screens.main import MainScreen
@@ -54,6 +56,9 @@ class BroadsheetApp(App[None]):
         self._theme_ready = False
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
+
+    def get_driver_class(self) -> type[Driver]:
+        return install(super().get_driver_class())  # reads Esc then a key in one read as Esc then the key
 
     def get_default_screen(self) -> Screen:
         return MainScreen(self.store)
@@ -148,14 +153,13 @@ class BroadsheetApp(App[None]):
         "/" arriving in one read (a laggy SSH link) ran the letters typed after "/" as list
         commands. So a key whose binding is known now runs now (a text field's printable keys
         go to it as usual).
-        Esc then a letter in one read reaches Textual as Alt+letter; the reader binds no Alt
-        keys, so unless a keymap does, it is Esc and then the letter.
+        Esc then a key in one read reaches the app as one Alt key (see escape_keys); the reader
+        binds no Alt keys, so unless a keymap does, it is Esc and then the key.
         """
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if (event.key.startswith("alt+") and event.character and len(event.character) == 1
-                    and event.character.isalnum() and event.key not in self.screen.active_bindings):
-                await self.on_event(events.Key("escape", "\x1b"))
-                await self.on_event(events.Key(event.character, event.character))
+            if event.key not in self.screen.active_bindings and (keys := escape_then(event)) is not None:
+                for key in keys:
+                    await self.on_event(key)
                 return
             if await self._run_binding_now(event):
                 return

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from itertools import islice
 from typing import Any
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 from broadsheet.tui.widgets.sidebar import tag_query
+
+#: Stories the palette offers by headline, newest first: the search bar finds the rest (a store of
+#: a million would make a million rows each time the palette opens).
+PALETTE_STORIES = 5_000
 
 
 class StoryCommands(Provider):
@@ -26,7 +31,7 @@ class StoryCommands(Provider):
             targets.append((f"Tag: {tag}", "Show stories with this tag", partial(screen.set_query, tag_query(tag))))
         for name, query in screen.reader.saved_searches().items():
             targets.append((f"Saved search: {name}", query, partial(screen.set_query, query)))
-        for meta in screen.reader.stories:
+        for meta in islice(screen.reader.stories, PALETTE_STORIES):
             targets.append((meta.headline, meta.source or "Story", partial(screen.jump_to, meta.id)))
         return targets
 

@@ -32,7 +32,14 @@ from broadsheet.store.ingest.decode import human_size
 from broadsheet.store.model import Article
 from broadsheet.store.sanitize import clean_line
 from broadsheet.store.storage.db import Store
-from broadsheet.store.storage.photos import NotAPhoto, PhotoStore, check_photo, max_photo_bytes, photo_file
+from broadsheet.store.storage.photos import (
+    NotAPhoto,
+    PhotoSources,
+    PhotoStore,
+    check_photo,
+    max_photo_bytes,
+    photo_file,
+)
 
 if TYPE_CHECKING:
     import httpx
@@ -86,12 +93,12 @@ class FeedPhotos:
         self.settings = settings
         self.download = download
         self.max_bytes = settings.max_photo_bytes or max_photo_bytes()
-        self.known = store.photo_sources()  # address -> digest of photos downloaded before
+        self.sources = PhotoSources(store.folder)  # address -> digest of photos downloaded before
         self.found: dict[str, str] = {}  # addresses this fetch downloaded, to record in the store
         self._got: dict[str, asyncio.Future[PhotoResult]] = {}
 
-    def _kept(self, src: str) -> str | None:
-        digest = self.found.get(src) or self.known.get(src)
+    def _kept(self, src: str, known: dict[str, str]) -> str | None:
+        digest = self.found.get(src) or known.get(src)
         return digest if digest and photo_file(self.folder, digest) is not None else None
 
     async def attach(self, client: httpx.AsyncClient, articles: Iterable[Article], gate: Gate) -> list[str]:
@@ -101,8 +108,9 @@ class FeedPhotos:
         wanted = list(dict.fromkeys(image.src for article in articles for image in article.images
                                     if image.src and not image.photo and _downloadable(image.src)))
         got: dict[str, PhotoResult] = {}
+        known = self.sources.get(src for src in wanted if src not in self.found)
         for src in wanted:
-            digest = self._kept(src)
+            digest = self._kept(src, known)
             if digest is not None:
                 got[src] = PhotoResult(digest)
         if len(got) < len(wanted):
@@ -193,7 +201,8 @@ class FeedPhotos:
         """Make this fetch's photos durable, then record their addresses: before any story names them."""
         if self.found:
             self.photos.sync()
-            self.store.remember_photo_sources(self.found)
+            with self.store.lock:
+                self.sources.put(self.found)
 
 
 def photo_note(problems: list[str], most: int = 3) -> str:

@@ -27,6 +27,7 @@ class PageMeta:
     headline: list[str] = field(default_factory=list)  # candidates, most trusted first
     ld_headline: str | None = None  # the headline of the page's JSON-LD article
     og_title: str | None = None
+    social_titles: list[str] = field(default_factory=list)  # og:title, twitter:title
     authors: list[str] = field(default_factory=list)
     author_orgs: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
@@ -146,6 +147,7 @@ def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
         meta.images += _ld_image(obj.get("image") or obj.get("associatedMedia"), base)
 
     meta.og_title = _text(props.get("og:title"))
+    meta.social_titles = [t for t in (meta.og_title, _text(props.get("twitter:title"))) if t]
     for key in ("og:title", "twitter:title", "dc.title", "dcterms.title", "title", "sailthru.title"):
         value = _text(props.get(key))
         if value:

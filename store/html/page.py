@@ -279,14 +279,20 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
 def _headline(tree: LexborHTMLParser, meta: PageMeta) -> str:
     """The headline the publisher states for the story.
 
-    JSON-LD's headline first; but where the printed ``<h1>`` merely repeats it and the
-    page's own title (``og:title``) states another headline that is not an extended
-    search-engine form of it, that edited title. Without JSON-LD: the ``<h1>`` the title
-    metadata confirms, else that title without the site's name, else the ``<h1>``.
+    JSON-LD's headline first (often written for search engines), unless two other statements
+    of the page agree on another: the element the page marks as its headline (microdata
+    ``itemprop="headline"``, usually the printed ``<h1>``) and its social title (``og:title``,
+    ``twitter:title``) give that one; where the printed ``<h1>`` merely repeats JSON-LD and the
+    social title states another headline that is not an extended search-engine form of it,
+    that edited title. Without JSON-LD: the ``<h1>`` the title metadata confirms, else that
+    title without the site's name, else the ``<h1>``.
     """
     h1s = [t for t in (node_text(h) for h in tree.css("h1")[:6]) if t]
     if meta.ld_headline:
         ld = _fold(meta.ld_headline)
+        marked = _marked_headline(tree, {_fold(_strip_site(t, meta.publisher)) for t in meta.social_titles} - {ld})
+        if marked:
+            return marked
         social = _strip_site(meta.og_title, meta.publisher) if meta.og_title else ""
         if h1s and _fold(h1s[0]) == ld and social and _fold(social) != ld and ld not in _fold(social):
             return social
@@ -299,6 +305,17 @@ def _headline(tree: LexborHTMLParser, meta: PageMeta) -> str:
     if meta.headline:
         return _strip_site(meta.headline[0], meta.publisher)
     return h1s[0] if h1s else ""
+
+
+def _marked_headline(tree: LexborHTMLParser, wanted: set[str]) -> str | None:
+    """The element the page marks as its headline (microdata), when it says one of ``wanted``."""
+    if not wanted:
+        return None  # the common case: no second headline to confirm, no search of the page
+    for node in tree.css('[itemprop~="headline" i]')[:4]:
+        text = squash(node.attributes.get("content") or "") if node.tag == "meta" else node_text(node)
+        if text and _fold(text) in wanted:
+            return text
+    return None
 
 
 def _strip_site(title: str, publisher: str | None) -> str:

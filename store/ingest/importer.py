@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from broadsheet.store.errors import StoreWriteError
+from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.ingest import PARSER_VERSION
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.formats import Item, read_source
@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from broadsheet.store.search.engine import IndexAdder
 
 Status = Literal["imported", "updated", "present", "failed"]
-BATCH = 2000  # stories per store write: articles.json is rewritten whole, so fewer is faster
+BATCH = 2000  # stories per store write (each write touches only the shards it fills)
 POOL_MIN = 50  # fewer files than this are read in this process: starting workers costs more than it saves
 CHUNK = 16  # files per task handed to a worker (amortises pickling and hand-over per file)
 # Files handed to workers ahead of the one being stored: more than a batch, so workers keep
@@ -267,13 +267,16 @@ class Indexer:
             self._drop(exc)
 
     def finish(self) -> None:
-        """Commit what is queued (call once at the end of an import). Never raises."""
+        """Commit what is queued and bring the reader's listing up to date (call once at the end
+        of an import or a fetch: the reader then starts without merging what was added). Never raises."""
         adder, self.adder = self.adder, None
         if adder is not None:
             try:
                 adder.close()
             except Exception as exc:
                 self._drop(exc)
+        with contextlib.suppress(OSError, StoreFileError, StoreWriteError):
+            self.store.write_listing()  # a derivative: the reader rebuilds it if this fails
 
     def _drop(self, exc: Exception) -> None:
         from broadsheet.store.search.ioerror import as_os_error

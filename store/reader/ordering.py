@@ -3,19 +3,61 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import overload
 
 from broadsheet.store.storage.db import StoryMeta
 
 ORDERS = ("newest", "oldest", "source")
 
 
-def order_stories(stories: Sequence[StoryMeta], order: str) -> list[StoryMeta]:
-    """Stories in ``order``; ``stories`` must be newest first, as ``Store.stories()`` gives them."""
+def order_stories(stories: Sequence[StoryMeta], order: str) -> Sequence[StoryMeta]:
+    """Stories in ``order``; ``stories`` must be newest first, as ``Store.catalogue()`` gives them.
+
+    Newest and oldest first read no row but those drawn; by source reads every row.
+    """
     if order == "oldest":
-        return sorted(stories, key=lambda m: m.sort_key)
+        return Reversed(stories)
     if order == "source":
         return sorted(stories, key=lambda m: (m.source or "\uffff").casefold())  # stable: newest first within a source
-    return list(stories)  # already newest first: sorting 50,000 again cost 0.08 s
+    return stories
+
+
+class Reversed(Sequence[StoryMeta]):
+    """A sequence backwards, without copying it."""
+
+    def __init__(self, items: Sequence[StoryMeta]) -> None:
+        self._items = items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    @overload
+    def __getitem__(self, index: int) -> StoryMeta: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[StoryMeta]: ...
+
+    def __getitem__(self, index: int | slice) -> StoryMeta | list[StoryMeta]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self._items[len(self._items) - 1 - index]
+
+    def index_of(self, sid: str) -> int | None:
+        found = index_of(self._items, sid)
+        return None if found is None else len(self._items) - 1 - found
+
+
+def index_of(stories: Sequence[StoryMeta], sid: str) -> int | None:
+    """Where story ``sid`` is in ``stories``: asked of a catalogue, else found by a scan."""
+    finder = getattr(stories, "index_of", None)
+    if finder is not None:
+        found: int | None = finder(sid)
+        return found
+    return next((i for i, meta in enumerate(stories) if meta.id == sid), None)
 
 
 def next_order(order: str) -> str:

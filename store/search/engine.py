@@ -2,7 +2,7 @@
 
 The index lives in ``<store>/index``; TinyDB stays the record. Beside tantivy's files
 ``broadsheet-stamp.json`` records the schema version and the identity (inode, mtime,
-size) of ``articles.json`` when the index last matched the store. Opening compares that
+size) of the store's ``meta/stamp.json`` when the index last matched the store. Opening compares that
 identity with one ``stat``: equal means fresh. When it differs (an import by a process
 that did not update the index, or a crash between the two writes) the index's story keys
 are compared with the store's, and missing stories are added or the index is rebuilt.
@@ -29,16 +29,10 @@ from broadsheet.store.model import Article
 from broadsheet.store.search.execute import Executor, IndexView, SearchUnavailable
 from broadsheet.store.search.ioerror import as_os_error
 from broadsheet.store.search.query import Query, QueryError, SearchResult, parse_query
-from broadsheet.store.search.schema import (
-    SCHEMA_VERSION,
-    build_schema,
-    is_plain_id,
-    register,
-    story_document,
-    story_key,
-)
+from broadsheet.store.search.schema import SCHEMA_VERSION, build_schema, register, story_document
 from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.directory import is_plain_id, story_key
 from broadsheet.store.storage.userstate import StoryState
 
 STAMP = "broadsheet-stamp.json"
@@ -63,11 +57,8 @@ Progress = Callable[[int, int], None]
 
 
 def _articles_identity(store: Store) -> list[int] | None:
-    try:
-        st = (store.folder / "articles.json").stat()
-    except FileNotFoundError:
-        return None
-    return [st.st_ino, st.st_mtime_ns, st.st_size]
+    identity = store.articles_identity()
+    return None if identity is None else list(identity)
 
 
 def _read_stamp(folder: Path) -> dict[str, Any] | None:
@@ -316,7 +307,7 @@ class SearchIndex:
         return IndexAdder(self, store, _new_writer(self._index))
 
     def _write_stamp(self, store: Store) -> None:
-        """Record that the index matches ``articles.json`` as it is now (if it does)."""
+        """Record that the index matches the store's stories as they are now (if it does)."""
         if self.folder is None:
             return
         identity: list[int] | str | None = _articles_identity(store)

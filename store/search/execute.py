@@ -18,7 +18,8 @@ import tantivy
 
 from broadsheet.store.search.analysis import FIELD_GROUPS, day_number
 from broadsheet.store.search.query import NOTHING_TO_SEARCH, Query, QueryError, SearchResult, Term
-from broadsheet.store.search.schema import BOOSTS, FOLDED, STEMMED, story_key
+from broadsheet.store.search.schema import BOOSTS, FOLDED, STEMMED
+from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.userstate import StoryState
 
 #: State filters with at most this many stories are run inside tantivy (a term set on

@@ -13,14 +13,12 @@ read marks) is not indexed: the engine filters on it from ``Store.states()``.
 
 from __future__ import annotations
 
-import hashlib
-import re
-
 import tantivy
 
 from broadsheet.store.agencies import agency_names
 from broadsheet.store.model import Article
 from broadsheet.store.search.analysis import TEXT_FIELDS, published_values
+from broadsheet.store.storage.directory import story_key
 
 #: Bump whenever the schema or analysis changes: an index with another version is rebuilt.
 SCHEMA_VERSION = 2  # 2: an agency is indexed under all its names
@@ -28,7 +26,6 @@ ANALYZER = "broadsheet_en"
 
 #: Relevance boosts for bare words: a hit in the headline counts most.
 BOOSTS = {"headline": 3.0, "standfirst": 1.5}
-_HEX_ID = re.compile(r"[0-9a-f]{16}")
 
 
 def _builder() -> tantivy.TextAnalyzerBuilder:
@@ -55,17 +52,6 @@ def build_schema() -> tantivy.Schema:
 def register(index: tantivy.Index) -> None:
     """Custom analysers are not stored in the index: register them on every open."""
     index.register_tokenizer(ANALYZER, STEMMED)
-
-
-def story_key(story_id: str) -> int:
-    """The u64 that stands for a story id (the id itself for the usual 16 hex digits)."""
-    if _HEX_ID.fullmatch(story_id):
-        return int(story_id, 16)
-    return int.from_bytes(hashlib.blake2b(story_id.encode("utf-8"), digest_size=8).digest(), "big")
-
-
-def is_plain_id(story_id: str) -> bool:
-    return _HEX_ID.fullmatch(story_id) is not None
 
 
 def story_document(story_id: str, article: Article) -> tantivy.Document:

@@ -35,7 +35,7 @@ def file_identity(path: Path) -> FileIdentity | None:
 
 
 TEMP_GLOB = ".*.tmp"
-_TEMP_NAME = re.compile(r"^\..+\.json\.[^.]+\.tmp$")
+_TEMP_NAME = re.compile(r"^\..+\.(?:json|bin)\.[^.]+\.tmp$")  # our files: .json, and directory.bin
 
 
 def fsync_dir(folder: Path) -> None:

@@ -1,9 +1,12 @@
-"""The Broadsheet store: TinyDB files in one folder, laid out for 50,000 stories.
+"""The Broadsheet store: TinyDB files in one folder, laid out so a write costs the same at any size.
 
-- ``articles.json``: one small metadata record per story (what the headline list and the
-  credits panel show). Starting the reader reads this file and nothing else.
-- ``bodies/NNNNNN.json``: story bodies, ``SHARD_SIZE`` to a file in import order, so an
-  import writes only new shards and opening a story reads one small file.
+- ``meta/NNNNNN.json``: one small metadata record per story (what the headline list and the
+  credits panel show), ``SHARD_SIZE`` stories to a file in import order; ``meta/stamp.json``
+  changes whenever a story is added, changed or deleted.
+- ``bodies/NNNNNN.json``: story bodies, in the shard of the same number, so an import
+  writes only new shards and opening a story reads one small file.
+- ``directory.bin``: where each story is (see :mod:`store.storage.directory`), so storing a
+  batch reads only the shards it touches, not every record.
 - ``state/``: user state (bookmarks, tags, read marks, settings), kept apart so a
   bookmark write never rewrites article content (see :mod:`store.userstate`).
 
@@ -16,7 +19,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -30,21 +34,26 @@ from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.storage import fields
-from broadsheet.store.storage.atomic import FileIdentity, file_identity
+from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity
+from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, is_plain_id, story_key, text_hash
+from broadsheet.store.storage.listing import TAIL_LIMIT, Catalogue, Listing, Row, row_of, write_listing
 from broadsheet.store.storage.lock import StoreLock
-from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, open_db
-from broadsheet.store.storage.twins import Headlines, same_text, words
+from broadsheet.store.storage.tinydb import KeyedTable, check_ends, clean_if_suspect, open_db, read_json_file
+from broadsheet.store.storage.twins import headline_key, same_text, words
 from broadsheet.store.storage.userstate import UserState
 
 SHARD_SIZE = 256
 LOCK_TIMEOUT = 30.0
+LEGACY = "articles.json"  # the one metadata file of stores written before metadata shards
+LISTING = "listing.bin"
+CHECKED_AT_OPEN = 256  # shards of each kind looked at when a store is opened: the newest
+PARSED_AT_OPEN = 4
 
 
 # Fields of a metadata record that listing every story needs; a record keeps these as
 # JSON values and everything else (captions, credits, authors, file...) as one JSON text in
-# "details". Starting the reader parses articles.json whole: 50,000 short JSON texts parse
-# about three times faster than the 600,000 objects inside them (0.19 -> 0.06 s at 50k,
-# issue 7), and a story's details are decoded only when something asks for them.
+# "details": short JSON texts parse about three times faster than the objects inside them
+# (issue 7), and a story's details are decoded only when something asks for them.
 LISTED = ("headline", "source", "published", "imported", "shard", "parser")
 
 
@@ -133,7 +142,6 @@ class Deleted:
 
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
-    urls: dict[str, dict[str, Any]] = field(default_factory=dict)
     states: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
@@ -150,12 +158,14 @@ class StoryMeta:
     decoded on first use.
     """
 
-    __slots__ = ("_doc", "_full", "_path", "id")
+    __slots__ = ("_doc", "_fetch", "_full", "_path", "id")
 
-    def __init__(self, story_id: str, doc: dict[str, Any], path: Path = Path("articles.json")) -> None:
+    def __init__(self, story_id: str, doc: dict[str, Any], path: Path = Path("articles.json"),
+                 fetch: Callable[[], dict[str, Any] | None] | None = None) -> None:
         self.id = story_id
-        self._doc = doc
+        self._doc = doc  # the listed fields at least
         self._path = path
+        self._fetch = fetch  # the whole record, when ``doc`` is a row of the listing
         self._full: dict[str, Any] | None = None
 
     @classmethod
@@ -173,10 +183,13 @@ class StoryMeta:
 
     def _details(self) -> dict[str, Any]:
         if self._full is None:
+            doc = self._doc
+            if self._fetch is not None:
+                doc = self._fetch() or doc  # gone meanwhile: what the listing said
             try:
-                self._full = unpack_record(self._doc, self._path)
+                self._full = unpack_record(doc, self._path)
             except StoreFileError:  # details changed by hand: the listed fields still read; `repair` says so
-                self._full = {key: value for key, value in self._doc.items() if key != "details"}
+                self._full = {key: value for key, value in doc.items() if key != "details"}
         return self._full
 
     # -- listed fields: straight from the record -------------------------------------------
@@ -255,8 +268,10 @@ class Store:
 
     Opening checks the store (see :meth:`check`) and raises StoreFileError naming a
     damaged file; ``check=False`` skips that (``broadsheet repair`` opens damaged stores).
-    Writes raise :class:`~store.storage.StoreWriteError` when the folder cannot be written;
-    :attr:`read_only` then says the reader should go on showing stories without changes.
+    A store in the layout before metadata shards (one ``articles.json``) is moved to them
+    when it is first opened writable. Writes raise :class:`~store.storage.StoreWriteError`
+    when the folder cannot be written; :attr:`read_only` then says the reader should go on
+    showing stories without changes.
     """
 
     def __init__(self, folder: Path, *, check: bool = True) -> None:
@@ -264,30 +279,53 @@ class Store:
         self.folder.mkdir(parents=True, exist_ok=True)
         # Where a killed writer can leave a temp file (an index build killed part way leaves
         # one in .index-building, which the next build replaces).
-        temp_folders = [self.folder, self.folder / "bodies", self.folder / "state", self.folder / "index",
-                        self.folder / "photos", self.folder / ".index-building"]
+        temp_folders = [self.folder, self.folder / "meta", self.folder / "bodies", self.folder / "state",
+                        self.folder / "index", self.folder / "photos", self.folder / ".index-building"]
         self.lock = StoreLock.for_store(self.folder / ".lock", temp_folders, LOCK_TIMEOUT)
-        self._articles_path = self.folder / "articles.json"
-        self._articles_db = open_db(self._articles_path)
-        self._identity_db = open_db(self.folder / "identity.json")
+        self._meta_folder = self.folder / "meta"
+        self._stamp = self._meta_folder / "stamp.json"
         self.user = UserState(self.folder, self.lock)
+        self._metas: dict[int, TinyDB] = {}
         self._shards: dict[int, TinyDB] = {}
-        self._headline_cache: tuple[FileIdentity | None, Headlines] | None = None
+        self._directory = Directory(self.folder / "directory.bin")
         self._read_only_at_open = not os.access(self.folder, os.W_OK)
         if not self._read_only_at_open:
             self._tidy()
+        self._old_layout = (self.folder / LEGACY).exists()
         if check:
             self.check()
 
     def _tidy(self) -> None:
-        """Take the lock for a moment so leftovers of killed writers are removed (never waits)."""
+        """Take the lock for a moment so leftovers of killed writers are removed and a store in
+        the old layout is moved to metadata shards (never waits)."""
         try:
             with self.lock.acquire(timeout=0):
-                pass
+                if (self.folder / LEGACY).exists():
+                    self._move_to_shards()
+                self.user.move_to_shards()
         except Timeout:
             pass  # a live writer holds it; it or the next writer tidies up
         except StoreWriteError:
             self._read_only_at_open = True
+
+    def _move_to_shards(self) -> None:
+        """Split ``articles.json`` into metadata shards (under the lock).
+
+        Safe to repeat: the old file is removed only once every shard is written, so a
+        crash part way leaves it in place and the next open does the move again.
+        """
+        legacy = self.folder / LEGACY
+        old = open_db(legacy).table("articles").records()  # type: ignore[attr-defined]  # raises if damaged
+        by_shard: dict[int, dict[str, dict[str, Any]]] = {}
+        for sid, doc in old.items():
+            record = doc if is_packed(doc) else pack_record(doc)
+            by_shard.setdefault(fields.shard(record.get("shard")), {})[sid] = record
+        self._meta_folder.mkdir(exist_ok=True)
+        for number, docs in by_shard.items():
+            self._meta(number).put_many(docs)
+        self.relist()
+        legacy.unlink()
+        (self.folder / "identity.json").unlink(missing_ok=True)
 
     @property
     def read_only(self) -> bool:
@@ -302,45 +340,215 @@ class Store:
     def check(self) -> None:
         """Find damaged store files now rather than at some later read.
 
-        ``articles.json`` and the state files are parsed (the reader needs them at once and
-        the parse is cached); body shards get a cheap look at their ends and are fully
-        parsed when a story in them is opened. Raises StoreFileError naming the file; a
+        The state files and the newest ``PARSED_AT_OPEN`` metadata shards are parsed (the
+        reader needs them at once and the parse is cached); the newest ``CHECKED_AT_OPEN``
+        metadata and body shards, those written last, get a cheap look at their ends (so
+        opening costs the same at any size); every shard is fully parsed when a story in it
+        is read. Raises StoreFileError naming the file; a
         copy of it is kept as ``<name>.damaged-<stamp>``.
         """
-        self._articles_db.storage.read()
+        if self._legacy:
+            open_db(self.folder / LEGACY).storage.read()
         self.user.check()
-        bodies = self.folder / "bodies"
-        if bodies.is_dir():
-            for path in sorted(bodies.glob("*.json")):
-                check_ends(path)
+        for folder in (self._meta_folder, self.folder / "bodies"):
+            if folder.is_dir():
+                numbered = sorted(path for path in folder.glob("*.json") if path.stem.isdigit())
+                for path in numbered[-CHECKED_AT_OPEN:]:
+                    check_ends(path)
+        for number in self._meta_numbers()[-PARSED_AT_OPEN:]:
+            self._meta(number).records()
+
+    # -- files ----------------------------------------------------------------------------
+
+    @property
+    def _legacy(self) -> bool:
+        """A store in the old layout that could not be moved (opened read-only)."""
+        if self._old_layout and not (self.folder / LEGACY).exists():
+            self._old_layout = False  # moved by another process meanwhile
+        return self._old_layout
+
+    def _meta_numbers(self) -> list[int]:
+        """The metadata shards there are, in order."""
+        try:
+            names = os.listdir(self._meta_folder)
+        except FileNotFoundError:
+            return []
+        return sorted(int(name[:-5]) for name in names if name.endswith(".json") and name[:-5].isdigit())
+
+    def _meta_path(self, shard: int) -> Path:
+        return self._meta_folder / f"{shard:06d}.json"
+
+    def _meta(self, shard: int) -> KeyedTable:
+        return _cached(self._metas, shard, self._meta_path(shard)).table("articles")  # type: ignore[return-value]
+
+    def _bodies(self, shard: int) -> KeyedTable:
+        path = self.folder / "bodies" / f"{shard:06d}.json"
+        return _cached(self._shards, shard, path).table("bodies")  # type: ignore[return-value]
+
+    def _tables(self) -> Iterator[tuple[Path, dict[str, dict[str, Any]]]]:
+        """Every metadata file and its records."""
+        if self._legacy:
+            path = self.folder / LEGACY
+            yield path, open_db(path).table("articles").records()  # type: ignore[attr-defined]
+        for number in self._meta_numbers():
+            yield self._meta_path(number), self._meta(number).records()
+
+    def _touch(self, count: int | None) -> None:
+        """Say that stories are changing (``count`` None) or have changed, and how many there are.
+
+        Written before a change and after it (see :meth:`articles_identity`): a crash in
+        between leaves the stamp changed, so the search index checks itself against the
+        shards, and the count unknown, so it is counted again.
+        """
+        atomic_write_bytes(self._stamp, orjson.dumps({"stories": count, "at": time.time_ns()}))
+
+    def _stamped_count(self) -> int | None:
+        try:
+            count = orjson.loads(self._stamp.read_bytes()).get("stories")
+        except (OSError, orjson.JSONDecodeError, AttributeError):
+            return None
+        return count if type(count) is int and count >= 0 else None
+
+    # -- where stories are ------------------------------------------------------------------
+
+    def _entries_of_shard(self, number: int) -> Iterator[Entry]:
+        for sid, record in self._meta(number).records().items():
+            yield _entry(sid, record, number)
+
+    def _located(self, *, write: bool) -> Directory:
+        """The directory, up to date with every writer (``write``: the caller holds the lock)."""
+        if write:
+            if not self._directory.path.exists():
+                (self.folder / LISTING).unlink(missing_ok=True)  # it counts bytes of a directory now gone
+            self._directory.load(self._meta_numbers, self._entries_of_shard)
+        elif not self._directory.path.exists():  # a store no writer has listed yet: read the shards once
+            if not len(self._directory):
+                self._directory.rebuild_in_memory(
+                    entry for number in self._meta_numbers() for entry in self._entries_of_shard(number))
+        else:
+            self._directory.load(self._meta_numbers, self._entries_of_shard, catch_up=False)
+        return self._directory
+
+    def relist(self) -> None:
+        """Rebuild the directory from the metadata shards and say the stories changed
+        (after ``repair`` rewrote shards; the caller holds the lock)."""
+        (self.folder / LISTING).unlink(missing_ok=True)  # it counts bytes of the directory it knew
+        self._directory.rebuild(entry for n in self._meta_numbers() for entry in self._entries_of_shard(n))
+        self._meta_folder.mkdir(exist_ok=True)
+        self._touch(sum(len(self._meta(n).records()) for n in self._meta_numbers()))
+
+    def _record(self, sid: str, directory: Directory) -> dict[str, Any] | None:
+        """The stored record of ``sid`` (confirmed in its shard), or None."""
+        if self._legacy:
+            return open_db(self.folder / LEGACY).table("articles").records().get(sid)  # type: ignore[attr-defined]
+        number = directory.shard_of(story_key(sid))
+        if number is None:
+            return None
+        return self._meta(number).records().get(sid)
+
+    def _id_of(self, key: int, number: int, accept: Callable[[str, dict[str, Any]], bool]) -> str | None:
+        """The id of the story with ``key`` in shard ``number`` whose record ``accept`` takes."""
+        for sid, record in self._meta(number).records().items():
+            if story_key(sid) == key and accept(sid, record):
+                return sid
+        return None
 
     # -- articles -------------------------------------------------------------------------
 
-    @property
-    def _articles(self) -> KeyedTable:
-        return self._articles_db.table("articles")  # type: ignore[return-value]
-
-    def _bodies(self, shard: int) -> KeyedTable:
-        db = self._shards.get(shard)
-        if db is None:
-            db = self._shards[shard] = open_db(self.folder / "bodies" / f"{shard:06d}.json")
-        return db.table("bodies")  # type: ignore[return-value]
-
     def __len__(self) -> int:
-        return len(self._articles)
+        """How many stories there are (from the stamp: no shard is read)."""
+        count = None if self._legacy else self._stamped_count()
+        return count if count is not None else sum(len(records) for _path, records in self._tables())
 
     def stories(self) -> list[StoryMeta]:
         """All stories, newest first."""
         with gc_paused():
-            records, path = self._articles.records(), self._articles_path
-            metas = [StoryMeta(sid, doc, path) for sid, doc in records.items()]
-            keys = [newest_key(doc) for doc in records.values()]
+            metas: list[StoryMeta] = []
+            keys: list[str] = []
+            for path, records in self._tables():
+                metas.extend(StoryMeta(sid, doc, path) for sid, doc in records.items())
+                keys.extend(newest_key(doc) + "\x00" + sid for sid, doc in records.items())  # as the listing
             order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
             return [metas[i] for i in order]
 
+    def catalogue(self) -> Catalogue:
+        """Every story, newest first, for the reader: the listing, read a window at a time.
+
+        Reads no metadata shard but those of stories changed since the listing was written
+        (it is rewritten first when it is missing, damaged, or more than ``TAIL_LIMIT``
+        stories behind, if no other writer holds the lock).
+        """
+        path = self.folder / LISTING
+        listing = _open_listing(path)
+        directory_size = self._directory.size()
+        behind = directory_size - listing.covered if listing is not None else directory_size
+        if (listing is None or behind < 0 or behind > TAIL_LIMIT * ENTRY.size) and not self._legacy:
+            relisted = self._relist_view()
+            if relisted is not None or (listing is not None and behind < 0):
+                if listing is not None:
+                    listing.close()
+                listing = relisted
+        if self._legacy or (listing is None and not self._directory.path.exists()):
+            # an old store opened read-only, or one no writer has listed: every story, in memory
+            rows = [row_of(sid, record, fields.shard(record.get("shard")), _from_file(record))
+                    for _path, records in self._tables() for sid, record in records.items()]
+            return Catalogue(None, rows, (), self._listed_meta)
+        changed, gone = self._changes_since(listing.covered if listing is not None else 0)
+        return Catalogue(listing, changed, gone, self._listed_meta)
+
+    def write_listing(self) -> None:
+        """Rewrite the listing when it is missing or far behind (after an import or a fetch)."""
+        listing = _open_listing(self.folder / LISTING)
+        if listing is not None:
+            behind = self._directory.size() - listing.covered
+            listing.close()
+            if 0 <= behind <= TAIL_LIMIT * ENTRY.size:
+                return
+        relisted = self._relist_view()
+        if relisted is not None:
+            relisted.close()
+
+    def _relist_view(self) -> Listing | None:
+        """Write the listing from every shard, if the lock is free at once (None otherwise)."""
+        try:
+            with self.lock.acquire(timeout=0):
+                directory = self._located(write=True)
+                covered = directory.size()
+                rows: list[Row] = []
+                for number in self._meta_numbers():
+                    data = read_json_file(self._meta_path(number)) or {}  # not cached: a pass over everything
+                    rows.extend(row_of(sid, record, number, _from_file(record))
+                                for sid, record in data.get("articles", {}).items())
+                write_listing(self.folder / LISTING, rows, covered)
+        except (Timeout, StoreWriteError, StoreFileError):
+            return None
+        return _open_listing(self.folder / LISTING)
+
+    def _changes_since(self, offset: int) -> tuple[list[Row], set[int]]:
+        """Rows of the stories new or changed after directory byte ``offset``, and the keys of
+        every story changed or deleted then (their old rows are hidden)."""
+        changes = self._directory.changes_since(offset)
+        by_shard: dict[int, set[int]] = {}
+        for key, number in changes.items():
+            if number != GONE:
+                by_shard.setdefault(number, set()).add(key)
+        rows = []
+        for number, keys in by_shard.items():
+            for sid, record in self._meta(number).records().items():
+                if story_key(sid) in keys:
+                    rows.append(row_of(sid, record, number, _from_file(record)))
+        return rows, set(changes)
+
+    def _listed_meta(self, row: Row) -> StoryMeta:
+        number, sid = row.shard, row.sid
+        return StoryMeta(sid, row.doc(), self._meta_path(number), lambda: self._meta(number).records().get(sid))
+
     def meta(self, story_id: str) -> StoryMeta | None:
-        doc = self._articles.get(doc_id=story_id)
-        return StoryMeta.from_doc(story_id, doc, self._articles_path) if doc is not None else None
+        doc = self._record(story_id, self._located(write=False))
+        if doc is None:
+            return None
+        path = self.folder / LEGACY if self._legacy else self._meta_path(fields.shard(doc.get("shard")))
+        return StoryMeta.from_doc(story_id, doc, path)
 
     def body(self, meta: StoryMeta) -> list[str]:
         """The paragraphs of one story (reads one body shard)."""
@@ -370,55 +578,53 @@ class Store:
         (a page saved twice, or a feed entry then its saved page). The copy that arrives
         last wins: its content replaces the stored one, under the stored id, so the user's
         tags, bookmark and read mark stay. A copy equal to the stored one changes nothing.
-        Bodies are written first, then the address map, then metadata: a crash in between
-        leaves at worst an unreferenced body or address, which the next import overwrites.
+        Bodies are written first, then metadata, then the directory: a crash in between
+        leaves at worst an unreferenced body, which the next import overwrites, or stories
+        the directory does not list yet, which its next load finds. Each write touches only
+        the shards the batch does, so storing costs the same in a store of any size.
         ``parser`` is the version of the parser that read the batch, kept on each story.
         """
         with self.lock:
-            existing = self._articles.records()
-            counts: dict[int, int] = {}
-            metas: dict[str, dict[str, Any]] = {}
-            for sid, doc in existing.items():
-                number = fields.shard(doc.get("shard"))
-                counts[number] = counts.get(number, 0) + 1
-                if not is_packed(doc):  # written before records were packed: pack it now
-                    metas[sid] = pack_record(doc)
-            shard = max(counts, default=0)
-            fill = counts.get(shard, 0)
+            directory = self._located(write=True)
+            numbers = self._meta_numbers()
+            shard = numbers[-1] if numbers else 0
+            fill = len(self._meta(shard).records()) if numbers else 0
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             stored = Stored()
-            seen: set[str] = set()  # ids stored in this batch
-            urls = self._urls.records() if any(article.url for _, article, _ in batch) else {}
-            new_urls: dict[str, dict[str, Any]] = {}
+            metas: dict[str, dict[str, Any]] = {}  # records to write (this batch's, by id)
+            batch_urls: dict[str, str] = {}  # canonical address -> id, for this batch
+            entries: dict[str, Entry] = {}  # every story new or changed (the reader's listing merges them)
             bodies: dict[int, dict[str, dict[str, Any]]] = {}
             batch_bodies: dict[str, list[str]] = {}
-            headlines: Headlines | None = None  # for text dumps' twins, built when first needed
+
+            def stored_record(sid: str) -> dict[str, Any] | None:
+                return metas.get(sid) or self._record(sid, directory)
+
             for given, article, file in batch:
                 address = normal_url(article.url) if article.url else None
                 by_content = not address and not article.key  # its id comes from its text
                 sid = given
-                if given not in existing and given not in seen and address:
-                    known = (new_urls.get(address) or urls.get(address) or {}).get("id")
-                    if isinstance(known, str) and (known in existing or known in seen):
-                        sid = known  # the same page under another identity: one story
-                elif given not in existing and given not in seen and by_content:
-                    if headlines is None:
-                        headlines = self._headlines(existing)
-                    candidates = headlines.get(article.headline)
-                    text = words(article.body) if candidates else []
-                    for candidate in candidates:
-                        if same_text(text, words(self._stored_body(candidate, metas, existing, batch_bodies))):
-                            sid = candidate  # the same page saved another way: one story
+                old = stored_record(given)
+                if old is None and address:
+                    known = batch_urls.get(address) or self._by_address(address, directory)
+                    if known is not None and (found := stored_record(known)) is not None:
+                        sid, old = known, found  # the same page under another identity: one story
+                elif old is None and by_content:
+                    headline = text_hash(headline_key(article.headline))
+                    text: list[str] | None = None
+                    for candidate in self._by_headline(article.headline, headline, directory, metas):
+                        text = words(article.body) if text is None else text
+                        if same_text(text, words(self._stored_body(candidate, metas, directory, batch_bodies))):
+                            sid, old = candidate, stored_record(candidate)  # the same page saved another way
                             break
                     else:
-                        headlines.add(article.headline, given)
+                        directory.add_headline(headline, story_key(given))
                 doc = article.to_doc()
                 body = doc.pop("body")
-                old = metas.get(sid) or existing.get(sid)
                 if old is not None:
-                    before = unpack_record(old, self._articles_path)
+                    before = unpack_record(old, self._meta_path(fields.shard(old.get("shard"))))
                     earlier = batch_bodies.get(sid)
-                    kept = earlier if earlier is not None else self._stored_body(sid, metas, existing, batch_bodies)
+                    kept = earlier if earlier is not None else self._stored_body(sid, metas, directory, batch_bodies)
                     same_body = kept == body
                     if by_content and file != before.get("file") and (
                             same_body or len(words(body)) <= len(words(kept))):
@@ -430,16 +636,17 @@ class Store:
                         stored.results.append((sid, "present"))
                         if parser is not None and before.get("parser") != parser:
                             metas[sid] = pack_record({**before, "parser": parser})  # read again: same story
+                            entries[sid] = _entry(sid, metas[sid], fields.shard(before.get("shard")), address,
+                                                  by_content)
                         continue
-                    number, first = int(before.get("shard", 0)), before.get("imported", now)
-                    stored.results.append((sid, "present" if sid in seen else "updated"))
+                    number, first = fields.shard(before.get("shard")), before.get("imported", now)
+                    stored.results.append((sid, "present" if sid in batch_bodies else "updated"))
                 else:
                     if fill >= SHARD_SIZE:
                         shard, fill = shard + 1, 0
                     fill += 1
                     number, first = shard, now
                     stored.results.append((sid, "new"))
-                seen.add(sid)
                 batch_bodies[sid] = body
                 bodies.setdefault(number, {})[sid] = {"body": body}
                 record = {**doc, "shard": number, "file": file, "imported": first, "parser": parser}
@@ -447,129 +654,201 @@ class Store:
                     record["changed"] = now
                 metas[sid] = pack_record(record)
                 if address:
-                    new_urls[address] = {"id": sid}
+                    batch_urls[address] = sid
+                entries[sid] = _entry(sid, metas[sid], number, address, by_content)
             for number, docs in bodies.items():
                 self._bodies(number).put_many(docs)
-            if new_urls:
-                self._urls.put_many(new_urls)
-            if metas:
-                self._articles.put_many(metas)
-            if headlines is not None:  # kept for the next batch of this import while no one else writes
-                self._headline_cache = (file_identity(self._articles_path), headlines)
+            by_shard: dict[int, dict[str, dict[str, Any]]] = {}
+            for sid, record in metas.items():
+                by_shard.setdefault(fields.shard(record.get("shard")), {})[sid] = record
+            if by_shard:
+                self._meta_folder.mkdir(exist_ok=True)
+                count = len(self)
+                self._touch(None)
+            for number, docs in by_shard.items():
+                self._meta(number).put_many(docs)
+            directory.append(entries.values())
+            if by_shard:
+                self._touch(count + len(stored.new))
         return stored
 
-    def _headlines(self, existing: dict[str, dict[str, Any]]) -> Headlines:
-        """Stored stories by folded headline; reused from the last batch when the file is as we left it."""
-        cached = self._headline_cache
-        if cached is not None and cached[0] is not None and cached[0] == file_identity(self._articles_path):
-            return cached[1]
-        return Headlines(existing)
+    def _by_address(self, address: str, directory: Directory) -> str | None:
+        """The id of the stored story at canonical ``address``, if any."""
+        key = directory.by_address(text_hash(address))
+        number = None if key is None else directory.shard_of(key)
+        if key is None or number is None:
+            return None
+
+        def same_address(_sid: str, record: dict[str, Any]) -> bool:
+            url = unpack_record(record, self._meta_path(number)).get("url")
+            return isinstance(url, str) and normal_url(url) == address
+
+        return self._id_of(key, number, same_address)
+
+    def _by_headline(self, headline: str, hashed: int, directory: Directory,
+                     metas: dict[str, dict[str, Any]]) -> list[str]:
+        """Ids of stored text-dump stories (or this batch's) under the same folded headline."""
+        folded = headline_key(headline)
+        found = []
+        for key in directory.by_headline(hashed):
+            plain = f"{key:016x}"
+            if plain in metas:
+                found.append(plain)
+                continue
+            number = directory.shard_of(key)
+            if number is None:
+                continue
+            sid = self._id_of(key, number, lambda _sid, record: isinstance(record.get("headline"), str)
+                              and headline_key(record["headline"]) == folded)
+            if sid is not None:
+                found.append(sid)
+        return found
 
     def delete(self, story_ids: Iterable[str]) -> Deleted:
-        """Remove stories: metadata, body, address map entries and the user's marks.
+        """Remove stories: metadata, body and the user's marks.
 
         Everything removed is returned, so :meth:`restore` can put it back (the reader's
         undo). Metadata goes first, under the lock: a crash after it leaves at worst an
-        unreferenced body, address or mark, which nothing lists and the next import or
-        delete overwrites. Ids not stored are ignored. The search index is the caller's
-        (``SearchIndex.remove``; an index opened later drops what the store lacks).
+        unreferenced body or mark, which nothing lists and the next import or delete
+        overwrites (the directory's entries are only candidates, confirmed in the shards).
+        Ids not stored are ignored. The search index is the caller's (``SearchIndex.remove``;
+        an index opened later drops what the store lacks).
         """
-        wanted = set(story_ids)
         deleted = Deleted()
         with self.lock:
-            records = self._articles.records()
-            for sid in wanted:
-                if sid in records:
-                    deleted.records[sid] = records[sid]
+            directory = self._located(write=True)
+            for sid in set(story_ids):
+                record = self._record(sid, directory)
+                if record is not None:
+                    deleted.records[sid] = record
             if not deleted.records:
                 return deleted
-            gone = deleted.records.keys()
-            self._articles.remove_many(gone)
             by_shard: dict[int, list[str]] = {}
             for sid, record in deleted.records.items():
-                by_shard.setdefault(int(record.get("shard", 0)), []).append(sid)
+                by_shard.setdefault(fields.shard(record.get("shard")), []).append(sid)
+            count = len(self)
+            self._touch(None)
+            for number, ids in by_shard.items():
+                self._meta(number).remove_many(ids)
+            directory.append(Entry(story_key(sid), GONE) for sid in deleted.records)
+            self._touch(count - len(deleted.records))
             for number, ids in by_shard.items():
                 bodies = self._bodies(number).records()
                 deleted.bodies.update({sid: bodies[sid] for sid in ids if sid in bodies})
                 self._bodies(number).remove_many(ids)
-            urls = {address: doc for address, doc in self._urls.records().items() if doc.get("id") in gone}
-            if urls:
-                deleted.urls = urls
-                self._urls.remove_many(urls)
-            deleted.states = self.user.forget(gone)
+            deleted.states = self.user.forget(deleted.records)
         return deleted
 
     def restore(self, deleted: Deleted) -> list[str]:
         """Put back what :meth:`delete` removed (ids stored again meanwhile are left as they are)."""
         with self.lock:
-            records = self._articles.records()
-            back = {sid: record for sid, record in deleted.records.items() if sid not in records}
+            directory = self._located(write=True)
+            back = {sid: record for sid, record in deleted.records.items() if self._record(sid, directory) is None}
             if not back:
                 return []
             by_shard: dict[int, dict[str, dict[str, Any]]] = {}
+            bodies: dict[int, dict[str, dict[str, Any]]] = {}
             for sid, record in back.items():
+                number = fields.shard(record.get("shard"))
+                by_shard.setdefault(number, {})[sid] = record
                 if sid in deleted.bodies:
-                    by_shard.setdefault(int(record.get("shard", 0)), {})[sid] = deleted.bodies[sid]
-            for number, docs in by_shard.items():
+                    bodies.setdefault(number, {})[sid] = deleted.bodies[sid]
+            for number, docs in bodies.items():
                 self._bodies(number).put_many(docs)
-            urls = {address: doc for address, doc in deleted.urls.items() if doc.get("id") in back}
-            if urls:
-                self._urls.put_many(urls)
-            self._articles.put_many(back)
+            count = len(self)
+            self._touch(None)
+            for number, docs in by_shard.items():
+                self._meta(number).put_many(docs)
+            directory.append(_entry(sid, record, fields.shard(record.get("shard"))) for sid, record in back.items())
+            self._touch(count + len(back))
             self.user.remember({sid: doc for sid, doc in deleted.states.items() if sid in back})
         return list(back)
 
-    def _stored_body(self, sid: str, metas: dict[str, dict[str, Any]], existing: dict[str, dict[str, Any]],
+    def _stored_body(self, sid: str, metas: dict[str, dict[str, Any]], directory: Directory,
                      batch_bodies: dict[str, list[str]]) -> list[str]:
         """The body stored (or being stored in this batch) under ``sid``."""
         if sid in batch_bodies:
             return batch_bodies[sid]
-        record = metas.get(sid) or existing.get(sid) or {}
-        doc = self._bodies(int(record.get("shard", 0))).get(doc_id=sid)
+        record = metas.get(sid) or self._record(sid, directory) or {}
+        doc = self._bodies(fields.shard(record.get("shard"))).get(doc_id=sid)
         return list(doc["body"]) if doc else []
 
-    @property
-    def _urls(self) -> KeyedTable:
-        """Canonical address -> story id, read only while storing (the reader never needs it)."""
-        return self._identity_db.table("urls")  # type: ignore[return-value]
-
-    @property
-    def _photo_sources(self) -> KeyedTable:
-        """A downloaded photo's address -> its digest, so a fetch never downloads a kept photo again."""
-        return self._identity_db.table("photos")  # type: ignore[return-value]
-
-    def photo_sources(self) -> dict[str, str]:
-        """The addresses of downloaded photos and the digests they were kept under."""
-        return {src: doc["photo"] for src, doc in self._photo_sources.records().items()
-                if isinstance(doc, dict) and isinstance(doc.get("photo"), str)}
-
-    def remember_photo_sources(self, sources: dict[str, str]) -> None:
-        """Record where kept photos were downloaded from (after the photo files are written)."""
-        if sources:
-            with self.lock:
-                self._photo_sources.put_many({src: {"photo": digest} for src, digest in sources.items()})
-
     def articles_identity(self) -> FileIdentity | None:
-        """Identity of ``articles.json``: changes when stories are added, changed or deleted."""
-        return file_identity(self._articles_path)
+        """Changes whenever stories are added, changed or deleted (by any process)."""
+        return file_identity(self._stamp) or file_identity(self.folder / LEGACY)
 
     def fingerprint(self) -> tuple[FileIdentity, ...]:
         """Identity of the store's files; changes whenever any process writes to it."""
-        paths = [self.folder / "articles.json", *sorted((self.folder / "state").glob("*.json"))]
+        paths = [self._stamp, self.folder / LEGACY, *sorted((self.folder / "state").glob("*.json"))]
         return tuple(key for key in map(file_identity, paths) if key is not None)
 
     def resolve(self, ref: str) -> str:
         """A story id from a full id or a unique prefix (at least 4 characters), like git."""
         ref = ref.strip().lower()
-        ids = self._articles.records()
-        if ref in ids:
+        directory = self._located(write=False)
+        if self._record(ref, directory) is not None:
             return ref
         if len(ref) < 4:
             raise LookupError(f"{ref!r}: give at least 4 characters of the story id")
-        matches = [sid for sid in ids if sid.startswith(ref)]
+        matches = [sid for sid in (f"{key:016x}" for key in directory) if sid.startswith(ref)
+                   and self._record(sid, directory) is not None]
+        if not matches:  # ids that are not 16 hex digits (another tool's export) are not keys
+            matches = [sid for _path, records in self._tables() for sid in records
+                       if sid.startswith(ref) and not is_plain_id(sid)]
         if not matches:
             raise LookupError(f"{ref!r}: no story with this id (see `broadsheet list`)")
         if len(matches) > 1:
             raise LookupError(f"{ref!r}: {len(matches)} stories start with this; give more characters")
         return matches[0]
 
+
+#: Shard files kept open (each with its parsed content cached): the newest used, so an import
+#: of a million stories or a pass over every shard holds a few of them, not the whole store.
+OPEN_SHARDS = 64
+
+
+def _cached(dbs: dict[int, TinyDB], shard: int, path: Path) -> TinyDB:
+    db = dbs.pop(shard, None)
+    if db is None:
+        db = open_db(path)
+        if len(dbs) >= OPEN_SHARDS:
+            dbs.pop(next(iter(dbs)))  # the least recently used
+    dbs[shard] = db  # last in order: the most recently used
+    return db
+
+
+def _open_listing(path: Path) -> Listing | None:
+    try:
+        return Listing(path)
+    except (OSError, ValueError):
+        return None
+
+
+def _from_file(record: dict[str, Any]) -> bool:
+    """Whether a stored story came from a file (which ``reparse`` can read again).
+
+    Looked for in the packed details as text, not decoded (a million of them make the listing):
+    no other field of a record is named "file", and a string holding those characters would
+    have its quotes escaped.
+    """
+    details = record.get("details")
+    if isinstance(details, str):
+        return '"file":"' in details
+    return bool(record.get("file"))
+
+
+def _entry(sid: str, record: dict[str, Any], number: int, address: str | None = None,
+           by_text: bool | None = None) -> Entry:
+    """A story's directory entry, from its stored record (the caller that stores it knows its
+    canonical ``address`` and whether its id comes from its text: the record is not decoded)."""
+    if by_text is None:
+        try:
+            full = unpack_record(record, Path("meta"))
+        except StoreFileError:  # details changed by hand: listed by id alone; `repair` says so
+            full = record
+        url = full.get("url")
+        address = normal_url(url) if isinstance(url, str) and url else None
+        by_text = not address and not full.get("key")
+    headline = record.get("headline")
+    head = text_hash(headline_key(headline)) if by_text and isinstance(headline, str) else 0
+    return Entry(story_key(sid), number, text_hash(address), head)

@@ -16,12 +16,15 @@ import os
 import threading
 import time
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from broadsheet.store.errors import StoreWriteError
+from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.ingest.decode import human_size
 from broadsheet.store.storage.atomic import atomic_write_bytes, fsync_dir
+from broadsheet.store.storage.tinydb import KeyedTable, open_db
 
 DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTO_ENV = "BROADSHEET_MAX_PHOTO_MB"  # the cap in MB, for an import (worker processes inherit it)
@@ -138,6 +141,65 @@ class PhotoStore:
             return None
         found = sorted(self.folder.glob(f"{digest}.*")) if self.folder.is_dir() else []
         return found[0] if found else None
+
+
+class PhotoSources:
+    """Where downloaded photos came from: address -> digest, so a fetch never downloads a kept photo again.
+
+    Kept in 256 small files by the address's hash (``photos/sources-XX.json``): a fetch reads
+    and writes only the files of its addresses, at the same cost in a store of any size. A
+    damaged file is set aside (a copy is kept) and forgotten: its photos are downloaded again.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder) / "photos"
+        self._read: dict[str, dict[str, Any]] = {}  # the files read, by shard: a fetch reads each once
+
+    def _table(self, shard: str) -> KeyedTable:
+        return open_db(self.folder / f"sources-{shard}.json").table("photos")  # type: ignore[return-value]
+
+    @staticmethod
+    def _shard(src: str) -> str:
+        return hashlib.sha256(src.encode("utf-8", "surrogatepass")).hexdigest()[:2]
+
+    def _records(self, shard: str) -> dict[str, Any]:
+        found = self._read.get(shard)
+        if found is None:
+            try:
+                found = self._table(shard).records()
+            except StoreFileError as exc:
+                with contextlib.suppress(OSError):
+                    Path(exc.path).unlink()  # a copy of it is kept beside it
+                found = {}
+            self._read[shard] = found
+        return found
+
+    def get(self, sources: Iterable[str]) -> dict[str, str]:
+        """The digests the photos at ``sources`` were kept under, for those downloaded before."""
+        by_shard: dict[str, list[str]] = {}
+        for src in sources:
+            by_shard.setdefault(self._shard(src), []).append(src)
+        found = {}
+        for shard, srcs in by_shard.items():
+            if not (self.folder / f"sources-{shard}.json").exists():
+                continue
+            records = self._records(shard)
+            for src in srcs:
+                doc = records.get(src)
+                if isinstance(doc, dict) and isinstance(doc.get("photo"), str):
+                    found[src] = doc["photo"]
+        return found
+
+    def put(self, sources: dict[str, str]) -> None:
+        """Record addresses and digests of kept photos (call under the store lock, after the photos are durable)."""
+        by_shard: dict[str, dict[str, dict[str, str]]] = {}
+        for src, digest in sources.items():
+            by_shard.setdefault(self._shard(src), {})[src] = {"photo": digest}
+        for shard, docs in by_shard.items():
+            self._read.pop(shard, None)
+            self._records(shard)  # read again under the lock; a damaged file is set aside, so the write replaces it
+            self._table(shard).put_many(docs)
+            self._read.pop(shard, None)
 
 
 def photo_file(folder: Path, digest: str) -> Path | None:

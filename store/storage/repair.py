@@ -40,10 +40,10 @@ from broadsheet.store.parse import ParseError
 from broadsheet.store.sanitize import without_surrogates
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
-from broadsheet.store.storage.db import Store, pack_record, unpack_record
+from broadsheet.store.storage.db import LEGACY, Store, pack_record, unpack_record
 from broadsheet.store.storage.sourcepath import path_text
 from broadsheet.store.storage.tinydb import read_json_file
-from broadsheet.store.storage.userstate import SHARDS
+from broadsheet.store.storage.userstate import LEGACY_SHARDS, SHARDS
 
 _KEY_OPEN = re.compile(r'"((?:[^"\\]|\\.){1,300})"\s*:\s*\{')
 _STATE_KEYS = {"bookmarked", "read", "tags"}
@@ -70,10 +70,15 @@ def _is_meta(doc: dict[str, Any]) -> bool:
     return "headline" in doc and "body" not in doc and "shard" in doc
 
 
+def _meta_name(meta: dict[str, Any]) -> str:
+    """The metadata shard a record belongs in, as a path in the store."""
+    return f"meta/{fields.shard(meta.get('shard')):06d}.json"
+
+
 def _source_file(meta: dict[str, Any]) -> str | None:
     """The file a stored record was imported from (``None`` if its details cannot be read)."""
     try:
-        return fields.text(unpack_record(meta, Path("articles.json")).get("file"))
+        return fields.text(unpack_record(meta, Path(LEGACY)).get("file"))
     except StoreFileError:
         return None
 
@@ -154,40 +159,56 @@ class _Repair:
     # -- the steps ----------------------------------------------------------------------
 
     def run(self) -> RepairReport:
-        articles_path = self.folder / "articles.json"
-        loaded = self.load(articles_path, "articles", _is_meta)
-        if loaded is None:
-            return self.report
-        metas, metas_damaged = loaded
+        metas: dict[str, Any] = {}
+        loaded: dict[int, dict[str, Any]] = {}  # each metadata shard as read
+        damaged: set[int] = set()
+        legacy = self.folder / LEGACY  # a store from before metadata shards: moved to them here
+        for path in [legacy] * legacy.exists() + sorted((self.folder / "meta").glob("[0-9]*.json")):
+            got = self.load(path, "articles", _is_meta)
+            if got is None:
+                return self.report
+            if path != legacy:
+                loaded[int(path.stem)] = got[0]
+                damaged |= {int(path.stem)} if got[1] else set()
+            metas.update(got[0])
         shards: dict[int, tuple[Path, dict[str, Any], bool]] = {}
         for path in sorted((self.folder / "bodies").glob("[0-9]*.json")):
             if path.stem.isdigit():
                 got = self.load(path, "bodies", _is_body)
                 if got is not None:
                     shards[int(path.stem)] = (path, got[0], got[1])
-        changed_shards: set[int] = {n for n, (_p, _b, damaged) in shards.items() if damaged}
+        changed_shards: set[int] = {n for n, (_p, _b, bad) in shards.items() if bad}
         changed_shards |= self.drop_bad_bodies(shards)
-        metas_changed = self.fix_records(metas, articles_path) | self.restore_index(metas, shards)
+        self.fix_records(metas)
+        self.restore_index(metas, shards)
         for number in self.restore_bodies(metas, shards):
             changed_shards.add(number)
         for number in sorted(changed_shards):
             path, bodies, _damaged = shards[number]
             self.save(path, "bodies", bodies)
-        if metas_damaged or metas_changed:
-            self.save(articles_path, "articles", metas)
+        by_shard: dict[int, dict[str, Any]] = {}
+        for sid, meta in metas.items():
+            by_shard.setdefault(fields.shard(meta.get("shard")), {})[sid] = meta
+        for number in sorted(set(by_shard) | set(loaded)):
+            if number in damaged or by_shard.get(number, {}) != loaded.get(number, {}):
+                self.save(self.folder / "meta" / f"{number:06d}.json", "articles", by_shard.get(number, {}))
+        if legacy.exists():
+            legacy.unlink()
+            (self.folder / "identity.json").unlink(missing_ok=True)
+            self.report.actions.append(f"{LEGACY}: its {len(metas)} story records moved to meta/")
         self.repair_state()
         return self.report
 
-    def fix_records(self, metas: dict[str, Any], path: Path) -> bool:
+    def fix_records(self, metas: dict[str, Any]) -> None:
         """Rewrite story records whose fields have the wrong type (a hand edit, another version).
 
-        Each keeps what the reader can read of it (:func:`fields.readable_fields`); the file
-        as it was is copied first. Returns whether any record changed.
+        Each keeps what the reader can read of it (:func:`fields.readable_fields`); the
+        metadata shard as it was is copied first.
         """
         bad: dict[str, list[str]] = {}
         for sid, meta in list(metas.items()):
             try:
-                full = unpack_record(meta, path)
+                full = unpack_record(meta, Path(LEGACY))
             except StoreFileError:
                 full, problems = {k: v for k, v in meta.items() if k != "details"}, ["details are not a JSON object"]
             else:
@@ -196,18 +217,17 @@ class _Repair:
             if problems:
                 bad[sid] = problems
                 metas[sid] = pack_record(fields.readable_fields(full))
-        if not bad:
-            return False
         for sid, problems in list(bad.items())[:20]:
-            self.report.damaged.append(f"articles.json: story {sid}: {', '.join(problems)}")
+            self.report.damaged.append(f"{_meta_name(metas[sid])}: story {sid}: {', '.join(problems)}")
         if len(bad) > 20:
-            self.report.damaged.append(f"articles.json: {len(bad) - 20} more stories with fields of the wrong type")
-        backup = keep_damaged_copy(path)
-        if backup is not None:
-            self.report.backups.append(backup)
-        self.report.actions.append(f"articles.json: {len(bad)} story record(s) rewritten with the fields that could "
-                                   f"be read{f' (the file as it was copied to {backup.name})' if backup else ''}")
-        return True
+            self.report.damaged.append(f"meta: {len(bad) - 20} more stories with fields of the wrong type")
+        for name in sorted({_meta_name(metas[sid]) for sid in bad}):
+            count = sum(1 for sid in bad if _meta_name(metas[sid]) == name)
+            backup = keep_damaged_copy(self.folder / name)
+            if backup is not None:
+                self.report.backups.append(backup)
+            self.report.actions.append(f"{name}: {count} story record(s) rewritten with the fields that could "
+                                       f"be read{f' (the file as it was copied to {backup.name})' if backup else ''}")
 
     def drop_bad_bodies(self, shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> set[int]:
         """Bodies that are not a list of paragraphs are dropped, to be read again from their source."""
@@ -221,36 +241,32 @@ class _Repair:
                 changed.add(number)
         return changed
 
-    def restore_index(self, metas: dict[str, Any], shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> bool:
-        """Index entries for surviving bodies, from source files given on the command line.
+    def restore_index(self, metas: dict[str, Any], shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> None:
+        """Story records for surviving bodies, from source files given on the command line.
 
-        Runs on every repair, not only when articles.json was found damaged: the first
-        repair keeps the entries still whole and advises ``repair PATH...``, and that second
-        run must still find the bodies without entries. Returns whether any entry was added.
+        Runs on every repair, not only when a metadata shard was found damaged: the first
+        repair keeps the records still whole and advises ``repair PATH...``, and that second
+        run must still find the bodies without records.
         """
         orphans = {sid: n for n, (_p, bodies, _d) in shards.items() for sid in bodies if sid not in metas}
         if not orphans:
-            return False
+            return
         now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        found = 0
         for sid, (path, article) in self._sourced().items():
             if sid not in orphans:
                 continue
             doc = article.to_contract()
             doc.pop("body")
             metas[sid] = pack_record({**doc, "shard": orphans.pop(sid), "file": path_text(path), "imported": now})
-            found += 1
-        restored = sum(1 for sid in metas if sid not in orphans)
         if self.sources:
-            self.report.actions.append(f"articles.json: {restored} index entries in all after reading "
+            self.report.actions.append(f"meta: {len(metas)} story records in all after reading "
                                        f"{len(self.sources)} source path(s)")
         if orphans:
             self.report.lost.append(
-                f"articles.json: {len(orphans)} stories have a body but lost their index entry "
+                f"meta: {len(orphans)} stories have a body but lost their story record "
                 f"(ids {', '.join(sorted(orphans)[:5])}{'...' if len(orphans) > 5 else ''}); "
                 "run `broadsheet repair PATH...` with their source files to bring them back"
             )
-        return found > 0
 
     def restore_bodies(self, metas: dict[str, Any], shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> set[int]:
         """Missing bodies read again from each story's source file; returns shards changed."""
@@ -281,7 +297,7 @@ class _Repair:
         return changed
 
     def repair_state(self) -> None:
-        for name in SHARDS:
+        for name in [*LEGACY_SHARDS, *SHARDS]:
             path = self.folder / "state" / f"{name}.json"
             got = self.load(path, "stories", _is_state)
             if got is not None and got[1]:
@@ -343,6 +359,8 @@ def repair_store(folder: Path, sources: Iterable[Path] = ()) -> RepairReport:
     store = Store(folder, check=False)
     with store.lock:
         report = _Repair(store, sources).run()
+        if report.damaged or report.actions:
+            store.relist()
     report.temps_removed = len(store.lock.removed_temps)
     if report.damaged or report.actions:
         _rebuild_search_index(folder, report)

@@ -3,8 +3,8 @@
 A page saved with select-all-and-copy and again one text node per line parses into two
 articles whose text differs in line breaks, furniture and a stray sentence, so their
 content ids differ. They are one story: same headline (folded) and nearly the same
-words. Candidates are found by headline alone (one dictionary lookup per story, so an
-import pays nothing for stories without a twin); only then are the bodies compared, as
+words. Candidates are found by headline alone (one lookup in the store's directory per
+story, so an import pays nothing for stories without a twin); only then are the bodies compared, as
 the share of the shorter body's three-word shingles found in the longer (on the 79 pages
 of the development corpus saved both ways it is 0.89 or more; two different stories under
 one headline share far fewer).
@@ -13,8 +13,7 @@ one headline share far fewer).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
 _WORD = re.compile(r"\w+")
 #: Share of the shorter body's shingles the longer must hold for the two to be one story.
@@ -36,22 +35,3 @@ def same_text(a: list[str], b: list[str]) -> bool:
     sa, sb = set(zip(a, a[1:], a[2:], strict=False)), set(zip(b, b[1:], b[2:], strict=False))
     small, large = (sa, sb) if len(sa) <= len(sb) else (sb, sa)
     return len(small & large) >= CONTAINMENT * len(small)
-
-
-class Headlines:
-    """Story ids by folded headline, built from the stored records when first needed."""
-
-    def __init__(self, records: Mapping[str, Mapping[str, Any]]) -> None:
-        self._ids: dict[str, list[str]] = {}
-        for sid, record in records.items():
-            headline = record.get("headline")
-            if isinstance(headline, str):
-                self._ids.setdefault(headline_key(headline), []).append(sid)
-
-    def get(self, headline: str) -> list[str]:
-        return self._ids.get(headline_key(headline), [])
-
-    def add(self, headline: str, sid: str) -> None:
-        ids = self._ids.setdefault(headline_key(headline), [])
-        if sid not in ids:
-            ids.append(sid)

@@ -1,11 +1,12 @@
 """User state: bookmarks, tags, read marks, settings, saved searches.
 
 Kept apart from article content so a toggle rewrites only a small file. Story states are
-spread over 16 TinyDB files by the first hex digit of the story id (``state/0.json`` ..
-``state/f.json``): at 50,000 stories each holds about 3,000 entries at most, so a
-bookmark write serialises and fsyncs a few hundred KB instead of every mark. Only
-stories with some state have an entry. Settings and saved searches live in
-``state/settings.json``.
+spread over 256 TinyDB files by the first two hex digits of the story id (``state/00.json``
+.. ``state/ff.json``): with a million marked stories each holds about 4,000 entries, so a
+bookmark write serialises and fsyncs some 100 KB instead of every mark. Only stories with
+some state have an entry. Stores from before kept 16 files (``state/0.json`` ..); they are
+moved to the 256 when the store is first opened writable. Settings and saved searches
+live in ``state/settings.json``.
 
 Every change is a read-modify-write under the store's cross-process lock, re-reading the
 file inside the lock, so two readers on one store never lose each other's changes.
@@ -13,22 +14,31 @@ file inside the lock, so two readers on one store never lose each other's change
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
-from filelock import FileLock
+import orjson
+from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
 from broadsheet.store.collector import gc_paused
+from broadsheet.store.storage.atomic import atomic_write_bytes, file_identity
 from broadsheet.store.storage.tinydb import KeyedTable, open_db
 
 TAG_MAX_LENGTH = 40
-SHARDS = "0123456789abcdef"
+COUNTS = "counts.json"  # the marks counted per state file (in the store folder: a derivative)
+COUNTS_VERSION = 1
+SHARDS = tuple(f"{n:02x}" for n in range(256))
+_SHARD_SET = frozenset(SHARDS)
+LEGACY_SHARDS = tuple("0123456789abcdef")  # the 16 files of stores from before
 
 
 class TagError(ValueError):
@@ -89,6 +99,117 @@ class StoryState:
         return doc
 
 
+def _add_missing(docs: dict[str, Any], table: dict[str, Any]) -> None:
+    for key, value in docs.items():
+        table.setdefault(key, value)
+
+
+@dataclass(slots=True)
+class Marks:
+    """Counts of the user's marks: read and bookmarked stories, stories per tag (over stored
+    stories), and every tag named on any story (the tag editor offers them)."""
+
+    read: int = 0
+    bookmarked: int = 0
+    tags: Counter[str] = field(default_factory=Counter)
+    named: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, files: Iterable[dict[str, Any]]) -> Marks:
+        """The sum of the counts of state files (as :meth:`UserState.counts` gives them)."""
+        marks = cls()
+        for entry in files:
+            marks.read += _int(entry.get("read"))
+            marks.bookmarked += _int(entry.get("bookmarked"))
+            tags = entry.get("tags")
+            if isinstance(tags, dict):
+                marks.tags.update({t: _int(n) for t, n in tags.items() if isinstance(t, str)})
+            named = entry.get("named")
+            if isinstance(named, list):
+                marks.named.update(t for t in named if isinstance(t, str))
+        return marks
+
+
+def _int(value: Any) -> int:
+    return value if type(value) is int and value >= 0 else 0
+
+
+def _file_marks(docs: dict[str, Any], present: Callable[[str], bool]) -> dict[str, Any]:
+    """The counts of one state file's marks (over stored stories) and the tags it names."""
+    read = bookmarked = 0
+    tags: Counter[str] = Counter()
+    named: set[str] = set()
+    for sid, doc in docs.items():
+        state = StoryState.from_doc(doc)
+        named.update(state.tags)
+        if (state.read or state.bookmarked or state.tags) and present(sid):
+            read += state.read
+            bookmarked += state.bookmarked
+            tags.update(state.tags)
+    return {"read": read, "bookmarked": bookmarked, "tags": dict(tags), "named": sorted(named)}
+
+
+class LazyStates(Mapping[str, StoryState]):
+    """Every story's marks, read from a state file when a story in it is first asked about.
+
+    The reader draws a screenful of rows, so it reads a few of the 256 files, not a
+    million marks; going through every mark (a search for ``is:read``) reads them all.
+    Never changed in place: :meth:`with_changes` gives a new mapping (a search worker keeps
+    the one it was handed).
+    """
+
+    def __init__(self, user: UserState, changes: Mapping[str, StoryState] | None = None,
+                 loaded: dict[str, dict[str, StoryState]] | None = None) -> None:
+        self._user = user
+        self._changes = dict(changes or {})
+        # file name -> its marks as first read; shared by every mapping made from this one with
+        # with_changes, so a file read before a change was written keeps its old marks for all.
+        self._loaded = loaded if loaded is not None else {}
+
+    def with_changes(self, changed: Mapping[str, StoryState]) -> LazyStates:
+        return LazyStates(self._user, {**self._changes, **changed}, self._loaded)
+
+    def _file(self, name: str) -> dict[str, StoryState]:
+        marks = self._loaded.get(name)
+        if marks is None:
+            marks = {sid: StoryState.from_doc(doc) for sid, doc in self._user.records(name).items()}
+            self._loaded[name] = marks
+        return marks
+
+    def __getitem__(self, sid: str) -> StoryState:
+        if sid in self._changes:
+            state = self._changes[sid]
+        else:
+            state = EMPTY
+            for name in self._user.files_of(sid):
+                state = self._file(name).get(sid, state)
+        if state is EMPTY or not (state.read or state.bookmarked or state.tags):
+            raise KeyError(sid)
+        return state
+
+    def _all(self) -> dict[str, StoryState]:
+        merged: dict[str, StoryState] = {}
+        for name in self._user.file_names():
+            merged.update(self._file(name))
+        merged.update(self._changes)
+        return {sid: state for sid, state in merged.items() if state.read or state.bookmarked or state.tags}
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._all())
+
+    def __len__(self) -> int:
+        return len(self._all())
+
+    def items(self) -> ItemsView[str, StoryState]:
+        return self._all().items()
+
+    def values(self) -> ValuesView[StoryState]:
+        return self._all().values()
+
+    def keys(self) -> KeysView[str]:
+        return self._all().keys()
+
+
 EMPTY = StoryState()
 # Reading a 50k store's state makes some 25,000 states, nearly all untagged read marks; a
 # frozen dataclass costs 1.4 us to build, so untagged states are these four.
@@ -132,14 +253,38 @@ class UserState:
 
     @staticmethod
     def _shard(story_id: str) -> str:
-        head = story_id[:1].lower()
-        return head if head in SHARDS else "0"
+        head = story_id[:2].lower()
+        return head if head in _SHARD_SET else "00"
+
+    def _present(self) -> list[str]:
+        """The state files there are (one listing of the folder, not 256 stats)."""
+        try:
+            names = os.listdir(self.folder)
+        except FileNotFoundError:
+            return []
+        return [name[:-5] for name in sorted(names) if name.endswith(".json") and name[:-5] != "settings"
+                and not name.startswith(".")]
 
     def check(self) -> None:
         """Parse every state file now (raises StoreFileError naming a damaged one)."""
-        for name in [*SHARDS, "settings"]:
+        for name in [*self._present(), "settings"]:
             if (self.folder / f"{name}.json").exists():
                 self._db(name).storage.read()
+
+    def move_to_shards(self) -> None:
+        """Spread the 16 files of an older store over the 256 (the caller holds the lock).
+
+        Each old file is removed only once its marks are written, so a crash part way
+        leaves it to be moved again on the next open.
+        """
+        for old in [name for name in self._present() if name in LEGACY_SHARDS]:
+            by_shard: dict[str, dict[str, Any]] = {}
+            for sid, doc in self._table(old).records().items():
+                by_shard.setdefault(self._shard(sid), {})[sid] = doc
+            for shard, docs in by_shard.items():  # a mark already in the 256 is newer: it stays
+                self._table(shard).apply(partial(_add_missing, docs))
+            self._dbs.pop(old, None)
+            (self.folder / f"{old}.json").unlink()
 
     # -- reading --------------------------------------------------------------------------
 
@@ -149,13 +294,68 @@ class UserState:
         if not self.folder.is_dir():
             return result
         with gc_paused():
-            for shard in SHARDS:
+            # An older store opened read-only still has its 16 files: they are read first.
+            for shard in sorted(self._present(), key=lambda name: name not in LEGACY_SHARDS):
                 for sid, doc in self._table(shard).records().items():
                     result[sid] = StoryState.from_doc(doc)
         return result
 
+    def recount(self, names: Iterable[str], present: Callable[[str], bool]) -> dict[str, dict[str, Any]]:
+        """The counts of state files ``names`` as they are now (after a change; see :meth:`counts`)."""
+        return {name: _file_marks(self._table(name).records(), present) for name in names
+                if (self.folder / f"{name}.json").exists()}
+
+    def counts(self, present: Callable[[str], bool]) -> dict[str, dict[str, Any]]:
+        """Read, bookmarked and tag counts over the stories ``present`` says are stored, per
+        state file (:meth:`Marks.of` adds them up).
+
+        Kept per state file in ``counts.json`` beside the store (a derivative, keyed on each
+        file's identity), so only files changed since are read: opening a store with a
+        million marks reads none of them. The summary is rewritten when it changed and no
+        other writer holds the lock.
+        """
+        path = self.folder.parent / COUNTS
+        try:
+            saved = orjson.loads(path.read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            saved = {}
+        saved = saved if isinstance(saved, dict) and saved.get("version") == COUNTS_VERSION else {}
+        files: dict[str, Any] = saved.get("files") if isinstance(saved.get("files"), dict) else {}  # type: ignore[assignment]
+        fresh: dict[str, Any] = {}
+        changed = False
+        for name in self._present():
+            identity = file_identity(self.folder / f"{name}.json")
+            entry = files.get(name)
+            if not isinstance(entry, dict) or entry.get("identity") != list(identity or ()):
+                entry = {"identity": list(identity or ()), **_file_marks(self._table(name).records(), present)}
+                changed = True
+            fresh[name] = entry
+        changed = changed or set(fresh) != set(files)
+        if changed:
+            with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
+                atomic_write_bytes(path, orjson.dumps({"version": COUNTS_VERSION, "files": fresh}))
+        return fresh
+
+    def file_names(self) -> list[str]:
+        """The state files there are, older layout first (a newer mark wins)."""
+        return sorted(self._present(), key=lambda name: name not in LEGACY_SHARDS)
+
+    def files_of(self, story_id: str) -> list[str]:
+        """The files that may hold a story's marks, older layout first."""
+        names = [self._shard(story_id)]
+        head = story_id[:1].lower()
+        if head in LEGACY_SHARDS and (self.folder / f"{head}.json").exists():
+            names.insert(0, head)
+        return names
+
+    def records(self, name: str) -> dict[str, Any]:
+        return self._table(name).records()
+
     def get(self, story_id: str) -> StoryState:
-        return StoryState.from_doc(self._table(self._shard(story_id)).records().get(story_id))
+        doc = self._table(self._shard(story_id)).records().get(story_id)
+        if doc is None and (self.folder / f"{story_id[:1].lower()}.json").exists():  # an older store, read-only
+            doc = self._table(story_id[:1].lower()).records().get(story_id)
+        return StoryState.from_doc(doc)
 
     def tag_counts(self) -> Counter[str]:
         counts: Counter[str] = Counter()

@@ -13,6 +13,7 @@ import contextlib
 import datetime as dt
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
@@ -94,7 +95,7 @@ class MainScreen(FeedsMixin, Screen[None]):
     SIDEBAR_WIDTH = 150
     #: The reading position is saved this long after the reader stops scrolling (a dropped SSH
     #: session then loses at most this much), and the store's files are looked at this often
-    #: for stories imported meanwhile (one stat of articles.json: no measurable CPU).
+    #: for stories imported meanwhile (one stat of meta/stamp.json: no measurable CPU).
     SAVE_DELAY = 1.0
     STORE_CHECK_INTERVAL = 3.0
 
@@ -115,7 +116,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._save_timer: Timer | None = None
         self._session: tuple[str | None, int, dict[str, bool]] | None = None  # taken down, not yet written
         self._deleted: Deleted | None = None  # the last delete of this session, for u
-        self._articles_seen: FileIdentity | None = None  # articles.json when the reader last loaded it
+        self._articles_seen: FileIdentity | None = None  # meta/stamp.json when the reader last loaded it
         self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
 
     @property
@@ -276,7 +277,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         tags = self.reader.state_of(story.id).tags if story else ()
         self._shown = (story.id if story else None, tuple(self.reader.terms), tags)
         try:
-            article = self.store.article(story.id) if story else None
+            article = self.store.article_of(story) if story else None
         except StoreFileError as exc:
             self.article_view.show_problem(f"This story cannot be read: {exc}\n\nRun `broadsheet repair` to rebuild "
                                            "what can be rebuilt; the damaged file is kept.")
@@ -341,7 +342,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         """Stories an older parser made (a field of the listing: no extra reading) can be read again."""
         from broadsheet.store.ingest import PARSER_VERSION
 
-        stale = sum(1 for meta in self.reader.stories if meta.parser < PARSER_VERSION and meta.file)
+        stale = self.reader.stale(PARSER_VERSION)
         if stale:
             self.notify(f"{stale:,} {'story was' if stale == 1 else 'stories were'} read by an older parser. "
                         "`broadsheet reparse --stale` reads them again, keeping your tags and marks.",
@@ -468,7 +469,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def jump_to(self, story_id: str) -> None:
         """Select a story, clearing a search that hides it."""
-        if story_id not in set(self.headlines.story_ids):
+        if self.headlines.index_of(story_id) is None:
             with self.query_one(SearchBar).prevent(Input.Changed):
                 self.query_one(SearchBar).value = ""
             self.reader.clear_search()
@@ -638,10 +639,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def _confirm_delete(self, ids: list[str], question: str) -> None:
         """Delete ``ids`` once confirmed: the story, its marks and its search entry (u undoes it)."""
-        rows = self.headlines.story_ids
-        gone = set(ids)
-        after = rows[self.headlines.cursor:] + rows[:self.headlines.cursor][::-1]
-        keep = next((sid for sid in after if sid not in gone), None)
+        keep = self._next_kept(set(ids))
 
         def done(yes: bool | None) -> None:
             if not yes:
@@ -655,6 +653,15 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.notify(f"Deleted {count:,} {'story' if count == 1 else 'stories'}; u undoes it", timeout=4)
 
         self.app.push_screen(ConfirmScreen(question + " (u undoes it)"), done)
+
+    def _next_kept(self, gone: set[str]) -> str | None:
+        """The story the cursor goes to once ``gone`` are deleted: the next one down, else up
+        (read row by row from the cursor, not the whole list)."""
+        rows, at = self.headlines.stories, self.headlines.cursor
+        for index in chain(range(at, len(rows)), range(at - 1, -1, -1)):
+            if rows[index].id not in gone:
+                return rows[index].id
+        return None
 
     def action_undo_delete(self) -> None:
         deleted, self._deleted = self._deleted, None

@@ -23,6 +23,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from broadsheet.store.reader.ordering import index_of
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 from broadsheet.tui.highlight import highlight, terms_pattern
@@ -80,7 +81,7 @@ class HeadlineList(ScrollView, can_focus=True):
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
-        self._stories: list[StoryMeta] = []
+        self._stories: Sequence[StoryMeta] = []
         self._states: Mapping[str, StoryState] = {}
         self._pattern: re.Pattern[str] | None = None
 
@@ -110,15 +111,18 @@ class HeadlineList(ScrollView, can_focus=True):
             return self._stories[self.cursor]
         return None
 
-    def set_stories(self, stories: list[StoryMeta], states: Mapping[str, StoryState], keep: str | None = None,
+    def index_of(self, story_id: str) -> int | None:
+        """The row of ``story_id``, if listed (a store's catalogue finds it without reading rows)."""
+        return index_of(self._stories, story_id)
+
+    def set_stories(self, stories: Sequence[StoryMeta], states: Mapping[str, StoryState], keep: str | None = None,
                     terms: Sequence[str] = ()) -> None:
-        """Show ``stories`` with the marks in ``states`` (read at draw time, not copied); keep
-        the cursor on story ``keep`` if still listed."""
+        """Show ``stories`` (a sequence whose rows are made when drawn) with the marks in ``states``
+        (read at draw time, not copied); keep the cursor on story ``keep`` if still listed."""
         self._stories, self._states = stories, states
         self._pattern = terms_pattern(terms)
         self.virtual_size = Size(self.size.width, len(stories))
-        index = next((i for i, m in enumerate(stories) if m.id == keep), 0) if keep else 0
-        self.cursor = index
+        self.cursor = (index_of(stories, keep) or 0) if keep else 0
         self.refresh()
 
     def marks_changed(self, states: Mapping[str, StoryState]) -> None:
@@ -193,7 +197,8 @@ class HeadlineList(ScrollView, can_focus=True):
         base = self.rich_style
         if index >= len(self._stories):
             return Strip.blank(width, base)
-        row = Row(self._stories[index], self._states.get(self._stories[index].id, EMPTY))
+        meta = self._stories[index]
+        row = Row(meta, self._states.get(meta.id, EMPTY))
         tail = row_tail(row.meta.source, row.meta.published, width)
         tags = f" [{', '.join(row.state.tags)}]" if row.state.tags and width >= 60 else ""
         room = max(0, width - 2 - cell_len(tail))

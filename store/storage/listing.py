@@ -1,0 +1,318 @@
+"""The reader's list of every story, newest first, read a window at a time (issue 17).
+
+Starting the reader must not read every story's record: at a million stories that is
+seconds and gigabytes. ``listing.bin`` holds what a row of the headline list shows
+(headline, source, date) for every story, sorted newest first, and the reader maps the
+file and reads only the rows it draws. It is a derivative of the metadata shards, as the
+search index is: rebuilt whole, atomically, when it is missing, damaged or of another
+version, or when too much has changed since; what changed since it was written (new,
+changed and deleted stories) is read from the tail of the directory, which every writer
+appends to, and merged in when the reader opens it.
+
+Layout, little-endian: a header (magic, rows, directory bytes covered); then per row, in
+list order, the story's key and the offset of its text; then a byte per row (the parser
+version, high bit set when the story came from a file that can be read again); then the
+keys sorted, each with its row; then the texts, UTF-8, fields joined by U+001F (stored
+strings are cleaned of control characters, so none holds one).
+"""
+
+from __future__ import annotations
+
+import mmap
+import struct
+from array import array
+from bisect import bisect_left, bisect_right
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, overload
+
+from broadsheet.store.storage.atomic import atomic_write_bytes
+from broadsheet.store.storage.directory import is_plain_id, story_key
+
+MAGIC = b"BSLIST01"
+HEADER = struct.Struct("<8sQQ")  # magic, rows, directory bytes covered when written
+PAIR = struct.Struct("<QQ")
+SEP = "\x1f"
+FROM_FILE = 0x80
+#: Rebuild the file rather than merge more changed stories than this at every start.
+TAIL_LIMIT = 5_000
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One story as the headline list shows it."""
+
+    sid: str
+    headline: str
+    source: str
+    published: str
+    imported: str
+    shard: int
+    flags: int  # parser version, FROM_FILE when it came from a file
+
+    @property
+    def sort_key(self) -> str:
+        """Newest first sorts on this, descending (as ``Store.stories`` does): date, import time, id."""
+        return self.published + "\x00" + self.imported + "\x00" + self.sid
+
+    def text(self) -> bytes:
+        return SEP.join((self.sid, self.headline, self.source, self.published, self.imported,
+                         str(self.shard))).encode("utf-8", "surrogatepass")
+
+    def doc(self) -> dict[str, Any]:
+        """The listed fields as a stored record holds them."""
+        doc: dict[str, Any] = {"headline": self.headline, "shard": self.shard, "parser": self.flags & ~FROM_FILE}
+        for name in ("source", "published", "imported"):
+            value = getattr(self, name)
+            if value:
+                doc[name] = value
+        return doc
+
+
+def row_of(sid: str, record: Mapping[str, Any], shard: int, from_file: bool) -> Row:
+    """A stored metadata record as a row (fields of the wrong type read as missing)."""
+
+    def text(name: str) -> str:
+        value = record.get(name)
+        return value.replace(SEP, " ") if isinstance(value, str) else ""
+
+    parser = record.get("parser")
+    version = parser if isinstance(parser, int) and 0 <= parser < FROM_FILE else 0
+    return Row(sid.replace(SEP, " "), text("headline"), text("source"), text("published"), text("imported"),
+               shard, version | (FROM_FILE if from_file else 0))
+
+
+def encode(rows: list[Row], covered: int) -> bytes:
+    """The file for ``rows`` (sorted here, newest first), up to date with ``covered`` directory bytes."""
+    rows = sorted(rows, key=lambda r: r.sort_key, reverse=True)
+    n = len(rows)
+    texts, offsets, at = [], array("Q"), 0
+    for row in rows:
+        data = row.text()
+        texts.append(data)
+        offsets.append(at)
+        at += len(data)
+    offsets.append(at)
+    keys = [story_key(row.sid) for row in rows]
+    head = bytearray(HEADER.pack(MAGIC, n, covered))
+    for key, offset in zip(keys, offsets, strict=False):
+        head += PAIR.pack(key, offset)
+    head += PAIR.pack(0, at)  # the end of the last text
+    head += bytes(row.flags for row in rows)
+    for key, position in sorted(zip(keys, range(n), strict=True)):
+        head += PAIR.pack(key, position)
+    return bytes(head) + b"".join(texts)
+
+
+class Listing:
+    """A written listing, mapped: rows by position, positions by key."""
+
+    def __init__(self, path: Path) -> None:
+        """Raises ValueError when the file is not a listing of this version, OSError when unreadable."""
+        with open(path, "rb") as handle:
+            size = handle.seek(0, 2)
+            if size < HEADER.size:
+                raise ValueError("too short")
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        magic, self.count, self.covered = HEADER.unpack_from(self._map, 0)
+        n = self.count
+        self._rows = HEADER.size
+        self._flags = self._rows + (n + 1) * PAIR.size
+        self._keyed = self._flags + n
+        self._texts = self._keyed + n * PAIR.size
+        if magic != MAGIC or self._texts > size or self._texts + self._text_end(n) != size:
+            self._map.close()
+            raise ValueError("not a listing of this version")
+
+    def _text_end(self, position: int) -> int:
+        return PAIR.unpack_from(self._map, self._rows + position * PAIR.size)[1]
+
+    def row(self, position: int) -> Row:
+        _key, start = PAIR.unpack_from(self._map, self._rows + position * PAIR.size)
+        _next, end = PAIR.unpack_from(self._map, self._rows + (position + 1) * PAIR.size)
+        text = self._map[self._texts + start:self._texts + end].decode("utf-8", "surrogatepass")
+        sid, headline, source, published, imported, shard = text.split(SEP)
+        return Row(sid, headline, source, published, imported, int(shard), self._map[self._flags + position])
+
+    def key(self, position: int) -> int:
+        return PAIR.unpack_from(self._map, self._rows + position * PAIR.size)[0]
+
+    def position(self, key: int) -> int | None:
+        """The row of the story with ``key`` (binary search over the sorted keys)."""
+        low, high = 0, self.count
+        while low < high:
+            mid = (low + high) // 2
+            found, position = PAIR.unpack_from(self._map, self._keyed + mid * PAIR.size)
+            if found < key:
+                low = mid + 1
+            elif found > key:
+                high = mid
+            else:
+                return position
+        return None
+
+    def flags(self) -> bytes:
+        return self._map[self._flags:self._flags + self.count]
+
+    def sorted_keys(self) -> array[int]:
+        """Every key, ascending (one copy of a section of the file)."""
+        pairs = array("Q")
+        pairs.frombytes(self._map[self._keyed:self._texts])
+        return pairs[::2]
+
+    def insertion_point(self, sort_key: str) -> int:
+        """Where a row with ``sort_key`` goes among the rows (newest first; after equal keys)."""
+        low, high = 0, self.count
+        while low < high:
+            mid = (low + high) // 2
+            if self.row(mid).sort_key >= sort_key:
+                low = mid + 1
+            else:
+                high = mid
+        return low
+
+    def close(self) -> None:
+        self._map.close()
+
+
+def write_listing(path: Path, rows: list[Row], covered: int) -> None:
+    atomic_write_bytes(path, encode(rows, covered))
+
+
+Meta = Any  # broadsheet.store.storage.db.StoryMeta (not imported: db imports this module)
+
+
+class Catalogue(Sequence[Meta]):
+    """Every story, newest first: the listing with the changes since it was written merged in.
+
+    Items are made on demand (``make``) from the rows asked for, so a list of a million
+    stories costs the rows on screen. Positions in the merged list are kept in one array
+    of ints (a base row ``p`` as ``p``, a changed story ``t`` as ``-t - 1``), built only
+    when something changed since the listing was written.
+    """
+
+    def __init__(self, listing: Listing | None, changed: list[Row], gone: Iterable[int],
+                 make: Callable[[Row], Meta]) -> None:
+        self._listing = listing
+        self._make = make
+        base = listing.count if listing is not None else 0
+        changed = sorted(changed, key=lambda r: r.sort_key, reverse=True)
+        self._changed = changed
+        hidden = sorted({p for key in gone if listing is not None and (p := listing.position(key)) is not None})
+        points = [listing.insertion_point(r.sort_key) if listing is not None else 0 for r in changed]
+        self._hidden, self._points = hidden, points
+        self._view: array[int] | None = None
+        self._keys: array[int] | None = None  # made on the first call of ``has``
+        self._gone: set[int] = set()
+        self._changed_at: dict[str, int] = {}
+        if hidden or changed:
+            view: array[int] = array("q")
+            events = sorted([(p, 0, i) for i, p in enumerate(points)] + [(p, 1, -1) for p in hidden])
+            at = 0
+            for point, kind, i in events:
+                if point > at:
+                    view.extend(range(at, point))
+                    at = point
+                if kind == 0:
+                    self._changed_at[changed[i].sid] = len(view)
+                    view.append(-i - 1)
+                elif point == at:
+                    at = point + 1  # a hidden base row
+            view.extend(range(at, base))
+            self._view = view
+        self._length = len(self._view) if self._view is not None else base
+
+    def __len__(self) -> int:
+        return self._length
+
+    @overload
+    def __getitem__(self, index: int) -> Meta: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Meta]: ...
+
+    def __getitem__(self, index: int | slice) -> Meta | list[Meta]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        return self._make(self.row(index))
+
+    def row(self, index: int) -> Row:
+        code = self._view[index] if self._view is not None else index
+        if code < 0:
+            return self._changed[-code - 1]
+        assert self._listing is not None
+        return self._listing.row(code)
+
+    def __iter__(self) -> Iterator[Meta]:
+        for i in range(self._length):
+            yield self[i]
+
+    def index_of(self, sid: str) -> int | None:
+        """The position of story ``sid`` in the list, or None (no row is read but the one found)."""
+        if sid in self._changed_at:
+            return self._changed_at[sid]
+        if self._listing is None:
+            return None
+        base = self._listing.position(story_key(sid))
+        if base is None or self._listing.row(base).sid != sid:
+            return None
+        if self._view is None:
+            return base
+        hidden = bisect_left(self._hidden, base)
+        if hidden < len(self._hidden) and self._hidden[hidden] == base:
+            return None
+        return base - hidden + bisect_right(self._points, base)
+
+    def has(self, sid: str) -> bool:
+        """Whether story ``sid`` is listed: a search of the keys alone (many calls: the sidebar's counts)."""
+        if sid in self._changed_at:
+            return True
+        if self._listing is None or (self._view is not None and not is_plain_id(sid)):
+            return self.index_of(sid) is not None
+        if self._keys is None:
+            self._keys = self._listing.sorted_keys()
+            self._gone = {self._listing.key(p) for p in self._hidden}
+        key = story_key(sid)
+        at = bisect_left(self._keys, key)
+        return at < len(self._keys) and self._keys[at] == key and key not in self._gone and (
+            is_plain_id(sid) or self.index_of(sid) is not None)
+
+    def get(self, sid: str) -> Meta | None:
+        index = self.index_of(sid)
+        return None if index is None else self[index]
+
+    def stale(self, version: int) -> int:
+        """Stories from a file made by a parser older than ``version`` (counted without reading rows)."""
+        count = 0
+        if self._listing is not None:
+            flags = self._listing.flags()
+            count = sum(flags.count(bytes([FROM_FILE | v])) for v in range(min(version, FROM_FILE)))
+            count -= sum(1 for p in self._hidden if flags[p] & FROM_FILE and flags[p] & ~FROM_FILE < version)
+        return count + sum(1 for r in self._changed if r.flags & FROM_FILE and r.flags & ~FROM_FILE < version)
+
+
+class CatalogueIds(Mapping[str, Meta]):
+    """Story id -> story over a catalogue, looked up without listing every id."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self._catalogue = catalogue
+
+    def __getitem__(self, sid: str) -> Meta:
+        found = self._catalogue.get(sid)
+        if found is None:
+            raise KeyError(sid)
+        return found
+
+    def __contains__(self, sid: object) -> bool:
+        return isinstance(sid, str) and self._catalogue.has(sid)
+
+    def __iter__(self) -> Iterator[str]:
+        return (self._catalogue.row(i).sid for i in range(len(self._catalogue)))
+
+    def __len__(self) -> int:
+        return len(self._catalogue)

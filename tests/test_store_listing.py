@@ -1,0 +1,113 @@
+"""The reader's listing: every story newest first, read a window at a time (issue 17)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from broadsheet.store.storage import db as store_db
+from broadsheet.store.storage import listing as listing_module
+from broadsheet.store.storage.db import Store
+from tests.factories import make_article
+
+
+def ids(store: Store) -> list[str]:
+    return [meta.id for meta in store.stories()]
+
+
+@pytest.fixture
+def small(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_db, "SHARD_SIZE", 4)
+
+
+def test_the_catalogue_lists_what_the_shards_hold_newest_first(store: Store, small: None) -> None:
+    store.add([(make_article(i), None) for i in range(20)])
+    store.write_listing()
+    catalogue = Store(store.folder).catalogue()
+    assert [meta.id for meta in catalogue] == ids(store) and len(catalogue) == 20
+    third = catalogue[2]
+    assert third.headline == store.meta(third.id).headline and third.images == store.meta(third.id).images
+    assert catalogue.index_of(third.id) == 2 and catalogue.index_of("0" * 16) is None
+
+
+def test_changes_after_the_listing_are_merged_in(store: Store, small: None) -> None:
+    articles = [make_article(i) for i in range(20)]
+    store.add([(a, None) for a in articles])
+    store.write_listing()
+    store.add([(make_article(i), None) for i in (40, 41, 55)])  # new, among the old dates
+    store.add([(make_article(3, headline="Ferry timetable vote postponed"), None)])  # another story, same date
+    store.delete([articles[5].story_id, articles[9].story_id])
+    catalogue = Store(store.folder).catalogue()
+    assert [meta.id for meta in catalogue] == ids(store)
+    assert articles[5].story_id not in {m.id for m in catalogue}
+    for position, meta in enumerate(catalogue):
+        assert catalogue.index_of(meta.id) == position
+    assert catalogue.index_of(articles[5].story_id) is None
+    assert catalogue.has(articles[0].story_id) and not catalogue.has(articles[9].story_id)
+
+
+def test_an_updated_story_shows_its_new_headline_in_its_place(store: Store) -> None:
+    page = make_article(1, url="https://news.example/a", key=None)
+    store.add([(page, None)] + [(make_article(i), None) for i in range(2, 6)])
+    store.write_listing()
+    store.add([(make_article(1, url="https://news.example/a", key=None, headline="Ferry vote: the result"), None)])
+    catalogue = Store(store.folder).catalogue()
+    assert [m.id for m in catalogue] == ids(store)
+    assert catalogue.get(page.story_id).headline == "Ferry vote: the result"
+    assert sum(1 for m in catalogue if m.id == page.story_id) == 1
+
+
+def test_a_damaged_or_missing_listing_is_written_again(store: Store) -> None:
+    store.add([(make_article(i), None) for i in range(6)])
+    path = store.folder / "listing.bin"
+    store.write_listing()
+    path.write_bytes(b"BSLIST01 but not really")
+    assert [m.id for m in Store(store.folder).catalogue()] == ids(store)
+    assert listing_module.Listing(path).count == 6
+    path.unlink()
+    assert [m.id for m in Store(store.folder).catalogue()] == ids(store) and path.exists()
+
+
+def test_a_long_tail_is_folded_into_a_new_listing(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_db, "TAIL_LIMIT", 3)
+    store.add([(make_article(i), None) for i in range(4)])
+    store.write_listing()
+    store.add([(make_article(i), None) for i in range(10, 15)])  # five changes: more than the limit
+    catalogue = Store(store.folder).catalogue()
+    assert [m.id for m in catalogue] == ids(store)
+    assert listing_module.Listing(store.folder / "listing.bin").count == 9
+
+
+def test_stale_stories_are_counted_from_the_listing(store: Store) -> None:
+    batch = [(make_article(i).story_id, make_article(i), f"/made/up/{i}.txt") for i in range(3)]
+    store.add_identified(batch, parser=1)
+    store.add([(make_article(9), None)])  # not from a file: nothing to read again
+    store.write_listing()
+    store.add_identified([(make_article(7).story_id, make_article(7), "/made/up/7.txt")], parser=1)
+    catalogue = Store(store.folder).catalogue()
+    assert catalogue.stale(2) == 4 and catalogue.stale(1) == 0
+
+
+def test_an_import_leaves_the_listing_up_to_date(tmp_path: Path, store: Store) -> None:
+    from broadsheet.store.ingest.importer import import_paths
+    from tests.dumps import FERRY_DUMP
+
+    source = tmp_path / "ferry.txt"
+    source.write_text(FERRY_DUMP)
+    import_paths(store, [source])
+    listing = listing_module.Listing(store.folder / "listing.bin")
+    assert listing.count == 1 and listing.covered == (store.folder / "directory.bin").stat().st_size
+
+
+def test_a_deleted_story_brought_back_is_listed_once_in_its_place(store: Store) -> None:
+    articles = [make_article(i) for i in range(8)]
+    store.add([(a, None) for a in articles])
+    store.write_listing()
+    before = ids(store)
+    deleted = store.delete([articles[2].story_id])
+    assert articles[2].story_id not in [m.id for m in Store(store.folder).catalogue()]
+    store.restore(deleted)
+    catalogue = Store(store.folder).catalogue()
+    assert [m.id for m in catalogue] == before
+    assert catalogue.index_of(articles[2].story_id) == before.index(articles[2].story_id)
