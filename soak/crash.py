@@ -28,7 +28,9 @@ from typing import Any
 
 import orjson
 
+from broadsheet.store.errors import StoreFileError
 from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.storage import compressed
 from broadsheet.store.storage.db import Store
 from soak.stories import Source
 
@@ -176,13 +178,16 @@ def temp_files(folder: Path) -> list[Path]:
 
 
 def unparsable_files(folder: Path) -> list[str]:
-    """Every store ``*.json`` that does not parse, with the reason."""
+    """Every store ``*.json`` that does not parse (body shards are compressed), with the reason."""
     bad = []
     for path in sorted(folder.rglob("*.json")):
         if "index" in path.relative_to(folder).parts:
             continue
+        raw = path.read_bytes()
         try:
-            orjson.loads(path.read_bytes())
+            orjson.loads(compressed.unpack(path, raw) if compressed.looks_compressed(raw) else raw)
+        except StoreFileError as exc:  # a compressed body shard that is cut short or damaged
+            bad.append(f"{path.name}: {exc.reason}")
         except orjson.JSONDecodeError as exc:
             bad.append(f"{path.name}: {exc}")
     return bad

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from broadsheet.store.storage import lock as lock_module
 from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store
 from soak.concurrent import run_pair
@@ -36,7 +37,7 @@ def test_two_writers_lose_nothing(tmp_path: Path, pool: list[Source]) -> None:
     assert counts.stories_checked == sum(1 for s in pool if s.story_id)
 
 
-def test_next_writer_removes_temp_files_of_a_killed_writer(tmp_path: Path) -> None:
+def test_next_writer_removes_temp_files_of_a_killed_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     store = Store(tmp_path / "store")
     store.user.toggle_bookmark("0123")
     (store.folder / ".index-building").mkdir()  # an index build killed part way (by an import, say)
@@ -53,7 +54,10 @@ def test_next_writer_removes_temp_files_of_a_killed_writer(tmp_path: Path) -> No
     assert reopened.user.get("0123").bookmarked
     for path in leftovers:
         path.write_bytes(b"")
-    reopened.user.toggle_read("0123")  # so does every write
+    reopened.user.toggle_read("0123")  # a long-lived process looks again only once a minute (2 ms a folder)
+    assert all(p.exists() for p in leftovers)
+    monkeypatch.setattr(lock_module, "TIDY_EVERY", 0.0)
+    reopened.user.toggle_read("0123")  # the minute is up: the next write tidies
     assert not any(p.exists() for p in leftovers)
 
 

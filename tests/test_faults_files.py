@@ -39,7 +39,7 @@ def filled(folder: Path) -> Store:
 
 def state_file(store: Store) -> Path:
     sid = store.stories()[0].id
-    return store.folder / "state" / f"{sid[:2]}.json"
+    return store.folder / "state" / f"{sid[:3]}.json"
 
 
 @pytest.mark.parametrize("kind", list(DAMAGE))

@@ -107,7 +107,7 @@ def test_damaged_state_keeps_whole_records_and_says_what_is_lost(
         path = store.folder / "state" / "settings.json"
         path.write_bytes(path.read_bytes() + b"]]")
     else:
-        path = max((store.folder / "state").glob("[0-9a-f][0-9a-f].json"), key=lambda p: p.stat().st_size)
+        path = max((store.folder / "state").glob("[0-9a-f][0-9a-f][0-9a-f].json"), key=lambda p: p.stat().st_size)
         path.write_bytes(path.read_bytes()[:-20])
     report = repair_store(store.folder)
     assert report.damaged and report.lost

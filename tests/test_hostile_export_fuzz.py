@@ -24,6 +24,7 @@ from broadsheet.cli.main import main
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.exchange import export_json
+from broadsheet.store.storage.tinydb import read_json_file
 from tests.factories import make_article, meta_file, wire_article
 from tests.usable import assert_store_usable
 
@@ -148,7 +149,7 @@ def test_a_store_record_of_another_version_or_a_hand_edit_stays_usable_and_repai
         store = Store(folder)
         _good, bad = store.add([(make_article(1), "/made/up/a.txt"), (wire_article(), "/made/up/w.txt")])
         path = meta_file(folder)
-        data = orjson.loads(path.read_bytes())
+        data = read_json_file(path)
         record = data["articles"][bad]
         if not packed:  # the older inline layout
             record.update(orjson.loads(record.pop("details")))
@@ -162,7 +163,7 @@ def test_a_store_record_of_another_version_or_a_hand_edit_stays_usable_and_repai
             assert main(["--store", str(folder), "repair"]) in (0, 1)
         ids = assert_store_usable(folder, capsys, word="rail")
         assert bad in ids
-        records = orjson.loads(path.read_bytes())["articles"]
+        records = read_json_file(path)["articles"]
         for sid, doc in records.items():  # repair (run above) left only records the reader reads as written
             assert fields.record_problems(unpack_record(doc, path)) == [], (sid, doc)
         _count("store records")

@@ -12,6 +12,7 @@ import pytest
 from broadsheet.cli.main import main
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.exchange import export_json
+from broadsheet.store.storage.tinydb import read_json_file
 from tests.factories import make_article, meta_file, wire_article
 from tests.usable import assert_store_usable
 
@@ -118,7 +119,7 @@ def poison_store(tmp_path: Path, **poison: Any) -> tuple[Path, str]:
     store = Store(folder)
     _good, bad = store.add([(make_article(1), str(tmp_path / "a.txt")), (make_article(2), str(tmp_path / "b.txt"))])
     path = meta_file(folder)
-    data = orjson.loads(path.read_bytes())
+    data = read_json_file(path)
     record = data["articles"][bad]
     details = orjson.loads(record.pop("details"))
     record.update(details)  # the older inline layout, which a hand edit is likeliest to touch
@@ -144,7 +145,7 @@ def test_repair_reports_and_rewrites_records_of_the_wrong_shape(tmp_path: Path,
     assert main(["--store", str(folder), "repair"]) == 0
     said = capsys.readouterr().err
     assert "published is int" in said and bad in said, said
-    record = orjson.loads(meta_file(folder).read_bytes())["articles"][bad]
+    record = read_json_file(meta_file(folder))["articles"][bad]
     assert "published" not in record and record["headline"].startswith("Harbour")
     details = orjson.loads(record["details"])
     assert details["images"] == [{"caption": "", "credit": None}]
@@ -157,7 +158,7 @@ def test_hand_edited_marks_are_read_as_written_by_broadsheet(tmp_path: Path) -> 
     store = Store(tmp_path / "store")
     (sid,) = store.add([(make_article(1), "a.txt")])
     store.user.set_read(sid, True)
-    path = next((store.folder / "state").glob(f"{sid[:2]}.json"))
+    path = next((store.folder / "state").glob(f"{sid[:3]}.json"))
     data = orjson.loads(path.read_bytes())
     data["stories"][sid] = {"bookmarked": "false", "read": "no", "tags": "harbour"}
     path.write_bytes(orjson.dumps(data))

@@ -22,6 +22,7 @@ from broadsheet.store.ingest import importer
 from broadsheet.store.ingest.importer import find_files
 from broadsheet.store.search import QueryError, SearchIndex
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.tinydb import read_json_file
 from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
 from tests.factories import make_article, meta_file
 
@@ -137,7 +138,7 @@ def test_repair_copes_with_the_relative_paths_of_an_older_store(sources: Path, t
     assert main(["--store", str(store), "import", str(sources)]) == 0
     want = observe(store)
     path = meta_file(store)
-    data = orjson.loads(path.read_bytes())
+    data = read_json_file(path)
     for record in data["articles"].values():  # as an older Broadsheet stored them: relative to where it ran
         details = orjson.loads(record["details"])
         details["file"] = os.path.relpath(details["file"], sources.parent)
@@ -196,7 +197,7 @@ def write_pages(folder: Path, count: int) -> None:
 
 def test_a_full_disk_during_the_index_build_is_said_and_recovered(tmp_path: Path) -> None:
     write_pages(tmp_path / "src", 600)
-    with small_disk(tmp_path / "disk", "500k") as disk:
+    with small_disk(tmp_path / "disk", "300k") as disk:  # the stories fit (about 200k), their index does not
         store = str(disk / "store")
         done = cli("--store", store, "import", str(tmp_path / "src"))
         err = done.stderr.decode()

@@ -7,6 +7,7 @@ import pytest
 from broadsheet.store.model import Credits
 from broadsheet.store.storage import db as store_db
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.tinydb import read_json_file
 from tests.factories import make_article, meta_file, wire_article
 
 
@@ -62,7 +63,7 @@ def test_store_is_created_where_asked(tmp_path: Path) -> None:
 
 
 def _records(store: Store) -> dict:
-    return orjson.loads(meta_file(store).read_bytes())["articles"]
+    return read_json_file(meta_file(store))["articles"]
 
 
 def test_records_keep_listed_fields_plain_and_details_packed(store: Store) -> None:
@@ -94,7 +95,7 @@ def test_records_written_before_packing_are_read_and_packed_on_the_next_write(st
 
 def test_escape_sequences_hidden_in_packed_details_are_cleaned(store: Store) -> None:
     [story_id] = store.add([(wire_article(), None)])
-    data = orjson.loads(meta_file(store).read_bytes())
+    data = read_json_file(meta_file(store))
     record = data["articles"][story_id]
     record["details"] = orjson.dumps({"agency": "Evil\x1b]52;c;cHduZWQ=\x07 \x9b31m Wire"}).decode()
     meta_file(store).write_bytes(orjson.dumps(data))
@@ -108,7 +109,7 @@ def test_damaged_details_read_as_missing_and_repair_names_them(store: Store) -> 
     from broadsheet.store.storage.repair import repair_store
 
     [story_id] = store.add([(wire_article(), None)])
-    data = orjson.loads(meta_file(store).read_bytes())
+    data = read_json_file(meta_file(store))
     data["articles"][story_id]["details"] = "{not json"
     meta_file(store).write_bytes(orjson.dumps(data))
     article = Store(store.folder).article(story_id)

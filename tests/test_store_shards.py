@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import orjson
 import pytest
 
@@ -103,7 +105,7 @@ def test_a_store_in_the_old_layout_is_moved_to_shards(store: Store) -> None:
     assert moved.add_identified([(again.story_id, again, None)]).results == [(page.story_id, "updated")]
 
 
-def test_marks_in_the_16_files_of_an_older_store_are_moved_to_the_256(store: Store) -> None:
+def test_marks_in_the_16_files_of_an_older_store_are_moved_to_the_4096(store: Store) -> None:
     articles = [make_article(i) for i in range(6)]
     store.add([(a, None) for a in articles])
     first, second = articles[0].story_id, articles[1].story_id
@@ -115,7 +117,7 @@ def test_marks_in_the_16_files_of_an_older_store_are_moved_to_the_256(store: Sto
         path.write_bytes(orjson.dumps({"stories": {**table, sid: mark}}))
     moved = Store(store.folder)
     assert not list((store.folder / "state").glob("?.json"))
-    assert (store.folder / "state" / f"{first[:2]}.json").is_file()
+    assert (store.folder / "state" / f"{first[:3]}.json").is_file()
     assert moved.user.get(first).tags == ("ferries",) and moved.user.get(first).bookmarked
     assert moved.user.get(second).read
     moved.user.toggle_bookmark(first)
@@ -130,13 +132,35 @@ def test_mark_counts_are_kept_per_state_file_and_read_again_only_when_a_file_cha
     store.user.set_read(ids[0], True)
     store.user.set_bookmarked("feedfacefeedface", True)  # a mark on a story not stored: not counted
     stored = set(ids).__contains__
-    marks = Marks.of(store.user.counts(stored).values())
+    files, marks = store.user.counts(stored)
     assert (marks.read, marks.bookmarked, dict(marks.tags)) == (1, 0, {"ferries": 3})
+    assert Marks.of(files.values()) == marks
 
     def never(_sid: str) -> bool:
         raise AssertionError("a state file was read although none changed")
 
-    assert Marks.of(Store(store.folder).user.counts(never).values()) == marks  # from counts.json alone
+    assert Store(store.folder).user.counts(never)[1] == marks  # from counts.json alone
     Store(store.folder).user.toggle_bookmark(ids[4])  # another process
-    again = Marks.of(Store(store.folder).user.counts(stored).values())
+    again = Store(store.folder).user.counts(stored)[1]
     assert (again.read, again.bookmarked, dict(again.tags)) == (1, 1, {"ferries": 3})
+
+
+def test_a_state_folder_unchanged_for_a_while_vouches_for_every_file(store: Store,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.storage import userstate
+
+    article = make_article(1)
+    store.add([(article, None)])
+    store.user.set_read(article.story_id, True)
+    monkeypatch.setattr(userstate, "RACY_SECONDS", 0.0)  # as if the folder were written long ago
+    store.user.counts({article.story_id}.__contains__)
+    looked: list[str] = []
+    real = userstate.file_identity
+
+    def watched(path: Path) -> object:
+        looked.append(str(path))
+        return real(path)
+
+    monkeypatch.setattr(userstate, "file_identity", watched)
+    _files, marks = Store(store.folder).user.counts(lambda _sid: True)
+    assert marks.read == 1 and not [p for p in looked if p.endswith(".json")]  # no state file was even stat'ed

@@ -55,6 +55,7 @@ class ReaderState:
         self.by_id: Mapping[str, StoryMeta] = MappingProxyType({})
         self.states: Mapping[str, StoryState] = MappingProxyType({})
         self._mark_files: dict[str, dict[str, Any]] = {}  # counts of marks on stored stories, per state file
+        self._marks = Marks()  # their sum
         self._named: set[str] = set()  # tags given in this session (on stories stored or not)
         self.order = "newest"
         self.query_text = ""
@@ -76,7 +77,7 @@ class ReaderState:
             self.stories = catalogue
             self.by_id = CatalogueIds(catalogue)
             self.states = LazyStates(self.store.user)
-            self._mark_files = self.store.user.counts(self.by_id.__contains__)
+            self._mark_files, self._marks = self.store.user.counts(self.by_id.__contains__)
             self._named = set()
             hold_loaded()
 
@@ -135,7 +136,11 @@ class ReaderState:
         """Marks written to the store: take them in, as a new mapping (workers keep the old one)."""
         user = self.store.user
         names = {name for sid in changed for name in user.files_of(sid)}
-        self._mark_files = {**self._mark_files, **user.recount(names, self.by_id.__contains__)}  # written just now
+        recounted = user.recount(names, self.by_id.__contains__)  # the files written just now
+        for name, entry in recounted.items():
+            self._marks.add(self._mark_files.get(name), -1)
+            self._marks.add(entry)
+        self._mark_files = {**self._mark_files, **recounted}
         self._named.update(tag for state in changed.values() for tag in state.tags)
         states = self.states
         self.states = (states.with_changes(changed) if isinstance(states, LazyStates)
@@ -190,12 +195,12 @@ class ReaderState:
 
     def known_tags(self) -> list[str]:
         """Every tag named on a story (the tag editor offers them)."""
-        return sorted(Marks.of(self._mark_files.values()).named | self._named)
+        return sorted({tag for tag, n in self._marks.named.items() if n > 0} | self._named)
 
     def sidebar_counts(self) -> tuple[dict[str, int], Counter[str]]:
         """(all / unread / bookmarked counts, stories per tag), over stories in the store: kept
         as marks change, from counts the store keeps per state file (no mark is read)."""
-        marks, total = Marks.of(self._mark_files.values()), len(self.stories)
+        marks, total = self._marks, len(self.stories)
         tags = Counter({tag: n for tag, n in marks.tags.items() if n > 0})
         return {"all": total, "unread": total - marks.read, "bookmarked": marks.bookmarked}, tags
 

@@ -59,12 +59,6 @@ class Executor:
         """Ids in relevance order (newest first with sort:date or no words), at most ``limit``."""
         terms = list(query.terms)
         empty = SearchResult([], 0, terms, query)
-        allow, deny = _state_sets(query, states)
-        if allow is not None:
-            allow -= deny
-            deny = set()
-            if not allow:
-                return empty
         searcher = view.searcher
         clauses: list[tuple[tantivy.Occur, tantivy.Query]] = []
         scoring = False
@@ -82,7 +76,13 @@ class Executor:
                 clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(options)))
                 scoring = scoring or any(not t.negated for t, _ in built)
         if query.text_groups and not clauses:  # only punctuation or over-long words: never "everything"
-            raise QueryError(NOTHING_TO_SEARCH)
+            raise QueryError(NOTHING_TO_SEARCH)  # said before any tag is looked at, as the fallback does
+        allow, deny = _state_sets(query, states)
+        if allow is not None:
+            allow -= deny
+            deny = set()
+            if not allow:
+                return empty
         if query.after or query.before:
             lower = day_number(query.after) if query.after else 1
             upper = day_number(query.before) if query.before else 99991232

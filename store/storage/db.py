@@ -46,7 +46,7 @@ SHARD_SIZE = 256
 LOCK_TIMEOUT = 30.0
 LEGACY = "articles.json"  # the one metadata file of stores written before metadata shards
 LISTING = "listing.bin"
-CHECKED_AT_OPEN = 256  # shards of each kind looked at when a store is opened: the newest
+CHECKED_AT_OPEN = 32  # shards of each kind looked at when a store is opened: the newest
 PARSED_AT_OPEN = 4
 
 
@@ -352,9 +352,9 @@ class Store:
         self.user.check()
         for folder in (self._meta_folder, self.folder / "bodies"):
             if folder.is_dir():
-                numbered = sorted(path for path in folder.glob("*.json") if path.stem.isdigit())
-                for path in numbered[-CHECKED_AT_OPEN:]:
-                    check_ends(path)
+                numbered = sorted(name for name in os.listdir(folder) if name.endswith(".json") and name[:-5].isdigit())
+                for name in numbered[-CHECKED_AT_OPEN:]:
+                    check_ends(folder / name)
         for number in self._meta_numbers()[-PARSED_AT_OPEN:]:
             self._meta(number).records()
 
@@ -383,7 +383,9 @@ class Store:
 
     def _bodies(self, shard: int) -> KeyedTable:
         path = self.folder / "bodies" / f"{shard:06d}.json"
-        return _cached(self._shards, shard, path).table("bodies")  # type: ignore[return-value]
+        # Bodies are zstd-compressed (older plain shards read as before); metadata stays plain JSON,
+        # which `repair` salvages record by record (a compressed shard is one block: all or nothing).
+        return _cached(self._shards, shard, path, compress=True).table("bodies")  # type: ignore[return-value]
 
     def _tables(self) -> Iterator[tuple[Path, dict[str, dict[str, Any]]]]:
         """Every metadata file and its records."""
@@ -470,6 +472,18 @@ class Store:
                 keys.extend(newest_key(doc) + "\x00" + sid for sid, doc in records.items())  # as the listing
             order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
             return [metas[i] for i in order]
+
+    def each_story(self) -> Iterator[StoryMeta]:
+        """Every story, a metadata shard at a time in import order (a pass over a store of any
+        size that holds one shard's records at once: reindex, catching the index up)."""
+        if self._legacy:
+            yield from self.stories()
+            return
+        for number in self._meta_numbers():
+            path = self._meta_path(number)
+            data = read_json_file(path) or {}  # not cached: each shard is read once
+            records = data.get("articles", {})
+            yield from (StoryMeta(sid, doc, path) for sid, doc in records.items())
 
     def catalogue(self) -> Catalogue:
         """Every story, newest first, for the reader: the listing, read a window at a time.
@@ -779,7 +793,8 @@ class Store:
 
     def fingerprint(self) -> tuple[FileIdentity, ...]:
         """Identity of the store's files; changes whenever any process writes to it."""
-        paths = [self._stamp, self.folder / LEGACY, *sorted((self.folder / "state").glob("*.json"))]
+        # The state folder's identity stands for its 4,096 files: every write renames one into it.
+        paths = [self._stamp, self.folder / LEGACY, self.folder / "state"]
         return tuple(key for key in map(file_identity, paths) if key is not None)
 
     def resolve(self, ref: str) -> str:
@@ -807,10 +822,10 @@ class Store:
 OPEN_SHARDS = 64
 
 
-def _cached(dbs: dict[int, TinyDB], shard: int, path: Path) -> TinyDB:
+def _cached(dbs: dict[int, TinyDB], shard: int, path: Path, compress: bool = False) -> TinyDB:
     db = dbs.pop(shard, None)
     if db is None:
-        db = open_db(path)
+        db = open_db(path, compress=compress)
         if len(dbs) >= OPEN_SHARDS:
             dbs.pop(next(iter(dbs)))  # the least recently used
     dbs[shard] = db  # last in order: the most recently used

@@ -5,7 +5,8 @@ copied to ``<name>.damaged-<stamp>``; a file whose copy cannot be written is lef
 Then, per file:
 
 - records that are still whole inside the damaged text are kept (a truncated file loses
-  only its tail; a file with trailing data loses nothing);
+  only its tail; a file with trailing data loses nothing; a compressed body shard is
+  decompressed as far as it goes first);
 - story records whose fields have the wrong type (a hand edit, another version of
   Broadsheet) are rewritten with what can be read of them, and bodies that are not a list
   of paragraphs are dropped;
@@ -31,18 +32,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import orjson
-
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.ingest.decode import DecodeError
 from broadsheet.store.ingest.importer import read_article
 from broadsheet.store.parse import ParseError
 from broadsheet.store.sanitize import without_surrogates
-from broadsheet.store.storage import fields
+from broadsheet.store.storage import compressed, fields
 from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
 from broadsheet.store.storage.db import LEGACY, Store, pack_record, unpack_record
 from broadsheet.store.storage.sourcepath import path_text
-from broadsheet.store.storage.tinydb import read_json_file
+from broadsheet.store.storage.tinydb import encode_document, read_json_file
 from broadsheet.store.storage.userstate import LEGACY_SHARDS, SHARDS
 
 _KEY_OPEN = re.compile(r'"((?:[^"\\]|\\.){1,300})"\s*:\s*\{')
@@ -145,7 +144,7 @@ class _Repair:
                 self.report.lost.append(f"{name}: could not keep a copy of the damaged file, so it was left as is")
                 return None
             self.report.backups.append(backup)
-            records = salvage(path.read_bytes(), accept)
+            records = salvage(compressed.readable_part(path.read_bytes()), accept)
             self.report.actions.append(f"{name}: kept {len(records)} whole records (damaged file copied to "
                                        f"{backup.name})")
             return records, True
@@ -153,8 +152,9 @@ class _Repair:
             return {}, False
         return dict(data.get(table, {})), False
 
-    def save(self, path: Path, table: str, records: dict[str, Any]) -> None:
-        atomic_write_bytes(path, orjson.dumps({table: records}))
+    def save(self, path: Path, table: str, records: dict[str, Any], compress: bool = False) -> None:
+        """Write a repaired file (body shards compressed, as the store writes them)."""
+        atomic_write_bytes(path, encode_document({table: records}, compress))
 
     # -- the steps ----------------------------------------------------------------------
 
@@ -185,7 +185,7 @@ class _Repair:
             changed_shards.add(number)
         for number in sorted(changed_shards):
             path, bodies, _damaged = shards[number]
-            self.save(path, "bodies", bodies)
+            self.save(path, "bodies", bodies, compress=True)
         by_shard: dict[int, dict[str, Any]] = {}
         for sid, meta in metas.items():
             by_shard.setdefault(fields.shard(meta.get("shard")), {})[sid] = meta

@@ -33,6 +33,7 @@ from tinydb.table import Table
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.sanitize import clean_text
+from broadsheet.store.storage import compressed
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, keep_damaged_copy
 
 
@@ -82,11 +83,13 @@ def _clean_strings(value: Any) -> Any:
 
 
 def read_json_file(path: Path) -> Any | None:
-    """Parse a store file; ``None`` when it does not exist. Raises StoreFileError if damaged."""
+    """Parse a store file, plain or compressed; ``None`` when it does not exist. Raises StoreFileError if damaged."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
+    if compressed.looks_compressed(raw):
+        raw = compressed.unpack(path, raw)
     if not raw.strip():
         raise StoreFileError(path, "the file is empty")
     try:
@@ -105,6 +108,12 @@ def read_json_file(path: Path) -> Any | None:
     return clean_if_suspect(data, raw)
 
 
+def encode_document(data: dict[str, Any], compress: bool) -> bytes:
+    """The bytes of a store file holding ``data``: JSON, compressed when ``compress``."""
+    document = orjson.dumps(data)
+    return compressed.pack(document) if compress else document
+
+
 def clean_if_suspect(data: Any, raw: bytes) -> Any:
     """``data`` parsed from ``raw``, with its strings cleaned if ``raw`` holds a suspect byte.
 
@@ -121,8 +130,11 @@ class AtomicJSONStorage(Storage):
 
     The cache means a process that reads the same unchanged file again (every TinyDB
     query does) pays for a ``stat`` instead of a parse; any change by another process
-    changes the inode/mtime/size and forces a fresh read.
+    changes the inode/mtime/size and forces a fresh read. Files are read whether plain or
+    compressed (:mod:`store.storage.compressed`); ``compress`` says how this one writes them.
     """
+
+    compress = False
 
     def __init__(self, path: str | os.PathLike[str]) -> None:
         self.path = Path(path)
@@ -154,13 +166,22 @@ class AtomicJSONStorage(Storage):
         if key is not None and (self._cache is None or self._cache[0] != key):
             self.read()  # raises for a damaged file rather than overwrite it
         self._cache = None
-        atomic_write_bytes(self.path, orjson.dumps(data))
+        atomic_write_bytes(self.path, encode_document(data, self.compress))
         key = self._stat_key()
         if key is not None:
             self._cache = (key, data)
 
     def close(self) -> None:
         self._cache = None
+
+
+class CompressedJSONStorage(AtomicJSONStorage):
+    """:class:`AtomicJSONStorage` that writes its file compressed (body shards: issue 17).
+
+    A plain JSON file written before is read as it is and compressed when next written.
+    """
+
+    compress = True
 
 
 class KeyedTable(Table):
@@ -207,9 +228,9 @@ class KeyedTable(Table):
         self.apply(remove)
 
 
-def open_db(path: Path) -> TinyDB:
-    """Open a TinyDB file with our atomic storage and string ids."""
-    db = TinyDB(path, storage=AtomicJSONStorage)
+def open_db(path: Path, *, compress: bool = False) -> TinyDB:
+    """Open a TinyDB file with our atomic storage (compressed when ``compress``) and string ids."""
+    db = TinyDB(path, storage=CompressedJSONStorage if compress else AtomicJSONStorage)
     db.table_class = KeyedTable
     return db
 
@@ -219,18 +240,22 @@ def check_ends(path: Path) -> None:
 
     Catches empty, truncated and non-JSON files without parsing them; raises
     StoreFileError (keeping a copy) for those. Trailing data and damage inside the file
-    are found by the full parse when the file is first read.
+    are found by the full parse when the file is first read. A compressed file's header
+    gives its length, so truncation and trailing data are both found from the first bytes.
     """
     try:
         with open(path, "rb") as handle:
-            head = handle.read(64).lstrip()
+            start = handle.read(64)
             size = handle.seek(0, os.SEEK_END)
             handle.seek(max(0, size - 64))
             tail = handle.read().rstrip()
     except FileNotFoundError:
         return
+    head = start.lstrip()
     reason = ""
-    if not head:
+    if compressed.looks_compressed(start):
+        reason = compressed.problem_at_ends(start, size)
+    elif not head:
         reason = "the file is empty"
     elif not head.startswith(b"{"):
         reason = _json_problem(head + b"...")

@@ -1,11 +1,12 @@
 """User state: bookmarks, tags, read marks, settings, saved searches.
 
 Kept apart from article content so a toggle rewrites only a small file. Story states are
-spread over 256 TinyDB files by the first two hex digits of the story id (``state/00.json``
-.. ``state/ff.json``): with a million marked stories each holds about 4,000 entries, so a
-bookmark write serialises and fsyncs some 100 KB instead of every mark. Only stories with
-some state have an entry. Stores from before kept 16 files (``state/0.json`` ..); they are
-moved to the 256 when the store is first opened writable. Settings and saved searches
+spread over 4,096 TinyDB files by the first three hex digits of the story id
+(``state/000.json`` .. ``state/fff.json``): with a million marked stories each holds about
+250 entries, so a bookmark write serialises and fsyncs some 10 KB, and the reader's first
+screen (rows from about 40 files) reads a few hundred KB, not every mark. Only stories
+with some state have an entry. Stores from before kept 16 files (``state/0.json`` ..);
+they are moved to the 4,096 when the store is first opened writable. Settings and saved searches
 live in ``state/settings.json``.
 
 Every change is a read-modify-write under the store's cross-process lock, re-reading the
@@ -17,6 +18,7 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+import time
 import unicodedata
 from collections import Counter
 from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
@@ -35,10 +37,12 @@ from broadsheet.store.storage.tinydb import KeyedTable, open_db
 
 TAG_MAX_LENGTH = 40
 COUNTS = "counts.json"  # the marks counted per state file (in the store folder: a derivative)
-COUNTS_VERSION = 1
-SHARDS = tuple(f"{n:02x}" for n in range(256))
+COUNTS_VERSION = 3
+SHARDS = tuple(f"{n:03x}" for n in range(4096))
 _SHARD_SET = frozenset(SHARDS)
-LEGACY_SHARDS = tuple("0123456789abcdef")  # the 16 files of stores from before
+#: The files of older layouts: 16 by one hex digit, then (briefly) 256 by two.
+LEGACY_SHARDS = tuple("0123456789abcdef") + tuple(f"{n:02x}" for n in range(256))
+_LEGACY_SET = frozenset(LEGACY_SHARDS)
 
 
 class TagError(ValueError):
@@ -112,22 +116,122 @@ class Marks:
     read: int = 0
     bookmarked: int = 0
     tags: Counter[str] = field(default_factory=Counter)
-    named: set[str] = field(default_factory=set)
+    named: Counter[str] = field(default_factory=Counter)  # tag -> state files naming it
 
     @classmethod
     def of(cls, files: Iterable[dict[str, Any]]) -> Marks:
         """The sum of the counts of state files (as :meth:`UserState.counts` gives them)."""
         marks = cls()
         for entry in files:
-            marks.read += _int(entry.get("read"))
-            marks.bookmarked += _int(entry.get("bookmarked"))
-            tags = entry.get("tags")
-            if isinstance(tags, dict):
-                marks.tags.update({t: _int(n) for t, n in tags.items() if isinstance(t, str)})
-            named = entry.get("named")
-            if isinstance(named, list):
-                marks.named.update(t for t in named if isinstance(t, str))
+            marks.add(entry)
         return marks
+
+    def add(self, entry: Any, sign: int = 1) -> None:
+        """Add (``sign`` 1) or take away (-1) one state file's counts."""
+        if not isinstance(entry, dict):
+            return
+        self.read += sign * _int(entry.get("read"))
+        self.bookmarked += sign * _int(entry.get("bookmarked"))
+        tags, named = entry.get("tags"), entry.get("named")
+        if isinstance(tags, dict):
+            for tag, n in tags.items():
+                if isinstance(tag, str):
+                    self.tags[tag] += sign * _int(n)
+        if isinstance(named, list):
+            for tag in named:
+                if isinstance(tag, str):
+                    self.named[tag] += sign
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"read": self.read, "bookmarked": self.bookmarked, "tags": {t: n for t, n in self.tags.items() if n > 0},
+                "named": {t: n for t, n in self.named.items() if n > 0}}
+
+    @classmethod
+    def from_doc(cls, doc: Any) -> Marks | None:
+        if not isinstance(doc, dict) or not isinstance(doc.get("tags"), dict) or not isinstance(doc.get("named"), dict):
+            return None
+        return cls(_int(doc.get("read")), _int(doc.get("bookmarked")),
+                   Counter({t: _int(n) for t, n in doc["tags"].items() if isinstance(t, str)}),
+                   Counter({t: _int(n) for t, n in doc["named"].items() if isinstance(t, str)}))
+
+
+def _saved_counts(path: Path) -> dict[str, Any]:
+    """``counts.json`` as written (empty when it is missing, damaged or of another version).
+
+    Its per-file entries (4,096 of them) are one JSON text inside it, decoded by
+    :func:`_files_of` only when the folder changed: a start reads the sum alone.
+    """
+    try:
+        saved = orjson.loads(path.read_bytes())
+    except (OSError, orjson.JSONDecodeError):
+        return {}
+    if not isinstance(saved, dict) or saved.get("version") != COUNTS_VERSION or not isinstance(saved.get("files"), str):
+        return {}
+    return saved
+
+
+def _files_of(saved: dict[str, Any]) -> dict[str, Any]:
+    try:
+        files = orjson.loads(saved.get("files", "{}"))
+    except orjson.JSONDecodeError:
+        return {}
+    return files if isinstance(files, dict) else {}
+
+
+#: A folder changed this recently may change again within the same tick of its clock, so its
+#: time does not vouch for its files (git's "racy" rule).
+RACY_SECONDS = 2.0
+
+
+def folder_identity(folder: Path) -> list[int] | None:
+    """The state folder's identity (every write renames a file into it, changing its time), or
+    None when it changed too recently to vouch for its files."""
+    identity = file_identity(folder)
+    if identity is None or time.time_ns() - identity[1] < RACY_SECONDS * 1e9:
+        return None
+    return list(identity)
+
+
+class LazyFiles(dict[str, Any]):
+    """The per-file entries of ``counts.json``, decoded when first looked at (after a mark
+    changes): a start that finds the folder as it was never needs them."""
+
+    def __init__(self, saved: dict[str, Any]) -> None:
+        super().__init__()
+        self._saved: dict[str, Any] | None = saved
+
+    def _load(self) -> None:
+        if self._saved is not None:
+            saved, self._saved = self._saved, None
+            self.update(_files_of(saved))
+
+    def get(self, key: str, default: Any = None) -> Any:
+        self._load()
+        return super().get(key, default)
+
+    def __getitem__(self, key: str) -> Any:
+        self._load()
+        return super().__getitem__(key)
+
+    def __iter__(self) -> Iterator[str]:
+        self._load()
+        return super().__iter__()
+
+    def __len__(self) -> int:
+        self._load()
+        return super().__len__()
+
+    def items(self) -> Any:
+        self._load()
+        return super().items()
+
+    def values(self) -> Any:
+        self._load()
+        return super().values()
+
+    def keys(self) -> Any:
+        self._load()
+        return super().keys()
 
 
 def _int(value: Any) -> int:
@@ -169,12 +273,12 @@ class LazyStates(Mapping[str, StoryState]):
     def with_changes(self, changed: Mapping[str, StoryState]) -> LazyStates:
         return LazyStates(self._user, {**self._changes, **changed}, self._loaded)
 
-    def _file(self, name: str) -> dict[str, StoryState]:
-        marks = self._loaded.get(name)
-        if marks is None:
-            marks = {sid: StoryState.from_doc(doc) for sid, doc in self._user.records(name).items()}
-            self._loaded[name] = marks
-        return marks
+    def _file(self, name: str) -> dict[str, Any]:
+        """A state file's records as first read (turned into marks one at a time, as asked for)."""
+        docs = self._loaded.get(name)
+        if docs is None:
+            docs = self._loaded[name] = self._user.records(name)  # replaced, never changed, on a write
+        return docs
 
     def __getitem__(self, sid: str) -> StoryState:
         if sid in self._changes:
@@ -182,7 +286,9 @@ class LazyStates(Mapping[str, StoryState]):
         else:
             state = EMPTY
             for name in self._user.files_of(sid):
-                state = self._file(name).get(sid, state)
+                doc = self._file(name).get(sid)
+                if doc is not None:
+                    state = StoryState.from_doc(doc)
         if state is EMPTY or not (state.read or state.bookmarked or state.tags):
             raise KeyError(sid)
         return state
@@ -190,7 +296,7 @@ class LazyStates(Mapping[str, StoryState]):
     def _all(self) -> dict[str, StoryState]:
         merged: dict[str, StoryState] = {}
         for name in self._user.file_names():
-            merged.update(self._file(name))
+            merged.update((sid, StoryState.from_doc(doc)) for sid, doc in self._file(name).items())
         merged.update(self._changes)
         return {sid: state for sid, state in merged.items() if state.read or state.bookmarked or state.tags}
 
@@ -253,8 +359,8 @@ class UserState:
 
     @staticmethod
     def _shard(story_id: str) -> str:
-        head = story_id[:2].lower()
-        return head if head in _SHARD_SET else "00"
+        head = story_id[:3].lower()
+        return head if head in _SHARD_SET else "000"
 
     def _present(self) -> list[str]:
         """The state files there are (one listing of the folder, not 256 stats)."""
@@ -266,22 +372,35 @@ class UserState:
                 and not name.startswith(".")]
 
     def check(self) -> None:
-        """Parse every state file now (raises StoreFileError naming a damaged one)."""
+        """Parse the state files changed since their marks were last counted, and the settings
+        (raises StoreFileError naming a damaged one).
+
+        A file unchanged since ``counts.json`` counted it was whole then (damage changes a
+        file's identity), so opening a store with a million marks parses none of them.
+        """
+        saved = _saved_counts(self.folder.parent / COUNTS)
+        if saved.get("folder") is not None and saved.get("folder") == folder_identity(self.folder):
+            return  # no file changed since every one was read to count it
+        files = _files_of(saved)
         for name in [*self._present(), "settings"]:
-            if (self.folder / f"{name}.json").exists():
+            path = self.folder / f"{name}.json"
+            entry = files.get(name)
+            if isinstance(entry, dict) and entry.get("identity") == list(file_identity(path) or ()):
+                continue
+            if path.exists():
                 self._db(name).storage.read()
 
     def move_to_shards(self) -> None:
-        """Spread the 16 files of an older store over the 256 (the caller holds the lock).
+        """Spread the files of an older layout over the 4,096 (the caller holds the lock).
 
         Each old file is removed only once its marks are written, so a crash part way
         leaves it to be moved again on the next open.
         """
-        for old in [name for name in self._present() if name in LEGACY_SHARDS]:
+        for old in [name for name in self._present() if name in _LEGACY_SET]:
             by_shard: dict[str, dict[str, Any]] = {}
             for sid, doc in self._table(old).records().items():
                 by_shard.setdefault(self._shard(sid), {})[sid] = doc
-            for shard, docs in by_shard.items():  # a mark already in the 256 is newer: it stays
+            for shard, docs in by_shard.items():  # a mark already in the new files is newer: it stays
                 self._table(shard).apply(partial(_add_missing, docs))
             self._dbs.pop(old, None)
             (self.folder / f"{old}.json").unlink()
@@ -294,8 +413,7 @@ class UserState:
         if not self.folder.is_dir():
             return result
         with gc_paused():
-            # An older store opened read-only still has its 16 files: they are read first.
-            for shard in sorted(self._present(), key=lambda name: name not in LEGACY_SHARDS):
+            for shard in self.file_names():
                 for sid, doc in self._table(shard).records().items():
                     result[sid] = StoryState.from_doc(doc)
         return result
@@ -305,56 +423,60 @@ class UserState:
         return {name: _file_marks(self._table(name).records(), present) for name in names
                 if (self.folder / f"{name}.json").exists()}
 
-    def counts(self, present: Callable[[str], bool]) -> dict[str, dict[str, Any]]:
-        """Read, bookmarked and tag counts over the stories ``present`` says are stored, per
-        state file (:meth:`Marks.of` adds them up).
+    def counts(self, present: Callable[[str], bool]) -> tuple[dict[str, dict[str, Any]], Marks]:
+        """Read, bookmarked and tag counts over the stories ``present`` says are stored: per
+        state file, and their sum.
 
-        Kept per state file in ``counts.json`` beside the store (a derivative, keyed on each
-        file's identity), so only files changed since are read: opening a store with a
-        million marks reads none of them. The summary is rewritten when it changed and no
-        other writer holds the lock.
+        Kept in ``counts.json`` beside the store (a derivative, each file's entry keyed on
+        its identity, the sum on the state folder's), so only files changed since are read,
+        and none when the folder is as it was: opening a store with a million marks reads
+        one small file. It is rewritten when it changed and no other writer holds the lock.
         """
         path = self.folder.parent / COUNTS
-        try:
-            saved = orjson.loads(path.read_bytes())
-        except (OSError, orjson.JSONDecodeError):
-            saved = {}
-        saved = saved if isinstance(saved, dict) and saved.get("version") == COUNTS_VERSION else {}
-        files: dict[str, Any] = saved.get("files") if isinstance(saved.get("files"), dict) else {}  # type: ignore[assignment]
+        saved = _saved_counts(path)
+        total = Marks.from_doc(saved.get("total"))
+        folder = folder_identity(self.folder)
+        if total is not None and folder is not None and saved.get("folder") == folder:
+            return LazyFiles(saved), total
+        files = _files_of(saved)
+        if total is None:
+            total = Marks.of(files.values())
         fresh: dict[str, Any] = {}
-        changed = False
         for name in self._present():
-            identity = file_identity(self.folder / f"{name}.json")
+            identity = list(file_identity(self.folder / f"{name}.json") or ())
             entry = files.get(name)
-            if not isinstance(entry, dict) or entry.get("identity") != list(identity or ()):
-                entry = {"identity": list(identity or ()), **_file_marks(self._table(name).records(), present)}
-                changed = True
+            if not isinstance(entry, dict) or entry.get("identity") != identity:
+                total.add(entry, -1)
+                entry = {"identity": identity, **_file_marks(self._table(name).records(), present)}
+                total.add(entry)
             fresh[name] = entry
-        changed = changed or set(fresh) != set(files)
-        if changed:
+        for name in files.keys() - fresh.keys():  # files gone
+            total.add(files[name], -1)
+        if fresh != files or saved.get("folder") != folder:
+            document = {"version": COUNTS_VERSION, "folder": folder, "files": orjson.dumps(fresh).decode(),
+                        "total": total.to_doc()}
             with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
-                atomic_write_bytes(path, orjson.dumps({"version": COUNTS_VERSION, "files": fresh}))
-        return fresh
+                atomic_write_bytes(path, orjson.dumps(document))
+        return fresh, total
 
     def file_names(self) -> list[str]:
-        """The state files there are, older layout first (a newer mark wins)."""
-        return sorted(self._present(), key=lambda name: name not in LEGACY_SHARDS)
+        """The state files there are, older layouts first (a newer mark wins): an older store
+        opened read-only still has its files."""
+        return sorted(self._present(), key=lambda name: (name not in _LEGACY_SET, len(name)))
 
     def files_of(self, story_id: str) -> list[str]:
-        """The files that may hold a story's marks, older layout first."""
-        names = [self._shard(story_id)]
-        head = story_id[:1].lower()
-        if head in LEGACY_SHARDS and (self.folder / f"{head}.json").exists():
-            names.insert(0, head)
-        return names
+        """The files that may hold a story's marks, older layouts first."""
+        sid = story_id.lower()
+        older = [head for head in (sid[:1], sid[:2]) if head in _LEGACY_SET and (self.folder / f"{head}.json").exists()]
+        return [*older, self._shard(story_id)]
 
     def records(self, name: str) -> dict[str, Any]:
         return self._table(name).records()
 
     def get(self, story_id: str) -> StoryState:
-        doc = self._table(self._shard(story_id)).records().get(story_id)
-        if doc is None and (self.folder / f"{story_id[:1].lower()}.json").exists():  # an older store, read-only
-            doc = self._table(story_id[:1].lower()).records().get(story_id)
+        doc = None
+        for name in self.files_of(story_id):
+            doc = self._table(name).records().get(story_id, doc)
         return StoryState.from_doc(doc)
 
     def tag_counts(self) -> Counter[str]:
