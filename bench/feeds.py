@@ -11,7 +11,11 @@
   ``feeds.json`` removed: what subscriptions add to starting the reader.
 - Fetch: 200 feeds of 50 items from a local HTTP server (ETag and Last-Modified, 304s):
   ``broadsheet fetch`` (its ``fetch()``) first into an empty store, then again (every feed
-  answers 304), against ``newsboat -x reload`` on the same URLs, first and second time.
+  answers 304), against ``newsboat -x reload`` on the same URLs, first and second time;
+  then the same fetches with ``[feeds] fetch_images`` off and on, both after the first
+  (which pays the imports): what photos cost feeds that name none.
+- Fetch with photos: 20 feeds of 50 items, each naming its own 640x360 JPEG (Media RSS),
+  with ``fetch_images`` on (every photo downloaded, checked with Pillow and kept) and off.
 Without newsboat on the PATH its rows say "not measured".
 """
 
@@ -47,8 +51,11 @@ def _sentence(seed: int, n: int) -> str:
     return " ".join(WORDS[(seed * 7 + i * 13) % len(WORDS)] for i in range(n)).capitalize() + "."
 
 
-def rss_bytes(count: int, feed: int = 0) -> bytes:
-    """A made-up RSS 2.0 feed with ``count`` items of HTML content (three paragraphs, about 1 KB)."""
+def rss_bytes(count: int, feed: int = 0, photos: str = "") -> bytes:
+    """A made-up RSS 2.0 feed with ``count`` items of HTML content (three paragraphs, about 1 KB).
+
+    With ``photos`` (an address), each item names its own photo under it (Media RSS).
+    """
     stamp = dt.datetime(2026, 3, 1, tzinfo=dt.UTC)
     items = []
     for i in range(count):
@@ -58,11 +65,36 @@ def rss_bytes(count: int, feed: int = 0) -> bytes:
         items.append(f"<item><title>{_sentence(n, 7)} {n}</title><link>https://feed{feed}.example/story/{n}</link>"
                      f"<guid>https://feed{feed}.example/story/{n}</guid><pubDate>{when}</pubDate>"
                      f"<dc:creator>Reporter {n % 50}</dc:creator><description>{_sentence(n, 14)}</description>"
-                     f"<content:encoded><![CDATA[{paras}]]></content:encoded></item>")
+                     f"<content:encoded><![CDATA[{paras}]]></content:encoded>"
+                     + (f'<media:content url="{photos}/photo/{n}.jpg" medium="image"><media:description>'
+                        f"{_sentence(n, 9)}</media:description><media:credit>Photographer {n % 40}</media:credit>"
+                        "</media:content>" if photos else "") + "</item>")
     return ('<?xml version="1.0" encoding="UTF-8"?>\n<rss version="2.0" '
-            'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            'xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" '
+            'xmlns:media="http://search.yahoo.com/mrss/">'
             f"<channel><title>Bench Feed {feed}</title><link>https://feed{feed}.example/</link>"
             f"<description>made up</description>{''.join(items)}</channel></rss>").encode()
+
+
+def photo_files(feeds: int, per_feed: int) -> dict[str, bytes]:
+    """``/photo/N.jpg`` for every item of ``rss_bytes(per_feed, feed=1..feeds, photos=...)``: a 640x360
+    JPEG (about 20 KB, a feed thumbnail's size), each made distinct by a trailer after its end."""
+    import io
+
+    from PIL import Image, ImageDraw
+
+    bases = []
+    for seed in range(8):
+        image = Image.new("RGB", (640, 360), (60 + seed * 20, 120, 190))
+        draw = ImageDraw.Draw(image)
+        for k in range(40):
+            x, y = (seed * 97 + k * 53) % 640, (seed * 31 + k * 29) % 360
+            draw.ellipse((x, y, x + 40 + k, y + 30 + k), fill=((k * 37) % 256, (k * 71) % 256, (seed * 50) % 256))
+        buffer = io.BytesIO()
+        image.save(buffer, format="JPEG", quality=80)
+        bases.append(buffer.getvalue())
+    return {f"/photo/{feed * 100_000 + i}.jpg": bases[i % len(bases)] + f"{feed}-{i}".encode()
+            for feed in range(1, feeds + 1) for i in range(per_feed)}
 
 
 def json_feed_bytes(count: int) -> bytes:
@@ -148,7 +180,7 @@ class FeedServer:
 
     def __init__(self, feeds: dict[str, bytes]) -> None:
         stamp = email.utils.format_datetime(dt.datetime(2026, 3, 1, tzinfo=dt.UTC), usegmt=True)
-        tags = {path: '"' + hashlib.sha1(body).hexdigest()[:16] + '"' for path, body in feeds.items()}
+        tags: dict[str, str] = {}  # made on first request: ``feeds`` may be filled once the port is known
         self.requests = {"200": 0, "304": 0}
         server = self
 
@@ -164,18 +196,19 @@ class FeedServer:
                 if body is None:
                     self.send_error(404)
                     return
-                if self.headers.get("If-None-Match") == tags[self.path] or \
+                tag = tags.get(self.path) or tags.setdefault(self.path, f'"{hashlib.sha1(body).hexdigest()[:16]}"')
+                if self.headers.get("If-None-Match") == tag or \
                         self.headers.get("If-Modified-Since") == stamp:
                     server.requests["304"] += 1
                     self.send_response(304)
-                    self.send_header("ETag", tags[self.path])
+                    self.send_header("ETag", tag)
                     self.send_header("Content-Length", "0")
                     self.end_headers()
                     return
                 server.requests["200"] += 1
                 self.send_response(200)
-                self.send_header("Content-Type", "application/rss+xml")
-                self.send_header("ETag", tags[self.path])
+                self.send_header("Content-Type", "image/jpeg" if self.path.endswith(".jpg") else "application/rss+xml")
+                self.send_header("ETag", tag)
                 self.send_header("Last-Modified", stamp)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
@@ -237,22 +270,26 @@ def import_file(path: Path, work: Path, runs: int) -> tuple[float, int]:
     return min(times), count
 
 
-def fetch_twice(urls: list[str], work: Path) -> tuple[float, float, int, str]:
-    from broadsheet.store.feeds.fetch import fetch
+def fetch_twice(urls: list[str], folder: Path, images: bool = True) -> tuple[float, float, int, str]:
+    from broadsheet.store.feeds.fetch import Settings, fetch
     from broadsheet.store.feeds.subscriptions import Subscriptions
     from broadsheet.store.storage.db import Store
 
-    store = Store(work / "fetch-store")
+    store = Store(folder)
     Subscriptions(store).add(urls)
+    settings = Settings(images=images)
     started = time.perf_counter()
-    first = fetch(store)
+    first = fetch(store, settings=settings)
     one = time.perf_counter() - started
     started = time.perf_counter()
-    second = fetch(store)
+    second = fetch(store, settings=settings)
     two = time.perf_counter() - started
     outcomes = f"{first.total('new')} new, then {sum(r.outcome == 'unchanged' for r in second.results)} unchanged"
     if first.failed or second.failed:
         outcomes += f"; failed: {len(first.failed)} then {len(second.failed)}"
+    photos = sum(len(r.photo_problems) for r in first.results)
+    if photos:
+        outcomes += f"; {photos} photos not kept"
     return one, two, first.total("new"), outcomes
 
 
@@ -269,6 +306,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=10_000, help="items in the local feed file (default 10,000)")
     parser.add_argument("--feeds", type=int, default=200)
     parser.add_argument("--per-feed", type=int, default=50)
+    parser.add_argument("--photo-feeds", type=int, default=20, help="feeds with a photo per item (default 20)")
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--out", type=Path, help="write the table as Markdown here")
     args = parser.parse_args(argv)
@@ -304,10 +342,25 @@ def main(argv: list[str] | None = None) -> int:
         feeds = {f"/feed/{n}.xml": rss_bytes(args.per_feed, feed=n + 1) for n in range(args.feeds)}
         with FeedServer(feeds) as server:
             urls = [server.url(path) for path in feeds]
-            one, two, new, outcomes = fetch_twice(urls, work)
+            one, two, new, outcomes = fetch_twice(urls, work / "fetch-store")
             served = dict(server.requests)
             nb = newsboat_reload(urls, work / "nb-fetch") if newsboat() else None
             served_nb = {k: server.requests[k] - served[k] for k in served}
+            say("the same fetch with [feeds] fetch_images off, then on")
+            # Again with fetch_images off and on, both after the fetch above (which paid the imports).
+            one_off, two_off, _, _ = fetch_twice(urls, work / "fetch-store-off", images=False)
+            one_on, two_on, _, _ = fetch_twice(urls, work / "fetch-store-on", images=True)
+        say(f"fetch of {args.photo_feeds} feeds x {args.per_feed} items, a photo each, fetch_images on and off")
+        photo_feeds: dict[str, bytes] = {}
+        with FeedServer(photo_feeds) as server:
+            base = server.url("")
+            photo_feeds.update({f"/feed/{n}.xml": rss_bytes(args.per_feed, feed=n + 1, photos=base)
+                                for n in range(args.photo_feeds)})
+            photo_feeds.update(photo_files(args.photo_feeds, args.per_feed))
+            urls = [server.url(f"/feed/{n}.xml") for n in range(args.photo_feeds)]
+            photos_on = fetch_twice(urls, work / "photo-store-on")
+            photos_off = fetch_twice(urls, work / "photo-store-off", images=False)
+        kept = sum(1 for _ in (work / "photo-store-on" / "photos").glob("*.jpg"))
         say("reader cold start with and without the subscriptions")
         store_folder = work / "fetch-store"
         without = work / "no-feeds-store"
@@ -320,6 +373,13 @@ def main(argv: list[str] | None = None) -> int:
                      f"{nb[0]:.2f} s (newsboat)" if nb else "not measured (newsboat not installed)"))
         rows.append((f"Fetch {label}, second (nothing new)", f"{two:.2f} s",
                      f"{nb[1]:.2f} s (newsboat)" if nb else "not measured (newsboat not installed)"))
+        rows.append((f"Fetch {label} again (no photos in them), first / second: fetch_images off, then on",
+                     f"{one_off:.2f} / {two_off:.2f} s, {one_on:.2f} / {two_on:.2f} s", ""))
+        photo_label = f"{args.photo_feeds} feeds x {args.per_feed} items with a 640x360 JPEG each"
+        rows.append((f"Fetch {photo_label}, first: fetch_images on / off ({kept:,} photos kept)",
+                     f"{photos_on[0]:.2f} s / {photos_off[0]:.2f} s", "newsboat does not download photos"))
+        rows.append((f"Fetch {photo_label}, second (every feed 304): on / off",
+                     f"{photos_on[1]:.2f} s / {photos_off[1]:.2f} s", f"({photos_on[3]})"))
         rows.append((f"Reader cold start on those {new:,} stories: with {args.feeds} subscriptions / without",
                      f"{with_feeds:.3f} s / {without_feeds:.3f} s", ""))
         rows.append(("Requests answered by the server (200 / 304)", f"{served['200']} / {served['304']} ({outcomes})",

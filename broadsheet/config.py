@@ -29,6 +29,8 @@ TEMPLATE = """\
 [feeds]
 # Fetch every subscribed feed this often while the reader is open (0: only with the F key).
 # refresh_minutes = 0
+# Download the photos feed entries name when fetching, so stories show them offline.
+# fetch_images = true
 
 [keys]
 # Rebind keys by binding id; several keys are comma-separated. `?` in the reader shows ids,
@@ -52,6 +54,7 @@ class Config:
     mark_read_on_open: bool = True
     refresh_minutes: float = 0  # [feeds] automatic fetch while the reader is open; 0 = off
     images: bool = True
+    fetch_images: bool = True  # [feeds] download entries' photos at fetch time
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -97,6 +100,11 @@ def load_config(path: Path | None = None) -> Config:
         config.refresh_minutes = float(minutes)
     else:
         config.problems.append(f"{path}: feeds.refresh_minutes must be a number of minutes (0 = off)")
+    fetch_images = feeds.get("fetch_images", True)
+    if isinstance(fetch_images, bool):
+        config.fetch_images = fetch_images
+    else:
+        config.problems.append(f"{path}: feeds.fetch_images must be true or false")
     images = reader.get("images", True)
     if isinstance(images, bool):
         config.images = images

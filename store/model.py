@@ -21,6 +21,7 @@ class Image:
     credit: str | None = None
     src: str | None = None  # the photo's address, where the input gives one
     photo: str | None = None  # digest of the photo's bytes kept in the store, when it was kept
+    problem: str | None = None  # why the photo could not be kept (a failed download), shown in its place
 
     def to_doc(self) -> dict[str, Any]:
         doc: dict[str, Any] = {"caption": self.caption, "credit": self.credit}
@@ -28,6 +29,8 @@ class Image:
             doc["src"] = self.src
         if self.photo:
             doc["photo"] = self.photo
+        if self.problem:
+            doc["problem"] = self.problem
         return doc
 
     @classmethod
@@ -36,7 +39,7 @@ class Image:
         if not isinstance(doc, dict):
             return cls(_text(doc) or "")
         return cls(_text(doc.get("caption")) or "", _text(doc.get("credit")), _text(doc.get("src")),
-                   _text(doc.get("photo")))
+                   _text(doc.get("photo")), _text(doc.get("problem")))
 
 
 @dataclass(frozen=True, slots=True)

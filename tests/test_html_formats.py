@@ -105,6 +105,7 @@ def test_save_page_complete_keeps_the_photo_and_reports_a_fake_one(tmp_path: Pat
     item = only(page)
     assert item.photos == () and item.article is not None and item.article.images[0].photo is None
     assert "photo 1 not kept: not an image" in item.note
+    assert item.article.images[0].problem == "not kept: not an image"  # the reader's placeholder says why
 
 
 def test_warc_pages_photos_and_skipped_records(tmp_path: Path) -> None:

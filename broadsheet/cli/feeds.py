@@ -187,7 +187,9 @@ def export_command(subs: Subscriptions, output: str | None, form: str = "opml") 
 
 
 def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: bool) -> int:
-    from broadsheet.store.feeds.fetch import FetchBusy, fetch
+    from broadsheet.config import load_config
+    from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch
+    from broadsheet.store.feeds.photos import photo_note
 
     chosen: list[Subscription] | None = None
     if refs:
@@ -210,7 +212,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             progress.update(task, completed=done, total=total, description=shown(name)[:40])
 
         try:
-            report = fetch(store, chosen, on_progress=step)
+            report = fetch(store, chosen, Settings(images=load_config().fetch_images), on_progress=step)
         except FetchBusy as exc:
             err.print(Text(f"broadsheet fetch: {exc}", style="red"))
             return 3
@@ -232,8 +234,13 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
                 line.append(f" (moved to {shown(result.moved_to)})", style="yellow")
             if result.skipped_entries:
                 line.append(f" ({result.skipped_entries} entries without title, text or link left out)", style="dim")
+            if result.photo_problems:
+                line.append(f"\n           {shown(photo_note(result.photo_problems))}", style="yellow")
             err.print(line)
     if not quiet or report.failed:
+        photos = sum(len(r.photo_problems) for r in report.results)
         err.print(Text(f"{report.total('new')} new, {report.total('updated')} updated from {len(report.results)} "
-                       f"feeds; {len(report.failed)} failed", style="bold red" if report.failed else "bold"))
+                       f"feeds; {len(report.failed)} failed"
+                       + (f"; {photos} photo{'s' if photos > 1 else ''} not kept" if photos else ""),
+                       style="bold red" if report.failed else "bold"))
     return 1 if report.failed else 0

@@ -35,6 +35,8 @@ from broadsheet.store.storage.userstate import StoryState
 if TYPE_CHECKING:
     import httpx
 
+    from broadsheet.store.feeds.photos import FeedPhotos
+
 USER_AGENT = "Broadsheet/0.1 (terminal feed reader; fetches on the user's request)"
 Outcome = Literal["new", "unchanged", "failed", "skipped"]
 BATCH = 2000  # entries per store write, as the importer
@@ -56,6 +58,8 @@ class Settings:
     max_wait: float = 30.0  # the longest Retry-After honoured within one fetch
     max_bytes: int = 10 * 1024 * 1024  # a feed larger than this (decoded) is refused
     max_redirects: int = 5
+    images: bool = True  # download the photos entries name ([feeds] fetch_images)
+    max_photo_bytes: int | None = None  # a photo larger than this is not kept (None: the store's photo cap)
 
 
 @dataclass(slots=True)
@@ -84,10 +88,20 @@ class FeedResult:
     skipped_entries: int = 0
     reason: str = ""
     moved_to: str = ""
+    photo_problems: list[str] = field(default_factory=list)  # why photos its entries name were not kept
 
     @property
     def failed(self) -> bool:
         return self.outcome == "failed"
+
+
+@dataclass(slots=True)
+class Fetched:
+    """A feed's entries on their way to the store: the article pages and photos they still need."""
+
+    result: FeedResult
+    articles: list[Article]
+    pages: list[Article] = field(default_factory=list)  # a --full feed's new entries: their pages are fetched
 
 
 @dataclass(slots=True)
@@ -260,11 +274,14 @@ async def complete(client: httpx.AsyncClient, article: Article, settings: Settin
 
 
 async def download_all(subs: list[Subscription], settings: Settings,
-                       on_done: Callable[[Subscription, Got], list[Article]]) -> None:
+                       on_done: Callable[[Subscription, Got], Fetched | None],
+                       photos: FeedPhotos | None = None,
+                       finished: Callable[[Subscription], None] | None = None) -> None:
     """Download every feed concurrently (at most ``per_host`` at a time on one host).
 
-    ``on_done`` gets each feed's answer and returns the entries whose article pages should
-    be fetched (a ``--full`` feed's new entries); they are fetched before the feed counts as done.
+    ``on_done`` gets each feed's answer and returns its entries, if it has any; their
+    article pages (a ``--full`` feed's new entries), then their photos (``photos``) are
+    fetched, under the same limit per host, before the feed is ``finished``.
     """
     import httpx
 
@@ -277,21 +294,29 @@ async def download_all(subs: list[Subscription], settings: Settings,
         max_redirects=settings.max_redirects,  # proxies and certificates from the environment, as curl does
     ) as client:
 
+        def gate(host: str) -> asyncio.Semaphore:
+            return hosts.setdefault(host, asyncio.Semaphore(settings.per_host))
+
         async def one(sub: Subscription) -> None:
-            host = (urlsplit(sub.url).hostname or "").lower()
-            gate = hosts.setdefault(host, asyncio.Semaphore(settings.per_host))
-            async with gate:
+            async with gate((urlsplit(sub.url).hostname or "").lower()):
                 got = await download(client, sub, settings)
-            wanted = on_done(sub, got)
-            if wanted:
+            fetched = on_done(sub, got)
+            if fetched is not None:
+                await more(fetched)
+            if finished is not None:
+                finished(sub)
+
+        async def more(fetched: Fetched) -> None:
+            """The article pages and photos of a feed's entries."""
+            if fetched.pages:
 
                 async def page(article: Article) -> None:
-                    site = hosts.setdefault((urlsplit(article.url or "").hostname or "").lower(),
-                                            asyncio.Semaphore(settings.per_host))
-                    async with site:
+                    async with gate((urlsplit(article.url or "").hostname or "").lower()):
                         await complete(client, article, settings)
 
-                await asyncio.gather(*(page(article) for article in wanted[:FULL_PAGES]))
+                await asyncio.gather(*(page(article) for article in fetched.pages[:FULL_PAGES]))
+            if photos is not None:
+                fetched.result.photo_problems = await photos.attach(client, fetched.articles, gate)
 
         await asyncio.gather(*(one(sub) for sub in subs))
 
@@ -331,12 +356,11 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         else:
             due.append(sub)
     done = 0
-    pending: list[tuple[FeedResult, list[Article]]] = []
+    pending: list[Fetched] = []
 
-    def on_done(sub: Subscription, got: Got) -> list[Article]:
-        nonlocal done
+    def on_done(sub: Subscription, got: Got) -> Fetched | None:
         result = _account(sub, got, stamp)
-        wanted: list[Article] = []
+        fetched = None
         if got.outcome == "new":
             try:
                 feed = parse_feed(got.data, sub.key)
@@ -350,18 +374,28 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                     sub.title = feed.title
                 for article in articles:
                     article.source = sub.title or article.source
-                pending.append((result, articles))
+                fetched = Fetched(result, articles)
+                pending.append(fetched)
                 if sub.full:
-                    wanted = [a for a in articles if a.url and store.meta(a.story_id) is None]
+                    fetched.pages = [a for a in articles if a.url and store.meta(a.story_id) is None]
         report.results.append(result)
+        return fetched
+
+    def finished(sub: Subscription) -> None:
+        nonlocal done
         done += 1
         if on_progress:
             on_progress(done, len(due), sub.name)
-        return wanted
 
     if due:
-        _run(lambda: download_all(due, settings, on_done))
-    store_fetched(store, pending)
+        from broadsheet.store.feeds.photos import FeedPhotos
+
+        # Photos the store keeps are tied to their images even with downloads off: a story
+        # fetched again keeps them.
+        photos = FeedPhotos(store, settings, download=settings.images)
+        _run(lambda: download_all(due, settings, on_done, photos, finished))
+        photos.remember()  # the photo files are written: now durable, then their addresses
+    store_fetched(store, [(f.result, f.articles) for f in pending])
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
     # line leaves them as they were, so the next fetch downloads the feeds again.
     subscriptions.save(r.sub for r in report.results)

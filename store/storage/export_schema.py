@@ -35,6 +35,7 @@ class ImageDoc(msgspec.Struct, forbid_unknown_fields=True):
     credit: Line | None = None
     src: Address | None = None
     photo: Digest | None = None
+    problem: Line | None = None  # why the photo was not kept
 
 
 class CreditsDoc(msgspec.Struct, forbid_unknown_fields=True):
@@ -113,7 +114,8 @@ def to_article(doc: ArticleDoc) -> Article:
         published=line(doc.published),
         authors=_lines(doc.authors),
         dateline=line(doc.dateline),
-        images=[Image(clean_line(i.caption), line(i.credit), line(i.src), i.photo) for i in doc.images],
+        images=[Image(clean_line(i.caption), line(i.credit), line(i.src), i.photo, line(i.problem))
+                for i in doc.images],
         credits=Credits(_lines(credits.reporting), _lines(credits.additional_reporting), _lines(credits.writing),
                         _lines(credits.editing), clean_line(credits.text)) if credits else None,
         url=line(doc.url),

@@ -8,20 +8,31 @@ folder when it starts: an :class:`~broadsheet.store.model.Image` names its photo
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import hashlib
 import io
 import os
+import threading
+import time
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.ingest.decode import human_size
-from broadsheet.store.storage.atomic import atomic_write_bytes
+from broadsheet.store.storage.atomic import atomic_write_bytes, fsync_dir
+from broadsheet.store.storage.tinydb import KeyedTable, open_db
 
 DEFAULT_MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_PHOTO_ENV = "BROADSHEET_MAX_PHOTO_MB"  # the cap in MB, for an import (worker processes inherit it)
 MAX_PIXELS = 50_000_000  # Pillow's own default bomb limit is 89 M pixels; a news photo is far smaller
 _EXTENSIONS = {"JPEG": "jpg", "PNG": "png", "GIF": "gif", "WEBP": "webp", "BMP": "bmp", "TIFF": "tif", "AVIF": "avif"}
+
+
+_PILLOW_SETTINGS = threading.Lock()
 
 
 class NotAPhoto(ValueError):
@@ -60,15 +71,18 @@ def check_photo(data: bytes, max_bytes: int | None = None) -> Photo:
     from PIL import Image, UnidentifiedImageError  # imported only by an import that meets a photo
 
     try:
-        with warnings.catch_warnings():
+        # Pillow's pixel limit and the warnings filter are process-wide: threads (a fetch checks
+        # photos in several) read headers one at a time, so none reads under another's settings.
+        with _PILLOW_SETTINGS, warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             previous, Image.MAX_IMAGE_PIXELS = Image.MAX_IMAGE_PIXELS, MAX_PIXELS
             try:
-                with Image.open(io.BytesIO(data)) as image:
-                    kind = image.format or ""
-                    image.load()
+                image = Image.open(io.BytesIO(data))  # the header: a bomb is refused here
             finally:
                 Image.MAX_IMAGE_PIXELS = previous
+        with image:
+            kind = image.format or ""
+            image.load()  # decoded outside the lock: at most MAX_PIXELS, as the header said
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise NotAPhoto(f"refused as a decompression bomb ({exc})") from None
     except UnidentifiedImageError:
@@ -87,12 +101,39 @@ class PhotoStore:
     def __init__(self, folder: Path) -> None:
         self.folder = Path(folder) / "photos"
 
-    def put(self, photo: Photo) -> Path:
-        """Keep ``photo`` (once: the same bytes are the same file) and return its path."""
+    def put(self, photo: Photo, *, sync_dir: bool = True) -> Path:
+        """Keep ``photo`` (once: the same bytes are the same file) and return its path.
+
+        ``sync_dir=False``: the caller, keeping many, calls :meth:`sync` before anything names them.
+        """
         path = self.folder / photo.name
         if not path.exists():
-            atomic_write_bytes(path, photo.data)
+            atomic_write_bytes(path, photo.data, sync_dir=sync_dir)
         return path
+
+    def sync(self) -> None:
+        """Make the photos kept with ``sync_dir=False`` durable (one fsync of the folder)."""
+        if not self.folder.is_dir():
+            return
+        try:
+            fsync_dir(self.folder)
+        except OSError as exc:
+            if exc.errno not in (errno.EINVAL, errno.ENOTSUP):  # a folder that cannot be fsynced: as atomic_write_bytes
+                raise StoreWriteError(self.folder, exc) from exc
+
+    def remove_stale_temps(self, age: float = 3600.0) -> None:
+        """Delete temporary files writers killed mid-write left here, once ``age`` seconds old.
+
+        Photos are written without the store lock (a fetch and an import may write at once),
+        so a temporary file is known to be dead only by its age.
+        """
+        if not self.folder.is_dir():
+            return
+        now = time.time()
+        for path in self.folder.glob(".*.tmp"):
+            with contextlib.suppress(OSError):
+                if now - path.stat().st_mtime > age:
+                    path.unlink()
 
     def path(self, digest: str) -> Path | None:
         """The file of the photo with ``digest``, or None when it is not kept."""
@@ -100,6 +141,65 @@ class PhotoStore:
             return None
         found = sorted(self.folder.glob(f"{digest}.*")) if self.folder.is_dir() else []
         return found[0] if found else None
+
+
+class PhotoSources:
+    """Where downloaded photos came from: address -> digest, so a fetch never downloads a kept photo again.
+
+    Kept in 256 small files by the address's hash (``photos/sources-XX.json``): a fetch reads
+    and writes only the files of its addresses, at the same cost in a store of any size. A
+    damaged file is set aside (a copy is kept) and forgotten: its photos are downloaded again.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder) / "photos"
+        self._read: dict[str, dict[str, Any]] = {}  # the files read, by shard: a fetch reads each once
+
+    def _table(self, shard: str) -> KeyedTable:
+        return open_db(self.folder / f"sources-{shard}.json").table("photos")  # type: ignore[return-value]
+
+    @staticmethod
+    def _shard(src: str) -> str:
+        return hashlib.sha256(src.encode("utf-8", "surrogatepass")).hexdigest()[:2]
+
+    def _records(self, shard: str) -> dict[str, Any]:
+        found = self._read.get(shard)
+        if found is None:
+            try:
+                found = self._table(shard).records()
+            except StoreFileError as exc:
+                with contextlib.suppress(OSError):
+                    Path(exc.path).unlink()  # a copy of it is kept beside it
+                found = {}
+            self._read[shard] = found
+        return found
+
+    def get(self, sources: Iterable[str]) -> dict[str, str]:
+        """The digests the photos at ``sources`` were kept under, for those downloaded before."""
+        by_shard: dict[str, list[str]] = {}
+        for src in sources:
+            by_shard.setdefault(self._shard(src), []).append(src)
+        found = {}
+        for shard, srcs in by_shard.items():
+            if not (self.folder / f"sources-{shard}.json").exists():
+                continue
+            records = self._records(shard)
+            for src in srcs:
+                doc = records.get(src)
+                if isinstance(doc, dict) and isinstance(doc.get("photo"), str):
+                    found[src] = doc["photo"]
+        return found
+
+    def put(self, sources: dict[str, str]) -> None:
+        """Record addresses and digests of kept photos (call under the store lock, after the photos are durable)."""
+        by_shard: dict[str, dict[str, dict[str, str]]] = {}
+        for src, digest in sources.items():
+            by_shard.setdefault(self._shard(src), {})[src] = {"photo": digest}
+        for shard, docs in by_shard.items():
+            self._read.pop(shard, None)
+            self._records(shard)  # read again under the lock; a damaged file is set aside, so the write replaces it
+            self._table(shard).put_many(docs)
+            self._read.pop(shard, None)
 
 
 def photo_file(folder: Path, digest: str) -> Path | None:

@@ -81,7 +81,7 @@ class FeedsMixin(_ScreenBase):
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _fetch_worker(self, quiet: bool) -> None:
-        from broadsheet.store.feeds.fetch import FetchBusy, fetch
+        from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch
         from broadsheet.store.feeds.subscriptions import Subscriptions
 
         def step(done: int, total: int, name: str) -> None:
@@ -94,7 +94,8 @@ class FeedsMixin(_ScreenBase):
                 say(self._fetch_done, "" if quiet else "No subscriptions: add one with `broadsheet feeds add URL`",
                     "information")
                 return
-            report = fetch(store, on_progress=step)
+            config = getattr(self.app, "config", None)
+            report = fetch(store, settings=Settings(images=getattr(config, "fetch_images", True)), on_progress=step)
         except FetchBusy as exc:
             say(self._fetch_done, "" if quiet else str(exc), "warning")
             return
@@ -105,6 +106,9 @@ class FeedsMixin(_ScreenBase):
         text = f"{new} new, {updated} updated from {len(report.results)} feeds"
         if failed:
             text += f"; {failed} failed (see Feeds in the sidebar)"
+        photos = sum(len(r.photo_problems) for r in report.results)
+        if photos:
+            text += f"; {photos} photo{'s' if photos > 1 else ''} not kept (each story says why in its photo's place)"
         say(self._fetch_done, "" if quiet and not (failed or new or updated) else text,
             "warning" if failed else "information")
 

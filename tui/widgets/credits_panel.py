@@ -24,7 +24,7 @@ from textual.widget import Widget
 from broadsheet.store.model import Article, Image
 from broadsheet.tui.graphics import Drawn, Protocol
 from broadsheet.tui.highlight import highlight, terms_pattern
-from broadsheet.tui.widgets.photo import PhotoKey, draw_when_settled, note, photo_path, placeholder
+from broadsheet.tui.widgets.photo import PhotoKey, draw_when_settled, not_kept, note, photo_path, placeholder
 
 
 def credits_table(article: Article | None, terms: Sequence[str] = ()) -> Table | Text:
@@ -65,8 +65,8 @@ GAP = 2
 
 
 def stored_photos(article: Article | None) -> list[Image]:
-    """The story's images whose photo the store keeps, in story order."""
-    return [image for image in article.images if image.photo] if article else []
+    """The story's images whose photo the store keeps, or says why it could not, in story order."""
+    return [image for image in article.images if image.photo or image.problem] if article else []
 
 
 class CreditsPanel(ScrollView, can_focus=True):
@@ -141,7 +141,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         assert self.folder is not None
         path = photo_path(self.folder, image)
         if path is None:
-            self.post_message(self.PhotoReady(key, "the photo file is missing from the store", None))
+            self.post_message(self.PhotoReady(key, not_kept(image), None))
             return
         from broadsheet.tui.graphics import cell_pixels
 

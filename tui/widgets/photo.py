@@ -100,6 +100,11 @@ def photo_path(folder: Path, image: Image) -> Path | None:
     return photo_file(folder, image.photo) if image.photo else None
 
 
+def not_kept(image: Image) -> str:
+    """Why ``image`` has no photo file to draw: the reason it was not kept (a failed download), else a lost file."""
+    return image.problem or "the photo file is missing from the store"
+
+
 #: A photo not drawn yet waits this long in its worker before Pillow starts: stepping
 #: through stories (j held down) decodes only the photo of the story the reader stops on.
 SETTLE_SECONDS = 0.12
@@ -171,7 +176,7 @@ class PhotoView(Widget):
     def _draw(self, key: tuple[str, int, int], image: Image, background: tuple[int, int, int]) -> None:
         path = photo_path(self.folder, image)
         if path is None:
-            self.post_message(self.Ready(key, "the photo file is missing from the store"))
+            self.post_message(self.Ready(key, not_kept(image)))
             return
         from broadsheet.tui.graphics import cell_pixels
 

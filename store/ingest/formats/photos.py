@@ -89,7 +89,7 @@ def attach_photos(article: Article, *lookups: Lookup) -> tuple[Article, tuple[Ph
                 data = lookup(src)
         if src and src.startswith("data:"):
             src = None  # the photo itself is kept; a data: URI is no address
-        photo = None
+        photo = problem = None
         if data is not None:
             try:
                 checked = check_photo(data)
@@ -97,7 +97,8 @@ def attach_photos(article: Article, *lookups: Lookup) -> tuple[Article, tuple[Ph
                 photo = checked.digest
             except NotAPhoto as exc:
                 notes.append(f"photo {number} not kept: {exc}")
-        images.append(dataclasses.replace(image, src=src, photo=photo))
+                problem = f"not kept: {exc}"  # the reader shows it in the photo's place
+        images.append(dataclasses.replace(image, src=src, photo=photo, problem=problem))
     if images != article.images:
         article = dataclasses.replace(article, images=images)
     return article, tuple(photos.values()), notes

@@ -1,0 +1,430 @@
+"""Feed entries' photos downloaded at fetch time (``[feeds] fetch_images``), against servers on 127.0.0.1.
+
+Photos are made up with Pillow here; every failure (404, timeout, too large, not an image,
+a decompression bomb, connection refused) leaves the story stored with its caption and
+credit, and the image says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PIL import Image as PILImage
+from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
+
+from broadsheet.cli.main import main
+from broadsheet.config import load_config
+from broadsheet.store.feeds.fetch import Settings, fetch
+from broadsheet.store.feeds.photos import photo_note
+from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.model import Article, Image
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.exchange import export_json
+from broadsheet.store.storage.photos import photo_file
+from tests.feeds import rss
+from tests.photos import picture_bytes
+
+FAST = Settings(timeout=0.5, total=2.0, retries=0, backoff=0.05, max_wait=1.0, max_bytes=1024 * 1024)
+
+
+def photo_item(n: int, *, media: str = "", enclosure: str = "", img: str = "", caption: str = "",
+               credit: str = "") -> str:
+    """An RSS item naming photos the three ways feeds do: media:content, an enclosure, <img> in its HTML."""
+    parts = []
+    if media:
+        parts.append(f'<media:content url="{media}" medium="image"><media:description>{caption}</media:description>'
+                     f"<media:credit>{credit}</media:credit></media:content>")
+    if enclosure:
+        parts.append(f'<enclosure url="{enclosure}" type="image/jpeg" length="1"/>')
+    html = f'<p>The ferry to the outer islands will leave later from week {n}.</p>'
+    if img:
+        html += f'<figure><img src="{img}"/><figcaption>Boats at the quay {n}.</figcaption></figure>'
+    return (f"<item><title>Ferry timetable change number {n}</title><link>https://gazette.example/story/{n}</link>"
+            f"<guid>item-{n}</guid><pubDate>Tue, 03 Mar 2026 10:{n % 60:02d}:00 GMT</pubDate>"
+            f"<description>Passengers were told on Monday about change {n}.</description>"
+            f"<content:encoded><![CDATA[{html}]]></content:encoded>{''.join(parts)}</item>")
+
+
+def images_of(store: Store) -> dict[str, Image]:
+    """Every stored image by its address."""
+    return {image.src: image for meta in store.stories() for image in meta.images if image.src}
+
+
+def requests_to(server: HTTPServer, path: str) -> int:
+    return len([r for r, _ in server.log if r.path == path])
+
+
+def serve_photo(server: HTTPServer, path: str, data: bytes, content_type: str = "image/png") -> None:
+    server.expect_request(path).respond_with_data(data, content_type=content_type)
+
+
+def closed_port() -> int:
+    """A port on 127.0.0.1 nothing listens on (bound, then closed)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_photos_an_entry_names_are_kept_in_the_store(store: Store, server: HTTPServer) -> None:
+    pictures = {f"/p{k}.png": picture_bytes(seed=k) for k in range(3)}
+    pictures["/p3.jpg"] = picture_bytes(fmt="JPEG", seed=3)
+    for path, data in pictures.items():
+        serve_photo(server, path, data, "image/jpeg" if path.endswith(".jpg") else "image/png")
+    items = [photo_item(0, media=server.url_for("/p0.png"), caption="Boats at the harbour wall.",
+                        credit="Photo: Ben Wick/Gazette", enclosure=server.url_for("/p1.png")),
+             photo_item(1, img=server.url_for("/p2.png")),
+             photo_item(2, media=server.url_for("/p3.jpg"), img=server.url_for("/p0.png"))]  # p0 named twice
+    server.expect_request("/f").respond_with_data(rss("\n".join(items)), content_type="application/rss+xml")
+    Subscriptions(store).add([server.url_for("/f")])
+    [result] = fetch(store, settings=FAST).results
+    assert (result.outcome, result.new, result.photo_problems) == ("new", 3, [])
+    stored = images_of(store)
+    for path, data in pictures.items():
+        image = stored[server.url_for(path)]
+        assert image.photo == hashlib.sha256(data).hexdigest() and image.problem is None
+        kept = photo_file(store.folder, image.photo)
+        assert kept is not None and kept.read_bytes() == data  # read back offline, byte for byte
+        assert requests_to(server, path) == 1  # a photo named by two entries is downloaded once
+    lead = stored[server.url_for("/p0.png")]
+    assert (lead.caption, lead.credit) == ("Boats at the harbour wall.", "Photo: Ben Wick/Gazette")
+    assert stored[server.url_for("/p3.jpg")].photo + ".jpg" == photo_file(store.folder, stored[
+        server.url_for("/p3.jpg")].photo).name  # type: ignore[operator, union-attr]
+
+
+def test_a_kept_photo_is_not_downloaded_again(store: Store, server: HTTPServer) -> None:
+    serve_photo(server, "/p.png", picture_bytes())
+    feeds = {"/a": rss(photo_item(0, media=server.url_for("/p.png"))),
+             "/b": rss(photo_item(1, media=server.url_for("/p.png")), title="Valley Courier")}
+    server.expect_request("/a").respond_with_data(feeds["/a"])
+    Subscriptions(store).add([server.url_for("/a")])
+    fetch(store, settings=FAST)
+    fetch(store, settings=FAST)  # the feed answers 200 again (no ETag): its entry's photo is kept already
+    server.expect_request("/b").respond_with_data(feeds["/b"])
+    Subscriptions(store).add([server.url_for("/b")])
+    report = fetch(store, settings=FAST)  # another feed's new entry names the same photo
+    assert report.total("new") == 1 and report.total("updated") == 0
+    assert requests_to(server, "/p.png") == 1
+    assert {image.photo for image in images_of(store).values()} == {hashlib.sha256(picture_bytes()).hexdigest()}
+
+
+def test_a_damaged_record_of_photo_addresses_costs_only_a_download(store: Store, server: HTTPServer) -> None:
+    serve_photo(server, "/p.png", picture_bytes())
+    server.expect_request("/f").respond_with_data(rss(photo_item(0, media=server.url_for("/p.png"))))
+    Subscriptions(store).add([server.url_for("/f")])
+    fetch(store, settings=FAST)
+    [record] = (store.folder / "photos").glob("sources-*.json")
+    record.write_bytes(b'{"photos": {"trunc')
+    for meta in store.stories():  # the story goes, so its entry is new again and its photo looked up
+        store.delete([meta.id])
+    [result] = fetch(store, settings=FAST).results
+    assert result.new == 1 and result.photo_problems == []
+    assert requests_to(server, "/p.png") == 2  # downloaded again: the record of it was lost
+    assert list((store.folder / "photos").glob("sources-*.json.damaged-*"))  # the damaged file is kept aside
+    fetch(store, settings=FAST)
+    assert requests_to(server, "/p.png") == 2  # and recorded again
+
+
+def test_a_photo_that_cannot_be_had_leaves_the_story_with_the_reason(store: Store, server: HTTPServer,
+                                                                      tmp_path: Path) -> None:
+    def hang(request: Request) -> Response:
+        time.sleep(1.5)
+        return Response(picture_bytes(), content_type="image/png")
+
+    big = picture_bytes((1200, 900), fmt="BMP")  # about 3 MB, over the 1 MB cap set below
+    server.expect_request("/missing.png").respond_with_data("no", status=404)
+    server.expect_request("/slow.png").respond_with_handler(hang)
+    server.expect_request("/big.bmp").respond_with_data(big, content_type="image/bmp")
+    server.expect_request("/page.png").respond_with_data("<html><body>Sign in</body></html>",
+                                                         content_type="text/html")
+    server.expect_request("/broken.png").respond_with_data(picture_bytes()[:200], content_type="image/png")
+    server.expect_request("/good.png").respond_with_data(picture_bytes(seed=5), content_type="image/png")
+    refused = f"http://127.0.0.1:{closed_port()}/gone.png"
+    cases = {"/missing.png": "not downloaded: not found (404)",
+             "/slow.png": "not downloaded: the server stopped answering",
+             "/big.bmp": "not downloaded: larger than the 1.0 MB limit for a photo",
+             "/page.png": "not kept: not an image (the server sent text/html)",
+             "/broken.png": "not kept: a damaged image",
+             refused: "not downloaded: cannot connect"}
+    items = [photo_item(n, media=path if path.startswith("http") else server.url_for(path), caption=f"Caption {n}.",
+                        credit=f"Photo: Credit {n}") for n, path in enumerate(cases)]
+    server.expect_request("/f").respond_with_data(rss("\n".join(items)))
+    server.expect_request("/ok").respond_with_data(rss(photo_item(50, media=server.url_for("/good.png")),
+                                                       title="Valley Courier"))
+    Subscriptions(store).add([server.url_for("/f"), server.url_for("/ok")])
+    started = time.monotonic()
+    bad, good = fetch(store, settings=Settings(timeout=0.5, total=2.0, retries=0, max_photo_bytes=1024 * 1024)).results
+    assert time.monotonic() - started < 5
+    assert not bad.failed and bad.new == len(cases)  # every story stored, the feed not failed
+    assert len(bad.photo_problems) == len(cases)
+    assert photo_note(bad.photo_problems).startswith(f"{len(cases)} photos not kept: not downloaded")
+    assert (good.new, good.photo_problems) == (1, [])  # the other feed went on
+    stored = images_of(store)
+    for n, (path, reason) in enumerate(cases.items()):
+        image = stored[path if path.startswith("http") else server.url_for(path)]
+        assert image.photo is None and image.problem is not None and image.problem.startswith(reason), image
+        assert (image.caption, image.credit) == (f"Caption {n}.", f"Photo: Credit {n}")
+    assert stored[server.url_for("/good.png")].photo
+    assert not list((store.folder / "photos").glob("*.bmp"))  # nothing of a refused photo is kept
+    # When the entries come again, a photo that timed out is tried again; one that was not found,
+    # or was not an image, is not (asking again cannot help), nor is a kept one.
+    server.clear()
+    server.expect_request("/f").respond_with_data(rss("\n".join(items)))
+    server.expect_request("/ok").respond_with_data(rss(photo_item(50, media=server.url_for("/good.png")),
+                                                       title="Valley Courier"))
+    server.expect_request("/slow.png").respond_with_data(picture_bytes(seed=9), content_type="image/png")
+    bad, good = fetch(store, settings=FAST).results
+    stored = images_of(store)
+    assert stored[server.url_for("/slow.png")].photo == hashlib.sha256(picture_bytes(seed=9)).hexdigest()
+    assert stored[server.url_for("/missing.png")].problem == "not downloaded: not found (404)"
+    assert [requests_to(server, p) for p in ("/slow.png", "/missing.png", "/page.png", "/good.png")] == [1, 0, 0, 0]
+    assert len(bad.photo_problems) == 3  # too large, damaged, refused: tried again, and said again
+
+
+def test_a_full_feeds_article_page_brings_its_photo(store: Store, server: HTTPServer) -> None:
+    from tests.test_feeds_fetch import PAGE
+
+    figure = (f'<figure><img src="{server.url_for("/lead.jpg")}" alt=""><figcaption>The quay at dawn. '
+              "Photo: Ben Wick/Gazette</figcaption></figure>")
+    server.expect_request("/story/0").respond_with_data(PAGE.replace("<article><h1>", f"<article>{figure}<h1>"),
+                                                        content_type="text/html; charset=utf-8")
+    serve_photo(server, "/lead.jpg", picture_bytes(fmt="JPEG"), "image/jpeg")
+    feed = rss(photo_item(0)).replace(b"https://gazette.example/story/0", server.url_for("/story/0").encode())
+    server.expect_request("/f").respond_with_data(feed)
+    Subscriptions(store).add([server.url_for("/f")], full=True)
+    [result] = fetch(store, settings=FAST).results
+    image = images_of(store)[server.url_for("/lead.jpg")]
+    assert image.photo == hashlib.sha256(picture_bytes(fmt="JPEG")).hexdigest() and result.photo_problems == []
+    assert "The quay at dawn." in image.caption
+
+
+def test_a_feed_naming_too_many_photos_gets_the_first_ones(store: Store, server: HTTPServer,
+                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.feeds import photos
+
+    monkeypatch.setattr(photos, "PER_FEED", 3)
+    for k in range(5):
+        serve_photo(server, f"/p{k}.png", picture_bytes(seed=k))
+    items = [photo_item(k, media=server.url_for(f"/p{k}.png")) for k in range(5)]
+    server.expect_request("/f").respond_with_data(rss("\n".join(items)))
+    Subscriptions(store).add([server.url_for("/f")])
+    [result] = fetch(store, settings=FAST).results
+    assert result.new == 5 and len(result.photo_problems) == 2
+    assert sum(requests_to(server, f"/p{k}.png") for k in range(5)) == 3
+    assert "more than 3 new photos" in result.photo_problems[0]
+
+
+def test_a_decompression_bomb_is_refused(store: Store, server: HTTPServer) -> None:
+    buffer = io.BytesIO()
+    PILImage.new("1", (8000, 8000)).save(buffer, format="PNG")
+    bomb = buffer.getvalue()  # 64 million pixels in a small file
+    assert len(bomb) < 1024 * 1024
+    server.expect_request("/bomb.png").respond_with_data(bomb, content_type="image/png")
+    server.expect_request("/f").respond_with_data(rss(photo_item(0, media=server.url_for("/bomb.png"))))
+    Subscriptions(store).add([server.url_for("/f")])
+    [result] = fetch(store, settings=FAST).results
+    [image] = images_of(store).values()
+    assert result.new == 1 and image.photo is None
+    assert image.problem and "decompression bomb" in image.problem
+    assert not (store.folder / "photos").exists() or not any((store.folder / "photos").iterdir())
+
+
+def test_photos_checked_in_threads_at_once_still_refuse_bombs() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from broadsheet.store.storage.photos import NotAPhoto, check_photo
+
+    buffer = io.BytesIO()
+    PILImage.new("L", (7200, 7200)).save(buffer, format="PNG")  # 52 M pixels: over the cap, under Pillow's own
+    bomb, good = buffer.getvalue(), picture_bytes((1200, 800), fmt="JPEG")
+
+    def check(data: bytes) -> str:
+        try:
+            return check_photo(data).ext
+        except NotAPhoto as exc:
+            return str(exc)
+
+    with ThreadPoolExecutor(6) as pool:
+        results = list(pool.map(check, [bomb, good] * 12))
+    assert all("decompression bomb" in r for r in results[::2]) and set(results[1::2]) == {"jpg"}
+
+
+def test_with_fetch_images_off_no_photo_is_downloaded_and_kept_ones_stay(store: Store, server: HTTPServer) -> None:
+    serve_photo(server, "/p.png", picture_bytes())
+    serve_photo(server, "/q.png", picture_bytes(seed=1))
+    server.expect_request("/f").respond_with_data(rss(photo_item(0, media=server.url_for("/p.png"))))
+    Subscriptions(store).add([server.url_for("/f")])
+    fetch(store, settings=FAST)
+    [kept] = images_of(store).values()
+    assert kept.photo
+    server.clear()
+    server.expect_request("/f").respond_with_data(rss("\n".join([photo_item(0, media=server.url_for("/p.png")),
+                                                                 photo_item(1, media=server.url_for("/q.png"))])))
+    report = fetch(store, settings=Settings(timeout=0.5, total=2.0, retries=0, images=False))
+    assert (report.total("new"), report.total("updated")) == (1, 0)  # the stored story keeps its photo
+    stored = images_of(store)
+    assert stored[server.url_for("/p.png")].photo == kept.photo
+    assert stored[server.url_for("/q.png")].photo is None and stored[server.url_for("/q.png")].problem is None
+    assert requests_to(server, "/p.png") == requests_to(server, "/q.png") == 0
+
+
+def test_the_fetch_images_setting(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    assert load_config(path).fetch_images is True
+    path.write_text("[feeds]\nfetch_images = false\n")
+    assert load_config(path).fetch_images is False
+    path.write_text('[feeds]\nfetch_images = "no"\n')
+    config = load_config(path)
+    assert config.fetch_images is True and any("feeds.fetch_images must be true or false" in p
+                                               for p in config.problems)
+
+
+def test_broadsheet_fetch_obeys_the_setting_and_names_failed_photos(tmp_path: Path, server: HTTPServer,
+                                                                    monkeypatch: pytest.MonkeyPatch,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    config = tmp_path / "config.toml"
+    config.write_text("[feeds]\nfetch_images = false\n")
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(config))
+    server.expect_request("/missing.png").respond_with_data("no", status=404)
+    server.expect_request("/f").respond_with_data(rss(photo_item(0, media=server.url_for("/missing.png"))))
+    folder = tmp_path / "store"
+    Subscriptions(Store(folder)).add([server.url_for("/f")])
+    assert main(["--store", str(folder), "fetch"]) == 0
+    assert requests_to(server, "/missing.png") == 0
+    config.write_text("[feeds]\nfetch_images = true\n")
+    assert main(["--store", str(folder), "fetch"]) == 0  # a photo not kept does not fail the fetch
+    said = capsys.readouterr().err
+    assert "1 photo not kept: not downloaded: not found (404)" in said
+    assert "0 failed; 1 photo not kept" in said
+
+
+async def test_the_reader_shows_why_a_feed_photo_is_missing(store: Store) -> None:
+    from broadsheet.tui.app import BroadsheetApp
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel
+    from broadsheet.tui.widgets.photo import PhotoView
+    from tests.photos import keep_photo
+    from tests.pilot import settle, shown_lines
+
+    images = [Image("Boats at the quay.", "Photo: Ben Wick", "http://127.0.0.1:9/p.png",
+                    problem="not downloaded: not found (404)"),
+              Image("The harbour wall.", None, "http://127.0.0.1:9/q.png", photo=keep_photo(store, picture_bytes()))]
+    store.add([(Article(headline="Ferry timetable", body=["The ferry leaves later."], images=images), None)])
+    app = BroadsheetApp(store, graphics="halfblocks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        panel = app.screen.query_one(CreditsPanel)
+        lines = shown_lines(panel)
+        column = " ".join(line[:panel._beside].strip() for line in lines)
+        assert column.startswith("[photo: not downloaded: not found (404)]") and "photo 1/2" in column
+        assert any("Boats at the quay." in line for line in lines)  # the caption and credit stay
+        await pilot.press("enter", "v")  # full-screen: the same reason
+        await settle(pilot)
+        assert app.screen.query_one(PhotoView).drawn == "not downloaded: not found (404)"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("p")
+        await settle(pilot)
+        assert "▀" in "".join(shown_lines(panel))  # the kept photo is drawn
+
+
+@pytest.mark.parametrize("fetch_images", [True, False])
+async def test_the_fetch_key_downloads_photos_as_the_config_says(store: Store, server: HTTPServer, tmp_path: Path,
+                                                                 fetch_images: bool) -> None:
+    from broadsheet.config import Config
+    from broadsheet.tui.app import BroadsheetApp
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel
+    from tests.pilot import settle, shown_lines
+
+    serve_photo(server, "/p.png", picture_bytes())
+    server.expect_request("/missing.png").respond_with_data("no", status=404)
+    items = [photo_item(0, media=server.url_for("/p.png"), caption="Boats at the quay."),
+             photo_item(1, media=server.url_for("/missing.png"), caption="The harbour wall.")]
+    server.expect_request("/f").respond_with_data(rss("\n".join(items)))
+    Subscriptions(store).add([server.url_for("/f")])
+    config = Config(path=tmp_path / "c.toml", fetch_images=fetch_images)
+    app = BroadsheetApp(store, config, graphics="halfblocks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        said = " ".join(str(n.message) for n in app._notifications)
+        assert "2 new" in said
+        assert ("1 photo not kept" in said) is fetch_images
+        assert requests_to(server, "/p.png") == requests_to(server, "/missing.png") == int(fetch_images)
+        if fetch_images:  # the newest story first: change 1, whose photo was not found
+            panel = app.screen.query_one(CreditsPanel)
+            column = " ".join(line[:panel._beside].strip() for line in shown_lines(panel))
+            assert column.startswith("[photo: not downloaded: not found (404)]")
+
+
+def test_a_photo_problem_survives_a_json_export_and_import(store: Store, tmp_path: Path) -> None:
+    image = Image("Boats at the quay.", "Photo: Ben Wick", "https://gazette.example/p.png",
+                  problem="not downloaded: not found (404)")
+    store.add([(Article(headline="Ferry timetable", body=["The ferry leaves later."], images=[image]), None)])
+    export = tmp_path / "export.json"
+    export.write_bytes(export_json(store, [m.id for m in store.stories()]))
+    other = tmp_path / "other"
+    assert main(["--store", str(other), "import", str(export)]) == 0
+    [meta] = Store(other).stories()
+    assert list(meta.images) == [image]
+
+
+def test_a_fetch_killed_while_photos_download_leaves_the_store_whole(tmp_path: Path, server: HTTPServer) -> None:
+    def slow_photo(request: Request) -> Response:
+        time.sleep(0.05)
+        n = int(request.path[2:-len(".png")])
+        return Response(picture_bytes((160, 100), seed=n), content_type="image/png")
+
+    feeds = 6
+    for n in range(feeds):
+        items = [photo_item(n * 100 + k, media=server.url_for(f"/p{n * 100 + k}.png")) for k in range(12)]
+        server.expect_request(f"/f{n}").respond_with_data(rss("\n".join(items), f"Feed {n}"))
+    for n in range(feeds):
+        for k in range(12):
+            server.expect_request(f"/p{n * 100 + k}.png").respond_with_handler(slow_photo)
+    folder = tmp_path / "killed"
+    Subscriptions(Store(folder)).add([server.url_for(f"/f{n}") for n in range(feeds)])
+    env = {**os.environ, "BROADSHEET_CONFIG": str(tmp_path / "none.toml")}
+    command = [sys.executable, "-m", "broadsheet", "--store", str(folder), "fetch", "--quiet"]
+    for delay in (0.4, 0.8, 1.2):
+        proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env,
+                                start_new_session=True)
+        time.sleep(delay)
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+        store = Store(folder)  # opens and checks: every file whole
+        for meta in store.stories():  # a stored story names only photos that are whole files
+            for image in meta.images:
+                assert image.photo is None or photo_file(folder, image.photo) is not None
+    done = subprocess.run(command, capture_output=True, timeout=120, env=env)
+    assert done.returncode == 0, done.stderr.decode()
+    store = Store(folder)
+    assert len(store) == feeds * 12
+    assert all(image.photo for image in images_of(store).values())
+    for path in (folder / "photos").glob("[0-9a-f]*.png"):  # every photo whole, under its digest
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == path.name.split(".")[0]
+    kept = {path.name.split(".")[0] for path in (folder / "photos").glob("[0-9a-f]*.png")}
+    assert {image.photo for image in images_of(store).values()} <= kept
+
+
+def test_temporary_files_of_killed_writers_are_removed_once_old(store: Store, server: HTTPServer) -> None:
+    photos = store.folder / "photos"
+    photos.mkdir()
+    old, fresh = photos / ".ab12.png.x1.tmp", photos / ".cd34.png.x2.tmp"
+    old.write_bytes(b"half a photo")
+    fresh.write_bytes(b"a photo being written")
+    os.utime(old, (time.time() - 7200, time.time() - 7200))
+    server.expect_request("/f").respond_with_data(rss(photo_item(0)))
+    Subscriptions(store).add([server.url_for("/f")])
+    fetch(store, settings=FAST)
+    assert not old.exists() and fresh.exists()  # a fresh one may belong to a live import
