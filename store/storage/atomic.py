@@ -57,10 +57,10 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True) -> Non
     folder's fsync to a caller writing many files in a row, who makes it (:func:`fsync_dir`)
     before anything names them: one folder fsync instead of one per file (3 ms each on ext4).
     """
-    atomic_write_with(path, lambda handle: handle.write(data))
+    atomic_write_with(path, lambda handle: handle.write(data), sync_dir=sync_dir)
 
 
-def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, sync_dir: bool = True) -> None:
     """Replace ``path`` with what ``write`` writes to an open file (which it may seek in),
     atomically and durably, as :func:`atomic_write_bytes` does."""
     try:
