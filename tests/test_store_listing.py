@@ -124,3 +124,14 @@ def test_a_listing_made_from_every_shard_is_sorted_in_runs_and_merged(store: Sto
     assert not (store.folder / ".listing-runs").exists()
     for position, meta in enumerate(catalogue):
         assert catalogue.index_of(meta.id) == position
+
+
+def test_feed_entries_are_never_offered_for_reparse(store: Store) -> None:
+    """A feed entry's "file" is its feed's address: fetch reads it again, reparse cannot."""
+    entry = make_article(1, url="https://news.example/a", key="feed-guid")
+    store.add_identified([(entry.story_id, entry, "https://news.example/feed.xml")])  # parser not recorded
+    store.add_identified([(make_article(2).story_id, make_article(2), "/made/up/2.txt")], parser=1)
+    assert Store(store.folder).catalogue().stale(3) == 1
+    from broadsheet.store.ingest.reparse import stale
+
+    assert stale(Store(store.folder)) == [make_article(2).story_id]

@@ -454,13 +454,15 @@ def _account(sub: Subscription, got: Got, stamp: str) -> FeedResult:
 
 def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]]) -> None:
     """Store the entries of every feed in batches, index them, give them their feed's tags, and count."""
+    from broadsheet.store.ingest import PARSER_VERSION
     from broadsheet.store.ingest.importer import Indexer
 
     indexer = Indexer(store)
     batch: list[tuple[FeedResult, Article]] = []
 
     def flush() -> None:
-        stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch])
+        # The "file" of a feed entry is its feed's address; its parser is today's (read again on every fetch).
+        stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=PARSER_VERSION)
         articles = {}
         for (sid, got), (result, article) in zip(stored.results, batch, strict=True):
             articles[sid] = article

@@ -40,7 +40,8 @@ class ReparseReport:
 
 def stale(store: Store) -> list[str]:
     """Ids of stories made by an older parser than today's (cheap: a field of the listing)."""
-    return [meta.id for meta in store.stories() if meta.parser < PARSER_VERSION and meta.file]
+    return [meta.id for meta in store.stories() if meta.parser < PARSER_VERSION and meta.file
+            and not meta.file.startswith(("http://", "https://"))]  # a feed's entries are read again by fetch
 
 
 def _pick(meta: StoryMeta, items: Read) -> Article | str:

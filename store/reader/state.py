@@ -118,7 +118,8 @@ class ReaderState:
         if counter is not None:
             found: int = counter(version)
             return found
-        return sum(1 for meta in self.stories if meta.parser < version and meta.file)
+        return sum(1 for meta in self.stories if meta.parser < version and meta.file
+                   and not meta.file.startswith(("http://", "https://")))
 
     def next_unread(self, rows: Sequence[StoryMeta], at: int, step: int) -> int | None:
         """The row after (``step`` 1) or before (-1) row ``at`` whose story is unread, going round."""

@@ -898,7 +898,8 @@ def _open_listing(path: Path) -> Listing | None:
 
 
 def _from_file(record: dict[str, Any]) -> bool:
-    """Whether a stored story came from a file (which ``reparse`` can read again).
+    """Whether a stored story came from a file (which ``reparse`` can read again), not a feed
+    (whose "file" is its feed's address).
 
     Looked for in the packed details as text, not decoded (a million of them make the listing):
     no other field of a record is named "file", and a string holding those characters would
@@ -906,8 +907,10 @@ def _from_file(record: dict[str, Any]) -> bool:
     """
     details = record.get("details")
     if isinstance(details, str):
-        return '"file":"' in details
-    return bool(record.get("file"))
+        at = details.find('"file":"')
+        return at >= 0 and not details.startswith(("http://", "https://"), at + 8)
+    file = record.get("file")
+    return isinstance(file, str) and bool(file) and not file.startswith(("http://", "https://"))
 
 
 def _entry(sid: str, record: dict[str, Any], number: int, address: str | None = None,
