@@ -33,7 +33,7 @@ from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.directory import is_plain_id, story_key
 
 T = TypeVar("T")
-MAGIC = b"BSLIST01"
+MAGIC = b"BSLIST02"  # 02: a feed entry is not "from a file"
 HEADER = struct.Struct("<8sQQ")  # magic, rows, directory bytes covered when written
 PAIR = struct.Struct("<QQ")
 SEP = "\x1f"
