@@ -26,6 +26,9 @@ from soak.crash import Counts, observe, temp_files, unparsable_files
 
 BIN = Path(sys.executable).parent / "broadsheet"
 KEYS = (b"b", b"m", b"j", b"b", b"k", b"m", b"j")
+_TAKE_TERMINAL = ("import fcntl, os, sys, termios\n"
+                  "fcntl.ioctl(0, termios.TIOCSCTTY, 0)\n"
+                  "os.execv(sys.argv[1], sys.argv[1:])\n")
 
 
 def _stories(store: Store, count: int) -> None:
@@ -37,9 +40,11 @@ def hang_up_once(folder: Path, rng: random.Random, env: dict[str, str]) -> tuple
     """Run the reader, press keys, hang up after a random moment; (exited by itself, seconds to exit)."""
     master, slave = os.openpty()
     fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
-    proc = subprocess.Popen([str(BIN), "--store", str(folder)], stdin=slave, stdout=slave, stderr=slave, env=env,
-                            start_new_session=True, close_fds=True,
-                            preexec_fn=lambda: fcntl.ioctl(0, termios.TIOCSCTTY, 0))
+    # The pty becomes the reader's controlling terminal (so closing it sends SIGHUP) in a small
+    # trampoline after exec, not in a preexec_fn: Python code between fork and exec can hang
+    # for good in a process with other threads (the test runner has tantivy's).
+    proc = subprocess.Popen([sys.executable, "-c", _TAKE_TERMINAL, str(BIN), "--store", str(folder)],
+                            stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True)
     os.close(slave)
     seen = bytearray()
     deadline = time.monotonic() + 20
