@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 import orjson
@@ -11,9 +12,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from broadsheet.store.storage.atomic import atomic_write_bytes
+from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.db import Store, StoryMeta
-from broadsheet.store.storage.exchange import export_json, export_markdown, story_photos, write_photos
+from broadsheet.store.storage.exchange import export_json_chunks, export_markdown, story_photos, write_photos
 from broadsheet.store.storage.userstate import EMPTY, TagError, normalise_tag
 
 out = Console(highlight=False, soft_wrap=False)
@@ -107,19 +108,22 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     states = store.user.all()
     wanted = [normalise_tag(t) for t in args.tag]
     ids = []
-    for meta in store.stories():
-        state = states.get(meta.id, EMPTY)
+    catalogue = store.catalogue()  # ids newest first, a row at a time (not every record)
+    for index in range(len(catalogue)):
+        sid = catalogue.row(index).sid
+        state = states.get(sid, EMPTY)
         if args.bookmarked and not state.bookmarked:
             continue
         if any(t not in state.tags for t in wanted):
             continue
-        ids.append(meta.id)
+        ids.append(sid)
     photos = story_photos(store, ids) if args.format == "md" else {}
     folder = Path(args.output).with_name(Path(args.output).stem + "_photos") if args.output else None
-    if args.format == "json":
-        data = export_json(store, ids)
+    chunks: Iterable[bytes]
+    if args.format == "json":  # written as it is made: an export of any size holds one shard's stories
+        chunks = export_json_chunks(store, ids)
     else:  # photos are linked only when they are written beside the Markdown
-        data = export_markdown(store, ids, photos if folder else None, folder.name if folder else "").encode("utf-8")
+        chunks = [export_markdown(store, ids, photos if folder else None, folder.name if folder else "").encode()]
     if args.output:
         if photos and folder is not None:
             try:
@@ -127,13 +131,13 @@ def _export(store: Store, args: argparse.Namespace) -> int:
             except OSError as exc:
                 err.print(Text(f"broadsheet: cannot write the photos into {folder}: {exc}", style="red"))
                 return 1
-        atomic_write_bytes(Path(args.output), data)
+        atomic_write_with(Path(args.output), lambda handle: handle.writelines(chunks))
         beside = f", {len(photos)} photos in {folder}" if photos and folder is not None else ""
         err.print(Text(f"Exported {len(ids)} stories to {args.output}{beside}"))
     else:
         if photos:
             noun = "photo was" if len(photos) == 1 else "photos were"
             err.print(Text(f"{len(photos)} {noun} not written: with -o FILE they go beside it, linked."))
-        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.writelines(chunks)
         sys.stdout.flush()
     return 0

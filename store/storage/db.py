@@ -22,7 +22,7 @@ import heapq
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -614,6 +614,41 @@ class Store:
     def _listed_meta(self, row: Row) -> StoryMeta:
         number, sid = row.shard, row.sid
         return StoryMeta(sid, row.doc(), self._meta_path(number), lambda: self._meta(number).records().get(sid))
+
+    def _by_shard(self, story_ids: Iterable[str]) -> dict[int, list[str]]:
+        """The stored ones of ``story_ids`` grouped by shard (from the directory: no record read)."""
+        directory = self._located(write=False)
+        by_shard: dict[int, list[str]] = {}
+        for sid in dict.fromkeys(story_ids):
+            number = None if self._legacy else directory.shard_of(story_key(sid))
+            if number is None and (meta := self.meta(sid)) is not None:  # an old store, or an id not listed
+                number = meta.shard
+            if number is not None:
+                by_shard.setdefault(number, []).append(sid)
+        return by_shard
+
+    def _metas_by_shard(self, story_ids: Iterable[str]) -> Iterator[list[StoryMeta]]:
+        """The stored stories of ``story_ids``, a metadata shard at a time, each shard read once."""
+        for number, ids in sorted(self._by_shard(story_ids).items()):
+            records, path = self._meta(number).records(), self._meta_path(number)
+            yield [StoryMeta(sid, records[sid], path) for sid in ids if sid in records]
+
+    def metas(self, story_ids: Iterable[str]) -> dict[str, StoryMeta]:
+        """The stories of ``story_ids`` that are stored, by id, reading each metadata shard once
+        (an export of 100,000 stories in list order read a shard per story)."""
+        return {meta.id: meta for metas in self._metas_by_shard(story_ids) for meta in metas}
+
+    def articles(self, story_ids: Sequence[str], *, in_order: bool = True) -> Iterator[tuple[StoryMeta, Article]]:
+        """Each stored story of ``story_ids`` with its whole article, each shard read once: in
+        the order given (holding the articles until then), or with ``in_order=False`` a shard at
+        a time as read (holding one shard's: a JSON export of any size)."""
+        if not in_order:
+            for metas in self._metas_by_shard(story_ids):
+                yield from ((meta, self.article_of(meta)) for meta in metas)
+            return
+        articles = {meta.id: (meta, self.article_of(meta)) for metas in self._metas_by_shard(story_ids)
+                    for meta in metas}
+        yield from (articles[sid] for sid in dict.fromkeys(story_ids) if sid in articles)
 
     def meta(self, story_id: str) -> StoryMeta | None:
         doc = self._record(story_id, self._located(write=False))

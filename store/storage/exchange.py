@@ -8,7 +8,7 @@ The Markdown export can link the stories' kept photos, written into a folder bes
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -44,24 +44,32 @@ class Refused:
 
 
 def export_json(store: Store, story_ids: Sequence[str]) -> bytes:
+    return b"".join(export_json_chunks(store, story_ids))
+
+
+def export_json_chunks(store: Store, story_ids: Sequence[str]) -> Iterator[bytes]:
+    """The JSON export, a story at a time (in the store's order), so an export of any size is
+    written without holding it: the document :func:`export_json` gives, in pieces."""
     states = store.user.all()
-    stories = []
-    for sid in story_ids:
-        article, meta = store.article(sid), store.meta(sid)
-        if article is None or meta is None:
-            continue
-        state = states.get(sid, EMPTY)
-        stories.append({"id": sid, "file": meta.file, "article": article.to_doc(),
-                        "state": {"bookmarked": state.bookmarked, "read": state.read, "tags": list(state.tags)}})
-    return orjson.dumps({"format": FORMAT, "version": VERSION, "stories": stories}, option=orjson.OPT_INDENT_2)
+    yield b'{\n  "format": ' + orjson.dumps(FORMAT) + b',\n  "version": ' + orjson.dumps(VERSION) + b',\n  "stories": ['
+    first = True
+    for meta, article in store.articles(story_ids, in_order=False):
+        state = states.get(meta.id, EMPTY)
+        story = {"id": meta.id, "file": meta.file, "article": article.to_doc(),
+                 "state": {"bookmarked": state.bookmarked, "read": state.read, "tags": list(state.tags)}}
+        text = orjson.dumps(story, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
+        yield (b"\n    " if first else b",\n    ") + text
+        first = False
+    yield b"]\n}" if first else b"\n  ]\n}"
 
 
 def story_photos(store: Store, story_ids: Sequence[str]) -> dict[str, Path]:
     """The kept photo files of these stories, by digest (photos the store lacks are left out)."""
     kept = PhotoStore(store.folder)
     found: dict[str, Path] = {}
+    metas = store.metas(story_ids)
     for sid in story_ids:
-        meta = store.meta(sid)
+        meta = metas.get(sid)
         for image in meta.images if meta else ():
             if image.photo and image.photo not in found and (path := kept.path(image.photo)) is not None:
                 found[image.photo] = path
@@ -89,10 +97,8 @@ def export_markdown(store: Store, story_ids: Sequence[str], photos: dict[str, Pa
     linked as ``photo_folder/<file>`` above its caption."""
     states = store.user.all()
     parts: list[str] = []
-    for sid in story_ids:
-        article = store.article(sid)
-        if article is None:
-            continue
+    for meta, article in store.articles(story_ids):
+        sid = meta.id
         lines = [f"# {article.headline}", ""]
         if article.standfirst:
             lines += [f"*{article.standfirst}*", ""]
