@@ -432,16 +432,9 @@ class Store:
 
     def _located(self, *, write: bool) -> Directory:
         """The directory, up to date with every writer (``write``: the caller holds the lock)."""
-        if write:
-            if not self._directory.path.exists():
-                (self.folder / LISTING).unlink(missing_ok=True)  # it counts bytes of a directory now gone
-            self._directory.load(self._meta_numbers, self._entries_of_shard)
-        elif not self._directory.path.exists():  # a store no writer has listed yet: read the shards once
-            if not len(self._directory):
-                self._directory.rebuild_in_memory(
-                    entry for number in self._meta_numbers() for entry in self._entries_of_shard(number))
-        else:
-            self._directory.load(self._meta_numbers, self._entries_of_shard, catch_up=False)
+        if write and not self._directory.path.exists():
+            (self.folder / LISTING).unlink(missing_ok=True)  # it counts bytes of a directory now gone
+        self._directory.load(self._meta_numbers, self._entries_of_shard, catch_up=write)
         return self._directory
 
     def relist(self) -> None:

@@ -91,6 +91,7 @@ class Directory:
         self._headline: dict[int, int | list[int]] = {}
         self._read = 0  # bytes of the file taken in
         self._inode: int | None = None
+        self._in_memory = False  # built from the shards, the file being missing
         self.highest = -1  # the highest shard listed
 
     def load(self, shards: Callable[[], list[int]], entries_of: Callable[[int], Iterable[Entry]],
@@ -105,6 +106,8 @@ class Directory:
             stat = self.path.stat()
         except FileNotFoundError:
             stat = None
+        if stat is None and not catch_up and self._in_memory:
+            return  # built from the shards already: no writer has written the file since
         if stat is None or stat.st_ino != self._inode or stat.st_size < self._read:
             self._forget()
         if stat is None:
@@ -133,7 +136,7 @@ class Directory:
         self._shard.clear()
         self._address.clear()
         self._headline.clear()
-        self._read, self._inode, self.highest = 0, None, -1
+        self._read, self._inode, self.highest, self._in_memory = 0, None, -1, False
 
     def _take(self, data: bytes) -> None:
         shard, address, headline = self._shard, self._address, self._headline
@@ -187,6 +190,7 @@ class Directory:
         """Take in every entry without writing (a reader of a store with no directory yet)."""
         self._forget()
         self._take(b"".join(entry.pack() for entry in entries))
+        self._in_memory = True
 
     def size(self) -> int:
         """Bytes of whole entries in the file (where a listing written now is up to date to)."""
