@@ -17,6 +17,7 @@ under the lock, so two readers on one store never lose each other's changes.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import heapq
 import os
@@ -329,13 +330,8 @@ class Store:
         """
         legacy = self.folder / LEGACY
         old = open_db(legacy).table("articles").records()  # type: ignore[attr-defined]  # raises if damaged
-        by_shard: dict[int, dict[str, dict[str, Any]]] = {}
-        for sid, doc in old.items():
-            record = doc if is_packed(doc) else pack_record(doc)
-            by_shard.setdefault(fields.shard(record.get("shard")), {})[sid] = record
         self._meta_folder.mkdir(exist_ok=True)
-        for number, docs in by_shard.items():
-            self._meta(number).put_many(docs)
+        self._put_records({sid: doc if is_packed(doc) else pack_record(doc) for sid, doc in old.items()})
         self.relist()
         legacy.unlink()
         (self.folder / "identity.json").unlink(missing_ok=True)
@@ -364,10 +360,8 @@ class Store:
             open_db(self.folder / LEGACY).storage.read()
         self.user.check()
         for folder in (self._meta_folder, self.folder / "bodies"):
-            if folder.is_dir():
-                numbered = sorted(name for name in os.listdir(folder) if name.endswith(".json") and name[:-5].isdigit())
-                for name in numbered[-CHECKED_AT_OPEN:]:
-                    check_ends(folder / name)
+            for number in _numbered(folder)[-CHECKED_AT_OPEN:]:
+                check_ends(folder / f"{number:06d}.json")
         for number in self._meta_numbers()[-PARSED_AT_OPEN:]:
             self._meta(number).records()
 
@@ -382,11 +376,7 @@ class Store:
 
     def _meta_numbers(self) -> list[int]:
         """The metadata shards there are, in order."""
-        try:
-            names = os.listdir(self._meta_folder)
-        except FileNotFoundError:
-            return []
-        return sorted(int(name[:-5]) for name in names if name.endswith(".json") and name[:-5].isdigit())
+        return _numbered(self._meta_folder)
 
     def _meta_path(self, shard: int) -> Path:
         return self._meta_folder / f"{shard:06d}.json"
@@ -408,6 +398,14 @@ class Store:
         for number in self._meta_numbers():
             yield self._meta_path(number), self._meta(number).records()
 
+    def _put_records(self, records: dict[str, dict[str, Any]]) -> None:
+        """Write metadata records, each into the shard it names (one write per shard)."""
+        by_shard: dict[int, dict[str, dict[str, Any]]] = {}
+        for sid, record in records.items():
+            by_shard.setdefault(fields.shard(record.get("shard")), {})[sid] = record
+        for number, docs in by_shard.items():
+            self._meta(number).put_many(docs)
+
     def _touch(self, count: int | None) -> None:
         """Say that stories are changing (``count`` None) or have changed, and how many there are.
 
@@ -416,6 +414,14 @@ class Store:
         shards, and the count unknown, so it is counted again.
         """
         atomic_write_bytes(self._stamp, orjson.dumps({"stories": count, "at": time.time_ns()}))
+
+    @contextlib.contextmanager
+    def _changing(self, change: int) -> Iterator[None]:
+        """Stamp the store before and after a change of ``change`` stories (see :meth:`_touch`)."""
+        count = len(self)
+        self._touch(None)
+        yield
+        self._touch(count + change)
 
     def _stamped_count(self) -> int | None:
         try:
@@ -498,13 +504,10 @@ class Store:
         (it is rewritten first when it is missing, damaged, or more than ``TAIL_LIMIT``
         stories behind, if no other writer holds the lock).
         """
-        path = self.folder / LISTING
-        listing = _open_listing(path)
-        directory_size = self._directory.size()
-        behind = directory_size - listing.covered if listing is not None else directory_size
-        if (listing is None or behind < 0 or behind > TAIL_LIMIT * ENTRY.size) and not self._legacy:
+        listing = _open_listing(self.folder / LISTING)
+        if not self._legacy and not self._listing_fresh(listing):
             relisted = self._relist_view()
-            if relisted is not None or (listing is not None and behind < 0):
+            if relisted is not None or (listing is not None and listing.covered > self._directory.size()):
                 if listing is not None:
                     listing.close()
                 listing = relisted
@@ -519,14 +522,18 @@ class Store:
     def write_listing(self) -> None:
         """Rewrite the listing when it is missing or far behind (after an import or a fetch)."""
         listing = _open_listing(self.folder / LISTING)
+        fresh = self._listing_fresh(listing)
         if listing is not None:
-            behind = self._directory.size() - listing.covered
             listing.close()
-            if 0 <= behind <= TAIL_LIMIT * ENTRY.size:
-                return
+        if fresh:
+            return
         relisted = self._relist_view()
         if relisted is not None:
             relisted.close()
+
+    def _listing_fresh(self, listing: Listing | None) -> bool:
+        """Whether ``listing`` is of the directory there is, at most ``TAIL_LIMIT`` stories behind it."""
+        return listing is not None and 0 <= self._directory.size() - listing.covered <= TAIL_LIMIT * ENTRY.size
 
     def _relist_view(self) -> Listing | None:
         """Write the listing anew, if the lock is free at once (None otherwise): the listing
@@ -542,7 +549,7 @@ class Store:
                 if old is not None and 0 <= old.covered <= covered:
                     try:
                         changed, gone = self._changes_since(old.covered)
-                        hidden = {p for key in gone if (p := old.position(key)) is not None}
+                        hidden = old.positions(gone)
                         write_rows(path, merged(old, hidden, newest_first(changed)),
                                    old.count - len(hidden) + len(changed), covered)
                     finally:
@@ -758,18 +765,11 @@ class Store:
                 entries[sid] = _entry(sid, metas[sid], number, address, by_content)
             for number, docs in bodies.items():
                 self._bodies(number).put_many(docs)
-            by_shard: dict[int, dict[str, dict[str, Any]]] = {}
-            for sid, record in metas.items():
-                by_shard.setdefault(fields.shard(record.get("shard")), {})[sid] = record
-            if by_shard:
+            if metas:
                 self._meta_folder.mkdir(exist_ok=True)
-                count = len(self)
-                self._touch(None)
-            for number, docs in by_shard.items():
-                self._meta(number).put_many(docs)
-            directory.append(entries.values())
-            if by_shard:
-                self._touch(count + len(stored.new))
+                with self._changing(len(stored.new)):
+                    self._put_records(metas)
+                    directory.append(entries.values())
         return stored
 
     def _by_address(self, address: str, directory: Directory) -> str | None:
@@ -826,12 +826,10 @@ class Store:
             by_shard: dict[int, list[str]] = {}
             for sid, record in deleted.records.items():
                 by_shard.setdefault(fields.shard(record.get("shard")), []).append(sid)
-            count = len(self)
-            self._touch(None)
-            for number, ids in by_shard.items():
-                self._meta(number).remove_many(ids)
-            directory.append(Entry(story_key(sid), GONE) for sid in deleted.records)
-            self._touch(count - len(deleted.records))
+            with self._changing(-len(deleted.records)):
+                for number, ids in by_shard.items():
+                    self._meta(number).remove_many(ids)
+                directory.append(Entry(story_key(sid), GONE) for sid in deleted.records)
             for number, ids in by_shard.items():
                 bodies = self._bodies(number).records()
                 deleted.bodies.update({sid: bodies[sid] for sid in ids if sid in bodies})
@@ -846,21 +844,15 @@ class Store:
             back = {sid: record for sid, record in deleted.records.items() if self._record(sid, directory) is None}
             if not back:
                 return []
-            by_shard: dict[int, dict[str, dict[str, Any]]] = {}
             bodies: dict[int, dict[str, dict[str, Any]]] = {}
             for sid, record in back.items():
-                number = fields.shard(record.get("shard"))
-                by_shard.setdefault(number, {})[sid] = record
                 if sid in deleted.bodies:
-                    bodies.setdefault(number, {})[sid] = deleted.bodies[sid]
+                    bodies.setdefault(fields.shard(record.get("shard")), {})[sid] = deleted.bodies[sid]
             for number, docs in bodies.items():
                 self._bodies(number).put_many(docs)
-            count = len(self)
-            self._touch(None)
-            for number, docs in by_shard.items():
-                self._meta(number).put_many(docs)
-            directory.append(_entry(sid, record, fields.shard(record.get("shard"))) for sid, record in back.items())
-            self._touch(count + len(back))
+            with self._changing(len(back)):
+                self._put_records(back)
+                directory.append(_entry(sid, record, fields.shard(record.get("shard"))) for sid, record in back.items())
             self.user.remember({sid: doc for sid, doc in deleted.states.items() if sid in back})
         return list(back)
 
@@ -916,6 +908,15 @@ def _cached(dbs: dict[int, TinyDB], shard: int, path: Path, compress: bool = Fal
             dbs.pop(next(iter(dbs)))  # the least recently used
     dbs[shard] = db  # last in order: the most recently used
     return db
+
+
+def _numbered(folder: Path) -> list[int]:
+    """The numbers of the shard files (``NNNNNN.json``) in ``folder``, in order."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        return []
+    return sorted(int(name[:-5]) for name in names if name.endswith(".json") and name[:-5].isdigit())
 
 
 def _open_listing(path: Path) -> Listing | None:

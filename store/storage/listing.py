@@ -181,6 +181,10 @@ class Listing:
                 return position
         return None
 
+    def positions(self, keys: Iterable[int]) -> set[int]:
+        """The rows of the stories with ``keys`` (those listed)."""
+        return {p for key in keys if (p := self.position(key)) is not None}
+
     def flags(self) -> bytes:
         return self._map[self._flags:self._flags + self.count]
 
@@ -245,9 +249,9 @@ class Catalogue(Rows[Meta]):
         self._listing = listing
         self._make = make
         base = listing.count if listing is not None else 0
-        changed = sorted(changed, key=lambda r: r.sort_key, reverse=True)
+        changed = newest_first(changed)
         self._changed = changed
-        hidden = sorted({p for key in gone if listing is not None and (p := listing.position(key)) is not None})
+        hidden = sorted(listing.positions(gone)) if listing is not None else []
         points = [listing.insertion_point(r.sort_key) if listing is not None else 0 for r in changed]
         self._hidden, self._points = hidden, points
         self._view: array[int] | None = None
