@@ -17,6 +17,7 @@ from broadsheet.store.ingest import PARSER_VERSION
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.importer import Read, read_all
 from broadsheet.store.model import Article
+from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
 
 Status = Literal["updated", "unchanged", "failed"]
@@ -40,8 +41,7 @@ class ReparseReport:
 
 def stale(store: Store) -> list[str]:
     """Ids of stories made by an older parser than today's (cheap: a field of the listing)."""
-    return [meta.id for meta in store.stories() if meta.parser < PARSER_VERSION and meta.file
-            and not meta.file.startswith(("http://", "https://"))]  # a feed's entries are read again by fetch
+    return [meta.id for meta in store.stories() if meta.parser < PARSER_VERSION and fields.rereadable(meta.file)]
 
 
 def _pick(meta: StoryMeta, items: Read) -> Article | str:

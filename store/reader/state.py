@@ -23,6 +23,7 @@ from typing import Any
 from broadsheet.store.collector import gc_paused, hold_loaded, release_loaded
 from broadsheet.store.reader.ordering import next_order, order_stories
 from broadsheet.store.search.query import Query, SearchResult, parse_query
+from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.listing import CatalogueIds
 from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState
@@ -118,8 +119,7 @@ class ReaderState:
         if counter is not None:
             found: int = counter(version)
             return found
-        return sum(1 for meta in self.stories if meta.parser < version and meta.file
-                   and not meta.file.startswith(("http://", "https://")))
+        return sum(1 for meta in self.stories if meta.parser < version and fields.rereadable(meta.file))
 
     def next_unread(self, rows: Sequence[StoryMeta], at: int, step: int) -> int | None:
         """The row after (``step`` 1) or before (-1) row ``at`` whose story is unread, going round."""

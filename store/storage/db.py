@@ -937,9 +937,8 @@ def _from_file(record: dict[str, Any]) -> bool:
     details = record.get("details")
     if isinstance(details, str):
         at = details.find('"file":"')
-        return at >= 0 and not details.startswith(("http://", "https://"), at + 8)
-    file = record.get("file")
-    return isinstance(file, str) and bool(file) and not file.startswith(("http://", "https://"))
+        return at >= 0 and not details.startswith(fields.WEB, at + 8)
+    return fields.rereadable(record.get("file"))
 
 
 def _entry(sid: str, record: dict[str, Any], number: int, address: str | None = None,

@@ -20,6 +20,15 @@ IMAGE_KEYS = ("caption", "credit")
 CREDIT_GROUPS = ("reporting", "additional_reporting", "writing", "editing")
 
 
+WEB = ("http://", "https://")  # a story's "file" that starts so is the feed it came from
+
+
+def rereadable(file: Any) -> bool:
+    """Whether a story's "file" is one ``reparse`` can read again: a path, not a feed's address
+    (a feed's entries are read again by ``fetch``)."""
+    return isinstance(file, str) and bool(file) and not file.startswith(WEB)
+
+
 def text(value: Any) -> str | None:
     """``value`` if it is a string, else ``None``."""
     return value if isinstance(value, str) else None
