@@ -164,3 +164,25 @@ def test_a_state_folder_unchanged_for_a_while_vouches_for_every_file(store: Stor
     monkeypatch.setattr(userstate, "file_identity", watched)
     _files, marks = Store(store.folder).user.counts(lambda _sid: True)
     assert marks.read == 1 and not [p for p in looked if p.endswith(".json")]  # no state file was even stat'ed
+
+
+def test_an_old_store_that_cannot_be_moved_is_read_and_exported_as_it_is(store: Store,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.storage.exchange import export_json
+
+    articles = [make_article(1), make_article(2)]
+    old = {}
+    for article in articles:
+        record = {**article.to_doc(), "shard": 0, "file": None, "imported": "2026-01-01T00:00:00+00:00"}
+        record.pop("body")
+        old[article.story_id] = record
+    (store.folder / "bodies").mkdir()
+    (store.folder / "bodies" / "000000.json").write_bytes(
+        orjson.dumps({"bodies": {a.story_id: {"body": a.body} for a in articles}}))
+    (store.folder / "articles.json").write_bytes(orjson.dumps({"articles": old}))
+    monkeypatch.setattr(store_db.os, "access", lambda _path, _mode: False)  # a folder it may not write
+    reader = Store(store.folder)
+    assert (store.folder / "articles.json").exists() and reader.read_only
+    assert reader.article(articles[0].story_id) == articles[0]
+    exported = orjson.loads(export_json(reader, [a.story_id for a in articles]))
+    assert [s["id"] for s in exported["stories"]] == [a.story_id for a in articles]

@@ -302,6 +302,7 @@ class Store:
         self._metas: dict[int, TinyDB] = {}
         self._shards: dict[int, TinyDB] = {}
         self._directory = Directory(self.folder / "directory.bin")
+        self._legacy_db: TinyDB | None = None
         self._read_only_at_open = not os.access(self.folder, os.W_OK)
         if not self._read_only_at_open:
             self._tidy()
@@ -329,7 +330,7 @@ class Store:
         crash part way leaves it in place and the next open does the move again.
         """
         legacy = self.folder / LEGACY
-        old = open_db(legacy).table("articles").records()  # type: ignore[attr-defined]  # raises if damaged
+        old = self._legacy_records()  # raises if damaged
         self._meta_folder.mkdir(exist_ok=True)
         self._put_records({sid: doc if is_packed(doc) else pack_record(doc) for sid, doc in old.items()})
         self.relist()
@@ -357,7 +358,7 @@ class Store:
         copy of it is kept as ``<name>.damaged-<stamp>``.
         """
         if self._legacy:
-            open_db(self.folder / LEGACY).storage.read()
+            self._legacy_records()
         self.user.check()
         for folder in (self._meta_folder, self.folder / "bodies"):
             for number in _numbered(folder)[-CHECKED_AT_OPEN:]:
@@ -373,6 +374,12 @@ class Store:
         if self._old_layout and not (self.folder / LEGACY).exists():
             self._old_layout = False  # moved by another process meanwhile
         return self._old_layout
+
+    def _legacy_records(self) -> dict[str, dict[str, Any]]:
+        """The records of ``articles.json`` (one open file, its parse cached while it is unchanged)."""
+        if self._legacy_db is None:
+            self._legacy_db = open_db(self.folder / LEGACY)
+        return self._legacy_db.table("articles").records()  # type: ignore[attr-defined]
 
     def _meta_numbers(self) -> list[int]:
         """The metadata shards there are, in order."""
@@ -394,7 +401,7 @@ class Store:
         """Every metadata file and its records."""
         if self._legacy:
             path = self.folder / LEGACY
-            yield path, open_db(path).table("articles").records()  # type: ignore[attr-defined]
+            yield path, self._legacy_records()
         for number in self._meta_numbers():
             yield self._meta_path(number), self._meta(number).records()
 
@@ -454,7 +461,7 @@ class Store:
     def _record(self, sid: str, directory: Directory) -> dict[str, Any] | None:
         """The stored record of ``sid`` (confirmed in its shard), or None."""
         if self._legacy:
-            return open_db(self.folder / LEGACY).table("articles").records().get(sid)  # type: ignore[attr-defined]
+            return self._legacy_records().get(sid)
         number = directory.shard_of(story_key(sid))
         if number is None:
             return None
@@ -630,7 +637,10 @@ class Store:
     def _metas_by_shard(self, story_ids: Iterable[str]) -> Iterator[list[StoryMeta]]:
         """The stored stories of ``story_ids``, a metadata shard at a time, each shard read once."""
         for number, ids in sorted(self._by_shard(story_ids).items()):
-            records, path = self._meta(number).records(), self._meta_path(number)
+            if self._legacy:  # an old store opened read-only: every record is in articles.json
+                records, path = self._legacy_records(), self.folder / LEGACY
+            else:
+                records, path = self._meta(number).records(), self._meta_path(number)
             yield [StoryMeta(sid, records[sid], path) for sid in ids if sid in records]
 
     def metas(self, story_ids: Iterable[str]) -> dict[str, StoryMeta]:
