@@ -132,16 +132,17 @@ def test_mark_counts_are_kept_per_state_file_and_read_again_only_when_a_file_cha
     store.user.set_read(ids[0], True)
     store.user.set_bookmarked("feedfacefeedface", True)  # a mark on a story not stored: not counted
     stored = set(ids).__contains__
-    files, marks = store.user.counts(stored)
+    counted = store.user.counts(stored)
+    files, marks = counted.files, counted.total
     assert (marks.read, marks.bookmarked, dict(marks.tags)) == (1, 0, {"ferries": 3})
     assert Marks.of(files.values()) == marks
 
     def never(_sid: str) -> bool:
         raise AssertionError("a state file was read although none changed")
 
-    assert Store(store.folder).user.counts(never)[1] == marks  # from counts.json alone
+    assert Store(store.folder).user.counts(never).total == marks  # from counts.json alone
     Store(store.folder).user.toggle_bookmark(ids[4])  # another process
-    again = Store(store.folder).user.counts(stored)[1]
+    again = Store(store.folder).user.counts(stored).total
     assert (again.read, again.bookmarked, dict(again.tags)) == (1, 1, {"ferries": 3})
 
 
@@ -162,7 +163,7 @@ def test_a_state_folder_unchanged_for_a_while_vouches_for_every_file(store: Stor
         return real(path)
 
     monkeypatch.setattr(userstate, "file_identity", watched)
-    _files, marks = Store(store.folder).user.counts(lambda _sid: True)
+    marks = Store(store.folder).user.counts(lambda _sid: True).total
     assert marks.read == 1 and not [p for p in looked if p.endswith(".json")]  # no state file was even stat'ed
 
 

@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
-from typing import Any
 
 from broadsheet.store.collector import gc_paused, hold_loaded, release_loaded
 from broadsheet.store.reader.ordering import next_order, order_stories
@@ -26,7 +25,7 @@ from broadsheet.store.search.query import Query, SearchResult, parse_query
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.listing import CatalogueIds
-from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState
+from broadsheet.store.storage.userstate import EMPTY, LazyStates, MarkCounts, Marks, StoryState
 
 Fingerprint = tuple[tuple[int, int, int], ...]
 #: What of the view a session keeps besides the story, its scroll and the search.
@@ -55,8 +54,7 @@ class ReaderState:
         self.stories: Sequence[StoryMeta] = ()  # newest first: the store's catalogue, rows made when drawn
         self.by_id: Mapping[str, StoryMeta] = MappingProxyType({})
         self.states: Mapping[str, StoryState] = MappingProxyType({})
-        self._mark_files: dict[str, dict[str, Any]] = {}  # counts of marks on stored stories, per state file
-        self._marks = Marks()  # their sum
+        self._counts = MarkCounts(Marks())  # counts of marks on stored stories
         self._named: set[str] = set()  # tags given in this session (on stories stored or not)
         self.order = "newest"
         self.query_text = ""
@@ -78,7 +76,7 @@ class ReaderState:
             self.stories = catalogue
             self.by_id = CatalogueIds(catalogue)
             self.states = LazyStates(self.store.user)
-            self._mark_files, self._marks = self.store.user.counts(self.by_id.__contains__)
+            self._counts = self.store.user.counts(self.by_id.__contains__)
             self._named = set()
             hold_loaded()
 
@@ -137,11 +135,7 @@ class ReaderState:
         """Marks written to the store: take them in, as a new mapping (workers keep the old one)."""
         user = self.store.user
         names = {name for sid in changed for name in user.files_of(sid)}
-        recounted = user.recount(names, self.by_id.__contains__)  # the files written just now
-        for name, entry in recounted.items():
-            self._marks.add(self._mark_files.get(name), -1)
-            self._marks.add(entry)
-        self._mark_files = {**self._mark_files, **recounted}
+        self._counts.take(user.recount(names, self.by_id.__contains__))  # the files written just now
         self._named.update(tag for state in changed.values() for tag in state.tags)
         states = self.states
         self.states = (states.with_changes(changed) if isinstance(states, LazyStates)
@@ -196,12 +190,12 @@ class ReaderState:
 
     def known_tags(self) -> list[str]:
         """Every tag named on a story (the tag editor offers them)."""
-        return sorted({tag for tag, n in self._marks.named.items() if n > 0} | self._named)
+        return sorted({tag for tag, n in self._counts.total.named.items() if n > 0} | self._named)
 
     def sidebar_counts(self) -> tuple[dict[str, int], Counter[str]]:
         """(all / unread / bookmarked counts, stories per tag), over stories in the store: kept
         as marks change, from counts the store keeps per state file (no mark is read)."""
-        marks, total = self._marks, len(self.stories)
+        marks, total = self._counts.total, len(self.stories)
         tags = Counter({tag: n for tag, n in marks.tags.items() if n > 0})
         return {"all": total, "unread": total - marks.read, "bookmarked": marks.bookmarked}, tags
 

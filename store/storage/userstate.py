@@ -159,7 +159,7 @@ def _saved_counts(path: Path) -> dict[str, Any]:
     """``counts.json`` as written (empty when it is missing, damaged or of another version).
 
     Its per-file entries (4,096 of them) are one JSON text inside it, decoded by
-    :func:`_files_of` only when the folder changed: a start reads the sum alone.
+    :func:`_files_of` only when needed (:class:`MarkCounts`): a start reads the sum alone.
     """
     try:
         saved = orjson.loads(path.read_bytes())
@@ -192,46 +192,28 @@ def folder_identity(folder: Path) -> list[int] | None:
     return list(identity)
 
 
-class LazyFiles(dict[str, Any]):
-    """The per-file entries of ``counts.json``, decoded when first looked at (after a mark
-    changes): a start that finds the folder as it was never needs them."""
+class MarkCounts:
+    """The marks counted per state file, and their sum. The per-file entries are decoded from
+    ``counts.json`` when first needed (a mark changed): a start that finds the state folder as
+    it was reads the sum alone."""
 
-    def __init__(self, saved: dict[str, Any]) -> None:
-        super().__init__()
-        self._saved: dict[str, Any] | None = saved
+    def __init__(self, total: Marks, files: dict[str, Any] | None = None, saved: dict[str, Any] | None = None) -> None:
+        self.total = total
+        self._files = files
+        self._saved = saved
 
-    def _load(self) -> None:
-        if self._saved is not None:
-            saved, self._saved = self._saved, None
-            self.update(_files_of(saved))
+    @property
+    def files(self) -> dict[str, Any]:
+        if self._files is None:
+            self._files = _files_of(self._saved or {})
+        return self._files
 
-    def get(self, key: str, default: Any = None) -> Any:
-        self._load()
-        return super().get(key, default)
-
-    def __getitem__(self, key: str) -> Any:
-        self._load()
-        return super().__getitem__(key)
-
-    def __iter__(self) -> Iterator[str]:
-        self._load()
-        return super().__iter__()
-
-    def __len__(self) -> int:
-        self._load()
-        return super().__len__()
-
-    def items(self) -> Any:
-        self._load()
-        return super().items()
-
-    def values(self) -> Any:
-        self._load()
-        return super().values()
-
-    def keys(self) -> Any:
-        self._load()
-        return super().keys()
+    def take(self, recounted: dict[str, dict[str, Any]]) -> None:
+        """The counts of state files written just now (see :meth:`UserState.recount`)."""
+        for name, entry in recounted.items():
+            self.total.add(self.files.get(name), -1)
+            self.total.add(entry)
+            self.files[name] = entry
 
 
 def _int(value: Any) -> int:
@@ -437,7 +419,7 @@ class UserState:
         return {name: _file_marks(self._table(name).records(), present) for name in names
                 if (self.folder / f"{name}.json").exists()}
 
-    def counts(self, present: Callable[[str], bool]) -> tuple[dict[str, dict[str, Any]], Marks]:
+    def counts(self, present: Callable[[str], bool]) -> MarkCounts:
         """Read, bookmarked and tag counts over the stories ``present`` says are stored: per
         state file, and their sum.
 
@@ -451,7 +433,7 @@ class UserState:
         total = Marks.from_doc(saved.get("total"))
         folder = folder_identity(self.folder)
         if total is not None and folder is not None and saved.get("folder") == folder:
-            return LazyFiles(saved), total
+            return MarkCounts(total, saved=saved)
         files = _files_of(saved)
         if total is None:
             total = Marks.of(files.values())
@@ -471,7 +453,7 @@ class UserState:
                         "total": total.to_doc()}
             with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
                 atomic_write_bytes(path, orjson.dumps(document))
-        return fresh, total
+        return MarkCounts(total, fresh)
 
     def file_names(self) -> list[str]:
         """The state files there are, older layouts first (a newer mark wins): an older store
