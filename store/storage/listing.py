@@ -25,7 +25,8 @@ from array import array
 from bisect import bisect_left, bisect_right
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import repeat
+from operator import and_, attrgetter, lshift, or_, rshift
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, overload
 
@@ -40,6 +41,7 @@ SEP = "\x1f"
 FROM_FILE = 0x80
 #: Rebuild the file rather than merge more changed stories than this at every start.
 TAIL_LIMIT = 5_000
+DROP_EVERY = 50_000  # rows streamed between letting go of the pages read
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,10 +119,14 @@ def write_rows(path: Path, rows: Iterable[Row], count: int, covered: int) -> Non
         pairs[1::2] = offsets
         handle.write(pairs.tobytes())
         handle.write(flags)
-        order = sorted(range(count), key=keys.__getitem__)
+        # One int per row, its key then its position, sorted: 40 bytes a row while it runs
+        # (a sort of positions by key holds two lists of ints).
+        packed = list(map(or_, map(lshift, keys, repeat(32)), range(count)))
+        packed.sort()
         keyed = array("Q", [0]) * (2 * count)
-        keyed[0::2] = array("Q", (keys[i] for i in order))
-        keyed[1::2] = array("Q", order)
+        keyed[0::2] = array("Q", map(rshift, packed, repeat(32)))
+        keyed[1::2] = array("Q", map(and_, packed, repeat(0xFFFFFFFF)))
+        del packed
         handle.write(keyed.tobytes())
 
     atomic_write_with(path, write)
@@ -130,7 +136,7 @@ def merged(listing: Listing, hidden: Iterable[int], changed: list[Row]) -> Itera
     """The rows of ``listing`` but those at positions ``hidden``, with ``changed`` (newest
     first) merged in: the next listing, a row at a time (compaction)."""
     skip = set(hidden)
-    old = (listing.row(p) for p in range(listing.count) if p not in skip)
+    old = (row for p, row in enumerate(listing.stream()) if p not in skip)
     return heapq.merge(old, changed, key=attrgetter("sort_key"), reverse=True)
 
 
@@ -163,6 +169,25 @@ class Listing:
         text = self._map[self._texts + start:self._texts + end].decode("utf-8", "surrogatepass")
         sid, headline, source, published, imported, shard = text.split(SEP)
         return Row(sid, headline, source, published, imported, int(shard), self._map[self._flags + position])
+
+    def stream(self) -> Iterator[Row]:
+        """Every row in order, for a pass over the whole file (compaction, merging runs):
+        the pages read are let go as it goes, so a million rows do not stay resident
+        (170 MB of mapped file would count in the process's memory)."""
+        done = 0  # bytes of the mapping let go
+        for position in range(self.count):
+            if position % DROP_EVERY == 0 and position:
+                done = self._let_go(done, self._texts + self._text_end(position))
+            yield self.row(position)
+
+    def _let_go(self, done: int, upto: int) -> int:
+        """Drop the mapped pages of the texts read so far (they stay in the page cache)."""
+        start = done or self._texts - self._texts % mmap.PAGESIZE
+        end = upto - upto % mmap.PAGESIZE
+        if end > start and hasattr(self._map, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+            self._map.madvise(mmap.MADV_DONTNEED, start, end - start)
+            return end
+        return done
 
     def key(self, position: int) -> int:
         return PAIR.unpack_from(self._map, self._rows + position * PAIR.size)[0]
