@@ -1,18 +1,24 @@
 """Query execution: a parsed :class:`Query` against one searcher of the index, with the user's state.
 
 Words, phrases, prefixes and dates run inside tantivy; tags, bookmarks and read marks are
-not indexed, so they become sets of story ids, pushed into tantivy when small
-(:data:`PUSH_DOWN`) and filtered in Python otherwise. The index's life cycle (opening,
-repairing, writing) is :mod:`broadsheet.store.search.engine`'s business.
+not indexed, so they become sets of story keys (the index's ``key`` field), pushed into
+tantivy when small (:data:`PUSH_DOWN`) and filtered in Python otherwise. The sets are made
+once per load of the marks (:class:`Marked`), in keys, so a large one is never converted
+per key typed. The index's life cycle (opening, repairing, writing) is
+:mod:`broadsheet.store.search.engine`'s business.
+
+Why not a term set for every size: at 1,000,000 stories tantivy's term set on ``key`` cost
+50 ms for 30,000 keys and 600-900 ms for 400,000 (it reads one posting list per key on every
+search), while the Python filter over a word's 414,000 hits costs about 45 ms for the hits,
+30 ms for their keys and a few ms to filter them (issue 17).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from functools import partial
-from itertools import compress, filterfalse, islice
-from operator import attrgetter
+from collections.abc import Callable, Iterable, Mapping, Set
+from dataclasses import dataclass, field
+from itertools import compress, islice
+from operator import attrgetter, not_
 from typing import Any
 
 import tantivy
@@ -55,9 +61,11 @@ class Executor:
     def __init__(self) -> None:
         self._marked: tuple[object, Marked] | None = None  # (what it was made from, kept alive; the index)
         self._id_cache: dict[int, str] = {}
-        self._newest_cache: tuple[tuple[int, int], list[str], dict[str, int]] | None = None
+        self._newest_cache: tuple[tuple[int, int], Newest] | None = None
+        # (the index's generation, a key set kept alive) -> how many of its stories the index holds
+        self._held: tuple[tuple[int, int], Set[int], int] | None = None
 
-    def _marked_view(self, states: Mapping[str, StoryState]) -> MarkedView | None:
+    def _marked_view(self, states: Mapping[str, StoryState]) -> MarkedView:
         """The index of the marks ``states`` came from and the changes on top (made once per load
         of the marks, on the first search that asks about them)."""
         base: Mapping[str, StoryState] = states
@@ -93,8 +101,9 @@ class Executor:
             raise QueryError(NOTHING_TO_SEARCH)  # said before any tag is looked at, as the fallback does
         allow, deny = _state_sets(query, states, self._marked_view(states))
         if allow is not None:
-            allow = allow - deny  # a new set: ``allow`` may be one of the cached sets
-            deny = set()
+            if deny:
+                allow = allow - deny  # a new set (iterates ``allow``): the cached sets stay as they are
+            deny = _NO_KEYS
             if not allow:
                 return empty
         if query.after or query.before:
@@ -109,23 +118,22 @@ class Executor:
             return self._newest_with_state(view, query, allow, deny, limit)
         if allow is None and len(deny) > PUSH_DOWN and searcher.num_docs - len(deny) <= PUSH_DOWN:
             # e.g. is:unread when most stories are read: the few allowed ones go to tantivy.
-            allow = self._newest(view)[1].keys() - deny
-            deny = set()
+            allow = self._newest(view).rank.keys() - deny
+            deny = _NO_KEYS
             if not allow:
                 return empty
-        python_filter: Callable[[str], bool] | None = None
+        keep: Set[int] | None = None  # filter the hits in Python: keep those in (or, with ``drop``, not in) it
+        drop = False
         if allow is not None:
             if len(allow) <= PUSH_DOWN:
-                keys = [story_key(sid) for sid in allow]
-                clauses.append((tantivy.Occur.Must, tantivy.Query.term_set_query(view.schema, "key", keys)))
+                clauses.append((tantivy.Occur.Must, tantivy.Query.term_set_query(view.schema, "key", list(allow))))
             else:
-                python_filter = allow.__contains__
+                keep = allow
         elif deny:
             if len(deny) <= PUSH_DOWN:
-                keys = [story_key(sid) for sid in deny]
-                clauses.append((tantivy.Occur.MustNot, tantivy.Query.term_set_query(view.schema, "key", keys)))
+                clauses.append((tantivy.Occur.MustNot, tantivy.Query.term_set_query(view.schema, "key", list(deny))))
             else:
-                python_filter = lambda sid: sid not in deny  # noqa: E731
+                keep, drop = deny, True
         if not any(occur == tantivy.Occur.Must for occur, _ in clauses):
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         tq = clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
@@ -133,10 +141,12 @@ class Executor:
         n = searcher.num_docs
         if n == 0:
             return empty
-        wanted = n if limit is None or python_filter else max(0, min(limit, n))
+        if keep is not None:
+            return self._filtered(view, tq, by_date, keep, drop, limit, terms, query)
+        wanted = n if limit is None else max(0, min(limit, n))
         fetch = wanted if by_date else min(n, wanted + 1)  # one more, to see a tie at the cut
         while True:
-            result = searcher.search(tq, limit=max(fetch, 1), count=python_filter is None,
+            result = searcher.search(tq, limit=max(fetch, 1), count=True,
                                      order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
             hits = result.hits
             if (by_date or wanted == 0 or len(hits) <= wanted or fetch >= min(n, wanted + TIE_WINDOW)
@@ -145,12 +155,30 @@ class Executor:
             fetch = min(n, wanted + TIE_WINDOW, fetch * 2)  # hits tied across the cut: fetch them, then order
         if not by_date:
             hits = self._break_ties(searcher, hits)
-        hits = hits[:wanted]
-        ids = self._ids(view, hits)
-        if python_filter is None:
-            return SearchResult(ids, int(result.count or 0), terms, query)  # type: ignore[attr-defined]  # not in tantivy's stub
-        ids = [sid for sid in ids if python_filter(sid)]
-        return SearchResult(ids if limit is None else ids[: max(0, limit)], len(ids), terms, query)
+        ids = self._ids(view, self._keys(view, hits[:wanted]))
+        return SearchResult(ids, int(result.count or 0), terms, query)  # type: ignore[attr-defined]  # not in tantivy's stub
+
+    def _filtered(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool,
+                  limit: int | None, terms: list[str], query: Query) -> SearchResult:
+        """Every hit, kept when its key is in ``keep`` (not in it, with ``drop``): the total is
+        exact, and only the hits kept near the cut are put in their final order."""
+        searcher = view.searcher
+        hits = searcher.search(tq, limit=searcher.num_docs, count=False,
+                               order_by_field="when" if by_date else None, order=tantivy.Order.Desc).hits
+        flags: Iterable[bool] = map(keep.__contains__, self._keys(view, hits))
+        if drop:
+            flags = map(not_, flags)
+        kept = list(compress(hits, flags))
+        total = len(kept)
+        wanted = total if limit is None else max(0, min(limit, total))
+        if not by_date and 0 < wanted < total:
+            cut, last = wanted, kept[wanted - 1][0]
+            while cut < total and kept[cut][0] == last:
+                cut += 1  # hits tied with the last one kept: ordered with it, then cut
+            kept = kept[:cut]
+        if not by_date:
+            kept = self._break_ties(searcher, kept)
+        return SearchResult(self._ids(view, self._keys(view, kept[:wanted])), total, terms, query)
 
     @staticmethod
     def _break_ties(searcher: tantivy.Searcher, hits: list[Hit]) -> list[Hit]:
@@ -168,9 +196,13 @@ class Executor:
         rank = list(zip([-x for x in scores], [-(w or 0) for w in whens], [k or 0 for k in keys], strict=True))
         return [hits[i] for i in sorted(range(len(hits)), key=rank.__getitem__)]
 
-    def _ids(self, view: IndexView, hits: list[Hit]) -> list[str]:
-        """Story ids of hits, through a key -> id cache (the mapping never changes)."""
-        keys = [int(k) for k in view.searcher.fast_field_values("key", [addr for _, addr in hits]) if k is not None]
+    @staticmethod
+    def _keys(view: IndexView, hits: list[Hit]) -> list[int]:
+        """The story keys of hits, in their order (every document has one)."""
+        return view.searcher.fast_field_values("key", [addr for _, addr in hits])  # type: ignore[return-value]
+
+    def _ids(self, view: IndexView, keys: list[int]) -> list[str]:
+        """Story ids of keys, through a key -> id cache (the mapping never changes)."""
         cache = self._id_cache
         try:
             return list(map(cache.__getitem__, keys))
@@ -180,36 +212,49 @@ class Executor:
                     cache[key] = view.exotic.get(key) or f"{key:016x}"
             return list(map(cache.__getitem__, keys))
 
-    def _newest(self, view: IndexView) -> tuple[list[str], dict[str, int]]:
-        """Every story id newest first, and each id's position; cached until the index changes."""
+    def _newest(self, view: IndexView) -> Newest:
+        """Every story newest first (ids and keys) and each key's position; cached until the index changes."""
         searcher, n = view.searcher, view.searcher.num_docs
         cached = self._newest_cache
         if cached is not None and cached[0] == (view.generation, n):
-            return cached[1], cached[2]
-        ids: list[str] = []
+            return cached[1]
+        keys: list[int] = []
         if n:
             hits = searcher.search(tantivy.Query.all_query(), limit=n, count=False, order_by_field="when",
                                    order=tantivy.Order.Desc).hits
-            ids = self._ids(view, hits)
-        rank = {sid: i for i, sid in enumerate(ids)}
-        self._newest_cache = ((view.generation, n), ids, rank)
-        return ids, rank
+            keys = self._keys(view, hits)
+        newest = Newest(self._ids(view, keys), keys, {key: i for i, key in enumerate(keys)})
+        self._newest_cache = ((view.generation, n), newest)
+        return newest
 
-    def _newest_with_state(self, view: IndexView, query: Query, allow: set[str] | None,
-                           deny: set[str], limit: int | None) -> SearchResult:
+    def _held_count(self, view: IndexView, keys: Set[int]) -> int:
+        """How many of ``keys`` the index holds (kept for the set, which stays the same while typing)."""
+        held = self._held
+        if held is not None and held[0] == (view.generation, id(keys)) and held[1] is keys:
+            return held[2]
+        rank = self._newest(view).rank
+        count = sum(map(rank.__contains__, keys))
+        self._held = ((view.generation, id(keys)), keys, count)
+        return count
+
+    def _newest_with_state(self, view: IndexView, query: Query, allow: Set[int] | None,
+                           deny: Set[int], limit: int | None) -> SearchResult:
         """No words and no dates: every story newest first, narrowed by user state in Python."""
-        newest, rank = self._newest(view)
+        newest = self._newest(view)
         terms = list(query.terms)
+        stop = None if limit is None else max(0, limit)
         if allow is not None:
-            ids = sorted(rank.keys() & allow, key=rank.__getitem__)
-            return SearchResult(ids if limit is None else ids[: max(0, limit)], len(ids), terms, query)
+            rank = newest.rank
+            places = sorted([rank[key] for key in allow if key in rank])
+            return SearchResult([newest.ids[i] for i in places[:stop]], len(places), terms, query)
         if not deny:
-            return SearchResult(newest if limit is None else newest[: max(0, limit)], len(newest), terms, query)
+            return SearchResult(newest.ids[:stop], len(newest.ids), terms, query)
+        kept = compress(newest.ids, map(not_, map(deny.__contains__, newest.keys)))
         if limit is None:
-            ids = list(filterfalse(deny.__contains__, newest))
+            ids = list(kept)
             return SearchResult(ids, len(ids), terms, query)
-        total = len(newest) - len(rank.keys() & deny)
-        return SearchResult(list(islice(filterfalse(deny.__contains__, newest), max(0, limit))), total, terms, query)
+        total = len(newest.ids) - self._held_count(view, deny)
+        return SearchResult(list(islice(kept, stop)), total, terms, query)
 
     def _term_query(self, term: Term, view: IndexView) -> tantivy.Query | None:
         """The tantivy query for one text term over its fields; None if it has no searchable token."""
@@ -267,93 +312,126 @@ def _tag_matches(term: Term, state: StoryState) -> bool:
     return has != term.negated
 
 
-_READ = attrgetter("read")
-_BOOKMARKED = attrgetter("bookmarked")
+_NO_KEYS: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Newest:
+    """Every story in the index newest first: ids and keys in that order, and each key's place."""
+
+    ids: list[str]
+    keys: list[int]
+    rank: dict[int, int]
+
+
+def _mark_test(mark: str) -> Callable[[StoryState], bool]:
+    """Whether a state has ``mark``: "read", "bookmarked" or "tag:" and a tag."""
+    if mark == "read":
+        return attrgetter("read")
+    if mark == "bookmarked":
+        return attrgetter("bookmarked")
+    tag = mark.removeprefix("tag:")
+    return lambda state: tag in state.tags
 
 
 @dataclass(frozen=True, slots=True)
 class Marked:
-    """Story ids by mark, from one pass over the marks: kept while the marks are the same, so
+    """Story keys by mark, from one pass over the marks: kept while the marks are the same, so
     typing a search with ``tag:`` or ``is:`` does not go through a million marks per key."""
 
-    tags: dict[str, set[str]]
-    bookmarked: set[str]
-    read: set[str]
+    tags: dict[str, set[int]]
+    bookmarked: set[int]
+    read: set[int]
+    # the sets with the changes since the load laid over, for the latest changes only:
+    # ("changes", the changes) and mark -> its set
+    _overlaid: dict[object, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, states: Mapping[str, StoryState]) -> Marked:
-        tags: dict[str, set[str]] = {}
-        bookmarked, read = set(), set()
+        tags: dict[str, set[int]] = {}
+        bookmarked: set[int] = set()
+        read: set[int] = set()
         for sid, state in states.items():
+            if not (state.bookmarked or state.read or state.tags):
+                continue
+            key = story_key(sid)
             if state.bookmarked:
-                bookmarked.add(sid)
+                bookmarked.add(key)
             if state.read:
-                read.add(sid)
+                read.add(key)
             for tag in state.tags:
-                tags.setdefault(tag, set()).add(sid)
+                tags.setdefault(tag, set()).add(key)
         return cls(tags, bookmarked, read)
 
-    def having(self, ids: set[str], changes: Mapping[str, StoryState], has: Callable[[StoryState], bool]) -> set[str]:
-        """``ids`` (one of this index's sets) with the ``changes`` made since taken in."""
+    def having(self, mark: str, changes: Mapping[str, StoryState]) -> Set[int]:
+        """Keys of the stories with ``mark`` ("read", "bookmarked", "tag:" and a tag): this
+        index's set with the ``changes`` made since taken in (made once per change, not per key typed)."""
+        if mark == "read":
+            keys: Set[int] = self.read
+        elif mark == "bookmarked":
+            keys = self.bookmarked
+        else:
+            keys = self.tags.get(mark.removeprefix("tag:"), _NO_KEYS)
         if not changes:
-            return ids
-        return (ids - changes.keys()) | {sid for sid, state in changes.items() if has(state)}
+            return keys
+        overlaid = self._overlaid
+        if overlaid.get("changes") is not changes:
+            overlaid.clear()
+            overlaid["changes"] = changes
+        made = overlaid.get(mark)
+        if made is None:
+            has = _mark_test(mark)
+            changed = {story_key(sid): has(state) for sid, state in changes.items()}
+            made = overlaid[mark] = (keys - changed.keys()) | {key for key, yes in changed.items() if yes}
+        return made  # type: ignore[no-any-return]
 
 
 MarkedView = tuple[Marked, Mapping[str, StoryState]]
 
 
-def _has_tag(tag: str, state: StoryState) -> bool:
-    return tag in state.tags
+def _keys_where(states: Mapping[str, StoryState], test: Callable[[StoryState], bool]) -> set[int]:
+    return {story_key(sid) for sid, state in states.items() if test(state)}
 
 
 def _state_sets(query: Query, states: Mapping[str, StoryState],
-                marked: MarkedView | None = None) -> tuple[set[str] | None, set[str]]:
-    """Ids a result must be among (None: any) and ids it must not be, from the user's state.
+                marked: MarkedView | None = None) -> tuple[Set[int] | None, Set[int]]:
+    """Keys a result must be among (None: any) and keys it must not be, from the user's state.
 
     ``marked``: an index of the marks and the changes since (single tags, bookmarks and read
     marks come from it); the sets returned may be the index's own: never change them.
     """
-    allow: set[str] | None = None
-    deny: set[str] = set()
+    allow: Set[int] | None = None
+    denied: list[Set[int]] = []
 
-    def narrow(ids: set[str]) -> None:
+    def narrow(keys: Set[int]) -> None:
         nonlocal allow
-        allow = ids if allow is None else allow & ids
+        allow = keys if allow is None else allow & keys
+
+    def having(mark: str) -> Set[int]:
+        if marked is not None:
+            return marked[0].having(mark, marked[1])
+        return _keys_where(states, _mark_test(mark))
 
     for group in query.tag_groups:
         if len(group) == 1:  # the usual case
-            tag = group[0].text
-            if marked is not None:
-                index, changes = marked
-                tagged = index.having(index.tags.get(tag, set()), changes, partial(_has_tag, tag))
-            else:
-                tagged = {sid for sid, st in states.items() if tag in st.tags}
+            tagged = having(f"tag:{group[0].text}")
             if group[0].negated:
-                deny |= tagged
+                denied.append(tagged)
             else:
                 narrow(tagged)
         elif any(t.negated for t in group):
             # Stories without state have no tags, so they match; only stateful ones can fail.
-            deny |= {sid for sid, st in states.items() if not any(_tag_matches(t, st) for t in group)}
+            denied.append(_keys_where(states, lambda st, g=group: not any(_tag_matches(t, st) for t in g)))
         else:
-            narrow({sid for sid, st in states.items() if any(_tag_matches(t, st) for t in group)})
-    if query.bookmarked is not None:
-        if marked is not None:
-            bookmarked = marked[0].having(marked[0].bookmarked, marked[1], _BOOKMARKED)
-        else:
-            bookmarked = set(compress(states.keys(), map(_BOOKMARKED, states.values())))
-        if query.bookmarked:
-            narrow(bookmarked)
-        else:
-            deny |= bookmarked
-    if query.read is not None:
-        if marked is not None:
-            seen = marked[0].having(marked[0].read, marked[1], _READ)
-        else:
-            seen = set(compress(states.keys(), map(_READ, states.values())))
-        if query.read:
-            narrow(seen)
-        else:
-            deny |= seen
-    return allow, deny
+            narrow(_keys_where(states, lambda st, g=group: any(_tag_matches(t, st) for t in g)))
+    for mark, wanted in (("bookmarked", query.bookmarked), ("read", query.read)):
+        if wanted is not None:
+            if wanted:
+                narrow(having(mark))
+            else:
+                denied.append(having(mark))
+    if not denied:
+        return allow, _NO_KEYS
+    if len(denied) == 1:
+        return allow, denied[0]  # the cached set itself: no copy of a large set per key typed
+    return allow, set().union(*denied)
