@@ -82,3 +82,20 @@ def test_a_story_marked_after_the_marks_were_indexed_moves_at_once(tmp_path: Pat
     reader.toggle_read(ids[5])  # changed again: not the overlay made for the changes before
     assert ids[5] in index.search("ferry is:unread", states=reader.states).ids
     assert index.search("is:read", states=reader.states).total == 2
+
+
+def test_words_alone_never_go_through_the_marks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a million marks the index of marks takes seconds: a search without tag: or is: must not wait for it."""
+    store = Store(tmp_path / "store")
+    ids = store.add([(make_article(i), None) for i in range(3)])
+    store.user.toggle_read(ids[0])
+    index = SearchIndex.open(store)
+    reader = ReaderState(store)
+    reader.load()
+    made: list[int] = []
+    real = Marked.of.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(Marked, "of", classmethod(lambda cls, states: made.append(1) or real(cls, states)))
+    assert index.search("ferry", states=reader.states).total == 3
+    assert index.search("", states=reader.states).total == 3
+    assert made == []
+    assert index.search("ferry is:unread", states=reader.states).total == 2 and made == [1]

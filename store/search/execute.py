@@ -32,10 +32,12 @@ from broadsheet.store.storage.userstate import LazyStates, StoryState
 #: State filters with at most this many stories are run inside tantivy (a term set on
 #: ``key``); larger ones filter the full hit list in Python.
 PUSH_DOWN = 4096
-#: A key in a term set costs tantivy about as much as this many hits filtered in Python (at
-#: 1,000,000 stories: 30,000 keys 50 ms, a word's 414,000 hits filtered 190-290 ms); larger
-#: sets than :data:`PUSH_DOWN` go to tantivy when the words match this many times as many stories.
-TERM_SET_COST = 3
+#: A key in a term set costs tantivy about as much as this many hits filtered in Python. At
+#: 1,000,000 stories (CPU time, 2 busy cores) a term set cost about 9 ms + 1.7 us a key (7,600
+#: keys 31 ms, 30,000 keys 68 ms, 400,000 keys 690 ms) and the filter 0.4 us a hit (a word's
+#: 414,000 hits 164 ms). Sets larger than :data:`PUSH_DOWN` go to tantivy when the words match
+#: at least this many times as many stories.
+TERM_SET_COST = 4
 #: How many mark sets' places in the newest-first list are kept (see :meth:`Executor._places`).
 PLACES_KEPT = 4
 #: How far past a limited page we fetch, to order hits tied across its end (bounds the cost).
@@ -105,7 +107,11 @@ class Executor:
                 scoring = scoring or any(not t.negated for t, _ in built)
         if query.text_groups and not clauses:  # only punctuation or over-long words: never "everything"
             raise QueryError(NOTHING_TO_SEARCH)  # said before any tag is looked at, as the fallback does
-        allow, deny = _state_sets(query, states, self._marked_view(states))
+        allow: Set[int] | None = None
+        deny: Set[int] = _NO_KEYS
+        if query.tag_groups or query.bookmarked is not None or query.read is not None:
+            # Only then the marks: going through a million of them is for the first search that asks.
+            allow, deny = _state_sets(query, states, self._marked_view(states))
         if allow is not None:
             if deny:
                 allow = allow - deny  # a new set (iterates ``allow``): the cached sets stay as they are
