@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Set
 from dataclasses import dataclass, field
+from functools import partial
 from itertools import compress, islice
 from operator import attrgetter, not_
 from typing import Any
@@ -400,10 +401,18 @@ class Marked:
             has = _mark_test(mark)
             changed = {story_key(sid): has(state) for sid, state in changes.items()}
             made = overlaid[mark] = (keys - changed.keys()) | {key for key, yes in changed.items() if yes}
-        return made  # type: ignore[no-any-return]
+        return made
 
 
 MarkedView = tuple[Marked, Mapping[str, StoryState]]
+
+
+def _matches_group(group: tuple[Term, ...], state: StoryState) -> bool:
+    return any(_tag_matches(t, state) for t in group)
+
+
+def _fails_group(group: tuple[Term, ...], state: StoryState) -> bool:
+    return not _matches_group(group, state)
 
 
 def _keys_where(states: Mapping[str, StoryState], test: Callable[[StoryState], bool]) -> set[int]:
@@ -438,9 +447,9 @@ def _state_sets(query: Query, states: Mapping[str, StoryState],
                 narrow(tagged)
         elif any(t.negated for t in group):
             # Stories without state have no tags, so they match; only stateful ones can fail.
-            denied.append(_keys_where(states, lambda st, g=group: not any(_tag_matches(t, st) for t in g)))
+            denied.append(_keys_where(states, partial(_fails_group, group)))
         else:
-            narrow(_keys_where(states, lambda st, g=group: any(_tag_matches(t, st) for t in g)))
+            narrow(_keys_where(states, partial(_matches_group, group)))
     for mark, wanted in (("bookmarked", query.bookmarked), ("read", query.read)):
         if wanted is not None:
             if wanted:
