@@ -283,7 +283,7 @@ _STATE = st.builds(StoryState, bookmarked=st.booleans(), read=st.booleans(),
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(marks=st.dictionaries(st.sampled_from(_NAMES), _STATE), text=st.sampled_from(MARK_QUERIES),
-       limit=st.sampled_from([None, 1, 2, 5]))
+       limit=st.sampled_from([None, 0, 1, 2, 5]))
 def test_every_way_of_filtering_marks_gives_the_same_ids_order_and_total(
         indexed: tuple[Store, SearchIndex], marks: dict[str, StoryState], text: str, limit: int | None) -> None:
     """Small sets in a term set, large ones in a term set or filtered in Python: one answer."""

@@ -161,7 +161,7 @@ class Executor:
                                  order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
         hits = result.hits
         if not by_date:
-            hits = self._break_ties(searcher, hits)
+            hits = self._break_ties(searcher, _tied_cut(hits, wanted))
         ids = self._ids(view, self._keys(view, hits[:wanted]))
         return SearchResult(ids, int(result.count or 0), terms, query)  # type: ignore[attr-defined]  # not in tantivy's stub
 
@@ -185,13 +185,8 @@ class Executor:
         kept = list(compress(hits, flags))
         total = len(kept)
         wanted = total if limit is None else max(0, min(limit, total))
-        if not by_date and 0 < wanted < total:
-            cut, last = wanted, kept[wanted - 1][0]
-            while cut < total and kept[cut][0] == last:
-                cut += 1  # hits tied with the last one kept: ordered with it, then cut
-            kept = kept[:cut]
         if not by_date:
-            kept = self._break_ties(searcher, kept)
+            kept = self._break_ties(searcher, _tied_cut(kept, wanted))
         return SearchResult(self._ids(view, self._keys(view, kept[:wanted])), total, terms, query)
 
     @staticmethod
@@ -318,6 +313,19 @@ class Executor:
         boosted = [tantivy.Query.boost_query(q, BOOSTS[f]) if f in BOOSTS else q for f, q in zip(fields, per_field,
                                                                                                    strict=True)]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in boosted])
+
+
+def _tied_cut(hits: list[Hit], wanted: int) -> list[Hit]:
+    """The first ``wanted`` of hits in score order and those tied with the last of them (the
+    ones that may move above the cut once ties are ordered)."""
+    if wanted >= len(hits):
+        return hits
+    if wanted <= 0:
+        return []
+    cut, last = wanted, hits[wanted - 1][0]
+    while cut < len(hits) and hits[cut][0] == last:
+        cut += 1
+    return hits[:cut]
 
 
 def _negate(query: tantivy.Query) -> tantivy.Query:
