@@ -8,14 +8,17 @@ per key typed. The index's life cycle (opening, repairing, writing) is
 :mod:`broadsheet.store.search.engine`'s business.
 
 Why not a term set for every size: at 1,000,000 stories tantivy's term set on ``key`` cost
-50 ms for 30,000 keys and 600-900 ms for 400,000 (it reads one posting list per key on every
-search), while the Python filter over a word's 414,000 hits costs about 45 ms for the hits,
-30 ms for their keys and a few ms to filter them (issue 17).
+68 ms of CPU for 30,000 keys and 690 ms for 400,000 (it reads one posting list per key on
+every search), while the Python filter over a word's 414,000 hits cost about 240 ms (the hits
+107 ms, their keys 36 ms, looking them up in a set of 400,000 90 ms): see :data:`TERM_SET_COST`.
+Either way a word with ``is:unread`` at a million stories costs a hundred times a word alone;
+only marks inside the index could make it as cheap (issue 17).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Set
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from functools import partial
 from itertools import compress, islice
@@ -72,7 +75,7 @@ class Executor:
         self._id_cache: dict[int, str] = {}
         self._newest_cache: tuple[tuple[int, int], Newest] | None = None
         # ((the index's generation, id of a key set), the set kept alive, :meth:`_places` of it), latest first
-        self._placed: list[tuple[tuple[int, int], Set[int], list[int]]] = []
+        self._placed: list[tuple[tuple[int, int], Set[int], Sequence[int]]] = []
 
     def _marked_view(self, states: Mapping[str, StoryState]) -> MarkedView:
         """The index of the marks ``states`` came from and the changes on top (made once per load
@@ -236,10 +239,11 @@ class Executor:
         self._newest_cache = ((view.generation, n), newest)
         return newest
 
-    def _places(self, view: IndexView, keys: Set[int]) -> list[int]:
+    def _places(self, view: IndexView, keys: Set[int]) -> Sequence[int]:
         """The places in the newest-first list of the stories of ``keys`` the index holds, in
-        order. A few are kept, by set: while a query is typed its mark sets stay the same objects,
-        and a million-entry dict costs about a microsecond a lookup at 30,000 bookmarks."""
+        order. Kept for the marks index's own sets (a million-entry dict costs about a
+        microsecond a lookup: 30,000 bookmarks took 36 ms), which stay the same objects while
+        a query is typed; a set made for one search is not kept alive."""
         marker = (view.generation, id(keys))
         for i, (made, kept, places) in enumerate(self._placed):
             if made == marker and kept is keys:
@@ -247,8 +251,9 @@ class Executor:
                     self._placed.insert(0, self._placed.pop(i))
                 return places
         rank = self._newest(view).rank
-        places = sorted([place for place in map(rank.get, keys) if place is not None])
-        self._placed = [(marker, keys, places), *self._placed[:PLACES_KEPT - 1]]
+        places = array("I", sorted([place for place in map(rank.get, keys) if place is not None]))
+        if self._marked is not None and self._marked[1].owns(keys):
+            self._placed = [(marker, keys, places), *self._placed[:PLACES_KEPT - 1]]
         return places
 
     def _newest_with_state(self, view: IndexView, query: Query, allow: Set[int] | None,
@@ -388,6 +393,11 @@ class Marked:
             for tag in state.tags:
                 tags.setdefault(tag, set()).add(key)
         return cls(tags, bookmarked, read)
+
+    def owns(self, keys: Set[int]) -> bool:
+        """Whether ``keys`` is one of this index's sets (or one laid over with the latest changes)."""
+        return (keys is self.read or keys is self.bookmarked or any(keys is s for s in self.tags.values())
+                or any(keys is s for s in self._overlaid.values()))
 
     def having(self, mark: str, changes: Mapping[str, StoryState]) -> Set[int]:
         """Keys of the stories with ``mark`` ("read", "bookmarked", "tag:" and a tag): this
