@@ -42,7 +42,7 @@ PUSH_DOWN = 4096
 #: 414,000 hits 164 ms). Sets larger than :data:`PUSH_DOWN` go to tantivy when the words match
 #: at least this many times as many stories.
 TERM_SET_COST = 4
-#: How many mark sets' places in the newest-first list are kept (see :meth:`Executor._places`).
+#: How many mark sets' places in the newest-first list, and term sets, are kept (see :meth:`Executor._places`).
 PLACES_KEPT = 4
 #: How far past a limited page we fetch, to order hits tied across its end (bounds the cost).
 TIE_WINDOW = 512
@@ -76,6 +76,7 @@ class Executor:
         self._newest_cache: tuple[tuple[int, int], Newest] | None = None
         # ((the index's generation, id of a key set), the set kept alive, :meth:`_places` of it), latest first
         self._placed: list[tuple[tuple[int, int], Set[int], Sequence[int]]] = []
+        self._term_sets: list[tuple[tuple[int, int], Set[int], tantivy.Query]] = []  # the same, for :meth:`_term_set`
 
     def _marked_view(self, states: Mapping[str, StoryState]) -> MarkedView:
         """The index of the marks ``states`` came from and the changes on top (made once per load
@@ -145,7 +146,7 @@ class Executor:
         drop = False
         if marks:
             if len(marks) <= PUSH_DOWN or len(marks) * TERM_SET_COST <= self._count(searcher, clauses):
-                clauses.append((occur, tantivy.Query.term_set_query(view.schema, "key", list(marks))))
+                clauses.append((occur, self._term_set(view, marks)))
             else:
                 keep, drop = marks, occur == tantivy.Occur.MustNot
         tq = clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
@@ -238,6 +239,18 @@ class Executor:
         newest = Newest(self._ids(view, keys), keys, {key: i for i, key in enumerate(keys)})
         self._newest_cache = ((view.generation, n), newest)
         return newest
+
+    def _term_set(self, view: IndexView, keys: Set[int]) -> tantivy.Query:
+        """A term set on ``key``, kept for the marks index's own sets: made from a Python list
+        it cost 6 ms for 7,600 keys and 22 ms for 30,000, on every key typed."""
+        marker = (view.generation, id(keys))
+        for made, kept, query in self._term_sets:
+            if made == marker and kept is keys:
+                return query
+        query = tantivy.Query.term_set_query(view.schema, "key", list(keys))
+        if self._marked is not None and self._marked[1].owns(keys):
+            self._term_sets = [(marker, keys, query), *self._term_sets[:PLACES_KEPT - 1]]
+        return query
 
     def _places(self, view: IndexView, keys: Set[int]) -> Sequence[int]:
         """The places in the newest-first list of the stories of ``keys`` the index holds, in
