@@ -180,8 +180,8 @@ class PackedMap:
         for key, value in zip(self._keys, self._values, strict=True):
             if key not in recent and value != GONE:
                 yield key
-        for key, value in recent.items():
-            if value != GONE:
+        for key, put in recent.items():
+            if put != GONE:
                 yield key
 
     def __len__(self) -> int:
