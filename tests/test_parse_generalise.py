@@ -592,3 +592,65 @@ def test_caption_printed_twice_with_its_credit_is_one_photo() -> None:
 def test_last_tag_of_a_list_is_no_byline() -> None:
     text = page(TITLE, "Topics:\nbridge\n,\nharbour\n,", "Technology News")
     assert parse_text(text).authors == ["Gazette"]
+
+
+# --- captions known by where they stand (store/parse/figures.py) ---------------------------------
+
+
+@pytest.mark.parametrize("joined", [True, False])
+def test_bare_line_under_a_video_caption_is_the_next_photos_caption(joined: bool) -> None:
+    # A run of figures: a video with a labelled caption, then a photo whose caption has no label.
+    video, photo = "The mayor explains the tolls", "The mayor said the tolls would be reviewed after a year"
+    lines = ["Media caption " + video] if joined else ["Media caption", video]
+    text = page(TITLE, "By Ann Example", tail=(*lines, photo, *MORE))
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [photo]
+    assert photo not in article.body and MORE[0] in article.body
+    assert "right under the caption" in reason_of(text, photo)
+
+
+def test_bare_line_over_a_section_heading_is_a_caption() -> None:
+    # A sentence-shaped line with a heading straight under it: no section is empty, so it is a photo's caption.
+    photo, heading = "Workers are getting ready to fit the lamps on the new deck", "The cost"
+    text = page(TITLE, "By Ann Example", tail=(photo, heading, *MORE))
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [photo]
+    assert heading in article.body and photo not in article.body
+    assert "section heading" in reason_of(text, photo)
+
+
+def test_sentence_shaped_subheading_over_a_paragraph_stays_in_the_story() -> None:
+    # The same shape with a paragraph under it is a subheading: nothing marks it as a caption.
+    subhead = "The council still has to decide what the tolls will pay for"
+    article = parse_text(page(TITLE, "By Ann Example", tail=(subhead, *MORE)))
+    assert not article.images
+    assert subhead in article.body
+
+
+@pytest.mark.parametrize(
+    ("cut", "link"),
+    [
+        ("The ferry company has asked the people who cross every day, such as", "Harbour pilots"),
+        ("The ferry company has asked the people who cross every day and their chairman", "Ann Fisher"),
+    ],
+)
+def test_paragraph_cut_before_a_link_is_no_caption(cut: str, link: str) -> None:
+    # raw_gettext: a paragraph split where a link starts; the cut line ends on a small word or
+    # the link is a name, so the pair is no caption over a section heading.
+    text = page(TITLE, "By Ann Example", tail=(cut, link, *MORE))
+    assert not parse_text(text).images
+
+
+def test_sentence_pointing_at_this_photo_is_a_caption() -> None:
+    photo = "Cameras were not allowed on the deck, so this picture from the builder will have to do."
+    text = page(TITLE, "By Ann Example", tail=(photo, *MORE))
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [photo]
+    assert photo not in article.body
+    assert "this photo" in reason_of(text, photo)
+
+
+def test_question_about_this_photo_is_no_caption() -> None:
+    teaser = "If a picture is worth a thousand words, what does this photo say about the bridge?"
+    article = parse_text(page(TITLE, "By Ann Example", tail=(teaser, *MORE)))
+    assert not article.images

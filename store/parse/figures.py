@@ -1,0 +1,102 @@
+"""Photo captions printed with no credit and no label, known by where they stand among the story's lines.
+
+Some sites print a photo's caption as a bare line between paragraphs: no credit, no
+``Image caption`` label, no full stop. On its own such a line reads like a subheading; what
+tells them apart is its neighbours, and a few shapes only a caption takes:
+
+- right under another photo's (or video's) caption, above a paragraph: the next photo of a
+  run of figures (a subheading does not follow a caption without text between them);
+- above a short section heading: a subheading does not head a section with no text in it,
+  so a sentence-shaped line just over one is the caption of a photo placed before the section;
+- a one-sentence line that points at the picture (``... so this photo from the maker will
+  have to do.``): story prose seldom speaks of "this photo".
+
+A caption candidate is sentence-shaped (7 to 30 words, a capital first, one clause without a
+full stop at its end) and does not end on a small word or a capitalised one: a line cut
+before a link (``... interests such as`` / ``President ...``) is a piece of a paragraph.
+"""
+
+from __future__ import annotations
+
+import re
+
+from broadsheet.store.model import Image
+from broadsheet.store.parse.byline import looks_like_name
+from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
+from broadsheet.store.parse.textstats import STOPWORDS, ends_sentence
+from broadsheet.store.parse.types import Line
+
+PROSE_WORDS = 12  # a paragraph of story text, not a heading or a label
+HEADING_WORDS = 6  # the longest section heading taken as one
+_DEICTIC = re.compile(r"\bthis (?:photo(?:graph)?|picture|image)\b", re.IGNORECASE)
+_CAPTION_LABEL_REASON = "after a caption label"  # the reason marking.py gives a labelled caption
+
+
+def _story_line(page: Page, i: int, line: Line) -> bool:
+    """A line the story holds now (prose) or no step has claimed."""
+    return page.klass.get(i) == "good" or (line.role == "boilerplate" and line.reason in (UNDECIDED, REPEATED))
+
+
+def _caption_shaped(text: str) -> bool:
+    """One clause, 7-30 words, capital first, no full stop at the end, not cut before a link."""
+    words = text.split()
+    if not 7 <= len(words) <= 30 or not text[0].isupper() or text.isupper():
+        return False
+    if ends_sentence(text) or text[-1] in ",:;-–—(\"“‘'" or ":" in text or ". " in text or "|" in text:
+        return False
+    last = words[-1]
+    return last[0].islower() and last.casefold() not in STOPWORDS
+
+
+def _prose(text: str) -> bool:
+    """A paragraph: 12+ words ending like a sentence, starting as a paragraph does (not mid-sentence)."""
+    return len(text.split()) >= PROSE_WORDS and ends_sentence(text) and (text[0].isupper() or text[0] in "\"“‘'")
+
+
+def _heading(text: str) -> bool:
+    """A short section heading: 1-6 words, a capital first, no sentence end, no comma, not a name."""
+    words = text.split()
+    return (
+        1 <= len(words) <= HEADING_WORDS
+        and text[0].isupper()
+        and not ends_sentence(text)
+        and not any(c in text for c in ",:|/")
+        and not (len(words) > 1 and looks_like_name(text))
+    )
+
+
+def _after_caption(line: Line) -> bool:
+    """The line is a photo's caption or credit, or a labelled (video) caption."""
+    return line.role in ("caption", "credit") or line.reason.startswith(_CAPTION_LABEL_REASON)
+
+
+def step_unlabelled_captions(page: Page) -> None:
+    """Mark captions printed bare among the story's lines (see the module's docstring)."""
+    lines, h = page.lines, page.headline
+    order = [i for i in nonblank(page) if i > h]
+    for pos in range(1, len(order) - 1):
+        i = order[pos]
+        line = lines[i]
+        text = line.text
+        if i in page.images or not _story_line(page, i, line):
+            continue
+        above, below = lines[order[pos - 1]], lines[order[pos + 1]]
+        reason = None
+        if _DEICTIC.search(text) and text.endswith(".") and 6 <= len(text.split()) <= 30 and ". " not in text[:-1]:
+            if _prose(above.text) or _after_caption(above):
+                reason = "one sentence that points at the picture ('this photo')"
+        elif _caption_shaped(text):
+            if _after_caption(above) and _prose(below.text):
+                reason = f"caption-shaped line right under the caption on line {above.number}, above a paragraph"
+            elif (
+                pos + 2 < len(order)
+                and _prose(above.text)
+                and _heading(below.text)
+                and _prose(lines[order[pos + 2]].text)
+            ):
+                reason = f"caption-shaped line between a paragraph and the section heading on line {below.number}"
+        if reason is None:
+            continue
+        line.mark("caption", reason)
+        page.images[i] = Image(text, None)
+        page.klass.pop(i, None)
