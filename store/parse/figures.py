@@ -19,6 +19,7 @@ before a link (``... interests such as`` / ``President ...``) is a piece of a pa
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from broadsheet.store.model import Image
 from broadsheet.store.parse.byline import looks_like_name
@@ -29,6 +30,8 @@ from broadsheet.store.parse.types import Line
 PROSE_WORDS = 12  # a paragraph of story text, not a heading or a label
 HEADING_WORDS = 6  # the longest section heading taken as one
 _DEICTIC = re.compile(r"\bthis (?:photo(?:graph)?|picture|image)\b", re.IGNORECASE)
+_MAX_CHARS = 300  # longer than any line of 30 words or fewer that a caption could be
+_ENDS = frozenset(".!?…\"”’')]")  # how a line ending a sentence ends: no caption-shaped line does
 _CAPTION_LABEL_REASON = "after a caption label"  # the reason marking.py gives a labelled caption
 
 
@@ -72,18 +75,30 @@ def _after_caption(line: Line) -> bool:
 
 def step_unlabelled_captions(page: Page) -> None:
     """Mark captions printed bare among the story's lines (see the module's docstring)."""
-    lines, h = page.lines, page.headline
-    order = [i for i in nonblank(page) if i > h]
+    lines, klass, h = page.lines, page.klass, page.headline
+    last = next((i for i in reversed(klass) if klass[i] == "good"), -1)  # (klass is in line order)
+    if last <= h:
+        return
+    order = nonblank(page)
+    order = order[bisect_right(order, h) : bisect_right(order, last + 1)]  # the story, and one line below it
     for pos in range(1, len(order) - 1):
         i = order[pos]
         line = lines[i]
         text = line.text
+        if len(text) > _MAX_CHARS:
+            continue
+        # (What each rule needs, in cheap tests first: most lines of a story are sentences
+        # that do not say "this", and stop here.)
+        end = text[-1]
+        deictic = end == "." and ("this " in text or "This " in text)
+        if (end in _ENDS and not deictic) or not 5 <= text.count(" ") < 30:
+            continue
         if i in page.images or not _story_line(page, i, line):
             continue
         above, below = lines[order[pos - 1]], lines[order[pos + 1]]
         reason = None
-        if _DEICTIC.search(text) and text.endswith(".") and 6 <= len(text.split()) <= 30 and ". " not in text[:-1]:
-            if _prose(above.text) or _after_caption(above):
+        if deictic:
+            if ". " not in text and _DEICTIC.search(text) and (_prose(above.text) or _after_caption(above)):
                 reason = "one sentence that points at the picture ('this photo')"
         elif _caption_shaped(text):
             if _after_caption(above) and _prose(below.text):
@@ -99,4 +114,4 @@ def step_unlabelled_captions(page: Page) -> None:
             continue
         line.mark("caption", reason)
         page.images[i] = Image(text, None)
-        page.klass.pop(i, None)
+        klass.pop(i, None)
