@@ -654,3 +654,18 @@ def test_question_about_this_photo_is_no_caption() -> None:
     teaser = "If a picture is worth a thousand words, what does this photo say about the bridge?"
     article = parse_text(page(TITLE, "By Ann Example", tail=(teaser, *MORE)))
     assert not article.images
+
+
+def test_bare_line_under_a_gallery_photo_count_is_a_caption() -> None:
+    # A gallery prints the photo's number, then its caption, then the story goes on under a question heading.
+    photo, heading = "The new deck and the old ferry pier seen from the harbour wall", "Who will pay the tolls?"
+    text = page(TITLE, "By Ann Example", tail=("2", photo, heading, *MORE))
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [photo]
+    assert "photo count" in reason_of(text, photo)
+
+
+def test_line_over_a_question_heading_without_a_photo_sign_stays() -> None:
+    # Over a question heading, with prose above, the same line is as often a link to another story.
+    line, heading = "The new deck and the old ferry pier seen from the harbour wall", "Who will pay the tolls?"
+    assert not parse_text(page(TITLE, "By Ann Example", tail=(line, heading, *MORE))).images

@@ -56,21 +56,29 @@ def _prose(text: str) -> bool:
     return len(text.split()) >= PROSE_WORDS and ends_sentence(text) and (text[0].isupper() or text[0] in "\"“‘'")
 
 
-def _heading(text: str) -> bool:
-    """A short section heading: 1-6 words, a capital first, no sentence end, no comma, not a name."""
+def _heading(text: str, question: bool = True) -> bool:
+    """A short section heading: 1-6 words, a capital first, no full stop (a question if ``question``),
+    no comma, not a name."""
     words = text.split()
     return (
         1 <= len(words) <= HEADING_WORDS
         and text[0].isupper()
-        and not ends_sentence(text)
+        and ((question and text.endswith("?")) or not ends_sentence(text))
         and not any(c in text for c in ",:|/")
         and not (len(words) > 1 and looks_like_name(text))
     )
 
 
+_PHOTO_COUNT = re.compile(r"^\d{1,3}(?:\s*(?:/|of)\s*\d{1,3})?$")  # a gallery's "2", "2/5", "2 of 5"
+
+
 def _after_caption(line: Line) -> bool:
-    """The line is a photo's caption or credit, or a labelled (video) caption."""
-    return line.role in ("caption", "credit") or line.reason.startswith(_CAPTION_LABEL_REASON)
+    """The line is a photo's caption or credit, a labelled (video) caption, or a gallery's photo count."""
+    return (
+        line.role in ("caption", "credit")
+        or line.reason.startswith(_CAPTION_LABEL_REASON)
+        or (len(line.text) <= 9 and _PHOTO_COUNT.match(line.text) is not None)
+    )
 
 
 def step_unlabelled_captions(page: Page) -> None:
@@ -101,14 +109,13 @@ def step_unlabelled_captions(page: Page) -> None:
             if ". " not in text and _DEICTIC.search(text) and (_prose(above.text) or _after_caption(above)):
                 reason = "one sentence that points at the picture ('this photo')"
         elif _caption_shaped(text):
-            if _after_caption(above) and _prose(below.text):
-                reason = f"caption-shaped line right under the caption on line {above.number}, above a paragraph"
-            elif (
-                pos + 2 < len(order)
-                and _prose(above.text)
-                and _heading(below.text)
-                and _prose(lines[order[pos + 2]].text)
-            ):
+            before_section = pos + 2 < len(order) and _prose(lines[order[pos + 2]].text)
+            if _after_caption(above) and (_prose(below.text) or (before_section and _heading(below.text))):
+                what = "photo count" if above.role == "boilerplate" and above.text[0].isdigit() else "caption"
+                reason = f"caption-shaped line right under the {what} on line {above.number}, above the story text"
+            elif before_section and _prose(above.text) and _heading(below.text, question=False):
+                # (Not over a question: "The inside story of ..." / "Why was it set up?" is a link to
+                # another story over a question heading, as often as a caption.)
                 reason = f"caption-shaped line between a paragraph and the section heading on line {below.number}"
         if reason is None:
             continue
