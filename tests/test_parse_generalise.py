@@ -669,3 +669,19 @@ def test_line_over_a_question_heading_without_a_photo_sign_stays() -> None:
     # Over a question heading, with prose above, the same line is as often a link to another story.
     line, heading = "The new deck and the old ferry pier seen from the harbour wall", "Who will pay the tolls?"
     assert not parse_text(page(TITLE, "By Ann Example", tail=(line, heading, *MORE))).images
+
+
+def test_name_with_full_stop_between_share_buttons_is_the_lead_caption() -> None:
+    lead = "The Harbour Bridge."
+    text = page(TITLE, "By Ann Example", "Share", "Tweet", lead, "Share", "Email")
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [lead]
+    assert article.authors == ["Ann Example"]
+    assert "lead photo" in reason_of(text, lead)
+
+
+@pytest.mark.parametrize("line", ["Ann Example", "The new bridge opens to traffic in the spring."])
+def test_name_or_sentence_between_share_buttons_is_no_lead_caption(line: str) -> None:
+    # A bare name there is the byline; a sentence is a standfirst or a teaser.
+    text = page(TITLE, "Share", "Tweet", line, "Share", "Email")
+    assert not parse_text(text).images

@@ -9,7 +9,10 @@ tells them apart is its neighbours, and a few shapes only a caption takes:
 - above a short section heading: a subheading does not head a section with no text in it,
   so a sentence-shaped line just over one is the caption of a photo placed before the section;
 - a one-sentence line that points at the picture (``... so this photo from the maker will
-  have to do.``): story prose seldom speaks of "this photo".
+  have to do.``): story prose seldom speaks of "this photo";
+- in the story's head (below the headline, above the first paragraph), a short name with a
+  full stop (``The Example Phone.``) alone between page furniture (share buttons): the lead
+  photo's caption (a byline has no full stop, a standfirst is a sentence).
 
 A caption candidate is sentence-shaped (7 to 30 words, a capital first, one clause without a
 full stop at its end) and does not end on a small word or a capitalised one: a line cut
@@ -81,13 +84,42 @@ def _after_caption(line: Line) -> bool:
     )
 
 
+def _named_with_full_stop(text: str) -> bool:
+    """2-6 capitalised words and a full stop: a name or a thing named (``Ann Lee's Example Phone.``)."""
+    words = text[:-1].split()
+    return text.endswith(".") and 2 <= len(words) <= 6 and all(w[0].isupper() for w in words) and not text.isupper()
+
+
+def _furniture(line: Line) -> bool:
+    """A line of page furniture some step recognised (a share button, a repeated link), not an undecided one."""
+    return line.role == "boilerplate" and line.reason != UNDECIDED
+
+
+def _lead_caption(page: Page, order: list[int]) -> None:
+    """The lead photo's caption in the story's head: a short name with a full stop between page furniture."""
+    lines = page.lines
+    for pos in range(1, len(order) - 1):
+        line = lines[order[pos]]
+        if (
+            line.role == "boilerplate"
+            and line.reason == UNDECIDED
+            and _named_with_full_stop(line.text)
+            and _furniture(lines[order[pos - 1]])
+            and _furniture(lines[order[pos + 1]])
+        ):
+            line.mark("caption", "a name with a full stop between page furniture above the story (lead photo)")
+            page.images[order[pos]] = Image(line.text, None)
+
+
 def step_unlabelled_captions(page: Page) -> None:
     """Mark captions printed bare among the story's lines (see the module's docstring)."""
     lines, klass, h = page.lines, page.klass, page.headline
     last = next((i for i in reversed(klass) if klass[i] == "good"), -1)  # (klass is in line order)
     if last <= h:
         return
+    first = next(i for i in klass if i > h and klass[i] == "good")
     order = nonblank(page)
+    _lead_caption(page, order[bisect_right(order, h) : bisect_right(order, first)])
     order = order[bisect_right(order, h) : bisect_right(order, last + 1)]  # the story, and one line below it
     for pos in range(1, len(order) - 1):
         i = order[pos]
