@@ -656,10 +656,11 @@ def test_question_about_this_photo_is_no_caption() -> None:
     assert not article.images
 
 
-def test_bare_line_under_a_gallery_photo_count_is_a_caption() -> None:
+@pytest.mark.parametrize("count", ["2", "2 of 5", "Image 2 of 5"])
+def test_bare_line_under_a_gallery_photo_count_is_a_caption(count: str) -> None:
     # A gallery prints the photo's number, then its caption, then the story goes on under a question heading.
     photo, heading = "The new deck and the old ferry pier seen from the harbour wall", "Who will pay the tolls?"
-    text = page(TITLE, "By Ann Example", tail=("2", photo, heading, *MORE))
+    text = page(TITLE, "By Ann Example", tail=(count, photo, heading, *MORE))
     article = parse_text(text)
     assert [i.caption for i in article.images] == [photo]
     assert "photo count" in reason_of(text, photo)
@@ -685,3 +686,16 @@ def test_name_or_sentence_between_share_buttons_is_no_lead_caption(line: str) ->
     # A bare name there is the byline; a sentence is a standfirst or a teaser.
     text = page(TITLE, "Share", "Tweet", line, "Share", "Email")
     assert not parse_text(text).images
+
+
+@pytest.mark.parametrize(("name", "caption"), [("Ann Fisher", True), ("Bo Chen", False), ("Ann Example", False)])
+def test_name_under_share_buttons_above_the_byline(name: str, caption: bool) -> None:
+    # A portrait's caption when the story names that person; a name the story does not mention,
+    # or the byline's own, is no caption.
+    quote = "Ann Fisher, who has run the ferry for twenty years, said she would keep two boats on the water."
+    text = page(TITLE, "Share", "Tweet", name, "By Ann Example", quote)
+    article = parse_text(text)
+    assert article.authors == ["Ann Example"]
+    assert [i.caption for i in article.images] == ([name] if caption else [])
+    if caption:
+        assert "portrait" in reason_of(text, name)

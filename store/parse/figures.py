@@ -27,11 +27,12 @@ from bisect import bisect_right
 from broadsheet.store.model import Image
 from broadsheet.store.parse.byline import looks_like_name
 from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
-from broadsheet.store.parse.textstats import STOPWORDS, ends_sentence
+from broadsheet.store.parse.textstats import STOPWORDS, ends_sentence, tokens
 from broadsheet.store.parse.types import Line
 
 PROSE_WORDS = 12  # a paragraph of story text, not a heading or a label
 HEADING_WORDS = 6  # the longest section heading taken as one
+_OPENING = 12  # the story's first paragraphs, where a portrait's subject is named
 _DEICTIC = re.compile(r"\bthis (?:photo(?:graph)?|picture|image)\b", re.IGNORECASE)
 _MAX_CHARS = 300  # longer than any line of 30 words or fewer that a caption could be
 _ENDS = frozenset(".!?…\"”’')]")  # how a line ending a sentence ends: no caption-shaped line does
@@ -72,16 +73,17 @@ def _heading(text: str, question: bool = True) -> bool:
     )
 
 
-_PHOTO_COUNT = re.compile(r"^\d{1,3}(?:\s*(?:/|of)\s*\d{1,3})?$")  # a gallery's "2", "2/5", "2 of 5"
+# A gallery's photo count: "2", "2/5", "2 of 5", "Image 2 of 5".
+_PHOTO_COUNT = re.compile(r"^(?:(?:Image|Photo|Picture|Slide)\s+)?\d{1,3}(?:\s*(?:/|of)\s*\d{1,3})?$")
+
+
+def _photo_count(line: Line) -> bool:
+    return len(line.text) <= 18 and line.role == "boilerplate" and _PHOTO_COUNT.match(line.text) is not None
 
 
 def _after_caption(line: Line) -> bool:
     """The line is a photo's caption or credit, a labelled (video) caption, or a gallery's photo count."""
-    return (
-        line.role in ("caption", "credit")
-        or line.reason.startswith(_CAPTION_LABEL_REASON)
-        or (len(line.text) <= 9 and _PHOTO_COUNT.match(line.text) is not None)
-    )
+    return line.role in ("caption", "credit") or line.reason.startswith(_CAPTION_LABEL_REASON) or _photo_count(line)
 
 
 def _named_with_full_stop(text: str) -> bool:
@@ -95,20 +97,38 @@ def _furniture(line: Line) -> bool:
     return line.role == "boilerplate" and line.reason != UNDECIDED
 
 
-def _lead_caption(page: Page, order: list[int]) -> None:
-    """The lead photo's caption in the story's head: a short name with a full stop between page furniture."""
+_HEAD_ROLES = ("byline", "date")
+
+
+def _lead_caption(page: Page, order: list[int], first: int) -> None:
+    """The lead photo's caption in the story's head, alone under page furniture: a short name with a
+    full stop, or a person's name that is not the byline's and that the story's opening names (a portrait)."""
     lines = page.lines
     for pos in range(1, len(order) - 1):
         line = lines[order[pos]]
-        if (
-            line.role == "boilerplate"
-            and line.reason == UNDECIDED
-            and _named_with_full_stop(line.text)
-            and _furniture(lines[order[pos - 1]])
-            and _furniture(lines[order[pos + 1]])
-        ):
-            line.mark("caption", "a name with a full stop between page furniture above the story (lead photo)")
-            page.images[order[pos]] = Image(line.text, None)
+        if line.role != "boilerplate" or line.reason != UNDECIDED or not _furniture(lines[order[pos - 1]]):
+            continue
+        below = lines[order[pos + 1]]
+        if _named_with_full_stop(line.text) and _furniture(below):
+            reason = "a name with a full stop between page furniture above the story (lead photo)"
+        elif (_furniture(below) or below.role in _HEAD_ROLES) and _portrait_in_head(page, line.text, first):
+            reason = "a person's name (not the byline's) under page furniture, named in the story (portrait)"
+        else:
+            continue
+        line.mark("caption", reason)
+        page.images[order[pos]] = Image(line.text, None)
+
+
+def _portrait_in_head(page: Page, text: str, first: int) -> bool:
+    """``text`` is a person's name, not a bylined author, and its surname is in the story's first paragraphs."""
+    if text.isupper() or not 2 <= len(text.split()) <= 4 or not looks_like_name(text):
+        return False
+    authors = {a.casefold() for a in page.byline_info.authors} if page.byline_info else set()
+    if page.byline < 0 or text.casefold() in authors:
+        return False  # with no byline found, a bare name above the story is more likely the author
+    surname = tokens(text)[-1]
+    opening = [i for i in page.klass if i >= first and page.klass[i] == "good"][:_OPENING]
+    return any(surname in tokens(page.lines[i].text) for i in opening)
 
 
 def step_unlabelled_captions(page: Page) -> None:
@@ -119,7 +139,7 @@ def step_unlabelled_captions(page: Page) -> None:
         return
     first = next(i for i in klass if i > h and klass[i] == "good")
     order = nonblank(page)
-    _lead_caption(page, order[bisect_right(order, h) : bisect_right(order, first)])
+    _lead_caption(page, order[bisect_right(order, h) : bisect_right(order, first)], first)
     order = order[bisect_right(order, h) : bisect_right(order, last + 1)]  # the story, and one line below it
     for pos in range(1, len(order) - 1):
         i = order[pos]
@@ -143,7 +163,7 @@ def step_unlabelled_captions(page: Page) -> None:
         elif _caption_shaped(text):
             before_section = pos + 2 < len(order) and _prose(lines[order[pos + 2]].text)
             if _after_caption(above) and (_prose(below.text) or (before_section and _heading(below.text))):
-                what = "photo count" if above.role == "boilerplate" and above.text[0].isdigit() else "caption"
+                what = "photo count" if _photo_count(above) else "caption"
                 reason = f"caption-shaped line right under the {what} on line {above.number}, above the story text"
             elif before_section and _prose(above.text) and _heading(below.text, question=False):
                 # (Not over a question: "The inside story of ..." / "Why was it set up?" is a link to
