@@ -33,7 +33,7 @@ FLOORS = {
         "headline": 0.93,  # measured 0.9355 (2 of 31 truths are not the printed headline)
         "authors": 0.96,  # measured 1.0
         "date": 0.96,  # measured 1.0
-        "captions": 0.86,  # measured 0.8667
+        "captions": 0.87,  # measured 0.875
         "credits": 0.97,  # measured 0.9806
     },
     ("dev", "raw_gettext"): {
@@ -41,7 +41,7 @@ FLOORS = {
         "headline": 0.93,  # measured 0.9355
         "authors": 0.96,  # measured 1.0
         "date": 0.96,  # measured 1.0
-        "captions": 0.855,  # measured 0.8583
+        "captions": 0.86,  # measured 0.8667
         "credits": 0.96,  # measured 0.9709
     },
     ("dev_extra", "raw"): {
