@@ -137,10 +137,10 @@ def step_unlabelled_captions(page: Page) -> None:
     last = next((i for i in reversed(klass) if klass[i] == "good"), -1)  # (klass is in line order)
     if last <= h:
         return
-    first = next(i for i in klass if i > h and klass[i] == "good")
     order = nonblank(page)
-    _lead_caption(page, order[bisect_right(order, h) : bisect_right(order, first)], first)
     order = order[bisect_right(order, h) : bisect_right(order, last + 1)]  # the story, and one line below it
+    first = next(i for i in order if klass.get(i) == "good")
+    _lead_caption(page, order[: bisect_right(order, first)], first)
     for pos in range(1, len(order) - 1):
         i = order[pos]
         line = lines[i]
