@@ -4,15 +4,17 @@ Some sites print a photo's caption as a bare line between paragraphs: no credit,
 ``Image caption`` label, no full stop. On its own such a line reads like a subheading; what
 tells them apart is its neighbours, and a few shapes only a caption takes:
 
-- right under another photo's (or video's) caption, above a paragraph: the next photo of a
-  run of figures (a subheading does not follow a caption without text between them);
+- right under another photo's (or video's) caption or a gallery's photo count (``2 of 5``),
+  above a paragraph: the next photo of a run of figures (a subheading does not follow a
+  caption without text between them);
 - above a short section heading: a subheading does not head a section with no text in it,
   so a sentence-shaped line just over one is the caption of a photo placed before the section;
 - a one-sentence line that points at the picture (``... so this photo from the maker will
   have to do.``): story prose seldom speaks of "this photo";
 - in the story's head (below the headline, above the first paragraph), a short name with a
   full stop (``The Example Phone.``) alone between page furniture (share buttons): the lead
-  photo's caption (a byline has no full stop, a standfirst is a sentence).
+  photo's caption (a byline has no full stop, a standfirst is a sentence); or there, a
+  person's name that is not the byline's and that the story's opening names (a portrait).
 
 A caption candidate is sentence-shaped (7 to 30 words, a capital first, one clause without a
 full stop at its end) and does not end on a small word or a capitalised one: a line cut
