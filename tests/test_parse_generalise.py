@@ -592,3 +592,110 @@ def test_caption_printed_twice_with_its_credit_is_one_photo() -> None:
 def test_last_tag_of_a_list_is_no_byline() -> None:
     text = page(TITLE, "Topics:\nbridge\n,\nharbour\n,", "Technology News")
     assert parse_text(text).authors == ["Gazette"]
+
+
+# --- captions known by where they stand (store/parse/figures.py) ---------------------------------
+
+
+@pytest.mark.parametrize("joined", [True, False])
+def test_bare_line_under_a_video_caption_is_the_next_photos_caption(joined: bool) -> None:
+    # A run of figures: a video with a labelled caption, then a photo whose caption has no label.
+    video, photo = "The mayor explains the tolls", "The mayor said the tolls would be reviewed after a year"
+    lines = ["Media caption " + video] if joined else ["Media caption", video]
+    text = page(TITLE, "By Ann Example", tail=(*lines, photo, *MORE))
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [photo]
+    assert photo not in article.body and MORE[0] in article.body
+    assert "right under the caption" in reason_of(text, photo)
+
+
+def test_bare_line_over_a_section_heading_is_a_caption() -> None:
+    # A sentence-shaped line with a heading straight under it: no section is empty, so it is a photo's caption.
+    photo, heading = "Workers are getting ready to fit the lamps on the new deck", "The cost"
+    text = page(TITLE, "By Ann Example", tail=(photo, heading, *MORE))
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [photo]
+    assert heading in article.body and photo not in article.body
+    assert "section heading" in reason_of(text, photo)
+
+
+def test_sentence_shaped_subheading_over_a_paragraph_stays_in_the_story() -> None:
+    # The same shape with a paragraph under it is a subheading: nothing marks it as a caption.
+    subhead = "The council still has to decide what the tolls will pay for"
+    article = parse_text(page(TITLE, "By Ann Example", tail=(subhead, *MORE)))
+    assert not article.images
+    assert subhead in article.body
+
+
+@pytest.mark.parametrize(
+    ("cut", "link"),
+    [
+        ("The ferry company has asked the people who cross every day, such as", "Harbour pilots"),
+        ("The ferry company has asked the people who cross every day and their chairman", "Ann Fisher"),
+    ],
+)
+def test_paragraph_cut_before_a_link_is_no_caption(cut: str, link: str) -> None:
+    # raw_gettext: a paragraph split where a link starts; the cut line ends on a small word or
+    # the link is a name, so the pair is no caption over a section heading.
+    text = page(TITLE, "By Ann Example", tail=(cut, link, *MORE))
+    assert not parse_text(text).images
+
+
+def test_sentence_pointing_at_this_photo_is_a_caption() -> None:
+    photo = "Cameras were not allowed on the deck, so this picture from the builder will have to do."
+    text = page(TITLE, "By Ann Example", tail=(photo, *MORE))
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [photo]
+    assert photo not in article.body
+    assert "this photo" in reason_of(text, photo)
+
+
+def test_question_about_this_photo_is_no_caption() -> None:
+    teaser = "If a picture is worth a thousand words, what does this photo say about the bridge?"
+    article = parse_text(page(TITLE, "By Ann Example", tail=(teaser, *MORE)))
+    assert not article.images
+
+
+@pytest.mark.parametrize("count", ["2", "2 of 5", "Image 2 of 5"])
+def test_bare_line_under_a_gallery_photo_count_is_a_caption(count: str) -> None:
+    # A gallery prints the photo's number, then its caption, then the story goes on under a question heading.
+    photo, heading = "The new deck and the old ferry pier seen from the harbour wall", "Who will pay the tolls?"
+    text = page(TITLE, "By Ann Example", tail=(count, photo, heading, *MORE))
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [photo]
+    assert "photo count" in reason_of(text, photo)
+
+
+def test_line_over_a_question_heading_without_a_photo_sign_stays() -> None:
+    # Over a question heading, with prose above, the same line is as often a link to another story.
+    line, heading = "The new deck and the old ferry pier seen from the harbour wall", "Who will pay the tolls?"
+    assert not parse_text(page(TITLE, "By Ann Example", tail=(line, heading, *MORE))).images
+
+
+def test_name_with_full_stop_between_share_buttons_is_the_lead_caption() -> None:
+    lead = "The Harbour Bridge."
+    text = page(TITLE, "By Ann Example", "Share", "Tweet", lead, "Share", "Email")
+    article = parse_text(text)
+    assert [i.caption for i in article.images] == [lead]
+    assert article.authors == ["Ann Example"]
+    assert "lead photo" in reason_of(text, lead)
+
+
+@pytest.mark.parametrize("line", ["Ann Example", "The new bridge opens to traffic in the spring."])
+def test_name_or_sentence_between_share_buttons_is_no_lead_caption(line: str) -> None:
+    # A bare name there is the byline; a sentence is a standfirst or a teaser.
+    text = page(TITLE, "Share", "Tweet", line, "Share", "Email")
+    assert not parse_text(text).images
+
+
+@pytest.mark.parametrize(("name", "caption"), [("Ann Fisher", True), ("Bo Chen", False), ("Ann Example", False)])
+def test_name_under_share_buttons_above_the_byline(name: str, caption: bool) -> None:
+    # A portrait's caption when the story names that person; a name the story does not mention,
+    # or the byline's own, is no caption.
+    quote = "Ann Fisher, who has run the ferry for twenty years, said she would keep two boats on the water."
+    text = page(TITLE, "Share", "Tweet", name, "By Ann Example", quote)
+    article = parse_text(text)
+    assert article.authors == ["Ann Example"]
+    assert [i.caption for i in article.images] == ([name] if caption else [])
+    if caption:
+        assert "portrait" in reason_of(text, name)

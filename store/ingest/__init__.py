@@ -3,4 +3,6 @@
 #: The version of what turns inputs into articles, recorded on each story the importer stores.
 #: Bump it when a format or the text-dump parser (``store/parse``) reads the same input into
 #: a different article: the reader then offers ``broadsheet reparse --stale`` for older stories.
-PARSER_VERSION = 3  # 3: the parser of issue 14 (bylines, captions, story ends) and the html headline rule
+# 3: the parser of issue 14 (bylines, captions, story ends) and the html headline rule;
+# 4: bare photo captions known by their place among the story's lines (store/parse/figures.py)
+PARSER_VERSION = 4

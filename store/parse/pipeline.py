@@ -2,15 +2,17 @@
 
 Order: split and fold lines (:mod:`.lines`), mark furniture, captions and prose
 (:mod:`.marking`), find headline, byline and date (:mod:`.meta`), find the end of the
-story (:mod:`.story_end`), assemble (:mod:`.assemble`). ``run`` is shared by
-:func:`store.parse.parse_text` and :func:`store.parse.explain_text`, so ``--explain`` shows
-exactly the decisions that produced the parsed article.
+story (:mod:`.story_end`), mark captions known by their place (:mod:`.figures`), assemble
+(:mod:`.assemble`). ``run`` is shared by :func:`store.parse.parse_text` and
+:func:`store.parse.explain_text`, so ``--explain`` shows exactly the decisions that produced
+the parsed article.
 """
 
 from __future__ import annotations
 
 from broadsheet.store.model import Article
 from broadsheet.store.parse.assemble import assemble
+from broadsheet.store.parse.figures import step_unlabelled_captions
 from broadsheet.store.parse.headline import split_title
 from broadsheet.store.parse.lines import join_wrapped, page_title, split_lines
 from broadsheet.store.parse.marking import (
@@ -35,6 +37,7 @@ STEPS = (
     step_date,
     step_story_end,
     step_layout_captions,
+    step_unlabelled_captions,
 )
 
 
