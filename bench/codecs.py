@@ -1,9 +1,9 @@
-"""``python -m bench.codecs``: compressors measured on body shards, to choose the one the store uses.
+"""``python -m bench.codecs``: compressors measured on store shards, to choose the one the store uses.
 
-    python -m bench.codecs STORE [--corpus BODIES.jsonl]
+    python -m bench.codecs STORE [--kind bodies|meta] [--corpus BODIES.jsonl]
 
-STORE is a store folder whose body shards are plain JSON (built before shards were
-compressed, or rewritten with ``--plain``); BODIES.jsonl is ``broadsheet parse --json``
+STORE is a store folder; its body (or metadata) shards are read, plain or compressed, as the
+JSON the store compresses; BODIES.jsonl is ``broadsheet parse --json``
 output of real pages, read as one more shard (measured, never kept). For each codec:
 the size as a share of the JSON, compress throughput, and the time to open a shard
 (decompress and parse it with orjson), which is what opening a story costs (issue 17).
@@ -22,6 +22,8 @@ from pathlib import Path
 
 import orjson
 
+from broadsheet.store.storage.tinydb import read_json_file
+
 Codec = tuple[Callable[[bytes], bytes], Callable[[bytes], bytes]]
 
 
@@ -37,6 +39,10 @@ def codecs(train: list[bytes]) -> dict[str, Codec]:
         for level in (1, 3, 6, 9, 12):
             c, d = zstandard.ZstdCompressor(level=level), zstandard.ZstdDecompressor()
             found[f"zstd {level}"] = (c.compress, d.decompress)
+        from broadsheet.store.storage import compressed
+
+        found[f"zstd {compressed.LEVEL} as stored"] = (compressed.pack,
+                                                       lambda b: compressed.unpack(Path("shard"), b))
         trained = zstandard.train_dictionary(112_640, train)
         c, d = zstandard.ZstdCompressor(level=3, dict_data=trained), zstandard.ZstdDecompressor(dict_data=trained)
         found["zstd 3 + dictionary"] = (c.compress, d.decompress)
@@ -85,13 +91,14 @@ def measure(name: str, codec: Codec, shards: list[bytes]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store", type=Path)
-    parser.add_argument("--corpus", type=Path, help="broadsheet parse --json output of real pages")
+    parser.add_argument("--kind", choices=("bodies", "meta"), default="bodies", help="which shards (default bodies)")
+    parser.add_argument("--corpus", type=Path, help="broadsheet parse --json output of real pages (bodies)")
     args = parser.parse_args(argv)
-    shards = [p.read_bytes() for p in sorted((args.store / "bodies").glob("*.json"))]
-    if not shards or not shards[0].startswith(b"{"):
-        parser.error(f"{args.store}: no plain JSON body shards")
+    shards = [orjson.dumps(read_json_file(p)) for p in sorted((args.store / args.kind).glob("[0-9]*.json"))]
+    if not shards:
+        parser.error(f"{args.store}: no {args.kind} shards")
     train, test = shards[: len(shards) // 4], shards[len(shards) // 4:]
-    print(f"load {os.getloadavg()[0]:.2f}; {len(test)} generated shards, "
+    print(f"load {os.getloadavg()[0]:.2f}; {len(test)} generated {args.kind} shards, "
           f"{sum(map(len, test)) / len(test) / 1e3:.0f} kB each (the first {len(train)} train the dictionary)")
     print(f"{'codec':<22} {'ratio':>6}  {'compress':>13}  time to decompress and parse one shard")
     sets = {"generated": test}

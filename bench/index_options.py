@@ -4,7 +4,9 @@ Builds the index of STORE's stories again, in a scratch folder, with the schema 
 with each alternative, and prints the size (as a share of the pages, PAGES_MB) and the
 positions' part of it. Only for choosing settings (issue 17): an alternative is worth taking
 only if every search test still passes, and a field without positions cannot answer a
-phrase query at all (tantivy refuses it; this says so when it happens).
+phrase query at all (tantivy refuses it; this says so when it happens). For the others it
+prints the hits of a few phrases (the same in each when nothing is lost) and how many stories
+hold every word of each: what a phrase search would read back and check without positions.
 """
 
 from __future__ import annotations
@@ -58,6 +60,27 @@ def build(folder: Path, docs: list[tuple[str, Article]], options: dict[str, str]
     return index, built, time.perf_counter() - start
 
 
+def verification_cost(index: tantivy.Index, built: tantivy.Schema, stories: int) -> str:
+    """What checking phrases against the stored bodies (a body without positions) would have to read.
+
+    Such an index can only find the stories holding every word of a phrase; the true hits and
+    count need each of those stories' bodies read back (decompressing its body shard).
+    """
+    from bench.measure import search_words, zipf_word
+
+    words = search_words()
+    lines = []
+    for phrase in ([zipf_word(0.0), words[0]], [words[1], words[3]], [zipf_word(0.0), zipf_word(0.01)]):
+        searcher = index.searcher()
+        hits = searcher.search(tantivy.Query.phrase_query(built, "body", phrase), 1).count
+        every = tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.term_query(built, "body", word))
+                                             for word in phrase])
+        holding = searcher.search(every, 1).count
+        lines.append(f'    "{" ".join(phrase)}": {hits:,} phrase hits; {holding:,} of {stories:,} stories hold '
+                     f"every word (to read back and check if the body had no positions)")
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("store", type=Path)
@@ -77,6 +100,8 @@ def main(argv: list[str] | None = None) -> int:
             positions = sum(p.stat().st_size for p in files if p.suffix == ".pos")
             line = (f"{name:<34} {size / 1e6:7.2f} MB  {size / pages:.3f}x the pages  positions "
                     f"{positions / 1e6:6.2f} MB  segments {index.searcher().num_segments}  built in {seconds:.1f} s")
+            if options.get("body", "position") == "position":  # the same phrases in each: exact or not
+                line += "\n" + verification_cost(index, built, len(docs))
             if options.get("body") in ("freq", "basic"):
                 try:
                     index.searcher().search(tantivy.Query.phrase_query(built, "body", ["the", "council"]), 1)

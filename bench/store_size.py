@@ -2,10 +2,10 @@
 
     python -m bench.store_size --size 10000 [--cache DIR] [--rounds 2]
 
-Imports the same pages with the real importer into two stores, one writing its body shards
-as plain JSON (as stores did before issue 17) and one compressed, alternating the two
+Imports the same pages with the real importer into two stores, one writing its shards
+as plain JSON (as stores did before issue 17) and one compressed (bodies and metadata), alternating the two
 ``--rounds`` times so a busy machine slows both alike. Prints for each: the import rate,
-the bytes on disk of each part (body shards, search index, the other TinyDB files) as a
+the bytes on disk of each part (body and metadata shards, search index, listing...) as a
 share of the pages, and the time to open a story whose shard this process has not read
 yet (decompress and parse one shard), measured on both stores in turn, story by story.
 """
@@ -56,6 +56,18 @@ def cold_opens(folders: dict[str, Path], count: int, seed: int = 3) -> dict[str,
     return {kind: Sample.of(values) for kind, values in times.items()}
 
 
+def store_parts(folder: Path) -> dict[str, int]:
+    """Bytes of each part of a store: shards, the index (its positions apart), the listing, the rest."""
+    index = folder / "index"
+    positions = sum(p.stat().st_size for p in index.glob("*.pos"))
+    parts = {"bodies": build.disk_bytes(folder / "bodies"), "meta": build.disk_bytes(folder / "meta"),
+             "index positions": positions, "index, the rest": build.disk_bytes(index) - positions,
+             "listing.bin": build.disk_bytes(folder / "listing.bin"),
+             "directory.bin": build.disk_bytes(folder / "directory.bin")}
+    parts["other files"] = build.disk_bytes(folder) - sum(parts.values())
+    return parts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=10_000, help="stories (a multiple of 1000)")
@@ -77,9 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"pages: {args.size:,} stories, {pages / 1e6:.1f} MB")
     for kind in kinds:
         folder = built[kind].folder
-        parts = {"bodies": build.disk_bytes(folder / "bodies"), "index": build.disk_bytes(folder / "index")}
-        total = build.disk_bytes(folder)
-        parts["other TinyDB files"] = total - sum(parts.values())
+        total, parts = build.disk_bytes(folder), store_parts(folder)
         shown = ", ".join(f"{rate:,.0f}" for rate in rates[kind])
         print(f"{kind}: import {shown} stories/s; store {total / 1e6:.1f} MB = {total / pages:.3f}x the pages")
         for name, size in parts.items():

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from broadsheet.store.model import Article, Credits, Image
+from broadsheet.store.storage import compressed
 
 
 def make_article(n: int = 0, **overrides: object) -> Article:
@@ -50,3 +51,9 @@ def meta_file(store: object, shard: int = 0) -> Path:
     """The metadata shard file of a store (``store``: a Store or its folder)."""
     folder = store if isinstance(store, Path) else store.folder  # type: ignore[attr-defined]
     return folder / "meta" / f"{shard:06d}.json"
+
+
+def stored_json(path: Path) -> bytes:
+    """The JSON document a store file holds, as written (shards are compressed; nothing is cleaned)."""
+    raw = path.read_bytes()
+    return compressed.unpack(path, raw) if compressed.looks_compressed(raw) else raw

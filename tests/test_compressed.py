@@ -1,4 +1,4 @@
-"""Compressed body shards (issue 17): written compressed, old plain shards still read, damage named."""
+"""Compressed body and metadata shards (issue 17): written compressed, old plain shards still read, damage named."""
 
 from __future__ import annotations
 
@@ -36,7 +36,8 @@ def test_body_shards_are_written_compressed_and_read_back(tmp_path: Path) -> Non
     store = filled(tmp_path / "store")
     raw = shard(store).read_bytes()
     assert raw.startswith(compressed.MAGIC)
-    assert meta_file(store).read_bytes().startswith(b"{")  # only bodies are compressed
+    assert meta_file(store).read_bytes().startswith(compressed.MAGIC)
+    assert (store.folder / "meta" / "stamp.json").read_bytes().startswith(b"{")  # not a shard: plain
     plain = compressed.unpack(shard(store), raw)
     assert len(raw) < len(plain)
     reopened = Store(store.folder)
@@ -202,3 +203,53 @@ def test_a_damaged_plain_shard_of_an_older_store_is_still_named(tmp_path: Path, 
         reopened = Store(store.folder)
         reopened.body(reopened.stories()[0])  # trailing data is found on the first read
     assert info.value.path == path and path.read_bytes() == damaged
+
+
+def test_plain_metadata_shards_of_an_older_store_open_and_are_compressed_when_next_written(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.storage import db
+
+    monkeypatch.setattr(db, "SHARD_SIZE", 4)
+    store = filled(tmp_path / "store", 6)  # shards 0 (4 stories) and 1 (2)
+    old, last = meta_file(store, 0), meta_file(store, 1)
+    for path in (old, last):
+        path.write_bytes(orjson.dumps(read_json_file(path)))  # as stores before metadata compression wrote them
+    reopened = Store(store.folder)
+    before = {m.id: (m.headline, m.images, reopened.article_of(m)) for m in reopened.stories()}
+    assert len(before) == 6 and all(images for _h, images, _a in before.values())  # details read
+    reopened.add([(make_article(9), "made-up-9.txt")])  # goes to shard 1: only that one is rewritten
+    assert last.read_bytes().startswith(compressed.MAGIC) and old.read_bytes().startswith(b"{")
+    again = Store(store.folder)
+    assert {m.id: (m.headline, m.images, again.article_of(m)) for m in again.stories() if m.id in before} == before
+    assert len(again) == 7
+
+
+def test_an_old_single_file_store_is_moved_to_compressed_metadata_shards(tmp_path: Path) -> None:
+    store = filled(tmp_path / "store", 3)
+    records = read_json_file(meta_file(store))["articles"]
+    want = {m.id: store.article_of(m) for m in store.stories()}
+    meta_file(store).unlink()
+    (store.folder / "articles.json").write_bytes(orjson.dumps({"articles": records}))
+    moved = Store(store.folder)
+    assert not (store.folder / "articles.json").exists()
+    assert meta_file(moved).read_bytes().startswith(compressed.MAGIC)
+    assert {m.id: moved.article_of(m) for m in moved.stories()} == want
+
+
+def test_repair_keeps_the_records_before_the_cut_of_a_truncated_metadata_shard(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    store.add([(make_article(i, headline=f"Made-up headline number {i}"), f"made-up-{i}.txt") for i in range(120)])
+    path = meta_file(store)
+    want = {m.id: (m.headline, m.file) for m in store.stories()}
+    raw = path.read_bytes()
+    assert raw.startswith(compressed.MAGIC)
+    path.write_bytes(raw[: len(raw) // 2])
+    with pytest.raises(StoreFileError, match="truncated"):
+        Store(store.folder)
+    report = repair_store(store.folder)
+    assert any("meta/000000.json: truncated" in d for d in report.damaged)
+    assert path.read_bytes().startswith(compressed.MAGIC)  # rewritten compressed
+    repaired = Store(store.folder)
+    kept = {m.id: (m.headline, m.file) for m in repaired.stories()}
+    assert 120 * 0.3 <= len(kept) < 120  # a plain shard cut in half keeps about half: so does this one
+    assert all(want[sid] == story for sid, story in kept.items())  # nothing garbled

@@ -197,7 +197,7 @@ def write_pages(folder: Path, count: int) -> None:
 
 def test_a_full_disk_during_the_index_build_is_said_and_recovered(tmp_path: Path) -> None:
     write_pages(tmp_path / "src", 600)
-    with small_disk(tmp_path / "disk", "300k") as disk:  # the stories fit (about 200k), their index does not
+    with small_disk(tmp_path / "disk", "120k") as disk:  # the stories fit (about 70k), their index does not
         store = str(disk / "store")
         done = cli("--store", store, "import", str(tmp_path / "src"))
         err = done.stderr.decode()
@@ -218,7 +218,7 @@ def test_a_full_disk_while_storing_stops_the_import_and_says_what_was_stored(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     write_pages(tmp_path / "src", 600)
     monkeypatch.setattr(importer, "BATCH", 50)
-    with small_disk(tmp_path / "disk", "300k") as disk:
+    with small_disk(tmp_path / "disk", "36k") as disk:  # full at a shard write
         assert main(["--store", str(disk / "store"), "import", str(tmp_path / "src")]) == 1
         err = capsys.readouterr().err
         assert "Stopped: cannot save" in err and "the disk is full" in err and "Traceback" not in err

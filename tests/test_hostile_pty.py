@@ -24,7 +24,7 @@ import pytest
 
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.storage.db import Store
-from tests.factories import make_article, meta_file
+from tests.factories import make_article, meta_file, stored_json
 
 BIN = Path(sys.executable).parent / "broadsheet"
 FILLER = " officials in the town hall told reporters after the meeting ended late on Tuesday evening."
@@ -140,7 +140,7 @@ def test_a_tampered_store_file_does_not_reach_the_terminal_either(tmp_path: Path
     raw = make_article(1, headline=f"RAWSTORY {ESCAPES} \x00", body=[f"Body {ESCAPES}"], authors=[ESCAPES])
     (sid,) = store.add([(raw, None)])
     store.user.edit_tags([sid], add=["plain"])
-    assert "\x1b]52" in meta_file(store).read_bytes().decode("unicode_escape")
+    assert "\x1b]52" in stored_json(meta_file(store)).decode("unicode_escape")
     output = run_on_pty([str(BIN), "--store", str(store.folder)], reader_env(tmp_path),
                         [(0.8, b"\r"), (0.6, b"q")], wait_for=b"RAWSTORY")
     assert b"RAWSTORY" in output and b"SDRAWKCAB" in output

@@ -389,12 +389,13 @@ class Store:
         return self._meta_folder / f"{shard:06d}.json"
 
     def _meta(self, shard: int) -> KeyedTable:
-        return _cached(self._metas, shard, self._meta_path(shard)).table("articles")  # type: ignore[return-value]
+        # zstd-compressed like bodies (0.25 of the JSON, issue 17); plain shards of older stores read as before
+        # and are compressed when next written. `repair` salvages records from a damaged one (compressed.BLOCKS).
+        return _cached(self._metas, shard, self._meta_path(shard), compress=True).table("articles")  # type: ignore[return-value]
 
     def _bodies(self, shard: int) -> KeyedTable:
         path = self.folder / "bodies" / f"{shard:06d}.json"
-        # Bodies are zstd-compressed (older plain shards read as before); metadata stays plain JSON,
-        # which `repair` salvages record by record (a compressed shard is one block: all or nothing).
+        # Bodies are zstd-compressed (older plain shards read as before).
         return _cached(self._shards, shard, path, compress=True).table("bodies")  # type: ignore[return-value]
 
     def _tables(self) -> Iterator[tuple[Path, dict[str, dict[str, Any]]]]:

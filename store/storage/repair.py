@@ -5,7 +5,7 @@ copied to ``<name>.damaged-<stamp>``; a file whose copy cannot be written is lef
 Then, per file:
 
 - records that are still whole inside the damaged text are kept (a truncated file loses
-  only its tail; a file with trailing data loses nothing; a compressed body shard is
+  only its tail; a file with trailing data loses nothing; a compressed shard is
   decompressed as far as it goes first);
 - story records whose fields have the wrong type (a hand edit, another version of
   Broadsheet) are rewritten with what can be read of them, and bodies that are not a list
@@ -153,7 +153,7 @@ class _Repair:
         return dict(data.get(table, {})), False
 
     def save(self, path: Path, table: str, records: dict[str, Any], compress: bool = False) -> None:
-        """Write a repaired file (body shards compressed, as the store writes them)."""
+        """Write a repaired file (shards compressed, as the store writes them)."""
         atomic_write_bytes(path, encode_document({table: records}, compress))
 
     # -- the steps ----------------------------------------------------------------------
@@ -191,7 +191,8 @@ class _Repair:
             by_shard.setdefault(fields.shard(meta.get("shard")), {})[sid] = meta
         for number in sorted(set(by_shard) | set(loaded)):
             if number in damaged or by_shard.get(number, {}) != loaded.get(number, {}):
-                self.save(self.folder / "meta" / f"{number:06d}.json", "articles", by_shard.get(number, {}))
+                self.save(self.folder / "meta" / f"{number:06d}.json", "articles", by_shard.get(number, {}),
+                          compress=True)
         if legacy.exists():
             legacy.unlink()
             (self.folder / "identity.json").unlink(missing_ok=True)

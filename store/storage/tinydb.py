@@ -176,7 +176,7 @@ class AtomicJSONStorage(Storage):
 
 
 class CompressedJSONStorage(AtomicJSONStorage):
-    """:class:`AtomicJSONStorage` that writes its file compressed (body shards: issue 17).
+    """:class:`AtomicJSONStorage` that writes its file compressed (body and metadata shards: issue 17).
 
     A plain JSON file written before is read as it is and compressed when next written.
     """
