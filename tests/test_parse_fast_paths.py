@@ -135,6 +135,15 @@ def test_credit_tests_try_every_pattern_that_can_match(text: str) -> None:
     label = captions._LABEL_START.match(text) is not None
     assert (label and captions.label_only.__wrapped__(text)) == captions.label_only.__wrapped__(text)
     assert (label and captions.has_label.__wrapped__(text)) == captions.has_label.__wrapped__(text)
+    assert len(text) <= 130 or captions.credit_only.__wrapped__(text) is None  # caption_facts_of skips long lines
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(min_size=1, max_size=3), line)
+def test_a_line_starting_with_a_letter_is_never_only_symbols(head: str, text: str) -> None:
+    text = head + text
+    if text[:1].isalpha():  # furniture_reason_of tests _SYMBOLS only on lines that do not start with a letter
+        assert boilerplate._SYMBOLS.match(text) is None
 
 
 CUT_PIECES = [

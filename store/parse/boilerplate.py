@@ -229,7 +229,7 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
     # "Sign InRegister" -> "Sign In Register" (a plain search first: most lines have no glue)
     unglued = _GLUE.sub(" ", text) if _GLUED.search(text) else text
     n_words = n_text_words if unglued is text else len(unglued.split())
-    if _SYMBOLS.match(text):
+    if not text[:1].isalpha() and _SYMBOLS.match(text):  # (a letter is never [\W\d_]: most lines stop there)
         return "only symbols or numbers"
     if _LEAD_IN.match(text):
         return "link to another story"

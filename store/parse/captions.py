@@ -149,7 +149,8 @@ def split_credit(text: str) -> tuple[str, str] | None:
     else:
         word_end = end.isalnum() or end == "_"  # what \w matches
         tries = (
-            (_LABEL_WORD.search(text) is not None, _TAIL_PATTERNS[2]),
+            # (A match holds "by", "BY" or ":" after its label: most lines have neither, so no scan.)
+            ((":" in text or "by" in text or "BY" in text) and _LABEL_WORD.search(text) is not None, _TAIL_PATTERNS[2]),
             (word_end and "via" in text, _TAIL_PATTERNS[4]),
             ((word_end or (end != "" and end in _WORD_END)) and "/" in text, _TAIL_PATTERNS[5]),
         )
@@ -392,7 +393,7 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     return CaptionFacts(
         split,
         label,
-        credit_only.__wrapped__(text) or (copyright_credit(text) if "©" in text else None),
+        (len(text) <= 130 and credit_only.__wrapped__(text)) or (copyright_credit(text) if "©" in text else None),
         _position_cue(text, n_words, low),
         may_repeat,
         _may_be_dated(text) and dated_caption(text, n_words),
