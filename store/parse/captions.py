@@ -245,7 +245,8 @@ def credit_only(text: str) -> str | None:
 def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
     """The ``_CREDIT_LINE`` patterns ``text`` could match, in order, each kept after a cheap
     test every match passes: a literal it needs, or how the line must start (the third needs
-    "/" or "|" for its optional lead-in, or else starts with "via" or an agency name)."""
+    "/" or "|" for its optional lead-in, or else starts with "via" or an agency name; the
+    fourth starts with a capital, the fifth with "(")."""
     slash = "/" in text
     patterns = []
     if " Photo" in text:
@@ -254,7 +255,10 @@ def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
         patterns.append(_CREDIT_LINE[1])
     if slash or "|" in text or text[:1] in _STOCK_INITIALS:
         patterns.append(_CREDIT_LINE[2])
-    patterns += _CREDIT_LINE[3:5]
+    if "A" <= text[:1] <= "Z":
+        patterns.append(_CREDIT_LINE[3])
+    if text[:1] == "(":
+        patterns.append(_CREDIT_LINE[4])
     if "for" in text:
         patterns.append(_CREDIT_LINE[5])
     if slash:
