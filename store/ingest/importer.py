@@ -223,14 +223,12 @@ def _unreadable(errors: list[OSError], root: Path) -> Iterator[tuple[Path, str]]
 class Indexer:
     """Adds each stored batch to the search index through one writer kept for the import.
 
-    The index is opened once (``SearchIndex.open`` brings it up to the store), then every
-    batch goes to an :class:`~store.search.engine.IndexAdder`, whose tantivy threads index
-    it while the workers parse the next. Opening the index per batch made an import
-    quadratic (each open lists the store); indexing everything at the end left the workers
-    idle. The importer opens it (:meth:`prepare`) before it stores the first batch: opened
-    after, the open read that batch back from the store and indexed it in a commit of its
-    own while the parse workers waited. After a failure the next batch opens the index
-    afresh, which also catches up what the failed batch missed.
+    The first batch opens the index (``SearchIndex.open`` brings it up to the store, that
+    batch included); later batches go to an :class:`~store.search.engine.IndexAdder`,
+    whose tantivy threads index them while the workers parse the next. Opening the index
+    per batch made an import quadratic (each open lists the store); indexing everything at
+    the end left the workers idle. After a failure the next batch opens the index afresh,
+    which also catches up what the failed batch missed.
     """
 
     #: Stories added before an intermediate commit, so other readers see an import's
@@ -249,38 +247,24 @@ class Indexer:
         Stories stored but not yet indexed when a process dies are not lost: the next
         ``SearchIndex.open`` finds the index behind the store and adds them.
         """
+        from broadsheet.store.search import SearchIndex
+
         if self.off:
             return
         try:
-            if self.adder is None and not self._open():  # (opened after the batch was stored: it is caught up)
-                return
-            assert self.adder is not None
+            if self.adder is None:
+                index = SearchIndex.open(self.store)  # catches up with the store, this batch's new stories included
+                if index.folder is None:  # busy or read-only: a temporary index; a later open catches up
+                    self.off = True
+                    if index.write_error is not None:
+                        self.problem = index.write_error.strerror or str(index.write_error)
+                    return
+                self.adder = index.adder(self.store)
             self.adder.add(stored, replaced)
             if self.adder.pending >= self.COMMIT_EVERY:
                 self.adder.commit()
         except Exception as exc:
             self._drop(exc)
-
-    def prepare(self) -> None:
-        """Open the index before a batch is stored, so the batch is only added, never read back. Never raises."""
-        if self.adder is None and not self.off:
-            try:
-                self._open()
-            except Exception as exc:
-                self._drop(exc)
-
-    def _open(self) -> bool:
-        """Open the index (caught up with the store) and a writer for the import; False when it cannot be written."""
-        from broadsheet.store.search import SearchIndex
-
-        index = SearchIndex.open(self.store)
-        if index.folder is None:  # busy or read-only: a temporary index; a later open catches up
-            self.off = True
-            if index.write_error is not None:
-                self.problem = index.write_error.strerror or str(index.write_error)
-            return False
-        self.adder = index.adder(self.store)
-        return True
 
     def finish(self) -> None:
         """Commit what is queued and bring the reader's listing up to date (call once at the end
@@ -364,7 +348,6 @@ def import_paths(
 
     def flush() -> None:
         # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
-        indexer.prepare()  # before the store write: the batch is then only added to the index
         with _sigint_deferred():
             stored = store.add_identified([(sid, article, path_text(path)) for sid, article, path, _, _ in pending],
                                           parser=PARSER_VERSION)
