@@ -153,8 +153,7 @@ def test_workers_end_when_the_importer_is_killed(tmp_path: Path) -> None:
         deadline = time.monotonic() + 30
         workers: list[int] = []
         while len(workers) < 2 and time.monotonic() < deadline:
-            workers = [pid for pid in _children(importer_process.pid)
-                       if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()]
+            workers = _children(importer_process.pid)  # forked parse workers (the CLI's import forks them)
             time.sleep(0.05)
         assert len(workers) >= 2, "the import never started its workers"
     finally:
@@ -189,3 +188,23 @@ def test_a_second_copy_of_a_page_updates_the_story_and_its_search_entry(tmp_path
     index = SearchIndex.open(store)
     assert index.search("winters", states={}).ids == [old.story_id]
     assert index.search("story", states={}).total == 1
+
+
+def test_the_cli_import_forks_its_workers_under_its_progress_bar(tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A running thread (Rich's refresh thread) makes the importer spawn its workers, each a fresh
+    interpreter importing everything again; the CLI's bar is redrawn from the import's steps instead."""
+    from broadsheet.cli.commands import run_import
+
+    _many_pages(tmp_path / "in", importer.POOL_MIN + 5)
+    real, chosen = importer._pool_context, []
+
+    def recording() -> object:
+        context = real()
+        chosen.append(context.get_start_method())
+        return context
+
+    monkeypatch.setattr(importer, "_pool_context", recording)
+    report = run_import(Store(tmp_path / "store"), [tmp_path / "in"], 5 * 1024 * 1024)
+    assert chosen == ["fork"]
+    assert report.count("imported") > importer.POOL_MIN - 10

@@ -135,6 +135,15 @@ def test_credit_tests_try_every_pattern_that_can_match(text: str) -> None:
     label = captions._LABEL_START.match(text) is not None
     assert (label and captions.label_only.__wrapped__(text)) == captions.label_only.__wrapped__(text)
     assert (label and captions.has_label.__wrapped__(text)) == captions.has_label.__wrapped__(text)
+    assert len(text) <= 130 or captions.credit_only.__wrapped__(text) is None  # caption_facts_of skips long lines
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(min_size=1, max_size=3), line)
+def test_a_line_starting_with_a_letter_is_never_only_symbols(head: str, text: str) -> None:
+    text = head + text
+    if text[:1].isalpha():  # furniture_reason_of tests _SYMBOLS only on lines that do not start with a letter
+        assert boilerplate._SYMBOLS.match(text) is None
 
 
 CUT_PIECES = [
@@ -178,3 +187,12 @@ SPACE_PIECES = [" ", "  ", "\t", "\u00a0", "\u2003", "\u200b", "\u3000", "a", "\
 def test_space_runs_match_as_written(pieces: list[str]) -> None:
     text = "".join(pieces)
     assert lines._SPACE_RUNS.sub(" ", text) == SPACE_RUNS_AS_WRITTEN.sub(" ", text)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["1", "12", "٣", ":", "30", " ", "*", "AB", "Ann", "é"]),
+                          st.text(max_size=3)), max_size=8).map("".join))
+def test_furniture_start_tests_never_miss_a_match(text: str) -> None:
+    # furniture_reason_of runs these patterns only on lines passing the cheap test before them
+    assert boilerplate._VIDEO_TEASER.match(text) is None or ":" in text[1:3]
+    assert boilerplate._FORM_FIELD.match(text) is None or text[:1] == "*"

@@ -242,14 +242,16 @@ def test_a_failed_batch_is_caught_up_by_the_next(store: Store, tmp_path: Path,
     monkeypatch.setattr(importer, "BATCH", 3)
     real_add, calls = IndexAdder.add, []
 
-    def failing_once(self: IndexAdder, stored: list[tuple[str, Article]]) -> int:
+    def failing_once(self: IndexAdder, stored: list[tuple[str, Article]],
+                     replaced: list[tuple[str, Article]] = ()) -> int:  # type: ignore[assignment]
         calls.append(stored)
         if len(calls) == 2:
             raise OSError(28, "No space left on device")
-        return real_add(self, stored)
+        return real_add(self, stored, replaced)
 
     monkeypatch.setattr(IndexAdder, "add", failing_once)
     assert import_paths(store, [_pages(tmp_path / "in", 14)]).count("imported") == 14
+    assert len(calls) == 5  # every batch reached the adder, and only the second failed
     index, messages = opened(store)
     assert messages == [] and len(index) == 14
 

@@ -229,7 +229,7 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
     # "Sign InRegister" -> "Sign In Register" (a plain search first: most lines have no glue)
     unglued = _GLUE.sub(" ", text) if _GLUED.search(text) else text
     n_words = n_text_words if unglued is text else len(unglued.split())
-    if _SYMBOLS.match(text):
+    if not text[:1].isalpha() and _SYMBOLS.match(text):  # (a letter is never [\W\d_]: most lines stop there)
         return "only symbols or numbers"
     if _LEAD_IN.match(text):
         return "link to another story"
@@ -245,9 +245,9 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
     notice = n_words <= 60 and ("©" in text or plain is None or (wording and _NOTICE_PLAIN.search(plain) is not None))
     if n_words <= 40 and notice and _may_search(_PROMO_LOW, low) and _PROMO.search(text):
         return "promotion for the site (newsletter, app, membership)"
-    if n_words <= 20 and _VIDEO_TEASER.match(text):
+    if n_words <= 20 and ":" in text[1:3] and _VIDEO_TEASER.match(text):  # ("1:23 ..." or "12:34 ...")
         return "video teaser (duration, title)"
-    if _FORM_FIELD.match(text):
+    if text[:1] == "*" and _FORM_FIELD.match(text):
         return "form field label"
     if (
         n_words <= 80

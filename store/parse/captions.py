@@ -149,7 +149,8 @@ def split_credit(text: str) -> tuple[str, str] | None:
     else:
         word_end = end.isalnum() or end == "_"  # what \w matches
         tries = (
-            (_LABEL_WORD.search(text) is not None, _TAIL_PATTERNS[2]),
+            # (A match holds "by", "BY" or ":" after its label: most lines have neither, so no scan.)
+            ((":" in text or "by" in text or "BY" in text) and _LABEL_WORD.search(text) is not None, _TAIL_PATTERNS[2]),
             (word_end and "via" in text, _TAIL_PATTERNS[4]),
             ((word_end or (end != "" and end in _WORD_END)) and "/" in text, _TAIL_PATTERNS[5]),
         )
@@ -244,7 +245,8 @@ def credit_only(text: str) -> str | None:
 def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
     """The ``_CREDIT_LINE`` patterns ``text`` could match, in order, each kept after a cheap
     test every match passes: a literal it needs, or how the line must start (the third needs
-    "/" or "|" for its optional lead-in, or else starts with "via" or an agency name)."""
+    "/" or "|" for its optional lead-in, or else starts with "via" or an agency name; the
+    fourth starts with a capital, the fifth with "(")."""
     slash = "/" in text
     patterns = []
     if " Photo" in text:
@@ -253,7 +255,10 @@ def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
         patterns.append(_CREDIT_LINE[1])
     if slash or "|" in text or text[:1] in _STOCK_INITIALS:
         patterns.append(_CREDIT_LINE[2])
-    patterns += _CREDIT_LINE[3:5]
+    if "A" <= text[:1] <= "Z":
+        patterns.append(_CREDIT_LINE[3])
+    if text[:1] == "(":
+        patterns.append(_CREDIT_LINE[4])
     if "for" in text:
         patterns.append(_CREDIT_LINE[5])
     if slash:
@@ -392,7 +397,7 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     return CaptionFacts(
         split,
         label,
-        credit_only.__wrapped__(text) or (copyright_credit(text) if "©" in text else None),
+        (len(text) <= 130 and credit_only.__wrapped__(text)) or (copyright_credit(text) if "©" in text else None),
         _position_cue(text, n_words, low),
         may_repeat,
         _may_be_dated(text) and dated_caption(text, n_words),

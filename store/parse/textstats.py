@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from operator import countOf
 
 # How many distinct lines the pure per-line tests remember (``functools.lru_cache``). Menus,
 # share bars and footers repeat on every page of a site, so an import meets the same short
@@ -101,7 +102,7 @@ def stopword_density(text: str) -> float:
         runs = (" " + plain).lower().encode("ascii").translate(_RUN_BYTES)
         if _ODD_RUN.search(runs) is None:
             found = runs.split()
-            return sum(map(_STOP_BYTES.__contains__, found)) / len(found) if found else 0.0
+            return countOf(map(_STOP_BYTES.__contains__, found), True) / len(found) if found else 0.0
     if text.isascii():
         ws = _ASCII_WORD.findall(text.lower())  # casefold is lower for ASCII
     else:
@@ -113,7 +114,7 @@ def stopword_density(text: str) -> float:
         return 0.0
     if "..." in text:
         return _slow_stopword_density(text)
-    return sum(map(_STOP_FORMS.__contains__, ws)) / len(ws)
+    return countOf(map(_STOP_FORMS.__contains__, ws), True) / len(ws)
 
 
 # Typographic punctuation of otherwise ASCII prose. None is a word character, so each
