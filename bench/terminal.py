@@ -56,13 +56,13 @@ def _memory(pid: int) -> tuple[float, float]:
 class Reader:
     """One ``broadsheet`` process on a 120x40 pseudo-terminal, whose output can be waited on."""
 
-    def __init__(self, folder: Path, sync: bool = False) -> None:
+    def __init__(self, folder: Path, sync: bool = False, columns: int = COLUMNS) -> None:
         """``sync``: say yes when the reader asks whether the terminal draws frames in one
         piece (synchronized output, mode 2026, as kitty, WezTerm and foot do), so each frame
         arrives between ``ESC[?2026h`` and ``ESC[?2026l``."""
         self.sync = sync
         master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, columns, 0, 0))
         env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
         command = [sys.executable, "-m", "broadsheet", "--store", str(folder), "run", "--no-seed"]
         self.started = time.perf_counter()
@@ -98,6 +98,12 @@ class Reader:
         when = time.perf_counter()
         self.seen = b""
         return when
+
+    def take(self, timeout: float) -> bytes:
+        """What the reader wrote within ``timeout`` seconds (and since the last call)."""
+        self._read(timeout)
+        seen, self.seen = self.seen, b""
+        return seen
 
     def settle(self, seconds: float) -> None:
         until = time.perf_counter() + seconds

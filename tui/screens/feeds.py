@@ -29,7 +29,6 @@ else:
 
 
 class FeedsMixin(_ScreenBase):
-    _feeds_shown = False  # feeds join the sidebar after the first paint (start-up stays as it was)
     store: Store
     reader: ReaderState
     if TYPE_CHECKING:  # the main screen's own, used here
@@ -50,14 +49,12 @@ class FeedsMixin(_ScreenBase):
             self.set_interval(minutes * 60, lambda: self.action_fetch_feeds(quiet=True))
 
     def feed_rows(self) -> list[FeedRow]:
-        """Each subscription with its unread stories and its error, if it is failing."""
+        """Each subscription with its unread stories and its error, if it is failing: in the first
+        paint, as the counts are read, not counted (the listing's stories per source, the read
+        marks per source in counts.json)."""
         from broadsheet.store.feeds.subscriptions import FILE, Subscriptions
 
         if not (self.store.folder / FILE).exists():  # no subscriptions: nothing read at start
-            return []
-        if not self._feeds_shown:  # reading the subscriptions costs a few ms: after the list is on screen
-            self._feeds_shown = True
-            self.call_after_refresh(self._update_sidebar)
             return []
         try:
             subs = Subscriptions(self.store).all()

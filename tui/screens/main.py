@@ -381,15 +381,15 @@ class MainScreen(FeedsMixin, Screen[None]):
         """The list cursor moved: show its story once the cursor's frame is drawn, so the list
         answers a key at once whatever the story costs to read and lay out; while the cursor
         moves faster than a person presses keys (``REST``, a held key), once it rests. While
-        reading (``[``, ``]``, ``n`` in the article) the story is drawn in the same frame."""
+        reading (``[``, ``]``, ``n`` in the article) and at start the story is drawn in the same frame."""
         now, before = time.monotonic(), self._moved
         self._moved = now
         self._story_next = False
         if self._story_timer is not None:
             self._story_timer.stop()
             self._story_timer = None
-        if self._restore_scroll is not None or self.has_class("-reading") or self.has_class("-zen"):
-            self.show_highlighted()
+        if not before or self._restore_scroll is not None or self.has_class("-reading") or self.has_class("-zen"):
+            self.show_highlighted()  # the first story, and any while reading, in the cursor's frame
         elif now - before < self.REST:
             self._show_when_rested()
         else:
