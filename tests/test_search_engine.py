@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from broadsheet.store.model import Article, Credits, Image
 from broadsheet.store.search import QueryError, SearchIndex, SearchResult, execute
@@ -169,11 +170,16 @@ STATES = {
 }
 
 
-@pytest.fixture(params=["tantivy", "python"])
+@pytest.fixture(params=["tantivy", "python", "tantivy-large"])
 def push_down(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
-    """State filters run inside tantivy for small sets and in Python for large ones: test both."""
+    """State filters run inside tantivy for small sets, and for large ones inside tantivy or in
+    Python, whichever costs less for the query (see ``TERM_SET_COST``): test every way."""
     if request.param == "python":
         monkeypatch.setattr(execute, "PUSH_DOWN", 0)
+        monkeypatch.setattr(execute, "TERM_SET_COST", 10**9)
+    elif request.param == "tantivy-large":
+        monkeypatch.setattr(execute, "PUSH_DOWN", 0)
+        monkeypatch.setattr(execute, "TERM_SET_COST", 0)
 
 
 @pytest.mark.usefixtures("push_down")
@@ -265,3 +271,28 @@ def test_mostly_read_store_pushes_the_unread_few_down(indexed: tuple[Store, Sear
     assert {text: find(indexed, text, read) for text in expected} == expected
     assert expected["ferry is:unread"] == {"harbour3", "night"}
     assert expected["is:unread -ferry"] == {"library"}
+
+
+MARK_QUERIES = ["is:unread", "is:read ferry", "ferry is:unread", "-is:bookmarked ferry OR storm", "tag:work",
+                "-tag:boats ferry", "tag:boats is:unread", "harbour is:bookmarked sort:date", "-is:read -ferry",
+                "is:bookmarked is:read", "tag:boats OR tag:work ferry", "after:2024-03-02 is:unread"]
+_NAMES = sorted(ARTICLES)
+_STATE = st.builds(StoryState, bookmarked=st.booleans(), read=st.booleans(),
+                   tags=st.lists(st.sampled_from(["work", "boats"]), max_size=2, unique=True).map(tuple))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(marks=st.dictionaries(st.sampled_from(_NAMES), _STATE), text=st.sampled_from(MARK_QUERIES),
+       limit=st.sampled_from([None, 0, 1, 2, 5]))
+def test_every_way_of_filtering_marks_gives_the_same_ids_order_and_total(
+        indexed: tuple[Store, SearchIndex], marks: dict[str, StoryState], text: str, limit: int | None) -> None:
+    """Small sets in a term set, large ones in a term set or filtered in Python: one answer."""
+    states = {ID[name]: state for name, state in marks.items()}
+    answers = []
+    for push_down, cost in ((execute.PUSH_DOWN, execute.TERM_SET_COST), (0, 10**9), (0, 0)):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(execute, "PUSH_DOWN", push_down)
+            patch.setattr(execute, "TERM_SET_COST", cost)
+            result = indexed[1].search(text, states=states, limit=limit)
+        answers.append((names(result), result.total))
+    assert answers[1] == answers[0] and answers[2] == answers[0]

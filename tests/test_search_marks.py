@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.store.reader.state import ReaderState
+from broadsheet.store.search import execute
 from broadsheet.store.search.engine import SearchIndex
 from broadsheet.store.search.execute import Marked
 from broadsheet.store.storage.db import Store
@@ -40,3 +41,78 @@ def test_marks_changed_after_the_index_of_marks_was_made_are_seen(tmp_path: Path
     assert len(made) == 1  # made once for this load, whatever was typed or marked since
     reader.load()  # a new load (another instance's changes): a new index
     assert found("tag:boats") == {ids[0], ids[4]} and len(made) == 2
+
+
+@pytest.mark.parametrize("way", ["small sets in tantivy", "large sets in Python", "large sets in tantivy"])
+def test_a_story_marked_after_the_marks_were_indexed_moves_at_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   way: str) -> None:
+    """Read, unread, bookmarked and tagged a moment ago: the next search (words or none) sees it,
+    with the same order and total as a fresh load of the marks would give."""
+    if way != "small sets in tantivy":
+        monkeypatch.setattr(execute, "PUSH_DOWN", 0)
+        monkeypatch.setattr(execute, "TERM_SET_COST", 10**9 if way == "large sets in Python" else 0)
+    store = Store(tmp_path / "store")
+    ids = store.add([(make_article(i), None) for i in range(8)])
+    for sid in ids[:3]:
+        store.user.toggle_read(sid)
+    index = SearchIndex.open(store)
+    reader = ReaderState(store)
+    reader.load()
+
+    def found(text: str) -> tuple[list[str], int]:
+        result = index.search(text, states=reader.states, limit=4)
+        return result.ids, result.total
+
+    assert found("ferry is:unread")[1] == 5 and found("is:unread")[1] == 5  # the marks are indexed now
+    reader.mark_read(ids[5])
+    reader.toggle_read(ids[0])
+    reader.toggle_bookmark(ids[6])
+    reader.edit_tags([ids[7]], ["boats"], [])
+    for text in ("ferry is:unread", "is:unread", "ferry -is:read", "is:read ferry", "-is:bookmarked ferry",
+                 "is:bookmarked", "tag:boats ferry", "-tag:boats is:unread"):
+        after = found(text)
+        assert ids[5] not in after[0] or "unread" not in text
+        fresh = ReaderState(store)
+        fresh.load()
+        assert after == (index.search(text, states=fresh.states, limit=4).ids,
+                         index.search(text, states=fresh.states, limit=4).total), text
+    unread = set(index.search("ferry is:unread", states=reader.states).ids)
+    assert unread == set(ids) - {ids[1], ids[2], ids[5]}
+    assert set(index.search("is:read", states=reader.states).ids) == {ids[1], ids[2], ids[5]}
+    reader.toggle_read(ids[5])  # changed again: not the overlay made for the changes before
+    assert ids[5] in index.search("ferry is:unread", states=reader.states).ids
+    assert index.search("is:read", states=reader.states).total == 2
+
+
+def test_words_alone_never_go_through_the_marks(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a million marks the index of marks takes seconds: a search without tag: or is: must not wait for it."""
+    store = Store(tmp_path / "store")
+    ids = store.add([(make_article(i), None) for i in range(3)])
+    store.user.toggle_read(ids[0])
+    index = SearchIndex.open(store)
+    reader = ReaderState(store)
+    reader.load()
+    made: list[int] = []
+    real = Marked.of.__func__  # type: ignore[attr-defined]
+    monkeypatch.setattr(Marked, "of", classmethod(lambda cls, states: made.append(1) or real(cls, states)))
+    assert index.search("ferry", states=reader.states).total == 3
+    assert index.search("", states=reader.states).total == 3
+    assert made == []
+    assert index.search("ferry is:unread", states=reader.states).total == 2 and made == [1]
+
+
+def test_only_the_marks_own_sets_are_kept_between_searches(tmp_path: Path) -> None:
+    """A set made for one search (bookmarked and read at once) is not kept alive after it: at a
+    million stories such a set and its places take tens of MB."""
+    store = Store(tmp_path / "store")
+    ids = store.add([(make_article(i), None) for i in range(4)])
+    store.user.toggle_read(ids[0])
+    store.user.toggle_read(ids[1])
+    store.user.toggle_bookmark(ids[1])
+    index = SearchIndex.open(store)
+    states = store.user.all()
+    assert index.search("is:bookmarked is:read", states=states).ids == [ids[1]]
+    assert index.search("is:unread", states=states, limit=1).total == 2
+    marked = index._executor._marked[1]  # type: ignore[index]
+    kept = [keys for _, keys, _ in index._executor._placed]
+    assert kept == [marked.read]  # is:unread's set (for its count), not the one made for bookmarked and read

@@ -1,18 +1,28 @@
 """Query execution: a parsed :class:`Query` against one searcher of the index, with the user's state.
 
 Words, phrases, prefixes and dates run inside tantivy; tags, bookmarks and read marks are
-not indexed, so they become sets of story ids, pushed into tantivy when small
-(:data:`PUSH_DOWN`) and filtered in Python otherwise. The index's life cycle (opening,
-repairing, writing) is :mod:`broadsheet.store.search.engine`'s business.
+not indexed, so they become sets of story keys (the index's ``key`` field), pushed into
+tantivy when small (:data:`PUSH_DOWN`) and filtered in Python otherwise. The sets are made
+once per load of the marks (:class:`Marked`), in keys, so a large one is never converted
+per key typed. The index's life cycle (opening, repairing, writing) is
+:mod:`broadsheet.store.search.engine`'s business.
+
+Why not a term set for every size: at 1,000,000 stories tantivy's term set on ``key`` cost
+68 ms of CPU for 30,000 keys and 690 ms for 400,000 (it reads one posting list per key on
+every search), while the Python filter over a word's 414,000 hits cost about 240 ms (the hits
+107 ms, their keys 36 ms, looking them up in a set of 400,000 90 ms): see :data:`TERM_SET_COST`.
+Either way a word with ``is:unread`` at a million stories costs a hundred times a word alone;
+only marks inside the index could make it as cheap (issue 17).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from array import array
+from collections.abc import Callable, Iterable, Mapping, Sequence, Set
+from dataclasses import dataclass, field
 from functools import partial
-from itertools import compress, filterfalse, islice
-from operator import attrgetter
+from itertools import compress, islice
+from operator import attrgetter, not_
 from typing import Any
 
 import tantivy
@@ -26,7 +36,15 @@ from broadsheet.store.storage.userstate import LazyStates, StoryState
 #: State filters with at most this many stories are run inside tantivy (a term set on
 #: ``key``); larger ones filter the full hit list in Python.
 PUSH_DOWN = 4096
-#: How far past a limited page we fetch to order hits tied across its end (bounds the cost).
+#: A key in a term set costs tantivy about as much as this many hits filtered in Python. At
+#: 1,000,000 stories (CPU time, 2 busy cores) a term set cost about 9 ms + 1.7 us a key (7,600
+#: keys 31 ms, 30,000 keys 68 ms, 400,000 keys 690 ms) and the filter 0.4 us a hit (a word's
+#: 414,000 hits 164 ms). Sets larger than :data:`PUSH_DOWN` go to tantivy when the words match
+#: at least this many times as many stories.
+TERM_SET_COST = 4
+#: How many mark sets' places in the newest-first list, and term sets, are kept (see :meth:`Executor._places`).
+PLACES_KEPT = 4
+#: How far past a limited page we fetch, to order hits tied across its end (bounds the cost).
 TIE_WINDOW = 512
 #: At most this many index terms per field stand for one prefix* (only 1-2 letter prefixes get near it).
 MAX_EXPANSION = 20_000
@@ -55,9 +73,12 @@ class Executor:
     def __init__(self) -> None:
         self._marked: tuple[object, Marked] | None = None  # (what it was made from, kept alive; the index)
         self._id_cache: dict[int, str] = {}
-        self._newest_cache: tuple[tuple[int, int], list[str], dict[str, int]] | None = None
+        self._newest_cache: tuple[tuple[int, int], Newest] | None = None
+        # ((the index's generation, id of a key set), the set kept alive, :meth:`_places` of it), latest first
+        self._placed: list[tuple[tuple[int, int], Set[int], Sequence[int]]] = []
+        self._term_sets: list[tuple[tuple[int, int], Set[int], tantivy.Query]] = []  # the same, for :meth:`_term_set`
 
-    def _marked_view(self, states: Mapping[str, StoryState]) -> MarkedView | None:
+    def _marked_view(self, states: Mapping[str, StoryState]) -> MarkedView:
         """The index of the marks ``states`` came from and the changes on top (made once per load
         of the marks, on the first search that asks about them)."""
         base: Mapping[str, StoryState] = states
@@ -91,10 +112,15 @@ class Executor:
                 scoring = scoring or any(not t.negated for t, _ in built)
         if query.text_groups and not clauses:  # only punctuation or over-long words: never "everything"
             raise QueryError(NOTHING_TO_SEARCH)  # said before any tag is looked at, as the fallback does
-        allow, deny = _state_sets(query, states, self._marked_view(states))
+        allow: Set[int] | None = None
+        deny: Set[int] = _NO_KEYS
+        if query.tag_groups or query.bookmarked is not None or query.read is not None:
+            # Only then the marks: going through a million of them is for the first search that asks.
+            allow, deny = _state_sets(query, states, self._marked_view(states))
         if allow is not None:
-            allow = allow - deny  # a new set: ``allow`` may be one of the cached sets
-            deny = set()
+            if deny:
+                allow = allow - deny  # a new set (iterates ``allow``): the cached sets stay as they are
+            deny = _NO_KEYS
             if not allow:
                 return empty
         if query.after or query.before:
@@ -109,48 +135,63 @@ class Executor:
             return self._newest_with_state(view, query, allow, deny, limit)
         if allow is None and len(deny) > PUSH_DOWN and searcher.num_docs - len(deny) <= PUSH_DOWN:
             # e.g. is:unread when most stories are read: the few allowed ones go to tantivy.
-            allow = self._newest(view)[1].keys() - deny
-            deny = set()
+            allow = self._newest(view).rank.keys() - deny
+            deny = _NO_KEYS
             if not allow:
                 return empty
-        python_filter: Callable[[str], bool] | None = None
-        if allow is not None:
-            if len(allow) <= PUSH_DOWN:
-                keys = [story_key(sid) for sid in allow]
-                clauses.append((tantivy.Occur.Must, tantivy.Query.term_set_query(view.schema, "key", keys)))
-            else:
-                python_filter = allow.__contains__
-        elif deny:
-            if len(deny) <= PUSH_DOWN:
-                keys = [story_key(sid) for sid in deny]
-                clauses.append((tantivy.Occur.MustNot, tantivy.Query.term_set_query(view.schema, "key", keys)))
-            else:
-                python_filter = lambda sid: sid not in deny  # noqa: E731
-        if not any(occur == tantivy.Occur.Must for occur, _ in clauses):
+        marks, occur = (allow, tantivy.Occur.Must) if allow is not None else (deny, tantivy.Occur.MustNot)
+        if not any(o == tantivy.Occur.Must for o, _ in clauses):
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
+        keep: Set[int] | None = None  # filter the hits in Python: keep those in (with ``drop``: not in) it
+        drop = False
+        if marks:
+            if len(marks) <= PUSH_DOWN or len(marks) * TERM_SET_COST <= self._count(searcher, clauses):
+                clauses.append((occur, self._term_set(view, marks)))
+            else:
+                keep, drop = marks, occur == tantivy.Occur.MustNot
         tq = clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
         by_date = query.sort == "date" or not scoring
         n = searcher.num_docs
         if n == 0:
             return empty
-        wanted = n if limit is None or python_filter else max(0, min(limit, n))
-        fetch = wanted if by_date else min(n, wanted + 1)  # one more, to see a tie at the cut
-        while True:
-            result = searcher.search(tq, limit=max(fetch, 1), count=python_filter is None,
-                                     order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
-            hits = result.hits
-            if (by_date or wanted == 0 or len(hits) <= wanted or fetch >= min(n, wanted + TIE_WINDOW)
-                    or hits[wanted - 1][0] != hits[wanted][0]):
-                break
-            fetch = min(n, wanted + TIE_WINDOW, fetch * 2)  # hits tied across the cut: fetch them, then order
+        if keep is not None:
+            return self._filtered(view, tq, by_date, keep, drop, limit, terms, query)
+        wanted = n if limit is None else max(0, min(limit, n))
+        # With scores, the hits up to the tie window past the cut at once, to order any tied
+        # across it: ties at the cut are common, and a second search cost more than the extra
+        # hits (5 ms against 0.5 ms for a common word at 1M stories).
+        fetch = wanted if by_date else min(n, wanted + TIE_WINDOW)
+        result = searcher.search(tq, limit=max(fetch, 1), count=True,
+                                 order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
+        hits = result.hits
         if not by_date:
-            hits = self._break_ties(searcher, hits)
-        hits = hits[:wanted]
-        ids = self._ids(view, hits)
-        if python_filter is None:
-            return SearchResult(ids, int(result.count or 0), terms, query)  # type: ignore[attr-defined]  # not in tantivy's stub
-        ids = [sid for sid in ids if python_filter(sid)]
-        return SearchResult(ids if limit is None else ids[: max(0, limit)], len(ids), terms, query)
+            hits = self._break_ties(searcher, _tied_cut(hits, wanted))
+        ids = self._ids(view, self._keys(view, hits[:wanted]))
+        return SearchResult(ids, int(result.count or 0), terms, query)  # type: ignore[attr-defined]  # not in tantivy's stub
+
+    @staticmethod
+    def _count(searcher: tantivy.Searcher, clauses: list[tuple[tantivy.Occur, tantivy.Query]]) -> int:
+        """How many stories the clauses match (without scoring them: a few ms for 400,000)."""
+        tq = clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
+        found = searcher.search(tantivy.Query.const_score_query(tq, 1.0), limit=1, count=True)
+        return int(found.count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
+
+    def _filtered(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool,
+                  limit: int | None, terms: list[str], query: Query) -> SearchResult:
+        """Every hit, kept when its key is in ``keep`` (not in it, with ``drop``): the total is
+        exact, and only the hits kept near the cut are put in their final order."""
+        searcher = view.searcher
+        hits = searcher.search(tq, limit=searcher.num_docs, count=False,
+                               order_by_field="when" if by_date else None, order=tantivy.Order.Desc).hits
+        flags: Iterable[bool] = map(keep.__contains__, self._keys(view, hits))
+        if drop:
+            flags = map(not_, flags)
+        kept = list(compress(hits, flags))
+        total = len(kept)
+        wanted = total if limit is None else max(0, min(limit, total))
+        if not by_date:
+            kept = self._break_ties(searcher, _tied_cut(kept, wanted))
+        return SearchResult(self._ids(view, self._keys(view, kept[:wanted])), total, terms, query)
 
     @staticmethod
     def _break_ties(searcher: tantivy.Searcher, hits: list[Hit]) -> list[Hit]:
@@ -168,9 +209,13 @@ class Executor:
         rank = list(zip([-x for x in scores], [-(w or 0) for w in whens], [k or 0 for k in keys], strict=True))
         return [hits[i] for i in sorted(range(len(hits)), key=rank.__getitem__)]
 
-    def _ids(self, view: IndexView, hits: list[Hit]) -> list[str]:
-        """Story ids of hits, through a key -> id cache (the mapping never changes)."""
-        keys = [int(k) for k in view.searcher.fast_field_values("key", [addr for _, addr in hits]) if k is not None]
+    @staticmethod
+    def _keys(view: IndexView, hits: list[Hit]) -> list[int]:
+        """The story keys of hits, in their order (every document has one)."""
+        return view.searcher.fast_field_values("key", [addr for _, addr in hits])  # type: ignore[return-value]
+
+    def _ids(self, view: IndexView, keys: list[int]) -> list[str]:
+        """Story ids of keys, through a key -> id cache (the mapping never changes)."""
         cache = self._id_cache
         try:
             return list(map(cache.__getitem__, keys))
@@ -180,36 +225,67 @@ class Executor:
                     cache[key] = view.exotic.get(key) or f"{key:016x}"
             return list(map(cache.__getitem__, keys))
 
-    def _newest(self, view: IndexView) -> tuple[list[str], dict[str, int]]:
-        """Every story id newest first, and each id's position; cached until the index changes."""
+    def _newest(self, view: IndexView) -> Newest:
+        """Every story newest first (ids and keys) and each key's position; cached until the index changes."""
         searcher, n = view.searcher, view.searcher.num_docs
         cached = self._newest_cache
         if cached is not None and cached[0] == (view.generation, n):
-            return cached[1], cached[2]
-        ids: list[str] = []
+            return cached[1]
+        keys: list[int] = []
         if n:
             hits = searcher.search(tantivy.Query.all_query(), limit=n, count=False, order_by_field="when",
                                    order=tantivy.Order.Desc).hits
-            ids = self._ids(view, hits)
-        rank = {sid: i for i, sid in enumerate(ids)}
-        self._newest_cache = ((view.generation, n), ids, rank)
-        return ids, rank
+            keys = self._keys(view, hits)
+        newest = Newest(self._ids(view, keys), keys, {key: i for i, key in enumerate(keys)})
+        self._newest_cache = ((view.generation, n), newest)
+        return newest
 
-    def _newest_with_state(self, view: IndexView, query: Query, allow: set[str] | None,
-                           deny: set[str], limit: int | None) -> SearchResult:
+    def _term_set(self, view: IndexView, keys: Set[int]) -> tantivy.Query:
+        """A term set on ``key``, kept for the marks index's own sets: made from a Python list
+        it cost 6 ms for 7,600 keys and 22 ms for 30,000, on every key typed."""
+        marker = (view.generation, id(keys))
+        for made, kept, query in self._term_sets:
+            if made == marker and kept is keys:
+                return query
+        query = tantivy.Query.term_set_query(view.schema, "key", list(keys))
+        if self._marked is not None and self._marked[1].owns(keys):
+            self._term_sets = [(marker, keys, query), *self._term_sets[:PLACES_KEPT - 1]]
+        return query
+
+    def _places(self, view: IndexView, keys: Set[int]) -> Sequence[int]:
+        """The places in the newest-first list of the stories of ``keys`` the index holds, in
+        order. Kept for the marks index's own sets (a million-entry dict costs about a
+        microsecond a lookup: 30,000 bookmarks took 36 ms), which stay the same objects while
+        a query is typed; a set made for one search is not kept alive."""
+        marker = (view.generation, id(keys))
+        for i, (made, kept, places) in enumerate(self._placed):
+            if made == marker and kept is keys:
+                if i:
+                    self._placed.insert(0, self._placed.pop(i))
+                return places
+        rank = self._newest(view).rank
+        places = array("I", sorted([place for place in map(rank.get, keys) if place is not None]))
+        if self._marked is not None and self._marked[1].owns(keys):
+            self._placed = [(marker, keys, places), *self._placed[:PLACES_KEPT - 1]]
+        return places
+
+    def _newest_with_state(self, view: IndexView, query: Query, allow: Set[int] | None,
+                           deny: Set[int], limit: int | None) -> SearchResult:
         """No words and no dates: every story newest first, narrowed by user state in Python."""
-        newest, rank = self._newest(view)
+        newest = self._newest(view)
         terms = list(query.terms)
+        stop = None if limit is None else max(0, limit)
         if allow is not None:
-            ids = sorted(rank.keys() & allow, key=rank.__getitem__)
-            return SearchResult(ids if limit is None else ids[: max(0, limit)], len(ids), terms, query)
+            places = self._places(view, allow)
+            return SearchResult([newest.ids[i] for i in places[:stop]], len(places), terms, query)
         if not deny:
-            return SearchResult(newest if limit is None else newest[: max(0, limit)], len(newest), terms, query)
+            return SearchResult(newest.ids[:stop], len(newest.ids), terms, query)
+        kept = compress(newest.ids, map(not_, map(deny.__contains__, newest.keys)))
         if limit is None:
-            ids = list(filterfalse(deny.__contains__, newest))
+            ids = list(kept)
             return SearchResult(ids, len(ids), terms, query)
-        total = len(newest) - len(rank.keys() & deny)
-        return SearchResult(list(islice(filterfalse(deny.__contains__, newest), max(0, limit))), total, terms, query)
+        total = len(newest.ids) - len(self._places(view, deny))
+        return SearchResult(list(islice(kept, stop)), total, terms, query)
 
     def _term_query(self, term: Term, view: IndexView) -> tantivy.Query | None:
         """The tantivy query for one text term over its fields; None if it has no searchable token."""
@@ -257,6 +333,19 @@ class Executor:
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in boosted])
 
 
+def _tied_cut(hits: list[Hit], wanted: int) -> list[Hit]:
+    """The first ``wanted`` of hits in score order and those tied with the last of them (the
+    ones that may move above the cut once ties are ordered)."""
+    if wanted >= len(hits):
+        return hits
+    if wanted <= 0:
+        return []
+    cut, last = wanted, hits[wanted - 1][0]
+    while cut < len(hits) and hits[cut][0] == last:
+        cut += 1
+    return hits[:cut]
+
+
 def _negate(query: tantivy.Query) -> tantivy.Query:
     return tantivy.Query.boolean_query([(tantivy.Occur.Must, tantivy.Query.all_query()),
                                         (tantivy.Occur.MustNot, query)])
@@ -267,93 +356,139 @@ def _tag_matches(term: Term, state: StoryState) -> bool:
     return has != term.negated
 
 
-_READ = attrgetter("read")
-_BOOKMARKED = attrgetter("bookmarked")
+_NO_KEYS: frozenset[int] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
+class Newest:
+    """Every story in the index newest first: ids and keys in that order, and each key's place."""
+
+    ids: list[str]
+    keys: list[int]
+    rank: dict[int, int]
+
+
+def _mark_test(mark: str) -> Callable[[StoryState], bool]:
+    """Whether a state has ``mark``: "read", "bookmarked" or "tag:" and a tag."""
+    if mark == "read":
+        return attrgetter("read")
+    if mark == "bookmarked":
+        return attrgetter("bookmarked")
+    tag = mark.removeprefix("tag:")
+    return lambda state: tag in state.tags
 
 
 @dataclass(frozen=True, slots=True)
 class Marked:
-    """Story ids by mark, from one pass over the marks: kept while the marks are the same, so
+    """Story keys by mark, from one pass over the marks: kept while the marks are the same, so
     typing a search with ``tag:`` or ``is:`` does not go through a million marks per key."""
 
-    tags: dict[str, set[str]]
-    bookmarked: set[str]
-    read: set[str]
+    tags: dict[str, set[int]]
+    bookmarked: set[int]
+    read: set[int]
+    # the sets with the changes since the load laid over, for the latest changes only:
+    # ("changes", the changes) and mark -> its set
+    _overlaid: dict[object, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, states: Mapping[str, StoryState]) -> Marked:
-        tags: dict[str, set[str]] = {}
-        bookmarked, read = set(), set()
+        tags: dict[str, set[int]] = {}
+        bookmarked: set[int] = set()
+        read: set[int] = set()
         for sid, state in states.items():
+            if not (state.bookmarked or state.read or state.tags):
+                continue
+            key = story_key(sid)
             if state.bookmarked:
-                bookmarked.add(sid)
+                bookmarked.add(key)
             if state.read:
-                read.add(sid)
+                read.add(key)
             for tag in state.tags:
-                tags.setdefault(tag, set()).add(sid)
+                tags.setdefault(tag, set()).add(key)
         return cls(tags, bookmarked, read)
 
-    def having(self, ids: set[str], changes: Mapping[str, StoryState], has: Callable[[StoryState], bool]) -> set[str]:
-        """``ids`` (one of this index's sets) with the ``changes`` made since taken in."""
+    def owns(self, keys: Set[int]) -> bool:
+        """Whether ``keys`` is one of this index's sets (or one laid over with the latest changes)."""
+        return (keys is self.read or keys is self.bookmarked or any(keys is s for s in self.tags.values())
+                or any(keys is s for s in self._overlaid.values()))
+
+    def having(self, mark: str, changes: Mapping[str, StoryState]) -> Set[int]:
+        """Keys of the stories with ``mark`` ("read", "bookmarked", "tag:" and a tag): this
+        index's set with the ``changes`` made since taken in (made once per change, not per key typed)."""
+        if mark == "read":
+            keys: Set[int] = self.read
+        elif mark == "bookmarked":
+            keys = self.bookmarked
+        else:
+            keys = self.tags.get(mark.removeprefix("tag:"), _NO_KEYS)
         if not changes:
-            return ids
-        return (ids - changes.keys()) | {sid for sid, state in changes.items() if has(state)}
+            return keys
+        overlaid = self._overlaid
+        if overlaid.get("changes") is not changes:
+            overlaid.clear()
+            overlaid["changes"] = changes
+        made = overlaid.get(mark)
+        if made is None:
+            has = _mark_test(mark)
+            changed = {story_key(sid): has(state) for sid, state in changes.items()}
+            made = overlaid[mark] = (keys - changed.keys()) | {key for key, yes in changed.items() if yes}
+        return made
 
 
 MarkedView = tuple[Marked, Mapping[str, StoryState]]
 
 
-def _has_tag(tag: str, state: StoryState) -> bool:
-    return tag in state.tags
+def _matches_group(group: tuple[Term, ...], state: StoryState) -> bool:
+    return any(_tag_matches(t, state) for t in group)
+
+
+def _fails_group(group: tuple[Term, ...], state: StoryState) -> bool:
+    return not _matches_group(group, state)
+
+
+def _keys_where(states: Mapping[str, StoryState], test: Callable[[StoryState], bool]) -> set[int]:
+    return {story_key(sid) for sid, state in states.items() if test(state)}
 
 
 def _state_sets(query: Query, states: Mapping[str, StoryState],
-                marked: MarkedView | None = None) -> tuple[set[str] | None, set[str]]:
-    """Ids a result must be among (None: any) and ids it must not be, from the user's state.
+                marked: MarkedView | None = None) -> tuple[Set[int] | None, Set[int]]:
+    """Keys a result must be among (None: any) and keys it must not be, from the user's state.
 
     ``marked``: an index of the marks and the changes since (single tags, bookmarks and read
     marks come from it); the sets returned may be the index's own: never change them.
     """
-    allow: set[str] | None = None
-    deny: set[str] = set()
+    allow: Set[int] | None = None
+    denied: list[Set[int]] = []
 
-    def narrow(ids: set[str]) -> None:
+    def narrow(keys: Set[int]) -> None:
         nonlocal allow
-        allow = ids if allow is None else allow & ids
+        allow = keys if allow is None else allow & keys
+
+    def having(mark: str) -> Set[int]:
+        if marked is not None:
+            return marked[0].having(mark, marked[1])
+        return _keys_where(states, _mark_test(mark))
 
     for group in query.tag_groups:
         if len(group) == 1:  # the usual case
-            tag = group[0].text
-            if marked is not None:
-                index, changes = marked
-                tagged = index.having(index.tags.get(tag, set()), changes, partial(_has_tag, tag))
-            else:
-                tagged = {sid for sid, st in states.items() if tag in st.tags}
+            tagged = having(f"tag:{group[0].text}")
             if group[0].negated:
-                deny |= tagged
+                denied.append(tagged)
             else:
                 narrow(tagged)
         elif any(t.negated for t in group):
             # Stories without state have no tags, so they match; only stateful ones can fail.
-            deny |= {sid for sid, st in states.items() if not any(_tag_matches(t, st) for t in group)}
+            denied.append(_keys_where(states, partial(_fails_group, group)))
         else:
-            narrow({sid for sid, st in states.items() if any(_tag_matches(t, st) for t in group)})
-    if query.bookmarked is not None:
-        if marked is not None:
-            bookmarked = marked[0].having(marked[0].bookmarked, marked[1], _BOOKMARKED)
-        else:
-            bookmarked = set(compress(states.keys(), map(_BOOKMARKED, states.values())))
-        if query.bookmarked:
-            narrow(bookmarked)
-        else:
-            deny |= bookmarked
-    if query.read is not None:
-        if marked is not None:
-            seen = marked[0].having(marked[0].read, marked[1], _READ)
-        else:
-            seen = set(compress(states.keys(), map(_READ, states.values())))
-        if query.read:
-            narrow(seen)
-        else:
-            deny |= seen
-    return allow, deny
+            narrow(_keys_where(states, partial(_matches_group, group)))
+    for mark, wanted in (("bookmarked", query.bookmarked), ("read", query.read)):
+        if wanted is not None:
+            if wanted:
+                narrow(having(mark))
+            else:
+                denied.append(having(mark))
+    if not denied:
+        return allow, _NO_KEYS
+    if len(denied) == 1:
+        return allow, denied[0]  # the cached set itself: no copy of a large set per key typed
+    return allow, set().union(*denied)

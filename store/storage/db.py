@@ -595,7 +595,7 @@ class Store:
             flush(runs[-1])
         listings = [Listing(run) for run in runs]
         try:
-            rows = heapq.merge(*(map(run.row, range(run.count)) for run in listings),
+            rows = heapq.merge(*(run.stream() for run in listings),
                                key=attrgetter("sort_key"), reverse=True)
             write_rows(path, rows, sum(run.count for run in listings), covered)
         finally:

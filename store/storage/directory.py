@@ -25,8 +25,13 @@ import hashlib
 import os
 import re
 import struct
+import sys
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from itertools import compress, islice, repeat
+from operator import and_, eq, lshift, or_, rshift
 from pathlib import Path
 
 from broadsheet.store.storage.atomic import atomic_write_bytes, fsync_dir
@@ -67,16 +72,129 @@ class Entry:
         return ENTRY.pack(self.key, self.shard, self.address, self.headline)
 
 
-def _note(keys_by: dict[int, int | list[int]], hashed: int, key: int) -> None:
-    """Add ``key`` under ``hashed`` (an int alone, a list once there are two)."""
-    found = keys_by.get(hashed)
-    if found is None:
-        keys_by[hashed] = key
-    elif isinstance(found, int):
-        if found != key:
-            keys_by[hashed] = [found, key]
-    elif key not in found:
-        found.append(key)
+M64 = 2**64 - 1
+#: Entries kept in dicts (about 100 bytes each) before they are merged into the sorted arrays.
+RECENT_LIMIT = 65_536
+
+
+class PackedMap:
+    """u64 -> u64 for a million entries in 16 bytes each (dicts of ints cost about 100).
+
+    The older entries sit in two arrays sorted by key (looked up by bisection), the newest in
+    a dict until there are ``RECENT_LIMIT`` of them, when both are merged into new arrays.
+    With ``multi`` a key keeps every distinct value, oldest first; otherwise the last value
+    put wins, and a value of ``GONE`` removes the key.
+    """
+
+    def __init__(self, *, multi: bool = False) -> None:
+        self.multi = multi
+        self._keys: array[int] = array("Q")
+        self._values: array[int] = array("Q")
+        self._recent: dict[int, int | list[int]] = {}  # multi: an int alone, a list once there are two
+
+    def get(self, key: int) -> int | None:
+        """The value of ``key`` (the last put), or None when there is none or it was removed."""
+        value = self._recent.get(key)
+        if value is None:
+            at = bisect_left(self._keys, key)
+            if at < len(self._keys) and self._keys[at] == key:
+                value = self._values[at]
+        return None if value is None or value == GONE else value  # type: ignore[return-value]
+
+    def all(self, key: int) -> list[int]:
+        """Every value of ``key`` (``multi``): the merged ones in order, then the recent ones as put."""
+        at = bisect_left(self._keys, key)
+        found = []
+        while at < len(self._keys) and self._keys[at] == key:
+            found.append(self._values[at])
+            at += 1
+        recent = self._recent.get(key)
+        for value in [] if recent is None else [recent] if isinstance(recent, int) else recent:
+            if value not in found:
+                found.append(value)
+        return found
+
+    def put(self, key: int, value: int) -> None:
+        recent = self._recent
+        if not self.multi:
+            recent[key] = value
+        else:
+            found = recent.get(key)
+            if found is None:
+                recent[key] = value
+            elif isinstance(found, int):
+                if found != value:
+                    recent[key] = [found, value]
+            elif value not in found:
+                found.append(value)
+        if len(recent) >= RECENT_LIMIT:
+            self.merge()
+
+    def merge(self, keys: array[int] | None = None, values: array[int] | None = None) -> None:
+        """Take the recent entries, then ``keys`` and ``values`` (newer, oldest first), into
+        new sorted arrays.
+
+        Each entry becomes one int (the key, then its age or value) so that one sort of ints
+        orders them (some 48 bytes an entry while it runs); every loop is a C loop (``map``,
+        ``compress``), none a Python loop per entry.
+        """
+        all_keys, all_values = self._keys, self._values
+        if self._recent:
+            pairs = [(key, each) for key, value in self._recent.items()
+                     for each in (value if isinstance(value, list) else (value,))]
+            all_keys = all_keys + array("Q", [key for key, _ in pairs])
+            all_values = all_values + array("Q", [value for _, value in pairs])
+            self._recent = {}
+        if keys is not None and values is not None:
+            all_keys, all_values = all_keys + keys, all_values + values
+        n = len(all_keys)
+        keep = bytearray(b"\x01") * n
+        if self.multi:  # one int per (key, value): sorted, a repeated pair is adjacent; the first stays
+            packed = list(map(or_, map(lshift, all_keys, repeat(64)), all_values))
+            del all_keys, all_values
+            packed.sort()
+            for i in compress(range(n - 1), map(eq, islice(packed, 1, None), packed)):
+                keep[i + 1] = 0
+            sorted_keys = array("Q", map(rshift, packed, repeat(64)))
+            sorted_values = array("Q", map(and_, packed, repeat(GONE)))
+        else:  # one int per (key, age): sorted, a key's values are oldest first; the last stays
+            packed = list(map(or_, map(lshift, all_keys, repeat(32)), range(n)))
+            del all_keys
+            packed.sort()
+            sorted_keys = array("Q", map(rshift, packed, repeat(32)))
+            sorted_values = array("Q", map(all_values.__getitem__, map(and_, packed, repeat(0xFFFFFFFF))))
+            del all_values
+            for i in compress(range(n - 1), map(eq, sorted_keys[1:], sorted_keys[:-1])):
+                keep[i] = 0
+            for i in compress(range(n), map(GONE.__eq__, sorted_values)):
+                keep[i] = 0
+        del packed
+        if keep.count(0):
+            sorted_keys = array("Q", compress(sorted_keys, keep))
+            sorted_values = array("Q", compress(sorted_values, keep))
+        self._keys, self._values = sorted_keys, sorted_values
+
+    def __iter__(self) -> Iterator[int]:
+        """Every key with a value (not removed)."""
+        recent = self._recent
+        for key, value in zip(self._keys, self._values, strict=True):
+            if key not in recent and value != GONE:
+                yield key
+        for key, put in recent.items():
+            if put != GONE:
+                yield key
+
+    def __len__(self) -> int:
+        """Keys with a value (not removed)."""
+        count = len(self._keys)
+        for key, value in self._recent.items():
+            at = bisect_left(self._keys, key)
+            merged = at < len(self._keys) and self._keys[at] == key
+            count += (value != GONE) - merged
+        return count
+
+    def clear(self) -> None:
+        self._keys, self._values, self._recent = array("Q"), array("Q"), {}
 
 
 class Directory:
@@ -84,11 +202,10 @@ class Directory:
 
     def __init__(self, path: Path) -> None:
         self.path = path
-        self._shard: dict[int, int] = {}
-        self._address: dict[int, int] = {}
-        # headline hash -> key, or keys when several stories share a headline (a list for every
-        # entry would cost 80 MB at a million)
-        self._headline: dict[int, int | list[int]] = {}
+        self._shard = PackedMap()
+        self._address = PackedMap()
+        self._headline = PackedMap(multi=True)  # several stories may share a headline
+        self._count = 0  # keys with a shard
         self._read = 0  # bytes of the file taken in
         self._inode: int | None = None
         self._in_memory = False  # built from the shards, the file being missing
@@ -133,25 +250,41 @@ class Directory:
             self.append(missing)
 
     def _forget(self) -> None:
-        self._shard.clear()
-        self._address.clear()
-        self._headline.clear()
+        for packed in (self._shard, self._address, self._headline):
+            packed.clear()
+        self._count = 0
         self._read, self._inode, self.highest, self._in_memory = 0, None, -1, False
 
     def _take(self, data: bytes) -> None:
         shard, address, headline = self._shard, self._address, self._headline
+        if len(data) // ENTRY.size >= RECENT_LIMIT:  # a whole file: straight into the arrays
+            columns = array("Q", data)
+            if sys.byteorder != "little":
+                columns.byteswap()
+            keys, numbers, urls, heads = (columns[i::4] for i in range(4))
+            del columns
+            listed = bytearray(map(GONE.__ne__, numbers))  # entries that are not deletions
+            shard.merge(keys, numbers)
+            for hashes, packed in ((urls, address), (heads, headline)):
+                wanted = bytearray(map(and_, listed, map(bool, hashes)))
+                packed.merge(array("Q", compress(hashes, wanted)), array("Q", compress(keys, wanted)))
+            self._count = len(shard)
+            self.highest = max(self.highest, max(compress(numbers, listed), default=-1))
+            return
         highest = self.highest
         for key, number, url, head in ENTRY.iter_unpack(data):
+            had = shard.get(key) is not None
+            shard.put(key, number)
             if number == GONE:
-                shard.pop(key, None)
+                self._count -= had
                 continue
-            shard[key] = number
+            self._count += not had
             if number > highest:
                 highest = number
             if url:
-                address[url] = key
+                address.put(url, key)
             if head:
-                _note(headline, head, key)
+                headline.put(head, key)
         self.highest = highest
 
     def append(self, entries: Iterable[Entry]) -> None:
@@ -220,16 +353,15 @@ class Directory:
         return self._address.get(address_hash)
 
     def by_headline(self, headline_hash: int) -> list[int]:
-        found = self._headline.get(headline_hash)
-        return [] if found is None else [found] if isinstance(found, int) else list(found)
+        return self._headline.all(headline_hash)
 
     def add_headline(self, headline_hash: int, key: int) -> None:
         """Note a story of the batch being stored, so a later twin in the batch finds it."""
-        _note(self._headline, headline_hash, key)
+        self._headline.put(headline_hash, key)
 
     def __iter__(self) -> Iterator[int]:
         """Every story key listed."""
         return iter(self._shard)
 
     def __len__(self) -> int:
-        return len(self._shard)
+        return self._count

@@ -29,7 +29,8 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from itertools import repeat
+from operator import and_, attrgetter, lshift, or_, rshift
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, overload
 
@@ -49,6 +50,7 @@ TAIL_LIMIT = 5_000
 #: Sources asked of the catalogue one by one (a binary search in the file each) before it
 #: maps every row to its source at once (20 MB at a million rows; a recount of every mark).
 SOURCE_ASKS = 2_000
+DROP_EVERY = 50_000  # rows streamed between letting go of the pages read
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,10 +139,14 @@ def write_rows(path: Path, rows: Iterable[Row], count: int, covered: int) -> Non
         pairs[1::2] = offsets
         handle.write(pairs.tobytes())
         handle.write(flags)
-        order = sorted(range(count), key=keys.__getitem__)
+        # One int per row, its key then its position, sorted: 40 bytes a row while it runs
+        # (a sort of positions by key holds two lists of ints).
+        packed = list(map(or_, map(lshift, keys, repeat(32)), range(count)))
+        packed.sort()
         keyed = array("Q", [0]) * (2 * count)
-        keyed[0::2] = array("Q", (keys[i] for i in order))
-        keyed[1::2] = array("Q", order)
+        keyed[0::2] = array("Q", map(rshift, packed, repeat(32)))
+        keyed[1::2] = array("Q", map(and_, packed, repeat(0xFFFFFFFF)))
+        del packed
         handle.write(keyed.tobytes())
 
     atomic_write_with(path, write)
@@ -148,13 +154,17 @@ def write_rows(path: Path, rows: Iterable[Row], count: int, covered: int) -> Non
 
 def _by_source(names: list[str], source_of: array[int]) -> tuple[array[int], bytes]:
     """(the rows in the order by source, the source table) for rows whose sources are
-    ``names[source_of[row]]``. A stable sort, so each source's rows stay newest first."""
+    ``names[source_of[row]]``: a bucket per source, so each source's rows stay newest first."""
     ordered = sorted(range(len(names)), key=lambda n: (source_key(names[n]), names[n]))
     groups = sorted({source_key(name) for name in names})
     group = {key: place for place, key in enumerate(groups)}
     rank = array("I", (group[source_key(name)] for name in names))  # names the same but for case: one group
-    ranks = array("I", map(rank.__getitem__, source_of))
-    by_source = array("I", sorted(range(len(ranks)), key=ranks.__getitem__))
+    buckets = [array("I") for _ in groups]  # 4 bytes a row: no list of a million ints
+    for row, source in enumerate(source_of):
+        buckets[rank[source]].append(row)
+    by_source = array("I")
+    for bucket in buckets:
+        by_source.extend(bucket)
     counts = Counter(source_of)
     return by_source, orjson.dumps([[names[n], counts[n]] for n in ordered])
 
@@ -163,7 +173,7 @@ def merged(listing: Listing, hidden: Iterable[int], changed: list[Row]) -> Itera
     """The rows of ``listing`` but those at positions ``hidden``, with ``changed`` (newest
     first) merged in: the next listing, a row at a time (compaction)."""
     skip = set(hidden)
-    old = (listing.row(p) for p in range(listing.count) if p not in skip)
+    old = (row for p, row in enumerate(listing.stream()) if p not in skip)
     return heapq.merge(old, changed, key=attrgetter("sort_key"), reverse=True)
 
 
@@ -201,6 +211,25 @@ class Listing:
         text = self._map[self._texts + start:self._texts + end].decode("utf-8", "surrogatepass")
         sid, headline, source, published, imported, shard = text.split(SEP)
         return Row(sid, headline, source, published, imported, int(shard), self._map[self._flags + position])
+
+    def stream(self) -> Iterator[Row]:
+        """Every row in order, for a pass over the whole file (compaction, merging runs):
+        the pages read are let go as it goes, so a million rows do not stay resident
+        (170 MB of mapped file would count in the process's memory)."""
+        done = 0  # bytes of the mapping let go
+        for position in range(self.count):
+            if position % DROP_EVERY == 0 and position:
+                done = self._let_go(done, self._texts + self._text_end(position))
+            yield self.row(position)
+
+    def _let_go(self, done: int, upto: int) -> int:
+        """Drop the mapped pages of the texts read so far (they stay in the page cache)."""
+        start = done or self._texts - self._texts % mmap.PAGESIZE
+        end = upto - upto % mmap.PAGESIZE
+        if end > start and hasattr(self._map, "madvise") and hasattr(mmap, "MADV_DONTNEED"):
+            self._map.madvise(mmap.MADV_DONTNEED, start, end - start)
+            return end
+        return done
 
     def key(self, position: int) -> int:
         return PAIR.unpack_from(self._map, self._rows + position * PAIR.size)[0]
