@@ -56,9 +56,13 @@ def _memory(pid: int) -> tuple[float, float]:
 class Reader:
     """One ``broadsheet`` process on a 120x40 pseudo-terminal, whose output can be waited on."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, sync: bool = False, columns: int = COLUMNS) -> None:
+        """``sync``: say yes when the reader asks whether the terminal draws frames in one
+        piece (synchronized output, mode 2026, as kitty, WezTerm and foot do), so each frame
+        arrives between ``ESC[?2026h`` and ``ESC[?2026l``."""
+        self.sync = sync
         master, slave = os.openpty()
-        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, COLUMNS, 0, 0))
+        fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, columns, 0, 0))
         env = {**os.environ, "TERM": "xterm-256color", "COLORTERM": "truecolor"}
         command = [sys.executable, "-m", "broadsheet", "--store", str(folder), "run", "--no-seed"]
         self.started = time.perf_counter()
@@ -74,8 +78,14 @@ class Reader:
             with contextlib.suppress(OSError):
                 chunk = os.read(self.master, 1 << 16)
                 self.seen += chunk
-                if b"\x1b[c" in chunk:  # the reader asks what graphics the terminal draws: answer as xterm does
-                    os.write(self.master, b"\x1b[?62;22c")
+                self.answer(chunk)
+
+    def answer(self, chunk: bytes) -> None:
+        """Reply to what the reader asks of its terminal in ``chunk``."""
+        if b"\x1b[c" in chunk:  # what graphics the terminal draws: answer as xterm does
+            os.write(self.master, b"\x1b[?62;22c")
+        if self.sync and b"\x1b[?2026$p" in chunk:  # synchronized output: supported, off for now
+            os.write(self.master, b"\x1b[?2026;2$y")
 
     def wait_for(self, marker: bytes, limit: float = 60.0) -> float:
         """Block until ``marker`` shows in the output since the last call; the time it showed."""
@@ -88,6 +98,12 @@ class Reader:
         when = time.perf_counter()
         self.seen = b""
         return when
+
+    def take(self, timeout: float) -> bytes:
+        """What the reader wrote within ``timeout`` seconds (and since the last call)."""
+        self._read(timeout)
+        seen, self.seen = self.seen, b""
+        return seen
 
     def settle(self, seconds: float) -> None:
         until = time.perf_counter() + seconds

@@ -9,7 +9,10 @@ KEY_NAMES = {" ": "space", ",": "comma", "-": "minus", ":": "colon", '"': "quota
 
 
 async def settle(pilot: Pilot) -> None:
-    """Let search and index workers finish and the messages they post land."""
+    """Let search and index workers finish and the messages they post land, and the story
+    under the list cursor show (it waits for keys pressed in a burst to end: MainScreen.REST)."""
+    while getattr(pilot.app.screen, "story_pending", False):
+        await pilot.pause(0.02)
     for _ in range(3):
         await pilot.app.workers.wait_for_complete()
         await pilot.pause()

@@ -20,13 +20,41 @@ def long_store(store: Store) -> Store:
     return store
 
 
-async def test_the_story_shows_with_the_list_cursor_in_one_step(filled_store: Store) -> None:
+async def test_the_story_follows_the_list_cursor_once_its_frame_is_drawn(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         headlines, view = app.screen.query_one(HeadlineList), app.screen.query_one(ArticleView)
-        headlines.cursor = 2  # no pause: the screen follows the cursor synchronously, in the same frame
+        shown = view.article
+        headlines.cursor = 2  # the list answers first: reading the story never holds its frame back
+        assert view.article is shown and app.screen.story_pending
+        await app.screen.wait_for_refresh()  # one frame, no timer
         assert view.article is not None and view.article.headline == headlines.current.headline
+        assert not app.screen.story_pending
+
+
+async def test_a_held_key_moves_the_list_and_shows_the_story_it_stops_on(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines, view = app.screen.query_one(HeadlineList), app.screen.query_one(ArticleView)
+        shown: list[str] = []
+        real = view.show
+
+        def show(article, *args, **kwargs):  # type: ignore[no-untyped-def]
+            shown.append(article.headline)
+            real(article, *args, **kwargs)
+
+        view.show = show  # type: ignore[method-assign]
+        for _ in range(3):  # a held key: each repeat comes sooner than REST after the last
+            headlines.action_cursor_down()
+        assert app.screen.story_pending and view.article.headline != headlines.current.headline
+        await settle(pilot)  # the cursor rests
+        assert shown == [headlines.current.headline] and headlines.cursor == 3
+        headlines.action_cursor_up()
+        headlines.action_cursor_up()
+        await pilot.press("enter")  # before the cursor rested: opens the story it is on
+        assert headlines.cursor == 1 and view.article.headline == headlines.current.headline
 
 
 async def test_lines_are_drawn_in_a_readable_column_from_the_top(store: Store) -> None:

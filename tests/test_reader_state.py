@@ -142,3 +142,31 @@ def test_mark_changes_are_written_then_taken_in(reader: ReaderState, filled_stor
     fresh = ReaderState(filled_store)
     fresh.load()
     assert fresh.states == reader.states
+
+
+def test_feed_counts_are_exact_without_reading_the_stories(store: Store) -> None:
+    """Stories and unread stories per source, from the listing's table and the marks counted
+    per source, agree with a count over every story: at load, after marks, after new stories."""
+    from collections import Counter
+
+    def counted(state: ReaderState) -> tuple[Counter[str], Counter[str]]:
+        totals = Counter(m.source or "" for m in state.stories)
+        unread = Counter(m.source or "" for m in state.stories if not state.state_of(m.id).read)
+        return totals, Counter({source: unread[source] for source in totals})
+
+    sources = ["Valley Courier", "Lowmoor Gazette", ""]
+    store.add([(make_article(i, source=sources[i % 3] or None), None) for i in range(12)])
+    store.write_listing()
+    ids = [m.id for m in store.stories()]
+    store.user.set_read(ids[0], True)
+    store.user.set_read(ids[4], True)
+    state = ReaderState(Store(store.folder))
+    state.load()
+    assert state.feed_counts() == counted(state)
+    state.toggle_read(ids[1])
+    state.toggle_read(ids[0])  # unread again
+    assert state.feed_counts() == counted(state)
+    store.add([(make_article(i, source="Valley Courier"), None) for i in (30, 31)])  # since the listing
+    state.load()
+    assert state.feed_counts() == counted(state)
+    assert Store(store.folder).user.counts(lambda _sid: True).total.read == 2  # counts.json as the reader left it

@@ -135,3 +135,37 @@ def test_feed_entries_are_never_offered_for_reparse(store: Store) -> None:
     from broadsheet.store.ingest.reparse import stale
 
     assert stale(Store(store.folder)) == [make_article(2).story_id]
+
+
+SOURCES = ["The Lowmoor Gazette", "harbour news", "Harbour News", "", "Alder Post"]
+
+
+def by_source_sorted(stories: list) -> list[str]:  # type: ignore[type-arg]
+    """The order by source as a plain sort gives it (case-blind, stable: newest first within one)."""
+    return [m.id for m in sorted(stories, key=lambda m: (m.source or "\uffff").casefold())]
+
+
+def test_the_order_by_source_and_the_stories_per_source_are_read_from_the_listing(store: Store, small: None) -> None:
+    from collections import Counter
+
+    articles = [make_article(i, source=SOURCES[i % len(SOURCES)] or None) for i in range(25)]
+    store.add([(a, None) for a in articles])
+    store.write_listing()
+    catalogue = Store(store.folder).catalogue()
+    ordered = catalogue.by_source()
+    assert [m.id for m in ordered] == by_source_sorted(list(catalogue))
+    assert catalogue.source_counts() == Counter(m.source or "" for m in catalogue)
+    for position, meta in enumerate(ordered):
+        assert ordered.index_of(meta.id) == position
+    # changed since the listing: new stories, a story's source changed, deleted ones
+    store.add([(make_article(i, source=SOURCES[i % 3]), None) for i in (40, 41, 56)])
+    store.add([(make_article(3, source="Alder Post"), None)])
+    store.delete([articles[5].story_id, articles[9].story_id])
+    catalogue = Store(store.folder).catalogue()
+    assert catalogue._view is not None  # the changes are merged in, the listing is as it was
+    ordered = catalogue.by_source()
+    assert [m.id for m in ordered] == by_source_sorted(list(catalogue)) and len(ordered) == len(catalogue)
+    assert catalogue.source_counts() == Counter(m.source or "" for m in catalogue)
+    assert ordered.index_of(articles[5].story_id) is None
+    for position, meta in enumerate(ordered):
+        assert ordered.index_of(meta.id) == position

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from broadsheet.store.storage.db import StoryMeta
-from broadsheet.store.storage.listing import Rows
+from broadsheet.store.storage.listing import Rows, source_key
 
 ORDERS = ("newest", "oldest", "source")
 
@@ -13,12 +13,17 @@ ORDERS = ("newest", "oldest", "source")
 def order_stories(stories: Sequence[StoryMeta], order: str) -> Sequence[StoryMeta]:
     """Stories in ``order``; ``stories`` must be newest first, as ``Store.catalogue()`` gives them.
 
-    Newest and oldest first read no row but those drawn; by source reads every row.
+    Newest and oldest first read no row but those drawn; so does by source on a catalogue
+    (the listing holds that order), which other sequences sort.
     """
     if order == "oldest":
         return Reversed(stories)
     if order == "source":
-        return sorted(stories, key=lambda m: (m.source or "\uffff").casefold())  # stable: newest first within a source
+        by_source = getattr(stories, "by_source", None)
+        if by_source is not None:
+            ordered: Sequence[StoryMeta] = by_source()
+            return ordered
+        return sorted(stories, key=lambda m: source_key(m.source or ""))  # stable: newest first within a source
     return stories
 
 

@@ -76,9 +76,26 @@ class ReaderState:
             self.stories = catalogue
             self.by_id = CatalogueIds(catalogue)
             self.states = LazyStates(self.store.user)
-            self._counts = self.store.user.counts(self.by_id.__contains__)
+            self._counts = self.store.user.counts(self._source_of, sources=True)
             self._named = set()
             hold_loaded()
+
+    def _source_of(self, story_id: str) -> str | None:
+        """A stored story's source (None: not stored), for the marks counted per source."""
+        finder = getattr(self.stories, "source_of", None)
+        if finder is not None:
+            found: str | None = finder(story_id)
+            return found
+        meta = self.by_id.get(story_id)
+        return None if meta is None else meta.source or ""
+
+    def feed_counts(self) -> tuple[Counter[str], Counter[str]]:
+        """(stories, unread stories) per source: a feed's stories carry its title as their
+        source. From the listing's table and the marks counted per source: no story is read."""
+        counter = getattr(self.stories, "source_counts", None)
+        totals: Counter[str] = counter() if counter is not None else Counter(m.source or "" for m in self.stories)
+        read = self._counts.total.sources
+        return totals, Counter({source: n - read[source] for source, n in totals.items()})
 
     @property
     def loaded(self) -> bool:
@@ -135,7 +152,7 @@ class ReaderState:
         """Marks written to the store: take them in, as a new mapping (workers keep the old one)."""
         user = self.store.user
         names = {name for sid in changed for name in user.files_of(sid)}
-        self._counts.take(user.recount(names, self.by_id.__contains__))  # the files written just now
+        self._counts.take(user.recount(names, self._source_of))  # the files written just now
         self._named.update(tag for state in changed.values() for tag in state.tags)
         states = self.states
         self.states = (states.with_changes(changed) if isinstance(states, LazyStates)

@@ -117,6 +117,7 @@ class Marks:
     bookmarked: int = 0
     tags: Counter[str] = field(default_factory=Counter)
     named: Counter[str] = field(default_factory=Counter)  # tag -> state files naming it
+    sources: Counter[str] = field(default_factory=Counter)  # source -> read stories (the feeds' unread counts)
 
     @classmethod
     def of(cls, files: Iterable[dict[str, Any]]) -> Marks:
@@ -132,11 +133,15 @@ class Marks:
             return
         self.read += sign * _int(entry.get("read"))
         self.bookmarked += sign * _int(entry.get("bookmarked"))
-        tags, named = entry.get("tags"), entry.get("named")
+        tags, named, sources = entry.get("tags"), entry.get("named"), entry.get("sources")
         if isinstance(tags, dict):
             for tag, n in tags.items():
                 if isinstance(tag, str):
                     self.tags[tag] += sign * _int(n)
+        if isinstance(sources, dict):
+            for source, n in sources.items():
+                if isinstance(source, str):
+                    self.sources[source] += sign * _int(n)
         if isinstance(named, list):
             for tag in named:
                 if isinstance(tag, str):
@@ -144,15 +149,19 @@ class Marks:
 
     def to_doc(self) -> dict[str, Any]:
         return {"read": self.read, "bookmarked": self.bookmarked, "tags": {t: n for t, n in self.tags.items() if n > 0},
-                "named": {t: n for t, n in self.named.items() if n > 0}}
+                "named": {t: n for t, n in self.named.items() if n > 0},
+                "sources": {s: n for s, n in self.sources.items() if n > 0}}
 
     @classmethod
     def from_doc(cls, doc: Any) -> Marks | None:
         if not isinstance(doc, dict) or not isinstance(doc.get("tags"), dict) or not isinstance(doc.get("named"), dict):
             return None
+        sources = doc.get("sources")
         return cls(_int(doc.get("read")), _int(doc.get("bookmarked")),
                    Counter({t: _int(n) for t, n in doc["tags"].items() if isinstance(t, str)}),
-                   Counter({t: _int(n) for t, n in doc["named"].items() if isinstance(t, str)}))
+                   Counter({t: _int(n) for t, n in doc["named"].items() if isinstance(t, str)}),
+                   Counter({s: _int(n) for s, n in sources.items() if isinstance(s, str)}) if isinstance(
+                       sources, dict) else Counter())
 
 
 def _saved_counts(path: Path) -> dict[str, Any]:
@@ -220,19 +229,32 @@ def _int(value: Any) -> int:
     return value if type(value) is int and value >= 0 else 0
 
 
-def _file_marks(docs: dict[str, Any], present: Callable[[str], bool]) -> dict[str, Any]:
+#: Whether a story is stored: True, or its source (read stories are then counted per source);
+#: False or None when it is not.
+Present = Callable[[str], "bool | str | None"]
+
+
+def _file_marks(docs: dict[str, Any], present: Present) -> dict[str, Any]:
     """The counts of one state file's marks (over stored stories) and the tags it names."""
     read = bookmarked = 0
     tags: Counter[str] = Counter()
+    sources: Counter[str] = Counter()
     named: set[str] = set()
     for sid, doc in docs.items():
         state = StoryState.from_doc(doc)
         named.update(state.tags)
-        if (state.read or state.bookmarked or state.tags) and present(sid):
-            read += state.read
-            bookmarked += state.bookmarked
-            tags.update(state.tags)
-    return {"read": read, "bookmarked": bookmarked, "tags": dict(tags), "named": sorted(named)}
+        if not (state.read or state.bookmarked or state.tags):
+            continue
+        found = present(sid)
+        if found is None or found is False:
+            continue
+        read += state.read
+        bookmarked += state.bookmarked
+        tags.update(state.tags)
+        if state.read and isinstance(found, str):
+            sources[found] += 1
+    return {"read": read, "bookmarked": bookmarked, "tags": dict(tags), "named": sorted(named),
+            "sources": dict(sources)}
 
 
 class LazyStates(Mapping[str, StoryState]):
@@ -415,14 +437,15 @@ class UserState:
                     result[sid] = StoryState.from_doc(doc)
         return result
 
-    def recount(self, names: Iterable[str], present: Callable[[str], bool]) -> dict[str, dict[str, Any]]:
+    def recount(self, names: Iterable[str], present: Present) -> dict[str, dict[str, Any]]:
         """The counts of state files ``names`` as they are now (after a change; see :meth:`counts`)."""
         return {name: _file_marks(self._table(name).records(), present) for name in names
                 if (self.folder / f"{name}.json").exists()}
 
-    def counts(self, present: Callable[[str], bool]) -> MarkCounts:
+    def counts(self, present: Present, sources: bool = False) -> MarkCounts:
         """Read, bookmarked and tag counts over the stories ``present`` says are stored: per
-        state file, and their sum.
+        state file, and their sum; with ``sources``, ``present`` gives each story's source and
+        read stories are counted per source too (a feed's unread = its stories - those).
 
         Kept in ``counts.json`` beside the store (a derivative, each file's entry keyed on
         its identity, the sum on the state folder's), so only files changed since are read,
@@ -431,6 +454,8 @@ class UserState:
         """
         path = self.folder.parent / COUNTS
         saved = _saved_counts(path)
+        if sources and saved.get("sources") is not True:
+            saved = {}  # counted without sources: count again, once
         total = Marks.from_doc(saved.get("total"))
         folder = folder_identity(self.folder)
         if total is not None and folder is not None and saved.get("folder") == folder:
@@ -451,7 +476,7 @@ class UserState:
             total.add(files[name], -1)
         if fresh != files or saved.get("folder") != folder:
             document = {"version": COUNTS_VERSION, "folder": folder, "files": orjson.dumps(fresh).decode(),
-                        "total": total.to_doc()}
+                        "total": total.to_doc(), "sources": sources}
             with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
                 atomic_write_bytes(path, orjson.dumps(document))
         return MarkCounts(total, fresh)

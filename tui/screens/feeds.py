@@ -29,7 +29,6 @@ else:
 
 
 class FeedsMixin(_ScreenBase):
-    _feeds_shown = False  # feeds join the sidebar after the first paint (start-up stays as it was)
     store: Store
     reader: ReaderState
     if TYPE_CHECKING:  # the main screen's own, used here
@@ -50,22 +49,21 @@ class FeedsMixin(_ScreenBase):
             self.set_interval(minutes * 60, lambda: self.action_fetch_feeds(quiet=True))
 
     def feed_rows(self) -> list[FeedRow]:
-        """Each subscription with its unread stories and its error, if it is failing."""
-        from broadsheet.store.feeds.subscriptions import FILE, Subscriptions, story_counts
+        """Each subscription with its unread stories and its error, if it is failing: in the first
+        paint, as the counts are read, not counted (the listing's stories per source, the read
+        marks per source in counts.json)."""
+        from broadsheet.store.feeds.subscriptions import FILE, Subscriptions
 
         if not (self.store.folder / FILE).exists():  # no subscriptions: nothing read at start
-            return []
-        if not self._feeds_shown:  # counting 200 feeds' stories costs ~10 ms: after the list is on screen
-            self._feeds_shown = True
-            self.call_after_refresh(self._update_sidebar)
             return []
         try:
             subs = Subscriptions(self.store).all()
         except StoreFileError as exc:
             self.notify(str(exc), title="Subscriptions unreadable", severity="error")
             return []
-        counts = story_counts(subs, self.reader.stories, self.reader.states)
-        return [FeedRow(sub.name, counts[sub.id][1], sub.health if sub.errors or sub.gone else "") for sub in subs]
+        _totals, unread = self.reader.feed_counts()  # a feed's stories carry its title as their source
+        return [FeedRow(sub.name, unread[sub.title] if sub.title else 0, sub.health if sub.errors or sub.gone else "")
+                for sub in subs]
 
     def action_fetch_feeds(self, quiet: bool = False) -> None:
         """Fetch every subscribed feed in a worker; new stories appear when it is done.

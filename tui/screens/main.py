@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from itertools import chain
@@ -98,6 +99,11 @@ class MainScreen(FeedsMixin, Screen[None]):
     #: for stories imported meanwhile (one stat of meta/stamp.json: no measurable CPU).
     SAVE_DELAY = 1.0
     STORE_CHECK_INTERVAL = 3.0
+    #: A list cursor that moves again this soon after its last move is a held key (keys repeat
+    #: every 25-50 ms): the list moves alone and the story is shown once the cursor has rested
+    #: this long. Reading a story and laying the screen out again for it can cost more than a
+    #: repeat interval on a large store, so showing each one would hold the list back (issue 17).
+    REST = 0.06
 
     @dataclass
     class SearchDone(Message):
@@ -118,6 +124,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._deleted: Deleted | None = None  # the last delete of this session, for u
         self._articles_seen: FileIdentity | None = None  # meta/stamp.json when the reader last loaded it
         self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
+        self._moved = 0.0  # when the list cursor last moved (time.monotonic)
+        self._story_timer: Timer | None = None  # the story to show once a held key is let go
+        self._story_next = False  # the story to show once the cursor's frame is drawn
 
     @property
     def broadsheet(self) -> BroadsheetApp:
@@ -369,18 +378,60 @@ class MainScreen(FeedsMixin, Screen[None]):
     # -- events -----------------------------------------------------------------------------
 
     def _highlighted(self) -> None:
-        """The list cursor moved: show its story. Called from the cursor's watcher, so the
-        story is drawn in the same frame as the cursor (a message would arrive a frame later)."""
+        """The list cursor moved: show its story once the cursor's frame is drawn, so the list
+        answers a key at once whatever the story costs to read and lay out; while the cursor
+        moves faster than a person presses keys (``REST``, a held key), once it rests. While
+        reading (``[``, ``]``, ``n`` in the article) and at start the story is drawn in the same frame."""
+        now, before = time.monotonic(), self._moved
+        self._moved = now
+        self._story_next = False
+        if self._story_timer is not None:
+            self._story_timer.stop()
+            self._story_timer = None
+        if not before or self._restore_scroll is not None or self.has_class("-reading") or self.has_class("-zen"):
+            self.show_highlighted()  # the first story, and any while reading, in the cursor's frame
+        elif now - before < self.REST:
+            self._show_when_rested()
+        else:
+            self._story_next = True
+            self.call_after_refresh(self._show_next)
+
+    def _show_when_rested(self) -> None:
+        self.query_one(CreditsPanel).pause_photo()
+        self._story_timer = self.set_timer(self.REST, self.show_highlighted)
+
+    def _show_next(self) -> None:
+        if not self._story_next:
+            return  # the cursor moved again meanwhile
+        self._story_next = False
+        if self.app.message_queue_size:  # keys are waiting behind this one: they come first
+            self._show_when_rested()
+        else:
+            self.show_highlighted()
+
+    @property
+    def story_pending(self) -> bool:
+        """Whether the story under the list cursor is still to be shown (after the cursor's frame, or a held key)."""
+        return self._story_timer is not None or self._story_next
+
+    def show_highlighted(self) -> None:
+        """Show the story under the list cursor, if it is not the one shown."""
+        self._story_next = False
+        if self._story_timer is not None:
+            self._story_timer.stop()
+            self._story_timer = None
         restore, self._restore_scroll = self._restore_scroll, None
         story = self.headlines.current
         tags = self.reader.state_of(story.id).tags if story else ()
         if restore is None and self._shown == (story.id if story else None, tuple(self.reader.terms), tags):
-            return  # already shown (a reload kept the story): keep the reader's place in it
+            self.query_one(CreditsPanel).resume_photo()
+            return  # already shown (a reload kept the story, a held key came back): keep the reader's place in it
         self._show(story, restore[1] if restore and story and restore[0] == story.id else 0)
         self._save_soon()
 
     @on(HeadlineList.Opened)
     def _opened(self, message: HeadlineList.Opened) -> None:
+        self.show_highlighted()  # a held key let go and Enter pressed before the story showed
         if self.broadsheet.config.mark_read_on_open:
             self._marks_changed(self._write(lambda: self.reader.mark_read(message.story.id)))
         self.add_class("-reading")

@@ -111,6 +111,16 @@ class CreditsPanel(ScrollView, can_focus=True):
         self.scroll_to(y=0, animate=False)
         return True
 
+    def pause_photo(self) -> None:
+        """Another story is on its way (a held key): stop drawing this one's photo if it is not drawn yet."""
+        if self._drawn is None and self._photo_key is not None:
+            self.workers.cancel_group(self, "credits-photo")
+            self._photo_key = None
+
+    def resume_photo(self) -> None:
+        """Draw the photo that :meth:`pause_photo` stopped (the cursor came back to this story)."""
+        self._request_photo(self._width)
+
     def _set_photo(self) -> None:
         self._drawn, self._photo_key, self.photo_path = None, None, None
 

@@ -1,9 +1,11 @@
-"""The headline list: one line per story, drawn on demand so 50,000 rows cost nothing.
+"""The headline list: one line per story, drawn on demand so a million rows cost nothing.
 
 A ``ScrollView`` with the line API renders only the rows on screen; moving the cursor
-re-renders two lines. Text from stories is turned into ``Segment``s directly, so it is
-never parsed as markup. The screen follows ``cursor`` with a watcher (not a message), so
-the highlighted story is drawn in the same frame as the cursor.
+re-renders two lines, and scrolling draws only the rows that come into view (drawn rows
+are kept until the stories, the marks, the width or the styles change). Text from stories
+is turned into ``Segment``s directly, so it is never parsed as markup. The screen follows
+``cursor`` with a watcher (not a message) and shows the story once the cursor's frame is
+drawn (see ``MainScreen._highlighted``).
 """
 
 from __future__ import annotations
@@ -27,6 +29,9 @@ from broadsheet.store.reader.ordering import index_of
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 from broadsheet.tui.highlight import highlight, terms_pattern
+
+#: Drawn rows kept: a few screens' worth, so paging back and forth draws nothing again.
+DRAWN_ROWS = 512
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +89,7 @@ class HeadlineList(ScrollView, can_focus=True):
         self._stories: Sequence[StoryMeta] = []
         self._states: Mapping[str, StoryState] = {}
         self._pattern: re.Pattern[str] | None = None
+        self._drawn: dict[int, tuple[int, Strip]] = {}  # row -> (width, line) for rows but the cursor's
 
     # -- data -------------------------------------------------------------------------------
 
@@ -121,6 +127,7 @@ class HeadlineList(ScrollView, can_focus=True):
         (read at draw time, not copied); keep the cursor on story ``keep`` if still listed."""
         self._stories, self._states = stories, states
         self._pattern = terms_pattern(terms)
+        self._drawn.clear()
         self.virtual_size = Size(self.size.width, len(stories))
         self.cursor = (index_of(stories, keep) or 0) if keep else 0
         self.refresh()
@@ -128,7 +135,13 @@ class HeadlineList(ScrollView, can_focus=True):
     def marks_changed(self, states: Mapping[str, StoryState]) -> None:
         """Marks changed: draw with ``states``, the screen's new mapping (only visible rows are drawn)."""
         self._states = states
+        self._drawn.clear()
         self.refresh()
+
+    def notify_style_update(self) -> None:
+        """A theme, focus or hover changed the styles: draw the rows again."""
+        self._drawn.clear()
+        super().notify_style_update()
 
     def refresh_line(self, index: int) -> None:
         self.refresh_lines(index - self.scroll_offset.y, 1)
@@ -194,6 +207,18 @@ class HeadlineList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self.scrollable_content_region.width
         index = y + self.scroll_offset.y
+        if index != self.cursor:
+            drawn = self._drawn.get(index)
+            if drawn is not None and drawn[0] == width:
+                return drawn[1]
+        strip = self._render_row(index, width)
+        if index != self.cursor:
+            if len(self._drawn) >= DRAWN_ROWS:
+                del self._drawn[next(iter(self._drawn))]  # the first drawn of those kept
+            self._drawn[index] = (width, strip)
+        return strip
+
+    def _render_row(self, index: int, width: int) -> Strip:
         base = self.rich_style
         if index >= len(self._stories):
             return Strip.blank(width, base)
