@@ -208,3 +208,20 @@ def test_the_cli_import_forks_its_workers_under_its_progress_bar(tmp_path: Path,
     report = run_import(Store(tmp_path / "store"), [tmp_path / "in"], 5 * 1024 * 1024)
     assert chosen == ["fork"]
     assert report.count("imported") > importer.POOL_MIN - 10
+
+
+def test_past_the_kept_outcomes_only_failures_and_notes_are_kept_and_the_counts_stay_exact(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A million files would hold a million outcomes for a summary that prints only the failed
+    # and noted ones: past KEEP_ALL the others are counted, not kept.
+    monkeypatch.setattr(importer, "KEEP_ALL", 1)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a-ferry.txt").write_text(FERRY_DUMP, encoding="utf-8")
+    (pages / "b-bridge.txt").write_text(BRIDGE_DUMP, encoding="utf-8")
+    (pages / "c-empty.txt").write_text("", encoding="utf-8")
+    (pages / "d-ferry-again.txt").write_text(FERRY_DUMP, encoding="utf-8")
+    report = import_paths(store, [pages, tmp_path / "missing"])
+    assert (report.count("imported"), report.count("present"), report.count("failed"), report.total) == (2, 1, 2, 5)
+    assert {Path(o.path).name for o in report.failed} == {"c-empty.txt", "missing"}
+    assert len([o for o in report.outcomes if o.status != "failed"]) <= 1  # the one kept whole, if any

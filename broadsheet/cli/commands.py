@@ -75,7 +75,7 @@ def import_command(store: Store, args: argparse.Namespace) -> int:
         return 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
     if report.stopped:
         return 1
-    return 1 if report.failed and len(report.failed) == len(report.outcomes) else 0
+    return 1 if report.failed and len(report.failed) == report.total else 0
 
 
 REFRESH = 0.1  # seconds between two redraws of the import's progress bar

@@ -12,11 +12,12 @@ import os
 import signal
 import sys
 import threading
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Generator, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
+from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
@@ -52,15 +53,31 @@ class Outcome:
     story_id: str | None = None
 
 
+#: Outcomes kept whole; past them only failures and notes are kept (the counts stay exact):
+#: a million outcomes would hold some 250 MB for a summary that prints none of them.
+KEEP_ALL = 10_000
+
+
 @dataclass(slots=True)
 class ImportReport:
-    outcomes: list[Outcome] = field(default_factory=list)
-    interrupted: bool = False  # stopped by Ctrl-C: what was stored is in ``outcomes``, the rest was not read
+    outcomes: list[Outcome] = field(default_factory=list)  # every one, or past KEEP_ALL those failed or noted
+    interrupted: bool = False  # stopped by Ctrl-C: what was stored is counted, the rest was not read
     index_problem: str = ""  # why the search index could not be updated (the next search or reindex catches up)
     stopped: str = ""  # why the store could not be written (a full disk): the import stopped there
+    counts: Counter[Status] = field(default_factory=Counter)
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.status] += 1
+        if len(self.outcomes) < KEEP_ALL or outcome.status == "failed" or outcome.note:
+            self.outcomes.append(outcome)
 
     def count(self, status: Status) -> int:
-        return sum(1 for o in self.outcomes if o.status == status)
+        return self.counts[status]
+
+    @property
+    def total(self) -> int:
+        """Files and stories accounted for (imported, updated, present or failed)."""
+        return sum(self.counts.values())
 
     @property
     def failed(self) -> list[Outcome]:
@@ -120,20 +137,31 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def read_all(paths: list[Path], max_bytes: int = DEFAULT_MAX_BYTES, workers: int | None = None,
+def read_all(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES, workers: int | None = None,
              ) -> Generator[Read, None, None]:
-    """Read ``paths`` in order, in a pool of worker processes when there are many.
+    """Read ``paths`` in order, in a pool of worker processes when there are many."""
+    for _path, read in read_paths(paths, max_bytes, workers):
+        yield read
+
+
+def read_paths(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES, workers: int | None = None,
+               ) -> Generator[tuple[Path, Read], None, None]:
+    """Each of ``paths`` with what reading it gave, in order; ``paths`` is taken as it is read.
 
     Decoding, sanitising and parsing is nearly all of an import's time and each file is
     independent, so it spreads over the cores; results come back in input order. A small
-    batch is read here, since starting the workers would cost more than it saves.
+    batch is read here, since starting the workers would cost more than it saves. The paths
+    are not listed first: a million of them would hold some 370 MB.
     """
     workers = workers or os.cpu_count() or 1
-    if len(paths) < POOL_MIN or workers < 2:
-        for path in paths:
-            yield read_one(path, max_bytes)
+    given = iter(paths)
+    head = list(islice(given, POOL_MIN))
+    if len(head) < POOL_MIN or workers < 2:
+        for path in chain(head, given):
+            yield path, read_one(path, max_bytes)
         return
-    chunks = [paths[i : i + CHUNK] for i in range(0, len(paths), CHUNK)]
+    rest = chain(head, given)
+    chunks = iter(lambda: list(islice(rest, CHUNK)), [])
     yield from _pooled(chunks, max_bytes, workers)
 
 
@@ -141,7 +169,7 @@ Queued = tuple[list[Path], Future[list[Read]] | None]  # a chunk and its worker 
 BROKEN = "the worker process reading it stopped unexpectedly"
 
 
-def _pooled(chunks: list[list[Path]], max_bytes: int, workers: int) -> Iterator[Read]:
+def _pooled(chunks: Iterable[list[Path]], max_bytes: int, workers: int) -> Iterator[tuple[Path, Read]]:
     """Results of ``chunks`` read by worker processes, in order, with a bounded queue of work.
 
     If the pool breaks (a worker killed from outside), the chunk waited on is reported as
@@ -155,11 +183,13 @@ def _pooled(chunks: list[list[Path]], max_bytes: int, workers: int) -> Iterator[
         for chunk in chunks:
             queued.append((chunk, None if broken else _submit(pool, chunk, max_bytes)))
             while len(queued) * CHUNK >= READ_AHEAD:
-                results, broken = _take(queued.popleft(), max_bytes, broken)
-                yield from results
+                done = queued.popleft()
+                results, broken = _take(done, max_bytes, broken)
+                yield from zip(done[0], results, strict=True)
         while queued:
-            results, broken = _take(queued.popleft(), max_bytes, broken)
-            yield from results
+            done = queued.popleft()
+            results, broken = _take(done, max_bytes, broken)
+            yield from zip(done[0], results, strict=True)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
 
@@ -333,15 +363,12 @@ def import_paths(
     store that cannot be written (a full disk): the report then holds what was stored and
     says why it stopped.
     """
-    found = list(find_files(paths))
-    if on_total:
-        on_total(len(found))
+    if on_total:  # a first walk only counts: listing a million paths would hold some 370 MB
+        on_total(sum(1 for _ in find_files(paths)))
     report = ImportReport()
     pending: list[tuple[str, Article, Path, str, str]] = []  # (story id, article, file, note, where in it)
     states: dict[str, StoryState] = {}
-
-    def record(outcome: Outcome) -> None:
-        report.outcomes.append(outcome)
+    record = report.add
 
     indexer = Indexer(store)
     photos = PhotoStore(store.folder)
@@ -366,15 +393,21 @@ def import_paths(
                         [(sid, articles[stored_as[sid]]) for sid in stored.updated])
         pending.clear()
 
-    readable = [path for path, problem in found if not problem]
+    def readable(found: Iterable[tuple[Path, str]]) -> Iterator[Path]:
+        """The files to read; one that cannot be is failed as the walk reaches it."""
+        for path, problem in found:
+            if not problem:
+                yield path
+                continue
+            record(Outcome(safe_text(path), "failed", problem))
+            if on_step:
+                on_step(path)
+
     try:
         # closing(): the worker pool is shut down even if storing fails part way.
-        with contextlib.closing(read_all(readable, max_bytes)) as results:
-            for path, problem in found:
-                if problem:
-                    record(Outcome(safe_text(path), "failed", problem))
-                    continue
-                for item in next(results):
+        with contextlib.closing(read_paths(readable(find_files(paths)), max_bytes)) as results:
+            for path, items in results:
+                for item in items:
                     where = safe_text(f"{path} ({item.part})" if item.part else path)
                     if item.article is None:
                         record(Outcome(where, "failed", item.reason))
