@@ -12,9 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from broadsheet.cli.progress import Bar
 from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.db import Store, StoryMeta
-from broadsheet.store.storage.exchange import export_json_chunks, export_markdown, story_photos, write_photos
+from broadsheet.store.storage.exchange import export_json_chunks, export_markdown_chunks, story_photos, write_photos
 from broadsheet.store.storage.userstate import EMPTY, TagError, normalise_tag
 
 out = Console(highlight=False, soft_wrap=False)
@@ -119,11 +120,14 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         ids.append(sid)
     photos = story_photos(store, ids) if args.format == "md" else {}
     folder = Path(args.output).with_name(Path(args.output).stem + "_photos") if args.output else None
+    # No bar while the export itself goes to the terminal: the two would be drawn over each other.
+    bar = Bar(err, "Exporting", unit="stories", total=len(ids), quiet=not args.output and sys.stdout.isatty())
     chunks: Iterable[bytes]
     if args.format == "json":  # written as it is made: an export of any size holds one shard's stories
-        chunks = export_json_chunks(store, ids)
+        chunks = export_json_chunks(store, ids, on_progress=bar.update)
     else:  # photos are linked only when they are written beside the Markdown
-        chunks = [export_markdown(store, ids, photos if folder else None, folder.name if folder else "").encode()]
+        chunks = export_markdown_chunks(store, ids, photos if folder else None, folder.name if folder else "",
+                                        on_progress=bar.update)
     if args.output:
         if photos and folder is not None:
             try:
@@ -131,13 +135,15 @@ def _export(store: Store, args: argparse.Namespace) -> int:
             except OSError as exc:
                 err.print(Text(f"broadsheet: cannot write the photos into {folder}: {exc}", style="red"))
                 return 1
-        atomic_write_with(Path(args.output), lambda handle: handle.writelines(chunks))
+        with bar:
+            atomic_write_with(Path(args.output), lambda handle: handle.writelines(chunks))
         beside = f", {len(photos)} photos in {folder}" if photos and folder is not None else ""
         err.print(Text(f"Exported {len(ids)} stories to {args.output}{beside}"))
     else:
         if photos:
             noun = "photo was" if len(photos) == 1 else "photos were"
             err.print(Text(f"{len(photos)} {noun} not written: with -o FILE they go beside it, linked."))
-        sys.stdout.buffer.writelines(chunks)
+        with bar:
+            sys.stdout.buffer.writelines(chunks)
         sys.stdout.flush()
     return 0

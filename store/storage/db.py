@@ -643,6 +643,12 @@ class Store:
                 records, path = self._meta(number).records(), self._meta_path(number)
             yield [StoryMeta(sid, records[sid], path) for sid in ids if sid in records]
 
+    def each_meta(self, story_ids: Iterable[str]) -> Iterator[StoryMeta]:
+        """The stored stories of ``story_ids``, a metadata shard at a time (a pass over any number
+        of them that holds a few shards' records, not one StoryMeta per story)."""
+        for metas in self._metas_by_shard(story_ids):
+            yield from metas
+
     def metas(self, story_ids: Iterable[str]) -> dict[str, StoryMeta]:
         """The stories of ``story_ids`` that are stored, by id, reading each metadata shard once
         (an export of 100,000 stories in list order read a shard per story)."""
