@@ -108,26 +108,32 @@ def _run(store: Store, args: argparse.Namespace) -> int:
 def _export(store: Store, args: argparse.Namespace) -> int:
     states = store.user.all()
     wanted = [normalise_tag(t) for t in args.tag]
-    ids = []
-    catalogue = store.catalogue()  # ids newest first, a row at a time (not every record)
-    for index in range(len(catalogue)):
-        sid = catalogue.row(index).sid
-        state = states.get(sid, EMPTY)
-        if args.bookmarked and not state.bookmarked:
-            continue
-        if any(t not in state.tags for t in wanted):
-            continue
-        ids.append(sid)
-    photos = story_photos(store, ids) if args.format == "md" else {}
+    keep = None
+    total = len(store)
+    if args.bookmarked or wanted:  # only stories with marks can match: counted from the marks, no record read
+
+        def chosen(sid: str) -> bool:
+            state = states.get(sid, EMPTY)
+            return (state.bookmarked or not args.bookmarked) and all(t in state.tags for t in wanted)
+
+        keep = chosen
+        total = sum(1 for sid in states if chosen(sid))
+    photos = story_photos(store, keep) if args.format == "md" else {}
     folder = Path(args.output).with_name(Path(args.output).stem + "_photos") if args.output else None
     # No bar while the export itself goes to the terminal: the two would be drawn over each other.
-    bar = Bar(err, "Exporting", unit="stories", total=len(ids), quiet=not args.output and sys.stdout.isatty())
+    bar = Bar(err, "Exporting", unit="stories", total=total, quiet=not args.output and sys.stdout.isatty())
+    exported = [0]
+
+    def step(done: int, total: int) -> None:
+        bar.update(done, total)
+        exported[0] = done
+
     chunks: Iterable[bytes]
     if args.format == "json":  # written as it is made: an export of any size holds one shard's stories
-        chunks = export_json_chunks(store, ids, on_progress=bar.update)
+        chunks = export_json_chunks(store, keep=keep, total=total, on_progress=step)
     else:  # photos are linked only when they are written beside the Markdown
-        chunks = export_markdown_chunks(store, ids, photos if folder else None, folder.name if folder else "",
-                                        on_progress=bar.update)
+        chunks = export_markdown_chunks(store, keep=keep, total=total, photos=photos if folder else None,
+                                        photo_folder=folder.name if folder else "", on_progress=step)
     if args.output:
         if photos and folder is not None:
             try:
@@ -138,7 +144,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         with bar:
             atomic_write_with(Path(args.output), lambda handle: handle.writelines(chunks))
         beside = f", {len(photos)} photos in {folder}" if photos and folder is not None else ""
-        err.print(Text(f"Exported {len(ids)} stories to {args.output}{beside}"))
+        err.print(Text(f"Exported {exported[0]} stories to {args.output}{beside}"))
     else:
         if photos:
             noun = "photo was" if len(photos) == 1 else "photos were"

@@ -504,6 +504,28 @@ class Store:
             records = data.get("articles", {})
             yield from (StoryMeta(sid, doc, path) for sid, doc in records.items())
 
+    def each_article(self, keep: Callable[[str], bool] | None = None) -> Iterator[tuple[StoryMeta, Article]]:
+        """Every story (that ``keep`` takes, by id) with its article, a shard at a time in import
+        order, each metadata and body shard read once and not cached: a pass over a store of any
+        size (an export) holds one shard's stories."""
+        if self._legacy:
+            yield from ((meta, self.article_of(meta)) for meta in self.stories() if keep is None or keep(meta.id))
+            return
+        for number in self._meta_numbers():
+            path = self._meta_path(number)
+            records = (read_json_file(path) or {}).get("articles", {})
+            kept = [(sid, doc) for sid, doc in records.items() if keep is None or keep(sid)]
+            if not kept:
+                continue
+            bodies = (read_json_file(self.folder / "bodies" / f"{number:06d}.json") or {}).get("bodies", {})
+            for sid, doc in kept:
+                meta = StoryMeta(sid, doc, path)
+                if meta.shard != number:  # filed under another shard (a hand edit): its body is there
+                    yield meta, self.article_of(meta)
+                    continue
+                body = bodies.get(sid)
+                yield meta, meta.article(fields.paragraphs(body.get("body")) if isinstance(body, dict) else [])
+
     def catalogue(self) -> Catalogue:
         """Every story, newest first, for the reader: the listing, read a window at a time.
 
@@ -642,12 +664,6 @@ class Store:
             else:
                 records, path = self._meta(number).records(), self._meta_path(number)
             yield [StoryMeta(sid, records[sid], path) for sid in ids if sid in records]
-
-    def each_meta(self, story_ids: Iterable[str]) -> Iterator[StoryMeta]:
-        """The stored stories of ``story_ids``, a metadata shard at a time (a pass over any number
-        of them that holds a few shards' records, not one StoryMeta per story)."""
-        for metas in self._metas_by_shard(story_ids):
-            yield from metas
 
     def metas(self, story_ids: Iterable[str]) -> dict[str, StoryMeta]:
         """The stories of ``story_ids`` that are stored, by id, reading each metadata shard once

@@ -10,7 +10,8 @@ from __future__ import annotations
 import json
 import tempfile
 from array import array
-from collections.abc import Callable, Iterator, Sequence
+from bisect import bisect_left
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,7 +22,8 @@ import orjson
 from broadsheet.store.model import Article, display_date
 from broadsheet.store.sanitize import clean_line, without_surrogates
 from broadsheet.store.storage.atomic import atomic_write_bytes
-from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.export_schema import StoryRefused, check_story, to_article, to_state
 from broadsheet.store.storage.photos import PhotoStore
 from broadsheet.store.storage.userstate import EMPTY, StoryState
@@ -30,7 +32,8 @@ FORMAT = "broadsheet-export"
 VERSION = 1
 COPY_CHUNK = 1 << 20  # bytes of Markdown handed on at once when it is copied out in order
 
-#: ``on_progress(done, total)``: stories exported so far, of those asked for.
+#: ``on_progress(done, total)``: stories exported so far, of those asked for; the last call
+#: gives how many were exported (``done == total``).
 Progress = Callable[[int, int], None]
 
 
@@ -49,19 +52,34 @@ class Refused:
     reason: str
 
 
+#: Which stories to export when no ids are given: those whose id ``keep`` takes (None: every one).
+Keep = Callable[[str], bool] | None
+
+
 def export_json(store: Store, story_ids: Sequence[str]) -> bytes:
     return b"".join(export_json_chunks(store, story_ids))
 
 
-def export_json_chunks(store: Store, story_ids: Sequence[str], on_progress: Progress | None = None) -> Iterator[bytes]:
-    """The JSON export, a story at a time (in the store's order), so an export of any size is
-    written without holding it: the document :func:`export_json` gives, in pieces."""
+def _chosen(store: Store, story_ids: Sequence[str] | None, keep: Keep,
+            total: int | None) -> tuple[Iterator[tuple[StoryMeta, Article]], int]:
+    """The stories to export, a shard at a time as read, and how many there are (for progress)."""
+    if story_ids is not None:
+        return store.articles(story_ids, in_order=False), len(story_ids)
+    return store.each_article(keep), len(store) if total is None else total
+
+
+def export_json_chunks(store: Store, story_ids: Sequence[str] | None = None, *, keep: Keep = None,
+                       total: int | None = None, on_progress: Progress | None = None) -> Iterator[bytes]:
+    """The JSON export of ``story_ids``, or of every story ``keep`` takes (``total`` of them), a
+    story at a time in the store's order: an export of any size is written holding one shard's
+    stories (the document :func:`export_json` gives, in pieces)."""
     states = store.user.all()
+    stories, count = _chosen(store, story_ids, keep, total)
     yield b'{\n  "format": ' + orjson.dumps(FORMAT) + b',\n  "version": ' + orjson.dumps(VERSION) + b',\n  "stories": ['
-    first = True
-    for done, (meta, article) in enumerate(store.articles(story_ids, in_order=False), 1):
+    first, done = True, 0
+    for done, (meta, article) in enumerate(stories, 1):
         if on_progress is not None and done % 256 == 0:
-            on_progress(done, len(story_ids))
+            on_progress(done, max(count, done))
         state = states.get(meta.id, EMPTY)
         story = {"id": meta.id, "file": meta.file, "article": article.to_doc(),
                  "state": {"bookmarked": state.bookmarked, "read": state.read, "tags": list(state.tags)}}
@@ -69,15 +87,17 @@ def export_json_chunks(store: Store, story_ids: Sequence[str], on_progress: Prog
         yield (b"\n    " if first else b",\n    ") + text
         first = False
     if on_progress is not None:
-        on_progress(len(story_ids), len(story_ids))
+        on_progress(done, done)  # the last call gives how many were exported
     yield b"]\n}" if first else b"\n  ]\n}"
 
 
-def story_photos(store: Store, story_ids: Sequence[str]) -> dict[str, Path]:
-    """The kept photo files of these stories, by digest (photos the store lacks are left out)."""
+def story_photos(store: Store, keep: Keep = None) -> dict[str, Path]:
+    """The kept photo files of the stories ``keep`` takes, by digest (photos the store lacks are left out)."""
     kept = PhotoStore(store.folder)
     found: dict[str, Path] = {}
-    for meta in store.each_meta(story_ids):
+    for meta in store.each_story():
+        if keep is not None and not keep(meta.id):
+            continue
         for image in meta.images:
             if image.photo and image.photo not in found and (path := kept.path(image.photo)) is not None:
                 found[image.photo] = path
@@ -102,44 +122,53 @@ def _alt(text: str) -> str:
 def export_markdown(store: Store, story_ids: Sequence[str], photos: dict[str, Path] | None = None,
                     photo_folder: str = "") -> str:
     """The stories as Markdown (see :func:`export_markdown_chunks`), as one text."""
-    return b"".join(export_markdown_chunks(store, story_ids, photos, photo_folder)).decode()
+    return b"".join(export_markdown_chunks(store, story_ids, photos=photos, photo_folder=photo_folder)).decode()
 
 
-def export_markdown_chunks(store: Store, story_ids: Sequence[str], photos: dict[str, Path] | None = None,
-                           photo_folder: str = "", on_progress: Progress | None = None) -> Iterator[bytes]:
-    """The stories as Markdown, in the order given, in pieces; with ``photos`` (see
-    :func:`story_photos`), each kept photo is linked as ``photo_folder/<file>`` above its caption.
+def export_markdown_chunks(store: Store, story_ids: Sequence[str] | None = None, *, keep: Keep = None,
+                           total: int | None = None, photos: dict[str, Path] | None = None, photo_folder: str = "",
+                           on_progress: Progress | None = None) -> Iterator[bytes]:
+    """``story_ids`` as Markdown in that order, or every story ``keep`` takes newest first, in
+    pieces; with ``photos`` (see :func:`story_photos`), each kept photo is linked as
+    ``photo_folder/<file>`` above its caption.
 
-    Stories are read a shard at a time and each one's Markdown goes to a temporary file, then
-    the file is copied out in the order given: an export of any size holds one shard's stories
-    and two numbers per story, not the whole document (100,000 stories once took 2.6 GB).
+    Stories are read a shard at a time and each one's Markdown goes to a temporary file; then
+    the pieces are copied out in order, found by story key: an export of any size holds one
+    shard's stories and 24 bytes per story, not the document (100,000 stories took 2.6 GB).
     """
     states = store.user.all()
-    position: dict[str, int] = {}
-    for n, sid in enumerate(story_ids):
-        position.setdefault(sid, n)  # a story asked for twice comes once, where first asked
-    starts, ends = array("q", [-1]) * len(story_ids), array("q", [0]) * len(story_ids)
+    stories, count = _chosen(store, story_ids, keep, total)
+    keys, starts, ends = array("Q"), array("q"), array("q")
+    done = 0
+    if story_ids is not None:
+        wanted: Iterable[int] = map(story_key, dict.fromkeys(story_ids))  # a story asked for twice comes once
+    else:
+        catalogue = store.catalogue()  # newest first, as the reader lists them (taken before the stories)
+        wanted = map(catalogue.key, range(len(catalogue)))
     with tempfile.TemporaryFile() as spill:
-        for done, (meta, article) in enumerate(store.articles(story_ids, in_order=False), 1):
-            n = position[meta.id]
-            starts[n] = spill.tell()
+        for done, (meta, article) in enumerate(stories, 1):
+            keys.append(story_key(meta.id))
+            starts.append(spill.tell())
             spill.write(_markdown(article, states.get(meta.id, EMPTY).tags, photos, photo_folder).encode())
-            ends[n] = spill.tell()
+            ends.append(spill.tell())
             if on_progress is not None and done % 256 == 0:
-                on_progress(done, len(story_ids))
-        del position
+                on_progress(done, max(count, done))
+        order = sorted(range(len(keys)), key=keys.__getitem__)
+        keys, starts, ends = (array(a.typecode, map(a.__getitem__, order)) for a in (keys, starts, ends))
+        del order
         first = True
-        for start, end in zip(starts, ends, strict=True):
-            if start < 0:
-                continue  # not stored
+        for key in wanted:
+            at = bisect_left(keys, key)
+            if at == len(keys) or keys[at] != key:
+                continue  # not stored, or not chosen
             if not first:
                 yield b"\n---\n\n"
             first = False
-            spill.seek(start)
-            for at in range(start, end, COPY_CHUNK):
-                yield spill.read(min(COPY_CHUNK, end - at))
+            spill.seek(starts[at])
+            for offset in range(starts[at], ends[at], COPY_CHUNK):
+                yield spill.read(min(COPY_CHUNK, ends[at] - offset))
     if on_progress is not None:
-        on_progress(len(story_ids), len(story_ids))
+        on_progress(done, done)  # the last call gives how many were exported
 
 
 def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | None, photo_folder: str) -> str:
