@@ -322,6 +322,8 @@ class Store:
             pass  # a live writer holds it; it or the next writer tidies up
         except StoreWriteError:
             self._read_only_at_open = True
+        except StoreFileError:
+            pass  # a damaged articles.json stays as it is: check() reports it, `repair` salvages it
 
     def _move_to_shards(self) -> None:
         """Split ``articles.json`` into metadata shards (under the lock).
