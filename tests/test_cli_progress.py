@@ -74,3 +74,23 @@ def test_export_counts_what_it_wrote(store: Path, tmp_path: Path, capsys: pytest
     assert main(["--store", str(store), "export", "--tag", "kept", "-o", str(target)]) == 0
     assert f"Exported 7 stories to {target}" in capsys.readouterr().err
     assert target.read_text().count("\n---\n") == 6
+
+
+def test_a_write_while_another_process_holds_the_store_says_it_is_busy(
+        store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import broadsheet.store.storage.db as store_db
+
+    sid = Store(store).stories()[0].id
+    holder = subprocess.Popen([sys.executable, "-c", "import sys, time; from filelock import FileLock\n"
+                               "with FileLock(sys.argv[1]):\n print('held', flush=True); time.sleep(30)",
+                               str(store / ".lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        monkeypatch.setattr(store_db, "LOCK_TIMEOUT", 0.5)
+        assert main(["--store", str(store), "bookmark", sid]) == 1  # after 0.5 s, not a traceback
+    finally:
+        holder.kill()
+        holder.wait()
+    said = capsys.readouterr().err
+    assert "the store is busy" in said and "nothing was changed" in said and "Traceback" not in said
+    assert not Store(store).user.get(sid).bookmarked
