@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import orjson
@@ -118,16 +118,24 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 
         keep = chosen
         total = sum(1 for sid in states if chosen(sid))
-    photos = story_photos(store, keep) if args.format == "md" else {}
     folder = Path(args.output).with_name(Path(args.output).stem + "_photos") if args.output else None
     # No bar while the export itself goes to the terminal: the two would be drawn over each other.
-    bar = Bar(err, "Exporting", unit="stories", total=total, quiet=not args.output and sys.stdout.isatty())
+    with Bar(err, "Exporting", unit="stories", total=total, quiet=not args.output and sys.stdout.isatty()) as bar:
+        return _write_export(store, args, keep, total, folder, bar)
+
+
+def _write_export(store: Store, args: argparse.Namespace, keep: Callable[[str], bool] | None, total: int,
+                  folder: Path | None, bar: Bar) -> int:
+    photos: dict[str, Path] = {}
+    if args.format == "md":
+        photos = story_photos(store, keep, on_progress=lambda done, of: bar.phase("Finding photos", done, of))
     exported = [0]
 
     def step(done: int, total: int) -> None:
-        bar.update(done, total)
+        bar.phase("Exporting", done, total)
         exported[0] = done
 
+    step(0, total)
     chunks: Iterable[bytes]
     if args.format == "json":  # written as it is made: an export of any size holds one shard's stories
         chunks = export_json_chunks(store, keep=keep, total=total, on_progress=step)
@@ -141,15 +149,14 @@ def _export(store: Store, args: argparse.Namespace) -> int:
             except OSError as exc:
                 err.print(Text(f"broadsheet: cannot write the photos into {folder}: {exc}", style="red"))
                 return 1
-        with bar:
-            atomic_write_with(Path(args.output), lambda handle: handle.writelines(chunks))
+        atomic_write_with(Path(args.output), lambda handle: handle.writelines(chunks))
+        bar.progress.stop()  # gone before the summary
         beside = f", {len(photos)} photos in {folder}" if photos and folder is not None else ""
         err.print(Text(f"Exported {exported[0]} stories to {args.output}{beside}"))
     else:
         if photos:
             noun = "photo was" if len(photos) == 1 else "photos were"
             err.print(Text(f"{len(photos)} {noun} not written: with -o FILE they go beside it, linked."))
-        with bar:
-            sys.stdout.buffer.writelines(chunks)
+        sys.stdout.buffer.writelines(chunks)
         sys.stdout.flush()
     return 0

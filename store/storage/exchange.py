@@ -91,16 +91,23 @@ def export_json_chunks(store: Store, story_ids: Sequence[str] | None = None, *, 
     yield b"]\n}" if first else b"\n  ]\n}"
 
 
-def story_photos(store: Store, keep: Keep = None) -> dict[str, Path]:
-    """The kept photo files of the stories ``keep`` takes, by digest (photos the store lacks are left out)."""
+def story_photos(store: Store, keep: Keep = None, on_progress: Progress | None = None) -> dict[str, Path]:
+    """The kept photo files of the stories ``keep`` takes, by digest (photos the store lacks are
+    left out); ``on_progress(done, total)`` counts the stories looked at."""
     kept = PhotoStore(store.folder)
     found: dict[str, Path] = {}
-    for meta in store.each_story():
+    total = len(store)
+    done = 0
+    for done, meta in enumerate(store.each_story(), 1):
+        if on_progress is not None and done % 1024 == 0:
+            on_progress(done, max(done, total))
         if keep is not None and not keep(meta.id):
             continue
         for image in meta.images:
             if image.photo and image.photo not in found and (path := kept.path(image.photo)) is not None:
                 found[image.photo] = path
+    if on_progress is not None:
+        on_progress(done, done)
     return found
 
 
