@@ -343,8 +343,8 @@ class _Repair:
         back = 0
         for sid in orphans:
             path = sourced.get(sid)
-            article = self._parse(path) if path is not None else None
-            if article is None or article.story_id != sid:
+            article = None if path is None else self._parse(path)
+            if path is None or article is None or article.story_id != sid:
                 continue
             doc = article.to_contract()
             doc.pop("body")
