@@ -194,8 +194,15 @@ def test_the_cli_import_forks_its_workers_under_its_progress_bar(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """A running thread (Rich's refresh thread) makes the importer spawn its workers, each a fresh
     interpreter importing everything again; the CLI's bar is redrawn from the import's steps instead."""
+    import io
+
+    from rich.console import Console
+
+    from broadsheet.cli import commands
     from broadsheet.cli.commands import run_import
 
+    terminal = Console(file=io.StringIO(), force_terminal=True)
+    monkeypatch.setattr(commands, "err", terminal)  # the bar is drawn (it is not on a pipe)
     _many_pages(tmp_path / "in", importer.POOL_MIN + 5)
     real, chosen = importer._pool_context, []
 
@@ -208,6 +215,7 @@ def test_the_cli_import_forks_its_workers_under_its_progress_bar(tmp_path: Path,
     report = run_import(Store(tmp_path / "store"), [tmp_path / "in"], 5 * 1024 * 1024)
     assert chosen == ["fork"]
     assert report.count("imported") > importer.POOL_MIN - 10
+    assert "Importing" in terminal.file.getvalue()  # type: ignore[attr-defined]  # the bar was drawn
 
 
 def test_past_the_kept_outcomes_only_failures_and_notes_are_kept_and_the_counts_stay_exact(

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from pathlib import Path
 
 import orjson
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.text import Text
 
+from broadsheet.cli.progress import Bar
 from broadsheet.store.ingest.decode import DecodeError
 from broadsheet.store.ingest.importer import ImportReport, import_paths, read_article
 from broadsheet.store.parse import ParseError, explain_text
@@ -78,34 +77,10 @@ def import_command(store: Store, args: argparse.Namespace) -> int:
     return 1 if report.failed and len(report.failed) == report.total else 0
 
 
-REFRESH = 0.1  # seconds between two redraws of the import's progress bar
-
-
 def run_import(store: Store, paths: list[Path], max_size: int, *, quiet: bool = False) -> ImportReport:
-    """Import with a progress bar on stderr, then print the summary.
-
-    The bar is redrawn from the import's own steps, not by Rich's refresh thread: with a
-    thread running, the importer cannot fork its parse workers and spawns them instead, each
-    a fresh interpreter importing everything again (0.3 s of CPU each before the first file).
-    """
-    progress = Progress(TextColumn("Importing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=err, transient=True, disable=quiet, auto_refresh=False)
-    drawn = 0.0
-
-    def step(_path: Path) -> None:
-        nonlocal drawn
-        now = time.monotonic()
-        progress.update(task, advance=1, refresh=now - drawn >= REFRESH)
-        if now - drawn >= REFRESH:
-            drawn = now
-
-    with progress:
-        task = progress.add_task("import", total=None)
-        report = import_paths(
-            store, paths, max_bytes=max_size,
-            on_total=lambda n: progress.update(task, total=n, refresh=True),
-            on_step=step,
-        )
+    """Import with a progress bar on stderr, then print the summary."""
+    with Bar(err, "Importing", unit="files", quiet=quiet) as bar:
+        report = import_paths(store, paths, max_bytes=max_size, on_total=bar.total, on_step=lambda _p: bar.advance())
     if not quiet:
         print_summary(report)
     return report
@@ -181,10 +156,15 @@ def repair_command(folder: Path, sources: list[Path]) -> int:
     from broadsheet.store.storage.repair import repair_store
 
     try:
-        report = repair_store(folder, sources)
+        with Bar(err, "Checking", unit="files") as bar:
+            report = repair_store(folder, sources, on_progress=bar.phase)
     except OSError as exc:
         err.print(Text(f"broadsheet repair: {exc}", style="red"))
         return 2
+    except KeyboardInterrupt:
+        err.print(Text("Interrupted (Ctrl-C): every file repaired so far is whole; run `broadsheet repair` again to "
+                       "finish (it also rebuilds the search index).", style="yellow"))
+        return 130
     if report.temps_removed:
         err.print(f"removed {report.temps_removed} temporary file(s) left by an interrupted writer")
     if report.healthy:

@@ -8,11 +8,11 @@ from pathlib import Path
 
 import orjson
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 from rich.table import Table
 from rich.text import Text
 
 from broadsheet.cli.commands import shown
+from broadsheet.cli.progress import Bar
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, Subscriptions, check_url, story_counts
 from broadsheet.store.storage.db import Store
 
@@ -203,13 +203,12 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
     elif not subs.all():
         err.print("No subscriptions to fetch. Add one with `broadsheet feeds add URL`.")
         return 0
-    progress = Progress(TextColumn("Fetching"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.description}"),
-                        console=err, transient=True, disable=quiet)
-    with progress:
-        task = progress.add_task("", total=len(chosen) if chosen is not None else len(subs.all()))
+    total = len(chosen) if chosen is not None else len(subs.all())
+    with Bar(err, "Fetching", unit="feeds", total=total, quiet=quiet, detail=True) as bar:
 
         def step(done: int, total: int, name: str) -> None:
-            progress.update(task, completed=done, total=total, description=shown(name)[:40])
+            bar.update(done, total)
+            bar.detail(shown(name)[:40])
 
         try:
             report = fetch(store, chosen, Settings(images=load_config().fetch_images), on_progress=step)

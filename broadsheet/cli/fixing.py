@@ -7,6 +7,7 @@ import argparse
 from rich.console import Console
 from rich.text import Text
 
+from broadsheet.cli.progress import Bar
 from broadsheet.store.storage.db import Store
 
 out = Console(highlight=False, soft_wrap=True)
@@ -52,7 +53,8 @@ def _reparse(store: Store, args: argparse.Namespace, ids: list[str]) -> int:
         ids = [meta.id for meta in store.stories()]
     elif args.stale:
         ids = stale(store)
-    report = reparse(store, ids)
+    with Bar(err, "Re-reading", unit="stories", total=len(ids)) as bar:
+        report = reparse(store, ids, on_step=bar.advance)
     moved = sum(1 for o in report.outcomes if o.status == "updated" and o.new_id != o.story_id)
     summary = Text(f"{report.count('updated')} re-read with changes ({moved} under a new id, marks kept), "
                    f"{report.count('unchanged')} unchanged, ")

@@ -86,6 +86,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: every write is atomic, so the store is as the last one left it
         print("\nbroadsheet: interrupted", file=sys.stderr)
         return 130
+    except TimeoutError as exc:  # filelock's Timeout: another process held the store's lock all along
+        where = getattr(exc, "lock_file", "")
+        print(f"broadsheet: the store is busy: another broadsheet (an import, repair, reindex or fetch) is writing to "
+              f"it{f' ({Path(where).parent})' if where else ''}; nothing was changed, try again when it has finished",
+              file=sys.stderr)
+        return 1
     except OSError as exc:  # a full disk, a folder that cannot be read or written
         print(f"broadsheet: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
         return 1

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import orjson
@@ -12,9 +12,10 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from broadsheet.cli.progress import Bar
 from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.db import Store, StoryMeta
-from broadsheet.store.storage.exchange import export_json_chunks, export_markdown, story_photos, write_photos
+from broadsheet.store.storage.exchange import export_json_chunks, export_markdown_chunks, story_photos, write_photos
 from broadsheet.store.storage.userstate import EMPTY, TagError, normalise_tag
 
 out = Console(highlight=False, soft_wrap=False)
@@ -107,23 +108,40 @@ def _run(store: Store, args: argparse.Namespace) -> int:
 def _export(store: Store, args: argparse.Namespace) -> int:
     states = store.user.all()
     wanted = [normalise_tag(t) for t in args.tag]
-    ids = []
-    catalogue = store.catalogue()  # ids newest first, a row at a time (not every record)
-    for index in range(len(catalogue)):
-        sid = catalogue.row(index).sid
-        state = states.get(sid, EMPTY)
-        if args.bookmarked and not state.bookmarked:
-            continue
-        if any(t not in state.tags for t in wanted):
-            continue
-        ids.append(sid)
-    photos = story_photos(store, ids) if args.format == "md" else {}
+    keep = None
+    total = len(store)
+    if args.bookmarked or wanted:  # only stories with marks can match: counted from the marks, no record read
+
+        def chosen(sid: str) -> bool:
+            state = states.get(sid, EMPTY)
+            return (state.bookmarked or not args.bookmarked) and all(t in state.tags for t in wanted)
+
+        keep = chosen
+        total = sum(1 for sid in states if chosen(sid))
     folder = Path(args.output).with_name(Path(args.output).stem + "_photos") if args.output else None
+    # No bar while the export itself goes to the terminal: the two would be drawn over each other.
+    with Bar(err, "Exporting", unit="stories", total=total, quiet=not args.output and sys.stdout.isatty()) as bar:
+        return _write_export(store, args, keep, total, folder, bar)
+
+
+def _write_export(store: Store, args: argparse.Namespace, keep: Callable[[str], bool] | None, total: int,
+                  folder: Path | None, bar: Bar) -> int:
+    photos: dict[str, Path] = {}
+    if args.format == "md":
+        photos = story_photos(store, keep, on_progress=lambda done, of: bar.phase("Finding photos", done, of))
+    exported = [0]
+
+    def step(done: int, total: int) -> None:
+        bar.phase("Exporting", done, total)
+        exported[0] = done
+
+    step(0, total)
     chunks: Iterable[bytes]
     if args.format == "json":  # written as it is made: an export of any size holds one shard's stories
-        chunks = export_json_chunks(store, ids)
+        chunks = export_json_chunks(store, keep=keep, total=total, on_progress=step)
     else:  # photos are linked only when they are written beside the Markdown
-        chunks = [export_markdown(store, ids, photos if folder else None, folder.name if folder else "").encode()]
+        chunks = export_markdown_chunks(store, keep=keep, total=total, photos=photos if folder else None,
+                                        photo_folder=folder.name if folder else "", on_progress=step)
     if args.output:
         if photos and folder is not None:
             try:
@@ -132,8 +150,9 @@ def _export(store: Store, args: argparse.Namespace) -> int:
                 err.print(Text(f"broadsheet: cannot write the photos into {folder}: {exc}", style="red"))
                 return 1
         atomic_write_with(Path(args.output), lambda handle: handle.writelines(chunks))
+        bar.progress.stop()  # gone before the summary
         beside = f", {len(photos)} photos in {folder}" if photos and folder is not None else ""
-        err.print(Text(f"Exported {len(ids)} stories to {args.output}{beside}"))
+        err.print(Text(f"Exported {exported[0]} stories to {args.output}{beside}"))
     else:
         if photos:
             noun = "photo was" if len(photos) == 1 else "photos were"

@@ -12,10 +12,10 @@ import time
 import orjson
 from filelock import Timeout
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 from rich.text import Text
 
+from broadsheet.cli.progress import Bar
 from broadsheet.store.search import QueryError, SearchIndex
 from broadsheet.store.storage.db import Store
 
@@ -80,16 +80,9 @@ def run(store: Store, args: argparse.Namespace) -> int:
 
 def _reindex(store: Store, err: Console) -> int:
     start = time.perf_counter()
-    progress = Progress(TextColumn("Indexing"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=err, transient=True)
-    with progress:
-        task = progress.add_task("index", total=None)
-
-        def step(done: int, total: int) -> None:
-            progress.update(task, completed=done, total=total)
-
+    with Bar(err, "Indexing", unit="stories") as bar:
         try:
-            index = SearchIndex.reindex(store, on_progress=step)
+            index = SearchIndex.reindex(store, on_progress=bar.update)
         except Timeout:
             err.print(Text("broadsheet: the store is busy (another broadsheet is writing to it); try again",
                            style="red"))

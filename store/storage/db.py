@@ -322,6 +322,8 @@ class Store:
             pass  # a live writer holds it; it or the next writer tidies up
         except StoreWriteError:
             self._read_only_at_open = True
+        except StoreFileError:
+            pass  # a damaged articles.json stays as it is: check() reports it, `repair` salvages it
 
     def _move_to_shards(self) -> None:
         """Split ``articles.json`` into metadata shards (under the lock).
@@ -504,6 +506,28 @@ class Store:
             data = read_json_file(path) or {}  # not cached: each shard is read once
             records = data.get("articles", {})
             yield from (StoryMeta(sid, doc, path) for sid, doc in records.items())
+
+    def each_article(self, keep: Callable[[str], bool] | None = None) -> Iterator[tuple[StoryMeta, Article]]:
+        """Every story (that ``keep`` takes, by id) with its article, a shard at a time in import
+        order, each metadata and body shard read once and not cached: a pass over a store of any
+        size (an export) holds one shard's stories."""
+        if self._legacy:
+            yield from ((meta, self.article_of(meta)) for meta in self.stories() if keep is None or keep(meta.id))
+            return
+        for number in self._meta_numbers():
+            path = self._meta_path(number)
+            records = (read_json_file(path) or {}).get("articles", {})
+            kept = [(sid, doc) for sid, doc in records.items() if keep is None or keep(sid)]
+            if not kept:
+                continue
+            bodies = (read_json_file(self.folder / "bodies" / f"{number:06d}.json") or {}).get("bodies", {})
+            for sid, doc in kept:
+                meta = StoryMeta(sid, doc, path)
+                if meta.shard != number:  # filed under another shard (a hand edit): its body is there
+                    yield meta, self.article_of(meta)
+                    continue
+                body = bodies.get(sid)
+                yield meta, meta.article(fields.paragraphs(body.get("body")) if isinstance(body, dict) else [])
 
     def catalogue(self) -> Catalogue:
         """Every story, newest first, for the reader: the listing, read a window at a time.

@@ -19,7 +19,15 @@ Then, per file:
   ``repair PATH...`` a first run advises still finds them);
 - the search index is rebuilt from the repaired TinyDB files.
 
-What could not be rebuilt is listed in :attr:`RepairReport.lost`. Nothing here prints.
+The store is read a shard at a time, so a repair holds one metadata shard and one body
+shard whatever the store's size (a million stories once took gigabytes): a first pass
+checks and rewrites the metadata shards, keeping only each story's 8-byte key, and a
+second pass takes each body shard with the metadata shard of the same number. Each file
+is replaced atomically as soon as it is repaired; a run that is stopped part way (Ctrl-C,
+a crash) leaves a mark, so the next run also rebuilds the directory and search index.
+
+What could not be rebuilt is listed in :attr:`RepairReport.lost`. Nothing here prints;
+``on_progress(what, done, total)`` is called as the passes go (the CLI draws a bar).
 """
 
 from __future__ import annotations
@@ -27,10 +35,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.ingest.decode import DecodeError
@@ -40,12 +52,18 @@ from broadsheet.store.sanitize import without_surrogates
 from broadsheet.store.storage import compressed, fields
 from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
 from broadsheet.store.storage.db import LEGACY, Store, pack_record, unpack_record
+from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.sourcepath import path_text
 from broadsheet.store.storage.tinydb import encode_document, read_json_file
 from broadsheet.store.storage.userstate import LEGACY_SHARDS, SHARDS
 
 _KEY_OPEN = re.compile(r'"((?:[^"\\]|\\.){1,300})"\s*:\s*\{')
 _STATE_KEYS = {"bookmarked", "read", "tags"}
+UNFINISHED = ".repairing.json"  # written when a repair starts, removed when it has finished
+NAMED = 20  # stories named one by one in the report (of records rewritten, of bodies lost); the rest are counted
+
+#: ``on_progress(what, done, total)``: the pass running (a few words) and how far it has got.
+Progress = Callable[[str, int, int], None]
 
 
 @dataclass(slots=True)
@@ -69,11 +87,6 @@ def _is_meta(doc: dict[str, Any]) -> bool:
     return "headline" in doc and "body" not in doc and "shard" in doc
 
 
-def _meta_name(meta: dict[str, Any]) -> str:
-    """The metadata shard a record belongs in, as a path in the store."""
-    return f"meta/{fields.shard(meta.get('shard')):06d}.json"
-
-
 def _source_file(meta: dict[str, Any]) -> str | None:
     """The file a stored record was imported from (``None`` if its details cannot be read)."""
     try:
@@ -92,6 +105,11 @@ def _is_state(doc: dict[str, Any]) -> bool:
 
 def _is_setting(doc: dict[str, Any]) -> bool:
     return set(doc) == {"value"}
+
+
+def _numbered(folder: Path) -> list[int]:
+    """The numbers of the shard files (``NNNNNN.json``) in ``folder``, in order."""
+    return sorted(int(p.stem) for p in folder.glob("[0-9]*.json") if p.stem.isdigit())
 
 
 def salvage(raw: bytes, accept: Callable[[dict[str, Any]], bool]) -> dict[str, dict[str, Any]]:
@@ -123,12 +141,20 @@ def salvage(raw: bytes, accept: Callable[[dict[str, Any]], bool]) -> dict[str, d
 class _Repair:
     """One repair run over one store folder (the caller holds the store lock)."""
 
-    def __init__(self, store: Store, sources: Iterable[Path]) -> None:
+    def __init__(self, store: Store, sources: Iterable[Path], on_progress: Progress | None = None) -> None:
         self.store = store
         self.folder = store.folder
         self.sources = list(sources)
         self.report = RepairReport()
-        self._by_id: dict[str, tuple[Path, Any]] | None = None
+        self.progress = on_progress or (lambda _what, _done, _total: None)
+        self._by_id: dict[str, Path] | None = None
+        self._keys = array("Q")  # the key of every story record kept (sorted after the first pass)
+        self._rewritten = 0  # story records rewritten with the fields that could be read
+        self._orphans = 0  # bodies left without a story record
+        self._orphan_ids: list[str] = []  # the first few of them, by id
+        self._restored = 0  # story records brought back from source files
+        self._lost_bodies = 0
+        self._now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     # -- reading, with damage noted ------------------------------------------------------
 
@@ -156,58 +182,114 @@ class _Repair:
         """Write a repaired file (shards compressed, as the store writes them)."""
         atomic_write_bytes(path, encode_document({table: records}, compress))
 
-    # -- the steps ----------------------------------------------------------------------
+    def _meta_path(self, number: int) -> Path:
+        return self.folder / "meta" / f"{number:06d}.json"
+
+    # -- the passes ---------------------------------------------------------------------
 
     def run(self) -> RepairReport:
-        metas: dict[str, Any] = {}
-        loaded: dict[int, dict[str, Any]] = {}  # each metadata shard as read
-        damaged: set[int] = set()
-        legacy = self.folder / LEGACY  # a store from before metadata shards: moved to them here
-        for path in [legacy] * legacy.exists() + sorted((self.folder / "meta").glob("[0-9]*.json")):
-            got = self.load(path, "articles", _is_meta)
-            if got is None:
-                return self.report
-            if path != legacy:
-                loaded[int(path.stem)] = got[0]
-                damaged |= {int(path.stem)} if got[1] else set()
-            metas.update(got[0])
-        shards: dict[int, tuple[Path, dict[str, Any], bool]] = {}
-        for path in sorted((self.folder / "bodies").glob("[0-9]*.json")):
-            if path.stem.isdigit():
-                got = self.load(path, "bodies", _is_body)
-                if got is not None:
-                    shards[int(path.stem)] = (path, got[0], got[1])
-        changed_shards: set[int] = {n for n, (_p, _b, bad) in shards.items() if bad}
-        changed_shards |= self.drop_bad_bodies(shards)
-        self.fix_records(metas)
-        self.restore_index(metas, shards)
-        for number in self.restore_bodies(metas, shards):
-            changed_shards.add(number)
-        for number in sorted(changed_shards):
-            path, bodies, _damaged = shards[number]
-            self.save(path, "bodies", bodies, compress=True)
-        by_shard: dict[int, dict[str, Any]] = {}
-        for sid, meta in metas.items():
-            by_shard.setdefault(fields.shard(meta.get("shard")), {})[sid] = meta
-        for number in sorted(set(by_shard) | set(loaded)):
-            if number in damaged or by_shard.get(number, {}) != loaded.get(number, {}):
-                self.save(self.folder / "meta" / f"{number:06d}.json", "articles", by_shard.get(number, {}),
-                          compress=True)
-        if legacy.exists():
-            legacy.unlink()
-            (self.folder / "identity.json").unlink(missing_ok=True)
-            self.report.actions.append(f"{LEGACY}: its {len(metas)} story records moved to meta/")
+        if not self.check_records():
+            return self.report
+        self._keys = array("Q", sorted(self._keys))
+        self.check_bodies()
+        self._say_orphans()
+        if self._lost_bodies > NAMED:
+            self.report.lost.append(f"bodies: {self._lost_bodies - NAMED} more stories lost their body and their "
+                                    "source file is gone or has changed; run `broadsheet repair PATH...` with their "
+                                    "source files or folders to bring them back")
         self.repair_state()
         return self.report
 
-    def fix_records(self, metas: dict[str, Any]) -> None:
+    def check_records(self) -> bool:
+        """First pass: each metadata shard salvaged, its records' fields fixed, and records
+        filed under the wrong shard (or in an old store's ``articles.json``) moved to theirs.
+        False when a damaged shard could not be copied (nothing more is done)."""
+        legacy = self.folder / LEGACY  # a store from before metadata shards: moved to them here
+        strays: dict[int, dict[str, dict[str, Any]]] = {}  # records to move, by the shard they belong in
+        found_in: dict[int, set[str]] = {}  # where those records are now (meta shards only)
+        moved = 0
+        if legacy.exists():
+            got = self.load(legacy, "articles", _is_meta)
+            if got is None:
+                return False
+            records = got[0]
+            if self.fix_records(records, legacy):
+                backup = keep_damaged_copy(legacy)  # removed once moved: keep the records as they were
+                if backup is not None:
+                    self.report.backups.append(backup)
+            for sid, record in records.items():
+                strays.setdefault(fields.shard(record.get("shard")), {})[sid] = record
+            moved = len(records)
+        numbers = _numbered(self.folder / "meta")
+        for done, number in enumerate(numbers, 1):
+            path = self._meta_path(number)
+            got = self.load(path, "articles", _is_meta)
+            if got is None:
+                return False
+            records, damaged = got
+            if self.fix_records(records, path) or damaged:
+                self.save(path, "articles", records, compress=True)
+            for sid, record in records.items():
+                self._keys.append(story_key(sid))
+                home = fields.shard(record.get("shard"))
+                if home != number:
+                    strays.setdefault(home, {})[sid] = record
+                    found_in.setdefault(number, set()).add(sid)
+            self.progress("Checking story records", done, len(numbers))
+        if self._rewritten > NAMED:
+            self.report.damaged.append(f"meta: {self._rewritten - NAMED} more stories with fields of the wrong type")
+        self._move(strays, found_in)
+        if legacy.exists():
+            legacy.unlink()
+            (self.folder / "identity.json").unlink(missing_ok=True)
+            self.report.actions.append(f"{LEGACY}: its {moved} story records moved to meta/")
+        return True
+
+    def _move(self, strays: dict[int, dict[str, dict[str, Any]]], found_in: dict[int, set[str]]) -> None:
+        """Records into the shards they name: written there first, then removed where they were,
+        so a crash in between leaves a record twice (the next repair removes one), never none."""
+        for number, moving in sorted(strays.items()):
+            path = self._meta_path(number)
+            records = (read_json_file(path) or {}).get("articles", {})
+            merged = {**moving, **records}  # a record already in its shard wins
+            if merged != records:
+                self.save(path, "articles", merged, compress=True)
+            self._keys.extend(story_key(sid) for sid in moving)
+        for number, ids in sorted(found_in.items()):
+            path = self._meta_path(number)
+            records = (read_json_file(path) or {}).get("articles", {})
+            self.save(path, "articles", {sid: r for sid, r in records.items() if sid not in ids}, compress=True)
+            self.report.actions.append(f"{path.relative_to(self.folder)}: {len(ids)} story record(s) moved to the "
+                                       "shard they name")
+
+    def check_bodies(self) -> None:
+        """Second pass: each body shard salvaged, with the metadata shard of its number: bodies
+        of the wrong shape dropped, missing bodies and records read again from source files."""
+        numbers = sorted(set(_numbered(self.folder / "meta")) | set(_numbered(self.folder / "bodies")))
+        for done, number in enumerate(numbers, 1):
+            meta_path = self._meta_path(number)
+            records = (read_json_file(meta_path) or {}).get("articles", {})
+            path = self.folder / "bodies" / f"{number:06d}.json"
+            got = self.load(path, "bodies", _is_body)
+            bodies = None if got is None else got[0]
+            changed = got is not None and got[1]
+            if bodies is not None:
+                changed |= self.drop_bad_bodies(path, bodies)
+                if self.restore_records(number, records, bodies):
+                    self.save(meta_path, "articles", records, compress=True)
+            changed |= self.restore_bodies(number, records, bodies)
+            if changed and bodies is not None:
+                self.save(path, "bodies", bodies, compress=True)
+            self.progress("Checking story bodies", done, len(numbers))
+
+    def fix_records(self, records: dict[str, Any], path: Path) -> bool:
         """Rewrite story records whose fields have the wrong type (a hand edit, another version).
 
         Each keeps what the reader can read of it (:func:`fields.readable_fields`); the
-        metadata shard as it was is copied first.
+        file as it was is copied first. True when a record was rewritten.
         """
         bad: dict[str, list[str]] = {}
-        for sid, meta in list(metas.items()):
+        for sid, meta in records.items():
             try:
                 full = unpack_record(meta, Path(LEGACY))
             except StoreFileError:
@@ -217,94 +299,107 @@ class _Repair:
             problems += fields.record_problems(full)
             if problems:
                 bad[sid] = problems
-                metas[sid] = pack_record(fields.readable_fields(full))
-        for sid, problems in list(bad.items())[:20]:
-            self.report.damaged.append(f"{_meta_name(metas[sid])}: story {sid}: {', '.join(problems)}")
-        if len(bad) > 20:
-            self.report.damaged.append(f"meta: {len(bad) - 20} more stories with fields of the wrong type")
-        for name in sorted({_meta_name(metas[sid]) for sid in bad}):
-            count = sum(1 for sid in bad if _meta_name(metas[sid]) == name)
-            backup = keep_damaged_copy(self.folder / name)
-            if backup is not None:
-                self.report.backups.append(backup)
-            self.report.actions.append(f"{name}: {count} story record(s) rewritten with the fields that could "
-                                       f"be read{f' (the file as it was copied to {backup.name})' if backup else ''}")
+                records[sid] = pack_record(fields.readable_fields(full))
+        if not bad:
+            return False
+        name = path.relative_to(self.folder)
+        for sid, problems in bad.items():
+            self._rewritten += 1
+            if self._rewritten <= NAMED:
+                self.report.damaged.append(f"{name}: story {sid}: {', '.join(problems)}")
+        backup = keep_damaged_copy(path)
+        if backup is not None:
+            self.report.backups.append(backup)
+        self.report.actions.append(f"{name}: {len(bad)} story record(s) rewritten with the fields that could "
+                                   f"be read{f' (the file as it was copied to {backup.name})' if backup else ''}")
+        return True
 
-    def drop_bad_bodies(self, shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> set[int]:
+    def drop_bad_bodies(self, path: Path, bodies: dict[str, Any]) -> bool:
         """Bodies that are not a list of paragraphs are dropped, to be read again from their source."""
-        changed = set()
-        for number, (path, bodies, _damaged) in shards.items():
-            bad = [sid for sid, doc in bodies.items() if not (isinstance(doc, dict) and _is_body(doc))]
-            for sid in bad:
-                del bodies[sid]
-                self.report.damaged.append(f"bodies/{path.name}: body of {sid} is not a list of paragraphs")
-            if bad:
-                changed.add(number)
-        return changed
+        bad = [sid for sid, doc in bodies.items() if not (isinstance(doc, dict) and _is_body(doc))]
+        for sid in bad:
+            del bodies[sid]
+            self.report.damaged.append(f"bodies/{path.name}: body of {sid} is not a list of paragraphs")
+        return bool(bad)
 
-    def restore_index(self, metas: dict[str, Any], shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> None:
-        """Story records for surviving bodies, from source files given on the command line.
+    def _known(self, sid: str) -> bool:
+        """Whether the store has a record of ``sid`` (in any metadata shard)."""
+        key = story_key(sid)
+        at = bisect_left(self._keys, key)
+        return at < len(self._keys) and self._keys[at] == key
+
+    def restore_records(self, number: int, records: dict[str, Any], bodies: dict[str, Any]) -> bool:
+        """Story records for this shard's bodies that have none, from source files given on the
+        command line; True when one was brought back.
 
         Runs on every repair, not only when a metadata shard was found damaged: the first
         repair keeps the records still whole and advises ``repair PATH...``, and that second
         run must still find the bodies without records.
         """
-        orphans = {sid: n for n, (_p, bodies, _d) in shards.items() for sid in bodies if sid not in metas}
+        orphans = [sid for sid in bodies if sid not in records and not self._known(sid)]
         if not orphans:
-            return
-        now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-        for sid, (path, article) in self._sourced().items():
-            if sid not in orphans:
+            return False
+        sourced = self._sourced() if self.sources else {}
+        back = 0
+        for sid in orphans:
+            path = sourced.get(sid)
+            article = None if path is None else self._parse(path)
+            if path is None or article is None or article.story_id != sid:
                 continue
             doc = article.to_contract()
             doc.pop("body")
-            metas[sid] = pack_record({**doc, "shard": orphans.pop(sid), "file": path_text(path), "imported": now})
-        if self.sources:
-            self.report.actions.append(f"meta: {len(metas)} story records in all after reading "
-                                       f"{len(self.sources)} source path(s)")
-        if orphans:
+            records[sid] = pack_record({**doc, "shard": number, "file": path_text(path), "imported": self._now})
+            back += 1
+        left = sorted(sid for sid in orphans if sid not in records)
+        self._orphans += len(left)
+        self._orphan_ids = sorted(self._orphan_ids + left[:5])[:5]
+        self._restored += back
+        return back > 0
+
+    def _say_orphans(self) -> None:
+        if self.sources and (self._restored or self._orphans):
+            self.report.actions.append(f"meta: {len(self._keys) + self._restored} story records in all after "
+                                       f"reading {len(self.sources)} source path(s)")
+        if self._orphans:
             self.report.lost.append(
-                f"meta: {len(orphans)} stories have a body but lost their story record "
-                f"(ids {', '.join(sorted(orphans)[:5])}{'...' if len(orphans) > 5 else ''}); "
+                f"meta: {self._orphans} stories have a body but lost their story record "
+                f"(ids {', '.join(self._orphan_ids)}{'...' if self._orphans > 5 else ''}); "
                 "run `broadsheet repair PATH...` with their source files to bring them back"
             )
 
-    def restore_bodies(self, metas: dict[str, Any], shards: dict[int, tuple[Path, dict[str, Any], bool]]) -> set[int]:
-        """Missing bodies read again from each story's source file; returns shards changed."""
-        changed: set[int] = set()
-        missing = []
-        for sid, meta in metas.items():
-            number = fields.shard(meta.get("shard"))
-            if number in shards and sid in shards[number][1]:
+    def restore_bodies(self, number: int, records: dict[str, Any], bodies: dict[str, Any] | None) -> bool:
+        """Missing bodies of this shard read again from each story's source file (``bodies``:
+        ``None`` for a damaged shard left alone); True when one was."""
+        changed = False
+        for sid, meta in records.items():
+            if bodies is not None and sid in bodies:
                 continue
-            if number not in shards:
-                path = self.folder / "bodies" / f"{number:06d}.json"
-                if path.exists():  # damaged and no copy could be kept: left alone
-                    missing.append((sid, meta))
-                    continue
-                shards[number] = (path, {}, False)
-            source = self._source_of(sid, meta)
+            source = None if bodies is None else self._source_of(sid, meta)
             if source is not None:
                 path, article = source
-                shards[number][1][sid] = {"body": list(article.body)}
-                changed.add(number)
+                bodies[sid] = {"body": list(article.body)}  # type: ignore[index]
+                changed = True
                 self.report.actions.append(f"bodies/{number:06d}.json: body of {sid} read again from {path}")
-            else:
-                missing.append((sid, meta))
-        for sid, meta in missing:
-            self.report.lost.append(f"body of {sid} ({fields.text(meta.get('headline')) or '?'!r}): its source file "
-                                    f"{_source_file(meta)!r} is gone or has changed; run `broadsheet repair PATH...` "
-                                    "with its source file or folder to bring it back")
+                continue
+            self._lost_bodies += 1
+            if self._lost_bodies <= NAMED:
+                self.report.lost.append(
+                    f"body of {sid} ({fields.text(meta.get('headline')) or '?'!r}): its source file "
+                    f"{_source_file(meta)!r} is gone or has changed; run `broadsheet repair PATH...` "
+                    "with its source file or folder to bring it back")
         return changed
 
     def repair_state(self) -> None:
-        for name in [*LEGACY_SHARDS, *SHARDS]:
+        names = [*LEGACY_SHARDS, *SHARDS]
+        for done, name in enumerate(names, 1):
             path = self.folder / "state" / f"{name}.json"
             got = self.load(path, "stories", _is_state)
             if got is not None and got[1]:
                 self.save(path, "stories", got[0])
                 self.report.lost.append(f"state/{name}.json: marks and tags of stories beyond the "
                                         f"{len(got[0])} kept could not be recovered (see the copy)")
+            if done % 256 == 0 or done == len(names):
+                self.progress("Checking marks and tags", done, len(names))
         path = self.folder / "state" / "settings.json"
         got = self.load(path, "settings", _is_setting)
         if got is not None and got[1]:
@@ -327,16 +422,19 @@ class _Repair:
                 article = self._parse(path) if path.is_file() else None
                 if article is not None and article.story_id == sid:
                     return path, article
-        return self._sourced().get(sid)
+        found = self._sourced().get(sid) if self.sources else None
+        article = self._parse(found) if found is not None else None
+        return (found, article) if found is not None and article is not None and article.story_id == sid else None
 
-    def _sourced(self) -> dict[str, tuple[Path, Any]]:
-        """Every story in the source paths given on the command line, by id (read once)."""
+    def _sourced(self) -> dict[str, Path]:
+        """The file of every story in the source paths given on the command line, by id (each
+        file parsed once here; the few needed are parsed again, so no article is held)."""
         if self._by_id is None:
             self._by_id = {}
             for path in self._source_files():
                 article = self._parse(path)
                 if article is not None:
-                    self._by_id.setdefault(article.story_id, (path, article))
+                    self._by_id.setdefault(article.story_id, path)
         return self._by_id
 
     def _source_files(self) -> Iterable[Path]:
@@ -355,25 +453,34 @@ class _Repair:
         return article
 
 
-def repair_store(folder: Path, sources: Iterable[Path] = ()) -> RepairReport:
+def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progress | None = None) -> RepairReport:
     """Repair the store in ``folder`` under its lock; see the module docstring."""
     store = Store(folder, check=False)
+    mark = Path(folder) / UNFINISHED
     with store.lock:
-        report = _Repair(store, sources).run()
+        unfinished = mark.exists()
+        atomic_write_bytes(mark, orjson.dumps({"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
+        report = _Repair(store, sources, on_progress).run()
+        if unfinished:
+            report.actions.append("an earlier repair was stopped part way: the directory and search index are "
+                                  "rebuilt")
         if report.damaged or report.actions:
             store.relist()
     report.temps_removed = len(store.lock.removed_temps)
     if report.damaged or report.actions:
-        _rebuild_search_index(folder, report)
+        _rebuild_search_index(folder, report, on_progress)
+    mark.unlink(missing_ok=True)
     return report
 
 
-def _rebuild_search_index(folder: Path, report: RepairReport) -> None:
+def _rebuild_search_index(folder: Path, report: RepairReport, on_progress: Progress | None) -> None:
     """The search index is a cache of the TinyDB files: rebuild it from the repaired ones."""
     try:
         from broadsheet.store.search import SearchIndex
 
-        SearchIndex.reindex(Store(folder, check=False))
+        step = None if on_progress is None else (lambda done, total: on_progress("Rebuilding the search index",
+                                                                                 done, total))
+        SearchIndex.reindex(Store(folder, check=False), on_progress=step)
     except Exception as exc:  # the reader rebuilds a missing or stale index when it opens
         report.actions.append(f"search index: not rebuilt now ({exc}); the reader will rebuild it")
     else:
