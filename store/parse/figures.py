@@ -28,7 +28,7 @@ from bisect import bisect_right
 
 from broadsheet.store.model import Image
 from broadsheet.store.parse.byline import looks_like_name
-from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
+from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, story_lines
 from broadsheet.store.parse.textstats import STOPWORDS, ends_sentence, tokens
 from broadsheet.store.parse.types import Line
 
@@ -135,12 +135,10 @@ def _portrait_in_head(page: Page, text: str, first: int) -> bool:
 
 def step_unlabelled_captions(page: Page) -> None:
     """Mark captions printed bare among the story's lines (see the module's docstring)."""
-    lines, klass, h = page.lines, page.klass, page.headline
-    last = next((i for i in reversed(klass) if klass[i] == "good"), -1)  # (klass is in line order)
-    if last <= h:
+    lines, klass = page.lines, page.klass
+    order = story_lines(page, below=1)  # the story, and one line below it
+    if not order:
         return
-    order = nonblank(page)
-    order = order[bisect_right(order, h) : bisect_right(order, last + 1)]  # the story, and one line below it
     first = next(i for i in order if klass.get(i) == "good")
     _lead_caption(page, order[: bisect_right(order, first)], first)
     for pos in range(1, len(order) - 1):

@@ -6,7 +6,6 @@ They run before the headline is known, so they use only each line and its neighb
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -15,7 +14,7 @@ from broadsheet.store.parse import boilerplate, captions, quality
 from broadsheet.store.parse.byline import looks_like_name, parse_byline
 from broadsheet.store.parse.credits import is_credits_line_of
 from broadsheet.store.parse.dates import find_dates
-from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
+from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank, story_lines
 from broadsheet.store.parse.story_end import closing_heading
 from broadsheet.store.parse.textstats import LINE_CACHE, ends_sentence, jaccard, similarity, tokens
 from broadsheet.store.parse.types import Line
@@ -178,12 +177,10 @@ def step_layout_captions(page: Page) -> None:
       it: the caption of a portrait (a subheading is no name; a quote's attribution is
       followed by the speaker's job, not by a paragraph naming them).
     """
-    lines, klass, h = page.lines, page.klass, page.headline
-    last = next((i for i in reversed(klass) if klass[i] == "good"), -1)  # (klass is in line order)
-    if last <= h:
+    lines, klass = page.lines, page.klass
+    order = story_lines(page, below=2)  # the story, and a credit just below
+    if not order:
         return
-    order = nonblank(page)
-    order = order[bisect_right(order, h) : bisect_right(order, last + 2)]  # the story, and a credit just below
     pairs: dict[str, list[tuple[int, int]]] = {}
     for pos in range(1, len(order)):
         line = lines[order[pos]]

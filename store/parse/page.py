@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from broadsheet.store.model import Image
@@ -39,6 +40,16 @@ def nonblank(page: Page) -> list[int]:
         found = tuple(i for i, line in enumerate(page.lines) if line.text)  # not line.blank
         cache = page.nonblank_cache = (len(page.lines), page.lines, found)
     return list(cache[2])
+
+
+def story_lines(page: Page, below: int) -> list[int]:
+    """The non-blank lines from under the headline to ``below`` lines under the story's last
+    paragraph (captions and credits sit among and just under it); empty when there is no story."""
+    last = next((i for i in reversed(page.klass) if page.klass[i] == "good"), -1)  # (klass is in line order)
+    if last <= page.headline:
+        return []
+    order = nonblank(page)
+    return order[bisect_right(order, page.headline) : bisect_right(order, last + below)]
 
 
 def free(line: Line) -> bool:
