@@ -272,3 +272,31 @@ async def test_refresh_shows_another_instances_changes(app: BroadsheetApp, fille
         await pilot.press("slash")
         await type_text(pilot, "other window")
         assert listed(app) == ["Late story from the other window"]  # the index caught up too
+
+
+async def test_a_mark_while_another_process_holds_the_store_says_busy_without_freezing(
+        app: BroadsheetApp, filled_store: Store) -> None:
+    # A repair or reindex of a large store holds its lock for minutes: the reader waits
+    # BUSY_WAIT (2 s), not the lock's 30 s, then says the mark was not saved and why.
+    import subprocess
+    import sys
+    import time
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from filelock import FileLock; "
+         "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); time.sleep(60)",
+         str(filled_store.folder / ".lock")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            story = app.screen.query_one(HeadlineList).current
+            started = time.monotonic()
+            await pilot.press("b")
+            await settle(pilot)
+            assert time.monotonic() - started < 10
+            assert not filled_store.user.get(story.id).bookmarked
+            assert any("store is busy" in (n.title or "") for n in app._notifications)
+    finally:
+        holder.kill()
+        holder.wait()

@@ -18,6 +18,7 @@ from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
 
+from filelock import Timeout
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
@@ -49,6 +50,7 @@ if TYPE_CHECKING:
     from broadsheet.tui.app import BroadsheetApp
 
 T = TypeVar("T")
+BUSY_WAIT = 2.0  # seconds a change waits for another writer before the reader says the store is busy
 
 
 #: Actions on the selected story, offered (in the footer, by their keys) only while one is listed.
@@ -295,10 +297,23 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.article_view.show(article, self.reader.terms, top, tags)
         credits.call_after_refresh(credits.show, article, self.reader.terms)
 
-    def _write(self, change: Callable[[], T]) -> T | None:
-        """Run a store write; on failure (read-only folder, disk full) say so and carry on reading."""
+    def _write(self, change: Callable[[], T], *, store: bool = True) -> T | None:
+        """Run a store write; on failure (read-only folder, disk full) say so and carry on reading.
+
+        A write waits ``BUSY_WAIT`` for the store's lock, not its 30 s: another broadsheet may
+        hold it for minutes (a repair or reindex of a large store), and the reader must not
+        freeze meanwhile. ``store=False``: a write elsewhere (an export file), no lock.
+        """
         try:
-            return change()
+            if not store:
+                return change()
+            with self.store.lock.acquire(timeout=BUSY_WAIT):  # the change's own acquire re-enters it
+                return change()
+        except Timeout:
+            self.notify("Not saved: another broadsheet is writing the store (an import, repair or reindex). "
+                        "Try again when it is done.", title="The store is busy", severity="warning", timeout=8)
+            self._show_count()
+            return None
         except (OSError, StoreFileError) as exc:
             self.notify(f"Not saved: {exc}", title="The store cannot be written", severity="error", timeout=8)
             self._show_count()
@@ -746,7 +761,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                 atomic_write_bytes(path, data)
                 return True
 
-            if self._write(write) is None:  # said why (a folder that is not there, no room)
+            if self._write(write, store=False) is None:  # said why (a folder that is not there, no room)
                 return
             self.notify(f"Exported {len(ids):,} {'story' if len(ids) == 1 else 'stories'} to {path}", timeout=5)
 
