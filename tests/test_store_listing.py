@@ -126,6 +126,30 @@ def test_a_listing_made_from_every_shard_is_sorted_in_runs_and_merged(store: Sto
         assert catalogue.index_of(meta.id) == position
 
 
+def test_a_listing_far_behind_is_made_again_from_the_shards_not_merged(store: Store,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    # Merging holds every changed row to sort it: 900,000 after a large import took 1.1 GB.
+    # Past RUN_ROWS changes the listing is made from the shards in runs instead.
+    monkeypatch.setattr(store_db, "SHARD_SIZE", 2)
+    monkeypatch.setattr(store_db, "RUN_ROWS", 3)
+    articles = [make_article(i) for i in range(12)]
+    store.add([(a, None) for a in articles[:4]])
+    store.write_listing()
+    store.add([(a, None) for a in articles[4:]])  # 8 changes: more than RUN_ROWS
+    store.delete([articles[1].story_id])
+    made_from_shards: list[int] = []
+    real = Store._rows_from_shards
+    monkeypatch.setattr(Store, "_rows_from_shards", lambda self, path, covered: (
+        made_from_shards.append(covered), real(self, path, covered))[1])
+    monkeypatch.setattr(store_db, "TAIL_LIMIT", 0)  # any change makes the listing stale
+    store.write_listing()
+    assert made_from_shards
+    catalogue = Store(store.folder).catalogue()
+    assert [m.id for m in catalogue] == ids(store) and len(catalogue) == 11
+    for position, meta in enumerate(catalogue):
+        assert catalogue.index_of(meta.id) == position
+
+
 def test_feed_entries_are_never_offered_for_reparse(store: Store) -> None:
     """A feed entry's "file" is its feed's address: fetch reads it again, reparse cannot."""
     entry = make_article(1, url="https://news.example/a", key="feed-guid")
