@@ -20,15 +20,18 @@ def long_store(store: Store) -> Store:
     return store
 
 
-async def test_the_story_follows_the_list_cursor_once_its_frame_is_drawn(filled_store: Store) -> None:
+async def test_a_key_pressed_on_its_own_shows_its_story_in_the_cursors_frame(filled_store: Store) -> None:
+    # Opening a story is one frame (p95 under 30 ms): the story is not put off to a later frame
+    # or timer unless keys come faster than a person presses them (a held key, below).
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
+        await pilot.pause(app.screen.REST * 2)  # the last move was long ago: this key is on its own
         headlines, view = app.screen.query_one(HeadlineList), app.screen.query_one(ArticleView)
-        shown = view.article
-        headlines.cursor = 2  # the list answers first: reading the story never holds its frame back
-        assert view.article is shown and app.screen.story_pending
-        await app.screen.wait_for_refresh()  # one frame, no timer
+        app.screen.set_timer = lambda *a, **k: None  # type: ignore[method-assign,assignment]  # nothing put off
+        app.screen.call_after_refresh = lambda *a, **k: None  # type: ignore[method-assign,assignment]
+        await pilot.press("j")
+        assert headlines.cursor == 1
         assert view.article is not None and view.article.headline == headlines.current.headline
         assert not app.screen.story_pending
 
@@ -50,7 +53,8 @@ async def test_a_held_key_moves_the_list_and_shows_the_story_it_stops_on(filled_
             headlines.action_cursor_down()
         assert app.screen.story_pending and view.article.headline != headlines.current.headline
         await settle(pilot)  # the cursor rests
-        assert shown == [headlines.current.headline] and headlines.cursor == 3
+        # the first key may show its story (it came on its own); the repeats show only the last
+        assert shown[-1] == headlines.current.headline and len(shown) <= 2 and headlines.cursor == 3
         headlines.action_cursor_up()
         headlines.action_cursor_up()
         await pilot.press("enter")  # before the cursor rested: opens the story it is on
