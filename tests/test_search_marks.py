@@ -16,17 +16,23 @@ from broadsheet.store.storage.db import Store
 from tests.factories import make_article
 
 
-def test_marks_changed_after_the_index_of_marks_was_made_are_seen(tmp_path: Path,
-                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
-    store = Store(tmp_path / "store")
-    ids = store.add([(make_article(i), None) for i in range(6)])
-    store.user.edit_tags(ids[:2], add=["boats"])
+def _opened_counting(store: Store, monkeypatch: pytest.MonkeyPatch) -> tuple[SearchIndex, ReaderState, list[int]]:
+    """The store's index and reader, and a list that grows each time an index of marks is made."""
     index = SearchIndex.open(store)
     reader = ReaderState(store)
     reader.load()
     made: list[int] = []
     real = Marked.of.__func__  # type: ignore[attr-defined]
     monkeypatch.setattr(Marked, "of", classmethod(lambda cls, states: made.append(1) or real(cls, states)))
+    return index, reader, made
+
+
+def test_marks_changed_after_the_index_of_marks_was_made_are_seen(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    store = Store(tmp_path / "store")
+    ids = store.add([(make_article(i), None) for i in range(6)])
+    store.user.edit_tags(ids[:2], add=["boats"])
+    index, reader, made = _opened_counting(store, monkeypatch)
 
     def found(text: str) -> set[str]:
         return set(index.search(text, states=reader.states).ids)
@@ -89,12 +95,7 @@ def test_words_alone_never_go_through_the_marks(tmp_path: Path, monkeypatch: pyt
     store = Store(tmp_path / "store")
     ids = store.add([(make_article(i), None) for i in range(3)])
     store.user.toggle_read(ids[0])
-    index = SearchIndex.open(store)
-    reader = ReaderState(store)
-    reader.load()
-    made: list[int] = []
-    real = Marked.of.__func__  # type: ignore[attr-defined]
-    monkeypatch.setattr(Marked, "of", classmethod(lambda cls, states: made.append(1) or real(cls, states)))
+    index, reader, made = _opened_counting(store, monkeypatch)
     assert index.search("ferry", states=reader.states).total == 3
     assert index.search("", states=reader.states).total == 3
     assert made == []
