@@ -87,6 +87,34 @@ def test_stories_added_behind_its_back_are_caught_up(filled_store: Store) -> Non
     assert opened(filled_store)[1] == []
 
 
+def test_a_catch_up_whose_writer_dies_is_said_not_raised(filled_store: Store,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # tantivy says "An index writer was killed" when an indexing thread died of an I/O error
+    # (a disk that filled during a catch-up), quoting no OS error: a failed write, not a traceback.
+    from broadsheet.store.search import engine
+
+    opened(filled_store)
+    filled_store.add([(make_article(40, headline="Lighthouse keeper retires"), None)])
+    real = engine._new_writer
+
+    class Dying:
+        def __init__(self, writer: object) -> None:
+            self.writer = writer
+
+        def add_document(self, _doc: object) -> None:
+            raise ValueError("An index writer was killed. It can happen if an indexing worker encountered an Io "
+                             "error for instance.")
+
+        def __getattr__(self, name: str) -> object:
+            return getattr(self.writer, name)
+
+    monkeypatch.setattr(engine, "_new_writer", lambda index: Dying(real(index)))
+    index, messages = opened(filled_store)
+    assert messages == ["Search index is out of date and it cannot be written (the search index could not be "
+                        "written (its writer stopped: a full disk?)); results may miss new stories"]
+    assert index.search("ferry", states={}).total > 0  # the index there is still searched
+
+
 def test_an_index_of_other_stories_is_rebuilt(filled_store: Store, tmp_path: Path) -> None:
     other = Store(tmp_path / "other")
     other.add([(make_article(50, headline="Unrelated orchard story"), None)])
