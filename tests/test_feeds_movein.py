@@ -171,5 +171,11 @@ def test_fetch_command_summary_and_exit_code(tmp_path: Path, server: HTTPServer,
     assert run(folder, "feeds", "list") == 0
     listed = capsys.readouterr().out
     assert "gone (410)" in listed and "Harbour Gazette" in listed
+    store = Store(folder)
+    store.user.toggle_read(next(iter(store.stories())).id)
+    assert run(folder, "feeds", "list", "--json") == 0
+    rows = {r["url"]: r for r in map(orjson.loads, capsys.readouterr().out.splitlines())}
+    assert (rows[server.url_for("/good")]["stories"], rows[server.url_for("/good")]["unread"]) == (3, 2)
+    assert (rows[server.url_for("/gone")]["stories"], rows[server.url_for("/gone")]["unread"]) == (0, 0)
     assert run(folder, "fetch", "--quiet", "Harbour Gazette") == 0
     assert capsys.readouterr().err == ""

@@ -10,17 +10,16 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
 from broadsheet.store.sanitize import clean_line
-from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.tinydb import KeyedTable, open_db
-from broadsheet.store.storage.userstate import StoryState, TagError, normalise_tag
+from broadsheet.store.storage.userstate import TagError, normalise_tag
 
 FILE = "feeds.json"
 
@@ -107,24 +106,6 @@ class Subscription:
         if not sub.key:
             sub.key = sub.url
         return sub
-
-
-def story_counts(subs: Iterable[Subscription], stories: Iterable[StoryMeta],
-                 states: Mapping[str, StoryState]) -> dict[str, tuple[int, int]]:
-    """(stories, unread) per subscription id: a feed's stories carry its title as their source."""
-    subs = list(subs)
-    by_title = {sub.title: sub.id for sub in subs if sub.title}
-    total: Counter[str] = Counter()
-    unread: Counter[str] = Counter()
-    if by_title:
-        for meta in stories:
-            sid = by_title.get(meta.source or "")
-            if sid is not None:
-                total[sid] += 1
-                state = states.get(meta.id)
-                if state is None or not state.read:
-                    unread[sid] += 1
-    return {sub.id: (total[sub.id], unread[sub.id]) for sub in subs}
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:
