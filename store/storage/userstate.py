@@ -405,9 +405,8 @@ class UserState:
             entry = files.get(name)
             if isinstance(entry, dict) and entry.get("identity") == list(file_identity(path) or ()):
                 continue
-            if path.exists():  # parsed to check it, not kept (a million marks would stay in memory)
-                db = self._dbs.get(name)
-                (db if db is not None else open_db(path)).storage.read()
+            if path.exists():
+                self._uncached(name)  # parsed to check it, not kept (a million marks would stay in memory)
 
     def move_to_shards(self) -> None:
         """Spread the files of an older layout over the 4,096 (the caller holds the lock).
