@@ -408,13 +408,17 @@ class Catalogue(Rows[Meta]):
             return True
         if self._listing is None or (self._view is not None and not is_plain_id(sid)):
             return self.index_of(sid) is not None
+        return self._keyed_at(story_key(sid)) is not None and (is_plain_id(sid) or self.index_of(sid) is not None)
+
+    def _keyed_at(self, key: int) -> int | None:
+        """Where ``key`` is among the listing's sorted keys, None when it is not there or its row
+        is hidden (the keys are copied from the file on the first call)."""
+        assert self._listing is not None
         if self._keys is None:
             self._keys = self._listing.sorted_keys()
             self._gone = {self._listing.key(p) for p in self._hidden}
-        key = story_key(sid)
         at = bisect_left(self._keys, key)
-        return at < len(self._keys) and self._keys[at] == key and key not in self._gone and (
-            is_plain_id(sid) or self.index_of(sid) is not None)
+        return at if at < len(self._keys) and self._keys[at] == key and key not in self._gone else None
 
     def source_of(self, sid: str) -> str | None:
         """The source of story ``sid``, None when it is not listed (counting every read mark
@@ -429,20 +433,14 @@ class Catalogue(Rows[Meta]):
                 index = self.index_of(sid)
                 return None if index is None else self.row(index).source
             self._map_sources()
-        assert self._row_sources is not None and self._keys is not None
+        assert self._row_sources is not None
         rows, sources, names = self._row_sources
-        key = story_key(sid)
-        at = bisect_left(self._keys, key)
-        if at == len(self._keys) or self._keys[at] != key or key in self._gone:
-            return None
-        return names[sources[rows[at]]]
+        at = self._keyed_at(story_key(sid))
+        return None if at is None else names[sources[rows[at]]]
 
     def _map_sources(self) -> None:
         listing = self._listing
         assert listing is not None
-        if self._keys is None:
-            self._keys = listing.sorted_keys()
-            self._gone = {listing.key(p) for p in self._hidden}
         order, table = listing.by_source(), listing.sources()
         sources = array("I", bytes(4 * listing.count))
         start = 0
