@@ -77,6 +77,18 @@ M64 = 2**64 - 1
 RECENT_LIMIT = 65_536
 
 
+def key_order(keys: array[int]) -> tuple[array[int], array[int]]:
+    """``keys`` sorted, and the position each came from (equal keys in their order).
+
+    Each key and its position become one int, so one sort of ints orders them: some 40 bytes
+    a key while it runs, where a sort of positions by key holds two lists of ints; every loop
+    is a C loop (``map``), none a Python loop per key. Positions must fit in 32 bits.
+    """
+    packed = list(map(or_, map(lshift, keys, repeat(32)), range(len(keys))))
+    packed.sort()
+    return array("Q", map(rshift, packed, repeat(32))), array("Q", map(and_, packed, repeat(0xFFFFFFFF)))
+
+
 class PackedMap:
     """u64 -> u64 for a million entries in 16 bytes each (dicts of ints cost about 100).
 
@@ -157,18 +169,16 @@ class PackedMap:
                 keep[i + 1] = 0
             sorted_keys = array("Q", map(rshift, packed, repeat(64)))
             sorted_values = array("Q", map(and_, packed, repeat(GONE)))
-        else:  # one int per (key, age): sorted, a key's values are oldest first; the last stays
-            packed = list(map(or_, map(lshift, all_keys, repeat(32)), range(n)))
+            del packed
+        else:  # by key, ages kept in order: a key's values are oldest first; the last stays
+            sorted_keys, ages = key_order(all_keys)
             del all_keys
-            packed.sort()
-            sorted_keys = array("Q", map(rshift, packed, repeat(32)))
-            sorted_values = array("Q", map(all_values.__getitem__, map(and_, packed, repeat(0xFFFFFFFF))))
-            del all_values
+            sorted_values = array("Q", map(all_values.__getitem__, ages))
+            del all_values, ages
             for i in compress(range(n - 1), map(eq, sorted_keys[1:], sorted_keys[:-1])):
                 keep[i] = 0
             for i in compress(range(n), map(GONE.__eq__, sorted_values)):
                 keep[i] = 0
-        del packed
         if keep.count(0):
             sorted_keys = array("Q", compress(sorted_keys, keep))
             sorted_values = array("Q", compress(sorted_values, keep))

@@ -29,15 +29,14 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import repeat
-from operator import and_, attrgetter, lshift, or_, rshift
+from operator import attrgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, overload
 
 import orjson
 
 from broadsheet.store.storage.atomic import atomic_write_with
-from broadsheet.store.storage.directory import is_plain_id, story_key
+from broadsheet.store.storage.directory import is_plain_id, key_order, story_key
 
 T = TypeVar("T")
 MAGIC = b"BSLIST03"  # 02: a feed entry is not "from a file"; 03: the order by source and the source table
@@ -139,14 +138,8 @@ def write_rows(path: Path, rows: Iterable[Row], count: int, covered: int) -> Non
         pairs[1::2] = offsets
         handle.write(pairs.tobytes())
         handle.write(flags)
-        # One int per row, its key then its position, sorted: 40 bytes a row while it runs
-        # (a sort of positions by key holds two lists of ints).
-        packed = list(map(or_, map(lshift, keys, repeat(32)), range(count)))
-        packed.sort()
         keyed = array("Q", [0]) * (2 * count)
-        keyed[0::2] = array("Q", map(rshift, packed, repeat(32)))
-        keyed[1::2] = array("Q", map(and_, packed, repeat(0xFFFFFFFF)))
-        del packed
+        keyed[0::2], keyed[1::2] = key_order(keys)
         handle.write(keyed.tobytes())
 
     atomic_write_with(path, write)
