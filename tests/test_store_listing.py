@@ -87,6 +87,11 @@ def test_stale_stories_are_counted_from_the_listing(store: Store) -> None:
     store.add_identified([(make_article(7).story_id, make_article(7), "/made/up/7.txt")], parser=1)
     catalogue = Store(store.folder).catalogue()
     assert catalogue.stale(2) == 4 and catalogue.stale(1) == 0
+    store.delete([make_article(1).story_id])  # a listed row hidden: the rows after it move up
+    catalogue = Store(store.folder).catalogue()
+    stale_ids = {make_article(i).story_id for i in (0, 2, 7)}
+    assert catalogue.stale(2) == 3 and catalogue.stale_rows(1) == []
+    assert catalogue.stale_rows(2) == [at for at, meta in enumerate(catalogue) if meta.id in stale_ids]
 
 
 def test_an_import_leaves_the_listing_up_to_date(tmp_path: Path, store: Store) -> None:

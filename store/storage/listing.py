@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 import mmap
+import re
 import struct
 from array import array
 from bisect import bisect_left, bisect_right
@@ -94,6 +95,15 @@ def row_of(sid: str, record: Mapping[str, Any], shard: int, from_file: bool) -> 
     version = parser if isinstance(parser, int) and 0 <= parser < FROM_FILE else 0
     return Row(sid.replace(SEP, " "), text("headline"), text("source"), text("published"), text("imported"),
                shard, version | (FROM_FILE if from_file else 0))
+
+
+def stale_flags(version: int) -> list[bytes]:
+    """The flag bytes of a row from a file made by a parser older than ``version``."""
+    return [bytes([FROM_FILE | v]) for v in range(min(version, FROM_FILE))]
+
+
+def is_stale(flags: int, version: int) -> bool:
+    return bool(flags & FROM_FILE) and flags & ~FROM_FILE < version
 
 
 def source_key(source: str) -> str:
@@ -485,9 +495,21 @@ class Catalogue(Rows[Meta]):
         count = 0
         if self._listing is not None:
             flags = self._listing.flags()
-            count = sum(flags.count(bytes([FROM_FILE | v])) for v in range(min(version, FROM_FILE)))
-            count -= sum(1 for p in self._hidden if flags[p] & FROM_FILE and flags[p] & ~FROM_FILE < version)
-        return count + sum(1 for r in self._changed if r.flags & FROM_FILE and r.flags & ~FROM_FILE < version)
+            count = sum(flags.count(flag) for flag in stale_flags(version))
+            count -= sum(1 for p in self._hidden if is_stale(flags[p], version))
+        return count + sum(1 for r in self._changed if is_stale(r.flags, version))
+
+    def stale_rows(self, version: int) -> list[int]:
+        """The positions of the stories :meth:`stale` counts, in list order (no row read)."""
+        found: list[int] = []
+        if self._listing is not None and (wanted := stale_flags(version)):
+            hidden, points = self._hidden, self._points
+            gone = set(hidden)
+            pattern = re.compile(b"[" + re.escape(b"".join(wanted)) + b"]")
+            found.extend(p - bisect_left(hidden, p) + bisect_right(points, p)
+                         for match in pattern.finditer(self._listing.flags()) if (p := match.start()) not in gone)
+        found.extend(self._changed_at[r.sid] for r in self._changed if is_stale(r.flags, version))
+        return sorted(found)
 
 
 class Ordered(Rows[Meta]):
