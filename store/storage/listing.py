@@ -50,6 +50,7 @@ TAIL_LIMIT = 5_000
 #: Sources asked of the catalogue one by one (a binary search in the file each) before it
 #: maps every row to its source at once (20 MB at a million rows; a recount of every mark).
 SOURCE_ASKS = 2_000
+HEX_PREFIX = re.compile("[0-9a-f]{1,16}")
 DROP_EVERY = 50_000  # rows streamed between letting go of the pages read
 
 
@@ -239,17 +240,31 @@ class Listing:
 
     def position(self, key: int) -> int | None:
         """The row of the story with ``key`` (binary search over the sorted keys)."""
+        at = self._keyed_from(key)
+        if at < self.count:
+            found, position = PAIR.unpack_from(self._map, self._keyed + at * PAIR.size)
+            if found == key:
+                return int(position)
+        return None
+
+    def positions_between(self, low: int, high: int) -> Iterator[int]:
+        """The rows of the stories whose keys are from ``low`` to ``high`` (an id's prefix)."""
+        for at in range(self._keyed_from(low), self.count):
+            found, position = PAIR.unpack_from(self._map, self._keyed + at * PAIR.size)
+            if found > high:
+                return
+            yield position
+
+    def _keyed_from(self, key: int) -> int:
+        """Where ``key`` is, or would go, among the sorted keys."""
         low, high = 0, self.count
         while low < high:
             mid = (low + high) // 2
-            found, position = PAIR.unpack_from(self._map, self._keyed + mid * PAIR.size)
-            if found < key:
+            if PAIR.unpack_from(self._map, self._keyed + mid * PAIR.size)[0] < key:
                 low = mid + 1
-            elif found > key:
-                high = mid
             else:
-                return position
-        return None
+                high = mid
+        return low
 
     def positions(self, keys: Iterable[int]) -> set[int]:
         """The rows of the stories with ``keys`` (those listed)."""
@@ -404,6 +419,27 @@ class Catalogue(Rows[Meta]):
         if hidden < len(self._hidden) and self._hidden[hidden] == base:
             return None
         return base - hidden + bisect_right(self._points, base)
+
+    def starting_with(self, prefix: str) -> list[str]:
+        """The listed ids that start with ``prefix``: for up to 16 hex digits a range of the
+        sorted keys (ids of 16 hex digits are their keys); otherwise, or when that range has
+        none, every row's id is read (ids of other shapes, from another tool's export)."""
+        found = [row.sid for row in self._changed if row.sid.startswith(prefix)]
+        if self._listing is None:
+            return found
+        listing, hidden = self._listing, self._hidden
+
+        def shown(position: int) -> bool:
+            at = bisect_left(hidden, position)
+            return at == len(hidden) or hidden[at] != position
+
+        if HEX_PREFIX.fullmatch(prefix):
+            low, high = int(prefix.ljust(16, "0"), 16), int(prefix.ljust(16, "f"), 16)
+            found += [sid for p in listing.positions_between(low, high)
+                      if shown(p) and (sid := listing.row(p).sid).startswith(prefix)]
+        if not found:
+            found = [row.sid for p, row in enumerate(listing.stream()) if row.sid.startswith(prefix) and shown(p)]
+        return found
 
     def has(self, sid: str) -> bool:
         """Whether story ``sid`` is listed: a search of the keys alone (many calls: the sidebar's counts)."""
