@@ -54,6 +54,9 @@ class BroadsheetApp(App[None]):
         self._filter = WordFilter()
         self._index: SearchIndex | None = None
         self._theme_ready = False
+        #: When the last key reached the reader (``time.monotonic``, taken by the input thread as it read
+        #: the key): a key held down repeats at its pace even while drawing keeps the reader behind.
+        self.key_time = 0.0
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
 
@@ -157,6 +160,7 @@ class BroadsheetApp(App[None]):
         binds no Alt keys, so unless a keymap does, it is Esc and then the key.
         """
         if isinstance(event, events.Key) and not event.is_forwarded:
+            self.key_time = event.time
             if event.key not in self.screen.active_bindings and (keys := escape_then(event)) is not None:
                 for key in keys:
                     await self.on_event(key)
