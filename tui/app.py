@@ -161,7 +161,7 @@ class BroadsheetApp(App[None]):
         """
         if isinstance(event, events.Key) and not event.is_forwarded:
             self.key_time = event.time
-            if event.key not in self.screen.active_bindings and (keys := escape_then(event)) is not None:
+            if (keys := escape_then(event)) is not None and event.key not in self.screen.active_bindings:
                 for key in keys:
                     await self.on_event(key)
                 return

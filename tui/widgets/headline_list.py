@@ -332,4 +332,6 @@ class HeadlineList(ScrollView, can_focus=True):
         else:
             pieces.append((shown + pad, body))
         pieces.append((tail, styles.tail))
-        return Strip([Segment(text, style) for text, style in pieces if text]).crop_extend(0, width, styles.base)
+        strip = Strip([Segment(text, style) for text, style in pieces if text],
+                      2 + cell_len(shown) + cell_len(tags) + len(pad) + cell_len(tail))
+        return strip if strip.cell_length == width else strip.crop_extend(0, width, styles.base)
