@@ -533,7 +533,7 @@ class UserState:
         Raises StoreFileError for a damaged file, as a read through TinyDB does."""
         db = self._dbs.get(name)
         if db is not None:
-            return db.table("stories").records()  # type: ignore[attr-defined,no-any-return]
+            return db.table("stories").records()  # type: ignore[attr-defined]
         data = AtomicJSONStorage(self.folder / f"{name}.json").read() or {}
         table = data.get("stories")
         return table if isinstance(table, dict) else {}

@@ -22,7 +22,7 @@ from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -111,6 +111,7 @@ class HeadlineList(ScrollView, can_focus=True):
         self._styles: RowStyles | None = None
         self._heading = 1  # the way the cursor last went: 1 down, -1 up
         self._ahead = False  # a read-ahead waits for the frame being drawn
+        self._frame_width: int | None = None  # the rows' width while a frame's lines are drawn
 
     # -- data -------------------------------------------------------------------------------
 
@@ -252,8 +253,16 @@ class HeadlineList(ScrollView, can_focus=True):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Every line of a frame, with the width of the rows worked out once for them all."""
+        self._frame_width = self.scrollable_content_region.width
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame_width = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
+        width = self._frame_width if self._frame_width is not None else self.scrollable_content_region.width
         index = y + self.scroll_offset.y
         if index != self.cursor:
             drawn = self._drawn.get(index)
