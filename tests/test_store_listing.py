@@ -16,6 +16,12 @@ def ids(store: Store) -> list[str]:
     return [meta.id for meta in store.stories()]
 
 
+@pytest.fixture(autouse=True)
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of 3 rows: every listing here spans several (a million rows make 7,813 of 128)."""
+    monkeypatch.setattr(listing_module, "BLOCK_ROWS", 3)
+
+
 @pytest.fixture
 def small(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_db, "SHARD_SIZE", 4)
@@ -193,3 +199,47 @@ def test_the_order_by_source_and_the_stories_per_source_are_read_from_the_listin
     assert ordered.index_of(articles[5].story_id) is None
     for position, meta in enumerate(ordered):
         assert ordered.index_of(meta.id) == position
+
+
+def test_a_listing_of_the_version_before_is_written_anew(store: Store) -> None:
+    """Version 03 held the texts uncompressed: a store from then gets the compressed listing."""
+    store.add([(make_article(i), None) for i in range(7)])
+    store.write_listing()
+    path = store.folder / "listing.bin"
+    data = path.read_bytes()
+    path.write_bytes(b"BSLIST03" + data[8:])
+    assert [m.id for m in Store(store.folder).catalogue()] == ids(store)
+    assert path.read_bytes()[:8] == listing_module.MAGIC
+
+
+def test_rows_are_kept_in_compressed_blocks(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listing_module, "BLOCK_ROWS", 128)
+    articles = [make_article(i, headline=f"Harbour ferry timetable changes for the winter, part {i}") for i in range(300)]
+    store.add([(a, None) for a in articles])
+    store.write_listing()
+    listing = listing_module.Listing(store.folder / "listing.bin")
+    texts = sum(len(listing.row(p).text()) for p in range(listing.count))
+    assert (store.folder / "listing.bin").stat().st_size < 37 * 300 + texts / 2
+    assert [row.sid for row in listing.stream()] == ids(store)
+    assert [listing.row(p).sid for p in (299, 0, 128, 127, 255, 256)] == [ids(store)[p] for p in (299, 0, 128, 127,
+                                                                                                   255, 256)]
+    with pytest.raises(IndexError):
+        listing.row(300)
+    listing.close()
+
+
+def test_a_damaged_block_is_an_error_that_names_it(store: Store) -> None:
+    store.add([(make_article(i), None) for i in range(9)])
+    store.write_listing()
+    path = store.folder / "listing.bin"
+    listing = listing_module.Listing(path)
+    start = listing._texts + listing._block_at(1)
+    listing.close()
+    data = bytearray(path.read_bytes())
+    data[start:start + 4] = b"\xff\xff\xff\xff"
+    path.write_bytes(bytes(data))
+    listing = listing_module.Listing(path)
+    assert listing.row(0).sid == ids(store)[0]
+    with pytest.raises(ValueError, match="block 1 is damaged"):
+        listing.row(4)
+    listing.close()
