@@ -214,7 +214,8 @@ def test_a_listing_of_the_version_before_is_written_anew(store: Store) -> None:
 
 def test_rows_are_kept_in_compressed_blocks(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(listing_module, "BLOCK_ROWS", 128)
-    articles = [make_article(i, headline=f"Harbour ferry timetable changes for the winter, part {i}") for i in range(300)]
+    articles = [make_article(i, headline=f"Harbour ferry timetable changes for the winter, part {i}")
+                for i in range(300)]
     store.add([(a, None) for a in articles])
     store.write_listing()
     listing = listing_module.Listing(store.folder / "listing.bin")

@@ -238,6 +238,7 @@ class Listing:
             raise ValueError("not a listing of this version")
         self._decoded: dict[int, list[bytes]] = {}  # block -> its rows' texts, the latest read last
         self._lock = threading.Lock()  # rows are read from the reader's workers too
+        self._last: tuple[int, list[bytes]] = (-1, [])  # the block read last (one object: swapped whole)
         self._firsts: dict[int, str] = {}  # block -> the sort key of its first row (see insertion_point)
 
     def _block_at(self, block: int) -> int:
@@ -246,6 +247,9 @@ class Listing:
 
     def _texts_of(self, block: int) -> list[bytes]:
         """The row texts of ``block``, decompressed (or kept from a recent read)."""
+        last = self._last  # the usual case, a window in the block read last: no lock
+        if last[0] == block:
+            return last[1]
         with self._lock:
             found = self._decoded.pop(block, None)
             if found is None:
@@ -257,6 +261,7 @@ class Listing:
                 if len(self._decoded) >= BLOCKS_KEPT:
                     del self._decoded[next(iter(self._decoded))]
             self._decoded[block] = found
+            self._last = (block, found)
             return found
 
     def row(self, position: int) -> Row:
