@@ -209,6 +209,8 @@ def merged(listing: Listing, hidden: Iterable[int], changed: list[Row]) -> Itera
 class Listing:
     """A written listing, mapped: rows by position, positions by key."""
 
+    version = 4
+
     def __init__(self, path: Path) -> None:
         """Raises ValueError when the file is not a listing of this version, OSError when unreadable."""
         with open(path, "rb") as handle:
@@ -378,6 +380,94 @@ class Listing:
 
     def close(self) -> None:
         self._map.close()
+
+
+class ListingV03(Listing):
+    """A listing of version 03 (texts uncompressed, keyed rows as u64), read as it is: the
+    reader opens it at once, and the next import or fetch writes it anew (``Store.write_listing``
+    merges its rows into a listing of this version: a million of them in seconds, where making
+    one from every shard, at the first start of a reader, took some 40 s)."""
+
+    version = 3
+    MAGIC = b"BSLIST03"
+    HEADER = struct.Struct("<8sQQQ")
+    PAIR = struct.Struct("<QQ")
+
+    def __init__(self, path: Path) -> None:
+        pair = self.PAIR
+        with open(path, "rb") as handle:
+            size = handle.seek(0, 2)
+            if size < self.HEADER.size:
+                raise ValueError("too short")
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        magic, self.count, self.covered, table = self.HEADER.unpack_from(self._map, 0)
+        n = self.count
+        self._rows = self.HEADER.size
+        self._flags = self._rows + (n + 1) * pair.size
+        self._keyed = self._flags + n
+        self._texts = self._keyed + n * pair.size
+        if magic != self.MAGIC or self._texts > size:
+            self._map.close()
+            raise ValueError("not a listing of version 03")
+        self._by_source = self._texts + pair.unpack_from(self._map, self._rows + n * pair.size)[1]
+        self._table = self._by_source + 4 * n
+        if self._table + table != size:
+            self._map.close()
+            raise ValueError("not a listing of version 03")
+
+    def row(self, position: int) -> Row:
+        if not 0 <= position < self.count:
+            raise IndexError(position)
+        _key, start, _next, end = struct.unpack_from("<QQQQ", self._map, self._rows + position * self.PAIR.size)
+        text = self._map[self._texts + start:self._texts + end].decode("utf-8", "surrogatepass")
+        sid, headline, source, published, imported, shard = text.split(SEP)
+        return Row(sid, headline, source, published, imported, int(shard), self._map[self._flags + position])
+
+    def stream(self) -> Iterator[Row]:
+        return map(self.row, range(self.count))  # read once, to be written anew: its pages are not let go
+
+    def key(self, position: int) -> int:
+        return self.PAIR.unpack_from(self._map, self._rows + position * self.PAIR.size)[0]
+
+    def position(self, key: int) -> int | None:
+        low, high = 0, self.count
+        while low < high:
+            mid = (low + high) // 2
+            found, position = self.PAIR.unpack_from(self._map, self._keyed + mid * self.PAIR.size)
+            if found < key:
+                low = mid + 1
+            elif found > key:
+                high = mid
+            else:
+                return position
+        return None
+
+    def sorted_keys(self) -> array[int]:
+        pairs = array("Q")
+        pairs.frombytes(self._map[self._keyed:self._texts])
+        return pairs[::2]
+
+    def keyed_rows(self) -> array[int]:
+        pairs = array("Q")
+        pairs.frombytes(self._map[self._keyed:self._texts])
+        return pairs[1::2]
+
+    def insertion_point(self, sort_key: str) -> int:
+        low, high = 0, self.count
+        while low < high:
+            mid = (low + high) // 2
+            if self.row(mid).sort_key >= sort_key:
+                low = mid + 1
+            else:
+                high = mid
+        return low
+
+
+def open_listing(path: Path) -> Listing:
+    """The listing at ``path``, of this version or of version 03 (ValueError for anything else)."""
+    with open(path, "rb") as handle:
+        magic = handle.read(len(MAGIC))
+    return ListingV03(path) if magic == ListingV03.MAGIC else Listing(path)
 
 
 Meta = Any  # broadsheet.store.storage.db.StoryMeta (not imported: db imports this module)
