@@ -7,7 +7,9 @@ file and reads only the rows it draws. It is a derivative of the metadata shards
 search index is: rebuilt whole, atomically, when it is missing, damaged or of another
 version, or when too much has changed since; what changed since it was written (new,
 changed and deleted stories) is read from the tail of the directory, which every writer
-appends to, and merged in when the reader opens it.
+appends to, and merged in when the reader opens it. A listing of version 03 (before the
+compressed blocks) is read as it is until the next import or fetch writes it anew
+(:class:`ListingV03`).
 
 Layout, little-endian: a header (magic, rows, directory bytes covered, bytes of the source
 table, rows a block); then each row's story key, in list order; the offset of each block of texts (and of
