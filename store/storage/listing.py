@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import heapq
 import mmap
+import re
 import struct
 import threading
 import zlib
@@ -67,6 +68,7 @@ TAIL_LIMIT = 5_000
 #: Sources asked of the catalogue one by one (a binary search in the file each) before it
 #: maps every row to its source at once (20 MB at a million rows; a recount of every mark).
 SOURCE_ASKS = 2_000
+HEX_PREFIX = re.compile("[0-9a-f]{1,16}")
 DROP_EVERY = 50_000  # rows streamed between letting go of the pages read
 
 
@@ -117,6 +119,15 @@ def row_of(sid: str, record: Mapping[str, Any], shard: int, from_file: bool) -> 
 def _one_field(text: str) -> str:
     """``text`` without the separators of fields and rows (cleaned strings hold none; a hand edit might)."""
     return text.replace(SEP, " ").replace("\x1e", " ")
+
+
+def stale_flags(version: int) -> list[bytes]:
+    """The flag bytes of a row from a file made by a parser older than ``version``."""
+    return [bytes([FROM_FILE | v]) for v in range(min(version, FROM_FILE))]
+
+
+def is_stale(flags: int, version: int) -> bool:
+    return bool(flags & FROM_FILE) and flags & ~FROM_FILE < version
 
 
 def source_key(source: str) -> str:
@@ -308,17 +319,36 @@ class Listing:
 
     def position(self, key: int) -> int | None:
         """The row of the story with ``key`` (binary search over the sorted keys)."""
+        at = self._keyed_from(key)
+        if at < self.count and self._sorted_key(at) == key:
+            return self._keyed_row(at)
+        return None
+
+    def positions_between(self, low: int, high: int) -> Iterator[int]:
+        """The rows of the stories whose keys are from ``low`` to ``high`` (an id's prefix)."""
+        for at in range(self._keyed_from(low), self.count):
+            if self._sorted_key(at) > high:
+                return
+            yield self._keyed_row(at)
+
+    def _keyed_from(self, key: int) -> int:
+        """Where ``key`` is, or would go, among the sorted keys."""
         low, high = 0, self.count
         while low < high:
             mid = (low + high) // 2
-            found = U64.unpack_from(self._map, self._sorted + 8 * mid)[0]
-            if found < key:
+            if self._sorted_key(mid) < key:
                 low = mid + 1
-            elif found > key:
-                high = mid
             else:
-                return U32.unpack_from(self._map, self._keyed_rows + 4 * mid)[0]
-        return None
+                high = mid
+        return low
+
+    def _sorted_key(self, at: int) -> int:
+        """The key at ``at`` among the sorted keys."""
+        return int(U64.unpack_from(self._map, self._sorted + 8 * at)[0])
+
+    def _keyed_row(self, at: int) -> int:
+        """The row of the key at ``at`` among the sorted keys."""
+        return int(U32.unpack_from(self._map, self._keyed_rows + 4 * at)[0])
 
     def positions(self, keys: Iterable[int]) -> set[int]:
         """The rows of the stories with ``keys`` (those listed)."""
@@ -431,18 +461,11 @@ class ListingV03(Listing):
     def key(self, position: int) -> int:
         return self.PAIR.unpack_from(self._map, self._rows + position * self.PAIR.size)[0]
 
-    def position(self, key: int) -> int | None:
-        low, high = 0, self.count
-        while low < high:
-            mid = (low + high) // 2
-            found, position = self.PAIR.unpack_from(self._map, self._keyed + mid * self.PAIR.size)
-            if found < key:
-                low = mid + 1
-            elif found > key:
-                high = mid
-            else:
-                return position
-        return None
+    def _sorted_key(self, at: int) -> int:
+        return int(self.PAIR.unpack_from(self._map, self._keyed + at * self.PAIR.size)[0])
+
+    def _keyed_row(self, at: int) -> int:
+        return int(self.PAIR.unpack_from(self._map, self._keyed + at * self.PAIR.size)[1])
 
     def sorted_keys(self) -> array[int]:
         pairs = array("Q")
@@ -582,6 +605,27 @@ class Catalogue(Rows[Meta]):
             return None
         return base - hidden + bisect_right(self._points, base)
 
+    def starting_with(self, prefix: str) -> list[str]:
+        """The listed ids that start with ``prefix``: for up to 16 hex digits a range of the
+        sorted keys (ids of 16 hex digits are their keys); otherwise, or when that range has
+        none, every row's id is read (ids of other shapes, from another tool's export)."""
+        found = [row.sid for row in self._changed if row.sid.startswith(prefix)]
+        if self._listing is None:
+            return found
+        listing, hidden = self._listing, self._hidden
+
+        def shown(position: int) -> bool:
+            at = bisect_left(hidden, position)
+            return at == len(hidden) or hidden[at] != position
+
+        if HEX_PREFIX.fullmatch(prefix):
+            low, high = int(prefix.ljust(16, "0"), 16), int(prefix.ljust(16, "f"), 16)
+            found += [sid for p in listing.positions_between(low, high)
+                      if shown(p) and (sid := listing.row(p).sid).startswith(prefix)]
+        if not found:
+            found = [row.sid for p, row in enumerate(listing.stream()) if row.sid.startswith(prefix) and shown(p)]
+        return found
+
     def has(self, sid: str) -> bool:
         """Whether story ``sid`` is listed: a search of the keys alone (many calls: the sidebar's counts)."""
         if sid in self._changed_at:
@@ -672,9 +716,21 @@ class Catalogue(Rows[Meta]):
         count = 0
         if self._listing is not None:
             flags = self._listing.flags()
-            count = sum(flags.count(bytes([FROM_FILE | v])) for v in range(min(version, FROM_FILE)))
-            count -= sum(1 for p in self._hidden if flags[p] & FROM_FILE and flags[p] & ~FROM_FILE < version)
-        return count + sum(1 for r in self._changed if r.flags & FROM_FILE and r.flags & ~FROM_FILE < version)
+            count = sum(flags.count(flag) for flag in stale_flags(version))
+            count -= sum(1 for p in self._hidden if is_stale(flags[p], version))
+        return count + sum(1 for r in self._changed if is_stale(r.flags, version))
+
+    def stale_rows(self, version: int) -> list[int]:
+        """The positions of the stories :meth:`stale` counts, in list order (no row read)."""
+        found: list[int] = []
+        if self._listing is not None and (wanted := stale_flags(version)):
+            hidden, points = self._hidden, self._points
+            gone = set(hidden)
+            pattern = re.compile(b"[" + re.escape(b"".join(wanted)) + b"]")
+            found.extend(p - bisect_left(hidden, p) + bisect_right(points, p)
+                         for match in pattern.finditer(self._listing.flags()) if (p := match.start()) not in gone)
+        found.extend(self._changed_at[r.sid] for r in self._changed if is_stale(r.flags, version))
+        return sorted(found)
 
 
 class Ordered(Rows[Meta]):

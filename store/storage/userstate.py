@@ -278,6 +278,10 @@ class LazyStates(Mapping[str, StoryState]):
         return LazyStates(self._user, {**self._changes, **changed}, self._loaded)
 
     @property
+    def user(self) -> UserState:
+        return self._user
+
+    @property
     def origin(self) -> object:
         """Shared by every mapping made from one load of the marks (a search caches by it)."""
         return self._loaded
@@ -406,7 +410,7 @@ class UserState:
             if isinstance(entry, dict) and entry.get("identity") == list(file_identity(path) or ()):
                 continue
             if path.exists():
-                self._uncached(name)  # parsed to check it, not kept (a million marks would stay in memory)
+                self.uncached(name)  # parsed to check it, not kept (a million marks would stay in memory)
 
     def move_to_shards(self) -> None:
         """Spread the files of an older layout over the 4,096 (the caller holds the lock).
@@ -436,7 +440,15 @@ class UserState:
                     result[sid] = StoryState.from_doc(doc)
         return result
 
-    def _uncached(self, name: str) -> dict[str, Any]:
+    def each(self) -> Iterator[tuple[str, StoryState]]:
+        """Every story with some state, a state file at a time and none kept (a pass over a
+        million marks: ``all`` held 430 MB of them). A story in an older layout's file too
+        comes again from the newer one, whose marks win."""
+        for name in self.file_names():
+            for sid, doc in self.uncached(name).items():
+                yield sid, StoryState.from_doc(doc)
+
+    def uncached(self, name: str) -> dict[str, Any]:
         """The records of state file ``name``, read without keeping them (counting every file
         after a bulk change kept 300 MB of marks at a million stories), unless already open."""
         db = self._dbs.get(name)
@@ -476,7 +488,7 @@ class UserState:
             entry = files.get(name)
             if not isinstance(entry, dict) or entry.get("identity") != identity:
                 total.add(entry, -1)
-                entry = {"identity": identity, **_file_marks(self._uncached(name), present)}
+                entry = {"identity": identity, **_file_marks(self.uncached(name), present)}
                 total.add(entry)
             fresh[name] = entry
         for name in files.keys() - fresh.keys():  # files gone
