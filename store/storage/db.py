@@ -300,7 +300,8 @@ class Store:
         self.lock = StoreLock.for_store(self.folder / ".lock", temp_folders, LOCK_TIMEOUT)
         # Marks have their own lock, so they are saved while an import, reindex or repair holds
         # the store's; whoever needs both takes the store's first.
-        self.marks_lock = StoreLock.for_store(self.folder / MARKS_LOCK, [self.folder / "state"], LOCK_TIMEOUT)
+        self.marks_lock = StoreLock.for_store(self.folder / MARKS_LOCK, [self.folder / "state"], LOCK_TIMEOUT,
+                                              self.lock.errors)
         self._meta_folder = self.folder / "meta"
         self._stamp = self._meta_folder / "stamp.json"
         self.user = UserState(self.folder, self.marks_lock, self.presence)
@@ -352,7 +353,7 @@ class Store:
     @property
     def write_error(self) -> StoreWriteError | None:
         """The error that made the last locked write fail (``None`` after a good write)."""
-        return self.lock.last_write_error or self.marks_lock.last_write_error
+        return self.lock.last_write_error  # the store's locks share it
 
     def presence(self, story_ids: list[str]) -> Present:
         """Whether each of ``story_ids`` is stored, and its source as the listing holds it (the

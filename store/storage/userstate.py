@@ -366,14 +366,36 @@ class UserState:
                 and not name.startswith(".")]
 
     def check(self) -> None:
-        """Parse the state files and the settings (raises StoreFileError naming a damaged one),
-        unless ``counts.json`` is kept: then every file is as broadsheet wrote it, whole, and
-        opening a store with a million marks parses none of them."""
-        if self._settled() is not None:
-            return
-        for name in [*self._present(), "settings"]:
-            if (self.folder / f"{name}.json").exists():
-                self._uncached(name)  # parsed to check it, not kept (a million marks would stay in memory)
+        """Parse the settings and the state files changed since broadsheet last wrote them
+        (raises StoreFileError naming a damaged one).
+
+        Every writer replaces ``counts.json`` before it writes a state file, announcing the
+        file's new hash: a file no newer than ``counts.json``, or announced and holding what was
+        announced, is as broadsheet wrote it, whole. So opening a store with a million marks
+        parses none of them, but one damaged since (a newer time, another content) is found.
+        Without ``counts.json`` (a store from before), every file is parsed.
+        """
+        counts = self.folder / COUNTS
+        saved = _saved_counts(counts)
+        pending = saved.get("pending") if self._settled() is not None else None
+        try:
+            written = counts.stat().st_mtime_ns
+        except FileNotFoundError:
+            pending = None
+        for name in self._present():
+            path = self.folder / f"{name}.json"
+            if isinstance(pending, dict):
+                try:
+                    if path.stat().st_mtime_ns < written:
+                        continue
+                except FileNotFoundError:
+                    continue
+                entry = pending.get(name)
+                if isinstance(entry, dict) and entry.get("hash") == _digest(path):
+                    continue
+            self._uncached(name)  # parsed to check it, not kept (a million marks would stay in memory)
+        if (self.folder / "settings.json").exists():
+            self._uncached("settings")
 
     def move_to_shards(self) -> None:
         """Spread the files of an older layout over the 4,096 (the caller holds the lock).
