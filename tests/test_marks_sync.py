@@ -118,7 +118,7 @@ folder, ids, survive = Path(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[3
 real = tinydb.AtomicJSONStorage.write
 def write(self, data):
     global survive
-    if self.path.parent.name == "state" and self.path.name[0] != "c":  # a state file, not counts.json
+    if self.path.parent.name == "state" and self.path.name[0] != ".":  # a state file, not .counts.json
         if survive == 0:
             os._exit(9)  # killed: counts.json announced the change, this file is not written
         survive -= 1

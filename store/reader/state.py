@@ -156,7 +156,7 @@ class ReaderState:
         user = self.store.user
         if user.marks is not None:
             self._counts = user.marks
-        else:  # counts.json is not kept yet (counted again at the next start)
+        else:  # .counts.json is not kept yet (counted again at the next start)
             self._counts.add(user.delta)
         self._named.update(tag for state in changed.values() for tag in state.tags)
         states = self.states

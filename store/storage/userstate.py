@@ -13,7 +13,7 @@ Every change is a read-modify-write under the marks' own cross-process lock (``.
 re-reading the file inside the lock, so two readers on one store never lose each other's
 changes, and a mark is saved while an import, reindex or repair holds the store's lock (a
 repair takes the marks lock only while it mends a state file). Every writer keeps the counts
-of the marks in ``state/counts.json`` (see :meth:`UserState._settled`).
+of the marks in ``state/.counts.json`` (see :meth:`UserState._settled`).
 """
 
 from __future__ import annotations
@@ -40,9 +40,11 @@ from broadsheet.store.storage.atomic import atomic_write_bytes, file_identity
 from broadsheet.store.storage.tinydb import KeyedTable, encode_document, open_db
 
 TAG_MAX_LENGTH = 40
-COUNTS = "counts.json"  # the counts of the marks (in the state folder: kept by every writer; see UserState)
+#: The counts of the marks, in the state folder, kept by every writer (see UserState). Hidden:
+#: an older broadsheet takes every other ``.json`` there for a file of marks.
+COUNTS = ".counts.json"
+OLD_COUNTS = "counts.json"  # in the store folder, written by readers of older versions
 COUNTS_VERSION = 4
-_NOT_MARKS = frozenset({"settings", "counts"})  # the state folder's files that hold no marks
 #: A change announcing more state files than this announces them again as written once they
 #: are (a start checks the announced files by their hash).
 PENDING_KEPT = 16
@@ -185,7 +187,7 @@ def _signed(value: Any) -> int:
 
 
 def _saved_counts(path: Path) -> dict[str, Any]:
-    """``counts.json`` as written (empty when it is missing, damaged or of another version)."""
+    """``.counts.json`` as written (empty when it is missing, damaged or of another version)."""
     try:
         saved = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError):
@@ -199,7 +201,7 @@ def _everything_stored(_sid: str) -> bool:
 
 def _digest(path: Path) -> str | None:
     """A state file's content hash (None when it is missing): says whether a write announced in
-    ``counts.json`` happened."""
+    ``.counts.json`` happened."""
     try:
         return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
     except FileNotFoundError:
@@ -335,7 +337,7 @@ class UserState:
         self.folder = folder / "state"
         self.lock = lock
         self.presence: Callable[[list[str]], Present] = presence or (lambda _ids: _everything_stored)
-        #: The counts after this process's last change, as ``counts.json`` holds them (every
+        #: The counts after this process's last change, as ``.counts.json`` holds them (every
         #: process's marks), or None when the file is not kept (see :meth:`counts`).
         self.marks: Marks | None = None
         #: What this process's last change did to the counts.
@@ -362,18 +364,18 @@ class UserState:
             names = os.listdir(self.folder)
         except FileNotFoundError:
             return []
-        return [name[:-5] for name in sorted(names) if name.endswith(".json") and name[:-5] not in _NOT_MARKS
+        return [name[:-5] for name in sorted(names) if name.endswith(".json") and name[:-5] != "settings"
                 and not name.startswith(".")]
 
     def check(self) -> None:
         """Parse the settings and the state files changed since broadsheet last wrote them
         (raises StoreFileError naming a damaged one).
 
-        Every writer replaces ``counts.json`` before it writes a state file, announcing the
-        file's new hash: a file no newer than ``counts.json``, or announced and holding what was
+        Every writer replaces ``.counts.json`` before it writes a state file, announcing the
+        file's new hash: a file no newer than ``.counts.json``, or announced and holding what was
         announced, is as broadsheet wrote it, whole. So opening a store with a million marks
         parses none of them, but one damaged since (a newer time, another content) is found.
-        Without ``counts.json`` (a store from before), every file is parsed.
+        Without ``.counts.json`` (a store from before), every file is parsed.
         """
         counts = self.folder / COUNTS
         saved = _saved_counts(counts)
@@ -438,7 +440,7 @@ class UserState:
 
     # -- the counts -------------------------------------------------------------------------
     #
-    # ``state/counts.json`` holds the counts of every mark (:class:`Marks`), kept by every
+    # ``state/.counts.json`` holds the counts of every mark (:class:`Marks`), kept by every
     # writer under the marks lock: a change is first announced there, with the counts after it
     # and, for each state file it is about to write, the hash of the file's new content and
     # what the change does to the counts; then the state files are written. A writer killed in
@@ -447,7 +449,7 @@ class UserState:
     # reading the marks. A missing or damaged file is counted again from every mark (once).
 
     def _settled(self) -> Marks | None:
-        """The counts as ``counts.json`` holds them, with every announced change its writer did
+        """The counts as ``.counts.json`` holds them, with every announced change its writer did
         not finish taken back; None when the file is missing, damaged or of an older version.
 
         Read without the lock: a writer that starts meanwhile replaces the file before it
@@ -477,7 +479,7 @@ class UserState:
         gives their source, read stories are counted per source too: a feed's unread = its
         stories - those).
 
-        From ``counts.json``, which every writer keeps: opening a store with a million marks
+        From ``.counts.json``, which every writer keeps: opening a store with a million marks
         reads one small file. When it is missing or damaged (a store from before, or after a
         repair), every mark is counted and the file written, if no writer changed a mark meanwhile.
         """
@@ -506,12 +508,12 @@ class UserState:
                 yield sid, StoryState.from_doc(doc)
 
     def _write_counts(self, total: Marks, pending: dict[str, Any]) -> None:
-        """Replace ``counts.json`` (the caller holds the lock); the one of older versions, in the
+        """Replace ``.counts.json`` (the caller holds the lock); the one of older versions, in the
         store folder, goes."""
         document = {"version": COUNTS_VERSION, "total": total.to_doc(), "pending": pending}
         atomic_write_bytes(self.folder / COUNTS, orjson.dumps(document))
         with contextlib.suppress(OSError):
-            (self.folder.parent / COUNTS).unlink(missing_ok=True)
+            (self.folder.parent / OLD_COUNTS).unlink(missing_ok=True)
 
     def forget_counts(self) -> None:
         """Have the counts counted again from every mark (after state files were changed other
@@ -520,7 +522,7 @@ class UserState:
         self.marks = None
 
     def _kept_counts(self) -> Marks | None:
-        """The counts a writer (holding the lock) changes: ``counts.json``'s, or nothing yet when
+        """The counts a writer (holding the lock) changes: ``.counts.json``'s, or nothing yet when
         there is no state file at all; None when they must be counted again first."""
         settled = self._settled()
         if settled is None and not (self.folder / COUNTS).exists() and not self._present():
@@ -586,7 +588,7 @@ class UserState:
     def _write(self, by_shard: Mapping[str, list[str]], update: Callable[[dict[str, Any], list[str]], None],
                present: Present | None) -> None:
         """Change the records of ``by_shard``'s stories in their state files with ``update``,
-        keeping ``counts.json``: announced first, then each file written (see :meth:`_settled`).
+        keeping ``.counts.json``: announced first, then each file written (see :meth:`_settled`).
 
         Durable when this returns; raises StoreWriteError (an OSError) or StoreFileError (a
         damaged state file, which is not overwritten) when a file cannot be written: what was
