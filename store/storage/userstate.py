@@ -525,9 +525,18 @@ class UserState:
         """The counts a writer (holding the lock) changes: ``.counts.json``'s, or nothing yet when
         there is no state file at all; None when they must be counted again first."""
         settled = self._settled()
-        if settled is None and not (self.folder / COUNTS).exists() and not self._present():
+        if settled is None and not (self.folder / COUNTS).exists() and not self._any_marks_file():
             return Marks()
         return settled
+
+    def _any_marks_file(self) -> bool:
+        """Whether the state folder holds a file of marks (the listing stops at the first)."""
+        try:
+            with os.scandir(self.folder) as entries:
+                return any(e.name.endswith(".json") and e.name != "settings.json" and not e.name.startswith(".")
+                           for e in entries)
+        except FileNotFoundError:
+            return False
 
     # -- names and lookups ------------------------------------------------------------------
 
