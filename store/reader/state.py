@@ -15,7 +15,7 @@ The garbage-collector policy it follows is in :mod:`broadsheet.store.collector`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -76,8 +76,7 @@ class ReaderState:
             self.stories = catalogue
             self.by_id = CatalogueIds(catalogue)
             self.states = LazyStates(self.store.user)
-            # the marks written from here are counted over this catalogue's stories, as at load
-            self.store.user.presence = lambda _ids: self._source_of
+            self.store.user.presence = self._presence
             self._counts = self.store.user.counts(self._source_of)
             self._named = set()
             hold_loaded()
@@ -90,6 +89,22 @@ class ReaderState:
             return found
         meta = self.by_id.get(story_id)
         return None if meta is None else meta.source or ""
+
+    def _presence(self, story_ids: list[str]) -> Callable[[str], str | None]:
+        """Whether each story a mark is written for is stored, and its source: from this
+        catalogue (10 us), else (a story fetched since the load) from the store."""
+        store: list[Callable[[str], bool | str | None]] = []
+
+        def present(sid: str) -> str | None:
+            found = self._source_of(sid)
+            if found is None:
+                if not store:
+                    store.append(self.store.presence(story_ids))
+                got = store[0](sid)
+                found = got if isinstance(got, str) else None
+            return found
+
+        return present
 
     def feed_counts(self) -> tuple[Counter[str], Counter[str]]:
         """(stories, unread stories) per source: a feed's stories carry its title as their
