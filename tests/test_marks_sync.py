@@ -191,3 +191,21 @@ def test_a_repair_that_mends_a_state_file_has_the_marks_counted_again(store: Sto
     again = Store(store.folder)
     marks = again.user.counts(again.presence(ids))
     assert marks.tags["ferries"] == sum(1 for sid in ids if again.user.get(sid).tags)
+
+
+def test_marks_the_reader_writes_are_counted_over_the_stories_stored_when_it_writes(store: Store) -> None:
+    from broadsheet.store.reader.state import ReaderState
+    from broadsheet.store.storage.userstate import StoryState
+
+    ids = _stored(store, 3)
+    reader = ReaderState(Store(store.folder))
+    reader.load()
+    reader.toggle_read(ids[0])
+    fetched = make_article(40, source="Valley Courier")
+    Store(store.folder).add([(fetched, None)])  # a fetch in another process, after the reader's load
+    reader.store.user.merge({fetched.story_id: StoryState(read=True, tags=("feeds",))})  # its feed's tags
+    reader.store.user.set_bookmarked("feedfacefeedface", True)  # not stored: not counted
+    kept = Store(store.folder).user.counts(_never)
+    assert (kept.read, kept.bookmarked, dict(kept.tags)) == (2, 0, {"feeds": 1})
+    assert sum(kept.sources.values()) == 2 and kept.sources["Valley Courier"] >= 1
+    assert kept == _recounted(store.folder)
