@@ -7,6 +7,7 @@ way, two writers at once), as the faults tests do.
 from __future__ import annotations
 
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -209,3 +210,26 @@ def test_marks_the_reader_writes_are_counted_over_the_stories_stored_when_it_wri
     assert (kept.read, kept.bookmarked, dict(kept.tags)) == (2, 0, {"feeds": 1})
     assert sum(kept.sources.values()) == 2 and kept.sources["Valley Courier"] >= 1
     assert kept == _recounted(store.folder)
+
+
+def test_opening_a_store_after_a_change_of_many_marks_reads_no_mark(store: Store,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.storage import userstate
+
+    ids = _stored(store, 40)
+    store.user.edit_tags(ids, add=["bulk"])
+    store.user.set_read(ids[0], True)
+    counts = store.folder / "state" / COUNTS
+    later = counts.stat().st_mtime_ns + 10**9  # a clock tick after the last state file, as a second later
+    os.utime(counts, ns=(later, later))
+    real = userstate.open_db
+
+    def guarded(path: Path, **kwargs: bool) -> object:
+        if path.name != "settings.json":  # the file announced last is checked by its hash, not parsed
+            pytest.fail(f"state/{path.name} was read to open the store")
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(userstate, "open_db", guarded)
+    reopened = Store(store.folder)
+    marks = reopened.user.counts(_never)
+    assert (marks.read, marks.tags["bulk"]) == (1, 40)
