@@ -37,7 +37,7 @@ from tinydb import TinyDB
 
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.storage.atomic import atomic_write_bytes, file_identity
-from broadsheet.store.storage.tinydb import KeyedTable, encode_document, open_db
+from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db
 
 TAG_MAX_LENGTH = 40
 #: The counts of the marks, in the state folder, kept by every writer (see UserState). Hidden:
@@ -614,6 +614,7 @@ class UserState:
             pending: dict[str, Any] = {}
             for shard, ids in by_shard.items():
                 storage = self._db(shard).storage
+                assert isinstance(storage, AtomicJSONStorage)  # open_db's
                 tables = storage.read() or {}
                 old = tables.get("stories", {})
                 table = dict(old)
