@@ -233,3 +233,17 @@ def test_opening_a_store_after_a_change_of_many_marks_reads_no_mark(store: Store
     reopened = Store(store.folder)
     marks = reopened.user.counts(_never)
     assert (marks.read, marks.tags["bulk"]) == (1, 40)
+
+
+def test_an_import_of_an_export_with_marks_keeps_the_counts(store: Store, tmp_path: Path) -> None:
+    ids = _stored(store, 5)
+    store.user.edit_tags(ids[:3], add=["harbour"])
+    store.user.set_read(ids[3], True)
+    store.user.set_bookmarked(ids[4], True)
+    export = tmp_path / "export.json"
+    assert main(["--store", str(store.folder), "export", "--format", "json", "-o", str(export)]) == 0
+    copy = tmp_path / "copy"
+    assert main(["--store", str(copy), "import", str(export)]) == 0  # marks stored with their batch
+    kept = Store(copy).user.counts(_never)
+    assert (kept.read, kept.bookmarked, kept.tags["harbour"], sum(kept.sources.values())) == (1, 1, 3, 1)
+    assert kept == _recounted(copy)
