@@ -168,6 +168,7 @@ def measure_size(stage: Stage, runs: int, scratch: Path) -> dict[str, Value]:
     if measure.search_available():
         say(f"{n}: search as you type")
         r["search_typed"] = measure.search_as_typed(Store(folder), measure.search_queries(), 2, measure.reader_limit())
+        r["first_mark_search"] = measure.first_mark_search(folder)
 
     say(f"{n}: broadsheet repair, export, reindex")
     r.update(commands(folder, scratch))

@@ -8,6 +8,7 @@ import pytest
 
 from broadsheet.cli.main import main
 from broadsheet.store.ingest import PARSER_VERSION, importer
+from broadsheet.store.ingest import reparse as reparse_module
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.ingest.reparse import reparse, stale
 from broadsheet.store.model import Article
@@ -66,8 +67,10 @@ def _older_parser(text: str) -> Article:
     return Article(headline=lines[0] + " " + lines[1], body=lines[2:4])
 
 
+@pytest.mark.parametrize("batch", [1, 500])  # a batch a story: each stored and indexed before the next is read
 def test_reparse_reads_source_files_again_and_keeps_the_marks(store: Store, tmp_path: Path,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+                                                              monkeypatch: pytest.MonkeyPatch, batch: int) -> None:
+    monkeypatch.setattr(reparse_module, "BATCH", batch)
     pages = tmp_path / "pages"
     pages.mkdir()
     (pages / "ferry.txt").write_text(FERRY_DUMP)

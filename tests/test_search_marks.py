@@ -12,6 +12,7 @@ from broadsheet.store.reader.state import ReaderState
 from broadsheet.store.search import execute
 from broadsheet.store.search.engine import SearchIndex
 from broadsheet.store.search.execute import Marked
+from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.db import Store
 from tests.factories import make_article
 
@@ -24,6 +25,8 @@ def _opened_counting(store: Store, monkeypatch: pytest.MonkeyPatch) -> tuple[Sea
     made: list[int] = []
     real = Marked.of.__func__  # type: ignore[attr-defined]
     monkeypatch.setattr(Marked, "of", classmethod(lambda cls, states: made.append(1) or real(cls, states)))
+    load = markkeys.load  # the reader's marks: their keys kept in marks.bin
+    monkeypatch.setattr(markkeys, "load", lambda user: made.append(1) or load(user))
     return index, reader, made
 
 

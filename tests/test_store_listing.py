@@ -87,6 +87,11 @@ def test_stale_stories_are_counted_from_the_listing(store: Store) -> None:
     store.add_identified([(make_article(7).story_id, make_article(7), "/made/up/7.txt")], parser=1)
     catalogue = Store(store.folder).catalogue()
     assert catalogue.stale(2) == 4 and catalogue.stale(1) == 0
+    store.delete([make_article(1).story_id])  # a listed row hidden: the rows after it move up
+    catalogue = Store(store.folder).catalogue()
+    stale_ids = {make_article(i).story_id for i in (0, 2, 7)}
+    assert catalogue.stale(2) == 3 and catalogue.stale_rows(1) == []
+    assert catalogue.stale_rows(2) == [at for at, meta in enumerate(catalogue) if meta.id in stale_ids]
 
 
 def test_an_import_leaves_the_listing_up_to_date(tmp_path: Path, store: Store) -> None:
@@ -193,3 +198,23 @@ def test_the_order_by_source_and_the_stories_per_source_are_read_from_the_listin
     assert ordered.index_of(articles[5].story_id) is None
     for position, meta in enumerate(ordered):
         assert ordered.index_of(meta.id) == position
+
+
+def test_an_id_prefix_resolves_from_the_listing_and_the_changes_since(store: Store) -> None:
+    """`broadsheet tag 3f2a…`: a prefix is a range of the listing's sorted keys; stories added
+    or deleted since the listing was written count as they are now."""
+    listed = {"3f2a000000000001": 1, "3f2a000000000002": 2, "3f2b000000000003": 3, "wire-2026-04-17": 4}
+    store.add_identified([(sid, make_article(n), None) for sid, n in listed.items()])
+    store.write_listing()
+    store.add_identified([("3f2c000000000004", make_article(5), None)])  # after the listing
+    store.delete(["3f2b000000000003"])
+    reader = Store(store.folder)
+    assert reader.resolve("3f2c") == "3f2c000000000004"
+    assert reader.resolve("3F2A000000000002 ") == "3f2a000000000002"
+    assert reader.resolve("wire-2026") == "wire-2026-04-17"  # not hex: every row's id is read
+    with pytest.raises(LookupError, match="2 stories start with this"):
+        reader.resolve("3f2a")
+    with pytest.raises(LookupError, match="no story with this id"):
+        reader.resolve("3f2b")  # deleted since the listing was written
+    with pytest.raises(LookupError, match="at least 4 characters"):
+        reader.resolve("3f")

@@ -18,6 +18,7 @@ from rich.text import Text
 from broadsheet.cli.progress import Bar
 from broadsheet.store.search import QueryError, SearchIndex
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import LazyStates
 
 COMMANDS = {"search", "reindex"}
 
@@ -52,11 +53,13 @@ def run(store: Store, args: argparse.Namespace) -> int:
 
     index = SearchIndex.open(store, on_message=say)
     try:
-        result = index.search(" ".join(args.query), states=store.user.all(), limit=args.limit or None)
+        # marks read as a query needs them, stories found through the listing: as the reader does
+        result = index.search(" ".join(args.query), states=LazyStates(store.user), limit=args.limit or None)
     except QueryError as exc:
         err.print(Text(f"broadsheet: bad search: {exc}", style="red"))
         return 2
-    metas = [m for m in (store.meta(sid) for sid in result.ids) if m is not None]
+    catalogue = store.catalogue()
+    metas = [m for m in (catalogue.get(sid) for sid in result.ids) if m is not None]
     if args.json:
         lines = [orjson.dumps({"id": m.id, "headline": m.headline, "published": m.published, "source": m.source,
                                "agency": m.agency, "authors": list(m.authors), "dateline": m.dateline}).decode()

@@ -10,12 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Literal
 
 from broadsheet.store.ingest import PARSER_VERSION
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
-from broadsheet.store.ingest.importer import Read, read_all
+from broadsheet.store.ingest.importer import Indexer, Read, read_all
 from broadsheet.store.model import Article
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
@@ -40,8 +41,10 @@ class ReparseReport:
 
 
 def stale(store: Store) -> list[str]:
-    """Ids of stories made by an older parser than today's (cheap: a field of the listing)."""
-    return [meta.id for meta in store.stories() if meta.parser < PARSER_VERSION and fields.rereadable(meta.file)]
+    """Ids of stories made by an older parser than today's: the listing's flags pick them
+    (no record read but theirs, for the source file's name)."""
+    catalogue = store.catalogue()
+    return [meta.id for at in catalogue.stale_rows(PARSER_VERSION) if fields.rereadable((meta := catalogue[at]).file)]
 
 
 def _pick(meta: StoryMeta, items: Read) -> Article | str:
@@ -63,64 +66,74 @@ BATCH = 500
 
 def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
             on_step: Callable[[int], None] | None = None) -> ReparseReport:
-    """Re-read the source files of ``story_ids`` and store what today's parser makes of them."""
+    """Re-read the source files of ``story_ids`` and store what today's parser makes of them,
+    a batch at a time: each batch's records are read, stored and indexed before the next (a
+    million stale stories are never held at once)."""
     report = ReparseReport()
-    metas = [meta for sid in dict.fromkeys(story_ids) if (meta := store.meta(sid)) is not None]
-    readable: list[StoryMeta] = []
-    for meta in metas:
-        path = Path(meta.file) if meta.file else None
-        if path is None or not path.is_file():
-            why = "no source file was recorded" if path is None else f"its source file {path} is gone"
-            report.outcomes.append(Reparsed(meta.id, "failed", reason=why))
-        else:
-            readable.append(meta)
-    index_new: list[tuple[str, Article]] = []
-    index_replaced: list[tuple[str, Article]] = []
+    indexer = Indexer(store)
     moved: list[str] = []
-    for start in range(0, len(readable), BATCH):
-        chunk = readable[start:start + BATCH]
-        batch: list[tuple[str, Article, str | None]] = []
-        owners: list[StoryMeta] = []
-        for meta, items in zip(chunk, read_all([Path(m.file or "") for m in chunk], max_bytes), strict=True):
-            picked = _pick(meta, items)
-            if isinstance(picked, str):
-                report.outcomes.append(Reparsed(meta.id, "failed", reason=picked))
-                continue
-            batch.append((picked.story_id, picked, meta.file))
-            owners.append(meta)
-        stored = store.add_identified(batch, parser=PARSER_VERSION)
-        for meta, (_, article, _), (sid, got) in zip(owners, batch, stored.results, strict=True):
-            if sid != meta.id:  # another id now: move the marks, then drop the old story
-                state = store.user.get(meta.id)
-                if state.to_doc():
-                    store.user.merge({sid: state})
-                moved.append(meta.id)
-            if got == "new":
-                index_new.append((sid, article))
-            elif got == "updated":
-                index_replaced.append((sid, article))
-            status: Status = "unchanged" if got == "present" and sid == meta.id else "updated"
-            report.outcomes.append(Reparsed(meta.id, status, sid))
+    ids = iter(dict.fromkeys(story_ids))
+    while chunk_ids := list(islice(ids, BATCH)):
+        found = store.metas(chunk_ids)
+        metas = [found[sid] for sid in chunk_ids if sid in found]
+        readable: list[StoryMeta] = []
+        for meta in metas:
+            path = Path(meta.file) if meta.file else None
+            if path is None or not path.is_file():
+                why = "no source file was recorded" if path is None else f"its source file {path} is gone"
+                report.outcomes.append(Reparsed(meta.id, "failed", reason=why))
+            else:
+                readable.append(meta)
+        moved.extend(_store_batch(store, readable, max_bytes, report, indexer))
         if on_step:
-            on_step(len(chunk))
+            on_step(len(metas))
     if moved:
         store.delete(moved)
-    if index_new or index_replaced or moved:
-        _reindex(store, index_new, index_replaced)
+    indexer.finish()
+    if moved:
+        _drop_deleted(store)
     return report
 
 
-def _reindex(store: Store, new: list[tuple[str, Article]], replaced: list[tuple[str, Article]]) -> None:
-    """Bring the search index up to the store (never raises: an index opened later catches up)."""
+def _store_batch(store: Store, chunk: list[StoryMeta], max_bytes: int, report: ReparseReport,
+                 indexer: Indexer) -> list[str]:
+    """Read ``chunk``'s files again, store and index what they give; the ids now held under
+    another id (their marks moved to it), to be deleted."""
+    batch: list[tuple[str, Article, str | None]] = []
+    owners: list[StoryMeta] = []
+    for meta, items in zip(chunk, read_all([Path(m.file or "") for m in chunk], max_bytes), strict=True):
+        picked = _pick(meta, items)
+        if isinstance(picked, str):
+            report.outcomes.append(Reparsed(meta.id, "failed", reason=picked))
+            continue
+        batch.append((picked.story_id, picked, meta.file))
+        owners.append(meta)
+    stored = store.add_identified(batch, parser=PARSER_VERSION)
+    moved: list[str] = []
+    new: list[tuple[str, Article]] = []
+    replaced: list[tuple[str, Article]] = []
+    for meta, (_, article, _), (sid, got) in zip(owners, batch, stored.results, strict=True):
+        if sid != meta.id:  # another id now: move the marks, then drop the old story
+            state = store.user.get(meta.id)
+            if state.to_doc():
+                store.user.merge({sid: state})
+            moved.append(meta.id)
+        if got == "new":
+            new.append((sid, article))
+        elif got == "updated":
+            replaced.append((sid, article))
+        status: Status = "unchanged" if got == "present" and sid == meta.id else "updated"
+        report.outcomes.append(Reparsed(meta.id, status, sid))
+    if new or replaced:
+        indexer.add(new, replaced)
+    return moved
+
+
+def _drop_deleted(store: Store) -> None:
+    """Opening the index drops the stories deleted since (never raises: an index opened later catches up)."""
     try:
         from broadsheet.store.search import SearchIndex
 
-        index = SearchIndex.open(store)  # adds new ids, drops deleted ones
-        if index.folder is None:
-            return
-        adder = index.adder(store)
-        adder.add([], replaced)  # content replaced under the same id
-        adder.close()
+        SearchIndex.open(store)
     except Exception:  # the store is the record; the index is rebuilt when found stale
         return
-

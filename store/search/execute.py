@@ -30,6 +30,7 @@ import tantivy
 from broadsheet.store.search.analysis import FIELD_GROUPS, day_number
 from broadsheet.store.search.query import NOTHING_TO_SEARCH, Query, QueryError, SearchResult, Term
 from broadsheet.store.search.schema import BOOSTS, FOLDED, STEMMED
+from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.userstate import LazyStates, StoryState
 
@@ -87,7 +88,8 @@ class Executor:
         if isinstance(states, LazyStates):
             base, changes, origin = states.base(), states.changes, states.origin
         if self._marked is None or self._marked[0] is not origin:
-            self._marked = (origin, Marked.of(base))
+            keys = markkeys.load(states.user) if isinstance(states, LazyStates) else None
+            self._marked = (origin, Marked(keys.tags, keys.bookmarked, keys.read) if keys else Marked.of(base))
         return self._marked[1], changes
 
     def run(self, view: IndexView, query: Query, states: Mapping[str, StoryState], limit: int | None) -> SearchResult:
@@ -135,7 +137,7 @@ class Executor:
             return self._newest_with_state(view, query, allow, deny, limit)
         if allow is None and len(deny) > PUSH_DOWN and searcher.num_docs - len(deny) <= PUSH_DOWN:
             # e.g. is:unread when most stories are read: the few allowed ones go to tantivy.
-            allow = self._newest(view).rank.keys() - deny
+            allow = set(self._newest(view).keys).difference(deny)
             deny = _NO_KEYS
             if not allow:
                 return empty
@@ -236,7 +238,7 @@ class Executor:
             hits = searcher.search(tantivy.Query.all_query(), limit=n, count=False, order_by_field="when",
                                    order=tantivy.Order.Desc).hits
             keys = self._keys(view, hits)
-        newest = Newest(self._ids(view, keys), keys, {key: i for i, key in enumerate(keys)})
+        newest = Newest(keys)
         self._newest_cache = ((view.generation, n), newest)
         return newest
 
@@ -254,17 +256,17 @@ class Executor:
 
     def _places(self, view: IndexView, keys: Set[int]) -> Sequence[int]:
         """The places in the newest-first list of the stories of ``keys`` the index holds, in
-        order. Kept for the marks index's own sets (a million-entry dict costs about a
-        microsecond a lookup: 30,000 bookmarks took 36 ms), which stay the same objects while
-        a query is typed; a set made for one search is not kept alive."""
+        order (one pass over the list: about 50 ms at a million stories). Kept for the marks
+        index's own sets, which stay the same objects while a query is typed; a set made for
+        one search is not kept alive."""
         marker = (view.generation, id(keys))
         for i, (made, kept, places) in enumerate(self._placed):
             if made == marker and kept is keys:
                 if i:
                     self._placed.insert(0, self._placed.pop(i))
                 return places
-        rank = self._newest(view).rank
-        places = array("I", sorted([place for place in map(rank.get, keys) if place is not None]))
+        newest = self._newest(view).keys
+        places = array("I", compress(range(len(newest)), map(keys.__contains__, newest)))
         if self._marked is not None and self._marked[1].owns(keys):
             self._placed = [(marker, keys, places), *self._placed[:PLACES_KEPT - 1]]
         return places
@@ -277,15 +279,12 @@ class Executor:
         stop = None if limit is None else max(0, limit)
         if allow is not None:
             places = self._places(view, allow)
-            return SearchResult([newest.ids[i] for i in places[:stop]], len(places), terms, query)
+            return SearchResult(self._ids(view, [newest.keys[i] for i in places[:stop]]), len(places), terms, query)
         if not deny:
-            return SearchResult(newest.ids[:stop], len(newest.ids), terms, query)
-        kept = compress(newest.ids, map(not_, map(deny.__contains__, newest.keys)))
-        if limit is None:
-            ids = list(kept)
-            return SearchResult(ids, len(ids), terms, query)
-        total = len(newest.ids) - len(self._places(view, deny))
-        return SearchResult(list(islice(kept, stop)), total, terms, query)
+            return SearchResult(self._ids(view, newest.keys[:stop]), len(newest.keys), terms, query)
+        kept = list(islice(compress(newest.keys, map(not_, map(deny.__contains__, newest.keys))), stop))
+        total = len(kept) if limit is None else len(newest.keys) - len(self._places(view, deny))
+        return SearchResult(self._ids(view, kept), total, terms, query)
 
     def _term_query(self, term: Term, view: IndexView) -> tantivy.Query | None:
         """The tantivy query for one text term over its fields; None if it has no searchable token."""
@@ -361,11 +360,11 @@ _NO_KEYS: frozenset[int] = frozenset()
 
 @dataclass(frozen=True, slots=True)
 class Newest:
-    """Every story in the index newest first: ids and keys in that order, and each key's place."""
+    """Every story in the index newest first, by key (the ids of those shown are made as
+    needed: a million took 1.4 s; so are the places of a set of keys, by one pass over the
+    list, where a dict of each key's place took 0.85 s and 100 MB to make)."""
 
-    ids: list[str]
     keys: list[int]
-    rank: dict[int, int]
 
 
 def _mark_test(mark: str) -> Callable[[StoryState], bool]:

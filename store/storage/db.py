@@ -39,7 +39,7 @@ from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity
-from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, is_plain_id, story_key, text_hash
+from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, story_key, text_hash
 from broadsheet.store.storage.listing import (
     TAIL_LIMIT,
     Catalogue,
@@ -942,16 +942,12 @@ class Store:
     def resolve(self, ref: str) -> str:
         """A story id from a full id or a unique prefix (at least 4 characters), like git."""
         ref = ref.strip().lower()
-        directory = self._located(write=False)
-        if self._record(ref, directory) is not None:
+        catalogue = self.catalogue()  # the listing's sorted keys: the directory is not loaded (3 s at 1M)
+        if catalogue.has(ref):
             return ref
         if len(ref) < 4:
             raise LookupError(f"{ref!r}: give at least 4 characters of the story id")
-        matches = [sid for sid in (f"{key:016x}" for key in directory) if sid.startswith(ref)
-                   and self._record(sid, directory) is not None]
-        if not matches:  # ids that are not 16 hex digits (another tool's export) are not keys
-            matches = [sid for _path, records in self._tables() for sid in records
-                       if sid.startswith(ref) and not is_plain_id(sid)]
+        matches = catalogue.starting_with(ref)
         if not matches:
             raise LookupError(f"{ref!r}: no story with this id (see `broadsheet list`)")
         if len(matches) > 1:

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import heapq
 import mmap
+import re
 import struct
 from array import array
 from bisect import bisect_left, bisect_right
@@ -49,6 +50,7 @@ TAIL_LIMIT = 5_000
 #: Sources asked of the catalogue one by one (a binary search in the file each) before it
 #: maps every row to its source at once (20 MB at a million rows; a recount of every mark).
 SOURCE_ASKS = 2_000
+HEX_PREFIX = re.compile("[0-9a-f]{1,16}")
 DROP_EVERY = 50_000  # rows streamed between letting go of the pages read
 
 
@@ -94,6 +96,15 @@ def row_of(sid: str, record: Mapping[str, Any], shard: int, from_file: bool) -> 
     version = parser if isinstance(parser, int) and 0 <= parser < FROM_FILE else 0
     return Row(sid.replace(SEP, " "), text("headline"), text("source"), text("published"), text("imported"),
                shard, version | (FROM_FILE if from_file else 0))
+
+
+def stale_flags(version: int) -> list[bytes]:
+    """The flag bytes of a row from a file made by a parser older than ``version``."""
+    return [bytes([FROM_FILE | v]) for v in range(min(version, FROM_FILE))]
+
+
+def is_stale(flags: int, version: int) -> bool:
+    return bool(flags & FROM_FILE) and flags & ~FROM_FILE < version
 
 
 def source_key(source: str) -> str:
@@ -229,17 +240,31 @@ class Listing:
 
     def position(self, key: int) -> int | None:
         """The row of the story with ``key`` (binary search over the sorted keys)."""
+        at = self._keyed_from(key)
+        if at < self.count:
+            found, position = PAIR.unpack_from(self._map, self._keyed + at * PAIR.size)
+            if found == key:
+                return int(position)
+        return None
+
+    def positions_between(self, low: int, high: int) -> Iterator[int]:
+        """The rows of the stories whose keys are from ``low`` to ``high`` (an id's prefix)."""
+        for at in range(self._keyed_from(low), self.count):
+            found, position = PAIR.unpack_from(self._map, self._keyed + at * PAIR.size)
+            if found > high:
+                return
+            yield position
+
+    def _keyed_from(self, key: int) -> int:
+        """Where ``key`` is, or would go, among the sorted keys."""
         low, high = 0, self.count
         while low < high:
             mid = (low + high) // 2
-            found, position = PAIR.unpack_from(self._map, self._keyed + mid * PAIR.size)
-            if found < key:
+            if PAIR.unpack_from(self._map, self._keyed + mid * PAIR.size)[0] < key:
                 low = mid + 1
-            elif found > key:
-                high = mid
             else:
-                return position
-        return None
+                high = mid
+        return low
 
     def positions(self, keys: Iterable[int]) -> set[int]:
         """The rows of the stories with ``keys`` (those listed)."""
@@ -395,6 +420,27 @@ class Catalogue(Rows[Meta]):
             return None
         return base - hidden + bisect_right(self._points, base)
 
+    def starting_with(self, prefix: str) -> list[str]:
+        """The listed ids that start with ``prefix``: for up to 16 hex digits a range of the
+        sorted keys (ids of 16 hex digits are their keys); otherwise, or when that range has
+        none, every row's id is read (ids of other shapes, from another tool's export)."""
+        found = [row.sid for row in self._changed if row.sid.startswith(prefix)]
+        if self._listing is None:
+            return found
+        listing, hidden = self._listing, self._hidden
+
+        def shown(position: int) -> bool:
+            at = bisect_left(hidden, position)
+            return at == len(hidden) or hidden[at] != position
+
+        if HEX_PREFIX.fullmatch(prefix):
+            low, high = int(prefix.ljust(16, "0"), 16), int(prefix.ljust(16, "f"), 16)
+            found += [sid for p in listing.positions_between(low, high)
+                      if shown(p) and (sid := listing.row(p).sid).startswith(prefix)]
+        if not found:
+            found = [row.sid for p, row in enumerate(listing.stream()) if row.sid.startswith(prefix) and shown(p)]
+        return found
+
     def has(self, sid: str) -> bool:
         """Whether story ``sid`` is listed: a search of the keys alone (many calls: the sidebar's counts)."""
         if sid in self._changed_at:
@@ -485,9 +531,21 @@ class Catalogue(Rows[Meta]):
         count = 0
         if self._listing is not None:
             flags = self._listing.flags()
-            count = sum(flags.count(bytes([FROM_FILE | v])) for v in range(min(version, FROM_FILE)))
-            count -= sum(1 for p in self._hidden if flags[p] & FROM_FILE and flags[p] & ~FROM_FILE < version)
-        return count + sum(1 for r in self._changed if r.flags & FROM_FILE and r.flags & ~FROM_FILE < version)
+            count = sum(flags.count(flag) for flag in stale_flags(version))
+            count -= sum(1 for p in self._hidden if is_stale(flags[p], version))
+        return count + sum(1 for r in self._changed if is_stale(r.flags, version))
+
+    def stale_rows(self, version: int) -> list[int]:
+        """The positions of the stories :meth:`stale` counts, in list order (no row read)."""
+        found: list[int] = []
+        if self._listing is not None and (wanted := stale_flags(version)):
+            hidden, points = self._hidden, self._points
+            gone = set(hidden)
+            pattern = re.compile(b"[" + re.escape(b"".join(wanted)) + b"]")
+            found.extend(p - bisect_left(hidden, p) + bisect_right(points, p)
+                         for match in pattern.finditer(self._listing.flags()) if (p := match.start()) not in gone)
+        found.extend(self._changed_at[r.sid] for r in self._changed if is_stale(r.flags, version))
+        return sorted(found)
 
 
 class Ordered(Rows[Meta]):
