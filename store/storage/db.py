@@ -58,7 +58,7 @@ from broadsheet.store.storage.userstate import Present, UserState
 SHARD_SIZE = 256
 LOCK_TIMEOUT = 30.0
 MARKS_LOCK = ".marks-lock"  # the marks' own lock (see store.storage.userstate)
-FEW_LOOKUPS = 1_000  # stories whose presence is looked up in their shards; more read the catalogue
+FEW_LOOKUPS = 1_000  # more stories than this: their presence from the catalogue, whatever it costs to bring up to date
 LEGACY = "articles.json"  # the one metadata file of stores written before metadata shards
 LISTING = "listing.bin"
 CHECKED_AT_OPEN = 32  # shards of each kind looked at when a store is opened: the newest
