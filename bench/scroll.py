@@ -217,7 +217,7 @@ def scenarios(rows: Rows, page: int, seconds: float) -> list[Scenario]:
     return [
         Scenario("j held, from the top", [KEYS["j"]] * steps, list(range(1, steps + 1)), 1 / RATE),
         Scenario("PgDn held, from the top", [KEYS["pagedown"]] * pages,
-                 [page * (i + 1) for i in range(pages)], 1 / RATE),
+                 [page * (i + 1) for i in range(pages)], 1 / RATE, setup=KEYS["g"]),
         Scenario("PgUp held, from the end", [KEYS["pageup"]] * pages, [last - page * (i + 1) for i in range(pages)],
                  1 / RATE, setup=KEYS["G"], start=last),
         Scenario("G and g in turn", [KEYS["G"], KEYS["g"]] * (jumps // 2), [last, 0] * (jumps // 2), 0.25,

@@ -16,6 +16,12 @@ def ids(store: Store) -> list[str]:
     return [meta.id for meta in store.stories()]
 
 
+@pytest.fixture(autouse=True)
+def small_blocks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Blocks of 3 rows: every listing here spans several (a million rows make 7,813 of 128)."""
+    monkeypatch.setattr(listing_module, "BLOCK_ROWS", 3)
+
+
 @pytest.fixture
 def small(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(store_db, "SHARD_SIZE", 4)
@@ -198,6 +204,93 @@ def test_the_order_by_source_and_the_stories_per_source_are_read_from_the_listin
     assert ordered.index_of(articles[5].story_id) is None
     for position, meta in enumerate(ordered):
         assert ordered.index_of(meta.id) == position
+
+
+def write_v03(path: Path, rows: list[listing_module.Row], covered: int) -> None:
+    """A listing as version 03 wrote it (texts uncompressed; no source order: no reader of it asks here)."""
+    import struct
+    from array import array
+
+    from broadsheet.store.storage.directory import key_order, story_key
+
+    texts = [row.text() for row in rows]
+    offsets = [0]
+    for text in texts:
+        offsets.append(offsets[-1] + len(text))
+    keys = array("Q", [story_key(row.sid) for row in rows])
+    pairs = array("Q", [0]) * (2 * (len(rows) + 1))
+    pairs[0::2] = keys + array("Q", [0])
+    pairs[1::2] = array("Q", offsets)
+    keyed = array("Q", [0]) * (2 * len(rows))
+    keyed[0::2], keyed[1::2] = key_order(keys)
+    table = b"[]"
+    path.write_bytes(struct.pack("<8sQQQ", b"BSLIST03", len(rows), covered, len(table)) + pairs.tobytes()
+                     + bytes(row.flags for row in rows) + keyed.tobytes() + b"".join(texts)
+                     + bytes(4 * len(rows)) + table)
+
+
+def test_a_listing_of_version_03_is_read_as_it_is_and_written_anew_by_the_next_import(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store from before compressed blocks opens at once (making the listing from every shard
+    at a reader's start took some 40 s at a million stories); the next import writes it anew
+    from its own rows, not from the shards."""
+    articles = [make_article(i) for i in range(10)]
+    store.add([(a, None) for a in articles])
+    store.write_listing()
+    path = store.folder / "listing.bin"
+    current = listing_module.Listing(path)
+    rows, covered = list(current.stream()), current.covered
+    current.close()
+    write_v03(path, rows, covered)
+    opened = listing_module.open_listing(path)
+    assert isinstance(opened, listing_module.ListingV03)
+    opened.close()
+    old = path.read_bytes()
+    store.add([(make_article(i), None) for i in (40, 41)])  # changed since the listing
+    store.delete([articles[4].story_id])
+    catalogue = Store(store.folder).catalogue()
+    assert [m.id for m in catalogue] == ids(store) and path.read_bytes() == old
+    for position, meta in enumerate(catalogue):
+        assert catalogue.index_of(meta.id) == position
+    assert catalogue.has(articles[0].story_id) and not catalogue.has(articles[4].story_id)
+    monkeypatch.setattr(Store, "_rows_from_shards", lambda *args: pytest.fail("made from the shards"))
+    store.write_listing()  # what an import or a fetch does when it is done
+    assert path.read_bytes()[:8] == listing_module.MAGIC
+    assert [m.id for m in Store(store.folder).catalogue()] == ids(store)
+
+
+def test_rows_are_kept_in_compressed_blocks(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(listing_module, "BLOCK_ROWS", 128)
+    articles = [make_article(i, headline=f"Harbour ferry timetable changes for the winter, part {i}")
+                for i in range(300)]
+    store.add([(a, None) for a in articles])
+    store.write_listing()
+    listing = listing_module.Listing(store.folder / "listing.bin")
+    texts = sum(len(listing.row(p).text()) for p in range(listing.count))
+    assert (store.folder / "listing.bin").stat().st_size < 37 * 300 + texts / 2
+    assert [row.sid for row in listing.stream()] == ids(store)
+    assert [listing.row(p).sid for p in (299, 0, 128, 127, 255, 256)] == [ids(store)[p] for p in (299, 0, 128, 127,
+                                                                                                   255, 256)]
+    with pytest.raises(IndexError):
+        listing.row(300)
+    listing.close()
+
+
+def test_a_damaged_block_is_an_error_that_names_it(store: Store) -> None:
+    store.add([(make_article(i), None) for i in range(9)])
+    store.write_listing()
+    path = store.folder / "listing.bin"
+    listing = listing_module.Listing(path)
+    start = listing._texts + listing._block_at(1)
+    listing.close()
+    data = bytearray(path.read_bytes())
+    data[start:start + 4] = b"\xff\xff\xff\xff"
+    path.write_bytes(bytes(data))
+    listing = listing_module.Listing(path)
+    assert listing.row(0).sid == ids(store)[0]
+    with pytest.raises(ValueError, match="block 1 is damaged"):
+        listing.row(4)
+    listing.close()
 
 
 def test_an_id_prefix_resolves_from_the_listing_and_the_changes_since(store: Store) -> None:

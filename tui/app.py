@@ -54,6 +54,9 @@ class BroadsheetApp(App[None]):
         self._filter = WordFilter()
         self._index: SearchIndex | None = None
         self._theme_ready = False
+        #: When the last key reached the reader (``time.monotonic``, taken by the input thread as it read
+        #: the key): a key held down repeats at its pace even while drawing keeps the reader behind.
+        self.key_time = 0.0
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
 
@@ -157,7 +160,8 @@ class BroadsheetApp(App[None]):
         binds no Alt keys, so unless a keymap does, it is Esc and then the key.
         """
         if isinstance(event, events.Key) and not event.is_forwarded:
-            if event.key not in self.screen.active_bindings and (keys := escape_then(event)) is not None:
+            self.key_time = event.time
+            if (keys := escape_then(event)) is not None and event.key not in self.screen.active_bindings:
                 for key in keys:
                     await self.on_event(key)
                 return

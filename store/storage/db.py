@@ -47,6 +47,7 @@ from broadsheet.store.storage.listing import (
     Row,
     merged,
     newest_first,
+    open_listing,
     row_of,
     write_rows,
 )
@@ -582,7 +583,7 @@ class Store:
     def write_listing(self) -> None:
         """Rewrite the listing when it is missing or far behind (after an import or a fetch)."""
         listing = _open_listing(self.folder / LISTING)
-        fresh = self._listing_fresh(listing)
+        fresh = self._listing_fresh(listing) and listing is not None and listing.version == Listing.version
         if listing is not None:
             listing.close()
         if fresh:
@@ -991,7 +992,7 @@ def _sources_of(records: dict[str, dict[str, Any]]) -> Present:
 
 def _open_listing(path: Path) -> Listing | None:
     try:
-        return Listing(path)
+        return open_listing(path)
     except (OSError, ValueError):
         return None
 

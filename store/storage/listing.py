@@ -7,16 +7,25 @@ file and reads only the rows it draws. It is a derivative of the metadata shards
 search index is: rebuilt whole, atomically, when it is missing, damaged or of another
 version, or when too much has changed since; what changed since it was written (new,
 changed and deleted stories) is read from the tail of the directory, which every writer
-appends to, and merged in when the reader opens it.
+appends to, and merged in when the reader opens it. A listing of version 03 (before the
+compressed blocks) is read as it is until the next import or fetch writes it anew
+(:class:`ListingV03`).
 
 Layout, little-endian: a header (magic, rows, directory bytes covered, bytes of the source
-table); then per row, in list order, the story's key and the offset of its text; then a
-byte per row (the parser version, high bit set when the story came from a file that can be
-read again); then the keys sorted, each with its row; then the texts, UTF-8, fields joined
-by U+001F (stored strings are cleaned of control characters, so none holds one); then the
-rows in the order "by source" (u32 each: sources compared case-blind, newest first within
-one), and the source table: JSON ``[[source, stories], ...]`` in that order, so the order
-by source and the stories per feed are read, not computed from a million rows.
+table, rows a block); then each row's story key, in list order; the offset of each block of texts (and of
+their end); a byte per row (the parser version, high bit set when the story came from a file
+that can be read again); the keys sorted, then the row of each (u32); then the texts in
+blocks of ``BLOCK_ROWS`` rows, each block zlib-compressed on its own (UTF-8, rows joined by
+U+001E, fields by U+001F: stored strings are cleaned of control characters, so none holds
+one); then the rows in the order "by source" (u32 each: sources compared case-blind, newest
+first within one), and the source table: JSON ``[[source, stories], ...]`` in that order, so
+the order by source and the stories per feed are read, not computed from a million rows.
+
+Why blocks (issue 17): the texts were 132 bytes a row, 0.04x the pages a store came from; a
+block of 128 rows compressed keeps 54 bytes a row. A window of rows decompresses a block or
+two (about 60 us each); the last blocks read are kept decoded. zlib, not zstd: it is in the
+standard library, and importing zstandard would cost the first paint 5 ms; for blocks of
+17 kB it compresses as well (``python -m bench.store_size`` shows the listing's bytes).
 """
 
 from __future__ import annotations
@@ -25,6 +34,8 @@ import heapq
 import mmap
 import re
 import struct
+import threading
+import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
@@ -40,10 +51,17 @@ from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.directory import is_plain_id, key_order, story_key
 
 T = TypeVar("T")
-MAGIC = b"BSLIST03"  # 02: a feed entry is not "from a file"; 03: the order by source and the source table
-HEADER = struct.Struct("<8sQQQ")  # magic, rows, directory bytes covered when written, source table bytes
-PAIR = struct.Struct("<QQ")
+#: 02: a feed entry is not "from a file"; 03: the order by source and the source table;
+#: 04: texts in compressed blocks, keyed rows as u32 (a listing of another version is written anew)
+MAGIC = b"BSLIST04"
+HEADER = struct.Struct("<8sQQQQ")  # magic, rows, directory bytes covered when written, source table bytes, block rows
+U64 = struct.Struct("<Q")
+U32 = struct.Struct("<I")
 SEP = "\x1f"
+ROW_SEP = b"\x1e"
+BLOCK_ROWS = 128  # rows compressed together (a window of the list is a block or two)
+LEVEL = 6  # zlib level: 9 gains 0.3 bytes a row
+BLOCKS_KEPT = 32  # decoded blocks kept (about 17 kB each)
 FROM_FILE = 0x80
 #: Rebuild the file rather than merge more changed stories than this at every start.
 TAIL_LIMIT = 5_000
@@ -90,12 +108,17 @@ def row_of(sid: str, record: Mapping[str, Any], shard: int, from_file: bool) -> 
 
     def text(name: str) -> str:
         value = record.get(name)
-        return value.replace(SEP, " ") if isinstance(value, str) else ""
+        return _one_field(value) if isinstance(value, str) else ""
 
     parser = record.get("parser")
     version = parser if isinstance(parser, int) and 0 <= parser < FROM_FILE else 0
-    return Row(sid.replace(SEP, " "), text("headline"), text("source"), text("published"), text("imported"),
+    return Row(_one_field(sid), text("headline"), text("source"), text("published"), text("imported"),
                shard, version | (FROM_FILE if from_file else 0))
+
+
+def _one_field(text: str) -> str:
+    """``text`` without the separators of fields and rows (cleaned strings hold none; a hand edit might)."""
+    return text.replace(SEP, " ").replace("\x1e", " ")
 
 
 def stale_flags(version: int) -> list[bytes]:
@@ -116,11 +139,17 @@ def newest_first(rows: Iterable[Row]) -> list[Row]:
     return sorted(rows, key=attrgetter("sort_key"), reverse=True)
 
 
+def _blocks(count: int, block_rows: int) -> int:
+    return -(-count // block_rows)
+
+
 def write_rows(path: Path, rows: Iterable[Row], count: int, covered: int) -> None:
     """Write the listing of ``count`` rows given newest first, up to date with ``covered``
-    directory bytes, atomically. The texts are streamed to the file; what is kept meanwhile
-    is 37 bytes a row (offsets, keys, flags, source), so a million rows take some 45 MB."""
-    texts_at = HEADER.size + (count + 1) * PAIR.size + count + count * PAIR.size
+    directory bytes, atomically. The texts are streamed to the file a block at a time; what
+    is kept meanwhile is 21 bytes a row (keys, flags, source), so a million rows take some 30 MB."""
+    block_rows = BLOCK_ROWS
+    blocks = _blocks(count, block_rows)
+    texts_at = HEADER.size + 8 * count + 8 * (blocks + 1) + count + 12 * count
     offsets, keys, flags = array("Q"), array("Q"), bytearray()
     sources: dict[str, int] = {}
     source_of = array("I")
@@ -128,14 +157,25 @@ def write_rows(path: Path, rows: Iterable[Row], count: int, covered: int) -> Non
     def write(handle: BinaryIO) -> None:
         handle.seek(texts_at)
         at = 0
-        for row in rows:
-            data = row.text()
+        block: list[bytes] = []
+
+        def flush() -> None:
+            nonlocal at
+            packed = zlib.compress(ROW_SEP.join(block), LEVEL)
             offsets.append(at)
+            handle.write(packed)
+            at += len(packed)
+            block.clear()
+
+        for row in rows:
+            block.append(row.text())
             keys.append(story_key(row.sid))
             flags.append(row.flags)
             source_of.append(sources.setdefault(row.source, len(sources)))
-            handle.write(data)
-            at += len(data)
+            if len(block) == block_rows:
+                flush()
+        if block:
+            flush()
         if len(keys) != count:
             raise ValueError(f"listing: {len(keys)} rows given, {count} announced")
         offsets.append(at)
@@ -143,15 +183,13 @@ def write_rows(path: Path, rows: Iterable[Row], count: int, covered: int) -> Non
         handle.write(by_source.tobytes())
         handle.write(table)
         handle.seek(0)
-        handle.write(HEADER.pack(MAGIC, count, covered, len(table)))
-        pairs = array("Q", [0]) * (2 * (count + 1))
-        pairs[0::2] = keys + array("Q", [0])
-        pairs[1::2] = offsets
-        handle.write(pairs.tobytes())
+        handle.write(HEADER.pack(MAGIC, count, covered, len(table), block_rows))
+        handle.write(keys.tobytes())
+        handle.write(offsets.tobytes())
         handle.write(flags)
-        keyed = array("Q", [0]) * (2 * count)
-        keyed[0::2], keyed[1::2] = key_order(keys)
-        handle.write(keyed.tobytes())
+        sorted_keys, rows_of_keys = key_order(keys)
+        handle.write(sorted_keys.tobytes())
+        handle.write(array("I", rows_of_keys).tobytes())
 
     atomic_write_with(path, write)
 
@@ -184,6 +222,8 @@ def merged(listing: Listing, hidden: Iterable[int], changed: list[Row]) -> Itera
 class Listing:
     """A written listing, mapped: rows by position, positions by key."""
 
+    version = 4
+
     def __init__(self, path: Path) -> None:
         """Raises ValueError when the file is not a listing of this version, OSError when unreadable."""
         with open(path, "rb") as handle:
@@ -191,40 +231,79 @@ class Listing:
             if size < HEADER.size:
                 raise ValueError("too short")
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        magic, self.count, self.covered, table = HEADER.unpack_from(self._map, 0)
+        magic, self.count, self.covered, table, self._block_rows = HEADER.unpack_from(self._map, 0)
         n = self.count
-        self._rows = HEADER.size
-        self._flags = self._rows + (n + 1) * PAIR.size
-        self._keyed = self._flags + n
-        self._texts = self._keyed + n * PAIR.size
+        if magic != MAGIC or not 0 < self._block_rows <= 1 << 20:
+            self._map.close()
+            raise ValueError("not a listing of this version")
+        self._blocks = _blocks(n, self._block_rows)
+        self._keys = HEADER.size
+        self._offsets = self._keys + 8 * n
+        self._flags = self._offsets + 8 * (self._blocks + 1)
+        self._sorted = self._flags + n
+        self._keyed_rows = self._sorted + 8 * n
+        self._texts = self._keyed_rows + 4 * n
         if magic != MAGIC or self._texts > size:
             self._map.close()
             raise ValueError("not a listing of this version")
-        self._by_source = self._texts + self._text_end(n)
+        self._by_source = self._texts + self._block_at(self._blocks)
         self._table = self._by_source + 4 * n
         if self._table + table != size:
             self._map.close()
             raise ValueError("not a listing of this version")
+        self._decoded: dict[int, list[bytes]] = {}  # block -> its rows' texts, the latest read last
+        self._lock = threading.Lock()  # rows are read from the reader's workers too
+        self._last: tuple[int, list[bytes]] = (-1, [])  # the block read last (one object: swapped whole)
+        self._firsts: dict[int, str] = {}  # block -> the sort key of its first row (see insertion_point)
 
-    def _text_end(self, position: int) -> int:
-        return PAIR.unpack_from(self._map, self._rows + position * PAIR.size)[1]
+    def _block_at(self, block: int) -> int:
+        """Where block ``block`` starts among the texts (``self._blocks``: where they end)."""
+        return U64.unpack_from(self._map, self._offsets + 8 * block)[0]
+
+    def _texts_of(self, block: int) -> list[bytes]:
+        """The row texts of ``block``, decompressed (or kept from a recent read)."""
+        last = self._last  # the usual case, a window in the block read last: no lock
+        if last[0] == block:
+            return last[1]
+        with self._lock:
+            found = self._decoded.pop(block, None)
+            if found is None:
+                start, end = self._block_at(block), self._block_at(block + 1)
+                try:
+                    found = zlib.decompress(self._map[self._texts + start:self._texts + end]).split(ROW_SEP)
+                except zlib.error as exc:
+                    raise ValueError(f"listing: block {block} is damaged ({exc})") from None
+                if len(self._decoded) >= BLOCKS_KEPT:
+                    del self._decoded[next(iter(self._decoded))]
+            self._decoded[block] = found
+            self._last = (block, found)
+            return found
 
     def row(self, position: int) -> Row:
-        _key, start = PAIR.unpack_from(self._map, self._rows + position * PAIR.size)
-        _next, end = PAIR.unpack_from(self._map, self._rows + (position + 1) * PAIR.size)
-        text = self._map[self._texts + start:self._texts + end].decode("utf-8", "surrogatepass")
+        if not 0 <= position < self.count:
+            raise IndexError(position)
+        block, at = divmod(position, self._block_rows)
+        text = self._texts_of(block)[at].decode("utf-8", "surrogatepass")
         sid, headline, source, published, imported, shard = text.split(SEP)
         return Row(sid, headline, source, published, imported, int(shard), self._map[self._flags + position])
 
     def stream(self) -> Iterator[Row]:
         """Every row in order, for a pass over the whole file (compaction, merging runs):
         the pages read are let go as it goes, so a million rows do not stay resident
-        (170 MB of mapped file would count in the process's memory)."""
+        (the mapped file would count in the process's memory)."""
         done = 0  # bytes of the mapping let go
-        for position in range(self.count):
-            if position % DROP_EVERY == 0 and position:
-                done = self._let_go(done, self._texts + self._text_end(position))
-            yield self.row(position)
+        flags = self.flags()
+        for block in range(self._blocks):
+            if block % max(1, DROP_EVERY // self._block_rows) == 0 and block:
+                done = self._let_go(done, self._texts + self._block_at(block))
+            start, end = self._block_at(block), self._block_at(block + 1)
+            try:
+                texts = zlib.decompress(self._map[self._texts + start:self._texts + end]).split(ROW_SEP)
+            except zlib.error as exc:
+                raise ValueError(f"listing: block {block} is damaged ({exc})") from None
+            for at, raw in enumerate(texts, block * self._block_rows):
+                sid, headline, source, published, imported, shard = raw.decode("utf-8", "surrogatepass").split(SEP)
+                yield Row(sid, headline, source, published, imported, int(shard), flags[at])
 
     def _let_go(self, done: int, upto: int) -> int:
         """Drop the mapped pages of the texts read so far (they stay in the page cache)."""
@@ -236,35 +315,40 @@ class Listing:
         return done
 
     def key(self, position: int) -> int:
-        return PAIR.unpack_from(self._map, self._rows + position * PAIR.size)[0]
+        return U64.unpack_from(self._map, self._keys + 8 * position)[0]
 
     def position(self, key: int) -> int | None:
         """The row of the story with ``key`` (binary search over the sorted keys)."""
         at = self._keyed_from(key)
-        if at < self.count:
-            found, position = PAIR.unpack_from(self._map, self._keyed + at * PAIR.size)
-            if found == key:
-                return int(position)
+        if at < self.count and self._sorted_key(at) == key:
+            return self._keyed_row(at)
         return None
 
     def positions_between(self, low: int, high: int) -> Iterator[int]:
         """The rows of the stories whose keys are from ``low`` to ``high`` (an id's prefix)."""
         for at in range(self._keyed_from(low), self.count):
-            found, position = PAIR.unpack_from(self._map, self._keyed + at * PAIR.size)
-            if found > high:
+            if self._sorted_key(at) > high:
                 return
-            yield position
+            yield self._keyed_row(at)
 
     def _keyed_from(self, key: int) -> int:
         """Where ``key`` is, or would go, among the sorted keys."""
         low, high = 0, self.count
         while low < high:
             mid = (low + high) // 2
-            if PAIR.unpack_from(self._map, self._keyed + mid * PAIR.size)[0] < key:
+            if self._sorted_key(mid) < key:
                 low = mid + 1
             else:
                 high = mid
         return low
+
+    def _sorted_key(self, at: int) -> int:
+        """The key at ``at`` among the sorted keys."""
+        return int(U64.unpack_from(self._map, self._sorted + 8 * at)[0])
+
+    def _keyed_row(self, at: int) -> int:
+        """The row of the key at ``at`` among the sorted keys."""
+        return int(U32.unpack_from(self._map, self._keyed_rows + 4 * at)[0])
 
     def positions(self, keys: Iterable[int]) -> set[int]:
         """The rows of the stories with ``keys`` (those listed)."""
@@ -275,15 +359,15 @@ class Listing:
 
     def sorted_keys(self) -> array[int]:
         """Every key, ascending (one copy of a section of the file)."""
-        pairs = array("Q")
-        pairs.frombytes(self._map[self._keyed:self._texts])
-        return pairs[::2]
+        keys = array("Q")
+        keys.frombytes(self._map[self._sorted:self._keyed_rows])
+        return keys
 
     def keyed_rows(self) -> array[int]:
         """The row of each key, in the order of :meth:`sorted_keys` (one copy of a section of the file)."""
-        pairs = array("Q")
-        pairs.frombytes(self._map[self._keyed:self._texts])
-        return pairs[1::2]
+        rows = array("I")
+        rows.frombytes(self._map[self._keyed_rows:self._texts])
+        return rows
 
     def by_source(self) -> array[int]:
         """The rows in the order by source (a copy: 4 bytes a row)."""
@@ -296,7 +380,104 @@ class Listing:
         return [(name, count) for name, count in orjson.loads(self._map[self._table:])]
 
     def insertion_point(self, sort_key: str) -> int:
-        """Where a row with ``sort_key`` goes among the rows (newest first; after equal keys)."""
+        """Where a row with ``sort_key`` goes among the rows (newest first; after equal keys).
+
+        A search among the blocks' first rows (kept once read: the searches of every changed
+        row share their first steps), then inside one block: a few blocks decoded, not one a step.
+        """
+        low, high = 0, self._blocks
+        while low < high:  # the first block whose first row goes after ``sort_key``
+            mid = (low + high) // 2
+            if self._first_key(mid) >= sort_key:
+                low = mid + 1
+            else:
+                high = mid
+        if low == 0:
+            return 0
+        first = (low - 1) * self._block_rows
+        low, high = first, min(first + self._block_rows, self.count)
+        while low < high:
+            mid = (low + high) // 2
+            if self.row(mid).sort_key >= sort_key:
+                low = mid + 1
+            else:
+                high = mid
+        return low
+
+    def _first_key(self, block: int) -> str:
+        found = self._firsts.get(block)
+        if found is None:
+            found = self._firsts[block] = self.row(block * self._block_rows).sort_key
+        return found
+
+    def close(self) -> None:
+        self._map.close()
+
+
+class ListingV03(Listing):
+    """A listing of version 03 (texts uncompressed, keyed rows as u64), read as it is: the
+    reader opens it at once, and the next import or fetch writes it anew (``Store.write_listing``
+    merges its rows into a listing of this version: a million of them in seconds, where making
+    one from every shard, at the first start of a reader, took some 40 s)."""
+
+    version = 3
+    MAGIC = b"BSLIST03"
+    HEADER = struct.Struct("<8sQQQ")
+    PAIR = struct.Struct("<QQ")
+
+    def __init__(self, path: Path) -> None:
+        pair = self.PAIR
+        with open(path, "rb") as handle:
+            size = handle.seek(0, 2)
+            if size < self.HEADER.size:
+                raise ValueError("too short")
+            self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+        magic, self.count, self.covered, table = self.HEADER.unpack_from(self._map, 0)
+        n = self.count
+        self._rows = self.HEADER.size
+        self._flags = self._rows + (n + 1) * pair.size
+        self._keyed = self._flags + n
+        self._texts = self._keyed + n * pair.size
+        if magic != self.MAGIC or self._texts > size:
+            self._map.close()
+            raise ValueError("not a listing of version 03")
+        self._by_source = self._texts + pair.unpack_from(self._map, self._rows + n * pair.size)[1]
+        self._table = self._by_source + 4 * n
+        if self._table + table != size:
+            self._map.close()
+            raise ValueError("not a listing of version 03")
+
+    def row(self, position: int) -> Row:
+        if not 0 <= position < self.count:
+            raise IndexError(position)
+        _key, start, _next, end = struct.unpack_from("<QQQQ", self._map, self._rows + position * self.PAIR.size)
+        text = self._map[self._texts + start:self._texts + end].decode("utf-8", "surrogatepass")
+        sid, headline, source, published, imported, shard = text.split(SEP)
+        return Row(sid, headline, source, published, imported, int(shard), self._map[self._flags + position])
+
+    def stream(self) -> Iterator[Row]:
+        return map(self.row, range(self.count))  # read once, to be written anew: its pages are not let go
+
+    def key(self, position: int) -> int:
+        return self.PAIR.unpack_from(self._map, self._rows + position * self.PAIR.size)[0]
+
+    def _sorted_key(self, at: int) -> int:
+        return int(self.PAIR.unpack_from(self._map, self._keyed + at * self.PAIR.size)[0])
+
+    def _keyed_row(self, at: int) -> int:
+        return int(self.PAIR.unpack_from(self._map, self._keyed + at * self.PAIR.size)[1])
+
+    def sorted_keys(self) -> array[int]:
+        pairs = array("Q")
+        pairs.frombytes(self._map[self._keyed:self._texts])
+        return pairs[::2]
+
+    def keyed_rows(self) -> array[int]:
+        pairs = array("Q")
+        pairs.frombytes(self._map[self._keyed:self._texts])
+        return pairs[1::2]
+
+    def insertion_point(self, sort_key: str) -> int:
         low, high = 0, self.count
         while low < high:
             mid = (low + high) // 2
@@ -306,8 +487,12 @@ class Listing:
                 high = mid
         return low
 
-    def close(self) -> None:
-        self._map.close()
+
+def open_listing(path: Path) -> Listing:
+    """The listing at ``path``, of this version or of version 03 (ValueError for anything else)."""
+    with open(path, "rb") as handle:
+        magic = handle.read(len(MAGIC))
+    return ListingV03(path) if magic == ListingV03.MAGIC else Listing(path)
 
 
 Meta = Any  # broadsheet.store.storage.db.StoryMeta (not imported: db imports this module)

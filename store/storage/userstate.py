@@ -222,22 +222,33 @@ def folder_identity(folder: Path) -> list[int] | None:
     return list(identity)
 
 
+class _Loaded:
+    """What one load of the marks has read: state files by name, and which files of an older
+    layout are there (a file of the current layout not there reads as empty)."""
+
+    __slots__ = ("files", "legacy")
+
+    def __init__(self) -> None:
+        self.files: dict[str, dict[str, Any]] = {}
+        self.legacy: dict[str, bool] = {}
+
+
 class LazyStates(Mapping[str, StoryState]):
     """Every story's marks, read from a state file when a story in it is first asked about.
 
-    The reader draws a screenful of rows, so it reads a few of the 256 files, not a
+    The reader draws a screenful of rows, so it reads a few of the 4,096 files, not a
     million marks; going through every mark (a search for ``is:read``) reads them all.
     Never changed in place: :meth:`with_changes` gives a new mapping (a search worker keeps
     the one it was handed).
     """
 
     def __init__(self, user: UserState, changes: Mapping[str, StoryState] | None = None,
-                 loaded: dict[str, dict[str, StoryState]] | None = None) -> None:
+                 loaded: _Loaded | None = None) -> None:
         self._user = user
         self._changes = dict(changes or {})
-        # file name -> its marks as first read; shared by every mapping made from this one with
+        # The state files as first read; shared by every mapping made from this one with
         # with_changes, so a file read before a change was written keeps its old marks for all.
-        self._loaded = loaded if loaded is not None else {}
+        self._loaded = loaded if loaded is not None else _Loaded()
 
     def with_changes(self, changed: Mapping[str, StoryState]) -> LazyStates:
         return LazyStates(self._user, {**self._changes, **changed}, self._loaded)
@@ -262,17 +273,30 @@ class LazyStates(Mapping[str, StoryState]):
 
     def _file(self, name: str) -> dict[str, Any]:
         """A state file's records as first read (turned into marks one at a time, as asked for)."""
-        docs = self._loaded.get(name)
+        docs = self._loaded.files.get(name)
         if docs is None:
-            docs = self._loaded[name] = self._user.records(name)  # replaced, never changed, on a write
+            docs = self._loaded.files[name] = self._user.read_file(name)  # replaced, never changed, on a write
         return docs
+
+    def _files_of(self, sid: str) -> list[str]:
+        """:meth:`UserState.files_of`, with whether each file of an older layout is there looked
+        at once per load, not twice a story (scrolling asks about 38 stories a page)."""
+        shard = self._user._shard(sid)
+        older = [head for head in (sid[:1].lower(), sid[:2].lower()) if head in _LEGACY_SET]
+        if not older:
+            return [shard]
+        there = self._loaded.legacy
+        for head in older:
+            if head not in there:
+                there[head] = (self._user.folder / f"{head}.json").exists()
+        return [*(head for head in older if there[head]), shard]
 
     def __getitem__(self, sid: str) -> StoryState:
         if sid in self._changes:
             state = self._changes[sid]
         else:
             state = EMPTY
-            for name in self._user.files_of(sid):
+            for name in self._files_of(sid):
                 doc = self._file(name).get(sid)
                 if doc is not None:
                     state = StoryState.from_doc(doc)
@@ -565,6 +589,18 @@ class UserState:
 
     def records(self, name: str) -> dict[str, Any]:
         return self._table(name).records()
+
+    def read_file(self, name: str) -> dict[str, Any]:
+        """The records of state file ``name`` as it is now, for a reader that keeps them itself
+        (:class:`LazyStates`): no TinyDB is opened and kept for it (scrolling a million stories
+        reads a new file for nearly every row), but one already open answers from its cache.
+        Raises StoreFileError for a damaged file, as a read through TinyDB does."""
+        db = self._dbs.get(name)
+        if db is not None:
+            return db.table("stories").records()  # type: ignore[attr-defined]
+        data = AtomicJSONStorage(self.folder / f"{name}.json").read() or {}
+        table = data.get("stories")
+        return table if isinstance(table, dict) else {}
 
     def get(self, story_id: str) -> StoryState:
         doc = None

@@ -404,14 +404,26 @@ class MainScreen(FeedsMixin, Screen[None]):
         whatever the stories it passes cost to read and lay out."""
         now, before = time.monotonic(), self._moved
         self._moved = now
+        key = self.broadsheet.key_time
+        # A key read since the last move made this one: it counts from when it came, not from when
+        # its turn came (a reader behind a held key would take each repeat for a key on its own).
+        came = key if before < key <= now else now
         if self._story_timer is not None:
             self._story_timer.stop()
             self._story_timer = None
         reading = self._restore_scroll is not None or self.has_class("-reading") or self.has_class("-zen")
-        if before and not reading and (now - before < self.REST or self.app.message_queue_size):
+        if before and not reading and (came - before < self.REST or self.app.message_queue_size):
             self.query_one(CreditsPanel).pause_photo()
-            self._story_timer = self.set_timer(self.REST, self.show_highlighted)
+            self._story_timer = self.set_timer(self.REST, self._rested)
         else:  # the first story, a key on its own, and any while reading, in the cursor's frame
+            self.show_highlighted()
+
+    def _rested(self) -> None:
+        """The cursor has not moved for ``REST``: show its story, unless keys wait to be run (a held
+        key the reader fell behind on moves it on: the story waits for them)."""
+        if self.app.message_queue_size:
+            self._story_timer = self.set_timer(self.REST, self._rested)
+        else:
             self.show_highlighted()
 
     @property

@@ -1,0 +1,121 @@
+"""Scrolling the headline list (issue 17): rows drawn ahead, drawn the same however they are made,
+and a held key that the reader falls behind on never taken for a key on its own."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual import events
+
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import LazyStates
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.widgets.article_view import ArticleView
+from broadsheet.tui.widgets.headline_list import HeadlineList
+from tests.factories import make_article
+from tests.pilot import settle
+
+SIZE = (120, 40)
+
+
+def many(store: Store, count: int = 150) -> Store:
+    """``count`` made-up stories, a few read, bookmarked or tagged (long tags too)."""
+    store.add([(make_article(i, headline=f"Story {i:03d} about the harbour and its ferries",
+                             published=f"2024-{(i % 12) + 1:02d}-{(i % 28) + 1:02d}"), None) for i in range(count)])
+    ids = [meta.id for meta in store.stories()]
+    store.user.set_read(ids[1])
+    store.user.set_bookmarked(ids[2], True)
+    store.user.edit_tags([ids[3], ids[4]], add=["ferries", "a rather long tag about the harbour wall"])
+    store.user.set_read(ids[4])
+    for sid in ids[40:120:7]:
+        store.user.set_read(sid)
+    return store
+
+
+def segments(strip: object) -> list[tuple[str, object]]:
+    return [(segment.text, segment.style) for segment in strip]  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("size", [SIZE, (220, 40)])
+async def test_rows_drawn_straight_are_those_their_text_draws(store: Store, size: tuple[int, int]) -> None:
+    # Plain rows are made into segments directly; a search's rows (and the cursor's) go through
+    # a rich Text. A search that matches no headline word must draw every row the same.
+    app = BroadsheetApp(many(store))
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        width = headlines.scrollable_content_region.width
+        plain = [headlines._render_row(i, width) for i in range(1, 30)]
+        headlines.set_stories(headlines.stories, headlines._states, terms=["zzzqx"])
+        headlines.cursor = 0
+        via_text = [headlines._render_row(i, width) for i in range(1, 30)]
+        assert [segments(s) for s in plain] == [segments(s) for s in via_text]
+        texts = [s.text for s in plain]
+        assert all(len(t) == width for t in texts) and sum(t.startswith(" *") for t in texts) == 1
+        assert width < 60 or sum(" [f" in t for t in texts) == 2  # the two tagged stories
+
+
+async def test_the_next_screenful_is_drawn_ahead_once_the_list_scrolls(store: Store) -> None:
+    app = BroadsheetApp(many(store))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        height = headlines.scrollable_content_region.height
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        top = headlines.scroll_offset.y
+        assert top > 0
+        ahead = range(top + height, min(top + 2 * height, headlines.count))
+        assert ahead and all(i in headlines._drawn for i in ahead)
+        await pilot.press("G", "pageup")
+        await settle(pilot)
+        top = headlines.scroll_offset.y
+        assert all(i in headlines._drawn for i in range(top - height, top))
+        # what was drawn ahead is what the list shows when it gets there
+        kept = {i: segments(headlines._drawn[i][1]) for i in range(top - height, top)}
+        await pilot.press("pageup")
+        await settle(pilot)
+        width = headlines.scrollable_content_region.width
+        for i, drawn in kept.items():
+            if i != headlines.cursor:
+                assert drawn == segments(headlines._render_row(i, width))
+
+
+async def test_a_held_key_the_reader_is_behind_on_does_not_show_each_story(store: Store) -> None:
+    # A repeat that came (was read from the terminal) soon after the last move is a held key
+    # even when its turn comes late, as when drawing the list kept the reader busy.
+    app = BroadsheetApp(many(store))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        headlines, view = screen.query_one(HeadlineList), screen.query_one(ArticleView)
+        await pilot.press("j")  # on its own: its story shows in its frame
+        await settle(pilot)
+        assert view.article is not None and view.article.headline == headlines.current.headline
+        await pilot.pause(screen.REST * 2)
+        key = events.Key("j", "j")  # read now, run after a busy spell longer than REST
+        key.time = screen._moved + screen.REST / 4
+        await app.on_event(key)
+        assert headlines.cursor == 2 and screen.story_pending
+        assert view.article.headline != headlines.current.headline
+        await settle(pilot)  # the cursor rests: its story shows
+        assert view.article.headline == headlines.current.headline and not screen.story_pending
+
+
+async def test_marks_are_looked_up_without_a_stat_a_story(store: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    many(store, 20)
+    (store.folder / "state" / "a.json").write_text('{"stories": {}}')  # a file of the oldest layout, still there
+    states = LazyStates(Store(store.folder).user)
+    looked: list[str] = []
+    real = Path.exists
+
+    def exists(path: Path) -> bool:
+        looked.append(path.name)
+        return real(path)
+
+    monkeypatch.setattr(Path, "exists", exists)
+    ids = [meta.id for meta in store.stories()]
+    found = {sid: states.get(sid) for sid in ids}
+    assert sum(1 for s in found.values() if s is not None and s.read) == 2
+    assert len(looked) == len(set(looked))  # each older file looked for once, not per story
