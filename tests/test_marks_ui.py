@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
 from textual.widgets import Input, Label
 
@@ -274,20 +279,56 @@ async def test_refresh_shows_another_instances_changes(app: BroadsheetApp, fille
         assert listed(app) == ["Late story from the other window"]  # the index caught up too
 
 
-async def test_a_mark_while_another_process_holds_the_store_says_busy_without_freezing(
-        app: BroadsheetApp, filled_store: Store) -> None:
-    # A repair or reindex of a large store holds its lock for minutes: the reader waits
-    # BUSY_WAIT (2 s), not the lock's 30 s, then says the mark was not saved and why.
-    import subprocess
-    import sys
-    import time
-
+def _hold(lock_file: Path) -> subprocess.Popen[str]:
+    """Another process that holds ``lock_file`` (as a repair, reindex or import holds the store's) until killed."""
     holder = subprocess.Popen(
         [sys.executable, "-c", "import sys, time; from filelock import FileLock; "
          "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); time.sleep(60)",
-         str(filled_store.folder / ".lock")], stdout=subprocess.PIPE, text=True)
+         str(lock_file)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+async def test_marks_are_saved_and_found_while_another_process_holds_the_store(
+        app: BroadsheetApp, filled_store: Store) -> None:
+    # A repair, reindex or import of a large store holds the store's lock for minutes: marks
+    # have their own lock, so they are saved at once, durable, counted and found by the filters.
+    holder = _hold(filled_store.folder / ".lock")
     try:
-        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            assert isinstance(screen, MainScreen)
+            story = screen.query_one(HeadlineList).current
+            started = time.monotonic()
+            await pilot.press("b")
+            await settle(pilot)
+            assert time.monotonic() - started < 2  # no wait for the store's lock
+            assert Store(filled_store.folder).user.get(story.id).bookmarked  # on disk, seen by another process
+            assert not any("busy" in (n.title or "") for n in app._notifications)
+            assert screen.reader.sidebar_counts()[0]["bookmarked"] == 1
+            await pilot.press("t")
+            await settle(pilot)
+            await type_text(pilot, "harbour")
+            await pilot.press("enter")
+            await settle(pilot)
+            await pilot.press("slash")
+            await type_text(pilot, "is:bookmarked tag:harbour")
+            assert listed(app) == [story.headline]
+        assert holder.poll() is None  # it held the store's lock all along
+    finally:
+        holder.kill()
+        holder.wait()
+    marks = Store(filled_store.folder).user.counts(lambda _sid: pytest.fail("counted again"))
+    assert (marks.bookmarked, dict(marks.tags)) == (1, {"harbour": 1})
+
+
+async def test_a_mark_while_another_process_holds_the_marks_says_busy_without_freezing(
+        app: BroadsheetApp, filled_store: Store) -> None:
+    # Another broadsheet changing many marks at once holds the marks' lock: the reader waits
+    # BUSY_WAIT (2 s), not the lock's 30 s, then says the mark was not saved and why.
+    holder = _hold(filled_store.folder / ".marks-lock")
+    try:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             story = app.screen.query_one(HeadlineList).current

@@ -169,4 +169,4 @@ def test_feed_counts_are_exact_without_reading_the_stories(store: Store) -> None
     store.add([(make_article(i, source="Valley Courier"), None) for i in (30, 31)])  # since the listing
     state.load()
     assert state.feed_counts() == counted(state)
-    assert Store(store.folder).user.counts(lambda _sid: True).total.read == 2  # counts.json as the reader left it
+    assert Store(store.folder).user.counts(lambda _sid: True).read == 2  # counts.json as the reader left it

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import orjson
 import pytest
 
 from broadsheet.store.storage import db as store_db
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.directory import ENTRY
-from broadsheet.store.storage.userstate import Marks
 from tests.factories import make_article, meta_file
 
 
@@ -124,47 +121,47 @@ def test_marks_in_the_16_files_of_an_older_store_are_moved_to_the_4096(store: St
     assert not Store(store.folder).user.all()[first].bookmarked
 
 
-def test_mark_counts_are_kept_per_state_file_and_read_again_only_when_a_file_changed(store: Store) -> None:
+def test_mark_counts_are_kept_by_every_writer_and_read_without_any_state_file(store: Store,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.storage import userstate
+
     articles = [make_article(i) for i in range(6)]
     store.add([(a, None) for a in articles])
     ids = [a.story_id for a in articles]
     store.user.edit_tags(ids[:3], add=["ferries"])
     store.user.set_read(ids[0], True)
     store.user.set_bookmarked("feedfacefeedface", True)  # a mark on a story not stored: not counted
-    stored = set(ids).__contains__
-    counted = store.user.counts(stored)
-    files, marks = counted.files, counted.total
-    assert (marks.read, marks.bookmarked, dict(marks.tags)) == (1, 0, {"ferries": 3})
-    assert Marks.of(files.values()) == marks
 
     def never(_sid: str) -> bool:
-        raise AssertionError("a state file was read although none changed")
+        raise AssertionError("a mark was counted again although every writer kept the counts")
 
-    assert Store(store.folder).user.counts(never).total == marks  # from counts.json alone
+    real = userstate.open_db
+    monkeypatch.setattr(userstate, "open_db", lambda *a, **k: pytest.fail("a state file was read"))
+    marks = Store(store.folder).user.counts(never)  # from counts.json alone
+    assert (marks.read, marks.bookmarked, dict(marks.tags)) == (1, 0, {"ferries": 3})
+    monkeypatch.setattr(userstate, "open_db", real)
     Store(store.folder).user.toggle_bookmark(ids[4])  # another process
-    again = Store(store.folder).user.counts(stored).total
+    again = Store(store.folder).user.counts(never)
     assert (again.read, again.bookmarked, dict(again.tags)) == (1, 1, {"ferries": 3})
+    (store.folder / "state" / userstate.COUNTS).unlink()  # counted again from every mark: the same
+    assert Store(store.folder).user.counts(store.presence(ids)) == again
 
 
-def test_a_state_folder_unchanged_for_a_while_vouches_for_every_file(store: Store,
-                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_store_without_kept_counts_is_counted_once_when_its_marks_are_old_enough(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     from broadsheet.store.storage import userstate
 
     article = make_article(1)
     store.add([(article, None)])
     store.user.set_read(article.story_id, True)
-    monkeypatch.setattr(userstate, "RACY_SECONDS", 0.0)  # as if the folder were written long ago
+    counts = store.folder / "state" / userstate.COUNTS
+    counts.unlink()  # as a store written before the writers kept them
     store.user.counts({article.story_id}.__contains__)
-    looked: list[str] = []
-    real = userstate.file_identity
-
-    def watched(path: Path) -> object:
-        looked.append(str(path))
-        return real(path)
-
-    monkeypatch.setattr(userstate, "file_identity", watched)
-    marks = Store(store.folder).user.counts(lambda _sid: True).total
-    assert marks.read == 1 and not [p for p in looked if p.endswith(".json")]  # no state file was even stat'ed
+    assert not counts.exists()  # the state folder changed just now: a change during the count could be missed
+    monkeypatch.setattr(userstate, "RACY_SECONDS", 0.0)  # as if the folder were written long ago
+    assert store.user.counts({article.story_id}.__contains__).read == 1
+    assert counts.exists()
+    assert Store(store.folder).user.counts(lambda _sid: pytest.fail("counted again")).read == 1
 
 
 def test_an_old_store_that_cannot_be_moved_is_read_and_exported_as_it_is(store: Store,

@@ -15,7 +15,7 @@ The garbage-collector policy it follows is in :mod:`broadsheet.store.collector`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
 
@@ -25,7 +25,7 @@ from broadsheet.store.search.query import Query, SearchResult, parse_query
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.listing import CatalogueIds
-from broadsheet.store.storage.userstate import EMPTY, LazyStates, MarkCounts, Marks, StoryState
+from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState
 
 Fingerprint = tuple[tuple[int, int, int], ...]
 #: What of the view a session keeps besides the story, its scroll and the search.
@@ -54,7 +54,7 @@ class ReaderState:
         self.stories: Sequence[StoryMeta] = ()  # newest first: the store's catalogue, rows made when drawn
         self.by_id: Mapping[str, StoryMeta] = MappingProxyType({})
         self.states: Mapping[str, StoryState] = MappingProxyType({})
-        self._counts = MarkCounts(Marks())  # counts of marks on stored stories
+        self._counts = Marks()  # counts of marks on stored stories
         self._named: set[str] = set()  # tags given in this session (on stories stored or not)
         self.order = "newest"
         self.query_text = ""
@@ -76,7 +76,8 @@ class ReaderState:
             self.stories = catalogue
             self.by_id = CatalogueIds(catalogue)
             self.states = LazyStates(self.store.user)
-            self._counts = self.store.user.counts(self._source_of, sources=True)
+            self.store.user.presence = self._presence
+            self._counts = self.store.user.counts(self._source_of)
             self._named = set()
             hold_loaded()
 
@@ -89,12 +90,28 @@ class ReaderState:
         meta = self.by_id.get(story_id)
         return None if meta is None else meta.source or ""
 
+    def _presence(self, story_ids: list[str]) -> Callable[[str], str | None]:
+        """Whether each story a mark is written for is stored, and its source: from this
+        catalogue (10 us), else (a story fetched since the load) from the store."""
+        store: list[Callable[[str], bool | str | None]] = []
+
+        def present(sid: str) -> str | None:
+            found = self._source_of(sid)
+            if found is None:
+                if not store:
+                    store.append(self.store.presence(story_ids))
+                got = store[0](sid)
+                found = got if isinstance(got, str) else None
+            return found
+
+        return present
+
     def feed_counts(self) -> tuple[Counter[str], Counter[str]]:
         """(stories, unread stories) per source: a feed's stories carry its title as their
         source. From the listing's table and the marks counted per source: no story is read."""
         counter = getattr(self.stories, "source_counts", None)
         totals: Counter[str] = counter() if counter is not None else Counter(m.source or "" for m in self.stories)
-        read = self._counts.total.sources
+        read = self._counts.sources
         return totals, Counter({source: n - read[source] for source, n in totals.items()})
 
     @property
@@ -149,10 +166,13 @@ class ReaderState:
         return self.states.get(story_id, EMPTY)
 
     def apply(self, changed: Mapping[str, StoryState]) -> None:
-        """Marks written to the store: take them in, as a new mapping (workers keep the old one)."""
+        """Marks written to the store: take them in, as a new mapping (workers keep the old one),
+        and the counts as the write left them (other processes' marks too)."""
         user = self.store.user
-        names = {name for sid in changed for name in user.files_of(sid)}
-        self._counts.take(user.recount(names, self._source_of))  # the files written just now
+        if user.marks is not None:
+            self._counts = user.marks
+        else:  # .counts.json is not kept yet (counted again at the next start)
+            self._counts.add(user.delta)
         self._named.update(tag for state in changed.values() for tag in state.tags)
         states = self.states
         self.states = (states.with_changes(changed) if isinstance(states, LazyStates)
@@ -207,12 +227,12 @@ class ReaderState:
 
     def known_tags(self) -> list[str]:
         """Every tag named on a story (the tag editor offers them)."""
-        return sorted({tag for tag, n in self._counts.total.named.items() if n > 0} | self._named)
+        return sorted({tag for tag, n in self._counts.named.items() if n > 0} | self._named)
 
     def sidebar_counts(self) -> tuple[dict[str, int], Counter[str]]:
         """(all / unread / bookmarked counts, stories per tag), over stories in the store: kept
         as marks change, from counts the store keeps per state file (no mark is read)."""
-        marks, total = self._counts.total, len(self.stories)
+        marks, total = self._counts, len(self.stories)
         tags = Counter({tag: n for tag, n in marks.tags.items() if n > 0})
         return {"all": total, "unread": total - marks.read, "bookmarked": marks.bookmarked}, tags
 

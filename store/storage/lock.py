@@ -16,6 +16,15 @@ from broadsheet.store.storage.atomic import remove_stale_temps
 TIDY_EVERY = 60.0  # seconds between looks for killed writers' temporary files
 
 
+class WriteErrors:
+    """The error that ended the last locked block, shared by a store's locks (its own and the
+    marks'): the store is read-only while the last write, under either, failed."""
+
+    def __init__(self) -> None:
+        self.last: StoreWriteError | None = None
+        self.guard = threading.Lock()  # lock holders may be threads
+
+
 class StoreLock(FileLock):
     """The store's cross-process writer lock, which also tidies up after killed writers.
 
@@ -30,20 +39,28 @@ class StoreLock(FileLock):
 
     temp_folders: list[Path]
     removed_temps: list[Path]
-    last_write_error: StoreWriteError | None
-    _errors: threading.Lock  # guards last_write_error: lock holders may be threads
+    _errors: WriteErrors
     _tidied: float | None  # when temporary files were last looked for (monotonic seconds)
 
     @classmethod
-    def for_store(cls, lock_file: Path, temp_folders: list[Path], timeout: float) -> StoreLock:
-        """The lock at ``lock_file`` tidying ``temp_folders`` (FileLock's constructor is left as is)."""
+    def for_store(cls, lock_file: Path, temp_folders: list[Path], timeout: float,
+                  errors: WriteErrors | None = None) -> StoreLock:
+        """The lock at ``lock_file`` tidying ``temp_folders`` (FileLock's constructor is left as
+        is); ``errors``: shared with another lock of the store."""
         lock = cls(str(lock_file), timeout=timeout)
         lock.temp_folders = temp_folders
         lock.removed_temps = []
-        lock.last_write_error = None
-        lock._errors = threading.Lock()
+        lock._errors = errors or WriteErrors()
         lock._tidied = None
         return lock
+
+    @property
+    def errors(self) -> WriteErrors:
+        return self._errors
+
+    @property
+    def last_write_error(self) -> StoreWriteError | None:
+        return self._errors.last
 
     def acquire(self, *args: Any, **kwargs: Any) -> Any:
         try:
@@ -52,8 +69,8 @@ class StoreLock(FileLock):
             raise
         except OSError as exc:
             error = StoreWriteError(Path(self.lock_file).parent, exc)  # the user knows the folder, not .lock
-            with self._errors:
-                self.last_write_error = error
+            with self._errors.guard:
+                self._errors.last = error
             raise error from exc
         if self.lock_counter == 1 and (self._tidied is None or time.monotonic() - self._tidied > TIDY_EVERY):
             self.removed_temps += remove_stale_temps(self.temp_folders)
@@ -66,9 +83,9 @@ class StoreLock(FileLock):
         exc_value: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        with self._errors:
+        with self._errors.guard:
             if isinstance(exc_value, StoreWriteError):
-                self.last_write_error = exc_value
+                self._errors.last = exc_value
             elif exc_value is None:
-                self.last_write_error = None
+                self._errors.last = None
         super().__exit__(exc_type, exc_value, traceback)

@@ -390,21 +390,29 @@ class _Repair:
         return changed
 
     def repair_state(self) -> None:
+        """Mend each state file under the marks' lock, taken for one file at a time (the reader
+        goes on saving marks meanwhile); the counts of the marks are counted again when a file was
+        mended or a story record lost or brought back."""
+        lock = self.store.user.lock
         names = [*LEGACY_SHARDS, *SHARDS]
         for done, name in enumerate(names, 1):
             path = self.folder / "state" / f"{name}.json"
-            got = self.load(path, "stories", _is_state)
-            if got is not None and got[1]:
-                self.save(path, "stories", got[0])
-                self.report.lost.append(f"state/{name}.json: marks and tags of stories beyond the "
-                                        f"{len(got[0])} kept could not be recovered (see the copy)")
+            with lock:
+                got = self.load(path, "stories", _is_state)
+                if got is not None and got[1]:
+                    self.save(path, "stories", got[0])
+                    self.report.lost.append(f"state/{name}.json: marks and tags of stories beyond the "
+                                            f"{len(got[0])} kept could not be recovered (see the copy)")
             if done % 256 == 0 or done == len(names):
                 self.progress("Checking marks and tags", done, len(names))
         path = self.folder / "state" / "settings.json"
-        got = self.load(path, "settings", _is_setting)
-        if got is not None and got[1]:
-            self.save(path, "settings", got[0])
-            self.report.lost.append("state/settings.json: settings not kept fall back to their defaults")
+        with lock:
+            got = self.load(path, "settings", _is_setting)
+            if got is not None and got[1]:
+                self.save(path, "settings", got[0])
+                self.report.lost.append("state/settings.json: settings not kept fall back to their defaults")
+            if self.report.damaged or self.report.actions or self._restored:
+                self.store.user.forget_counts()
 
     # -- helpers ------------------------------------------------------------------------
 
@@ -466,7 +474,7 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
                                   "rebuilt")
         if report.damaged or report.actions:
             store.relist()
-    report.temps_removed = len(store.lock.removed_temps)
+    report.temps_removed = len(store.lock.removed_temps) + len(store.marks_lock.removed_temps)
     if report.damaged or report.actions:
         _rebuild_search_index(folder, report, on_progress)
     mark.unlink(missing_ok=True)

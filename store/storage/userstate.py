@@ -9,13 +9,17 @@ with some state have an entry. Stores from before kept 16 files (``state/0.json`
 they are moved to the 4,096 when the store is first opened writable. Settings and saved searches
 live in ``state/settings.json``.
 
-Every change is a read-modify-write under the store's cross-process lock, re-reading the
-file inside the lock, so two readers on one store never lose each other's changes.
+Every change is a read-modify-write under the marks' own cross-process lock (``.marks-lock``),
+re-reading the file inside the lock, so two readers on one store never lose each other's
+changes, and a mark is saved while an import, reindex or repair holds the store's lock (a
+repair takes the marks lock only while it mends a state file). Every writer keeps the counts
+of the marks in ``state/.counts.json`` (see :meth:`UserState._settled`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import time
@@ -33,11 +37,17 @@ from tinydb import TinyDB
 
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.storage.atomic import atomic_write_bytes, file_identity
-from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, open_db
+from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db
 
 TAG_MAX_LENGTH = 40
-COUNTS = "counts.json"  # the marks counted per state file (in the store folder: a derivative)
-COUNTS_VERSION = 3
+#: The counts of the marks, in the state folder, kept by every writer (see UserState). Hidden:
+#: an older broadsheet takes every other ``.json`` there for a file of marks.
+COUNTS = ".counts.json"
+OLD_COUNTS = "counts.json"  # in the store folder, written by readers of older versions
+COUNTS_VERSION = 4
+#: A change announcing more state files than this announces them again as written once they
+#: are (a start checks the announced files by their hash).
+PENDING_KEPT = 16
 SHARDS = tuple(f"{n:03x}" for n in range(4096))
 _SHARD_SET = frozenset(SHARDS)
 #: The files of older layouts: 16 by one hex digit, then (briefly) 256 by two.
@@ -108,83 +118,94 @@ def _add_missing(docs: dict[str, Any], table: dict[str, Any]) -> None:
         table.setdefault(key, value)
 
 
+#: Whether a story is stored: True, or its source (read stories are then counted per source);
+#: False or None when it is not.
+Present = Callable[[str], "bool | str | None"]
+
+
 @dataclass(slots=True)
 class Marks:
     """Counts of the user's marks: read and bookmarked stories, stories per tag (over stored
-    stories), and every tag named on any story (the tag editor offers them)."""
+    stories), and every tag named on any story, stored or not (the tag editor offers them)."""
 
     read: int = 0
     bookmarked: int = 0
     tags: Counter[str] = field(default_factory=Counter)
-    named: Counter[str] = field(default_factory=Counter)  # tag -> state files naming it
+    named: Counter[str] = field(default_factory=Counter)  # tag -> stories naming it (stored or not)
     sources: Counter[str] = field(default_factory=Counter)  # source -> read stories (the feeds' unread counts)
 
-    @classmethod
-    def of(cls, files: Iterable[dict[str, Any]]) -> Marks:
-        """The sum of the counts of state files (as :meth:`UserState.counts` gives them)."""
-        marks = cls()
-        for entry in files:
-            marks.add(entry)
-        return marks
-
-    def add(self, entry: Any, sign: int = 1) -> None:
-        """Add (``sign`` 1) or take away (-1) one state file's counts."""
-        if not isinstance(entry, dict):
+    def count(self, state: StoryState, found: bool | str | None, sign: int = 1) -> None:
+        """Add (``sign`` 1) or take away (-1) one story's marks; ``found``: what :data:`Present` said of it."""
+        for tag in state.tags:
+            self.named[tag] += sign
+        if found is None or found is False:
             return
-        self.read += sign * _int(entry.get("read"))
-        self.bookmarked += sign * _int(entry.get("bookmarked"))
-        tags, named, sources = entry.get("tags"), entry.get("named"), entry.get("sources")
-        if isinstance(tags, dict):
-            for tag, n in tags.items():
-                if isinstance(tag, str):
-                    self.tags[tag] += sign * _int(n)
-        if isinstance(sources, dict):
-            for source, n in sources.items():
-                if isinstance(source, str):
-                    self.sources[source] += sign * _int(n)
-        if isinstance(named, list):
-            for tag in named:
-                if isinstance(tag, str):
-                    self.named[tag] += sign
+        self.read += sign * state.read
+        self.bookmarked += sign * state.bookmarked
+        for tag in state.tags:
+            self.tags[tag] += sign
+        if state.read and isinstance(found, str):
+            self.sources[found] += sign
+
+    def add(self, other: Marks, sign: int = 1) -> None:
+        self.read += sign * other.read
+        self.bookmarked += sign * other.bookmarked
+        for mine, theirs in ((self.tags, other.tags), (self.named, other.named), (self.sources, other.sources)):
+            for key, n in theirs.items():
+                mine[key] += sign * n
 
     def to_doc(self) -> dict[str, Any]:
-        return {"read": self.read, "bookmarked": self.bookmarked, "tags": {t: n for t, n in self.tags.items() if n > 0},
-                "named": {t: n for t, n in self.named.items() if n > 0},
-                "sources": {s: n for s, n in self.sources.items() if n > 0}}
+        """The counts as JSON; a change (:meth:`from_doc` ``signed``) keeps what it takes away."""
+        return {"read": self.read, "bookmarked": self.bookmarked, "tags": _nonzero(self.tags),
+                "named": _nonzero(self.named), "sources": _nonzero(self.sources)}
 
     @classmethod
-    def from_doc(cls, doc: Any) -> Marks | None:
-        if not isinstance(doc, dict) or not isinstance(doc.get("tags"), dict) or not isinstance(doc.get("named"), dict):
+    def from_doc(cls, doc: Any, signed: bool = False) -> Marks | None:
+        """Counts as :meth:`to_doc` wrote them (``signed``: a change, whose counts may be negative);
+        None when ``doc`` is not of that shape."""
+        if not isinstance(doc, dict) or not all(isinstance(doc.get(k), dict) for k in ("tags", "named", "sources")):
             return None
-        sources = doc.get("sources")
-        return cls(_int(doc.get("read")), _int(doc.get("bookmarked")),
-                   Counter({t: _int(n) for t, n in doc["tags"].items() if isinstance(t, str)}),
-                   Counter({t: _int(n) for t, n in doc["named"].items() if isinstance(t, str)}),
-                   Counter({s: _int(n) for s, n in sources.items() if isinstance(s, str)}) if isinstance(
-                       sources, dict) else Counter())
+        number = _signed if signed else _int
+
+        def counter(name: str) -> Counter[str]:
+            return Counter({k: number(n) for k, n in doc[name].items() if isinstance(k, str)})
+
+        return cls(number(doc.get("read")), number(doc.get("bookmarked")), counter("tags"), counter("named"),
+                   counter("sources"))
+
+
+def _nonzero(counter: Counter[str]) -> dict[str, int]:
+    return {key: n for key, n in counter.items() if n}
+
+
+def _int(value: Any) -> int:
+    return value if type(value) is int and value >= 0 else 0
+
+
+def _signed(value: Any) -> int:
+    return value if type(value) is int else 0
 
 
 def _saved_counts(path: Path) -> dict[str, Any]:
-    """``counts.json`` as written (empty when it is missing, damaged or of another version).
-
-    Its per-file entries (4,096 of them) are one JSON text inside it, decoded by
-    :func:`_files_of` only when needed (:class:`MarkCounts`): a start reads the sum alone.
-    """
+    """``.counts.json`` as written (empty when it is missing, damaged or of another version)."""
     try:
         saved = orjson.loads(path.read_bytes())
     except (OSError, orjson.JSONDecodeError):
         return {}
-    if not isinstance(saved, dict) or saved.get("version") != COUNTS_VERSION or not isinstance(saved.get("files"), str):
-        return {}
-    return saved
+    return saved if isinstance(saved, dict) and saved.get("version") == COUNTS_VERSION else {}
 
 
-def _files_of(saved: dict[str, Any]) -> dict[str, Any]:
+def _everything_stored(_sid: str) -> bool:
+    return True
+
+
+def _digest(path: Path) -> str | None:
+    """A state file's content hash (None when it is missing): says whether a write announced in
+    ``.counts.json`` happened."""
     try:
-        files = orjson.loads(saved.get("files", "{}"))
-    except orjson.JSONDecodeError:
-        return {}
-    return files if isinstance(files, dict) else {}
+        return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
+    except FileNotFoundError:
+        return None
 
 
 #: A folder changed this recently may change again within the same tick of its clock, so its
@@ -199,62 +220,6 @@ def folder_identity(folder: Path) -> list[int] | None:
     if identity is None or time.time_ns() - identity[1] < RACY_SECONDS * 1e9:
         return None
     return list(identity)
-
-
-class MarkCounts:
-    """The marks counted per state file, and their sum. The per-file entries are decoded from
-    ``counts.json`` when first needed (a mark changed): a start that finds the state folder as
-    it was reads the sum alone."""
-
-    def __init__(self, total: Marks, files: dict[str, Any] | None = None, saved: dict[str, Any] | None = None) -> None:
-        self.total = total
-        self._files = files
-        self._saved = saved
-
-    @property
-    def files(self) -> dict[str, Any]:
-        if self._files is None:
-            self._files = _files_of(self._saved or {})
-        return self._files
-
-    def take(self, recounted: dict[str, dict[str, Any]]) -> None:
-        """The counts of state files written just now (see :meth:`UserState.recount`)."""
-        for name, entry in recounted.items():
-            self.total.add(self.files.get(name), -1)
-            self.total.add(entry)
-            self.files[name] = entry
-
-
-def _int(value: Any) -> int:
-    return value if type(value) is int and value >= 0 else 0
-
-
-#: Whether a story is stored: True, or its source (read stories are then counted per source);
-#: False or None when it is not.
-Present = Callable[[str], "bool | str | None"]
-
-
-def _file_marks(docs: dict[str, Any], present: Present) -> dict[str, Any]:
-    """The counts of one state file's marks (over stored stories) and the tags it names."""
-    read = bookmarked = 0
-    tags: Counter[str] = Counter()
-    sources: Counter[str] = Counter()
-    named: set[str] = set()
-    for sid, doc in docs.items():
-        state = StoryState.from_doc(doc)
-        named.update(state.tags)
-        if not (state.read or state.bookmarked or state.tags):
-            continue
-        found = present(sid)
-        if found is None or found is False:
-            continue
-        read += state.read
-        bookmarked += state.bookmarked
-        tags.update(state.tags)
-        if state.read and isinstance(found, str):
-            sources[found] += 1
-    return {"read": read, "bookmarked": bookmarked, "tags": dict(tags), "named": sorted(named),
-            "sources": dict(sources)}
 
 
 class _Loaded:
@@ -387,11 +352,24 @@ _SETTING_SHAPES: dict[str, Callable[[Any], bool]] = {
 
 
 class UserState:
-    """Bookmarks, tags, read marks and settings of one store."""
+    """Bookmarks, tags, read marks and settings of one store.
 
-    def __init__(self, folder: Path, lock: FileLock) -> None:
+    ``lock`` is the marks' own cross-process lock (not the store's: a mark is saved while an
+    import, reindex or repair holds that one). ``presence`` gives, for the stories about to be
+    changed, what says whether each is stored and its source (the counts are over stored
+    stories); the reader sets it to its catalogue's lookup.
+    """
+
+    def __init__(self, folder: Path, lock: FileLock,
+                 presence: Callable[[list[str]], Present] | None = None) -> None:
         self.folder = folder / "state"
         self.lock = lock
+        self.presence: Callable[[list[str]], Present] = presence or (lambda _ids: _everything_stored)
+        #: The counts after this process's last change, as ``.counts.json`` holds them (every
+        #: process's marks), or None when the file is not kept (see :meth:`counts`).
+        self.marks: Marks | None = None
+        #: What this process's last change did to the counts.
+        self.delta = Marks()
         self._dbs: dict[str, TinyDB] = {}
 
     def _db(self, name: str) -> TinyDB:
@@ -418,31 +396,47 @@ class UserState:
                 and not name.startswith(".")]
 
     def check(self) -> None:
-        """Parse the state files changed since their marks were last counted, and the settings
+        """Parse the settings and the state files changed since broadsheet last wrote them
         (raises StoreFileError naming a damaged one).
 
-        A file unchanged since ``counts.json`` counted it was whole then (damage changes a
-        file's identity), so opening a store with a million marks parses none of them.
+        Every writer replaces ``.counts.json`` before it writes a state file, announcing the
+        file's new hash: a file no newer than ``.counts.json``, or announced and holding what was
+        announced, is as broadsheet wrote it, whole. So opening a store with a million marks
+        parses none of them, but one damaged since (a newer time, another content) is found.
+        Without ``.counts.json`` (a store from before), every file is parsed.
         """
-        saved = _saved_counts(self.folder.parent / COUNTS)
-        if saved.get("folder") is not None and saved.get("folder") == folder_identity(self.folder):
-            return  # no file changed since every one was read to count it
-        files = _files_of(saved)
-        for name in [*self._present(), "settings"]:
+        counts = self.folder / COUNTS
+        saved = _saved_counts(counts)
+        pending = saved.get("pending") if self._settled() is not None else None
+        try:
+            written = counts.stat().st_mtime_ns
+        except FileNotFoundError:
+            pending = None
+        for name in self._present():
             path = self.folder / f"{name}.json"
-            entry = files.get(name)
-            if isinstance(entry, dict) and entry.get("identity") == list(file_identity(path) or ()):
-                continue
-            if path.exists():
-                self.uncached(name)  # parsed to check it, not kept (a million marks would stay in memory)
+            if isinstance(pending, dict):
+                try:
+                    if path.stat().st_mtime_ns < written:
+                        continue
+                except FileNotFoundError:
+                    continue
+                entry = pending.get(name)
+                if isinstance(entry, dict) and entry.get("hash") == _digest(path):
+                    continue
+            self.uncached(name)  # parsed to check it, not kept (a million marks would stay in memory)
+        if (self.folder / "settings.json").exists():
+            self.uncached("settings")
 
     def move_to_shards(self) -> None:
         """Spread the files of an older layout over the 4,096 (the caller holds the lock).
 
         Each old file is removed only once its marks are written, so a crash part way
-        leaves it to be moved again on the next open.
+        leaves it to be moved again on the next open. The counts are counted again after.
         """
-        for old in [name for name in self._present() if name in _LEGACY_SET]:
+        old_files = [name for name in self._present() if name in _LEGACY_SET]
+        if old_files:
+            self.forget_counts()
+        for old in old_files:
             by_shard: dict[str, dict[str, Any]] = {}
             for sid, doc in self._table(old).records().items():
                 by_shard.setdefault(self._shard(sid), {})[sid] = doc
@@ -480,49 +474,107 @@ class UserState:
             return db.table("stories").records()  # type: ignore[attr-defined]
         return open_db(self.folder / f"{name}.json").table("stories").records()  # type: ignore[attr-defined]
 
-    def recount(self, names: Iterable[str], present: Present) -> dict[str, dict[str, Any]]:
-        """The counts of state files ``names`` as they are now (after a change; see :meth:`counts`)."""
-        return {name: _file_marks(self._table(name).records(), present) for name in names
-                if (self.folder / f"{name}.json").exists()}
+    # -- the counts -------------------------------------------------------------------------
+    #
+    # ``state/.counts.json`` holds the counts of every mark (:class:`Marks`), kept by every
+    # writer under the marks lock: a change is first announced there, with the counts after it
+    # and, for each state file it is about to write, the hash of the file's new content and
+    # what the change does to the counts; then the state files are written. A writer killed in
+    # between leaves files whose hash is not the announced one: whoever reads the counts takes
+    # back those files' part of the change (:meth:`_settled`), so the counts are exact without
+    # reading the marks. A missing or damaged file is counted again from every mark (once).
 
-    def counts(self, present: Present, sources: bool = False) -> MarkCounts:
-        """Read, bookmarked and tag counts over the stories ``present`` says are stored: per
-        state file, and their sum; with ``sources``, ``present`` gives each story's source and
-        read stories are counted per source too (a feed's unread = its stories - those).
+    def _settled(self) -> Marks | None:
+        """The counts as ``.counts.json`` holds them, with every announced change its writer did
+        not finish taken back; None when the file is missing, damaged or of an older version.
 
-        Kept in ``counts.json`` beside the store (a derivative, each file's entry keyed on
-        its identity, the sum on the state folder's), so only files changed since are read,
-        and none when the folder is as it was: opening a store with a million marks reads
-        one small file. It is rewritten when it changed and no other writer holds the lock.
+        Read without the lock: a writer that starts meanwhile replaces the file before it
+        writes any state file, so the file is read again when it changed while being checked.
         """
-        path = self.folder.parent / COUNTS
-        saved = _saved_counts(path)
-        if sources and saved.get("sources") is not True:
-            saved = {}  # counted without sources: count again, once
-        total = Marks.from_doc(saved.get("total"))
-        folder = folder_identity(self.folder)
-        if total is not None and folder is not None and saved.get("folder") == folder:
-            return MarkCounts(total, saved=saved)
-        files = _files_of(saved)
-        if total is None:
-            total = Marks.of(files.values())
-        fresh: dict[str, Any] = {}
-        for name in self._present():
-            identity = list(file_identity(self.folder / f"{name}.json") or ())
-            entry = files.get(name)
-            if not isinstance(entry, dict) or entry.get("identity") != identity:
-                total.add(entry, -1)
-                entry = {"identity": identity, **_file_marks(self.uncached(name), present)}
-                total.add(entry)
-            fresh[name] = entry
-        for name in files.keys() - fresh.keys():  # files gone
-            total.add(files[name], -1)
-        if fresh != files or saved.get("folder") != folder:
-            document = {"version": COUNTS_VERSION, "folder": folder, "files": orjson.dumps(fresh).decode(),
-                        "total": total.to_doc(), "sources": sources}
+        path = self.folder / COUNTS
+        total: Marks | None = None
+        for _ in range(3):
+            seen = file_identity(path)
+            saved = _saved_counts(path)
+            total = Marks.from_doc(saved.get("total"))
+            pending = saved.get("pending")
+            if total is None or not isinstance(pending, dict):
+                return None
+            for name, entry in pending.items():
+                delta = Marks.from_doc(entry.get("delta"), signed=True) if isinstance(entry, dict) else None
+                if delta is None or not isinstance(name, str) or name not in _SHARD_SET:
+                    return None
+                if _digest(self.folder / f"{name}.json") != entry.get("hash"):
+                    total.add(delta, -1)  # announced, never written: its writer was killed
+            if file_identity(path) == seen:
+                break
+        return total
+
+    def counts(self, present: Present) -> Marks:
+        """Read, bookmarked and tag counts over the stories ``present`` says are stored (when it
+        gives their source, read stories are counted per source too: a feed's unread = its
+        stories - those).
+
+        From ``.counts.json``, which every writer keeps: opening a store with a million marks
+        reads one small file. When it is missing or damaged (a store from before, or after a
+        repair), every mark is counted and the file written, if no writer changed a mark meanwhile.
+        """
+        settled = self._settled()
+        if settled is not None:
+            return settled
+        before = folder_identity(self.folder)  # None: changed too recently to tell a change during the count
+        total = Marks()
+        for sid, state in self._every_state():
+            if state.read or state.bookmarked or state.tags:
+                total.count(state, present(sid))
+        if before is not None:
             with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
-                atomic_write_bytes(path, orjson.dumps(document))
-        return MarkCounts(total, fresh)
+                if folder_identity(self.folder) == before and self._settled() is None:
+                    self._write_counts(total, {})
+        return total
+
+    def _every_state(self) -> Iterator[tuple[str, StoryState]]:
+        """Every story's marks, a state file at a time (an older layout's files merged first: a newer mark wins)."""
+        names = self.file_names()
+        if any(name in _LEGACY_SET for name in names):
+            yield from self.all().items()
+            return
+        for name in names:
+            for sid, doc in self.uncached(name).items():
+                yield sid, StoryState.from_doc(doc)
+
+    def _write_counts(self, total: Marks, pending: dict[str, Any]) -> None:
+        """Replace ``.counts.json`` (the caller holds the lock); the one of older versions, in the
+        store folder, goes."""
+        document = {"version": COUNTS_VERSION, "total": total.to_doc(), "pending": pending}
+        atomic_write_bytes(self.folder / COUNTS, orjson.dumps(document))
+        with contextlib.suppress(OSError):
+            (self.folder.parent / OLD_COUNTS).unlink(missing_ok=True)
+
+    def forget_counts(self) -> None:
+        """Have the counts counted again from every mark (after state files were changed other
+        than through :meth:`change_each`, as ``repair`` does; the caller holds the lock)."""
+        (self.folder / COUNTS).unlink(missing_ok=True)
+        self.marks = None
+
+    def _kept_counts(self) -> Marks | None:
+        """The counts a writer (holding the lock) changes: ``.counts.json``'s, or nothing yet when
+        there is no state file at all; None when they must be counted again first."""
+        settled = self._settled()
+        if settled is None and not (self.folder / COUNTS).exists() and not self._any_marks_file():
+            return Marks()
+        return settled
+
+    def _any_marks_file(self) -> bool:
+        """Whether the state folder holds a file of marks (the listing stops at the first)."""
+        try:
+            with os.scandir(self.folder) as entries:
+                return any(e.name.endswith(".json") and e.name != "settings.json" and not e.name.startswith(".")
+                           for e in entries)
+        except FileNotFoundError:
+            return False
+
+    # -- names and lookups ------------------------------------------------------------------
 
     def file_names(self) -> list[str]:
         """The state files there are, older layouts first (a newer mark wins): an older store
@@ -568,29 +620,79 @@ class UserState:
         """Apply ``edit`` to each story's state; durable on disk when this returns."""
         return self.change_each(story_ids, lambda _sid, state: edit(state))
 
-    def change_each(
-        self, story_ids: Iterable[str], edit: Callable[[str, StoryState], StoryState]
-    ) -> dict[str, StoryState]:
-        """Like :meth:`change`, with the story id passed to ``edit``; one write per shard."""
+    def change_each(self, story_ids: Iterable[str], edit: Callable[[str, StoryState], StoryState],
+                    present: Present | None = None) -> dict[str, StoryState]:
+        """Like :meth:`change`, with the story id passed to ``edit``; one write per shard, the
+        counts kept (``present``: whether each story is stored, else :attr:`presence` says)."""
         by_shard: dict[str, list[str]] = {}
         for sid in story_ids:
             by_shard.setdefault(self._shard(sid), []).append(sid)
         result: dict[str, StoryState] = {}
-        with self.lock:
-            for shard, ids in by_shard.items():
 
-                def update(table: dict[str, Any], ids: list[str] = ids) -> None:
-                    for sid in ids:
-                        new = edit(sid, StoryState.from_doc(table.get(sid)))
-                        result[sid] = new
-                        doc = new.to_doc()
-                        if doc:
-                            table[sid] = doc
-                        else:
-                            table.pop(sid, None)
+        def update(table: dict[str, Any], ids: list[str]) -> None:
+            for sid in ids:
+                new = edit(sid, StoryState.from_doc(table.get(sid)))
+                result[sid] = new
+                doc = new.to_doc()
+                if doc:
+                    table[sid] = doc
+                else:
+                    table.pop(sid, None)
 
-                self._table(shard).apply(update)
+        self._write(by_shard, update, present)
         return result
+
+    def _write(self, by_shard: Mapping[str, list[str]], update: Callable[[dict[str, Any], list[str]], None],
+               present: Present | None) -> None:
+        """Change the records of ``by_shard``'s stories in their state files with ``update``,
+        keeping ``.counts.json``: announced first, then each file written (see :meth:`_settled`).
+
+        Durable when this returns; raises StoreWriteError (an OSError) or StoreFileError (a
+        damaged state file, which is not overwritten) when a file cannot be written: what was
+        announced and not written is then taken back by whoever reads the counts next.
+        """
+        self.delta = Marks()
+        if not by_shard:
+            return
+        with self.lock:
+            kept = self._kept_counts()
+            found = present or self.presence([sid for ids in by_shard.values() for sid in ids])
+            delta = Marks()
+            writes: list[tuple[str, dict[str, Any]]] = []
+            pending: dict[str, Any] = {}
+            for shard, ids in by_shard.items():
+                storage = self._db(shard).storage
+                assert isinstance(storage, AtomicJSONStorage)  # open_db's
+                tables = storage.read() or {}
+                old = tables.get("stories", {})
+                table = dict(old)
+                update(table, ids)
+                change = Marks()
+                for sid in ids:
+                    before, after = old.get(sid), table.get(sid)
+                    if before == after:
+                        continue
+                    was, now = StoryState.from_doc(before), StoryState.from_doc(after)
+                    is_stored = found(sid)
+                    change.count(was, is_stored, -1)
+                    change.count(now, is_stored)
+                data = {**tables, "stories": table}
+                writes.append((shard, data))
+                delta.add(change)
+                pending[shard] = {"hash": hashlib.blake2b(encode_document(data, storage.compress), digest_size=16)
+                                  .hexdigest(), "delta": change.to_doc()}
+            total = None
+            if kept is not None:
+                total = kept
+                total.add(delta)
+                self._write_counts(total, pending)
+            for shard, data in writes:
+                db = self._db(shard)
+                db.storage.write(data)
+                db.table("stories").clear_cache()
+            if total is not None and len(pending) > PENDING_KEPT:
+                self._write_counts(total, {})  # a later start checks no file: every one was written
+            self.marks, self.delta = total, delta
 
     def _one(self, story_id: str, edit: Callable[[StoryState], StoryState]) -> StoryState:
         return self.change([story_id], edit)[story_id]
@@ -642,7 +744,7 @@ class UserState:
         ids = [sid for sid, s in self.all().items() if tag in s.tags]
         return len(self.edit_tags(ids, remove=[tag]))
 
-    def merge(self, states: dict[str, StoryState]) -> None:
+    def merge(self, states: dict[str, StoryState], present: Present | None = None) -> None:
         """Merge imported states (the export round trip): tags are united, flags or-ed."""
 
         def edit(sid: str, s: StoryState) -> StoryState:
@@ -650,32 +752,37 @@ class UserState:
             tags = list(s.tags) + [t for t in incoming.tags if t not in s.tags]
             return StoryState(s.bookmarked or incoming.bookmarked, s.read or incoming.read, tuple(tags))
 
-        self.change_each(states, edit)
+        self.change_each(states, edit, present)
 
-    def forget(self, story_ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        """Drop the marks of deleted stories; returns them as stored (for :meth:`remember`)."""
+    def forget(self, story_ids: Iterable[str], present: Present) -> dict[str, dict[str, Any]]:
+        """Drop the marks of deleted stories; returns them as stored (for :meth:`remember`).
+        ``present``: the stories as they were stored (their marks were counted)."""
         removed: dict[str, dict[str, Any]] = {}
         by_shard: dict[str, list[str]] = {}
         for sid in story_ids:
             by_shard.setdefault(self._shard(sid), []).append(sid)
+
+        def remove(table: dict[str, Any], ids: list[str]) -> None:
+            for sid in ids:
+                if sid in table:
+                    removed[sid] = table.pop(sid)
+
         with self.lock:
-            for shard, ids in by_shard.items():
-                table = self._table(shard)
-                present = table.records()
-                hit = [sid for sid in ids if sid in present]
-                if hit:
-                    removed.update({sid: present[sid] for sid in hit})
-                    table.remove_many(hit)
+            marked = {shard: ids for shard, ids in by_shard.items()
+                      if any(sid in self._table(shard).records() for sid in ids)}
+            self._write(marked, remove, present)
         return removed
 
-    def remember(self, docs: dict[str, dict[str, Any]]) -> None:
-        """Put back marks :meth:`forget` returned."""
-        by_shard: dict[str, dict[str, dict[str, Any]]] = {}
-        for sid, doc in docs.items():
-            by_shard.setdefault(self._shard(sid), {})[sid] = doc
-        with self.lock:
-            for shard, shard_docs in by_shard.items():
-                self._table(shard).put_many(shard_docs)
+    def remember(self, docs: dict[str, dict[str, Any]], present: Present) -> None:
+        """Put back marks :meth:`forget` returned (``present``: the stories stored again)."""
+        by_shard: dict[str, list[str]] = {}
+        for sid in docs:
+            by_shard.setdefault(self._shard(sid), []).append(sid)
+
+        def put(table: dict[str, Any], ids: list[str]) -> None:
+            table.update({sid: docs[sid] for sid in ids})
+
+        self._write(by_shard, put, present)
 
     # -- settings -------------------------------------------------------------------------
 

@@ -296,21 +296,26 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.article_view.show(article, self.reader.terms, top, tags)
         credits.call_after_refresh(credits.show, article, self.reader.terms)
 
-    def _write(self, change: Callable[[], T], *, store: bool = True) -> T | None:
+    def _write(self, change: Callable[[], T], *, store: bool = True, stories: bool = False) -> T | None:
         """Run a store write; on failure (read-only folder, disk full) say so and carry on reading.
 
-        A write waits ``BUSY_WAIT`` for the store's lock, not its 30 s: another broadsheet may
-        hold it for minutes (a repair or reindex of a large store), and the reader must not
-        freeze meanwhile. ``store=False``: a write elsewhere (an export file), no lock.
+        Marks and settings are written under the marks' own lock, which an import, reindex or
+        repair of another broadsheet does not hold (a repair takes it only to mend a state file);
+        ``stories=True``: a change of stories (delete, undo), under the store's lock. A write
+        waits ``BUSY_WAIT`` for its lock, not 30 s: another broadsheet may hold the store's for
+        minutes, and the reader must not freeze meanwhile. ``store=False``: a write elsewhere
+        (an export file), no lock.
         """
         try:
             if not store:
                 return change()
-            with self.store.lock.acquire(timeout=BUSY_WAIT):  # the change's own acquire re-enters it
+            lock = self.store.lock if stories else self.store.user.lock
+            with lock.acquire(timeout=BUSY_WAIT):  # the change's own acquire re-enters it
                 return change()
         except Timeout:
-            self.notify("Not saved: another broadsheet is writing the store (an import, repair or reindex). "
-                        "Try again when it is done.", title="The store is busy", severity="warning", timeout=8)
+            doing = "writing the store (an import, repair or reindex)" if stories else "changing many marks at once"
+            self.notify(f"Not saved: another broadsheet is {doing}. Try again when it is done.",
+                        title="The store is busy", severity="warning", timeout=8)
             self._show_count()
             return None
         except (OSError, StoreFileError) as exc:
@@ -706,7 +711,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         def done(yes: bool | None) -> None:
             if not yes:
                 return
-            deleted = self._write(lambda: self.store.delete(ids))
+            deleted = self._write(lambda: self.store.delete(ids), stories=True)
             if deleted is None:
                 return
             self._deleted = deleted
@@ -730,7 +735,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         if deleted is None:
             self.notify("Nothing deleted to undo in this session", timeout=2)
             return
-        back = self._write(lambda: self.store.restore(deleted))
+        back = self._write(lambda: self.store.restore(deleted), stories=True)
         if back is None:
             self._deleted = deleted
             return

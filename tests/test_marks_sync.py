@@ -1,0 +1,249 @@
+"""Marks beside other writers: their own lock, and the counts every writer keeps (issue 17).
+
+Every test that needs another process starts a real one (a lock held, a writer killed part
+way, two writers at once), as the faults tests do.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+
+from broadsheet.cli.main import main
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.repair import repair_store
+from broadsheet.store.storage.userstate import COUNTS, PENDING_KEPT, Marks
+from tests.factories import make_article
+
+
+def _hold(lock_file: Path) -> subprocess.Popen[str]:
+    """Another process that holds ``lock_file`` until killed (as a long import or reindex holds the store's)."""
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time; from filelock import FileLock; "
+         "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); time.sleep(60)",
+         str(lock_file)], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+    return holder
+
+
+def _never(_sid: str) -> bool:
+    raise AssertionError("the marks were counted again: counts.json should have been kept")
+
+
+def _recounted(folder: Path) -> Marks:
+    """The counts from every mark (as a store without counts.json counts them); counts.json is put back."""
+    path = folder / "state" / COUNTS
+    kept = path.read_bytes()
+    path.unlink()
+    store = Store(folder)
+    try:
+        return store.user.counts(store.presence([m.id for m in store.stories()]))
+    finally:
+        path.write_bytes(kept)
+
+
+def _stored(store: Store, n: int) -> list[str]:
+    store.add([(make_article(i, source=["Valley Courier", "Lowmoor Gazette"][i % 2]), None) for i in range(n)])
+    return [m.id for m in store.stories()]
+
+
+def test_the_cli_marks_while_another_process_holds_the_store(store: Store) -> None:
+    ids = _stored(store, 3)
+    holder = _hold(store.folder / ".lock")
+    try:
+        assert main(["--store", str(store.folder), "bookmark", ids[0]]) == 0
+        assert main(["--store", str(store.folder), "tag", ids[1], "ferries"]) == 0
+        assert holder.poll() is None
+    finally:
+        holder.kill()
+        holder.wait()
+    marks = Store(store.folder).user.counts(_never)
+    assert (marks.bookmarked, dict(marks.tags)) == (1, {"ferries": 1})
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from broadsheet.store.storage.db import Store
+folder, tag, start = Path(sys.argv[1]), sys.argv[2], Path(sys.argv[3])
+store = Store(folder)
+while not start.exists():
+    pass
+for n in range(60):
+    sid = f"abc{n:013x}"
+    if n % 3 == 0:
+        store.user.edit_tags([sid], add=[tag])
+    elif n % 3 == 1:
+        store.user.toggle_bookmark(sid)
+    else:
+        store.user.edit_tags([sid, f"abd{n:013x}"], add=[tag, "shared"])
+"""
+
+
+def test_two_processes_marking_the_same_files_at_once_lose_nothing_and_keep_the_counts(store: Store) -> None:
+    ids = _stored(store, 4)
+    store.user.set_read(ids[0], True)  # counts.json exists before they start
+    start = store.folder.parent / "go"
+    writers = [subprocess.Popen([sys.executable, "-c", WRITER, str(store.folder), tag, str(start)])
+               for tag in ("red", "blue")]
+    start.touch()
+    assert [w.wait(timeout=120) for w in writers] == [0, 0]
+    user = Store(store.folder).user
+    for n in range(60):
+        state = user.get(f"abc{n:013x}")
+        if n % 3 == 0:
+            assert set(state.tags) == {"red", "blue"}
+        elif n % 3 == 1:
+            assert not state.bookmarked and not state.tags  # toggled twice, once by each
+        else:
+            assert set(state.tags) == {"red", "blue", "shared"}
+            assert set(user.get(f"abd{n:013x}").tags) == {"red", "blue", "shared"}
+    kept = user.counts(_never)
+    assert kept.named["red"] == kept.named["blue"] == 20 + 40 and kept.named["shared"] == 40
+    assert kept.read == 1 and kept.tags == {}  # none of those stories is stored: named, not counted
+    assert _recounted(store.folder) == kept
+
+
+KILLED = """
+import os, sys
+from pathlib import Path
+from broadsheet.store.storage import tinydb
+from broadsheet.store.storage.db import Store
+folder, ids, survive = Path(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[3])
+real = tinydb.AtomicJSONStorage.write
+def write(self, data):
+    global survive
+    if self.path.parent.name == "state" and self.path.name[0] != ".":  # a state file, not .counts.json
+        if survive == 0:
+            os._exit(9)  # killed: counts.json announced the change, this file is not written
+        survive -= 1
+    real(self, data)
+tinydb.AtomicJSONStorage.write = write
+Store(folder).user.edit_tags(ids, add=["killed"])
+"""
+
+
+@pytest.mark.parametrize("written", [0, 2])
+def test_a_writer_killed_between_the_counts_and_the_marks_is_taken_back(store: Store, written: int) -> None:
+    ids = _stored(store, 12)
+    store.user.edit_tags(ids[:3], add=["before"])
+    store.user.set_read(ids[3], True)
+    before = store.user.counts(_never)
+    victims = sorted(ids, key=lambda sid: sid[:3])[:5]  # five stories, most of them in files of their own
+    child = subprocess.run([sys.executable, "-c", KILLED, str(store.folder), ",".join(victims), str(written)],
+                           check=False)
+    assert child.returncode == 9
+    announced = orjson.loads((store.folder / "state" / COUNTS).read_bytes())
+    assert announced["total"]["named"].get("killed") == len(victims)  # announced for all of them
+    tagged = [sid for sid in victims if "killed" in Store(store.folder).user.get(sid).tags]
+    assert 0 < len(tagged) < len(victims) if written else tagged == []
+    kept = Store(store.folder).user.counts(_never)
+    assert kept.tags["killed"] == len(tagged) and kept.named["killed"] == len(tagged)
+    assert (kept.read, kept.tags["before"]) == (before.read, before.tags["before"])
+    assert _recounted(store.folder) == kept
+    again = Store(store.folder)
+    again.user.toggle_bookmark(ids[5])  # the next writer starts from the counts as they are
+    assert again.user.counts(_never).bookmarked == 1 and again.user.counts(_never) == _recounted(store.folder)
+
+
+def test_a_change_announces_each_file_by_the_hash_of_what_it_writes(store: Store) -> None:
+    ids = _stored(store, 40)
+    store.user.toggle_bookmark(ids[0])
+    saved = orjson.loads((store.folder / "state" / COUNTS).read_bytes())
+    [(name, entry)] = saved["pending"].items()
+    written = (store.folder / "state" / f"{name}.json").read_bytes()
+    assert entry["hash"] == hashlib.blake2b(written, digest_size=16).hexdigest()
+    assert entry["delta"]["bookmarked"] == 1
+    files = {sid[:3] for sid in ids}
+    assert len(files) > PENDING_KEPT
+    store.user.edit_tags(ids, add=["all"])  # many files: announced, then said written
+    assert orjson.loads((store.folder / "state" / COUNTS).read_bytes())["pending"] == {}
+    assert Store(store.folder).user.counts(_never).tags["all"] == 40
+
+
+def test_deleting_and_restoring_stories_keeps_the_counts(store: Store) -> None:
+    ids = _stored(store, 6)
+    store.user.edit_tags(ids[:4], add=["ferries"])
+    store.user.set_read(ids[0], True)
+    deleted = store.delete(ids[:2])
+    kept = Store(store.folder).user.counts(_never)
+    assert (kept.read, kept.tags["ferries"]) == (0, 2)
+    assert kept == _recounted(store.folder)
+    store.restore(deleted)
+    kept = Store(store.folder).user.counts(_never)
+    assert (kept.read, kept.tags["ferries"]) == (1, 4) and sum(kept.sources.values()) == 1
+    assert kept == _recounted(store.folder)
+
+
+def test_a_repair_that_mends_a_state_file_has_the_marks_counted_again(store: Store) -> None:
+    ids = _stored(store, 4)
+    store.user.edit_tags(ids, add=["ferries"])
+    damaged = store.folder / "state" / f"{ids[0][:3]}.json"
+    damaged.write_bytes(damaged.read_bytes()[:-5])
+    report = repair_store(store.folder)
+    assert any(str(damaged.name) in line for line in report.damaged)
+    assert not (store.folder / "state" / COUNTS).exists()
+    again = Store(store.folder)
+    marks = again.user.counts(again.presence(ids))
+    assert marks.tags["ferries"] == sum(1 for sid in ids if again.user.get(sid).tags)
+
+
+def test_marks_the_reader_writes_are_counted_over_the_stories_stored_when_it_writes(store: Store) -> None:
+    from broadsheet.store.reader.state import ReaderState
+    from broadsheet.store.storage.userstate import StoryState
+
+    ids = _stored(store, 3)
+    reader = ReaderState(Store(store.folder))
+    reader.load()
+    reader.toggle_read(ids[0])
+    fetched = make_article(40, source="Valley Courier")
+    Store(store.folder).add([(fetched, None)])  # a fetch in another process, after the reader's load
+    reader.store.user.merge({fetched.story_id: StoryState(read=True, tags=("feeds",))})  # its feed's tags
+    reader.store.user.set_bookmarked("feedfacefeedface", True)  # not stored: not counted
+    kept = Store(store.folder).user.counts(_never)
+    assert (kept.read, kept.bookmarked, dict(kept.tags)) == (2, 0, {"feeds": 1})
+    assert sum(kept.sources.values()) == 2 and kept.sources["Valley Courier"] >= 1
+    assert kept == _recounted(store.folder)
+
+
+def test_opening_a_store_after_a_change_of_many_marks_reads_no_mark(store: Store,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.storage import userstate
+
+    ids = _stored(store, 40)
+    store.user.edit_tags(ids, add=["bulk"])
+    store.user.set_read(ids[0], True)
+    counts = store.folder / "state" / COUNTS
+    later = counts.stat().st_mtime_ns + 10**9  # a clock tick after the last state file, as a second later
+    os.utime(counts, ns=(later, later))
+    real = userstate.open_db
+
+    def guarded(path: Path, **kwargs: bool) -> object:
+        if path.name != "settings.json":  # the file announced last is checked by its hash, not parsed
+            pytest.fail(f"state/{path.name} was read to open the store")
+        return real(path, **kwargs)
+
+    monkeypatch.setattr(userstate, "open_db", guarded)
+    reopened = Store(store.folder)
+    marks = reopened.user.counts(_never)
+    assert (marks.read, marks.tags["bulk"]) == (1, 40)
+
+
+def test_an_import_of_an_export_with_marks_keeps_the_counts(store: Store, tmp_path: Path) -> None:
+    ids = _stored(store, 5)
+    store.user.edit_tags(ids[:3], add=["harbour"])
+    store.user.set_read(ids[3], True)
+    store.user.set_bookmarked(ids[4], True)
+    export = tmp_path / "export.json"
+    assert main(["--store", str(store.folder), "export", "--format", "json", "-o", str(export)]) == 0
+    copy = tmp_path / "copy"
+    assert main(["--store", str(copy), "import", str(export)]) == 0  # marks stored with their batch
+    kept = Store(copy).user.counts(_never)
+    assert (kept.read, kept.bookmarked, kept.tags["harbour"], sum(kept.sources.values())) == (1, 1, 3, 1)
+    assert kept == _recounted(copy)
