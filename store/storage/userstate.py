@@ -275,7 +275,7 @@ class LazyStates(Mapping[str, StoryState]):
         """A state file's records as first read (turned into marks one at a time, as asked for)."""
         docs = self._loaded.files.get(name)
         if docs is None:
-            docs = self._loaded.files[name] = self._user.read_file(name)  # replaced, never changed, on a write
+            docs = self._loaded.files[name] = self._user.uncached(name)  # replaced, never changed, on a write
         return docs
 
     def _files_of(self, sid: str) -> list[str]:
@@ -467,12 +467,17 @@ class UserState:
                 yield sid, StoryState.from_doc(doc)
 
     def uncached(self, name: str) -> dict[str, Any]:
-        """The records of state file ``name``, read without keeping them (counting every file
-        after a bulk change kept 300 MB of marks at a million stories), unless already open."""
+        """The records of state file ``name`` as it is now, for a caller that keeps them itself
+        or not at all (:class:`LazyStates`, a pass over every file): no TinyDB is opened and kept
+        for it (scrolling a million stories reads a new file for nearly every row; counting every
+        file after a bulk change kept 300 MB of marks), but one already open answers from its
+        cache. Raises StoreFileError for a damaged file, as a read through TinyDB does."""
         db = self._dbs.get(name)
         if db is not None:
             return db.table("stories").records()  # type: ignore[attr-defined]
-        return open_db(self.folder / f"{name}.json").table("stories").records()  # type: ignore[attr-defined]
+        data = AtomicJSONStorage(self.folder / f"{name}.json").read() or {}
+        table = data.get("stories")
+        return table if isinstance(table, dict) else {}
 
     # -- the counts -------------------------------------------------------------------------
     #
@@ -589,18 +594,6 @@ class UserState:
 
     def records(self, name: str) -> dict[str, Any]:
         return self._table(name).records()
-
-    def read_file(self, name: str) -> dict[str, Any]:
-        """The records of state file ``name`` as it is now, for a reader that keeps them itself
-        (:class:`LazyStates`): no TinyDB is opened and kept for it (scrolling a million stories
-        reads a new file for nearly every row), but one already open answers from its cache.
-        Raises StoreFileError for a damaged file, as a read through TinyDB does."""
-        db = self._dbs.get(name)
-        if db is not None:
-            return db.table("stories").records()  # type: ignore[attr-defined]
-        data = AtomicJSONStorage(self.folder / f"{name}.json").read() or {}
-        table = data.get("stories")
-        return table if isinstance(table, dict) else {}
 
     def get(self, story_id: str) -> StoryState:
         doc = None
