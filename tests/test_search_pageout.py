@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mmap
 import os
+import re
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -16,6 +17,7 @@ from broadsheet.store.storage.db import Store
 from tests.factories import make_article
 
 MB = 1024 * 1024
+HEADER = re.compile(r"[0-9a-f]+-[0-9a-f]+ ")  # a map's first line in /proc/self/smaps
 linux_only = pytest.mark.skipif(not pageout.supported(), reason="needs Linux with MADV_PAGEOUT")
 
 
@@ -51,7 +53,23 @@ def test_page_out_gives_back_the_pages_and_keeps_the_content(mapped: tuple[Path,
     resident = pageout.file_rss()
     assert pageout.page_out(folder) == 32 * MB
     assert pageout.file_rss() <= resident - 24 * MB  # the kernel dropped (nearly) all of them
+    assert _flags(folder) == {"sr"}  # read ahead, not around, while paged out
     assert m[:] == data  # read back from the file, unchanged
+    pageout.restore(folder)
+    assert _flags(folder) == set()
+
+
+def _flags(folder: Path) -> set[str]:
+    """The read-ahead advice (sr: sequential, rr: random) on the maps of ``folder``, from smaps."""
+    starts = {f"{start:x}" for start, _length in pageout.index_maps(folder)}
+    flags: set[str] = set()
+    current = False
+    for line in Path("/proc/self/smaps").read_text().splitlines():
+        if HEADER.match(line):
+            current = line.split("-", 1)[0] in starts
+        elif current and line.startswith("VmFlags:"):
+            flags |= {flag for flag in line.split()[1:] if flag in ("sr", "rr")}
+    return flags
 
 
 @linux_only
