@@ -16,6 +16,9 @@ given, unlike ``MADV_DONTNEED``, which would zero the memory if tantivy unmapped
 the address was reused for the heap between reading ``/proc/self/maps`` and the call. A page
 another process also maps (a reader) is left alone by the kernel. Where any of this is
 missing (not Linux, an older kernel) it does nothing.
+
+``broadsheet reindex`` at a million stories: peak RSS 716 -> 364 MB (RssFile 450 -> 98 MB,
+RssAnon 271 MB both), 221 -> 208 s, CPU 244 -> 256 s, 33 -> 228 MB read from the disk.
 """
 
 from __future__ import annotations
