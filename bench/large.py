@@ -33,7 +33,7 @@ import orjson
 from bench import build, measure, terminal
 from bench.corpus import GENERATOR_VERSION, PER_FOLDER, folders
 from bench.large_report import Value, size_label, table
-from bench.procmem import Watched, run_watched
+from bench.procmem import Watched, describe, run_watched
 from bench.report import machine, render_markdown, render_text, write_markdown
 from bench.stats import Sample
 from broadsheet.store.storage.db import Store
@@ -97,7 +97,8 @@ def import_stages(root: Path, stores: Path, sizes: list[int]) -> list[Stage]:
         imported += count
         failed += bad
         say(f"  {count:,} in {watched.seconds:.1f} s ({count / watched.seconds:,.0f}/s), "
-            f"peak RSS {watched.peak_rss_mb:.0f} MB, tree PSS {watched.tree_pss_mb:.0f} MB")
+            f"peak RSS {watched.peak_rss_mb:.0f} MB (RssAnon {watched.anon_mb:.0f}, RssFile {watched.file_mb:.0f}, "
+            f"sampled), tree PSS {watched.tree_pss_mb:.0f} MB")
         target = stores / str(size)
         if size == sizes[-1]:
             work.rename(target)
@@ -133,6 +134,10 @@ def commands(folder: Path, scratch: Path) -> dict[str, Value]:
     out.unlink()
     r: dict[str, Value] = {f"{name}_s": w.seconds for name, w in runs.items()}
     r["command_rss"] = max(w.peak_rss_mb for w in runs.values())
+    r["command_anon"] = max(w.anon_mb for w in runs.values())
+    r["command_file"] = max(w.file_mb for w in runs.values())
+    for name, w in runs.items():
+        say(f"  {name}: {describe(w)}")
     r["export_mb"] = export_mb
     return r
 
@@ -147,6 +152,8 @@ def measure_size(stage: Stage, runs: int, scratch: Path) -> dict[str, Value]:
         "stage_rate": stage.stage_count / stage.stage.seconds,
         "import_rss": stage.stage.peak_rss_mb,
         "import_pss": stage.stage.tree_pss_mb,
+        "import_anon": stage.stage.anon_mb,
+        "import_file": stage.stage.file_mb,
     }
     apparent, blocks = page_bytes(stage.pages)
     store = build.disk_bytes(folder)

@@ -50,6 +50,8 @@ ROWS = [
     Row("import_rss", "Import peak RSS, largest process (MB)", digits=0, target="<= 500", check=at_most(500)),
     Row("import_pss", "  parent + parse workers, peak PSS sum, sampled (MB)", digits=0, target="<= 500",
         check=at_most(500)),
+    Row("import_anon", "  its own memory (RssAnon), sampled peak (MB)", digits=0),
+    Row("import_file", "  pages of mapped files (RssFile: the index's segments), sampled peak (MB)", digits=0),
     Row("store_ratio", "Store on disk (TinyDB files + index) / pages (x)", digits=2, target="<= 0.6",
         check=at_most(0.6), growth=False),
     Row("store_mb", "  store on disk, apparent (MB)", digits=0),
@@ -73,6 +75,8 @@ ROWS = [
     Row("reindex_s", "`broadsheet reindex` (s)", digits=1),
     Row("command_rss", "  peak RSS of the largest of those three (MB)", digits=0, target="<= 500",
         check=at_most(500)),
+    Row("command_anon", "  their own memory (RssAnon), sampled peak of the three (MB)", digits=0),
+    Row("command_file", "  pages of mapped files (RssFile), sampled peak of the three (MB)", digits=0),
 ]
 
 

@@ -8,6 +8,13 @@ The importer is a parent process and a pool of forked parse workers. Two figures
   with the parent count once) over every process of the command's session, sampled every
   ``interval`` seconds from ``/proc/PID/smaps_rollup``; a short peak between samples can
   be missed, so it is a lower bound of the true peak.
+- *what the memory is*: the sampled peaks, over the command's processes, of ``RssAnon``
+  (heap, the writer's buffers: the process's own) and ``RssFile`` (pages of mapped files,
+  e.g. tantivy's segment files, clean pages the kernel could drop) from ``/proc/PID/status``.
+  They come from the same samples as the tree's PSS, so they are lower bounds too, and the
+  two peaks need not fall at the same moment; the wait4 peak stays the figure of record.
+
+``python -m bench.procmem COMMAND...`` runs one command and prints the figures.
 """
 
 from __future__ import annotations
@@ -32,6 +39,8 @@ class Watched:
     tree_pss_mb: float  # the sampled peak of the whole process tree's PSS
     stdout: str
     stderr: str
+    anon_mb: float = 0.0  # the sampled peak RssAnon of any one of its processes
+    file_mb: float = 0.0  # the sampled peak RssFile of any one of its processes
 
 
 def _session_pids(session: int) -> list[int]:
@@ -56,6 +65,18 @@ def _pss_kb(pid: int) -> int:
     return 0
 
 
+def _rss_kb(pid: int) -> tuple[int, int]:
+    """(RssAnon, RssFile) of one process in kB; zeros when it is gone."""
+    anon = file = 0
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("RssAnon:"):
+                anon = int(line.split()[1])
+            elif line.startswith("RssFile:"):
+                file = int(line.split()[1])
+    return anon, file
+
+
 def run_watched(command: list[str], *, env: dict[str, str] | None = None, interval: float = 0.2,
                 timeout: float | None = None) -> Watched:
     """Run ``command`` in a new session (so its workers are found by session id) and watch it."""
@@ -63,13 +84,16 @@ def run_watched(command: list[str], *, env: dict[str, str] | None = None, interv
         started = time.perf_counter()
         proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
                                 start_new_session=True)
-        peak_pss = 0
+        peak_pss = peak_anon = peak_file = 0
         stop = threading.Event()
 
         def sample() -> None:
-            nonlocal peak_pss
+            nonlocal peak_pss, peak_anon, peak_file
             while not stop.is_set():
-                peak_pss = max(peak_pss, sum(_pss_kb(pid) for pid in _session_pids(proc.pid)))
+                pids = _session_pids(proc.pid)
+                peak_pss = max(peak_pss, sum(_pss_kb(pid) for pid in pids))
+                for anon, file in map(_rss_kb, pids):
+                    peak_anon, peak_file = max(peak_anon, anon), max(peak_file, file)
                 stop.wait(interval)
 
         watcher = threading.Thread(target=sample, daemon=True)
@@ -89,4 +113,33 @@ def run_watched(command: list[str], *, env: dict[str, str] | None = None, interv
         out.seek(0)
         err.seek(0)
         return Watched(seconds, proc.returncode, usage.ru_maxrss / 1024, peak_pss / 1024,
-                       out.read().decode(errors="replace"), err.read().decode(errors="replace"))
+                       out.read().decode(errors="replace"), err.read().decode(errors="replace"),
+                       peak_anon / 1024, peak_file / 1024)
+
+
+def describe(watched: Watched) -> str:
+    """One line: time and every memory figure of a watched command."""
+    return (f"{watched.seconds:.1f} s, status {watched.returncode}, peak RSS {watched.peak_rss_mb:.0f} MB (wait4), "
+            f"sampled: RssAnon {watched.anon_mb:.0f} MB, RssFile {watched.file_mb:.0f} MB, "
+            f"tree PSS {watched.tree_pss_mb:.0f} MB")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.procmem [--interval S] COMMAND...``: run it, print its output tail and memory."""
+    import argparse
+    import sys
+
+    parser = argparse.ArgumentParser(prog="python -m bench.procmem", description=main.__doc__)
+    parser.add_argument("--interval", type=float, default=0.2, help="seconds between samples")
+    parser.add_argument("command", nargs=argparse.REMAINDER)
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.error("no command given")
+    watched = run_watched(args.command, interval=args.interval)
+    print(watched.stderr[-600:], file=sys.stderr)
+    print(describe(watched))
+    return watched.returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

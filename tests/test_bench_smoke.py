@@ -70,6 +70,7 @@ def test_run_watched_sees_the_peak_of_a_child(tmp_path: Path) -> None:
     watched = run_watched([sys.executable, "-c", grab], interval=0.05)
     assert watched.returncode == 0
     assert watched.peak_rss_mb >= 200 and watched.tree_pss_mb >= 150
+    assert watched.anon_mb >= 150 and watched.file_mb < watched.anon_mb  # the memory is its own, not mapped files
 
 
 @pytest.mark.skipif(newsboat() is None, reason="newsboat is not installed")

@@ -28,6 +28,7 @@ from filelock import Timeout
 from broadsheet.store.model import Article
 from broadsheet.store.search.execute import Executor, IndexView, SearchUnavailable
 from broadsheet.store.search.ioerror import as_os_error
+from broadsheet.store.search.pageout import PageOut
 from broadsheet.store.search.query import Query, QueryError, SearchResult, parse_query
 from broadsheet.store.search.schema import SCHEMA_VERSION, build_schema, register, story_document
 from broadsheet.store.storage.atomic import atomic_write_bytes
@@ -277,6 +278,7 @@ class SearchIndex:
         ``drop``, in one commit. A pass over every story comes from ``Store.each_article``,
         which reads each shard once and keeps none (the store's shard cache held 75 MB at 1M)."""
         writer = _new_writer(self._index)
+        pages = PageOut(self.folder)  # a merge's source segments stay out of our resident memory
         try:
             if clear:
                 writer.delete_all_documents()
@@ -297,6 +299,8 @@ class SearchIndex:
             if (error := as_os_error(exc)) is not None and error is not exc:  # a full disk: an OSError for callers
                 raise error from exc
             raise
+        finally:
+            pages.close()
         self._committed(store)
         return done
 
@@ -410,6 +414,7 @@ class IndexAdder:
     def __init__(self, index: SearchIndex, store: Store, writer: tantivy.IndexWriter) -> None:
         self.index, self.store = index, store
         self._writer: tantivy.IndexWriter | None = writer
+        self._pages = PageOut(index.folder)  # merges run in the background until close(): see pageout
         self.pending = 0  # added since the last commit
 
     def add(self, stored: Iterable[tuple[str, Article]], replaced: Iterable[tuple[str, Article]] = ()) -> int:
@@ -453,10 +458,12 @@ class IndexAdder:
             self.abandon()
             raise
         self._writer = None
+        self._pages.close()
 
     def abandon(self) -> None:
         """Drop what was not committed; the next :meth:`SearchIndex.open` catches up from the store."""
         writer, self._writer = self._writer, None  # dropping it releases the writer lock
+        self._pages.close()
         if writer is not None:
             with contextlib.suppress(Exception):
                 writer.rollback()
