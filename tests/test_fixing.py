@@ -153,3 +153,32 @@ def test_two_stories_under_one_headline_stay_two(store: Store) -> None:
                                                                   "Parents asked for repairs before winter."])
     store.add([(a, "a.txt"), (b, "b.txt")])
     assert len(store) == 2
+
+
+def test_reparse_of_many_stories_goes_through_the_workers_a_batch_at_a_time(store: Store, tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """More files than are read in-process: one pool of workers reads them all, each batch is
+    stored and indexed before the next, and a story whose file is gone is reported in its place."""
+    monkeypatch.setattr(reparse_module, "BATCH", 7)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    old: list[tuple[Article, str]] = []
+    for n in range(importer.POOL_MIN + 11):
+        dump = FERRY_DUMP.replace("ferry timetable", f"ferry timetable number {n}")
+        (pages / f"p{n}.txt").write_text(dump)
+        old.append((_older_parser(dump), str(pages / f"p{n}.txt")))
+    old_ids = store.add(old)
+    store.user.set_bookmarked(old_ids[40], True)
+    (pages / "p3.txt").unlink()
+    SearchIndex.open(store)
+    steps: list[int] = []
+    report = reparse(store, old_ids, on_step=steps.append)
+    assert report.count("updated") == len(old_ids) - 1 and report.count("failed") == 1
+    assert sum(steps) == len(old_ids)
+    fresh = Store(store.folder)
+    assert len(fresh) == len(old_ids) and {m.parser for m in fresh.stories() if m.id != old_ids[3]} == {PARSER_VERSION}
+    bookmarked = [m for m in fresh.stories() if fresh.user.get(m.id).bookmarked]
+    assert [m.headline for m in bookmarked] == [
+        "Harbour council approves new ferry timetable number 40 after long debate"]
+    index = SearchIndex.open(fresh)
+    assert len(index.search('"timetable number 57"', states={}).ids) == 1

@@ -8,7 +8,8 @@ one is deleted: a crash part way leaves at worst both copies, never a lost mark.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -16,7 +17,7 @@ from typing import Literal
 
 from broadsheet.store.ingest import PARSER_VERSION
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
-from broadsheet.store.ingest.importer import Indexer, Read, read_all
+from broadsheet.store.ingest.importer import Indexer, Read, read_paths
 from broadsheet.store.model import Article
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
@@ -67,26 +68,41 @@ BATCH = 500
 def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
             on_step: Callable[[int], None] | None = None) -> ReparseReport:
     """Re-read the source files of ``story_ids`` and store what today's parser makes of them,
-    a batch at a time: each batch's records are read, stored and indexed before the next (a
-    million stale stories are never held at once)."""
+    a batch at a time: each batch is stored and indexed before the next is read on (a million
+    stale stories are never held at once), through one pool of parse workers for the whole run."""
     report = ReparseReport()
     indexer = Indexer(store)
     moved: list[str] = []
-    ids = iter(dict.fromkeys(story_ids))
-    while chunk_ids := list(islice(ids, BATCH)):
-        found = store.metas(chunk_ids)
-        metas = [found[sid] for sid in chunk_ids if sid in found]
-        readable: list[StoryMeta] = []
-        for meta in metas:
-            path = Path(meta.file) if meta.file else None
-            if path is None or not path.is_file():
-                why = "no source file was recorded" if path is None else f"its source file {path} is gone"
-                report.outcomes.append(Reparsed(meta.id, "failed", reason=why))
-            else:
-                readable.append(meta)
-        moved.extend(_store_batch(store, readable, max_bytes, report, indexer))
+    waiting: deque[StoryMeta] = deque()  # the stories whose files were handed to the workers, in order
+
+    def step(done: int) -> None:
         if on_step:
-            on_step(len(metas))
+            on_step(done)
+
+    def files() -> Iterator[Path]:
+        ids = iter(dict.fromkeys(story_ids))
+        while chunk_ids := list(islice(ids, BATCH)):
+            found = store.metas(chunk_ids)
+            for meta in (found[sid] for sid in chunk_ids if sid in found):
+                path = Path(meta.file) if meta.file else None
+                if path is None or not path.is_file():
+                    why = "no source file was recorded" if path is None else f"its source file {path} is gone"
+                    report.outcomes.append(Reparsed(meta.id, "failed", reason=why))
+                    step(1)
+                else:
+                    waiting.append(meta)
+                    yield path
+
+    batch: list[tuple[StoryMeta, Read]] = []
+    for _path, read in read_paths(files(), max_bytes):
+        batch.append((waiting.popleft(), read))
+        if len(batch) == BATCH:
+            moved.extend(_store_batch(store, batch, report, indexer))
+            step(len(batch))
+            batch = []
+    if batch:
+        moved.extend(_store_batch(store, batch, report, indexer))
+        step(len(batch))
     if moved:
         store.delete(moved)
     indexer.finish()
@@ -95,13 +111,13 @@ def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_
     return report
 
 
-def _store_batch(store: Store, chunk: list[StoryMeta], max_bytes: int, report: ReparseReport,
+def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Read]], report: ReparseReport,
                  indexer: Indexer) -> list[str]:
-    """Read ``chunk``'s files again, store and index what they give; the ids now held under
-    another id (their marks moved to it), to be deleted."""
+    """Store and index what ``chunk``'s files gave; the ids now held under another id (their
+    marks moved to it), to be deleted."""
     batch: list[tuple[str, Article, str | None]] = []
     owners: list[StoryMeta] = []
-    for meta, items in zip(chunk, read_all([Path(m.file or "") for m in chunk], max_bytes), strict=True):
+    for meta, items in chunk:
         picked = _pick(meta, items)
         if isinstance(picked, str):
             report.outcomes.append(Reparsed(meta.id, "failed", reason=picked))
