@@ -20,16 +20,7 @@ from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.repair import repair_store
 from broadsheet.store.storage.userstate import COUNTS, PENDING_KEPT, Marks
 from tests.factories import make_article
-
-
-def _hold(lock_file: Path) -> subprocess.Popen[str]:
-    """Another process that holds ``lock_file`` until killed (as a long import or reindex holds the store's)."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from filelock import FileLock; "
-         "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); time.sleep(60)",
-         str(lock_file)], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    return holder
+from tests.locks import hold
 
 
 def _never(_sid: str) -> bool:
@@ -55,7 +46,7 @@ def _stored(store: Store, n: int) -> list[str]:
 
 def test_the_cli_marks_while_another_process_holds_the_store(store: Store) -> None:
     ids = _stored(store, 3)
-    holder = _hold(store.folder / ".lock")
+    holder = hold(store.folder / ".lock")
     try:
         assert main(["--store", str(store.folder), "bookmark", ids[0]]) == 0
         assert main(["--store", str(store.folder), "tag", ids[1], "ferries"]) == 0

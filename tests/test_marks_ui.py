@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 from textual.widgets import Input, Label
@@ -17,6 +14,7 @@ from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.sidebar import Sidebar
+from tests.locks import hold
 from tests.pilot import settle, type_text
 
 
@@ -279,21 +277,11 @@ async def test_refresh_shows_another_instances_changes(app: BroadsheetApp, fille
         assert listed(app) == ["Late story from the other window"]  # the index caught up too
 
 
-def _hold(lock_file: Path) -> subprocess.Popen[str]:
-    """Another process that holds ``lock_file`` (as a repair, reindex or import holds the store's) until killed."""
-    holder = subprocess.Popen(
-        [sys.executable, "-c", "import sys, time; from filelock import FileLock; "
-         "lock = FileLock(sys.argv[1]); lock.acquire(); print('held', flush=True); time.sleep(60)",
-         str(lock_file)], stdout=subprocess.PIPE, text=True)
-    assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
-    return holder
-
-
 async def test_marks_are_saved_and_found_while_another_process_holds_the_store(
         app: BroadsheetApp, filled_store: Store) -> None:
     # A repair, reindex or import of a large store holds the store's lock for minutes: marks
     # have their own lock, so they are saved at once, durable, counted and found by the filters.
-    holder = _hold(filled_store.folder / ".lock")
+    holder = hold(filled_store.folder / ".lock")
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
@@ -327,7 +315,7 @@ async def test_a_mark_while_another_process_holds_the_marks_says_busy_without_fr
         app: BroadsheetApp, filled_store: Store) -> None:
     # Another broadsheet changing many marks at once holds the marks' lock: the reader waits
     # BUSY_WAIT (2 s), not the lock's 30 s, then says the mark was not saved and why.
-    holder = _hold(filled_store.folder / ".marks-lock")
+    holder = hold(filled_store.folder / ".marks-lock")
     try:
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)

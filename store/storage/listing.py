@@ -385,24 +385,11 @@ class Listing:
         A search among the blocks' first rows (kept once read: the searches of every changed
         row share their first steps), then inside one block: a few blocks decoded, not one a step.
         """
-        low, high = 0, self._blocks
-        while low < high:  # the first block whose first row goes after ``sort_key``
-            mid = (low + high) // 2
-            if self._first_key(mid) >= sort_key:
-                low = mid + 1
-            else:
-                high = mid
-        if low == 0:
+        block = _after(self._first_key, 0, self._blocks, sort_key)  # the first block whose first row goes after it
+        if block == 0:
             return 0
-        first = (low - 1) * self._block_rows
-        low, high = first, min(first + self._block_rows, self.count)
-        while low < high:
-            mid = (low + high) // 2
-            if self.row(mid).sort_key >= sort_key:
-                low = mid + 1
-            else:
-                high = mid
-        return low
+        first = (block - 1) * self._block_rows
+        return _after(lambda at: self.row(at).sort_key, first, min(first + self._block_rows, self.count), sort_key)
 
     def _first_key(self, block: int) -> str:
         found = self._firsts.get(block)
@@ -478,14 +465,18 @@ class ListingV03(Listing):
         return pairs[1::2]
 
     def insertion_point(self, sort_key: str) -> int:
-        low, high = 0, self.count
-        while low < high:
-            mid = (low + high) // 2
-            if self.row(mid).sort_key >= sort_key:
-                low = mid + 1
-            else:
-                high = mid
-        return low
+        return _after(lambda at: self.row(at).sort_key, 0, self.count, sort_key)
+
+
+def _after(key_at: Callable[[int], str], low: int, high: int, sort_key: str) -> int:
+    """The first place from ``low`` to ``high`` whose key is below ``sort_key`` (keys descend)."""
+    while low < high:
+        mid = (low + high) // 2
+        if key_at(mid) >= sort_key:
+            low = mid + 1
+        else:
+            high = mid
+    return low
 
 
 def open_listing(path: Path) -> Listing:
