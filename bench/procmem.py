@@ -3,7 +3,10 @@
 The importer is a parent process and a pool of forked parse workers. Two figures:
 
 - *largest process*: ``ru_maxrss`` from ``wait4`` on the command, which the kernel keeps
-  exactly (the largest peak of the command or any child it waited for); no sampling.
+  exactly (the largest peak of the command or any child it waited for); no sampling. It is
+  taken by a small launcher (:mod:`bench.launch`): from a child of the benchmark it would
+  include the benchmark's own memory (runs before 2026-12-03 15:00 UTC did: a `reindex` at
+  a million stories read 1,461 MB with the benchmark holding that much, 716 MB alone).
 - *whole tree*: the sum of PSS (proportional set size, so pages the forked workers share
   with the parent count once) over every process of the command's session, sampled every
   ``interval`` seconds from ``/proc/PID/smaps_rollup``; a short peak between samples can
@@ -21,12 +24,16 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
 import subprocess
+import sys
 import tempfile
 import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+LAUNCH = Path(__file__).with_name("launch.py")  # see run_watched
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,11 +86,17 @@ def _rss_kb(pid: int) -> tuple[int, int]:
 
 def run_watched(command: list[str], *, env: dict[str, str] | None = None, interval: float = 0.2,
                 timeout: float | None = None) -> Watched:
-    """Run ``command`` in a new session (so its workers are found by session id) and watch it."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    """Run ``command`` in a new session (so its workers are found by session id) and watch it.
+
+    It is started by :mod:`bench.launch`, which reports the command's own peak RSS: a child
+    of this process would count this process's memory in it (Linux keeps the high-water mark
+    of the forked image through ``exec``). The launcher's own few MB count in the tree's PSS.
+    """
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.NamedTemporaryFile(mode="r") as peak:
         started = time.perf_counter()
-        proc = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env,
-                                start_new_session=True)
+        proc = subprocess.Popen([sys.executable, "-I", "-S", str(LAUNCH), peak.name, *command],
+                                stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, start_new_session=True)
         peak_pss = peak_anon = peak_file = 0
         stop = threading.Event()
 
@@ -98,11 +111,11 @@ def run_watched(command: list[str], *, env: dict[str, str] | None = None, interv
 
         watcher = threading.Thread(target=sample, daemon=True)
         watcher.start()
-        timer = threading.Timer(timeout, proc.kill) if timeout else None
+        timer = threading.Timer(timeout, os.killpg, (proc.pid, signal.SIGKILL)) if timeout else None
         if timer:
             timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            _, status, _usage = os.wait4(proc.pid, 0)
         finally:
             seconds = time.perf_counter() - started
             stop.set()
@@ -112,7 +125,8 @@ def run_watched(command: list[str], *, env: dict[str, str] | None = None, interv
         proc.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
         out.seek(0)
         err.seek(0)
-        return Watched(seconds, proc.returncode, usage.ru_maxrss / 1024, peak_pss / 1024,
+        maxrss = peak.read().strip()
+        return Watched(seconds, proc.returncode, int(maxrss) / 1024 if maxrss.isdigit() else 0.0, peak_pss / 1024,
                        out.read().decode(errors="replace"), err.read().decode(errors="replace"),
                        peak_anon / 1024, peak_file / 1024)
 

@@ -73,6 +73,16 @@ def test_run_watched_sees_the_peak_of_a_child(tmp_path: Path) -> None:
     assert watched.anon_mb >= 150 and watched.file_mb < watched.anon_mb  # the memory is its own, not mapped files
 
 
+def test_run_watched_does_not_count_the_benchmark_s_own_memory() -> None:
+    """A child's ru_maxrss starts from the image it was forked from: 300 MB held here must not
+    show in a command that holds a few MB (it did: /bin/true read 413 MB from a 400 MB bench)."""
+    held = bytearray(300 * 1024 * 1024)
+    held[::4096] = b"x" * len(held[::4096])
+    watched = run_watched([sys.executable, "-c", "import sys; sys.exit(3)"])
+    assert watched.returncode == 3 and watched.peak_rss_mb < 100
+    del held
+
+
 @pytest.mark.skipif(newsboat() is None, reason="newsboat is not installed")
 def test_newsboat_is_measured_on_a_local_feed_file(tmp_path: Path) -> None:
     found = newsboat_file_import(tmp_path, items=300, runs=1)
