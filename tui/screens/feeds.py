@@ -51,7 +51,7 @@ class FeedsMixin(_ScreenBase):
     def feed_rows(self) -> list[FeedRow]:
         """Each subscription with its unread stories and its error, if it is failing: in the first
         paint, as the counts are read, not counted (the listing's stories per source, the read
-        marks per source in counts.json)."""
+        marks per source in state/.counts.json)."""
         from broadsheet.store.feeds.subscriptions import FILE, Subscriptions
 
         if not (self.store.folder / FILE).exists():  # no subscriptions: nothing read at start
