@@ -36,6 +36,23 @@ async def test_a_key_pressed_on_its_own_shows_its_story_in_the_cursors_frame(fil
         assert not app.screen.story_pending
 
 
+async def test_a_jump_on_its_own_draws_the_list_first_and_its_story_just_after(filled_store: Store) -> None:
+    # G, g, a page: the rows coming into view and the story's layout in one frame were more than
+    # a frame's time at a million stories, so the list's frame goes out first; j and k do not wait.
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("j")
+        await settle(pilot)
+        await pilot.pause(app.screen.REST * 2)  # on its own
+        headlines, view = app.screen.query_one(HeadlineList), app.screen.query_one(ArticleView)
+        headlines.action_last()  # G
+        assert headlines.cursor == len(filled_store) - 1
+        assert app.screen.story_pending and view.article.headline != headlines.current.headline
+        await settle(pilot)
+        assert view.article.headline == headlines.current.headline and not app.screen.story_pending
+
+
 async def test_a_held_key_moves_the_list_and_shows_the_story_it_stops_on(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:

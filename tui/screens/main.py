@@ -106,6 +106,11 @@ class MainScreen(FeedsMixin, Screen[None]):
     #: this long. Reading a story and laying the screen out again for it can cost more than a
     #: repeat interval on a large store, so showing each one would hold the list back (issue 17).
     REST = 0.06
+    #: A move of more than one row (a page, G, g) pressed on its own shows the list first and
+    #: its story this much later: the rows coming into view and the story's layout in one frame
+    #: took 40-56 ms of a quiet machine at a million stories (the first key of a held PgDn stalled).
+    #: A move of one row (j, k: opening the next story) keeps its story in the cursor's frame.
+    JUMP_STORY_DELAY = 0.02
 
     @dataclass
     class SearchDone(Message):
@@ -396,7 +401,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     # -- events -----------------------------------------------------------------------------
 
-    def _highlighted(self) -> None:
+    def _highlighted(self, old: int, new: int) -> None:
         """The list cursor moved: a key pressed on its own shows its story in the cursor's frame
         (opening a story is one frame, p95 under 30 ms at a million stories); while the cursor
         moves faster than a person presses keys (``REST``, a held key) or keys wait behind this
@@ -415,6 +420,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         if before and not reading and (came - before < self.REST or self.app.message_queue_size):
             self.query_one(CreditsPanel).pause_photo()
             self._story_timer = self.set_timer(self.REST, self._rested)
+        elif before and not reading and abs(new - old) > 1:  # a jump on its own: the list's frame first
+            self._story_timer = self.set_timer(self.JUMP_STORY_DELAY, self._rested)
         else:  # the first story, a key on its own, and any while reading, in the cursor's frame
             self.show_highlighted()
 
