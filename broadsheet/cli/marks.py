@@ -108,13 +108,9 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         return 0
     if command == "bookmarks":  # the bookmarked stories' rows, found by id, in the list's order
         catalogue = store.catalogue()
-        places: dict[str, int] = {}
-        for sid, state in store.user.each():
-            if state.bookmarked and (at := catalogue.index_of(sid)) is not None:
-                places[sid] = at
-            else:
-                places.pop(sid, None)
-        _print_rows(catalogue[at] for at in sorted(places.values()))
+        places = sorted(at for sid, state in store.user.each()
+                        if state.bookmarked and (at := catalogue.index_of(sid)) is not None)
+        _print_rows(catalogue[at] for at in places)
         return 0
     if command == "export":
         return _export(store, args)

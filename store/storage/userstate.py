@@ -459,10 +459,14 @@ class UserState:
         return result
 
     def each(self) -> Iterator[tuple[str, StoryState]]:
-        """Every story with some state, a state file at a time and none kept (a pass over a
-        million marks: ``all`` held 430 MB of them). A story in an older layout's file too
-        comes again from the newer one, whose marks win."""
-        for name in self.file_names():
+        """Every story's marks, a state file at a time and none kept (a pass over a million
+        marks: ``all`` held 430 MB of them); an older layout's files are merged first (a newer
+        mark wins), so each story comes once."""
+        names = self.file_names()
+        if any(name in _LEGACY_SET for name in names):
+            yield from self.all().items()
+            return
+        for name in names:
             for sid, doc in self.uncached(name).items():
                 yield sid, StoryState.from_doc(doc)
 
@@ -529,7 +533,7 @@ class UserState:
             return settled
         before = folder_identity(self.folder)  # None: changed too recently to tell a change during the count
         total = Marks()
-        for sid, state in self._every_state():
+        for sid, state in self.each():
             if state.read or state.bookmarked or state.tags:
                 total.count(state, present(sid))
         if before is not None:
@@ -537,16 +541,6 @@ class UserState:
                 if folder_identity(self.folder) == before and self._settled() is None:
                     self._write_counts(total, {})
         return total
-
-    def _every_state(self) -> Iterator[tuple[str, StoryState]]:
-        """Every story's marks, a state file at a time (an older layout's files merged first: a newer mark wins)."""
-        names = self.file_names()
-        if any(name in _LEGACY_SET for name in names):
-            yield from self.all().items()
-            return
-        for name in names:
-            for sid, doc in self.uncached(name).items():
-                yield sid, StoryState.from_doc(doc)
 
     def _write_counts(self, total: Marks, pending: dict[str, Any]) -> None:
         """Replace ``.counts.json`` (the caller holds the lock); the one of older versions, in the
@@ -600,12 +594,6 @@ class UserState:
         for name in self.files_of(story_id):
             doc = self._table(name).records().get(story_id, doc)
         return StoryState.from_doc(doc)
-
-    def tag_counts(self) -> Counter[str]:
-        counts: Counter[str] = Counter()
-        for state in self.all().values():
-            counts.update(state.tags)
-        return counts
 
     # -- changing -------------------------------------------------------------------------
 
