@@ -367,8 +367,7 @@ class Store:
         listing = None if self._legacy or self.lock.is_locked else _open_listing(self.folder / LISTING)
         if listing is not None:
             if self._listing_fresh(listing):
-                changed, gone = self._changes_since(listing.covered)
-                return Catalogue(listing, changed, gone, self._listed_meta).source_of
+                return self._merged(listing).source_of
             listing.close()
         directory = self._located(write=False)
 
@@ -577,6 +576,10 @@ class Store:
             rows = [row_of(sid, record, fields.shard(record.get("shard")), _from_file(record))
                     for _path, records in self._tables() for sid, record in records.items()]
             return Catalogue(None, rows, (), self._listed_meta)
+        return self._merged(listing)
+
+    def _merged(self, listing: Listing | None) -> Catalogue:
+        """``listing`` with what the directory says changed since it was written merged in."""
         changed, gone = self._changes_since(listing.covered if listing is not None else 0)
         return Catalogue(listing, changed, gone, self._listed_meta)
 

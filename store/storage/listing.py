@@ -260,6 +260,14 @@ class Listing:
         """Where block ``block`` starts among the texts (``self._blocks``: where they end)."""
         return U64.unpack_from(self._map, self._offsets + 8 * block)[0]
 
+    def _decompressed(self, block: int) -> list[bytes]:
+        """The row texts of ``block``, read from the file (ValueError when it is damaged)."""
+        start, end = self._block_at(block), self._block_at(block + 1)
+        try:
+            return zlib.decompress(self._map[self._texts + start:self._texts + end]).split(ROW_SEP)
+        except zlib.error as exc:
+            raise ValueError(f"listing: block {block} is damaged ({exc})") from None
+
     def _texts_of(self, block: int) -> list[bytes]:
         """The row texts of ``block``, decompressed (or kept from a recent read)."""
         last = self._last  # the usual case, a window in the block read last: no lock
@@ -268,11 +276,7 @@ class Listing:
         with self._lock:
             found = self._decoded.pop(block, None)
             if found is None:
-                start, end = self._block_at(block), self._block_at(block + 1)
-                try:
-                    found = zlib.decompress(self._map[self._texts + start:self._texts + end]).split(ROW_SEP)
-                except zlib.error as exc:
-                    raise ValueError(f"listing: block {block} is damaged ({exc})") from None
+                found = self._decompressed(block)
                 if len(self._decoded) >= BLOCKS_KEPT:
                     del self._decoded[next(iter(self._decoded))]
             self._decoded[block] = found
@@ -283,9 +287,7 @@ class Listing:
         if not 0 <= position < self.count:
             raise IndexError(position)
         block, at = divmod(position, self._block_rows)
-        text = self._texts_of(block)[at].decode("utf-8", "surrogatepass")
-        sid, headline, source, published, imported, shard = text.split(SEP)
-        return Row(sid, headline, source, published, imported, int(shard), self._map[self._flags + position])
+        return _parsed(self._texts_of(block)[at], self._map[self._flags + position])
 
     def stream(self) -> Iterator[Row]:
         """Every row in order, for a pass over the whole file (compaction, merging runs):
@@ -296,14 +298,8 @@ class Listing:
         for block in range(self._blocks):
             if block % max(1, DROP_EVERY // self._block_rows) == 0 and block:
                 done = self._let_go(done, self._texts + self._block_at(block))
-            start, end = self._block_at(block), self._block_at(block + 1)
-            try:
-                texts = zlib.decompress(self._map[self._texts + start:self._texts + end]).split(ROW_SEP)
-            except zlib.error as exc:
-                raise ValueError(f"listing: block {block} is damaged ({exc})") from None
-            for at, raw in enumerate(texts, block * self._block_rows):
-                sid, headline, source, published, imported, shard = raw.decode("utf-8", "surrogatepass").split(SEP)
-                yield Row(sid, headline, source, published, imported, int(shard), flags[at])
+            for at, raw in enumerate(self._decompressed(block), block * self._block_rows):
+                yield _parsed(raw, flags[at])
 
     def _let_go(self, done: int, upto: int) -> int:
         """Drop the mapped pages of the texts read so far (they stay in the page cache)."""
@@ -438,9 +434,7 @@ class ListingV03(Listing):
         if not 0 <= position < self.count:
             raise IndexError(position)
         _key, start, _next, end = struct.unpack_from("<QQQQ", self._map, self._rows + position * self.PAIR.size)
-        text = self._map[self._texts + start:self._texts + end].decode("utf-8", "surrogatepass")
-        sid, headline, source, published, imported, shard = text.split(SEP)
-        return Row(sid, headline, source, published, imported, int(shard), self._map[self._flags + position])
+        return _parsed(self._map[self._texts + start:self._texts + end], self._map[self._flags + position])
 
     def stream(self) -> Iterator[Row]:
         return map(self.row, range(self.count))  # read once, to be written anew: its pages are not let go
@@ -466,6 +460,12 @@ class ListingV03(Listing):
 
     def insertion_point(self, sort_key: str) -> int:
         return _after(lambda at: self.row(at).sort_key, 0, self.count, sort_key)
+
+
+def _parsed(text: bytes, flags: int) -> Row:
+    """A row from its text in the file and its flags."""
+    sid, headline, source, published, imported, shard = text.decode("utf-8", "surrogatepass").split(SEP)
+    return Row(sid, headline, source, published, imported, int(shard), flags)
 
 
 def _after(key_at: Callable[[int], str], low: int, high: int, sort_key: str) -> int:
@@ -589,12 +589,16 @@ class Catalogue(Rows[Meta]):
         base = self._listing.position(story_key(sid))
         if base is None or self._listing.row(base).sid != sid:
             return None
-        if self._view is None:
-            return base
-        hidden = bisect_left(self._hidden, base)
-        if hidden < len(self._hidden) and self._hidden[hidden] == base:
+        return self._place(base)
+
+    def _place(self, base: int) -> int | None:
+        """Where the listing's row ``base`` is in the list (the changed rows merged in before
+        it counted, the hidden ones not); None when it is hidden."""
+        hidden = self._hidden
+        before = bisect_left(hidden, base)
+        if before < len(hidden) and hidden[before] == base:
             return None
-        return base - hidden + bisect_right(self._points, base)
+        return base - before + bisect_right(self._points, base)
 
     def starting_with(self, prefix: str) -> list[str]:
         """The listed ids that start with ``prefix``: for up to 16 hex digits a range of the
@@ -603,18 +607,14 @@ class Catalogue(Rows[Meta]):
         found = [row.sid for row in self._changed if row.sid.startswith(prefix)]
         if self._listing is None:
             return found
-        listing, hidden = self._listing, self._hidden
-
-        def shown(position: int) -> bool:
-            at = bisect_left(hidden, position)
-            return at == len(hidden) or hidden[at] != position
-
+        listing = self._listing
         if HEX_PREFIX.fullmatch(prefix):
             low, high = int(prefix.ljust(16, "0"), 16), int(prefix.ljust(16, "f"), 16)
             found += [sid for p in listing.positions_between(low, high)
-                      if shown(p) and (sid := listing.row(p).sid).startswith(prefix)]
+                      if self._place(p) is not None and (sid := listing.row(p).sid).startswith(prefix)]
         if not found:
-            found = [row.sid for p, row in enumerate(listing.stream()) if row.sid.startswith(prefix) and shown(p)]
+            found = [row.sid for p, row in enumerate(listing.stream())
+                     if row.sid.startswith(prefix) and self._place(p) is not None]
         return found
 
     def has(self, sid: str) -> bool:
@@ -686,15 +686,12 @@ class Catalogue(Rows[Meta]):
         base = self._listing.by_source()
         if self._view is None:
             return Ordered(self, base)
-        hidden, points = self._hidden, self._points
-        gone = set(hidden)
         groups: dict[str, list[int]] = {}
         start = 0
         for name, count in self._listing.sources():
             rows = base[start:start + count]
             start += count
-            groups.setdefault(source_key(name), []).extend(
-                p - bisect_left(hidden, p) + bisect_right(points, p) for p in rows if p not in gone)
+            groups.setdefault(source_key(name), []).extend(q for p in rows if (q := self._place(p)) is not None)
         for row in self._changed:
             groups.setdefault(source_key(row.source), []).append(self._changed_at[row.sid])
         order = array("I")
@@ -715,11 +712,9 @@ class Catalogue(Rows[Meta]):
         """The positions of the stories :meth:`stale` counts, in list order (no row read)."""
         found: list[int] = []
         if self._listing is not None and (wanted := stale_flags(version)):
-            hidden, points = self._hidden, self._points
-            gone = set(hidden)
             pattern = re.compile(b"[" + re.escape(b"".join(wanted)) + b"]")
-            found.extend(p - bisect_left(hidden, p) + bisect_right(points, p)
-                         for match in pattern.finditer(self._listing.flags()) if (p := match.start()) not in gone)
+            found.extend(q for match in pattern.finditer(self._listing.flags())
+                         if (q := self._place(match.start())) is not None)
         found.extend(self._changed_at[r.sid] for r in self._changed if is_stale(r.flags, version))
         return sorted(found)
 
