@@ -417,17 +417,19 @@ class MainScreen(FeedsMixin, Screen[None]):
             self._story_timer.stop()
             self._story_timer = None
         reading = self._restore_scroll is not None or self.has_class("-reading") or self.has_class("-zen")
-        if before and not reading and (came - before < self.REST or self.app.message_queue_size):
+        held = came - before < self.REST or self.app.message_queue_size
+        if not before or reading or not (held or abs(new - old) > 1):
+            self.show_highlighted()  # the first story, any while reading, a key on its own: in the cursor's frame
+        elif held:
             self.query_one(CreditsPanel).pause_photo()
             self._story_timer = self.set_timer(self.REST, self._rested)
-        elif before and not reading and abs(new - old) > 1:  # a jump on its own: the list's frame first
+        else:  # a jump on its own: the list's frame first
             self._story_timer = self.set_timer(self.JUMP_STORY_DELAY, self._rested)
-        else:  # the first story, a key on its own, and any while reading, in the cursor's frame
-            self.show_highlighted()
 
     def _rested(self) -> None:
-        """The cursor has not moved for ``REST``: show its story, unless keys wait to be run (a held
-        key the reader fell behind on moves it on: the story waits for them)."""
+        """The cursor has rested (``REST`` after a held key, ``JUMP_STORY_DELAY`` after a jump):
+        show its story, unless keys wait to be run (a held key the reader fell behind on moves
+        it on: the story waits for them)."""
         if self.app.message_queue_size:
             self._story_timer = self.set_timer(self.REST, self._rested)
         else:
