@@ -210,7 +210,7 @@ class HeadlineList(ScrollView, can_focus=True):
         width, height, top = region.width, region.height, self.scroll_offset.y
         start = top + height if self._heading > 0 else top - height
         rows = [index for index in range(max(0, start), min(len(self._stories), start + height))
-                if (drawn := self._drawn.get(index)) is None or drawn[0] != width]
+                if self._kept(index, width) is None]
         if rows:
             self._draw_ahead(rows, self.cursor)
 
@@ -222,8 +222,7 @@ class HeadlineList(ScrollView, can_focus=True):
             return
         width = self.scrollable_content_region.width
         for index in rows[:AHEAD_STEP]:
-            drawn = self._drawn.get(index)
-            if index != cursor and (drawn is None or drawn[0] != width):
+            if index != cursor and self._kept(index, width) is None:
                 self._keep(index, width, self._render_row(index, width))
         if len(rows) > AHEAD_STEP:
             self.call_later(self._draw_ahead, rows[AHEAD_STEP:], cursor)
@@ -280,14 +279,17 @@ class HeadlineList(ScrollView, can_focus=True):
     def render_line(self, y: int) -> Strip:
         width = self._frame_width if self._frame_width is not None else self.scrollable_content_region.width
         index = y + self.scroll_offset.y
-        if index != self.cursor:
-            drawn = self._drawn.get(index)
-            if drawn is not None and drawn[0] == width:
-                return drawn[1]
+        if index != self.cursor and (kept := self._kept(index, width)) is not None:
+            return kept
         strip = self._render_row(index, width)
         if index != self.cursor:
             self._keep(index, width, strip)
         return strip
+
+    def _kept(self, index: int, width: int) -> Strip | None:
+        """Row ``index`` as drawn before at ``width``, if it is kept."""
+        drawn = self._drawn.get(index)
+        return drawn[1] if drawn is not None and drawn[0] == width else None
 
     def _keep(self, index: int, width: int, strip: Strip) -> None:
         if len(self._drawn) >= DRAWN_ROWS:
