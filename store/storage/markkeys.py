@@ -56,7 +56,8 @@ def load(user: UserState) -> MarkKeys | None:
     folder = user.folder
     path = folder.parent / MARKS_FILE
     saved_files, saved_marks = _saved(path)
-    at = {name: i for i, (name, _identity) in enumerate(saved_files)}
+    saved_names = [name for name, _identity in saved_files]
+    at = {name: i for i, name in enumerate(saved_names)}
     valid = bytearray(len(saved_files))  # the saved files still as they were
     identities: dict[str, list[int] | None] = {}
     now = time.time_ns()
@@ -74,9 +75,9 @@ def load(user: UserState) -> MarkKeys | None:
         identities[name] = list(identity) if now - identity[1] >= RACY_SECONDS * 1e9 else None
     # mark -> (keys, the file of each: its place in ``identities``)
     marks: dict[str, tuple[array[int], array[int]]] = saved_marks
-    if _names(saved_files) != list(identities) or not all(valid):  # some saved keys are dropped, the rest renumbered
+    if saved_names != list(identities) or not all(valid):  # some saved keys are dropped, the rest renumbered
         order = {name: i for i, name in enumerate(identities)}
-        renumber = array("H", (order.get(name, 0) for name in _names(saved_files)))
+        renumber = array("H", (order.get(name, 0) for name in saved_names))
         marks = {}
         for mark, (keys, files) in saved_marks.items():
             kept = list(map(valid.__getitem__, files))
@@ -93,10 +94,6 @@ def load(user: UserState) -> MarkKeys | None:
     tags = {mark.removeprefix("tag:"): set(keys) for mark, (keys, _files) in marks.items() if mark.startswith("tag:")}
     empty = (array("Q"), array("H"))
     return MarkKeys(set(marks.get("read", empty)[0]), set(marks.get("bookmarked", empty)[0]), tags)
-
-
-def _names(files: list[tuple[str, Any]]) -> list[str]:
-    return [name for name, _identity in files]
 
 
 def _from_file(docs: Mapping[str, Any]) -> dict[str, array[int]]:
