@@ -45,6 +45,9 @@ PUSH_DOWN = 4096
 TERM_SET_COST = 4
 #: How many mark sets' places in the newest-first list, and term sets, are kept (see :meth:`Executor._places`).
 PLACES_KEPT = 4
+#: Hits kept by a state filter in Python (:meth:`Executor._page`) when at most this many are
+#: ordered by a search within their keys, and otherwise found in a window of the best hits.
+FEW_KEPT = 4096
 #: How far past a limited page we fetch, to order hits tied across its end (bounds the cost).
 TIE_WINDOW = 512
 #: At most this many index terms per field stand for one prefix* (only 1-2 letter prefixes get near it).
@@ -180,20 +183,53 @@ class Executor:
 
     def _filtered(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool,
                   limit: int | None, terms: list[str], query: Query) -> SearchResult:
-        """Every hit, kept when its key is in ``keep`` (not in it, with ``drop``): the total is
-        exact, and only the hits kept near the cut are put in their final order."""
+        """The hits whose key is in ``keep`` (not in it, with ``drop``), in the order of all hits.
+
+        The total is exact: every hit's key is looked up, from a pass that neither scores nor
+        orders the hits (at 1,000,000 stories a word's 417,000 hits cost 69 ms so, 156 ms
+        scored and ordered). The page is then found among the best hits alone (see :meth:`_page`).
+        """
         searcher = view.searcher
-        hits = searcher.search(tq, limit=searcher.num_docs, count=False,
-                               order_by_field="when" if by_date else None, order=tantivy.Order.Desc).hits
-        flags: Iterable[bool] = map(keep.__contains__, self._keys(view, hits))
-        if drop:
-            flags = map(not_, flags)
-        kept = list(compress(hits, flags))
-        total = len(kept)
+        every = searcher.search(tantivy.Query.const_score_query(tq, 1.0), limit=searcher.num_docs, count=False).hits
+        keys = self._keys(view, every)
+        marked = keep.intersection(keys) if isinstance(keep, (set, frozenset)) else {k for k in keys if k in keep}
+        total = len(keys) - len(marked) if drop else len(marked)
         wanted = total if limit is None else max(0, min(limit, total))
-        if not by_date:
-            kept = self._break_ties(searcher, _tied_cut(kept, wanted))
+        if not wanted:
+            return SearchResult([], total, terms, query)
+        if total <= FEW_KEPT and drop:
+            marked = {k for k in keys if k not in keep}
+        kept = self._page(view, tq, by_date, keep, drop, marked, len(keys), total, wanted)
         return SearchResult(self._ids(view, self._keys(view, kept[:wanted])), total, terms, query)
+
+    def _page(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool,
+              marked: set[int], found: int, total: int, wanted: int) -> list[Hit]:
+        """The first ``wanted`` of the ``total`` kept hits (of ``found``), in their final order.
+
+        Few kept (``marked`` is then their keys): a search within their keys. Many: the best
+        hits in a window sized for the share kept, made larger until it holds ``wanted`` kept
+        hits and every hit tied with the last of them, so the page is the one a pass over all
+        hits would give.
+        """
+        searcher = view.searcher
+        order = {"order_by_field": "when" if by_date else None, "order": tantivy.Order.Desc}
+        if total <= FEW_KEPT:
+            # scored 0: each hit keeps its score to the bit, ties and all
+            only = tantivy.Query.const_score_query(tantivy.Query.term_set_query(view.schema, "key", list(marked)), 0.0)
+            both = tantivy.Query.boolean_query([(tantivy.Occur.Must, tq), (tantivy.Occur.Must, only)])
+            kept = searcher.search(both, limit=total, count=False, **order).hits
+            return kept if by_date else self._break_ties(searcher, _tied_cut(kept, wanted))
+        window = min(found, (wanted + TIE_WINDOW) * found // total + TIE_WINDOW)
+        while True:
+            hits = searcher.search(tq, limit=window, count=False, **order).hits
+            flags: Iterable[bool] = map(keep.__contains__, self._keys(view, hits))
+            kept = list(compress(hits, map(not_, flags) if drop else flags))
+            if window >= found:
+                break
+            if len(kept) >= wanted and hits[-1][0] < kept[wanted - 1][0]:
+                break  # no hit left out of the window ties the last one kept (by score or by date)
+            window = min(found, window * 4)
+        return kept if by_date else self._break_ties(searcher, _tied_cut(kept, wanted))
 
     @staticmethod
     def _break_ties(searcher: tantivy.Searcher, hits: list[Hit]) -> list[Hit]:
