@@ -8,11 +8,14 @@ per key typed. The index's life cycle (opening, repairing, writing) is
 :mod:`broadsheet.store.search.engine`'s business.
 
 Why not a term set for every size: at 1,000,000 stories tantivy's term set on ``key`` cost
-68 ms of CPU for 30,000 keys and 690 ms for 400,000 (it reads one posting list per key on
-every search), while the Python filter over a word's 414,000 hits cost about 240 ms (the hits
-107 ms, their keys 36 ms, looking them up in a set of 400,000 90 ms): see :data:`TERM_SET_COST`.
-Either way a word with ``is:unread`` at a million stories costs a hundred times a word alone;
-only marks inside the index could make it as cheap (issue 17).
+68 ms of CPU for 30,000 keys and 520-690 ms for 400,000 (it reads one posting list per key on
+every search), while the Python filter over a word's 417,000 hits costs about 200 ms: the
+hits neither scored nor ordered 70-110 ms, their keys 33 ms, looking them up among 400,000
+marked 80 ms, and the page from a window of the best hits a few ms (see :data:`TERM_SET_COST`
+and :meth:`Executor._filtered`). Either way a word with ``is:unread`` at a million stories
+costs twenty times a word alone: tantivy-py hands every hit to Python as an object, and has
+no query that takes a set of documents, so only marks inside the index could make it as
+cheap (issue 17).
 """
 
 from __future__ import annotations
@@ -149,8 +152,11 @@ class Executor:
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         keep: Set[int] | None = None  # filter the hits in Python: keep those in (with ``drop``: not in) it
         drop = False
+        matched = 0  # how many stories the clauses match, when counted
         if marks:
-            if len(marks) <= PUSH_DOWN or len(marks) * TERM_SET_COST <= self._count(searcher, clauses):
+            if len(marks) > PUSH_DOWN:
+                matched = self._count(searcher, clauses)
+            if len(marks) <= PUSH_DOWN or len(marks) * TERM_SET_COST <= matched:
                 clauses.append((occur, self._term_set(view, marks)))
             else:
                 keep, drop = marks, occur == tantivy.Occur.MustNot
@@ -160,7 +166,7 @@ class Executor:
         if n == 0:
             return empty
         if keep is not None:
-            return self._filtered(view, tq, by_date, keep, drop, limit, terms, query)
+            return self._filtered(view, tq, by_date, keep, drop, matched, limit, terms, query)
         wanted = n if limit is None else max(0, min(limit, n))
         # With scores, the hits up to the tie window past the cut at once, to order any tied
         # across it: ties at the cut are common, and a second search cost more than the extra
@@ -181,16 +187,17 @@ class Executor:
         found = searcher.search(tantivy.Query.const_score_query(tq, 1.0), limit=1, count=True)
         return int(found.count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
 
-    def _filtered(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool,
+    def _filtered(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool, matched: int,
                   limit: int | None, terms: list[str], query: Query) -> SearchResult:
-        """The hits whose key is in ``keep`` (not in it, with ``drop``), in the order of all hits.
+        """The hits (``matched`` of them) whose key is in ``keep`` (not in it, with ``drop``),
+        in the order of all hits.
 
         The total is exact: every hit's key is looked up, from a pass that neither scores nor
         orders the hits (at 1,000,000 stories a word's 417,000 hits cost 69 ms so, 156 ms
         scored and ordered). The page is then found among the best hits alone (see :meth:`_page`).
         """
         searcher = view.searcher
-        every = searcher.search(tantivy.Query.const_score_query(tq, 1.0), limit=searcher.num_docs, count=False).hits
+        every = searcher.search(tantivy.Query.const_score_query(tq, 1.0), limit=max(1, matched), count=False).hits
         keys = self._keys(view, every)
         marked = keep.intersection(keys) if isinstance(keep, (set, frozenset)) else {k for k in keys if k in keep}
         total = len(keys) - len(marked) if drop else len(marked)
