@@ -46,6 +46,8 @@ PUSH_DOWN = 4096
 #: 414,000 hits 164 ms). Sets larger than :data:`PUSH_DOWN` go to tantivy when the words match
 #: at least this many times as many stories.
 TERM_SET_COST = 4
+#: Key sets of at most this many go to tantivy as term queries, larger ones as a term set (see :func:`_with_keys`).
+TERM_QUERIES = 1024
 #: How many mark sets' places in the newest-first list, and term sets, are kept (see :meth:`Executor._places`).
 PLACES_KEPT = 4
 #: Hits kept by a state filter in Python (:meth:`Executor._page`) when at most this many are
@@ -222,7 +224,7 @@ class Executor:
         order = {"order_by_field": "when" if by_date else None, "order": tantivy.Order.Desc}
         if total <= FEW_KEPT:
             # scored 0: each hit keeps its score to the bit, ties and all
-            only = tantivy.Query.const_score_query(tantivy.Query.term_set_query(view.schema, "key", list(marked)), 0.0)
+            only = _with_keys(view.schema, marked, 0.0)
             both = tantivy.Query.boolean_query([(tantivy.Occur.Must, tq), (tantivy.Occur.Must, only)])
             kept = searcher.search(both, limit=total, count=False, **order).hits
             return kept if by_date else self._break_ties(searcher, _tied_cut(kept, wanted))
@@ -292,7 +294,7 @@ class Executor:
         for made, kept, query in self._term_sets:
             if made == marker and kept is keys:
                 return query
-        query = tantivy.Query.term_set_query(view.schema, "key", list(keys))
+        query = _with_keys(view.schema, keys, 1.0)
         if self._marked is not None and self._marked[1].owns(keys):
             self._term_sets = [(marker, keys, query), *self._term_sets[:PLACES_KEPT - 1]]
         return query
@@ -373,6 +375,22 @@ class Executor:
         boosted = [tantivy.Query.boost_query(q, BOOSTS[f]) if f in BOOSTS else q for f, q in zip(fields, per_field,
                                                                                                    strict=True)]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in boosted])
+
+
+def _with_keys(schema: tantivy.Schema, keys: Iterable[int], score: float) -> tantivy.Query:
+    """The stories with these keys, each scored ``score`` (1.0 is what a term set scores).
+
+    A few keys go as term queries, each a lookup in the key dictionary; more as a term set,
+    which walks the dictionary: at 1,000,000 stories 100 keys cost 0.4 ms against 4.4 ms, 806
+    keys 6 ms against 13 ms, but 7,600 keys 68 ms against 31 ms.
+    """
+    keys = list(keys)
+    if len(keys) > TERM_QUERIES:
+        found = tantivy.Query.term_set_query(schema, "key", keys)
+    else:
+        found = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(schema, "key", k))
+                                             for k in keys])
+    return tantivy.Query.const_score_query(found, score)
 
 
 def _tied_cut(hits: list[Hit], wanted: int) -> list[Hit]:
