@@ -201,7 +201,8 @@ class Executor:
         searcher = view.searcher
         every = searcher.search(tantivy.Query.const_score_query(tq, 1.0), limit=max(1, matched), count=False).hits
         keys = self._keys(view, every)
-        marked = keep.intersection(keys) if isinstance(keep, (set, frozenset)) else {k for k in keys if k in keep}
+        marked: Set[int] = (keep.intersection(keys) if isinstance(keep, set | frozenset)
+                            else {k for k in keys if k in keep})
         total = len(keys) - len(marked) if drop else len(marked)
         wanted = total if limit is None else max(0, min(limit, total))
         if not wanted:
@@ -212,7 +213,7 @@ class Executor:
         return SearchResult(self._ids(view, self._keys(view, kept[:wanted])), total, terms, query)
 
     def _page(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool,
-              marked: set[int], found: int, total: int, wanted: int) -> list[Hit]:
+              marked: Set[int], found: int, total: int, wanted: int) -> list[Hit]:
         """The first ``wanted`` of the ``total`` kept hits (of ``found``), in their final order.
 
         Few kept (``marked`` is then their keys): a search within their keys. Many: the best
@@ -221,16 +222,16 @@ class Executor:
         hits would give.
         """
         searcher = view.searcher
-        order = {"order_by_field": "when" if by_date else None, "order": tantivy.Order.Desc}
+        field = "when" if by_date else None
         if total <= FEW_KEPT:
             # scored 0: each hit keeps its score to the bit, ties and all
             only = _with_keys(view.schema, marked, 0.0)
             both = tantivy.Query.boolean_query([(tantivy.Occur.Must, tq), (tantivy.Occur.Must, only)])
-            kept = searcher.search(both, limit=total, count=False, **order).hits
+            kept = searcher.search(both, limit=total, count=False, order_by_field=field, order=tantivy.Order.Desc).hits
             return kept if by_date else self._break_ties(searcher, _tied_cut(kept, wanted))
         window = min(found, (wanted + TIE_WINDOW) * found // total + TIE_WINDOW)
         while True:
-            hits = searcher.search(tq, limit=window, count=False, **order).hits
+            hits = searcher.search(tq, limit=window, count=False, order_by_field=field, order=tantivy.Order.Desc).hits
             flags: Iterable[bool] = map(keep.__contains__, self._keys(view, hits))
             kept = list(compress(hits, map(not_, flags) if drop else flags))
             if window >= found:
