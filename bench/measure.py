@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import random
+import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -109,6 +111,14 @@ def search_as_typed(store: Store, queries: list[str], runs: int, limit: int | No
     limit; half-typed queries that do not parse (an open quote) still cost their time.
     One untimed pass first (the index's first reads), then ``runs`` timed passes.
     """
+    return Sample.of([t for times in typed_times(store, queries, runs, limit, time.perf_counter).values()
+                      for t in times])
+
+
+def typed_times(store: Store, queries: list[str], runs: int, limit: int | None,
+                clock: Callable[[], float] = time.process_time) -> dict[str, list[float]]:
+    """Each text the search bar holds while the queries are typed, and the seconds (of
+    ``clock``) its search took in each of ``runs`` timed passes after an untimed one."""
     from broadsheet.store.search.engine import SearchIndex
     from broadsheet.store.search.query import QueryError
     from broadsheet.store.storage.userstate import LazyStates
@@ -116,15 +126,26 @@ def search_as_typed(store: Store, queries: list[str], runs: int, limit: int | No
     index = SearchIndex.open(store)
     states = LazyStates(store.user)  # the marks as the reader holds them
     texts = [text for query in queries for text in typed(query)]
-    times: list[float] = []
+    times: dict[str, list[float]] = {text: [] for text in texts}
     for timed_pass in range(runs + 1):
         for text in texts:
-            start = time.perf_counter()
+            start = clock()
             with contextlib.suppress(QueryError):
                 index.search(text, states=states, limit=limit)
             if timed_pass:
-                times.append(time.perf_counter() - start)
-    return Sample.of(times)
+                times[text].append(clock() - start)
+    return times
+
+
+def slowest_typed(folder: Path, runs: int = 3, share: float = 0.1) -> list[tuple[str, float]]:
+    """The keys that make search as you type's p95: the texts whose searches took the most
+    CPU (median of ``runs``), slowest first, ``share`` of them. For a look by hand::
+
+        python -c "from bench.measure import *; print(slowest_typed(Path('STORE')))"
+    """
+    times = typed_times(Store(folder), search_queries(), runs, reader_limit())
+    ranked = sorted(((text, statistics.median(t)) for text, t in times.items()), key=lambda item: -item[1])
+    return ranked[:max(1, round(len(ranked) * share))]
 
 
 def first_mark_search(folder: Path) -> float:

@@ -8,11 +8,14 @@ per key typed. The index's life cycle (opening, repairing, writing) is
 :mod:`broadsheet.store.search.engine`'s business.
 
 Why not a term set for every size: at 1,000,000 stories tantivy's term set on ``key`` cost
-68 ms of CPU for 30,000 keys and 690 ms for 400,000 (it reads one posting list per key on
-every search), while the Python filter over a word's 414,000 hits cost about 240 ms (the hits
-107 ms, their keys 36 ms, looking them up in a set of 400,000 90 ms): see :data:`TERM_SET_COST`.
-Either way a word with ``is:unread`` at a million stories costs a hundred times a word alone;
-only marks inside the index could make it as cheap (issue 17).
+68 ms of CPU for 30,000 keys and 520-690 ms for 400,000 (it reads one posting list per key on
+every search), while the Python filter over a word's 417,000 hits costs about 200 ms: the
+hits neither scored nor ordered 70-110 ms, their keys 33 ms, looking them up among 400,000
+marked 80 ms, and the page from a window of the best hits a few ms (see :data:`TERM_SET_COST`
+and :meth:`Executor._filtered`). Either way a word with ``is:unread`` at a million stories
+costs twenty times a word alone: tantivy-py hands every hit to Python as an object, and has
+no query that takes a set of documents, so only marks inside the index could make it as
+cheap (issue 17).
 """
 
 from __future__ import annotations
@@ -43,8 +46,13 @@ PUSH_DOWN = 4096
 #: 414,000 hits 164 ms). Sets larger than :data:`PUSH_DOWN` go to tantivy when the words match
 #: at least this many times as many stories.
 TERM_SET_COST = 4
+#: Key sets of at most this many go to tantivy as term queries, larger ones as a term set (see :func:`_with_keys`).
+TERM_QUERIES = 1024
 #: How many mark sets' places in the newest-first list, and term sets, are kept (see :meth:`Executor._places`).
 PLACES_KEPT = 4
+#: Hits kept by a state filter in Python (:meth:`Executor._page`) when at most this many are
+#: ordered by a search within their keys, and otherwise found in a window of the best hits.
+FEW_KEPT = 4096
 #: How far past a limited page we fetch, to order hits tied across its end (bounds the cost).
 TIE_WINDOW = 512
 #: At most this many index terms per field stand for one prefix* (only 1-2 letter prefixes get near it).
@@ -146,8 +154,11 @@ class Executor:
             clauses.append((tantivy.Occur.Must, tantivy.Query.all_query()))
         keep: Set[int] | None = None  # filter the hits in Python: keep those in (with ``drop``: not in) it
         drop = False
+        matched = 0  # how many stories the clauses match, when counted
         if marks:
-            if len(marks) <= PUSH_DOWN or len(marks) * TERM_SET_COST <= self._count(searcher, clauses):
+            if len(marks) > PUSH_DOWN:
+                matched = self._count(searcher, clauses)
+            if len(marks) <= PUSH_DOWN or len(marks) * TERM_SET_COST <= matched:
                 clauses.append((occur, self._term_set(view, marks)))
             else:
                 keep, drop = marks, occur == tantivy.Occur.MustNot
@@ -157,7 +168,7 @@ class Executor:
         if n == 0:
             return empty
         if keep is not None:
-            return self._filtered(view, tq, by_date, keep, drop, limit, terms, query)
+            return self._filtered(view, tq, by_date, keep, drop, matched, limit, terms, query)
         wanted = n if limit is None else max(0, min(limit, n))
         # With scores, the hits up to the tie window past the cut at once, to order any tied
         # across it: ties at the cut are common, and a second search cost more than the extra
@@ -178,22 +189,57 @@ class Executor:
         found = searcher.search(tantivy.Query.const_score_query(tq, 1.0), limit=1, count=True)
         return int(found.count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
 
-    def _filtered(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool,
+    def _filtered(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool, matched: int,
                   limit: int | None, terms: list[str], query: Query) -> SearchResult:
-        """Every hit, kept when its key is in ``keep`` (not in it, with ``drop``): the total is
-        exact, and only the hits kept near the cut are put in their final order."""
+        """The hits (``matched`` of them) whose key is in ``keep`` (not in it, with ``drop``),
+        in the order of all hits.
+
+        The total is exact: every hit's key is looked up, from a pass that neither scores nor
+        orders the hits (at 1,000,000 stories a word's 417,000 hits cost 69 ms so, 156 ms
+        scored and ordered). The page is then found among the best hits alone (see :meth:`_page`).
+        """
         searcher = view.searcher
-        hits = searcher.search(tq, limit=searcher.num_docs, count=False,
-                               order_by_field="when" if by_date else None, order=tantivy.Order.Desc).hits
-        flags: Iterable[bool] = map(keep.__contains__, self._keys(view, hits))
-        if drop:
-            flags = map(not_, flags)
-        kept = list(compress(hits, flags))
-        total = len(kept)
+        every = searcher.search(tantivy.Query.const_score_query(tq, 1.0), limit=max(1, matched), count=False).hits
+        keys = self._keys(view, every)
+        marked: Set[int] = (keep.intersection(keys) if isinstance(keep, set | frozenset)
+                            else {k for k in keys if k in keep})
+        total = len(keys) - len(marked) if drop else len(marked)
         wanted = total if limit is None else max(0, min(limit, total))
-        if not by_date:
-            kept = self._break_ties(searcher, _tied_cut(kept, wanted))
+        if not wanted:
+            return SearchResult([], total, terms, query)
+        if total <= FEW_KEPT and drop:
+            marked = {k for k in keys if k not in keep}
+        kept = self._page(view, tq, by_date, keep, drop, marked, len(keys), total, wanted)
         return SearchResult(self._ids(view, self._keys(view, kept[:wanted])), total, terms, query)
+
+    def _page(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool,
+              marked: Set[int], found: int, total: int, wanted: int) -> list[Hit]:
+        """The first ``wanted`` of the ``total`` kept hits (of ``found``), in their final order.
+
+        Few kept (``marked`` is then their keys): a search within their keys. Many: the best
+        hits in a window sized for the share kept, made larger until it holds ``wanted`` kept
+        hits and every hit tied with the last of them, so the page is the one a pass over all
+        hits would give.
+        """
+        searcher = view.searcher
+        field = "when" if by_date else None
+        if total <= FEW_KEPT:
+            # scored 0: each hit keeps its score to the bit, ties and all
+            only = _with_keys(view.schema, marked, 0.0)
+            both = tantivy.Query.boolean_query([(tantivy.Occur.Must, tq), (tantivy.Occur.Must, only)])
+            kept = searcher.search(both, limit=total, count=False, order_by_field=field, order=tantivy.Order.Desc).hits
+            return kept if by_date else self._break_ties(searcher, _tied_cut(kept, wanted))
+        window = min(found, (wanted + TIE_WINDOW) * found // total + TIE_WINDOW)
+        while True:
+            hits = searcher.search(tq, limit=window, count=False, order_by_field=field, order=tantivy.Order.Desc).hits
+            flags: Iterable[bool] = map(keep.__contains__, self._keys(view, hits))
+            kept = list(compress(hits, map(not_, flags) if drop else flags))
+            if window >= found:
+                break
+            if len(kept) >= wanted and hits[-1][0] < kept[wanted - 1][0]:
+                break  # no hit left out of the window ties the last one kept (by score or by date)
+            window = min(found, window * 4)
+        return kept if by_date else self._break_ties(searcher, _tied_cut(kept, wanted))
 
     @staticmethod
     def _break_ties(searcher: tantivy.Searcher, hits: list[Hit]) -> list[Hit]:
@@ -249,7 +295,7 @@ class Executor:
         for made, kept, query in self._term_sets:
             if made == marker and kept is keys:
                 return query
-        query = tantivy.Query.term_set_query(view.schema, "key", list(keys))
+        query = _with_keys(view.schema, keys, 1.0)
         if self._marked is not None and self._marked[1].owns(keys):
             self._term_sets = [(marker, keys, query), *self._term_sets[:PLACES_KEPT - 1]]
         return query
@@ -330,6 +376,22 @@ class Executor:
         boosted = [tantivy.Query.boost_query(q, BOOSTS[f]) if f in BOOSTS else q for f, q in zip(fields, per_field,
                                                                                                    strict=True)]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in boosted])
+
+
+def _with_keys(schema: tantivy.Schema, keys: Iterable[int], score: float) -> tantivy.Query:
+    """The stories with these keys, each scored ``score`` (1.0 is what a term set scores).
+
+    A few keys go as term queries, each a lookup in the key dictionary; more as a term set,
+    which walks the dictionary: at 1,000,000 stories 100 keys cost 0.4 ms against 4.4 ms, 806
+    keys 6 ms against 13 ms, but 7,600 keys 68 ms against 31 ms.
+    """
+    keys = list(keys)
+    if len(keys) > TERM_QUERIES:
+        found = tantivy.Query.term_set_query(schema, "key", keys)
+    else:
+        found = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(schema, "key", k))
+                                             for k in keys])
+    return tantivy.Query.const_score_query(found, score)
 
 
 def _tied_cut(hits: list[Hit], wanted: int) -> list[Hit]:

@@ -1,0 +1,84 @@
+"""A word with a mark when the mark's set is filtered in Python (issue 17): the count from
+every hit, the page from a window of the best hits grown as needed, or from a search within
+the few kept. Every way must give the ids, their order and the total of one pass over all
+hits, with many stories tied in score and in date."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+
+import pytest
+
+from broadsheet.store.search import SearchIndex, execute
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import StoryState
+from tests.factories import make_article
+
+STORIES = 150
+
+
+def _article(n: int) -> object:
+    """Made-up stories: most tie on "ferry" (same text, same length) and share a date with others."""
+    extra = ["Ferry ferry ferry."] * (n % 4 == 0) + ["The ferry was late."] * (n % 7 == 0)
+    base = make_article(n)
+    return make_article(n, body=[*base.body, *extra], published=f"2024-03-{(n % 9) + 1:02d}")
+
+
+@pytest.fixture(scope="module")
+def tied(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[SearchIndex, list[str]]]:
+    store = Store(tmp_path_factory.mktemp("tied") / "store")
+    ids = store.add([(_article(n), f"{n}.txt") for n in range(STORIES)])  # type: ignore[misc]
+    yield SearchIndex.open(store), ids
+
+
+def _states(ids: list[str], seed: int) -> dict[str, StoryState]:
+    rng = random.Random(seed)
+    return {sid: StoryState(read=rng.random() < 0.6, bookmarked=rng.random() < 0.1,
+                            tags=("boats",) if rng.random() < 0.3 else ()) for sid in ids}
+
+
+#: (PUSH_DOWN, TERM_SET_COST, FEW_KEPT, TIE_WINDOW): the reference is one pass over all hits.
+WAYS = {
+    "every hit": (0, 10**9, 0, 10**9),
+    "windows grown": (0, 10**9, 0, 0),
+    "within the kept": (0, 10**9, 10**9, execute.TIE_WINDOW),
+    "term set": (0, 0, execute.FEW_KEPT, execute.TIE_WINDOW),
+    "default": (execute.PUSH_DOWN, execute.TERM_SET_COST, execute.FEW_KEPT, execute.TIE_WINDOW),
+}
+QUERIES = ["ferry is:unread", "ferry is:read", "ferry -is:bookmarked", "ferry is:bookmarked", "ferry tag:boats",
+           "ferry -tag:boats", "late is:unread", "ferry sort:date is:unread", "ferry sort:date -tag:boats",
+           "ferry OR late is:read", "ferry -late -is:read"]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+@pytest.mark.parametrize("text", QUERIES)
+def test_every_way_gives_one_pass_over_all_hits(tied: tuple[SearchIndex, list[str]], text: str, seed: int,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    index, ids = tied
+    states = _states(ids, seed)
+    answers: dict[str, list[tuple[list[str], int]]] = {}
+    for way, (push_down, cost, few, tie) in WAYS.items():
+        monkeypatch.setattr(execute, "PUSH_DOWN", push_down)
+        monkeypatch.setattr(execute, "TERM_SET_COST", cost)
+        monkeypatch.setattr(execute, "FEW_KEPT", few)
+        monkeypatch.setattr(execute, "TIE_WINDOW", tie)
+        answers[way] = [(r.ids, r.total) for r in (index.search(text, states=states, limit=limit)
+                                                     for limit in (None, 1, 3, 10, 40))]
+    reference = answers.pop("every hit")
+    assert reference[0][1] > 0
+    for way, answer in answers.items():
+        assert answer == reference, way
+
+
+def test_the_count_is_every_hit_kept(tied: tuple[SearchIndex, list[str]], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The total against the marks themselves: "ferry" is in every story."""
+    index, ids = tied
+    states = _states(ids, 3)
+    monkeypatch.setattr(execute, "PUSH_DOWN", 0)
+    monkeypatch.setattr(execute, "TERM_SET_COST", 10**9)
+    unread = {sid for sid in ids if not states[sid].read}
+    result = index.search("ferry is:unread", states=states, limit=5)
+    assert result.total == len(unread) and set(result.ids) <= unread and len(result.ids) == 5
+    assert index.search("ferry -tag:boats", states=states, limit=0).total == sum(
+        "boats" not in states[sid].tags for sid in ids)
