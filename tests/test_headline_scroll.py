@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from textual import events
+from textual.geometry import Region
 
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import LazyStates
@@ -119,3 +120,28 @@ async def test_marks_are_looked_up_without_a_stat_a_story(store: Store, monkeypa
     found = {sid: states.get(sid) for sid in ids}
     assert sum(1 for s in found.values() if s is not None and s.read) == 2
     assert len(looked) == len(set(looked))  # each older file looked for once, not per story
+
+
+
+def cursor_rows(headlines: HeadlineList) -> list[int]:
+    """The list rows drawn with the cursor marker now: the lines as the screen has them (a line
+    no refresh marked as changed is drawn as it was)."""
+    lines = headlines.render_lines(Region(0, 0, *headlines.outer_size))
+    border = headlines.scrollable_content_region.y - headlines.region.y
+    return [headlines.scroll_offset.y + y - border for y, line in enumerate(lines) if line.text[border:].startswith(">")]
+
+
+@pytest.mark.parametrize("keys", [("G", "pageup"), ("G", "pageup", "pagedown"), ("pagedown", "pagedown", "k", "k"),
+                                  ("G", "k", "k")])
+async def test_the_cursor_is_drawn_where_it_moved_in_a_scrolled_list(store: Store, keys: tuple[str, ...]) -> None:
+    # A move that stays on the screen redraws only the cursor's old and new rows: these must be
+    # the rows shown there wherever the list is scrolled (PgUp from the end moved no marker).
+    app = BroadsheetApp(many(store))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+            assert cursor_rows(headlines) == [headlines.cursor], key
+        assert headlines.scroll_offset.y > 0
