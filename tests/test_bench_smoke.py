@@ -99,3 +99,23 @@ def test_bench_smoke_prints_the_table(tmp_path: Path) -> None:
     for label in ("Import, real importer", "Cold start to painted list", "Open a story in the reader",
                   "Bookmark toggle", "plain TinyDB update", "Store on disk"):
         assert label in done.stdout, done.stdout
+
+
+def test_the_scroll_bench_tells_apart_rows_whose_headlines_begin_alike(tmp_path: Path) -> None:
+    # bench.scroll finds the cursor's row by the headline it shows; two rows a page apart
+    # beginning with the same words (the generated headlines have such pairs) are told apart
+    # by the rest of what is shown, not taken for the first found (a key then seemed to stall).
+    from bench.scroll import Rows
+    from broadsheet.store.storage.db import Store
+    from tests.factories import make_article
+
+    heads = [f"Filler story number {i} about the weather" for i in range(40)]
+    heads[5], heads[30] = "The Chousshoux while bost wyl fai", "The Chousshoux raistpas mas have"
+    store = Store(tmp_path / "store")
+    store.add([(make_article(i, headline=h, published=f"2024-01-01T00:{59 - i:02d}:00"), None)
+               for i, h in enumerate(heads)])
+    rows = Rows(store.folder)
+    assert [rows.headline(5), rows.headline(30)] == [heads[5], heads[30]]  # newest first: as added
+    assert rows.locate("The Chousshoux raistpas m…", [5, 30]) == 30
+    assert rows.locate("The Chousshoux while bost…", [5, 30]) == 5
+    assert rows.locate("Filler story number 12 ab…", [0, 30]) == 12

@@ -3,10 +3,12 @@ and a held key that the reader falls behind on never taken for a key on its own.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from textual import events
+from textual.geometry import Region
 
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import LazyStates
@@ -103,6 +105,66 @@ async def test_a_held_key_the_reader_is_behind_on_does_not_show_each_story(store
         assert view.article.headline == headlines.current.headline and not screen.story_pending
 
 
+
+class Clock:
+    """The screen's timers, run by the test: ``advance`` runs those due within that many seconds."""
+
+    def __init__(self) -> None:
+        self.now = 0.0
+        self.waiting: list[tuple[float, Callable[[], object], Stopped]] = []
+
+    def set_timer(self, delay: float, callback: Callable[[], object], *args: object, **kwargs: object) -> Stopped:
+        timer = Stopped()
+        self.waiting.append((self.now + delay, callback, timer))
+        return timer
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
+        due = [(when, callback, timer) for when, callback, timer in self.waiting if when <= self.now]
+        self.waiting = [entry for entry in self.waiting if entry[0] > self.now]
+        for _when, callback, timer in due:
+            if not timer.stopped:
+                callback()
+
+
+class Stopped:
+    stopped = False
+
+    def stop(self) -> None:
+        self.stopped = True
+
+
+async def test_a_held_pgdn_shows_no_story_before_its_first_repeat(store: Store) -> None:
+    # PgDn pressed on its own may be the first key of a held PgDn: its story must wait for the
+    # repeat (keys repeat up to 30 times a second), or reading and laying it out takes the
+    # repeat's frame (at a million stories the second key of a held PgDn stalled).
+    app = BroadsheetApp(many(store))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        headlines, view = screen.query_one(HeadlineList), screen.query_one(ArticleView)
+        await pilot.pause(screen.REST * 2)  # the last move was long ago: the first PgDn is on its own
+        clock = Clock()
+        screen.set_timer = clock.set_timer  # type: ignore[method-assign,assignment]
+        shown: list[str] = []
+        real = view.show
+
+        def show(article, *args, **kwargs):  # type: ignore[no-untyped-def]
+            shown.append(article.headline)
+            real(article, *args, **kwargs)
+
+        view.show = show  # type: ignore[method-assign]
+        await pilot.press("pagedown")
+        for _ in range(3):  # the repeats, 1/30 s apart, each read as it came
+            clock.advance(1 / 30)
+            key = events.Key("pagedown", None)
+            key.time = screen._moved + 1 / 30
+            await app.on_event(key)
+        assert headlines.cursor > 3 * headlines.scrollable_content_region.height and shown == []
+        clock.advance(1.0)  # let go: the story the cursor rests on shows
+        assert shown == [headlines.current.headline]
+
+
 async def test_marks_are_looked_up_without_a_stat_a_story(store: Store, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     many(store, 20)
     (store.folder / "state" / "a.json").write_text('{"stories": {}}')  # a file of the oldest layout, still there
@@ -119,3 +181,28 @@ async def test_marks_are_looked_up_without_a_stat_a_story(store: Store, monkeypa
     found = {sid: states.get(sid) for sid in ids}
     assert sum(1 for s in found.values() if s is not None and s.read) == 2
     assert len(looked) == len(set(looked))  # each older file looked for once, not per story
+
+
+def cursor_rows(headlines: HeadlineList) -> list[int]:
+    """The list rows drawn with the cursor marker now: the lines as the screen has them (a line
+    no refresh marked as changed is drawn as it was)."""
+    lines = headlines.render_lines(Region(0, 0, *headlines.outer_size))
+    border = headlines.scrollable_content_region.y - headlines.region.y
+    top = headlines.scroll_offset.y - border
+    return [top + y for y, line in enumerate(lines) if line.text[border:].startswith(">")]
+
+
+@pytest.mark.parametrize("keys", [("G", "pageup"), ("G", "pageup", "pagedown"), ("pagedown", "pagedown", "k", "k"),
+                                  ("G", "k", "k")])
+async def test_the_cursor_is_drawn_where_it_moved_in_a_scrolled_list(store: Store, keys: tuple[str, ...]) -> None:
+    # A move that stays on the screen redraws only the cursor's old and new rows: these must be
+    # the rows shown there wherever the list is scrolled (PgUp from the end moved no marker).
+    app = BroadsheetApp(many(store))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        for key in keys:
+            await pilot.press(key)
+            await settle(pilot)
+            assert cursor_rows(headlines) == [headlines.cursor], key
+        assert headlines.scroll_offset.y > 0

@@ -105,12 +105,11 @@ class MainScreen(FeedsMixin, Screen[None]):
     #: every 25-50 ms): the list moves alone and the story is shown once the cursor has rested
     #: this long. Reading a story and laying the screen out again for it can cost more than a
     #: repeat interval on a large store, so showing each one would hold the list back (issue 17).
+    #: A move of more than one row (a page, G, g) pressed on its own waits as long: it may be the
+    #: first of a held key, whose story, shown sooner (it was 20 ms), took the frame of the next
+    #: repeat (the second key of a held PgDn stalled at a million stories). A move of one row
+    #: (j, k: opening the next story) shows its story in the cursor's frame.
     REST = 0.06
-    #: A move of more than one row (a page, G, g) pressed on its own shows the list first and
-    #: its story this much later: the rows coming into view and the story's layout in one frame
-    #: took 40-56 ms of a quiet machine at a million stories (the first key of a held PgDn stalled).
-    #: A move of one row (j, k: opening the next story) keeps its story in the cursor's frame.
-    JUMP_STORY_DELAY = 0.02
 
     @dataclass
     class SearchDone(Message):
@@ -405,8 +404,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         """The list cursor moved: a key pressed on its own shows its story in the cursor's frame
         (opening a story is one frame, p95 under 30 ms at a million stories); while the cursor
         moves faster than a person presses keys (``REST``, a held key) or keys wait behind this
-        one, the story follows once the cursor rests, so the list answers every key at once
-        whatever the stories it passes cost to read and lay out."""
+        one, and after a jump (a page, G, g: maybe a held key's first), the story follows once
+        the cursor rests, so the list answers every key at once whatever the stories it passes
+        cost to read and lay out."""
         now, before = time.monotonic(), self._moved
         self._moved = now
         key = self.broadsheet.key_time
@@ -420,16 +420,13 @@ class MainScreen(FeedsMixin, Screen[None]):
         held = came - before < self.REST or self.app.message_queue_size
         if not before or reading or not (held or abs(new - old) > 1):
             self.show_highlighted()  # the first story, any while reading, a key on its own: in the cursor's frame
-        elif held:
+        else:  # a held key, or a jump that may be the first of one: the list's frames first
             self.query_one(CreditsPanel).pause_photo()
             self._story_timer = self.set_timer(self.REST, self._rested)
-        else:  # a jump on its own: the list's frame first
-            self._story_timer = self.set_timer(self.JUMP_STORY_DELAY, self._rested)
 
     def _rested(self) -> None:
-        """The cursor has rested (``REST`` after a held key, ``JUMP_STORY_DELAY`` after a jump):
-        show its story, unless keys wait to be run (a held key the reader fell behind on moves
-        it on: the story waits for them)."""
+        """The cursor has rested (``REST`` after a held key or a jump): show its story, unless keys
+        wait to be run (a held key the reader fell behind on moves it on: the story waits for them)."""
         if self.app.message_queue_size:
             self._story_timer = self.set_timer(self.REST, self._rested)
         else:

@@ -169,7 +169,8 @@ class HeadlineList(ScrollView, can_focus=True):
         super().notify_style_update()
 
     def refresh_line(self, index: int) -> None:
-        self.refresh_lines(index - self.scroll_offset.y, 1)
+        """Redraw list row ``index`` (``ScrollView.refresh_lines`` takes rows of the list, not of the screen)."""
+        self.refresh_lines(index, 1)
 
     # -- cursor -----------------------------------------------------------------------------
 
