@@ -66,6 +66,16 @@ def _articles_identity(store: Store) -> list[int] | None:
     return None if identity is None else list(identity)
 
 
+def _matches(stamp: dict[str, Any], store: Store) -> bool:
+    """Whether the index's stamp says it matches the store's stories as they are: the same
+    identity of ``meta/stamp.json`` (one stat), or else the same content (a copied store: its
+    files have other inodes, and a catch-up compares every story's key, 280 MB at a million)."""
+    if stamp.get("articles") == _articles_identity(store):
+        return True
+    token = stamp.get("store")
+    return isinstance(token, str) and token == store.articles_token()
+
+
 def _read_stamp(folder: Path) -> dict[str, Any] | None:
     try:
         data = orjson.loads((folder / STAMP).read_bytes())
@@ -112,7 +122,7 @@ class SearchIndex:
                 if isinstance(exc, _FATAL):
                     raise
                 problem = "damaged"
-        if opened is not None and stamp and stamp.get("articles") == _articles_identity(store):
+        if opened is not None and stamp and _matches(stamp, store):
             return opened
         try:
             with store.lock:
@@ -325,9 +335,10 @@ class SearchIndex:
         if self.folder is None:
             return
         identity: list[int] | str | None = _articles_identity(store)
+        token = store.articles_token()
         if self._index.searcher().num_docs != len(store):
-            identity = "incomplete"  # someone else's stories are not in yet: check again on the next open
-        stamp = {"schema": SCHEMA_VERSION, "articles": identity,
+            identity, token = "incomplete", None  # someone else's stories are not in yet: check again on the next open
+        stamp = {"schema": SCHEMA_VERSION, "articles": identity, "store": token,
                  "exotic": {str(k): v for k, v in self._exotic.items()}}
         atomic_write_bytes(self.folder / STAMP, orjson.dumps(stamp))
         self._meta_key = self._current_meta_key()
