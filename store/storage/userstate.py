@@ -22,6 +22,7 @@ import contextlib
 import hashlib
 import os
 import re
+import threading
 import time
 import unicodedata
 from collections import Counter
@@ -222,15 +223,40 @@ def folder_identity(folder: Path) -> list[int] | None:
     return list(identity)
 
 
-class _Loaded:
-    """What one load of the marks has read: state files by name, and which files of an older
-    layout are there (a file of the current layout not there reads as empty)."""
+#: Records of state files a load of the marks keeps parsed (about 350 bytes each: some 17 MB),
+#: the files read last; one read again costs what its first read did. Scrolling a million
+#: stories reads nearly every one of the 4,096 files (176 MB parsed at 1M) and kept them all.
+RECORDS_KEPT = 50_000
 
-    __slots__ = ("files", "legacy")
+
+class _Loaded:
+    """What one load of the marks has read: the state files read last by name (at most
+    ``RECORDS_KEPT`` records in all), and which files of an older layout are there (a file
+    of the current layout not there reads as empty). Shared by the reader's thread and its
+    search workers: the files are changed under a lock, and read outside it."""
+
+    __slots__ = ("_lock", "files", "kept", "legacy")
 
     def __init__(self) -> None:
-        self.files: dict[str, dict[str, Any]] = {}
+        self.files: dict[str, dict[str, Any]] = {}  # least recently used first
+        self.kept = 0  # records in ``files``
         self.legacy: dict[str, bool] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> dict[str, Any] | None:
+        with self._lock:
+            docs = self.files.pop(name, None)
+            if docs is not None:
+                self.files[name] = docs  # now the most recently used
+            return docs
+
+    def put(self, name: str, docs: dict[str, Any]) -> None:
+        with self._lock:
+            old = self.files.pop(name, None)
+            self.kept += len(docs) - (len(old) if old is not None else 0)
+            self.files[name] = docs
+            while self.kept > RECORDS_KEPT and len(self.files) > 1:
+                self.kept -= len(self.files.pop(next(iter(self.files))))
 
 
 class LazyStates(Mapping[str, StoryState]):
@@ -246,8 +272,8 @@ class LazyStates(Mapping[str, StoryState]):
                  loaded: _Loaded | None = None) -> None:
         self._user = user
         self._changes = dict(changes or {})
-        # The state files as first read; shared by every mapping made from this one with
-        # with_changes, so a file read before a change was written keeps its old marks for all.
+        # The state files read last; shared by every mapping made from this one with
+        # with_changes (the changes since the load are over them, whenever each was read).
         self._loaded = loaded if loaded is not None else _Loaded()
 
     def with_changes(self, changed: Mapping[str, StoryState]) -> LazyStates:
@@ -272,10 +298,13 @@ class LazyStates(Mapping[str, StoryState]):
         return LazyStates(self._user, None, self._loaded)
 
     def _file(self, name: str) -> dict[str, Any]:
-        """A state file's records as first read (turned into marks one at a time, as asked for)."""
-        docs = self._loaded.files.get(name)
+        """A state file's records (turned into marks one at a time, as asked for): as read
+        before, or read now (one let go since holds what it held then, and any change written
+        since, which :attr:`changes` has too, or another process's, which the reader is told of)."""
+        docs = self._loaded.get(name)
         if docs is None:
-            docs = self._loaded.files[name] = self._user.uncached(name)  # replaced, never changed, on a write
+            docs = self._user.uncached(name)  # replaced, never changed, on a write
+            self._loaded.put(name, docs)
         return docs
 
     def _files_of(self, sid: str) -> list[str]:
@@ -377,6 +406,15 @@ class UserState:
         if db is None:
             db = self._dbs[name] = open_db(self.folder / f"{name}.json")
         return db
+
+    def _storage(self, name: str) -> AtomicJSONStorage:
+        """State file ``name``'s storage: the open TinyDB's, or one kept only for this write (a
+        session toggling marks all over a million stories would otherwise keep a TinyDB, and
+        its parsed file, for every state file it wrote)."""
+        db = self._dbs.get(name)
+        storage = db.storage if db is not None else AtomicJSONStorage(self.folder / f"{name}.json")
+        assert isinstance(storage, AtomicJSONStorage)  # open_db's
+        return storage
 
     def _table(self, shard: str) -> KeyedTable:
         return self._db(shard).table("stories")  # type: ignore[return-value]
@@ -639,11 +677,10 @@ class UserState:
             kept = self._kept_counts()
             found = present or self.presence([sid for ids in by_shard.values() for sid in ids])
             delta = Marks()
-            writes: list[tuple[str, dict[str, Any]]] = []
+            writes: list[tuple[str, AtomicJSONStorage, dict[str, Any], bytes]] = []
             pending: dict[str, Any] = {}
             for shard, ids in by_shard.items():
-                storage = self._db(shard).storage
-                assert isinstance(storage, AtomicJSONStorage)  # open_db's
+                storage = self._storage(shard)
                 tables = storage.read() or {}
                 old = tables.get("stories", {})
                 table = dict(old)
@@ -658,19 +695,20 @@ class UserState:
                     change.count(was, is_stored, -1)
                     change.count(now, is_stored)
                 data = {**tables, "stories": table}
-                writes.append((shard, data))
+                encoded = encode_document(data, storage.compress)  # encoded once: hashed, then written
+                writes.append((shard, storage, data, encoded))
                 delta.add(change)
-                pending[shard] = {"hash": hashlib.blake2b(encode_document(data, storage.compress), digest_size=16)
-                                  .hexdigest(), "delta": change.to_doc()}
+                pending[shard] = {"hash": hashlib.blake2b(encoded, digest_size=16).hexdigest(),
+                                  "delta": change.to_doc()}
             total = None
             if kept is not None:
                 total = kept
                 total.add(delta)
                 self._write_counts(total, pending)
-            for shard, data in writes:
-                db = self._db(shard)
-                db.storage.write(data)
-                db.table("stories").clear_cache()
+            for shard, storage, data, encoded in writes:
+                storage.write(data, encoded)
+                if (db := self._dbs.get(shard)) is not None:
+                    db.table("stories").clear_cache()
             if total is not None and len(pending) > PENDING_KEPT:
                 self._write_counts(total, {})  # a later start checks no file: every one was written
             self.marks, self.delta = total, delta

@@ -1,0 +1,60 @@
+"""The reader's marks in a long session: what it keeps of the state files is bounded (issue 17)."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.store.storage import userstate
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import LazyStates, StoryState
+
+
+def _sid(shard: int, n: int) -> str:
+    return f"{shard:03x}{n:013x}"
+
+
+def _marked(store: Store, shards: int, per_shard: int) -> dict[str, StoryState]:
+    """Marks on ``per_shard`` stories in each of ``shards`` state files (stories need not be stored)."""
+    states = {_sid(shard, n): StoryState(bookmarked=n % 2 == 0, read=True, tags=(f"t{shard % 3}",))
+              for shard in range(shards) for n in range(per_shard)}
+    store.user.change_each(states, lambda sid, _old: states[sid])
+    return states
+
+
+def test_scrolling_every_mark_keeps_only_the_files_read_last(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(userstate, "RECORDS_KEPT", 12)
+    states = _marked(store, 20, 4)  # 80 records in 20 files
+    lazy = LazyStates(Store(store.folder).user)
+    for _ in range(2):  # down the list and back: files let go are read again, with the same marks
+        for sid, state in states.items():
+            assert lazy[sid] == state
+            loaded = lazy.origin
+            assert isinstance(loaded, userstate._Loaded)
+            assert loaded.kept <= 12 and loaded.kept == sum(map(len, loaded.files.values()))
+    assert list(loaded.files) == ["011", "012", "013"]  # the last three files read, 4 records each
+    assert dict(lazy.items()) == states  # every mark, one file at a time
+
+
+def test_a_file_read_again_after_a_change_agrees_with_the_change(store: Store,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(userstate, "RECORDS_KEPT", 4)
+    states = _marked(store, 5, 4)
+    user = Store(store.folder).user
+    lazy = LazyStates(user)
+    first = _sid(0, 1)
+    assert lazy[first].read
+    changed = lazy.with_changes(user.change([first], lambda s: StoryState(s.bookmarked, False, s.tags)))
+    for sid in states:  # file 000 is let go, then read again with the change written in it
+        changed.get(sid)
+    assert "000" not in changed.origin.files  # type: ignore[attr-defined]
+    assert changed[first] == StoryState(False, False, ("t0",))
+    assert changed[_sid(0, 2)] == states[_sid(0, 2)]
+
+
+def test_writing_marks_keeps_no_state_file_parsed(store: Store) -> None:
+    user = Store(store.folder).user
+    _marked(store, 30, 1)
+    for shard in range(30):
+        user.toggle_bookmark(_sid(shard, 0))
+    assert user._dbs == {}  # each written file was read for its write and let go
+    assert all(not user.get(_sid(shard, 0)).bookmarked for shard in range(30))
