@@ -22,23 +22,35 @@ def _marked(store: Store, shards: int, per_shard: int) -> dict[str, StoryState]:
 
 
 def test_scrolling_every_mark_keeps_only_the_files_read_last(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(userstate, "RECORDS_KEPT", 12)
     states = _marked(store, 20, 4)  # 80 records in 20 files
+    one_file = len((store.folder / "state" / "000.json").read_bytes())
+    monkeypatch.setattr(userstate, "BYTES_KEPT", 3 * one_file)
     lazy = LazyStates(Store(store.folder).user)
+    loaded = lazy.origin
+    assert isinstance(loaded, userstate._Loaded)
     for _ in range(2):  # down the list and back: files let go are read again, with the same marks
         for sid, state in states.items():
             assert lazy[sid] == state
-            loaded = lazy.origin
-            assert isinstance(loaded, userstate._Loaded)
-            assert loaded.kept <= 12 and loaded.kept == sum(map(len, loaded.files.values()))
-    assert list(loaded.files) == ["011", "012", "013"]  # the last three files read, 4 records each
+            assert loaded.kept <= 3 * one_file and loaded.kept == sum(map(len, loaded.files.values()))
+    assert list(loaded.files) == ["011", "012", "013"]  # the last three files read
     assert dict(lazy.items()) == states  # every mark, one file at a time
+
+
+def test_a_mark_is_found_in_its_file_whatever_its_tags_hold(store: Store) -> None:
+    near = _sid(0x0AB, 1)
+    tricky = {near: StoryState(tags=(f'"{_sid(0x0AB, 2)}":{{', "a}b", "}")),
+              _sid(0x0AB, 2): StoryState(read=True),
+              "0ab-not-plain": StoryState(bookmarked=True, tags=("x",))}  # an id of another form: in file 0ab too
+    store.user.change_each(tricky, lambda sid, _old: tricky[sid])
+    lazy = LazyStates(Store(store.folder).user)
+    assert {sid: lazy.get(sid) for sid in tricky} == tricky
+    assert lazy.get(_sid(0x0AB, 3)) is None and lazy.get(_sid(0x0AC, 1)) is None
 
 
 def test_a_file_read_again_after_a_change_agrees_with_the_change(store: Store,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(userstate, "RECORDS_KEPT", 4)
     states = _marked(store, 5, 4)
+    monkeypatch.setattr(userstate, "BYTES_KEPT", len((store.folder / "state" / "001.json").read_bytes()))
     user = Store(store.folder).user
     lazy = LazyStates(user)
     first = _sid(0, 1)

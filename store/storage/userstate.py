@@ -25,7 +25,7 @@ import re
 import threading
 import time
 import unicodedata
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field
 from functools import partial
@@ -38,6 +38,7 @@ from tinydb import TinyDB
 
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.storage.atomic import atomic_write_bytes, file_identity
+from broadsheet.store.storage.directory import is_plain_id
 from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db
 
 TAG_MAX_LENGTH = 40
@@ -223,40 +224,57 @@ def folder_identity(folder: Path) -> list[int] | None:
     return list(identity)
 
 
-#: Records of state files a load of the marks keeps parsed (about 350 bytes each: some 17 MB),
-#: the files read last; one read again costs what its first read did. Scrolling a million
-#: stories reads nearly every one of the 4,096 files (176 MB parsed at 1M) and kept them all.
-RECORDS_KEPT = 50_000
+#: Bytes of state files a load of the marks keeps, the files read last, each as the JSON of
+#: its marks (about 40 bytes a mark: some 800,000 marks). Scrolling a million stories reads
+#: nearly every one of the 4,096 files: parsed and kept, they held 176 MB; as JSON, 20 MB.
+BYTES_KEPT = 32_000_000
 
 
 class _Loaded:
-    """What one load of the marks has read: the state files read last by name (at most
-    ``RECORDS_KEPT`` records in all), and which files of an older layout are there (a file
-    of the current layout not there reads as empty). Shared by the reader's thread and its
-    search workers: the files are changed under a lock, and read outside it."""
+    """What one load of the marks has read: the state files read last by name, each as the
+    JSON of its ``stories`` table (at most ``BYTES_KEPT`` in all), and which files of an older
+    layout are there (a file of the current layout not there reads as empty). Shared by the
+    reader's thread and its search workers: the files are changed under a lock, read outside it."""
 
     __slots__ = ("_lock", "files", "kept", "legacy")
 
     def __init__(self) -> None:
-        self.files: dict[str, dict[str, Any]] = {}  # least recently used first
-        self.kept = 0  # records in ``files``
+        self.files: OrderedDict[str, bytes] = OrderedDict()  # least recently used first
+        self.kept = 0  # bytes in ``files``
         self.legacy: dict[str, bool] = {}
         self._lock = threading.Lock()
 
-    def get(self, name: str) -> dict[str, Any] | None:
+    def get(self, name: str) -> bytes | None:
         with self._lock:
-            docs = self.files.pop(name, None)
-            if docs is not None:
-                self.files[name] = docs  # now the most recently used
-            return docs
+            table = self.files.get(name)
+            if table is not None:
+                self.files.move_to_end(name)
+            return table
 
-    def put(self, name: str, docs: dict[str, Any]) -> None:
+    def put(self, name: str, table: bytes) -> None:
         with self._lock:
             old = self.files.pop(name, None)
-            self.kept += len(docs) - (len(old) if old is not None else 0)
-            self.files[name] = docs
-            while self.kept > RECORDS_KEPT and len(self.files) > 1:
-                self.kept -= len(self.files.pop(next(iter(self.files))))
+            self.kept += len(table) - (len(old) if old is not None else 0)
+            self.files[name] = table
+            while self.kept > BYTES_KEPT and len(self.files) > 1:
+                self.kept -= len(self.files.popitem(last=False)[1])
+
+
+def _record(table: bytes, sid: str) -> dict[str, Any] | None:
+    """``sid``'s record in a state file's table (its JSON), parsed alone: a file at a million
+    stories holds some 120 records, and a row of the list asks for one."""
+    if not is_plain_id(sid):  # only 16 hex digits are sure not to be found in a record's text
+        found = orjson.loads(table).get(sid)
+        return found if isinstance(found, dict) else None
+    at = table.find(b'"' + sid.encode() + b'":')
+    if at < 0:
+        return None
+    start = end = at + len(sid) + 3
+    while (end := table.find(b"}", end) + 1) > 0:  # a "}" in a tag's text ends no record
+        with contextlib.suppress(orjson.JSONDecodeError):
+            record = orjson.loads(table[start:end])
+            return record if isinstance(record, dict) else None
+    return None
 
 
 class LazyStates(Mapping[str, StoryState]):
@@ -297,15 +315,16 @@ class LazyStates(Mapping[str, StoryState]):
         """The marks as loaded, without the changes made since."""
         return LazyStates(self._user, None, self._loaded)
 
-    def _file(self, name: str) -> dict[str, Any]:
-        """A state file's records (turned into marks one at a time, as asked for): as read
-        before, or read now (one let go since holds what it held then, and any change written
-        since, which :attr:`changes` has too, or another process's, which the reader is told of)."""
-        docs = self._loaded.get(name)
-        if docs is None:
-            docs = self._user.uncached(name)  # replaced, never changed, on a write
-            self._loaded.put(name, docs)
-        return docs
+    def _file(self, name: str) -> bytes:
+        """A state file's records as JSON (a record is parsed when its story is asked for): as
+        read before, or read now (a file let go and read again holds any change written since,
+        which :attr:`changes` has too, or another process's, which the reader is told of)."""
+        table = self._loaded.get(name)
+        if table is None:
+            # parsed whole, so a damaged file raises here; copied, as orjson's buffer is 4 KB at least
+            table = bytes(memoryview(orjson.dumps(self._user.uncached(name))))
+            self._loaded.put(name, table)
+        return table
 
     def _files_of(self, sid: str) -> list[str]:
         """:meth:`UserState.files_of`, with whether each file of an older layout is there looked
@@ -326,7 +345,7 @@ class LazyStates(Mapping[str, StoryState]):
         else:
             state = EMPTY
             for name in self._files_of(sid):
-                doc = self._file(name).get(sid)
+                doc = _record(self._file(name), sid)
                 if doc is not None:
                     state = StoryState.from_doc(doc)
         if state is EMPTY or not (state.read or state.bookmarked or state.tags):
@@ -336,7 +355,7 @@ class LazyStates(Mapping[str, StoryState]):
     def _all(self) -> dict[str, StoryState]:
         merged: dict[str, StoryState] = {}
         for name in self._user.file_names():
-            merged.update((sid, StoryState.from_doc(doc)) for sid, doc in self._file(name).items())
+            merged.update((sid, StoryState.from_doc(doc)) for sid, doc in orjson.loads(self._file(name)).items())
         merged.update(self._changes)
         return {sid: state for sid, state in merged.items() if state.read or state.bookmarked or state.tags}
 
