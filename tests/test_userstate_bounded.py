@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import time
+
 import pytest
 
 from broadsheet.store.storage import userstate
@@ -70,3 +73,29 @@ def test_writing_marks_keeps_no_state_file_parsed(store: Store) -> None:
         user.toggle_bookmark(_sid(shard, 0))
     assert user._dbs == {}  # each written file was read for its write and let go
     assert all(not user.get(_sid(shard, 0)).bookmarked for shard in range(30))
+
+
+def test_a_copied_state_folder_is_parsed_once_not_on_every_start(store: Store,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cp -r`` makes every state file newer than the counts: the first start parses them all
+    (a damaged one would be found), writes the counts again after them, and the next parses none."""
+    _marked(store, 40, 2)
+    counts_before = store.user.counts(lambda _sid: True)
+    state = store.folder / "state"
+    copied = time.time() - 100  # a copy made a while ago: the counts first, then the marks, then the folder
+    for n, path in enumerate([state / userstate.COUNTS, *state.glob("[0-9a-f]*.json"), state]):
+        os.utime(path, (copied + n, copied + n))
+    parsed: list[str] = []
+    real = userstate.UserState.uncached
+
+    def counted(self: userstate.UserState, name: str) -> dict[str, object]:
+        parsed.append(name)
+        return real(self, name)
+
+    monkeypatch.setattr(userstate.UserState, "uncached", counted)
+    Store(store.folder)
+    assert len([name for name in parsed if name != "settings"]) == 40
+    parsed.clear()
+    reopened = Store(store.folder)
+    assert [name for name in parsed if name != "settings"] == []
+    assert reopened.user.counts(lambda _sid: True) == counts_before
