@@ -88,6 +88,24 @@ def test_stories_added_behind_its_back_are_caught_up(filled_store: Store) -> Non
     assert opened(filled_store)[1] == []
 
 
+def test_a_catch_up_drops_stories_deleted_behind_its_back_and_keeps_one_indexed_twice(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.search import engine
+
+    monkeypatch.setattr(engine, "KEY_RANGES", 4)  # the keys read a range at a time, several ranges
+    ids = store.add([(make_article(n, headline=f"Quarry bulletin {n}"), None) for n in range(30)])
+    index, _ = opened(store)
+    twice = next(meta for meta in store.stories() if meta.id == ids[10])
+    index._write(store, [(twice, store.article_of(twice))], None)  # a second copy of one story
+    store.delete(ids[:4])  # another process, without the index
+    added = store.add([(make_article(90, headline="Lighthouse keeper retires"), None)])
+    index, messages = opened(store)
+    assert messages == ["Search index was behind the store; added 1 story"]
+    assert set(index.search("quarry", states={}).ids) == set(ids[4:])  # the story indexed twice is still found
+    assert index.search("lighthouse", states={}).ids == added
+    assert opened(store)[1] == []
+
+
 def test_a_catch_up_whose_writer_dies_is_said_not_raised(filled_store: Store,
                                                           monkeypatch: pytest.MonkeyPatch) -> None:
     # tantivy says "An index writer was killed" when an indexing thread died of an I/O error
