@@ -355,7 +355,9 @@ class LazyStates(Mapping[str, StoryState]):
     def _all(self) -> dict[str, StoryState]:
         merged: dict[str, StoryState] = {}
         for name in self._user.file_names():
-            merged.update((sid, StoryState.from_doc(doc)) for sid, doc in orjson.loads(self._file(name)).items())
+            table = self._loaded.get(name)  # a pass over every file keeps none it had not read
+            docs = self._user.uncached(name) if table is None else orjson.loads(table)
+            merged.update((sid, StoryState.from_doc(doc)) for sid, doc in docs.items())
         merged.update(self._changes)
         return {sid: state for sid, state in merged.items() if state.read or state.bookmarked or state.tags}
 
