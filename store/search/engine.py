@@ -396,7 +396,7 @@ class SearchIndex:
         for lower in range(0, 1 << 64, step):
             query = tantivy.Query.range_query(self._schema, "key", tantivy.FieldType.Unsigned, lower,
                                               lower + step - 1)
-            count = searcher.search(query, limit=1, count=True).count or 0
+            count = searcher.search(query, limit=1, count=True).count or 0  # type: ignore[attr-defined]  # not in the stub
             if count:
                 hits = searcher.search(query, limit=count, count=False).hits
                 keys.extend(sorted({int(k) for k in searcher.fast_field_values("key", [a for _, a in hits])
