@@ -9,7 +9,8 @@ in stages into one store by the real command, ``broadsheet --store DIR import FO
 one process per stage (0 to 10k, then 10k to 100k into that store, then 100k to 1M), the
 store copied aside at each size; each stage's memory is watched from outside
 (:mod:`bench.procmem`). Then, on each copy: its size on disk against the pages', the reader
-on a 120x40 pty (:mod:`bench.terminal`: first paint, peak RSS, opening stories), the data
+on a 120x40 pty (:mod:`bench.terminal`: first paint, peak RSS, opening stories), the marks
+the reader holds once the whole list was scrolled, the data
 layer's story open, search as the query is typed, the three marks (:mod:`bench.measure`),
 and ``broadsheet repair`` / ``export`` / ``reindex`` as commands. newsboat loading a
 10,000-item local feed file is measured in the same run (``bench/feeds.py``).
@@ -167,6 +168,7 @@ def measure_size(stage: Stage, runs: int, scratch: Path) -> dict[str, Value]:
     r["first_paint"] = Sample.of([s.seconds for s in starts])
     r["reader_rss"] = max(s.peak_rss_mb for s in starts)
     r["open_reader"] = Sample.of(terminal.open_stories(folder, 30))
+    r["marks_held"] = measure.marks_held(folder)
 
     say(f"{n}: Store.article, the marks")
     r["open_store"] = measure.open_story(Store(folder), 40)

@@ -61,6 +61,7 @@ ROWS = [
         check=at_most(0.5), flat=True),
     Row("reader_rss", "Reader peak RSS 1 s after first paint (MB)", digits=0, target="<= 200", check=at_most(200),
         flat=True),
+    Row("marks_held", "  its marks after the whole list was scrolled, every row's asked (MB)", digits=1),
     Row("open_reader", "Open a story in the reader, key -> painted (ms)", 1000, 1, "p95", "p95 <= 30",
         at_most(0.030), flat=True),
     Row("open_store", "  Store.article alone (ms)", 1000, 2, "p95"),

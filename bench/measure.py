@@ -99,6 +99,27 @@ def read_toggle(store: Store, runs: int, seed: int = 11) -> Sample:
     return Sample.of(times)
 
 
+def marks_held(folder: Path) -> float:
+    """MB the reader's marks hold once every story's were asked, in list order (the whole list
+    scrolled, as ``HeadlineList`` asks for a row's marks): Python's allocations made meanwhile
+    (``tracemalloc``), the listing's few decoded blocks included, its mapped pages not."""
+    import tracemalloc
+
+    from broadsheet.store.storage.userstate import LazyStates
+
+    store = Store(folder)
+    catalogue = store.catalogue()
+    tracemalloc.start()
+    try:
+        states = LazyStates(store.user)
+        for position in range(len(catalogue)):
+            states.get(catalogue.row(position).sid)
+        held = tracemalloc.get_traced_memory()[0]
+    finally:
+        tracemalloc.stop()
+    return held / 1e6
+
+
 def typed(query: str) -> list[str]:
     """What the search bar holds after each key while ``query`` is typed (blanks are not searched)."""
     return [query[:n] for n in range(1, len(query) + 1) if query[:n].strip() and not query[:n].endswith(" ")]

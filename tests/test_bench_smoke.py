@@ -15,12 +15,14 @@ import pytest
 from bench import large_report
 from bench.corpus import story_text
 from bench.feeds import newsboat, newsboat_file_import
-from bench.measure import typed
+from bench.measure import marks_held, typed
 from bench.procmem import run_watched
 from bench.report import growth
 from bench.stats import Sample
 from broadsheet.store.parse import parse_text
 from broadsheet.store.sanitize import clean_text
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import StoryState
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -63,6 +65,14 @@ def test_large_table_checks_targets_at_every_size_and_flat_growth() -> None:
 
 def test_typed_query_is_each_key_pressed() -> None:
     assert typed("ab c") == ["a", "ab", "ab c"]
+
+
+def test_marks_held_counts_what_the_reader_keeps_of_every_mark(store: Store) -> None:
+    from tests.factories import make_article
+
+    ids = store.add([(make_article(n), None) for n in range(12)])
+    store.user.change_each(ids, lambda _sid, _old: StoryState(read=True, tags=("kept",)))
+    assert 0 < marks_held(store.folder) < 5
 
 
 def test_run_watched_sees_the_peak_of_a_child(tmp_path: Path) -> None:

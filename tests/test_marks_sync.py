@@ -108,13 +108,13 @@ from broadsheet.store.storage import tinydb
 from broadsheet.store.storage.db import Store
 folder, ids, survive = Path(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[3])
 real = tinydb.AtomicJSONStorage.write
-def write(self, data):
+def write(self, data, encoded=None):
     global survive
     if self.path.parent.name == "state" and self.path.name[0] != ".":  # a state file, not .counts.json
         if survive == 0:
             os._exit(9)  # killed: counts.json announced the change, this file is not written
         survive -= 1
-    real(self, data)
+    real(self, data, encoded)
 tinydb.AtomicJSONStorage.write = write
 Store(folder).user.edit_tags(ids, add=["killed"])
 """

@@ -937,6 +937,17 @@ class Store:
         """Changes whenever stories are added, changed or deleted (by any process)."""
         return file_identity(self._stamp) or file_identity(self.folder / LEGACY)
 
+    def articles_token(self) -> str | None:
+        """What ``meta/stamp.json`` says (the stories' count and the time of the write, in ns):
+        like :meth:`articles_identity` it changes with every change of the stories, but it is
+        the same in a copy of the store (``cp -r``, a backup put back, rsync), whose files all
+        have other inodes. None for a store without the file (before metadata shards)."""
+        try:
+            data = self._stamp.read_bytes()
+        except OSError:
+            return None
+        return data.decode("utf-8", "replace") if len(data) < 256 else None
+
     def fingerprint(self) -> tuple[FileIdentity, ...]:
         """Identity of the store's files; changes whenever any process writes to it."""
         # The state folder's identity stands for its 4,096 files: every write renames one into it.

@@ -22,9 +22,10 @@ import contextlib
 import hashlib
 import os
 import re
+import threading
 import time
 import unicodedata
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from dataclasses import dataclass, field
 from functools import partial
@@ -37,6 +38,7 @@ from tinydb import TinyDB
 
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.storage.atomic import atomic_write_bytes, file_identity
+from broadsheet.store.storage.directory import is_plain_id
 from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db
 
 TAG_MAX_LENGTH = 40
@@ -222,15 +224,57 @@ def folder_identity(folder: Path) -> list[int] | None:
     return list(identity)
 
 
-class _Loaded:
-    """What one load of the marks has read: state files by name, and which files of an older
-    layout are there (a file of the current layout not there reads as empty)."""
+#: Bytes of state files a load of the marks keeps, the files read last, each as the JSON of
+#: its marks (about 40 bytes a mark: some 800,000 marks). Scrolling a million stories reads
+#: nearly every one of the 4,096 files: parsed and kept, they held 176 MB; as JSON, 20 MB.
+BYTES_KEPT = 32_000_000
 
-    __slots__ = ("files", "legacy")
+
+class _Loaded:
+    """What one load of the marks has read: the state files read last by name, each as the
+    JSON of its ``stories`` table (at most ``BYTES_KEPT`` in all), and which files of an older
+    layout are there (a file of the current layout not there reads as empty). Shared by the
+    reader's thread and its search workers: the files are changed under a lock, read outside it."""
+
+    __slots__ = ("_lock", "files", "kept", "legacy")
 
     def __init__(self) -> None:
-        self.files: dict[str, dict[str, Any]] = {}
+        self.files: OrderedDict[str, bytes] = OrderedDict()  # least recently used first
+        self.kept = 0  # bytes in ``files``
         self.legacy: dict[str, bool] = {}
+        self._lock = threading.Lock()
+
+    def get(self, name: str) -> bytes | None:
+        with self._lock:
+            table = self.files.get(name)
+            if table is not None:
+                self.files.move_to_end(name)
+            return table
+
+    def put(self, name: str, table: bytes) -> None:
+        with self._lock:
+            old = self.files.pop(name, None)
+            self.kept += len(table) - (len(old) if old is not None else 0)
+            self.files[name] = table
+            while self.kept > BYTES_KEPT and len(self.files) > 1:
+                self.kept -= len(self.files.popitem(last=False)[1])
+
+
+def _record(table: bytes, sid: str) -> dict[str, Any] | None:
+    """``sid``'s record in a state file's table (its JSON), parsed alone: a file at a million
+    stories holds some 120 records, and a row of the list asks for one."""
+    if not is_plain_id(sid):  # only 16 hex digits are sure not to be found in a record's text
+        found = orjson.loads(table).get(sid)
+        return found if isinstance(found, dict) else None
+    at = table.find(b'"' + sid.encode() + b'":')
+    if at < 0:
+        return None
+    start = end = at + len(sid) + 3
+    while (end := table.find(b"}", end) + 1) > 0:  # a "}" in a tag's text ends no record
+        with contextlib.suppress(orjson.JSONDecodeError):
+            record = orjson.loads(table[start:end])
+            return record if isinstance(record, dict) else None
+    return None
 
 
 class LazyStates(Mapping[str, StoryState]):
@@ -246,8 +290,8 @@ class LazyStates(Mapping[str, StoryState]):
                  loaded: _Loaded | None = None) -> None:
         self._user = user
         self._changes = dict(changes or {})
-        # The state files as first read; shared by every mapping made from this one with
-        # with_changes, so a file read before a change was written keeps its old marks for all.
+        # The state files read last; shared by every mapping made from this one with
+        # with_changes (the changes since the load are over them, whenever each was read).
         self._loaded = loaded if loaded is not None else _Loaded()
 
     def with_changes(self, changed: Mapping[str, StoryState]) -> LazyStates:
@@ -271,12 +315,16 @@ class LazyStates(Mapping[str, StoryState]):
         """The marks as loaded, without the changes made since."""
         return LazyStates(self._user, None, self._loaded)
 
-    def _file(self, name: str) -> dict[str, Any]:
-        """A state file's records as first read (turned into marks one at a time, as asked for)."""
-        docs = self._loaded.files.get(name)
-        if docs is None:
-            docs = self._loaded.files[name] = self._user.uncached(name)  # replaced, never changed, on a write
-        return docs
+    def _file(self, name: str) -> bytes:
+        """A state file's records as JSON (a record is parsed when its story is asked for): as
+        read before, or read now (a file let go and read again holds any change written since,
+        which :attr:`changes` has too, or another process's, which the reader is told of)."""
+        table = self._loaded.get(name)
+        if table is None:
+            # parsed whole, so a damaged file raises here; copied, as orjson's buffer is 4 KB at least
+            table = bytes(memoryview(orjson.dumps(self._user.uncached(name))))
+            self._loaded.put(name, table)
+        return table
 
     def _files_of(self, sid: str) -> list[str]:
         """:meth:`UserState.files_of`, with whether each file of an older layout is there looked
@@ -297,7 +345,7 @@ class LazyStates(Mapping[str, StoryState]):
         else:
             state = EMPTY
             for name in self._files_of(sid):
-                doc = self._file(name).get(sid)
+                doc = _record(self._file(name), sid)
                 if doc is not None:
                     state = StoryState.from_doc(doc)
         if state is EMPTY or not (state.read or state.bookmarked or state.tags):
@@ -307,7 +355,9 @@ class LazyStates(Mapping[str, StoryState]):
     def _all(self) -> dict[str, StoryState]:
         merged: dict[str, StoryState] = {}
         for name in self._user.file_names():
-            merged.update((sid, StoryState.from_doc(doc)) for sid, doc in self._file(name).items())
+            table = self._loaded.get(name)  # a pass over every file keeps none it had not read
+            docs = self._user.uncached(name) if table is None else orjson.loads(table)
+            merged.update((sid, StoryState.from_doc(doc)) for sid, doc in docs.items())
         merged.update(self._changes)
         return {sid: state for sid, state in merged.items() if state.read or state.bookmarked or state.tags}
 
@@ -378,6 +428,15 @@ class UserState:
             db = self._dbs[name] = open_db(self.folder / f"{name}.json")
         return db
 
+    def _storage(self, name: str) -> AtomicJSONStorage:
+        """State file ``name``'s storage: the open TinyDB's, or one kept only for this write (a
+        session toggling marks all over a million stories would otherwise keep a TinyDB, and
+        its parsed file, for every state file it wrote)."""
+        db = self._dbs.get(name)
+        storage = db.storage if db is not None else AtomicJSONStorage(self.folder / f"{name}.json")
+        assert isinstance(storage, AtomicJSONStorage)  # open_db's
+        return storage
+
     def _table(self, shard: str) -> KeyedTable:
         return self._db(shard).table("stories")  # type: ignore[return-value]
 
@@ -403,15 +462,21 @@ class UserState:
         file's new hash: a file no newer than ``.counts.json``, or announced and holding what was
         announced, is as broadsheet wrote it, whole. So opening a store with a million marks
         parses none of them, but one damaged since (a newer time, another content) is found.
-        Without ``.counts.json`` (a store from before), every file is parsed.
+        Without ``.counts.json`` (a store from before), every file is parsed. When many files
+        were newer (a copy: ``cp -r`` gives each file the time it was copied, and a start at a
+        million marks parsed them all, 0.2 s, on every start), the counts are written again
+        after them if no writer changed a mark meanwhile, so the next start parses none.
         """
         counts = self.folder / COUNTS
         saved = _saved_counts(counts)
-        pending = saved.get("pending") if self._settled() is not None else None
+        before = folder_identity(self.folder)  # None: changed too recently to tell a change during the check
+        settled = self._settled()
+        pending = saved.get("pending") if settled is not None else None
         try:
             written = counts.stat().st_mtime_ns
         except FileNotFoundError:
             pending = None
+        parsed = 0
         for name in self._present():
             path = self.folder / f"{name}.json"
             if isinstance(pending, dict):
@@ -424,8 +489,13 @@ class UserState:
                 if isinstance(entry, dict) and entry.get("hash") == _digest(path):
                     continue
             self.uncached(name)  # parsed to check it, not kept (a million marks would stay in memory)
+            parsed += 1
         if (self.folder / "settings.json").exists():
             self.uncached("settings")
+        if parsed > PENDING_KEPT and settled is not None and before is not None:
+            with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
+                if folder_identity(self.folder) == before and self._settled() == settled:
+                    self._write_counts(settled, {})
 
     def move_to_shards(self) -> None:
         """Spread the files of an older layout over the 4,096 (the caller holds the lock).
@@ -639,11 +709,10 @@ class UserState:
             kept = self._kept_counts()
             found = present or self.presence([sid for ids in by_shard.values() for sid in ids])
             delta = Marks()
-            writes: list[tuple[str, dict[str, Any]]] = []
+            writes: list[tuple[str, AtomicJSONStorage, dict[str, Any], bytes]] = []
             pending: dict[str, Any] = {}
             for shard, ids in by_shard.items():
-                storage = self._db(shard).storage
-                assert isinstance(storage, AtomicJSONStorage)  # open_db's
+                storage = self._storage(shard)
                 tables = storage.read() or {}
                 old = tables.get("stories", {})
                 table = dict(old)
@@ -658,19 +727,20 @@ class UserState:
                     change.count(was, is_stored, -1)
                     change.count(now, is_stored)
                 data = {**tables, "stories": table}
-                writes.append((shard, data))
+                encoded = encode_document(data, storage.compress)  # encoded once: hashed, then written
+                writes.append((shard, storage, data, encoded))
                 delta.add(change)
-                pending[shard] = {"hash": hashlib.blake2b(encode_document(data, storage.compress), digest_size=16)
-                                  .hexdigest(), "delta": change.to_doc()}
+                pending[shard] = {"hash": hashlib.blake2b(encoded, digest_size=16).hexdigest(),
+                                  "delta": change.to_doc()}
             total = None
             if kept is not None:
                 total = kept
                 total.add(delta)
                 self._write_counts(total, pending)
-            for shard, data in writes:
-                db = self._db(shard)
-                db.storage.write(data)
-                db.table("stories").clear_cache()
+            for shard, storage, data, encoded in writes:
+                storage.write(data, encoded)
+                if (db := self._dbs.get(shard)) is not None:
+                    db.table("stories").clear_cache()
             if total is not None and len(pending) > PENDING_KEPT:
                 self._write_counts(total, {})  # a later start checks no file: every one was written
             self.marks, self.delta = total, delta

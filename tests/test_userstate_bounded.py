@@ -1,0 +1,101 @@
+"""The reader's marks in a long session: what it keeps of the state files is bounded (issue 17)."""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from broadsheet.store.storage import userstate
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import LazyStates, StoryState
+
+
+def _sid(shard: int, n: int) -> str:
+    return f"{shard:03x}{n:013x}"
+
+
+def _marked(store: Store, shards: int, per_shard: int) -> dict[str, StoryState]:
+    """Marks on ``per_shard`` stories in each of ``shards`` state files (stories need not be stored)."""
+    states = {_sid(shard, n): StoryState(bookmarked=n % 2 == 0, read=True, tags=(f"t{shard % 3}",))
+              for shard in range(shards) for n in range(per_shard)}
+    store.user.change_each(states, lambda sid, _old: states[sid])
+    return states
+
+
+def test_scrolling_every_mark_keeps_only_the_files_read_last(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    states = _marked(store, 20, 4)  # 80 records in 20 files
+    one_file = len((store.folder / "state" / "000.json").read_bytes())
+    monkeypatch.setattr(userstate, "BYTES_KEPT", 3 * one_file)
+    lazy = LazyStates(Store(store.folder).user)
+    loaded = lazy.origin
+    assert isinstance(loaded, userstate._Loaded)
+    for _ in range(2):  # down the list and back: files let go are read again, with the same marks
+        for sid, state in states.items():
+            assert lazy[sid] == state
+            assert loaded.kept <= 3 * one_file and loaded.kept == sum(map(len, loaded.files.values()))
+    assert list(loaded.files) == ["011", "012", "013"]  # the last three files read
+    assert dict(lazy.items()) == states  # every mark, one file at a time
+
+
+def test_a_mark_is_found_in_its_file_whatever_its_tags_hold(store: Store) -> None:
+    near = _sid(0x0AB, 1)
+    tricky = {near: StoryState(tags=(f'"{_sid(0x0AB, 2)}":{{', "a}b", "}")),
+              _sid(0x0AB, 2): StoryState(read=True),
+              "0ab-not-plain": StoryState(bookmarked=True, tags=("x",))}  # an id of another form: in file 0ab too
+    store.user.change_each(tricky, lambda sid, _old: tricky[sid])
+    lazy = LazyStates(Store(store.folder).user)
+    assert {sid: lazy.get(sid) for sid in tricky} == tricky
+    assert lazy.get(_sid(0x0AB, 3)) is None and lazy.get(_sid(0x0AC, 1)) is None
+
+
+def test_a_file_read_again_after_a_change_agrees_with_the_change(store: Store,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    states = _marked(store, 5, 4)
+    monkeypatch.setattr(userstate, "BYTES_KEPT", len((store.folder / "state" / "001.json").read_bytes()))
+    user = Store(store.folder).user
+    lazy = LazyStates(user)
+    first = _sid(0, 1)
+    assert lazy[first].read
+    changed = lazy.with_changes(user.change([first], lambda s: StoryState(s.bookmarked, False, s.tags)))
+    for sid in states:  # file 000 is let go, then read again with the change written in it
+        changed.get(sid)
+    assert "000" not in changed.origin.files  # type: ignore[attr-defined]
+    assert changed[first] == StoryState(False, False, ("t0",))
+    assert changed[_sid(0, 2)] == states[_sid(0, 2)]
+
+
+def test_writing_marks_keeps_no_state_file_parsed(store: Store) -> None:
+    user = Store(store.folder).user
+    _marked(store, 30, 1)
+    for shard in range(30):
+        user.toggle_bookmark(_sid(shard, 0))
+    assert user._dbs == {}  # each written file was read for its write and let go
+    assert all(not user.get(_sid(shard, 0)).bookmarked for shard in range(30))
+
+
+def test_a_copied_state_folder_is_parsed_once_not_on_every_start(store: Store,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cp -r`` makes every state file newer than the counts: the first start parses them all
+    (a damaged one would be found), writes the counts again after them, and the next parses none."""
+    _marked(store, 40, 2)
+    counts_before = store.user.counts(lambda _sid: True)
+    state = store.folder / "state"
+    copied = time.time() - 100  # a copy made a while ago: the counts first, then the marks, then the folder
+    for n, path in enumerate([state / userstate.COUNTS, *state.glob("[0-9a-f]*.json"), state]):
+        os.utime(path, (copied + n, copied + n))
+    parsed: list[str] = []
+    real = userstate.UserState.uncached
+
+    def counted(self: userstate.UserState, name: str) -> dict[str, object]:
+        parsed.append(name)
+        return real(self, name)
+
+    monkeypatch.setattr(userstate.UserState, "uncached", counted)
+    Store(store.folder)
+    assert len([name for name in parsed if name != "settings"]) == 40
+    parsed.clear()
+    reopened = Store(store.folder)
+    assert [name for name in parsed if name != "settings"] == []
+    assert reopened.user.counts(lambda _sid: True) == counts_before
