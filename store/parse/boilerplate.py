@@ -59,6 +59,15 @@ _FORM_FIELD = re.compile(r"^\*\s*[A-Z][A-Z ]{1,30}$")
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Where _GLUE would insert a space: found from the capital, which is rarer than a small letter.
 _GLUED = re.compile(r"[A-Z](?<=[a-z][A-Z])")
+# ASCII bytes with a small letter made "a", a capital "A" and anything else a space.
+_CASE_BYTES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90 else 32 for c in range(256))
+
+
+def _glued(text: str) -> bool:
+    """``_GLUED.search(text) is not None``: for ASCII text a find of "aA" in its letter classes."""
+    if text.isascii():
+        return b"aA" in text.encode("ascii").translate(_CASE_BYTES)
+    return _GLUED.search(text) is not None
 _LEAD_IN = re.compile(
     r"^(?:read more|related|see also|also read|read also|more|watch|listen|recommended|trending|sponsored)"
     r"\s*[:|>»]",
@@ -227,7 +236,7 @@ def furniture_reason(text: str) -> str | None:
 def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | None:
     """:func:`furniture_reason`, given ``len(text.split())`` and ``folded(text)`` (shared with other tests)."""
     # "Sign InRegister" -> "Sign In Register" (a plain search first: most lines have no glue)
-    unglued = _GLUE.sub(" ", text) if _GLUED.search(text) else text
+    unglued = _GLUE.sub(" ", text) if _glued(text) else text
     n_words = n_text_words if unglued is text else len(unglued.split())
     if not text[:1].isalpha() and _SYMBOLS.match(text):  # (a letter is never [\W\d_]: most lines stop there)
         return "only symbols or numbers"
@@ -311,7 +320,18 @@ _INLINE = re.compile(
 )
 
 
+# How a line _INLINE matches starts, lower-cased (or it holds "continues below").
+_INLINE_STARTS = ("ad", "sponsored", "article content", "story continues", "continue reading")
+
+
 @lru_cache(maxsize=LINE_CACHE)
 def inline_furniture(text: str) -> bool:
     """An ad or layout marker printed between paragraphs of the story itself (or a bare number)."""
-    return bool(_INLINE.match(text))
+    return inline_furniture_of(text, folded(text))
+
+
+def inline_furniture_of(text: str, low: str | None) -> bool:
+    """:func:`inline_furniture`, given ``folded(text)``: most lines fail a cheap test of ``low``."""
+    if low is not None and not low.startswith(_INLINE_STARTS) and "continues below" not in low:
+        return False
+    return _INLINE.match(text) is not None
