@@ -73,6 +73,9 @@ _LEAD_IN = re.compile(
     r"\s*[:|>»]",
     re.IGNORECASE,
 )
+# How every line _LEAD_IN matches starts, lower-cased.
+_LEAD_IN_STARTS = ("read", "related", "see also", "also read", "more", "watch", "listen", "recommended", "trending",
+                   "sponsored")
 _TRUNCATED = re.compile(r"\w\s?(?:\.\.\.|…)$")
 _EMBED = re.compile(r"pic\.twitter\.com/|^[—–-]\s.{1,80}\(@\w+\)(?:\s|$)")
 EMBED_REASON = "embedded social-media post"
@@ -240,7 +243,7 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
     n_words = n_text_words if unglued is text else len(unglued.split())
     if not text[:1].isalpha() and _SYMBOLS.match(text):  # (a letter is never [\W\d_]: most lines stop there)
         return "only symbols or numbers"
-    if _LEAD_IN.match(text):
+    if (low is None or low.startswith(_LEAD_IN_STARTS)) and _LEAD_IN.match(text):
         return "link to another story"
     # Cheap length tests first: these searches scan every position of long paragraphs.
     if len(text) < 120 and _ends_with_ellipsis(text) and _TRUNCATED.search(text) and not re.search(r"[.!?]\s", text):
@@ -267,7 +270,12 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
         return "run of share/menu links"
     if notice and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text) and not photo_copyright(text):
         return "copyright or cookie notice"
-    if n_words <= 8 and (_may_search(_FURNITURE_LOW, low) or _may_search(_FURNITURE_LOW, low_unglued)):
+    # (No wording on the plain line, so no _FURNITURE_LOW match either but "^video\s?\d", which has no twin there.)
+    if (
+        n_words <= 8
+        and (wording or low_unglued is not low or (low is not None and low.startswith("video")))
+        and (_may_search(_FURNITURE_LOW, low) or _may_search(_FURNITURE_LOW, low_unglued))
+    ):
         m = _FURNITURE.search(text) or _FURNITURE.search(unglued)
         if m:
             return f"{SHORT_WORDING} ({m.group(0)!r})"

@@ -67,8 +67,8 @@ _LABEL_ONLY = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)?$", re.IGNORECASE)
 
 _LABEL_WORD = re.compile(r"Photo|Image|Pic|Credit|Illustration|Video|PHOTO|IMAGE|PIC|CREDIT|ILLUSTRATION|VIDEO")
 _LABEL_START = re.compile(rf"^(?:{_LABEL})", re.IGNORECASE)  # how every labelled line starts
-# The first letter of every _STOCK name, and "v" for "via".
-_STOCK_INITIALS = frozenset("v" + "".join(alt[0] for alt in _alternatives(_STOCK[3:-1])))
+# How every _STOCK name starts (its literal letters), and "via".
+_STOCK_STARTS = ("via", *(re.split(r"[^\w-]", alt, maxsplit=1)[0] for alt in _alternatives(_STOCK[3:-1])))
 _WORD_END = "_.&’'-"  # with letters and digits, what the last credit patterns can end with
 
 
@@ -141,28 +141,34 @@ def split_credit(text: str) -> tuple[str, str] | None:
     """
     end = text.rstrip()[-1:]
     if end == ")":
-        tries = (
-            ("Photo" in text, _TAIL_PATTERNS[0]),
-            (":" in text, _TAIL_PATTERNS[1]),
-            (True, _TAIL_PATTERNS[3]),
-        )
-    else:
-        word_end = end.isalnum() or end == "_"  # what \w matches
-        tries = (
-            # (A match holds "by", "BY" or ":" after its label: most lines have neither, so no scan.)
-            ((":" in text or "by" in text or "BY" in text) and _LABEL_WORD.search(text) is not None, _TAIL_PATTERNS[2]),
-            (word_end and "via" in text, _TAIL_PATTERNS[4]),
-            ((word_end or (end != "" and end in _WORD_END)) and "/" in text, _TAIL_PATTERNS[5]),
-        )
-    for possible, pattern in tries:
-        if not possible:
-            continue
-        m = pattern.search(text)
-        if m and m.start() > 0:
-            caption = text[: m.start()].rstrip(" |-–—:")
-            credit = m.group("credit").strip()
-            if len(caption.split()) >= 2 and credit:
-                return caption, credit
+        if "Photo" in text and (found := _tail_credit(_TAIL_PATTERNS[0], text)):
+            return found
+        if ":" in text and (found := _tail_credit(_TAIL_PATTERNS[1], text)):
+            return found
+        return _tail_credit(_TAIL_PATTERNS[3], text)
+    word_end = end.isalnum() or end == "_"  # what \w matches
+    # (A match holds "by", "BY" or ":" after its label: most lines have neither, so no scan.)
+    if (
+        (":" in text or "by" in text or "BY" in text)
+        and _LABEL_WORD.search(text) is not None
+        and (found := _tail_credit(_TAIL_PATTERNS[2], text))
+    ):
+        return found
+    if word_end and "via" in text and (found := _tail_credit(_TAIL_PATTERNS[4], text)):
+        return found
+    if (word_end or (end != "" and end in _WORD_END)) and "/" in text:
+        return _tail_credit(_TAIL_PATTERNS[5], text)
+    return None
+
+
+def _tail_credit(pattern: re.Pattern[str], text: str) -> tuple[str, str] | None:
+    """(caption, credit) when ``pattern`` finds a credit after a caption of two or more words."""
+    m = pattern.search(text)
+    if m and m.start() > 0:
+        caption = text[: m.start()].rstrip(" |-–—:")
+        credit = m.group("credit").strip()
+        if len(caption.split()) >= 2 and credit:
+            return caption, credit
     return None
 
 
@@ -253,7 +259,7 @@ def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
         patterns.append(_CREDIT_LINE[0])
     if _LABEL_START.match(text):
         patterns.append(_CREDIT_LINE[1])
-    if slash or "|" in text or text[:1] in _STOCK_INITIALS:
+    if slash or "|" in text or text.startswith(_STOCK_STARTS):
         patterns.append(_CREDIT_LINE[2])
     if "A" <= text[:1] <= "Z":
         patterns.append(_CREDIT_LINE[3])

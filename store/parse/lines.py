@@ -156,6 +156,7 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
         ):
             if not prev.continued:
                 prev.head = prev.text
+                prev.continued = []
             parts.append(("" if text[0] in ",.;:!?)]’”%" else " ") + text)
             prev.continued.append((line.number, text))
             continue
