@@ -169,12 +169,49 @@ _NOTICE_PLAIN_ALTERNATIVES = [
     alt.replace("\\b", "").replace("[\\w.]", "[\\w ]") for alt in _plain_form(_NOTICE_ALTERNATIVES)
 ]
 _FURNITURE_PLAIN = re.compile((" (?=(?:" + _by_first_letter(_FURNITURE_PLAIN_ALTERNATIVES) + ")\\b)").encode())
-_NOTICE_PLAIN = re.compile((" (?:" + _by_first_letter(_NOTICE_PLAIN_ALTERNATIVES) + ")").encode())
+
+
+def _literal_start(alternative: str) -> tuple[str, int] | None:
+    """(the character, its length in the pattern) when ``alternative`` starts with a plain
+    letter, digit or space that no quantifier follows; None otherwise."""
+    if alternative[:2] == "\\ ":
+        char, size = " ", 2
+    elif alternative[:1].isalnum() or alternative[:1] in (" ", "_"):
+        char, size = alternative[0], 1
+    else:
+        return None
+    return None if alternative[size : size + 1] in ("?", "*", "+", "{") else (char, size)
+
+
+def _trie(alternatives: list[str]) -> str:
+    """The alternation as a tree of shared starts: ``ad(?:vertisement|vertising)|s(?:ign|kip)``.
+
+    Grouped by their first letter only, the alternatives that start with it are still tried
+    one by one at every word; as a tree each letter is tested once. Only for a pattern whose
+    matches are not used, just whether there is one: the order of the alternatives changes
+    which matches ``re`` reports first, never whether a match exists.
+    """
+    groups: dict[str, list[str]] = {}
+    others = []
+    for alternative in alternatives:
+        start = _literal_start(alternative)
+        if start is None:
+            others.append(alternative)
+        else:
+            groups.setdefault(start[0], []).append(alternative[start[1] :])
+    tree = [alternative for alternative in others if alternative]
+    for char, rests in groups.items():
+        tree.append(re.escape(char) + (rests[0] if len(rests) == 1 else f"(?:{_trie(rests)})"))
+    if "" in others:
+        tree.append("")  # (an alternative that ended here: the text up to this point is a match)
+    return "|".join(tree)
+
+
+# Both searched only for whether they match, so as trees (see _trie).
+_NOTICE_PLAIN = re.compile((" (?:" + _trie(_NOTICE_PLAIN_ALTERNATIVES) + ")").encode())
 # Either kind of wording, without the word-boundary tests: most lines have none, and then
 # this one scan stands for both of the above.
-_ANY_PLAIN = re.compile(
-    (" (?:" + _by_first_letter(_FURNITURE_PLAIN_ALTERNATIVES + _NOTICE_PLAIN_ALTERNATIVES) + ")").encode()
-)
+_ANY_PLAIN = re.compile((" (?:" + _trie(_FURNITURE_PLAIN_ALTERNATIVES + _NOTICE_PLAIN_ALTERNATIVES) + ")").encode())
 
 
 def _plain(low: str) -> bytes:
