@@ -32,11 +32,14 @@ def split_lines(text: str) -> list[Line]:
     # One substitution over the whole text (runs of spaces never include a newline), then a
     # strip per line: the same as normalise() per line without a regex call per line.
     # Saved pages are mostly blank lines (thousands per page): those are made in one call.
-    if "  " in text or _ODD_SPACE.search(text):
-        text = _SPACE_RUNS.sub(" ", text)
+    rows = text.split("\n")
+    # (_ODD_SPACE finds a tab or a character only a row that is not ASCII can hold: searched
+    # in those rows alone, most of a page is not scanned character by character.)
+    if "  " in text or "\t" in text or any(_ODD_SPACE.search(row) for row in rows if not row.isascii()):
+        rows = _SPACE_RUNS.sub(" ", text).split("\n")
     return [
         Line(number, stripped) if stripped else Line(number, "", "blank", "empty line")
-        for number, stripped in enumerate(map(str.strip, text.split("\n")), start=1)
+        for number, stripped in enumerate(map(str.strip, rows), start=1)
     ]
 
 
