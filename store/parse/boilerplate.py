@@ -64,10 +64,13 @@ _CASE_BYTES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90 else 32 for c 
 
 
 def _glued(text: str) -> bool:
-    """``_GLUED.search(text) is not None``: for ASCII text a find of "aA" in its letter classes."""
+    """``_GLUED.search(text) is not None``: for an ASCII line, a find of "aA" in its letter
+    classes (a find in C instead of a regex test of every character)."""
     if text.isascii():
         return b"aA" in text.encode("ascii").translate(_CASE_BYTES)
     return _GLUED.search(text) is not None
+
+
 _LEAD_IN = re.compile(
     r"^(?:read more|related|see also|also read|read also|more|watch|listen|recommended|trending|sponsored)"
     r"\s*[:|>»]",

@@ -250,8 +250,8 @@ def credit_only(text: str) -> str | None:
 
 def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
     """The ``_CREDIT_LINE`` patterns ``text`` could match, in order, each kept after a cheap
-    test every match passes: a literal it needs, or how the line must start (the third needs
-    "/" or "|" for its optional lead-in, or else starts with "via" or an agency name; the
+    test every match passes: a literal it needs, or how the line must start (the third holds an
+    agency's name, and needs "/" or "|" for its optional lead-in or else starts with it; the
     fourth starts with a capital, the fifth with "(")."""
     slash = "/" in text
     patterns = []
@@ -259,7 +259,7 @@ def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
         patterns.append(_CREDIT_LINE[0])
     if _LABEL_START.match(text):
         patterns.append(_CREDIT_LINE[1])
-    if slash or "|" in text or text.startswith(_STOCK_STARTS):
+    if text.startswith(_STOCK_STARTS) or ((slash or "|" in text) and any(map(text.__contains__, _STOCK_STARTS))):
         patterns.append(_CREDIT_LINE[2])
     if "A" <= text[:1] <= "Z":
         patterns.append(_CREDIT_LINE[3])
