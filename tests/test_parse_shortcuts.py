@@ -12,7 +12,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadsheet.store.parse import boilerplate, byline, headline, lines, quality
+from broadsheet.store.parse import boilerplate, byline, captions, headline, lines, meta, quality
 
 ODD = [" ", "  ", ",", ".", ":", "|", ">", "»", "-", "1", "23", "é", "ß", "İ", "ı", "ſ", "K", "“", "\u00a0", "\t"]
 WORDINGS = [
@@ -144,3 +144,20 @@ SPACE_PIECES = [" ", "  ", "\t", "\u00a0", "\u2003", "\u200b", "\u3000", "\n", "
 @given(st.lists(st.sampled_from(SPACE_PIECES), max_size=14).map("".join))
 def test_split_lines_normalises_every_line(text: str) -> None:
     assert [line.text for line in lines.split_lines(text)] == [lines.normalise(row) for row in text.split("\n")]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(line)
+def test_label_start_shortcut_agrees_with_the_pattern(text: str) -> None:
+    assert captions._label_start(text) == (captions._LABEL_START.match(text) is not None)
+
+
+def test_first_character_sets_hold_every_character_a_label_can_start_with() -> None:
+    # IGNORECASE also takes a few characters outside ASCII for a letter (a dotless i for "i")
+    for ch in map(chr, range(0x10000)):
+        if 0xD800 <= ord(ch) <= 0xDFFF:
+            continue
+        for rest in ("hoto", "mage", "redit", "ideo"):
+            assert captions._LABEL_START.match(ch + rest) is None or ch in captions._LABEL_FIRST
+        for rest in ("y", "uthor", "ords", "eporter", "ritten by"):
+            assert meta._BY_LABEL.match(ch + rest) is None or ch in meta._BY_LABEL_FIRST

@@ -67,6 +67,14 @@ _LABEL_ONLY = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)?$", re.IGNORECASE)
 
 _LABEL_WORD = re.compile(r"Photo|Image|Pic|Credit|Illustration|Video|PHOTO|IMAGE|PIC|CREDIT|ILLUSTRATION|VIDEO")
 _LABEL_START = re.compile(rf"^(?:{_LABEL})", re.IGNORECASE)  # how every labelled line starts
+# The characters a _LABEL_START match can start with: P, I, C or V in either case, and the two
+# dotted and dotless i that IGNORECASE also takes for an i.
+_LABEL_FIRST = frozenset("pPiIcCvVıİ")
+
+
+def _label_start(text: str) -> bool:
+    """``_LABEL_START.match(text) is not None``, most lines answered by their first character."""
+    return text[:1] in _LABEL_FIRST and _LABEL_START.match(text) is not None
 # How every _STOCK name starts (its literal letters), and "via".
 _STOCK_STARTS = ("via", *(re.split(r"[^\w-]", alt, maxsplit=1)[0] for alt in _alternatives(_STOCK[3:-1])))
 _WORD_END = "_.&’'-"  # with letters and digits, what the last credit patterns can end with
@@ -257,7 +265,7 @@ def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
     patterns = []
     if " Photo" in text:
         patterns.append(_CREDIT_LINE[0])
-    if _LABEL_START.match(text):
+    if _label_start(text):
         patterns.append(_CREDIT_LINE[1])
     if text.startswith(_STOCK_STARTS) or ((slash or "|" in text) and any(map(text.__contains__, _STOCK_STARTS))):
         patterns.append(_CREDIT_LINE[2])
@@ -384,7 +392,7 @@ def caption_facts(text: str) -> CaptionFacts:
 def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     """:func:`caption_facts`, given ``len(text.split())`` and ``folded(text)``."""
     # The uncached forms: the caller's cache keeps the answers, and a cache miss costs.
-    starts_labelled = _LABEL_START.match(text) is not None  # what label_only and has_label need
+    starts_labelled = _label_start(text)  # what label_only and has_label need
     label = starts_labelled and label_only.__wrapped__(text)
     split = None
     if not (label or (starts_labelled and has_label.__wrapped__(text))):

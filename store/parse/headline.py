@@ -61,7 +61,7 @@ def _byline_follows(lines: list[Line], idx: int, span: int = 8) -> bool:
         if seen > span:
             return False
         text = line.text
-        if _BYLINE_LABEL.match(text):
+        if text[:1] in "bBaAwW" and _BYLINE_LABEL.match(text):  # (what a match starts with, tested first)
             return True
         info = parse_byline(text)
         if info is not None and info.explicit:
