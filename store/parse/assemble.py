@@ -21,7 +21,10 @@ TAIL = 30  # lines after the last paragraph where a photo may still belong to th
 
 def canonical_headline(line: str, title_core: str) -> str:
     """The page title when the printed headline is only a light edit of it (a word or two)."""
-    a, b = Counter(tokens(line)), Counter(tokens(title_core))
+    line_tokens, title_tokens = tokens(line), tokens(title_core)
+    if line_tokens == title_tokens:  # the usual case, without counting (equal lists count the same)
+        return line
+    a, b = Counter(line_tokens), Counter(title_tokens)
     if a == b or not b or len(b) < 4:
         return line
     diff = sum(((a - b) + (b - a)).values())

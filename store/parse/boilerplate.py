@@ -59,11 +59,26 @@ _FORM_FIELD = re.compile(r"^\*\s*[A-Z][A-Z ]{1,30}$")
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Where _GLUE would insert a space: found from the capital, which is rarer than a small letter.
 _GLUED = re.compile(r"[A-Z](?<=[a-z][A-Z])")
+# ASCII bytes with a small letter made "a", a capital "A" and anything else a space.
+_CASE_BYTES = bytes(97 if 97 <= c <= 122 else 65 if 65 <= c <= 90 else 32 for c in range(256))
+
+
+def _glued(text: str) -> bool:
+    """``_GLUED.search(text) is not None``: for an ASCII line, a find of "aA" in its letter
+    classes (a find in C instead of a regex test of every character)."""
+    if text.isascii():
+        return b"aA" in text.encode("ascii").translate(_CASE_BYTES)
+    return _GLUED.search(text) is not None
+
+
 _LEAD_IN = re.compile(
     r"^(?:read more|related|see also|also read|read also|more|watch|listen|recommended|trending|sponsored)"
     r"\s*[:|>»]",
     re.IGNORECASE,
 )
+# How every line _LEAD_IN matches starts, lower-cased.
+_LEAD_IN_STARTS = ("read", "related", "see also", "also read", "more", "watch", "listen", "recommended", "trending",
+                   "sponsored")
 _TRUNCATED = re.compile(r"\w\s?(?:\.\.\.|…)$")
 _EMBED = re.compile(r"pic\.twitter\.com/|^[—–-]\s.{1,80}\(@\w+\)(?:\s|$)")
 EMBED_REASON = "embedded social-media post"
@@ -157,12 +172,49 @@ _NOTICE_PLAIN_ALTERNATIVES = [
     alt.replace("\\b", "").replace("[\\w.]", "[\\w ]") for alt in _plain_form(_NOTICE_ALTERNATIVES)
 ]
 _FURNITURE_PLAIN = re.compile((" (?=(?:" + _by_first_letter(_FURNITURE_PLAIN_ALTERNATIVES) + ")\\b)").encode())
-_NOTICE_PLAIN = re.compile((" (?:" + _by_first_letter(_NOTICE_PLAIN_ALTERNATIVES) + ")").encode())
+
+
+def _literal_start(alternative: str) -> tuple[str, int] | None:
+    """(the character, its length in the pattern) when ``alternative`` starts with a plain
+    letter, digit or space that no quantifier follows; None otherwise."""
+    if alternative[:2] == "\\ ":
+        char, size = " ", 2
+    elif alternative[:1].isalnum() or alternative[:1] in (" ", "_"):
+        char, size = alternative[0], 1
+    else:
+        return None
+    return None if alternative[size : size + 1] in ("?", "*", "+", "{") else (char, size)
+
+
+def _trie(alternatives: list[str]) -> str:
+    """The alternation as a tree of shared starts: ``ad(?:vertisement|vertising)|s(?:ign|kip)``.
+
+    Grouped by their first letter only, the alternatives that start with it are still tried
+    one by one at every word; as a tree each letter is tested once. Only for a pattern whose
+    matches are not used, just whether there is one: the order of the alternatives changes
+    which matches ``re`` reports first, never whether a match exists.
+    """
+    groups: dict[str, list[str]] = {}
+    others = []
+    for alternative in alternatives:
+        start = _literal_start(alternative)
+        if start is None:
+            others.append(alternative)
+        else:
+            groups.setdefault(start[0], []).append(alternative[start[1] :])
+    tree = [alternative for alternative in others if alternative]
+    for char, rests in groups.items():
+        tree.append(re.escape(char) + (rests[0] if len(rests) == 1 else f"(?:{_trie(rests)})"))
+    if "" in others:
+        tree.append("")  # (an alternative that ended here: the text up to this point is a match)
+    return "|".join(tree)
+
+
+# Both searched only for whether they match, so as trees (see _trie).
+_NOTICE_PLAIN = re.compile((" (?:" + _trie(_NOTICE_PLAIN_ALTERNATIVES) + ")").encode())
 # Either kind of wording, without the word-boundary tests: most lines have none, and then
 # this one scan stands for both of the above.
-_ANY_PLAIN = re.compile(
-    (" (?:" + _by_first_letter(_FURNITURE_PLAIN_ALTERNATIVES + _NOTICE_PLAIN_ALTERNATIVES) + ")").encode()
-)
+_ANY_PLAIN = re.compile((" (?:" + _trie(_FURNITURE_PLAIN_ALTERNATIVES + _NOTICE_PLAIN_ALTERNATIVES) + ")").encode())
 
 
 def _plain(low: str) -> bytes:
@@ -227,11 +279,11 @@ def furniture_reason(text: str) -> str | None:
 def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | None:
     """:func:`furniture_reason`, given ``len(text.split())`` and ``folded(text)`` (shared with other tests)."""
     # "Sign InRegister" -> "Sign In Register" (a plain search first: most lines have no glue)
-    unglued = _GLUE.sub(" ", text) if _GLUED.search(text) else text
+    unglued = _GLUE.sub(" ", text) if _glued(text) else text
     n_words = n_text_words if unglued is text else len(unglued.split())
     if not text[:1].isalpha() and _SYMBOLS.match(text):  # (a letter is never [\W\d_]: most lines stop there)
         return "only symbols or numbers"
-    if _LEAD_IN.match(text):
+    if (low is None or low.startswith(_LEAD_IN_STARTS)) and _LEAD_IN.match(text):
         return "link to another story"
     # Cheap length tests first: these searches scan every position of long paragraphs.
     if len(text) < 120 and _ends_with_ellipsis(text) and _TRUNCATED.search(text) and not re.search(r"[.!?]\s", text):
@@ -258,7 +310,12 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
         return "run of share/menu links"
     if notice and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text) and not photo_copyright(text):
         return "copyright or cookie notice"
-    if n_words <= 8 and (_may_search(_FURNITURE_LOW, low) or _may_search(_FURNITURE_LOW, low_unglued)):
+    # (No wording on the plain line, so no _FURNITURE_LOW match either but "^video\s?\d", which has no twin there.)
+    if (
+        n_words <= 8
+        and (wording or low_unglued is not low or (low is not None and low.startswith("video")))
+        and (_may_search(_FURNITURE_LOW, low) or _may_search(_FURNITURE_LOW, low_unglued))
+    ):
         m = _FURNITURE.search(text) or _FURNITURE.search(unglued)
         if m:
             return f"{SHORT_WORDING} ({m.group(0)!r})"
@@ -311,7 +368,18 @@ _INLINE = re.compile(
 )
 
 
+# How a line _INLINE matches starts, lower-cased (or it holds "continues below").
+_INLINE_STARTS = ("ad", "sponsored", "article content", "story continues", "continue reading")
+
+
 @lru_cache(maxsize=LINE_CACHE)
 def inline_furniture(text: str) -> bool:
     """An ad or layout marker printed between paragraphs of the story itself (or a bare number)."""
-    return bool(_INLINE.match(text))
+    return inline_furniture_of(text, folded(text))
+
+
+def inline_furniture_of(text: str, low: str | None) -> bool:
+    """:func:`inline_furniture`, given ``folded(text)``: most lines fail a cheap test of ``low``."""
+    if low is not None and not low.startswith(_INLINE_STARTS) and "continues below" not in low:
+        return False
+    return _INLINE.match(text) is not None

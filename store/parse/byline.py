@@ -237,7 +237,11 @@ def parse_byline(text: str, *, bare_ok: bool = False, labelled: bool = False) ->
     """
     if len(text) > 160:
         return None
-    found = _parse_byline(text, bare_ok or labelled, labelled)
+    # A line with an explicit "By" reads the same whatever the flags (they only let a line
+    # without one be read as bare names): asked without them first, such a line is parsed once.
+    found = _parse_byline(text, False, False)
+    if found is None and (bare_ok or labelled):
+        found = _parse_byline(text, True, labelled)
     if found is None:
         return None
     authors, outlet, date, explicit = found

@@ -67,8 +67,16 @@ _LABEL_ONLY = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)?$", re.IGNORECASE)
 
 _LABEL_WORD = re.compile(r"Photo|Image|Pic|Credit|Illustration|Video|PHOTO|IMAGE|PIC|CREDIT|ILLUSTRATION|VIDEO")
 _LABEL_START = re.compile(rf"^(?:{_LABEL})", re.IGNORECASE)  # how every labelled line starts
-# The first letter of every _STOCK name, and "v" for "via".
-_STOCK_INITIALS = frozenset("v" + "".join(alt[0] for alt in _alternatives(_STOCK[3:-1])))
+# The characters a _LABEL_START match can start with: P, I, C or V in either case, and the two
+# dotted and dotless i that IGNORECASE also takes for an i.
+_LABEL_FIRST = frozenset("pPiIcCvVıİ")
+
+
+def _label_start(text: str) -> bool:
+    """``_LABEL_START.match(text) is not None``, most lines answered by their first character."""
+    return text[:1] in _LABEL_FIRST and _LABEL_START.match(text) is not None
+# How every _STOCK name starts (its literal letters), and "via".
+_STOCK_STARTS = ("via", *(re.split(r"[^\w-]", alt, maxsplit=1)[0] for alt in _alternatives(_STOCK[3:-1])))
 _WORD_END = "_.&’'-"  # with letters and digits, what the last credit patterns can end with
 
 
@@ -141,28 +149,34 @@ def split_credit(text: str) -> tuple[str, str] | None:
     """
     end = text.rstrip()[-1:]
     if end == ")":
-        tries = (
-            ("Photo" in text, _TAIL_PATTERNS[0]),
-            (":" in text, _TAIL_PATTERNS[1]),
-            (True, _TAIL_PATTERNS[3]),
-        )
-    else:
-        word_end = end.isalnum() or end == "_"  # what \w matches
-        tries = (
-            # (A match holds "by", "BY" or ":" after its label: most lines have neither, so no scan.)
-            ((":" in text or "by" in text or "BY" in text) and _LABEL_WORD.search(text) is not None, _TAIL_PATTERNS[2]),
-            (word_end and "via" in text, _TAIL_PATTERNS[4]),
-            ((word_end or (end != "" and end in _WORD_END)) and "/" in text, _TAIL_PATTERNS[5]),
-        )
-    for possible, pattern in tries:
-        if not possible:
-            continue
-        m = pattern.search(text)
-        if m and m.start() > 0:
-            caption = text[: m.start()].rstrip(" |-–—:")
-            credit = m.group("credit").strip()
-            if len(caption.split()) >= 2 and credit:
-                return caption, credit
+        if "Photo" in text and (found := _tail_credit(_TAIL_PATTERNS[0], text)):
+            return found
+        if ":" in text and (found := _tail_credit(_TAIL_PATTERNS[1], text)):
+            return found
+        return _tail_credit(_TAIL_PATTERNS[3], text)
+    word_end = end.isalnum() or end == "_"  # what \w matches
+    # (A match holds "by", "BY" or ":" after its label: most lines have neither, so no scan.)
+    if (
+        (":" in text or "by" in text or "BY" in text)
+        and _LABEL_WORD.search(text) is not None
+        and (found := _tail_credit(_TAIL_PATTERNS[2], text))
+    ):
+        return found
+    if word_end and "via" in text and (found := _tail_credit(_TAIL_PATTERNS[4], text)):
+        return found
+    if (word_end or (end != "" and end in _WORD_END)) and "/" in text:
+        return _tail_credit(_TAIL_PATTERNS[5], text)
+    return None
+
+
+def _tail_credit(pattern: re.Pattern[str], text: str) -> tuple[str, str] | None:
+    """(caption, credit) when ``pattern`` finds a credit after a caption of two or more words."""
+    m = pattern.search(text)
+    if m and m.start() > 0:
+        caption = text[: m.start()].rstrip(" |-–—:")
+        credit = m.group("credit").strip()
+        if len(caption.split()) >= 2 and credit:
+            return caption, credit
     return None
 
 
@@ -244,16 +258,16 @@ def credit_only(text: str) -> str | None:
 
 def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
     """The ``_CREDIT_LINE`` patterns ``text`` could match, in order, each kept after a cheap
-    test every match passes: a literal it needs, or how the line must start (the third needs
-    "/" or "|" for its optional lead-in, or else starts with "via" or an agency name; the
+    test every match passes: a literal it needs, or how the line must start (the third holds an
+    agency's name, and needs "/" or "|" for its optional lead-in or else starts with it; the
     fourth starts with a capital, the fifth with "(")."""
     slash = "/" in text
     patterns = []
     if " Photo" in text:
         patterns.append(_CREDIT_LINE[0])
-    if _LABEL_START.match(text):
+    if _label_start(text):
         patterns.append(_CREDIT_LINE[1])
-    if slash or "|" in text or text[:1] in _STOCK_INITIALS:
+    if text.startswith(_STOCK_STARTS) or ((slash or "|" in text) and any(map(text.__contains__, _STOCK_STARTS))):
         patterns.append(_CREDIT_LINE[2])
     if "A" <= text[:1] <= "Z":
         patterns.append(_CREDIT_LINE[3])
@@ -378,7 +392,7 @@ def caption_facts(text: str) -> CaptionFacts:
 def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     """:func:`caption_facts`, given ``len(text.split())`` and ``folded(text)``."""
     # The uncached forms: the caller's cache keeps the answers, and a cache miss costs.
-    starts_labelled = _LABEL_START.match(text) is not None  # what label_only and has_label need
+    starts_labelled = _label_start(text)  # what label_only and has_label need
     label = starts_labelled and label_only.__wrapped__(text)
     split = None
     if not (label or (starts_labelled and has_label.__wrapped__(text))):

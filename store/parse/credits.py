@@ -75,8 +75,9 @@ def parse_credits(text: str) -> Credits | None:
     if not is_credits_line(text):
         return None
     groups: dict[str, list[str]] = {"reporting": [], "additional_reporting": [], "writing": [], "editing": []}
-    contributed = _CONTRIBUTED.match(text)
-    if contributed and not _START.match(text):
+    # (_START first: a "Reporting by" line needs no try of the slow _CONTRIBUTED pattern.)
+    contributed = None if _START.match(text) else _CONTRIBUTED.match(text)
+    if contributed:
         groups["additional_reporting"] = _contributors(contributed.group("names"))
         return Credits(**groups, text=text)
     for segment in re.split(r";", text.strip().strip("()")):

@@ -9,7 +9,9 @@ from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.textstats import jaccard, similarity
 from broadsheet.store.parse.types import Line
 
-_SEPARATOR = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|\s+::\s+|\s+[•·»]\s+")
+# (Every separator starts with a space or "|": the lookahead lets most positions fail at one
+# test, instead of trying each of the four forms.)
+_SEPARATOR = re.compile(r"(?=[\s|])(?:\s+[|–—-]\s+|\s*\|\s*|\s+::\s+|\s+[•·»]\s+)")
 
 
 def split_title(title: str) -> tuple[str, str | None]:
@@ -59,7 +61,7 @@ def _byline_follows(lines: list[Line], idx: int, span: int = 8) -> bool:
         if seen > span:
             return False
         text = line.text
-        if _BYLINE_LABEL.match(text):
+        if text[:1] in "bBaAwW" and _BYLINE_LABEL.match(text):  # (what a match starts with, tested first)
             return True
         info = parse_byline(text)
         if info is not None and info.explicit:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from itertools import pairwise
 
 from broadsheet.store.parse.boilerplate import end_marker
 from broadsheet.store.parse.types import Line
@@ -33,11 +32,14 @@ def split_lines(text: str) -> list[Line]:
     # One substitution over the whole text (runs of spaces never include a newline), then a
     # strip per line: the same as normalise() per line without a regex call per line.
     # Saved pages are mostly blank lines (thousands per page): those are made in one call.
-    if "  " in text or _ODD_SPACE.search(text):
-        text = _SPACE_RUNS.sub(" ", text)
+    rows = text.split("\n")
+    # (_ODD_SPACE finds a tab or a character only a row that is not ASCII can hold: searched
+    # in those rows alone, most of a page is not scanned character by character.)
+    if "  " in text or "\t" in text or any(_ODD_SPACE.search(row) for row in rows if not row.isascii()):
+        rows = _SPACE_RUNS.sub(" ", text).split("\n")
     return [
         Line(number, stripped) if stripped else Line(number, "", "blank", "empty line")
-        for number, stripped in enumerate(map(str.strip, text.split("\n")), start=1)
+        for number, stripped in enumerate(map(str.strip, rows), start=1)
     ]
 
 
@@ -136,29 +138,27 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     parts: list[str] = []  # pieces of the last line in ``out`` (joined once, at the end)
     prev: Line | None = None  # the last line in ``out``
-    # Short lines followed by a line that goes on in small letters or punctuation: the only ones
-    # that may be a fragment split out of a sentence (see _inline_name), with the line below.
-    fragments = {
-        a.number: b.text
-        for a, b in pairwise(lines)
-        if b.text and b.text[0] in _GOES_ON and a.text and len(a.text) <= 40
-    }
-    for line in lines:
+    for k, line in enumerate(lines):
         text = line.text
         # Only the last piece matters for the "sentence goes on" test, so no quadratic re-joining.
-        if (
-            prev is not None
-            and text
-            and (
-                _continues(parts[-1], text, len(parts) > 1)
-                or ((below := fragments.get(line.number)) is not None and _inline_name(parts[-1], text, below))
+        # _continues is False unless the line starts with punctuation or a small letter or the
+        # piece above ends open; _inline_name needs a short line with one below that goes on.
+        if prev is not None and text:
+            last = parts[-1]
+            first = text[0]
+            joins = (first in _PUNCT_FIRST or "a" <= first <= "z" or last.endswith(_OPEN_ENDS)) and _continues(
+                last, text, len(parts) > 1
             )
-        ):
-            if not prev.continued:
-                prev.head = prev.text
-            parts.append(("" if text[0] in ",.;:!?)]’”%" else " ") + text)
-            prev.continued.append((line.number, text))
-            continue
+            if not joins and len(text) <= 40 and k + 1 < len(lines):
+                below = lines[k + 1].text
+                joins = bool(below) and below[0] in _GOES_ON and _inline_name(last, text, below)
+            if joins:
+                if not prev.continued:
+                    prev.head = prev.text
+                    prev.continued = []
+                parts.append(("" if first in ",.;:!?)]’”%" else " ") + text)
+                prev.continued.append((line.number, text))
+                continue
         if prev is not None and prev.continued:
             prev.text = "".join(parts)
         out.append(line)

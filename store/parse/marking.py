@@ -48,7 +48,7 @@ def line_facts(text: str) -> LineFacts:
     else:
         reason = boilerplate.furniture_reason_of(text, n_words, low)
         furniture = ("boilerplate", reason) if reason else None
-    inline = boilerplate.inline_furniture.__wrapped__(text)  # uncached: this cache keeps the answer
+    inline = boilerplate.inline_furniture_of(text, low)  # uncached: this cache keeps the answer
     return LineFacts(
         furniture,
         captions.caption_facts_of(text, n_words, low),

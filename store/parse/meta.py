@@ -73,6 +73,7 @@ def _same_tokens(text: str, key: list[str], probe: str) -> bool:
     return tokens(text) == key
 
 
+_BY_LABEL_FIRST = "bBaAwWrR"  # what every _BY_LABEL match starts with (a cheap test first)
 _BY_LABEL = re.compile(
     r"^(?:by|author(?:s)?(?: of the article)?|written by|words|reporter)\s*:?$", re.IGNORECASE
 )
@@ -116,7 +117,7 @@ def step_byline(page: Page) -> None:
         if line.role != "boilerplate" and not early_credit:
             labelled = False
             continue
-        if _BY_LABEL.match(line.text):
+        if line.text[:1] in _BY_LABEL_FIRST and _BY_LABEL.match(line.text):
             labelled = True
             line.mark("byline", "label introducing the byline")
             continue

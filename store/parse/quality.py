@@ -47,46 +47,45 @@ def initial_class_of(text: str, n_words: int) -> str:
     return "bad"
 
 
-def _nearest(classes: list[str], skip: set[str]) -> tuple[list[str], list[str]]:
-    """For every position, the nearest class before and after it that is not in ``skip``."""
-    before, after = ["bad"] * len(classes), ["bad"] * len(classes)
-    last = "bad"
-    for i, c in enumerate(classes):
-        before[i] = last
-        if c not in skip:
-            last = c
-    last = "bad"
-    for i in range(len(classes) - 1, -1, -1):
-        after[i] = last
-        if classes[i] not in skip:
-            last = classes[i]
-    return before, after
-
-
 def in_context(classes: list[str]) -> list[str]:
     """Resolve short and near-good lines from their neighbours (edges count as bad).
 
     A page whose paragraphs are all short has no ``good`` line to anchor on; then its
     near-good lines are taken as good first.
+
+    "Far" neighbours skip short and near-good lines, "near" ones skip only short lines: the
+    ones after each line are found in one backward pass, the ones before it as the loop goes.
     """
     if "good" not in classes:
         classes = ["good" if c == "neargood" else c for c in classes]
+    n = len(classes)
+    next_far, next_near = ["bad"] * n, ["bad"] * n
+    far = near = "bad"
+    for i in range(n - 1, -1, -1):
+        next_far[i] = far
+        next_near[i] = near
+        c = classes[i]
+        if c != "short":
+            near = c
+            if c != "neargood":
+                far = c
     out = list(classes)
-    prev_far, next_far = _nearest(classes, {"short", "neargood"})
-    prev_near, next_near = _nearest(classes, {"short"})
+    prev_far = prev_near = "bad"
     for i, c in enumerate(classes):
-        prev, nxt = prev_far[i], next_far[i]
         if c == "short":
-            if prev == nxt == "good":
+            nxt = next_far[i]
+            if prev_far == nxt == "good":
                 out[i] = "good"
-            elif prev == nxt == "bad":
+            elif prev_far == nxt == "bad":
                 out[i] = "bad"
-            elif (prev == "bad" and prev_near[i] == "neargood") or (
-                nxt == "bad" and next_near[i] == "neargood"
-            ):
+            elif (prev_far == "bad" and prev_near == "neargood") or (nxt == "bad" and next_near[i] == "neargood"):
                 out[i] = "good"
             else:
                 out[i] = "bad"
-        elif c == "neargood":
-            out[i] = "bad" if prev == nxt == "bad" else "good"
+            continue
+        if c == "neargood":
+            out[i] = "bad" if prev_far == next_far[i] == "bad" else "good"
+        else:
+            prev_far = c
+        prev_near = c
     return out

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 ROLES = (
     "headline",
@@ -45,8 +45,9 @@ class Line:
     text: str
     role: str = "boilerplate"
     reason: str = "not part of the story"
-    # Input lines folded into this one (hard-wrapped text): (number, original text).
-    continued: list[tuple[int, str]] = field(default_factory=list)
+    # Input lines folded into this one (hard-wrapped text): (number, original text). Empty (a
+    # shared tuple, not a list made for each of a page's many lines) until a line is folded in.
+    continued: list[tuple[int, str]] | tuple[()] = ()
     head: str = ""  # the line's own text before anything was folded in
 
     def mark(self, role: str, reason: str) -> None:
