@@ -111,7 +111,7 @@ def _read_chunk(paths: list[Path], max_bytes: int) -> list[Read]:
 
 
 def _malloc_trim() -> Callable[[int], int] | None:
-    with contextlib.suppress(OSError, AttributeError):
+    with contextlib.suppress(OSError, AttributeError, TypeError):
         return ctypes.CDLL(None).malloc_trim  # glibc
     return None
 
