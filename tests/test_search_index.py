@@ -307,6 +307,28 @@ def test_an_import_of_many_batches_indexes_every_story(store: Store, tmp_path: P
     assert len(index.search("harbour", states={}).ids) == 20
 
 
+def test_an_import_into_an_indexed_store_does_not_list_the_store(filled_store: Store, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The index is opened before the first batch changes the store, while its stamp matches:
+    opened after, it listed every story and key to catch up (at a million, the import's peak memory)."""
+    opened(filled_store)  # indexed and stamped, as the last import left it
+    monkeypatch.setattr(importer, "BATCH", 3)
+    caught_up: list[int] = []
+    real = SearchIndex._catch_up
+
+    def catch_up(self: SearchIndex, store: Store, say: object) -> SearchIndex:
+        caught_up.append(1)
+        return real(self, store, say)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(SearchIndex, "_catch_up", catch_up)
+    report = import_paths(filled_store, [_pages(tmp_path / "in", 7)])
+    assert report.count("imported") == 7
+    assert caught_up == []
+    index, messages = opened(filled_store)
+    assert messages == [] and len(index) == 5 + 7
+    assert {o.story_id for o in report.outcomes} <= set(index.search("harbour", states={}).ids)
+
+
 def test_a_failed_batch_is_caught_up_by_the_next(store: Store, tmp_path: Path,
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(importer, "BATCH", 3)

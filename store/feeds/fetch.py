@@ -461,6 +461,7 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]])
     batch: list[tuple[FeedResult, Article]] = []
 
     def flush() -> None:
+        indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
         # The "file" of a feed entry is its feed's address; its parser is today's (read again on every fetch).
         stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=PARSER_VERSION)
         articles = {}
