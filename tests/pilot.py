@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from textual.pilot import Pilot
 from textual.scroll_view import ScrollView
 
@@ -28,3 +30,16 @@ async def type_text(pilot: Pilot, text: str) -> None:
 def shown_lines(view: ScrollView) -> list[str]:
     """The text of each line a line-API view draws now, right-trimmed."""
     return [view.render_line(y).text.rstrip() for y in range(view.scrollable_content_region.height)]
+
+
+def headlines_shown(view: Any) -> list[str]:
+    """The headlines the article view ``view`` is given from now on, in order (it still shows them)."""
+    shown: list[str] = []
+    real = view.show
+
+    def show(article: Any, *args: Any, **kwargs: Any) -> None:
+        shown.append(article.headline)
+        real(article, *args, **kwargs)
+
+    view.show = show
+    return shown

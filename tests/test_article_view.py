@@ -9,7 +9,7 @@ from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.article_view import COLUMN_WIDTH, ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.factories import make_article
-from tests.pilot import settle, shown_lines
+from tests.pilot import headlines_shown, settle, shown_lines
 
 
 def long_store(store: Store) -> Store:
@@ -58,14 +58,7 @@ async def test_a_held_key_moves_the_list_and_shows_the_story_it_stops_on(filled_
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         headlines, view = app.screen.query_one(HeadlineList), app.screen.query_one(ArticleView)
-        shown: list[str] = []
-        real = view.show
-
-        def show(article, *args, **kwargs):  # type: ignore[no-untyped-def]
-            shown.append(article.headline)
-            real(article, *args, **kwargs)
-
-        view.show = show  # type: ignore[method-assign]
+        shown = headlines_shown(view)
         for _ in range(3):  # a held key: each repeat comes sooner than REST after the last
             headlines.action_cursor_down()
         assert app.screen.story_pending and view.article.headline != headlines.current.headline

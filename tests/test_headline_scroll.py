@@ -16,7 +16,7 @@ from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.factories import make_article
-from tests.pilot import settle
+from tests.pilot import headlines_shown, settle
 
 SIZE = (120, 40)
 
@@ -146,14 +146,7 @@ async def test_a_held_pgdn_shows_no_story_before_its_first_repeat(store: Store) 
         await pilot.pause(screen.REST * 2)  # the last move was long ago: the first PgDn is on its own
         clock = Clock()
         screen.set_timer = clock.set_timer  # type: ignore[method-assign,assignment]
-        shown: list[str] = []
-        real = view.show
-
-        def show(article, *args, **kwargs):  # type: ignore[no-untyped-def]
-            shown.append(article.headline)
-            real(article, *args, **kwargs)
-
-        view.show = show  # type: ignore[method-assign]
+        shown = headlines_shown(view)
         await pilot.press("pagedown")
         for _ in range(3):  # the repeats, 1/30 s apart, each read as it came
             clock.advance(1 / 30)

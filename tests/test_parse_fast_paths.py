@@ -64,12 +64,8 @@ def test_stopword_density_is_the_word_by_word_share(text: str) -> None:
 def _split_credit_every_pattern(text: str) -> tuple[str, str] | None:
     """``split_credit`` trying every tail pattern in order (what its cheap tests stand in for)."""
     for pattern in captions._TAIL_PATTERNS:
-        m = pattern.search(text)
-        if m and m.start() > 0:
-            caption = text[: m.start()].rstrip(" |-–—:")
-            credit = m.group("credit").strip()
-            if len(caption.split()) >= 2 and credit:
-                return caption, credit
+        if found := captions._tail_credit(pattern, text):
+            return found
     return None
 
 
