@@ -141,7 +141,6 @@ def describe(watched: Watched) -> str:
 def main(argv: list[str] | None = None) -> int:
     """``python -m bench.procmem [--interval S] COMMAND...``: run it, print its output tail and memory."""
     import argparse
-    import sys
 
     parser = argparse.ArgumentParser(prog="python -m bench.procmem", description=main.__doc__)
     parser.add_argument("--interval", type=float, default=0.2, help="seconds between samples")

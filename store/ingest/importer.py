@@ -280,10 +280,9 @@ class Indexer:
     key of the index (at a million stories some 8 s, and the import's peak: the importing
     process's own memory 442 MB, against 208 MB without it; issue 17). Batches go to an
     :class:`~store.search.engine.IndexAdder`, whose tantivy threads index them while the
-    workers parse the next. Opening the index
-    per batch made an import quadratic; indexing everything at the end left the workers
-    idle. After a failure the next batch opens the index afresh, which catches up what the
-    failed batch missed.
+    workers parse the next. Opening the index per batch made an import quadratic; indexing
+    everything at the end left the workers idle. After a failure the next batch opens the
+    index afresh, which catches up what the failed batch missed.
     """
 
     #: Stories added before an intermediate commit, so other readers see an import's

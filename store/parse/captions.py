@@ -75,6 +75,8 @@ _LABEL_FIRST = frozenset("pPiIcCvVıİ")
 def _label_start(text: str) -> bool:
     """``_LABEL_START.match(text) is not None``, most lines answered by their first character."""
     return text[:1] in _LABEL_FIRST and _LABEL_START.match(text) is not None
+
+
 # How every _STOCK name starts (its literal letters), and "via".
 _STOCK_STARTS = ("via", *(re.split(r"[^\w-]", alt, maxsplit=1)[0] for alt in _alternatives(_STOCK[3:-1])))
 _WORD_END = "_.&’'-"  # with letters and digits, what the last credit patterns can end with
