@@ -4,7 +4,8 @@ Words, phrases, prefixes and dates run inside tantivy; tags, bookmarks and read 
 not indexed, so they become sets of story keys (the index's ``key`` field), pushed into
 tantivy when small (:data:`PUSH_DOWN`) and filtered in Python otherwise. The sets are made
 once per load of the marks (:class:`Marked`), in keys, so a large one is never converted
-per key typed. The index's life cycle (opening, repairing, writing) is
+per key typed. A bare word's page and count are looked for first without scoring every story
+that holds it (:mod:`.wordtop`). The index's life cycle (opening, repairing, writing) is
 :mod:`broadsheet.store.search.engine`'s business.
 
 Why not a term set for every size: at 1,000,000 stories tantivy's term set on ``key`` cost
