@@ -4,7 +4,8 @@ Words, phrases, prefixes and dates run inside tantivy; tags, bookmarks and read 
 not indexed, so they become sets of story keys (the index's ``key`` field), pushed into
 tantivy when small (:data:`PUSH_DOWN`) and filtered in Python otherwise. The sets are made
 once per load of the marks (:class:`Marked`), in keys, so a large one is never converted
-per key typed. The index's life cycle (opening, repairing, writing) is
+per key typed. A bare word's page and count are looked for first without scoring every story
+that holds it (:mod:`.wordtop`). The index's life cycle (opening, repairing, writing) is
 :mod:`broadsheet.store.search.engine`'s business.
 
 Why not a term set for every size: at 1,000,000 stories tantivy's term set on ``key`` cost
@@ -33,6 +34,7 @@ import tantivy
 from broadsheet.store.search.analysis import FIELD_GROUPS, day_number
 from broadsheet.store.search.query import NOTHING_TO_SEARCH, Query, QueryError, SearchResult, Term
 from broadsheet.store.search.schema import BOOSTS, FOLDED, STEMMED
+from broadsheet.store.search.wordtop import Bm25, best_of_word
 from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.userstate import LazyStates, StoryState
@@ -86,6 +88,7 @@ class Executor:
         # ((the index's generation, id of a key set), the set kept alive, :meth:`_places` of it), latest first
         self._placed: list[tuple[tuple[int, int], Set[int], Sequence[int]]] = []
         self._term_sets: list[tuple[tuple[int, int], Set[int], tantivy.Query]] = []  # the same, for :meth:`_term_set`
+        self._bm25: tuple[tuple[int, int], Bm25 | None] | None = None  # (generation, stories), what BM25 counts
 
     def _marked_view(self, states: Mapping[str, StoryState]) -> MarkedView:
         """The index of the marks ``states`` came from and the changes on top (made once per load
@@ -174,13 +177,25 @@ class Executor:
         # across it: ties at the cut are common, and a second search cost more than the extra
         # hits (5 ms against 0.5 ms for a common word at 1M stories).
         fetch = wanted if by_date else min(n, wanted + TIE_WINDOW)
-        result = searcher.search(tq, limit=max(fetch, 1), count=True,
-                                 order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
-        hits = result.hits
+        found = None  # (the best hits, how many matched)
+        if not by_date and len(clauses) == 1 and (word := _bare_word(query)) and (bm25 := self._bm25_of(view)):
+            found = best_of_word(searcher, view.schema, bm25, *word, max(fetch, 1))  # see wordtop
+        if found is None:
+            result = searcher.search(tq, limit=max(fetch, 1), count=True,
+                                     order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
+            found = result.hits, int(result.count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
+        hits, total = found
         if not by_date:
             hits = self._break_ties(searcher, _tied_cut(hits, wanted))
         ids = self._ids(view, self._keys(view, hits[:wanted]))
-        return SearchResult(ids, int(result.count or 0), terms, query)  # type: ignore[attr-defined]  # not in tantivy's stub
+        return SearchResult(ids, total, terms, query)
+
+    def _bm25_of(self, view: IndexView) -> Bm25 | None:
+        """What tantivy's BM25 counts for this searcher (read once per change of the index)."""
+        marker = (view.generation, view.searcher.num_docs)
+        if self._bm25 is None or self._bm25[0] != marker:
+            self._bm25 = (marker, Bm25.of(view.searcher, view.schema))
+        return self._bm25[1]
 
     @staticmethod
     def _count(searcher: tantivy.Searcher, clauses: list[tuple[tantivy.Occur, tantivy.Query]]) -> int:
@@ -376,6 +391,19 @@ class Executor:
         boosted = [tantivy.Query.boost_query(q, BOOSTS[f]) if f in BOOSTS else q for f, q in zip(fields, per_field,
                                                                                                    strict=True)]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in boosted])
+
+
+def _bare_word(query: Query) -> tuple[tuple[str, ...], str] | None:
+    """The fields and the indexed token of a query that is one word over several fields and
+    nothing else (see :mod:`.wordtop`), else None."""
+    if len(query.text_groups) != 1 or len(query.text_groups[0]) != 1:
+        return None
+    term = query.text_groups[0][0]
+    fields = FIELD_GROUPS[term.field]
+    if term.kind != "word" or term.negated or len(fields) < 2:
+        return None
+    tokens = STEMMED.pre_tokenize(term.text).tokens
+    return (fields, tokens[0].text) if len(tokens) == 1 else None
 
 
 def _with_keys(schema: tantivy.Schema, keys: Iterable[int], score: float) -> tantivy.Query:

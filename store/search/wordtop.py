@@ -1,0 +1,117 @@
+"""A bare word's best hits and count without scoring every story that holds it (issue 17).
+
+tantivy-py collects every search through a ``MultiCollector``, so tantivy's block-max WAND never
+runs: a word scores every story that holds it in any field (at 1,000,000 stories "fex", in
+489,000 of them, 4-7 ms of CPU). A word's commonest field (the body, for nearly every word)
+is also the one where it weighs least: BM25 gives a field at most ``boost * (k1 + 1) * idf``,
+and the idf of a term in half the bodies is small. So the best hits are first looked for among
+the stories holding the word in one of its other fields (headline, standfirst, captions: a few
+per cent as many), each scored exactly as the whole query scores it; if the last of them still
+scores above the most the commonest field alone can give, no story outside them can reach the
+page, and they are the page a pass over every hit would give (same hits, same scores to the
+bit, same ties). Otherwise the caller runs the whole query.
+
+The count needs no scoring either: with no deleted documents in the index a term's
+``doc_freq`` is exact, so the stories holding the word are those of its commonest field plus
+those holding it elsewhere but not there (a count over the smaller fields).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import math
+from dataclasses import dataclass
+from typing import Any
+
+import tantivy
+
+from broadsheet.store.search.schema import BOOSTS
+
+Hit = tuple[Any, tantivy.DocAddress]
+#: The bound of the commonest field is raised by this share: float32 scores against a float64 bound.
+MARGIN = 1e-3
+#: Only when the word's other fields hold at most 1/SHARE as many stories as its commonest: seeking
+#: each candidate in every field's postings costs about SHARE times a step of the whole query
+#: (at 1,000,000 stories "is", 123,000 elsewhere against 908,000 in bodies: 9.8 ms against 7.4).
+SHARE = 8
+#: How far above the commonest field's ceiling a field's typical score must be for its stories to
+#: count towards filling the page (a guess that only decides whether to try: "dryr" at 1,000,000
+#: stories had captions typically 13% above the ceiling, and the try failed).
+LIKELY = 1.5
+
+
+@dataclass(frozen=True, slots=True)
+class Bm25:
+    """What tantivy scores with, read from its own explanation of a score (once per searcher):
+    ``docs`` the documents BM25 counts (deleted ones included), ``weight`` its ``k1 + 1``."""
+
+    docs: int
+    weight: float
+
+    def idf(self, doc_freq: int) -> float:
+        return math.log(1 + (self.docs - doc_freq + 0.5) / (doc_freq + 0.5))
+
+    @classmethod
+    def of(cls, searcher: tantivy.Searcher, schema: tantivy.Schema) -> Bm25 | None:
+        """From the explanation of one story's score for its own key; None if it does not say
+        what this module expects (another tantivy's scoring), which leaves every search whole."""
+        if not searcher.num_docs:
+            return None
+        with contextlib.suppress(Exception):
+            address = searcher.search(tantivy.Query.all_query(), limit=1, count=False).hits[0][1]
+            key = searcher.fast_field_values("key", [address])[0]
+            explained = json.loads(tantivy.Query.term_query(schema, "key", key).explain(searcher, address).to_json())
+            found = {d["description"].split(",")[0]: d["value"] for d in _details(explained)}
+            bm25 = cls(int(found["N"]), float(found["(K1+1)"]))
+            if math.isclose(found["idf"], bm25.idf(int(found["n"])), rel_tol=1e-4):
+                return bm25
+        return None
+
+
+def _details(node: dict[str, Any]) -> list[dict[str, Any]]:
+    found = [node]
+    for child in node.get("details") or ():
+        found.extend(_details(child))
+    return found
+
+
+def best_of_word(searcher: tantivy.Searcher, schema: tantivy.Schema, bm25: Bm25, fields: tuple[str, ...],
+                 token: str, fetch: int) -> tuple[list[Hit], int] | None:
+    """The ``fetch`` best hits of the word ``token`` over ``fields`` (the query is the sum of
+    a term query per field, boosted by ``BOOSTS``, in this order) and how many stories hold it;
+    None when this way cannot tell (the caller searches the whole query)."""
+    freqs = [(f, searcher.doc_freq(f, token)) for f in fields]
+    present = [(f, n) for f, n in freqs if n]
+    if len(present) < 2 or bm25.docs != searcher.num_docs:  # deleted documents: doc_freq counts them
+        return None
+    common, most = max(present, key=lambda fn: fn[1])
+    others = [f for f, _ in present if f != common]
+    ceiling = BOOSTS.get(common, 1.0) * bm25.weight * bm25.idf(most) * (1 + MARGIN)
+    elsewhere_count = sum(n for f, n in present if f != common)
+    if elsewhere_count * SHARE > most:
+        return None  # about as many postings to seek as the whole query walks
+    # Whether enough stories elsewhere are likely to score well above it (one mention in a field
+    # of average length scores boost * idf): if not, the search below would be wasted.
+    likely = sum(n for f, n in present if f != common and BOOSTS.get(f, 1.0) * bm25.idf(n) > LIKELY * ceiling)
+    if likely < fetch:
+        return None
+
+    def term(f: str) -> tantivy.Query:
+        return tantivy.Query.term_query(schema, f, token)
+
+    elsewhere = tantivy.Query.boolean_query([(tantivy.Occur.Should, term(f)) for f in others])
+    # Scored 0, then each field's term added in the query's order, as the whole query sums them:
+    # a chain of "must, should" seeks each term's postings for the few stories, where a Must of
+    # the whole query walked all of them (tantivy advances a union through every posting).
+    scored = tantivy.Query.const_score_query(elsewhere, 0.0)
+    for f, _ in present:
+        boosted = tantivy.Query.boost_query(term(f), BOOSTS[f]) if f in BOOSTS else term(f)
+        scored = tantivy.Query.boolean_query([(tantivy.Occur.Must, scored), (tantivy.Occur.Should, boosted)])
+    hits = searcher.search(scored, limit=fetch, count=False).hits
+    if len(hits) < fetch or not hits[-1][0] > ceiling:
+        return None
+    only_elsewhere = tantivy.Query.boolean_query([(tantivy.Occur.Must, elsewhere),
+                                                  (tantivy.Occur.MustNot, term(common))])
+    counted = searcher.search(tantivy.Query.const_score_query(only_elsewhere, 1.0), limit=1, count=True)
+    return hits, most + int(counted.count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub

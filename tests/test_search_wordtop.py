@@ -1,0 +1,128 @@
+"""A bare word's page from the stories holding it outside its commonest field (issue 17): the
+ids, their order and the total must be those of the whole query, ties and deleted stories
+included, and the way must really be taken where it can be."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from broadsheet.store.model import Image
+from broadsheet.store.search import SearchIndex, execute, wordtop
+from broadsheet.store.storage.db import Store
+from tests.factories import make_article
+
+STORIES = 240
+WORDS = ["ferry", "harbour", "gull", "tide", "pier", "storm", "lantern"]
+
+
+def _article(n: int, rng: random.Random) -> object:
+    """Made-up stories: each word in many bodies, in few headlines and captions, with repeats
+    (and equal lengths) so that many stories tie in score."""
+    words = rng.sample(WORDS, 4)
+    body = [" ".join(rng.choice(words) for _ in range(rng.choice([3, 3, 5, 9]))) + " boats."]
+    headline = f"Town news {n}" + (f" {words[0]}" if rng.random() < 0.08 else "")
+    standfirst = f"About {words[1]}." if rng.random() < 0.03 else None
+    images = [Image(f"A {words[2]} at dusk.", "Photo: Ben Wick")] if rng.random() < 0.04 else []
+    return make_article(n, headline=headline, body=body, standfirst=standfirst, images=images,
+                        published=f"2024-03-{(n % 9) + 1:02d}")
+
+
+def _store(folder: Path, seed: int) -> tuple[Store, list[str]]:
+    rng = random.Random(seed)
+    store = Store(folder)
+    ids = store.add([(_article(n, rng), f"{n}.txt") for n in range(STORIES)])  # type: ignore[misc]
+    return store, ids
+
+
+@pytest.fixture(scope="module")
+def harbour(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Store, SearchIndex, list[str]]]:
+    store, ids = _store(tmp_path_factory.mktemp("wordtop") / "store", 5)
+    yield store, SearchIndex.open(store), ids
+
+
+def _answers(index: SearchIndex, text: str, limits: tuple[int | None, ...]) -> list[tuple[list[str], int]]:
+    return [(r.ids, r.total) for r in (index.search(text, states={}, limit=limit) for limit in limits)]
+
+
+def _compare(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Every word alone, both ways, at several limits; returns how often the pruned way answered."""
+    used = 0
+    pruned = wordtop.best_of_word
+
+    def counting(*args: object) -> object:
+        nonlocal used
+        found = pruned(*args)  # type: ignore[arg-type]
+        used += found is not None
+        return found
+
+    limits = (None, 0, 1, 2, 3, 5, 8)
+    for tie_window in (0, 1, 4):
+        monkeypatch.setattr(execute, "TIE_WINDOW", tie_window)
+        for word in [*WORDS, "boats", "town", "dusk"]:
+            monkeypatch.setattr(execute, "best_of_word", counting)
+            fast = _answers(index, word, limits)
+            monkeypatch.setattr(execute, "best_of_word", lambda *_args: None)
+            whole = _answers(index, word, limits)
+            assert fast == whole, (word, tie_window)
+    return used
+
+
+def test_the_page_and_total_are_those_of_the_whole_query(harbour: tuple[Store, SearchIndex, list[str]],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    _, index, _ = harbour
+    assert _compare(index, monkeypatch) > 20  # the way was taken, so the comparison means something
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_other_stores_and_seeds(tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    store, _ = _store(tmp_path / "store", seed)
+    _compare(SearchIndex.open(store), monkeypatch)
+
+
+def test_the_total_counts_every_story_holding_the_word(harbour: tuple[Store, SearchIndex, list[str]],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """The total against the stories themselves, with the count made from doc_freq."""
+    store, index, ids = harbour
+    monkeypatch.setattr(execute, "TIE_WINDOW", 0)
+    taken = 0
+    for word in WORDS:
+        holding = {sid for sid in ids if word in str(store.article(sid)).lower()}
+        found = wordtop.best_of_word(index._searcher(), index._schema, _bm25(index), execute.FIELD_GROUPS[None],
+                                     word, 2)
+        taken += found is not None
+        result = index.search(word, states={}, limit=2)
+        assert result.total == len(holding) and set(result.ids) <= holding
+        if found is not None:
+            assert found[1] == len(holding)
+    assert taken >= 3
+
+
+def _bm25(index: SearchIndex) -> wordtop.Bm25:
+    bm25 = wordtop.Bm25.of(index._searcher(), index._schema)
+    assert bm25 is not None
+    return bm25
+
+
+def test_bm25_is_read_from_tantivy(harbour: tuple[Store, SearchIndex, list[str]]) -> None:
+    _, index, _ = harbour
+    bm25 = _bm25(index)
+    assert bm25.docs == STORIES and bm25.weight == pytest.approx(2.2)
+
+
+def test_deleted_stories_leave_the_whole_query_to_answer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """doc_freq counts deleted documents, so the way is not taken once a story is deleted, and
+    the total still leaves the deleted stories out."""
+    store, ids = _store(tmp_path / "store", 7)
+    index = SearchIndex.open(store)
+    before = index.search("ferry", states={}, limit=3).total
+    gone = [sid for sid in ids if "ferry" in str(store.article(sid)).lower()][:5]
+    index.remove(store, gone)
+    searcher = index._searcher()
+    assert _bm25(index).docs == STORIES and searcher.num_docs == STORIES - 5
+    assert wordtop.best_of_word(searcher, index._schema, _bm25(index), execute.FIELD_GROUPS[None], "ferry", 1) is None
+    assert index.search("ferry", states={}, limit=3).total == before - 5
+    _compare(index, monkeypatch)
