@@ -11,8 +11,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from broadsheet.cli.commands import shown
 from broadsheet.cli.progress import Bar
+from broadsheet.cli.safe import shown
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, Subscriptions, check_url
 from broadsheet.store.storage.db import Store
 

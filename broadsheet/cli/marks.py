@@ -16,7 +16,6 @@ from rich.text import Text
 from broadsheet.cli.progress import Bar
 from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.db import Store, StoryMeta
-from broadsheet.store.storage.exchange import export_json_chunks, export_markdown_chunks, story_photos, write_photos
 from broadsheet.store.storage.userstate import EMPTY, TagError, normalise_tag
 
 out = Console(highlight=False, soft_wrap=False)
@@ -138,6 +137,9 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 
 def _write_export(store: Store, args: argparse.Namespace, keep: Callable[[str], bool] | None, total: int,
                   folder: Path | None, bar: Bar) -> int:
+    # msgspec and the export schema load only to export: the reader's start parses these arguments
+    from broadsheet.store.storage.exchange import export_json_chunks, export_markdown_chunks, story_photos, write_photos
+
     photos: dict[str, Path] = {}
     if args.format == "md":
         photos = story_photos(store, keep, on_progress=lambda done, of: bar.phase("Finding photos", done, of))
