@@ -480,7 +480,7 @@ class UserState:
         folder = os.fspath(self.folder)  # 4,096 stats by name: through pathlib they took 2-3 times as long
         for name in self._present():
             if isinstance(pending, dict):
-                path = os.path.join(folder, f"{name}.json")
+                path = f"{folder}/{name}.json"
                 try:
                     if os.stat(path).st_mtime_ns < written:
                         continue
