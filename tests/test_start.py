@@ -76,3 +76,16 @@ async def test_the_reader_resumes_the_collector_once_painted(filled_store: Store
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert gc.isenabled()
+
+
+def test_seeding_an_empty_store_runs_with_the_collector(store: Store, collector_running: None,
+                                                       monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """The first start imports the bundled stories (forking workers) before the reader: not paused."""
+    from broadsheet.cli.reader import run_command
+
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(tmp_path / "config.toml"))
+    opened: list[bool] = []
+    monkeypatch.setattr(BroadsheetApp, "run", lambda self: opened.append(gc.isenabled()))
+    collector.pause_start()  # as `broadsheet run` does
+    assert run_command(store, seed=True) == 0
+    assert len(store) > 0 and opened == [True]
