@@ -27,7 +27,7 @@ from tests.pilot import settle
 #: Loaded only by the commands that need them, or by the reader after its first paint.
 NOT_AT_START = ("tantivy", "msgspec", "broadsheet.store.ingest.importer", "broadsheet.store.parse",
                 "broadsheet.store.search.engine", "broadsheet.store.storage.exchange", "dateutil", "selectolax",
-                "sqlite3")
+                "sqlite3", "rich.progress")
 
 
 def test_starting_the_reader_imports_no_command_machinery() -> None:

@@ -7,16 +7,19 @@ import sys
 from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from broadsheet.cli.progress import Bar
 from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, TagError, normalise_tag
+
+if TYPE_CHECKING:
+    from broadsheet.cli.progress import Bar
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -117,6 +120,8 @@ def _run(store: Store, args: argparse.Namespace) -> int:
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
+    from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
+
     states = store.user.all()
     wanted = [normalise_tag(t) for t in args.tag]
     keep = None

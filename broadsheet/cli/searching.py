@@ -15,7 +15,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from broadsheet.cli.progress import Bar
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import LazyStates
 
@@ -83,6 +82,7 @@ def run(store: Store, args: argparse.Namespace) -> int:
 
 
 def _reindex(store: Store, err: Console) -> int:
+    from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
     from broadsheet.store.search import SearchIndex
 
     start = time.perf_counter()
