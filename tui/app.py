@@ -17,6 +17,7 @@ from textual.worker import Worker, WorkerState
 
 from broadsheet.config import Config, save_theme
 from broadsheet.resources import stylesheets
+from broadsheet.store.collector import resume_after_start
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.filter import WordFilter
 from broadsheet.store.search.query import Query, SearchResult
@@ -75,7 +76,13 @@ class BroadsheetApp(App[None]):
             self.notify(f"{self.config.path}: unknown theme {self.config.theme!r}; using the default",
                         title="Config", severity="warning", timeout=10)
         self._theme_ready = True
-        self.call_after_refresh(self._open_index)  # after the first paint: it competes for the GIL
+        self.call_after_refresh(self._painted)
+
+    def _painted(self) -> None:
+        """After the first paint: the collector runs again (``broadsheet run`` paused it for the
+        start), and the search index opens (it competes for the GIL)."""
+        resume_after_start(freeze=True)
+        self._open_index()
 
     @work(thread=True, exclusive=True, group="index", exit_on_error=False)
     def _open_index(self) -> None:

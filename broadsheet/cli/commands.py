@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.text import Text
 
 from broadsheet.cli.progress import Bar
+from broadsheet.cli.safe import shown
 from broadsheet.store.ingest.decode import DecodeError
 from broadsheet.store.ingest.importer import ImportReport, import_paths, read_article
 from broadsheet.store.parse import ParseError, explain_text
@@ -84,15 +85,6 @@ def run_import(store: Store, paths: list[Path], max_size: int, *, quiet: bool = 
     if not quiet:
         print_summary(report)
     return report
-
-
-def shown(text: str) -> str:
-    """A file name or reason made safe for the terminal: control and format characters as ``\\xNN``.
-
-    File names are untrusted too: one holding ``ESC ] 0 ;`` would retitle the window.
-    """
-    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
-                   for c in text)
 
 
 def print_summary(report: ImportReport) -> None:

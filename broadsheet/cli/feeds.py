@@ -11,8 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from broadsheet.cli.commands import shown
-from broadsheet.cli.progress import Bar
+from broadsheet.cli.safe import shown
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, Subscriptions, check_url
 from broadsheet.store.storage.db import Store
 
@@ -199,6 +198,7 @@ def export_command(subs: Subscriptions, output: str | None, form: str = "opml") 
 
 
 def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: bool) -> int:
+    from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
     from broadsheet.config import load_config
     from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch
     from broadsheet.store.feeds.photos import photo_note

@@ -7,7 +7,6 @@ import argparse
 from rich.console import Console
 from rich.text import Text
 
-from broadsheet.cli.progress import Bar
 from broadsheet.store.storage.db import Store
 
 out = Console(highlight=False, soft_wrap=True)
@@ -47,6 +46,7 @@ def _rm(store: Store, ids: list[str]) -> int:
 
 
 def _reparse(store: Store, args: argparse.Namespace, ids: list[str]) -> int:
+    from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
     from broadsheet.store.ingest.reparse import reparse, stale
 
     if args.all:

@@ -10,6 +10,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+from broadsheet.store.collector import pause_start, resume_after_start
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 
 
@@ -78,7 +79,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; whatever goes wrong ends in a message and an exit status, never a traceback."""
-    args = build_parser().parse_args(argv)
+    pause_start()  # no garbage collection until the reader's first paint (BroadsheetApp), or the command is known
+    try:
+        args = build_parser().parse_args(argv)
+        if (args.command or "run") != "run":
+            resume_after_start()
+        return _run(args)
+    finally:
+        resume_after_start()
+
+
+def _run(args: argparse.Namespace) -> int:
     try:
         return _dispatch(args)
     except BrokenPipeError:  # `broadsheet list --json | head -1`: the reader has gone, which is fine

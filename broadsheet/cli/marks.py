@@ -7,17 +7,19 @@ import sys
 from collections.abc import Callable, Iterable
 from itertools import islice
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import orjson
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from broadsheet.cli.progress import Bar
 from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.db import Store, StoryMeta
-from broadsheet.store.storage.exchange import export_json_chunks, export_markdown_chunks, story_photos, write_photos
 from broadsheet.store.storage.userstate import EMPTY, TagError, normalise_tag
+
+if TYPE_CHECKING:
+    from broadsheet.cli.progress import Bar
 
 out = Console(highlight=False, soft_wrap=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -118,6 +120,8 @@ def _run(store: Store, args: argparse.Namespace) -> int:
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
+    from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
+
     states = store.user.all()
     wanted = [normalise_tag(t) for t in args.tag]
     keep = None
@@ -138,6 +142,9 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 
 def _write_export(store: Store, args: argparse.Namespace, keep: Callable[[str], bool] | None, total: int,
                   folder: Path | None, bar: Bar) -> int:
+    # msgspec and the export schema load only to export: the reader's start parses these arguments
+    from broadsheet.store.storage.exchange import export_json_chunks, export_markdown_chunks, story_photos, write_photos
+
     photos: dict[str, Path] = {}
     if args.format == "md":
         photos = story_photos(store, keep, on_progress=lambda done, of: bar.phase("Finding photos", done, of))

@@ -12,6 +12,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
+from broadsheet.store.collector import resume_after_start
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.storage.db import Store
 
@@ -38,6 +39,7 @@ def run_command(store: Store, *, seed: bool) -> int:
         from broadsheet.cli.commands import run_import  # the importer and parser load only when seeding
         from broadsheet.resources import seed_files
 
+        resume_after_start()  # the importer (and the workers it forks) runs with the collector, as always
         run_import(store, seed_files(), 5 * 1024 * 1024, quiet=True)
         store.user.set_setting("seeded", True)
     path = config_path()

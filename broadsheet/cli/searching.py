@@ -15,8 +15,6 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from broadsheet.cli.progress import Bar
-from broadsheet.store.search import QueryError, SearchIndex
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import LazyStates
 
@@ -43,6 +41,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 
 def run(store: Store, args: argparse.Namespace) -> int:
+    from broadsheet.store.search import QueryError, SearchIndex  # tantivy: not when the reader parses its arguments
+
     out = Console(highlight=False, soft_wrap=False)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
     if args.command == "reindex":
@@ -82,6 +82,9 @@ def run(store: Store, args: argparse.Namespace) -> int:
 
 
 def _reindex(store: Store, err: Console) -> int:
+    from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
+    from broadsheet.store.search import SearchIndex
+
     start = time.perf_counter()
     with Bar(err, "Indexing", unit="stories") as bar:
         try:

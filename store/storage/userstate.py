@@ -477,16 +477,17 @@ class UserState:
         except FileNotFoundError:
             pending = None
         parsed = 0
+        folder = os.fspath(self.folder)  # 4,096 stats by name: through pathlib they took 2-3 times as long
         for name in self._present():
-            path = self.folder / f"{name}.json"
             if isinstance(pending, dict):
+                path = f"{folder}/{name}.json"
                 try:
-                    if path.stat().st_mtime_ns < written:
+                    if os.stat(path).st_mtime_ns < written:
                         continue
                 except FileNotFoundError:
                     continue
                 entry = pending.get(name)
-                if isinstance(entry, dict) and entry.get("hash") == _digest(path):
+                if isinstance(entry, dict) and entry.get("hash") == _digest(Path(path)):
                     continue
             self.uncached(name)  # parsed to check it, not kept (a million marks would stay in memory)
             parsed += 1
