@@ -64,3 +64,30 @@ def release_loaded() -> None:
     """Hand what :func:`hold_loaded` froze back to the collector (before a reload drops the old
     list, and when the reader ends inside a longer-lived process, as in tests)."""
     gc.unfreeze()
+
+
+#: Allocations between two young-generation passes in an import (the default is 700).
+IMPORT_YOUNG = 10_000
+
+
+def collect_less() -> None:
+    """For an import's parse workers, for their whole life: young passes every ``IMPORT_YOUNG``
+    allocations, so older passes come 14 times less often.
+
+    The parser's line caches keep some 100,000 objects alive, which every older pass walks: at
+    the default the collector took 3% of a worker's time (62 passes over 2,000 pages of 0.8 ms
+    each), at 10,000 0.5% (3 passes). Cycles are still collected, only later; the parse makes few.
+    """
+    gc.set_threshold(IMPORT_YOUNG, *gc.get_threshold()[1:])
+
+
+@contextlib.contextmanager
+def collecting_less() -> Iterator[None]:
+    """:func:`collect_less` for the block (the importing process): its batches of unpickled
+    articles set off a pass every few stories, 290 ms of a 10k import's 4 s, 138 ms with it."""
+    young, *older = gc.get_threshold()
+    gc.set_threshold(max(young, IMPORT_YOUNG), *older)
+    try:
+        yield
+    finally:
+        gc.set_threshold(young, *older)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import gc
 import multiprocessing
 import os
 import signal
@@ -22,6 +21,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from broadsheet.store.collector import collect_less, collecting_less
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.ingest import PARSER_VERSION
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
@@ -132,7 +132,6 @@ def give_back_memory() -> None:
         _MALLOC_TRIM(0)
 
 
-WORKER_GC_THRESHOLD = 10_000  # allocations between two young-generation passes in a parse worker
 PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent ends
 
 
@@ -151,11 +150,7 @@ def _end_with_parent(parent: int) -> None:
     # Ctrl-C goes to the whole process group: the importer stops its workers itself and
     # reports what was stored, so a worker must not die half way with its own traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    # The parser's line caches keep some 100,000 objects alive, which every older-generation
-    # pass walks: at the default threshold (700) the collector took 3% of a worker's time
-    # (62 passes over 2,000 pages, 0.8 ms of parse each), at 10,000 0.5% (3 passes). Cycles
-    # are still collected, only less often: the parse makes few, and a worker's heap is small.
-    gc.set_threshold(WORKER_GC_THRESHOLD, *gc.get_threshold()[1:])
+    collect_less()
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -472,7 +467,7 @@ def import_paths(
 
     try:
         # closing(): the worker pool is shut down even if storing fails part way.
-        with contextlib.closing(read_paths(readable(find_files(paths)), max_bytes)) as results:
+        with collecting_less(), contextlib.closing(read_paths(readable(find_files(paths)), max_bytes)) as results:
             for path, items in results:
                 for item in items:
                     where = safe_text(f"{path} ({item.part})" if item.part else path)
