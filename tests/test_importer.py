@@ -268,3 +268,30 @@ def test_a_batch_ends_where_a_shard_does() -> None:
     for room in (0, 1, 48, 100, SHARD_SIZE - 1, SHARD_SIZE):
         size = importer.batch_after(room)
         assert (size - room) % SHARD_SIZE == 0 and abs(size - importer.BATCH) <= SHARD_SIZE // 2 + 1
+
+
+def test_an_import_collects_garbage_per_batches_and_gives_the_collector_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No automatic collection while storing (its passes walked every article in flight); a
+    full one every FULL_EVERY batches, and the collector on again after the import."""
+    import gc
+
+    from broadsheet.store import collector
+    from soak.stories import write_pool
+
+    write_pool(tmp_path / "src", 30, 5, bad_every=0)
+    monkeypatch.setattr(importer, "BATCH", 5)
+    monkeypatch.setattr(collector, "FULL_EVERY", 2)
+    seen: list[tuple[bool, int]] = []
+    real_collect = gc.collect
+
+    def collect(generation: int = 2) -> int:
+        seen.append((gc.isenabled(), generation))
+        return real_collect(generation)
+
+    monkeypatch.setattr(gc, "collect", collect)
+    assert gc.isenabled()
+    report = import_paths(Store(tmp_path / "store"), [tmp_path / "src"])
+    assert report.count("imported") == 30
+    assert seen == [(False, 2)] * 3  # 6 batches of 5, a full collection after every second
+    assert gc.isenabled()

@@ -21,7 +21,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from broadsheet.store.collector import collect_less, collecting_less
+from broadsheet.store.collector import BatchCollecting, collect_less
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.ingest import PARSER_VERSION
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
@@ -430,6 +430,7 @@ def import_paths(
     indexer = Indexer(store)
     photos = PhotoStore(store.folder)
     batch = BATCH  # the next batch's size: see batch_after
+    collecting = BatchCollecting()
 
     def flush() -> None:
         nonlocal batch
@@ -453,6 +454,7 @@ def import_paths(
             indexer.add([(sid, articles[stored_as[sid]]) for sid in stored.new],
                         [(sid, articles[stored_as[sid]]) for sid in stored.updated])
         pending.clear()
+        collecting.after_batch()
         give_back_memory()
 
     def readable(found: Iterable[tuple[Path, str]]) -> Iterator[Path]:
@@ -467,7 +469,7 @@ def import_paths(
 
     try:
         # closing(): the worker pool is shut down even if storing fails part way.
-        with collecting_less(), contextlib.closing(read_paths(readable(find_files(paths)), max_bytes)) as results:
+        with collecting, contextlib.closing(read_paths(readable(find_files(paths)), max_bytes)) as results:
             for path, items in results:
                 for item in items:
                     where = safe_text(f"{path} ({item.part})" if item.part else path)
