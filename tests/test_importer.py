@@ -235,41 +235,6 @@ def test_past_the_kept_outcomes_only_failures_and_notes_are_kept_and_the_counts_
     assert len([o for o in report.outcomes if o.status != "failed"]) <= 1  # the one kept whole, if any
 
 
-def test_after_the_first_batch_each_shard_is_written_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A batch ends where a shard does, so an import compresses no shard twice (but the one
-    the first batch ended in); every story is still stored, once."""
-    from broadsheet.store.storage import db as store_db
-    from broadsheet.store.storage import tinydb as store_tinydb
-    from soak.stories import write_pool
-
-    write_pool(tmp_path / "src", 70, 5, bad_every=0)
-    monkeypatch.setattr(store_db, "SHARD_SIZE", 4)
-    monkeypatch.setattr(importer, "BATCH", 10)
-    written: list[str] = []
-    real = store_tinydb.atomic_write_bytes
-
-    def spy(path: Path, data: bytes) -> None:
-        written.append(f"{path.parent.name}/{path.name}")
-        real(path, data)
-
-    monkeypatch.setattr(store_tinydb, "atomic_write_bytes", spy)
-    store = Store(tmp_path / "store")
-    report = import_paths(store, [tmp_path / "src"])
-    assert report.count("imported") == len(store) == 70
-    bodies = [name for name in written if name.startswith("bodies/")]
-    twice = {name for name in bodies if bodies.count(name) > 1}
-    assert twice == {"bodies/000002.json"}  # the first batch of 10 ended in it (4 + 4 + 2)
-    assert len(set(bodies)) == 18  # 70 stories, 4 a shard
-
-
-def test_a_batch_ends_where_a_shard_does() -> None:
-    from broadsheet.store.storage.db import SHARD_SIZE
-
-    for room in (0, 1, 48, 100, SHARD_SIZE - 1, SHARD_SIZE):
-        size = importer.batch_after(room)
-        assert (size - room) % SHARD_SIZE == 0 and abs(size - importer.BATCH) <= SHARD_SIZE // 2 + 1
-
-
 def test_an_import_collects_garbage_per_batches_and_gives_the_collector_back(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """No automatic collection while storing (its passes walked every article in flight); a

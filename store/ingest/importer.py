@@ -28,7 +28,6 @@ from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.formats import Item, read_source
 from broadsheet.store.model import Article
 from broadsheet.store.parse import ParseError
-from broadsheet.store.storage import db
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.photos import PhotoStore
 from broadsheet.store.storage.sourcepath import path_text, safe_text
@@ -38,7 +37,7 @@ if TYPE_CHECKING:
     from broadsheet.store.search.engine import IndexAdder, SearchIndex
 
 Status = Literal["imported", "updated", "present", "failed"]
-BATCH = 2000  # stories per store write, about (each write touches only the shards it fills)
+BATCH = 2000  # stories per store write (each write touches only the shards it fills)
 POOL_MIN = 50  # fewer files than this are read in this process: starting workers costs more than it saves
 CHUNK = 16  # files per task handed to a worker (amortises pickling and hand-over per file)
 # Files handed to workers ahead of the one being stored: more than a batch, so workers keep
@@ -136,7 +135,8 @@ PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent e
 
 
 def _end_with_parent(parent: int) -> None:
-    """Worker initializer: the worker ends when the importing process ends, however it ends.
+    """Worker initializer: the worker ends when the importing process ends, however it ends
+    (and collects garbage less often: see :func:`~store.collector.collect_less`).
 
     A worker sleeps until it is handed work; an importer stopped by ``kill`` (or ``kill -9``)
     runs no clean-up, and its workers would sleep on for ever. Linux tells a child when
@@ -361,20 +361,6 @@ class Indexer:
             adder.abandon()
 
 
-def batch_after(room: int) -> int:
-    """The size of the batch to store next, about :data:`BATCH`, that ends where a shard does.
-
-    ``room`` is the places left in the store's newest shard (:attr:`Stored.room`). Every
-    store write compresses each shard it touches whole (:mod:`store.storage.compressed`): a
-    batch that ended inside a shard had it compressed again by the next (2,000 stories fill
-    7.8 shards of 256, so one shard in 8.8 was compressed twice, bodies and metadata both).
-    """
-    shard = db.SHARD_SIZE
-    if shard > BATCH:  # batches smaller than a shard (tests): as they are
-        return BATCH
-    return room + shard * max(1, round((BATCH - room) / shard))
-
-
 def keep_photos(photos: PhotoStore, item: Item) -> str:
     """Keep the photos an item carries; a note when one could not be written (the story is kept)."""
     failed = 0
@@ -429,18 +415,15 @@ def import_paths(
 
     indexer = Indexer(store)
     photos = PhotoStore(store.folder)
-    batch = BATCH  # the next batch's size: see batch_after
     collecting = BatchCollecting()
 
     def flush() -> None:
-        nonlocal batch
         indexer.open()  # before the store changes: see Indexer
         # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
         with _sigint_deferred():
             stored = store.add_identified([(sid, article, path_text(path)) for sid, article, path, _, _ in pending],
                                           parser=PARSER_VERSION)
             given = [sid for sid, *_ in pending]
-            batch = batch_after(stored.room)
             kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
             for (sid, got), (_, _article, _path, note, where) in zip(stored.results, pending, strict=True):
                 status: Status = "imported" if got == "new" else "updated" if got == "updated" else "present"
@@ -483,7 +466,7 @@ def import_paths(
                     pending.append((sid, item.article, path, note, where))
                     if item.state is not None:
                         states[sid] = item.state
-                    if len(pending) >= batch:
+                    if len(pending) >= BATCH:
                         flush()
                 if on_step:
                     on_step(path)

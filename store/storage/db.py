@@ -138,9 +138,6 @@ class Stored:
     and whether it was stored anew, replaced a stored story's content, or was already there."""
 
     results: list[tuple[str, StoredAs]] = field(default_factory=list)
-    #: Places left in the newest shard after the batch: a writer whose next batch fills them and
-    #: then whole shards writes (and compresses) each shard once, not the one it ended in twice.
-    room: int = SHARD_SIZE
 
     def ids(self, status: StoredAs) -> list[str]:
         """Ids with ``status``, each once, in batch order."""
@@ -842,7 +839,6 @@ class Store:
                     self._put_records(metas)
                     directory.append(entries.values())
             self._let_go({*bodies, *(fields.shard(record.get("shard")) for record in metas.values())}, shard)
-        stored.room = SHARD_SIZE - fill
         return stored
 
     def _let_go(self, written: set[int], newest: int) -> None:
