@@ -93,3 +93,53 @@ def resume_after_start(freeze: bool = False) -> None:
         gc.freeze()
     if was_enabled:
         gc.enable()
+
+
+#: Allocations between two young-generation passes in an import (the default is 700).
+IMPORT_YOUNG = 10_000
+
+
+def collect_less() -> None:
+    """For an import's parse workers, for their whole life: young passes every ``IMPORT_YOUNG``
+    allocations, so older passes come 14 times less often.
+
+    The parser's line caches keep some 100,000 objects alive, which every older pass walks: at
+    the default the collector took 3% of a worker's time (62 passes over 2,000 pages of 0.8 ms
+    each), at 10,000 0.5% (3 passes). Cycles are still collected, only later; the parse makes few.
+    """
+    gc.set_threshold(IMPORT_YOUNG, *gc.get_threshold()[1:])
+
+
+#: Batches an import stores between two full collections (see :class:`BatchCollecting`).
+FULL_EVERY = 50
+
+
+class BatchCollecting:
+    """For an import's own process, inside ``with``: no automatic collection, and a full one
+    every ``FULL_EVERY`` batches (the importer calls :meth:`after_batch` after each).
+
+    Each batch of unpickled articles and the read-ahead's (some 100,000 objects alive at once)
+    outlived the young passes and set off older ones: at 100,000 stories the collector took
+    3.7-4.3 s of the importing process's CPU (2,530 passes, 0.04 ms a story), walking objects
+    that reference counting frees anyway. The import makes next to no cycles: full passes
+    every 2 batches of a 20k import found 15 unreachable objects in the first and none after.
+    A full pass at 20k takes about 80 ms.
+    """
+
+    def __init__(self) -> None:
+        self.batches = 0
+        self._enabled = False
+
+    def __enter__(self) -> BatchCollecting:
+        self._enabled = gc.isenabled()
+        gc.disable()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._enabled:
+            gc.enable()
+
+    def after_batch(self) -> None:
+        self.batches += 1
+        if self.batches % FULL_EVERY == 0:
+            gc.collect()

@@ -233,3 +233,30 @@ def test_past_the_kept_outcomes_only_failures_and_notes_are_kept_and_the_counts_
     assert (report.count("imported"), report.count("present"), report.count("failed"), report.total) == (2, 1, 2, 5)
     assert {Path(o.path).name for o in report.failed} == {"c-empty.txt", "missing"}
     assert len([o for o in report.outcomes if o.status != "failed"]) <= 1  # the one kept whole, if any
+
+
+def test_an_import_collects_garbage_per_batches_and_gives_the_collector_back(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """No automatic collection while storing (its passes walked every article in flight); a
+    full one every FULL_EVERY batches, and the collector on again after the import."""
+    import gc
+
+    from broadsheet.store import collector
+    from soak.stories import write_pool
+
+    write_pool(tmp_path / "src", 30, 5, bad_every=0)
+    monkeypatch.setattr(importer, "BATCH", 5)
+    monkeypatch.setattr(collector, "FULL_EVERY", 2)
+    seen: list[tuple[bool, int]] = []
+    real_collect = gc.collect
+
+    def collect(generation: int = 2) -> int:
+        seen.append((gc.isenabled(), generation))
+        return real_collect(generation)
+
+    monkeypatch.setattr(gc, "collect", collect)
+    assert gc.isenabled()
+    report = import_paths(Store(tmp_path / "store"), [tmp_path / "src"])
+    assert report.count("imported") == 30
+    assert seen == [(False, 2)] * 3  # 6 batches of 5, a full collection after every second
+    assert gc.isenabled()

@@ -21,6 +21,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
+from broadsheet.store.collector import BatchCollecting, collect_less
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.ingest import PARSER_VERSION
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
@@ -134,7 +135,8 @@ PR_SET_PDEATHSIG = 1  # prctl(2): the signal this process gets when its parent e
 
 
 def _end_with_parent(parent: int) -> None:
-    """Worker initializer: the worker ends when the importing process ends, however it ends.
+    """Worker initializer: the worker ends when the importing process ends, however it ends
+    (and collects garbage less often: see :func:`~store.collector.collect_less`).
 
     A worker sleeps until it is handed work; an importer stopped by ``kill`` (or ``kill -9``)
     runs no clean-up, and its workers would sleep on for ever. Linux tells a child when
@@ -148,6 +150,7 @@ def _end_with_parent(parent: int) -> None:
     # Ctrl-C goes to the whole process group: the importer stops its workers itself and
     # reports what was stored, so a worker must not die half way with its own traceback.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    collect_less()
 
 
 def _pool_context() -> multiprocessing.context.BaseContext:
@@ -412,6 +415,7 @@ def import_paths(
 
     indexer = Indexer(store)
     photos = PhotoStore(store.folder)
+    collecting = BatchCollecting()
 
     def flush() -> None:
         indexer.open()  # before the store changes: see Indexer
@@ -433,6 +437,7 @@ def import_paths(
             indexer.add([(sid, articles[stored_as[sid]]) for sid in stored.new],
                         [(sid, articles[stored_as[sid]]) for sid in stored.updated])
         pending.clear()
+        collecting.after_batch()
         give_back_memory()
 
     def readable(found: Iterable[tuple[Path, str]]) -> Iterator[Path]:
@@ -447,7 +452,7 @@ def import_paths(
 
     try:
         # closing(): the worker pool is shut down even if storing fails part way.
-        with contextlib.closing(read_paths(readable(find_files(paths)), max_bytes)) as results:
+        with collecting, contextlib.closing(read_paths(readable(find_files(paths)), max_bytes)) as results:
             for path, items in results:
                 for item in items:
                     where = safe_text(f"{path} ({item.part})" if item.part else path)
