@@ -33,7 +33,7 @@ import tantivy
 
 from broadsheet.store.search.analysis import FIELD_GROUPS, day_number
 from broadsheet.store.search.query import NOTHING_TO_SEARCH, Query, QueryError, SearchResult, Term
-from broadsheet.store.search.schema import BOOSTS, FOLDED, STEMMED
+from broadsheet.store.search.schema import FOLDED, STEMMED, boosted
 from broadsheet.store.search.wordtop import Bm25, best_of_word
 from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.directory import story_key
@@ -388,9 +388,8 @@ class Executor:
                 per_field = [tantivy.Query.phrase_query(view.schema, f, words) for f in fields]
         if len(per_field) == 1:
             return per_field[0]
-        boosted = [tantivy.Query.boost_query(q, BOOSTS[f]) if f in BOOSTS else q for f, q in zip(fields, per_field,
-                                                                                                   strict=True)]
-        return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in boosted])
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, boosted(f, q))
+                                            for f, q in zip(fields, per_field, strict=True)])
 
 
 def _bare_word(query: Query) -> tuple[tuple[str, ...], str] | None:

@@ -28,6 +28,11 @@ ANALYZER = "broadsheet_en"
 BOOSTS = {"headline": 3.0, "standfirst": 1.5}
 
 
+def boosted(field: str, query: tantivy.Query) -> tantivy.Query:
+    """``query`` on ``field`` weighted as a search weighs that field (:data:`BOOSTS`)."""
+    return tantivy.Query.boost_query(query, BOOSTS[field]) if field in BOOSTS else query
+
+
 def _builder() -> tantivy.TextAnalyzerBuilder:
     return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
             .filter(tantivy.Filter.remove_long(40))

@@ -26,7 +26,7 @@ from typing import Any
 
 import tantivy
 
-from broadsheet.store.search.schema import BOOSTS
+from broadsheet.store.search.schema import BOOSTS, boosted
 
 Hit = tuple[Any, tantivy.DocAddress]
 #: The bound of the commonest field is raised by this share: float32 scores against a float64 bound.
@@ -106,8 +106,8 @@ def best_of_word(searcher: tantivy.Searcher, schema: tantivy.Schema, bm25: Bm25,
     # the whole query walked all of them (tantivy advances a union through every posting).
     scored = tantivy.Query.const_score_query(elsewhere, 0.0)
     for f, _ in present:
-        boosted = tantivy.Query.boost_query(term(f), BOOSTS[f]) if f in BOOSTS else term(f)
-        scored = tantivy.Query.boolean_query([(tantivy.Occur.Must, scored), (tantivy.Occur.Should, boosted)])
+        scored = tantivy.Query.boolean_query([(tantivy.Occur.Must, scored),
+                                              (tantivy.Occur.Should, boosted(f, term(f)))])
     hits = searcher.search(scored, limit=fetch, count=False).hits
     if len(hits) < fetch or not hits[-1][0] > ceiling:
         return None
