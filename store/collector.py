@@ -30,21 +30,22 @@ def freeze_loaded_data(enabled: bool = True) -> None:
 
 
 @contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(freeze: bool = True) -> Iterator[None]:
     """Hold off the cyclic garbage collector while many acyclic objects are built.
 
     Parsing metadata shards or making 50,000 records allocates hundreds of thousands of
     dicts, strings and tuples; every full collection that allocation sets off walks every
     object already loaded, which at 50,000 stories was more than half of the reader's load
     time. Nothing built here forms cycles, so nothing is lost by collecting later. In the
-    reader's process (:func:`freeze_loaded_data`) what was built is frozen instead.
+    reader's process (:func:`freeze_loaded_data`) what was built is frozen instead, unless
+    ``freeze`` is false (an import: what it builds is dropped batch by batch).
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if _freeze_loaded:
+        if freeze and _freeze_loaded:
             gc.freeze()
         if enabled:
             gc.enable()
@@ -115,8 +116,9 @@ FULL_EVERY = 50
 
 
 class BatchCollecting:
-    """For an import's own process, inside ``with``: no automatic collection, and a full one
-    every ``FULL_EVERY`` batches (the importer calls :meth:`after_batch` after each).
+    """For an import's own process, which stores inside ``gc_paused(freeze=False)``: no
+    automatic collection, and a full one every ``FULL_EVERY`` batches (the importer calls
+    :meth:`after_batch` after each).
 
     Each batch of unpickled articles and the read-ahead's (some 100,000 objects alive at once)
     outlived the young passes and set off older ones: at 100,000 stories the collector took
@@ -128,16 +130,6 @@ class BatchCollecting:
 
     def __init__(self) -> None:
         self.batches = 0
-        self._enabled = False
-
-    def __enter__(self) -> BatchCollecting:
-        self._enabled = gc.isenabled()
-        gc.disable()
-        return self
-
-    def __exit__(self, *_exc: object) -> None:
-        if self._enabled:
-            gc.enable()
 
     def after_batch(self) -> None:
         self.batches += 1

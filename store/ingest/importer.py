@@ -21,7 +21,7 @@ from itertools import chain, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Literal
 
-from broadsheet.store.collector import BatchCollecting, collect_less
+from broadsheet.store.collector import BatchCollecting, collect_less, gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.ingest import PARSER_VERSION
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
@@ -452,7 +452,7 @@ def import_paths(
 
     try:
         # closing(): the worker pool is shut down even if storing fails part way.
-        with collecting, contextlib.closing(read_paths(readable(find_files(paths)), max_bytes)) as results:
+        with gc_paused(freeze=False), contextlib.closing(read_paths(readable(find_files(paths)), max_bytes)) as results:
             for path, items in results:
                 for item in items:
                     where = safe_text(f"{path} ({item.part})" if item.part else path)
