@@ -296,3 +296,19 @@ def test_every_way_of_filtering_marks_gives_the_same_ids_order_and_total(
             result = indexed[1].search(text, states=states, limit=limit)
         answers.append((names(result), result.total))
     assert answers[1] == answers[0] and answers[2] == answers[0]
+
+
+def test_the_id_cache_stays_bounded_and_ids_stay_right(indexed: tuple[Store, SearchIndex],
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long session's searches must not keep every story's id: the key -> id cache is
+    emptied before it passes its bound, and a result larger than the bound is not cached."""
+    index = indexed[1]
+    monkeypatch.setattr(execute, "ID_CACHE_MAX", 3)
+    cache = index._executor._id_cache
+    cache.clear()
+    expected = {"ferry": HARBOUR | {"night"}, '"harbour wall"': HARBOUR, "library OR summit": {"library", "summit"},
+                "": set(ARTICLES)}
+    for text, names_expected in [*expected.items(), *expected.items()]:
+        result = index.search(text, states={}, limit=None)
+        assert len(cache) <= 3
+        assert set(names(result)) == names_expected

@@ -78,6 +78,10 @@ class IndexView:
     exotic: Mapping[int, str]  # keys of story ids that are not 16 hex digits
 
 
+#: Most story ids :meth:`Executor._ids` keeps (about 15 MB of a reader's memory at most).
+ID_CACHE_MAX = 100_000
+
+
 class Executor:
     """Runs queries for one index; keeps the key -> id cache and the newest-first list between them."""
 
@@ -278,11 +282,17 @@ class Executor:
         return view.searcher.fast_field_values("key", [addr for _, addr in hits])  # type: ignore[return-value]
 
     def _ids(self, view: IndexView, keys: list[int]) -> list[str]:
-        """Story ids of keys, through a key -> id cache (the mapping never changes)."""
+        """Story ids of keys, through a key -> id cache (the mapping never changes; a hit's id
+        costs a dict look-up instead of a format). Emptied when it would pass :data:`ID_CACHE_MAX`:
+        a long session's searches must not keep every story's id."""
         cache = self._id_cache
         try:
             return list(map(cache.__getitem__, keys))
         except KeyError:
+            if len(keys) > ID_CACHE_MAX:
+                return [view.exotic.get(key) or f"{key:016x}" for key in keys]
+            if len(cache) + len(keys) > ID_CACHE_MAX:
+                cache.clear()
             for key in keys:
                 if key not in cache:
                     cache[key] = view.exotic.get(key) or f"{key:016x}"
