@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from bench import large_report
+from bench import index_positions, large_report
 from bench.corpus import story_text
 from bench.feeds import newsboat, newsboat_file_import
 from bench.measure import marks_held, typed
@@ -129,3 +129,16 @@ def test_the_scroll_bench_tells_apart_rows_whose_headlines_begin_alike(tmp_path:
     assert rows.locate("The Chousshoux raistpas m…", [5, 30]) == 30
     assert rows.locate("The Chousshoux while bost…", [5, 30]) == 5
     assert rows.locate("Filler story number 12 ab…", [0, 30]) == 12
+
+
+def test_index_positions_builds_the_three_indexes_of_a_store(store: Store,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """The figure behind the store-size trade-off: the body's positions are most of the index."""
+    store.add([(parse_text(clean_text(story_text(i))), f"page-{i}.txt") for i in range(60)])
+    assert index_positions.main([str(store.folder)]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("60 stories")
+    totals = {line[:36].strip(): int(line[36:].split()[0].replace(",", "")) for line in lines[1:]}
+    assert list(totals) == list(index_positions.VARIANTS)
+    as_built, stopless, no_positions = totals.values()
+    assert no_positions < stopless < as_built
