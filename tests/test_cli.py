@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from broadsheet.cli.main import main
+from broadsheet.store.storage import db
 from broadsheet.store.storage.db import Store
 from tests.conftest import SEED
 from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
+from tests.factories import make_article
 
 CONTRACT_KEYS = {"file", "headline", "standfirst", "source", "agency", "published", "authors", "dateline", "body",
                  "images", "credits"}
@@ -105,3 +107,31 @@ def test_export_markdown_filters(cli_store: Path, capsys: pytest.CaptureFixture[
     assert "> Photo: Ferries wait at the harbour wall" in markdown
     assert "BEN WICK/Pool via NORTHWIRE" in markdown
     assert "Old stone bridge" not in markdown
+
+
+def test_export_of_marked_stories_reads_only_their_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """Exporting a few bookmarks from a big store reads the shards that hold them, not every shard."""
+    monkeypatch.setattr(db, "SHARD_SIZE", 4)
+    store = Store(tmp_path / "store")
+    articles = [make_article(i) for i in range(12)]
+    store.add([(a, f"made-up-{i}.txt") for i, a in enumerate(articles)])  # three metadata shards of four
+    assert len(list((tmp_path / "store" / "meta").glob("0*.json"))) == 3
+    marked = articles[5].story_id  # in the second shard
+    store.user.set_bookmarked(marked, True)
+    store.user.edit_tags([articles[5].story_id, articles[6].story_id], add=["harbour"])
+    store.catalogue()  # the reader's list, as an import leaves it
+    read: list[str] = []
+    reader = db.read_json_file
+    monkeypatch.setattr(db, "read_json_file",
+                        lambda path: read.append(path.parent.name + "/" + path.name) or reader(path))
+    out = tmp_path / "bookmarks.json"
+    assert main(["--store", str(tmp_path / "store"), "export", "--bookmarked", "--format", "json", "-o", str(out)]) == 0
+    assert [story["id"] for story in json.loads(out.read_bytes())["stories"]] == [marked]
+    assert {name for name in read if name.startswith("meta/0")} == {"meta/000001.json"}
+    read.clear()
+    capsys.readouterr()
+    assert main(["--store", str(tmp_path / "store"), "export", "--tag", "harbour"]) == 0
+    markdown = capsys.readouterr().out
+    assert markdown.count("\n---\n") == 1 and articles[5].headline in markdown and articles[6].headline in markdown
+    assert {name for name in read if name.startswith("meta/0")} == {"meta/000001.json"}

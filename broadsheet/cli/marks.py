@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,7 +16,7 @@ from rich.text import Text
 
 from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.db import Store, StoryMeta
-from broadsheet.store.storage.userstate import EMPTY, TagError, normalise_tag
+from broadsheet.store.storage.userstate import TagError, normalise_tag
 
 if TYPE_CHECKING:
     from broadsheet.cli.progress import Bar
@@ -124,23 +124,19 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 
     states = store.user.all()
     wanted = [normalise_tag(t) for t in args.tag]
-    keep = None
+    keep: set[str] | None = None
     total = len(store)
-    if args.bookmarked or wanted:  # only stories with marks can match: counted from the marks, no record read
-
-        def chosen(sid: str) -> bool:
-            state = states.get(sid, EMPTY)
-            return (state.bookmarked or not args.bookmarked) and all(t in state.tags for t in wanted)
-
-        keep = chosen
-        total = sum(1 for sid in states if chosen(sid))
+    if args.bookmarked or wanted:  # only stories with marks can match: found from the marks, no record read
+        keep = {sid for sid, state in states.items()
+                if (state.bookmarked or not args.bookmarked) and all(t in state.tags for t in wanted)}
+        total = len(keep)
     folder = Path(args.output).with_name(Path(args.output).stem + "_photos") if args.output else None
     # No bar while the export itself goes to the terminal: the two would be drawn over each other.
     with Bar(err, "Exporting", unit="stories", total=total, quiet=not args.output and sys.stdout.isatty()) as bar:
         return _write_export(store, args, keep, total, folder, bar)
 
 
-def _write_export(store: Store, args: argparse.Namespace, keep: Callable[[str], bool] | None, total: int,
+def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None, total: int,
                   folder: Path | None, bar: Bar) -> int:
     # msgspec and the export schema load only to export: the reader's start parses these arguments
     from broadsheet.store.storage.exchange import export_json_chunks, export_markdown_chunks, story_photos, write_photos

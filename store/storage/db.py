@@ -23,7 +23,7 @@ import heapq
 import os
 import shutil
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -415,6 +415,12 @@ class Store:
         """The metadata shards there are, in order."""
         return _numbered(self._meta_folder)
 
+    def _shards_of(self, among: Collection[str] | None) -> list[int]:
+        """The metadata shards to read for the stories ``among``, in order: every shard for None,
+        else only those the directory files them in (exporting 100 bookmarks from a million
+        stories reads 100 shards, not 3,900)."""
+        return self._meta_numbers() if among is None else sorted(self._by_shard(among))
+
     def _meta_path(self, shard: int) -> Path:
         return self._meta_folder / f"{shard:06d}.json"
 
@@ -523,29 +529,29 @@ class Store:
             order = sorted(range(len(keys)), key=keys.__getitem__, reverse=True)
             return [metas[i] for i in order]
 
-    def each_story(self) -> Iterator[StoryMeta]:
-        """Every story, a metadata shard at a time in import order (a pass over a store of any
-        size that holds one shard's records at once: reindex, catching the index up)."""
+    def each_story(self, among: Collection[str] | None = None) -> Iterator[StoryMeta]:
+        """Every story (of ``among``), a metadata shard at a time in import order (a pass over a
+        store of any size that holds one shard's records at once: reindex, catching the index up)."""
         if self._legacy:
-            yield from self.stories()
+            yield from (meta for meta in self.stories() if among is None or meta.id in among)
             return
-        for number in self._meta_numbers():
+        for number in self._shards_of(among):
             path = self._meta_path(number)
             data = read_json_file(path) or {}  # not cached: each shard is read once
             records = data.get("articles", {})
-            yield from (StoryMeta(sid, doc, path) for sid, doc in records.items())
+            yield from (StoryMeta(sid, doc, path) for sid, doc in records.items() if among is None or sid in among)
 
-    def each_article(self, keep: Callable[[str], bool] | None = None) -> Iterator[tuple[StoryMeta, Article]]:
-        """Every story (that ``keep`` takes, by id) with its article, a shard at a time in import
-        order, each metadata and body shard read once and not cached: a pass over a store of any
-        size (an export) holds one shard's stories."""
+    def each_article(self, among: Collection[str] | None = None) -> Iterator[tuple[StoryMeta, Article]]:
+        """Every story (of ``among``) with its article, a shard at a time in import order, each
+        metadata and body shard read once and not cached: a pass over a store of any size (an
+        export) holds one shard's stories."""
         if self._legacy:
-            yield from ((meta, self.article_of(meta)) for meta in self.stories() if keep is None or keep(meta.id))
+            yield from ((meta, self.article_of(meta)) for meta in self.stories() if among is None or meta.id in among)
             return
-        for number in self._meta_numbers():
+        for number in self._shards_of(among):
             path = self._meta_path(number)
             records = (read_json_file(path) or {}).get("articles", {})
-            kept = [(sid, doc) for sid, doc in records.items() if keep is None or keep(sid)]
+            kept = [(sid, doc) for sid, doc in records.items() if among is None or sid in among]
             if not kept:
                 continue
             bodies = (read_json_file(self.folder / "bodies" / f"{number:06d}.json") or {}).get("bodies", {})

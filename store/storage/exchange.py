@@ -11,7 +11,7 @@ import json
 import tempfile
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,8 +52,9 @@ class Refused:
     reason: str
 
 
-#: Which stories to export when no ids are given: those whose id ``keep`` takes (None: every one).
-Keep = Callable[[str], bool] | None
+#: Which stories to export when no ids are given: the ids in ``keep`` (None: every one). Only
+#: the shards holding them are read.
+Keep = Collection[str] | None
 
 
 def export_json(store: Store, story_ids: Sequence[str]) -> bytes:
@@ -65,7 +66,7 @@ def _chosen(store: Store, story_ids: Sequence[str] | None, keep: Keep,
     """The stories to export, a shard at a time as read, and how many there are (for progress)."""
     if story_ids is not None:
         return store.articles(story_ids, in_order=False), len(story_ids)
-    return store.each_article(keep), len(store) if total is None else total
+    return store.each_article(keep), (len(store) if keep is None else len(keep)) if total is None else total
 
 
 def export_json_chunks(store: Store, story_ids: Sequence[str] | None = None, *, keep: Keep = None,
@@ -92,17 +93,15 @@ def export_json_chunks(store: Store, story_ids: Sequence[str] | None = None, *, 
 
 
 def story_photos(store: Store, keep: Keep = None, on_progress: Progress | None = None) -> dict[str, Path]:
-    """The kept photo files of the stories ``keep`` takes, by digest (photos the store lacks are
+    """The kept photo files of the stories in ``keep``, by digest (photos the store lacks are
     left out); ``on_progress(done, total)`` counts the stories looked at."""
     kept = PhotoStore(store.folder)
     found: dict[str, Path] = {}
-    total = len(store)
+    total = len(store) if keep is None else len(keep)
     done = 0
-    for done, meta in enumerate(store.each_story(), 1):
+    for done, meta in enumerate(store.each_story(keep), 1):
         if on_progress is not None and done % 1024 == 0:
             on_progress(done, max(done, total))
-        if keep is not None and not keep(meta.id):
-            continue
         for image in meta.images:
             if image.photo and image.photo not in found and (path := kept.path(image.photo)) is not None:
                 found[image.photo] = path
