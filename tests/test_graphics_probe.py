@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -137,6 +138,26 @@ def test_the_tty_modes_come_back_exactly_on_every_path(pty: tuple[int, int], pat
     assert termios.tcgetattr(slave) == before
     assert fake.stop() == QUERY
     assert queued(slave) == 0  # the answer was taken off the queue: it never reaches the shell
+
+
+def test_ctrl_c_while_waiting_for_the_answer_restores_the_modes(pty: tuple[int, int]) -> None:
+    master, slave = pty
+    before = termios.tcgetattr(slave)
+    fake = terminal(master, b"")  # silent: the wait runs to its deadline unless interrupted
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt), start_detection(env=TERMINAL, fd_in=slave, fd_out=slave) as detection:
+            signal.setitimer(signal.ITIMER_REAL, 0.1)
+            detection.protocol()
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+    assert termios.tcgetattr(slave) == before
+    fake.stop()
 
 
 @pytest.mark.parametrize(("env", "images", "expected"), [
