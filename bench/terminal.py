@@ -74,11 +74,15 @@ def compiled() -> None:
 class Reader:
     """One ``broadsheet`` process on a 120x40 pseudo-terminal, whose output can be waited on."""
 
-    def __init__(self, folder: Path, sync: bool = False, columns: int = COLUMNS) -> None:
+    def __init__(self, folder: Path, sync: bool = False, columns: int = COLUMNS, answer_delay: float = 0.0) -> None:
         """``sync``: say yes when the reader asks whether the terminal draws frames in one
         piece (synchronized output, mode 2026, as kitty, WezTerm and foot do), so each frame
-        arrives between ``ESC[?2026h`` and ``ESC[?2026l``."""
+        arrives between ``ESC[?2026h`` and ``ESC[?2026l``. ``answer_delay``: answer the
+        reader's queries that many seconds after they arrive, as a terminal at the far end
+        of an SSH connection does (one network round trip)."""
         self.sync = sync
+        self.answer_delay = answer_delay
+        self.replies: list[tuple[float, bytes]] = []  # (when it is due, what), in order
         compiled()
         master, slave = os.openpty()
         fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", ROWS, columns, 0, 0))
@@ -92,19 +96,29 @@ class Reader:
         self.seen = b""
 
     def _read(self, timeout: float) -> None:
+        if self.replies:
+            timeout = max(0.0, min(timeout, self.replies[0][0] - time.perf_counter()))
         ready, _, _ = select.select([self.master], [], [], timeout)
         if ready:
             with contextlib.suppress(OSError):
                 chunk = os.read(self.master, 1 << 16)
                 self.seen += chunk
                 self.answer(chunk)
+        while self.replies and self.replies[0][0] <= time.perf_counter():
+            os.write(self.master, self.replies.pop(0)[1])
 
     def answer(self, chunk: bytes) -> None:
-        """Reply to what the reader asks of its terminal in ``chunk``."""
+        """Reply to what the reader asks of its terminal in ``chunk`` (after ``answer_delay``)."""
         if b"\x1b[c" in chunk:  # what graphics the terminal draws: answer as xterm does
-            os.write(self.master, b"\x1b[?62;22c")
+            self.reply(b"\x1b[?62;22c")
         if self.sync and b"\x1b[?2026$p" in chunk:  # synchronized output: supported, off for now
-            os.write(self.master, b"\x1b[?2026;2$y")
+            self.reply(b"\x1b[?2026;2$y")
+
+    def reply(self, data: bytes) -> None:
+        if self.answer_delay:
+            self.replies.append((time.perf_counter() + self.answer_delay, data))
+        else:
+            os.write(self.master, data)
 
     def wait_for(self, marker: bytes, limit: float = 60.0) -> float:
         """Block until ``marker`` shows in the output since the last call; the time it showed."""
@@ -153,9 +167,12 @@ class Reader:
             os.close(self.master)
 
 
-def start_once(folder: Path, marker: bytes, settle: float = 1.0) -> ProcessStart:
-    """Start the reader, time it to the first listed headline, let it settle, read its memory."""
-    reader = Reader(folder)
+def start_once(folder: Path, marker: bytes, settle: float = 1.0, answer_delay: float = 0.0) -> ProcessStart:
+    """Start the reader, time it to the first listed headline, let it settle, read its memory.
+
+    ``answer_delay``: the terminal's round trip (about 0.1 s over SSH across a continent).
+    """
+    reader = Reader(folder, answer_delay=answer_delay)
     try:
         elapsed = reader.wait_for(marker) - reader.started
         reader.settle(settle)

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from PIL import Image as PILImage
 
-from broadsheet.tui.graphics import Answers, Drawn, choose_protocol, halfblocks, kitty, parse_answers
+from broadsheet.tui.graphics import Drawn, halfblocks, kitty
+from broadsheet.tui.graphics_probe import Answers, choose_protocol, parse_answers
 from broadsheet.tui.picture import MAX_PIXELS, Unshowable, load_picture
 from broadsheet.tui.widgets.photo import PhotoCache, PhotoKey, draw_photo
 from tests.photos import picture_bytes

@@ -25,7 +25,7 @@ from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 from broadsheet.tui.commands import StoryCommands
 from broadsheet.tui.escape_keys import escape_then, install
-from broadsheet.tui.graphics import Protocol, choose_protocol
+from broadsheet.tui.graphics_probe import Protocol, choose_protocol
 from broadsheet.tui.screens.help import bindings_of, key_label
 from broadsheet.tui.screens.main import MainScreen
 

@@ -1,11 +1,8 @@
-"""How the terminal draws photos: which protocol it speaks, and a photo drawn as terminal lines.
+"""A photo drawn as terminal lines, in the protocol the terminal speaks.
 
-The protocol is chosen once, before the reader starts (Textual then owns the terminal's
-input): one round trip asks for Kitty graphics and, as its sentinel, the primary device
-attributes (DA1), whose ``4`` means Sixel. A terminal that does not answer, tmux, screen,
-a pipe or ``broadsheet serve`` gets coloured half-blocks; ``NO_COLOR``, ``TERM=dumb`` and
-``[reader] images = false`` get none. Graphics bytes are built here from decoded pixels only;
-no story text ever reaches them.
+Which protocol that is was found out as the reader started (``graphics_probe``: one query
+to the terminal, answered before Textual owns its input). Graphics bytes are built here
+from decoded pixels only; no story text ever reaches them.
 """
 
 from __future__ import annotations
@@ -14,13 +11,9 @@ import base64
 import contextlib
 import io
 import os
-import re
-import select
-import time
-from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import count
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING
 
 from rich.color import Color
 from rich.control import Control
@@ -30,95 +23,6 @@ from textual.strip import Strip
 
 if TYPE_CHECKING:
     from PIL import Image
-
-Protocol = Literal["kitty", "sixel", "iterm2", "halfblocks", "off"]
-PROTOCOLS: tuple[Protocol, ...] = ("kitty", "sixel", "iterm2", "halfblocks", "off")
-
-KITTY_QUERY = "\x1b_Gi=31,s=1,v=1,a=q,t=d,f=24;AAAA\x1b\\"
-DA1_QUERY = "\x1b[c"
-_DA1_REPLY = re.compile(rb"\x1b\[\?([\d;]*)c")
-_KITTY_REPLY = re.compile(rb"\x1b_Gi=31;([^\x1b]*)\x1b\\")
-
-
-@dataclass(frozen=True, slots=True)
-class Answers:
-    """What the terminal said to the probe."""
-
-    kitty: bool = False
-    sixel: bool = False
-    answered: bool = False
-
-
-def parse_answers(data: bytes) -> Answers:
-    da1 = _DA1_REPLY.search(data)
-    kitty = _KITTY_REPLY.search(data)
-    return Answers(kitty=bool(kitty and kitty.group(1) == b"OK"),
-                   sixel=bool(da1 and b"4" in da1.group(1).split(b";")), answered=bool(da1))
-
-
-def probe_terminal(fd_in: int, fd_out: int, timeout: float = 0.3) -> Answers:
-    """Ask the terminal on ``fd_in``/``fd_out`` (a tty) what graphics it draws: one round trip.
-
-    DA1 follows the Kitty query, and every terminal answers DA1, so a terminal without
-    Kitty graphics costs no wait; only one that answers nothing costs ``timeout``.
-    """
-    import termios
-
-    old = termios.tcgetattr(fd_in)
-    new = termios.tcgetattr(fd_in)
-    new[3] &= ~(termios.ICANON | termios.ECHO)
-    new[6][termios.VMIN], new[6][termios.VTIME] = 0, 0
-    data = b""
-    try:
-        termios.tcsetattr(fd_in, termios.TCSANOW, new)
-        os.write(fd_out, (KITTY_QUERY + DA1_QUERY).encode())
-        deadline = time.monotonic() + timeout
-        while not _DA1_REPLY.search(data):
-            left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd_in], [], [], left)[0]:
-                break
-            chunk = os.read(fd_in, 1024)
-            if not chunk:
-                break
-            data += chunk
-    finally:
-        termios.tcsetattr(fd_in, termios.TCSANOW, old)
-    return parse_answers(data)
-
-
-def choose_protocol(env: Mapping[str, str], *, images: bool = True, tty: bool = False,
-                    answers: Answers | None = None) -> Protocol:
-    """The protocol for this terminal; see the module docstring for the order."""
-    forced = env.get("BROADSHEET_GRAPHICS", "").strip().lower()
-    if not images or "NO_COLOR" in env or env.get("TERM") == "dumb":
-        return "off"
-    if forced in PROTOCOLS:
-        return forced
-    if not tty or env.get("TMUX") or env.get("STY"):
-        return "halfblocks"  # a pipe, `broadsheet serve`, or a multiplexer that would swallow graphics
-    if env.get("TERM_PROGRAM") in ("iTerm.app", "WezTerm") or env.get("LC_TERMINAL") == "iTerm2":
-        return "iterm2"
-    if answers and answers.sixel:
-        return "sixel"
-    if answers and answers.kitty:
-        return "kitty"
-    return "halfblocks"
-
-
-def detect_protocol(images: bool = True) -> Protocol:
-    """Probe the controlling terminal when it might draw graphics (called before the app starts)."""
-    env = os.environ
-    tty = False
-    with contextlib.suppress(OSError, ValueError, AttributeError):
-        tty = os.isatty(0) and os.isatty(1)
-    chosen = choose_protocol(env, images=images, tty=tty, answers=Answers())
-    if chosen != "halfblocks" or not tty or env.get("TMUX") or env.get("STY") or "BROADSHEET_GRAPHICS" in env:
-        return chosen
-    try:
-        answers = probe_terminal(0, 1)
-    except (OSError, ImportError):
-        return chosen
-    return choose_protocol(env, images=images, tty=tty, answers=answers)
 
 
 def cell_pixels() -> tuple[int, int]:

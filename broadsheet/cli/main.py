@@ -9,9 +9,13 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from broadsheet.store.collector import pause_start, resume_after_start
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:
+    from broadsheet.cli.reader import Start
 
 
 def _size(text: str) -> int:
@@ -147,13 +151,21 @@ def _dispatch(args: argparse.Namespace) -> int:
         from broadsheet.cli.commands import serve_command
 
         return serve_command(args, folder)
+    if command == "run":
+        from broadsheet.cli.reader import reader_start
+        from broadsheet.store.collector import freeze_loaded_data
+
+        freeze_loaded_data()  # this process keeps its store until it exits
+        with reader_start() as start:  # the terminal's answer to its graphics query travels while the store opens
+            return _with_store(args, folder, start)
+    return _with_store(args, folder, None)
+
+
+def _with_store(args: argparse.Namespace, folder: Path, start: Start | None) -> int:
     from broadsheet.cli.reader import open_store, run_command
-    from broadsheet.store.collector import freeze_loaded_data
     from broadsheet.store.errors import StoreFileError, StoreWriteError
 
-    if command == "run":
-        freeze_loaded_data()  # this process keeps its store until it exits
-
+    command = args.command or "run"
     store = open_store(folder)
     if store is None:
         return 2
@@ -178,7 +190,7 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         if command in fixing.COMMANDS:
             return fixing.run(store, args)
-        return run_command(store, seed=not getattr(args, "no_seed", False))
+        return run_command(store, seed=not getattr(args, "no_seed", False), start=start)
     except StoreWriteError as exc:  # disk full, read-only folder: nothing was changed
         print(f"broadsheet: {exc}", file=sys.stderr)
         return 1

@@ -1,13 +1,18 @@
 """``broadsheet`` / ``broadsheet run``: open the store and the reader.
 
 Kept apart from the other commands so starting the reader imports neither the parser nor
-the importer (about 60 ms of start-up at any store size).
+the importer (about 60 ms of start-up at any store size). The terminal's graphics query
+goes out before the store opens and its answer is read just before Textual takes the
+terminal (:func:`reader_start`), so over SSH its round trip overlaps the start-up.
 """
 
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.text import Text
@@ -15,6 +20,10 @@ from rich.text import Text
 from broadsheet.store.collector import resume_after_start
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.storage.db import Store
+
+if TYPE_CHECKING:
+    from broadsheet.config import Config
+    from broadsheet.tui.graphics_probe import Detection
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -31,10 +40,38 @@ def open_store(folder: Path) -> Store | None:
         return None
 
 
-def run_command(store: Store, *, seed: bool) -> int:
-    """Open the reader; on first use, fill an empty store with the bundled seed stories."""
-    from broadsheet.config import config_path, ensure_config_file, load_config
+@dataclass(frozen=True, slots=True)
+class Start:
+    """What ``broadsheet run`` has done before its store opens: read the config, asked the terminal about graphics."""
 
+    config: Config
+    graphics: Detection
+
+
+@contextlib.contextmanager
+def reader_start() -> Iterator[Start]:
+    """Send the terminal its graphics query first thing; its answer is read as the reader takes the terminal.
+
+    Over SSH the answer is a network round trip away: it travels while the store opens, an
+    empty store is seeded and the app's modules load, instead of before all that. Leaving
+    the block reads (or waits out) the answer and restores the tty's modes on every path.
+    """
+    from broadsheet.config import config_path, ensure_config_file, load_config
+    from broadsheet.tui.graphics_probe import start_detection
+
+    path = config_path()
+    with contextlib.suppress(OSError):  # a read-only home still reads
+        ensure_config_file(path)
+    config = load_config(path)
+    with start_detection(config.images) as graphics:
+        yield Start(config, graphics)
+
+
+def run_command(store: Store, *, seed: bool, start: Start | None = None) -> int:
+    """Open the reader; on first use, fill an empty store with the bundled seed stories."""
+    if start is None:
+        with reader_start() as start:
+            return run_command(store, seed=seed, start=start)
     if seed and not store.read_only and len(store) == 0 and not store.user.get_setting("seeded", False):
         from broadsheet.cli.commands import run_import  # the importer and parser load only when seeding
         from broadsheet.resources import seed_files
@@ -42,15 +79,8 @@ def run_command(store: Store, *, seed: bool) -> int:
         resume_after_start()  # the importer (and the workers it forks) runs with the collector, as always
         run_import(store, seed_files(), 5 * 1024 * 1024, quiet=True)
         store.user.set_setting("seeded", True)
-    path = config_path()
-    with contextlib.suppress(OSError):  # a read-only home still reads
-        ensure_config_file(path)
-    config = load_config(path)
-    from broadsheet.tui.graphics import detect_protocol  # one round trip to the terminal, before Textual owns it
-
-    graphics = detect_protocol(config.images)
     from broadsheet.tui.app import BroadsheetApp
 
-    app = BroadsheetApp(store, config, graphics)
+    app = BroadsheetApp(store, start.config, start.graphics.protocol())  # the answer is in by now, as a rule
     app.run()
     return app.return_code or 0  # 1 when the reader stopped on an error (Textual has shown it)

@@ -11,7 +11,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from broadsheet.store.model import Image
-from broadsheet.tui.graphics import Protocol
+from broadsheet.tui.graphics_probe import Protocol
 from broadsheet.tui.widgets.photo import PhotoView
 
 

@@ -22,7 +22,8 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from broadsheet.store.model import Article, Image
-from broadsheet.tui.graphics import Drawn, Protocol
+from broadsheet.tui.graphics import Drawn
+from broadsheet.tui.graphics_probe import Protocol
 from broadsheet.tui.highlight import highlight, terms_pattern
 from broadsheet.tui.widgets.photo import PhotoKey, draw_when_settled, not_kept, note, photo_path, placeholder
 

@@ -24,7 +24,8 @@ from textual.widget import Widget
 from textual.worker import get_current_worker
 
 from broadsheet.store.model import Image
-from broadsheet.tui.graphics import MAX_ROWS, Drawn, Protocol, halfblocks, iterm2, kitty, sixel
+from broadsheet.tui.graphics import MAX_ROWS, Drawn, halfblocks, iterm2, kitty, sixel
+from broadsheet.tui.graphics_probe import Protocol
 
 
 @dataclass(frozen=True, slots=True)
