@@ -76,6 +76,9 @@ class IndexView:
     schema: tantivy.Schema
     generation: int  # changes whenever the index's contents may have
     exotic: Mapping[int, str]  # keys of story ids that are not 16 hex digits
+    # the store's stories newest first, as the reader lists them, when they are the index's
+    # stories (None: they are not, or cannot be told to be): see :meth:`Executor._order`
+    listed: Callable[[], Newest | None] | None = None
 
 
 #: Most story ids :meth:`Executor._ids` keeps (about 15 MB of a reader's memory at most).
@@ -89,8 +92,9 @@ class Executor:
         self._marked: tuple[object, Marked] | None = None  # (what it was made from, kept alive; the index)
         self._id_cache: dict[int, str] = {}
         self._newest_cache: tuple[tuple[int, int], Newest] | None = None
-        # ((the index's generation, id of a key set), the set kept alive, :meth:`_places` of it), latest first
-        self._placed: list[tuple[tuple[int, int], Set[int], Sequence[int]]] = []
+        # ((what the newest-first list was made from, id of a key set), the set kept alive, :meth:`_places` of it),
+        # latest first
+        self._placed: list[tuple[tuple[object, int], Set[int], Sequence[int]]] = []
         self._term_sets: list[tuple[tuple[int, int], Set[int], tantivy.Query]] = []  # the same, for :meth:`_term_set`
         self._bm25: tuple[tuple[int, int], Bm25 | None] | None = None  # (generation, stories), what BM25 counts
 
@@ -152,7 +156,7 @@ class Executor:
             return self._newest_with_state(view, query, allow, deny, limit)
         if allow is None and len(deny) > PUSH_DOWN and searcher.num_docs - len(deny) <= PUSH_DOWN:
             # e.g. is:unread when most stories are read: the few allowed ones go to tantivy.
-            allow = set(self._newest(view).keys).difference(deny)
+            allow = set(self._order(view).keys).difference(deny)
             deny = _NO_KEYS
             if not allow:
                 return empty
@@ -298,8 +302,20 @@ class Executor:
                     cache[key] = view.exotic.get(key) or f"{key:016x}"
             return list(map(cache.__getitem__, keys))
 
+    def _order(self, view: IndexView) -> Newest:
+        """Every story the index holds, newest first: the store's list as the reader shows it
+        when it holds the same stories (no sort of the index, no Python int per story: the
+        first search with a mark at a million stories, issue 17), else the index sorted on
+        ``when`` (:meth:`_newest`). The store's list breaks ties of ``when`` as the reader's list
+        does, and orders dates with other UTC offsets as their text, as that list does too."""
+        listed = view.listed() if view.listed is not None else None
+        if listed is not None:
+            self._newest_cache = None  # not kept beside the store's list
+            return listed
+        return self._newest(view)
+
     def _newest(self, view: IndexView) -> Newest:
-        """Every story newest first (ids and keys) and each key's position; cached until the index changes."""
+        """Every story in the index, newest first on ``when``; cached until the index changes."""
         searcher, n = view.searcher, view.searcher.num_docs
         cached = self._newest_cache
         if cached is not None and cached[0] == (view.generation, n):
@@ -309,7 +325,7 @@ class Executor:
             hits = searcher.search(tantivy.Query.all_query(), limit=n, count=False, order_by_field="when",
                                    order=tantivy.Order.Desc).hits
             keys = self._keys(view, hits)
-        newest = Newest(keys)
+        newest = Newest(keys, ("index", view.generation, n))
         self._newest_cache = ((view.generation, n), newest)
         return newest
 
@@ -325,19 +341,18 @@ class Executor:
             self._term_sets = [(marker, keys, query), *self._term_sets[:PLACES_KEPT - 1]]
         return query
 
-    def _places(self, view: IndexView, keys: Set[int]) -> Sequence[int]:
+    def _places(self, newest: Newest, keys: Set[int]) -> Sequence[int]:
         """The places in the newest-first list of the stories of ``keys`` the index holds, in
         order (one pass over the list: about 50 ms at a million stories). Kept for the marks
         index's own sets, which stay the same objects while a query is typed; a set made for
         one search is not kept alive."""
-        marker = (view.generation, id(keys))
+        marker = (newest.made, id(keys))
         for i, (made, kept, places) in enumerate(self._placed):
             if made == marker and kept is keys:
                 if i:
                     self._placed.insert(0, self._placed.pop(i))
                 return places
-        newest = self._newest(view).keys
-        places = array("I", compress(range(len(newest)), map(keys.__contains__, newest)))
+        places = array("I", compress(range(len(newest.keys)), map(keys.__contains__, newest.keys)))
         if self._marked is not None and self._marked[1].owns(keys):
             self._placed = [(marker, keys, places), *self._placed[:PLACES_KEPT - 1]]
         return places
@@ -345,16 +360,16 @@ class Executor:
     def _newest_with_state(self, view: IndexView, query: Query, allow: Set[int] | None,
                            deny: Set[int], limit: int | None) -> SearchResult:
         """No words and no dates: every story newest first, narrowed by user state in Python."""
-        newest = self._newest(view)
+        newest = self._order(view)
         terms = list(query.terms)
         stop = None if limit is None else max(0, limit)
         if allow is not None:
-            places = self._places(view, allow)
+            places = self._places(newest, allow)
             return SearchResult(self._ids(view, [newest.keys[i] for i in places[:stop]]), len(places), terms, query)
         if not deny:
-            return SearchResult(self._ids(view, newest.keys[:stop]), len(newest.keys), terms, query)
+            return SearchResult(self._ids(view, list(newest.keys[:stop])), len(newest.keys), terms, query)
         kept = list(islice(compress(newest.keys, map(not_, map(deny.__contains__, newest.keys))), stop))
-        total = len(kept) if limit is None else len(newest.keys) - len(self._places(view, deny))
+        total = len(kept) if limit is None else len(newest.keys) - len(self._places(newest, deny))
         return SearchResult(self._ids(view, kept), total, terms, query)
 
     def _term_query(self, term: Term, view: IndexView) -> tantivy.Query | None:
@@ -463,7 +478,8 @@ class Newest:
     needed: a million took 1.4 s; so are the places of a set of keys, by one pass over the
     list, where a dict of each key's place took 0.85 s and 100 MB to make)."""
 
-    keys: list[int]
+    keys: Sequence[int]  # an array("Q") when read from the store's listing
+    made: object  # what it was made from (the store's token, or the index's generation), never reused
 
 
 def _mark_test(mark: str) -> Callable[[StoryState], bool]:
