@@ -5,7 +5,9 @@ not indexed, so they become sets of story keys (the index's ``key`` field), push
 tantivy when small (:data:`PUSH_DOWN`) and filtered in Python otherwise. The sets are made
 once per load of the marks (:class:`Marked`), in keys, so a large one is never converted
 per key typed. A bare word's page and count are looked for first without scoring every story
-that holds it (:mod:`.wordtop`). The index's life cycle (opening, repairing, writing) is
+that holds it (:mod:`.wordtop`). Marks with no words or dates narrow every story newest first:
+the store's list (its listing's keys) when it holds the index's stories, so the first such
+search does not sort a million stories (:meth:`Executor._order`). The index's life cycle (opening, repairing, writing) is
 :mod:`broadsheet.store.search.engine`'s business.
 
 Why not a term set for every size: at 1,000,000 stories tantivy's term set on ``key`` cost
