@@ -7,8 +7,8 @@ once per load of the marks (:class:`Marked`), in keys, so a large one is never c
 per key typed. A bare word's page and count are looked for first without scoring every story
 that holds it (:mod:`.wordtop`). Marks with no words or dates narrow every story newest first:
 the store's list (its listing's keys) when it holds the index's stories, so the first such
-search does not sort a million stories (:meth:`Executor._order`). The index's life cycle (opening, repairing, writing) is
-:mod:`broadsheet.store.search.engine`'s business.
+search does not sort a million stories (:meth:`Executor._order`). The index's life cycle
+(opening, repairing, writing) is :mod:`broadsheet.store.search.engine`'s business.
 
 Why not a term set for every size: at 1,000,000 stories tantivy's term set on ``key`` cost
 68 ms of CPU for 30,000 keys and 520-690 ms for 400,000 (it reads one posting list per key on
