@@ -229,3 +229,33 @@ def test_an_index_holding_fewer_stories_than_its_stamp_says_is_sorted(tmp_path: 
     sorts.clear()
     found, total = _found(index, store, "is:unread")
     assert ids[1] not in found and total == 5 and sorts  # what the index holds, sorted as before
+
+
+def test_a_listing_that_fails_to_read_leaves_the_search_to_the_index(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     sorts: list[int]) -> None:
+    store, _ids = _stored(tmp_path / "store")
+    index = SearchIndex.open(store)
+
+    def damaged(self: Store) -> None:
+        raise ValueError("listing: block 0 is damaged")
+
+    monkeypatch.setattr(Store, "listed_keys", damaged)
+    assert _found(index, store, "is:unread") == _today(index, store, "is:unread") and sorts
+
+
+def test_a_listing_of_version_03_gives_its_keys_with_changes_merged(tmp_path: Path) -> None:
+    from broadsheet.store.storage import listing as listing_module
+    from tests.test_store_listing import write_v03
+
+    store, ids = _stored(tmp_path / "store")
+    path = store.folder / "listing.bin"
+    current = listing_module.Listing(path)
+    rows, covered = list(current.stream()), current.covered
+    current.close()
+    write_v03(path, rows, covered)
+    store.add([(make_article(40), None)])
+    store.delete([ids[2]])
+    catalogue = store.catalogue()
+    keys = store.listed_keys()
+    assert keys is not None and keys.tolist() == [catalogue.key(i) for i in range(len(catalogue))]
+    assert path.read_bytes()[:8] == b"BSLIST03" and len(keys) == 12

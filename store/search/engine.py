@@ -484,7 +484,10 @@ class SearchIndex:
         listed = self._listed
         if listed is None or listed[0] != token:
             self._listed = None  # let go of the old list before reading the new one
-            keys = store.listed_keys()
+            try:
+                keys = store.listed_keys()
+            except Exception:  # a damaged shard or listing block: the listing is a derivative, sort the index
+                return None
             if keys is None or store.articles_token() != token:  # changed while it was read
                 return None
             listed = self._listed = (token, Newest(keys, ("listed", token)))
