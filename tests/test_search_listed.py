@@ -259,3 +259,30 @@ def test_a_listing_of_version_03_gives_its_keys_with_changes_merged(tmp_path: Pa
     keys = store.listed_keys()
     assert keys is not None and keys.tolist() == [catalogue.key(i) for i in range(len(catalogue))]
     assert path.read_bytes()[:8] == b"BSLIST03" and len(keys) == 12
+
+
+def test_marks_combined_are_placed_from_a_kept_set_as_from_the_whole_list(tmp_path: Path) -> None:
+    """A set made for one search (``tag:boats -is:read``, ``is:bookmarked tag:boats``) is placed
+    from the places of a kept set holding it: the same ids, order and totals as a fresh index
+    (which goes through the whole list), before and after marks change."""
+    from broadsheet.store.reader.state import ReaderState
+
+    store, ids = _stored(tmp_path / "store", 40)
+    reader = ReaderState(store)
+    reader.load()
+    index = SearchIndex.open(store)
+    typed = ["is:bookmarked", "tag:boats", "tag:boats -is:read", "is:bookmarked is:unread", "is:bookmarked tag:boats",
+             "-tag:boats is:bookmarked", "is:read -is:bookmarked", "is:unread tag:boats is:bookmarked"]
+
+    def compare() -> None:
+        for text in typed:
+            for limit in (None, 3):
+                fresh = SearchIndex.open(store).search(text, states=reader.states, limit=limit)
+                result = index.search(text, states=reader.states, limit=limit)
+                assert (result.ids, result.total) == (fresh.ids, fresh.total), text
+
+    compare()
+    reader.toggle_bookmark(ids[1])
+    reader.toggle_read(ids[3])
+    reader.edit_tags([ids[0], ids[2]], ["boats"], [])
+    compare()
