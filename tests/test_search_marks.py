@@ -120,3 +120,24 @@ def test_only_the_marks_own_sets_are_kept_between_searches(tmp_path: Path) -> No
     marked = index._executor._marked[1]  # type: ignore[index]
     kept = [keys for _, keys, _ in index._executor._placed]
     assert kept == [marked.read]  # is:unread's set (for its count), not the one made for bookmarked and read
+
+
+def test_a_search_for_one_mark_makes_the_set_of_that_mark_alone(tmp_path: Path) -> None:
+    """The loaded keys become a mark's set when a search first asks for it: at a million stories
+    is:bookmarked need not wait for the set of 400,000 read marks (issue 17)."""
+    store = Store(tmp_path / "store")
+    ids = store.add([(make_article(i), None) for i in range(6)])
+    for sid in ids[:4]:
+        store.user.toggle_read(sid)
+    store.user.toggle_bookmark(ids[5])
+    store.user.edit_tags(ids[:2], add=["boats"])
+    index = SearchIndex.open(Store(store.folder))
+    reader = ReaderState(Store(store.folder))
+    reader.load()
+    assert index.search("is:bookmarked", states=reader.states).ids == [ids[5]]
+    marked = index._executor._marked[1]  # type: ignore[index]
+    assert list(marked._sets) == ["bookmarked"]
+    assert set(index.search("tag:boats -is:read", states=reader.states).ids) == set()
+    assert set(index.search("tag:boats", states=reader.states).ids) == set(ids[:2])
+    assert sorted(marked._sets) == ["bookmarked", "read", "tag:boats"]
+    assert index.search("tag:gales", states=reader.states).total == 0 and "tag:gales" not in marked._sets

@@ -20,6 +20,7 @@ from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +29,7 @@ import tantivy
 from filelock import Timeout
 
 from broadsheet.store.model import Article
-from broadsheet.store.search.execute import Executor, IndexView, SearchUnavailable
+from broadsheet.store.search.execute import Executor, IndexView, Newest, SearchUnavailable
 from broadsheet.store.search.ioerror import as_os_error
 from broadsheet.store.search.pageout import PageOut
 from broadsheet.store.search.query import Query, QueryError, SearchResult, parse_query
@@ -109,12 +110,22 @@ class SearchIndex:
         self._executor = Executor()
         self._generation = 0  # bumped on every reload: keys the newest-first cache
         self.write_error: OSError | None = None  # why open() could not write the index (a full disk)
+        self._store: Store | None = None  # the store opened for: its list of stories stands for the index's
+        self._behind = False  # the last reload failed: the searcher is older than meta.json says
+        self._stamped: tuple[tuple[int, int, int] | None, str | None] = (None, None)  # (stamp's identity, its token)
+        self._listed: tuple[str, Newest] | None = None  # (store token, its stories newest first), see _listed_order
 
     # -- opening ----------------------------------------------------------------------------
 
     @classmethod
     def open(cls, store: Store, on_message: Message | None = None) -> SearchIndex:
         """Open ``<store>/index``, rebuilding or catching it up when missing, stale or damaged."""
+        index = cls._opened(store, on_message)
+        index._store = store
+        return index
+
+    @classmethod
+    def _opened(cls, store: Store, on_message: Message | None) -> SearchIndex:
         folder = store.folder / "index"
         say = on_message or (lambda _m: None)
         stamp = _read_stamp(folder)
@@ -171,8 +182,10 @@ class SearchIndex:
                     if isinstance(exc, _FATAL):
                         raise
             if index is None:
-                return cls._build_fresh(store, folder, on_progress)
-            index.rebuild(store, on_progress)
+                index = cls._build_fresh(store, folder, on_progress)
+            else:
+                index.rebuild(store, on_progress)
+            index._store = store
             return index
 
     @staticmethod
@@ -378,7 +391,9 @@ class SearchIndex:
                         raise
                     # Mid-rewrite by another process: keep serving the last good generation
                     # (its files stay readable) and try again on the next search.
+                    self._behind = True
                     return self._index.searcher()
+                self._behind = False
                 self._meta_key = key
                 self._generation += 1
                 stamp = _read_stamp(self.folder) or {}
@@ -425,7 +440,10 @@ class SearchIndex:
     def _run_retrying(self, query: Query, states: Mapping[str, StoryState], limit: int | None) -> SearchResult:
         for _attempt in range(2):
             try:
-                view = IndexView(self._searcher(), self._schema, self._generation, self._exotic)
+                token = self._stamp_token()  # read before the searcher: see _listed_order
+                searcher = self._searcher()
+                view = IndexView(searcher, self._schema, self._generation, self._exotic,
+                                 partial(self._listed_order, token, searcher.num_docs))
                 return self._executor.run(view, query, states, limit)
             except QueryError:
                 raise
@@ -435,6 +453,45 @@ class SearchIndex:
             # Another process may have replaced the files under us: reload once and retry.
             self._meta_key = None
         raise SearchUnavailable("The search index is damaged; run broadsheet reindex")
+
+
+    def _stamp_token(self) -> str | None:
+        """The store token of the index's stamp: which state of the store's stories the index
+        holds (None: unknown, or not all of them). Read again only when the stamp is replaced."""
+        if self.folder is None:
+            return None
+        identity = _stat_key(self.folder / STAMP)
+        if identity is None:
+            return None
+        if identity != self._stamped[0]:
+            token = (_read_stamp(self.folder) or {}).get("store")
+            self._stamped = (identity, token if isinstance(token, str) else None)
+        return self._stamped[1]
+
+    def _listed_order(self, token: str | None, count: int) -> Newest | None:
+        """The store's stories newest first, as the reader lists them, when they are exactly the
+        ``count`` stories the index holds; None otherwise (the caller sorts the index instead).
+
+        They are when the index's stamp, read before the searcher was taken, names the store as it
+        is now: a writer changes the stories, commits the index, then stamps it, all under the
+        store's lock, so a stamp read first describes a commit the searcher has, and any change
+        since changes the store's token. The list is the listing's keys (8 bytes a story), made
+        once per state of the store, never written from here (None when the listing is not up to
+        date: an old store, a listing far behind)."""
+        store = self._store
+        if store is None or token is None or self._behind or store.articles_token() != token:
+            return None
+        listed = self._listed
+        if listed is None or listed[0] != token:
+            self._listed = None  # let go of the old list before reading the new one
+            try:
+                keys = store.listed_keys()
+            except Exception:  # a damaged shard or listing block: the listing is a derivative, sort the index
+                return None
+            if keys is None or store.articles_token() != token:  # changed while it was read
+                return None
+            listed = self._listed = (token, Newest(keys, ("listed", token)))
+        return listed[1] if len(listed[1].keys) == count else None
 
 
 class IndexAdder:

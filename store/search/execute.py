@@ -5,8 +5,10 @@ not indexed, so they become sets of story keys (the index's ``key`` field), push
 tantivy when small (:data:`PUSH_DOWN`) and filtered in Python otherwise. The sets are made
 once per load of the marks (:class:`Marked`), in keys, so a large one is never converted
 per key typed. A bare word's page and count are looked for first without scoring every story
-that holds it (:mod:`.wordtop`). The index's life cycle (opening, repairing, writing) is
-:mod:`broadsheet.store.search.engine`'s business.
+that holds it (:mod:`.wordtop`). Marks with no words or dates narrow every story newest first:
+the store's list (its listing's keys) when it holds the index's stories, so the first such
+search does not sort a million stories (:meth:`Executor._order`). The index's life cycle
+(opening, repairing, writing) is :mod:`broadsheet.store.search.engine`'s business.
 
 Why not a term set for every size: at 1,000,000 stories tantivy's term set on ``key`` cost
 68 ms of CPU for 30,000 keys and 520-690 ms for 400,000 (it reads one posting list per key on
@@ -76,6 +78,9 @@ class IndexView:
     schema: tantivy.Schema
     generation: int  # changes whenever the index's contents may have
     exotic: Mapping[int, str]  # keys of story ids that are not 16 hex digits
+    # the store's stories newest first, as the reader lists them, when they are the index's
+    # stories (None: they are not, or cannot be told to be): see :meth:`Executor._order`
+    listed: Callable[[], Newest | None] | None = None
 
 
 #: Most story ids :meth:`Executor._ids` keeps (about 15 MB of a reader's memory at most).
@@ -89,8 +94,9 @@ class Executor:
         self._marked: tuple[object, Marked] | None = None  # (what it was made from, kept alive; the index)
         self._id_cache: dict[int, str] = {}
         self._newest_cache: tuple[tuple[int, int], Newest] | None = None
-        # ((the index's generation, id of a key set), the set kept alive, :meth:`_places` of it), latest first
-        self._placed: list[tuple[tuple[int, int], Set[int], Sequence[int]]] = []
+        # ((what the newest-first list was made from, id of a key set), the set kept alive, :meth:`_places` of it),
+        # latest first
+        self._placed: list[tuple[tuple[object, int], Set[int], Sequence[int]]] = []
         self._term_sets: list[tuple[tuple[int, int], Set[int], tantivy.Query]] = []  # the same, for :meth:`_term_set`
         self._bm25: tuple[tuple[int, int], Bm25 | None] | None = None  # (generation, stories), what BM25 counts
 
@@ -104,7 +110,7 @@ class Executor:
             base, changes, origin = states.base(), states.changes, states.origin
         if self._marked is None or self._marked[0] is not origin:
             keys = markkeys.load(states.user) if isinstance(states, LazyStates) else None
-            self._marked = (origin, Marked(keys.tags, keys.bookmarked, keys.read) if keys else Marked.of(base))
+            self._marked = (origin, Marked(keys.marks) if keys else Marked.of(base))
         return self._marked[1], changes
 
     def run(self, view: IndexView, query: Query, states: Mapping[str, StoryState], limit: int | None) -> SearchResult:
@@ -134,6 +140,7 @@ class Executor:
         if query.tag_groups or query.bookmarked is not None or query.read is not None:
             # Only then the marks: going through a million of them is for the first search that asks.
             allow, deny = _state_sets(query, states, self._marked_view(states))
+        within = allow  # what ``allow`` is narrowed from (see :meth:`_places`)
         if allow is not None:
             if deny:
                 allow = allow - deny  # a new set (iterates ``allow``): the cached sets stay as they are
@@ -149,10 +156,10 @@ class Executor:
                 view.schema, "day", tantivy.FieldType.Integer, lower, upper, include_lower=True,
                 include_upper=False)))
         if not clauses:
-            return self._newest_with_state(view, query, allow, deny, limit)
+            return self._newest_with_state(view, query, allow, deny, limit, within)
         if allow is None and len(deny) > PUSH_DOWN and searcher.num_docs - len(deny) <= PUSH_DOWN:
             # e.g. is:unread when most stories are read: the few allowed ones go to tantivy.
-            allow = set(self._newest(view).keys).difference(deny)
+            allow = set(self._order(view).keys).difference(deny)
             deny = _NO_KEYS
             if not allow:
                 return empty
@@ -298,8 +305,20 @@ class Executor:
                     cache[key] = view.exotic.get(key) or f"{key:016x}"
             return list(map(cache.__getitem__, keys))
 
+    def _order(self, view: IndexView) -> Newest:
+        """Every story the index holds, newest first: the store's list as the reader shows it
+        when it holds the same stories (no sort of the index, no Python int per story: the
+        first search with a mark at a million stories, issue 17), else the index sorted on
+        ``when`` (:meth:`_newest`). The store's list breaks ties of ``when`` as the reader's list
+        does, and orders dates with other UTC offsets as their text, as that list does too."""
+        listed = view.listed() if view.listed is not None else None
+        if listed is not None:
+            self._newest_cache = None  # not kept beside the store's list
+            return listed
+        return self._newest(view)
+
     def _newest(self, view: IndexView) -> Newest:
-        """Every story newest first (ids and keys) and each key's position; cached until the index changes."""
+        """Every story in the index, newest first on ``when``; cached until the index changes."""
         searcher, n = view.searcher, view.searcher.num_docs
         cached = self._newest_cache
         if cached is not None and cached[0] == (view.generation, n):
@@ -309,7 +328,7 @@ class Executor:
             hits = searcher.search(tantivy.Query.all_query(), limit=n, count=False, order_by_field="when",
                                    order=tantivy.Order.Desc).hits
             keys = self._keys(view, hits)
-        newest = Newest(keys)
+        newest = Newest(keys, ("index", view.generation, n))
         self._newest_cache = ((view.generation, n), newest)
         return newest
 
@@ -321,40 +340,54 @@ class Executor:
             if made == marker and kept is keys:
                 return query
         query = _with_keys(view.schema, keys, 1.0)
-        if self._marked is not None and self._marked[1].owns(keys):
+        if self._owned(keys):
             self._term_sets = [(marker, keys, query), *self._term_sets[:PLACES_KEPT - 1]]
         return query
 
-    def _places(self, view: IndexView, keys: Set[int]) -> Sequence[int]:
+    def _places(self, newest: Newest, keys: Set[int], within: Set[int] | None = None) -> Sequence[int]:
         """The places in the newest-first list of the stories of ``keys`` the index holds, in
-        order (one pass over the list: about 50 ms at a million stories). Kept for the marks
+        order (one pass over the list: 50-90 ms at a million stories). Kept for the marks
         index's own sets, which stay the same objects while a query is typed; a set made for
-        one search is not kept alive."""
-        marker = (view.generation, id(keys))
+        one search is not kept alive, and its places are picked from those of a kept set that
+        holds it (``within``, or one placed before): ``tag:x -is:read`` typed at a million
+        stories went through the list at every key (50 ms), now through the tag's places."""
+        marker = (newest.made, id(keys))
         for i, (made, kept, places) in enumerate(self._placed):
             if made == marker and kept is keys:
                 if i:
                     self._placed.insert(0, self._placed.pop(i))
                 return places
-        newest = self._newest(view).keys
-        places = array("I", compress(range(len(newest)), map(keys.__contains__, newest)))
-        if self._marked is not None and self._marked[1].owns(keys):
+        owned = self._owned(keys)
+        source = within if within is not None and within is not keys and not owned and self._owned(within) else None
+        if source is None and not owned:
+            source = next((kept for made, kept, _ in self._placed
+                           if made[0] == newest.made and len(kept) >= len(keys) and keys <= kept), None)
+        if source is not None:
+            order = newest.keys
+            places = array("I", [p for p in self._places(newest, source) if order[p] in keys])
+        else:
+            places = array("I", compress(range(len(newest.keys)), map(keys.__contains__, newest.keys)))
+        if owned:
             self._placed = [(marker, keys, places), *self._placed[:PLACES_KEPT - 1]]
         return places
 
+    def _owned(self, keys: Set[int]) -> bool:
+        """Whether ``keys`` is one of the marks index's own sets (kept between searches)."""
+        return self._marked is not None and self._marked[1].owns(keys)
+
     def _newest_with_state(self, view: IndexView, query: Query, allow: Set[int] | None,
-                           deny: Set[int], limit: int | None) -> SearchResult:
+                           deny: Set[int], limit: int | None, within: Set[int] | None = None) -> SearchResult:
         """No words and no dates: every story newest first, narrowed by user state in Python."""
-        newest = self._newest(view)
+        newest = self._order(view)
         terms = list(query.terms)
         stop = None if limit is None else max(0, limit)
         if allow is not None:
-            places = self._places(view, allow)
+            places = self._places(newest, allow, within)
             return SearchResult(self._ids(view, [newest.keys[i] for i in places[:stop]]), len(places), terms, query)
         if not deny:
-            return SearchResult(self._ids(view, newest.keys[:stop]), len(newest.keys), terms, query)
+            return SearchResult(self._ids(view, list(newest.keys[:stop])), len(newest.keys), terms, query)
         kept = list(islice(compress(newest.keys, map(not_, map(deny.__contains__, newest.keys))), stop))
-        total = len(kept) if limit is None else len(newest.keys) - len(self._places(view, deny))
+        total = len(kept) if limit is None else len(newest.keys) - len(self._places(newest, deny))
         return SearchResult(self._ids(view, kept), total, terms, query)
 
     def _term_query(self, term: Term, view: IndexView) -> tantivy.Query | None:
@@ -463,7 +496,8 @@ class Newest:
     needed: a million took 1.4 s; so are the places of a set of keys, by one pass over the
     list, where a dict of each key's place took 0.85 s and 100 MB to make)."""
 
-    keys: list[int]
+    keys: Sequence[int]  # an array("Q") when read from the store's listing
+    made: object  # what it was made from (the store's token, or the index's generation), never reused
 
 
 def _mark_test(mark: str) -> Callable[[StoryState], bool]:
@@ -478,47 +512,66 @@ def _mark_test(mark: str) -> Callable[[StoryState], bool]:
 
 @dataclass(frozen=True, slots=True)
 class Marked:
-    """Story keys by mark, from one pass over the marks: kept while the marks are the same, so
-    typing a search with ``tag:`` or ``is:`` does not go through a million marks per key."""
+    """Story keys by mark ("read", "bookmarked", "tag:" and a tag), from one pass over the marks:
+    kept while the marks are the same, so typing a search with ``tag:`` or ``is:`` does not go
+    through a million marks per key. Loaded keys (``marks.bin``) become a mark's set when a search
+    first asks for that mark: at a million stories the read marks' set is 400,000 keys, some 30 MB
+    and 40 ms that ``is:bookmarked`` need not wait for."""
 
-    tags: dict[str, set[int]]
-    bookmarked: set[int]
-    read: set[int]
+    _keys: Mapping[str, Sequence[int]]  # mark -> its keys, as loaded (made into sets as asked for)
+    _sets: dict[str, set[int]] = field(default_factory=dict)  # mark -> its set, those made so far
     # the sets with the changes since the load laid over, for the latest changes only:
     # ("changes", the changes) and mark -> its set
     _overlaid: dict[object, Any] = field(default_factory=dict)
 
     @classmethod
     def of(cls, states: Mapping[str, StoryState]) -> Marked:
-        tags: dict[str, set[int]] = {}
-        bookmarked: set[int] = set()
-        read: set[int] = set()
+        sets: dict[str, set[int]] = {"read": set(), "bookmarked": set()}
         for sid, state in states.items():
             if not (state.bookmarked or state.read or state.tags):
                 continue
             key = story_key(sid)
             if state.bookmarked:
-                bookmarked.add(key)
+                sets["bookmarked"].add(key)
             if state.read:
-                read.add(key)
+                sets["read"].add(key)
             for tag in state.tags:
-                tags.setdefault(tag, set()).add(key)
-        return cls(tags, bookmarked, read)
+                sets.setdefault("tag:" + tag, set()).add(key)
+        return cls({}, sets)
+
+    @property
+    def read(self) -> Set[int]:
+        return self.keys_of("read")
+
+    @property
+    def bookmarked(self) -> Set[int]:
+        return self.keys_of("bookmarked")
+
+    @property
+    def tags(self) -> dict[str, Set[int]]:
+        """Every tag's set (makes those not made yet)."""
+        marks = {*self._keys, *self._sets}
+        return {mark.removeprefix("tag:"): self.keys_of(mark) for mark in marks if mark.startswith("tag:")}
+
+    def keys_of(self, mark: str) -> Set[int]:
+        """This index's set of ``mark`` (made on the first call, then the same object); a mark
+        no story has is the empty set, not kept (each tag typed a letter at a time is one)."""
+        found = self._sets.get(mark)
+        if found is None:
+            loaded = self._keys.get(mark)
+            if not loaded:
+                return _NO_KEYS
+            found = self._sets[mark] = set(loaded)
+        return found
 
     def owns(self, keys: Set[int]) -> bool:
         """Whether ``keys`` is one of this index's sets (or one laid over with the latest changes)."""
-        return (keys is self.read or keys is self.bookmarked or any(keys is s for s in self.tags.values())
-                or any(keys is s for s in self._overlaid.values()))
+        return any(keys is s for s in self._sets.values()) or any(keys is s for s in self._overlaid.values())
 
     def having(self, mark: str, changes: Mapping[str, StoryState]) -> Set[int]:
         """Keys of the stories with ``mark`` ("read", "bookmarked", "tag:" and a tag): this
         index's set with the ``changes`` made since taken in (made once per change, not per key typed)."""
-        if mark == "read":
-            keys: Set[int] = self.read
-        elif mark == "bookmarked":
-            keys = self.bookmarked
-        else:
-            keys = self.tags.get(mark.removeprefix("tag:"), _NO_KEYS)
+        keys: Set[int] = self.keys_of(mark)
         if not changes:
             return keys
         overlaid = self._overlaid

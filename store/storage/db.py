@@ -23,6 +23,7 @@ import heapq
 import os
 import shutil
 import time
+from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -583,6 +584,20 @@ class Store:
                     for _path, records in self._tables() for sid, record in records.items()]
             return Catalogue(None, rows, (), self._listed_meta)
         return self._merged(listing)
+
+    def listed_keys(self) -> array[int] | None:
+        """Every story's key, newest first as :meth:`catalogue` lists them (8 bytes a story: the
+        search's list of every story, issue 17); None, never writing anything, when the listing
+        is missing, damaged or not up to date enough to merge (the caller sorts otherwise)."""
+        if self._legacy:
+            return None
+        listing = _open_listing(self.folder / LISTING)
+        if listing is None:
+            return None
+        try:
+            return self._merged(listing).keys() if self._listing_fresh(listing) else None
+        finally:
+            listing.close()
 
     def _merged(self, listing: Listing | None) -> Catalogue:
         """``listing`` with what the directory says changed since it was written merged in."""

@@ -39,11 +39,26 @@ MAX_FILES = 65_535  # a key's file is a u16
 
 @dataclass(slots=True)
 class MarkKeys:
-    """The keys of the stories with each mark."""
+    """The keys of the stories with each mark ("read", "bookmarked", "tag:" and a tag), as read
+    (8 bytes a key): a search makes the set of the marks it asks about alone, so ``is:bookmarked``
+    does not wait for the set of 400,000 read marks at a million stories (issue 17)."""
 
-    read: set[int]
-    bookmarked: set[int]
-    tags: dict[str, set[int]]
+    marks: dict[str, array[int]]
+
+    def keys(self, mark: str) -> array[int]:
+        return self.marks.get(mark) or array("Q")
+
+    @property
+    def read(self) -> set[int]:
+        return set(self.keys("read"))
+
+    @property
+    def bookmarked(self) -> set[int]:
+        return set(self.keys("bookmarked"))
+
+    @property
+    def tags(self) -> dict[str, set[int]]:
+        return {mark.removeprefix("tag:"): set(keys) for mark, keys in self.marks.items() if mark.startswith("tag:")}
 
 
 def load(user: UserState) -> MarkKeys | None:
@@ -91,9 +106,7 @@ def load(user: UserState) -> MarkKeys | None:
     if read_again or len(identities) != sum(valid):
         with contextlib.suppress(Timeout, OSError), user.lock.acquire(timeout=0):
             atomic_write_bytes(path, _encoded(list(identities.items()), marks))
-    tags = {mark.removeprefix("tag:"): set(keys) for mark, (keys, _files) in marks.items() if mark.startswith("tag:")}
-    empty = (array("Q"), array("H"))
-    return MarkKeys(set(marks.get("read", empty)[0]), set(marks.get("bookmarked", empty)[0]), tags)
+    return MarkKeys({mark: keys for mark, (keys, _files) in marks.items()})
 
 
 def _from_file(docs: Mapping[str, Any]) -> dict[str, array[int]]:
