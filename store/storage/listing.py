@@ -523,6 +523,23 @@ class Rows(Sequence[T]):
         return self._item(index)
 
 
+def _merge_runs(points: list[int], hidden: list[int], base: int) -> Iterator[tuple[int, int, int | None]]:
+    """The merged list as runs: ``(start, stop, None)`` for listed rows ``start:stop`` and
+    ``(point, point, i)`` for changed story ``i``, which goes before listed row ``point``;
+    the ``hidden`` rows (sorted) are left out."""
+    at = 0
+    for point, kind, i in sorted([(p, 0, i) for i, p in enumerate(points)] + [(p, 1, -1) for p in hidden]):
+        if point > at:
+            yield at, point, None
+            at = point
+        if kind == 0:
+            yield point, point, i
+        elif point == at:
+            at = point + 1  # a hidden row
+    if at < base:
+        yield at, base, None
+
+
 class Catalogue(Rows[Meta]):
     """Every story, newest first: the listing with the changes since it was written merged in.
 
@@ -550,18 +567,12 @@ class Catalogue(Rows[Meta]):
         self._row_sources: tuple[array[int], array[int], list[str]] | None = None  # (rows by key, source by row, names)
         if hidden or changed:
             view: array[int] = array("q")
-            events = sorted([(p, 0, i) for i, p in enumerate(points)] + [(p, 1, -1) for p in hidden])
-            at = 0
-            for point, kind, i in events:
-                if point > at:
-                    view.extend(range(at, point))
-                    at = point
-                if kind == 0:
+            for start, stop, i in _merge_runs(points, hidden, base):
+                if i is None:
+                    view.extend(range(start, stop))
+                else:
                     self._changed_at[changed[i].sid] = len(view)
                     view.append(-i - 1)
-                elif point == at:
-                    at = point + 1  # a hidden base row
-            view.extend(range(at, base))
             self._view = view
         self._length = len(self._view) if self._view is not None else base
 
@@ -594,17 +605,11 @@ class Catalogue(Rows[Meta]):
         if self._view is None:
             return base
         keys = array("Q")
-        at = 0
-        events = sorted([(p, 0, i) for i, p in enumerate(self._points)] + [(p, 1, -1) for p in self._hidden])
-        for point, kind, i in events:  # as __init__ makes the view
-            if point > at:  # a run of listed rows, copied in C
-                keys.extend(base[at:point])
-                at = point
-            if kind == 0:
+        for start, stop, i in _merge_runs(self._points, self._hidden, len(base)):
+            if i is None:
+                keys.extend(base[start:stop])  # a run of listed rows, copied in C
+            else:
                 keys.append(story_key(self._changed[i].sid))
-            elif point == at:
-                at = point + 1  # a hidden row
-        keys.extend(base[at:])
         return keys
 
     def __iter__(self) -> Iterator[Meta]:
