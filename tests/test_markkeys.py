@@ -23,7 +23,8 @@ def _as_files_say(store: Store) -> tuple[set[int], set[int], dict[str, set[int]]
 def _loaded(store: Store) -> tuple[set[int], set[int], dict[str, set[int]]]:
     keys = markkeys.load(Store(store.folder).user)
     assert keys is not None
-    return keys.read, keys.bookmarked, keys.tags
+    tags = {mark.removeprefix("tag:"): set(found) for mark, found in keys.marks.items() if mark.startswith("tag:")}
+    return set(keys.marks.get("read", ())), set(keys.marks.get("bookmarked", ())), tags
 
 
 def _files_read(monkeypatch: pytest.MonkeyPatch) -> list[list[str]]:

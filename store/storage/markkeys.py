@@ -45,21 +45,6 @@ class MarkKeys:
 
     marks: dict[str, array[int]]
 
-    def keys(self, mark: str) -> array[int]:
-        return self.marks.get(mark) or array("Q")
-
-    @property
-    def read(self) -> set[int]:
-        return set(self.keys("read"))
-
-    @property
-    def bookmarked(self) -> set[int]:
-        return set(self.keys("bookmarked"))
-
-    @property
-    def tags(self) -> dict[str, set[int]]:
-        return {mark.removeprefix("tag:"): set(keys) for mark, keys in self.marks.items() if mark.startswith("tag:")}
-
 
 def load(user: UserState) -> MarkKeys | None:
     """The keys of every mark: from ``marks.bin`` for the state files as they were, from
