@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from broadsheet.store.model import Article
 from broadsheet.store.search import execute
 from broadsheet.store.search.engine import SearchIndex
 from broadsheet.store.storage.db import Store
@@ -92,21 +93,27 @@ def test_dates_with_other_utc_offsets_are_listed_as_the_main_list_lists_them(tmp
     assert _found(index, store, "ferry sort:date")[0] == ids[::-1]
 
 
+def _swap_indexed(store: Store, gone: str, article: Article) -> str:
+    """Another process adds ``article`` and deletes story ``gone``, keeping the index up (as an
+    import does); the new story's id."""
+    other = Store(store.folder)
+    writer = SearchIndex.open(other)
+    [new] = other.add([(article, None)])
+    adder = writer.adder(other)
+    adder.add([(new, article)])
+    adder.close()
+    other.delete([gone])
+    writer.remove(other, [gone])
+    return new
+
+
 def test_changes_since_the_listing_was_written_are_merged_in(tmp_path: Path, sorts: list[int]) -> None:
     """Stories imported and deleted by another process, the index kept up by it (as an import
     does): the next search takes the new list, with the rows changed since the listing."""
     store, ids = _stored(tmp_path / "store")
     index = SearchIndex.open(store)
     assert _found(index, store, "is:unread")[1] == 6
-    other = Store(store.folder)
-    writer = SearchIndex.open(other)
-    article = make_article(3, headline="Night ferry added for the festival")
-    [new] = other.add([(article, None)])
-    adder = writer.adder(other)
-    adder.add([(new, article)])
-    adder.close()
-    other.delete([ids[1]])
-    writer.remove(other, [ids[1]])
+    new = _swap_indexed(store, ids[1], make_article(3, headline="Night ferry added for the festival"))
     sorts.clear()
     found, total = _found(index, store, "is:unread")
     assert new in found and ids[1] not in found and total == 6
@@ -145,15 +152,7 @@ def test_a_searcher_that_could_not_reload_is_not_matched_with_the_new_list(tmp_p
     index (mid-rewrite): its searcher still holds the old story, the stamp and store the new."""
     store, ids = _stored(tmp_path / "store")
     index = SearchIndex.open(store)
-    other = Store(store.folder)
-    writer = SearchIndex.open(other)
-    article = make_article(7)
-    [new] = other.add([(article, None)])
-    adder = writer.adder(other)
-    adder.add([(new, article)])
-    adder.close()
-    other.delete([ids[1]])
-    writer.remove(other, [ids[1]])
+    new = _swap_indexed(store, ids[1], make_article(7))
 
     class Rewritten:
         """The index's tantivy index, whose reload fails as mid-rewrite."""
