@@ -12,7 +12,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from broadsheet.store.parse import boilerplate, byline, captions, headline, lines, meta, quality
+from broadsheet.store.parse import boilerplate, byline, captions, headline, lines, marking, meta, quality, textstats
 
 ODD = [" ", "  ", ",", ".", ":", "|", ">", "»", "-", "1", "23", "é", "ß", "İ", "ı", "ſ", "K", "“", "\u00a0", "\t"]
 WORDINGS = [
@@ -161,3 +161,37 @@ def test_first_character_sets_hold_every_character_a_label_can_start_with() -> N
             assert captions._LABEL_START.match(ch + rest) is None or ch in captions._LABEL_FIRST
         for rest in ("y", "uthor", "ords", "eporter", "ritten by"):
             assert meta._BY_LABEL.match(ch + rest) is None or ch in meta._BY_LABEL_FIRST
+
+
+# Paragraphs of 20-70 words, most of them function words, with furniture and notice wording,
+# glued words, a copyright sign, a form-field star and a video time mixed in: lines on both
+# sides of the prose test (25 words, a third of them function words) and of 60 words.
+PARAGRAPH_WORDS = [
+    "the", "of", "and", "to", "said", "it", "was", "Bramsim", "gox", "ann", "Lee", "3", "share", "Facebook",
+    "Twitter", "print", "sign in", "newsletter", "subscribe now", "follow us on", "all rights reserved",
+    "privacy policy", "click here", "© Ann Lee", "SignIn", "InRegister", "*", "1:23", "read more", "video",
+    "delivered to your inbox", "cookies", "İn", "ſo", "é", "“quoted”", "end.", "menu", "home",
+]
+paragraph = st.lists(st.sampled_from(PARAGRAPH_WORDS), min_size=20, max_size=70).map(" ".join)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(paragraph)
+def test_prose_skips_only_furniture_tests_it_cannot_meet(text: str) -> None:
+    # furniture_reason_of given the density returns early for prose; without it, every test runs
+    n_words, low = len(text.split()), boilerplate.folded(text)
+    density = textstats.stopword_density(text)
+    assert boilerplate.furniture_reason_of(text, n_words, low, density) == boilerplate.furniture_reason_of(
+        text, n_words, low
+    )
+    assert quality.initial_class_of(text, n_words, density) == quality.initial_class_of(text, n_words)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.one_of(paragraph, line))
+def test_line_facts_are_what_each_test_gives_on_its_own(text: str) -> None:
+    facts = marking.line_facts.__wrapped__(text)
+    reason = boilerplate.furniture_reason(text)
+    credits_line = marking.is_credits_line_of(text, boilerplate.folded(text))
+    assert facts.furniture == (marking._CREDITS_LINE if credits_line else ("boilerplate", reason) if reason else None)
+    assert facts.quality == (None if boilerplate.inline_furniture(text) else quality.initial_class(text))

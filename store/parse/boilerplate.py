@@ -276,11 +276,9 @@ def furniture_reason(text: str) -> str | None:
     return furniture_reason_of(text, len(text.split()), folded(text))
 
 
-def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | None:
-    """:func:`furniture_reason`, given ``len(text.split())`` and ``folded(text)`` (shared with other tests)."""
-    # "Sign InRegister" -> "Sign In Register" (a plain search first: most lines have no glue)
-    unglued = _GLUE.sub(" ", text) if _glued(text) else text
-    n_words = n_text_words if unglued is text else len(unglued.split())
+def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: float | None = None) -> str | None:
+    """:func:`furniture_reason`, given ``len(text.split())`` and ``folded(text)`` (shared with other tests),
+    and ``stopword_density(text)`` when the caller has it (then a paragraph of prose skips most tests)."""
     if not text[:1].isalpha() and _SYMBOLS.match(text):  # (a letter is never [\W\d_]: most lines stop there)
         return "only symbols or numbers"
     if (low is None or low.startswith(_LEAD_IN_STARTS)) and _LEAD_IN.match(text):
@@ -290,6 +288,19 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
         return "truncated teaser of another story"
     if _may_embed(text) and _EMBED.search(text):
         return EMBED_REASON
+    # Prose (see _prose) is no run of links, no short line, video teaser or form field label (ungluing
+    # only adds words): of the tests below only the notices can take it, and they need 60 words at
+    # most and notice wording. Most paragraphs have none, and skip ungluing and the joint scan.
+    if (
+        density is not None
+        and n_text_words >= PROSE_WORDS
+        and density >= PROSE_DENSITY
+        and (n_text_words > 60 or not ("©" in text or low is None or _NOTICE_PLAIN.search(_plain(low))))
+    ):
+        return None
+    # "Sign InRegister" -> "Sign In Register" (a plain search first: most lines have no glue)
+    unglued = _GLUE.sub(" ", text) if _glued(text) else text
+    n_words = n_text_words if unglued is text else len(unglued.split())
     low_unglued = low if unglued is text else folded(unglued)
     # (Both tests of the wording are for lines of at most 80 words: a long paragraph skips the scan.)
     plain = None if low is None or n_words > 80 else _plain(low)
@@ -322,10 +333,14 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None) -> str | 
     return None
 
 
+PROSE_WORDS = 25
+PROSE_DENSITY = 0.3
+
+
 def _prose(text: str, n_words: int) -> bool:
     """A paragraph of prose (25+ words, a third of them function words) that names sites like
     Facebook or Twitter in passing is no run of share links."""
-    return n_words >= 25 and stopword_density(text) >= 0.3
+    return n_words >= PROSE_WORDS and stopword_density(text) >= PROSE_DENSITY
 
 
 # A photo's copyright line: "© Ann Lee", "Photo © Ann Lee/Agency", or one glued to the end of a

@@ -16,7 +16,14 @@ from broadsheet.store.parse.credits import is_credits_line_of
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank, story_lines
 from broadsheet.store.parse.story_end import closing_heading
-from broadsheet.store.parse.textstats import LINE_CACHE, ends_sentence, jaccard, similarity, tokens
+from broadsheet.store.parse.textstats import (
+    LINE_CACHE,
+    ends_sentence,
+    jaccard,
+    similarity,
+    stopword_density,
+    tokens,
+)
 from broadsheet.store.parse.types import Line
 
 GAP = 6  # furniture lines allowed inside one run of story text
@@ -43,16 +50,19 @@ def line_facts(text: str) -> LineFacts:
     """
     n_words = len(text.split())
     low = boilerplate.folded(text)
+    # Counted once for both tests that read it: the prose class of a long line, and whether a
+    # line is prose, which spares it the furniture wording scans.
+    density = stopword_density(text) if n_words >= boilerplate.PROSE_WORDS else None
     if is_credits_line_of(text, low):
         furniture: tuple[str, str] | None = _CREDITS_LINE
     else:
-        reason = boilerplate.furniture_reason_of(text, n_words, low)
+        reason = boilerplate.furniture_reason_of(text, n_words, low, density)
         furniture = ("boilerplate", reason) if reason else None
     inline = boilerplate.inline_furniture_of(text, low)  # uncached: this cache keeps the answer
     return LineFacts(
         furniture,
         captions.caption_facts_of(text, n_words, low),
-        None if inline else quality.initial_class_of(text, n_words),
+        None if inline else quality.initial_class_of(text, n_words, density),
     )
 
 

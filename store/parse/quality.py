@@ -26,8 +26,8 @@ def initial_class(text: str) -> str:
     return initial_class_of(text, len(text.split()))
 
 
-def initial_class_of(text: str, n_words: int) -> str:
-    """:func:`initial_class`, given ``len(text.split())``."""
+def initial_class_of(text: str, n_words: int, density: float | None = None) -> str:
+    """:func:`initial_class`, given ``len(text.split())``, and ``stopword_density(text)`` when known."""
     length = len(text)
     if length < LENGTH_LOW:
         # A short but complete sentence ("He denied it.") may still be prose; context decides.
@@ -35,7 +35,8 @@ def initial_class_of(text: str, n_words: int) -> str:
         if ends_sentence(text) and n_words >= 6 and stopword_density(text) >= STOP_LOW:
             return "neargood"
         return "short"
-    density = stopword_density(text)
+    if density is None:
+        density = stopword_density(text)
     if density >= STOP_HIGH:
         if length > LENGTH_HIGH or (length >= LENGTH_SENTENCE and ends_sentence(text)):
             return "good"
