@@ -181,8 +181,11 @@ SPACE_PIECES = [" ", "  ", "\t", "\u00a0", "\u2003", "\u200b", "\u3000", "a", "\
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(st.sampled_from(SPACE_PIECES), max_size=12))
 def test_space_runs_match_as_written(pieces: list[str]) -> None:
+    # split_lines makes every odd space a plain one, then each run of plain spaces one space
     text = "".join(pieces)
-    assert lines._SPACE_RUNS.sub(" ", text) == SPACE_RUNS_AS_WRITTEN.sub(" ", text)
+    runs = lines._PLAIN_RUNS.sub(" ", lines._ODD_SPACE.sub(" ", text))
+    assert runs == SPACE_RUNS_AS_WRITTEN.sub(" ", text)
+    assert [line.text for line in lines.split_lines(text)] == [row.strip() for row in runs.split("\n")]
 
 
 @settings(max_examples=2000, deadline=None)

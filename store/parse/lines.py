@@ -8,18 +8,14 @@ from broadsheet.store.parse.boilerplate import end_marker
 from broadsheet.store.parse.types import Line
 
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-# The runs _SPACES would change: two or more characters, or one that is not a plain space.
-# Prose is mostly single spaces, which this skips instead of replacing each with itself.
-# Written as one space character then more of them, or (when alone) one that is not a plain
-# space: the same matches as ``[…]{2,}|[odd]``, but starting with a character set lets ``re``
-# skip ahead to the next space instead of trying both alternatives at every position.
-_SPACE_RUNS = re.compile(
-    r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]"
-    r"(?:[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+|(?<=[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]))"
-)
-# Every run _SPACE_RUNS changes holds two plain spaces or one of these characters. Searching
-# for them is a fast scan for one character class (the alternation above tries every position).
+# split_lines changes the runs _SPACES would change: two or more characters, or one that is
+# not a plain space. Prose is mostly single spaces, which it skips instead of replacing each
+# with itself: the odd characters first become plain spaces (most pages have none; searching
+# for them is a fast scan for one character class), then runs of two or more plain spaces
+# become one (a pattern starting with two spaces is searched for as a literal, where one that
+# starts with a character set tries a match at every single space of the prose).
 _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
+_PLAIN_RUNS = re.compile("  +")
 
 
 def normalise(text: str) -> str:
@@ -35,8 +31,15 @@ def split_lines(text: str) -> list[Line]:
     rows = text.split("\n")
     # (_ODD_SPACE finds a tab or a character only a row that is not ASCII can hold: searched
     # in those rows alone, most of a page is not scanned character by character.)
-    if "  " in text or "\t" in text or any(_ODD_SPACE.search(row) for row in rows if not row.isascii()):
-        rows = _SPACE_RUNS.sub(" ", text).split("\n")
+    if "\t" in text or any(_ODD_SPACE.search(row) for row in rows if not row.isascii()):
+        text = _ODD_SPACE.sub(" ", text)
+    elif "  " not in text:
+        return _lines(rows)
+    return _lines(_PLAIN_RUNS.sub(" ", text).split("\n"))
+
+
+def _lines(rows: list[str]) -> list[Line]:
+    """:class:`Line` objects of normalised rows, stripped here."""
     return [
         Line(number, stripped) if stripped else Line(number, "", "blank", "empty line")
         for number, stripped in enumerate(map(str.strip, rows), start=1)
