@@ -289,13 +289,13 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
     if _may_embed(text) and _EMBED.search(text):
         return EMBED_REASON
     # Prose (see _prose) is no run of links, no short line, video teaser or form field label (ungluing
-    # only adds words): of the tests below only the notices can take it, and they need 60 words at
-    # most and notice wording. Most paragraphs have none, and skip ungluing and the joint scan.
+    # only adds words): of the tests below only the notices can take it, and they need at most
+    # NOTICE_WORDS words and notice wording. Most paragraphs have none, and skip ungluing and the joint scan.
     if (
         density is not None
         and n_text_words >= PROSE_WORDS
         and density >= PROSE_DENSITY
-        and (n_text_words > 60 or not ("©" in text or low is None or _NOTICE_PLAIN.search(_plain(low))))
+        and (n_text_words > NOTICE_WORDS or not ("©" in text or low is None or _NOTICE_PLAIN.search(_plain(low))))
     ):
         return None
     # "Sign InRegister" -> "Sign In Register" (a plain search first: most lines have no glue)
@@ -305,7 +305,9 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
     # (Both tests of the wording are for lines of at most 80 words: a long paragraph skips the scan.)
     plain = None if low is None or n_words > 80 else _plain(low)
     wording = plain is None or _ANY_PLAIN.search(plain) is not None  # False: no notice, no furniture words
-    notice = n_words <= 60 and ("©" in text or plain is None or (wording and _NOTICE_PLAIN.search(plain) is not None))
+    notice = n_words <= NOTICE_WORDS and (
+        "©" in text or plain is None or (wording and _NOTICE_PLAIN.search(plain) is not None)
+    )
     if n_words <= 40 and notice and _may_search(_PROMO_LOW, low) and _PROMO.search(text):
         return "promotion for the site (newsletter, app, membership)"
     if n_words <= 20 and ":" in text[1:3] and _VIDEO_TEASER.match(text):  # ("1:23 ..." or "12:34 ...")
@@ -335,6 +337,7 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
 
 PROSE_WORDS = 25
 PROSE_DENSITY = 0.3
+NOTICE_WORDS = 60  # a copyright or cookie notice is no longer (the prose shortcut above relies on it)
 
 
 def _prose(text: str, n_words: int) -> bool:
