@@ -95,6 +95,24 @@ async def test_search_filters_as_you_type_and_escape_restores(filled_store: Stor
         assert headlines.current.id == selected
 
 
+async def test_keys_typed_before_the_reader_was_up_are_acted_on_first(filled_store: Store) -> None:
+    """Keys read with the terminal's graphics answer (``typed_ahead``) run, in order, before any typed later."""
+    app = BroadsheetApp(filled_store, typed_ahead="jj")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.query_one(HeadlineList).cursor == 2
+    app = BroadsheetApp(filled_store, typed_ahead="j/kari")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        search = app.screen.query_one(Input)
+        assert app.focused is search and search.value == "kari"  # the "j" moved the list, "/" opened the search
+        for key in ("space", "l", "u", "n", "d"):
+            await pilot.press(key)
+        await settle(pilot)
+        assert search.value == "kari lund"
+        assert str(app.screen.query_one("#match-count", Label).render()) == "1 of 5"
+
+
 async def test_search_with_no_match_shows_empty_list(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(80, 24)) as pilot:

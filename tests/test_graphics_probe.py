@@ -28,7 +28,15 @@ from broadsheet.cli.reader import Start, run_command
 from broadsheet.config import load_config
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
-from broadsheet.tui.graphics_probe import DA1_QUERY, KITTY_QUERY, TIMEOUT, GraphicsQuery, start_detection
+from broadsheet.tui.graphics_probe import (
+    DA1_QUERY,
+    KITTY_QUERY,
+    TIMEOUT,
+    GraphicsQuery,
+    choose_protocol,
+    parse_answers,
+    start_detection,
+)
 from tests.conftest import REPO
 
 QUERY = (KITTY_QUERY + DA1_QUERY).encode()
@@ -264,6 +272,25 @@ def test_a_store_that_cannot_open_leaves_the_terminal_as_it_was(pty: tuple[int, 
     assert queued(slave) == 0  # and not left for the shell
 
 
+@pytest.mark.skipif(not BIN.exists(), reason="the broadsheet entry point is not installed")
+@pytest.mark.parametrize("arrived", [b"q" + ANSWERS["halfblocks"], ANSWERS["halfblocks"] + b"q"],
+                         ids=["before the answer", "after it"])
+def test_q_typed_as_the_reader_starts_quits_it(pty: tuple[int, int], tmp_path: Path, arrived: bytes) -> None:
+    """The whole command: a key typed within the round trip (read with the answer) or after it (read
+    by Textual while the screen is still being built: it crashed the reader) acts once the reader is up."""
+    master, slave = pty
+    before = termios.tcgetattr(slave)
+    fake = terminal(master, arrived, delay=0.05)
+    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path / "home"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config"), "TERM": "xterm-256color", "LANG": "C.UTF-8"}
+    proc = subprocess.run([str(BIN), "--store", str(tmp_path / "store"), "run", "--no-seed"], stdin=slave,
+                          stdout=slave, stderr=slave, env=env, timeout=30, check=False)
+    output = fake.stop()
+    assert proc.returncode == 0, output[-3000:].decode(errors="replace")
+    assert termios.tcgetattr(slave) == before
+    assert queued(slave) == 0
+
+
 def test_the_query_leaves_before_textual_loads(tmp_path: Path) -> None:
     """`broadsheet run` sends the query before the app's modules load, so their loading overlaps the round trip."""
     code = ("import os, sys\n"
@@ -284,3 +311,29 @@ def test_the_query_leaves_before_textual_loads(tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, env=env,
                             stdin=subprocess.DEVNULL, timeout=60, check=False)
     assert result.stderr.splitlines()[-2:] == ["[]", "[]"], result.stderr
+
+
+@pytest.mark.parametrize(("arrived", "keys", "protocol"), [
+    (b"j" + ANSWERS["kitty"], "j", "kitty"),
+    (b"/z" + ANSWERS["sixel"], "/z", "sixel"),
+    (b"\x1b[B" + ANSWERS["halfblocks"], "\x1b[B", "halfblocks"),  # an arrow key keeps its sequence
+    (b"q\x1b[?62;", "q", "halfblocks"),  # an answer cut off at the deadline is not a key
+    (b"k\x1b_Gi=31;O", "k", "halfblocks"),
+    (b"\xc3\xa9" + ANSWERS["halfblocks"], "\u00e9", "halfblocks"),
+])
+def test_keys_typed_before_the_answer_are_kept_apart_from_it(arrived: bytes, keys: str, protocol: str) -> None:
+    answers = parse_answers(arrived)
+    assert answers.keys == keys
+    assert choose_protocol(TERMINAL, tty=True, answers=answers) == protocol
+
+
+def test_a_key_typed_before_the_answer_is_handed_to_the_reader(pty: tuple[int, int]) -> None:
+    """Typed as the command started (over SSH, within one round trip): read with the answer, not lost."""
+    master, slave = pty
+    fake = terminal(master, b"/ki" + ANSWERS["kitty"])
+    with start_detection(env=TERMINAL, fd_in=slave, fd_out=slave) as detection:
+        assert fake.answered.wait(2)
+        assert detection.protocol() == "kitty"
+        assert detection.typed_ahead() == "/ki"
+    assert fake.stop() == QUERY  # not echoed either
+    assert queued(slave) == 0

@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from textual import events, work
+from textual._xterm_parser import XTermParser  # the driver's own reading of keys, for those typed ahead
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
@@ -44,8 +45,13 @@ class BroadsheetApp(App[None]):
     COMMANDS = App.COMMANDS | {StoryCommands}
     BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
 
-    def __init__(self, store: Store, config: Config | None = None, graphics: Protocol | None = None) -> None:
+    def __init__(self, store: Store, config: Config | None = None, graphics: Protocol | None = None,
+                 typed_ahead: str = "") -> None:
         super().__init__()
+        #: Keys that came before the main screen was up, to act on in order once it is (None then):
+        #: those typed as `broadsheet run` started, read from the tty with the terminal's graphics
+        #: answer, and those the driver read while the screen was being composed.
+        self._held: list[events.Key] | None = _keys_of(typed_ahead)
         self.store = store
         self.config = config or Config(path=store.folder / "no-config.toml")
         # How photos are drawn: probed by `broadsheet run` before the app owns the terminal;
@@ -167,6 +173,9 @@ class BroadsheetApp(App[None]):
         binds no Alt keys, so unless a keymap does, it is Esc and then the key.
         """
         if isinstance(event, events.Key) and not event.is_forwarded:
+            if self._held is not None:  # a key acted on before the screen is up found no widgets
+                self._held.append(event)
+                return
             self.key_time = event.time
             if (keys := escape_then(event)) is not None and event.key not in self.screen.active_bindings:
                 for key in keys:
@@ -175,6 +184,11 @@ class BroadsheetApp(App[None]):
             if await self._run_binding_now(event):
                 return
         await super().on_event(event)
+
+    async def on_main_screen_up(self, _message: MainScreen.Up) -> None:
+        held, self._held = self._held or [], None
+        for key in held:
+            await self.on_event(key)
 
     async def _run_binding_now(self, event: events.Key) -> bool:
         """Run the binding ``event`` has under the current focus; False leaves it to Textual."""
@@ -202,3 +216,9 @@ class BroadsheetApp(App[None]):
                 if binding.description and binding.action != "app.quit":
                     yield SystemCommand(binding.description, f"Key: {key_label(self, binding.key.split(',')[0])}",
                                         lambda action=binding.action: screen.run_action(action))
+
+
+def _keys_of(typed: str) -> list[events.Key]:
+    """The key events of text read from the tty, as the driver would read them."""
+    parser = XTermParser()
+    return [e for e in (*parser.feed(typed), *parser.feed("")) if isinstance(e, events.Key)] if typed else []

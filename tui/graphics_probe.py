@@ -7,6 +7,8 @@ the query goes out before the store opens and the app's modules load (about 150 
 the answer is read only then: the wait overlaps work that is done anyway. A terminal that
 does not answer, tmux, screen, a pipe or ``broadsheet serve`` gets coloured half-blocks;
 ``NO_COLOR``, ``TERM=dumb`` and ``[reader] images = false`` get none, and no query is sent.
+Keys typed before the answer came are read with it: the reader gets them back and acts on
+them first (``BroadsheetApp(typed_ahead=...)``), so a quick ``/`` at start is not lost.
 
 Only the standard library is imported here, so the query leaves before Rich or Textual load.
 """
@@ -33,6 +35,8 @@ DA1_QUERY = "\x1b[c"
 TIMEOUT = 0.3
 _DA1_REPLY = re.compile(rb"\x1b\[\?([\d;]*)c")
 _KITTY_REPLY = re.compile(rb"\x1b_Gi=31;([^\x1b]*)\x1b\\")
+#: An answer cut off at the deadline: the start of either answer with nothing after it.
+_CUT_REPLY = re.compile(rb"\x1b(?:_G[^\x1b]*|\[\?[\d;]*)\Z")
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +46,17 @@ class Answers:
     kitty: bool = False
     sixel: bool = False
     answered: bool = False
+    #: What the user typed before the answer came in (read with it): the reader acts on it first.
+    keys: str = ""
 
 
 def parse_answers(data: bytes) -> Answers:
     da1 = _DA1_REPLY.search(data)
     kitty = _KITTY_REPLY.search(data)
+    keys = _CUT_REPLY.sub(b"", _KITTY_REPLY.sub(b"", _DA1_REPLY.sub(b"", data)))
     return Answers(kitty=bool(kitty and kitty.group(1) == b"OK"),
-                   sixel=bool(da1 and b"4" in da1.group(1).split(b";")), answered=bool(da1))
+                   sixel=bool(da1 and b"4" in da1.group(1).split(b";")), answered=bool(da1),
+                   keys=keys.decode("utf-8", errors="replace"))
 
 
 def choose_protocol(env: Mapping[str, str], *, images: bool = True, tty: bool = False,
@@ -99,7 +107,8 @@ class GraphicsQuery:
         """Read the answer, waiting at most until the deadline (once it has passed, only what has arrived).
 
         Bytes are read one at a time up to the end of the DA1 answer, so a key typed after it
-        stays in the queue for the reader, as it would without the query.
+        stays in the queue for the reader, as it would without the query; a key typed before
+        it is kept in the answers' ``keys``, for the reader to act on first.
         """
         if self._answers is not None:
             return self._answers
@@ -138,12 +147,18 @@ class Detection:
     def __init__(self, env: Mapping[str, str], images: bool, tty: bool, query: GraphicsQuery | None) -> None:
         self.env, self.images, self.tty, self.query = env, images, tty, query
 
-    def protocol(self) -> Protocol:
-        answers = Answers()
+    def answers(self) -> Answers:
         if self.query is not None:
             with contextlib.suppress(OSError):  # a terminal gone mid-answer: as if it had said nothing
-                answers = self.query.answers()
-        return choose_protocol(self.env, images=self.images, tty=self.tty, answers=answers)
+                return self.query.answers()
+        return Answers()
+
+    def protocol(self) -> Protocol:
+        return choose_protocol(self.env, images=self.images, tty=self.tty, answers=self.answers())
+
+    def typed_ahead(self) -> str:
+        """The keys typed while the answer was awaited (read from the tty with it), in order."""
+        return self.answers().keys
 
     def close(self) -> None:
         if self.query is not None:

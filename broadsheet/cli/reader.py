@@ -81,6 +81,7 @@ def run_command(store: Store, *, seed: bool, start: Start | None = None) -> int:
         store.user.set_setting("seeded", True)
     from broadsheet.tui.app import BroadsheetApp
 
-    app = BroadsheetApp(store, start.config, start.graphics.protocol())  # the answer is in by now, as a rule
+    # The answer is in by now, as a rule; keys typed before it came are the reader's first keys.
+    app = BroadsheetApp(store, start.config, start.graphics.protocol(), start.graphics.typed_ahead())
     app.run()
     return app.return_code or 0  # 1 when the reader stopped on an error (Textual has shown it)

@@ -111,6 +111,9 @@ class MainScreen(FeedsMixin, Screen[None]):
     #: (j, k: opening the next story) shows its story in the cursor's frame.
     REST = 0.06
 
+    class Up(Message):
+        """The screen is composed and mounted: keys that came before it can be acted on now."""
+
     @dataclass
     class SearchDone(Message):
         query: str
@@ -171,6 +174,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         release_loaded()
 
     def on_mount(self) -> None:
+        self.post_message(self.Up())  # handled after this method, whatever it raises
         self.headlines.border_title = "Headlines"
         self.article_view.border_title = "Story"
         self.query_one(CreditsPanel).border_title = "Caption & credits"
