@@ -202,3 +202,37 @@ async def test_an_alt_key_bound_in_the_keymap_is_kept(filled_store: Store) -> No
         burst(app, "\x1bb")
         await settle(pilot)
         assert filled_store.user.get(story.id).bookmarked
+
+
+@pytest.mark.parametrize(("data", "value", "cursor"), [
+    ("/ferry\r", "ferry", 0),  # the bar kept the focus: a later key went into it
+    ("/ferry\rG", "ferry", 3),  # G typed into the bar, replacing the word
+    ("/ferry\x1bj", "", 1),  # the bar was cleared first, then got the word, and j with it
+])
+async def test_a_word_then_enter_or_esc_in_one_read_ends_where_they_lead(filled_store: Store, data: str, value: str,
+                                                                         cursor: int) -> None:
+    """A search typed and left in one read (pasted, or over a slow link), as if typed slowly."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        burst(app, data)
+        await settle(pilot)
+        bar, headlines = app.screen.query_one(SearchBar), app.screen.query_one(HeadlineList)
+        assert bar.value == value and app.focused is headlines and headlines.cursor == cursor
+        assert headlines.count == (4 if value else 5)
+
+
+async def test_slash_and_a_new_word_in_one_read_replace_the_search(filled_store: Store) -> None:
+    """"/" selects the search's text, so the word typed after it replaces it, in one read or not."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "/ferry")
+        await pilot.press("enter")
+        await settle(pilot)
+        burst(app, "/rail\r")
+        await settle(pilot)
+        bar, headlines = app.screen.query_one(SearchBar), app.screen.query_one(HeadlineList)
+        assert bar.value == "rail" and app.focused is headlines and headlines.count == 1
+        await type_text(pilot, "/lowmoor")  # typed a key at a time
+        assert bar.value == "lowmoor" and app.focused is bar

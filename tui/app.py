@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from textual import events, work
-from textual._xterm_parser import XTermParser  # the driver's own reading of keys, for those typed ahead
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
@@ -25,7 +24,7 @@ from broadsheet.store.search.query import Query, SearchResult
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 from broadsheet.tui.commands import StoryCommands
-from broadsheet.tui.escape_keys import escape_then, install
+from broadsheet.tui.escape_keys import EscapeKeyParser, escape_then, install
 from broadsheet.tui.graphics_probe import Protocol, choose_protocol
 from broadsheet.tui.screens.help import bindings_of, key_label
 from broadsheet.tui.screens.main import MainScreen
@@ -167,8 +166,8 @@ class BroadsheetApp(App[None]):
         Textual hands a key to the focused widget's queue and resolves its binding when it
         bubbles back up, by then against the focus that *later* keys may have moved: Esc and
         "/" arriving in one read (a laggy SSH link) ran the letters typed after "/" as list
-        commands. So a key whose binding is known now runs now (a text field's printable keys
-        go to it as usual).
+        commands. So a key whose binding is known now runs now, and a text field's printable key
+        goes into it now.
         Esc then a key in one read reaches the app as one Alt key (see escape_keys); the reader
         binds no Alt keys, so unless a keymap does, it is Esc and then the key.
         """
@@ -191,9 +190,19 @@ class BroadsheetApp(App[None]):
             await self.on_event(key)
 
     async def _run_binding_now(self, event: events.Key) -> bool:
-        """Run the binding ``event`` has under the current focus; False leaves it to Textual."""
-        if (isinstance(self.focused, Input) and event.is_printable) or self.screen.maximized is not None:
-            return False  # a text field takes printable keys before any binding
+        """Run the binding ``event`` has under the current focus, or type its character into the
+        focused text field; False leaves it to Textual."""
+        if self.screen.maximized is not None:
+            return False
+        focused = self.focused
+        if isinstance(focused, Input) and event.is_printable and event.character:
+            # Now, as Input does it: queued for the field, "/word" then Esc in one read cleared the
+            # bar and only then typed the word into it.
+            if focused.selection.is_empty:
+                focused.insert_text_at_cursor(event.character)
+            else:
+                focused.replace(event.character, *focused.selection)
+            return True
         active = self.screen.active_bindings.get(event.key)
         if active is None or not active.enabled or active.binding.priority:
             return False
@@ -219,6 +228,6 @@ class BroadsheetApp(App[None]):
 
 
 def _keys_of(typed: str) -> list[events.Key]:
-    """The key events of text read from the tty, as the driver would read them."""
-    parser = XTermParser()
+    """The key events of text read from the tty, as the driver reads them (``install``)."""
+    parser = EscapeKeyParser()
     return [e for e in (*parser.feed(typed), *parser.feed("")) if isinstance(e, events.Key)] if typed else []

@@ -198,6 +198,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         # Leaving the search bar or the article moves the focus at once, not a message later:
         # a key typed right after Esc or Enter (in the same read) acts where the focus went.
         self.query_one(SearchBar).on_leave = self._to_list
+        self.query_one(SearchBar).on_clear = lambda restore: self.run_search("", keep=restore)
         self.article_view.on_back = self._to_list
         if self.store.read_only:
             why = self.store.write_error or "the store folder cannot be written"
@@ -478,12 +479,8 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, message: Input.Changed) -> None:
-        self.run_search(message.value)
-
-    @on(SearchBar.Done)
-    def _search_bar_done(self, message: SearchBar.Done) -> None:
-        if message.cleared:
-            self.run_search("", keep=message.restore)
+        if message.value == message.input.value:  # else a later change is on its way, or Esc cleared the bar
+            self.run_search(message.value)
 
     @on(Sidebar.Chosen)
     def _sidebar_chosen(self, message: Sidebar.Chosen) -> None:

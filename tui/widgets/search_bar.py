@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import Input
 
 
@@ -18,34 +16,35 @@ class SearchBar(Input):
         Binding("enter,down", "leave", "To results", show=False),
     ]
 
-    @dataclass
-    class Done(Message):
-        cleared: bool
-        restore: str | None
-
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(placeholder="Search headlines, people, captions, sources (/)", id=id)
+        # The text is selected by begin(), at once: Input's own select on focus comes a message
+        # later, after keys typed in the same read as "/" went in, and the next key replaced them.
+        super().__init__(placeholder="Search headlines, people, captions, sources (/)", id=id, select_on_focus=False)
         self._restore: str | None = None
         self.on_leave: Callable[[], None] | None = None  # the screen's: move the focus to the results
+        #: The screen's: list every story again, the cursor on this one (the story before the search).
+        self.on_clear: Callable[[str | None], None] | None = None
 
     def begin(self, current_story: str | None) -> None:
-        """Focus the bar, remembering the story to go back to if the search is cleared."""
+        """Select the text, so what is typed next replaces it, and remember the story to go back
+        to if the search is cleared. The screen then focuses the bar at once: ``focus()`` would
+        do it a message later, taking the focus back from the list after an Enter typed in the
+        same read ("/word⏎" pasted, or over a slow link)."""
         if not self.value:
             self._restore = current_story
-        self.focus()
+        self.select_all()
 
     def action_clear_and_leave(self) -> None:
-        had_text = bool(self.value)
-        with self.prevent(Input.Changed):
-            self.value = ""
-        self.post_message(self.Done(cleared=had_text, restore=self._restore))
-        self._leave()
+        """Clear the search and leave, both now: a key typed after Esc in the same read acts on
+        the whole list (a message later, the list would come back under it, the cursor moved back)."""
+        if self.value:
+            with self.prevent(Input.Changed):
+                self.value = ""
+            if self.on_clear is not None:
+                self.on_clear(self._restore)
+        self.action_leave()
 
     def action_leave(self) -> None:
-        self.post_message(self.Done(cleared=False, restore=None))
-        self._leave()
-
-    def _leave(self) -> None:
         """Move the focus now: keys typed after Esc or Enter in the same read go where it goes."""
         if self.on_leave is not None:
             self.on_leave()
