@@ -11,10 +11,12 @@ from textual.widgets import Input, Label, Static
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.help import HelpScreen
+from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
 from broadsheet.tui.widgets.headline_list import HeadlineList
-from tests.pilot import settle
+from tests.factories import make_article, wire_article
+from tests.pilot import settle, type_text
 
 
 def article_text(app: BroadsheetApp) -> str:
@@ -111,6 +113,39 @@ async def test_keys_typed_before_the_reader_was_up_are_acted_on_first(filled_sto
         await settle(pilot)
         assert search.value == "kari lund"
         assert str(app.screen.query_one("#match-count", Label).render()) == "1 of 5"
+
+
+async def test_a_search_lists_more_results_as_the_cursor_nears_their_end(store: Store,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader lists a search's best few at a time and the next as the cursor comes near
+    the last listed, until every match is listed: none twice, none left out."""
+    monkeypatch.setattr("broadsheet.tui.app.SEARCH_LIMIT", 3)
+    monkeypatch.setattr(MainScreen, "MORE_AHEAD", 1)
+    store.add([(make_article(i), f"made-up-{i}.txt") for i in range(7)] + [(wire_article(), "wire.txt")])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await type_text(pilot, "/ferry")
+        await pilot.press("enter")
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        count = app.screen.query_one("#match-count", Label)
+        assert headlines.count == 3 and str(count.render()) == "best 3 of 7 matches"
+        await pilot.press("j")  # row 1 of 3: not near the end yet
+        await settle(pilot)
+        assert headlines.count == 3
+        await pilot.press("j")  # row 2: the next three come
+        await settle(pilot)
+        assert headlines.count == 6 and headlines.cursor == 2
+        assert str(count.render()) == "best 6 of 7 matches"
+        await pilot.press("G")
+        await settle(pilot)
+        ids = headlines.story_ids
+        assert len(ids) == len(set(ids)) == 7 and str(count.render()) == "7 of 8"
+        assert set(ids) == {meta.id for meta in store.stories() if "ferry" in meta.headline}
+        await pilot.press("G")
+        await settle(pilot)
+        assert headlines.count == 7  # every match is listed: nothing more is asked for
 
 
 async def test_search_with_no_match_shows_empty_list(filled_store: Store) -> None:

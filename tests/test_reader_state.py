@@ -72,6 +72,23 @@ def test_results_are_taken_only_for_the_current_query(reader: ReaderState) -> No
     assert reader.result_ids is None and reader.terms == [] and reader.query_text == ""
 
 
+def test_more_results_follow_only_those_listed_for_the_query_shown(reader: ReaderState) -> None:
+    a, b, c, d = (m.id for m in reader.stories[:4])
+    reader.begin_search("ferry")
+    assert reader.more() is None  # no results yet
+    assert reader.accept("ferry", SearchResult([a, b], 4, ["ferry"]))
+    job = reader.more()
+    assert job is not None and (job.text, job.offset) == ("ferry", 2)
+    assert not reader.accept_more("ferry", 1, SearchResult([c], 4, ["ferry"]))  # not after those listed
+    assert reader.accept_more("ferry", 2, SearchResult([b, c], 4, ["ferry"]))  # b moved down: listed once
+    assert reader.result_ids == [a, b, c] and reader.count_label(3) == "best 3 of 4 matches"
+    assert reader.accept_more("ferry", 3, SearchResult([], 4, ["ferry"]))  # d left the index meanwhile
+    assert reader.result_ids == [a, b, c] and reader.more() is None  # the list ends there
+    reader.begin_search("ferry timetable")  # its results are on their way: none to add to
+    assert reader.more() is None
+    assert not reader.accept_more("ferry timetable", 3, SearchResult([d], 9, ["ferry", "timetable"]))
+
+
 def test_a_malformed_query_raises_before_any_worker(reader: ReaderState) -> None:
     with pytest.raises(QueryError):
         reader.begin_search('"ferry')

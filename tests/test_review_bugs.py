@@ -58,12 +58,13 @@ async def test_the_search_worker_gets_a_snapshot_of_the_marks(filled_store: Stor
     seen: dict[str, bool] = {}
     search = app.search
 
-    def slow(query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState]) -> SearchResult:
+    def slow(query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
+             offset: int = 0) -> SearchResult:
         before = dict(states)
         entered.set()
         release.wait(10)
         seen["unchanged"] = dict(states) == before
-        return search(query, stories, states)
+        return search(query, stories, states, offset=offset)
 
     monkeypatch.setattr(app, "search", slow)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -83,7 +84,8 @@ async def test_the_search_worker_gets_a_snapshot_of_the_marks(filled_store: Stor
 async def test_a_failing_search_worker_is_reported(filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     app = BroadsheetApp(filled_store)
 
-    def broken(query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState]) -> SearchResult:
+    def broken(query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
+               offset: int = 0) -> SearchResult:
         raise RuntimeError("the index went away")
 
     monkeypatch.setattr(app, "search", broken)

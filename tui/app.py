@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -32,9 +33,10 @@ from broadsheet.tui.screens.main import MainScreen
 if TYPE_CHECKING:
     from broadsheet.store.search import SearchIndex
 
-#: The reader lists at most this many results of a search, best (or newest) first; the
-#: count shows how many matched in all. Fetching every id of a word found in 50,000
-#: stories costs ~15 ms in tantivy-py; the first 2,000 cost ~1 ms.
+#: The reader lists this many results of a search at a time, best (or newest) first, and
+#: the next as the cursor nears their end; the count shows how many matched in all.
+#: Fetching every id of a word found in 50,000 stories costs ~15 ms in tantivy-py; the
+#: first 2,000 cost ~1 ms.
 SEARCH_LIMIT = 2000
 
 
@@ -130,7 +132,8 @@ class BroadsheetApp(App[None]):
         """
         if event.state != WorkerState.ERROR:
             return
-        what = {"search": "Search", "index": "Opening the search index"}.get(event.worker.group, "A background task")
+        groups = {"search": "Search", "more": "Search", "index": "Opening the search index"}
+        what = groups.get(event.worker.group, "A background task")
         error = event.worker.error
         self.notify(f"{what} failed: {type(error).__name__}: {error}", title="Error", severity="error", timeout=10)
 
@@ -143,8 +146,10 @@ class BroadsheetApp(App[None]):
             except OSError as exc:
                 self.notify(f"Could not save the theme: {exc}", severity="warning")
 
-    def search(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState]) -> SearchResult:
-        """Run a parsed query for the main screen (called from a worker thread).
+    def search(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
+               offset: int = 0) -> SearchResult:
+        """Run a parsed query for the main screen (called from a worker thread): its best
+        ``SEARCH_LIMIT`` stories after the first ``offset`` (those listed already).
 
         The tantivy index answers once it is open; before that (the first seconds of a
         rebuild) the fallback filter answers the same query, saying what it cannot do.
@@ -152,8 +157,9 @@ class BroadsheetApp(App[None]):
         """
         index = self._index
         if index is None:
-            return self._filter.run(query, stories, states, limit=SEARCH_LIMIT)
-        return index.run(query, states=states, limit=SEARCH_LIMIT)
+            found = self._filter.run(query, stories, states, limit=offset + SEARCH_LIMIT)
+            return replace(found, ids=found.ids[offset:])
+        return index.run(query, states=states, limit=SEARCH_LIMIT, offset=offset)
 
     @property
     def keymap(self) -> dict[str, str]:

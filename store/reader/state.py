@@ -44,6 +44,7 @@ class SearchInput:
     query: Query
     stories: Sequence[StoryMeta]
     states: Mapping[str, StoryState]
+    offset: int = 0  # results listed already: the next ones are wanted (see ReaderState.more)
 
 
 class ReaderState:
@@ -60,6 +61,7 @@ class ReaderState:
         self.query_text = ""
         self.result_ids: list[str] | None = None  # None: every story, in ``order``
         self.result_total = 0
+        self._results_of = ""  # the query whose results ``result_ids`` are (the bar may hold a newer one)
         self.terms: list[str] = []
         self.note = ""  # what the last answer could not take into account
         self.fingerprint: Fingerprint | None = None
@@ -256,6 +258,31 @@ class ReaderState:
         else:
             self.result_ids, self.terms, self.result_total = result.ids, result.terms, result.total
             self.note = result.note
+        self._results_of = text
+        return True
+
+    def more(self) -> SearchInput | None:
+        """What a worker must search for the next results of the query listed, when it matched
+        more stories than are listed (a search lists the best few thousand; the list asks for
+        more as its cursor nears their end); None when all are listed or a newer query is on its way."""
+        listed = self.result_ids
+        if listed is None or self._results_of != self.query_text or self.result_total <= len(listed):
+            return None
+        return SearchInput(self.query_text, parse_query(self.query_text), self.stories, self.states, len(listed))
+
+    def accept_more(self, text: str, offset: int, result: SearchResult) -> bool:
+        """Append a worker's next results if they follow those listed for the query still shown.
+
+        Stories a change of the index moved into the page already listed are not listed twice;
+        a page that adds nothing (the index lost stories meanwhile) ends the list there.
+        """
+        listed = self.result_ids
+        if listed is None or text != self.query_text or self._results_of != text or offset != len(listed):
+            return False
+        seen = set(listed)
+        added = [i for i in result.ids if i not in seen]
+        self.result_ids = [*listed, *added]
+        self.result_total = result.total if added else len(self.result_ids)
         return True
 
     def clear_search(self) -> None:

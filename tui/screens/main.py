@@ -110,6 +110,9 @@ class MainScreen(FeedsMixin, Screen[None]):
     #: repeat (the second key of a held PgDn stalled at a million stories). A move of one row
     #: (j, k: opening the next story) shows its story in the cursor's frame.
     REST = 0.06
+    #: A search lists its best results a few thousand at a time (``SEARCH_LIMIT``): the next are
+    #: asked for when the cursor comes this many rows from the end of those listed.
+    MORE_AHEAD = 200
 
     class Up(Message):
         """The screen is composed and mounted: keys that came before it can be acted on now."""
@@ -119,6 +122,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         query: str
         result: SearchResult | None  # None: the search failed (``error``), or a blank query
         error: str | None = None
+        offset: int = 0  # the next results after this many listed (ReaderState.more), or the first
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -135,6 +139,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
         self._moved = 0.0  # when the list cursor last moved (time.monotonic)
         self._story_timer: Timer | None = None  # the story to show once a held key is let go
+        self._more_asked = False  # the next results of the search listed are on their way
 
     @property
     def broadsheet(self) -> BroadsheetApp:
@@ -228,22 +233,38 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.workers.cancel_group(self, "search")
             self._search_done(self.SearchDone(query, None, str(exc) or "cannot read this search"))
             return
+        self.workers.cancel_group(self, "more")
+        self._more_asked = False
         if job is not None:
             self._search_worker(job)
         else:  # every story: nothing to search, so no thread hop before the list shows
             self.workers.cancel_group(self, "search")
             self._search_done(self.SearchDone(query, None))
 
+    def _ask_more(self) -> None:
+        """The cursor nears the end of a search's listed results: list the next ones, if it has more."""
+        if not self._more_asked and (job := self.reader.more()) is not None:
+            self._more_asked = True
+            self._more_worker(job)
+
     @work(thread=True, exclusive=True, group="search", exit_on_error=False)
     def _search_worker(self, job: SearchInput) -> None:
         """Search ``job`` (a snapshot: the UI thread never changes what it holds)."""
+        self._searched(job)
+
+    @work(thread=True, exclusive=True, group="more", exit_on_error=False)
+    def _more_worker(self, job: SearchInput) -> None:
+        """The next results of the query listed (a worker of its own: a new query cancels it, not the reverse)."""
+        self._searched(job)
+
+    def _searched(self, job: SearchInput) -> None:
         worker = get_current_worker()
         try:
-            found = self.broadsheet.search(job.query, job.stories, job.states)
+            found = self.broadsheet.search(job.query, job.stories, job.states, offset=job.offset)
         except ValueError as exc:  # a QueryError: the index cannot run it (or failed)
-            message = self.SearchDone(job.text, None, str(exc) or "cannot read this search")
+            message = self.SearchDone(job.text, None, str(exc) or "cannot read this search", job.offset)
         else:
-            message = self.SearchDone(job.text, found)
+            message = self.SearchDone(job.text, found, offset=job.offset)
         if not worker.is_cancelled:
             self.post_message(message)
 
@@ -255,9 +276,16 @@ class MainScreen(FeedsMixin, Screen[None]):
         if message.query != self.reader.query_text:
             return  # a newer query is on its way
         error = self.query_one("#search-error", Label)
+        if message.offset:
+            self._more_asked = False
         if message.error:
             error.update(Text(f"Search: {message.error} (showing the previous results)"))
             error.display = True
+            return
+        if message.offset:  # the next results: appended, the cursor where it is
+            if message.result is not None and self.reader.accept_more(message.query, message.offset, message.result):
+                current = self.headlines.current
+                self._show_rows(keep=current.id if current else None)
             return
         self.reader.accept(message.query, message.result)
         error.display = bool(self.reader.note)
@@ -412,6 +440,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         one, and after a jump (a page, G, g: maybe a held key's first), the story follows once
         the cursor rests, so the list answers every key at once whatever the stories it passes
         cost to read and lay out."""
+        if new >= self.headlines.count - self.MORE_AHEAD:
+            self._ask_more()
         now, before = time.monotonic(), self._moved
         self._moved = now
         key = self.broadsheet.key_time
