@@ -27,6 +27,13 @@ async def type_text(pilot: Pilot, text: str) -> None:
     await settle(pilot)
 
 
+async def search_for(pilot: Pilot, text: str) -> None:
+    """Search ``text`` as a user does: "/", the words, Enter (back to the list), then settle."""
+    await type_text(pilot, "/" + text)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 def shown_lines(view: ScrollView) -> list[str]:
     """The text of each line a line-API view draws now, right-trimmed."""
     return [view.render_line(y).text.rstrip() for y in range(view.scrollable_content_region.height)]

@@ -16,7 +16,7 @@ from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.factories import make_article, wire_article
-from tests.pilot import settle, type_text
+from tests.pilot import search_for, settle
 
 
 def article_text(app: BroadsheetApp) -> str:
@@ -125,9 +125,7 @@ async def test_a_search_lists_more_results_as_the_cursor_nears_their_end(store: 
     app = BroadsheetApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
-        await type_text(pilot, "/ferry")
-        await pilot.press("enter")
-        await settle(pilot)
+        await search_for(pilot, "ferry")
         headlines = app.screen.query_one(HeadlineList)
         count = app.screen.query_one("#match-count", Label)
         assert headlines.count == 3 and str(count.render()) == "best 3 of 7 matches"

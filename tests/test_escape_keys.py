@@ -27,7 +27,7 @@ from broadsheet.tui.escape_keys import EscapeKeyParser, escape_then, install
 from broadsheet.tui.screens.help import HelpScreen
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.search_bar import SearchBar
-from tests.pilot import settle, type_text
+from tests.pilot import search_for, settle, type_text
 
 
 def read(data: str, parser: XTermParser | None = None, wait: bool = False) -> list[Message]:
@@ -227,9 +227,7 @@ async def test_slash_and_a_new_word_in_one_read_replace_the_search(filled_store:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await type_text(pilot, "/ferry")
-        await pilot.press("enter")
-        await settle(pilot)
+        await search_for(pilot, "ferry")
         burst(app, "/rail\r")
         await settle(pilot)
         bar, headlines = app.screen.query_one(SearchBar), app.screen.query_one(HeadlineList)
