@@ -262,7 +262,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         try:
             found = self.broadsheet.search(job.query, job.stories, job.states, offset=job.offset)
         except ValueError as exc:  # a QueryError: the index cannot run it (or failed)
-            message = self.SearchDone(job.text, None, str(exc) or "cannot read this search", job.offset)
+            message = self.SearchDone(job.text, None, str(exc) or "cannot read this search", offset=job.offset)
         else:
             message = self.SearchDone(job.text, found, offset=job.offset)
         if not worker.is_cancelled:
