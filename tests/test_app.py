@@ -146,6 +146,42 @@ async def test_a_search_lists_more_results_as_the_cursor_nears_their_end(store: 
         assert headlines.count == 7  # every match is listed: nothing more is asked for
 
 
+async def test_more_results_that_fail_are_said_once_and_not_asked_again_until_a_new_search(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failing next page is reported once; moving the cursor near the end again does not
+    hammer the index with the same failing search (and repaint the error each time)."""
+    monkeypatch.setattr("broadsheet.tui.app.SEARCH_LIMIT", 3)
+    monkeypatch.setattr(MainScreen, "MORE_AHEAD", 1)
+    store.add([(make_article(i), f"made-up-{i}.txt") for i in range(7)])
+    app = BroadsheetApp(store)
+    asked: list[int] = []
+    real = BroadsheetApp.search
+
+    def failing_after_first(self: BroadsheetApp, query, stories, states, offset: int = 0):  # type: ignore[no-untyped-def]
+        asked.append(offset)
+        if offset:
+            raise ValueError("the search index cannot be read (made-up failure)")
+        return real(self, query, stories, states, offset=offset)
+
+    monkeypatch.setattr(BroadsheetApp, "search", failing_after_first)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "ferry")
+        headlines = app.screen.query_one(HeadlineList)
+        error = app.screen.query_one("#search-error", Label)
+        for key in ("j", "j", "k", "j", "G", "g", "G"):
+            await pilot.press(key)
+            await settle(pilot)
+        assert headlines.count == 3
+        assert [o for o in asked if o] == [3]
+        assert error.display and "could not list more" in str(error.render())
+        assert "made-up failure" in str(error.render())
+        await search_for(pilot, "ferry harbour")  # a new search may ask again
+        await pilot.press("G")
+        await settle(pilot)
+        assert [o for o in asked if o] == [3, 3]
+
+
 async def test_search_with_no_match_shows_empty_list(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(80, 24)) as pilot:

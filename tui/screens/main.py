@@ -276,6 +276,12 @@ class MainScreen(FeedsMixin, Screen[None]):
         if message.query != self.reader.query_text:
             return  # a newer query is on its way
         error = self.query_one("#search-error", Label)
+        if message.offset and message.error:
+            # Said once: the same page is not asked for again until a new search (each move of
+            # the cursor near the end would otherwise run the failing search and say it again).
+            error.update(Text(f"Search: could not list more results: {message.error}"))
+            error.display = True
+            return
         if message.offset:
             self._more_asked = False
         if message.error:
