@@ -58,6 +58,15 @@ def test_bad_files_are_reported_and_the_rest_imports(store: Store, pages: Path) 
     assert reasons["menu.txt"]
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are a POSIX thing")
+def test_a_named_pipe_among_the_pages_is_refused_without_waiting_on_it(store: Store, pages: Path) -> None:
+    """Opening a pipe to read blocks until something writes to it: an import would hang."""
+    os.mkfifo(pages / "pipe.txt")
+    report = import_paths(store, [pages])
+    assert report.count("imported") == 2
+    assert {Path(o.path).name: o.reason for o in report.failed} == {"pipe.txt": "not a regular file"}
+
+
 def test_escape_sequences_are_stripped_at_import(store: Store, tmp_path: Path) -> None:
     hostile = FERRY_DUMP.replace("approves new", "approves \x1b]52;c;ZXZpbA==\x07new\x1b[2J")
     (tmp_path / "hostile.txt").write_text(hostile, encoding="utf-8")

@@ -8,6 +8,7 @@ ASCII text), and only then a guess, which the import summary reports as such.
 from __future__ import annotations
 
 import codecs
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -96,14 +97,14 @@ def _read_upto(handle: BinaryIO, size: int, limit: int) -> bytes:
 def regular_file_size(path: Path) -> int:
     """The size of ``path``; DecodeError with the reason when it is gone, unreadable or not a file."""
     try:
-        size = path.stat().st_size
+        found = path.stat()  # one stat answers both (``is_file`` would stat again)
     except FileNotFoundError:
         raise DecodeError("the file disappeared before it could be read") from None
     except OSError as exc:
         raise DecodeError(f"cannot read the file ({exc.strerror})") from None
-    if not path.is_file():
+    if not stat.S_ISREG(found.st_mode):
         raise DecodeError("not a regular file")
-    return size
+    return found.st_size
 
 
 def read_capped(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
