@@ -263,6 +263,22 @@ def test_offset_pages_through_the_same_order(indexed: tuple[Store, SearchIndex],
     assert {page.total for page in pages} == {whole.total}
 
 
+def test_pages_cut_inside_a_run_of_tied_scores_list_each_story_once_in_the_whole_order(tmp_path: Path) -> None:
+    """Stories that score the same are ordered newest first; a page that starts inside such a
+    run orders the whole run, so no story is listed twice or left out between pages."""
+    store = Store(tmp_path / "store")
+    tied = [make_article(0, headline=f"Tide tables printed for quay {day}", images=[], published=f"2024-02-{day:02d}",
+                         body=[f"The tide tables are printed again, edition {day}."]) for day in range(1, 15)]
+    store.add([(article, None) for article in tied] + [(make_article(1), None)])
+    index = SearchIndex.open(store)
+    whole = index.search("tide", states={})
+    days = [store.article(sid).published for sid in whole.ids]
+    assert whole.total == 14 and days == sorted(days, reverse=True)  # tied: newest first
+    for size in (1, 3, 5):
+        pages = [index.search("tide", states={}, limit=size, offset=start) for start in range(0, 16, size)]
+        assert [sid for page in pages for sid in page.ids] == whole.ids
+
+
 def test_mostly_read_store_pushes_the_unread_few_down(indexed: tuple[Store, SearchIndex],
                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     read = {ID[name]: StoryState(read=True) for name in ("harbour0", "harbour1", "harbour2", "wire", "summit", "storm")}

@@ -19,7 +19,6 @@ import shutil
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -434,17 +433,17 @@ class SearchIndex:
         """Run a parsed query: ids in relevance order (newest first with sort:date or no words)."""
         offset = max(0, offset)
         stop = None if limit is None else offset + max(0, limit)
-        result = self._run_retrying(query, states, stop)
-        return replace(result, ids=result.ids[offset:]) if offset else result
+        return self._run_retrying(query, states, stop, offset)
 
-    def _run_retrying(self, query: Query, states: Mapping[str, StoryState], limit: int | None) -> SearchResult:
+    def _run_retrying(self, query: Query, states: Mapping[str, StoryState], limit: int | None,
+                      offset: int) -> SearchResult:
         for _attempt in range(2):
             try:
                 token = self._stamp_token()  # read before the searcher: see _listed_order
                 searcher = self._searcher()
                 view = IndexView(searcher, self._schema, self._generation, self._exotic,
                                  partial(self._listed_order, token, searcher.num_docs))
-                return self._executor.run(view, query, states, limit)
+                return self._executor.run(view, query, states, limit, offset)
             except QueryError:
                 raise
             except BaseException as exc:

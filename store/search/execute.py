@@ -24,8 +24,9 @@ cheap (issue 17).
 from __future__ import annotations
 
 from array import array
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import compress, islice
 from operator import attrgetter, not_
@@ -113,8 +114,11 @@ class Executor:
             self._marked = (origin, Marked(keys.marks) if keys else Marked.of(base))
         return self._marked[1], changes
 
-    def run(self, view: IndexView, query: Query, states: Mapping[str, StoryState], limit: int | None) -> SearchResult:
-        """Ids in relevance order (newest first with sort:date or no words), at most ``limit``."""
+    def run(self, view: IndexView, query: Query, states: Mapping[str, StoryState], limit: int | None,
+            offset: int = 0) -> SearchResult:
+        """Ids in relevance order (newest first with sort:date or no words): those at places
+        ``offset`` (a page listed already) up to ``limit``. Ties are put in order only from the
+        tie at ``offset`` on: a deep page at 1,000,000 stories ordered 92,000 hits to keep 2,000."""
         terms = list(query.terms)
         empty = SearchResult([], 0, terms, query)
         searcher = view.searcher
@@ -156,7 +160,8 @@ class Executor:
                 view.schema, "day", tantivy.FieldType.Integer, lower, upper, include_lower=True,
                 include_upper=False)))
         if not clauses:
-            return self._newest_with_state(view, query, allow, deny, limit, within)
+            found = self._newest_with_state(view, query, allow, deny, limit, within)
+            return replace(found, ids=found.ids[offset:]) if offset else found
         if allow is None and len(deny) > PUSH_DOWN and searcher.num_docs - len(deny) <= PUSH_DOWN:
             # e.g. is:unread when most stories are read: the few allowed ones go to tantivy.
             allow = set(self._order(view).keys).difference(deny)
@@ -182,7 +187,7 @@ class Executor:
         if n == 0:
             return empty
         if keep is not None:
-            return self._filtered(view, tq, by_date, keep, drop, matched, limit, terms, query)
+            return self._filtered(view, tq, by_date, keep, drop, matched, limit, offset, terms, query)
         wanted = n if limit is None else max(0, min(limit, n))
         # With scores, the hits up to the tie window past the cut at once, to order any tied
         # across it: ties at the cut are common, and a second search cost more than the extra
@@ -197,8 +202,8 @@ class Executor:
             found = result.hits, int(result.count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
         hits, total = found
         if not by_date:
-            hits = self._break_ties(searcher, _tied_cut(hits, wanted))
-        ids = self._ids(view, self._keys(view, hits[:wanted]))
+            hits = _break_ties(searcher, _tied_cut(hits, wanted), offset)
+        ids = self._ids(view, self._keys(view, hits[offset:wanted]))
         return SearchResult(ids, total, terms, query)
 
     def _bm25_of(self, view: IndexView) -> Bm25 | None:
@@ -216,7 +221,7 @@ class Executor:
         return int(found.count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
 
     def _filtered(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool, matched: int,
-                  limit: int | None, terms: list[str], query: Query) -> SearchResult:
+                  limit: int | None, offset: int, terms: list[str], query: Query) -> SearchResult:
         """The hits (``matched`` of them) whose key is in ``keep`` (not in it, with ``drop``),
         in the order of all hits.
 
@@ -235,12 +240,13 @@ class Executor:
             return SearchResult([], total, terms, query)
         if total <= FEW_KEPT and drop:
             marked = {k for k in keys if k not in keep}
-        kept = self._page(view, tq, by_date, keep, drop, marked, len(keys), total, wanted)
-        return SearchResult(self._ids(view, self._keys(view, kept[:wanted])), total, terms, query)
+        kept = self._page(view, tq, by_date, keep, drop, marked, len(keys), total, wanted, offset)
+        return SearchResult(self._ids(view, self._keys(view, kept[offset:wanted])), total, terms, query)
 
     def _page(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool,
-              marked: Set[int], found: int, total: int, wanted: int) -> list[Hit]:
-        """The first ``wanted`` of the ``total`` kept hits (of ``found``), in their final order.
+              marked: Set[int], found: int, total: int, wanted: int, offset: int) -> list[Hit]:
+        """The first ``wanted`` of the ``total`` kept hits (of ``found``), in their final order
+        from ``offset`` on.
 
         Few kept (``marked`` is then their keys): a search within their keys. Many: the best
         hits in a window sized for the share kept, made larger until it holds ``wanted`` kept
@@ -254,7 +260,7 @@ class Executor:
             only = _with_keys(view.schema, marked, 0.0)
             both = tantivy.Query.boolean_query([(tantivy.Occur.Must, tq), (tantivy.Occur.Must, only)])
             kept = searcher.search(both, limit=total, count=False, order_by_field=field, order=tantivy.Order.Desc).hits
-            return kept if by_date else self._break_ties(searcher, _tied_cut(kept, wanted))
+            return kept if by_date else _break_ties(searcher, _tied_cut(kept, wanted), offset)
         window = min(found, (wanted + TIE_WINDOW) * found // total + TIE_WINDOW)
         while True:
             hits = searcher.search(tq, limit=window, count=False, order_by_field=field, order=tantivy.Order.Desc).hits
@@ -265,23 +271,7 @@ class Executor:
             if len(kept) >= wanted and hits[-1][0] < kept[wanted - 1][0]:
                 break  # no hit left out of the window ties the last one kept (by score or by date)
             window = min(found, window * 4)
-        return kept if by_date else self._break_ties(searcher, _tied_cut(kept, wanted))
-
-    @staticmethod
-    def _break_ties(searcher: tantivy.Searcher, hits: list[Hit]) -> list[Hit]:
-        """Equal scores in a fixed order, newest first then by story key.
-
-        tantivy returns tied hits in segment order, which depends on how indexing threads
-        split the work: the same query on the same stories could list them differently.
-        """
-        scores = [score for score, _ in hits]
-        if len(set(scores)) == len(scores):
-            return hits
-        addresses = [addr for _, addr in hits]
-        whens = searcher.fast_field_values("when", addresses)
-        keys = searcher.fast_field_values("key", addresses)
-        rank = list(zip([-x for x in scores], [-(w or 0) for w in whens], [k or 0 for k in keys], strict=True))
-        return [hits[i] for i in sorted(range(len(hits)), key=rank.__getitem__)]
+        return kept if by_date else _break_ties(searcher, _tied_cut(kept, wanted), offset)
 
     @staticmethod
     def _keys(view: IndexView, hits: list[Hit]) -> list[int]:
@@ -462,6 +452,34 @@ def _with_keys(schema: tantivy.Schema, keys: Iterable[int], score: float) -> tan
         found = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(schema, "key", k))
                                              for k in keys])
     return tantivy.Query.const_score_query(found, score)
+
+
+def _break_ties(searcher: tantivy.Searcher, hits: list[Hit], start: int = 0) -> list[Hit]:
+    """Equal scores in a fixed order, newest first then by story key, from the tie at ``start`` on.
+
+    tantivy returns tied hits in segment order, which depends on how indexing threads
+    split the work: the same query on the same stories could list them differently.
+    The hits before ``start`` (a page listed already) are dropped by the caller, so only
+    which of them come first matters: the ties before the one that ``start`` falls in are left
+    as they are, and that one is ordered whole.
+    """
+    if start:
+        if start >= len(hits):
+            return hits
+        first = bisect_left(hits, -hits[start][0], key=_minus_score)  # hits are best first
+        return hits[:first] + _break_ties(searcher, hits[first:])
+    scores = [score for score, _ in hits]
+    if len(set(scores)) == len(scores):
+        return hits
+    addresses = [addr for _, addr in hits]
+    whens = searcher.fast_field_values("when", addresses)
+    keys = searcher.fast_field_values("key", addresses)
+    rank = list(zip([-x for x in scores], [-(w or 0) for w in whens], [k or 0 for k in keys], strict=True))
+    return [hits[i] for i in sorted(range(len(hits)), key=rank.__getitem__)]
+
+
+def _minus_score(hit: Hit) -> float:
+    return -hit[0]
 
 
 def _tied_cut(hits: list[Hit], wanted: int) -> list[Hit]:
