@@ -160,8 +160,8 @@ class Executor:
                 view.schema, "day", tantivy.FieldType.Integer, lower, upper, include_lower=True,
                 include_upper=False)))
         if not clauses:
-            found = self._newest_with_state(view, query, allow, deny, limit, within)
-            return replace(found, ids=found.ids[offset:]) if offset else found
+            listed = self._newest_with_state(view, query, allow, deny, limit, within)
+            return replace(listed, ids=listed.ids[offset:]) if offset else listed
         if allow is None and len(deny) > PUSH_DOWN and searcher.num_docs - len(deny) <= PUSH_DOWN:
             # e.g. is:unread when most stories are read: the few allowed ones go to tantivy.
             allow = set(self._order(view).keys).difference(deny)
