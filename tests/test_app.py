@@ -8,6 +8,7 @@ import pytest
 from rich.console import Console
 from textual.widgets import Input, Label, Static
 
+from broadsheet.store.search.query import never
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.help import HelpScreen
@@ -157,11 +158,11 @@ async def test_more_results_that_fail_are_said_once_and_not_asked_again_until_a_
     asked: list[int] = []
     real = BroadsheetApp.search
 
-    def failing_after_first(self: BroadsheetApp, query, stories, states, offset: int = 0):  # type: ignore[no-untyped-def]
+    def failing_after_first(self: BroadsheetApp, query, stories, states, offset=0, stop=never):  # type: ignore[no-untyped-def]
         asked.append(offset)
         if offset:
             raise ValueError("the search index cannot be read (made-up failure)")
-        return real(self, query, stories, states, offset=offset)
+        return real(self, query, stories, states, offset=offset, stop=stop)
 
     monkeypatch.setattr(BroadsheetApp, "search", failing_after_first)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -12,7 +12,7 @@ from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from broadsheet.config import Config
-from broadsheet.store.search.query import Query, SearchResult
+from broadsheet.store.search.query import Query, SearchResult, never
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 from broadsheet.tui.app import BroadsheetApp
@@ -59,12 +59,12 @@ async def test_the_search_worker_gets_a_snapshot_of_the_marks(filled_store: Stor
     search = app.search
 
     def slow(query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
-             offset: int = 0) -> SearchResult:
+             offset: int = 0, stop: Callable[[], bool] = never) -> SearchResult:
         before = dict(states)
         entered.set()
         release.wait(10)
         seen["unchanged"] = dict(states) == before
-        return search(query, stories, states, offset=offset)
+        return search(query, stories, states, offset=offset, stop=stop)
 
     monkeypatch.setattr(app, "search", slow)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -85,7 +85,7 @@ async def test_a_failing_search_worker_is_reported(filled_store: Store, monkeypa
     app = BroadsheetApp(filled_store)
 
     def broken(query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
-               offset: int = 0) -> SearchResult:
+               offset: int = 0, stop: Callable[[], bool] = never) -> SearchResult:
         raise RuntimeError("the index went away")
 
     monkeypatch.setattr(app, "search", broken)

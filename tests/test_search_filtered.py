@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from broadsheet.store.search import SearchIndex, execute
+from broadsheet.store.search import SearchCancelled, SearchIndex, execute
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import StoryState
 from tests.factories import make_article
@@ -38,13 +38,14 @@ def _states(ids: list[str], seed: int) -> dict[str, StoryState]:
                             tags=("boats",) if rng.random() < 0.3 else ()) for sid in ids}
 
 
-#: (PUSH_DOWN, TERM_SET_COST, FEW_KEPT, TIE_WINDOW): the reference is one pass over all hits.
+#: (PUSH_DOWN, TERM_SET_COST, FEW_KEPT, TIE_WINDOW, CHUNK): the reference is one pass over all hits.
 WAYS = {
-    "every hit": (0, 10**9, 0, 10**9),
-    "windows grown": (0, 10**9, 0, 0),
-    "within the kept": (0, 10**9, 10**9, execute.TIE_WINDOW),
-    "term set": (0, 0, execute.FEW_KEPT, execute.TIE_WINDOW),
-    "default": (execute.PUSH_DOWN, execute.TERM_SET_COST, execute.FEW_KEPT, execute.TIE_WINDOW),
+    "every hit": (0, 10**9, 0, 10**9, 10**9),
+    "windows grown": (0, 10**9, 0, 0, execute.CHUNK),
+    "looked up 7 at a time": (0, 10**9, 0, 0, 7),
+    "within the kept": (0, 10**9, 10**9, execute.TIE_WINDOW, 7),
+    "term set": (0, 0, execute.FEW_KEPT, execute.TIE_WINDOW, execute.CHUNK),
+    "default": (execute.PUSH_DOWN, execute.TERM_SET_COST, execute.FEW_KEPT, execute.TIE_WINDOW, execute.CHUNK),
 }
 QUERIES = ["ferry is:unread", "ferry is:read", "ferry -is:bookmarked", "ferry is:bookmarked", "ferry tag:boats",
            "ferry -tag:boats", "late is:unread", "ferry sort:date is:unread", "ferry sort:date -tag:boats",
@@ -58,11 +59,12 @@ def test_every_way_gives_one_pass_over_all_hits(tied: tuple[SearchIndex, list[st
     index, ids = tied
     states = _states(ids, seed)
     answers: dict[str, list[tuple[list[str], int]]] = {}
-    for way, (push_down, cost, few, tie) in WAYS.items():
+    for way, (push_down, cost, few, tie, chunk) in WAYS.items():
         monkeypatch.setattr(execute, "PUSH_DOWN", push_down)
         monkeypatch.setattr(execute, "TERM_SET_COST", cost)
         monkeypatch.setattr(execute, "FEW_KEPT", few)
         monkeypatch.setattr(execute, "TIE_WINDOW", tie)
+        monkeypatch.setattr(execute, "CHUNK", chunk)
         answers[way] = [(r.ids, r.total) for r in (index.search(text, states=states, limit=limit)
                                                      for limit in (None, 1, 3, 10, 40))]
     reference = answers.pop("every hit")
@@ -82,3 +84,27 @@ def test_the_count_is_every_hit_kept(tied: tuple[SearchIndex, list[str]], monkey
     assert result.total == len(unread) and set(result.ids) <= unread and len(result.ids) == 5
     assert index.search("ferry -tag:boats", states=states, limit=0).total == sum(
         "boats" not in states[sid].tags for sid in ids)
+
+
+@pytest.mark.parametrize("asked", [0, 1, 3, 6])
+def test_a_filtered_search_stops_between_its_steps_once_told_and_the_next_runs_whole(
+        tied: tuple[SearchIndex, list[str]], monkeypatch: pytest.MonkeyPatch, asked: int) -> None:
+    """The reader's worker is replaced by the next key typed: the search it ran gives up at its
+    next step (after ``asked`` steps went on) rather than finish a pass nobody will see."""
+    index, ids = tied
+    states = _states(ids, 4)
+    monkeypatch.setattr(execute, "PUSH_DOWN", 0)
+    monkeypatch.setattr(execute, "TERM_SET_COST", 10**9)
+    monkeypatch.setattr(execute, "CHUNK", 16)  # 150 hits: ten steps of looking keys up
+    whole = index.search("ferry is:unread", states=states, limit=10)
+    calls: list[bool] = []
+
+    def stop() -> bool:
+        calls.append(len(calls) >= asked)
+        return calls[-1]
+
+    with pytest.raises(SearchCancelled):
+        index.search("ferry is:unread", states=states, limit=10, stop=stop)
+    assert len(calls) == asked + 1
+    again = index.search("ferry is:unread", states=states, limit=10, stop=lambda: False)
+    assert (again.ids, again.total) == (whole.ids, whole.total)

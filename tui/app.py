@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -21,7 +21,7 @@ from broadsheet.resources import stylesheets
 from broadsheet.store.collector import resume_after_start
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.filter import WordFilter
-from broadsheet.store.search.query import Query, SearchResult
+from broadsheet.store.search.query import Query, SearchResult, never
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 from broadsheet.tui.commands import StoryCommands
@@ -147,9 +147,10 @@ class BroadsheetApp(App[None]):
                 self.notify(f"Could not save the theme: {exc}", severity="warning")
 
     def search(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
-               offset: int = 0) -> SearchResult:
+               offset: int = 0, stop: Callable[[], bool] = never) -> SearchResult:
         """Run a parsed query for the main screen (called from a worker thread): its best
-        ``SEARCH_LIMIT`` stories after the first ``offset`` (those listed already).
+        ``SEARCH_LIMIT`` stories after the first ``offset`` (those listed already). A long
+        search raises SearchCancelled once ``stop()`` is true (its worker was replaced).
 
         The tantivy index answers once it is open; before that (the first seconds of a
         rebuild) the fallback filter answers the same query, saying what it cannot do.
@@ -159,7 +160,7 @@ class BroadsheetApp(App[None]):
         if index is None:
             found = self._filter.run(query, stories, states, limit=offset + SEARCH_LIMIT)
             return replace(found, ids=found.ids[offset:])
-        return index.run(query, states=states, limit=SEARCH_LIMIT, offset=offset)
+        return index.run(query, states=states, limit=SEARCH_LIMIT, offset=offset, stop=stop)
 
     @property
     def keymap(self) -> dict[str, str]:

@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from broadsheet.store.search.query import Query, QueryError, SearchResult, Term, parse_query
+from broadsheet.store.search.query import Query, QueryError, SearchCancelled, SearchResult, Term, parse_query
 
 if TYPE_CHECKING:
     from broadsheet.store.search.engine import SearchIndex
     from broadsheet.store.search.execute import SearchUnavailable
 
-__all__ = ["Query", "QueryError", "SearchIndex", "SearchResult", "SearchUnavailable", "Term", "parse_query"]
+__all__ = ["Query", "QueryError", "SearchCancelled", "SearchIndex", "SearchResult", "SearchUnavailable", "Term",
+           "parse_query"]
 
 
 def __getattr__(name: str) -> Any:

@@ -31,7 +31,7 @@ from broadsheet.store.model import Article
 from broadsheet.store.search.execute import Executor, IndexView, Newest, SearchUnavailable
 from broadsheet.store.search.ioerror import as_os_error
 from broadsheet.store.search.pageout import PageOut
-from broadsheet.store.search.query import Query, QueryError, SearchResult, parse_query
+from broadsheet.store.search.query import Query, QueryError, SearchCancelled, SearchResult, never, parse_query
 from broadsheet.store.search.schema import SCHEMA_VERSION, build_schema, register, story_document
 from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store, StoryMeta
@@ -418,7 +418,7 @@ class SearchIndex:
         return keys
 
     def search(self, text: str, *, states: Mapping[str, StoryState], limit: int | None = None,
-               offset: int = 0) -> SearchResult:
+               offset: int = 0, stop: Callable[[], bool] = never) -> SearchResult:
         """Run the search bar's ``text``. Raises :class:`QueryError` (only) for a bad query.
 
         ``limit`` caps the ids returned (``total`` still counts every match); ``offset`` skips
@@ -426,25 +426,28 @@ class SearchIndex:
         with ``limit=None`` (tantivy-py makes one Python object per hit) and ~1 ms with a
         limit of a screenful or two.
         """
-        return self.run(parse_query(text), states=states, limit=limit, offset=offset)
+        return self.run(parse_query(text), states=states, limit=limit, offset=offset, stop=stop)
 
     def run(self, query: Query, *, states: Mapping[str, StoryState], limit: int | None = None,
-            offset: int = 0) -> SearchResult:
-        """Run a parsed query: ids in relevance order (newest first with sort:date or no words)."""
+            offset: int = 0, stop: Callable[[], bool] = never) -> SearchResult:
+        """Run a parsed query: ids in relevance order (newest first with sort:date or no words).
+
+        A long search asks ``stop`` between its steps and raises :class:`SearchCancelled` once
+        it says yes (the reader's search worker, replaced by the next key typed)."""
         offset = max(0, offset)
-        stop = None if limit is None else offset + max(0, limit)
-        return self._run_retrying(query, states, stop, offset)
+        end = None if limit is None else offset + max(0, limit)
+        return self._run_retrying(query, states, end, offset, stop)
 
     def _run_retrying(self, query: Query, states: Mapping[str, StoryState], limit: int | None,
-                      offset: int) -> SearchResult:
+                      offset: int, stop: Callable[[], bool]) -> SearchResult:
         for _attempt in range(2):
             try:
                 token = self._stamp_token()  # read before the searcher: see _listed_order
                 searcher = self._searcher()
                 view = IndexView(searcher, self._schema, self._generation, self._exotic,
                                  partial(self._listed_order, token, searcher.num_docs))
-                return self._executor.run(view, query, states, limit, offset)
-            except QueryError:
+                return self._executor.run(view, query, states, limit, offset, stop)
+            except (QueryError, SearchCancelled):
                 raise
             except BaseException as exc:
                 if isinstance(exc, _FATAL):

@@ -43,6 +43,15 @@ class QueryError(ValueError):
     """A query the search bar cannot run; ``str(error)`` is a short message for the user."""
 
 
+class SearchCancelled(Exception):
+    """A search given up between its steps because a newer one replaced it (its ``stop`` said so)."""
+
+
+def never() -> bool:
+    """The ``stop`` of a search nothing replaces."""
+    return False
+
+
 @dataclass(frozen=True, slots=True)
 class Term:
     """One thing to look for: a word, phrase, prefix (without its ``*``) or a tag."""
