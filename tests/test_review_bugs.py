@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from broadsheet.config import Config
-from broadsheet.store.search.query import Query, SearchResult, never
+from broadsheet.store.reader.filter import WordFilter
+from broadsheet.store.search.query import Query, SearchCancelled, SearchResult, never
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 from broadsheet.tui.app import BroadsheetApp
@@ -117,3 +119,35 @@ async def test_footer_offers_story_keys_only_with_a_story(store: Store, filled_s
         await pilot.press("escape")
         await settle(pilot)
         assert {"Bookmark", "Tag", "Read/unread"} <= set(footer_descriptions(app))
+
+
+async def test_a_restored_search_run_before_the_index_opens_stops_once_it_opens(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The last session's search runs as the screen mounts, before the index opens, so the
+    word filter answers it. Once the index is open the search runs again there, and the filter's
+    pass must stop: at a million stories it went on for minutes at full CPU, holding 1.9 GB."""
+    filled_store.user.set_setting("session", {"scroll": 0, "query": "ferry"})
+    stopped = threading.Event()
+
+    def slow(self: WordFilter, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
+             limit: int | None = None, stop: Callable[[], bool] = never) -> SearchResult:
+        deadline = time.monotonic() + 10
+        while not stop():
+            if time.monotonic() > deadline:
+                raise AssertionError("the word filter's pass was never told to stop")
+            time.sleep(0.01)
+        stopped.set()
+        raise SearchCancelled
+
+    monkeypatch.setattr(WordFilter, "run", slow)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        for _ in range(200):  # (settle would wait on the cancelled worker, and say it was cancelled)
+            if stopped.is_set() and getattr(app.screen, "reader", None) and app.screen.reader.result_ids:
+                break
+            await pilot.pause(0.05)
+        assert stopped.is_set()
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.reader.query_text == "ferry" and screen.reader.result_ids  # the index's answer
+        assert not screen.reader.note  # not the filter's "listed newest first until the index is ready"

@@ -17,8 +17,9 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 
 from broadsheet.store.model import Article
+from broadsheet.store.reader import filter as filter_module
 from broadsheet.store.reader.filter import NOT_RANKED, NOT_TEXT, WordFilter
-from broadsheet.store.search import QueryError, SearchIndex, parse_query
+from broadsheet.store.search import QueryError, SearchCancelled, SearchIndex, parse_query
 from broadsheet.store.search.analysis import folded, stemmed
 from broadsheet.store.search.folding import FOLD_TABLE
 from broadsheet.store.search.schema import FOLDED, STEMMED
@@ -195,3 +196,21 @@ def test_a_full_token_cache_is_replaced_and_answers_stay_right(monkeypatch: pyte
     assert analysis.stem_set("Harbour walls and harbours") == {"harbour", "wall", "and"}
     assert analysis._ANALYSED is not first and first == {"Ferries": "ferri", "run": "run", "late": "late",
                                                          "ferries": "ferri"}
+
+
+@pytest.mark.parametrize("asked", [0, 2])
+def test_a_pass_of_the_fallback_stops_once_told(both: tuple[Store, SearchIndex], asked: int,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every ``STOP_EVERY`` stories it asks whether it is still wanted; told no, it gives up."""
+    store, _ = both
+    monkeypatch.setattr(filter_module, "STOP_EVERY", 2)
+    calls: list[bool] = []
+
+    def stop() -> bool:
+        calls.append(len(calls) >= asked)
+        return calls[-1]
+
+    with pytest.raises(SearchCancelled):
+        WordFilter().run(parse_query("ferry"), store.stories(), {}, stop=stop)
+    assert len(calls) == asked + 1
+    assert WordFilter().run(parse_query("ferry"), store.stories(), {}, stop=lambda: False).total > 0

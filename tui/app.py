@@ -105,6 +105,7 @@ class BroadsheetApp(App[None]):
             say(f"Full-text search is unavailable ({exc}); searching headlines and credits only. "
                 "`broadsheet repair` can rebuild it.")
             return
+        self._filter = WordFilter()  # its analysed fields are not needed now (at 1,000,000 stories: GBs)
         self.call_from_thread(self._index_ready)
 
     def catch_up_index(self) -> None:
@@ -158,7 +159,7 @@ class BroadsheetApp(App[None]):
         """
         index = self._index
         if index is None:
-            found = self._filter.run(query, stories, states, limit=offset + SEARCH_LIMIT)
+            found = self._filter.run(query, stories, states, limit=offset + SEARCH_LIMIT, stop=stop)
             return replace(found, ids=found.ids[offset:])
         return index.run(query, states=states, limit=SEARCH_LIMIT, offset=offset, stop=stop)
 
