@@ -8,6 +8,7 @@ from collections.abc import MutableSequence
 
 import pytest
 
+from broadsheet.store.reader.ordering import index_of
 from broadsheet.store.reader.state import ReaderState
 from broadsheet.store.search.query import QueryError, SearchResult
 from broadsheet.store.storage.db import Store
@@ -56,6 +57,28 @@ def test_blank_query_lists_every_story_in_the_chosen_order(reader: ReaderState, 
     again = ReaderState(filled_store)
     again.restore_settings()
     assert again.order == "oldest"
+
+
+def test_results_are_made_into_stories_only_as_rows_are_asked_for(reader: ReaderState,
+                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """A search's stories are all over the store's listing, each a compressed block to read:
+    the list is handed the ids, and a row's story is made when that row is drawn."""
+    ids = [meta.id for meta in reader.stories]
+    made: list[str] = []
+    real = type(reader.by_id).__getitem__
+
+    def making(self: object, sid: str) -> object:
+        made.append(sid)
+        return real(self, sid)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(type(reader.by_id), "__getitem__", making)
+    reader.begin_search("ferry")
+    assert reader.accept("ferry", SearchResult([ids[2], "gone", ids[0], ids[1]], 4, ["ferry"]))
+    rows = reader.shown()
+    assert len(rows) == 3 and made == []  # "gone" is left out from the listing's keys alone
+    assert rows[1].id == ids[0] and made == [ids[0]]
+    assert [meta.id for meta in rows[1:]] == [ids[0], ids[1]]
+    assert index_of(rows, ids[1]) == 2 and index_of(rows, "gone") is None
 
 
 def test_results_are_taken_only_for_the_current_query(reader: ReaderState) -> None:

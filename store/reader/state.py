@@ -18,6 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import overload
 
 from broadsheet.store.collector import gc_paused, hold_loaded, release_loaded
 from broadsheet.store.reader.ordering import next_order, order_stories
@@ -45,6 +46,41 @@ class SearchInput:
     stories: Sequence[StoryMeta]
     states: Mapping[str, StoryState]
     offset: int = 0  # results listed already: the next ones are wanted (see ReaderState.more)
+
+
+class Results(Sequence[StoryMeta]):
+    """A search's stories as the headline list takes them: each made when a row is drawn.
+
+    Making a story reads its row of the store's listing, and a search's stories are all
+    over it: 2,000 made at once took 224 ms at 1,000,000 stories (a compressed block read per
+    story) and 147 ms at 10,000, on the UI thread, for every search typed. Which ids are
+    listed is known from the listing's keys alone.
+    """
+
+    def __init__(self, ids: list[str], by_id: Mapping[str, StoryMeta]) -> None:
+        self._ids = ids
+        self._by_id = by_id
+        self._places: dict[str, int] | None = None
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    @overload
+    def __getitem__(self, index: int) -> StoryMeta: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[StoryMeta]: ...
+
+    def __getitem__(self, index: int | slice) -> StoryMeta | Sequence[StoryMeta]:
+        if isinstance(index, slice):
+            return [self._by_id[i] for i in self._ids[index]]
+        return self._by_id[self._ids[index]]
+
+    def index_of(self, sid: str) -> int | None:
+        """Where story ``sid`` is listed (:func:`index_of` asks this rather than make every story)."""
+        if self._places is None:
+            self._places = {sid: n for n, sid in enumerate(self._ids)}
+        return self._places.get(sid)
 
 
 class ReaderState:
@@ -293,8 +329,8 @@ class ReaderState:
         """The rows of the headline list: the results, else every story in the chosen order."""
         if self.result_ids is None:
             return order_stories(self.stories, self.order)
-        get = self.by_id.get
-        return [meta for i in self.result_ids if (meta := get(i)) is not None]
+        by_id = self.by_id
+        return Results([i for i in self.result_ids if i in by_id], by_id)
 
     def count_label(self, shown: int) -> str:
         """The words beside the search bar for ``shown`` listed rows."""
