@@ -142,3 +142,32 @@ def test_index_positions_builds_the_three_indexes_of_a_store(store: Store,
     assert list(totals) == list(index_positions.VARIANTS)
     as_built, stopless, no_positions = totals.values()
     assert no_positions < stopless < as_built
+
+
+def test_the_paging_bench_checks_each_page_against_the_whole_list(filled_store: Store,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import paging
+    from broadsheet.store.search.engine import SearchIndex
+    from broadsheet.store.storage.userstate import LazyStates
+
+    monkeypatch.setattr(paging, "PAGED", ("ferry", "ferry is:unread"))
+    monkeypatch.setattr(paging, "OFFSETS", (1, 2))
+    monkeypatch.setattr(paging, "SEARCH_LIMIT", 2)
+    monkeypatch.setattr(paging, "KEY_GAP", 0.0)
+    index, states = SearchIndex.open(filled_store), LazyStates(filled_store.user)
+    assert len(paging.pages(index, states, runs=1)) == 4
+    lines = paging.typing(index, states, stop=True)
+    assert len(lines) == len(paging.TYPED) and all("after the last key" in line for line in lines)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the reader is timed on a Linux pty")
+def test_the_restored_bench_starts_the_reader_on_a_saved_search_and_puts_the_session_back(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from bench import restored
+
+    monkeypatch.setattr(restored, "QUERY", "ferry")
+    monkeypatch.setattr(restored, "SETTLE", 0.2)
+    filled_store.user.set_setting("session", {"scroll": 0, "query": "rail"})
+    line = restored.restored_start(filled_store.folder)
+    assert "'ferry' listed" in line and "peak RSS" in line
+    assert Store(filled_store.folder).user.get_setting("session") == {"scroll": 0, "query": "rail"}
