@@ -79,6 +79,8 @@ def test_results_are_made_into_stories_only_as_rows_are_asked_for(reader: Reader
     assert rows[1].id == ids[0] and made == [ids[0]]
     assert [meta.id for meta in rows[1:]] == [ids[0], ids[1]]
     assert index_of(rows, ids[1]) == 2 and index_of(rows, "gone") is None
+    made.clear()
+    assert list(rows.ids) == [ids[2], ids[0], ids[1]] and made == []  # type: ignore[attr-defined]
 
 
 def test_results_are_taken_only_for_the_current_query(reader: ReaderState) -> None:

@@ -65,6 +65,11 @@ class Results(Sequence[StoryMeta]):
     def __len__(self) -> int:
         return len(self._ids)
 
+    @property
+    def ids(self) -> Sequence[str]:
+        """The stories' ids, in list order (b and t on every listed story need no more)."""
+        return self._ids
+
     @overload
     def __getitem__(self, index: int) -> StoryMeta: ...
 

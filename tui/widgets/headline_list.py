@@ -133,7 +133,9 @@ class HeadlineList(ScrollView, can_focus=True):
 
     @property
     def story_ids(self) -> list[str]:
-        return [meta.id for meta in self._stories]
+        """The listed stories' ids (a search's results give theirs without making each story)."""
+        ids = getattr(self._stories, "ids", None)
+        return list(ids) if ids is not None else [meta.id for meta in self._stories]
 
     @property
     def current(self) -> StoryMeta | None:
