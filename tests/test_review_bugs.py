@@ -14,9 +14,11 @@ from textual.widgets._footer import FooterKey
 
 from broadsheet.config import Config
 from broadsheet.store.reader.filter import WordFilter
+from broadsheet.store.search import SearchIndex
 from broadsheet.store.search.query import Query, SearchCancelled, SearchResult, never
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
+from broadsheet.tui import app as app_module
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.help import HelpScreen
 from broadsheet.tui.screens.main import MainScreen
@@ -151,3 +153,40 @@ async def test_a_restored_search_run_before_the_index_opens_stops_once_it_opens(
         assert isinstance(screen, MainScreen)
         assert screen.reader.query_text == "ferry" and screen.reader.result_ids  # the index's answer
         assert not screen.reader.note  # not the filter's "listed newest first until the index is ready"
+
+
+async def test_a_large_store_waits_for_its_index_rather_than_have_the_word_filter_read_every_story(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past FALLBACK_MAX stories the filter would read every story's details (minutes and GBs
+    at a million): a search waits for the index, and says so if it is still being built."""
+    monkeypatch.setattr(app_module, "FALLBACK_MAX", 0)
+    monkeypatch.setattr(app_module, "INDEX_WAIT", 0.2)
+    filled_store.user.set_setting("session", {"scroll": 0, "query": "ferry"})
+    release = threading.Event()
+    real_open = SearchIndex.open
+
+    def slow_open(store: Store, on_message: Callable[[str], None] | None = None) -> SearchIndex:
+        release.wait(10)
+        return real_open(store, on_message=on_message)
+
+    def never_here(*args: object, **kwargs: object) -> SearchResult:
+        raise AssertionError("the word filter searched a store past FALLBACK_MAX")
+
+    monkeypatch.setattr(SearchIndex, "open", staticmethod(slow_open))
+    monkeypatch.setattr(WordFilter, "run", never_here)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        error = app.screen.query_one("#search-error", Static)
+        for _ in range(100):
+            if error.display:
+                break
+            await pilot.pause(0.05)
+        assert app_module.INDEX_NOT_READY in str(error.render())
+        release.set()  # the index opens: the search runs again there
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        for _ in range(100):
+            if screen.reader.result_ids:
+                break
+            await pilot.pause(0.05)
+        assert screen.reader.result_ids and not error.display
