@@ -22,6 +22,7 @@ from broadsheet.tui import app as app_module
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.help import HelpScreen
 from broadsheet.tui.screens.main import MainScreen
+from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.pilot import settle, type_text
 
 
@@ -182,6 +183,7 @@ async def test_a_large_store_waits_for_its_index_rather_than_have_the_word_filte
                 break
             await pilot.pause(0.05)
         assert app_module.INDEX_NOT_READY in str(error.render())
+        assert app.screen.query_one(HeadlineList).count == len(filled_store)  # not an empty list: every story
         release.set()  # the index opens: the search runs again there
         screen = app.screen
         assert isinstance(screen, MainScreen)

@@ -290,6 +290,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         if message.error:
             error.update(Text(f"Search: {message.error} (showing the previous results)"))
             error.display = True
+            if not self.headlines.count and self.reader.result_ids is None:
+                self._show_rows(keep=self._keep)  # the reader's first search (a saved one): every story
             return
         if message.offset:  # the next results: appended, the cursor where it is
             if message.result is not None and self.reader.accept_more(message.query, message.offset, message.result):
