@@ -23,7 +23,7 @@ from broadsheet.resources import stylesheets
 from broadsheet.store.collector import resume_after_start
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.filter import WordFilter
-from broadsheet.store.search.query import Query, QueryError, SearchCancelled, SearchResult, never
+from broadsheet.store.search.query import Query, QueryError, SearchResult, go_on, never
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 from broadsheet.tui.commands import StoryCommands
@@ -182,8 +182,7 @@ class BroadsheetApp(App[None]):
         it is not open after ``INDEX_WAIT`` s (being built), SearchCancelled once ``stop()``."""
         deadline = time.monotonic() + INDEX_WAIT
         while not self._index_known.wait(0.05):
-            if stop():
-                raise SearchCancelled
+            go_on(stop)
             if time.monotonic() > deadline:
                 raise QueryError(INDEX_NOT_READY)
         return self._index

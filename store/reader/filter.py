@@ -33,9 +33,9 @@ from broadsheet.store.search.query import (
     NOTHING_TO_SEARCH,
     Query,
     QueryError,
-    SearchCancelled,
     SearchResult,
     Term,
+    go_on,
     never,
 )
 from broadsheet.store.storage.db import StoryMeta
@@ -235,8 +235,8 @@ class WordFilter:
 
         ids = []
         for n, meta in enumerate(stories):
-            if not n % STOP_EVERY and stop():
-                raise SearchCancelled
+            if not n % STOP_EVERY:
+                go_on(stop)
             if keep(meta):
                 ids.append(meta.id)
         notes = []

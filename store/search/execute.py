@@ -39,9 +39,9 @@ from broadsheet.store.search.query import (
     NOTHING_TO_SEARCH,
     Query,
     QueryError,
-    SearchCancelled,
     SearchResult,
     Term,
+    go_on,
     never,
 )
 from broadsheet.store.search.schema import FOLDED, STEMMED, boosted
@@ -189,7 +189,7 @@ class Executor:
         if marks:
             if len(marks) > PUSH_DOWN:
                 matched = self._count(searcher, clauses)
-                _go_on(stop)
+                go_on(stop)
             if len(marks) <= PUSH_DOWN or len(marks) * TERM_SET_COST <= matched:
                 clauses.append((occur, self._term_set(view, marks)))
             else:
@@ -250,12 +250,12 @@ class Executor:
         keys: list[int] = []
         marked: set[int] = set()
         for start in range(0, len(every), CHUNK):
-            _go_on(stop)
+            go_on(stop)
             part = self._keys(view, every[start:start + CHUNK])
             keys += part
             marked.update(keep.intersection(part) if isinstance(keep, set | frozenset)
                           else filter(keep.__contains__, part))
-        _go_on(stop)
+        go_on(stop)
         total = len(keys) - len(marked) if drop else len(marked)
         wanted = total if limit is None else max(0, min(limit, total))
         if not wanted:
@@ -286,7 +286,7 @@ class Executor:
             return kept if by_date else _break_ties(searcher, _tied_cut(kept, wanted), offset)
         window = min(found, (wanted + TIE_WINDOW) * found // total + TIE_WINDOW)
         while True:
-            _go_on(stop)
+            go_on(stop)
             hits = searcher.search(tq, limit=window, count=False, order_by_field=field, order=tantivy.Order.Desc).hits
             flags: Iterable[bool] = map(keep.__contains__, self._keys(view, hits))
             kept = list(compress(hits, map(not_, flags) if drop else flags))
@@ -476,12 +476,6 @@ def _with_keys(schema: tantivy.Schema, keys: Iterable[int], score: float) -> tan
         found = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(schema, "key", k))
                                              for k in keys])
     return tantivy.Query.const_score_query(found, score)
-
-
-def _go_on(stop: Callable[[], bool]) -> None:
-    """Raise SearchCancelled when ``stop()`` says the search is no longer wanted."""
-    if stop():
-        raise SearchCancelled
 
 
 def _break_ties(searcher: tantivy.Searcher, hits: list[Hit], start: int = 0) -> list[Hit]:

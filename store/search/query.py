@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -50,6 +51,12 @@ class SearchCancelled(Exception):
 def never() -> bool:
     """The ``stop`` of a search nothing replaces."""
     return False
+
+
+def go_on(stop: Callable[[], bool]) -> None:
+    """Raise SearchCancelled when ``stop()`` says the search is no longer wanted."""
+    if stop():
+        raise SearchCancelled
 
 
 @dataclass(frozen=True, slots=True)
