@@ -10,6 +10,7 @@ from textual.widgets import Input, Label
 
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens import main as main_screen
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen
 from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.widgets.article_view import ArticleView
@@ -175,6 +176,40 @@ async def test_bookmark_and_tag_everything_listed_after_confirming(app: Broadshe
         await pilot.press("y")
         await settle(pilot)
         assert _tag_counts(filled_store) == {"local": 4}
+
+
+async def test_a_long_list_is_bookmarked_and_tagged_in_steps_off_the_screen(
+        app: BroadsheetApp, filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past ``BULK`` listed stories the change runs in a worker, a step at a time, its progress
+    shown above the footer; then the marks and counts are read again."""
+    monkeypatch.setattr(main_screen, "BULK", 2)  # five stories: three steps
+    told: list[str] = []
+    real = MainScreen._marks_progress
+    monkeypatch.setattr(MainScreen, "_marks_progress", lambda self, text: (told.append(text), real(self, text)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        every = {row.meta.id for row in app.screen.query_one(HeadlineList).rows}
+        assert len(every) == 5  # no search: the whole catalogue is listed
+        await pilot.press("B")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("y")
+        await settle(pilot)
+        assert {sid for sid, s in filled_store.user.all().items() if s.bookmarked} == every
+        assert told and told[-1].endswith("5 done (100%)")
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert not screen.query_one("#marks-status", Label).display  # hidden once done
+        assert screen.reader.sidebar_counts()[0]["bookmarked"] == 5
+        assert all(row.state.bookmarked for row in screen.query_one(HeadlineList).rows)
+        await pilot.press("T")
+        await type_text(pilot, "local")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert _tag_counts(filled_store) == {"local": 5}
+        assert screen.reader.sidebar_counts()[1] == {"local": 5}
 
 
 async def test_saved_search_persists_and_is_offered(app: BroadsheetApp, filled_store: Store) -> None:

@@ -26,15 +26,47 @@ from broadsheet.store.search.query import Query, SearchResult, parse_query
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.listing import CatalogueIds
-from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState
+from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState, UserState
 
 Fingerprint = tuple[tuple[int, int, int], ...]
+#: Listed stories above which bookmarking or tagging every one is done in steps of about this
+#: many (:func:`change_in_steps`), off the screen's thread: at 1,000,000 stories one change of
+#: every story froze the reader for 20 s and held 900 MB.
+BULK = 10_000
+#: A change of the marks of the stories named, through the store's user state (which writes them).
+MarksChange = Callable[[UserState, list[str]], Mapping[str, StoryState]]
 #: What of the view a session keeps besides the story, its scroll and the search.
 VIEW = ("sidebar", "zen")
 
 
 def _mark_read(state: StoryState) -> StoryState:
     return StoryState(state.bookmarked, True, state.tags)
+
+
+def listed_ids(rows: Sequence[StoryMeta]) -> list[str]:
+    """The ids of ``rows``: a search's results and the store's catalogue give theirs without
+    making each story (at 1,000,000 stories 3.3 s, against 6.4 s through every story)."""
+    ids = getattr(rows, "ids", None)  # Results
+    if ids is not None:
+        return list(ids)
+    story_ids = getattr(rows, "story_ids", None)  # Catalogue
+    return list(story_ids()) if story_ids is not None else [meta.id for meta in rows]
+
+
+def change_in_steps(user: UserState, story_ids: Iterable[str], change: MarksChange,
+                    progress: Callable[[int], None], stop: Callable[[], bool], step: int = BULK) -> int:
+    """Make ``change`` to the marks of ``story_ids`` a group of whole state files (about ``step``
+    stories) at a time (:meth:`UserState.in_steps`), each group durable before the next, telling
+    ``progress`` how many are done. Stops between groups once ``stop()`` is true; returns how
+    many were changed."""
+    done = 0
+    for group in user.in_steps(story_ids, step):
+        if stop():
+            break
+        change(user, group)
+        done += len(group)
+        progress(done)
+    return done
 
 
 @dataclass(frozen=True, slots=True)
@@ -262,9 +294,10 @@ class ReaderState:
         self.apply(changed)
         return changed
 
-    def bookmark_all(self, story_ids: list[str]) -> dict[str, StoryState]:
+    def change_marks(self, story_ids: list[str], change: MarksChange) -> Mapping[str, StoryState]:
+        """Make ``change`` (e.g. ``UserState.bookmark_all``) to the marks of ``story_ids``."""
         self._before(story_ids)
-        changed = self.store.user.bookmark_all(story_ids)
+        changed = change(self.store.user, story_ids)
         self.apply(changed)
         return changed
 

@@ -598,6 +598,10 @@ class Catalogue(Rows[Meta]):
         assert self._listing is not None
         return self._listing.key(code)
 
+    def story_ids(self) -> Iterator[str]:
+        """Every story's id, in list order, without making the stories."""
+        return (self.row(i).sid for i in range(self._length))
+
     def keys(self) -> array[int]:
         """Every story's key, in list order: the listing's keys with the changed rows merged in
         (8 bytes a story, no Python int per story: a search's list of every story, issue 17)."""

@@ -746,6 +746,23 @@ class UserState:
                 self._write_counts(total, {})  # a later start checks no file: every one was written
             self.marks, self.delta = total, delta
 
+    def in_steps(self, story_ids: Iterable[str], step: int) -> Iterator[list[str]]:
+        """``story_ids`` in groups of whole state files, each of ``step`` stories or a few more
+        (the last may hold fewer), for a change of very many marks made a group at a time: each
+        file is written once, and one group's records are held at once, not every mark (one
+        change of a million stories' bookmarks held 900 MB in the reader)."""
+        by_shard: dict[str, list[str]] = {}
+        for sid in story_ids:
+            by_shard.setdefault(self._shard(sid), []).append(sid)
+        group: list[str] = []
+        for shard in sorted(by_shard):
+            group += by_shard.pop(shard)
+            if len(group) >= step:
+                yield group
+                group = []
+        if group:
+            yield group
+
     def _one(self, story_id: str, edit: Callable[[StoryState], StoryState]) -> StoryState:
         return self.change([story_id], edit)[story_id]
 

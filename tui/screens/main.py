@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -25,6 +25,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Label
@@ -32,7 +33,7 @@ from textual.worker import Worker, get_current_worker
 
 from broadsheet.store.collector import hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError
-from broadsheet.store.reader.state import ReaderState, SearchInput
+from broadsheet.store.reader.state import BULK, MarksChange, ReaderState, SearchInput, change_in_steps, listed_ids
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
@@ -172,6 +173,9 @@ class MainScreen(FeedsMixin, Screen[None]):
                 yield ArticleView(id="article")
                 yield CreditsPanel(id="credits", protocol=self.broadsheet.graphics, folder=self.store.folder)
         yield self.fetch_status()
+        marks_status = Label("", id="marks-status")
+        marks_status.display = False
+        yield marks_status
         yield Footer()
 
     def on_unmount(self) -> None:
@@ -705,22 +709,19 @@ class MainScreen(FeedsMixin, Screen[None]):
         return self.headlines.story_ids
 
     def action_bookmark_all(self) -> None:
-        ids = self._listed_ids()
-        if not ids:
+        count = self.headlines.count
+        if not count:
             return
 
         def done(yes: bool | None) -> None:
             if yes:
-                changed = self._write(lambda: self.reader.bookmark_all(ids))
-                if changed is not None:
-                    self._marks_changed(changed)
-                    self.notify(f"Bookmarked {len(ids)} stories")
+                self._change_listed(lambda user, ids: user.bookmark_all(ids), "Bookmarked", "Bookmarking")
 
-        self.app.push_screen(ConfirmScreen(f"Bookmark all {len(ids)} listed stories?"), done)
+        self.app.push_screen(ConfirmScreen(f"Bookmark all {count:,} listed stories?"), done)
 
     def action_tag_all(self) -> None:
-        ids = self._listed_ids()
-        if not ids:
+        count = self.headlines.count
+        if not count:
             return
 
         def done(text: str | None) -> None:
@@ -733,15 +734,69 @@ class MainScreen(FeedsMixin, Screen[None]):
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
-                    changed = self._write(lambda: self.reader.edit_tags(ids, add, remove))
-                    if changed is not None:
-                        self._marks_changed(changed)
-                        self.notify(f"Tagged {len(ids)} stories")
+                    self._change_listed(lambda user, ids: user.edit_tags(ids, add=add, remove=remove),
+                                        "Tagged", "Tagging")
 
             change = ", ".join([f"+{t}" for t in add] + [f"-{t}" for t in remove])
-            self.app.push_screen(ConfirmScreen(f"Apply {change} to all {len(ids)} listed stories?"), confirmed)
+            self.app.push_screen(ConfirmScreen(f"Apply {change} to all {count:,} listed stories?"), confirmed)
 
-        self.app.push_screen(tag_editor([], self.reader.known_tags(), count=len(ids)), done)
+        self.app.push_screen(tag_editor([], self.reader.known_tags(), count=count), done)
+
+    def _change_listed(self, change: MarksChange, done: str, doing: str) -> None:
+        """Make ``change`` to every listed story's marks: at once, or past ``BULK`` stories in a
+        worker, a step at a time with its progress shown (the reader goes on meanwhile)."""
+        rows = self.headlines.stories
+        if len(rows) <= BULK:
+            ids = listed_ids(rows)
+            changed = self._write(lambda: self.reader.change_marks(ids, change))
+            if changed is not None:
+                self._marks_changed(changed)
+                self.notify(f"{done} {len(ids):,} stories")
+            return
+        if any(w.group == "marks" and w.is_running for w in self.workers):
+            self.notify("Still changing the marks of the stories listed before; try again when it is done",
+                        severity="warning", timeout=4)
+            return
+        status = self.query_one("#marks-status", Label)
+        status.update(Text(f"{doing} {len(rows):,} stories…"))
+        status.display = True
+        self._marks_worker(rows, change, done, doing)
+
+    @work(thread=True, exclusive=True, group="marks", exit_on_error=False)
+    def _marks_worker(self, rows: Sequence[StoryMeta], change: MarksChange,
+                      done: str, doing: str) -> None:
+        worker = get_current_worker()
+        say = self.app.call_from_thread
+        total = len(rows)
+
+        def progress(count: int) -> None:
+            say(self._marks_progress, f"{doing} {total:,} stories: {count:,} done ({count * 100 // total}%)")
+
+        try:
+            store = Store(self.store.folder, check=False)  # its own: this is another thread
+            catalogue = store.catalogue()
+            # One catalogue answers for every step: each would make its own, and map every source again.
+            store.user.presence = lambda _ids: catalogue.source_of
+            count = change_in_steps(store.user, listed_ids(rows), change, progress, lambda: worker.is_cancelled,
+                                    BULK)
+        except Timeout:
+            say(self._marks_done, "Not all saved: another broadsheet is changing many marks at once. "
+                "Try again when it is done.", "warning")
+        except (OSError, ValueError) as exc:  # StoreFileError is an OSError; a list closed by a reload
+            say(self._marks_done, f"Not all saved: {exc}", "error")
+        else:
+            say(self._marks_done, f"{done} {count:,} stories", "information")
+
+    def _marks_progress(self, text: str) -> None:
+        self.query_one("#marks-status", Label).update(Text(text))
+
+    def _marks_done(self, text: str, severity: SeverityLevel) -> None:
+        """A change of many marks ended: the marks and counts are read again (the store holds
+        them; a mapping of a million changes would not be kept), the search run again."""
+        self.query_one("#marks-status", Label).display = False
+        current = self.headlines.current
+        self.reload(restore=current.id if current else None)
+        self.notify(text, severity=severity, timeout=5)
 
     def action_delete(self) -> None:
         if story := self._current():

@@ -29,6 +29,7 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from broadsheet.store.reader.ordering import index_of
+from broadsheet.store.reader.state import listed_ids
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 from broadsheet.tui.highlight import highlight, terms_pattern
@@ -133,9 +134,8 @@ class HeadlineList(ScrollView, can_focus=True):
 
     @property
     def story_ids(self) -> list[str]:
-        """The listed stories' ids (a search's results give theirs without making each story)."""
-        ids = getattr(self._stories, "ids", None)
-        return list(ids) if ids is not None else [meta.id for meta in self._stories]
+        """The listed stories' ids (made without making each story, see ``listed_ids``)."""
+        return listed_ids(self._stories)
 
     @property
     def current(self) -> StoryMeta | None:
