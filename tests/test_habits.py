@@ -283,6 +283,38 @@ async def test_export_from_the_palette_writes_markdown_with_the_readers_dates(fi
     assert "> Photo credit: Photo: Kim Lee" in text and "> Photo: (" not in text  # no empty caption
 
 
+async def test_export_runs_off_the_screen_with_progress_and_says_why_it_failed(
+        store: Store, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A long list is exported by a worker, a shard of stories at a time, its progress above the
+    footer; a file that cannot be written is named with the reason."""
+    import orjson
+    from textual.widgets import Label
+
+    store.add([(make_article(i, headline=f"Ferry timetable {i}"), f"s{i}.txt") for i in range(300)])
+    told: list[str] = []
+    real = MainScreen._work_progress
+    monkeypatch.setattr(MainScreen, "_work_progress", lambda self, text: (told.append(text), real(self, text)))
+    app = BroadsheetApp(store)
+    target = tmp_path / "all.json"
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for name in (str(target), str(target / "inside.json")):  # the second under a file: cannot be
+            await pilot.press("E")
+            await settle(pilot)
+            await pilot.press("ctrl+u")
+            app.screen.query_one("Input").value = name  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and not screen.query_one("#work-status", Label).display
+        messages = [n.message for n in app._notifications]
+    assert any("256 done" in text for text in told)  # told as it went, a shard of stories at a time
+    assert len(orjson.loads(target.read_bytes())["stories"]) == 300
+    assert f"Exported 300 stories to {target}" in messages
+    failed = [m for m in messages if m.startswith("Not exported")]
+    assert len(failed) == 1 and "inside.json" in failed[0], messages
+
+
 async def test_match_navigation_shows_its_place_and_captions_are_highlighted(filled_store: Store) -> None:
     from broadsheet.tui.widgets.credits_panel import CreditsPanel, credits_table
 

@@ -184,8 +184,8 @@ async def test_a_long_list_is_bookmarked_and_tagged_in_steps_off_the_screen(
     shown above the footer; then the marks and counts are read again."""
     monkeypatch.setattr(main_screen, "BULK", 2)  # five stories: three steps
     told: list[str] = []
-    real = MainScreen._marks_progress
-    monkeypatch.setattr(MainScreen, "_marks_progress", lambda self, text: (told.append(text), real(self, text)))
+    real = MainScreen._work_progress
+    monkeypatch.setattr(MainScreen, "_work_progress", lambda self, text: (told.append(text), real(self, text)))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         every = {row.meta.id for row in app.screen.query_one(HeadlineList).rows}
@@ -199,7 +199,7 @@ async def test_a_long_list_is_bookmarked_and_tagged_in_steps_off_the_screen(
         assert told and told[-1].endswith("5 done (100%)")
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        assert not screen.query_one("#marks-status", Label).display  # hidden once done
+        assert not screen.query_one("#work-status", Label).display  # hidden once done
         assert screen.reader.sidebar_counts()[0]["bookmarked"] == 5
         assert all(row.state.bookmarked for row in screen.query_one(HeadlineList).rows)
         await pilot.press("T")
