@@ -251,6 +251,34 @@ async def test_delete_all_listed(filled_store: Store) -> None:
         assert len(Store(filled_store.folder)) == 1
 
 
+async def test_delete_all_refuses_a_list_longer_than_it_can_undo(filled_store: Store,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.tui.screens import main as main_screen
+    from broadsheet.tui.screens.dialogs import ConfirmScreen
+
+    monkeypatch.setattr(main_screen, "DELETE_MAX", 4)
+    told: list[str] = []
+    real = MainScreen._work_progress
+    monkeypatch.setattr(MainScreen, "_work_progress", lambda self, text: (told.append(text), real(self, text)))
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("D")  # all five listed
+        await settle(pilot)
+        assert not isinstance(app.screen, ConfirmScreen)
+        assert any(n.message.startswith("5 listed stories are more than the reader deletes at once (4")
+                   for n in app._notifications)
+        await type_text(pilot, "/ferry")  # four: deleted by a worker, shard by shard
+        await pilot.press("enter", "D", "y")
+        await settle(pilot)
+        assert len(Store(filled_store.folder)) == 1
+        assert told[-1] == "Deleting 4 stories: 100%"
+        await pilot.press("escape", "u")  # brought back by a worker too
+        await settle(pilot)
+        assert len(Store(filled_store.folder)) == 5
+        assert any(n.message == "Brought back 4 stories" for n in app._notifications)
+
+
 async def test_the_reader_offers_to_reparse_stories_of_an_older_parser(store: Store) -> None:
     store.add([(make_article(1), "old.txt"), (make_article(2), "old2.txt")])  # no parser version: older
     app = BroadsheetApp(store)
