@@ -50,3 +50,19 @@ def headlines_shown(view: Any) -> list[str]:
 
     view.show = show
     return shown
+
+
+def progress_told(monkeypatch: Any) -> list[str]:
+    """Each progress line the main screen shows from now on (a long change of marks, an export,
+    a delete), in order: the line itself keeps only the last."""
+    from broadsheet.tui.screens.main import MainScreen
+
+    told: list[str] = []
+    real = MainScreen._work_progress
+
+    def progress(self: MainScreen, text: str) -> None:
+        told.append(text)
+        real(self, text)
+
+    monkeypatch.setattr(MainScreen, "_work_progress", progress)
+    return told

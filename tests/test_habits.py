@@ -14,7 +14,7 @@ from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.search_bar import SearchBar
 from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.factories import make_article
-from tests.pilot import settle, shown_lines, type_text
+from tests.pilot import progress_told, settle, shown_lines, type_text
 
 
 def burst(app: BroadsheetApp, *keys: tuple[str, str | None]) -> None:
@@ -257,9 +257,7 @@ async def test_delete_all_refuses_a_list_longer_than_it_can_undo(filled_store: S
     from broadsheet.tui.screens.dialogs import ConfirmScreen
 
     monkeypatch.setattr(main_screen, "DELETE_MAX", 4)
-    told: list[str] = []
-    real = MainScreen._work_progress
-    monkeypatch.setattr(MainScreen, "_work_progress", lambda self, text: (told.append(text), real(self, text)))
+    told = progress_told(monkeypatch)
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -319,9 +317,7 @@ async def test_export_runs_off_the_screen_with_progress_and_says_why_it_failed(
     from textual.widgets import Label
 
     store.add([(make_article(i, headline=f"Ferry timetable {i}"), f"s{i}.txt") for i in range(300)])
-    told: list[str] = []
-    real = MainScreen._work_progress
-    monkeypatch.setattr(MainScreen, "_work_progress", lambda self, text: (told.append(text), real(self, text)))
+    told = progress_told(monkeypatch)
     app = BroadsheetApp(store)
     target = tmp_path / "all.json"
     async with app.run_test(size=(120, 40)) as pilot:

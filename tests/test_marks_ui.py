@@ -17,7 +17,7 @@ from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.locks import hold
-from tests.pilot import settle, type_text
+from tests.pilot import progress_told, settle, type_text
 
 
 def _tag_counts(store: Store) -> Counter[str]:
@@ -183,9 +183,7 @@ async def test_a_long_list_is_bookmarked_and_tagged_in_steps_off_the_screen(
     """Past ``BULK`` listed stories the change runs in a worker, a step at a time, its progress
     shown above the footer; then the marks and counts are read again."""
     monkeypatch.setattr(main_screen, "BULK", 2)  # five stories: three steps
-    told: list[str] = []
-    real = MainScreen._work_progress
-    monkeypatch.setattr(MainScreen, "_work_progress", lambda self, text: (told.append(text), real(self, text)))
+    told = progress_told(monkeypatch)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         every = {row.meta.id for row in app.screen.query_one(HeadlineList).rows}
