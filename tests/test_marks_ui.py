@@ -368,3 +368,8 @@ async def test_a_mark_while_another_process_holds_the_marks_says_busy_without_fr
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_sidebar_counts_are_grouped_as_the_count_beside_the_search_bar_is() -> None:
+    assert Sidebar._label("All stories", 1_000_000).plain == "All stories 1,000,000"
+    assert Sidebar._label("Saved", None).plain == "Saved"

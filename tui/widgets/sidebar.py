@@ -120,7 +120,7 @@ class Sidebar(OptionList):
     def _label(name: str, count: int | None) -> Text:
         text = Text(name, overflow="ellipsis", no_wrap=True)
         if count is not None:
-            text.append(f" {count}", style="dim")
+            text.append(f" {count:,}", style="dim")
         return text
 
     @property
