@@ -9,7 +9,7 @@ from collections.abc import MutableSequence
 import pytest
 
 from broadsheet.store.reader.ordering import index_of
-from broadsheet.store.reader.state import ReaderState
+from broadsheet.store.reader.state import ReaderState, listed_ids
 from broadsheet.store.search.query import QueryError, SearchResult
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import StoryState
@@ -57,6 +57,20 @@ def test_blank_query_lists_every_story_in_the_chosen_order(reader: ReaderState, 
     again = ReaderState(filled_store)
     again.restore_settings()
     assert again.order == "oldest"
+
+
+def test_the_listed_ids_come_in_list_order_in_every_order(reader: ReaderState, filled_store: Store) -> None:
+    """``listed_ids`` reads them from the listing (no story made), in whatever order is chosen."""
+    filled_store.add([(make_article(20 + i, source=source), f"o{i}.txt") for i, source in enumerate("CAB")])
+    reader.load()
+    seen = []
+    for _ in range(3):  # newest, oldest, by source
+        shown = reader.shown()
+        assert hasattr(shown, "story_ids")  # the fast path, not every story made
+        assert listed_ids(shown) == [meta.id for meta in shown]
+        seen.append(listed_ids(shown))
+        reader.cycle_order()
+    assert seen[1] == seen[0][::-1] and seen[2] != seen[0] and sorted(seen[2]) == sorted(seen[0])
 
 
 def test_results_are_made_into_stories_only_as_rows_are_asked_for(reader: ReaderState,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.listing import Rows, source_key
@@ -38,6 +38,11 @@ class Reversed(Rows[StoryMeta]):
 
     def _item(self, index: int) -> StoryMeta:
         return self._items[len(self._items) - 1 - index]
+
+    def story_ids(self) -> Iterator[str]:
+        """Every story's id backwards, without making the stories when the list underneath can."""
+        inner = getattr(self._items, "story_ids", None)
+        return reversed(list(inner()) if inner is not None else [meta.id for meta in self._items])
 
     def index_of(self, sid: str) -> int | None:
         found = index_of(self._items, sid)

@@ -49,7 +49,7 @@ def listed_ids(rows: Sequence[StoryMeta]) -> list[str]:
     ids = getattr(rows, "ids", None)  # Results
     if ids is not None:
         return list(ids)
-    story_ids = getattr(rows, "story_ids", None)  # Catalogue
+    story_ids = getattr(rows, "story_ids", None)  # the catalogue, in any order
     return list(story_ids()) if story_ids is not None else [meta.id for meta in rows]
 
 

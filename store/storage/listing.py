@@ -772,6 +772,11 @@ class Ordered(Rows[Meta]):
     def _item(self, index: int) -> Meta:
         return self._catalogue[self._order[index]]
 
+    def story_ids(self) -> Iterator[str]:
+        """Every story's id in this order, without making the stories."""
+        ids = list(self._catalogue.story_ids())
+        return (ids[at] for at in self._order)
+
     def index_of(self, sid: str) -> int | None:
         """Where story ``sid`` is (found in the catalogue, then looked for in the order: a scan in C)."""
         at = self._catalogue.index_of(sid)
