@@ -373,3 +373,9 @@ async def test_a_mark_while_another_process_holds_the_marks_says_busy_without_fr
 def test_sidebar_counts_are_grouped_as_the_count_beside_the_search_bar_is() -> None:
     assert Sidebar._label("All stories", 1_000_000).plain == "All stories 1,000,000"
     assert Sidebar._label("Saved", None).plain == "Saved"
+
+
+def test_questions_and_answers_about_the_listed_stories_count_them_in_english() -> None:
+    assert main_screen.n_stories(1) == "1 story" and main_screen.n_stories(2000) == "2,000 stories"
+    assert main_screen.all_listed(1) == "the listed story"
+    assert main_screen.all_listed(1_000_000) == "all 1,000,000 listed stories"

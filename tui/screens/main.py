@@ -57,6 +57,16 @@ BUSY_WAIT = 2.0  # seconds a change waits for another writer before the reader s
 DELETE_MAX = 10_000
 
 
+def n_stories(count: int) -> str:
+    """``1 story``, ``2,000 stories``."""
+    return f"{count:,} {'story' if count == 1 else 'stories'}"
+
+
+def all_listed(count: int) -> str:
+    """What a question about every listed story calls them: ``the listed story``, ``all 5 listed stories``."""
+    return "the listed story" if count == 1 else f"all {count:,} listed stories"
+
+
 #: Actions on the selected story, offered (in the footer, by their keys) only while one is listed.
 STORY_ACTIONS = frozenset({"bookmark", "tag", "toggle_read", "delete"})
 
@@ -552,7 +562,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self.notify(str(exc), severity="error")
                 return
             if count is not None:
-                self.notify(f"Renamed tag on {count} stories")
+                self.notify(f"Renamed tag on {n_stories(count)}")
             self.reload()
 
         what = "saved search" if entry.kind == "search" else "tag"
@@ -568,7 +578,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             if entry.kind == "tag":
                 count = self._write(lambda: self.store.user.delete_tag(entry.name))
                 if count is not None:
-                    self.notify(f"Removed tag {entry.name!r} from {count} stories")
+                    self.notify(f"Removed tag {entry.name!r} from {n_stories(count)}")
             elif entry.kind == "feed":
                 self.unsubscribe(entry.name)
             else:
@@ -717,7 +727,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             if yes:
                 self._change_listed(lambda user, ids: user.bookmark_all(ids), "Bookmarked", "Bookmarking")
 
-        self.app.push_screen(ConfirmScreen(f"Bookmark all {count:,} listed stories?"), done)
+        self.app.push_screen(ConfirmScreen(f"Bookmark {all_listed(count)}?"), done)
 
     def action_tag_all(self) -> None:
         count = self.headlines.count
@@ -738,7 +748,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                                         "Tagged", "Tagging")
 
             change = ", ".join([f"+{t}" for t in add] + [f"-{t}" for t in remove])
-            self.app.push_screen(ConfirmScreen(f"Apply {change} to all {count:,} listed stories?"), confirmed)
+            self.app.push_screen(ConfirmScreen(f"Apply {change} to {all_listed(count)}?"), confirmed)
 
         self.app.push_screen(tag_editor([], self.reader.known_tags(), count=count), done)
 
@@ -751,13 +761,13 @@ class MainScreen(FeedsMixin, Screen[None]):
             changed = self._write(lambda: self.reader.change_marks(ids, change))
             if changed is not None:
                 self._marks_changed(changed)
-                self.notify(f"{done} {len(ids):,} stories")
+                self.notify(f"{done} {n_stories(len(ids))}")
             return
         if any(w.group == "marks" and w.is_running for w in self.workers):
             self.notify("Still changing the marks of the stories listed before; try again when it is done",
                         severity="warning", timeout=4)
             return
-        self._work_progress(f"{doing} {len(rows):,} stories…")
+        self._work_progress(f"{doing} {n_stories(len(rows))}…")
         self._marks_worker(rows, change, done, doing)
 
     @work(thread=True, exclusive=True, group="marks", exit_on_error=False)
@@ -768,7 +778,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         total = len(rows)
 
         def progress(count: int) -> None:
-            say(self._work_progress, f"{doing} {total:,} stories: {count:,} done ({count * 100 // total}%)")
+            say(self._work_progress, f"{doing} {n_stories(total)}: {count:,} done ({count * 100 // total}%)")
 
         try:
             store = Store(self.store.folder, check=False)  # its own: this is another thread
@@ -783,7 +793,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         except (OSError, ValueError) as exc:  # StoreFileError is an OSError; a list closed by a reload
             say(self._marks_done, f"Not all saved: {exc}", "error")
         else:
-            say(self._marks_done, f"{done} {count:,} stories", "information")
+            say(self._marks_done, f"{done} {n_stories(count)}", "information")
 
     def _work_progress(self, text: str) -> None:
         status = self.query_one("#work-status", Label)
@@ -815,7 +825,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             return
         ids = self.headlines.story_ids
         if ids:
-            self._confirm_delete(ids, f"Delete all {len(ids):,} listed stories?")
+            self._confirm_delete(ids, f"Delete {all_listed(len(ids))}?")
 
     def _confirm_delete(self, ids: list[str], question: str) -> None:
         """Delete ``ids`` once confirmed: the story, its marks and its search entry (u undoes it)."""
@@ -831,7 +841,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                 return
             if self._stories_busy():
                 return
-            self._work_progress(f"Deleting {len(ids):,} stories…")
+            self._work_progress(f"Deleting {n_stories(len(ids))}…")
             self._delete_worker(ids, keep)
 
         self.app.push_screen(ConfirmScreen(question + " (u undoes it)"), done)
@@ -849,7 +859,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         say = self.app.call_from_thread
 
         def progress(done: int, total: int) -> None:
-            say(self._work_progress, f"Deleting {len(ids):,} stories: {done * 100 // total}%")
+            say(self._work_progress, f"Deleting {n_stories(len(ids))}: {done * 100 // total}%")
 
         store = Store(self.store.folder, check=False)  # its own: this is another thread
         deleted = self._in_worker(lambda: store.delete(ids, progress), store, "Not deleted")
@@ -873,7 +883,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._deleted = deleted
         self.reload(restore=keep)  # the index drops them as it catches up
         count = len(deleted.ids)
-        self._work_done(f"Deleted {count:,} {'story' if count == 1 else 'stories'}; u undoes it", "information")
+        self._work_done(f"Deleted {n_stories(count)}; u undoes it", "information")
 
     def _next_kept(self, gone: set[str]) -> str | None:
         """The story the cursor goes to once ``gone`` are deleted: the next one down, else up
@@ -898,7 +908,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             else:
                 self._restored(back)
             return
-        self._work_progress(f"Bringing back {len(deleted.ids):,} stories…")
+        self._work_progress(f"Bringing back {n_stories(len(deleted.ids))}…")
         self._restore_worker(deleted)
 
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
@@ -912,7 +922,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def _restored(self, back: list[str]) -> None:
         self.reload(restore=back[0] if back else None)
-        self._work_done(f"Brought back {len(back):,} {'story' if len(back) == 1 else 'stories'}", "information")
+        self._work_done(f"Brought back {n_stories(len(back))}", "information")
 
     def action_export(self, fmt: str = "md") -> None:
         """Write the listed stories to a file (named in a prompt), as ``broadsheet export`` does:
@@ -931,11 +941,11 @@ class MainScreen(FeedsMixin, Screen[None]):
         def done(name: str | None) -> None:
             if not name or not name.strip():
                 return
-            self._work_progress(f"Exporting {count:,} stories…")
+            self._work_progress(f"Exporting {n_stories(count)}…")
             self._export_worker(rows, fmt, Path(name.strip()).expanduser())
 
         what = "Markdown" if fmt == "md" else "JSON"
-        self.app.push_screen(PromptScreen(f"Export {count:,} listed stories as {what} to", str(suggested)), done)
+        self.app.push_screen(PromptScreen(f"Export {all_listed(count)} as {what} to", str(suggested)), done)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export_worker(self, rows: Sequence[StoryMeta], fmt: str, path: Path) -> None:
@@ -945,7 +955,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         say = self.app.call_from_thread
 
         def progress(done: int, total: int) -> None:
-            say(self._work_progress, f"Exporting {total:,} stories to {path.name}: {done:,} done "
+            say(self._work_progress, f"Exporting {n_stories(total)} to {path.name}: {done:,} done "
                 f"({done * 100 // total}%)")
 
         try:
@@ -957,7 +967,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             say(self._work_done, f"Not exported: {exc}", "error")
         else:
             count = len(ids)
-            say(self._work_done, f"Exported {count:,} {'story' if count == 1 else 'stories'} to {path}", "information")
+            say(self._work_done, f"Exported {n_stories(count)} to {path}", "information")
 
     def action_save_search(self) -> None:
         query = self.reader.query_text.strip()
