@@ -210,6 +210,35 @@ async def test_a_long_list_is_bookmarked_and_tagged_in_steps_off_the_screen(
         assert screen.reader.sidebar_counts()[1] == {"local": 5}
 
 
+async def test_a_long_change_that_meets_a_damaged_state_file_says_so_and_shows_what_was_saved(
+        app: BroadsheetApp, filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.errors import StoreFileError
+    from broadsheet.store.storage.userstate import UserState
+
+    monkeypatch.setattr(main_screen, "BULK", 2)  # five stories: three steps
+    real = UserState.bookmark_all
+    steps: list[int] = []
+
+    def bookmark_all(self: UserState, ids: list[str]) -> dict:  # type: ignore[type-arg]
+        steps.append(len(ids))
+        if len(steps) == 3:  # the last step's file turns out damaged
+            raise StoreFileError(self.folder / "fff.json", "not valid JSON")
+        return real(self, ids)
+
+    monkeypatch.setattr(UserState, "bookmark_all", bookmark_all)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("B", "y")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert not screen.query_one("#work-status", Label).display  # not left saying it is at work
+        assert any(n.message.startswith("Not all saved:") and "fff.json" in n.message for n in app._notifications)
+        saved = sum(steps[:2])
+        assert len(steps) == 3 and screen.reader.sidebar_counts()[0]["bookmarked"] == saved  # read again
+        assert sum(s.bookmarked for s in filled_store.user.all().values()) == saved
+
+
 async def test_saved_search_persists_and_is_offered(app: BroadsheetApp, filled_store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -57,6 +57,12 @@ BUSY_WAIT = 2.0  # seconds a change waits for another writer before the reader s
 DELETE_MAX = 10_000
 
 
+def busy(stories: bool) -> str:
+    """Why a write waited for its lock in vain: the store's (``stories``) or the marks'."""
+    doing = "writing the store (an import, repair or reindex)" if stories else "changing many marks at once"
+    return f"another broadsheet is {doing}. Try again when it is done."
+
+
 def n_stories(count: int) -> str:
     """``1 story``, ``2,000 stories``."""
     return f"{count:,} {'story' if count == 1 else 'stories'}"
@@ -378,9 +384,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             with lock.acquire(timeout=BUSY_WAIT):  # the change's own acquire re-enters it
                 return change()
         except Timeout:
-            doing = "writing the store (an import, repair or reindex)" if stories else "changing many marks at once"
-            self.notify(f"Not saved: another broadsheet is {doing}. Try again when it is done.",
-                        title="The store is busy", severity="warning", timeout=8)
+            self.notify(f"Not saved: {busy(stories)}", title="The store is busy", severity="warning", timeout=8)
             self._show_count()
             return None
         except (OSError, StoreFileError) as exc:
@@ -780,20 +784,14 @@ class MainScreen(FeedsMixin, Screen[None]):
         def progress(count: int) -> None:
             say(self._work_progress, f"{doing} {n_stories(total)}: {count:,} done ({count * 100 // total}%)")
 
-        try:
-            store = Store(self.store.folder, check=False)  # its own: this is another thread
+        def run(store: Store) -> int:
             catalogue = store.catalogue()
             # One catalogue answers for every step: each would make its own, and map every source again.
             store.user.presence = lambda _ids: catalogue.source_of
-            count = change_in_steps(store.user, listed_ids(rows), change, progress, lambda: worker.is_cancelled,
-                                    BULK)
-        except Timeout:
-            say(self._marks_done, "Not all saved: another broadsheet is changing many marks at once. "
-                "Try again when it is done.", "warning")
-        except (OSError, ValueError) as exc:  # StoreFileError is an OSError; a list closed by a reload
-            say(self._marks_done, f"Not all saved: {exc}", "error")
-        else:
-            say(self._marks_done, f"{done} {n_stories(count)}", "information")
+            return change_in_steps(store.user, listed_ids(rows), change, progress, lambda: worker.is_cancelled, BULK)
+
+        count = self._in_worker(run, "Not all saved")
+        say(self._marks_done, None if count is None else f"{done} {n_stories(count)}")
 
     def _work_progress(self, text: str) -> None:
         status = self.query_one("#work-status", Label)
@@ -804,12 +802,14 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.query_one("#work-status", Label).display = False
         self.notify(text, severity=severity, timeout=5)
 
-    def _marks_done(self, text: str, severity: SeverityLevel) -> None:
-        """A change of many marks ended: the marks and counts are read again (the store holds
-        them; a mapping of a million changes would not be kept), the search run again."""
+    def _marks_done(self, text: str | None) -> None:
+        """A change of many marks ended (``text`` says how; None: it failed, as said): the marks
+        and counts are read again, the steps written included (the store holds them; a mapping
+        of a million changes would not be kept), and the search run again."""
         current = self.headlines.current
         self.reload(restore=current.id if current else None)
-        self._work_done(text, severity)
+        if text is not None:
+            self._work_done(text, "information")
 
     def action_delete(self) -> None:
         if story := self._current():
@@ -861,21 +861,24 @@ class MainScreen(FeedsMixin, Screen[None]):
         def progress(done: int, total: int) -> None:
             say(self._work_progress, f"Deleting {n_stories(len(ids))}: {done * 100 // total}%")
 
-        store = Store(self.store.folder, check=False)  # its own: this is another thread
-        deleted = self._in_worker(lambda: store.delete(ids, progress), store, "Not deleted")
+        deleted = self._in_worker(lambda store: store.delete(ids, progress), "Not deleted", stories=True)
         if deleted is not None:
             say(self._deleted_done, deleted, keep)
 
-    def _in_worker(self, change: Callable[[], T], store: Store, failed: str) -> T | None:
-        """Run a change of the stories in a worker under ``store``'s lock; on failure say why."""
+    def _in_worker(self, change: Callable[[Store], T], failed: str, *, stories: bool = False) -> T | None:
+        """Run a long change in a worker, given a Store of its own (this is another thread);
+        ``stories``: under the store's lock, as :meth:`_write` takes it. On failure it says why
+        (``failed``: what did not happen) and returns None."""
         say = self.app.call_from_thread
         try:
-            with store.lock.acquire(timeout=BUSY_WAIT):
-                return change()
+            store = Store(self.store.folder, check=False)
+            if not stories:
+                return change(store)
+            with store.lock.acquire(timeout=BUSY_WAIT):  # the change's own acquire re-enters it
+                return change(store)
         except Timeout:
-            say(self._work_done, f"{failed}: another broadsheet is writing the store (an import, repair or "
-                "reindex). Try again when it is done.", "warning")
-        except (OSError, StoreFileError) as exc:
+            say(self._work_done, f"{failed}: {busy(stories)}", "warning")
+        except (OSError, StoreFileError, ValueError) as exc:  # ValueError: a listing closed by a reload
             say(self._work_done, f"{failed}: {exc}", "error")
         return None
 
@@ -913,8 +916,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
     def _restore_worker(self, deleted: Deleted) -> None:
-        store = Store(self.store.folder, check=False)  # its own: this is another thread
-        back = self._in_worker(lambda: store.restore(deleted), store, "Not brought back")
+        back = self._in_worker(lambda store: store.restore(deleted), "Not brought back", stories=True)
         if back is None:
             self.app.call_from_thread(setattr, self, "_deleted", deleted)  # u can try again
         else:
@@ -958,15 +960,14 @@ class MainScreen(FeedsMixin, Screen[None]):
             say(self._work_progress, f"Exporting {n_stories(total)} to {path.name}: {done:,} done "
                 f"({done * 100 // total}%)")
 
-        try:
-            store = Store(self.store.folder, check=False)  # its own: this is another thread
+        def write(store: Store) -> int:
             ids = listed_ids(rows)
             chunks = (export_json_chunks if fmt == "json" else export_markdown_chunks)(store, ids, on_progress=progress)
             atomic_write_with(path, lambda handle: handle.writelines(chunks))
-        except (OSError, ValueError) as exc:  # a folder that is not there, no room; a damaged shard
-            say(self._work_done, f"Not exported: {exc}", "error")
-        else:
-            count = len(ids)
+            return len(ids)
+
+        count = self._in_worker(write, "Not exported")  # a folder that is not there, no room, a damaged shard
+        if count is not None:
             say(self._work_done, f"Exported {n_stories(count)} to {path}", "information")
 
     def action_save_search(self) -> None:
