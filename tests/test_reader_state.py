@@ -8,8 +8,8 @@ from collections.abc import MutableSequence
 
 import pytest
 
-from broadsheet.store.reader.ordering import index_of
-from broadsheet.store.reader.state import ReaderState, listed_ids
+from broadsheet.store.reader.ordering import index_of, listed_ids
+from broadsheet.store.reader.state import ReaderState
 from broadsheet.store.search.query import QueryError, SearchResult
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import StoryState

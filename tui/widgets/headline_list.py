@@ -28,8 +28,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from broadsheet.store.reader.ordering import index_of
-from broadsheet.store.reader.state import listed_ids
+from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 from broadsheet.tui.highlight import highlight, terms_pattern
