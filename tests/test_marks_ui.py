@@ -408,3 +408,35 @@ def test_questions_and_answers_about_the_listed_stories_count_them_in_english() 
     assert main_screen.n_stories(1) == "1 story" and main_screen.n_stories(2000) == "2,000 stories"
     assert main_screen.all_listed(1) == "the listed story"
     assert main_screen.all_listed(1_000_000) == "all 1,000,000 listed stories"
+
+
+async def test_a_state_file_damaged_while_reading_is_named_once_and_its_stories_show_no_marks(
+        app: BroadsheetApp, filled_store: Store) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        first = screen.query_one(HeadlineList).current
+        filled_store.user.set_bookmarked(first.id, True)  # another window's mark, then the file is damaged
+        damaged = filled_store.user.folder / f"{filled_store.user._shard(first.id)}.json"
+        damaged.write_bytes(damaged.read_bytes()[:-7] + b"\x00\x00garbage")
+        before = damaged.read_bytes()
+        await pilot.press("r")  # the marks are read again (as after any other window's change)
+        await settle(pilot)
+        assert app.is_running
+        row = next(r for r in screen.query_one(HeadlineList).rows if r.meta.id == first.id)
+        assert not row.state.bookmarked  # its marks cannot be known: none are shown
+        await pilot.press("slash")
+        await type_text(pilot, "is:bookmarked")  # a search through every mark meets the file too
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        screen._check_store()  # the periodic check tells of the damaged file
+        screen._check_store()  # once
+        await settle(pilot)
+        told = [n.message for n in app._notifications if damaged.name in n.message]
+        assert len(told) == 1 and "broadsheet repair" in told[0], told
+        await pilot.press("b")  # a mark on a story of that file is refused, the file left as it is
+        await settle(pilot)
+        assert app.is_running and any(n.message.startswith("Not saved:") for n in app._notifications)
+        assert damaged.read_bytes() == before

@@ -99,3 +99,13 @@ def test_a_copied_state_folder_is_parsed_once_not_on_every_start(store: Store,
     reopened = Store(store.folder)
     assert [name for name in parsed if name != "settings"] == []
     assert reopened.user.counts(lambda _sid: True) == counts_before
+
+
+def test_a_damaged_file_reads_as_no_marks_and_is_named(store: Store) -> None:
+    states = _marked(store, 3, 2)
+    lazy = LazyStates(Store(store.folder).user)  # opened whole; damaged while it is open
+    (store.folder / "state" / "001.json").write_bytes(b'{"stories": {"0010')  # cut short
+    assert lazy.get(_sid(1, 0)) is None and lazy[_sid(0, 0)] == states[_sid(0, 0)]
+    assert dict(lazy.items()) == {sid: s for sid, s in states.items() if not sid.startswith("001")}
+    assert list(lazy.damaged) == ["001"] and "001.json" in str(lazy.damaged["001"])
+    assert lazy.with_changes({}).damaged.keys() == {"001"}  # one load of the marks: one finding

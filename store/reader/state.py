@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import overload
 
 from broadsheet.store.collector import gc_paused, hold_loaded, release_loaded
+from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.ordering import next_order, order_stories
 from broadsheet.store.search.query import Query, SearchResult, parse_query
 from broadsheet.store.storage import fields
@@ -229,6 +230,10 @@ class ReaderState:
 
     def state_of(self, story_id: str) -> StoryState:
         return self.states.get(story_id, EMPTY)
+
+    def damaged_marks(self) -> dict[str, StoreFileError]:
+        """The state files found damaged since the marks were loaded (their stories show none)."""
+        return self.states.damaged if isinstance(self.states, LazyStates) else {}
 
     def apply(self, changed: Mapping[str, StoryState]) -> None:
         """Marks written to the store: take them in, as a new mapping (workers keep the old one),

@@ -37,6 +37,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
 from broadsheet.store.collector import gc_paused
+from broadsheet.store.errors import StoreFileError
 from broadsheet.store.storage.atomic import atomic_write_bytes, file_identity
 from broadsheet.store.storage.directory import is_plain_id
 from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db
@@ -236,12 +237,13 @@ class _Loaded:
     layout are there (a file of the current layout not there reads as empty). Shared by the
     reader's thread and its search workers: the files are changed under a lock, read outside it."""
 
-    __slots__ = ("_lock", "files", "kept", "legacy")
+    __slots__ = ("_lock", "damaged", "files", "kept", "legacy")
 
     def __init__(self) -> None:
         self.files: OrderedDict[str, bytes] = OrderedDict()  # least recently used first
         self.kept = 0  # bytes in ``files``
         self.legacy: dict[str, bool] = {}
+        self.damaged: dict[str, StoreFileError] = {}  # files found damaged, by name
         self._lock = threading.Lock()
 
     def get(self, name: str) -> bytes | None:
@@ -321,10 +323,25 @@ class LazyStates(Mapping[str, StoryState]):
         which :attr:`changes` has too, or another process's, which the reader is told of)."""
         table = self._loaded.get(name)
         if table is None:
-            # parsed whole, so a damaged file raises here; copied, as orjson's buffer is 4 KB at least
-            table = bytes(memoryview(orjson.dumps(self._user.uncached(name))))
+            # parsed whole, so a damaged file is found here; copied, as orjson's buffer is 4 KB at least
+            table = bytes(memoryview(orjson.dumps(self._records(name))))
             self._loaded.put(name, table)
         return table
+
+    def _records(self, name: str) -> dict[str, Any]:
+        """A state file's records; none for a damaged one, which is noted in :attr:`damaged`
+        (its stories show no marks until a repair: a row drawn must not end the reader, and a
+        change of a mark in it is refused by the write, which reads the file again)."""
+        try:
+            return self._user.uncached(name)
+        except StoreFileError as exc:
+            self._loaded.damaged.setdefault(name, exc)
+            return {}
+
+    @property
+    def damaged(self) -> dict[str, StoreFileError]:
+        """The state files this load of the marks found damaged, by name, and why."""
+        return dict(self._loaded.damaged)
 
     def _files_of(self, sid: str) -> list[str]:
         """:meth:`UserState.files_of`, with whether each file of an older layout is there looked
@@ -356,7 +373,7 @@ class LazyStates(Mapping[str, StoryState]):
         merged: dict[str, StoryState] = {}
         for name in self._user.file_names():
             table = self._loaded.get(name)  # a pass over every file keeps none it had not read
-            docs = self._user.uncached(name) if table is None else orjson.loads(table)
+            docs = self._records(name) if table is None else orjson.loads(table)
             merged.update((sid, StoryState.from_doc(doc)) for sid, doc in docs.items())
         merged.update(self._changes)
         return {sid: state for sid, state in merged.items() if state.read or state.bookmarked or state.tags}
