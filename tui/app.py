@@ -160,10 +160,10 @@ class BroadsheetApp(App[None]):
                 self.notify(f"Could not save the theme: {exc}", severity="warning")
 
     def search(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
-               offset: int = 0, stop: Callable[[], bool] = never) -> SearchResult:
+               offset: int = 0, stop: Callable[[], bool] = never, every: bool = False) -> SearchResult:
         """Run a parsed query for the main screen (called from a worker thread): its best
-        ``SEARCH_LIMIT`` stories after the first ``offset`` (those listed already). A long
-        search raises SearchCancelled once ``stop()`` is true (its worker was replaced).
+        ``SEARCH_LIMIT`` stories (``every``: all it matches) after the first ``offset`` (those listed already).
+        A long search raises SearchCancelled once ``stop()`` is true (its worker was replaced).
 
         The tantivy index answers once it is open; before that (the first seconds of a
         rebuild) the fallback filter answers the same query, saying what it cannot do.
@@ -172,10 +172,11 @@ class BroadsheetApp(App[None]):
         index = self._index
         if index is None and len(stories) > FALLBACK_MAX:
             index = self._wait_for_index(stop)
+        limit = None if every else SEARCH_LIMIT
         if index is None:
-            found = self._filter.run(query, stories, states, limit=offset + SEARCH_LIMIT, stop=stop)
+            found = self._filter.run(query, stories, states, limit=None if limit is None else offset + limit, stop=stop)
             return replace(found, ids=found.ids[offset:])
-        return index.run(query, states=states, limit=SEARCH_LIMIT, offset=offset, stop=stop)
+        return index.run(query, states=states, limit=limit, offset=offset, stop=stop)
 
     def _wait_for_index(self, stop: Callable[[], bool]) -> SearchIndex | None:
         """The index once open (None: it failed to open, so the filter serves); QueryError when

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import overload
 
@@ -338,6 +338,13 @@ class ReaderState:
         if listed is None or self._results_of != self.query_text or self.result_total <= len(listed):
             return None
         return SearchInput(self.query_text, parse_query(self.query_text), self.stories, self.states, len(listed))
+
+    def every_match(self) -> SearchInput | None:
+        """What a worker must search for every story the query listed matched, when it matched
+        more than are listed (a key for every listed story then acts on all of them); None when
+        all are listed."""
+        job = self.more()
+        return None if job is None else replace(job, offset=0)
 
     def accept_more(self, text: str, offset: int, result: SearchResult) -> bool:
         """Append a worker's next results if they follow those listed for the query still shown.

@@ -35,7 +35,7 @@ from broadsheet.store.collector import hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.ordering import listed_ids
 from broadsheet.store.reader.state import BULK, MarksChange, ReaderState, SearchInput, change_in_steps
-from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult
+from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_with
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState, TagError, parse_tag_edit
@@ -69,9 +69,30 @@ def n_stories(count: int) -> str:
     return f"{count:,} {'story' if count == 1 else 'stories'}"
 
 
+def too_many_to_delete(count: int, which: str) -> str:
+    """Why D refuses ``count`` stories (``which``: listed, matching)."""
+    return (f"{count:,} {which} stories are more than the reader deletes at once ({DELETE_MAX:,}: u keeps every "
+            "deleted story to bring it back).")
+
+
 def all_listed(count: int) -> str:
     """What a question about every listed story calls them: ``the listed story``, ``all 5 listed stories``."""
     return "the listed story" if count == 1 else f"all {count:,} listed stories"
+
+
+@dataclass(frozen=True, slots=True)
+class Targets:
+    """The stories a key for every listed story acts on, as asked about: the rows listed, or,
+    when the search matched more than it lists (``every``), every match, searched again by the
+    worker that makes the change."""
+
+    rows: Sequence[StoryMeta]
+    every: SearchInput | None
+    count: int  # the rows', or the search's total
+
+    def words(self) -> str:
+        """``the listed story``, ``all 5 listed stories``, ``all 7,629 matching stories``."""
+        return f"all {self.count:,} matching stories" if self.every else all_listed(self.count)
 
 
 #: Actions on the selected story, offered (in the footer, by their keys) only while one is listed.
@@ -731,19 +752,34 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.notify(str(exc), severity="error")
             return None
 
+    def _targets(self) -> Targets:
+        """What B, T, e, E and D act on now (see :class:`Targets`)."""
+        rows = self.headlines.stories
+        every = self.reader.every_match()
+        return Targets(rows, every, self.reader.result_total if every else len(rows))
+
+    def _target_ids(self, targets: Targets, stop: Callable[[], bool] = never) -> list[str]:
+        """The ids of ``targets`` in list order (in a worker: every match is a search of its own,
+        at 1,000,000 stories up to 1.5 s for a common word's 489,000)."""
+        job = targets.every
+        if job is None:
+            return listed_ids(targets.rows)
+        return self.broadsheet.search(job.query, job.stories, job.states, stop=stop, every=True).ids
+
     def action_bookmark_all(self) -> None:
-        count = self.headlines.count
-        if not count:
+        targets = self._targets()
+        if not targets.count:
             return
 
         def done(yes: bool | None) -> None:
             if yes:
-                self._change_listed(lambda user, ids: user.bookmark_all(ids), "Bookmarked", "Bookmarking")
+                self._change_listed(targets, lambda user, ids: user.bookmark_all(ids), "Bookmarked", "Bookmarking")
 
-        self.app.push_screen(ConfirmScreen(f"Bookmark {all_listed(count)}?"), done)
+        self.app.push_screen(ConfirmScreen(f"Bookmark {targets.words()}?"), done)
 
     def action_tag_all(self) -> None:
-        count = self.headlines.count
+        targets = self._targets()
+        count = targets.count
         if not count:
             return
 
@@ -757,20 +793,20 @@ class MainScreen(FeedsMixin, Screen[None]):
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
-                    self._change_listed(lambda user, ids: user.edit_tags(ids, add=add, remove=remove),
+                    self._change_listed(targets, lambda user, ids: user.edit_tags(ids, add=add, remove=remove),
                                         "Tagged", "Tagging")
 
             change = ", ".join([f"+{t}" for t in add] + [f"-{t}" for t in remove])
-            self.app.push_screen(ConfirmScreen(f"Apply {change} to {all_listed(count)}?"), confirmed)
+            self.app.push_screen(ConfirmScreen(f"Apply {change} to {targets.words()}?"), confirmed)
 
         self.app.push_screen(tag_editor([], self.reader.known_tags(), count=count), done)
 
-    def _change_listed(self, change: MarksChange, done: str, doing: str) -> None:
-        """Make ``change`` to every listed story's marks: at once, or past ``BULK`` stories in a
-        worker, a step at a time with its progress shown (the reader goes on meanwhile)."""
-        rows = self.headlines.stories
-        if len(rows) <= BULK:
-            ids = listed_ids(rows)
+    def _change_listed(self, targets: Targets, change: MarksChange, done: str, doing: str) -> None:
+        """Make ``change`` to the marks of ``targets``: at once, or (past ``BULK`` stories, or every
+        match of a search) in a worker, a step at a time with its progress shown (the reader goes
+        on meanwhile)."""
+        if targets.every is None and targets.count <= BULK:
+            ids = listed_ids(targets.rows)
             changed = self._write(lambda: self.reader.change_marks(ids, change))
             if changed is not None:
                 self._marks_changed(changed)
@@ -780,24 +816,28 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.notify("Still changing the marks of the stories listed before; try again when it is done",
                         severity="warning", timeout=4)
             return
-        self._work_progress(f"{doing} {n_stories(len(rows))}…")
-        self._marks_worker(rows, change, done, doing)
+        self._work_progress(f"{doing} {n_stories(targets.count)}…")
+        self._marks_worker(targets, change, done, doing)
 
     @work(thread=True, exclusive=True, group="marks", exit_on_error=False)
-    def _marks_worker(self, rows: Sequence[StoryMeta], change: MarksChange,
-                      done: str, doing: str) -> None:
+    def _marks_worker(self, targets: Targets, change: MarksChange, done: str, doing: str) -> None:
         worker = get_current_worker()
         say = self.app.call_from_thread
-        total = len(rows)
 
-        def progress(count: int) -> None:
-            say(self._work_progress, f"{doing} {n_stories(total)}: {count:,} done ({count * 100 // total}%)")
+        def stop() -> bool:
+            return worker.is_cancelled
 
         def run(store: Store) -> int:
+            ids = self._target_ids(targets, stop)
+            total = len(ids)
+
+            def progress(count: int) -> None:
+                say(self._work_progress, f"{doing} {n_stories(total)}: {count:,} done ({count * 100 // total}%)")
+
             catalogue = store.catalogue()
             # One catalogue answers for every step: each would make its own, and map every source again.
             store.user.presence = lambda _ids: catalogue.source_of
-            return change_in_steps(store.user, listed_ids(rows), change, progress, lambda: worker.is_cancelled, BULK)
+            return change_in_steps(store.user, ids, change, progress, stop, BULK)
 
         count = self._in_worker(run, "Not all saved")
         say(self._marks_done, None if count is None else f"{done} {n_stories(count)}")
@@ -822,36 +862,33 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def action_delete(self) -> None:
         if story := self._current():
-            self._confirm_delete([story.id], f"Delete {story.headline!r}?")
+            self._confirm_delete(Targets([story], None, 1), f"Delete {story.headline!r}?")
 
     def action_delete_all(self) -> None:
-        count = self.headlines.count
-        if count > DELETE_MAX:
-            self.notify(f"{count:,} listed stories are more than the reader deletes at once ({DELETE_MAX:,}: u keeps "
-                        "every deleted story to bring it back). Narrow the search, or give `broadsheet rm` the ids "
-                        "`broadsheet search --limit 0` lists.", title="Too many to delete", severity="warning",
-                        timeout=10)
+        targets = self._targets()
+        if targets.count > DELETE_MAX:
+            self.notify(f"{too_many_to_delete(targets.count, 'matching' if targets.every else 'listed')} Narrow the "
+                        "search, or give `broadsheet rm` the ids `broadsheet search --limit 0` lists.",
+                        title="Too many to delete", severity="warning", timeout=10)
             return
-        ids = self.headlines.story_ids
-        if ids:
-            self._confirm_delete(ids, f"Delete {all_listed(len(ids))}?")
+        if targets.count:
+            self._confirm_delete(targets, f"Delete {targets.words()}?")
 
-    def _confirm_delete(self, ids: list[str], question: str) -> None:
-        """Delete ``ids`` once confirmed: the story, its marks and its search entry (u undoes it)."""
-        keep = self._next_kept(set(ids))
-
+    def _confirm_delete(self, targets: Targets, question: str) -> None:
+        """Delete ``targets`` once confirmed: the story, its marks and its search entry (u undoes it)."""
         def done(yes: bool | None) -> None:
             if not yes:
                 return
-            if len(ids) == 1:  # one story: two shards rewritten, at once
+            if targets.every is None and targets.count == 1:  # one story: two shards rewritten, at once
+                ids = listed_ids(targets.rows)
                 deleted = self._write(lambda: self.store.delete(ids), stories=True)
                 if deleted is not None:
-                    self._deleted_done(deleted, keep)
+                    self._deleted_done(deleted)
                 return
             if self._stories_busy():
                 return
-            self._work_progress(f"Deleting {n_stories(len(ids))}…")
-            self._delete_worker(ids, keep)
+            self._work_progress(f"Deleting {n_stories(targets.count)}…")
+            self._delete_worker(targets)
 
         self.app.push_screen(ConfirmScreen(question + " (u undoes it)"), done)
 
@@ -863,16 +900,24 @@ class MainScreen(FeedsMixin, Screen[None]):
         return False
 
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
-    def _delete_worker(self, ids: list[str], keep: str | None) -> None:
+    def _delete_worker(self, targets: Targets) -> None:
         """Delete many stories off the screen's thread: each shard they are in is rewritten."""
+        worker = get_current_worker()
         say = self.app.call_from_thread
 
-        def progress(done: int, total: int) -> None:
-            say(self._work_progress, f"Deleting {n_stories(len(ids))}: {done * 100 // total}%")
+        def delete(store: Store) -> Deleted:
+            ids = self._target_ids(targets, lambda: worker.is_cancelled)
+            if len(ids) > DELETE_MAX:  # the store grew since the question
+                raise ValueError(too_many_to_delete(len(ids), "matching"))
 
-        deleted = self._in_worker(lambda store: store.delete(ids, progress), "Not deleted", stories=True)
+            def progress(done: int, total: int) -> None:
+                say(self._work_progress, f"Deleting {n_stories(len(ids))}: {done * 100 // total}%")
+
+            return store.delete(ids, progress)
+
+        deleted = self._in_worker(delete, "Not deleted", stories=True)
         if deleted is not None:
-            say(self._deleted_done, deleted, keep)
+            say(self._deleted_done, deleted)
 
     def _in_worker(self, change: Callable[[Store], T], failed: str, *, stories: bool = False) -> T | None:
         """Run a long change in a worker, given a Store of its own (this is another thread);
@@ -887,13 +932,16 @@ class MainScreen(FeedsMixin, Screen[None]):
                 return change(store)
         except Timeout:
             say(self._work_done, f"{failed}: {busy(stories)}", "warning")
-        except (OSError, StoreFileError, ValueError) as exc:  # ValueError: a listing closed by a reload
+        except SearchCancelled:  # the screen is going: nothing was changed
+            pass
+        except (OSError, StoreFileError, ValueError) as exc:  # ValueError: a listing closed by a reload, a QueryError
             say(self._work_done, f"{failed}: {exc}", "error")
         return None
 
-    def _deleted_done(self, deleted: Deleted, keep: str | None) -> None:
+    def _deleted_done(self, deleted: Deleted) -> None:
         self._deleted = deleted
-        self.reload(restore=keep)  # the index drops them as it catches up
+        # The list is as before the delete until the reload: the cursor goes to the next story kept.
+        self.reload(restore=self._next_kept(set(deleted.ids)))  # the index drops them as it catches up
         count = len(deleted.ids)
         self._work_done(f"Deleted {n_stories(count)}; u undoes it", "information")
 
@@ -939,30 +987,30 @@ class MainScreen(FeedsMixin, Screen[None]):
         """Write the listed stories to a file (named in a prompt), as ``broadsheet export`` does:
         in a worker, a shard of stories read and written at a time, its progress shown (at
         1,000,000 stories the export held 4 GB and froze the reader for minutes)."""
-        count = self.headlines.count
-        if not count:
+        targets = self._targets()
+        if not targets.count:
             self.notify("No stories listed to export", timeout=2)
             return
         if any(w.group == "export" and w.is_running for w in self.workers):
             self.notify("An export is still being written; try again when it is done", timeout=3)
             return
         suggested = Path.home() / f"broadsheet-{dt.date.today().isoformat()}.{fmt}"
-        rows = self.headlines.stories
 
         def done(name: str | None) -> None:
             if not name or not name.strip():
                 return
-            self._work_progress(f"Exporting {n_stories(count)}…")
-            self._export_worker(rows, fmt, Path(name.strip()).expanduser())
+            self._work_progress(f"Exporting {n_stories(targets.count)}…")
+            self._export_worker(targets, fmt, Path(name.strip()).expanduser())
 
         what = "Markdown" if fmt == "md" else "JSON"
-        self.app.push_screen(PromptScreen(f"Export {all_listed(count)} as {what} to", str(suggested)), done)
+        self.app.push_screen(PromptScreen(f"Export {targets.words()} as {what} to", str(suggested)), done)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
-    def _export_worker(self, rows: Sequence[StoryMeta], fmt: str, path: Path) -> None:
+    def _export_worker(self, targets: Targets, fmt: str, path: Path) -> None:
         # msgspec: not at start
         from broadsheet.store.storage.exchange import export_json_chunks, export_markdown_chunks
 
+        worker = get_current_worker()
         say = self.app.call_from_thread
 
         def progress(done: int, total: int) -> None:
@@ -970,7 +1018,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                 f"({done * 100 // total}%)")
 
         def write(store: Store) -> int:
-            ids = listed_ids(rows)
+            ids = self._target_ids(targets, lambda: worker.is_cancelled)
             chunks = (export_json_chunks if fmt == "json" else export_markdown_chunks)(store, ids, on_progress=progress)
             atomic_write_with(path, lambda handle: handle.writelines(chunks))
             return len(ids)
