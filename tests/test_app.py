@@ -304,3 +304,35 @@ async def test_a_damaged_body_file_is_explained_not_a_crash(filled_store: Store)
         assert app.is_running
         shown = article_text(app)
         assert "cannot be read" in shown and shard.name in shown and "broadsheet repair" in shown
+
+
+async def test_a_listing_damaged_while_reading_is_read_around_and_named_once(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.storage import listing as listing_module
+
+    monkeypatch.setattr(listing_module, "BLOCK_ROWS", 2)
+    path = filled_store.folder / "listing.bin"
+    path.unlink(missing_ok=True)
+    filled_store.write_listing()  # five rows in blocks of two
+    app = BroadsheetApp(Store(filled_store.folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        headlines = screen.query_one(HeadlineList)
+        before = [headlines.stories[i].headline for i in range(5)]
+        listing = listing_module.Listing(path)
+        start = listing._texts + listing._block_at(2)
+        listing.close()
+        with open(path, "r+b") as handle:  # bad sectors under the running reader
+            handle.seek(start)
+            handle.write(b"\xff" * 8)
+        for _ in range(2):
+            screen.reload()  # the list read again, as after another window's import
+            await pilot.press("G")
+            await settle(pilot)
+            assert app.is_running and [headlines.stories[i].headline for i in range(5)] == before
+            screen._check_store()
+            await settle(pilot)
+        told = [n.message for n in app._notifications if "listing.bin" in n.message]
+        assert len(told) == 1 and "damaged block" in told[0] and "broadsheet repair" in told[0], told

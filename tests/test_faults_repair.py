@@ -49,6 +49,30 @@ def test_trailing_data_loses_nothing(imported: tuple[Store, list[Source]]) -> No
     assert observe(Store(store.folder)) == want
 
 
+def test_a_damaged_block_of_the_listing_is_found_and_written_again(imported: tuple[Store, list[Source]],
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.storage import listing as listing_module
+
+    store, _pool = imported
+    monkeypatch.setattr(listing_module, "BLOCK_ROWS", 4)
+    (store.folder / "listing.bin").unlink()
+    store.write_listing()  # in blocks of four rows
+    want = observe(store)
+    listing = listing_module.Listing(store.folder / "listing.bin")
+    start = listing._texts + listing._block_at(2)
+    listing.close()
+    with open(store.folder / "listing.bin", "r+b") as handle:
+        handle.seek(start + 2)
+        handle.write(b"\x00" * 6)
+    report = repair_store(store.folder)
+    assert any(d.startswith("listing.bin: 1 damaged block of rows (block 2:") for d in report.damaged), report
+    listing = listing_module.Listing(store.folder / "listing.bin")
+    assert not listing.verify() and listing.count == len(store)
+    listing.close()
+    assert observe(Store(store.folder)) == want
+    assert repair_store(store.folder).healthy  # nothing left to mend
+
+
 def test_truncated_index_keeps_whole_entries_and_sources_bring_back_the_rest(
     imported: tuple[Store, list[Source]], capsys: pytest.CaptureFixture[str]
 ) -> None:

@@ -276,20 +276,53 @@ def test_rows_are_kept_in_compressed_blocks(store: Store, monkeypatch: pytest.Mo
     listing.close()
 
 
+def damage_block(path: Path, block: int) -> None:
+    """Bad bytes in the middle of one block of rows, written in place (a mapped reader sees them)."""
+    listing = listing_module.Listing(path)
+    start = listing._texts + listing._block_at(block)
+    listing.close()
+    with open(path, "r+b") as handle:
+        handle.seek(start)
+        handle.write(b"\xff\xff\xff\xff")
+
+
 def test_a_damaged_block_is_an_error_that_names_it(store: Store) -> None:
     store.add([(make_article(i), None) for i in range(9)])
     store.write_listing()
     path = store.folder / "listing.bin"
-    listing = listing_module.Listing(path)
-    start = listing._texts + listing._block_at(1)
-    listing.close()
-    data = bytearray(path.read_bytes())
-    data[start:start + 4] = b"\xff\xff\xff\xff"
-    path.write_bytes(bytes(data))
+    damage_block(path, 1)
     listing = listing_module.Listing(path)
     assert listing.row(0).sid == ids(store)[0]
     with pytest.raises(ValueError, match="block 1 is damaged"):
         listing.row(4)
+    assert list(listing.verify()) == [1]
+    listing.close()
+
+
+def test_the_reader_reads_a_damaged_block_from_the_records_and_says_so(store: Store, small: None) -> None:
+    store.add([(make_article(i, headline=f"Ferry timetable {i}", source=f"Gazette {i % 3}"), None) for i in range(9)])
+    store.write_listing()
+    before = [(m.id, m.headline, m.source, m.published) for m in Store(store.folder).catalogue()]
+    catalogue = Store(store.folder).catalogue()
+    assert catalogue.damage() is None
+    damage_block(store.folder / "listing.bin", 1)  # while the reader has it open
+    assert [(m.id, m.headline, m.source, m.published) for m in catalogue] == before
+    assert [catalogue.row(i).sid for i in range(9)] == [sid for sid, *_ in before]
+    damage = catalogue.damage()
+    assert damage is not None and "listing.bin: 1 damaged block of rows" in damage
+
+
+def test_a_writer_that_meets_a_damaged_block_lists_every_story_again_from_the_records(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(store_db, "TAIL_LIMIT", 0)  # every change is merged into a new listing
+    store.add([(make_article(i), None) for i in range(9)])
+    store.write_listing()
+    path = store.folder / "listing.bin"
+    damage_block(path, 2)
+    store.add([(make_article(20), None)])  # an import merges its stories into the listing
+    store.write_listing()
+    listing = listing_module.Listing(path)
+    assert not listing.verify() and [row.sid for row in listing.stream()] == ids(store)
     listing.close()
 
 

@@ -26,7 +26,7 @@ from broadsheet.store.reader.ordering import next_order, order_stories
 from broadsheet.store.search.query import Query, SearchResult, parse_query
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
-from broadsheet.store.storage.listing import CatalogueIds
+from broadsheet.store.storage.listing import Catalogue, CatalogueIds
 from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState, UserState
 
 Fingerprint = tuple[tuple[int, int, int], ...]
@@ -231,8 +231,19 @@ class ReaderState:
     def state_of(self, story_id: str) -> StoryState:
         return self.states.get(story_id, EMPTY)
 
-    def damaged_marks(self) -> dict[str, StoreFileError]:
-        """The state files found damaged since the marks were loaded (their stories show none)."""
+    def damaged_files(self) -> dict[str, str]:
+        """Files of the store found damaged since the load, by name, each with what the reader
+        does about it (the screen says each once). A state file: its stories show no marks. The
+        listing: its rows are read from the stories' records."""
+        found = {f"state/{name}": f"{exc}. Its stories show no marks, and marks on them are not saved, until "
+                 "`broadsheet repair` mends it." for name, exc in self._damaged_marks().items()}
+        damage = self.stories.damage() if isinstance(self.stories, Catalogue) else None
+        if damage is not None:
+            found["listing"] = (f"{damage}. Its rows are read from the stories' records until `broadsheet repair` "
+                                "rebuilds it.")
+        return found
+
+    def _damaged_marks(self) -> dict[str, StoreFileError]:
         return self.states.damaged if isinstance(self.states, LazyStates) else {}
 
     def apply(self, changed: Mapping[str, StoryState]) -> None:

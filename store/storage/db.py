@@ -600,9 +600,22 @@ class Store:
             listing.close()
 
     def _merged(self, listing: Listing | None) -> Catalogue:
-        """``listing`` with what the directory says changed since it was written merged in."""
+        """``listing`` with what the directory says changed since it was written merged in; a
+        damaged block of it is read from the stories' records (:meth:`_row_of_key`)."""
         changed, gone = self._changes_since(listing.covered if listing is not None else 0)
+        if listing is not None:
+            listing.recover = self._row_of_key
         return Catalogue(listing, changed, gone, self._listed_meta)
+
+    def _row_of_key(self, key: int) -> Row:
+        """The listing's row of the story with ``key``, from its record (blank when there is
+        none: the listing's keys are damaged too)."""
+        number = None if self._legacy else self._located(write=False).shard_of(key)
+        if number is not None:
+            for sid, record in self._meta(number).records().items():
+                if story_key(sid) == key:
+                    return row_of(sid, record, number, _from_file(record))
+        return Row(f"{key:016x}", "", "", "", "", 0, 0)
 
     def write_listing(self) -> None:
         """Rewrite the listing when it is missing or far behind (after an import or a fetch)."""
@@ -632,18 +645,18 @@ class Store:
                 directory = self._located(write=True)
                 covered = directory.size()
                 old = _open_listing(path)
-                if old is not None and 0 <= old.covered <= covered and covered - old.covered <= RUN_ROWS * ENTRY.size:
-                    try:
-                        changed, gone = self._changes_since(old.covered)
-                        hidden = old.positions(gone)
-                        write_rows(path, merged(old, hidden, newest_first(changed)),
-                                   old.count - len(hidden) + len(changed), covered)
-                    finally:
-                        old.close()
-                else:
+                try:
+                    if old is None or not 0 <= old.covered <= covered or covered - old.covered > RUN_ROWS * ENTRY.size:
+                        raise ValueError("no listing to merge into")
+                    changed, gone = self._changes_since(old.covered)
+                    hidden = old.positions(gone)
+                    write_rows(path, merged(old, hidden, newest_first(changed)),
+                               old.count - len(hidden) + len(changed), covered)
+                except ValueError:  # none, too far behind, or a damaged block met while merging
+                    self._rows_from_shards(path, covered)
+                finally:
                     if old is not None:
                         old.close()
-                    self._rows_from_shards(path, covered)
         except (Timeout, StoreWriteError, StoreFileError):
             return None
         return _open_listing(path)

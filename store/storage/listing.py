@@ -251,6 +251,11 @@ class Listing:
         if self._table + table != size:
             self._map.close()
             raise ValueError("not a listing of this version")
+        self.path = path
+        #: Gives the row of a story key from the story's own record: set by the reader's store,
+        #: so a damaged block is read from the records (see :meth:`_decompressed`).
+        self.recover: Callable[[int], Row] | None = None
+        self.damaged: dict[int, str] = {}  # blocks found damaged and read through ``recover``: what was wrong
         self._decoded: dict[int, list[bytes]] = {}  # block -> its rows' texts, the latest read last
         self._lock = threading.Lock()  # rows are read from the reader's workers too
         self._last: tuple[int, list[bytes]] = (-1, [])  # the block read last (one object: swapped whole)
@@ -261,12 +266,33 @@ class Listing:
         return U64.unpack_from(self._map, self._offsets + 8 * block)[0]
 
     def _decompressed(self, block: int) -> list[bytes]:
-        """The row texts of ``block``, read from the file (ValueError when it is damaged)."""
+        """The row texts of ``block``, read from the file. A damaged block (bad sectors, an edit)
+        is read row by row through ``recover`` and noted in ``damaged``: the listing is only a
+        derivative of the records, and a row drawn must not end the reader. Without ``recover``
+        (a writer merging the old listing: it rebuilds from the records instead) ValueError."""
+        texts, problem = self._read(block)
+        if problem is None:
+            return texts
+        if self.recover is None:
+            raise ValueError(f"listing: block {block} is damaged ({problem})")
+        self.damaged.setdefault(block, problem)
+        first = block * self._block_rows
+        return [self.recover(self.key(at)).text() for at in range(first, min(first + self._block_rows, self.count))]
+
+    def _read(self, block: int) -> tuple[list[bytes], str | None]:
+        """The row texts of ``block`` as the file holds them, and what is wrong with them (zlib
+        checks the bytes), or None."""
         start, end = self._block_at(block), self._block_at(block + 1)
         try:
-            return zlib.decompress(self._map[self._texts + start:self._texts + end]).split(ROW_SEP)
+            texts = zlib.decompress(self._map[self._texts + start:self._texts + end]).split(ROW_SEP)
         except zlib.error as exc:
-            raise ValueError(f"listing: block {block} is damaged ({exc})") from None
+            return [], str(exc)
+        rows = min(self._block_rows, self.count - block * self._block_rows)
+        return texts, None if len(texts) == rows else f"{len(texts)} rows where {rows} belong"
+
+    def verify(self) -> dict[int, str]:
+        """Every damaged block and what is wrong with it (``repair``: a pass over the whole file)."""
+        return {block: problem for block in range(self._blocks) if (problem := self._read(block)[1]) is not None}
 
     def _texts_of(self, block: int) -> list[bytes]:
         """The row texts of ``block``, decompressed (or kept from a recent read)."""
@@ -578,6 +604,16 @@ class Catalogue(Rows[Meta]):
 
     def __len__(self) -> int:
         return self._length
+
+    def damage(self) -> str | None:
+        """What was found wrong with the listing's file so far (its damaged blocks are read from
+        the stories' records), or None."""
+        listing = self._listing
+        if listing is None or not listing.damaged:
+            return None
+        blocks = sorted(listing.damaged)
+        return (f"{listing.path}: {len(blocks)} damaged block{'s' if len(blocks) > 1 else ''} of rows "
+                f"({listing.damaged[blocks[0]]})")
 
     def _item(self, index: int) -> Meta:
         return self._make(self.row(index))

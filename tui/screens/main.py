@@ -477,12 +477,10 @@ class MainScreen(FeedsMixin, Screen[None]):
             added = len(self.reader.stories) - before
             if added > 0:
                 self.notify(f"{added:,} new {'story' if added == 1 else 'stories'}", timeout=3)
-        for name, exc in self.reader.damaged_marks().items():
+        for name, message in self.reader.damaged_files().items():
             if name not in self._told_damaged:
                 self._told_damaged.add(name)
-                self.notify(f"{exc}. Its stories show no marks, and marks on them are not saved, until "
-                            "`broadsheet repair` mends it.", title="Marks cannot be read",
-                            severity="error", timeout=15)
+                self.notify(message, title="A damaged file", severity="error", timeout=15)
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_sidebar(event.size.width)
