@@ -473,14 +473,17 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         if unfinished:
             report.actions.append("an earlier repair was stopped part way: the directory and search index are "
                                   "rebuilt")
+        mended = bool(report.damaged or report.actions)  # the records changed: directory and index made again
+        if mended:
+            store.relist()
         listing = _damaged_listing(Path(folder) / LISTING)
         if listing is not None:
+            (Path(folder) / LISTING).unlink()
             report.damaged.append(f"{LISTING}: {listing}; written again from the records")
-        if report.damaged or report.actions:
-            store.relist()
+        if mended or listing is not None:
             store.write_listing()  # now, not at the next reader's start (at 1,000,000 stories about 40 s)
     report.temps_removed = len(store.lock.removed_temps) + len(store.marks_lock.removed_temps)
-    if report.damaged or report.actions:
+    if mended:
         _rebuild_search_index(folder, report, on_progress)
     mark.unlink(missing_ok=True)
     return report
