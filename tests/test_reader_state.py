@@ -123,6 +123,12 @@ def test_more_results_follow_only_those_listed_for_the_query_shown(reader: Reade
     assert reader.result_ids == [a, b, c] and reader.count_label(3) == "best 3 of 4 matches"
     assert reader.accept_more("ferry", 3, SearchResult([], 4, ["ferry"]))  # d left the index meanwhile
     assert reader.result_ids == [a, b, c] and reader.more() is None  # the list ends there
+    reader.begin_search("is:unread sort:date")
+    assert reader.accept("is:unread sort:date", SearchResult([a], 4, []))
+    assert reader.count_label(1) == "newest 1 of 4 matches"  # listed by date, not ranked
+    for text in ("is:unread", "ferry sort:date", "-ferry tag:local"):
+        reader.begin_search(text)
+        assert reader.accept(text, SearchResult([a], 4, [])) and reader.count_label(1) == "newest 1 of 4 matches"
     reader.begin_search("ferry timetable")  # its results are on their way: none to add to
     assert reader.more() is None
     assert not reader.accept_more("ferry timetable", 3, SearchResult([d], 9, ["ferry", "timetable"]))

@@ -126,6 +126,7 @@ class ReaderState:
         self.result_ids: list[str] | None = None  # None: every story, in ``order``
         self.result_total = 0
         self._results_of = ""  # the query whose results ``result_ids`` are (the bar may hold a newer one)
+        self._newest = False  # whether those results are newest first, not ranked
         self.terms: list[str] = []
         self.note = ""  # what the last answer could not take into account
         self.fingerprint: Fingerprint | None = None
@@ -337,6 +338,7 @@ class ReaderState:
             self.result_ids, self.terms, self.result_total, self.note = None, [], 0, ""
         else:
             self.result_ids, self.terms, self.result_total = result.ids, result.terms, result.total
+            self._newest = parse_query(text).by_date
             self.note = result.note
         self._results_of = text
         return True
@@ -390,7 +392,7 @@ class ReaderState:
         if not self.query_text.strip():
             return f"{total:,} {noun}" + ("" if self.result_ids is not None else f" · {self.order}")
         if self.result_total > shown:
-            return f"best {shown:,} of {self.result_total:,} matches"
+            return f"{'newest' if self._newest else 'best'} {shown:,} of {self.result_total:,} matches"
         return f"{shown:,} of {total:,}"
 
     # -- order and saved searches -----------------------------------------------------------

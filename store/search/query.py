@@ -89,6 +89,12 @@ class Query:
     def tag_groups(self) -> tuple[tuple[Term, ...], ...]:
         return tuple(g for g in self.groups if g[0].kind == "tag")
 
+    @property
+    def by_date(self) -> bool:
+        """Whether its results are listed newest first: ``sort:date``, or no word to rank them by
+        (only marks, tags, dates or words left out)."""
+        return self.sort == "date" or all(term.negated for group in self.text_groups for term in group)
+
 
 @dataclass(frozen=True, slots=True)
 class SearchResult:
