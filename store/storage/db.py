@@ -608,14 +608,15 @@ class Store:
         return Catalogue(listing, changed, gone, self._listed_meta)
 
     def _row_of_key(self, key: int) -> Row:
-        """The listing's row of the story with ``key``, from its record (blank when there is
-        none: the listing's keys are damaged too)."""
+        """The listing's row of the story with ``key``, from its record (blank when it cannot be
+        read: the listing's keys are damaged too, or the record's shard is; opening it says so)."""
         number = None if self._legacy else self._located(write=False).shard_of(key)
         if number is not None:
-            for sid, record in self._meta(number).records().items():
-                if story_key(sid) == key:
-                    return row_of(sid, record, number, _from_file(record))
-        return Row(f"{key:016x}", "", "", "", "", 0, 0)
+            with contextlib.suppress(StoreFileError):
+                for sid, record in self._meta(number).records().items():
+                    if story_key(sid) == key:
+                        return row_of(sid, record, number, _from_file(record))
+        return Row(f"{key:016x}", "", "", "", "", number or 0, 0)
 
     def write_listing(self) -> None:
         """Rewrite the listing when it is missing or far behind (after an import or a fetch)."""

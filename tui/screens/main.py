@@ -178,7 +178,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._session: tuple[str | None, int, dict[str, bool]] | None = None  # taken down, not yet written
         self._deleted: Deleted | None = None  # the last delete of this session, for u
         self._articles_seen: FileIdentity | None = None  # meta/stamp.json when the reader last loaded it
-        self._told_damaged: set[str] = set()  # state files the user was told are damaged
+        self._told_damaged: set[str] = set()  # damaged files the user was told of (ReaderState.damaged_files)
         self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
         self._moved = 0.0  # when the list cursor last moved (time.monotonic)
         self._story_timer: Timer | None = None  # the story to show once a held key is let go
@@ -469,8 +469,8 @@ class MainScreen(FeedsMixin, Screen[None]):
                         title="Parser improved", timeout=8)
 
     def _check_store(self) -> None:
-        """Stories imported from the shell meanwhile: take them in, keeping the place. A state
-        file found damaged since the last check: said once."""
+        """Stories imported from the shell meanwhile: take them in, keeping the place. A file of
+        the store found damaged since the last check: said once."""
         if self.store.articles_identity() != self._articles_seen and not self.store.lock.is_locked:
             before = len(self.reader.stories)
             self.reload()
