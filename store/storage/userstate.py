@@ -39,8 +39,7 @@ from tinydb import TinyDB
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.storage.atomic import atomic_write_bytes, file_identity
-from broadsheet.store.storage.directory import is_plain_id
-from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db
+from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db, record_in
 
 TAG_MAX_LENGTH = 40
 #: The counts of the marks, in the state folder, kept by every writer (see UserState). Hidden:
@@ -262,23 +261,6 @@ class _Loaded:
                 self.kept -= len(self.files.popitem(last=False)[1])
 
 
-def _record(table: bytes, sid: str) -> dict[str, Any] | None:
-    """``sid``'s record in a state file's table (its JSON), parsed alone: a file at a million
-    stories holds some 120 records, and a row of the list asks for one."""
-    if not is_plain_id(sid):  # only 16 hex digits are sure not to be found in a record's text
-        found = orjson.loads(table).get(sid)
-        return found if isinstance(found, dict) else None
-    at = table.find(b'"' + sid.encode() + b'":')
-    if at < 0:
-        return None
-    start = end = at + len(sid) + 3
-    while (end := table.find(b"}", end) + 1) > 0:  # a "}" in a tag's text ends no record
-        with contextlib.suppress(orjson.JSONDecodeError):
-            record = orjson.loads(table[start:end])
-            return record if isinstance(record, dict) else None
-    return None
-
-
 class LazyStates(Mapping[str, StoryState]):
     """Every story's marks, read from a state file when a story in it is first asked about.
 
@@ -362,7 +344,7 @@ class LazyStates(Mapping[str, StoryState]):
         else:
             state = EMPTY
             for name in self._files_of(sid):
-                doc = _record(self._file(name), sid)
+                doc = record_in(self._file(name), sid)
                 if doc is not None:
                     state = StoryState.from_doc(doc)
         if state is EMPTY or not (state.read or state.bookmarked or state.tags):

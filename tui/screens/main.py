@@ -381,7 +381,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         tags = self.reader.state_of(story.id).tags if story else ()
         self._shown = (story.id if story else None, tuple(self.reader.terms), tags)
         try:
-            article = self.store.article_of(story) if story else None
+            article = self.store.article_of(story, alone=True) if story else None
         except StoreFileError as exc:
             self.article_view.show_problem(f"This story cannot be read: {exc}\n\nRun `broadsheet repair` to rebuild "
                                            "what can be rebuilt; the damaged file is kept.")
