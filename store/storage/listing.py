@@ -461,6 +461,14 @@ class ListingV03(Listing):
         if self._table + table != size:
             self._map.close()
             raise ValueError("not a listing of version 03")
+        self.path = path
+        self.recover: Callable[[int], Row] | None = None  # unused: its rows are not in blocks a check can fail
+        self.damaged: dict[int, str] = {}
+
+    def verify(self) -> dict[int, str]:
+        """Nothing to check: its texts are stored as they are, with no checksum (the next
+        writer replaces the file)."""
+        return {}
 
     def row(self, position: int) -> Row:
         if not 0 <= position < self.count:
@@ -497,6 +505,15 @@ class ListingV03(Listing):
 
     def insertion_point(self, sort_key: str) -> int:
         return _after(lambda at: self.row(at).sort_key, 0, self.count, sort_key)
+
+
+def damage_of(damaged: Mapping[int, str]) -> str | None:
+    """How many blocks of rows are damaged and what is wrong with the first (None: none), as
+    the reader and ``repair`` say it."""
+    if not damaged:
+        return None
+    first = min(damaged)
+    return f"{len(damaged)} damaged block{'s' if len(damaged) > 1 else ''} of rows (block {first}: {damaged[first]})"
 
 
 def _parsed(text: bytes, flags: int) -> Row:
@@ -609,11 +626,10 @@ class Catalogue(Rows[Meta]):
         """What was found wrong with the listing's file so far (its damaged blocks are read from
         the stories' records), or None."""
         listing = self._listing
-        if listing is None or not listing.damaged:
+        if listing is None:
             return None
-        blocks = sorted(listing.damaged)
-        return (f"{listing.path}: {len(blocks)} damaged block{'s' if len(blocks) > 1 else ''} of rows "
-                f"({listing.damaged[blocks[0]]})")
+        found = damage_of(listing.damaged)
+        return None if found is None else f"{listing.path}: {found}"
 
     def _item(self, index: int) -> Meta:
         return self._make(self.row(index))

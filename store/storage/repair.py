@@ -53,7 +53,7 @@ from broadsheet.store.storage import compressed, fields
 from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
 from broadsheet.store.storage.db import LEGACY, LISTING, Store, pack_record, unpack_record
 from broadsheet.store.storage.directory import story_key
-from broadsheet.store.storage.listing import open_listing
+from broadsheet.store.storage.listing import damage_of, open_listing
 from broadsheet.store.storage.sourcepath import path_text
 from broadsheet.store.storage.tinydb import encode_document, read_json_file
 from broadsheet.store.storage.userstate import LEGACY_SHARDS, SHARDS
@@ -498,13 +498,9 @@ def _damaged_listing(path: Path) -> str | None:
     except (OSError, ValueError):
         return None
     try:
-        damaged = listing.verify()
+        return damage_of(listing.verify())
     finally:
         listing.close()
-    if not damaged:
-        return None
-    first = min(damaged)
-    return f"{len(damaged)} damaged block{'s' if len(damaged) > 1 else ''} of rows (block {first}: {damaged[first]})"
 
 
 def _rebuild_search_index(folder: Path, report: RepairReport, on_progress: Progress | None) -> None:
