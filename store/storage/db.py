@@ -437,8 +437,11 @@ class Store:
         # and are compressed when next written. `repair` salvages records from a damaged one (compressed.BLOCKS).
         return _cached(self._metas, shard, self._meta_path(shard), compress=True).table("articles")  # type: ignore[return-value]
 
+    def _body_path(self, shard: int) -> Path:
+        return self.folder / "bodies" / f"{shard:06d}.json"
+
     def _bodies(self, shard: int) -> KeyedTable:
-        path = self.folder / "bodies" / f"{shard:06d}.json"
+        path = self._body_path(shard)
         # Bodies are zstd-compressed (older plain shards read as before).
         return _cached(self._shards, shard, path, compress=True).table("bodies")  # type: ignore[return-value]
 
@@ -562,7 +565,7 @@ class Store:
             kept = [(sid, doc) for sid, doc in records.items() if among is None or sid in among]
             if not kept:
                 continue
-            bodies = (read_json_file(self.folder / "bodies" / f"{number:06d}.json") or {}).get("bodies", {})
+            bodies = (read_json_file(self._body_path(number)) or {}).get("bodies", {})
             for sid, doc in kept:
                 meta = StoryMeta(sid, doc, path)
                 if meta.shard != number:  # filed under another shard (a hand edit): its body is there
@@ -620,9 +623,9 @@ class Store:
         number = None if self._legacy else self._located(write=False).shard_of(key)
         if number is not None:
             with contextlib.suppress(StoreFileError):
-                for sid, record in self._meta(number).records().items():
-                    if story_key(sid) == key:
-                        return row_of(sid, record, number, _from_file(record))
+                if (sid := self._id_of(key, number, lambda _sid, _record: True)) is not None:
+                    record = self._meta(number).records()[sid]
+                    return row_of(sid, record, number, _from_file(record))
         return Row(f"{key:016x}", "", "", "", "", number or 0, 0)
 
     def write_listing(self) -> None:
@@ -785,7 +788,7 @@ class Store:
         if not alone or self._legacy:
             return meta.article(self.body(meta))
         number = meta.shard
-        body = None if number in self._shards else read_record(self.folder / "bodies" / f"{number:06d}.json", meta.id)
+        body = None if number in self._shards else read_record(self._body_path(number), meta.id)
         record = None if number in self._metas else read_record(self._meta_path(number), meta.id)
         if record is not None:
             meta = StoryMeta(meta.id, record, self._meta_path(number))
