@@ -106,7 +106,7 @@ def measure_size(built: build.BuiltStore, cache: Path, runs: int, smoke: bool,
     starts = [terminal.start_once(folder, marker) for _ in range(2 if smoke else runs)]
     r["cold_process"] = Sample.of([s.seconds for s in starts])
     r["rss"] = max(s.peak_rss_mb for s in starts)
-    r["open_reader"] = Sample.of(terminal.open_stories(folder, 5 if smoke else 30))
+    r["open_reader"] = Sample.of(terminal.open_stories(folder, 5 if smoke else terminal.OPENS))
     return r
 
 

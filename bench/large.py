@@ -167,7 +167,7 @@ def measure_size(stage: Stage, runs: int, scratch: Path) -> dict[str, Value]:
     starts = [terminal.start_once(folder, marker) for _ in range(runs)]
     r["first_paint"] = Sample.of([s.seconds for s in starts])
     r["reader_rss"] = max(s.peak_rss_mb for s in starts)
-    r["open_reader"] = Sample.of(terminal.open_stories(folder, 30))
+    r["open_reader"] = Sample.of(terminal.open_stories(folder, terminal.OPENS))
     r["marks_held"] = measure.marks_held(folder)
 
     say(f"{n}: Store.article, the marks")

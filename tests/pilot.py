@@ -7,6 +7,8 @@ from typing import Any
 from textual.pilot import Pilot
 from textual.scroll_view import ScrollView
 
+from broadsheet.tui.widgets.thumb import THUMB, THUMB_WIDTH
+
 KEY_NAMES = {" ": "space", ",": "comma", "-": "minus", ":": "colon", '"': "quotation_mark"}
 
 
@@ -35,8 +37,13 @@ async def search_for(pilot: Pilot, text: str) -> None:
 
 
 def shown_lines(view: ScrollView) -> list[str]:
-    """The text of each line a line-API view draws now, right-trimmed."""
-    return [view.render_line(y).text.rstrip() for y in range(view.scrollable_content_region.height)]
+    """The text of each line a line-API view draws now, right-trimmed, without its scroll thumb's column."""
+    return [view.render_line(y).text[:-THUMB_WIDTH].rstrip() for y in range(view.scrollable_content_region.height)]
+
+
+def thumb_rows(view: ScrollView) -> list[int]:
+    """The rows of a line-API view whose last cell shows its scroll thumb now."""
+    return [y for y in range(view.scrollable_content_region.height) if view.render_line(y).text.endswith(THUMB)]
 
 
 def headlines_shown(view: Any) -> list[str]:

@@ -8,8 +8,9 @@ from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.article_view import COLUMN_WIDTH, ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
+from broadsheet.tui.widgets.thumb import thumb_span
 from tests.factories import make_article
-from tests.pilot import headlines_shown, settle, shown_lines
+from tests.pilot import headlines_shown, settle, shown_lines, thumb_rows
 
 
 def long_store(store: Store) -> Store:
@@ -112,7 +113,9 @@ async def test_reopens_at_the_line_it_was_left_on(store: Store) -> None:
         await settle(pilot)
         view = again.screen.query_one(ArticleView)
         assert view.scroll_y == left_at
-        assert view.vertical_scrollbar.position == left_at
+        height = view.scrollable_content_region.height
+        assert view.thumb == thumb_span(height, view.virtual_size.height, left_at) != (0, 0)
+        assert thumb_rows(view) == list(range(*view.thumb))
 
 
 async def test_a_selection_copies_the_text_as_shown(filled_store: Store) -> None:
@@ -125,7 +128,7 @@ async def test_a_selection_copies_the_text_as_shown(filled_store: Store) -> None
         assert selected[0].splitlines()[0] == "Mountain rail line reopens after winter closure"
 
 
-async def test_the_scrollbar_follows_each_story(store: Store) -> None:
+async def test_the_scroll_thumb_follows_each_story_and_the_reading(store: Store) -> None:
     long_store(store)
     body = [f"Paragraph {i}, in which more happens than before. " * 4 for i in range(90)]
     store.add([(make_article(2, headline="A longer story", published="2030-01-02", body=body), None)])
@@ -133,11 +136,52 @@ async def test_the_scrollbar_follows_each_story(store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         view = app.screen.query_one(ArticleView)
-        heights = []
-        for key in ["j", "k", "j"]:  # between two stories that both need a scrollbar, so no layout
+        height = view.scrollable_content_region.height
+        spans = []
+        for key in ["j", "k", "j"]:
             await pilot.press(key)
             await settle(pilot)
-            assert view.show_vertical_scrollbar
-            assert view.vertical_scrollbar.window_virtual_size == view.virtual_size.height
-            heights.append(view.virtual_size.height)
-        assert heights[0] != heights[1] and heights[0] == heights[2]
+            assert thumb_rows(view) == list(range(*view.thumb))  # drawn where the story's length puts it
+            spans.append(view.thumb)
+        assert spans[0] != spans[1] and spans[0] == spans[2] and spans[0][0] == 0  # a story opens at its top
+        assert spans[0] == thumb_span(height, view.virtual_size.height, 0)
+        view.focus()
+        await pilot.press("G")
+        await settle(pilot)
+        assert thumb_rows(view)[-1] == height - 1  # at the end, the thumb's foot is the view's
+        await pilot.press("k")
+        await settle(pilot)
+        assert view.thumb == thumb_span(height, view.virtual_size.height, view.scroll_y)
+        assert thumb_rows(view) == list(range(*view.thumb))
+
+
+async def test_a_story_that_fits_shows_no_thumb_and_wraps_as_one_that_does_not(store: Store) -> None:
+    # The column does not depend on the story's length: no layout, no wrapping again, as stories change.
+    long_store(store)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        long_column = view.virtual_size.width
+        assert thumb_rows(view)
+        await pilot.press("j")
+        await settle(pilot)
+        assert view.max_scroll_y == 0 and view.thumb == (0, 0) and not thumb_rows(view)
+        assert view.virtual_size.width == long_column
+
+
+async def test_a_click_in_the_thumbs_column_scrolls_to_that_part_of_the_story(store: Store) -> None:
+    app = BroadsheetApp(long_store(store))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        column, foot = view.outer_size.width - 2, view.outer_size.height - 2  # inside the border
+        await pilot.click(ArticleView, offset=(column, foot))
+        await settle(pilot)
+        assert view.scroll_y == view.max_scroll_y > 0
+        await pilot.click(ArticleView, offset=(column, 1))
+        await settle(pilot)
+        assert view.scroll_y == 0
+        await pilot.click(ArticleView, offset=(column - 2, foot))  # the text: no scroll
+        await settle(pilot)
+        assert view.scroll_y == 0

@@ -16,7 +16,7 @@ from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.factories import make_article
-from tests.pilot import headlines_shown, settle
+from tests.pilot import headlines_shown, settle, shown_lines, thumb_rows
 
 SIZE = (120, 40)
 
@@ -47,7 +47,7 @@ async def test_rows_drawn_straight_are_those_their_text_draws(store: Store, size
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         headlines = app.screen.query_one(HeadlineList)
-        width = headlines.scrollable_content_region.width
+        width = headlines._row_width
         plain = [headlines._render_row(i, width) for i in range(1, 30)]
         headlines.set_stories(headlines.stories, headlines._states, terms=["zzzqx"])
         headlines.cursor = 0
@@ -78,7 +78,7 @@ async def test_the_next_screenful_is_drawn_ahead_once_the_list_scrolls(store: St
         kept = {i: segments(headlines._drawn[i][1]) for i in range(top - height, top)}
         await pilot.press("pageup")
         await settle(pilot)
-        width = headlines.scrollable_content_region.width
+        width = headlines._row_width
         for i, drawn in kept.items():
             if i != headlines.cursor:
                 assert drawn == segments(headlines._render_row(i, width))
@@ -199,3 +199,38 @@ async def test_the_cursor_is_drawn_where_it_moved_in_a_scrolled_list(store: Stor
             await settle(pilot)
             assert cursor_rows(headlines) == [headlines.cursor], key
         assert headlines.scroll_offset.y > 0
+
+
+async def test_the_lists_scroll_thumb_follows_the_cursor_down_the_list(store: Store) -> None:
+    app = BroadsheetApp(many(store))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        height = headlines.scrollable_content_region.height
+        size = round(height * height / headlines.count)
+        assert thumb_rows(headlines) == list(range(size))  # at the top
+        await pilot.press("pagedown", "pagedown")
+        await settle(pilot)
+        middle = thumb_rows(headlines)
+        assert middle[0] > 0 and middle[-1] < height - 1 and len(middle) == size
+        await pilot.press("G")
+        await settle(pilot)
+        assert thumb_rows(headlines) == list(range(height - size, height))  # at the foot
+        assert all(line.startswith((" ", ">")) for line in shown_lines(headlines))  # the rows keep their own cells
+
+
+async def test_a_click_in_the_thumbs_column_moves_to_that_part_of_the_list(store: Store) -> None:
+    app = BroadsheetApp(many(store))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        column, foot = headlines.outer_size.width - 2, headlines.outer_size.height - 2  # inside the border
+        await pilot.click(HeadlineList, offset=(column, foot))
+        await settle(pilot)
+        assert headlines.cursor == headlines.count - 1 and thumb_rows(headlines)[-1] == foot - 1
+        await pilot.click(HeadlineList, offset=(column, 1))
+        await settle(pilot)
+        assert headlines.cursor == 0 and thumb_rows(headlines)[0] == 0
+        await pilot.click(HeadlineList, offset=(column - 1, 3))  # a row, not the thumb's column
+        await settle(pilot)
+        assert headlines.cursor == 2

@@ -4,8 +4,9 @@ The story is one Rich ``Text`` built from plain strings and never from markup, s
 headline like ``[@click=app.quit]x[/]`` is shown exactly as written. The view draws it
 with the line API: opening a story wraps only the paragraphs that reach the bottom of the
 view and renders only the lines on screen, so the first frame costs the same whatever the
-story's length; the rest is wrapped right after that frame (for the scrollbar and the
-keys that go to the end). The layout never measures the text. Search terms are
+story's length; the rest is wrapped right after that frame (for the scroll thumb and the
+keys that go to the end). The layout never measures the text, and a story's length never
+changes the layout: the view draws its own scroll thumb (see ``thumb``). Search terms are
 highlighted; ``n``/``N`` scroll from one match to the next.
 """
 
@@ -15,9 +16,11 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rich.style import Style
 from rich.text import Text
+from textual import events
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.selection import Selection
@@ -26,6 +29,7 @@ from textual.strip import Strip
 from broadsheet.store.model import Article
 from broadsheet.tui.format import byline
 from broadsheet.tui.highlight import terms_pattern
+from broadsheet.tui.widgets.thumb import THUMB_WIDTH, clicked, thumb_span, with_thumb
 
 EMPTY_HELP = "No story selected.\n\nImport saved pages with:  broadsheet import PATH"
 BLOCK_STYLES = {"headline": "bold", "standfirst": "italic", "byline": "dim", "paragraph": "",
@@ -33,6 +37,8 @@ BLOCK_STYLES = {"headline": "bold", "standfirst": "italic", "byline": "dim", "pa
 MATCH, CURRENT_MATCH = "reverse", "reverse bold underline"
 #: Widest the text column gets (cells): longer lines are hard to read.
 COLUMN_WIDTH = 78
+#: Cells between the text and the scroll thumb.
+GAP = 1
 
 
 def message_text(message: str, style: str) -> Text:
@@ -90,6 +96,7 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("N", "match(-1)", "Prev match/unread", id="article.previous_match"),
         Binding("escape", "back", "Back to list"),
     ]
+    COMPONENT_CLASSES = {"article-view--thumb"}
 
     class Back(Message):
         """The reader wants the headline list again."""
@@ -116,6 +123,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._strips: dict[int, Strip] = {}  # rendered lines, by line number
         self._top: int | None = None  # line to scroll to once the view has a size (a saved position)
         self._position = (Size(0, 0), 0.0)  # (size when recorded, fraction of the story scrolled)
+        self._frame: tuple[tuple[int, int], Style] | None = None  # (thumb rows, style) while a frame is drawn
 
     @property
     def text(self) -> str:
@@ -213,24 +221,20 @@ class ArticleView(ScrollView, can_focus=True):
     def _wrapped(self) -> bool:
         return self._next >= len(self._paragraphs)
 
-    def _columns(self, width: int) -> tuple[int, int]:
-        """(column without a scrollbar, column beside one) for a content ``width``."""
-        column = min(COLUMN_WIDTH, width)
-        return column, max(1, min(column, width - self.styles.scrollbar_size_vertical))
+    @staticmethod
+    def _column_at(width: int) -> int:
+        """The column the text wraps at in a view ``width`` cells wide inside (0: no room yet):
+        the same whether the story needs the thumb or not, so its length never wraps it again."""
+        return min(COLUMN_WIDTH, max(1, width - GAP - THUMB_WIDTH)) if width > 0 else 0
 
     def _rewrap(self, top: int) -> None:
         """Wrap at the current width the lines from the top to the bottom of the view at line
-        ``top``, narrower when the story needs a scrollbar; the rest after the next frame."""
+        ``top``; the rest after the next frame."""
         width, height = self.container_size
         self._paragraphs = list(self._styled_text().split("\n", allow_blank=True)) if width > 0 else []
-        if width <= 0:
-            self._start(0)
+        self._start(self._column_at(width))
+        if not self._column:
             return
-        column, beside_scrollbar = self._columns(width)
-        self._start(beside_scrollbar)  # most stories are longer than the view
-        self._wrap_until(height + 1)
-        if len(self._lines) <= height and beside_scrollbar < column:
-            self._start(column)  # it all fits: no scrollbar
         self._wrap_until(top + height)
         self._set_height()
         self.refresh()
@@ -246,32 +250,47 @@ class ArticleView(ScrollView, can_focus=True):
     def _set_height(self) -> None:
         """The scrollable size: exact once all is wrapped, until then an estimate.
 
-        Setting ``virtual_size`` lays out and redraws the whole screen. When the scrollbar
-        stays shown (or hidden) nothing moves but its thumb, so the size is set without
-        the layout and the scrollbar told its new range.
+        Set without a layout (setting ``virtual_size`` lays out and redraws the whole screen):
+        nothing moves but the thumb, redrawn if it changed.
         """
         lines = len(self._lines)
         if not self._wrapped:
             lines += sum(1 + len(paragraph) // self._column for paragraph in self._paragraphs[self._next:])
-        size = Size(self._column, lines)
-        if (lines > self.container_size.height) != self.show_vertical_scrollbar:
-            self.virtual_size = size
-            return
-        self.set_reactive(ArticleView.virtual_size, size)
-        if self.show_vertical_scrollbar:
-            self.vertical_scrollbar.window_virtual_size = lines
+        thumb = self.thumb
+        self.set_reactive(ArticleView.virtual_size, Size(self._column, lines))
+        if self.thumb != thumb:
+            width, height = self.scrollable_content_region.size
+            self.refresh(Region(width - THUMB_WIDTH, 0, THUMB_WIDTH, height))  # the thumb's column
+
+    @property
+    def thumb(self) -> tuple[int, int]:
+        """The rows of the view the scroll thumb covers (``(0, 0)``: the story fits, no thumb)."""
+        return thumb_span(self.scrollable_content_region.height, self.virtual_size.height, self.scroll_offset.y)
 
     @property
     def allow_vertical_scroll(self) -> bool:
-        """Scrollable as soon as the text is wrapped taller than the view, before the layout
-        that follows has shown the scrollbar (a restored reading position is applied then)."""
+        """Scrollable as soon as the text is wrapped taller than the view (a restored reading
+        position is applied then)."""
         return self.max_scroll_y > 0
 
     # -- drawing ----------------------------------------------------------------------------
 
+    def render_lines(self, crop: Region) -> list[Strip]:
+        """Every line of a frame, with the thumb worked out once for them all."""
+        self._frame = (self.thumb, self.get_component_rich_style("article-view--thumb"))
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._frame = None
+
     def render_line(self, y: int) -> Strip:
-        width = self.scrollable_content_region.width
         base = self.visual_style.rich_style
+        thumb, thumb_style = self._frame or (self.thumb, self.get_component_rich_style("article-view--thumb"))
+        return with_thumb(self._text_line(y, base), y, thumb, base + thumb_style, base)
+
+    def _text_line(self, y: int, base: Style) -> Strip:
+        """View row ``y`` of the story, as wide as the view but for the thumb."""
+        width = self.scrollable_content_region.width - THUMB_WIDTH
         index = y + self.scroll_offset.y
         if index >= len(self._lines):
             self._wrap_until(index + 1)  # scrolled further than wrapped, before the rest is
@@ -326,6 +345,13 @@ class ArticleView(ScrollView, can_focus=True):
         if not top <= row < top + height:  # only move when the match is off screen
             self.scroll_to(y=max(0, row - 2), animate=False)
 
+    def on_click(self, event: events.Click) -> None:
+        """A click in the thumb's column scrolls to that part of the story."""
+        offset = event.get_content_offset(self)
+        width, height = self.scrollable_content_region.size
+        if offset is not None and offset.x >= width - THUMB_WIDTH and self.max_scroll_y:
+            self.scroll_to(y=clicked(offset.y, height, self.max_scroll_y), animate=False)
+
     def action_scroll_end(self) -> None:
         """To the last line: wrap the rest first (the height may still be an estimate)."""
         self._finish_wrap()
@@ -334,7 +360,6 @@ class ArticleView(ScrollView, can_focus=True):
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """Remember how far into the story the reader is, as a fraction (not while resizing)."""
         super().watch_scroll_y(old_value, new_value)
-        self.vertical_scrollbar.position = new_value  # also before a layout has shown the scrollbar
         size, _fraction = self._position
         if size == self.size and self.max_scroll_y > 0:
             self._position = (size, new_value / self.max_scroll_y)
@@ -344,8 +369,7 @@ class ArticleView(ScrollView, can_focus=True):
         credits panel below grows or shrinks), the same fraction of the story when the
         column changes and the text wraps again; or apply the position saved for later."""
         _size, fraction = self._position
-        width, height = self.container_size
-        rewrap = not self._column or self._column != self._column_at(width, height)
+        rewrap = not self._column or self._column != self._column_at(self.container_size.width)
         if rewrap:
             self._rewrap(0)
         if not self._column:
@@ -357,19 +381,6 @@ class ArticleView(ScrollView, can_focus=True):
         elif rewrap:
             self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False)
         self._position = (self.size, self._fraction())
-
-    def _column_at(self, width: int, height: int) -> int:
-        """The column the text wraps at in a view of this size (0: cannot tell without wrapping)."""
-        if width <= 0:
-            return 0
-        column, beside_scrollbar = self._columns(width)
-        if column == beside_scrollbar:
-            return column
-        self._finish_wrap()
-        longer = len(self._lines) > height
-        if self._column == beside_scrollbar:
-            return beside_scrollbar if longer else 0
-        return column if not longer else 0
 
     def action_page_or_next(self) -> None:
         """Space: a page down; at the end of the story, on to the next one (unread first)."""

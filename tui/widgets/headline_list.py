@@ -32,6 +32,7 @@ from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 from broadsheet.tui.highlight import highlight, terms_pattern
+from broadsheet.tui.widgets.thumb import THUMB_WIDTH, clicked, thumb_span, with_thumb
 
 #: Drawn rows kept: a few screens' worth, so paging back and forth draws nothing again.
 DRAWN_ROWS = 512
@@ -44,10 +45,11 @@ class RowStyles:
     (``base + piece``, as a row's rendered Text gives them)."""
 
     __slots__ = ("base", "body", "body_read", "cursor", "mark", "marker", "meta", "tags", "tags_read", "tail",
-                 "unread")
+                 "thumb", "unread")
 
-    def __init__(self, base: Style, mark: Style, unread: Style, meta: Style, cursor: Style) -> None:
+    def __init__(self, base: Style, mark: Style, unread: Style, meta: Style, cursor: Style, thumb: Style) -> None:
         self.base, self.mark, self.unread, self.meta, self.cursor = base, mark, unread, meta, cursor
+        self.thumb = base + thumb
         self.marker = base + mark
         self.body, self.body_read = base + unread, base
         self.tags, self.tags_read = base + (unread + meta), base + meta
@@ -91,6 +93,7 @@ class HeadlineList(ScrollView, can_focus=True):
         "headline-list--meta",
         "headline-list--unread",
         "headline-list--mark",
+        "headline-list--thumb",
     }
 
     # No repaint: watch_cursor refreshes just the old and the new line (a full repaint per key
@@ -113,7 +116,7 @@ class HeadlineList(ScrollView, can_focus=True):
         self._styles: RowStyles | None = None
         self._heading = 1  # the way the cursor last went: 1 down, -1 up
         self._ahead = False  # a read-ahead waits for the frame being drawn
-        self._frame_width: int | None = None  # the rows' width while a frame's lines are drawn
+        self._frame: tuple[int, tuple[int, int]] | None = None  # (rows' width, thumb) while a frame is drawn
 
     # -- data -------------------------------------------------------------------------------
 
@@ -208,8 +211,7 @@ class HeadlineList(ScrollView, can_focus=True):
         self._ahead = False
         if not self.is_mounted:
             return
-        region = self.scrollable_content_region
-        width, height, top = region.width, region.height, self.scroll_offset.y
+        width, height, top = self._row_width, self.scrollable_content_region.height, self.scroll_offset.y
         start = top + height if self._heading > 0 else top - height
         rows = [index for index in range(max(0, start), min(len(self._stories), start + height))
                 if self._kept(index, width) is None]
@@ -222,7 +224,7 @@ class HeadlineList(ScrollView, can_focus=True):
         follows) or keys wait."""
         if not self.is_mounted or self.cursor != cursor or self.app.message_queue_size:
             return
-        width = self.scrollable_content_region.width
+        width = self._row_width
         for index in rows[:AHEAD_STEP]:
             if index != cursor and self._kept(index, width) is None:
                 self._keep(index, width, self._render_row(index, width))
@@ -260,7 +262,10 @@ class HeadlineList(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
-        if offset is None:
+        if offset is None or not self._stories:
+            return
+        if offset.x >= self._row_width:  # the thumb's column: to that part of the list
+            self.cursor = clicked(offset.y, self.scrollable_content_region.height, len(self._stories) - 1)
             return
         index = offset.y + self.scroll_offset.y
         if 0 <= index < len(self._stories):
@@ -270,17 +275,31 @@ class HeadlineList(ScrollView, can_focus=True):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    @property
+    def _row_width(self) -> int:
+        """The rows' width: the list's but for the scroll thumb's column."""
+        return max(0, self.scrollable_content_region.width - THUMB_WIDTH)
+
+    @property
+    def thumb(self) -> tuple[int, int]:
+        """The rows of the list's view the scroll thumb covers (``(0, 0)``: every row fits)."""
+        return thumb_span(self.scrollable_content_region.height, len(self._stories), self.scroll_offset.y)
+
     def render_lines(self, crop: Region) -> list[Strip]:
-        """Every line of a frame, with the width of the rows worked out once for them all."""
-        self._frame_width = self.scrollable_content_region.width
+        """Every line of a frame, with the rows' width and the thumb worked out once for them all."""
+        self._frame = (self._row_width, self.thumb)
         try:
             return super().render_lines(crop)
         finally:
-            self._frame_width = None
+            self._frame = None
 
     def render_line(self, y: int) -> Strip:
-        width = self._frame_width if self._frame_width is not None else self.scrollable_content_region.width
-        index = y + self.scroll_offset.y
+        width, thumb = self._frame or (self._row_width, self.thumb)
+        styles = self._row_styles()
+        return with_thumb(self._row(y + self.scroll_offset.y, width), y, thumb, styles.thumb, styles.base)
+
+    def _row(self, index: int, width: int) -> Strip:
+        """Row ``index``, drawn or as kept."""
         if index != self.cursor and (kept := self._kept(index, width)) is not None:
             return kept
         strip = self._render_row(index, width)
@@ -305,7 +324,7 @@ class HeadlineList(ScrollView, can_focus=True):
             component = self.get_component_rich_style
             self._styles = RowStyles(self.rich_style, component("headline-list--mark"),
                                      component("headline-list--unread"), component("headline-list--meta"),
-                                     component("headline-list--cursor"))
+                                     component("headline-list--cursor"), component("headline-list--thumb"))
         return self._styles
 
     def _render_row(self, index: int, width: int) -> Strip:
