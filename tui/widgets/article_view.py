@@ -22,14 +22,13 @@ from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.selection import Selection
 from textual.strip import Strip
 
 from broadsheet.store.model import Article
 from broadsheet.tui.format import byline
 from broadsheet.tui.highlight import terms_pattern
-from broadsheet.tui.widgets.thumb import THUMB_WIDTH, clicked, thumb_span, with_thumb
+from broadsheet.tui.widgets.thumb import THUMB_WIDTH, ThumbView, with_thumb
 
 EMPTY_HELP = "No story selected.\n\nImport saved pages with:  broadsheet import PATH"
 BLOCK_STYLES = {"headline": "bold", "standfirst": "italic", "byline": "dim", "paragraph": "",
@@ -81,7 +80,7 @@ def article_text(article: Article, tags: Sequence[str] = ()) -> Text:
     return text
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(ThumbView, can_focus=True):
     """Scrollable story text in a column of readable width (centred when the CSS says so)."""
 
     BINDINGS = [
@@ -259,13 +258,7 @@ class ArticleView(ScrollView, can_focus=True):
         thumb = self.thumb
         self.set_reactive(ArticleView.virtual_size, Size(self._column, lines))
         if self.thumb != thumb:
-            width, height = self.scrollable_content_region.size
-            self.refresh(Region(width - THUMB_WIDTH, 0, THUMB_WIDTH, height))  # the thumb's column
-
-    @property
-    def thumb(self) -> tuple[int, int]:
-        """The rows of the view the scroll thumb covers (``(0, 0)``: the story fits, no thumb)."""
-        return thumb_span(self.scrollable_content_region.height, self.virtual_size.height, self.scroll_offset.y)
+            self.refresh(Region(self.line_width, 0, THUMB_WIDTH, self.scrollable_content_region.height))
 
     @property
     def allow_vertical_scroll(self) -> bool:
@@ -290,7 +283,7 @@ class ArticleView(ScrollView, can_focus=True):
 
     def _text_line(self, y: int, base: Style) -> Strip:
         """View row ``y`` of the story, as wide as the view but for the thumb."""
-        width = self.scrollable_content_region.width - THUMB_WIDTH
+        width = self.line_width
         index = y + self.scroll_offset.y
         if index >= len(self._lines):
             self._wrap_until(index + 1)  # scrolled further than wrapped, before the rest is
@@ -347,10 +340,9 @@ class ArticleView(ScrollView, can_focus=True):
 
     def on_click(self, event: events.Click) -> None:
         """A click in the thumb's column scrolls to that part of the story."""
-        offset = event.get_content_offset(self)
-        width, height = self.scrollable_content_region.size
-        if offset is not None and offset.x >= width - THUMB_WIDTH and self.max_scroll_y:
-            self.scroll_to(y=clicked(offset.y, height, self.max_scroll_y), animate=False)
+        top = self.thumb_clicked(event, self.max_scroll_y)
+        if top is not None:
+            self.scroll_to(y=top, animate=False)
 
     def action_scroll_end(self) -> None:
         """To the last line: wrap the rest first (the height may still be an estimate)."""

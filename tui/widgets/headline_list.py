@@ -25,14 +25,13 @@ from textual.binding import Binding
 from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 from broadsheet.tui.highlight import highlight, terms_pattern
-from broadsheet.tui.widgets.thumb import THUMB_WIDTH, clicked, thumb_span, with_thumb
+from broadsheet.tui.widgets.thumb import ThumbView, with_thumb
 
 #: Drawn rows kept: a few screens' worth, so paging back and forth draws nothing again.
 DRAWN_ROWS = 512
@@ -74,7 +73,7 @@ def row_tail(source: str | None, published: str | None, width: int) -> str:
     return f" {date[:4]}" if date else ""
 
 
-class HeadlineList(ScrollView, can_focus=True):
+class HeadlineList(ThumbView, can_focus=True):
     """Headlines with source and date, newest first; Enter or a click opens one."""
 
     BINDINGS = [
@@ -211,7 +210,7 @@ class HeadlineList(ScrollView, can_focus=True):
         self._ahead = False
         if not self.is_mounted:
             return
-        width, height, top = self._row_width, self.scrollable_content_region.height, self.scroll_offset.y
+        width, height, top = self.line_width, self.scrollable_content_region.height, self.scroll_offset.y
         start = top + height if self._heading > 0 else top - height
         rows = [index for index in range(max(0, start), min(len(self._stories), start + height))
                 if self._kept(index, width) is None]
@@ -224,7 +223,7 @@ class HeadlineList(ScrollView, can_focus=True):
         follows) or keys wait."""
         if not self.is_mounted or self.cursor != cursor or self.app.message_queue_size:
             return
-        width = self._row_width
+        width = self.line_width
         for index in rows[:AHEAD_STEP]:
             if index != cursor and self._kept(index, width) is None:
                 self._keep(index, width, self._render_row(index, width))
@@ -261,11 +260,12 @@ class HeadlineList(ScrollView, can_focus=True):
             self.post_message(self.Opened(self.current))
 
     def on_click(self, event: events.Click) -> None:
-        offset = event.get_content_offset(self)
-        if offset is None or not self._stories:
+        row = self.thumb_clicked(event, len(self._stories) - 1)
+        if row is not None:  # the thumb's column: to that part of the list
+            self.cursor = row
             return
-        if offset.x >= self._row_width:  # the thumb's column: to that part of the list
-            self.cursor = clicked(offset.y, self.scrollable_content_region.height, len(self._stories) - 1)
+        offset = event.get_content_offset(self)
+        if offset is None:
             return
         index = offset.y + self.scroll_offset.y
         if 0 <= index < len(self._stories):
@@ -275,26 +275,16 @@ class HeadlineList(ScrollView, can_focus=True):
 
     # -- drawing ----------------------------------------------------------------------------
 
-    @property
-    def _row_width(self) -> int:
-        """The rows' width: the list's but for the scroll thumb's column."""
-        return max(0, self.scrollable_content_region.width - THUMB_WIDTH)
-
-    @property
-    def thumb(self) -> tuple[int, int]:
-        """The rows of the list's view the scroll thumb covers (``(0, 0)``: every row fits)."""
-        return thumb_span(self.scrollable_content_region.height, len(self._stories), self.scroll_offset.y)
-
     def render_lines(self, crop: Region) -> list[Strip]:
         """Every line of a frame, with the rows' width and the thumb worked out once for them all."""
-        self._frame = (self._row_width, self.thumb)
+        self._frame = (self.line_width, self.thumb)
         try:
             return super().render_lines(crop)
         finally:
             self._frame = None
 
     def render_line(self, y: int) -> Strip:
-        width, thumb = self._frame or (self._row_width, self.thumb)
+        width, thumb = self._frame or (self.line_width, self.thumb)
         styles = self._row_styles()
         return with_thumb(self._row(y + self.scroll_offset.y, width), y, thumb, styles.thumb, styles.base)
 

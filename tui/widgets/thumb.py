@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from rich.segment import Segment
 from rich.style import Style
+from textual import events
+from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 #: The thumb's cell: a half block against the view's right border.
@@ -43,3 +45,26 @@ def clicked(y: int, view: int, last: int) -> int:
     """The place in ``0..last`` that a click on row ``y`` of the thumb's column (in a view ``view``
     rows tall) stands for: the top row for the top of the column, ``last`` for its foot."""
     return round(min(max(y, 0), view - 1) / max(1, view - 1) * last)
+
+
+class ThumbView(ScrollView):
+    """A line-API view that draws its scroll thumb in its last column: where the thumb is, and
+    where a click in its column goes. Its lines are ``line_width`` wide, then the thumb's cell."""
+
+    @property
+    def thumb(self) -> tuple[int, int]:
+        """The rows of the view the thumb covers (``(0, 0)``: all fits, no thumb)."""
+        return thumb_span(self.scrollable_content_region.height, self.virtual_size.height, self.scroll_offset.y)
+
+    @property
+    def line_width(self) -> int:
+        """The width of a line before the thumb's cell (the thumb's column, from the left)."""
+        return max(0, self.scrollable_content_region.width - THUMB_WIDTH)
+
+    def thumb_clicked(self, event: events.Click, last: int) -> int | None:
+        """The place in ``0..last`` a click in the thumb's column stands for; None: a click
+        elsewhere (or nowhere to go)."""
+        offset = event.get_content_offset(self)
+        if offset is None or offset.x < self.line_width or last < 0:
+            return None
+        return clicked(offset.y, self.scrollable_content_region.height, last)
