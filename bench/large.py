@@ -178,6 +178,7 @@ def measure_size(stage: Stage, runs: int, scratch: Path) -> dict[str, Value]:
         say(f"{n}: search as you type")
         r["search_typed"] = measure.search_as_typed(Store(folder), measure.search_queries(), 2, measure.reader_limit())
         r["first_mark_search"] = measure.first_mark_search(folder)
+        r["mark_word_list"], r["mark_word_count"] = measure.word_with_mark(Store(folder), 3, measure.reader_limit())
 
     say(f"{n}: broadsheet repair, export, reindex")
     r.update(commands(folder, scratch))

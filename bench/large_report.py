@@ -68,6 +68,8 @@ ROWS = [
     Row("search_typed", "Search as you type, each key, reader's limit (ms)", 1000, 2, "p95", "p95 <= 15",
         at_most(0.015), flat=True),
     Row("first_mark_search", "  the first search with a mark after start, `is:bookmarked` (ms)", 1000, 0),
+    Row("mark_word_list", "  a word with `is:unread`: its list, the reader's limit (ms)", 1000, 1, "p95"),
+    Row("mark_word_count", "  then its count, when the list came with an estimate (ms)", 1000, 1, "p95"),
     Row("bookmark", "Bookmark toggle, durable (ms)", 1000, 2, "p95", "p95 <= 5", at_most(0.005), flat=True),
     Row("tag", "Tag add/remove, durable (ms)", 1000, 2, "p95", "p95 <= 5", at_most(0.005), flat=True),
     Row("read", "Read mark toggle, durable (ms)", 1000, 2, "p95", "p95 <= 5", at_most(0.005), flat=True),

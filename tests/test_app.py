@@ -158,11 +158,11 @@ async def test_more_results_that_fail_are_said_once_and_not_asked_again_until_a_
     asked: list[int] = []
     real = BroadsheetApp.search
 
-    def failing_after_first(self: BroadsheetApp, query, stories, states, offset=0, stop=never):  # type: ignore[no-untyped-def]
+    def failing_after_first(self: BroadsheetApp, query, stories, states, offset=0, stop=never, **kw):  # type: ignore[no-untyped-def]
         asked.append(offset)
         if offset:
             raise ValueError("the search index cannot be read (made-up failure)")
-        return real(self, query, stories, states, offset=offset, stop=stop)
+        return real(self, query, stories, states, offset=offset, stop=stop, **kw)
 
     monkeypatch.setattr(BroadsheetApp, "search", failing_after_first)
     async with app.run_test(size=(80, 24)) as pilot:

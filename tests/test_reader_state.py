@@ -111,6 +111,22 @@ def test_results_are_taken_only_for_the_current_query(reader: ReaderState) -> No
     assert reader.result_ids is None and reader.terms == [] and reader.query_text == ""
 
 
+def test_an_estimated_total_says_so_until_the_count_of_its_query_comes(reader: ReaderState) -> None:
+    a, b = (m.id for m in reader.stories[:2])
+    reader.begin_search("ferry is:unread")
+    assert reader.accept("ferry is:unread", SearchResult([a, b], 2980, ["ferry"], counted=False))
+    assert reader.count_label(2) == "best 2 of about 2,980 matches" and not reader.result_counted
+    assert not reader.accept_count("ferry", 3000)  # another query's count
+    assert reader.accept_count("ferry is:unread", 3012)
+    assert reader.count_label(2) == "best 2 of 3,012 matches" and reader.result_counted
+    assert not reader.accept_count("ferry is:unread", 5)  # counted already: a late twin changes nothing
+    reader.begin_search("ferry is:read")
+    assert not reader.accept_count("ferry is:read", 40)  # its results are not in yet
+    assert reader.accept("ferry is:read", SearchResult([a], 8, ["ferry"], counted=False))
+    assert reader.accept_more("ferry is:read", 1, SearchResult([b], 9, ["ferry"]))  # a next page is counted
+    assert reader.count_label(2) == "best 2 of 9 matches" and not reader.accept_count("ferry is:read", 8)
+
+
 def test_more_results_follow_only_those_listed_for_the_query_shown(reader: ReaderState) -> None:
     a, b, c, d = (m.id for m in reader.stories[:4])
     reader.begin_search("ferry")

@@ -64,12 +64,12 @@ async def test_the_search_worker_gets_a_snapshot_of_the_marks(filled_store: Stor
     search = app.search
 
     def slow(query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
-             offset: int = 0, stop: Callable[[], bool] = never) -> SearchResult:
+             offset: int = 0, stop: Callable[[], bool] = never, count_later: bool = False) -> SearchResult:
         before = dict(states)
         entered.set()
         release.wait(10)
         seen["unchanged"] = dict(states) == before
-        return search(query, stories, states, offset=offset, stop=stop)
+        return search(query, stories, states, offset=offset, stop=stop, count_later=count_later)
 
     monkeypatch.setattr(app, "search", slow)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -77,8 +77,11 @@ async def test_the_search_worker_gets_a_snapshot_of_the_marks(filled_store: Stor
         screen = app.screen
         assert isinstance(screen, MainScreen)
         screen.run_search("ferry")
-        while not entered.is_set():
-            await pilot.pause()
+        for _ in range(500):  # a worker that fails before it searches must fail the test, not hang it
+            if entered.is_set():
+                break
+            await pilot.pause(0.01)
+        assert entered.is_set()
         screen.action_bookmark()  # as pressing b does, on the UI thread, mid-search
         release.set()
         await settle(pilot)
@@ -90,7 +93,7 @@ async def test_a_failing_search_worker_is_reported(filled_store: Store, monkeypa
     app = BroadsheetApp(filled_store)
 
     def broken(query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
-               offset: int = 0, stop: Callable[[], bool] = never) -> SearchResult:
+               offset: int = 0, stop: Callable[[], bool] = never, count_later: bool = False) -> SearchResult:
         raise RuntimeError("the index went away")
 
     monkeypatch.setattr(app, "search", broken)

@@ -160,10 +160,13 @@ class BroadsheetApp(App[None]):
                 self.notify(f"Could not save the theme: {exc}", severity="warning")
 
     def search(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
-               offset: int = 0, stop: Callable[[], bool] = never, every: bool = False) -> SearchResult:
+               offset: int = 0, stop: Callable[[], bool] = never, every: bool = False,
+               count_later: bool = False) -> SearchResult:
         """Run a parsed query for the main screen (called from a worker thread): its best
         ``SEARCH_LIMIT`` stories (``every``: all it matches) after the first ``offset`` (those listed already).
         A long search raises SearchCancelled once ``stop()`` is true (its worker was replaced).
+        ``count_later``: the results may come with an estimated total (``counted`` False), to be
+        counted by :meth:`count` once they are shown.
 
         The tantivy index answers once it is open; before that (the first seconds of a
         rebuild) the fallback filter answers the same query, saying what it cannot do.
@@ -176,7 +179,16 @@ class BroadsheetApp(App[None]):
         if index is None:
             found = self._filter.run(query, stories, states, limit=None if limit is None else offset + limit, stop=stop)
             return replace(found, ids=found.ids[offset:])
-        return index.run(query, states=states, limit=limit, offset=offset, stop=stop)
+        return index.run(query, states=states, limit=limit, offset=offset, stop=stop, count_later=count_later)
+
+    def count(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
+              stop: Callable[[], bool] = never) -> int:
+        """How many stories a query matches (called from a worker thread, after a :meth:`search`
+        whose total was an estimate). Raises as :meth:`search` does."""
+        index = self._index
+        if index is None:
+            return self._filter.run(query, stories, states, limit=0, stop=stop).total
+        return index.run(query, states=states, limit=0, stop=stop).total
 
     def _wait_for_index(self, stop: Callable[[], bool]) -> SearchIndex | None:
         """The index once open (None: it failed to open, so the filter serves); QueryError when

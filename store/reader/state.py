@@ -125,6 +125,7 @@ class ReaderState:
         self.query_text = ""
         self.result_ids: list[str] | None = None  # None: every story, in ``order``
         self.result_total = 0
+        self.result_counted = True  # False: ``result_total`` is an estimate until the count comes (``accept_count``)
         self._results_of = ""  # the query whose results ``result_ids`` are (the bar may hold a newer one)
         self._newest = False  # whether those results are newest first, not ranked
         self.terms: list[str] = []
@@ -336,11 +337,27 @@ class ReaderState:
             return False  # a newer query is on its way
         if result is None:
             self.result_ids, self.terms, self.result_total, self.note = None, [], 0, ""
+            self.result_counted = True
         else:
             self.result_ids, self.terms, self.result_total = result.ids, result.terms, result.total
+            self.result_counted = result.counted
             self._newest = parse_query(text).by_date
             self.note = result.note
         self._results_of = text
+        return True
+
+    def to_count(self) -> SearchInput | None:
+        """What a worker must count when the results listed came with an estimated total; None
+        when they are counted, or a newer query is on its way."""
+        if self.result_counted or self.result_ids is None or self._results_of != self.query_text:
+            return None
+        return SearchInput(self.query_text, parse_query(self.query_text), self.stories, self.states)
+
+    def accept_count(self, text: str, total: int) -> bool:
+        """Take the count of the results listed, which came with an estimate, if ``text`` is still their query."""
+        if text != self.query_text or self._results_of != text or self.result_counted or self.result_ids is None:
+            return False
+        self.result_total, self.result_counted = max(total, len(self.result_ids)), True
         return True
 
     def more(self) -> SearchInput | None:
@@ -372,6 +389,7 @@ class ReaderState:
         added = [i for i in result.ids if i not in seen]
         self.result_ids = [*listed, *added]
         self.result_total = result.total if added else len(self.result_ids)
+        self.result_counted = True  # a next page is counted whole
         return True
 
     def clear_search(self) -> None:
@@ -392,7 +410,8 @@ class ReaderState:
         if not self.query_text.strip():
             return f"{total:,} {noun}" + ("" if self.result_ids is not None else f" · {self.order}")
         if self.result_total > shown:
-            return f"{'newest' if self._newest else 'best'} {shown:,} of {self.result_total:,} matches"
+            about = "" if self.result_counted else "about "
+            return f"{'newest' if self._newest else 'best'} {shown:,} of {about}{self.result_total:,} matches"
         return f"{shown:,} of {total:,}"
 
     # -- order and saved searches -----------------------------------------------------------

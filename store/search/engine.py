@@ -429,24 +429,25 @@ class SearchIndex:
         return self.run(parse_query(text), states=states, limit=limit, offset=offset, stop=stop)
 
     def run(self, query: Query, *, states: Mapping[str, StoryState], limit: int | None = None,
-            offset: int = 0, stop: Callable[[], bool] = never) -> SearchResult:
+            offset: int = 0, stop: Callable[[], bool] = never, count_later: bool = False) -> SearchResult:
         """Run a parsed query: ids in relevance order (newest first with sort:date or no words).
 
         A long search asks ``stop`` between its steps and raises :class:`SearchCancelled` once
-        it says yes (the reader's search worker, replaced by the next key typed)."""
+        it says yes (the reader's search worker, replaced by the next key typed). ``count_later``:
+        a first page may come with an estimated total (``counted`` False; see ``Executor.run``)."""
         offset = max(0, offset)
         end = None if limit is None else offset + max(0, limit)
-        return self._run_retrying(query, states, end, offset, stop)
+        return self._run_retrying(query, states, end, offset, stop, count_later)
 
     def _run_retrying(self, query: Query, states: Mapping[str, StoryState], limit: int | None,
-                      offset: int, stop: Callable[[], bool]) -> SearchResult:
+                      offset: int, stop: Callable[[], bool], count_later: bool) -> SearchResult:
         for _attempt in range(2):
             try:
                 token = self._stamp_token()  # read before the searcher: see _listed_order
                 searcher = self._searcher()
                 view = IndexView(searcher, self._schema, self._generation, self._exotic,
                                  partial(self._listed_order, token, searcher.num_docs))
-                return self._executor.run(view, query, states, limit, offset, stop)
+                return self._executor.run(view, query, states, limit, offset, stop, count_later)
             except (QueryError, SearchCancelled):
                 raise
             except BaseException as exc:

@@ -105,6 +105,9 @@ class SearchResult:
     terms: list[str]  # positive words, phrases and prefixes as typed, for highlighting
     query: Query = field(default_factory=Query)
     note: str = ""  # what the answer could not take into account (the fallback's limits), for the user
+    # False: ``total`` is an estimate, the share of every story that the marks keep applied to the
+    # words' matches; the same search with a limit of 0 counts them (see ``Executor.run``'s ``count_later``)
+    counted: bool = True
 
 
 @dataclass(slots=True)

@@ -69,10 +69,10 @@ def n_stories(count: int) -> str:
     return f"{count:,} {'story' if count == 1 else 'stories'}"
 
 
-def too_many_to_delete(count: int, which: str) -> str:
-    """Why D refuses ``count`` stories (``which``: listed, matching)."""
-    return (f"{count:,} {which} stories are more than the reader deletes at once ({DELETE_MAX:,}: u keeps every "
-            "deleted story to bring it back).")
+def too_many_to_delete(count: int, which: str, about: bool = False) -> str:
+    """Why D refuses ``count`` stories (``which``: listed, matching; ``about``: an estimate)."""
+    return (f"{'About ' if about else ''}{count:,} {which} stories are more than the reader deletes at once "
+            f"({DELETE_MAX:,}: u keeps every deleted story to bring it back).")
 
 
 def all_listed(count: int) -> str:
@@ -89,10 +89,14 @@ class Targets:
     rows: Sequence[StoryMeta]
     every: SearchInput | None
     count: int  # the rows', or the search's total
+    exact: bool = True  # False: ``count`` is the search's estimate, its count not in yet
 
     def words(self) -> str:
-        """``the listed story``, ``all 5 listed stories``, ``all 7,629 matching stories``."""
-        return f"all {self.count:,} matching stories" if self.every else all_listed(self.count)
+        """``the listed story``, ``all 5 listed stories``, ``all 7,629 matching stories``,
+        ``every matching story (about 250,000)``."""
+        if not self.every:
+            return all_listed(self.count)
+        return f"all {self.count:,} matching stories" if self.exact else f"every matching story (about {self.count:,})"
 
 
 #: Actions on the selected story, offered (in the footer, by their keys) only while one is listed.
@@ -155,6 +159,8 @@ class MainScreen(FeedsMixin, Screen[None]):
     #: A search lists its best results a few thousand at a time (``SEARCH_LIMIT``): the next are
     #: asked for when the cursor comes this many rows from the end of those listed.
     MORE_AHEAD = 200
+    #: Seconds between a list shown with an estimated count and the count's start (see :meth:`_count_soon`).
+    COUNT_AFTER = 0.05
 
     class Up(Message):
         """The screen is composed and mounted: keys that came before it can be acted on now."""
@@ -165,6 +171,13 @@ class MainScreen(FeedsMixin, Screen[None]):
         result: SearchResult | None  # None: the search failed (``error``), or a blank query
         error: str | None = None
         offset: int = 0  # the next results after this many listed (ReaderState.more), or the first
+
+    @dataclass
+    class Counted(Message):
+        """The count of a search's results, which were listed with an estimate (``SearchResult.counted``)."""
+
+        query: str
+        total: int
 
     def __init__(self, store: Store) -> None:
         super().__init__()
@@ -280,6 +293,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             self._search_done(self.SearchDone(query, None, str(exc) or "cannot read this search"))
             return
         self.workers.cancel_group(self, "more")
+        self.workers.cancel_group(self, "count")
         self._more_asked = False
         if job is not None:
             self._search_worker(job)
@@ -304,10 +318,13 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._searched(job)
 
     def _searched(self, job: SearchInput) -> None:
+        """Search ``job`` and post what it found. A first page may come before its matches are
+        counted (a word with ``is:unread`` at a million stories: 16 ms, and 250 ms to count them
+        all), so the list follows the keys typed; :meth:`_count_worker` counts them once it shows."""
         worker = get_current_worker()
         try:
             found = self.broadsheet.search(job.query, job.stories, job.states, offset=job.offset,
-                                           stop=lambda: worker.is_cancelled)
+                                           stop=lambda: worker.is_cancelled, count_later=not job.offset)
         except SearchCancelled:
             return  # the next key's search replaced it: at a million stories some take 0.3 s
         except ValueError as exc:  # a QueryError: the index cannot run it (or failed)
@@ -316,6 +333,32 @@ class MainScreen(FeedsMixin, Screen[None]):
             message = self.SearchDone(job.text, found, offset=job.offset)
         if not worker.is_cancelled:
             self.post_message(message)
+
+    def _count_soon(self) -> None:
+        """The results listed came with an estimate: count them once the list is on screen. Not
+        at once: the count holds Python's lock for up to 80 ms at a time (tantivy-py makes an
+        object of each of 400,000 hits), and the frame with the list would wait for it."""
+        self.set_timer(self.COUNT_AFTER, self._start_count)
+
+    def _start_count(self) -> None:
+        if (job := self.reader.to_count()) is not None:
+            self._count_worker(job)
+
+    @work(thread=True, exclusive=True, group="count", exit_on_error=False)
+    def _count_worker(self, job: SearchInput) -> None:
+        """Count the matches of the results listed (a new query cancels it, as the next key does a search)."""
+        worker = get_current_worker()
+        try:
+            total = self.broadsheet.count(job.query, job.stories, job.states, stop=lambda: worker.is_cancelled)
+        except (SearchCancelled, ValueError):
+            return  # replaced, or the index failed since: the estimate stays, said to be one
+        if not worker.is_cancelled:
+            self.post_message(self.Counted(job.text, total))
+
+    @on(Counted)
+    def _counted(self, message: Counted) -> None:
+        if self.reader.accept_count(message.query, message.total):
+            self._show_count()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.broadsheet.report_worker_failure(event)
@@ -345,6 +388,8 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self._show_rows(keep=current.id if current else None)
             return
         self.reader.accept(message.query, message.result)
+        if message.result is not None and not message.result.counted:
+            self._count_soon()
         error.display = bool(self.reader.note)
         if self.reader.note:
             error.update(Text(f"Search: {self.reader.note}"))
@@ -754,7 +799,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         """What B, T, e, E and D act on now (see :class:`Targets`)."""
         rows = self.headlines.stories
         every = self.reader.every_match()
-        return Targets(rows, every, self.reader.result_total if every else len(rows))
+        if every is None:
+            return Targets(rows, None, len(rows))
+        return Targets(rows, every, self.reader.result_total, self.reader.result_counted)
 
     def _target_ids(self, targets: Targets, stop: Callable[[], bool] = never) -> list[str]:
         """The ids of ``targets`` in list order (in a worker: every match is a search of its own,
@@ -865,7 +912,8 @@ class MainScreen(FeedsMixin, Screen[None]):
     def action_delete_all(self) -> None:
         targets = self._targets()
         if targets.count > DELETE_MAX:
-            self.notify(f"{too_many_to_delete(targets.count, 'matching' if targets.every else 'listed')} Narrow the "
+            which = "matching" if targets.every else "listed"
+            self.notify(f"{too_many_to_delete(targets.count, which, not targets.exact)} Narrow the "
                         "search, or give `broadsheet rm` the ids `broadsheet search --limit 0` lists.",
                         title="Too many to delete", severity="warning", timeout=10)
             return
