@@ -12,6 +12,7 @@ import pytest
 
 from broadsheet.store.model import Image
 from broadsheet.store.search import SearchIndex, execute, wordtop
+from broadsheet.store.search.query import parse_query
 from broadsheet.store.storage.db import Store
 from tests.factories import make_article
 
@@ -101,6 +102,20 @@ def test_the_total_counts_every_story_holding_the_word(harbour: tuple[Store, Sea
     assert taken >= 3
 
 
+def test_a_words_count_from_its_fields_is_the_whole_querys(harbour: tuple[Store, SearchIndex, list[str]]) -> None:
+    """The count a word with a mark starts from (the marks' share of it sizes the page's window)."""
+    store, index, ids = harbour
+    searcher, bm25 = index._searcher(), _bm25(index)
+    for word in [*WORDS, "boats", "town", "dusk", "wick", "absent"]:
+        holding = sum(word in str(store.article(sid)).lower() for sid in ids)
+        bare = execute._bare_word(parse_query(word))  # the fields and the indexed token ("ferry": "ferri")
+        assert bare is not None
+        everywhere = wordtop.count_of_word(searcher, index._schema, bm25, *bare)
+        assert everywhere == holding == index.search(word, states={}, limit=0).total, word
+        headlines = wordtop.count_of_word(searcher, index._schema, bm25, ("headline",), bare[1])
+        assert headlines == index.search(f"headline:{word}", states={}, limit=0).total, word
+
+
 def _bm25(index: SearchIndex) -> wordtop.Bm25:
     bm25 = wordtop.Bm25.of(index._searcher(), index._schema)
     assert bm25 is not None
@@ -124,5 +139,6 @@ def test_deleted_stories_leave_the_whole_query_to_answer(tmp_path: Path, monkeyp
     searcher = index._searcher()
     assert _bm25(index).docs == STORIES and searcher.num_docs == STORIES - 5
     assert wordtop.best_of_word(searcher, index._schema, _bm25(index), execute.FIELD_GROUPS[None], "ferry", 1) is None
+    assert wordtop.count_of_word(searcher, index._schema, _bm25(index), execute.FIELD_GROUPS[None], "ferri") is None
     assert index.search("ferry", states={}, limit=3).total == before - 5
     _compare(index, monkeypatch)

@@ -45,7 +45,7 @@ from broadsheet.store.search.query import (
     never,
 )
 from broadsheet.store.search.schema import FOLDED, STEMMED, boosted
-from broadsheet.store.search.wordtop import Bm25, best_of_word
+from broadsheet.store.search.wordtop import Bm25, best_of_word, count_of_word
 from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.userstate import LazyStates, StoryState
@@ -203,7 +203,7 @@ class Executor:
         matched = 0  # how many stories the clauses match, when counted
         if marks:
             if len(marks) > PUSH_DOWN:
-                matched = self._count(searcher, clauses)
+                matched = self._matched(view, query, clauses)
                 go_on(stop)
             if len(marks) <= PUSH_DOWN or len(marks) * TERM_SET_COST <= matched:
                 clauses.append((occur, self._term_set(view, marks)))
@@ -244,6 +244,14 @@ class Executor:
         if self._bm25 is None or self._bm25[0] != marker:
             self._bm25 = (marker, Bm25.of(view.searcher, view.schema))
         return self._bm25[1]
+
+    def _matched(self, view: IndexView, query: Query, clauses: list[tuple[tantivy.Occur, tantivy.Query]]) -> int:
+        """How many stories the clauses match: a bare word's from its fields' counts (:mod:`.wordtop`)."""
+        if len(clauses) == 1 and (word := _bare_word(query)) and (bm25 := self._bm25_of(view)):
+            counted = count_of_word(view.searcher, view.schema, bm25, *word)
+            if counted is not None:
+                return counted
+        return self._count(view.searcher, clauses)
 
     @staticmethod
     def _count(searcher: tantivy.Searcher, clauses: list[tuple[tantivy.Occur, tantivy.Query]]) -> int:

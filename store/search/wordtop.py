@@ -111,7 +111,27 @@ def best_of_word(searcher: tantivy.Searcher, schema: tantivy.Schema, bm25: Bm25,
     hits = searcher.search(scored, limit=fetch, count=False).hits
     if len(hits) < fetch or not hits[-1][0] > ceiling:
         return None
-    only_elsewhere = tantivy.Query.boolean_query([(tantivy.Occur.Must, elsewhere),
-                                                  (tantivy.Occur.MustNot, term(common))])
-    counted = searcher.search(tantivy.Query.const_score_query(only_elsewhere, 1.0), limit=1, count=True)
-    return hits, most + int(counted.count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
+    return hits, most + _only_elsewhere(searcher, elsewhere, term(common))
+
+
+def count_of_word(searcher: tantivy.Searcher, schema: tantivy.Schema, bm25: Bm25, fields: tuple[str, ...],
+                  token: str) -> int | None:
+    """How many stories hold the word ``token`` in any of ``fields``, without a pass over every
+    one of them (at 1,000,000 stories "fex", in 489,000: 5.3 ms so, under 1 ms this way); None
+    when the index holds deleted documents, which ``doc_freq`` counts."""
+    if bm25.docs != searcher.num_docs:
+        return None
+    present = [(f, n) for f in fields if (n := searcher.doc_freq(f, token))]
+    if len(present) < 2:
+        return present[0][1] if present else 0
+    common, most = max(present, key=lambda fn: fn[1])
+    elsewhere = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(schema, f, token))
+                                             for f, _ in present if f != common])
+    return most + _only_elsewhere(searcher, elsewhere, tantivy.Query.term_query(schema, common, token))
+
+
+def _only_elsewhere(searcher: tantivy.Searcher, elsewhere: tantivy.Query, common: tantivy.Query) -> int:
+    """How many stories ``elsewhere`` matches that ``common`` does not (a count over the smaller fields)."""
+    only = tantivy.Query.boolean_query([(tantivy.Occur.Must, elsewhere), (tantivy.Occur.MustNot, common)])
+    counted = searcher.search(tantivy.Query.const_score_query(only, 1.0), limit=1, count=True)
+    return int(counted.count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
