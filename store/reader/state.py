@@ -329,7 +329,7 @@ class ReaderState:
         if not text.strip():
             self.accept(text, None)
             return None
-        return SearchInput(text, parse_query(text), self.stories, self.states)
+        return self._search_input()
 
     def accept(self, text: str, result: SearchResult | None) -> bool:
         """Take a worker's answer if ``text`` is still the query (None: every story)."""
@@ -351,7 +351,7 @@ class ReaderState:
         when they are counted, or a newer query is on its way."""
         if self.result_counted or self.result_ids is None or self._results_of != self.query_text:
             return None
-        return SearchInput(self.query_text, parse_query(self.query_text), self.stories, self.states)
+        return self._search_input()
 
     def accept_count(self, text: str, total: int) -> bool:
         """Take the count of the results listed, which came with an estimate, if ``text`` is still their query."""
@@ -367,7 +367,11 @@ class ReaderState:
         listed = self.result_ids
         if listed is None or self._results_of != self.query_text or self.result_total <= len(listed):
             return None
-        return SearchInput(self.query_text, parse_query(self.query_text), self.stories, self.states, len(listed))
+        return self._search_input(len(listed))
+
+    def _search_input(self, offset: int = 0) -> SearchInput:
+        """What a worker needs to search the query (after ``offset`` results), as it is now."""
+        return SearchInput(self.query_text, parse_query(self.query_text), self.stories, self.states, offset)
 
     def every_match(self) -> SearchInput | None:
         """What a worker must search for every story the query listed matched, when it matched

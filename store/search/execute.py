@@ -201,15 +201,17 @@ class Executor:
         keep: Set[int] | None = None  # filter the hits in Python: keep those in (with ``drop``: not in) it
         drop = False
         matched = 0  # how many stories the clauses match, when counted
+        estimate: int | None = None  # how many the marks keep, when a first page may come before its count
         if marks:
             if len(marks) > PUSH_DOWN:
                 matched = self._matched(view, query, clauses)
                 go_on(stop)
             drops = occur == tantivy.Occur.MustNot
+            if count_later and not offset and limit:
+                estimate = self._estimated(view, marks, drops, matched, limit)
             # A first page that may come before its count is found in Python even where tantivy
             # would count sooner: at 1,000,000 stories "zen -is:bookmarked" 71 ms as a term set, 9 ms so.
-            first = bool(count_later and not offset and limit and self._estimated(view, marks, drops, matched, limit))
-            if not first and (len(marks) <= PUSH_DOWN or len(marks) * TERM_SET_COST <= matched):
+            if estimate is None and (len(marks) <= PUSH_DOWN or len(marks) * TERM_SET_COST <= matched):
                 clauses.append((occur, self._term_set(view, marks)))
             else:
                 keep, drop = marks, drops
@@ -219,10 +221,8 @@ class Executor:
         if n == 0:
             return empty
         if keep is not None:
-            if count_later and not offset and limit:
-                early = self._page_first(view, tq, by_date, keep, drop, matched, limit, terms, query, stop)
-                if early is not None:
-                    return early
+            if estimate is not None and limit:
+                return self._page_first(view, tq, by_date, keep, drop, matched, estimate, limit, terms, query, stop)
             return self._filtered(view, tq, by_date, keep, drop, matched, limit, offset, terms, query, stop)
         wanted = n if limit is None else max(0, min(limit, n))
         # With scores, the hits up to the tie window past the cut at once, to order any tied
@@ -297,16 +297,11 @@ class Executor:
         return SearchResult(self._ids(view, self._keys(view, kept[offset:wanted])), total, terms, query)
 
     def _page_first(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool,
-                    matched: int, limit: int, terms: list[str], query: Query,
-                    stop: Callable[[], bool]) -> SearchResult | None:
+                    matched: int, estimate: int, limit: int, terms: list[str], query: Query,
+                    stop: Callable[[], bool]) -> SearchResult:
         """The first ``limit`` kept hits of :meth:`_filtered` without its pass over every hit (at
-        1,000,000 stories a word with ``is:unread`` took 250 ms so, 16 ms without), and an estimated
-        total: the words' ``matched`` stories times the share of every story the marks keep.
-        None when that leaves fewer than a few pages kept: then the estimate could be far off, and
-        a window sized by it could grow to every hit anyway (:meth:`_filtered` counts them)."""
-        estimate = self._estimated(view, keep, drop, matched, limit)
-        if estimate is None:
-            return None
+        1,000,000 stories a word with ``is:unread`` took 250 ms so, 16 ms without), and the
+        ``estimate`` of :meth:`_estimated` as their total."""
         kept = self._page(view, tq, by_date, keep, drop, _NO_KEYS, matched, estimate, limit, 0, stop)
         ids = self._ids(view, self._keys(view, kept[:limit]))
         return SearchResult(ids, max(estimate, len(ids)), terms, query, counted=False)
@@ -314,7 +309,8 @@ class Executor:
     @staticmethod
     def _estimated(view: IndexView, keep: Set[int], drop: bool, matched: int, limit: int) -> int | None:
         """How many of the ``matched`` stories the marks keep, estimated from their share of every
-        story; None when that is under a few pages (see :meth:`_page_first`)."""
+        story; None when that is under a few pages: then the estimate could be far off, and a
+        window sized by it could grow to every hit anyway (:meth:`_filtered` counts them)."""
         share = len(keep) / max(1, view.searcher.num_docs)
         estimate = round(matched * (1 - share if drop else share))
         return estimate if estimate >= max(ESTIMATED_PAGES * limit, FEW_KEPT) else None

@@ -81,8 +81,7 @@ def best_of_word(searcher: tantivy.Searcher, schema: tantivy.Schema, bm25: Bm25,
     """The ``fetch`` best hits of the word ``token`` over ``fields`` (the query is the sum of
     a term query per field, boosted by ``BOOSTS``, in this order) and how many stories hold it;
     None when this way cannot tell (the caller searches the whole query)."""
-    freqs = [(f, searcher.doc_freq(f, token)) for f in fields]
-    present = [(f, n) for f, n in freqs if n]
+    present = _holding(searcher, fields, token)
     if len(present) < 2 or bm25.docs != searcher.num_docs:  # deleted documents: doc_freq counts them
         return None
     common, most = max(present, key=lambda fn: fn[1])
@@ -100,7 +99,7 @@ def best_of_word(searcher: tantivy.Searcher, schema: tantivy.Schema, bm25: Bm25,
     def term(f: str) -> tantivy.Query:
         return tantivy.Query.term_query(schema, f, token)
 
-    elsewhere = tantivy.Query.boolean_query([(tantivy.Occur.Should, term(f)) for f in others])
+    elsewhere = _any_of(schema, others, token)
     # Scored 0, then each field's term added in the query's order, as the whole query sums them:
     # a chain of "must, should" seeks each term's postings for the few stories, where a Must of
     # the whole query walked all of them (tantivy advances a union through every posting).
@@ -121,13 +120,23 @@ def count_of_word(searcher: tantivy.Searcher, schema: tantivy.Schema, bm25: Bm25
     when the index holds deleted documents, which ``doc_freq`` counts."""
     if bm25.docs != searcher.num_docs:
         return None
-    present = [(f, n) for f in fields if (n := searcher.doc_freq(f, token))]
+    present = _holding(searcher, fields, token)
     if len(present) < 2:
         return present[0][1] if present else 0
     common, most = max(present, key=lambda fn: fn[1])
-    elsewhere = tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(schema, f, token))
-                                             for f, _ in present if f != common])
+    elsewhere = _any_of(schema, [f for f, _ in present if f != common], token)
     return most + _only_elsewhere(searcher, elsewhere, tantivy.Query.term_query(schema, common, token))
+
+
+def _holding(searcher: tantivy.Searcher, fields: tuple[str, ...], token: str) -> list[tuple[str, int]]:
+    """The fields that hold ``token``, in their order, each with how many stories hold it there."""
+    return [(f, n) for f in fields if (n := searcher.doc_freq(f, token))]
+
+
+def _any_of(schema: tantivy.Schema, fields: list[str], token: str) -> tantivy.Query:
+    """The stories holding ``token`` in any of ``fields``."""
+    return tantivy.Query.boolean_query([(tantivy.Occur.Should, tantivy.Query.term_query(schema, f, token))
+                                        for f in fields])
 
 
 def _only_elsewhere(searcher: tantivy.Searcher, elsewhere: tantivy.Query, common: tantivy.Query) -> int:

@@ -159,7 +159,7 @@ class MainScreen(FeedsMixin, Screen[None]):
     #: A search lists its best results a few thousand at a time (``SEARCH_LIMIT``): the next are
     #: asked for when the cursor comes this many rows from the end of those listed.
     MORE_AHEAD = 200
-    #: Seconds between a list shown with an estimated count and the count's start (see :meth:`_count_soon`).
+    #: Seconds between a list shown with an estimated count and the count's start (see :meth:`_start_count`).
     COUNT_AFTER = 0.05
 
     class Up(Message):
@@ -334,13 +334,11 @@ class MainScreen(FeedsMixin, Screen[None]):
         if not worker.is_cancelled:
             self.post_message(message)
 
-    def _count_soon(self) -> None:
-        """The results listed came with an estimate: count them once the list is on screen. Not
-        at once: the count holds Python's lock for up to 80 ms at a time (tantivy-py makes an
-        object of each of 400,000 hits), and the frame with the list would wait for it."""
-        self.set_timer(self.COUNT_AFTER, self._start_count)
-
     def _start_count(self) -> None:
+        """The results listed came with an estimate: count them, ``COUNT_AFTER`` seconds after
+        they were listed, so once they are on screen. Not at once: the count holds Python's lock
+        for up to 80 ms at a time (tantivy-py makes an object of each of 400,000 hits), and the
+        frame with the list would wait for it."""
         if (job := self.reader.to_count()) is not None:
             self._count_worker(job)
 
@@ -389,7 +387,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             return
         self.reader.accept(message.query, message.result)
         if message.result is not None and not message.result.counted:
-            self._count_soon()
+            self.set_timer(self.COUNT_AFTER, self._start_count)
         error.display = bool(self.reader.note)
         if self.reader.note:
             error.update(Text(f"Search: {self.reader.note}"))
