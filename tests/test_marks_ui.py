@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import io
 import time
 from collections import Counter
 
 import pytest
+from rich.console import Console
 from textual.widgets import Input, Label
 
 from broadsheet.store.storage.db import Store
@@ -15,6 +17,7 @@ from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen
 from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
+from broadsheet.tui.widgets.sidebar import Label as SidebarLabel
 from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.locks import hold
 from tests.pilot import progress_told, settle, type_text
@@ -400,8 +403,35 @@ async def test_a_mark_while_another_process_holds_the_marks_says_busy_without_fr
 
 
 def test_sidebar_counts_are_grouped_as_the_count_beside_the_search_bar_is() -> None:
-    assert Sidebar._label("All stories", 1_000_000).plain == "All stories 1,000,000"
-    assert Sidebar._label("Saved", None).plain == "Saved"
+    assert str(SidebarLabel("All stories", 1_000_000)) == "All stories 1,000,000"
+    assert str(SidebarLabel("Saved")) == "Saved"
+    assert str(SidebarLabel("Harbour Gazette", 2, "not found (404)")) == "Harbour Gazette 2\n! not found (404)"
+
+
+@pytest.mark.parametrize(("width", "drawn"), [
+    (44, ["All stories 1,000,000", "Harbour Gazette 12", "! not found (404) at http://127.0.0.1/feed"]),
+    (21, ["All stories 1,000,000", "Harbour Gazette 12", "! not found (404) at\u2026"]),
+    (17, ["All st\u2026 1,000,000", "Harbour Gazet\u2026 12", "! not found (404\u2026"]),
+])
+def test_a_sidebar_label_cuts_its_name_to_keep_its_count_whole_on_one_line(width: int, drawn: list[str]) -> None:
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(SidebarLabel("All stories", 1_000_000))
+    console.print(SidebarLabel("Harbour Gazette", 12, "not found (404) at http://127.0.0.1/feed"))
+    assert console.export_text().splitlines() == drawn
+
+
+async def test_the_sidebar_shows_a_million_stories_on_one_line_at_80_columns(app: BroadsheetApp) -> None:
+    # At 80x24 the sidebar is 22 cells wide: "All stories 1,000,000" went onto two lines there.
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.show_entries({"all": 1_000_000, "unread": 600_035, "bookmarked": 29_938}, {}, {})
+        await settle(pilot)
+        drawn = [sidebar.render_line(y).text.strip() for y in range(3)]
+        assert drawn[0].startswith("All st") and drawn[0].endswith("1,000,000")
+        assert drawn[1:] == ["Unread 600,035", "Bookmarked 29,938"]
 
 
 def test_questions_and_answers_about_the_listed_stories_count_them_in_english() -> None:

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.text import Text
 from textual.binding import Binding
 from textual.message import Message
@@ -33,6 +35,43 @@ class FeedRow:
     title: str
     unread: int
     problem: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Label:
+    """An entry as the sidebar shows it: its name, cut to fit, then its count whole, and under
+    them a feed's last error. As one line of text, a count that did not fit went under its name
+    (at 80 columns, "All stories" over "1,000,000" at a million stories); cut at the end instead,
+    the count would lose its last digits."""
+
+    name: str
+    count: int | None = None
+    problem: str = ""
+
+    def __str__(self) -> str:
+        return "\n".join(line.plain for line in self._lines(None))
+
+    def _lines(self, width: int | None) -> list[Text]:
+        """The label's lines, each fitted to ``width`` cells (None: as long as they are)."""
+        count = "" if self.count is None else f" {self.count:,}"
+        line = Text(self.name, no_wrap=True, overflow="ellipsis")
+        if width is not None:
+            line.truncate(max(1, width - len(count)), overflow="ellipsis")
+        line.append(count, style="dim")
+        lines = [line]
+        if self.problem:  # plain Text: a fetched error is untrusted
+            problem = Text(f"! {self.problem}", style="red", no_wrap=True, overflow="ellipsis")
+            if width is not None:
+                problem.truncate(width, overflow="ellipsis")
+            lines.append(problem)
+        return lines
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield from self._lines(options.max_width)
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        widest = min(options.max_width, max(line.cell_len for line in self._lines(None)))
+        return Measurement(widest, widest)
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,30 +121,26 @@ class Sidebar(OptionList):
         labels = {"all": counts.get("all", 0), "unread": counts.get("unread", 0),
                   "bookmarked": counts.get("bookmarked", 0)}
         options: list[Option | None] = [
-            Option(self._label(e.name, labels[e.kind])) for e in entries if e is not None
+            Option(Label(e.name, labels[e.kind])) for e in entries if e is not None
         ]
         if feeds:
             entries.append(None)
             options.append(Option(Text("Feeds", style="bold"), disabled=True))
             for feed in feeds:
                 entries.append(Entry("feed", feed.title, feed_query(feed.title)))
-                label = self._label(feed.title, feed.unread)
-                if feed.problem:  # the feed's error where it is listed (plain Text: fetched strings are untrusted)
-                    label.append("\n")
-                    label.append(Text(f"! {feed.problem}", style="red", overflow="ellipsis", no_wrap=True))
-                options.append(Option(label))
+                options.append(Option(Label(feed.title, feed.unread, feed.problem)))  # its error under it
         if tags:
             entries.append(None)
             options.append(Option(Text("Tags", style="bold"), disabled=True))
             for tag in sorted(tags):
                 entries.append(Entry("tag", tag, tag_query(tag)))
-                options.append(Option(self._label(tag, tags[tag])))
+                options.append(Option(Label(tag, tags[tag])))
         if searches:
             entries.append(None)
             options.append(Option(Text("Saved searches", style="bold"), disabled=True))
             for name in sorted(searches):
                 entries.append(Entry("search", name, searches[name]))
-                options.append(Option(self._label(name, None)))
+                options.append(Option(Label(name)))
         self._entries = entries
         self.set_options([o for o in options if o is not None])
         if current is None:
@@ -115,13 +150,6 @@ class Sidebar(OptionList):
                 if entry == current or (entry and entry.kind == current.kind and entry.name == current.name):
                     self.highlighted = index
                     break
-
-    @staticmethod
-    def _label(name: str, count: int | None) -> Text:
-        text = Text(name, overflow="ellipsis", no_wrap=True)
-        if count is not None:
-            text.append(f" {count:,}", style="dim")
-        return text
 
     @property
     def current_entry(self) -> Entry | None:
