@@ -17,8 +17,7 @@ from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen
 from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
-from broadsheet.tui.widgets.sidebar import Label as SidebarLabel
-from broadsheet.tui.widgets.sidebar import Sidebar
+from broadsheet.tui.widgets.sidebar import EntryLabel, Sidebar
 from tests.locks import hold
 from tests.pilot import progress_told, settle, type_text
 
@@ -403,9 +402,9 @@ async def test_a_mark_while_another_process_holds_the_marks_says_busy_without_fr
 
 
 def test_sidebar_counts_are_grouped_as_the_count_beside_the_search_bar_is() -> None:
-    assert str(SidebarLabel("All stories", 1_000_000)) == "All stories 1,000,000"
-    assert str(SidebarLabel("Saved")) == "Saved"
-    assert str(SidebarLabel("Harbour Gazette", 2, "not found (404)")) == "Harbour Gazette 2\n! not found (404)"
+    assert str(EntryLabel("All stories", 1_000_000)) == "All stories 1,000,000"
+    assert str(EntryLabel("Saved")) == "Saved"
+    assert str(EntryLabel("Harbour Gazette", 2, "not found (404)")) == "Harbour Gazette 2\n! not found (404)"
 
 
 @pytest.mark.parametrize(("width", "drawn"), [
@@ -415,8 +414,8 @@ def test_sidebar_counts_are_grouped_as_the_count_beside_the_search_bar_is() -> N
 ])
 def test_a_sidebar_label_cuts_its_name_to_keep_its_count_whole_on_one_line(width: int, drawn: list[str]) -> None:
     console = Console(width=width, record=True, file=io.StringIO())
-    console.print(SidebarLabel("All stories", 1_000_000))
-    console.print(SidebarLabel("Harbour Gazette", 12, "not found (404) at http://127.0.0.1/feed"))
+    console.print(EntryLabel("All stories", 1_000_000))
+    console.print(EntryLabel("Harbour Gazette", 12, "not found (404) at http://127.0.0.1/feed"))
     assert console.export_text().splitlines() == drawn
 
 

@@ -38,7 +38,7 @@ class FeedRow:
 
 
 @dataclass(frozen=True, slots=True)
-class Label:
+class EntryLabel:
     """An entry as the sidebar shows it: its name, cut to fit, then its count whole, and under
     them a feed's last error. As one line of text, a count that did not fit went under its name
     (at 80 columns, "All stories" over "1,000,000" at a million stories); cut at the end instead,
@@ -121,26 +121,26 @@ class Sidebar(OptionList):
         labels = {"all": counts.get("all", 0), "unread": counts.get("unread", 0),
                   "bookmarked": counts.get("bookmarked", 0)}
         options: list[Option | None] = [
-            Option(Label(e.name, labels[e.kind])) for e in entries if e is not None
+            Option(EntryLabel(e.name, labels[e.kind])) for e in entries if e is not None
         ]
         if feeds:
             entries.append(None)
             options.append(Option(Text("Feeds", style="bold"), disabled=True))
             for feed in feeds:
                 entries.append(Entry("feed", feed.title, feed_query(feed.title)))
-                options.append(Option(Label(feed.title, feed.unread, feed.problem)))  # its error under it
+                options.append(Option(EntryLabel(feed.title, feed.unread, feed.problem)))  # its error under it
         if tags:
             entries.append(None)
             options.append(Option(Text("Tags", style="bold"), disabled=True))
             for tag in sorted(tags):
                 entries.append(Entry("tag", tag, tag_query(tag)))
-                options.append(Option(Label(tag, tags[tag])))
+                options.append(Option(EntryLabel(tag, tags[tag])))
         if searches:
             entries.append(None)
             options.append(Option(Text("Saved searches", style="bold"), disabled=True))
             for name in sorted(searches):
                 entries.append(Entry("search", name, searches[name]))
-                options.append(Option(Label(name)))
+                options.append(Option(EntryLabel(name)))
         self._entries = entries
         self.set_options([o for o in options if o is not None])
         if current is None:
