@@ -4,6 +4,7 @@ included, and the way must really be taken where it can be."""
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,6 +15,7 @@ from broadsheet.store.model import Image
 from broadsheet.store.search import SearchIndex, execute, wordtop
 from broadsheet.store.search.query import parse_query
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import StoryState
 from tests.factories import make_article
 
 STORIES = 240
@@ -82,6 +84,41 @@ def test_the_page_and_total_are_those_of_the_whole_query(harbour: tuple[Store, S
 def test_other_stores_and_seeds(tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
     store, _ = _store(tmp_path / "store", seed)
     _compare(SearchIndex.open(store), monkeypatch)
+
+
+@pytest.mark.parametrize("seed", [5, 8])
+def test_a_word_with_a_mark_takes_its_window_from_the_stories_holding_it_elsewhere(
+        tmp_path: Path, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mark filtered in Python looks through a window of the word's best hits: from wordtop
+    where it can tell, they are the whole query's, so the page and the total are the same, for
+    a first page before its count and for one that counts."""
+    store, ids = _store(tmp_path / "store", seed)
+    index = SearchIndex.open(store)
+    rng = random.Random(seed)
+    states = {sid: StoryState(bookmarked=rng.random() < 0.3, read=rng.random() < 0.5) for sid in ids}
+    monkeypatch.setattr(execute, "PUSH_DOWN", 0)  # every mark set filtered in Python, as at a million stories
+    monkeypatch.setattr(execute, "TERM_SET_COST", 10**9)
+    monkeypatch.setattr(execute, "FEW_KEPT", 0)
+    used = 0
+    pruned = wordtop.best_hits_of_word
+
+    def counting(*args: object) -> object:
+        nonlocal used
+        found = pruned(*args)  # type: ignore[arg-type]
+        used += found is not None
+        return found
+
+    for tie_window, word, mark in itertools.product((0, 2), WORDS, ("is:unread", "is:read", "-is:bookmarked")):
+        monkeypatch.setattr(execute, "TIE_WINDOW", tie_window)  # the window: the page, the share kept, ties
+        query = parse_query(f"{word} {mark}")
+        for limit, later in itertools.product((1, 2, 3, 5), (True, False)):
+            monkeypatch.setattr(execute, "best_hits_of_word", counting)
+            fast = index.run(query, states=states, limit=limit, count_later=later)
+            monkeypatch.setattr(execute, "best_hits_of_word", lambda *_args: None)
+            whole = index.run(query, states=states, limit=limit, count_later=later)
+            assert (fast.ids, fast.total, fast.counted) == (whole.ids, whole.total, whole.counted), \
+                (word, mark, limit, later)
+    assert used > 20  # the way was taken, so the comparison means something
 
 
 def test_the_total_counts_every_story_holding_the_word(harbour: tuple[Store, SearchIndex, list[str]],

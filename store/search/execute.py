@@ -45,7 +45,7 @@ from broadsheet.store.search.query import (
     never,
 )
 from broadsheet.store.search.schema import FOLDED, STEMMED, boosted
-from broadsheet.store.search.wordtop import Bm25, best_of_word, count_of_word
+from broadsheet.store.search.wordtop import Bm25, best_hits_of_word, best_of_word, count_of_word
 from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.userstate import LazyStates, StoryState
@@ -86,6 +86,8 @@ ESTIMATED_PAGES = 2
 MAX_EXPANSION = 20_000
 
 Hit = tuple[Any, tantivy.DocAddress]
+#: A query that is one word over several fields: the fields and the indexed token (:func:`_bare_word`).
+Word = tuple[tuple[str, ...], str]
 
 
 class SearchUnavailable(QueryError):
@@ -216,21 +218,23 @@ class Executor:
             else:
                 keep, drop = marks, drops
         tq = clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
+        word = _bare_word(query) if len(clauses) == 1 else None  # the query is one word: see wordtop
         by_date = query.sort == "date" or not scoring
         n = searcher.num_docs
         if n == 0:
             return empty
         if keep is not None:
             if estimate is not None and limit:
-                return self._page_first(view, tq, by_date, keep, drop, matched, estimate, limit, terms, query, stop)
-            return self._filtered(view, tq, by_date, keep, drop, matched, limit, offset, terms, query, stop)
+                return self._page_first(view, tq, by_date, keep, drop, matched, estimate, limit, terms, query, stop,
+                                        word=word)
+            return self._filtered(view, tq, by_date, keep, drop, matched, limit, offset, terms, query, stop, word=word)
         wanted = n if limit is None else max(0, min(limit, n))
         # With scores, the hits up to the tie window past the cut at once, to order any tied
         # across it: ties at the cut are common, and a second search cost more than the extra
         # hits (5 ms against 0.5 ms for a common word at 1M stories).
         fetch = wanted if by_date else min(n, wanted + TIE_WINDOW)
         found = None  # (the best hits, how many matched)
-        if not by_date and len(clauses) == 1 and (word := _bare_word(query)) and (bm25 := self._bm25_of(view)):
+        if not by_date and word is not None and (bm25 := self._bm25_of(view)):
             found = best_of_word(searcher, view.schema, bm25, *word, max(fetch, 1))  # see wordtop
         if found is None:
             result = searcher.search(tq, limit=max(fetch, 1), count=True,
@@ -241,6 +245,12 @@ class Executor:
             hits = _break_ties(searcher, _tied_cut(hits, wanted), offset)
         ids = self._ids(view, self._keys(view, hits[offset:wanted]))
         return SearchResult(ids, total, terms, query)
+
+    def _best_hits(self, view: IndexView, word: Word, fetch: int) -> list[Hit] | None:
+        """The ``fetch`` best hits of the one-word query ``word`` from :mod:`.wordtop`; None
+        when that way cannot tell (the caller searches the whole query)."""
+        bm25 = self._bm25_of(view)
+        return best_hits_of_word(view.searcher, view.schema, bm25, *word, fetch) if bm25 is not None else None
 
     def _bm25_of(self, view: IndexView) -> Bm25 | None:
         """What tantivy's BM25 counts for this searcher (read once per change of the index)."""
@@ -266,7 +276,7 @@ class Executor:
 
     def _filtered(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool, matched: int,
                   limit: int | None, offset: int, terms: list[str], query: Query,
-                  stop: Callable[[], bool]) -> SearchResult:
+                  stop: Callable[[], bool], word: Word | None = None) -> SearchResult:
         """The hits (``matched`` of them) whose key is in ``keep`` (not in it, with ``drop``),
         in the order of all hits.
 
@@ -293,16 +303,16 @@ class Executor:
             return SearchResult([], total, terms, query)
         if total <= FEW_KEPT and drop:
             marked = {k for k in keys if k not in keep}
-        kept = self._page(view, tq, by_date, keep, drop, marked, len(keys), total, wanted, offset, stop)
+        kept = self._page(view, tq, by_date, keep, drop, marked, len(keys), total, wanted, offset, stop, word)
         return SearchResult(self._ids(view, self._keys(view, kept[offset:wanted])), total, terms, query)
 
     def _page_first(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool,
                     matched: int, estimate: int, limit: int, terms: list[str], query: Query,
-                    stop: Callable[[], bool]) -> SearchResult:
+                    stop: Callable[[], bool], word: Word | None = None) -> SearchResult:
         """The first ``limit`` kept hits of :meth:`_filtered` without its pass over every hit (at
         1,000,000 stories a word with ``is:unread`` took 250 ms so, 16 ms without), and the
         ``estimate`` of :meth:`_estimated` as their total."""
-        kept = self._page(view, tq, by_date, keep, drop, _NO_KEYS, matched, estimate, limit, 0, stop)
+        kept = self._page(view, tq, by_date, keep, drop, _NO_KEYS, matched, estimate, limit, 0, stop, word)
         ids = self._ids(view, self._keys(view, kept[:limit]))
         return SearchResult(ids, max(estimate, len(ids)), terms, query, counted=False)
 
@@ -317,14 +327,15 @@ class Executor:
 
     def _page(self, view: IndexView, tq: tantivy.Query, by_date: bool, keep: Set[int], drop: bool,
               marked: Set[int], found: int, total: int, wanted: int, offset: int,
-              stop: Callable[[], bool]) -> list[Hit]:
+              stop: Callable[[], bool], word: Word | None = None) -> list[Hit]:
         """The first ``wanted`` of the ``total`` kept hits (of ``found``), in their final order
         from ``offset`` on.
 
         Few kept (``marked`` is then their keys): a search within their keys. Many: the best
         hits in a window sized for the share kept, made larger until it holds ``wanted`` kept
         hits and every hit tied with the last of them, so the page is the one a pass over all
-        hits would give.
+        hits would give. A one-word query (``word``) takes its window from :mod:`.wordtop` where
+        it can: at 1,000,000 stories the 4,000 best of "fex" in 4.5 ms against 7.0.
         """
         searcher = view.searcher
         field = "when" if by_date else None
@@ -337,7 +348,10 @@ class Executor:
         window = min(found, (wanted + TIE_WINDOW) * found // total + TIE_WINDOW)
         while True:
             go_on(stop)
-            hits = searcher.search(tq, limit=window, count=False, order_by_field=field, order=tantivy.Order.Desc).hits
+            hits = self._best_hits(view, word, window) if word is not None and not by_date else None
+            if hits is None:
+                hits = searcher.search(tq, limit=window, count=False, order_by_field=field,
+                                       order=tantivy.Order.Desc).hits
             flags: Iterable[bool] = map(keep.__contains__, self._keys(view, hits))
             kept = list(compress(hits, map(not_, flags) if drop else flags))
             if window >= found:
@@ -499,7 +513,7 @@ class Executor:
                                             for f, q in zip(fields, per_field, strict=True)])
 
 
-def _bare_word(query: Query) -> tuple[tuple[str, ...], str] | None:
+def _bare_word(query: Query) -> Word | None:
     """The fields and the indexed token of a query that is one word over several fields and
     nothing else (see :mod:`.wordtop`), else None."""
     if len(query.text_groups) != 1 or len(query.text_groups[0]) != 1:

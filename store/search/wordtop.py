@@ -81,6 +81,17 @@ def best_of_word(searcher: tantivy.Searcher, schema: tantivy.Schema, bm25: Bm25,
     """The ``fetch`` best hits of the word ``token`` over ``fields`` (the query is the sum of
     a term query per field, boosted by ``BOOSTS``, in this order) and how many stories hold it;
     None when this way cannot tell (the caller searches the whole query)."""
+    hits = best_hits_of_word(searcher, schema, bm25, fields, token, fetch)
+    if hits is None:
+        return None
+    count = count_of_word(searcher, schema, bm25, fields, token)
+    return None if count is None else (hits, count)
+
+
+def best_hits_of_word(searcher: tantivy.Searcher, schema: tantivy.Schema, bm25: Bm25, fields: tuple[str, ...],
+                      token: str, fetch: int) -> list[Hit] | None:
+    """:func:`best_of_word` without the count: the hits a search of the whole query with limit
+    ``fetch`` would give (a window of the best hits that the marks then filter), or None."""
     present = _holding(searcher, fields, token)
     if len(present) < 2 or bm25.docs != searcher.num_docs:  # deleted documents: doc_freq counts them
         return None
@@ -99,18 +110,15 @@ def best_of_word(searcher: tantivy.Searcher, schema: tantivy.Schema, bm25: Bm25,
     def term(f: str) -> tantivy.Query:
         return tantivy.Query.term_query(schema, f, token)
 
-    elsewhere = _any_of(schema, others, token)
     # Scored 0, then each field's term added in the query's order, as the whole query sums them:
     # a chain of "must, should" seeks each term's postings for the few stories, where a Must of
     # the whole query walked all of them (tantivy advances a union through every posting).
-    scored = tantivy.Query.const_score_query(elsewhere, 0.0)
+    scored = tantivy.Query.const_score_query(_any_of(schema, others, token), 0.0)
     for f, _ in present:
         scored = tantivy.Query.boolean_query([(tantivy.Occur.Must, scored),
                                               (tantivy.Occur.Should, boosted(f, term(f)))])
     hits = searcher.search(scored, limit=fetch, count=False).hits
-    if len(hits) < fetch or not hits[-1][0] > ceiling:
-        return None
-    return hits, most + _only_elsewhere(searcher, elsewhere, term(common))
+    return hits if len(hits) == fetch and hits[-1][0] > ceiling else None
 
 
 def count_of_word(searcher: tantivy.Searcher, schema: tantivy.Schema, bm25: Bm25, fields: tuple[str, ...],
