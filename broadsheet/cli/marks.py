@@ -4,16 +4,19 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Iterable
-from itertools import islice
+from collections.abc import Iterable, Iterator
+from itertools import compress, count, islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import orjson
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console
+from rich.control import strip_control_codes
 from rich.table import Table
 from rich.text import Text
 
+from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import TagError, normalise_tag
@@ -57,13 +60,31 @@ def _row(meta: StoryMeta) -> Text:
     return text
 
 
+def _plain_row(meta: StoryMeta, width: int) -> str:
+    """:func:`_row` as Rich prints it without colours (to a pipe or a file): cut to ``width``
+    cells with an ellipsis. Rich took 52 of the 61 s that a million rows took to a pipe."""
+    line = strip_control_codes(f"{meta.id[:10]}  {(meta.published or '')[:10]:<10}  "
+                               f"{(meta.source or '')[:20]:<20}  {meta.headline}")
+    if "\t" in line:  # to tab stops, as Rich does (a stored text has none: it is normalised)
+        text = Text(line)
+        text.expand_tabs()
+        line = text.plain
+    if (len(line) > width or not line.isascii()) and cell_len(line) > width:
+        return set_cell_size(line, width - 1) + "…"
+    return line
+
+
 def _print_rows(metas: Iterable[StoryMeta], *, json: bool = False) -> None:
     """One line a story, printed in batches (a print a row took 136 s for a million)."""
     rows = iter(metas)
+    plain = out.color_system is None  # nothing to colour: the rows are cut as Rich cuts them, without it
+    width = out.width  # asked once: Rich asks the terminal and the environment every time
     while batch := list(islice(rows, PRINT_BATCH)):
         if json:
             sys.stdout.write("".join(orjson.dumps({"id": m.id, "published": m.published, "source": m.source,
                                                    "headline": m.headline}).decode() + "\n" for m in batch))
+        elif plain:
+            out.file.write("".join(_plain_row(m, width) + "\n" for m in batch))
         else:
             out.print(Text("\n").join(_row(m) for m in batch), overflow="ellipsis", no_wrap=True)
 
@@ -108,15 +129,26 @@ def _run(store: Store, args: argparse.Namespace) -> int:
             table.add_row(Text(str(count), justify="right"), Text(tag))
         out.print(table if counts else Text("No tags yet.", style="dim"))
         return 0
-    if command == "bookmarks":  # the bookmarked stories' rows, found by id, in the list's order
-        catalogue = store.catalogue()
-        places = sorted(at for sid, state in store.user.each()
-                        if state.bookmarked and (at := catalogue.index_of(sid)) is not None)
-        _print_rows(catalogue[at] for at in places)
+    if command == "bookmarks":  # the bookmarked stories' rows, in the list's order
+        _print_rows(_bookmarked(store))
         return 0
     if command == "export":
         return _export(store, args)
     raise AssertionError(command)
+
+
+def _bookmarked(store: Store) -> Iterator[StoryMeta]:
+    """The bookmarked stories in the list's order. Their keys come from the marks' index and
+    their places from one pass over the list's keys, so each block of the list is read once:
+    found by id, each from every state file, a million stories' 29,938 bookmarks took 5.7 s."""
+    catalogue = store.catalogue()
+    keys = markkeys.load(store.user)
+    if keys is None:  # state files of an older layout: every mark read from them
+        places = sorted(at for sid, state in store.user.each()
+                        if state.bookmarked and (at := catalogue.index_of(sid)) is not None)
+        return (catalogue[at] for at in places)
+    marked = set(keys.marks.get("bookmarked", ()))
+    return (catalogue[at] for at in compress(count(), map(marked.__contains__, catalogue.keys())))
 
 
 def _export(store: Store, args: argparse.Namespace) -> int:
