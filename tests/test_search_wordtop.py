@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import itertools
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -51,17 +51,22 @@ def _answers(index: SearchIndex, text: str, limits: tuple[int | None, ...]) -> l
     return [(r.ids, r.total) for r in (index.search(text, states={}, limit=limit) for limit in limits)]
 
 
-def _compare(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> int:
-    """Every word alone, both ways, at several limits; returns how often the pruned way answered."""
-    used = 0
-    pruned = wordtop.best_of_word
+class _Answered:
+    """A wordtop function that counts the calls it answered (not None): the way was taken."""
 
-    def counting(*args: object) -> object:
-        nonlocal used
-        found = pruned(*args)  # type: ignore[arg-type]
-        used += found is not None
+    def __init__(self, way: Callable[..., object]) -> None:
+        self.way = way
+        self.answered = 0
+
+    def __call__(self, *args: object) -> object:
+        found = self.way(*args)
+        self.answered += found is not None
         return found
 
+
+def _compare(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> int:
+    """Every word alone, both ways, at several limits; returns how often the pruned way answered."""
+    counting = _Answered(wordtop.best_of_word)
     limits = (None, 0, 1, 2, 3, 5, 8)
     for tie_window in (0, 1, 4):
         monkeypatch.setattr(execute, "TIE_WINDOW", tie_window)
@@ -71,7 +76,7 @@ def _compare(index: SearchIndex, monkeypatch: pytest.MonkeyPatch) -> int:
             monkeypatch.setattr(execute, "best_of_word", lambda *_args: None)
             whole = _answers(index, word, limits)
             assert fast == whole, (word, tie_window)
-    return used
+    return counting.answered
 
 
 def test_the_page_and_total_are_those_of_the_whole_query(harbour: tuple[Store, SearchIndex, list[str]],
@@ -99,15 +104,7 @@ def test_a_word_with_a_mark_takes_its_window_from_the_stories_holding_it_elsewhe
     monkeypatch.setattr(execute, "PUSH_DOWN", 0)  # every mark set filtered in Python, as at a million stories
     monkeypatch.setattr(execute, "TERM_SET_COST", 10**9)
     monkeypatch.setattr(execute, "FEW_KEPT", 0)
-    used = 0
-    pruned = wordtop.best_hits_of_word
-
-    def counting(*args: object) -> object:
-        nonlocal used
-        found = pruned(*args)  # type: ignore[arg-type]
-        used += found is not None
-        return found
-
+    counting = _Answered(wordtop.best_hits_of_word)
     for tie_window, word, mark in itertools.product((0, 2), WORDS, ("is:unread", "is:read", "-is:bookmarked")):
         monkeypatch.setattr(execute, "TIE_WINDOW", tie_window)  # the window: the page, the share kept, ties
         query = parse_query(f"{word} {mark}")
@@ -118,7 +115,7 @@ def test_a_word_with_a_mark_takes_its_window_from_the_stories_holding_it_elsewhe
             whole = index.run(query, states=states, limit=limit, count_later=later)
             assert (fast.ids, fast.total, fast.counted) == (whole.ids, whole.total, whole.counted), \
                 (word, mark, limit, later)
-    assert used > 20  # the way was taken, so the comparison means something
+    assert counting.answered > 20  # the way was taken, so the comparison means something
 
 
 def test_the_total_counts_every_story_holding_the_word(harbour: tuple[Store, SearchIndex, list[str]],
