@@ -349,16 +349,18 @@ class ReaderState:
     def to_count(self) -> SearchInput | None:
         """What a worker must count when the results listed came with an estimated total; None
         when they are counted, or a newer query is on its way."""
-        if self.result_counted or self.result_ids is None or self._results_of != self.query_text:
-            return None
-        return self._search_input()
+        return self._search_input() if self._estimated() else None
 
     def accept_count(self, text: str, total: int) -> bool:
         """Take the count of the results listed, which came with an estimate, if ``text`` is still their query."""
-        if text != self.query_text or self._results_of != text or self.result_counted or self.result_ids is None:
+        if text != self.query_text or not self._estimated():
             return False
-        self.result_total, self.result_counted = max(total, len(self.result_ids)), True
+        self.result_total, self.result_counted = max(total, len(self.result_ids or ())), True
         return True
+
+    def _estimated(self) -> bool:
+        """Whether the results listed are of the query there is and came with an estimated total."""
+        return not self.result_counted and self.result_ids is not None and self._results_of == self.query_text
 
     def more(self) -> SearchInput | None:
         """What a worker must search for the next results of the query listed, when it matched

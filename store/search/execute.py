@@ -204,9 +204,10 @@ class Executor:
         drop = False
         matched = 0  # how many stories the clauses match, when counted
         estimate: int | None = None  # how many the marks keep, when a first page may come before its count
+        word = _bare_word(query) if len(clauses) == 1 else None  # the query is one word: see wordtop
         if marks:
             if len(marks) > PUSH_DOWN:
-                matched = self._matched(view, query, clauses)
+                matched = self._matched(view, word, clauses)
                 go_on(stop)
             drops = occur == tantivy.Occur.MustNot
             if count_later and not offset and limit:
@@ -218,7 +219,8 @@ class Executor:
             else:
                 keep, drop = marks, drops
         tq = clauses[0][1] if len(clauses) == 1 else tantivy.Query.boolean_query(clauses)
-        word = _bare_word(query) if len(clauses) == 1 else None  # the query is one word: see wordtop
+        if len(clauses) > 1:
+            word = None  # the marks joined it as a term set
         by_date = query.sort == "date" or not scoring
         n = searcher.num_docs
         if n == 0:
@@ -259,9 +261,10 @@ class Executor:
             self._bm25 = (marker, Bm25.of(view.searcher, view.schema))
         return self._bm25[1]
 
-    def _matched(self, view: IndexView, query: Query, clauses: list[tuple[tantivy.Occur, tantivy.Query]]) -> int:
-        """How many stories the clauses match: a bare word's from its fields' counts (:mod:`.wordtop`)."""
-        if len(clauses) == 1 and (word := _bare_word(query)) and (bm25 := self._bm25_of(view)):
+    def _matched(self, view: IndexView, word: Word | None, clauses: list[tuple[tantivy.Occur, tantivy.Query]]) -> int:
+        """How many stories the clauses match: a bare word's (``word``: they are that word alone)
+        from its fields' counts (:mod:`.wordtop`)."""
+        if word is not None and (bm25 := self._bm25_of(view)):
             counted = count_of_word(view.searcher, view.schema, bm25, *word)
             if counted is not None:
                 return counted
