@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -51,6 +52,10 @@ def test_directory_answers_as_the_dicts_did(tmp_path_factory: object, entries: l
         directory.append([Entry(*e) for e in entries[split:]])
     finally:
         directory_module.RECENT_LIMIT = old
+    _assert_answers_as_the_model(directory, entries)
+
+
+def _assert_answers_as_the_model(directory: Directory, entries: list[tuple[int, int, int, int]]) -> None:
     shard, address, headline = _model(entries)
     assert len(directory) == len(shard)
     assert sorted(directory) == sorted(shard)
@@ -61,6 +66,44 @@ def test_directory_answers_as_the_dicts_did(tmp_path_factory: object, entries: l
     for head in range(1, 9):
         assert sorted(directory.by_headline(head)) == sorted(headline.get(head, []))
     assert directory.highest == max([-1, *(e[1] for e in entries if e[1] != GONE)])
+
+
+def _no_sorting(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("the directory sorted its entries again")
+
+
+@settings(max_examples=100, deadline=None)
+@given(entries=ENTRIES, split=st.integers(min_value=0, max_value=120), tail=st.integers(min_value=0, max_value=40))
+def test_a_load_starts_from_the_sorted_maps_a_writer_kept(tmp_path_factory: object,
+                                                         entries: list[tuple[int, int, int, int]], split: int,
+                                                         tail: int) -> None:
+    # A writer's load that sorts RECENT_LIMIT entries or more keeps the maps sorted beside the
+    # file; a later load (reader or writer) reads them back, takes in the few entries appended
+    # since without sorting anything, and answers as the model does.
+    with pytest.MonkeyPatch.context() as patch:  # (hypothesis runs examples in one function fixture)
+        patch.setattr(directory_module, "RECENT_LIMIT", 8)
+        _sorted_maps_then_a_tail(Path(tmp_path_factory.mktemp("dir")), entries[:split],  # type: ignore[attr-defined]
+                                 entries[split:split + tail])
+
+
+def _sorted_maps_then_a_tail(folder: Path, first: list[tuple[int, int, int, int]],
+                             later: list[tuple[int, int, int, int]]) -> None:
+    path = folder / "directory.bin"
+    path.write_bytes(b"".join(Entry(*e).pack() for e in first))
+    Directory(path).load(lambda: [], lambda n: [], catch_up=True)
+    kept = Directory(path).sorted_path
+    assert kept.exists() == (len(first) >= directory_module.RECENT_LIMIT)
+    with open(path, "ab") as handle:  # another writer appends, fewer than RECENT_LIMIT
+        handle.write(b"".join(Entry(*e).pack() for e in later))
+    directory = Directory(path)
+    if kept.exists():
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(directory_module, "key_order", _no_sorting)
+            patch.setattr(PackedMap, "merge", _no_sorting)
+            directory.load(lambda: [], lambda n: [], catch_up=False)
+    else:
+        directory.load(lambda: [], lambda n: [], catch_up=False)
+    _assert_answers_as_the_model(directory, first + later)
 
 
 def test_a_removed_key_stays_removed_after_a_merge() -> None:
@@ -83,3 +126,57 @@ def test_many_values_of_one_key_keep_their_order_across_merges() -> None:
     packed.put(1, 4)
     packed.put(1, 2)
     assert packed.all(1) == [2, 5, 9, 4]  # merged ones in order, then the recent as put
+
+
+
+def _entries(count: int, shard: int = 1) -> list[Entry]:
+    return [Entry(key, shard, key + 1000, key + 2000) for key in range(1, count + 1)]
+
+
+def test_sorted_maps_of_a_rebuilt_file_are_not_used(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(directory_module, "RECENT_LIMIT", 8)
+    path = tmp_path / "directory.bin"
+    path.write_bytes(b"".join(e.pack() for e in _entries(20)))
+    Directory(path).load(lambda: [], lambda n: [], catch_up=True)
+    kept = Directory(path).sorted_path.read_bytes()
+    # Replaced by a file as long whose entries name other shards (as `repair` may rebuild it).
+    path.write_bytes(b"".join(e.pack() for e in _entries(20, shard=2)))
+    directory = Directory(path)
+    directory.load(lambda: [], lambda n: [], catch_up=True)
+    assert directory.shard_of(5) == 2 and directory.highest == 2
+    assert Directory(path).sorted_path.read_bytes() != kept  # made again, from this file
+    again = Directory(path)
+    again.load(lambda: [], lambda n: [], catch_up=False)
+    assert again.shard_of(5) == 2
+
+
+@pytest.mark.parametrize("damage", ["flip", "cut", "empty"])
+def test_damaged_sorted_maps_are_ignored_and_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                        damage: str) -> None:
+    monkeypatch.setattr(directory_module, "RECENT_LIMIT", 8)
+    path = tmp_path / "directory.bin"
+    path.write_bytes(b"".join(e.pack() for e in _entries(20)))
+    Directory(path).load(lambda: [], lambda n: [], catch_up=True)
+    kept = Directory(path).sorted_path
+    whole = kept.read_bytes()
+    spoilt = {"flip": whole[:-9] + bytes([whole[-9] ^ 1]) + whole[-8:], "cut": whole[:-8], "empty": b""}[damage]
+    kept.write_bytes(spoilt)
+    reader = Directory(path)
+    reader.load(lambda: [], lambda n: [], catch_up=False)
+    assert [reader.shard_of(k) for k in (1, 20, 21)] == [1, 1, None] and reader.by_address(1005) == 5
+    assert kept.read_bytes() == spoilt  # a reader never writes
+    Directory(path).load(lambda: [], lambda n: [], catch_up=True)
+    assert kept.read_bytes() == whole
+
+
+def test_rebuilding_the_directory_drops_its_sorted_maps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(directory_module, "RECENT_LIMIT", 8)
+    path = tmp_path / "directory.bin"
+    path.write_bytes(b"".join(e.pack() for e in _entries(20)))
+    directory = Directory(path)
+    directory.load(lambda: [], lambda n: [], catch_up=True)
+    directory.rebuild(_entries(3, shard=4))
+    assert not directory.sorted_path.exists()
+    fresh = Directory(path)
+    fresh.load(lambda: [], lambda n: [], catch_up=True)
+    assert fresh.shard_of(2) == 4 and fresh.shard_of(10) is None and len(fresh) == 3

@@ -6,6 +6,7 @@ import orjson
 import pytest
 
 from broadsheet.store.storage import db as store_db
+from broadsheet.store.storage import directory as directory_module
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.directory import ENTRY
 from tests.factories import make_article, meta_file
@@ -63,6 +64,26 @@ def test_stories_a_killed_writer_did_not_list_are_found_again(store: Store, smal
     stored = Store(store.folder).add_identified([(a.story_id, a, None) for a in articles])
     assert {got for _sid, got in stored.results} == {"present"}
     assert path.stat().st_size % ENTRY.size == 0
+
+
+def test_the_next_import_finds_stored_stories_without_sorting_the_directory(
+        store: Store, small_shards: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # At a million stories the sort took 2.9 s of each import of one page: a writer keeps the
+    # maps sorted beside the file, and the next store to write starts from them.
+    monkeypatch.setattr(directory_module, "RECENT_LIMIT", 4)
+    articles = [make_article(i) for i in range(9)]
+    store.add([(a, None) for a in articles[:6]])
+    Store(store.folder).add([(articles[6], None)])  # loads 6 entries: sorts them, keeps them sorted
+    assert (store.folder / "directory-sorted.bin").exists()
+    monkeypatch.setattr(directory_module, "key_order", _no_sorting)
+    monkeypatch.setattr(directory_module.PackedMap, "merge", _no_sorting)
+    stored = Store(store.folder).add_identified([(a.story_id, a, None) for a in articles])
+    assert [got for _sid, got in stored.results] == ["present"] * 7 + ["new"] * 2
+    assert len(Store(store.folder).stories()) == 9
+
+
+def _no_sorting(*_args: object, **_kwargs: object) -> None:
+    raise AssertionError("the directory sorted its entries again")
 
 
 def test_a_lost_directory_is_rebuilt_from_the_shards(store: Store, small_shards: None) -> None:

@@ -340,8 +340,9 @@ class Indexer:
             self._drop(exc)
 
     def finish(self) -> None:
-        """Commit what is queued and bring the reader's listing up to date (call once at the end
-        of an import or a fetch: the reader then starts without merging what was added). Never raises."""
+        """Commit what is queued, bring the reader's listing up to date and leave the directory
+        sorted (call once at the end of an import or a fetch: the reader then starts without
+        merging what was added, and the next writer without sorting). Never raises."""
         adder, self.adder, self.index = self.adder, None, None
         if adder is not None:
             try:
@@ -350,6 +351,7 @@ class Indexer:
                 self._drop(exc)
         with contextlib.suppress(OSError, StoreFileError, StoreWriteError):
             self.store.write_listing()  # a derivative: the reader rebuilds it if this fails
+        self.store.keep_directory_sorted()  # so the next writer need not sort it (never raises)
 
     def _drop(self, exc: Exception) -> None:
         from broadsheet.store.search.ioerror import as_os_error

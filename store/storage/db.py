@@ -640,6 +640,14 @@ class Store:
         if relisted is not None:
             relisted.close()
 
+    def keep_directory_sorted(self) -> None:
+        """Leave the directory's maps sorted beside it after much was added (see
+        :meth:`Directory.keep_sorted`), if the lock is free at once."""
+        if self._legacy:
+            return
+        with contextlib.suppress(Timeout, StoreWriteError, StoreFileError), self.lock.acquire(timeout=0):
+            self._located(write=True).keep_sorted()
+
     def _listing_fresh(self, listing: Listing | None) -> bool:
         """Whether ``listing`` is of the directory there is, at most ``TAIL_LIMIT`` stories behind it."""
         return listing is not None and 0 <= self._directory.size() - listing.covered <= TAIL_LIMIT * ENTRY.size
