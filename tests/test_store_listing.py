@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from broadsheet.store.storage import db as store_db
 from broadsheet.store.storage import listing as listing_module
@@ -360,3 +362,36 @@ def test_an_id_prefix_resolves_from_the_listing_and_the_changes_since(store: Sto
         reader.resolve("3f2b")  # deleted since the listing was written
     with pytest.raises(LookupError, match="at least 4 characters"):
         reader.resolve("3f")
+
+
+_TEXT = st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=6)
+_ROW = st.builds(
+    lambda n, headline, source, day, flags: listing_module.Row(
+        f"{n:016x}", headline, source, f"2026-0{day % 9 + 1}-1{day % 10}", "2026-12-01T00:00:00Z", n % 5, flags),
+    st.integers(min_value=0, max_value=10**6), _TEXT,
+    st.sampled_from(["", "Harbour Post", "harbour post", "Ferry Daily", "Éclair"]),
+    st.integers(min_value=0, max_value=30), st.sampled_from([0, 3, 0x80 | 3]))
+
+
+@settings(max_examples=120, deadline=None)
+@given(rows=st.lists(_ROW, max_size=40, unique_by=lambda r: r.sid), data=st.data())
+def test_merging_changes_into_a_listing_writes_what_a_listing_of_every_row_would(
+        tmp_path_factory: pytest.TempPathFactory, rows: list[listing_module.Row], data: st.DataObject) -> None:
+    # The old rows go through unparsed, each changed row where the merge put it: the file is
+    # byte for byte the one written from every row sorted (blocks of 3 rows: the fixture).
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(listing_module, "BLOCK_ROWS", 3)
+        folder = tmp_path_factory.mktemp("merge")
+        split = data.draw(st.integers(min_value=0, max_value=len(rows)))
+        old_rows = listing_module.newest_first(rows[:split])
+        listing_module.write_rows(folder / "old.bin", old_rows, len(old_rows), 32)
+        places = st.integers(min_value=0, max_value=max(0, len(old_rows) - 1))
+        hidden = data.draw(st.sets(places)) if old_rows else set()
+        changed = listing_module.newest_first(rows[split:])
+        old = listing_module.Listing(folder / "old.bin")
+        count = len(old_rows) - len(hidden) + len(changed)
+        listing_module.write_raw_rows(folder / "merged.bin", listing_module.merged(old, hidden, changed), count, 64)
+        old.close()
+        kept = [row for p, row in enumerate(old_rows) if p not in hidden]
+        listing_module.write_rows(folder / "whole.bin", listing_module.newest_first(kept + changed), count, 64)
+        assert (folder / "merged.bin").read_bytes() == (folder / "whole.bin").read_bytes()

@@ -50,6 +50,7 @@ from broadsheet.store.storage.listing import (
     newest_first,
     open_listing,
     row_of,
+    write_raw_rows,
     write_rows,
 )
 from broadsheet.store.storage.lock import StoreLock
@@ -669,8 +670,8 @@ class Store:
                         raise ValueError("no listing to merge into")
                     changed, gone = self._changes_since(old.covered)
                     hidden = old.positions(gone)
-                    write_rows(path, merged(old, hidden, newest_first(changed)),
-                               old.count - len(hidden) + len(changed), covered)
+                    write_raw_rows(path, merged(old, hidden, newest_first(changed)),
+                                   old.count - len(hidden) + len(changed), covered)
                 except ValueError:  # none, too far behind, or a damaged block met while merging
                     self._rows_from_shards(path, covered)
                 finally:
