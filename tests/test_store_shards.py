@@ -82,6 +82,20 @@ def test_the_next_import_finds_stored_stories_without_sorting_the_directory(
     assert len(Store(store.folder).stories()) == 9
 
 
+def test_a_writer_that_added_nothing_does_not_load_the_directory_to_sort_it(
+        store: Store, small_shards: None, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The end of a fetch with nothing new: loading a million entries only to sort them is the
+    # cost the sorted maps are there to spare.
+    monkeypatch.setattr(directory_module, "KEEP_SORTED_AFTER", 4)
+    store.add([(make_article(i), None) for i in range(6)])
+    (store.folder / "directory-sorted.bin").unlink(missing_ok=True)
+    idle = Store(store.folder)
+    idle.keep_directory_sorted()
+    assert not idle._directory.loaded and not (store.folder / "directory-sorted.bin").exists()
+    store.keep_directory_sorted()  # the writer that added them sorts them
+    assert (store.folder / "directory-sorted.bin").exists()
+
+
 def _no_sorting(*_args: object, **_kwargs: object) -> None:
     raise AssertionError("the directory sorted its entries again")
 

@@ -643,8 +643,9 @@ class Store:
 
     def keep_directory_sorted(self) -> None:
         """Leave the directory's maps sorted beside it after much was added (see
-        :meth:`Directory.keep_sorted`), if the lock is free at once."""
-        if self._legacy:
+        :meth:`Directory.keep_sorted`), if the lock is free at once. A store that never loaded
+        the directory added nothing to it: a fetch with nothing new does not load it for this."""
+        if self._legacy or not self._directory.loaded:
             return
         with contextlib.suppress(Timeout, StoreWriteError, StoreFileError), self.lock.acquire(timeout=0):
             self._located(write=True).keep_sorted()

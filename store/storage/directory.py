@@ -396,6 +396,11 @@ class Directory:
         self._count, self.highest = found.stories, found.highest
         self._read = self._sorted_at = found.covered
 
+    @property
+    def loaded(self) -> bool:
+        """Whether entries were taken in (from the file or the shards) since this was made or forgotten."""
+        return self._read > 0 or self._in_memory
+
     def keep_sorted(self) -> None:
         """Sort the maps and keep them beside the file when ``KEEP_SORTED_AFTER`` entries or more came
         since they last were (the end of an import or a fetch: its process pays the sort, 2.9 s
