@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import itertools
 import random
+from collections import Counter
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -176,3 +178,64 @@ def test_deleted_stories_leave_the_whole_query_to_answer(tmp_path: Path, monkeyp
     assert wordtop.count_of_word(searcher, index._schema, _bm25(index), execute.FIELD_GROUPS[None], "ferri") is None
     assert index.search("ferry", states={}, limit=3).total == before - 5
     _compare(index, monkeypatch)
+
+
+def _lantern_store(folder: Path, seed: int) -> Store:
+    """Made-up stories where two words are in nearly every body and often in captions (so they
+    weigh little there) and in headlines of every length now and then; "lantern" is also in a
+    few standfirsts, some twice, which outscore the longer headlines."""
+    rng = random.Random(seed)
+    store = Store(folder)
+    articles = []
+    for n in range(300):
+        words = ["lantern"] * rng.choice([1, 1, 2, 4]) + ["beacon"] * rng.choice([1, 2]) + ["quay"] * rng.randint(1, 9)
+        body = [" ".join(words) + "." if rng.random() < 0.95 else "Quay."]
+        filler = " ".join(rng.choice(["old", "new", "red", "quay", "night"]) for _ in range(rng.randint(0, 7)))
+        headline = f"Town {n} {filler}" + rng.choice(["", "", "", "", "", "", "", "", " lantern", " beacon"])
+        standfirst = rng.choice(["A lantern by the quay.", "Lantern, lantern!"]) if rng.random() < 0.05 else None
+        images = [Image("A lantern and a beacon lit at dusk." if rng.random() < 0.4 else "Dusk.", "Photo: Ben Wick")]
+        articles.append((make_article(n, headline=headline, body=body, standfirst=standfirst, images=images,
+                                      published=f"2024-03-{(n % 9) + 1:02d}"), f"{n}.txt"))
+    store.add(articles)  # type: ignore[arg-type]
+    return store
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+def test_a_first_try_with_fewer_fields_gives_the_whole_querys_page(tmp_path: Path, seed: int,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stories holding the word in the fields that weigh most are tried first where that is
+    likely to be enough: when the last of their best scores above all the fields left out could
+    give, the page is the whole query's ("beacon": the headlines are enough); when not, the next
+    set answers ("lantern": a standfirst may outscore a headline)."""
+    index = SearchIndex.open(_lantern_store(tmp_path / "store", seed))
+    tried: list[tuple[int, tuple[str, ...], list[Any]]] = []
+    among = wordtop.best_among
+
+    def recording(searcher: Any, schema: Any, present: Any, chosen: tuple[str, ...], *rest: Any) -> list[Any]:
+        hits = among(searcher, schema, present, chosen, *rest)
+        tried.append((len(present) - 1, chosen, hits))
+        return hits
+
+    monkeypatch.setattr(wordtop, "best_among", recording)
+    monkeypatch.setattr(wordtop, "STAGED_LIKELY", 0.0)  # a smaller set is tried wherever SHARE allows
+    monkeypatch.setattr(wordtop, "SHARE", 1)
+    answered: Counter[str] = Counter()
+    best = wordtop.best_hits_of_word
+
+    def telling(*args: Any) -> list[Any] | None:
+        tried.clear()
+        hits = best(*args)
+        if hits is not None:  # which try gave it: fewer fields than all but the body, or all of them
+            others, chosen = next((others, chosen) for others, chosen, found in tried if found is hits)
+            answered["fewer" if len(chosen) < others else "after a try" if len(tried) > 1 else "all"] += 1
+        return hits
+
+    monkeypatch.setattr(wordtop, "best_hits_of_word", telling)
+    for word, tie_window, limit in itertools.product(("lantern", "beacon"), (0, 1, 4), (1, 2, 5, 8, 13, 20, 25, 40)):
+        monkeypatch.setattr(execute, "TIE_WINDOW", tie_window)
+        fast = index.search(word, states={}, limit=limit)
+        monkeypatch.setattr(execute, "best_of_word", lambda *_args: None)
+        whole = index.search(word, states={}, limit=limit)
+        monkeypatch.setattr(execute, "best_of_word", wordtop.best_of_word)
+        assert (fast.ids, fast.total) == (whole.ids, whole.total), (word, tie_window, limit)
+    assert answered["fewer"] >= 3 and answered["after a try"] >= 3, answered

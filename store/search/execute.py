@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from functools import partial
 from itertools import compress, islice
-from operator import attrgetter, not_
+from operator import attrgetter, eq, not_
 from typing import Any
 
 import tantivy
@@ -560,7 +560,7 @@ def _break_ties(searcher: tantivy.Searcher, hits: list[Hit], start: int = 0) -> 
         first = bisect_left(hits, -hits[start][0], key=_minus_score)  # hits are best first
         return hits[:first] + _break_ties(searcher, hits[first:])
     scores = [score for score, _ in hits]
-    if len(set(scores)) == len(scores):
+    if not any(map(eq, scores, islice(scores, 1, None))):  # best first: a tie is two equal neighbours
         return hits
     addresses = [addr for _, addr in hits]
     whens = searcher.fast_field_values("when", addresses)
