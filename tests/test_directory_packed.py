@@ -201,3 +201,60 @@ def test_a_long_tail_after_the_sorted_maps_is_sorted_in_and_kept_again(tmp_path:
         reader.load(lambda: [], lambda n: [], catch_up=False)
     assert reader.shard_of(3) == 7 and reader.shard_of(4) is None and len(reader) == 29
     assert reader.by_address(1030) == 30
+
+
+def test_a_file_rewritten_in_place_is_read_anew_and_its_maps_kept_of_it(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file with the inode of the one taken in and at least as long, holding other entries (an
+    atomic rebuild that got the old inode back, as ext4 may give): a writer open since must not
+    read its tail on top of the old maps, nor keep such maps beside it under its digest."""
+    monkeypatch.setattr(directory_module, "RECENT_LIMIT", 8)
+    monkeypatch.setattr(directory_module, "KEEP_SORTED_AFTER", 8)
+    path = tmp_path / "directory.bin"
+    path.write_bytes(b"".join(e.pack() for e in _entries(10)))
+    writer = Directory(path)
+    writer.load(lambda: [], lambda n: [], catch_up=True)
+    inode = path.stat().st_ino
+    with open(path, "r+b") as handle:  # in place: the same inode, other stories, longer
+        handle.write(b"".join(Entry(key, 3).pack() for key in range(101, 121)))
+    assert path.stat().st_ino == inode
+    writer.load(lambda: [], lambda n: [], catch_up=True)
+    assert writer.shard_of(5) is None and writer.shard_of(101) == 3 and len(writer) == 20
+    writer.keep_sorted()
+    reader = Directory(path)
+    reader.load(lambda: [], lambda n: [], catch_up=False)
+    assert reader.shard_of(5) is None and reader.shard_of(120) == 3 and len(reader) == 20
+
+
+def test_the_maps_kept_are_those_of_the_bytes_taken_in(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The digest saved with the maps is of what they were made from: if the file changed after
+    they were made, a later load does not take them for the file's."""
+    monkeypatch.setattr(directory_module, "RECENT_LIMIT", 8)
+    monkeypatch.setattr(directory_module, "KEEP_SORTED_AFTER", 8)
+    path = tmp_path / "directory.bin"
+    path.write_bytes(b"".join(e.pack() for e in _entries(10)))
+    writer = Directory(path)
+    writer.load(lambda: [], lambda n: [], catch_up=False)  # a reader's load: nothing kept yet
+    assert not writer.sorted_path.exists()
+    path.write_bytes(b"".join(e.pack() for e in _entries(10, shard=6)))  # changed under it
+    writer.keep_sorted()  # its maps (shard 1) kept: they must not pass for this file's
+    reader = Directory(path)
+    reader.load(lambda: [], lambda n: [], catch_up=False)
+    assert reader.shard_of(5) == 6
+
+
+def test_a_shard_number_beyond_63_bits_is_kept_with_the_maps(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A damaged entry may name any u64 as its shard: the directory only gives candidates, so it
+    must not stop a writer's load from keeping the maps, nor the next from starting from them."""
+    monkeypatch.setattr(directory_module, "RECENT_LIMIT", 8)
+    path = tmp_path / "directory.bin"
+    high = (1 << 63) | 1
+    path.write_bytes(b"".join(e.pack() for e in [*_entries(19), Entry(99, high)]))
+    Directory(path).load(lambda: [], lambda n: [], catch_up=True)
+    assert Directory(path).sorted_path.exists()
+    reader = Directory(path)
+    with pytest.MonkeyPatch.context() as patch:  # from the maps kept: nothing to sort
+        patch.setattr(directory_module, "key_order", _no_sorting)
+        patch.setattr(PackedMap, "merge", _no_sorting)
+        reader.load(lambda: [], lambda n: [], catch_up=False)
+    assert reader.highest == high and reader.shard_of(99) == high and reader.shard_of(19) == 1

@@ -395,3 +395,58 @@ def test_merging_changes_into_a_listing_writes_what_a_listing_of_every_row_would
         kept = [row for p, row in enumerate(old_rows) if p not in hidden]
         listing_module.write_rows(folder / "whole.bin", listing_module.newest_first(kept + changed), count, 64)
         assert (folder / "merged.bin").read_bytes() == (folder / "whole.bin").read_bytes()
+
+
+def listed(folder: Path) -> list[str]:
+    """The ids the reader lists (the listing, then the changes since)."""
+    return [meta.id for meta in Store(folder).catalogue()]
+
+
+def _flip(path: Path, offset: int, value: bytes | None = None) -> None:
+    data = bytearray(path.read_bytes())
+    if value is None:
+        data[offset] ^= 0x01
+    else:
+        data[offset:offset + len(value)] = value
+    path.write_bytes(bytes(data))
+
+
+def test_a_damaged_key_is_made_again_from_its_rows_id_by_the_next_rewrite(store: Store,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """The keys are not under the blocks' checksums: a rewrite that passes old rows through
+    takes each row's key from its id, so a damaged one is not carried on (the story stays
+    found by id, and its deletion hides it)."""
+    monkeypatch.setattr(store_db, "TAIL_LIMIT", 0)  # every change is merged into a new listing
+    store.add([(make_article(n), None) for n in range(6)])
+    store.write_listing()
+    path = store.folder / store_db.LISTING
+    listing = listing_module.Listing(path)
+    victim = listing.row(2).sid
+    listing.close()
+    _flip(path, listing_module.HEADER.size + 8 * 2)  # one bit of its key, in list order
+    store.add([(make_article(50), None)])
+    store.write_listing()
+    assert Store(store.folder).catalogue().index_of(victim) is not None
+    assert victim in ids(Store(store.folder))
+    store.delete([victim])
+    store.add([(make_article(51), None)])
+    store.write_listing()
+    assert victim not in listed(store.folder)
+
+
+def test_a_damaged_row_of_a_key_hides_no_other_story(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A key's row as the file gives it is checked to hold that key: deleting a story whose
+    entry points at another's row must not hide the other, stored, story."""
+    monkeypatch.setattr(store_db, "TAIL_LIMIT", 0)
+    store.add([(make_article(n), None) for n in range(6)])
+    store.write_listing()
+    path = store.folder / store_db.LISTING
+    listing = listing_module.Listing(path)
+    victim, innocent = listing.row(2).sid, listing.row(4).sid
+    at = listing._keyed_rows + 4 * listing._keyed_from(listing.key(2))
+    listing.close()
+    _flip(path, at, (4).to_bytes(4, "little"))  # the victim's key now names the innocent's row
+    store.delete([victim])
+    store.add([(make_article(50), None)])
+    store.write_listing()
+    assert innocent in listed(store.folder) and innocent in ids(Store(store.folder))

@@ -233,7 +233,7 @@ class Sorted(NamedTuple):
 
     Layout: ``SORTED_MAGIC``, the SHA-256 of the rest, then ``_SORTED_HEAD`` (the SHA-256 of
     the directory file's first ``covered`` bytes, ``covered``, the number of stories, the
-    highest shard), then each array as its type code (one byte), its length (u64) and its
+    highest shard plus one), then each array as its type code (one byte), its length (u64) and its
     items, little-endian: the shard map's keys and values, the address map's, the headline map's.
     Values that fit are kept in 32 bits (shard numbers always do): 44 bytes a story in all.
     """
@@ -245,7 +245,7 @@ class Sorted(NamedTuple):
     arrays: tuple[array[int], ...]
 
     def pack(self) -> bytes:
-        parts = [_SORTED_HEAD.pack(self.digest, self.covered, self.stories, self.highest)]
+        parts = [_SORTED_HEAD.pack(self.digest, self.covered, self.stories, self.highest + 1)]
         for items in self.arrays:
             if items.typecode == "Q" and max(items, default=0) < 1 << 32:
                 items = array("I", items)
@@ -277,11 +277,11 @@ class Sorted(NamedTuple):
                 arrays.append(array("Q", _little(items)) if items.typecode != "Q" else _little(items))
         except (struct.error, ValueError):
             return None
-        return cls(digest, covered, stories, highest, tuple(arrays)) if at == len(raw) else None
+        return cls(digest, covered, stories, highest - 1, tuple(arrays)) if at == len(raw) else None
 
 
-SORTED_MAGIC = b"\x89BSD1\r\n\n"
-_SORTED_HEAD = struct.Struct("<32sQQq")
+SORTED_MAGIC = b"\x89BSD2\r\n\n"  # 2: the highest shard kept plus one, unsigned (any u64 a damaged entry holds)
+_SORTED_HEAD = struct.Struct("<32sQQQ")
 _ARRAY_HEAD = struct.Struct("<cQ")
 
 
@@ -294,9 +294,11 @@ def _little(items: array[int]) -> array[int]:
     return swapped
 
 
-def prefix_digest(path: Path, size: int) -> bytes | None:
-    """The SHA-256 of the first ``size`` bytes of ``path``; None when it is shorter or unreadable."""
+def prefix_digest(path: Path, size: int) -> tuple[hashlib._Hash, bytes] | None:
+    """The SHA-256 of the first ``size`` bytes of ``path`` (to go on with) and the last entry of
+    them; None when it is shorter or unreadable."""
     digest = hashlib.sha256()
+    last = b""
     try:
         with open(path, "rb") as handle:
             left = size
@@ -305,10 +307,11 @@ def prefix_digest(path: Path, size: int) -> bytes | None:
                 if not chunk:
                     return None
                 digest.update(chunk)
+                last = (last + chunk)[-ENTRY.size:]
                 left -= len(chunk)
     except OSError:
         return None
-    return digest.digest()
+    return digest, last
 
 
 class Directory:
@@ -324,6 +327,8 @@ class Directory:
         self._inode: int | None = None
         self._in_memory = False  # built from the shards, the file being missing
         self._sorted_at = 0  # bytes of the file the sorted maps beside it hold (see :class:`Sorted`)
+        self._digest = hashlib.sha256()  # of the bytes taken in: what the maps were made from
+        self._last = b""  # the last entry taken in, to tell the file from another that took its inode
         self.highest = -1  # the highest shard listed
 
     @property
@@ -344,7 +349,7 @@ class Directory:
             stat = None
         if stat is None and not catch_up and self._in_memory:
             return  # built from the shards already: no writer has written the file since
-        if stat is None or stat.st_ino != self._inode or stat.st_size < self._read:
+        if stat is None or stat.st_ino != self._inode or stat.st_size < self._read or not self._same_tail():
             self._forget()
         if stat is None:
             numbers = shards()
@@ -360,8 +365,8 @@ class Directory:
         if whole > self._read:
             with open(self.path, "rb") as handle:
                 handle.seek(self._read)
-                self._take(handle.read(whole - self._read))
-            self._read = whole
+                data = handle.read(whole - self._read)
+            self._took(data)
         if not catch_up:
             return
         if self._read - self._sorted_at >= RECENT_LIMIT * ENTRY.size:
@@ -377,6 +382,26 @@ class Directory:
             packed.clear()
         self._count = 0
         self._read, self._inode, self.highest, self._in_memory, self._sorted_at = 0, None, -1, False, 0
+        self._digest, self._last = hashlib.sha256(), b""
+
+    def _same_tail(self) -> bool:
+        """Whether the file still holds the last entry taken in where it was: an atomic rebuild
+        (``repair``) may give the new file the old one's inode, and its tail must not be read
+        on top of maps of the old."""
+        if not self._read:
+            return True
+        try:
+            with open(self.path, "rb") as handle:
+                return os.pread(handle.fileno(), ENTRY.size, self._read - ENTRY.size) == self._last
+        except OSError:
+            return False
+
+    def _took(self, data: bytes) -> None:
+        """Take in ``data``, the file's bytes after those taken in already."""
+        self._take(data)
+        self._read += len(data)
+        self._digest.update(data)
+        self._last = (self._last + data)[-ENTRY.size:]
 
     def _restore(self, whole: int) -> None:
         """Start from the sorted maps beside the file, when they were made from its first bytes."""
@@ -388,8 +413,10 @@ class Directory:
         del raw
         if found is None or found.covered > whole or found.covered % ENTRY.size:
             return
-        if prefix_digest(self.path, found.covered) != found.digest:
+        prefix = prefix_digest(self.path, found.covered)
+        if prefix is None or prefix[0].digest() != found.digest:
             return  # the file was rebuilt since: these maps are of another
+        self._digest, self._last = prefix
         for packed, (keys, values) in zip((self._shard, self._address, self._headline),
                                           zip(found.arrays[::2], found.arrays[1::2], strict=True), strict=True):
             packed.restore(keys, values)
@@ -423,13 +450,11 @@ class Directory:
             if pair is None:
                 return
             arrays += pair
-        digest = prefix_digest(self.path, self._read)
-        if digest is None:
-            return
-        found = Sorted(digest, self._read, self._count, self.highest, tuple(arrays))
+        # The digest of the bytes these maps were made from, not of the file as it is now.
+        found = Sorted(self._digest.digest(), self._read, self._count, self.highest, tuple(arrays))
         try:
             atomic_write_bytes(self.sorted_path, found.pack())
-        except OSError:
+        except (OSError, struct.error, OverflowError):
             return
         self._sorted_at = self._read
 
@@ -483,8 +508,7 @@ class Directory:
         if not existed:
             fsync_dir(self.path.parent)
         if start == self._read:
-            self._take(data)
-            self._read += len(data)
+            self._took(data)
             self._inode = self.path.stat().st_ino
         # else another writer appended meanwhile: the next load takes in both
 
@@ -494,8 +518,7 @@ class Directory:
         atomic_write_bytes(self.path, data)
         self.sorted_path.unlink(missing_ok=True)  # made from the file replaced
         self._forget()
-        self._take(data)
-        self._read = len(data)
+        self._took(data)
         self._inode = self.path.stat().st_ino
 
     def rebuild_in_memory(self, entries: Iterable[Entry]) -> None:

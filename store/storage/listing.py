@@ -232,7 +232,9 @@ def merged(listing: Listing, hidden: Iterable[int], changed: list[Row]) -> Itera
     equal sort key, as a merge of the old rows then the changed would); the old rows go
     through as the file holds them, not parsed: at a million rows, parsing them and making
     their texts and keys again was 3.4 s of the rewrite's 8.5 (most of the rest: zlib both ways,
-    2.5 and 0.65 s, and sorting the keys, 0.95 s).
+    2.5 and 0.65 s, and sorting the keys, 0.95 s). Only the key is checked against the row's
+    id, as the texts are against their blocks' checksums: a key damaged on disk is made anew
+    from the id, not carried into every later listing.
     """
     skip = set(hidden)
     places = [listing.insertion_point(row.sort_key) for row in changed]  # ascending: changed is newest first
@@ -243,7 +245,11 @@ def merged(listing: Listing, hidden: Iterable[int], changed: list[Row]) -> Itera
             yield raw_row(changed[waiting])
             waiting += 1
         if position not in skip:
-            yield text, keys[position], flags[position], text.split(_SEP_BYTES, 3)[2]
+            sid, _, source, _ = text.split(_SEP_BYTES, 3)
+            key = keys[position]
+            if b"%016x" % key != sid:  # a key section damaged, or an id that is not its key's 16 hex digits
+                key = story_key(sid.decode("utf-8", "surrogatepass"))
+            yield text, key, flags[position], source
     for row in changed[waiting:]:
         yield raw_row(row)
 
@@ -377,10 +383,14 @@ class Listing:
         return keys
 
     def position(self, key: int) -> int | None:
-        """The row of the story with ``key`` (binary search over the sorted keys)."""
+        """The row of the story with ``key`` (binary search over the sorted keys). A row that
+        does not hold ``key`` is no answer: with a damaged section, deleting one story must not
+        hide another's row."""
         at = self._keyed_from(key)
         if at < self.count and self._sorted_key(at) == key:
-            return self._keyed_row(at)
+            row = self._keyed_row(at)
+            if row < self.count and self.key(row) == key:
+                return row
         return None
 
     def positions_between(self, low: int, high: int) -> Iterator[int]:
