@@ -436,7 +436,8 @@ def test_a_damaged_key_is_made_again_from_its_rows_id_by_the_next_rewrite(store:
 
 def test_a_damaged_row_of_a_key_hides_no_other_story(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """A key's row as the file gives it is checked to hold that key: deleting a story whose
-    entry points at another's row must not hide the other, stored, story."""
+    entry points at another's row must not hide the other, stored, story; the writer that
+    meets it lists every story again from the records, so the deleted one is gone too."""
     monkeypatch.setattr(store_db, "TAIL_LIMIT", 0)
     store.add([(make_article(n), None) for n in range(6)])
     store.write_listing()
@@ -450,3 +451,4 @@ def test_a_damaged_row_of_a_key_hides_no_other_story(store: Store, monkeypatch: 
     store.add([(make_article(50), None)])
     store.write_listing()
     assert innocent in listed(store.folder) and innocent in ids(Store(store.folder))
+    assert victim not in listed(store.folder)

@@ -670,7 +670,7 @@ class Store:
                     if old is None or not 0 <= old.covered <= covered or covered - old.covered > RUN_ROWS * ENTRY.size:
                         raise ValueError("no listing to merge into")
                     changed, gone = self._changes_since(old.covered)
-                    hidden = old.positions(gone)
+                    hidden = old.positions(gone, strict=True)
                     write_raw_rows(path, merged(old, hidden, newest_first(changed)),
                                    old.count - len(hidden) + len(changed), covered)
                 except ValueError:  # none, too far behind, or a damaged block met while merging

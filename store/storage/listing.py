@@ -382,15 +382,18 @@ class Listing:
         keys.frombytes(self._map[self._keys:self._offsets])
         return keys
 
-    def position(self, key: int) -> int | None:
+    def position(self, key: int, strict: bool = False) -> int | None:
         """The row of the story with ``key`` (binary search over the sorted keys). A row that
         does not hold ``key`` is no answer: with a damaged section, deleting one story must not
-        hide another's row."""
+        hide another's row. ``strict`` (a writer about to rewrite the file): such a row raises
+        ValueError, so the listing is made again from the records."""
         at = self._keyed_from(key)
         if at < self.count and self._sorted_key(at) == key:
             row = self._keyed_row(at)
             if row < self.count and self.key(row) == key:
                 return row
+            if strict:
+                raise ValueError(f"listing: the row of story key {key:016x} is damaged")
         return None
 
     def positions_between(self, low: int, high: int) -> Iterator[int]:
@@ -419,9 +422,9 @@ class Listing:
         """The row of the key at ``at`` among the sorted keys."""
         return int(U32.unpack_from(self._map, self._keyed_rows + 4 * at)[0])
 
-    def positions(self, keys: Iterable[int]) -> set[int]:
-        """The rows of the stories with ``keys`` (those listed)."""
-        return {p for key in keys if (p := self.position(key)) is not None}
+    def positions(self, keys: Iterable[int], strict: bool = False) -> set[int]:
+        """The rows of the stories with ``keys`` (those listed; ``strict``: see :meth:`position`)."""
+        return {p for key in keys if (p := self.position(key, strict)) is not None}
 
     def flags(self) -> bytes:
         return self._map[self._flags:self._flags + self.count]
