@@ -307,7 +307,7 @@ def prefix_digest(path: Path, size: int) -> tuple[hashlib._Hash, bytes] | None:
                 if not chunk:
                     return None
                 digest.update(chunk)
-                last = (last + chunk)[-ENTRY.size:]
+                last = chunk[-ENTRY.size:] if len(chunk) >= ENTRY.size else (last + chunk)[-ENTRY.size:]
                 left -= len(chunk)
     except OSError:
         return None
@@ -401,7 +401,7 @@ class Directory:
         self._take(data)
         self._read += len(data)
         self._digest.update(data)
-        self._last = (self._last + data)[-ENTRY.size:]
+        self._last = data[-ENTRY.size:] if len(data) >= ENTRY.size else (self._last + data)[-ENTRY.size:]
 
     def _restore(self, whole: int) -> None:
         """Start from the sorted maps beside the file, when they were made from its first bytes."""
