@@ -132,10 +132,9 @@ def _candidate_fields(bm25: Bm25, present: list[tuple[str, int]], commonest: tup
         left_out = ceilings[common] + sum(ceilings[f] for f, _ in others[kept:])
         return sum(n for f, n in others[:kept] if BOOSTS.get(f, 1.0) * bm25.idf(n) > margin * left_out) >= fetch
 
-    tries = [tuple(f for f, _ in others[:kept]) for kept in range(1, len(others)) if likely(kept, STAGED_LIKELY)][:1]
-    if likely(len(others), LIKELY):
-        tries.append(tuple(f for f, _ in others))
-    return tries
+    fewest = next((kept for kept in range(1, len(others)) if likely(kept, STAGED_LIKELY)), None)
+    sizes = ([fewest] if fewest is not None else []) + ([len(others)] if likely(len(others), LIKELY) else [])
+    return [tuple(f for f, _ in others[:kept]) for kept in sizes]
 
 
 def best_among(searcher: tantivy.Searcher, schema: tantivy.Schema, present: list[tuple[str, int]],

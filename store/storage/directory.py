@@ -294,6 +294,12 @@ def _little(items: array[int]) -> array[int]:
     return swapped
 
 
+def _last_entry(before: bytes, data: bytes) -> bytes:
+    """The last entry of the bytes ``before`` followed by ``data``, without joining them (``data``
+    may be the whole file)."""
+    return data[-ENTRY.size:] if len(data) >= ENTRY.size else (before + data)[-ENTRY.size:]
+
+
 def prefix_digest(path: Path, size: int) -> tuple[hashlib._Hash, bytes] | None:
     """The SHA-256 of the first ``size`` bytes of ``path`` (to go on with) and the last entry of
     them; None when it is shorter or unreadable."""
@@ -307,7 +313,7 @@ def prefix_digest(path: Path, size: int) -> tuple[hashlib._Hash, bytes] | None:
                 if not chunk:
                     return None
                 digest.update(chunk)
-                last = chunk[-ENTRY.size:] if len(chunk) >= ENTRY.size else (last + chunk)[-ENTRY.size:]
+                last = _last_entry(last, chunk)
                 left -= len(chunk)
     except OSError:
         return None
@@ -401,7 +407,7 @@ class Directory:
         self._take(data)
         self._read += len(data)
         self._digest.update(data)
-        self._last = data[-ENTRY.size:] if len(data) >= ENTRY.size else (self._last + data)[-ENTRY.size:]
+        self._last = _last_entry(self._last, data)
 
     def _restore(self, whole: int) -> None:
         """Start from the sorted maps beside the file, when they were made from its first bytes."""
