@@ -326,8 +326,56 @@ class Listing:
         return texts, None if len(texts) == rows else f"{len(texts)} rows where {rows} belong"
 
     def verify(self) -> dict[int, str]:
-        """Every damaged block and what is wrong with it (``repair``: a pass over the whole file)."""
+        """Every damaged block and what is wrong with it (a pass over the whole file)."""
         return {block: problem for block in range(self._blocks) if (problem := self._read(block)[1]) is not None}
+
+    def check(self, on_row: Callable[[int], None] | None = None) -> str | None:
+        """What is wrong with the file, or None (``repair``: a pass over all of it).
+
+        The texts are checked against their blocks' checksums; every other section has none,
+        so it is checked against what :func:`write_raw_rows` makes of the texts: each row's key
+        is its id's, the rows are newest first, the sorted keys, their rows, the order by
+        source and the source table are those of the rows. A reader trusts these sections (a
+        damaged key shows another story's marks) until a writer's merge meets the damage.
+        The flags come from the records and are not checked. ``on_row(done)`` every 10,000 rows.
+        """
+        keys, source_of = array("Q"), array("I")
+        sources: dict[bytes, int] = {}
+        newer = b"\xff"  # above every row's sort key: dates and times are ASCII
+        try:
+            for position, text in enumerate(self.texts()):
+                fields = text.split(_SEP_BYTES)
+                if len(fields) != 6 or not fields[5].isdigit():
+                    return f"row {position} is not a row of the list"
+                sid, _, source, published, imported, _ = fields
+                sort_key = b"\0".join((published, imported, sid))  # UTF-8 orders as the text does
+                if sort_key > newer:
+                    return f"row {position} is out of order (newest first)"
+                newer = sort_key
+                keys.append(story_key(sid.decode("utf-8", "surrogatepass")))
+                source_of.append(sources.setdefault(source, len(sources)))
+                if on_row is not None and position % 10_000 == 0:
+                    on_row(position)
+        except ValueError:  # a damaged block (its checksum), or text that is not UTF-8
+            return damage_of(self.verify()) or "a row's text is not UTF-8"
+        if on_row is not None:
+            on_row(self.count)
+        stored = self.keys()
+        if stored != keys:
+            first = next(at for at, (a, b) in enumerate(zip(stored, keys, strict=True)) if a != b)
+            return f"the key of row {first} is not its story's"
+        sorted_keys, rows_of_keys = key_order(keys)
+        if self.sorted_keys() != sorted_keys or self.keyed_rows() != rows_of_keys:
+            return "the stories' keys in order do not match the rows"
+        names = [name.decode("utf-8", "surrogatepass") for name in sources]
+        by_source, table = _by_source(names, source_of)
+        try:
+            listed = self.sources()
+        except (orjson.JSONDecodeError, TypeError, ValueError):
+            listed = None
+        if self.by_source() != by_source or listed != [(name, count) for name, count in orjson.loads(table)]:
+            return "the order by source does not match the rows"
+        return None
 
     def _texts_of(self, block: int) -> list[bytes]:
         """The row texts of ``block``, decompressed (or kept from a recent read)."""
@@ -513,6 +561,10 @@ class ListingV03(Listing):
         """Nothing to check: its texts are stored as they are, with no checksum (the next
         writer replaces the file)."""
         return {}
+
+    def check(self, on_row: Callable[[int], None] | None = None) -> str | None:
+        """Not checked: the next writer replaces the file."""
+        return None
 
     def row(self, position: int) -> Row:
         if not 0 <= position < self.count:

@@ -53,7 +53,7 @@ from broadsheet.store.storage import compressed, fields
 from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
 from broadsheet.store.storage.db import LEGACY, LISTING, Store, pack_record, unpack_record
 from broadsheet.store.storage.directory import story_key
-from broadsheet.store.storage.listing import damage_of, open_listing
+from broadsheet.store.storage.listing import open_listing
 from broadsheet.store.storage.sourcepath import path_text
 from broadsheet.store.storage.tinydb import encode_document, read_json_file
 from broadsheet.store.storage.userstate import LEGACY_SHARDS, SHARDS
@@ -476,7 +476,7 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         mended = bool(report.damaged or report.actions)  # the records changed: directory and index made again
         if mended:
             store.relist()
-        listing = _damaged_listing(Path(folder) / LISTING)
+        listing = _damaged_listing(Path(folder) / LISTING, on_progress)
         if listing is not None:
             (Path(folder) / LISTING).unlink()
             report.damaged.append(f"{LISTING}: {listing}; written again from the records")
@@ -489,16 +489,18 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
     return report
 
 
-def _damaged_listing(path: Path) -> str | None:
-    """What is wrong with the listing's blocks of rows (a derivative of the records, which a
-    reader reads around), or None when it is sound, missing or of another version (each
-    rewritten by the next writer anyway)."""
+def _damaged_listing(path: Path, on_progress: Progress | None) -> str | None:
+    """What is wrong with the listing (a derivative of the records, which a reader reads
+    around), or None when it is sound, missing or of another version (each rewritten by the
+    next writer anyway)."""
     try:
         listing = open_listing(path)
     except (OSError, ValueError):
         return None
+    step = None if on_progress is None else (lambda done: on_progress("Checking the list of stories", done,
+                                                                      listing.count))
     try:
-        return damage_of(listing.verify())
+        return listing.check(step)
     finally:
         listing.close()
 
