@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from broadsheet.store.model import Article, Credits, Image
 from broadsheet.store.storage import compressed
+from broadsheet.store.storage import directory as directory_module
 
 
 def make_article(n: int = 0, **overrides: object) -> Article:
@@ -57,3 +60,14 @@ def stored_json(path: Path) -> bytes:
     """The JSON document a store file holds, as written (shards are compressed; nothing is cleaned)."""
     raw = path.read_bytes()
     return compressed.unpack(path, raw) if compressed.looks_compressed(raw) else raw
+
+
+def forbid_sorting(patch: pytest.MonkeyPatch) -> None:
+    """Make the directory fail the test if it sorts its entries (a load that should start
+    from the sorted maps kept, or a writer that should not need them)."""
+
+    def no_sorting(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the directory sorted its entries again")
+
+    patch.setattr(directory_module, "key_order", no_sorting)
+    patch.setattr(directory_module.PackedMap, "merge", no_sorting)

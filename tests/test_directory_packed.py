@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from broadsheet.store.storage import directory as directory_module
 from broadsheet.store.storage.directory import GONE, Directory, Entry, PackedMap
+from tests.factories import forbid_sorting
 
 KEYS = st.integers(min_value=0, max_value=40)  # few keys, so entries repeat and override
 SHARDS = st.one_of(st.integers(min_value=0, max_value=5), st.just(GONE))
@@ -68,9 +69,6 @@ def _assert_answers_as_the_model(directory: Directory, entries: list[tuple[int, 
     assert directory.highest == max([-1, *(e[1] for e in entries if e[1] != GONE)])
 
 
-def _no_sorting(*_args: object, **_kwargs: object) -> None:
-    raise AssertionError("the directory sorted its entries again")
-
 
 @settings(max_examples=100, deadline=None)
 @given(entries=ENTRIES, split=st.integers(min_value=0, max_value=120), tail=st.integers(min_value=0, max_value=7))
@@ -98,8 +96,7 @@ def _sorted_maps_then_a_tail(folder: Path, first: list[tuple[int, int, int, int]
     directory = Directory(path)
     if kept.exists():
         with pytest.MonkeyPatch.context() as patch:
-            patch.setattr(directory_module, "key_order", _no_sorting)
-            patch.setattr(PackedMap, "merge", _no_sorting)
+            forbid_sorting(patch)
             directory.load(lambda: [], lambda n: [], catch_up=False)
     else:
         directory.load(lambda: [], lambda n: [], catch_up=False)
@@ -196,8 +193,7 @@ def test_a_long_tail_after_the_sorted_maps_is_sorted_in_and_kept_again(tmp_path:
     assert writer.highest == 7
     reader = Directory(path)
     with pytest.MonkeyPatch.context() as patch:  # kept again, covering the whole file: nothing to sort
-        patch.setattr(directory_module, "key_order", _no_sorting)
-        patch.setattr(PackedMap, "merge", _no_sorting)
+        forbid_sorting(patch)
         reader.load(lambda: [], lambda n: [], catch_up=False)
     assert reader.shard_of(3) == 7 and reader.shard_of(4) is None and len(reader) == 29
     assert reader.by_address(1030) == 30
@@ -254,7 +250,6 @@ def test_a_shard_number_beyond_63_bits_is_kept_with_the_maps(tmp_path: Path, mon
     assert Directory(path).sorted_path.exists()
     reader = Directory(path)
     with pytest.MonkeyPatch.context() as patch:  # from the maps kept: nothing to sort
-        patch.setattr(directory_module, "key_order", _no_sorting)
-        patch.setattr(PackedMap, "merge", _no_sorting)
+        forbid_sorting(patch)
         reader.load(lambda: [], lambda n: [], catch_up=False)
     assert reader.highest == high and reader.shard_of(99) == high and reader.shard_of(19) == 1

@@ -9,7 +9,7 @@ from broadsheet.store.storage import db as store_db
 from broadsheet.store.storage import directory as directory_module
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.directory import ENTRY
-from tests.factories import make_article, meta_file
+from tests.factories import forbid_sorting, make_article, meta_file
 
 
 @pytest.fixture
@@ -75,8 +75,7 @@ def test_the_next_import_finds_stored_stories_without_sorting_the_directory(
     store.add([(a, None) for a in articles[:6]])
     Store(store.folder).add([(articles[6], None)])  # loads 6 entries: sorts them, keeps them sorted
     assert (store.folder / "directory-sorted.bin").exists()
-    monkeypatch.setattr(directory_module, "key_order", _no_sorting)
-    monkeypatch.setattr(directory_module.PackedMap, "merge", _no_sorting)
+    forbid_sorting(monkeypatch)
     stored = Store(store.folder).add_identified([(a.story_id, a, None) for a in articles])
     assert [got for _sid, got in stored.results] == ["present"] * 7 + ["new"] * 2
     assert len(Store(store.folder).stories()) == 9
@@ -95,9 +94,6 @@ def test_a_writer_that_added_nothing_does_not_load_the_directory_to_sort_it(
     store.keep_directory_sorted()  # the writer that added them sorts them
     assert (store.folder / "directory-sorted.bin").exists()
 
-
-def _no_sorting(*_args: object, **_kwargs: object) -> None:
-    raise AssertionError("the directory sorted its entries again")
 
 
 def test_a_lost_directory_is_rebuilt_from_the_shards(store: Store, small_shards: None) -> None:
