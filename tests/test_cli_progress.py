@@ -35,6 +35,16 @@ def test_the_bar_shows_the_pass_counts_and_rate_on_a_terminal() -> None:
     assert "Checking story bodies" in drawn and "3,000/3,000" in drawn and "files/s" in drawn
 
 
+def test_a_pass_that_counts_other_things_shows_their_rate() -> None:
+    console, out = _terminal()
+    with Bar(console, "Checking", unit="files", units={"Checking the list of stories": "rows"}) as bar:
+        for done in range(1, 4):
+            bar.phase("Checking the list of stories", done * 1000, 3000)
+        bar.progress.refresh()
+    drawn = out.getvalue()
+    assert "rows/s" in drawn and "files/s" not in drawn
+
+
 def test_nothing_is_drawn_when_standard_error_is_not_a_terminal() -> None:
     out = io.StringIO()
     with Bar(Console(file=out), "Importing", unit="files", total=5) as bar:

@@ -145,10 +145,10 @@ def serve_command(args: argparse.Namespace, folder: Path) -> int:
 
 def repair_command(folder: Path, sources: list[Path]) -> int:
     """``repair``: rebuild damaged store files; 0 when nothing was lost, 1 when something was."""
-    from broadsheet.store.storage.repair import repair_store
+    from broadsheet.store.storage.repair import PASS_UNITS, repair_store
 
     try:
-        with Bar(err, "Checking", unit="files") as bar:
+        with Bar(err, "Checking", unit="files", units=PASS_UNITS) as bar:
             report = repair_store(folder, sources, on_progress=bar.phase)
     except OSError as exc:
         err.print(Text(f"broadsheet repair: {exc}", style="red"))

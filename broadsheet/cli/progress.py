@@ -13,6 +13,7 @@ them instead, each a fresh interpreter importing everything again (0.3 s of CPU 
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 from types import TracebackType
 
 from rich.console import Console
@@ -47,11 +48,13 @@ class _Rate(ProgressColumn):
 
 class Bar:
     """A transient bar on ``console`` (standard error): a description, the bar, counts, the
-    rate and the time left. ``quiet`` (or a console that is not a terminal) draws nothing."""
+    rate and the time left. ``quiet`` (or a console that is not a terminal) draws nothing.
+    ``units``: the unit of a pass (:meth:`phase`) that counts other things than ``unit``."""
 
     def __init__(self, console: Console, what: str, *, unit: str, total: int | None = None,
-                 quiet: bool = False, detail: bool = False) -> None:
-        columns: list[ProgressColumn | str] = [TextColumn("{task.description}"), BarColumn(), _Counts(), _Rate(unit),
+                 quiet: bool = False, detail: bool = False, units: Mapping[str, str] | None = None) -> None:
+        self._unit, self._units, self._rate = unit, units or {}, _Rate(unit)
+        columns: list[ProgressColumn | str] = [TextColumn("{task.description}"), BarColumn(), _Counts(), self._rate,
                                                TextColumn("eta"), TimeRemainingColumn()]
         if detail:
             columns.append(TextColumn("{task.fields[detail]}", markup=False))
@@ -100,6 +103,7 @@ class Bar:
         starts the bar again (its rate and time left are of this pass)."""
         if what != self.what:
             self.what = what
+            self._rate.unit = self._units.get(what, self._unit)
             self.progress.reset(self.task, total=total, completed=done, description=what)
             self._draw(now=True)
         else:

@@ -65,6 +65,10 @@ NAMED = 20  # stories named one by one in the report (of records rewritten, of b
 
 #: ``on_progress(what, done, total)``: the pass running (a few words) and how far it has got.
 Progress = Callable[[str, int, int], None]
+#: Passes that count other things than files, and what they count (for the rate a bar shows).
+LISTING_PASS = "Checking the list of stories"
+INDEX_PASS = "Rebuilding the search index"
+PASS_UNITS = {LISTING_PASS: "rows", INDEX_PASS: "stories"}
 
 
 @dataclass(slots=True)
@@ -497,8 +501,7 @@ def _damaged_listing(path: Path, on_progress: Progress | None) -> str | None:
         listing = open_listing(path)
     except (OSError, ValueError):
         return None
-    step = None if on_progress is None else (lambda done: on_progress("Checking the list of stories", done,
-                                                                      listing.count))
+    step = None if on_progress is None else (lambda done: on_progress(LISTING_PASS, done, listing.count))
     try:
         return listing.check(step)
     finally:
@@ -510,8 +513,7 @@ def _rebuild_search_index(folder: Path, report: RepairReport, on_progress: Progr
     try:
         from broadsheet.store.search import SearchIndex
 
-        step = None if on_progress is None else (lambda done, total: on_progress("Rebuilding the search index",
-                                                                                 done, total))
+        step = None if on_progress is None else (lambda done, total: on_progress(INDEX_PASS, done, total))
         SearchIndex.reindex(Store(folder, check=False), on_progress=step)
     except Exception as exc:  # the reader rebuilds a missing or stale index when it opens
         report.actions.append(f"search index: not rebuilt now ({exc}); the reader will rebuild it")
