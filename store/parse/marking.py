@@ -18,6 +18,8 @@ from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank, sto
 from broadsheet.store.parse.story_end import closing_heading
 from broadsheet.store.parse.textstats import (
     LINE_CACHE,
+    ascii_stopword_density,
+    ascii_word_count,
     ends_sentence,
     jaccard,
     similarity,
@@ -48,11 +50,22 @@ def line_facts(text: str) -> LineFacts:
     The tests are pure, so working them all out up front gives what each step would get
     by asking on its own (a step that does not need one simply does not read it).
     """
-    n_words = len(text.split())
-    low = boilerplate.folded(text)
+    density = None
+    low: str | None
+    if text.isascii():
+        # One encoding of the lower-cased line for the word count and the stop-word share.
+        low = lowered = text.lower()  # (what folded() gives an ASCII line)
+        spaced = b" " + lowered.encode("ascii")
+        n_words = ascii_word_count(spaced)
+        if n_words >= boilerplate.PROSE_WORDS and "..." not in text:
+            density = ascii_stopword_density(spaced)
+    else:
+        n_words = len(text.split())
+        low = boilerplate.folded(text)
     # Counted once for both tests that read it: the prose class of a long line, and whether a
     # line is prose, which spares it the furniture wording scans.
-    density = stopword_density(text) if n_words >= boilerplate.PROSE_WORDS else None
+    if density is None and n_words >= boilerplate.PROSE_WORDS:
+        density = stopword_density(text)
     if is_credits_line_of(text, low):
         furniture: tuple[str, str] | None = _CREDITS_LINE
     else:

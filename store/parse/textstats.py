@@ -98,12 +98,9 @@ def stopword_density(text: str) -> float:
     """
     plain = text if text.isascii() else _plain_punctuation(text)
     if plain.isascii() and "..." not in plain:
-        # Each run of word characters is one word when it starts with a letter: split the
-        # runs apart in C instead of matching them one by one.
-        runs = (" " + plain).lower().encode("ascii").translate(_RUN_BYTES)
-        if b" 0" not in runs.translate(_ODD_BYTES):
-            found = runs.split()
-            return countOf(map(_STOP_BYTES.__contains__, found), True) / len(found) if found else 0.0
+        density = ascii_stopword_density(b" " + plain.lower().encode("ascii"))
+        if density is not None:
+            return density
     if text.isascii():
         ws = _ASCII_WORD.findall(text.lower())  # casefold is lower for ASCII
     else:
@@ -116,6 +113,29 @@ def stopword_density(text: str) -> float:
     if "..." in text:
         return _slow_stopword_density(text)
     return countOf(map(_STOP_FORMS.__contains__, ws), True) / len(ws)
+
+
+def ascii_stopword_density(spaced: bytes) -> float | None:
+    """:func:`stopword_density` of an ASCII line without "...", given as ``b" "`` and the
+    lower-cased line (a caller that has it spares the encoding); None when a run of word
+    characters starts with something other than a letter (then the slow forms decide)."""
+    # Each run of word characters is one word when it starts with a letter: split the
+    # runs apart in C instead of matching them one by one.
+    runs = spaced.translate(_RUN_BYTES)
+    if b" 0" in runs.translate(_ODD_BYTES):
+        return None
+    found = runs.split()
+    return sum(map(_STOP_BYTES.__contains__, found)) / len(found) if found else 0.0
+
+
+# ASCII bytes with the characters ``str.split()`` splits at made a space and all others "a".
+_SPLIT_BYTES = bytes(32 if chr(c).isspace() else 97 for c in range(128)) + b"a" * 128
+
+
+def ascii_word_count(spaced: bytes) -> int:
+    """``len(text.split())`` of an ASCII line, given as ``b" "`` and the line (lower-cased or
+    not): each word starts where a space is followed by something else (counted in C)."""
+    return spaced.translate(_SPLIT_BYTES).count(b" a")
 
 
 # Typographic punctuation of otherwise ASCII prose. None is a word character, so each
