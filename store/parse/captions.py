@@ -149,7 +149,11 @@ def split_credit(text: str) -> tuple[str, str] | None:
     every position of every paragraph, and most fail. The first four end at ")" (the
     third cannot: its credit holds no brackets), the last two at a letter or digit.
     """
-    end = text.rstrip()[-1:]
+    return _split_credit(text, text.rstrip()[-1:])
+
+
+def _split_credit(text: str, end: str) -> tuple[str, str] | None:
+    """:func:`split_credit`, given ``text.rstrip()[-1:]``."""
     if end == ")":
         if "Photo" in text and (found := _tail_credit(_TAIL_PATTERNS[0], text)):
             return found
@@ -398,12 +402,14 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     label = starts_labelled and label_only.__wrapped__(text)
     split = None
     if not (label or (starts_labelled and has_label.__wrapped__(text))):
+        end = text.rstrip()[-1:]
+        # (A name credit needs at most 60 words and a parenthesised one a line ending in ")".)
         split = (
             ("©" in text and split_copyright_credit(text))
             or (text.endswith("]") and split_bracket_credit(text))
-            or split_credit(text)
-            or split_name_credit(text)
-            or split_paren_credit(text)
+            or _split_credit(text, end)
+            or (n_words <= 60 and split_name_credit(text))
+            or (end == ")" and split_paren_credit(text))
         ) or None
         if split is not None and (
             menu_like(split[0]) or (low is not None and low.startswith("by ") and parse_byline(text) is not None)
@@ -414,7 +420,7 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
         split,
         label,
         (len(text) <= 130 and credit_only.__wrapped__(text)) or (copyright_credit(text) if "©" in text else None),
-        _position_cue(text, n_words, low),
+        n_words <= 45 and _position_cue(text, n_words, low),  # (more words: no cue, as it tests first)
         may_repeat,
-        _may_be_dated(text) and dated_caption(text, n_words),
+        5 <= n_words <= 60 and _may_be_dated(text) and dated_caption(text, n_words),  # (its word range first)
     )
