@@ -128,7 +128,10 @@ _TZ = (
     + "|".join(sorted(_ZONE_NAMES, key=len, reverse=True))
     + r")(?![A-Za-z]))?"
 )
-DATE_RE = re.compile(_DATE + _TIME + _TZ)
+# Every match starts with a digit or with an English month's capital (the foreign names only
+# follow a day): the lookahead fails most positions at one test, where the alternatives would
+# each be tried (the matches are the same).
+DATE_RE = re.compile(r"(?=[\dJFMASOND])" + _DATE + _TIME + _TZ)
 
 
 @dataclass(frozen=True, slots=True)
