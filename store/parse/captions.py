@@ -22,28 +22,30 @@ _STOCK = (
     r"(?:Getty(?: Images)?(?: [A-Z][a-z]+)?|Shutterstock|iStock(?:photo)?|Alamy|Unsplash|Pexels|"
     r"EPA(?:-EFE)?|AFP|Reuters|REUTERS|AP|PA(?: Wire| Media)?|Bloomberg|Pool|Handout|Supplied|File)"
 )
-# Credit glued to the end of a caption line; group "credit" is the credit text.
+# Credit glued to the end of a caption line; group "credit" is the credit text. Each pattern
+# starts with a lookahead for the characters its matches can start with (a space, a bracket, a
+# label's capital): a search then fails most positions at one test, finding the same matches.
 _TAIL_PATTERNS = [
-    re.compile(r"\s*\((?P<credit>(?:[A-Z][\w.]* )?Photo\s*/\s*[^()]{2,80})\)\s*$"),
-    re.compile(rf"\s*\((?:{_LABEL})\s*:\s*(?P<credit>[^()]{{2,80}})\)\s*$", re.IGNORECASE),
+    re.compile(r"(?=[\s(])\s*\((?P<credit>(?:[A-Z][\w.]* )?Photo\s*/\s*[^()]{2,80})\)\s*$"),
+    re.compile(rf"(?=[\s(])\s*\((?:{_LABEL})\s*:\s*(?P<credit>[^()]{{2,80}})\)\s*$", re.IGNORECASE),
     re.compile(
-        rf"(?:(?<=\W)|(?<=[a-z]))\s*(?:{_LABEL}|{_LABEL.upper()})\s*(?:by|BY|:)\s*(?P<credit>[^;:()]{{2,120}}?)\s*$"
+        rf"(?=[\sPICV])(?:(?<=\W)|(?<=[a-z]))\s*(?:{_LABEL}|{_LABEL.upper()})\s*(?:by|BY|:)\s*(?P<credit>[^;:()]{{2,120}}?)\s*$"
     ),
-    re.compile(r"\s*\((?P<credit>[^()]{0,60}(?:/|\bvia\b|" + _STOCK + r")[^()]{0,60})\)\s*$"),
-    re.compile(rf"(?<=[.!?’'\"”)])\s+(?P<credit>(?:[\w.’' -]{{1,40}}\s+)?via\s+{_STOCK}[\w ]*)\s*$"),
+    re.compile(r"(?=[\s(])\s*\((?P<credit>[^()]{0,60}(?:/|\bvia\b|" + _STOCK + r")[^()]{0,60})\)\s*$"),
+    re.compile(rf"(?=\s)(?<=[.!?’'\"”)])\s+(?P<credit>(?:[\w.’' -]{{1,40}}\s+)?via\s+{_STOCK}[\w ]*)\s*$"),
     re.compile(
-        r"(?<=[\w.,)’'\"”])\s+(?P<credit>(?:[A-Z][\w’'.-]*\s+(?:[A-Z]\.?\s+)?)?[A-Z][\w’'.-]*\s*/\s*"
+        r"(?=\s)(?<=[\w.,)’'\"”])\s+(?P<credit>(?:[A-Z][\w’'.-]*\s+(?:[A-Z]\.?\s+)?)?[A-Z][\w’'.-]*\s*/\s*"
         r"(?:via\s+)?[A-Z][\w.&’' -]{1,60})\s*$"
     ),
 ]
 # After a full sentence, a short run of capitalised words: ``... south of Duqm. Ann Lee for Example``.
 _CAP_WORD = r"(?:[A-Z][\w’'.&-]*|of|the|and|de|da|la|van|von)"
 _NAME_TAIL = re.compile(
-    rf"(?<=[a-z0-9][.])\s+(?P<credit>[A-Z][\w’'.&-]*(?:\s+{_CAP_WORD}){{0,3}}"
+    rf"(?=\s)(?<=[a-z0-9][.])\s+(?P<credit>[A-Z][\w’'.&-]*(?:\s+{_CAP_WORD}){{0,3}}"
     rf"(?:\s+(?:for|via|/)\s+[A-Z][\w’'.&-]*(?:\s+{_CAP_WORD}){{0,3}})?)\s*$"
 )
 # After a sentence, a short parenthesised source: ``... in November. (NPA)``.
-_PAREN_TAIL = re.compile(r"(?<=[.!?”\"’])\s*\((?P<credit>[A-Z][\w.&’' ,-]{1,60})\)\s*$")
+_PAREN_TAIL = re.compile(r"(?=[\s(])(?<=[.!?”\"’])\s*\((?P<credit>[A-Z][\w.&’' ,-]{1,60})\)\s*$")
 _CREDIT_LINE = [
     re.compile(r"^\(?(?P<credit>[A-Z]{2,8} Photo\s*/[^()]{2,60})\)?$"),
     re.compile(rf"^(?:{_LABEL})\s*(?:by|:)\s*(?P<credit>.{{2,120}})$", re.IGNORECASE),
@@ -103,7 +105,7 @@ def lone_credit(text: str) -> bool:
 
 
 # A credit in square brackets after the caption: "... to the Moon [Example via Agency]", "[File: AP]".
-_BRACKET_TAIL = re.compile(r"\s*\[(?P<credit>[A-Z][^\[\]]{1,60})\]\s*$")
+_BRACKET_TAIL = re.compile(r"(?=[\s\[])\s*\[(?P<credit>[A-Z][^\[\]]{1,60})\]\s*$")
 _BRACKET_CREDIT = re.compile(rf"\bvia\b|/|^(?:File|{_LABEL})\s*:|^{_STOCK}$")
 
 
@@ -312,9 +314,10 @@ def has_label(text: str) -> bool:
     return bool(_HAS_LABEL.match(text))
 
 
+# (Every match starts with "(", "p" or "f": the lookahead spares the other positions the alternatives.)
 _POSITION_CUE = re.compile(
-    r"\((?:left|right|centre|center|top|bottom|above|below|inset|second left|second right|front)\)"
-    r"|^pictured\b|\bfrom left\b|\bpictured (?:left|right|above|below|here)\b",
+    r"(?=[(pf])(?:\((?:left|right|centre|center|top|bottom|above|below|inset|second left|second right|front)\)"
+    r"|^pictured\b|\bfrom left\b|\bpictured (?:left|right|above|below|here)\b)",
     re.IGNORECASE,
 )
 # Where a person stands in the photo, between commas as wire captions print it:

@@ -14,6 +14,8 @@ _START = re.compile(
     r"\s+by\b",
     re.IGNORECASE,
 )
+# How the rest of a line _START matches starts, lower-cased, after its dashes, brackets and spaces.
+_START_WORDS = ("with", "additional", "reporting", "writ", "edit", "compiled", "graphic")
 # Wire-style closing note: "Associated Press writers Ann Lee in Paris and Bo Chen contributed to this report."
 _CONTRIBUTED = re.compile(
     r"^[—–-]*\s*(?:[\w.’' ]{0,60}?\b(?:writers?|reporters?|correspondents?)\s+)?(?P<names>.{3,200}?)\s+"
@@ -42,7 +44,7 @@ def is_credits_line_of(text: str, low: str | None) -> bool:
     """:func:`is_credits_line`, given ``folded(text)``."""
     if len(text) > 400:
         return False
-    if _START.match(text):
+    if (low is None or low.lstrip("(—–-").lstrip().startswith(_START_WORDS)) and _START.match(text):
         return True
     if low is not None and "contributed" not in low:
         return False  # what _CONTRIBUTED needs; a cheap test before its slow scan

@@ -81,7 +81,8 @@ def _continues(prev: str, nxt: str, inside: bool = False) -> bool:
     if not prev or not nxt:
         return False
     first = nxt[0]
-    if first in _PUNCT_FIRST or (prev.endswith(_OPEN_ENDS) and _OPEN_END.search(prev)):
+    # (A match of _OPEN_END is one of its last five characters: the search starts there.)
+    if first in _PUNCT_FIRST or (prev.endswith(_OPEN_ENDS) and _OPEN_END.search(prev, max(0, len(prev) - 5))):
         pass
     elif "a" <= first <= "z":
         # A lower-case start continues a sentence, but two short labels in a row are a menu
