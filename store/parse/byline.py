@@ -165,7 +165,8 @@ def looks_like_name(text: str) -> bool:
     """Capitalised words, up to five of them besides particles (``José María Álvarez de la
     Cruz``), a particle glued on allowed (``al-Hakim``, ``d’Ormesson``)."""
     toks = text.split()
-    if not toks or len(text) > 60 or sum(tok.casefold() not in PARTICLES for tok in toks) > 5:
+    # (Five words or fewer cannot hold more than five that are no particle: no count needed.)
+    if not toks or len(text) > 60 or (len(toks) > 5 and sum(tok.casefold() not in PARTICLES for tok in toks) > 5):
         return False
     for tok in toks:
         if _DOMAIN_END.search(tok):
@@ -210,7 +211,9 @@ def _split_names(text: str) -> tuple[list[str], int]:
     text = _ORG_TAIL.split(text, maxsplit=1)[0] if not text.startswith("The ") else text
     names: list[str] = []
     rejected = 0
-    pieces = _SPLIT_KEEP.split(text)
+    # (Every separator holds ",", "&", ";" or "and" in any case: a line with none is one piece.)
+    separated = "," in text or "&" in text or ";" in text or "and" in text.lower()
+    pieces = _SPLIT_KEEP.split(text) if separated else [text]
     skipping = False  # inside the description of a job title
     for k in range(0, len(pieces), 2):
         if skipping and not _NEXT_AUTHOR.match(pieces[k - 1]):
