@@ -264,11 +264,14 @@ def credit_only(text: str) -> str | None:
     return None
 
 
+_CAPS_SECOND = "ABCDEFGHIJKLMNOPQRSTUVWXYZ.’'-"  # what the fourth pattern's second character is
+
+
 def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
     """The ``_CREDIT_LINE`` patterns ``text`` could match, in order, each kept after a cheap
     test every match passes: a literal it needs, or how the line must start (the third holds an
     agency's name, and needs "/" or "|" for its optional lead-in or else starts with it; the
-    fourth starts with a capital, the fifth with "(")."""
+    fourth starts with a capital and another or a mark, the fifth with "(")."""
     slash = "/" in text
     patterns = []
     if " Photo" in text:
@@ -277,7 +280,7 @@ def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
         patterns.append(_CREDIT_LINE[1])
     if text.startswith(_STOCK_STARTS) or ((slash or "|" in text) and any(map(text.__contains__, _STOCK_STARTS))):
         patterns.append(_CREDIT_LINE[2])
-    if "A" <= text[:1] <= "Z":
+    if "A" <= text[:1] <= "Z" and text[1:2] in _CAPS_SECOND:
         patterns.append(_CREDIT_LINE[3])
     if text[:1] == "(":
         patterns.append(_CREDIT_LINE[4])
@@ -406,12 +409,13 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     split = None
     if not (label or (starts_labelled and has_label.__wrapped__(text))):
         end = text.rstrip()[-1:]
-        # (A name credit needs at most 60 words and a parenthesised one a line ending in ")".)
+        # (A name credit needs at most 60 words and a full stop before the name, a parenthesised
+        # one a line ending in ")".)
         split = (
             ("©" in text and split_copyright_credit(text))
             or (text.endswith("]") and split_bracket_credit(text))
             or _split_credit(text, end)
-            or (n_words <= 60 and split_name_credit(text))
+            or (n_words <= 60 and "." in text and split_name_credit(text))
             or (end == ")" and split_paren_credit(text))
         ) or None
         if split is not None and (
