@@ -68,6 +68,8 @@ def tokens(text: str) -> list[str]:
 @lru_cache(maxsize=LINE_CACHE)
 def _tokens(text: str) -> tuple[str, ...]:
     """:func:`tokens`, remembered: the headline steps compare every line with the title and key."""
+    if text.isascii():  # (casefold is lower there, and keeps every character a word character or not)
+        return tuple(TOKEN.findall(text.lower()))
     return tuple(map(str.casefold, TOKEN.findall(text)))
 
 
