@@ -22,9 +22,11 @@ _CONTRIBUTED = re.compile(
     r"contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)\.?$",
     re.IGNORECASE,
 )
+# (Inside the names, the lookahead for how the next role starts spares most characters the try of each form.)
 _PART = re.compile(
     r"(?P<role>additional\s+reporting|reporting|writing|written|editing|edited|compiled)\s+by\s+"
-    r"(?P<names>(?:(?!,?\s*(?:and\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited)\s+by)[^;])+)",
+    r"(?P<names>(?:(?!(?=[,\sarwe]),?\s*(?:and\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited)\s+by)"
+    r"[^;])+)",
     re.IGNORECASE,
 )
 _NAME_SPLIT = re.compile(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*")
@@ -52,11 +54,17 @@ def is_credits_line_of(text: str, low: str | None) -> bool:
     return contributed is not None and bool(_contributors(contributed.group("names")))
 
 
+def _may_have_role(low: str | None) -> bool:
+    """False only when the folded text has none of the job words _ROLE_PREFIX's first form needs."""
+    return low is None or "writer" in low or "reporter" in low or "correspondent" in low
+
+
 def _names(text: str) -> list[str]:
     out = []
     for part in _NAME_SPLIT.split(text.strip(" .)(")):
         part = _PLACE.sub("", part).strip(" .)(")
-        part = _ROLE_PREFIX.sub("", part)
+        if "’" in part or "'" in part or _may_have_role(folded(part)):  # what a _ROLE_PREFIX match holds
+            part = _ROLE_PREFIX.sub("", part)
         if part:
             out.append(part)
     return out
