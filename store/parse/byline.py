@@ -173,7 +173,8 @@ def looks_like_name(text: str) -> bool:
             return False
         if tok.casefold() in PARTICLES:
             continue
-        tok = _GLUED_PARTICLE.sub("", tok)
+        if "-" in tok or "'" in tok or "’" in tok:  # (what joins a glued particle: most names have none)
+            tok = _GLUED_PARTICLE.sub("", tok)
         if not _NAME_TOKEN.match(tok) or tok[0].islower() or tok.endswith(_POSSESSIVE):
             return False
         if tok.casefold() in STOPWORDS and tok.casefold() != "the" and (tok is toks[0] or not tok[0].isupper()):
@@ -218,7 +219,8 @@ def _split_names(text: str) -> tuple[list[str], int]:
     for k in range(0, len(pieces), 2):
         if skipping and not _NEXT_AUTHOR.match(pieces[k - 1]):
             continue
-        part, titled = _strip_role(_IN_PLACE.sub("", pieces[k]).strip(" .,:;-–—"))
+        piece = _IN_PLACE.sub("", pieces[k]) if "in" in pieces[k] else pieces[k]  # (a place follows " in ")
+        part, titled = _strip_role(piece.strip(" .,:;-–—"))
         if part and part[:2].isupper() and not part.isupper():
             part = _CAPS_NAME.sub(r"\1", part)  # "BO CHEN Associated Press": the name, then the outlet
         skipping = titled and bool(names or part)
