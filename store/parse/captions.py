@@ -343,11 +343,6 @@ _DATED_CAPTION = re.compile(
 )
 
 
-def _may_be_dated(text: str) -> bool:
-    """What :func:`dated_caption` needs, tested in C: "FILE" first, or a year after ", " and a full stop."""
-    return text.startswith("FILE") or (text.endswith(".") and (", 20" in text or ", 19" in text))
-
-
 def dated_caption(text: str, n_words: int) -> bool:
     """True for a one-sentence photo description dated as wire captions are (see ``_DATED_CAPTION``)."""
     if not 5 <= n_words <= 60:
@@ -355,8 +350,9 @@ def dated_caption(text: str, n_words: int) -> bool:
     if text.startswith("FILE"):
         return _DATED_CAPTION.match(text) is not None
     # The year follows ", " and only "." or a short ", in Place." comes after it: found with
-    # str.rfind (a C-speed scan), so most sentences stop here before the pattern runs.
-    if not text.endswith("."):
+    # str.rfind (a C-speed scan), so most sentences stop here before the pattern runs; a line
+    # with no ", 19" or ", 20" at all stops sooner.
+    if not text.endswith(".") or (", 20" not in text and ", 19" not in text):
         return False
     tail = max(0, len(text) - 80)
     at = max(text.rfind(", 20", tail), text.rfind(", 19", tail))
@@ -427,7 +423,7 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
         split,
         label,
         (len(text) <= 130 and credit_only.__wrapped__(text)) or (copyright_credit(text) if "©" in text else None),
-        n_words <= 45 and _position_cue(text, n_words, low),  # (more words: no cue, as it tests first)
+        _position_cue(text, n_words, low),
         may_repeat,
-        5 <= n_words <= 60 and _may_be_dated(text) and dated_caption(text, n_words),  # (its word range first)
+        dated_caption(text, n_words),
     )
