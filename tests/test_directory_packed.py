@@ -69,7 +69,6 @@ def _assert_answers_as_the_model(directory: Directory, entries: list[tuple[int, 
     assert directory.highest == max([-1, *(e[1] for e in entries if e[1] != GONE)])
 
 
-
 @settings(max_examples=100, deadline=None)
 @given(entries=ENTRIES, split=st.integers(min_value=0, max_value=120), tail=st.integers(min_value=0, max_value=7))
 def test_a_load_starts_from_the_sorted_maps_a_writer_kept(tmp_path_factory: object,
