@@ -6,6 +6,7 @@ from typing import Any
 
 from textual.pilot import Pilot
 from textual.scroll_view import ScrollView
+from textual.worker import WorkerCancelled
 
 from broadsheet.tui.widgets.thumb import THUMB, THUMB_WIDTH
 
@@ -18,8 +19,19 @@ async def settle(pilot: Pilot) -> None:
     while getattr(pilot.app.screen, "story_pending", False):
         await pilot.pause(0.02)
     for _ in range(3):
-        await pilot.app.workers.wait_for_complete()
+        await _workers_done(pilot)
         await pilot.pause()
+
+
+async def _workers_done(pilot: Pilot) -> None:
+    """Wait for every worker; one cancelled while waited for (an exclusive worker started by a
+    timer took its place) is waited for again in its successor."""
+    while True:
+        try:
+            await pilot.app.workers.wait_for_complete()
+            return
+        except WorkerCancelled:
+            pass
 
 
 async def type_text(pilot: Pilot, text: str) -> None:

@@ -336,3 +336,51 @@ async def test_a_listing_damaged_while_reading_is_read_around_and_named_once(
             await settle(pilot)
         told = [n.message for n in app._notifications if "listing.bin" in n.message]
         assert len(told) == 1 and "damaged block" in told[0] and "broadsheet repair" in told[0], told
+
+
+
+async def test_an_index_asked_to_open_again_while_it_opens_opens_after_it(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A feed's stories arrive while the index is still opening after the first paint: the two
+    opens run one after the other (a thread cannot be cancelled: the first would run on, and could
+    end last with the older index), and the second finds the new story."""
+    import asyncio
+    import threading
+
+    from broadsheet.store.search import SearchIndex
+
+    SearchIndex.open(filled_store)
+    real = SearchIndex.open.__func__  # type: ignore[attr-defined]
+    first_running, second_asked = threading.Event(), threading.Event()
+    running: list[int] = []
+    most = 0
+
+    def open_index(cls: type[SearchIndex], store: Store, **kwargs: object) -> SearchIndex:
+        nonlocal most
+        running.append(1)
+        most = max(most, len(running))
+        try:
+            if not first_running.is_set():
+                first_running.set()
+                second_asked.wait(0.5)
+            return real(cls, store, **kwargs)  # type: ignore[no-any-return]
+        finally:
+            running.pop()
+
+    monkeypatch.setattr(SearchIndex, "open", classmethod(open_index))
+    app = BroadsheetApp(Store(filled_store.folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        while not first_running.is_set():
+            await pilot.pause(0.01)
+        waiting = asyncio.ensure_future(settle(pilot))  # a test waiting as the reload comes
+        await asyncio.sleep(0.05)
+        Store(filled_store.folder).add([(make_article(9, body=["The quarry reopened for walkers."]), None)])
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.reload()  # as when the store check sees another process's import
+        second_asked.set()
+        await waiting
+        await settle(pilot)
+        assert most == 1
+        await search_for(pilot, "quarry walkers")
+        assert [row.meta.headline for row in screen.query_one(HeadlineList).rows] == [make_article(9).headline]

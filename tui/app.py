@@ -71,6 +71,7 @@ class BroadsheetApp(App[None]):
         self._filter = WordFilter()
         self._index: SearchIndex | None = None
         self._index_known = threading.Event()  # set once the index opened, or failed to (the filter then serves)
+        self._index_opening = threading.Lock()
         self._theme_ready = False
         #: When the last key reached the reader (``time.monotonic``, taken by the input thread as it read
         #: the key): a key held down repeats at its pace even while drawing keeps the reader behind.
@@ -101,16 +102,20 @@ class BroadsheetApp(App[None]):
         resume_after_start(freeze=True)
         self._open_index()
 
-    @work(thread=True, exclusive=True, group="index", exit_on_error=False)
+    @work(thread=True, group="index", exit_on_error=False)
     def _open_index(self) -> None:
-        """Open (or rebuild) the search index off the UI thread; until then a word filter serves."""
+        """Open (or rebuild) the search index off the UI thread; until then a word filter serves.
+
+        Opens run one at a time, so the one that ends last read the newest store. (Cancelling
+        an older open would not do: its thread runs on, and could end last with the older index.)"""
         def say(message: str) -> None:
             self.call_from_thread(self.notify, message, title="Search", timeout=6)
 
         from broadsheet.store.search import SearchIndex  # tantivy loads here, after the first paint
 
         try:
-            self._index = SearchIndex.open(self.store, on_message=say)
+            with self._index_opening:
+                self._index = SearchIndex.open(self.store, on_message=say)
         except (StoreFileError, OSError) as exc:
             say(f"Full-text search is unavailable ({exc}); searching headlines and credits only. "
                 "`broadsheet repair` can rebuild it.")
