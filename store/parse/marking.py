@@ -25,6 +25,7 @@ from broadsheet.store.parse.textstats import (
     similarity,
     stopword_density,
     tokens,
+    words_stopword_density,
 )
 from broadsheet.store.parse.types import Line
 
@@ -57,15 +58,18 @@ def line_facts(text: str) -> LineFacts:
         low = lowered = text.lower()  # (what folded() gives an ASCII line)
         spaced = b" " + lowered.encode("ascii")
         n_words = ascii_word_count(spaced)
-        if n_words >= boilerplate.PROSE_WORDS and "..." not in text:
-            density = ascii_stopword_density(spaced)
+        # Counted once for both tests that read it: the prose class of a long line, and whether
+        # a line is prose, which spares it the furniture wording scans.
+        if n_words >= boilerplate.PROSE_WORDS:
+            if "..." not in text:
+                density = ascii_stopword_density(spaced)
+            if density is None:  # (the split of the runs could not decide: it is not tried again)
+                density = words_stopword_density(text)
     else:
         n_words = len(text.split())
         low = boilerplate.folded(text)
-    # Counted once for both tests that read it: the prose class of a long line, and whether a
-    # line is prose, which spares it the furniture wording scans.
-    if density is None and n_words >= boilerplate.PROSE_WORDS:
-        density = stopword_density(text)
+        if n_words >= boilerplate.PROSE_WORDS:
+            density = stopword_density(text)
     if is_credits_line_of(text, low):
         furniture: tuple[str, str] | None = _CREDITS_LINE
     else:

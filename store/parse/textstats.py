@@ -103,6 +103,12 @@ def stopword_density(text: str) -> float:
         density = ascii_stopword_density(b" " + plain.lower().encode("ascii"))
         if density is not None:
             return density
+    return words_stopword_density(text)
+
+
+def words_stopword_density(text: str) -> float:
+    """:func:`stopword_density` by finding the words, for a line :func:`ascii_stopword_density`
+    cannot decide (a caller that already tried it goes straight here)."""
     if text.isascii():
         ws = _ASCII_WORD.findall(text.lower())  # casefold is lower for ASCII
     else:
