@@ -95,7 +95,6 @@ def test_a_writer_that_added_nothing_does_not_load_the_directory_to_sort_it(
     assert (store.folder / "directory-sorted.bin").exists()
 
 
-
 def test_a_lost_directory_is_rebuilt_from_the_shards(store: Store, small_shards: None) -> None:
     articles = [make_article(i) for i in range(7)]
     store.add([(a, None) for a in articles])
