@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
+import threading
 
 import pytest
 from rich.console import Console
 from textual.widgets import Input, Label, Static
 
+from broadsheet.store.search import SearchIndex
 from broadsheet.store.search.query import never
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
@@ -338,17 +341,11 @@ async def test_a_listing_damaged_while_reading_is_read_around_and_named_once(
         assert len(told) == 1 and "damaged block" in told[0] and "broadsheet repair" in told[0], told
 
 
-
 async def test_an_index_asked_to_open_again_while_it_opens_opens_after_it(
         filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """A feed's stories arrive while the index is still opening after the first paint: the two
     opens run one after the other (a thread cannot be cancelled: the first would run on, and could
     end last with the older index), and the second finds the new story."""
-    import asyncio
-    import threading
-
-    from broadsheet.store.search import SearchIndex
-
     SearchIndex.open(filled_store)
     real = SearchIndex.open.__func__  # type: ignore[attr-defined]
     first_running, second_asked = threading.Event(), threading.Event()

@@ -124,7 +124,6 @@ def test_many_values_of_one_key_keep_their_order_across_merges() -> None:
     assert packed.all(1) == [2, 5, 9, 4]  # merged ones in order, then the recent as put
 
 
-
 def _entries(count: int, shard: int = 1) -> list[Entry]:
     return [Entry(key, shard, key + 1000, key + 2000) for key in range(1, count + 1)]
 
