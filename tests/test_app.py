@@ -381,3 +381,39 @@ async def test_an_index_asked_to_open_again_while_it_opens_opens_after_it(
         assert most == 1
         await search_for(pilot, "quarry walkers")
         assert [row.meta.headline for row in screen.query_one(HeadlineList).rows] == [make_article(9).headline]
+
+
+async def test_keys_for_every_listed_story_refuse_while_the_bar_holds_a_search_with_an_error(
+        filled_store: Store) -> None:
+    # The list still shows the results before the failed search (here every story): D, B, T, e
+    # and E would act on stories the bar no longer names.
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        for key in "tag:x OR kari":
+            await pilot.press(key if key != " " else "space")
+        await settle(pilot)
+        assert "showing the previous results" in str(app.screen.query_one("#search-error", Label).render())
+        await pilot.press("enter")
+        await settle(pilot)
+        for key in ("D", "B", "T", "e", "E"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert isinstance(app.screen, MainScreen), key
+        told = [n.message for n in app._notifications if "has an error" in n.message]
+        assert told and len(filled_store.stories()) == 5
+
+
+async def test_shrinking_below_100_columns_keeps_the_focused_story_on_screen(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        assert isinstance(app.focused, ArticleView)
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert isinstance(app.focused, ArticleView)
+        assert app.screen.query_one("#reading").region.width > 0  # shown, not a hidden region with the focus
+        assert app.screen.query_one(HeadlineList).region.width == 0

@@ -14,9 +14,9 @@ from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import LazyStates
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.article_view import ArticleView
-from broadsheet.tui.widgets.headline_list import HeadlineList
+from broadsheet.tui.widgets.headline_list import HeadlineList, row_tail
 from tests.factories import make_article
-from tests.pilot import headlines_shown, settle, shown_lines, thumb_rows
+from tests.pilot import headlines_shown, settle, shown_lines, thumb_rows, type_text
 
 SIZE = (120, 40)
 
@@ -234,3 +234,32 @@ async def test_a_click_in_the_thumbs_column_moves_to_that_part_of_the_list(store
         await pilot.click(HeadlineList, offset=(column - 1, 3))  # a row, not the thumb's column
         await settle(pilot)
         assert headlines.cursor == 2
+
+
+async def test_escape_from_a_short_search_scrolls_the_list_back_to_the_story_it_restores(store: Store) -> None:
+    # The search listed one row, so the layout still said every row fits when Esc listed them all
+    # again: the cursor was put back on row 40 while the list stayed at its top.
+    app = BroadsheetApp(many(store, 80))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        for _ in range(40):
+            await pilot.press("j")
+        await settle(pilot)
+        chosen = headlines.current.id
+        await type_text(pilot, '/"story 005"')
+        assert headlines.count == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        top, height = headlines.scroll_offset.y, headlines.scrollable_content_region.height
+        assert headlines.current.id == chosen and headlines.cursor == 40
+        assert top <= headlines.cursor < top + height
+        assert any(line.startswith(">") for line in shown_lines(headlines))
+
+
+@pytest.mark.parametrize("width", [30, 48, 80])
+def test_source_and_date_keep_their_columns_and_say_when_cut(width: int) -> None:
+    tails = [row_tail("A Very Long Name Of A Newspaper", "2024-03-04", width), row_tail(None, None, width),
+             row_tail("Metro", "2024-03-04", width), row_tail("Metro", None, width)]
+    assert len({len(tail) for tail in tails}) == 1  # a row without a source or date keeps the others in line
+    assert width < 40 or ("…" in tails[0] and "Metro" in tails[2])

@@ -358,6 +358,11 @@ class ReaderState:
         self.result_total, self.result_counted = max(total, len(self.result_ids or ())), True
         return True
 
+    def lists_query(self) -> bool:
+        """Whether the stories listed are the answer to the query in the bar (not while a search
+        is on its way, nor after one that failed, when the list still shows the results before)."""
+        return self._results_of == self.query_text
+
     def _estimated(self) -> bool:
         """Whether the results listed are of the query there is and came with an estimated total."""
         return not self.result_counted and self.result_ids is not None and self._results_of == self.query_text

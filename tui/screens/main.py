@@ -527,6 +527,13 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit_sidebar(event.size.width)
+        narrow = event.size.width < self.HORIZONTAL_BREAKPOINTS[1][0]
+        focused = self.focused
+        if narrow and focused is not None and not self.has_class("-reading") and any(
+                node.id == "reading" for node in focused.ancestors_with_self):
+            # Below 100 columns the list and the story take turns: the story or its credits had the
+            # focus, so they stay on screen (else the focus would sit in a hidden region).
+            self.add_class("-reading")
 
     def _fit_sidebar(self, width: int) -> None:
         """The sidebar shows from ``SIDEBAR_WIDTH`` columns, as the window grows or shrinks past it,
@@ -793,8 +800,17 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.notify(str(exc), severity="error")
             return None
 
-    def _targets(self) -> Targets:
-        """What B, T, e, E and D act on now (see :class:`Targets`)."""
+    def _targets(self) -> Targets | None:
+        """What B, T, e, E and D act on now (see :class:`Targets`); None (said) while the list is
+        not the answer to the query in the bar: a key for every listed story would otherwise act
+        on results the bar no longer names (after a query with an error, every story)."""
+        if not self.reader.lists_query():
+            failed = self.query_one("#search-error", Label).display
+            self.notify("The search in the bar has an error, so the list still shows the results before it: "
+                        "correct the search, or clear it with Esc, then try again" if failed else
+                        "Still searching: try again when the results are listed",
+                        title="Not acting on the listed stories", severity="warning", timeout=6)
+            return None
         rows = self.headlines.stories
         every = self.reader.every_match()
         if every is None:
@@ -811,7 +827,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def action_bookmark_all(self) -> None:
         targets = self._targets()
-        if not targets.count:
+        if not targets or not targets.count:
             return
 
         def done(yes: bool | None) -> None:
@@ -822,6 +838,8 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def action_tag_all(self) -> None:
         targets = self._targets()
+        if targets is None:
+            return
         count = targets.count
         if not count:
             return
@@ -909,6 +927,8 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def action_delete_all(self) -> None:
         targets = self._targets()
+        if targets is None:
+            return
         if targets.count > DELETE_MAX:
             which = "matching" if targets.every else "listed"
             self.notify(f"{too_many_to_delete(targets.count, which, not targets.exact)} Narrow the "
@@ -1032,6 +1052,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         in a worker, a shard of stories read and written at a time, its progress shown (at
         1,000,000 stories the export held 4 GB and froze the reader for minutes)."""
         targets = self._targets()
+        if targets is None:
+            return
         if not targets.count:
             self.notify("No stories listed to export", timeout=2)
             return

@@ -61,16 +61,23 @@ class Row:
     state: StoryState
 
 
+def fit_cells(text: str, cells: int) -> str:
+    """``text`` in exactly ``cells`` cells: padded, or cut with an ellipsis that says it was."""
+    if cell_len(text) <= cells:
+        return set_cell_size(text, cells)
+    return set_cell_size(text, max(0, cells - 1)) + "…" if cells else ""
+
+
 def row_tail(source: str | None, published: str | None, width: int) -> str:
-    """The source and date after a headline, as much of them as a row ``width`` wide has room for:
-    so an order "by source" reads as one, and dates always carry their year."""
+    """The source and date after a headline, as much of them as a row ``width`` wide has room for,
+    in columns of their own (a story without either keeps the others in line): so an order
+    "by source" reads as one, and dates always carry their year."""
     date = (published or "")[:10]
     if width >= 60:
-        return f" {(source or '')[:18]} {date}"
+        return f" {fit_cells(source or '', 18)} {date:<10}"
     if width >= 40:
-        parts = [(source or "")[:max(0, width // 5 - 1)].strip(), date[:4]]
-        return "".join(f" {part}" for part in parts if part)
-    return f" {date[:4]}" if date else ""
+        return f" {fit_cells(source or '', width // 5 - 1)} {date[:4]:<4}"
+    return f" {date[:4]:<4}"
 
 
 class HeadlineList(ThumbView, can_focus=True):
@@ -188,11 +195,13 @@ class HeadlineList(ThumbView, can_focus=True):
             self._read_ahead_soon(1 if new > old else -1)
 
     def _scroll_cursor_into_view(self) -> None:
+        # Forced: right after rows are set (Esc back from a search of a few rows to every story) the
+        # layout still says the old rows fit, and an unforced scroll would be refused.
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
         if self.cursor < top:
-            self.scroll_to(y=self.cursor, animate=False)
+            self.scroll_to(y=self.cursor, animate=False, force=True)
         elif height and self.cursor >= top + height:
-            self.scroll_to(y=self.cursor - height + 1, animate=False)
+            self.scroll_to(y=self.cursor - height + 1, animate=False, force=True)
 
     def _read_ahead_soon(self, heading: int) -> None:
         """The cursor moved (``heading`` 1 down, -1 up): draw the rows past the screen that way once
