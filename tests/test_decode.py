@@ -53,5 +53,17 @@ def test_size_limit_is_checked_before_reading(tmp_path: Path) -> None:
 
 
 def test_missing_file(tmp_path: Path) -> None:
-    with pytest.raises(DecodeError, match="disappeared"):
+    with pytest.raises(DecodeError, match="not there"):
         read_document(tmp_path / "gone.txt")
+
+
+@pytest.mark.parametrize("text", ["Café society rejects naïve plan", "Señor Núñez wins the vote"])
+def test_short_latin_1_english_is_read_as_the_western_code_page(text: str) -> None:
+    # charset-normalizer named the first cp775 (a Baltic DOS code page): "Cafķ society … na’ve".
+    assert decode_bytes(text.encode("latin-1")).text == text
+
+
+def test_a_link_to_nothing_says_so(tmp_path: Path) -> None:
+    (tmp_path / "dangling.html").symlink_to(tmp_path / "gone.html")
+    with pytest.raises(DecodeError, match="a link to a file that is not there"):
+        read_document(tmp_path / "dangling.html")

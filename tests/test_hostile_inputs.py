@@ -81,7 +81,7 @@ def test_a_file_that_disappears_mid_import_is_reported(tmp_path: Path) -> None:
 
     report = import_paths(Store(tmp_path / "store"), [folder], on_step=step)
     outcome = next(o for o in report.outcomes if o.path == str(doomed))
-    assert outcome.status == "failed" and "disappeared" in outcome.reason
+    assert outcome.status == "failed" and "not there" in outcome.reason
     assert report.count("imported") == 4
 
 

@@ -185,11 +185,11 @@ def subscribe_newsboat_caches(store: Store, paths: list[Path]) -> None:
 
 def export_command(subs: Subscriptions, output: str | None, form: str = "opml") -> int:
     from broadsheet.store.feeds.opml import write_opml, write_urls
-    from broadsheet.store.storage.atomic import atomic_write_bytes
+    from broadsheet.store.storage.atomic import write_output
 
     data = write_opml(subs.all()) if form == "opml" else write_urls(subs.all()).encode("utf-8")
     if output:
-        atomic_write_bytes(Path(output), data)
+        write_output(Path(output), lambda handle: handle.write(data))
         err.print(f"wrote {len(subs.all())} feeds to {shown(output)}")
     else:
         sys.stdout.buffer.write(data)

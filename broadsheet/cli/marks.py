@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from broadsheet.store.storage import markkeys
-from broadsheet.store.storage.atomic import atomic_write_with
+from broadsheet.store.storage.atomic import is_stream, write_output
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import TagError, normalise_tag
 
@@ -168,7 +168,9 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         keep = {sid for sid, state in states.items()
                 if (state.bookmarked or not args.bookmarked) and all(t in state.tags for t in wanted)}
         total = len(keep)
-    folder = Path(args.output).with_name(Path(args.output).stem + "_photos") if args.output else None
+    # Photos go in a folder beside a file; not beside a pipe or a device (``-o /dev/stdout``).
+    to_file = bool(args.output) and not is_stream(Path(args.output))
+    folder = Path(args.output).with_name(Path(args.output).stem + "_photos") if to_file else None
     # No bar while the export itself goes to the terminal: the two would be drawn over each other.
     with Bar(err, "Exporting", unit="stories", total=total, quiet=not args.output and sys.stdout.isatty()) as bar:
         return _write_export(store, args, keep, total, folder, bar)
@@ -202,7 +204,7 @@ def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None,
             except OSError as exc:
                 err.print(Text(f"broadsheet: cannot write the photos into {folder}: {exc}", style="red"))
                 return 1
-        atomic_write_with(Path(args.output), lambda handle: handle.writelines(chunks))
+        write_output(Path(args.output), lambda handle: handle.writelines(chunks))
         bar.progress.stop()  # gone before the summary
         beside = f", {len(photos)} photos in {folder}" if photos and folder is not None else ""
         err.print(Text(f"Exported {exported[0]} stories to {args.output}{beside}"))

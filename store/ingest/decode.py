@@ -26,8 +26,11 @@ _BOMS = (
 
 
 # Encodings charset-normalizer may name for Western text that is really cp1252.
+# Their DOS and Mac siblings too: short Latin-1 English ("Café society") was named cp775.
 _LATIN_FAMILY = {"utf_8", "ascii", "cp1252", "cp1250", "latin_1", "iso8859_15", "iso8859_2", "iso8859_9",
-                 "cp1254", "cp1257", "mac_roman", "mac_latin2", "cp850", "cp437", "iso8859_16", "iso8859_3"}
+                 "cp1254", "cp1257", "mac_roman", "mac_latin2", "cp850", "cp437", "iso8859_16", "iso8859_3",
+                 "iso8859_4", "iso8859_10", "iso8859_13", "iso8859_14", "cp775", "cp852", "cp857", "cp858",
+                 "cp860", "cp861", "cp863", "cp865", "mac_iceland", "mac_turkish"}
 
 
 class DecodeError(ValueError):
@@ -94,12 +97,19 @@ def _read_upto(handle: BinaryIO, size: int, limit: int) -> bytes:
     return data
 
 
+def _not_there(path: Path) -> str:
+    """Why a file named, or found in a folder, could not be opened: gone, or never there."""
+    if path.is_symlink():
+        return "a link to a file that is not there"
+    return "the file is not there (no such file, or removed before it could be read)"
+
+
 def regular_file_size(path: Path) -> int:
     """The size of ``path``; DecodeError with the reason when it is gone, unreadable or not a file."""
     try:
         found = path.stat()  # one stat answers both (``is_file`` would stat again)
     except FileNotFoundError:
-        raise DecodeError("the file disappeared before it could be read") from None
+        raise DecodeError(_not_there(path)) from None
     except OSError as exc:
         raise DecodeError(f"cannot read the file ({exc.strerror})") from None
     if not stat.S_ISREG(found.st_mode):
@@ -116,7 +126,7 @@ def read_capped(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
         with open(path, "rb") as handle:
             data = _read_upto(handle, size, max_bytes + 1)
     except FileNotFoundError:
-        raise DecodeError("the file disappeared before it could be read") from None
+        raise DecodeError(_not_there(path)) from None
     except OSError as exc:
         raise DecodeError(f"cannot read the file ({exc.strerror or exc})") from None
     if len(data) > max_bytes:

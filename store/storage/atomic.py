@@ -11,6 +11,7 @@ import contextlib
 import errno
 import os
 import re
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -89,6 +90,53 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, sync_d
     except OSError as exc:
         if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
             raise StoreWriteError(path, exc) from exc
+
+
+def is_stream(path: Path) -> bool:
+    """Whether ``path`` (its link followed) is a pipe, a device or a socket: written in place,
+    never replaced (``-o /dev/stdout``, a named pipe)."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
+def write_output(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """Write a file the user named (an export): a regular file is replaced atomically and
+    durably, through a symbolic link (the link stays a link, its target gets the new content)
+    and with the old file's permissions (a new one gets the umask's, not a temporary file's
+    0600); a pipe or a device (``/dev/stdout``) is written to as it is, not replaced by a file.
+
+    Raises :class:`StoreWriteError` naming ``path`` and the reason.
+    """
+    if is_stream(path):
+        try:
+            with open(path, "wb") as handle:
+                write(handle)
+        except StoreWriteError:
+            raise
+        except OSError as exc:
+            raise StoreWriteError(path, exc) from exc
+        return
+    target = Path(os.path.realpath(path))
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except OSError:
+        mode = 0o666 & ~_umask()
+
+    def written(handle: BinaryIO) -> object:
+        os.fchmod(handle.fileno(), mode)
+        return write(handle)
+
+    atomic_write_with(target, written)
+
+
+def _umask() -> int:
+    """The process's umask (read by setting it: there is no other way; set back at once)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def remove_stale_temps(folders: list[Path]) -> list[Path]:

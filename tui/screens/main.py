@@ -36,7 +36,7 @@ from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.ordering import listed_ids
 from broadsheet.store.reader.state import BULK, MarksChange, ReaderState, SearchInput, change_in_steps
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never
-from broadsheet.store.storage.atomic import FileIdentity, atomic_write_with
+from broadsheet.store.storage.atomic import FileIdentity, write_output
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState, TagError, parse_tag_edit
 from broadsheet.tui.links import copy_text, open_in_browser
@@ -1086,7 +1086,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         def write(store: Store) -> int:
             ids = self._target_ids(targets, lambda: worker.is_cancelled)
             chunks = (export_json_chunks if fmt == "json" else export_markdown_chunks)(store, ids, on_progress=progress)
-            atomic_write_with(path, lambda handle: handle.writelines(chunks))
+            write_output(path, lambda handle: handle.writelines(chunks))
             return len(ids)
 
         count = self._in_worker(write, "Not exported")  # a folder that is not there, no room, a damaged shard

@@ -1,0 +1,74 @@
+"""Files the user names for an export (``export -o``, ``feeds export -o``, the reader's e / E):
+replaced whole when they are files, written through when they are links, pipes or devices."""
+
+from __future__ import annotations
+
+import os
+import stat
+import threading
+from pathlib import Path
+
+import pytest
+
+from broadsheet.cli.main import main
+from broadsheet.store.errors import StoreWriteError
+from broadsheet.store.storage.atomic import write_output
+from tests.dumps import FERRY_DUMP
+
+
+@pytest.fixture
+def cli_store(tmp_path: Path) -> Path:
+    (tmp_path / "a.txt").write_text(FERRY_DUMP)
+    assert main(["--store", str(tmp_path / "store"), "import", str(tmp_path / "a.txt")]) == 0
+    return tmp_path / "store"
+
+
+def test_a_link_stays_a_link_and_its_target_gets_the_export(tmp_path: Path) -> None:
+    target = tmp_path / "kept" / "target.md"
+    target.parent.mkdir()
+    target.write_text("old")
+    link = tmp_path / "link.md"
+    link.symlink_to(target)
+    write_output(link, lambda handle: handle.write(b"new"))
+    assert link.is_symlink() and target.read_bytes() == b"new"
+
+
+def test_a_file_keeps_its_permissions_and_a_new_one_gets_the_umask(tmp_path: Path) -> None:
+    shared = tmp_path / "shared.json"
+    shared.write_text("old")
+    shared.chmod(0o644)
+    write_output(shared, lambda handle: handle.write(b"[]"))
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o644 and shared.read_bytes() == b"[]"
+    mask = os.umask(0o027)
+    try:
+        fresh = tmp_path / "fresh.json"
+        write_output(fresh, lambda handle: handle.write(b"[]"))
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE(fresh.stat().st_mode) == 0o640  # not the temporary file's 0600
+
+
+def test_a_named_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(pipe.read_bytes()))
+    reader.start()
+    write_output(pipe, lambda handle: handle.write(b"through the pipe"))
+    reader.join(timeout=10)
+    assert got == [b"through the pipe"] and stat.S_ISFIFO(pipe.stat().st_mode)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="no /dev/full here")
+def test_a_full_device_is_an_error_not_an_export(cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--store", str(cli_store), "export", "-o", "/dev/full"]) != 0
+    assert stat.S_ISCHR(os.stat("/dev/full").st_mode)  # still the device
+    assert not Path("/dev/full_photos").exists()
+    said = capsys.readouterr().err
+    assert "/dev/full" in said and "Exported" not in said
+
+
+def test_an_error_names_the_file(tmp_path: Path) -> None:
+    (tmp_path / "file").write_text("a file, not a folder")
+    with pytest.raises(StoreWriteError, match="nowhere"):
+        write_output(tmp_path / "file" / "nowhere.md", lambda handle: handle.write(b"x"))
