@@ -417,3 +417,53 @@ async def test_shrinking_below_100_columns_keeps_the_focused_story_on_screen(fil
         assert isinstance(app.focused, ArticleView)
         assert app.screen.query_one("#reading").region.width > 0  # shown, not a hidden region with the focus
         assert app.screen.query_one(HeadlineList).region.width == 0
+
+
+async def test_the_credits_panel_scrolls_with_the_articles_keys_and_esc_gives_the_story_back(
+        filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("tab")
+        await settle(pilot)
+        panel = app.screen.query_one(CreditsPanel)
+        assert app.focused is panel and panel.max_scroll_y > 2  # its credits overflow the panel at 100x24
+        await pilot.press("G")
+        await settle(pilot)
+        assert panel.scroll_y == panel.max_scroll_y
+        await pilot.press("k", "k")
+        assert panel.scroll_y == panel.max_scroll_y - 2
+        await pilot.press("g")
+        assert panel.scroll_y == 0
+        await pilot.press("j")
+        assert panel.scroll_y == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.focused, ArticleView)
+
+
+async def test_undoing_a_delete_says_the_story_is_back_and_nothing_of_the_index(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("d", "y")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        said = said[next(i for i, m in enumerate(said) if m.startswith("Deleted 1 story")):]
+        assert any(m.startswith("Brought back 1 story") for m in said)
+        assert not [m for m in said if "index" in m.lower()], said
+        assert len(app.screen.query_one(HeadlineList).rows) == 5
+
+
+async def test_changing_the_order_during_a_search_says_when_it_applies(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "harbour")
+        await pilot.press("o")
+        await settle(pilot)
+        assert any("once the search is cleared" in n.message for n in app._notifications)

@@ -103,11 +103,12 @@ class BroadsheetApp(App[None]):
         self._open_index()
 
     @work(thread=True, group="index", exit_on_error=False)
-    def _open_index(self) -> None:
+    def _open_index(self, quiet: bool = False) -> None:
         """Open (or rebuild) the search index off the UI thread; until then a word filter serves.
 
         Opens run one at a time, so the one that ends last read the newest store. (Cancelling
-        an older open would not do: its thread runs on, and could end last with the older index.)"""
+        an older open would not do: its thread runs on, and could end last with the older index.)
+        ``quiet``: stories added to the index go unsaid (a problem or a rebuild is still said)."""
         def say(message: str) -> None:
             self.call_from_thread(self.notify, message, title="Search", timeout=6)
 
@@ -115,7 +116,7 @@ class BroadsheetApp(App[None]):
 
         try:
             with self._index_opening:
-                self._index = SearchIndex.open(self.store, on_message=say)
+                self._index = SearchIndex.open(self.store, on_message=say, on_added=(lambda _m: None) if quiet else say)
         except (StoreFileError, OSError) as exc:
             say(f"Full-text search is unavailable ({exc}); searching headlines and credits only. "
                 "`broadsheet repair` can rebuild it.")
@@ -126,8 +127,10 @@ class BroadsheetApp(App[None]):
         self.call_from_thread(self._index_ready)
 
     def catch_up_index(self) -> None:
-        """After another process changed the store: reopen the index, which adds what it lacks."""
-        self._open_index()
+        """After the store changed (a delete, its undo, another process's import): reopen the
+        index, which adds what it lacks. Unsaid: the reader says what changed ("Brought back
+        1 story", "3 new stories"); that the index followed is no news."""
+        self._open_index(quiet=True)
 
     @property
     def main_screen(self) -> MainScreen | None:

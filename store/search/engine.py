@@ -117,14 +117,17 @@ class SearchIndex:
     # -- opening ----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, store: Store, on_message: Message | None = None) -> SearchIndex:
-        """Open ``<store>/index``, rebuilding or catching it up when missing, stale or damaged."""
-        index = cls._opened(store, on_message)
+    def open(cls, store: Store, on_message: Message | None = None, on_added: Message | None = None) -> SearchIndex:
+        """Open ``<store>/index``, rebuilding or catching it up when missing, stale or damaged.
+
+        ``on_message`` hears of problems and rebuilds; ``on_added`` (else ``on_message``) of
+        stories the store had and the index lacked, added: routine after a delete is undone."""
+        index = cls._opened(store, on_message, on_added)
         index._store = store
         return index
 
     @classmethod
-    def _opened(cls, store: Store, on_message: Message | None) -> SearchIndex:
+    def _opened(cls, store: Store, on_message: Message | None, on_added: Message | None) -> SearchIndex:
         folder = store.folder / "index"
         say = on_message or (lambda _m: None)
         stamp = _read_stamp(folder)
@@ -146,7 +149,7 @@ class SearchIndex:
                     with contextlib.suppress(Exception):
                         opened = cls._open_existing(folder, _read_stamp(folder) or {})
                 if opened is not None:
-                    return opened._catch_up(store, say)
+                    return opened._catch_up(store, say, on_added or say)
                 index = cls._build_fresh(store, folder, None)
                 count = len(index)
         except (Timeout, IndexBusy, OSError) as exc:
@@ -245,7 +248,7 @@ class SearchIndex:
         _remove(retired)
         return cls._open_existing(folder, _read_stamp(folder) or {})
 
-    def _catch_up(self, store: Store, say: Message) -> SearchIndex:
+    def _catch_up(self, store: Store, say: Message, added: Message) -> SearchIndex:
         """The store changed since the stamp: add what is missing, or rebuild. Caller holds the lock.
 
         Holds the indexed keys, sorted (8 bytes a story), a byte a story for those found in the
@@ -276,7 +279,7 @@ class SearchIndex:
         missing.sort(key=lambda m: (m.shard, m.id))  # each body shard read once
         self._write(store, ((m, store.article_of(m)) for m in missing), None, drop=extra, total=len(missing))
         if missing:
-            say(f"Search index was behind the store; added {_stories(len(missing))}")
+            added(f"Search index was behind the store; added {_stories(len(missing))}")
         return self
 
     def remove(self, store: Store, story_ids: Iterable[str]) -> None:

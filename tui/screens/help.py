@@ -43,6 +43,7 @@ def key_label(app: App[Any], key: str) -> str:
 
 def regions(screen: Screen) -> list[tuple[str, DOMNode]]:
     from broadsheet.tui.widgets.article_view import ArticleView
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel
     from broadsheet.tui.widgets.headline_list import HeadlineList
     from broadsheet.tui.widgets.search_bar import SearchBar
     from broadsheet.tui.widgets.sidebar import Sidebar
@@ -51,6 +52,7 @@ def regions(screen: Screen) -> list[tuple[str, DOMNode]]:
         ("Everywhere", screen),
         ("Headline list", screen.query_one(HeadlineList)),
         ("Article", screen.query_one(ArticleView)),
+        ("Caption & credits", screen.query_one(CreditsPanel)),
         ("Search bar", screen.query_one(SearchBar)),
         ("Filters sidebar (f)", screen.query_one(Sidebar)),
         ("Application", screen.app),

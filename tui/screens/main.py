@@ -605,6 +605,10 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.article_view.focus()
         self.save_session()
 
+    @on(CreditsPanel.Leave)
+    def _credits_left(self) -> None:
+        self.article_view.focus()
+
     @on(ArticleView.Back)
     def _back(self) -> None:
         self._to_list()
@@ -1162,7 +1166,11 @@ class MainScreen(FeedsMixin, Screen[None]):
     def action_cycle_order(self) -> None:
         self._write(self.reader.cycle_order)
         self._show_rows(keep=self.headlines.current.id if self.headlines.current else None)
-        self.notify(f"Order: {self.reader.order}", timeout=1.5)
+        if self.reader.result_ids is None:
+            self.notify(f"Order: {self.reader.order}", timeout=1.5)
+        else:  # a search lists its best matches first (or its newest, with `sort:date`)
+            self.notify(f"Order: {self.reader.order}, for every story once the search is cleared "
+                        "(a search keeps its own order)", timeout=3)
 
     def action_refresh(self, quiet: bool = False) -> None:
         self.reload()

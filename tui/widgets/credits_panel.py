@@ -15,6 +15,7 @@ from rich.style import Style
 from rich.table import Table
 from rich.text import Text
 from textual import work
+from textual.binding import Binding
 from textual.geometry import Size
 from textual.message import Message
 from textual.scroll_view import ScrollView
@@ -73,6 +74,18 @@ def stored_photos(article: Article | None) -> list[Image]:
 class CreditsPanel(ScrollView, can_focus=True):
     """Shows the story's photo and who reported, wrote, edited and photographed it."""
 
+    # The article's keys for scrolling, so Tab into the panel changes nothing under the fingers.
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Down", show=False),
+        Binding("k,up", "scroll_up", "Up", show=False),
+        Binding("g,home", "top", "Top", show=False),
+        Binding("G,end", "bottom", "Bottom", show=False),
+        Binding("escape", "leave", "Back to the story"),
+    ]
+
+    class Leave(Message):
+        """The reader is done with the panel: the story has the focus again."""
+
     @dataclass
     class PhotoReady(Message):
         key: tuple[str, int, int, int]  # (photo digest, index, cols, rows) it was drawn for
@@ -93,6 +106,15 @@ class CreditsPanel(ScrollView, can_focus=True):
         self._left: list[Strip | None] = []  # the photo's column; None: a row of the photo itself
         self._beside = 0  # the photo column's width when it stands beside the table, else 0
         self._width = 0  # the width the lines were rendered at (0: not yet)
+
+    def action_top(self) -> None:
+        self.scroll_home(animate=False)
+
+    def action_bottom(self) -> None:
+        self.scroll_end(animate=False)
+
+    def action_leave(self) -> None:
+        self.post_message(self.Leave())
 
     def show(self, article: Article | None, terms: Sequence[str] = ()) -> None:
         self.content = credits_table(article, terms)

@@ -171,6 +171,8 @@ class Sidebar(OptionList):
         entry = self.current_entry
         if entry is not None and entry.kind in {"tag", "search"}:
             self.post_message(self.RenameRequested(entry))
+        elif entry is not None:
+            self.notify("Only a tag or a saved search can be renamed", timeout=2)
 
     def action_delete(self) -> None:
         entry = self.current_entry
