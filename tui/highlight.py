@@ -7,22 +7,55 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from broadsheet.store.search.analysis import stem_set, stems
 
-def terms_pattern(terms: Sequence[str]) -> re.Pattern[str] | None:
-    """One case-insensitive pattern for all terms; words match at word starts (stems too)."""
+_WORD = re.compile(r"[^\W_]+")
+
+
+class TermMatcher:
+    """Where a search's terms are in a text: at word starts as typed (a prefix, a phrase), and
+    every word the index holds under a word's stem (``ferry`` finds "Ferries", as the search did),
+    so the highlights and the article's match count agree with what was searched."""
+
+    __slots__ = ("_heads", "_starts", "_stems")
+
+    def __init__(self, words: Sequence[str]) -> None:
+        self._starts = re.compile("|".join(r"\b" + re.escape(w) for w in words), re.IGNORECASE)
+        single = [w for w in words if _WORD.fullmatch(w)]
+        self._stems = set().union(*map(stem_set, single)) if single else set()
+        # Only words that begin as a stem does are stemmed to be compared (a story's every word would cost ms).
+        heads = sorted({s[:2] for s in self._stems}, key=len, reverse=True)
+        self._heads = re.compile(r"\b(?:" + "|".join(map(re.escape, heads)) + r")[^\W_]*", re.IGNORECASE) if (
+            heads) else None
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        """(start, end) of each match in ``text``, in order, none empty or overlapping."""
+        found = [m.span() for m in self._starts.finditer(text) if m.end() > m.start()]
+        if self._heads is None:
+            return found
+        extra = [m.span() for m in self._heads.finditer(text) if (s := stems(m.group())) and s[0] in self._stems]
+        if not extra:
+            return found
+        spans: list[tuple[int, int]] = []
+        end = -1
+        for span in sorted(found + extra, key=lambda span: (span[0], -span[1])):  # the longer of two at a place
+            if span[0] >= end:
+                spans.append(span)
+                end = span[1]
+        return spans
+
+
+def term_matcher(terms: Sequence[str]) -> TermMatcher | None:
+    """The matcher of a search's terms (None: nothing to highlight)."""
     words = sorted({t.strip() for t in terms if t.strip()}, key=len, reverse=True)
-    if not words:
-        return None
-    return re.compile("|".join(r"\b" + re.escape(w) for w in words), re.IGNORECASE)
+    return TermMatcher(words) if words else None
 
 
-def highlight(text: Text, pattern: re.Pattern[str] | None, style: str = "reverse") -> int:
+def highlight(text: Text, matcher: TermMatcher | None, style: str = "reverse") -> int:
     """Style every match in ``text``; returns how many there were."""
-    if pattern is None:
+    if matcher is None:
         return 0
-    count = 0
-    for match in pattern.finditer(text.plain):
-        if match.end() > match.start():
-            text.stylize(style, match.start(), match.end())
-            count += 1
-    return count
+    spans = matcher.spans(text.plain)
+    for start, end in spans:
+        text.stylize(style, start, end)
+    return len(spans)

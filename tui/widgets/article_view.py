@@ -27,7 +27,7 @@ from textual.strip import Strip
 
 from broadsheet.store.model import Article
 from broadsheet.tui.format import byline
-from broadsheet.tui.highlight import terms_pattern
+from broadsheet.tui.highlight import term_matcher
 from broadsheet.tui.widgets.thumb import THUMB_WIDTH, ThumbView, with_thumb
 
 EMPTY_HELP = "No story selected.\n\nImport saved pages with:  broadsheet import PATH"
@@ -137,12 +137,11 @@ class ArticleView(ThumbView, can_focus=True):
             self._text = message_text(EMPTY_HELP, "dim")
         else:
             self._text = article_text(article, tags)
-            pattern = terms_pattern(terms)
+            pattern = term_matcher(terms)
             if pattern is not None:
                 credit_start = len(self._text.plain) - len(article.credits.text) if (
                     article.credits and article.credits.text) else len(self._text.plain)
-                self._matches = [m.span() for m in pattern.finditer(self._text.plain)
-                                 if m.end() > m.start() and m.start() < credit_start]
+                self._matches = [span for span in pattern.spans(self._text.plain) if span[0] < credit_start]
         self._show_match_count()
         self._replace(top)
 

@@ -25,14 +25,14 @@ from textual.widget import Widget
 from broadsheet.store.model import Article, Image
 from broadsheet.tui.graphics import Drawn
 from broadsheet.tui.graphics_probe import Protocol
-from broadsheet.tui.highlight import highlight, terms_pattern
+from broadsheet.tui.highlight import highlight, term_matcher
 from broadsheet.tui.widgets.photo import PhotoKey, draw_when_settled, not_kept, note, photo_path, placeholder
 
 
 def credits_table(article: Article | None, terms: Sequence[str] = ()) -> Table | Text:
     """A two-column table of labelled credits; values are plain Text, never markup; search
     ``terms`` are highlighted in them (a word found in a caption shows where it was found)."""
-    pattern = terms_pattern(terms)
+    pattern = term_matcher(terms)
     if article is None:
         return Text("")
     table = Table.grid(padding=(0, 1), expand=True)

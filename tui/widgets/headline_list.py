@@ -12,7 +12,6 @@ with a watcher (not a message) and shows the story once the cursor's frame is dr
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -30,7 +29,7 @@ from textual.strip import Strip
 from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
-from broadsheet.tui.highlight import highlight, terms_pattern
+from broadsheet.tui.highlight import TermMatcher, highlight, term_matcher
 from broadsheet.tui.widgets.thumb import ThumbView, with_thumb
 
 #: Drawn rows kept: a few screens' worth, so paging back and forth draws nothing again.
@@ -117,7 +116,7 @@ class HeadlineList(ThumbView, can_focus=True):
         super().__init__(id=id)
         self._stories: Sequence[StoryMeta] = []
         self._states: Mapping[str, StoryState] = {}
-        self._pattern: re.Pattern[str] | None = None
+        self._pattern: TermMatcher | None = None
         self._drawn: dict[int, tuple[int, Strip]] = {}  # row -> (width, line) for rows but the cursor's
         self._styles: RowStyles | None = None
         self._heading = 1  # the way the cursor last went: 1 down, -1 up
@@ -160,7 +159,7 @@ class HeadlineList(ThumbView, can_focus=True):
         """Show ``stories`` (a sequence whose rows are made when drawn) with the marks in ``states``
         (read at draw time, not copied); keep the cursor on story ``keep`` if still listed."""
         self._stories, self._states = stories, states
-        self._pattern = terms_pattern(terms)
+        self._pattern = term_matcher(terms)
         self._drawn.clear()
         self.virtual_size = Size(self.size.width, len(stories))
         self.cursor = (index_of(stories, keep) or 0) if keep else 0
