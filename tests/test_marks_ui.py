@@ -140,14 +140,15 @@ async def test_rename_and_delete_a_tag_from_the_sidebar(app: BroadsheetApp, fill
         await settle(pilot)
         assert _tag_counts(filled_store) == {"railways": 3}
         sidebar = app.screen.query_one(Sidebar)
+        assert sidebar.current_entry is not None and sidebar.current_entry.name == "railways"  # it went along
         sidebar.focus()
-        sidebar.highlighted = 4
         await pilot.press("x")
         await settle(pilot)
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("y")
         await settle(pilot)
         assert _tag_counts(filled_store) == {}
+        assert sidebar.current_entry is not None  # the row in its place, not nothing
 
 
 async def test_bookmark_and_tag_everything_listed_after_confirming(app: BroadsheetApp, filled_store: Store) -> None:
@@ -409,14 +410,22 @@ def test_sidebar_counts_are_grouped_as_the_count_beside_the_search_bar_is() -> N
 
 @pytest.mark.parametrize(("width", "drawn"), [
     (44, ["All stories 1,000,000", "Harbour Gazette 12", "! not found (404) at http://127.0.0.1/feed"]),
-    (21, ["All stories 1,000,000", "Harbour Gazette 12", "! not found (404) at\u2026"]),
-    (17, ["All st\u2026 1,000,000", "Harbour Gazet\u2026 12", "! not found (404\u2026"]),
+    (21, ["All stories 1,000,000", "Harbour Gazette 12", "! not found (404) at", "http://127.0.0.1/feed"]),
+    (17, ["All st\u2026 1,000,000", "Harbour Gazet\u2026 12", "! not found (404)", "at", "http://127.0.0.1\u2026"]),
 ])
 def test_a_sidebar_label_cuts_its_name_to_keep_its_count_whole_on_one_line(width: int, drawn: list[str]) -> None:
+    # A feed's error is wrapped under its name: cut to one line, the reason never showed.
     console = Console(width=width, record=True, file=io.StringIO())
     console.print(EntryLabel("All stories", 1_000_000))
     console.print(EntryLabel("Harbour Gazette", 12, "not found (404) at http://127.0.0.1/feed"))
     assert console.export_text().splitlines() == drawn
+
+
+def test_a_long_feed_error_takes_three_lines_at_most_and_says_it_goes_on() -> None:
+    console = Console(width=22, record=True, file=io.StringIO())
+    console.print(EntryLabel("Gazette", 1, "cannot connect to 127.0.0.1:9 (connection refused) after three tries"))
+    assert console.export_text().splitlines() == [
+        "Gazette 1", "! cannot connect to", "127.0.0.1:9", "(connection refused)\u2026"]
 
 
 async def test_the_sidebar_shows_a_million_stories_on_one_line_at_80_columns(app: BroadsheetApp) -> None:

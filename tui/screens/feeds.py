@@ -23,6 +23,8 @@ from broadsheet.store.storage.db import Store
 from broadsheet.tui.widgets.sidebar import FeedRow
 
 if TYPE_CHECKING:
+    from broadsheet.store.feeds.subscriptions import Subscription
+
     _ScreenBase = Screen[None]  # the mixin is only ever mixed into the main screen
 else:
     _ScreenBase = object
@@ -62,8 +64,7 @@ class FeedsMixin(_ScreenBase):
             self.notify(str(exc), title="Subscriptions unreadable", severity="error")
             return []
         _totals, unread = self.reader.feed_counts()  # a feed's stories carry its title as their source
-        return [FeedRow(sub.name, unread[sub.title] if sub.title else 0, sub.health if sub.errors or sub.gone else "")
-                for sub in subs]
+        return [FeedRow(sub.name, unread[sub.title] if sub.title else 0, _problem(sub)) for sub in subs]
 
     def action_fetch_feeds(self, quiet: bool = False) -> None:
         """Fetch every subscribed feed in a worker; new stories appear when it is done.
@@ -126,3 +127,10 @@ class FeedsMixin(_ScreenBase):
         sub = subs.find(title)
         if sub is not None:
             self._write(lambda: subs.remove([sub]))
+
+
+def _problem(sub: Subscription) -> str:
+    """What the sidebar says under a failing feed: the reason first (it has a few short lines)."""
+    if sub.gone or not sub.errors:
+        return sub.health if sub.gone else ""
+    return sub.last_error if sub.errors == 1 else f"{sub.last_error} ({sub.errors} fetches in a row)"

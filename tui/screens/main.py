@@ -38,7 +38,7 @@ from broadsheet.store.reader.state import BULK, MarksChange, ReaderState, Search
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never
 from broadsheet.store.storage.atomic import FileIdentity, write_output
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
-from broadsheet.store.storage.userstate import StoryState, TagError, parse_tag_edit
+from broadsheet.store.storage.userstate import StoryState, TagError, normalise_tag, parse_tag_edit
 from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
 from broadsheet.tui.screens.feeds import FeedsMixin
@@ -638,12 +638,16 @@ class MainScreen(FeedsMixin, Screen[None]):
         def done(new: str | None) -> None:
             if not new or new.strip() == old:
                 return
+            sidebar = self.query_one(Sidebar)
             try:
                 if entry.kind == "search":
-                    self._write(lambda: self.store.user.rename_saved_search(old, new))
+                    name = self._write(lambda: self.store.user.rename_saved_search(old, new))
+                    if name is not None:
+                        sidebar.follow("search", name)
                     self._update_sidebar()
                     return
                 count = self._write(lambda: self.store.user.rename_tag(old, new))
+                sidebar.follow("tag", normalise_tag(new))
             except (TagError, ValueError, KeyError) as exc:
                 self.notify(str(exc), severity="error")
                 return

@@ -37,6 +37,10 @@ class FeedRow:
     problem: str = ""
 
 
+#: The most lines a feed's last error takes under its name.
+PROBLEM_LINES = 3
+
+
 @dataclass(frozen=True, slots=True)
 class EntryLabel:
     """An entry as the sidebar shows it: its name, cut to fit, then its count whole, and under
@@ -51,8 +55,10 @@ class EntryLabel:
     def __str__(self) -> str:
         return "\n".join(line.plain for line in self._lines(None))
 
-    def _lines(self, width: int | None) -> list[Text]:
-        """The label's lines, each fitted to ``width`` cells (None: as long as they are)."""
+    def _lines(self, width: int | None, console: Console | None = None) -> list[Text]:
+        """The label's lines, each fitted to ``width`` cells (None: as long as they are); a
+        feed's error wrapped over up to ``PROBLEM_LINES`` (on one line the reason was cut off:
+        "! failing (1 in a row…")."""
         count = "" if self.count is None else f" {self.count:,}"
         line = Text(self.name, no_wrap=True, overflow="ellipsis")
         if width is not None:
@@ -60,14 +66,23 @@ class EntryLabel:
         line.append(count, style="dim")
         lines = [line]
         if self.problem:  # plain Text: a fetched error is untrusted
-            problem = Text(f"! {self.problem}", style="red", no_wrap=True, overflow="ellipsis")
-            if width is not None:
-                problem.truncate(width, overflow="ellipsis")
-            lines.append(problem)
+            problem = Text(f"! {self.problem}", style="red")
+            if width is None or console is None:
+                lines.append(problem)
+            else:
+                wrapped = list(problem.wrap(console, width))
+                if len(wrapped) > PROBLEM_LINES:
+                    wrapped = wrapped[:PROBLEM_LINES]
+                    wrapped[-1].rstrip()
+                    wrapped[-1].append("…")  # (cut again below if that makes it too long)
+                for line in wrapped:
+                    line.rstrip()
+                    line.truncate(width, overflow="ellipsis")
+                lines += wrapped
         return lines
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        yield from self._lines(options.max_width)
+        yield from self._lines(options.max_width, console)
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         widest = min(options.max_width, max(line.cell_len for line in self._lines(None)))
@@ -106,6 +121,12 @@ class Sidebar(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._entries: list[Entry | None] = []
+        self._follow: tuple[str, str] | None = None
+
+    def follow(self, kind: str, name: str) -> None:
+        """Highlight this entry once the entries are next shown (a tag or search renamed: the
+        highlight goes with it, not back to the top)."""
+        self._follow = (kind, name)
 
     def show_entries(
         self, counts: Mapping[str, int], tags: Mapping[str, int], searches: Mapping[str, str],
@@ -142,14 +163,15 @@ class Sidebar(OptionList):
                 entries.append(Entry("search", name, searches[name]))
                 options.append(Option(EntryLabel(name)))
         self._entries = entries
+        before = self.highlighted
         self.set_options([o for o in options if o is not None])
-        if current is None:
-            self.highlighted = 0
-        else:
-            for index, entry in enumerate(entries):
-                if entry == current or (entry and entry.kind == current.kind and entry.name == current.name):
-                    self.highlighted = index
-                    break
+        wanted = self._follow or ((current.kind, current.name) if current else None)
+        self._follow = None
+        at = next((i for i, e in enumerate(entries) if e is not None and (e.kind, e.name) == wanted), None)
+        if at is None:  # gone (deleted): the entry now in its place, else the one before it
+            places = [i for i, e in enumerate(entries) if e is not None]
+            at = next((i for i in places if i >= min(before or 0, len(entries) - 1)), places[-1])
+        self.highlighted = at
 
     @property
     def current_entry(self) -> Entry | None:
