@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from typing import Any
+from urllib.parse import urlsplit
 
 # ESC-introduced sequences. String sequences (OSC, DCS, SOS, PM, APC) run to BEL or ST;
 # an unterminated one runs to the end of the line so its payload is dropped too.
@@ -67,3 +68,16 @@ def without_surrogates(value: Any) -> Any:
     if isinstance(value, dict):
         return {without_surrogates(k): without_surrogates(v) for k, v in value.items()}
     return value
+
+
+def is_web_address(url: str) -> bool:
+    """An http:// or https:// address with a host: the only kind a feed, a story or the browser is given.
+
+    A feed is anyone's text: its ``file:``, ``data:`` or ``javascript:`` link handed to the
+    browser would open the user's files or run the feed's script.
+    """
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)

@@ -179,3 +179,16 @@ def test_fetch_command_summary_and_exit_code(tmp_path: Path, server: HTTPServer,
     assert (rows[server.url_for("/gone")]["stories"], rows[server.url_for("/gone")]["unread"]) == (0, 0)
     assert run(folder, "fetch", "--quiet", "Harbour Gazette") == 0
     assert capsys.readouterr().err == ""
+
+
+def test_an_item_whose_date_no_calendar_holds_loses_its_date_not_the_items_after_it(tmp_path: Path) -> None:
+    cache = newsboat_cache(tmp_path / "cache.db", "https://g.example/rss")
+    db = sqlite3.connect(cache)
+    db.execute("UPDATE rss_item SET pubDate = 99999999999999 WHERE guid = 'item-1'")  # the year 3170843
+    db.commit()
+    db.close()
+    folder = tmp_path / "store"
+    assert run(folder, "import", str(cache)) == 0
+    dates = {m.headline: m.published for m in Store(folder).stories()}
+    assert len(dates) == 3 and not dates["Ferry timetable change number 1"]
+    assert dates["Ferry timetable change number 2"].startswith("2026-03-03")

@@ -5,7 +5,7 @@ user's own machine does it). Inside tmux the plain sequence reaches the outer te
 when tmux has ``set-clipboard on``; the same sequence wrapped for tmux's passthrough is sent
 too, for ``allow-passthrough on``. A browser is opened only where there is one to show:
 an SSH session without a display has none, and a console browser would take over the
-reader's terminal, so neither is tried.
+reader's terminal, so neither is tried. Only http(s) addresses are opened.
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ import os
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
+
+from broadsheet.store.sanitize import is_web_address
 
 if TYPE_CHECKING:
     from textual.app import App
@@ -56,7 +58,13 @@ def no_browser_reason(env: Mapping[str, str] | None = None, platform: str | None
 
 
 def open_in_browser(url: str, env: Mapping[str, str] | None = None) -> str | None:
-    """Open ``url`` in the graphical browser; the reason when there is none (None when opened)."""
+    """Open ``url`` in the graphical browser; the reason when there is none (None when opened).
+
+    Only a web address: the browser would open a ``file:`` address on this machine's files,
+    and a story's address may come from anyone's feed.
+    """
+    if not is_web_address(url):
+        return "only http:// and https:// addresses are opened, and this is not one"
     reason = no_browser_reason(env)
     if reason:
         return reason

@@ -41,6 +41,7 @@ USER_AGENT = "Broadsheet/0.1 (terminal feed reader; fetches on the user's reques
 Outcome = Literal["new", "unchanged", "failed", "skipped"]
 BATCH = 2000  # entries per store write, as the importer
 FULL_PAGES = 30  # article pages fetched per --full feed and fetch (new entries only): polite to the site
+MAX_RETRY_AFTER = 7 * 24 * 3600.0  # the longest a server's Retry-After keeps its feed from being asked (a week)
 
 
 class FetchBusy(RuntimeError):
@@ -120,19 +121,28 @@ Progress = Callable[[int, int, str], None]  # (feeds done, feeds in all, name of
 
 
 def _retry_after(value: str | None) -> float | None:
-    """Seconds from a Retry-After header (seconds or an HTTP date)."""
+    """Seconds from a Retry-After header (seconds or an HTTP date), at most ``MAX_RETRY_AFTER``.
+
+    Capped: a server asking for centuries would put the time to wait until past the last
+    date Python can hold, and a feed that is never asked again is as good as unsubscribed.
+    """
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return float(value)
+    if value.isascii() and value.isdigit():  # not str.isdigit alone: "²" is a digit too
+        return min(float(value), MAX_RETRY_AFTER)
     try:
         when = email.utils.parsedate_to_datetime(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
     if when.tzinfo is None:
         when = when.replace(tzinfo=dt.UTC)
-    return max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds())
+    return min(max(0.0, (when - dt.datetime.now(dt.UTC)).total_seconds()), MAX_RETRY_AFTER)
+
+
+def _later(seconds: float) -> dt.datetime:
+    """The time ``seconds`` from now (seconds from ``_retry_after``, so no later than a date can be)."""
+    return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
 
 
 def _why(exc: BaseException, settings: Settings) -> str:
@@ -227,7 +237,7 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
         if got.status == 429 or got.status >= 500:
             wait = got.wait if got.wait is not None else delay
             if got.status == 429 and wait > settings.max_wait:
-                when = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=wait)
+                when = _later(wait)
                 got.reason = f"rate limited (429): the server asks to wait until {when:%Y-%m-%d %H:%M} UTC"
                 got.retry_at = when.isoformat(timespec="seconds")
                 return got
@@ -350,8 +360,9 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     report = FetchReport()
     stamp = now()
     due: list[Subscription] = []
+    latest = _later(MAX_RETRY_AFTER).isoformat(timespec="seconds")
     for sub in subs:
-        if sub.not_before and sub.not_before > stamp:
+        if stamp < sub.not_before <= latest:  # a wait saved past the cap (an older version's) is over
             report.results.append(FeedResult(sub, "skipped", reason=f"the server asked to wait until {sub.not_before}"))
         else:
             due.append(sub)
@@ -363,7 +374,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         fetched = None
         if got.outcome == "new":
             try:
-                feed = parse_feed(got.data, sub.key)
+                feed = parse_feed(got.data, sub.key, got.url or sub.url)  # links relative to where it came from
             except FeedError as exc:
                 _failed(result, str(exc))
             else:

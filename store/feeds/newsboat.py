@@ -68,14 +68,22 @@ def cached_items(path: Path) -> Iterator[tuple[Entry, StoryState]]:
                               "enclosure_type, flags FROM rss_item WHERE deleted = 0 ORDER BY id")
             for number, row in enumerate(rows, 1):
                 guid, title, author, url, feed, when, content, unread, enclosure, kind, flags = row
-                published = ""
-                if isinstance(when, int) and when > 0:
-                    published = dt.datetime.fromtimestamp(when, dt.UTC).isoformat()
                 entry = item_article(
                     number, str(feed or "") or None, clean_line(titles.get(str(feed), "")),
                     guid=str(guid or ""), link=str(url or ""), title=str(title or ""), html=str(content or ""),
-                    text="", standfirst="", published=published, authors=[str(author)] if author else [],
+                    text="", standfirst="", published=_published(when), authors=[str(author)] if author else [],
                     enclosures=[(str(enclosure), str(kind or ""))] if enclosure else [])
                 yield entry, StoryState(bookmarked=bool(flags), read=not unread)
     except sqlite3.Error as exc:
         raise CacheError(f"not a readable newsboat cache ({exc})") from None
+
+
+def _published(when: object) -> str:
+    """An item's ``pubDate`` (seconds since 1970) as ISO text; "" for none, or one no date can be
+    (a damaged row's year 3170843 stopped the import of every item after it)."""
+    if not isinstance(when, int) or when <= 0:
+        return ""
+    try:
+        return dt.datetime.fromtimestamp(when, dt.UTC).isoformat()
+    except (ValueError, OverflowError, OSError):
+        return ""

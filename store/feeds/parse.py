@@ -12,6 +12,7 @@ summaries, titles with markup) through the one HTML-to-article path,
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +20,7 @@ from typing import Any
 import orjson
 
 from broadsheet.store.model import Article, Image
-from broadsheet.store.sanitize import clean_line, clean_text
+from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
 
 HEADLINE_CHARS = 120  # an entry without a title is headlined by its first words, cut here
 _MARKUP = re.compile(r"<[a-zA-Z/!?]|&#?[a-zA-Z0-9]+;")
@@ -28,6 +29,13 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 # fastfeedparser does not keep it.
 _SELF_LINK = re.compile(rb"<(?:[a-z0-9]+:)?link\b[^>]*\brel=[\"']self[\"'][^>]*>", re.I)
 _HREF = re.compile(rb"\bhref=[\"']([^\"']+)[\"']", re.I)
+# An entry's XML and its date elements (the ones the parsers read a date from), see _dated_items.
+_ITEM = re.compile(rb"<(?:[a-z0-9]+:)?(?:item|entry)[\s>]", re.I)
+_ITEM_END = re.compile(rb"</(?:[a-z0-9]+:)?(?:item|entry)\s*>", re.I)
+_DATE_TAG = re.compile(rb"<(?:[a-z0-9]+:)?(?:pubDate|published|issued|date|created|updated|modified|lastBuildDate)"
+                       rb"[\s>]", re.I)
+_DEFAULT_DAYS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # see _full_date
+_WEB = re.compile(r"https?://", re.I)
 
 
 class FeedError(ValueError):
@@ -62,18 +70,28 @@ def looks_like_feed(head: bytes) -> bool:
     return any(tag in text for tag in (b"<rss", b"<rdf:rdf", b"<feed", b"<channel"))
 
 
-def parse_feed(data: bytes, feed_url: str | None = None) -> Feed:
+def parse_feed(data: bytes, feed_url: str | None = None, address: str | None = None) -> Feed:
     """Every entry of ``data`` as an article; raises FeedError when ``data`` is not a readable feed.
 
     ``feed_url`` is where the feed was fetched from (or its file): the base of each entry's
-    identity (``f"{feed_url}#{guid}"``) unless the feed names itself.
+    identity (``f"{feed_url}#{guid}"``) unless the feed names itself. ``address`` is where
+    these bytes came from (after redirects; default ``feed_url``): relative entry links are
+    resolved against it, or against the feed's own address when neither is given.
     """
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not stripped:
         raise FeedError("the feed is empty")
     if stripped.startswith(b"{"):
-        return _json_feed(stripped, feed_url)
-    return _xml_feed(data, feed_url)
+        return _json_feed(stripped, feed_url, address or feed_url)
+    return _xml_feed(data, feed_url, address or feed_url)
+
+
+def web_address(url: str, base: str | None) -> str | None:
+    """``url`` resolved against ``base`` (as a saved page's canonical address is), if that is a web address."""
+    from broadsheet.store.html.tree import absolute
+
+    found = absolute(url, None if _WEB.match(url) else base)  # an absolute address needs no joining (a fifth
+    return found if found and is_web_address(found) else None  # of the time of a 10,000-entry feed)
 
 
 # -- JSON Feed ---------------------------------------------------------------------------
@@ -83,7 +101,7 @@ def _s(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
-def _json_feed(data: bytes, feed_url: str | None) -> Feed:
+def _json_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
@@ -92,6 +110,7 @@ def _json_feed(data: bytes, feed_url: str | None) -> Feed:
         raise FeedError("JSON, but not a JSON Feed (no list of items)")
     self_link = _s(doc.get("feed_url")) or None
     base = feed_url or self_link or _s(doc.get("home_page_url")) or None
+    address = address or self_link
     feed = Feed(clean_line(_s(doc.get("title"))), _s(doc.get("home_page_url")) or None, self_link, "JSON Feed")
     feed_authors = _json_authors(doc)
     for number, item in enumerate(doc["items"], 1):
@@ -109,7 +128,7 @@ def _json_feed(data: bytes, feed_url: str | None) -> Feed:
                 caption, src = clean_line(_s(attachment.get("title"))), clean_line(_s(attachment.get("url")))
                 images.append(Image(caption, None, src))
         feed.entries.append(_entry(
-            number, base, feed.title,
+            number, base, feed.title, address=address,
             guid=_s(item.get("id")) or (str(item["id"]) if isinstance(item.get("id"), int) else ""),
             link=_s(item.get("url")) or _s(item.get("external_url")),
             title=_s(item.get("title")),
@@ -133,7 +152,7 @@ def _json_authors(doc: dict[str, Any]) -> list[str]:
 # -- RSS and Atom ------------------------------------------------------------------------
 
 
-def _xml_feed(data: bytes, feed_url: str | None) -> Feed:
+def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
     parsed = _parse_xml(data)
     info = parsed.get("feed") or {}
     links = info.get("links") or []
@@ -141,9 +160,12 @@ def _xml_feed(data: bytes, feed_url: str | None) -> Feed:
                      "") or _self_link(data)
     home = _s(info.get("link")) or None
     base = feed_url or self_link or home
+    address = _link_base(info, address or self_link)
     feed = Feed(_title(_s(info.get("title"))), home, self_link, "RSS/Atom")
     feed_author = _s(info.get("author"))
-    for number, entry in enumerate(parsed.get("entries") or [], 1):
+    entries = parsed.get("entries") or []
+    dated = _dated_items(data, len(entries))
+    for number, entry in enumerate(entries, 1):
         content = entry.get("content") or []
         body, plain = "", ""
         for part in content:
@@ -161,18 +183,71 @@ def _xml_feed(data: bytes, feed_url: str | None) -> Feed:
         if not authors and _s(entry.get("author")):
             authors = [_s(entry.get("author"))]
         feed.entries.append(_entry(
-            number, base, feed.title,
+            number, base, feed.title, address=address,
             guid=_s(entry.get("id")),
             link=_s(entry.get("link")),
             title=_s(entry.get("title")),
             html=body,
             text=plain,
             standfirst=summary if (body or plain) and summary != body else "",
-            published=_s(entry.get("published")) or _s(entry.get("updated")),
+            published=_published(entry, dated[number - 1] if dated else None),
             authors=authors or ([feed_author] if feed_author else []),
             images=_media_images(entry),
         ))
     return feed
+
+
+def _link_base(info: dict[str, Any], address: str | None) -> str | None:
+    """What the entries' relative links are relative to: the feed's xml:base (itself relative to
+    ``address``), else ``address``. The parsers keep the feed's xml:base only in its title's details."""
+    detail = info.get("title_detail") or info.get("subtitle_detail")
+    xml_base = _s(detail.get("base")) if isinstance(detail, dict) else ""
+    if not xml_base:
+        return address
+    from broadsheet.store.html.tree import absolute
+
+    return absolute(xml_base, address) or address
+
+
+def _dated_items(data: bytes, count: int) -> list[bool] | None:
+    """For each of the ``count`` entries, whether its XML has a date element; None when the
+    entries cannot be told apart in the bytes (their number differs from the parser's)."""
+    starts = [found.end() for found in _ITEM.finditer(data)]
+    if len(starts) != count:
+        return None
+    dated = []
+    for start, limit in itertools.pairwise([*starts, len(data)]):
+        end = _ITEM_END.search(data, start, limit)  # bounded by the next entry: linear, even unclosed
+        dated.append(_DATE_TAG.search(data, start, end.start() if end else limit) is not None)
+    return dated
+
+
+def _published(entry: dict[str, Any], dated: bool | None) -> str:
+    """The entry's date, only from its date elements (``dated``: whether it has any, None if unknown).
+
+    fastfeedparser, finding none, makes a date of the guid: ``<guid>88</guid>`` would be
+    published on 1988-12-05. Where the entries' XML could not be told apart, a date equal
+    to the one the guid makes is taken to be that one (slower: the guid is read as a date).
+    """
+    published, updated = _s(entry.get("published")), _s(entry.get("updated"))
+    if dated is False:
+        return ""
+    if dated is None and published and published == _guid_date(_s(entry.get("id"))):
+        return updated
+    return published or updated
+
+
+def _guid_date(guid: str) -> str | None:
+    """The date fastfeedparser makes of ``guid`` for an entry without one of its own."""
+    import fastfeedparser
+
+    parse_date = getattr(fastfeedparser.main, "_parse_date", None)
+    if not guid or guid.startswith(("http://", "https://")) or parse_date is None:
+        return None  # it makes none of an address
+    try:
+        return parse_date(guid)
+    except Exception:  # its private helper: whatever it raises, the guid gave no date
+        return None
 
 
 def _self_link(data: bytes) -> str | None:
@@ -246,18 +321,20 @@ def _media_images(entry: dict[str, Any]) -> list[Image]:
 def item_article(number: int, base: str | None, source: str, *, guid: str, link: str, title: str, html: str,
                  text: str, standfirst: str, published: str, authors: list[str],
                  enclosures: list[tuple[str, str]]) -> Entry:
-    """An entry from another reader's cache (newsboat), given field by field."""
+    """An entry from another reader's cache (newsboat), given field by field; ``base`` is its feed's address."""
     images = [Image("", None, clean_line(url)) for url, kind in enclosures if kind.startswith("image/")]
-    return _entry(number, base, source, guid=guid, link=link, title=title, html=html, text=text,
+    return _entry(number, base, source, address=base, guid=guid, link=link, title=title, html=html, text=text,
                   standfirst=standfirst, published=published, authors=authors, images=images)
 
 
-def _entry(number: int, base: str | None, source: str, *, guid: str, link: str, title: str, html: str, text: str,
-           standfirst: str, published: str, authors: list[str], images: list[Image]) -> Entry:
-    link = clean_line(link)
+def _entry(number: int, base: str | None, source: str, *, address: str | None, guid: str, link: str, title: str,
+           html: str, text: str, standfirst: str, published: str, authors: list[str], images: list[Image]) -> Entry:
+    """One entry as an article. Its link, resolved against ``address``, is its address only when it
+    is a web one: a relative link left relative would make every feed's ``/news/1`` one story."""
+    link = web_address(clean_line(link), address) or ""
     guid = clean_line(guid)
     if html:
-        body, found = _html(html, link or base)
+        body, found = _html(html, link or address or base)
         images = images + [image for image in found if image.src not in {i.src for i in images}]
     else:
         body = _paragraphs(text)
@@ -309,18 +386,27 @@ def _html(html: str, base: str | None) -> tuple[list[str], list[Image]]:
 
 
 def _iso(value: str) -> str | None:
-    """A date as ISO text; feeds' own dates are normalised by the parsers already."""
+    """A date as ISO text, or None when ``value`` is no real date (a bare number, a short token)."""
     value = clean_line(value)
-    if not value:
+    if not value or value.isdigit():
         return None
     try:
         return dt.datetime.fromisoformat(value).isoformat()
     except ValueError:
-        pass
-    try:
-        from dateutil import parser as dateparser
+        return _full_date(value)
 
-        return dateparser.parse(value).isoformat()
+
+def _full_date(value: str) -> str | None:
+    """dateutil's reading of ``value`` when the text names a day, a month and a year.
+
+    dateutil fills what the text lacks from today ("5" is the 5th of this month, "1234"
+    today's date in 1234): read with two different defaults, such text gives two days.
+    """
+    from dateutil import parser as dateparser
+
+    try:
+        first, second = (dateparser.parse(value, default=default) for default in _DEFAULT_DAYS)
     except (ValueError, OverflowError):
         return None
+    return first.isoformat() if first.date() == second.date() else None
 

@@ -14,9 +14,8 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
-from broadsheet.store.sanitize import clean_line
+from broadsheet.store.sanitize import clean_line, is_web_address
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.tinydb import KeyedTable, open_db
 from broadsheet.store.storage.userstate import TagError, normalise_tag
@@ -31,11 +30,7 @@ class FeedAddressError(ValueError):
 def check_url(url: str) -> str:
     """``url`` trimmed, or FeedAddressError saying why it cannot be fetched."""
     url = clean_line(url)
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        raise FeedAddressError(f"{url!r} is not an address") from None
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
+    if not is_web_address(url):
         raise FeedAddressError(f"{url!r} is not an http:// or https:// address")
     return url
 

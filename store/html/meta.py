@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborHTMLParser
 
 from broadsheet.store.html.tree import absolute, squash
 from broadsheet.store.model import Image
+from broadsheet.store.sanitize import is_web_address
 
 _ARTICLE_TYPES = ("Article", "Posting", "Report", "BlogPosting", "LiveBlog", "Review", "Story")
 _MAX_LD = 2 * 1024 * 1024  # a JSON-LD block larger than this is not metadata
@@ -179,6 +180,6 @@ def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
     canonical = tree.css_first('link[rel~="canonical" i][href]')
     meta.url = absolute(canonical.attributes.get("href") if canonical else None, base) \
         or absolute(_text(props.get("og:url")), base) or absolute(meta.url, base)
-    if meta.url and not meta.url.startswith(("http://", "https://")):
+    if meta.url and not is_web_address(meta.url):
         meta.url = None
     return meta

@@ -1,0 +1,220 @@
+"""Feeds that mislead: a huge Retry-After, relative links, guids read as dates, links that are not web addresses."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import webbrowser
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from pytest_httpserver import HTTPServer
+from werkzeug import Response
+
+from broadsheet.cli.main import main
+from broadsheet.store.feeds.fetch import Settings, fetch
+from broadsheet.store.feeds.parse import parse_feed
+from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.model import Article
+from broadsheet.store.storage.db import Store
+from broadsheet.tui import links
+from tests.feeds import rss, rss_feed
+
+FAST = Settings(timeout=0.5, total=2.0, retries=1, backoff=0.05, max_wait=1.0, max_bytes=1024 * 1024)
+WEEK = dt.timedelta(days=7)
+
+
+@pytest.fixture
+def other_server() -> Iterator[HTTPServer]:
+    """A second server on 127.0.0.1 (another port: another site to the store's address rule)."""
+    httpd = HTTPServer(host="127.0.0.1", port=0)
+    httpd.start()
+    yield httpd
+    httpd.clear()
+    if httpd.is_running():
+        httpd.stop()
+
+
+def subscribe(store: Store, *urls: str) -> Subscriptions:
+    subs = Subscriptions(store)
+    subs.add(list(urls), ())
+    return subs
+
+
+def only(data: bytes, feed_url: str | None = "https://feeds.example/f") -> list[Article]:
+    return [e.article for e in parse_feed(data, feed_url).entries if e.article is not None]
+
+
+def item(title: str, *, guid: str = "", link: str = "", date: str = "") -> str:
+    return (f"<item><title>{title}</title>" + (f"<link>{link}</link>" if link else "")
+            + (f"<guid>{guid}</guid>" if guid else "") + (f"<pubDate>{date}</pubDate>" if date else "")
+            + f"<description>{title}: the harbour master said so on Tuesday.</description></item>")
+
+
+# -- 1. a Retry-After too large for a date ----------------------------------------------
+
+
+@pytest.mark.parametrize("retry_after", ["1000000000000", "99999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_a_huge_retry_after_fails_that_feed_only_and_is_capped_at_a_week(store: Store, server: HTTPServer,
+                                                                        retry_after: str) -> None:
+    server.expect_request("/busy").respond_with_data("slow down", status=429, headers={"Retry-After": retry_after})
+    server.expect_request("/calm").respond_with_data(rss_feed(2))
+    subs = subscribe(store, server.url_for("/busy"), server.url_for("/calm"))
+    busy, calm = fetch(store, settings=FAST).results
+    assert busy.failed and busy.reason.startswith("rate limited (429): the server asks to wait until")
+    assert (calm.outcome, calm.new) == ("new", 2) and len(store) == 2
+    saved = next(s for s in subs.all() if s.url.endswith("/busy"))
+    assert dt.datetime.fromisoformat(saved.not_before) <= dt.datetime.now(dt.UTC) + WEEK
+    count = len(server.log)
+    again = fetch(store, settings=FAST).results[0]  # the wait is kept, and the next fetch does not crash either
+    assert again.outcome == "skipped" and len(server.log) == count + 1  # only /calm was asked
+
+
+@pytest.mark.parametrize(("status", "retry_after"), [(429, "Mon, 99 Jan 2026 00:00:00 GMT"), (429, "²"),
+                                                     (429, "Sun, 01 Jan 99999999 00:00:00 GMT"),
+                                                     (503, "99999999999999999999")])
+def test_a_malformed_or_huge_retry_after_is_a_plain_failure(store: Store, server: HTTPServer, status: int,
+                                                            retry_after: str) -> None:
+    server.expect_request("/busy").respond_with_data("slow down", status=status, headers={"Retry-After": retry_after})
+    server.expect_request("/calm").respond_with_data(rss_feed(1))
+    subscribe(store, server.url_for("/busy"), server.url_for("/calm"))
+    busy, calm = fetch(store, settings=FAST).results
+    assert busy.reason in ("rate limited (429)", "server error (503)")
+    assert calm.new == 1
+
+
+def test_a_wait_saved_past_the_cap_no_longer_skips_the_feed(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/f").respond_with_data(rss_feed(1))
+    subs = subscribe(store, server.url_for("/f"))
+    [sub] = subs.all()
+    sub.not_before = "9999-12-31T23:59:59+00:00"  # what an HTTP-date Retry-After left before the cap
+    subs.save([sub])
+    [result] = fetch(store, settings=FAST).results
+    assert (result.outcome, result.new) == ("new", 1)
+
+
+# -- 2. relative links -------------------------------------------------------------------
+
+
+def test_two_feeds_with_the_same_relative_link_give_two_stories_at_their_own_sites(
+        store: Store, server: HTTPServer, other_server: HTTPServer) -> None:
+    server.expect_request("/feed.xml").respond_with_data(rss(item("Ferry late", guid="a-1", link="/news/1")))
+    other_server.expect_request("/feed.xml").respond_with_data(rss(item("Bridge shut", guid="b-1", link="/news/1")))
+    subscribe(store, server.url_for("/feed.xml"), other_server.url_for("/feed.xml"))
+    fetch(store, settings=FAST)
+    assert {m.headline: m.url for m in store.stories()} == {
+        "Ferry late": server.url_for("/news/1"), "Bridge shut": other_server.url_for("/news/1")}
+
+
+def test_a_relative_link_is_resolved_against_where_the_feed_came_from_after_a_redirect(
+        store: Store, server: HTTPServer) -> None:
+    server.expect_request("/old/feed.xml").respond_with_response(
+        Response(status=302, headers={"Location": server.url_for("/new/feed.xml")}))
+    server.expect_request("/new/feed.xml").respond_with_data(rss(item("Ferry late", guid="a-1", link="ferry")))
+    subscribe(store, server.url_for("/old/feed.xml"))
+    fetch(store, settings=FAST)
+    assert [m.url for m in store.stories()] == [server.url_for("/new/ferry")]
+
+
+def test_atom_xml_base_resolves_entry_links() -> None:
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://courier.example/news/">
+  <title>Valley Courier</title>
+  <entry><title>Bridge reopens</title><link href="rel/one"/><id>urn:courier:1</id>
+    <updated>2026-03-04T08:00:00Z</updated><content type="text">Drivers queued from dawn.</content></entry>
+</feed>"""
+    [entry] = only(atom, "https://feeds.example/atom.xml")
+    assert entry.url == "https://courier.example/news/rel/one"
+
+
+def test_a_feed_file_without_a_base_never_merges_two_items_on_a_relative_link(store: Store, tmp_path: Path) -> None:
+    for name, title, guid in (("a.xml", "Ferry late", "a-1"), ("b.xml", "Bridge shut", "b-1")):
+        (tmp_path / name).write_bytes(b'<?xml version="1.0"?><rss version="2.0"><channel><title>Local</title>'
+                                      + item(title, guid=guid, link="/news/1").encode() + b"</channel></rss>")
+    import_paths(store, [tmp_path / "a.xml", tmp_path / "b.xml"])
+    assert sorted((m.headline, m.url) for m in store.stories()) == [("Bridge shut", None), ("Ferry late", None)]
+
+
+# -- 3. guids are no dates ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("guid", ["88", "1234", "5", "h1", "20260303"])
+def test_a_short_or_numeric_guid_is_no_publication_date(guid: str) -> None:
+    [entry] = only(rss(item("Ferry late", guid=guid, link="https://gazette.example/ferry")))
+    assert entry.published is None
+
+
+def test_parse_json_gives_no_date_for_an_item_with_only_a_numeric_guid(capsys: pytest.CaptureFixture[str],
+                                                                       tmp_path: Path) -> None:
+    path = tmp_path / "g.xml"
+    path.write_bytes(rss(item("Ferry late", guid="88")))
+    assert main(["parse", "--json", str(path)]) == 0
+    assert json.loads(capsys.readouterr().out)["published"] is None
+
+
+def test_the_items_own_date_is_kept_beside_a_numeric_guid() -> None:
+    [entry] = only(rss(item("Ferry late", guid="88", date="Tue, 03 Mar 2026 10:15:00 GMT")))
+    assert entry.published is not None and entry.published.startswith("2026-03-03T10:15")
+
+
+@pytest.mark.parametrize(("text", "published"), [("88", None), ("5", None), ("2026", None), ("h1", None),
+                                                 ("2026-03-03T10:15:00Z", "2026-03-03T10:15:00+00:00"),
+                                                 ("Tue, 03 Mar 2026 10:15:00 GMT", "2026-03-03T10:15:00+00:00")])
+def test_a_json_feed_date_must_be_a_real_date(text: str, published: str | None) -> None:
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "Dispatch",
+           "items": [{"id": "1", "url": "https://dispatch.example/1", "title": "Ferry late",
+                      "content_text": "The ferry left late.", "date_published": text}]}
+    [entry] = only(json.dumps(doc).encode())
+    assert entry.published == published
+
+
+# -- 4. only web addresses ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize("link", ["file:///etc/passwd", "data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;",
+                                  "javascript:alert(1)", "JavaScript:alert(1)", "ftp://files.example/x"])
+def test_a_feed_link_that_is_not_a_web_address_is_not_kept(link: str) -> None:
+    [entry] = only(rss(item("Ferry late", guid="g-1", link=link)))
+    assert entry.url is None and entry.key == "https://feeds.example/f#g-1"
+
+
+def test_a_web_link_is_kept() -> None:
+    [entry] = only(rss(item("Ferry late", guid="g-1", link="HTTPS://gazette.example/ferry")))
+    assert entry.url is not None and entry.url.lower() == "https://gazette.example/ferry"
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    opened: list[str] = []
+
+    class Browser:
+        name = "firefox"
+
+        def open(self, url: str) -> bool:
+            opened.append(url)
+            return True
+
+    monkeypatch.setattr(webbrowser, "get", lambda: Browser())
+    return opened
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "data:text/html,<b>hi</b>", "javascript:alert(1)", "/news/1"])
+def test_the_browser_is_never_given_anything_but_a_web_address(browser: list[str], url: str) -> None:
+    reason = links.open_in_browser(url, {"DISPLAY": ":0"})
+    assert reason is not None and "http://" in reason and browser == []
+
+
+def test_the_browser_opens_a_web_address(browser: list[str]) -> None:
+    assert links.open_in_browser("https://gazette.example/ferry", {"DISPLAY": ":0"}) is None
+    assert browser == ["https://gazette.example/ferry"]
+
+
+def test_an_entry_without_a_date_gets_none_when_its_text_hides_the_entries_apart() -> None:
+    hidden = "<description><![CDATA[<p>Read <item> tags here.</p>]]></description>"  # the bytes count 3 entries
+    data = rss(f"<item><title>Ferry late</title><guid>88</guid>{hidden}</item>"
+               + item("Bridge shut", guid="b-1", date="Tue, 03 Mar 2026 10:15:00 GMT"))
+    first, second = only(data)
+    assert first.published is None
+    assert second.published is not None and second.published.startswith("2026-03-03T10:15")
