@@ -180,3 +180,18 @@ def test_list_and_bookmarks_print_the_lists_rows(cli_store: Path, capsys: pytest
     store.user.set_bookmarked(listed[0].id, False)
     assert main([*base, "bookmarks"]) == 0
     assert capsys.readouterr().out == _rich_rows(listed[1:], 80)
+
+
+def test_a_round_trip_keeps_the_id_of_a_story_stored_under_an_earlier_identity(tmp_path: Path) -> None:
+    # The same page reached through a second feed keeps the id it was first stored under, while
+    # its key is the later feed's: imported back, the id must not be made again from that key.
+    store = Store(tmp_path / "store")
+    article = make_article(1, key="https://b.example/feed#item-1")
+    store.add_identified([("0123456789abcdef", article, None)])
+    store.user.set_bookmarked("0123456789abcdef", True)
+    export = tmp_path / "export.json"
+    assert main(["--store", str(tmp_path / "store"), "export", "--format", "json", "-o", str(export)]) == 0
+    assert main(["--store", str(tmp_path / "copy"), "import", str(export)]) == 0
+    copy = Store(tmp_path / "copy")
+    assert [m.id for m in copy.stories()] == ["0123456789abcdef"]
+    assert copy.user.get("0123456789abcdef").bookmarked

@@ -461,7 +461,7 @@ def import_paths(
                     if item.article is None:
                         record(Outcome(where, "failed", item.reason))
                         continue
-                    sid = item.article.story_id
+                    sid = item.story_id or item.article.story_id
                     note = item.note
                     if item.photos:
                         note = "; ".join(n for n in (note, keep_photos(photos, item)) if n)

@@ -8,6 +8,7 @@ The Markdown export can link the stories' kept photos, written into a folder bes
 from __future__ import annotations
 
 import json
+import re
 import tempfile
 from array import array
 from bisect import bisect_left
@@ -37,11 +38,17 @@ COPY_CHUNK = 1 << 20  # bytes of Markdown handed on at once when it is copied ou
 Progress = Callable[[int, int], None]
 
 
+#: A story id as broadsheet makes them. An export's is kept on import: a story stored under the
+#: id of an earlier identity (the same page reached through another feed) has another id by its own.
+_STORY_ID = re.compile(r"[0-9a-f]{16}")
+
+
 @dataclass(frozen=True, slots=True)
 class Exported:
     article: Article
     state: StoryState
     file: str | None
+    story_id: str | None = None  # the id it had, kept on import (None: not an id broadsheet gives)
 
 
 @dataclass(frozen=True, slots=True)
@@ -258,5 +265,6 @@ def read_export(data: bytes) -> list[Exported | Refused]:
         except (ValueError, TypeError) as exc:  # anything the schema did not foresee still costs one story only
             result.append(Refused(number, clean_line(f"cannot be read ({type(exc).__name__}: {exc})")[:300]))
             continue
-        result.append(Exported(article, state, clean_line(story.file) if story.file else None))
+        result.append(Exported(article, state, clean_line(story.file) if story.file else None,
+                               story.id if story.id and _STORY_ID.fullmatch(story.id) else None))
     return result

@@ -33,6 +33,7 @@ class Item:
     note: str = ""  # something the user should know, e.g. "encoding guessed as cp1252"
     state: StoryState | None = None  # marks the input carries (a Broadsheet export, a newsboat cache)
     photos: tuple[Photo, ...] = ()  # checked photos the input carries, for the store to keep
+    story_id: str | None = None  # the id the input gives it (a Broadsheet export), else the article's own
 
 
 class Format(Protocol):

@@ -25,4 +25,5 @@ class ExportFormat:
             if isinstance(item, Refused):
                 yield Item(None, part=f"story {item.number}", reason=f"refused: {item.reason}")
             else:
-                yield Item(item.article, part=f"story {number}", state=item.state if item.state.to_doc() else None)
+                yield Item(item.article, part=f"story {number}", state=item.state if item.state.to_doc() else None,
+                           story_id=item.story_id)
