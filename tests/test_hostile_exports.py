@@ -83,10 +83,13 @@ def test_a_story_with_a_lone_surrogate_or_controls_imports_cleaned(tmp_path: Pat
     doc = export_doc(tmp_path)
     doc["stories"][0]["article"]["headline"] = "Harbour \ud800vote\u202e\x1b]0;owned\x07 today"
     doc["stories"][1]["article"]["body"] = ["\x00\x1b[2J", "Real words about the harbour."]
+    doc["stories"][2]["state"]["tags"] = ["\x1b[31mred\x1b[0m", "\x1b]0;owned\x07harbour"]
     folder, summary = import_doc(doc, tmp_path, capsys)
     assert "3 imported" in summary
     headlines = [m.headline for m in Store(folder).stories()]
     assert "Harbour vote today" in headlines
+    tags = {tag for state in Store(folder).user.all().values() for tag in state.tags}
+    assert tags == {"harbour", "red"}  # whole escapes gone, not their ESC alone ("[31mred")
     assert_store_usable(folder, capsys)
 
 

@@ -38,6 +38,7 @@ from tinydb import TinyDB
 
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError
+from broadsheet.store.sanitize import clean_text
 from broadsheet.store.storage.atomic import atomic_write_bytes, file_identity
 from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db, record_in
 
@@ -62,8 +63,8 @@ class TagError(ValueError):
 
 
 def normalise_tag(raw: str) -> str:
-    """Trim, lower-case, drop commas and control characters, fold spaces, cap the length."""
-    text = unicodedata.normalize("NFC", raw)
+    """Trim, lower-case, drop commas, escape sequences and control characters, fold spaces, cap the length."""
+    text = unicodedata.normalize("NFC", clean_text(raw))  # a whole escape goes, not its ESC alone ("[31mtag")
     text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
     text = re.sub(r"\s+", " ", text.replace(",", " ")).strip().lower()[:TAG_MAX_LENGTH].strip()
     if not text:
