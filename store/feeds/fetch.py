@@ -223,7 +223,9 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
             return Got("failed", reason=f"larger than the {settings.max_bytes // (1024 * 1024)} MB cap for a feed")
         except (httpx.ConnectError, httpx.TooManyRedirects, httpx.UnsupportedProtocol, httpx.DecodingError) as exc:
             return Got("failed", reason=_why(exc, settings))  # retrying cannot help (and no network fails fast)
-        except (httpx.TransportError, TimeoutError) as exc:
+        except TimeoutError as exc:  # the whole answer's deadline: a server that trickles would trickle again
+            return Got("failed", reason=_why(exc, settings))
+        except httpx.TransportError as exc:
             if last:
                 return Got("failed", reason=_why(exc, settings))
             await asyncio.sleep(delay)
