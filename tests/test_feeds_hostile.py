@@ -15,7 +15,7 @@ from werkzeug import Response
 from broadsheet.cli.main import main
 from broadsheet.store.feeds.fetch import Settings, fetch
 from broadsheet.store.feeds.parse import parse_feed
-from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscriptions, check_url
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.model import Article
 from broadsheet.store.storage.db import Store
@@ -218,3 +218,19 @@ def test_an_entry_without_a_date_gets_none_when_its_text_hides_the_entries_apart
     first, second = only(data)
     assert first.published is None
     assert second.published is not None and second.published.startswith("2026-03-03T10:15")
+
+
+def test_one_feed_however_its_address_is_written_is_one_subscription(store: Store) -> None:
+    subs = Subscriptions(store)
+    added, _ = subs.add(["http://feeds.example/news.xml"])
+    again, present = subs.add(["HTTP://Feeds.Example/news.xml", "http://feeds.example/news.xml#top",
+                               "http://feeds.example:80/news.xml"], tags=["daily"])
+    assert len(added) == 1 and not again and len(present) == 3
+    [sub] = subs.all()
+    assert sub.url == "http://feeds.example/news.xml" and sub.tags == ["daily"]
+
+
+def test_an_address_with_an_escape_sequence_is_refused_not_changed() -> None:
+    with pytest.raises(FeedAddressError, match="escape sequences"):
+        check_url("http://feeds.example/\x1b[31mred.xml")
+    assert check_url("  http://feeds.example/ok.xml ") == "http://feeds.example/ok.xml"

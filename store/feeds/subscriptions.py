@@ -15,6 +15,7 @@ from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
+from broadsheet.store.model import normal_url
 from broadsheet.store.sanitize import clean_line, is_web_address
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.tinydb import KeyedTable, open_db
@@ -29,7 +30,9 @@ class FeedAddressError(ValueError):
 
 def check_url(url: str) -> str:
     """``url`` trimmed, or FeedAddressError saying why it cannot be fetched."""
-    url = clean_line(url)
+    trimmed, url = " ".join(url.split()), clean_line(url)
+    if url != trimmed:  # not fetched as something else than what was given
+        raise FeedAddressError(f"{url!r} is not an address: it holds control characters or escape sequences")
     if not is_web_address(url):
         raise FeedAddressError(f"{url!r} is not an http:// or https:// address")
     return url
@@ -156,19 +159,21 @@ class Subscriptions:
         stamp = now()
 
         def change(table: dict[str, Any]) -> None:
-            known = {Subscription.from_doc(doc).url: sid for sid, doc in table.items()}
+            # One feed, however its address is written: HTTP://Host/feed#top is http://host/feed.
+            known = {normal_url(Subscription.from_doc(doc).url): sid for sid, doc in table.items()}
             for url in urls:
                 tags = clean_tags([*common, *(tags_of or {}).get(url, [])])
-                if url in known:
-                    sub = Subscription.from_doc(table[known[url]])
+                same = known.get(normal_url(url))
+                if same is not None:
+                    sub = Subscription.from_doc(table[same])
                     sub.tags = clean_tags([*sub.tags, *tags])
-                    table[known[url]] = sub.to_doc()
+                    table[same] = sub.to_doc()
                     present.append(sub)
                     continue
                 sub = Subscription(url=url, key=url, tags=list(tags), full=full, added=stamp,
                                    title=clean_line((titles or {}).get(url, "")))
                 table[sub.id] = sub.to_doc()
-                known[url] = sub.id
+                known[normal_url(url)] = sub.id
                 added.append(sub)
 
         with self.store.lock:
