@@ -4,6 +4,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.store.ingest.decode import DecodeError, decode_bytes, read_document
+from broadsheet.store.ingest.formats import read_source
 
 TEXT = "Café owners in Brīvība street say “business is back”.\n"
 
@@ -67,3 +68,23 @@ def test_a_link_to_nothing_says_so(tmp_path: Path) -> None:
     (tmp_path / "dangling.html").symlink_to(tmp_path / "gone.html")
     with pytest.raises(DecodeError, match="a link to a file that is not there"):
         read_document(tmp_path / "dangling.html")
+
+
+PAGE = ("<!DOCTYPE html><html><head><meta charset='utf-16'><title>Harbour votes on ferries</title></head><body>"
+        "<article><h1>Harbour votes on ferries</h1><p>Residents of Lowmoor voted on Tuesday on a plan to change "
+        "the ferry times across the harbour, the council said.</p><p>The council said the vote was the largest "
+        "in the town's history, and a second vote would follow in the spring.</p></article></body></html>")
+FEED = ('<?xml version="1.0" encoding="UTF-16"?><rss version="2.0"><channel><title>Lowmoor Gazette</title>'
+        "<item><title>Harbour votes on ferries</title><link>https://lowmoor.example/1</link>"
+        "<description>Residents voted on the ferry times.</description></item></channel></rss>")
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-be", "utf-32"])
+@pytest.mark.parametrize(("text", "name"), [(PAGE, "page.html"), (FEED, "feed.xml")])
+def test_saved_pages_and_feeds_in_utf_16_or_32_are_read(tmp_path: Path, text: str, name: str, encoding: str) -> None:
+    # A page or feed with a UTF-16 byte-order mark was refused: "no headline found".
+    path = tmp_path / name
+    path.write_bytes((b"\xfe\xff" if encoding == "utf-16-be" else b"") + text.encode(encoding))
+    [item] = read_source(path)
+    assert item.article is not None, item.reason
+    assert item.article.headline == "Harbour votes on ferries" and "Residents" in item.article.body[0]

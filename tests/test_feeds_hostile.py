@@ -234,3 +234,13 @@ def test_an_address_with_an_escape_sequence_is_refused_not_changed() -> None:
     with pytest.raises(FeedAddressError, match="escape sequences"):
         check_url("http://feeds.example/\x1b[31mred.xml")
     assert check_url("  http://feeds.example/ok.xml ") == "http://feeds.example/ok.xml"
+
+
+def test_a_feed_in_the_charset_only_its_server_names_is_read_in_it(store: Store, server: HTTPServer) -> None:
+    body = ("<rss version='2.0'><channel><title>Café Gazette</title><item><title>Café society rejects naïve plan"
+            "</title><link>https://cafe.example/1</link><description>Text of the café story.</description>"
+            "</item></channel></rss>").encode("latin-1")
+    server.expect_request("/l1").respond_with_data(body, content_type="application/rss+xml; charset=iso-8859-1")
+    subscribe(store, server.url_for("/l1"))
+    assert not fetch(store, settings=Settings(timeout=5, total=10, retries=0)).failed
+    assert [m.headline for m in store.stories()] == ["Café society rejects naïve plan"]

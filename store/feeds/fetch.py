@@ -18,6 +18,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import email.utils
+import re
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -202,8 +203,28 @@ async def _get_once(client: httpx.AsyncClient, sub: Subscription, settings: Sett
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > settings.max_bytes and "content-encoding" not in response.headers:
             raise _TooBig
-        got.data = await _body(response, settings.max_bytes)
+        got.data = in_declared_charset(await _body(response, settings.max_bytes), response.charset_encoding)
         return got
+
+
+_DECLARED = re.compile(rb"^\s*<\?xml[^>]*\bencoding\s*=", re.IGNORECASE)
+
+
+def in_declared_charset(data: bytes, charset: str | None) -> bytes:
+    """A feed's bytes as UTF-8 when only the server says what they are in (``Content-Type: ...;
+    charset=iso-8859-1``), the document itself saying nothing: its parser would take them for
+    UTF-8, and "Café" would be stored as "Caf?" (U+FFFD). Otherwise as they came."""
+    if not charset or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or _DECLARED.match(data):
+        return data
+    try:
+        data.decode("utf-8")
+        return data  # UTF-8 already (what most servers that say latin-1 really send)
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode(charset).encode("utf-8")
+    except (LookupError, UnicodeDecodeError):
+        return data
 
 
 _STATUS = {404: "not found (404)", 410: "gone (410): the server says the feed was removed for good",
