@@ -187,7 +187,7 @@ def test_a_100_mb_feed_is_refused_at_the_cap_without_reading_it_all(store: Store
     server.expect_request("/g").respond_with_data(b"x" * (100 * 1024 * 1024 + 1))
     subs = Subscriptions(store)
     subs.add([server.url_for("/g")])
-    [declared] = fetch(store, [subs.find(server.url_for("/g"))], settings=Settings(retries=0)).failed
+    [declared] = fetch(store, subs.matching(server.url_for("/g")), settings=Settings(retries=0)).failed
     assert "cap" in declared.reason
 
 

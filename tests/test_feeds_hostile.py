@@ -244,3 +244,16 @@ def test_a_feed_in_the_charset_only_its_server_names_is_read_in_it(store: Store,
     subscribe(store, server.url_for("/l1"))
     assert not fetch(store, settings=Settings(timeout=5, total=10, retries=0)).failed
     assert [m.headline for m in store.stories()] == ["Café society rejects naïve plan"]
+
+
+def test_removing_a_title_two_feeds_share_is_refused_and_names_their_addresses(
+        store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    subs = Subscriptions(store)
+    subs.add(["https://a.example/top.xml", "https://b.example/top.xml"], titles={
+        "https://a.example/top.xml": "Top Stories", "https://b.example/top.xml": "Top Stories"})
+    assert main(["--store", str(store.folder), "feeds", "remove", "top stories"]) == 1
+    said = capsys.readouterr().err
+    assert "2 subscriptions are titled" in said and "https://a.example/top.xml" in said
+    assert len(subs.all()) == 2
+    assert main(["--store", str(store.folder), "feeds", "remove", "https://b.example/top.xml"]) == 0
+    assert [sub.url for sub in subs.all()] == ["https://a.example/top.xml"]

@@ -123,12 +123,17 @@ def list_command(store: Store, subs: Subscriptions, as_json: bool) -> int:
 def remove_command(subs: Subscriptions, refs: list[str]) -> int:
     found, status = [], 0
     for ref in refs:
-        sub = subs.find(ref)
-        if sub is None:
+        matched = subs.matching(ref)
+        if not matched:
             err.print(Text(f"no subscription {shown(ref)!r} (see `broadsheet feeds list`)", style="red"))
             status = 1
+        elif len(matched) > 1:  # not a guess at which one: removing the wrong feed loses its history
+            addresses = ", ".join(shown(sub.url) for sub in matched)
+            err.print(Text(f"{len(matched)} subscriptions are titled {shown(ref)!r}: give the address of the one "
+                           f"to remove ({addresses})", style="red"))
+            status = 1
         else:
-            found.append(sub)
+            found += matched
     subs.remove(found)
     for sub in found:
         err.print(Text(f"removed {shown(sub.name)} (its stories stay)"))
@@ -207,11 +212,11 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
     if refs:
         chosen = []
         for ref in refs:
-            sub = subs.find(ref)
-            if sub is None:
+            matched = subs.matching(ref)  # a title two feeds share fetches both
+            if not matched:
                 err.print(Text(f"no subscription {shown(ref)!r} (see `broadsheet feeds list`)", style="red"))
                 return 2
-            chosen.append(sub)
+            chosen += [sub for sub in matched if sub not in chosen]
     elif not subs.all():
         err.print("No subscriptions to fetch. Add one with `broadsheet feeds add URL`.")
         return 0

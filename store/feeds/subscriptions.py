@@ -137,13 +137,13 @@ class Subscriptions:
         subs = [Subscription.from_doc(doc) for doc in self._table.records().values()]
         return sorted((s for s in subs if s.url), key=lambda s: s.added)  # stable: file order within a second
 
-    def find(self, ref: str) -> Subscription | None:
-        """A subscription by address, id, or title (case-blind), else None."""
+    def matching(self, ref: str) -> list[Subscription]:
+        """The subscription of an address or id, else every one so titled (case-blind): two
+        feeds may share a title ("Top Stories"), and an address tells them apart."""
         ref = ref.strip()
-        for sub in self.all():
-            if ref in (sub.url, sub.id, sub.key) or ref.casefold() == sub.title.casefold():
-                return sub
-        return None
+        subs = self.all()
+        exact = [sub for sub in subs if ref in (sub.url, sub.id, sub.key)]
+        return exact or [sub for sub in subs if ref.casefold() == sub.title.casefold()]
 
     def add(self, urls: Iterable[str], tags: Iterable[str] = (), full: bool = False,
             titles: dict[str, str] | None = None,

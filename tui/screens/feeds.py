@@ -124,9 +124,13 @@ class FeedsMixin(_ScreenBase):
         from broadsheet.store.feeds.subscriptions import Subscriptions
 
         subs = Subscriptions(self.store)
-        sub = subs.find(title)
-        if sub is not None:
-            self._write(lambda: subs.remove([sub]))
+        matched = subs.matching(title)
+        if len(matched) > 1:
+            self.notify(f"{len(matched)} feeds are titled {title!r}: remove the one you mean with "
+                        "`broadsheet feeds remove ADDRESS` (`broadsheet feeds list` gives them)",
+                        title="Not unsubscribed", severity="warning", timeout=10)
+        elif matched:
+            self._write(lambda: subs.remove(matched))
 
 
 def _problem(sub: Subscription) -> str:
