@@ -257,3 +257,15 @@ def test_removing_a_title_two_feeds_share_is_refused_and_names_their_addresses(
     assert len(subs.all()) == 2
     assert main(["--store", str(store.folder), "feeds", "remove", "https://b.example/top.xml"]) == 0
     assert [sub.url for sub in subs.all()] == ["https://a.example/top.xml"]
+
+
+def test_an_atom_title_in_xhtml_heads_its_story() -> None:
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Lowmoor</title><id>urn:f</id><updated>2026-03-01T00:00:00Z</updated>
+<entry><id>urn:1</id><updated>2026-03-01T00:00:00Z</updated>
+<title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">Mayor <em>resigns</em> after &amp; vote</div></title>
+<link href="https://lowmoor.example/1"/>
+<content type="html">&lt;p&gt;The mayor of Lowmoor resigned on Monday after the council vote.&lt;/p&gt;</content>
+</entry></feed>"""
+    [entry] = parse_feed(atom, "https://lowmoor.example/feed").entries
+    assert entry.article is not None and entry.article.headline == "Mayor resigns after & vote"

@@ -29,11 +29,12 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 # fastfeedparser does not keep it.
 _SELF_LINK = re.compile(rb"<(?:[a-z0-9]+:)?link\b[^>]*\brel=[\"']self[\"'][^>]*>", re.I)
 _HREF = re.compile(rb"\bhref=[\"']([^\"']+)[\"']", re.I)
-# An entry's XML and its date elements (the ones the parsers read a date from), see _dated_items.
+# An entry's XML, its date elements (the ones the parsers read a date from) and its title, see _item_spans.
 _ITEM = re.compile(rb"<(?:[a-z0-9]+:)?(?:item|entry)[\s>]", re.I)
 _ITEM_END = re.compile(rb"</(?:[a-z0-9]+:)?(?:item|entry)\s*>", re.I)
 _DATE_TAG = re.compile(rb"<(?:[a-z0-9]+:)?(?:pubDate|published|issued|date|created|updated|modified|lastBuildDate)"
                        rb"[\s>]", re.I)
+_TITLE = re.compile(rb"<(?:atom:)?title\b[^>]*>(.*?)</(?:atom:)?title\s*>", re.I | re.S)  # not media:title
 _DEFAULT_DAYS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # see _full_date
 _WEB = re.compile(r"https?://", re.I)
 
@@ -164,7 +165,7 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
     feed = Feed(_title(_s(info.get("title"))), home, self_link, "RSS/Atom")
     feed_author = _s(info.get("author"))
     entries = parsed.get("entries") or []
-    dated = _dated_items(data, len(entries))
+    spans = _item_spans(data, len(entries))
     for number, entry in enumerate(entries, 1):
         content = entry.get("content") or []
         body, plain = "", ""
@@ -186,11 +187,11 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             number, base, feed.title, address=address,
             guid=_s(entry.get("id")),
             link=_s(entry.get("link")),
-            title=_s(entry.get("title")),
+            title=_s(entry.get("title")) or _markup_title(data, spans[number - 1] if spans else None),
             html=body,
             text=plain,
             standfirst=summary if (body or plain) and summary != body else "",
-            published=_published(entry, dated[number - 1] if dated else None),
+            published=_published(entry, _DATE_TAG.search(data, *spans[number - 1]) is not None if spans else None),
             authors=authors or ([feed_author] if feed_author else []),
             images=_media_images(entry),
         ))
@@ -209,17 +210,25 @@ def _link_base(info: dict[str, Any], address: str | None) -> str | None:
     return absolute(xml_base, address) or address
 
 
-def _dated_items(data: bytes, count: int) -> list[bool] | None:
-    """For each of the ``count`` entries, whether its XML has a date element; None when the
-    entries cannot be told apart in the bytes (their number differs from the parser's)."""
+def _item_spans(data: bytes, count: int) -> list[tuple[int, int]] | None:
+    """Where each of the ``count`` entries' XML is in ``data``; None when the entries cannot be
+    told apart in the bytes (their number differs from the parser's)."""
     starts = [found.end() for found in _ITEM.finditer(data)]
     if len(starts) != count:
         return None
-    dated = []
+    spans = []
     for start, limit in itertools.pairwise([*starts, len(data)]):
         end = _ITEM_END.search(data, start, limit)  # bounded by the next entry: linear, even unclosed
-        dated.append(_DATE_TAG.search(data, start, end.start() if end else limit) is not None)
-    return dated
+        spans.append((start, end.start() if end else limit))
+    return spans
+
+
+def _markup_title(data: bytes, span: tuple[int, int] | None) -> str:
+    """An entry's title as its XML holds it, for one the parser gave as empty: fastfeedparser
+    drops an Atom ``type="xhtml"`` title (``<div>Mayor <em>resigns</em></div>``), and the
+    story was headed by its first sentence."""
+    found = _TITLE.search(data, *span) if span else None
+    return found[1].decode("utf-8", "replace") if found else ""
 
 
 def _published(entry: dict[str, Any], dated: bool | None) -> str:
