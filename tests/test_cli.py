@@ -195,3 +195,19 @@ def test_a_round_trip_keeps_the_id_of_a_story_stored_under_an_earlier_identity(t
     copy = Store(tmp_path / "copy")
     assert [m.id for m in copy.stories()] == ["0123456789abcdef"]
     assert copy.user.get("0123456789abcdef").bookmarked
+
+
+@pytest.mark.parametrize(("given", "said"), [("0", "at least one byte"), ("-1", "at least one byte"),
+                                             ("abc", "is not a size"), ("5XB", "is not a size")])
+def test_a_max_size_that_is_no_size_is_refused(given: str, said: str, tmp_path: Path,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.txt").write_text(FERRY_DUMP)
+    with pytest.raises(SystemExit):
+        main(["parse", "--json", "--max-size", given, str(tmp_path / "a.txt")])
+    assert said in capsys.readouterr().err
+
+
+def test_a_store_that_is_a_file_is_said_to_be_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("not a store")
+    assert main(["--store", str(tmp_path / "notes.txt"), "list"]) != 0
+    assert "it is a file, not a folder" in capsys.readouterr().err

@@ -18,14 +18,22 @@ if TYPE_CHECKING:
     from broadsheet.cli.reader import Start
 
 
-def _size(text: str) -> int:
-    """Parse ``5MB``, ``800k`` or a plain byte count."""
+def size(text: str) -> int:
+    """Parse ``5MB``, ``800k`` or a plain byte count (at least one byte)."""
     units = {"k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
     lowered = text.strip().lower()
-    for suffix, factor in sorted(units.items(), key=lambda kv: -len(kv[0])):
-        if lowered.endswith(suffix):
-            return int(float(lowered[: -len(suffix)]) * factor)
-    return int(lowered)
+    try:
+        for suffix, factor in sorted(units.items(), key=lambda kv: -len(kv[0])):
+            if lowered.endswith(suffix):
+                value = int(float(lowered[: -len(suffix)]) * factor)
+                break
+        else:
+            value = int(lowered)
+    except (ValueError, OverflowError):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a size (give bytes, or 800k, 5MB, 1G)") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: a size is at least one byte") from None
+    return value
 
 
 def _store_option(text: str) -> str:
@@ -47,7 +55,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", help="import saved news pages (files or folders)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    imp.add_argument("--max-size", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
+    imp.add_argument("--max-size", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
                      help="refuse files larger than this (default 5MB)")
 
     parse = commands.add_parser("parse", help="show how pages parse, without storing them")
@@ -55,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     mode.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
     mode.add_argument("--explain", action="store_true", help="each line of the page with its role and why")
     parse.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    parse.add_argument("--max-size", type=_size, default=DEFAULT_MAX_BYTES, metavar="SIZE")
+    parse.add_argument("--max-size", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE")
 
     commands.add_parser("where", help="print the store folder")
     repair = commands.add_parser("repair", help="rebuild what can be rebuilt in a store with damaged files")

@@ -36,7 +36,9 @@ def open_store(folder: Path) -> Store | None:
         err.print("Nothing has been overwritten. Run `broadsheet repair` to rebuild what can be rebuilt.")
         return None
     except OSError as exc:
-        err.print(Text(f"broadsheet: cannot open the store at {folder}: {exc}", style="red"))
+        reason = "it is a file, not a folder" if folder.exists() and not folder.is_dir() else (
+            exc.strerror or str(exc))
+        err.print(Text(f"broadsheet: cannot open the store at {folder}: {reason}", style="red"))
         return None
 
 
