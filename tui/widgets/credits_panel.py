@@ -62,7 +62,8 @@ def credits_table(article: Article | None, terms: Sequence[str] = ()) -> Table |
     return table
 
 
-BESIDE_MIN_WIDTH = 60  # a panel at least this wide puts the photo beside the caption, else above it
+BESIDE_MIN_WIDTH = 50  # a panel at least this wide puts the photo beside the caption, else above it (at
+# 100 columns the panel is 58 wide: above, the photo took a third of it and the caption was out of view)
 GAP = 2
 
 
