@@ -467,3 +467,17 @@ async def test_changing_the_order_during_a_search_says_when_it_applies(filled_st
         await pilot.press("o")
         await settle(pilot)
         assert any("once the search is cleared" in n.message for n in app._notifications)
+
+
+async def test_jumping_to_a_story_a_search_hides_says_the_search_was_cleared(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "kari lund")
+        hidden = next(m for m in filled_store.stories() if "Mountain rail" not in m.headline)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        screen.jump_to(hidden.id)
+        await settle(pilot)
+        assert screen.query_one(HeadlineList).current.id == hidden.id
+        assert any("'kari lund' cleared" in n.message for n in app._notifications)

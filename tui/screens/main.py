@@ -694,6 +694,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         if self.headlines.index_of(story_id) is None:
             with self.query_one(SearchBar).prevent(Input.Changed):
                 self.query_one(SearchBar).value = ""
+            if self.reader.query_text.strip():
+                self.notify(f"Search {self.reader.query_text.strip()!r} cleared: the story is not among its results",
+                            timeout=3)
             self.reader.clear_search()
         self._show_rows(keep=story_id)
         self.headlines.focus()
