@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 from pathlib import Path
 
 import pytest
@@ -203,3 +204,19 @@ def test_parse_json_prints_the_contract_with_the_url(tmp_path: Path, capsys: pyt
     assert page["images"] == [{"caption": "The morning ferry leaves Lowmoor slipway.",
                                "credit": "Ian Reed/Coast Herald", "src": "https://coast-herald.example/img/ferry.jpg"}]
     assert app == {"file": str(tmp_path / "app.html"), "error": "no article text found"}
+
+
+def test_a_record_followed_by_stray_data_is_noted_not_printed(tmp_path: Path,
+                                                              capfd: pytest.CaptureFixture[str]) -> None:
+    # warcio wrote "WARNING: Record not followed by newline" straight to stderr, over the progress bar.
+    second = article_html().replace(HEADLINE, "Second story").replace(URL, URL + "-2")
+    data = warc_bytes([(URL, "text/html", article_html().encode()), (URL + "-2", "text/html", second.encode())],
+                      gzip=False)
+    length = re.search(rb"Content-Length: (\d+)", data)
+    assert length is not None
+    data = data.replace(length[0], b"Content-Length: %d" % (int(length[1]) - 7), 1)  # 7 stray bytes after it
+    (tmp_path / "stray.warc").write_bytes(data)
+    got = items(tmp_path / "stray.warc")
+    assert "Second story" in [i.article.headline for i in got if i.article]
+    assert "followed by stray data" in got[0].note or "followed by stray data" in got[-1].note
+    assert "WARNING" not in capfd.readouterr().err

@@ -46,9 +46,13 @@ class Warc:
         resources: dict[str, bytes] = {}
         skipped = number = held = 0
         damage = None
+        class QuietIterator(ArchiveIterator):
+            INC_RECORD = ""  # its warning went straight to the terminal, over the progress bar: counted instead
+
         with open(source.path, "rb") as handle:
+            records = QuietIterator(handle)
             try:
-                for record in ArchiveIterator(handle):
+                for record in records:
                     number += 1
                     if not record.rec_headers.get_header("WARC-Record-ID") or record.length is None:
                         damage = f"the archive is damaged or cut short in record {number} (its headers are incomplete)"
@@ -82,6 +86,9 @@ class Warc:
         for index, (record_number, article, notes) in enumerate(pages):
             if index == 0 and skipped:
                 notes = [*notes, f"{skipped} records of the archive that are not HTML pages skipped"]
+            if index == 0 and records.err_count:
+                notes = [*notes, f"{records.err_count} records of the archive are followed by stray data "
+                                 "(a record's length may be wrong)"]
             item = with_photos(article, notes, lookup)
             yield Item(item.article, part=f"record {record_number}", note=item.note, photos=item.photos)
         yield from failed
