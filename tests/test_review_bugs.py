@@ -169,9 +169,9 @@ async def test_a_large_store_waits_for_its_index_rather_than_have_the_word_filte
     release = threading.Event()
     real_open = SearchIndex.open
 
-    def slow_open(store: Store, on_message: Callable[[str], None] | None = None) -> SearchIndex:
+    def slow_open(store: Store, **kwargs: Callable[[str], None] | None) -> SearchIndex:
         release.wait(10)
-        return real_open(store, on_message=on_message)
+        return real_open(store, **kwargs)
 
     def never_here(*args: object, **kwargs: object) -> SearchResult:
         raise AssertionError("the word filter searched a store past FALLBACK_MAX")
