@@ -14,7 +14,7 @@ from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.search_bar import SearchBar
 from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.factories import make_article
-from tests.pilot import progress_told, settle, shown_lines, type_text
+from tests.pilot import progress_told, search_for, settle, shown_lines, type_text
 
 
 def burst(app: BroadsheetApp, *keys: tuple[str, str | None]) -> None:
@@ -66,6 +66,11 @@ async def test_q_goes_back_one_level_and_capital_q_quits_anywhere(filled_store: 
         await settle(pilot)
         assert not app.screen.has_class("-reading") and isinstance(app.focused, HeadlineList)
         assert app.is_running
+        await search_for(pilot, "kari lund")
+        assert app.screen.query_one(HeadlineList).count == 1
+        await pilot.press("q")  # a search's results -> every story, as newsboat leaves a search
+        await settle(pilot)
+        assert app.is_running and app.screen.query_one(HeadlineList).count == len(filled_store)
         await pilot.press("q")  # list -> quit
         await pilot.pause()
         assert not app.is_running

@@ -710,11 +710,15 @@ class MainScreen(FeedsMixin, Screen[None]):
     # -- actions ----------------------------------------------------------------------------
 
     async def action_back_or_quit(self) -> None:
-        """q: back one level, as in newsboat and mutt: the article to the list, the list quits."""
+        """q: back one level, as in newsboat and mutt: the article to the list, a search's results
+        to every story (the one before the search selected again, as Esc in the bar does), the
+        list quits."""
         if self.has_class("-reading") or self.has_class("-zen") or self.article_view.has_focus:
             self.article_view.action_back()
         elif self.query_one(Sidebar).has_focus:
             self.set_focus(self.headlines)
+        elif (bar := self.query_one(SearchBar)).value.strip():
+            bar.action_clear_and_leave()
         else:
             await self.broadsheet.action_quit()
 
