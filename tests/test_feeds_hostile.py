@@ -14,7 +14,7 @@ from werkzeug import Response
 
 from broadsheet.cli.main import main
 from broadsheet.store.feeds.fetch import Settings, fetch
-from broadsheet.store.feeds.parse import parse_feed
+from broadsheet.store.feeds.parse import FeedError, parse_feed
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscriptions, check_url
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.model import Article
@@ -269,3 +269,16 @@ def test_an_atom_title_in_xhtml_heads_its_story() -> None:
 </entry></feed>"""
     [entry] = parse_feed(atom, "https://lowmoor.example/feed").entries
     assert entry.article is not None and entry.article.headline == "Mayor resigns after & vote"
+
+
+@pytest.mark.parametrize(("data", "said"), [
+    (b"\x89\x02garbage\xff\xfe bytes \x9b[31m that are no XML" * 8, "not a readable feed"),
+    (b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\x03compressed", "gzip-compressed data"),
+    (b"<?xml version='1.0'?>\x00\x01\x02 binary after all", "binary data"),
+])
+def test_an_answer_that_is_no_feed_is_said_in_words_without_its_bytes(data: bytes, said: str) -> None:
+    # fastfeedparser's error quotes the first 200 characters: garbage in the error and in `feeds list`.
+    with pytest.raises(FeedError) as caught:
+        parse_feed(data, "https://feeds.example/f.xml")
+    assert said in str(caught.value) and "first 200 chars" not in str(caught.value) and "garbage" not in str(
+        caught.value)

@@ -34,6 +34,7 @@ _ITEM = re.compile(rb"<(?:[a-z0-9]+:)?(?:item|entry)[\s>]", re.I)
 _ITEM_END = re.compile(rb"</(?:[a-z0-9]+:)?(?:item|entry)\s*>", re.I)
 _DATE_TAG = re.compile(rb"<(?:[a-z0-9]+:)?(?:pubDate|published|issued|date|created|updated|modified|lastBuildDate)"
                        rb"[\s>]", re.I)
+_QUOTED = re.compile(r"\s*\(first \d+ chars:.*", re.S)
 _TITLE = re.compile(rb"<(?:atom:)?title\b[^>]*>(.*?)</(?:atom:)?title\s*>", re.I | re.S)  # not media:title
 _DEFAULT_DAYS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # see _full_date
 _WEB = re.compile(r"https?://", re.I)
@@ -280,7 +281,12 @@ def _parse_xml(data: bytes) -> dict[str, Any]:
     try:
         return fastfeedparser.parse(data)
     except Exception as fast_error:  # a malformed feed: feedparser recovers more of them
-        reason = str(fast_error) or type(fast_error).__name__
+        # Without the bytes it quotes ("first 200 chars: ..."): binary garbage in the error and the feed list.
+        reason = _QUOTED.sub("", str(fast_error)) or type(fast_error).__name__
+    if data.startswith(b"\x1f\x8b"):
+        raise FeedError("not a feed: gzip-compressed data (a server sending it without saying so, or a .gz file)")
+    if b"\x00" in data[:4096]:
+        raise FeedError("not a feed: binary data")
     import feedparser
 
     try:
