@@ -231,7 +231,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         work_status = Label("", id="work-status")  # a long change of marks, an export: its progress
         work_status.display = False
         yield work_status
-        yield Footer()
+        yield Footer(compact=True)
 
     def on_unmount(self) -> None:
         self._write_session()  # a save still waiting on its timer, however the reader ends
