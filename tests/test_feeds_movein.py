@@ -192,3 +192,10 @@ def test_an_item_whose_date_no_calendar_holds_loses_its_date_not_the_items_after
     dates = {m.headline: m.published for m in Store(folder).stories()}
     assert len(dates) == 3 and not dates["Ferry timetable change number 1"]
     assert dates["Ferry timetable change number 2"].startswith("2026-03-03")
+
+
+def test_a_feed_listed_twice_keeps_its_first_title_and_both_tags() -> None:
+    listed = read_urls('https://a.example/f.xml news "~First"\nhttps://b.example/g.xml\n'
+                       'https://a.example/f.xml tech "~Second"\n')
+    assert [(f.url, f.title, f.tags) for f in listed.feeds] == [
+        ("https://a.example/f.xml", "First", ["news", "tech"]), ("https://b.example/g.xml", "", [])]

@@ -28,6 +28,18 @@ class Listed:
 class FeedList:
     feeds: list[Listed] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # lines or outlines left out, with why
+    _by_url: dict[str, Listed] = field(default_factory=dict, repr=False)
+
+    def add(self, listed: Listed) -> None:
+        """One more feed; a feed listed again (in two folders, or twice in ``urls``) adds its
+        tags to the first, whose title stays (the second took both: the first's tags were lost)."""
+        known = self._by_url.get(listed.url)
+        if known is None:
+            self._by_url[listed.url] = listed
+            self.feeds.append(listed)
+            return
+        known.title = known.title or listed.title
+        known.tags = clean_tags([*known.tags, *listed.tags])
 
 
 def is_opml(data: bytes) -> bool:
@@ -65,7 +77,7 @@ def read_opml(data: bytes) -> FeedList:
             categories = [c for part in (outline.get("category") or "").split(",") for c in part.split("/") if c]
             if url:
                 try:
-                    out.feeds.append(Listed(check_url(url), name, clean_tags([*folders, *categories])))
+                    out.add(Listed(check_url(url), name, clean_tags([*folders, *categories])))
                 except FeedAddressError as exc:
                     out.problems.append(f"outline {name or url!r}: {exc}")
             if len(outline):
@@ -96,7 +108,7 @@ def read_urls(text: str) -> FeedList:
         title = next((w[1:] for w in rest if w.startswith("~")), "")
         tags = [w for w in rest if not w.startswith(("~", "!"))]
         try:
-            out.feeds.append(Listed(check_url(url), clean_line(title), clean_tags(tags)))
+            out.add(Listed(check_url(url), clean_line(title), clean_tags(tags)))
         except FeedAddressError as exc:
             out.problems.append(f"line {number}: {exc}")
     return out
