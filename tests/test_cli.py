@@ -211,3 +211,11 @@ def test_a_store_that_is_a_file_is_said_to_be_one(tmp_path: Path, capsys: pytest
     (tmp_path / "notes.txt").write_text("not a store")
     assert main(["--store", str(tmp_path / "notes.txt"), "list"]) != 0
     assert "it is a file, not a folder" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", [["list"], ["search", "ferry"], ["tags"], ["export"]])
+def test_a_command_that_reads_makes_no_store_where_there_is_none(command: list[str], tmp_path: Path,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    typo = tmp_path / "stroe"
+    assert main(["--store", str(typo), *command]) == 1
+    assert not typo.exists() and "no store at" in capsys.readouterr().err

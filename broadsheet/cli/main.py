@@ -169,11 +169,19 @@ def _dispatch(args: argparse.Namespace) -> int:
     return _with_store(args, folder, None)
 
 
+#: Commands that only read a store: they make none where there is none.
+READING = frozenset({"list", "tags", "bookmarks", "export", "search"})
+
+
 def _with_store(args: argparse.Namespace, folder: Path, start: Start | None) -> int:
     from broadsheet.cli.reader import open_store, run_command
     from broadsheet.store.errors import StoreFileError, StoreWriteError
 
     command = args.command or "run"
+    if command in READING and not folder.exists():  # a mistyped --store would become an empty store
+        print(f"broadsheet: no store at {folder} (nothing has been imported there; "
+              "`broadsheet import FILE...` makes one)", file=sys.stderr)
+        return 1
     store = open_store(folder)
     if store is None:
         return 2
