@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import stat
+import subprocess
+import sys
 import threading
 from pathlib import Path
 
@@ -12,6 +14,7 @@ import pytest
 
 from broadsheet.cli.main import main
 from broadsheet.store.errors import StoreWriteError
+from broadsheet.store.storage import atomic
 from broadsheet.store.storage.atomic import write_output
 from tests.dumps import FERRY_DUMP
 
@@ -33,19 +36,43 @@ def test_a_link_stays_a_link_and_its_target_gets_the_export(tmp_path: Path) -> N
     assert link.is_symlink() and target.read_bytes() == b"new"
 
 
-def test_a_file_keeps_its_permissions_and_a_new_one_gets_the_umask(tmp_path: Path) -> None:
+def test_a_file_keeps_its_permissions_and_a_new_one_gets_the_umask(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     shared = tmp_path / "shared.json"
     shared.write_text("old")
     shared.chmod(0o644)
     write_output(shared, lambda handle: handle.write(b"[]"))
     assert stat.S_IMODE(shared.stat().st_mode) == 0o644 and shared.read_bytes() == b"[]"
-    mask = os.umask(0o027)
-    try:
-        fresh = tmp_path / "fresh.json"
-        write_output(fresh, lambda handle: handle.write(b"[]"))
-    finally:
-        os.umask(mask)
+    monkeypatch.setattr(atomic, "_UMASK", 0o027)
+    fresh = tmp_path / "fresh.json"
+    write_output(fresh, lambda handle: handle.write(b"[]"))
     assert stat.S_IMODE(fresh.stat().st_mode) == 0o640  # not the temporary file's 0600
+
+
+def test_the_readers_own_output_is_written_through_not_replaced(tmp_path: Path) -> None:
+    # -o /dev/stdout with `>> log` in the shell: the file behind it was replaced, its lines lost.
+    log = tmp_path / "log.txt"
+    log.write_text("an earlier line\n")
+    script = ("import sys; from pathlib import Path; from broadsheet.store.storage.atomic import write_output; "
+              "write_output(Path('/dev/stdout'), lambda handle: handle.write(b'the export\\n'))")
+    with log.open("a") as out:
+        subprocess.run([sys.executable, "-c", script], stdout=out, check=True)
+    assert log.read_text() == "an earlier line\nthe export\n"
+
+
+@pytest.mark.skipif(os.geteuid() != 0, reason="needs a second user to own the link")
+def test_a_link_another_user_made_in_a_shared_folder_is_not_followed(tmp_path: Path) -> None:
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o1777)  # as /tmp
+    precious = tmp_path / "precious.txt"
+    precious.write_text("keep me")
+    planted = shared / "export.md"
+    planted.symlink_to(precious)
+    os.lchown(planted, 65534, 65534)  # another user's link
+    with pytest.raises(StoreWriteError, match="another user made"):
+        write_output(planted, lambda handle: handle.write(b"the export"))
+    assert precious.read_text() == "keep me"
 
 
 def test_a_named_pipe_is_written_to_not_replaced(tmp_path: Path) -> None:

@@ -106,37 +106,78 @@ def write_output(path: Path, write: Callable[[BinaryIO], object]) -> None:
     """Write a file the user named (an export): a regular file is replaced atomically and
     durably, through a symbolic link (the link stays a link, its target gets the new content)
     and with the old file's permissions (a new one gets the umask's, not a temporary file's
-    0600); a pipe or a device (``/dev/stdout``) is written to as it is, not replaced by a file.
+    0600); a pipe or a device is written to as it is, not replaced by a file; and the reader's
+    own output (``-o /dev/stdout``, maybe ``>> log`` in the shell) through its descriptor, not
+    by replacing the file behind it.
 
     Raises :class:`StoreWriteError` naming ``path`` and the reason.
     """
-    if is_stream(path):
-        try:
+    std = _standard_stream(path)
+    try:
+        if std is not None:
+            with os.fdopen(os.dup(std), "wb") as handle:
+                write(handle)
+            return
+        if is_stream(path):
             with open(path, "wb") as handle:
                 write(handle)
-        except StoreWriteError:
-            raise
-        except OSError as exc:
-            raise StoreWriteError(path, exc) from exc
-        return
+            return
+        if path.is_symlink():
+            _check_link(path)
+    except StoreWriteError:
+        raise
+    except OSError as exc:
+        raise StoreWriteError(path, exc) from exc
     target = Path(os.path.realpath(path))
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except OSError:
-        mode = 0o666 & ~_umask()
+        mode = 0o666 & ~_UMASK
 
     def written(handle: BinaryIO) -> object:
-        os.fchmod(handle.fileno(), mode)
+        with contextlib.suppress(OSError):  # a file system without modes (FAT, some mounts)
+            os.fchmod(handle.fileno(), mode)
         return write(handle)
 
     atomic_write_with(target, written)
 
 
-def _umask() -> int:
-    """The process's umask (read by setting it: there is no other way; set back at once)."""
+def _standard_stream(path: Path) -> int | None:
+    """The descriptor (0-2) ``path`` is the same file as, if any (``/dev/stdout``, ``/proc/self/fd/1``)."""
+    try:
+        named = os.stat(path)
+    except OSError:
+        return None
+    for fd in (1, 2, 0):
+        with contextlib.suppress(OSError):
+            if os.path.samestat(named, os.fstat(fd)):
+                return fd
+    return None
+
+
+def _check_link(link: Path) -> None:
+    """Refuse to write through a link another user made in a shared folder (``/tmp``), as the
+    kernel's ``protected_symlinks`` would: replacing its target could overwrite any file of
+    ours (``/tmp/export.md -> ~/.bashrc``). The link is followed here, not by ``open``."""
+    made, folder = os.lstat(link), os.stat(link.parent)
+    shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
+    if shared and made.st_uid not in (os.geteuid(), folder.st_uid):
+        raise StoreWriteError(link, OSError(None, "it is a link another user made in a shared folder: not followed"))
+
+
+def _read_umask() -> int:
+    """The process's umask, read once as the module loads (setting it to read it, later, could
+    give a folder another thread makes meanwhile the wrong mode)."""
+    with contextlib.suppress(OSError, ValueError), open("/proc/self/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+_UMASK = _read_umask()
 
 
 def remove_stale_temps(folders: list[Path]) -> list[Path]:
