@@ -88,3 +88,11 @@ def test_saved_pages_and_feeds_in_utf_16_or_32_are_read(tmp_path: Path, text: st
     [item] = read_source(path)
     assert item.article is not None, item.reason
     assert item.article.headline == "Harbour votes on ferries" and "Residents" in item.article.body[0]
+
+
+def test_a_utf_16_page_under_the_size_limit_is_read_whole_though_its_utf_8_is_longer(tmp_path: Path) -> None:
+    text = PAGE.replace("Residents", "東京の住民 Residents" * 3)
+    path = tmp_path / "cjk.html"
+    path.write_bytes(text.encode("utf-16"))
+    [item] = read_source(path, max_bytes=path.stat().st_size + 10)
+    assert item.article is not None, item.reason

@@ -13,7 +13,7 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Response
 
 from broadsheet.cli.main import main
-from broadsheet.store.feeds.fetch import Settings, fetch
+from broadsheet.store.feeds.fetch import Settings, fetch, in_declared_charset
 from broadsheet.store.feeds.parse import FeedError, parse_feed
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscriptions, check_url
 from broadsheet.store.ingest.importer import import_paths
@@ -282,3 +282,27 @@ def test_an_answer_that_is_no_feed_is_said_in_words_without_its_bytes(data: byte
         parse_feed(data, "https://feeds.example/f.xml")
     assert said in str(caught.value) and "first 200 chars" not in str(caught.value) and "garbage" not in str(
         caught.value)
+
+
+@pytest.mark.parametrize("item", [
+    "<description><![CDATA[<p><svg><title>Share on Twitter</title></svg>The harbour opens today.</p>]]>"
+    "</description>",
+    "<title/><link>https://ex.example/b</link><description><![CDATA[<p>Second story text.</p><svg><title>"
+    "x</title></svg>]]></description>",
+])
+def test_an_entry_without_a_title_is_headed_by_its_text_not_by_another_title(item: str) -> None:
+    feed = f"<rss version='2.0'><channel><title>Gazette</title><item>{item}</item></channel></rss>".encode()
+    [entry] = parse_feed(feed, "https://ex.example/feed").entries
+    assert entry.article is not None
+    assert "Share on" not in entry.article.headline and "https://" not in entry.article.headline
+
+
+def test_a_byte_order_mark_or_an_invisible_mark_before_an_address_is_dropped_not_refused() -> None:
+    assert check_url("\ufeffhttps://feeds.example/a.xml") == "https://feeds.example/a.xml"
+    assert check_url("\u200ehttps://feeds.example/b.xml") == "https://feeds.example/b.xml"
+
+
+def test_a_latin_1_label_is_read_as_windows_1252_as_browsers_do() -> None:
+    body = "<rss><channel><title>Gazette</title><item><title>It\u2019s the harbour \u2014 today</title></item>"
+    data = body.encode("cp1252")
+    assert in_declared_charset(data, "iso-8859-1").decode() == body

@@ -15,6 +15,7 @@ lock file makes a second fetch on the same store refuse at once instead of waiti
 from __future__ import annotations
 
 import asyncio
+import codecs
 import contextlib
 import datetime as dt
 import email.utils
@@ -207,6 +208,7 @@ async def _get_once(client: httpx.AsyncClient, sub: Subscription, settings: Sett
         return got
 
 
+_LATIN_1 = {"iso8859-1", "ascii"}  # codecs' names for the labels WHATWG maps to windows-1252
 _DECLARED = re.compile(rb"^\s*<\?xml[^>]*\bencoding\s*=", re.IGNORECASE)
 
 
@@ -221,8 +223,8 @@ def in_declared_charset(data: bytes, charset: str | None) -> bytes:
         return data  # UTF-8 already (what most servers that say latin-1 really send)
     except UnicodeDecodeError:
         pass
-    try:
-        return data.decode(charset).encode("utf-8")
+    try:  # a latin-1 label means Windows-1252, as browsers read it: its quotes and dashes, not C1 controls
+        return data.decode("cp1252" if codecs.lookup(charset).name in _LATIN_1 else charset).encode("utf-8")
     except (LookupError, UnicodeDecodeError):
         return data
 

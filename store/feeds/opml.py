@@ -49,7 +49,7 @@ def is_opml(data: bytes) -> bool:
 
 def read_feed_list(data: bytes) -> FeedList:
     """OPML or a newsboat ``urls`` file, told apart by content."""
-    return read_opml(data) if is_opml(data) else read_urls(data.decode("utf-8", "replace"))
+    return read_opml(data) if is_opml(data) else read_urls(data.decode("utf-8-sig", "replace"))
 
 
 def read_opml(data: bytes) -> FeedList:

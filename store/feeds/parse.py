@@ -35,7 +35,9 @@ _ITEM_END = re.compile(rb"</(?:[a-z0-9]+:)?(?:item|entry)\s*>", re.I)
 _DATE_TAG = re.compile(rb"<(?:[a-z0-9]+:)?(?:pubDate|published|issued|date|created|updated|modified|lastBuildDate)"
                        rb"[\s>]", re.I)
 _QUOTED = re.compile(r"\s*\(first \d+ chars:.*", re.S)
-_TITLE = re.compile(rb"<(?:atom:)?title\b[^>]*>(.*?)</(?:atom:)?title\s*>", re.I | re.S)  # not media:title
+# An Atom title in XHTML (the only kind fastfeedparser gives as empty): not media:title, nor <title/>.
+_XHTML_TITLE = re.compile(rb"<(?:atom:)?title\b[^>]*\btype\s*=\s*[\"']xhtml[\"'][^>]*(?<!/)>(.*?)</(?:atom:)?title\s*>",
+                          re.I | re.S)
 _DEFAULT_DAYS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # see _full_date
 _WEB = re.compile(r"https?://", re.I)
 
@@ -228,7 +230,7 @@ def _markup_title(data: bytes, span: tuple[int, int] | None) -> str:
     """An entry's title as its XML holds it, for one the parser gave as empty: fastfeedparser
     drops an Atom ``type="xhtml"`` title (``<div>Mayor <em>resigns</em></div>``), and the
     story was headed by its first sentence."""
-    found = _TITLE.search(data, *span) if span else None
+    found = _XHTML_TITLE.search(data, *span) if span else None
     return found[1].decode("utf-8", "replace") if found else ""
 
 
@@ -403,7 +405,7 @@ def _html(html: str, base: str | None) -> tuple[list[str], list[Image]]:
 def _iso(value: str) -> str | None:
     """A date as ISO text, or None when ``value`` is no real date (a bare number, a short token)."""
     value = clean_line(value)
-    if not value or value.isdigit():
+    if not value or (value.isdigit() and len(value) != 8):  # a number is no date; 20240105 is one
         return None
     try:
         return dt.datetime.fromisoformat(value).isoformat()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -28,11 +29,14 @@ class FeedAddressError(ValueError):
     """An address that cannot be a feed's (not http/https, no host)."""
 
 
+_CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def check_url(url: str) -> str:
     """``url`` trimmed, or FeedAddressError saying why it cannot be fetched."""
-    trimmed, url = " ".join(url.split()), clean_line(url)
-    if url != trimmed:  # not fetched as something else than what was given
-        raise FeedAddressError(f"{url!r} is not an address: it holds control characters or escape sequences")
+    if _CONTROLS.search(url.strip()):  # not fetched as something else than what was given ("\x1b[31m" dropped)
+        raise FeedAddressError(f"{url.strip()!r} is not an address: it holds control characters or escape sequences")
+    url = clean_line(url)  # (invisible marks go: a byte-order mark, a left-to-right mark pasted with it)
     if not is_web_address(url):
         raise FeedAddressError(f"{url!r} is not an http:// or https:// address")
     return url

@@ -53,8 +53,9 @@ class Source:
         except OSError as exc:
             raise DecodeError(f"cannot read the file ({exc.strerror or exc})") from None
         if head.startswith(WIDE_BOMS):  # every format below reads bytes as UTF-8 or says its own encoding
+            # The cap is the file's on disk: the UTF-8 can be longer (CJK: 1.5 times), and is whole.
             head = as_utf8(read_capped(path, max_bytes))
-            size = len(head)
+            return cls(path, head, len(head), max(max_bytes, len(head)))
         return cls(path, head, size, max_bytes)
 
     def read_bytes(self) -> bytes:
