@@ -30,3 +30,9 @@ def test_highlight_styles_each_match_once_and_counts_them() -> None:
     assert highlight(text, term_matcher(["ferry", "ferr"])) == 2
     assert [(span.start, span.end) for span in text.spans] == [(0, 7), (14, 19)]
     assert highlight(Text("nothing"), term_matcher(["  "])) == 0
+
+
+def test_words_are_found_folded_as_the_index_folds_them() -> None:
+    text = "École et écoles; the ECOLE. x_cafe and cafés"
+    assert marked(["ecole"], text) == ["École", "écoles", "ECOLE"]  # the search found them all
+    assert marked(["cafe"], text) == ["cafe", "cafés"]  # "_" splits words, as in the index

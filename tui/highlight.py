@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from broadsheet.store.search.analysis import stem_set, stems
+from broadsheet.store.search.analysis import fold, stem_set, stems
 
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_]+")  # as the index splits: "x_cafe" is two words
 
 
 class TermMatcher:
@@ -23,17 +23,18 @@ class TermMatcher:
         self._starts = re.compile("|".join(r"\b" + re.escape(w) for w in words), re.IGNORECASE)
         single = [w for w in words if _WORD.fullmatch(w)]
         self._stems = set().union(*map(stem_set, single)) if single else set()
-        # Only words that begin as a stem does are stemmed to be compared (a story's every word would cost ms).
-        heads = sorted({s[:2] for s in self._stems}, key=len, reverse=True)
-        self._heads = re.compile(r"\b(?:" + "|".join(map(re.escape, heads)) + r")[^\W_]*", re.IGNORECASE) if (
-            heads) else None
+        # Only words that begin, folded, as a stem does are stemmed to be compared ("École" for
+        # "ecole", as the index folds it): stemming a story's every word would cost milliseconds.
+        self._heads = {s[:2] for s in self._stems}
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each match in ``text``, in order, none empty or overlapping."""
         found = [m.span() for m in self._starts.finditer(text) if m.end() > m.start()]
-        if self._heads is None:
+        if not self._heads:
             return found
-        extra = [m.span() for m in self._heads.finditer(text) if (s := stems(m.group())) and s[0] in self._stems]
+        heads, wanted = self._heads, self._stems
+        extra = [m.span() for m in _WORD.finditer(text)
+                 if fold(m.group()[:2]) in heads and (s := stems(m.group())) and s[0] in wanted]
         if not extra:
             return found
         spans: list[tuple[int, int]] = []

@@ -65,6 +65,11 @@ def _fold(token: str) -> str:
     return "".join(map(str.lower, token)).translate(FOLD_TABLE)
 
 
+def fold(token: str) -> str:
+    """A token lowercased and folded to ASCII as the index does (``École`` -> ``ecole``)."""
+    return _fold(token)
+
+
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The English Snowball stem of a folded word (``ferries`` -> ``ferri``)."""
