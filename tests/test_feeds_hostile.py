@@ -306,3 +306,10 @@ def test_a_latin_1_label_is_read_as_windows_1252_as_browsers_do() -> None:
     body = "<rss><channel><title>Gazette</title><item><title>It\u2019s the harbour \u2014 today</title></item>"
     data = body.encode("cp1252")
     assert in_declared_charset(data, "iso-8859-1").decode() == body
+
+
+def test_a_feed_is_found_by_its_address_however_it_is_written(store: Store,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    Subscriptions(store).add(["https://feeds.example/news.xml"])
+    assert main(["--store", str(store.folder), "feeds", "remove", "HTTPS://Feeds.Example/news.xml#top"]) == 0
+    assert not Subscriptions(store).all()

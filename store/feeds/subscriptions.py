@@ -147,6 +147,8 @@ class Subscriptions:
         ref = ref.strip()
         subs = self.all()
         exact = [sub for sub in subs if ref in (sub.url, sub.id, sub.key)]
+        if not exact and "://" in ref:  # an address written another way, as ``add`` tells them apart
+            exact = [sub for sub in subs if normal_url(sub.url) == normal_url(ref)]
         return exact or [sub for sub in subs if ref.casefold() == sub.title.casefold()]
 
     def add(self, urls: Iterable[str], tags: Iterable[str] = (), full: bool = False,

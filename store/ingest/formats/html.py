@@ -22,7 +22,7 @@ from broadsheet.store.ingest.formats.photos import Lookup, attach_photos, files_
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article
 from broadsheet.store.parse.types import ParseError
-from broadsheet.store.sanitize import clean_line
+from broadsheet.store.sanitize import clean_line, is_web_address
 
 GZIP_MAGIC = b"\x1f\x8b"
 _START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
@@ -97,7 +97,7 @@ def saved_from(data: bytes) -> str | None:
     if not match:
         return None
     url = clean_line(match.group(1).decode("utf-8", "replace"))
-    return url if url.startswith(("http://", "https://")) else None
+    return url if is_web_address(url) else None
 
 
 def read_head_capped(source: Source) -> tuple[bytes, int]:
