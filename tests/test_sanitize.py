@@ -1,7 +1,8 @@
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from broadsheet.store.sanitize import clean_line, clean_text
+from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
 
 
 def test_keeps_ordinary_text_newlines_and_tabs() -> None:
@@ -35,3 +36,13 @@ def test_no_control_characters_survive(text: str) -> None:
     assert not any(ord(c) < 32 and c not in "\n\t" for c in cleaned)
     assert not any(0x7F <= ord(c) <= 0x9F for c in cleaned)
     assert not any(c in cleaned for c in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+@pytest.mark.parametrize(("url", "web"), [
+    ("https://a.example/x", True), ("HTTP://A.EXAMPLE", True), ("http://a.example:8080?q", True),
+    ("http://user:pw@h.example/", True), ("http://[::1]/", True), ("javascript:alert(1)", False),
+    ("file:///etc/passwd", False), ("data:text/html,x", False), ("http://", False), ("https:///x", False),
+    ("/relative/link", False), ("", False),
+])
+def test_only_http_addresses_with_a_host_are_web_addresses(url: str, web: bool) -> None:
+    assert is_web_address(url) is web
