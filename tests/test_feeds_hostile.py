@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import webbrowser
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscriptions
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.model import Article
 from broadsheet.store.storage.db import Store
-from broadsheet.tui import links
 from tests.feeds import rss, rss_feed
 
 FAST = Settings(timeout=0.5, total=2.0, retries=1, backoff=0.05, max_wait=1.0, max_bytes=1024 * 1024)
@@ -183,32 +181,6 @@ def test_a_feed_link_that_is_not_a_web_address_is_not_kept(link: str) -> None:
 def test_a_web_link_is_kept() -> None:
     [entry] = only(rss(item("Ferry late", guid="g-1", link="HTTPS://gazette.example/ferry")))
     assert entry.url is not None and entry.url.lower() == "https://gazette.example/ferry"
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    opened: list[str] = []
-
-    class Browser:
-        name = "firefox"
-
-        def open(self, url: str) -> bool:
-            opened.append(url)
-            return True
-
-    monkeypatch.setattr(webbrowser, "get", lambda: Browser())
-    return opened
-
-
-@pytest.mark.parametrize("url", ["file:///etc/passwd", "data:text/html,<b>hi</b>", "javascript:alert(1)", "/news/1"])
-def test_the_browser_is_never_given_anything_but_a_web_address(browser: list[str], url: str) -> None:
-    reason = links.open_in_browser(url, {"DISPLAY": ":0"})
-    assert reason is not None and "http://" in reason and browser == []
-
-
-def test_the_browser_opens_a_web_address(browser: list[str]) -> None:
-    assert links.open_in_browser("https://gazette.example/ferry", {"DISPLAY": ":0"}) is None
-    assert browser == ["https://gazette.example/ferry"]
 
 
 def test_an_entry_without_a_date_gets_none_when_its_text_hides_the_entries_apart() -> None:

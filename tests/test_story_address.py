@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import webbrowser
 
 import pytest
 
@@ -64,7 +65,9 @@ async def test_w_says_plainly_when_there_is_no_browser(app: BroadsheetApp, monke
         assert any(m.startswith("Not opened: this is an SSH session with no display") for m in notes), notes
 
 
-async def test_w_opens_the_browser_where_there_is_one(app: BroadsheetApp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The addresses handed to the graphical browser (none is opened)."""
     opened: list[str] = []
 
     class Browser:
@@ -74,15 +77,30 @@ async def test_w_opens_the_browser_where_there_is_one(app: BroadsheetApp, monkey
             opened.append(url)
             return True
 
-    import webbrowser
-
-    monkeypatch.setenv("DISPLAY", ":0")
     monkeypatch.setattr(webbrowser, "get", lambda: Browser())
+    return opened
+
+
+async def test_w_opens_the_browser_where_there_is_one(app: BroadsheetApp, browser: list[str],
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DISPLAY", ":0")
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         await pilot.press("w")
         await settle(pilot)
-        assert opened == [URL]
+        assert browser == [URL]
+
+
+@pytest.mark.parametrize("url", ["file:///etc/passwd", "data:text/html,<b>hi</b>", "javascript:alert(1)", "/news/1"])
+def test_the_browser_is_never_given_anything_but_a_web_address(browser: list[str], url: str) -> None:
+    # A story's address may come from anyone's feed: a file: address would open the user's files.
+    reason = links.open_in_browser(url, {"DISPLAY": ":0"})
+    assert reason is not None and "http://" in reason and browser == []
+
+
+def test_the_browser_opens_a_web_address(browser: list[str]) -> None:
+    assert links.open_in_browser("https://gazette.example/ferry", {"DISPLAY": ":0"}) is None
+    assert browser == ["https://gazette.example/ferry"]
 
 
 def test_no_browser_reasons() -> None:
