@@ -478,3 +478,26 @@ async def test_a_state_file_damaged_while_reading_is_named_once_and_its_stories_
         await settle(pilot)
         assert app.is_running and any(n.message.startswith("Not saved:") for n in app._notifications)
         assert damaged.read_bytes() == before
+
+
+async def test_marks_made_elsewhere_show_and_b_acts_on_what_is_shown(filled_store: Store) -> None:
+    # Another reader or the shell bookmarks a story: the open reader showed nothing, and its b
+    # then took the bookmark away ("Bookmark removed") from a user who meant to add one.
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        story = screen.query_one(HeadlineList).current
+        Store(filled_store.folder).user.set_bookmarked(story.id, True)  # the shell's `broadsheet bookmark`
+        await pilot.press("b")  # before the reader looked again: it showed no bookmark
+        await settle(pilot)
+        assert Store(filled_store.folder).user.get(story.id).bookmarked
+        other = Store(filled_store.folder)
+        other.user.edit_tags([story.id], add=["harbour"])  # and a tag, from another reader
+        screen._check_store()  # what the reader does every STORE_CHECK_INTERVAL
+        await settle(pilot)
+        assert screen.reader.state_of(story.id).tags == ("harbour",)
+        assert screen.query_one(HeadlineList).rows[0].state.bookmarked
+        sidebar = screen.query_one(Sidebar)
+        assert any("harbour 1" in str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count))

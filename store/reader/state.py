@@ -25,6 +25,7 @@ from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.ordering import next_order, order_stories
 from broadsheet.store.search.query import Query, SearchResult, parse_query
 from broadsheet.store.storage import fields
+from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.listing import Catalogue, CatalogueIds
 from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState, UserState
@@ -131,6 +132,7 @@ class ReaderState:
         self.terms: list[str] = []
         self.note = ""  # what the last answer could not take into account
         self.fingerprint: Fingerprint | None = None
+        self._marks_seen: FileIdentity | None = None
         self.view: dict[str, bool] = {}  # the view the last session left (see ``VIEW``)
 
     # -- loading ----------------------------------------------------------------------------
@@ -138,6 +140,7 @@ class ReaderState:
     def load(self) -> None:
         """Read stories and marks from the store (another instance's changes too)."""
         self.fingerprint = self.store.fingerprint()
+        self._marks_seen = self.store.user.identity()
         release_loaded()  # the previous list goes back to the collector
         with gc_paused():
             catalogue = self.store.catalogue()
@@ -148,6 +151,18 @@ class ReaderState:
             self._counts = self.store.user.counts(self._source_of)
             self._named = set()
             hold_loaded()
+
+    def marks_changed(self) -> bool:
+        """Whether a mark was changed since the marks were read (by another reader, the shell,
+        or this one: :meth:`reload_marks` then costs a few state files)."""
+        return self.store.user.identity() != self._marks_seen
+
+    def reload_marks(self) -> None:
+        """Read the marks again (the stories stay): another reader's bookmark shows, and a key
+        pressed here acts on the marks as they are."""
+        self._marks_seen = self.store.user.identity()
+        self.states = LazyStates(self.store.user)
+        self._counts = self.store.user.counts(self._source_of)
 
     def _source_of(self, story_id: str) -> str | None:
         """A stored story's source (None: not stored), for the marks counted per source."""
@@ -270,15 +285,18 @@ class ReaderState:
         for sid in story_ids:
             self.states.get(sid)
 
+    # b and m set the opposite of what the reader shows, not of what is stored: a bookmark made
+    # in the shell a moment ago, not shown yet, is not taken away by a key meant to add one.
+
     def toggle_bookmark(self, story_id: str) -> StoryState:
         self._before([story_id])
-        state = self.store.user.toggle_bookmark(story_id)
+        state = self.store.user.set_bookmarked(story_id, not self.state_of(story_id).bookmarked)
         self.apply({story_id: state})
         return state
 
     def toggle_read(self, story_id: str) -> StoryState:
         self._before([story_id])
-        state = self.store.user.toggle_read(story_id)
+        state = self.store.user.set_read(story_id, not self.state_of(story_id).read)
         self.apply({story_id: state})
         return state
 

@@ -39,7 +39,7 @@ from tinydb import TinyDB
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.sanitize import clean_text
-from broadsheet.store.storage.atomic import atomic_write_bytes, file_identity
+from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity
 from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db, record_in
 
 TAG_MAX_LENGTH = 40
@@ -612,6 +612,10 @@ class UserState:
                 if folder_identity(self.folder) == before and self._settled() is None:
                     self._write_counts(total, {})
         return total
+
+    def identity(self) -> FileIdentity | None:
+        """Changes with every change of a mark, by any process (each one rewrites ``.counts.json``)."""
+        return file_identity(self.folder / COUNTS)
 
     def _write_counts(self, total: Marks, pending: dict[str, Any]) -> None:
         """Replace ``.counts.json`` (the caller holds the lock); the one of older versions, in the
