@@ -19,7 +19,7 @@ from werkzeug import Request, Response
 from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch, fetch_lock
 from broadsheet.store.feeds.subscriptions import Subscriptions
 from broadsheet.store.storage.db import Store
-from tests.feeds import rss_feed
+from tests.feeds import rss, rss_feed, rss_item
 
 FAST = Settings(timeout=0.5, total=2.0, retries=1, backoff=0.05, max_wait=1.0, max_bytes=1024 * 1024)
 
@@ -332,3 +332,24 @@ def test_failures_in_a_row_are_counted_and_a_success_clears_them(store: Store, s
     fetch(store, settings=FAST)
     [sub] = subs.all()
     assert (sub.errors, sub.last_error, sub.health) == (0, "", "ok") and sub.last_ok
+
+
+def test_a_deleted_entry_is_not_fetched_again_and_a_removed_feed_tag_not_put_back(store: Store,
+                                                                                 server: HTTPServer) -> None:
+    # The feed still holds its entries: a deleted one came back unread at the next fetch, and a
+    # tag the user took off a story was given back with every update of its entry.
+    server.expect_request("/feed.xml").respond_with_data(rss_feed(3), content_type="application/rss+xml")
+    subscribe(store, server.url_for("/feed.xml"), tags=("harbour",))
+    fetch(store, settings=FAST)
+    first, second, _ = sorted(m.id for m in store.stories())
+    deleted = store.delete([first])
+    store.user.edit_tags([second], remove=["harbour"])
+    server.clear()
+    server.expect_request("/feed.xml").respond_with_data(
+        rss("\n".join(rss_item(n, text=f"Updated text of story {n}, the ferry leaves later.") for n in range(3))),
+        content_type="application/rss+xml")
+    [result] = fetch(store, settings=FAST).results
+    assert result.new == 0 and first not in {m.id for m in store.stories()}
+    assert store.user.get(second).tags == ()
+    store.restore(deleted)  # the reader's undo: fetched again as any entry
+    assert first not in store.deleted_entries()

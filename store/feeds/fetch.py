@@ -495,6 +495,7 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]])
 
     indexer = Indexer(store)
     batch: list[tuple[FeedResult, Article]] = []
+    deleted = store.deleted_entries()  # the user deleted them: not stored again
 
     def flush() -> None:
         indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
@@ -506,8 +507,9 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]])
             setattr(result, got, getattr(result, got) + 1)  # result.new / .updated / .present
         if stored.new or stored.updated:
             indexer.add([(sid, articles[sid]) for sid in stored.new], [(sid, articles[sid]) for sid in stored.updated])
-        tags = {sid: StoryState(tags=tuple(r.sub.tags)) for (sid, _), (r, _) in zip(stored.results, batch, strict=True)
-                if r.sub.tags}
+        # A feed's tags go to its new stories only: an update must not put back a tag the user took off.
+        tags = {sid: StoryState(tags=tuple(r.sub.tags))
+                for (sid, got), (r, _) in zip(stored.results, batch, strict=True) if r.sub.tags and got == "new"}
         if tags:
             store.user.merge(tags)
         batch.clear()
@@ -515,6 +517,8 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]])
     try:
         for result, articles in fetched:
             for article in articles:
+                if deleted and article.story_id in deleted:
+                    continue
                 batch.append((result, article))
                 if len(batch) >= BATCH:
                     flush()

@@ -70,6 +70,8 @@ LOCK_TIMEOUT = 30.0
 MARKS_LOCK = ".marks-lock"  # the marks' own lock (see store.storage.userstate)
 FEW_LOOKUPS = 1_000  # more stories than this: their presence from the catalogue, whatever it costs to bring up to date
 LEGACY = "articles.json"  # the one metadata file of stores written before metadata shards
+DELETED_ENTRIES = "deleted-entries.json"  # feed entries the user deleted (see Store.deleted_entries)
+DELETED_KEPT = 100_000  # the most remembered: a feed keeps an entry for days, not for 100,000 deletes
 LISTING = "listing.bin"
 CHECKED_AT_OPEN = 32  # shards of each kind looked at when a store is opened: the newest
 PARSED_AT_OPEN = 4
@@ -160,6 +162,16 @@ class Stored:
     def updated(self) -> list[str]:
         new = set(self.new)
         return [sid for sid in self.ids("updated") if sid not in new]
+
+
+def _fetched(record: dict[str, Any]) -> bool:
+    """Whether a stored record (packed) is a feed entry: its "file" is its feed's address."""
+    try:
+        full = unpack_record(record, Path(LEGACY))
+    except StoreFileError:  # damaged details: not known to be one
+        return False
+    file = fields.text(full.get("file"))
+    return file is not None and file.startswith(fields.WEB)
 
 
 @dataclass(slots=True)
@@ -986,7 +998,30 @@ class Store:
                 self._bodies(number).remove_many(ids)
                 tell(done, total)
             deleted.states = self.user.forget(deleted.records, _sources_of(deleted.records))
+            entries = [sid for sid, record in deleted.records.items() if _fetched(record)]
+            if entries:
+                self._set_deleted_entries(self.deleted_entries() | set(entries))
         return deleted
+
+    # -- feed entries deleted: not fetched again ----------------------------------------------
+    #
+    # A feed keeps its entries for days: a story deleted from it came back, unread and without
+    # its tags, at the next fetch. Their ids are kept in ``deleted-entries.json`` (the newest
+    # ``DELETED_KEPT``), and fetch leaves them out; an undo takes them back out of it.
+
+    def deleted_entries(self) -> set[str]:
+        """The ids of feed entries deleted by the user, which fetch does not store again."""
+        try:
+            doc = orjson.loads((self.folder / DELETED_ENTRIES).read_bytes())
+        except (OSError, orjson.JSONDecodeError):
+            return set()
+        ids = doc.get("ids") if isinstance(doc, dict) else None
+        return {sid for sid in ids if isinstance(sid, str)} if isinstance(ids, list) else set()
+
+    def _set_deleted_entries(self, ids: set[str]) -> None:
+        """Keep ``ids`` (the caller holds the lock): sorted, so a store's copy is the same file."""
+        kept = sorted(ids)[-DELETED_KEPT:] if len(ids) > DELETED_KEPT else sorted(ids)
+        atomic_write_bytes(self.folder / DELETED_ENTRIES, orjson.dumps({"version": 1, "ids": kept}))
 
     def restore(self, deleted: Deleted) -> list[str]:
         """Put back what :meth:`delete` removed (ids stored again meanwhile are left as they are)."""
@@ -1005,6 +1040,9 @@ class Store:
                 self._put_records(back)
                 directory.append(_entry(sid, record, fields.shard(record.get("shard"))) for sid, record in back.items())
             self.user.remember({sid: doc for sid, doc in deleted.states.items() if sid in back}, _sources_of(back))
+            forgotten = self.deleted_entries()
+            if forgotten & back.keys():
+                self._set_deleted_entries(forgotten - back.keys())
         return list(back)
 
     def _stored_body(self, sid: str, metas: dict[str, dict[str, Any]], directory: Directory,
