@@ -501,3 +501,9 @@ async def test_marks_made_elsewhere_show_and_b_acts_on_what_is_shown(filled_stor
         assert screen.query_one(HeadlineList).rows[0].state.bookmarked
         sidebar = screen.query_one(Sidebar)
         assert any("harbour 1" in str(sidebar.get_option_at_index(i).prompt) for i in range(sidebar.option_count))
+
+
+def test_a_tag_holds_no_double_quote_so_a_search_can_name_it(filled_store: Store) -> None:
+    sid = filled_store.stories()[0].id
+    filled_store.user.edit_tags([sid], add=['"quoted"', 'say "hi"'])
+    assert sorted(filled_store.user.get(sid).tags) == ["quoted", "say hi"]
