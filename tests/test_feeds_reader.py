@@ -54,7 +54,7 @@ async def test_sidebar_lists_feeds_with_unread_counts_and_errors(store: Store, s
         app.screen.add_class("-sidebar")
         text = sidebar_text(app)
         assert "Feeds" in text and "Harbour Gazette 2" in text
-        assert server.url_for("/bad") in text and "not found (404)" in text
+        assert f"bad ({server.host}:{server.port})" in text and "not found (404)" in text  # untitled: by its address
         sidebar = app.screen.query_one(Sidebar)
         index = next(i for i, e in enumerate(sidebar._entries) if e and e.kind == "feed")
         sidebar.focus()
@@ -144,3 +144,20 @@ async def test_a_gone_feed_is_offered_for_removal_in_the_sidebar(store: Store, s
         await settle(pilot)
         assert Subscriptions(store).all() == []
         assert "Feeds" not in sidebar_text(app)
+
+
+async def test_x_unsubscribes_the_feed_on_its_row_when_two_share_a_title(store: Store) -> None:
+    subs = Subscriptions(store)
+    subs.add(["https://a.example/top.xml", "https://b.example/top.xml", "https://c.example/news/feed.xml"],
+             titles={"https://a.example/top.xml": "Top Stories", "https://b.example/top.xml": "Top Stories"})
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        assert "feed.xml (c.example)" in sidebar_text(app)  # untitled: what tells it apart comes first
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.focus()
+        sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.ref.startswith("https://b."))
+        await pilot.press("x")
+        await pilot.press("y")
+        await settle(pilot)
+        assert [sub.url for sub in subs.all()] == ["https://a.example/top.xml", "https://c.example/news/feed.xml"]

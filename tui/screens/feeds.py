@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
 
 from rich.text import Text
 from textual import work
@@ -64,7 +65,7 @@ class FeedsMixin(_ScreenBase):
             self.notify(str(exc), title="Subscriptions unreadable", severity="error")
             return []
         _totals, unread = self.reader.feed_counts()  # a feed's stories carry its title as their source
-        return [FeedRow(sub.name, unread[sub.title] if sub.title else 0, _problem(sub)) for sub in subs]
+        return [FeedRow(_name(sub), unread[sub.title] if sub.title else 0, _problem(sub), sub.url) for sub in subs]
 
     def action_fetch_feeds(self, quiet: bool = False) -> None:
         """Fetch every subscribed feed in a worker; new stories appear when it is done.
@@ -120,13 +121,14 @@ class FeedsMixin(_ScreenBase):
         if text:
             self.notify(text, title="Feeds", severity=severity)
 
-    def unsubscribe(self, title: str) -> None:
+    def unsubscribe(self, ref: str) -> None:
+        """Unsubscribe from the feed at address ``ref`` (or so titled, when it is the only one)."""
         from broadsheet.store.feeds.subscriptions import Subscriptions
 
         subs = Subscriptions(self.store)
-        matched = subs.matching(title)
+        matched = subs.matching(ref)
         if len(matched) > 1:
-            self.notify(f"{len(matched)} feeds are titled {title!r}: remove the one you mean with "
+            self.notify(f"{len(matched)} feeds are titled {ref!r}: remove the one you mean with "
                         "`broadsheet feeds remove ADDRESS` (`broadsheet feeds list` gives them)",
                         title="Not unsubscribed", severity="warning", timeout=10)
         elif matched:
@@ -138,3 +140,13 @@ def _problem(sub: Subscription) -> str:
     if sub.gone or not sub.errors:
         return sub.health if sub.gone else ""
     return sub.last_error if sub.errors == 1 else f"{sub.last_error} ({sub.errors} fetches in a row)"
+
+
+def _name(sub: Subscription) -> str:
+    """A feed's name in the sidebar: its title, else what tells its address from the others
+    first (cut at the end, four feeds of one host all read "http://127.0.0.1:8…")."""
+    if sub.title:
+        return sub.title
+    parts = urlsplit(sub.url)
+    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
+    return f"{last} ({parts.netloc})" if last else parts.netloc or sub.url

@@ -677,7 +677,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                 if count is not None:
                     self.notify(f"Removed tag {entry.name!r} from {n_stories(count)}")
             elif entry.kind == "feed":
-                self.unsubscribe(entry.name)
+                self.unsubscribe(entry.ref or entry.name)
             else:
                 self._write(lambda: self.store.user.delete_saved_search(entry.name))
             self.reload()

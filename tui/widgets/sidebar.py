@@ -35,6 +35,7 @@ class FeedRow:
     title: str
     unread: int
     problem: str = ""
+    url: str = ""  # which feed it is, when two share a title
 
 
 #: The most lines a feed's last error takes under its name.
@@ -94,6 +95,7 @@ class Entry:
     kind: str  # "all", "unread", "bookmarked", "feed", "tag", "search"
     name: str
     query: str
+    ref: str = ""  # a feed's address
 
 
 class Sidebar(OptionList):
@@ -148,7 +150,7 @@ class Sidebar(OptionList):
             entries.append(None)
             options.append(Option(Text("Feeds", style="bold"), disabled=True))
             for feed in feeds:
-                entries.append(Entry("feed", feed.title, feed_query(feed.title)))
+                entries.append(Entry("feed", feed.title, feed_query(feed.title), feed.url))
                 options.append(Option(EntryLabel(feed.title, feed.unread, feed.problem)))  # its error under it
         if tags:
             entries.append(None)
