@@ -52,3 +52,33 @@ class StoreWriteError(OSError):
 
     def __str__(self) -> str:
         return f"cannot save {self.path}: {self.reason}; the previous version is unchanged"
+
+
+_OUTPUT_REASONS = {
+    errno.EISDIR: "it is a folder",
+    errno.ENOTDIR: "a part of the path is a file, not a folder",
+    errno.EEXIST: "a part of the path is a file, not a folder",  # (mkdir of the folders on the way)
+    errno.ENOSPC: "the disk is full",
+    errno.EACCES: "no permission to write there",
+    errno.EPERM: "no permission to write there",
+    errno.EROFS: "it is on a read-only file system",
+}
+
+
+class OutputError(OSError):
+    """A file the user named (an export) could not be written; ``str()`` says which and why.
+
+    Not a :class:`StoreWriteError`: that one speaks of the store folder and of a previous
+    version, which an export to a new file has not got.
+    """
+
+    def __init__(self, path: Path, cause: OSError) -> None:
+        original = cause.__cause__ if isinstance(cause, StoreWriteError) and isinstance(cause.__cause__,
+                                                                                      OSError) else cause
+        reason = _OUTPUT_REASONS.get(original.errno or -1) or original.strerror or str(original)
+        super().__init__(original.errno, reason, str(path))
+        self.path = Path(path)
+        self.reason = reason
+
+    def __str__(self) -> str:
+        return f"cannot write {self.path}: {self.reason}"

@@ -344,6 +344,31 @@ async def test_export_runs_off_the_screen_with_progress_and_says_why_it_failed(
     assert len(failed) == 1 and "inside.json" in failed[0], messages
 
 
+async def test_export_asks_before_replacing_a_file_and_says_where_a_relative_name_went(
+        filled_store: Store, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.tui.screens.dialogs import ConfirmScreen
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "kept.md").write_text("an earlier export")
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for answer in ("n", "y"):
+            await pilot.press("e")
+            await settle(pilot)
+            app.screen.query_one("Input").value = "kept.md"  # type: ignore[attr-defined]
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press(answer)
+            await settle(pilot)
+            if answer == "n":
+                assert (tmp_path / "kept.md").read_text() == "an earlier export"
+        messages = [n.message for n in app._notifications]
+    assert (tmp_path / "kept.md").read_text().startswith("# ")
+    assert f"Exported 5 stories to {tmp_path / 'kept.md'}" in messages
+
+
 async def test_match_navigation_shows_its_place_and_captions_are_highlighted(filled_store: Store) -> None:
     from broadsheet.tui.widgets.credits_panel import CreditsPanel, credits_table
 

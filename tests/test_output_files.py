@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.cli.main import main
-from broadsheet.store.errors import StoreWriteError
+from broadsheet.store.errors import OutputError
 from broadsheet.store.storage import atomic
 from broadsheet.store.storage.atomic import write_output
 from tests.dumps import FERRY_DUMP
@@ -70,7 +70,7 @@ def test_a_link_another_user_made_in_a_shared_folder_is_not_followed(tmp_path: P
     planted = shared / "export.md"
     planted.symlink_to(precious)
     os.lchown(planted, 65534, 65534)  # another user's link
-    with pytest.raises(StoreWriteError, match="another user made"):
+    with pytest.raises(OutputError, match="another user made"):
         write_output(planted, lambda handle: handle.write(b"the export"))
     assert precious.read_text() == "keep me"
 
@@ -97,5 +97,11 @@ def test_a_full_device_is_an_error_not_an_export(cli_store: Path, capsys: pytest
 
 def test_an_error_names_the_file(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("a file, not a folder")
-    with pytest.raises(StoreWriteError, match="nowhere"):
+    with pytest.raises(OutputError, match=r"cannot write .*nowhere\.md: a part of the path is a file"):
         write_output(tmp_path / "file" / "nowhere.md", lambda handle: handle.write(b"x"))
+
+
+def test_a_folder_named_for_the_export_is_said_to_be_one(tmp_path: Path) -> None:
+    with pytest.raises(OutputError) as caught:
+        write_output(tmp_path, lambda handle: handle.write(b"x"))
+    assert str(caught.value) == f"cannot write {tmp_path}: it is a folder"  # no "previous version" of nothing

@@ -207,7 +207,8 @@ def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None,
         write_output(Path(args.output), lambda handle: handle.writelines(chunks))
         bar.progress.stop()  # gone before the summary
         beside = f", {len(photos)} photos in {folder}" if photos and folder is not None else ""
-        err.print(Text(f"Exported {exported[0]} stories to {args.output}{beside}"))
+        count = exported[0]
+        err.print(Text(f"Exported {count:,} {'story' if count == 1 else 'stories'} to {args.output}{beside}"))
     else:
         if photos:
             noun = "photo was" if len(photos) == 1 else "photos were"

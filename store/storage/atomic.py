@@ -18,7 +18,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO
 
-from broadsheet.store.errors import StoreWriteError
+from broadsheet.store.errors import OutputError, StoreWriteError
 
 FileIdentity = tuple[int, int, int]
 
@@ -110,24 +110,28 @@ def write_output(path: Path, write: Callable[[BinaryIO], object]) -> None:
     own output (``-o /dev/stdout``, maybe ``>> log`` in the shell) through its descriptor, not
     by replacing the file behind it.
 
-    Raises :class:`StoreWriteError` naming ``path`` and the reason.
+    Raises :class:`OutputError` naming ``path`` and the reason.
     """
-    std = _standard_stream(path)
     try:
-        if std is not None:
-            with os.fdopen(os.dup(std), "wb") as handle:
-                write(handle)
-            return
-        if is_stream(path):
-            with open(path, "wb") as handle:
-                write(handle)
-            return
-        if path.is_symlink():
-            _check_link(path)
-    except StoreWriteError:
+        _write_output(path, write)
+    except OutputError:
         raise
     except OSError as exc:
-        raise StoreWriteError(path, exc) from exc
+        raise OutputError(path, exc) from exc
+
+
+def _write_output(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    std = _standard_stream(path)
+    if std is not None:
+        with os.fdopen(os.dup(std), "wb") as handle:
+            write(handle)
+        return
+    if is_stream(path):
+        with open(path, "wb") as handle:
+            write(handle)
+        return
+    if path.is_symlink():
+        _check_link(path)
     target = Path(os.path.realpath(path))
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
@@ -162,7 +166,7 @@ def _check_link(link: Path) -> None:
     made, folder = os.lstat(link), os.stat(link.parent)
     shared = folder.st_mode & stat.S_ISVTX and folder.st_mode & stat.S_IWOTH
     if shared and made.st_uid not in (os.geteuid(), folder.st_uid):
-        raise StoreWriteError(link, OSError(None, "it is a link another user made in a shared folder: not followed"))
+        raise OutputError(link, OSError(None, "it is a link another user made in a shared folder: not followed"))
 
 
 def _read_umask() -> int:

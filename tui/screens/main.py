@@ -1087,8 +1087,18 @@ class MainScreen(FeedsMixin, Screen[None]):
         def done(name: str | None) -> None:
             if not name or not name.strip():
                 return
-            self._work_progress(f"Exporting {n_stories(targets.count)}…")
-            self._export_worker(targets, fmt, Path(name.strip()).expanduser())
+            path = Path(name.strip()).expanduser()
+            path = path if path.is_absolute() else Path.cwd() / path  # said whole: "rel.md" is where?
+
+            def start(yes: bool | None = True) -> None:
+                if yes:
+                    self._work_progress(f"Exporting {n_stories(targets.count)}…")
+                    self._export_worker(targets, fmt, path)
+
+            if path.is_file():
+                self.app.push_screen(ConfirmScreen(f"Replace {path}?"), start)
+            else:
+                start()
 
         what = "Markdown" if fmt == "md" else "JSON"
         self.app.push_screen(PromptScreen(f"Export {targets.words()} as {what} to", str(suggested)), done)
