@@ -481,3 +481,15 @@ async def test_jumping_to_a_story_a_search_hides_says_the_search_was_cleared(fil
         await settle(pilot)
         assert screen.query_one(HeadlineList).current.id == hidden.id
         assert any("'kari lund' cleared" in n.message for n in app._notifications)
+
+
+async def test_a_second_undo_says_only_the_last_delete_comes_back(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for keys in (("d", "y"), ("d", "y"), ("u",), ("u",)):
+            await pilot.press(*keys)
+            await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert "Nothing to undo: u brings back the last delete, once" in said  # not "nothing deleted"
+        assert len(filled_store.stories()) == 4

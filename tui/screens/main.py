@@ -190,6 +190,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._save_timer: Timer | None = None
         self._session: tuple[str | None, int, dict[str, bool]] | None = None  # taken down, not yet written
         self._deleted: Deleted | None = None  # the last delete of this session, for u
+        self._undone = False  # a delete of this session was undone (u undoes one, once)
         self._articles_seen: FileIdentity | None = None  # meta/stamp.json when the reader last loaded it
         self._told_damaged: set[str] = set()  # damaged files the user was told of (ReaderState.damaged_files)
         self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
@@ -1045,8 +1046,10 @@ class MainScreen(FeedsMixin, Screen[None]):
             return
         deleted, self._deleted = self._deleted, None
         if deleted is None:
-            self.notify("Nothing deleted to undo in this session", timeout=2)
+            self.notify("Nothing to undo: u brings back the last delete, once" if self._undone else
+                        "Nothing deleted to undo in this session", timeout=3)
             return
+        self._undone = True
         if len(deleted.ids) == 1:
             back = self._write(lambda: self.store.restore(deleted), stories=True)
             if back is None:
