@@ -344,7 +344,8 @@ def config_with(tmp_path: Path, keys: str) -> Path:
 def test_config_check_reports_bad_keys_unknown_ids_and_clashes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                                 capsys: pytest.CaptureFixture[str]) -> None:
     path = config_with(tmp_path, '"app.quit" = "notakey+++"\n"no.such" = "x"\n"story.bookmark" = "t"\n'
-                                 '"app.search" = "j"\n"view.zen" = "ctrl+z"\n"list.order" = "foo+o"\n')
+                                 '"app.search" = "j"\n"view.zen" = "ctrl+z"\n"list.order" = "foo+o"\n'
+                                 '"story.read" = "shift+m"\n')
     monkeypatch.setenv("BROADSHEET_CONFIG", str(path))
     assert main(["config", "check"]) == 1
     err = capsys.readouterr().err.replace("\n", " ")
@@ -353,6 +354,7 @@ def test_config_check_reports_bad_keys_unknown_ids_and_clashes(tmp_path: Path, m
     assert "story.bookmark and story.tag are both on 't'" in err
     assert "app.search and HeadlineList Down are both on 'j': while the HeadlineList has focus, 'j' does Down" in err
     assert "'foo' is not a modifier" in err
+    assert "Shift with a letter arrives as the capital letter: write 'M'" in err  # shift+m never fires
     assert load_config(path).keys == {"view.zen": "ctrl+z", "app.search": "j"}
 
 

@@ -46,6 +46,8 @@ def key_problem(key: str) -> str | None:
     unknown = [m for m in modifiers if m not in MODIFIERS]
     if unknown:
         return f"{unknown[0]!r} is not a modifier (ctrl, shift, alt, meta, super)"
+    if modifiers == ["shift"] and len(name) == 1 and name.isalpha():  # Shift+M arrives as "M"
+        return f"Shift with a letter arrives as the capital letter: write {name.upper()!r}"
     if len(name) == 1 or name in _NAMED_KEYS or key_to_character(name) is not None:
         return None
     return f"{name!r} is not a key name (use names such as a, B, ctrl+b, f5, slash, question_mark, pageup)"
