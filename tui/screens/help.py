@@ -16,12 +16,12 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
 
-def bindings_of(node: DOMNode, keymap: Mapping[str, str]) -> list[Binding]:
+def bindings_of(node: DOMNode | type, keymap: Mapping[str, str]) -> list[Binding]:
     """The reader's own bindings of a node's class (and its bases in Broadsheet, not Textual's
     scrolling and editing ones), most specific first, one per action with all its keys, and
     the keys ``keymap`` (the app's, from the config) gives them in place of the declared ones."""
     found: dict[str, Binding] = {}
-    for cls in type(node).__mro__:
+    for cls in (node if isinstance(node, type) else type(node)).__mro__:  # (a screen not open: its class)
         if not cls.__module__.startswith("broadsheet."):
             continue
         declared: dict[str, Binding] = {}
@@ -41,7 +41,8 @@ def key_label(app: App[Any], key: str) -> str:
     return app.get_key_display(Binding(key.strip(), ""))
 
 
-def regions(screen: Screen) -> list[tuple[str, DOMNode]]:
+def regions(screen: Screen) -> list[tuple[str, DOMNode | type]]:
+    from broadsheet.tui.screens.photo import PhotoScreen
     from broadsheet.tui.widgets.article_view import ArticleView
     from broadsheet.tui.widgets.credits_panel import CreditsPanel
     from broadsheet.tui.widgets.headline_list import HeadlineList
@@ -55,6 +56,7 @@ def regions(screen: Screen) -> list[tuple[str, DOMNode]]:
         ("Caption & credits", screen.query_one(CreditsPanel)),
         ("Search bar", screen.query_one(SearchBar)),
         ("Filters sidebar (f)", screen.query_one(Sidebar)),
+        ("Photo full-screen (v)", PhotoScreen),
         ("Application", screen.app),
     ]
 

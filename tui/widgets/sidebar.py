@@ -104,6 +104,7 @@ class Sidebar(OptionList):
     BINDINGS = [
         Binding("j", "cursor_down", "Down", show=False),
         Binding("k", "cursor_up", "Up", show=False),
+        Binding("enter", "select", "Show these stories", show=False),  # OptionList's own: said in ?
         Binding("R", "rename", "Rename tag/search", id="sidebar.rename"),
         Binding("delete,x", "delete", "Delete tag/search/feed", id="sidebar.delete"),
     ]
