@@ -16,7 +16,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
-from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch, fetch_lock
+from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch, fetch_lock
 from broadsheet.store.feeds.subscriptions import Subscriptions
 from broadsheet.store.storage.db import Store
 from tests.feeds import rss, rss_feed, rss_item
@@ -149,6 +149,29 @@ def test_a_trickling_server_is_cut_off_by_the_total_deadline(store: Store, serve
     assert "longer than 1 s" in result.reason
     assert time.monotonic() - started < 3.0  # not tried again: three tries held fetch for three minutes
     assert len(server.log) == 1
+
+
+def test_a_fetch_told_to_stop_stops_at_once_and_stores_nothing(store: Store, server: HTTPServer) -> None:
+    # Q in the reader during a fetch of a slow feed: the screen went blank and the reader ended
+    # only when the fetch did (58 s).
+    def slow(request: Request) -> Response:
+        def drip() -> Iterator[bytes]:
+            yield b'<?xml version="1.0"?><rss version="2.0"><channel><title>Drip</title>'
+            for _ in range(100):
+                time.sleep(0.1)
+                yield b" "
+
+        return Response(drip(), content_type="application/rss+xml")
+
+    server.expect_request("/slow").respond_with_handler(slow)
+    server.expect_request("/quick").respond_with_data(rss_feed(2), content_type="application/rss+xml")
+    subs = subscribe(store, server.url_for("/slow"), server.url_for("/quick"))
+    started = time.monotonic()
+    with pytest.raises(FetchStopped):
+        fetch(store, settings=Settings(timeout=20, total=30, retries=0),
+              stop=lambda: time.monotonic() - started > 0.5)
+    assert time.monotonic() - started < 2.0
+    assert len(store) == 0 and all(not sub.etag and not sub.last_fetch for sub in subs.all())
 
 
 def test_a_gzip_bomb_stops_at_the_cap(store: Store, server: HTTPServer) -> None:

@@ -46,6 +46,10 @@ FULL_PAGES = 30  # article pages fetched per --full feed and fetch (new entries 
 MAX_RETRY_AFTER = 7 * 24 * 3600.0  # the longest a server's Retry-After keeps its feed from being asked (a week)
 
 
+class FetchStopped(RuntimeError):
+    """A fetch was stopped part way (the reader quit): nothing of it was stored."""
+
+
 class FetchBusy(RuntimeError):
     """Another fetch holds this store's fetch lock."""
 
@@ -361,10 +365,12 @@ def fetch_lock(store: Store) -> FileLock:
 
 
 def fetch(store: Store, refs: Iterable[Subscription] | None = None, settings: Settings | None = None,
-          on_progress: Progress | None = None) -> FetchReport:
+          on_progress: Progress | None = None, stop: Callable[[], bool] | None = None) -> FetchReport:
     """Fetch ``refs`` (default: every subscription), store what is new, and say what happened to each.
 
-    Raises :class:`FetchBusy` when another fetch is running on this store.
+    Raises :class:`FetchBusy` when another fetch is running on this store, and
+    :class:`FetchStopped` when ``stop`` said so (looked at ten times a second while downloading:
+    the reader quitting); nothing of a stopped fetch is stored.
     """
     settings = settings or Settings()
     lock = fetch_lock(store)
@@ -373,13 +379,13 @@ def fetch(store: Store, refs: Iterable[Subscription] | None = None, settings: Se
     except Timeout:
         raise FetchBusy("another fetch is already running on this store") from None
     try:
-        return _fetch(store, settings, refs, on_progress)
+        return _fetch(store, settings, refs, on_progress, stop)
     finally:
         lock.release()
 
 
 def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None,
-           on_progress: Progress | None) -> FetchReport:
+           on_progress: Progress | None, stop: Callable[[], bool] | None) -> FetchReport:
     subscriptions = Subscriptions(store)
     subs = list(refs) if refs is not None else subscriptions.all()
     report = FetchReport()
@@ -429,7 +435,9 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         # Photos the store keeps are tied to their images even with downloads off: a story
         # fetched again keeps them.
         photos = FeedPhotos(store, settings, download=settings.images)
-        _run(lambda: download_all(due, settings, on_done, photos, finished))
+        _run(lambda: download_all(due, settings, on_done, photos, finished), stop)
+        if stop is not None and stop():
+            raise FetchStopped("the fetch was stopped: nothing of it was stored")
         photos.remember()  # the photo files are written: now durable, then their addresses
     store_fetched(store, [(f.result, f.articles) for f in pending])
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
@@ -440,17 +448,28 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     return report
 
 
-def _run(make: Callable[[], Coroutine[Any, Any, None]]) -> None:
-    """Run a coroutine to its end, on a thread of its own when this one already runs a loop."""
+def _run(make: Callable[[], Coroutine[Any, Any, None]], stop: Callable[[], bool] | None = None) -> None:
+    """Run a coroutine to its end, or until ``stop`` says so (asked ten times a second), on a
+    thread of its own when this one already runs a loop."""
+    async def until_stopped() -> None:
+        task = asyncio.ensure_future(make())
+        while not task.done():
+            if stop is not None and stop():
+                task.cancel()
+                break
+            await asyncio.wait({task}, timeout=0.1)
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:
-        asyncio.run(make())
+        asyncio.run(until_stopped())
         return
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(1) as pool:
-        pool.submit(lambda: asyncio.run(make())).result()
+        pool.submit(lambda: asyncio.run(until_stopped())).result()
 
 
 def _healthy(sub: Subscription, stamp: str) -> None:

@@ -17,6 +17,7 @@ from textual import work
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Label
+from textual.worker import get_current_worker
 
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.state import ReaderState
@@ -81,8 +82,10 @@ class FeedsMixin(_ScreenBase):
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _fetch_worker(self, quiet: bool) -> None:
-        from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch
+        from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch
         from broadsheet.store.feeds.subscriptions import Subscriptions
+
+        worker = get_current_worker()
 
         def step(done: int, total: int, name: str) -> None:
             self.app.call_from_thread(self._fetch_progress, done, total, name)
@@ -95,7 +98,10 @@ class FeedsMixin(_ScreenBase):
                     "information")
                 return
             config = getattr(self.app, "config", None)
-            report = fetch(store, settings=Settings(images=getattr(config, "fetch_images", True)), on_progress=step)
+            report = fetch(store, settings=Settings(images=getattr(config, "fetch_images", True)), on_progress=step,
+                           stop=lambda: worker.is_cancelled)  # Q: the reader quits at once, not after the fetch
+        except FetchStopped:
+            return
         except FetchBusy as exc:
             say(self._fetch_done, "" if quiet else str(exc), "warning")
             return
