@@ -493,3 +493,20 @@ async def test_a_second_undo_says_only_the_last_delete_comes_back(filled_store: 
         said = [n.message for n in app._notifications]
         assert "Nothing to undo: u brings back the last delete, once" in said  # not "nothing deleted"
         assert len(filled_store.stories()) == 4
+
+
+async def test_a_search_typed_puts_its_best_match_under_the_cursor(store: Store) -> None:
+    # The story selected before the search stayed under the cursor when it was among the results,
+    # so Enter, Enter opened it rather than the best match of what was typed.
+    store.add([(make_article(n, headline=f"Lens story {n} about the harbour"), None) for n in range(1, 5)])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        await search_for(pilot, '"lens story 1"')
+        assert headlines.cursor == 0 and headlines.current.headline.startswith("Lens story 1 ")
+        await pilot.press("j")
+        await search_for(pilot, "harbour")  # a second search: moves made before it count for nothing
+        assert headlines.cursor == 0

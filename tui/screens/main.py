@@ -185,6 +185,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.store = store
         self.reader = ReaderState(store)
         self._keep: str | None = None
+        self._left_bar = 0.0  # when the search bar was last entered, or left for the list
         self._had_story = True  # whether the footer offers the story keys (it does until the first load)
         self._shown: tuple[str | None, tuple[str, ...], tuple[str, ...]] | None = None  # (id, terms, tags) shown
         self._save_timer: Timer | None = None
@@ -262,7 +263,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._offer_reparse()
         # Leaving the search bar or the article moves the focus at once, not a message later:
         # a key typed right after Esc or Enter (in the same read) acts where the focus went.
-        self.query_one(SearchBar).on_leave = self._to_list
+        self.query_one(SearchBar).on_leave = self._results_entered
         self.query_one(SearchBar).on_clear = lambda restore: self.run_search("", keep=restore)
         self.article_view.on_back = self._to_list
         if self.store.read_only:
@@ -285,8 +286,11 @@ class MainScreen(FeedsMixin, Screen[None]):
         counts, tags = self.reader.sidebar_counts()
         self.query_one(Sidebar).show_entries(counts, tags, self.reader.saved_searches(), self.feed_rows())
 
-    def run_search(self, query: str, keep: str | None = None) -> None:
-        self._keep = keep or (self.headlines.current.id if self.headlines.current else None)
+    def run_search(self, query: str, keep: str | None = None, first: bool = False) -> None:
+        """List what ``query`` finds, the cursor kept on ``keep`` (else the story under it) if it is
+        found, or (``first``) on the first result."""
+        current = self.headlines.current.id if self.headlines.current else None
+        self._keep = None if first else keep or current
         try:
             job = self.reader.begin_search(query)
         except QueryError as exc:
@@ -392,7 +396,20 @@ class MainScreen(FeedsMixin, Screen[None]):
         error.display = bool(self.reader.note)
         if self.reader.note:
             error.update(Text(f"Search: {self.reader.note}"))
-        self._show_rows(keep=self._keep)
+        self._show_rows(keep=self._kept())
+
+    def _kept(self) -> str | None:
+        """The story the results keep under the cursor: the one asked for, else the one the user
+        moved to after leaving the bar (G typed with the word and Enter, before the results
+        came), else none: the first result."""
+        if self._keep is None and self._moved > self._left_bar and self.headlines.current is not None:
+            return self.headlines.current.id
+        return self._keep
+
+    def _results_entered(self) -> None:
+        """Enter or Down in the search bar: on to the list (its moves from now on are the user's)."""
+        self._left_bar = time.monotonic()
+        self._to_list()
 
     def _show_rows(self, keep: str | None = None) -> None:
         shown = self.reader.shown()
@@ -632,7 +649,9 @@ class MainScreen(FeedsMixin, Screen[None]):
     @on(Input.Changed, "#search")
     def _search_changed(self, message: Input.Changed) -> None:
         if message.value == message.input.value:  # else a later change is on its way, or Esc cleared the bar
-            self.run_search(message.value)
+            # A query typed lists its best match first, under the cursor (Enter opens it); the story
+            # selected before stays held by the bar, for Esc.
+            self.run_search(message.value, first=bool(message.value.strip()))
 
     @on(Sidebar.Chosen)
     def _sidebar_chosen(self, message: Sidebar.Chosen) -> None:
@@ -751,6 +770,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         current = self.headlines.current
         bar = self.query_one(SearchBar)
         bar.begin(current.id if current else None)
+        self._left_bar = time.monotonic()  # moves before this are not the new results'
         self.set_focus(bar)  # now, not after the keys already queued
 
     def action_help(self) -> None:
