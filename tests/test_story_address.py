@@ -116,3 +116,16 @@ async def test_keys_are_in_help_and_palette(app: BroadsheetApp) -> None:
         keys = {b.action: b.description for b in app.screen.BINDINGS}  # type: ignore[union-attr]
         assert keys["copy_url"] == "Copy story address" and keys["open_url"] == "Open story in browser"
         assert app.screen.query_one(HeadlineList).current is not None
+
+
+async def test_w_under_serve_opens_the_story_in_the_users_browser(app: BroadsheetApp,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # `broadsheet serve`: the reader runs on a server with no display, and the user is in a browser.
+    opened: list[str] = []
+    monkeypatch.setattr(BroadsheetApp, "is_web", property(lambda _app: True))
+    monkeypatch.setattr(BroadsheetApp, "open_url", lambda _app, url, new_tab=True: opened.append(url))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("w")
+        await settle(pilot)
+        assert opened == [URL]

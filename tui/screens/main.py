@@ -35,6 +35,7 @@ from broadsheet.store.collector import hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.ordering import listed_ids
 from broadsheet.store.reader.state import BULK, MarksChange, ReaderState, SearchInput, change_in_steps
+from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never
 from broadsheet.store.storage.atomic import FileIdentity, write_output
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
@@ -804,6 +805,10 @@ class MainScreen(FeedsMixin, Screen[None]):
         if story := self._current():
             if not story.url:
                 self.notify("This story has no address", severity="warning", timeout=2)
+                return
+            if self.app.is_web and is_web_address(story.url):  # `broadsheet serve`: the user's own browser
+                self.app.open_url(story.url)
+                self.notify("Opened in a new tab", timeout=2)
                 return
             reason = open_in_browser(story.url)
             if reason:
