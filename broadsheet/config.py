@@ -6,6 +6,7 @@ list of problems, each naming the file and, where TOML says, the line.
 
 from __future__ import annotations
 
+import math
 import os
 import tomllib
 from dataclasses import dataclass, field
@@ -96,7 +97,7 @@ def load_config(path: Path | None = None) -> Config:
         config.problems.append(f"{path}: [feeds] must be a table")
         feeds = {}
     minutes = feeds.get("refresh_minutes", 0)
-    if isinstance(minutes, int | float) and not isinstance(minutes, bool) and minutes >= 0:
+    if isinstance(minutes, int | float) and not isinstance(minutes, bool) and 0 <= minutes < math.inf:  # not nan
         config.refresh_minutes = float(minutes)
     else:
         config.problems.append(f"{path}: feeds.refresh_minutes must be a number of minutes (0 = off)")

@@ -143,3 +143,11 @@ def test_template_key_ids_exist_and_check_reports_a_wrong_one(tmp_path: Path, mo
     path.write_text('[keys]\n"headlines.bookmark" = "x"\n')
     assert main(["config", "check"]) == 1
     assert "keys.headlines.bookmark: no binding has this id" in capsys.readouterr().err
+
+
+def test_a_refresh_that_is_no_number_of_minutes_is_reported(tmp_path: Path) -> None:
+    for value in ("inf", "nan"):
+        path = tmp_path / f"{value}.toml"
+        path.write_text(f"[feeds]\nrefresh_minutes = {value}\n")
+        config = load_config(path)
+        assert config.refresh_minutes == 0 and any("refresh_minutes" in p for p in config.problems)

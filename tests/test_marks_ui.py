@@ -507,3 +507,14 @@ async def test_marks_made_elsewhere_show_and_b_acts_on_what_is_shown(filled_stor
 def test_a_tag_holds_no_double_quote_so_a_search_can_name_it() -> None:
     # Typed in the tag editor: '"quoted"' made a tag the sidebar's tag:""quoted"" could not find.
     assert parse_tag_edit('"quoted", say "hi", -"old"') == (["quoted", "say hi"], ["old"])
+
+
+async def test_f_goes_to_a_sidebar_already_shown_and_hides_it_from_there(app: BroadsheetApp) -> None:
+    async with app.run_test(size=(160, 40)) as pilot:  # from 150 columns it is shown from the start
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        assert app.screen.has_class("-sidebar") and not sidebar.has_focus
+        await pilot.press("f")
+        assert sidebar.has_focus and app.screen.has_class("-sidebar")
+        await pilot.press("f")
+        assert not app.screen.has_class("-sidebar") and not sidebar.has_focus

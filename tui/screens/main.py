@@ -1175,7 +1175,12 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.headlines.action_open()
 
     def action_toggle_sidebar(self) -> None:
+        """f: show the sidebar and go to it; from it, hide it. Shown but not focused (it is, from
+        150 columns), f goes to it: hiding it would take a second f to reach it."""
         sidebar = self.query_one(Sidebar)
+        if self.has_class("-sidebar") and not sidebar.has_focus:
+            sidebar.focus()
+            return
         self.toggle_class("-sidebar")
         self._sidebar_wanted = self.has_class("-sidebar")
         self._save_soon()
