@@ -151,3 +151,14 @@ def test_a_refresh_that_is_no_number_of_minutes_is_reported(tmp_path: Path) -> N
         path.write_text(f"[feeds]\nrefresh_minutes = {value}\n")
         config = load_config(path)
         assert config.refresh_minutes == 0 and any("refresh_minutes" in p for p in config.problems)
+
+
+def test_config_check_names_an_unknown_theme(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
+    from broadsheet.cli.main import main
+
+    path = tmp_path / "config.toml"
+    path.write_text('theme = "no-such-theme"\n')
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(path))
+    assert main(["config", "check"]) == 1
+    said = capsys.readouterr().err
+    assert "unknown theme 'no-such-theme'" in said and "nord" in said

@@ -122,6 +122,11 @@ def config_command(args: argparse.Namespace) -> int:
         print(path)
         return 0
     config = load_config(path)  # the keymap is checked there too (tui/keymap.py)
+    from textual.theme import BUILTIN_THEMES  # the reader's themes (it registers none of its own)
+
+    if config.theme and config.theme not in BUILTIN_THEMES:  # the reader says so too, as it starts
+        config.problems.append(f"{path}: unknown theme {config.theme!r} (the default is used); the themes are "
+                               f"{', '.join(sorted(BUILTIN_THEMES))}")
     for problem in config.problems:
         err.print(Text(problem, style="yellow"))
     if not config.problems:
