@@ -74,7 +74,7 @@ def test_media_rss_and_enclosures_give_photos_with_captions_and_credits() -> Non
             '<enclosure url="https://g.example/a.mp3" type="audio/mpeg" length="10"/></item>')
     [story] = articles(rss(item))
     assert [(i.caption, i.credit, i.src) for i in story.images] == [
-        ("Cyclists on the new lane.", "Photo: Bo Lund", "https://g.example/p.jpg"),
+        ("Cyclists on the new lane.", "Bo Lund", "https://g.example/p.jpg"),
         ("", None, "https://g.example/e.jpg"),
     ]
 

@@ -96,7 +96,8 @@ def test_photos_an_entry_names_are_kept_in_the_store(store: Store, server: HTTPS
         assert kept is not None and kept.read_bytes() == data  # read back offline, byte for byte
         assert requests_to(server, path) == 1  # a photo named by two entries is downloaded once
     lead = stored[server.url_for("/p0.png")]
-    assert (lead.caption, lead.credit) == ("Boats at the harbour wall.", "Photo: Ben Wick/Gazette")
+    # its credit without its "Photo:" label, as a saved page's is
+    assert (lead.caption, lead.credit) == ("Boats at the harbour wall.", "Ben Wick/Gazette")
     assert stored[server.url_for("/p3.jpg")].photo + ".jpg" == photo_file(store.folder, stored[
         server.url_for("/p3.jpg")].photo).name  # type: ignore[operator, union-attr]
 
@@ -173,7 +174,7 @@ def test_a_photo_that_cannot_be_had_leaves_the_story_with_the_reason(store: Stor
     for n, (path, reason) in enumerate(cases.items()):
         image = stored[path if path.startswith("http") else server.url_for(path)]
         assert image.photo is None and image.problem is not None and image.problem.startswith(reason), image
-        assert (image.caption, image.credit) == (f"Caption {n}.", f"Photo: Credit {n}")
+        assert (image.caption, image.credit) == (f"Caption {n}.", f"Credit {n}")
     assert stored[server.url_for("/good.png")].photo
     assert not list((store.folder / "photos").glob("*.bmp"))  # nothing of a refused photo is kept
     # When the entries come again, a photo that timed out is tried again; one that was not found,

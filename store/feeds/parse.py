@@ -311,7 +311,10 @@ def _from_feedparser(entry: dict[str, Any]) -> dict[str, Any]:
 
 
 def _media_images(entry: dict[str, Any]) -> list[Image]:
-    """Photos from Media RSS and image enclosures, with their captions and credits."""
+    """Photos from Media RSS and image enclosures, with their captions and credits (without a
+    label such as "Photo:", as a saved page's credits are)."""
+    from broadsheet.store.html.figures import clean_credit
+
     images: list[Image] = []
     seen: set[str] = set()
     for media in (entry.get("media_content") or []) + (entry.get("media_thumbnail") or []):
@@ -323,7 +326,8 @@ def _media_images(entry: dict[str, Any]) -> list[Image]:
             continue
         seen.add(url)
         caption = _s(media.get("description")) or _s(media.get("title")) or _s(media.get("text"))
-        images.append(Image(_title(caption), clean_line(_s(media.get("credit"))) or None, clean_line(url) or None))
+        images.append(Image(_title(caption), clean_credit(clean_line(_s(media.get("credit")))),
+                            clean_line(url) or None))
     for enclosure in entry.get("enclosures") or []:
         url = _s(enclosure.get("url")) if isinstance(enclosure, dict) else ""
         if url and url not in seen and _s(enclosure.get("type")).startswith("image/"):
