@@ -285,3 +285,14 @@ def test_a_feed_is_found_by_its_address_however_it_is_written(store: Store,
     Subscriptions(store).add(["https://feeds.example/news.xml"])
     assert main(["--store", str(store.folder), "feeds", "remove", "HTTPS://Feeds.Example/news.xml#top"]) == 0
     assert not Subscriptions(store).all()
+
+
+def test_a_date_element_that_cannot_be_read_gives_no_date_made_of_the_guid() -> None:
+    feed = (b"<rss version='2.0'><channel><title>G</title>"
+            b"<item><title>Garbage date</title><link>https://g.example/a</link><guid>1999</guid>"
+            b"<pubDate>garbage</pubDate></item>"
+            b"<item><title>Real date</title><link>https://g.example/b</link><guid>2024</guid>"
+            b"<pubDate>Tue, 03 Mar 2026 10:00:00 GMT</pubDate></item></channel></rss>")
+    dates = {e.article.headline: e.article.published for e in parse_feed(feed, "https://g.example/f").entries
+             if e.article is not None}
+    assert dates == {"Garbage date": None, "Real date": "2026-03-03T10:00:00+00:00"}

@@ -34,6 +34,7 @@ _ITEM = re.compile(rb"<(?:[a-z0-9]+:)?(?:item|entry)[\s>]", re.I)
 _ITEM_END = re.compile(rb"</(?:[a-z0-9]+:)?(?:item|entry)\s*>", re.I)
 _DATE_TAG = re.compile(rb"<(?:[a-z0-9]+:)?(?:pubDate|published|issued|date|created|updated|modified|lastBuildDate)"
                        rb"[\s>]", re.I)
+_DATE_LIKE = re.compile(r"[\d\s,:./+-]{1,40}")  # a guid fastfeedparser could read as a date: digits and separators
 _QUOTED = re.compile(r"\s*\(first \d+ chars:.*", re.S)
 # An Atom title in XHTML (the only kind fastfeedparser gives as empty): not media:title, nor <title/>.
 _XHTML_TITLE = re.compile(rb"<(?:atom:)?title\b[^>]*\btype\s*=\s*[\"']xhtml[\"'][^>]*(?<!/)>(.*?)</(?:atom:)?title\s*>",
@@ -244,7 +245,10 @@ def _published(entry: dict[str, Any], dated: bool | None) -> str:
     published, updated = _s(entry.get("published")), _s(entry.get("updated"))
     if dated is False:
         return ""
-    if dated is None and published and published == _guid_date(_s(entry.get("id"))):
+    guid = _s(entry.get("id"))
+    # With a date element it can still be the guid's date: a pubDate fastfeedparser could not read
+    # ("garbage") beside <guid>1999</guid> made 1999 and today's day.
+    if published and (dated is None or _DATE_LIKE.fullmatch(guid)) and published == _guid_date(guid):
         return updated
     return published or updated
 
