@@ -542,10 +542,10 @@ class MainScreen(FeedsMixin, Screen[None]):
         elif self.reader.marks_changed() and not any(w.group == "marks" and w.is_running for w in self.workers):
             self.reader.reload_marks()  # another reader's or the shell's bookmark, tag or read mark
             current = self.headlines.current
-            self.headlines.marks_changed(self.reader.states)
-            self._update_sidebar()
-            if current is not None:
+            if current is not None:  # the rows, the sidebar, and the story's header if its tags changed
                 self._marks_changed({current.id: self.reader.state_of(current.id)})
+            else:
+                self._update_sidebar()
         for name, message in self.reader.damaged_files().items():
             if name not in self._told_damaged:
                 self._told_damaged.add(name)
