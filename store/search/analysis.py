@@ -54,7 +54,7 @@ def _stemmer() -> Any:
 
 
 @lru_cache(maxsize=200_000)
-def _fold(token: str) -> str:
+def fold(token: str) -> str:
     """Lowercase and fold to ASCII as the index does (``Séoul`` -> ``seoul``, ``ß`` -> ``ss``).
 
     Character by character, as tantivy lowercases: ``str.lower`` on a whole word would give
@@ -65,11 +65,6 @@ def _fold(token: str) -> str:
     return "".join(map(str.lower, token)).translate(FOLD_TABLE)
 
 
-def fold(token: str) -> str:
-    """A token lowercased and folded to ASCII as the index does (``École`` -> ``ecole``)."""
-    return _fold(token)
-
-
 @lru_cache(maxsize=200_000)
 def stem(word: str) -> str:
     """The English Snowball stem of a folded word (``ferries`` -> ``ferri``)."""
@@ -78,7 +73,7 @@ def stem(word: str) -> str:
 
 def folded(text: str) -> list[tuple[int, str]]:
     """(position, token) of ``text``: split, long tokens dropped (positions kept), lowercased, folded."""
-    return [(pos, _fold(m)) for pos, m in enumerate(_TOKEN.findall(text)) if len(m.encode()) < MAX_TOKEN_BYTES]
+    return [(pos, fold(m)) for pos, m in enumerate(_TOKEN.findall(text)) if len(m.encode()) < MAX_TOKEN_BYTES]
 
 
 def stemmed(text: str) -> list[tuple[int, str]]:
@@ -108,7 +103,7 @@ def _learn(tokens: set[str]) -> dict[str, str]:
     if len(cache) > _CACHE_MAX:
         cache = _ANALYSED = {}
     for token in tokens.difference(cache):  # set operations and map: no Python loop per known token
-        cache[token] = stem(_fold(token)) if len(token.encode()) < MAX_TOKEN_BYTES else ""
+        cache[token] = stem(fold(token)) if len(token.encode()) < MAX_TOKEN_BYTES else ""
     return cache
 
 
