@@ -23,6 +23,8 @@ _BOMS = (
     (codecs.BOM_UTF16_LE, "utf-16"),
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
+#: The marks of UTF-16 and UTF-32, whose files are full of NUL bytes.
+WIDE_BOMS = tuple(bom for bom, encoding in _BOMS if encoding != "utf-8-sig")
 
 
 # Encodings charset-normalizer may name for Western text that is really cp1252.

@@ -12,10 +12,16 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError, read_capped, regular_file_size
+from broadsheet.store.ingest.decode import (
+    DEFAULT_MAX_BYTES,
+    WIDE_BOMS,
+    DecodeError,
+    decode_bytes,
+    read_capped,
+    regular_file_size,
+)
 
 HEAD = 64 * 1024
-WIDE_BOMS = (codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 # An XML declaration naming the file's wide encoding, which is no longer its encoding once it is UTF-8.
 _WIDE_DECLARED = re.compile(r"""(<\?xml[^>]{0,200}?\bencoding\s*=\s*["'])(?:utf|ucs)-?(?:16|32|2|4)[a-z-]*(["'])""",
                             re.IGNORECASE)
@@ -28,10 +34,7 @@ def as_utf8(data: bytes) -> bytes:
     and parses bytes as UTF-8 or as their own declaration says. HTML reads a UTF-16 ``meta
     charset`` as UTF-8 anyway, and an XML declaration's is made to say so.
     """
-    try:
-        text = data.decode("utf-32" if data.startswith(WIDE_BOMS[:2]) else "utf-16")
-    except UnicodeDecodeError as exc:
-        raise DecodeError(f"starts with a UTF-16/32 byte-order mark but is not valid UTF-16/32: {exc.reason}") from None
+    text = decode_bytes(data).text  # by its mark; DecodeError when it is not what the mark says
     head, rest = text[:1024], text[1024:]
     return codecs.BOM_UTF8 + (_WIDE_DECLARED.sub(r"\1UTF-8\2", head, count=1) + rest).encode("utf-8")
 
