@@ -96,3 +96,12 @@ def test_a_utf_16_page_under_the_size_limit_is_read_whole_though_its_utf_8_is_lo
     path.write_bytes(text.encode("utf-16"))
     [item] = read_source(path, max_bytes=path.stat().st_size + 10)
     assert item.article is not None, item.reason
+
+
+def test_a_page_declared_latin_1_is_read_as_windows_1252_as_browsers_do(tmp_path: Path) -> None:
+    # Its quotes and dashes (0x80-0x9F) were read as C1 controls, which the sanitiser drops: "dont".
+    page = PAGE.replace("charset='utf-16'", "charset='iso-8859-1'").replace("town's", "town\u2019s \u2014 ")
+    path = tmp_path / "latin.html"
+    path.write_bytes(page.encode("cp1252"))
+    [item] = read_source(path)
+    assert item.article is not None and "town\u2019s \u2014" in " ".join(item.article.body)

@@ -15,11 +15,9 @@ lock file makes a second fetch on the same store refuse at once instead of waiti
 from __future__ import annotations
 
 import asyncio
-import codecs
 import contextlib
 import datetime as dt
 import email.utils
-import re
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +28,7 @@ from filelock import FileLock, Timeout
 
 from broadsheet.store.feeds.parse import FeedError, parse_feed
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, now
+from broadsheet.store.ingest.decode import BOMS, XML_ENCODING, decode_labelled
 from broadsheet.store.model import Article
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import StoryState
@@ -212,23 +211,19 @@ async def _get_once(client: httpx.AsyncClient, sub: Subscription, settings: Sett
         return got
 
 
-_LATIN_1 = {"iso8859-1", "ascii"}  # codecs' names for the labels WHATWG maps to windows-1252
-_DECLARED = re.compile(rb"^\s*<\?xml[^>]*\bencoding\s*=", re.IGNORECASE)
-
-
 def in_declared_charset(data: bytes, charset: str | None) -> bytes:
     """A feed's bytes as UTF-8 when only the server says what they are in (``Content-Type: ...;
     charset=iso-8859-1``), the document itself saying nothing: its parser would take them for
     UTF-8, and "Café" would be stored as "Caf?" (U+FFFD). Otherwise as they came."""
-    if not charset or data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or _DECLARED.match(data):
+    if not charset or data.startswith(BOMS) or XML_ENCODING.search(data[:200]):
         return data
     try:
         data.decode("utf-8")
         return data  # UTF-8 already (what most servers that say latin-1 really send)
     except UnicodeDecodeError:
         pass
-    try:  # a latin-1 label means Windows-1252, as browsers read it: its quotes and dashes, not C1 controls
-        return data.decode("cp1252" if codecs.lookup(charset).name in _LATIN_1 else charset).encode("utf-8")
+    try:
+        return decode_labelled(data, charset).encode("utf-8")
     except (LookupError, UnicodeDecodeError):
         return data
 

@@ -8,6 +8,7 @@ ASCII text), and only then a guess, which the import summary reports as such.
 from __future__ import annotations
 
 import codecs
+import re
 import stat
 from dataclasses import dataclass
 from pathlib import Path
@@ -25,6 +26,9 @@ _BOMS = (
 )
 #: The marks of UTF-16 and UTF-32, whose files are full of NUL bytes.
 WIDE_BOMS = tuple(bom for bom, encoding in _BOMS if encoding != "utf-8-sig")
+BOMS = tuple(bom for bom, _encoding in _BOMS)
+#: An XML declaration's encoding (in a document's first 200 bytes).
+XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 
 
 # Encodings charset-normalizer may name for Western text that is really cp1252.
@@ -33,6 +37,20 @@ _LATIN_FAMILY = {"utf_8", "ascii", "cp1252", "cp1250", "latin_1", "iso8859_15", 
                  "cp1254", "cp1257", "mac_roman", "mac_latin2", "cp850", "cp437", "iso8859_16", "iso8859_3",
                  "iso8859_4", "iso8859_10", "iso8859_13", "iso8859_14", "cp775", "cp852", "cp857", "cp858",
                  "cp860", "cp861", "cp863", "cp865", "mac_iceland", "mac_turkish"}
+
+
+def decode_labelled(data: bytes, label: str) -> str:
+    """``data`` in the charset ``label`` names, as browsers read labels: a Latin-1 or ASCII label
+    is Windows-1252 (its quotes and dashes, not C1 controls the sanitiser then drops: "dont"),
+    Latin-1 only for the five bytes Windows-1252 leaves undefined. Raises LookupError for a label
+    that names no codec, UnicodeDecodeError for bytes that are not in it."""
+    codec = codecs.lookup(label).name
+    if codec in ("iso8859-1", "ascii"):
+        try:
+            return data.decode("cp1252")
+        except UnicodeDecodeError:
+            return data.decode("latin-1")
+    return data.decode(codec)
 
 
 class DecodeError(ValueError):

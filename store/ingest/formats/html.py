@@ -16,7 +16,7 @@ from collections.abc import Iterator
 # Imported with the formats, so the importer's worker processes inherit it from the parent
 # already loaded (40 ms each otherwise, a tenth of an import of 80 pages).
 from broadsheet.store.html import page_article
-from broadsheet.store.ingest.decode import DecodeError, decode_bytes, human_size
+from broadsheet.store.ingest.decode import XML_ENCODING, DecodeError, decode_bytes, decode_labelled, human_size
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.formats.photos import Lookup, attach_photos, files_lookup
 from broadsheet.store.ingest.source import Source
@@ -29,7 +29,6 @@ _START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*
                     rb"<(?:!doctype\s+html|html|head|body|meta|title|article|main|section|div|p|h1|link|script|style)"
                     rb"[\s>/]", re.IGNORECASE | re.DOTALL)
 _CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
-_XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 # Where browsers and SingleFile note the page's address: "<!-- saved from url=(0042)https://... -->",
 # "<!-- Page saved with SingleFile \n url: https://... -->".
 _SAVED_FROM = re.compile(rb"<!--\s*saved from url=\(\d+\)(\S+?)\s*-->", re.IGNORECASE)
@@ -64,7 +63,7 @@ def decode_page(data: bytes) -> tuple[str, str]:
     """
     if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return decode_bytes(data).text, ""
-    declared = _XML_ENCODING.search(data[:200]) or _CHARSET.search(data[:4096])
+    declared = XML_ENCODING.search(data[:200]) or _CHARSET.search(data[:4096])
     name = declared.group(1).decode("ascii", "replace").lower() if declared else None
     try:
         if name and codecs.lookup(name).name == "utf-16":
@@ -82,7 +81,7 @@ def decode_page(data: bytes) -> tuple[str, str]:
         pass
     if name:
         try:
-            return data.decode(name), ""
+            return decode_labelled(data, name), ""
         except (LookupError, UnicodeDecodeError):
             decoded = decode_bytes(data)
             return decoded.text, f"declared {name} but is not; encoding guessed as {decoded.encoding}"
