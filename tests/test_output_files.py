@@ -105,3 +105,13 @@ def test_a_folder_named_for_the_export_is_said_to_be_one(tmp_path: Path) -> None
     with pytest.raises(OutputError) as caught:
         write_output(tmp_path, lambda handle: handle.write(b"x"))
     assert str(caught.value) == f"cannot write {tmp_path}: it is a folder"  # no "previous version" of nothing
+
+
+def test_the_readers_own_output_is_a_stream_so_no_photos_folder_goes_beside_it(tmp_path: Path) -> None:
+    log = tmp_path / "out.md"
+    script = ("import sys; from pathlib import Path; from broadsheet.store.storage.atomic import is_stream; "
+              "print(is_stream(Path('/dev/stdout')), file=sys.stderr)")
+    with log.open("w") as out:
+        done = subprocess.run([sys.executable, "-c", script], stdout=out, stderr=subprocess.PIPE, check=True,
+                              text=True)
+    assert done.stderr.strip() == "True"  # (the CLI puts photos beside a file only: not in /dev/stdout_photos)

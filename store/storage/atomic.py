@@ -93,13 +93,13 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, sync_d
 
 
 def is_stream(path: Path) -> bool:
-    """Whether ``path`` (its link followed) is a pipe, a device or a socket: written in place,
-    never replaced (``-o /dev/stdout``, a named pipe)."""
+    """Whether ``path`` (its link followed) is written in place, never replaced: a pipe, a device
+    or a socket, or this process's own output (``-o /dev/stdout`` with ``> file`` in the shell)."""
     try:
         mode = os.stat(path).st_mode
     except OSError:
         return False
-    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+    return (not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)) or _standard_stream(path) is not None
 
 
 def write_output(path: Path, write: Callable[[BinaryIO], object]) -> None:
@@ -121,13 +121,9 @@ def write_output(path: Path, write: Callable[[BinaryIO], object]) -> None:
 
 
 def _write_output(path: Path, write: Callable[[BinaryIO], object]) -> None:
-    std = _standard_stream(path)
-    if std is not None:
-        with os.fdopen(os.dup(std), "wb") as handle:
-            write(handle)
-        return
     if is_stream(path):
-        with open(path, "wb") as handle:
+        std = _standard_stream(path)
+        with os.fdopen(os.dup(std), "wb") if std is not None else open(path, "wb") as handle:
             write(handle)
         return
     if path.is_symlink():
