@@ -164,16 +164,6 @@ class Stored:
         return [sid for sid in self.ids("updated") if sid not in new]
 
 
-def _fetched(record: dict[str, Any]) -> bool:
-    """Whether a stored record (packed) is a feed entry: its "file" is its feed's address."""
-    try:
-        full = unpack_record(record, Path(LEGACY))
-    except StoreFileError:  # damaged details: not known to be one
-        return False
-    file = fields.text(full.get("file"))
-    return file is not None and file.startswith(fields.WEB)
-
-
 @dataclass(slots=True)
 class Deleted:
     """What :meth:`Store.delete` removed, as stored, so it can be put back."""
@@ -1133,8 +1123,18 @@ def _open_listing(path: Path) -> Listing | None:
 
 
 def _from_file(record: dict[str, Any]) -> bool:
-    """Whether a stored story came from a file (which ``reparse`` can read again), not a feed
-    (whose "file" is its feed's address).
+    """Whether a stored story came from a file (which ``reparse`` can read again), not a feed."""
+    return _came_from(record) == "file"
+
+
+def _fetched(record: dict[str, Any]) -> bool:
+    """Whether a stored story is a feed entry (its "file" is its feed's address)."""
+    return _came_from(record) == "feed"
+
+
+def _came_from(record: dict[str, Any]) -> str | None:
+    """"feed" when a stored record's "file" is its feed's address, "file" when it is a path,
+    None without one.
 
     Looked for in the packed details as text, not decoded (a million of them make the listing):
     no other field of a record is named "file", and a string holding those characters would
@@ -1143,8 +1143,13 @@ def _from_file(record: dict[str, Any]) -> bool:
     details = record.get("details")
     if isinstance(details, str):
         at = details.find('"file":"')
-        return at >= 0 and not details.startswith(fields.WEB, at + 8)
-    return fields.rereadable(record.get("file"))
+        if at < 0:
+            return None
+        return "feed" if details.startswith(fields.WEB, at + 8) else "file"
+    file = record.get("file")
+    if not isinstance(file, str) or not file:
+        return None
+    return "file" if fields.rereadable(file) else "feed"
 
 
 def _entry(sid: str, record: dict[str, Any], number: int, address: str | None = None,
