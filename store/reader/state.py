@@ -383,14 +383,14 @@ class ReaderState:
 
     def _estimated(self) -> bool:
         """Whether the results listed are of the query there is and came with an estimated total."""
-        return not self.result_counted and self.result_ids is not None and self._results_of == self.query_text
+        return not self.result_counted and self.result_ids is not None and self.lists_query()
 
     def more(self) -> SearchInput | None:
         """What a worker must search for the next results of the query listed, when it matched
         more stories than are listed (a search lists the best few thousand; the list asks for
         more as its cursor nears their end); None when all are listed or a newer query is on its way."""
         listed = self.result_ids
-        if listed is None or self._results_of != self.query_text or self.result_total <= len(listed):
+        if listed is None or not self.lists_query() or self.result_total <= len(listed):
             return None
         return self._search_input(len(listed))
 
