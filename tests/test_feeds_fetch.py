@@ -8,7 +8,7 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -132,17 +132,22 @@ def test_a_hanging_server_times_out(store: Store, server: HTTPServer) -> None:
     assert time.monotonic() - started < 2.0
 
 
-def test_a_trickling_server_is_cut_off_by_the_total_deadline(store: Store, server: HTTPServer) -> None:
+def trickling(spaces: int) -> Callable[[Request], Response]:
+    """A handler that starts a feed, then sends a space every 0.1 s, ``spaces`` times."""
     def trickle(request: Request) -> Response:
         def drip() -> Iterator[bytes]:
             yield b'<?xml version="1.0"?><rss version="2.0"><channel><title>Drip</title>'
-            for _ in range(60):
+            for _ in range(spaces):
                 time.sleep(0.1)
                 yield b" "
 
         return Response(drip(), content_type="application/rss+xml")
 
-    server.expect_request("/f").respond_with_handler(trickle)
+    return trickle
+
+
+def test_a_trickling_server_is_cut_off_by_the_total_deadline(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/f").respond_with_handler(trickling(60))
     subscribe(store, server.url_for("/f"))
     started = time.monotonic()
     [result] = fetch(store, settings=Settings(timeout=1.0, total=1.0, retries=2, backoff=0.05)).failed
@@ -154,16 +159,7 @@ def test_a_trickling_server_is_cut_off_by_the_total_deadline(store: Store, serve
 def test_a_fetch_told_to_stop_stops_at_once_and_stores_nothing(store: Store, server: HTTPServer) -> None:
     # Q in the reader during a fetch of a slow feed: the screen went blank and the reader ended
     # only when the fetch did (58 s).
-    def slow(request: Request) -> Response:
-        def drip() -> Iterator[bytes]:
-            yield b'<?xml version="1.0"?><rss version="2.0"><channel><title>Drip</title>'
-            for _ in range(100):
-                time.sleep(0.1)
-                yield b" "
-
-        return Response(drip(), content_type="application/rss+xml")
-
-    server.expect_request("/slow").respond_with_handler(slow)
+    server.expect_request("/slow").respond_with_handler(trickling(100))
     server.expect_request("/quick").respond_with_data(rss_feed(2), content_type="application/rss+xml")
     subs = subscribe(store, server.url_for("/slow"), server.url_for("/quick"))
     started = time.monotonic()
