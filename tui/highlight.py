@@ -7,9 +7,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
-from broadsheet.store.search.analysis import fold, stem_set, stems
-
-_WORD = re.compile(r"[^\W_]+")  # as the index splits: "x_cafe" is two words
+from broadsheet.store.search.analysis import CJK_CHAR, TOKEN, fold, stem_set, stems
 
 
 class TermMatcher:
@@ -20,8 +18,10 @@ class TermMatcher:
     __slots__ = ("_heads", "_starts", "_stems")
 
     def __init__(self, words: Sequence[str]) -> None:
-        self._starts = re.compile("|".join(r"\b" + re.escape(w) for w in words), re.IGNORECASE)
-        single = [w for w in words if _WORD.fullmatch(w)]
+        # A CJK character starts a word wherever it is (a word boundary falls only around a run of them).
+        self._starts = re.compile("|".join(("" if CJK_CHAR.match(w) else r"\b") + re.escape(w) for w in words),
+                                  re.IGNORECASE)
+        single = [w for w in words if TOKEN.fullmatch(w)]
         self._stems = set().union(*map(stem_set, single)) if single else set()
         # Only words that begin, folded, as a stem does are stemmed to be compared ("École" for
         # "ecole", as the index folds it): stemming a story's every word would cost milliseconds.
@@ -33,7 +33,7 @@ class TermMatcher:
         if not self._heads:
             return found
         heads, wanted = self._heads, self._stems
-        extra = [m.span() for m in _WORD.finditer(text)
+        extra = [m.span() for m in TOKEN.finditer(text)
                  if fold(m.group()[:2]) in heads and (s := stems(m.group())) and s[0] in wanted]
         if not extra:
             return found

@@ -34,7 +34,7 @@ from typing import Any
 
 import tantivy
 
-from broadsheet.store.search.analysis import FIELD_GROUPS, day_number
+from broadsheet.store.search.analysis import FIELD_GROUPS, day_number, spaced
 from broadsheet.store.search.query import (
     NOTHING_TO_SEARCH,
     Query,
@@ -476,7 +476,7 @@ class Executor:
         fields = FIELD_GROUPS[term.field]
         per_field: list[tantivy.Query]
         if term.kind == "prefix":
-            tokens = FOLDED.analyze(term.text)
+            tokens = FOLDED.analyze(spaced(term.text))
             if not tokens:
                 return None
             last = tokens[-1]
@@ -501,7 +501,7 @@ class Executor:
                     return None
                 per_field = [tantivy.Query.phrase_prefix_query(view.schema, f, [*head, last]) for f in fields]
         else:
-            placed = [(t.position, t.text) for t in STEMMED.pre_tokenize(term.text).tokens]
+            placed = [(t.position, t.text) for t in STEMMED.pre_tokenize(spaced(term.text)).tokens]
             if not placed:
                 return None
             if len(placed) == 1:
@@ -525,7 +525,7 @@ def _bare_word(query: Query) -> Word | None:
     fields = FIELD_GROUPS[term.field]
     if term.kind != "word" or term.negated or len(fields) < 2:
         return None
-    tokens = STEMMED.pre_tokenize(term.text).tokens
+    tokens = STEMMED.pre_tokenize(spaced(term.text)).tokens
     return (fields, tokens[0].text) if len(tokens) == 1 else None
 
 

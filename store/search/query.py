@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
+from broadsheet.store.search.analysis import CJK_CHAR
 from broadsheet.store.storage.userstate import TagError, normalise_tag
 
 TermKind = Literal["word", "phrase", "prefix", "tag"]
@@ -186,7 +187,7 @@ def _text_term(value: str, quoted: bool, field_name: str | None, negated: bool) 
         return Term("phrase", value, field_name, negated)
     if value.endswith("*"):
         stem = value.rstrip("*")
-        if sum(c.isalnum() for c in stem) < 2:
+        if sum(c.isalnum() for c in stem) < 2 and not CJK_CHAR.search(stem):  # one CJK character is a word
             raise QueryError("A * needs 2 letters or more before it, like fe*")
         return Term("prefix", stem, field_name, negated)
     return Term("word", value, field_name, negated)

@@ -1,6 +1,8 @@
 """The tantivy schema: which story fields are indexed, how text is analysed, story to document.
 
-Every text field uses one analyser: split on non-alphanumerics, drop tokens over 40
+Every text field uses one analyser: split on non-alphanumerics (and around each Chinese,
+Japanese or Korean character, which the text is given with spaces around, see
+:func:`~broadsheet.store.search.analysis.spaced`), drop tokens over 40
 characters, lowercase, fold accents to ASCII (``Séoul`` -> ``seoul``) and apply the English
 Snowball stemmer (``ferries`` -> ``ferri`` = ``ferry``). Query words go through the same
 analyser, so matching is case-, accent- and inflection-blind. Prefixes use the analyser
@@ -17,11 +19,11 @@ import tantivy
 
 from broadsheet.store.agencies import agency_names
 from broadsheet.store.model import Article
-from broadsheet.store.search.analysis import TEXT_FIELDS, published_values
+from broadsheet.store.search.analysis import TEXT_FIELDS, published_values, spaced
 from broadsheet.store.storage.directory import story_key
 
 #: Bump whenever the schema or analysis changes: an index with another version is rebuilt.
-SCHEMA_VERSION = 2  # 2: an agency is indexed under all its names
+SCHEMA_VERSION = 3  # 2: an agency is indexed under all its names; 3: CJK characters are words
 ANALYZER = "broadsheet_en"
 
 #: Relevance boosts for bare words: a hit in the headline counts most.
@@ -65,24 +67,24 @@ def story_document(story_id: str, article: Article) -> tantivy.Document:
     doc.add_unsigned("key", story_key(story_id))
     doc.add_integer("when", when)
     doc.add_integer("day", day)
-    doc.add_text("headline", article.headline)
+    doc.add_text("headline", spaced(article.headline))
     if article.standfirst:
-        doc.add_text("standfirst", article.standfirst)
+        doc.add_text("standfirst", spaced(article.standfirst))
     if article.body:
-        doc.add_text("body", "\n".join(article.body))
+        doc.add_text("body", spaced("\n".join(article.body)))
     for image in article.images:
         if image.caption:
-            doc.add_text("caption", image.caption)
+            doc.add_text("caption", spaced(image.caption))
         if image.credit:
-            doc.add_text("photo_credit", image.credit)
+            doc.add_text("photo_credit", spaced(image.credit))
     if article.authors:
-        doc.add_text("authors", "\n".join(article.authors))
+        doc.add_text("authors", spaced("\n".join(article.authors)))
     if article.credits:
-        doc.add_text("credits", "\n".join([article.credits.text, *article.credits.people()]))
+        doc.add_text("credits", spaced("\n".join([article.credits.text, *article.credits.people()])))
     for name in ("source", "dateline"):
         value = getattr(article, name)
         if value:
-            doc.add_text(name, value)
+            doc.add_text(name, spaced(value))
     if article.agency:  # agency:AP and agency:"Associated Press" find the same stories
-        doc.add_text("agency", "\n".join(agency_names(article.agency)))
+        doc.add_text("agency", spaced("\n".join(agency_names(article.agency))))
     return doc
