@@ -14,6 +14,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
 from textual.events import AppFocus
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
@@ -78,6 +79,12 @@ class BroadsheetApp(App[None]):
         self.key_time = 0.0
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = False) -> None:
+        """Every notice is plain text, whatever a caller asks: notices quote tags, searches, saved
+        searches' names, file names and config values, and a ``[/b]`` in one crashed the reader."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def get_driver_class(self) -> type[Driver]:
         return install(super().get_driver_class())  # reads Esc then a key in one read as Esc then the key

@@ -9,6 +9,9 @@ from typing import Any
 
 from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
+from textual.fuzzy import Matcher
+from textual.markup import escape
 
 from broadsheet.tui.widgets.sidebar import tag_query
 
@@ -39,7 +42,7 @@ class StoryCommands(Provider):
         for title, help_text, callback in self._targets()[:50]:
             if not title.startswith(("Tag:", "Saved search:")):
                 break
-            yield DiscoveryHit(Text(title), callback, help=help_text)
+            yield DiscoveryHit(Text(title), callback, help=escape(help_text))
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -47,7 +50,18 @@ class StoryCommands(Provider):
         for title, help_text, callback in self._targets():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, text=title, help=help_text)
+                yield Hit(score, _highlighted(matcher, title), callback, text=title, help=escape(help_text))
                 found += 1
                 if found >= 200:
                     break
+
+
+def _highlighted(matcher: Matcher, title: str) -> Content:
+    """``title`` with the letters the query matched styled, as ``Matcher.highlight`` does, but
+    read as plain text: that parses markup, and a headline holding ``[/b]`` failed the search."""
+    content = Content(title)
+    score, offsets = matcher.fuzzy_search.match(matcher.query, title)
+    for offset in offsets if score else ():
+        if not title[offset].isspace():
+            content = content.stylize(matcher.match_style, offset, offset + 1)
+    return content
