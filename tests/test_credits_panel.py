@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import io
+
+import pytest
+from rich.console import Console
+
+from broadsheet.store.model import Article, Image
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
-from broadsheet.tui.widgets.credits_panel import CreditsPanel
+from broadsheet.tui.widgets.credits_panel import CreditsPanel, credits_table
 from tests.pilot import settle, shown_lines
 
 
@@ -34,3 +40,15 @@ async def test_credits_taller_than_the_panel_scroll(filled_store: Store) -> None
         await pilot.press("end")
         await settle(pilot)
         assert shown_lines(panel)[-1].split() == ["Editing", "Tom", "Reeve"]
+
+
+@pytest.mark.parametrize("width", range(24, 72))
+def test_no_letter_of_a_caption_is_lost_at_any_width(width: int) -> None:
+    """Rich cut a word wider than the column with an ellipsis, and a wide character at a line's
+    end took that line's last letter: the caption must read whole, over as many lines as it needs."""
+    caption = "Children 世 watch a rocket 界 launch; 上野公園の桜並木を歩く人々 https://example.org/a/very/long/path"
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(credits_table(Article(headline="Festival", body=[], images=[Image(src="", caption=caption)])))
+    lines = console.export_text().splitlines()
+    assert "…" not in "".join(lines)
+    assert "".join(line[len("Photo "):] for line in lines).replace(" ", "") == caption.replace(" ", "")

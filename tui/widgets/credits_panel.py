@@ -37,7 +37,10 @@ def credits_table(article: Article | None, terms: Sequence[str] = ()) -> Table |
         return Text("")
     table = Table.grid(padding=(0, 1), expand=True)
     table.add_column(style="bold", no_wrap=True)
-    table.add_column(ratio=1)
+    # fold: a word wider than the column (a long address, a run of CJK characters) goes on over
+    # the next line; Rich's default cut it with an ellipsis, and a wide character at a line's
+    # end took the line's last letter with it.
+    table.add_column(ratio=1, overflow="fold")
 
     def row(label: str, value: str | None) -> None:
         if value:
