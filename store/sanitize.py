@@ -3,12 +3,15 @@
 Removes terminal escape sequences (CSI, OSC, DCS, SOS/PM/APC, and single-character
 escapes), C0 controls except newline and tab, DEL, C1 controls and Unicode bidi
 overrides/isolates and lone surrogates, so no byte of an imported page can move the cursor, set the
-window title, write the clipboard or reorder what the user sees.
+window title, write the clipboard or reorder what the user sees. Invisible word-internal
+marks (soft hyphens, zero-width spaces, word joiners) are dropped and text is composed
+(NFC), so a word reads, searches and parses as the one it shows.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -24,18 +27,25 @@ _ESCAPES = re.compile(
     """,
     re.VERBOSE,
 )
-# C0 except \t and \n, DEL, C1, bidi embeddings/overrides/isolates, BOM/ZWNBSP,
+# C0 except \t and \n, DEL, C1, bidi embeddings/overrides/isolates, BOM/ZWNBSP, soft hyphen,
+# zero-width space and word joiner (inside a word they split it for the index and the parser:
+# "inter\u00adnational" was not found by "international"; a terminal may draw a soft hyphen),
 # line/paragraph separators (turned into plain newlines below), and lone surrogates (a JSON
 # "\ud800" escape or a surrogate-escaped byte: not Unicode, they cannot be stored or drawn).
-_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ud800-\udfff]")
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ud800-\udfff"
+                       r"\u00ad\u200b\u2060]")
 
 
 def clean_text(text: str) -> str:
     """Return ``text`` with escape sequences and control characters removed.
 
     Carriage returns become newlines (``\\r\\n`` becomes one newline) so old Mac and
-    Windows line endings survive as line breaks rather than vanishing.
+    Windows line endings survive as line breaks rather than vanishing. Decomposed accents are
+    composed: an "e" and a combining acute (as macOS writes them) are one "é", so "José" in
+    a byline is read as a name, not as a date.
     """
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")

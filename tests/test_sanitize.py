@@ -30,6 +30,31 @@ def test_clean_line_folds_whitespace() -> None:
     assert clean_line(" a\n b\t c ") == "a b c"
 
 
+def test_invisible_marks_inside_words_are_dropped_and_joiners_kept() -> None:
+    """A soft hyphen or a zero-width space split "international" for the index and the parser
+    (and "Reu\u200bters" was stored as "Reu ters"); emoji and Persian need their joiners."""
+    assert clean_text("inter\u00adnational Reu\u200bters word\u2060joiner") == "international Reuters wordjoiner"
+    assert clean_text("👨\u200d👩\u200d👧 می\u200cخواهم") == "👨\u200d👩\u200d👧 می\u200cخواهم"
+
+
+def test_decomposed_accents_are_composed() -> None:
+    assert clean_text("By Jose\u0301 Garci\u0301a") == "By José García"
+    assert clean_line("Cafe\u0301  society") == "Café society"
+
+
+def test_a_decomposed_byline_is_read_as_one(tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from broadsheet.cli.main import main
+
+    page = ("The Harbour Gazette\nFerry timetable changes for the summer season\nBy Jose\u0301 Garci\u0301a\n"
+            "June 9, 2024\n" + "\n".join(f"The ferry to the outer islands will leave later from week {n}, the "
+                                         "harbour office said on Friday, and passengers were told." for n in range(6)))
+    (tmp_path / "page.txt").write_text(page)
+    assert main(["parse", "--json", str(tmp_path / "page.txt")]) == 0
+    assert json.loads(capsys.readouterr().out)["authors"] == ["José García"]  # it was read as the date
+
+
 @given(st.text())
 def test_no_control_characters_survive(text: str) -> None:
     cleaned = clean_text(text)
