@@ -219,3 +219,29 @@ def test_a_command_that_reads_makes_no_store_where_there_is_none(command: list[s
     typo = tmp_path / "stroe"
     assert main(["--store", str(typo), *command]) == 1
     assert not typo.exists() and "no store at" in capsys.readouterr().err
+
+
+def test_markdown_export_shows_story_text_literally(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A page's text is not Markdown: '*new*', '<b>', a javascript: link or a paragraph starting
+    '# ' came out as emphasis, HTML, a live link and a heading as the export was rendered."""
+    import html as htmllib
+    import re
+
+    from markdown_it import MarkdownIt
+
+    from broadsheet.store.model import Image
+
+    headline = "Council approves *new* budget with <b>record</b> spending and [free parking](javascript:alert(1))"
+    body = ["# This line in the story is not a heading.", "1. Nor is this a list, AT&T &amp; co said.",
+            "> Nor a quote; <img src=x onerror=alert(1)> stays text."]
+    caption = "Crowds at the hall (Ann <i>Lee</i>/Reuters)"
+    store = Store(tmp_path / "store")
+    store.add([(make_article(1, headline=headline, body=body, images=[Image(src="", caption=caption)]), None)])
+    capsys.readouterr()
+    assert main(["--store", str(tmp_path / "store"), "export", "--format", "md"]) == 0
+    rendered = MarkdownIt("commonmark").render(capsys.readouterr().out)
+    assert rendered.count("<h1>") == 1 and "<ol" not in rendered and rendered.count("<blockquote>") == 1
+    assert "<b>" not in rendered and "<img" not in rendered and "<a " not in rendered and "<em>" not in rendered
+    shown = htmllib.unescape(re.sub(r"<[^>]+>", "", rendered))
+    for text in [headline, *body, caption]:
+        assert text in shown

@@ -128,6 +128,25 @@ def write_photos(photos: dict[str, Path], folder: Path) -> int:
     return written
 
 
+#: What makes Markdown or HTML anywhere in a line: emphasis, links, code, tags, an entity's "&".
+_INLINE = re.compile(r"([\\`*_\[\]<>~]|&(?=#?[A-Za-z0-9]+;))")
+#: What makes a line a heading, quote, list, table row or rule at its start.
+_LINE_START = re.compile(r"^(\s*)([#>+=|-]|\d{1,9}(?=[.)]))")
+
+
+def _md(text: str) -> str:
+    """Story text as Markdown that shows it literally: a headline's ``*new*`` or ``<b>`` stays
+    as written, and a paragraph starting ``# `` or ``1.`` is not made a heading or a list."""
+    text = _INLINE.sub(r"\\\1", text)
+    found = _LINE_START.match(text)
+    if found is None:
+        return text
+    if found[2][0].isdigit():  # "2024. A year": escape the dot, not the number
+        end = found.end()
+        return text[:end] + "\\" + text[end:]
+    return text[:found.start(2)] + "\\" + text[found.start(2):]
+
+
 def _alt(text: str) -> str:
     return " ".join(text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").split())
 
@@ -186,9 +205,9 @@ def export_markdown_chunks(store: Store, story_ids: Sequence[str] | None = None,
 
 def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | None, photo_folder: str) -> str:
     """One story as Markdown."""
-    lines = [f"# {article.headline}", ""]
+    lines = [f"# {_md(article.headline)}", ""]
     if article.standfirst:
-        lines += [f"*{article.standfirst}*", ""]
+        lines += [f"*{_md(article.standfirst)}*", ""]
     facts = []
     if article.authors:
         facts.append("By " + ", ".join(article.authors))
@@ -197,26 +216,26 @@ def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | N
     if article.published:
         facts.append(display_date(article.published))  # as the reader shows it
     if facts:
-        lines += [" · ".join(facts), ""]
+        lines += [_md(" · ".join(facts)), ""]
     for number, paragraph in enumerate(article.body):
-        lead = f"**{article.dateline}** — " if number == 0 and article.dateline else ""
-        lines += [lead + paragraph, ""]
+        lead = f"**{_md(article.dateline)}** — " if number == 0 and article.dateline else ""
+        lines += [lead + _md(paragraph), ""]
     for image in article.images:
-        credit = f" ({image.credit})" if image.credit else ""
+        credit = f" ({_md(image.credit)})" if image.credit else ""
         kept = photos.get(image.photo) if photos and image.photo else None
         if kept is not None:
             link = quote(f"{photo_folder}/{kept.name}" if photo_folder else kept.name)
             lines += [f"![{_alt(image.caption) or 'Photo'}]({link})", ""]
         if image.caption:
-            lines += [f"> Photo: {image.caption}{credit}", ""]
+            lines += [f"> Photo: {_md(image.caption)}{credit}", ""]
         elif image.credit:  # a photo without a caption: its credit alone, no empty caption
-            lines += [f"> Photo credit: {image.credit}", ""]
+            lines += [f"> Photo credit: {_md(image.credit)}", ""]
     if article.credits and article.credits.text:
-        lines += [f"_{article.credits.text}_", ""]
+        lines += [f"_{_md(article.credits.text)}_", ""]
     if article.agency:
-        lines += [f"Agency: {article.agency}", ""]
+        lines += [f"Agency: {_md(article.agency)}", ""]
     if tags:
-        lines += ["Tags: " + ", ".join(tags), ""]
+        lines += ["Tags: " + _md(", ".join(tags)), ""]
     return "\n".join(lines).rstrip() + "\n"
 
 
