@@ -355,6 +355,7 @@ def test_config_check_reports_bad_keys_unknown_ids_and_clashes(tmp_path: Path, m
     assert "app.search and HeadlineList Down are both on 'j': while the HeadlineList has focus, 'j' does Down" in err
     assert "'foo' is not a modifier" in err
     assert "Shift with a letter arrives as the capital letter: write 'M'" in err  # shift+m never fires
+    assert "'shift+m': 'shift+m'" not in err and "'foo+o': 'foo+o'" not in err  # a lone value is said once
     assert load_config(path).keys == {"view.zen": "ctrl+z", "app.search": "j"}
 
 

@@ -50,7 +50,8 @@ def key_problem(key: str) -> str | None:
         return f"Shift with a letter arrives as the capital letter: write {name.upper()!r}"
     if len(name) == 1 or name in _NAMED_KEYS or key_to_character(name) is not None:
         return None
-    return f"{name!r} is not a key name (use names such as a, B, ctrl+b, f5, slash, question_mark, pageup)"
+    named = f"{name!r} is" if modifiers else "it is"
+    return f"{named} not a key name (use names such as a, B, ctrl+b, f5, slash, question_mark, pageup)"
 
 
 def all_bindings() -> list[Bound]:
@@ -109,7 +110,9 @@ def check_keymap(keymap: dict[str, str], where: str) -> tuple[dict[str, str], li
                             f"{', '.join(sorted(ids))}")
             continue
         keys = [k.strip() for k in text.split(",")]
-        why = next((f"{k!r}: {p}" for k in keys if (p := key_problem(_normalize_key_list(k)) if k else "empty")), None)
+        # The key is named only among several: 'shift+q': 'shift+q': ... said the value three times.
+        why = next((f"{k!r}: {p}" if len(keys) > 1 else p
+                    for k in keys if (p := key_problem(_normalize_key_list(k)) if k else "empty")), None)
         default = ids[binding_id].binding.key
         if why is not None:
             problems.append(f"{where}: keys.{binding_id} = {text!r}: {why}; keeping the default {default!r}")
