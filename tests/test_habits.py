@@ -171,6 +171,22 @@ async def test_a_saved_search_shows_in_the_sidebar_at_once(filled_store: Store) 
         assert any("boats" in label for label in labels)
 
 
+async def test_a_search_with_an_error_is_not_offered_for_saving(filled_store: Store) -> None:
+    """The bar said the query had an error while s offered to save it: chosen later, it listed nothing."""
+    from broadsheet.tui.screens.dialogs import PromptScreen
+
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, 'ferry "harbour')
+        await pilot.press("enter", "s")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        assert any(n.title == "Not saved" and "quote" in n.message for n in app._notifications)
+        assert app.screen.reader.saved_searches() == {}  # type: ignore[attr-defined]
+
+
 async def test_the_sidebar_appears_when_the_window_grows_past_150_columns(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -36,7 +36,7 @@ from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.ordering import listed_ids
 from broadsheet.store.reader.state import BULK, MarksChange, ReaderState, SearchInput, change_in_steps
 from broadsheet.store.sanitize import is_web_address
-from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never
+from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never, parse_query
 from broadsheet.store.storage.atomic import FileIdentity, write_output
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState, TagError, normalise_tag, parse_tag_edit
@@ -1158,6 +1158,12 @@ class MainScreen(FeedsMixin, Screen[None]):
         if not query:
             self.notify("Type a search first, then press s to save it", timeout=3)
             return
+        try:
+            parse_query(query)
+        except QueryError as exc:  # it would list nothing, every time it is chosen
+            self.notify(f"{exc}. Correct the search, then press s to save it", title="Not saved", severity="warning",
+                        timeout=6)
+            return
 
         def done(name: str | None) -> None:
             if name and name.strip():
@@ -1167,7 +1173,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self._update_sidebar()
                 self.notify(f"Saved search {saved!r}")
 
-        self.app.push_screen(PromptScreen(f"Name for the search {query!r}", query), done)
+        self.app.push_screen(PromptScreen(f"Name for the search: {query}", query), done)
 
     def action_step_story(self, step: int) -> None:
         self.headlines.cursor += step
