@@ -53,6 +53,54 @@ def decode_labelled(data: bytes, label: str) -> str:
     return data.decode(codec)
 
 
+#: A ``<meta charset>`` or ``http-equiv`` content type; a bounded gap, so a page of unclosed ``<meta`` stays linear.
+_META_CHARSET = re.compile(rb"""<meta\b[^>]{0,1024}?charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+_HEAD_END = re.compile(rb"</head\s*>|<body[\s>]", re.IGNORECASE)
+#: How far into a page its ``<meta>`` charset is looked for (when ``</head>`` does not end the head sooner).
+#: Browsers prescan 1 KB, then re-read the page when the parser meets a later one: after a 6 KB
+#: ``<style>`` the page is still in the charset it names.
+META_REACH = 64 * 1024
+_HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
+
+
+def meta_charset(data: bytes) -> str | None:
+    """The charset a page's ``<meta>`` names, looked for in its head (at most ``META_REACH`` bytes)."""
+    head = data[:META_REACH]
+    end = _HEAD_END.search(head)
+    found = _META_CHARSET.search(head, 0, end.start() if end else len(head))
+    return found.group(1).decode("ascii").lower() if found else None
+
+
+def header_charset(content_type: str | None) -> str | None:
+    """The ``charset`` parameter of a Content-Type header value (HTTP, a MIME part), lower case."""
+    found = _HEADER_CHARSET.search(content_type or "")
+    return found.group(1).lower() if found else None
+
+
+def in_labelled_charset(data: bytes, label: str | None) -> str | None:
+    """``data`` read as the charset ``label`` names (a Latin-1 label as Windows-1252, as browsers
+    do), when that is how it should be read: None when there is no label, the page has a
+    byte-order mark or XML declaration of its own, is valid UTF-8 (what a server that says
+    Latin-1 mostly sends), or is not in that charset; the page's own reading then applies.
+
+    Used for the charset a page was served with, the way feeds honour theirs
+    (``store.feeds.fetch.in_declared_charset``).
+    """
+    if not label or data.startswith(BOMS) or XML_ENCODING.search(data[:200]):
+        return None
+    try:
+        data.decode("utf-8")
+        return None
+    except UnicodeDecodeError:
+        pass
+    try:
+        if codecs.lookup(label).name.startswith(("utf-16", "utf-32")):
+            return None  # bytes without a byte-order mark are not UTF-16, whatever the label says
+        return decode_labelled(data, label)
+    except (LookupError, UnicodeDecodeError):
+        return None
+
+
 class DecodeError(ValueError):
     """The file is not a text document we can read; ``reason`` says why, for the user."""
 

@@ -10,8 +10,9 @@ from email.parser import BytesParser
 
 from broadsheet.store.ingest.decode import human_size
 from broadsheet.store.ingest.formats import Item
-from broadsheet.store.ingest.formats.html import read_head_capped, read_page, with_photos
+from broadsheet.store.ingest.formats.html import read_head_capped, with_photos
 from broadsheet.store.ingest.formats.photos import resources_lookup
+from broadsheet.store.ingest.formats.served import read_served_page
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.sanitize import clean_line
@@ -35,7 +36,7 @@ class Mhtml:
                          "only its first part was read (see --max-size)")
         message = BytesParser(policy=policy.compat32).parsebytes(data)
         page: bytes | None = None
-        location = None
+        location = page_type = None
         resources: dict[str, bytes] = {}
         for part in message.walk():
             if part.is_multipart():
@@ -46,7 +47,7 @@ class Mhtml:
             if not isinstance(payload, bytes):
                 continue
             if kind == "text/html" and page is None:
-                page, location = payload, where
+                page, location, page_type = payload, where, part.get("Content-Type")
             elif kind.startswith("image/") and where and len(payload) <= max_photo_bytes():
                 resources[str(where).strip()] = payload
         if any(type(d).__name__ in ("CloseBoundaryNotFoundDefect", "StartBoundaryNotFoundDefect")
@@ -57,7 +58,8 @@ class Mhtml:
             return
         url = clean_line(str(message.get("Snapshot-Content-Location") or location or "")) or None
         try:
-            article, page_notes = read_page(page, url if url and url.startswith(("http://", "https://")) else None)
+            article, page_notes = read_served_page(page, url if url and url.startswith(("http://", "https://"))
+                                                   else None, str(page_type or ""))
         except ParseError as exc:
             yield Item(None, reason=str(exc))
             return

@@ -13,8 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from broadsheet.store.ingest.formats import Item
-from broadsheet.store.ingest.formats.html import GZIP_MAGIC, read_page, with_photos
+from broadsheet.store.ingest.formats.html import GZIP_MAGIC, with_photos
 from broadsheet.store.ingest.formats.photos import resources_lookup
+from broadsheet.store.ingest.formats.served import read_served_page
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article
 from broadsheet.store.parse.types import ParseError
@@ -175,7 +176,8 @@ class Warc:
                         continue
                     if kind in _HTML_TYPES:
                         try:
-                            article, notes = read_page(body, uri if uri.startswith(("http://", "https://")) else None)
+                            article, notes = read_served_page(body, uri if uri.startswith(("http://", "https://"))
+                                                              else None, self._content_type(record, full=True))
                         except ParseError as exc:
                             failed.append(Item(None, part=f"record {number} {uri}".strip(), reason=str(exc)))
                             continue
@@ -207,7 +209,8 @@ class Warc:
             yield Item(None, reason=f"the web archive holds no HTML page ({skipped} other records skipped)")
 
     @staticmethod
-    def _content_type(record) -> str:  # type: ignore[no-untyped-def]
+    def _content_type(record, full: bool = False) -> str:  # type: ignore[no-untyped-def]
+        """The record's media type (``full``: with its parameters, the charset among them)."""
         headers = record.http_headers if record.http_headers else record.rec_headers
         value = headers.get_header("Content-Type") or ""
-        return value.split(";")[0].strip().lower()
+        return value if full else value.split(";")[0].strip().lower()
