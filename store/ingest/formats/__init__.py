@@ -11,11 +11,11 @@ so a new format plugs in by being added to :data:`FORMATS`.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError
+from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError, human_size
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article
 from broadsheet.store.parse.types import ParseError
@@ -67,6 +67,8 @@ def formats() -> list[Format]:
 
 
 FORMATS: list[Format] = formats()
+#: Formats that read a file over ``--max-size`` up to the limit (the others refuse it, or cap each record).
+READ_UP_TO_LIMIT = frozenset({"HTML page", "gzip-compressed HTML page", "MHTML page"})
 
 
 def detect(source: Source) -> Format | None:
@@ -85,7 +87,13 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item
         if fmt is None:
             yield Item(None, reason="the file is empty")  # the text dump takes (or refuses) any other file
             return
-        yield from fmt.read(source)
+        over = source.size > source.max_bytes and fmt.name in READ_UP_TO_LIMIT
+        for item in fmt.read(source):
+            if over and item.article is None:  # "no article text found" of a page whose story is past the limit
+                item = replace(item, reason=f"{item.reason} in its first {human_size(source.max_bytes)}: the file "
+                                            f"of {human_size(source.size)} is over the "
+                                            f"{human_size(source.max_bytes)} limit (see --max-size)")
+            yield item
     except (DecodeError, ParseError) as exc:
         yield Item(None, reason=str(exc))
     except Exception as exc:  # contract: one bad file never stops an import

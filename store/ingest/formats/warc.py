@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from broadsheet.store.ingest.decode import human_size
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.formats.html import GZIP_MAGIC, with_photos
 from broadsheet.store.ingest.formats.photos import resources_lookup
@@ -163,7 +164,7 @@ class Warc:
                     if record.rec_type not in ("response", "resource") or not str(status).startswith("2"):
                         skipped += 1
                     elif kind in _HTML_TYPES:
-                        body = record.content_stream().read(source.max_bytes)
+                        body = record.content_stream().read(source.max_bytes + 1)
                     elif kind.startswith("image/") and uri and held < MAX_PHOTOS_HELD:
                         body = record.content_stream().read(max_photo_bytes() + 1)
                     else:
@@ -175,13 +176,19 @@ class Warc:
                     if not body:
                         continue
                     if kind in _HTML_TYPES:
+                        over = ""
+                        if len(body) > source.max_bytes:  # read up to the limit, as a saved page is
+                            body = body[: source.max_bytes]
+                            over = (f"the page is over the {human_size(source.max_bytes)} limit: only its first "
+                                    "part was read (see --max-size)")
                         try:
                             article, notes = read_served_page(body, uri if uri.startswith(("http://", "https://"))
                                                               else None, self._content_type(record, full=True))
                         except ParseError as exc:
-                            failed.append(Item(None, part=f"record {number} {uri}".strip(), reason=str(exc)))
+                            failed.append(Item(None, part=f"record {number} {uri}".strip(),
+                                               reason="; ".join(filter(None, (str(exc), over)))))
                             continue
-                        pages.append((number, article, notes))
+                        pages.append((number, article, [*notes, over] if over else notes))
                     else:
                         resources[uri] = body
                         held += len(body)
