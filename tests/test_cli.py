@@ -245,3 +245,19 @@ def test_markdown_export_shows_story_text_literally(tmp_path: Path, capsys: pyte
     shown = htmllib.unescape(re.sub(r"<[^>]+>", "", rendered))
     for text in [headline, *body, caption]:
         assert text in shown
+
+
+def test_parse_explain_of_a_web_archive_says_what_it_explains_and_shows_the_story(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.html_pages import HEADLINE, URL, article_html, warc_bytes
+
+    archive = tmp_path / "crawl.warc.gz"
+    archive.write_bytes(warc_bytes([(URL, "text/html", article_html().encode())]))
+    page = tmp_path / "page.html"
+    page.write_text(article_html(), encoding="utf-8")
+    assert main(["parse", "--explain", str(archive), str(page)]) == 0
+    got = capsys.readouterr()
+    assert f"{archive} is read as: web archive (WARC). --explain explains plain-text page dumps" in got.err
+    assert f"{page} is read as: HTML page." in got.err
+    assert got.out.count(f"headline   {HEADLINE}") == 2  # the importer's story, not a <source ...> line as headline
+    assert "looks binary" not in got.err and "<" not in got.out

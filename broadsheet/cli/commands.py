@@ -43,8 +43,17 @@ def parse_command(args: argparse.Namespace) -> int:
 
 def _explain(path: Path, max_size: int) -> int:
     from broadsheet.store.ingest.decode import read_document
+    from broadsheet.store.ingest.formats import detect
+    from broadsheet.store.ingest.source import Source
 
     console = Console(highlight=False)
+    try:
+        fmt = detect(Source.open(path, max_size))
+    except DecodeError as exc:
+        err.print(Text(f"{safe_text(path)}: {exc}", style="red"))
+        return 1
+    if fmt is not None and fmt.name not in ("text dump", "refused"):
+        return _explain_other(console, path, fmt.name, max_size)
     try:
         decoded = read_document(path, max_size)
     except DecodeError as exc:
@@ -64,6 +73,34 @@ def _explain(path: Path, max_size: int) -> int:
         row.append(f"  ({line.reason})", style="dim italic")
         console.print(row, overflow="ellipsis", no_wrap=True)
     return 0
+
+
+def _explain_other(console: Console, path: Path, kind: str, max_size: int) -> int:
+    """``--explain`` of a file that is not a text dump (an HTML page, a web archive...): its
+    parser reads markup, not lines, so the line-by-line roles would be the text parser's
+    guesses on raw markup. Says so, and shows what the importer finds in it instead."""
+    from broadsheet.store.ingest.formats import read_source
+
+    err.print(Text(f"{safe_text(path)} is read as: {kind}. --explain explains plain-text page dumps line by "
+                   "line; here is what the importer finds in it instead (every field: parse --json).",
+                   style="yellow"))
+    status = 0
+    for item in read_source(path, max_size):
+        where = f" ({clean_line(item.part)})" if item.part else ""
+        if item.article is None:
+            err.print(Text(f"{safe_text(path)}{where}: {clean_line(item.reason)}", style="red"))
+            status = 1
+            continue
+        article = item.article
+        console.print(Text(f"{safe_text(path)}{where}", style="bold"))
+        rows = [("headline", article.headline), ("authors", ", ".join(article.authors)),
+                ("published", str(article.published or "")),
+                ("body", f"{len(article.body)} paragraphs: {article.body[0] if article.body else ''}"),
+                ("photos", str(len(article.images)) if article.images else ""), ("note", item.note)]
+        for label, value in rows:
+            if value:
+                console.print(Text(f"  {label:<10} {clean_line(value)[:100]}"), overflow="ellipsis", no_wrap=True)
+    return status
 
 
 def import_command(store: Store, args: argparse.Namespace) -> int:
