@@ -109,6 +109,29 @@ def test_save_page_complete_keeps_the_photo_and_reports_a_fake_one(tmp_path: Pat
     assert item.article.images[0].problem == "not kept: not an image"  # the reader's placeholder says why
 
 
+def test_save_page_complete_gives_each_caption_its_own_saved_photo(tmp_path: Path) -> None:
+    # The browser rewrites src to its saved copy (image.jpg, image(1).jpg, ...) and keeps data-src
+    # naming the original, which on a CDN is often the same file name for every photo (or none).
+    files = tmp_path / "page_files"
+    files.mkdir()
+    colours = {"photo.jpg": "navy", "photo(1).jpg": "olive", "photo(2).jpg": "maroon"}
+    for name, colour in colours.items():
+        (files / name).write_bytes(png_bytes(colour=colour))
+    figures = "".join(
+        f'<figure><img src="./page_files/{name}" data-src="https://cdn.example/{n}/1200/photo.jpg">'
+        f"<figcaption>The {colour} boat crosses the harbour bar. <span class=credit>Ann Tey</span></figcaption>"
+        "</figure>"
+        for n, (name, colour) in enumerate(colours.items())
+    )
+    (tmp_path / "page.html").write_text(article_html(extra_body=figures), encoding="utf-8")
+    item = only(tmp_path / "page.html")
+    assert item.article is not None
+    kept = {p.digest: p.data for p in item.photos}
+    by_caption = {i.caption: kept[i.photo] for i in item.article.images if i.photo}
+    for colour in colours.values():
+        assert by_caption[f"The {colour} boat crosses the harbour bar."] == png_bytes(colour=colour)
+
+
 def test_warc_pages_photos_and_skipped_records(tmp_path: Path) -> None:
     photo = png_bytes()
     other = article_html().replace(HEADLINE, "Lifeboat crew marks fifty years").replace(URL, URL + "-lifeboat")

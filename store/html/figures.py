@@ -64,6 +64,9 @@ def split_caption(text: str) -> tuple[str, str | None]:
     return text, None
 
 
+# A reference to the copy "Save page, complete" keeps: ``./Page_files/photo.jpg``.
+_SAVED_COPY = re.compile(r"^\s*(?:\./)?[^/:?#]+_files/[^/?#]+$")
+
 _SEGMENT = "\x00"  # where one element's text ends and the next one's starts, within a caption
 
 
@@ -106,8 +109,16 @@ def _has_elements(node: LexborNode) -> bool:
 
 
 def image_src(node: LexborNode, base: str | None) -> str | None:
-    """The photo address of an ``<img>`` (lazy-loading attributes first, then ``src``, then ``srcset``)."""
+    """The photo address of an ``<img>`` (lazy-loading attributes first, then ``src``, then ``srcset``).
+
+    A ``src`` into the page's ``_files`` folder wins: "Save page, complete" rewrites ``src`` to the
+    copy it saved and leaves ``data-src`` naming the original, whose file name is not the saved
+    one (``image(1).jpg`` for the second ``image.jpg``); only the saved copy finds the right photo.
+    """
     attrs = node.attributes
+    local = attrs.get("src")
+    if local and _SAVED_COPY.match(local):
+        return absolute(local, base)
     for name in ("data-src", "data-lazy-src", "data-original", "data-srcset", "src", "srcset"):
         value = attrs.get(name)
         if not value or (name == "src" and value.startswith("data:image/gif") and len(value) < 200):
