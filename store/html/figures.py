@@ -11,7 +11,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, squash, walk
+from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, squash, walk, word_count
 from broadsheet.store.model import Image
 
 _CREDIT_MARK = re.compile(
@@ -59,7 +59,7 @@ def split_caption(text: str) -> tuple[str, str | None]:
     match = _TRAILING_PARENS.search(text)
     if match:
         inner = match.group(1).strip()
-        if len(inner.split()) <= 10 and ("/" in inner or _AGENCY.search(inner) or _CREDIT_LABEL.match(inner)):
+        if word_count(inner) <= 10 and ("/" in inner or _AGENCY.search(inner) or _CREDIT_LABEL.match(inner)):
             return text[: match.start()].rstrip(), clean_credit(inner)
     return text, None
 
@@ -81,12 +81,12 @@ def _credit_segment(parts: list[str]) -> tuple[list[str], str | None]:
     if len(segments) < 2:
         return parts, None
     last = segments[-1]
-    if last.startswith("(") and last.endswith(")") and len(last.split()) <= 12:
+    if last.startswith("(") and last.endswith(")") and word_count(last) <= 12:
         return [" ".join(segments[:-1])], clean_credit(last)
     if len(segments) == 2:
         short, long_ = sorted(segments, key=len)
-        credit_like = len(long_.split()) >= 8 or "/" in short or _AGENCY.search(short) is not None
-        if len(short.split()) <= 5 and len(long_.split()) >= 3 and credit_like and short[:1].isupper() \
+        credit_like = word_count(long_) >= 8 or "/" in short or _AGENCY.search(short) is not None
+        if word_count(short) <= 5 and word_count(long_) >= 3 and credit_like and short[:1].isupper() \
                 and not short.endswith((".", "!", "?")):
             return [long_], clean_credit(short)
     return [" ".join(segments)], None
@@ -173,7 +173,7 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
             elif in_credit:
                 credit_started = True
                 credit.append(text)
-            elif credit_started and not in_caption and len(text.split()) <= 12:
+            elif credit_started and not in_caption and word_count(text) <= 12:
                 credit.append(text)  # "/ AFP via Getty Images" after "Photo by ..."
             else:
                 caption.append(text)
@@ -181,7 +181,7 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
     if not credit_text:
         caption, credit_text = _credit_segment(caption)
     caption_text = squash("".join(caption).replace(_SEGMENT, " "))
-    if not caption_text and credit_text and len(credit_text.split()) > 12:
+    if not caption_text and credit_text and word_count(credit_text) > 12:
         caption_text, credit_text = credit_text, None  # a whole caption in an element named "credit"
     if not credit_text:
         caption_text, credit_text = split_caption(caption_text)

@@ -15,7 +15,7 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from broadsheet.store.html.tree import absolute, squash
+from broadsheet.store.html.tree import absolute, squash, word_count
 from broadsheet.store.model import Image
 from broadsheet.store.sanitize import is_web_address
 
@@ -172,7 +172,7 @@ def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
     meta.publisher = meta.publisher or _text(props.get("og:site_name")) or _text(props.get("application-name"))
     meta.description = meta.description or _text(props.get("og:description")) or _text(props.get("description"))
     alt = _text(props.get("og:image:alt")) or _text(props.get("twitter:image:alt"))
-    if alt and len(alt.split()) >= 4:
+    if alt and word_count(alt) >= 4:
         from broadsheet.store.html.figures import split_caption
 
         caption, credit = split_caption(alt)

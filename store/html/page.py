@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from broadsheet.store.html.fragment import Collector, figure_like
 from broadsheet.store.html.meta import PageMeta, read_meta
-from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
+from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk, word_count
 from broadsheet.store.model import Article, Image
 from broadsheet.store.parse.boilerplate import furniture_reason
 from broadsheet.store.parse.byline import parse_byline, split_names
@@ -211,7 +211,7 @@ class _PageCollector(Collector):
         line = squash(text)
         if not line:
             return
-        if linked > 0.5 * len(line) and len(line.split()) < 40:
+        if linked > 0.5 * len(line) and word_count(line) < 40:
             return  # a list of links, a "Read more: ..." teaser
         if _MARKUP.match(line):
             return  # markup printed as text (an escaped tracking pixel)
@@ -408,7 +408,7 @@ def page_article(html: str, url: str | None = None) -> Article:
     paragraphs = collector.paragraphs
     if sum(len(p) for p in paragraphs) < 80 and meta.body and len(meta.body) > 80:
         paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", meta.body) if squash(p)]
-    if not paragraphs or sum(len(p.split()) for p in paragraphs) < 10:
+    if not paragraphs or sum(word_count(p) for p in paragraphs) < 10:
         raise ParseError("no article text found")
     region = _article_region(content)
     headline = _headline(tree, meta)
