@@ -19,3 +19,29 @@ def test_chinese_and_japanese_stories_are_read_though_they_have_no_spaces() -> N
     assert article.headline == "东港迎来新渡轮" and len(article.body) == 2
     japanese = page("<h1>港に新しい渡し船</h1><p>火曜日、新しい渡し船が東港に到着し、関係者が岸壁で出迎えた。</p>")
     assert page_article(japanese).body == ["火曜日、新しい渡し船が東港に到着し、関係者が岸壁で出迎えた。"]
+
+STORY = (
+    "<p>LOWMOOR, March 11 - The harbour council voted on Tuesday to add two early crossings to the weekday "
+    "ferry timetable.</p>"
+    "<p>Commuters had asked for the change since the winter, when queues at the slipway grew every morning.</p>"
+    "<p>The operators said the new sailings would start at the beginning of next month.</p>"
+)
+
+
+def test_every_credit_line_at_the_end_is_read_and_none_stays_in_the_story() -> None:
+    html = page("<h1>Early ferries for Lowmoor</h1>" + STORY
+                + "<p><em>Additional reporting by Tam Orrin in Fenby.</em></p><p><em>Editing by Lise Carr.</em></p>")
+    article = page_article(html)
+    assert article.body[-1].startswith("The operators said")
+    assert article.credits is not None
+    assert article.credits.additional_reporting == ["Tam Orrin"] and article.credits.editing == ["Lise Carr"]
+
+
+def test_lines_that_only_date_the_story_are_not_its_text() -> None:
+    html = page("<h1>Early ferries for Lowmoor</h1><time>11 March 2024</time>" + STORY)
+    article = page_article(html)
+    assert article.dateline == "LOWMOOR, March 11"  # no longer hidden behind the date line
+    assert article.body[0].startswith("The harbour council")
+    html = page("<h1>Early ferries for Lowmoor</h1><div class=article-dates><span>Updated 30 September 2024</span> "
+                "<span>Published 1 August 2024, 09:30 BST</span></div>" + STORY)
+    assert page_article(html).body[0].startswith("The harbour council")

@@ -10,6 +10,7 @@ Headline, authors, date, publisher and canonical address come from the page's me
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from functools import lru_cache
@@ -19,12 +20,12 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from broadsheet.store.html.fragment import Collector, figure_like
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk, word_count
-from broadsheet.store.model import Article, Image
+from broadsheet.store.model import Article, Credits, Image
 from broadsheet.store.parse.boilerplate import furniture_reason
 from broadsheet.store.parse.byline import parse_byline, split_names
 from broadsheet.store.parse.credits import is_credits_line, parse_credits
 from broadsheet.store.parse.dateline import split_dateline, wire_in
-from broadsheet.store.parse.dates import parse_date
+from broadsheet.store.parse.dates import find_dates, parse_date
 from broadsheet.store.parse.types import ParseError
 
 _NEGATIVE = re.compile(
@@ -389,6 +390,62 @@ def _published(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> st
     return None
 
 
+def _credits(paragraphs: list[str]) -> Credits | None:
+    """The credit lines near the story's end, taken out of it: one line or several in a row.
+
+    Pages print each credit in a paragraph of its own ("Additional reporting by ...",
+    then "Editing by ..."): every one of them is a credit, none is story text.
+    """
+    end = len(paragraphs) - 1
+    while end >= max(len(paragraphs) - 3, 0) and not is_credits_line(paragraphs[end]):
+        end -= 1
+    if end < max(len(paragraphs) - 3, 0):
+        return None
+    start = end
+    while start > 0 and end - start < 3 and is_credits_line(paragraphs[start - 1]):
+        start -= 1
+    lines = paragraphs[start:end + 1]
+    del paragraphs[start:end + 1]
+    credits = parse_credits("; ".join(line.rstrip(" ;") for line in lines)) if len(lines) > 1 \
+        else parse_credits(lines[0])
+    return dataclasses.replace(credits, text=" ".join(lines)) if credits is not None else None
+
+
+# What a line of dates says besides its dates: "Published", "Updated", weekdays, "at", time zones.
+_DATE_WORDS = re.compile(
+    r"\b(?:first|last|originally|published|updated|posted|modified|created|date[ds]?|on|at|am|pm|a\.m|p\.m"
+    r"|(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?|utc|gmt|[a-z]{1,3}[sd]t)\b|[\W\d_]+",
+    re.IGNORECASE,
+)
+
+
+def _date_line(text: str) -> bool:
+    """A line that only dates the story (``11 March 2024``, ``Updated 30 Sep 2024 Published ...``)."""
+    if len(text) > 120:
+        return False
+    found = find_dates(text)
+    if not found:
+        return False
+    rest, at = [], 0
+    for date in found:
+        rest.append(text[at:date.start])
+        at = date.end
+    rest.append(text[at:])
+    return not _DATE_WORDS.sub("", " ".join(rest)).strip()
+
+
+def _without_date_lines(paragraphs: list[str]) -> list[str]:
+    """The story without the lines that date it at its start and its end: page furniture, not text,
+    and one before the dateline hides the dateline from its test."""
+    head = 0
+    while head < min(3, len(paragraphs)) and _date_line(paragraphs[head]):
+        head += 1
+    tail = len(paragraphs)
+    while tail > head and tail > len(paragraphs) - 2 and _date_line(paragraphs[tail - 1]):
+        tail -= 1
+    return paragraphs[head:tail] if (head, tail) != (0, len(paragraphs)) else paragraphs
+
+
 def page_article(html: str, url: str | None = None) -> Article:
     """The story of a saved page; ``url`` is where the page came from, when the input says.
 
@@ -414,15 +471,11 @@ def page_article(html: str, url: str | None = None) -> Article:
     headline = _headline(tree, meta)
     if paragraphs and headline and _fold(paragraphs[0]) == _fold(headline):
         paragraphs = paragraphs[1:]
+    paragraphs = _without_date_lines(paragraphs)
     dateline, agency, first = split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
     if dateline:
         paragraphs[0] = first
-    credits = None
-    for index in range(len(paragraphs) - 1, max(len(paragraphs) - 4, -1), -1):
-        if is_credits_line(paragraphs[index]):
-            credits = parse_credits(paragraphs[index])
-            del paragraphs[index]
-            break
+    credits = _credits(paragraphs)
     authors = _authors(tree, region, meta)
     publisher = meta.publisher
     return Article(
