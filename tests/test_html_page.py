@@ -45,3 +45,20 @@ def test_lines_that_only_date_the_story_are_not_its_text() -> None:
     html = page("<h1>Early ferries for Lowmoor</h1><div class=article-dates><span>Updated 30 September 2024</span> "
                 "<span>Published 1 August 2024, 09:30 BST</span></div>" + STORY)
     assert page_article(html).body[0].startswith("The harbour council")
+
+
+def test_a_byline_marked_as_an_address_or_an_author_box_is_not_the_first_paragraph() -> None:
+    for byline in ('<address class="author">By Tam Orrin</address>',
+                   '<p class="article-author">By Tam Orrin</p>',
+                   '<div class="story-author"><span>Tam Orrin</span>, Transport Correspondent</div>'):
+        article = page("<h1>Early ferries for Lowmoor</h1>" + byline + STORY)
+        got = page_article(article)
+        assert got.authors == ["Tam Orrin"]
+        assert got.dateline == "LOWMOOR, March 11" and got.body[0].startswith("The harbour council"), byline
+
+
+def test_an_amp_page_photo_keeps_its_address() -> None:
+    html = page('<h1>Early ferries for Lowmoor</h1><figure><amp-img src="https://coast.example/ferry.jpg" width="4" '
+                'height="3"></amp-img><figcaption>The first early ferry leaves.</figcaption></figure>' + STORY)
+    (image,) = page_article(html).images
+    assert image.caption == "The first early ferry leaves." and image.src == "https://coast.example/ferry.jpg"

@@ -434,11 +434,24 @@ def _date_line(text: str) -> bool:
     return not _DATE_WORDS.sub("", " ".join(rest)).strip()
 
 
-def _without_date_lines(paragraphs: list[str]) -> list[str]:
-    """The story without the lines that date it at its start and its end: page furniture, not text,
-    and one before the dateline hides the dateline from its test."""
+def _byline_line(text: str, authors: list[str]) -> bool:
+    """A line naming only the story's authors (``By Jo Roe``, ``Jo Roe, Transport Correspondent``)."""
+    if len(text) > 200 or not authors:
+        return False
+    byline = parse_byline(text, bare_ok=True)
+    if byline is None or not byline.authors:
+        return False
+    known = {_fold(a) for a in authors}
+    return all(_fold(name) in known for name in byline.authors)
+
+
+def _without_page_lines(paragraphs: list[str], authors: list[str]) -> list[str]:
+    """The story without the lines that date it or repeat its byline at its start, nor those
+    dating it at its end: page furniture, not text, and one before the dateline hides the
+    dateline from its test."""
     head = 0
-    while head < min(3, len(paragraphs)) and _date_line(paragraphs[head]):
+    while head < min(3, len(paragraphs)) and (_date_line(paragraphs[head])
+                                              or _byline_line(paragraphs[head], authors)):
         head += 1
     tail = len(paragraphs)
     while tail > head and tail > len(paragraphs) - 2 and _date_line(paragraphs[tail - 1]):
@@ -471,12 +484,12 @@ def page_article(html: str, url: str | None = None) -> Article:
     headline = _headline(tree, meta)
     if paragraphs and headline and _fold(paragraphs[0]) == _fold(headline):
         paragraphs = paragraphs[1:]
-    paragraphs = _without_date_lines(paragraphs)
+    authors = _authors(tree, region, meta)
+    paragraphs = _without_page_lines(paragraphs, authors)
     dateline, agency, first = split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
     if dateline:
         paragraphs[0] = first
     credits = _credits(paragraphs)
-    authors = _authors(tree, region, meta)
     publisher = meta.publisher
     return Article(
         headline=headline or (paragraphs[0][:120] if paragraphs else ""),
