@@ -131,7 +131,7 @@ def image_src(node: LexborNode, base: str | None) -> str | None:
 
 def figure_image(node: LexborNode, base: str | None) -> Image | None:
     """The photo, caption and credit of one figure-like element; None when it holds neither text nor photo."""
-    img = node.css_first("img")
+    img = node.css_first("img, amp-img")  # amp-img: the photo of an AMP page
     if img is None and node.tag == "figure":
         source = node.css_first("source[srcset]")
         src = absolute((source.attributes.get("srcset") or "").split(",")[0].strip().split(" ")[0], base) if source \
