@@ -62,3 +62,16 @@ def test_an_amp_page_photo_keeps_its_address() -> None:
                 'height="3"></amp-img><figcaption>The first early ferry leaves.</figcaption></figure>' + STORY)
     (image,) = page_article(html).images
     assert image.caption == "The first early ferry leaves." and image.src == "https://coast.example/ferry.jpg"
+
+
+def test_the_lead_photo_described_in_metadata_too_is_one_photo() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Early ferries for Lowmoor", '
+          '"image": {"@type": "ImageObject", "url": "https://coast.example/ferry.jpg", "caption": "%s"}}</script>')
+    figure = ('<h1>Early ferries for Lowmoor</h1><figure><img src="%s"><figcaption>The first early ferry leaves '
+              'Lowmoor. <span class=credit>Ann Tey</span></figcaption></figure>')
+    # the metadata's caption without the printed full stop; the photo saved next to the page
+    html = page(figure % "./page_files/ferry.jpg" + STORY, ld % "The first early ferry leaves Lowmoor")
+    assert [i.caption for i in page_article(html).images] == ["The first early ferry leaves Lowmoor."]
+    # the same photo, described in other words
+    html = page(figure % "https://coast.example/ferry.jpg" + STORY, ld % "A ferry at Lowmoor slipway")
+    assert [i.caption for i in page_article(html).images] == ["The first early ferry leaves Lowmoor."]

@@ -20,7 +20,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from broadsheet.store.html.fragment import Collector, figure_like
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk, word_count
-from broadsheet.store.model import Article, Credits, Image
+from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.parse.boilerplate import furniture_reason
 from broadsheet.store.parse.byline import parse_byline, split_names
 from broadsheet.store.parse.credits import is_credits_line, parse_credits
@@ -269,12 +269,21 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
         if event == WHOLE and (node.tag == "figure" or node.mem_id in boxes):
             collector.add_image(figure_image(node, base))
     images = [i for i in collector.images if i.caption or i.credit]
-    captions = {_fold(i.caption) for i in images}
+    captions = {_caption_key(i.caption) for i in images}
+    sources = {normal_url(i.src) for i in images if i.src and not i.src.startswith("data:")}
     for image in meta.images:
-        if image.caption and _fold(image.caption) not in captions:
-            images.append(image)
-            captions.add(_fold(image.caption))
+        if not image.caption or _caption_key(image.caption) in captions:
+            continue
+        if image.src and normal_url(image.src) in sources:
+            continue  # the printed photo, which the metadata describes in other words
+        images.append(image)
+        captions.add(_caption_key(image.caption))
     return images
+
+
+def _caption_key(caption: str) -> str:
+    """A caption as compared: metadata often states the printed caption without its full stop."""
+    return _fold(caption).rstrip(" .!?…")
 
 
 def _headline(tree: LexborHTMLParser, meta: PageMeta) -> str:
