@@ -5,6 +5,8 @@ Each test is a made-up page written the way real pages mark the thing tested.
 
 from __future__ import annotations
 
+import json
+
 from broadsheet.store.html import page_article
 
 
@@ -75,3 +77,14 @@ def test_the_lead_photo_described_in_metadata_too_is_one_photo() -> None:
     # the same photo, described in other words
     html = page(figure % "https://coast.example/ferry.jpg" + STORY, ld % "A ferry at Lowmoor slipway")
     assert [i.caption for i in page_article(html).images] == ["The first early ferry leaves Lowmoor."]
+
+
+def test_authors_of_the_related_stories_listed_in_json_ld_are_not_the_storys() -> None:
+    related = {"@type": "NewsArticle", "headline": "Slipway to be rebuilt", "author": {"@type": "Person",
+                                                                                   "name": "Bo Hale"}}
+    story = {"@type": "NewsArticle", "headline": "Early ferries for Lowmoor", "author": {"@type": "Person",
+                                                                                     "name": "Tam Orrin"}}
+    ld = {"@context": "https://schema.org", "@graph": [story, {"@type": "ItemList", "itemListElement": [related]}]}
+    head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+    article = page_article(page("<h1>Early ferries for Lowmoor</h1>" + STORY, head))
+    assert article.authors == ["Tam Orrin"]

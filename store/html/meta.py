@@ -39,18 +39,19 @@ class PageMeta:
     images: list[Image] = field(default_factory=list)
 
 
-def _objects(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
-    """Every JSON object in a JSON-LD document (``@graph`` lists and nested values included)."""
+def _objects(value: Any, depth: int = 0, listed: bool = False) -> Iterator[tuple[dict[str, Any], bool]]:
+    """Every JSON object in a JSON-LD document (``@graph`` lists and nested values included), and
+    whether it is an item of a list (``itemListElement``: related stories, not the page's own)."""
     if depth > 8:
         return
     if isinstance(value, list):
         for item in value:
-            yield from _objects(item, depth + 1)
+            yield from _objects(item, depth + 1, listed)
     elif isinstance(value, dict):
-        yield value
+        yield value, listed
         for key in ("@graph", "mainEntity", "itemListElement"):
             if key in value:
-                yield from _objects(value[key], depth + 1)
+                yield from _objects(value[key], depth + 1, listed or key == "itemListElement")
 
 
 def _types(obj: dict[str, Any]) -> str:
@@ -102,7 +103,7 @@ def _ld_image(value: Any, base: str | None) -> Iterator[Image]:
             yield Image(caption, credit, src)
 
 
-def _json_ld(tree: LexborHTMLParser) -> Iterator[dict[str, Any]]:
+def _json_ld(tree: LexborHTMLParser) -> Iterator[tuple[dict[str, Any], bool]]:
     for script in tree.css('script[type="application/ld+json" i]'):
         raw = script.text(deep=True)
         if not raw or len(raw) > _MAX_LD:
@@ -123,10 +124,10 @@ def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
         if key and key not in props and attrs.get("content"):
             props[key] = attrs["content"] or ""
 
-    for obj in _json_ld(tree):
-        kind = _types(obj)
-        if not any(t in kind for t in _ARTICLE_TYPES):
-            continue
+    articles = [(obj, listed) for obj, listed in _json_ld(tree) if any(t in _types(obj) for t in _ARTICLE_TYPES)]
+    if not all(listed for _, listed in articles):
+        articles = [item for item in articles if not item[1]]  # the page's story, not those it lists
+    for obj, _listed in articles:
         for key in ("headline", "name", "alternativeHeadline"):
             value = _text(obj.get(key))
             if value:
