@@ -88,3 +88,16 @@ def test_authors_of_the_related_stories_listed_in_json_ld_are_not_the_storys() -
     head = f'<script type="application/ld+json">{json.dumps(ld)}</script>'
     article = page_article(page("<h1>Early ferries for Lowmoor</h1>" + STORY, head))
     assert article.authors == ["Tam Orrin"]
+
+
+def test_the_published_date_is_preferred_to_the_last_change_wherever_each_is_stated() -> None:
+    ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Early ferries for Lowmoor", '
+          '"dateModified": "2024-09-30T16:00:00Z"}</script>')
+    head = '<meta property="article:published_time" content="2024-08-01T07:00:00Z">' + ld
+    title = "<h1>Early ferries for Lowmoor</h1>"
+    assert page_article(page(title + STORY, head)).published == "2024-08-01T07:00:00+00:00"
+    printed = ('<h1>Early ferries for Lowmoor</h1><div class=dates><span>Updated 30 September 2024</span> '
+               "<span>Published 1 August 2024</span></div>")
+    assert page_article(page(printed + STORY)).published == "2024-08-01"
+    # a modified date is still better than none
+    assert page_article(page(title + STORY, ld)).published == "2024-09-30T16:00:00+00:00"

@@ -32,6 +32,7 @@ class PageMeta:
     authors: list[str] = field(default_factory=list)
     author_orgs: list[str] = field(default_factory=list)
     published: list[str] = field(default_factory=list)
+    modified: list[str] = field(default_factory=list)  # when the story was last changed: a date of last resort
     publisher: str | None = None
     url: str | None = None
     description: str | None = None
@@ -127,6 +128,7 @@ def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
     articles = [(obj, listed) for obj, listed in _json_ld(tree) if any(t in _types(obj) for t in _ARTICLE_TYPES)]
     if not all(listed for _, listed in articles):
         articles = [item for item in articles if not item[1]]  # the page's story, not those it lists
+    modified: list[str] = []
     for obj, _listed in articles:
         for key in ("headline", "name", "alternativeHeadline"):
             value = _text(obj.get(key))
@@ -140,7 +142,7 @@ def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
         for key in ("datePublished", "dateCreated", "dateModified"):
             value = _text(obj.get(key))
             if value:
-                meta.published.append(value)
+                (modified if key == "dateModified" else meta.published).append(value)
         meta.publisher = meta.publisher or _text(obj.get("publisher"))
         meta.body = meta.body or (obj.get("articleBody") if isinstance(obj.get("articleBody"), str) else None)
         meta.description = meta.description or _text(obj.get("description"))
@@ -165,11 +167,15 @@ def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
             break
     for key in ("article:published_time", "og:published_time", "datepublished", "date", "pubdate", "publishdate",
                 "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.created", "dcterms.date",
-                "sailthru.date", "parsely-pub-date", "article.published", "publish-date", "article:modified_time",
-                "og:updated_time", "datemodified"):
+                "sailthru.date", "parsely-pub-date", "article.published", "publish-date"):
         value = _text(props.get(key))
         if value:
             meta.published.append(value)
+    for key in ("article:modified_time", "og:updated_time", "datemodified"):
+        value = _text(props.get(key))
+        if value:
+            modified.append(value)
+    meta.modified = modified
     meta.publisher = meta.publisher or _text(props.get("og:site_name")) or _text(props.get("application-name"))
     meta.description = meta.description or _text(props.get("og:description")) or _text(props.get("description"))
     alt = _text(props.get("og:image:alt")) or _text(props.get("twitter:image:alt"))

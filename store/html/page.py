@@ -384,6 +384,8 @@ def _authors(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> list
 
 
 def _published(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> str | None:
+    """When the story was first published: a date stated as that, anywhere on the page, before one
+    the page states as its last change."""
     stamps = list(meta.published)
     for node in tree.css('[itemprop="datePublished"], time[datetime]')[:4]:
         attrs = node.attributes
@@ -393,10 +395,19 @@ def _published(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> st
         if found:
             return found
     for node in region.css('[class*="date" i], [class*="time" i], [class*="byline" i]')[:10]:
-        found = parse_date(node_text(node)[:200])
+        text = node_text(node)[:200]
+        labelled = _PUBLISHED_LABEL.search(text)
+        found = (parse_date(text[labelled.end():]) if labelled else None) or parse_date(text)
+        if found:
+            return found
+    for stamp in meta.modified:
+        found = parse_date(stamp)
         if found:
             return found
     return None
+
+
+_PUBLISHED_LABEL = re.compile(r"\b(?:first\s+)?(?:published|posted)\b", re.IGNORECASE)
 
 
 def _credits(paragraphs: list[str]) -> Credits | None:
