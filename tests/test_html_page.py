@@ -101,3 +101,12 @@ def test_the_published_date_is_preferred_to_the_last_change_wherever_each_is_sta
     assert page_article(page(printed + STORY)).published == "2024-08-01"
     # a modified date is still better than none
     assert page_article(page(title + STORY, ld)).published == "2024-09-30T16:00:00+00:00"
+
+
+def test_paragraphs_a_page_separates_with_two_line_breaks_stay_apart() -> None:
+    text = STORY.replace("<p>", "").replace("</p>", "<br><br>\n")
+    html = page(f"<h1>Early ferries for Lowmoor</h1><div class=story-text>{text}</div>")
+    body = page_article(html).body
+    assert len(body) == 3 and body[1].startswith("Commuters had asked")
+    one_break = page("<h1>Early ferries for Lowmoor</h1><p>" + STORY[3:].replace("</p><p>", "<br>", 1))
+    assert len(page_article(one_break).body) == 2  # one break is a line break inside the paragraph

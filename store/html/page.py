@@ -194,6 +194,11 @@ def _furniture_box(node: LexborNode) -> bool:
     return length < 300 or _link_density(node, length) > 0.3
 
 
+# A line break in the text; two in a row (``<br><br>``) end a paragraph, as they do on screen.
+_BR = "\x00"
+_BR_BREAK = re.compile("\x00\\s*\x00(?:\\s*\x00)*")
+
+
 class _PageCollector(Collector):
     """The fragment collector, leaving out page furniture and link lists."""
 
@@ -209,15 +214,17 @@ class _PageCollector(Collector):
         text = "".join(self.buffer)
         linked, self.link_chars = self.link_chars, 0
         self.buffer.clear()
-        line = squash(text)
+        line = squash(text.replace(_BR, " "))
         if not line:
             return
         if linked > 0.5 * len(line) and word_count(line) < 40:
             return  # a list of links, a "Read more: ..." teaser
-        if _MARKUP.match(line):
-            return  # markup printed as text (an escaped tracking pixel)
-        if furniture_reason(line) is None:
-            self.paragraphs.append(line)
+        for part in _BR_BREAK.split(text) if _BR in text else [text]:
+            line = squash(part.replace(_BR, " "))
+            if not line or _MARKUP.match(line):
+                continue  # markup printed as text (an escaped tracking pixel)
+            if furniture_reason(line) is None:
+                self.paragraphs.append(line)
 
     def collect_page(self, roots: list[LexborNode], boxes: set[int]) -> None:
         def whole(node: LexborNode) -> bool:
@@ -249,7 +256,7 @@ class _PageCollector(Collector):
                     self.link_depth += 1 if event == ENTER else -1
                 elif node.tag == "br":
                     if event == ENTER:
-                        self.buffer.append(" ")
+                        self.buffer.append(_BR)
                 elif node.tag in _BREAKING and event in (ENTER, LEAVE):
                     self.flush()
             self.flush()
