@@ -110,3 +110,25 @@ def test_paragraphs_a_page_separates_with_two_line_breaks_stay_apart() -> None:
     assert len(body) == 3 and body[1].startswith("Commuters had asked")
     one_break = page("<h1>Early ferries for Lowmoor</h1><p>" + STORY[3:].replace("</p><p>", "<br>", 1))
     assert len(page_article(one_break).body) == 2  # one break is a line break inside the paragraph
+
+
+def test_caption_and_credit_are_told_apart_however_the_page_orders_and_labels_them() -> None:
+    from broadsheet.store.html.fragment import fragment
+
+    figures = {
+        # the credit printed over the photo, before its figcaption
+        '<figure><img src="a.jpg"><span class="image-credit">Ann Tey / Coast Herald</span>'
+        "<figcaption>Commuters board the first early ferry.</figcaption></figure>":
+            ("Commuters board the first early ferry.", "Ann Tey / Coast Herald"),
+        # a copyright sign at the caption's end
+        "<figure><img src='b.jpg'><figcaption>The slipway at low tide. © Lowmoor Harbour Trust</figcaption></figure>":
+            ("The slipway at low tide.", "Lowmoor Harbour Trust"),
+        # the credit labelled for screen readers only
+        '<figure><div><img src="c.jpg"><span><span class="visually-hidden">Image source, </span>Coast Herald'
+        '</span></div><figcaption><span class="visually-hidden">Image caption, </span>The ferry at dawn.'
+        "</figcaption></figure>":
+            ("The ferry at dawn.", "Coast Herald"),
+    }
+    for html, expected in figures.items():
+        (image,) = fragment(html).images
+        assert (image.caption, image.credit) == expected

@@ -11,7 +11,7 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, squash, walk, word_count
+from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, hidden, squash, walk, word_count
 from broadsheet.store.model import Image
 
 _CREDIT_MARK = re.compile(
@@ -29,8 +29,8 @@ _CREDIT_LABEL = re.compile(
 )
 # A credit written at the end of a caption.
 _TRAILING_LABELLED = re.compile(
-    r"(?:^|(?<=[\s.;,(\[|–—-]))\s*((?:photo(?:graph)?s?|pictures?|pics?|images?|credits?|photo credit|"
-    r"image credit|foto)\s*(?:by\s+|:\s*)[^()\[\]]{2,100}?)\s*[)\]]?\s*$",
+    r"(?:^|(?<=[\s.;,(\[|–—-]))\s*((?:(?:photo(?:graph)?s?|pictures?|pics?|images?|credits?|photo credit|"
+    r"image credit|foto)\s*(?:by\s+|:\s*)|©\s*)[^()\[\]©]{2,100}?)\s*[)\]]?\s*$",
     re.IGNORECASE,
 )
 _TRAILING_PARENS = re.compile(r"\s*[(\[]([^()\[\]]{2,100})[)\]]\s*\.?\s*$")
@@ -99,6 +99,19 @@ def _marks(node: LexborNode) -> str:
     return " ".join(v for k, v in attrs.items() if v and (k in ("class", "id", "itemprop") or k.startswith("data-")))
 
 
+# A label pages print for screen readers only, before a photo's credit: "Image source, ".
+_HIDDEN_CREDIT_LABEL = re.compile(r"^\s*(?:(?:image|photo|picture)\s+)?(?:source|credit|copyright)s?\b",
+                                  re.IGNORECASE)
+
+
+def _hidden_credit_label(node: LexborNode) -> bool:
+    """An element whose first element is a hidden "Image source" label: the credit, though unnamed."""
+    child = node.child
+    while child is not None and (child.tag or "-").startswith("-"):
+        child = child.next
+    return child is not None and hidden(child) and _HIDDEN_CREDIT_LABEL.match(child.text(deep=True)) is not None
+
+
 def _has_elements(node: LexborNode) -> bool:
     child = node.child
     while child is not None:
@@ -143,11 +156,13 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
     # (inside a credit element, inside an element marked as the caption) for the open elements
     stack: list[tuple[bool, bool]] = [(False, False)]
     credit_started = False
+    continued = True  # text after the credit may go on with it ("Photo by X" "/ AFP via Getty Images")
     for event, item in walk(node, _FIGURE_SKIP):
         if event == ENTER:
             # the nearest element marked as caption or credit decides what its text is
             marks = _marks(item)
-            credit_mark = item.tag in _CREDIT_TAGS or bool(marks and _CREDIT_MARK.search(marks))
+            credit_mark = item.tag in _CREDIT_TAGS or bool(marks and _CREDIT_MARK.search(marks)) \
+                or _hidden_credit_label(item)
             # a caption element holding the credit too is the container, not the caption part
             caption_mark = bool(marks and _CAPTION_MARK.search(marks)) and item.tag != "figcaption" \
                 and not _has_elements(item)
@@ -157,6 +172,8 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
                 is_credit, is_caption = False, True
             else:
                 is_credit, is_caption = stack[-1]
+                if credit_started and not is_credit and item.tag in BLOCKS:
+                    continued = False  # a block after the credit (its <figcaption>) holds the caption
             stack.append((is_credit, is_caption))
             if item.tag in BLOCKS or item.tag in ("span", "br"):
                 (credit if credit_started else caption).append(_SEGMENT if not credit_started else " ")
@@ -173,7 +190,7 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
             elif in_credit:
                 credit_started = True
                 credit.append(text)
-            elif credit_started and not in_caption and word_count(text) <= 12:
+            elif credit_started and continued and not in_caption and word_count(text) <= 12:
                 credit.append(text)  # "/ AFP via Getty Images" after "Photo by ..."
             else:
                 caption.append(text)
