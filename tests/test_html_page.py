@@ -132,3 +132,9 @@ def test_caption_and_credit_are_told_apart_however_the_page_orders_and_labels_th
     for html, expected in figures.items():
         (image,) = fragment(html).images
         assert (image.caption, image.credit) == expected
+
+
+def test_a_saved_pages_agency_has_its_one_name() -> None:
+    html = page("<h1>Early ferries for Lowmoor</h1>" + STORY.replace("LOWMOOR, March 11 -", "LOWMOOR (AP) —"))
+    article = page_article(html)
+    assert article.dateline == "LOWMOOR (AP)" and article.agency == "Associated Press"

@@ -17,6 +17,7 @@ from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
+from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.html.fragment import Collector, figure_like
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk, word_count
@@ -522,7 +523,8 @@ def page_article(html: str, url: str | None = None) -> Article:
         headline=headline or (paragraphs[0][:120] if paragraphs else ""),
         body=paragraphs,
         source=publisher,
-        agency=agency or (wire_in(" ".join(meta.author_orgs)) if meta.author_orgs else None),
+        # one name for each agency, as the text dumps give it ("AP" is "Associated Press")
+        agency=canonical_agency(agency or (wire_in(" ".join(meta.author_orgs)) if meta.author_orgs else None)),
         published=_published(tree, region, meta),
         authors=authors,
         dateline=dateline,
