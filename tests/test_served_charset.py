@@ -80,6 +80,9 @@ def test_a_meta_charset_after_a_long_style_is_seen(tmp_path: Path) -> None:
     path = tmp_path / "crawl.warc.gz"
     path.write_bytes(warc(page(head).encode("iso-8859-2"), "text/html"))
     assert only(path).article.headline == HEADLINE  # type: ignore[union-attr]
+    saved = tmp_path / "saved.html"  # a page saved on its own: it was read as Windows-1252 ("£odzi")
+    saved.write_bytes(page(head).encode("iso-8859-2"))
+    assert only(saved).article.headline == HEADLINE  # type: ignore[union-attr]
     assert meta_charset(page(head).encode("iso-8859-2")) == "iso-8859-2"
     assert meta_charset(b"<html><head></head><body><meta charset=koi8-r>") is None  # in the body: not the page's
     assert meta_charset(b"<meta " * 20000) is None  # unclosed tags: bounded work, no match
