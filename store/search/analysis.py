@@ -2,8 +2,8 @@
 
 The reader's fallback filter (:mod:`broadsheet.store.reader.filter`) serves searches while the
 index opens, and must find what the index would. The index's analyser (:mod:`.schema`) splits
-on non-alphanumerics, each Chinese, Japanese or Korean character a word of its own (see
-:func:`spaced`), drops tokens of 40 UTF-8 bytes or more (their positions stay counted),
+on non-alphanumerics, each Chinese, Japanese or Korean character a word of its own, Turkish
+``İ`` read as ``I`` (see :func:`spaced`), drops tokens of 40 UTF-8 bytes or more (their positions stay counted),
 lowercases, folds accents to ASCII and applies the English Snowball stemmer; this module does
 the same with PyStemmer (Snowball's own C stemmers; tantivy's rust-stemmers port the same
 algorithm).
@@ -46,6 +46,11 @@ CJK_CHAR = re.compile(f"[{CJK}]")
 #: Runs of letters and digits, as tantivy's simple tokenizer splits (see :func:`spaced`), and
 #: each CJK letter alone.
 TOKEN = re.compile(f"(?=[{CJK}])[^\\W_]|[^\\W_{CJK}]+")
+#: Turkish capital dotted I. Lowercased it is "i" and a combining dot above (U+0307), which
+#: the index's folding keeps and its stemmer's tokenizer splits at, so "İstanbul" would not be
+#: found by "istanbul". Index and query text give it as "I" (see :func:`spaced`), as Turkish
+#: lowercases it to a plain "i".
+DOTTED_I = "\u0130"
 _local = threading.local()  # a stemmer keeps state while it works: one per thread
 #: raw token -> what the index holds for it ("": dropped as too long). Stories repeat their
 #: words, so this saves most of the work of analysing a story list; replaced by an empty one
@@ -64,25 +69,36 @@ def _stemmer() -> Any:
 
 
 def spaced(text: str) -> str:
-    """``text`` with a space each side of every CJK character, for tantivy's simple tokenizer to
-    split them as :data:`TOKEN` does (cheaper than tantivy's regex tokenizer, which took 0.2 ms
-    more a page on every story; text without CJK costs a scan).
+    """``text`` as the index is given it: each Turkish ``İ`` as ``I`` (:data:`DOTTED_I`), and
+    a space each side of every CJK character, for tantivy's simple tokenizer to split them as
+    :data:`TOKEN` does (cheaper than tantivy's regex tokenizer, which took 0.2 ms more a page on
+    every story; text without CJK costs a scan).
     """
-    if text.isascii() or not CJK_CHAR.search(text):
+    if text.isascii():
+        return text
+    text = text.replace(DOTTED_I, "I")
+    if not CJK_CHAR.search(text):
         return text
     return CJK_CHAR.sub(r" \g<0> ", text)
 
 
+def _undotted(text: str) -> str:
+    """``text`` with each ``İ`` as ``I``, as :func:`spaced` gives the index (one char for one:
+    spans found in it are spans of ``text``)."""
+    return text.replace(DOTTED_I, "I")
+
+
 @lru_cache(maxsize=200_000)
 def fold(token: str) -> str:
-    """Lowercase and fold to ASCII as the index does (``Séoul`` -> ``seoul``, ``ß`` -> ``ss``).
+    """Lowercase and fold to ASCII as the index does (``Séoul`` -> ``seoul``, ``ß`` -> ``ss``,
+    ``İstanbul`` -> ``istanbul``, see :data:`DOTTED_I`).
 
     Character by character, as tantivy lowercases: ``str.lower`` on a whole word would give
     a Greek word its final ``ς`` where the index keeps ``σ``.
     """
     if token.isascii():
         return token.lower()
-    return "".join(map(str.lower, token)).translate(FOLD_TABLE)
+    return "".join(map(str.lower, _undotted(token))).translate(FOLD_TABLE)
 
 
 @lru_cache(maxsize=200_000)
@@ -93,7 +109,8 @@ def stem(word: str) -> str:
 
 def folded(text: str) -> list[tuple[int, str]]:
     """(position, token) of ``text``: split, long tokens dropped (positions kept), lowercased, folded."""
-    return [(pos, fold(m)) for pos, m in enumerate(TOKEN.findall(text)) if len(m.encode()) < MAX_TOKEN_BYTES]
+    return [(pos, fold(m)) for pos, m in enumerate(TOKEN.findall(_undotted(text)))
+            if len(m.encode()) < MAX_TOKEN_BYTES]
 
 
 def stemmed(text: str) -> list[tuple[int, str]]:
@@ -103,13 +120,13 @@ def stemmed(text: str) -> list[tuple[int, str]]:
 
 def stems(text: str) -> tuple[str, ...]:
     """What the index holds for ``text``, position by position ("" where a long token was dropped)."""
-    raw = TOKEN.findall(text)
+    raw = TOKEN.findall(_undotted(text))
     return tuple(map(_learn(set(raw)).__getitem__, raw))
 
 
 def stem_set(text: str) -> set[str]:
     """Every stem the index holds for ``text``, without positions (cheaper than :func:`stems`)."""
-    raw = set(TOKEN.findall(text))
+    raw = set(TOKEN.findall(_undotted(text)))
     found = set(map(_learn(raw).__getitem__, raw))
     found.discard("")
     return found

@@ -1,8 +1,8 @@
 """The tantivy schema: which story fields are indexed, how text is analysed, story to document.
 
 Every text field uses one analyser: split on non-alphanumerics (and around each Chinese,
-Japanese or Korean character, which the text is given with spaces around, see
-:func:`~broadsheet.store.search.analysis.spaced`), drop tokens over 40
+Japanese or Korean character, which the text is given with spaces around, and with Turkish
+``İ`` given as ``I``, see :func:`~broadsheet.store.search.analysis.spaced`), drop tokens over 40
 characters, lowercase, fold accents to ASCII (``Séoul`` -> ``seoul``) and apply the English
 Snowball stemmer (``ferries`` -> ``ferri`` = ``ferry``). Query words go through the same
 analyser, so matching is case-, accent- and inflection-blind. Prefixes use the analyser
@@ -23,7 +23,7 @@ from broadsheet.store.search.analysis import TEXT_FIELDS, published_values, spac
 from broadsheet.store.storage.directory import story_key
 
 #: Bump whenever the schema or analysis changes: an index with another version is rebuilt.
-SCHEMA_VERSION = 3  # 2: an agency is indexed under all its names; 3: CJK characters are words
+SCHEMA_VERSION = 4  # 2: an agency is indexed under all its names; 3: CJK characters are words; 4: İ is I
 ANALYZER = "broadsheet_en"
 
 #: Relevance boosts for bare words: a hit in the headline counts most.

@@ -64,9 +64,13 @@ class TagError(ValueError):
 
 def normalise_tag(raw: str) -> str:
     """Trim, lower-case, drop commas, double quotes, escape sequences and control characters, fold
-    spaces, cap the length. (A tag with a ``"`` could be made, but no search could name it.)"""
+    spaces, cap the length. (A tag with a ``"`` could be made, but no search could name it.)
+
+    Turkish ``İ`` lowercases to ``i`` (not ``i`` and a combining dot, which looks the same), so
+    ``TÜRKİYE`` and ``türkiye`` are one tag, as search finds ``İ`` by ``i``."""
     text = unicodedata.normalize("NFC", clean_text(raw))  # a whole escape goes, not its ESC alone ("[31mtag")
     text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    text = text.replace("\u0130", "I").replace("i\u0307", "i")
     text = re.sub(r"\s+", " ", text.replace(",", " ").replace('"', " ")).strip().lower()[:TAG_MAX_LENGTH].strip()
     if not text:
         raise TagError(f"{raw!r} is not a usable tag (empty once trimmed)")
