@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import normalise_tag, parse_tag_edit
 
 
@@ -13,3 +14,10 @@ def test_turkish_capital_dotted_i_makes_the_same_tag_as_i(typed: str) -> None:
     assert normalise_tag(typed) == "türkiye"
     assert parse_tag_edit("İSTANBUL, izmir, -İZMİR") == (["istanbul"], ["izmir"])
 
+
+def test_a_tag_named_twice_in_one_edit_is_added_once(store: Store) -> None:
+    # "broadsheet tag ID TÜRKİYE türkiye" gave the story the tag twice ("tags now türkiye, türkiye").
+    sid = "0123456789abcdef"
+    added = store.user.edit_tags([sid], add=[normalise_tag("TÜRKİYE"), normalise_tag("türkiye")])
+    assert added[sid].tags == ("türkiye",)
+    assert store.user.edit_tags([sid], add=["türkiye", "izmir", "izmir"])[sid].tags == ("türkiye", "izmir")

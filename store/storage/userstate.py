@@ -793,8 +793,8 @@ class UserState:
     def edit_tags(
         self, story_ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()
     ) -> dict[str, StoryState]:
-        """Add and remove tags (already normalised) on many stories at once."""
-        adding, removing = list(add), set(remove)
+        """Add and remove tags (already normalised) on many stories at once; a tag named twice is added once."""
+        adding, removing = list(dict.fromkeys(add)), set(remove)
 
         def edit(s: StoryState) -> StoryState:
             tags = [t for t in s.tags if t not in removing]
