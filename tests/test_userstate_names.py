@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from broadsheet.store.storage.db import Store
-from broadsheet.store.storage.userstate import normalise_tag, parse_tag_edit
+from broadsheet.store.storage.userstate import TagError, normalise_tag, parse_tag_edit, saved_search_name
 
 
 @pytest.mark.parametrize("typed", ["TÜRKİYE", "türkiye", "Türkiye", "TÜRKI\u0307YE", "türki\u0307ye"])
@@ -21,3 +21,35 @@ def test_a_tag_named_twice_in_one_edit_is_added_once(store: Store) -> None:
     added = store.user.edit_tags([sid], add=[normalise_tag("TÜRKİYE"), normalise_tag("türkiye")])
     assert added[sid].tags == ("türkiye",)
     assert store.user.edit_tags([sid], add=["türkiye", "izmir", "izmir"])[sid].tags == ("türkiye", "izmir")
+
+
+@pytest.mark.parametrize("name", ["👨\u200d👩\u200d👧\u200d👦family", "می\u200cخواهم", "🏳\ufe0f\u200d🌈 pride"])
+def test_tags_keep_zero_width_joiners(name: str) -> None:
+    # The family was four people side by side, the Persian word two: ZWJ and ZWNJ were dropped.
+    assert normalise_tag(name) == name
+    assert parse_tag_edit(f"{name}, x") == ([name, "x"], [])
+
+
+def test_tags_drop_other_format_and_control_characters() -> None:
+    assert normalise_tag("\u202eevil\u202c \u200bword\x07") == "evil word"
+    assert normalise_tag("\u200dlone\u200c") == "lone"  # a joiner at either end joins nothing
+    with pytest.raises(TagError):
+        normalise_tag("\u200d\u200c")
+
+
+def test_a_long_saved_search_name_is_cut_after_a_word_with_an_ellipsis() -> None:
+    long = "Harbour ferries and rail timetables for the northern coast towns in winter"
+    assert saved_search_name(long) == "Harbour ferries and rail timetables for the northern coast…"
+    assert saved_search_name("word " * 20) == "word " * 11 + "word…"
+    assert saved_search_name("x" * 70) == "x" * 59 + "…"  # one word too long: cut within it
+    assert saved_search_name("a" * 58 + "e\u0301x") == "a" * 58 + "…"  # not between a letter and its accent
+    assert saved_search_name("a" * 58 + "👨\u200d👩\u200d👧") == "a" * 58 + "…"
+    assert saved_search_name("  Trains   and\tmore ") == "Trains and more"
+    exact = "y" * 60
+    assert saved_search_name(exact) == exact
+
+
+def test_a_saved_search_keeps_its_cut_name_and_joiners(store: Store) -> None:
+    name = store.user.save_search("👨\u200d👩\u200d👧 " + "school run " * 8, "school")
+    assert name == "👨\u200d👩\u200d👧 " + "school run " * 4 + "school…"
+    assert store.user.saved_searches() == {name: "school"}

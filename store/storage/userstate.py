@@ -62,16 +62,24 @@ class TagError(ValueError):
     """A tag that is empty after normalising."""
 
 
+#: Format characters (Unicode Cf) that are part of how words and emoji are written: ZWNJ and ZWJ.
+#: Every other control and format character (bidi overrides among them) is dropped from a name.
+_JOINERS = "\u200c\u200d"
+
+
 def normalise_tag(raw: str) -> str:
     """Trim, lower-case, drop commas, double quotes, escape sequences and control characters, fold
     spaces, cap the length. (A tag with a ``"`` could be made, but no search could name it.)
 
+    The zero-width non-joiner and joiner stay (:data:`_JOINERS`): Persian writes words with
+    the first, and emoji sequences (a family, a flag) are made with the second.
     Turkish ``İ`` lowercases to ``i`` (not ``i`` and a combining dot, which looks the same), so
     ``TÜRKİYE`` and ``türkiye`` are one tag, as search finds ``İ`` by ``i``."""
     text = unicodedata.normalize("NFC", clean_text(raw))  # a whole escape goes, not its ESC alone ("[31mtag")
-    text = "".join(c for c in text if unicodedata.category(c)[0] != "C")
+    text = "".join(c for c in text if unicodedata.category(c)[0] != "C" or c in _JOINERS)
     text = text.replace("\u0130", "I").replace("i\u0307", "i")
-    text = re.sub(r"\s+", " ", text.replace(",", " ").replace('"', " ")).strip().lower()[:TAG_MAX_LENGTH].strip()
+    text = re.sub(r"\s+", " ", text.replace(",", " ").replace('"', " ")).strip().lower()[:TAG_MAX_LENGTH]
+    text = text.strip().strip(_JOINERS).strip()  # a joiner joins only what is either side of it
     if not text:
         raise TagError(f"{raw!r} is not a usable tag (empty once trimmed)")
     return text
@@ -931,8 +939,20 @@ SAVED_SEARCH_NAME_MAX = 60
 
 
 def saved_search_name(raw: str) -> str:
-    """A saved search's name: spaces folded, at most 60 characters; ValueError when empty."""
-    name = " ".join(raw.split())[:SAVED_SEARCH_NAME_MAX].strip()
+    """A saved search's name: spaces folded, at most 60 characters; ValueError when empty.
+
+    A longer name is cut after its last whole word that fits and ends in "…" (mid-word only
+    when its first word alone is too long), so the sidebar shows where it was cut."""
+    name = " ".join(raw.split())
+    if len(name) > SAVED_SEARCH_NAME_MAX:
+        cut = name[: SAVED_SEARCH_NAME_MAX - 1]
+        if name[len(cut)] != " " and " " in cut:
+            cut = cut.rsplit(" ", 1)[0]
+        elif not cut.endswith(" "):  # a word too long for the name: not within a letter and its marks
+            while cut and (unicodedata.category(name[len(cut)])[0] == "M" or name[len(cut)] in _JOINERS
+                           or cut[-1] in _JOINERS):
+                cut = cut[:-1]
+        name = cut.rstrip() + "…"
     if not name:
         raise ValueError("a saved search needs a name")
     return name
