@@ -58,6 +58,7 @@ QUERIES = [
     "-is:bookmarked is:read", "ferry sort:date", "x" * 45, "rail " + "y" * 45, f'"mountain {"z" * 41} line"',
     "istanbul", "İstanbul", "ISTANBUL", "headline:istanbul", "ist*", "İst*", "İs*", '"across istanbul"', "izmir",
     "source:İZMİR", "by:ayse", "i̇stanbul", "a" * 38 + "İ", "a" * 39 + "İ",
+    "ferry AND timetable", "ferry NOT timetable", "NOT ferry", "library OR NOT storm", "NOT tag:boats AND is:read",
 ]
 
 

@@ -33,6 +33,21 @@ def test_or_groups_terms_and_binds_tighter_than_and() -> None:
                                                    (Term("word", "ferry"),))
 
 
+@pytest.mark.parametrize(("text", "same_as"), [
+    ("cafe AND owner", "cafe owner"),  # needed the word "and"
+    ("cafe NOT coffee", "cafe -coffee"),  # found nothing: needed the word "not"
+    ("NOT cafe", "-cafe"),
+    ('NOT "flat white" NOT headline:cafe', '-"flat white" -headline:cafe'),
+    ("cafe OR NOT coffee AND is:unread", "cafe OR -coffee is:unread"),
+    ("NOT is:read NOT tag:work", "-is:read -tag:work"),
+    ("rail OR ferry AND bus", "rail OR ferry bus"),
+    ("not and", "not and"),  # in lower case they are words, as or is
+])
+def test_and_and_not_in_capitals_join_and_leave_out(text: str, same_as: str) -> None:
+    assert parse_query(text) == parse_query(same_as)
+    assert parse_query("not and").groups == ((Term("word", "not"),), (Term("word", "and"),))
+
+
 def test_state_and_date_filters() -> None:
     q = parse_query("is:bookmarked is:unread tag:Work after:2024-03-01 before:2024-04-01 sort:date")
     assert q.bookmarked is True and q.read is False
@@ -84,6 +99,15 @@ def test_empty_query() -> None:
         ("ferry OR", "OR needs a word on each side"),
         ("ferry OR OR rail", "OR needs a word on each side"),
         ("tag:a OR ferry", "OR cannot join tag: with words"),
+        ("AND", "AND needs a word on each side"),
+        ("ferry AND", "AND needs a word on each side"),
+        ("AND ferry", "AND needs a word on each side"),
+        ("ferry AND OR rail", "AND needs a word on each side"),
+        ("ferry OR AND rail", "OR needs a word on each side"),
+        ("NOT", "NOT needs a word after it"),
+        ("ferry NOT", "NOT needs a word after it"),
+        ("NOT OR ferry", "NOT needs a word after it"),
+        ("NOT -ferry", "NOT and - both"),
         ("ferry OR is:unread", "OR cannot join is: filters"),
         ("*", "A * needs 2 letters or more before it"),
         ("f*", "A * needs 2 letters or more before it"),

@@ -2,15 +2,16 @@
 
 Grammar (whitespace separates items; every group must match)::
 
-    query   := item*
+    query   := item ("AND"? item)*            # AND in capitals says what a space says
     item    := group | filter
     group   := term ("OR" term)*            # OR in capitals; joins words, phrases, prefixes or tags
-    term    := ["-"] (word | '"phrase"' | prefix"*" | field ":" (word | '"phrase"' | prefix"*"))
+    term    := ["-" | "NOT"] (word | '"phrase"' | prefix"*" | field ":" (word | '"phrase"' | prefix"*"))
     field   := headline | body | caption | by | author | source | agency | feed | tag
     filter  := ["-"] "is:" (bookmarked | unread | read)
              | "after:" YYYY-MM-DD | "before:" YYYY-MM-DD | "sort:" (date | relevance)
 
-A word with an unknown ``name:`` in front (``10:30``, ``http://x``) is searched as text.
+``NOT`` in capitals is ``-`` (``NOT ferry`` is ``-ferry``). Lower-case ``or``, ``and`` and
+``not`` are words. A word with an unknown ``name:`` in front (``10:30``, ``http://x``) is searched as text.
 Anything malformed raises :class:`QueryError`, whose message is short enough to show
 under the search bar.
 """
@@ -113,9 +114,9 @@ class SearchResult:
 
 @dataclass(slots=True)
 class _Atom:
-    """A lexed item before grouping: a term, a filter or the OR keyword."""
+    """A lexed item before grouping: a term, a filter or the OR or AND keyword."""
 
-    kind: Literal["term", "filter", "or"]
+    kind: Literal["term", "filter", "or", "and"]
     term: Term | None = None
     name: str = ""
     value: str = ""
@@ -133,6 +134,7 @@ def _read_phrase(text: str, start: int) -> tuple[str, int]:
 def _lex(text: str) -> list[_Atom]:
     atoms: list[_Atom] = []
     i, n = 0, len(text)
+    not_before = False  # the item before was NOT
     while i < n:
         if text[i].isspace():
             i += 1
@@ -140,6 +142,11 @@ def _lex(text: str) -> list[_Atom]:
         negated = False
         if text[i] == "-" and i + 1 < n and not text[i + 1].isspace():
             negated, i = True, i + 1
+        by_not, not_before = not_before, False
+        if by_not:
+            if negated:
+                raise QueryError("NOT and - both: use one of them")
+            negated = True
         if text[i] == '"':
             phrase, i = _read_phrase(text, i)
             atoms.append(_Atom("term", Term("phrase", phrase, None, negated)))
@@ -148,8 +155,13 @@ def _lex(text: str) -> list[_Atom]:
         while i < n and not text[i].isspace() and text[i] != '"':
             i += 1
         chunk = text[start:i]
-        if chunk == "OR" and not negated:
-            atoms.append(_Atom("or"))
+        if chunk in _KEYWORDS and by_not:
+            raise QueryError("NOT needs a word after it")
+        if chunk in ("OR", "AND") and not negated:
+            atoms.append(_Atom("or" if chunk == "OR" else "and"))
+            continue
+        if chunk == "NOT" and not negated:
+            not_before = True
             continue
         name, colon, value = chunk.partition(":")
         key = name.lower()
@@ -173,7 +185,12 @@ def _lex(text: str) -> list[_Atom]:
                 atoms.append(_Atom("term", _text_term(value, quoted, TEXT_FIELDS[key], negated)))
         else:
             atoms.append(_Atom("term", _text_term(chunk, False, None, negated)))
+    if not_before:
+        raise QueryError("NOT needs a word after it")
     return atoms
+
+
+_KEYWORDS = ("OR", "AND", "NOT")
 
 
 _EXAMPLES = {"headline": "headline:ferry", "body": "body:ferry", "caption": "caption:harbour", "by": "by:quill",
@@ -216,6 +233,11 @@ def parse_query(text: str) -> Query:
         atom = atoms[i]
         if atom.kind == "or":
             raise QueryError("OR needs a word on each side")
+        if atom.kind == "and":  # all items must match anyway: AND needs only something to join
+            if i == 0 or i + 1 >= len(atoms) or atoms[i + 1].kind in ("or", "and"):
+                raise QueryError("AND needs a word on each side")
+            i += 1
+            continue
         if atom.kind == "filter":
             if i + 1 < len(atoms) and atoms[i + 1].kind == "or":
                 raise QueryError(f"OR cannot join {atom.name}: filters")
@@ -253,7 +275,7 @@ def parse_query(text: str) -> Query:
         group = [atom.term]
         i += 1
         while i < len(atoms) and atoms[i].kind == "or":
-            if i + 1 >= len(atoms) or atoms[i + 1].kind == "or":
+            if i + 1 >= len(atoms) or atoms[i + 1].kind in ("or", "and"):
                 raise QueryError("OR needs a word on each side")
             nxt = atoms[i + 1]
             if nxt.kind == "filter":
