@@ -59,6 +59,9 @@ QUERIES = [
     "istanbul", "İstanbul", "ISTANBUL", "headline:istanbul", "ist*", "İst*", "İs*", '"across istanbul"', "izmir",
     "source:İZMİR", "by:ayse", "i̇stanbul", "a" * 38 + "İ", "a" * 39 + "İ",
     "ferry AND timetable", "ferry NOT timetable", "NOT ferry", "library OR NOT storm", "NOT tag:boats AND is:read",
+    "-(ferry OR rail)", "headline:(rail OR library)", "-headline:(ferry OR rail)", "NOT (storm OR library)",
+    "-(harbour timetable)", "headline:(harbour wall) OR library", 'by:("Tom Reeve" OR quill) -(libr* OR storm)',
+    "Mayor (72) resigns", "(ferry OR rail)", "(ferry",
 ]
 
 
@@ -103,6 +106,17 @@ def through_both(both: tuple[Store, SearchIndex], text: str) -> tuple[set[str], 
 def test_the_fallback_finds_what_the_index_finds(both: tuple[Store, SearchIndex], text: str) -> None:
     by_index, by_filter = through_both(both, text)
     assert by_filter == by_index
+
+
+def test_parentheses_after_minus_or_a_field_group_the_words(both: tuple[Store, SearchIndex]) -> None:
+    """"-(ferry OR rail)" was read as "(-ferry) OR rail" and listed the rail story, and
+    "headline:(rail OR library)" limited only "rail" to headlines."""
+    everything = set(STORIES)
+    ferry_or_rail = {"harbour0", "harbour1", "harbour2", "harbour3", "night", "wire"}
+    assert through_both(both, "-(ferry OR rail)") == (everything - ferry_or_rail,) * 2
+    assert through_both(both, "NOT (ferry OR rail)") == (everything - ferry_or_rail,) * 2
+    assert through_both(both, "headline:(rail OR library)") == ({"wire", "library"},) * 2
+    assert through_both(both, "-headline:(ferry OR rail)") == through_both(both, "-headline:ferry -headline:rail")
 
 
 @pytest.mark.parametrize("text", ["istanbul", "ISTANBUL", "İstanbul", "headline:istanbul", "ist*", "İst*",

@@ -48,6 +48,28 @@ def test_and_and_not_in_capitals_join_and_leave_out(text: str, same_as: str) -> 
     assert parse_query("not and").groups == ((Term("word", "not"),), (Term("word", "and"),))
 
 
+@pytest.mark.parametrize(("text", "same_as"), [
+    ("-(cafe OR bridge)", "-cafe -bridge"),  # was (-cafe) OR bridge
+    ("NOT (cafe OR bridge)", "-cafe -bridge"),
+    ("-(cafe bridge)", "-cafe OR -bridge"),  # not both
+    ("headline:(bridge OR cafe)", "headline:bridge OR headline:cafe"),  # was headline:bridge OR cafe
+    ('-by:("Ada Quill" OR park*)', '-by:"Ada Quill" -by:park*'),
+    ("headline:(bridge cafe) OR rail", "headline:bridge OR rail headline:cafe OR rail"),
+    ("-(cafe OR bridge) OR rail", "-cafe OR rail -bridge OR rail"),
+    ("headline:(-cafe OR bridge)", "-headline:cafe OR headline:bridge"),
+])
+def test_parentheses_after_minus_not_or_a_field_group(text: str, same_as: str) -> None:
+    assert set(parse_query(text).groups) == set(parse_query(same_as).groups)
+    assert set(parse_query(text).terms) == set(parse_query(same_as).terms)
+
+
+def test_other_parentheses_are_punctuation_as_in_a_pasted_headline() -> None:
+    assert parse_query("Mayor (72) resigns").groups == ((Term("word", "Mayor"),), (Term("word", "(72)"),),
+                                                        (Term("word", "resigns"),))
+    assert parse_query("(ferry OR rail)").groups == ((Term("word", "(ferry"), Term("word", "rail)")),)
+    assert parse_query("x:(a) (b").groups == ((Term("word", "x:(a)"),), (Term("word", "(b"),))
+
+
 def test_state_and_date_filters() -> None:
     q = parse_query("is:bookmarked is:unread tag:Work after:2024-03-01 before:2024-04-01 sort:date")
     assert q.bookmarked is True and q.read is False
@@ -108,6 +130,15 @@ def test_empty_query() -> None:
         ("ferry NOT", "NOT needs a word after it"),
         ("NOT OR ferry", "NOT needs a word after it"),
         ("NOT -ferry", "NOT and - both"),
+        ("-(ferry", "Unclosed parenthesis"),
+        ("headline:(ferry OR rail", "Unclosed parenthesis"),
+        ("-()", "Parentheses need a word inside"),
+        ("-(ferry (rail))", "Parentheses cannot nest"),
+        ("-(ferry OR is:unread)", "Only words, phrases and prefixes* go in parentheses"),
+        ("-(tag:work)", "Only words, phrases and prefixes* go in parentheses"),
+        ("tag:(a OR b)", "Parentheses do not group tags"),
+        ("headline:(by:quill)", "A field's parentheses hold words"),
+        ("-(ferry OR rail bus)", "put - before each word"),
         ("ferry OR is:unread", "OR cannot join is: filters"),
         ("*", "A * needs 2 letters or more before it"),
         ("f*", "A * needs 2 letters or more before it"),

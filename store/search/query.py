@@ -5,13 +5,17 @@ Grammar (whitespace separates items; every group must match)::
     query   := item ("AND"? item)*            # AND in capitals says what a space says
     item    := group | filter
     group   := term ("OR" term)*            # OR in capitals; joins words, phrases, prefixes or tags
-    term    := ["-" | "NOT"] (word | '"phrase"' | prefix"*" | field ":" (word | '"phrase"' | prefix"*"))
+    term    := ["-" | "NOT"] (word | '"phrase"' | prefix"*" | field ":" (word | '"phrase"' | prefix"*")
+                                | "(" query ")" | field ":(" query ")")   # words only inside, no nesting
     field   := headline | body | caption | by | author | source | agency | feed | tag
     filter  := ["-"] "is:" (bookmarked | unread | read)
              | "after:" YYYY-MM-DD | "before:" YYYY-MM-DD | "sort:" (date | relevance)
 
-``NOT`` in capitals is ``-`` (``NOT ferry`` is ``-ferry``). Lower-case ``or``, ``and`` and
-``not`` are words. A word with an unknown ``name:`` in front (``10:30``, ``http://x``) is searched as text.
+Parentheses group only after ``-``, ``NOT`` or a text field: ``-(cafe OR bridge)`` leaves out
+both, ``headline:(bridge OR cafe)`` looks for either in headlines. Elsewhere they are
+punctuation, as in a pasted headline (``Mayor (72) resigns``). ``NOT`` in capitals is ``-``
+(``NOT ferry`` is ``-ferry``). Lower-case ``or``, ``and`` and ``not`` are words. A word with
+an unknown ``name:`` in front (``10:30``, ``http://x``) is searched as text.
 Anything malformed raises :class:`QueryError`, whose message is short enough to show
 under the search bar.
 """
@@ -21,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from broadsheet.store.search.analysis import CJK_CHAR
@@ -116,8 +120,9 @@ class SearchResult:
 class _Atom:
     """A lexed item before grouping: a term, a filter or the OR or AND keyword."""
 
-    kind: Literal["term", "filter", "or", "and"]
+    kind: Literal["term", "filter", "or", "and", "group"]
     term: Term | None = None
+    groups: tuple[tuple[Term, ...], ...] = ()  # a group's: what it holds, every one must match
     name: str = ""
     value: str = ""
     negated: bool = False
@@ -147,6 +152,10 @@ def _lex(text: str) -> list[_Atom]:
             if negated:
                 raise QueryError("NOT and - both: use one of them")
             negated = True
+        if text[i] == "(" and negated:
+            groups, i = _parenthesised(text, i, None)
+            atoms.append(_Atom("group", groups=_negated(groups)))
+            continue
         if text[i] == '"':
             phrase, i = _read_phrase(text, i)
             atoms.append(_Atom("term", Term("phrase", phrase, None, negated)))
@@ -165,6 +174,12 @@ def _lex(text: str) -> list[_Atom]:
             continue
         name, colon, value = chunk.partition(":")
         key = name.lower()
+        if colon and value.startswith("(") and (key in TEXT_FIELDS or key == "tag"):
+            if key == "tag":
+                raise QueryError("Parentheses do not group tags: write tag:a OR tag:b")
+            groups, i = _parenthesised(text, start + len(name) + 1, TEXT_FIELDS[key])
+            atoms.append(_Atom("group", groups=_negated(groups) if negated else groups))
+            continue
         if colon and (key in TEXT_FIELDS or key == "tag" or key in _FILTERS):
             if not value and i < n and text[i] == '"':
                 value, i = _read_phrase(text, i)
@@ -193,6 +208,48 @@ def _lex(text: str) -> list[_Atom]:
 _KEYWORDS = ("OR", "AND", "NOT")
 
 
+def _parenthesised(text: str, start: int, field_name: str | None) -> tuple[tuple[tuple[Term, ...], ...], int]:
+    """The groups inside the parentheses opening at ``start`` (each term in ``field_name``,
+    when given), and the index after the closing one."""
+    quoted = False
+    for end in range(start + 1, len(text)):
+        char = text[end]
+        if char == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif char == "(":
+            raise QueryError("Parentheses cannot nest: write the words out")
+        elif char == ")":
+            break
+    else:
+        raise QueryError("Unclosed parenthesis: add a closing )")
+    atoms = _lex(text[start + 1 : end])
+    if any(a.kind in ("filter", "group") or (a.term is not None and a.term.kind == "tag") for a in atoms):
+        raise QueryError("Only words, phrases and prefixes* go in parentheses")
+    groups = _grouped(atoms)
+    if not groups:
+        raise QueryError("Parentheses need a word inside")
+    if field_name is not None:
+        if any(t.field is not None for g in groups for t in g):
+            raise QueryError("A field's parentheses hold words, not other fields")
+        groups = [tuple(replace(t, field=field_name) for t in g) for g in groups]
+    return tuple(groups), end + 1
+
+
+def _negated(groups: tuple[tuple[Term, ...], ...]) -> tuple[tuple[Term, ...], ...]:
+    """``-( ... )``: not (g1 and g2 ...), as groups. -(a OR b) is -a -b, -(a b) is -a OR -b."""
+    if len(groups) == 1:
+        return tuple((_flipped(t),) for t in groups[0])
+    if all(len(g) == 1 for g in groups):
+        return (tuple(_flipped(g[0]) for g in groups),)
+    raise QueryError("Parentheses cannot leave that out: put - before each word")
+
+
+def _flipped(term: Term) -> Term:
+    return replace(term, negated=not term.negated)
+
+
 _EXAMPLES = {"headline": "headline:ferry", "body": "body:ferry", "caption": "caption:harbour", "by": "by:quill",
              "author": "author:quill", "source": "source:gazette", "agency": "agency:reuters", "tag": "tag:work",
              "feed": 'feed:"Harbour Gazette"',
@@ -219,15 +276,10 @@ def _date(name: str, value: str) -> dt.date:
     raise QueryError(f"{name}: needs a date like 2024-03-01, not {value[:20]!r}")
 
 
-def parse_query(text: str) -> Query:
-    """Parse the search bar's text; raises :class:`QueryError` with a short message."""
-    atoms = _lex(text)
+def _grouped(atoms: list[_Atom], filters: list[_Atom] | None = None) -> list[tuple[Term, ...]]:
+    """The groups the atoms make (each OR chain's operands multiplied out: ``headline:(a b) OR c``
+    is ``(headline:a OR c) (headline:b OR c)``); filters are put in ``filters``."""
     groups: list[tuple[Term, ...]] = []
-    bookmarked: bool | None = None
-    read: bool | None = None
-    after: dt.date | None = None
-    before: dt.date | None = None
-    sort: SortOrder = "relevance"
     i = 0
     while i < len(atoms):
         atom = atoms[i]
@@ -241,38 +293,11 @@ def parse_query(text: str) -> Query:
         if atom.kind == "filter":
             if i + 1 < len(atoms) and atoms[i + 1].kind == "or":
                 raise QueryError(f"OR cannot join {atom.name}: filters")
-            name, value = atom.name, atom.value.lower()
-            if name == "is":
-                flag = not atom.negated
-                if value in ("bookmarked", "bookmark", "saved"):
-                    if bookmarked is not None and bookmarked != flag:
-                        raise QueryError("is:bookmarked contradicts itself")
-                    bookmarked = flag
-                elif value in ("unread", "read"):
-                    want = flag if value == "read" else not flag
-                    if read is not None and read != want:
-                        raise QueryError("is:read and is:unread cannot both hold")
-                    read = want
-                else:
-                    raise QueryError("is: takes bookmarked, unread or read")
-            elif atom.negated:
-                raise QueryError(f"-{name}: is not supported" + ("; use before:" if name == "after" else
-                                                                 "; use after:" if name == "before" else ""))
-            elif name == "after":
-                day = _date(name, value)
-                after = day if after is None else max(after, day)
-            elif name == "before":
-                day = _date(name, value)
-                before = day if before is None else min(before, day)
-            elif value in ("date", "newest"):
-                sort = "date"
-            elif value == "relevance":
-                sort = "relevance"
-            else:
-                raise QueryError("sort: takes date or relevance")
+            if filters is not None:
+                filters.append(atom)
             i += 1
             continue
-        group = [atom.term]
+        joined = _operand(atom)
         i += 1
         while i < len(atoms) and atoms[i].kind == "or":
             if i + 1 >= len(atoms) or atoms[i + 1].kind in ("or", "and"):
@@ -280,13 +305,62 @@ def parse_query(text: str) -> Query:
             nxt = atoms[i + 1]
             if nxt.kind == "filter":
                 raise QueryError(f"OR cannot join {nxt.name}: filters")
-            group.append(nxt.term)
+            joined = [mine + theirs for mine in joined for theirs in _operand(nxt)]
+            if sum(map(len, joined)) > MAX_TERMS:
+                raise QueryError(f"Too many words: at most {MAX_TERMS}")
             i += 2
-        terms = [t for t in group if t is not None]
-        if len({t.kind == "tag" for t in terms}) > 1:
-            raise QueryError("OR cannot join tag: with words")
-        if tuple(terms) not in groups:  # "ferry ferry" is "ferry"
-            groups.append(tuple(terms))
+        for terms in joined:
+            if len({t.kind == "tag" for t in terms}) > 1:
+                raise QueryError("OR cannot join tag: with words")
+            if terms not in groups:  # "ferry ferry" is "ferry"
+                groups.append(terms)
+    return groups
+
+
+def _operand(atom: _Atom) -> list[tuple[Term, ...]]:
+    """What one side of an OR holds, as groups: a term, or a parenthesised group's groups."""
+    return list(atom.groups) if atom.kind == "group" else [(atom.term,)] if atom.term is not None else []
+
+
+def parse_query(text: str) -> Query:
+    """Parse the search bar's text; raises :class:`QueryError` with a short message."""
+    filters: list[_Atom] = []
+    groups = _grouped(_lex(text), filters)
+    bookmarked: bool | None = None
+    read: bool | None = None
+    after: dt.date | None = None
+    before: dt.date | None = None
+    sort: SortOrder = "relevance"
+    for atom in filters:
+        name, value = atom.name, atom.value.lower()
+        if name == "is":
+            flag = not atom.negated
+            if value in ("bookmarked", "bookmark", "saved"):
+                if bookmarked is not None and bookmarked != flag:
+                    raise QueryError("is:bookmarked contradicts itself")
+                bookmarked = flag
+            elif value in ("unread", "read"):
+                want = flag if value == "read" else not flag
+                if read is not None and read != want:
+                    raise QueryError("is:read and is:unread cannot both hold")
+                read = want
+            else:
+                raise QueryError("is: takes bookmarked, unread or read")
+        elif atom.negated:
+            raise QueryError(f"-{name}: is not supported" + ("; use before:" if name == "after" else
+                                                             "; use after:" if name == "before" else ""))
+        elif name == "after":
+            day = _date(name, value)
+            after = day if after is None else max(after, day)
+        elif name == "before":
+            day = _date(name, value)
+            before = day if before is None else min(before, day)
+        elif value in ("date", "newest"):
+            sort = "date"
+        elif value == "relevance":
+            sort = "relevance"
+        else:
+            raise QueryError("sort: takes date or relevance")
     if sum(len(g) for g in groups) > MAX_TERMS:
         raise QueryError(f"Too many words: at most {MAX_TERMS}")
     highlight: dict[str, str] = {}
