@@ -61,7 +61,7 @@ QUERIES = [
     "ferry AND timetable", "ferry NOT timetable", "NOT ferry", "library OR NOT storm", "NOT tag:boats AND is:read",
     "-(ferry OR rail)", "headline:(rail OR library)", "-headline:(ferry OR rail)", "NOT (storm OR library)",
     "-(harbour timetable)", "headline:(harbour wall) OR library", 'by:("Tom Reeve" OR quill) -(libr* OR storm)',
-    "Mayor (72) resigns", "(ferry OR rail)", "(ferry",
+    "Mayor (72) resigns", "(ferry OR rail)", "(ferry", "10:30 ferry",
 ]
 
 

@@ -84,6 +84,19 @@ def test_state_and_date_filters() -> None:
 
 def test_unknown_field_is_plain_text() -> None:
     assert parse_query("10:30 http://x").groups == ((Term("word", "10:30"),), (Term("word", "http://x"),))
+    assert [g[0].text for g in parse_query("mailto:ed@x.org C:temp Update: x:y title:").groups] == [
+        "mailto:ed@x.org", "C:temp", "Update:", "x:y", "title:"]
+
+
+@pytest.mark.parametrize("text", ["title:bridge", "foo:cafe", "-Title:bridge", 'title:"new bridge"', "NOT title:x"])
+def test_a_mistyped_field_says_which_fields_there_are(text: str) -> None:
+    # Searched as words before, and found nothing with no hint why.
+    with pytest.raises(QueryError, match="fields are headline body caption by source agency feed tag"):
+        parse_query(text)
+
+
+def test_author_is_by() -> None:
+    assert parse_query("author:quill").groups == ((Term("word", "quill", "by"),),)
 
 
 def test_highlight_terms_are_positive_text_terms_as_typed() -> None:

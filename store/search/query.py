@@ -15,7 +15,8 @@ Parentheses group only after ``-``, ``NOT`` or a text field: ``-(cafe OR bridge)
 both, ``headline:(bridge OR cafe)`` looks for either in headlines. Elsewhere they are
 punctuation, as in a pasted headline (``Mayor (72) resigns``). ``NOT`` in capitals is ``-``
 (``NOT ferry`` is ``-ferry``). Lower-case ``or``, ``and`` and ``not`` are words. A word with
-an unknown ``name:`` in front (``10:30``, ``http://x``) is searched as text.
+an unknown ``name:`` in front is searched as text when it is no field's name mistyped
+(``10:30``, ``http://x``, ``mailto:x``); ``title:bridge`` says which fields there are.
 Anything malformed raises :class:`QueryError`, whose message is short enough to show
 under the search bar.
 """
@@ -199,6 +200,8 @@ def _lex(text: str) -> list[_Atom]:
             else:
                 atoms.append(_Atom("term", _text_term(value, quoted, TEXT_FIELDS[key], negated)))
         else:
+            if colon and _looks_like_a_field(key, value or text[i:i + 1]):
+                raise QueryError(f"Unknown {name[:12]}:, fields are headline body caption by source agency feed tag")
             atoms.append(_Atom("term", _text_term(chunk, False, None, negated)))
     if not_before:
         raise QueryError("NOT needs a word after it")
@@ -206,6 +209,17 @@ def _lex(text: str) -> list[_Atom]:
 
 
 _KEYWORDS = ("OR", "AND", "NOT")
+#: Names before a colon that start an address, not a field: searched as text (``mailto:x@y``).
+_SCHEMES = frozenset({"http", "https", "ftp", "file", "mailto", "tel", "urn", "news", "data", "magnet", "geo", "sms",
+                      "sip", "xmpp", "irc", "ipfs", "doi", "isbn", "arxiv"})
+
+
+def _looks_like_a_field(key: str, value: str) -> bool:
+    """Whether ``key:value`` is a field mistyped (``title:bridge``), not text with a colon:
+    a time (``10:30``), an address (``http://x``, ``mailto:x``), a drive (``C:``) or a heading
+    pasted with its colon (``Update: ...``, which has nothing after it)."""
+    return (len(key) > 1 and key.isascii() and key.isalpha() and key not in _SCHEMES
+            and bool(value) and not value[0].isspace() and not value.startswith("/"))
 
 
 def _parenthesised(text: str, start: int, field_name: str | None) -> tuple[tuple[tuple[Term, ...], ...], int]:
