@@ -201,7 +201,8 @@ def _lex(text: str) -> list[_Atom]:
                 atoms.append(_Atom("term", _text_term(value, quoted, TEXT_FIELDS[key], negated)))
         else:
             if colon and _looks_like_a_field(key, value or text[i:i + 1]):
-                raise QueryError(f"Unknown {name[:12]}:, fields are headline body caption by source agency feed tag")
+                raise QueryError(f"No field {name[:12]}: (fields: headline, body, caption, by, source, agency, "
+                                 "feed, tag)")
             atoms.append(_Atom("term", _text_term(chunk, False, None, negated)))
     if not_before:
         raise QueryError("NOT needs a word after it")
