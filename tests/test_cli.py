@@ -261,3 +261,35 @@ def test_parse_explain_of_a_web_archive_says_what_it_explains_and_shows_the_stor
     assert f"{page} is read as: HTML page." in got.err
     assert got.out.count(f"headline   {HEADLINE}") == 2  # the importer's story, not a <source ...> line as headline
     assert "looks binary" not in got.err and "<" not in got.out
+
+
+def test_a_delete_cut_short_is_finished_by_the_next_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The reader quit (or killed) in a delete of thousands of stories left them listed
+    without their records, counted in tags, and `repair` calling them lost."""
+    monkeypatch.setattr(db, "SHARD_SIZE", 4)
+    folder = tmp_path / "store"
+    store = Store(folder)
+    articles = [make_article(i) for i in range(16)]
+    store.add([(a, f"made-up-{i}.txt") for i, a in enumerate(articles)])
+    ids = [a.story_id for a in articles]
+    store.user.edit_tags(ids, add=["harbour"])
+    doomed, kept = set(ids[:10]), set(ids[10:])  # over three metadata shards
+
+    def quit_part_way(done: int, _total: int) -> None:
+        if done == 2:
+            raise KeyboardInterrupt  # the process gone after one shard of three
+
+    with pytest.raises(KeyboardInterrupt):
+        store.delete(doomed, on_progress=quit_part_way)
+    capsys.readouterr()
+    assert main(["--store", str(folder), "list", "--json"]) == 0  # the next process: it finishes the delete
+    assert {json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()} == kept
+    again = Store(folder)
+    assert len(again) == 6 and {m.id for m in again.stories()} == kept
+    assert all(again.article(sid).headline for sid in kept)
+    assert main(["--store", str(folder), "tags"]) == 0
+    assert capsys.readouterr().out.split() == ["6", "harbour"]
+    assert main(["--store", str(folder), "repair"]) == 0
+    assert "lost" not in capsys.readouterr().out
+    assert not (folder / "deleting.json").exists()

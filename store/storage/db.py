@@ -72,6 +72,8 @@ FEW_LOOKUPS = 1_000  # more stories than this: their presence from the catalogue
 LEGACY = "articles.json"  # the one metadata file of stores written before metadata shards
 DELETED_ENTRIES = "deleted-entries.json"  # feed entries the user deleted (see Store.deleted_entries)
 DELETED_KEPT = 100_000  # the most remembered: a feed keeps an entry for days, not for 100,000 deletes
+#: A delete on its way: which stories, so the next writer finishes one whose process died (see Store.delete).
+DELETING = "deleting.json"
 LISTING = "listing.bin"
 CHECKED_AT_OPEN = 32  # shards of each kind looked at when a store is opened: the newest
 PARSED_AT_OPEN = 4
@@ -336,6 +338,7 @@ class Store:
                 if (self.folder / LEGACY).exists():
                     self._move_to_shards()
                 self.user.move_to_shards()
+                self._finish_delete()
         except Timeout:
             pass  # a live writer holds it; it or the next writer tidies up
         except StoreWriteError:
@@ -957,9 +960,10 @@ class Store:
         rewritten of all: at 100k stories 1,000 stories spread over the list rewrite 780 in 12 s).
 
         Everything removed is returned, so :meth:`restore` can put it back (the reader's
-        undo). Metadata goes first, under the lock: a crash after it leaves at worst an
-        unreferenced body or mark, which nothing lists and the next import or delete
-        overwrites (the directory's entries are only candidates, confirmed in the shards).
+        undo). The stories to delete are written down first (``deleting.json``): a delete cut
+        short (the reader quit or killed in a delete of thousands of stories, which takes
+        minutes at a million) is finished by the next process to open the store, so no story
+        is left listed without its record, or its record without its body and marks.
         Ids not stored are ignored. The search index is the caller's (``SearchIndex.remove``;
         an index opened later drops what the store lacks).
         """
@@ -975,6 +979,11 @@ class Store:
             by_shard: dict[int, list[str]] = {}
             for sid, record in deleted.records.items():
                 by_shard.setdefault(fields.shard(record.get("shard")), []).append(sid)
+            entries = [sid for sid, record in deleted.records.items() if _fetched(record)]
+            atomic_write_bytes(self.folder / DELETING, orjson.dumps({
+                "version": 1, "before": len(self), "shards": {str(n): ids for n, ids in by_shard.items()},
+                "sources": {sid: _listed_source(record) for sid, record in deleted.records.items()},
+                "entries": entries}))
             tell = on_progress or (lambda _done, _total: None)
             total = 2 * len(by_shard)
             with self._changing(-len(deleted.records)):
@@ -988,10 +997,42 @@ class Store:
                 self._bodies(number).remove_many(ids)
                 tell(done, total)
             deleted.states = self.user.forget(deleted.records, _sources_of(deleted.records))
-            entries = [sid for sid, record in deleted.records.items() if _fetched(record)]
             if entries:
                 self._set_deleted_entries(self.deleted_entries() | set(entries))
+            (self.folder / DELETING).unlink(missing_ok=True)
         return deleted
+
+    def _finish_delete(self) -> None:
+        """Finish a delete whose process died part way (``deleting.json`` is there while the
+        lock is free; the caller holds both locks). Each step is done again for every story
+        written down, whether or not it got that far: removing what is gone already changes nothing."""
+        path = self.folder / DELETING
+        try:
+            doc = orjson.loads(path.read_bytes())
+        except FileNotFoundError:
+            return
+        except (OSError, orjson.JSONDecodeError):
+            doc = None  # cut short as it was written: the delete had not begun
+        if isinstance(doc, dict) and isinstance(doc.get("shards"), dict) and type(doc.get("before")) is int:
+            by_shard = {int(n): [sid for sid in ids if isinstance(sid, str)]
+                        for n, ids in doc["shards"].items() if str(n).isdigit() and isinstance(ids, list)}
+            ids = [sid for group in by_shard.values() for sid in group]
+            sources: dict[str, Any] = doc["sources"] if isinstance(doc.get("sources"), dict) else {}
+            directory = self._located(write=True)
+            self._touch(None)
+            for number, group in by_shard.items():
+                self._meta(number).remove_many(group)
+            keys = [story_key(sid) for sid in ids]
+            directory.append(Entry(key, GONE) for key in keys if directory.shard_of(key) is not None)
+            self._touch(max(doc["before"] - len(ids), 0))
+            for number, group in by_shard.items():
+                self._bodies(number).remove_many(group)
+            self.user.forget(ids, lambda sid: sources.get(sid))
+            self.user.forget_counts()  # those marks the dead process had dropped were counted out already
+            entries = [sid for sid in doc.get("entries") or [] if isinstance(sid, str)]
+            if entries:
+                self._set_deleted_entries(self.deleted_entries() | set(entries))
+        path.unlink(missing_ok=True)
 
     # -- feed entries deleted: not fetched again ----------------------------------------------
     #
