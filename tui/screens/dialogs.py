@@ -81,7 +81,7 @@ class TagSuggester(Suggester):
 
 def tag_editor(current: Sequence[str], known: Sequence[str], count: int = 1) -> PromptScreen:
     """The tag editor: the story's tags as ``a, b``; edit the list, ``-tag`` removes."""
-    title = "Tags" if count == 1 else f"Add tags to {count} stories"
+    title = "Tags" if count == 1 else f"Add tags to {count:,} stories"
     return PromptScreen(
         title,
         ", ".join(current) + (", " if current else ""),

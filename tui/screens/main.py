@@ -1242,4 +1242,4 @@ class MainScreen(FeedsMixin, Screen[None]):
     def action_refresh(self, quiet: bool = False) -> None:
         self.reload()
         if not quiet:
-            self.notify(f"{len(self.reader.stories)} stories", timeout=1.5)
+            self.notify(f"{len(self.reader.stories):,} stories", timeout=1.5)
