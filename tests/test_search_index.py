@@ -34,6 +34,22 @@ def test_a_fresh_index_opens_silently(filled_store: Store) -> None:
     assert len(index) == 5
 
 
+def test_a_long_rebuild_is_said_before_it_starts_and_its_progress_told(filled_store: Store,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a million stories an index from an older version took minutes to rebuild, with a
+    blank terminal (CLI search) or no word of how long (the reader)."""
+    from broadsheet.store.search import engine
+
+    monkeypatch.setattr(engine, "ANNOUNCED_REBUILD", 5)
+    messages: list[str] = []
+    told: list[tuple[int, int]] = []
+    SearchIndex.open(Store(filled_store.folder), on_message=messages.append,
+                     on_progress=lambda done, total: told.append((done, total)))
+    assert messages == ["Search index was missing; rebuilding it from 5 stories",
+                        "Search index was missing; rebuilt 5 stories"]
+    assert told and told[-1] == (5, 5)
+
+
 def test_deleted_index_is_rebuilt_with_a_message(filled_store: Store) -> None:
     opened(filled_store)
     for path in sorted((filled_store.folder / "index").iterdir(), reverse=True):

@@ -47,7 +47,7 @@ SEARCH_LIMIT = 2000
 FALLBACK_MAX = 20_000
 INDEX_WAIT = 2.0
 #: Said while a large store's index is still being opened or built.
-INDEX_NOT_READY = "the search index is not ready yet (it is being built); search again in a moment"
+INDEX_NOT_READY = "the search index is not ready yet (it is being built); the search runs by itself when it is"
 
 
 class BroadsheetApp(App[None]):
@@ -73,6 +73,7 @@ class BroadsheetApp(App[None]):
         self._index: SearchIndex | None = None
         self._index_known = threading.Event()  # set once the index opened, or failed to (the filter then serves)
         self._index_opening = threading.Lock()
+        self._index_built: tuple[int, int] | None = None  # (stories, of how many) while the index is rebuilt
         self._theme_ready = False
         #: When the last key reached the reader (``time.monotonic``, taken by the input thread as it read
         #: the key): a key held down repeats at its pace even while drawing keeps the reader behind.
@@ -123,15 +124,21 @@ class BroadsheetApp(App[None]):
 
         try:
             with self._index_opening:
-                self._index = SearchIndex.open(self.store, on_message=say, on_added=(lambda _m: None) if quiet else say)
+                self._index = SearchIndex.open(self.store, on_message=say, on_added=(lambda _m: None) if quiet else say,
+                                               on_progress=self._indexing)
         except (StoreFileError, OSError) as exc:
             say(f"Full-text search is unavailable ({exc}); searching headlines and credits only. "
                 "`broadsheet repair` can rebuild it.")
             return
         finally:
             self._index_known.set()
+            self._index_built = None
         self._filter = WordFilter()  # its analysed fields are not needed now (at 1,000,000 stories: GBs)
         self.call_from_thread(self._index_ready)
+
+    def _indexing(self, done: int, total: int) -> None:
+        """A rebuild's progress (in the index's thread), for the search bar's word while it waits."""
+        self._index_built = (done, total)
 
     def catch_up_index(self) -> None:
         """After the store changed (a delete, its undo, another process's import): reopen the
@@ -212,6 +219,10 @@ class BroadsheetApp(App[None]):
         while not self._index_known.wait(0.05):
             go_on(stop)
             if time.monotonic() > deadline:
+                built = self._index_built
+                if built is not None and built[1]:
+                    raise QueryError(f"the search index is being built ({built[0] * 100 // built[1]}% of "
+                                     f"{built[1]:,} stories); the search runs by itself when it is ready")
                 raise QueryError(INDEX_NOT_READY)
         return self._index
 

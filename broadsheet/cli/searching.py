@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import orjson
 from filelock import Timeout
@@ -17,6 +19,9 @@ from rich.text import Text
 
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import LazyStates
+
+if TYPE_CHECKING:
+    from broadsheet.store.search import SearchIndex
 
 COMMANDS = {"search", "reindex"}
 
@@ -41,7 +46,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 
 def run(store: Store, args: argparse.Namespace) -> int:
-    from broadsheet.store.search import QueryError, SearchIndex  # tantivy: not when the reader parses its arguments
+    from broadsheet.store.search import QueryError  # tantivy: not when the reader parses its arguments
 
     out = Console(highlight=False, soft_wrap=False)
     err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -51,7 +56,7 @@ def run(store: Store, args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         err.print(Text(message, style="yellow"))
 
-    index = SearchIndex.open(store, on_message=say)
+    index = _opened_index(store, err, say)
     try:
         # marks read as a query needs them, stories found through the listing: as the reader does
         result = index.search(" ".join(args.query), states=LazyStates(store.user), limit=args.limit or None)
@@ -79,6 +84,26 @@ def run(store: Store, args: argparse.Namespace) -> int:
     shown = f"{len(metas):,} of {result.total:,}" if result.total > len(metas) else f"{result.total:,}"
     err.print(Text(f"{shown} {'story' if result.total == 1 else 'stories'}", style="dim"))
     return 0
+
+
+def _opened_index(store: Store, err: Console, say: Callable[[str], None]) -> SearchIndex:
+    """The store's search index, with a progress bar while it is rebuilt (an index from an older
+    version at a million stories: minutes, where the terminal stayed blank), none otherwise."""
+    from broadsheet.cli.progress import Bar
+    from broadsheet.store.search import SearchIndex
+
+    bars: list[Bar] = []  # made at the first progress: a search of a sound index draws none
+
+    def progress(done: int, total: int) -> None:
+        if not bars:
+            bars.append(Bar(err, "Indexing", unit="stories").__enter__())
+        bars[0].update(done, total)
+
+    try:
+        return SearchIndex.open(store, on_message=say, on_progress=progress)
+    finally:
+        for bar in bars:
+            bar.__exit__(None, None, None)
 
 
 def _reindex(store: Store, err: Console) -> int:

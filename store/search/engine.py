@@ -39,6 +39,9 @@ from broadsheet.store.storage.directory import is_plain_id, story_key
 from broadsheet.store.storage.userstate import StoryState
 
 STAMP = "broadsheet-stamp.json"
+#: A rebuild of this many stories or more is said before it starts, not only once done: about
+#: 2 s at 10,000 stories, minutes at a million (as after an upgrade that changed the schema).
+ANNOUNCED_REBUILD = 10_000
 WRITER_HEAP = 128_000_000
 #: Ranges of keys the indexed keys are read in when the index is checked story by story (a
 #: power of two; story keys are spread evenly, so some 16,000 a range at a million).
@@ -117,17 +120,21 @@ class SearchIndex:
     # -- opening ----------------------------------------------------------------------------
 
     @classmethod
-    def open(cls, store: Store, on_message: Message | None = None, on_added: Message | None = None) -> SearchIndex:
+    def open(cls, store: Store, on_message: Message | None = None, on_added: Message | None = None,
+             on_progress: Progress | None = None) -> SearchIndex:
         """Open ``<store>/index``, rebuilding or catching it up when missing, stale or damaged.
 
-        ``on_message`` hears of problems and rebuilds; ``on_added`` (else ``on_message``) of
-        stories the store had and the index lacked, added: routine after a delete is undone."""
-        index = cls._opened(store, on_message, on_added)
+        ``on_message`` hears of problems and rebuilds (a long rebuild before it begins, too:
+        minutes at a million stories); ``on_added`` (else ``on_message``) of stories the store had and the
+        index lacked, added: routine after a delete is undone; ``on_progress`` of a rebuild's
+        progress."""
+        index = cls._opened(store, on_message, on_added, on_progress)
         index._store = store
         return index
 
     @classmethod
-    def _opened(cls, store: Store, on_message: Message | None, on_added: Message | None) -> SearchIndex:
+    def _opened(cls, store: Store, on_message: Message | None, on_added: Message | None,
+                on_progress: Progress | None) -> SearchIndex:
         folder = store.folder / "index"
         say = on_message or (lambda _m: None)
         stamp = _read_stamp(folder)
@@ -150,7 +157,9 @@ class SearchIndex:
                         opened = cls._open_existing(folder, _read_stamp(folder) or {})
                 if opened is not None:
                     return opened._catch_up(store, say, on_added or say)
-                index = cls._build_fresh(store, folder, None)
+                if len(store) >= ANNOUNCED_REBUILD:
+                    say(f"Search index was {problem}; rebuilding it from {_stories(len(store))}")
+                index = cls._build_fresh(store, folder, on_progress)
                 count = len(index)
         except (Timeout, IndexBusy, OSError) as exc:
             # Another process holds the store past the lock timeout or is importing, or the
