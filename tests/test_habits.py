@@ -272,6 +272,43 @@ async def test_delete_all_listed(filled_store: Store) -> None:
         assert len(Store(filled_store.folder)) == 1
 
 
+async def test_undo_right_after_a_large_delete_waits_for_the_readers_own_index(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a million stories the index's catch-up after D held the store's lock for a minute, and
+    u then said another broadsheet was writing: the undo waits for the reader's own catch-up."""
+    import threading
+
+    from broadsheet.tui.screens import main as main_screen
+
+    monkeypatch.setattr(main_screen, "BUSY_WAIT", 0.3)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        await pilot.press("enter", "D", "y")
+        await settle(pilot)
+        assert len(Store(filled_store.folder)) == 1
+        caught_up = threading.Event()
+
+        def long_catch_up() -> None:  # what the index's catch-up does, for longer than BUSY_WAIT
+            with app._index_opening, Store(filled_store.folder, check=False).lock:
+                caught_up.wait(1.0)
+
+        holder = threading.Thread(target=long_catch_up)
+        holder.start()
+        await pilot.pause(0.1)
+        await pilot.press("u")
+        await pilot.pause(0.5)
+        caught_up.set()
+        holder.join()
+        await settle(pilot)
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert len(Store(filled_store.folder)) == 5
+        assert not any("another broadsheet" in n.message for n in app._notifications)
+
+
 async def test_delete_all_refuses_a_list_longer_than_it_can_undo(filled_store: Store,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from broadsheet.tui.screens import main as main_screen

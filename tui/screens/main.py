@@ -1040,7 +1040,8 @@ class MainScreen(FeedsMixin, Screen[None]):
             store = Store(self.store.folder, check=False)
             if not stories:
                 return change(store)
-            with store.lock.acquire(timeout=BUSY_WAIT):  # the change's own acquire re-enters it
+            # The change's own acquire re-enters the lock; our index's catch-up goes first, then waits.
+            with self.broadsheet.index_still(), store.lock.acquire(timeout=BUSY_WAIT):
                 return change(store)
         except Timeout:
             say(self._work_done, f"{failed}: {busy(stories)}", "warning")
