@@ -80,7 +80,7 @@ def _plain_row(meta: StoryMeta, width: int) -> str:
     return line
 
 
-def _print_rows(metas: Iterable[StoryMeta], *, json: bool = False) -> None:
+def print_rows(metas: Iterable[StoryMeta], *, json: bool = False) -> None:
     """One line a story, printed in batches (a print a row took 136 s for a million)."""
     rows = iter(metas)
     plain = out.color_system is None  # nothing to colour: the rows are cut as Rich cuts them, without it
@@ -109,7 +109,7 @@ def run(store: Store, args: argparse.Namespace) -> int:
 def _run(store: Store, args: argparse.Namespace) -> int:
     command = args.command
     if command == "list":  # the reader's listing, a row at a time: a million stories are never held at once
-        _print_rows(store.catalogue(), json=args.json)
+        print_rows(store.catalogue(), json=args.json)
         return 0
     if command in ("tag", "untag"):
         sid = store.resolve(args.story)
@@ -136,7 +136,7 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         out.print(table if counts else Text("No tags yet.", style="dim"))
         return 0
     if command == "bookmarks":  # the bookmarked stories' rows, in the list's order
-        _print_rows(_bookmarked(store))
+        print_rows(_bookmarked(store))
         return 0
     if command == "export":
         return _export(store, args)

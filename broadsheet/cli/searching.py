@@ -7,8 +7,10 @@ never interpreted as Rich markup.
 from __future__ import annotations
 
 import argparse
+import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import orjson
@@ -17,13 +19,15 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from broadsheet.store.storage.db import Store
+from broadsheet.cli.marks import PRINT_BATCH, print_rows
+from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import LazyStates
 
 if TYPE_CHECKING:
     from broadsheet.store.search import SearchIndex
 
 COMMANDS = {"search", "reindex"}
+TABLE_ROWS = 1_000  # results shown as a table; more are printed a line each, as `list` prints
 
 
 def _limit(text: str) -> int:
@@ -64,14 +68,17 @@ def run(store: Store, args: argparse.Namespace) -> int:
         err.print(Text(f"broadsheet: bad search: {exc}", style="red"))
         return 2
     catalogue = store.catalogue()
-    metas = [m for m in (catalogue.get(sid) for sid in result.ids) if m is not None]
-    if args.json:
-        lines = [orjson.dumps({"id": m.id, "headline": m.headline, "published": m.published, "source": m.source,
-                               "agency": m.agency, "authors": list(m.authors), "dateline": m.dateline}).decode()
-                 for m in metas]
-        if lines:
-            print("\n".join(lines), flush=True)
+    found = (m for m in map(catalogue.get, result.ids) if m is not None)
+    if args.json:  # a line a story, written in batches as found: 535,523 matches are never held at once
+        while batch := list(islice(found, PRINT_BATCH)):
+            sys.stdout.write("".join(_json_line(m) for m in batch))
+        sys.stdout.flush()
         return 0
+    if len(result.ids) > TABLE_ROWS:  # a line a story, as `list` prints: a table of them all took GBs
+        counted = _Counted(found)
+        print_rows(counted)
+        return _said_count(err, counted.count, result.total)
+    metas = list(found)
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("id", style="yellow", no_wrap=True)
     table.add_column("date", no_wrap=True)
@@ -81,8 +88,29 @@ def run(store: Store, args: argparse.Namespace) -> int:
         table.add_row(Text(m.id[:10]), Text((m.published or "")[:10]), Text(m.source or ""), Text(m.headline))
     if metas:
         out.print(table)
-    shown = f"{len(metas):,} of {result.total:,}" if result.total > len(metas) else f"{result.total:,}"
-    err.print(Text(f"{shown} {'story' if result.total == 1 else 'stories'}", style="dim"))
+    return _said_count(err, len(metas), result.total)
+
+
+def _json_line(m: StoryMeta) -> str:
+    return orjson.dumps({"id": m.id, "headline": m.headline, "published": m.published, "source": m.source,
+                         "agency": m.agency, "authors": list(m.authors), "dateline": m.dateline}).decode() + "\n"
+
+
+class _Counted:
+    """The stories printed, counted as they go by."""
+
+    def __init__(self, metas: Iterator[StoryMeta]) -> None:
+        self._metas, self.count = metas, 0
+
+    def __iter__(self) -> Iterator[StoryMeta]:
+        for meta in self._metas:
+            self.count += 1
+            yield meta
+
+
+def _said_count(err: Console, shown_count: int, total: int) -> int:
+    shown = f"{shown_count:,} of {total:,}" if total > shown_count else f"{total:,}"
+    err.print(Text(f"{shown} {'story' if total == 1 else 'stories'}", style="dim"))
     return 0
 
 
