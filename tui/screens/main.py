@@ -960,6 +960,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.query_one("#work-status", Label).display = False
         self.notify(text, severity=severity, timeout=5)
 
+
     def _marks_done(self, text: str | None) -> None:
         """A change of many marks ended (``text`` says how; None: it failed, as said): the marks
         and counts are read again, the steps written included (the store holds them; a mapping
@@ -1088,7 +1089,13 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
     def _restore_worker(self, deleted: Deleted) -> None:
-        back = self._in_worker(lambda store: store.restore(deleted), "Not brought back", stories=True)
+        say = self.app.call_from_thread
+        what = f"Bringing back {n_stories(len(deleted.ids))}"
+
+        def progress(done: int, total: int) -> None:
+            say(self._work_progress, f"{what}: {done * 100 // total}%")
+
+        back = self._in_worker(lambda store: store.restore(deleted, progress), "Not brought back", stories=True)
         if back is None:
             self.app.call_from_thread(setattr, self, "_deleted", deleted)  # u can try again
         else:
