@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,18 @@ BUSY_WAIT = 2.0  # seconds a change waits for another writer before the reader s
 #: The most listed stories D deletes at once: the undo keeps each one deleted (record, body and
 #: marks) in memory, 178 MB for 10,000 of bench-large's stories (tracemalloc).
 DELETE_MAX = 10_000
+
+
+def give_back_memory() -> None:
+    """Hand the memory a bulk change freed back to the system. After T and B of 7,493 stories
+    at a million the idle reader held 540 MB, the freed blocks kept by the C allocator; with
+    this, 331 MB. In a thread of its own: the trim walks the heap (20 ms), without the GIL."""
+    import ctypes
+    import gc
+
+    gc.collect()  # the change's cycles (about 4 ms: most of the reader's objects are frozen)
+    with contextlib.suppress(OSError, AttributeError):  # glibc only: elsewhere nothing to do
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 def busy(stories: bool) -> str:
@@ -959,7 +972,7 @@ class MainScreen(FeedsMixin, Screen[None]):
     def _work_done(self, text: str, severity: SeverityLevel) -> None:
         self.query_one("#work-status", Label).display = False
         self.notify(text, severity=severity, timeout=5)
-
+        threading.Thread(target=give_back_memory, name="give-back-memory", daemon=True).start()
 
     def _marks_done(self, text: str | None) -> None:
         """A change of many marks ended (``text`` says how; None: it failed, as said): the marks
