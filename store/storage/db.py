@@ -834,6 +834,7 @@ class Store:
         ``parser`` is the version of the parser that read the batch, kept on each story.
         """
         with self.lock:
+            self._finish_delete()
             directory = self._located(write=True)
             numbers = self._meta_numbers()
             shard = numbers[-1] if numbers else 0
@@ -972,6 +973,7 @@ class Store:
         """
         deleted = Deleted()
         with self.lock:
+            self._finish_delete()  # one cut short before: finished first, and its list not overwritten
             directory = self._located(write=True)
             for sid in set(story_ids):
                 record = self._record(sid, directory)
@@ -1007,8 +1009,11 @@ class Store:
 
     def _finish_delete(self) -> None:
         """Finish a delete whose process died part way (``deleting.json`` is there while the
-        lock is free; the caller holds both locks). Each step is done again for every story
-        written down, whether or not it got that far: removing what is gone already changes nothing."""
+        lock is free; the caller holds the lock). Each step is done again for every story
+        written down, whether or not it got that far: removing what is gone already changes
+        nothing. Every writer of stories calls this first under the lock, so nothing is written
+        between the death and this: the store is as the delete left it, and the count it wrote
+        down, less the stories, is the count."""
         path = self.folder / DELETING
         try:
             doc = orjson.loads(path.read_bytes())
@@ -1030,8 +1035,9 @@ class Store:
             self._touch(max(doc["before"] - len(ids), 0))
             for number, group in by_shard.items():
                 self._bodies(number).remove_many(group)
-            self.user.forget(ids, lambda sid: sources.get(sid))
-            self.user.forget_counts()  # those marks the dead process had dropped were counted out already
+            with self.marks_lock:
+                self.user.forget(ids, lambda sid: sources.get(sid))
+                self.user.forget_counts()  # those marks the dead process had dropped were counted out already
             entries = [sid for sid in doc.get("entries") or [] if isinstance(sid, str)]
             if entries:
                 self._set_deleted_entries(self.deleted_entries() | set(entries))
@@ -1062,6 +1068,7 @@ class Store:
         ``on_progress`` is told the shards written of all (at a million stories an undo of
         7,493 stories took minutes with no figure shown)."""
         with self.lock:
+            self._finish_delete()
             directory = self._located(write=True)
             back = {sid: record for sid, record in deleted.records.items() if self._record(sid, directory) is None}
             if not back:
