@@ -34,9 +34,6 @@ _ITEM = re.compile(rb"<(?:[a-z0-9]+:)?(?:item|entry)[\s>]", re.I)
 _ITEM_END = re.compile(rb"</(?:[a-z0-9]+:)?(?:item|entry)\s*>", re.I)
 _DATE_TAG = re.compile(rb"<(?:[a-z0-9]+:)?(?:pubDate|published|issued|date|created|updated|modified|lastBuildDate)"
                        rb"[\s>]", re.I)
-# A date element with its text, for the offset the feed wrote the date in (see _as_written).
-_DATE_TEXT = re.compile(rb"<((?:[a-z0-9]+:)?(?:pubDate|published|issued|date|created|updated|modified))\b[^>]*>"
-                        rb"\s*([^<]{6,80}?)\s*</\1\s*>", re.I)
 _DATE_LIKE = re.compile(r"[\d\s,:./+-]{1,40}")  # a guid fastfeedparser could read as a date: digits and separators
 _QUOTED = re.compile(r"\s*\(first \d+ chars:.*", re.S)
 # An Atom title in XHTML (the only kind fastfeedparser gives as empty): not media:title, nor <title/>.
@@ -198,8 +195,7 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             html=body,
             text=plain,
             standfirst=summary if (body or plain) and summary != body else "",
-            published=_as_written(_published(entry, _DATE_TAG.search(data, *spans[number - 1]) is not None
-                                             if spans else None), data, spans[number - 1] if spans else None),
+            published=_published(entry, _DATE_TAG.search(data, *spans[number - 1]) is not None if spans else None),
             authors=authors or ([feed_author] if feed_author else []),
             images=_media_images(entry),
         ))
@@ -255,37 +251,6 @@ def _published(entry: dict[str, Any], dated: bool | None) -> str:
     if published and (dated is None or _DATE_LIKE.fullmatch(guid)) and published == _guid_date(guid):
         return updated
     return published or updated
-
-
-def _as_written(published: str, data: bytes, span: tuple[int, int] | None) -> str:
-    """``published`` in the offset the entry's XML wrote it in: the parsers give every date in UTC,
-    and a Tokyo paper's 09:00 story showed at 00:00, its evening ones on the next day (the list's
-    day, ``after:``). Saved pages keep the offset the page gives; a feed's stories now do too."""
-    if not span or not published.endswith("+00:00"):
-        return published
-    try:
-        instant = dt.datetime.fromisoformat(published)
-    except ValueError:
-        return published
-    for found in _DATE_TEXT.finditer(data, *span):
-        written = _written_date(found[2].decode("utf-8", "replace"))
-        if written is not None and written.utcoffset() and written == instant:
-            return written.isoformat()
-    return published
-
-
-def _written_date(text: str) -> dt.datetime | None:
-    """An RFC 822 (RSS) or RFC 3339 (Atom) date with its offset, None for any other text."""
-    from email.utils import parsedate_to_datetime
-
-    try:
-        when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
-        try:
-            when = dt.datetime.fromisoformat(text)
-        except ValueError:
-            return None
-    return when if when.tzinfo is not None else None
 
 
 def _guid_date(guid: str) -> str | None:
