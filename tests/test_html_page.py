@@ -39,6 +39,15 @@ def test_every_credit_line_at_the_end_is_read_and_none_stays_in_the_story() -> N
     assert article.credits.additional_reporting == ["Tam Orrin"] and article.credits.editing == ["Lise Carr"]
 
 
+def test_a_story_paragraph_that_starts_like_a_credit_stays_in_the_story() -> None:
+    line = "Reporting by the Gazette last year found the ferry lost money on every crossing in winter."
+    html = page("<h1>Early ferries for Lowmoor</h1>" + STORY
+                + f"<p>{line}</p><p>Reporting by Jo Roe; Editing by Sam Lee</p>")
+    article = page_article(html)
+    assert article.body[-1] == line
+    assert article.credits is not None and article.credits.reporting == ["Jo Roe"]
+
+
 def test_lines_that_only_date_the_story_are_not_its_text() -> None:
     html = page("<h1>Early ferries for Lowmoor</h1><time>11 March 2024</time>" + STORY)
     article = page_article(html)

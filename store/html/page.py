@@ -430,13 +430,21 @@ def _credits(paragraphs: list[str]) -> Credits | None:
     if end < max(len(paragraphs) - 3, 0):
         return None
     start = end
-    while start > 0 and end - start < 3 and is_credits_line(paragraphs[start - 1]):
+    while start > 0 and end - start < 3 and _names_only(paragraphs[start - 1]):
         start -= 1
     lines = paragraphs[start:end + 1]
     del paragraphs[start:end + 1]
     credits = parse_credits("; ".join(line.rstrip(" ;") for line in lines)) if len(lines) > 1 \
         else parse_credits(lines[0])
     return dataclasses.replace(credits, text=" ".join(lines)) if credits is not None else None
+
+
+def _names_only(line: str) -> bool:
+    """A credit line that names people and nothing else, as a line before the last credit must:
+    "Reporting by the Gazette last year found the ferry lost money" is story text."""
+    credits = parse_credits(line)
+    return credits is not None and bool(credits.people()) and all(
+        len(name.split()) <= 4 and name[:1].isupper() for name in credits.people())
 
 
 # What a line of dates says besides its dates: "Published", "Updated", weekdays, "at", time zones.
