@@ -8,6 +8,8 @@ from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from pathlib import Path
 
+import pytest
+
 from broadsheet.store.ingest.decode import meta_charset
 from broadsheet.store.ingest.formats import Item, read_source
 
@@ -49,6 +51,14 @@ def test_a_warc_page_is_read_in_the_charset_its_http_header_names(tmp_path: Path
     item = only(path)
     assert item.article is not None and item.article.headline == HEADLINE
     assert item.article.body == PARAGRAPHS and "guessed" not in item.note
+
+
+@pytest.mark.parametrize("label", ["undefined", "rot13", "base64", "no-such-charset"])
+def test_a_header_naming_no_text_charset_is_ignored_not_fatal(tmp_path: Path, label: str) -> None:
+    """'charset=undefined' raised UnicodeError, which stopped the whole archive as damaged."""
+    path = tmp_path / "crawl.warc.gz"
+    path.write_bytes(warc(page().encode("iso-8859-2"), f"text/html; charset={label}"))
+    assert only(path).article is not None
 
 
 def test_an_http_latin1_label_reads_as_browsers_do_and_utf8_stays_utf8(tmp_path: Path) -> None:

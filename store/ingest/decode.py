@@ -43,8 +43,12 @@ def decode_labelled(data: bytes, label: str) -> str:
     """``data`` in the charset ``label`` names, as browsers read labels: a Latin-1 or ASCII label
     is Windows-1252 (its quotes and dashes, not C1 controls the sanitiser then drops: "dont"),
     Latin-1 only for the five bytes Windows-1252 leaves undefined. Raises LookupError for a label
-    that names no codec, UnicodeDecodeError for bytes that are not in it."""
-    codec = codecs.lookup(label).name
+    that names no codec of text (``undefined``, ``rot13``, ``base64`` name Python's others: one
+    in a WARC header stopped the whole archive), UnicodeDecodeError for bytes that are not in it."""
+    info = codecs.lookup(label)
+    codec = info.name
+    if not getattr(info, "_is_text_encoding", True) or codec == "undefined":
+        raise LookupError(f"{label!r} names no text encoding")
     if codec in ("iso8859-1", "ascii"):
         try:
             return data.decode("cp1252")

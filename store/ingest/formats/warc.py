@@ -184,9 +184,10 @@ class Warc:
                         try:
                             article, notes = read_served_page(body, uri if uri.startswith(("http://", "https://"))
                                                               else None, self._content_type(record, full=True))
-                        except ParseError as exc:
+                        except (ParseError, UnicodeError, LookupError) as exc:  # this page only: read on
+                            reason = str(exc) if isinstance(exc, ParseError) else f"cannot be read ({exc})"
                             failed.append(Item(None, part=f"record {number} {uri}".strip(),
-                                               reason="; ".join(filter(None, (str(exc), over)))))
+                                               reason="; ".join(filter(None, (reason, over)))))
                             continue
                         pages.append((number, article, [*notes, over] if over else notes))
                     else:
