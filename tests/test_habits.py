@@ -281,6 +281,7 @@ async def test_undo_right_after_a_large_delete_waits_for_the_readers_own_index(
     from broadsheet.tui.screens import main as main_screen
 
     monkeypatch.setattr(main_screen, "BUSY_WAIT", 0.3)
+    told = progress_told(monkeypatch)
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
@@ -307,6 +308,7 @@ async def test_undo_right_after_a_large_delete_waits_for_the_readers_own_index(
         await settle(pilot)
         assert len(Store(filled_store.folder)) == 5
         assert not any("another broadsheet" in n.message for n in app._notifications)
+        assert "Waiting for the search index to catch up first…" in told  # the wait is said
 
 
 async def test_delete_all_refuses_a_list_longer_than_it_can_undo(filled_store: Store,

@@ -138,14 +138,21 @@ class BroadsheetApp(App[None]):
         self.call_from_thread(self._index_ready)
 
     @contextlib.contextmanager
-    def index_still(self) -> Iterator[None]:
+    def index_still(self, waiting: Callable[[], None] | None = None) -> Iterator[None]:
         """While a large change of the stories is written (a delete, its undo): the search index
         is not opened or caught up meanwhile. Its catch-up after a delete of 7,493 stories held
         the store's lock for a minute at a million stories, and the undo asked for right after
         failed as if another broadsheet were writing; the catch-up now comes after the change,
-        then the search runs again on it."""
-        with self._index_opening:
+        then the search runs again on it. ``waiting`` is called when the index is busy (a
+        rebuild takes minutes at a million stories), so the wait is said."""
+        if not self._index_opening.acquire(timeout=0.5):
+            if waiting is not None:
+                waiting()
+            self._index_opening.acquire()
+        try:
             yield
+        finally:
+            self._index_opening.release()
 
     def _indexing(self, done: int, total: int) -> None:
         """A rebuild's progress (in the index's thread), for the search bar's word while it waits."""

@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -1055,7 +1056,8 @@ class MainScreen(FeedsMixin, Screen[None]):
             if not stories:
                 return change(store)
             # The change's own acquire re-enters the lock; our index's catch-up goes first, then waits.
-            with self.broadsheet.index_still(), store.lock.acquire(timeout=BUSY_WAIT):
+            waiting = partial(say, self._work_progress, "Waiting for the search index to catch up first…")
+            with self.broadsheet.index_still(waiting), store.lock.acquire(timeout=BUSY_WAIT):
                 return change(store)
         except Timeout:
             say(self._work_done, f"{failed}: {busy(stories)}", "warning")
