@@ -88,12 +88,18 @@ def test_unknown_field_is_plain_text() -> None:
         "mailto:ed@x.org", "C:temp", "Update:", "x:y", "title:"]
 
 
-@pytest.mark.parametrize("text", ["title:bridge", "foo:cafe", "-Title:bridge", 'title:"new bridge"', "NOT title:x"])
+@pytest.mark.parametrize("text", ["title:bridge", "haedline:cafe", "-Title:bridge", 'title:"new bridge"',
+                                  "NOT title:x", "captoin:x", "sources:x"])
 def test_a_mistyped_field_says_which_fields_there_are(text: str) -> None:
     # Searched as words before, and found nothing with no hint why.
     fields = r"\(fields: headline, body, caption, by, source, agency, feed, tag\)"
     with pytest.raises(QueryError, match=r"No field \w+: " + fields):
         parse_query(text)
+
+
+@pytest.mark.parametrize("text", ["re:Invent", "localhost:8080", "BBC:news", "std::vector", "jp:tokyo", "foo:cafe"])
+def test_a_word_with_a_colon_that_names_no_field_is_searched_as_text(text: str) -> None:
+    assert [t.text for group in parse_query(text).groups for t in group] == [text]
 
 
 def test_author_is_by() -> None:

@@ -16,7 +16,7 @@ both, ``headline:(bridge OR cafe)`` looks for either in headlines. Elsewhere the
 punctuation, as in a pasted headline (``Mayor (72) resigns``). ``NOT`` in capitals is ``-``
 (``NOT ferry`` is ``-ferry``). Lower-case ``or``, ``and`` and ``not`` are words. A word with
 an unknown ``name:`` in front is searched as text when it is no field's name mistyped
-(``10:30``, ``http://x``, ``mailto:x``); ``title:bridge`` says which fields there are.
+(``10:30``, ``http://x``, ``re:Invent``); ``title:bridge`` says which fields there are.
 Anything malformed raises :class:`QueryError`, whose message is short enough to show
 under the search bar.
 """
@@ -215,12 +215,36 @@ _SCHEMES = frozenset({"http", "https", "ftp", "file", "mailto", "tel", "urn", "n
                       "sip", "xmpp", "irc", "ipfs", "doi", "isbn", "arxiv"})
 
 
+#: Field names of other search tools (and this one's in the plural): "no such field" rather than
+#: searching the text for them.
+_FIELD_LIKE = frozenset({"title", "titles", "text", "author", "authors", "tags", "headlines", "captions", "credit",
+                         "credits", "byline", "date", "site", "url", "from", "sources", "feeds", "subject",
+                         "content", "summary", "lang", "language", "photo", "photos", "image", "images"})
+
+
 def _looks_like_a_field(key: str, value: str) -> bool:
-    """Whether ``key:value`` is a field mistyped (``title:bridge``), not text with a colon:
-    a time (``10:30``), an address (``http://x``, ``mailto:x``), a drive (``C:``) or a heading
-    pasted with its colon (``Update: ...``, which has nothing after it)."""
-    return (len(key) > 1 and key.isascii() and key.isalpha() and key not in _SCHEMES
-            and bool(value) and not value[0].isspace() and not value.startswith("/"))
+    """Whether ``key:value`` is a field mistyped (``title:bridge``, ``haedline:x``): a name other
+    tools use for a field, or one letter off one of ours. Any other word with a colon is text:
+    ``re:Invent``, ``localhost:8080``, ``BBC:news``, a time (``10:30``), an address
+    (``http://x``), a drive (``C:``), a heading pasted with its colon (``Update: ...``)."""
+    name = key.lower()
+    if not (len(name) > 1 and name.isascii() and name.isalpha() and name not in _SCHEMES
+            and bool(value) and not value[0].isspace() and not value.startswith("/")):
+        return False
+    return name in _FIELD_LIKE or any(len(known) >= 4 and _one_edit(name, known)
+                                      for known in (*TEXT_FIELDS, *_FILTERS, "tag"))
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Whether ``a`` is ``b`` with one letter changed, added, dropped, or two swapped."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return a == b
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (len(diff) == 2 and diff[1] == diff[0] + 1
+                                  and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = sorted((a, b), key=len)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
 def _parenthesised(text: str, start: int, field_name: str | None) -> tuple[tuple[tuple[Term, ...], ...], int]:
