@@ -311,6 +311,49 @@ async def test_undo_right_after_a_large_delete_waits_for_the_readers_own_index(
         assert "Waiting for the search index to catch up first…" in told  # the wait is said
 
 
+async def test_the_store_check_waits_for_the_readers_own_delete(filled_store: Store,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    """The 3-second check reloaded half way through a long delete: the sidebar counted the
+    stories gone but not yet their read marks ("Unread 592,542" at a million), and the search
+    listed none of its matches. It waits for the delete, which reloads when it is done."""
+    import threading
+
+    from broadsheet.tui.screens.main import MainScreen
+
+    written = threading.Event()
+    real_delete = Store.delete
+
+    def slow_delete(self: Store, ids: object, on_progress: object = None) -> object:
+        deleted = real_delete(self, ids, on_progress)  # type: ignore[arg-type]
+        written.wait(5)  # the rest of a long delete: the stories are gone, the worker still runs
+        return deleted
+
+    monkeypatch.setattr(Store, "delete", slow_delete)
+    reloads: list[int] = []
+    real_reload = MainScreen.reload
+    monkeypatch.setattr(MainScreen, "reload", lambda self, *a, **k: (reloads.append(1), real_reload(self, *a, **k))[1])
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        await pilot.press("enter", "D", "y")
+        for _ in range(50):
+            await pilot.pause(0.05)
+            if len(Store(filled_store.folder)) == 1:
+                break
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        reloads.clear()
+        screen._check_store()
+        assert reloads == []  # not half way
+        written.set()
+        await settle(pilot)
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert reloads  # the delete's own reload, once it is done
+
+
 async def test_delete_all_refuses_a_list_longer_than_it_can_undo(filled_store: Store,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     from broadsheet.tui.screens import main as main_screen

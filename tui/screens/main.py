@@ -546,14 +546,20 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def _check_store(self) -> None:
         """Stories imported from the shell meanwhile: take them in, keeping the place. A file of
-        the store found damaged since the last check: said once."""
-        if self.store.articles_identity() != self._articles_seen and not self.store.lock.is_locked:
+        the store found damaged since the last check: said once. Not while this reader's own
+        delete or undo is being written: read half way, at a million stories the sidebar said
+        "Unread 592,542" (the stories gone, their read marks not yet) and the search listed
+        none of its matches; the change reloads everything when it is done."""
+        writing = {w.group for w in self.workers if w.is_running} & {"stories", "marks"}
+        if "stories" in writing:
+            pass  # reloaded once the delete or undo is written
+        elif self.store.articles_identity() != self._articles_seen and not self.store.lock.is_locked:
             before = len(self.reader.stories)
             self.reload()
             added = len(self.reader.stories) - before
             if added > 0:
                 self.notify(f"{added:,} new {'story' if added == 1 else 'stories'}", timeout=3)
-        elif self.reader.marks_changed() and not any(w.group == "marks" and w.is_running for w in self.workers):
+        elif self.reader.marks_changed() and "marks" not in writing:
             self.reader.reload_marks()  # another reader's or the shell's bookmark, tag or read mark
             current = self.headlines.current
             if current is not None:  # the rows, the sidebar, and the story's header if its tags changed
