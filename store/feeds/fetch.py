@@ -28,7 +28,7 @@ from filelock import FileLock, Timeout
 
 from broadsheet.store.feeds.parse import FeedError, parse_feed
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, now
-from broadsheet.store.ingest.decode import BOMS, XML_ENCODING, decode_labelled
+from broadsheet.store.ingest.decode import in_labelled_charset
 from broadsheet.store.model import Article
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import StoryState
@@ -215,17 +215,8 @@ def in_declared_charset(data: bytes, charset: str | None) -> bytes:
     """A feed's bytes as UTF-8 when only the server says what they are in (``Content-Type: ...;
     charset=iso-8859-1``), the document itself saying nothing: its parser would take them for
     UTF-8, and "Café" would be stored as "Caf?" (U+FFFD). Otherwise as they came."""
-    if not charset or data.startswith(BOMS) or XML_ENCODING.search(data[:200]):
-        return data
-    try:
-        data.decode("utf-8")
-        return data  # UTF-8 already (what most servers that say latin-1 really send)
-    except UnicodeDecodeError:
-        pass
-    try:
-        return decode_labelled(data, charset).encode("utf-8")
-    except (LookupError, UnicodeDecodeError):
-        return data
+    text = in_labelled_charset(data, charset)
+    return data if text is None else text.encode("utf-8")
 
 
 _STATUS = {404: "not found (404)", 410: "gone (410): the server says the feed was removed for good",

@@ -87,8 +87,8 @@ def in_labelled_charset(data: bytes, label: str | None) -> str | None:
     byte-order mark or XML declaration of its own, is valid UTF-8 (what a server that says
     Latin-1 mostly sends), or is not in that charset; the page's own reading then applies.
 
-    Used for the charset a page was served with, the way feeds honour theirs
-    (``store.feeds.fetch.in_declared_charset``).
+    Used for the charset a feed or a page was served with (``store.feeds.fetch``,
+    ``formats.served``).
     """
     if not label or data.startswith(BOMS) or XML_ENCODING.search(data[:200]):
         return None
@@ -98,11 +98,17 @@ def in_labelled_charset(data: bytes, label: str | None) -> str | None:
     except UnicodeDecodeError:
         pass
     try:
-        if codecs.lookup(label).name.startswith(("utf-16", "utf-32")):
-            return None  # bytes without a byte-order mark are not UTF-16, whatever the label says
         return decode_labelled(data, label)
     except (LookupError, UnicodeDecodeError):
         return None
+
+
+def is_wide(label: str) -> bool:
+    """Whether ``label`` names UTF-16 or UTF-32 (False for a label that names no codec)."""
+    try:
+        return codecs.lookup(label).name.startswith(("utf-16", "utf-32"))
+    except LookupError:
+        return False
 
 
 class DecodeError(ValueError):
