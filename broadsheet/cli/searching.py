@@ -9,8 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from collections.abc import Callable, Iterator
-from itertools import islice
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import orjson
@@ -19,7 +18,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from broadsheet.cli.marks import PRINT_BATCH, print_rows
+from broadsheet.cli.marks import print_rows
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import LazyStates
 
@@ -70,14 +69,11 @@ def run(store: Store, args: argparse.Namespace) -> int:
     catalogue = store.catalogue()
     found = (m for m in map(catalogue.get, result.ids) if m is not None)
     if args.json:  # a line a story, written in batches as found: 535,523 matches are never held at once
-        while batch := list(islice(found, PRINT_BATCH)):
-            sys.stdout.write("".join(_json_line(m) for m in batch))
+        print_rows(found, json=_json_line)
         sys.stdout.flush()
         return 0
     if len(result.ids) > TABLE_ROWS:  # a line a story, as `list` prints: a table of them all took GBs
-        counted = _Counted(found)
-        print_rows(counted)
-        return _said_count(err, counted.count, result.total)
+        return _said_count(err, print_rows(found), result.total)
     metas = list(found)
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("id", style="yellow", no_wrap=True)
@@ -94,18 +90,6 @@ def run(store: Store, args: argparse.Namespace) -> int:
 def _json_line(m: StoryMeta) -> str:
     return orjson.dumps({"id": m.id, "headline": m.headline, "published": m.published, "source": m.source,
                          "agency": m.agency, "authors": list(m.authors), "dateline": m.dateline}).decode() + "\n"
-
-
-class _Counted:
-    """The stories printed, counted as they go by."""
-
-    def __init__(self, metas: Iterator[StoryMeta]) -> None:
-        self._metas, self.count = metas, 0
-
-    def __iter__(self) -> Iterator[StoryMeta]:
-        for meta in self._metas:
-            self.count += 1
-            yield meta
 
 
 def _said_count(err: Console, shown_count: int, total: int) -> int:
