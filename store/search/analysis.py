@@ -76,7 +76,7 @@ def spaced(text: str) -> str:
     """
     if text.isascii():
         return text
-    text = text.replace(DOTTED_I, "I")
+    text = _undotted(text)
     if not CJK_CHAR.search(text):
         return text
     return CJK_CHAR.sub(r" \g<0> ", text)
