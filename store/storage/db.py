@@ -24,7 +24,7 @@ import os
 import shutil
 import time
 from array import array
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
@@ -985,35 +985,55 @@ class Store:
             for sid, record in deleted.records.items():
                 by_shard.setdefault(fields.shard(record.get("shard")), []).append(sid)
             entries = [sid for sid, record in deleted.records.items() if _fetched(record)]
+            sources = {sid: _listed_source(record) for sid, record in deleted.records.items()}
+            before = len(self)
             atomic_write_bytes(self.folder / DELETING, orjson.dumps({
-                "version": 1, "before": len(self), "shards": {str(n): ids for n, ids in by_shard.items()},
-                "sources": {sid: _listed_source(record) for sid, record in deleted.records.items()},
-                "entries": entries}))
-            tell = on_progress or (lambda _done, _total: None)
-            total = 2 * len(by_shard)
-            with self._changing(-len(deleted.records)):
-                for done, (number, ids) in enumerate(by_shard.items(), 1):
-                    self._meta(number).remove_many(ids)
-                    tell(done, total)
-                directory.append(Entry(story_key(sid), GONE) for sid in deleted.records)
-            for done, (number, ids) in enumerate(by_shard.items(), len(by_shard) + 1):
-                bodies = self._bodies(number).records()
-                deleted.bodies.update({sid: bodies[sid] for sid in ids if sid in bodies})
-                self._bodies(number).remove_many(ids)
-                tell(done, total)
-            deleted.states = self.user.forget(deleted.records, _sources_of(deleted.records))
-            if entries:
-                self._set_deleted_entries(self.deleted_entries() | set(entries))
-            (self.folder / DELETING).unlink(missing_ok=True)
+                "version": 1, "before": before, "shards": {str(n): ids for n, ids in by_shard.items()},
+                "sources": sources, "entries": entries}))
+            deleted.states = self._carry_out(by_shard, sources, entries, before, on_progress, deleted.bodies)
         return deleted
+
+    def _carry_out(self, by_shard: dict[int, list[str]], sources: Mapping[str, Any], entries: list[str], before: int,
+                   tell: Callable[[int, int], None] | None = None, bodies: dict[str, Any] | None = None,
+                   recount: bool = False) -> dict[str, dict[str, Any]]:
+        """The steps of a delete written down in ``deleting.json`` (the caller holds the lock),
+        each safe to do again: removing what is gone already changes nothing. The records and
+        the directory (the count said unknown meanwhile, then ``before`` less the stories),
+        the bodies (kept in ``bodies`` for an undo), the marks (returned; ``recount``: counted
+        anew, for a delete finished after its process died), the feed entries; then the list
+        goes. ``tell`` hears of the shards done of all."""
+        ids = [sid for group in by_shard.values() for sid in group]
+        total = 2 * len(by_shard)
+        directory = self._located(write=True)
+        self._touch(None)
+        for done, (number, group) in enumerate(by_shard.items(), 1):
+            self._meta(number).remove_many(group)
+            if tell is not None:
+                tell(done, total)
+        keys = [story_key(sid) for sid in ids]
+        directory.append(Entry(key, GONE) for key in keys if directory.shard_of(key) is not None)
+        self._touch(max(before - len(ids), 0))
+        for done, (number, group) in enumerate(by_shard.items(), len(by_shard) + 1):
+            if bodies is not None:
+                stored = self._bodies(number).records()
+                bodies.update({sid: stored[sid] for sid in group if sid in stored})
+            self._bodies(number).remove_many(group)
+            if tell is not None:
+                tell(done, total)
+        with self.marks_lock:
+            states = self.user.forget(ids, sources.get)
+            if recount:
+                self.user.forget_counts()  # those marks the dead process had dropped were counted out already
+        if entries:
+            self._set_deleted_entries(self.deleted_entries() | set(entries))
+        (self.folder / DELETING).unlink(missing_ok=True)
+        return states
 
     def _finish_delete(self) -> None:
         """Finish a delete whose process died part way (``deleting.json`` is there while the
-        lock is free; the caller holds the lock). Each step is done again for every story
-        written down, whether or not it got that far: removing what is gone already changes
-        nothing. Every writer of stories calls this first under the lock, so nothing is written
-        between the death and this: the store is as the delete left it, and the count it wrote
-        down, less the stories, is the count."""
+        lock is free; the caller holds the lock), by :meth:`_carry_out`. Every writer of stories
+        calls this first under the lock, so nothing is written between the death and this: the
+        store is as the delete left it, and the count it wrote down, less the stories, is the count."""
         path = self.folder / DELETING
         try:
             doc = orjson.loads(path.read_bytes())
@@ -1024,23 +1044,9 @@ class Store:
         if isinstance(doc, dict) and isinstance(doc.get("shards"), dict) and type(doc.get("before")) is int:
             by_shard = {int(n): [sid for sid in ids if isinstance(sid, str)]
                         for n, ids in doc["shards"].items() if str(n).isdigit() and isinstance(ids, list)}
-            ids = [sid for group in by_shard.values() for sid in group]
             sources: dict[str, Any] = doc["sources"] if isinstance(doc.get("sources"), dict) else {}
-            directory = self._located(write=True)
-            self._touch(None)
-            for number, group in by_shard.items():
-                self._meta(number).remove_many(group)
-            keys = [story_key(sid) for sid in ids]
-            directory.append(Entry(key, GONE) for key in keys if directory.shard_of(key) is not None)
-            self._touch(max(doc["before"] - len(ids), 0))
-            for number, group in by_shard.items():
-                self._bodies(number).remove_many(group)
-            with self.marks_lock:
-                self.user.forget(ids, lambda sid: sources.get(sid))
-                self.user.forget_counts()  # those marks the dead process had dropped were counted out already
             entries = [sid for sid in doc.get("entries") or [] if isinstance(sid, str)]
-            if entries:
-                self._set_deleted_entries(self.deleted_entries() | set(entries))
+            self._carry_out(by_shard, sources, entries, doc["before"], recount=True)
         path.unlink(missing_ok=True)
 
     # -- feed entries deleted: not fetched again ----------------------------------------------
