@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from broadsheet.cli.main import main
+from broadsheet.store.model import Article
 from broadsheet.store.storage import db
 from broadsheet.store.storage.db import Store
 from tests.conftest import SEED
@@ -263,25 +265,34 @@ def test_parse_explain_of_a_web_archive_says_what_it_explains_and_shows_the_stor
     assert "looks binary" not in got.err and "<" not in got.out
 
 
+def _filled(folder: Path, count: int) -> tuple[Store, list[Article]]:
+    """A store at ``folder`` holding ``count`` made-up stories, and the stories."""
+    store = Store(folder)
+    articles = [make_article(i) for i in range(count)]
+    store.add([(a, f"made-up-{i}.txt") for i, a in enumerate(articles)])
+    return store, articles
+
+
+def _gone_after(shards: int) -> Callable[[int, int], None]:
+    """A delete's progress that ends the process once ``shards`` steps are done."""
+    def progress(done: int, _total: int) -> None:
+        if done == shards:
+            raise KeyboardInterrupt
+    return progress
+
+
 def test_a_delete_cut_short_is_finished_by_the_next_process(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                             capsys: pytest.CaptureFixture[str]) -> None:
     """The reader quit (or killed) in a delete of thousands of stories left them listed
     without their records, counted in tags, and `repair` calling them lost."""
     monkeypatch.setattr(db, "SHARD_SIZE", 4)
     folder = tmp_path / "store"
-    store = Store(folder)
-    articles = [make_article(i) for i in range(16)]
-    store.add([(a, f"made-up-{i}.txt") for i, a in enumerate(articles)])
+    store, articles = _filled(folder, 16)
     ids = [a.story_id for a in articles]
     store.user.edit_tags(ids, add=["harbour"])
     doomed, kept = set(ids[:10]), set(ids[10:])  # over three metadata shards
-
-    def quit_part_way(done: int, _total: int) -> None:
-        if done == 2:
-            raise KeyboardInterrupt  # the process gone after one shard of three
-
     with pytest.raises(KeyboardInterrupt):
-        store.delete(doomed, on_progress=quit_part_way)
+        store.delete(doomed, on_progress=_gone_after(2))  # after one shard of three
     capsys.readouterr()
     assert main(["--store", str(folder), "list", "--json"]) == 0  # the next process: it finishes the delete
     assert {json.loads(line)["id"] for line in capsys.readouterr().out.splitlines()} == kept
@@ -323,18 +334,11 @@ def test_a_delete_cut_short_is_finished_by_any_writer_before_it_writes(tmp_path:
     delete replaced the list of the one cut short, which was never finished."""
     monkeypatch.setattr(db, "SHARD_SIZE", 4)
     folder = tmp_path / "store"
-    first = Store(folder)
-    articles = [make_article(i) for i in range(12)]
-    first.add([(a, f"made-up-{i}.txt") for i, a in enumerate(articles)])
+    first, articles = _filled(folder, 12)
     ids = [a.story_id for a in articles]
     other = Store(folder)  # a second reader, or a fetch, open all along
-
-    def die(done: int, _total: int) -> None:
-        if done == 1:
-            raise KeyboardInterrupt
-
     with pytest.raises(KeyboardInterrupt):
-        first.delete(ids[:6], on_progress=die)
+        first.delete(ids[:6], on_progress=_gone_after(1))
     new = [make_article(100 + i) for i in range(3)]
     if then == "import":  # the first story imported again, and three new ones
         other.add([(articles[0], "made-up-0.txt"), *((a, None) for a in new)])
