@@ -178,9 +178,8 @@ async def test_a_search_with_an_error_is_not_offered_for_saving(filled_store: St
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(160, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash")
-        await type_text(pilot, 'ferry "harbour')
-        await pilot.press("enter", "s")
+        await search_for(pilot, 'ferry "harbour')
+        await pilot.press("s")
         await settle(pilot)
         assert not isinstance(app.screen, PromptScreen)
         assert any(n.title == "Not saved" and "quote" in n.message for n in app._notifications)
@@ -285,9 +284,8 @@ async def test_undo_right_after_a_large_delete_waits_for_the_readers_own_index(
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash")
-        await type_text(pilot, "ferry")
-        await pilot.press("enter", "D", "y")
+        await search_for(pilot, "ferry")
+        await pilot.press("D", "y")
         await settle(pilot)
         assert len(Store(filled_store.folder)) == 1
         caught_up = threading.Event()
@@ -335,9 +333,8 @@ async def test_the_store_check_waits_for_the_readers_own_delete(filled_store: St
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash")
-        await type_text(pilot, "ferry")
-        await pilot.press("enter", "D", "y")
+        await search_for(pilot, "ferry")
+        await pilot.press("D", "y")
         for _ in range(50):
             await pilot.pause(0.05)
             if len(Store(filled_store.folder)) == 1:
