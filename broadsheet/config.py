@@ -14,7 +14,6 @@ from pathlib import Path
 
 import platformdirs
 
-DEFAULT_THEME = "textual-dark"
 TEMPLATE = """\
 # Broadsheet settings. `broadsheet config path` prints where this file lives.
 

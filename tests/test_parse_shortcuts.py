@@ -137,13 +137,24 @@ def test_title_separator_matches_as_written(title: str) -> None:
     assert headline._SEPARATOR.sub(" | ", title) == SEPARATOR_AS_WRITTEN.sub(" | ", title)
 
 
+SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
 SPACE_PIECES = [" ", "  ", "\t", "\u00a0", "\u2003", "\u200b", "\u3000", "\n", "a", "b c", "é", "“", "\n\n"]
 
 
 @settings(max_examples=2000, deadline=None)
 @given(st.lists(st.sampled_from(SPACE_PIECES), max_size=14).map("".join))
 def test_split_lines_normalises_every_line(text: str) -> None:
-    assert [line.text for line in lines.split_lines(text)] == [lines.normalise(row) for row in text.split("\n")]
+    assert [line.text for line in lines.split_lines(text)] == [SPACES.sub(" ", row).strip() for row in text.split("\n")]
+
+
+SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from([*SPACE_PIECES, ".", "!", "?", "…", '"', "'", "”", "’", ")", "]", ".\n"]),
+                max_size=8).map("".join))
+def test_ends_sentence_as_the_regex(text: str) -> None:
+    assert textstats.ends_sentence(text) == bool(SENTENCE_END.search(text))
 
 
 @settings(max_examples=2000, deadline=None)

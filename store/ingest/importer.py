@@ -160,13 +160,6 @@ def _pool_context() -> multiprocessing.context.BaseContext:
     return multiprocessing.get_context("spawn")
 
 
-def read_all(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES, workers: int | None = None,
-             ) -> Generator[Read, None, None]:
-    """Read ``paths`` in order, in a pool of worker processes when there are many."""
-    for _path, read in read_paths(paths, max_bytes, workers):
-        yield read
-
-
 def read_paths(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES, workers: int | None = None,
                ) -> Generator[tuple[Path, Read], None, None]:
     """Each of ``paths`` with what reading it gave, in order; ``paths`` is taken as it is read.

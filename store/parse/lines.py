@@ -7,8 +7,8 @@ import re
 from broadsheet.store.parse.boilerplate import end_marker
 from broadsheet.store.parse.types import Line
 
-_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200b\u202f\u205f\u3000]+")
-# split_lines changes the runs _SPACES would change: two or more characters, or one that is
+# split_lines collapses runs of spaces (no-break and thin ones too) and trims each line. It
+# changes only the runs that need it: two or more characters, or one that is
 # not a plain space. Prose is mostly single spaces, which it skips instead of replacing each
 # with itself: the odd characters first become plain spaces (most pages have none; searching
 # for them is a fast scan for one character class), then runs of two or more plain spaces
@@ -18,15 +18,10 @@ _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 _PLAIN_RUNS = re.compile("  +")
 
 
-def normalise(text: str) -> str:
-    """Collapse runs of spaces (including no-break and thin spaces) and trim the ends."""
-    return _SPACES.sub(" ", text).strip()
-
-
 def split_lines(text: str) -> list[Line]:
     """Split ``text`` into :class:`Line` objects numbered from 1; blank lines get role ``blank``."""
     # One substitution over the whole text (runs of spaces never include a newline), then a
-    # strip per line: the same as normalise() per line without a regex call per line.
+    # strip per line: the same as a substitution per line without a regex call per line.
     # Saved pages are mostly blank lines (thousands per page): those are made in one call.
     rows = text.split("\n")
     # (_ODD_SPACE finds a tab or a character only a row that is not ASCII can hold: searched

@@ -52,9 +52,6 @@ FOREIGN_STOPWORDS = frozenset(
     )
 )
 
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
-
-
 def words(text: str) -> list[str]:
     """The alphabetic words of ``text`` (numbers and punctuation dropped)."""
     return WORD.findall(text)
@@ -173,10 +170,10 @@ _CLOSERS = "\"'”’)]"
 
 
 def ends_sentence(text: str) -> bool:
-    """True when the text ends like a sentence (full stop, question or exclamation mark).
+    r"""True when the text ends like a sentence (full stop, question or exclamation mark).
 
-    The same as ``SENTENCE_END.search(text)`` (whose ``$`` may also sit before a final
-    newline), without the scan from every position of the line that the search does.
+    The same as searching for ``[.!?…]["'”’)\]]*$`` (whose ``$`` may also sit before a final
+    newline), without the scan from every position of the line that a regex search does.
     """
     body = text[:-1] if text.endswith("\n") else text
     return body.rstrip(_CLOSERS).endswith(_STOPS)

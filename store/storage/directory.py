@@ -82,7 +82,6 @@ class Entry:
         return ENTRY.pack(self.key, self.shard, self.address, self.headline)
 
 
-M64 = 2**64 - 1
 #: Entries kept in dicts (about 100 bytes each) before they are merged into the sorted arrays.
 RECENT_LIMIT = 65_536
 #: Entries taken in since the sorted maps were last kept beside the file for the end of an
