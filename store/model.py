@@ -172,9 +172,11 @@ def normal_url(url: str) -> str:
     return urlunsplit((scheme, host, path, parts.query, ""))
 
 
-def display_date(published: str | None) -> str:
+def display_date(published: str | None, local: bool = False) -> str:
     """``2023-12-22`` -> ``22 Dec 2023``; keeps a time when one was given (as the reader and
-    the Markdown export show a date)."""
+    the Markdown export show a date). ``local``: a time with an offset is shown in this
+    machine's time zone, as the reader shows it (feeds give their times in UTC, saved pages in
+    their publisher's zone: without it, one list would mix the two unmarked)."""
     if not published:
         return ""
     try:
@@ -183,4 +185,22 @@ def display_date(published: str | None) -> str:
         return published
     if len(published) <= 10:
         return value.strftime("%-d %b %Y")
+    if local and value.tzinfo is not None:
+        value = value.astimezone()
     return value.strftime("%-d %b %Y %H:%M")
+
+
+def local_day(published: str | None) -> str:
+    """The ``YYYY-MM-DD`` a story was published on in this machine's time zone, where its time
+    and offset say which; else the date as written (a list row shows it beside the byline's
+    local time, so the two agree)."""
+    day = (published or "")[:10]
+    if len(published or "") <= 10:
+        return day
+    try:
+        value = dt.datetime.fromisoformat(published or "")
+    except ValueError:
+        return day
+    if value.tzinfo is None:
+        return day
+    return value.astimezone().date().isoformat()

@@ -19,5 +19,5 @@ def byline(authors: Sequence[str], source: str | None, published: str | None) ->
     if source and source not in names:
         parts.append(source)
     if published:
-        parts.append(display_date(published))
+        parts.append(display_date(published, local=True))
     return " \u00b7 ".join(parts)

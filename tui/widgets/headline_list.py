@@ -26,6 +26,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
+from broadsheet.store.model import local_day
 from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
@@ -71,7 +72,7 @@ def row_tail(source: str | None, published: str | None, width: int) -> str:
     """The source and date after a headline, as much of them as a row ``width`` wide has room for,
     in columns of their own (a story without either keeps the others in line): so an order
     "by source" reads as one, and dates always carry their year."""
-    date = (published or "")[:10]
+    date = local_day(published)
     if width >= 60:
         return f" {fit_cells(source or '', 18)} {date:<10}"
     if width >= 40:
