@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,12 +17,17 @@ CORPUS = REPO.parent / "shared" / "corpus"
 
 
 @pytest.fixture(autouse=True)
-def _pinned_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    """Tests never touch the user's real store and always get the same theme."""
+def _pinned_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+    """Tests never touch the user's real store and always get the same theme and time zone."""
     monkeypatch.setenv("BROADSHEET_STORE", str(tmp_path / "default-store"))
     monkeypatch.delenv("TEXTUAL_THEME", raising=False)
     monkeypatch.setenv("NO_COLOR", "")
     monkeypatch.delenv("NO_COLOR")
+    monkeypatch.setenv("TZ", "UTC")  # the reader shows times in local time
+    time.tzset()
+    yield
+    monkeypatch.undo()
+    time.tzset()
 
 
 @pytest.fixture
