@@ -49,3 +49,11 @@ def test_a_stop_ends_it_between_steps_with_the_steps_before_kept(store: Store) -
     fresh = Store(store.folder).user
     changed = {sid for sid in ids if fresh.get(sid).bookmarked}
     assert len(changed) == 4 and {_file(sid) for sid in changed} == {"000", "001"}
+
+
+def test_a_large_change_shows_its_progress_in_many_steps(store: Store) -> None:
+    # At a million stories, T of 11,538 stories went from nothing to 86% in one step.
+    ids = _ids(300, 5)
+    told: list[int] = []
+    change_in_steps(store.user, ids, _bookmark, told.append, lambda: False)
+    assert len(told) >= 3 and told == sorted(told) and told[-1] == 1500

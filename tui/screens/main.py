@@ -36,7 +36,14 @@ from textual.worker import Worker, get_current_worker
 from broadsheet.store.collector import hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.ordering import listed_ids
-from broadsheet.store.reader.state import BULK, MarksChange, ReaderState, SearchInput, change_in_steps
+from broadsheet.store.reader.state import (
+    BULK,
+    MarksChange,
+    ReaderState,
+    SearchInput,
+    change_in_steps,
+    step_for,
+)
 from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never, parse_query
 from broadsheet.store.storage.atomic import FileIdentity, write_output
@@ -966,7 +973,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             catalogue = store.catalogue()
             # One catalogue answers for every step: each would make its own, and map every source again.
             store.user.presence = lambda _ids: catalogue.source_of
-            return change_in_steps(store.user, ids, change, progress, stop, BULK)
+            return change_in_steps(store.user, ids, change, progress, stop, step_for(total, BULK))
 
         count = self._in_worker(run, "Not all saved")
         say(self._marks_done, None if count is None else f"{done} {n_stories(count)}")
