@@ -75,6 +75,21 @@ def test_an_amp_page_photo_keeps_its_address() -> None:
     assert image.caption == "The first early ferry leaves." and image.src == "https://coast.example/ferry.jpg"
 
 
+def test_a_lazy_loading_pages_photos_keep_their_addresses_not_the_placeholder() -> None:
+    # An empty SVG box or a 1x1 GIF stands in for each photo until a script loads it from an
+    # attribute of its own; importing the page refused every placeholder as "not an image".
+    box = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciLz4="
+    html = page('<h1>Early ferries for Lowmoor</h1>'
+                f'<figure><img src="{box}" data-gallery-lazyload-srcset="https://coast.example/ferry-600.jpg 1x, '
+                'https://coast.example/ferry-1200.jpg 2x">'
+                '<figcaption>The first early ferry leaves.</figcaption></figure>'
+                '<figure><img src="data:image/gif;base64,R0lGODlhAQABAAAAACw=" data-hi-res-src="/pier.jpg">'
+                '<figcaption>The pier at dawn.</figcaption></figure>' + STORY,
+                head='<link rel="canonical" href="https://coast.example/news/ferries">')
+    assert [image.src for image in page_article(html).images] == [
+        "https://coast.example/ferry-600.jpg", "https://coast.example/pier.jpg"]
+
+
 def test_the_lead_photo_described_in_metadata_too_is_one_photo() -> None:
     ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Early ferries for Lowmoor", '
           '"image": {"@type": "ImageObject", "url": "https://coast.example/ferry.jpg", "caption": "%s"}}</script>')

@@ -132,14 +132,26 @@ def image_src(node: LexborNode, base: str | None) -> str | None:
     local = attrs.get("src")
     if local and _SAVED_COPY.match(local):
         return absolute(local, base)
-    for name in ("data-src", "data-lazy-src", "data-original", "data-srcset", "src", "srcset"):
+    # Lazy-loading scripts name the photo in attributes of their own (data-src, data-lazy-src,
+    # data-flickity-lazyload-srcset, ...): any data-...src or data-...srcset, before ``src``.
+    lazy = [name for name in attrs if name.startswith("data-") and name.endswith(("src", "srcset"))]
+    for name in (*_LAZY_FIRST, *lazy, "src", "srcset"):
         value = attrs.get(name)
-        if not value or (name == "src" and value.startswith("data:image/gif") and len(value) < 200):
-            continue  # a 1x1 placeholder of a lazy-loading page
+        if not value or (name == "src" and _placeholder(value)):
+            continue
         if "srcset" in name:
             value = value.strip().split(",")[0].strip().split(" ")[0]
         return absolute(value, base)
     return None
+
+
+_LAZY_FIRST = ("data-src", "data-lazy-src", "data-original")
+
+
+def _placeholder(src: str) -> bool:
+    """A lazy-loading page's stand-in for its photo: a small inline GIF (1x1) or SVG (an empty
+    box the photo's size), refused as "not an image" for every photo of the page."""
+    return src.startswith(("data:image/gif", "data:image/svg")) and len(src) < 2000
 
 
 def figure_image(node: LexborNode, base: str | None) -> Image | None:
