@@ -243,3 +243,16 @@ def test_a_record_followed_by_stray_data_is_noted_not_printed(tmp_path: Path,
     assert "Second story" in [i.article.headline for i in got if i.article]
     assert "followed by stray data" in got[0].note or "followed by stray data" in got[-1].note
     assert "WARNING" not in capfd.readouterr().err
+
+
+def test_photos_refused_for_one_reason_are_told_in_one_note(tmp_path: Path) -> None:
+    from broadsheet.store.ingest.formats.photos import attach_photos
+    from broadsheet.store.model import Image
+    from tests.factories import make_article
+
+    text = "data:image/png;base64,PGh0bWw+bm90IGEgcGljdHVyZTwvaHRtbD4="  # an HTML page, not a photo
+    images = [Image(f"Ferry {n}", src=text) for n in range(8)]
+    _article, kept, notes = attach_photos(make_article(images=images))
+    assert kept == () and notes == ["photos 1, 2, 3, 4, 5 and 3 more not kept: not an image"]
+    _article, kept, notes = attach_photos(make_article(images=images[:3]))
+    assert notes == ["photos 1, 2 and 3 not kept: not an image"]

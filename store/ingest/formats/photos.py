@@ -76,7 +76,7 @@ def resources_lookup(resources: dict[str, bytes]) -> Lookup:
 def attach_photos(article: Article, *lookups: Lookup) -> tuple[Article, tuple[Photo, ...], list[str]]:
     """The article with each image tied to its kept photo, the photos, and notes on refused ones."""
     photos: dict[str, Photo] = {}
-    notes: list[str] = []
+    refused: dict[str, list[int]] = {}  # photo numbers by the reason they were refused
     images: list[Image] = []
     for number, image in enumerate(article.images, 1):
         src = image.src
@@ -96,9 +96,21 @@ def attach_photos(article: Article, *lookups: Lookup) -> tuple[Article, tuple[Ph
                 photos[checked.digest] = checked
                 photo = checked.digest
             except NotAPhoto as exc:
-                notes.append(f"photo {number} not kept: {exc}")
+                refused.setdefault(str(exc), []).append(number)
                 problem = f"not kept: {exc}"  # the reader shows it in the photo's place
         images.append(dataclasses.replace(image, src=src, photo=photo, problem=problem))
     if images != article.images:
         article = dataclasses.replace(article, images=images)
-    return article, tuple(photos.values()), notes
+    return article, tuple(photos.values()), [_refused_note(numbers, reason) for reason, numbers in refused.items()]
+
+
+def _refused_note(numbers: list[int], reason: str, most: int = 5) -> str:
+    """One note for the photos refused for one reason: ``photo 2 not kept: too large``,
+    ``photos 1, 2 and 4 not kept: ...``, ``photos 1, 2, 3, 4, 5 and 6 more not kept: ...``."""
+    if len(numbers) == 1:
+        return f"photo {numbers[0]} not kept: {reason}"
+    if len(numbers) <= most:
+        listed = ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
+    else:
+        listed = ", ".join(map(str, numbers[:most])) + f" and {len(numbers) - most} more"
+    return f"photos {listed} not kept: {reason}"
