@@ -40,6 +40,7 @@ from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity
+from broadsheet.store.storage.copies import combined, summary_of_page
 from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, story_key, text_hash
 from broadsheet.store.storage.listing import (
     TAIL_LIMIT,
@@ -875,6 +876,10 @@ class Store:
                     before = unpack_record(old, self._meta_path(fields.shard(old.get("shard"))))
                     earlier = batch_bodies.get(sid)
                     kept = earlier if earlier is not None else self._stored_body(sid, metas, directory, batch_bodies)
+                    if summary_of_page(doc, before, body, kept):
+                        stored.results.append((sid, "present"))  # the saved page is the fuller copy
+                        continue
+                    doc = combined(doc, before, same_source=file == before.get("file"))
                     same_body = kept == body
                     if by_content and file != before.get("file") and (
                             same_body or len(words(body)) <= len(words(kept))):

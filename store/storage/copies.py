@@ -1,0 +1,61 @@
+"""How a new copy of a stored story combines with the stored one.
+
+The copy that arrives last wins (a page saved again has the newer text), with three
+exceptions that keep what the user already has:
+
+- a feed's entry for a story kept from a saved page is usually its summary: the page stays
+  unless the entry's text is longer (``fetch --full`` brings the whole page);
+- a photo kept for an image stays with it when the new copy could not keep it (the page's
+  ``_files`` folder is gone, or a feed cannot send it), matched by address, else caption;
+- a new copy from another file or feed that lacks a date, authors or credits keeps the
+  stored ones (a feed that later sends an entry without its date).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from broadsheet.store.model import normal_url
+from broadsheet.store.storage.twins import words
+
+#: Fields a copy from elsewhere may lack where the stored copy has them.
+_KEPT_WHEN_MISSING = ("published", "authors", "standfirst", "dateline", "agency", "credits", "source", "url")
+
+
+def summary_of_page(incoming: dict[str, Any], stored: dict[str, Any], body: list[str], stored_body: list[str]) -> bool:
+    """Whether ``incoming`` is a feed's entry (it has a key) for a story whose stored copy came
+    from a saved page (it has none) and holds no more text than it: the page is kept."""
+    return bool(incoming.get("key")) and not stored.get("key") and len(words(body)) <= len(words(stored_body))
+
+
+def combined(incoming: dict[str, Any], stored: dict[str, Any], same_source: bool) -> dict[str, Any]:
+    """``incoming`` (a story's fields without its body) with what the stored copy keeps."""
+    doc = dict(incoming)
+    if not same_source:
+        for name in _KEPT_WHEN_MISSING:
+            if doc.get(name) in (None, [], "") and stored.get(name) not in (None, [], ""):
+                doc[name] = stored[name]
+        if not doc.get("images") and stored.get("images"):
+            doc["images"] = stored["images"]
+    old = [image for image in stored.get("images") or [] if isinstance(image, dict) and image.get("photo")]
+    if old and doc.get("images"):
+        doc["images"] = [_with_kept_photo(image, old) for image in doc["images"]]
+    return doc
+
+
+def _with_kept_photo(image: dict[str, Any], old: list[dict[str, Any]]) -> dict[str, Any]:
+    """``image`` with the photo kept for the same image before, when it has none of its own."""
+    if image.get("photo"):
+        return image
+    src = image.get("src")
+    address = normal_url(src) if isinstance(src, str) and src else None
+    match = None
+    if address:
+        match = next((o for o in old if isinstance(o.get("src"), str) and normal_url(o["src"]) == address), None)
+    if match is None and image.get("caption"):
+        match = next((o for o in old if o.get("caption") == image["caption"]), None)
+    if match is None:
+        return image
+    kept = {**image, "photo": match["photo"]}
+    kept.pop("problem", None)
+    return kept

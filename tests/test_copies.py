@@ -1,0 +1,68 @@
+"""A new copy of a stored story: the newer text wins, but what the user already had stays.
+
+A feed's summary never replaces the page the user saved by hand, and a photo, date or byline
+the new copy could not bring is kept (a review found a fetch cut a saved page to its feed
+summary, dropping its photos, credits and authors; and a re-import without the page's
+``_files`` folder unlinking every photo).
+"""
+
+from __future__ import annotations
+
+from broadsheet.store.model import Image
+from broadsheet.store.storage.db import Store
+from tests.factories import make_article
+
+URL = "https://coast.example/news/ferries"
+PHOTO = "ab" * 32  # a kept photo's digest
+FEED = "https://coast.example/feed.xml"
+
+
+def saved_page(**overrides: object):  # type: ignore[no-untyped-def]
+    page = dict(url=URL, authors=["Ada Quill"], published="2026-12-01T09:00:00+00:00",
+                images=[Image("Ferries wait at the harbour wall.", "Ben Wick", src="./page_files/ferry.jpg",
+                              photo=PHOTO)])
+    return make_article(1, **{**page, **overrides})
+
+
+def feed_entry(body: list[str]):  # type: ignore[no-untyped-def]
+    return make_article(1, url=URL, key=f"{FEED}#ferries", body=body, authors=[], published=None, images=[])
+
+
+def test_a_feeds_summary_does_not_replace_the_page_saved_by_hand(store: Store) -> None:
+    (sid,) = store.add([(saved_page(), "page.html")])
+    stored = store.add_identified([(feed_entry(["Ferries change their times."]).story_id,
+                                    feed_entry(["Ferries change their times."]), FEED)])
+    assert stored.results == [(sid, "present")]
+    article = Store(store.folder).article(sid)
+    assert article is not None and len(article.body) == 3 and article.authors == ["Ada Quill"]
+    assert article.images[0].photo == PHOTO
+
+
+def test_a_feed_entry_with_more_text_replaces_the_page_but_keeps_its_photo_and_byline(store: Store) -> None:
+    (sid,) = store.add([(saved_page(), "page.html")])
+    longer = [*saved_page().body, "The harbour master said the change would help fishing boats."]
+    entry = feed_entry(longer)
+    entry.images.append(Image("Ferries wait at the harbour wall."))  # the feed could not send the photo
+    assert store.add_identified([(entry.story_id, entry, FEED)]).results == [(sid, "updated")]
+    article = Store(store.folder).article(sid)
+    assert article is not None and article.body == longer
+    assert article.authors == ["Ada Quill"] and article.published == "2026-12-01T09:00:00+00:00"
+    assert [image.photo for image in article.images] == [PHOTO]
+
+
+def test_a_copy_read_again_without_its_files_folder_keeps_the_photos(store: Store) -> None:
+    (sid,) = store.add([(saved_page(), "page.html")])
+    again = saved_page(body=[*saved_page().body, "A fourth paragraph was added."],
+                       images=[Image("Ferries wait at the harbour wall.", "Ben Wick", src="./page_files/ferry.jpg")])
+    assert store.add_identified([(sid, again, "page.html")]).results == [(sid, "updated")]
+    article = Store(store.folder).article(sid)
+    assert article is not None and len(article.body) == 4 and article.images[0].photo == PHOTO
+
+
+def test_the_same_file_read_again_may_drop_a_date_and_a_photo_it_no_longer_has(store: Store) -> None:
+    # A reparse with a better parser is believed: only a photo the new copy could not keep stays.
+    (sid,) = store.add([(saved_page(), "page.html")])
+    again = saved_page(published=None, images=[])
+    assert store.add_identified([(sid, again, "page.html")]).results == [(sid, "updated")]
+    article = Store(store.folder).article(sid)
+    assert article is not None and article.published is None and article.images == []
