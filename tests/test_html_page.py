@@ -90,6 +90,18 @@ def test_a_lazy_loading_pages_photos_keep_their_addresses_not_the_placeholder() 
         "https://coast.example/ferry-600.jpg", "https://coast.example/pier.jpg"]
 
 
+def test_a_byline_written_as_the_first_paragraph_names_the_authors() -> None:
+    # A page that marks no byline: the site's name was taken as the author, and "By ..." stayed
+    # in the story as its first paragraph.
+    html = page('<h1>Early ferries for Lowmoor</h1><p>By Ada Quill and Ben Wick</p>' + STORY,
+                head='<meta property="og:site_name" content="Lowmoor Gazette">')
+    article = page_article(html)
+    assert article.authors == ["Ada Quill", "Ben Wick"] and not article.body[0].startswith("By ")
+    unsigned = page_article(page('<h1>Early ferries for Lowmoor</h1>' + STORY,
+                                 head='<meta property="og:site_name" content="Lowmoor Gazette">'))
+    assert unsigned.authors == ["Lowmoor Gazette"]  # an unsigned story is the publisher's
+
+
 def test_the_lead_photo_described_in_metadata_too_is_one_photo() -> None:
     ld = ('<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Early ferries for Lowmoor", '
           '"image": {"@type": "ImageObject", "url": "https://coast.example/ferry.jpg", "caption": "%s"}}</script>')

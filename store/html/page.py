@@ -378,8 +378,7 @@ def _distinct_names(names: list[str]) -> list[str]:
 
 
 def _authors(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> list[str]:
-    """The bylined people: the page's metadata, else its byline; else the organisation named as
-    author, else the publisher (an unsigned story is the publisher's)."""
+    """The bylined people: the page's metadata, else its marked byline; none when neither names anyone."""
     if meta.authors:
         names: list[str] = []
         for raw in meta.authors:
@@ -387,8 +386,22 @@ def _authors(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> list
         found = _distinct_names(names)
         if found:
             return found
-    found = _distinct_names(_byline_authors(region) or (_byline_authors(tree.body) if tree.body is not None else []))
-    return found or meta.author_orgs[:1] or ([meta.publisher] if meta.publisher else [])
+    return _distinct_names(_byline_authors(region) or (_byline_authors(tree.body) if tree.body is not None else []))
+
+
+def _unsigned(meta: PageMeta) -> list[str]:
+    """An unsigned story's author: the organisation named as author, else the publisher."""
+    return meta.author_orgs[:1] or ([meta.publisher] if meta.publisher else [])
+
+
+def _written_byline(paragraphs: list[str]) -> list[str]:
+    """The names of a ``By ...`` line among the story's first paragraphs (a page that marks
+    no byline writes it as text), or none."""
+    for text in paragraphs[:3]:
+        byline = parse_byline(text)
+        if byline is not None and byline.explicit and byline.authors:
+            return _distinct_names(byline.authors)
+    return []
 
 
 def _published(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> str | None:
@@ -520,7 +533,7 @@ def page_article(html: str, url: str | None = None) -> Article:
     headline = _headline(tree, meta)
     if paragraphs and headline and _fold(paragraphs[0]) == _fold(headline):
         paragraphs = paragraphs[1:]
-    authors = _authors(tree, region, meta)
+    authors = _authors(tree, region, meta) or _written_byline(paragraphs) or _unsigned(meta)
     paragraphs = _without_page_lines(paragraphs, authors)
     dateline, agency, first = split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
     if dateline:
