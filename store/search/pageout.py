@@ -142,6 +142,10 @@ class PageOut:
                 page_out(self.folder)
                 self.rounds += 1
 
+    @property
+    def running(self) -> bool:
+        return self._thread is not None
+
     def close(self) -> None:
         self._stop.set()
         if self._thread is not None and self._thread is not threading.current_thread():
