@@ -186,6 +186,16 @@ def test_gzip_feeds_are_read(store: Store, server: HTTPServer) -> None:
     assert fetch(store, settings=FAST).results[0].new == 2
 
 
+def test_gzip_bytes_sent_without_content_encoding_are_read_to_the_same_cap(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/f.xml.gz").respond_with_data(gzip.compress(rss_feed(2)), content_type="application/gzip")
+    server.expect_request("/bomb").respond_with_data(gzip.compress(rss_feed(1) + b" " * (8 * 1024 * 1024), 9),
+                                                     content_type="application/rss+xml")
+    subscribe(store, server.url_for("/f.xml.gz"), server.url_for("/bomb"))
+    good, bomb = fetch(store, settings=FAST).results
+    assert (good.outcome, good.new) == ("new", 2)
+    assert bomb.failed and "larger than the 1 MB cap" in bomb.reason
+
+
 def test_a_100_mb_feed_is_refused_at_the_cap_without_reading_it_all(store: Store, server: HTTPServer) -> None:
     sent: list[int] = []
 

@@ -199,3 +199,14 @@ def test_a_feed_listed_twice_keeps_its_first_title_and_both_tags() -> None:
                        'https://a.example/f.xml tech "~Second"\n')
     assert [(f.url, f.title, f.tags) for f in listed.feeds] == [
         ("https://a.example/f.xml", "First", ["news", "tech"]), ("https://b.example/g.xml", "", [])]
+
+
+def test_a_gzip_compressed_feed_list_imports(tmp_path: Path) -> None:
+    import gzip
+
+    folder = tmp_path / "store"
+    opml = tmp_path / "list.opml.gz"
+    opml.write_bytes(gzip.compress(OPML))
+    assert run(folder, "feeds", "import", str(opml)) == 0
+    assert {sub.title for sub in Subscriptions(Store(folder)).all()} == {"Harbour Gazette", "Valley Courier",
+                                                                         "Dispatch"}

@@ -171,6 +171,23 @@ def test_a_feed_file_imports_one_story_per_entry_and_again_adds_nothing(store: S
     assert third.count("updated") == 1 and len(store) == 5
 
 
+def test_a_gzip_compressed_feed_file_imports_and_a_gzip_bomb_is_refused(store: Store, tmp_path: Path) -> None:
+    import gzip
+
+    for name in ("feed.xml.gz", "feed.xml"):  # known by its bytes, not its name
+        (tmp_path / name).write_bytes(gzip.compress(rss_feed(4)))
+        report = import_paths(store, [tmp_path / name])
+        assert not report.failed and report.count("imported") + report.count("present") == 4
+    assert len(store) == 4
+    bomb = tmp_path / "bomb.xml.gz"
+    bomb.write_bytes(gzip.compress(rss_feed(1) + b" " * (200 * 1024 * 1024), compresslevel=9))
+    [failed] = import_paths(store, [bomb]).failed
+    assert "unpacks to more than 128 MB" in failed.reason and len(store) == 4
+    (tmp_path / "cut.xml.gz").write_bytes(gzip.compress(rss_feed(3))[:200])
+    [cut] = import_paths(store, [tmp_path / "cut.xml.gz"]).failed
+    assert "cut short" in cut.reason
+
+
 def test_an_updated_entry_keeps_tags_bookmark_and_read_mark(store: Store, tmp_path: Path) -> None:
     path = tmp_path / "feed.xml"
     path.write_bytes(rss_feed(2))

@@ -143,11 +143,18 @@ def remove_command(subs: Subscriptions, refs: list[str]) -> int:
 def import_command(subs: Subscriptions, path: Path) -> int:
     from broadsheet.store.feeds.newsboat import CacheError, cached_feeds, is_cache
     from broadsheet.store.feeds.opml import read_feed_list
+    from broadsheet.store.feeds.parse import FeedError, gunzipped
+    from broadsheet.store.ingest.formats.feed import FEED_FILE_MAX
 
     try:
         data = path.read_bytes()
     except OSError as exc:
         err.print(Text(f"{shown(str(path))}: cannot read ({exc.strerror or exc})", style="red"))
+        return 2
+    try:
+        data = gunzipped(data, FEED_FILE_MAX)  # a feeds.opml.gz
+    except FeedError as exc:
+        err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
         return 2
     if is_cache(data[:65536]):
         try:

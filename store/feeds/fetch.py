@@ -2,9 +2,10 @@
 
 Downloads run on one asyncio loop with httpx: a limit per host, timeouts (per read and
 for the whole answer, so a trickling server cannot hold a fetch), retries with backoff
-for passing faults, conditional GET (an unchanged feed costs one 304), gzip, redirects (a
-permanent one moves the subscription), a size cap on the decoded bytes (a gzip bomb stops
-at the cap), an honest User-Agent, and ``429``/``Retry-After`` respected.
+for passing faults, conditional GET (an unchanged feed costs one 304), gzip (also gzip
+bytes sent without a Content-Encoding), redirects (a permanent one moves the
+subscription), a size cap on the decoded bytes (a gzip bomb stops at the cap), an honest
+User-Agent, and ``429``/``Retry-After`` respected.
 
 Nothing is half-done by a kill: entries are stored (bodies, then metadata, each file
 atomic) before the subscriptions' ETag/Last-Modified are saved, so a fetch killed at any
@@ -26,7 +27,7 @@ from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
 
-from broadsheet.store.feeds.parse import FeedError, parse_feed
+from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, gunzipped, parse_feed
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, now
 from broadsheet.store.ingest.decode import in_labelled_charset
 from broadsheet.store.model import Article
@@ -207,7 +208,9 @@ async def _get_once(client: httpx.AsyncClient, sub: Subscription, settings: Sett
         length = response.headers.get("content-length", "")
         if length.isdigit() and int(length) > settings.max_bytes and "content-encoding" not in response.headers:
             raise _TooBig
-        got.data = in_declared_charset(await _body(response, settings.max_bytes), response.charset_encoding)
+        # gzip bytes without a Content-Encoding (a feed.xml.gz served as it is) are unpacked, to the same cap.
+        got.data = in_declared_charset(gunzipped(await _body(response, settings.max_bytes), settings.max_bytes),
+                                       response.charset_encoding)
         return got
 
 
@@ -232,8 +235,10 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
         last = attempt == settings.retries
         try:
             got = await _get_once(client, sub, settings)
-        except _TooBig:
+        except (_TooBig, FeedTooLarge):
             return Got("failed", reason=f"larger than the {settings.max_bytes // (1024 * 1024)} MB cap for a feed")
+        except FeedError as exc:  # damaged gzip data: asking again brings the same bytes
+            return Got("failed", reason=str(exc))
         except (httpx.ConnectError, httpx.TooManyRedirects, httpx.UnsupportedProtocol, httpx.DecodingError) as exc:
             return Got("failed", reason=_why(exc, settings))  # retrying cannot help (and no network fails fast)
         except TimeoutError as exc:  # the whole answer's deadline: a server that trickles would trickle again

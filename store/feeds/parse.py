@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import zlib
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -45,6 +46,49 @@ _WEB = re.compile(r"https?://", re.I)
 
 class FeedError(ValueError):
     """Bytes that are not a feed, or a feed that cannot be read; the message says why."""
+
+
+class FeedTooLarge(FeedError):
+    """A gzip-compressed feed that unpacks to more than its cap (a gzip bomb stops here)."""
+
+
+GZIP_MAGIC = b"\x1f\x8b"
+
+
+def gunzipped(data: bytes, limit: int) -> bytes:
+    """``data`` unpacked when it is gzip (a ``feed.xml.gz``, a server gzipping without a
+    Content-Encoding), else as it is. Unpacked at most ``limit`` bytes, so a gzip bomb costs
+    ``limit`` and raises FeedTooLarge; FeedError when the gzip data is damaged."""
+    if not data.startswith(GZIP_MAGIC):
+        return data
+    out: list[bytes] = []
+    size = 0
+    rest = data
+    while rest.startswith(GZIP_MAGIC):  # every member: ``cat a.gz b.gz`` is one gzip file
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            chunk = inflater.decompress(rest, limit - size + 1)
+        except zlib.error as exc:
+            raise FeedError(f"not a readable feed: the gzip data is damaged ({exc})") from None
+        size += len(chunk)
+        if size > limit:
+            raise FeedTooLarge(f"the gzip-compressed feed unpacks to more than {limit // (1024 * 1024)} MB: refused")
+        out.append(chunk)
+        if not inflater.eof:
+            raise FeedError("not a readable feed: the gzip data is cut short")
+        rest = inflater.unused_data
+    return b"".join(out)
+
+
+def looks_like_gzipped_feed(head: bytes) -> bool:
+    """True for the first bytes of a gzip file whose content starts as a feed."""
+    if not head.startswith(GZIP_MAGIC):
+        return False
+    try:
+        start = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 8192)
+    except zlib.error:
+        return False
+    return looks_like_feed(start)
 
 
 @dataclass(slots=True)

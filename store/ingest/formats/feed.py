@@ -1,10 +1,17 @@
-"""RSS, Atom and JSON Feed files: one story per entry (``broadsheet import feed.xml``)."""
+"""RSS, Atom and JSON Feed files, also gzip-compressed: one story per entry (``broadsheet import feed.xml``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
-from broadsheet.store.feeds.parse import FeedError, looks_like_feed, parse_feed
+from broadsheet.store.feeds.parse import (
+    FeedError,
+    FeedTooLarge,
+    gunzipped,
+    looks_like_feed,
+    looks_like_gzipped_feed,
+    parse_feed,
+)
 from broadsheet.store.ingest.decode import read_capped
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
@@ -18,13 +25,16 @@ class FeedFormat:
     name = "feed"
 
     def sniff(self, source: Source) -> bool:
-        return looks_like_feed(source.head)
+        return looks_like_feed(source.head) or looks_like_gzipped_feed(source.head)
 
     def read(self, source: Source) -> Iterator[Item]:
-        data = source.head if len(source.head) == source.size else read_capped(source.path,
-                                                                               max(source.max_bytes, FEED_FILE_MAX))
+        cap = max(source.max_bytes, FEED_FILE_MAX)
+        data = source.head if len(source.head) == source.size else read_capped(source.path, cap)
         try:
-            feed = parse_feed(data)
+            feed = parse_feed(gunzipped(data, cap))  # (a gzip bomb stops at the cap, as a file past it is refused)
+        except FeedTooLarge as exc:
+            yield Item(None, reason=f"{exc} (see --max-size)")
+            return
         except FeedError as exc:
             yield Item(None, reason=str(exc))
             return
