@@ -240,6 +240,7 @@ def test_a_permanent_redirect_moves_the_subscription_without_duplicating(store: 
     server.expect_request("/new").respond_with_data(rss_feed(3))  # no ETag: a full download again
     [again] = fetch(store, settings=FAST).results
     assert again.present == 3 and again.new == 0 and len(store) == 3
+    assert subs.add([server.url_for("/old")]) == ([], subs.all())  # its first address is still this feed
 
 
 def test_a_temporary_redirect_keeps_the_address(store: Store, server: HTTPServer) -> None:
@@ -248,6 +249,47 @@ def test_a_temporary_redirect_keeps_the_address(store: Store, server: HTTPServer
     subs = subscribe(store, server.url_for("/old"))
     fetch(store, settings=FAST)
     assert subs.all()[0].url == server.url_for("/old")
+
+
+def test_an_address_redirecting_to_a_subscribed_feed_is_not_a_second_subscription(store: Store,
+                                                                                     server: HTTPServer) -> None:
+    server.expect_request("/feed").respond_with_data(rss_feed(3))
+    server.expect_request("/short").respond_with_data("", status=302, headers={"Location": "/feed"})
+    server.expect_request("/alias").respond_with_data("", status=301, headers={"Location": "/feed"})
+    subs = subscribe(store, server.url_for("/feed"))
+    fetch(store, settings=FAST)
+    subs.add([server.url_for("/short"), server.url_for("/alias")], tags=("harbour",))
+    report = fetch(store, settings=FAST)
+    for result in report.results[1:]:
+        assert result.outcome == "skipped" and result.new == result.updated == 0
+        assert result.reason.startswith(f"already subscribed as Harbour Gazette ({server.url_for('/feed')})")
+    [sub] = subs.all()
+    assert sub.url == server.url_for("/feed") and sub.tags == ["harbour"]  # the tags given go to the feed
+    assert len(store) == 3 and {m.file for m in store.stories()} == {server.url_for("/feed")}
+
+
+def test_a_feed_moving_onto_a_subscribed_feed_becomes_one_subscription_keeping_all_stories(
+        store: Store, server: HTTPServer) -> None:
+    server.expect_request("/old").respond_with_data(rss_feed(3, title="Old Gazette"))
+    server.expect_request("/feed").respond_with_data(rss_feed(3, start=2))
+    server.expect_request("/later").respond_with_data(rss_feed(2, title="Later Gazette", start=10))
+    subs = subscribe(store, server.url_for("/old"), server.url_for("/later"), tags=("kept",))
+    subs.add([server.url_for("/feed")])
+    fetch(store, settings=FAST)
+    assert len(store) == 7
+    server.clear()
+    server.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/feed"})
+    server.expect_request("/later").respond_with_data("", status=302, headers={"Location": "/feed"})
+    server.expect_request("/feed").respond_with_data(rss_feed(3, start=2))
+    moved, later, _ = fetch(store, settings=FAST).results
+    assert moved.outcome == "skipped" and "one subscription now" in moved.reason and not moved.moved_to
+    assert later.outcome == "skipped" and "for now" in later.reason
+    assert [(sub.url, sub.tags) for sub in subs.all()] == [(server.url_for("/later"), ["kept"]),
+                                                          (server.url_for("/feed"), ["kept"])]
+    assert len(store) == 7  # nothing lost, nothing twice
+    subs.add([server.url_for("/old")])  # again, later
+    assert fetch(store, settings=FAST).results[-1].outcome == "skipped"
+    assert len(subs.all()) == 2 and len(store) == 7
 
 
 def test_no_network_fails_fast_and_clearly(store: Store, server: HTTPServer) -> None:

@@ -30,7 +30,7 @@ from filelock import FileLock, Timeout
 from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, gunzipped, parse_feed
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, now
 from broadsheet.store.ingest.decode import in_labelled_charset
-from broadsheet.store.model import Article
+from broadsheet.store.model import Article, normal_url
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import StoryState
 
@@ -390,9 +390,22 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             due.append(sub)
     done = 0
     pending: list[Fetched] = []
+    # Which subscription each address is, every one (not only those fetched): an address that
+    # leads to another's feed must not make it a second subscription (see _duplicate).
+    owners = {normal_url(s.url): s for s in subscriptions.all()}
+    merged: list[tuple[Subscription, Subscription]] = []  # (a duplicate, the subscription it goes into)
 
     def on_done(sub: Subscription, got: Got) -> Fetched | None:
+        duplicate = _duplicate(sub, got, owners)
+        if duplicate is not None:
+            result, into = duplicate
+            if into is not None:
+                merged.append((sub, into))
+            report.results.append(result)
+            return None
         result = _account(sub, got, stamp)
+        if result.moved_to:
+            owners[normal_url(result.moved_to)] = sub
         fetched = None
         if got.outcome == "new":
             try:
@@ -433,7 +446,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     store_fetched(store, [(f.result, f.articles) for f in pending])
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
     # line leaves them as they were, so the next fetch downloads the feeds again.
-    subscriptions.save(r.sub for r in report.results)
+    subscriptions.save((r.sub for r in report.results), merged)
     order = {sub.id: n for n, sub in enumerate(subs)}
     report.results.sort(key=lambda r: order.get(r.sub.id, 0))
     return report
@@ -474,6 +487,31 @@ def _failed(result: FeedResult, reason: str) -> None:
     sub.errors += 1
     sub.last_error = reason
     sub.etag = sub.modified = ""
+
+
+def _duplicate(sub: Subscription, got: Got, owners: dict[str, Subscription]
+               ) -> tuple[FeedResult, Subscription | None] | None:
+    """When ``sub``'s address redirected to another subscription's: its result (skipped, its
+    entries not stored: they are the other's) and the subscription it goes into, if it goes.
+
+    It goes when it was never read before (a new address that is the same feed: "already
+    subscribed") or the redirect was permanent (it would move onto the other); its tags go
+    with it and its stories stay. A feed that redirects there for a while only is kept.
+    """
+    if got.outcome == "failed" or not got.url or normal_url(got.url) == normal_url(sub.url):
+        return None
+    other = owners.get(normal_url(got.url))
+    if other is None or other.id == sub.id:
+        return None
+    into = other if got.moved or not sub.last_ok else None
+    said = f"already subscribed as {other.name}" + (f" ({other.url})" if other.title else "")
+    if into is None:
+        reason = f"redirected for now to a feed {said}: its entries were not stored twice"
+    elif sub.last_ok:
+        reason = f"moved to a feed {said}: the two are one subscription now (the stories of both stay)"
+    else:
+        reason = f"{said}: this address leads to the same feed, so it was not subscribed twice"
+    return FeedResult(sub, "skipped", reason=reason), into
 
 
 def _account(sub: Subscription, got: Got, stamp: str) -> FeedResult:

@@ -166,7 +166,12 @@ class Subscriptions:
 
         def change(table: dict[str, Any]) -> None:
             # One feed, however its address is written: HTTP://Host/feed#top is http://host/feed.
-            known = {normal_url(Subscription.from_doc(doc).url): sid for sid, doc in table.items()}
+            # Its first address too: a feed that moved is still the one subscribed at the old address.
+            known: dict[str, str] = {}
+            for sid, doc in table.items():
+                sub = Subscription.from_doc(doc)
+                known.setdefault(normal_url(sub.key), sid)
+                known[normal_url(sub.url)] = sid
             for url in urls:
                 tags = clean_tags([*common, *(tags_of or {}).get(url, [])])
                 same = known.get(normal_url(url))
@@ -196,14 +201,26 @@ class Subscriptions:
 
             self._table.apply(drop)
 
-    def save(self, subs: Iterable[Subscription]) -> None:
-        """Write back changed subscriptions (after a fetch); ones removed meanwhile stay removed."""
+    def save(self, subs: Iterable[Subscription],
+             merged: Iterable[tuple[Subscription, Subscription]] = ()) -> None:
+        """Write back changed subscriptions (after a fetch); ones removed meanwhile stay removed.
+
+        ``merged``: (a duplicate, the subscription it is the same feed as): the duplicate is
+        removed and its tags go to the other, in the same write.
+        """
         docs = {sub.id: sub.to_doc() for sub in subs}
+        pairs = list(merged)
 
         def change(table: dict[str, Any]) -> None:
             for sid, doc in docs.items():
                 if sid in table:
                     table[sid] = doc
+            for gone, into in pairs:
+                table.pop(gone.id, None)
+                if into.id in table and gone.tags:
+                    kept = Subscription.from_doc(table[into.id])
+                    kept.tags = clean_tags([*kept.tags, *gone.tags])
+                    table[into.id] = kept.to_doc()
 
         with self.store.lock:
             self._table.apply(change)
