@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import io
+from dataclasses import replace
 from pathlib import Path
 
 from pytest_httpserver import HTTPServer
@@ -39,6 +40,16 @@ def test_feed_filter_is_a_phrase_on_the_source() -> None:
     [[feed_term], [word]] = query.text_groups
     assert (feed_term.kind, feed_term.text, feed_term.field) == ("phrase", "Harbour Gazette", "source")
     assert word.text == "ferry"
+
+
+def test_a_feeds_filter_leaves_out_the_feeds_whose_titles_hold_its_own() -> None:
+    from broadsheet.store.feeds.subscriptions import feed_filter
+
+    titles = ["News", "World News", "Newsroom", "Top Stories (b.example)", "NEWS"]
+    assert feed_filter("News", titles) == 'feed:"News" -feed:"World News"'
+    assert feed_filter("Top Stories", ["Top Stories", "Top Stories (b.example)"]) == (
+        'feed:"Top Stories" -feed:"Top Stories (b.example)"')
+    assert feed_filter('Say "hi"', []) == 'feed:"Say  hi "'
 
 
 async def test_sidebar_lists_feeds_with_unread_counts_and_errors(store: Store, server: HTTPServer) -> None:
@@ -161,3 +172,44 @@ async def test_x_unsubscribes_the_feed_on_its_row_when_two_share_a_title(store: 
         await pilot.press("y")
         await settle(pilot)
         assert [sub.url for sub in subs.all()] == ["https://a.example/top.xml", "https://c.example/news/feed.xml"]
+
+
+async def test_two_feeds_of_one_title_keep_their_own_counts_names_and_stories(store: Store,
+                                                                             server: HTTPServer) -> None:
+    server.expect_request("/a").respond_with_data(rss_feed(3, title="Top Stories"))
+    server.expect_request("/b").respond_with_data(rss_feed(2, title="Top Stories", start=10))
+    subs = Subscriptions(store)
+    subs.add([server.url_for("/a"), server.url_for("/b")])
+    fetch(store)
+    first, second = subs.all()
+    assert (first.title, second.title) == ("Top Stories", f"Top Stories ({server.host}:{server.port})")
+    store.user.set_read(next(m.id for m in store.stories() if m.headline.endswith("number 10")), True)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        app.screen.add_class("-sidebar")
+        text = sidebar_text(app)
+        assert "Top Stories 3" in text and f"Top Stories ({server.host}:{server.port}) 1" in text
+        sidebar = app.screen.query_one(Sidebar)
+        for url, numbers in ((first.url, range(3)), (second.url, range(10, 12))):
+            sidebar.focus()
+            sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.ref == url)
+            await pilot.press("enter")
+            await settle(pilot)
+            assert sorted(headlines(app)) == sorted(f"Ferry timetable change number {n}" for n in numbers)
+
+
+def test_feeds_that_already_share_a_title_are_told_apart_at_their_next_fetch(store: Store,
+                                                                            server: HTTPServer) -> None:
+    from broadsheet.cli.feeds import feed_counts
+
+    server.expect_request("/a").respond_with_data(rss_feed(3, title="Top Stories"))
+    server.expect_request("/b").respond_with_data(rss_feed(2, title="Top Stories", start=10))
+    subs = Subscriptions(store)
+    subs.add([server.url_for("/a"), server.url_for("/b")])
+    fetch(store)
+    subs.save([replace(sub, title="Top Stories") for sub in subs.all()])  # as an older version left them
+    fetch(store)
+    first, second = subs.all()
+    assert second.title == f"Top Stories ({server.host}:{server.port})"
+    assert feed_counts(store, [first, second]) == {first.id: (3, 3), second.id: (2, 2)}

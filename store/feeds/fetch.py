@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from filelock import FileLock, Timeout
 
 from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, gunzipped, parse_feed
-from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, now
+from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, Titles, now
 from broadsheet.store.ingest.decode import in_labelled_charset
 from broadsheet.store.model import Article, normal_url
 from broadsheet.store.storage.db import Store
@@ -109,6 +109,7 @@ class Fetched:
     result: FeedResult
     articles: list[Article]
     pages: list[Article] = field(default_factory=list)  # a --full feed's new entries: their pages are fetched
+    title: str = ""  # the feed's own title (the subscription's is given before storing)
 
 
 @dataclass(slots=True)
@@ -392,8 +393,11 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     pending: list[Fetched] = []
     # Which subscription each address is, every one (not only those fetched): an address that
     # leads to another's feed must not make it a second subscription (see _duplicate).
-    owners = {normal_url(s.url): s for s in subscriptions.all()}
+    every = subscriptions.all()
+    owners = {normal_url(s.url): s for s in every}
+    titles = Titles(every)  # each feed's stories under a source of its own (a title two share is told apart)
     merged: list[tuple[Subscription, Subscription]] = []  # (a duplicate, the subscription it goes into)
+    called: dict[str, str] = {}  # the title each feed gave, for the progress (subscriptions' titles come later)
 
     def on_done(sub: Subscription, got: Got) -> Fetched | None:
         duplicate = _duplicate(sub, got, owners)
@@ -416,11 +420,8 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                 _healthy(sub, stamp)
                 articles = [e.article for e in feed.entries if e.article is not None]
                 result.skipped_entries = len(feed.entries) - len(articles)
-                if not sub.title and feed.title:
-                    sub.title = feed.title
-                for article in articles:
-                    article.source = sub.title or article.source
-                fetched = Fetched(result, articles)
+                fetched = Fetched(result, articles, title=feed.title)
+                called[sub.id] = feed.title
                 pending.append(fetched)
                 if sub.full:
                     fetched.pages = [a for a in articles if a.url and store.meta(a.story_id) is None]
@@ -431,7 +432,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         nonlocal done
         done += 1
         if on_progress:
-            on_progress(done, len(due), sub.name)
+            on_progress(done, len(due), sub.title or called.get(sub.id) or sub.url)
 
     if due:
         from broadsheet.store.feeds.photos import FeedPhotos
@@ -443,11 +444,18 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         if stop is not None and stop():
             raise FetchStopped("the fetch was stopped: nothing of it was stored")
         photos.remember()  # the photo files are written: now durable, then their addresses
+    # Titles in the order the feeds were subscribed, not the order they answered: of two feeds
+    # titled alike the first keeps the title, the other is told apart (see Titles).
+    order = {sub.id: n for n, sub in enumerate(subs)}
+    for got in sorted(pending, key=lambda f: (f.result.sub.added, order.get(f.result.sub.id, 0))):
+        sub = got.result.sub
+        sub.title = titles.own(sub, got.title)
+        for article in got.articles:
+            article.source = sub.title or article.source
     store_fetched(store, [(f.result, f.articles) for f in pending])
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
     # line leaves them as they were, so the next fetch downloads the feeds again.
     subscriptions.save((r.sub for r in report.results), merged)
-    order = {sub.id: n for n, sub in enumerate(subs)}
     report.results.sort(key=lambda r: order.get(r.sub.id, 0))
     return report
 

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from broadsheet.store.model import normal_url
 from broadsheet.store.sanitize import clean_line, is_web_address
@@ -110,6 +111,83 @@ class Subscription:
         return sub
 
 
+def host_of(url: str) -> str:
+    """The host (and port) of a feed's address, as a name tells two feeds apart by it."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}:{parts.port}" if parts.port and host else host or url
+
+
+class Titles:
+    """The titles subscriptions go by, each its own. A feed's title is the source of its
+    stories, and the sidebar counts and filters by source: two feeds titled "Top Stories"
+    would share one count and show each other's stories. So the first subscription (by when
+    it was added) keeps a title, and another gets it told apart by its host ("Top Stories
+    (b.example)"), then by its address."""
+
+    def __init__(self, subs: Iterable[Subscription]) -> None:
+        self._owner: dict[str, str] = {}  # a title, case-blind: the subscription that has it
+        for sub in sorted(subs, key=lambda s: s.added):
+            if sub.title:
+                self._owner.setdefault(sub.title.casefold(), sub.id)
+
+    def own(self, sub: Subscription, title: str = "") -> str:
+        """``sub``'s title (else ``title``, the feed's), told apart when an earlier one has it."""
+        wanted = sub.title or clean_line(title)
+        if not wanted:
+            return ""
+        host = host_of(sub.url)
+        path = urlsplit(sub.url).path.rstrip("/")
+        tries = [wanted, f"{wanted} ({host})", f"{wanted} ({host}{path})"]
+        tries += [f"{wanted} ({host}{path} {n})" for n in range(2, len(self._owner) + 3)]
+        chosen = next(t for t in tries if self._owner.get(t.casefold(), sub.id) == sub.id)
+        self._owner[chosen.casefold()] = sub.id
+        return chosen
+
+
+def feed_filters(titles: Iterable[str]) -> dict[str, str]:
+    """For each feed title, the search that shows that feed's stories only: its title as a
+    phrase on the source, less every other feed whose title holds that phrase ("Top Stories"
+    is a phrase of "Top Stories (b.example)", and "News" of "World News"). Other titles are
+    found through their words, not by comparing every pair (a thousand feeds)."""
+    names = sorted(set(titles))
+    words = [_words(name) for name in names]
+    having: dict[str, set[int]] = {}
+    for n, found in enumerate(words):
+        for word in found:
+            having.setdefault(word, set()).add(n)
+    out: dict[str, str] = {}
+    for n, name in enumerate(names):
+        phrase = _phrase(name)
+        candidates = set.intersection(*(having[w] for w in words[n])) if words[n] else set()
+        others = sorted(names[m] for m in candidates
+                        if names[m].casefold() != name.casefold() and _holds(words[m], words[n]))
+        out[name] = " ".join([phrase, *("-" + _phrase(other) for other in others[:MAX_EXCLUDED])])
+    return out
+
+
+def feed_filter(title: str, titles: Iterable[str]) -> str:
+    """The search that shows the stories of the feed titled ``title`` only (see :func:`feed_filters`)."""
+    return feed_filters([title, *titles])[title]
+
+
+def _phrase(title: str) -> str:
+    return 'feed:"' + title.replace('"', " ") + '"'
+
+
+MAX_EXCLUDED = 40  # other feeds left out of one feed's search (the query language takes 64 terms)
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> list[str]:
+    return _WORD.findall(text.casefold())
+
+
+def _holds(words: list[str], phrase: list[str]) -> bool:
+    n = len(phrase)
+    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
+
+
 def clean_tags(tags: Iterable[str]) -> list[str]:
     out: list[str] = []
     for tag in tags:
@@ -168,10 +246,11 @@ class Subscriptions:
             # One feed, however its address is written: HTTP://Host/feed#top is http://host/feed.
             # Its first address too: a feed that moved is still the one subscribed at the old address.
             known: dict[str, str] = {}
-            for sid, doc in table.items():
-                sub = Subscription.from_doc(doc)
-                known.setdefault(normal_url(sub.key), sid)
-                known[normal_url(sub.url)] = sid
+            subs = [Subscription.from_doc(doc) for doc in table.values()]
+            for sub in subs:
+                known.setdefault(normal_url(sub.key), sub.id)
+                known[normal_url(sub.url)] = sub.id
+            named = Titles(subs)
             for url in urls:
                 tags = clean_tags([*common, *(tags_of or {}).get(url, [])])
                 same = known.get(normal_url(url))
@@ -181,8 +260,8 @@ class Subscriptions:
                     table[same] = sub.to_doc()
                     present.append(sub)
                     continue
-                sub = Subscription(url=url, key=url, tags=list(tags), full=full, added=stamp,
-                                   title=clean_line((titles or {}).get(url, "")))
+                sub = Subscription(url=url, key=url, tags=list(tags), full=full, added=stamp)
+                sub.title = named.own(sub, (titles or {}).get(url, ""))
                 table[sub.id] = sub.to_doc()
                 known[normal_url(url)] = sub.id
                 added.append(sub)

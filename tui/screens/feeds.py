@@ -8,7 +8,8 @@ about reading. The work itself is ``broadsheet.store.feeds``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Collection
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -65,8 +66,15 @@ class FeedsMixin(_ScreenBase):
         except StoreFileError as exc:
             self.notify(str(exc), title="Subscriptions unreadable", severity="error")
             return []
-        _totals, unread = self.reader.feed_counts()  # a feed's stories carry its title as their source
-        return [FeedRow(_name(sub), unread[sub.title] if sub.title else 0, _problem(sub), sub.url) for sub in subs]
+        from broadsheet.store.feeds.subscriptions import feed_filters
+
+        # A feed's stories carry its title as their source: each title is one feed's (see Titles).
+        _totals, unread = self.reader.feed_counts()
+        titles = Counter(sub.title.casefold() for sub in subs if sub.title)
+        shared = {title for title, n in titles.items() if n > 1}
+        queries = feed_filters(sub.title for sub in subs if sub.title)
+        return [FeedRow(_name(sub, shared), unread[sub.title] if sub.title else 0, _problem(sub), sub.url,
+                        queries.get(sub.title, "")) for sub in subs]
 
     def action_fetch_feeds(self, quiet: bool = False) -> None:
         """Fetch every subscribed feed in a worker; new stories appear when it is done.
@@ -148,11 +156,15 @@ def _problem(sub: Subscription) -> str:
     return sub.last_error if sub.errors == 1 else f"{sub.last_error} ({sub.errors} fetches in a row)"
 
 
-def _name(sub: Subscription) -> str:
-    """A feed's name in the sidebar: its title, else what tells its address from the others
-    first (cut at the end, four feeds of one host all read "http://127.0.0.1:8…")."""
+def _name(sub: Subscription, shared: Collection[str] = ()) -> str:
+    """A feed's name in the sidebar: its title (with its host while another still has the same
+    title: one fetched before titles were told apart, until its next fetch), else what tells
+    its address from the others first (cut at the end, four feeds of one host all read
+    "http://127.0.0.1:8…")."""
     if sub.title:
-        return sub.title
+        from broadsheet.store.feeds.subscriptions import host_of
+
+        return f"{sub.title} ({host_of(sub.url)})" if sub.title.casefold() in shared else sub.title
     parts = urlsplit(sub.url)
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
     return f"{last} ({parts.netloc})" if last else parts.netloc or sub.url
