@@ -210,3 +210,23 @@ def test_a_gzip_compressed_feed_list_imports(tmp_path: Path) -> None:
     assert run(folder, "feeds", "import", str(opml)) == 0
     assert {sub.title for sub in Subscriptions(Store(folder)).all()} == {"Harbour Gazette", "Valley Courier",
                                                                          "Dispatch"}
+
+
+def test_a_newsboat_cache_with_two_feeds_of_one_title_keeps_their_counts_apart(tmp_path: Path) -> None:
+    from broadsheet.cli.feeds import feed_counts
+
+    cache = newsboat_cache(tmp_path / "cache.db", "https://a.example/rss")
+    db = sqlite3.connect(cache)
+    db.execute("INSERT INTO rss_feed (rssurl, url, title) VALUES ('https://b.example/rss', 'https://b.example/', "
+               "'Harbour Gazette')")
+    db.execute("INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread, flags, deleted) "
+               "VALUES ('b-1', 'Lighthouse keeper retires', 'Ben Ortiz', 'https://b.example/1', "
+               "'https://b.example/rss', 1772532000, '<p>The keeper retired after forty years.</p>', 1, NULL, 0)")
+    db.commit()
+    db.close()
+    folder = tmp_path / "store"
+    assert run(folder, "import", str(cache)) == 0
+    store = Store(folder)
+    a, b = Subscriptions(store).all()
+    assert (a.title, b.title) == ("Harbour Gazette", "Harbour Gazette (b.example)")
+    assert feed_counts(store, [a, b]) == {a.id: (3, 1), b.id: (1, 1)}

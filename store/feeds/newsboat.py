@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadsheet.store.feeds.parse import Entry, item_article
-from broadsheet.store.feeds.subscriptions import FeedAddressError, check_url
+from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, Titles, check_url
 from broadsheet.store.sanitize import clean_line
 from broadsheet.store.storage.userstate import StoryState
 
@@ -51,19 +51,28 @@ def cached_feeds(path: Path) -> tuple[list[CachedFeed], list[str]]:
             rows = db.execute("SELECT rssurl, title FROM rss_feed ORDER BY rowid").fetchall()
     except sqlite3.Error as exc:
         raise CacheError(f"not a readable newsboat cache ({exc})") from None
-    for url, title in rows:
+    names = _own_titles(rows)
+    for url, _title in rows:
         try:
-            feeds.append(CachedFeed(check_url(str(url)), clean_line(str(title or ""))))
+            feeds.append(CachedFeed(check_url(str(url)), names[str(url)]))
         except FeedAddressError as exc:
             problems.append(str(exc))
     return feeds, problems
+
+
+def _own_titles(rows: list[tuple[object, object]]) -> dict[str, str]:
+    """Each feed's title, told apart from an earlier one's as subscriptions' are (see Titles):
+    its items' source, and its subscription's title, so each feed keeps its own count."""
+    names = Titles(())
+    return {str(url): names.own(Subscription(url=str(url), key=str(url)), clean_line(str(title or "")))
+            for url, title in rows}
 
 
 def cached_items(path: Path) -> Iterator[tuple[Entry, StoryState]]:
     """Every item not deleted, as an entry with its marks (unread, flagged -> bookmarked)."""
     try:
         with closing(_connect(path)) as db:
-            titles = {str(url): str(title or "") for url, title in db.execute("SELECT rssurl, title FROM rss_feed")}
+            titles = _own_titles(db.execute("SELECT rssurl, title FROM rss_feed ORDER BY rowid").fetchall())
             rows = db.execute("SELECT guid, title, author, url, feedurl, pubDate, content, unread, enclosure_url, "
                               "enclosure_type, flags FROM rss_item WHERE deleted = 0 ORDER BY id")
             for number, row in enumerate(rows, 1):
