@@ -103,6 +103,23 @@ async def test_fetch_key_brings_new_stories_without_a_restart(store: Store, serv
         assert "Valley Courier 2" in sidebar_text(app)
 
 
+async def test_the_fetch_key_says_when_an_address_was_a_feed_already_subscribed(store: Store,
+                                                                                server: HTTPServer) -> None:
+    server.expect_request("/f").respond_with_data(rss_feed(2, title="Valley Courier"))
+    server.expect_request("/short").respond_with_data("", status=302, headers={"Location": "/f"})
+    subs = Subscriptions(store)
+    subs.add([server.url_for("/f")])
+    fetch(store)
+    subs.add([server.url_for("/short")])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        assert any("1 led to a feed already subscribed (Valley Courier)" in n.message for n in app._notifications)
+        assert [sub.url for sub in subs.all()] == [server.url_for("/f")]
+
+
 async def test_automatic_refresh_brings_stories_while_the_reader_is_open(tmp_path: Path, store: Store,
                                                                        server: HTTPServer) -> None:
     server.expect_request("/f").respond_with_data(rss_feed(3))

@@ -95,6 +95,7 @@ class FeedResult:
     skipped_entries: int = 0
     reason: str = ""
     moved_to: str = ""
+    same_as: str = ""  # the subscription whose feed this address led to: this one went into it
     photo_problems: list[str] = field(default_factory=list)  # why photos its entries name were not kept
 
     @property
@@ -519,7 +520,7 @@ def _duplicate(sub: Subscription, got: Got, owners: dict[str, Subscription]
         reason = f"moved to a feed {said}: the two are one subscription now (the stories of both stay)"
     else:
         reason = f"{said}: this address leads to the same feed, so it was not subscribed twice"
-    return FeedResult(sub, "skipped", reason=reason), into
+    return FeedResult(sub, "skipped", reason=reason, same_as=other.name if into is not None else ""), into
 
 
 def _account(sub: Subscription, got: Got, stamp: str) -> FeedResult:

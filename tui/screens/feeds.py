@@ -120,10 +120,13 @@ class FeedsMixin(_ScreenBase):
         text = f"{new} new, {updated} updated from {len(report.results)} feeds"
         if failed:
             text += f"; {failed} failed (see Feeds in the sidebar)"
+        same = [r.same_as for r in report.results if r.same_as]
+        if same:  # a subscription gone from the sidebar is said why
+            text += f"; {len(same)} led to a feed already subscribed ({', '.join(same[:3])}): not kept twice"
         photos = sum(len(r.photo_problems) for r in report.results)
         if photos:
             text += f"; {photos} photo{'s' if photos > 1 else ''} not kept (each story says why in its photo's place)"
-        say(self._fetch_done, "" if quiet and not (failed or new or updated) else text,
+        say(self._fetch_done, "" if quiet and not (failed or new or updated or same) else text,
             "warning" if failed else "information")
 
     def _fetch_progress(self, done: int, total: int, name: str) -> None:
