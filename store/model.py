@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -155,9 +156,28 @@ class Article:
         )
 
 
+#: Query parameters that only say how a reader came to a page (a newsletter, a social post, an
+#: ad), by wide convention never what the page is: ``utm_*`` and these click and mail ids.
+TRACKING = frozenset({"fbclid", "gclid", "dclid", "gbraid", "wbraid", "msclkid", "mc_cid", "mc_eid",
+                      "igshid", "yclid", "_hsenc", "_hsmi", "mkt_tok"})
+_MAY_TRACK = re.compile(r"[?&](?:utm_|" + "|".join(map(re.escape, sorted(TRACKING))) + r")", re.IGNORECASE)
+
+
+def _tracking(part: str) -> bool:
+    name = part.split("=", 1)[0].lower()
+    return name.startswith("utm_") or name in TRACKING
+
+
+def may_track(text: str) -> bool:
+    """Whether ``text`` (an address, or JSON holding one) may hold a tracking parameter: a cheap
+    test before :func:`normal_url` (no false negatives)."""
+    return _MAY_TRACK.search(text) is not None
+
+
 def normal_url(url: str) -> str:
     """The form of an address two saves of one page share: no fragment, lower-case scheme and
-    host, no default port, no trailing slash; ``http`` and ``https`` are the same page."""
+    host, no default port, no trailing slash, no tracking parameters (:data:`TRACKING`; the
+    others kept as written, in order); ``http`` and ``https`` are the same page."""
     try:
         parts = urlsplit(url.strip())
     except ValueError:
@@ -169,7 +189,10 @@ def normal_url(url: str) -> str:
     if parts.port and parts.port not in (80, 443):
         host += f":{parts.port}"
     path = parts.path.rstrip("/") or "/"
-    return urlunsplit((scheme, host, path, parts.query, ""))
+    query = parts.query
+    if query and may_track("?" + query):  # else as written: the ids of stored stories depend on it
+        query = "&".join(part for part in query.split("&") if not _tracking(part))
+    return urlunsplit((scheme, host, path, query, ""))
 
 
 def display_date(published: str | None, local: bool = False) -> str:

@@ -10,7 +10,7 @@ import orjson
 from rich.console import Console
 from rich.text import Text
 
-from broadsheet.cli.progress import Bar
+from broadsheet.cli.progress import Bar, update_addresses
 from broadsheet.cli.safe import shown
 from broadsheet.store.ingest.decode import DecodeError
 from broadsheet.store.ingest.importer import ImportReport, import_paths, read_article
@@ -117,6 +117,7 @@ def import_command(store: Store, args: argparse.Namespace) -> int:
 
 def run_import(store: Store, paths: list[Path], max_size: int, *, quiet: bool = False) -> ImportReport:
     """Import with a progress bar on stderr, then print the summary."""
+    update_addresses(err, store, quiet=quiet)
     with Bar(err, "Importing", unit="files", quiet=quiet) as bar:
         report = import_paths(store, paths, max_bytes=max_size, on_total=bar.total, on_step=lambda _p: bar.advance())
     if not quiet:

@@ -210,7 +210,7 @@ def export_command(subs: Subscriptions, output: str | None, form: str = "opml") 
 
 
 def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: bool) -> int:
-    from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
+    from broadsheet.cli.progress import Bar, update_addresses  # rich.progress: not when the reader parses its arguments
     from broadsheet.config import load_config
     from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch
     from broadsheet.store.feeds.photos import photo_note
@@ -228,6 +228,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
         err.print("No subscriptions to fetch. Add one with `broadsheet feeds add URL`.")
         return 0
     total = len(chosen) if chosen is not None else len(subs.all())
+    update_addresses(err, store, quiet=quiet)
     with Bar(err, "Fetching", unit="feeds", total=total, quiet=quiet, detail=True) as bar:
 
         def step(done: int, total: int, name: str) -> None:

@@ -12,13 +12,20 @@ them instead, each a fresh interpreter importing everything again (0.3 s of CPU 
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Mapping
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 from rich.console import Console
 from rich.progress import BarColumn, Progress, ProgressColumn, Task, TaskID, TextColumn, TimeRemainingColumn
 from rich.text import Text
+
+from broadsheet.store.errors import StoreWriteError
+
+if TYPE_CHECKING:
+    from broadsheet.store.storage.db import Store
 
 REFRESH = 0.1  # seconds between two redraws
 
@@ -114,3 +121,16 @@ class Bar:
         """The text after the bar (what is being worked on: a feed's name)."""
         self.progress.update(self.task, detail=text)
         self._draw()
+
+
+def update_addresses(console: Console, store: Store, *, quiet: bool = False) -> None:
+    """Bring a store's addresses up to date with a bar, before a command writes stories (once a
+    store: some seconds at a million stories, see store.storage.addresses). A store that cannot
+    be written now is left to the command, which says so its own way."""
+    from filelock import Timeout
+
+    if store.addresses_current or store.read_only:
+        return
+    with Bar(console, "Updating addresses", unit="shards", quiet=quiet) as bar, contextlib.suppress(
+            StoreWriteError, Timeout):
+        store.update_addresses(bar.update)

@@ -38,7 +38,7 @@ from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, normal_url
-from broadsheet.store.storage import fields
+from broadsheet.store.storage import addresses, fields
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity
 from broadsheet.store.storage.copies import combined, summary_of_page
 from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, story_key, text_hash
@@ -324,6 +324,7 @@ class Store:
         self._shards: dict[int, TinyDB] = {}
         self._directory = Directory(self.folder / "directory.bin")
         self._legacy_db: TinyDB | None = None
+        self._addresses_current = False  # the directory's addresses are in today's form (see store.storage.addresses)
         self._read_only_at_open = not os.access(self.folder, os.W_OK)
         if not self._read_only_at_open:
             self._tidy()
@@ -837,6 +838,7 @@ class Store:
         with self.lock:
             self._finish_delete()
             directory = self._located(write=True)
+            self._current_addresses(directory)
             numbers = self._meta_numbers()
             shard = numbers[-1] if numbers else 0
             fill = len(self._meta(shard).records()) if numbers else 0
@@ -931,6 +933,47 @@ class Store:
         for number in written - {newest}:
             self._shards.pop(number, None)
             self._metas.pop(number, None)
+
+    @property
+    def addresses_current(self) -> bool:
+        """Whether the stories' addresses are listed in today's form (else the next write of
+        stories brings them up to date first: seconds at a million stories, once)."""
+        return self._addresses_current or self._legacy or addresses.is_current(self.folder)
+
+    def update_addresses(self, on_progress: Callable[[int, int], None] | None = None) -> None:
+        """Bring the stories' addresses up to date now (see :mod:`store.storage.addresses`), so
+        a command can show it (``on_progress``: metadata shards read of all)."""
+        with self.lock:
+            self._finish_delete()
+            self._current_addresses(self._located(write=True), on_progress)
+
+    def _current_addresses(self, directory: Directory, tell: Callable[[int, int], None] | None = None) -> None:
+        """List stories saved with tracking parameters under their address now, once per store
+        (see :mod:`store.storage.addresses`; the caller holds the lock)."""
+        if self._addresses_current or self._legacy:
+            return
+        if not addresses.is_current(self.folder):
+            def unpack(record: dict[str, Any]) -> dict[str, Any]:
+                try:
+                    return unpack_record(record, self._meta_folder)
+                except StoreFileError:  # details changed by hand: listed by id alone; `repair` says so
+                    return record
+
+            def records(number: int) -> dict[str, dict[str, Any]]:
+                try:
+                    return self._meta(number).records()
+                except StoreFileError:  # `repair` salvages it and lists the stories anew, in today's form
+                    return {}
+
+            def found(address: str) -> str | None:
+                try:
+                    return self._by_address(address, directory)
+                except StoreFileError:
+                    return None  # listed again: the lookup confirms each candidate
+
+            addresses.bring_up_to_date(self.folder, directory, self._meta_numbers(), records, unpack, _entry,
+                                       found, tell)
+        self._addresses_current = True
 
     def _by_address(self, address: str, directory: Directory) -> str | None:
         """The id of the stored story at canonical ``address``, if any."""
