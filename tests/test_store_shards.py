@@ -50,7 +50,9 @@ def test_the_same_stories_again_are_found_in_any_shard(store: Store, small_shard
 def test_a_page_saved_again_is_found_by_its_address_in_an_old_shard(store: Store, small_shards: None) -> None:
     page = make_article(1, url="https://news.example/harbour-ferry", key=None)
     store.add([(page, None)] + [(make_article(i), None) for i in range(2, 9)])
-    feed_copy = make_article(1, url="http://news.example/harbour-ferry/", key="feed-guid-1", headline="Ferry, updated")
+    # a feed's copy with more text than the page (a summary would leave the page as it is)
+    feed_copy = make_article(1, url="http://news.example/harbour-ferry/", key="feed-guid-1", headline="Ferry, updated",
+                             body=[*page.body, "The new timetable starts next month."])
     stored = Store(store.folder).add_identified([(feed_copy.story_id, feed_copy, None)])
     assert stored.results == [(page.story_id, "updated")]
     assert Store(store.folder).article(page.story_id).headline == "Ferry, updated"
@@ -141,7 +143,7 @@ def test_a_store_in_the_old_layout_is_moved_to_shards(store: Store) -> None:
     assert not (store.folder / "articles.json").exists() and not (store.folder / "identity.json").exists()
     assert {m.id for m in moved.stories()} == set(old) and len(moved) == 2
     assert moved.article(page.story_id) == page
-    again = make_article(1, url="http://news.example/a/", key="guid", headline="Later")
+    again = make_article(1, url="http://news.example/a/", key="guid", headline="Later", body=[*page.body, "More."])
     assert moved.add_identified([(again.story_id, again, None)]).results == [(page.story_id, "updated")]
 
 
