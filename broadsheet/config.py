@@ -130,16 +130,27 @@ def load_config(path: Path | None = None) -> Config:
     return config
 
 
+class ConfigUnreadable(ValueError):
+    """The config file could not be read or parsed, so it is left as it is (its message says why)."""
+
+
 def save_theme(path: Path, theme: str) -> None:
-    """Write the theme into the config, keeping the user's comments and other settings."""
+    """Write the theme into the config, keeping the user's comments and other settings.
+
+    Raises ConfigUnreadable ("<file>: <reason>") rather than overwrite a file it could not
+    understand, and OSError when the write fails."""
     import tomlkit
 
     from broadsheet.store.storage.atomic import atomic_write_bytes
 
     try:
         document = tomlkit.parse(path.read_text("utf-8")) if path.exists() else tomlkit.parse(TEMPLATE)
-    except (OSError, UnicodeDecodeError, tomlkit.exceptions.ParseError):
-        return  # never overwrite a file we could not understand
+    except OSError as exc:
+        raise ConfigUnreadable(f"{path}: cannot read ({exc.strerror or exc})") from exc
+    except UnicodeDecodeError as exc:
+        raise ConfigUnreadable(f"{path}: not UTF-8 text") from exc
+    except tomlkit.exceptions.ParseError as exc:
+        raise ConfigUnreadable(f"{path}: {exc}") from exc
     document["theme"] = theme
     atomic_write_bytes(path, tomlkit.dumps(document).encode("utf-8"))
 

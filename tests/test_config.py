@@ -91,6 +91,24 @@ async def test_theme_choice_persists(filled_store: Store, tmp_path: Path) -> Non
     assert again.theme == "nord"
 
 
+async def test_a_theme_chosen_with_a_broken_config_is_not_saved_and_that_is_said(
+        filled_store: Store, tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    broken = "# mine\n[reader\n"
+    path.write_text(broken)
+    app = BroadsheetApp(filled_store, load_config(path))
+    told: list[str] = []
+    notify = app.notify
+    app.notify = lambda message, **kw: (told.append(str(message)), notify(message, **kw))[1]  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        app.theme = "nord"
+        await settle(pilot)
+    assert path.read_text() == broken  # never overwritten
+    said = [m for m in told if m.startswith("Theme not saved: the config file has an error: ")]
+    assert len(said) == 1 and str(path) in said[0] and "line 2" in said[0]
+
+
 async def test_resizing_keeps_the_story_and_position(filled_store: Store) -> None:
     from tests.factories import make_article
 

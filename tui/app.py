@@ -20,7 +20,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
-from broadsheet.config import Config, save_theme
+from broadsheet.config import Config, ConfigUnreadable, save_theme
 from broadsheet.resources import stylesheets
 from broadsheet.store.collector import resume_after_start
 from broadsheet.store.errors import StoreFileError
@@ -196,6 +196,9 @@ class BroadsheetApp(App[None]):
             try:
                 save_theme(self.config.path, theme)
                 self.config.theme = theme
+            except ConfigUnreadable as exc:
+                self.notify(f"Theme not saved: the config file has an error: {exc}", title="Config",
+                            severity="warning", timeout=10)
             except OSError as exc:
                 self.notify(f"Could not save the theme: {exc}", severity="warning")
 
