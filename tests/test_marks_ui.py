@@ -271,6 +271,43 @@ async def test_saved_search_persists_and_is_offered(app: BroadsheetApp, filled_s
         assert listed(again) == ["Mountain rail line reopens after winter closure"]
 
 
+async def _save_search(pilot, query: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    """Search ``query``, press s and name it ``name``, as a user does."""
+    await pilot.press("slash")
+    await type_text(pilot, query)
+    await pilot.press("enter", "s")
+    await settle(pilot)
+    pilot.app.screen.query_one(Input).value = name
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def test_saving_another_search_under_a_saved_name_asks_before_replacing_it(
+        app: BroadsheetApp, filled_store: Store) -> None:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await _save_search(pilot, "rail", "Trains")
+        await pilot.press("escape")
+        await _save_search(pilot, "rail", "Trains")  # the same search again: no question
+        assert not isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")
+        await _save_search(pilot, "harbour", " Trains ")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Replace the saved search 'Trains' (rail)?" in str(app.screen.query_one("Static").render())
+        await pilot.press("n")
+        await settle(pilot)
+        assert filled_store.user.get_setting("saved_searches") == {"Trains": "rail"}
+        assert any("'Trains' is kept" in n.message for n in app._notifications)
+        await pilot.press("s")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "Trains"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert filled_store.user.get_setting("saved_searches") == {"Trains": "harbour"}
+
+
 async def test_malformed_query_keeps_previous_results_with_a_message(app: BroadsheetApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

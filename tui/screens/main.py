@@ -48,7 +48,13 @@ from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never, parse_query
 from broadsheet.store.storage.atomic import FileIdentity, write_output
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
-from broadsheet.store.storage.userstate import StoryState, TagError, normalise_tag, parse_tag_edit
+from broadsheet.store.storage.userstate import (
+    StoryState,
+    TagError,
+    normalise_tag,
+    parse_tag_edit,
+    saved_search_name,
+)
 from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
 from broadsheet.tui.screens.feeds import FeedsMixin
@@ -1201,13 +1207,31 @@ class MainScreen(FeedsMixin, Screen[None]):
                         timeout=6)
             return
 
+        def save(name: str) -> None:
+            saved = self._write(lambda: self.reader.save_search(name))
+            if saved is None:
+                return
+            self._update_sidebar()
+            self.notify(f"Saved search {saved!r}")
+
         def done(name: str | None) -> None:
-            if name and name.strip():
-                saved = self._write(lambda: self.reader.save_search(name))
-                if saved is None:
-                    return
-                self._update_sidebar()
-                self.notify(f"Saved search {saved!r}")
+            if not name or not name.strip():
+                return
+            # Another search of that name is replaced only when the user says so; the same
+            # search saved again under its name needs no question.
+            clean = saved_search_name(name)
+            existing = self.reader.saved_searches().get(clean)
+            if existing is None or existing == query:
+                save(name)
+                return
+
+            def replace(yes: bool | None) -> None:
+                if yes:
+                    save(name)
+                else:
+                    self.notify(f"Not saved: the saved search {clean!r} is kept", timeout=3)
+
+            self.app.push_screen(ConfirmScreen(f"Replace the saved search {clean!r} ({existing})?"), replace)
 
         self.app.push_screen(PromptScreen(f"Name for the search: {query}", query), done)
 
