@@ -175,14 +175,19 @@ def config_command(args: argparse.Namespace) -> int:
 def serve_command(args: argparse.Namespace, folder: Path) -> int:
     """Serve the reader in a browser through textual-serve (each visitor gets a reader process)."""
     import shlex
+    import tempfile
 
     try:
         from textual_serve.server import Server
     except ImportError:
         err.print(Text("broadsheet serve needs textual-serve: pip install 'broadsheet[serve]'", style="red"))
         return 2
+    from broadsheet.cli.served_page import offline_templates
+
     command = shlex.join([sys.executable, "-m", "broadsheet", "--store", str(folder), "run"])
-    Server(command, host=args.host, port=args.port, title="Broadsheet").serve()
+    with tempfile.TemporaryDirectory(prefix="broadsheet-serve-") as templates:  # the page without Google Fonts
+        Server(command, host=args.host, port=args.port, title="Broadsheet",
+               templates_path=offline_templates(Path(templates))).serve()
     return 0
 
 
