@@ -2,10 +2,14 @@
 
 Textual ignores a keymap entry it cannot use: a key that is no key (``"notakey+++"``)
 silently unbinds the action, an unknown binding id does nothing, and two bindings on
-one key shadow each other (in one class one never fires; a focused widget's key hides
-the screen's). :func:`check_keymap` finds all three, so ``config check`` and
-the reader's start can say so; only the entries that are sound are applied, so a typo
-leaves the default key working.
+one key shadow each other: the app's priority keys (Textual's Ctrl+Q, Ctrl+P) come before
+all others, in one node one binding takes the key from the other (a screen's Tab no longer
+moves the focus), and a focused widget's key, its own or one it inherits from Textual (the
+list's Right), hides the screen's. Only a screen, its focused widget and the app answer a
+key together, so the photo screen's keys never meet the article view's. :func:`check_keymap`
+finds all of these, reading Textual's bindings from its classes, so ``config check`` and the
+reader's start can say so; only the entries that are sound are applied, so a typo leaves
+the default key working.
 """
 
 from __future__ import annotations
@@ -15,11 +19,14 @@ import inspect
 import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.keys import KEY_NAME_REPLACEMENTS, Keys, _normalize_key_list, key_to_character
-from textual.screen import Screen
+from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 
 MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 _NAMED_KEYS = {k.value for k in Keys if not k.value.startswith("<")} | set(KEY_NAME_REPLACEMENTS.values())
@@ -31,11 +38,6 @@ class Bound:
 
     owner: type
     binding: Binding
-
-    @property
-    def level(self) -> str:
-        """"screen" for the app and full screens (their keys work under every widget), else "widget"."""
-        return "screen" if issubclass(self.owner, App | Screen) else "widget"
 
 
 def key_problem(key: str) -> str | None:
@@ -75,28 +77,103 @@ def binding_ids() -> dict[str, Bound]:
     return {b.binding.id: b for b in all_bindings() if b.binding.id}
 
 
-def _keys(bound: Bound, keymap: dict[str, str]) -> list[str]:
-    text = keymap.get(bound.binding.id or "", bound.binding.key)
-    return [k for k in _normalize_key_list(text).split(",") if k]
+def screens() -> dict[type[Screen[Any]], tuple[type[Widget], ...]]:
+    """Each screen of the reader and the widgets on it that take focus: only bindings of one
+    screen, its focused widget and the app answer a key together (a test checks this list
+    against the running reader)."""
+    from textual.containers import VerticalScroll
+    from textual.widgets import Input
+
+    from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen
+    from broadsheet.tui.screens.help import HelpScreen
+    from broadsheet.tui.screens.main import MainScreen
+    from broadsheet.tui.screens.photo import PhotoScreen
+    from broadsheet.tui.widgets.article_view import ArticleView
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel
+    from broadsheet.tui.widgets.headline_list import HeadlineList
+    from broadsheet.tui.widgets.search_bar import SearchBar
+    from broadsheet.tui.widgets.sidebar import Sidebar
+
+    return {MainScreen: (HeadlineList, ArticleView, CreditsPanel, SearchBar, Sidebar), PhotoScreen: (),
+            HelpScreen: (VerticalScroll,), ConfirmScreen: (), PromptScreen: (Input,)}
 
 
-def _clashes(bindings: list[Bound], keymap: dict[str, str]) -> Iterator[tuple[str, Bound, Bound]]:
-    """(key, a, b) for two bindings that would answer the same key where both are active.
+@dataclass(frozen=True, slots=True)
+class Active:
+    """A binding as a node of class ``node`` has it: declared by ``owner`` (``node`` or a base,
+    Textual's included), on ``key``; ``user``: put there by the config's ``[keys]``."""
 
-    Bindings of one class clash on a shared key; so does a screen's (or the app's) binding
-    with any widget's, since the focused widget's binding wins and hides it.
-    """
-    for i, a in enumerate(bindings):
-        for b in bindings[i + 1:]:
-            same_class = a.owner is b.owner
-            if not same_class and a.level == b.level:
-                continue
-            for key in set(_keys(a, keymap)) & set(_keys(b, keymap)):
-                yield key, a, b
+    node: type
+    owner: type
+    binding: Binding
+    key: str
+    user: bool = False
+
+    @property
+    def textual(self) -> bool:
+        return not self.owner.__module__.startswith("broadsheet.")
+
+    @property
+    def what(self) -> str:
+        return self.binding.description or self.binding.tooltip or self.binding.action
+
+    @property
+    def name(self) -> str:
+        if self.binding.id and not self.textual:
+            return self.binding.id
+        return f"{self.node.__name__} {self.what}" + (" (Textual's)" if self.textual else "")
 
 
-def _name(bound: Bound) -> str:
-    return bound.binding.id or f"{bound.owner.__name__} {bound.binding.description or bound.binding.action}"
+def node_bindings(node: type[DOMNode]) -> dict[str, list[Active]]:
+    """Key -> the bindings a node of class ``node`` answers it with, merged as Textual merges
+    them: each class's ``BINDINGS`` (Textual's own classes too) replace its bases' on a key;
+    an app adds the command palette's key when it has none of its own."""
+    keys: dict[str, list[Active]] = {}
+    for owner in reversed(node.__mro__):
+        if not issubclass(owner, DOMNode):
+            continue
+        declared: dict[str, list[Active]] = {}
+        for binding in Binding.make_bindings(vars(owner).get("BINDINGS", [])):
+            declared.setdefault(binding.key, []).append(Active(node, owner, binding, binding.key))
+        keys.update(declared)
+    if issubclass(node, App) and node.ENABLE_COMMAND_PALETTE and not any(
+            a.binding.action in {"command_palette", "app.command_palette"} for found in keys.values() for a in found):
+        palette = Binding(node.COMMAND_PALETTE_BINDING, "command_palette", "palette", show=False, priority=True,
+                          tooltip="Open the command palette")
+        keys.setdefault(palette.key, []).append(Active(node, App, palette, palette.key))
+    return keys
+
+
+def _with_keymap(keys: dict[str, list[Active]], keymap: dict[str, str]
+                 ) -> tuple[dict[str, list[Active]], list[tuple[Active, Active]]]:
+    """``keys`` as Textual's keymap leaves them, and (user's binding, the binding it put off its
+    key) for each one a rebound binding replaced: a rebound binding leaves its old keys, and
+    on each new key it holds, the node's other bindings of that key are gone."""
+    rebound = {a.binding.id: a for found in keys.values() for a in found if a.binding.id in keymap}
+    result = {key: [a for a in found if a.binding.id not in keymap] for key, found in keys.items()}
+    new: dict[str, list[Active]] = {}
+    for binding_id, a in rebound.items():
+        for key in _normalize_key_list(keymap[binding_id]).split(","):
+            if key:
+                new.setdefault(key, []).append(Active(a.node, a.owner, a.binding, key, user=True))
+    replaced = [(user, lost) for key, users in new.items() for lost in result.get(key, []) for user in users]
+    result.update(new)
+    return {key: found for key, found in result.items() if found}, replaced
+
+
+def _contexts() -> Iterator[tuple[type[Screen[Any]], type[Widget] | None]]:
+    for screen, widgets in screens().items():
+        yield screen, None
+        for widget in widgets:
+            yield screen, widget
+
+
+def _consumed(widget: type[Widget] | None, key: str) -> bool:
+    """A key the focused text field types rather than looks up (a letter in the search bar)."""
+    from textual.widgets import Input
+
+    character = key_to_character(key) if len(key) > 1 else key
+    return widget is not None and issubclass(widget, Input) and character is not None and character.isprintable()
 
 
 def check_keymap(keymap: dict[str, str], where: str) -> tuple[dict[str, str], list[str]]:
@@ -118,19 +195,86 @@ def check_keymap(keymap: dict[str, str], where: str) -> tuple[dict[str, str], li
             problems.append(f"{where}: keys.{binding_id} = {text!r}: {why}; keeping the default {default!r}")
             continue
         sound[binding_id] = text
-    # Two bindings of one class on one key: one of them could never fire, so neither user entry
-    # is applied and the defaults (which never clash) stay. A widget's key over a screen's is
-    # applied, but said: while that widget has focus the key does the widget's action.
+    dropped, clashes = _clashes(sound, where)
+    return {k: v for k, v in sound.items() if k not in dropped}, problems + clashes
+
+
+def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
+    """(the ids whose keys are not applied, what is said) for the sound entries of ``keymap``.
+
+    Only a screen's bindings, its focused widget's and the app's answer a key together, and
+    Textual's own count: the app's priority keys (Ctrl+Q, Ctrl+P) come before every other, so
+    a binding put there never fires; a key two bindings of one node share does one of them
+    only, and a screen's Tab moves the focus; neither is applied, the defaults stay. A focused
+    widget's key (its own or inherited: the list's Right scrolls) hides the screen's: applied,
+    but said."""
+    problems: list[str] = []
     dropped: set[str] = set()
-    for key, a, b in _clashes(all_bindings(), sound):
-        if a.binding.id not in sound and b.binding.id not in sound:
+
+    def say(text: str) -> None:
+        if text not in problems:
+            problems.append(text)
+
+    def keeping(*bound: Active) -> str:
+        return " and ".join(b.binding.id for b in bound if b.user and b.binding.id)
+
+    nodes: dict[type, dict[str, list[Active]]] = {}
+    app = _app_class()
+    for node in dict.fromkeys([app, *(n for context in _contexts() for n in context if n is not None)]):
+        nodes[node], replaced = _with_keymap(node_bindings(node), keymap)
+        for user, lost in replaced:
+            if lost.textual and not issubclass(node, App | Screen):
+                continue  # a widget's own scroll or editing key, given to its own action
+            say(f"{where}: {user.name} and {lost.name} are both on {user.key!r}; keeping the default keys of "
+                f"{keeping(user)}")
+            dropped.add(user.binding.id or "")
+        for found in nodes[node].values():
+            if len(found) > 1 and any(a.user for a in found):  # two of the user's keys on one
+                say(f"{where}: {found[0].name} and {found[1].name} are both on {found[0].key!r}; keeping the "
+                    f"default keys of {keeping(*found)}")
+                dropped |= {a.binding.id or "" for a in found if a.user}
+    hidden: dict[tuple[str, str], list[tuple[type, Active]]] = {}  # (name, key) -> (widget, what it does)
+    for screen, widget in _contexts():
+        chain = [n for n in (widget, screen, None if issubclass(screen, ModalScreen) else app) if n is not None]
+        for key in sorted({key for node in chain for key in nodes[node]}):
+            answering = [a for node in chain for a in nodes[node].get(key, [])]
+            if not any(a.user for a in answering):
+                continue
+            first = next((a for node in (app, screen, widget) if node is not None
+                          for a in nodes[node].get(key, []) if a.binding.priority), None)
+            if first is not None:
+                for a in answering:
+                    if a is not first and a.user:
+                        say(f"{where}: keys.{a.binding.id} = {keymap[a.binding.id or '']!r}: {key!r} is the "
+                            f"app's own key ({first.binding.tooltip or first.what}) before any other; keeping the "
+                            f"default {a.binding.key!r}")
+                        dropped.add(a.binding.id or "")
+                continue
+            if widget is None or _consumed(widget, key) or not nodes[widget].get(key):
+                continue
+            first = nodes[widget][key][0]
+            for a in answering:
+                if a.node is not widget and (a.user or first.user):
+                    hidden.setdefault((a.name, key), []).append((widget, first))
+    for (name, key), widgets in hidden.items():
+        if len(widgets) == 1:
+            widget, first = widgets[0]
+            say(f"{where}: {name} and {first.name} are both on {key!r}: while the {widget.__name__} has focus, "
+                f"{key!r} does {first.what}")
             continue
-        if a.owner is b.owner:
-            problems.append(f"{where}: {_name(a)} and {_name(b)} are both on {key!r}; keeping the default keys of "
-                            f"{' and '.join(x.binding.id for x in (a, b) if x.binding.id in sound)}")
-            dropped |= {x.binding.id for x in (a, b) if x.binding.id in sound}
-        else:
-            screen, widget = (a, b) if a.level == "screen" else (b, a)
-            problems.append(f"{where}: {_name(screen)} and {_name(widget)} are both on {key!r}: while the "
-                            f"{widget.owner.__name__} has focus, {key!r} does {widget.binding.description or 'that'}")
-    return {k: v for k, v in sound.items() if k not in dropped}, problems
+        doing: dict[str, list[str]] = {}
+        for widget, first in widgets:
+            doing.setdefault(first.what, []).append(widget.__name__)
+        said = "; ".join(f"while the {_either(names)} has focus, {key!r} does {what}" for what, names in doing.items())
+        say(f"{where}: {name} is on {key!r}, a key {len(widgets)} widgets have too: {said}")
+    return dropped - {""}, problems
+
+
+def _either(names: list[str]) -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+
+
+def _app_class() -> type[App[Any]]:
+    from broadsheet.tui.app import BroadsheetApp
+
+    return BroadsheetApp

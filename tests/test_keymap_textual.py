@@ -1,0 +1,95 @@
+"""The keymap check knows Textual's own keys (the app's Ctrl+Q and Ctrl+P, a screen's Tab, the
+keys widgets inherit) and which screens and widgets answer a key together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from textual.widget import Widget
+
+from broadsheet.cli.main import main
+from broadsheet.config import load_config
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.keymap import check_keymap, screens
+from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen
+from broadsheet.tui.screens.help import HelpScreen
+from broadsheet.tui.screens.photo import PhotoScreen
+from broadsheet.tui.widgets.headline_list import HeadlineList
+from tests.factories import make_article
+from tests.pilot import settle
+
+TEXTUAL_FIRST = '"story.bookmark" = "ctrl+q"\n"view.zen" = "ctrl+p"\n"story.read" = "tab"\n'
+
+
+def config_with(tmp_path: Path, keys: str) -> Path:
+    path = tmp_path / "config.toml"
+    path.write_text("[keys]\n" + keys)
+    return path
+
+
+def test_config_check_says_textuals_own_keys_come_first_and_keeps_the_defaults(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    path = config_with(tmp_path, TEXTUAL_FIRST)
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(path))
+    assert main(["config", "check"]) == 1
+    err = capsys.readouterr().err.replace("\n", " ")
+    assert "keys.story.bookmark = 'ctrl+q': 'ctrl+q' is the app's own key (Quit) before any other; " \
+           "keeping the default 'b'" in err
+    assert "keys.view.zen = 'ctrl+p': 'ctrl+p' is the app's own key (Open the command palette)" in err
+    assert "story.read and MainScreen Focus Next (Textual's) are both on 'tab'; keeping the default keys of " \
+           "story.read" in err
+    assert load_config(path).keys == {}
+
+
+def test_a_key_the_focused_widgets_inherit_from_textual_is_said() -> None:
+    keys, problems = check_keymap({"story.next_photo": "right"}, "c")
+    assert keys == {"story.next_photo": "right"}  # it works while no list or view has focus
+    assert problems == [
+        "c: story.next_photo is on 'right', a key 5 widgets have too: while the HeadlineList, ArticleView, "
+        "CreditsPanel or Sidebar has focus, 'right' does Scroll Right; while the SearchBar has focus, 'right' "
+        "does Move cursor right or accept the completion suggestion"]
+
+
+def test_keys_of_a_screen_never_meet_the_widgets_of_another() -> None:
+    keys = {"photo.next": "n", "photo.close": "escape,d"}  # the article view's n, the main screen's d
+    assert check_keymap(keys, "c") == (keys, [])
+
+
+def test_letters_typed_into_the_search_bar_are_no_clash() -> None:
+    keys = {"story.bookmark": "ctrl+b", "view.zen": "Z"}
+    assert check_keymap(keys, "c") == (keys, [])
+
+
+async def test_the_reader_warns_at_start_and_keeps_the_default_keys(store: Store, tmp_path: Path) -> None:
+    store.add([(make_article(1), None), (make_article(2), None)])
+    app = BroadsheetApp(store, load_config(config_with(tmp_path, TEXTUAL_FIRST)))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        told = " ".join(n.message for n in app._notifications)
+        assert "'ctrl+q' is the app's own key" in told and "'ctrl+p' is the app's own key" in told
+        assert "both on 'tab'" in told
+        story = app.screen.query_one(HeadlineList).current
+        await pilot.press("b", "m")
+        await settle(pilot)
+        assert store.user.get(story.id).bookmarked and store.user.get(story.id).read
+        await pilot.press("tab")
+        await settle(pilot)
+        assert not isinstance(app.focused, HeadlineList)  # Tab still moves the focus
+
+
+async def test_the_screens_the_check_knows_have_the_focusable_widgets_the_reader_has(
+        filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    known = screens()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        opened = [PhotoScreen(make_article(1).images, 0, filled_store.folder, "off"), HelpScreen(app.screen, {}),
+                  ConfirmScreen("Sure?"), PromptScreen("Name")]
+        for screen in [app.screen, *opened]:
+            if screen is not app.screen:
+                await app.push_screen(screen)
+                await settle(pilot)
+            focusable = {type(w) for w in screen.query(Widget) if w.can_focus}
+            assert type(screen) in known and focusable <= set(known[type(screen)]), type(screen).__name__
