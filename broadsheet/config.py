@@ -17,7 +17,7 @@ import platformdirs
 TEMPLATE = """\
 # Broadsheet settings. `broadsheet config path` prints where this file lives.
 
-# A Textual theme name (choose one live with Ctrl+P, "Change theme"; the choice is saved here).
+# A Textual theme name (choose one live with Ctrl+P, "Theme"; the choice is saved here).
 # theme = "textual-dark"
 
 [reader]
