@@ -13,7 +13,7 @@ from broadsheet.cli.main import main
 from broadsheet.store.feeds.opml import read_feed_list, read_opml, read_urls, write_opml, write_urls
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions
 from broadsheet.store.storage.db import Store
-from tests.feeds import rss_feed
+from tests.feeds import rss, rss_feed, rss_item
 
 OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="1.0"><head><title>From another reader</title></head><body>
@@ -133,6 +133,21 @@ def test_import_a_newsboat_cache_keeps_marks_and_subscribes(tmp_path: Path, serv
     assert run(folder, "fetch", "--quiet") == 0
     store = Store(folder)
     assert len(store) == 4
+
+
+def test_an_item_deleted_in_newsboat_is_not_fetched_again(tmp_path: Path, server: HTTPServer,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    url = server.url_for("/rss")
+    cache = newsboat_cache(tmp_path / "cache.db", url)
+    folder = tmp_path / "store"
+    assert run(folder, "import", str(cache)) == 0
+    assert "1 items deleted in newsboat stay deleted" in capsys.readouterr().err
+    # The feed still carries the item deleted in newsboat: it does not come back as a new story.
+    items = [rss_item(n) for n in range(3)] + [rss_item(3, guid="gone", title="Deleted item")]
+    server.expect_request("/rss").respond_with_data(rss("\n".join(items)))
+    assert run(folder, "fetch", "--quiet") == 0
+    assert sorted(m.headline for m in Store(folder).stories()) == [
+        f"Ferry timetable change number {n}" for n in range(3)]
 
 
 def test_feeds_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

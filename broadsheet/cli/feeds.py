@@ -177,7 +177,7 @@ def import_command(subs: Subscriptions, path: Path) -> int:
 
 def subscribe_newsboat_caches(store: Store, paths: list[Path]) -> None:
     """After ``broadsheet import ~/.newsboat/cache.db``: its feeds become subscriptions too."""
-    from broadsheet.store.feeds.newsboat import CacheError, cached_feeds, is_cache
+    from broadsheet.store.feeds.newsboat import CacheError, cached_feeds, deleted_items, is_cache
 
     for path in paths:
         try:
@@ -193,6 +193,12 @@ def subscribe_newsboat_caches(store: Store, paths: list[Path]) -> None:
             continue  # the import summary already says why the file could not be read
         added, _present = Subscriptions(store).add([f.url for f in cached], titles={f.url: f.title for f in cached})
         err.print(f"{len(added)} feeds of the newsboat cache added as subscriptions (see `broadsheet feeds list`)")
+        try:
+            gone = store.remember_deleted_entries(deleted_items(path))
+        except CacheError:
+            continue
+        if gone:
+            err.print(f"{gone} items deleted in newsboat stay deleted: fetch will not bring them back")
 
 
 def export_command(subs: Subscriptions, output: str | None, form: str = "opml") -> int:

@@ -87,6 +87,26 @@ def cached_items(path: Path) -> Iterator[tuple[Entry, StoryState]]:
         raise CacheError(f"not a readable newsboat cache ({exc})") from None
 
 
+def deleted_items(path: Path) -> set[str]:
+    """The story ids of the items deleted in newsboat (kept in its cache, marked ``deleted``):
+    remembered as deleted entries, or the first fetch of their feed brought them back as new."""
+    ids: set[str] = set()
+    try:
+        with closing(_connect(path)) as db:
+            for guid, title, url, feed in db.execute(
+                    "SELECT guid, title, url, feedurl FROM rss_item WHERE deleted != 0 ORDER BY id"):
+                if not guid and not url:
+                    continue  # known by its content alone, which a feed's copy need not share
+                entry = item_article(0, str(feed or "") or None, "", guid=str(guid or ""), link=str(url or ""),
+                                     title=str(title or "") or "-", html="", text="", standfirst="", published="",
+                                     authors=[], enclosures=[])
+                if entry.article is not None:
+                    ids.add(entry.article.story_id)
+    except sqlite3.Error as exc:
+        raise CacheError(f"not a readable newsboat cache ({exc})") from None
+    return ids
+
+
 def _published(when: object) -> str:
     """An item's ``pubDate`` (seconds since 1970) as ISO text; "" for none, or one no date can be
     (a damaged row's year 3170843 stopped the import of every item after it)."""

@@ -1112,6 +1112,16 @@ class Store:
         ids = doc.get("ids") if isinstance(doc, dict) else None
         return {sid for sid in ids if isinstance(sid, str)} if isinstance(ids, list) else set()
 
+    def remember_deleted_entries(self, ids: Iterable[str]) -> int:
+        """Take ``ids`` as feed entries the user deleted (in another reader, before moving in),
+        so fetch does not store them; a stored story is left alone. Returns how many were new."""
+        with self.lock:
+            known = self.deleted_entries()
+            new = {sid for sid in ids if sid not in known and self.meta(sid) is None}
+            if new:
+                self._set_deleted_entries(known | new)
+        return len(new)
+
     def _set_deleted_entries(self, ids: set[str]) -> None:
         """Keep ``ids`` (the caller holds the lock): sorted, so a store's copy is the same file."""
         kept = sorted(ids)[-DELETED_KEPT:] if len(ids) > DELETED_KEPT else sorted(ids)
