@@ -150,6 +150,36 @@ def test_an_item_deleted_in_newsboat_is_not_fetched_again(tmp_path: Path, server
         f"Ferry timetable change number {n}" for n in range(3)]
 
 
+def test_an_older_cache_without_flags_or_deleted_imports_and_says_what_it_leaves_out(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    cache = tmp_path / "cache.db"
+    db = sqlite3.connect(cache)  # newsbeuter's schema: no flags, no deleted
+    db.executescript("""
+CREATE TABLE rss_feed ( rssurl VARCHAR(1024) PRIMARY KEY NOT NULL, url VARCHAR(1024) NOT NULL,
+  title VARCHAR(1024) NOT NULL );
+CREATE TABLE rss_item ( id INTEGER PRIMARY KEY AUTOINCREMENT NOT NULL, guid VARCHAR(64) NOT NULL, title VARCHAR(1024)
+  NOT NULL, author VARCHAR(1024) NOT NULL, url VARCHAR(1024) NOT NULL, feedurl VARCHAR(1024) NOT NULL, pubDate INTEGER
+  NOT NULL, content VARCHAR(65535) NOT NULL, unread INTEGER(1) NOT NULL , enclosure_url VARCHAR(1024), enclosure_type
+  VARCHAR(1024), enqueued INTEGER(1) NOT NULL DEFAULT 0);
+INSERT INTO rss_feed VALUES ('https://old.example/rss', 'https://old.example/', 'Valley Courier');
+INSERT INTO rss_feed VALUES ('exec:~/bin/tides.sh', '', 'Tide Script');
+INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread)
+  VALUES ('r1', 'Mill reopens by the river', 'Ben Ortiz', 'https://old.example/mill', 'https://old.example/rss',
+          1500000000, '<p>The mill opened again.</p>', 0);
+""")
+    db.commit()
+    db.close()
+    folder = tmp_path / "store"
+    assert run(folder, "import", str(cache)) == 0
+    err = capsys.readouterr().err
+    assert "failed" not in err.replace("0 failed", "")
+    assert "left out: 'Tide Script': exec:" in err
+    store = Store(folder)
+    [story] = store.stories()
+    assert story.headline == "Mill reopens by the river" and store.user.all()[story.id].read
+    assert [s.url for s in Subscriptions(store).all()] == ["https://old.example/rss"]
+
+
 def test_feeds_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "store"
     assert run(folder, "feeds", "add", "https://a.example/rss", "ftp://nope", "--tag", "Work") == 1

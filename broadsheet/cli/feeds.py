@@ -188,11 +188,13 @@ def subscribe_newsboat_caches(store: Store, paths: list[Path]) -> None:
         if not is_cache(head):
             continue
         try:
-            cached, _problems = cached_feeds(path)
+            cached, problems = cached_feeds(path)
         except CacheError:
             continue  # the import summary already says why the file could not be read
         added, _present = Subscriptions(store).add([f.url for f in cached], titles={f.url: f.title for f in cached})
         err.print(f"{len(added)} feeds of the newsboat cache added as subscriptions (see `broadsheet feeds list`)")
+        for problem in problems:  # (their items were imported all the same)
+            err.print(Text(f"  left out: {shown(problem)}", style="yellow"))
         try:
             gone = store.remember_deleted_entries(deleted_items(path))
         except CacheError:

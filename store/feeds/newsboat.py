@@ -52,7 +52,11 @@ def cached_feeds(path: Path) -> tuple[list[CachedFeed], list[str]]:
     except sqlite3.Error as exc:
         raise CacheError(f"not a readable newsboat cache ({exc})") from None
     names = _own_titles(rows)
-    for url, _title in rows:
+    for url, title in rows:
+        kind = str(url).split(":", 1)[0]
+        if kind in ("exec", "filter", "query"):
+            problems.append(f"{clean_line(str(title or url))!r}: {kind}: feeds are newsboat's own (not subscribed)")
+            continue
         try:
             feeds.append(CachedFeed(check_url(str(url)), names[str(url)]))
         except FeedAddressError as exc:
@@ -68,15 +72,28 @@ def _own_titles(rows: list[tuple[object, object]]) -> dict[str, str]:
             for url, title in rows}
 
 
+ITEM_COLUMNS = ("guid", "title", "author", "url", "feedurl", "pubDate", "content", "unread", "enclosure_url",
+                "enclosure_type", "flags", "deleted")
+_ABSENT = {"unread": "1", "deleted": "0"}  # an older cache without the column: every item unread, none deleted
+
+
+def _columns(db: sqlite3.Connection, wanted: tuple[str, ...]) -> str:
+    """``wanted`` as a select list, each column the cache lacks as its empty value: older
+    newsboat (and newsbeuter) caches have no ``flags`` or ``deleted``, and reading them failed."""
+    have = {str(row[1]).casefold() for row in db.execute("PRAGMA table_info(rss_item)")}
+    if not have:
+        raise sqlite3.OperationalError("no rss_item table")
+    return ", ".join(name if name.casefold() in have else f"{_ABSENT.get(name, 'NULL')} AS {name}" for name in wanted)
+
+
 def cached_items(path: Path) -> Iterator[tuple[Entry, StoryState]]:
     """Every item not deleted, as an entry with its marks (unread, flagged -> bookmarked)."""
     try:
         with closing(_connect(path)) as db:
             titles = _own_titles(db.execute("SELECT rssurl, title FROM rss_feed ORDER BY rowid").fetchall())
-            rows = db.execute("SELECT guid, title, author, url, feedurl, pubDate, content, unread, enclosure_url, "
-                              "enclosure_type, flags FROM rss_item WHERE deleted = 0 ORDER BY id")
+            rows = db.execute(f"SELECT {_columns(db, ITEM_COLUMNS)} FROM rss_item WHERE deleted = 0 ORDER BY id")
             for number, row in enumerate(rows, 1):
-                guid, title, author, url, feed, when, content, unread, enclosure, kind, flags = row
+                guid, title, author, url, feed, when, content, unread, enclosure, kind, flags, _ = row
                 entry = item_article(
                     number, str(feed or "") or None, clean_line(titles.get(str(feed), "")),
                     guid=str(guid or ""), link=str(url or ""), title=str(title or ""), html=str(content or ""),
@@ -93,8 +110,9 @@ def deleted_items(path: Path) -> set[str]:
     ids: set[str] = set()
     try:
         with closing(_connect(path)) as db:
-            for guid, title, url, feed in db.execute(
-                    "SELECT guid, title, url, feedurl FROM rss_item WHERE deleted != 0 ORDER BY id"):
+            columns = _columns(db, ("guid", "title", "url", "feedurl", "deleted"))
+            for guid, title, url, feed, _ in db.execute(
+                    f"SELECT {columns} FROM rss_item WHERE deleted != 0 ORDER BY id"):
                 if not guid and not url:
                     continue  # known by its content alone, which a feed's copy need not share
                 entry = item_article(0, str(feed or "") or None, "", guid=str(guid or ""), link=str(url or ""),
