@@ -68,6 +68,27 @@ def test_newsboat_urls_file_with_tags_titles_and_queries() -> None:
     assert [(f.url, f.title, f.tags) for f in again.feeds] == [(f.url, f.title, f.tags) for f in listed.feeds]
 
 
+@pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-32-be", "utf-8-sig"])
+def test_a_feed_list_with_a_byte_order_mark_is_read_in_its_encoding(codec: str) -> None:
+    mark = {"utf-16-be": "\ufeff", "utf-32-be": "\ufeff"}.get(codec, "")  # the -be codecs write none themselves
+    text = OPML.decode().replace('encoding="UTF-8"', f'encoding="{codec.upper()}"')
+    listed = read_feed_list((mark + text).encode(codec))
+    assert [f.title for f in listed.feeds] == ["Harbour Gazette", "Valley Courier", "Dispatch"]
+    urls = read_feed_list((mark + 'https://gazette.example/rss news "~Gazette"\n').encode(codec))
+    assert [(f.url, f.title, f.tags) for f in urls.feeds] == [("https://gazette.example/rss", "Gazette", ["news"])]
+
+
+def test_a_binary_file_is_refused_in_one_message_naming_it(tmp_path: Path,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import random
+
+    junk = tmp_path / "photo.opml"
+    junk.write_bytes(random.Random(7).randbytes(4096))
+    assert run(tmp_path / "store", "feeds", "import", str(junk)) == 2
+    err = capsys.readouterr().err
+    assert "photo.opml: not an OPML or urls file" in err and "left out" not in err
+
+
 NEWSBOAT_SCHEMA = """
 CREATE TABLE rss_feed (  rssurl VARCHAR(1024) PRIMARY KEY NOT NULL,  url VARCHAR(1024) NOT NULL,  title VARCHAR(1024)
   NOT NULL , lastmodified INTEGER(11) NOT NULL DEFAULT 0, is_rtl INTEGER(1) NOT NULL DEFAULT 0, etag VARCHAR(128)

@@ -142,7 +142,7 @@ def remove_command(subs: Subscriptions, refs: list[str]) -> int:
 
 def import_command(subs: Subscriptions, path: Path) -> int:
     from broadsheet.store.feeds.newsboat import CacheError, cached_feeds, is_cache
-    from broadsheet.store.feeds.opml import read_feed_list
+    from broadsheet.store.feeds.opml import FeedListError, read_feed_list
     from broadsheet.store.feeds.parse import FeedError, gunzipped
     from broadsheet.store.ingest.formats.feed import FEED_FILE_MAX
 
@@ -164,7 +164,11 @@ def import_command(subs: Subscriptions, path: Path) -> int:
             return 2
         added, present = subs.add([f.url for f in cached], titles={f.url: f.title for f in cached})
     else:
-        listed = read_feed_list(data)
+        try:
+            listed = read_feed_list(data)
+        except FeedListError as exc:
+            err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
+            return 2
         problems = listed.problems
         added, present = subs.add([f.url for f in listed.feeds], titles={f.url: f.title for f in listed.feeds},
                                   tags_of={f.url: f.tags for f in listed.feeds})

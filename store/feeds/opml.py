@@ -7,6 +7,7 @@ both become tags, which is how other readers mean them.
 
 from __future__ import annotations
 
+import codecs
 import shlex
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
@@ -42,17 +43,48 @@ class FeedList:
         known.tags = clean_tags([*known.tags, *listed.tags])
 
 
-def is_opml(data: bytes) -> bool:
-    head = data[:2048].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return head.startswith(b"<") and b"<opml" in head
+class FeedListError(ValueError):
+    """A file that is neither OPML nor a ``urls`` file (a binary file given by mistake)."""
+
+
+# UTF-32 LE's mark begins with UTF-16 LE's: looked for first.
+_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
+          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+
+
+def _unmarked(data: bytes) -> bytes | str:
+    """The text of a file that starts with a byte-order mark (a UTF-16 OPML was read as a urls
+    file of NUL-filled lines), else its bytes: the parser reads the XML declaration's encoding."""
+    for mark, codec in _MARKS:
+        if data.startswith(mark):
+            return data.decode(codec, "replace")
+    return data
+
+
+def is_opml(text: str) -> bool:
+    head = text[:2048].lstrip("\ufeff \t\r\n").lower()
+    return head.startswith("<") and "<opml" in head
+
+
+def _binary(text: str) -> bool:
+    """Text no feed list is: more than a tenth of its start undecodable or control characters."""
+    sample = text[:8192]
+    odd = sum(1 for c in sample if c == "\ufffd" or (c < " " and c not in "\t\n\r\f") or c == "\x7f")
+    return odd * 10 > len(sample)
 
 
 def read_feed_list(data: bytes) -> FeedList:
-    """OPML or a newsboat ``urls`` file, told apart by content."""
-    return read_opml(data) if is_opml(data) else read_urls(data.decode("utf-8-sig", "replace"))
+    """OPML or a newsboat ``urls`` file, told apart by content; FeedListError for anything else."""
+    content = _unmarked(data)
+    text = content if isinstance(content, str) else content.decode("utf-8", "replace")
+    if is_opml(text):
+        return read_opml(content)
+    if _binary(text):
+        raise FeedListError("not an OPML or urls file")
+    return read_urls(text)
 
 
-def read_opml(data: bytes) -> FeedList:
+def read_opml(data: bytes | str) -> FeedList:
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
 
