@@ -201,6 +201,23 @@ INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unrea
     assert [s.url for s in Subscriptions(store).all()] == ["https://old.example/rss"]
 
 
+@pytest.mark.parametrize("urls_first", [False, True])
+def test_tags_of_newsboat_urls_reach_the_stories_moved_in_from_its_cache(tmp_path: Path, urls_first: bool) -> None:
+    cache = newsboat_cache(tmp_path / "cache.db", "https://gazette.example/rss")
+    urls = tmp_path / "urls"
+    urls.write_text('https://gazette.example/rss news "local news"\n')
+    folder = tmp_path / "store"
+    steps = [("feeds", "import", str(urls)), ("import", str(cache))]
+    for step in steps[::-1] if not urls_first else steps:
+        assert run(folder, *step) == 0
+    store = Store(folder)
+    [sub] = Subscriptions(store).all()
+    assert sub.tags == ["news", "local news"]
+    # As fetch gives a feed's tags to the stories it stores, so to those that moved in.
+    states = store.user.all()
+    assert sorted(states[m.id].tags for m in store.stories()) == [("news", "local news")] * 3
+
+
 def test_feeds_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "store"
     assert run(folder, "feeds", "add", "https://a.example/rss", "ftp://nope", "--tag", "Work") == 1

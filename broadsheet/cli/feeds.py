@@ -13,7 +13,9 @@ from rich.text import Text
 
 from broadsheet.cli.safe import shown
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, Subscriptions, check_url
+from broadsheet.store.model import normal_url
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.sourcepath import path_text
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -156,6 +158,7 @@ def import_command(subs: Subscriptions, path: Path) -> int:
     except FeedError as exc:
         err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
         return 2
+    tagged: list[tuple[Subscription, list[str], list[str]]] = []
     if is_cache(data[:65536]):
         try:
             cached, problems = cached_feeds(path)
@@ -172,11 +175,29 @@ def import_command(subs: Subscriptions, path: Path) -> int:
         problems = listed.problems
         added, present = subs.add([f.url for f in listed.feeds], titles={f.url: f.title for f in listed.feeds},
                                   tags_of={f.url: f.tags for f in listed.feeds})
+        given = {normal_url(f.url): f.tags for f in listed.feeds if f.tags}
+        tagged = [(sub, given.get(normal_url(sub.url), []), [sub.title]) for sub in [*added, *present]]
     err.print(Text(f"{len(added)} feeds added, {len(present)} already subscribed, {len(problems)} left out",
                    style="bold"))
     for problem in problems:
         err.print(Text(f"  left out: {shown(problem)}", style="yellow"))
+    tag_feeds_stories(subs.store, tagged)
     return 1 if problems and not added and not present else 0
+
+
+def tag_feeds_stories(store: Store, feeds: list[tuple[Subscription, list[str], list[str]]],
+                      file: str | None = None) -> None:
+    """Give stories already stored the tags their feed was given, as fetch gives them to its new
+    ones; each feed with its tags and the sources its stories may carry."""
+    from broadsheet.store.feeds.feedstories import feed_stories, tag_stories
+
+    feeds = [feed for feed in feeds if feed[1]]
+    if not feeds:
+        return
+    stories = feed_stories(store, [(sub, names) for sub, _, names in feeds], file)
+    tagged = sum(tag_stories(store, stories[sub.id], tags) for sub, tags, _ in feeds)
+    if tagged:
+        err.print(f"{tagged} stories already stored given their feed's tags")
 
 
 def subscribe_newsboat_caches(store: Store, paths: list[Path]) -> None:
@@ -195,8 +216,11 @@ def subscribe_newsboat_caches(store: Store, paths: list[Path]) -> None:
             cached, problems = cached_feeds(path)
         except CacheError:
             continue  # the import summary already says why the file could not be read
-        added, _present = Subscriptions(store).add([f.url for f in cached], titles={f.url: f.title for f in cached})
+        added, present = Subscriptions(store).add([f.url for f in cached], titles={f.url: f.title for f in cached})
         err.print(f"{len(added)} feeds of the newsboat cache added as subscriptions (see `broadsheet feeds list`)")
+        titled = {normal_url(f.url): f.title for f in cached}  # the source newsboat's items carry
+        tag_feeds_stories(store, [(sub, sub.tags, [sub.title, titled.get(normal_url(sub.url), "")]) for sub in present],
+                          path_text(path))  # the feeds a urls file imported before tagged
         for problem in problems:  # (their items were imported all the same)
             err.print(Text(f"  left out: {shown(problem)}", style="yellow"))
         try:

@@ -289,6 +289,11 @@ class StoryMeta:
     def file(self) -> str | None:
         return fields.text(self._details().get("file"))
 
+    @property
+    def key(self) -> str | None:
+        """Its identity within its source (a feed entry's ``feed#guid``), when it has one."""
+        return fields.text(self._details().get("key"))
+
     def article(self, body: list[str]) -> Article:
         """The whole story, given its body (kept apart, in a body shard)."""
         return Article.from_contract({**fields.readable_fields(self._details()), "body": body})

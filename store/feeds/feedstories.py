@@ -1,0 +1,58 @@
+"""A feed's stories already stored, given the tags and the title the feed gets later.
+
+Fetch gives a feed's new stories its tags and its title as their source. Stories that
+came another way (newsboat's ``cache.db``) and a feed list imported after them (its
+``urls`` file, with tags and ``"~Title"``) must end the same: ``tag:news`` found nothing,
+and the sidebar showed the feed's stories under its old title.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from broadsheet.store.feeds.subscriptions import Subscription
+from broadsheet.store.sanitize import is_web_address
+from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.userstate import StoryState
+
+
+def feed_stories(store: Store, feeds: Iterable[tuple[Subscription, Iterable[str]]],
+                 file: str | None = None) -> dict[str, list[StoryMeta]]:
+    """The stored stories of each feed (by subscription id), in one pass over the store.
+
+    A feed's are among those whose source is one of the names given with it (a feed's
+    stories carry its title), the ones with its identity: an entry key ``key#guid``, or its
+    address as their file; a guid-less item moved in from newsboat has only its link as its
+    key, and a file that is not an address. ``file``: only the stories stored from that file.
+    """
+    by_source: dict[str, list[Subscription]] = {}
+    found: dict[str, list[StoryMeta]] = {}
+    for sub, names in feeds:
+        found[sub.id] = []
+        for name in {name for name in names if name}:
+            by_source.setdefault(name, []).append(sub)
+    if not by_source:
+        return found
+    for meta in store.stories():
+        subs = by_source.get(meta.source or "")
+        if not subs:
+            continue
+        key, came_from = meta.key or "", meta.file or ""
+        if file is not None and came_from != file:
+            continue
+        for sub in subs:
+            if key.startswith(f"{sub.key or sub.url}#") or came_from in (sub.url, sub.key) or (
+                    key and key == meta.url and not is_web_address(came_from)):
+                found[sub.id].append(meta)
+                break
+    return found
+
+
+def tag_stories(store: Store, stories: Iterable[StoryMeta], tags: Iterable[str]) -> int:
+    """Add ``tags`` to ``stories`` (as fetch gives a feed's tags to its new stories); how many."""
+    given = tuple(tags)
+    states = {meta.id: StoryState(tags=given) for meta in stories} if given else {}
+    if states:
+        store.user.merge(states)
+    return len(states)
+
