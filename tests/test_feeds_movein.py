@@ -218,6 +218,32 @@ def test_tags_of_newsboat_urls_reach_the_stories_moved_in_from_its_cache(tmp_pat
     assert sorted(states[m.id].tags for m in store.stories()) == [("news", "local news")] * 3
 
 
+@pytest.mark.parametrize("urls_first", [False, True])
+def test_a_title_chosen_in_newsboat_urls_names_the_feed_and_its_moved_in_stories(
+        tmp_path: Path, urls_first: bool, capsys: pytest.CaptureFixture[str]) -> None:
+    cache = newsboat_cache(tmp_path / "cache.db", "https://gazette.example/rss")
+    db = sqlite3.connect(cache)
+    db.execute("UPDATE rss_item SET unread = 1 WHERE guid = 'item-1'")
+    db.commit()
+    db.close()
+    urls = tmp_path / "urls"
+    urls.write_text('https://gazette.example/rss "~My Gazette"\n')
+    folder = tmp_path / "store"
+    steps = [("feeds", "import", str(urls)), ("import", str(cache))]
+    for step in steps if urls_first else steps[::-1]:
+        assert run(folder, *step) == 0
+    store = Store(folder)
+    [sub] = Subscriptions(store).all()
+    assert sub.title == "My Gazette"
+    assert {m.source for m in store.stories()} == {"My Gazette"}
+    capsys.readouterr()
+    assert run(folder, "feeds", "list", "--json") == 0
+    [row] = [orjson.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert (row["title"], row["stories"], row["unread"]) == ("My Gazette", 3, 2)
+    assert run(folder, "search", 'feed:"My Gazette"') == 0
+    assert "3 stories" in capsys.readouterr().err
+
+
 def test_feeds_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     folder = tmp_path / "store"
     assert run(folder, "feeds", "add", "https://a.example/rss", "ftp://nope", "--tag", "Work") == 1

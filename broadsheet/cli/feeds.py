@@ -158,7 +158,7 @@ def import_command(subs: Subscriptions, path: Path) -> int:
     except FeedError as exc:
         err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
         return 2
-    tagged: list[tuple[Subscription, list[str], list[str]]] = []
+    changed: list[tuple[Subscription, list[str], list[str]]] = []
     if is_cache(data[:65536]):
         try:
             cached, problems = cached_feeds(path)
@@ -173,31 +173,37 @@ def import_command(subs: Subscriptions, path: Path) -> int:
             err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
             return 2
         problems = listed.problems
+        before = {sub.id: sub.title for sub in subs.all()}
         added, present = subs.add([f.url for f in listed.feeds], titles={f.url: f.title for f in listed.feeds},
-                                  tags_of={f.url: f.tags for f in listed.feeds})
+                                  tags_of={f.url: f.tags for f in listed.feeds},
+                                  renames={f.url: f.title for f in listed.feeds if f.chosen})
         given = {normal_url(f.url): f.tags for f in listed.feeds if f.tags}
-        tagged = [(sub, given.get(normal_url(sub.url), []), [sub.title]) for sub in [*added, *present]]
+        changed = [(sub, given.get(normal_url(sub.url), []), [before.get(sub.id, ""), sub.title])
+                   for sub in [*added, *present]]
     err.print(Text(f"{len(added)} feeds added, {len(present)} already subscribed, {len(problems)} left out",
                    style="bold"))
     for problem in problems:
         err.print(Text(f"  left out: {shown(problem)}", style="yellow"))
-    tag_feeds_stories(subs.store, tagged)
+    follow_feeds(subs.store, changed)
     return 1 if problems and not added and not present else 0
 
 
-def tag_feeds_stories(store: Store, feeds: list[tuple[Subscription, list[str], list[str]]],
-                      file: str | None = None) -> None:
-    """Give stories already stored the tags their feed was given, as fetch gives them to its new
-    ones; each feed with its tags and the sources its stories may carry."""
-    from broadsheet.store.feeds.feedstories import feed_stories, tag_stories
+def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[str]]], file: str | None = None) -> None:
+    """Give stories already stored the tags their feed was given and its title, as fetch gives
+    them to its new ones; each feed with its new tags and the titles its stories may carry."""
+    from broadsheet.store.feeds.feedstories import feed_stories, retitle_stories, tag_stories
 
-    feeds = [feed for feed in feeds if feed[1]]
+    feeds = [(sub, tags, names) for sub, tags, names in feeds
+             if tags or any(name and name != sub.title for name in names)]
     if not feeds:
         return
-    stories = feed_stories(store, [(sub, names) for sub, _, names in feeds], file)
+    stories = feed_stories(store, [(sub, [*names, sub.title]) for sub, _, names in feeds], file)
     tagged = sum(tag_stories(store, stories[sub.id], tags) for sub, tags, _ in feeds)
+    retitled = sum(retitle_stories(store, stories[sub.id], sub.title) for sub, _, _ in feeds if sub.title)
     if tagged:
         err.print(f"{tagged} stories already stored given their feed's tags")
+    if retitled:
+        err.print(f"{retitled} stories already stored now carry their feed's title")
 
 
 def subscribe_newsboat_caches(store: Store, paths: list[Path]) -> None:
@@ -219,8 +225,9 @@ def subscribe_newsboat_caches(store: Store, paths: list[Path]) -> None:
         added, present = Subscriptions(store).add([f.url for f in cached], titles={f.url: f.title for f in cached})
         err.print(f"{len(added)} feeds of the newsboat cache added as subscriptions (see `broadsheet feeds list`)")
         titled = {normal_url(f.url): f.title for f in cached}  # the source newsboat's items carry
-        tag_feeds_stories(store, [(sub, sub.tags, [sub.title, titled.get(normal_url(sub.url), "")]) for sub in present],
-                          path_text(path))  # the feeds a urls file imported before tagged
+        # The feeds a urls file imported before tagged and titled ("~Name"): their stories too.
+        follow_feeds(store, [(sub, sub.tags, [titled.get(normal_url(sub.url), "")]) for sub in present],
+                     path_text(path))
         for problem in problems:  # (their items were imported all the same)
             err.print(Text(f"  left out: {shown(problem)}", style="yellow"))
         try:

@@ -15,6 +15,8 @@ from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 
+BATCH = 2000  # stories per store write, as the importer
+
 
 def feed_stories(store: Store, feeds: Iterable[tuple[Subscription, Iterable[str]]],
                  file: str | None = None) -> dict[str, list[StoryMeta]]:
@@ -56,3 +58,32 @@ def tag_stories(store: Store, stories: Iterable[StoryMeta], tags: Iterable[str])
         store.user.merge(states)
     return len(states)
 
+
+
+def retitle_stories(store: Store, stories: Iterable[StoryMeta], title: str) -> int:
+    """Give ``stories`` the source ``title`` (their feed's new title) in the store and the search
+    index (``feed:"Title"``), as fetch gives its stories; their marks stay. How many changed."""
+    from broadsheet.store.ingest.importer import Indexer
+
+    changed = [meta for meta in stories if meta.source != title]
+    if not changed:
+        return 0
+    indexer = Indexer(store)
+    try:
+        for start in range(0, len(changed), BATCH):
+            batch = []
+            for meta in changed[start:start + BATCH]:
+                article = store.article_of(meta)
+                article.source = title
+                batch.append((meta.id, article, meta.file, meta.parser))
+            indexer.open()  # before the store changes (see Indexer)
+            for parser in {parser for *_, parser in batch}:  # the parser that read each stays its own
+                same = [(sid, article, file) for sid, article, file, read_by in batch if read_by == parser]
+                stored = store.add_identified(same, parser=parser or None)
+                articles = {sid: article for sid, article, _ in same}
+                indexer.add([], [(sid, articles[sid]) for sid, got in stored.results if got == "updated"])
+    finally:
+        indexer.finish()
+    with store.marks_lock:
+        store.user.forget_counts()  # the read marks are counted per source: counted again
+    return len(changed)

@@ -23,6 +23,7 @@ class Listed:
     url: str
     title: str = ""
     tags: list[str] = field(default_factory=list)
+    chosen: bool = False  # the title is the user's (newsboat's "~Name"): it renames a feed already subscribed
 
 
 @dataclass(slots=True)
@@ -39,7 +40,8 @@ class FeedList:
             self._by_url[listed.url] = listed
             self.feeds.append(listed)
             return
-        known.title = known.title or listed.title
+        if not known.title:
+            known.title, known.chosen = listed.title, listed.chosen
         known.tags = clean_tags([*known.tags, *listed.tags])
 
 
@@ -140,7 +142,7 @@ def read_urls(text: str) -> FeedList:
         title = next((w[1:] for w in rest if w.startswith("~")), "")
         tags = [w for w in rest if not w.startswith(("~", "!"))]
         try:
-            out.add(Listed(check_url(url), clean_line(title), clean_tags(tags)))
+            out.add(Listed(check_url(url), clean_line(title), clean_tags(tags), chosen=bool(clean_line(title))))
         except FeedAddressError as exc:
             out.problems.append(f"line {number}: {exc}")
     return out

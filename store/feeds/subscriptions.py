@@ -230,12 +230,13 @@ class Subscriptions:
         return exact or [sub for sub in subs if ref.casefold() == sub.title.casefold()]
 
     def add(self, urls: Iterable[str], tags: Iterable[str] = (), full: bool = False,
-            titles: dict[str, str] | None = None,
-            tags_of: dict[str, list[str]] | None = None) -> tuple[list[Subscription], list[Subscription]]:
+            titles: dict[str, str] | None = None, tags_of: dict[str, list[str]] | None = None,
+            renames: dict[str, str] | None = None) -> tuple[list[Subscription], list[Subscription]]:
         """Subscribe to ``urls`` (checked with :func:`check_url`) in one write; returns (added, already there).
 
         ``tags`` go to every feed, ``tags_of`` to one (a feed list's folders); tags given for a
-        feed that is already there are added to it.
+        feed that is already there are added to it. ``titles`` name new feeds, and ones there
+        without a title yet; ``renames`` (titles the user chose) rename ones already there too.
         """
         common = clean_tags(tags)
         added: list[Subscription] = []
@@ -257,6 +258,8 @@ class Subscriptions:
                 if same is not None:
                     sub = Subscription.from_doc(table[same])
                     sub.tags = clean_tags([*sub.tags, *tags])
+                    sub.title = clean_line((renames or {}).get(url, "")) or sub.title or clean_line(
+                        (titles or {}).get(url, ""))
                     table[same] = sub.to_doc()
                     present.append(sub)
                     continue
