@@ -42,8 +42,21 @@ def test_opml_round_trip() -> None:
     back = read_feed_list(write_opml(subs))
     assert [(f.url, f.title, f.tags) for f in back.feeds] == [
         ("https://a.example/rss", "A & B <News>", ["x", "two words"]),
-        ("https://b.example/feed", "https://b.example/feed", []),
+        ("https://b.example/feed", "", []),  # not fetched yet: its address is no title to keep
     ]
+
+
+def test_a_feed_exported_before_its_first_fetch_is_not_titled_by_its_address(tmp_path: Path) -> None:
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert run(first, "feeds", "add", "https://b.example/feed") == 0
+    opml = tmp_path / "t.opml"
+    assert run(first, "feeds", "export", "-o", str(opml)) == 0
+    assert b'title="https://' not in opml.read_bytes()
+    assert run(second, "feeds", "import", str(opml)) == 0
+    [sub] = Subscriptions(Store(second)).all()
+    assert (sub.url, sub.title) == ("https://b.example/feed", "")  # the first fetch names it
+    other = b'<opml><body><outline text="https://c.example/rss" xmlUrl="https://c.example/rss"/></body></opml>'
+    assert [f.title for f in read_opml(other).feeds] == [""]
 
 
 def test_opml_with_entities_is_refused_not_expanded() -> None:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, check_url, clean_tags
-from broadsheet.store.sanitize import clean_line
+from broadsheet.store.sanitize import clean_line, is_web_address
 
 
 @dataclass(slots=True)
@@ -108,6 +108,8 @@ def read_opml(data: bytes | str) -> FeedList:
         for outline in node.findall("outline"):
             name = clean_line(outline.get("title") or outline.get("text") or "")
             url = outline.get("xmlUrl") or outline.get("xmlurl") or ""
+            if url and _an_address(name):  # a feed not fetched yet is named by its address: no title
+                name = ""
             categories = [c for part in (outline.get("category") or "").split(",") for c in part.split("/") if c]
             if url:
                 try:
@@ -119,6 +121,10 @@ def read_opml(data: bytes | str) -> FeedList:
 
     walk(body, [])
     return out
+
+
+def _an_address(name: str) -> bool:
+    return " " not in name and is_web_address(name)
 
 
 def read_urls(text: str) -> FeedList:
@@ -154,7 +160,9 @@ def write_opml(subs: list[Subscription], title: str = "Broadsheet subscriptions"
     SubElement(SubElement(root, "head"), "title").text = title
     body = SubElement(root, "body")
     for sub in subs:
-        attrs = {"type": "rss", "text": sub.name, "title": sub.name, "xmlUrl": sub.url}
+        attrs = {"type": "rss", "text": sub.name, "xmlUrl": sub.url}  # (OPML wants a text)
+        if sub.title:  # not the address of a feed not fetched yet: imported back, it was its title for good
+            attrs["title"] = sub.title
         if sub.tags:
             attrs["category"] = ",".join(sub.tags)
         SubElement(body, "outline", attrs)
