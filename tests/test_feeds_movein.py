@@ -59,6 +59,16 @@ def test_a_feed_exported_before_its_first_fetch_is_not_titled_by_its_address(tmp
     assert [f.title for f in read_opml(other).feeds] == [""]
 
 
+def test_tags_with_a_slash_come_back_whole_from_our_opml() -> None:
+    subs = [Subscription("https://a.example/rss", title="A", tags=["news/world", "ac/dc", "plain"])]
+    data = write_opml(subs)
+    assert [f.tags for f in read_feed_list(data).feeds] == [["news/world", "ac/dc", "plain"]]
+    # Another reader's category paths still give a tag per step.
+    other = (b'<opml><body><outline text="B" xmlUrl="https://b.example/rss" category="/Boston/Weather,Sport"/>'
+             b'</body></opml>')
+    assert [f.tags for f in read_opml(other).feeds] == [["boston", "weather", "sport"]]
+
+
 def test_opml_with_entities_is_refused_not_expanded() -> None:
     bomb = (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
             b'<opml version="2.0"><body><outline text="&b;" xmlUrl="https://x.example/"/></body></opml>')

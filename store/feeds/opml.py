@@ -2,7 +2,8 @@
 
 OPML is parsed with defusedxml: a list of feeds from anywhere must not expand entities or
 reach the network. A folder (an outline holding outlines) and a ``category`` attribute
-both become tags, which is how other readers mean them.
+both become tags, which is how other readers mean them (a category's slashes make a path:
+each step a tag). Our export also writes each feed's tags whole, in ``broadsheet:tags``.
 """
 
 from __future__ import annotations
@@ -63,6 +64,9 @@ def _unmarked(data: bytes) -> bytes | str:
     return data
 
 
+NS = "urn:broadsheet:opml"  # the tags as they are, where ``category`` would split "news/world" in two
+
+
 def is_opml(text: str) -> bool:
     head = text[:2048].lstrip("\ufeff \t\r\n").lower()
     return head.startswith("<") and "<opml" in head
@@ -110,7 +114,9 @@ def read_opml(data: bytes | str) -> FeedList:
             url = outline.get("xmlUrl") or outline.get("xmlurl") or ""
             if url and _an_address(name):  # a feed not fetched yet is named by its address: no title
                 name = ""
-            categories = [c for part in (outline.get("category") or "").split(",") for c in part.split("/") if c]
+            own = outline.get(f"{{{NS}}}tags")  # ours, whole: "news/world" stays one tag
+            categories = own.split(",") if own is not None else [
+                c for part in (outline.get("category") or "").split(",") for c in part.split("/") if c]
             if url:
                 try:
                     out.add(Listed(check_url(url), name, clean_tags([*folders, *categories])))
@@ -156,15 +162,16 @@ def read_urls(text: str) -> FeedList:
 
 def write_opml(subs: list[Subscription], title: str = "Broadsheet subscriptions") -> bytes:
     """OPML 2.0 with one outline per feed; tags in ``category`` (read back by :func:`read_opml`)."""
-    root = Element("opml", version="2.0")
+    root = Element("opml", {"version": "2.0", "xmlns:broadsheet": NS})
     SubElement(SubElement(root, "head"), "title").text = title
     body = SubElement(root, "body")
     for sub in subs:
         attrs = {"type": "rss", "text": sub.name, "xmlUrl": sub.url}  # (OPML wants a text)
         if sub.title:  # not the address of a feed not fetched yet: imported back, it was its title for good
             attrs["title"] = sub.title
-        if sub.tags:
-            attrs["category"] = ",".join(sub.tags)
+        if sub.tags:  # (a tag holds no comma)
+            attrs["category"] = ",".join(sub.tags)  # for other readers, to whom a slash makes a path
+            attrs["broadsheet:tags"] = ",".join(sub.tags)
         SubElement(body, "outline", attrs)
     indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode("utf-8") + b"\n"
