@@ -112,6 +112,20 @@ def test_a_binary_file_is_refused_in_one_message_naming_it(tmp_path: Path,
     assert "photo.opml: not an OPML or urls file" in err and "left out" not in err
 
 
+def test_urls_export_keeps_tags_that_begin_like_a_title_or_a_hide(tmp_path: Path) -> None:
+    subs = [Subscription("https://a.example/f", title='Say "what" \\ now', tags=["~odd", "!bang", "x y"])]
+    back = read_urls(write_urls(subs))
+    assert [(f.url, f.title, f.tags) for f in back.feeds] == [
+        ("https://a.example/f", 'Say "what" \\ now', ["~odd", "!bang", "x y"])]
+    folder = tmp_path / "store"
+    assert run(folder, "feeds", "add", "https://a.example/f", "--tag", "~odd", "--tag", 'say "what"') == 0
+    urls = tmp_path / "urls"
+    assert run(folder, "feeds", "export", "--format", "urls", "-o", str(urls)) == 0
+    assert run(tmp_path / "other", "feeds", "import", str(urls)) == 0
+    [sub] = Subscriptions(Store(tmp_path / "other")).all()
+    assert (sub.title, sub.tags) == ("", ["~odd", "say what"])  # (a tag holds no double quote)
+
+
 NEWSBOAT_SCHEMA = """
 CREATE TABLE rss_feed (  rssurl VARCHAR(1024) PRIMARY KEY NOT NULL,  url VARCHAR(1024) NOT NULL,  title VARCHAR(1024)
   NOT NULL , lastmodified INTEGER(11) NOT NULL DEFAULT 0, is_rtl INTEGER(1) NOT NULL DEFAULT 0, etag VARCHAR(128)

@@ -182,8 +182,13 @@ def write_urls(subs: list[Subscription]) -> str:
     def quoted(word: str) -> str:
         return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
+    def tag(word: str) -> str:
+        """A tag beginning with ``~`` or ``!`` would be read as a title, or as "hidden": written
+        after a space, which newsboat keeps in the tag and Broadsheet trims off reading it back."""
+        return f" {word}" if word.startswith(("~", "!")) else word
+
     lines = []
     for sub in subs:
-        words = [*sub.tags] + ([f"~{sub.title}"] if sub.title else [])
+        words = [*map(tag, sub.tags)] + ([f"~{sub.title}"] if sub.title else [])
         lines.append(" ".join([sub.url, *map(quoted, words)]))
     return "\n".join(lines) + "\n"
