@@ -253,6 +253,11 @@ def test_tags_of_newsboat_urls_reach_the_stories_moved_in_from_its_cache(tmp_pat
     # As fetch gives a feed's tags to the stories it stores, so to those that moved in.
     states = store.user.all()
     assert sorted(states[m.id].tags for m in store.stories()) == [("news", "local news")] * 3
+    # Importing the list again does not put back a tag the user took off a story.
+    one = next(iter(store.stories())).id
+    assert run(folder, "untag", one, "news") == 0
+    assert run(folder, "feeds", "import", str(urls)) == 0
+    assert Store(folder).user.all()[one].tags == ("local news",)
 
 
 @pytest.mark.parametrize("urls_first", [False, True])

@@ -173,13 +173,14 @@ def import_command(subs: Subscriptions, path: Path) -> int:
             err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
             return 2
         problems = listed.problems
-        before = {sub.id: sub.title for sub in subs.all()}
+        before = {sub.id: sub for sub in subs.all()}
         added, present = subs.add([f.url for f in listed.feeds], titles={f.url: f.title for f in listed.feeds},
                                   tags_of={f.url: f.tags for f in listed.feeds},
                                   renames={f.url: f.title for f in listed.feeds if f.chosen})
-        given = {normal_url(f.url): f.tags for f in listed.feeds if f.tags}
-        changed = [(sub, given.get(normal_url(sub.url), []), [before.get(sub.id, ""), sub.title])
-                   for sub in [*added, *present]]
+        for sub in [*added, *present]:
+            old = before.get(sub.id, Subscription(sub.url))
+            # Only the tags the feed did not have: one the user took off a story is not put back.
+            changed.append((sub, [tag for tag in sub.tags if tag not in old.tags], [old.title]))
     err.print(Text(f"{len(added)} feeds added, {len(present)} already subscribed, {len(problems)} left out",
                    style="bold"))
     for problem in problems:
