@@ -35,7 +35,7 @@ def feed_stories(store: Store, feeds: Iterable[tuple[Subscription, Iterable[str]
             by_source.setdefault(name, []).append(sub)
     if not by_source:
         return found
-    for meta in store.stories():
+    for meta in store.each_story():  # a shard at a time: a pass over a store of any size
         subs = by_source.get(meta.source or "")
         if not subs:
             continue
