@@ -381,3 +381,13 @@ def test_a_newsboat_cache_with_two_feeds_of_one_title_keeps_their_counts_apart(t
     a, b = Subscriptions(store).all()
     assert (a.title, b.title) == ("Harbour Gazette", "Harbour Gazette (b.example)")
     assert feed_counts(store, [a, b]) == {a.id: (3, 1), b.id: (1, 1)}
+
+
+def test_a_title_chosen_in_a_urls_file_is_told_apart_from_another_feeds(store: Store) -> None:
+    from broadsheet.store.feeds.subscriptions import Subscriptions
+
+    subs = Subscriptions(store)
+    subs.add(["https://a.example/rss"], titles={"https://a.example/rss": "Top Stories"})
+    subs.add(["https://b.example/rss"])
+    subs.add(["https://b.example/rss"], renames={"https://b.example/rss": "Top Stories"})
+    assert sorted(s.title for s in Subscriptions(store).all()) == ["Top Stories", "Top Stories (b.example)"]

@@ -12,7 +12,7 @@ import datetime as dt
 import hashlib
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -258,8 +258,10 @@ class Subscriptions:
                 if same is not None:
                     sub = Subscription.from_doc(table[same])
                     sub.tags = clean_tags([*sub.tags, *tags])
-                    sub.title = clean_line((renames or {}).get(url, "")) or sub.title or clean_line(
-                        (titles or {}).get(url, ""))
+                    chosen = clean_line((renames or {}).get(url, "")) or (
+                        "" if sub.title else clean_line((titles or {}).get(url, "")))
+                    if chosen and chosen != sub.title:  # told apart from another feed's, as a new one's is
+                        sub.title = named.own(replace(sub, title=""), chosen)
                     table[same] = sub.to_doc()
                     present.append(sub)
                     continue
