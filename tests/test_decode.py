@@ -105,3 +105,13 @@ def test_a_page_declared_latin_1_is_read_as_windows_1252_as_browsers_do(tmp_path
     path.write_bytes(page.encode("cp1252"))
     [item] = read_source(path)
     assert item.article is not None and "town\u2019s \u2014" in " ".join(item.article.body)
+
+
+def test_sizes_apart_never_shows_a_size_over_its_limit_as_the_same_figure() -> None:
+    from broadsheet.store.ingest.decode import sizes_apart
+
+    mb = 1024 * 1024
+    assert sizes_apart(12_000_054, 10 * mb) == ("11.4 MB", "10.0 MB")
+    assert sizes_apart(10 * mb + 40_000, 10 * mb) == ("10.04 MB", "10.00 MB")
+    assert sizes_apart(10 * mb + 1, 10 * mb) == ("10,485,761 bytes", "10,485,760 bytes")
+    assert sizes_apart(500, 10 * mb) == ("500 bytes", "10.0 MB")

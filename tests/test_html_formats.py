@@ -256,3 +256,23 @@ def test_photos_refused_for_one_reason_are_told_in_one_note(tmp_path: Path) -> N
     assert kept == () and notes == ["photos 1, 2, 3, 4, 5 and 3 more not kept: not an image"]
     _article, kept, notes = attach_photos(make_article(images=images[:3]))
     assert notes == ["photos 1, 2 and 3 not kept: not an image"]
+
+
+def test_a_photo_over_the_cap_is_told_its_own_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The note gave the cap twice ("too large (10.0 MB; the limit is 10.0 MB)"): the file's size was lost.
+    monkeypatch.setenv("BROADSHEET_MAX_PHOTO_MB", "1")
+    page = save_complete(tmp_path, png_bytes())
+    (tmp_path / "page_files" / "ferry.png").write_bytes(b"\0" * 1_600_000)
+    item = only(page)
+    assert "photo 1 not kept: too large (1.5 MB; the limit is 1.0 MB)" in item.note
+    assert item.article is not None
+    assert item.article.images[0].problem == "not kept: too large (1.5 MB; the limit is 1.0 MB)"
+    (tmp_path / "page_files" / "ferry.png").write_bytes(b"\0" * (1024 * 1024 + 20_000))  # just over: more digits
+    assert "too large (1.02 MB; the limit is 1.00 MB)" in only(page).note
+
+
+def test_an_mhtml_photo_over_the_cap_is_told_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADSHEET_MAX_PHOTO_MB", "1")
+    (tmp_path / "page.mhtml").write_bytes(mhtml_bytes(article_html(), png_bytes() + b"\0" * 2_200_000))
+    item = only(tmp_path / "page.mhtml")
+    assert "photo 1 not kept: too large (2.1 MB; the limit is 1.0 MB)" in item.note

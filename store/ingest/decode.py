@@ -126,8 +126,18 @@ class Decoded:
     guessed: bool = False
 
 
-def human_size(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+def human_size(size: int, digits: int = 1) -> str:
+    return f"{size / (1024 * 1024):.{digits}f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+def sizes_apart(size: int, limit: int) -> tuple[str, str]:
+    """``size`` and ``limit`` in words, precise enough to differ: a file just over a limit
+    never reads "10.0 MB; the limit is 10.0 MB"."""
+    for digits in (1, 2, 3):
+        shown, cap = human_size(size, digits), human_size(limit, digits)
+        if shown != cap or size == limit:
+            return shown, cap
+    return f"{size:,} bytes", f"{limit:,} bytes"
 
 
 def decode_bytes(data: bytes) -> Decoded:

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from broadsheet.store.errors import StoreFileError, StoreWriteError
-from broadsheet.store.ingest.decode import human_size
+from broadsheet.store.ingest.decode import sizes_apart
 from broadsheet.store.storage.atomic import atomic_write_bytes, fsync_dir
 from broadsheet.store.storage.tinydb import KeyedTable, open_db
 
@@ -61,13 +61,19 @@ def max_photo_bytes() -> int:
     return int(megabytes * 1024 * 1024) if megabytes > 0 else DEFAULT_MAX_PHOTO_BYTES
 
 
+def too_large(size: int, limit: int) -> str:
+    """Why a photo of ``size`` bytes is not kept: its own size and the limit, never the same figure."""
+    shown, cap = sizes_apart(size, limit)
+    return f"too large ({shown}; the limit is {cap})"
+
+
 def check_photo(data: bytes, max_bytes: int | None = None) -> Photo:
     """The photo in ``data``, or NotAPhoto with the reason (too large, not an image, a bomb)."""
     max_bytes = max_photo_bytes() if max_bytes is None else max_bytes
     if not data:
         raise NotAPhoto("empty")
     if len(data) > max_bytes:
-        raise NotAPhoto(f"too large ({human_size(len(data))}; the limit is {human_size(max_bytes)})")
+        raise NotAPhoto(too_large(len(data), max_bytes))
     from PIL import Image, UnidentifiedImageError  # imported only by an import that meets a photo
 
     try:

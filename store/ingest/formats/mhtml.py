@@ -37,7 +37,7 @@ class Mhtml:
         message = BytesParser(policy=policy.compat32).parsebytes(data)
         page: bytes | None = None
         location = page_type = None
-        resources: dict[str, bytes] = {}
+        resources: dict[str, bytes | int] = {}
         for part in message.walk():
             if part.is_multipart():
                 continue
@@ -48,8 +48,8 @@ class Mhtml:
                 continue
             if kind == "text/html" and page is None:
                 page, location, page_type = payload, where, part.get("Content-Type")
-            elif kind.startswith("image/") and where and len(payload) <= max_photo_bytes():
-                resources[str(where).strip()] = payload
+            elif kind.startswith("image/") and where:  # one over the cap: its size, to say so
+                resources[str(where).strip()] = payload if len(payload) <= max_photo_bytes() else len(payload)
         if any(type(d).__name__ in ("CloseBoundaryNotFoundDefect", "StartBoundaryNotFoundDefect")
                for part in message.walk() for d in part.defects):
             notes.append("the MHTML file is cut short: its remaining parts are missing")

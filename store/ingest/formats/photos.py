@@ -15,22 +15,24 @@ from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
 from broadsheet.store.model import Article, Image, normal_url
-from broadsheet.store.storage.photos import NotAPhoto, Photo, check_photo, max_photo_bytes
+from broadsheet.store.storage.photos import NotAPhoto, Photo, check_photo, max_photo_bytes, too_large
 
-Lookup = Callable[[str], bytes | None]
+#: A photo's bytes, or its size (an int) when it is over the cap and was not read, or None: not found.
+Found = bytes | int | None
+Lookup = Callable[[str], Found]
 
 
-def data_uri_bytes(uri: str, limit: int | None = None) -> bytes | None:
+def data_uri_bytes(uri: str, limit: int | None = None) -> Found:
     """The bytes of a ``data:`` URI (base64 or percent-encoded); None when it is not one.
 
-    One over ``limit`` is not decoded: a stand-in of ``limit + 1`` bytes lets the check say "too large".
+    One over ``limit`` is not decoded: its size (as near as the text tells) stands in for it.
     """
     if not uri.startswith("data:") or "," not in uri:
         return None
     limit = max_photo_bytes() if limit is None else limit
     header, _, payload = uri.partition(",")
-    if len(payload) > limit * 4 // 3 + 16:
-        return b"\0" * (limit + 1)  # over the cap: check_photo says so without decoding it
+    if len(payload) > limit * 4 // 3 + 16:  # over the cap: its size, without decoding it
+        return len(payload) * 3 // 4 if header.endswith(";base64") else len(payload)
     try:
         if header.endswith(";base64"):
             return base64.b64decode(payload, validate=False)
@@ -43,7 +45,7 @@ def files_lookup(page: Path) -> Lookup:
     """Photos of a "Save page, complete" page: files in ``<page name>_files/`` next to it."""
     folder = page.with_name(page.stem + "_files")
 
-    def lookup(src: str) -> bytes | None:
+    def lookup(src: str) -> Found:
         if not folder.is_dir():
             return None
         name = unquote(urlsplit(src).path.rsplit("/", 1)[-1])
@@ -53,9 +55,9 @@ def files_lookup(page: Path) -> Lookup:
         try:
             if candidate.resolve().parent != folder.resolve() or not candidate.is_file():
                 return None
-            limit = max_photo_bytes()
-            if candidate.stat().st_size > limit:
-                return b"\0" * (limit + 1)  # over the cap: check_photo says so without reading it
+            size = candidate.stat().st_size
+            if size > max_photo_bytes():
+                return size  # over the cap: its size says so without reading it
             return candidate.read_bytes()
         except OSError:
             return None
@@ -63,11 +65,11 @@ def files_lookup(page: Path) -> Lookup:
     return lookup
 
 
-def resources_lookup(resources: dict[str, bytes]) -> Lookup:
-    """Photos held by address (MHTML parts, WARC records)."""
+def resources_lookup(resources: dict[str, bytes | int]) -> Lookup:
+    """Photos held by address (MHTML parts, WARC records; an int: the size of one over the cap)."""
     by_url = {normal_url(url): data for url, data in resources.items()}
 
-    def lookup(src: str) -> bytes | None:
+    def lookup(src: str) -> Found:
         return resources.get(src) or by_url.get(normal_url(src))
 
     return lookup
@@ -90,7 +92,11 @@ def attach_photos(article: Article, *lookups: Lookup) -> tuple[Article, tuple[Ph
         if src and src.startswith("data:"):
             src = None  # the photo itself is kept; a data: URI is no address
         photo = problem = None
-        if data is not None:
+        if isinstance(data, int):
+            reason = too_large(data, max_photo_bytes())
+            refused.setdefault(reason, []).append(number)
+            problem = f"not kept: {reason}"
+        elif data is not None:
             try:
                 checked = check_photo(data)
                 photos[checked.digest] = checked

@@ -140,7 +140,7 @@ class Warc:
 
         pages: list[tuple[int, Article, list[str]]] = []
         failed: list[Item] = []
-        resources: dict[str, bytes] = {}
+        resources: dict[str, bytes | int] = {}
         skipped = number = held = whole = whole_start = start = 0
         cut_record = False
         why = ""
@@ -166,7 +166,13 @@ class Warc:
                     elif kind in _HTML_TYPES:
                         body = record.content_stream().read(source.max_bytes + 1)
                     elif kind.startswith("image/") and uri and held < MAX_PHOTOS_HELD:
-                        body = record.content_stream().read(max_photo_bytes() + 1)
+                        stream = record.content_stream()
+                        body = stream.read(max_photo_bytes() + 1)
+                        if len(body) > max_photo_bytes():  # over the cap: its size is what is kept
+                            size = len(body)
+                            while chunk := stream.read(_CHUNK):
+                                size += len(chunk)
+                            resources[uri], body = size, b""
                     else:
                         skipped += 1
                     if not _drained(record):
