@@ -391,3 +391,21 @@ def test_a_title_chosen_in_a_urls_file_is_told_apart_from_another_feeds(store: S
     subs.add(["https://b.example/rss"])
     subs.add(["https://b.example/rss"], renames={"https://b.example/rss": "Top Stories"})
     assert sorted(s.title for s in Subscriptions(store).all()) == ["Top Stories", "Top Stories (b.example)"]
+
+
+def test_a_newsboat_items_photos_say_why_they_have_no_file(tmp_path: Path) -> None:
+    # They were kept with neither a photo nor a reason: the reader skipped them and numbered the rest anew.
+    cache = newsboat_cache(tmp_path / "cache.db", "https://gazette.example/rss")
+    db = sqlite3.connect(cache)
+    db.execute("UPDATE rss_item SET content = ? WHERE guid = 'item-0'",
+               ('<p>Text of the ferry story.</p><img src="https://gazette.example/a.jpg">'
+                '<figure><img src="https://gazette.example/b.jpg"><figcaption>The new ferry at the quay.</figcaption>'
+                "</figure><p>Second paragraph.</p>",))
+    db.commit()
+    db.close()
+    folder = tmp_path / "store"
+    assert run(folder, "import", str(cache)) == 0
+    store = Store(folder)
+    story = store.article(next(m.id for m in store.stories() if m.headline.endswith("number 0")))
+    assert [i.src for i in story.images] == ["https://gazette.example/a.jpg", "https://gazette.example/b.jpg"]
+    assert all(i.photo is None and i.problem and "newsboat" in i.problem for i in story.images)

@@ -225,7 +225,8 @@ def test_parse_json_prints_the_contract_with_the_url(tmp_path: Path, capsys: pyt
     page, app = (json.loads(line) for line in capsys.readouterr().out.splitlines())
     assert page["url"] == URL and page["headline"] == HEADLINE
     assert page["images"] == [{"caption": "The morning ferry leaves Lowmoor slipway.",
-                               "credit": "Ian Reed/Coast Herald", "src": "https://coast-herald.example/img/ferry.jpg"}]
+                               "credit": "Ian Reed/Coast Herald", "src": "https://coast-herald.example/img/ferry.jpg",
+                               "problem": "not saved with the page"}]  # an HTML-only save: its photo says why
     assert app == {"file": str(tmp_path / "app.html"), "error": "no article text found"}
 
 
@@ -276,3 +277,21 @@ def test_an_mhtml_photo_over_the_cap_is_told_so(tmp_path: Path, monkeypatch: pyt
     (tmp_path / "page.mhtml").write_bytes(mhtml_bytes(article_html(), png_bytes() + b"\0" * 2_200_000))
     item = only(tmp_path / "page.mhtml")
     assert "photo 1 not kept: too large (2.1 MB; the limit is 1.0 MB)" in item.note
+
+
+def test_a_photo_not_saved_with_the_page_says_so_and_a_subfolder_is_found(tmp_path: Path) -> None:
+    files = tmp_path / "page_files"
+    (files / "img").mkdir(parents=True)
+    (files / "img" / "pier.png").write_bytes(png_bytes(colour="olive"))
+    (files / "ferry.png").write_bytes(png_bytes())
+    figures = "".join(f'<figure><img src="./page_files/{name}"><figcaption>The {name} at dusk, seen from the '
+                      "harbour wall.</figcaption></figure>" for name in ("ferry.png", "gone.jpg", "img/pier.png"))
+    (tmp_path / "page.html").write_text(article_html(extra_body=figures), encoding="utf-8")
+    item = only(tmp_path / "page.html")
+    assert item.article is not None
+    by_caption = {i.caption.split()[1]: i for i in item.article.images if i.caption.startswith("The ")}
+    assert by_caption["ferry.png"].photo and by_caption["img/pier.png"].photo  # the subfolder's photo is found
+    assert by_caption["gone.jpg"].photo is None and by_caption["gone.jpg"].problem == "not saved with the page"
+    numbers = [n for n, i in enumerate(item.article.images, 1) if i.problem]  # the page's own photo is not saved
+    assert numbers[-1] == item.article.images.index(by_caption["gone.jpg"]) + 1
+    assert f"photos {numbers[0]} and {numbers[1]} not saved with the page" in item.note

@@ -188,3 +188,52 @@ def test_reader_images_setting(tmp_path: Path) -> None:
     path.write_text("[reader]\nimages = 'no'\n")
     config = load_config(path)
     assert config.images is True and any("reader.images" in p for p in config.problems)
+
+
+def figures_store(folder: Path) -> Store:
+    """A story of five figures: kept, refused, named but never kept, a caption alone, kept."""
+    from tests.photos import keep_photo, picture_bytes
+
+    store = Store(folder)
+    images = [Image("Kept photo one.", "Ann Lens", photo=keep_photo(store, picture_bytes(seed=1))),
+              Image("Refused photo two.", "Bo Frame", src="https://x.example/two.jpg",
+                    problem="not kept: not an image"),
+              Image("Named photo three.", "Cy Shot", src="https://x.example/three.jpg"),  # stored before reasons
+              Image("A caption alone, four.", None),
+              Image("Kept photo five.", "Di Snap", photo=keep_photo(store, picture_bytes(seed=5)))]
+    store.add([(make_article(1, headline="Five figures", images=images), None)])
+    return store
+
+
+async def test_photos_are_numbered_as_the_storys_figures_everywhere(tmp_path: Path) -> None:
+    # The panel listed Photo 1..5 while the counter said "photo 1/3" and v said "Photo 2 of 3" for figure 5;
+    # a photo named but never kept was skipped without a reason.
+    app = BroadsheetApp(figures_store(tmp_path / "s"), graphics="halfblocks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        credits = panel(app)
+        assert credits.numbers == [1, 2, 3, 5]
+        assert any("photo 1/5" in line for line in shown_lines(credits))
+        await pilot.press("p", "p")
+        await settle(pilot)
+        lines = shown_lines(credits)
+        column = " ".join(line[:credits._beside].strip() for line in lines)
+        assert "[photo: not kept with the story]" in column and "photo 3/5" in column
+        table = [line[credits._beside:].strip() for line in lines if line[credits._beside:].strip()]
+        assert table[0].startswith("Photo 3") and "Named photo three." in table[0]  # its caption beside it
+        await pilot.press("p")
+        await settle(pilot)
+        assert any("photo 5/5" in line for line in shown_lines(credits))
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, PhotoScreen)
+        assert "Photo 5 of 5: Kept photo five." in str(app.screen.query_one("#photo-caption").render())
+
+
+async def test_with_images_off_every_figure_with_a_photo_is_counted(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NO_COLOR", "1")
+    app = BroadsheetApp(figures_store(tmp_path / "s"), Config(path=tmp_path / "no.toml"))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert "4 photos; images are off" in shown_lines(panel(app))[0]

@@ -1278,8 +1278,8 @@ class MainScreen(FeedsMixin, Screen[None]):
             if index is not None and index != credits.photo_index:
                 credits.step_photo(index - credits.photo_index)
 
-        self.app.push_screen(PhotoScreen(credits.photos, credits.photo_index, self.store.folder, credits.protocol),
-                             back)
+        self.app.push_screen(PhotoScreen(credits.photos, credits.photo_index, self.store.folder, credits.protocol,
+                                         credits.numbers, credits.figures), back)
 
     def action_toggle_credits(self) -> None:
         self.toggle_class("-no-credits")

@@ -15,10 +15,10 @@ from broadsheet.tui.graphics_probe import Protocol
 from broadsheet.tui.widgets.photo import PhotoView
 
 
-def caption_text(photos: list[Image], index: int) -> Text:
-    """``Photo 2 of 3: caption — credit`` as plain Text (the caption is untrusted)."""
-    image = photos[index]
-    text = Text(f"Photo {index + 1} of {len(photos)}", style="bold")
+def caption_text(image: Image, number: int, figures: int) -> Text:
+    """``Photo 2 of 3: caption — credit`` as plain Text (the caption is untrusted); the number is
+    the figure's, as the caption panel gives it."""
+    text = Text(f"Photo {number} of {figures}", style="bold")
     if image.caption:
         text.append(": ")
         text.append(image.caption)
@@ -39,9 +39,12 @@ class PhotoScreen(Screen[int]):
         Binding("escape,v,q", "close", "Back to the story", id="photo.close"),
     ]
 
-    def __init__(self, photos: list[Image], index: int, folder: Path, protocol: Protocol) -> None:
+    def __init__(self, photos: list[Image], index: int, folder: Path, protocol: Protocol,
+                 numbers: list[int] | None = None, figures: int = 0) -> None:
         super().__init__()
         self.photos = photos
+        self.numbers = numbers or list(range(1, len(photos) + 1))  # each photo's figure number
+        self.figures = max(figures, len(photos))
         self.index = index
         self._folder = folder
         self._protocol = protocol
@@ -56,7 +59,8 @@ class PhotoScreen(Screen[int]):
 
     def _show(self) -> None:
         self.query_one(PhotoView).show(self.photos[self.index])
-        self.query_one("#photo-caption", Static).update(caption_text(self.photos, self.index))
+        self.query_one("#photo-caption", Static).update(
+            caption_text(self.photos[self.index], self.numbers[self.index], self.figures))
 
     def action_step(self, step: int) -> None:
         if len(self.photos) > 1:

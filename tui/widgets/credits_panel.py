@@ -29,9 +29,18 @@ from broadsheet.tui.highlight import highlight, term_matcher
 from broadsheet.tui.widgets.photo import PhotoKey, draw_when_settled, not_kept, note, photo_path, placeholder
 
 
-def credits_table(article: Article | None, terms: Sequence[str] = ()) -> Table | Text:
+def is_photo(image: Image) -> bool:
+    """Whether ``image`` had a photo (kept, or named with why it is not): a caption alone has none."""
+    return bool(image.photo or image.problem or image.src)
+
+
+def credits_table(article: Article | None, terms: Sequence[str] = (), first: int = 0) -> Table | Text:
     """A two-column table of labelled credits; values are plain Text, never markup; search
-    ``terms`` are highlighted in them (a word found in a caption shows where it was found)."""
+    ``terms`` are highlighted in them (a word found in a caption shows where it was found).
+
+    Photos are numbered as the story's figures; photo ``first`` (an index of ``article.images``:
+    the one the panel shows) comes first, so its caption stands beside it.
+    """
     pattern = term_matcher(terms)
     if article is None:
         return Text("")
@@ -48,10 +57,16 @@ def credits_table(article: Article | None, terms: Sequence[str] = ()) -> Table |
             highlight(text, pattern, "reverse")
             table.add_row(Text(label), text)
 
-    for number, image in enumerate(article.images, start=1):
-        suffix = f" {number}" if len(article.images) > 1 else ""
+    order = list(range(len(article.images)))
+    if 0 < first < len(order):
+        order.insert(0, order.pop(first))
+    for index in order:
+        image = article.images[index]
+        suffix = f" {index + 1}" if len(article.images) > 1 else ""
         row(f"Photo{suffix}", image.caption)
-        row("Photo credit", image.credit)
+        if not image.caption and not image.credit and is_photo(image):  # its number still shows
+            table.add_row(Text(f"Photo{suffix}"), Text("no caption", style="dim italic"))
+        row("Photo credit" if image.caption or not suffix else f"Photo{suffix} credit", image.credit)
     row("Source", article.source)
     row("Agency", article.agency)
     row("Authors", ", ".join(article.authors))
@@ -70,9 +85,9 @@ BESIDE_MIN_WIDTH = 50  # a panel at least this wide puts the photo beside the ca
 GAP = 2
 
 
-def stored_photos(article: Article | None) -> list[Image]:
-    """The story's images whose photo the store keeps, or says why it could not, in story order."""
-    return [image for image in article.images if image.photo or image.problem] if article else []
+def photo_numbers(article: Article | None) -> list[int]:
+    """The figure numbers (from 1) of the story's photos: kept, or named with why they are not."""
+    return [number for number, image in enumerate(article.images, 1) if is_photo(image)] if article else []
 
 
 class CreditsPanel(ScrollView, can_focus=True):
@@ -102,7 +117,11 @@ class CreditsPanel(ScrollView, can_focus=True):
         self.protocol = protocol
         self.folder = folder  # the store folder, where the photos are
         self.photos: list[Image] = []
+        self.numbers: list[int] = []  # each photo's figure number: the one the table and counter give
+        self.figures = 0  # the story's figures, photos or captions alone
         self.photo_index = 0
+        self._article: Article | None = None
+        self._terms: Sequence[str] = ()
         self.photo_path: Path | None = None  # the shown photo's file, once the worker found it
         self._drawn: Drawn | str | None = None
         self._photo_key: tuple[str, int, int, int] | None = None
@@ -121,9 +140,12 @@ class CreditsPanel(ScrollView, can_focus=True):
         self.post_message(self.Leave())
 
     def show(self, article: Article | None, terms: Sequence[str] = ()) -> None:
-        self.content = credits_table(article, terms)
-        self.photos = stored_photos(article)
+        self._article, self._terms = article, terms
+        self.numbers = photo_numbers(article)
+        self.photos = [article.images[n - 1] for n in self.numbers] if article else []
+        self.figures = len(article.images) if article else 0
         self.photo_index = 0
+        self.content = self._table()
         self._set_photo()
         self._render_content_lines()
         self.scroll_to(y=0, animate=False)
@@ -133,10 +155,16 @@ class CreditsPanel(ScrollView, can_focus=True):
         if len(self.photos) < 2:
             return False
         self.photo_index = (self.photo_index + step) % len(self.photos)
+        self.content = self._table()
         self._set_photo()
         self._render_content_lines()
         self.scroll_to(y=0, animate=False)
         return True
+
+    def _table(self) -> Table | Text:
+        """The credits, the shown photo's caption first (beside it)."""
+        first = self.numbers[self.photo_index] - 1 if self.numbers and self.protocol != "off" else 0
+        return credits_table(self._article, self._terms, first)
 
     def pause_photo(self) -> None:
         """Another story is on its way (a held key): stop drawing this one's photo if it is not drawn yet."""
@@ -208,8 +236,9 @@ class CreditsPanel(ScrollView, can_focus=True):
             lines = [*placeholder(drawn, width)] if isinstance(drawn, str) else []
         if drawn is None or isinstance(drawn, Drawn):  # the photo's box is kept: no new layout when it arrives
             lines += [Strip.blank(0)] * (self._photo_box(self._width)[1] - len(lines))
-        if count > 1:
-            lines.extend(note(f"photo {self.photo_index + 1}/{count} · p/P", width, most=1))
+        if self.figures > 1:  # the figure's number, as the table gives it
+            keys = " · p/P" if count > 1 else ""
+            lines.extend(note(f"photo {self.numbers[self.photo_index]}/{self.figures}{keys}", width, most=1))
         return lines
 
     def _layout_lines(self) -> None:

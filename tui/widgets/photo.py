@@ -102,8 +102,11 @@ def photo_path(folder: Path, image: Image) -> Path | None:
 
 
 def not_kept(image: Image) -> str:
-    """Why ``image`` has no photo file to draw: the reason it was not kept (a failed download), else a lost file."""
-    return image.problem or "the photo file is missing from the store"
+    """Why ``image`` has no photo file to draw: the reason it was not kept (a failed download), a lost
+    file, or (a story stored before reasons were kept) a photo named but never kept."""
+    if image.problem:
+        return image.problem
+    return "the photo file is missing from the store" if image.photo else "not kept with the story"
 
 
 #: A photo not drawn yet waits this long in its worker before Pillow starts: stepping

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 
 from broadsheet.store.feeds.newsboat import CacheError, cached_items, is_cache
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
+from broadsheet.store.model import Article
+
+#: Why an item's photo has no file: newsboat keeps none. The reader shows it in the photo's place;
+#: fetching the feed downloads it (this reason is not one that stops a download).
+NOT_IN_CACHE = "not downloaded: newsboat's cache holds no photos (`broadsheet fetch` downloads them)"
+
+
+def _unkept(article: Article) -> Article:
+    """The item with each photo it names saying why it has no file."""
+    if all(image.photo or image.problem or not image.src for image in article.images):
+        return article
+    images = [image if image.photo or image.problem or not image.src
+              else dataclasses.replace(image, problem=NOT_IN_CACHE) for image in article.images]
+    return dataclasses.replace(article, images=images)
 
 
 class NewsboatCache:
@@ -22,6 +37,6 @@ class NewsboatCache:
                 if entry.article is None:
                     yield Item(None, part=part, reason=entry.reason)
                 else:
-                    yield Item(entry.article, part=part, state=state if state.to_doc() else None)
+                    yield Item(_unkept(entry.article), part=part, state=state if state.to_doc() else None)
         except CacheError as exc:
             yield Item(None, reason=str(exc))

@@ -20,6 +20,8 @@ from broadsheet.store.storage.photos import NotAPhoto, Photo, check_photo, max_p
 #: A photo's bytes, or its size (an int) when it is over the cap and was not read, or None: not found.
 Found = bytes | int | None
 Lookup = Callable[[str], Found]
+#: Why a photo the page names has no file: the reader shows it in the photo's place.
+NOT_SAVED = "not saved with the page"
 
 
 def data_uri_bytes(uri: str, limit: int | None = None) -> Found:
@@ -42,27 +44,37 @@ def data_uri_bytes(uri: str, limit: int | None = None) -> Found:
 
 
 def files_lookup(page: Path) -> Lookup:
-    """Photos of a "Save page, complete" page: files in ``<page name>_files/`` next to it."""
+    """Photos of a "Save page, complete" page: files in ``<page name>_files/`` next to it, or
+    in a folder of it (``page_files/img/a.jpg``), never outside it."""
     folder = page.with_name(page.stem + "_files")
 
     def lookup(src: str) -> Found:
         if not folder.is_dir():
             return None
-        name = unquote(urlsplit(src).path.rsplit("/", 1)[-1])
-        if not name or name in (".", ".."):
+        parts = [unquote(part) for part in urlsplit(src).path.split("/")]
+        if not parts[-1] or parts[-1] in (".", ".."):
             return None
-        candidate = folder / name
-        try:
-            if candidate.resolve().parent != folder.resolve() or not candidate.is_file():
-                return None
-            size = candidate.stat().st_size
-            if size > max_photo_bytes():
-                return size  # over the cap: its size says so without reading it
-            return candidate.read_bytes()
-        except OSError:
-            return None
+        inside = len(parts) - 1 - parts[::-1].index(folder.name) if folder.name in parts else len(parts) - 1
+        for candidate in (folder.joinpath(*parts[inside + 1:]), folder / parts[-1]):
+            found = _file(folder, candidate)
+            if found is not None:
+                return found
+        return None
 
     return lookup
+
+
+def _file(folder: Path, candidate: Path) -> Found:
+    """The photo at ``candidate`` when it is a file inside ``folder``: its bytes, or its size when over the cap."""
+    try:
+        if not candidate.resolve().is_relative_to(folder.resolve()) or not candidate.is_file():
+            return None
+        size = candidate.stat().st_size
+        if size > max_photo_bytes():
+            return size  # over the cap: its size says so without reading it
+        return candidate.read_bytes()
+    except OSError:
+        return None
 
 
 def resources_lookup(resources: dict[str, bytes | int]) -> Lookup:
@@ -78,7 +90,7 @@ def resources_lookup(resources: dict[str, bytes | int]) -> Lookup:
 def attach_photos(article: Article, *lookups: Lookup) -> tuple[Article, tuple[Photo, ...], list[str]]:
     """The article with each image tied to its kept photo, the photos, and notes on refused ones."""
     photos: dict[str, Photo] = {}
-    refused: dict[str, list[int]] = {}  # photo numbers by the reason they were refused
+    refused: dict[str, list[int]] = {}  # photo numbers by the reason they were not kept
     images: list[Image] = []
     for number, image in enumerate(article.images, 1):
         src = image.src
@@ -89,34 +101,37 @@ def attach_photos(article: Article, *lookups: Lookup) -> tuple[Article, tuple[Ph
                 if data is not None:
                     break
                 data = lookup(src)
-        if src and src.startswith("data:"):
-            src = None  # the photo itself is kept; a data: URI is no address
         photo = problem = None
         if isinstance(data, int):
-            reason = too_large(data, max_photo_bytes())
-            refused.setdefault(reason, []).append(number)
-            problem = f"not kept: {reason}"
+            problem = f"not kept: {too_large(data, max_photo_bytes())}"
         elif data is not None:
             try:
                 checked = check_photo(data)
                 photos[checked.digest] = checked
                 photo = checked.digest
             except NotAPhoto as exc:
-                refused.setdefault(str(exc), []).append(number)
                 problem = f"not kept: {exc}"  # the reader shows it in the photo's place
+        elif src and src.startswith("data:"):
+            problem = "not kept: its data: address cannot be decoded"
+        elif src:
+            problem = NOT_SAVED  # the page names a photo its files do not hold
+        if src and src.startswith("data:"):
+            src = None  # the photo itself is kept; a data: URI is no address
+        if problem:
+            refused.setdefault(problem, []).append(number)
         images.append(dataclasses.replace(image, src=src, photo=photo, problem=problem))
     if images != article.images:
         article = dataclasses.replace(article, images=images)
-    return article, tuple(photos.values()), [_refused_note(numbers, reason) for reason, numbers in refused.items()]
+    return article, tuple(photos.values()), [_refused_note(numbers, problem) for problem, numbers in refused.items()]
 
 
-def _refused_note(numbers: list[int], reason: str, most: int = 5) -> str:
-    """One note for the photos refused for one reason: ``photo 2 not kept: too large``,
-    ``photos 1, 2 and 4 not kept: ...``, ``photos 1, 2, 3, 4, 5 and 6 more not kept: ...``."""
+def _refused_note(numbers: list[int], problem: str, most: int = 5) -> str:
+    """One note for the photos not kept for one reason: ``photo 2 not kept: too large``,
+    ``photos 1, 2 and 4 not kept: ...``, ``photos 1, 2, 3, 4, 5 and 6 more not saved with the page``."""
     if len(numbers) == 1:
-        return f"photo {numbers[0]} not kept: {reason}"
+        return f"photo {numbers[0]} {problem}"
     if len(numbers) <= most:
         listed = ", ".join(map(str, numbers[:-1])) + f" and {numbers[-1]}"
     else:
         listed = ", ".join(map(str, numbers[:most])) + f" and {len(numbers) - most} more"
-    return f"photos {listed} not kept: {reason}"
+    return f"photos {listed} {problem}"
