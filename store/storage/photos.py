@@ -13,6 +13,7 @@ import errno
 import hashlib
 import io
 import os
+import re
 import threading
 import time
 import warnings
@@ -113,9 +114,15 @@ class PhotoStore:
         ``sync_dir=False``: the caller, keeping many, calls :meth:`sync` before anything names them.
         """
         path = self.folder / photo.name
-        if not path.exists():
+        if not _holds(path, photo.data):  # missing, or damaged since (truncated, changed): written again
             atomic_write_bytes(path, photo.data, sync_dir=sync_dir)
         return path
+
+    def kept(self) -> list[Path]:
+        """The kept photo files (named ``<sha256>.<ext>``), not the address records or temporary files."""
+        if not self.folder.is_dir():
+            return []
+        return sorted(path for path in self.folder.iterdir() if _KEPT_NAME.fullmatch(path.name))
 
     def sync(self) -> None:
         """Make the photos kept with ``sync_dir=False`` durable (one fsync of the folder)."""
@@ -147,6 +154,27 @@ class PhotoStore:
             return None
         found = sorted(self.folder.glob(f"{digest}.*")) if self.folder.is_dir() else []
         return found[0] if found else None
+
+
+_KEPT_NAME = re.compile(r"[0-9a-f]{64}\.(?:" + "|".join(_EXTENSIONS.values()) + ")")
+
+
+def _holds(path: Path, data: bytes) -> bool:
+    """Whether the file at ``path`` holds ``data``: the size first, the bytes only when it matches
+    (cheap beside the decoding the photo had before it got here)."""
+    try:
+        return path.stat().st_size == len(data) and path.read_bytes() == data
+    except OSError:
+        return False
+
+
+def sound(path: Path) -> bool:
+    """Whether a kept photo's bytes still have the digest its name gives."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest() == path.name.split(".", 1)[0]
 
 
 class PhotoSources:

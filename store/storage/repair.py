@@ -17,7 +17,10 @@ Then, per file:
 - stories whose index entry was lost but whose body survives get their entry back from
   any source file given on the command line that parses to them (on every run, so the
   ``repair PATH...`` a first run advises still finds them);
-- the search index is rebuilt from the repaired TinyDB files.
+- the search index is rebuilt from the repaired TinyDB files;
+- each kept photo is checked against the digest its name gives: a damaged one (truncated,
+  changed) is removed, so importing its page again (or fetching its feed) keeps it again,
+  and the photos stories name that the store lacks are listed.
 
 The store is read a shard at a time, so a repair holds one metadata shard and one body
 shard whatever the store's size (a million stories once took gigabytes): a first pass
@@ -54,6 +57,7 @@ from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_cop
 from broadsheet.store.storage.db import LEGACY, LISTING, Store, pack_record, unpack_record
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.listing import open_listing
+from broadsheet.store.storage.photos import PhotoStore, sound
 from broadsheet.store.storage.sourcepath import path_text
 from broadsheet.store.storage.tinydb import encode_document, read_json_file
 from broadsheet.store.storage.userstate import LEGACY_SHARDS, SHARDS
@@ -68,7 +72,8 @@ Progress = Callable[[str, int, int], None]
 #: Passes that count other things than files, and what they count (for the rate a bar shows).
 LISTING_PASS = "Checking the list of stories"
 INDEX_PASS = "Rebuilding the search index"
-PASS_UNITS = {LISTING_PASS: "rows", INDEX_PASS: "stories"}
+PHOTO_PASS = "Checking the photos"
+PASS_UNITS = {LISTING_PASS: "rows", INDEX_PASS: "stories", PHOTO_PASS: "photos"}
 
 
 @dataclass(slots=True)
@@ -486,11 +491,48 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
             report.damaged.append(f"{LISTING}: {listing}; written again from the records")
         if mended or listing is not None:
             store.write_listing()  # now, not at the next reader's start (at 1,000,000 stories about 40 s)
+        _check_photos(store, report, on_progress)
     report.temps_removed = len(store.lock.removed_temps) + len(store.marks_lock.removed_temps)
     if mended:
         _rebuild_search_index(folder, report, on_progress)
     mark.unlink(missing_ok=True)
     return report
+
+
+def _check_photos(store: Store, report: RepairReport, on_progress: Progress | None) -> None:
+    """Remove kept photos whose bytes no longer match their digest and list the photos stories
+    name that the store lacks (the reader showed them as damaged or missing; repair said nothing)."""
+    files = PhotoStore(store.folder).kept()
+    whole: set[str] = set()
+    for done, path in enumerate(files, 1):
+        try:
+            good = sound(path)
+        except OSError:
+            good = False
+        if good:
+            whole.add(path.name.split(".", 1)[0])
+        else:
+            try:
+                path.unlink()
+            except OSError as exc:
+                report.lost.append(f"photos/{path.name}: damaged, and it could not be removed ({exc.strerror})")
+            else:
+                report.damaged.append(f"photos/{path.name}: its bytes do not match its digest (truncated or "
+                                      "changed); removed")
+        if on_progress is not None and (done % 64 == 0 or done == len(files)):
+            on_progress(PHOTO_PASS, done, len(files))
+    lacking: dict[str, None] = {}
+    naming: dict[str, None] = {}  # the stories that name them, in store order
+    for meta in store.each_story():
+        for image in meta.images:
+            if image.photo and image.photo not in whole:
+                lacking[image.photo] = naming[meta.id] = None
+    if lacking:
+        ids = [sid[:10] for sid in list(naming)[:NAMED]]
+        more = f" and {len(naming) - NAMED} more" if len(naming) > NAMED else ""
+        report.lost.append(f"photos: {len(lacking)} photo(s) that stories name are missing or were damaged "
+                           f"(stories {', '.join(ids)}{more}); import their pages again (or fetch their feeds) "
+                           "to keep them again")
 
 
 def _damaged_listing(path: Path, on_progress: Progress | None) -> str | None:

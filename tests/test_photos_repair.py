@@ -1,0 +1,63 @@
+"""Kept photos that were damaged or lost: `repair` finds them, and importing the page again mends them."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.repair import PHOTO_PASS, repair_store
+from tests.html_pages import article_html, png_bytes
+
+
+def two_photo_page(folder: Path) -> Path:
+    """A made-up page saved "complete" with two photos in its ``_files`` folder."""
+    files = folder / "quay_files"
+    files.mkdir(parents=True)
+    (files / "a.png").write_bytes(png_bytes(colour="navy"))
+    (files / "b.png").write_bytes(png_bytes(colour="olive"))
+    figures = "".join(f'<figure><img src="./quay_files/{name}"><figcaption>Boats at the quay, view {name}.'
+                      "</figcaption></figure>" for name in ("a.png", "b.png"))
+    page = folder / "quay.html"
+    page.write_text(article_html(extra_body=figures), encoding="utf-8")
+    return page
+
+
+def kept_files(store: Store) -> dict[bytes, Path]:
+    """The kept photo files by their original bytes."""
+    digests = {hashlib.sha256(data).hexdigest(): data for data in (png_bytes(colour="navy"), png_bytes(colour="olive"))}
+    return {digests[path.name.split(".")[0]]: path for path in (store.folder / "photos").glob("*.png")}
+
+
+def test_repair_finds_damaged_and_missing_photos_and_a_new_import_mends_them(tmp_path: Path) -> None:
+    # repair said "no damaged files" while the reader showed "[photo: a damaged image]" and "missing from the store".
+    page = two_photo_page(tmp_path / "pages")
+    store = Store(tmp_path / "store")
+    import_paths(store, [page])
+    navy, olive = png_bytes(colour="navy"), png_bytes(colour="olive")
+    files = kept_files(store)
+    files[navy].write_bytes(navy[: len(navy) // 2])  # truncated
+    files[olive].unlink()  # lost
+    steps: list[tuple[str, int, int]] = []
+    report = repair_store(store.folder, on_progress=lambda what, done, total: steps.append((what, done, total)))
+    assert not report.healthy
+    assert any(files[navy].name in line and "removed" in line for line in report.damaged)
+    assert not files[navy].exists()  # a re-import can keep it again
+    assert any("2 photo(s) that stories name are missing or were damaged" in line for line in report.lost)
+    assert (PHOTO_PASS, 1, 1) in steps
+    import_paths(store, [page])
+    assert files[navy].read_bytes() == navy and files[olive].read_bytes() == olive
+    assert repair_store(store.folder).healthy
+
+
+def test_importing_the_page_again_mends_a_truncated_kept_photo(tmp_path: Path) -> None:
+    # A missing photo was written again, a truncated one was left damaged (its name was there).
+    page = two_photo_page(tmp_path / "pages")
+    store = Store(tmp_path / "store")
+    import_paths(store, [page])
+    navy = png_bytes(colour="navy")
+    path = kept_files(store)[navy]
+    path.write_bytes(navy[: len(navy) // 2])  # truncated
+    import_paths(store, [page])
+    assert path.read_bytes() == navy
