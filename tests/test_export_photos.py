@@ -45,3 +45,64 @@ def test_markdown_to_standard_output_says_the_photos_need_a_file(tmp_path: Path,
     captured = capsys.readouterr()
     assert "![" not in captured.out and "> Photo: Photo caption 1.0" in captured.out
     assert "1 photo was not written" in captured.err
+
+
+def test_a_json_export_keeps_its_photos_into_an_empty_store(tmp_path: Path) -> None:
+    # The export held only each photo's digest: imported into an empty store every photo was lost.
+    store = Store(tmp_path / "store")
+    story = photo_article(store, 0, count=2)
+    store.add([(story, None)])
+    out = tmp_path / "out" / "backup.json"
+    out.parent.mkdir()
+    assert main(["--store", str(store.folder), "export", "--format", "json", "-o", str(out)]) == 0
+    folder = out.parent / "backup_photos"
+    digests = [image.photo for image in story.images]
+    assert sorted(p.stem for p in folder.iterdir()) == sorted(digests)
+    fresh = tmp_path / "fresh"
+    assert main(["--store", str(fresh), "import", str(out)]) == 0
+    again = Store(fresh)
+    (meta,) = again.stories()
+    for image, digest in zip(again.article(meta.id).images, digests, strict=True):
+        assert image.photo == digest
+        kept = again.folder / "photos" / f"{digest}.png"
+        assert kept.read_bytes() == (store.folder / "photos" / kept.name).read_bytes()
+
+
+def test_an_exported_photo_is_checked_before_it_is_kept(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(tmp_path / "store")
+    story = photo_article(store, 0, count=2)
+    store.add([(story, None)])
+    out = tmp_path / "backup.json"
+    assert main(["--store", str(store.folder), "export", "--format", "json", "-o", str(out)]) == 0
+    first, second = (image.photo for image in story.images)
+    folder = tmp_path / "backup_photos"
+    (folder / f"{first}.png").write_bytes(picture_bytes(seed=7))  # another picture under its name
+    (folder / f"{second}.png").write_bytes(b"<html>not a picture</html>")
+    fresh = tmp_path / "fresh"
+    capsys.readouterr()
+    assert main(["--store", str(fresh), "import", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert "photo 1 not kept:" in err and "is not the photo exported" in err
+    assert "photo 2 not kept: not an image" in err
+    assert not (fresh / "photos").exists() or not any((fresh / "photos").glob("*.png"))
+
+
+async def test_the_readers_json_export_writes_the_photos_beside_it(tmp_path: Path) -> None:
+    from broadsheet.tui.app import BroadsheetApp
+    from tests.pilot import settle
+
+    store = Store(tmp_path / "store")
+    story = photo_article(store, 0, count=2)
+    store.add([(story, None)])
+    target = tmp_path / "mine.json"
+    app = BroadsheetApp(store, graphics="off")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("E")
+        await settle(pilot)
+        app.screen.query_one("Input").value = str(target)  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        messages = [n.message for n in app._notifications]
+    assert sorted(p.stem for p in (tmp_path / "mine_photos").iterdir()) == sorted(i.photo for i in story.images)
+    assert any("2 photos in" in m for m in messages), messages

@@ -168,6 +168,7 @@ def _bookmarked(store: Store) -> Iterator[StoryMeta]:
 
 def _export(store: Store, args: argparse.Namespace) -> int:
     from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
+    from broadsheet.store.storage.exchange import photos_folder
 
     states = store.user.all()
     wanted = [normalise_tag(t) for t in args.tag]
@@ -179,7 +180,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         total = len(keep)
     # Photos go in a folder beside a file; not beside a pipe or a device (``-o /dev/stdout``).
     to_file = bool(args.output) and not is_stream(Path(args.output))
-    folder = Path(args.output).with_name(Path(args.output).stem + "_photos") if to_file else None
+    folder = photos_folder(Path(args.output)) if to_file else None
     # No bar while the export itself goes to the terminal: the two would be drawn over each other.
     with Bar(err, "Exporting", unit="stories", total=total, quiet=not args.output and sys.stdout.isatty()) as bar:
         return _write_export(store, args, keep, total, folder, bar)
@@ -190,9 +191,8 @@ def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None,
     # msgspec and the export schema load only to export: the reader's start parses these arguments
     from broadsheet.store.storage.exchange import export_json_chunks, export_markdown_chunks, story_photos, write_photos
 
-    photos: dict[str, Path] = {}
-    if args.format == "md":
-        photos = story_photos(store, keep, on_progress=lambda done, of: bar.phase("Finding photos", done, of))
+    # The photos, in both formats: Markdown links them, and a JSON export's import reads them back.
+    photos = story_photos(store, keep, on_progress=lambda done, of: bar.phase("Finding photos", done, of))
     exported = [0]
 
     def step(done: int, total: int) -> None:
@@ -221,7 +221,8 @@ def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None,
     else:
         if photos:
             noun = "photo was" if len(photos) == 1 else "photos were"
-            err.print(Text(f"{len(photos)} {noun} not written: with -o FILE they go beside it, linked."))
+            how = "linked" if args.format == "md" else "and its import reads them back"
+            err.print(Text(f"{len(photos)} {noun} not written: with -o FILE they go beside it, {how}."))
         sys.stdout.buffer.writelines(chunks)
         sys.stdout.flush()
     return 0

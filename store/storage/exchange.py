@@ -117,6 +117,12 @@ def story_photos(store: Store, keep: Keep = None, on_progress: Progress | None =
     return found
 
 
+def photos_folder(output: Path) -> Path:
+    """Where an export written to ``output`` puts its photos: ``FILE_photos/`` beside it (Markdown
+    links them; a JSON export's import reads them back)."""
+    return output.with_name(output.stem + "_photos")
+
+
 def write_photos(photos: dict[str, Path], folder: Path) -> int:
     """Copy ``photos`` into ``folder`` (atomically, each once); how many were written."""
     written = 0

@@ -243,9 +243,13 @@ def photo_file(folder: Path, digest: str) -> Path | None:
     folder, which holds thousands of photos in a large store: the reader calls this for
     every photo it draws.
     """
+    return file_in(Path(folder) / "photos", digest)
+
+
+def file_in(base: Path, digest: str) -> Path | None:
+    """The file ``<digest>.<ext>`` in folder ``base`` (a stat per extension a kept photo can have), or None."""
     if not digest.isalnum():
         return None
-    base = Path(folder) / "photos"
     for ext in _EXTENSIONS.values():
         path = base / f"{digest}.{ext}"
         if path.is_file():

@@ -46,7 +46,7 @@ from broadsheet.store.reader.state import (
 )
 from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never, parse_query
-from broadsheet.store.storage.atomic import FileIdentity, write_output
+from broadsheet.store.storage.atomic import FileIdentity, is_stream, write_output
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
 from broadsheet.store.storage.userstate import (
     StoryState,
@@ -1176,7 +1176,13 @@ class MainScreen(FeedsMixin, Screen[None]):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export_worker(self, targets: Targets, fmt: str, path: Path) -> None:
         # msgspec: not at start
-        from broadsheet.store.storage.exchange import export_json_chunks, export_markdown_chunks
+        from broadsheet.store.storage.exchange import (
+            export_json_chunks,
+            export_markdown_chunks,
+            photos_folder,
+            story_photos,
+            write_photos,
+        )
 
         worker = get_current_worker()
         say = self.app.call_from_thread
@@ -1185,15 +1191,26 @@ class MainScreen(FeedsMixin, Screen[None]):
             say(self._work_progress, f"Exporting {n_stories(total)} to {path.name}: {done:,} done "
                 f"({done * 100 // total}%)")
 
-        def write(store: Store) -> int:
-            ids = self._target_ids(targets, lambda: worker.is_cancelled)
-            chunks = (export_json_chunks if fmt == "json" else export_markdown_chunks)(store, ids, on_progress=progress)
-            write_output(path, lambda handle: handle.writelines(chunks))
-            return len(ids)
+        folder = photos_folder(path)
 
-        count = self._in_worker(write, "Not exported")  # a folder that is not there, no room, a damaged shard
-        if count is not None:
-            say(self._work_done, f"Exported {n_stories(count)} to {path}", "information")
+        def write(store: Store) -> tuple[int, int]:
+            ids = self._target_ids(targets, lambda: worker.is_cancelled)
+            # The photos go beside the file, as `broadsheet export -o` puts them: Markdown links them,
+            # and importing the JSON reads them back.
+            photos = {} if is_stream(path) else story_photos(store, set(ids))
+            write_photos(photos, folder)
+            if fmt == "json":
+                chunks = export_json_chunks(store, ids, on_progress=progress)
+            else:
+                chunks = export_markdown_chunks(store, ids, photos=photos, photo_folder=folder.name,
+                                                on_progress=progress)
+            write_output(path, lambda handle: handle.writelines(chunks))
+            return len(ids), len(photos)
+
+        done = self._in_worker(write, "Not exported")  # a folder that is not there, no room, a damaged shard
+        if done is not None:
+            beside = f", {done[1]:,} photos in {folder}" if done[1] else ""
+            say(self._work_done, f"Exported {n_stories(done[0])} to {path}{beside}", "information")
 
     def action_save_search(self) -> None:
         query = self.reader.query_text.strip()

@@ -1,12 +1,16 @@
-"""Broadsheet's own JSON export, read back with the user's tags, bookmarks and read marks."""
+"""Broadsheet's own JSON export, read back with the user's tags, bookmarks and read marks, and
+its stories' photos from the ``FILE_photos/`` folder the export wrote beside it."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
-from broadsheet.store.storage.exchange import Refused, is_export, read_export
+from broadsheet.store.model import Article
+from broadsheet.store.storage.exchange import Refused, is_export, photos_folder, read_export
+from broadsheet.store.storage.photos import NotAPhoto, Photo, check_photo, file_in, max_photo_bytes, too_large
 
 
 class ExportFormat:
@@ -21,9 +25,41 @@ class ExportFormat:
         except ValueError as exc:
             yield Item(None, reason=f"Broadsheet export: {exc}")
             return
+        folder: Path | None = photos_folder(source.path)
+        if folder is not None and not folder.is_dir():
+            folder = None
         for number, item in enumerate(exported, 1):
             if isinstance(item, Refused):
                 yield Item(None, part=f"story {item.number}", reason=f"refused: {item.reason}")
             else:
+                photos, notes = exported_photos(item.article, folder) if folder else ((), [])
                 yield Item(item.article, part=f"story {number}", state=item.state if item.state.to_doc() else None,
-                           story_id=item.story_id)
+                           story_id=item.story_id, photos=photos, note="; ".join(notes))
+
+
+def exported_photos(article: Article, folder: Path) -> tuple[tuple[Photo, ...], list[str]]:
+    """The story's photos from the export's photo folder: each checked as any imported photo is,
+    and kept only when its bytes have the digest the story names; notes on the others."""
+    photos: dict[str, Photo] = {}
+    notes = []
+    for number, image in enumerate(article.images, 1):
+        if not image.photo or image.photo in photos:
+            continue
+        path = file_in(folder, image.photo)
+        if path is None:
+            continue  # not exported with it (the exporting store lacked it): the store may hold it
+        try:
+            size = path.stat().st_size
+            if size > max_photo_bytes():
+                raise NotAPhoto(too_large(size, max_photo_bytes()))
+            photo = check_photo(path.read_bytes())
+            if photo.digest != image.photo:
+                raise NotAPhoto(f"{path.name} in {folder.name} is not the photo exported (its bytes changed)")
+        except NotAPhoto as exc:
+            notes.append(f"photo {number} not kept: {exc}")
+            continue
+        except OSError as exc:
+            notes.append(f"photo {number} not kept: {path.name} cannot be read ({exc.strerror or exc})")
+            continue
+        photos[photo.digest] = photo
+    return tuple(photos.values()), notes
