@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -229,3 +230,26 @@ def test_a_reader_that_stops_on_an_error_exits_non_zero(tmp_path: Path, monkeypa
 
     monkeypatch.setattr(BroadsheetApp, "run", crash)
     assert run_command(Store(tmp_path / "store"), seed=False) == 1
+
+
+def test_a_cut_short_export_imports_every_whole_story_before_the_cut(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    # It imported nothing ("0 imported ... not valid JSON") though the stories before the cut were whole.
+    store = Store(tmp_path / "origin")
+    store.add([(make_article(n, headline=f"Ferry timetable change {n}"), f"s{n}.txt") for n in range(5)])
+    data = export_json(store, [m.id for m in store.stories()])
+    fourth = [m.start() for m in re.finditer(rb"\n    \{", data)][3]  # where story 4 starts
+    path = tmp_path / "cut.json"
+    path.write_bytes(data[: fourth + 30])  # inside story 4
+    capsys.readouterr()
+    main(["--store", str(tmp_path / "store"), "import", str(path)])
+    err = capsys.readouterr().err
+    assert "3 imported" in err and "cut short after story 3: the rest is lost" in err
+    assert len(Store(tmp_path / "store")) == 3
+    path.write_bytes(data[:40])  # inside its header: nothing to read
+    main(["--store", str(tmp_path / "store2"), "import", str(path)])
+    assert "not valid JSON" in capsys.readouterr().err
+    damaged = data[: fourth + 30] + b"\n  ]\n}"  # damaged inside, ending as an export ends
+    path.write_bytes(damaged)
+    main(["--store", str(tmp_path / "store3"), "import", str(path)])
+    assert "damaged after story 3: the rest could not be read" in capsys.readouterr().err

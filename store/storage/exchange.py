@@ -59,6 +59,21 @@ class Refused:
     reason: str
 
 
+@dataclass(frozen=True, slots=True)
+class CutShort:
+    """An export that ends part way (a copy or a write cut short): the stories before it were read."""
+
+    after: int  # the last whole story (0: none was)
+    damaged: bool = False  # it ends as an export does: damaged inside, not cut short
+
+    @property
+    def reason(self) -> str:
+        where = f"after story {self.after}" if self.after else "in its first story"
+        if self.damaged:
+            return f"damaged {where}: the rest could not be read"
+        return f"cut short {where}: the rest is lost"
+
+
 #: Which stories to export when no ids are given: the ids in ``keep`` (None: every one). Only
 #: the shards holding them are read.
 Keep = Collection[str] | None
@@ -264,13 +279,75 @@ def _decode(data: bytes) -> Any:
         raise ValueError(f"not valid JSON ({error})") from None
 
 
-def read_export(data: bytes) -> list[Exported | Refused]:
+_SPACE = re.compile(r"\s*")
+
+
+def _whole_part(data: bytes) -> tuple[dict[str, Any], CutShort] | None:
+    """The fields and whole stories of an export that ends part way (one JSON document written a
+    story at a time: what comes before the cut is whole), and where it stops; None when it is not
+    that (cut in its first lines, or not an export's shape)."""
+    text = data.decode("utf-8", "replace")
+    decoder = json.JSONDecoder()
+
+    def skip(at: int) -> int:
+        return _SPACE.match(text, at).end()  # type: ignore[union-attr]  # \s* always matches
+
+    doc: dict[str, Any] = {}
+    at = skip(0)
+    if text[at:at + 1] != "{":
+        return None
+    at += 1
+    try:
+        while True:  # the fields before the stories: "format", "version"
+            key, at = decoder.raw_decode(text, skip(at))
+            at = skip(at)
+            if not isinstance(key, str) or text[at:at + 1] != ":":
+                return None
+            at = skip(at + 1)
+            if key == "stories":
+                break
+            doc[key], at = decoder.raw_decode(text, at)
+            at = skip(at)
+            if text[at:at + 1] != ",":
+                return None
+            at += 1
+    except (ValueError, RecursionError):
+        return None
+    if text[at:at + 1] != "[":
+        return None
+    stories: list[Any] = []
+    doc["stories"] = stories
+    at += 1
+    try:
+        while True:
+            story, at = decoder.raw_decode(text, skip(at))
+            stories.append(story)
+            at = skip(at)
+            if text[at:at + 1] != ",":
+                break
+            at += 1
+    except (ValueError, RecursionError):
+        pass
+    if text[at:at + 1] == "]":
+        return None  # the stories are whole: what is wrong is elsewhere
+    return without_surrogates(doc), CutShort(len(stories), damaged=text.rstrip().endswith("}"))
+
+
+def read_export(data: bytes) -> list[Exported | Refused | CutShort]:
     """Each story of an export, read or refused with its reason; ValueError when the file is no export.
 
     Every story is checked against the declared schema (:mod:`.export_schema`), so one
-    bad story is refused by its position and reason and the others still import.
+    bad story is refused by its position and reason and the others still import. An export
+    that ends part way gives its whole stories and then :class:`CutShort`.
     """
-    doc = _decode(data)
+    cut = None
+    try:
+        doc = _decode(data)
+    except ValueError:
+        found = _whole_part(data)
+        if found is None:
+            raise
+        doc, cut = found
     if not isinstance(doc, dict) or doc.get("format") != FORMAT:
         raise ValueError("not a Broadsheet export")
     if doc.get("version") != VERSION:
@@ -279,7 +356,7 @@ def read_export(data: bytes) -> list[Exported | Refused]:
     stories = doc.get("stories")
     if not isinstance(stories, list):
         raise ValueError("its \"stories\" is not a list")
-    result: list[Exported | Refused] = []
+    result: list[Exported | Refused | CutShort] = []
     for number, item in enumerate(stories, start=1):
         try:
             story = check_story(item)
@@ -292,4 +369,6 @@ def read_export(data: bytes) -> list[Exported | Refused]:
             continue
         result.append(Exported(article, state, clean_line(story.file) if story.file else None,
                                story.id if story.id and _STORY_ID.fullmatch(story.id) else None))
+    if cut is not None:
+        result.append(cut)
     return result

@@ -9,7 +9,7 @@ from pathlib import Path
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article
-from broadsheet.store.storage.exchange import Refused, is_export, photos_folder, read_export
+from broadsheet.store.storage.exchange import CutShort, Refused, is_export, photos_folder, read_export
 from broadsheet.store.storage.photos import NotAPhoto, Photo, check_photo, file_in, max_photo_bytes, too_large
 
 
@@ -29,7 +29,9 @@ class ExportFormat:
         if folder is not None and not folder.is_dir():
             folder = None
         for number, item in enumerate(exported, 1):
-            if isinstance(item, Refused):
+            if isinstance(item, CutShort):  # the stories before it are whole and imported
+                yield Item(None, reason=f"Broadsheet export: {item.reason}")
+            elif isinstance(item, Refused):
                 yield Item(None, part=f"story {item.number}", reason=f"refused: {item.reason}")
             else:
                 photos, notes = exported_photos(item.article, folder) if folder else ((), [])
