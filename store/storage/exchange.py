@@ -2,7 +2,8 @@
 
 The JSON export holds each story's parse contract plus the user's marks, so
 ``broadsheet import export.json`` rebuilds an equal store, tags and bookmarks included.
-The Markdown export can link the stories' kept photos, written into a folder beside it.
+Written to a file, an export puts the stories' kept photos in ``FILE_photos/`` beside it: the
+Markdown links them, and the import of a JSON export reads them back.
 """
 
 from __future__ import annotations
