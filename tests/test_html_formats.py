@@ -295,3 +295,13 @@ def test_a_photo_not_saved_with_the_page_says_so_and_a_subfolder_is_found(tmp_pa
     numbers = [n for n, i in enumerate(item.article.images, 1) if i.problem]  # the page's own photo is not saved
     assert numbers[-1] == item.article.images.index(by_caption["gone.jpg"]) + 1
     assert f"photos {numbers[0]} and {numbers[1]} not saved with the page" in item.note
+
+
+def test_a_warc_photo_over_the_cap_is_told_its_own_size(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("BROADSHEET_MAX_PHOTO_MB", "1")
+    data = warc_bytes([(URL, "text/html; charset=utf-8", article_html().encode()),
+                       ("https://coast-herald.example/img/ferry.jpg", "image/png", png_bytes() + b"\0" * 3_200_000)])
+    (tmp_path / "crawl.warc.gz").write_bytes(data)
+    (page,) = items(tmp_path / "crawl.warc.gz")
+    assert page.article is not None and page.photos == ()
+    assert "photo 1 not kept: too large (3.1 MB; the limit is 1.0 MB)" in page.note
