@@ -276,6 +276,42 @@ def test_wire_story_assembly() -> None:
     assert art.authors == ["Gazette Wire"]
 
 
+def _wire_dump(end_block: str) -> str:
+    return (
+        "Bridge opens | Gazette\nBridge opens\nBy Ann Lee\n\nPORT TOWN (Reuters) - "
+        + PARA + "\n\n" + PARA2 + "\n\n" + end_block + "\n\nRelated Topics\n"
+    )
+
+
+def test_every_credit_line_of_the_end_block_is_read() -> None:
+    block = (
+        "Reporting by Ann Lee and Bo Chen; additional reporting by Cy Dee\n\n"
+        "Photo: Fay Gill\nWriting by Di Eve\nEditing by Ed Fox"
+    )
+    art = parse_text(_wire_dump(block))
+    assert art.credits is not None
+    assert art.credits.reporting == ["Ann Lee", "Bo Chen"]
+    assert art.credits.additional_reporting == ["Cy Dee"]
+    assert art.credits.writing == ["Di Eve"] and art.credits.editing == ["Ed Fox"]
+    assert "Writing by Di Eve" in art.credits.text and "Fay Gill" not in art.credits.text
+    assert [img.credit for img in art.images] == ["Fay Gill"]
+    assert art.body[-1] == PARA2
+
+
+def test_separate_reporting_and_editing_lines_are_both_read() -> None:
+    art = parse_text(_wire_dump("Reporting by Gus Hale\nEditing by Ida Jones"))
+    assert art.credits is not None
+    assert art.credits.reporting == ["Gus Hale"] and art.credits.editing == ["Ida Jones"]
+
+
+def test_only_the_end_block_of_credit_lines_is_read() -> None:
+    # A credit line with story text after it is not part of the block the story ends with.
+    dump = _wire_dump("Editing by Ida Jones").replace(PARA2, "Reporting by Gus Hale\n\n" + PARA2)
+    art = parse_text(dump)
+    assert art.credits is not None
+    assert art.credits.reporting == [] and art.credits.editing == ["Ida Jones"]
+
+
 def test_standfirst_between_headline_and_byline() -> None:
     stand = "The long-awaited crossing will open in the spring, the council said, after years of delays."
     dump = "Bridge opens | Gazette\nBridge opens\n" + stand + "\nBy Ann Lee\n" + PARA + "\n" + PARA2

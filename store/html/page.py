@@ -10,7 +10,6 @@ Headline, authors, date, publisher and canonical address come from the page's me
 
 from __future__ import annotations
 
-import dataclasses
 import re
 import unicodedata
 from functools import lru_cache
@@ -24,7 +23,7 @@ from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, par
 from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.parse.boilerplate import furniture_reason
 from broadsheet.store.parse.byline import parse_byline, split_names
-from broadsheet.store.parse.credits import is_credits_line, parse_credits
+from broadsheet.store.parse.credits import MAX_CREDIT_LINES, is_credits_line, names_only, parse_credit_block
 from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates, parse_date
 from broadsheet.store.parse.types import ParseError
@@ -443,21 +442,11 @@ def _credits(paragraphs: list[str]) -> Credits | None:
     if end < max(len(paragraphs) - 3, 0):
         return None
     start = end
-    while start > 0 and end - start < 3 and _names_only(paragraphs[start - 1]):
+    while start > 0 and end - start < MAX_CREDIT_LINES - 1 and names_only(paragraphs[start - 1]):
         start -= 1
     lines = paragraphs[start:end + 1]
     del paragraphs[start:end + 1]
-    credits = parse_credits("; ".join(line.rstrip(" ;") for line in lines)) if len(lines) > 1 \
-        else parse_credits(lines[0])
-    return dataclasses.replace(credits, text=" ".join(lines)) if credits is not None else None
-
-
-def _names_only(line: str) -> bool:
-    """A credit line that names people and nothing else, as a line before the last credit must:
-    "Reporting by the Gazette last year found the ferry lost money" is story text."""
-    credits = parse_credits(line)
-    return credits is not None and bool(credits.people()) and all(
-        len(name.split()) <= 4 and name[:1].isupper() for name in credits.people())
+    return parse_credit_block(lines)
 
 
 # What a line of dates says besides its dates: "Published", "Updated", weekdays, "at", time zones.

@@ -8,13 +8,13 @@ from collections import Counter
 from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.model import Article, Credits
 from broadsheet.store.parse.byline import org_like
-from broadsheet.store.parse.credits import parse_credits
+from broadsheet.store.parse.credits import MAX_CREDIT_LINES, names_only, parse_credit_block
 from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.meta import has_date_cue
 from broadsheet.store.parse.page import UNDECIDED, Page
 from broadsheet.store.parse.textstats import tokens
-from broadsheet.store.parse.types import ParseError
+from broadsheet.store.parse.types import Line, ParseError
 
 TAIL = 30  # lines after the last paragraph where a photo may still belong to the story
 
@@ -74,6 +74,31 @@ def _organisation_author(page: Page, agency: str | None, source: str | None, age
     return []
 
 
+PASSED_LINES = 2  # photo credits or furniture passed in a row between two credit lines of the end block
+
+
+def _end_credits(lines: list[Line], h: int) -> Credits | None:
+    """Credits from the block of credit lines the story ends with (``Reporting by A`` /
+    ``Writing by B`` / ``Editing by C``), read back from the last; photo credits and furniture
+    may stand between them. As on saved pages, a line above the last must name people only."""
+    last = next((i for i in range(len(lines) - 1, h, -1) if lines[i].role == "credits_line"), -1)
+    if last < 0:
+        return None
+    block, passed = [last], 0
+    for i in range(last - 1, h, -1):
+        line = lines[i]
+        if line.blank:
+            continue
+        if line.role == "credits_line" and len(block) < MAX_CREDIT_LINES and names_only(line.text):
+            block.append(i)
+            passed = 0
+        elif line.role in ("credit", "caption", "boilerplate") and passed < PASSED_LINES:
+            passed += 1
+        else:
+            break
+    return parse_credit_block([lines[i].text for i in reversed(block)])
+
+
 def assemble(page: Page) -> Article:
     """Build the Article from the marked lines."""
     lines, h = page.lines, page.headline
@@ -119,8 +144,7 @@ def assemble(page: Page) -> Article:
     if dateline:
         body[0] = rest
         lines[body_idx[0]].mark("dateline", f"starts with the dateline {dateline!r}; the rest is body")
-    credit_lines = [line for line in lines[h + 1 :] if line.role == "credits_line"]
-    credits: Credits | None = parse_credits(credit_lines[-1].text) if credit_lines else None
+    credits = _end_credits(lines, h)
     info = page.byline_info
     authors = list(info.authors) if info else []
     agency = agency or agency_line

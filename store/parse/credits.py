@@ -104,3 +104,32 @@ def parse_credits(text: str) -> Credits | None:
             }[role[0]]
             groups[key].extend(_names(m.group("names")))
     return Credits(**groups, text=text)
+
+
+# Credit lines one story may end with, each on a line of its own: reporting, additional
+# reporting, writing, editing.
+MAX_CREDIT_LINES = 4
+
+
+def names_only(text: str) -> bool:
+    """A credit line that names people and nothing else, as a line before the last credit must:
+    "Reporting by the Gazette last year found the ferry lost money" is story text."""
+    credits = parse_credits(text)
+    return credits is not None and bool(credits.people()) and all(
+        len(name.split()) <= 4 and name[:1].isupper() for name in credits.people())
+
+
+def parse_credit_block(texts: list[str]) -> Credits | None:
+    """Structured credits from the credit lines a story ends with, in page order, read line by
+    line (``Reporting by A`` / ``Editing by B``) and merged; ``text`` keeps the lines as printed."""
+    found = [credits for credits in map(parse_credits, texts) if credits is not None]
+    if len(found) <= 1:
+        return found[0] if found else None
+    groups: dict[str, list[str]] = {role: [] for role in _ROLES}
+    for credits in found:
+        for role, names in groups.items():
+            names.extend(name for name in getattr(credits, role) if name not in names)
+    return Credits(**groups, text=" ".join(credits.text for credits in found))
+
+
+_ROLES = ("reporting", "additional_reporting", "writing", "editing")
