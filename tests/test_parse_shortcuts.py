@@ -147,11 +147,12 @@ def test_split_lines_normalises_every_line(text: str) -> None:
     assert [line.text for line in lines.split_lines(text)] == [SPACES.sub(" ", row).strip() for row in text.split("\n")]
 
 
-SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’)\]」』）]*$")
 
 
 @settings(max_examples=2000, deadline=None)
-@given(st.lists(st.sampled_from([*SPACE_PIECES, ".", "!", "?", "…", '"', "'", "”", "’", ")", "]", ".\n"]),
+@given(st.lists(st.sampled_from([*SPACE_PIECES, ".", "!", "?", "…", '"', "'", "”", "’", ")", "]", ".\n", "。", "？",
+                                  "」", "）"]),
                 max_size=8).map("".join))
 def test_ends_sentence_as_the_regex(text: str) -> None:
     assert textstats.ends_sentence(text) == bool(SENTENCE_END.search(text))

@@ -11,8 +11,9 @@ import re
 
 from selectolax.lexbor import LexborNode
 
-from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, hidden, squash, walk, word_count
+from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, hidden, squash, walk
 from broadsheet.store.model import Image
+from broadsheet.store.parse.textstats import word_count
 
 _CREDIT_MARK = re.compile(
     r"credit|copyright|photographer|attribution|byline|author|courtesy|distributor|agency|source|rights|provider",

@@ -15,8 +15,9 @@ from typing import Any
 
 from selectolax.lexbor import LexborHTMLParser
 
-from broadsheet.store.html.tree import absolute, squash, word_count
+from broadsheet.store.html.tree import absolute, squash
 from broadsheet.store.model import Image
+from broadsheet.store.parse.textstats import word_count
 from broadsheet.store.sanitize import is_web_address
 
 _ARTICLE_TYPES = ("Article", "Posting", "Report", "BlogPosting", "LiveBlog", "Review", "Story")

@@ -19,13 +19,14 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.html.fragment import Collector, figure_like
 from broadsheet.store.html.meta import PageMeta, read_meta
-from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk, word_count
+from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
 from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.parse.boilerplate import furniture_reason
 from broadsheet.store.parse.byline import parse_byline, split_names
 from broadsheet.store.parse.credits import MAX_CREDIT_LINES, is_credits_line, names_only, parse_credit_block
 from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates, parse_date
+from broadsheet.store.parse.textstats import word_count
 from broadsheet.store.parse.types import ParseError
 
 _NEGATIVE = re.compile(

@@ -15,7 +15,6 @@ from urllib.parse import urljoin
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from broadsheet.store.sanitize import clean_line
-from broadsheet.store.search.analysis import CJK_CHAR
 
 MAX_DEPTH = 1000  # block nesting beyond this is flattened (saved news pages stay under 100)
 _DEPTH_CHECK_TAGS = 20_000  # pages with fewer block tags than this cannot be slow to parse
@@ -120,20 +119,6 @@ def walk(
 def squash(text: str) -> str:
     """One line of clean text: whitespace runs become one space, controls and escapes removed."""
     return clean_line(_SPACE.sub(" ", text)).strip()
-
-
-def word_count(text: str) -> int:
-    """The words of ``text``, two Chinese, Japanese or Korean characters counting as one.
-
-    Those scripts put no spaces between words, so ``split()`` sees a whole paragraph as one
-    word; two characters is about the length of a word of Chinese or Japanese.
-    """
-    if text.isascii():
-        return len(text.split())
-    cjk = len(CJK_CHAR.findall(text))
-    if not cjk:
-        return len(text.split())
-    return len(CJK_CHAR.sub(" ", text).split()) + (cjk + 1) // 2
 
 
 def node_text(node: LexborNode) -> str:

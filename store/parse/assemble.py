@@ -13,7 +13,7 @@ from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.meta import has_date_cue
 from broadsheet.store.parse.page import UNDECIDED, Page
-from broadsheet.store.parse.textstats import tokens
+from broadsheet.store.parse.textstats import tokens, word_count
 from broadsheet.store.parse.types import Line, ParseError
 
 TAIL = 30  # lines after the last paragraph where a photo may still belong to the story
@@ -114,7 +114,7 @@ def assemble(page: Page) -> Article:
     standfirst = None
     if 0 < page.byline - h <= 12:
         for i in range(h + 1, page.byline):
-            if lines[i].role in ("boilerplate", "body") and len(lines[i].text.split()) >= 8:
+            if lines[i].role in ("boilerplate", "body") and word_count(lines[i].text) >= 8:
                 if has_date_cue(lines[i].text) or find_dates(lines[i].text):
                     continue
                 if lines[i].role == "boilerplate" and lines[i].reason != UNDECIDED:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from broadsheet.store.parse.textstats import LINE_CACHE, stopword_density
+from broadsheet.store.parse.textstats import LINE_CACHE, stopword_density, word_count
 
 # Phrases that make up web-page furniture on any site. Matched only on short lines.
 _FURNITURE = re.compile(
@@ -273,11 +273,11 @@ def _may_embed(text: str) -> bool:
 @lru_cache(maxsize=LINE_CACHE)
 def furniture_reason(text: str) -> str | None:
     """Why the line is page furniture, or None when it may be story text."""
-    return furniture_reason_of(text, len(text.split()), folded(text))
+    return furniture_reason_of(text, word_count(text), folded(text))
 
 
 def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: float | None = None) -> str | None:
-    """:func:`furniture_reason`, given ``len(text.split())`` and ``folded(text)`` (shared with other tests),
+    """:func:`furniture_reason`, given ``word_count(text)`` and ``folded(text)`` (shared with other tests),
     and ``stopword_density(text)`` when the caller has it (then a paragraph of prose skips most tests)."""
     if not text[:1].isalpha() and _SYMBOLS.match(text):  # (a letter is never [\W\d_]: most lines stop there)
         return "only symbols or numbers"

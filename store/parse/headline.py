@@ -6,7 +6,7 @@ import re
 
 from broadsheet.store.parse.byline import parse_byline
 from broadsheet.store.parse.dates import find_dates
-from broadsheet.store.parse.textstats import jaccard, similarity
+from broadsheet.store.parse.textstats import cjk_count, jaccard, similarity, word_count
 from broadsheet.store.parse.types import Line
 
 # (Every separator starts with a space or "|": the lookahead lets most positions fail at one
@@ -38,13 +38,16 @@ def headline_shaped(text: str) -> bool:
     """A plausible headline: 2-30 words, not ending in a full stop or colon."""
     if len(text) > 220:
         return False  # before splitting: a long paragraph (or a 5 MB line) is never a headline
-    if not 2 <= len(text.split()) <= 30:
+    if not 2 <= word_count(text) <= 30:
         return False
-    return not text.endswith((".", ":", ",", ";")) or text.endswith("...")
+    return not text.endswith((".", ":", ",", ";", "。", "：", "，", "；")) or text.endswith("...")
 
 
 def _word_count(text: str) -> int:
-    """Words with a letter in them (only asked of headline-shaped, so short, lines)."""
+    """Words with a letter in them (only asked of headline-shaped, so short, lines); in a line
+    written in CJK scripts, two characters are a word."""
+    if cjk_count(text):
+        return word_count(text)
     return sum(1 for w in text.split() if any(c.isalpha() for c in w))
 
 

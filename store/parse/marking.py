@@ -25,6 +25,7 @@ from broadsheet.store.parse.textstats import (
     similarity,
     stopword_density,
     tokens,
+    word_count,
     words_stopword_density,
 )
 from broadsheet.store.parse.types import Line
@@ -66,7 +67,7 @@ def line_facts(text: str) -> LineFacts:
             if density is None:  # (the split of the runs could not decide: it is not tried again)
                 density = words_stopword_density(text)
     else:
-        n_words = len(text.split())
+        n_words = word_count(text)
         low = boilerplate.folded(text)
         if n_words >= boilerplate.PROSE_WORDS:
             density = stopword_density(text)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from broadsheet.store.parse.textstats import LINE_CACHE, ends_sentence, stopword_density
+from broadsheet.store.parse.textstats import LINE_CACHE, ends_sentence, reading_length, stopword_density, word_count
 
 LENGTH_LOW = 70
 LENGTH_HIGH = 200
@@ -23,12 +23,12 @@ STOP_PROSE = 0.15  # a full sentence heavy with names still reads as prose
 @lru_cache(maxsize=LINE_CACHE)
 def initial_class(text: str) -> str:
     """Context-free class of one line: good, neargood, short or bad."""
-    return initial_class_of(text, len(text.split()))
+    return initial_class_of(text, word_count(text))
 
 
 def initial_class_of(text: str, n_words: int, density: float | None = None) -> str:
-    """:func:`initial_class`, given ``len(text.split())``, and ``stopword_density(text)`` when known."""
-    length = len(text)
+    """:func:`initial_class`, given ``word_count(text)``, and ``stopword_density(text)`` when known."""
+    length = reading_length(text)
     if length < LENGTH_LOW:
         # A short but complete sentence ("He denied it.") may still be prose; context decides.
         # (Density last: most short lines are menu items, and counting words costs the most.)

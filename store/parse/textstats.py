@@ -6,6 +6,8 @@ import re
 from functools import lru_cache
 from operator import countOf
 
+from broadsheet.store.search.analysis import CJK, CJK_CHAR
+
 # How many distinct lines the pure per-line tests remember (``functools.lru_cache``). Menus,
 # share bars and footers repeat on every page of a site, so an import meets the same short
 # lines again and again; a few thousand entries cover several pages' worth of furniture.
@@ -13,6 +15,7 @@ LINE_CACHE = 8192
 
 WORD = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 TOKEN = re.compile(r"\w+", re.UNICODE)
+_CJK_RUN = re.compile(rf"[{CJK}]+|(?:(?![{CJK}])\w)+")
 
 # Common English function words; prose has many, menus and link lists have few.
 STOPWORDS = frozenset(
@@ -52,6 +55,55 @@ FOREIGN_STOPWORDS = frozenset(
     )
 )
 
+def word_count(text: str) -> int:
+    """The words of ``text``, two Chinese, Japanese or Korean characters counting as one.
+
+    Those scripts put no spaces between words, so ``split()`` sees a whole paragraph as one
+    word; two characters is about the length of a word of Chinese or Japanese.
+    """
+    if text.isascii():
+        return len(text.split())
+    cjk = len(CJK_CHAR.findall(text))
+    if not cjk:
+        return len(text.split())
+    return len(CJK_CHAR.sub(" ", text).split()) + (cjk + 1) // 2
+
+
+def cjk_count(text: str) -> int:
+    """How many of the line's letters are Chinese, Japanese or Korean, when they are at least
+    half of them (the line is written in those scripts); else 0."""
+    if text.isascii():
+        return 0
+    cjk = len(CJK_CHAR.findall(text))
+    return cjk if cjk and 2 * cjk >= sum(map(str.isalpha, text)) else 0
+
+
+# One CJK character holds about as much as three Latin ones (a two-character word and its space).
+CJK_WIDTH = 3
+
+
+def reading_length(text: str) -> int:
+    """``len(text)``, with each character of a line in CJK scripts counted :data:`CJK_WIDTH` times,
+    so the length rules made for English measure as much text in Chinese or Japanese."""
+    return len(text) + (CJK_WIDTH - 1) * cjk_count(text)
+
+
+# Commas, stops and quotation marks of Chinese and Japanese prose (and the Latin ones Korean
+# prose uses). Their sentences have no function words to count, but a clause of prose runs 10 to
+# 20 characters between these marks, where menus, headlines and link lists have none.
+_CJK_MARKS = re.compile(r"[，、。！？；：「」『』]|[,.!?;](?=\s|$)")
+# Characters of CJK prose per mark at which a line reads as prose as much as an English line of
+# which a third of the words are function words (the share the prose tests look for).
+CJK_CLAUSE = 30
+_PROSE_SHARE = 1 / 3
+
+
+def cjk_density(text: str, cjk: int) -> float:
+    """:func:`stopword_density` for a line of ``cjk`` CJK characters: its marks per character,
+    scaled so that one mark every :data:`CJK_CLAUSE` characters gives a third."""
+    return min(1.0, len(_CJK_MARKS.findall(text)) * CJK_CLAUSE * _PROSE_SHARE / cjk)
+
+
 def words(text: str) -> list[str]:
     """The alphabetic words of ``text`` (numbers and punctuation dropped)."""
     return WORD.findall(text)
@@ -67,7 +119,22 @@ def _tokens(text: str) -> tuple[str, ...]:
     """:func:`tokens`, remembered: the headline steps compare every line with the title and key."""
     if text.isascii():  # (casefold is lower there, and keeps every character a word character or not)
         return tuple(TOKEN.findall(text.lower()))
+    if CJK_CHAR.search(text):
+        return tuple(_cjk_tokens(text))
     return tuple(map(str.casefold, TOKEN.findall(text)))
+
+
+def _cjk_tokens(text: str) -> list[str]:
+    """Tokens of a text with CJK characters: each run of those gives its overlapping character
+    pairs (two characters are about a word; single characters would make unrelated lines alike),
+    the rest its casefolded words."""
+    out: list[str] = []
+    for run in _CJK_RUN.findall(text):
+        if CJK_CHAR.match(run):
+            out.extend([run] if len(run) == 1 else [run[k : k + 2] for k in range(len(run) - 1)])
+        else:
+            out.append(run.casefold())
+    return out
 
 
 def _is_stopword(word: str) -> bool:
@@ -88,7 +155,8 @@ _STOP_BYTES = frozenset(form.encode() for form in _STOP_FORMS if form.isascii())
 
 
 def stopword_density(text: str) -> float:
-    """Share of the words that are common function words.
+    """Share of the words that are common function words; for a line in CJK scripts, which
+    has none to count, :func:`cjk_density` instead.
 
     Words are found in the casefolded line, which gives each word casefolded at once, when
     casefolding maps character to character (so words split where they did) and keeps
@@ -100,6 +168,8 @@ def stopword_density(text: str) -> float:
         density = ascii_stopword_density(b" " + plain.lower().encode("ascii"))
         if density is not None:
             return density
+    elif cjk := cjk_count(text):
+        return cjk_density(text, cjk)
     return words_stopword_density(text)
 
 
@@ -165,14 +235,14 @@ def _slow_stopword_density(text: str) -> float:
     return sum(map(_is_stopword, ws)) / len(ws)
 
 
-_STOPS = (".", "!", "?", "…")
-_CLOSERS = "\"'”’)]"
+_STOPS = (".", "!", "?", "…", "。", "！", "？")
+_CLOSERS = "\"'”’)]」』）"
 
 
 def ends_sentence(text: str) -> bool:
     r"""True when the text ends like a sentence (full stop, question or exclamation mark).
 
-    The same as searching for ``[.!?…]["'”’)\]]*$`` (whose ``$`` may also sit before a final
+    The same as searching for ``[.!?…。！？]["'”’)\]」』）]*$`` (whose ``$`` may also sit before a final
     newline), without the scan from every position of the line that a regex search does.
     """
     body = text[:-1] if text.endswith("\n") else text

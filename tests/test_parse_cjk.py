@@ -1,0 +1,130 @@
+"""Text dumps of Chinese, Japanese and Korean news pages parse: headline and story text.
+
+Those scripts put no spaces between words and have no English function words, so the rules that
+count words and function words must count characters and clause marks instead. The pages here
+are made up.
+"""
+
+from __future__ import annotations
+
+from broadsheet.store.parse import parse_text
+from broadsheet.store.parse.quality import initial_class
+from broadsheet.store.parse.textstats import ends_sentence, similarity, word_count
+
+CHINESE_BODY = [
+    "青石讯（记者 周小文）经过一年的改造，青石镇图书馆今天上午重新向公众开放。新馆面积比原来扩大了一倍，"
+    "藏书增加到十二万册，还新设了儿童阅览区和自习室。",
+    "图书馆负责人告诉记者，改造期间，工作人员把所有图书重新编目，读者现在可以通过自助机器借书还书，不用再排队等候。",
+    "开馆第一天，不少家长带着孩子早早来到门口。“孩子最喜欢这里的绘本区，”一位家长说，“以后周末就有地方去了。”",
+    "据了解，图书馆每天早上八点开放，晚上九点关闭，节假日照常开放。",
+]
+CHINESE = "\n".join(
+    [
+        "青石镇图书馆今日重新开放_青石晚报",
+        "",
+        "首页",
+        "本地",
+        "国内",
+        "国际",
+        "体育",
+        "登录 | 注册",
+        "搜索",
+        "当前位置：首页 > 本地新闻 > 正文",
+        "青石镇图书馆今日重新开放",
+        "2023-11-08 09:15  来源：青石晚报",
+        "【字号 大 中 小】 打印本页 分享到：",
+        *CHINESE_BODY,
+        "责任编辑：林佳",
+        "相关阅读",
+        "青石镇老街完成改造",
+        "镇中心小学新建操场投入使用",
+        "热门排行",
+        "1 青石镇举办秋季运动会",
+        "2 本周末青石湖将举行龙舟赛",
+        "关于我们 | 联系方式 | 广告服务 | 网站地图",
+        "青石晚报社 版权所有 未经许可不得转载",
+    ]
+)
+
+JAPANESE_BODY = [
+    "坂下町の秋祭りが十四日に始まり、三年ぶりに山車が町内を巡行した。沿道には大勢の見物客が集まり、"
+    "太鼓や笛の音に合わせて声援を送った。",
+    "祭りの実行委員会によると、今年は地元の高校生も初めて山車の引き手として参加した。"
+    "委員長は「若い人たちが加わってくれて心強い。伝統を次の世代につなげたい」と話した。",
+    "祭りは十五日まで続き、最終日には花火大会も予定されている。",
+]
+JAPANESE = "\n".join(
+    [
+        "坂下町で秋祭り、三年ぶりに山車が巡行 - 坂下日報",
+        "メインメニュー",
+        "トップ",
+        "地域",
+        "政治",
+        "スポーツ",
+        "会員登録",
+        "ログイン",
+        "坂下町で秋祭り、三年ぶりに山車が巡行",
+        "2023年10月14日 18:40",
+        *JAPANESE_BODY,
+        "この記事をシェアする",
+        "関連記事",
+        "坂下町に新しい道の駅",
+        "紅葉の見ごろ、来週から",
+        "利用規約",
+        "プライバシーポリシー",
+        "© 坂下日報社",
+    ]
+)
+
+
+def test_a_chinese_page_gives_its_headline_date_and_story() -> None:
+    article = parse_text(CHINESE)
+    assert article.headline == "青石镇图书馆今日重新开放"
+    assert article.body == CHINESE_BODY  # no menu, editor's line, teaser list or footer
+
+
+def test_a_japanese_page_gives_its_headline_date_and_story() -> None:
+    article = parse_text(JAPANESE)
+    assert article.headline == "坂下町で秋祭り、三年ぶりに山車が巡行"
+    assert article.body == JAPANESE_BODY
+
+
+def test_a_page_whose_title_names_only_the_site_still_finds_the_headline() -> None:
+    menu = ["みなと新聞", "ホーム", "ニュース", "ログイン"]
+    footer = ["関連記事", "港町の商店街に新しいカフェ", "お問い合わせ"]
+    headline = "港町に新しい図書館が開館、子どもたちでにぎわう"
+    dump = "\n".join([*menu, headline, "2024年4月2日 9:00", *JAPANESE_BODY, *footer])
+    article = parse_text(dump)
+    assert article.headline == "港町に新しい図書館が開館、子どもたちでにぎわう"
+    assert article.body == JAPANESE_BODY
+
+
+def test_a_korean_page_gives_its_story() -> None:
+    body = [
+        "해안 마을에 새로 지은 공공 도서관이 20일 문을 열었다. "
+        "도서관에는 약 5만 권의 책이 있으며, 바다가 보이는 넓은 열람실도 마련됐다.",
+        "도서관 관계자는 \"아이들부터 어르신까지 누구나 편하게 찾을 수 있는 공간이 되기를 바란다\"고 말했다.",
+        "개관을 기념해 이달 말까지 주말마다 그림책 읽기와 만들기 교실이 열린다. 참가비는 무료다.",
+    ]
+    menu = ["바닷가 마을에 새 도서관 문 열어 - 해안일보", "홈", "뉴스", "스포츠", "로그인"]
+    footer = ["관련 기사", "해안 마을 시장에 새 카페"]
+    dump = "\n".join([*menu, "바닷가 마을에 새 도서관 문 열어", "2024년 5월 20일 10:00", *body, *footer])
+    article = parse_text(dump)
+    assert article.headline == "바닷가 마을에 새 도서관 문 열어"
+    assert article.body == body
+
+
+def test_cjk_prose_and_furniture_are_told_apart_by_characters_and_clause_marks() -> None:
+    assert word_count("青石镇图书馆今日重新开放") == 6  # two characters to a word
+    assert word_count("Plain English, café au lait") == 5  # as split() counts it
+    assert initial_class(CHINESE_BODY[1]) == "good"
+    assert initial_class(JAPANESE_BODY[0]) == "good"
+    links = "关于我们 联系方式 广告服务 网站地图 青石晚报社 版权所有 未经许可不得转载 本地新闻 国内新闻"
+    assert initial_class(links) == "bad"
+    assert ends_sentence("据了解，图书馆节假日照常开放。") and ends_sentence("「伝統を守りたい。」")
+    assert not ends_sentence("青石镇老街完成改造")
+
+
+def test_cjk_headlines_match_their_title_by_character_pairs() -> None:
+    assert similarity("青石镇图书馆今日重新开放", "青石镇图书馆今日重新开放_青石晚报") == 1.0
+    assert similarity("江城新建跨江大桥今日正式通车", "江城日报") < 0.6  # shares characters, not words
