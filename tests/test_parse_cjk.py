@@ -1,4 +1,4 @@
-"""Text dumps of Chinese, Japanese and Korean news pages parse: headline and story text.
+"""Text dumps of Chinese, Japanese and Korean news pages parse: headline, date and story text.
 
 Those scripts put no spaces between words and have no English function words, so the rules that
 count words and function words must count characters and clause marks instead. The pages here
@@ -7,7 +7,10 @@ are made up.
 
 from __future__ import annotations
 
+import pytest
+
 from broadsheet.store.parse import parse_text
+from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.quality import initial_class
 from broadsheet.store.parse.textstats import ends_sentence, similarity, word_count
 
@@ -80,12 +83,14 @@ JAPANESE = "\n".join(
 def test_a_chinese_page_gives_its_headline_date_and_story() -> None:
     article = parse_text(CHINESE)
     assert article.headline == "青石镇图书馆今日重新开放"
+    assert article.published == "2023-11-08T09:15:00"
     assert article.body == CHINESE_BODY  # no menu, editor's line, teaser list or footer
 
 
 def test_a_japanese_page_gives_its_headline_date_and_story() -> None:
     article = parse_text(JAPANESE)
     assert article.headline == "坂下町で秋祭り、三年ぶりに山車が巡行"
+    assert article.published == "2023-10-14T18:40:00"  # printed 2023年10月14日 18:40
     assert article.body == JAPANESE_BODY
 
 
@@ -96,6 +101,7 @@ def test_a_page_whose_title_names_only_the_site_still_finds_the_headline() -> No
     dump = "\n".join([*menu, headline, "2024年4月2日 9:00", *JAPANESE_BODY, *footer])
     article = parse_text(dump)
     assert article.headline == "港町に新しい図書館が開館、子どもたちでにぎわう"
+    assert article.published == "2024-04-02T09:00:00"
     assert article.body == JAPANESE_BODY
 
 
@@ -111,6 +117,7 @@ def test_a_korean_page_gives_its_story() -> None:
     dump = "\n".join([*menu, "바닷가 마을에 새 도서관 문 열어", "2024년 5월 20일 10:00", *body, *footer])
     article = parse_text(dump)
     assert article.headline == "바닷가 마을에 새 도서관 문 열어"
+    assert article.published == "2024-05-20T10:00:00"
     assert article.body == body
 
 
@@ -128,3 +135,15 @@ def test_cjk_prose_and_furniture_are_told_apart_by_characters_and_clause_marks()
 def test_cjk_headlines_match_their_title_by_character_pairs() -> None:
     assert similarity("青石镇图书馆今日重新开放", "青石镇图书馆今日重新开放_青石晚报") == 1.0
     assert similarity("江城新建跨江大桥今日正式通车", "江城日报") < 0.6  # shares characters, not words
+
+
+@pytest.mark.parametrize(
+    ("text", "iso"),
+    [
+        ("2024年3月15日 10:30", "2024-03-15T10:30:00"),
+        ("発行 2024年4月2日", "2024-04-02"),
+        ("2024년 5월 20일", "2024-05-20"),
+    ],
+)
+def test_cjk_dates(text: str, iso: str) -> None:
+    assert [found.iso for found in find_dates(text)] == [iso]

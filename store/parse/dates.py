@@ -83,7 +83,9 @@ _DATE = (
     r"(?P<y1>(?:19|20)\d\d)"
     rf"|(?P<m2>{MONTH})\s*(?P<d2>\d{{1,2}}){_DAY_SUFFIX},?\s*(?P<y2>(?:19|20)\d\d)"
     r"|(?<!\d)(?P<y3>(?:19|20)\d\d)[-/](?P<m3>[01]?\d)[-/](?P<d3>[0-3]?\d)(?!\d)"
-    r"|(?<![\d/.])(?P<d4>[0-3]?\d)[/.](?P<m4>[0-3]?\d)[/.](?P<y4>(?:19|20)\d\d)(?![\d/.]))"
+    r"|(?<![\d/.])(?P<d4>[0-3]?\d)[/.](?P<m4>[0-3]?\d)[/.](?P<y4>(?:19|20)\d\d)(?![\d/.])"
+    # Chinese, Japanese and Korean: 2024年3月15日, 2024년 3월 15일
+    r"|(?<!\d)(?P<y5>(?:19|20)\d\d)\s*[年년]\s*(?P<m5>[01]?\d)\s*[月월]\s*(?P<d5>[0-3]?\d)\s*[日일])"
 )
 _TIME = (
     r"(?:(?:\s*(?:,|at|-|–|•|·|\||T)?\s*)(?P<h>[0-2]?\d)[:.](?P<mi>[0-5]\d)(?::(?P<s>[0-5]\d))?"
@@ -172,6 +174,8 @@ def _ymd(m: re.Match[str]) -> tuple[int, int, int]:
         return int(m.group("y2")), _month(m.group("m2")), int(m.group("d2"))
     if m.group("y3"):
         return int(m.group("y3")), int(m.group("m3")), int(m.group("d3"))
+    if m.group("y5"):
+        return int(m.group("y5")), int(m.group("m5")), int(m.group("d5"))
     day, month = int(m.group("d4")), int(m.group("m4"))
     if month > 12 >= day:
         day, month = month, day
