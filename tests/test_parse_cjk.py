@@ -11,6 +11,7 @@ import pytest
 
 from broadsheet.store.parse import parse_text
 from broadsheet.store.parse.dates import find_dates
+from broadsheet.store.parse.headline import split_title
 from broadsheet.store.parse.quality import initial_class
 from broadsheet.store.parse.textstats import ends_sentence, similarity, word_count
 
@@ -83,6 +84,7 @@ JAPANESE = "\n".join(
 def test_a_chinese_page_gives_its_headline_date_and_story() -> None:
     article = parse_text(CHINESE)
     assert article.headline == "青石镇图书馆今日重新开放"
+    assert article.source == "青石晚报"  # the title's "_青石晚报"
     assert article.published == "2023-11-08T09:15:00"
     assert article.body == CHINESE_BODY  # no menu, editor's line, teaser list or footer
 
@@ -90,6 +92,7 @@ def test_a_chinese_page_gives_its_headline_date_and_story() -> None:
 def test_a_japanese_page_gives_its_headline_date_and_story() -> None:
     article = parse_text(JAPANESE)
     assert article.headline == "坂下町で秋祭り、三年ぶりに山車が巡行"
+    assert article.source == "坂下日報"
     assert article.published == "2023-10-14T18:40:00"  # printed 2023年10月14日 18:40
     assert article.body == JAPANESE_BODY
 
@@ -147,3 +150,14 @@ def test_cjk_headlines_match_their_title_by_character_pairs() -> None:
 )
 def test_cjk_dates(text: str, iso: str) -> None:
     assert [found.iso for found in find_dates(text)] == [iso]
+
+
+@pytest.mark.parametrize(
+    ("title", "split"),
+    [
+        ("青石镇图书馆今日重新开放_青石晚报", ("青石镇图书馆今日重新开放", "青石晚报")),
+        ("file_name notes | Site", ("file_name notes", "Site")),  # "_" inside Latin words is no separator
+    ],
+)
+def test_chinese_titles_join_the_site_with_an_underscore(title: str, split: tuple[str, str]) -> None:
+    assert split_title(title) == split

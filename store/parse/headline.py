@@ -8,10 +8,14 @@ from broadsheet.store.parse.byline import parse_byline
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.textstats import cjk_count, jaccard, similarity, word_count
 from broadsheet.store.parse.types import Line
+from broadsheet.store.search.analysis import CJK
 
-# (Every separator starts with a space or "|": the lookahead lets most positions fail at one
-# test, instead of trying each of the four forms.)
-_SEPARATOR = re.compile(r"(?=[\s|])(?:\s+[|–—-]\s+|\s*\|\s*|\s+::\s+|\s+[•·»]\s+)")
+# (Every separator starts with a space, "|" or "_": the lookahead lets most positions fail at
+# one test, instead of trying each of the forms.) Chinese titles also join the site with a bare
+# "_" between CJK characters ("新闻标题_某某网"); no other writing puts one there.
+_SEPARATOR = re.compile(
+    rf"(?=[\s|_])(?:\s+[|–—-]\s+|\s*\|\s*|\s+::\s+|\s+[•·»]\s+|(?<=[{CJK}])_(?=[{CJK}]))"
+)
 
 
 def split_title(title: str) -> tuple[str, str | None]:
@@ -28,7 +32,7 @@ def split_title(title: str) -> tuple[str, str | None]:
     if not suffix:
         return title.strip(), None
     core = title[: title.find(suffix[0], len(" ".join(parts)) - 1)]
-    core = _SEPARATOR.sub(" | ", core).rstrip(" |–—-:")
+    core = _SEPARATOR.sub(" | ", core).rstrip(" |–—-:_")
     core = core if core and len(parts) == 1 else " | ".join(parts)
     sites = [part.strip() for part in suffix if not part.strip().lower().startswith("by ")]
     return core.strip(), (sites[-1] if sites else None)
