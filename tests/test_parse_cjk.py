@@ -89,6 +89,27 @@ def test_a_chinese_page_gives_its_headline_date_and_story() -> None:
     assert article.body == CHINESE_BODY  # no menu, editor's line, teaser list or footer
 
 
+def test_a_chinese_story_ends_at_its_editor_line_disclaimer_and_comments() -> None:
+    comments = [
+        "免责声明：本文仅代表作者个人观点，与本网站无关。其原创性以及文中陈述文字和内容未经本站证实，请读者仅作参考。",
+        "网友评论",
+        "张三 2023-11-08 10:20",
+        "这个图书馆真不错，周末一定带孩子去看看。",
+        "李四 2023-11-08 11:02",
+        "希望能多增加一些科技类的书籍，谢谢。",
+        "支持，终于开放了！",
+    ]
+    article = parse_text(CHINESE.replace("责任编辑：林佳", "\n".join(["责任编辑：林佳", *comments])))
+    assert article.body == CHINESE_BODY
+    assert article.credits is not None and article.credits.editing == ["林佳"]
+
+
+def test_a_japanese_story_ends_at_its_comments_heading() -> None:
+    comments = ["コメント", "楽しそうですね。来年はぜひ見に行きたいと思います。", "子どもの頃を思い出しました。"]
+    article = parse_text(JAPANESE.replace("この記事をシェアする", "\n".join(comments)))
+    assert article.body == JAPANESE_BODY
+
+
 def test_a_japanese_page_gives_its_headline_date_and_story() -> None:
     article = parse_text(JAPANESE)
     assert article.headline == "坂下町で秋祭り、三年ぶりに山車が巡行"

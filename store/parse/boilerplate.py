@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from broadsheet.store.parse import cjk
 from broadsheet.store.parse.textstats import LINE_CACHE, stopword_density, word_count
 
 # Phrases that make up web-page furniture on any site. Matched only on short lines.
@@ -281,6 +282,8 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
     and ``stopword_density(text)`` when the caller has it (then a paragraph of prose skips most tests)."""
     if not text[:1].isalpha() and _SYMBOLS.match(text):  # (a letter is never [\W\d_]: most lines stop there)
         return "only symbols or numbers"
+    if not text.isascii() and (cjk_reason := cjk.furniture_reason(text)):
+        return cjk_reason  # the wording of Chinese, Japanese and Korean pages (before the prose shortcut)
     if (low is None or low.startswith(_LEAD_IN_STARTS)) and _LEAD_IN.match(text):
         return "link to another story"
     # Cheap length tests first: these searches scan every position of long paragraphs.
@@ -375,6 +378,8 @@ _END_MARKERS = re.compile(
 def end_marker(text: str) -> str | None:
     """Why this line marks the end of the story text (a comments section), or None."""
     m = _END_MARKERS.match(text)  # every alternative starts with "^": match() is search(), minus the scan
+    if m is None and not text.isascii() and cjk.comments_heading(text):
+        return f"start of the comments ({text!r})"
     return f"start of the comments ({m.group(0)!r})" if m else None
 
 

@@ -6,6 +6,7 @@ import re
 from functools import lru_cache
 
 from broadsheet.store.model import Credits
+from broadsheet.store.parse import cjk
 from broadsheet.store.parse.boilerplate import folded
 from broadsheet.store.parse.textstats import LINE_CACHE
 
@@ -48,6 +49,8 @@ def is_credits_line_of(text: str, low: str | None) -> bool:
         return False
     if (low is None or low.lstrip("(—–-").lstrip().startswith(_START_WORDS)) and _START.match(text):
         return True
+    if not text.isascii() and cjk.editors(text):
+        return True  # "责任编辑：林佳"
     if low is not None and "contributed" not in low:
         return False  # what _CONTRIBUTED needs; a cheap test before its slow scan
     contributed = _CONTRIBUTED.match(text)
@@ -84,6 +87,9 @@ def parse_credits(text: str) -> Credits | None:
     """Structured credits from a credit line (``text`` keeps the line as printed)."""
     if not is_credits_line(text):
         return None
+    editors = cjk.editors(text) if not text.isascii() else None
+    if editors:
+        return Credits(editing=editors, text=text)
     groups: dict[str, list[str]] = {"reporting": [], "additional_reporting": [], "writing": [], "editing": []}
     # (_START first: a "Reporting by" line needs no try of the slow _CONTRIBUTED pattern.)
     contributed = None if _START.match(text) else _CONTRIBUTED.match(text)

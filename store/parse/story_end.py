@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from broadsheet.store.parse import boilerplate
+from broadsheet.store.parse import boilerplate, cjk
 from broadsheet.store.parse.byline import PARTICLES, org_like
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.page import UNDECIDED, Page, free, nonblank
@@ -54,7 +54,7 @@ def about_publisher(text: str) -> bool:
 
 def closing_heading(text: str) -> str | None:
     """Why a standalone heading of a list of other stories ends the story, or None."""
-    if len(text) > 40 or not _CLOSING_HEADING.match(text):
+    if len(text) > 40 or not (_CLOSING_HEADING.match(text) or (not text.isascii() and cjk.list_heading(text))):
         return None
     return f"heading of a list of other stories ({text!r})"
 
