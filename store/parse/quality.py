@@ -28,7 +28,7 @@ def initial_class(text: str) -> str:
 
 def initial_class_of(text: str, n_words: int, density: float | None = None) -> str:
     """:func:`initial_class`, given ``word_count(text)``, and ``stopword_density(text)`` when known."""
-    length = reading_length(text)
+    length = len(text) if text.isascii() else reading_length(text)  # (the call is a cost per line)
     if length < LENGTH_LOW:
         # A short but complete sentence ("He denied it.") may still be prose; context decides.
         # (Density last: most short lines are menu items, and counting words costs the most.)

@@ -85,6 +85,8 @@ CJK_WIDTH = 3
 def reading_length(text: str) -> int:
     """``len(text)``, with each character of a line in CJK scripts counted :data:`CJK_WIDTH` times,
     so the length rules made for English measure as much text in Chinese or Japanese."""
+    if text.isascii():  # most lines: no second call
+        return len(text)
     return len(text) + (CJK_WIDTH - 1) * cjk_count(text)
 
 
