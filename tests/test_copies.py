@@ -59,10 +59,32 @@ def test_a_copy_read_again_without_its_files_folder_keeps_the_photos(store: Stor
     assert article is not None and len(article.body) == 4 and article.images[0].photo == PHOTO
 
 
-def test_the_same_file_read_again_may_drop_a_date_and_a_photo_it_no_longer_has(store: Store) -> None:
+def test_a_reparse_may_drop_a_date_and_a_photo_the_page_no_longer_has(store: Store) -> None:
     # A reparse with a better parser is believed: only a photo the new copy could not keep stays.
     (sid,) = store.add([(saved_page(), "page.html")])
     again = saved_page(published=None, images=[])
-    assert store.add_identified([(sid, again, "page.html")]).results == [(sid, "updated")]
+    assert store.add_identified([(sid, again, "page.html")], reread=True).results == [(sid, "updated")]
     article = Store(store.folder).article(sid)
     assert article is not None and article.published is None and article.images == []
+
+
+def test_a_feeds_later_fetch_keeps_what_its_first_kept(store: Store) -> None:
+    # The first fetch of a longer entry kept the page's byline and date; the next fetch of the
+    # same entry (now from the same feed as the stored copy) wiped them.
+    (sid,) = store.add([(saved_page(), "page.html")])
+    entry = feed_entry([*saved_page().body, "The harbour master said the change would help fishing boats."])
+    assert store.add_identified([(entry.story_id, entry, FEED)]).results == [(sid, "updated")]
+    assert store.add_identified([(entry.story_id, entry, FEED)]).results == [(sid, "present")]
+    article = Store(store.folder).article(sid)
+    assert article is not None and article.authors == ["Ada Quill"] and article.published is not None
+    assert [image.photo for image in article.images] == [PHOTO]
+
+
+def test_a_photo_at_another_address_is_not_given_the_old_one_for_its_caption(store: Store) -> None:
+    (sid,) = store.add([(saved_page(images=[Image("File photo", src="https://coast.example/ferry.jpg",
+                                                   photo=PHOTO)]), "page.html")])
+    again = saved_page(body=[*saved_page().body, "More."],
+                       images=[Image("File photo", src="https://coast.example/map.png")])
+    store.add_identified([(sid, again, "other.html")])
+    article = Store(store.folder).article(sid)
+    assert article is not None and article.images[0].photo is None

@@ -125,7 +125,7 @@ def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Read]], report: Repa
         batch.append((picked.story_id, picked, meta.file))
         owners.append(meta)
     indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
-    stored = store.add_identified(batch, parser=PARSER_VERSION)
+    stored = store.add_identified(batch, parser=PARSER_VERSION, reread=True)
     moved: list[str] = []
     new: list[tuple[str, Article]] = []
     replaced: list[tuple[str, Article]] = []

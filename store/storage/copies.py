@@ -7,8 +7,9 @@ exceptions that keep what the user already has:
   unless the entry's text is longer (``fetch --full`` brings the whole page);
 - a photo kept for an image stays with it when the new copy could not keep it (the page's
   ``_files`` folder is gone, or a feed cannot send it), matched by address, else caption;
-- a new copy from another file or feed that lacks a date, authors or credits keeps the
-  stored ones (a feed that later sends an entry without its date).
+- a new copy that lacks a date, authors, credits or photos keeps the stored ones (a feed
+  that later sends an entry without its date), but for a story's own file read again by
+  ``reparse``: a better parser is believed.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 from broadsheet.store.model import normal_url
+from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.storage.twins import words
 
 #: Fields a copy from elsewhere may lack where the stored copy has them.
@@ -28,10 +30,11 @@ def summary_of_page(incoming: dict[str, Any], stored: dict[str, Any], body: list
     return bool(incoming.get("key")) and not stored.get("key") and len(words(body)) <= len(words(stored_body))
 
 
-def combined(incoming: dict[str, Any], stored: dict[str, Any], same_source: bool) -> dict[str, Any]:
-    """``incoming`` (a story's fields without its body) with what the stored copy keeps."""
+def combined(incoming: dict[str, Any], stored: dict[str, Any], reread: bool = False) -> dict[str, Any]:
+    """``incoming`` (a story's fields without its body) with what the stored copy keeps
+    (``reread``: the story's own file read again, whose fields are believed)."""
     doc = dict(incoming)
-    if not same_source:
+    if not reread:
         for name in _KEPT_WHEN_MISSING:
             if doc.get(name) in (None, [], "") and stored.get(name) not in (None, [], ""):
                 doc[name] = stored[name]
@@ -52,7 +55,9 @@ def _with_kept_photo(image: dict[str, Any], old: list[dict[str, Any]]) -> dict[s
     match = None
     if address:
         match = next((o for o in old if isinstance(o.get("src"), str) and normal_url(o["src"]) == address), None)
-    if match is None and image.get("caption"):
+    # By caption only for an image without a web address of its own: another photo's address
+    # with a caption as common as "File photo" is another photo.
+    if match is None and image.get("caption") and not (isinstance(src, str) and is_web_address(src)):
         match = next((o for o in old if o.get("caption") == image["caption"]), None)
     if match is None:
         return image

@@ -827,7 +827,8 @@ class Store:
         """
         return self.add_identified([(article.story_id, article, file) for article, file in articles]).new
 
-    def add_identified(self, batch: list[tuple[str, Article, str | None]], parser: int | None = None) -> Stored:
+    def add_identified(self, batch: list[tuple[str, Article, str | None]], parser: int | None = None,
+                       reread: bool = False) -> Stored:
         """Store (story id, article, file); the caller has computed the ids (the importer needs them too).
 
         A story is the same story when its id is stored, or when its canonical address is
@@ -838,7 +839,9 @@ class Store:
         leaves at worst an unreferenced body, which the next import overwrites, or stories
         the directory does not list yet, which its next load finds. Each write touches only
         the shards the batch does, so storing costs the same in a store of any size.
-        ``parser`` is the version of the parser that read the batch, kept on each story.
+        ``parser`` is the version of the parser that read the batch, kept on each story;
+        ``reread``: the batch is the stories' own files read again (``reparse``), believed
+        but for photos (see :mod:`store.storage.copies`).
         """
         with self.lock:
             self._finish_delete()
@@ -886,7 +889,7 @@ class Store:
                     if summary_of_page(doc, before, body, kept):
                         stored.results.append((sid, "present"))  # the saved page is the fuller copy
                         continue
-                    doc = combined(doc, before, same_source=file == before.get("file"))
+                    doc = combined(doc, before, reread=reread)
                     same_body = kept == body
                     if by_content and file != before.get("file") and (
                             same_body or len(words(body)) <= len(words(kept))):
