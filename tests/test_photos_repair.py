@@ -61,3 +61,19 @@ def test_importing_the_page_again_mends_a_truncated_kept_photo(tmp_path: Path) -
     path.write_bytes(navy[: len(navy) // 2])  # truncated
     import_paths(store, [page])
     assert path.read_bytes() == navy
+
+
+def test_a_photo_repair_cannot_read_is_reported_not_deleted(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from broadsheet.store.storage import repair
+
+    store = Store(tmp_path / "store")
+    import_paths(store, [two_photo_page(tmp_path / "pages")])
+    files = kept_files(store)
+
+    def unreadable(path: Path) -> bool:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(repair, "sound", unreadable)
+    report = repair_store(store.folder)
+    assert all(path.exists() for path in files.values())
+    assert sum("could not be read" in line for line in report.lost) == 2 and not report.damaged

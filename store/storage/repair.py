@@ -507,8 +507,9 @@ def _check_photos(store: Store, report: RepairReport, on_progress: Progress | No
     for done, path in enumerate(files, 1):
         try:
             good = sound(path)
-        except OSError:
-            good = False
+        except OSError as exc:  # unreadable now (permissions, a passing I/O error): not known damaged
+            report.lost.append(f"photos/{path.name}: could not be read ({exc.strerror or exc}); left as it is")
+            good = True
         if good:
             whole.add(path.name.split(".", 1)[0])
         else:
