@@ -13,6 +13,7 @@ import hashlib
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
+from itertools import chain, count
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -138,8 +139,9 @@ class Titles:
             return ""
         host = host_of(sub.url)
         path = urlsplit(sub.url).path.rstrip("/")
-        tries = [wanted, f"{wanted} ({host})", f"{wanted} ({host}{path})"]
-        tries += [f"{wanted} ({host}{path} {n})" for n in range(2, len(self._owner) + 3)]
+        # (made one at a time: a list of every numbered name for each of 10,000 feeds was 11 s)
+        tries = chain((wanted, f"{wanted} ({host})", f"{wanted} ({host}{path})"),
+                      (f"{wanted} ({host}{path} {n})" for n in count(2)))
         chosen = next(t for t in tries if self._owner.get(t.casefold(), sub.id) == sub.id)
         self._owner[chosen.casefold()] = sub.id
         return chosen
