@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+import time
 from pathlib import Path
 
 import orjson
@@ -257,6 +258,9 @@ def test_tags_of_newsboat_urls_reach_the_stories_moved_in_from_its_cache(tmp_pat
     one = next(iter(store.stories())).id
     assert run(folder, "untag", one, "news") == 0
     assert run(folder, "feeds", "import", str(urls)) == 0
+    assert Store(folder).user.all()[one].tags == ("local news",)
+    time.sleep(1.1)  # (stories are stamped to the second: "first stored since this import began")
+    assert run(folder, "import", str(cache)) == 0  # nor does importing the cache again
     assert Store(folder).user.all()[one].tags == ("local news",)
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from pathlib import Path
 
@@ -104,10 +105,11 @@ def _explain_other(console: Console, path: Path, kind: str, max_size: int) -> in
 
 
 def import_command(store: Store, args: argparse.Namespace) -> int:
+    started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")  # as the store stamps a story first stored
     report = run_import(store, args.paths, args.max_size)
     from broadsheet.cli.feeds import subscribe_newsboat_caches
 
-    subscribe_newsboat_caches(store, args.paths)
+    subscribe_newsboat_caches(store, args.paths, started)
     if report.interrupted:
         return 130  # 128 + SIGINT, as a shell reports a command stopped by Ctrl-C
     if report.stopped:

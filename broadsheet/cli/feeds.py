@@ -189,9 +189,12 @@ def import_command(subs: Subscriptions, path: Path) -> int:
     return 1 if problems and not added and not present else 0
 
 
-def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[str]]], file: str | None = None) -> None:
+def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[str]]], file: str | None = None,
+                 new_since: str | None = None) -> None:
     """Give stories already stored the tags their feed was given and its title, as fetch gives
-    them to its new ones; each feed with its new tags and the titles its stories may carry."""
+    them to its new ones; each feed with its new tags and the titles its stories may carry.
+    ``new_since``: tags go only to the stories first stored since then (a cache imported
+    again does not put back a tag the user took off one of its stories)."""
     from broadsheet.store.feeds.feedstories import feed_stories, retitle_stories, tag_stories
 
     feeds = [(sub, tags, names) for sub, tags, names in feeds
@@ -199,7 +202,8 @@ def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[s
     if not feeds:
         return
     stories = feed_stories(store, [(sub, [*names, sub.title]) for sub, _, names in feeds], file)
-    tagged = sum(tag_stories(store, stories[sub.id], tags) for sub, tags, _ in feeds)
+    tagged = sum(tag_stories(store, [m for m in stories[sub.id] if new_since is None or m.imported >= new_since], tags)
+                 for sub, tags, _ in feeds)
     retitled = sum(retitle_stories(store, stories[sub.id], sub.title) for sub, _, _ in feeds if sub.title)
     if tagged:
         err.print(f"{tagged} stories already stored given their feed's tags")
@@ -207,8 +211,9 @@ def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[s
         err.print(f"{retitled} stories already stored now carry their feed's title")
 
 
-def subscribe_newsboat_caches(store: Store, paths: list[Path]) -> None:
-    """After ``broadsheet import ~/.newsboat/cache.db``: its feeds become subscriptions too."""
+def subscribe_newsboat_caches(store: Store, paths: list[Path], started: str) -> None:
+    """After ``broadsheet import ~/.newsboat/cache.db`` (begun at ``started``, an ISO time):
+    its feeds become subscriptions too."""
     from broadsheet.store.feeds.newsboat import CacheError, cached_feeds, deleted_items, is_cache
 
     for path in paths:
@@ -228,7 +233,7 @@ def subscribe_newsboat_caches(store: Store, paths: list[Path]) -> None:
         titled = {normal_url(f.url): f.title for f in cached}  # the source newsboat's items carry
         # The feeds a urls file imported before tagged and titled ("~Name"): their stories too.
         follow_feeds(store, [(sub, sub.tags, [titled.get(normal_url(sub.url), "")]) for sub in present],
-                     path_text(path))
+                     path_text(path), new_since=started)
         for problem in problems:  # (their items were imported all the same)
             err.print(Text(f"  left out: {shown(problem)}", style="yellow"))
         try:
