@@ -413,3 +413,19 @@ def test_a_newsboat_items_photos_say_why_they_have_no_file(tmp_path: Path) -> No
     story = store.article(next(m.id for m in store.stories() if m.headline.endswith("number 0")))
     assert [i.src for i in story.images] == ["https://gazette.example/a.jpg", "https://gazette.example/b.jpg"]
     assert all(i.photo is None and i.problem and "newsboat" in i.problem for i in story.images)
+
+
+def test_a_newsboat_feed_titled_as_a_feed_subscribed_before_keeps_its_own_count(tmp_path: Path) -> None:
+    # Its items were stored under the cache's title, which the other feed has: all three were
+    # counted under the other feed, and none under its own.
+    from broadsheet.cli.feeds import feed_counts
+
+    folder = tmp_path / "store"
+    urls = tmp_path / "urls"
+    urls.write_text('https://other.example/rss "~Harbour Gazette"\n')
+    assert run(folder, "feeds", "import", str(urls)) == 0
+    assert run(folder, "import", str(newsboat_cache(tmp_path / "cache.db", "https://gazette.example/rss"))) == 0
+    store = Store(folder)
+    other, gazette = Subscriptions(store).all()
+    assert gazette.title == "Harbour Gazette (gazette.example)"
+    assert feed_counts(store, [other, gazette]) == {other.id: (0, 0), gazette.id: (3, 1)}

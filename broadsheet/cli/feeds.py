@@ -232,7 +232,10 @@ def subscribe_newsboat_caches(store: Store, paths: list[Path], started: str) -> 
         err.print(f"{len(added)} feeds of the newsboat cache added as subscriptions (see `broadsheet feeds list`)")
         titled = {normal_url(f.url): f.title for f in cached}  # the source newsboat's items carry
         # The feeds a urls file imported before tagged and titled ("~Name"): their stories too.
-        follow_feeds(store, [(sub, sub.tags, [titled.get(normal_url(sub.url), "")]) for sub in present],
+        # And a new feed told apart from one subscribed before ("Gazette (gazette.example)"):
+        # its items were stored under the cache's title, the other feed's.
+        follow_feeds(store, [(sub, sub.tags, [titled.get(normal_url(sub.url), "")]) for sub in present]
+                     + [(sub, [], [titled.get(normal_url(sub.url), "")]) for sub in added],
                      path_text(path), new_since=started)
         for problem in problems:  # (their items were imported all the same)
             err.print(Text(f"  left out: {shown(problem)}", style="yellow"))
