@@ -160,11 +160,11 @@ def feed_filters(titles: Iterable[str]) -> dict[str, str]:
             having.setdefault(word, set()).add(n)
     out: dict[str, str] = {}
     for n, name in enumerate(names):
-        phrase = _phrase(name)
+        phrase = feed_phrase(name)
         candidates = set.intersection(*(having[w] for w in words[n])) if words[n] else set()
         others = sorted(names[m] for m in candidates
                         if names[m].casefold() != name.casefold() and _holds(words[m], words[n]))
-        out[name] = " ".join([phrase, *("-" + _phrase(other) for other in others[:MAX_EXCLUDED])])
+        out[name] = " ".join([phrase, *("-" + feed_phrase(other) for other in others[:MAX_EXCLUDED])])
     return out
 
 
@@ -173,7 +173,8 @@ def feed_filter(title: str, titles: Iterable[str]) -> str:
     return feed_filters([title, *titles])[title]
 
 
-def _phrase(title: str) -> str:
+def feed_phrase(title: str) -> str:
+    """The search for the stories whose source is ``title`` (a feed's, as its stories carry it)."""
     return 'feed:"' + title.replace('"', " ") + '"'
 
 

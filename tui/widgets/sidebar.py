@@ -17,15 +17,12 @@ from textual.message import Message
 from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
+from broadsheet.store.feeds.subscriptions import feed_phrase
+
 
 def tag_query(tag: str) -> str:
     """The search filter for one tag, quoted when it holds a space."""
     return f'tag:"{tag}"' if " " in tag or '"' in tag else f"tag:{tag}"
-
-
-def feed_query(title: str) -> str:
-    """The search filter for one feed's stories (its title, as their source)."""
-    return 'feed:"' + title.replace('"', " ") + '"'
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,7 +149,7 @@ class Sidebar(OptionList):
             entries.append(None)
             options.append(Option(Text("Feeds", style="bold"), disabled=True))
             for feed in feeds:
-                entries.append(Entry("feed", feed.title, feed.query or feed_query(feed.title), feed.url))
+                entries.append(Entry("feed", feed.title, feed.query or feed_phrase(feed.title), feed.url))
                 options.append(Option(EntryLabel(feed.title, feed.unread, feed.problem)))  # its error under it
         if tags:
             entries.append(None)
