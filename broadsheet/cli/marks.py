@@ -189,7 +189,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None, total: int,
                   folder: Path | None, bar: Bar) -> int:
     # msgspec and the export schema load only to export: the reader's start parses these arguments
-    from broadsheet.store.storage.exchange import export_json_chunks, export_markdown_chunks, story_photos, write_photos
+    from broadsheet.store.storage.exchange import export_chunks, story_photos, write_photos
 
     # The photos, in both formats: Markdown links them, and a JSON export's import reads them back.
     photos = story_photos(store, keep, on_progress=lambda done, of: bar.phase("Finding photos", done, of))
@@ -200,12 +200,9 @@ def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None,
         exported[0] = done
 
     step(0, total)
-    chunks: Iterable[bytes]
-    if args.format == "json":  # written as it is made: an export of any size holds one shard's stories
-        chunks = export_json_chunks(store, keep=keep, total=total, on_progress=step)
-    else:  # photos are linked only when they are written beside the Markdown
-        chunks = export_markdown_chunks(store, keep=keep, total=total, photos=photos if folder else None,
-                                        photo_folder=folder.name if folder else "", on_progress=step)
+    # Written as it is made: an export of any size holds one shard's stories; photos are linked
+    # only when they are written beside the Markdown.
+    chunks = export_chunks(store, args.format, keep=keep, total=total, photos=photos, folder=folder, on_progress=step)
     if args.output:
         if photos and folder is not None:
             try:

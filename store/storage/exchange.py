@@ -179,6 +179,17 @@ def export_markdown(store: Store, story_ids: Sequence[str], photos: dict[str, Pa
     return b"".join(export_markdown_chunks(store, story_ids, photos=photos, photo_folder=photo_folder)).decode()
 
 
+def export_chunks(store: Store, form: str, story_ids: Sequence[str] | None = None, *, keep: Keep = None,
+                  total: int | None = None, photos: dict[str, Path] | None = None, folder: Path | None = None,
+                  on_progress: Progress | None = None) -> Iterator[bytes]:
+    """The export in ``form`` ("json" or "markdown") of ``story_ids`` or of the stories ``keep``
+    takes, in pieces; Markdown links ``photos`` when they are written into ``folder``."""
+    if form == "json":
+        return export_json_chunks(store, story_ids, keep=keep, total=total, on_progress=on_progress)
+    return export_markdown_chunks(store, story_ids, keep=keep, total=total, photos=photos if folder else None,
+                                  photo_folder=folder.name if folder else "", on_progress=on_progress)
+
+
 def export_markdown_chunks(store: Store, story_ids: Sequence[str] | None = None, *, keep: Keep = None,
                            total: int | None = None, photos: dict[str, Path] | None = None, photo_folder: str = "",
                            on_progress: Progress | None = None) -> Iterator[bytes]:

@@ -1176,13 +1176,7 @@ class MainScreen(FeedsMixin, Screen[None]):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export_worker(self, targets: Targets, fmt: str, path: Path) -> None:
         # msgspec: not at start
-        from broadsheet.store.storage.exchange import (
-            export_json_chunks,
-            export_markdown_chunks,
-            photos_folder,
-            story_photos,
-            write_photos,
-        )
+        from broadsheet.store.storage.exchange import export_chunks, photos_folder, story_photos, write_photos
 
         worker = get_current_worker()
         say = self.app.call_from_thread
@@ -1199,11 +1193,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             # and importing the JSON reads them back.
             photos = {} if is_stream(path) else story_photos(store, set(ids))
             write_photos(photos, folder)
-            if fmt == "json":
-                chunks = export_json_chunks(store, ids, on_progress=progress)
-            else:
-                chunks = export_markdown_chunks(store, ids, photos=photos, photo_folder=folder.name,
-                                                on_progress=progress)
+            chunks = export_chunks(store, fmt, ids, photos=photos, folder=folder, on_progress=progress)
             write_output(path, lambda handle: handle.writelines(chunks))
             return len(ids), len(photos)
 
