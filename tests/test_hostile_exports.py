@@ -253,3 +253,20 @@ def test_a_cut_short_export_imports_every_whole_story_before_the_cut(tmp_path: P
     path.write_bytes(damaged)
     main(["--store", str(tmp_path / "store3"), "import", str(path)])
     assert "damaged after story 3: the rest could not be read" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("kept", [-2, -6])  # without its last "}"; without "]" and "}" too
+def test_an_export_cut_after_its_last_story_imports_them_all(tmp_path: Path, kept: int,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    # It was refused as "not valid JSON", and a file ending at a story's "}" was called damaged.
+    store = Store(tmp_path / "origin")
+    store.add([(make_article(n, headline=f"Ferry timetable change {n}"), f"s{n}.txt") for n in range(3)])
+    data = export_json(store, [m.id for m in store.stories()]).rstrip()
+    assert data.endswith(b"}\n  ]\n}")
+    path = tmp_path / "cut.json"
+    path.write_bytes(data[:kept])
+    capsys.readouterr()
+    main(["--store", str(tmp_path / "store"), "import", str(path)])
+    err = capsys.readouterr().err
+    assert "3 imported" in err and "cut short after story 3" in err and "damaged" not in err
+    assert len(Store(tmp_path / "store")) == 3

@@ -340,9 +340,14 @@ def _whole_part(data: bytes) -> tuple[dict[str, Any], CutShort] | None:
             at += 1
     except (ValueError, RecursionError):
         pass
-    if text[at:at + 1] == "]":
+    if text[at:at + 1] == "]" and text[at + 1:].strip():
         return None  # the stories are whole: what is wrong is elsewhere
-    return without_surrogates(doc), CutShort(len(stories), damaged=text.rstrip().endswith("}"))
+    # (cut after the list's "]": every story is here; a file that still ends as an export does,
+    # "]" then "}", is damaged inside, not cut short)
+    return without_surrogates(doc), CutShort(len(stories), damaged=_ENDS_AS_EXPORT.search(text) is not None)
+
+
+_ENDS_AS_EXPORT = re.compile(r"\]\s*\}\s*$")
 
 
 def read_export(data: bytes) -> list[Exported | Refused | CutShort]:
