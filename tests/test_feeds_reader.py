@@ -191,13 +191,19 @@ async def test_x_unsubscribes_the_feed_on_its_row_when_two_share_a_title(store: 
         assert [sub.url for sub in subs.all()] == ["https://a.example/top.xml", "https://c.example/news/feed.xml"]
 
 
-async def test_two_feeds_of_one_title_keep_their_own_counts_names_and_stories(store: Store,
-                                                                             server: HTTPServer) -> None:
+def two_top_stories_feeds(store: Store, server: HTTPServer) -> Subscriptions:
+    """Subscriptions to two feeds both titled "Top Stories" (3 and 2 entries), fetched once."""
     server.expect_request("/a").respond_with_data(rss_feed(3, title="Top Stories"))
     server.expect_request("/b").respond_with_data(rss_feed(2, title="Top Stories", start=10))
     subs = Subscriptions(store)
     subs.add([server.url_for("/a"), server.url_for("/b")])
     fetch(store)
+    return subs
+
+
+async def test_two_feeds_of_one_title_keep_their_own_counts_names_and_stories(store: Store,
+                                                                             server: HTTPServer) -> None:
+    subs = two_top_stories_feeds(store, server)
     first, second = subs.all()
     assert (first.title, second.title) == ("Top Stories", f"Top Stories ({server.host}:{server.port})")
     store.user.set_read(next(m.id for m in store.stories() if m.headline.endswith("number 10")), True)
@@ -220,11 +226,7 @@ def test_feeds_that_already_share_a_title_are_told_apart_at_their_next_fetch(sto
                                                                             server: HTTPServer) -> None:
     from broadsheet.cli.feeds import feed_counts
 
-    server.expect_request("/a").respond_with_data(rss_feed(3, title="Top Stories"))
-    server.expect_request("/b").respond_with_data(rss_feed(2, title="Top Stories", start=10))
-    subs = Subscriptions(store)
-    subs.add([server.url_for("/a"), server.url_for("/b")])
-    fetch(store)
+    subs = two_top_stories_feeds(store, server)
     subs.save([replace(sub, title="Top Stories") for sub in subs.all()])  # as an older version left them
     fetch(store)
     first, second = subs.all()
