@@ -308,6 +308,30 @@ async def test_saving_another_search_under_a_saved_name_asks_before_replacing_it
         assert filled_store.user.get_setting("saved_searches") == {"Trains": "harbour"}
 
 
+async def test_renaming_a_saved_search_onto_another_ones_name_asks_first(app: BroadsheetApp,
+                                                                         filled_store: Store) -> None:
+    filled_store.user.save_search("Boats", "ferry")
+    filled_store.user.save_search("Trains", "rail")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.focus()
+        sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.kind == "search"
+                                   and e.name == "Boats")
+        for answer, kept in (("n", {"Boats": "ferry", "Trains": "rail"}), ("y", {"Trains": "ferry"})):
+            await pilot.press("R")
+            await settle(pilot)
+            app.screen.query_one(Input).value = "Trains"
+            await pilot.press("enter")
+            await settle(pilot)
+            assert isinstance(app.screen, ConfirmScreen)  # it replaced "Trains" without a word
+            await pilot.press(answer)
+            await settle(pilot)
+            assert filled_store.user.get_setting("saved_searches") == kept
+
+
 async def test_malformed_query_keeps_previous_results_with_a_message(app: BroadsheetApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

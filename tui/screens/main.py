@@ -696,16 +696,36 @@ class MainScreen(FeedsMixin, Screen[None]):
         entry = message.entry
         old = entry.name
 
+        def rename_search(new: str) -> None:
+            try:
+                name = self._write(lambda: self.store.user.rename_saved_search(old, new))
+            except (ValueError, KeyError) as exc:
+                self.notify(str(exc), severity="error")
+                return
+            if name is not None:
+                self.query_one(Sidebar).follow("search", name)
+            self._update_sidebar()
+
         def done(new: str | None) -> None:
             if not new or new.strip() == old:
                 return
             sidebar = self.query_one(Sidebar)
             try:
                 if entry.kind == "search":
-                    name = self._write(lambda: self.store.user.rename_saved_search(old, new))
-                    if name is not None:
-                        sidebar.follow("search", name)
-                    self._update_sidebar()
+                    # Onto another search's name only when the user says so, as `s` asks.
+                    clean = saved_search_name(new)
+                    existing = self.reader.saved_searches().get(clean)
+                    if existing is None or clean == old:
+                        rename_search(new)
+                        return
+
+                    def replace(yes: bool | None) -> None:
+                        if yes:
+                            rename_search(new)
+                        else:
+                            self.notify(f"Not renamed: the saved search {clean!r} is kept", timeout=3)
+
+                    self.app.push_screen(ConfirmScreen(f"Replace the saved search {clean!r} ({existing})?"), replace)
                     return
                 count = self._write(lambda: self.store.user.rename_tag(old, new))
                 sidebar.follow("tag", normalise_tag(new))
