@@ -429,3 +429,28 @@ def test_a_newsboat_feed_titled_as_a_feed_subscribed_before_keeps_its_own_count(
     other, gazette = Subscriptions(store).all()
     assert gazette.title == "Harbour Gazette (gazette.example)"
     assert feed_counts(store, [other, gazette]) == {other.id: (0, 0), gazette.id: (3, 1)}
+
+
+def test_a_feeds_import_cut_short_is_finished_by_the_next(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The subscriptions were saved first; cut short then, the stories never got the feed's tag
+    # or title, and importing the list again did nothing (nothing had changed in them).
+    from broadsheet.store.feeds import feedstories
+
+    folder = tmp_path / "store"
+    assert run(folder, "import", str(newsboat_cache(tmp_path / "cache.db", "https://gazette.example/rss"))) == 0
+    urls = tmp_path / "urls"
+    urls.write_text('https://gazette.example/rss news "~My Gazette"\n')
+    real = feedstories.retitle_stories
+
+    def dies(*_args: object) -> int:
+        raise KeyboardInterrupt  # the user's Ctrl-C, or a kill, while the stories change
+
+    monkeypatch.setattr(feedstories, "retitle_stories", dies)
+    assert run(folder, "feeds", "import", str(urls)) == 130
+    assert {m.source for m in Store(folder).stories()} == {"Harbour Gazette"}
+    monkeypatch.setattr(feedstories, "retitle_stories", real)
+    assert run(folder, "feeds", "import", str(urls)) == 0
+    store = Store(folder)
+    assert {m.source for m in store.stories()} == {"My Gazette"}
+    assert {store.user.get(m.id).tags for m in store.stories()} == {("news",)}
+    assert not (folder / feedstories.FOLLOWING).exists()

@@ -105,9 +105,11 @@ def _explain_other(console: Console, path: Path, kind: str, max_size: int) -> in
 
 
 def import_command(store: Store, args: argparse.Namespace) -> int:
+    from broadsheet.cli.feeds import finish_following, subscribe_newsboat_caches
+
+    finish_following(store)
     started = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")  # as the store stamps a story first stored
     report = run_import(store, args.paths, args.max_size)
-    from broadsheet.cli.feeds import subscribe_newsboat_caches
 
     subscribe_newsboat_caches(store, args.paths, started)
     if report.interrupted:

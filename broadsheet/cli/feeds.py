@@ -148,6 +148,7 @@ def import_command(subs: Subscriptions, path: Path) -> int:
     from broadsheet.store.feeds.parse import FeedError, gunzipped
     from broadsheet.store.ingest.formats.feed import FEED_FILE_MAX
 
+    finish_following(subs.store)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -195,12 +196,19 @@ def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[s
     them to its new ones; each feed with its new tags and the titles its stories may carry.
     ``new_since``: tags go only to the stories first stored since then (a cache imported
     again does not put back a tag the user took off one of its stories)."""
-    from broadsheet.store.feeds.feedstories import feed_stories, retitle_stories, tag_stories
+    from broadsheet.store.feeds.feedstories import (
+        done_following,
+        feed_stories,
+        note_following,
+        retitle_stories,
+        tag_stories,
+    )
 
     feeds = [(sub, tags, names) for sub, tags, names in feeds
              if tags or any(name and name != sub.title for name in names)]
     if not feeds:
         return
+    note_following(store, feeds, file, new_since)  # done again by the next import if this one is cut short
     stories = feed_stories(store, [(sub, [*names, sub.title]) for sub, _, names in feeds], file)
     tagged = sum(tag_stories(store, [m for m in stories[sub.id] if new_since is None or m.imported >= new_since], tags)
                  for sub, tags, _ in feeds)
@@ -209,6 +217,21 @@ def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[s
         err.print(f"{tagged} stories already stored given their feed's tags")
     if retitled:
         err.print(f"{retitled} stories already stored now carry their feed's title")
+    done_following(store)
+
+
+def finish_following(store: Store) -> None:
+    """Make the stories' changes a feed list or cache import cut short did not make."""
+    from broadsheet.store.feeds.feedstories import done_following, following_left
+
+    left = following_left(store, Subscriptions(store).all())
+    if left is None:
+        return
+    feeds, file, new_since = left
+    err.print("Finishing the last feeds import (it was cut short)")
+    if feeds:
+        follow_feeds(store, feeds, file, new_since)
+    done_following(store)
 
 
 def subscribe_newsboat_caches(store: Store, paths: list[Path], started: str) -> None:
@@ -267,6 +290,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
     from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch
     from broadsheet.store.feeds.photos import photo_note
 
+    finish_following(store)
     chosen: list[Subscription] | None = None
     if refs:
         chosen = []

@@ -9,13 +9,49 @@ and the sidebar showed the feed's stories under its old title.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+import orjson
 
 from broadsheet.store.feeds.subscriptions import Subscription
 from broadsheet.store.sanitize import is_web_address
+from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 
 BATCH = 2000  # stories per store write, as the importer
+#: The stories' changes a feed list or cache import has still to make, written before it makes
+#: them: the subscriptions are saved first, and an import cut short then would not know them
+#: again (it works from what changed in the subscriptions).
+FOLLOWING = "following.json"
+
+
+def note_following(store: Store, feeds: list[tuple[Subscription, list[str], list[str]]], file: str | None,
+                   new_since: str | None) -> None:
+    """Write down the stories' changes about to be made (see :data:`FOLLOWING`)."""
+    doc = {"feeds": [{"sub": sub.id, "tags": tags, "names": names} for sub, tags, names in feeds],
+           "file": file, "new_since": new_since}
+    atomic_write_bytes(store.folder / FOLLOWING, orjson.dumps(doc))
+
+
+def following_left(store: Store, subs: Iterable[Subscription]) -> tuple[
+        list[tuple[Subscription, list[str], list[str]]], str | None, str | None] | None:
+    """The changes an import cut short left to make (feeds still subscribed), or None."""
+    try:
+        doc: Any = orjson.loads((store.folder / FOLLOWING).read_bytes())
+        by_id = {sub.id: sub for sub in subs}
+        feeds = [(by_id[f["sub"]], [str(t) for t in f["tags"]], [str(n) for n in f["names"]])
+                 for f in doc["feeds"] if f["sub"] in by_id]
+        return feeds, doc.get("file"), doc.get("new_since")
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError, KeyError, TypeError):  # damaged: what it held cannot be done
+        done_following(store)
+        return None
+
+
+def done_following(store: Store) -> None:
+    (store.folder / FOLLOWING).unlink(missing_ok=True)
 
 
 def feed_stories(store: Store, feeds: Iterable[tuple[Subscription, Iterable[str]]],
