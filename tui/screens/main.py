@@ -712,20 +712,8 @@ class MainScreen(FeedsMixin, Screen[None]):
             sidebar = self.query_one(Sidebar)
             try:
                 if entry.kind == "search":
-                    # Onto another search's name only when the user says so, as `s` asks.
-                    clean = saved_search_name(new)
-                    existing = self.reader.saved_searches().get(clean)
-                    if existing is None or clean == old:
-                        rename_search(new)
-                        return
-
-                    def replace(yes: bool | None) -> None:
-                        if yes:
-                            rename_search(new)
-                        else:
-                            self.notify(f"Not renamed: the saved search {clean!r} is kept", timeout=3)
-
-                    self.app.push_screen(ConfirmScreen(f"Replace the saved search {clean!r} ({existing})?"), replace)
+                    self._as_saved_search(new, lambda clean, _query: clean == old, lambda: rename_search(new),
+                                          "Not renamed")
                     return
                 count = self._write(lambda: self.store.user.rename_tag(old, new))
                 sidebar.follow("tag", normalise_tag(new))
@@ -1242,25 +1230,29 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.notify(f"Saved search {saved!r}")
 
         def done(name: str | None) -> None:
-            if not name or not name.strip():
-                return
-            # Another search of that name is replaced only when the user says so; the same
-            # search saved again under its name needs no question.
-            clean = saved_search_name(name)
-            existing = self.reader.saved_searches().get(clean)
-            if existing is None or existing == query:
-                save(name)
-                return
-
-            def replace(yes: bool | None) -> None:
-                if yes:
-                    save(name)
-                else:
-                    self.notify(f"Not saved: the saved search {clean!r} is kept", timeout=3)
-
-            self.app.push_screen(ConfirmScreen(f"Replace the saved search {clean!r} ({existing})?"), replace)
+            if name and name.strip():  # the same search saved again under its name: no question
+                self._as_saved_search(name, lambda _clean, existing: existing == query, lambda: save(name),
+                                      "Not saved")
 
         self.app.push_screen(PromptScreen(f"Name for the search: {query}", query), done)
+
+    def _as_saved_search(self, name: str, same: Callable[[str, str], bool], act: Callable[[], None],
+                         refused: str) -> None:
+        """``act`` to put a saved search under ``name``; another search of that name (unless
+        ``same(name as stored, its query)``) is replaced only when the user says so."""
+        clean = saved_search_name(name)
+        existing = self.reader.saved_searches().get(clean)
+        if existing is None or same(clean, existing):
+            act()
+            return
+
+        def replace(yes: bool | None) -> None:
+            if yes:
+                act()
+            else:
+                self.notify(f"{refused}: the saved search {clean!r} is kept", timeout=3)
+
+        self.app.push_screen(ConfirmScreen(f"Replace the saved search {clean!r} ({existing})?"), replace)
 
     def action_step_story(self, step: int) -> None:
         self.headlines.cursor += step
