@@ -232,3 +232,22 @@ def test_feeds_that_already_share_a_title_are_told_apart_at_their_next_fetch(sto
     first, second = subs.all()
     assert second.title == f"Top Stories ({server.host}:{server.port})"
     assert feed_counts(store, [first, second]) == {first.id: (3, 3), second.id: (2, 2)}
+
+
+def test_stories_that_left_a_feed_told_apart_at_its_next_fetch_take_its_new_title(store: Store,
+                                                                                 server: HTTPServer) -> None:
+    # They kept the title the two feeds had shared, and counted under the first feed.
+    from broadsheet.cli.feeds import feed_counts
+    from broadsheet.store.feeds.feedstories import retitle_stories
+
+    subs = two_top_stories_feeds(store, server)
+    first, second = subs.all()
+    retitle_stories(store, [m for m in store.stories() if m.source != "Top Stories"], "Top Stories")
+    subs.save([replace(sub, title="Top Stories") for sub in subs.all()])  # as an older version left them
+    server.clear()
+    server.expect_request("/a").respond_with_data(rss_feed(3, title="Top Stories"))
+    server.expect_request("/b").respond_with_data(rss_feed(1, title="Top Stories", start=20))  # 10, 11 have left it
+    fetch(store)
+    first, second = subs.all()
+    assert second.title == f"Top Stories ({server.host}:{server.port})"
+    assert feed_counts(store, [first, second]) == {first.id: (3, 3), second.id: (3, 3)}

@@ -448,12 +448,22 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     # Titles in the order the feeds were subscribed, not the order they answered: of two feeds
     # titled alike the first keeps the title, the other is told apart (see Titles).
     order = {sub.id: n for n, sub in enumerate(subs)}
+    renamed: list[tuple[Subscription, str]] = []  # a feed told apart from another, and its title before
     for got in sorted(pending, key=lambda f: (f.result.sub.added, order.get(f.result.sub.id, 0))):
         sub = got.result.sub
+        before = sub.title
         sub.title = titles.own(sub, got.title)
+        if before and sub.title != before:
+            renamed.append((sub, before))
         for article in got.articles:
             article.source = sub.title or article.source
     store_fetched(store, [(f.result, f.articles) for f in pending])
+    if renamed:  # its stories no longer in the feed take its new title too (a pass over the store, once)
+        from broadsheet.store.feeds.feedstories import feed_stories, retitle_stories
+
+        stories = feed_stories(store, [(sub, [before]) for sub, before in renamed])
+        for sub, _ in renamed:
+            retitle_stories(store, stories[sub.id], sub.title)
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
     # line leaves them as they were, so the next fetch downloads the feeds again.
     subscriptions.save((r.sub for r in report.results), merged)
