@@ -182,3 +182,11 @@ def test_cjk_dates(text: str, iso: str) -> None:
 )
 def test_chinese_titles_join_the_site_with_an_underscore(title: str, split: tuple[str, str]) -> None:
     assert split_title(title) == split
+
+
+@pytest.mark.parametrize(("line", "name"),
+                         [("记者 李明", "李明"), ("本报记者 王芳", "王芳"), ("홍길동 기자", "홍길동")])
+def test_a_cjk_byline_names_the_reporter_without_the_word_reporter(line: str, name: str) -> None:
+    # "记者" ("reporter") stayed in the author's name: "记者 李明".
+    page = CHINESE.replace("2023-11-08 09:15  来源：青石晚报", f"2023-11-08 09:15  来源：青石晚报\n{line}")
+    assert parse_text(page).authors == [name]

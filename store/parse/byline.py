@@ -250,7 +250,15 @@ def parse_byline(text: str, *, bare_ok: bool = False, labelled: bool = False) ->
     if found is None:
         return None
     authors, outlet, date, explicit = found
-    return Byline(authors=list(authors), outlet=outlet, date=date, explicit=explicit)
+    # "记者 李明", "홍길동 기자": the name without "reporter" (the word still tells a byline)
+    names = [_CJK_ROLE.sub("", name) or name if not name.isascii() else name for name in authors]
+    return Byline(authors=names, outlet=outlet, date=date, explicit=explicit)
+
+
+#: "Reporter" (and "staff reporter", "correspondent") written before a Chinese name, or after a
+#: Korean or Japanese one, with or without a space.
+_CJK_ROLE = re.compile(r"^\s*(?:本[报報])?(?:记者|記者|通讯员|通訊員|特约记者|特約記者)\s*"
+                       r"|\s*(?:기자|특파원|記者|特派員|特派员)\s*$")
 
 
 def _dated_by(text: str, low: str) -> str | None:
