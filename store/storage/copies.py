@@ -20,8 +20,9 @@ from broadsheet.store.model import normal_url
 from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.storage.twins import words
 
-#: Fields a copy from elsewhere may lack where the stored copy has them.
-_KEPT_WHEN_MISSING = ("published", "authors", "standfirst", "dateline", "agency", "credits", "source", "url")
+#: Fields a new copy may lack where the stored copy has them (kept, but by a reparse).
+_KEPT_WHEN_MISSING = ("published", "authors", "standfirst", "dateline", "agency", "credits", "source", "url",
+                      "images")
 
 
 def summary_of_page(incoming: dict[str, Any], stored: dict[str, Any], body: list[str], stored_body: list[str]) -> bool:
@@ -38,8 +39,6 @@ def combined(incoming: dict[str, Any], stored: dict[str, Any], reread: bool = Fa
         for name in _KEPT_WHEN_MISSING:
             if doc.get(name) in (None, [], "") and stored.get(name) not in (None, [], ""):
                 doc[name] = stored[name]
-        if not doc.get("images") and stored.get("images"):
-            doc["images"] = stored["images"]
     old = [image for image in stored.get("images") or [] if isinstance(image, dict) and image.get("photo")]
     if old and doc.get("images"):
         doc["images"] = [_with_kept_photo(image, old) for image in doc["images"]]
