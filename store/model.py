@@ -202,14 +202,11 @@ def display_date(published: str | None, local: bool = False) -> str:
     their publisher's zone: without it, one list would mix the two unmarked)."""
     if not published:
         return ""
-    try:
-        value = dt.datetime.fromisoformat(published)
-    except ValueError:
+    value = _moment(published, local)
+    if value is None:
         return published
     if len(published) <= 10:
         return value.strftime("%-d %b %Y")
-    if local and value.tzinfo is not None:
-        value = value.astimezone()
     return value.strftime("%-d %b %Y %H:%M")
 
 
@@ -218,12 +215,15 @@ def local_day(published: str | None) -> str:
     and offset say which; else the date as written (a list row shows it beside the byline's
     local time, so the two agree)."""
     day = (published or "")[:10]
-    if len(published or "") <= 10:
-        return day
+    value = _moment(published, local=True) if published and len(published) > 10 else None
+    return value.date().isoformat() if value is not None and value.tzinfo is not None else day
+
+
+def _moment(published: str, local: bool) -> dt.datetime | None:
+    """``published`` read, in this machine's time zone when ``local`` and it has an offset; None
+    when it is no ISO date."""
     try:
-        value = dt.datetime.fromisoformat(published or "")
+        value = dt.datetime.fromisoformat(published)
     except ValueError:
-        return day
-    if value.tzinfo is None:
-        return day
-    return value.astimezone().date().isoformat()
+        return None
+    return value.astimezone() if local and value.tzinfo is not None else value
