@@ -8,12 +8,12 @@ each step a tag). Our export also writes each feed's tags whole, in ``broadsheet
 
 from __future__ import annotations
 
-import codecs
 import shlex
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, check_url, clean_tags
+from broadsheet.store.ingest.decode import BOM_CODECS
 from broadsheet.store.sanitize import clean_line, is_web_address
 
 
@@ -50,15 +50,10 @@ class FeedListError(ValueError):
     """A file that is neither OPML nor a ``urls`` file (a binary file given by mistake)."""
 
 
-# UTF-32 LE's mark begins with UTF-16 LE's: looked for first.
-_MARKS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-          (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
-
-
 def _unmarked(data: bytes) -> bytes | str:
     """The text of a file that starts with a byte-order mark (a UTF-16 OPML was read as a urls
     file of NUL-filled lines), else its bytes: the parser reads the XML declaration's encoding."""
-    for mark, codec in _MARKS:
+    for mark, codec in BOM_CODECS:
         if data.startswith(mark):
             return data.decode(codec, "replace")
     return data

@@ -17,7 +17,8 @@ from typing import BinaryIO
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 BINARY_SNIFF = 8192
 
-_BOMS = (
+#: Byte-order marks and their codecs; UTF-32 LE's mark begins with UTF-16 LE's, so it comes first.
+BOM_CODECS = (
     (codecs.BOM_UTF32_LE, "utf-32"),
     (codecs.BOM_UTF32_BE, "utf-32"),
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -25,8 +26,8 @@ _BOMS = (
     (codecs.BOM_UTF16_BE, "utf-16"),
 )
 #: The marks of UTF-16 and UTF-32, whose files are full of NUL bytes.
-WIDE_BOMS = tuple(bom for bom, encoding in _BOMS if encoding != "utf-8-sig")
-BOMS = tuple(bom for bom, _encoding in _BOMS)
+WIDE_BOMS = tuple(bom for bom, encoding in BOM_CODECS if encoding != "utf-8-sig")
+BOMS = tuple(bom for bom, _encoding in BOM_CODECS)
 #: An XML declaration's encoding (in a document's first 200 bytes).
 XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]+encoding\s*=\s*["']([a-zA-Z0-9_.:-]+)""", re.IGNORECASE)
 
@@ -144,7 +145,7 @@ def decode_bytes(data: bytes) -> Decoded:
     """Decode a whole document held in memory."""
     if not data:
         raise DecodeError("the file is empty")
-    for bom, encoding in _BOMS:
+    for bom, encoding in BOM_CODECS:
         if data.startswith(bom):
             try:
                 return Decoded(data.decode(encoding), encoding.removesuffix("-sig"))
