@@ -43,7 +43,10 @@ def test_feed_filter_is_a_phrase_on_the_source() -> None:
 
 
 def test_a_feeds_filter_leaves_out_the_feeds_whose_titles_hold_its_own() -> None:
-    from broadsheet.store.feeds.subscriptions import feed_filter
+    from broadsheet.store.feeds.subscriptions import feed_filters
+
+    def feed_filter(title: str, titles: list[str]) -> str:
+        return feed_filters([title, *titles])[title]
 
     titles = ["News", "World News", "Newsroom", "Top Stories (b.example)", "NEWS"]
     assert feed_filter("News", titles) == 'feed:"News" -feed:"World News"'
@@ -242,7 +245,7 @@ def test_stories_that_left_a_feed_told_apart_at_its_next_fetch_take_its_new_titl
 
     subs = two_top_stories_feeds(store, server)
     first, second = subs.all()
-    retitle_stories(store, [m for m in store.stories() if m.source != "Top Stories"], "Top Stories")
+    retitle_stories(store, [([m for m in store.stories() if m.source != "Top Stories"], "Top Stories")])
     subs.save([replace(sub, title="Top Stories") for sub in subs.all()])  # as an older version left them
     server.clear()
     server.expect_request("/a").respond_with_data(rss_feed(3, title="Top Stories"))

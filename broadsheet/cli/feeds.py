@@ -210,9 +210,9 @@ def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[s
         return
     note_following(store, feeds, file, new_since)  # done again by the next import if this one is cut short
     stories = feed_stories(store, [(sub, [*names, sub.title]) for sub, _, names in feeds], file)
-    tagged = sum(tag_stories(store, [m for m in stories[sub.id] if new_since is None or m.imported >= new_since], tags)
-                 for sub, tags, _ in feeds)
-    retitled = sum(retitle_stories(store, stories[sub.id], sub.title) for sub, _, _ in feeds if sub.title)
+    tagged = tag_stories(store, [([m for m in stories[sub.id] if new_since is None or m.imported >= new_since], tags)
+                                 for sub, tags, _ in feeds])
+    retitled = retitle_stories(store, [(stories[sub.id], sub.title) for sub, _, _ in feeds if sub.title])
     if tagged:
         err.print(f"{tagged} stories already stored given their feed's tags")
     if retitled:
@@ -224,14 +224,13 @@ def finish_following(store: Store) -> None:
     """Make the stories' changes a feed list or cache import cut short did not make."""
     from broadsheet.store.feeds.feedstories import done_following, following_left
 
-    left = following_left(store, Subscriptions(store).all())
+    left = following_left(store)
     if left is None:
         return
     feeds, file, new_since = left
     err.print("Finishing the last feeds import (it was cut short)")
-    if feeds:
-        follow_feeds(store, feeds, file, new_since)
-    done_following(store)
+    follow_feeds(store, feeds, file, new_since)
+    done_following(store)  # (when none was left to do, follow_feeds has not)
 
 
 def subscribe_newsboat_caches(store: Store, paths: list[Path], started: str) -> None:

@@ -13,13 +13,12 @@ from typing import Any
 
 import orjson
 
-from broadsheet.store.feeds.subscriptions import Subscription
+from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions
 from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 
-BATCH = 2000  # stories per store write, as the importer
 #: The stories' changes a feed list or cache import has still to make, written before it makes
 #: them: the subscriptions are saved first, and an import cut short then would not know them
 #: again (it works from what changed in the subscriptions).
@@ -34,12 +33,12 @@ def note_following(store: Store, feeds: list[tuple[Subscription, list[str], list
     atomic_write_bytes(store.folder / FOLLOWING, orjson.dumps(doc))
 
 
-def following_left(store: Store, subs: Iterable[Subscription]) -> tuple[
+def following_left(store: Store) -> tuple[
         list[tuple[Subscription, list[str], list[str]]], str | None, str | None] | None:
     """The changes an import cut short left to make (feeds still subscribed), or None."""
     try:
         doc: Any = orjson.loads((store.folder / FOLLOWING).read_bytes())
-        by_id = {sub.id: sub for sub in subs}
+        by_id = {sub.id: sub for sub in Subscriptions(store).all()}  # (read only when there is a note)
         feeds = [(by_id[f["sub"]], [str(t) for t in f["tags"]], [str(n) for n in f["names"]])
                  for f in doc["feeds"] if f["sub"] in by_id]
         return feeds, doc.get("file"), doc.get("new_since")
@@ -86,29 +85,33 @@ def feed_stories(store: Store, feeds: Iterable[tuple[Subscription, Iterable[str]
     return found
 
 
-def tag_stories(store: Store, stories: Iterable[StoryMeta], tags: Iterable[str]) -> int:
-    """Add ``tags`` to ``stories`` (as fetch gives a feed's tags to its new stories); how many."""
-    given = tuple(tags)
-    states = {meta.id: StoryState(tags=given) for meta in stories} if given else {}
+def tag_stories(store: Store, feeds: Iterable[tuple[Iterable[StoryMeta], Iterable[str]]]) -> int:
+    """Add each feed's tags to its stories (as fetch gives a feed's tags to its new stories), in
+    one write of the marks; how many stories."""
+    states: dict[str, StoryState] = {}
+    for stories, tags in feeds:
+        given = tuple(tags)
+        if given:
+            states.update({meta.id: StoryState(tags=given) for meta in stories})
     if states:
         store.user.merge(states)
     return len(states)
 
 
+def retitle_stories(store: Store, feeds: Iterable[tuple[Iterable[StoryMeta], str]]) -> int:
+    """Give each feed's stories its new title as their source, in the store and the search index
+    (``feed:"Title"``), as fetch gives its stories; their marks stay. One index commit and one
+    count of the marks for every feed. How many changed."""
+    from broadsheet.store.ingest.importer import BATCH, Indexer
 
-def retitle_stories(store: Store, stories: Iterable[StoryMeta], title: str) -> int:
-    """Give ``stories`` the source ``title`` (their feed's new title) in the store and the search
-    index (``feed:"Title"``), as fetch gives its stories; their marks stay. How many changed."""
-    from broadsheet.store.ingest.importer import Indexer
-
-    changed = [meta for meta in stories if meta.source != title]
+    changed = [(meta, title) for stories, title in feeds for meta in stories if meta.source != title]
     if not changed:
         return 0
     indexer = Indexer(store)
     try:
         for start in range(0, len(changed), BATCH):
             batch = []
-            for meta in changed[start:start + BATCH]:
+            for meta, title in changed[start:start + BATCH]:
                 article = store.article_of(meta)
                 article.source = title
                 batch.append((meta.id, article, meta.file, meta.parser))

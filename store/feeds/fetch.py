@@ -462,8 +462,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         from broadsheet.store.feeds.feedstories import feed_stories, retitle_stories
 
         stories = feed_stories(store, [(sub, [before]) for sub, before in renamed])
-        for sub, _ in renamed:
-            retitle_stories(store, stories[sub.id], sub.title)
+        retitle_stories(store, [(stories[sub.id], sub.title) for sub, _ in renamed])
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
     # line leaves them as they were, so the next fetch downloads the feeds again.
     subscriptions.save((r.sub for r in report.results), merged)

@@ -168,11 +168,6 @@ def feed_filters(titles: Iterable[str]) -> dict[str, str]:
     return out
 
 
-def feed_filter(title: str, titles: Iterable[str]) -> str:
-    """The search that shows the stories of the feed titled ``title`` only (see :func:`feed_filters`)."""
-    return feed_filters([title, *titles])[title]
-
-
 def feed_phrase(title: str) -> str:
     """The search for the stories whose source is ``title`` (a feed's, as its stories carry it)."""
     return 'feed:"' + title.replace('"', " ") + '"'
