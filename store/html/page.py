@@ -220,12 +220,12 @@ class _PageCollector(Collector):
             return
         if linked > 0.5 * len(line) and word_count(line) < 40:
             return  # a list of links, a "Read more: ..." teaser
-        for part in _BR_BREAK.split(text) if _BR in text else [text]:
-            line = squash(part.replace(_BR, " "))
-            if not line or _MARKUP.match(line):
+        parts = [squash(part.replace(_BR, " ")) for part in _BR_BREAK.split(text)] if _BR in text else [line]
+        for part in parts:
+            if not part or _MARKUP.match(part):
                 continue  # markup printed as text (an escaped tracking pixel)
-            if furniture_reason(line) is None:
-                self.paragraphs.append(line)
+            if furniture_reason(part) is None:
+                self.paragraphs.append(part)
 
     def collect_page(self, roots: list[LexborNode], boxes: set[int]) -> None:
         def whole(node: LexborNode) -> bool:
