@@ -107,19 +107,20 @@ _HIDDEN_CREDIT_LABEL = re.compile(r"^\s*(?:(?:image|photo|picture)\s+)?(?:source
 
 def _hidden_credit_label(node: LexborNode) -> bool:
     """An element whose first element is a hidden "Image source" label: the credit, though unnamed."""
-    child = node.child
-    while child is not None and (child.tag or "-").startswith("-"):
-        child = child.next
+    child = _first_element(node)
     return child is not None and hidden(child) and _HIDDEN_CREDIT_LABEL.match(child.text(deep=True)) is not None
 
 
 def _has_elements(node: LexborNode) -> bool:
+    return _first_element(node) is not None
+
+
+def _first_element(node: LexborNode) -> LexborNode | None:
+    """``node``'s first child that is an element (not text or a comment), if any."""
     child = node.child
-    while child is not None:
-        if not (child.tag or "-").startswith("-"):
-            return True
+    while child is not None and (child.tag or "-").startswith("-"):
         child = child.next
-    return False
+    return child
 
 
 def image_src(node: LexborNode, base: str | None) -> str | None:

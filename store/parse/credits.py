@@ -83,6 +83,9 @@ def _contributors(text: str) -> list[str]:
     return out
 
 
+_ROLES = ("reporting", "additional_reporting", "writing", "editing")
+
+
 def parse_credits(text: str) -> Credits | None:
     """Structured credits from a credit line (``text`` keeps the line as printed)."""
     if not is_credits_line(text):
@@ -90,7 +93,7 @@ def parse_credits(text: str) -> Credits | None:
     editors = cjk.editors(text) if not text.isascii() else None
     if editors:
         return Credits(editing=editors, text=text)
-    groups: dict[str, list[str]] = {"reporting": [], "additional_reporting": [], "writing": [], "editing": []}
+    groups: dict[str, list[str]] = {role: [] for role in _ROLES}
     # (_START first: a "Reporting by" line needs no try of the slow _CONTRIBUTED pattern.)
     contributed = None if _START.match(text) else _CONTRIBUTED.match(text)
     if contributed:
@@ -137,5 +140,3 @@ def parse_credit_block(texts: list[str]) -> Credits | None:
             names.extend(name for name in getattr(credits, role) if name not in names)
     return Credits(**groups, text=" ".join(credits.text for credits in found))
 
-
-_ROLES = ("reporting", "additional_reporting", "writing", "editing")

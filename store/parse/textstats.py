@@ -63,10 +63,8 @@ def word_count(text: str) -> int:
     """
     if text.isascii():
         return len(text.split())
-    cjk = len(CJK_CHAR.findall(text))
-    if not cjk:
-        return len(text.split())
-    return len(CJK_CHAR.sub(" ", text).split()) + (cjk + 1) // 2
+    spaced, cjk = CJK_CHAR.subn(" ", text)
+    return len(spaced.split()) + (cjk + 1) // 2
 
 
 def cjk_count(text: str) -> int:
