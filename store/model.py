@@ -219,6 +219,19 @@ def local_day(published: str | None) -> str:
     return value.date().isoformat() if value is not None and value.tzinfo is not None else day
 
 
+def time_order(published: str) -> str:
+    """``published`` as text whose order is the order in time, for the list to sort on: a time
+    with an offset other than UTC is given in UTC (``09:00-05:00`` is after ``12:00+00:00``,
+    though its text sorts first). A day, a time without an offset and a UTC time (every
+    feed's) are returned as they are."""
+    if len(published) <= 19 or published.endswith("+00:00"):
+        return published
+    value = _moment(published, local=False)
+    if value is None or value.tzinfo is None:
+        return published
+    return value.astimezone(dt.UTC).isoformat()
+
+
 def _moment(published: str, local: bool) -> dt.datetime | None:
     """``published`` read, in this machine's time zone when ``local`` and it has an offset; None
     when it is no ISO date."""

@@ -520,3 +520,63 @@ def test_the_check_names_a_damaged_block_and_rows_out_of_order(store: Store, tmp
     swapped = listing_module.Listing(tmp_path / "swapped.bin")
     assert swapped.check() == "row 4 is out of order (newest first)"
     swapped.close()
+
+
+#: Three stories of one morning as their publishers and a feed gave the times: the text of
+#: each sorts in the opposite order of the moments they name.
+ZONED = {"New York": "2026-12-05T09:00:00-05:00",  # 14:00 UTC: the newest
+         "Athens": "2026-12-05T15:00:00+02:00",  # 13:00 UTC
+         "feed": "2026-12-05T12:00:00+00:00"}  # a feed's time, in UTC
+
+
+def zoned_stories(store: Store) -> list[str]:
+    """The :data:`ZONED` stories stored, their ids newest first by the time they name."""
+    articles = {name: make_article(i, published=when, headline=f"Harbour news from {name}")
+                for i, (name, when) in enumerate(ZONED.items())}
+    store.add([(a, None) for a in articles.values()])
+    return [articles[name].story_id for name in ("New York", "Athens", "feed")]
+
+
+def test_the_list_is_in_the_order_of_the_times_published_whatever_their_zones(store: Store) -> None:
+    """A saved page gives its publisher's offset and a feed UTC: sorting their text put a story
+    published at 14:00 UTC below one of 12:00 UTC (the reader shows both in local time)."""
+    newest_first = zoned_stories(store)
+    store.add([(make_article(9, published="2026-12-04"), None)])  # a day alone: the day before
+    assert ids(store)[:3] == newest_first
+    store.write_listing()
+    assert [meta.id for meta in Store(store.folder).catalogue()][:3] == newest_first
+    assert repair_store(store.folder).healthy
+
+
+@pytest.mark.parametrize("held", [100_000, 1])
+def test_a_listing_in_the_order_of_the_dates_text_is_put_in_time_order_by_the_next_import(
+        store: Store, monkeypatch: pytest.MonkeyPatch, held: int) -> None:
+    """A listing of version 04 sorted the dates' text: it is read as it is (and checked in that
+    order), and the next import writes it in the order of time from its own rows, not from
+    every shard; unless more rows move than are held at once (``RUN_ROWS``: memory stays
+    bounded), when it is made from every shard."""
+    newest_first = zoned_stories(store)
+    store.add([(make_article(i), None) for i in range(5)])
+    store.write_listing()
+    path = store.folder / "listing.bin"
+    current = listing_module.Listing(path)
+    rows, covered = list(current.stream()), current.covered
+    current.close()
+    text_order = sorted(rows, key=lambda r: r.published + "\0" + r.imported + "\0" + r.sid, reverse=True)
+    athens_feed_new_york = [newest_first[1], newest_first[2], newest_first[0]]
+    assert [r.sid for r in text_order][:3] == athens_feed_new_york
+    monkeypatch.setattr(listing_module, "MAGIC", b"BSLIST04")
+    listing_module.write_rows(path, text_order, len(rows), covered)
+    monkeypatch.undo()
+    opened = listing_module.open_listing(path)
+    assert isinstance(opened, listing_module.ListingV04) and opened.check() is None
+    opened.close()
+    assert [m.id for m in Store(store.folder).catalogue()][:3] == athens_feed_new_york  # as it is, until a writer
+    store.add([(make_article(40), None)])
+    monkeypatch.setattr(listing_module, "RUN_ROWS", held)
+    if held > 3:
+        monkeypatch.setattr(Store, "_rows_from_shards", lambda *args: pytest.fail("made from the shards"))
+    store.write_listing()  # what an import or a fetch does when it is done
+    assert path.read_bytes()[:8] == listing_module.MAGIC
+    assert [m.id for m in Store(store.folder).catalogue()] == ids(store)
+    assert ids(store)[:3] == newest_first and repair_store(store.folder).healthy

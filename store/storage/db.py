@@ -37,12 +37,13 @@ from tinydb import TinyDB
 from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
-from broadsheet.store.model import Article, Credits, Image, normal_url
+from broadsheet.store.model import Article, Credits, Image, normal_url, time_order
 from broadsheet.store.storage import addresses, fields
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity
 from broadsheet.store.storage.copies import combined, summary_of_page
 from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, story_key, text_hash
 from broadsheet.store.storage.listing import (
+    RUN_ROWS,
     TAIL_LIMIT,
     Catalogue,
     Listing,
@@ -50,6 +51,7 @@ from broadsheet.store.storage.listing import (
     merged,
     newest_first,
     open_listing,
+    reordered,
     row_of,
     write_raw_rows,
     write_rows,
@@ -78,7 +80,6 @@ DELETING = "deleting.json"
 LISTING = "listing.bin"
 CHECKED_AT_OPEN = 32  # shards of each kind looked at when a store is opened: the newest
 PARSED_AT_OPEN = 4
-RUN_ROWS = 100_000  # rows sorted in memory at once when the listing is made from every shard
 
 
 # Fields of a metadata record that listing every story needs; a record keeps these as
@@ -98,15 +99,15 @@ def pack_record(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def newest_key(record: dict[str, Any]) -> str:
-    """Newest first sorts on this, descending: published, then imported.
+    """Newest first sorts on this, descending: the time published (:func:`time_order`), then imported.
 
     One string sorts a third faster than a (published, imported) tuple (51 vs 76 ms for
     50,000), in the same order: "\x00" sorts before any character of a date.
     """
-    # A value that is not a string (a hand edit, another version) sorts as missing; the class
-    # test inline, not fields.text: this runs once per story at every start (6 -> 8 ms at 50k).
+    # A value that is not a string (a hand edit, another version) sorts as missing.
     published, imported = record.get("published"), record.get("imported")
-    return (published if published.__class__ is str else "") + "\x00" + (imported if imported.__class__ is str else "")
+    return (time_order(published) if published.__class__ is str else "") + "\x00" + (
+        imported if imported.__class__ is str else "")
 
 
 def is_packed(record: dict[str, Any]) -> bool:
@@ -686,7 +687,8 @@ class Store:
                         raise ValueError("no listing to merge into")
                     changed, gone = self._changes_since(old.covered)
                     hidden = old.positions(gone, strict=True)
-                    write_raw_rows(path, merged(old, hidden, newest_first(changed)),
+                    merge = merged if old.version == Listing.version else reordered
+                    write_raw_rows(path, merge(old, hidden, newest_first(changed)),
                                    old.count - len(hidden) + len(changed), covered)
                 except ValueError:  # none, too far behind, or a damaged block met while merging
                     self._rows_from_shards(path, covered)

@@ -7,9 +7,10 @@ file and reads only the rows it draws. It is a derivative of the metadata shards
 search index is: rebuilt whole, atomically, when it is missing, damaged or of another
 version, or when too much has changed since; what changed since it was written (new,
 changed and deleted stories) is read from the tail of the directory, which every writer
-appends to, and merged in when the reader opens it. A listing of version 03 (before the
-compressed blocks) is read as it is until the next import or fetch writes it anew
-(:class:`ListingV03`).
+appends to, and merged in when the reader opens it. Rows are in the order of the time
+published, whatever the zone it was given in (:func:`time_order`). A listing of version 03
+(before the compressed blocks) or 04 (in the order of the dates' text) is read as it is until
+the next import or fetch writes it anew (:class:`ListingV03`, :func:`reordered`).
 
 Layout, little-endian: a header (magic, rows, directory bytes covered, bytes of the source
 table, rows a block); then each row's story key, in list order; the offset of each block of texts (and of
@@ -30,6 +31,7 @@ standard library, and importing zstandard would cost the first paint 5 ms; for b
 
 from __future__ import annotations
 
+import heapq
 import mmap
 import re
 import struct
@@ -40,19 +42,21 @@ from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from operator import attrgetter
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar, overload
 
 import orjson
 
+from broadsheet.store.model import time_order
 from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.directory import is_plain_id, key_order, story_key
 
 T = TypeVar("T")
 #: 02: a feed entry is not "from a file"; 03: the order by source and the source table;
-#: 04: texts in compressed blocks, keyed rows as u32 (a listing of another version is written anew)
-MAGIC = b"BSLIST04"
+#: 04: texts in compressed blocks, keyed rows as u32; 05: rows in the order of the time published,
+#: where 04 sorted its text (a listing of another version is written anew)
+MAGIC = b"BSLIST05"
 HEADER = struct.Struct("<8sQQQQ")  # magic, rows, directory bytes covered when written, source table bytes, block rows
 U64 = struct.Struct("<Q")
 U32 = struct.Struct("<I")
@@ -62,6 +66,7 @@ BLOCK_ROWS = 128  # rows compressed together (a window of the list is a block or
 LEVEL = 6  # zlib level: 9 gains 0.3 bytes a row
 BLOCKS_KEPT = 32  # decoded blocks kept (about 17 kB each)
 FROM_FILE = 0x80
+RUN_ROWS = 100_000  # rows sorted in memory at once (a listing made from every shard, rows reordered)
 #: Rebuild the file rather than merge more changed stories than this at every start.
 TAIL_LIMIT = 5_000
 #: Sources asked of the catalogue one by one (a binary search in the file each) before it
@@ -85,8 +90,9 @@ class Row:
 
     @property
     def sort_key(self) -> str:
-        """Newest first sorts on this, descending (as ``Store.stories`` does): date, import time, id."""
-        return self.published + "\x00" + self.imported + "\x00" + self.sid
+        """Newest first sorts on this, descending (as ``Store.stories`` does): the time published
+        (:func:`time_order`), import time, id."""
+        return time_order(self.published) + "\x00" + self.imported + "\x00" + self.sid
 
     def text(self) -> bytes:
         return SEP.join((self.sid, self.headline, self.source, self.published, self.imported,
@@ -254,10 +260,48 @@ def merged(listing: Listing, hidden: Iterable[int], changed: list[Row]) -> Itera
         yield raw_row(row)
 
 
+def _raw_sort_key(published: bytes, imported: bytes, sid: bytes) -> bytes:
+    """:attr:`Row.sort_key` of a row's fields as the file holds them (UTF-8 orders as the text does)."""
+    if len(published) > 19 and not published.endswith(b"+00:00"):
+        published = time_order(published.decode("utf-8", "surrogatepass")).encode("utf-8", "surrogatepass")
+    return b"\0".join((published, imported, sid))
+
+
+def reordered(listing: Listing, hidden: Iterable[int], changed: list[Row]) -> Iterator[RawRow]:
+    """:func:`merged`, for a listing of a version that sorted the date's text (04 and before):
+    its rows whose time has an offset other than UTC, and the changed rows, are taken out,
+    sorted and merged back by :attr:`Row.sort_key`; the others are in that order already.
+    Raises ValueError when more than ``RUN_ROWS`` rows move (the listing is made from every
+    shard instead, in bounded memory)."""
+    skip = set(hidden)
+    moved = list(changed)
+    flags = listing.flags()
+    for position, text in enumerate(listing.texts()):
+        published = text.split(_SEP_BYTES, 4)[3]
+        if position not in skip and len(published) > 19 and not published.endswith(b"+00:00"):
+            row = _parsed(text, flags[position])
+            if time_order(row.published) != row.published:
+                if len(moved) >= RUN_ROWS:
+                    raise ValueError("too many rows move to be held")
+                skip.add(position)
+                moved.append(row)
+
+    def keyed(raw: RawRow) -> tuple[bytes, RawRow]:
+        sid, _, _, published, imported, _ = raw[0].split(_SEP_BYTES)
+        return _raw_sort_key(published, imported, sid), raw
+
+    sorted_moved = [(row.sort_key.encode("utf-8", "surrogatepass"), raw_row(row)) for row in newest_first(moved)]
+    for _key, raw in heapq.merge(map(keyed, merged(listing, skip, [])), sorted_moved,
+                                 key=itemgetter(0), reverse=True):
+        yield raw
+
+
 class Listing:
     """A written listing, mapped: rows by position, positions by key."""
 
-    version = 4
+    version = 5
+    MAGIC = MAGIC
+    _raw_sort_key = staticmethod(_raw_sort_key)
 
     def __init__(self, path: Path) -> None:
         """Raises ValueError when the file is not a listing of this version, OSError when unreadable."""
@@ -268,7 +312,7 @@ class Listing:
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
         magic, self.count, self.covered, table, self._block_rows = HEADER.unpack_from(self._map, 0)
         n = self.count
-        if magic != MAGIC or not 0 < self._block_rows <= 1 << 20:
+        if magic != self.MAGIC or not 0 < self._block_rows <= 1 << 20:
             self._map.close()
             raise ValueError("not a listing of this version")
         self._blocks = _blocks(n, self._block_rows)
@@ -278,7 +322,7 @@ class Listing:
         self._sorted = self._flags + n
         self._keyed_rows = self._sorted + 8 * n
         self._texts = self._keyed_rows + 4 * n
-        if magic != MAGIC or self._texts > size:
+        if magic != self.MAGIC or self._texts > size:
             self._map.close()
             raise ValueError("not a listing of this version")
         self._by_source = self._texts + self._block_at(self._blocks)
@@ -348,7 +392,7 @@ class Listing:
                 if len(fields) != 6 or not fields[5].isdigit():
                     return f"row {position} is not a row of the list"
                 sid, _, source, published, imported, _ = fields
-                sort_key = b"\0".join((published, imported, sid))  # UTF-8 orders as the text does
+                sort_key = self._raw_sort_key(published, imported, sid)
                 if sort_key > newer:
                     return f"row {position} is out of order (newest first)"
                 newer = sort_key
@@ -521,6 +565,18 @@ class Listing:
         self._map.close()
 
 
+class ListingV04(Listing):
+    """A listing of version 04, whose rows are in the order of the date's text: read as it is,
+    until the next import or fetch writes it anew (``Store.write_listing``, :func:`reordered`)."""
+
+    version = 4
+    MAGIC = b"BSLIST04"
+
+    @staticmethod
+    def _raw_sort_key(published: bytes, imported: bytes, sid: bytes) -> bytes:
+        return b"\0".join((published, imported, sid))
+
+
 class ListingV03(Listing):
     """A listing of version 03 (texts uncompressed, keyed rows as u64), read as it is: the
     reader opens it at once, and the next import or fetch writes it anew (``Store.write_listing``
@@ -636,10 +692,11 @@ def _after(key_at: Callable[[int], str], low: int, high: int, sort_key: str) -> 
 
 
 def open_listing(path: Path) -> Listing:
-    """The listing at ``path``, of this version or of version 03 (ValueError for anything else)."""
+    """The listing at ``path``, of this version or of version 03 or 04 (ValueError for anything else)."""
     with open(path, "rb") as handle:
         magic = handle.read(len(MAGIC))
-    return ListingV03(path) if magic == ListingV03.MAGIC else Listing(path)
+    kind = {ListingV03.MAGIC: ListingV03, ListingV04.MAGIC: ListingV04}.get(magic, Listing)
+    return kind(path)
 
 
 Meta = Any  # broadsheet.store.storage.db.StoryMeta (not imported: db imports this module)
