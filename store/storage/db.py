@@ -26,6 +26,7 @@ import time
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal
@@ -866,16 +867,20 @@ class Store:
             for given, article, file in batch:
                 address = normal_url(article.url) if article.url else None
                 by_content = not address and not article.key  # its id comes from its text
+                saved = not article.key  # a page or a text dump (not a feed entry): found by headline too
                 sid = given
                 old = stored_record(given)
                 if old is None and address:
                     known = batch_urls.get(address) or self._by_address(address, directory)
                     if known is not None and (found := stored_record(known)) is not None:
                         sid, old = known, found  # the same page under another identity: one story
-                elif old is None and by_content:
+                if old is None and saved:
+                    # A text dump of a saved page or of another dump, or a page of a text dump stored
+                    # before it: the same headline and nearly the same words are one story.
                     headline = text_hash(headline_key(article.headline))
                     text: list[str] | None = None
-                    for candidate in self._by_headline(article.headline, headline, directory, metas):
+                    for candidate in self._by_headline(article.headline, headline, directory, metas,
+                                                       dumps_only=address is not None):
                         text = words(article.body) if text is None else text
                         if same_text(text, words(self._stored_body(candidate, metas, directory, batch_bodies))):
                             sid, old = candidate, stored_record(candidate)  # the same page saved another way
@@ -894,9 +899,10 @@ class Store:
                     doc = combined(doc, before, reread=reread)
                     same_body = kept == body
                     if by_content and file != before.get("file") and (
-                            same_body or len(words(body)) <= len(words(kept))):
-                        # Another file with this text (or a twin of it): one story, from the fuller copy,
-                        # so importing both files again changes nothing, in either order.
+                            same_body or before.get("url") or len(words(body)) <= len(words(kept))):
+                        # Another file with this text (or a twin of it): one story, from the fuller copy
+                        # (a saved page's, with its address and photos, over a text dump's), so
+                        # importing both files again changes nothing, in either order.
                         stored.results.append((sid, "present"))
                         continue
                     if same_body and {k: v for k, v in before.items() if k not in _OWN} == _comparable(doc):
@@ -904,7 +910,7 @@ class Store:
                         if parser is not None and before.get("parser") != parser:
                             metas[sid] = pack_record({**before, "parser": parser})  # read again: same story
                             entries[sid] = _entry(sid, metas[sid], fields.shard(before.get("shard")), address,
-                                                  by_content)
+                                                  saved)
                         continue
                     number, first = fields.shard(before.get("shard")), before.get("imported", now)
                     stored.results.append((sid, "present" if sid in batch_bodies else "updated"))
@@ -922,7 +928,7 @@ class Store:
                 metas[sid] = pack_record(record)
                 if address:
                     batch_urls[address] = sid
-                entries[sid] = _entry(sid, metas[sid], number, address, by_content)
+                entries[sid] = _entry(sid, metas[sid], number, address, saved)
             for number, docs in bodies.items():
                 self._bodies(number).put_many(docs)
             if metas:
@@ -999,20 +1005,27 @@ class Store:
         return self._id_of(key, number, same_address)
 
     def _by_headline(self, headline: str, hashed: int, directory: Directory,
-                     metas: dict[str, dict[str, Any]]) -> list[str]:
-        """Ids of stored text-dump stories (or this batch's) under the same folded headline."""
+                     metas: dict[str, dict[str, Any]], dumps_only: bool = False) -> list[str]:
+        """Ids of stored saved pages and text dumps (or this batch's) under the same folded
+        headline; ``dumps_only``: text dumps alone (two pages at two addresses are two stories)."""
         folded = headline_key(headline)
         found = []
+
+        def wanted(number: int, _sid: str, record: dict[str, Any]) -> bool:
+            if not isinstance(record.get("headline"), str) or headline_key(record["headline"]) != folded:
+                return False
+            return not dumps_only or not unpack_record(record, self._meta_path(number)).get("url")
+
         for key in directory.by_headline(hashed):
             plain = f"{key:016x}"
             if plain in metas:
-                found.append(plain)
+                if wanted(fields.shard(metas[plain].get("shard")), plain, metas[plain]):
+                    found.append(plain)
                 continue
             number = directory.shard_of(key)
             if number is None:
                 continue
-            sid = self._id_of(key, number, lambda _sid, record: isinstance(record.get("headline"), str)
-                              and headline_key(record["headline"]) == folded)
+            sid = self._id_of(key, number, partial(wanted, number))
             if sid is not None:
                 found.append(sid)
         return found
@@ -1290,17 +1303,19 @@ def _came_from(record: dict[str, Any]) -> str | None:
 
 
 def _entry(sid: str, record: dict[str, Any], number: int, address: str | None = None,
-           by_text: bool | None = None) -> Entry:
+           saved: bool | None = None) -> Entry:
     """A story's directory entry, from its stored record (the caller that stores it knows its
-    canonical ``address`` and whether its id comes from its text: the record is not decoded)."""
-    if by_text is None:
+    canonical ``address`` and whether it is a saved page or text dump, not a feed entry: the
+    record is not decoded). Saved pages and text dumps are listed by headline too (a text dump
+    of a saved page is one story with it)."""
+    if saved is None:
         try:
             full = unpack_record(record, Path("meta"))
         except StoreFileError:  # details changed by hand: listed by id alone; `repair` says so
             full = record
         url = full.get("url")
         address = normal_url(url) if isinstance(url, str) and url else None
-        by_text = not address and not full.get("key")
+        saved = not full.get("key")
     headline = record.get("headline")
-    head = text_hash(headline_key(headline)) if by_text and isinstance(headline, str) else 0
+    head = text_hash(headline_key(headline)) if saved and isinstance(headline, str) else 0
     return Entry(story_key(sid), number, text_hash(address), head)
