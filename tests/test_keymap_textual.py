@@ -16,8 +16,11 @@ from broadsheet.tui.keymap import check_keymap, screens
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen
 from broadsheet.tui.screens.help import HelpScreen
 from broadsheet.tui.screens.photo import PhotoScreen
+from broadsheet.tui.widgets.credits_panel import CreditsPanel
 from broadsheet.tui.widgets.headline_list import HeadlineList
+from broadsheet.tui.widgets.search_bar import SearchBar
 from tests.factories import make_article
+from tests.photos import photo_article
 from tests.pilot import settle
 
 TEXTUAL_FIRST = '"story.bookmark" = "ctrl+q"\n"view.zen" = "ctrl+p"\n"story.read" = "tab"\n'
@@ -43,13 +46,17 @@ def test_config_check_says_textuals_own_keys_come_first_and_keeps_the_defaults(
     assert load_config(path).keys == {}
 
 
-def test_a_key_the_focused_widgets_inherit_from_textual_is_said() -> None:
+def test_only_a_text_fields_key_is_said_to_hide_the_users() -> None:
     keys, problems = check_keymap({"story.next_photo": "right"}, "c")
-    assert keys == {"story.next_photo": "right"}  # it works while no list or view has focus
+    assert keys == {"story.next_photo": "right"}  # it wins over the list's and views' Right, not the search bar's
     assert problems == [
-        "c: story.next_photo is on 'right', a key 5 widgets have too: while the HeadlineList, ArticleView, "
-        "CreditsPanel or Sidebar has focus, 'right' does Scroll Right; while the SearchBar has focus, 'right' "
-        "does Move cursor right or accept the completion suggestion"]
+        "c: story.next_photo and SearchBar Move cursor right or accept the completion suggestion (Textual's) are "
+        "both on 'right': while the SearchBar has focus, 'right' does Move cursor right or accept the completion "
+        "suggestion"]
+    keys = {"article.page": "b"}  # a key the user gave the article view hides the screen's there
+    assert check_keymap(keys, "c") == (keys, [
+        "c: story.bookmark and article.page are both on 'b': while the ArticleView has focus, 'b' does "
+        "Page down, at the end the next story"])
 
 
 def test_keys_of_a_screen_never_meet_the_widgets_of_another() -> None:
@@ -93,3 +100,27 @@ async def test_the_screens_the_check_knows_have_the_focusable_widgets_the_reader
                 await settle(pilot)
             focusable = {type(w) for w in screen.query(Widget) if w.can_focus}
             assert type(screen) in known and focusable <= set(known[type(screen)]), type(screen).__name__
+
+
+async def test_a_key_rebound_to_a_screen_action_wins_over_the_focused_lists_own_but_not_over_editing(
+        store: Store, tmp_path: Path) -> None:
+    """story.next_photo = "right": with the list focused Right steps the photo (the list's own Right,
+    Textual's scroll, took it before); in the search bar Left and Right still move the cursor."""
+    store.add([(photo_article(store, 0, count=3), None)])
+    app = BroadsheetApp(store, load_config(config_with(tmp_path, '"story.next_photo" = "right"\n')), graphics="off")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        told = " ".join(n.message for n in app._notifications)
+        assert "HeadlineList" not in told and "while the SearchBar has focus, 'right' does Move cursor" in told
+        credits = app.screen.query_one(CreditsPanel)
+        assert isinstance(app.focused, HeadlineList) and credits.photo_index == 0
+        await pilot.press("right")
+        await settle(pilot)
+        assert credits.photo_index == 1
+        await pilot.press("right")
+        await settle(pilot)
+        assert credits.photo_index == 2
+        await pilot.press("slash", "a", "b", "left", "x", "right", "y", "home", "z", "end", "backspace")
+        await settle(pilot)
+        bar = app.screen.query_one(SearchBar)
+        assert app.focused is bar and bar.value == "zaxb"  # Right moved the cursor past the x

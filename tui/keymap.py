@@ -4,8 +4,9 @@ Textual ignores a keymap entry it cannot use: a key that is no key (``"notakey++
 silently unbinds the action, an unknown binding id does nothing, and two bindings on
 one key shadow each other: the app's priority keys (Textual's Ctrl+Q, Ctrl+P) come before
 all others, in one node one binding takes the key from the other (a screen's Tab no longer
-moves the focus), and a focused widget's key, its own or one it inherits from Textual (the
-list's Right), hides the screen's. Only a screen, its focused widget and the app answer a
+moves the focus), and a text field's key (the search bar's Right) hides the screen's. A key the
+user gave a screen's action wins over a focused widget's own or inherited one (the list's
+Right): :func:`user_keys_first`. Only a screen, its focused widget and the app answer a
 key together, so the photo screen's keys never meet the article view's. :func:`check_keymap`
 finds all of these, reading Textual's bindings from its classes, so ``config check`` and the
 reader's start can say so; only the entries that are sound are applied, so a typo leaves
@@ -14,19 +15,22 @@ the default key working.
 
 from __future__ import annotations
 
+import functools
 import importlib
 import inspect
 import pkgutil
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from textual import actions
 from textual.app import App
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.dom import DOMNode
 from textual.keys import KEY_NAME_REPLACEMENTS, Keys, _normalize_key_list, key_to_character
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
+from textual.widgets import Input
 
 MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 _NAMED_KEYS = {k.value for k in Keys if not k.value.startswith("<")} | set(KEY_NAME_REPLACEMENTS.values())
@@ -161,6 +165,43 @@ def _with_keymap(keys: dict[str, list[Active]], keymap: dict[str, str]
     return {key: found for key, found in result.items() if found}, replaced
 
 
+@functools.cache
+def _rebindable(node: type[DOMNode]) -> dict[str, Binding]:
+    """Id -> binding, of the bindings a node of class ``node`` has that ``[keys]`` can rebind."""
+    return {a.binding.id: a.binding for found in node_bindings(node).values() for a in found if a.binding.id}
+
+
+def user_keys_first(focused: Widget | None, active: dict[str, ActiveBinding], keymap: Mapping[str, str]
+                    ) -> dict[str, ActiveBinding]:
+    """``active`` (a screen's bindings as Textual finds them, the focused widget's first) with each
+    key the user bound in ``[keys]`` to an action of a node above the focused widget (its screen)
+    doing that action rather than the widget's own or inherited key: the user asked for that key,
+    and Textual let the list's Right (a scroll) take it. A text field keeps its keys: Left, Right,
+    Home, End and Backspace edit. ``keymap`` is the applied one (``App.keymap``, normalised)."""
+    if focused is None or isinstance(focused, Input) or not keymap:
+        return active
+    result = dict(active)
+    below: set[DOMNode] = {focused}
+    for node in focused.ancestors:
+        for binding_id, binding in _rebindable(type(node)).items():
+            for key in keymap[binding_id].split(",") if binding_id in keymap else ():
+                now = result.get(key)
+                if now is None or now.node not in below or now.binding.priority or now.binding.id in keymap:
+                    continue  # Textual's choice already, the app's own key, or another of the user's keys
+                state = _action_state(node, binding.action)
+                if state is not False:  # False: the action is not offered now, so the widget's key stays
+                    result[key] = ActiveBinding(node, binding.with_key(key), bool(state), binding.tooltip)
+        below.add(node)
+    return result
+
+
+def _action_state(node: DOMNode, action: str) -> bool | None:
+    """``check_action`` of the node an action string names (``app.quit`` the app's) for ``node``'s binding."""
+    destination, name, params = actions.parse(action)
+    target = getattr(node.app, destination, None) if destination else node
+    return target.check_action(name, params) if isinstance(target, DOMNode) else False
+
+
 def _contexts() -> Iterator[tuple[type[Screen[Any]], type[Widget] | None]]:
     for screen, widgets in screens().items():
         yield screen, None
@@ -170,8 +211,6 @@ def _contexts() -> Iterator[tuple[type[Screen[Any]], type[Widget] | None]]:
 
 def _consumed(widget: type[Widget] | None, key: str) -> bool:
     """A key the focused text field types rather than looks up (a letter in the search bar)."""
-    from textual.widgets import Input
-
     character = key_to_character(key) if len(key) > 1 else key
     return widget is not None and issubclass(widget, Input) and character is not None and character.isprintable()
 
@@ -205,8 +244,9 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
     Only a screen's bindings, its focused widget's and the app's answer a key together, and
     Textual's own count: the app's priority keys (Ctrl+Q, Ctrl+P) come before every other, so
     a binding put there never fires; a key two bindings of one node share does one of them
-    only, and a screen's Tab moves the focus; neither is applied, the defaults stay. A focused
-    widget's key (its own or inherited: the list's Right scrolls) hides the screen's: applied,
+    only, and a screen's Tab moves the focus; neither is applied, the defaults stay. A user's key
+    wins over a focused widget's own (the list's Right, which scrolls): unsaid. A text field's
+    keys (the search bar's Right) and a key the user gave the widget hide the screen's: applied,
     but said."""
     problems: list[str] = []
     dropped: set[str] = set()
@@ -253,6 +293,8 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
             if widget is None or _consumed(widget, key) or not nodes[widget].get(key):
                 continue
             first = nodes[widget][key][0]
+            if not first.user and not issubclass(widget, Input):
+                continue  # the user's key wins over the widget's own (user_keys_first)
             for a in answering:
                 if a.node is not widget and (a.user or first.user):
                     hidden.setdefault((a.name, key), []).append((widget, first))

@@ -24,7 +24,7 @@ from filelock import Timeout
 from rich.text import Text
 from textual import events, on, work
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.notifications import SeverityLevel
@@ -55,6 +55,7 @@ from broadsheet.store.storage.userstate import (
     parse_tag_edit,
     saved_search_name,
 )
+from broadsheet.tui.keymap import user_keys_first
 from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
 from broadsheet.tui.screens.feeds import FeedsMixin
@@ -451,6 +452,12 @@ class MainScreen(FeedsMixin, Screen[None]):
         if self._had_story != bool(shown):  # the footer offers the story keys only with a story
             self._had_story = bool(shown)
             self.refresh_bindings()
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        """Textual's, but a key rebound in the config's ``[keys]`` to one of this screen's actions does
+        it whichever widget has focus, the search bar's editing keys apart (see :func:`user_keys_first`)."""
+        return user_keys_first(self.focused, super().active_bindings, self.broadsheet.keymap)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """Story keys (bookmark, tag, read) are hidden while no story is listed."""
