@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import json
 import time
+from pathlib import Path
 
 import pytest
 
+from broadsheet.cli.main import main
 from broadsheet.store.model import display_date
+from broadsheet.store.storage.db import Store
 from broadsheet.tui.format import byline
 from broadsheet.tui.widgets.headline_list import row_tail
+from tests.factories import make_article
 
 
 @pytest.fixture
@@ -37,3 +42,27 @@ def test_the_list_row_shows_the_local_day(in_tokyo: None) -> None:
 def test_the_markdown_export_keeps_the_time_as_written(in_tokyo: None) -> None:
     # An export is read elsewhere, by readers in other zones: it keeps the story's own time.
     assert display_date("2026-12-05T09:00:00+00:00") == "5 Dec 2026 09:00"
+
+
+def test_the_command_lines_lists_give_the_local_day_as_the_reader_does(
+        in_tokyo: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # A feed's 20:00 UTC and a page's 15:00 at -05:00 are both the 6th in Tokyo, as the reader lists them;
+    # --json keeps the stored time, and a bare date stays as written.
+    folder = tmp_path / "store"
+    store = Store(folder)
+    times = {"Feed": "2026-12-05T20:00:00+00:00", "Page": "2026-12-05T15:00:00-05:00", "Dated": "2026-12-05"}
+    store.add([(make_article(n, source=source, published=published), None)
+               for n, (source, published) in enumerate(times.items())])
+    base = ["--store", str(folder)]
+    for command in (["list"], ["search", "ferry"], ["search", "ferry", "--limit", "0"]):
+        assert main([*base, *command]) == 0
+        rows = {line.split()[2]: line.split()[1] for line in capsys.readouterr().out.splitlines()
+                if line.split()[2] in times}
+        assert rows == {"Feed": "2026-12-06", "Page": "2026-12-06", "Dated": "2026-12-05"}, command
+    store.user.set_bookmarked(store.stories()[0].id, True)
+    assert main([*base, "bookmarks"]) == 0
+    assert "2026-12-06" in capsys.readouterr().out
+    for command in (["list", "--json"], ["search", "ferry", "--json"]):
+        assert main([*base, *command]) == 0
+        stored = {row["source"]: row["published"] for row in map(json.loads, capsys.readouterr().out.splitlines())}
+        assert stored == times, command

@@ -16,6 +16,7 @@ from rich.control import strip_control_codes
 from rich.table import Table
 from rich.text import Text
 
+from broadsheet.store.model import local_day
 from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.atomic import is_stream, write_output
 from broadsheet.store.storage.db import Store, StoryMeta
@@ -52,8 +53,10 @@ COMMANDS = {"list", "tag", "untag", "bookmark", "unbookmark", "tags", "bookmarks
 
 
 def _columns(meta: StoryMeta) -> tuple[str, str, str, str]:
-    """A story's row as its four columns: id, date and source padded, then the headline."""
-    return (meta.id[:10], f"  {(meta.published or '')[:10]:<10}  ", f"{(meta.source or '')[:20]:<20}  ",
+    """A story's row as its four columns: id, date and source padded, then the headline. The date
+    is the day in this machine's time zone, as the reader lists it (a feed's times are UTC, a
+    saved page's its publisher's: the stored day of one can be the day before the reader's)."""
+    return (meta.id[:10], f"  {local_day(meta.published):<10}  ", f"{(meta.source or '')[:20]:<20}  ",
             meta.headline)
 
 

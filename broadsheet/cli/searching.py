@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from broadsheet.cli.marks import print_rows
+from broadsheet.store.model import local_day
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import LazyStates
 
@@ -81,7 +82,7 @@ def run(store: Store, args: argparse.Namespace) -> int:
     table.add_column("source", style="dim", no_wrap=True, max_width=24)
     table.add_column("headline", overflow="fold")
     for m in metas:
-        table.add_row(Text(m.id[:10]), Text((m.published or "")[:10]), Text(m.source or ""), Text(m.headline))
+        table.add_row(Text(m.id[:10]), Text(local_day(m.published)), Text(m.source or ""), Text(m.headline))
     if metas:
         out.print(table)
     return _said_count(err, len(metas), result.total)
