@@ -114,7 +114,7 @@ def retitle_stories(store: Store, feeds: Iterable[tuple[Iterable[StoryMeta], str
             for meta, title in changed[start:start + BATCH]:
                 article = store.article_of(meta)
                 article.source = title
-                batch.append((meta.id, article, meta.file, meta.parser))
+                batch.append((meta.id, article, meta.source_file, meta.parser))
             indexer.open()  # before the store changes (see Indexer)
             for parser in {parser for *_, parser in batch}:  # the parser that read each stays its own
                 same = [(sid, article, file) for sid, article, file, read_by in batch if read_by == parser]

@@ -30,7 +30,7 @@ from broadsheet.store.model import Article
 from broadsheet.store.parse import ParseError
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.photos import PhotoStore
-from broadsheet.store.storage.sourcepath import path_text, safe_text
+from broadsheet.store.storage.sourcepath import absolute, safe_text
 from broadsheet.store.storage.userstate import StoryState
 
 if TYPE_CHECKING:
@@ -416,7 +416,7 @@ def import_paths(
         indexer.open()  # before the store changes: see Indexer
         # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
         with _sigint_deferred():
-            stored = store.add_identified([(sid, article, path_text(path)) for sid, article, path, _, _ in pending],
+            stored = store.add_identified([(sid, article, absolute(path)) for sid, article, path, _, _ in pending],
                                           parser=PARSER_VERSION)
             given = [sid for sid, *_ in pending]
             kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id

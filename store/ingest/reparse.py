@@ -21,6 +21,7 @@ from broadsheet.store.ingest.importer import Indexer, Read, read_paths
 from broadsheet.store.model import Article
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.sourcepath import Cleaned, found_again, is_file, safe_text
 
 Status = Literal["updated", "unchanged", "failed"]
 
@@ -48,6 +49,20 @@ def stale(store: Store) -> list[str]:
     return [meta.id for at in catalogue.stale_rows(PARSER_VERSION) if fields.rereadable((meta := catalogue[at]).file)]
 
 
+def _source(meta: StoryMeta, folders: Cleaned) -> Path | str:
+    """The source file of ``meta``, or why there is none (naming the file as shown: no control
+    character of an old record's path reaches the terminal); ``folders``: see ``found_again``."""
+    file = meta.source_file
+    if not file:
+        return "no source file was recorded"
+    path = Path(file)
+    if is_file(path):
+        return path
+    if file == meta.file and (again := found_again(path, folders)) is not None:
+        return again  # stored before names were kept exactly: the file whose name was cleaned so
+    return f"its source file {safe_text(meta.file or file)} is gone (moved, renamed or deleted)"
+
+
 def _pick(meta: StoryMeta, items: Read) -> Article | str:
     """The article of ``items`` that is ``meta``'s story, or why none is."""
     articles = [item.article for item in items if item.article is not None]
@@ -73,7 +88,8 @@ def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_
     report = ReparseReport()
     indexer = Indexer(store)
     moved: list[str] = []
-    waiting: deque[StoryMeta] = deque()  # the stories whose files were handed to the workers, in order
+    waiting: deque[tuple[StoryMeta, Path]] = deque()  # the stories whose files were handed to the workers, in order
+    folders: Cleaned = {}
 
     def step(done: int) -> None:
         if on_step:
@@ -84,18 +100,17 @@ def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_
         while chunk_ids := list(islice(ids, BATCH)):
             found = store.metas(chunk_ids)
             for meta in (found[sid] for sid in chunk_ids if sid in found):
-                path = Path(meta.file) if meta.file else None
-                if path is None or not path.is_file():
-                    why = "no source file was recorded" if path is None else f"its source file {path} is gone"
-                    report.outcomes.append(Reparsed(meta.id, "failed", reason=why))
+                path = _source(meta, folders)
+                if isinstance(path, str):
+                    report.outcomes.append(Reparsed(meta.id, "failed", reason=path))
                     step(1)
                 else:
-                    waiting.append(meta)
+                    waiting.append((meta, path))
                     yield path
 
-    batch: list[tuple[StoryMeta, Read]] = []
+    batch: list[tuple[StoryMeta, Path, Read]] = []
     for _path, read in read_paths(files(), max_bytes):
-        batch.append((waiting.popleft(), read))
+        batch.append((*waiting.popleft(), read))
         if len(batch) == BATCH:
             moved.extend(_store_batch(store, batch, report, indexer))
             step(len(batch))
@@ -111,18 +126,18 @@ def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_
     return report
 
 
-def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Read]], report: ReparseReport,
+def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report: ReparseReport,
                  indexer: Indexer) -> list[str]:
     """Store and index what ``chunk``'s files gave; the ids now held under another id (their
     marks moved to it), to be deleted."""
     batch: list[tuple[str, Article, str | None]] = []
     owners: list[StoryMeta] = []
-    for meta, items in chunk:
+    for meta, path, items in chunk:
         picked = _pick(meta, items)
         if isinstance(picked, str):
             report.outcomes.append(Reparsed(meta.id, "failed", reason=picked))
             continue
-        batch.append((picked.story_id, picked, meta.file))
+        batch.append((picked.story_id, picked, str(path)))
         owners.append(meta)
     indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
     stored = store.add_identified(batch, parser=PARSER_VERSION, reread=True)

@@ -39,7 +39,7 @@ from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, normal_url, time_order
-from broadsheet.store.storage import addresses, fields
+from broadsheet.store.storage import addresses, fields, sourcepath
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity
 from broadsheet.store.storage.copies import combined, summary_of_page
 from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, story_key, text_hash
@@ -137,7 +137,7 @@ def unpack_record(record: dict[str, Any], path: Path) -> dict[str, Any]:
 
 
 # Fields of a record the store sets itself, not part of the story's content.
-_OWN = frozenset({"shard", "file", "imported", "changed", "parser"})
+_OWN = frozenset({"shard", "file", "path", "imported", "changed", "parser"})
 
 
 def _comparable(doc: dict[str, Any]) -> dict[str, Any]:
@@ -289,7 +289,14 @@ class StoryMeta:
 
     @property
     def file(self) -> str | None:
+        """The source file as shown (safe to print: see :mod:`store.storage.sourcepath`), or the feed's address."""
         return fields.text(self._details().get("file"))
+
+    @property
+    def source_file(self) -> str | None:
+        """The source file's path exactly (not for showing), or the feed's address."""
+        file = self.file
+        return file and sourcepath.source_path(file, fields.text(self._details().get("path")))
 
     @property
     def key(self) -> str | None:
@@ -833,6 +840,8 @@ class Store:
     def add_identified(self, batch: list[tuple[str, Article, str | None]], parser: int | None = None,
                        reread: bool = False) -> Stored:
         """Store (story id, article, file); the caller has computed the ids (the importer needs them too).
+        ``file``: the source file's path exactly (stored safe to show, see :mod:`store.storage.sourcepath`)
+        or the feed's address.
 
         A story is the same story when its id is stored, or when its canonical address is
         (a page saved twice, or a feed entry then its saved page). The copy that arrives
@@ -898,7 +907,7 @@ class Store:
                         continue
                     doc = combined(doc, before, reread=reread)
                     same_body = kept == body
-                    if by_content and file != before.get("file") and (
+                    if by_content and sourcepath.safe_text(file or "") != before.get("file", "") and (
                             same_body or before.get("url") or len(words(body)) <= len(words(kept))):
                         # Another file with this text (or a twin of it): one story, from the fuller copy
                         # (a saved page's, with its address and photos, over a text dump's), so
@@ -922,7 +931,7 @@ class Store:
                     stored.results.append((sid, "new"))
                 batch_bodies[sid] = body
                 bodies.setdefault(number, {})[sid] = {"body": body}
-                record = {**doc, "shard": number, "file": file, "imported": first, "parser": parser}
+                record = {**doc, "shard": number, **sourcepath.stored(file), "imported": first, "parser": parser}
                 if old is not None:
                     record["changed"] = now
                 metas[sid] = pack_record(record)

@@ -15,7 +15,7 @@ from typing import Any
 from broadsheet.store.model import Credits, Image
 
 #: The optional one-line text fields of a story record.
-TEXT_FIELDS = ("source", "published", "imported", "standfirst", "agency", "dateline", "file", "url", "key")
+TEXT_FIELDS = ("source", "published", "imported", "standfirst", "agency", "dateline", "file", "path", "url", "key")
 IMAGE_KEYS = ("caption", "credit")
 CREDIT_GROUPS = ("reporting", "additional_reporting", "writing", "editing")
 

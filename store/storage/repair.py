@@ -58,7 +58,7 @@ from broadsheet.store.storage.db import LEGACY, LISTING, Store, pack_record, unp
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.listing import open_listing
 from broadsheet.store.storage.photos import PhotoStore, sound
-from broadsheet.store.storage.sourcepath import path_text
+from broadsheet.store.storage.sourcepath import Cleaned, absolute, found_again, is_file, safe_text, source_path, stored
 from broadsheet.store.storage.tinydb import encode_document, read_json_file
 from broadsheet.store.storage.userstate import LEGACY_SHARDS, SHARDS
 
@@ -97,12 +97,15 @@ def _is_meta(doc: dict[str, Any]) -> bool:
     return "headline" in doc and "body" not in doc and "shard" in doc
 
 
-def _source_file(meta: dict[str, Any]) -> str | None:
-    """The file a stored record was imported from (``None`` if its details cannot be read)."""
+def _source_file(meta: dict[str, Any], exact: bool = False) -> str | None:
+    """The file a stored record was imported from, as shown (``exact``: its path, not for
+    showing); ``None`` if its details cannot be read."""
     try:
-        return fields.text(unpack_record(meta, Path(LEGACY)).get("file"))
+        details = unpack_record(meta, Path(LEGACY))
     except StoreFileError:
         return None
+    file = fields.text(details.get("file"))
+    return source_path(file, fields.text(details.get("path"))) if file and exact else file
 
 
 def _is_body(doc: dict[str, Any]) -> bool:
@@ -164,6 +167,7 @@ class _Repair:
         self._orphan_ids: list[str] = []  # the first few of them, by id
         self._restored = 0  # story records brought back from source files
         self._lost_bodies = 0
+        self._folders: Cleaned = {}  # names of the folders of lost source files (see found_again)
         self._now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     # -- reading, with damage noted ------------------------------------------------------
@@ -358,7 +362,7 @@ class _Repair:
                 continue
             doc = article.to_contract()
             doc.pop("body")
-            records[sid] = pack_record({**doc, "shard": number, "file": path_text(path), "imported": self._now})
+            records[sid] = pack_record({**doc, "shard": number, **stored(absolute(path)), "imported": self._now})
             back += 1
         left = sorted(sid for sid in orphans if sid not in records)
         self._orphans += len(left)
@@ -389,7 +393,7 @@ class _Repair:
                 path, article = source
                 bodies[sid] = {"body": list(article.body)}  # type: ignore[index]
                 changed = True
-                self.report.actions.append(f"bodies/{number:06d}.json: body of {sid} read again from {path}")
+                self.report.actions.append(f"bodies/{number:06d}.json: body of {sid} read again from {safe_text(path)}")
                 continue
             self._lost_bodies += 1
             if self._lost_bodies <= NAMED:
@@ -432,12 +436,14 @@ class _Repair:
         Stores written before source paths were absolute hold paths relative to wherever
         the import ran: those are tried from here, then under each source path given.
         """
-        stored = _source_file(meta)
-        if stored:
-            relative = not Path(stored).is_absolute()
-            candidates = [Path(stored)] + ([root / stored for root in self.sources] if relative else [])
+        file = _source_file(meta, exact=True)
+        if file:
+            relative = not Path(file).is_absolute()
+            candidates = [Path(file)] + ([root / file for root in self.sources] if relative else [])
+            if file == _source_file(meta) and not is_file(Path(file)):  # its name's control characters lost before
+                candidates += [again] if (again := found_again(Path(file), self._folders)) else []
             for path in candidates:
-                article = self._parse(path) if path.is_file() else None
+                article = self._parse(path) if is_file(path) else None
                 if article is not None and article.story_id == sid:
                     return path, article
         found = self._sourced().get(sid) if self.sources else None
