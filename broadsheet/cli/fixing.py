@@ -46,13 +46,15 @@ def _rm(store: Store, ids: list[str]) -> int:
 
 
 def _reparse(store: Store, args: argparse.Namespace, ids: list[str]) -> int:
-    from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
+    from broadsheet.cli.progress import Bar, update_addresses  # rich.progress: not when the reader parses its arguments
     from broadsheet.store.ingest.reparse import reparse, stale
 
     if args.all:
         ids = [meta.id for meta in store.stories()]
     elif args.stale:
         ids = stale(store)
+    if ids:  # the one-time address step with its own bar, not silently inside the first batch
+        update_addresses(err, store)
     with Bar(err, "Re-reading", unit="stories", total=len(ids)) as bar:
         report = reparse(store, ids, on_step=bar.advance)
     moved = sum(1 for o in report.outcomes if o.status == "updated" and o.new_id != o.story_id)

@@ -8,6 +8,7 @@ about reading. The work itself is ``broadsheet.store.feeds``.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Collection
 from functools import lru_cache
@@ -21,7 +22,7 @@ from textual.screen import Screen
 from textual.widgets import Label
 from textual.worker import get_current_worker
 
-from broadsheet.store.errors import StoreFileError
+from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.reader.state import ReaderState
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.widgets.sidebar import FeedRow
@@ -113,6 +114,7 @@ class FeedsMixin(_ScreenBase):
                 say(self._fetch_done, "" if quiet else "No subscriptions: add one with `broadsheet feeds add URL`",
                     "information")
                 return
+            self._addresses_first(store, stop=lambda: worker.is_cancelled)
             config = getattr(self.app, "config", None)
             report = fetch(store, settings=Settings(images=getattr(config, "fetch_images", True)), on_progress=step,
                            stop=lambda: worker.is_cancelled)  # Q: the reader quits at once, not after the fetch
@@ -136,6 +138,31 @@ class FeedsMixin(_ScreenBase):
             text += f"; {photos} photo{'s' if photos > 1 else ''} not kept (each story says why in its photo's place)"
         say(self._fetch_done, "" if quiet and not (failed or new or updated or same) else text,
             "warning" if failed else "information")
+
+    def _addresses_first(self, store: Store, stop: Callable[[], bool]) -> None:
+        """The store's one-time address step (seconds at a million stories: see
+        store.storage.addresses), run before the fetch's first write with its progress on the
+        fetch line, where the line stood still at a feed for those seconds. In the worker;
+        ``stop`` (the reader quitting) cuts it short after a shard: nothing of it is written
+        yet, and the next write of stories runs it again."""
+        from filelock import Timeout
+
+        from broadsheet.store.feeds.fetch import FetchStopped
+
+        if store.addresses_current or store.read_only:
+            return
+
+        def step(done: int, total: int) -> None:
+            if stop():
+                raise FetchStopped
+            self.app.call_from_thread(self._addresses_progress, done, total)
+
+        with contextlib.suppress(StoreWriteError, Timeout):  # the fetch says why it cannot store
+            store.update_addresses(step)
+
+    def _addresses_progress(self, done: int, total: int) -> None:
+        self.query_one("#fetch-status", Label).update(
+            Text(f"Updating the stories' addresses (once for this store): {done * 100 // max(total, 1)}%"))
 
     def _fetch_progress(self, done: int, total: int, name: str) -> None:
         self.query_one("#fetch-status", Label).update(Text(f"Fetching feeds {done}/{total}: {name}"))
