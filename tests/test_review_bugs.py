@@ -197,3 +197,17 @@ async def test_a_large_store_waits_for_its_index_rather_than_have_the_word_filte
                 break
             await pilot.pause(0.05)
         assert screen.reader.result_ids and not error.display
+
+
+async def test_the_footers_palette_key_covers_the_last_column_when_the_keys_overflow(filled_store: Store) -> None:
+    """The compact footer's margin after each key left the last column, right of the docked
+    palette key, to the keys scrolled beneath: "^p paletted" with the sidebar focused."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        keys = list(app.screen.query(FooterKey))
+        palette = next(key for key in keys if key.has_class("-command-palette"))
+        assert max(key.region.right for key in keys) > 100  # the keys overflow the footer
+        assert palette.region.right == 100
