@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from broadsheet.store.parse import boilerplate, byline, captions, headline, lines, marking, meta, quality, textstats
+from broadsheet.store.search.analysis import CJK
 
 ODD = [" ", "  ", ",", ".", ":", "|", ">", "»", "-", "1", "23", "é", "ß", "İ", "ı", "ſ", "K", "“", "\u00a0", "\t"]
 WORDINGS = [
@@ -126,8 +127,10 @@ def test_byline_flags_only_change_a_line_without_an_explicit_by(text: str, bare_
         assert (tuple(parsed.authors), parsed.outlet, parsed.date, parsed.explicit) == found
 
 
-SEPARATOR_AS_WRITTEN = re.compile(r"\s+[|–—-]\s+|\s*\|\s*|\s+::\s+|\s+[•·»]\s+")
-TITLE_PIECES = [" ", "  ", "|", " | ", "-", " - ", "–", " — ", "::", " :: ", "•", " · ", "»", "\u00a0", "\t", "Ann"]
+#: The separators as written, "_" between CJK characters among them (a "新闻标题_某某网" title).
+SEPARATOR_AS_WRITTEN = re.compile(rf"\s+[|–—-]\s+|\s*\|\s*|\s+::\s+|\s+[•·»]\s+|(?<=[{CJK}])_(?=[{CJK}])")
+TITLE_PIECES = [" ", "  ", "|", " | ", "-", " - ", "–", " — ", "::", " :: ", "•", " · ", "»", "\u00a0", "\t", "Ann",
+                "_", "新闻", "ᄀ"]
 
 
 @settings(max_examples=2000, deadline=None)
