@@ -45,17 +45,23 @@ class Image:
 
 @dataclass(frozen=True, slots=True)
 class Credits:
-    """The structured reporting/editing credit line, e.g. ``(Reporting by ...)``."""
+    """The structured reporting/editing credit line, e.g. ``(Reporting by ...)``.
+
+    ``photography`` (a CJK story's "（摄影：王五）" or "图/张三") comes after ``text``, so
+    positional construction keeps its meaning.
+    """
 
     reporting: list[str] = field(default_factory=list)
     additional_reporting: list[str] = field(default_factory=list)
     writing: list[str] = field(default_factory=list)
     editing: list[str] = field(default_factory=list)
     text: str = ""
+    photography: list[str] = field(default_factory=list)
 
     def to_doc(self) -> dict[str, Any]:
         return {"reporting": list(self.reporting), "additional_reporting": list(self.additional_reporting),
-                "writing": list(self.writing), "editing": list(self.editing), "text": self.text}
+                "writing": list(self.writing), "editing": list(self.editing), "text": self.text,
+                "photography": list(self.photography)}
 
     @classmethod
     def from_doc(cls, doc: Any) -> Credits | None:
@@ -68,12 +74,12 @@ class Credits:
             return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
         return cls(names("reporting"), names("additional_reporting"), names("writing"), names("editing"),
-                   _text(doc.get("text")) or "")
+                   _text(doc.get("text")) or "", names("photography"))
 
     def people(self) -> list[str]:
         """Everyone named in the credit line, in order, without repeats."""
         seen: dict[str, None] = {}
-        for group in (self.reporting, self.additional_reporting, self.writing, self.editing):
+        for group in (self.reporting, self.additional_reporting, self.writing, self.editing, self.photography):
             for name in group:
                 seen.setdefault(name, None)
         return list(seen)

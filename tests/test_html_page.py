@@ -22,6 +22,19 @@ def test_chinese_and_japanese_stories_are_read_though_they_have_no_spaces() -> N
     japanese = page("<h1>港に新しい渡し船</h1><p>火曜日、新しい渡し船が東港に到着し、関係者が岸壁で出迎えた。</p>")
     assert page_article(japanese).body == ["火曜日、新しい渡し船が東港に到着し、関係者が岸壁で出迎えた。"]
 
+CJK_STORY = ["周二，一艘新渡轮抵达东港，港口工作人员在码头上迎接了它。", "港务局说，新渡轮每天往返海湾六次。"]
+
+
+def test_a_chinese_storys_closing_credit_lines_are_read_by_role_and_leave_the_story() -> None:
+    html = page("<h1>东港迎来新渡轮</h1>" + "".join(f"<p>{p}</p>" for p in CJK_STORY)
+                + "<p>（摄影：王五）</p><p>文/李四</p><p>校对：孙八</p><p>责任编辑：林佳</p>")
+    article = page_article(html)
+    assert article.body == CJK_STORY
+    credits = article.credits
+    assert credits is not None and credits.photography == ["王五"] and credits.writing == ["李四"]
+    assert credits.editing == ["孙八", "林佳"]
+
+
 STORY = (
     "<p>LOWMOOR, March 11 - The harbour council voted on Tuesday to add two early crossings to the weekday "
     "ferry timetable.</p>"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from broadsheet.store.parse import parse_text
+from broadsheet.store.parse.credits import parse_credits
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.headline import split_title
 from broadsheet.store.parse.quality import initial_class
@@ -184,9 +185,60 @@ def test_chinese_titles_join_the_site_with_an_underscore(title: str, split: tupl
     assert split_title(title) == split
 
 
-@pytest.mark.parametrize(("line", "name"),
-                         [("记者 李明", "李明"), ("本报记者 王芳", "王芳"), ("홍길동 기자", "홍길동")])
+@pytest.mark.parametrize(
+    ("line", "name"), [("记者 李明", "李明"), ("本报记者 王芳", "王芳"), ("홍길동 기자", "홍길동"), ("文/李四", "李四")]
+)
 def test_a_cjk_byline_names_the_reporter_without_the_word_reporter(line: str, name: str) -> None:
     # "记者" ("reporter") stayed in the author's name: "记者 李明".
     page = CHINESE.replace("2023-11-08 09:15  来源：青石晚报", f"2023-11-08 09:15  来源：青石晚报\n{line}")
     assert parse_text(page).authors == [name]
+
+
+END_CREDITS = ["（摄影：王五）", "文/李四", "记者：赵六", "校对：孙八", "责任编辑：林佳"]
+
+
+def test_a_chinese_storys_closing_credit_lines_are_credits_by_role_not_story_text() -> None:
+    # Only "责任编辑：…" was read; "（摄影：王五）", "文/李四"... stayed in the story as paragraphs.
+    article = parse_text(CHINESE.replace("责任编辑：林佳", "\n".join(END_CREDITS)))
+    assert article.body == CHINESE_BODY
+    credits = article.credits
+    assert credits is not None
+    assert credits.photography == ["王五"] and credits.writing == ["李四"] and credits.reporting == ["赵六"]
+    assert credits.editing == ["孙八", "林佳"]
+
+
+def test_a_korean_storys_reporter_signature_is_its_credit_not_story_text() -> None:
+    body = [
+        "해안 마을에 새로 지은 공공 도서관이 20일 문을 열었다. 도서관에는 약 5만 권의 책이 있다.",
+        "개관을 기념해 이달 말까지 주말마다 그림책 읽기 교실이 열린다. 참가비는 무료다.",
+    ]
+    menu = ["바닷가 마을에 새 도서관 문 열어 - 해안일보", "홈", "뉴스", "로그인"]
+    dump = "\n".join([*menu, "바닷가 마을에 새 도서관 문 열어", "2024년 5월 20일 10:00", *body,
+                      "김철수 기자 kim@example.com", "관련 기사", "해안 마을 시장에 새 카페"])
+    article = parse_text(dump)
+    assert article.body == body
+    assert article.credits is not None and article.credits.reporting == ["김철수"]
+
+
+@pytest.mark.parametrize(
+    ("line", "role", "names"),
+    [
+        ("图/张三", "photography", ["张三"]),
+        ("（撰稿：周九）", "writing", ["周九"]),
+        ("记者 김철수 kim@example.com", "reporting", ["김철수"]),
+        ("홍길동·김철수 기자", "reporting", ["홍길동", "김철수"]),
+        ("编辑：钱七 校对：孙八", "editing", ["钱七", "孙八"]),
+        ("（編集：山田）", "editing", ["山田"]),
+    ],
+)
+def test_cjk_credit_lines_name_people_by_role(line: str, role: str, names: list[str]) -> None:
+    credits = parse_credits(line)
+    assert credits is not None and getattr(credits, role) == names and credits.text == line
+
+
+@pytest.mark.parametrize(
+    "line", ["记者：这次改造花了多长时间？", "图：市民在新馆内阅读。", "记者手记", "图 张三", "编辑 推荐"]
+)
+def test_story_lines_that_start_with_a_role_word_are_no_credit(line: str) -> None:
+    # An interview's "记者：" question, a photo caption, a column heading: none names people only.
+    assert parse_credits(line) is None

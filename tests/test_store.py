@@ -21,6 +21,24 @@ def test_round_trip_is_exact(store: Store) -> None:
     assert reopened.meta(story_id).file == "wire.txt"
 
 
+def test_a_photographers_credit_is_stored_and_exported(store: Store) -> None:
+    from dataclasses import replace
+
+    from broadsheet.store.storage.exchange import export_json, read_export
+    from broadsheet.store.storage.fields import record_problems
+
+    credits = Credits(editing=["林佳"], text="（摄影：王五） 责任编辑：林佳", photography=["王五"])
+    article = replace(wire_article(), credits=credits)
+    [story_id] = store.add([(article, None)])
+    assert Store(store.folder).article(story_id) == article
+    assert record_problems(article.to_doc()) == []
+    [exported] = read_export(export_json(store, [story_id]))
+    assert exported.article == article  # type: ignore[union-attr]
+    older = wire_article().to_doc()
+    del older["credits"]["photography"]  # as an earlier Broadsheet wrote it
+    assert record_problems(older) == []
+
+
 def test_same_story_twice_is_stored_once(store: Store) -> None:
     assert store.add([(make_article(1), None), (make_article(1), None)]) == [make_article(1).story_id]
     assert store.add([(make_article(1), None)]) == []

@@ -1,7 +1,8 @@
-"""Page wording of Chinese, Japanese and Korean news sites: where the story ends, what is furniture.
+"""Page wording of Chinese, Japanese and Korean news sites: where the story ends, what is furniture,
+who is credited.
 
 The English wording lists (:mod:`.boilerplate`, :mod:`.story_end`, :mod:`.credits`) cannot read
-these scripts, so without this a CJK page's comments, "related" lists, editor's line and
+these scripts, so without this a CJK page's comments, "related" lists, credit lines and
 copyright notice, whose short lines end in 。 like prose, would be read as story text. Only
 lines holding CJK characters are tested here.
 """
@@ -10,7 +11,7 @@ from __future__ import annotations
 
 import re
 
-from broadsheet.store.search.analysis import CJK_CHAR
+from broadsheet.store.search.analysis import CJK, CJK_CHAR
 
 _COUNT = r"(?:\s*[(（]?\d+[)）]?)?"
 # The heading of the comments under the story ("网友评论", "コメント", "댓글 12").
@@ -25,17 +26,12 @@ _LIST_HEADING = re.compile(
     r"|関連(?:記事|ニュース)|あわせて読みたい|おすすめ(?:記事|ニュース)?|(?:人気|注目)(?:記事|ニュース)|アクセスランキング"
     r"|관련\s?기사|(?:많이\s?본|인기|주요)\s?(?:뉴스|기사))$"
 )
-# The editor's credit line under a Chinese or Japanese story ("责任编辑：林佳", "（編集：山田）").
-EDITOR = re.compile(
-    r"^[(（【\[]?\s*(?:责任编辑|責任編輯|编辑|編輯|編集)\s*[:：]\s*(?P<names>[^:：()（）【】\[\]]{1,60}?)\s*[)）】\]]?$"
-)
 # The site's copyright notice or disclaimer: wording only notices use ("版权所有", "不得转载",
 # "無断転載を禁じます", "무단 전재 및 재배포 금지"), not words a story may use (著作権, 未经许可).
 _NOTICE = re.compile(
     r"版权所有|版權所有|不得转载|不得轉載|^[(（【\[]?(?:免责声明|免責聲明)|無断(?:転載|複製)を禁|무단\s?(?:전재|복제)"
 )
 NOTICE_LENGTH = 200  # a notice is no longer; a longer paragraph that names copyright is story text
-_NAME_SPLIT = re.compile(r"[\s、，,/;；]+")
 
 
 def comments_heading(text: str) -> bool:
@@ -53,13 +49,102 @@ def notice(text: str) -> bool:
     return len(text) <= NOTICE_LENGTH and _NOTICE.search(text) is not None
 
 
-def editors(text: str) -> list[str] | None:
-    """The names of an editor's credit line, or None for any other line."""
-    m = EDITOR.match(text) if len(text) <= 80 else None
-    if m is None:
+# The credit lines a CJK story ends with: a role, then its people ("（摄影：王五）", "图/张三",
+# "文/李四", "记者：赵六", "编辑：钱七 校对：孙八"). A one-character role needs its colon or
+# slash; a reporter's, photographer's or chief editor's may be followed by a space alone
+# ("记者 赵六"), others not ("编辑 推荐" is the heading "editor's picks").
+_ROLE_WORDS = {
+    "reporting": "本报记者 本報記者 特约记者 特約記者 见习记者 見習記者 记者 記者 通讯员 通訊員 采写 採寫 취재",
+    "writing": "撰稿 撰文 执笔 執筆 作者 文字 文 글",
+    "editing": "责任编辑 責任編輯 责编 責編 编辑 編輯 編集 校对 校對 审核 審核 审校 審校 编审 編審 终审 終審 편집",
+    "photography": "摄影 攝影 摄像 攝像 撮影 写真 图片 圖片 摄 攝 图 圖 사진",
+}
+_TEXT_AND_PHOTOS = ["图文", "圖文", "文图", "文圖", "文/图", "文/圖", "图/文", "圖/文"]
+_BOTH = {both: ("writing", "photography") for both in _TEXT_AND_PHOTOS}
+ROLE_OF: dict[str, tuple[str, ...]] = {
+    **{word: (role,) for role, words in _ROLE_WORDS.items() for word in words.split()}, **_BOTH}
+_SPACED = frozenset([*_ROLE_WORDS["reporting"].split(), "摄影", "攝影", "撮影", "责任编辑", "責任編輯",
+                     *(both for both in _TEXT_AND_PHOTOS if "/" in both)])
+_LABELS = "|".join(sorted(ROLE_OF, key=len, reverse=True))
+_SEP = r"\s*[:：/／=]\s*"
+# A role with its separator, where a line or a segment starts (after a space or a list mark).
+_LABEL = re.compile(
+    rf"(?:^|(?<=[\s|｜,，;；、]))(?P<label>{_LABELS})(?:{_SEP}|(?P<space>\s+))"
+)
+_EMAIL = re.compile(r"\s*[(（<\[]?[\w.+-]+@[\w-]+(?:\.[\w-]+)+[)）>\]]?\s*$")
+_BRACKETS = {"(": ")", "（": "）", "【": "】", "[": "]", "〔": "〕"}
+_KOREAN_SIGN = re.compile(r"(?P<names>[가-힣]{2,4}(?:\s*[·,、]\s*[가-힣]{2,4}){0,3})\s*(?:기자|특파원)")
+_LIST_SPLIT = re.compile(r"\s*[、，,;；]\s*")
+_CJK_NAME = re.compile(rf"[{CJK}]{{2,4}}|[{CJK}]{{1,8}}(?:[·・][{CJK}]{{1,8}}){{1,3}}")
+_LATIN_NAME = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}")
+_HANGUL_PAIR = re.compile(r"[가-힣]{2,4}(?:·[가-힣]{2,4})+")
+_TITLES = frozenset(["기자", "특파원", "摄", "攝", "报道", "報導", "报导"])  # "李明 摄": the name is 李明
+MAX_CREDIT_NAMES = 10
+
+
+def _people(names: str) -> list[str] | None:
+    """The people of a credit's name list ("李明 王芳", "张三、李四", "Ann Lee"), or None when
+    any part of it is no name: a credit names people, so a caption or a sentence is refused."""
+    out: list[str] = []
+    for piece in _LIST_SPLIT.split(names.strip()):
+        if CJK_CHAR.search(piece) is None:
+            if not _LATIN_NAME.fullmatch(piece):
+                return None
+            out.append(piece)
+            continue
+        for token in piece.split():
+            if token in _TITLES:
+                continue
+            if _HANGUL_PAIR.fullmatch(token):  # "홍길동·김철수": two Korean names
+                out.extend(token.split("·"))
+            elif _CJK_NAME.fullmatch(token):
+                out.append(token)
+            else:
+                return None
+    return out if 0 < len(out) <= MAX_CREDIT_NAMES else None
+
+
+def _unbracketed(text: str) -> str:
+    """The line without an e-mail address at its end and without brackets around it all."""
+    if "@" in text:
+        text = _EMAIL.sub("", text)
+    text = text.strip()
+    if text[:1] in _BRACKETS and text.endswith(_BRACKETS[text[0]]):
+        text = text[1:-1].strip()
+    return text
+
+
+def credit_roles(text: str) -> dict[str, list[str]] | None:
+    """The people of a CJK credit line by role ({"photography": ["王五"]}), or None for any
+    other line (only short lines holding CJK characters are tried)."""
+    if len(text) > 80 or CJK_CHAR.search(text) is None:
         return None
-    names = [name for name in _NAME_SPLIT.split(m.group("names")) if name]
-    return names or None
+    rest = _unbracketed(text)
+    korean = _KOREAN_SIGN.fullmatch(rest)
+    if korean:  # "홍길동 기자 hong@example.com"
+        names = _people(korean.group("names"))
+        return {"reporting": names} if names else None
+    labels = [m for m in _LABEL.finditer(rest) if not m.group("space") or m.group("label") in _SPACED]
+    if not labels or labels[0].start() != 0:
+        return None
+    roles: dict[str, list[str]] = {}
+    for k, label in enumerate(labels):
+        end = labels[k + 1].start() if k + 1 < len(labels) else len(rest)
+        names = _people(rest[label.end():end])
+        if names is None:
+            return None
+        for role in ROLE_OF[label.group("label")]:
+            roles.setdefault(role, []).extend(n for n in names if n not in roles.get(role, []))
+    return roles
+
+
+def byline_people(text: str) -> list[str]:
+    """Who a CJK credit line names as reporters or writers ("记者 李明", "文/李四"): such a
+    line under the headline is the byline."""
+    roles = credit_roles(text)
+    if not roles:
+        return []
+    return list(dict.fromkeys([*roles.get("reporting", []), *roles.get("writing", [])]))
 
 
 def furniture_reason(text: str) -> str | None:

@@ -49,8 +49,8 @@ def is_credits_line_of(text: str, low: str | None) -> bool:
         return False
     if (low is None or low.lstrip("(—–-").lstrip().startswith(_START_WORDS)) and _START.match(text):
         return True
-    if not text.isascii() and cjk.editors(text):
-        return True  # "责任编辑：林佳"
+    if not text.isascii() and cjk.credit_roles(text):
+        return True  # "责任编辑：林佳", "（摄影：王五）", "文/李四"
     if low is not None and "contributed" not in low:
         return False  # what _CONTRIBUTED needs; a cheap test before its slow scan
     contributed = _CONTRIBUTED.match(text)
@@ -83,16 +83,16 @@ def _contributors(text: str) -> list[str]:
     return out
 
 
-_ROLES = ("reporting", "additional_reporting", "writing", "editing")
+_ROLES = ("reporting", "additional_reporting", "writing", "editing", "photography")
 
 
 def parse_credits(text: str) -> Credits | None:
     """Structured credits from a credit line (``text`` keeps the line as printed)."""
     if not is_credits_line(text):
         return None
-    editors = cjk.editors(text) if not text.isascii() else None
-    if editors:
-        return Credits(editing=editors, text=text)
+    roles = cjk.credit_roles(text) if not text.isascii() else None
+    if roles:
+        return Credits(**roles, text=text)
     groups: dict[str, list[str]] = {role: [] for role in _ROLES}
     # (_START first: a "Reporting by" line needs no try of the slow _CONTRIBUTED pattern.)
     contributed = None if _START.match(text) else _CONTRIBUTED.match(text)
@@ -116,8 +116,8 @@ def parse_credits(text: str) -> Credits | None:
 
 
 # Credit lines one story may end with, each on a line of its own: reporting, additional
-# reporting, writing, editing.
-MAX_CREDIT_LINES = 4
+# reporting, writing, editing, photography.
+MAX_CREDIT_LINES = 5
 
 
 def names_only(text: str) -> bool:
@@ -125,7 +125,7 @@ def names_only(text: str) -> bool:
     "Reporting by the Gazette last year found the ferry lost money" is story text."""
     credits = parse_credits(text)
     return credits is not None and bool(credits.people()) and all(
-        len(name.split()) <= 4 and name[:1].isupper() for name in credits.people())
+        len(name.split()) <= 4 and (name[:1].isupper() or not name.isascii()) for name in credits.people())
 
 
 def parse_credit_block(texts: list[str]) -> Credits | None:

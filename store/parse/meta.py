@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 
+from broadsheet.store.parse import cjk
 from broadsheet.store.parse.boilerplate import folded
 from broadsheet.store.parse.byline import Byline, parse_byline
 from broadsheet.store.parse.dates import find_dates
@@ -113,7 +114,8 @@ def step_byline(page: Page) -> None:
         if seen > _NEAR:
             break
         # "Written by NAME" before the story text is its byline, not the closing credit line.
-        early_credit = line.role == "credits_line" and prose_above <= 1 and _WRITTEN_BY.match(line.text)
+        early_credit = line.role == "credits_line" and prose_above <= 1 and (
+            _WRITTEN_BY.match(line.text) or (not line.text.isascii() and cjk.byline_people(line.text)))
         if line.role != "boilerplate" and not early_credit:
             labelled = False
             continue
@@ -139,7 +141,7 @@ def step_byline(page: Page) -> None:
         if not info.explicit and (_not_an_author(info, headline_words) or prev_text.endswith((",", "/"))):
             continue  # (a name after a line ending in "," is the last item of a list of tags)
         found.append((i, info, seen))
-        info.evidence = _evidence(info, was_labelled, bool(early_credit))
+        info.evidence = _evidence(info, was_labelled, bool(early_credit), line.text.isascii())
         chosen = info.explicit and seen <= _EXPLICIT_NEAR  # the first such is the one taken below
     if not found:
         return
@@ -166,10 +168,10 @@ def _not_an_author(info: Byline, headline_words: set[str]) -> bool:
 _WRITTEN_BY = re.compile(r"^(?:written|words|story|text|reported|reporting)\s+by\b", re.IGNORECASE)
 
 
-def _evidence(info: Byline, labelled: bool, early_credit: bool) -> str:
+def _evidence(info: Byline, labelled: bool, early_credit: bool, ascii_line: bool = True) -> str:
     """Which evidence made the line a byline, for ``--explain``."""
     if early_credit:
-        return "'Written by' line before the story text"
+        return "'Written by' line before the story text" if ascii_line else "reporter's credit line before the story"
     if labelled:
         return "names under a 'By'/'Author' label"
     if info.explicit:

@@ -44,6 +44,7 @@ class CreditsDoc(msgspec.Struct, forbid_unknown_fields=True):
     writing: Names = []
     editing: Names = []
     text: Line = ""
+    photography: Names = []
 
 
 class ArticleDoc(msgspec.Struct, forbid_unknown_fields=True):
@@ -117,7 +118,8 @@ def to_article(doc: ArticleDoc) -> Article:
         images=[Image(clean_line(i.caption), line(i.credit), line(i.src), i.photo, line(i.problem))
                 for i in doc.images],
         credits=Credits(_lines(credits.reporting), _lines(credits.additional_reporting), _lines(credits.writing),
-                        _lines(credits.editing), clean_line(credits.text)) if credits else None,
+                        _lines(credits.editing), clean_line(credits.text), _lines(credits.photography))
+        if credits else None,
         url=line(doc.url),
         key=line(doc.key),
     )

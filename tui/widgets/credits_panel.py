@@ -75,6 +75,7 @@ def credits_table(article: Article | None, terms: Sequence[str] = (), first: int
         row("Add. reporting", ", ".join(article.credits.additional_reporting))
         row("Writing", ", ".join(article.credits.writing))
         row("Editing", ", ".join(article.credits.editing))
+        row("Photography", ", ".join(article.credits.photography))
     if not table.row_count:
         return Text("No caption or credits for this story.", style="dim")
     return table
