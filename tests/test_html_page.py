@@ -35,6 +35,15 @@ def test_a_chinese_storys_closing_credit_lines_are_read_by_role_and_leave_the_st
     assert credits.editing == ["孙八", "林佳"]
 
 
+def test_reporters_named_inside_a_chinese_storys_first_paragraph_are_its_authors() -> None:
+    # The site, named as the page's author, was the byline; the paragraph keeps its brackets.
+    first = "本报东港12月3日电（记者 周小文）" + CJK_STORY[0]
+    head = '<meta property="og:site_name" content="东港日报"><meta name="author" content="东港日报">'
+    article = page_article(page(f"<h1>东港迎来新渡轮</h1><p>{first}</p><p>{CJK_STORY[1]}</p>", head))
+    assert article.authors == ["周小文"]
+    assert article.body == [first, CJK_STORY[1]]
+
+
 STORY = (
     "<p>LOWMOOR, March 11 - The harbour council voted on Tuesday to add two early crossings to the weekday "
     "ferry timetable.</p>"

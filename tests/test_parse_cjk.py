@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 
 from broadsheet.store.parse import parse_text
+from broadsheet.store.parse.cjk import inline_reporters
 from broadsheet.store.parse.credits import parse_credits
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.headline import split_title
@@ -242,3 +243,53 @@ def test_cjk_credit_lines_name_people_by_role(line: str, role: str, names: list[
 def test_story_lines_that_start_with_a_role_word_are_no_credit(line: str) -> None:
     # An interview's "记者：" question, a photo caption, a column heading: none names people only.
     assert parse_credits(line) is None
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "authors"),
+    [
+        ("", "", ["周小文"]),  # "青石讯（记者 周小文）经过一年的改造…"
+        ("本报青石11月8日电（记者张三、李四）", "", ["张三", "李四"]),
+        ("", "（记者 李明 通讯员 王芳）", ["李明", "王芳"]),
+    ],
+)
+def test_reporters_named_inside_the_first_paragraph_are_the_authors_and_the_text_stays(
+        start: str, end: str, authors: list[str]) -> None:
+    # The site's name was the author: the reporters in brackets were not read.
+    first = CHINESE_BODY[0].replace("青石讯（记者 周小文）", start) + end if start or end else CHINESE_BODY[0]
+    article = parse_text(CHINESE.replace(CHINESE_BODY[0], first))
+    assert article.authors == authors
+    assert article.body == [first, *CHINESE_BODY[1:]]  # as the publisher wrote it
+
+
+@pytest.mark.parametrize(
+    ("opening", "authors"),
+    [("【ワシントン＝山田太郎】", ["山田太郎"]), ("【ワシントン＝共同】", ["坂下日報"])],  # a wire service is no person
+)
+def test_a_japanese_correspondent_opening_the_story_is_its_author(opening: str, authors: list[str]) -> None:
+    first = opening + JAPANESE_BODY[0]
+    article = parse_text(JAPANESE.replace(JAPANESE_BODY[0], first))
+    assert article.authors == authors
+    assert article.body == [first, *JAPANESE_BODY[1:]]
+
+
+def test_a_korean_wire_opening_names_its_reporters() -> None:
+    body = [
+        "(서울=연합뉴스) 홍길동 김철수 기자 = 해안 마을에 새로 지은 공공 도서관이 20일 문을 열었다. 책이 5만 권 있다.",
+        "개관을 기념해 이달 말까지 주말마다 그림책 읽기 교실이 열린다. 참가비는 무료다.",
+    ]
+    headline = "바닷가 마을에 새 도서관 문 열어"
+    menu = [f"{headline} - 해안일보", "홈", "뉴스", "로그인"]
+    dump = "\n".join([*menu, headline, "2024년 5월 20일 10:00", *body, "관련 기사", "해안 마을 시장에 새 카페"])
+    article = parse_text(dump)
+    assert article.authors == ["홍길동", "김철수"]
+    assert article.body == body
+
+
+@pytest.mark.parametrize(
+    "first",
+    ["青石镇图书馆（记者站旁边）今天重新开放。", "图书馆今天开放，记者（张三）在现场采访。",
+     "米政府は【重要】と発表した。"],
+)
+def test_brackets_in_a_first_paragraph_that_name_no_reporter_give_no_author(first: str) -> None:
+    assert inline_reporters(first) == []

@@ -21,8 +21,9 @@ from broadsheet.store.html.fragment import Collector, figure_like
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
 from broadsheet.store.model import Article, Credits, Image, normal_url
+from broadsheet.store.parse import cjk
 from broadsheet.store.parse.boilerplate import furniture_reason
-from broadsheet.store.parse.byline import parse_byline, split_names
+from broadsheet.store.parse.byline import org_like, parse_byline, split_names
 from broadsheet.store.parse.credits import MAX_CREDIT_LINES, is_credits_line, names_only, parse_credit_block
 from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates, parse_date
@@ -404,6 +405,13 @@ def _written_byline(paragraphs: list[str]) -> list[str]:
     return []
 
 
+def _inline_byline(paragraphs: list[str]) -> list[str]:
+    """The reporters a CJK story names inside its first paragraph ("（记者 周小文）"), or none;
+    the paragraph is story text and stays as printed."""
+    first = next((text for text in paragraphs[:3] if not _date_line(text)), "")
+    return cjk.inline_reporters(first) if not first.isascii() else []
+
+
 def _published(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> str | None:
     """When the story was first published: a date stated as that, anywhere on the page, before one
     the page states as its last change."""
@@ -523,7 +531,10 @@ def page_article(html: str, url: str | None = None) -> Article:
     headline = _headline(tree, meta)
     if paragraphs and headline and _fold(paragraphs[0]) == _fold(headline):
         paragraphs = paragraphs[1:]
-    authors = _authors(tree, region, meta) or _written_byline(paragraphs) or _unsigned(meta)
+    authors = _authors(tree, region, meta) or _written_byline(paragraphs)
+    if not authors or all(org_like(name) or name == meta.publisher for name in authors):
+        authors = _inline_byline(paragraphs) or authors  # a CJK site often names itself the author
+    authors = authors or _unsigned(meta)
     paragraphs = _without_page_lines(paragraphs, authors)
     dateline, agency, first = split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
     if dateline:

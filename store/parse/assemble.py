@@ -7,6 +7,7 @@ from collections import Counter
 
 from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.model import Article, Credits
+from broadsheet.store.parse import cjk
 from broadsheet.store.parse.byline import org_like
 from broadsheet.store.parse.credits import MAX_CREDIT_LINES, names_only, parse_credit_block
 from broadsheet.store.parse.dateline import split_dateline, wire_in
@@ -147,6 +148,9 @@ def assemble(page: Page) -> Article:
     credits = _end_credits(lines, h)
     info = page.byline_info
     authors = list(info.authors) if info else []
+    first = lines[body_idx[0]]
+    if not authors and not first.text.isascii() and (authors := cjk.inline_reporters(first.text)):
+        first.mark(first.role, f"{first.reason}; names its reporters {', '.join(authors)} (kept as printed)")
     agency = agency or agency_line
     if agency is None and credits is not None:
         agency = wire_in(credits.text)

@@ -147,6 +147,53 @@ def byline_people(text: str) -> list[str]:
     return list(dict.fromkeys([*roles.get("reporting", []), *roles.get("writing", [])]))
 
 
+# Reporters named in brackets inside a Chinese story's first paragraph, at its start after
+# the dateline ("本报北京12月3日电（记者 周小文）", "新华社北京12月3日电（记者张三、李四）") or at
+# its end ("（记者 李明 王芳）"); "通讯员" (correspondent) credits a reporter too.
+_REPORTER = r"(?:本报记者|本報記者|特约记者|特約記者|见习记者|見習記者|记者|記者|通讯员|通訊員)"
+_GROUP = rf"[（(]\s*(?P<group>{_REPORTER}[^（）()。！？]{{1,60}}?)\s*[）)]"
+# (Before the start's group only a dateline: "…电", "…讯", "…消息", or nothing.)
+_INLINE_START = re.compile(rf"(?:[^。！？!?，,（）()【】\[\]]{{0,30}}(?:电|電|讯|訊|消息))?\s*{_GROUP}")
+_PHOTOGRAPHED = re.compile(r"\s*(?:摄|攝|报道|報導)$")  # "（记者 周小文摄）": he took the photos too
+_INLINE_END = re.compile(rf"{_GROUP}[。.]?$")
+_REPORTER_SPLIT = re.compile(_REPORTER)
+# Korean wire opening "(서울=연합뉴스) 홍길동 기자 =": place and agency, the reporters, "=".
+_KOREAN_OPENING = re.compile(
+    r"[(\[][^()\[\]=]{1,20}=[^()\[\]]{1,20}[)\]]\s*"
+    r"(?P<names>[가-힣]{2,4}(?:\s*[·,]?\s*[가-힣]{2,4}){0,3})\s*(?:기자|특파원)\s*="
+)
+# Japanese opening "【ワシントン＝山田太郎】": place, then the correspondent, or a wire service.
+_JAPANESE_OPENING = re.compile(r"【[^【】＝=]{1,15}[＝=](?P<names>[^【】＝=]{2,30})】")
+_WIRE_NAMES = frozenset(["共同", "共同通信", "時事", "時事通信", "新華社", "聯合", "本社", "本紙"])
+_KATAKANA_ONLY = re.compile(r"[\u30a0-\u30ffー・]+")
+
+
+def inline_reporters(text: str) -> list[str]:
+    """The reporters a CJK story's first paragraph names at its start or end (a byline printed
+    inside the text), or none; the paragraph itself stays as printed."""
+    if CJK_CHAR.search(text[:60]) is None:
+        return []
+    found = _INLINE_START.match(text) or _INLINE_END.search(text[-70:])
+    if found:
+        names: list[str] = []
+        for part in _REPORTER_SPLIT.split(_PHOTOGRAPHED.sub("", found.group("group"))):
+            people = _people(part) if part.strip() else []
+            if people is None:
+                return []
+            names += [name for name in people if name not in names]
+        return names
+    korean = _KOREAN_OPENING.match(text)
+    if korean:
+        return _people(korean.group("names").replace("·", " ")) or []
+    japanese = _JAPANESE_OPENING.match(text)
+    if japanese:
+        people = _people(japanese.group("names").replace("・", "、")) or []
+        if any(name in _WIRE_NAMES or _KATAKANA_ONLY.fullmatch(name) for name in people):
+            return []  # "【ワシントン＝共同】": a wire service, no person
+        return people
+    return []
+
+
 def furniture_reason(text: str) -> str | None:
     """Why a line in CJK scripts is page furniture, or None."""
     if comments_heading(text):
