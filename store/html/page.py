@@ -18,6 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.html.fragment import Collector, figure_like
+from broadsheet.store.html.furniture import furniture_kind
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
 from broadsheet.store.model import Article, Credits, Image, normal_url
@@ -276,7 +277,9 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
 
     for event, node in walk(region, whole=whole):
         if event == WHOLE and (node.tag == "figure" or node.mem_id in boxes):
-            collector.add_image(figure_image(node, base))
+            image = figure_image(node, base)
+            if image is not None and furniture_kind(node, region, image, base) is None:
+                collector.add_image(image)
     images = [i for i in collector.images if i.caption or i.credit]
     captions = {_caption_key(i.caption) for i in images}
     sources = {normal_url(i.src) for i in images if i.src and not i.src.startswith("data:")}

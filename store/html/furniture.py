@@ -1,0 +1,235 @@
+"""Images a page shows that are not the story's photos: page furniture around and inside it.
+
+A newsletter box's picture, a video player's poster, the author's avatar, a site's icon or
+logo and the thumbnail of a link to another story look like photos with captions to the
+figure reader, and a reader would list them among the story's photos. Each is told by
+general marks any publisher's page gives (class names, sizes, links, a video's duration),
+never by one site's markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from selectolax.lexbor import LexborNode
+
+from broadsheet.store.model import Image
+
+# A box asking the reader to sign up or subscribe (its image: the newsletter's or paper's art).
+# (Not "subscriber" or "paywall": a paying reader's story sits in boxes so named.)
+_PROMO = re.compile(r"newsletter|sign-?up|subscribe(?!r)|subscription-?(?:box|form|cta|widget|banner|offer)|promo(?!t)",
+                    re.IGNORECASE)
+# A linked picture whose caption asks the reader to subscribe: an advertisement for the paper.
+_PROMO_TEXT = re.compile(r"\bsubscri|\bnewsletter|\bsign up\b", re.IGNORECASE)
+_VIDEO = re.compile(r"video|(?<![a-z])player(?![a-z])|(?<![a-z])vjs(?![a-z])|playlist", re.IGNORECASE)
+# A byline block or an author's picture.
+_AUTHOR = re.compile(r"avatar|gravatar|byline|author|headshot|contributor|published-by"
+                     r"|(?<![a-z])(?:post|article|entry|story)[-_]*meta(?![a-z])", re.IGNORECASE)
+_AVATAR = re.compile(r"avatar|gravatar", re.IGNORECASE)
+_ICON = re.compile(r"(?<![a-z])(?:icon|logo)s?(?![a-z])|favicon|sprite", re.IGNORECASE)
+_SOCIAL = re.compile(r"social|sharing|share-?(?:bar|tools|buttons|links|icons)|(?<![a-z])share(?![a-z-])|follow-us",
+                     re.IGNORECASE)
+_RELATED = re.compile(r"related|more-?stor|recommend|read-?next|also-?read|most-?read|teaser|trending",
+                      re.IGNORECASE)
+# "2:34 Russia launches ...": a video's running time, then its title.
+_DURATION = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s+\S")
+# A size in a photo service's address: ``?s=70``, ``?w=60``, ``resize=40,40``, ``_w66_``, ``-50x50.``.
+_URL_SIZE = re.compile(r"[?&](?:s|w|h|width|height|size|resize)=(\d+)(?![\d.])|[_-]w(\d+)[_.-]|[_-](\d+)x(\d+)\.",
+                       re.IGNORECASE)
+_TINY = 100  # pixels: a photo printed in a story is never this small
+_RATIO_MAX = 12  # declared sizes up to this are an aspect ratio more often than pixels
+_IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp)$", re.IGNORECASE)
+_ROOTS = frozenset({"article", "main", "body", "html"})
+_LEVELS = 4  # the box and three elements above it: further up, a name describes the page, not the image
+
+
+def _marks(node: LexborNode) -> str:
+    attrs = node.attributes
+    if not attrs:
+        return ""
+    return " ".join(v for k, v in attrs.items() if v and k in ("class", "id", "data-type", "data-component"))
+
+
+def _around(box: LexborNode, region: LexborNode) -> list[LexborNode]:
+    """The box and the elements just above it, up to the story's region or an article/main element."""
+    nodes: list[LexborNode] = []
+    node: LexborNode | None = box
+    while node is not None and len(nodes) < _LEVELS:
+        if node.mem_id == region.mem_id or node.tag in _ROOTS:
+            break
+        nodes.append(node)
+        node = node.parent
+    return nodes
+
+
+def _size(value: str | None) -> int | None:
+    if not value:
+        return None
+    match = re.match(r"\s*(\d+)\s*(?:px)?\s*$", value)
+    return int(match.group(1)) if match else None
+
+
+def _tiny(img: LexborNode, src: str | None) -> bool:
+    """An image shown at most :data:`_TINY` pixels wide and high: by the size the page declares,
+    else by the size its address asks the photo service for; never one offered larger (``srcset``)."""
+    attrs = img.attributes
+    if any(int(w) > _TINY for w in _WIDTHS.findall(attrs.get("srcset") or attrs.get("data-srcset") or "")):
+        return False
+    sizes = [s for s in (_size(attrs.get("width")), _size(attrs.get("height"))) if s is not None]
+    if sizes:
+        # Small numbers (4 by 3, 16 by 9) state a shape, not a size (AMP's responsive layout)
+        return (len(sizes) == 2 and min(sizes) > _RATIO_MAX and max(sizes) <= _TINY
+                and (attrs.get("layout") or "fixed") in ("fixed", "fixed-height"))
+    for match in _URL_SIZE.finditer(src or ""):
+        numbers = [int(n) for n in match.groups() if n]
+        if numbers and max(numbers) <= _TINY:
+            return True
+    return False
+
+
+_WIDTHS = re.compile(r"\s(\d+)w\b")
+
+
+def _other_page(href: str | None, page: str | None) -> bool:
+    """A link to another page: not an anchor, not the image itself or a larger copy of it."""
+    if not href or href.startswith(("#", "javascript:")):
+        return False
+    parts = urlsplit(href)
+    if _IMAGE_FILE.search(parts.path):
+        return False
+    if page:
+        here = urlsplit(page)
+        if (parts.netloc in ("", here.netloc)) and parts.path.rstrip("/") == here.path.rstrip("/"):
+            return False
+    return bool(parts.path.strip("/") or parts.netloc)
+
+
+# A link to a bigger copy of the photo, not to another story.
+_ENLARGE = re.compile(r"attachment|gallery|lightbox|zoom|enlarge|(?<![a-z])(?:image|photo|picture|media)s?(?![a-z])",
+                      re.IGNORECASE)
+
+
+def _link(box: LexborNode, img: LexborNode | None) -> LexborNode | None:
+    """The link the image is in, when it is in one."""
+    node: LexborNode | None = img
+    while node is not None:
+        if node.tag == "a":
+            return node
+        if node.mem_id == box.mem_id:
+            break
+        node = node.parent
+    return None
+
+
+def _story_link(box: LexborNode, img: LexborNode | None, page: str | None) -> str | None:
+    """Where the image links to, when that is another page (not a larger copy of the photo)."""
+    link = _link(box, img)
+    if link is None and box.parent is not None and box.parent.tag == "a":
+        link = box.parent  # the whole box is the link
+    if link is None:
+        return None
+    href = link.attributes.get("href")
+    if not _other_page(href, page) or _ENLARGE.search(f"{href} {link.attributes.get('class') or ''}"):
+        return None
+    return href
+
+
+def _teaser(box: LexborNode, region: LexborNode, img: LexborNode | None, page: str | None) -> bool:
+    """A link to another story: its picture links there, and so does the text beside it (its
+    headline) or the pictures beside it (a row of teasers) link to other stories too.
+
+    A photo linking to a larger copy of itself (an attachment page, a lightbox) is no teaser, nor
+    is a lone linked photo whose caption is not a link.
+    """
+    href = _story_link(box, img, page)
+    if href is None:
+        return False
+    if (box.parent is not None and box.parent.tag == "a") or not box.text(deep=True, strip=True):
+        return True
+    if any(a.attributes.get("href") == href and a.text(deep=True, strip=True) for a in box.css("a")):
+        return True  # the headline beside the picture links where the picture does
+    node = box.parent
+    for _ in range(_LEVELS):
+        if node is None or node.mem_id == region.mem_id or node.tag in _ROOTS:
+            break
+        targets = {a.attributes.get("href") for a in node.css("a") if a.css_first("img, amp-img") is not None}
+        if len({t for t in targets if _other_page(t, page)}) >= 3:
+            return True
+        node = node.parent
+    return False
+
+
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """What the tests look at: the image's box, the marks around it, the ``<img>`` and its names."""
+
+    box: LexborNode
+    region: LexborNode
+    image: Image
+    page: str | None
+    img: LexborNode | None
+    marks: str  # class and id names of the box and the elements just above it
+    img_marks: str  # the <img>'s own class and id
+    alt: str
+    name: str  # the image file's name, lower case
+
+
+def _promo(seen: _Seen) -> bool:
+    """In a newsletter or subscription box, or a linked picture asking the reader to subscribe."""
+    return _PROMO.search(seen.marks) is not None or (
+        _PROMO_TEXT.search(seen.image.caption) is not None and _story_link(seen.box, seen.img, seen.page) is not None)
+
+
+def _video(seen: _Seen) -> bool:
+    """A video player's poster: in a box named for video or a player, holding a <video>, or
+    captioned with a running time and a title (and no photo credit)."""
+    return (_VIDEO.search(seen.marks) is not None or seen.box.css_first("video") is not None
+            or (_DURATION.match(seen.image.caption) is not None and not seen.image.credit))
+
+
+def _avatar(seen: _Seen) -> bool:
+    """An author's picture: in a byline or author box, or named as an avatar."""
+    return _AUTHOR.search(f"{seen.marks} {seen.img_marks}") is not None \
+        or _AVATAR.search(f"{seen.image.src} {seen.alt}") is not None
+
+
+def _icon(seen: _Seen) -> bool:
+    """An icon or logo: in a share bar, named so, or too small to be a photo."""
+    photo_file = seen.name.endswith((".jpg", ".jpeg", ".webp"))
+    return (_SOCIAL.search(seen.marks) is not None or _ICON.search(seen.img_marks) is not None
+            or (_ICON.search(seen.name) is not None and not photo_file)
+            or (seen.img is not None and _tiny(seen.img, seen.image.src)))
+
+
+def _related(seen: _Seen) -> bool:
+    """A picture of another story: in a related-stories box, or a teaser linking to the story."""
+    return _RELATED.search(seen.marks) is not None or _teaser(seen.box, seen.region, seen.img, seen.page)
+
+
+RULES: tuple[tuple[str, Callable[[_Seen], bool]], ...] = (
+    ("promo", _promo), ("video", _video), ("avatar", _avatar), ("icon", _icon), ("related", _related))
+
+
+def look(box: LexborNode, region: LexborNode, image: Image, page: str | None) -> _Seen:
+    """What the rules look at for ``image``, read from ``box`` within the story's ``region``."""
+    img = box if box.tag in ("img", "amp-img") else box.css_first("img, amp-img")
+    attrs = img.attributes if img is not None else {}
+    return _Seen(
+        box, region, image, page, img,
+        marks=" ".join(_marks(n) for n in _around(box, region)),
+        img_marks=" ".join(v for k, v in attrs.items() if v and k in ("class", "id")),
+        alt=attrs.get("alt") or "",
+        name=urlsplit(image.src).path.rsplit("/", 1)[-1].lower() if image.src else "",
+    )
+
+
+def furniture_kind(box: LexborNode, region: LexborNode, image: Image, page: str | None) -> str | None:
+    """Why ``image``, read from ``box`` (a figure or photo box), is page furniture, or None for a story photo.
+
+    ``page`` is the page's own address (a link to it is no link to another story).
+    """
+    seen = look(box, region, image, page)
+    return next((kind for kind, rule in RULES if rule(seen)), None)
