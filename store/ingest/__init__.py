@@ -5,4 +5,6 @@
 #: a different article: the reader then offers ``broadsheet reparse --stale`` for older stories.
 # 3: the parser of issue 14 (bylines, captions, story ends) and the html headline rule;
 # 4: bare photo captions known by their place among the story's lines (store/parse/figures.py)
-PARSER_VERSION = 4
+# 5: a saved page's furniture pictures (newsletter art, video posters, avatars, icons, teasers)
+#    are not the story's photos (store/html/furniture.py)
+PARSER_VERSION = 5
