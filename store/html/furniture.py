@@ -137,12 +137,14 @@ def _story_link(box: LexborNode, img: LexborNode | None, page: str | None) -> st
     return href
 
 
-def _teaser(box: LexborNode, region: LexborNode, img: LexborNode | None, page: str | None) -> bool:
+def _teaser(box: LexborNode, region: LexborNode, img: LexborNode | None, page: str | None,
+            counts: dict[int, int]) -> bool:
     """A link to another story: its picture links there, and so does the text beside it (its
     headline) or the pictures beside it (a row of teasers) link to other stories too.
 
     A photo linking to a larger copy of itself (an attachment page, a lightbox) is no teaser, nor
-    is a lone linked photo whose caption is not a link.
+    is a lone linked photo whose caption is not a link. ``counts`` keeps, per element, how many
+    other pages its linked pictures lead to: a page of many linked pictures is counted once.
     """
     href = _story_link(box, img, page)
     if href is None:
@@ -155,8 +157,11 @@ def _teaser(box: LexborNode, region: LexborNode, img: LexborNode | None, page: s
     for _ in range(_LEVELS):
         if node is None or node.mem_id == region.mem_id or node.tag in _ROOTS:
             break
-        targets = {a.attributes.get("href") for a in node.css("a") if a.css_first("img, amp-img") is not None}
-        if len({t for t in targets if _other_page(t, page)}) >= 3:
+        count = counts.get(node.mem_id)
+        if count is None:
+            targets = {a.attributes.get("href") for a in node.css("a") if a.css_first("img, amp-img") is not None}
+            count = counts[node.mem_id] = len({t for t in targets if _other_page(t, page)})
+        if count >= 3:
             return True
         node = node.parent
     return False
@@ -175,6 +180,7 @@ class _Seen:
     img_marks: str  # the <img>'s own class and id
     alt: str
     name: str  # the image file's name, lower case
+    counts: dict[int, int]  # other pages linked from pictures, per element (see _teaser)
 
 
 def _promo(seen: _Seen) -> bool:
@@ -206,15 +212,18 @@ def _icon(seen: _Seen) -> bool:
 
 def _related(seen: _Seen) -> bool:
     """A picture of another story: in a related-stories box, or a teaser linking to the story."""
-    return _RELATED.search(seen.marks) is not None or _teaser(seen.box, seen.region, seen.img, seen.page)
+    return _RELATED.search(seen.marks) is not None \
+        or _teaser(seen.box, seen.region, seen.img, seen.page, seen.counts)
 
 
 RULES: tuple[tuple[str, Callable[[_Seen], bool]], ...] = (
     ("promo", _promo), ("video", _video), ("avatar", _avatar), ("icon", _icon), ("related", _related))
 
 
-def look(box: LexborNode, region: LexborNode, image: Image, page: str | None) -> _Seen:
-    """What the rules look at for ``image``, read from ``box`` within the story's ``region``."""
+def look(box: LexborNode, region: LexborNode, image: Image, page: str | None,
+         counts: dict[int, int] | None = None) -> _Seen:
+    """What the rules look at for ``image``, read from ``box`` within the story's ``region``;
+    ``counts`` is shared by the calls for one page (see :func:`_teaser`)."""
     img = box if box.tag in ("img", "amp-img") else box.css_first("img, amp-img")
     attrs = img.attributes if img is not None else {}
     return _Seen(
@@ -223,13 +232,16 @@ def look(box: LexborNode, region: LexborNode, image: Image, page: str | None) ->
         img_marks=" ".join(v for k, v in attrs.items() if v and k in ("class", "id")),
         alt=attrs.get("alt") or "",
         name=urlsplit(image.src).path.rsplit("/", 1)[-1].lower() if image.src else "",
+        counts={} if counts is None else counts,
     )
 
 
-def furniture_kind(box: LexborNode, region: LexborNode, image: Image, page: str | None) -> str | None:
+def furniture_kind(box: LexborNode, region: LexborNode, image: Image, page: str | None,
+                   counts: dict[int, int] | None = None) -> str | None:
     """Why ``image``, read from ``box`` (a figure or photo box), is page furniture, or None for a story photo.
 
-    ``page`` is the page's own address (a link to it is no link to another story).
+    ``page`` is the page's own address (a link to it is no link to another story); pass one
+    ``counts`` dict for all of a page's images, so each element's links are counted once.
     """
-    seen = look(box, region, image, page)
+    seen = look(box, region, image, page, counts)
     return next((kind for kind, rule in RULES if rule(seen)), None)

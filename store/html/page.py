@@ -275,10 +275,11 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
 
     from broadsheet.store.html.figures import figure_image
 
+    counts: dict[int, int] = {}  # for furniture_kind: each element's linked pictures counted once
     for event, node in walk(region, whole=whole):
         if event == WHOLE and (node.tag == "figure" or node.mem_id in boxes):
             image = figure_image(node, base)
-            if image is not None and furniture_kind(node, region, image, base) is None:
+            if image is not None and furniture_kind(node, region, image, base, counts) is None:
                 collector.add_image(image)
     images = [i for i in collector.images if i.caption or i.credit]
     captions = {_caption_key(i.caption) for i in images}
