@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import asyncio
 import io
+import json
 from dataclasses import replace
 from pathlib import Path
 
+import pytest
 from pytest_httpserver import HTTPServer
 from rich.console import Console
 from textual.widgets import Label
@@ -35,24 +37,29 @@ def headlines(app: BroadsheetApp) -> list[str]:
     return [row.meta.headline for row in app.screen.query_one(HeadlineList).rows]
 
 
-def test_feed_filter_is_a_phrase_on_the_source() -> None:
-    query = parse_query('feed:"Harbour Gazette" ferry')
-    [[feed_term], [word]] = query.text_groups
-    assert (feed_term.kind, feed_term.text, feed_term.field) == ("phrase", "Harbour Gazette", "source")
+def test_a_quoted_feed_filter_is_the_whole_title_and_a_bare_one_a_word_of_it() -> None:
+    query = parse_query('feed:"Harbour Gazette" ferry feed:gazette')
+    [[feed_term], [word], [feed_word]] = query.text_groups
+    assert (feed_term.kind, feed_term.text, feed_term.field) == ("phrase", "Harbour Gazette", "feed")
     assert word.text == "ferry"
+    assert (feed_word.kind, feed_word.text, feed_word.field) == ("word", "gazette", "source")
 
 
-def test_a_feeds_filter_leaves_out_the_feeds_whose_titles_hold_its_own() -> None:
-    from broadsheet.store.feeds.subscriptions import feed_filters
+def test_search_for_a_feeds_title_lists_that_feed_only(store: Store, server: HTTPServer,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    # Two feeds titled "Top Stories": the second's stories carry "Top Stories (host:port)".
+    from broadsheet.cli.main import main
 
-    def feed_filter(title: str, titles: list[str]) -> str:
-        return feed_filters([title, *titles])[title]
-
-    titles = ["News", "World News", "Newsroom", "Top Stories (b.example)", "NEWS"]
-    assert feed_filter("News", titles) == 'feed:"News" -feed:"World News"'
-    assert feed_filter("Top Stories", ["Top Stories", "Top Stories (b.example)"]) == (
-        'feed:"Top Stories" -feed:"Top Stories (b.example)"')
-    assert feed_filter('Say "hi"', []) == 'feed:"Say  hi "'
+    two_top_stories_feeds(store, server)
+    other = f"Top Stories ({server.host}:{server.port})"
+    capsys.readouterr()
+    for query, numbers in (('feed:"Top Stories"', range(3)), (f'feed:"{other}"', range(10, 12)),
+                           ('feed:"top  STORIES"', range(3)), ('-feed:"Top Stories" ferry', range(10, 12)),
+                           ("feed:top", [*range(3), *range(10, 12)])):  # a word: both feeds have it
+        assert main(["--store", str(store.folder), "search", query, "--json"]) == 0
+        found = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert sorted(hit["headline"] for hit in found) == sorted(
+            f"Ferry timetable change number {n}" for n in numbers), query
 
 
 async def test_sidebar_lists_feeds_with_unread_counts_and_errors(store: Store, server: HTTPServer) -> None:

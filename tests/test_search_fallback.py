@@ -12,6 +12,7 @@ import subprocess
 import sys
 import unicodedata
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -62,6 +63,8 @@ QUERIES = [
     "-(ferry OR rail)", "headline:(rail OR library)", "-headline:(ferry OR rail)", "NOT (storm OR library)",
     "-(harbour timetable)", "headline:(harbour wall) OR library", 'by:("Tom Reeve" OR quill) -(libr* OR storm)',
     "Mayor (72) resigns", "(ferry OR rail)", "(ferry", "10:30 ferry",
+    'feed:"coast radio"', 'feed:"Coast"', "feed:coast", '-feed:"Fernby Post" ferry', 'feed:"izmir postasi"',
+    'feed:"ISLAND  notes"', 'feed:"Island Notes" OR feed:"Coast Radio"', 'feed:"!!!"',
 ]
 
 
@@ -244,3 +247,20 @@ def test_a_pass_of_the_fallback_stops_once_told(both: tuple[Store, SearchIndex],
         WordFilter().run(parse_query("ferry"), store.stories(), {}, stop=stop)
     assert len(calls) == asked + 1
     assert WordFilter().run(parse_query("ferry"), store.stories(), {}, stop=lambda: False).total > 0
+
+
+def test_a_feeds_title_finds_its_stories_not_a_longer_titles(tmp_path: Path) -> None:
+    titles = {"a": "Top Stories", "b": "Top Stories (b.example)", "c": "TOP  stories", "d": "World Top Stories",
+              "e": 'Top "Stories"', "f": "Café Notes"}
+    stories = {name: Article(headline=f"Quay lights {name}", body=FILLER, published="2024-03-03", source=title)
+               for name, title in titles.items()}
+    store = Store(tmp_path / "store")
+    store.add([(a, f"{name}.txt") for name, a in stories.items()])
+    names = {a.story_id: name for name, a in stories.items()}
+    index = SearchIndex.open(store)
+    for text, wanted in (('feed:"Top Stories"', {"a", "c", "e"}), ('feed:"top stories (B.EXAMPLE)"', {"b"}),
+                         ('feed:"cafe notes"', {"f"}), ('-feed:"Top Stories" quay', {"b", "d", "f"}),
+                         ('feed:"Stories"', set()), ("feed:stories", {"a", "b", "c", "d", "e"})):
+        query = parse_query(text)
+        assert {names[i] for i in index.run(query, states={}).ids} == wanted, text
+        assert {names[i] for i in WordFilter().run(query, store.stories(), {}).ids} == wanted, text

@@ -147,43 +147,9 @@ class Titles:
         return chosen
 
 
-def feed_filters(titles: Iterable[str]) -> dict[str, str]:
-    """For each feed title, the search that shows that feed's stories only: its title as a
-    phrase on the source, less every other feed whose title holds that phrase ("Top Stories"
-    is a phrase of "Top Stories (b.example)", and "News" of "World News"). Other titles are
-    found through their words, not by comparing every pair (a thousand feeds)."""
-    names = sorted(set(titles))
-    words = [_words(name) for name in names]
-    having: dict[str, set[int]] = {}
-    for n, found in enumerate(words):
-        for word in found:
-            having.setdefault(word, set()).add(n)
-    out: dict[str, str] = {}
-    for n, name in enumerate(names):
-        phrase = feed_phrase(name)
-        candidates = set.intersection(*(having[w] for w in words[n])) if words[n] else set()
-        others = sorted(names[m] for m in candidates
-                        if names[m].casefold() != name.casefold() and _holds(words[m], words[n]))
-        out[name] = " ".join([phrase, *("-" + feed_phrase(other) for other in others[:MAX_EXCLUDED])])
-    return out
-
-
 def feed_phrase(title: str) -> str:
     """The search for the stories whose source is ``title`` (a feed's, as its stories carry it)."""
     return 'feed:"' + title.replace('"', " ") + '"'
-
-
-MAX_EXCLUDED = 40  # other feeds left out of one feed's search (the query language takes 64 terms)
-_WORD = re.compile(r"\w+")
-
-
-def _words(text: str) -> list[str]:
-    return _WORD.findall(text.casefold())
-
-
-def _holds(words: list[str], phrase: list[str]) -> bool:
-    n = len(phrase)
-    return any(words[i:i + n] == phrase for i in range(len(words) - n + 1))
 
 
 def clean_tags(tags: Iterable[str]) -> list[str]:

@@ -20,8 +20,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from broadsheet.store.search.analysis import (
+    FEED_FIELD,
     FIELD_GROUPS,
     day_number,
+    feed_key,
     folded,
     published_values,
     stem,
@@ -66,6 +68,10 @@ class Doc:
         if meta.credits:
             parts += [meta.credits.text, *meta.credits.people()]
         self.bag = stem_set("\n".join(p for p in parts if p))
+
+    @property
+    def source(self) -> str:
+        return self._meta.source or ""
 
     def get(self, name: str, default: Values = ()) -> Values:
         if self._fields is None:
@@ -151,6 +157,9 @@ def term_matcher(term: Term) -> Matcher | None:
     """How the index matches one text term; None when it has nothing searchable (the index skips it)."""
     if term.field == "body":
         raise QueryError("body: needs the search index, which is still opening; try again in a moment")
+    if term.field == FEED_FIELD:  # feed:"Title": the source is that whole title
+        key = feed_key(term.text)
+        return (lambda doc: feed_key(doc.source) == key) if key else None
     fields = tuple(f for f in FIELD_GROUPS[term.field] if f != "body")
     if term.kind == "prefix":
         tokens = [t for _, t in folded(term.text)]

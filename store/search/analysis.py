@@ -24,6 +24,8 @@ from broadsheet.store.search.folding import FOLD_TABLE
 #: The index's text fields, in the order the engine lists them.
 TEXT_FIELDS = ("headline", "standfirst", "body", "caption", "photo_credit", "authors", "credits", "source",
                "agency", "dateline")
+#: The field of each story's source as one term: ``feed:"Title"`` (see :func:`feed_key`).
+FEED_FIELD = "feed"
 #: What each query field filter searches; ``None`` is a bare word.
 FIELD_GROUPS: dict[str | None, tuple[str, ...]] = {
     None: TEXT_FIELDS,
@@ -33,7 +35,10 @@ FIELD_GROUPS: dict[str | None, tuple[str, ...]] = {
     "by": ("authors", "credits", "photo_credit"),
     "source": ("source",),
     "agency": ("agency",),
+    FEED_FIELD: (FEED_FIELD,),  # feed:"Title": the whole title (see feed_key), not its words
 }
+#: The longest title ``feed:"Title"`` compares (tantivy refuses a term of 64 KB): longer ones by their start.
+MAX_FEED_KEY = 300
 NO_DATE = -(2**62)
 MAX_TOKEN_BYTES = 40  # tantivy's remove_long(40): a token of this many UTF-8 bytes or more is dropped
 #: Han ideographs, kana and Hangul: scripts written without spaces between words (Korean puts
@@ -142,6 +147,14 @@ def _learn(tokens: set[str]) -> dict[str, str]:
     for token in tokens.difference(cache):  # set operations and map: no Python loop per known token
         cache[token] = stem(fold(token)) if len(token.encode()) < MAX_TOKEN_BYTES else ""
     return cache
+
+
+def feed_key(title: str) -> str:
+    """A feed's title as ``feed:"Title"`` compares it, whole (its stories carry it as their
+    source): a quote as a space (a quoted query cannot hold one), spaces collapsed, lowercased
+    and folded as the index folds words. "Top Stories" is then not "Top Stories (b.example)",
+    as the phrase of its words was."""
+    return fold(" ".join(title.replace('"', " ").split()))[:MAX_FEED_KEY]
 
 
 def published_values(published: str | None) -> tuple[int, int]:

@@ -34,7 +34,7 @@ from typing import Any
 
 import tantivy
 
-from broadsheet.store.search.analysis import FIELD_GROUPS, day_number, spaced
+from broadsheet.store.search.analysis import FEED_FIELD, FIELD_GROUPS, day_number, feed_key, spaced
 from broadsheet.store.search.query import (
     NOTHING_TO_SEARCH,
     Query,
@@ -473,6 +473,9 @@ class Executor:
 
     def _term_query(self, term: Term, view: IndexView) -> tantivy.Query | None:
         """The tantivy query for one text term over its fields; None if it has no searchable token."""
+        if term.field == FEED_FIELD:  # feed:"Title": the source is that whole title
+            key = feed_key(term.text)
+            return tantivy.Query.term_query(view.schema, FEED_FIELD, key) if key else None
         fields = FIELD_GROUPS[term.field]
         per_field: list[tantivy.Query]
         if term.kind == "prefix":

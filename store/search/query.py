@@ -8,6 +8,7 @@ Grammar (whitespace separates items; every group must match)::
     term    := ["-" | "NOT"] (word | '"phrase"' | prefix"*" | field ":" (word | '"phrase"' | prefix"*")
                                 | "(" query ")" | field ":(" query ")")   # words only inside, no nesting
     field   := headline | body | caption | by | author | source | agency | feed | tag
+                                            # feed:"Title": the source is that whole title
     filter  := ["-"] "is:" (bookmarked | unread | read)
              | "after:" YYYY-MM-DD | "before:" YYYY-MM-DD | "sort:" (date | relevance)
 
@@ -29,7 +30,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from broadsheet.store.search.analysis import CJK_CHAR
+from broadsheet.store.search.analysis import CJK_CHAR, FEED_FIELD
 from broadsheet.store.storage.userstate import TagError, normalise_tag
 
 TermKind = Literal["word", "phrase", "prefix", "tag"]
@@ -72,7 +73,7 @@ class Term:
 
     kind: TermKind
     text: str
-    field: str | None = None  # None: every text field; else a TEXT_FIELDS value
+    field: str | None = None  # None: every text field; else a TEXT_FIELDS value, or FEED_FIELD (a whole title)
     negated: bool = False
 
 
@@ -198,7 +199,9 @@ def _lex(text: str) -> list[_Atom]:
                     raise QueryError("tag: needs a value, like tag:work") from None
                 atoms.append(_Atom("term", Term("tag", tag, None, negated)))
             else:
-                atoms.append(_Atom("term", _text_term(value, quoted, TEXT_FIELDS[key], negated)))
+                # feed:"Title" is that whole title, one feed's; feed:word a word of it, as source:word
+                where = FEED_FIELD if key == "feed" and quoted else TEXT_FIELDS[key]
+                atoms.append(_Atom("term", _text_term(value, quoted, where, negated)))
         else:
             if colon and _looks_like_a_field(key, value or text[i:i + 1]):
                 raise QueryError(f"No field {name[:12]}: (fields: headline, body, caption, by, source, agency, "

@@ -19,11 +19,12 @@ import tantivy
 
 from broadsheet.store.agencies import agency_names
 from broadsheet.store.model import Article
-from broadsheet.store.search.analysis import TEXT_FIELDS, published_values, spaced
+from broadsheet.store.search.analysis import FEED_FIELD, TEXT_FIELDS, feed_key, published_values, spaced
 from broadsheet.store.storage.directory import story_key
 
 #: Bump whenever the schema or analysis changes: an index with another version is rebuilt.
-SCHEMA_VERSION = 4  # 2: an agency is indexed under all its names; 3: CJK characters are words; 4: İ is I
+SCHEMA_VERSION = 5  # 2: an agency is indexed under all its names; 3: CJK characters are words; 4: İ is I;
+#                      5: the source's whole title in ``feed``, for feed:"Title"
 ANALYZER = "broadsheet_en"
 
 #: Relevance boosts for bare words: a hit in the headline counts most.
@@ -53,6 +54,9 @@ def build_schema() -> tantivy.Schema:
     builder.add_integer_field("day", indexed=True, fast=True)  # published day as YYYYMMDD, for after:/before:
     for name in TEXT_FIELDS:
         builder.add_text_field(name, tokenizer_name=ANALYZER)
+    # The source as one term (feed_key: the whole title, folded), so feed:"Top Stories" is one
+    # feed's stories and not also "Top Stories (b.example)"'s; looked up, never ranked: no positions.
+    builder.add_text_field(FEED_FIELD, tokenizer_name="raw", index_option="basic")
     return builder.build()
 
 
@@ -85,6 +89,8 @@ def story_document(story_id: str, article: Article) -> tantivy.Document:
         value = getattr(article, name)
         if value:
             doc.add_text(name, spaced(value))
+    if article.source and (key := feed_key(article.source)):
+        doc.add_text(FEED_FIELD, key)
     if article.agency:  # agency:AP and agency:"Associated Press" find the same stories
         doc.add_text("agency", spaced("\n".join(agency_names(article.agency))))
     return doc

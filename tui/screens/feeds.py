@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 from collections import Counter
 from collections.abc import Callable, Collection
-from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -33,15 +32,6 @@ if TYPE_CHECKING:
     _ScreenBase = Screen[None]  # the mixin is only ever mixed into the main screen
 else:
     _ScreenBase = object
-
-
-@lru_cache(maxsize=1)
-def _feed_filters(titles: tuple[str, ...]) -> dict[str, str]:
-    """Each feed's search (:func:`feed_filters`), made again only when the titles change: the
-    sidebar is drawn again each time a story is opened (4.5 ms with 1,000 feeds)."""
-    from broadsheet.store.feeds.subscriptions import feed_filters
-
-    return feed_filters(titles)
 
 
 class FeedsMixin(_ScreenBase):
@@ -77,13 +67,13 @@ class FeedsMixin(_ScreenBase):
         except StoreFileError as exc:
             self.notify(str(exc), title="Subscriptions unreadable", severity="error")
             return []
-        # A feed's stories carry its title as their source: each title is one feed's (see Titles).
+        # A feed's stories carry its title as their source, and feed:"Title" finds that whole
+        # title: each title is one feed's (see Titles).
         _totals, unread = self.reader.feed_counts()
         titles = Counter(sub.title.casefold() for sub in subs if sub.title)
         shared = {title for title, n in titles.items() if n > 1}
-        queries = _feed_filters(tuple(sub.title for sub in subs if sub.title))
-        return [FeedRow(_name(sub, shared), unread[sub.title] if sub.title else 0, _problem(sub), sub.url,
-                        queries.get(sub.title, "")) for sub in subs]
+        return [FeedRow(_name(sub, shared), unread[sub.title] if sub.title else 0, _problem(sub), sub.url)
+                for sub in subs]
 
     def action_fetch_feeds(self, quiet: bool = False) -> None:
         """Fetch every subscribed feed in a worker; new stories appear when it is done.

@@ -33,7 +33,6 @@ class FeedRow:
     unread: int
     problem: str = ""
     url: str = ""  # which feed it is, when two share a title
-    query: str = ""  # the search that shows its stories only (default: its title as the feed)
 
 
 #: The most lines a feed's last error takes under its name.
@@ -149,7 +148,7 @@ class Sidebar(OptionList):
             entries.append(None)
             options.append(Option(Text("Feeds", style="bold"), disabled=True))
             for feed in feeds:
-                entries.append(Entry("feed", feed.title, feed.query or feed_phrase(feed.title), feed.url))
+                entries.append(Entry("feed", feed.title, feed_phrase(feed.title), feed.url))
                 options.append(Option(EntryLabel(feed.title, feed.unread, feed.problem)))  # its error under it
         if tags:
             entries.append(None)
