@@ -264,3 +264,15 @@ def test_a_feeds_title_finds_its_stories_not_a_longer_titles(tmp_path: Path) -> 
         query = parse_query(text)
         assert {names[i] for i in index.run(query, states={}).ids} == wanted, text
         assert {names[i] for i in WordFilter().run(query, store.stories(), {}).ids} == wanted, text
+
+
+def test_two_long_feed_titles_alike_at_the_start_are_two_feeds(tmp_path: Path) -> None:
+    start = "Harbour bulletin " * 30  # 510 characters: longer than the index keeps of a title whole
+    stories = {name: Article(headline=f"Quay lights {name}", body=FILLER, published="2024-03-03",
+                             source=f"{start}{name}") for name in ("north", "south")}
+    store = Store(tmp_path / "store")
+    store.add([(a, f"{name}.txt") for name, a in stories.items()])
+    query = parse_query(f'feed:"{start}north"')
+    wanted = [stories["north"].story_id]
+    assert SearchIndex.open(store).run(query, states={}).ids == wanted
+    assert WordFilter().run(query, store.stories(), {}).ids == wanted

@@ -14,6 +14,7 @@ tantivy (the reader loads tantivy only after its first paint).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import threading
 from functools import lru_cache
@@ -37,7 +38,7 @@ FIELD_GROUPS: dict[str | None, tuple[str, ...]] = {
     "agency": ("agency",),
     FEED_FIELD: (FEED_FIELD,),  # feed:"Title": the whole title (see feed_key), not its words
 }
-#: The longest title ``feed:"Title"`` compares (tantivy refuses a term of 64 KB): longer ones by their start.
+#: The longest key of a title ``feed:"Title"`` compares (tantivy refuses a term of 64 KB; see feed_key).
 MAX_FEED_KEY = 300
 NO_DATE = -(2**62)
 MAX_TOKEN_BYTES = 40  # tantivy's remove_long(40): a token of this many UTF-8 bytes or more is dropped
@@ -153,8 +154,12 @@ def feed_key(title: str) -> str:
     """A feed's title as ``feed:"Title"`` compares it, whole (its stories carry it as their
     source): a quote as a space (a quoted query cannot hold one), spaces collapsed, lowercased
     and folded as the index folds words. "Top Stories" is then not "Top Stories (b.example)",
-    as the phrase of its words was."""
-    return fold(" ".join(title.replace('"', " ").split()))[:MAX_FEED_KEY]
+    as the phrase of its words was. A longer title than :data:`MAX_FEED_KEY` is its start and
+    a digest of the rest, so two long titles stay two."""
+    key = fold(" ".join(title.replace('"', " ").split()))
+    if len(key) <= MAX_FEED_KEY:
+        return key
+    return key[:MAX_FEED_KEY - 17] + "#" + hashlib.blake2b(key.encode(), digest_size=8).hexdigest()
 
 
 def published_values(published: str | None) -> tuple[int, int]:
