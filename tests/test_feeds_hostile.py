@@ -234,6 +234,16 @@ def test_removing_a_title_two_feeds_share_is_refused_and_names_their_addresses(
     assert [sub.url for sub in subs.all()] == ["https://a.example/top.xml"]
 
 
+def test_titles_a_feed_search_cannot_tell_apart_are_told_apart_when_subscribed(store: Store) -> None:
+    # feed:"Title" is case- and accent-blind: "CAFÉ notes" would find "Cafe Notes"'s stories too.
+    subs = Subscriptions(store)
+    long = "Harbour bulletin " * 30
+    urls = ["https://a.example/c.xml", "https://b.example/c.xml", "https://a.example/l.xml", "https://b.example/l.xml"]
+    subs.add(urls, titles=dict(zip(urls, ["Cafe Notes", "CAFÉ  notes", long + "x", long + "x"], strict=True)))
+    assert [sub.title for sub in subs.all()] == ["Cafe Notes", "CAFÉ notes (b.example)", long + "x",
+                                                 long + "x (b.example)"]
+
+
 def test_an_atom_title_in_xhtml_heads_its_story() -> None:
     atom = b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Lowmoor</title><id>urn:f</id><updated>2026-03-01T00:00:00Z</updated>

@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 from broadsheet.store.model import normal_url
 from broadsheet.store.sanitize import clean_line, is_web_address
+from broadsheet.store.search.analysis import feed_key
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.tinydb import KeyedTable, open_db
 from broadsheet.store.storage.userstate import TagError, normalise_tag
@@ -124,13 +125,15 @@ class Titles:
     stories, and the sidebar counts and filters by source: two feeds titled "Top Stories"
     would share one count and show each other's stories. So the first subscription (by when
     it was added) keeps a title, and another gets it told apart by its host ("Top Stories
-    (b.example)"), then by its address."""
+    (b.example)"), then by its address. Titles are compared as ``feed:"Title"`` compares
+    them (:func:`~broadsheet.store.search.analysis.feed_key`): "Café" and "CAFE" are one title."""
 
     def __init__(self, subs: Iterable[Subscription]) -> None:
-        self._owner: dict[str, str] = {}  # a title, case-blind: the subscription that has it
+        # a title as feed:"Title" compares it (case- and accent-blind): the subscription that has it
+        self._owner: dict[str, str] = {}
         for sub in sorted(subs, key=lambda s: s.added):
             if sub.title:
-                self._owner.setdefault(sub.title.casefold(), sub.id)
+                self._owner.setdefault(feed_key(sub.title), sub.id)
 
     def own(self, sub: Subscription, title: str = "") -> str:
         """``sub``'s title (else ``title``, the feed's), told apart when an earlier one has it."""
@@ -142,8 +145,8 @@ class Titles:
         # (made one at a time: a list of every numbered name for each of 10,000 feeds was 11 s)
         tries = chain((wanted, f"{wanted} ({host})", f"{wanted} ({host}{path})"),
                       (f"{wanted} ({host}{path} {n})" for n in count(2)))
-        chosen = next(t for t in tries if self._owner.get(t.casefold(), sub.id) == sub.id)
-        self._owner[chosen.casefold()] = sub.id
+        chosen = next(t for t in tries if self._owner.get(feed_key(t), sub.id) == sub.id)
+        self._owner[feed_key(chosen)] = sub.id
         return chosen
 
 
