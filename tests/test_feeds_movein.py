@@ -454,3 +454,48 @@ def test_a_feeds_import_cut_short_is_finished_by_the_next(tmp_path: Path, monkey
     assert {m.source for m in store.stories()} == {"My Gazette"}
     assert {store.user.get(m.id).tags for m in store.stories()} == {("news",)}
     assert not (folder / feedstories.FOLLOWING).exists()
+
+
+def test_a_feed_file_titled_as_a_subscription_is_not_counted_or_found_as_its_stories(store: Store,
+                                                                                     tmp_path: Path) -> None:
+    import gzip
+
+    from broadsheet.cli.feeds import feed_counts
+    from broadsheet.store.ingest.importer import import_paths
+    from broadsheet.store.ingest.reparse import reparse
+    from broadsheet.store.search import SearchIndex, parse_query
+    from tests.feeds import ATOM
+
+    subs = Subscriptions(store)
+    subs.add(["https://a.example/top.xml"], titles={"https://a.example/top.xml": "Top Stories"})
+    saved = tmp_path / "saved.xml"  # names no address of its own
+    saved.write_bytes(rss_feed(1, title="Top Stories"))
+    packed = tmp_path / "atom.xml.gz"  # names https://courier.example/atom.xml, which is not subscribed
+    packed.write_bytes(gzip.compress(ATOM.replace(b"Valley Courier", b"TOP stories")))
+    import_paths(store, [saved, packed])
+    [sub] = subs.all()
+    assert feed_counts(store, [sub]) == {sub.id: (0, 0)}  # was (1, 1): the saved file's story was the feed's
+    assert sorted(m.source or "" for m in store.stories()) == ["TOP stories (courier.example)",
+                                                               "Top Stories (saved.xml)"]
+    assert SearchIndex.open(store).run(parse_query('feed:"Top Stories"'), states={}).ids == []
+    reparse(store, [m.id for m in store.stories()])  # read again: the title chosen stays
+    assert sorted(m.source or "" for m in store.stories()) == ["TOP stories (courier.example)",
+                                                               "Top Stories (saved.xml)"]
+
+
+def test_a_feed_file_naming_a_subscribed_feeds_address_as_its_own_is_that_feeds(store: Store,
+                                                                                tmp_path: Path) -> None:
+    from broadsheet.cli.feeds import feed_counts
+    from broadsheet.store.feeds.parse import parse_feed
+    from broadsheet.store.ingest.importer import import_paths
+    from tests.feeds import ATOM
+
+    subs = Subscriptions(store)  # titled by its subscriber, not as the feed titles itself
+    subs.add(["https://courier.example/atom.xml"], titles={"https://courier.example/atom.xml": "Courier"})
+    (tmp_path / "atom.xml").write_bytes(ATOM)
+    import_paths(store, [tmp_path / "atom.xml"])
+    [sub] = subs.all()
+    [story] = store.stories()
+    assert story.source == "Courier" and feed_counts(store, [sub]) == {sub.id: (1, 1)}
+    fetched = parse_feed(ATOM, sub.url).entries[0].article  # what fetching the feed gives: the same story
+    assert fetched is not None and fetched.story_id == story.id

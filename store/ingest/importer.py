@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Literal
 
 from broadsheet.store.collector import BatchCollecting, collect_less, gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
+from broadsheet.store.feeds.filetitles import FileTitles
 from broadsheet.store.ingest import PARSER_VERSION
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.formats import Item, read_source
@@ -411,6 +412,7 @@ def import_paths(
     indexer = Indexer(store)
     photos = PhotoStore(store.folder)
     collecting = BatchCollecting()
+    file_titles = FileTitles(store)
 
     def flush() -> None:
         indexer.open()  # before the store changes: see Indexer
@@ -454,6 +456,8 @@ def import_paths(
                     if item.article is None:
                         record(Outcome(where, "failed", item.reason))
                         continue
+                    if item.feed is not None and item.article.source:  # not a subscription's, unless it is one
+                        item.article.source = file_titles.source(item.article.source, item.feed, path)
                     sid = item.story_id or item.article.story_id
                     note = item.note
                     if item.photos:

@@ -137,6 +137,8 @@ def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report
         if isinstance(picked, str):
             report.outcomes.append(Reparsed(meta.id, "failed", reason=picked))
             continue
+        if meta.source and any(item.feed is not None for item in items):
+            picked.source = meta.source  # a feed file's stories keep the title the import chose (see FileTitles)
         batch.append((picked.story_id, picked, str(path)))
         owners.append(meta)
     indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)

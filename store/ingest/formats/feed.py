@@ -42,4 +42,5 @@ class FeedFormat:
             yield Item(None, reason=f"the {feed.kind} feed {feed.title!r} has no entries")
         for entry in feed.entries:
             part = f"entry {entry.number}"
-            yield Item(entry.article, part=part) if entry.article else Item(None, part=part, reason=entry.reason)
+            yield (Item(entry.article, part=part, feed=feed.self_link or "") if entry.article
+                   else Item(None, part=part, reason=entry.reason))
