@@ -7,4 +7,5 @@
 # 4: bare photo captions known by their place among the story's lines (store/parse/figures.py)
 # 5: a saved page's furniture pictures (newsletter art, video posters, avatars, icons, teasers)
 #    are not the story's photos (store/html/furniture.py)
+#    and CJK closing credit lines by role, reporters in a first paragraph's brackets (store/parse/cjk.py)
 PARSER_VERSION = 5
