@@ -43,11 +43,10 @@ def state_file(store: Store) -> Path:
 
 
 @pytest.mark.parametrize("kind", list(DAMAGE))
-@pytest.mark.parametrize("which", ["articles", "state", "settings"])
+@pytest.mark.parametrize("which", ["articles", "settings"])
 def test_damaged_file_fails_at_open_naming_it_and_is_kept(tmp_path: Path, kind: str, which: str) -> None:
     store = filled(tmp_path / "store")
-    path = {"articles": meta_file(store), "state": state_file(store),
-            "settings": store.folder / "state" / "settings.json"}[which]
+    path = {"articles": meta_file(store), "settings": store.folder / "state" / "settings.json"}[which]
     damage, reason = DAMAGE[kind]
     damaged = damage(path.read_bytes())
     path.write_bytes(damaged)
@@ -62,11 +61,30 @@ def test_damaged_file_fails_at_open_naming_it_and_is_kept(tmp_path: Path, kind: 
     with pytest.raises(StoreFileError):
         if which == "articles":
             store.add([(make_article(99), "new.txt")])
-        elif which == "state":
-            store.user.toggle_bookmark(store.stories()[0].id if kind != "wrong shape" else "0000")
-            store.user.toggle_bookmark(path.stem + "000")
         else:
             store.user.set_setting("order", "newest")
+    assert path.read_bytes() == damaged
+    assert len(list(path.parent.glob(f"{path.name}.damaged-*"))) == 1  # one copy, however often it is read
+
+
+@pytest.mark.parametrize("kind", list(DAMAGE))
+def test_damaged_state_file_opens_without_its_marks_names_it_and_refuses_marks_on_it(tmp_path: Path,
+                                                                                     kind: str) -> None:
+    store = filled(tmp_path / "store")
+    path = state_file(store)
+    damage, reason = DAMAGE[kind]
+    damaged = damage(path.read_bytes())
+    path.write_bytes(damaged)
+    reopened = Store(store.folder)  # the store opens: only the marks of that file's stories are unknown
+    found = reopened.damaged_files()[f"state/{path.name}"]
+    assert found.path == path and reason in str(found) and str(path) in str(found)
+    assert found.backup is not None and found.backup.read_bytes() == damaged
+    sid = path.stem + "0" * 13
+    assert sid not in reopened.user.all(skip_damaged=True)
+    with pytest.raises(StoreFileError):  # neither this store nor one opened before writes over it
+        reopened.user.toggle_bookmark(sid)
+    with pytest.raises(StoreFileError):
+        store.user.toggle_bookmark(sid)
     assert path.read_bytes() == damaged
     assert len(list(path.parent.glob(f"{path.name}.damaged-*"))) == 1  # one copy, however often it is read
 
@@ -78,16 +96,15 @@ def test_damaged_body_shard_is_named_when_found(tmp_path: Path, kind: str) -> No
     damage, reason = DAMAGE[kind]
     damaged = damage(path.read_bytes())
     path.write_bytes(damaged)
-    try:
-        reopened = Store(store.folder)  # cheap check at open: empty, truncated, not JSON
-    except StoreFileError as exc:
-        assert exc.path == path and reason in str(exc)
-    else:  # trailing data / wrong shape are found on first read of the shard
-        with pytest.raises(StoreFileError, match=reason) as info:
-            reopened.body(reopened.stories()[0])
-        assert info.value.path == path
-        with pytest.raises(StoreFileError):
-            reopened.add([(make_article(99), "new.txt")])
+    reopened = Store(store.folder)  # opens; a cheap look at its ends finds most damage, and names it
+    found = reopened.damaged_files().get("bodies/000000.json")
+    assert found is not None or kind == "wrong shape"  # found on first read of the shard
+    assert found is None or (found.path == path and reason in str(found))
+    with pytest.raises(StoreFileError, match=reason) as info:
+        reopened.body(reopened.stories()[0])
+    assert info.value.path == path
+    with pytest.raises(StoreFileError):
+        reopened.add([(make_article(99), "new.txt")])
     assert path.read_bytes() == damaged
     assert [p.read_bytes() for p in path.parent.glob("000000.json.damaged-*")] == [damaged]
 

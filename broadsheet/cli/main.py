@@ -16,6 +16,7 @@ from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:
     from broadsheet.cli.reader import Start
+    from broadsheet.store.storage.db import Store
 
 
 def size(text: str) -> int:
@@ -185,6 +186,7 @@ def _with_store(args: argparse.Namespace, folder: Path, start: Start | None) -> 
     store = open_store(folder)
     if store is None:
         return 2
+    refused: Path | None = None
     try:
         if command == "import":
             from broadsheet.cli.commands import import_command
@@ -210,10 +212,24 @@ def _with_store(args: argparse.Namespace, folder: Path, start: Start | None) -> 
     except StoreWriteError as exc:  # disk full, read-only folder: nothing was changed
         print(f"broadsheet: {exc}", file=sys.stderr)
         return 1
-    except StoreFileError as exc:  # a damaged file found after opening (a body shard)
+    except StoreFileError as exc:  # a damaged file found after opening (a body shard), or a mark refused
+        refused = exc.path
         print(f"broadsheet: {exc}\nNothing has been overwritten. Run `broadsheet repair` to rebuild what can be "
               "rebuilt.", file=sys.stderr)
         return 2
+    finally:
+        if command != "run":  # the reader says it on its screen
+            _say_damaged(store, refused)
+
+
+def _say_damaged(store: Store, refused: Path | None) -> None:
+    """Name once each file the command found damaged and went on without (a state file: its
+    stories showed no marks), but the one an error named already."""
+    from broadsheet.store.storage.db import meanwhile
+
+    for name, exc in store.damaged_files().items():
+        if exc.path != refused:
+            print(f"broadsheet: {exc}; {meanwhile(name)}.", file=sys.stderr)
 
 
 if __name__ == "__main__":

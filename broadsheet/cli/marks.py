@@ -162,7 +162,7 @@ def _bookmarked(store: Store) -> Iterator[StoryMeta]:
     catalogue = store.catalogue()
     keys = markkeys.load(store.user)
     if keys is None:  # state files of an older layout: every mark read from them
-        places = sorted(at for sid, state in store.user.each()
+        places = sorted(at for sid, state in store.user.each(skip_damaged=True)
                         if state.bookmarked and (at := catalogue.index_of(sid)) is not None)
         return (catalogue[at] for at in places)
     marked = set(keys.marks.get("bookmarked", ()))
@@ -173,7 +173,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
     from broadsheet.store.storage.exchange import photos_folder
 
-    states = store.user.all()
+    states = store.user.all(skip_damaged=True)  # a damaged state file: its stories exported without marks
     wanted = [normalise_tag(t) for t in args.tag]
     keep: set[str] | None = None
     total = len(store)

@@ -26,7 +26,7 @@ from broadsheet.store.reader.ordering import next_order, order_stories
 from broadsheet.store.search.query import Query, SearchResult, parse_query
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import FileIdentity
-from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.db import Store, StoryMeta, meanwhile
 from broadsheet.store.storage.listing import Catalogue, CatalogueIds
 from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState, UserState
 
@@ -260,11 +260,13 @@ class ReaderState:
         return self.states.get(story_id, EMPTY)
 
     def damaged_files(self) -> dict[str, str]:
-        """Files of the store found damaged since the load, by name, each with what the reader
-        does about it (the screen says each once). A state file: its stories show no marks. The
-        listing: its rows are read from the stories' records."""
-        found = {f"state/{name}": f"{exc}. Its stories show no marks, and marks on them are not saved, until "
-                 "`broadsheet repair` mends it." for name, exc in self._damaged_marks().items()}
+        """Files of the store found damaged, at its open or since, by name, each with what the
+        reader does about it (the screen says each once). A state file: its stories show no marks.
+        A body shard: its stories show the problem when opened. The listing: its rows are read
+        from the stories' records."""
+        damaged = {**self.store.damaged_files(),
+                   **{f"state/{name}.json": exc for name, exc in self._damaged_marks().items()}}
+        found = {name: f"{exc}. {meanwhile(name, capital=True)}." for name, exc in damaged.items()}
         damage = self.stories.damage() if isinstance(self.stories, Catalogue) else None
         if damage is not None:
             found["listing"] = (f"{damage}. Its rows are read from the stories' records until `broadsheet repair` "

@@ -338,6 +338,7 @@ class Store:
         self._shards: dict[int, TinyDB] = {}
         self._directory = Directory(self.folder / "directory.bin")
         self._legacy_db: TinyDB | None = None
+        self._damaged_bodies: dict[int, StoreFileError] = {}  # body shards found damaged at open
         self._addresses_current = False  # the directory's addresses are in today's form (see store.storage.addresses)
         self._read_only_at_open = not os.access(self.folder, os.W_OK)
         if not self._read_only_at_open:
@@ -414,17 +415,30 @@ class Store:
         reader needs them at once and the parse is cached); the newest ``CHECKED_AT_OPEN``
         metadata and body shards, those written last, get a cheap look at their ends (so
         opening costs the same at any size); every shard is fully parsed when a story in it
-        is read. Raises StoreFileError naming the file; a
-        copy of it is kept as ``<name>.damaged-<stamp>``.
+        is read. Raises StoreFileError naming a damaged metadata shard or settings file; a
+        copy of it is kept as ``<name>.damaged-<stamp>``. A damaged state file or body shard
+        does not stop the store from opening (its stories show no marks, or their problem when
+        opened): it is noted, for :meth:`damaged_files`.
         """
         if self._legacy:
             self._legacy_records()
         self.user.check()
-        for folder in (self._meta_folder, self.folder / "bodies"):
-            for number in _numbered(folder)[-CHECKED_AT_OPEN:]:
-                check_ends(folder / f"{number:06d}.json")
+        for number in _numbered(self._meta_folder)[-CHECKED_AT_OPEN:]:
+            check_ends(self._meta_path(number))
+        for number in _numbered(self.folder / "bodies")[-CHECKED_AT_OPEN:]:
+            try:
+                check_ends(self._body_path(number))
+            except StoreFileError as exc:  # its stories' text shows the problem when opened
+                self._damaged_bodies.setdefault(number, exc)
         for number in self._meta_numbers()[-PARSED_AT_OPEN:]:
             self._meta(number).records()
+
+    def damaged_files(self) -> dict[str, StoreFileError]:
+        """The files that reads of this store found damaged and went on without, by their name
+        in the store folder (``state/014.json``, ``bodies/000000.json``), each with what is wrong."""
+        found = {f"state/{name}.json": exc for name, exc in self.user.damaged.items()}
+        found.update((f"bodies/{number:06d}.json", exc) for number, exc in self._damaged_bodies.items())
+        return found
 
     # -- files ----------------------------------------------------------------------------
 
@@ -1243,6 +1257,16 @@ class Store:
 #: Shard files kept open (each with its parsed content cached): the newest used, so an import
 #: of a million stories or a pass over every shard holds a few of them, not the whole store.
 OPEN_SHARDS = 64
+
+
+def meanwhile(name: str, *, capital: bool = False) -> str:
+    """What goes on while store file ``name`` (as :meth:`Store.damaged_files` names it) is
+    damaged, in words for the user: the reader and the commands say it with the damage."""
+    if name.startswith("state/"):
+        said = "its stories show no marks, and marks on them are not saved, until `broadsheet repair` mends it"
+    else:
+        said = "its stories show this problem when opened, until `broadsheet repair` mends it"
+    return said[0].upper() + said[1:] if capital else said
 
 
 def _cached(dbs: dict[int, TinyDB], shard: int, path: Path, compress: bool = False) -> TinyDB:

@@ -97,7 +97,7 @@ def export_json_chunks(store: Store, story_ids: Sequence[str] | None = None, *, 
     """The JSON export of ``story_ids``, or of every story ``keep`` takes (``total`` of them), a
     story at a time in the store's order: an export of any size is written holding one shard's
     stories (the document :func:`export_json` gives, in pieces)."""
-    states = store.user.all()
+    states = store.user.all(skip_damaged=True)  # a damaged state file: its stories exported without marks
     stories, count = _chosen(store, story_ids, keep, total)
     yield b'{\n  "format": ' + orjson.dumps(FORMAT) + b',\n  "version": ' + orjson.dumps(VERSION) + b',\n  "stories": ['
     first, done = True, 0
@@ -201,7 +201,7 @@ def export_markdown_chunks(store: Store, story_ids: Sequence[str] | None = None,
     the pieces are copied out in order, found by story key: an export of any size holds one
     shard's stories and 24 bytes per story, not the document (100,000 stories took 2.6 GB).
     """
-    states = store.user.all()
+    states = store.user.all(skip_damaged=True)  # a damaged state file: its stories exported without marks
     stories, count = _chosen(store, story_ids, keep, total)
     keys, starts, ends = array("Q"), array("q"), array("q")
     done = 0

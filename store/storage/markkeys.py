@@ -84,7 +84,10 @@ def load(user: UserState) -> MarkKeys | None:
             files = array("H", map(renumber.__getitem__, compress(files, kept)))
             marks[mark] = (array("Q", compress(keys, kept)), files)
     for name in read_again:
-        for mark, keys in _from_file(user.uncached(name)).items():
+        docs = user.readable(name)  # a damaged file: its stories have no marks, and it is read again next time
+        if name in user.damaged:
+            identities[name] = None
+        for mark, keys in _from_file(docs).items():
             have = marks.setdefault(mark, (array("Q"), array("H")))
             have[0].extend(keys)
             have[1].extend([order[name]] * len(keys))

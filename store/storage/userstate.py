@@ -332,6 +332,7 @@ class LazyStates(Mapping[str, StoryState]):
             return self._user.uncached(name)
         except StoreFileError as exc:
             self._loaded.damaged.setdefault(name, exc)
+            self._user.damaged.setdefault(name, exc)
             return {}
 
     @property
@@ -433,6 +434,9 @@ class UserState:
         self.marks: Marks | None = None
         #: What this process's last change did to the counts.
         self.delta = Marks()
+        #: State files (by name) that a read found damaged and went on without: their stories
+        #: show no marks (a write to one still reads it again, and refuses).
+        self.damaged: dict[str, StoreFileError] = {}
         self._dbs: dict[str, TinyDB] = {}
 
     def _db(self, name: str) -> TinyDB:
@@ -468,8 +472,9 @@ class UserState:
                 and not name.startswith(".")]
 
     def check(self) -> None:
-        """Parse the settings and the state files changed since broadsheet last wrote them
-        (raises StoreFileError naming a damaged one).
+        """Parse the settings and the state files changed since broadsheet last wrote them: a
+        damaged state file is noted in :attr:`damaged` (its stories show no marks, a mark on one
+        is refused), damaged settings raise StoreFileError naming the file.
 
         Every writer replaces ``.counts.json`` before it writes a state file, announcing the
         file's new hash: a file no newer than ``.counts.json``, or announced and holding what was
@@ -502,11 +507,11 @@ class UserState:
                 entry = pending.get(name)
                 if isinstance(entry, dict) and entry.get("hash") == _digest(Path(path)):
                     continue
-            self.uncached(name)  # parsed to check it, not kept (a million marks would stay in memory)
+            self.readable(name)  # parsed to check it, not kept (a million marks would stay in memory)
             parsed += 1
         if (self.folder / "settings.json").exists():
             self.uncached("settings")
-        if parsed > PENDING_KEPT and settled is not None and before is not None:
+        if parsed > PENDING_KEPT and settled is not None and before is not None and not self.damaged:
             with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
                 if folder_identity(self.folder) == before and self._settled() == settled:
                     self._write_counts(settled, {})
@@ -531,28 +536,46 @@ class UserState:
 
     # -- reading --------------------------------------------------------------------------
 
-    def all(self) -> dict[str, StoryState]:
-        """Every story with some state (others are unmarked)."""
+    def all(self, *, skip_damaged: bool = False) -> dict[str, StoryState]:
+        """Every story with some state (others are unmarked). A damaged state file raises
+        StoreFileError, or with ``skip_damaged`` (a read that only shows marks) its stories
+        have none and it is noted in :attr:`damaged`."""
         result: dict[str, StoryState] = {}
         if not self.folder.is_dir():
             return result
         with gc_paused():
             for shard in self.file_names():
-                for sid, doc in self._table(shard).records().items():
+                try:
+                    records = self._table(shard).records()
+                except StoreFileError as exc:
+                    if not skip_damaged:
+                        raise
+                    self.damaged.setdefault(shard, exc)
+                    continue
+                for sid, doc in records.items():
                     result[sid] = StoryState.from_doc(doc)
         return result
 
-    def each(self) -> Iterator[tuple[str, StoryState]]:
+    def each(self, *, skip_damaged: bool = False) -> Iterator[tuple[str, StoryState]]:
         """Every story's marks, a state file at a time and none kept (a pass over a million
         marks: ``all`` held 430 MB of them); an older layout's files are merged first (a newer
-        mark wins), so each story comes once."""
+        mark wins), so each story comes once. ``skip_damaged``: as for :meth:`all`."""
         names = self.file_names()
         if any(name in _LEGACY_SET for name in names):
-            yield from self.all().items()
+            yield from self.all(skip_damaged=skip_damaged).items()
             return
         for name in names:
-            for sid, doc in self.uncached(name).items():
+            for sid, doc in (self.readable(name) if skip_damaged else self.uncached(name)).items():
                 yield sid, StoryState.from_doc(doc)
+
+    def readable(self, name: str) -> dict[str, Any]:
+        """:meth:`uncached`, with a damaged file read as holding no marks and noted in
+        :attr:`damaged` (a read that only shows marks goes on; a write reads the file again)."""
+        try:
+            return self.uncached(name)
+        except StoreFileError as exc:
+            self.damaged.setdefault(name, exc)
+            return {}
 
     def uncached(self, name: str) -> dict[str, Any]:
         """The records of state file ``name`` as it is now, for a caller that keeps them itself
@@ -617,10 +640,11 @@ class UserState:
             return settled
         before = folder_identity(self.folder)  # None: changed too recently to tell a change during the count
         total = Marks()
-        for sid, state in self.each():
+        damaged = len(self.damaged)
+        for sid, state in self.each(skip_damaged=True):
             if state.read or state.bookmarked or state.tags:
                 total.count(state, present(sid))
-        if before is not None:
+        if before is not None and len(self.damaged) == damaged == 0:  # not without a damaged file's marks
             with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
                 if folder_identity(self.folder) == before and self._settled() is None:
                     self._write_counts(total, {})

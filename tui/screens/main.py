@@ -299,6 +299,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             why = self.store.write_error or "the store folder cannot be written"
             self.notify(f"{why}. Reading works; changes will not be saved.", title="Read-only store",
                         severity="warning", timeout=10)
+        self._tell_damaged()  # found as the store opened (a state file, a body shard)
 
     # -- data -------------------------------------------------------------------------------
 
@@ -586,6 +587,10 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self._marks_changed({current.id: self.reader.state_of(current.id)})
             else:
                 self._update_sidebar()
+        self._tell_damaged()
+
+    def _tell_damaged(self) -> None:
+        """Say each file of the store found damaged (at its open or since) once."""
         for name, message in self.reader.damaged_files().items():
             if name not in self._told_damaged:
                 self._told_damaged.add(name)
