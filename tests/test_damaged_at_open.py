@@ -141,3 +141,36 @@ async def test_the_reader_starts_names_the_damaged_files_and_shows_each_storys_p
         screen._check_store()
         assert len([n for n in app._notifications if n.title == "A damaged file"]) == 2  # each said once
     assert not Store(damaged.folder).user.get(damaged.kept).bookmarked
+
+
+async def test_the_reader_starts_with_damaged_settings_and_refuses_to_save_over_them(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    store.add([(make_article(i), f"made-up-{i}.txt") for i in range(3)])
+    store.user.set_setting("order", "oldest")
+    settings = store.folder / "state" / "settings.json"
+    settings.write_bytes(settings.read_bytes()[:9])  # cut short
+    before = settings.read_bytes()
+    app = BroadsheetApp(Store(store.folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        told = [n.message for n in app._notifications if n.title == "A damaged file"]
+        assert len(told) == 1 and settings.name in told[0] and "defaults" in told[0], told
+        await pilot.press("o")  # another order: shown, not saved over the damaged file
+        await settle(pilot)
+        assert app.is_running and any(n.message.startswith("Not saved:") for n in app._notifications)
+        await pilot.press("j")  # a reading position to save as the reader closes
+        await settle(pilot)
+        await pilot.press("q")
+        await pilot.pause()
+    assert app.return_code == 0  # it closed cleanly
+    assert settings.read_bytes() == before
+
+
+def test_commands_name_damaged_settings_once(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    damaged = _damaged(tmp_path, bodies=False)
+    settings = damaged.folder / "state" / "settings.json"
+    settings.write_bytes(b"{")
+    capsys.readouterr()
+    assert main(["--store", str(damaged.folder), "list"]) == 0
+    err = capsys.readouterr().err
+    assert err.count("settings.json") == 2 and "defaults" in err  # the file, and the copy kept of it

@@ -43,10 +43,9 @@ def state_file(store: Store) -> Path:
 
 
 @pytest.mark.parametrize("kind", list(DAMAGE))
-@pytest.mark.parametrize("which", ["articles", "settings"])
-def test_damaged_file_fails_at_open_naming_it_and_is_kept(tmp_path: Path, kind: str, which: str) -> None:
+def test_damaged_metadata_fails_at_open_naming_it_and_is_kept(tmp_path: Path, kind: str) -> None:
     store = filled(tmp_path / "store")
-    path = {"articles": meta_file(store), "settings": store.folder / "state" / "settings.json"}[which]
+    path = meta_file(store)
     damage, reason = DAMAGE[kind]
     damaged = damage(path.read_bytes())
     path.write_bytes(damaged)
@@ -59,10 +58,7 @@ def test_damaged_file_fails_at_open_naming_it_and_is_kept(tmp_path: Path, kind: 
     assert path.read_bytes() == damaged  # nothing overwritten
     # A store object opened before the damage refuses to write over it.
     with pytest.raises(StoreFileError):
-        if which == "articles":
-            store.add([(make_article(99), "new.txt")])
-        else:
-            store.user.set_setting("order", "newest")
+        store.add([(make_article(99), "new.txt")])
     assert path.read_bytes() == damaged
     assert len(list(path.parent.glob(f"{path.name}.damaged-*"))) == 1  # one copy, however often it is read
 
@@ -87,6 +83,28 @@ def test_damaged_state_file_opens_without_its_marks_names_it_and_refuses_marks_o
         store.user.toggle_bookmark(sid)
     assert path.read_bytes() == damaged
     assert len(list(path.parent.glob(f"{path.name}.damaged-*"))) == 1  # one copy, however often it is read
+
+
+@pytest.mark.parametrize("kind", list(DAMAGE))
+def test_damaged_settings_read_as_the_defaults_are_named_and_refuse_changes(tmp_path: Path, kind: str) -> None:
+    store = filled(tmp_path / "store")
+    store.user.save_search("ferries", "ferry")
+    path = store.folder / "state" / "settings.json"
+    damage, reason = DAMAGE[kind]
+    damaged = damage(path.read_bytes())
+    path.write_bytes(damaged)
+    reopened = Store(store.folder)  # opens: the marks are sound
+    found = reopened.damaged_files()["state/settings.json"]
+    assert found.path == path and reason in str(found)
+    assert reopened.user.get_setting("order", "newest") == "newest" and reopened.user.saved_searches() == {}
+    assert reopened.user.get(store.stories()[0].id).tags == ("kept",)  # the marks are read as ever
+    for change in (lambda: reopened.user.set_setting("order", "oldest"),
+                   lambda: reopened.user.save_search("harbour", "harbour"),
+                   lambda: store.user.set_setting("order", "newest")):  # a store opened before the damage too
+        with pytest.raises(StoreFileError):
+            change()
+    assert path.read_bytes() == damaged
+    assert len(list(path.parent.glob(f"{path.name}.damaged-*"))) == 1
 
 
 @pytest.mark.parametrize("kind", list(DAMAGE))

@@ -415,10 +415,10 @@ class Store:
         reader needs them at once and the parse is cached); the newest ``CHECKED_AT_OPEN``
         metadata and body shards, those written last, get a cheap look at their ends (so
         opening costs the same at any size); every shard is fully parsed when a story in it
-        is read. Raises StoreFileError naming a damaged metadata shard or settings file; a
-        copy of it is kept as ``<name>.damaged-<stamp>``. A damaged state file or body shard
-        does not stop the store from opening (its stories show no marks, or their problem when
-        opened): it is noted, for :meth:`damaged_files`.
+        is read. Raises StoreFileError naming a damaged metadata shard; a copy of it is kept
+        as ``<name>.damaged-<stamp>``. A damaged state file, settings file or body shard does
+        not stop the store from opening (its stories show no marks, the settings their defaults,
+        a story its problem when opened): it is noted, for :meth:`damaged_files`.
         """
         if self._legacy:
             self._legacy_records()
@@ -1262,7 +1262,10 @@ OPEN_SHARDS = 64
 def meanwhile(name: str, *, capital: bool = False) -> str:
     """What goes on while store file ``name`` (as :meth:`Store.damaged_files` names it) is
     damaged, in words for the user: the reader and the commands say it with the damage."""
-    if name.startswith("state/"):
+    if name == "state/settings.json":
+        said = ("the list's order, the reading position and saved searches are the defaults, and changes to them "
+                "are not saved, until `broadsheet repair` mends it")
+    elif name.startswith("state/"):
         said = "its stories show no marks, and marks on them are not saved, until `broadsheet repair` mends it"
     else:
         said = "its stories show this problem when opened, until `broadsheet repair` mends it"

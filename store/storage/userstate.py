@@ -434,8 +434,9 @@ class UserState:
         self.marks: Marks | None = None
         #: What this process's last change did to the counts.
         self.delta = Marks()
-        #: State files (by name) that a read found damaged and went on without: their stories
-        #: show no marks (a write to one still reads it again, and refuses).
+        #: State files (by name; "settings" too) that a read found damaged and went on without:
+        #: their stories show no marks, or the settings their defaults (a write still reads the
+        #: file again, and refuses).
         self.damaged: dict[str, StoreFileError] = {}
         self._dbs: dict[str, TinyDB] = {}
 
@@ -473,8 +474,8 @@ class UserState:
 
     def check(self) -> None:
         """Parse the settings and the state files changed since broadsheet last wrote them: a
-        damaged state file is noted in :attr:`damaged` (its stories show no marks, a mark on one
-        is refused), damaged settings raise StoreFileError naming the file.
+        damaged one is noted in :attr:`damaged` (its stories show no marks and a mark on one is
+        refused; damaged settings read as the defaults and a change of one is refused).
 
         Every writer replaces ``.counts.json`` before it writes a state file, announcing the
         file's new hash: a file no newer than ``.counts.json``, or announced and holding what was
@@ -510,7 +511,7 @@ class UserState:
             self.readable(name)  # parsed to check it, not kept (a million marks would stay in memory)
             parsed += 1
         if (self.folder / "settings.json").exists():
-            self.uncached("settings")
+            self.readable("settings")  # damaged: the defaults are read, and no setting is saved over it
         if parsed > PENDING_KEPT and settled is not None and before is not None and not self.damaged:
             with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
                 if folder_identity(self.folder) == before and self._settled() == settled:
@@ -901,9 +902,14 @@ class UserState:
         return table
 
     def get_setting(self, key: str, default: Any = None) -> Any:
-        """A setting, or ``default`` when it is unset or not of the shape Broadsheet writes
-        (a hand-edited ``"session": "x"`` must not stop the reader from starting)."""
-        doc = self._settings().records().get(key)
+        """A setting, or ``default`` when it is unset, not of the shape Broadsheet writes (a
+        hand-edited ``"session": "x"`` must not stop the reader from starting) or the settings
+        file is damaged (noted in :attr:`damaged`)."""
+        try:
+            doc = self._settings().records().get(key)
+        except StoreFileError as exc:  # the reader starts with the defaults; a change is refused
+            self.damaged.setdefault("settings", exc)
+            return default
         if not isinstance(doc, dict) or "value" not in doc:
             return default
         value = doc["value"]

@@ -545,7 +545,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             self._save_timer = None
         session, self._session = self._session, None
         if session is not None:
-            with contextlib.suppress(OSError):  # a read-only store still closes cleanly
+            with contextlib.suppress(OSError, StoreFileError):  # a read-only store, damaged settings: it still closes
                 self.reader.save_session(*session)
 
     def _save_soon(self) -> None:
