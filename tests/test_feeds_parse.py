@@ -142,6 +142,21 @@ def test_malformed_xml_falls_back_or_fails_with_a_reason() -> None:
         parse_feed(b"  ", "https://x.example/")
 
 
+@pytest.mark.parametrize("stray", [b"\x01", b"\x1b[1;31m\x1b[0m", b"&#1;", b"&#27;[31m&#x1b;[0m", b"\x1b]0;pwned\x07"])
+def test_a_stray_control_byte_in_one_entry_spoils_no_entry(store: Store, tmp_path: Path, stray: bytes) -> None:
+    # lxml refuses a byte XML forbids: the feedparser fallback read the escaped HTML as "pSecond para./p".
+    items = (rss_item(1, text="&lt;p&gt;Quay works begin. STRAY&lt;/p&gt;&lt;p&gt;Boats will moor outside.&lt;/p&gt;")
+             + rss_item(2, text="&lt;p&gt;The &lt;b&gt;market&lt;/b&gt; moves indoors.&lt;/p&gt;"))
+    data = rss(items).replace(b"STRAY", stray)
+    first, second = articles(data)
+    assert first.body == ["Quay works begin.", "Boats will moor outside."]
+    assert second.body == ["The market moves indoors."]
+    path = tmp_path / "stray.xml"
+    path.write_bytes(data)
+    assert import_paths(store, [path]).count("imported") == 2
+    assert sorted(store.body(meta)[0] for meta in store.stories()) == ["Quay works begin.", "The market moves indoors."]
+
+
 def test_wrong_charset_is_read_as_declared_or_recovered() -> None:
     latin = rss(rss_item(1, title="Caf\u00e9 opens")).replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
     latin = latin.replace("Caf\u00e9".encode(), "Caf\u00e9".encode("latin-1"))
