@@ -192,6 +192,21 @@ def test_a_photo_that_cannot_be_had_leaves_the_story_with_the_reason(store: Stor
     assert len(bad.photo_problems) == 3  # too large, damaged, refused: tried again, and said again
 
 
+def test_a_deleted_entrys_photo_is_not_downloaded_again(store: Store, server: HTTPServer) -> None:
+    # The entry stayed deleted, but every fetch asked for its photo again and said "1 photo not kept".
+    server.expect_request("/notimg.jpg").respond_with_data("<html>Sign in</html>", content_type="text/html")
+    server.expect_request("/f").respond_with_data(rss(photo_item(0, media=server.url_for("/notimg.jpg"))))
+    Subscriptions(store).add([server.url_for("/f")])
+    [result] = fetch(store, settings=FAST).results
+    assert result.new == 1 and len(result.photo_problems) == 1
+    [meta] = store.stories()
+    store.delete([meta.id])
+    for _ in range(2):
+        [result] = fetch(store, settings=FAST).results
+        assert (result.new, result.photo_problems) == (0, []) and not store.stories()
+    assert requests_to(server, "/notimg.jpg") == 1
+
+
 def test_a_full_feeds_article_page_brings_its_photo(store: Store, server: HTTPServer) -> None:
     from tests.test_feeds_fetch import PAGE
 

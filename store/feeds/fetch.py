@@ -399,6 +399,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     titles = Titles(every)  # each feed's stories under a source of its own (a title two share is told apart)
     merged: list[tuple[Subscription, Subscription]] = []  # (a duplicate, the subscription it goes into)
     called: dict[str, str] = {}  # the title each feed gave, for the progress (subscriptions' titles come later)
+    deleted = store.deleted_entries()  # the user deleted them: neither their photos nor their pages are fetched
 
     def on_done(sub: Subscription, got: Got) -> Fetched | None:
         duplicate = _duplicate(sub, got, owners)
@@ -421,6 +422,8 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                 _healthy(sub, stamp)
                 articles = [e.article for e in feed.entries if e.article is not None]
                 result.skipped_entries = len(feed.entries) - len(articles)
+                if deleted:
+                    articles = [a for a in articles if a.story_id not in deleted]
                 fetched = Fetched(result, articles, title=feed.title)
                 called[sub.id] = feed.title
                 pending.append(fetched)
