@@ -206,10 +206,11 @@ class FeedPhotos:
 
 
 def photo_note(problems: list[str], most: int = 3) -> str:
-    """A feed's photos not kept, by reason: ``3 photos not kept: not downloaded: not found (404) (2 photos); ...``."""
+    """A feed's photos not kept, by reason: ``3 photos not kept: not downloaded: not found (404) (2 photos); not
+    an image``."""
     if not problems:
         return ""
-    counts = Counter(problems)
+    counts = Counter(reason.removeprefix("not kept: ") for reason in problems)  # not "not kept: not kept: ..."
     reasons = [reason + (f" ({count} photos)" if count > 1 else "") for reason, count in counts.most_common(most)]
     if len(counts) > most:
         reasons.append(f"and {len(counts) - most} other reasons")
