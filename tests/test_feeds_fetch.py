@@ -132,6 +132,40 @@ def test_a_hanging_server_times_out(store: Store, server: HTTPServer) -> None:
     assert time.monotonic() - started < 2.0
 
 
+def test_a_server_that_accepts_and_never_answers_is_tried_once(store: Store) -> None:
+    # Each try waited out the timeout: three tries and their backoff took 48 s where 15 s was said.
+    import socket
+    import threading
+
+    accepted: list[socket.socket] = []
+    listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(0.1)
+    done = threading.Event()
+
+    def accept() -> None:
+        while not done.is_set():
+            try:
+                accepted.append(listener.accept()[0])  # held open, never answered
+            except TimeoutError:
+                continue
+
+    thread = threading.Thread(target=accept)
+    thread.start()
+    try:
+        subscribe(store, f"http://127.0.0.1:{listener.getsockname()[1]}/hang")
+        started = time.monotonic()
+        [result] = fetch(store, settings=Settings(timeout=0.3, total=5, retries=2, backoff=0.3)).failed
+        took = time.monotonic() - started
+    finally:
+        done.set()
+        thread.join()
+        for conn in accepted:
+            conn.close()
+        listener.close()
+    assert result.reason == "the server stopped answering (no data for 0.3 s)"
+    assert len(accepted) == 1 and took < 0.9
+
+
 def trickling(spaces: int) -> Callable[[Request], Response]:
     """A handler that starts a feed, then sends a space every 0.1 s, ``spaces`` times."""
     def trickle(request: Request) -> Response:

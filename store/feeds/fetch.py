@@ -60,7 +60,7 @@ class Settings:
     total: float = 60.0  # the whole answer of one feed: a trickling server fails after this
     per_host: int = 4
     connections: int = 64
-    retries: int = 2  # extra tries after a timeout, a dropped connection, a 5xx or a 429
+    retries: int = 2  # extra tries after a connect timeout, a dropped connection, a 5xx or a 429
     backoff: float = 1.0  # seconds before the first retry, doubled each time
     max_wait: float = 30.0  # the longest Retry-After honoured within one fetch
     max_bytes: int = 10 * 1024 * 1024  # a feed larger than this (decoded) is refused
@@ -245,6 +245,8 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
             return Got("failed", reason=_why(exc, settings))  # retrying cannot help (and no network fails fast)
         except TimeoutError as exc:  # the whole answer's deadline: a server that trickles would trickle again
             return Got("failed", reason=_why(exc, settings))
+        except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:  # connected, then silent: asked again, silent again
+            return Got("failed", reason=_why(exc, settings))  # (three tries of a hung server took 48 s)
         except httpx.TransportError as exc:
             if last:
                 return Got("failed", reason=_why(exc, settings))
