@@ -119,6 +119,20 @@ def test_429_with_a_long_retry_after_fails_and_the_next_fetch_waits(store: Store
     assert again.outcome == "skipped" and len(server.log) == count  # the server was not asked again
 
 
+def test_progress_counts_the_feeds_the_report_names(store: Store, server: HTTPServer) -> None:
+    # A feed waiting out a Retry-After was in the report but not the progress: "4/5", then "from 6 feeds".
+    server.expect_request("/wait").respond_with_data("slow down", status=429, headers={"Retry-After": "3600"})
+    server.expect_request("/a").respond_with_data(rss_feed(1))
+    server.expect_request("/b").respond_with_data(rss_feed(1, title="Valley Courier", start=5))
+    subscribe(store, server.url_for("/wait"))
+    fetch(store, settings=FAST)
+    subscribe(store, server.url_for("/a"), server.url_for("/b"))
+    steps: list[tuple[int, int]] = []
+    report = fetch(store, settings=FAST, on_progress=lambda done, total, name: steps.append((done, total)))
+    assert [r.outcome for r in report.results] == ["skipped", "new", "new"]
+    assert steps == [(1, 3), (2, 3), (3, 3)]
+
+
 def test_a_hanging_server_times_out(store: Store, server: HTTPServer) -> None:
     def hang(request: Request) -> Response:
         time.sleep(2.5)

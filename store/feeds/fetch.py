@@ -392,7 +392,9 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             report.results.append(FeedResult(sub, "skipped", reason=f"the server asked to wait until {sub.not_before}"))
         else:
             due.append(sub)
-    done = 0
+    # Progress counts every feed the report will name: one the server asked to wait is done at once
+    # (the reader said "Fetching feeds 4/5", then "from 6 feeds").
+    done = len(subs) - len(due)
     pending: list[Fetched] = []
     # Which subscription each address is, every one (not only those fetched): an address that
     # leads to another's feed must not make it a second subscription (see _duplicate).
@@ -438,8 +440,10 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         nonlocal done
         done += 1
         if on_progress:
-            on_progress(done, len(due), sub.title or called.get(sub.id) or sub.url)
+            on_progress(done, len(subs), sub.title or called.get(sub.id) or sub.url)
 
+    if done and on_progress:
+        on_progress(done, len(subs), report.results[-1].sub.name)
     if due:
         from broadsheet.store.feeds.photos import FeedPhotos
 
