@@ -200,7 +200,7 @@ def test_an_item_deleted_in_newsboat_is_not_fetched_again(tmp_path: Path, server
     cache = newsboat_cache(tmp_path / "cache.db", url)
     folder = tmp_path / "store"
     assert run(folder, "import", str(cache)) == 0
-    assert "1 items deleted in newsboat stay deleted" in capsys.readouterr().err
+    assert "1 item deleted in newsboat stays deleted" in capsys.readouterr().err
     # The feed still carries the item deleted in newsboat: it does not come back as a new story.
     items = [rss_item(n) for n in range(3)] + [rss_item(3, guid="gone", title="Deleted item")]
     server.expect_request("/rss").respond_with_data(rss("\n".join(items)))
@@ -365,6 +365,17 @@ def test_a_gzip_compressed_feed_list_imports(tmp_path: Path) -> None:
     assert run(folder, "feeds", "import", str(opml)) == 0
     assert {sub.title for sub in Subscriptions(Store(folder)).all()} == {"Harbour Gazette", "Valley Courier",
                                                                          "Dispatch"}
+
+
+def test_one_feed_is_counted_as_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # "1 feeds added", "wrote 1 feeds": a count of one is said in the singular.
+    folder = tmp_path / "store"
+    urls = tmp_path / "urls"
+    urls.write_text("https://gazette.example/rss news\n")
+    assert run(folder, "feeds", "import", str(urls)) == 0
+    assert run(folder, "feeds", "export", "-o", str(tmp_path / "out.opml")) == 0
+    said = capsys.readouterr().err
+    assert "1 feed added, 0 already subscribed, 0 left out" in said and "wrote 1 feed to" in said
 
 
 def test_a_newsboat_cache_with_two_feeds_of_one_title_keeps_their_counts_apart(tmp_path: Path) -> None:

@@ -322,7 +322,7 @@ def test_broadsheet_fetch_obeys_the_setting_and_names_failed_photos(tmp_path: Pa
     assert main(["--store", str(folder), "fetch"]) == 0  # a photo not kept does not fail the fetch
     said = capsys.readouterr().err
     assert "1 photo not kept: not downloaded: not found (404)" in said
-    assert "0 failed; 1 photo not kept" in said
+    assert "0 new, 1 updated from 1 feed; 0 failed; 1 photo not kept" in said  # not "1 feeds"
 
 
 async def test_the_reader_shows_why_a_feed_photo_is_missing(store: Store) -> None:

@@ -107,7 +107,7 @@ async def test_fetch_key_brings_new_stories_without_a_restart(store: Store, serv
         await settle(pilot)
         assert shown == ["Fetching feeds 1/1: Valley Courier"]  # progress shown at the bottom
         assert not screen.query_one("#fetch-status", Label).display
-        assert any("2 new" in n.message for n in app._notifications)
+        assert any(n.message == "2 new, 0 updated from 1 feed" for n in app._notifications)  # not "1 feeds"
         assert sorted(headlines(app)) == ["Ferry timetable change number 0", "Ferry timetable change number 1"]
         app.screen.add_class("-sidebar")
         assert "Valley Courier 2" in sidebar_text(app)

@@ -146,7 +146,7 @@ def test_warc_pages_photos_and_skipped_records(tmp_path: Path) -> None:
     assert [i.article.headline for i in got if i.article] == [HEADLINE, "Lifeboat crew marks fifty years"]
     assert [i.part for i in got] == ["record 1", "record 4"]
     assert got[0].article is not None and got[0].article.images[0].photo == got[0].photos[0].digest
-    assert "1 records of the archive that are not HTML pages skipped" in got[0].note
+    assert "1 record of the archive that is not an HTML page skipped" in got[0].note
 
 
 def test_truncated_warc_imports_the_readable_records_and_reports_the_rest(tmp_path: Path) -> None:

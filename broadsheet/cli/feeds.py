@@ -16,6 +16,7 @@ from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription,
 from broadsheet.store.model import normal_url
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.sourcepath import path_text
+from broadsheet.store.wording import counted
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -182,7 +183,7 @@ def import_command(subs: Subscriptions, path: Path) -> int:
             old = before.get(sub.id, Subscription(sub.url))
             # Only the tags the feed did not have: one the user took off a story is not put back.
             changed.append((sub, [tag for tag in sub.tags if tag not in old.tags], [old.title]))
-    err.print(Text(f"{len(added)} feeds added, {len(present)} already subscribed, {len(problems)} left out",
+    err.print(Text(f"{counted(len(added), 'feed')} added, {len(present)} already subscribed, {len(problems)} left out",
                    style="bold"))
     for problem in problems:
         err.print(Text(f"  left out: {shown(problem)}", style="yellow"))
@@ -214,9 +215,11 @@ def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[s
                                  for sub, tags, _ in feeds])
     retitled = retitle_stories(store, [(stories[sub.id], sub.title) for sub, _, _ in feeds if sub.title])
     if tagged:
-        err.print(f"{tagged} stories already stored given their feed's tags")
+        err.print(f"{counted(tagged, 'story', 'stories')} already stored given "
+                  f"{'its' if tagged == 1 else 'their'} feed's tags")
     if retitled:
-        err.print(f"{retitled} stories already stored now carry their feed's title")
+        err.print(f"{counted(retitled, 'story', 'stories')} already stored now "
+                  f"{'carries its' if retitled == 1 else 'carry their'} feed's title")
     done_following(store)
 
 
@@ -251,7 +254,8 @@ def subscribe_newsboat_caches(store: Store, paths: list[Path], started: str) -> 
         except CacheError:
             continue  # the import summary already says why the file could not be read
         added, present = Subscriptions(store).add([f.url for f in cached], titles={f.url: f.title for f in cached})
-        err.print(f"{len(added)} feeds of the newsboat cache added as subscriptions (see `broadsheet feeds list`)")
+        err.print(f"{counted(len(added), 'feed')} of the newsboat cache added as subscriptions "
+                  "(see `broadsheet feeds list`)")
         titled = {normal_url(f.url): f.title for f in cached}  # the source newsboat's items carry
         # The feeds a urls file imported before tagged and titled ("~Name"): their stories too.
         # And a new feed told apart from one subscribed before ("Gazette (gazette.example)"):
@@ -266,7 +270,9 @@ def subscribe_newsboat_caches(store: Store, paths: list[Path], started: str) -> 
         except CacheError:
             continue
         if gone:
-            err.print(f"{gone} items deleted in newsboat stay deleted: fetch will not bring them back")
+            err.print(f"{counted(gone, 'item')} deleted in newsboat "
+                      + ("stays deleted: fetch will not bring it back" if gone == 1
+                         else "stay deleted: fetch will not bring them back"))
 
 
 def export_command(subs: Subscriptions, output: str | None, form: str = "opml") -> int:
@@ -276,7 +282,7 @@ def export_command(subs: Subscriptions, output: str | None, form: str = "opml") 
     data = write_opml(subs.all()) if form == "opml" else write_urls(subs.all()).encode("utf-8")
     if output:
         write_output(Path(output), lambda handle: handle.write(data))
-        err.print(f"wrote {len(subs.all())} feeds to {shown(output)}")
+        err.print(f"wrote {counted(len(subs.all()), 'feed')} to {shown(output)}")
     else:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -332,14 +338,15 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             if result.moved_to:
                 line.append(f" (moved to {shown(result.moved_to)})", style="yellow")
             if result.skipped_entries:
-                line.append(f" ({result.skipped_entries} entries without title, text or link left out)", style="dim")
+                left = counted(result.skipped_entries, "entry", "entries")
+                line.append(f" ({left} without title, text or link left out)", style="dim")
             if result.photo_problems:
                 line.append(f"\n           {shown(photo_note(result.photo_problems))}", style="yellow")
             err.print(line)
     if not quiet or report.failed:
         photos = sum(len(r.photo_problems) for r in report.results)
-        err.print(Text(f"{report.total('new')} new, {report.total('updated')} updated from {len(report.results)} "
-                       f"feeds; {len(report.failed)} failed"
+        err.print(Text(f"{report.total('new')} new, {report.total('updated')} updated from "
+                       f"{counted(len(report.results), 'feed')}; {len(report.failed)} failed"
                        + (f"; {photos} photo{'s' if photos > 1 else ''} not kept" if photos else ""),
                        style="bold red" if report.failed else "bold"))
     return 1 if report.failed else 0

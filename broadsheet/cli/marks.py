@@ -21,6 +21,7 @@ from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.atomic import is_stream, write_output
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import TagError, normalise_tag
+from broadsheet.store.wording import counted
 
 if TYPE_CHECKING:
     from broadsheet.cli.progress import Bar
@@ -215,7 +216,7 @@ def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None,
                 return 1
         write_output(Path(args.output), lambda handle: handle.writelines(chunks))
         bar.progress.stop()  # gone before the summary
-        beside = f", {len(photos)} photos in {folder}" if photos and folder is not None else ""
+        beside = f", {counted(len(photos), 'photo')} in {folder}" if photos and folder is not None else ""
         count = exported[0]
         err.print(Text(f"Exported {count:,} {'story' if count == 1 else 'stories'} to {args.output}{beside}"))
     else:

@@ -24,6 +24,7 @@ from textual.worker import get_current_worker
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.reader.state import ReaderState
 from broadsheet.store.storage.db import Store
+from broadsheet.store.wording import counted
 from broadsheet.tui.widgets.sidebar import FeedRow
 
 if TYPE_CHECKING:
@@ -117,7 +118,7 @@ class FeedsMixin(_ScreenBase):
             say(self._fetch_done, f"Fetch failed: {exc}", "error")
             return
         failed, new, updated = len(report.failed), report.total("new"), report.total("updated")
-        text = f"{new} new, {updated} updated from {len(report.results)} feeds"
+        text = f"{new} new, {updated} updated from {counted(len(report.results), 'feed')}"
         if failed:
             text += f"; {failed} failed (see Feeds in the sidebar)"
         same = [r.same_as for r in report.results if r.same_as]

@@ -55,6 +55,7 @@ from broadsheet.store.storage.userstate import (
     parse_tag_edit,
     saved_search_name,
 )
+from broadsheet.store.wording import counted
 from broadsheet.tui.keymap import user_keys_first
 from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
@@ -1219,7 +1220,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
         done = self._in_worker(write, "Not exported")  # a folder that is not there, no room, a damaged shard
         if done is not None:
-            beside = f", {done[1]:,} photos in {folder}" if done[1] else ""
+            beside = f", {counted(done[1], 'photo')} in {folder}" if done[1] else ""
             say(self._work_done, f"Exported {n_stories(done[0])} to {path}{beside}", "information")
 
     def action_save_search(self) -> None:

@@ -22,6 +22,7 @@ from broadsheet.store.model import Article
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.sanitize import clean_line
 from broadsheet.store.storage.photos import max_photo_bytes
+from broadsheet.store.wording import counted
 
 _HTML_TYPES = ("text/html", "application/xhtml+xml")
 MAX_PHOTOS_HELD = 256 * 1024 * 1024  # photo bytes held while reading an archive (pages get theirs at the end)
@@ -210,9 +211,11 @@ class Warc:
         lookup = resources_lookup(resources)
         for index, (record_number, article, notes) in enumerate(pages):
             if index == 0 and skipped:
-                notes = [*notes, f"{skipped} records of the archive that are not HTML pages skipped"]
+                notes = [*notes, f"{counted(skipped, 'record')} of the archive that "
+                                 f"{'is not an HTML page' if skipped == 1 else 'are not HTML pages'} skipped"]
             if index == 0 and records.err_count:
-                notes = [*notes, f"{records.err_count} records of the archive are followed by stray data "
+                notes = [*notes, f"{counted(records.err_count, 'record')} of the archive "
+                                 f"{'is' if records.err_count == 1 else 'are'} followed by stray data "
                                  "(a record's length may be wrong)"]
             item = with_photos(article, notes, lookup)
             yield Item(item.article, part=f"record {record_number}", note=item.note, photos=item.photos)
@@ -220,7 +223,7 @@ class Warc:
         if damage:
             yield Item(None, reason=damage)
         elif not pages and not failed:
-            yield Item(None, reason=f"the web archive holds no HTML page ({skipped} other records skipped)")
+            yield Item(None, reason=f"the web archive holds no HTML page ({counted(skipped, 'other record')} skipped)")
 
     @staticmethod
     def _content_type(record, full: bool = False) -> str:  # type: ignore[no-untyped-def]
