@@ -157,6 +157,18 @@ def test_a_stray_control_byte_in_one_entry_spoils_no_entry(store: Store, tmp_pat
     assert sorted(store.body(meta)[0] for meta in store.stories()) == ["Quay works begin.", "The market moves indoors."]
 
 
+def test_a_stray_control_byte_in_a_json_feed_spoils_no_entry() -> None:
+    # orjson refuses a raw control character in a string: the whole feed was "not a readable JSON Feed".
+    data = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "Valley Courier", "items": ['
+            b'{"id": "1", "title": "Bridge\x01 reopens \x1b[31mtoday", "content_text": "Drivers queued.\x1b]0;x\x07"},'
+            b'{"id": "2", "title": "Mill closes", "content_text": "The last mill closed."}]}')
+    first, second = articles(data)
+    assert (first.headline, first.body) == ("Bridge reopens today", ["Drivers queued."])
+    assert (second.headline, second.body) == ("Mill closes", ["The last mill closed."])
+    with pytest.raises(FeedError, match="not a readable JSON Feed"):
+        parse_feed(b'{"items": [' * 5000, "https://x.example/")
+
+
 def test_wrong_charset_is_read_as_declared_or_recovered() -> None:
     latin = rss(rss_item(1, title="Caf\u00e9 opens")).replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
     latin = latin.replace("Caf\u00e9".encode(), "Caf\u00e9".encode("latin-1"))

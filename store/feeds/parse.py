@@ -163,7 +163,7 @@ def _json_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
     try:
         doc = orjson.loads(data)
     except orjson.JSONDecodeError as exc:
-        raise FeedError(f"not a readable JSON Feed ({exc})") from None
+        doc = _lenient_json(data, exc)
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
         raise FeedError("JSON, but not a JSON Feed (no list of items)")
     self_link = _s(doc.get("feed_url")) or None
@@ -198,6 +198,17 @@ def _json_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             images=images,
         ))
     return feed
+
+
+def _lenient_json(data: bytes, error: orjson.JSONDecodeError) -> Any:
+    """``data`` read as JSON that may hold raw control characters in its strings (JSON forbids
+    them: one stray byte lost every entry); they are cleaned from each field later."""
+    import json
+
+    try:
+        return json.loads(data, strict=False)
+    except (ValueError, RecursionError):  # not JSON after all (too deeply nested: orjson said so too)
+        raise FeedError(f"not a readable JSON Feed ({error})") from None
 
 
 def _json_authors(doc: dict[str, Any]) -> list[str]:
