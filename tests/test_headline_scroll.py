@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from rich.cells import cell_len
 from textual import events
 from textual.geometry import Region
 
@@ -14,7 +15,7 @@ from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import LazyStates
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.article_view import ArticleView
-from broadsheet.tui.widgets.headline_list import HeadlineList, row_tail
+from broadsheet.tui.widgets.headline_list import HeadlineList, row_tags, row_tail
 from tests.factories import make_article
 from tests.pilot import headlines_shown, settle, shown_lines, thumb_rows, type_text
 
@@ -55,7 +56,7 @@ async def test_rows_drawn_straight_are_those_their_text_draws(store: Store, size
         assert [segments(s) for s in plain] == [segments(s) for s in via_text]
         texts = [s.text for s in plain]
         assert all(len(t) == width for t in texts) and sum(t.startswith(" *") for t in texts) == 1
-        assert width < 60 or sum(" [f" in t for t in texts) == 2  # the two tagged stories
+        assert sum(" [f" in t for t in texts) == 2  # the two tagged stories, at every width
 
 
 async def test_the_next_screenful_is_drawn_ahead_once_the_list_scrolls(store: Store) -> None:
@@ -263,3 +264,11 @@ def test_source_and_date_keep_their_columns_and_say_when_cut(width: int) -> None
              row_tail("Metro", "2024-03-04", width), row_tail("Metro", None, width)]
     assert len({len(tail) for tail in tails}) == 1  # a row without a source or date keeps the others in line
     assert width < 40 or ("…" in tails[0] and "Metro" in tails[2])
+
+
+def test_tags_leave_the_headline_at_least_half_its_room_and_say_when_cut() -> None:
+    for room in range(0, 120):
+        tags = row_tags(["politics", "a rather long tag about the harbour wall"], room)
+        assert cell_len(tags) <= max(room // 4, room // 2)
+        assert not tags or (tags.startswith(" [") and tags.endswith("…]"))
+    assert row_tags(["rail"], 30) == " [rail]" and row_tags([], 100) == ""

@@ -37,6 +37,11 @@ from broadsheet.tui.widgets.thumb import ThumbView, with_thumb
 DRAWN_ROWS = 512
 #: Rows drawn ahead between looks at the keys waiting (a row at a million stories: about 0.1 ms).
 AHEAD_STEP = 8
+#: Cells a row's tags may take however narrow the list (" [transport]"), up to half the headline's
+#: room: a quarter of a 30-to-45-column list's room cut even a short tag to "[r…]".
+TAG_CELLS = 12
+#: The fewest cells worth giving tags (" [ab…]"): fewer say nothing but that there are some.
+TAG_CELLS_LEAST = 7
 
 
 class RowStyles:
@@ -78,6 +83,17 @@ def row_tail(source: str | None, published: str | None, width: int) -> str:
     if width >= 40:
         return f" {fit_cells(source or '', width // 5 - 1)} {date[:4]:<4}"
     return f" {date[:4]:<4}"
+
+
+def row_tags(tags: Sequence[str], room: int) -> str:
+    """A row's tags (" [a, b]") in a headline's ``room``: at most a quarter of it, or in a narrow
+    list (the 30-to-60-column list beside the article) ``TAG_CELLS`` but never more than half,
+    cut with an ellipsis; none where that leaves too few cells to read a tag in."""
+    most = max(room // 4, min(TAG_CELLS, room // 2))
+    if not tags or most < TAG_CELLS_LEAST:
+        return ""
+    shown = f" [{', '.join(tags)}]"
+    return shown if cell_len(shown) <= most else set_cell_size(shown, most - 2) + "…]"
 
 
 class HeadlineList(ThumbView, can_focus=True):
@@ -334,10 +350,8 @@ class HeadlineList(ThumbView, can_focus=True):
         meta = self._stories[index]
         row = Row(meta, self._states.get(meta.id, EMPTY))
         tail = row_tail(row.meta.source, row.meta.published, width)
-        tags = f" [{', '.join(row.state.tags)}]" if row.state.tags and width >= 60 else ""
         room = max(0, width - 2 - cell_len(tail))
-        if tags and cell_len(tags) > room // 4:  # tags take at most a quarter of the headline's room
-            tags = set_cell_size(tags, max(0, room // 4 - 2)) + "…]"
+        tags = row_tags(row.state.tags, room)
         room -= cell_len(tags)
         headline = row.meta.headline
         if cell_len(headline) > room:
