@@ -3,9 +3,11 @@ keys widgets inherit) and which screens and widgets answer a key together."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from textual.binding import Binding
 from textual.widget import Widget
 
 from broadsheet.cli.main import main
@@ -124,3 +126,41 @@ async def test_a_key_rebound_to_a_screen_action_wins_over_the_focused_lists_own_
         await settle(pilot)
         bar = app.screen.query_one(SearchBar)
         assert app.focused is bar and bar.value == "zaxb"  # Right moved the cursor past the x
+
+
+async def test_the_lists_and_articles_movement_keys_have_ids_shown_in_help_and_rebound_by_keys(
+        filled_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """README: [keys] rebinds any key by its id, shown in `?`: j/k, PgDn, Home, G... too."""
+    from rich.console import Console
+    from textual.widgets import Static
+
+    from broadsheet.tui.widgets.article_view import ArticleView
+
+    assert all(b.id for b in [*HeadlineList.BINDINGS, *ArticleView.BINDINGS] if isinstance(b, Binding))
+    keys = '"list.down" = "J"\n"list.last" = "ctrl+e"\n"article.down" = "J"\n'
+    path = config_with(tmp_path, keys)
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(path))
+    assert main(["config", "check"]) == 0  # config check knows the ids
+    app = BroadsheetApp(filled_store, load_config(path))
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        assert not [n.message for n in app._notifications if "keys" in n.message]  # nothing said at the start
+        headlines = app.screen.query_one(HeadlineList)
+        assert headlines.cursor == 0
+        await pilot.press("j")  # the old key no longer moves the list
+        await settle(pilot)
+        assert headlines.cursor == 0
+        await pilot.press("J")
+        await settle(pilot)
+        assert headlines.cursor == 1
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert headlines.cursor == headlines.count - 1
+        await pilot.press("question_mark")
+        await settle(pilot)
+        console = Console(width=120, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(app.screen.query_one("#help-keys", Static).content)
+        shown = [" ".join(line.split()) for line in console.export_text().splitlines()]
+        assert "J Down list.down" in shown and "pgdn Page down list.page_down" in shown
+        assert "^e Last list.last" in shown  # the keys as [keys] left them
+        assert any(line.endswith("Top article.top") for line in shown)

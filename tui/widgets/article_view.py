@@ -84,16 +84,16 @@ class ArticleView(ThumbView, can_focus=True):
     """Scrollable story text in a column of readable width (centred when the CSS says so)."""
 
     BINDINGS = [
-        Binding("j,down", "scroll_down", "Down", show=False),
-        Binding("k,up", "scroll_up", "Up", show=False),
+        Binding("j,down", "scroll_down", "Down", show=False, id="article.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="article.up"),
         Binding("space", "page_or_next", "Page down, at the end the next story", show=False, id="article.page"),
-        Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
-        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
-        Binding("g,home", "scroll_home", "Top", show=False),
-        Binding("G,end", "scroll_end", "Bottom", show=False),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="article.half_page_down"),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="article.half_page_up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="article.top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="article.bottom"),
         Binding("n", "match(1)", "Next match/unread", id="article.next_match"),
         Binding("N", "match(-1)", "Prev match/unread", id="article.previous_match"),
-        Binding("escape", "back", "Back to list"),
+        Binding("escape", "back", "Back to list", id="article.back"),
     ]
     COMPONENT_CLASSES = {"article-view--thumb"}
 

@@ -100,15 +100,16 @@ class HeadlineList(ThumbView, can_focus=True):
     """Headlines with source and date, newest first; Enter or a click opens one."""
 
     BINDINGS = [
-        Binding("down,j", "cursor_down", "Down", show=False),
-        Binding("up,k", "cursor_up", "Up", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("ctrl+d", "half_page(1)", "Half page down", show=False),
-        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False),
-        Binding("enter", "open", "Open"),
+        # Ids, so [keys] rebinds the movement keys too (`?` shows them).
+        Binding("down,j", "cursor_down", "Down", show=False, id="list.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="list.up"),
+        Binding("home,g", "first", "First", show=False, id="list.first"),
+        Binding("end,G", "last", "Last", show=False, id="list.last"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="list.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="list.page_up"),
+        Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="list.half_page_down"),
+        Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="list.half_page_up"),
+        Binding("enter", "open", "Open", id="list.open"),
     ]
     COMPONENT_CLASSES = {
         "headline-list--cursor",
