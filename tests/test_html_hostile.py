@@ -113,7 +113,7 @@ def test_photo_checks() -> None:
     assert check_photo(png_bytes()).ext == "png"
     with pytest.raises(NotAPhoto, match="decompression bomb"):
         check_photo(_png_header(30_000, 30_000) + b"\x00\x00\x00\x00IEND\xaeB`\x82")
-    with pytest.raises(NotAPhoto, match="not an image"):
+    with pytest.raises(NotAPhoto, match=r"^an SVG drawing, not a photo$"):
         check_photo(b"<svg xmlns='http://www.w3.org/2000/svg'></svg>")
     with pytest.raises(NotAPhoto, match="too large"):
         check_photo(png_bytes(), max_bytes=10)
@@ -153,3 +153,25 @@ def test_any_markup_gives_an_article_or_no_article_text(pieces: list[str]) -> No
     for text in [article.headline, *article.body, article.url or ""]:
         assert "\x1b" not in text and "\x00" not in text and "\u202e" not in text
     assert not (article.url or "").startswith("javascript:")
+
+
+SVG_LOGO = (b'\xef\xbb\xbf<?xml version="1.0" encoding="UTF-8"?>\n<!-- a made-up logo -->\n'
+            b'<!DOCTYPE svg PUBLIC "-//W3C//DTD SVG 1.1//EN" "http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd">\n'
+            b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>')
+
+
+def test_an_svg_photo_is_refused_as_a_drawing_not_as_not_an_image(tmp_path: Path) -> None:
+    """A page's photo file that is an SVG was refused as "not an image", as if the file were
+    something else entirely; the import's note and the reader's placeholder say what it is."""
+    from broadsheet.store.feeds.photos import FINAL
+    from tests.html_pages import save_complete
+
+    page = save_complete(tmp_path, SVG_LOGO)
+    (item,) = read_source(page)
+    assert item.article is not None and item.photos == ()
+    assert "photo 1 not kept: an SVG drawing, not a photo" in item.note
+    assert item.article.images[0].problem == "not kept: an SVG drawing, not a photo"
+    assert any(final in item.article.images[0].problem for final in FINAL)  # a feed does not download it again
+    # a web page sent in a photo's place is still "not an image", an icon drawn in it or not
+    with pytest.raises(NotAPhoto, match=r"^not an image$"):
+        check_photo(b"<!doctype html><html><body><svg><circle r='2'/></svg></body></html>")

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
+from broadsheet.store.storage.photos import looks_like_svg
+
 #: Our own cap, below Pillow's bomb guard (which warns at 89 M pixels and refuses at 179 M):
 #: the largest picture decoded for display. A news photo is a few megapixels; checked from
 #: the header, before any pixel is decoded.
@@ -21,11 +23,6 @@ MAX_FILE_BYTES = 32 * 1024 * 1024
 
 class Unshowable(Exception):
     """The photo cannot be drawn; ``str()`` says why, for the placeholder."""
-
-
-def _sniff_svg(head: bytes) -> bool:
-    text = head.lstrip(b"\xef\xbb\xbf \t\r\n").lower()
-    return text.startswith(b"<svg") or (text.startswith(b"<?xml") and b"<svg" in text) or b"<svg" in text[:512]
 
 
 def load_picture(path: Path, box: tuple[int, int], background: tuple[int, int, int] = (0, 0, 0)) -> Image.Image:
@@ -42,7 +39,7 @@ def load_picture(path: Path, box: tuple[int, int], background: tuple[int, int, i
             raise Unshowable(f"too large to draw ({size // (1024 * 1024)} MB)")
         with path.open("rb") as handle:
             head = handle.read(1024)
-            if _sniff_svg(head):
+            if looks_like_svg(head):
                 raise Unshowable("an SVG drawing; not drawn in the terminal")
             handle.seek(0)
             try:

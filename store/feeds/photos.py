@@ -51,7 +51,7 @@ _STATUS = {401: "needs a login (401)", 403: "refused (403)", 404: "not found (40
 PER_FEED = 500  # photos downloaded per feed and fetch: a feed naming thousands cannot keep a fetch busy
 #: Problems that asking again does not cure: a stored story's photo that failed so is not
 #: downloaded again when the entry comes again (a timeout, a refused connection, a 5xx are).
-FINAL = ("not found (404)", "gone (410)", "not an image", "decompression bomb", "an image format")
+FINAL = ("not found (404)", "gone (410)", "not an image", "decompression bomb", "an image format", "an SVG drawing")
 
 
 def _problem(text: str) -> str:

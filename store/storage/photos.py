@@ -40,6 +40,22 @@ class NotAPhoto(ValueError):
     """The bytes are not a photo Broadsheet keeps; the message says why."""
 
 
+#: Why an SVG is refused: a drawing (a logo, an icon, a chart), which Pillow cannot read, was
+#: said to be "not an image", as if the page or the server had sent the wrong file.
+SVG_REFUSED = "an SVG drawing, not a photo"
+
+
+#: An SVG file's start: an XML declaration, comments and an SVG doctype may come before ``<svg``
+#: (an HTML page with an icon drawn in it is not one: its first element is ``<html>``).
+_SVG_START = re.compile(rb"(?:<\?xml[^>]*>|<!--.*?-->|<!doctype\s+svg[^>\[]*(?:\[.*?\])?\s*>|\s)*<svg[\s>/]",
+                        re.IGNORECASE | re.DOTALL)
+
+
+def looks_like_svg(head: bytes) -> bool:
+    """Whether a file's first bytes are an SVG drawing."""
+    return _SVG_START.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
+
+
 @dataclass(frozen=True, slots=True)
 class Photo:
     """A checked photo, ready to be kept: its digest, file extension and bytes."""
@@ -69,7 +85,7 @@ def too_large(size: int, limit: int) -> str:
 
 
 def check_photo(data: bytes, max_bytes: int | None = None) -> Photo:
-    """The photo in ``data``, or NotAPhoto with the reason (too large, not an image, a bomb)."""
+    """The photo in ``data``, or NotAPhoto with the reason (too large, not an image, an SVG, a bomb)."""
     max_bytes = max_photo_bytes() if max_bytes is None else max_bytes
     if not data:
         raise NotAPhoto("empty")
@@ -93,7 +109,7 @@ def check_photo(data: bytes, max_bytes: int | None = None) -> Photo:
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
         raise NotAPhoto(f"refused as a decompression bomb ({exc})") from None
     except UnidentifiedImageError:
-        raise NotAPhoto("not an image") from None
+        raise NotAPhoto(SVG_REFUSED if looks_like_svg(data[:1024]) else "not an image") from None
     except (OSError, ValueError, SyntaxError, EOFError) as exc:
         raise NotAPhoto(f"a damaged image ({exc})") from None
     ext = _EXTENSIONS.get(kind)
