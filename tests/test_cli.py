@@ -349,3 +349,16 @@ def test_a_delete_cut_short_is_finished_by_any_writer_before_it_writes(tmp_path:
     after = Store(folder)
     assert {m.id for m in after.stories()} == expected and len(after) == len(expected)
     assert all(after.article(sid).headline for sid in expected)
+
+
+def test_untag_of_a_tag_the_story_lacks_says_so(cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    ferry = next(m for m in Store(cli_store).stories() if m.headline.startswith("Harbour"))
+    base = ["--store", str(cli_store)]
+    assert main([*base, "tag", ferry.id, "transport", "harbour"]) == 0
+    capsys.readouterr()
+    assert main([*base, "untag", ferry.id, "harbour", "trasport"]) == 1  # a typo is not done
+    said = capsys.readouterr()
+    assert "has no tag 'trasport'" in said.err and "harbour" not in said.err
+    assert "tags now transport" in said.out  # the tag it had is taken off all the same
+    assert main([*base, "untag", ferry.id, "transport"]) == 0
+    assert capsys.readouterr().err == ""

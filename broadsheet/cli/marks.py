@@ -128,8 +128,13 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         sid = store.resolve(args.story)
         tags = [normalise_tag(t) for t in args.tags]
         change = {"add": tags} if command == "tag" else {"remove": tags}
+        had = store.user.get(sid).tags
         state = store.user.edit_tags([sid], **change)[sid]
         out.print(Text(f"{sid[:10]}: tags now {', '.join(state.tags) or '(none)'}"))
+        absent = [t for t in dict.fromkeys(tags) if t not in had] if command == "untag" else []
+        if absent:  # a typo ("trasport") must not pass for done, as `feeds remove` of no such feed does not
+            err.print(Text(f"broadsheet: {sid[:10]} has no tag {', '.join(map(repr, absent))}", style="red"))
+            return 1
         return 0
     if command in ("bookmark", "unbookmark"):
         for ref in args.stories:
