@@ -362,3 +362,23 @@ def test_untag_of_a_tag_the_story_lacks_says_so(cli_store: Path, capsys: pytest.
     assert "tags now transport" in said.out  # the tag it had is taken off all the same
     assert main([*base, "untag", ferry.id, "transport"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_search_takes_a_leading_minus_word_as_the_query_says(cli_store: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """`search -ferry` is the README's "leave out ferry", not an unknown option."""
+    base = ["--store", str(cli_store)]
+    for argv in (["search", "-ferry"], ["search", "-ferry", "--json"], ["search", "--limit", "5", "-ferry"],
+                 ["search", "--json", "--", "-ferry"], ["search", "-ferry", "--limit=5", "--json"]):
+        capsys.readouterr()
+        assert main([*base, *argv]) == 0, argv
+        found = capsys.readouterr().out
+        assert "bridge" in found.lower() and "ferry" not in found.lower(), argv
+    capsys.readouterr()
+    assert main([*base, "search", "--json", "harbour", "-bridge"]) == 0
+    assert [json.loads(line)["headline"][:7] for line in capsys.readouterr().out.splitlines()] == ["Harbour"]
+    with pytest.raises(SystemExit):  # a misspelt option is still one, and a query is still needed
+        main([*base, "search", "-ferry", "--jsn"])
+    with pytest.raises(SystemExit):
+        main([*base, "search", "--json"])
+    assert "required: QUERY" in capsys.readouterr().err

@@ -94,7 +94,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; whatever goes wrong ends in a message and an exit status, never a traceback."""
     pause_start()  # no garbage collection until the reader's first paint (BroadsheetApp), or the command is known
     try:
-        args = build_parser().parse_args(argv)
+        from broadsheet.cli.searching import words_last
+
+        args = build_parser().parse_args(words_last(list(sys.argv[1:] if argv is None else argv)))
         if (args.command or "run") != "run":
             resume_after_start()
         return _run(args)

@@ -10,6 +10,7 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
+from itertools import islice
 from typing import TYPE_CHECKING
 
 import orjson
@@ -42,11 +43,43 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         "search", help="search the stories (full text, for scripts)",
         description='Search the store. Query: words (all must match), "exact phrase", -word, OR, prefix*, '
                     "headline: body: caption: by: source: agency: tag: is:bookmarked is:unread "
-                    "after:YYYY-MM-DD before:YYYY-MM-DD sort:date. Put -- before a query that starts with -.")
+                    "after:YYYY-MM-DD before:YYYY-MM-DD sort:date.")
     search.add_argument("query", nargs="+", metavar="QUERY", help="the query (several arguments are joined)")
     search.add_argument("--json", action="store_true", help="one JSON object per result (JSON Lines)")
     search.add_argument("--limit", type=_limit, default=20, metavar="N", help="at most N results (default 20, 0: all)")
     commands.add_parser("reindex", help="rebuild the search index from the store")
+
+
+#: The search options that take a value (``--limit N``): the next argument is not a query word.
+VALUE_OPTIONS = ("--limit",)
+
+
+def words_last(argv: list[str]) -> list[str]:
+    """``broadsheet`` arguments with the query words of ``search`` after a ``--``, so ``-word``
+    (the query language's "leave out", as the README writes it) is a word and not an unknown option.
+
+    Only the top-level ``--store DIR`` may come before the command. Arguments that start with
+    ``--`` and ``-h`` stay options (``--json``, ``--limit 5``, a misspelt ``--jsn`` is still an error).
+    """
+    at = 0
+    while at < len(argv) and argv[at].startswith("-") and argv[at] != "--":
+        takes_value = "=" not in argv[at] and len(argv[at]) > 2 and "--store".startswith(argv[at])
+        at += 2 if takes_value else 1
+    if at >= len(argv) or argv[at] != "search":
+        return argv
+    options: list[str] = []
+    words: list[str] = []
+    rest = iter(argv[at + 1:])
+    for arg in rest:
+        if arg == "--":
+            words.extend(rest)
+        elif arg == "-h" or arg.startswith("--"):
+            options.append(arg)
+            if arg in VALUE_OPTIONS or any(len(arg) > 2 and o.startswith(arg) for o in VALUE_OPTIONS):
+                options.extend(islice(rest, 1))
+        else:
+            words.append(arg)
+    return [*argv[: at + 1], *options, "--", *words] if words else [*argv[: at + 1], *options]
 
 
 def run(store: Store, args: argparse.Namespace) -> int:
