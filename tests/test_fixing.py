@@ -109,6 +109,22 @@ def test_reparse_of_a_story_whose_file_is_gone_says_so(store: Store, tmp_path: P
     assert Store(store.folder).meta(sid) is not None
 
 
+def test_reparse_all_skips_the_stories_fetched_from_feeds(store: Store, tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A feed's story has an address, not a file: `fetch` reads it again, reparse leaves it
+    (it listed each as failed, its address cut to "http:/127.0.0.1...", and exited 1)."""
+    (tmp_path / "ferry.txt").write_text(FERRY_DUMP)
+    import_paths(store, [tmp_path / "ferry.txt"])
+    fetched = store.add([(make_article(n), "http://127.0.0.1:8765/rss.xml") for n in range(2)])
+    assert main(["--store", str(store.folder), "reparse", "--all"]) == 0
+    said = capsys.readouterr().err
+    assert "2 skipped (fetched from feeds" in said and "0 failed" in said
+    assert "http:/" not in said and "failed:" not in said
+    assert main(["--store", str(store.folder), "reparse", fetched[0]]) == 0
+    assert "1 skipped" in capsys.readouterr().err
+    assert all(Store(store.folder).meta(sid) is not None for sid in fetched)
+
+
 def test_import_records_the_parser_version(store: Store, tmp_path: Path) -> None:
     (tmp_path / "ferry.txt").write_text(FERRY_DUMP)
     import_paths(store, [tmp_path / "ferry.txt"])

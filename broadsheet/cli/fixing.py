@@ -20,7 +20,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     rm.add_argument("stories", nargs="+", metavar="STORY", help="story ids or unique prefixes (see `broadsheet list`)")
     reparse = commands.add_parser("reparse", help="read stories' source files again with today's parser")
     which = reparse.add_mutually_exclusive_group(required=True)
-    which.add_argument("--all", action="store_true", help="every story whose source file is still there")
+    which.add_argument("--all", action="store_true",
+                       help="every story imported from a file (stories fetched from feeds are skipped: "
+                            "`broadsheet fetch` reads them again)")
     which.add_argument("--stale", action="store_true", help="stories made by an older parser")
     which.add_argument("stories", nargs="*", default=[], metavar="STORY")
 
@@ -60,6 +62,8 @@ def _reparse(store: Store, args: argparse.Namespace, ids: list[str]) -> int:
     moved = sum(1 for o in report.outcomes if o.status == "updated" and o.new_id != o.story_id)
     summary = Text(f"{report.count('updated')} re-read with changes ({moved} under a new id, marks kept), "
                    f"{report.count('unchanged')} unchanged, ")
+    if report.count("skipped"):
+        summary.append(f"{report.count('skipped')} skipped (fetched from feeds: `broadsheet fetch` reads them again), ")
     summary.append(f"{report.count('failed')} failed", style="red bold" if report.count("failed") else "")
     err.print(summary)
     for outcome in report.outcomes:

@@ -23,7 +23,7 @@ from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.sourcepath import Cleaned, found_again, is_file, safe_text
 
-Status = Literal["updated", "unchanged", "failed"]
+Status = Literal["updated", "unchanged", "failed", "skipped"]  # skipped: a feed's story
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,7 +82,8 @@ BATCH = 500
 
 def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_MAX_BYTES,
             on_step: Callable[[int], None] | None = None) -> ReparseReport:
-    """Re-read the source files of ``story_ids`` and store what today's parser makes of them,
+    """Re-read the source files of ``story_ids`` and store what today's parser makes of them
+    (stories fetched from a feed have no file: they are skipped, as ``fetch`` reads them again),
     a batch at a time: each batch is stored and indexed before the next is read on (a million
     stale stories are never held at once), through one pool of parse workers for the whole run."""
     report = ReparseReport()
@@ -100,6 +101,10 @@ def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_
         while chunk_ids := list(islice(ids, BATCH)):
             found = store.metas(chunk_ids)
             for meta in (found[sid] for sid in chunk_ids if sid in found):
+                if meta.file and not fields.rereadable(meta.file):  # a feed's address: `fetch` reads it again
+                    report.outcomes.append(Reparsed(meta.id, "skipped", reason="fetched from a feed"))
+                    step(1)
+                    continue
                 path = _source(meta, folders)
                 if isinstance(path, str):
                     report.outcomes.append(Reparsed(meta.id, "failed", reason=path))
