@@ -252,6 +252,27 @@ class Subscriptions:
 
             self._table.apply(drop)
 
+    def fetch_whole(self, urls: Iterable[str]) -> list[str]:
+        """Forget the ETag and Last-Modified of the feeds at ``urls`` (a feed's stories lost their
+        text in a damaged store): the next fetch downloads them whole, not a 304 that stores
+        nothing. Returns the addresses no subscription has (its key or its address now)."""
+        wanted = {normal_url(url): url for url in urls}
+        found: set[str] = set()
+
+        def change(table: dict[str, Any]) -> None:
+            for sid, doc in table.items():
+                sub = Subscription.from_doc(doc)
+                here = {normal_url(sub.url), normal_url(sub.key)} & wanted.keys()
+                if here:
+                    found.update(here)
+                    sub.etag = sub.modified = ""
+                    table[sid] = sub.to_doc()
+
+        if self.path.exists():
+            with self.store.lock:
+                self._table.apply(change)
+        return [url for key, url in wanted.items() if key not in found]
+
     def save(self, subs: Iterable[Subscription],
              merged: Iterable[tuple[Subscription, Subscription]] = ()) -> None:
         """Write back changed subscriptions (after a fetch); ones removed meanwhile stay removed.

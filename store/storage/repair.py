@@ -13,7 +13,9 @@ Then, per file:
 - a story body that is missing is read again from the story's source file, when that
   file still exists and still parses to the same story (an old store's relative path is
   also tried under each source path given), or from any file given on the command line
-  that parses to it;
+  that parses to it; a story fetched from a feed has no file: its feed is downloaded whole
+  by the next ``fetch`` (its ETag and Last-Modified forgotten), which brings the body back
+  while the feed still carries the story;
 - stories whose index entry was lost but whose body survives get their entry back from
   any source file given on the command line that parses to them (on every run, so the
   ``repair PATH...`` a first run advises still finds them);
@@ -168,6 +170,7 @@ class _Repair:
         self._restored = 0  # story records brought back from source files
         self._lost_bodies = 0
         self._folders: Cleaned = {}  # names of the folders of lost source files (see found_again)
+        self.feeds_lost: dict[str, int] = {}  # feed address -> stories of it whose body is lost
         self._now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     # -- reading, with damage noted ------------------------------------------------------
@@ -207,6 +210,7 @@ class _Repair:
         self._keys = array("Q", sorted(self._keys))
         self.check_bodies()
         self._say_orphans()
+        self._say_feeds_lost()
         if self._lost_bodies > NAMED:
             self.report.lost.append(f"bodies: {self._lost_bodies - NAMED} more stories lost their body and their "
                                     "source file is gone or has changed; run `broadsheet repair PATH...` with their "
@@ -381,12 +385,25 @@ class _Repair:
                 "run `broadsheet repair PATH...` with their source files to bring them back"
             )
 
+    def _say_feeds_lost(self) -> None:
+        """The stories fetched from feeds that lost their body, a line a feed (their feeds are
+        downloaded whole at the next fetch: see :func:`repair_store`)."""
+        for url, count in sorted(self.feeds_lost.items()):
+            self.report.lost.append(
+                f"bodies of {count} stor{'y' if count == 1 else 'ies'} fetched from the feed {url}: the next "
+                "`broadsheet fetch` brings back the text of those the feed still carries (a story it no longer "
+                "carries keeps its headline and details, without its text)")
+
     def restore_bodies(self, number: int, records: dict[str, Any], bodies: dict[str, Any] | None) -> bool:
         """Missing bodies of this shard read again from each story's source file (``bodies``:
         ``None`` for a damaged shard left alone); True when one was."""
         changed = False
         for sid, meta in records.items():
             if bodies is not None and sid in bodies:
+                continue
+            file = _source_file(meta)
+            if file and not fields.rereadable(file):  # a feed's address: fetch brings it back, not a file
+                self.feeds_lost[file] = self.feeds_lost.get(file, 0) + 1
                 continue
             source = None if bodies is None else self._source_of(sid, meta)
             if source is not None:
@@ -484,7 +501,8 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
     with store.lock:
         unfinished = mark.exists()
         atomic_write_bytes(mark, orjson.dumps({"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
-        report = _Repair(store, sources, on_progress).run()
+        repair = _Repair(store, sources, on_progress)
+        report = repair.run()
         if unfinished:
             report.actions.append("an earlier repair was stopped part way: the directory and search index are "
                                   "rebuilt")
@@ -498,11 +516,24 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         if mended or listing is not None:
             store.write_listing()  # now, not at the next reader's start (at 1,000,000 stories about 40 s)
         _check_photos(store, report, on_progress)
+    if repair.feeds_lost:
+        _fetch_whole(store, repair.feeds_lost, report)
     report.temps_removed = len(store.lock.removed_temps) + len(store.marks_lock.removed_temps)
     if mended:
         _rebuild_search_index(folder, report, on_progress)
     mark.unlink(missing_ok=True)
     return report
+
+
+def _fetch_whole(store: Store, feeds: dict[str, int], report: RepairReport) -> None:
+    """Have the next fetch download ``feeds`` whole (their ETag and Last-Modified forgotten: a
+    304 would store nothing), so it gives their stories' lost bodies back; a feed no longer
+    subscribed is said."""
+    from broadsheet.store.feeds.subscriptions import Subscriptions  # (feeds build on the storage)
+
+    for url in Subscriptions(store).fetch_whole(feeds):
+        report.lost.append(f"the feed {url} is no longer subscribed: `broadsheet feeds add {url}` and then "
+                           "`broadsheet fetch` bring back the text of the stories it still carries")
 
 
 def _check_photos(store: Store, report: RepairReport, on_progress: Progress | None) -> None:

@@ -1,0 +1,47 @@
+"""``repair`` of a store whose stories fetched from feeds lost their text: it says that the next
+``fetch`` brings them back, and that fetch does (their feeds are downloaded whole, not a 304)."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from broadsheet.cli.main import main
+from broadsheet.store.feeds.fetch import fetch
+from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.storage.db import Store
+from tests.factories import make_article
+from tests.feeds import rss_feed
+from tests.test_feeds_fetch import FAST, conditional
+
+
+def test_repair_sends_feed_stories_to_fetch_and_fetch_brings_their_text_back(
+        store: Store, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    server.expect_request("/rss.xml").respond_with_handler(conditional(rss_feed(3)))
+    url = server.url_for("/rss.xml")
+    Subscriptions(store).add([url])
+    fetch(store, settings=FAST)
+    ids = [m.id for m in store.stories()]
+    assert len(ids) == 3 and Subscriptions(store).all()[0].etag
+    shutil.rmtree(store.folder / "bodies")  # a disk fault: every story's text gone
+    assert main(["--store", str(store.folder), "repair"]) == 1
+    said = capsys.readouterr().err
+    assert f"bodies of 3 stories fetched from the feed {url}: the next `broadsheet fetch` brings back" in said
+    assert "repair PATH" not in said and "http:/1" not in said  # an address is not a file to look for
+    [result] = fetch(Store(store.folder), settings=FAST).results
+    assert result.outcome == "new" and result.updated == 3  # downloaded whole, not answered 304
+    fresh = Store(store.folder)
+    assert all(fresh.article(sid).body for sid in ids)  # type: ignore[union-attr]
+
+
+def test_repair_of_a_feed_no_longer_subscribed_says_how_to_get_it_back(
+        store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    url = "http://127.0.0.1:9/gone.xml"
+    store.add([(make_article(1), url)])
+    shutil.rmtree(store.folder / "bodies")
+    assert main(["--store", str(store.folder), "repair"]) == 1
+    said = capsys.readouterr().err
+    assert f"bodies of 1 story fetched from the feed {url}" in said
+    assert f"`broadsheet feeds add {url}`" in said
