@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from broadsheet.cli.piped import print_table
 from broadsheet.cli.safe import shown
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, Subscriptions, check_url
 from broadsheet.store.model import normal_url
@@ -116,10 +117,10 @@ def list_command(store: Store, subs: Subscriptions, as_json: bool) -> int:
         stories, unread = counts[sub.id]
         health = Text(sub.health, style="green" if sub.health == "ok" else "red" if sub.errors else "yellow")
         label = Text(sub.name)
-        if sub.title:
-            label.append(f"\n{sub.url}", style="dim")
+        if sub.title:  # under its title in a terminal, beside it on the one line a pipe gets
+            label.append(("\n" if out.is_terminal else "  ") + sub.url, style="dim")
         table.add_row(label, str(unread), str(stories), Text(", ".join(sub.tags)), health)
-    out.print(table)
+    print_table(out, table)
     return 0
 
 

@@ -16,6 +16,7 @@ from rich.control import strip_control_codes
 from rich.table import Table
 from rich.text import Text
 
+from broadsheet.cli.piped import print_table
 from broadsheet.store.model import local_day
 from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.atomic import is_stream, write_output
@@ -71,15 +72,16 @@ def _row(meta: StoryMeta) -> Text:
     return text
 
 
-def _plain_row(meta: StoryMeta, width: int) -> str:
-    """:func:`_row` as Rich prints it without colours (to a pipe or a file): cut to ``width``
-    cells with an ellipsis. Rich took 52 of the 61 s that a million rows took to a pipe."""
+def _plain_row(meta: StoryMeta, width: int | None) -> str:
+    """:func:`_row` as Rich prints it without colours: cut to ``width`` cells with an ellipsis
+    (``None``: whole, to a pipe or a file, where a cut headline is lost to grep). Rich took
+    52 of the 61 s that a million rows took to a pipe."""
     line = strip_control_codes("".join(_columns(meta)))
     if "\t" in line:  # to tab stops, as Rich does (a stored text has none: it is normalised)
         text = Text(line)
         text.expand_tabs()
         line = text.plain
-    if (len(line) > width or not line.isascii()) and cell_len(line) > width:
+    if width is not None and (len(line) > width or not line.isascii()) and cell_len(line) > width:
         return set_cell_size(line, width - 1) + "…"
     return line
 
@@ -96,14 +98,15 @@ def print_rows(metas: Iterable[StoryMeta], *, json: Callable[[StoryMeta], str] |
     rows = iter(metas)
     printed = 0
     plain = out.color_system is None  # nothing to colour: the rows are cut as Rich cuts them, without it
-    width = out.width  # asked once: Rich asks the terminal and the environment every time
+    width = out.width if out.is_terminal else None  # asked once: Rich asks the terminal every time
     while batch := list(islice(rows, PRINT_BATCH)):
         if json is not None:
             sys.stdout.write("".join(map(json, batch)))
         elif plain:
             out.file.write("".join(_plain_row(m, width) + "\n" for m in batch))
         else:
-            out.print(Text("\n").join(_row(m) for m in batch), overflow="ellipsis", no_wrap=True)
+            out.print(Text("\n").join(_row(m) for m in batch), overflow="ellipsis", no_wrap=True,
+                      crop=width is not None)
         printed += len(batch)
     return printed
 
@@ -151,7 +154,10 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         table = Table.grid(padding=(0, 2))
         for tag, count in sorted(counts.items()):
             table.add_row(Text(str(count), justify="right"), Text(tag))
-        out.print(table if counts else Text("No tags yet.", style="dim"))
+        if counts:
+            print_table(out, table)
+        else:
+            out.print(Text("No tags yet.", style="dim"))
         return 0
     if command == "bookmarks":  # the bookmarked stories' rows, in the list's order
         print_rows(_bookmarked(store))

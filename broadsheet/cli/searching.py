@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from broadsheet.cli.marks import print_rows
+from broadsheet.cli.piped import print_table
 from broadsheet.store.model import local_day
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import LazyStates
@@ -112,12 +113,12 @@ def run(store: Store, args: argparse.Namespace) -> int:
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
     table.add_column("id", style="yellow", no_wrap=True)
     table.add_column("date", no_wrap=True)
-    table.add_column("source", style="dim", no_wrap=True, max_width=24)
+    table.add_column("source", style="dim", no_wrap=True, max_width=24 if out.is_terminal else None)
     table.add_column("headline", overflow="fold")
     for m in metas:
         table.add_row(Text(m.id[:10]), Text(local_day(m.published)), Text(m.source or ""), Text(m.headline))
     if metas:
-        out.print(table)
+        print_table(out, table)  # to a pipe: a line a story, nothing cut or wrapped
     return _said_count(err, len(metas), result.total)
 
 

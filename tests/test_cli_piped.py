@@ -1,0 +1,58 @@
+"""Output to a pipe: a line a row, nothing cut or wrapped, so ``grep`` finds every word
+(`list | grep -c WORD` gave 0 for a word past column 80, `search` wrapped each headline over
+lines, `feeds list` split addresses mid-word); a terminal keeps the tables."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.storage.db import Store
+from tests.factories import make_article
+
+LONG = ("Harbour council approves the new winter ferry timetable for the outer islands after a long "
+        "evening of debate in which the mayor spoke twice and {n} residents asked about the lighthouse")
+ADDRESS = "https://gazette.example/feeds/harbour-and-islands/very-long-section-name/rss-for-the-outer-islands.xml"
+
+
+@pytest.fixture
+def piped_store(tmp_path: Path) -> Path:
+    store = Store(tmp_path / "store")
+    ids = store.add([(make_article(n, headline=LONG.format(n=n)), f"made-up-{n}.txt") for n in range(3)])
+    store.user.edit_tags(ids, add=["a-rather-long-tag-about-ferries-and-timetables-" + "x" * 60])
+    Subscriptions(store).add([ADDRESS], titles={ADDRESS: "Harbour Gazette, the islands and the lighthouse"})
+    return store.folder
+
+
+def broadsheet(folder: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run([sys.executable, "-m", "broadsheet", "--store", str(folder), *args],
+                          capture_output=True, env={**os.environ, **(env or {})}, timeout=120, check=True)
+    return done.stdout.decode()
+
+
+def test_piped_rows_are_whole_lines(piped_store: Path) -> None:
+    listed = broadsheet(piped_store, "list").splitlines()
+    assert len(listed) == 3 and all("lighthouse" in line and "…" not in line for line in listed)
+    found = broadsheet(piped_store, "search", "lighthouse").splitlines()
+    assert len(found) == 4 and all("lighthouse" in line for line in found[1:])  # the header, a row a story
+    assert all(line == line.rstrip() for line in found)
+    feeds = broadsheet(piped_store, "feeds", "list").splitlines()
+    assert len(feeds) == 2 and "Harbour Gazette, the islands and the lighthouse" in feeds[1]
+    assert ADDRESS in feeds[1]
+    tags = broadsheet(piped_store, "tags").splitlines()
+    assert len(tags) == 1 and tags[0].endswith("x" * 60)
+
+
+def test_a_terminal_keeps_the_tables_fitted_to_its_width(piped_store: Path) -> None:
+    terminal = {"FORCE_COLOR": "1", "COLUMNS": "80", "NO_COLOR": ""}
+    listed = broadsheet(piped_store, "list", env=terminal).splitlines()
+    assert len(listed) == 3 and all("…" in line for line in listed)
+    found = broadsheet(piped_store, "search", "lighthouse", env=terminal).splitlines()
+    assert len(found) > 4  # headlines wrapped in their column
+    feeds = broadsheet(piped_store, "feeds", "list", env=terminal).splitlines()
+    assert len(feeds) > 2  # the address under the title
