@@ -386,3 +386,25 @@ def test_search_takes_a_leading_minus_word_as_the_query_says(cli_store: Path,
     with pytest.raises(SystemExit):
         main([*base, "search", "--json"])
     assert "required: QUERY" in capsys.readouterr().err
+
+
+def _help(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
+    with pytest.raises(SystemExit):
+        main([*argv, "--help"])
+    return " ".join(capsys.readouterr().out.split())  # argparse's line breaks joined
+
+
+def test_the_help_says_what_the_readme_says(capsys: pytest.CaptureFixture[str]) -> None:
+    from broadsheet.store.search.query import FIELD_NAMES
+
+    for command in ("import", "parse"):  # a page past --max-size is read up to it, not refused
+        said = _help(capsys, command)
+        assert "read up to it" in said and "refuse files" not in said
+    query = _help(capsys, "search")
+    assert all(f"{name}:" in query for name in FIELD_NAMES), query
+    assert all(word in query for word in ("NOT word", "AND", "-(cafe OR bridge)", "OR", "prefix*"))
+    assert "cache.db" in _help(capsys, "feeds")
+    assert "--host" in _help(capsys, "serve")
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    assert "`broadsheet parse --json FILE... [--max-size 5MB]`" in readme
+    assert "[--host localhost]" in readme

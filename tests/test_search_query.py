@@ -92,7 +92,7 @@ def test_unknown_field_is_plain_text() -> None:
                                   "NOT title:x", "captoin:x", "sources:x"])
 def test_a_mistyped_field_says_which_fields_there_are(text: str) -> None:
     # Searched as words before, and found nothing with no hint why.
-    fields = r"\(fields: headline, body, caption, by, source, agency, feed, tag\)"
+    fields = r"\(fields: headline, body, caption, by, author, source, agency, feed, tag, is, after, before, sort\)"
     with pytest.raises(QueryError, match=r"No field \w+: " + fields):
         parse_query(text)
 

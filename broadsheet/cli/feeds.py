@@ -36,7 +36,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help="JSON Lines for scripts")
     remove = actions.add_parser("remove", help="unsubscribe (the stories stay)")
     remove.add_argument("feeds", nargs="+", metavar="FEED", help="address, id or title")
-    imp = actions.add_parser("import", help="subscribe to the feeds of an OPML file or a newsboat urls file")
+    imp = actions.add_parser("import", help="subscribe to the feeds of an OPML file, a newsboat urls file or "
+                                            "newsboat's cache.db")
     imp.add_argument("file", type=Path, metavar="FILE")
     export = actions.add_parser("export", help="the subscriptions as OPML (or newsboat's urls file)")
     export.add_argument("--format", choices=("opml", "urls"), default="opml",

@@ -44,6 +44,11 @@ def _store_option(text: str) -> str:
     return text
 
 
+MAX_SIZE_HELP = ("a saved page (HTML, MHTML, a web archive's) larger than this is read up to it, and the "
+                 "summary says so; a larger text dump or JSON export is refused (default 5MB; a feed file may "
+                 "be up to 128 MB)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="broadsheet", description="A terminal reader for saved news stories.")
     parser.add_argument("--store", metavar="DIR", type=_store_option,
@@ -56,15 +61,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     imp = commands.add_parser("import", help="import saved news pages (files or folders)")
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
-    imp.add_argument("--max-size", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE",
-                     help="refuse files larger than this (default 5MB)")
+    imp.add_argument("--max-size", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE", help=MAX_SIZE_HELP)
 
     parse = commands.add_parser("parse", help="show how pages parse, without storing them")
     mode = parse.add_mutually_exclusive_group(required=True)
     mode.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
     mode.add_argument("--explain", action="store_true", help="each line of the page with its role and why")
     parse.add_argument("files", nargs="+", type=Path, metavar="FILE")
-    parse.add_argument("--max-size", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE")
+    parse.add_argument("--max-size", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE", help=MAX_SIZE_HELP)
 
     commands.add_parser("where", help="print the store folder")
     repair = commands.add_parser("repair", help="rebuild what can be rebuilt in a store with damaged files")
@@ -73,8 +77,9 @@ def build_parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="the config file: `broadsheet config path` prints where it is")
     config.add_argument("action", choices=("path", "check"), help="path: print it; check: report problems")
     serve = commands.add_parser("serve", help="serve the reader to a browser on localhost (textual-serve)")
-    serve.add_argument("--port", type=int, default=8000)
-    serve.add_argument("--host", default="localhost")
+    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--host", default="localhost",
+                       help="address to listen on (default localhost; another lets whoever reaches it use the store)")
     from broadsheet.cli import marks
 
     marks.add_parsers(commands)

@@ -42,9 +42,11 @@ def _limit(text: str) -> int:
 def add_parsers(commands: argparse._SubParsersAction) -> None:
     search = commands.add_parser(
         "search", help="search the stories (full text, for scripts)",
-        description='Search the store. Query: words (all must match), "exact phrase", -word, OR, prefix*, '
-                    "headline: body: caption: by: source: agency: tag: is:bookmarked is:unread "
-                    "after:YYYY-MM-DD before:YYYY-MM-DD sort:date.")
+        description='Search the store. Query: words (all must match, AND may join them), "exact phrase", '
+                    "-word or NOT word, OR, prefix*, parentheses after -, NOT or a field (-(cafe OR bridge), "
+                    "headline:(bridge OR cafe)); fields headline: body: caption: by: author: source: agency: "
+                    'feed:"Title" tag: ; filters is:bookmarked|unread|read after:YYYY-MM-DD before:YYYY-MM-DD '
+                    "sort:date|relevance.")
     search.add_argument("query", nargs="+", metavar="QUERY", help="the query (several arguments are joined)")
     search.add_argument("--json", action="store_true", help="one JSON object per result (JSON Lines)")
     search.add_argument("--limit", type=_limit, default=20, metavar="N", help="at most N results (default 20, 0: all)")

@@ -39,7 +39,12 @@ SortOrder = Literal["relevance", "date"]
 #: Field filters that search text, and the name each stands for.
 TEXT_FIELDS = {"headline": "headline", "body": "body", "caption": "caption", "by": "by", "author": "by",
                "source": "source", "agency": "agency", "feed": "source"}  # a feed's stories carry its title as source
-_FILTERS = {"is", "after", "before", "sort"}
+#: Filters that pick stories by their marks or date, or order them, with the values each takes.
+FILTERS = {"is": "is:bookmarked|unread|read", "after": "after:YYYY-MM-DD", "before": "before:YYYY-MM-DD",
+           "sort": "sort:date|relevance"}
+_FILTERS = set(FILTERS)
+#: Every name a query takes before a colon, in the order the error and `search --help` list them.
+FIELD_NAMES = (*TEXT_FIELDS, "tag", *FILTERS)
 MAX_TERMS = 64  # words, phrases, prefixes and tags in one query
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -204,8 +209,7 @@ def _lex(text: str) -> list[_Atom]:
                 atoms.append(_Atom("term", _text_term(value, quoted, where, negated)))
         else:
             if colon and _looks_like_a_field(key, value or text[i:i + 1]):
-                raise QueryError(f"No field {name[:12]}: (fields: headline, body, caption, by, source, agency, "
-                                 "feed, tag)")
+                raise QueryError(f"No field {name[:12]}: (fields: {', '.join(FIELD_NAMES)})")
             atoms.append(_Atom("term", _text_term(chunk, False, None, negated)))
     if not_before:
         raise QueryError("NOT needs a word after it")
