@@ -45,3 +45,20 @@ def test_repair_of_a_feed_no_longer_subscribed_says_how_to_get_it_back(
     said = capsys.readouterr().err
     assert f"bodies of 1 story fetched from the feed {url}" in said
     assert f"`broadsheet feeds add {url}`" in said
+
+
+def test_feed_stories_that_lost_their_records_come_back_with_the_next_fetch(
+        store: Store, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    server.expect_request("/rss.xml").respond_with_handler(conditional(rss_feed(3)))
+    Subscriptions(store).add([server.url_for("/rss.xml")])
+    fetch(store, settings=FAST)
+    ids = sorted(m.id for m in store.stories())
+    (store.folder / "meta" / "000000.json").unlink()  # every story record gone, the bodies left
+    assert main(["--store", str(store.folder), "repair"]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert "3 stories have a body but lost their story record" in said
+    assert "stories fetched from feeds: the next `broadsheet fetch` brings back" in said
+    fetch(Store(store.folder), settings=FAST)  # the feed downloaded whole, not answered 304
+    fresh = Store(store.folder)
+    assert sorted(m.id for m in fresh.stories()) == ids
+    assert all(fresh.article(sid).body for sid in ids)  # type: ignore[union-attr]

@@ -382,8 +382,14 @@ class _Repair:
             self.report.lost.append(
                 f"meta: {self._orphans} stories have a body but lost their story record "
                 f"(ids {', '.join(self._orphan_ids)}{'...' if self._orphans > 5 else ''}); "
-                "run `broadsheet repair PATH...` with their source files to bring them back"
+                "run `broadsheet repair PATH...` with their source files to bring them back (stories fetched "
+                "from feeds: the next `broadsheet fetch` brings back those their feed still carries)"
             )
+
+    @property
+    def orphans(self) -> int:
+        """Bodies left without a story record (their feed, if any, is not known)."""
+        return self._orphans
 
     def _say_feeds_lost(self) -> None:
         """The stories fetched from feeds that lost their body, a line a feed (their feeds are
@@ -518,6 +524,11 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         _check_photos(store, report, on_progress)
     if repair.feeds_lost:
         _fetch_whole(store, repair.feeds_lost, report)
+    if repair.orphans:  # which feeds they came from went with their records: every feed downloaded whole
+        from broadsheet.store.feeds.subscriptions import Subscriptions
+
+        subs = Subscriptions(store)
+        subs.fetch_whole(sub.url for sub in subs.all())
     report.temps_removed = len(store.lock.removed_temps) + len(store.marks_lock.removed_temps)
     if mended:
         _rebuild_search_index(folder, report, on_progress)
