@@ -91,3 +91,23 @@ async def test_quitting_during_the_step_cuts_it_short_and_leaves_it_to_the_next_
     assert not addresses.is_current(store.folder)
     Store(store.folder).update_addresses()  # the store is not left locked
     assert addresses.is_current(store.folder)
+
+
+def test_a_feeds_import_that_retitles_stored_stories_draws_the_address_bar(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A urls file's "~Title" rewrites the feed's stored stories: the step ran unseen there."""
+    from broadsheet.cli import feeds as feeds_cli
+    from tests.test_feeds_movein import newsboat_cache
+
+    folder = tmp_path / "store"
+    assert main(["--store", str(folder), "import", str(newsboat_cache(tmp_path / "cache.db",
+                                                                      "https://gazette.example/rss"))]) == 0
+    (folder / addresses.ADDRESSES).unlink()
+    urls = tmp_path / "urls"
+    urls.write_text('https://gazette.example/rss "~My Gazette"\n')
+    drawn = io.StringIO()
+    monkeypatch.setattr(feeds_cli, "err", Console(file=drawn, force_terminal=True, width=120, color_system=None))
+    assert main(["--store", str(folder), "feeds", "import", str(urls)]) == 0
+    text = drawn.getvalue()
+    assert "Updating addresses" in text and text.index("Updating addresses") < text.index("feed's title")
+    assert Store(folder).addresses_current

@@ -199,6 +199,7 @@ def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[s
     them to its new ones; each feed with its new tags and the titles its stories may carry.
     ``new_since``: tags go only to the stories first stored since then (a cache imported
     again does not put back a tag the user took off one of its stories)."""
+    from broadsheet.cli.progress import update_addresses  # rich.progress: not when the reader parses its arguments
     from broadsheet.store.feeds.feedstories import (
         done_following,
         feed_stories,
@@ -211,6 +212,7 @@ def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[s
              if tags or any(name and name != sub.title for name in names)]
     if not feeds:
         return
+    update_addresses(err, store)  # retitling writes stories: the store's one-time step, with its bar
     note_following(store, feeds, file, new_since)  # done again by the next import if this one is cut short
     stories = feed_stories(store, [(sub, [*names, sub.title]) for sub, _, names in feeds], file)
     tagged = tag_stories(store, [([m for m in stories[sub.id] if new_since is None or m.imported >= new_since], tags)
