@@ -235,7 +235,10 @@ def time_order(published: str) -> str:
     value = _moment(published, local=False)
     if value is None or value.tzinfo is None:
         return published
-    return value.astimezone(dt.UTC).isoformat()
+    try:
+        return value.astimezone(dt.UTC).isoformat()
+    except OverflowError:  # "9999-12-31T23:00-05:00": past the last moment Python holds
+        return published
 
 
 def _moment(published: str, local: bool) -> dt.datetime | None:
@@ -243,6 +246,6 @@ def _moment(published: str, local: bool) -> dt.datetime | None:
     when it is no ISO date."""
     try:
         value = dt.datetime.fromisoformat(published)
-    except ValueError:
+        return value.astimezone() if local and value.tzinfo is not None else value
+    except (ValueError, OverflowError):  # no ISO date, or one the local zone takes past year 9999 or before 1
         return None
-    return value.astimezone() if local and value.tzinfo is not None else value

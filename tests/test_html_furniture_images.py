@@ -105,6 +105,9 @@ PHOTOS = {
     "photo in a box for paying readers": (
         '<div class="subscriber-content"><figure><img src="https://coast.example/p.jpg">'
         "<figcaption>Queues at the slipway before the change.</figcaption></figure></div>"),
+    "photo linked to an address no browser could follow": (
+        '<figure><a href="http://[oops/other-story"><img src="http://[oops/p.jpg" width="800" height="600"></a>'
+        "<figcaption>Queues at the slipway before the change.</figcaption></figure>"),
     "live-blog photo captioned with a time and credited": (
         '<figure><img src="https://coast.example/p.jpg"><figcaption>10:45 Queues at the slipway before the change. '
         "(Ann Tey/Coast Herald)</figcaption></figure>"),

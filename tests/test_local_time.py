@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.cli.main import main
-from broadsheet.store.model import display_date
+from broadsheet.store.model import display_date, local_day
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.format import byline
 from broadsheet.tui.widgets.headline_list import row_tail
@@ -66,3 +66,16 @@ def test_the_command_lines_lists_give_the_local_day_as_the_reader_does(
         assert main([*base, *command]) == 0
         stored = {row["source"]: row["published"] for row in map(json.loads, capsys.readouterr().out.splitlines())}
         assert stored == times, command
+
+
+@pytest.mark.parametrize("published", ["9999-12-31T23:00:00-05:00", "0001-01-01T00:00:00+05:00"])
+def test_a_date_at_the_ends_of_time_is_listed_and_shown_as_written(
+        in_tokyo: None, store: Store, published: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """Read in UTC or in Tokyo, the moment is past what Python holds: a saved page dated so
+    crashed every later list of the store."""
+    (sid,) = store.add([(make_article(1, published=published), "ends.html")])
+    store.write_listing()
+    assert [m.id for m in Store(store.folder).catalogue()] == [sid]
+    assert local_day(published) == published[:10] and display_date(published, local=True)
+    assert main(["--store", str(store.folder), "list"]) == 0
+    assert published[:10] in capsys.readouterr().out

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from selectolax.lexbor import LexborNode
 
@@ -97,14 +97,20 @@ def _other_page(href: str | None, page: str | None) -> bool:
     """A link to another page: not an anchor, not the image itself or a larger copy of it."""
     if not href or href.startswith(("#", "javascript:")):
         return False
-    parts = urlsplit(href)
-    if _IMAGE_FILE.search(parts.path):
+    parts, here = _split(href), _split(page) if page else None
+    if parts is None or _IMAGE_FILE.search(parts.path):
+        return False  # an address no browser could follow ("http://[oops/x") leads nowhere
+    if here is not None and parts.netloc in ("", here.netloc) and parts.path.rstrip("/") == here.path.rstrip("/"):
         return False
-    if page:
-        here = urlsplit(page)
-        if (parts.netloc in ("", here.netloc)) and parts.path.rstrip("/") == here.path.rstrip("/"):
-            return False
     return bool(parts.path.strip("/") or parts.netloc)
+
+
+def _split(address: str) -> SplitResult | None:
+    """``address`` in parts, or None when it cannot be (an unclosed "[" of an IPv6 host)."""
+    try:
+        return urlsplit(address)
+    except ValueError:
+        return None
 
 
 # A link to a bigger copy of the photo, not to another story.
@@ -231,7 +237,7 @@ def look(box: LexborNode, region: LexborNode, image: Image, page: str | None,
         marks=" ".join(_marks(n) for n in _around(box, region)),
         img_marks=" ".join(v for k, v in attrs.items() if v and k in ("class", "id")),
         alt=attrs.get("alt") or "",
-        name=urlsplit(image.src).path.rsplit("/", 1)[-1].lower() if image.src else "",
+        name=parts.path.rsplit("/", 1)[-1].lower() if image.src and (parts := _split(image.src)) else "",
         counts={} if counts is None else counts,
     )
 
