@@ -121,7 +121,10 @@ def test_many_values_of_one_key_keep_their_order_across_merges() -> None:
         packed.merge()
     packed.put(1, 4)
     packed.put(1, 2)
+    packed.put(1, 4)  # put again before a merge: still once
     assert packed.all(1) == [2, 5, 9, 4]  # merged ones in order, then the recent as put
+    packed.merge()
+    assert packed.all(1) == [2, 4, 5, 9]  # merged: in the order of the values
 
 
 def _entries(count: int, shard: int = 1) -> list[Entry]:

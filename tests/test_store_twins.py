@@ -57,3 +57,18 @@ def test_two_pages_at_two_addresses_stay_two_stories(store: Store) -> None:
     """A wire story on two sites: the same words, two pages the user saved."""
     first, second = store.add([(page(), "a.html"), (page(url="https://other.example/ferries"), "b.html")])
     assert first != second and len(Store(store.folder)) == 2
+
+
+def test_a_text_dump_finds_its_page_among_pages_of_one_headline(store: Store) -> None:
+    """Letters pages share one headline: each page is its own story, and a text dump of one of
+    them is that one's."""
+    letters = [page(url=f"https://coast.example/letters/{n}", headline="Letters to the editor",
+                    body=[f"Letter {n}: the ferry timetable change leaves the early crossing without a bus {n}.",
+                          f"Reader number {n} wrote that the harbour wall needs repair before the winter."])
+               for n in range(3)]
+    ids = [sid for sid, _ in stored(store, *[(letter, f"letters-{n}.html") for n, letter in enumerate(letters)])]
+    assert len(set(ids)) == 3
+    copied = make_article(1, url=None, key=None, images=[], headline="Letters to the editor",
+                          body=[*letters[1].body, "Share this story"])
+    assert stored(store, (copied, "letters-1.txt")) == [(ids[1], "present")]
+    assert len(Store(store.folder)) == 3

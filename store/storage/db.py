@@ -26,7 +26,6 @@ import time
 from array import array
 from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import partial
 from operator import attrgetter
 from pathlib import Path
 from typing import Any, Literal
@@ -899,17 +898,22 @@ class Store:
                         sid, old = known, found  # the same page under another identity: one story
                 if old is None and saved:
                     # A text dump of a saved page or of another dump, or a page of a text dump stored
-                    # before it: the same headline and nearly the same words are one story.
-                    headline = text_hash(headline_key(article.headline))
+                    # before it: the same headline and nearly the same words are one story. A page
+                    # looks among the dumps alone (two pages at two addresses are two stories).
+                    dumps = self._by_headline(article.headline, headline_hash(article.headline, False), directory,
+                                              metas)
+                    pages = [] if address else self._by_headline(article.headline, headline_hash(article.headline,
+                                                                                                  True),
+                                                                 directory, metas, PAGE_TWINS)
                     text: list[str] | None = None
-                    for candidate in self._by_headline(article.headline, headline, directory, metas,
-                                                       dumps_only=address is not None):
+                    for candidate in [*dumps, *pages]:
                         text = words(article.body) if text is None else text
                         if same_text(text, words(self._stored_body(candidate, metas, directory, batch_bodies))):
                             sid, old = candidate, stored_record(candidate)  # the same page saved another way
                             break
                     else:
-                        directory.add_headline(headline, story_key(given))
+                        directory.add_headline(headline_hash(article.headline, address is not None),
+                                               story_key(given))
                 doc = article.to_doc()
                 body = doc.pop("body")
                 if old is not None:
@@ -1028,27 +1032,25 @@ class Store:
         return self._id_of(key, number, same_address)
 
     def _by_headline(self, headline: str, hashed: int, directory: Directory,
-                     metas: dict[str, dict[str, Any]], dumps_only: bool = False) -> list[str]:
-        """Ids of stored saved pages and text dumps (or this batch's) under the same folded
-        headline; ``dumps_only``: text dumps alone (two pages at two addresses are two stories)."""
+                     metas: dict[str, dict[str, Any]], limit: int | None = None) -> list[str]:
+        """Ids of the stored stories (or this batch's) listed under ``hashed`` (see
+        :func:`headline_hash`) with the same folded headline; the first ``limit`` listed."""
         folded = headline_key(headline)
         found = []
 
-        def wanted(number: int, _sid: str, record: dict[str, Any]) -> bool:
-            if not isinstance(record.get("headline"), str) or headline_key(record["headline"]) != folded:
-                return False
-            return not dumps_only or not unpack_record(record, self._meta_path(number)).get("url")
+        def wanted(_sid: str, record: dict[str, Any]) -> bool:
+            return isinstance(record.get("headline"), str) and headline_key(record["headline"]) == folded
 
-        for key in directory.by_headline(hashed):
+        for key in directory.by_headline(hashed)[:limit]:
             plain = f"{key:016x}"
             if plain in metas:
-                if wanted(fields.shard(metas[plain].get("shard")), plain, metas[plain]):
+                if wanted(plain, metas[plain]):
                     found.append(plain)
                 continue
             number = directory.shard_of(key)
             if number is None:
                 continue
-            sid = self._id_of(key, number, partial(wanted, number))
+            sid = self._id_of(key, number, wanted)
             if sid is not None:
                 found.append(sid)
         return found
@@ -1353,5 +1355,16 @@ def _entry(sid: str, record: dict[str, Any], number: int, address: str | None = 
         address = normal_url(url) if isinstance(url, str) and url else None
         saved = not full.get("key")
     headline = record.get("headline")
-    head = text_hash(headline_key(headline)) if saved and isinstance(headline, str) else 0
+    head = headline_hash(headline, address is not None) if saved and isinstance(headline, str) else 0
     return Entry(story_key(sid), number, text_hash(address), head)
+
+
+#: Saved pages under one headline a text dump is compared with ("Letters to the editor": a
+#: dump of one of thousands would read each one's body).
+PAGE_TWINS = 64
+
+
+def headline_hash(headline: str, page: bool) -> int:
+    """What the directory lists a text dump (``page`` False) or a saved page with an address
+    under: apart, so a page looks up the dumps of its headline alone, never every page of it."""
+    return text_hash(("\x01" if page else "") + headline_key(headline))
