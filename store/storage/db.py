@@ -900,11 +900,10 @@ class Store:
                     # A text dump of a saved page or of another dump, or a page of a text dump stored
                     # before it: the same headline and nearly the same words are one story. A page
                     # looks among the dumps alone (two pages at two addresses are two stories).
-                    dumps = self._by_headline(article.headline, headline_hash(article.headline, False), directory,
-                                              metas)
-                    pages = [] if address else self._by_headline(article.headline, headline_hash(article.headline,
-                                                                                                  True),
-                                                                 directory, metas, PAGE_TWINS)
+                    folded = headline_key(article.headline)
+                    dumps = self._by_headline(folded, folded_hash(folded, False), directory, metas)
+                    pages = [] if address else self._by_headline(folded, folded_hash(folded, True), directory, metas,
+                                                                 PAGE_TWINS)
                     text: list[str] | None = None
                     for candidate in [*dumps, *pages]:
                         text = words(article.body) if text is None else text
@@ -912,8 +911,7 @@ class Store:
                             sid, old = candidate, stored_record(candidate)  # the same page saved another way
                             break
                     else:
-                        directory.add_headline(headline_hash(article.headline, address is not None),
-                                               story_key(given))
+                        directory.add_headline(folded_hash(folded, address is not None), story_key(given))
                 doc = article.to_doc()
                 body = doc.pop("body")
                 if old is not None:
@@ -1031,11 +1029,10 @@ class Store:
 
         return self._id_of(key, number, same_address)
 
-    def _by_headline(self, headline: str, hashed: int, directory: Directory,
+    def _by_headline(self, folded: str, hashed: int, directory: Directory,
                      metas: dict[str, dict[str, Any]], limit: int | None = None) -> list[str]:
         """Ids of the stored stories (or this batch's) listed under ``hashed`` (see
-        :func:`headline_hash`) with the same folded headline; the first ``limit`` listed."""
-        folded = headline_key(headline)
+        :func:`folded_hash`) whose headline folds to ``folded``; the first ``limit`` listed."""
         found = []
 
         def wanted(_sid: str, record: dict[str, Any]) -> bool:
@@ -1355,7 +1352,7 @@ def _entry(sid: str, record: dict[str, Any], number: int, address: str | None = 
         address = normal_url(url) if isinstance(url, str) and url else None
         saved = not full.get("key")
     headline = record.get("headline")
-    head = headline_hash(headline, address is not None) if saved and isinstance(headline, str) else 0
+    head = folded_hash(headline_key(headline), address is not None) if saved and isinstance(headline, str) else 0
     return Entry(story_key(sid), number, text_hash(address), head)
 
 
@@ -1364,7 +1361,8 @@ def _entry(sid: str, record: dict[str, Any], number: int, address: str | None = 
 PAGE_TWINS = 64
 
 
-def headline_hash(headline: str, page: bool) -> int:
+def folded_hash(folded: str, page: bool) -> int:
     """What the directory lists a text dump (``page`` False) or a saved page with an address
-    under: apart, so a page looks up the dumps of its headline alone, never every page of it."""
-    return text_hash(("\x01" if page else "") + headline_key(headline))
+    under, by its folded headline (:func:`headline_key`): apart, so a page looks up the dumps of
+    its headline alone, never every page of it."""
+    return text_hash(("\x01" if page else "") + folded)
