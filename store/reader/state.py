@@ -21,7 +21,6 @@ from types import MappingProxyType
 from typing import overload
 
 from broadsheet.store.collector import gc_paused, hold_loaded, release_loaded
-from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.ordering import next_order, order_stories
 from broadsheet.store.search.query import Query, SearchResult, parse_query
 from broadsheet.store.storage import fields
@@ -264,17 +263,12 @@ class ReaderState:
         reader does about it (the screen says each once). A state file: its stories show no marks.
         A body shard: its stories show the problem when opened. The listing: its rows are read
         from the stories' records."""
-        damaged = {**self.store.damaged_files(),
-                   **{f"state/{name}.json": exc for name, exc in self._damaged_marks().items()}}
-        found = {name: f"{exc}. {meanwhile(name, capital=True)}." for name, exc in damaged.items()}
+        found = {name: f"{exc}. {meanwhile(name, capital=True)}." for name, exc in self.store.damaged_files().items()}
         damage = self.stories.damage() if isinstance(self.stories, Catalogue) else None
         if damage is not None:
             found["listing"] = (f"{damage}. Its rows are read from the stories' records until `broadsheet repair` "
                                 "rebuilds it.")
         return found
-
-    def _damaged_marks(self) -> dict[str, StoreFileError]:
-        return self.states.damaged if isinstance(self.states, LazyStates) else {}
 
     def apply(self, changed: Mapping[str, StoryState]) -> None:
         """Marks written to the store: take them in, as a new mapping (workers keep the old one),

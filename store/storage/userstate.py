@@ -250,13 +250,12 @@ class _Loaded:
     layout are there (a file of the current layout not there reads as empty). Shared by the
     reader's thread and its search workers: the files are changed under a lock, read outside it."""
 
-    __slots__ = ("_lock", "damaged", "files", "kept", "legacy")
+    __slots__ = ("_lock", "files", "kept", "legacy")
 
     def __init__(self) -> None:
         self.files: OrderedDict[str, bytes] = OrderedDict()  # least recently used first
         self.kept = 0  # bytes in ``files``
         self.legacy: dict[str, bool] = {}
-        self.damaged: dict[str, StoreFileError] = {}  # files found damaged, by name
         self._lock = threading.Lock()
 
     def get(self, name: str) -> bytes | None:
@@ -325,20 +324,14 @@ class LazyStates(Mapping[str, StoryState]):
         return table
 
     def _records(self, name: str) -> dict[str, Any]:
-        """A state file's records; none for a damaged one, which is noted in :attr:`damaged`
+        """A state file's records; none for a damaged one, which is noted in the user state's ``damaged``
         (its stories show no marks until a repair: a row drawn must not end the reader, and a
         change of a mark in it is refused by the write, which reads the file again)."""
         try:
             return self._user.uncached(name)
         except StoreFileError as exc:
-            self._loaded.damaged.setdefault(name, exc)
             self._user.damaged.setdefault(name, exc)
             return {}
-
-    @property
-    def damaged(self) -> dict[str, StoreFileError]:
-        """The state files this load of the marks found damaged, by name, and why."""
-        return dict(self._loaded.damaged)
 
     def _files_of(self, sid: str) -> list[str]:
         """:meth:`UserState.files_of`, with whether each file of an older layout is there looked
