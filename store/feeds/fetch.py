@@ -241,12 +241,12 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
             return Got("failed", reason=f"larger than the {settings.max_bytes // (1024 * 1024)} MB cap for a feed")
         except FeedError as exc:  # damaged gzip data: asking again brings the same bytes
             return Got("failed", reason=str(exc))
-        except (httpx.ConnectError, httpx.TooManyRedirects, httpx.UnsupportedProtocol, httpx.DecodingError) as exc:
-            return Got("failed", reason=_why(exc, settings))  # retrying cannot help (and no network fails fast)
-        except TimeoutError as exc:  # the whole answer's deadline: a server that trickles would trickle again
+        except (httpx.ConnectError, httpx.TooManyRedirects, httpx.UnsupportedProtocol, httpx.DecodingError,
+                TimeoutError, httpx.ReadTimeout, httpx.WriteTimeout) as exc:
+            # Retrying cannot help: no network fails fast; the whole answer's deadline (a server
+            # that trickles would trickle again); connected, then silent (asked again, silent
+            # again: three tries of a hung server took 48 s).
             return Got("failed", reason=_why(exc, settings))
-        except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:  # connected, then silent: asked again, silent again
-            return Got("failed", reason=_why(exc, settings))  # (three tries of a hung server took 48 s)
         except httpx.TransportError as exc:
             if last:
                 return Got("failed", reason=_why(exc, settings))

@@ -33,6 +33,7 @@ from broadsheet.store.model import Article
 from broadsheet.store.sanitize import clean_line
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.photos import (
+    SVG_REFUSED,
     NotAPhoto,
     PhotoSources,
     PhotoStore,
@@ -51,7 +52,7 @@ _STATUS = {401: "needs a login (401)", 403: "refused (403)", 404: "not found (40
 PER_FEED = 500  # photos downloaded per feed and fetch: a feed naming thousands cannot keep a fetch busy
 #: Problems that asking again does not cure: a stored story's photo that failed so is not
 #: downloaded again when the entry comes again (a timeout, a refused connection, a 5xx are).
-FINAL = ("not found (404)", "gone (410)", "not an image", "decompression bomb", "an image format", "an SVG drawing")
+FINAL = ("not found (404)", "gone (410)", "not an image", "decompression bomb", "an image format", SVG_REFUSED)
 
 
 def _problem(text: str) -> str:

@@ -150,6 +150,7 @@ def _learn(tokens: set[str]) -> dict[str, str]:
     return cache
 
 
+@lru_cache(maxsize=4096)  # per story in the index and the filter; a store has few feeds
 def feed_key(title: str) -> str:
     """A feed's title as ``feed:"Title"`` compares it, whole (its stories carry it as their
     source): a quote as a space (a quoted query cannot hold one), spaces collapsed, lowercased

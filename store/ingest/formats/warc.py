@@ -211,12 +211,11 @@ class Warc:
         lookup = resources_lookup(resources)
         for index, (record_number, article, notes) in enumerate(pages):
             if index == 0 and skipped:
-                notes = [*notes, f"{counted(skipped, 'record')} of the archive that "
-                                 f"{'is not an HTML page' if skipped == 1 else 'are not HTML pages'} skipped"]
+                notes = [*notes, counted(skipped, "record of the archive that is not an HTML page",
+                                         "records of the archive that are not HTML pages") + " skipped"]
             if index == 0 and records.err_count:
-                notes = [*notes, f"{counted(records.err_count, 'record')} of the archive "
-                                 f"{'is' if records.err_count == 1 else 'are'} followed by stray data "
-                                 "(a record's length may be wrong)"]
+                notes = [*notes, counted(records.err_count, "record of the archive is", "records of the archive are")
+                         + " followed by stray data (a record's length may be wrong)"]
             item = with_photos(article, notes, lookup)
             yield Item(item.article, part=f"record {record_number}", note=item.note, photos=item.photos)
         yield from failed
