@@ -97,12 +97,14 @@ def test_names_split_over_nodes_with_a_lone_and() -> None:
     assert parse_text(text).authors == ["ANN EXAMPLE", "BO SAMPLE", "CY TESTER"]
 
 
-def test_written_by_before_the_story_is_the_byline() -> None:
-    text = page(TITLE, "Written by Ann Example")
+@pytest.mark.parametrize("name", ["Ann Example", "Zoë Ámbar"])
+def test_written_by_before_the_story_is_the_byline(name: str) -> None:
+    # (an accented name was said to be a "reporter's credit line", the CJK label)
+    text = page(TITLE, f"Written by {name}")
     article = parse_text(text)
-    assert article.authors == ["Ann Example"]
+    assert article.authors == [name]
     assert article.credits is None
-    assert "'Written by' line before the story text" in reason_of(text, "Written by Ann Example")
+    assert "'Written by' line before the story text" in reason_of(text, f"Written by {name}")
 
 
 def test_byline_found_below_a_photo_gallery() -> None:

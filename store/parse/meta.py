@@ -114,8 +114,10 @@ def step_byline(page: Page) -> None:
         if seen > _NEAR:
             break
         # "Written by NAME" before the story text is its byline, not the closing credit line.
-        early_credit = line.role == "credits_line" and prose_above <= 1 and (
-            _WRITTEN_BY.match(line.text) or (not line.text.isascii() and cjk.byline_people(line.text)))
+        written = line.role == "credits_line" and prose_above <= 1 and bool(_WRITTEN_BY.match(line.text))
+        cjk_credit = line.role == "credits_line" and prose_above <= 1 and not written and bool(
+            cjk.byline_people(line.text))
+        early_credit = written or cjk_credit
         if line.role != "boilerplate" and not early_credit:
             labelled = False
             continue
@@ -141,7 +143,7 @@ def step_byline(page: Page) -> None:
         if not info.explicit and (_not_an_author(info, headline_words) or prev_text.endswith((",", "/"))):
             continue  # (a name after a line ending in "," is the last item of a list of tags)
         found.append((i, info, seen))
-        info.evidence = _evidence(info, was_labelled, bool(early_credit), line.text.isascii())
+        info.evidence = _evidence(info, was_labelled, written, cjk_credit)
         chosen = info.explicit and seen <= _EXPLICIT_NEAR  # the first such is the one taken below
     if not found:
         return
@@ -168,10 +170,12 @@ def _not_an_author(info: Byline, headline_words: set[str]) -> bool:
 _WRITTEN_BY = re.compile(r"^(?:written|words|story|text|reported|reporting)\s+by\b", re.IGNORECASE)
 
 
-def _evidence(info: Byline, labelled: bool, early_credit: bool, ascii_line: bool = True) -> str:
+def _evidence(info: Byline, labelled: bool, written: bool, cjk_credit: bool) -> str:
     """Which evidence made the line a byline, for ``--explain``."""
-    if early_credit:
-        return "'Written by' line before the story text" if ascii_line else "reporter's credit line before the story"
+    if written:
+        return "'Written by' line before the story text"
+    if cjk_credit:
+        return "reporter's credit line before the story"
     if labelled:
         return "names under a 'By'/'Author' label"
     if info.explicit:
