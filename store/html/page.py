@@ -413,7 +413,7 @@ def _inline_byline(paragraphs: list[str]) -> list[str]:
     """The reporters a CJK story names inside its first paragraph ("（记者 周小文）"), or none;
     the paragraph is story text and stays as printed."""
     first = next((text for text in paragraphs[:3] if not _date_line(text)), "")
-    return cjk.inline_reporters(first) if not first.isascii() else []
+    return cjk.inline_reporters(first)
 
 
 def _published(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> str | None:

@@ -149,7 +149,7 @@ def assemble(page: Page) -> Article:
     info = page.byline_info
     authors = list(info.authors) if info else []
     first = lines[body_idx[0]]
-    if not authors and not first.text.isascii() and (authors := cjk.inline_reporters(first.text)):
+    if not authors and (authors := cjk.inline_reporters(first.text)):
         first.mark(first.role, f"{first.reason}; names its reporters {', '.join(authors)} (kept as printed)")
     agency = agency or agency_line
     if agency is None and credits is not None:

@@ -243,7 +243,7 @@ def parse_byline(text: str, *, bare_ok: bool = False, labelled: bool = False) ->
     """
     if len(text) > 160:
         return None
-    if not text.isascii() and (people := cjk.byline_people(text)):
+    if people := cjk.byline_people(text):
         return Byline(authors=people, explicit=True)  # "记者 李明", "文/李四": the role word says byline
     # A line with an explicit "By" reads the same whatever the flags (they only let a line
     # without one be read as bare names): asked without them first, such a line is parsed once.

@@ -117,7 +117,7 @@ def _unbracketed(text: str) -> str:
 def credit_roles(text: str) -> dict[str, list[str]] | None:
     """The people of a CJK credit line by role ({"photography": ["王五"]}), or None for any
     other line (only short lines holding CJK characters are tried)."""
-    if len(text) > 80 or CJK_CHAR.search(text) is None:
+    if len(text) > 80 or text.isascii() or CJK_CHAR.search(text) is None:
         return None
     rest = _unbracketed(text)
     korean = _KOREAN_SIGN.fullmatch(rest)
@@ -171,7 +171,7 @@ _KATAKANA_ONLY = re.compile(r"[\u30a0-\u30ffー・]+")
 def inline_reporters(text: str) -> list[str]:
     """The reporters a CJK story's first paragraph names at its start or end (a byline printed
     inside the text), or none; the paragraph itself stays as printed."""
-    if CJK_CHAR.search(text[:60]) is None:
+    if text.isascii() or CJK_CHAR.search(text[:60]) is None:
         return []
     found = _INLINE_START.match(text) or _INLINE_END.search(text[-70:])
     if found:

@@ -49,7 +49,7 @@ def is_credits_line_of(text: str, low: str | None) -> bool:
         return False
     if (low is None or low.lstrip("(—–-").lstrip().startswith(_START_WORDS)) and _START.match(text):
         return True
-    if not text.isascii() and cjk.credit_roles(text):
+    if cjk.credit_roles(text):
         return True  # "责任编辑：林佳", "（摄影：王五）", "文/李四"
     if low is not None and "contributed" not in low:
         return False  # what _CONTRIBUTED needs; a cheap test before its slow scan
@@ -90,7 +90,7 @@ def parse_credits(text: str) -> Credits | None:
     """Structured credits from a credit line (``text`` keeps the line as printed)."""
     if not is_credits_line(text):
         return None
-    roles = cjk.credit_roles(text) if not text.isascii() else None
+    roles = cjk.credit_roles(text)
     if roles:
         return Credits(**roles, text=text)
     groups: dict[str, list[str]] = {role: [] for role in _ROLES}
