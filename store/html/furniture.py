@@ -159,17 +159,13 @@ def _teaser(box: LexborNode, region: LexborNode, img: LexborNode | None, page: s
         return True
     if any(a.attributes.get("href") == href and a.text(deep=True, strip=True) for a in box.css("a")):
         return True  # the headline beside the picture links where the picture does
-    node = box.parent
-    for _ in range(_LEVELS):
-        if node is None or node.mem_id == region.mem_id or node.tag in _ROOTS:
-            break
+    for node in _around(box.parent, region) if box.parent is not None else ():
         count = counts.get(node.mem_id)
         if count is None:
             targets = {a.attributes.get("href") for a in node.css("a") if a.css_first("img, amp-img") is not None}
             count = counts[node.mem_id] = len({t for t in targets if _other_page(t, page)})
         if count >= 3:
             return True
-        node = node.parent
     return False
 
 
