@@ -6,3 +6,8 @@ from __future__ import annotations
 def counted(count: int, one: str, many: str | None = None) -> str:
     """``count`` with its noun: ``one`` when it is 1, else ``many`` (default ``one`` + "s")."""
     return f"{count:,} {one if count == 1 else many or one + 's'}"
+
+
+def n_stories(count: int) -> str:
+    """``1 story``, ``2,000 stories``."""
+    return counted(count, "story", "stories")

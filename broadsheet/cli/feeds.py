@@ -17,7 +17,7 @@ from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription,
 from broadsheet.store.model import normal_url
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.sourcepath import path_text
-from broadsheet.store.wording import counted
+from broadsheet.store.wording import counted, n_stories
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -219,10 +219,10 @@ def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[s
                                  for sub, tags, _ in feeds])
     retitled = retitle_stories(store, [(stories[sub.id], sub.title) for sub, _, _ in feeds if sub.title])
     if tagged:
-        err.print(f"{counted(tagged, 'story', 'stories')} already stored given "
+        err.print(f"{n_stories(tagged)} already stored given "
                   f"{'its' if tagged == 1 else 'their'} feed's tags")
     if retitled:
-        err.print(f"{counted(retitled, 'story', 'stories')} already stored now "
+        err.print(f"{n_stories(retitled)} already stored now "
                   f"{'carries its' if retitled == 1 else 'carry their'} feed's title")
     done_following(store)
 

@@ -37,6 +37,7 @@ from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.directory import is_plain_id, story_key
 from broadsheet.store.storage.userstate import StoryState
+from broadsheet.store.wording import n_stories
 
 STAMP = "broadsheet-stamp.json"
 #: A rebuild of this many stories or more is said before it starts, not only once done: about
@@ -158,7 +159,7 @@ class SearchIndex:
                 if opened is not None:
                     return opened._catch_up(store, say, on_added or say)
                 if len(store) >= ANNOUNCED_REBUILD:
-                    say(f"Search index was {problem}; rebuilding it from {_stories(len(store))}")
+                    say(f"Search index was {problem}; rebuilding it from {n_stories(len(store))}")
                 index = cls._build_fresh(store, folder, on_progress)
                 count = len(index)
         except (Timeout, IndexBusy, OSError) as exc:
@@ -174,9 +175,9 @@ class SearchIndex:
             index = cls(None, cls._new_tantivy(None))
             index.write_error = exc if isinstance(exc, OSError) else None
             count = index._fill(store, None)
-            say(f"Search index was {problem} and {why}; using a temporary index of {_stories(count)}")
+            say(f"Search index was {problem} and {why}; using a temporary index of {n_stories(count)}")
             return index
-        say(f"Search index was {problem}; rebuilt {_stories(count)}")
+        say(f"Search index was {problem}; rebuilt {n_stories(count)}")
         return index
 
     @classmethod
@@ -283,12 +284,12 @@ class SearchIndex:
         del indexed, found
         if extra and len(extra) + len(missing) > wanted // 2:  # mostly other stories: start again
             count = self.rebuild(store)
-            say(f"Search index was out of date; rebuilt {_stories(count)}")
+            say(f"Search index was out of date; rebuilt {n_stories(count)}")
             return self
         missing.sort(key=lambda m: (m.shard, m.id))  # each body shard read once
         self._write(store, ((m, store.article_of(m)) for m in missing), None, drop=extra, total=len(missing))
         if missing:
-            added(f"Search index was behind the store; added {_stories(len(missing))}")
+            added(f"Search index was behind the store; added {n_stories(len(missing))}")
         return self
 
     def remove(self, store: Store, story_ids: Iterable[str]) -> None:
@@ -583,7 +584,3 @@ def _remove(path: Path) -> None:
         shutil.rmtree(path, ignore_errors=True)
     elif path.exists() or path.is_symlink():
         path.unlink()
-
-
-def _stories(count: int) -> str:
-    return f"{count:,} {'story' if count == 1 else 'stories'}"

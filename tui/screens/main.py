@@ -55,7 +55,7 @@ from broadsheet.store.storage.userstate import (
     parse_tag_edit,
     saved_search_name,
 )
-from broadsheet.store.wording import counted
+from broadsheet.store.wording import counted, n_stories
 from broadsheet.tui.keymap import user_keys_first
 from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
@@ -92,11 +92,6 @@ def busy(stories: bool) -> str:
     """Why a write waited for its lock in vain: the store's (``stories``) or the marks'."""
     doing = "writing the store (an import, repair or reindex)" if stories else "changing many marks at once"
     return f"another broadsheet is {doing}. Try again when it is done."
-
-
-def n_stories(count: int) -> str:
-    """``1 story``, ``2,000 stories``."""
-    return f"{count:,} {'story' if count == 1 else 'stories'}"
 
 
 def too_many_to_delete(count: int, which: str, about: bool = False) -> str:
