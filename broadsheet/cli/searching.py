@@ -78,7 +78,7 @@ def words_last(argv: list[str]) -> list[str]:
             words.extend(rest)
         elif arg == "-h" or arg.startswith("--"):
             options.append(arg)
-            if arg in VALUE_OPTIONS or any(len(arg) > 2 and o.startswith(arg) for o in VALUE_OPTIONS):
+            if any(len(arg) > 2 and o.startswith(arg) for o in VALUE_OPTIONS):  # --limit, or its start
                 options.extend(islice(rest, 1))
         else:
             words.append(arg)
