@@ -43,6 +43,10 @@ class Image:
                    _text(doc.get("photo")), _text(doc.get("problem")))
 
 
+#: The groups of people a credit line names, in the order they are shown and stored.
+CREDIT_GROUPS = ("reporting", "additional_reporting", "writing", "editing", "photography")
+
+
 @dataclass(frozen=True, slots=True)
 class Credits:
     """The structured reporting/editing credit line, e.g. ``(Reporting by ...)``.

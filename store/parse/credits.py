@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from broadsheet.store.model import Credits
+from broadsheet.store.model import CREDIT_GROUPS, Credits
 from broadsheet.store.parse import cjk
 from broadsheet.store.parse.boilerplate import folded
 from broadsheet.store.parse.textstats import LINE_CACHE
@@ -83,9 +83,6 @@ def _contributors(text: str) -> list[str]:
     return out
 
 
-_ROLES = ("reporting", "additional_reporting", "writing", "editing", "photography")
-
-
 def parse_credits(text: str) -> Credits | None:
     """Structured credits from a credit line (``text`` keeps the line as printed)."""
     if not is_credits_line(text):
@@ -93,7 +90,7 @@ def parse_credits(text: str) -> Credits | None:
     roles = cjk.credit_roles(text)
     if roles:
         return Credits(**roles, text=text)
-    groups: dict[str, list[str]] = {role: [] for role in _ROLES}
+    groups: dict[str, list[str]] = {role: [] for role in CREDIT_GROUPS}
     # (_START first: a "Reporting by" line needs no try of the slow _CONTRIBUTED pattern.)
     contributed = None if _START.match(text) else _CONTRIBUTED.match(text)
     if contributed:
@@ -134,7 +131,7 @@ def parse_credit_block(texts: list[str]) -> Credits | None:
     found = [credits for credits in map(parse_credits, texts) if credits is not None]
     if len(found) <= 1:
         return found[0] if found else None
-    groups: dict[str, list[str]] = {role: [] for role in _ROLES}
+    groups: dict[str, list[str]] = {role: [] for role in CREDIT_GROUPS}
     for credits in found:
         for role, names in groups.items():
             names.extend(name for name in getattr(credits, role) if name not in names)

@@ -12,12 +12,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from broadsheet.store.model import Credits, Image
+from broadsheet.store.model import CREDIT_GROUPS, Credits, Image
 
 #: The optional one-line text fields of a story record.
 TEXT_FIELDS = ("source", "published", "imported", "standfirst", "agency", "dateline", "file", "path", "url", "key")
 IMAGE_KEYS = ("caption", "credit")
-CREDIT_GROUPS = ("reporting", "additional_reporting", "writing", "editing", "photography")
 
 
 WEB = ("http://", "https://")  # a story's "file" that starts so is the feed it came from
