@@ -333,6 +333,12 @@ class LazyStates(Mapping[str, StoryState]):
             self._user.damaged.setdefault(name, exc)
             return {}
 
+    @property
+    def damaged(self) -> dict[str, StoreFileError]:
+        """The state files found damaged, by name, and why (kept by the user state: the store
+        names them, the reader shows them)."""
+        return dict(self._user.damaged)
+
     def _files_of(self, sid: str) -> list[str]:
         """:meth:`UserState.files_of`, with whether each file of an older layout is there looked
         at once per load, not twice a story (scrolling asks about 38 stories a page)."""
