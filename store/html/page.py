@@ -20,6 +20,7 @@ from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.html.fragment import Collector, figure_like
 from broadsheet.store.html.furniture import furniture_kind
 from broadsheet.store.html.meta import PageMeta, read_meta
+from broadsheet.store.html.stamps import led, update_stamps
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
 from broadsheet.store.model import Article, Credits, Image, normal_url
 from broadsheet.store.parse import cjk
@@ -205,8 +206,10 @@ _BR_BREAK = re.compile("\x00\\s*\x00(?:\\s*\x00)*")
 class _PageCollector(Collector):
     """The fragment collector, leaving out page furniture and link lists."""
 
-    def __init__(self, base: str | None) -> None:
+    def __init__(self, base: str | None, stamps: dict[int, str] | None = None) -> None:
         super().__init__(base, keep_data=True)
+        self.stamps = stamps or {}  # a live blog's update times (see :mod:`.stamps`)
+        self.stamp: str | None = None  # the time of the update whose text comes next
         self.linked = 0
         self.link_depth = 0
         self.link_chars = 0
@@ -227,11 +230,13 @@ class _PageCollector(Collector):
             if not part or _MARKUP.match(part):
                 continue  # markup printed as text (an escaped tracking pixel)
             if furniture_reason(part) is None:
+                if self.stamp:
+                    part, self.stamp = led(self.stamp, part), None
                 self.paragraphs.append(part)
 
     def collect_page(self, roots: list[LexborNode], boxes: set[int]) -> None:
         def whole(node: LexborNode) -> bool:
-            if node.tag in ("figure", "img") or (boxes and node.mem_id in boxes):
+            if node.tag in ("figure", "img") or (boxes and node.mem_id in boxes) or node.mem_id in self.stamps:
                 return True
             if node.tag in _PRUNE_TAGS:
                 return True
@@ -252,7 +257,10 @@ class _PageCollector(Collector):
                     if self.link_depth:
                         self.link_chars += len(text.strip())
                 elif event == WHOLE:
-                    if node.tag in ("figure", "img") or node.mem_id in boxes:
+                    if node.mem_id in self.stamps:
+                        self.flush()
+                        self.stamp = self.stamps[node.mem_id]
+                    elif node.tag in ("figure", "img") or node.mem_id in boxes:
                         self.flush()
                     continue
                 elif node.tag == "a":
@@ -524,7 +532,7 @@ def page_article(html: str, url: str | None = None) -> Article:
         raise ParseError("no article text found")
     tree.strip_tags(["script", "style", "noscript", "template", "svg", "iframe"])
     content = main_content(body)
-    collector = _PageCollector(base)
+    collector = _PageCollector(base, update_stamps(content))
     collector.collect_page([content], figure_like(content))
     paragraphs = collector.paragraphs
     if sum(len(p) for p in paragraphs) < 80 and meta.body and len(meta.body) > 80:
