@@ -21,9 +21,13 @@ AGENCIES: dict[str, tuple[str, ...]] = {
     "Asian News International": ("ANI",),
     "Indo-Asian News Service": ("IANS",),
     "Bloomberg": ("Bloomberg News",),
-    "Xinhua": ("Xinhua News Agency",),
-    "Kyodo": ("Kyodo News",),
-    "Yonhap": ("Yonhap News Agency",),
+    "Xinhua": ("Xinhua News Agency", "新华社", "新華社"),
+    "China News Service": ("中国新闻社", "中國新聞社", "中新社"),
+    "Kyodo": ("Kyodo News", "共同通信", "共同通信社"),
+    "Jiji Press": ("Jiji", "時事通信", "時事通信社"),
+    "Yonhap": ("Yonhap News Agency", "연합뉴스", "聯合ニュース"),
+    "Newsis": ("뉴시스",),
+    "News1": ("뉴스1",),
 }
 _CANONICAL = {name.casefold(): canonical for canonical, others in AGENCIES.items() for name in (canonical, *others)}
 

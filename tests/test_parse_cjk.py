@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pytest
 
+from broadsheet.store.agencies import agency_names
+from broadsheet.store.html import page_article
 from broadsheet.store.parse import parse_text
 from broadsheet.store.parse.cjk import inline_reporters
 from broadsheet.store.parse.credits import parse_credits
@@ -293,3 +295,37 @@ def test_a_korean_wire_opening_names_its_reporters() -> None:
 )
 def test_brackets_in_a_first_paragraph_that_name_no_reporter_give_no_author(first: str) -> None:
     assert inline_reporters(first) == []
+
+
+@pytest.mark.parametrize(
+    ("opening", "agency"),
+    [("【ワシントン＝共同】", "Kyodo"), ("【ソウル＝聯合】", "Yonhap"), ("【北京＝時事】", "Jiji Press"),
+     ("【ワシントン＝山田太郎】", None)],  # a correspondent, no agency
+)
+def test_the_wire_service_of_a_japanese_opening_is_the_agency(opening: str, agency: str | None) -> None:
+    assert parse_text(JAPANESE.replace(JAPANESE_BODY[0], opening + JAPANESE_BODY[0])).agency == agency
+
+
+@pytest.mark.parametrize(
+    ("start", "agency"),
+    [("新华社青石11月8日电（记者张三）", "Xinhua"), ("中新社青石11月8日电", "China News Service"),
+     ("本报青石11月8日电（记者张三）", None)],  # the paper's own reporter
+)
+def test_the_agency_of_a_chinese_dateline_is_the_agency(start: str, agency: str | None) -> None:
+    first = CHINESE_BODY[0].replace("青石讯（记者 周小文）", start)
+    dump = CHINESE.replace(CHINESE_BODY[0], first)
+    assert parse_text(dump).agency == agency
+    page = ("<html><head><meta charset=utf-8><title>青石镇图书馆今日重新开放</title></head><body><article>"
+            "<h1>青石镇图书馆今日重新开放</h1>" + "".join(f"<p>{p}</p>" for p in [first, *CHINESE_BODY[1:]])
+            + "</article></body></html>")
+    assert page_article(page).agency == agency
+
+
+def test_the_agency_of_a_korean_wire_opening_is_found_by_any_of_its_names() -> None:
+    body = "(서울=연합뉴스) 홍길동 기자 = 해안 마을에 새로 지은 공공 도서관이 20일 문을 열었다. 책이 5만 권 있다."
+    headline = "바닷가 마을에 새 도서관 문 열어"
+    dump = "\n".join([f"{headline} - 해안일보", "홈", "뉴스", headline, "2024년 5월 20일 10:00", body,
+                      "개관을 기념해 이달 말까지 주말마다 그림책 읽기 교실이 열린다. 참가비는 무료다."])
+    article = parse_text(dump)
+    assert article.agency == "Yonhap"
+    assert {"Yonhap", "연합뉴스"} <= set(agency_names(article.agency))

@@ -558,7 +558,8 @@ def page_article(html: str, url: str | None = None) -> Article:
         body=paragraphs,
         source=publisher,
         # one name for each agency, as the text dumps give it ("AP" is "Associated Press")
-        agency=canonical_agency(agency or (wire_in(" ".join(meta.author_orgs)) if meta.author_orgs else None)),
+        agency=canonical_agency(agency or (cjk.opening_agency(paragraphs[0]) if paragraphs else None)
+                                or (wire_in(" ".join(meta.author_orgs)) if meta.author_orgs else None)),
         published=_published(tree, region, meta),
         authors=authors,
         dateline=dateline,

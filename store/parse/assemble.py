@@ -151,7 +151,7 @@ def assemble(page: Page) -> Article:
     first = lines[body_idx[0]]
     if not authors and (authors := cjk.inline_reporters(first.text)):
         first.mark(first.role, f"{first.reason}; names its reporters {', '.join(authors)} (kept as printed)")
-    agency = agency or agency_line
+    agency = agency or agency_line or cjk.opening_agency(first.text)
     if agency is None and credits is not None:
         agency = wire_in(credits.text)
     if agency is None and page.byline >= 0:

@@ -165,6 +165,13 @@ _KOREAN_OPENING = re.compile(
 # Japanese opening "【ワシントン＝山田太郎】": place, then the correspondent, or a wire service.
 _JAPANESE_OPENING = re.compile(r"【[^【】＝=]{1,15}[＝=](?P<names>[^【】＝=]{2,30})】")
 _WIRE_NAMES = frozenset(["共同", "共同通信", "時事", "時事通信", "新華社", "聯合", "本社", "本紙"])
+# A wire service as a Japanese opening shortens it ("【ソウル＝聯合】"), by its name in full.
+_JAPANESE_WIRES = {"共同": "共同通信", "共同通信": "共同通信", "時事": "時事通信", "時事通信": "時事通信",
+                   "新華社": "新華社", "聯合": "聯合ニュース"}
+# A Chinese agency's dateline: "新华社北京12月3日电", "中新社上海12月3日电".
+_CHINESE_WIRE = re.compile(r"(新华社|新華社|中新社|中国新闻社|中國新聞社)[^。！？，,（）()]{0,20}?(?:电|電)")
+# The agency of a Korean wire opening: "(서울=연합뉴스)".
+_KOREAN_WIRE = re.compile(r"[(\[][^()\[\]=]{1,20}=\s*(연합뉴스|뉴시스|뉴스1)\s*[)\]]")
 _KATAKANA_ONLY = re.compile(r"[\u30a0-\u30ffー・]+")
 
 
@@ -192,6 +199,24 @@ def inline_reporters(text: str) -> list[str]:
             return []  # "【ワシントン＝共同】": a wire service, no person
         return people
     return []
+
+
+def opening_agency(text: str) -> str | None:
+    """The wire service a CJK story's first paragraph opens with, as printed in full
+    ("新华社北京12月3日电" gives 新华社, "【ワシントン＝共同】" 共同通信, "(서울=연합뉴스)" 연합뉴스),
+    or None; :func:`broadsheet.store.agencies.canonical_agency` names it one way."""
+    if text.isascii() or CJK_CHAR.search(text[:40]) is None:
+        return None
+    chinese = _CHINESE_WIRE.match(text)
+    if chinese:
+        return chinese.group(1)
+    korean = _KOREAN_WIRE.match(text)
+    if korean:
+        return korean.group(1)
+    japanese = _JAPANESE_OPENING.match(text)
+    if japanese:
+        return _JAPANESE_WIRES.get(japanese.group("names").strip())
+    return None
 
 
 def furniture_reason(text: str) -> str | None:
