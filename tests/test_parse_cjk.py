@@ -232,6 +232,8 @@ def test_a_korean_storys_reporter_signature_is_its_credit_not_story_text() -> No
         ("홍길동·김철수 기자", "reporting", ["홍길동", "김철수"]),
         ("编辑：钱七 校对：孙八", "editing", ["钱七", "孙八"]),
         ("（編集：山田）", "editing", ["山田"]),
+        ("图：欧阳小明", "photography", ["欧阳小明"]),  # a two-character surname
+        ("文：本报记者 李明", "writing", ["李明"]),  # "our reporter" is no person
     ],
 )
 def test_cjk_credit_lines_name_people_by_role(line: str, role: str, names: list[str]) -> None:
@@ -240,7 +242,8 @@ def test_cjk_credit_lines_name_people_by_role(line: str, role: str, names: list[
 
 
 @pytest.mark.parametrize(
-    "line", ["记者：这次改造花了多长时间？", "图：市民在新馆内阅读。", "记者手记", "图 张三", "编辑 推荐"]
+    "line", ["记者：这次改造花了多长时间？", "图：市民在新馆内阅读。", "记者手记", "图 张三", "编辑 推荐",
+             "图：新馆外景", "图：资料", "摄影：网络"]  # a short caption; a file photo; from the internet
 )
 def test_story_lines_that_start_with_a_role_word_are_no_credit(line: str) -> None:
     # An interview's "记者：" question, a photo caption, a column heading: none names people only.

@@ -79,7 +79,24 @@ _CJK_NAME = re.compile(rf"[{CJK}]{{2,4}}|[{CJK}]{{1,8}}(?:[·・][{CJK}]{{1,8}})
 _LATIN_NAME = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}")
 _HANGUL_PAIR = re.compile(r"[가-힣]{2,4}(?:·[가-힣]{2,4})+")
 _TITLES = frozenset(["기자", "특파원", "摄", "攝", "报道", "報導", "报导"])  # "李明 摄": the name is 李明
+# Words a photo's source line gives in a name's place: file, internet, screenshot, provided, video.
+_NO_NAMES = frozenset([
+    "资料", "資料", "网络", "網絡", "网图", "網圖", "截图", "截圖",
+    "供图", "供圖", "来源", "來源", "视频", "視頻", "資料写真",
+])
 MAX_CREDIT_NAMES = 10
+# "图：" (Chinese alone) also heads a caption ("图：新馆外景"), so the people it names are
+# names by shape: two or three characters, four with a two-character surname.
+_PHOTO_LABELS = frozenset(["图", "圖"])
+_COMPOUND_SURNAMES = frozenset([
+    "欧阳", "歐陽", "司马", "司馬", "上官", "诸葛", "諸葛", "东方", "東方", "皇甫",
+    "令狐", "慕容", "尉迟", "尉遲", "长孙", "長孫", "宇文", "司徒", "夏侯", "端木",
+    "公孙", "公孫", "申屠", "轩辕", "軒轅", "澹台", "澹臺",
+])
+
+
+def _chinese_name(name: str) -> bool:
+    return not CJK_CHAR.search(name) or "·" in name or len(name) <= 3 or name[:2] in _COMPOUND_SURNAMES
 
 
 def _people(names: str) -> list[str] | None:
@@ -93,10 +110,12 @@ def _people(names: str) -> list[str] | None:
             out.append(piece)
             continue
         for token in piece.split():
-            if token in _TITLES:
+            if token in _TITLES or token in ROLE_OF:  # "文：本报记者 李明": the role said again
                 continue
             if _HANGUL_PAIR.fullmatch(token):  # "홍길동·김철수": two Korean names
                 out.extend(token.split("·"))
+            elif token in _NO_NAMES:
+                return None
             elif _CJK_NAME.fullmatch(token):
                 out.append(token)
             else:
@@ -131,7 +150,7 @@ def credit_roles(text: str) -> dict[str, list[str]] | None:
     for k, label in enumerate(labels):
         end = labels[k + 1].start() if k + 1 < len(labels) else len(rest)
         names = _people(rest[label.end():end])
-        if names is None:
+        if names is None or (label.group("label") in _PHOTO_LABELS and not all(map(_chinese_name, names))):
             return None
         for role in ROLE_OF[label.group("label")]:
             roles.setdefault(role, []).extend(n for n in names if n not in roles.get(role, []))
