@@ -35,6 +35,8 @@ STORIES["quiet"] = Article(headline="Quiet week in Ærøskøbing", body=["The li
                            published="2024-03-03", source="Island Notes")
 STORIES["drill"] = Article(headline="Earthquake drill held across İSTANBUL", body=FILLER, published="2024-03-04",
                            authors=["Ayşe Demir"], source="İzmir Postası")
+STORIES["bus"] = Article(headline="नगर परिषद ने नई बस सेवा शुरू की", body=FILLER, published="2024-03-05",
+                         source="Nagar Samachar")  # vowel signs inside its words (see store/search/wordmarks.py)
 ID = {name: a.story_id for name, a in STORIES.items()}
 NAME = {sid: name for name, sid in ID.items()}
 STATES = {
@@ -65,6 +67,7 @@ QUERIES = [
     "Mayor (72) resigns", "(ferry OR rail)", "(ferry", "10:30 ferry",
     'feed:"coast radio"', 'feed:"Coast"', "feed:coast", '-feed:"Fernby Post" ferry', 'feed:"izmir postasi"',
     'feed:"ISLAND  notes"', 'feed:"Island Notes" OR feed:"Coast Radio"', 'feed:"!!!"',
+    "परिषद", "सेवा", '"नई बस"', "शुरू", "headline:परि*", "\u093f", "\u07a6", "x\u07a6",  # lone vowel signs
 ]
 
 
