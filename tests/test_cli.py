@@ -149,7 +149,8 @@ def _rich_rows(metas: list[db.StoryMeta], width: int) -> str:
 
     printed = io.StringIO()
     console = Console(file=printed, width=width, color_system=None, highlight=False, soft_wrap=False)
-    console.print(Text("\n").join(marks._row(m) for m in metas), overflow="ellipsis", no_wrap=True)
+    whole = width >= WHOLE  # to a pipe: the source whole too
+    console.print(Text("\n").join(marks._row(m, whole) for m in metas), overflow="ellipsis", no_wrap=True)
     return printed.getvalue()
 
 

@@ -56,3 +56,33 @@ def test_a_terminal_keeps_the_tables_fitted_to_its_width(piped_store: Path) -> N
     assert len(found) > 4  # headlines wrapped in their column
     feeds = broadsheet(piped_store, "feeds", "list", env=terminal).splitlines()
     assert len(feeds) > 2  # the address under the title
+
+
+def test_a_piped_row_keeps_its_whole_source(tmp_path: Path) -> None:
+    """`list | grep "Long Feed Title"` finds the stories of a source longer than the terminal's
+    20-cell column (`list`, `bookmarks` and a long `search` cut it there to a pipe too)."""
+    source = "Lowmoor and District Evening Gazette, Islands Edition"
+    store = Store(tmp_path / "store")
+    ids = store.add([(make_article(n, source=source), f"made-up-{n}.txt") for n in range(2)])
+    store.user.set_bookmarked(ids[0], True)
+    for args in (("list",), ("bookmarks",)):
+        rows = broadsheet(store.folder, *args).splitlines()
+        assert rows and all(source in row for row in rows), args
+    terminal = {"FORCE_COLOR": "1", "COLUMNS": "200", "NO_COLOR": ""}
+    rows = broadsheet(store.folder, "list", env=terminal).splitlines()
+    assert rows and all(source[:20] in row and source not in row for row in rows)  # the table as it was
+
+
+def test_a_long_piped_search_keeps_the_whole_source(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """More results than a table holds are printed a line each, as `list` prints them: whole too."""
+    from broadsheet.cli import searching
+    from broadsheet.cli.main import main
+
+    source = "Lowmoor and District Evening Gazette, Islands Edition"
+    store = Store(tmp_path / "store")
+    store.add([(make_article(n, source=source), f"made-up-{n}.txt") for n in range(3)])
+    monkeypatch.setattr(searching, "TABLE_ROWS", 1)
+    assert main(["--store", str(store.folder), "search", "ferry"]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert len(rows) == 3 and all(source in row for row in rows)

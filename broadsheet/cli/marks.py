@@ -54,16 +54,19 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 COMMANDS = {"list", "tag", "untag", "bookmark", "unbookmark", "tags", "bookmarks", "export"}
 
 
-def _columns(meta: StoryMeta) -> tuple[str, str, str, str]:
+def _columns(meta: StoryMeta, whole: bool = False) -> tuple[str, str, str, str]:
     """A story's row as its four columns: id, date and source padded, then the headline. The date
     is the day in this machine's time zone, as the reader lists it (a feed's times are UTC, a
-    saved page's its publisher's: the stored day of one can be the day before the reader's)."""
-    return (meta.id[:10], f"  {local_day(meta.published):<10}  ", f"{(meta.source or '')[:20]:<20}  ",
+    saved page's its publisher's: the stored day of one can be the day before the reader's).
+    The source is cut to 20 characters in a terminal; ``whole`` (to a pipe) it is not, or
+    ``list | grep "Long Feed Title"`` missed its stories."""
+    source = meta.source or ""
+    return (meta.id[:10], f"  {local_day(meta.published):<10}  ", f"{source if whole else source[:20]:<20}  ",
             meta.headline)
 
 
-def _row(meta: StoryMeta) -> Text:
-    ident, date, source, headline = _columns(meta)
+def _row(meta: StoryMeta, whole: bool = False) -> Text:
+    ident, date, source, headline = _columns(meta, whole)
     text = Text()
     text.append(ident, style="yellow")
     text.append(date)
@@ -76,7 +79,7 @@ def _plain_row(meta: StoryMeta, width: int | None) -> str:
     """:func:`_row` as Rich prints it without colours: cut to ``width`` cells with an ellipsis
     (``None``: whole, to a pipe or a file, where a cut headline is lost to grep). Rich took
     52 of the 61 s that a million rows took to a pipe."""
-    line = strip_control_codes("".join(_columns(meta)))
+    line = strip_control_codes("".join(_columns(meta, whole=width is None)))
     if "\t" in line:  # to tab stops, as Rich does (a stored text has none: it is normalised)
         text = Text(line)
         text.expand_tabs()
@@ -105,7 +108,7 @@ def print_rows(metas: Iterable[StoryMeta], *, json: Callable[[StoryMeta], str] |
         elif plain:
             out.file.write("".join(_plain_row(m, width) + "\n" for m in batch))
         else:
-            out.print(Text("\n").join(_row(m) for m in batch), overflow="ellipsis", no_wrap=True,
+            out.print(Text("\n").join(_row(m, whole=width is None) for m in batch), overflow="ellipsis", no_wrap=True,
                       crop=width is not None)
         printed += len(batch)
     return printed
