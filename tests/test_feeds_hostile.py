@@ -246,6 +246,20 @@ def test_titles_a_feed_search_cannot_tell_apart_are_told_apart_when_subscribed(s
                                                  long + "x (b.example)"]
 
 
+def test_a_feed_is_named_by_its_title_as_a_feed_search_compares_it(store: Store,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    # `feeds remove "cafe gazette"` missed "Café Gazette", which feed:"cafe gazette" finds.
+    subs = Subscriptions(store)
+    urls = ["https://a.example/c.xml", "https://b.example/t.xml", "https://c.example/k.xml"]
+    subs.add(urls, titles=dict(zip(urls, ["Café Gazette", "Top  Stories", "Kiosk"], strict=True)))
+    assert [sub.url for sub in subs.matching('top "stories')] == [urls[1]]  # spaces and quotes as feed: has them
+    assert [sub.url for sub in subs.matching("CAFE GAZETTE")] == [urls[0]]  # `fetch "CAFE GAZETTE"` too
+    assert subs.matching("") == [] and subs.matching('"') == []
+    assert main(["--store", str(store.folder), "feeds", "remove", "cafe gazette"]) == 0
+    assert "removed Café Gazette" in capsys.readouterr().err
+    assert [sub.url for sub in subs.all()] == urls[1:]
+
+
 def test_an_atom_title_in_xhtml_heads_its_story() -> None:
     atom = b"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom"><title>Lowmoor</title><id>urn:f</id><updated>2026-03-01T00:00:00Z</updated>

@@ -187,14 +187,17 @@ class Subscriptions:
         return sorted((s for s in subs if s.url), key=lambda s: s.added)  # stable: file order within a second
 
     def matching(self, ref: str) -> list[Subscription]:
-        """The subscription of an address or id, else every one so titled (case-blind): two
-        feeds may share a title ("Top Stories"), and an address tells them apart."""
+        """The subscription of an address or id, else every one so titled, as ``feed:"Title"``
+        compares titles (:func:`~broadsheet.store.search.analysis.feed_key`: case- and
+        accent-blind, "cafe gazette" is "Café Gazette"): two feeds may share a title ("Top
+        Stories"), and an address tells them apart."""
         ref = ref.strip()
         subs = self.all()
         exact = [sub for sub in subs if ref in (sub.url, sub.id, sub.key)]
         if not exact and "://" in ref:  # an address written another way, as ``add`` tells them apart
             exact = [sub for sub in subs if normal_url(sub.url) == normal_url(ref)]
-        return exact or [sub for sub in subs if ref.casefold() == sub.title.casefold()]
+        key = feed_key(ref)
+        return exact or ([sub for sub in subs if feed_key(sub.title) == key] if key else [])
 
     def add(self, urls: Iterable[str], tags: Iterable[str] = (), full: bool = False,
             titles: dict[str, str] | None = None, tags_of: dict[str, list[str]] | None = None,
