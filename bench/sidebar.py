@@ -4,10 +4,11 @@ tag, feed and unread counts exact and on screen with the first paint or within 1
 The reader starts on a 160x40 pty, where the filters sidebar shows. The expected counts are
 made here the slow way, from every row of the store's catalogue and every mark: all stories,
 unread, bookmarked, each feed's unread stories (a feed's stories carry its title as their
-source) and the stories per tag. Timed from the spawn: the first headline painted, then the
-moment the last of the sidebar's first entries showed with its expected count (All, Unread,
-Bookmarked and the first feeds; the tags come below the feeds, off the first screen, so
-their counts are checked in the reader's own state instead: ``ReaderState.sidebar_counts``).
+source, compared as ``feed:"Title"`` compares it) and the stories per tag. Timed from the
+spawn: the first headline painted, then the moment the last of the sidebar's first entries
+showed with its expected count (All, Unread, Bookmarked and the first feeds; the tags come
+below the feeds, off the first screen, so their counts are checked in the reader's own state
+instead: ``ReaderState.sidebar_counts``).
 """
 
 from __future__ import annotations
@@ -51,11 +52,15 @@ def expected(folder: Path) -> Expected:
     counts = {"All stories": len(sources), "Unread": len(sources) - sum(read.values()),
               "Bookmarked": sum(1 for state in marks.values() if state.bookmarked)}
     if (folder / "feeds.json").exists():
-        from broadsheet.store.feeds.subscriptions import Subscriptions
+        from broadsheet.store.feeds.subscriptions import Subscriptions, by_title
+        from broadsheet.store.search.analysis import feed_key
 
-        stories = Counter(sources.values())
-        for sub in Subscriptions(store).all()[:FEEDS_CHECKED]:
-            counts[sub.name] = stories[sub.title] - read[sub.title] if sub.title else 0
+        # A feed's stories as feed:"Title" finds them: every spelling of its title (feed_key).
+        unread: Counter[str] = Counter()
+        for source, n in Counter(sources.values()).items():
+            unread[feed_key(source)] += n - read[source]
+        for group in by_title(Subscriptions(store).all())[:FEEDS_CHECKED]:
+            counts[group[0].name] = unread[feed_key(group[0].title)] if group[0].title else 0
     tags = Counter(tag for state in marks.values() for tag in state.tags)
     return Expected(counts, tags)
 

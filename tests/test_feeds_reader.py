@@ -201,6 +201,44 @@ async def test_x_unsubscribes_the_feed_on_its_row_when_two_share_a_title(store: 
         assert [sub.url for sub in subs.all()] == ["https://a.example/top.xml", "https://c.example/news/feed.xml"]
 
 
+async def test_a_feeds_row_counts_every_spelling_its_search_lists(store: Store,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    # Stories of "Top Stories", "top stories" and "TOP  STORIES" are one feed's to feed:"Top Stories",
+    # which choosing the row searches; the row counted one spelling (1 where it listed 3), as did
+    # `feeds list`. Two subscriptions an older version left titled alike ("Café Notes", "cafe
+    # notes") list the same stories: one row, not two rows of one count.
+    from broadsheet.cli.main import main
+    from tests.factories import make_article
+
+    subs = Subscriptions(store)
+    urls = ["https://a.example/top.xml", "https://b.example/notes.xml", "https://c.example/notes.xml"]
+    subs.add(urls, titles={urls[0]: "Top Stories", urls[1]: "Café Notes", urls[2]: "Cafe Notes"})
+    subs.save([replace(sub, title="cafe notes") if sub.url == urls[2] else sub for sub in subs.all()])
+    sources = ["Top Stories", "top stories", "TOP  STORIES", "Café Notes", "CAFE NOTES"]
+    store.add([(make_article(n, headline=f"Ferry story {n}", source=source), None)
+               for n, source in enumerate(sources)])
+    store.user.set_read(next(m.id for m in store.stories() if m.source == "top stories"), True)
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "feeds", "list", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["stories"], r["unread"]) for r in rows] == [(3, 2), (2, 2), (2, 2)]
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(150, 40)) as pilot:
+        await settle(pilot)
+        app.screen.add_class("-sidebar")
+        text = sidebar_text(app)
+        assert "Top Stories 2" in text and "Café Notes 2" in text and "cafe notes" not in text
+        sidebar = app.screen.query_one(Sidebar)
+        feeds = [(i, e) for i, e in enumerate(sidebar._entries) if e and e.kind == "feed"]
+        assert [e.name for _, e in feeds] == ["Top Stories", "Café Notes"]
+        for (at, _), numbers in zip(feeds, (range(3), range(3, 5)), strict=True):
+            sidebar.focus()
+            sidebar.highlighted = at
+            await pilot.press("enter")
+            await settle(pilot)
+            assert sorted(headlines(app)) == [f"Ferry story {n}" for n in numbers]
+
+
 def two_top_stories_feeds(store: Store, server: HTTPServer) -> Subscriptions:
     """Subscriptions to two feeds both titled "Top Stories" (3 and 2 entries), fetched once."""
     server.expect_request("/a").respond_with_data(rss_feed(3, title="Top Stories"))

@@ -224,17 +224,21 @@ def test_mark_changes_are_written_then_taken_in(reader: ReaderState, filled_stor
 
 
 def test_feed_counts_are_exact_without_reading_the_stories(store: Store) -> None:
-    """Stories and unread stories per source, from the listing's table and the marks counted
+    """Stories and unread stories per feed, from the listing's table and the marks counted
     per source, agree with a count over every story: at load, after marks, after new stories."""
     from collections import Counter
 
-    def counted(state: ReaderState) -> tuple[Counter[str], Counter[str]]:
-        totals = Counter(m.source or "" for m in state.stories)
-        unread = Counter(m.source or "" for m in state.stories if not state.state_of(m.id).read)
-        return totals, Counter({source: unread[source] for source in totals})
+    from broadsheet.store.reader.feedcounts import FeedCounts
+    from broadsheet.store.search.analysis import feed_key
 
-    sources = ["Valley Courier", "Lowmoor Gazette", ""]
-    store.add([(make_article(i, source=sources[i % 3] or None), None) for i in range(12)])
+    def counted(state: ReaderState) -> FeedCounts:
+        keys = {m.id: feed_key(m.source or "") for m in state.stories}
+        totals = Counter(key for key in keys.values() if key)
+        unread = Counter(key for sid, key in keys.items() if key and not state.state_of(sid).read)
+        return FeedCounts(totals, Counter({key: unread[key] for key in totals}))
+
+    sources = ["Valley Courier", "Lowmoor Gazette", "", "VALLEY  courier"]
+    store.add([(make_article(i, source=sources[i % 4] or None), None) for i in range(12)])
     store.write_listing()
     ids = [m.id for m in store.stories()]
     store.user.set_read(ids[0], True)
@@ -249,3 +253,19 @@ def test_feed_counts_are_exact_without_reading_the_stories(store: Store) -> None
     state.load()
     assert state.feed_counts() == counted(state)
     assert Store(store.folder).user.counts(lambda _sid: True).read == 2  # counts.json as the reader left it
+
+
+def test_a_feeds_count_takes_every_spelling_its_feed_search_finds(store: Store) -> None:
+    # feed:"Top Stories" lists "top stories" stories too, and "Café Notes" is "CAFE notes":
+    # the sidebar counted each spelling apart (a feed showed 1 where choosing it listed 2).
+    sources = ["Top Stories", "top stories", "Café Notes", "CAFE  notes", "Cafe Notes (b.example)", "Top Stories"]
+    store.add([(make_article(i, source=source), None) for i, source in enumerate(sources)])
+    store.write_listing()
+    store.user.set_read(next(m.id for m in store.stories() if m.source == "top stories"), True)
+    state = ReaderState(Store(store.folder))
+    state.load()
+    counts = state.feed_counts()
+    assert counts.of("Top Stories") == counts.of("TOP stories") == (3, 2)
+    assert counts.of("Café Notes") == counts.of("cafe notes") == (2, 2)
+    assert counts.of("Cafe Notes (b.example)") == (1, 1)  # another feed's title
+    assert counts.of("") == counts.of("Harbour Gazette") == (0, 0)

@@ -150,6 +150,17 @@ class Titles:
         return chosen
 
 
+def by_title(subs: Iterable[Subscription]) -> list[list[Subscription]]:
+    """``subs`` grouped as ``feed:"Title"`` tells their stories apart, each group in the order
+    given and placed where its first is; an untitled one alone. Each title is its own (see
+    :class:`Titles`), but two an older version left alike ("Top Stories" and "top stories",
+    until their next fetch tells them apart) list the same stories: one feed to the sidebar."""
+    groups: dict[str, list[Subscription]] = {}
+    for n, sub in enumerate(subs):
+        groups.setdefault(feed_key(sub.title) or f"\0{n}", []).append(sub)  # ("\0": no title's key)
+    return list(groups.values())
+
+
 def feed_phrase(title: str) -> str:
     """The search for the stories whose source is ``title`` (a feed's, as its stories carry it)."""
     return 'feed:"' + title.replace('"', " ") + '"'

@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import overload
 
 from broadsheet.store.collector import gc_paused, hold_loaded, release_loaded
+from broadsheet.store.reader.feedcounts import FeedCounts
 from broadsheet.store.reader.ordering import next_order, order_stories
 from broadsheet.store.search.query import Query, SearchResult, parse_query
 from broadsheet.store.storage import fields
@@ -199,13 +200,13 @@ class ReaderState:
 
         return present
 
-    def feed_counts(self) -> tuple[Counter[str], Counter[str]]:
-        """(stories, unread stories) per source: a feed's stories carry its title as their
-        source. From the listing's table and the marks counted per source: no story is read."""
+    def feed_counts(self) -> FeedCounts:
+        """Stories and unread stories per feed: a feed's stories carry its title as their source,
+        grouped as ``feed:"Title"`` compares titles. From the listing's table and the marks
+        counted per source: no story is read."""
         counter = getattr(self.stories, "source_counts", None)
         totals: Counter[str] = counter() if counter is not None else Counter(m.source or "" for m in self.stories)
-        read = self._counts.sources
-        return totals, Counter({source: n - read[source] for source, n in totals.items()})
+        return FeedCounts.of_sources(totals, self._counts.sources)
 
     @property
     def loaded(self) -> bool:

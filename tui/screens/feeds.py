@@ -9,8 +9,7 @@ about reading. The work itself is ``broadsheet.store.feeds``.
 from __future__ import annotations
 
 import contextlib
-from collections import Counter
-from collections.abc import Callable, Collection
+from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -59,7 +58,7 @@ class FeedsMixin(_ScreenBase):
         """Each subscription with its unread stories and its error, if it is failing: in the first
         paint, as the counts are read, not counted (the listing's stories per source, the read
         marks per source in state/.counts.json)."""
-        from broadsheet.store.feeds.subscriptions import FILE, Subscriptions
+        from broadsheet.store.feeds.subscriptions import FILE, Subscriptions, by_title
 
         if not (self.store.folder / FILE).exists():  # no subscriptions: nothing read at start
             return []
@@ -69,12 +68,13 @@ class FeedsMixin(_ScreenBase):
             self.notify(str(exc), title="Subscriptions unreadable", severity="error")
             return []
         # A feed's stories carry its title as their source, and feed:"Title" finds that whole
-        # title: each title is one feed's (see Titles).
-        _totals, unread = self.reader.feed_counts()
-        titles = Counter(sub.title.casefold() for sub in subs if sub.title)
-        shared = {title for title, n in titles.items() if n > 1}
-        return [FeedRow(_name(sub, shared), unread[sub.title] if sub.title else 0, _problem(sub), sub.url)
-                for sub in subs]
+        # title, case- and accent-blind: a row a title as it compares them (two subscriptions
+        # an older version left alike are one row, under the first's title; its x names both),
+        # counted as choosing it lists.
+        counts = self.reader.feed_counts()
+        return [FeedRow(_name(group[0]), counts.of(group[0].title)[1], _problems(group),
+                        group[0].url if len(group) == 1 else "")
+                for group in by_title(subs)]
 
     def action_fetch_feeds(self, quiet: bool = False) -> None:
         """Fetch every subscribed feed in a worker; new stories appear when it is done.
@@ -185,15 +185,21 @@ def _problem(sub: Subscription) -> str:
     return sub.last_error if sub.errors == 1 else f"{sub.last_error} ({sub.errors} fetches in a row)"
 
 
-def _name(sub: Subscription, shared: Collection[str] = ()) -> str:
-    """A feed's name in the sidebar: its title (with its host while another still has the same
-    title: one fetched before titles were told apart, until its next fetch), else what tells
-    its address from the others first (cut at the end, four feeds of one host all read
-    "http://127.0.0.1:8…")."""
-    if sub.title:
-        from broadsheet.store.feeds.subscriptions import host_of
+def _problems(group: list[Subscription]) -> str:
+    """What the sidebar says under a row of one feed, or of several of one title (each failing
+    one by its host)."""
+    if len(group) == 1:
+        return _problem(group[0])
+    from broadsheet.store.feeds.subscriptions import host_of
 
-        return f"{sub.title} ({host_of(sub.url)})" if sub.title.casefold() in shared else sub.title
+    return "; ".join(f"{host_of(sub.url)}: {problem}" for sub in group if (problem := _problem(sub)))
+
+
+def _name(sub: Subscription) -> str:
+    """A feed's name in the sidebar: its title, else what tells its address from the others
+    first (cut at the end, four feeds of one host all read "http://127.0.0.1:8…")."""
+    if sub.title:
+        return sub.title
     parts = urlsplit(sub.url)
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
     return f"{last} ({parts.netloc})" if last else parts.netloc or sub.url
