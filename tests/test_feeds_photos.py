@@ -7,6 +7,7 @@ credit, and the image says why.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import io
 import os
@@ -254,6 +255,21 @@ def test_a_decompression_bomb_is_refused(store: Store, server: HTTPServer) -> No
     assert result.new == 1 and image.photo is None
     assert image.problem and "decompression bomb" in image.problem
     assert not (store.folder / "photos").exists() or not any((store.folder / "photos").iterdir())
+
+
+def test_a_gzipped_svg_is_said_to_be_a_drawing(store: Store, server: HTTPServer) -> None:
+    # An .svgz, or an SVG gzipped once more than the client unpacks (Content-Encoding undoes one
+    # layer), said "not kept: not an image" where the same drawing plain said it is a drawing.
+    svg = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="9" height="9"><rect/></svg>'
+    server.expect_request("/logo.svgz").respond_with_data(gzip.compress(svg), content_type="image/svg+xml")
+    server.expect_request("/icon.svg").respond_with_response(Response(
+        gzip.compress(gzip.compress(svg)), content_type="image/svg+xml", headers={"Content-Encoding": "gzip"}))
+    items = [photo_item(0, media=server.url_for("/logo.svgz")), photo_item(1, media=server.url_for("/icon.svg"))]
+    server.expect_request("/f").respond_with_data(rss("\n".join(items)))
+    Subscriptions(store).add([server.url_for("/f")])
+    [result] = fetch(store, settings=FAST).results
+    assert photo_note(result.photo_problems) == "2 photos not kept: an SVG drawing, not a photo (2 photos)"
+    assert {image.problem for image in images_of(store).values()} == {"not kept: an SVG drawing, not a photo"}
 
 
 def test_photos_checked_in_threads_at_once_still_refuse_bombs() -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import gzip
 import struct
+import time
+import tracemalloc
 import zlib
 from pathlib import Path
 
@@ -175,3 +178,39 @@ def test_an_svg_photo_is_refused_as_a_drawing_not_as_not_an_image(tmp_path: Path
     # a web page sent in a photo's place is still "not an image", an icon drawn in it or not
     with pytest.raises(NotAPhoto, match=r"^not an image$"):
         check_photo(b"<!doctype html><html><body><svg><circle r='2'/></svg></body></html>")
+
+
+def _gzip_bomb(start: bytes, megabytes: int) -> bytes:
+    """``start`` then ``megabytes`` MB of spaces, gzip-compressed (about 1 KB per MB), never all in memory."""
+    packer = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    parts = [packer.compress(start)]
+    spaces = b" " * (1024 * 1024)
+    parts += [packer.compress(spaces) for _ in range(megabytes)]
+    return b"".join(parts) + packer.flush()
+
+
+def test_a_gzipped_svg_is_refused_as_a_drawing_too(tmp_path: Path) -> None:
+    """An ``.svgz`` (or an SVG a server gzipped and the client did not unpack) was "not an
+    image", while the same drawing plain was "an SVG drawing, not a photo"."""
+    from tests.html_pages import save_complete
+
+    for data in (gzip.compress(SVG_LOGO), gzip.compress(gzip.compress(SVG_LOGO))):
+        with pytest.raises(NotAPhoto, match=r"^an SVG drawing, not a photo$"):
+            check_photo(data)
+    (item,) = read_source(save_complete(tmp_path, gzip.compress(SVG_LOGO)))
+    assert item.article is not None and item.photos == ()
+    assert item.article.images[0].problem == "not kept: an SVG drawing, not a photo"
+    # gzip'd bytes that are no drawing (a page, or a gzip bomb) are still "not an image"; a bomb
+    # is unpacked only as far as its first kilobyte, in its time and memory
+    for data in (gzip.compress(b"<!doctype html><html><body><svg/></body></html>"), _gzip_bomb(b"", 100)):
+        tracemalloc.start()
+        started = time.monotonic()
+        try:
+            with pytest.raises(NotAPhoto, match=r"^not an image$"):
+                check_photo(data)
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        assert time.monotonic() - started < 1 and peak < 4 * 1024 * 1024
+    with pytest.raises(NotAPhoto, match=r"^an SVG drawing, not a photo$"):
+        check_photo(_gzip_bomb(SVG_LOGO, 100))  # a drawing, however far its spaces go

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import io
 import struct
 import zlib
@@ -62,7 +63,8 @@ def test_a_photo_is_drawn_in_half_blocks_to_fit_the_box(tmp_path: Path) -> None:
     (picture_bytes((200, 150), "JPEG")[:300], "damaged"),
     (b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', "SVG"),
     (b"<svg xmlns='http://www.w3.org/2000/svg'><rect width='5' height='5'/></svg>", "SVG"),
-], ids=["empty", "not-an-image", "truncated-png", "truncated-jpeg", "svg-xml", "svg"])
+    (gzip.compress(b"<svg xmlns='http://www.w3.org/2000/svg'><rect width='5' height='5'/></svg>"), "SVG"),
+], ids=["empty", "not-an-image", "truncated-png", "truncated-jpeg", "svg-xml", "svg", "svgz"])
 def test_a_bad_file_is_a_placeholder_with_the_reason(tmp_path: Path, data: bytes, reason: str) -> None:
     drawn = draw(tmp_path, data)
     assert isinstance(drawn, str)

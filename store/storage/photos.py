@@ -17,6 +17,7 @@ import re
 import threading
 import time
 import warnings
+import zlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -51,8 +52,25 @@ _SVG_START = re.compile(rb"(?:<\?xml[^>]*>|<!--.*?-->|<!doctype\s+svg[^>\[]*(?:\
                         re.IGNORECASE | re.DOTALL)
 
 
+_GZIP = b"\x1f\x8b"
+#: How much of a gzip-compressed head is unpacked to look for ``<svg``: a gzip bomb costs this, no more.
+_UNPACKED_HEAD = 1024
+
+
 def looks_like_svg(head: bytes) -> bool:
-    """Whether a file's first bytes are an SVG drawing."""
+    """Whether a file's first bytes are an SVG drawing, gzip-compressed or not.
+
+    An ``.svgz`` (or an SVG a server gzipped, maybe twice, without the client undoing it) was
+    "not an image" while the same drawing plain was an SVG; each gzip layer is unpacked no
+    further than :data:`_UNPACKED_HEAD` bytes.
+    """
+    for _ in range(3):
+        if not head.startswith(_GZIP):
+            break
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, _UNPACKED_HEAD)
+        except zlib.error:
+            return False
     return _SVG_START.match(head.removeprefix(b"\xef\xbb\xbf")) is not None
 
 
