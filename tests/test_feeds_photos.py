@@ -7,6 +7,7 @@ credit, and the image says why.
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 import hashlib
 import io
@@ -31,7 +32,7 @@ from broadsheet.store.feeds.subscriptions import Subscriptions
 from broadsheet.store.model import Article, Image
 from broadsheet.store.storage.db import DELETED_ENTRIES, Store
 from broadsheet.store.storage.exchange import export_json
-from broadsheet.store.storage.photos import photo_file
+from broadsheet.store.storage.photos import Failure, PhotoSources, PhotoStore, photo_file
 from tests.feeds import rss
 from tests.photos import picture_bytes
 
@@ -209,6 +210,81 @@ def test_a_deleted_entrys_photo_is_not_downloaded_again(store: Store, server: HT
     assert requests_to(server, "/notimg.jpg") == 1
 
 
+def test_a_bad_photo_address_is_not_downloaded_again_for_a_new_entry(store: Store, server: HTTPServer,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    # A photo that failed for good (404, not an image, too large) was downloaded again on every
+    # fetch that brought a new entry naming it (a feed's broken placeholder, in every entry).
+    feeds: dict[str, list[str]] = {"/f": [], "/g": []}
+    for path in feeds:
+        server.expect_request(path).respond_with_handler(
+            lambda request: Response(rss("\n".join(feeds[request.path]), title=request.path), content_type="text/xml"))
+    server.expect_request("/gone.jpg").respond_with_data("no", status=404)
+    server.expect_request("/page.jpg").respond_with_data("<html>Sign in</html>", content_type="text/html")
+    server.expect_request("/busy.jpg").respond_with_data("busy", status=503)
+    server.expect_request("/big.bmp").respond_with_data(picture_bytes((1200, 900), fmt="BMP"), content_type="image/bmp")
+    gone, page, busy, big = (server.url_for(p) for p in ("/gone.jpg", "/page.jpg", "/busy.jpg", "/big.bmp"))
+
+    def add(*numbers: int) -> None:  # the feeds now hold only these entries: the earlier ones have left them
+        feeds["/f"] = [photo_item(n, media=gone, enclosure=page, img=busy) for n in numbers]
+        feeds["/g"] = [photo_item(100 + n, media=gone, img=big) for n in numbers]
+
+    def run(cap_mb: int = 1) -> list[list[str]]:
+        settings = Settings(timeout=0.5, total=2.0, retries=0, max_photo_bytes=cap_mb * 1024 * 1024)
+        return [result.photo_problems for result in fetch(store, settings=settings).results]
+
+    def asked() -> list[int]:
+        return [requests_to(server, p) for p in ("/gone.jpg", "/page.jpg", "/busy.jpg", "/big.bmp")]
+
+    Subscriptions(store).add([server.url_for("/f"), server.url_for("/g")])
+    add(0, 1)
+    f, g = run()
+    assert asked() == [1, 1, 1, 1]  # within a fetch, one try per address, however many entries name it
+    assert (len(f), len(g)) == (6, 4)  # each entry's photos not kept, said
+    add(2)
+    f, g = run()
+    assert asked() == [1, 1, 2, 1]  # a server error is tried again by the next fetch; the rest are not
+    assert set(f) == {"not downloaded: server error (503)"} and g == []  # and not said again
+    stored = {(meta.headline, image.src): image.problem for meta in store.stories() for image in meta.images}
+    assert stored["Ferry timetable change number 2", gone] == "not downloaded: not found (404)"
+    assert stored["Ferry timetable change number 2", page] == "not kept: not an image (the server sent text/html)"
+    assert stored["Ferry timetable change number 102", big] == \
+        "not downloaded: larger than the 1.0 MB limit for a photo"
+    add(3)
+    f, g = run(cap_mb=8)  # a larger cap: the photo too large before is tried again, and kept
+    assert asked() == [1, 1, 3, 2] and g == []
+    [kept] = [image for meta in store.stories() for image in meta.images
+              if image.src == big and meta.headline == "Ferry timetable change number 103"]
+    assert kept.photo and kept.problem is None
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(days=7, hours=1)
+    monkeypatch.setattr("broadsheet.store.feeds.photos._now", lambda: later)
+    add(4)
+    run()
+    assert asked() == [2, 2, 4, 2]  # a week on, the address is asked again (it may have been mended)
+    add(5)
+    run()
+    assert asked() == [2, 2, 5, 2]
+    # the user who knows the photos are mended asks for them again at once
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(store.folder.parent / "no-config.toml"))
+    add(6)
+    assert main(["--store", str(store.folder), "fetch", "--retry-photos"]) == 0
+    assert asked() == [3, 3, 6, 2]
+
+
+def test_failures_past_their_week_leave_the_record_of_addresses(tmp_path: Path) -> None:
+    # A feed naming a new broken photo in every entry would grow the record for ever.
+    sources = PhotoSources(tmp_path)
+    old, new = "https://pics.example/0.jpg", "https://pics.example/1.jpg"
+    shard = PhotoSources._shard(old)
+    same = next(src for n in range(2, 10_000) if PhotoSources._shard(src := f"https://pics.example/{n}.jpg") == shard)
+    sources.put({}, {old: Failure("not downloaded: not found (404)", "2026-03-01T10:00:00+00:00"),
+                     new: Failure("not kept: not an image", "2026-03-20T10:00:00+00:00")})
+    sources.put({}, {same: Failure("gone (410)", "2026-03-21T10:00:00+00:00")},
+                forget_before="2026-03-14T10:00:00+00:00")
+    again = PhotoSources(tmp_path)
+    assert set(again.failures([old, same])) == {same}  # the old one went from the file written
+    assert again.failures([new])[new] == Failure("not kept: not an image", "2026-03-20T10:00:00+00:00")
+
+
 def test_a_full_feeds_article_page_brings_its_photo(store: Store, server: HTTPServer) -> None:
     from tests.test_feeds_fetch import PAGE
 
@@ -254,7 +330,8 @@ def test_a_decompression_bomb_is_refused(store: Store, server: HTTPServer) -> No
     [image] = images_of(store).values()
     assert result.new == 1 and image.photo is None
     assert image.problem and "decompression bomb" in image.problem
-    assert not (store.folder / "photos").exists() or not any((store.folder / "photos").iterdir())
+    assert PhotoStore(store.folder).kept() == []  # nothing of it is kept (its address is: not asked again)
+    assert not [path for path in (store.folder / "photos").iterdir() if not path.name.startswith("sources-")]
 
 
 def test_a_gzipped_svg_is_said_to_be_a_drawing(store: Store, server: HTTPServer) -> None:

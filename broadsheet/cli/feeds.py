@@ -46,12 +46,15 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     fetch = commands.add_parser("fetch", help="download subscribed feeds and store their new stories")
     fetch.add_argument("feeds", nargs="*", metavar="FEED", help="address, id or title (default: every feed)")
     fetch.add_argument("--quiet", action="store_true", help="print only failures (for cron)")
+    fetch.add_argument("--retry-photos", action="store_true",
+                       help="download again the photos of the entries fetched that failed for good before "
+                            "(not found, not an image, too large): by default not asked again for a week")
 
 
 def run(store: Store, args: argparse.Namespace) -> int:
     subs = Subscriptions(store)
     if args.command == "fetch":
-        return fetch_command(store, subs, args.feeds, args.quiet)
+        return fetch_command(store, subs, args.feeds, args.quiet, args.retry_photos)
     action = args.feeds_action
     if action == "add":
         return add_command(subs, args.urls, args.tag, args.full)
@@ -294,7 +297,7 @@ def export_command(subs: Subscriptions, output: str | None, form: str = "opml") 
     return 0
 
 
-def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: bool) -> int:
+def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: bool, retry_photos: bool = False) -> int:
     from broadsheet.cli.progress import Bar, update_addresses  # rich.progress: not when the reader parses its arguments
     from broadsheet.config import load_config
     from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch
@@ -322,7 +325,8 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             bar.detail(shown(name)[:40])
 
         try:
-            report = fetch(store, chosen, Settings(images=load_config().fetch_images), on_progress=step)
+            settings = Settings(images=load_config().fetch_images, retry_photos=retry_photos)
+            report = fetch(store, chosen, settings, on_progress=step)
         except FetchBusy as exc:
             err.print(Text(f"broadsheet fetch: {exc}", style="red"))
             return 3

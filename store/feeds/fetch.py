@@ -67,6 +67,7 @@ class Settings:
     max_redirects: int = 5
     images: bool = True  # download the photos entries name ([feeds] fetch_images)
     max_photo_bytes: int | None = None  # a photo larger than this is not kept (None: the store's photo cap)
+    retry_photos: bool = False  # ask again for photos that failed for good (fetch --retry-photos)
 
 
 @dataclass(slots=True)

@@ -12,6 +12,10 @@ entries is downloaded once per fetch. A photo that cannot be had leaves its stor
 the image keeps its caption and credit and says why (:attr:`Image.problem`), which the
 reader shows in the photo's place, and the feed's result counts it. It is tried again when
 its entry comes again, unless asking again cannot help (404, 410, not an image, a bomb).
+Nor is an address that failed so asked again for :data:`FORGET_FAILED` when a new entry
+names it (a feed's broken placeholder in every entry; one too large: until the cap is
+raised), unless the fetch is told to (``broadsheet fetch --retry-photos``); a timeout, a
+refused connection, a 5xx are asked again by the next fetch.
 
 Photo files are written (each atomically) before the record of their addresses, and that
 before the stories naming them: a fetch killed part way leaves at worst an unnamed photo file.
@@ -21,6 +25,7 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+import datetime as dt
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -34,6 +39,7 @@ from broadsheet.store.sanitize import clean_line
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.photos import (
     SVG_REFUSED,
+    Failure,
     NotAPhoto,
     PhotoSources,
     PhotoStore,
@@ -53,6 +59,18 @@ PER_FEED = 500  # photos downloaded per feed and fetch: a feed naming thousands 
 #: Problems that asking again does not cure: a stored story's photo that failed so is not
 #: downloaded again when the entry comes again (a timeout, a refused connection, a 5xx are).
 FINAL = ("not found (404)", "gone (410)", "not an image", "decompression bomb", "an image format", SVG_REFUSED)
+#: How long an address that failed for good (:data:`FINAL`, or too large) is not asked again
+#: for a new entry: a feed naming a broken photo in every entry costs a request a week, and a
+#: photo mended at its address comes back within one.
+FORGET_FAILED = dt.timedelta(days=7)
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def _final_problem(problem: str) -> bool:
+    return any(final in problem for final in FINAL)
 
 
 def _problem(text: str) -> str:
@@ -71,7 +89,8 @@ class PhotoResult:
 
     photo: str | None = None
     problem: str | None = None
-    tried: bool = True  # False: a problem the stored story already had (FINAL), not asked again
+    tried: bool = True  # False: a problem known before (FINAL, or remembered), not asked again
+    failure: Failure | None = None  # what to remember of a problem asking again soon does not cure
 
 
 def _downloadable(src: str) -> bool:
@@ -96,6 +115,8 @@ class FeedPhotos:
         self.max_bytes = settings.max_photo_bytes or max_photo_bytes()
         self.sources = PhotoSources(store.folder)  # address -> digest of photos downloaded before
         self.found: dict[str, str] = {}  # addresses this fetch downloaded, to record in the store
+        self.started = _now()
+        self.retry = settings.retry_photos  # photos that failed for good are asked again
         self._got: dict[str, asyncio.Future[PhotoResult]] = {}
 
     def _kept(self, src: str, known: dict[str, str]) -> str | None:
@@ -114,9 +135,10 @@ class FeedPhotos:
             digest = self._kept(src, known)
             if digest is not None:
                 got[src] = PhotoResult(digest)
-        if len(got) < len(wanted):
+        if len(got) < len(wanted) and not self.retry:
             got.update({src: PhotoResult(problem=problem, tried=False) for src, problem in self._final(articles).items()
                         if src in wanted and src not in got})
+            got.update(self._failed([src for src in wanted if src not in got and src not in self._got]))
         missing = [src for src in wanted if src not in got]
         if len(missing) > PER_FEED and self.download:
             over = PhotoResult(problem=f"not downloaded: the feed names more than {PER_FEED} new photos "
@@ -147,8 +169,21 @@ class FeedPhotos:
                 continue
             meta = self.store.meta(article.story_id)
             for image in meta.images if meta is not None else ():
-                if image.src and image.problem and any(final in image.problem for final in FINAL):
+                if image.src and image.problem and _final_problem(image.problem):
                     found[image.src] = image.problem
+        return found
+
+    def _failed(self, srcs: list[str]) -> dict[str, PhotoResult]:
+        """Addresses an earlier fetch found bad for good, less than :data:`FORGET_FAILED` ago
+        (one too large: only while the cap is no larger than it was)."""
+        found = {}
+        for src, failure in self.sources.failures(srcs).items():
+            try:
+                age = self.started - dt.datetime.fromisoformat(failure.at)
+            except (ValueError, TypeError):  # unreadable, or with no time zone: asked again
+                continue
+            if dt.timedelta(0) <= age < FORGET_FAILED and (failure.cap is None or self.max_bytes <= failure.cap):
+                found[src] = PhotoResult(problem=failure.problem, tried=False)
         return found
 
     def _once(self, client: httpx.AsyncClient, src: str, gate: Gate) -> asyncio.Future[PhotoResult]:
@@ -164,21 +199,28 @@ class FeedPhotos:
             async with gate((urlsplit(src).hostname or "").lower()):
                 data, kind = await self._get(client, src)
         except _Refused as exc:
-            return PhotoResult(problem=f"not downloaded: {exc}")
+            return self._failing(f"not downloaded: {exc}")
         except _TooBig:
             limit = human_size(self.max_bytes)
-            return PhotoResult(problem=f"not downloaded: larger than the {limit} limit for a photo")
+            return self._failing(f"not downloaded: larger than the {limit} limit for a photo", sized=True)
         except Exception as exc:  # a timeout, a refused connection...: one photo never stops the fetch
             return PhotoResult(problem=_problem(f"not downloaded: {_why(exc, self.settings)}"))
         try:
             digest = await asyncio.to_thread(self._keep, data)  # Pillow decodes: off the event loop
         except NotAPhoto as exc:
             sent = f" (the server sent {kind})" if kind and not kind.startswith("image/") else ""
-            return PhotoResult(problem=_problem(f"not kept: {exc}{sent}"))
+            return self._failing(_problem(f"not kept: {exc}{sent}"), sized=str(exc).startswith("too large"))
         except OSError as exc:
             return PhotoResult(problem=_problem(f"not kept: the store could not be written ({exc.strerror or exc})"))
         self.found[src] = digest
         return PhotoResult(digest)
+
+    def _failing(self, problem: str, *, sized: bool = False) -> PhotoResult:
+        """The outcome of a photo not had, remembered when asking again soon cannot cure it."""
+        if not (sized or _final_problem(problem)):
+            return PhotoResult(problem=problem)
+        at = self.started.isoformat(timespec="seconds")
+        return PhotoResult(problem=problem, failure=Failure(problem, at, self.max_bytes if sized else None))
 
     async def _get(self, client: httpx.AsyncClient, src: str) -> tuple[bytes, str]:
         """The photo's bytes and the type the server gave them; no more than the size cap is read."""
@@ -199,11 +241,17 @@ class FeedPhotos:
         return photo.digest
 
     def remember(self) -> None:
-        """Make this fetch's photos durable, then record their addresses: before any story names them."""
+        """Make this fetch's photos durable, then record their addresses (and those that failed
+        for good): before any story names them."""
+        failures = {src: result.failure for src, future in self._got.items()
+                    if future.done() and not future.cancelled() and future.exception() is None
+                    and (result := future.result()).failure is not None}
         if self.found:
             self.photos.sync()
+        if self.found or failures:
             with self.store.lock:
-                self.sources.put(self.found)
+                forget = (self.started - FORGET_FAILED).isoformat(timespec="seconds")
+                self.sources.put(self.found, failures, forget_before=forget)
 
 
 def photo_note(problems: list[str], most: int = 3) -> str:

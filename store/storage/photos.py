@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
 import hashlib
 import io
 import os
@@ -25,6 +26,7 @@ from typing import Any
 
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.ingest.decode import sizes_apart
+from broadsheet.store.sanitize import clean_line
 from broadsheet.store.storage.atomic import atomic_write_bytes, fsync_dir
 from broadsheet.store.storage.tinydb import KeyedTable, open_db
 
@@ -211,8 +213,19 @@ def sound(path: Path) -> bool:
     return digest.hexdigest() == path.name.split(".", 1)[0]
 
 
+@dataclass(frozen=True, slots=True)
+class Failure:
+    """A photo address whose download failed for good: why, when (ISO time, UTC), and for a
+    photo too large, the size cap it was refused under (a larger cap asks again)."""
+
+    problem: str
+    at: str
+    cap: int | None = None
+
+
 class PhotoSources:
-    """Where downloaded photos came from: address -> digest, so a fetch never downloads a kept photo again.
+    """Where downloaded photos came from: address -> digest, so a fetch never downloads a kept photo again,
+    and address -> :class:`Failure` for those that failed for good, so it does not ask again for a while.
 
     Kept in 256 small files by the address's hash (``photos/sources-XX.json``): a fetch reads
     and writes only the files of its addresses, at the same cost in a store of any size. A
@@ -242,8 +255,8 @@ class PhotoSources:
             self._read[shard] = found
         return found
 
-    def get(self, sources: Iterable[str]) -> dict[str, str]:
-        """The digests the photos at ``sources`` were kept under, for those downloaded before."""
+    def _docs(self, sources: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """The records of ``sources`` that have one."""
         by_shard: dict[str, list[str]] = {}
         for src in sources:
             by_shard.setdefault(self._shard(src), []).append(src)
@@ -254,20 +267,52 @@ class PhotoSources:
             records = self._records(shard)
             for src in srcs:
                 doc = records.get(src)
-                if isinstance(doc, dict) and isinstance(doc.get("photo"), str):
-                    found[src] = doc["photo"]
+                if isinstance(doc, dict):
+                    found[src] = doc
         return found
 
-    def put(self, sources: dict[str, str]) -> None:
-        """Record addresses and digests of kept photos (call under the store lock, after the photos are durable)."""
-        by_shard: dict[str, dict[str, dict[str, str]]] = {}
+    def get(self, sources: Iterable[str]) -> dict[str, str]:
+        """The digests the photos at ``sources`` were kept under, for those downloaded before."""
+        return {src: doc["photo"] for src, doc in self._docs(sources).items() if isinstance(doc.get("photo"), str)}
+
+    def failures(self, sources: Iterable[str]) -> dict[str, Failure]:
+        """The failures recorded for ``sources`` (those with no kept photo); the caller judges their age."""
+        found = {}
+        for src, doc in self._docs(sources).items():
+            problem, at, cap = doc.get("problem"), doc.get("failed"), doc.get("cap")
+            if isinstance(problem, str) and isinstance(at, str) and "photo" not in doc:
+                found[src] = Failure(clean_line(problem), at, cap if isinstance(cap, int) else None)
+        return found
+
+    def put(self, sources: dict[str, str], failures: dict[str, Failure] | None = None, forget_before: str = "") -> None:
+        """Record addresses and digests of kept photos, and addresses that failed for good (call
+        under the store lock, after the photos are durable). A kept photo replaces a failure.
+
+        Failures recorded before ``forget_before`` (ISO time) go from the files written, so
+        the files of a feed naming a new broken photo in every entry do not grow for ever.
+        """
+        by_shard: dict[str, dict[str, dict[str, Any]]] = {}
+        for src, failure in (failures or {}).items():
+            doc: dict[str, Any] = {"problem": failure.problem, "failed": failure.at}
+            if failure.cap is not None:
+                doc["cap"] = failure.cap
+            by_shard.setdefault(self._shard(src), {})[src] = doc
         for src, digest in sources.items():
             by_shard.setdefault(self._shard(src), {})[src] = {"photo": digest}
         for shard, docs in by_shard.items():
             self._read.pop(shard, None)
             self._records(shard)  # read again under the lock; a damaged file is set aside, so the write replaces it
-            self._table(shard).put_many(docs)
+            self._table(shard).apply(functools.partial(_update, docs=docs, forget_before=forget_before))
             self._read.pop(shard, None)
+
+
+def _update(table: dict[str, Any], docs: dict[str, dict[str, Any]], forget_before: str) -> None:
+    """Put ``docs`` into ``table``, first dropping the failures recorded before ``forget_before``."""
+    if forget_before:
+        for src in [src for src, doc in table.items() if isinstance(doc, dict) and "photo" not in doc
+                    and str(doc.get("failed", "")) < forget_before]:
+            del table[src]
+    table.update(docs)
 
 
 def photo_file(folder: Path, digest: str) -> Path | None:
