@@ -95,12 +95,12 @@ def test_stale_stories_are_counted_from_the_listing(store: Store) -> None:
     store.write_listing()
     store.add_identified([(make_article(7).story_id, make_article(7), "/made/up/7.txt")], parser=1)
     catalogue = Store(store.folder).catalogue()
-    assert catalogue.stale(2) == 4 and catalogue.stale(1) == 0
+    assert catalogue.stale(range(2)) == 4 and catalogue.stale(range(1)) == 0
     store.delete([make_article(1).story_id])  # a listed row hidden: the rows after it move up
     catalogue = Store(store.folder).catalogue()
     stale_ids = {make_article(i).story_id for i in (0, 2, 7)}
-    assert catalogue.stale(2) == 3 and catalogue.stale_rows(1) == []
-    assert catalogue.stale_rows(2) == [at for at, meta in enumerate(catalogue) if meta.id in stale_ids]
+    assert catalogue.stale(range(2)) == 3 and catalogue.stale_rows(range(1)) == []
+    assert catalogue.stale_rows(range(2)) == [at for at, meta in enumerate(catalogue) if meta.id in stale_ids]
 
 
 def test_an_import_leaves_the_listing_up_to_date(tmp_path: Path, store: Store) -> None:
@@ -181,7 +181,7 @@ def test_feed_entries_are_never_offered_for_reparse(store: Store) -> None:
     entry = make_article(1, url="https://news.example/a", key="feed-guid")
     store.add_identified([(entry.story_id, entry, "https://news.example/feed.xml")])  # parser not recorded
     store.add_identified([(make_article(2).story_id, make_article(2), "/made/up/2.txt")], parser=1)
-    assert Store(store.folder).catalogue().stale(3) == 1
+    assert Store(store.folder).catalogue().stale(range(3)) == 1
     from broadsheet.store.ingest.reparse import stale
 
     assert stale(Store(store.folder)) == [make_article(2).story_id]

@@ -23,7 +23,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     which.add_argument("--all", action="store_true",
                        help="every story imported from a file (stories fetched from feeds are skipped: "
                             "`broadsheet fetch` reads them again)")
-    which.add_argument("--stale", action="store_true", help="stories made by an older parser")
+    which.add_argument("--stale", action="store_true",
+                       help="stories made by an older version of their kind's parser (text dump, saved page)")
     which.add_argument("stories", nargs="*", default=[], metavar="STORY")
 
 

@@ -566,7 +566,7 @@ def _account(sub: Subscription, got: Got, stamp: str) -> FeedResult:
 
 def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]]) -> None:
     """Store the entries of every feed in batches, index them, give them their feed's tags, and count."""
-    from broadsheet.store.ingest import PARSER_VERSION
+    from broadsheet.store.ingest import ENTRIES, stamp
     from broadsheet.store.ingest.importer import Indexer
 
     indexer = Indexer(store)
@@ -576,7 +576,7 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]])
     def flush() -> None:
         indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
         # The "file" of a feed entry is its feed's address; its parser is today's (read again on every fetch).
-        stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=PARSER_VERSION)
+        stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=stamp(ENTRIES))
         articles = {}
         for (sid, got), (result, article) in zip(stored.results, batch, strict=True):
             articles[sid] = article

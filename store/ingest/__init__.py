@@ -1,11 +1,40 @@
 """Input: find files, decode and sanitise them, recognise their format, import what they hold."""
 
-#: The version of what turns inputs into articles, recorded on each story the importer stores.
-#: Bump it when a format or the text-dump parser (``store/parse``) reads the same input into
-#: a different article: the reader then offers ``broadsheet reparse --stale`` for older stories.
-# 3: the parser of issue 14 (bylines, captions, story ends) and the html headline rule;
-# 4: bare photo captions known by their place among the story's lines (store/parse/figures.py)
+#: The kinds of input, by the parser that reads them into articles. Each story records the
+#: kind and version of the parser that read it (:func:`stamp`); bump a kind's version when its
+#: parser reads the same input into a different article: the reader then offers
+#: ``broadsheet reparse --stale`` for the stories that kind's older parser read, and no others.
+#: A change to the rules the two share (store/parse: bylines, credits, dates, CJK text) is a
+#: change to both.
+TEXT_DUMP = 1  # text dumps (formats/text.py): the text-dump parser, store/parse
+SAVED_PAGE = 2  # saved pages, gzip-compressed pages, MHTML pages, WARC records: store/html
+ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (store/feeds, whose HTML
+#              goes through store/html/fragment.py: a change there is a change to both), Broadsheet exports
+
+#: Each kind's version. They go on from the one version all kinds shared until 5:
+# 3: the parser of issue 14 (bylines, captions, story ends) and the html headline rule (both);
+# 4: bare photo captions known by their place among the story's lines (store/parse/figures.py:
+#    text dumps only);
 # 5: a saved page's furniture pictures (newsletter art, video posters, avatars, icons, teasers)
-#    are not the story's photos (store/html/furniture.py)
-#    and CJK closing credit lines by role, reporters in a first paragraph's brackets (store/parse/cjk.py)
-PARSER_VERSION = 5
+#    are not the story's photos (store/html/furniture.py); CJK closing credit lines by role and
+#    reporters in a first paragraph's brackets (store/parse/cjk.py, both: text dumps and saved
+#    pages), and a text dump's every credit line of its end block (store/parse/credits.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 5, SAVED_PAGE: 5, ENTRIES: 5}
+_KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
+
+
+def stamp(kind: int) -> int:
+    """What a story that today's parser of ``kind`` read records as its parser."""
+    return kind << _KIND_SHIFT | PARSER_VERSIONS[kind]
+
+
+def stale_stamps() -> frozenset[int]:
+    """The recorded parsers whose stories today's parser of their kind would read differently.
+
+    A story stored before kinds were kept records only the version N that every kind then
+    shared (0 when none was recorded), as kind 0. Each kind's versions go on from N, so such
+    a story is current for every kind whose version has not passed N; its kind is not known,
+    so it is offered once any kind's version has (``reparse`` then records its kind).
+    """
+    old = {kind << _KIND_SHIFT | version for kind, now in PARSER_VERSIONS.items() for version in range(now)}
+    return frozenset(old | set(range(max(PARSER_VERSIONS.values()))))

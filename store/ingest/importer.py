@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Literal
 from broadsheet.store.collector import BatchCollecting, collect_less, gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.feeds.filetitles import FileTitles
-from broadsheet.store.ingest import PARSER_VERSION
+from broadsheet.store.ingest import stamp
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.formats import Item, read_source
 from broadsheet.store.model import Article
@@ -405,7 +405,7 @@ def import_paths(
     if on_total:  # a first walk only counts: listing a million paths would hold some 370 MB
         on_total(sum(1 for _ in find_files(paths)))
     report = ImportReport()
-    pending: list[tuple[str, Article, Path, str, str]] = []  # (story id, article, file, note, where in it)
+    pending: list[tuple[str, Article, Path, str, str, int]] = []  # (story id, article, file, note, where in it, parser)
     states: dict[str, StoryState] = {}
     record = report.add
 
@@ -418,18 +418,18 @@ def import_paths(
         indexer.open()  # before the store changes: see Indexer
         # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
         with _sigint_deferred():
-            stored = store.add_identified([(sid, article, absolute(path)) for sid, article, path, _, _ in pending],
-                                          parser=PARSER_VERSION)
+            stored = store.add_identified([(sid, article, absolute(path)) for sid, article, path, *_ in pending],
+                                          parser=[parser for *_, parser in pending])
             given = [sid for sid, *_ in pending]
             kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
-            for (sid, got), (_, _article, _path, note, where) in zip(stored.results, pending, strict=True):
+            for (sid, got), (_, _article, _path, note, where, _parser) in zip(stored.results, pending, strict=True):
                 status: Status = "imported" if got == "new" else "updated" if got == "updated" else "present"
                 record(Outcome(where, status, note=note, story_id=sid))
             if states:
                 store.user.merge({kept_as.get(sid, sid): state for sid, state in states.items()})
                 states.clear()
         if stored.new or stored.updated:  # the index is a cache: an interrupt here is caught up by the next search
-            articles = {sid: article for sid, article, _, _, _ in pending}
+            articles = {sid: article for sid, article, *_ in pending}
             stored_as = {sid: given[n] for n, (sid, _) in enumerate(stored.results)}  # stored id -> id given
             indexer.add([(sid, articles[stored_as[sid]]) for sid in stored.new],
                         [(sid, articles[stored_as[sid]]) for sid in stored.updated])
@@ -462,7 +462,7 @@ def import_paths(
                     note = item.note
                     if item.photos:
                         note = "; ".join(n for n in (note, keep_photos(photos, item)) if n)
-                    pending.append((sid, item.article, path, note, where))
+                    pending.append((sid, item.article, path, note, where, stamp(item.kind)))
                     if item.state is not None:
                         states[sid] = item.state
                     if len(pending) >= BATCH:

@@ -15,7 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Literal
 
-from broadsheet.store.ingest import PARSER_VERSION
+from broadsheet.store.ingest import stale_stamps, stamp
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.importer import Indexer, Read, read_paths
 from broadsheet.store.model import Article
@@ -43,10 +43,11 @@ class ReparseReport:
 
 
 def stale(store: Store) -> list[str]:
-    """Ids of stories made by an older parser than today's: the listing's flags pick them
-    (no record read but theirs, for the source file's name)."""
+    """Ids of stories read by an older parser than today's of their kind (a text dump's, a saved
+    page's: see ``store.ingest``): the listing's flags pick them (no record read but theirs, for
+    the source file's name)."""
     catalogue = store.catalogue()
-    return [meta.id for at in catalogue.stale_rows(PARSER_VERSION) if fields.rereadable((meta := catalogue[at]).file)]
+    return [meta.id for at in catalogue.stale_rows(stale_stamps()) if fields.rereadable((meta := catalogue[at]).file)]
 
 
 def _source(meta: StoryMeta, folders: Cleaned) -> Path | str:
@@ -63,17 +64,18 @@ def _source(meta: StoryMeta, folders: Cleaned) -> Path | str:
     return f"its source file {safe_text(meta.file or file)} is gone (moved, renamed or deleted)"
 
 
-def _pick(meta: StoryMeta, items: Read) -> Article | str:
-    """The article of ``items`` that is ``meta``'s story, or why none is."""
-    articles = [item.article for item in items if item.article is not None]
-    if not articles:
+def _pick(meta: StoryMeta, items: Read) -> tuple[Article, int] | str:
+    """The article of ``items`` that is ``meta``'s story and the kind of parser that read it,
+    or why none is."""
+    read = [(item.article, item.kind) for item in items if item.article is not None]
+    if not read:
         reasons = [item.reason for item in items if item.reason]
         return reasons[0] if reasons else "no story found in it any more"
-    if len(articles) == 1:
-        return articles[0]
-    for article in articles:  # a file of many stories: the one with this story's identity
+    if len(read) == 1:
+        return read[0]
+    for article, kind in read:  # a file of many stories: the one with this story's identity
         if article.story_id == meta.id or (meta.url and article.url == meta.url):
-            return article
+            return article, kind
     return "the file holds several stories and none is this one any more"
 
 
@@ -136,18 +138,21 @@ def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report
     """Store and index what ``chunk``'s files gave; the ids now held under another id (their
     marks moved to it), to be deleted."""
     batch: list[tuple[str, Article, str | None]] = []
+    parsers: list[int] = []
     owners: list[StoryMeta] = []
     for meta, path, items in chunk:
-        picked = _pick(meta, items)
-        if isinstance(picked, str):
-            report.outcomes.append(Reparsed(meta.id, "failed", reason=picked))
+        found = _pick(meta, items)
+        if isinstance(found, str):
+            report.outcomes.append(Reparsed(meta.id, "failed", reason=found))
             continue
+        picked, kind = found
         if meta.source and any(item.feed is not None for item in items):
             picked.source = meta.source  # a feed file's stories keep the title the import chose (see FileTitles)
         batch.append((picked.story_id, picked, str(path)))
+        parsers.append(stamp(kind))
         owners.append(meta)
     indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
-    stored = store.add_identified(batch, parser=PARSER_VERSION, reread=True)
+    stored = store.add_identified(batch, parser=parsers, reread=True)
     moved: list[str] = []
     new: list[tuple[str, Article]] = []
     replaced: list[tuple[str, Article]] = []

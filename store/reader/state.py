@@ -15,7 +15,7 @@ The garbage-collector policy it follows is in :mod:`broadsheet.store.collector`.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
 from typing import overload
@@ -239,13 +239,13 @@ class ReaderState:
 
     # -- marks ------------------------------------------------------------------------------
 
-    def stale(self, version: int) -> int:
-        """Stories from a file that a parser older than ``version`` read (``reparse`` can read them again)."""
+    def stale(self, stale: Collection[int]) -> int:
+        """Stories from a file that a parser of ``stale`` read (``reparse`` can read them again)."""
         counter = getattr(self.stories, "stale", None)
         if counter is not None:
-            found: int = counter(version)
+            found: int = counter(stale)
             return found
-        return sum(1 for meta in self.stories if meta.parser < version and fields.rereadable(meta.file))
+        return sum(1 for meta in self.stories if meta.parser in stale and fields.rereadable(meta.file))
 
     def next_unread(self, rows: Sequence[StoryMeta], at: int, step: int) -> int | None:
         """The row after (``step`` 1) or before (-1) row ``at`` whose story is unread, going round."""

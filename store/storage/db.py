@@ -252,7 +252,8 @@ class StoryMeta:
 
     @property
     def parser(self) -> int:
-        """The version of the parser that made this story (0: from before versions were kept)."""
+        """The parser that made this story, its kind and version (``store.ingest.stamp``; 0: from
+        before versions were kept)."""
         value = self._doc.get("parser")
         return value if isinstance(value, int) else 0
 
@@ -850,8 +851,8 @@ class Store:
         """
         return self.add_identified([(article.story_id, article, file) for article, file in articles]).new
 
-    def add_identified(self, batch: list[tuple[str, Article, str | None]], parser: int | None = None,
-                       reread: bool = False) -> Stored:
+    def add_identified(self, batch: list[tuple[str, Article, str | None]],
+                       parser: int | Sequence[int] | None = None, reread: bool = False) -> Stored:
         """Store (story id, article, file); the caller has computed the ids (the importer needs them too).
         ``file``: the source file's path exactly (stored safe to show, see :mod:`store.storage.sourcepath`)
         or the feed's address.
@@ -864,7 +865,7 @@ class Store:
         leaves at worst an unreferenced body, which the next import overwrites, or stories
         the directory does not list yet, which its next load finds. Each write touches only
         the shards the batch does, so storing costs the same in a store of any size.
-        ``parser`` is the version of the parser that read the batch, kept on each story;
+        ``parser`` is the parser that read the batch (``store.ingest.stamp``), or one a story, kept on each;
         ``reread``: the batch is the stories' own files read again (``reparse``), believed
         but for photos (see :mod:`store.storage.copies`).
         """
@@ -886,7 +887,8 @@ class Store:
             def stored_record(sid: str) -> dict[str, Any] | None:
                 return metas.get(sid) or self._record(sid, directory)
 
-            for given, article, file in batch:
+            parsers = parser if isinstance(parser, Sequence) else [parser] * len(batch)
+            for (given, article, file), parser_of in zip(batch, parsers, strict=True):
                 address = normal_url(article.url) if article.url else None
                 by_content = not address and not article.key  # its id comes from its text
                 saved = not article.key  # a page or a text dump (not a feed entry): found by headline too
@@ -932,8 +934,8 @@ class Store:
                         continue
                     if same_body and {k: v for k, v in before.items() if k not in _OWN} == _comparable(doc):
                         stored.results.append((sid, "present"))
-                        if parser is not None and before.get("parser") != parser:
-                            metas[sid] = pack_record({**before, "parser": parser})  # read again: same story
+                        if parser_of is not None and before.get("parser") != parser_of:
+                            metas[sid] = pack_record({**before, "parser": parser_of})  # read again: same story
                             entries[sid] = _entry(sid, metas[sid], fields.shard(before.get("shard")), address,
                                                   saved)
                         continue
@@ -947,7 +949,7 @@ class Store:
                     stored.results.append((sid, "new"))
                 batch_bodies[sid] = body
                 bodies.setdefault(number, {})[sid] = {"body": body}
-                record = {**doc, "shard": number, **sourcepath.stored(file), "imported": first, "parser": parser}
+                record = {**doc, "shard": number, **sourcepath.stored(file), "imported": first, "parser": parser_of}
                 if old is not None:
                     record["changed"] = now
                 metas[sid] = pack_record(record)

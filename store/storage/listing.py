@@ -14,8 +14,9 @@ the next import or fetch writes it anew (:class:`ListingV03`, :func:`reordered`)
 
 Layout, little-endian: a header (magic, rows, directory bytes covered, bytes of the source
 table, rows a block); then each row's story key, in list order; the offset of each block of texts (and of
-their end); a byte per row (the parser version, high bit set when the story came from a file
-that can be read again); the keys sorted, then the row of each (u32); then the texts in
+their end); a byte per row (the parser that read it, its kind and version: see ``store.ingest``;
+high bit set when the story came from a file that can be read again); the keys sorted, then
+the row of each (u32); then the texts in
 blocks of ``BLOCK_ROWS`` rows, each block zlib-compressed on its own (UTF-8, rows joined by
 U+001E, fields by U+001F: stored strings are cleaned of control characters, so none holds
 one); then the rows in the order "by source" (u32 each: sources compared case-blind, newest
@@ -40,7 +41,7 @@ import zlib
 from array import array
 from bisect import bisect_left, bisect_right
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -86,7 +87,7 @@ class Row:
     published: str
     imported: str
     shard: int
-    flags: int  # parser version, FROM_FILE when it came from a file
+    flags: int  # the parser that read it (its stamp, see store.ingest), FROM_FILE when it came from a file
 
     @property
     def sort_key(self) -> str:
@@ -126,13 +127,14 @@ def _one_field(text: str) -> str:
     return text.replace(SEP, " ").replace("\x1e", " ")
 
 
-def stale_flags(version: int) -> list[bytes]:
-    """The flag bytes of a row from a file made by a parser older than ``version``."""
-    return [bytes([FROM_FILE | v]) for v in range(min(version, FROM_FILE))]
+def stale_flags(stale: Collection[int]) -> list[bytes]:
+    """The flag bytes of a row from a file read by one of the parsers ``stale`` names (see
+    ``store.ingest.stale_stamps``: the store does not tell one parser from another)."""
+    return [bytes([FROM_FILE | v]) for v in sorted(stale) if 0 <= v < FROM_FILE]
 
 
-def is_stale(flags: int, version: int) -> bool:
-    return bool(flags & FROM_FILE) and flags & ~FROM_FILE < version
+def is_stale(flags: int, stale: Collection[int]) -> bool:
+    return bool(flags & FROM_FILE) and flags & ~FROM_FILE in stale
 
 
 def source_key(source: str) -> str:
@@ -950,23 +952,23 @@ class Catalogue(Rows[Meta]):
             order.extend(sorted(groups[key]))
         return Ordered(self, order)
 
-    def stale(self, version: int) -> int:
-        """Stories from a file made by a parser older than ``version`` (counted without reading rows)."""
+    def stale(self, stale: Collection[int]) -> int:
+        """Stories from a file read by a parser of ``stale`` (counted without reading rows)."""
         count = 0
         if self._listing is not None:
             flags = self._listing.flags()
-            count = sum(flags.count(flag) for flag in stale_flags(version))
-            count -= sum(1 for p in self._hidden if is_stale(flags[p], version))
-        return count + sum(1 for r in self._changed if is_stale(r.flags, version))
+            count = sum(flags.count(flag) for flag in stale_flags(stale))
+            count -= sum(1 for p in self._hidden if is_stale(flags[p], stale))
+        return count + sum(1 for r in self._changed if is_stale(r.flags, stale))
 
-    def stale_rows(self, version: int) -> list[int]:
+    def stale_rows(self, stale: Collection[int]) -> list[int]:
         """The positions of the stories :meth:`stale` counts, in list order (no row read)."""
         found: list[int] = []
-        if self._listing is not None and (wanted := stale_flags(version)):
+        if self._listing is not None and (wanted := stale_flags(stale)):
             pattern = re.compile(b"[" + re.escape(b"".join(wanted)) + b"]")
             found.extend(q for match in pattern.finditer(self._listing.flags())
                          if (q := self._place(match.start())) is not None)
-        found.extend(self._changed_at[r.sid] for r in self._changed if is_stale(r.flags, version))
+        found.extend(self._changed_at[r.sid] for r in self._changed if is_stale(r.flags, stale))
         return sorted(found)
 
 

@@ -553,9 +553,9 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def _offer_reparse(self) -> None:
         """Stories an older parser made (a field of the listing: no extra reading) can be read again."""
-        from broadsheet.store.ingest import PARSER_VERSION
+        from broadsheet.store.ingest import stale_stamps
 
-        stale = self.reader.stale(PARSER_VERSION)
+        stale = self.reader.stale(stale_stamps())
         if stale:
             self.notify(f"{stale:,} {'story was' if stale == 1 else 'stories were'} read by an older parser. "
                         "`broadsheet reparse --stale` reads them again, keeping your tags and marks.",

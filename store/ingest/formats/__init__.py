@@ -37,12 +37,14 @@ class Item:
     # A feed file's entry: the address the feed names as its own ("" none), which tells whether
     # it is a subscribed feed (see store/feeds/filetitles.py); None for any other input.
     feed: str | None = None
+    kind: int = 0  # the kind of parser that read it (store/ingest: TEXT_DUMP...), set by read_source
 
 
 class Format(Protocol):
     """A kind of input: recognised by its content, read into items."""
 
     name: str
+    kind: int  # the kind of parser that reads it (store/ingest: TEXT_DUMP, SAVED_PAGE, ENTRIES)
 
     def sniff(self, source: Source) -> bool:
         """True when ``source`` is of this format (look at ``source.head``, not the name)."""
@@ -92,7 +94,9 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item
             return
         over = source.size > source.max_bytes and fmt.name in READ_UP_TO_LIMIT
         for item in fmt.read(source):
-            if over and item.article is None:  # "no article text found" of a page whose story is past the limit
+            if item.article is not None:
+                item = replace(item, kind=fmt.kind)
+            elif over:  # "no article text found" of a page whose story is past the limit
                 item = replace(item, reason=f"{item.reason} in its first {human_size(source.max_bytes)}: the file "
                                             f"of {human_size(source.size)} is over the "
                                             f"{human_size(source.max_bytes)} limit (see --max-size)")

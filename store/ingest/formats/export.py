@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from pathlib import Path
 
+from broadsheet.store.ingest import ENTRIES
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article
@@ -15,6 +16,7 @@ from broadsheet.store.storage.photos import NotAPhoto, Photo, check_photo, file_
 
 class ExportFormat:
     name = "Broadsheet export"
+    kind = ENTRIES
 
     def sniff(self, source: Source) -> bool:
         return is_export(source.head)

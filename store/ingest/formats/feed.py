@@ -12,6 +12,7 @@ from broadsheet.store.feeds.parse import (
     looks_like_gzipped_feed,
     parse_feed,
 )
+from broadsheet.store.ingest import ENTRIES
 from broadsheet.store.ingest.decode import read_capped
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
@@ -23,6 +24,7 @@ FEED_FILE_MAX = 128 * 1024 * 1024
 
 class FeedFormat:
     name = "feed"
+    kind = ENTRIES
 
     def sniff(self, source: Source) -> bool:
         return looks_like_feed(source.head) or looks_like_gzipped_feed(source.head)

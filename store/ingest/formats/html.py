@@ -16,6 +16,7 @@ from collections.abc import Iterator
 # Imported with the formats, so the importer's worker processes inherit it from the parent
 # already loaded (40 ms each otherwise, a tenth of an import of 80 pages).
 from broadsheet.store.html import page_article
+from broadsheet.store.ingest import SAVED_PAGE
 from broadsheet.store.ingest.decode import (
     XML_ENCODING,
     DecodeError,
@@ -148,6 +149,7 @@ class HtmlPage:
     """One saved page: plain HTML or XHTML, a SingleFile page, a "Save page, complete" page."""
 
     name = "HTML page"
+    kind = SAVED_PAGE
 
     def sniff(self, source: Source) -> bool:
         return looks_like_html(source.head)
@@ -165,6 +167,7 @@ class GzipPage:
     """A gzip-compressed saved page (``page.html.gz``, a crawler's stored response)."""
 
     name = "gzip-compressed HTML page"
+    kind = SAVED_PAGE
 
     def sniff(self, source: Source) -> bool:
         if not source.head.startswith(GZIP_MAGIC):

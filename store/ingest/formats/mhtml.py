@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from email import policy
 from email.parser import BytesParser
 
+from broadsheet.store.ingest import SAVED_PAGE
 from broadsheet.store.ingest.decode import human_size
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.formats.html import read_head_capped, with_photos
@@ -23,6 +24,7 @@ _HEADERS = re.compile(rb"^(?:[A-Za-z0-9-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)
 
 class Mhtml:
     name = "MHTML page"
+    kind = SAVED_PAGE
 
     def sniff(self, source: Source) -> bool:
         headers = _HEADERS.match(source.head[:16384])

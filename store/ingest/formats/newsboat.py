@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Iterator
 
 from broadsheet.store.feeds.newsboat import CacheError, cached_items, is_cache
+from broadsheet.store.ingest import ENTRIES
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article
@@ -26,6 +27,7 @@ def _unkept(article: Article) -> Article:
 
 class NewsboatCache:
     name = "newsboat cache"
+    kind = ENTRIES
 
     def sniff(self, source: Source) -> bool:
         return is_cache(source.head)

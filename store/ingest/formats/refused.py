@@ -53,6 +53,7 @@ class Refused:
     """Tried before the text dump: a PDF, an image or a program is named and refused, not misread."""
 
     name = "refused"
+    kind = 0  # it reads no story
 
     def sniff(self, source: Source) -> bool:
         return what_it_is(source.head) is not None

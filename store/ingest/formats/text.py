@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from broadsheet.store.ingest import TEXT_DUMP
 from broadsheet.store.ingest.decode import decode_bytes
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
@@ -15,6 +16,7 @@ class TextDump:
     """The last format tried: any text that is not another format is a page dump."""
 
     name = "text dump"
+    kind = TEXT_DUMP
 
     def sniff(self, source: Source) -> bool:
         return bool(source.head)  # decode_bytes refuses binary files with the reason

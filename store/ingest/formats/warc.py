@@ -12,6 +12,7 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 
+from broadsheet.store.ingest import SAVED_PAGE
 from broadsheet.store.ingest.decode import human_size
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.formats.html import GZIP_MAGIC, with_photos
@@ -132,6 +133,7 @@ def _stopped(path: Path, gz: bool, offsets: tuple[int, int], size: int, whole: i
 
 class Warc:
     name = "web archive (WARC)"
+    kind = SAVED_PAGE
 
     def sniff(self, source: Source) -> bool:
         return _is_warc(source.head)
