@@ -19,7 +19,10 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    are not the story's photos (store/html/furniture.py); CJK closing credit lines by role and
 #    reporters in a first paragraph's brackets (store/parse/cjk.py, both: text dumps and saved
 #    pages), and a text dump's every credit line of its end block (store/parse/credits.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 5, SAVED_PAGE: 5, ENTRIES: 5}
+# 6 (text dumps, saved pages): the wire service opening a CJK story is its agency; "图：" before
+#    a caption and source words ("资料") credit no photographer (store/parse/cjk.py); a live
+#    blog's update times lead their updates (store/html/stamps.py, saved pages)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 6, SAVED_PAGE: 6, ENTRIES: 5}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
