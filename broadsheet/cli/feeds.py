@@ -302,6 +302,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
     from broadsheet.config import load_config
     from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch
     from broadsheet.store.feeds.photos import photo_note
+    from broadsheet.store.feeds.untagged import untagged_note
 
     finish_following(store)
     chosen: list[Subscription] | None = None
@@ -352,10 +353,16 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             if result.photo_problems:
                 line.append(f"\n           {shown(photo_note(result.photo_problems))}", style="yellow")
             err.print(line)
-    if not quiet or report.failed:
+        if result.untagged:  # as a failure: said with --quiet too (a later fetch does not tag them)
+            note = untagged_note(result.untagged, result.sub.tags)
+            err.print(Text(f"untagged   {shown(result.sub.name)}: {shown(note)}", style="red"))
+    untagged = report.untagged
+    if not quiet or report.failed or untagged:
         photos = sum(len(r.photo_problems) for r in report.results)
         err.print(Text(f"{report.total('new')} new, {report.total('updated')} updated from "
                        f"{counted(len(report.results), 'feed')}; {len(report.failed)} failed"
+                       + (f"; {n_stories(untagged)} not given {'its' if untagged == 1 else 'their'} feed's tags"
+                          if untagged else "")
                        + (f"; {photos} photo{'s' if photos > 1 else ''} not kept" if photos else ""),
-                       style="bold red" if report.failed else "bold"))
-    return 1 if report.failed else 0
+                       style="bold red" if report.failed or untagged else "bold"))
+    return 1 if report.failed or untagged else 0

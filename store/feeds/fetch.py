@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
 
+from broadsheet.store.errors import StoreFileError
 from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, gunzipped, parse_feed
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, Titles, now
 from broadsheet.store.ingest.decode import in_labelled_charset
@@ -98,6 +99,8 @@ class FeedResult:
     moved_to: str = ""
     same_as: str = ""  # the subscription whose feed this address led to: this one went into it
     photo_problems: list[str] = field(default_factory=list)  # why photos its entries name were not kept
+    #: New stories not given the feed's tags, each with why: the state file of their marks is damaged.
+    untagged: dict[str, StoreFileError] = field(default_factory=dict)
 
     @property
     def failed(self) -> bool:
@@ -124,6 +127,11 @@ class FetchReport:
 
     def total(self, name: str) -> int:
         return sum(getattr(r, name) for r in self.results)
+
+    @property
+    def untagged(self) -> int:
+        """New stories not given their feed's tags (their marks' state file is damaged)."""
+        return sum(len(r.untagged) for r in self.results)
 
 
 Progress = Callable[[int, int, str], None]  # (feeds done, feeds in all, name of the last one)
@@ -584,10 +592,14 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]])
         if stored.new or stored.updated:
             indexer.add([(sid, articles[sid]) for sid in stored.new], [(sid, articles[sid]) for sid in stored.updated])
         # A feed's tags go to its new stories only: an update must not put back a tag the user took off.
-        tags = {sid: StoryState(tags=tuple(r.sub.tags))
-                for (sid, got), (r, _) in zip(stored.results, batch, strict=True) if r.sub.tags and got == "new"}
-        if tags:
-            store.user.merge(tags)
+        given = {sid: result for (sid, got), (result, _) in zip(stored.results, batch, strict=True)
+                 if result.sub.tags and got == "new"}
+        if given:
+            # A story whose marks' file is damaged is left untagged and said, the others tagged.
+            left = store.user.merge({sid: StoryState(tags=tuple(r.sub.tags)) for sid, r in given.items()},
+                                    skip_damaged=True)
+            for sid, exc in left.items():
+                given[sid].untagged[sid] = exc
         batch.clear()
 
     try:

@@ -714,9 +714,11 @@ class UserState:
         return self.change_each(story_ids, lambda _sid, state: edit(state))
 
     def change_each(self, story_ids: Iterable[str], edit: Callable[[str, StoryState], StoryState],
-                    present: Present | None = None) -> dict[str, StoryState]:
+                    present: Present | None = None, left: dict[str, StoreFileError] | None = None
+                    ) -> dict[str, StoryState]:
         """Like :meth:`change`, with the story id passed to ``edit``; one write per shard, the
-        counts kept (``present``: whether each story is stored, else :attr:`presence` says)."""
+        counts kept (``present``: whether each story is stored, else :attr:`presence` says).
+        ``left``: see :meth:`_write`."""
         by_shard = self._by_file(story_ids)
         result: dict[str, StoryState] = {}
 
@@ -730,17 +732,20 @@ class UserState:
                 else:
                     table.pop(sid, None)
 
-        self._write(by_shard, update, present)
+        self._write(by_shard, update, present, left)
         return result
 
     def _write(self, by_shard: Mapping[str, list[str]], update: Callable[[dict[str, Any], list[str]], None],
-               present: Present | None) -> None:
+               present: Present | None, left: dict[str, StoreFileError] | None = None) -> None:
         """Change the records of ``by_shard``'s stories in their state files with ``update``,
         keeping ``.counts.json``: announced first, then each file written (see :meth:`_settled`).
 
         Durable when this returns; raises StoreWriteError (an OSError) or StoreFileError (a
         damaged state file, which is not overwritten) when a file cannot be written: what was
-        announced and not written is then taken back by whoever reads the counts next.
+        announced and not written is then taken back by whoever reads the counts next. With
+        ``left`` (a change of many stories, as a fetch tagging its new ones), the stories of a
+        state file found damaged are left as they are and put in it with the file's error (the
+        file is noted in :attr:`damaged`), and the others are changed.
         """
         self.delta = Marks()
         if not by_shard:
@@ -753,7 +758,14 @@ class UserState:
             pending: dict[str, Any] = {}
             for shard, ids in by_shard.items():
                 storage = self._storage(shard)
-                tables = storage.read() or {}
+                try:
+                    tables = storage.read() or {}
+                except StoreFileError as exc:
+                    if left is None:
+                        raise
+                    self.damaged.setdefault(shard, exc)
+                    left.update(dict.fromkeys(ids, exc))
+                    continue
                 old = tables.get("stories", {})
                 table = dict(old)
                 update(table, ids)
@@ -857,15 +869,20 @@ class UserState:
         ids = [sid for sid, s in self.all().items() if tag in s.tags]
         return len(self.edit_tags(ids, remove=[tag]))
 
-    def merge(self, states: dict[str, StoryState], present: Present | None = None) -> None:
-        """Merge imported states (the export round trip): tags are united, flags or-ed."""
+    def merge(self, states: dict[str, StoryState], present: Present | None = None, *,
+              skip_damaged: bool = False) -> dict[str, StoreFileError]:
+        """Merge imported states (the export round trip, a feed's tags): tags are united, flags
+        or-ed. A damaged state file raises StoreFileError, or with ``skip_damaged`` its stories
+        are left as they are and returned, each with the file's error (the others are merged)."""
+        left: dict[str, StoreFileError] = {}
 
         def edit(sid: str, s: StoryState) -> StoryState:
             incoming = states[sid]
             tags = list(s.tags) + [t for t in incoming.tags if t not in s.tags]
             return StoryState(s.bookmarked or incoming.bookmarked, s.read or incoming.read, tuple(tags))
 
-        self.change_each(states, edit, present)
+        self.change_each(states, edit, present, left if skip_damaged else None)
+        return left
 
     def forget(self, story_ids: Iterable[str], present: Present) -> dict[str, dict[str, Any]]:
         """Drop the marks of deleted stories; returns them as stored (for :meth:`remember`).

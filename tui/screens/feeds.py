@@ -92,6 +92,7 @@ class FeedsMixin(_ScreenBase):
     def _fetch_worker(self, quiet: bool) -> None:
         from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch
         from broadsheet.store.feeds.subscriptions import Subscriptions
+        from broadsheet.store.feeds.untagged import untagged_note
 
         worker = get_current_worker()
 
@@ -127,8 +128,10 @@ class FeedsMixin(_ScreenBase):
         photos = sum(len(r.photo_problems) for r in report.results)
         if photos:
             text += f"; {photos} photo{'s' if photos > 1 else ''} not kept (each story says why in its photo's place)"
-        say(self._fetch_done, "" if quiet and not (failed or new or updated or same) else text,
-            "warning" if failed else "information")
+        untagged = [f"{r.sub.name}: {untagged_note(r.untagged, r.sub.tags)}" for r in report.results if r.untagged]
+        text += "".join(f"; {note}" for note in untagged)  # a later fetch does not tag them: said, as a failure
+        say(self._fetch_done, "" if quiet and not (failed or new or updated or same or untagged) else text,
+            "warning" if failed or untagged else "information", 15 if untagged else None)
 
     def _addresses_first(self, store: Store, stop: Callable[[], bool]) -> None:
         """The store's one-time address step (seconds at a million stories: see
@@ -158,11 +161,11 @@ class FeedsMixin(_ScreenBase):
     def _fetch_progress(self, done: int, total: int, name: str) -> None:
         self.query_one("#fetch-status", Label).update(Text(f"Fetching feeds {done}/{total}: {name}"))
 
-    def _fetch_done(self, text: str, severity: SeverityLevel) -> None:
+    def _fetch_done(self, text: str, severity: SeverityLevel, timeout: float | None = None) -> None:
         self.query_one("#fetch-status", Label).display = False
         self.reload()
         if text:
-            self.notify(text, title="Feeds", severity=severity)
+            self.notify(text, title="Feeds", severity=severity, timeout=timeout)
 
     def unsubscribe(self, ref: str) -> None:
         """Unsubscribe from the feed at address ``ref`` (or so titled, when it is the only one)."""

@@ -1,0 +1,35 @@
+"""What a fetch or a feed list import says of the stories it could not give their feed's tags.
+
+A story's marks live in one of the state files; while that file is damaged a mark on the
+story is refused (nothing is written over the file), and the other stories are tagged. The
+tag is not given again by a later fetch (a feed's tags go to its new stories only), so the
+user is told which stories and how to tag them once the file is mended.
+"""
+
+from __future__ import annotations
+
+import shlex
+from collections.abc import Mapping, Sequence
+
+from broadsheet.store.errors import StoreFileError
+from broadsheet.store.wording import n_stories
+
+#: Story ids named in one note; past this many, how many more.
+MOST_NAMED = 10
+
+
+def untagged_note(untagged: Mapping[str, StoreFileError], tags: Sequence[str], most: int = MOST_NAMED) -> str:
+    """``1 story not given its feed's tags (news): the file of its marks, state/3f2.json, is
+    damaged; once `broadsheet repair` mends it, tag it with `broadsheet tag STORY news`: 3f2a...``
+    (what is wrong with the file is said where the damaged files are named); empty when every
+    story was tagged."""
+    if not untagged:
+        return ""
+    files = list(dict.fromkeys(f"state/{exc.path.name}" for exc in untagged.values()))
+    one, lone = len(untagged) == 1, len(files) == 1
+    ids = " ".join(list(untagged)[:most]) + (f" and {len(untagged) - most} more" if len(untagged) > most else "")
+    command = shlex.join(["broadsheet", "tag", "STORY", *tags])
+    return (f"{n_stories(len(untagged))} not given {'its' if one else 'their'} feed's tags ({', '.join(tags)}): "
+            f"the {'file' if lone else 'files'} of {'its' if one else 'their'} marks, {', '.join(files)}, "
+            f"{'is' if lone else 'are'} damaged; once `broadsheet repair` mends {'it' if lone else 'them'}, "
+            f"tag {'it' if one else 'them'} with `{command}`: {ids}")
