@@ -83,3 +83,33 @@ async def test_the_readers_fetch_tags_the_others_and_says_which_it_could_not(tmp
         assert f"state/{lost[:3]}.json" in told[0].message and "broadsheet repair" in told[0].message
     assert state.read_bytes() == DAMAGED
     assert all(store.user.get(sid).tags == ("harbour",) for sid in ids if sid != lost)
+
+
+def test_a_feed_list_giving_a_feed_tags_tags_its_stories_it_can_and_the_next_fetch_goes_on(
+        tmp_path: Path, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    data = rss_feed(8)
+    url = server.url_for("/feed.xml")
+    server.expect_request("/feed.xml").respond_with_data(data, content_type="application/rss+xml")
+    folder = tmp_path / "store"
+    base = ["--store", str(folder)]
+    assert main([*base, "feeds", "add", url]) == 0
+    assert main([*base, "fetch"]) == 0  # stored untagged
+    ids = [m.id for m in Store(folder).stories()]
+    lost = _lonely(ids)
+    state = folder / "state" / f"{lost[:3]}.json"
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_bytes(DAMAGED)
+    urls = tmp_path / "urls"
+    urls.write_text(f"{url} harbour\n")
+    capsys.readouterr()
+
+    assert main([*base, "feeds", "import", str(urls)]) == 1  # the feed is tagged, a story is not
+    said = " ".join(capsys.readouterr().err.split())
+    assert "7 stories already stored given their feed's tags" in said
+    assert "1 story not given its feed's tags (harbour)" in said and lost in said and "broadsheet repair" in said
+    assert state.read_bytes() == DAMAGED
+    store = Store(folder)
+    assert all(store.user.get(sid).tags == ("harbour",) for sid in ids if sid != lost)
+    assert Subscriptions(store).all()[0].tags == ["harbour"]
+    assert main([*base, "fetch"]) == 0  # not held up by the import's work left to do
+    assert "Finishing the last feeds import" not in capsys.readouterr().err

@@ -193,16 +193,17 @@ def import_command(subs: Subscriptions, path: Path) -> int:
                    style="bold"))
     for problem in problems:
         err.print(Text(f"  left out: {shown(problem)}", style="yellow"))
-    follow_feeds(subs.store, changed)
-    return 1 if problems and not added and not present else 0
+    untagged = follow_feeds(subs.store, changed)
+    return 1 if untagged or (problems and not added and not present) else 0
 
 
 def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[str]]], file: str | None = None,
-                 new_since: str | None = None) -> None:
+                 new_since: str | None = None) -> int:
     """Give stories already stored the tags their feed was given and its title, as fetch gives
     them to its new ones; each feed with its new tags and the titles its stories may carry.
     ``new_since``: tags go only to the stories first stored since then (a cache imported
-    again does not put back a tag the user took off one of its stories)."""
+    again does not put back a tag the user took off one of its stories). How many stories
+    could not be tagged (their state file is damaged: each is named, the others are tagged)."""
     from broadsheet.cli.progress import update_addresses  # rich.progress: not when the reader parses its arguments
     from broadsheet.store.feeds.feedstories import (
         done_following,
@@ -211,16 +212,17 @@ def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[s
         retitle_stories,
         tag_stories,
     )
+    from broadsheet.store.feeds.untagged import untagged_note
 
     feeds = [(sub, tags, names) for sub, tags, names in feeds
              if tags or any(name and name != sub.title for name in names)]
     if not feeds:
-        return
+        return 0
     update_addresses(err, store)  # retitling writes stories: the store's one-time step, with its bar
     note_following(store, feeds, file, new_since)  # done again by the next import if this one is cut short
     stories = feed_stories(store, [(sub, [*names, sub.title]) for sub, _, names in feeds], file)
-    tagged = tag_stories(store, [([m for m in stories[sub.id] if new_since is None or m.imported >= new_since], tags)
-                                 for sub, tags, _ in feeds])
+    tagged, untagged = tag_stories(store, [([m for m in stories[sub.id] if new_since is None
+                                             or m.imported >= new_since], tags) for sub, tags, _ in feeds])
     retitled = retitle_stories(store, [(stories[sub.id], sub.title) for sub, _, _ in feeds if sub.title])
     if tagged:
         err.print(f"{n_stories(tagged)} already stored given "
@@ -228,7 +230,12 @@ def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[s
     if retitled:
         err.print(f"{n_stories(retitled)} already stored now "
                   f"{'carries its' if retitled == 1 else 'carry their'} feed's title")
+    for sub, tags, _ in feeds:  # (done: a later import would not tag them either while the file is damaged)
+        mine = {meta.id: untagged[meta.id] for meta in stories[sub.id] if meta.id in untagged}
+        if mine:
+            err.print(Text(f"untagged   {shown(sub.name)}: {shown(untagged_note(mine, tags))}", style="red"))
     done_following(store)
+    return len(untagged)
 
 
 def finish_following(store: Store) -> None:

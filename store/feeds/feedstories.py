@@ -13,6 +13,7 @@ from typing import Any
 
 import orjson
 
+from broadsheet.store.errors import StoreFileError
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions
 from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.storage.atomic import atomic_write_bytes
@@ -85,17 +86,18 @@ def feed_stories(store: Store, feeds: Iterable[tuple[Subscription, Iterable[str]
     return found
 
 
-def tag_stories(store: Store, feeds: Iterable[tuple[Iterable[StoryMeta], Iterable[str]]]) -> int:
+def tag_stories(store: Store, feeds: Iterable[tuple[Iterable[StoryMeta], Iterable[str]]]
+                ) -> tuple[int, dict[str, StoreFileError]]:
     """Add each feed's tags to its stories (as fetch gives a feed's tags to its new stories), in
-    one write of the marks; how many stories."""
+    one write of the marks: how many stories were tagged, and those left untagged, each with why
+    (the state file of its marks is damaged: it is not written over, the others are tagged)."""
     states: dict[str, StoryState] = {}
     for stories, tags in feeds:
         given = tuple(tags)
         if given:
             states.update({meta.id: StoryState(tags=given) for meta in stories})
-    if states:
-        store.user.merge(states)
-    return len(states)
+    left = store.user.merge(states, skip_damaged=True) if states else {}
+    return len(states) - len(left), left
 
 
 def retitle_stories(store: Store, feeds: Iterable[tuple[Iterable[StoryMeta], str]]) -> int:
