@@ -14,6 +14,7 @@ from broadsheet.store.feeds.parse import parse_feed
 from broadsheet.store.feeds.subscriptions import Subscriptions
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
+from tests.factories import make_article
 from tests.feeds import rss_feed
 from tests.pilot import settle
 
@@ -113,3 +114,29 @@ def test_a_feed_list_giving_a_feed_tags_tags_its_stories_it_can_and_the_next_fet
     assert Subscriptions(store).all()[0].tags == ["harbour"]
     assert main([*base, "fetch"]) == 0  # not held up by the import's work left to do
     assert "Finishing the last feeds import" not in capsys.readouterr().err
+
+
+def test_an_import_of_an_export_keeps_the_marks_it_can_and_notes_the_stories_whose_it_cannot(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = Store(tmp_path / "source")
+    source.add([(make_article(i), f"made-up-{i}.txt") for i in range(6)])
+    ids = [m.id for m in source.stories()]
+    source.user.edit_tags(ids, add=["harbour"])
+    export = tmp_path / "export.json"
+    assert main(["--store", str(source.folder), "export", "--format", "json", "-o", str(export)]) == 0
+    folder = tmp_path / "store"
+    lost = _lonely(ids)
+    state = folder / "state" / f"{lost[:3]}.json"
+    state.parent.mkdir(parents=True)
+    state.write_bytes(DAMAGED)
+    capsys.readouterr()
+
+    assert main(["--store", str(folder), "import", str(export)]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert "6 imported" in said
+    assert f"{lost}" in said and "marks were not saved" in said and f"state/{lost[:3]}.json" in said, said
+    assert "broadsheet repair" in said
+    assert state.read_bytes() == DAMAGED
+    store = Store(folder)
+    assert len(store) == 6
+    assert all(store.user.get(sid).tags == ("harbour",) for sid in ids if sid != lost)

@@ -86,6 +86,13 @@ class ImportReport:
         return [o for o in self.outcomes if o.status == "failed"]
 
 
+def marks_left(story_id: str, exc: StoreFileError) -> str:
+    """The note of an imported story whose marks were not saved, the state file of its marks
+    being damaged (a mark is not written over it): importing the file again saves them."""
+    return (f"its marks were not saved ({story_id}): the file of its marks, state/{exc.path.name}, is damaged; "
+            "once `broadsheet repair` mends it, import this file again to save them")
+
+
 def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Article, str]:
     """The first article of one file and its note (``parse --json``, ``repair``).
 
@@ -422,12 +429,15 @@ def import_paths(
                                           parser=[parser for *_, parser in pending])
             given = [sid for sid, *_ in pending]
             kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
+            # An export's marks: a story whose state file is damaged keeps none (noted), the others theirs.
+            left = store.user.merge({kept_as.get(sid, sid): state for sid, state in states.items()},
+                                    skip_damaged=True) if states else {}
+            states.clear()
             for (sid, got), (_, _article, _path, note, where, _parser) in zip(stored.results, pending, strict=True):
                 status: Status = "imported" if got == "new" else "updated" if got == "updated" else "present"
+                if sid in left:
+                    note = "; ".join(n for n in (note, marks_left(sid, left[sid])) if n)
                 record(Outcome(where, status, note=note, story_id=sid))
-            if states:
-                store.user.merge({kept_as.get(sid, sid): state for sid, state in states.items()})
-                states.clear()
         if stored.new or stored.updated:  # the index is a cache: an interrupt here is caught up by the next search
             articles = {sid: article for sid, article, *_ in pending}
             stored_as = {sid: given[n] for n, (sid, _) in enumerate(stored.results)}  # stored id -> id given
