@@ -144,6 +144,7 @@ class ReaderState:
         self.note = ""  # what the last answer could not take into account
         self.fingerprint: Fingerprint | None = None
         self._marks_seen: FileIdentity | None = None
+        self._lost_seen = 0  # state files known damaged when the marks were counted
         self.view: dict[str, bool] = {}  # the view the last session left (see ``VIEW``)
 
     # -- loading ----------------------------------------------------------------------------
@@ -160,13 +161,16 @@ class ReaderState:
             self.states = LazyStates(self.store.user)
             self.store.user.presence = self._presence
             self._counts = self.store.user.counts(self._source_of)
+            self._lost_seen = len(self.store.user.damaged_marks())  # (the count may find one)
             self._named = set()
             hold_loaded()
 
     def marks_changed(self) -> bool:
         """Whether a mark was changed since the marks were read (by another reader, the shell,
-        or this one: :meth:`reload_marks` then costs a few state files)."""
-        return self.store.user.identity() != self._marks_seen
+        or this one: :meth:`reload_marks` then costs a few state files), or a state file was
+        found damaged since (its stories show no marks: the counts leave them out too)."""
+        return (self.store.user.identity() != self._marks_seen
+                or len(self.store.user.damaged_marks()) != self._lost_seen)
 
     def reload_marks(self) -> None:
         """Read the marks again (the stories stay): another reader's bookmark shows, and a key
@@ -174,6 +178,7 @@ class ReaderState:
         self._marks_seen = self.store.user.identity()
         self.states = LazyStates(self.store.user)
         self._counts = self.store.user.counts(self._source_of)
+        self._lost_seen = len(self.store.user.damaged_marks())  # (the count may find one)
 
     def _source_of(self, story_id: str) -> str | None:
         """A stored story's source (None: not stored), for the marks counted per source."""

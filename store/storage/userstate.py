@@ -211,17 +211,31 @@ def _saved_counts(path: Path) -> dict[str, Any]:
     return saved if isinstance(saved, dict) and saved.get("version") == COUNTS_VERSION else {}
 
 
+def _is_state_name(name: Any) -> bool:
+    return isinstance(name, str) and (name in _SHARD_SET or name in _LEGACY_SET)
+
+
+def _found_damaged(saved: dict[str, Any]) -> dict[str, Any]:
+    """The state files a writer found damaged whose marks ``.counts.json``'s total still holds,
+    with their hash: a start parses them (a file's time does not say it is damaged), and the
+    marks are counted again without them."""
+    found = saved.get("damaged")
+    return found if isinstance(found, dict) else {}
+
+
 def _everything_stored(_sid: str) -> bool:
     return True
 
 
 def _digest(path: Path) -> str | None:
     """A state file's content hash (None when it is missing): says whether a write announced in
-    ``.counts.json`` happened."""
+    ``.counts.json`` happened, and whether a damaged file the counts leave out is still as it was."""
     try:
         return hashlib.blake2b(path.read_bytes(), digest_size=16).hexdigest()
     except FileNotFoundError:
         return None
+    except OSError:  # (a folder, no permission): no content broadsheet wrote
+        return "unreadable"
 
 
 #: A folder changed this recently may change again within the same tick of its clock, so its
@@ -479,7 +493,8 @@ class UserState:
         Every writer replaces ``.counts.json`` before it writes a state file, announcing the
         file's new hash: a file no newer than ``.counts.json``, or announced and holding what was
         announced, is as broadsheet wrote it, whole. So opening a store with a million marks
-        parses none of them, but one damaged since (a newer time, another content) is found.
+        parses none of them, but one damaged since (a newer time, another content) is found, and
+        one found damaged before (named in ``.counts.json``: see :meth:`counts`) is again.
         Without ``.counts.json`` (a store from before), every file is parsed. When many files
         were newer (a copy: ``cp -r`` gives each file the time it was copied, and a start at a
         million marks parsed them all, 0.2 s, on every start), the counts are written again
@@ -488,8 +503,9 @@ class UserState:
         counts = self.folder / COUNTS
         saved = _saved_counts(counts)
         before = folder_identity(self.folder)  # None: changed too recently to tell a change during the check
-        settled = self._settled()
+        settled, excluded = self._read_counts()
         pending = saved.get("pending") if settled is not None else None
+        known = excluded.keys() | _found_damaged(saved)  # damaged when last seen: parsed, so named again
         try:
             written = counts.stat().st_mtime_ns
         except FileNotFoundError:
@@ -497,7 +513,7 @@ class UserState:
         parsed = 0
         folder = os.fspath(self.folder)  # 4,096 stats by name: through pathlib they took 2-3 times as long
         for name in self._present():
-            if isinstance(pending, dict):
+            if isinstance(pending, dict) and name not in known:
                 path = f"{folder}/{name}.json"
                 try:
                     if os.stat(path).st_mtime_ns < written:
@@ -599,32 +615,53 @@ class UserState:
     # between leaves files whose hash is not the announced one: whoever reads the counts takes
     # back those files' part of the change (:meth:`_settled`), so the counts are exact without
     # reading the marks. A missing or damaged file is counted again from every mark (once).
+    #
+    # A damaged state file's stories show no marks, so the counts leave its marks out: found
+    # damaged, the marks are counted again without it (once: a start reads no state file for
+    # it) and ``.counts.json`` names it in ``excluded`` with its hash. Its stories' marks are
+    # refused meanwhile, so no writer changes its share; mended (``repair``) or put back, its
+    # hash is no longer the one named, and every mark is counted again.
 
     def _settled(self) -> Marks | None:
         """The counts as ``.counts.json`` holds them, with every announced change its writer did
-        not finish taken back; None when the file is missing, damaged or of an older version.
+        not finish taken back; None when the file is missing, damaged or of an older version, or
+        a damaged state file it leaves out has changed since (see :meth:`_read_counts`)."""
+        return self._read_counts()[0]
+
+    def _read_counts(self) -> tuple[Marks | None, dict[str, str | None]]:
+        """:meth:`_settled`'s counts, and the damaged state files they leave out with their hash.
 
         Read without the lock: a writer that starts meanwhile replaces the file before it
         writes any state file, so the file is read again when it changed while being checked.
         """
         path = self.folder / COUNTS
         total: Marks | None = None
+        excluded: dict[str, str | None] = {}
         for _ in range(3):
             seen = file_identity(path)
             saved = _saved_counts(path)
             total = Marks.from_doc(saved.get("total"))
-            pending = saved.get("pending")
-            if total is None or not isinstance(pending, dict):
-                return None
+            pending, excluded = saved.get("pending"), saved.get("excluded", {})
+            if total is None or not isinstance(pending, dict) or not isinstance(excluded, dict):
+                return None, {}
+            damaged = _found_damaged(saved)
             for name, entry in pending.items():
                 delta = Marks.from_doc(entry.get("delta"), signed=True) if isinstance(entry, dict) else None
                 if delta is None or not isinstance(name, str) or name not in _SHARD_SET:
-                    return None
+                    return None, {}
                 if _digest(self.folder / f"{name}.json") != entry.get("hash"):
                     total.add(delta, -1)  # announced, never written: its writer was killed
+            # A damaged file mended or put back since: its marks are counted again.
+            for name, digest in [*excluded.items(), *damaged.items()]:
+                if not _is_state_name(name) or _digest(self.folder / f"{name}.json") != digest:
+                    return None, {}
             if file_identity(path) == seen:
                 break
-        return total
+        return total, excluded
+
+    def damaged_marks(self) -> set[str]:
+        """The state files found damaged (their stories show no marks), by name."""
+        return {name for name in self.damaged if name != "settings"}
 
     def counts(self, present: Present) -> Marks:
         """Read, bookmarked and tag counts over the stories ``present`` says are stored (when it
@@ -633,31 +670,61 @@ class UserState:
 
         From ``.counts.json``, which every writer keeps: opening a store with a million marks
         reads one small file. When it is missing or damaged (a store from before, or after a
-        repair), every mark is counted and the file written, if no writer changed a mark meanwhile.
+        repair), or holds the marks of a state file found damaged (whose stories show none), every
+        mark but those is counted and the file written, if no writer changed a mark meanwhile.
         """
-        settled = self._settled()
-        if settled is not None:
+        settled, excluded = self._read_counts()
+        if settled is not None and self.damaged_marks() <= excluded.keys():
             return settled
+        if self.damaged_marks():  # counted under the lock (once: writers wait that long), if no other has it
+            try:
+                held = self.lock.acquire(timeout=0)
+            except (Timeout, OSError):  # held elsewhere, or a read-only store: counted, not saved
+                return self._count(present)
+            with held:
+                total = self._count(present)
+                with contextlib.suppress(OSError):
+                    self._write_counts(total, {}, self._excluding())
+            return total
         before = folder_identity(self.folder)  # None: changed too recently to tell a change during the count
+        total = self._count(present)
+        if before is not None:
+            with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
+                if folder_identity(self.folder) == before and self._settled() is None:
+                    self._write_counts(total, {}, self._excluding())
+        return total
+
+    def _count(self, present: Present) -> Marks:
+        """Every mark counted, but those of a damaged state file (noted in :attr:`damaged`)."""
         total = Marks()
-        damaged = len(self.damaged)
         for sid, state in self.each(skip_damaged=True):
             if state.read or state.bookmarked or state.tags:
                 total.count(state, present(sid))
-        if before is not None and len(self.damaged) == damaged == 0:  # not without a damaged file's marks
-            with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
-                if folder_identity(self.folder) == before and self._settled() is None:
-                    self._write_counts(total, {})
         return total
+
+    def _excluding(self) -> dict[str, str | None]:
+        """The damaged state files a count of the marks left out, with their hash."""
+        return {name: _digest(self.folder / f"{name}.json") for name in sorted(self.damaged_marks())}
 
     def identity(self) -> FileIdentity | None:
         """Changes with every change of a mark, by any process (each one rewrites ``.counts.json``)."""
         return file_identity(self.folder / COUNTS)
 
-    def _write_counts(self, total: Marks, pending: dict[str, Any]) -> None:
+    def _write_counts(self, total: Marks, pending: dict[str, Any],
+                      excluded: dict[str, str | None] | None = None) -> None:
         """Replace ``.counts.json`` (the caller holds the lock); the one of older versions, in the
-        store folder, goes."""
-        document = {"version": COUNTS_VERSION, "total": total.to_doc(), "pending": pending}
+        store folder, goes. ``excluded``: the damaged state files ``total`` leaves out (None: those
+        the file names now)."""
+        found: dict[str, Any] = {}
+        if excluded is None:
+            saved = _saved_counts(self.folder / COUNTS)
+            kept = saved.get("excluded")
+            excluded = kept if isinstance(kept, dict) else {}
+            found = _found_damaged(saved)
+        found.update((name, _digest(self.folder / f"{name}.json")) for name in self.damaged_marks()
+                     if name not in found)
+        document = {"version": COUNTS_VERSION, "total": total.to_doc(), "pending": pending, "excluded": excluded,
+                    "damaged": {name: digest for name, digest in sorted(found.items()) if name not in excluded}}
         atomic_write_bytes(self.folder / COUNTS, orjson.dumps(document))
         with contextlib.suppress(OSError):
             (self.folder.parent / OLD_COUNTS).unlink(missing_ok=True)
@@ -668,13 +735,14 @@ class UserState:
         (self.folder / COUNTS).unlink(missing_ok=True)
         self.marks = None
 
-    def _kept_counts(self) -> Marks | None:
+    def _kept_counts(self) -> tuple[Marks | None, bool]:
         """The counts a writer (holding the lock) changes: ``.counts.json``'s, or nothing yet when
-        there is no state file at all; None when they must be counted again first."""
-        settled = self._settled()
+        there is no state file at all; None when they must be counted again first. And whether
+        they leave out the marks of every state file this process found damaged."""
+        settled, excluded = self._read_counts()
         if settled is None and not (self.folder / COUNTS).exists() and not self._any_marks_file():
-            return Marks()
-        return settled
+            return Marks(), not self.damaged_marks()
+        return settled, self.damaged_marks() <= excluded.keys()
 
     def _any_marks_file(self) -> bool:
         """Whether the state folder holds a file of marks (the listing stops at the first)."""
@@ -751,7 +819,7 @@ class UserState:
         if not by_shard:
             return
         with self.lock:
-            kept = self._kept_counts()
+            kept, without_lost = self._kept_counts()
             found = present or self.presence([sid for ids in by_shard.values() for sid in ids])
             delta = Marks()
             writes: list[tuple[str, AtomicJSONStorage, dict[str, Any], bytes]] = []
@@ -795,7 +863,8 @@ class UserState:
                     db.table("stories").clear_cache()
             if total is not None and len(pending) > PENDING_KEPT:
                 self._write_counts(total, {})  # a later start checks no file: every one was written
-            self.marks, self.delta = total, delta
+            # Counts holding a damaged file's marks are not this process's (it counts them again).
+            self.marks, self.delta = total if without_lost else None, delta
 
     def _by_file(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
         """``story_ids`` by the state file that holds their marks."""
