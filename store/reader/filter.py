@@ -168,7 +168,7 @@ def term_matcher(term: Term) -> Matcher | None:
         last = tokens[-1]
         if len(tokens) == 1:
             return _prefix(fields, tuple(dict.fromkeys([last, stem(last)])))
-        head = [t for _, t in stemmed(" ".join(tokens[:-1]))]
+        head = [t for _, t in stemmed(term.text)][:-1]  # each word stemmed whole, as the index holds it
         return _phrase_prefix(fields, head, last) if head else None
     words = stemmed(term.text)
     if not words:

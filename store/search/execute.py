@@ -482,12 +482,15 @@ class Executor:
             tokens = FOLDED.analyze(spaced(term.text))
             if not tokens:
                 return None
+            # Each word stemmed whole, as the index holds it: stemming the folded word again would
+            # split it where folding put punctuation ("0⑴" folds to "0(1)", not the words 0 and 1).
+            stems = STEMMED.analyze(spaced(term.text))
             last = tokens[-1]
             if len(tokens) == 1:
                 # The index holds stems, so look for terms starting with the word or with its stem
                 # ("ferries*" -> "ferri"). Expanding through the term dictionary is much cheaper
                 # than compiling a regex per field.
-                options = list(dict.fromkeys([last, *STEMMED.analyze(last)]))
+                options = list(dict.fromkeys([last, *stems[-1:]]))
                 per_field = []
                 for f in fields:
                     found = {t for o in options for t, _ in view.searcher.terms_with_prefix(f, o, limit=MAX_EXPANSION)}
@@ -499,7 +502,7 @@ class Executor:
                     return per_field[0]
                 return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in per_field])
             else:
-                head = STEMMED.analyze(" ".join(tokens[:-1]))
+                head = stems[:-1]
                 if not head:
                     return None
                 per_field = [tantivy.Query.phrase_prefix_query(view.schema, f, [*head, last]) for f in fields]
