@@ -164,3 +164,23 @@ async def test_the_lists_and_articles_movement_keys_have_ids_shown_in_help_and_r
         assert "J Down list.down" in shown and "pgdn Page down list.page_down" in shown
         assert "^e Last list.last" in shown  # the keys as [keys] left them
         assert any(line.endswith("Top article.top") for line in shown)
+
+
+async def test_a_maximized_widget_keeps_the_keys_the_user_rebound(store: Store, tmp_path: Path) -> None:
+    """Maximize (the palette's) the list: Right, which the user gave story.next_photo, still steps the
+    photo (Textual's scroll took it back while maximized), and Esc still restores the layout."""
+    store.add([(photo_article(store, 0, count=3), None)])
+    app = BroadsheetApp(store, load_config(config_with(tmp_path, '"story.next_photo" = "right"\n')), graphics="off")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        credits = app.screen.query_one(CreditsPanel)
+        assert isinstance(app.focused, HeadlineList) and credits.photo_index == 0
+        app.screen.action_maximize()
+        await settle(pilot)
+        assert app.screen.maximized is app.focused
+        await pilot.press("right")
+        await settle(pilot)
+        assert credits.photo_index == 1
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.screen.maximized is None and isinstance(app.focused, HeadlineList)

@@ -284,8 +284,8 @@ class BroadsheetApp(App[None]):
     async def _run_binding_now(self, event: events.Key) -> bool:
         """Run the binding ``event`` has under the current focus, or type its character into the
         focused text field; False leaves it to Textual."""
-        if self.screen.maximized is not None:
-            return False
+        if self.screen.maximized is not None and event.key == "escape" and self.escape_to_minimize:
+            return False  # Textual's: Esc restores the maximized widget (the user's keys still act below)
         focused = self.focused
         if isinstance(focused, Input) and event.is_printable and event.character:
             # Now, as Input does it: queued for the field, "/word" then Esc in one read cleared the
