@@ -184,3 +184,97 @@ async def test_a_maximized_widget_keeps_the_keys_the_user_rebound(store: Store, 
         await pilot.press("escape")
         await settle(pilot)
         assert app.screen.maximized is None and isinstance(app.focused, HeadlineList)
+
+
+def test_every_key_of_the_reader_has_an_id_the_readme_lists() -> None:
+    """README: [keys] rebinds any key by its id; the credits panel's, the sidebar's, the search bar's
+    and the dialogs' keys too, and the README's key table names each id."""
+    from broadsheet.tui.keymap import all_bindings, binding_ids
+
+    assert [f"{b.owner.__name__} {b.binding.key}" for b in all_bindings() if not b.binding.id] == []
+    readme = (Path(__file__).parents[1] / "README.md").read_text()
+    assert [i for i in binding_ids() if f"`{i}`" not in readme] == []
+
+
+async def test_the_panels_sidebars_and_dialogs_keys_are_rebound_by_keys_and_shown_in_help(
+        filled_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from rich.console import Console
+    from textual.widgets import Static
+
+    from broadsheet.tui.widgets.sidebar import Sidebar
+
+    keys = ('"credits.bottom" = "ctrl+e"\n"credits.back" = "ctrl+b"\n"sidebar.down" = "J"\n"dialog.no" = "x"\n'
+            '"search.clear" = "ctrl+g"\n"help.close" = "ctrl+w"\n"app.quit_anywhere" = "f10"\n')
+    path = config_with(tmp_path, keys)
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(path))
+    assert main(["config", "check"]) == 0  # config check knows the ids
+    app = BroadsheetApp(filled_store, load_config(path))
+    async with app.run_test(size=(160, 40), notifications=True) as pilot:
+        await settle(pilot)
+        assert not [n.message for n in app._notifications if "keys" in n.message]
+        screen = app.screen
+        credits = screen.query_one(CreditsPanel)
+        credits.focus()
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert credits.scroll_y == credits.max_scroll_y
+        await pilot.press("escape")  # no longer the panel's
+        await settle(pilot)
+        assert app.focused is credits
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert app.focused is not credits
+
+        sidebar = screen.query_one(Sidebar)
+        sidebar.focus()
+        await settle(pilot)
+        before = sidebar.highlighted
+        await pilot.press("j")
+        await settle(pilot)
+        assert sidebar.highlighted == before
+        await pilot.press("J")
+        await settle(pilot)
+        assert sidebar.highlighted == (before or 0) + 1
+
+        await pilot.press("slash", "w", "o")
+        await settle(pilot)
+        bar = screen.query_one(SearchBar)
+        await pilot.press("escape")  # no longer the bar's: the text stays
+        await settle(pilot)
+        assert app.focused is bar and bar.value == "wo"
+        await pilot.press("ctrl+g")
+        await settle(pilot)
+        assert app.focused is not bar and bar.value == ""
+
+        screen.headlines.focus()
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")  # no longer No: nothing happens
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("x")
+        await settle(pilot)
+        assert app.screen is screen and len(filled_store.stories()) == 5
+
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=160, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
+        console.print(app.screen.query_one("#help-keys", Static).content)
+        shown = [" ".join(line.split()) for line in console.export_text().splitlines()]
+        for row in ["^e Bottom credits.bottom", "^b Back to the story credits.back", "J Down sidebar.down",
+                    "⏎ Show these stories sidebar.open", "^g Clear search search.clear", "x No dialog.no",
+                    "y / ⏎ Yes dialog.yes", "esc Cancel dialog.cancel", "^w Close help.close",
+                    "f10 Quit app.quit_anywhere"]:
+            assert row in shown, row
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        await pilot.press("ctrl+w")
+        await settle(pilot)
+        assert app.screen is screen
+        await pilot.press("f10")
+        await settle(pilot)
+    assert app.return_code == 0 and not app.is_running

@@ -55,7 +55,7 @@ class BroadsheetApp(App[None]):
     TITLE = "Broadsheet"
     CSS_PATH = stylesheets()  # type: ignore[assignment]
     COMMANDS = App.COMMANDS | {StoryCommands}
-    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True)]
+    BINDINGS = [Binding("ctrl+q", "quit", "Quit", show=False, priority=True, id="app.quit_anywhere")]
 
     def __init__(self, store: Store, config: Config | None = None, graphics: Protocol | None = None,
                  typed_ahead: str = "") -> None:

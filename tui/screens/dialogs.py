@@ -18,8 +18,8 @@ class ConfirmScreen(ModalScreen[bool]):
     """Yes/no question; y or Enter confirms, n or Esc cancels."""
 
     BINDINGS = [
-        Binding("y,enter", "answer(True)", "Yes"),
-        Binding("n,escape", "answer(False)", "No"),
+        Binding("y,enter", "answer(True)", "Yes", id="dialog.yes"),
+        Binding("n,escape", "answer(False)", "No", id="dialog.no"),
     ]
 
     def __init__(self, question: str) -> None:
@@ -38,7 +38,7 @@ class ConfirmScreen(ModalScreen[bool]):
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one line of text; Esc cancels (returns None)."""
 
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(self, title: str, value: str = "", *, placeholder: str = "",
                  suggester: Suggester | None = None, hint: str = "") -> None:

@@ -42,6 +42,7 @@ def key_label(app: App[Any], key: str) -> str:
 
 
 def regions(screen: Screen) -> list[tuple[str, DOMNode | type]]:
+    from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen
     from broadsheet.tui.screens.photo import PhotoScreen
     from broadsheet.tui.widgets.article_view import ArticleView
     from broadsheet.tui.widgets.credits_panel import CreditsPanel
@@ -57,12 +58,15 @@ def regions(screen: Screen) -> list[tuple[str, DOMNode | type]]:
         ("Search bar", screen.query_one(SearchBar)),
         ("Filters sidebar (f)", screen.query_one(Sidebar)),
         ("Photo full-screen (v)", PhotoScreen),
+        ("Yes / no questions", ConfirmScreen),
+        ("Text prompts", PromptScreen),
+        ("This help", HelpScreen),
         ("Application", screen.app),
     ]
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close")]
 
     def __init__(self, main: Screen, keymap: Mapping[str, str]) -> None:
         super().__init__()

@@ -96,11 +96,11 @@ class CreditsPanel(ScrollView, can_focus=True):
 
     # The article's keys for scrolling, so Tab into the panel changes nothing under the fingers.
     BINDINGS = [
-        Binding("j,down", "scroll_down", "Down", show=False),
-        Binding("k,up", "scroll_up", "Up", show=False),
-        Binding("g,home", "top", "Top", show=False),
-        Binding("G,end", "bottom", "Bottom", show=False),
-        Binding("escape", "leave", "Back to the story"),
+        Binding("j,down", "scroll_down", "Down", show=False, id="credits.down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="credits.up"),
+        Binding("g,home", "top", "Top", show=False, id="credits.top"),
+        Binding("G,end", "bottom", "Bottom", show=False, id="credits.bottom"),
+        Binding("escape", "leave", "Back to the story", id="credits.back"),
     ]
 
     class Leave(Message):

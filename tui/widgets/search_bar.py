@@ -12,8 +12,8 @@ class SearchBar(Input):
     """Esc clears the search and restores the selection; Enter or Down keeps it."""
 
     BINDINGS = [
-        Binding("escape", "clear_and_leave", "Clear search"),
-        Binding("enter,down", "leave", "To results", show=False),
+        Binding("escape", "clear_and_leave", "Clear search", id="search.clear"),
+        Binding("enter,down", "leave", "To results", show=False, id="search.to_results"),
     ]
 
     def __init__(self, *, id: str | None = None) -> None:

@@ -99,9 +99,10 @@ class Sidebar(OptionList):
     """Where the reader's own organisation lives."""
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False),
-        Binding("k", "cursor_up", "Up", show=False),
-        Binding("enter", "select", "Show these stories", show=False),  # OptionList's own: said in ?
+        # The arrows too (OptionList's own), so [keys] moves them with j and k.
+        Binding("down,j", "cursor_down", "Down", show=False, id="sidebar.down"),
+        Binding("up,k", "cursor_up", "Up", show=False, id="sidebar.up"),
+        Binding("enter", "select", "Show these stories", show=False, id="sidebar.open"),  # OptionList's own
         Binding("R", "rename", "Rename tag/search", id="sidebar.rename"),
         Binding("delete,x", "delete", "Delete tag/search/feed", id="sidebar.delete"),
     ]
