@@ -196,6 +196,19 @@ def test_every_key_of_the_reader_has_an_id_the_readme_lists() -> None:
     assert [i for i in binding_ids() if f"`{i}`" not in readme] == []
 
 
+def test_config_check_refuses_a_letter_a_text_field_types_and_an_app_wide_key_on_anothers() -> None:
+    keys = {"search.clear": "x", "dialog.cancel": "ctrl+g,q", "app.quit_anywhere": "Q"}
+    assert check_keymap(keys, "c") == ({}, [
+        "c: keys.search.clear = 'x': 'x' is typed into the text field, so it would never do Clear search; "
+        "keeping the default 'escape'",
+        "c: keys.dialog.cancel = 'ctrl+g,q': 'q' is typed into the text field, so it would never do Cancel; "
+        "keeping the default 'escape'",
+        "c: keys.app.quit_anywhere = 'Q': 'Q' is then the app's own key, before any other: app.quit_now would "
+        "never have it; keeping the default 'ctrl+q'"])
+    keys = {"search.clear": "ctrl+g", "dialog.cancel": "ctrl+g", "app.quit_anywhere": "f10"}
+    assert check_keymap(keys, "c") == (keys, [])
+
+
 async def test_the_panels_sidebars_and_dialogs_keys_are_rebound_by_keys_and_shown_in_help(
         filled_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from rich.console import Console

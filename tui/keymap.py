@@ -234,8 +234,31 @@ def check_keymap(keymap: dict[str, str], where: str) -> tuple[dict[str, str], li
             problems.append(f"{where}: keys.{binding_id} = {text!r}: {why}; keeping the default {default!r}")
             continue
         sound[binding_id] = text
-    dropped, clashes = _clashes(sound, where)
-    return {k: v for k, v in sound.items() if k not in dropped}, problems + clashes
+    typed, said = _typed(sound, where)
+    dropped, clashes = _clashes({k: v for k, v in sound.items() if k not in typed}, where)
+    return {k: v for k, v in sound.items() if k not in typed | dropped}, problems + said + clashes
+
+
+def _typed(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
+    """(the ids not applied, what is said): a printable key given to a binding that answers only
+    while a text field has focus (the search bar's Esc, a dialog's) is typed into the field, so it
+    would never do the binding's action."""
+    problems: list[str] = []
+    dropped: set[str] = set()
+    for screen, widgets in screens().items():
+        fields = [w for w in widgets if issubclass(w, Input)]
+        alone = bool(widgets) and len(fields) == len(widgets)  # the screen's keys answer only in a field
+        for owner in [*fields, *([screen] if alone else [])]:
+            for binding_id, binding in _rebindable(owner).items():
+                if binding_id not in keymap or binding_id in dropped:
+                    continue
+                typed = [k for k in _normalize_key_list(keymap[binding_id]).split(",") if _consumed(fields[0], k)]
+                if typed:
+                    problems.append(f"{where}: keys.{binding_id} = {keymap[binding_id]!r}: {typed[0]!r} is typed into "
+                                    f"the text field, so it would never do {binding.description or binding.action}; "
+                                    f"keeping the default {binding.key!r}")
+                    dropped.add(binding_id)
+    return dropped, problems
 
 
 def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
@@ -274,15 +297,19 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
                     f"default keys of {keeping(*found)}")
                 dropped |= {a.binding.id or "" for a in found if a.user}
     hidden: dict[tuple[str, str], list[tuple[type, Active]]] = {}  # (name, key) -> (widget, what it does)
+    taken: dict[str, tuple[Active, dict[str, Active]]] = {}  # the user's priority key -> (it, bindings it hides)
     for screen, widget in _contexts():
         chain = [n for n in (widget, screen, None if issubclass(screen, ModalScreen) else app) if n is not None]
-        for key in sorted({key for node in chain for key in nodes[node]}):
+        for key in sorted({key for node in (*chain, app) for key in nodes[node]}):
             answering = [a for node in chain for a in nodes[node].get(key, [])]
-            if not any(a.user for a in answering):
-                continue
             first = next((a for node in (app, screen, widget) if node is not None
                           for a in nodes[node].get(key, []) if a.binding.priority), None)
+            if not any(a.user for a in answering) and not (first is not None and first.user):
+                continue
             if first is not None:
+                if first.user and not _consumed(widget, key):  # the user's app-wide key takes another's
+                    taken.setdefault(first.binding.id or "", (first, {}))[1].update(
+                        {a.name: a for a in answering if a is not first})
                 for a in answering:
                     if a is not first and a.user:
                         say(f"{where}: keys.{a.binding.id} = {keymap[a.binding.id or '']!r}: {key!r} is the "
@@ -298,6 +325,16 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
             for a in answering:
                 if a.node is not widget and (a.user or first.user):
                     hidden.setdefault((a.name, key), []).append((widget, first))
+    for binding_id, (mine, hides) in taken.items():
+        if not hides:
+            continue
+        text = f"{where}: keys.{binding_id} = {keymap[binding_id]!r}: {mine.key!r} is then the app's own key, " \
+               f"before any other: {_either(list(hides), 'and')} would never have it"
+        if all(a.textual for a in hides.values()):  # a text field's editing key (Ctrl+X cuts): said, applied
+            say(text)
+        else:
+            say(f"{text}; keeping the default {mine.binding.key!r}")
+            dropped.add(binding_id)
     for (name, key), widgets in hidden.items():
         if len(widgets) == 1:
             widget, first = widgets[0]
@@ -312,8 +349,8 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
     return dropped - {""}, problems
 
 
-def _either(names: list[str]) -> str:
-    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
+def _either(names: list[str], word: str = "or") -> str:
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} {word} {names[-1]}"
 
 
 def _app_class() -> type[App[Any]]:
