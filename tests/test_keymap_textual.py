@@ -291,3 +291,32 @@ async def test_the_panels_sidebars_and_dialogs_keys_are_rebound_by_keys_and_show
         await pilot.press("f10")
         await settle(pilot)
     assert app.return_code == 0 and not app.is_running
+
+
+async def test_the_dialogs_and_help_name_the_keys_keys_gave_them(
+        filled_store: Store, tmp_path: Path) -> None:
+    """"dialog.no" = "x": the question says "x: no", not "n / Esc: no", which no longer answer it."""
+    from textual.widgets import Label, Static
+
+    keys = '"dialog.no" = "x"\n"dialog.cancel" = "ctrl+g"\n"help.close" = "ctrl+w"\n'
+    app = BroadsheetApp(filled_store, load_config(config_with(tmp_path, keys)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+
+        def said(screen_type: type) -> str:
+            assert isinstance(app.screen, screen_type)
+            return " ".join(str(w.render()) for w in app.screen.query(Label) if not w.id) + " ".join(
+                str(w.render()) for w in app.screen.query(Static))
+
+        await pilot.press("d")
+        await settle(pilot)
+        assert "y / Enter: yes    x: no" in said(ConfirmScreen)
+        await pilot.press("x", "t")
+        await settle(pilot)
+        assert "Enter saves; ^g cancels" in said(PromptScreen)
+        await pilot.press("ctrl+g", "slash", "m", "o", "enter", "s")
+        await settle(pilot)
+        assert "Enter: OK    ^g: cancel" in said(PromptScreen)
+        await pilot.press("ctrl+g", "question_mark")
+        await settle(pilot)
+        assert "^w closes this screen" in said(HelpScreen)

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
+from broadsheet.tui.screens.help import key_hints
+
 
 class ConfirmScreen(ModalScreen[bool]):
     """Yes/no question; y or Enter confirms, n or Esc cancels."""
@@ -29,14 +31,15 @@ class ConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body"):
             yield Static(Text(self._question))
-            yield Label(Text("y / Enter: yes    n / Esc: no", style="dim"))
+            keys = {action: " / ".join(names) for action, names in key_hints(self).items()}
+            yield Label(Text(f"{keys['answer(True)']}: yes    {keys['answer(False)']}: no", style="dim"))
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
 
 
 class PromptScreen(ModalScreen[str | None]):
-    """Ask for one line of text; Esc cancels (returns None)."""
+    """Ask for one line of text; Esc cancels (returns None). ``{cancel}`` in ``hint`` names its key."""
 
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
@@ -51,7 +54,9 @@ class PromptScreen(ModalScreen[str | None]):
             yield Label(Text(self._title, style="bold"))
             yield Input(self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input",
                         select_on_focus=False)
-            yield Static(Text(self._hint or "Enter: OK    Esc: cancel", style="dim"), id="prompt-hint")
+            cancel = " / ".join(key_hints(self)["cancel"])
+            hint = (self._hint or "Enter: OK    {cancel}: cancel").replace("{cancel}", cancel)
+            yield Static(Text(hint, style="dim"), id="prompt-hint")
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
@@ -87,5 +92,5 @@ def tag_editor(current: Sequence[str], known: Sequence[str], count: int = 1) -> 
         ", ".join(current) + (", " if current else ""),
         placeholder="tag, another tag, -remove-this",
         suggester=TagSuggester(known),
-        hint="Comma-separated; -tag removes; → accepts a completion; Enter saves; Esc cancels",
+        hint="Comma-separated; -tag removes; → accepts a completion; Enter saves; {cancel} cancels",
     )

@@ -41,6 +41,17 @@ def key_label(app: App[Any], key: str) -> str:
     return app.get_key_display(Binding(key.strip(), ""))
 
 
+_HINT_NAMES = {"enter": "Enter", "escape": "Esc"}
+
+
+def key_hints(screen: Screen[Any]) -> dict[str, list[str]]:
+    """Action -> its keys as a dialog's hint line names them (``Enter``, ``x``), as the config's
+    ``[keys]`` left them: a question saying "n / Esc: no" that x answers misleads."""
+    keymap: Mapping[str, str] = getattr(screen.app, "keymap", {})  # BroadsheetApp's: binding id -> keys
+    return {b.action: [_HINT_NAMES.get(k.strip()) or key_label(screen.app, k) for k in b.key.split(",")]
+            for b in bindings_of(screen, keymap)}
+
+
 def regions(screen: Screen) -> list[tuple[str, DOMNode | type]]:
     from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen
     from broadsheet.tui.screens.photo import PhotoScreen
@@ -94,7 +105,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(id="help-body"):
             yield Static(Text("Broadsheet keys", style="bold"), id="help-title")
             yield Static(table, id="help-keys")
-            yield Static(Text("Esc closes this screen", style="dim"))
+            yield Static(Text(f"{key_hints(self)['dismiss'][0]} closes this screen", style="dim"))
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)
