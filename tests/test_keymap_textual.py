@@ -320,3 +320,10 @@ async def test_the_dialogs_and_help_name_the_keys_keys_gave_them(
         await pilot.press("ctrl+g", "question_mark")
         await settle(pilot)
         assert "^w closes this screen" in said(HelpScreen)
+
+
+def test_a_refused_key_names_every_default_key_that_stays() -> None:
+    """list.down's default is Down and j: "keeping the default 'j'" told of one, as if Down were gone."""
+    _keys, problems = check_keymap({"list.down": "ctrl+p", "search.to_results": "x"}, "c")
+    assert [p.rpartition("; ")[2] for p in problems] == ["keeping the default 'enter,down'",
+                                                           "keeping the default 'down,j'"]

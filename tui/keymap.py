@@ -81,6 +81,12 @@ def binding_ids() -> dict[str, Bound]:
     return {b.binding.id: b for b in all_bindings() if b.binding.id}
 
 
+@functools.cache
+def default_keys(binding_id: str) -> str:
+    """The keys a binding id has when ``[keys]`` leaves it (``down,j``: all of them, as declared)."""
+    return binding_ids()[binding_id].binding.key
+
+
 def screens() -> dict[type[Screen[Any]], tuple[type[Widget], ...]]:
     """Each screen of the reader and the widgets on it that take focus: only bindings of one
     screen, its focused widget and the app answer a key together (a test checks this list
@@ -256,7 +262,7 @@ def _typed(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
                 if typed:
                     problems.append(f"{where}: keys.{binding_id} = {keymap[binding_id]!r}: {typed[0]!r} is typed into "
                                     f"the text field, so it would never do {binding.description or binding.action}; "
-                                    f"keeping the default {binding.key!r}")
+                                    f"keeping the default {default_keys(binding_id)!r}")
                     dropped.add(binding_id)
     return dropped, problems
 
@@ -314,7 +320,7 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
                     if a is not first and a.user:
                         say(f"{where}: keys.{a.binding.id} = {keymap[a.binding.id or '']!r}: {key!r} is the "
                             f"app's own key ({first.binding.tooltip or first.what}) before any other; keeping the "
-                            f"default {a.binding.key!r}")
+                            f"default {default_keys(a.binding.id or '')!r}")
                         dropped.add(a.binding.id or "")
                 continue
             if widget is None or _consumed(widget, key) or not nodes[widget].get(key):
@@ -333,7 +339,7 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
         if all(a.textual for a in hides.values()):  # a text field's editing key (Ctrl+X cuts): said, applied
             say(text)
         else:
-            say(f"{text}; keeping the default {mine.binding.key!r}")
+            say(f"{text}; keeping the default {default_keys(binding_id)!r}")
             dropped.add(binding_id)
     for (name, key), widgets in hidden.items():
         if len(widgets) == 1:
