@@ -19,7 +19,6 @@ from rich.text import Text
 from broadsheet.cli.piped import print_table
 from broadsheet.store.model import local_day
 from broadsheet.store.storage import markkeys
-from broadsheet.store.storage.atomic import is_stream, write_output
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import TagError, normalise_tag
 from broadsheet.store.wording import counted
@@ -186,7 +185,6 @@ def _bookmarked(store: Store) -> Iterator[StoryMeta]:
 
 def _export(store: Store, args: argparse.Namespace) -> int:
     from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
-    from broadsheet.store.storage.exchange import photos_folder
 
     states = store.user.all(skip_damaged=True)  # a damaged state file: its stories exported without marks
     wanted = [normalise_tag(t) for t in args.tag]
@@ -196,48 +194,43 @@ def _export(store: Store, args: argparse.Namespace) -> int:
         keep = {sid for sid, state in states.items()
                 if (state.bookmarked or not args.bookmarked) and all(t in state.tags for t in wanted)}
         total = len(keep)
-    # Photos go in a folder beside a file; not beside a pipe or a device (``-o /dev/stdout``).
-    to_file = bool(args.output) and not is_stream(Path(args.output))
-    folder = photos_folder(Path(args.output)) if to_file else None
     # No bar while the export itself goes to the terminal: the two would be drawn over each other.
     with Bar(err, "Exporting", unit="stories", total=total, quiet=not args.output and sys.stdout.isatty()) as bar:
-        return _write_export(store, args, keep, total, folder, bar)
+        if args.output:
+            return _write_export(store, args, keep, total, bar)
+        return _print_export(store, args, keep, total, bar)
 
 
-def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None, total: int,
-                  folder: Path | None, bar: Bar) -> int:
+def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None, total: int, bar: Bar) -> int:
     # msgspec and the export schema load only to export: the reader's start parses these arguments
-    from broadsheet.store.storage.exchange import export_chunks, story_photos, write_photos
+    from broadsheet.store.storage.export_file import PhotosNotWritten, write_export
 
-    # The photos, in both formats: Markdown links them, and a JSON export's import reads them back.
+    try:  # the photos go in a folder beside a file (not beside a pipe or a device: ``-o /dev/stdout``)
+        written = write_export(store, args.format, Path(args.output), keep=keep, total=total,
+                               on_photos=lambda done, of: bar.phase("Finding photos", done, of),
+                               on_progress=lambda done, of: bar.phase("Exporting", done, of))
+    except PhotosNotWritten as exc:
+        err.print(Text(f"broadsheet: cannot write the photos into {exc.folder}: {exc.cause}", style="red"))
+        return 1
+    bar.progress.stop()  # gone before the summary
+    beside = f", {counted(written.photos, 'photo')} in {written.folder}" if written.photos else ""
+    count = written.stories
+    err.print(Text(f"Exported {count:,} {'story' if count == 1 else 'stories'} to {args.output}{beside}"))
+    return 0
+
+
+def _print_export(store: Store, args: argparse.Namespace, keep: set[str] | None, total: int, bar: Bar) -> int:
+    """The export on standard output; its photos are only counted (there is no folder to put them in)."""
+    from broadsheet.store.storage.exchange import export_chunks, story_photos
+
     photos = story_photos(store, keep, on_progress=lambda done, of: bar.phase("Finding photos", done, of))
-    exported = [0]
-
-    def step(done: int, total: int) -> None:
-        bar.phase("Exporting", done, total)
-        exported[0] = done
-
-    step(0, total)
-    # Written as it is made: an export of any size holds one shard's stories; photos are linked
-    # only when they are written beside the Markdown.
-    chunks = export_chunks(store, args.format, keep=keep, total=total, photos=photos, folder=folder, on_progress=step)
-    if args.output:
-        if photos and folder is not None:
-            try:
-                write_photos(photos, folder)
-            except OSError as exc:
-                err.print(Text(f"broadsheet: cannot write the photos into {folder}: {exc}", style="red"))
-                return 1
-        write_output(Path(args.output), lambda handle: handle.writelines(chunks))
-        bar.progress.stop()  # gone before the summary
-        beside = f", {counted(len(photos), 'photo')} in {folder}" if photos and folder is not None else ""
-        count = exported[0]
-        err.print(Text(f"Exported {count:,} {'story' if count == 1 else 'stories'} to {args.output}{beside}"))
-    else:
-        if photos:
-            noun = "photo was" if len(photos) == 1 else "photos were"
-            how = "linked" if args.format == "md" else "and its import reads them back"
-            err.print(Text(f"{len(photos)} {noun} not written: with -o FILE they go beside it, {how}."))
-        sys.stdout.buffer.writelines(chunks)
-        sys.stdout.flush()
+    bar.phase("Exporting", 0, total)
+    if photos:
+        noun = "photo was" if len(photos) == 1 else "photos were"
+        how = "linked" if args.format == "md" else "and its import reads them back"
+        err.print(Text(f"{len(photos)} {noun} not written: with -o FILE they go beside it, {how}."))
+    # Written as it is made: an export of any size holds one shard's stories.
+    sys.stdout.buffer.writelines(export_chunks(store, args.format, keep=keep, total=total,
+                                               on_progress=lambda done, of: bar.phase("Exporting", done, of)))
+    sys.stdout.flush()
     return 0

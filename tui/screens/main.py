@@ -46,7 +46,7 @@ from broadsheet.store.reader.state import (
 )
 from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never, parse_query
-from broadsheet.store.storage.atomic import FileIdentity, is_stream, write_output
+from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
 from broadsheet.store.storage.userstate import (
     StoryState,
@@ -67,6 +67,7 @@ from broadsheet.tui.widgets.search_bar import SearchBar
 from broadsheet.tui.widgets.sidebar import Sidebar
 
 if TYPE_CHECKING:
+    from broadsheet.store.storage.export_file import ExportWritten
     from broadsheet.tui.app import BroadsheetApp
 
 T = TypeVar("T")
@@ -1192,7 +1193,7 @@ class MainScreen(FeedsMixin, Screen[None]):
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export_worker(self, targets: Targets, fmt: str, path: Path) -> None:
         # msgspec: not at start
-        from broadsheet.store.storage.exchange import export_chunks, photos_folder, story_photos, write_photos
+        from broadsheet.store.storage.export_file import write_export
 
         worker = get_current_worker()
         say = self.app.call_from_thread
@@ -1201,22 +1202,15 @@ class MainScreen(FeedsMixin, Screen[None]):
             say(self._work_progress, f"Exporting {n_stories(total)} to {path.name}: {done:,} done "
                 f"({done * 100 // total}%)")
 
-        folder = photos_folder(path)
-
-        def write(store: Store) -> tuple[int, int]:
+        def write(store: Store) -> ExportWritten:
+            # The photos go beside the file, as `broadsheet export -o` puts them.
             ids = self._target_ids(targets, lambda: worker.is_cancelled)
-            # The photos go beside the file, as `broadsheet export -o` puts them: Markdown links them,
-            # and importing the JSON reads them back.
-            photos = {} if is_stream(path) else story_photos(store, set(ids))
-            write_photos(photos, folder)
-            chunks = export_chunks(store, fmt, ids, photos=photos, folder=folder, on_progress=progress)
-            write_output(path, lambda handle: handle.writelines(chunks))
-            return len(ids), len(photos)
+            return write_export(store, fmt, path, ids, on_progress=progress)
 
         done = self._in_worker(write, "Not exported")  # a folder that is not there, no room, a damaged shard
         if done is not None:
-            beside = f", {counted(done[1], 'photo')} in {folder}" if done[1] else ""
-            say(self._work_done, f"Exported {n_stories(done[0])} to {path}{beside}", "information")
+            beside = f", {counted(done.photos, 'photo')} in {done.folder}" if done.photos else ""
+            say(self._work_done, f"Exported {n_stories(done.stories)} to {path}{beside}", "information")
 
     def action_save_search(self) -> None:
         query = self.reader.query_text.strip()

@@ -1,0 +1,75 @@
+"""An export written where the user named it: the stories' kept photos beside it, then the stories.
+
+``broadsheet export -o FILE`` and the reader's export take the same steps (the photos found,
+written into ``FILE_photos/``, the stories written a shard at a time): one function, so the
+two cannot drift apart in what an export holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from broadsheet.store.storage.atomic import is_stream, write_output
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.exchange import Keep, Progress, export_chunks, photos_folder, story_photos, write_photos
+
+
+class PhotosNotWritten(OSError):
+    """The photos could not be written into ``folder``, so the export was not written either;
+    ``str()`` is the cause's."""
+
+    def __init__(self, folder: Path, cause: OSError) -> None:
+        super().__init__(cause.errno, cause.strerror)
+        self.folder = folder
+        self.cause = cause
+
+    def __str__(self) -> str:
+        return str(self.cause)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportWritten:
+    stories: int  # how many were exported
+    photos: int  # how many kept photos they have, written into ``folder``
+    folder: Path | None  # None: the export went to a pipe or a device, with no photos beside it
+
+
+def write_export(store: Store, form: str, output: Path, story_ids: Sequence[str] | None = None, *,
+                 keep: Keep = None, total: int | None = None, on_photos: Progress | None = None,
+                 on_progress: Progress | None = None) -> ExportWritten:
+    """Write the export in ``form`` ("json" or "md") of ``story_ids``, or of the stories ``keep``
+    takes (``total`` of them), to ``output``: a file is replaced atomically, with the stories'
+    kept photos in ``FILE_photos/`` beside it (Markdown links them, a JSON export's import reads
+    them back); a pipe or a device gets the stories alone.
+
+    ``on_photos(done, total)`` counts the stories looked at for photos; ``on_progress(done,
+    total)`` the stories written, from 0. Raises :class:`PhotosNotWritten` (nothing is written)
+    and :class:`~broadsheet.store.errors.OutputError`.
+    """
+    folder = None if is_stream(output) else photos_folder(output)
+    photos: dict[str, Path] = {}
+    if folder is not None:
+        photos = story_photos(store, set(story_ids) if story_ids is not None else keep, on_progress=on_photos)
+        try:
+            write_photos(photos, folder)
+        except OSError as exc:
+            raise PhotosNotWritten(folder, exc) from exc
+    written = [0]
+
+    def step(done: int, of: int) -> None:
+        written[0] = done
+        if on_progress is not None:
+            on_progress(done, of)
+
+    if story_ids is not None:
+        total = len(story_ids)
+    elif total is None:
+        total = len(store) if keep is None else len(keep)
+    step(0, total)
+    # Written as it is made: an export of any size holds one shard's stories.
+    chunks = export_chunks(store, form, story_ids, keep=keep, total=total, photos=photos, folder=folder,
+                           on_progress=step)
+    write_output(output, lambda handle: handle.writelines(chunks))
+    return ExportWritten(written[0], len(photos), folder)
