@@ -133,6 +133,20 @@ def test_progress_counts_the_feeds_the_report_names(store: Store, server: HTTPSe
     assert steps == [(1, 3), (2, 3), (3, 3)]
 
 
+def test_a_fetch_reads_the_subscriptions_once(store: Store, server: HTTPServer,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    # Read twice a run: once for the feeds to fetch, again for which feed each address is.
+    server.expect_request("/a").respond_with_data(rss_feed(1))
+    server.expect_request("/b").respond_with_data(rss_feed(1, title="Valley Courier", start=5))
+    subscribe(store, server.url_for("/a"), server.url_for("/b"))
+    reads: list[int] = []
+    every = Subscriptions.all
+    monkeypatch.setattr(Subscriptions, "all", lambda self: reads.append(1) or every(self))
+    report = fetch(store, settings=FAST)
+    assert [r.outcome for r in report.results] == ["new", "new"] and len(store) == 2
+    assert len(reads) == 1
+
+
 def test_a_hanging_server_times_out(store: Store, server: HTTPServer) -> None:
     def hang(request: Request) -> Response:
         time.sleep(2.5)

@@ -20,7 +20,7 @@ import contextlib
 import datetime as dt
 import email.utils
 from collections.abc import Callable, Coroutine, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urlsplit
@@ -391,7 +391,12 @@ def fetch(store: Store, refs: Iterable[Subscription] | None = None, settings: Se
 def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None,
            on_progress: Progress | None, stop: Callable[[], bool] | None) -> FetchReport:
     subscriptions = Subscriptions(store)
-    subs = list(refs) if refs is not None else subscriptions.all()
+    # Which subscription each address is, every one (not only those fetched): an address that
+    # leads to another's feed must not make it a second subscription (see _duplicate). Read
+    # once: the feeds fetched by default are copies, so ``owners`` keeps each as the file has
+    # it while a fetched one changes (its address, when it moved).
+    every = subscriptions.all()
+    subs = list(refs) if refs is not None else [replace(sub) for sub in every]
     report = FetchReport()
     stamp = now()
     due: list[Subscription] = []
@@ -405,9 +410,6 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     # (the reader said "Fetching feeds 4/5", then "from 6 feeds").
     done = len(subs) - len(due)
     pending: list[Fetched] = []
-    # Which subscription each address is, every one (not only those fetched): an address that
-    # leads to another's feed must not make it a second subscription (see _duplicate).
-    every = subscriptions.all()
     owners = {normal_url(s.url): s for s in every}
     titles = Titles(every)  # each feed's stories under a source of its own (a title two share is told apart)
     merged: list[tuple[Subscription, Subscription]] = []  # (a duplicate, the subscription it goes into)
