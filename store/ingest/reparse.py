@@ -21,7 +21,7 @@ from broadsheet.store.ingest.importer import Indexer, Read, read_paths
 from broadsheet.store.model import Article
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
-from broadsheet.store.storage.sourcepath import Cleaned, found_again, is_file, safe_text
+from broadsheet.store.storage.sourcepath import Cleaned, safe_text, source_files
 
 Status = Literal["updated", "unchanged", "failed", "skipped"]  # skipped: a feed's story
 
@@ -56,11 +56,9 @@ def _source(meta: StoryMeta, folders: Cleaned) -> Path | str:
     file = meta.source_file
     if not file:
         return "no source file was recorded"
-    path = Path(file)
-    if is_file(path):
-        return path
-    if file == meta.file and (again := found_again(path, folders)) is not None:
-        return again  # stored before names were kept exactly: the file whose name was cleaned so
+    found = next(source_files(file, meta.file, folders=folders), None)
+    if found is not None:
+        return found
     return f"its source file {safe_text(meta.file or file)} is gone (moved, renamed or deleted)"
 
 

@@ -60,7 +60,7 @@ from broadsheet.store.storage.db import LEGACY, LISTING, Store, pack_record, unp
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.listing import open_listing
 from broadsheet.store.storage.photos import PhotoStore, sound
-from broadsheet.store.storage.sourcepath import Cleaned, absolute, found_again, is_file, safe_text, source_path, stored
+from broadsheet.store.storage.sourcepath import Cleaned, absolute, safe_text, source_files, source_path, stored
 from broadsheet.store.storage.tinydb import encode_document, read_json_file
 from broadsheet.store.storage.userstate import LEGACY_SHARDS, SHARDS
 
@@ -460,15 +460,10 @@ class _Repair:
         the import ran: those are tried from here, then under each source path given.
         """
         file = _source_file(meta, exact=True)
-        if file:
-            relative = not Path(file).is_absolute()
-            candidates = [Path(file)] + ([root / file for root in self.sources] if relative else [])
-            if file == _source_file(meta) and not is_file(Path(file)):  # its name's control characters lost before
-                candidates += [again] if (again := found_again(Path(file), self._folders)) else []
-            for path in candidates:
-                article = self._parse(path) if is_file(path) else None
-                if article is not None and article.story_id == sid:
-                    return path, article
+        for path in source_files(file, _source_file(meta), self.sources, self._folders) if file else ():
+            article = self._parse(path)
+            if article is not None and article.story_id == sid:
+                return path, article
         found = self._sourced().get(sid) if self.sources else None
         article = self._parse(found) if found is not None else None
         return (found, article) if found is not None and article is not None and article.story_id == sid else None

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote_from_bytes, unquote_to_bytes
@@ -103,3 +104,21 @@ def found_again(path: Path, folders: Cleaned | None = None) -> Path | None:
             pass
     named = names.get(path.name, [])
     return Path(named[0]) if len(named) == 1 and is_file(Path(named[0])) else None
+
+
+def source_files(file: str, shown: str | None, roots: Iterable[Path] = (),
+                 folders: Cleaned | None = None) -> Iterator[Path]:
+    """The files a record's source may be now, most likely first, for ``reparse`` and ``repair``
+    to read: its path exactly as stored (``file``); a relative path (an older store's, relative
+    to where its import ran) under each of ``roots`` in turn; and, when the record has no exact
+    ``"path"`` (``file`` is the ``shown`` one), the file whose name was cleaned to it (see
+    :func:`found_again`; ``folders`` as there). Each is looked at only when the one before
+    is not the story's."""
+    path = Path(file)
+    there = is_file(path)
+    if there:
+        yield path
+    if not path.is_absolute():
+        yield from (under for root in roots if is_file(under := root / file))
+    if file == shown and not there and (again := found_again(path, folders)) is not None:
+        yield again  # stored before names were kept exactly: the file whose name was cleaned so
