@@ -510,3 +510,29 @@ def test_a_feed_file_naming_a_subscribed_feeds_address_as_its_own_is_that_feeds(
     assert story.source == "Courier" and feed_counts(store, [sub]) == {sub.id: (1, 1)}
     fetched = parse_feed(ATOM, sub.url).entries[0].article  # what fetching the feed gives: the same story
     assert fetched is not None and fetched.story_id == story.id
+
+
+def test_a_feed_is_known_at_its_first_address_unless_another_is_there_now() -> None:
+    from broadsheet.store.feeds.subscriptions import by_address
+
+    moved = Subscription(url="https://courier.example/moved.xml", key="https://courier.example/atom.xml")
+    there = Subscription(url="HTTPS://Courier.example/atom.xml#top")
+    for subs in ([moved], [moved, there], [there, moved]):
+        owner = by_address(subs)
+        assert owner["https://courier.example/moved.xml"] is moved
+        assert owner["https://courier.example/atom.xml"] is (there if there in subs else moved)
+
+
+def test_subscribing_and_importing_a_file_know_a_moved_feed_at_its_first_address(store: Store,
+                                                                                 tmp_path: Path) -> None:
+    from broadsheet.store.ingest.importer import import_paths
+    from tests.feeds import ATOM
+
+    subs = Subscriptions(store)
+    [sub], _ = subs.add(["https://courier.example/atom.xml"], titles={"https://courier.example/atom.xml": "Courier"})
+    sub.url = "https://courier.example/moved.xml"  # as a permanent redirect moves it
+    subs.save([sub])
+    (tmp_path / "atom.xml").write_bytes(ATOM)  # names https://courier.example/atom.xml as its own
+    import_paths(store, [tmp_path / "atom.xml"])
+    assert [m.source for m in store.stories()] == ["Courier"]
+    assert subs.add(["HTTPS://Courier.example/atom.xml", "https://courier.example/moved.xml#top"]) == ([], [sub, sub])

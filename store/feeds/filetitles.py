@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from broadsheet.store.feeds.subscriptions import FILE, Subscription, Subscriptions, Titles
+from broadsheet.store.feeds.subscriptions import FILE, Subscription, Subscriptions, Titles, by_address
 from broadsheet.store.model import normal_url
 from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.storage.db import Store
@@ -51,9 +51,6 @@ class FileTitles:
     def _subscriptions(self) -> dict[str, Subscription]:
         if self._subs is None:
             every = Subscriptions(self._store).all() if (self._store.folder / FILE).exists() else []
-            self._subs = {}
-            for sub in every:
-                self._subs.setdefault(normal_url(sub.key), sub)
-                self._subs[normal_url(sub.url)] = sub
+            self._subs = by_address(every)
             self._titles = Titles(every)
         return self._subs

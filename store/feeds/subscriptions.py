@@ -120,6 +120,23 @@ def host_of(url: str) -> str:
     return f"{host}:{parts.port}" if parts.port and host else host or url
 
 
+def addresses(sub: Subscription) -> tuple[str, str]:
+    """The addresses ``sub`` is known by, as :func:`normal_url` writes them (HTTP://Host/feed#top
+    is http://host/feed): the one it was first subscribed at, and the one it is at now."""
+    return normal_url(sub.key), normal_url(sub.url)
+
+
+def by_address(subs: Iterable[Subscription]) -> dict[str, Subscription]:
+    """Each subscription by its addresses: a feed that moved is still the one subscribed at its
+    first address, unless another feed is at that address now."""
+    owner: dict[str, Subscription] = {}
+    for sub in subs:
+        first, now = addresses(sub)
+        owner.setdefault(first, sub)
+        owner[now] = sub
+    return owner
+
+
 class Titles:
     """The titles subscriptions go by, each its own. A feed's title is the source of its
     stories, and the sidebar counts and filters by source: two feeds titled "Top Stories"
@@ -225,13 +242,9 @@ class Subscriptions:
         stamp = now()
 
         def change(table: dict[str, Any]) -> None:
-            # One feed, however its address is written: HTTP://Host/feed#top is http://host/feed.
-            # Its first address too: a feed that moved is still the one subscribed at the old address.
-            known: dict[str, str] = {}
+            # One feed, however its address is written, and at its first address too.
             subs = [Subscription.from_doc(doc) for doc in table.values()]
-            for sub in subs:
-                known.setdefault(normal_url(sub.key), sub.id)
-                known[normal_url(sub.url)] = sub.id
+            known = {address: sub.id for address, sub in by_address(subs).items()}
             named = Titles(subs)
             for url in urls:
                 tags = clean_tags([*common, *(tags_of or {}).get(url, [])])
@@ -276,7 +289,7 @@ class Subscriptions:
         def change(table: dict[str, Any]) -> None:
             for sid, doc in table.items():
                 sub = Subscription.from_doc(doc)
-                here = {normal_url(sub.url), normal_url(sub.key)} & wanted.keys()
+                here = set(addresses(sub)) & wanted.keys()  # each feed known by one, not only by_address's pick
                 if here:
                     found.update(here)
                     sub.etag = sub.modified = ""
