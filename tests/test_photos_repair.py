@@ -77,3 +77,29 @@ def test_a_photo_repair_cannot_read_is_reported_not_deleted(tmp_path: Path, monk
     report = repair_store(store.folder)
     assert all(path.exists() for path in files.values())
     assert sum("could not be read" in line for line in report.lost) == 2 and not report.damaged
+
+
+def test_repair_reads_each_metadata_shard_twice_and_still_names_the_stories_lacking_photos(
+        tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # A third read of every shard, only for the photos stories name: at a million stories a pass of its own.
+    from broadsheet.store.storage import db, repair
+    from tests.photos import photo_article
+
+    monkeypatch.setattr(db, "SHARD_SIZE", 2)
+    store = Store(tmp_path / "store")
+    stories = [photo_article(store, n, count=1) for n in (0, 3, 5, 7, 9)]
+    store.add([(story, None) for story in stories])
+    (store.folder / "photos" / f"{stories[3].images[0].photo}.png").unlink()  # lost
+    reads: list[str] = []
+    for module in (db, repair):
+        real = module.read_json_file
+        monkeypatch.setattr(module, "read_json_file",
+                            lambda path, *a, real=real, **k: reads.append(str(path)) or real(path, *a, **k))
+    report = repair_store(store.folder)
+    shards = sorted(p.name for p in (store.folder / "meta").glob("[0-9]*.json"))
+    assert len(shards) == 3
+    read = sorted(Path(p).name for p in reads if Path(p).parent.name == "meta" and Path(p).name in shards)
+    assert read == sorted(shards * 2)
+    assert report.lost == [f"photos: 1 photo(s) that stories name are missing or were damaged (stories "
+                           f"{stories[3].story_id[:10]}); import their pages again (or fetch their feeds) to keep "
+                           "them again"]

@@ -27,9 +27,10 @@ Then, per file:
 The store is read a shard at a time, so a repair holds one metadata shard and one body
 shard whatever the store's size (a million stories once took gigabytes): a first pass
 checks and rewrites the metadata shards, keeping only each story's 8-byte key, and a
-second pass takes each body shard with the metadata shard of the same number. Each file
-is replaced atomically as soon as it is repaired; a run that is stopped part way (Ctrl-C,
-a crash) leaves a mark, so the next run also rebuilds the directory and search index.
+second pass takes each body shard with the metadata shard of the same number (noting the
+photos its stories name that are not kept whole: the photos are checked before the passes).
+Each file is replaced atomically as soon as it is repaired; a run that is stopped part way
+(Ctrl-C, a crash) leaves a mark, so the next run also rebuilds the directory and search index.
 
 What could not be rebuilt is listed in :attr:`RepairReport.lost`. Nothing here prints;
 ``on_progress(what, done, total)`` is called as the passes go (the CLI draws a bar).
@@ -56,7 +57,7 @@ from broadsheet.store.parse import ParseError
 from broadsheet.store.sanitize import without_surrogates
 from broadsheet.store.storage import compressed, fields
 from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
-from broadsheet.store.storage.db import LEGACY, LISTING, Store, pack_record, unpack_record
+from broadsheet.store.storage.db import LEGACY, LISTING, Store, StoryMeta, pack_record, unpack_record
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.listing import open_listing
 from broadsheet.store.storage.photos import PhotoStore, sound
@@ -156,8 +157,10 @@ def salvage(raw: bytes, accept: Callable[[dict[str, Any]], bool]) -> dict[str, d
 class _Repair:
     """One repair run over one store folder (the caller holds the store lock)."""
 
-    def __init__(self, store: Store, sources: Iterable[Path], on_progress: Progress | None = None) -> None:
+    def __init__(self, store: Store, sources: Iterable[Path], on_progress: Progress | None = None,
+                 photos: _PhotoCheck | None = None) -> None:
         self.store = store
+        self.photos = photos or _PhotoCheck()
         self.folder = store.folder
         self.sources = list(sources)
         self.report = RepairReport()
@@ -298,6 +301,8 @@ class _Repair:
             changed |= self.restore_bodies(number, records, bodies)
             if changed and bodies is not None:
                 self.save(path, "bodies", bodies, compress=True)
+            for sid, record in records.items():  # the shard's records as they are now
+                self.photos.named(StoryMeta(sid, record, meta_path))
             self.progress("Checking story bodies", done, len(numbers))
 
     def fix_records(self, records: dict[str, Any], path: Path) -> bool:
@@ -502,7 +507,8 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
     with store.lock:
         unfinished = mark.exists()
         atomic_write_bytes(mark, orjson.dumps({"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
-        repair = _Repair(store, sources, on_progress)
+        photos = _check_photos(store, on_progress)  # first: the second pass gathers what stories name
+        repair = _Repair(store, sources, on_progress, photos)
         report = repair.run()
         if unfinished:
             report.actions.append("an earlier repair was stopped part way: the directory and search index are "
@@ -516,7 +522,7 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
             report.damaged.append(f"{LISTING}: {listing}; written again from the records")
         if mended or listing is not None:
             store.write_listing()  # now, not at the next reader's start (at 1,000,000 stories about 40 s)
-        _check_photos(store, report, on_progress)
+        photos.tell(report)  # after the records' damage: photos alone rebuild no index
     if repair.feeds_lost:
         _fetch_whole(store, repair.feeds_lost, report)
     if repair.orphans:  # which feeds they came from went with their records: every feed downloaded whole
@@ -542,41 +548,59 @@ def _fetch_whole(store: Store, feeds: dict[str, int], report: RepairReport) -> N
                            "`broadsheet fetch` bring back the text of the stories it still carries")
 
 
-def _check_photos(store: Store, report: RepairReport, on_progress: Progress | None) -> None:
-    """Remove kept photos whose bytes no longer match their digest and list the photos stories
-    name that the store lacks (the reader showed them as damaged or missing; repair said nothing)."""
+@dataclass(slots=True)
+class _PhotoCheck:
+    """The kept photos checked against their digests, then the photos stories name that are not
+    among the whole ones, gathered as the second pass reads each metadata shard (not in a third
+    read of every shard for them)."""
+
+    whole: set[str] = field(default_factory=set)  # the digests of the kept photos that are whole
+    damaged: list[str] = field(default_factory=list)
+    lost: list[str] = field(default_factory=list)
+    lacking: dict[str, None] = field(default_factory=dict)  # photos named and not whole, in store order
+    naming: dict[str, None] = field(default_factory=dict)  # the stories that name them, in store order
+
+    def named(self, meta: StoryMeta) -> None:
+        for image in meta.images:
+            if image.photo and image.photo not in self.whole:
+                self.lacking[image.photo] = self.naming[meta.id] = None
+
+    def tell(self, report: RepairReport) -> None:
+        report.damaged += self.damaged
+        report.lost += self.lost
+        if self.lacking:
+            ids = [sid[:10] for sid in list(self.naming)[:NAMED]]
+            more = f" and {len(self.naming) - NAMED} more" if len(self.naming) > NAMED else ""
+            report.lost.append(f"photos: {len(self.lacking)} photo(s) that stories name are missing or were "
+                               f"damaged (stories {', '.join(ids)}{more}); import their pages again (or fetch "
+                               "their feeds) to keep them again")
+
+
+def _check_photos(store: Store, on_progress: Progress | None) -> _PhotoCheck:
+    """Remove kept photos whose bytes no longer match their digest (the reader showed them as
+    damaged; repair said nothing); the photos stories name that the store lacks are gathered
+    later (see :meth:`_PhotoCheck.named`)."""
+    check = _PhotoCheck()
     files = PhotoStore(store.folder).kept()
-    whole: set[str] = set()
     for done, path in enumerate(files, 1):
         try:
             good = sound(path)
         except OSError as exc:  # unreadable now (permissions, a passing I/O error): not known damaged
-            report.lost.append(f"photos/{path.name}: could not be read ({exc.strerror or exc}); left as it is")
+            check.lost.append(f"photos/{path.name}: could not be read ({exc.strerror or exc}); left as it is")
             good = True
         if good:
-            whole.add(path.name.split(".", 1)[0])
+            check.whole.add(path.name.split(".", 1)[0])
         else:
             try:
                 path.unlink()
             except OSError as exc:
-                report.lost.append(f"photos/{path.name}: damaged, and it could not be removed ({exc.strerror})")
+                check.lost.append(f"photos/{path.name}: damaged, and it could not be removed ({exc.strerror})")
             else:
-                report.damaged.append(f"photos/{path.name}: its bytes do not match its digest (truncated or "
-                                      "changed); removed")
+                check.damaged.append(f"photos/{path.name}: its bytes do not match its digest (truncated or "
+                                     "changed); removed")
         if on_progress is not None and (done % 64 == 0 or done == len(files)):
             on_progress(PHOTO_PASS, done, len(files))
-    lacking: dict[str, None] = {}
-    naming: dict[str, None] = {}  # the stories that name them, in store order
-    for meta in store.each_story():
-        for image in meta.images:
-            if image.photo and image.photo not in whole:
-                lacking[image.photo] = naming[meta.id] = None
-    if lacking:
-        ids = [sid[:10] for sid in list(naming)[:NAMED]]
-        more = f" and {len(naming) - NAMED} more" if len(naming) > NAMED else ""
-        report.lost.append(f"photos: {len(lacking)} photo(s) that stories name are missing or were damaged "
-                           f"(stories {', '.join(ids)}{more}); import their pages again (or fetch their feeds) "
-                           "to keep them again")
+    return check
 
 
 def _damaged_listing(path: Path, on_progress: Progress | None) -> str | None:
