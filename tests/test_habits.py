@@ -262,6 +262,25 @@ async def test_delete_with_confirmation_and_undo(filled_store: Store) -> None:
         assert Store(filled_store.folder).user.get(stories[0].id).bookmarked  # with its marks
 
 
+async def test_undo_in_a_search_lists_the_story_back_under_the_cursor(filled_store: Store) -> None:
+    """u in a search's results listed the story brought back, but the cursor sat on the first
+    result: the search ran before the index had the story again, and ran again without it."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "ferry")
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        deleted = headlines.current.id
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert deleted not in headlines.story_ids
+        await pilot.press("u")
+        await settle(pilot)
+        assert headlines.count == 4 and headlines.current.id == deleted
+
+
 async def test_delete_all_listed(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:

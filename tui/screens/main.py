@@ -35,7 +35,7 @@ from textual.worker import Worker, get_current_worker
 
 from broadsheet.store.collector import hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError
-from broadsheet.store.reader.ordering import listed_ids
+from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.reader.state import (
     BULK,
     MarksChange,
@@ -224,6 +224,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._moved = 0.0  # when the list cursor last moved (time.monotonic)
         self._story_timer: Timer | None = None  # the story to show once a held key is let go
         self._more_asked = False  # the next results of the search listed are on their way
+        #: The story an undo brought back and when: a search listed before the index took it in
+        #: lacks it, so the search the index's catch-up runs again keeps it under the cursor.
+        self._awaited: tuple[str, float] | None = None
 
     @property
     def broadsheet(self) -> BroadsheetApp:
@@ -333,6 +336,13 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.workers.cancel_group(self, "search")
             self._search_done(self.SearchDone(query, None))
 
+    def _still_awaited(self) -> str | None:
+        """The story an undo brought back, until the list shows it or a key is pressed after it."""
+        if self._awaited is not None and self.broadsheet.key_time < self._awaited[1]:
+            return self._awaited[0]
+        self._awaited = None
+        return None
+
     def _ask_more(self) -> None:
         """The cursor nears the end of a search's listed results: list the next ones, if it has more."""
         if not self._more_asked and (job := self.reader.more()) is not None:
@@ -440,6 +450,8 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def _show_rows(self, keep: str | None = None) -> None:
         shown = self.reader.shown()
+        if (awaited := self._still_awaited()) is not None and index_of(shown, awaited) is not None:
+            keep, self._awaited = awaited, None  # listed at last (the index has it again): under the cursor
         self.headlines.set_stories(shown, self.reader.states, keep=keep, terms=self.reader.terms)
         self._show_count()
         if not shown:
@@ -1153,6 +1165,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.app.call_from_thread(self._restored, back)
 
     def _restored(self, back: list[str]) -> None:
+        self._awaited = (back[0], time.monotonic()) if back else None
         self.reload(restore=back[0] if back else None)
         self._work_done(f"Brought back {n_stories(len(back))}", "information")
 
