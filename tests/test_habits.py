@@ -281,6 +281,28 @@ async def test_undo_in_a_search_lists_the_story_back_under_the_cursor(filled_sto
         assert headlines.count == 4 and headlines.current.id == deleted
 
 
+async def test_escape_walks_back_from_the_sidebar_and_from_a_searchs_results(filled_store: Store) -> None:
+    """Esc in the list of a search's results (where the note of an empty one says "Esc clears
+    it") and in the sidebar did nothing; only q went back. Esc now does what q does there, and
+    in the list of every story it does nothing (it never quits)."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await search_for(pilot, "nothing-matches-this")
+        assert headlines.count == 0 and app.focused is headlines
+        await pilot.press("escape")
+        await settle(pilot)
+        assert headlines.count == 5 and app.screen.query_one(SearchBar).value == ""
+        await pilot.press("f")
+        assert isinstance(app.focused, Sidebar)
+        await pilot.press("escape")
+        assert app.focused is headlines
+        await pilot.press("escape")
+        await settle(pilot)
+        assert app.is_running and headlines.count == 5
+
+
 async def test_delete_all_listed(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -137,6 +137,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         Binding("question_mark,f1", "help", "Keys", id="app.help"),
         Binding("q", "back_or_quit", "Back / quit", id="app.quit"),
         Binding("Q", "app.quit", "Quit now", show=False, id="app.quit_now"),
+        Binding("escape", "back", "Back, never quits", show=False, id="app.back"),
         Binding("n", "unread(1)", "Next unread", show=False, id="story.next_unread"),
         Binding("N", "unread(-1)", "Previous unread", show=False, id="story.previous_unread"),
         Binding("b", "bookmark", "Bookmark", id="story.bookmark"),
@@ -798,6 +799,15 @@ class MainScreen(FeedsMixin, Screen[None]):
         event.stop()
 
     # -- actions ----------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        """Esc where the focused region has no Esc of its own: the sidebar back to the list, a
+        search's results to every story (as Esc in the bar: the story before it selected again).
+        Unlike q it never quits, so a second Esc is harmless."""
+        if self.query_one(Sidebar).has_focus:
+            self.set_focus(self.headlines)
+        elif (bar := self.query_one(SearchBar)).value.strip():
+            bar.action_clear_and_leave()
 
     async def action_back_or_quit(self) -> None:
         """q: back one level, as in newsboat and mutt: the article to the list, a search's results
