@@ -303,6 +303,29 @@ async def test_escape_walks_back_from_the_sidebar_and_from_a_searchs_results(fil
         assert app.is_running and headlines.count == 5
 
 
+async def test_the_help_scrolls_with_the_readers_keys(filled_store: Store) -> None:
+    """In the help (?) j, k, g and G did nothing: only the arrows and PgUp/PgDn scrolled it."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        body = app.screen.query_one("#help-body")
+        assert body.max_scroll_y > 3
+        await pilot.press("j", "j", "j")
+        await pilot.wait_for_scheduled_animations()
+        assert body.scroll_y == 3
+        await pilot.press("k")
+        await pilot.wait_for_scheduled_animations()
+        assert body.scroll_y == 2
+        await pilot.press("G")
+        await pilot.wait_for_scheduled_animations()
+        assert body.scroll_y == body.max_scroll_y
+        await pilot.press("g")
+        await pilot.wait_for_scheduled_animations()
+        assert body.scroll_y == 0
+
+
 async def test_delete_all_listed(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -91,11 +91,10 @@ def screens() -> dict[type[Screen[Any]], tuple[type[Widget], ...]]:
     """Each screen of the reader and the widgets on it that take focus: only bindings of one
     screen, its focused widget and the app answer a key together (a test checks this list
     against the running reader)."""
-    from textual.containers import VerticalScroll
     from textual.widgets import Input
 
     from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen
-    from broadsheet.tui.screens.help import HelpScreen
+    from broadsheet.tui.screens.help import HelpBody, HelpScreen
     from broadsheet.tui.screens.main import MainScreen
     from broadsheet.tui.screens.photo import PhotoScreen
     from broadsheet.tui.widgets.article_view import ArticleView
@@ -105,7 +104,7 @@ def screens() -> dict[type[Screen[Any]], tuple[type[Widget], ...]]:
     from broadsheet.tui.widgets.sidebar import Sidebar
 
     return {MainScreen: (HeadlineList, ArticleView, CreditsPanel, SearchBar, Sidebar), PhotoScreen: (),
-            HelpScreen: (VerticalScroll,), ConfirmScreen: (), PromptScreen: (Input,)}
+            HelpScreen: (HelpBody,), ConfirmScreen: (), PromptScreen: (Input,)}
 
 
 @dataclass(frozen=True, slots=True)

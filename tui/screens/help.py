@@ -76,6 +76,20 @@ def regions(screen: Screen) -> list[tuple[str, DOMNode | type]]:
     ]
 
 
+class HelpBody(VerticalScroll):
+    """The help's scrolled text, moved with the reader's own keys too (only the arrows and
+    PgUp/PgDn scrolled it, so j and G, the first keys a vim hand tries, did nothing)."""
+
+    BINDINGS = [
+        Binding("j", "scroll_down", show=False),
+        Binding("k", "scroll_up", show=False),
+        Binding("g", "scroll_home", show=False),
+        Binding("G", "scroll_end", show=False),
+        Binding("ctrl+d,space", "page_down", show=False),
+        Binding("ctrl+u", "page_up", show=False),
+    ]
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close")]
 
@@ -102,7 +116,7 @@ class HelpScreen(ModalScreen[None]):
         table.add_row(Text("Tab / Shift+Tab"), Text("Move between regions"), Text(""))
         table.add_row(Text("Ctrl+P"), Text("Command palette: every action, stories, tags, saved searches"), Text(""))
         table.add_row(Text("Mouse"), Text("Click a headline to show it, double-click to open"), Text(""))
-        with VerticalScroll(id="help-body"):
+        with HelpBody(id="help-body"):
             yield Static(Text("Broadsheet keys", style="bold"), id="help-title")
             yield Static(table, id="help-keys")
             yield Static(Text(f"{key_hints(self)['dismiss'][0]} closes this screen", style="dim"))
