@@ -70,7 +70,19 @@ def fit_cells(text: str, cells: int) -> str:
     """``text`` in exactly ``cells`` cells: padded, or cut with an ellipsis that says it was."""
     if cell_len(text) <= cells:
         return set_cell_size(text, cells)
-    return set_cell_size(text, max(0, cells - 1)) + "…" if cells else ""
+    return cut_cells(text, cells)
+
+
+def cut_cells(text: str, cells: int) -> str:
+    """``text``, longer than ``cells``, cut to exactly ``cells`` cells ending in an ellipsis, which
+    follows its last whole character: where a wide (CJK) character did not fit, its cell goes
+    after the ellipsis (cut before it, "灯笼 …" read as a word then nothing)."""
+    if cells <= 0:
+        return ""
+    kept = set_cell_size(text, cells - 1)
+    if not text.startswith(kept):  # padded for a wide character that did not fit
+        kept = kept[:-1]
+    return kept + "…" + " " * (cells - 1 - cell_len(kept))
 
 
 def row_tail(source: str | None, published: str | None, width: int) -> str:
@@ -93,7 +105,7 @@ def row_tags(tags: Sequence[str], room: int) -> str:
     if not tags or most < TAG_CELLS_LEAST:
         return ""
     shown = f" [{', '.join(tags)}]"
-    return shown if cell_len(shown) <= most else set_cell_size(shown, most - 2) + "…]"
+    return shown if cell_len(shown) <= most else cut_cells(shown, most - 1).rstrip() + "]"
 
 
 class HeadlineList(ThumbView, can_focus=True):
@@ -354,11 +366,7 @@ class HeadlineList(ThumbView, can_focus=True):
         room = max(0, width - 2 - cell_len(tail))
         tags = row_tags(row.state.tags, room)
         room -= cell_len(tags)
-        headline = row.meta.headline
-        if cell_len(headline) > room:
-            headline = set_cell_size(headline, max(0, room - 1)) + "…"
-        else:
-            headline = set_cell_size(headline, room)
+        headline = fit_cells(row.meta.headline, room)
         shown = headline.rstrip()
         pad = " " * (room - cell_len(shown))
         if index != self.cursor and self._pattern is None:
