@@ -303,6 +303,31 @@ async def test_escape_walks_back_from_the_sidebar_and_from_a_searchs_results(fil
         assert app.is_running and headlines.count == 5
 
 
+async def test_leaving_the_sidebar_while_reading_at_80_columns_keeps_the_focus_in_sight(
+        filled_store: Store) -> None:
+    """Reading a story at 80 columns (the list hidden), f then Esc (or f again) gave the focus to
+    the hidden list: no region had it, and j and k changed the story from out of sight. A filter
+    chosen in the sidebar then left the story in place of its results."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen, article = app.screen, app.screen.query_one(ArticleView)
+        assert app.focused is article
+        for leave in ("escape", "f"):
+            await pilot.press("f")
+            assert isinstance(app.focused, Sidebar)
+            await pilot.press(leave)
+            await settle(pilot)
+            assert app.focused is article and article.region.area, leave
+        await pilot.press("f", "j", "enter")  # the sidebar's second entry: unread stories
+        await settle(pilot)
+        headlines = screen.query_one(HeadlineList)
+        assert screen.query_one(SearchBar).value == "is:unread"
+        assert app.focused is headlines and headlines.region.area
+
+
 async def test_the_help_scrolls_with_the_readers_keys(filled_store: Store) -> None:
     """In the help (?) j, k, g and G did nothing: only the arrows and PgUp/PgDn scrolled it."""
     app = BroadsheetApp(filled_store)

@@ -778,7 +778,7 @@ class MainScreen(FeedsMixin, Screen[None]):
     def set_query(self, query: str) -> None:
         """Put ``query`` in the search bar and show its results (palette, sidebar)."""
         self.query_one(SearchBar).value = query
-        self.headlines.focus()
+        self._to_list()  # the results: below 100 columns the story being read gives way to them
 
     def jump_to(self, story_id: str) -> None:
         """Select a story, clearing a search that hides it."""
@@ -790,7 +790,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                             timeout=3)
             self.reader.clear_search()
         self._show_rows(keep=story_id)
-        self.headlines.focus()
+        self._to_shown_region()
 
     def on_key(self, event: events.Key) -> None:
         """A key that had no binding when it arrived (the app runs those at once) ends here:
@@ -805,9 +805,15 @@ class MainScreen(FeedsMixin, Screen[None]):
         search's results to every story (as Esc in the bar: the story before it selected again).
         Unlike q it never quits, so a second Esc is harmless."""
         if self.query_one(Sidebar).has_focus:
-            self.set_focus(self.headlines)
+            self._to_shown_region()
         elif (bar := self.query_one(SearchBar)).value.strip():
             bar.action_clear_and_leave()
+
+    def _to_shown_region(self) -> None:
+        """Focus the list, or the story where the list is hidden (reading below 100 columns, or
+        full width): the list's focus there was out of sight, and its keys changed the story."""
+        reading = self.has_class("-zen") or (self.has_class("-narrow") and self.has_class("-reading"))
+        self.set_focus(self.article_view if reading else self.headlines)
 
     async def action_back_or_quit(self) -> None:
         """q: back one level, as in newsboat and mutt: the article to the list, a search's results
@@ -1297,7 +1303,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         if self.has_class("-sidebar"):
             sidebar.focus()
         elif sidebar.has_focus:
-            self.headlines.focus()
+            self._to_shown_region()
 
     def action_step_photo(self, step: int) -> None:
         credits = self.query_one(CreditsPanel)
