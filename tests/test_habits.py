@@ -328,6 +328,22 @@ async def test_leaving_the_sidebar_while_reading_at_80_columns_keeps_the_focus_i
         assert app.focused is headlines and headlines.region.area
 
 
+async def test_f_in_full_width_reading_leaves_it_for_the_sidebar(filled_store: Store) -> None:
+    """f while reading full width (z) focused the sidebar that z hides: the footer offered its
+    keys, and j and k moved a cursor no one could see."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("enter", "z")
+        await settle(pilot)
+        assert screen.has_class("-zen")
+        await pilot.press("f")
+        await settle(pilot)
+        assert not screen.has_class("-zen")
+        assert isinstance(app.focused, Sidebar) and app.focused.region.area
+
+
 async def test_the_help_scrolls_with_the_readers_keys(filled_store: Store) -> None:
     """In the help (?) j, k, g and G did nothing: only the arrows and PgUp/PgDn scrolled it."""
     app = BroadsheetApp(filled_store)

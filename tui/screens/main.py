@@ -1294,6 +1294,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         """f: show the sidebar and go to it; from it, hide it. Shown but not focused (it is, from
         150 columns), f goes to it: hiding it would take a second f to reach it."""
         sidebar = self.query_one(Sidebar)
+        if self.has_class("-zen"):  # full-width reading hides the sidebar: f leaves it (the focus went out of sight)
+            self.remove_class("-zen")
+            self._save_soon()
         if self.has_class("-sidebar") and not sidebar.has_focus:
             sidebar.focus()
             return
