@@ -52,3 +52,20 @@ def test_no_letter_of_a_caption_is_lost_at_any_width(width: int) -> None:
     lines = console.export_text().splitlines()
     assert "…" not in "".join(lines)
     assert "".join(line[len("Photo "):] for line in lines).replace(" ", "") == caption.replace(" ", "")
+
+
+async def test_a_photo_not_kept_says_why_in_a_readable_column_at_80_columns(store: Store) -> None:
+    """In the 2-line panel under a story at 80 columns, a photo's column was sized for a picture
+    3 rows high (10 cells): a photo not kept read "[photo:" over "not", its reason out of sight."""
+    lost = Image("Boats wait out the storm in the harbour.", "Ida Brook", src="http://127.0.0.1/boats.jpg",
+                 problem="not saved with the page")
+    store.add([(Article(headline="Storm keeps the ferry in port", body=["The ferry stayed in port."],
+                        source="The Lowmoor Gazette", authors=["Ada Quill"], images=[lost]), "storm.txt")])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        lines = shown_lines(app.screen.query_one(CreditsPanel))
+        assert len(lines) == 2
+        assert lines[0].startswith("[photo: not saved") and "Boats wait out" in lines[0]

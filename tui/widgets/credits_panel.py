@@ -189,8 +189,15 @@ class CreditsPanel(ScrollView, can_focus=True):
             rows = min(rows, int(limit.resolve(parent.size, self.app.size)) - self.styles.gutter.height - 1)
         rows = max(3, rows)
         if width >= BESIDE_MIN_WIDTH:
-            return max(10, min(width * 2 // 5, rows * 3)), rows, True  # room for a 3:2 landscape photo
+            cols = width * 2 // 5
+            if not self._unkept():  # room for a 3:2 landscape photo; a photo not kept shows why in words,
+                cols = min(cols, rows * 3)  # which at 80 columns' 2-line panel read "[photo:" over "not"
+            return max(10, cols), rows, True
         return width, rows, False
+
+    def _unkept(self) -> bool:
+        """Whether the photo shown was not kept (a failed download, not saved with the page): no file to draw."""
+        return bool(self.photos) and not self.photos[self.photo_index].photo
 
     def _request_photo(self, width: int) -> None:
         if not self.photos or self.protocol == "off" or self.folder is None or width <= 0:
