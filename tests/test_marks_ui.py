@@ -152,6 +152,33 @@ async def test_rename_and_delete_a_tag_from_the_sidebar(app: BroadsheetApp, fill
         assert sidebar.current_entry is not None  # the row in its place, not nothing
 
 
+async def test_a_renamed_tag_is_followed_by_its_saved_searches_and_the_search_shown(
+        app: BroadsheetApp, filled_store: Store) -> None:
+    """A tag renamed in the sidebar left the saved searches naming it (and the search it was
+    chosen into) with the old name: they found nothing from then on."""
+    ids = [m.id for m in filled_store.stories()]
+    filled_store.user.edit_tags(ids[:3], add=["rail"])
+    filled_store.user.save_search("Trains", 'tag:rail -tag:"rail works" "tag:rail"')
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.highlighted = 4  # the tag, after the "Tags" heading
+        await pilot.press("enter")  # its stories listed: tag:rail in the search bar
+        await settle(pilot)
+        assert app.screen.query_one(Input).value == "tag:rail" and len(listed(app)) == 3
+        sidebar.focus()
+        await pilot.press("R")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "Railways"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert Store(filled_store.folder).user.saved_searches() == {
+            "Trains": 'tag:railways -tag:"rail works" "tag:rail"'}  # another tag, a phrase: as written
+        assert app.screen.query_one(Input).value == "tag:railways" and len(listed(app)) == 3
+
+
 async def test_bookmark_and_tag_everything_listed_after_confirming(app: BroadsheetApp, filled_store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -5,7 +5,13 @@ from __future__ import annotations
 import pytest
 
 from broadsheet.store.storage.db import Store
-from broadsheet.store.storage.userstate import TagError, normalise_tag, parse_tag_edit, saved_search_name
+from broadsheet.store.storage.userstate import (
+    TagError,
+    normalise_tag,
+    parse_tag_edit,
+    saved_search_name,
+    tag_renamed_in,
+)
 
 
 @pytest.mark.parametrize("typed", ["TÜRKİYE", "türkiye", "Türkiye", "TÜRKI\u0307YE", "türki\u0307ye"])
@@ -53,3 +59,14 @@ def test_a_saved_search_keeps_its_cut_name_and_joiners(store: Store) -> None:
     name = store.user.save_search("👨\u200d👩\u200d👧 " + "school run " * 8, "school")
     assert name == "👨\u200d👩\u200d👧 " + "school run " * 4 + "school…"
     assert store.user.saved_searches() == {name: "school"}
+
+
+@pytest.mark.parametrize(("query", "renamed"), [
+    ("tag:local", 'tag:"harbour news"'),
+    ('-TAG:"Local" is:unread', '-TAG:"harbour news" is:unread'),
+    ("tag:locals ferry", "tag:locals ferry"),  # another tag
+    ('"tag:local" ferry', '"tag:local" ferry'),  # words of a phrase
+    ('tag:"unclosed', 'tag:"unclosed'),
+])
+def test_a_renamed_tag_is_renamed_in_a_query(query: str, renamed: str) -> None:
+    assert tag_renamed_in(query, "local", "harbour news") == renamed

@@ -920,7 +920,8 @@ class UserState:
         return self.change(story_ids, lambda s: StoryState(True, s.read, s.tags))
 
     def rename_tag(self, old: str, new: str) -> int:
-        """Rename (or merge into an existing tag) across all stories; returns stories changed."""
+        """Rename (or merge into an existing tag) across all stories, and in the saved searches
+        that name it (else a saved ``tag:old`` found nothing from then on); returns stories changed."""
         new = normalise_tag(new)
         ids = [sid for sid, s in self.all().items() if old in s.tags]
 
@@ -932,7 +933,11 @@ class UserState:
                     tags.append(t)
             return StoryState(s.bookmarked, s.read, tuple(tags))
 
-        return len(self.change(ids, edit))
+        changed = len(self.change(ids, edit))
+        if any(tag_renamed_in(query, old, new) != query for query in self.saved_searches().values()):
+            self._edit_searches(lambda searches: searches.update(
+                {name: tag_renamed_in(query, old, new) for name, query in searches.items()}))
+        return changed
 
     def delete_tag(self, tag: str) -> int:
         ids = [sid for sid, s in self.all().items() if tag in s.tags]
@@ -1050,6 +1055,47 @@ class UserState:
 
 
 SAVED_SEARCHES = "saved_searches"
+
+
+def tag_filter(tag: str) -> str:
+    """The search filter for one (normalised) tag, quoted when it holds a space."""
+    return f'tag:"{tag}"' if " " in tag else f"tag:{tag}"
+
+
+def tag_renamed_in(query: str, old: str, new: str) -> str:
+    """``query`` with each ``tag:`` filter of tag ``old`` (quoted or not, in any case, negated too)
+    naming tag ``new``; the rest, phrases included, as written."""
+    pieces: list[str] = []
+    i, n = 0, len(query)
+    while i < n:
+        if query[i] == '"':  # a phrase: a "tag:x" in it is words, not a filter
+            end = query.find('"', i + 1)
+            end = n if end < 0 else end + 1
+            pieces.append(query[i:end])
+            i = end
+            continue
+        start = i
+        while i < n and not query[i].isspace() and query[i] != '"':
+            i += 1
+        chunk = query[start:i]
+        if i == start:  # whitespace
+            pieces.append(query[i])
+            i += 1
+            continue
+        name, colon, value = chunk.lstrip("-").partition(":")
+        if colon and name.lower() == "tag":
+            if not value and i < n and query[i] == '"':
+                end = query.find('"', i + 1)
+                if end >= 0:
+                    value, i = query[i + 1:end], end + 1
+            with contextlib.suppress(TagError):
+                if normalise_tag(value) == old:
+                    chunk = chunk[:len(chunk) - len(chunk.lstrip("-"))] + tag_filter(new).replace("tag", name, 1)
+                    pieces.append(chunk)
+                    continue
+            chunk = query[start:i]
+        pieces.append(chunk)
+    return "".join(pieces)
 SAVED_SEARCH_NAME_MAX = 60
 
 

@@ -54,6 +54,7 @@ from broadsheet.store.storage.userstate import (
     normalise_tag,
     parse_tag_edit,
     saved_search_name,
+    tag_renamed_in,
 )
 from broadsheet.store.wording import counted, n_stories
 from broadsheet.tui.keymap import user_keys_first
@@ -745,6 +746,9 @@ class MainScreen(FeedsMixin, Screen[None]):
             if count is not None:
                 self.notify(f"Renamed tag on {n_stories(count)}")
             self.reload()
+            bar = self.query_one(SearchBar)  # the search shown follows too, as the saved ones do
+            if count is not None and (renamed := tag_renamed_in(bar.value, old, normalise_tag(new))) != bar.value:
+                bar.value = renamed
 
         what = "saved search" if entry.kind == "search" else "tag"
         self.app.push_screen(PromptScreen(f"Rename {what} {old!r} to", old), done)
