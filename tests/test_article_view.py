@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from textual.selection import Selection
 
 from broadsheet.store.storage.db import Store
@@ -185,3 +186,15 @@ async def test_a_click_in_the_thumbs_column_scrolls_to_that_part_of_the_story(st
         await pilot.click(ArticleView, offset=(column - 2, foot))  # the text: no scroll
         await settle(pilot)
         assert view.scroll_y == 0
+
+
+@pytest.mark.parametrize("width", range(100, 124, 2))
+async def test_the_bylines_date_is_never_cut_in_two(store: Store, width: int) -> None:
+    """Wrapped at its spaces, a byline ended "· 5 Dec" and the next line began "2026 18:00"."""
+    store.add([(make_article(1, authors=["Marta Quill", "Tom Reed"], source="The Lowmoor Harbour Gazette",
+                             published="2026-12-05T18:00:00+00:00"), None)])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        lines = shown_lines(app.screen.query_one(ArticleView))
+        assert any("5 Dec 2026 18:00" in line for line in lines), lines[:6]

@@ -16,6 +16,8 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
+from rich.console import Console
 from rich.style import Style
 from rich.text import Text
 from textual import events
@@ -26,7 +28,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from broadsheet.store.model import Article
-from broadsheet.tui.format import byline
+from broadsheet.tui.format import byline, display_date
 from broadsheet.tui.highlight import term_matcher
 from broadsheet.tui.widgets.thumb import THUMB_WIDTH, ThumbView, with_thumb
 
@@ -38,6 +40,25 @@ MATCH, CURRENT_MATCH = "reverse", "reverse bold underline"
 COLUMN_WIDTH = 78
 #: Cells between the text and the scroll thumb.
 GAP = 1
+
+
+#: Holds the place of a space that must not end a line while a paragraph is wrapped (Rich breaks
+#: lines at any whitespace, U+00A0 too): one cell wide, and in no story (a private-use character).
+HELD_SPACE = "\ue000"
+
+
+def wrap_whole(paragraph: Text, console: Console, width: int, phrase: str) -> list[Text]:
+    """``paragraph`` wrapped at ``width``, ``phrase`` (the byline's date) on one line where it fits
+    on one: broken at its spaces, a byline ended "· 16 Apr" and the next line began "2026 08:34"."""
+    plain = paragraph.plain
+    if " " not in phrase or phrase not in plain or cell_len(phrase) > width:
+        return list(paragraph.wrap(console, width))
+    held = paragraph.copy()
+    held.plain = plain.replace(phrase, phrase.replace(" ", HELD_SPACE))  # as long: the styles stay put
+    lines = list(held.wrap(console, width))
+    for line in lines:
+        line.plain = line.plain.replace(HELD_SPACE, " ")
+    return lines
 
 
 def message_text(message: str, style: str) -> Text:
@@ -115,6 +136,7 @@ class ArticleView(ThumbView, can_focus=True):
         self._text = message_text(EMPTY_HELP, "dim")
         self._matches: list[tuple[int, int]] = []  # (start, end) offsets in the story text
         self._match = -1
+        self._date = ""  # the story's date as its byline gives it, kept whole on a line
         self._paragraphs: list[Text] = []  # the styled text, split at newlines
         self._next = 0  # the first paragraph not wrapped yet
         self._lines: list[Text] = []  # the paragraphs before self._next, wrapped at self._column
@@ -133,6 +155,7 @@ class ArticleView(ThumbView, can_focus=True):
         """Replace the story shown and scroll to line ``top`` (0: the headline)."""
         self.article = article
         self._matches, self._match = [], -1
+        self._date = display_date(article.published, local=True) if article and article.published else ""
         if article is None:
             self._text = message_text(EMPTY_HELP, "dim")
         else:
@@ -213,7 +236,8 @@ class ArticleView(ThumbView, can_focus=True):
         while len(self._lines) < count and self._next < len(self._paragraphs):
             paragraph = self._paragraphs[self._next]
             self._next += 1
-            self._lines.extend(paragraph.wrap(console, self._column) if paragraph.plain else [paragraph])
+            self._lines.extend(wrap_whole(paragraph, console, self._column, self._date) if paragraph.plain
+                               else [paragraph])
 
     @property
     def _wrapped(self) -> bool:
