@@ -495,6 +495,22 @@ async def test_a_second_undo_says_only_the_last_delete_comes_back(filled_store: 
         assert len(filled_store.stories()) == 4
 
 
+async def test_keys_for_every_listed_story_say_when_none_is_listed(filled_store: Store) -> None:
+    """On an empty list (a search that matched nothing) B, T and D did nothing at all, as if the
+    key had been lost; e said "No stories listed to export"."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "nothing-matches-this")
+        for key in ("B", "T", "D"):
+            await pilot.press(key)
+            await settle(pilot)
+            assert app.screen is app.main_screen  # nothing asked
+        said = [n.message for n in app._notifications]
+        assert [m for m in said if m.startswith("No stories listed")] == [
+            "No stories listed to bookmark", "No stories listed to tag", "No stories listed to delete"]
+
+
 async def test_a_search_typed_puts_its_best_match_under_the_cursor(store: Store) -> None:
     # The story selected before the search stayed under the cursor when it was among the results,
     # so Enter, Enter opened it rather than the best match of what was typed.

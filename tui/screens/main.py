@@ -957,7 +957,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def action_bookmark_all(self) -> None:
         targets = self._targets()
-        if not targets or not targets.count:
+        if not targets or self._none_listed(targets, "bookmark"):
             return
 
         def done(yes: bool | None) -> None:
@@ -971,7 +971,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         if targets is None:
             return
         count = targets.count
-        if not count:
+        if self._none_listed(targets, "tag"):
             return
 
         def done(text: str | None) -> None:
@@ -1066,8 +1066,16 @@ class MainScreen(FeedsMixin, Screen[None]):
                         "search, or give `broadsheet rm` the ids `broadsheet search --limit 0` lists.",
                         title="Too many to delete", severity="warning", timeout=10)
             return
-        if targets.count:
+        if not self._none_listed(targets, "delete"):
             self._confirm_delete(targets, f"Delete {targets.words()}?")
+
+    def _none_listed(self, targets: Targets, verb: str) -> bool:
+        """Whether no story is listed for a key acting on every listed one: said, as e says it
+        (B, T and D did nothing at all on an empty list, as if the key had not arrived)."""
+        if targets.count:
+            return False
+        self.notify(f"No stories listed to {verb}", timeout=2)
+        return True
 
     def _confirm_delete(self, targets: Targets, question: str) -> None:
         """Delete ``targets`` once confirmed: the story, its marks and its search entry (u undoes it)."""
