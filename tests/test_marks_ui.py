@@ -179,6 +179,28 @@ async def test_a_renamed_tag_is_followed_by_its_saved_searches_and_the_search_sh
         assert app.screen.query_one(Input).value == "tag:railways" and len(listed(app)) == 3
 
 
+async def test_a_tag_that_cannot_be_made_keeps_the_editor_open_with_what_was_typed(
+        app: BroadsheetApp, filled_store: Store) -> None:
+    """An unusable tag in the editor ('""', nothing once trimmed) closed it with an error: the
+    other tags typed were lost with it."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current.id
+        await pilot.press("t")
+        await settle(pilot)
+        field = app.screen.query_one(Input)
+        field.value = 'rail, night trains, ""'
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen) and field.value == 'rail, night trains, ""'
+        assert "not a usable tag" in str(app.screen.query_one("#prompt-hint").render())
+        field.value = "rail, night trains"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen)
+        assert Store(filled_store.folder).user.get(story).tags == ("rail", "night trains")
+
+
 async def test_bookmark_and_tag_everything_listed_after_confirming(app: BroadsheetApp, filled_store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from rich.text import Text
 from textual import on
@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.suggester import Suggester
 from textual.widgets import Input, Label, Static
 
+from broadsheet.store.storage.userstate import TagError, parse_tag_edit
 from broadsheet.tui.screens.help import key_hints
 
 
@@ -44,10 +45,12 @@ class PromptScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="dialog.cancel")]
 
     def __init__(self, title: str, value: str = "", *, placeholder: str = "",
-                 suggester: Suggester | None = None, hint: str = "") -> None:
+                 suggester: Suggester | None = None, hint: str = "",
+                 check: Callable[[str], str | None] | None = None) -> None:
         super().__init__(classes="dialog")
         self._title, self._value, self._placeholder = title, value, placeholder
         self._suggester, self._hint = suggester, hint
+        self._check = check  # why a text cannot be accepted, said in place of the hint; None: it can
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body"):
@@ -60,6 +63,10 @@ class PromptScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
+        problem = self._check(event.value) if self._check is not None else None
+        if problem:  # the dialog stays, with what was typed: closed, the error lost it all
+            self.query_one("#prompt-hint", Static).update(Text(problem, style="bold red"))
+            return
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:
@@ -93,4 +100,14 @@ def tag_editor(current: Sequence[str], known: Sequence[str], count: int = 1) -> 
         placeholder="tag, another tag, -remove-this",
         suggester=TagSuggester(known),
         hint="Comma-separated; -tag removes; → accepts a completion; Enter saves; {cancel} cancels",
+        check=tag_edit_problem,
     )
+
+
+def tag_edit_problem(text: str) -> str | None:
+    """Why the tag editor's text cannot be saved, or None."""
+    try:
+        parse_tag_edit(text)
+    except TagError as exc:
+        return f"{exc}. Correct it, or Esc cancels."
+    return None
