@@ -81,12 +81,12 @@ class HelpBody(VerticalScroll):
     PgUp/PgDn scrolled it, so j and G, the first keys a vim hand tries, did nothing)."""
 
     BINDINGS = [
-        Binding("j", "scroll_down", show=False),
-        Binding("k", "scroll_up", show=False),
-        Binding("g", "scroll_home", show=False),
-        Binding("G", "scroll_end", show=False),
-        Binding("ctrl+d,space", "page_down", show=False),
-        Binding("ctrl+u", "page_up", show=False),
+        Binding("j", "scroll_down", show=False, id="help.down"),
+        Binding("k", "scroll_up", show=False, id="help.up"),
+        Binding("g", "scroll_home", show=False, id="help.top"),
+        Binding("G", "scroll_end", show=False, id="help.bottom"),
+        Binding("ctrl+d,space", "page_down", show=False, id="help.page_down"),
+        Binding("ctrl+u", "page_up", show=False, id="help.page_up"),
     ]
 
 
