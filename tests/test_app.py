@@ -14,6 +14,7 @@ from broadsheet.store.search import SearchIndex
 from broadsheet.store.search.query import never
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens.dialogs import ConfirmScreen
 from broadsheet.tui.screens.help import HelpScreen
 from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.widgets.article_view import ArticleView
@@ -397,7 +398,7 @@ async def test_keys_for_every_listed_story_refuse_while_the_bar_holds_a_search_w
         assert "showing the previous results" in str(app.screen.query_one("#search-error", Label).render())
         await pilot.press("enter")
         await settle(pilot)
-        for key in ("D", "B", "T", "e", "E"):
+        for key in ("D", "B", "T", "A", "e", "E"):
             await pilot.press(key)
             await settle(pilot)
             assert isinstance(app.screen, MainScreen), key
@@ -502,13 +503,36 @@ async def test_keys_for_every_listed_story_say_when_none_is_listed(filled_store:
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
         await search_for(pilot, "nothing-matches-this")
-        for key in ("B", "T", "D"):
+        for key in ("B", "T", "D", "A"):
             await pilot.press(key)
             await settle(pilot)
             assert app.screen is app.main_screen  # nothing asked
         said = [n.message for n in app._notifications]
         assert [m for m in said if m.startswith("No stories listed")] == [
-            "No stories listed to bookmark", "No stories listed to tag", "No stories listed to delete"]
+            "No stories listed to bookmark", "No stories listed to tag", "No stories listed to delete",
+            "No stories listed to mark read"]
+
+
+async def test_a_marks_every_listed_story_read_as_newsboat_does(filled_store: Store) -> None:
+    """newsboat's A (mark the feed read): a search's matches or a chosen feed's stories, asked first."""
+    wire = wire_article().story_id
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "headline:mountain")
+        assert [row.id for row in app.screen.query_one(HeadlineList).stories] == [wire]
+        await pilot.press("A")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await settle(pilot)
+        assert not filled_store.user.get(wire).read
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert "Marked read 1 story" in [n.message for n in app._notifications]
+    assert {sid for sid, state in filled_store.user.all().items() if state.read} == {wire}
 
 
 async def test_a_search_typed_puts_its_best_match_under_the_cursor(store: Store) -> None:

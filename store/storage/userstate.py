@@ -919,6 +919,9 @@ class UserState:
     def bookmark_all(self, story_ids: Iterable[str]) -> dict[str, StoryState]:
         return self.change(story_ids, lambda s: StoryState(True, s.read, s.tags))
 
+    def read_all(self, story_ids: Iterable[str]) -> dict[str, StoryState]:
+        return self.change(story_ids, lambda s: StoryState(s.bookmarked, True, s.tags))
+
     def rename_tag(self, old: str, new: str) -> int:
         """Rename (or merge into an existing tag) across all stories, and in the saved searches
         that name it (else a saved ``tag:old`` found nothing from then on); returns stories changed."""

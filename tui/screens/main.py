@@ -153,6 +153,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         Binding("E", "export('json')", "Export listed stories (JSON, imports back)", show=False,
                 id="list.export_json"),
         Binding("B", "bookmark_all", "Bookmark all listed", show=False, id="list.bookmark_all"),
+        Binding("A", "read_all", "Mark all listed read", show=False, id="list.read_all"),
         Binding("T", "tag_all", "Tag all listed", show=False, id="list.tag_all"),
         Binding("s", "save_search", "Save search", show=False, id="search.save"),
         Binding("f", "toggle_sidebar", "Filters", show=False, id="view.sidebar"),
@@ -965,6 +966,18 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self._change_listed(targets, lambda user, ids: user.bookmark_all(ids), "Bookmarked", "Bookmarking")
 
         self.app.push_screen(ConfirmScreen(f"Bookmark {targets.words()}?"), done)
+
+    def action_read_all(self) -> None:
+        """newsboat's ``A``: every listed story read (a feed chosen in the sidebar, a search's matches)."""
+        targets = self._targets()
+        if not targets or self._none_listed(targets, "mark read"):
+            return
+
+        def done(yes: bool | None) -> None:
+            if yes:
+                self._change_listed(targets, lambda user, ids: user.read_all(ids), "Marked read", "Marking read")
+
+        self.app.push_screen(ConfirmScreen(f"Mark {targets.words()} read?"), done)
 
     def action_tag_all(self) -> None:
         targets = self._targets()
