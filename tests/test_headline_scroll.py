@@ -260,8 +260,8 @@ async def test_escape_from_a_short_search_scrolls_the_list_back_to_the_story_it_
 
 @pytest.mark.parametrize("width", [30, 48, 80])
 def test_source_and_date_keep_their_columns_and_say_when_cut(width: int) -> None:
-    tails = [row_tail("A Very Long Name Of A Newspaper", "2024-03-04", width), row_tail(None, None, width),
-             row_tail("Metro", "2024-03-04", width), row_tail("Metro", None, width)]
+    tails = [row_tail("A Very Long Name Of A Newspaper", "2024-03-04", width, 2024), row_tail(None, None, width, 2024),
+             row_tail("Metro", "2025-03-04", width, 2024), row_tail("Metro", None, width, 2024)]
     assert len({len(tail) for tail in tails}) == 1  # a row without a source or date keeps the others in line
     assert width < 40 or ("…" in tails[0] and "Metro" in tails[2])
 

@@ -12,6 +12,7 @@ with a watcher (not a message) and shows the story once the cursor's frame is dr
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -85,16 +86,27 @@ def cut_cells(text: str, cells: int) -> str:
     return kept + "…" + " " * (cells - 1 - cell_len(kept))
 
 
-def row_tail(source: str | None, published: str | None, width: int) -> str:
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def short_day(day: str, year: int) -> str:
+    """A ``YYYY-MM-DD`` day in six cells or fewer: "05 Dec" in ``year`` (this year's), else its
+    year alone, as a narrow list shows it (the year alone said "2026" of every recent story)."""
+    if len(day) < 10 or day[:4] != str(year) or not day[5:7].isdigit() or not 1 <= int(day[5:7]) <= 12:
+        return day[:4]
+    return f"{day[8:10]} {_MONTHS[int(day[5:7]) - 1]}"
+
+
+def row_tail(source: str | None, published: str | None, width: int, year: int) -> str:
     """The source and date after a headline, as much of them as a row ``width`` wide has room for,
     in columns of their own (a story without either keeps the others in line): so an order
-    "by source" reads as one, and dates always carry their year."""
+    "by source" reads as one; a narrow list gives this ``year``'s days without it (:func:`short_day`)."""
     date = local_day(published)
     if width >= 60:
         return f" {fit_cells(source or '', 18)} {date:<10}"
     if width >= 40:
-        return f" {fit_cells(source or '', width // 5 - 1)} {date[:4]:<4}"
-    return f" {date[:4]:<4}"
+        return f" {fit_cells(source or '', width // 5 - 1)} {short_day(date, year):<6}"
+    return f" {short_day(date, year):<6}"
 
 
 def row_tags(tags: Sequence[str], room: int) -> str:
@@ -362,7 +374,7 @@ class HeadlineList(ThumbView, can_focus=True):
             return Strip.blank(width, base)
         meta = self._stories[index]
         row = Row(meta, self._states.get(meta.id, EMPTY))
-        tail = row_tail(row.meta.source, row.meta.published, width)
+        tail = row_tail(row.meta.source, row.meta.published, width, dt.date.today().year)
         room = max(0, width - 2 - cell_len(tail))
         tags = row_tags(row.state.tags, room)
         room -= cell_len(tags)
