@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from itertools import compress, count, islice
@@ -17,10 +18,12 @@ from rich.table import Table
 from rich.text import Text
 
 from broadsheet.cli.piped import print_table
+from broadsheet.store.errors import StoreFileError
 from broadsheet.store.model import local_day
 from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.db import Store, StoryMeta
-from broadsheet.store.storage.userstate import TagError, normalise_tag
+from broadsheet.store.storage.marksleft import left_note
+from broadsheet.store.storage.userstate import StoryState, TagError, normalise_tag
 from broadsheet.store.wording import counted
 
 if TYPE_CHECKING:
@@ -142,11 +145,7 @@ def _run(store: Store, args: argparse.Namespace) -> int:
             return 1
         return 0
     if command in ("bookmark", "unbookmark"):
-        for ref in args.stories:
-            sid = store.resolve(ref)
-            store.user.set_bookmarked(sid, command == "bookmark")
-            out.print(Text(f"{sid[:10]}: {'bookmarked' if command == 'bookmark' else 'bookmark removed'}"))
-        return 0
+        return _bookmark(store, args.stories, command == "bookmark")
     if command == "tags":
         from broadsheet.store.reader.state import ReaderState
 
@@ -167,6 +166,30 @@ def _run(store: Store, args: argparse.Namespace) -> int:
     if command == "export":
         return _export(store, args)
     raise AssertionError(command)
+
+
+def _bookmark(store: Store, refs: list[str], on: bool) -> int:
+    """Bookmark (``on``) or unbookmark each story; one whose state file is damaged is left as it
+    is and named at the end, and the others are changed (1: not all were). When none could be,
+    the damaged file's error ends the command, as a mark on one story refused does (2)."""
+    left: dict[str, StoreFileError] = {}
+    changed = 0
+    for ref in refs:
+        sid = store.resolve(ref)
+        store.user.change_each([sid], lambda _sid, s: StoryState(on, s.read, s.tags), left=left)
+        if sid not in left:
+            changed += 1
+            out.print(Text(f"{sid[:10]}: {'bookmarked' if on else 'bookmark removed'}"))
+    if not left:
+        return 0
+    if len(refs) > 1:  # (one story: the error says it all)
+        verb = "bookmark" if on else "unbookmark"
+        again = shlex.join(["broadsheet", verb, "STORY"])
+        note = left_note(left, "not bookmarked" if on else "still bookmarked", f"{verb} {{it}} with `{again}`")
+        err.print(Text(f"broadsheet: {note}", style="red"))
+    if not changed:
+        raise next(iter(left.values()))
+    return 1
 
 
 def _bookmarked(store: Store) -> Iterator[StoryMeta]:

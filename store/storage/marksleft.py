@@ -1,0 +1,30 @@
+"""What a change of many stories' marks says of those it left as they were.
+
+A story's marks live in one of the state files; while that file is damaged a change of them
+is refused (nothing is written over the file) and the other stories are changed, so the user
+is told which stories were left, which file, and that ``broadsheet repair`` mends it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from broadsheet.store.errors import StoreFileError
+from broadsheet.store.wording import n_stories
+
+#: Story ids named in one note; past this many, how many more.
+MOST_NAMED = 10
+
+
+def left_note(left: Mapping[str, StoreFileError], what: str, again: str, most: int = MOST_NAMED) -> str:
+    """``1 story not bookmarked: the file of its marks, state/3f2.json, is damaged; once
+    `broadsheet repair` mends it, bookmark it again: 3f2a...`` (``what``: "not bookmarked";
+    ``again``: "bookmark {it} again", ``{it}`` made "it" or "them"); empty when none was left."""
+    if not left:
+        return ""
+    files = list(dict.fromkeys(f"state/{exc.path.name}" for exc in left.values()))
+    one, lone = len(left) == 1, len(files) == 1
+    ids = " ".join(list(left)[:most]) + (f" and {len(left) - most} more" if len(left) > most else "")
+    return (f"{n_stories(len(left))} {what}: the {'file' if lone else 'files'} of {'its' if one else 'their'} "
+            f"marks, {', '.join(files)}, {'is' if lone else 'are'} damaged; once `broadsheet repair` mends "
+            f"{'it' if lone else 'them'}, {again.format(it='it' if one else 'them')}: {ids}")

@@ -1,0 +1,73 @@
+"""Marks changed on many stories at once, and stories deleted, when the marks of some live in a
+damaged state file: every other story is changed, the damaged file is not written over, and
+the user is told which stories were left and that `broadsheet repair` mends the file (README,
+"Store")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from broadsheet.cli.main import main
+from broadsheet.store.storage.db import Store
+from tests.factories import make_article
+
+DAMAGED = b'{"stories": {"0'  # cut short
+
+
+@dataclass
+class Damaged:
+    folder: Path
+    ids: list[str]  # in the order given: the one whose file is damaged in the middle
+    lost: str
+    state: Path
+
+
+def _damaged(tmp_path: Path, count: int = 6) -> Damaged:
+    store = Store(tmp_path / "store")
+    store.add([(make_article(i), f"made-up-{i}.txt") for i in range(count)])
+    ids = sorted(m.id for m in store.stories())
+    lost = next(sid for sid in ids[1:-1] if sum(other[:3] == sid[:3] for other in ids) == 1)
+    ids.remove(lost)
+    ids.insert(len(ids) // 2, lost)
+    state = store.folder / "state" / f"{lost[:3]}.json"
+    state.parent.mkdir(parents=True, exist_ok=True)
+    state.write_bytes(DAMAGED)
+    return Damaged(store.folder, ids, lost, state)
+
+
+def test_bookmark_of_stories_none_of_which_can_be_changed_is_refused_as_one_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    damaged = _damaged(tmp_path)
+    other = next(sid for sid in damaged.ids if sid[:3] != damaged.lost[:3])
+    (damaged.folder / "state" / f"{other[:3]}.json").write_bytes(DAMAGED)
+    capsys.readouterr()
+    assert main(["--store", str(damaged.folder), "bookmark", damaged.lost, other]) == 2
+    said = " ".join(capsys.readouterr().err.split())
+    assert "Nothing has been overwritten" in said and "2 stories not bookmarked" in said, said
+    assert damaged.state.read_bytes() == DAMAGED
+
+
+@pytest.mark.parametrize("command", ["bookmark", "unbookmark"])
+def test_bookmark_changes_every_story_it_can_and_names_those_it_cannot(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: str) -> None:
+    damaged = _damaged(tmp_path)
+    others = [sid for sid in damaged.ids if sid != damaged.lost]
+    if command == "unbookmark":
+        Store(damaged.folder).user.bookmark_all(others)
+    capsys.readouterr()
+
+    status = main(["--store", str(damaged.folder), command, *damaged.ids])
+    out, err = capsys.readouterr()
+    assert status == 1, err  # partial: the rest was done, as a fetch that could not tag some
+    assert damaged.state.read_bytes() == DAMAGED  # not written over
+    store = Store(damaged.folder)
+    assert [store.user.get(sid).bookmarked for sid in others] == [command == "bookmark"] * len(others)
+    assert all(sid[:10] in out for sid in others)  # each one changed is said, the last ones too
+    said = " ".join(err.split())
+    what = "not bookmarked" if command == "bookmark" else "still bookmarked"
+    assert f"1 story {what}" in said and damaged.lost in said, said
+    assert f"state/{damaged.lost[:3]}.json" in said and "broadsheet repair" in said, said
+    assert "Traceback" not in err
