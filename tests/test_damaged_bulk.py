@@ -12,7 +12,11 @@ import pytest
 
 from broadsheet.cli.main import main
 from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens import main as main_screen
+from broadsheet.tui.screens.main import MainScreen
 from tests.factories import make_article
+from tests.pilot import settle, type_text
 
 DAMAGED = b'{"stories": {"0'  # cut short
 
@@ -71,3 +75,39 @@ def test_bookmark_changes_every_story_it_can_and_names_those_it_cannot(
     assert f"1 story {what}" in said and damaged.lost in said, said
     assert f"state/{damaged.lost[:3]}.json" in said and "broadsheet repair" in said, said
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("steps", [False, True])
+@pytest.mark.parametrize("key", ["B", "T"])
+async def test_the_readers_change_of_the_listed_stories_changes_the_others_and_says_which_it_could_not(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, key: str, steps: bool) -> None:
+    damaged = _damaged(tmp_path, 12)
+    if steps:  # done a few stories at a time, in a worker, as past BULK stories
+        monkeypatch.setattr(main_screen, "BULK", 2)
+    app = BroadsheetApp(Store(damaged.folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press(key)
+        if key == "T":
+            await type_text(pilot, "harbour")
+            await pilot.press("enter")
+            await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        told = [n for n in app._notifications if "broadsheet repair" in n.message and damaged.lost in n.message]
+        assert len(told) == 1 and told[0].severity == "warning", [n.message for n in app._notifications]
+        said = told[0].message
+        what = "Bookmarked" if key == "B" else "Tagged"
+        assert f"{what} 11 stories" in said and f"1 story not {what.lower()}" in said, said
+        assert f"state/{damaged.lost[:3]}.json" in said, said
+        counts = screen.reader.sidebar_counts()
+        assert (counts[0]["bookmarked"] if key == "B" else counts[1]["harbour"]) == 11
+    assert damaged.state.read_bytes() == DAMAGED  # not written over
+    store = Store(damaged.folder)
+    others = [sid for sid in damaged.ids if sid != damaged.lost]
+    if key == "B":
+        assert all(store.user.get(sid).bookmarked for sid in others)
+    else:
+        assert all(store.user.get(sid).tags == ("harbour",) for sid in others)

@@ -19,8 +19,8 @@ def _file(sid: str) -> str:
     return sid[:3]
 
 
-def _bookmark(user: UserState, ids: list[str]) -> dict:  # type: ignore[type-arg]
-    return user.bookmark_all(ids)
+def _bookmark(user: UserState, ids: list[str], left: dict | None) -> dict:  # type: ignore[type-arg]
+    return user.bookmark_all(ids, left)
 
 
 def test_steps_hold_whole_state_files_and_every_story_once(store: Store) -> None:

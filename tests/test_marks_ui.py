@@ -272,11 +272,11 @@ async def test_a_long_change_that_meets_a_damaged_state_file_says_so_and_shows_w
     real = UserState.bookmark_all
     steps: list[int] = []
 
-    def bookmark_all(self: UserState, ids: list[str]) -> dict:  # type: ignore[type-arg]
+    def bookmark_all(self: UserState, ids: list[str], left: dict | None = None) -> dict:  # type: ignore[type-arg]
         steps.append(len(ids))
-        if len(steps) == 3:  # the last step's file turns out damaged
+        if len(steps) == 3:  # the last step's file turns out unreadable (a write that fails ends the change)
             raise StoreFileError(self.folder / "fff.json", "not valid JSON")
-        return real(self, ids)
+        return real(self, ids, left)
 
     monkeypatch.setattr(UserState, "bookmark_all", bookmark_all)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -215,7 +215,7 @@ def test_mark_changes_are_written_then_taken_in(reader: ReaderState, filled_stor
     reader.edit_tags([a, b], ["work", "boats"], [])
     assert set(reader.set_tags(a, ["work", "trains"], ["boats"])[a].tags) == {"trains", "work"}
     assert reader.set_tags(b, ["work"], [])[b].tags == ("work",)  # "boats" was left out of the editor: removed
-    assert set(reader.change_marks([a, b], lambda user, ids: user.bookmark_all(ids))) == {a, b}
+    assert set(reader.change_marks([a, b], lambda user, ids, left: user.bookmark_all(ids, left))) == {a, b}
     assert reader.state_of(b).bookmarked
     assert held == {}  # what a worker held before all this
     fresh = ReaderState(filled_store)

@@ -135,9 +135,9 @@ def _run(store: Store, args: argparse.Namespace) -> int:
     if command in ("tag", "untag"):
         sid = store.resolve(args.story)
         tags = [normalise_tag(t) for t in args.tags]
-        change = {"add": tags} if command == "tag" else {"remove": tags}
         had = store.user.get(sid).tags
-        state = store.user.edit_tags([sid], **change)[sid]
+        edited = store.user.edit_tags([sid], add=tags) if command == "tag" else store.user.edit_tags([sid], remove=tags)
+        state = edited[sid]
         out.print(Text(f"{sid[:10]}: tags now {', '.join(state.tags) or '(none)'}"))
         absent = [t for t in dict.fromkeys(tags) if t not in had] if command == "untag" else []
         if absent:  # a typo ("trasport") must not pass for done, as `feeds remove` of no such feed does not

@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import overload
 
 from broadsheet.store.collector import gc_paused, hold_loaded, release_loaded
+from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader.feedcounts import FeedCounts
 from broadsheet.store.reader.ordering import next_order, order_stories
 from broadsheet.store.search.query import Query, SearchResult, parse_query
@@ -35,8 +36,10 @@ Fingerprint = tuple[tuple[int, int, int], ...]
 #: many (:func:`change_in_steps`), off the screen's thread: at 1,000,000 stories one change of
 #: every story froze the reader for 20 s and held 900 MB.
 BULK = 10_000
-#: A change of the marks of the stories named, through the store's user state (which writes them).
-MarksChange = Callable[[UserState, list[str]], Mapping[str, StoryState]]
+#: A change of the marks of the stories named, through the store's user state (which writes them);
+#: given a dict, the stories of a damaged state file are left as they are and put in it with the
+#: file's error, the others changed (None: a damaged file raises StoreFileError).
+MarksChange = Callable[[UserState, list[str], dict[str, StoreFileError] | None], Mapping[str, StoryState]]
 #: What of the view a session keeps besides the story, its scroll and the search.
 VIEW = ("sidebar", "zen")
 
@@ -52,24 +55,29 @@ def step_for(total: int, most: int = BULK) -> int:
 
 
 def change_in_steps(user: UserState, story_ids: Sequence[str], change: MarksChange,
-                    progress: Callable[[int], None], stop: Callable[[], bool], step: int | None = None) -> int:
+                    progress: Callable[[int], None], stop: Callable[[], bool], step: int | None = None,
+                    left: dict[str, StoreFileError] | None = None) -> int:
     """Make ``change`` to the marks of ``story_ids`` a group of whole state files (about ``step``
     stories; by default :func:`step_for` them) at a time
     (:meth:`UserState.in_steps`), each group durable before the next, telling ``progress`` how
     many are done. Stops between groups once ``stop()`` is true; returns how many were changed.
+    ``left``: the stories of a damaged state file are put in it and the other groups go on
+    (without it, the damaged file's StoreFileError ends the change there).
 
     Each state file is written once whatever the step; a step costs only a write of the counts,
     so a change of 11,538 stories shows its progress in twenty steps, not in one of 86%."""
     if step is None:
         step = step_for(len(story_ids))
-    done = 0
+    done = unchanged = 0
     for group in user.in_steps(story_ids, step):
         if stop():
             break
-        change(user, group)
+        before = len(left) if left is not None else 0
+        change(user, group, left)
+        unchanged += len(left) - before if left is not None else 0
         done += len(group)
         progress(done)
-    return done
+    return done - unchanged
 
 
 @dataclass(frozen=True, slots=True)
@@ -333,10 +341,12 @@ class ReaderState:
         self.apply(changed)
         return changed
 
-    def change_marks(self, story_ids: list[str], change: MarksChange) -> Mapping[str, StoryState]:
-        """Make ``change`` (e.g. ``UserState.bookmark_all``) to the marks of ``story_ids``."""
+    def change_marks(self, story_ids: list[str], change: MarksChange,
+                     left: dict[str, StoreFileError] | None = None) -> Mapping[str, StoryState]:
+        """Make ``change`` (e.g. ``UserState.bookmark_all``) to the marks of ``story_ids``
+        (``left``: see :data:`MarksChange`)."""
         self._before(story_ids)
-        changed = change(self.store.user, story_ids)
+        changed = change(self.store.user, story_ids, left)
         self.apply(changed)
         return changed
 

@@ -777,9 +777,11 @@ class UserState:
 
     # -- changing -------------------------------------------------------------------------
 
-    def change(self, story_ids: Iterable[str], edit: Callable[[StoryState], StoryState]) -> dict[str, StoryState]:
-        """Apply ``edit`` to each story's state; durable on disk when this returns."""
-        return self.change_each(story_ids, lambda _sid, state: edit(state))
+    def change(self, story_ids: Iterable[str], edit: Callable[[StoryState], StoryState],
+               left: dict[str, StoreFileError] | None = None) -> dict[str, StoryState]:
+        """Apply ``edit`` to each story's state; durable on disk when this returns. ``left``:
+        see :meth:`_write`."""
+        return self.change_each(story_ids, lambda _sid, state: edit(state), left=left)
 
     def change_each(self, story_ids: Iterable[str], edit: Callable[[str, StoryState], StoryState],
                     present: Present | None = None, left: dict[str, StoreFileError] | None = None
@@ -904,9 +906,11 @@ class UserState:
         return self._one(story_id, lambda s: StoryState(s.bookmarked, not s.read, s.tags))
 
     def edit_tags(
-        self, story_ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = ()
+        self, story_ids: Iterable[str], add: Iterable[str] = (), remove: Iterable[str] = (),
+        left: dict[str, StoreFileError] | None = None,
     ) -> dict[str, StoryState]:
-        """Add and remove tags (already normalised) on many stories at once; a tag named twice is added once."""
+        """Add and remove tags (already normalised) on many stories at once; a tag named twice is
+        added once. ``left``: see :meth:`_write` (without it a damaged state file raises)."""
         adding, removing = list(dict.fromkeys(add)), set(remove)
 
         def edit(s: StoryState) -> StoryState:
@@ -914,10 +918,12 @@ class UserState:
             tags += [t for t in adding if t not in tags]
             return StoryState(s.bookmarked, s.read, tuple(tags))
 
-        return self.change(story_ids, edit)
+        return self.change(story_ids, edit, left)
 
-    def bookmark_all(self, story_ids: Iterable[str]) -> dict[str, StoryState]:
-        return self.change(story_ids, lambda s: StoryState(True, s.read, s.tags))
+    def bookmark_all(self, story_ids: Iterable[str], left: dict[str, StoreFileError] | None = None
+                     ) -> dict[str, StoryState]:
+        """Bookmark every story; ``left``: see :meth:`_write`."""
+        return self.change(story_ids, lambda s: StoryState(True, s.read, s.tags), left)
 
     def read_all(self, story_ids: Iterable[str]) -> dict[str, StoryState]:
         return self.change(story_ids, lambda s: StoryState(s.bookmarked, True, s.tags))

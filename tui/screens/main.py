@@ -48,6 +48,7 @@ from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never, parse_query
 from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
+from broadsheet.store.storage.marksleft import left_note
 from broadsheet.store.storage.userstate import (
     StoryState,
     TagError,
@@ -76,6 +77,15 @@ BUSY_WAIT = 2.0  # seconds a change waits for another writer before the reader s
 #: The most listed stories D deletes at once: the undo keeps each one deleted (record, body and
 #: marks) in memory, 178 MB for 10,000 of bench-large's stories (tracemalloc).
 DELETE_MAX = 10_000
+
+
+def _changed_note(done: str, count: int, left: Mapping[str, StoreFileError], verb: str) -> tuple[str, SeverityLevel]:
+    """``Bookmarked 11 stories``, and the stories of a damaged state file left as they were
+    (then a warning): which, the file, and that `broadsheet repair` mends it."""
+    text = f"{done} {n_stories(count)}"
+    if not left:
+        return text, "information"
+    return f"{text}. {left_note(left, f'not {done.lower()}', f'{verb} {{it}} again')}", "warning"
 
 
 def give_back_memory() -> None:
@@ -963,7 +973,8 @@ class MainScreen(FeedsMixin, Screen[None]):
 
         def done(yes: bool | None) -> None:
             if yes:
-                self._change_listed(targets, lambda user, ids: user.bookmark_all(ids), "Bookmarked", "Bookmarking")
+                self._change_listed(targets, lambda user, ids, left: user.bookmark_all(ids, left), "Bookmarked",
+                                    "Bookmarking", "bookmark")
 
         self.app.push_screen(ConfirmScreen(f"Bookmark {targets.words()}?"), done)
 
@@ -997,36 +1008,41 @@ class MainScreen(FeedsMixin, Screen[None]):
 
             def confirmed(yes: bool | None) -> None:
                 if yes:
-                    self._change_listed(targets, lambda user, ids: user.edit_tags(ids, add=add, remove=remove),
-                                        "Tagged", "Tagging")
+                    self._change_listed(targets,
+                                        lambda user, ids, left: user.edit_tags(ids, add=add, remove=remove, left=left),
+                                        "Tagged", "Tagging", "tag")
 
             change = ", ".join([f"+{t}" for t in add] + [f"-{t}" for t in remove])
             self.app.push_screen(ConfirmScreen(f"Apply {change} to {targets.words()}?"), confirmed)
 
         self.app.push_screen(tag_editor([], self.reader.known_tags(), count=count), done)
 
-    def _change_listed(self, targets: Targets, change: MarksChange, done: str, doing: str) -> None:
+    def _change_listed(self, targets: Targets, change: MarksChange, done: str, doing: str, verb: str) -> None:
         """Make ``change`` to the marks of ``targets``: at once, or (past ``BULK`` stories, or every
         match of a search) in a worker, a step at a time with its progress shown (the reader goes
-        on meanwhile)."""
+        on meanwhile). The stories of a damaged state file are left as they are, the others
+        changed, and the user told which were left (``verb``: how to say doing it again)."""
         if targets.every is None and targets.count <= BULK:
             ids = listed_ids(targets.rows)
-            changed = self._write(lambda: self.reader.change_marks(ids, change))
+            left: dict[str, StoreFileError] = {}
+            changed = self._write(lambda: self.reader.change_marks(ids, change, left))
             if changed is not None:
                 self._marks_changed(changed)
-                self.notify(f"{done} {n_stories(len(ids))}")
+                text, severity = _changed_note(done, len(ids) - len(left), left, verb)
+                self.notify(text, severity=severity, timeout=10 if left else None, markup=False)
             return
         if any(w.group == "marks" and w.is_running for w in self.workers):
             self.notify("Still changing the marks of the stories listed before; try again when it is done",
                         severity="warning", timeout=4)
             return
         self._work_progress(f"{doing} {n_stories(targets.count)}…")
-        self._marks_worker(targets, change, done, doing)
+        self._marks_worker(targets, change, done, doing, verb)
 
     @work(thread=True, exclusive=True, group="marks", exit_on_error=False)
-    def _marks_worker(self, targets: Targets, change: MarksChange, done: str, doing: str) -> None:
+    def _marks_worker(self, targets: Targets, change: MarksChange, done: str, doing: str, verb: str) -> None:
         worker = get_current_worker()
         say = self.app.call_from_thread
+        left: dict[str, StoreFileError] = {}
 
         def stop() -> bool:
             return worker.is_cancelled
@@ -1041,10 +1057,10 @@ class MainScreen(FeedsMixin, Screen[None]):
             catalogue = store.catalogue()
             # One catalogue answers for every step: each would make its own, and map every source again.
             store.user.presence = lambda _ids: catalogue.source_of
-            return change_in_steps(store.user, ids, change, progress, stop, step_for(total, BULK))
+            return change_in_steps(store.user, ids, change, progress, stop, step_for(total, BULK), left)
 
         count = self._in_worker(run, "Not all saved")
-        say(self._marks_done, None if count is None else f"{done} {n_stories(count)}")
+        say(self._marks_done, None if count is None else _changed_note(done, count, left, verb))
 
     def _work_progress(self, text: str) -> None:
         status = self.query_one("#work-status", Label)
@@ -1053,17 +1069,17 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def _work_done(self, text: str, severity: SeverityLevel) -> None:
         self.query_one("#work-status", Label).display = False
-        self.notify(text, severity=severity, timeout=5)
+        self.notify(text, severity=severity, timeout=5 if severity == "information" else 10, markup=False)
         threading.Thread(target=give_back_memory, name="give-back-memory", daemon=True).start()
 
-    def _marks_done(self, text: str | None) -> None:
-        """A change of many marks ended (``text`` says how; None: it failed, as said): the marks
+    def _marks_done(self, said: tuple[str, SeverityLevel] | None) -> None:
+        """A change of many marks ended (``said``: how, and how loud; None: it failed, as said): the marks
         and counts are read again, the steps written included (the store holds them; a mapping
         of a million changes would not be kept), and the search run again."""
         current = self.headlines.current
         self.reload(restore=current.id if current else None)
-        if text is not None:
-            self._work_done(text, "information")
+        if said is not None:
+            self._work_done(*said)
 
     def action_delete(self) -> None:
         if story := self._current():
