@@ -11,7 +11,10 @@ from pathlib import Path
 import pytest
 
 from broadsheet.cli.main import main
+from broadsheet.store.errors import StoreFileError
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import UserState
+from broadsheet.store.wording import n_stories
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens import main as main_screen
 from broadsheet.tui.screens.main import MainScreen
@@ -111,3 +114,87 @@ async def test_the_readers_change_of_the_listed_stories_changes_the_others_and_s
         assert all(store.user.get(sid).bookmarked for sid in others)
     else:
         assert all(store.user.get(sid).tags == ("harbour",) for sid in others)
+
+
+def test_rm_deletes_a_story_whose_state_file_is_damaged_and_leaves_the_file_as_it_is(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    damaged = _damaged(tmp_path)
+    kept = [sid for sid in damaged.ids if sid != damaged.lost]
+    gone = [damaged.lost, kept.pop()]
+    Store(damaged.folder).user.bookmark_all(gone[1:])
+    base = ["--store", str(damaged.folder)]
+    capsys.readouterr()
+
+    status = main([*base, "rm", *gone])
+    out, err = capsys.readouterr()
+    assert status == 0, err  # deleted as asked
+    assert all(f"deleted {sid[:10]}" in " ".join(out.split()) for sid in gone), out
+    said = " ".join(err.split())
+    assert damaged.lost in said and f"state/{damaged.lost[:3]}.json" in said and "broadsheet repair" in said, said
+    assert damaged.state.read_bytes() == DAMAGED  # not written over
+    store = Store(damaged.folder)
+    assert sorted(m.id for m in store.stories()) == sorted(kept)
+    assert not (damaged.folder / "deleting.json").exists()  # the delete is done, not left to every writer
+    assert not store.user.get(gone[1]).bookmarked  # the other story's marks went with it
+    assert main([*base, "bookmark", kept[0]]) == 0  # the store goes on
+    assert main([*base, "import", str(_page(tmp_path))]) == 0
+
+
+def _page(tmp_path: Path) -> Path:
+    page = tmp_path / "made-up-new.txt"
+    page.write_text("Harbour wall repaired\n\nBy A. Writer\n\nThe harbour wall was repaired on Monday. "
+                    "Work took three weeks.\n")
+    return page
+
+
+@pytest.mark.parametrize("key", ["d", "D"])
+async def test_the_readers_delete_of_a_story_whose_state_file_is_damaged_deletes_it_and_undoes(
+        tmp_path: Path, key: str) -> None:
+    damaged = _damaged(tmp_path)
+    app = BroadsheetApp(Store(damaged.folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        if key == "d":  # the cursor on the story whose file is damaged
+            at = [meta.id for meta in screen.headlines.stories].index(damaged.lost)
+            await pilot.press(*["j"] * at)
+            await settle(pilot)
+            assert screen.headlines.current is not None and screen.headlines.current.id == damaged.lost
+        await pilot.press(key, "y")
+        await settle(pilot)
+        said = [n for n in app._notifications if n.message.startswith("Deleted")]
+        assert len(said) == 1, [n.message for n in app._notifications]
+        count = 1 if key == "d" else 6
+        assert said[0].message.startswith(f"Deleted {n_stories(count)}; u undoes it"), said[0].message
+        assert damaged.lost in said[0].message and f"state/{damaged.lost[:3]}.json" in said[0].message
+        assert "broadsheet repair" in said[0].message and said[0].severity == "warning"
+        assert len(screen.headlines.stories) == 6 - count
+        assert damaged.state.read_bytes() == DAMAGED  # not written over
+        assert len(Store(damaged.folder)) == 6 - count
+        assert not (damaged.folder / "deleting.json").exists()
+        await pilot.press("u")
+        await settle(pilot)
+        assert any(n.message.startswith(f"Brought back {n_stories(count)}") for n in app._notifications)
+        assert len(screen.headlines.stories) == 6
+    assert len(Store(damaged.folder)) == 6 and damaged.state.read_bytes() == DAMAGED
+
+
+def test_a_delete_left_unfinished_at_a_damaged_state_file_is_finished_by_the_next_writer(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    # Before, a delete stopped at the damaged file's marks, its stories' records gone, and left
+    # deleting.json: every later import or delete finished it, and failed there again.
+    damaged = _damaged(tmp_path)
+
+    def failing(self: UserState, *_args: object) -> None:
+        raise StoreFileError(damaged.state, "not valid JSON")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(UserState, "forget", failing)
+        with pytest.raises(StoreFileError):
+            Store(damaged.folder).delete([damaged.lost])
+    assert (damaged.folder / "deleting.json").exists()
+    capsys.readouterr()
+    assert main(["--store", str(damaged.folder), "import", str(_page(tmp_path))]) == 0
+    assert not (damaged.folder / "deleting.json").exists()
+    assert len(Store(damaged.folder)) == 6 and damaged.state.read_bytes() == DAMAGED

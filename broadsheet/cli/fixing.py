@@ -8,6 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.marksleft import marks_left_note
 
 out = Console(highlight=False, soft_wrap=True)
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -45,6 +46,8 @@ def _rm(store: Store, ids: list[str]) -> int:
     _sync_index(store)
     for sid in deleted.ids:
         out.print(Text.assemble(("deleted ", "red"), (sid[:10], "yellow"), "  ", headlines.get(sid, "")))
+    if deleted.marks_left:  # deleted as asked: the damaged file is said, not the end of the command
+        err.print(Text(f"broadsheet: {marks_left_note(deleted.marks_left)}", style="yellow"))
     return 0
 
 

@@ -175,6 +175,8 @@ class Deleted:
     records: dict[str, dict[str, Any]] = field(default_factory=dict)
     bodies: dict[str, dict[str, Any]] = field(default_factory=dict)
     states: dict[str, dict[str, Any]] = field(default_factory=dict)
+    #: Deleted stories whose marks were left in their damaged state file, with its error.
+    marks_left: dict[str, StoreFileError] = field(default_factory=dict)
 
     @property
     def ids(self) -> list[str]:
@@ -1085,18 +1087,20 @@ class Store:
             atomic_write_bytes(self.folder / DELETING, orjson.dumps({
                 "version": 1, "before": before, "shards": {str(n): ids for n, ids in by_shard.items()},
                 "sources": sources, "entries": entries}))
-            deleted.states = self._carry_out(by_shard, sources, entries, before, on_progress, deleted.bodies)
+            deleted.states = self._carry_out(by_shard, sources, entries, before, on_progress, deleted.bodies,
+                                             left=deleted.marks_left)
         return deleted
 
     def _carry_out(self, by_shard: dict[int, list[str]], sources: Mapping[str, Any], entries: list[str], before: int,
                    tell: Callable[[int, int], None] | None = None, bodies: dict[str, Any] | None = None,
-                   recount: bool = False) -> dict[str, dict[str, Any]]:
+                   recount: bool = False, left: dict[str, StoreFileError] | None = None) -> dict[str, dict[str, Any]]:
         """The steps of a delete written down in ``deleting.json`` (the caller holds the lock),
         each safe to do again: removing what is gone already changes nothing. The records and
         the directory (the count said unknown meanwhile, then ``before`` less the stories),
         the bodies (kept in ``bodies`` for an undo), the marks (returned; ``recount``: counted
-        anew, for a delete finished after its process died), the feed entries; then the list
-        goes. ``tell`` hears of the shards done of all."""
+        anew, for a delete finished after its process died; those in a damaged state file are
+        left there and put in ``left``), the feed entries; then the list goes. ``tell`` hears of
+        the shards done of all."""
         ids = [sid for group in by_shard.values() for sid in group]
         total = 2 * len(by_shard)
         directory = self._located(write=True)
@@ -1116,7 +1120,7 @@ class Store:
             if tell is not None:
                 tell(done, total)
         with self.marks_lock:
-            states = self.user.forget(ids, sources.get)
+            states = self.user.forget(ids, sources.get, left)
             if recount:
                 self.user.forget_counts()  # those marks the dead process had dropped were counted out already
         if entries:

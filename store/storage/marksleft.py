@@ -28,3 +28,18 @@ def left_note(left: Mapping[str, StoreFileError], what: str, again: str, most: i
     return (f"{n_stories(len(left))} {what}: the {'file' if lone else 'files'} of {'its' if one else 'their'} "
             f"marks, {', '.join(files)}, {'is' if lone else 'are'} damaged; once `broadsheet repair` mends "
             f"{'it' if lone else 'them'}, {again.format(it='it' if one else 'them')}: {ids}")
+
+
+def marks_left_note(left: Mapping[str, StoreFileError], most: int = MOST_NAMED) -> str:
+    """``1 story deleted without its marks: they stay in state/3f2.json, which is damaged (nothing
+    is written over it), and show on no story; `broadsheet repair` mends it: 3f2a...``; empty
+    when every deleted story's marks went with it."""
+    if not left:
+        return ""
+    files = list(dict.fromkeys(f"state/{exc.path.name}" for exc in left.values()))
+    one, lone = len(left) == 1, len(files) == 1
+    ids = " ".join(list(left)[:most]) + (f" and {len(left) - most} more" if len(left) > most else "")
+    return (f"{n_stories(len(left))} deleted without {'its' if one else 'their'} marks: they stay in "
+            f"{', '.join(files)}, which {'is' if lone else 'are'} damaged (nothing is written over "
+            f"{'it' if lone else 'them'}), and show on no story; `broadsheet repair` mends "
+            f"{'it' if lone else 'them'}: {ids}")

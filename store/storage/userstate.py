@@ -967,11 +967,17 @@ class UserState:
         self.change_each(states, edit, present, left if skip_damaged else None)
         return left
 
-    def forget(self, story_ids: Iterable[str], present: Present) -> dict[str, dict[str, Any]]:
+    def forget(self, story_ids: Iterable[str], present: Present,
+               left: dict[str, StoreFileError] | None = None) -> dict[str, dict[str, Any]]:
         """Drop the marks of deleted stories; returns them as stored (for :meth:`remember`).
-        ``present``: the stories as they were stored (their marks were counted)."""
+        ``present``: the stories as they were stored (their marks were counted).
+
+        The marks in a damaged state file are left there (the file is not written over, and
+        they show on no story: the stories are gone), its stories put in ``left`` with the
+        file's error: a delete must not stop half done, its stories' records gone and their
+        marks not, with every later writer finishing it and failing again."""
         removed: dict[str, dict[str, Any]] = {}
-        by_shard = self._by_file(story_ids)
+        left = {} if left is None else left
 
         def remove(table: dict[str, Any], ids: list[str]) -> None:
             for sid in ids:
@@ -979,9 +985,17 @@ class UserState:
                     removed[sid] = table.pop(sid)
 
         with self.lock:
-            marked = {shard: ids for shard, ids in by_shard.items()
-                      if any(sid in self._table(shard).records() for sid in ids)}
-            self._write(marked, remove, present)
+            marked: dict[str, list[str]] = {}
+            for shard, ids in self._by_file(story_ids).items():
+                try:
+                    records = self._table(shard).records()
+                except StoreFileError as exc:
+                    self.damaged.setdefault(shard, exc)
+                    left.update(dict.fromkeys(ids, exc))
+                    continue
+                if any(sid in records for sid in ids):
+                    marked[shard] = ids
+            self._write(marked, remove, present, left)
         return removed
 
     def remember(self, docs: dict[str, dict[str, Any]], present: Present) -> None:

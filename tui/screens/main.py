@@ -48,7 +48,7 @@ from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never, parse_query
 from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
-from broadsheet.store.storage.marksleft import left_note
+from broadsheet.store.storage.marksleft import left_note, marks_left_note
 from broadsheet.store.storage.userstate import (
     StoryState,
     TagError,
@@ -1176,8 +1176,11 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._deleted = deleted
         # The list is as before the delete until the reload: the cursor goes to the next story kept.
         self.reload(restore=self._next_kept(set(deleted.ids)))  # the index drops them as it catches up
-        count = len(deleted.ids)
-        self._work_done(f"Deleted {n_stories(count)}; u undoes it", "information")
+        text = f"Deleted {n_stories(len(deleted.ids))}; u undoes it"
+        if note := marks_left_note(deleted.marks_left):  # deleted as asked; the damaged file is said
+            self._work_done(f"{text}. {note}", "warning")
+        else:
+            self._work_done(text, "information")
 
     def _next_kept(self, gone: set[str]) -> str | None:
         """The story the cursor goes to once ``gone`` are deleted: the next one down, else up
