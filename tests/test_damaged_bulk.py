@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from textual.widgets import Input
 
 from broadsheet.cli.main import main
 from broadsheet.store.errors import StoreFileError
@@ -18,6 +19,7 @@ from broadsheet.store.wording import n_stories
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens import main as main_screen
 from broadsheet.tui.screens.main import MainScreen
+from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.factories import make_article
 from tests.pilot import settle, type_text
 
@@ -198,3 +200,40 @@ def test_a_delete_left_unfinished_at_a_damaged_state_file_is_finished_by_the_nex
     assert main(["--store", str(damaged.folder), "import", str(_page(tmp_path))]) == 0
     assert not (damaged.folder / "deleting.json").exists()
     assert len(Store(damaged.folder)) == 6 and damaged.state.read_bytes() == DAMAGED
+
+
+@pytest.mark.parametrize("rename", [True, False])
+async def test_renaming_or_deleting_a_tag_changes_the_other_stories_and_names_the_damaged_file(
+        tmp_path: Path, rename: bool) -> None:
+    store = Store(tmp_path / "store")
+    store.add([(make_article(i), f"made-up-{i}.txt") for i in range(6)])
+    ids = sorted(m.id for m in store.stories())
+    store.user.edit_tags(ids, add=["rail"])
+    lost = next(sid for sid in ids if sum(other[:3] == sid[:3] for other in ids) == 1)
+    state = store.folder / "state" / f"{lost[:3]}.json"
+    state.write_bytes(DAMAGED)
+    app = BroadsheetApp(Store(store.folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.highlighted = 4  # the first tag, after the "Tags" heading
+        sidebar.focus()
+        await pilot.press("R" if rename else "x")
+        await settle(pilot)
+        if rename:
+            app.screen.query_one(Input).value = "railways"
+            await pilot.press("enter")
+        else:
+            await pilot.press("y")
+        await settle(pilot)
+        told = [n for n in app._notifications if n.message.startswith(("Renamed", "Removed"))]
+        assert len(told) == 1 and told[0].severity == "warning", [n.message for n in app._notifications]
+        said = told[0].message
+        assert "broadsheet repair" in said
+        assert ("Renamed tag on 5 stories" if rename else "Removed tag 'rail' from 5 stories") in said, said
+        assert f"state/{lost[:3]}.json" in said and "'rail'" in said, said
+    assert state.read_bytes() == DAMAGED
+    fresh = Store(store.folder)
+    assert all(fresh.user.get(sid).tags == (("railways",) if rename else ()) for sid in ids if sid != lost)

@@ -43,3 +43,16 @@ def marks_left_note(left: Mapping[str, StoreFileError], most: int = MOST_NAMED) 
             f"{', '.join(files)}, which {'is' if lone else 'are'} damaged (nothing is written over "
             f"{'it' if lone else 'them'}), and show on no story; `broadsheet repair` mends "
             f"{'it' if lone else 'them'}: {ids}")
+
+
+def files_left_note(files: Mapping[str, StoreFileError], tag: str, again: str) -> str:
+    """``the stories whose marks are in state/3f2.json, which is damaged, may still have 'rail'
+    (they show no marks meanwhile): once `broadsheet repair` mends it, rename the tag again``;
+    empty when no state file was skipped (``again``: what to do then)."""
+    if not files:
+        return ""
+    lone = len(files) == 1
+    names = ", ".join(f"state/{name}.json" for name in files)
+    return (f"the stories whose marks are in {names}, which {'is' if lone else 'are'} damaged, may still have "
+            f"{tag!r} (they show no marks meanwhile): once `broadsheet repair` mends {'it' if lone else 'them'}, "
+            f"{again}")

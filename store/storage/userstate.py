@@ -410,6 +410,13 @@ EMPTY = StoryState()
 _UNTAGGED = {(b, r): StoryState(b, r) if b or r else EMPTY for b in (False, True) for r in (False, True)}
 
 
+def _files_left(stories: Mapping[str, StoreFileError] | None, files: dict[str, StoreFileError] | None) -> None:
+    """The state files of ``stories`` a change left (found damaged as it was written) put in
+    ``files`` by name."""
+    if stories and files is not None:
+        files.update({exc.path.name.removesuffix(".json"): exc for exc in stories.values()})
+
+
 def _is_session(value: Any) -> bool:
     return (isinstance(value, dict) and isinstance(value.get("story", ""), str)
             and type(value.get("scroll", 0)) is int)
@@ -552,10 +559,13 @@ class UserState:
 
     # -- reading --------------------------------------------------------------------------
 
-    def all(self, *, skip_damaged: bool = False) -> dict[str, StoryState]:
+    def all(self, *, skip_damaged: bool = False,
+            skipped: dict[str, StoreFileError] | None = None) -> dict[str, StoryState]:
         """Every story with some state (others are unmarked). A damaged state file raises
         StoreFileError, or with ``skip_damaged`` (a read that only shows marks) its stories
-        have none and it is noted in :attr:`damaged`."""
+        have none and it is noted in :attr:`damaged`; ``skipped`` (implies ``skip_damaged``):
+        each one skipped is put in it too, by name."""
+        skip_damaged = skip_damaged or skipped is not None
         result: dict[str, StoryState] = {}
         if not self.folder.is_dir():
             return result
@@ -567,6 +577,8 @@ class UserState:
                     if not skip_damaged:
                         raise
                     self.damaged.setdefault(shard, exc)
+                    if skipped is not None:
+                        skipped[shard] = exc
                     continue
                 for sid, doc in records.items():
                     result[sid] = StoryState.from_doc(doc)
@@ -925,14 +937,18 @@ class UserState:
         """Bookmark every story; ``left``: see :meth:`_write`."""
         return self.change(story_ids, lambda s: StoryState(True, s.read, s.tags), left)
 
-    def read_all(self, story_ids: Iterable[str]) -> dict[str, StoryState]:
-        return self.change(story_ids, lambda s: StoryState(s.bookmarked, True, s.tags))
+    def read_all(self, story_ids: Iterable[str], left: dict[str, StoreFileError] | None = None
+                 ) -> dict[str, StoryState]:
+        """Mark every story read; ``left``: see :meth:`_write`."""
+        return self.change(story_ids, lambda s: StoryState(s.bookmarked, True, s.tags), left)
 
-    def rename_tag(self, old: str, new: str) -> int:
+    def rename_tag(self, old: str, new: str, left: dict[str, StoreFileError] | None = None) -> int:
         """Rename (or merge into an existing tag) across all stories, and in the saved searches
-        that name it (else a saved ``tag:old`` found nothing from then on); returns stories changed."""
+        that name it (else a saved ``tag:old`` found nothing from then on); returns stories changed.
+        ``left``: a damaged state file is skipped (its stories may keep ``old``) and put in it by
+        name with its error, the others changed; without it, it raises StoreFileError."""
         new = normalise_tag(new)
-        ids = [sid for sid, s in self.all().items() if old in s.tags]
+        ids = self._tagged(old, left)
 
         def edit(s: StoryState) -> StoryState:
             tags: list[str] = []
@@ -942,15 +958,27 @@ class UserState:
                     tags.append(t)
             return StoryState(s.bookmarked, s.read, tuple(tags))
 
-        changed = len(self.change(ids, edit))
+        stories: dict[str, StoreFileError] | None = None if left is None else {}
+        changed = self.change(ids, edit, stories)
+        _files_left(stories, left)
         if any(tag_renamed_in(query, old, new) != query for query in self.saved_searches().values()):
             self._edit_searches(lambda searches: searches.update(
                 {name: tag_renamed_in(query, old, new) for name, query in searches.items()}))
-        return changed
+        return len(changed)
 
-    def delete_tag(self, tag: str) -> int:
-        ids = [sid for sid, s in self.all().items() if tag in s.tags]
-        return len(self.edit_tags(ids, remove=[tag]))
+    def delete_tag(self, tag: str, left: dict[str, StoreFileError] | None = None) -> int:
+        """Take ``tag`` off every story; returns stories changed. ``left``: as for :meth:`rename_tag`."""
+        ids = self._tagged(tag, left)
+        stories: dict[str, StoreFileError] | None = None if left is None else {}
+        changed = self.edit_tags(ids, remove=[tag], left=stories)
+        _files_left(stories, left)
+        return len(changed)
+
+    def _tagged(self, tag: str, left: dict[str, StoreFileError] | None) -> list[str]:
+        """The stories with ``tag`` (``left``: the damaged state files skipped, put in it)."""
+        states = self.all() if left is None else self.all(skipped=left)
+        return [sid for sid, s in states.items() if tag in s.tags]
+
 
     def merge(self, states: dict[str, StoryState], present: Present | None = None, *,
               skip_damaged: bool = False) -> dict[str, StoreFileError]:

@@ -48,7 +48,7 @@ from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never, parse_query
 from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
-from broadsheet.store.storage.marksleft import left_note, marks_left_note
+from broadsheet.store.storage.marksleft import files_left_note, left_note, marks_left_note
 from broadsheet.store.storage.userstate import (
     StoryState,
     TagError,
@@ -81,11 +81,13 @@ DELETE_MAX = 10_000
 
 def _changed_note(done: str, count: int, left: Mapping[str, StoreFileError], verb: str) -> tuple[str, SeverityLevel]:
     """``Bookmarked 11 stories``, and the stories of a damaged state file left as they were
-    (then a warning): which, the file, and that `broadsheet repair` mends it."""
+    (then a warning): which, the file, and that `broadsheet repair` mends it (``verb``: "bookmark",
+    or with its place for the stories, "mark {it} read")."""
     text = f"{done} {n_stories(count)}"
     if not left:
         return text, "information"
-    return f"{text}. {left_note(left, f'not {done.lower()}', f'{verb} {{it}} again')}", "warning"
+    again = f"{verb} again" if "{it}" in verb else f"{verb} {{it}} again"
+    return f"{text}. {left_note(left, f'not {done.lower()}', again)}", "warning"
 
 
 def give_back_memory() -> None:
@@ -749,13 +751,14 @@ class MainScreen(FeedsMixin, Screen[None]):
                     self._as_saved_search(new, lambda clean, _query: clean == old, lambda: rename_search(new),
                                           "Not renamed")
                     return
-                count = self._write(lambda: self.store.user.rename_tag(old, new))
+                left: dict[str, StoreFileError] = {}
+                count = self._write(lambda: self.store.user.rename_tag(old, new, left))
                 sidebar.follow("tag", normalise_tag(new))
             except (TagError, ValueError, KeyError) as exc:
                 self.notify(str(exc), severity="error")
                 return
             if count is not None:
-                self.notify(f"Renamed tag on {n_stories(count)}")
+                self._tag_changed(f"Renamed tag on {n_stories(count)}", left, old, "rename the tag again")
             self.reload()
             bar = self.query_one(SearchBar)  # the search shown follows too, as the saved ones do
             if count is not None and (renamed := tag_renamed_in(bar.value, old, normalise_tag(new))) != bar.value:
@@ -772,9 +775,11 @@ class MainScreen(FeedsMixin, Screen[None]):
             if not yes:
                 return
             if entry.kind == "tag":
-                count = self._write(lambda: self.store.user.delete_tag(entry.name))
+                left: dict[str, StoreFileError] = {}
+                count = self._write(lambda: self.store.user.delete_tag(entry.name, left))
                 if count is not None:
-                    self.notify(f"Removed tag {entry.name!r} from {n_stories(count)}")
+                    self._tag_changed(f"Removed tag {entry.name!r} from {n_stories(count)}", left, entry.name,
+                                      "delete the tag again")
             elif entry.kind == "feed":
                 self.unsubscribe(entry.ref or entry.name)
             else:
@@ -784,6 +789,13 @@ class MainScreen(FeedsMixin, Screen[None]):
         what = {"tag": f"Delete tag {entry.name!r} from every story?",
                 "feed": f"Unsubscribe from {entry.name!r}? (its stories stay)"}
         self.app.push_screen(ConfirmScreen(what.get(entry.kind, f"Delete saved search {entry.name!r}?")), done)
+
+    def _tag_changed(self, text: str, left: Mapping[str, StoreFileError], tag: str, again: str) -> None:
+        """Say a tag renamed or deleted, and the damaged state files whose stories may still have it."""
+        if note := files_left_note(left, tag, again):
+            self.notify(f"{text}; {note}", severity="warning", timeout=10, markup=False)
+        else:
+            self.notify(text)
 
     def refresh_if_changed(self) -> None:
         """Back in the terminal: pick up what another instance changed meanwhile."""
@@ -967,28 +979,25 @@ class MainScreen(FeedsMixin, Screen[None]):
         return self.broadsheet.search(job.query, job.stories, job.states, stop=stop, every=True).ids
 
     def action_bookmark_all(self) -> None:
-        targets = self._targets()
-        if not targets or self._none_listed(targets, "bookmark"):
-            return
-
-        def done(yes: bool | None) -> None:
-            if yes:
-                self._change_listed(targets, lambda user, ids, left: user.bookmark_all(ids, left), "Bookmarked",
-                                    "Bookmarking", "bookmark")
-
-        self.app.push_screen(ConfirmScreen(f"Bookmark {targets.words()}?"), done)
+        self._confirm_listed("Bookmark {}?", lambda user, ids, left: user.bookmark_all(ids, left),
+                             "Bookmarked", "Bookmarking", "bookmark")
 
     def action_read_all(self) -> None:
         """newsboat's ``A``: every listed story read (a feed chosen in the sidebar, a search's matches)."""
+        self._confirm_listed("Mark {} read?", lambda user, ids, left: user.read_all(ids, left),
+                             "Marked read", "Marking read", "mark {it} read")
+
+    def _confirm_listed(self, question: str, change: MarksChange, done: str, doing: str, verb: str) -> None:
+        """Ask ``question`` of the listed stories ("Bookmark all 12 stories?"), then make ``change``."""
         targets = self._targets()
-        if not targets or self._none_listed(targets, "mark read"):
+        if not targets or self._none_listed(targets, verb.replace(" {it}", "")):
             return
 
-        def done(yes: bool | None) -> None:
+        def answered(yes: bool | None) -> None:
             if yes:
-                self._change_listed(targets, lambda user, ids: user.read_all(ids), "Marked read", "Marking read")
+                self._change_listed(targets, change, done, doing, verb)
 
-        self.app.push_screen(ConfirmScreen(f"Mark {targets.words()} read?"), done)
+        self.app.push_screen(ConfirmScreen(question.format(targets.words())), answered)
 
     def action_tag_all(self) -> None:
         targets = self._targets()
