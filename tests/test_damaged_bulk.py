@@ -13,6 +13,7 @@ from textual.widgets import Input
 
 from broadsheet.cli.main import main
 from broadsheet.store.errors import StoreFileError
+from broadsheet.store.model import Article
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import UserState
 from broadsheet.store.wording import n_stories
@@ -20,6 +21,7 @@ from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens import main as main_screen
 from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.widgets.sidebar import Sidebar
+from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
 from tests.factories import make_article
 from tests.pilot import settle, type_text
 
@@ -237,3 +239,36 @@ async def test_renaming_or_deleting_a_tag_changes_the_other_stories_and_names_th
     assert state.read_bytes() == DAMAGED
     fresh = Store(store.folder)
     assert all(fresh.user.get(sid).tags == (("railways",) if rename else ()) for sid in ids if sid != lost)
+
+
+def test_reparse_leaves_a_story_whose_marks_cannot_be_moved_and_reads_the_others_again(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(tmp_path / "store")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "ferry.txt").write_text(FERRY_DUMP)
+    (pages / "bridge.txt").write_text(BRIDGE_DUMP)
+    # As a worse parser read them: each gets another id when read again, and its marks move.
+    lost, other = store.add([(_worse(FERRY_DUMP), str(pages / "ferry.txt")),
+                             (_worse(BRIDGE_DUMP), str(pages / "bridge.txt"))])
+    store.user.bookmark_all([lost, other])
+    assert lost[:3] != other[:3]
+    state = store.folder / "state" / f"{lost[:3]}.json"
+    state.write_bytes(DAMAGED)
+    capsys.readouterr()
+
+    assert main(["--store", str(store.folder), "reparse", "--all"]) == 1  # as for a story whose file is gone
+    said = " ".join(capsys.readouterr().err.split())
+    assert f"failed: {lost[:10]}" in said and f"state/{lost[:3]}.json" in said and "broadsheet repair" in said, said
+    fresh = Store(store.folder)
+    stories = {m.id: m.headline for m in fresh.stories()}
+    assert len(stories) == 2 and lost in stories and other not in stories, stories  # not listed twice
+    [moved] = [sid for sid in stories if sid != lost]
+    assert fresh.user.get(moved).bookmarked
+    assert state.read_bytes() == DAMAGED
+
+
+def _worse(text: str) -> Article:
+    """What a worse parser made of a page: the headline line twice, the body short."""
+    lines = [line for line in text.splitlines() if line.strip()]
+    return Article(headline=lines[0] + " " + lines[1], body=lines[2:4])

@@ -15,6 +15,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Literal
 
+from broadsheet.store.errors import StoreFileError
 from broadsheet.store.ingest import stale_stamps, stamp
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.importer import Indexer, Read, read_paths
@@ -144,6 +145,9 @@ def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report
             report.outcomes.append(Reparsed(meta.id, "failed", reason=found))
             continue
         picked, kind = found
+        if (damaged := _marks_unmovable(store, meta.id, picked.story_id)) is not None:
+            report.outcomes.append(Reparsed(meta.id, "failed", reason=damaged))
+            continue
         if meta.source and any(item.feed is not None for item in items):
             picked.source = meta.source  # a feed file's stories keep the title the import chose (see FileTitles)
         batch.append((picked.story_id, picked, str(path)))
@@ -169,6 +173,21 @@ def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report
     if new or replaced:
         indexer.add(new, replaced)
     return moved
+
+
+def _marks_unmovable(store: Store, old: str, new: str) -> str | None:
+    """Why the marks of story ``old`` cannot be moved to ``new``, its id once read again (a state
+    file of either is damaged), or None. Found before the new story is stored: found after, the
+    reparse stopped with both stories listed."""
+    if old == new:
+        return None  # the marks stay where they are
+    for sid in (old, new):
+        try:
+            store.user.get(sid)
+        except StoreFileError as exc:
+            return (f"the file of its marks, state/{exc.path.name}, is damaged, so they cannot be moved to the "
+                    "new text's id; once `broadsheet repair` mends it, reparse it again")
+    return None
 
 
 def _drop_deleted(store: Store) -> None:
