@@ -272,3 +272,36 @@ def _worse(text: str) -> Article:
     """What a worse parser made of a page: the headline line twice, the body short."""
     lines = [line for line in text.splitlines() if line.strip()]
     return Article(headline=lines[0] + " " + lines[1], body=lines[2:4])
+
+
+async def test_undoing_a_delete_when_the_marks_file_was_damaged_since_waits_for_it_to_be_mended(
+        tmp_path: Path) -> None:
+    damaged = _damaged(tmp_path)
+    whole = b'{"stories": {}}'
+    damaged.state.write_bytes(whole)  # whole at the delete
+    Store(damaged.folder).user.bookmark_all([damaged.lost])
+    app = BroadsheetApp(Store(damaged.folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        at = [meta.id for meta in screen.headlines.stories].index(damaged.lost)
+        await pilot.press(*["j"] * at)
+        await settle(pilot)
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert len(Store(damaged.folder)) == 5
+        marks = damaged.state.read_bytes()
+        damaged.state.write_bytes(DAMAGED)  # damaged since
+        await pilot.press("u")
+        await settle(pilot)
+        assert any(n.message.startswith("Not saved") and f"{damaged.lost[:3]}.json" in n.message
+                   for n in app._notifications), [n.message for n in app._notifications]
+        assert len(Store(damaged.folder)) == 5  # not brought back without its marks
+        assert damaged.state.read_bytes() == DAMAGED
+        damaged.state.write_bytes(marks)  # mended
+        await pilot.press("u")  # tried again
+        await settle(pilot)
+        assert any(n.message.startswith("Brought back 1 story") for n in app._notifications)
+    fresh = Store(damaged.folder)
+    assert len(fresh) == 6 and fresh.user.get(damaged.lost).bookmarked

@@ -1188,6 +1188,10 @@ class Store:
             back = {sid: record for sid, record in deleted.records.items() if self._record(sid, directory) is None}
             if not back:
                 return []
+            # A state file of their marks damaged since: refused before anything is put back (put
+            # back without their marks, the stories' marks would be lost, and a second undo finds
+            # them stored); once it is mended, the undo can be made again.
+            self.user.check_files(sid for sid in deleted.states if sid in back)
             bodies: dict[int, dict[str, dict[str, Any]]] = {}
             for sid, record in back.items():
                 if sid in deleted.bodies:

@@ -1026,6 +1026,16 @@ class UserState:
             self._write(marked, remove, present, left)
         return removed
 
+    def check_files(self, story_ids: Iterable[str]) -> None:
+        """Raise StoreFileError when a state file of ``story_ids`` is damaged (noted in
+        :attr:`damaged`): a change that must not stop half way asks before it starts."""
+        for shard in self._by_file(story_ids):
+            try:
+                self._storage(shard).read()
+            except StoreFileError as exc:
+                self.damaged.setdefault(shard, exc)
+                raise
+
     def remember(self, docs: dict[str, dict[str, Any]], present: Present) -> None:
         """Put back marks :meth:`forget` returned (``present``: the stories stored again)."""
         by_shard = self._by_file(docs)
