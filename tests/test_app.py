@@ -242,7 +242,7 @@ async def test_markup_in_stories_is_shown_literally(store: Store) -> None:
         assert hostile in article_text(app)
         assert "[red]Eve[/]" in credits_text(app)
         line = app.screen.query_one(HeadlineList).render_line(0).text
-        assert "[bold]x[/] [@click=app.quit" in line  # shown as typed, not run as markup
+        assert "[bold]x[/] [@click=app.qui" in line  # shown as typed, not run as markup
 
 
 async def test_mouse_click_selects_and_double_click_opens(filled_store: Store) -> None:
