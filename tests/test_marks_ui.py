@@ -8,7 +8,7 @@ from collections import Counter
 
 import pytest
 from rich.console import Console
-from textual.widgets import Input, Label
+from textual.widgets import Input, Label, Static
 
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import parse_tag_edit
@@ -177,6 +177,26 @@ async def test_a_renamed_tag_is_followed_by_its_saved_searches_and_the_search_sh
         assert Store(filled_store.folder).user.saved_searches() == {
             "Trains": 'tag:railways -tag:"rail works" "tag:rail"'}  # another tag, a phrase: as written
         assert app.screen.query_one(Input).value == "tag:railways" and len(listed(app)) == 3
+
+
+async def test_the_question_to_delete_a_tag_names_the_saved_searches_it_leaves_empty(
+        app: BroadsheetApp, filled_store: Store) -> None:
+    """A deleted tag left a saved ``tag:rail`` search listing nothing, and nothing said so."""
+    ids = [m.id for m in filled_store.stories()]
+    filled_store.user.edit_tags(ids[:3], add=["rail"])
+    filled_store.user.save_search("Trains", "tag:rail ferry")
+    filled_store.user.save_search("Quoted", '"tag:rail" OR tag:bus')  # a phrase: words, not the tag
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        app.screen.query_one(Sidebar).highlighted = 4  # the tag, after the "Tags" heading
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        question = " ".join(str(widget.render()) for widget in app.screen.query(Static))
+        assert "The saved search 'Trains' names it and will list no story." in question
+        assert "Quoted" not in question
 
 
 async def test_a_tag_that_cannot_be_made_keeps_the_editor_open_with_what_was_typed(

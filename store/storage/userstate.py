@@ -1077,6 +1077,11 @@ class UserState:
         """Saved searches, name -> query text, sorted by name."""
         return _searches(self.get_setting(SAVED_SEARCHES))
 
+    def searches_naming_tag(self, tag: str) -> list[str]:
+        """The saved searches with a ``tag:`` filter of ``tag`` (a phrase's "tag:x" is words): a
+        deleted tag leaves them listing nothing, which the question to delete it says."""
+        return [name for name, query in self.saved_searches().items() if tag_renamed_in(query, tag, "\x00") != query]
+
     def save_search(self, name: str, query: str) -> str:
         """Save ``query`` under ``name`` (replacing a search of that name); returns the name as stored."""
         clean = saved_search_name(name)

@@ -786,7 +786,10 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self._write(lambda: self.store.user.delete_saved_search(entry.name))
             self.reload()
 
-        what = {"tag": f"Delete tag {entry.name!r} from every story?",
+        naming = self.store.user.searches_naming_tag(entry.name) if entry.kind == "tag" else []
+        searches = (f" The saved {'search' if len(naming) == 1 else 'searches'} {', '.join(map(repr, naming))} "
+                    f"{'names' if len(naming) == 1 else 'name'} it and will list no story." if naming else "")
+        what = {"tag": f"Delete tag {entry.name!r} from every story?{searches}",
                 "feed": f"Unsubscribe from {entry.name!r}? (its stories stay)"}
         self.app.push_screen(ConfirmScreen(what.get(entry.kind, f"Delete saved search {entry.name!r}?")), done)
 
