@@ -12,10 +12,7 @@ import shlex
 from collections.abc import Mapping, Sequence
 
 from broadsheet.store.errors import StoreFileError
-from broadsheet.store.wording import n_stories
-
-#: Story ids named in one note; past this many, how many more.
-MOST_NAMED = 10
+from broadsheet.store.storage.marksleft import MOST_NAMED, left_note
 
 
 def untagged_note(untagged: Mapping[str, StoreFileError], tags: Sequence[str], most: int = MOST_NAMED) -> str:
@@ -25,11 +22,6 @@ def untagged_note(untagged: Mapping[str, StoreFileError], tags: Sequence[str], m
     story was tagged."""
     if not untagged:
         return ""
-    files = list(dict.fromkeys(f"state/{exc.path.name}" for exc in untagged.values()))
-    one, lone = len(untagged) == 1, len(files) == 1
-    ids = " ".join(list(untagged)[:most]) + (f" and {len(untagged) - most} more" if len(untagged) > most else "")
-    command = shlex.join(["broadsheet", "tag", "STORY", *tags])
-    return (f"{n_stories(len(untagged))} not given {'its' if one else 'their'} feed's tags ({', '.join(tags)}): "
-            f"the {'file' if lone else 'files'} of {'its' if one else 'their'} marks, {', '.join(files)}, "
-            f"{'is' if lone else 'are'} damaged; once `broadsheet repair` mends {'it' if lone else 'them'}, "
-            f"tag {'it' if one else 'them'} with `{command}`: {ids}")
+    command = shlex.join(["broadsheet", "tag", "STORY", *tags]).replace("{", "{{").replace("}", "}}")
+    its = "its" if len(untagged) == 1 else "their"
+    return left_note(untagged, f"not given {its} feed's tags ({', '.join(tags)})", f"tag {{it}} with `{command}`", most)

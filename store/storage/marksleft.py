@@ -16,17 +16,23 @@ from broadsheet.store.wording import n_stories
 MOST_NAMED = 10
 
 
+def _named(left: Mapping[str, StoreFileError], most: int) -> tuple[str, bool, bool, str]:
+    """The damaged files of ``left`` ("state/3f2.json, ..."), whether one story, whether one
+    file, and the story ids named (past ``most``, how many more)."""
+    files = list(dict.fromkeys(f"state/{exc.path.name}" for exc in left.values()))
+    ids = " ".join(list(left)[:most]) + (f" and {len(left) - most} more" if len(left) > most else "")
+    return ", ".join(files), len(left) == 1, len(files) == 1, ids
+
+
 def left_note(left: Mapping[str, StoreFileError], what: str, again: str, most: int = MOST_NAMED) -> str:
     """``1 story not bookmarked: the file of its marks, state/3f2.json, is damaged; once
     `broadsheet repair` mends it, bookmark it again: 3f2a...`` (``what``: "not bookmarked";
     ``again``: "bookmark {it} again", ``{it}`` made "it" or "them"); empty when none was left."""
     if not left:
         return ""
-    files = list(dict.fromkeys(f"state/{exc.path.name}" for exc in left.values()))
-    one, lone = len(left) == 1, len(files) == 1
-    ids = " ".join(list(left)[:most]) + (f" and {len(left) - most} more" if len(left) > most else "")
+    files, one, lone, ids = _named(left, most)
     return (f"{n_stories(len(left))} {what}: the {'file' if lone else 'files'} of {'its' if one else 'their'} "
-            f"marks, {', '.join(files)}, {'is' if lone else 'are'} damaged; once `broadsheet repair` mends "
+            f"marks, {files}, {'is' if lone else 'are'} damaged; once `broadsheet repair` mends "
             f"{'it' if lone else 'them'}, {again.format(it='it' if one else 'them')}: {ids}")
 
 
@@ -36,11 +42,9 @@ def marks_left_note(left: Mapping[str, StoreFileError], most: int = MOST_NAMED) 
     when every deleted story's marks went with it."""
     if not left:
         return ""
-    files = list(dict.fromkeys(f"state/{exc.path.name}" for exc in left.values()))
-    one, lone = len(left) == 1, len(files) == 1
-    ids = " ".join(list(left)[:most]) + (f" and {len(left) - most} more" if len(left) > most else "")
+    files, one, lone, ids = _named(left, most)
     return (f"{n_stories(len(left))} deleted without {'its' if one else 'their'} marks: they stay in "
-            f"{', '.join(files)}, which {'is' if lone else 'are'} damaged (nothing is written over "
+            f"{files}, which {'is' if lone else 'are'} damaged (nothing is written over "
             f"{'it' if lone else 'them'}), and show on no story; `broadsheet repair` mends "
             f"{'it' if lone else 'them'}: {ids}")
 
