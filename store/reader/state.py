@@ -29,7 +29,7 @@ from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Store, StoryMeta, meanwhile
 from broadsheet.store.storage.listing import Catalogue, CatalogueIds
-from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState, UserState
+from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState, UserState, marked_read
 
 Fingerprint = tuple[tuple[int, int, int], ...]
 #: Listed stories above which bookmarking or tagging every one is done in steps of about this
@@ -42,10 +42,6 @@ BULK = 10_000
 MarksChange = Callable[[UserState, list[str], dict[str, StoreFileError] | None], Mapping[str, StoryState]]
 #: What of the view a session keeps besides the story, its scroll and the search.
 VIEW = ("sidebar", "zen")
-
-
-def _mark_read(state: StoryState) -> StoryState:
-    return StoryState(state.bookmarked, True, state.tags)
 
 
 def step_for(total: int, most: int = BULK) -> int:
@@ -325,7 +321,7 @@ class ReaderState:
         """Mark a story read on opening it (nothing is written if it already is)."""
         if self.state_of(story_id).read:
             return {}
-        changed = self.store.user.change([story_id], _mark_read)
+        changed = self.store.user.change([story_id], marked_read)
         self.apply(changed)
         return changed
 

@@ -194,6 +194,11 @@ def _nonzero(counter: Counter[str]) -> dict[str, int]:
     return {key: n for key, n in counter.items() if n}
 
 
+def marked_read(state: StoryState) -> StoryState:
+    """``state`` read, its other marks kept (opening a story, ``A`` on the listed ones)."""
+    return StoryState(state.bookmarked, True, state.tags)
+
+
 def _int(value: Any) -> int:
     return value if type(value) is int and value >= 0 else 0
 
@@ -940,7 +945,7 @@ class UserState:
     def read_all(self, story_ids: Iterable[str], left: dict[str, StoreFileError] | None = None
                  ) -> dict[str, StoryState]:
         """Mark every story read; ``left``: see :meth:`_write`."""
-        return self.change(story_ids, lambda s: StoryState(s.bookmarked, True, s.tags), left)
+        return self.change(story_ids, marked_read, left)
 
     def rename_tag(self, old: str, new: str, left: dict[str, StoreFileError] | None = None) -> int:
         """Rename (or merge into an existing tag) across all stories, and in the saved searches
