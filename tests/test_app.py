@@ -274,7 +274,7 @@ async def test_a_failed_write_is_reported_and_the_reader_keeps_going(
 
     import broadsheet.store.storage.tinydb as tinydb_storage
 
-    def disk_full(*_args: object) -> None:
+    def disk_full(*_args: object, **_keywords: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device")
 
     app = BroadsheetApp(filled_store)

@@ -108,13 +108,13 @@ from broadsheet.store.storage import tinydb
 from broadsheet.store.storage.db import Store
 folder, ids, survive = Path(sys.argv[1]), sys.argv[2].split(","), int(sys.argv[3])
 real = tinydb.AtomicJSONStorage.write
-def write(self, data, encoded=None):
+def write(self, data, encoded=None, **keywords):
     global survive
     if self.path.parent.name == "state" and self.path.name[0] != ".":  # a state file, not .counts.json
         if survive == 0:
             os._exit(9)  # killed: counts.json announced the change, this file is not written
         survive -= 1
-    real(self, data, encoded)
+    real(self, data, encoded, **keywords)
 tinydb.AtomicJSONStorage.write = write
 Store(folder).user.edit_tags(ids, add=["killed"])
 """
@@ -238,3 +238,43 @@ def test_an_import_of_an_export_with_marks_keeps_the_counts(store: Store, tmp_pa
     kept = Store(copy).user.counts(_never)
     assert (kept.read, kept.bookmarked, kept.tags["harbour"], sum(kept.sources.values())) == (1, 1, 3, 1)
     assert kept == _recounted(copy)
+
+
+def test_a_crash_that_lost_the_counts_last_write_has_the_marks_counted_again(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    from broadsheet.store.storage import userstate
+
+    ids = _stored(store, 6)
+    store.user.edit_tags(ids[:2], add=["ferries"])
+    counts = store.folder / "state" / COUNTS
+    kept, seen = counts.read_bytes(), counts.stat()
+    store.user.toggle_bookmark(ids[3])  # durable: its state file and the folder synced, the counts not
+    lost = counts.with_name("lost")  # the crash kept the counts of before, as they were
+    lost.write_bytes(kept)
+    os.utime(lost, ns=(seen.st_atime_ns, seen.st_mtime_ns))
+    os.replace(lost, counts)
+    monkeypatch.setattr(userstate, "RACY_SECONDS", 0.0)  # the folder written long before the next start
+    reopened = Store(store.folder)
+    marks = reopened.user.counts(reopened.presence(ids))
+    assert (marks.bookmarked, marks.tags["ferries"]) == (1, 2)
+    assert marks == _recounted(store.folder)
+    assert Store(store.folder).user.counts(_never) == marks  # written again: counted once
+
+
+def test_a_mark_is_durable_with_its_state_file_and_folder_synced(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = _stored(store, 2)
+    store.user.toggle_bookmark(ids[0])  # the counts exist: the next mark announces itself in them
+    synced: list[str] = []
+    real = os.fsync
+
+    def fsync(fd: int) -> None:
+        synced.append(os.readlink(f"/proc/self/fd/{fd}"))
+        real(fd)
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    store.user.toggle_bookmark(ids[1])
+    state = store.folder / "state"
+    assert len(synced) == 2  # the counts are not synced: a crash that loses them has them counted again
+    assert Path(synced[0]).parent == state and Path(synced[0]).name.startswith(f".{ids[1][:3]}.json.")
+    assert Path(synced[1]) == state
+    assert Store(store.folder).user.get(ids[1]).bookmarked

@@ -75,10 +75,11 @@ def test_writing_marks_keeps_no_state_file_parsed(store: Store) -> None:
     assert all(not user.get(_sid(shard, 0)).bookmarked for shard in range(30))
 
 
-def test_a_copied_state_folder_is_parsed_once_not_on_every_start(store: Store,
-                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
-    """``cp -r`` makes every state file newer than the counts: the first start parses them all
-    (a damaged one would be found), writes the counts again after them, and the next parses none."""
+def test_a_copied_state_folder_is_parsed_and_counted_once_not_on_every_start(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cp -r`` makes every state file newer than the counts, as a crash that lost the counts'
+    last write makes one: the first start parses them all (a damaged one would be found), the
+    counts are counted again from every mark and written after them, and the next start parses none."""
     _marked(store, 40, 2)
     counts_before = store.user.counts(lambda _sid: True)
     state = store.folder / "state"
@@ -93,12 +94,15 @@ def test_a_copied_state_folder_is_parsed_once_not_on_every_start(store: Store,
         return real(self, name)
 
     monkeypatch.setattr(userstate.UserState, "uncached", counted)
-    Store(store.folder)
+    first = Store(store.folder)
+    assert len([name for name in parsed if name != "settings"]) == 40
+    parsed.clear()
+    assert first.user.counts(lambda _sid: None) == counts_before  # counted again from the 40 files (none stored)
     assert len([name for name in parsed if name != "settings"]) == 40
     parsed.clear()
     reopened = Store(store.folder)
     assert [name for name in parsed if name != "settings"] == []
-    assert reopened.user.counts(lambda _sid: True) == counts_before
+    assert reopened.user.counts(lambda _sid: pytest.fail("counted again")) == counts_before
 
 
 def test_a_damaged_file_reads_as_no_marks_and_is_named(store: Store) -> None:

@@ -332,7 +332,7 @@ class Store:
         # Marks have their own lock, so they are saved while an import, reindex or repair holds
         # the store's; whoever needs both takes the store's first.
         self.marks_lock = StoreLock.for_store(self.folder / MARKS_LOCK, [self.folder / "state"], LOCK_TIMEOUT,
-                                              self.lock.errors)
+                                              self.lock.errors, once=True)
         self._meta_folder = self.folder / "meta"
         self._stamp = self._meta_folder / "stamp.json"
         self.user = UserState(self.folder, self.marks_lock, self.presence)

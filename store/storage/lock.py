@@ -28,11 +28,13 @@ class WriteErrors:
 class StoreLock(FileLock):
     """The store's cross-process writer lock, which also tidies up after killed writers.
 
-    On its first outermost acquire, and then at most once a minute, it removes stale
-    temporary files in ``temp_folders`` (see :func:`remove_stale_temps`): that lists every
-    folder, about 2 ms for each of the thousands of shards a million stories make, which a
-    bookmark must not pay every time. Failing to take the lock because the folder cannot be
-    written (read-only file system, no permission) raises :class:`StoreWriteError`.
+    On its first outermost acquire, and then at most once a minute (unless ``once``), it
+    removes stale temporary files in ``temp_folders`` (see :func:`remove_stale_temps`): that
+    lists every folder, about 2 ms for each of the thousands of shards a million stories make,
+    which a bookmark must not pay every time (the marks' lock tidies only once: a mark a minute
+    would pay it each time, and a leftover there is a hidden file of a few KB, which the next
+    process to start removes). Failing to take the lock because the folder cannot be written
+    (read-only file system, no permission) raises :class:`StoreWriteError`.
     ``last_write_error`` holds the :class:`StoreWriteError` that ended the last locked
     block in this process, or ``None`` once a locked block completes normally.
     """
@@ -41,17 +43,20 @@ class StoreLock(FileLock):
     removed_temps: list[Path]
     _errors: WriteErrors
     _tidied: float | None  # when temporary files were last looked for (monotonic seconds)
+    _tidy_once: bool
 
     @classmethod
     def for_store(cls, lock_file: Path, temp_folders: list[Path], timeout: float,
-                  errors: WriteErrors | None = None) -> StoreLock:
+                  errors: WriteErrors | None = None, once: bool = False) -> StoreLock:
         """The lock at ``lock_file`` tidying ``temp_folders`` (FileLock's constructor is left as
-        is); ``errors``: shared with another lock of the store."""
+        is); ``errors``: shared with another lock of the store; ``once``: tidied at the first
+        acquire only."""
         lock = cls(str(lock_file), timeout=timeout)
         lock.temp_folders = temp_folders
         lock.removed_temps = []
         lock._errors = errors or WriteErrors()
         lock._tidied = None
+        lock._tidy_once = once
         return lock
 
     @property
@@ -72,7 +77,8 @@ class StoreLock(FileLock):
             with self._errors.guard:
                 self._errors.last = error
             raise error from exc
-        if self.lock_counter == 1 and (self._tidied is None or time.monotonic() - self._tidied > TIDY_EVERY):
+        due = self._tidied is None or (not self._tidy_once and time.monotonic() - self._tidied > TIDY_EVERY)
+        if self.lock_counter == 1 and due:
             self.removed_temps += remove_stale_temps(self.temp_folders)
             self._tidied = time.monotonic()
         return proxy

@@ -204,14 +204,17 @@ class AtomicJSONStorage(Storage):
         self._cache = (key, data)
         return data
 
-    def write(self, data: dict[str, Any], encoded: bytes | None = None) -> None:
+    def write(self, data: dict[str, Any], encoded: bytes | None = None, mtime_ns: int | None = None,
+              sync_dir: bool = True) -> None:
         """Replace the file; refuses (StoreFileError) when the file on disk is damaged.
-        ``encoded``: ``data`` as :func:`encode_document` gives it, when the caller has it already."""
+        ``encoded``: ``data`` as :func:`encode_document` gives it, when the caller has it already;
+        ``mtime_ns``, ``sync_dir``: see :func:`atomic_write_bytes`."""
         key = self._stat_key()
         if key is not None and (self._cache is None or self._cache[0] != key):
             self.read()  # raises for a damaged file rather than overwrite it
         self._cache = None
-        atomic_write_bytes(self.path, encode_document(data, self.compress) if encoded is None else encoded)
+        atomic_write_bytes(self.path, encode_document(data, self.compress) if encoded is None else encoded,
+                           mtime_ns=mtime_ns, sync_dir=sync_dir)
         key = self._stat_key()
         if key is not None:
             self._cache = (key, data)

@@ -39,7 +39,7 @@ from tinydb import TinyDB
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.sanitize import clean_text
-from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity
+from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, fsync_dir
 from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db, record_in
 
 TAG_MAX_LENGTH = 40
@@ -463,6 +463,9 @@ class UserState:
         #: their stories show no marks, or the settings their defaults (a write still reads the
         #: file again, and refuses).
         self.damaged: dict[str, StoreFileError] = {}
+        #: ``.counts.json`` as :meth:`check` found it when a state file was written after it and
+        #: not announced in it (its counts do not hold that file's marks: counted again).
+        self._stale_counts: FileIdentity | None = None
         self._dbs: dict[str, TinyDB] = {}
 
     def _db(self, name: str) -> TinyDB:
@@ -503,46 +506,45 @@ class UserState:
         refused; damaged settings read as the defaults and a change of one is refused).
 
         Every writer replaces ``.counts.json`` before it writes a state file, announcing the
-        file's new hash: a file no newer than ``.counts.json``, or announced and holding what was
-        announced, is as broadsheet wrote it, whole. So opening a store with a million marks
-        parses none of them, but one damaged since (a newer time, another content) is found, and
-        one found damaged before (named in ``.counts.json``: see :meth:`counts`) is again.
-        Without ``.counts.json`` (a store from before), every file is parsed. When many files
-        were newer (a copy: ``cp -r`` gives each file the time it was copied, and a start at a
-        million marks parsed them all, 0.2 s, on every start), the counts are written again
-        after them if no writer changed a mark meanwhile, so the next start parses none.
+        file's new hash, and gives the files it writes the counts' own modification time (see
+        :meth:`_write`). So a file no newer than ``.counts.json``, or announced and holding what
+        was announced, is as broadsheet wrote it, whole, and counted: opening a store with a
+        million marks parses none of them. One newer and not announced was changed since the
+        counts were written: its writer's counts were lost in a crash (they are not fsynced), or
+        it was changed by hand or copied (``cp -r`` gives each file the time it was copied). It
+        is parsed (a damaged one is found), and the counts are counted again from every mark
+        when next asked for (:meth:`counts`), which writes them after it: once. One found damaged
+        before (named in ``.counts.json``: see :meth:`counts`) is parsed again. Without
+        ``.counts.json`` (a store from before), every file is parsed.
         """
         counts = self.folder / COUNTS
-        saved = _saved_counts(counts)
-        before = folder_identity(self.folder)  # None: changed too recently to tell a change during the check
-        settled, excluded = self._read_counts()
-        pending = saved.get("pending") if settled is not None else None
-        known = excluded.keys() | _found_damaged(saved)  # damaged when last seen: parsed, so named again
-        try:
-            written = counts.stat().st_mtime_ns
-        except FileNotFoundError:
-            pending = None
-        parsed = 0
-        folder = os.fspath(self.folder)  # 4,096 stats by name: through pathlib they took 2-3 times as long
-        for name in self._present():
-            if isinstance(pending, dict) and name not in known:
-                path = f"{folder}/{name}.json"
-                try:
-                    if os.stat(path).st_mtime_ns < written:
+        for _ in range(3):  # again when a writer replaced the counts meanwhile (its files are newer)
+            seen = file_identity(counts)
+            saved = _saved_counts(counts)
+            settled, excluded = self._read_counts()
+            pending = saved.get("pending") if settled is not None and seen is not None else None
+            known = excluded.keys() | _found_damaged(saved)  # damaged when last seen: parsed, so named again
+            written = seen[1] if seen is not None else 0
+            stale = False
+            folder = os.fspath(self.folder)  # 4,096 stats by name: through pathlib they took 2-3 times as long
+            for name in self._present():
+                if isinstance(pending, dict) and name not in known:
+                    path = f"{folder}/{name}.json"
+                    try:
+                        if os.stat(path).st_mtime_ns <= written:
+                            continue
+                    except FileNotFoundError:
                         continue
-                except FileNotFoundError:
-                    continue
-                entry = pending.get(name)
-                if isinstance(entry, dict) and entry.get("hash") == _digest(Path(path)):
-                    continue
-            self.readable(name)  # parsed to check it, not kept (a million marks would stay in memory)
-            parsed += 1
+                    entry = pending.get(name)
+                    if isinstance(entry, dict) and entry.get("hash") == _digest(Path(path)):
+                        continue
+                    stale = True
+                self.readable(name)  # parsed to check it, not kept (a million marks would stay in memory)
+            if file_identity(counts) == seen:
+                break
+        self._stale_counts = seen if stale else None
         if (self.folder / "settings.json").exists():
             self.readable("settings")  # damaged: the defaults are read, and no setting is saved over it
-        if parsed > PENDING_KEPT and settled is not None and before is not None and not self.damaged:
-            with contextlib.suppress(Timeout, OSError), self.lock.acquire(timeout=0):
-                if folder_identity(self.folder) == before and self._settled() == settled:
-                    self._write_counts(settled, {})
 
     def move_to_shards(self) -> None:
         """Spread the files of an older layout over the 4,096 (the caller holds the lock).
@@ -656,6 +658,8 @@ class UserState:
         excluded: dict[str, str | None] = {}
         for _ in range(3):
             seen = file_identity(path)
+            if seen is not None and seen == self._stale_counts:
+                return None, {}
             saved = _saved_counts(path)
             total = Marks.from_doc(saved.get("total"))
             pending, excluded = saved.get("pending"), saved.get("excluded", {})
@@ -728,13 +732,21 @@ class UserState:
         return file_identity(self.folder / COUNTS)
 
     def _write_counts(self, total: Marks, pending: dict[str, Any],
-                      excluded: dict[str, str | None] | None = None) -> None:
+                      excluded: dict[str, str | None] | None = None) -> int:
         """Replace ``.counts.json`` (the caller holds the lock); the one of older versions, in the
         store folder, goes. ``excluded``: the damaged state files ``total`` leaves out (None: those
-        the file names now)."""
+        the file names now). Returns its modification time, later than the last one's (see
+        :meth:`_write`).
+
+        Not fsynced: a writer fsyncs the state files it writes after it (with the folder: on ext4
+        that makes this file durable too). Where a crash still loses it, the counts of before are
+        found older than a file written after them (:meth:`check`), or a damaged file (cut
+        short) read as no counts: either way the marks are counted again.
+        """
+        path = self.folder / COUNTS
         found: dict[str, Any] = {}
         if excluded is None:
-            saved = _saved_counts(self.folder / COUNTS)
+            saved = _saved_counts(path)
             kept = saved.get("excluded")
             excluded = kept if isinstance(kept, dict) else {}
             found = _found_damaged(saved)
@@ -742,9 +754,12 @@ class UserState:
                      if name not in found)
         document = {"version": COUNTS_VERSION, "total": total.to_doc(), "pending": pending, "excluded": excluded,
                     "damaged": {name: digest for name, digest in sorted(found.items()) if name not in excluded}}
-        atomic_write_bytes(self.folder / COUNTS, orjson.dumps(document))
+        last = file_identity(path)
+        stamp = max(time.time_ns(), last[1] + 1 if last is not None else 0)
+        atomic_write_bytes(path, orjson.dumps(document), durable=False, mtime_ns=stamp)
         with contextlib.suppress(OSError):
             (self.folder.parent / OLD_COUNTS).unlink(missing_ok=True)
+        return stamp
 
     def forget_counts(self) -> None:
         """Have the counts counted again from every mark (after state files were changed other
@@ -872,14 +887,17 @@ class UserState:
                 pending[shard] = {"hash": hashlib.blake2b(encoded, digest_size=16).hexdigest(),
                                   "delta": change.to_doc()}
             total = None
+            stamp = None  # the files' modification time: the counts' (see check)
             if kept is not None:
                 total = kept
                 total.add(delta)
-                self._write_counts(total, pending)
+                stamp = self._write_counts(total, pending)
             for shard, storage, data, encoded in writes:
-                storage.write(data, encoded)
+                storage.write(data, encoded, mtime_ns=stamp, sync_dir=len(writes) == 1)
                 if (db := self._dbs.get(shard)) is not None:
                     db.table("stories").clear_cache()
+            if len(writes) > 1:
+                fsync_dir(self.folder)  # one for every file renamed into it
             if total is not None and len(pending) > PENDING_KEPT:
                 self._write_counts(total, {})  # a later start checks no file: every one was written
             # Counts holding a damaged file's marks are not this process's (it counts them again).
