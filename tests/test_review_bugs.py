@@ -23,6 +23,7 @@ from broadsheet.tui import app as app_module
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.help import HelpScreen
 from broadsheet.tui.screens.main import MainScreen
+from broadsheet.tui.widgets.footer import key_width
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.pilot import settle, type_text
 
@@ -199,15 +200,23 @@ async def test_a_large_store_waits_for_its_index_rather_than_have_the_word_filte
         assert screen.reader.result_ids and not error.display
 
 
-async def test_the_footers_palette_key_covers_the_last_column_when_the_keys_overflow(filled_store: Store) -> None:
-    """The compact footer's margin after each key left the last column, right of the docked
-    palette key, to the keys scrolled beneath: "^p paletted" with the sidebar focused."""
+async def test_the_footer_shows_whole_keys_and_keeps_help_when_they_do_not_all_fit(filled_store: Store) -> None:
+    """Textual's footer clipped its row of keys under the docked palette key, cutting the last
+    one mid-word ("m Rea▏^p palette" while reading at 100-120 columns). The keys that do not
+    fit are left out, from the last, and the help key (which lists them all) stays."""
     app = BroadsheetApp(filled_store)
-    async with app.run_test(size=(100, 30)) as pilot:
+    async with app.run_test(size=(80, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        keys = list(app.screen.query(FooterKey))
-        palette = next(key for key in keys if key.has_class("-command-palette"))
-        assert max(key.region.right for key in keys) > 100  # the keys overflow the footer
-        assert palette.region.right == 100
+        for keys, width in (("enter", 80), ("", 100), ("", 120), ("escape f", 100), ("", 160)):
+            for key in keys.split():
+                await pilot.press(key)
+            await pilot.resize_terminal(width, 30)
+            await settle(pilot)
+            shown = [key for key in app.screen.query(FooterKey) if key.display]
+            palette = next(key for key in shown if key.has_class("-command-palette"))
+            assert palette.region.right == width
+            assert all(key.region.right <= palette.region.x for key in shown if key is not palette)
+            assert all(key.region.width == key_width(key, True) - 1 for key in shown if key is not palette)
+            assert "Keys" in footer_descriptions(app)
+            actions = {binding.action for _, binding, _, _ in app.screen.active_bindings.values() if binding.show}
+            assert (len(shown) - 1 == len(actions)) is (width == 160)  # room for every key (and the palette) only there

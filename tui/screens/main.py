@@ -30,7 +30,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Label
+from textual.widgets import Input, Label
 from textual.worker import Worker, get_current_worker
 
 from broadsheet.store.collector import hold_loaded, release_loaded
@@ -64,6 +64,7 @@ from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_edit
 from broadsheet.tui.screens.feeds import FeedsMixin
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
+from broadsheet.tui.widgets.footer import KeysFooter
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.search_bar import SearchBar
 from broadsheet.tui.widgets.sidebar import Sidebar
@@ -277,7 +278,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         work_status = Label("", id="work-status")  # a long change of marks, an export: its progress
         work_status.display = False
         yield work_status
-        yield Footer(compact=True)
+        yield KeysFooter(compact=True)
 
     def on_unmount(self) -> None:
         self._write_session()  # a save still waiting on its timer, however the reader ends
