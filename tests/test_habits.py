@@ -99,6 +99,17 @@ async def test_n_goes_to_the_next_unread_story_and_opens_it_when_reading(filled_
         await pilot.press("N")
         await settle(pilot)
         assert headlines.cursor == 2
+        await pilot.press("N")
+        await settle(pilot)
+        assert headlines.cursor == 0 and not [n for n in app._notifications if n.message.startswith("Past")]
+        await pilot.press("N")  # from the first unread story, round to the last: said, not silent
+        await settle(pilot)
+        assert headlines.cursor == len(stories) - 1
+        assert [n.message for n in app._notifications][-1] == "Past the top of the list: the last unread story"
+        await pilot.press("n")
+        await settle(pilot)
+        assert headlines.cursor == 0
+        assert [n.message for n in app._notifications][-1] == "Past the end of the list: the first unread story"
 
 
 async def test_space_at_the_end_of_a_story_goes_on_to_the_next_unread(filled_store: Store) -> None:
