@@ -146,7 +146,7 @@ def test_a_line_starting_with_a_letter_is_never_only_symbols(head: str, text: st
 
 CUT_PIECES = [
     " ", "  ", "\n", "\t", "|", "/", "•", "@", "(", "-", "–", "—", " - ", "2", "٣", "Published", "Last updated",
-    "Created", "March", "Sept.", "Dec 3", "aBC", "AB", "Ann", "Lee", "x", "\u2003",
+    "Created", "March", "Sept.", "Dec 3", "Monday", "Sunday, ", "day", "aBC", "AB", "Ann", "Lee", "x", "\u2003",
 ]
 
 

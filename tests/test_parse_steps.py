@@ -140,6 +140,10 @@ def test_menu_lines_and_ads_are_not_body() -> None:
         ("By Ann Lee and Bo Chen, CNN", ["Ann Lee", "Bo Chen"], None),
         ("By ANN LEE, BO CHEN and CY DEE", ["ANN LEE", "BO CHEN", "CY DEE"], None),
         ("Written by Ann Lee Ann Lee", ["Ann Lee"], None),
+        ("by Ann Lee Monday, November 18, 2019", ["Ann Lee"], "2019-11-18"),  # the weekday starts the date
+        ("By Ann Lee Thursday 18/11/2019", ["Ann Lee"], "2019-11-18"),
+        ("By Sunday Okafor, March 2, 2021", ["Sunday Okafor"], "2021-03-02"),  # a name, not a date's weekday
+        ("By Bo Sun 18 May 2020", ["Bo Sun"], "2020-05-18"),
     ],
 )
 def test_parse_byline(text: str, authors: list[str], date: str | None) -> None:

@@ -22,7 +22,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 6 (text dumps, saved pages): the wire service opening a CJK story is its agency; "图：" before
 #    a caption and source words ("资料") credit no photographer (store/parse/cjk.py); a live
 #    blog's update times lead their updates (store/html/stamps.py, saved pages)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 6, SAVED_PAGE: 6, ENTRIES: 5}
+# 7 (text dumps, saved pages): a byline's date may start with its weekday, which is no part of
+#    the name before it ("by Ann Lee Monday, November 18, 2019": store/parse/byline.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 7, SAVED_PAGE: 7, ENTRIES: 5}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 

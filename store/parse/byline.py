@@ -20,12 +20,16 @@ _BY = re.compile(
 )
 _BY_INSIDE = re.compile(r"\b(?:written|reported|story)\s+by\b[\s:]*", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:authors?|reporters?|writers?|words|text)\s*:\s*", re.IGNORECASE)
+# A date, with the day of the week it may start with ("By Ann Lee Monday, November 18, 2019":
+# the weekday is no part of her name). Only whole weekday names: "Sun" is a surname.
+_WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+"
+_DATED = rf"(?:{_WEEKDAY})?{MONTH}\s*\d|{_WEEKDAY}(?=\d)"
 # Where the name part of a byline ends: separators, digits, date or "Published" glued on.
 _CUT = re.compile(
     r"\s*[|/•·@(]|\s+[-–—]\s+|\s*[-–—]\s*$|\d|(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created"
     r"|(?:View|See|Read) (?:[Aa]ll|[Mm]ore)(?: [Aa]rticles| [Pp]osts| [Ss]tories)?|More (?:[Aa]rticles|[Ss]tories) by)"
     r"|(?<=[a-z])(?=[A-Z]{2})"
-    r"|" + MONTH + r"\s*\d"
+    r"|" + _DATED
 )
 # _CUT's alternatives one by one, each a search ``re`` runs fast (a character set or a word
 # to look for first); the whole alternation tries every alternative at every position.
@@ -37,7 +41,7 @@ _CUT_STAMP = re.compile(
     r"|(?:View|See|Read) (?:[Aa]ll|[Mm]ore)(?: [Aa]rticles| [Pp]osts| [Ss]tories)?|More (?:[Aa]rticles|[Ss]tories) by)"
 )
 _CUT_CAPITALS = re.compile(r"[A-Z](?<=[a-z][A-Z])(?=[A-Z])")  # where (?<=[a-z])(?=[A-Z]{2}) matches
-_CUT_MONTH = re.compile(MONTH + r"\s*\d")
+_CUT_MONTH = re.compile(_DATED)
 
 
 def _space_before(text: str, i: int) -> int:
