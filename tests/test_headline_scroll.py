@@ -272,3 +272,25 @@ def test_tags_leave_the_headline_at_least_half_its_room_and_say_when_cut() -> No
         assert cell_len(tags) <= max(room // 4, room // 2)
         assert not tags or (tags.startswith(" [") and tags.endswith("…]"))
     assert row_tags(["rail"], 30) == " [rail]" and row_tags([], 100) == ""
+
+
+async def test_a_restored_session_shows_its_story_mid_list_not_at_the_bottom_edge(store: Store) -> None:
+    """The cursor the last session left 60 rows down came back on the list's last visible row,
+    which read as the end of the list; it comes back with rows above and below it."""
+    app = BroadsheetApp(many(store, 150))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for _ in range(60):
+            await pilot.press("j")
+        await settle(pilot)
+        chosen = app.screen.query_one(HeadlineList).current.id
+    again = BroadsheetApp(Store(store.folder))
+    async with again.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        headlines = again.screen.query_one(HeadlineList)
+        top, height = headlines.scroll_offset.y, headlines.scrollable_content_region.height
+        assert headlines.current.id == chosen and headlines.cursor == 60
+        assert top + height // 3 <= headlines.cursor < top + height - height // 3
+        await pilot.press("j")  # a move keeps the view where it is
+        await settle(pilot)
+        assert headlines.scroll_offset.y == top

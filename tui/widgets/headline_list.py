@@ -163,6 +163,7 @@ class HeadlineList(ThumbView, can_focus=True):
         self._styles: RowStyles | None = None
         self._heading = 1  # the way the cursor last went: 1 down, -1 up
         self._ahead = False  # a read-ahead waits for the frame being drawn
+        self._centre = False  # set_stories is placing the cursor: out of view, its row goes mid-list
         self._frame: tuple[int, tuple[int, int]] | None = None  # (rows' width, thumb) while a frame is drawn
 
     # -- data -------------------------------------------------------------------------------
@@ -204,7 +205,9 @@ class HeadlineList(ThumbView, can_focus=True):
         self._pattern = term_matcher(terms)
         self._drawn.clear()
         self.virtual_size = Size(self.size.width, len(stories))
+        self._centre = True  # a story kept out of view (a restored session, Esc from a search) shows mid-list
         self.cursor = (index_of(stories, keep) or 0) if keep else 0
+        self._scroll_cursor_into_view()  # (the cursor may not have moved)
         self.refresh()
 
     def marks_changed(self, states: Mapping[str, StoryState]) -> None:
@@ -238,10 +241,18 @@ class HeadlineList(ThumbView, can_focus=True):
     def _scroll_cursor_into_view(self) -> None:
         # Forced: right after rows are set (Esc back from a search of a few rows to every story) the
         # layout still says the old rows fit, and an unforced scroll would be refused.
+        # A row brought into view by a move goes to the edge it came in at; one the list was set
+        # with, to the middle, with the rows around it (at the edge it looked like the list's last).
+        # (Before the first layout there is no height: the reader's first rows wait for it.)
         top, height = self.scroll_offset.y, self.scrollable_content_region.height
-        if self.cursor < top:
+        if not height:
+            return
+        centre, self._centre = self._centre, False
+        if centre and not top <= self.cursor < top + height:
+            self.scroll_to(y=max(0, self.cursor - height // 2), animate=False, force=True)
+        elif self.cursor < top:
             self.scroll_to(y=self.cursor, animate=False, force=True)
-        elif height and self.cursor >= top + height:
+        elif self.cursor >= top + height:
             self.scroll_to(y=self.cursor - height + 1, animate=False, force=True)
 
     def _read_ahead_soon(self, heading: int) -> None:
