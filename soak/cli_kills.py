@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import Marks
 from soak.crash import Counts, observe, temp_files, unparsable_files
 from soak.stories import Source
 
@@ -109,6 +110,13 @@ def cli_tag_kills(folder: Path, pool: list[Source], runs: int, seed: int) -> Cou
         if lost:
             counts.losses.append(f"cli tag run {run}: acknowledged tags missing: {lost[:3]}")
         counts.changes_checked += len(acked)
+        present = store.presence(list(states))
+        recounted = Marks()
+        for story_id, state in states.items():
+            recounted.count(state, present(story_id))
+        if store.user.counts(present) != recounted:  # the sidebar's counts, which every writer keeps
+            counts.losses.append(f"cli tag run {run}: the marks' counts are not those of the marks")
+        counts.changes_checked += 1
     return counts
 
 
