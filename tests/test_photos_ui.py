@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from rich.console import Console
 from textual.widgets import Static
+from textual.widgets._footer import FooterKey
 
 from broadsheet.config import Config, load_config
 from broadsheet.store.model import Image
@@ -19,6 +20,7 @@ from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.screens.photo import PhotoScreen
 from broadsheet.tui.widgets import photo as photo_module
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
+from broadsheet.tui.widgets.footer import key_width
 from broadsheet.tui.widgets.photo import PhotoCache, PhotoKey, PhotoView
 from tests.factories import make_article
 from tests.photos import photo_article
@@ -237,3 +239,20 @@ async def test_with_images_off_every_figure_with_a_photo_is_counted(tmp_path: Pa
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert "4 photos; images are off" in shown_lines(panel(app))[0]
+
+
+async def test_the_full_screen_photo_footer_shows_whole_keys_at_a_narrow_width(tmp_path: Path) -> None:
+    """The photo's footer was Textual's own, which cut its last key mid-word at narrow widths;
+    it leaves out the keys it has no room for, as the main screen's does."""
+    app = BroadsheetApp(photo_store(tmp_path / "s"), graphics="halfblocks")
+    async with app.run_test(size=(50, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "v")
+        await settle(pilot)
+        assert isinstance(app.screen, PhotoScreen)
+        shown = [key for key in app.screen.query(FooterKey) if key.display]
+        palette = next(key for key in shown if key.has_class("-command-palette"))
+        assert palette.region.right == 50
+        assert all(key.region.right <= palette.region.x for key in shown if key is not palette)
+        assert all(key.region.width == key_width(key, False) for key in shown if key is not palette)
+        assert [key.description for key in shown if key is not palette] == ["Next photo", "Previous photo"]

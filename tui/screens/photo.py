@@ -8,10 +8,11 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from broadsheet.store.model import Image
 from broadsheet.tui.graphics_probe import Protocol
+from broadsheet.tui.widgets.footer import KeysFooter
 from broadsheet.tui.widgets.photo import PhotoView
 
 
@@ -52,7 +53,7 @@ class PhotoScreen(Screen[int]):
     def compose(self) -> ComposeResult:
         yield PhotoView(self._folder, self._protocol, id="photo-view")
         yield Static(id="photo-caption")
-        yield Footer()
+        yield KeysFooter()
 
     def on_mount(self) -> None:
         self._show()
