@@ -11,7 +11,7 @@ import pytest
 from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.reader.state import ReaderState
 from broadsheet.store.search.query import QueryError, SearchResult
-from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 from tests.factories import make_article
 
@@ -269,3 +269,26 @@ def test_a_feeds_count_takes_every_spelling_its_feed_search_finds(store: Store) 
     assert counts.of("Café Notes") == counts.of("cafe notes") == (2, 2)
     assert counts.of("Cafe Notes (b.example)") == (1, 1)  # another feed's title
     assert counts.of("") == counts.of("Harbour Gazette") == (0, 0)
+
+
+class _Untouchable(list[StoryMeta]):
+    """Rows whose items must not be read."""
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def, override]
+        raise AssertionError("a row was read")
+
+
+def test_next_unread_answers_at_once_when_every_story_is_read(reader: ReaderState) -> None:
+    """With every story read, n said so only after reading every row's state: seconds at a
+    million. The counts say it without a row read; one story unread again is found."""
+    ids = [meta.id for meta in reader.stories]
+    for sid in ids[:-1]:
+        reader.mark_read(sid)
+    rows = list(reader.stories)
+    assert reader.next_unread(rows, 0, 1) == len(ids) - 1
+    assert reader.next_unread(rows, len(ids) - 1, 1) is None  # the only unread is the one the cursor is on
+    reader.mark_read(ids[-1])
+    untouchable = _Untouchable(rows)
+    assert reader.next_unread(untouchable, 0, 1) is None and reader.next_unread(untouchable, 2, -1) is None
+    reader.toggle_read(ids[2])
+    assert reader.next_unread(rows, 0, 1) == 2 and reader.next_unread(rows, 0, -1) == 2

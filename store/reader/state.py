@@ -257,7 +257,11 @@ class ReaderState:
         return sum(1 for meta in self.stories if meta.parser in stale and fields.rereadable(meta.file))
 
     def next_unread(self, rows: Sequence[StoryMeta], at: int, step: int) -> int | None:
-        """The row after (``step`` 1) or before (-1) row ``at`` whose story is unread, going round."""
+        """The row after (``step`` 1) or before (-1) row ``at`` whose story is unread, going round.
+        None at once when the counts say every stored story is read (at a million, reading each
+        row's state took seconds)."""
+        if self._counts.read >= len(self.stories):
+            return None
         count = len(rows)
         for n in range(1, count):
             i = (at + step * n) % count
