@@ -12,6 +12,7 @@ from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.reader.state import ReaderState
 from broadsheet.store.search.query import QueryError, SearchResult
 from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.listing import Catalogue
 from broadsheet.store.storage.userstate import StoryState
 from tests.factories import make_article
 
@@ -284,11 +285,13 @@ def test_next_unread_answers_at_once_when_every_story_is_read(reader: ReaderStat
     ids = [meta.id for meta in reader.stories]
     for sid in ids[:-1]:
         reader.mark_read(sid)
-    rows = list(reader.stories)
-    assert reader.next_unread(rows, 0, 1) == len(ids) - 1
-    assert reader.next_unread(rows, len(ids) - 1, 1) is None  # the only unread is the one the cursor is on
+    assert isinstance(reader.stories, Catalogue)  # its ids come from its keys
+    for rows in (reader.stories, list(reader.stories)):
+        assert reader.next_unread(rows, 0, 1) == len(ids) - 1 == reader.next_unread(rows, 1, -1)
+        assert reader.next_unread(rows, len(ids) - 1, 1) is None  # the only unread is the one the cursor is on
     reader.mark_read(ids[-1])
-    untouchable = _Untouchable(rows)
+    untouchable = _Untouchable(reader.stories)
     assert reader.next_unread(untouchable, 0, 1) is None and reader.next_unread(untouchable, 2, -1) is None
     reader.toggle_read(ids[2])
-    assert reader.next_unread(rows, 0, 1) == 2 and reader.next_unread(rows, 0, -1) == 2
+    for rows in (reader.stories, list(reader.stories)):
+        assert reader.next_unread(rows, 0, 1) == 2 and reader.next_unread(rows, 0, -1) == 2

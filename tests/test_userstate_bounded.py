@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import time
 
+import orjson
 import pytest
 
 from broadsheet.store.storage import userstate
@@ -113,3 +114,25 @@ def test_a_damaged_file_reads_as_no_marks_and_is_named(store: Store) -> None:
     assert dict(lazy.items()) == {sid: s for sid, s in states.items() if not sid.startswith("001")}
     assert list(lazy.damaged) == ["001"] and "001.json" in str(lazy.damaged["001"])
     assert lazy.with_changes({}).damaged.keys() == {"001"}  # one load of the marks: one finding
+
+
+def test_a_pass_over_many_stories_finds_each_read_mark_as_the_mapping_does(store: Store) -> None:
+    """n / N test many stories for a read mark at once: through each file's read keys, with
+    the changes since the load over them, an unusual id and an older layout's file as ever."""
+    states = {_sid(shard, n): StoryState(bookmarked=n % 3 == 0, read=n % 2 == 0, tags=("t",) if n % 5 == 0 else ())
+              for shard in range(6) for n in range(12)}
+    states["Odd-id"] = StoryState(read=True)  # not 16 hex digits: found by a search of its file
+    states[_sid(7, 1).upper()] = StoryState(read=True)
+    store.user.change_each(states, lambda sid, _old: states[sid])
+    lazy = LazyStates(Store(store.folder).user)
+    changed = lazy.with_changes({_sid(0, 0): StoryState(), _sid(0, 1): StoryState(read=True)})
+    asked = [*states, _sid(9, 9), "nothing-here"]
+    for mapping in (lazy, changed):
+        is_read = mapping.read_test()
+        assert [is_read(sid) for sid in asked] == [mapping.get(sid, StoryState()).read for sid in asked]
+    assert not changed.read_test()(_sid(0, 0)) and changed.read_test()(_sid(0, 1))
+    assert sum(map(lazy.read_test(), asked)) == sum(state.read for state in states.values()) == 38
+    (store.folder / "state" / "0.json").write_bytes(orjson.dumps({"stories": {_sid(9, 9): {"read": True}}}))
+    older = LazyStates(Store(store.folder).user)
+    assert older.read_test()(_sid(9, 9))  # only in the older file
+    assert [older.read_test()(sid) for sid in asked] == [older.get(sid, StoryState()).read for sid in asked]

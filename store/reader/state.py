@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import overload
+from typing import cast, overload
 
 from broadsheet.store.collector import gc_paused, hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError
@@ -125,6 +125,19 @@ class Results(Sequence[StoryMeta]):
         if self._places is None:
             self._places = {sid: n for n, sid in enumerate(self._ids)}
         return self._places.get(sid)
+
+
+def _row_ids(rows: Sequence[StoryMeta]) -> Callable[[int], str]:
+    """Row -> story id without making the story (10 us a story): a search's results hold
+    their ids; the catalogue's keys are the ids for the usual 16 hex digits (another id's key
+    is a hash, whose row is then found unread and checked again through the story)."""
+    ids = getattr(rows, "ids", None)
+    if ids is not None:
+        return cast(Callable[[int], str], ids.__getitem__)
+    if isinstance(rows, Catalogue):
+        keys = rows.keys()
+        return lambda i: f"{keys[i]:016x}"
+    return lambda i: rows[i].id
 
 
 class ReaderState:
@@ -263,9 +276,12 @@ class ReaderState:
         if self._counts.read >= len(self.stories):
             return None
         count = len(rows)
+        id_at = _row_ids(rows)
+        states = self.states
+        is_read = states.read_test() if isinstance(states, LazyStates) else (lambda sid: self.state_of(sid).read)
         for n in range(1, count):
             i = (at + step * n) % count
-            if not self.state_of(rows[i].id).read:
+            if not is_read(id_at(i)) and not self.state_of(rows[i].id).read:  # (checked again: see _row_ids)
                 return i
         return None
 
