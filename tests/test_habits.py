@@ -110,6 +110,16 @@ async def test_n_goes_to_the_next_unread_story_and_opens_it_when_reading(filled_
         await settle(pilot)
         assert headlines.cursor == 0
         assert [n.message for n in app._notifications][-1] == "Past the end of the list: the first unread story"
+        for story in stories[1:]:
+            filled_store.user.set_read(story.id, True)
+        app.main_screen.reader.load()  # type: ignore[union-attr]
+        await pilot.press("n")  # the cursor's story is the only one unread: said so
+        await settle(pilot)
+        assert headlines.cursor == 0
+        assert [n.message for n in app._notifications][-1] == "No other unread stories here"
+        await pilot.press("m", "n")  # read too: none left
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == "No unread stories here"
 
 
 async def test_space_at_the_end_of_a_story_goes_on_to_the_next_unread(filled_store: Store) -> None:

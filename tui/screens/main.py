@@ -870,7 +870,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         if found is None and any_story and at + 1 < len(rows):
             found = at + 1
         if found is None:
-            self.notify("No unread stories here", timeout=2)
+            other = "" if self.reader.state_of(rows[at].id).read else "other "  # the cursor's story is unread
+            self.notify(f"No {other}unread stories here", timeout=2)
             return
         if (found - at) * step < 0:  # went round the list's end: the cursor jumps across the list
             self.notify("Past the end of the list: the first unread story" if step > 0
