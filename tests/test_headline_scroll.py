@@ -294,3 +294,24 @@ async def test_a_restored_session_shows_its_story_mid_list_not_at_the_bottom_edg
         await pilot.press("j")  # a move keeps the view where it is
         await settle(pilot)
         assert headlines.scroll_offset.y == top
+
+
+async def test_n_brings_an_unread_story_far_off_screen_to_mid_list_and_a_near_one_to_the_edge(store: Store) -> None:
+    """n to a story just below the list comes in at the bottom edge, as j does; to one far
+    down it showed the story on the last row with nothing under it: it goes mid-list."""
+    app = BroadsheetApp(many(store, 150))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        height = headlines.scrollable_content_region.height
+        unread = {1, height, 120}
+        store.user.read_all([meta.id for n, meta in enumerate(headlines.stories) if n not in unread])
+        for n in unread:
+            store.user.set_read(headlines.stories[n].id, False)
+        app.main_screen.reader.load()  # type: ignore[union-attr]
+        tops = []
+        for _ in range(3):
+            await pilot.press("n")
+            await settle(pilot)
+            tops.append((headlines.cursor, headlines.scroll_offset.y))
+        assert tops == [(1, 0), (height, 1), (120, 120 - height // 2)]

@@ -876,7 +876,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         if (found - at) * step < 0:  # went round the list's end: the cursor jumps across the list
             self.notify("Past the end of the list: the first unread story" if step > 0
                         else "Past the top of the list: the last unread story", timeout=2)
-        self.headlines.cursor = found
+        self.headlines.jump_to(found)
         if self.has_class("-reading") or self.article_view.has_focus:
             self.headlines.action_open()
 

@@ -228,6 +228,15 @@ class HeadlineList(ThumbView, can_focus=True):
 
     # -- cursor -----------------------------------------------------------------------------
 
+    def jump_to(self, index: int) -> None:
+        """Put the cursor on row ``index`` as a jump (n / N): a row over half a screen out of
+        view goes mid-list, with the rows around it, as vim places a search's match; a row
+        just past an edge comes in there, as a step's does."""
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        self._centre = not top - height // 2 <= index < top + height + height // 2
+        self.cursor = index
+        self._centre = False  # (the cursor did not move)
+
     def validate_cursor(self, value: int) -> int:
         return max(0, min(value, len(self._stories) - 1)) if self._stories else 0
 
