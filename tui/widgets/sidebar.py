@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
@@ -49,6 +50,7 @@ class EntryLabel:
     name: str
     count: int | None = None
     problem: str = ""
+    short: str = ""  # the name where it would be cut ("All" rather than "All stori…")
 
     def __str__(self) -> str:
         return "\n".join(line.plain for line in self._lines(None))
@@ -58,7 +60,8 @@ class EntryLabel:
         feed's error wrapped over up to ``PROBLEM_LINES`` (on one line the reason was cut off:
         "! failing (1 in a row…")."""
         count = "" if self.count is None else f" {self.count:,}"
-        line = Text(self.name, no_wrap=True, overflow="ellipsis")
+        cut = width is not None and cell_len(self.name) + len(count) > width
+        line = Text(self.short if cut and self.short else self.name, no_wrap=True, overflow="ellipsis")
         if width is not None:
             line.truncate(max(1, width - len(count)), overflow="ellipsis")
         line.append(count, style="dim")
@@ -143,7 +146,8 @@ class Sidebar(OptionList):
         labels = {"all": counts.get("all", 0), "unread": counts.get("unread", 0),
                   "bookmarked": counts.get("bookmarked", 0)}
         options: list[Option | None] = [
-            Option(EntryLabel(e.name, labels[e.kind])) for e in entries if e is not None
+            Option(EntryLabel(e.name, labels[e.kind], short="All" if e.kind == "all" else "")) for e in entries
+            if e is not None
         ]
         if feeds:
             entries.append(None)
