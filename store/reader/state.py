@@ -18,7 +18,7 @@ from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from types import MappingProxyType
-from typing import cast, overload
+from typing import overload
 
 from broadsheet.store.collector import gc_paused, hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError
@@ -28,6 +28,7 @@ from broadsheet.store.search.query import Query, SearchResult, parse_query
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Store, StoryMeta, meanwhile
+from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.listing import Catalogue, CatalogueIds
 from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState, UserState, marked_read
 
@@ -127,17 +128,15 @@ class Results(Sequence[StoryMeta]):
         return self._places.get(sid)
 
 
-def _row_ids(rows: Sequence[StoryMeta]) -> Callable[[int], str]:
-    """Row -> story id without making the story (10 us a story): a search's results hold
-    their ids; the catalogue's keys are the ids for the usual 16 hex digits (another id's key
-    is a hash, whose row is then found unread and checked again through the story)."""
+def _row_keys(rows: Sequence[StoryMeta]) -> Callable[[int], int]:
+    """Row -> story key without making the story (10 us a story): the catalogue holds its
+    rows' keys, a search's results their ids."""
+    if isinstance(rows, Catalogue):
+        return rows.keys().__getitem__
     ids = getattr(rows, "ids", None)
     if ids is not None:
-        return cast(Callable[[int], str], ids.__getitem__)
-    if isinstance(rows, Catalogue):
-        keys = rows.keys()
-        return lambda i: f"{keys[i]:016x}"
-    return lambda i: rows[i].id
+        return lambda i: story_key(ids[i])
+    return lambda i: story_key(rows[i].id)
 
 
 class ReaderState:
@@ -276,12 +275,11 @@ class ReaderState:
         if self._counts.read >= len(self.stories):
             return None
         count = len(rows)
-        id_at = _row_ids(rows)
-        states = self.states
-        is_read = states.read_test() if isinstance(states, LazyStates) else (lambda sid: self.state_of(sid).read)
+        key_at = _row_keys(rows)
+        is_read = self.states.read_test() if isinstance(self.states, LazyStates) else None
         for n in range(1, count):
             i = (at + step * n) % count
-            if not is_read(id_at(i)) and not self.state_of(rows[i].id).read:  # (checked again: see _row_ids)
+            if (is_read is None or not is_read(key_at(i))) and not self.state_of(rows[i].id).read:  # (checked again)
                 return i
         return None
 

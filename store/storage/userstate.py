@@ -42,7 +42,7 @@ from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.sanitize import clean_text
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, fsync_dir
-from broadsheet.store.storage.directory import is_plain_id
+from broadsheet.store.storage.directory import is_plain_id, story_key
 from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db, record_in
 
 TAG_MAX_LENGTH = 40
@@ -387,24 +387,25 @@ class LazyStates(Mapping[str, StoryState]):
             raise KeyError(sid)
         return state
 
-    def read_test(self) -> Callable[[str], bool]:
-        """Whether a story is read, for a pass over many stories (n / N going a long way down a
-        list of a million): each state file is parsed once into the sorted keys of its read
-        stories (8 bytes a story, kept for the pass only), not searched for each story."""
-        read_keys: dict[str, array[int]] = {}
-        changes = self._changes
-        older = not _LEGACY_SET.isdisjoint(self._user._present())  # files of an older layout: as ever
+    def read_test(self) -> Callable[[int], bool] | None:
+        """Whether a story is read, by its story key (:func:`story_key`), for a pass over many
+        stories (n / N going a long way down a list of a million): each state file is parsed
+        once into the sorted keys of its read stories (8 bytes a story, kept for the pass only)
+        rather than searched for each story. A story whose id is not 16 hex digits reads as
+        unread (its key is a hash): the caller asks the mapping again. None when files of an
+        older layout are there (the caller asks the mapping)."""
+        if not _LEGACY_SET.isdisjoint(self._user._present()):
+            return None
+        changed = {story_key(sid): state.read for sid, state in self._changes.items()}
+        files: list[array[int] | None] = [None] * len(SHARDS)
 
-        def is_read(sid: str) -> bool:
-            if sid in changes:
-                return changes[sid].read
-            if older or not is_plain_id(sid):  # (an unusual id too)
-                return self.get(sid, EMPTY).read
-            shard = sid[:3].lower()
-            keys = read_keys.get(shard)
+        def is_read(key: int) -> bool:
+            read = changed.get(key)
+            if read is not None:
+                return read
+            keys = files[key >> 52]  # the file of the id's first three hex digits
             if keys is None:
-                keys = read_keys[shard] = self._read_keys(shard)
-            key = int(sid, 16)
+                keys = files[key >> 52] = self._read_keys(SHARDS[key >> 52])
             at = bisect_left(keys, key)
             return at < len(keys) and keys[at] == key
 
