@@ -12,6 +12,7 @@ from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.reader.state import ReaderState
 from broadsheet.store.search.query import QueryError, SearchResult
 from broadsheet.store.storage.db import Store, StoryMeta
+from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.listing import Catalogue
 from broadsheet.store.storage.userstate import StoryState
 from tests.factories import make_article
@@ -295,3 +296,22 @@ def test_next_unread_answers_at_once_when_every_story_is_read(reader: ReaderStat
     reader.toggle_read(ids[2])
     for rows in (reader.stories, list(reader.stories)):
         assert reader.next_unread(rows, 0, 1) == 2 and reader.next_unread(rows, 0, -1) == 2
+
+
+def test_next_unread_finds_the_same_story_in_every_order_as_a_look_at_each_row(reader: ReaderState) -> None:
+    """n goes by the rows' story keys, which the catalogue gives in any order without making
+    the stories; in each order it stops where a look at each row's marks would."""
+    ids = [meta.id for meta in reader.stories]
+    for sid in ids[1::2]:
+        reader.mark_read(sid)
+    for order in ("newest", "oldest", "source"):
+        while reader.order != order:
+            reader.cycle_order()
+        rows = reader.shown()
+        keys = rows.keys() if isinstance(rows, Catalogue) else [rows.key(i) for i in range(len(rows))]  # type: ignore[attr-defined]
+        assert list(keys) == [story_key(meta.id) for meta in rows]
+        for at in range(len(rows)):
+            for step in (1, -1):
+                expected = next(((at + step * n) % len(rows) for n in range(1, len(rows))
+                                 if not reader.state_of(rows[(at + step * n) % len(rows)].id).read), None)
+                assert reader.next_unread(rows, at, step) == expected, (order, at, step)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from broadsheet.store.storage.db import StoryMeta
+from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.listing import Rows, source_key
 
 ORDERS = ("newest", "oldest", "source")
@@ -38,6 +39,12 @@ class Reversed(Rows[StoryMeta]):
 
     def _item(self, index: int) -> StoryMeta:
         return self._items[len(self._items) - 1 - index]
+
+    def key(self, index: int) -> int:
+        """The story key of row ``index``, without making the story when the list underneath can."""
+        at = len(self._items) - 1 - index
+        key = getattr(self._items, "key", None)
+        return int(key(at)) if key is not None else story_key(self._items[at].id)
 
     def story_ids(self) -> Iterator[str]:
         """Every story's id backwards, without making the stories when the list underneath can."""

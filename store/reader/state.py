@@ -130,9 +130,12 @@ class Results(Sequence[StoryMeta]):
 
 def _row_keys(rows: Sequence[StoryMeta]) -> Callable[[int], int]:
     """Row -> story key without making the story (10 us a story): the catalogue holds its
-    rows' keys, a search's results their ids."""
+    rows' keys, in any order; a search's results hold their ids."""
     if isinstance(rows, Catalogue):
         return rows.keys().__getitem__
+    key: Callable[[int], int] | None = getattr(rows, "key", None)  # the catalogue in another order
+    if key is not None:
+        return key
     ids = getattr(rows, "ids", None)
     if ids is not None:
         return lambda i: story_key(ids[i])

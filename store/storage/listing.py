@@ -985,6 +985,10 @@ class Ordered(Rows[Meta]):
     def _item(self, index: int) -> Meta:
         return self._catalogue[self._order[index]]
 
+    def key(self, index: int) -> int:
+        """The story key of row ``index``, read without its text (see :meth:`Catalogue.key`)."""
+        return self._catalogue.key(self._order[index])
+
     def story_ids(self) -> Iterator[str]:
         """Every story's id in this order, without making the stories."""
         ids = list(self._catalogue.story_ids())
