@@ -3,8 +3,10 @@ and a held key that the reader falls behind on never taken for a key on its own.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.cells import cell_len
@@ -14,6 +16,7 @@ from textual.geometry import Region
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import LazyStates
 from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens import main as main_screen
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList, row_tags, row_tail
 from tests.factories import make_article
@@ -315,3 +318,42 @@ async def test_n_brings_an_unread_story_far_off_screen_to_mid_list_and_a_near_on
             await settle(pilot)
             tops.append((headlines.cursor, headlines.scroll_offset.y))
         assert tops == [(1, 0), (height, 1), (120, 120 - height // 2)]
+
+
+async def test_n_looks_for_a_far_unread_story_in_a_worker_and_says_so(store: Store,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """At a million stories, all read but one at the far end, n took seconds on the UI thread.
+    Past its first moments it goes on in a worker: the reader keeps drawing and says it is
+    looking; a move meanwhile wins over its answer; left alone, it gets there."""
+    monkeypatch.setattr(main_screen, "UNREAD_HERE", 0.0)  # hand over at the first check (32 rows)
+    monkeypatch.setattr(main_screen, "UNREAD_NOTICE", 0.01)
+    app = BroadsheetApp(many(store, 150))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        reader = app.main_screen.reader  # type: ignore[union-attr]
+        store.user.read_all([meta.id for n, meta in enumerate(headlines.stories) if n != 120])
+        store.user.set_read(headlines.stories[120].id, False)
+        reader.load()
+        go_on = threading.Event()
+        looked = reader.next_unread
+
+        def held(*args: Any, **kwargs: Any) -> Any:
+            if kwargs.get("start", 1) > 1:  # the worker's part
+                go_on.wait(5)
+            return looked(*args, **kwargs)
+
+        monkeypatch.setattr(reader, "next_unread", held)
+        await pilot.press("n")
+        await pilot.pause(0.05)  # (not settle: it waits for the worker, held here)
+        assert headlines.cursor == 0
+        assert [n.message for n in app._notifications][-1] == "Looking further down the list for an unread story…"
+        await pilot.press("j")  # the user moves on meanwhile
+        go_on.set()
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert headlines.cursor == 1
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert headlines.cursor == 120

@@ -41,6 +41,7 @@ from broadsheet.store.reader.state import (
     MarksChange,
     ReaderState,
     SearchInput,
+    Unfinished,
     change_in_steps,
     step_for,
 )
@@ -78,6 +79,8 @@ BUSY_WAIT = 2.0  # seconds a change waits for another writer before the reader s
 #: The most listed stories D deletes at once: the undo keeps each one deleted (record, body and
 #: marks) in memory, 178 MB for 10,000 of bench-large's stories (tracemalloc).
 DELETE_MAX = 10_000
+UNREAD_HERE = 0.02  # seconds n / N look for an unread story on the UI thread before a worker goes on
+UNREAD_NOTICE = 0.3  # seconds a worker looks before the reader says so
 
 
 def _changed_note(done: str, count: int, left: Mapping[str, StoreFileError], verb: str) -> tuple[str, SeverityLevel]:
@@ -239,6 +242,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
         self._moved = 0.0  # when the list cursor last moved (time.monotonic)
         self._story_timer: Timer | None = None  # the story to show once a held key is let go
+        self._unread_notice: Timer | None = None  # says n / N's worker is looking, if it takes a while
         self._more_asked = False  # the next results of the search listed are on their way
         #: The story an undo brought back and when: a search listed before the index took it in
         #: lacks it, so the search the index's catch-up runs again keeps it under the cursor.
@@ -861,12 +865,37 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def action_unread(self, step: int, any_story: bool = False) -> None:
         """n / N: the next or previous unread story (opened when reading); ``any_story``: the
-        next story when none is unread (Space at the end of a story)."""
+        next story when none is unread (Space at the end of a story). Looked for here for up to
+        ``UNREAD_HERE`` seconds, then in a worker (at a million stories, all read but one at the
+        far end, that takes 1-2 s, and the reader keeps drawing and says it is looking)."""
         rows = self.headlines.stories
         if not rows:
             return
         at = self.headlines.cursor
-        found = self.reader.next_unread(rows, at, step)
+        found = self.reader.next_unread(rows, at, step, until=time.monotonic() + UNREAD_HERE)
+        if isinstance(found, Unfinished):
+            self._unread_notice = self.set_timer(UNREAD_NOTICE, partial(
+                self.notify, f"Looking further {'down' if step > 0 else 'up'} the list for an unread story…",
+                timeout=2))
+            self._unread_worker(rows, at, step, any_story, found.start)
+        else:
+            self._unread_found(rows, at, step, any_story, found)
+
+    @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
+    def _unread_worker(self, rows: Sequence[StoryMeta], at: int, step: int, any_story: bool, start: int) -> None:
+        found = self.reader.next_unread(rows, at, step, start=start)  # (no time limit: never Unfinished)
+        if not isinstance(found, Unfinished) and not get_current_worker().is_cancelled:
+            self.app.call_from_thread(self._unread_found, rows, at, step, any_story, found)
+
+    def _unread_found(self, rows: Sequence[StoryMeta], at: int, step: int, any_story: bool,
+                      found: int | None) -> None:
+        """Go to row ``found`` of ``rows`` (None: there is no unread story), unless the list or
+        its cursor changed while a worker looked (the user has moved on)."""
+        if self._unread_notice is not None:
+            self._unread_notice.stop()
+            self._unread_notice = None
+        if rows is not self.headlines.stories or at != self.headlines.cursor:
+            return
         if found is None and any_story and at + 1 < len(rows):
             found = at + 1
         if found is None:
