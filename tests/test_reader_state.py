@@ -9,7 +9,7 @@ from collections.abc import MutableSequence
 import pytest
 
 from broadsheet.store.reader.ordering import index_of, listed_ids
-from broadsheet.store.reader.state import ReaderState
+from broadsheet.store.reader.state import ReaderState, Unfinished
 from broadsheet.store.search.query import QueryError, SearchResult
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.directory import story_key
@@ -315,3 +315,23 @@ def test_next_unread_finds_the_same_story_in_every_order_as_a_look_at_each_row(r
                 expected = next(((at + step * n) % len(rows) for n in range(1, len(rows))
                                  if not reader.state_of(rows[(at + step * n) % len(rows)].id).read), None)
                 assert reader.next_unread(rows, at, step) == expected, (order, at, step)
+
+
+def test_next_unread_stops_when_asked_and_says_where_to_go_on(store: Store) -> None:
+    """The UI thread gives n 20 ms, then a worker goes on from where it stopped; a cancelled
+    worker (the reader quitting) stops within 32 rows rather than go through a million."""
+    store.add([(make_article(i), None) for i in range(100)])
+    reader = ReaderState(store)
+    reader.load()
+    ids = listed_ids(reader.stories)
+    store.user.read_all(ids[:90])
+    reader.load()
+    asked: list[int] = []
+
+    def stop() -> bool:
+        asked.append(1)
+        return True
+
+    assert reader.next_unread(reader.stories, 0, 1, stop=stop) == Unfinished(33) and len(asked) == 1
+    assert reader.next_unread(reader.stories, 0, 1, start=33, stop=stop) == Unfinished(65)
+    assert reader.next_unread(reader.stories, 0, 1, start=65, stop=lambda: False) == 90

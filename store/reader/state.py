@@ -14,7 +14,6 @@ The garbage-collector policy it follows is in :mod:`broadsheet.store.collector`.
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -279,13 +278,13 @@ class ReaderState:
         return sum(1 for meta in self.stories if meta.parser in stale and fields.rereadable(meta.file))
 
     def next_unread(self, rows: Sequence[StoryMeta], at: int, step: int, start: int = 1,
-                    until: float | None = None) -> int | Unfinished | None:
+                    stop: Callable[[], bool] | None = None) -> int | Unfinished | None:
         """The row after (``step`` 1) or before (-1) row ``at`` whose story is unread, going
         round, looking from ``start`` rows away; None at once when the counts say every stored
-        story is read (at a million, reading each row's state took seconds). With ``until``
-        (a ``time.monotonic()``), :class:`Unfinished` if it comes first: the rest is for a worker
-        (a state file not read yet costs some 0.2 ms at a million stories, and rows next to
-        each other are in different files)."""
+        story is read (at a million, reading each row's state took seconds). :class:`Unfinished`
+        when ``stop()`` says so first (asked every 32 rows): the UI thread's time is up, and the
+        rest is for a worker (a state file not read yet costs some 0.2 ms at a million stories,
+        and rows next to each other are in different files), or the worker was cancelled."""
         if self._counts.read >= len(self.stories):
             return None
         count = len(rows)
@@ -295,7 +294,7 @@ class ReaderState:
             i = (at + step * n) % count
             if (is_read is None or not is_read(key_at(i))) and not self.state_of(rows[i].id).read:  # (checked again)
                 return i
-            if until is not None and n % 32 == 0 and time.monotonic() > until:
+            if stop is not None and n % 32 == 0 and stop():
                 return Unfinished(n + 1)
         return None
 

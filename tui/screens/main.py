@@ -872,7 +872,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         if not rows:
             return
         at = self.headlines.cursor
-        found = self.reader.next_unread(rows, at, step, until=time.monotonic() + UNREAD_HERE)
+        until = time.monotonic() + UNREAD_HERE
+        found = self.reader.next_unread(rows, at, step, stop=lambda: time.monotonic() > until)
         if isinstance(found, Unfinished):
             self._unread_notice = self.set_timer(UNREAD_NOTICE, partial(
                 self.notify, f"Looking further {'down' if step > 0 else 'up'} the list for an unread story…",
@@ -883,8 +884,9 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
     def _unread_worker(self, rows: Sequence[StoryMeta], at: int, step: int, any_story: bool, start: int) -> None:
-        found = self.reader.next_unread(rows, at, step, start=start)  # (no time limit: never Unfinished)
-        if not isinstance(found, Unfinished) and not get_current_worker().is_cancelled:
+        worker = get_current_worker()  # cancelled (a quit, another n): it stops within 32 rows
+        found = self.reader.next_unread(rows, at, step, start=start, stop=lambda: worker.is_cancelled)
+        if not isinstance(found, Unfinished) and not worker.is_cancelled:
             self.app.call_from_thread(self._unread_found, rows, at, step, any_story, found)
 
     def _unread_found(self, rows: Sequence[StoryMeta], at: int, step: int, any_story: bool,
