@@ -412,16 +412,20 @@ class LazyStates(Mapping[str, StoryState]):
         return is_read
 
     def _read_keys(self, name: str) -> array[int]:
-        table = self._loaded.get(name)  # as in _all: a file not read before is not kept
-        docs = self._records(name) if table is None else orjson.loads(table)
+        docs = self._passed(name)
         return array("Q", sorted(int(sid, 16) for sid, doc in docs.items()  # read as StoryState.from_doc reads it
                                  if isinstance(doc, dict) and doc.get("read") is True and is_plain_id(sid)))
+
+    def _passed(self, name: str) -> dict[str, Any]:
+        """A state file's records for a pass over many files: from the files kept if it is
+        there, else read, and not kept (a pass over every file keeps none it had not read)."""
+        table = self._loaded.get(name)
+        return self._records(name) if table is None else orjson.loads(table)
 
     def _all(self) -> dict[str, StoryState]:
         merged: dict[str, StoryState] = {}
         for name in self._user.file_names():
-            table = self._loaded.get(name)  # a pass over every file keeps none it had not read
-            docs = self._records(name) if table is None else orjson.loads(table)
+            docs = self._passed(name)
             merged.update((sid, StoryState.from_doc(doc)) for sid, doc in docs.items())
         merged.update(self._changes)
         return {sid: state for sid, state in merged.items() if state.read or state.bookmarked or state.tags}
