@@ -349,6 +349,26 @@ async def test_leaving_the_sidebar_while_reading_at_80_columns_keeps_the_focus_i
         assert app.focused is headlines and headlines.region.area
 
 
+@pytest.mark.parametrize("size", [(100, 30), (160, 40)])
+async def test_a_maximized_region_takes_the_whole_screen(filled_store: Store, size: tuple[int, int]) -> None:
+    """The palette's Maximize kept the list at its 40% (30% wide) between hatching: its
+    headlines stayed cut short beside an empty screen."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        for region in (screen.query_one(HeadlineList), screen.query_one(ArticleView)):
+            region.focus()
+            await settle(pilot)
+            await pilot.press("ctrl+p", *"maximize", "enter")
+            await settle(pilot)
+            assert screen.maximized is region
+            assert region.outer_size.width == size[0], type(region).__name__
+            screen.action_minimize()
+            await settle(pilot)
+            assert region.outer_size.width < size[0]
+
+
 async def test_f_in_full_width_reading_leaves_it_for_the_sidebar(filled_store: Store) -> None:
     """f while reading full width (z) focused the sidebar that z hides: the footer offered its
     keys, and j and k moved a cursor no one could see."""
