@@ -117,8 +117,10 @@ def add_photos(folder: Path) -> dict[str, int]:
             digests[number] = photo.digest
         article = store.article_of(meta)
         article.images = [replace(article.images[0], photo=digests[number]), *article.images[1:]]
-        changed.append((article, meta.file))
-    store.add(changed)
+        changed.append((meta.id, article, meta.file, meta.parser))
+    # Each keeps the parser that read it: with none, the reader would offer to read them again.
+    store.add_identified([(sid, article, file) for sid, article, file, _ in changed],
+                         parser=[parser for *_, parser in changed])
     return {"stories_with_photo": len(changed), "photos": len(digests)}
 
 

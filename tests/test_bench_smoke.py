@@ -34,6 +34,23 @@ def test_made_up_pages_parse_with_their_shape() -> None:
     assert story_text(7) == story_text(7)  # deterministic
 
 
+def test_bench_photos_keep_the_parser_that_read_each_story(tmp_path: Path) -> None:
+    """The bench's photos rewrote their stories as read by no parser: the reader of every
+    bench store then offered ``reparse --stale`` for a fifth of its stories."""
+    from bench.build import add_photos
+    from broadsheet.store.ingest.importer import import_paths
+    from broadsheet.store.ingest.reparse import stale
+
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    for i in range(60):
+        (pages / f"{i:03d}.txt").write_text(story_text(i), encoding="utf-8")
+    store = Store(tmp_path / "store")
+    import_paths(store, [pages])
+    assert add_photos(store.folder)["stories_with_photo"]
+    assert stale(Store(store.folder)) == []
+
+
 def test_growth_exponent() -> None:
     assert growth([1000, 10000, 50000], [1.0, 10.0, 50.0]) == pytest.approx(1.0)
     assert growth([1000, 10000, 50000], [2.0, 2.0, 2.0]) == pytest.approx(0.0)
