@@ -55,6 +55,29 @@ async def test_the_panel_draws_the_photo_above_its_caption(tmp_path: Path) -> No
         assert any("Photo caption 0.0" in line[credits._beside:] for line in lines)  # beside the photo
 
 
+async def test_the_two_line_panel_at_80_columns_names_the_photo_and_tab_draws_it(tmp_path: Path) -> None:
+    """Under a story at 80x24 the panel has two lines until it has the focus: the photo was drawn
+    there 9 cells wide and cut to two rows. It is named there instead, and drawn once Tab gives
+    the panel its room (and named again when Esc leaves it)."""
+    app = BroadsheetApp(photo_store(tmp_path / "s"), graphics="halfblocks")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        credits = panel(app)
+        lines = shown_lines(credits)
+        assert len(lines) == 2 and lines[0].startswith("[photo: v]") and "Photo caption 0.0" in lines[0]
+        assert credits._drawn is None
+        await pilot.press("tab")
+        await settle(pilot)
+        assert app.focused is credits and isinstance(credits._drawn, Drawn)
+        rows = credits._drawn.rows
+        assert rows >= 3 and all(set(line[:credits._beside].strip()) == {"▀"} for line in shown_lines(credits)[:rows])
+        await pilot.press("escape")
+        await settle(pilot)
+        assert shown_lines(credits)[0].startswith("[photo: v]")
+
+
 async def test_p_and_shift_p_step_through_the_storys_photos(tmp_path: Path) -> None:
     app = BroadsheetApp(photo_store(tmp_path / "s"), graphics="halfblocks")
     async with app.run_test(size=(120, 40)) as pilot:
@@ -105,7 +128,7 @@ async def test_v_opens_the_photo_full_screen_and_esc_returns(tmp_path: Path) -> 
         assert isinstance(app.screen, PhotoScreen)
         view = app.screen.query_one(PhotoView)
         assert isinstance(view.drawn, Drawn)
-        assert view.drawn.rows > panel(app)._drawn.rows  # type: ignore[union-attr]
+        assert view.drawn.rows > 10 and panel(app)._drawn is None  # the 2-line panel names it: v shows it
         caption = str(app.screen.query_one("#photo-caption").render())
         assert "Photo 1 of 3" in caption and "Photo caption 0.0" in caption and "Ben Wick 0" in caption
         await pilot.press("p")

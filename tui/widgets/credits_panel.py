@@ -84,6 +84,11 @@ def credits_table(article: Article | None, terms: Sequence[str] = (), first: int
 BESIDE_MIN_WIDTH = 50  # a panel at least this wide puts the photo beside the caption, else above it (at
 # 100 columns the panel is 58 wide: above, the photo took a third of it and the caption was out of view)
 GAP = 2
+#: A photo gets at least this many rows, or a note in its place: the two-line panel under a story at
+#: 80 columns showed two rows of a photo 9 cells wide, a smear of colour. ``v`` shows it whole; Tab
+#: gives the panel the room.
+MIN_PHOTO_ROWS = 3
+PEEK = "[photo: v]"
 
 
 def photo_numbers(article: Article | None) -> list[int]:
@@ -130,6 +135,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         self._left: list[Strip | None] = []  # the photo's column; None: a row of the photo itself
         self._beside = 0  # the photo column's width when it stands beside the table, else 0
         self._width = 0  # the width the lines were rendered at (0: not yet)
+        self._box = (0, 0, False)  # the photo's box they were rendered for (:meth:`_photo_box`)
 
     def action_top(self) -> None:
         self.scroll_home(animate=False)
@@ -187,7 +193,9 @@ class CreditsPanel(ScrollView, can_focus=True):
         parent = self.parent
         if limit is not None and isinstance(parent, Widget):  # within the panel's max-height, less border and counter
             rows = min(rows, int(limit.resolve(parent.size, self.app.size)) - self.styles.gutter.height - 1)
-        rows = max(3, rows)
+        if rows < MIN_PHOTO_ROWS and not self._unkept():
+            return len(PEEK), 0, True  # no room for a picture: :data:`PEEK` beside the caption
+        rows = max(MIN_PHOTO_ROWS, rows)
         if width >= BESIDE_MIN_WIDTH:
             cols = width * 2 // 5
             if not self._unkept():  # room for a 3:2 landscape photo; a photo not kept shows why in words,
@@ -204,6 +212,8 @@ class CreditsPanel(ScrollView, can_focus=True):
             return
         image = self.photos[self.photo_index]
         cols, rows, _ = self._photo_box(width)
+        if not rows:
+            return
         key = (image.photo or "", self.photo_index, cols, rows)
         if key != self._photo_key:
             self._photo_key = key
@@ -236,6 +246,8 @@ class CreditsPanel(ScrollView, can_focus=True):
         if self.protocol == "off":
             noun = "photo" if count == 1 else "photos"
             return [*placeholder(f"{count} {noun}; images are off", width)]
+        if not self._photo_box(self._width)[1]:
+            return [*note(PEEK, width, most=1)]
         drawn = self._drawn
         lines: list[Strip | None]
         if isinstance(drawn, Drawn):
@@ -269,7 +281,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         if width <= 0:
             self._left, self._table_lines = [], []
             return
-        cols, _, beside = self._photo_box(width)
+        self._box = cols, _, beside = self._photo_box(width)
         table_width = width - cols - GAP if beside and self.photos and self.protocol != "off" else width
         console = self.app.console
         self._table_lines = [Strip(line) for line in console.render_lines(self.content,
@@ -279,8 +291,15 @@ class CreditsPanel(ScrollView, can_focus=True):
         self._request_photo(width)
 
     def on_resize(self) -> None:
-        if self.scrollable_content_region.width != self._width:
+        width = self.scrollable_content_region.width
+        if width != self._width or (self.photos and self._photo_box(width) != self._box):
             self._render_content_lines()
+
+    def on_focus(self) -> None:
+        self.call_after_refresh(self.on_resize)  # at 80 columns the focus gives the panel room for the photo
+
+    def on_blur(self) -> None:
+        self.call_after_refresh(self.on_resize)
 
     def watch_show_vertical_scrollbar(self) -> None:
         """The scrollbar came or went (the credits outgrew ``max-height``): fit the new width."""
