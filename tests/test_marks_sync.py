@@ -261,6 +261,35 @@ def test_a_crash_that_lost_the_counts_last_write_has_the_marks_counted_again(
     assert Store(store.folder).user.counts(_never) == marks  # written again: counted once
 
 
+def test_a_lost_counts_write_is_found_on_a_filesystem_that_keeps_whole_seconds(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Such a filesystem (ext3, ext4 with small inodes, HFS+) gave the counts and the state file
+    written after them, both within one second, the time of the counts of before: a crash that
+    lost the counts' last write left the state file looking counted, and the counts one short."""
+    from broadsheet.store.storage import userstate
+
+    real = os.utime
+
+    def whole_seconds(target: object, *, ns: tuple[int, int]) -> None:
+        real(target, ns=tuple(t - t % 1_000_000_000 for t in ns))  # type: ignore[arg-type]
+
+    monkeypatch.setattr(os, "utime", whole_seconds)
+    monkeypatch.setattr(userstate.time, "time_ns", lambda: 1_800_000_000_400_000_000)  # every write in one second
+    ids = _stored(store, 6)
+    store.user.edit_tags(ids[:2], add=["ferries"])
+    counts = store.folder / "state" / COUNTS
+    kept, seen = counts.read_bytes(), counts.stat()
+    store.user.toggle_bookmark(ids[3])
+    lost = counts.with_name("lost")  # the crash kept the counts of before, as they were
+    lost.write_bytes(kept)
+    real(lost, ns=(seen.st_atime_ns, seen.st_mtime_ns))
+    os.replace(lost, counts)
+    monkeypatch.setattr(userstate, "RACY_SECONDS", 0.0)
+    reopened = Store(store.folder)
+    marks = reopened.user.counts(reopened.presence(ids))
+    assert (marks.bookmarked, marks.tags["ferries"]) == (1, 2)
+
+
 def test_a_mark_is_durable_with_its_state_file_and_folder_synced(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     ids = _stored(store, 2)
     store.user.toggle_bookmark(ids[0])  # the counts exist: the next mark announces itself in them

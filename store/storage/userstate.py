@@ -39,7 +39,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
 from broadsheet.store.collector import gc_paused
-from broadsheet.store.errors import StoreFileError
+from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.sanitize import clean_text
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, fsync_dir
 from broadsheet.store.storage.directory import is_plain_id, story_key
@@ -258,6 +258,28 @@ def folder_identity(folder: Path) -> list[int] | None:
     if identity is None or time.time_ns() - identity[1] < RACY_SECONDS * 1e9:
         return None
     return list(identity)
+
+
+#: How far a stamp of the counts is moved on, in turn, when the filesystem kept it no later than
+#: the last one's: one that keeps whole seconds (ext3, ext4 made with small inodes, HFS+) or two
+#: (FAT) truncated two stamps of the same second to one time, and a crash that lost the counts'
+#: last write then left its state file no newer than the counts of before (see :meth:`UserState.check`).
+COARSE_STEPS = (1_000_000_000, 2_000_000_000)
+
+
+def _later_than(path: Path, last: int) -> int:
+    """The modification time ``path`` was given, moved past ``last`` where the filesystem kept it
+    there (:data:`COARSE_STEPS`): the time its state files are then given, which it keeps alike."""
+    try:
+        kept = os.stat(path).st_mtime_ns
+        for step in COARSE_STEPS:
+            if kept > last:
+                break
+            os.utime(path, ns=(last + step, last + step))
+            kept = os.stat(path).st_mtime_ns
+    except OSError as exc:
+        raise StoreWriteError(path, exc) from exc
+    return kept
 
 
 #: Bytes of state files a load of the marks keeps, the files read last, each as the JSON of
@@ -795,8 +817,9 @@ class UserState:
         document = {"version": COUNTS_VERSION, "total": total.to_doc(), "pending": pending, "excluded": excluded,
                     "damaged": {name: digest for name, digest in sorted(found.items()) if name not in excluded}}
         last = file_identity(path)
-        stamp = max(time.time_ns(), last[1] + 1 if last is not None else 0)
-        atomic_write_bytes(path, orjson.dumps(document), durable=False, mtime_ns=stamp)
+        floor = last[1] if last is not None else 0
+        atomic_write_bytes(path, orjson.dumps(document), durable=False, mtime_ns=max(time.time_ns(), floor + 1))
+        stamp = _later_than(path, floor)
         with contextlib.suppress(OSError):
             (self.folder.parent / OLD_COUNTS).unlink(missing_ok=True)
         return stamp
