@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from textual import events
 
@@ -154,6 +156,70 @@ async def test_restart_restores_search_sidebar_and_full_width(filled_store: Stor
         assert screen.query_one(SearchBar).value == "ferry"
         assert screen.query_one(HeadlineList).count == 4  # the four ferry stories, not all five
         assert screen.has_class("-sidebar", "-zen")
+
+
+async def test_restart_with_a_search_keeps_the_story_the_cursor_was_on(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The search ran again as the index opened, before the first one answered, and forgot the
+    story to keep: the restored list had its best match under the cursor, not the story left."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        await pilot.press("enter", "j", "j")
+        await settle(pilot)
+        left = app.screen.query_one(HeadlineList).current
+        assert left is not None and app.screen.query_one(HeadlineList).cursor == 2
+    search = BroadsheetApp.search
+
+    def slow(self: BroadsheetApp, *args: object, **kwargs: object) -> object:
+        time.sleep(0.3)  # a large store's first search: the index is ready before it answers
+        return search(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(BroadsheetApp, "search", slow)
+    again = BroadsheetApp(Store(filled_store.folder))
+    async with again.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.pause(0.8)
+        await settle(pilot)
+        headlines = again.screen.query_one(HeadlineList)
+        assert headlines.count == 4 and headlines.current is not None and headlines.current.id == left.id
+
+
+async def test_a_query_typed_after_the_last_was_deleted_lists_its_best_match_first(store: Store) -> None:
+    """Ctrl+U (or Backspace) emptied the bar: the list kept the old query's best match under the
+    cursor, not the story selected before the search, and the next query typed kept it there too
+    (the list following the cursor counted as the user's move), not its own best match."""
+    store.add([
+        (make_article(1, headline="Ferry timetable vote", body=["The ferry leaves the harbour at nine."],
+                      published="2024-03-01", images=[]), None),
+        (make_article(2, headline="Harbour wall repairs begin at the harbour", body=["Harbour works."],
+                      published="2024-03-02", images=[]), None),
+        (make_article(3, headline="Council budget agreed", body=["The council met."], published="2024-03-03",
+                      images=[]), None),
+        (make_article(4, headline="School reopens", body=["Pupils returned."], published="2024-03-04",
+                      images=[]), None),
+    ])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("j", "j", "j")
+        await settle(pilot)
+        before = headlines.current
+        assert before is not None and before.headline == "Ferry timetable vote"  # it holds "harbour" too
+        await pilot.press("slash")
+        await type_text(pilot, "council")
+        await settle(pilot)
+        assert headlines.current is not None and headlines.current.headline == "Council budget agreed"
+        await pilot.press("ctrl+u")
+        await settle(pilot)
+        assert headlines.count == 4 and headlines.current is not None and headlines.current.id == before.id
+        app.screen.query_one(SearchBar).post_message(events.Paste("harbour"))  # pasted: one change
+        await settle(pilot)
+        assert headlines.count == 2 and headlines.cursor == 0
+        assert headlines.current is not None and headlines.current.headline.startswith("Harbour wall")
 
 
 async def test_reading_position_is_saved_while_reading_not_only_on_quit(

@@ -340,7 +340,10 @@ class MainScreen(FeedsMixin, Screen[None]):
         """List what ``query`` finds, the cursor kept on ``keep`` (else the story under it) if it is
         found, or (``first``) on the first result."""
         current = self.headlines.current.id if self.headlines.current else None
-        self._keep = None if first else keep or current
+        # The same query searched again before its results came (the index ready as the reader
+        # starts) keeps the story they were to keep: the restored session's.
+        awaited = self._keep if query == self.reader.query_text and not self.reader.lists_query() else None
+        self._keep = None if first else keep or awaited or current
         try:
             job = self.reader.begin_search(query)
         except QueryError as exc:
@@ -723,10 +726,16 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     @on(Input.Changed, "#search")
     def _search_changed(self, message: Input.Changed) -> None:
-        if message.value == message.input.value:  # else a later change is on its way, or Esc cleared the bar
+        if message.value != message.input.value:
+            return  # a later change is on its way, or Esc cleared the bar
+        if message.value.strip():
             # A query typed lists its best match first, under the cursor (Enter opens it); the story
-            # selected before stays held by the bar, for Esc.
-            self.run_search(message.value, first=bool(message.value.strip()))
+            # selected before stays held by the bar, for Esc. Moves before it (the list following
+            # the query before) are not moves in its results.
+            self._left_bar = time.monotonic()
+            self.run_search(message.value, first=True)
+        else:  # the query deleted (Ctrl+U, Backspace): every story, the one selected before the search
+            self.run_search(message.value, keep=self.query_one(SearchBar).selected_before)
 
     @on(Sidebar.Chosen)
     def _sidebar_chosen(self, message: Sidebar.Chosen) -> None:

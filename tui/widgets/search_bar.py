@@ -34,6 +34,11 @@ class SearchBar(Input):
             self._restore = current_story
         self.select_all()
 
+    @property
+    def selected_before(self) -> str | None:
+        """The story selected before the search: the list goes back to it when the search is cleared."""
+        return self._restore
+
     def action_clear_and_leave(self) -> None:
         """Clear the search and leave, both now: a key typed after Esc in the same read acts on
         the whole list (a message later, the list would come back under it, the cursor moved back)."""
