@@ -240,6 +240,35 @@ async def test_reading_position_is_saved_while_reading_not_only_on_quit(
         assert session["scroll"] == scrolled and session["story"] == filled_store.stories()[0].id
 
 
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+async def test_restart_reopens_in_the_story_at_its_place_and_on_the_list_after_esc(
+        filled_store: Store, size: tuple[int, int]) -> None:
+    """A session left while reading reopened on the list: at 80 columns with the story hidden
+    behind it, and Enter then showed it some lines from where the reading had stopped."""
+    body = [f"Paragraph {i} of a long story about the harbour wall and its repairs. " * 3 for i in range(60)]
+    filled_store.add([(make_article(70, headline="Long harbour story", published="2031-01-01", body=body), None)])
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", *"jjjjjjjj")
+        await settle(pilot)
+        scrolled = round(app.screen.query_one(ArticleView).scroll_y)
+        assert scrolled >= 8
+    again = BroadsheetApp(Store(filled_store.folder))
+    async with again.run_test(size=size) as pilot:
+        await settle(pilot)
+        view = again.screen.query_one(ArticleView)
+        assert again.focused is view and view.region.area and round(view.scroll_y) == scrolled
+        assert view.article is not None and view.article.headline == "Long harbour story"
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.pause(MainScreen.SAVE_DELAY + 0.1)
+    third = BroadsheetApp(Store(filled_store.folder))
+    async with third.run_test(size=size) as pilot:
+        await settle(pilot)
+        assert isinstance(third.focused, HeadlineList) and third.focused.region.area
+
+
 async def test_a_saved_search_shows_in_the_sidebar_at_once(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(160, 40)) as pilot:

@@ -42,7 +42,7 @@ BULK = 10_000
 #: file's error, the others changed (None: a damaged file raises StoreFileError).
 MarksChange = Callable[[UserState, list[str], dict[str, StoreFileError] | None], Mapping[str, StoryState]]
 #: What of the view a session keeps besides the story, its scroll and the search.
-VIEW = ("sidebar", "zen")
+VIEW = ("sidebar", "zen", "reading")  # reading: the story had the focus (at 80 columns: the story, not the list)
 
 
 def step_for(total: int, most: int = BULK) -> int:
@@ -261,7 +261,7 @@ class ReaderState:
 
     def save_session(self, story_id: str | None, scroll: int, view: Mapping[str, bool] | None = None) -> None:
         """Remember where the reader is: the story, its scroll, the search and the view
-        (``VIEW``: sidebar, full width). Raises OSError when the store cannot be written."""
+        (``VIEW``: sidebar, full width, reading the story). Raises OSError when the store cannot be written."""
         session: dict[str, object] = {"story": story_id, "scroll": scroll, "query": self.query_text}
         session.update({key: value for key, value in (view or {}).items() if key in VIEW})
         if session != self.store.user.get_setting("session"):

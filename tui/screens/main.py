@@ -302,11 +302,13 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self.query_one(SearchBar).value = self.reader.query_text
         self.watch(self.headlines, "cursor", self._highlighted, init=False)
         self.watch(self.article_view, "scroll_y", self._save_soon, init=False)
-        self.reload(restore=self._restore_scroll[0] if self._restore_scroll else None)
+        restored = self._restore_scroll
+        self.reload(restore=restored[0] if restored else None)
         self.headlines.focus()
         self.start_refresh(getattr(getattr(self.app, "config", None), "refresh_minutes", 0))
-        if self.reader.view.get("zen"):
-            self.add_class("-zen", "-reading")
+        if restored is not None and (self.reader.view.get("zen") or self.reader.view.get("reading")):
+            self.add_class("-reading")  # back in the story, at its place (at 80 columns the list had it hidden)
+            self.set_class(bool(self.reader.view.get("zen")), "-zen")
             self.article_view.focus()
         self.set_interval(self.STORE_CHECK_INTERVAL, self._check_store)
         self._offer_reparse()
@@ -566,7 +568,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         if not self.reader.loaded or not self.is_mounted:
             return
         current = self.headlines.current
-        view = {"zen": self.has_class("-zen")}
+        view = {"zen": self.has_class("-zen"), "reading": self.has_class("-reading")}
         if self._sidebar_wanted is not None:  # chosen with f; else the width decides, next time too
             view["sidebar"] = self._sidebar_wanted
         self._session = (current.id if current else None, round(self.article_view.scroll_y), view)
@@ -719,6 +721,7 @@ class MainScreen(FeedsMixin, Screen[None]):
     def _to_list(self) -> None:
         self.remove_class("-reading", "-zen")
         self.set_focus(self.headlines)
+        self._save_soon()  # a restart opens on the list, not in the story left
 
     @on(ArticleView.Onward)
     def _onward(self, message: ArticleView.Onward) -> None:
