@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from broadsheet.config import load_config, save_theme
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
@@ -56,6 +58,27 @@ async def test_broken_config_still_starts_and_says_why(filled_store: Store, tmp_
         await settle(pilot)
         assert len(app.screen.query_one(HeadlineList).rows) == 5
         assert any(str(path) in message and "line 1" in message for message in shown)
+
+
+async def test_an_unknown_key_id_is_said_in_a_notice_that_fits_the_screen(filled_store: Store, tmp_path: Path,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """The notice listed every binding id: taller than an 80x24 screen, its first line (the entry
+    at fault) was out of sight while it covered the reader for ten seconds."""
+    path = tmp_path / "config.toml"
+    path.write_text('[keys]\n"story.bookmrk" = "x"\n')
+    app = BroadsheetApp(filled_store, load_config(path))
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        await settle(pilot)
+        said = [n.message for n in app._notifications if "keys." in n.message]
+    assert len(said) == 1 and "keys.story.bookmrk" in said[0] and "did you mean 'story.bookmark'?" in said[0]
+    assert len(said[0]) < 200 and "broadsheet config check" in said[0]
+    from broadsheet.cli.main import main
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("BROADSHEET_CONFIG", str(path))
+        assert main(["config", "check"]) == 1
+    err = capsys.readouterr().err.replace("\n", " ")
+    assert "did you mean 'story.bookmark'?" in err and "The binding ids: " in err and "app.quit" in err
 
 
 async def test_mark_read_on_open_can_be_turned_off(filled_store: Store, tmp_path: Path) -> None:

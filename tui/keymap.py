@@ -15,6 +15,7 @@ the default key working.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import importlib
 import inspect
@@ -32,6 +33,9 @@ from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input
 
+#: Said of a ``[keys]`` entry whose id is no binding's (the reader's notice names the entry and
+#: a close id; ``config check`` lists them all, which at the reader's start was taller than the screen).
+UNKNOWN_ID = "no binding has this id"
 MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 _NAMED_KEYS = {k.value for k in Keys if not k.value.startswith("<")} | set(KEY_NAME_REPLACEMENTS.values())
 
@@ -227,8 +231,9 @@ def check_keymap(keymap: dict[str, str], where: str) -> tuple[dict[str, str], li
     sound: dict[str, str] = {}
     for binding_id, text in keymap.items():
         if binding_id not in ids:
-            problems.append(f"{where}: keys.{binding_id}: no binding has this id; the ids are "
-                            f"{', '.join(sorted(ids))}")
+            close = difflib.get_close_matches(binding_id, ids, n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            problems.append(f"{where}: keys.{binding_id}: {UNKNOWN_ID}{hint}; `broadsheet config check` lists the ids")
             continue
         keys = [k.strip() for k in text.split(",")]
         # The key is named only among several: 'shift+q': 'shift+q': ... said the value three times.

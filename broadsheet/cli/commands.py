@@ -171,6 +171,10 @@ def config_command(args: argparse.Namespace) -> int:
                                f"{', '.join(sorted(BUILTIN_THEMES))}")
     for problem in config.problems:
         err.print(Text(problem, style="yellow"))
+    from broadsheet.tui.keymap import UNKNOWN_ID, binding_ids
+
+    if any(UNKNOWN_ID in problem for problem in config.problems):
+        err.print(Text(f"The binding ids: {', '.join(sorted(binding_ids()))}"))
     if not config.problems:
         err.print(Text(f"{path}: OK" if path.exists() else f"{path}: not created yet (defaults apply)"))
     return 1 if config.problems else 0
