@@ -240,3 +240,26 @@ def test_a_feed_entry_and_its_saved_page_are_one_story(store: Store, tmp_path: P
                    url="https://gazette.example/story/0")
     store.add([(page, "page.html")])
     assert len(store) == 1
+
+
+@pytest.mark.parametrize("description", [
+    "",  # only content:encoded: the parser fills the summary from it, the paragraphs run into one
+    "<description>Tide at nine. The ferry leaves at ten and returns at noon, the harbour master said on Monday "
+    "in a note to the […]</description>",  # the feed's own summary, cut short
+])
+def test_a_summary_that_is_the_content_opening_is_no_standfirst(description: str) -> None:
+    """With a first paragraph shorter than 80 characters the whole story was shown twice: as the
+    standfirst under the headline, then as its paragraphs."""
+    item = ("<item><title>Ferry times</title><link>https://gazette.example/tide</link>" + description +
+            "<content:encoded><![CDATA[<p>Tide at nine.</p><p>The ferry leaves at ten and returns at noon, the "
+            "harbour master said on Monday in a note to the islanders.</p>]]></content:encoded></item>")
+    [story] = articles(rss(item))
+    assert story.body[0] == "Tide at nine." and story.standfirst is None
+
+
+def test_a_summary_of_its_own_stays_the_standfirst() -> None:
+    item = ("<item><title>Ferry times</title><link>https://gazette.example/tide</link>"
+            "<description>Islanders get a later boat.</description>"
+            "<content:encoded><![CDATA[<p>Tide at nine.</p><p>The ferry leaves at ten.</p>]]></content:encoded></item>")
+    [story] = articles(rss(item))
+    assert story.standfirst == "Islanders get a later boat."

@@ -42,6 +42,7 @@ _XHTML_TITLE = re.compile(rb"<(?:atom:)?title\b[^>]*\btype\s*=\s*[\"']xhtml[\"']
                           re.I | re.S)
 _DEFAULT_DAYS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # see _full_date
 _WEB = re.compile(r"https?://", re.I)
+_CUT_SHORT = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.)$")  # a summary's end where the feed cut it
 # Bytes XML 1.0 forbids (C0 controls but tab, newline and carriage return), and the terminal
 # escape sequences such a byte starts, raw or as a character reference: see _xml_legal.
 _RAW_CONTROL = rb"[\x00-\x08\x0b\x0c\x0e-\x1f]"
@@ -431,6 +432,14 @@ def item_article(number: int, base: str | None, source: str, *, guid: str, link:
                   standfirst=standfirst, published=published, authors=authors, images=images)
 
 
+def _opens(summary: str, body: list[str]) -> bool:
+    """Whether a summary is the body's own opening, not a standfirst: feeds (and fastfeedparser,
+    for an entry with only ``content:encoded``) fill it from the content, its paragraphs run into
+    one, often cut short ("…", "[...]"); a first paragraph shorter than the cut was shown twice."""
+    start = _CUT_SHORT.sub("", summary)[:80]
+    return bool(start) and (start in body[0] or " ".join(body).startswith(start))
+
+
 def _entry(number: int, base: str | None, source: str, *, address: str | None, guid: str, link: str, title: str,
            html: str, text: str, standfirst: str, published: str, authors: list[str], images: list[Image]) -> Entry:
     """One entry as an article. Its link, resolved against ``address``, is its address only when it
@@ -451,7 +460,7 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
     if not headline:
         return Entry(None, number, "the entry has no title, text or link")
     intro = _title(standfirst) if standfirst else None
-    if intro and body and intro[:80] in body[0]:
+    if intro and body and _opens(intro, body):
         intro = None
     if guid and base:
         key: str | None = f"{base}#{guid}"

@@ -24,7 +24,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    blog's update times lead their updates (store/html/stamps.py, saved pages)
 # 7 (text dumps, saved pages): a byline's date may start with its weekday, which is no part of
 #    the name before it ("by Ann Lee Monday, November 18, 2019": store/parse/byline.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 7, SAVED_PAGE: 7, ENTRIES: 5}
+# 6 (entries): a summary that is the content's own opening, its paragraphs run into one or cut
+#    short, is no standfirst (store/feeds/parse.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 7, SAVED_PAGE: 7, ENTRIES: 6}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
