@@ -263,3 +263,15 @@ def test_a_summary_of_its_own_stays_the_standfirst() -> None:
             "<content:encoded><![CDATA[<p>Tide at nine.</p><p>The ferry leaves at ten.</p>]]></content:encoded></item>")
     [story] = articles(rss(item))
     assert story.standfirst == "Islanders get a later boat."
+
+
+def test_a_photo_credit_keeps_brackets_that_pair_inside_it() -> None:
+    """``[i]Credit[/i] / Agency`` lost its first bracket: brackets were stripped one by one."""
+    item = ("<item><title>Ferry times</title><link>https://gazette.example/tide</link>"
+            "<description>The ferry leaves at ten.</description>"
+            '<media:content url="https://gazette.example/p.jpg" medium="image">'
+            "<media:credit>[i]Ann Lee[/i] / Wire</media:credit></media:content>"
+            '<media:content url="https://gazette.example/q.jpg" medium="image">'
+            "<media:credit>(Photo: Ben Wick/Wire)</media:credit></media:content></item>")
+    [story] = articles(rss(item))
+    assert [image.credit for image in story.images] == ["[i]Ann Lee[/i] / Wire", "Ben Wick/Wire"]

@@ -48,8 +48,23 @@ def clean_credit(text: str) -> str | None:
     text = squash(text).strip(" /|,;-–—")
     for _ in range(2):
         text = _CREDIT_LABEL.sub("", text).strip()
-    text = text.strip(" ()[]/|,;-–—").strip()
-    return text or None
+    return _unbracketed(text) or None
+
+
+def _unbracketed(text: str) -> str:
+    """``text`` without the brackets around it, or a bracket left alone at an end ("(Reuters"), and
+    the separators there; a bracket that pairs with one inside stays: ``[i]Credit[/i] / Agency``
+    lost its first bracket."""
+    for _ in range(2):
+        text = text.strip(" /|,;-–—")
+        for left, right in ("()", "[]"):
+            if text[:1] == left and text[-1:] == right and text.find(right) == len(text) - 1:
+                text = text[1:-1]
+            elif text[:1] == left and right not in text:
+                text = text[1:]
+            elif text[-1:] == right and left not in text:
+                text = text[:-1]
+    return text.strip()
 
 
 def split_caption(text: str) -> tuple[str, str | None]:

@@ -25,7 +25,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 7 (text dumps, saved pages): a byline's date may start with its weekday, which is no part of
 #    the name before it ("by Ann Lee Monday, November 18, 2019": store/parse/byline.py)
 # 6 (entries): a summary that is the content's own opening, its paragraphs run into one or cut
-#    short, is no standfirst (store/feeds/parse.py)
+#    short, is no standfirst (store/feeds/parse.py); a photo credit keeps brackets that pair
+#    inside it (store/html/figures.py: saved pages share it, not bumped for it: no saved page of
+#    the corpora reads differently, the one-time reparse of every saved page would buy nothing)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 7, SAVED_PAGE: 7, ENTRIES: 6}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
