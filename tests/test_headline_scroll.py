@@ -18,7 +18,7 @@ from broadsheet.store.storage.userstate import LazyStates
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens import main as main_screen
 from broadsheet.tui.widgets.article_view import ArticleView
-from broadsheet.tui.widgets.headline_list import HeadlineList, row_tags, row_tail
+from broadsheet.tui.widgets.headline_list import HEADLINE_CELLS, HeadlineList, row_tags, row_tail
 from tests.factories import make_article
 from tests.pilot import headlines_shown, settle, shown_lines, thumb_rows, type_text
 
@@ -261,20 +261,31 @@ async def test_escape_from_a_short_search_scrolls_the_list_back_to_the_story_it_
         assert any(line.startswith(">") for line in shown_lines(headlines))
 
 
-@pytest.mark.parametrize("width", [30, 48, 80])
+@pytest.mark.parametrize("width", [30, 66, 80])
 def test_source_and_date_keep_their_columns_and_say_when_cut(width: int) -> None:
     tails = [row_tail("A Very Long Name Of A Newspaper", "2024-03-04", width, 2024), row_tail(None, None, width, 2024),
              row_tail("Metro", "2025-03-04", width, 2024), row_tail("Metro", None, width, 2024)]
     assert len({len(tail) for tail in tails}) == 1  # a row without a source or date keeps the others in line
-    assert width < 40 or ("…" in tails[0] and "Metro" in tails[2])
+    assert width < 61 or ("…" in tails[0] and "Metro" in tails[2])
 
 
 def test_tags_leave_the_headline_at_least_half_its_room_and_say_when_cut() -> None:
     for room in range(0, 120):
         tags = row_tags(["politics", "a rather long tag about the harbour wall"], room)
-        assert cell_len(tags) <= max(room // 4, room // 2)
+        assert cell_len(tags) <= max(room // 4, room // 2) and (not tags or room - cell_len(tags) >= HEADLINE_CELLS)
         assert not tags or (tags.startswith(" [") and tags.endswith("…]"))
-    assert row_tags(["rail"], 30) == " [rail]" and row_tags([], 100) == ""
+    assert row_tags(["rail"], 40) == " [rail]" and row_tags(["rail"], 30) == "" and row_tags([], 100) == ""
+
+
+@pytest.mark.parametrize("width", range(30, 121))
+def test_a_headline_gets_its_room_before_the_source_and_the_tags(width: int) -> None:
+    """The 46-column list of a 160-column screen gave a headline 16 cells beside a source cut to
+    eight and a tag: every row read "Local story number…"."""
+    tail = row_tail("The Vundstist Chronicle", "2025-12-28", width, 2026)
+    room = width - 2 - cell_len(tail)
+    tags = row_tags(["local", "harbour"], room)
+    assert room - cell_len(tags) >= min(HEADLINE_CELLS, width - 9)
+    assert ("The Vund" in tail) == (width >= 61) and (width < 60 or tags)
 
 
 async def test_a_restored_session_shows_its_story_mid_list_not_at_the_bottom_edge(store: Store) -> None:

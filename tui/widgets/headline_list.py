@@ -43,6 +43,10 @@ AHEAD_STEP = 8
 TAG_CELLS = 12
 #: The fewest cells worth giving tags (" [ab…]"): fewer say nothing but that there are some.
 TAG_CELLS_LEAST = 7
+#: Cells a headline keeps before the tags get any, and with a row's tags (``TAG_CELLS``) before
+#: the source does: in the 46-column list of a 160-column screen a source cut to eight cells and
+#: a tag left the headline sixteen, every row reading "Local story number…".
+HEADLINE_CELLS = 28
 
 
 class RowStyles:
@@ -102,9 +106,10 @@ def row_tail(source: str | None, published: str | None, width: int, year: int) -
     in columns of their own (a story without either keeps the others in line): so an order
     "by source" reads as one; a narrow list gives this ``year``'s days without it (:func:`short_day`)."""
     date = local_day(published)
-    if width >= 60:
+    room = width - 2 - HEADLINE_CELLS - TAG_CELLS  # the cursor's and bookmark's cells, then the headline's and tags'
+    if room >= 31:
         return f" {fit_cells(source or '', 18)} {date:<10}"
-    if width >= 40:
+    if room >= width // 5 + 7:
         return f" {fit_cells(source or '', width // 5 - 1)} {short_day(date, year):<6}"
     return f" {short_day(date, year):<6}"
 
@@ -112,8 +117,9 @@ def row_tail(source: str | None, published: str | None, width: int, year: int) -
 def row_tags(tags: Sequence[str], room: int) -> str:
     """A row's tags (" [a, b]") in a headline's ``room``: at most a quarter of it, or in a narrow
     list (the 30-to-60-column list beside the article) ``TAG_CELLS`` but never more than half,
-    cut with an ellipsis; none where that leaves too few cells to read a tag in."""
-    most = max(room // 4, min(TAG_CELLS, room // 2))
+    nor so much that the headline keeps fewer than ``HEADLINE_CELLS``; cut with an ellipsis, none
+    where that leaves too few cells to read a tag in."""
+    most = min(max(room // 4, min(TAG_CELLS, room // 2)), room - HEADLINE_CELLS)
     if not tags or most < TAG_CELLS_LEAST:
         return ""
     shown = f" [{', '.join(tags)}]"
