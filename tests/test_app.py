@@ -227,6 +227,19 @@ async def test_help_lists_keys_from_bindings(filled_store: Store) -> None:
         assert not isinstance(app.screen, HelpScreen)
 
 
+async def test_help_at_a_narrow_width_gives_the_room_to_what_keys_do(filled_store: Store) -> None:
+    """At 40 columns the ids kept their column and cut every description to a letter ("S…")."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(40, 14)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        keys = app.screen.query_one("#help-keys", Static)
+        narrow, wide = plain(keys.content, keys.size.width), plain(keys.content, 120)
+    assert "Search" in narrow and "Quit" in narrow and "…" not in narrow and "app.search" not in narrow
+    assert "app.search" in wide
+
+
 async def test_markup_in_stories_is_shown_literally(store: Store) -> None:
     from tests.factories import make_article
 

@@ -6,6 +6,7 @@ import dataclasses
 from collections.abc import Mapping
 from typing import Any
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
 from textual.app import App, ComposeResult
@@ -90,6 +91,29 @@ class HelpBody(VerticalScroll):
     ]
 
 
+#: Below this width the help leaves out the binding ids: at 40 columns they kept their room and
+#: cut every description to a letter ("S…"); ``config check`` names the ids too.
+IDS_FROM = 90
+
+
+@dataclasses.dataclass(frozen=True)
+class KeysTable:
+    """The help's rows (key, what it does, its id), laid out for the width it is drawn at."""
+
+    rows: list[tuple[Text, Text, Text]]
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        ids = options.max_width >= IDS_FROM
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", no_wrap=ids)  # narrow: "ctrl+d / space" may take two lines
+        table.add_column()
+        if ids:
+            table.add_column(style="dim")
+        for row in self.rows:
+            table.add_row(*(row if ids else row[:2]))
+        yield table
+
+
 class HelpScreen(ModalScreen[None]):
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close")]
 
@@ -99,26 +123,23 @@ class HelpScreen(ModalScreen[None]):
         self._keymap = keymap  # the app's: binding id -> keys
 
     def compose(self) -> ComposeResult:
-        table = Table.grid(padding=(0, 2))
-        table.add_column(style="bold", no_wrap=True)
-        table.add_column()
-        table.add_column(style="dim")
+        rows: list[tuple[Text, Text, Text]] = []
         for title, node in regions(self._main):
-            rows = [b for b in bindings_of(node, self._keymap) if b.description]
-            if not rows:
+            bound = [b for b in bindings_of(node, self._keymap) if b.description]
+            if not bound:
                 continue
             note = "id for [keys]" if title == "Everywhere" else ""
-            table.add_row(Text(title, style="bold underline"), Text(""), Text(note))
-            for binding in rows:
+            rows.append((Text(title, style="bold underline"), Text(""), Text(note)))
+            for binding in bound:
                 keys = " / ".join(key_label(self.app, k) for k in binding.key.split(","))
-                table.add_row(Text(keys), Text(binding.description), Text(binding.id or ""))
-            table.add_row(Text(""), Text(""), Text(""))
-        table.add_row(Text("Tab / Shift+Tab"), Text("Move between regions"), Text(""))
-        table.add_row(Text("Ctrl+P"), Text("Command palette: every action, stories, tags, saved searches"), Text(""))
-        table.add_row(Text("Mouse"), Text("Click a headline to show it, double-click to open"), Text(""))
+                rows.append((Text(keys), Text(binding.description), Text(binding.id or "")))
+            rows.append((Text(""), Text(""), Text("")))
+        rows.append((Text("Tab / Shift+Tab"), Text("Move between regions"), Text("")))
+        rows.append((Text("Ctrl+P"), Text("Command palette: every action, stories, tags, saved searches"), Text("")))
+        rows.append((Text("Mouse"), Text("Click a headline to show it, double-click to open"), Text("")))
         with HelpBody(id="help-body"):
             yield Static(Text("Broadsheet keys", style="bold"), id="help-title")
-            yield Static(table, id="help-keys")
+            yield Static(KeysTable(rows), id="help-keys")
             yield Static(Text(f"{key_hints(self)['dismiss'][0]} closes this screen", style="dim"))
 
     def action_dismiss(self) -> None:  # type: ignore[override]
