@@ -241,6 +241,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._told_damaged: set[str] = set()  # damaged files the user was told of (ReaderState.damaged_files)
         self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
         self._moved = 0.0  # when the list cursor last moved (time.monotonic)
+        self._user_moved = 0.0  # the same, by the user's keys (not the list following a search: :meth:`_show_rows`)
+        self._listing = False
         self._story_timer: Timer | None = None  # the story to show once a held key is let go
         self._unread_notice: Timer | None = None  # says n / N's worker is looking, if it takes a while
         self._more_asked = False  # the next results of the search listed are on their way
@@ -464,7 +466,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         """The story the results keep under the cursor: the one asked for, else the one the user
         moved to after leaving the bar (G typed with the word and Enter, before the results
         came), else none: the first result."""
-        if self._keep is None and self._moved > self._left_bar and self.headlines.current is not None:
+        if self._keep is None and self._user_moved > self._left_bar and self.headlines.current is not None:
             return self.headlines.current.id
         return self._keep
 
@@ -477,7 +479,11 @@ class MainScreen(FeedsMixin, Screen[None]):
         shown = self.reader.shown()
         if (awaited := self._still_awaited()) is not None and index_of(shown, awaited) is not None:
             keep, self._awaited = awaited, None  # listed at last (the index has it again): under the cursor
-        self.headlines.set_stories(shown, self.reader.states, keep=keep, terms=self.reader.terms)
+        self._listing = True  # the cursor following the list is no move of the user's (see :meth:`_kept`)
+        try:
+            self.headlines.set_stories(shown, self.reader.states, keep=keep, terms=self.reader.terms)
+        finally:
+            self._listing = False
         self._show_count()
         if not shown:
             self._show(None)
@@ -659,6 +665,8 @@ class MainScreen(FeedsMixin, Screen[None]):
             self._ask_more()
         now, before = time.monotonic(), self._moved
         self._moved = now
+        if not self._listing:
+            self._user_moved = now
         key = self.broadsheet.key_time
         # A key read since the last move made this one: it counts from when it came, not from when
         # its turn came (a reader behind a held key would take each repeat for a key on its own).
@@ -733,9 +741,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             return  # a later change is on its way, or Esc cleared the bar
         if message.value.strip():
             # A query typed lists its best match first, under the cursor (Enter opens it); the story
-            # selected before stays held by the bar, for Esc. Moves before it (the list following
-            # the query before) are not moves in its results.
-            self._left_bar = time.monotonic()
+            # selected before stays held by the bar, for Esc.
             self.run_search(message.value, first=True)
         else:  # the query deleted (Ctrl+U, Backspace): every story, the one selected before the search
             self.run_search(message.value, keep=self.query_one(SearchBar).selected_before)

@@ -43,10 +43,12 @@ AHEAD_STEP = 8
 TAG_CELLS = 12
 #: The fewest cells worth giving tags (" [ab…]"): fewer say nothing but that there are some.
 TAG_CELLS_LEAST = 7
-#: Cells a headline keeps before the tags get any, and with a row's tags (``TAG_CELLS``) before
-#: the source does: in the 46-column list of a 160-column screen a source cut to eight cells and
-#: a tag left the headline sixteen, every row reading "Local story number…".
-HEADLINE_CELLS = 28
+#: Cells a headline keeps before the tags get any (a 37-column list: 21, and " [rail]").
+HEADLINE_CELLS = 21
+#: Cells a headline and its tags keep before the source gets any: in the 46-column list of a
+#: 160-column screen a source cut to eight cells and a tag left the headline sixteen, every row
+#: reading "Local story number…".
+HEADLINE_AND_TAGS = 40
 
 
 class RowStyles:
@@ -106,7 +108,7 @@ def row_tail(source: str | None, published: str | None, width: int, year: int) -
     in columns of their own (a story without either keeps the others in line): so an order
     "by source" reads as one; a narrow list gives this ``year``'s days without it (:func:`short_day`)."""
     date = local_day(published)
-    room = width - 2 - HEADLINE_CELLS - TAG_CELLS  # the cursor's and bookmark's cells, then the headline's and tags'
+    room = width - 2 - HEADLINE_AND_TAGS  # the cursor's and bookmark's cells, then the headline's and tags'
     if room >= 31:
         return f" {fit_cells(source or '', 18)} {date:<10}"
     if room >= width // 5 + 7:
