@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -218,6 +219,22 @@ def display_date(published: str | None, local: bool = False) -> str:
     if len(published) <= 10:
         return value.strftime("%-d %b %Y")
     return value.strftime("%-d %b %Y %H:%M")
+
+
+def byline(authors: Sequence[str], source: str | None, published: str | None, local: bool = False) -> str:
+    """``By A and B · Source · 22 Dec 2023`` with the empty parts left out, and the source when it
+    is one of the authors (a feed's "The Gazette" by "The Gazette"); the reader's and the Markdown
+    export's (``local``: see :func:`display_date`)."""
+    parts = []
+    names = [a for a in authors if a]
+    if names:
+        people = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        parts.append(f"By {people}")
+    if source and source not in names:
+        parts.append(source)
+    if published:
+        parts.append(display_date(published, local=local))
+    return " \u00b7 ".join(parts)
 
 
 def local_day(published: str | None) -> str:

@@ -112,6 +112,20 @@ def test_export_markdown_filters(cli_store: Path, capsys: pytest.CaptureFixture[
     assert "Old stone bridge" not in markdown
 
 
+def test_export_markdown_words_the_byline_as_the_reader_does(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """A feed's story by its own publication read "By The Gazette · The Gazette · 3 Mar 2026"."""
+    store = Store(tmp_path / "store")
+    store.add([(make_article(1, authors=["The Gazette"], source="The Gazette", published="2026-03-03"), None),
+               (make_article(2, authors=["Ada Quill", "Ben Wick", "Cy Rowe"], source="The Gazette",
+                             published="2026-03-04"), None)])
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "export"]) == 0
+    markdown = capsys.readouterr().out
+    assert "By The Gazette · 3 Mar 2026" in markdown and "The Gazette · The Gazette" not in markdown
+    assert "By Ada Quill, Ben Wick and Cy Rowe · The Gazette · 4 Mar 2026" in markdown
+
+
 def test_export_of_marked_stories_reads_only_their_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     """Exporting a few bookmarks from a big store reads the shards that hold them, not every shard."""

@@ -21,7 +21,7 @@ from urllib.parse import quote
 
 import orjson
 
-from broadsheet.store.model import Article, display_date
+from broadsheet.store.model import Article, byline
 from broadsheet.store.sanitize import clean_line, without_surrogates
 from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store, StoryMeta
@@ -241,15 +241,9 @@ def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | N
     lines = [f"# {_md(article.headline)}", ""]
     if article.standfirst:
         lines += [f"*{_md(article.standfirst)}*", ""]
-    facts = []
-    if article.authors:
-        facts.append("By " + ", ".join(article.authors))
-    if article.source:
-        facts.append(article.source)
-    if article.published:
-        facts.append(display_date(article.published))  # as the reader shows it
+    facts = byline(article.authors, article.source, article.published)  # as the reader words it
     if facts:
-        lines += [_md(" · ".join(facts)), ""]
+        lines += [_md(facts), ""]
     for number, paragraph in enumerate(article.body):
         lead = f"**{_md(article.dateline)}** — " if number == 0 and article.dateline else ""
         lines += [lead + _md(paragraph), ""]
