@@ -57,7 +57,7 @@ class StoreWriteError(OSError):
 _OUTPUT_REASONS = {
     errno.EISDIR: "it is a folder",
     errno.ENOTDIR: "a part of the path is a file, not a folder",
-    errno.EEXIST: "a part of the path is a file, not a folder",  # (mkdir of the folders on the way)
+    errno.ENOENT: "its folder does not exist",
     errno.ENOSPC: "the disk is full",
     errno.EACCES: "no permission to write there",
     errno.EPERM: "no permission to write there",

@@ -126,6 +126,17 @@ def test_export_markdown_words_the_byline_as_the_reader_does(tmp_path: Path,
     assert "By Ada Quill, Ben Wick and Cy Rowe · The Gazette · 4 Mar 2026" in markdown
 
 
+def test_export_of_a_tag_no_story_has_says_so_and_writes_nothing(cli_store: Path, tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """A typo in --tag wrote an empty export and said "Exported 0 stories", exit 0."""
+    store = Store(cli_store)
+    store.user.edit_tags([store.stories()[0].id], add=["harbour"])
+    out = tmp_path / "out.md"
+    assert main(["--store", str(cli_store), "export", "--tag", "harbor", "-o", str(out)]) == 1
+    assert "no story has the tag 'harbor' (did you mean 'harbour'?)" in capsys.readouterr().err
+    assert not out.exists()
+
+
 def test_export_of_marked_stories_reads_only_their_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     """Exporting a few bookmarks from a big store reads the shards that hold them, not every shard."""

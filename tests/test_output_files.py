@@ -101,6 +101,13 @@ def test_an_error_names_the_file(tmp_path: Path) -> None:
         write_output(tmp_path / "file" / "nowhere.md", lambda handle: handle.write(b"x"))
 
 
+def test_an_export_into_a_folder_that_does_not_exist_says_so_and_makes_none(tmp_path: Path) -> None:
+    """``-o /nonexistent/dir/x.json`` made both folders and said the export went well."""
+    with pytest.raises(OutputError, match=r"cannot write .*x\.md: its folder does not exist"):
+        write_output(tmp_path / "typo" / "dir" / "x.md", lambda handle: handle.write(b"x"))
+    assert not (tmp_path / "typo").exists()
+
+
 def test_a_folder_named_for_the_export_is_said_to_be_one(tmp_path: Path) -> None:
     with pytest.raises(OutputError) as caught:
         write_output(tmp_path, lambda handle: handle.write(b"x"))

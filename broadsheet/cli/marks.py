@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import difflib
 import shlex
 import sys
 from collections.abc import Callable, Iterable, Iterator
@@ -211,6 +212,13 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 
     states = store.user.all(skip_damaged=True)  # a damaged state file: its stories exported without marks
     wanted = [normalise_tag(t) for t in args.tag]
+    known = {tag for state in states.values() for tag in state.tags} if wanted else set()
+    for tag in wanted:
+        if tag not in known:  # an export of nothing, said to have gone well, hid a typo
+            close = difflib.get_close_matches(tag, sorted(known), n=1)
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            err.print(Text(f"broadsheet: no story has the tag {tag!r}{hint}; nothing exported", style="red"))
+            return 1
     keep: set[str] | None = None
     total = len(store)
     if args.bookmarked or wanted:  # only stories with marks can match: found from the marks, no record read

@@ -138,6 +138,8 @@ def _write_output(path: Path, write: Callable[[BinaryIO], object]) -> None:
     if path.is_symlink():
         _check_link(path)
     target = Path(os.path.realpath(path))
+    if not target.parent.is_dir():  # a typo in the folder is said, not made into new folders
+        raise OSError(errno.ENOTDIR if target.parent.exists() else errno.ENOENT, "", str(target.parent))
     try:
         mode = stat.S_IMODE(os.stat(target).st_mode)
     except OSError:
