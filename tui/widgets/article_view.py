@@ -352,7 +352,11 @@ class ArticleView(ThumbView, can_focus=True):
         if not self._matches:
             self.post_message(self.Onward(step))
             return
-        self._match = (self._match + step) % len(self._matches)
+        went = self._match + step
+        if self._match >= 0 and not 0 <= went < len(self._matches):  # round, as the list's n says it
+            self.app.notify("Past the last match: the first" if step > 0 else "Past the first match: the last",
+                            timeout=2)
+        self._match = went % len(self._matches)
         self._show_match_count()
         self._rewrap(round(self.scroll_y))  # restyle the matches
         self._finish_wrap()
