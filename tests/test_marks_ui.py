@@ -152,6 +152,28 @@ async def test_rename_and_delete_a_tag_from_the_sidebar(app: BroadsheetApp, fill
         assert sidebar.current_entry is not None  # the row in its place, not nothing
 
 
+async def test_renaming_a_tag_to_one_that_exists_says_it_merged_them(app: BroadsheetApp, filled_store: Store) -> None:
+    """Renamed onto an existing tag, the two became one with "Renamed tag on 3 stories": the user
+    could not tell that the other tag's stories were now counted with these."""
+    ids = [m.id for m in filled_store.stories()]
+    filled_store.user.edit_tags(ids[:3], add=["rail"])
+    filled_store.user.edit_tags(ids[3:], add=["transport"])
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.highlighted = 4  # the first tag, after the "Tags" heading: rail
+        await pilot.press("R")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "Transport"
+        await pilot.press("enter")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+    assert _tag_counts(filled_store) == {"transport": 5}
+    assert any(m.startswith("Merged tag 'rail' into 'transport' on 3 stories") for m in said), said
+
+
 async def test_a_renamed_tag_is_followed_by_its_saved_searches_and_the_search_shown(
         app: BroadsheetApp, filled_store: Store) -> None:
     """A tag renamed in the sidebar left the saved searches naming it (and the search it was

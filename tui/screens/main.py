@@ -775,13 +775,16 @@ class MainScreen(FeedsMixin, Screen[None]):
                                           "Not renamed")
                     return
                 left: dict[str, StoreFileError] = {}
+                merged = normalise_tag(new) in self.reader.sidebar_counts()[1]  # a tag of its own already
                 count = self._write(lambda: self.store.user.rename_tag(old, new, left))
                 sidebar.follow("tag", normalise_tag(new))
             except (TagError, ValueError, KeyError) as exc:
                 self.notify(str(exc), severity="error")
                 return
             if count is not None:
-                self._tag_changed(f"Renamed tag on {n_stories(count)}", left, old, "rename the tag again")
+                said = (f"Merged tag {old!r} into {normalise_tag(new)!r} on {n_stories(count)}" if merged
+                        else f"Renamed tag on {n_stories(count)}")
+                self._tag_changed(said, left, old, "rename the tag again")
             self.reload()
             bar = self.query_one(SearchBar)  # the search shown follows too, as the saved ones do
             if count is not None and (renamed := tag_renamed_in(bar.value, old, normalise_tag(new))) != bar.value:
