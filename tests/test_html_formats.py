@@ -167,11 +167,23 @@ def test_truncated_warc_imports_the_readable_records_and_reports_the_rest(tmp_pa
     ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00", "a JPEG image"),
     ("page.html", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(40), "a PNG image"),
     ("tool", b"\x7fELF\x02\x01\x01" + bytes(60), "a program"),
+    # JSON that is no export or feed (a parser's truth file) read as a text dump: "no headline found"
+    ("truth.json", b'\xef\xbb\xbf {"headline": "Ferry times", "body": ["The ferry leaves at ten."]}',
+     "a JSON file, but neither a Broadsheet export nor a JSON Feed"),
+    ("list.json", b"[1, 2, 3]", "a JSON file"),
 ])
 def test_binaries_are_refused_with_what_they_are(tmp_path: Path, name: str, data: bytes, kind: str) -> None:
     (tmp_path / name).write_bytes(data)
     (item,) = items(tmp_path / name)
     assert item.article is None and item.reason.startswith(kind)
+
+
+def test_a_text_dump_that_opens_with_a_bracket_is_still_read(tmp_path: Path) -> None:
+    (tmp_path / "note.txt").write_text("[Updated] Ferry times change on the islands\n\nThe ferry to the outer "
+                                       "islands will leave later from next week, the harbour master said.\n"
+                                       "Passengers were told on Monday.\n", encoding="utf-8")
+    (item,) = items(tmp_path / "note.txt")
+    assert item.article is not None
 
 
 def test_import_keeps_one_story_per_page_and_the_marks(tmp_path: Path) -> None:

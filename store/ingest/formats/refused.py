@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import orjson
+
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
 
@@ -49,15 +51,32 @@ def what_it_is(head: bytes) -> str | None:
     return None
 
 
+def _other_json(source: Source) -> bool:
+    """Whether the file is JSON, but no Broadsheet export or JSON Feed (those formats come first):
+    read as a text dump it failed with "no headline found"."""
+    if source.head.removeprefix(b"\xef\xbb\xbf").lstrip()[:1] not in (b"{", b"["):
+        return False
+    try:
+        orjson.loads(source.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+    except (orjson.JSONDecodeError, OSError, ValueError):
+        return False
+    return True
+
+
 class Refused:
-    """Tried before the text dump: a PDF, an image or a program is named and refused, not misread."""
+    """Tried before the text dump: a PDF, an image or a program is named and refused, not misread;
+    so is JSON that is no export or feed."""
 
     name = "refused"
     kind = 0  # it reads no story
 
     def sniff(self, source: Source) -> bool:
-        return what_it_is(source.head) is not None
+        return what_it_is(source.head) is not None or _other_json(source)
 
     def read(self, source: Source) -> Iterator[Item]:
         kind = what_it_is(source.head)
+        if kind is None:
+            yield Item(None, reason="a JSON file, but neither a Broadsheet export nor a JSON Feed: Broadsheet reads "
+                                    "those, saved web pages, web archives, feeds and text dumps")
+            return
         yield Item(None, reason=f"{kind}, a binary file: Broadsheet reads saved web pages, web archives and text dumps")
