@@ -73,6 +73,17 @@ def test_headline_repeated_from_title_is_one_headline() -> None:
     assert art.body == [PARA, PARA2]
 
 
+def test_a_headline_printed_twice_under_itself_is_no_standfirst() -> None:
+    """A page printing the headline twice before the byline gave the story a standfirst that
+    was its headline again, shown twice at the top of the story."""
+    headline = "Harbour council approves the new ferry timetable for the outer islands"
+    menu = "\n".join(["News", "Sport", "Politics", "Business", "Health", "Weather", "Travel", "Search", "Sign in"])
+    dump = (f"{headline} | The Gazette\n{menu}\n\n{headline}\n{headline}\nBy Ann Lee 3 March 2026\n\n"
+            f"{PARA}\n\n{PARA2}\n")
+    art = parse_text(dump)
+    assert art.headline == headline and art.standfirst is None and art.body == [PARA, PARA2]
+
+
 def test_headline_differs_from_title_uses_line_above_story() -> None:
     dump = (
         "Harbour news | Gazette\nHome\nNews\nSport\n\nCouncil finally opens the harbour bridge\n\n"

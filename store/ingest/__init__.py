@@ -28,7 +28,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    short, is no standfirst (store/feeds/parse.py); a photo credit keeps brackets that pair
 #    inside it (store/html/figures.py: saved pages share it, not bumped for it: no saved page of
 #    the corpora reads differently, the one-time reparse of every saved page would buy nothing)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 7, SAVED_PAGE: 7, ENTRIES: 6}
+# 8 (text dumps): a line between headline and byline that repeats the headline is no standfirst
+#    (store/parse/assemble.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 8, SAVED_PAGE: 7, ENTRIES: 6}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 

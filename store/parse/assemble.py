@@ -100,6 +100,11 @@ def _end_credits(lines: list[Line], h: int) -> Credits | None:
     return parse_credit_block([lines[i].text for i in reversed(block)])
 
 
+def _folded(text: str) -> str:
+    """A line as compared for sameness: case and spacing aside."""
+    return " ".join(text.split()).casefold()
+
+
 def assemble(page: Page) -> Article:
     """Build the Article from the marked lines."""
     lines, h = page.lines, page.headline
@@ -113,12 +118,18 @@ def assemble(page: Page) -> Article:
         if line.role == "credits_line" and i < h:
             line.mark("boilerplate", "credit line above the headline")
     standfirst = None
+    printed = {_folded(lines[h].text), _folded(canonical_headline(lines[h].text, page.title_core))}
     if 0 < page.byline - h <= 12:
         for i in range(h + 1, page.byline):
             if lines[i].role in ("boilerplate", "body") and word_count(lines[i].text) >= 8:
                 if has_date_cue(lines[i].text) or find_dates(lines[i].text):
                     continue
                 if lines[i].role == "boilerplate" and lines[i].reason != UNDECIDED:
+                    continue
+                if _folded(lines[i].text) in printed:  # the page printed the headline twice
+                    lines[i].mark("boilerplate", "the headline again")
+                    if i in body_idx:
+                        body_idx.remove(i)
                     continue
                 standfirst = lines[i].text
                 lines[i].mark("standfirst", "text between headline and byline")
