@@ -242,7 +242,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
         self._moved = 0.0  # when the list cursor last moved (time.monotonic)
         self._user_moved = 0.0  # the same, by the user's keys (not the list following a search: :meth:`_show_rows`)
-        self._listing = False
+        self._listing = False  # the list is being filled: its cursor moves with it, not by a key
         self._story_timer: Timer | None = None  # the story to show once a held key is let go
         self._unread_notice: Timer | None = None  # says n / N's worker is looking, if it takes a while
         self._more_asked = False  # the next results of the search listed are on their way
