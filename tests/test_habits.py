@@ -165,9 +165,8 @@ async def test_restart_with_a_search_keeps_the_story_the_cursor_was_on(
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        await pilot.press("slash")
-        await type_text(pilot, "ferry")
-        await pilot.press("enter", "j", "j")
+        await search_for(pilot, "ferry")
+        await pilot.press("j", "j")
         await settle(pilot)
         left = app.screen.query_one(HeadlineList).current
         assert left is not None and app.screen.query_one(HeadlineList).cursor == 2
