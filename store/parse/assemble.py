@@ -118,8 +118,9 @@ def assemble(page: Page) -> Article:
         if line.role == "credits_line" and i < h:
             line.mark("boilerplate", "credit line above the headline")
     standfirst = None
-    printed = {_folded(lines[h].text), _folded(canonical_headline(lines[h].text, page.title_core))}
+    headline = canonical_headline(lines[h].text, page.title_core)
     if 0 < page.byline - h <= 12:
+        printed = {_folded(lines[h].text), _folded(headline)}
         for i in range(h + 1, page.byline):
             if lines[i].role in ("boilerplate", "body") and word_count(lines[i].text) >= 8:
                 if has_date_cue(lines[i].text) or find_dates(lines[i].text):
@@ -180,7 +181,7 @@ def assemble(page: Page) -> Article:
         page.images.pop(i)
     images = [img for i, img in sorted(page.images.items()) if i >= h - 15]
     return Article(
-        headline=canonical_headline(lines[h].text, page.title_core),
+        headline=headline,
         body=body,
         standfirst=standfirst,
         source=source,
