@@ -135,7 +135,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         self._left: list[Strip | None] = []  # the photo's column; None: a row of the photo itself
         self._beside = 0  # the photo column's width when it stands beside the table, else 0
         self._width = 0  # the width the lines were rendered at (0: not yet)
-        self._box = (0, 0, False)  # the photo's box they were rendered for (:meth:`_photo_box`)
+        self._box = (0, 0, False)  # the photo's box they were rendered for (:meth:`_photo_box`): laid out and drawn in
 
     def action_top(self) -> None:
         self.scroll_home(animate=False)
@@ -211,7 +211,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         if not self.photos or self.protocol == "off" or self.folder is None or width <= 0:
             return
         image = self.photos[self.photo_index]
-        cols, rows, _ = self._photo_box(width)
+        cols, rows, _ = self._box
         if not rows:
             return
         key = (image.photo or "", self.photo_index, cols, rows)
@@ -246,7 +246,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         if self.protocol == "off":
             noun = "photo" if count == 1 else "photos"
             return [*placeholder(f"{count} {noun}; images are off", width)]
-        if not self._photo_box(self._width)[1]:
+        if not self._box[1]:
             return [*note(PEEK, width, most=1)]
         drawn = self._drawn
         lines: list[Strip | None]
@@ -255,7 +255,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         else:  # a blank box while the photo is on its way, or why it cannot be drawn
             lines = [*placeholder(drawn, width)] if isinstance(drawn, str) else []
         if drawn is None or isinstance(drawn, Drawn):  # the photo's box is kept: no new layout when it arrives
-            lines += [Strip.blank(0)] * (self._photo_box(self._width)[1] - len(lines))
+            lines += [Strip.blank(0)] * (self._box[1] - len(lines))
         if self.figures > 1:  # the figure's number, as the table gives it
             keys = " · p/P" if count > 1 else ""
             lines.extend(note(f"photo {self.numbers[self.photo_index]}/{self.figures}{keys}", width, most=1))
@@ -263,7 +263,7 @@ class CreditsPanel(ScrollView, can_focus=True):
 
     def _layout_lines(self) -> None:
         width = self._width
-        cols, _, beside = self._photo_box(width)
+        cols, _, beside = self._box
         self._beside = cols if beside and self.photos and self.protocol != "off" else 0
         self._left = self._photo_lines(self._beside or width)
         if self._left and not self._beside:
