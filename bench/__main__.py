@@ -64,7 +64,8 @@ def measure_size(built: build.BuiltStore, cache: Path, runs: int, smoke: bool,
     store = Store(folder)
     r["open_store"] = measure.open_story(store, 10 if smoke else 40)
     say(f"{n:,}: bookmark and tag toggles")
-    r["bookmark"], r["tag"] = measure.toggles(store, 10 if smoke else 60)
+    timed = measure.marks({n: folder}, 10 if smoke else 60)[n]
+    r["bookmark"], r["tag"] = timed["bookmark"], timed["tag"]
 
     if measure.search_available():
         say(f"{n:,}: search index and queries")

@@ -389,8 +389,8 @@ def main(argv: list[str] | None = None) -> int:
               "one run for fetch. Import runs alternate with newsboat's, each into an empty store or cache.")
     width = max(len(r[0]) for r in rows)
     print(header)
-    for what, ours, theirs in rows:
-        print(f"{what:<{width}}  {ours:>28}  {theirs}")
+    for what, mine, peers in rows:
+        print(f"{what:<{width}}  {mine:>28}  {peers}")
     if args.out:
         lines = ["# Feed benchmarks", "", "    make bench          # runs this too",
                  "    .venv/bin/python -m bench.feeds",

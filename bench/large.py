@@ -11,8 +11,9 @@ store copied aside at each size; each stage's memory is watched from outside
 (:mod:`bench.procmem`). Then, on each copy: its size on disk against the pages', the reader
 on a 120x40 pty (:mod:`bench.terminal`: first paint, peak RSS, opening stories), the marks
 the reader holds once the whole list was scrolled, the data
-layer's story open, search as the query is typed, the three marks (:mod:`bench.measure`),
-and ``broadsheet repair`` / ``export`` / ``reindex`` as commands. newsboat loading a
+layer's story open, search as the query is typed (:mod:`bench.measure`), and ``broadsheet
+repair`` / ``export`` / ``reindex`` as commands. Last, the three marks on every size in turn
+(:func:`bench.measure.marks`). newsboat loading a
 10,000-item local feed file is measured in the same run (``bench/feeds.py``).
 """
 
@@ -41,6 +42,7 @@ from broadsheet.store.storage.db import Store
 
 BEGIN, END = "<!-- bench:large:begin -->", "<!-- bench:large:end -->"
 SUMMARY = re.compile(r"(\d+) imported.*?(\d+) failed", re.S)
+MARK_RUNS = 200  # of each mark per size: the p95 of 60 moved with one slow fsync
 #: Disk a story needs, for the check before a run: a page (about 4.2 KB, 5.8 KB in blocks),
 #: the store (1.2x the page today), the JSON export (about 1.2x).
 PAGE_DISK, STORE_DISK, EXPORT_DISK = 6_000, 6_000, 5_000
@@ -170,10 +172,8 @@ def measure_size(stage: Stage, runs: int, scratch: Path) -> dict[str, Value]:
     r["open_reader"] = Sample.of(terminal.open_stories(folder, terminal.OPENS))
     r["marks_held"] = measure.marks_held(folder)
 
-    say(f"{n}: Store.article, the marks")
+    say(f"{n}: Store.article")
     r["open_store"] = measure.open_story(Store(folder), 40)
-    r["bookmark"], r["tag"] = measure.toggles(Store(folder), 60)
-    r["read"] = measure.read_toggle(Store(folder), 60)
     if measure.search_available():
         say(f"{n}: search as you type")
         r["search_typed"] = measure.search_as_typed(Store(folder), measure.search_queries(), 2, measure.reader_limit())
@@ -239,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     stages = import_stages(root, cache / f"stores-large-v{GENERATOR_VERSION}", sizes)
     with tempfile.TemporaryDirectory(prefix="broadsheet-bench-large-", dir=cache) as scratch:
         results = {s.size: measure_size(s, args.runs, Path(scratch)) for s in stages}
+    say("the marks, every size in turn")
+    for size, timed in measure.marks({s.size: s.folder for s in stages}, MARK_RUNS).items():
+        results[size].update(timed)
     if newsboat_rate:
         peer += " Our import against it, 0 to N: " + ", ".join(
             f"{size_label(n)} {r['import_rate'] / newsboat_rate:.2f}x" for n, r in results.items()  # type: ignore[operator]

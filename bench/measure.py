@@ -3,20 +3,23 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import random
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 
 from bench.corpus import lexicon, zipf_word
 from bench.stats import Sample, repeat
 from broadsheet.store.storage.db import Store
+
+K = TypeVar("K")
 
 #: Single words from common to rare (fractions of the frequency list), searched by us and by rg.
 WORD_DEPTHS = (0.007, 0.02, 0.05, 0.1, 0.3, 0.6, 0.95)
@@ -67,36 +70,49 @@ def open_story(store: Store, count: int, seed: int = 3) -> Sample:
     return Sample.of(times)
 
 
-def toggles(store: Store, runs: int, seed: int = 9) -> tuple[Sample, Sample]:
-    """(bookmark toggle, tag add or remove) seconds on random stories, durable on return."""
-    ids = [m.id for m in store.stories()]
+#: The marks timed by :func:`marks`, each a durable change undone by the next on the same story.
+MARKS = ("bookmark", "tag", "read")
+
+
+def marks(folders: Mapping[K, Path], runs: int, turn: int = 10, seed: int = 9) -> dict[K, dict[str, Sample]]:
+    """Durable seconds of each of :data:`MARKS` on random stories of each store: ``runs`` of each,
+    taken ``turn`` at a time from each store in turn.
+
+    A mark costs an fsync or two, which the disk's other work moves by a millisecond or more
+    (the page cache an import left to write back, another process). Stores timed one after the
+    other each met another disk, and the growth of a mark's cost with the store's size was the
+    disk's drift; taken in turns, every store meets the same disk. Each story gets its mark twice
+    (set, then undone): both are timed, and the store is left as it was.
+    """
+    os.sync()  # what earlier steps left to write back is written before any mark is timed
     rng = random.Random(seed)
-    bookmark: list[float] = []
-    for sid in rng.sample(ids, min(runs, len(ids))):
-        start = time.perf_counter()
+    pairs, half = -(-runs // 2), max(1, turn // 2)
+    picks: dict[K, dict[str, list[str]]] = {}
+    for key, folder in folders.items():
+        sample = rng.sample([m.id for m in Store(folder).stories()], pairs * len(MARKS))
+        picks[key] = {mark: sample[i * pairs:(i + 1) * pairs] for i, mark in enumerate(MARKS)}
+    stores = {key: Store(folder) for key, folder in folders.items()}
+    times: dict[K, dict[str, list[float]]] = {key: {mark: [] for mark in MARKS} for key in folders}
+    for first in range(0, pairs, half):
+        for key, store in stores.items():
+            for mark, sids in picks[key].items():
+                for sid in sids[first:first + half]:
+                    for undo in (False, True):
+                        start = time.perf_counter()
+                        _mark(store, mark, sid, undo)
+                        times[key][mark].append(time.perf_counter() - start)
+    return {key: {mark: Sample.of(t[:runs]) for mark, t in found.items()} for key, found in times.items()}
+
+
+def _mark(store: Store, mark: str, sid: str, undo: bool) -> None:
+    if mark == "bookmark":
         store.user.toggle_bookmark(sid)
-        bookmark.append(time.perf_counter() - start)
-    tag: list[float] = []
-    for n, sid in enumerate(rng.sample(ids, min(runs, len(ids)))):
-        start = time.perf_counter()
-        if n % 2:
-            store.user.edit_tags([sid], remove=["bench"])
-        else:
-            store.user.edit_tags([sid], add=["bench"])
-        tag.append(time.perf_counter() - start)
-    return Sample.of(bookmark), Sample.of(tag)
-
-
-def read_toggle(store: Store, runs: int, seed: int = 11) -> Sample:
-    """Read-mark toggle seconds on random stories, durable on return."""
-    ids = [m.id for m in store.stories()]
-    rng = random.Random(seed)
-    times = []
-    for sid in rng.sample(ids, min(runs, len(ids))):
-        start = time.perf_counter()
+    elif mark == "read":
         store.user.toggle_read(sid)
-        times.append(time.perf_counter() - start)
-    return Sample.of(times)
+    elif undo:
+        store.user.edit_tags([sid], remove=["bench"])
+    else:
+        store.user.edit_tags([sid], add=["bench"])
 
 
 def marks_held(folder: Path) -> float:

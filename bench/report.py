@@ -88,6 +88,8 @@ def _fmt(row: Row, value: Value) -> str:
         return value
     if isinstance(value, Sample):
         return f"{value.median * row.scale:,.{row.digits}f} / {value.p95 * row.scale:,.{row.digits}f}"
+    if isinstance(value, dict):  # per-query figures: in the JSON, not the table
+        return "-"
     return f"{value * row.scale:,.{row.digits}f}"
 
 

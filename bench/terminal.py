@@ -72,7 +72,7 @@ def compiled() -> None:
     import broadsheet.tui
 
     for package in (broadsheet, broadsheet.store, broadsheet.tui):
-        compileall.compile_dir(Path(package.__file__).parent, quiet=1)
+        compileall.compile_dir(Path(package.__path__[0]), quiet=1)
 
 
 class Reader:
