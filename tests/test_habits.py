@@ -268,6 +268,25 @@ async def test_restart_reopens_in_the_story_at_its_place_and_on_the_list_after_e
         assert isinstance(third.focused, HeadlineList) and third.focused.region.area
 
 
+async def test_a_session_left_in_a_story_deleted_since_reopens_on_the_list(filled_store: Store) -> None:
+    """The story another reader deleted reopened as an empty story view, the focus in it."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        left = app.screen.query_one(ArticleView).article
+        assert left is not None and app.screen.has_class("-reading")
+    story = next(meta.id for meta in filled_store.stories() if meta.headline == left.headline)
+    Store(filled_store.folder).delete([story])
+    again = BroadsheetApp(Store(filled_store.folder))
+    async with again.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert not again.screen.has_class("-reading")
+        assert isinstance(again.focused, HeadlineList) and again.focused.region.area
+        assert again.focused.current is not None and again.focused.current.id != story
+
+
 async def test_a_saved_search_shows_in_the_sidebar_at_once(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(160, 40)) as pilot:

@@ -306,6 +306,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.watch(self.article_view, "scroll_y", self._save_soon, init=False)
         restored = self._restore_scroll
         self.reload(restore=restored[0] if restored else None)
+        if restored is not None and restored[0] not in self.reader.by_id:  # deleted since: back on the list
+            restored = self._restore_scroll = None
         self.headlines.focus()
         self.start_refresh(getattr(getattr(self.app, "config", None), "refresh_minutes", 0))
         if restored is not None and (self.reader.view.get("zen") or self.reader.view.get("reading")):
