@@ -498,6 +498,20 @@ async def test_f_in_full_width_reading_leaves_it_for_the_sidebar(filled_store: S
         assert isinstance(app.focused, Sidebar) and app.focused.region.area
 
 
+@pytest.mark.parametrize("width", [40, 60, 99])
+async def test_the_sidebar_asked_for_on_a_narrow_screen_leaves_the_list_whole(filled_store: Store, width: int) -> None:
+    """At 40 columns f gave the sidebar 22 and the list, 30 at least, ran off the screen's edge
+    with its right border and its dates."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(width, 20)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar, headlines = app.screen.query_one(Sidebar), app.screen.query_one(HeadlineList)
+        assert sidebar.region.width >= 18 and sidebar.region.right <= headlines.region.x
+        assert headlines.region.right == width and headlines.region.width >= 20
+
+
 async def test_the_help_scrolls_with_the_readers_keys(filled_store: Store) -> None:
     """In the help (?) j, k, g and G did nothing: only the arrows and PgUp/PgDn scrolled it."""
     app = BroadsheetApp(filled_store)
