@@ -449,8 +449,11 @@ def test_a_full_feed_brings_each_new_entrys_article_page(store: Store, server: H
     body = store.body(meta)
     assert any("extra forty minutes" in p for p in body) and len(body) >= 3
     pages = len([r for r, _ in server.log if r.path == "/story/0"])
-    fetch(store, settings=FAST)  # the entry is stored now: its page is not fetched again
+    report = fetch(store, settings=FAST)  # the entry is stored now: its page is not fetched again
     assert len([r for r, _ in server.log if r.path == "/story/0"]) == pages == 1
+    # and the story keeps the page's text: the feed's teaser came back over it at every fetch
+    assert Store(store.folder).body(meta) == body
+    assert [(r.new, r.updated, r.present) for r in report.results] == [(0, 0, 1)]
 
 
 def test_failures_in_a_row_are_counted_and_a_success_clears_them(store: Store, server: HTTPServer) -> None:

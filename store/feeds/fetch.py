@@ -310,10 +310,29 @@ async def complete(client: httpx.AsyncClient, article: Article, settings: Settin
         full = page_article(page, article.url)
     except (ParseError, ValueError):
         return
+    take_fuller(article, full)
+
+
+def take_fuller(article: Article, full: Article) -> None:
+    """Give ``article`` (a feed entry) the text of ``full`` (its page), when that is longer,
+    and the page's photos it lacks."""
     if sum(map(len, full.body)) > sum(map(len, article.body)):
         article.body = full.body
         known = {image.src for image in article.images}
         article.images += [image for image in full.images if image.src not in known]
+
+
+def keep_pages(store: Store, articles: list[Article]) -> set[str]:
+    """The entries of a ``--full`` feed that are stored already: their page was read when they
+    were new, and each keeps the text and photos it was stored with (where longer than the
+    entry's), else every fetch put the feed's teaser back over the story (the page is not
+    fetched again: a feed repeats its entries on every fetch)."""
+    entries = {article.story_id: article for article in articles if article.url}
+    known: set[str] = set()
+    for meta, stored in store.articles(list(entries), in_order=False):
+        known.add(meta.id)
+        take_fuller(entries[meta.id], stored)
+    return known
 
 
 async def download_all(subs: list[Subscription], settings: Settings,
@@ -443,7 +462,8 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                 called[sub.id] = feed.title
                 pending.append(fetched)
                 if sub.full:
-                    fetched.pages = [a for a in articles if a.url and store.meta(a.story_id) is None]
+                    stored = keep_pages(store, articles)
+                    fetched.pages = [a for a in articles if a.url and a.story_id not in stored]
         report.results.append(result)
         return fetched
 
