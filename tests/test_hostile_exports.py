@@ -94,6 +94,21 @@ def test_a_story_with_a_lone_surrogate_or_controls_imports_cleaned(tmp_path: Pat
     assert_store_usable(folder, capsys)
 
 
+def test_a_story_without_text_comes_back_from_its_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A feed's link-only entry (a headline, no text) was refused by the import of its own export."""
+    store = Store(tmp_path / "origin")
+    [sid] = store.add([(make_article(1, headline="Harbour link with no text", body=[]), None)])
+    store.user.set_bookmarked(sid, True)
+    doc = orjson.loads(export_json(store, [sid]))
+    doc["stories"].append(export_doc(tmp_path)["stories"][0])
+    doc["stories"][1]["article"]["body"] = ["\x00\x1b[2J"]  # nothing left once cleaned: no text either
+    folder, summary = import_doc(doc, tmp_path, capsys)
+    assert "2 imported, 0 already present, 0 failed" in summary, summary
+    back = Store(folder)
+    assert back.article(sid) == store.article(sid) and back.user.get(sid).bookmarked
+    assert sorted(len(back.body(m)) for m in back.stories()) == [0, 0]
+
+
 def test_an_export_that_is_not_one_is_refused_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     doc = export_doc(tmp_path)
     doc["stories"] = {"not": "a list"}

@@ -49,7 +49,7 @@ class CreditsDoc(msgspec.Struct, forbid_unknown_fields=True):
 
 class ArticleDoc(msgspec.Struct, forbid_unknown_fields=True):
     headline: Annotated[str, msgspec.Meta(min_length=1, max_length=2_000)]
-    body: Annotated[list[Paragraph], msgspec.Meta(min_length=1, max_length=20_000)]
+    body: Annotated[list[Paragraph], msgspec.Meta(max_length=20_000)]  # empty: a feed's link-only entry
     standfirst: Line | None = None
     source: Line | None = None
     agency: Line | None = None
@@ -94,13 +94,12 @@ def _lines(values: list[str]) -> list[str]:
 
 
 def to_article(doc: ArticleDoc) -> Article:
-    """The article of a checked story, every string sanitised; StoryRefused when nothing readable is left."""
+    """The article of a checked story, every string sanitised; StoryRefused when no headline is left
+    (a story may have no text: a feed's link-only entry, a body ``repair`` could not rebuild)."""
     headline = clean_line(doc.headline)
     body = [p for p in (clean_text(p).strip() for p in doc.body) if p]
     if not headline:
         raise StoryRefused("the headline is empty once control characters are removed - at `$.article.headline`")
-    if not body:
-        raise StoryRefused("the body is empty once control characters are removed - at `$.article.body`")
 
     def line(value: str | None) -> str | None:
         return (clean_line(value) or None) if value is not None else None
