@@ -16,6 +16,7 @@ import itertools
 import re
 import zlib
 from dataclasses import dataclass, field
+from html import unescape
 from typing import Any
 
 import orjson
@@ -43,6 +44,9 @@ _XHTML_TITLE = re.compile(rb"<(?:atom:)?title\b[^>]*\btype\s*=\s*[\"']xhtml[\"']
 _DEFAULT_DAYS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # see _full_date
 _WEB = re.compile(r"https?://", re.I)
 _CUT_SHORT = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.)$")  # a summary's end where the feed cut it
+_TAG = re.compile(r"<[^>]*>")
+_WORD = re.compile(r"\w+")
+_SAME_WORDS = 12  # a summary opening with the content's first words (markup taken away) is its opening
 # Bytes XML 1.0 forbids (C0 controls but tab, newline and carriage return), and the terminal
 # escape sequences such a byte starts, raw or as a character reference: see _xml_legal.
 _RAW_CONTROL = rb"[\x00-\x08\x0b\x0c\x0e-\x1f]"
@@ -432,12 +436,19 @@ def item_article(number: int, base: str | None, source: str, *, guid: str, link:
                   standfirst=standfirst, published=published, authors=authors, images=images)
 
 
-def _opens(summary: str, body: list[str]) -> bool:
+def _opens(summary: str, body: list[str], html: str) -> bool:
     """Whether a summary is the body's own opening, not a standfirst: feeds (and fastfeedparser,
     for an entry with only ``content:encoded``) fill it from the content, its paragraphs run into
-    one, often cut short ("…", "[...]"); a first paragraph shorter than the cut was shown twice."""
+    one, often cut short ("…", "[...]"); a first paragraph shorter than the cut was shown twice.
+    fastfeedparser's text of a content keeps what its scripts hold ("Embedded tweet below.
+    var x = 1; …"), which the body has not: its words are those of the content's markup taken away."""
     start = _CUT_SHORT.sub("", summary)[:80]
-    return bool(start) and (start in body[0] or " ".join(body).startswith(start))
+    if not start:
+        return False
+    if start in body[0] or " ".join(body).startswith(start):
+        return True
+    words = _WORD.findall(start.lower())[:_SAME_WORDS]
+    return len(words) >= 3 and _WORD.findall(unescape(_TAG.sub(" ", html[:4000])).lower())[:len(words)] == words
 
 
 def _entry(number: int, base: str | None, source: str, *, address: str | None, guid: str, link: str, title: str,
@@ -460,7 +471,7 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
     if not headline:
         return Entry(None, number, "the entry has no title, text or link")
     intro = _title(standfirst) if standfirst else None
-    if intro and body and _opens(intro, body):
+    if intro and body and _opens(intro, body, html):
         intro = None
     if guid and base:
         key: str | None = f"{base}#{guid}"
