@@ -124,10 +124,23 @@ def load_config(path: Path | None = None) -> Config:
 
         config.keys, problems = check_keymap(config.keys, str(path))
         config.problems += problems
-    unknown = set(data) - {"theme", "reader", "keys", "feeds"}
-    if unknown:
-        config.problems.append(f"{path}: unknown setting(s) {', '.join(sorted(unknown))} ignored")
+    config.problems += _unknown(path, "", data, ("theme", "reader", "keys", "feeds"))
+    config.problems += _unknown(path, "reader.", reader, ("mark_read_on_open", "images"))
+    config.problems += _unknown(path, "feeds.", feeds, ("refresh_minutes", "fetch_images"))
     return config
+
+
+def _unknown(path: Path, table: str, found: dict[str, object], known: tuple[str, ...]) -> list[str]:
+    """A problem for each setting of ``found`` not in ``known``, with the known one it is closest
+    to: a misspelt ``fetch_image = false`` was taken in silence, and photos went on downloading."""
+    import difflib
+
+    problems = []
+    for name in sorted(set(found) - set(known)):
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f" (did you mean {table}{close[0]}?)" if close else f" (known: {', '.join(table + k for k in known)})"
+        problems.append(f"{path}: unknown setting {table}{name} ignored{hint}")
+    return problems
 
 
 class ConfigUnreadable(ValueError):

@@ -28,8 +28,21 @@ def test_wrong_types_are_reported(tmp_path: Path) -> None:
     path.write_text('theme = 3\nsurprise = 1\n[reader]\nmark_read_on_open = "yes"\n[keys]\n"story.tag" = ""\n')
     problems = " ".join(load_config(path).problems)
     for fragment in ("theme must be a string", "mark_read_on_open must be true or false", "keys.story.tag",
-                     "unknown setting(s) surprise"):
+                     "unknown setting surprise ignored (known: theme, reader, keys, feeds)"):
         assert fragment in problems
+
+
+def test_a_misspelt_setting_in_a_table_is_reported_with_the_one_meant(tmp_path: Path) -> None:
+    """``fetch_image = false`` under [feeds] passed `config check` as OK, and photos went on downloading."""
+    path = tmp_path / "config.toml"
+    path.write_text("[feeds]\nfetch_image = false\nrefresh_minute = 5\n[reader]\nmark_read_on_opn = false\n")
+    config = load_config(path)
+    assert config.fetch_images and config.refresh_minutes == 0 and config.mark_read_on_open
+    assert [problem.removeprefix(f"{path}: ") for problem in config.problems] == [
+        "unknown setting reader.mark_read_on_opn ignored (did you mean reader.mark_read_on_open?)",
+        "unknown setting feeds.fetch_image ignored (did you mean feeds.fetch_images?)",
+        "unknown setting feeds.refresh_minute ignored (did you mean feeds.refresh_minutes?)",
+    ]
 
 
 async def test_rebound_key_works_and_old_key_does_not(filled_store: Store, tmp_path: Path) -> None:
