@@ -232,6 +232,30 @@ def test_a_fetch_told_to_stop_stops_at_once_and_stores_nothing(store: Store, ser
     assert len(store) == 0 and all(not sub.etag and not sub.last_fetch for sub in subs.all())
 
 
+def test_ctrl_c_stores_the_feeds_fetched_and_leaves_the_rest_for_the_next_fetch(tmp_path: Path,
+                                                                                 server: HTTPServer) -> None:
+    """Ctrl-C while one feed was slow stored nothing, the quick feed's stories too, and said only
+    "interrupted"."""
+    server.expect_request("/slow").respond_with_handler(trickling(300))
+    server.expect_request("/quick").respond_with_data(rss_feed(3), content_type="application/rss+xml")
+    folder = tmp_path / "store"
+    subscribe(Store(folder), server.url_for("/slow"), server.url_for("/quick"))
+    proc = subprocess.Popen([sys.executable, "-m", "broadsheet", "--store", str(folder), "fetch"],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 30
+    while len([r for r, _ in server.log if r.path == "/quick"]) < 1 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(1.0)  # the quick feed parsed and finished; the slow one still drips
+    proc.send_signal(signal.SIGINT)
+    _out, err = proc.communicate(timeout=30)
+    assert proc.returncode == 130, err.decode()
+    assert b"Interrupted (Ctrl-C)" in err and b"1 feed not fetched" in err and b"Traceback" not in err
+    store = Store(folder)
+    assert len(store) == 3
+    by_url = {sub.url: sub for sub in Subscriptions(store).all()}
+    assert by_url[server.url_for("/quick")].last_fetch and not by_url[server.url_for("/slow")].last_fetch
+
+
 def test_a_gzip_bomb_stops_at_the_cap(store: Store, server: HTTPServer) -> None:
     bomb = gzip.compress(b"<" + b" " * (64 * 1024 * 1024), compresslevel=9)
     assert len(bomb) < 200_000

@@ -372,4 +372,9 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
                           if untagged else "")
                        + (f"; {photos} photo{'s' if photos > 1 else ''} not kept" if photos else ""),
                        style="bold red" if report.failed or untagged else "bold"))
+    if report.interrupted:
+        err.print(Text(f"Interrupted (Ctrl-C): the feeds finished before it are stored; "
+                       f"{counted(report.interrupted, 'feed')} not fetched. Run `broadsheet fetch` again for "
+                       f"{'it' if report.interrupted == 1 else 'them'}.", style="yellow"))
+        return 130
     return 1 if report.failed or untagged else 0

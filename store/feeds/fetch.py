@@ -120,6 +120,8 @@ class Fetched:
 @dataclass(slots=True)
 class FetchReport:
     results: list[FeedResult] = field(default_factory=list)
+    #: Feeds not fetched because Ctrl-C stopped the fetch (those finished before it are stored).
+    interrupted: int = 0
 
     @property
     def failed(self) -> list[FeedResult]:
@@ -393,7 +395,8 @@ def fetch(store: Store, refs: Iterable[Subscription] | None = None, settings: Se
 
     Raises :class:`FetchBusy` when another fetch is running on this store, and
     :class:`FetchStopped` when ``stop`` said so (looked at ten times a second while downloading:
-    the reader quitting); nothing of a stopped fetch is stored.
+    the reader quitting); nothing of a stopped fetch is stored. Ctrl-C stores the feeds finished
+    before it and counts the others in ``interrupted``.
     """
     settings = settings or Settings()
     lock = fetch_lock(store)
@@ -467,9 +470,12 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         report.results.append(result)
         return fetched
 
+    ended: set[str] = set()  # the feeds finished, pages and photos too
+
     def finished(sub: Subscription) -> None:
         nonlocal done
         done += 1
+        ended.add(sub.id)
         if on_progress:
             on_progress(done, len(subs), sub.title or called.get(sub.id) or sub.url)
 
@@ -481,7 +487,14 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         # Photos the store keeps are tied to their images even with downloads off: a story
         # fetched again keeps them.
         photos = FeedPhotos(store, settings, download=settings.images)
-        _run(lambda: download_all(due, settings, on_done, photos, finished), stop)
+        try:
+            _run(lambda: download_all(due, settings, on_done, photos, finished), stop)
+        except KeyboardInterrupt:
+            # Ctrl-C: the feeds finished (their pages and photos too) are stored, the others
+            # are left as if not fetched (their validators too: the next fetch downloads them).
+            report.interrupted = len(due) - len(ended)
+            pending[:] = [f for f in pending if f.result.sub.id in ended]
+            report.results[:] = [r for r in report.results if r.sub.id in ended or r.outcome == "skipped"]
         if stop is not None and stop():
             raise FetchStopped("the fetch was stopped: nothing of it was stored")
         photos.remember()  # the photo files are written: now durable, then their addresses

@@ -13,7 +13,7 @@ import signal
 import sys
 import threading
 from collections import Counter, deque
-from collections.abc import Callable, Generator, Iterable, Iterator
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -395,6 +395,18 @@ def _sigint_deferred() -> Iterator[None]:
         raise KeyboardInterrupt
 
 
+def _store_read(flush: Callable[[], None], pending: Sequence[object], report: ImportReport) -> None:
+    """After a Ctrl-C, store the stories read but not yet stored (up to a batch: a second or two),
+    so that every file the progress bar counted is imported; a second Ctrl-C leaves them."""
+    try:
+        if pending:
+            flush()
+    except KeyboardInterrupt:
+        pass  # counted as not imported: the summary says the import was interrupted
+    except StoreWriteError as exc:
+        report.stopped = str(exc)
+
+
 def import_paths(
     store: Store,
     paths: Iterable[Path],
@@ -423,27 +435,28 @@ def import_paths(
 
     def flush() -> None:
         indexer.open()  # before the store changes: see Indexer
+        batch = pending[:]  # taken whole: an interrupt after the store write leaves nothing to store twice
+        pending.clear()
         # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
         with _sigint_deferred():
-            stored = store.add_identified([(sid, article, absolute(path)) for sid, article, path, *_ in pending],
-                                          parser=[parser for *_, parser in pending])
-            given = [sid for sid, *_ in pending]
+            stored = store.add_identified([(sid, article, absolute(path)) for sid, article, path, *_ in batch],
+                                          parser=[parser for *_, parser in batch])
+            given = [sid for sid, *_ in batch]
             kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
             # An export's marks: a story whose state file is damaged keeps none (noted), the others theirs.
             left = store.user.merge({kept_as.get(sid, sid): state for sid, state in states.items()},
                                     skip_damaged=True) if states else {}
             states.clear()
-            for (sid, got), (_, _article, _path, note, where, _parser) in zip(stored.results, pending, strict=True):
+            for (sid, got), (_, _article, _path, note, where, _parser) in zip(stored.results, batch, strict=True):
                 status: Status = "imported" if got == "new" else "updated" if got == "updated" else "present"
                 if sid in left:
                     note = "; ".join(n for n in (note, marks_left(sid, left[sid])) if n)
                 record(Outcome(where, status, note=note, story_id=sid))
         if stored.new or stored.updated:  # the index is a cache: an interrupt here is caught up by the next search
-            articles = {sid: article for sid, article, *_ in pending}
+            articles = {sid: article for sid, article, *_ in batch}
             stored_as = {sid: given[n] for n, (sid, _) in enumerate(stored.results)}  # stored id -> id given
             indexer.add([(sid, articles[stored_as[sid]]) for sid in stored.new],
                         [(sid, articles[stored_as[sid]]) for sid in stored.updated])
-        pending.clear()
         collecting.after_batch()
         give_back_memory()
 
@@ -482,7 +495,8 @@ def import_paths(
         if pending:
             flush()
     except KeyboardInterrupt:
-        report.interrupted = True  # stories read but not yet stored are not counted: they were not imported
+        report.interrupted = True
+        _store_read(flush, pending, report)  # the files read (the bar counted them) are stored, the rest not
     except StoreWriteError as exc:  # a full disk: earlier batches are stored, this one left the store as it was
         report.stopped = str(exc)
     indexer.finish()
