@@ -194,8 +194,8 @@ def test_a_server_that_accepts_and_never_answers_is_tried_once(store: Store) -> 
     assert len(accepted) == 1 and took < 0.9
 
 
-def trickling(spaces: int) -> Callable[[Request], Response]:
-    """A handler that starts a feed, then sends a space every 0.1 s, ``spaces`` times."""
+def trickling(spaces: int, kind: str = "application/rss+xml") -> Callable[[Request], Response]:
+    """A handler that starts a feed (or a page), then sends a space every 0.1 s, ``spaces`` times."""
     def trickle(request: Request) -> Response:
         def drip() -> Iterator[bytes]:
             yield b'<?xml version="1.0"?><rss version="2.0"><channel><title>Drip</title>'
@@ -203,7 +203,7 @@ def trickling(spaces: int) -> Callable[[Request], Response]:
                 time.sleep(0.1)
                 yield b" "
 
-        return Response(drip(), content_type="application/rss+xml")
+        return Response(drip(), content_type=kind)
 
     return trickle
 
@@ -478,6 +478,35 @@ def test_a_full_feed_brings_each_new_entrys_article_page(store: Store, server: H
     # and the story keeps the page's text: the feed's teaser came back over it at every fetch
     assert Store(store.folder).body(meta) == body
     assert [(r.new, r.updated, r.present) for r in report.results] == [(0, 0, 1)]
+
+
+def test_a_full_feeds_pages_that_cannot_be_read_are_said(tmp_path: Path, server: HTTPServer,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A page that was not found or never answered left its story a teaser in silence: "3 new, 0 failed"."""
+    from broadsheet.cli.main import main
+
+    feed = rss_feed(3)
+    for n, path in enumerate(("/story/0", "/gone", "/slow")):
+        feed = feed.replace(f"https://gazette.example/story/{n}".encode(), server.url_for(path).encode())
+    server.expect_request("/f").respond_with_data(feed)
+    server.expect_request("/story/0").respond_with_data(PAGE, content_type="text/html; charset=utf-8")
+    server.expect_request("/gone").respond_with_data("no", status=404)
+    server.expect_request("/slow").respond_with_handler(trickling(40, "text/html"))
+    store = Store(tmp_path / "direct")
+    Subscriptions(store).add([server.url_for("/f")], full=True)
+    [result] = fetch(store, settings=replace(FAST, timeout=5.0, total=1.5)).results
+    assert result.new == 3
+    assert sorted(result.page_problems) == ["not found (404)", "the answer took longer than 1.5 s (server too slow)"]
+    folder = tmp_path / "cli"
+    Subscriptions(Store(folder)).add([server.url_for("/f")], full=True)
+    server.clear()
+    server.expect_request("/f").respond_with_data(feed.replace(b"/slow", b"/gone"))
+    server.expect_request("/story/0").respond_with_data(PAGE, content_type="text/html; charset=utf-8")
+    server.expect_request("/gone").respond_with_data("no", status=404)
+    capsys.readouterr()
+    assert main(["--store", str(folder), "fetch"]) == 0
+    err = capsys.readouterr().err
+    assert "2 article pages not read (their feed's text kept): not found (404) (2 article pages)" in err, err
 
 
 def test_failures_in_a_row_are_counted_and_a_success_clears_them(store: Store, server: HTTPServer) -> None:

@@ -307,7 +307,7 @@ def export_command(subs: Subscriptions, output: str | None, form: str = "opml") 
 def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: bool, retry_photos: bool = False) -> int:
     from broadsheet.cli.progress import Bar, update_addresses  # rich.progress: not when the reader parses its arguments
     from broadsheet.config import load_config
-    from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch
+    from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch, reasons_note
     from broadsheet.store.feeds.photos import photo_note
     from broadsheet.store.feeds.untagged import untagged_note
 
@@ -357,6 +357,10 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             if result.skipped_entries:
                 left = counted(result.skipped_entries, "entry", "entries")
                 line.append(f" ({left} without title, text or link left out)", style="dim")
+            if result.page_problems:
+                note = reasons_note(result.page_problems, "article page", "article pages",
+                                    "not read (their feed's text kept)")
+                line.append(f"\n           {shown(note)}", style="yellow")
             if result.photo_problems:
                 line.append(f"\n           {shown(photo_note(result.photo_problems))}", style="yellow")
             err.print(line)

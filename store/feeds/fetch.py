@@ -19,6 +19,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import email.utils
+from collections import Counter
 from collections.abc import Callable, Coroutine, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -99,6 +100,7 @@ class FeedResult:
     moved_to: str = ""
     same_as: str = ""  # the subscription whose feed this address led to: this one went into it
     photo_problems: list[str] = field(default_factory=list)  # why photos its entries name were not kept
+    page_problems: list[str] = field(default_factory=list)  # why article pages (--full) were not read
     #: New stories not given the feed's tags, each with why: the state file of their marks is damaged.
     untagged: dict[str, StoreFileError] = field(default_factory=dict)
 
@@ -235,8 +237,27 @@ def in_declared_charset(data: bytes, charset: str | None) -> bytes:
     return data if text is None else text.encode("utf-8")
 
 
-_STATUS = {404: "not found (404)", 410: "gone (410): the server says the feed was removed for good",
-           401: "needs a login (401)", 403: "refused (403)", 429: "rate limited (429)"}
+#: What an answer's status means for a file a feed names (an article page, a photo).
+LINKED_STATUS = {401: "needs a login (401)", 403: "refused (403)", 404: "not found (404)", 410: "gone (410)",
+                 429: "rate limited (429)"}
+_STATUS = {**LINKED_STATUS, 410: "gone (410): the server says the feed was removed for good"}
+
+
+def linked_status(status: int) -> str:
+    """Why a file a feed names could not be had, from its answer's status."""
+    return LINKED_STATUS.get(status, f"server error ({status})" if status >= 500 else f"HTTP {status}")
+
+
+def reasons_note(problems: list[str], one: str, many: str, outcome: str, most: int = 3) -> str:
+    """Things a feed names that were not had, by reason: ``3 photos not kept: not found (404) (2
+    photos); not an image``."""
+    if not problems:
+        return ""
+    counts = Counter(problems)
+    reasons = [reason + (f" ({count} {many})" if count > 1 else "") for reason, count in counts.most_common(most)]
+    if len(counts) > most:
+        reasons.append(f"and {len(counts) - most} other reasons")
+    return f"{len(problems)} {one if len(problems) == 1 else many} {outcome}: " + "; ".join(reasons)
 
 
 async def download(client: httpx.AsyncClient, sub: Subscription, settings: Settings) -> Got:
@@ -287,32 +308,39 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
     raise AssertionError("unreachable")  # the loop always returns on its last attempt
 
 
-async def _get_page(client: httpx.AsyncClient, url: str, settings: Settings) -> str | None:
-    """An entry's article page as text, or None when it cannot be had (capped, time-limited)."""
+async def _get_page(client: httpx.AsyncClient, url: str, settings: Settings) -> tuple[str | None, str]:
+    """An entry's article page as text (capped, time-limited), or None and why it cannot be had."""
     import httpx
 
     try:
         async with asyncio.timeout(settings.total), client.stream("GET", url) as response:
-            if response.status_code != 200 or "html" not in response.headers.get("content-type", "html"):
-                return None
-            return (await _body(response, settings.max_bytes)).decode(response.encoding or "utf-8", "replace")
-    except (httpx.HTTPError, TimeoutError, LookupError, _TooBig):
-        return None
+            if response.status_code != 200:
+                return None, linked_status(response.status_code)
+            kind = response.headers.get("content-type", "html")
+            if "html" not in kind:
+                return None, f"not a web page ({kind.split(';')[0].strip()[:40]})"
+            return (await _body(response, settings.max_bytes)).decode(response.encoding or "utf-8", "replace"), ""
+    except _TooBig:
+        return None, f"larger than {settings.max_bytes // (1024 * 1024)} MB"
+    except (httpx.HTTPError, TimeoutError, LookupError) as exc:
+        return None, _why(exc, settings)
 
 
-async def complete(client: httpx.AsyncClient, article: Article, settings: Settings) -> None:
-    """Replace a summary-only entry's text with its article page's, when the page has more."""
+async def complete(client: httpx.AsyncClient, article: Article, settings: Settings) -> str:
+    """Replace a summary-only entry's text with its article page's, when the page has more; why
+    the page could not be read ("" when it was)."""
     from broadsheet.store.html import page_article
     from broadsheet.store.parse import ParseError
 
-    page = await _get_page(client, article.url or "", settings)
+    page, problem = await _get_page(client, article.url or "", settings)
     if page is None:
-        return
+        return problem
     try:
         full = page_article(page, article.url)
-    except (ParseError, ValueError):
-        return
+    except (ParseError, ValueError) as exc:
+        return str(getattr(exc, "reason", "") or exc) or "no story found in it"
     take_fuller(article, full)
+    return ""
 
 
 def take_fuller(article: Article, full: Article) -> None:
@@ -374,11 +402,12 @@ async def download_all(subs: list[Subscription], settings: Settings,
             """The article pages and photos of a feed's entries."""
             if fetched.pages:
 
-                async def page(article: Article) -> None:
+                async def page(article: Article) -> str:
                     async with gate((urlsplit(article.url or "").hostname or "").lower()):
-                        await complete(client, article, settings)
+                        return await complete(client, article, settings)
 
-                await asyncio.gather(*(page(article) for article in fetched.pages[:FULL_PAGES]))
+                problems = await asyncio.gather(*(page(article) for article in fetched.pages[:FULL_PAGES]))
+                fetched.result.page_problems = [problem for problem in problems if problem]
             if photos is not None:
                 fetched.result.photo_problems = await photos.attach(client, fetched.articles, gate)
 

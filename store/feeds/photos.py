@@ -26,13 +26,12 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import datetime as dt
-from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from broadsheet.store.feeds.fetch import Settings, _body, _TooBig, _why
+from broadsheet.store.feeds.fetch import Settings, _body, _TooBig, _why, linked_status, reasons_note
 from broadsheet.store.ingest.decode import human_size
 from broadsheet.store.model import Article
 from broadsheet.store.sanitize import clean_line
@@ -53,8 +52,6 @@ if TYPE_CHECKING:
 
 Gate = Callable[[str], asyncio.Semaphore]  # the download slots of a host (shared with the feeds)
 ACCEPT = "image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8,*/*;q=0.5"
-_STATUS = {401: "needs a login (401)", 403: "refused (403)", 404: "not found (404)", 410: "gone (410)",
-           429: "rate limited (429)"}
 PER_FEED = 500  # photos downloaded per feed and fetch: a feed naming thousands cannot keep a fetch busy
 #: Problems that asking again does not cure: a stored story's photo that failed so is not
 #: downloaded again when the entry comes again (a timeout, a refused connection, a 5xx are).
@@ -228,7 +225,7 @@ class FeedPhotos:
         async with asyncio.timeout(settings.total), client.stream("GET", src, headers={"Accept": ACCEPT}) as response:
             status = response.status_code
             if status != 200:
-                raise _Refused(_STATUS.get(status, f"server error ({status})" if status >= 500 else f"HTTP {status}"))
+                raise _Refused(linked_status(status))
             kind = clean_line(response.headers.get("content-type", "").split(";")[0].strip().lower())
             length = response.headers.get("content-length", "")
             if length.isdigit() and int(length) > self.max_bytes and "content-encoding" not in response.headers:
@@ -257,11 +254,5 @@ class FeedPhotos:
 def photo_note(problems: list[str], most: int = 3) -> str:
     """A feed's photos not kept, by reason: ``3 photos not kept: not downloaded: not found (404) (2 photos); not
     an image``."""
-    if not problems:
-        return ""
-    counts = Counter(reason.removeprefix("not kept: ") for reason in problems)  # not "not kept: not kept: ..."
-    reasons = [reason + (f" ({count} photos)" if count > 1 else "") for reason, count in counts.most_common(most)]
-    if len(counts) > most:
-        reasons.append(f"and {len(counts) - most} other reasons")
-    noun = "photo" if len(problems) == 1 else "photos"
-    return f"{len(problems)} {noun} not kept: " + "; ".join(reasons)
+    return reasons_note([reason.removeprefix("not kept: ") for reason in problems], "photo", "photos", "not kept",
+                        most)  # not "not kept: not kept: ..."
