@@ -130,7 +130,7 @@ class FeedsMixin(_ScreenBase):
             text += f"; {photos} photo{'s' if photos > 1 else ''} not kept (each story says why in its photo's place)"
         pages = sum(len(r.page_problems) for r in report.results)
         if pages:
-            text += f"; {pages} article page{'s' if pages > 1 else ''} not read (`broadsheet fetch` says why)"
+            text += f"; {pages} article page{'s' if pages > 1 else ''} not read (those stories keep their feed's text)"
         untagged = [f"{r.sub.name}: {untagged_note(r.untagged, r.sub.tags)}" for r in report.results if r.untagged]
         text += "".join(f"; {note}" for note in untagged)  # a later fetch does not tag them: said, as a failure
         say(self._fetch_done, "" if quiet and not (failed or new or updated or same or untagged) else text,
