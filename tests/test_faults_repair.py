@@ -14,6 +14,7 @@ from broadsheet.store.storage.repair import repair_store
 from soak.crash import observe
 from soak.stories import Source, write_pool
 from tests.factories import meta_file
+from tests.feeds import rss_feed
 
 
 @pytest.fixture
@@ -156,3 +157,21 @@ def test_repair_removes_temp_files_and_cli_names_the_copy(
     assert "removed 1 temporary file" in err
     assert "000000.json.damaged-" in err and "the file is empty" in err
     assert not list(store.folder.rglob(".*.tmp"))
+
+
+def test_repair_reads_every_lost_body_of_a_feed_file_again(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Only a feed file's first entry was read again: the others' bodies were said lost, their file
+    "gone or has changed", though it was there as it was."""
+    (tmp_path / "feed.xml").write_bytes(rss_feed(4))
+    folder = tmp_path / "store"
+    assert main(["--store", str(folder), "import", str(tmp_path / "feed.xml")]) == 0
+    before = {meta.id: Store(folder).body(meta) for meta in Store(folder).stories()}
+    assert len(before) == 4 and all(before.values())
+    for shard in (folder / "bodies").iterdir():
+        shard.write_text("{")  # damaged: every body is lost
+    capsys.readouterr()
+    assert main(["--store", str(folder), "repair"]) == 0
+    said = capsys.readouterr()
+    assert "gone or has changed" not in said.out + said.err
+    store = Store(folder)
+    assert {meta.id: store.body(meta) for meta in store.stories()} == before

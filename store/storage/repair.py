@@ -51,9 +51,9 @@ from typing import Any
 import orjson
 
 from broadsheet.store.errors import StoreFileError
-from broadsheet.store.ingest.decode import DecodeError
-from broadsheet.store.ingest.importer import read_article
-from broadsheet.store.parse import ParseError
+from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
+from broadsheet.store.ingest.formats import read_source
+from broadsheet.store.model import Article
 from broadsheet.store.sanitize import without_surrogates
 from broadsheet.store.storage import compressed, fields
 from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
@@ -69,6 +69,9 @@ _KEY_OPEN = re.compile(r'"((?:[^"\\]|\\.){1,300})"\s*:\s*\{')
 _STATE_KEYS = {"bookmarked", "read", "tags"}
 UNFINISHED = ".repairing.json"  # written when a repair starts, removed when it has finished
 NAMED = 20  # stories named one by one in the report (of records rewritten, of bodies lost); the rest are counted
+#: Stories of the last source file read that repair keeps for the next story from it (a feed's
+#: entries); a larger file (an export) is read again for each of its stories rather than held.
+KEEP_READ = 5_000
 
 #: ``on_progress(what, done, total)``: the pass running (a few words) and how far it has got.
 Progress = Callable[[str, int, int], None]
@@ -166,6 +169,7 @@ class _Repair:
         self.report = RepairReport()
         self.progress = on_progress or (lambda _what, _done, _total: None)
         self._by_id: dict[str, Path] | None = None
+        self._last_file: tuple[Path, dict[str, Article], bool] | None = None  # see _story_in
         self._keys = array("Q")  # the key of every story record kept (sorted after the first pass)
         self._rewritten = 0  # story records rewritten with the fields that could be read
         self._orphans = 0  # bodies left without a story record
@@ -366,8 +370,8 @@ class _Repair:
         back = 0
         for sid in orphans:
             path = sourced.get(sid)
-            article = None if path is None else self._parse(path)
-            if path is None or article is None or article.story_id != sid:
+            article = None if path is None else self._story_in(path, sid)
+            if path is None or article is None:
                 continue
             doc = article.to_contract()
             doc.pop("body")
@@ -458,7 +462,7 @@ class _Repair:
 
     # -- helpers ------------------------------------------------------------------------
 
-    def _source_of(self, sid: str, meta: dict[str, Any]) -> tuple[Path, Any] | None:
+    def _source_of(self, sid: str, meta: dict[str, Any]) -> tuple[Path, Article] | None:
         """The source file of a story and its article, if one still parses to the same story.
 
         Stores written before source paths were absolute hold paths relative to wherever
@@ -466,12 +470,12 @@ class _Repair:
         """
         file = _source_file(meta, exact=True)
         for path in source_files(file, _source_file(meta), self.sources, self._folders) if file else ():
-            article = self._parse(path)
-            if article is not None and article.story_id == sid:
+            article = self._story_in(path, sid)
+            if article is not None:
                 return path, article
         found = self._sourced().get(sid) if self.sources else None
-        article = self._parse(found) if found is not None else None
-        return (found, article) if found is not None and article is not None and article.story_id == sid else None
+        article = self._story_in(found, sid) if found is not None else None
+        return (found, article) if found is not None and article is not None else None
 
     def _sourced(self) -> dict[str, Path]:
         """The file of every story in the source paths given on the command line, by id (each
@@ -479,9 +483,9 @@ class _Repair:
         if self._by_id is None:
             self._by_id = {}
             for path in self._source_files():
-                article = self._parse(path)
-                if article is not None:
-                    self._by_id.setdefault(article.story_id, path)
+                for item in read_source(path, DEFAULT_MAX_BYTES):
+                    if item.article is not None:
+                        self._by_id.setdefault(item.story_id or item.article.story_id, path)
         return self._by_id
 
     def _source_files(self) -> Iterable[Path]:
@@ -491,13 +495,27 @@ class _Repair:
             elif root.is_file():
                 yield root
 
-    @staticmethod
-    def _parse(path: Path) -> Any:
-        try:
-            article, _note = read_article(path)
-        except (DecodeError, ParseError, OSError):
-            return None
-        return article
+    def _story_in(self, path: Path, sid: str) -> Article | None:
+        """Story ``sid`` of a source file, read as an import reads it. A feed, a web archive or an
+        export holds many stories (only its first was looked at, and the bodies of the others were
+        said lost, their file "gone or changed"). The last file's stories are kept, up to
+        :data:`KEEP_READ`: a shard's stories from one file come one after another, and a feed of
+        5,000 entries is read once, not once a story."""
+        kept = self._last_file
+        if kept is not None and kept[0] == path and (sid in kept[1] or kept[2]):
+            return kept[1].get(sid)
+        found: dict[str, Article] = {}
+        wanted = None
+        for item in read_source(path, DEFAULT_MAX_BYTES):  # never raises: a file not read holds nothing
+            if item.article is None:
+                continue
+            key = item.story_id or item.article.story_id
+            if key == sid:
+                wanted = item.article
+            if len(found) < KEEP_READ:
+                found.setdefault(key, item.article)
+        self._last_file = (path, found, len(found) < KEEP_READ)
+        return wanted
 
 
 def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progress | None = None) -> RepairReport:
