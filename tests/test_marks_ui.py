@@ -471,6 +471,43 @@ async def test_n_and_N_jump_between_matches(app: BroadsheetApp, filled_store: St
         assert view.current_match == 2
 
 
+async def test_n_marks_the_current_match_on_screen_in_a_long_story(app: BroadsheetApp, filled_store: Store) -> None:
+    """n styled and wrapped the whole story again at every press: 3 s a key in a story of 40,000
+    paragraphs. Only the two matches' paragraphs are drawn again now; each press shows its match,
+    marked current, on screen, and the one before it marked as a match again."""
+    from tests.factories import make_article
+
+    filler = "A paragraph about the tide tables and the ferry, long enough to wrap over two lines at this width."
+    body = [f"{n}: the lighthouse keeper wrote." if n % 97 in (5, 7) else f"{n}: {filler}" for n in range(3000)]
+    filled_store.add([(make_article(61, headline="Long coast story", body=body, published="2030-01-02"), None)])
+
+    def marks(view: ArticleView, current: bool) -> list[str]:
+        """The text drawn as a match on screen: the current one (underlined) or the others."""
+        return [segment.text for y in range(view.scrollable_content_region.height) for segment in view.render_line(y)
+                if segment.style is not None and segment.style.reverse and bool(segment.style.underline) == current]
+
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "lighthouse")
+        await pilot.press("enter", "enter")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        assert view.has_focus and view.match_count == 62
+        for match in range(6):  # two matches a screen apart, then the next two far down
+            await pilot.press("n")
+            await settle(pilot)
+            assert view.current_match == match
+            shown = [view.render_line(y).text for y in range(view.scrollable_content_region.height)]
+            number = 97 * (match // 2) + (5, 7)[match % 2]
+            assert any(line.strip().startswith(f"{number}: the lighthouse") for line in shown), (match, shown)
+            assert marks(view, current=True) == ["lighthouse"] and marks(view, current=False) == ["lighthouse"]
+        await pilot.press("N")
+        await settle(pilot)
+        assert view.current_match == 4
+        assert marks(view, current=True) == ["lighthouse"] and marks(view, current=False) == ["lighthouse"]
+
+
 async def test_palette_jumps_to_a_story_by_headline(app: BroadsheetApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
