@@ -113,6 +113,43 @@ def test_a_binary_file_is_refused_in_one_message_naming_it(tmp_path: Path,
     assert "photo.opml: not an OPML or urls file" in err and "left out" not in err
 
 
+@pytest.mark.parametrize(("content", "said"), [
+    (rss_feed(2), "but a feed: subscribe to its address with `broadsheet feeds add URL`"),
+    (b"<!DOCTYPE html><html><head><title>Ferry news</title></head><body>" + b"<p>A line.</p>\n" * 500
+     + b"</body></html>", "but a web page: import its story with `broadsheet import FILE`"),
+    (b"The ferry leaves at ten.\nThe harbour is closed on Sunday.\nTickets at the quay.\n",
+     "none of its lines is a feed address"),
+])
+def test_feeds_import_of_what_is_no_feed_list_says_what_it_is_in_one_message(
+        content: bytes, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A saved page printed each of its 3,225 lines as "left out"; a feed file 15 of them."""
+    path = tmp_path / "list.txt"
+    path.write_bytes(content)
+    assert run(tmp_path / "store", "feeds", "import", str(path)) == 2
+    err = capsys.readouterr().err
+    assert said in err and "left out" not in err and len(err.splitlines()) <= 3, err
+
+
+URLS = b'# my feeds\nhttps://gazette.example/rss news\n"https://b.example/x" "~B"\n'
+
+
+@pytest.mark.parametrize("content", [OPML, URLS])
+def test_import_of_a_feed_list_points_to_feeds_import(content: bytes, tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """`import subs.opml` failed with "no story text found below the headline"."""
+    path = tmp_path / "subscriptions"
+    path.write_bytes(content)
+    assert run(tmp_path / "store", "import", str(path)) == 1
+    assert "a list of feeds (OPML or a newsboat urls file), not stories: subscribe to them with " \
+           "`broadsheet feeds import FILE`" in capsys.readouterr().err
+
+
+def test_import_of_an_empty_folder_says_it_found_no_files(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "empty").mkdir()
+    assert run(tmp_path / "store", "import", str(tmp_path / "empty")) == 0
+    assert f"No files found in {tmp_path / 'empty'}." in capsys.readouterr().err
+
+
 def test_urls_export_keeps_tags_that_begin_like_a_title_or_a_hide(tmp_path: Path) -> None:
     subs = [Subscription("https://a.example/f", title='Say "what" \\ now', tags=["~odd", "!bang", "x y"])]
     back = read_urls(write_urls(subs))

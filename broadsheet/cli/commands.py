@@ -126,6 +126,8 @@ def run_import(store: Store, paths: list[Path], max_size: int, *, quiet: bool = 
         report = import_paths(store, paths, max_bytes=max_size, on_total=bar.total, on_step=lambda _p: bar.advance())
     if not quiet:
         print_summary(report)
+        if not report.total and not report.interrupted:
+            err.print(Text(f"No files found in {', '.join(shown(str(path)) for path in paths)}.", style="yellow"))
     return report
 
 

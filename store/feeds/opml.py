@@ -82,7 +82,28 @@ def read_feed_list(data: bytes) -> FeedList:
         return read_opml(content)
     if _binary(text):
         raise FeedListError("not an OPML or urls file")
-    return read_urls(text)
+    kind = _other_kind(text)
+    if kind:
+        raise FeedListError(f"not a list of feeds (OPML or a newsboat urls file) but {kind}")
+    listed = read_urls(text)
+    if not listed.feeds and len(listed.problems) > 1:
+        raise FeedListError(f"not an OPML or urls file: none of its lines is a feed address ({listed.problems[0]}, "
+                            f"and {len(listed.problems) - 1} more)")
+    return listed
+
+
+def _other_kind(text: str) -> str:
+    """What a file of markup that is no OPML is, with the command that reads it ("" if not markup):
+    ``feeds import`` of a saved page listed each of its 3,000 lines as "left out"."""
+    head = text[:2048].lstrip("\ufeff \t\r\n").lower()
+    if not head.startswith("<"):
+        return ""
+    if any(tag in head for tag in ("<rss", "<feed", "<rdf:rdf")):
+        return ("a feed: subscribe to its address with `broadsheet feeds add URL`, or import its stories "
+                "with `broadsheet import FILE`")
+    if "<html" in head or "<!doctype html" in head:
+        return "a web page: import its story with `broadsheet import FILE`"
+    return "other markup"
 
 
 def read_opml(data: bytes | str) -> FeedList:

@@ -63,6 +63,22 @@ def _other_json(source: Source) -> bool:
     return True
 
 
+def _feed_list(head: bytes) -> bool:
+    """Whether the file is a list of feeds: OPML, or newsboat's ``urls`` (every line an address,
+    a comment or blank). Read as a text dump, it failed with "no story text found below the headline"."""
+    from broadsheet.store.feeds.opml import is_opml
+
+    text = head.decode("utf-8", "replace")
+    if is_opml(text):
+        return True
+    lines = [line.strip() for line in text.splitlines()[:-1] or text.splitlines()]  # (the last may be cut)
+    lines = [line for line in lines if line and not line.startswith("#")]
+    return bool(lines) and all(line.lstrip("\"'").startswith(_LISTED) for line in lines)
+
+
+_LISTED = ("http://", "https://", "query:", "exec:", "filter:")  # how a line of newsboat's urls starts (quoted or not)
+
+
 class Refused:
     """Tried before the text dump: a PDF, an image or a program is named and refused, not misread;
     so is JSON that is no export or feed."""
@@ -71,10 +87,14 @@ class Refused:
     kind = 0  # it reads no story
 
     def sniff(self, source: Source) -> bool:
-        return what_it_is(source.head) is not None or _other_json(source)
+        return what_it_is(source.head) is not None or _feed_list(source.head) or _other_json(source)
 
     def read(self, source: Source) -> Iterator[Item]:
         kind = what_it_is(source.head)
+        if _feed_list(source.head):
+            yield Item(None, reason="a list of feeds (OPML or a newsboat urls file), not stories: subscribe to them "
+                                    "with `broadsheet feeds import FILE`")
+            return
         if kind is None:
             yield Item(None, reason="a JSON file, but neither a Broadsheet export nor a JSON Feed: Broadsheet reads "
                                     "those, saved web pages, web archives, feeds and text dumps")
