@@ -396,7 +396,7 @@ def test_malformed_and_non_feed_answers_fail_with_a_reason(store: Store, server:
     server.expect_request("/page").respond_with_data("<html><body>Login</body></html>", content_type="text/html")
     subscribe(store, server.url_for("/page"))
     [result] = fetch(store, settings=FAST).failed
-    assert result.reason.startswith("not a readable feed") and "HTML" in result.reason
+    assert result.reason == "a web page, not a feed (it names no feed of its own)"
     assert Subscriptions(store).all()[0].etag == ""
 
 

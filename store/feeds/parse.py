@@ -31,6 +31,11 @@ _BLANK_LINES = re.compile(r"\n\s*\n")
 # fastfeedparser does not keep it.
 _SELF_LINK = re.compile(rb"<(?:[a-z0-9]+:)?link\b[^>]*\brel=[\"']self[\"'][^>]*>", re.I)
 _HREF = re.compile(rb"\bhref=[\"']([^\"']+)[\"']", re.I)
+#: A page's link to its feed: rel="alternate" with a feed's type.
+_ALTERNATE = re.compile(rb"<link\b(?=[^>]*\brel=[\"']?alternate)"
+                        rb"(?=[^>]*\btype=[\"']?application/(?:rss|atom|feed)\+(?:xml|json))[^>]*>", re.I)
+#: A web page's start (its root element html), after any XML declaration and comments.
+_PAGE_START = re.compile(rb"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b)", re.I | re.S)
 # An entry's XML, its date elements (the ones the parsers read a date from) and its title, see _item_spans.
 _ITEM = re.compile(rb"<(?:[a-z0-9]+:)?(?:item|entry)[\s>]", re.I)
 _ITEM_END = re.compile(rb"</(?:[a-z0-9]+:)?(?:item|entry)\s*>", re.I)
@@ -146,7 +151,23 @@ def parse_feed(data: bytes, feed_url: str | None = None, address: str | None = N
         raise FeedError("the feed is empty")
     if stripped.startswith(b"{"):
         return _json_feed(stripped, feed_url, address or feed_url)
+    if _PAGE_START.match(stripped[:4096]):
+        raise FeedError(_web_page(stripped, address or feed_url))
     return _xml_feed(data, feed_url, address or feed_url)
+
+
+def _web_page(page: bytes, address: str | None) -> str:
+    """Why a web page is no feed, with the feed it names (``<link rel="alternate" type="application/rss+xml">``,
+    as a site's home page does): "Content appears to be HTML" left the user to find it."""
+    import html
+
+    for link in _ALTERNATE.finditer(page[:200_000]):
+        href = _HREF.search(link.group(0))
+        found = href and web_address(clean_line(html.unescape(href.group(1).decode("utf-8", "replace"))), address)
+        if found:
+            return (f"a web page, not a feed; it names its feed, {found}: subscribe to that with "
+                    f"`broadsheet feeds add {found}`")
+    return "a web page, not a feed (it names no feed of its own)"
 
 
 def web_address(url: str, base: str | None) -> str | None:
