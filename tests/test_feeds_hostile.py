@@ -325,3 +325,17 @@ def test_a_date_element_that_cannot_be_read_gives_no_date_made_of_the_guid() -> 
     dates = {e.article.headline: e.article.published for e in parse_feed(feed, "https://g.example/f").entries
              if e.article is not None}
     assert dates == {"Garbage date": None, "Real date": "2026-03-03T10:00:00+00:00"}
+
+
+@pytest.mark.parametrize(("given", "said"), [
+    ("gazette.example/rss.xml", "is not an http:// or https:// address (did you mean https://gazette.example/rss.xml?)"),
+    ("127.0.0.1:8765/atom.xml", "(did you mean https://127.0.0.1:8765/atom.xml?)"),
+    ("http://", "'http://' names no host (as in https://gazette.example/feed.xml)"),
+    ("ftp://gazette.example/rss", "'ftp://gazette.example/rss' is not an http:// or https:// address"),
+    ("gazette", "'gazette' is not an http:// or https:// address"),
+])
+def test_an_address_that_cannot_be_fetched_says_what_was_likely_meant(given: str, said: str) -> None:
+    """"127.0.0.1:8765/atom.xml" got no hint of the scheme it lacked, and "http://" was "not an http:// address"."""
+    with pytest.raises(FeedAddressError) as caught:
+        check_url(given)
+    assert said in str(caught.value) and (("did you mean" in said) == ("did you mean" in str(caught.value)))

@@ -40,8 +40,13 @@ def check_url(url: str) -> str:
     if _CONTROLS.search(url.strip()):  # not fetched as something else than what was given ("\x1b[31m" dropped)
         raise FeedAddressError(f"{url.strip()!r} is not an address: it holds control characters or escape sequences")
     url = clean_line(url)  # (invisible marks go: a byte-order mark, a left-to-right mark pasted with it)
+    if url.lower().startswith(("http://", "https://")) and not urlsplit(url).hostname:
+        raise FeedAddressError(f"{url!r} names no host (as in https://gazette.example/feed.xml)")
     if not is_web_address(url):
-        raise FeedAddressError(f"{url!r} is not an http:// or https:// address")
+        meant = f"https://{url}"  # a host and path without the scheme, as an address bar takes them
+        hint = f" (did you mean {meant}?)" if "://" not in url and "." in url.split("/")[0] and \
+            is_web_address(meant) else ""
+        raise FeedAddressError(f"{url!r} is not an http:// or https:// address{hint}")
     return url
 
 
