@@ -185,6 +185,14 @@ def may_track(text: str) -> bool:
     return _MAY_TRACK.search(text) is not None
 
 
+def host_of(url: str) -> str:
+    """The host (and port) of an address, without ``www.``: the name of a feed or a page's site
+    when it gives none, as a name tells two feeds apart by it."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").removeprefix("www.")
+    return f"{host}:{parts.port}" if parts.port and host else host or url
+
+
 def normal_url(url: str) -> str:
     """The form of an address two saves of one page share: no fragment, lower-case scheme and
     host, no default port, no trailing slash, no tracking parameters (:data:`TRACKING`; the

@@ -36,6 +36,18 @@ def only(path: Path) -> Item:
     return item
 
 
+@pytest.mark.parametrize(("canonical", "source"), [(True, "coast-herald.example"), (False, None)])
+def test_a_page_that_names_no_site_is_its_addresss(tmp_path: Path, canonical: bool, source: str | None) -> None:
+    """A page with no site name (og:site_name, a publisher) had no source in the list, though its
+    address says where it is from; a page with no address has none."""
+    path = tmp_path / "page.html"
+    html = article_html(canonical=canonical).replace('<meta property="og:site_name" content="Coast Herald">', "")
+    path.write_text(html.replace('"publisher": {"@type": "Organization", "name": "Coast Herald"}', '"x": 1')
+                    .replace(', "x": 1', ""), encoding="utf-8")
+    article = only(path).article
+    assert article is not None and article.source == source
+
+
 def test_html_page_reads_into_the_contract(tmp_path: Path) -> None:
     path = tmp_path / "saved-page"  # no extension: recognised by content
     path.write_text(article_html(), encoding="utf-8")

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-from broadsheet.store.model import normal_url
+from broadsheet.store.model import host_of, normal_url
 from broadsheet.store.sanitize import clean_line, is_web_address
 from broadsheet.store.search.analysis import feed_key
 from broadsheet.store.storage.db import Store
@@ -116,13 +116,6 @@ class Subscription:
         if not sub.key:
             sub.key = sub.url
         return sub
-
-
-def host_of(url: str) -> str:
-    """The host (and port) of a feed's address, as a name tells two feeds apart by it."""
-    parts = urlsplit(url)
-    host = (parts.hostname or "").removeprefix("www.")
-    return f"{host}:{parts.port}" if parts.port and host else host or url
 
 
 def addresses(sub: Subscription) -> tuple[str, str]:

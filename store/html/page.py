@@ -22,7 +22,7 @@ from broadsheet.store.html.furniture import furniture_kind
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.stamps import led, update_stamps
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
-from broadsheet.store.model import Article, Credits, Image, normal_url
+from broadsheet.store.model import Article, Credits, Image, host_of, normal_url
 from broadsheet.store.parse import cjk
 from broadsheet.store.parse.boilerplate import furniture_reason
 from broadsheet.store.parse.byline import org_like, parse_byline, split_names
@@ -31,6 +31,7 @@ from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates, parse_date
 from broadsheet.store.parse.textstats import word_count
 from broadsheet.store.parse.types import ParseError
+from broadsheet.store.sanitize import is_web_address
 
 _NEGATIVE = re.compile(
     r"comment|foot|(?<!has-)(?<!no-)(?<!with-)sidebar|side-bar|related|share|sharing|social|promo|newsletter"
@@ -552,7 +553,8 @@ def page_article(html: str, url: str | None = None) -> Article:
     if dateline:
         paragraphs[0] = first
     credits = _credits(paragraphs)
-    publisher = meta.publisher
+    # A page that names no site is its address's (a site's name in the list, not a blank).
+    publisher = meta.publisher or (host_of(base) if base and is_web_address(base) else None)
     return Article(
         headline=headline or (paragraphs[0][:120] if paragraphs else ""),
         body=paragraphs,

@@ -33,7 +33,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 7 (entries): a summary whose words are the content's first ones, markup taken away (scripts' code
 #    kept, as fastfeedparser gives an entry with only content:encoded), is no standfirst
 #    (store/feeds/parse.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 8, SAVED_PAGE: 7, ENTRIES: 7}
+# 8 (saved pages): a page that names no site takes its address's host as its source (store/html/page.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 8, SAVED_PAGE: 8, ENTRIES: 7}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 

@@ -196,7 +196,7 @@ def _problems(group: list[Subscription]) -> str:
     one by its host)."""
     if len(group) == 1:
         return _problem(group[0])
-    from broadsheet.store.feeds.subscriptions import host_of
+    from broadsheet.store.model import host_of
 
     return "; ".join(f"{host_of(sub.url)}: {problem}" for sub in group if (problem := _problem(sub)))
 
