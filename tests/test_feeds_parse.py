@@ -310,3 +310,17 @@ def test_a_feed_whose_first_entry_holds_a_whole_html_page_is_still_a_feed() -> N
     item = ("<item><title>Ferry</title><description><![CDATA[<html><body><p>Tide.</p></body></html>]]>"
             "</description></item>")
     assert [entry.article.headline for entry in parse_feed(rss(item)).entries if entry.article] == ["Ferry"]
+
+
+def test_a_feed_read_leniently_past_broken_xml_says_so_once(tmp_path: Path) -> None:
+    """A feed with a bare "&" and an entry cut off imported in silence, the "&" dropped."""
+    broken = rss(rss_item(1) + "<item><title>Ferry & bus</title><description>Cut short")
+    broken = broken.replace(b"</channel></rss>", b"")
+    path = tmp_path / "broken.xml"
+    path.write_bytes(broken)
+    report = import_paths(Store(tmp_path / "store"), [path])
+    notes = [o.note for o in report.outcomes if o.note]
+    assert len(notes) == 1 and notes[0].startswith("the feed's XML is damaged (not well-formed (invalid token): line ")
+    entity = rss(rss_item(1).replace("</title>", "&nbsp;</title>"))
+    assert parse_feed(entity).malformed == ""  # an HTML entity is no damage
+    assert parse_feed(rss_feed(3)).malformed == ""

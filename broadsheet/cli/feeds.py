@@ -308,6 +308,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
     from broadsheet.cli.progress import Bar, update_addresses  # rich.progress: not when the reader parses its arguments
     from broadsheet.config import load_config
     from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch, reasons_note
+    from broadsheet.store.feeds.parse import malformed_note
     from broadsheet.store.feeds.photos import photo_note
     from broadsheet.store.feeds.untagged import untagged_note
 
@@ -357,6 +358,8 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             if result.skipped_entries:
                 left = counted(result.skipped_entries, "entry", "entries")
                 line.append(f" ({left} without title, text or link left out)", style="dim")
+            if result.malformed:
+                line.append(f"\n           {shown(malformed_note(result.malformed))}", style="yellow")
             if result.page_problems:
                 note = reasons_note(result.page_problems, "article page", "article pages",
                                     "not read (their feed's text kept)")

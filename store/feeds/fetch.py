@@ -101,6 +101,7 @@ class FeedResult:
     same_as: str = ""  # the subscription whose feed this address led to: this one went into it
     photo_problems: list[str] = field(default_factory=list)  # why photos its entries name were not kept
     page_problems: list[str] = field(default_factory=list)  # why article pages (--full) were not read
+    malformed: str = ""  # why the feed is not well-formed XML (read leniently all the same)
     #: New stories not given the feed's tags, each with why: the state file of their marks is damaged.
     untagged: dict[str, StoreFileError] = field(default_factory=dict)
 
@@ -486,6 +487,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                 _failed(result, str(exc))
             else:
                 _healthy(sub, stamp)
+                result.malformed = feed.malformed
                 articles = [e.article for e in feed.entries if e.article is not None]
                 result.skipped_entries = len(feed.entries) - len(articles)
                 if deleted:

@@ -18,6 +18,7 @@ import zlib
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
+from xml.parsers.expat import errors as expat_errors
 
 import orjson
 
@@ -126,6 +127,13 @@ class Feed:
     self_link: str | None
     kind: str  # "RSS/Atom" or "JSON Feed"
     entries: list[Entry] = field(default_factory=list)
+    malformed: str = ""  # why the strict parser refused it (then read leniently: entries may be cut or lost)
+
+
+def malformed_note(malformed: str) -> str:
+    """What to say of a feed the strict parser refused and the lenient one read ("" if none was)."""
+    return (f"the feed's XML is damaged ({malformed}): read leniently, so an entry may be cut short or missing"
+            if malformed else "")
 
 
 def looks_like_feed(head: bytes) -> bool:
@@ -271,7 +279,7 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
     home = _s(info.get("link")) or None
     base = feed_url or self_link or home
     address = _link_base(info, address or self_link)
-    feed = Feed(_title(_s(info.get("title"))), home, self_link, "RSS/Atom")
+    feed = Feed(_title(_s(info.get("title"))), home, self_link, "RSS/Atom", malformed=_s(parsed.get("malformed")))
     feed_author = _s(info.get("author"))
     entries = parsed.get("entries") or []
     spans = _item_spans(data, len(entries))
@@ -390,10 +398,14 @@ def _parse_xml(data: bytes) -> dict[str, Any]:
     import fastfeedparser
 
     try:
-        return fastfeedparser.parse(data)
+        parsed: dict[str, Any] = fastfeedparser.parse(data)
     except Exception as fast_error:  # a malformed feed: feedparser recovers more of them
         # Without the bytes it quotes ("first 200 chars: ..."): binary garbage in the error and the feed list.
         reason = _QUOTED.sub("", str(fast_error)) or type(fast_error).__name__
+    else:
+        # fastfeedparser reads some broken XML leniently too (a bare "&" dropped, an entry cut off
+        # stored whole): said, as feedparser's reading is.
+        return {**parsed, "malformed": _not_well_formed(data)}
     if data.startswith(b"\x1f\x8b"):
         raise FeedError("not a feed: gzip-compressed data (a server sending it without saying so, or a .gz file)")
     if b"\x00" in data[:4096]:
@@ -406,8 +418,28 @@ def _parse_xml(data: bytes) -> dict[str, Any]:
         raise FeedError(f"not a readable feed ({reason}; {exc})") from None
     if not parsed.get("entries") and not (parsed.get("feed") or {}).get("title"):
         raise FeedError(f"not a readable feed ({reason})")
-    return {"feed": dict(parsed.get("feed") or {}),
+    return {"feed": dict(parsed.get("feed") or {}), "malformed": reason[:200],
             "entries": [_from_feedparser(e) for e in parsed.get("entries") or []]}
+
+
+def _not_well_formed(data: bytes) -> str:
+    """Why ``data`` is not well-formed XML ("" if it is), from expat (tens of MB a second; its own
+    guard against entity expansion, and no external entity is read)."""
+    from xml.parsers import expat
+
+    parser = expat.ParserCreate()
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        parser.Parse(data, True)
+    except expat.ExpatError as exc:
+        # An HTML entity (&nbsp;) or an encoding expat lacks (windows-1252) is no damage: read as meant.
+        return "" if exc.code in _NOT_DAMAGE else str(exc)
+    return ""
+
+
+_NOT_DAMAGE = {expat_errors.codes[name] for name in (expat_errors.XML_ERROR_UNDEFINED_ENTITY,
+                                                     expat_errors.XML_ERROR_UNKNOWN_ENCODING,
+                                                     expat_errors.XML_ERROR_INCORRECT_ENCODING)}
 
 
 def _from_feedparser(entry: dict[str, Any]) -> dict[str, Any]:

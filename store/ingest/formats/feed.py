@@ -10,6 +10,7 @@ from broadsheet.store.feeds.parse import (
     gunzipped,
     looks_like_feed,
     looks_like_gzipped_feed,
+    malformed_note,
     parse_feed,
 )
 from broadsheet.store.ingest import ENTRIES
@@ -42,7 +43,9 @@ class FeedFormat:
             return
         if not feed.entries:
             yield Item(None, reason=f"the {feed.kind} feed {feed.title!r} has no entries")
+        note = malformed_note(feed.malformed)
         for entry in feed.entries:
             part = f"entry {entry.number}"
-            yield (Item(entry.article, part=part, feed=feed.self_link or "") if entry.article
+            yield (Item(entry.article, part=part, feed=feed.self_link or "", note=note) if entry.article
                    else Item(None, part=part, reason=entry.reason))
+            note = ""  # said once, on the first entry
