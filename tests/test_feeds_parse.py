@@ -257,14 +257,16 @@ def test_a_summary_that_is_the_content_opening_is_no_standfirst(description: str
     assert story.body[0] == "Tide at nine." and story.standfirst is None
 
 
-@pytest.mark.parametrize("script", [
-    '<script>var tide = 9; window.layer.push({a: 1});</script>',  # between paragraphs (an embed)
-    '<script async src="https://embeds.example/w.js"></script><script>alert(1)</script>',
+@pytest.mark.parametrize(("script", "description"), [
+    ('<script>var tide = 9; window.layer.push({a: 1});</script>', ""),  # between paragraphs (an embed)
+    ('<script async src="https://embeds.example/w.js"></script><script>alert(1)</script>', ""),
+    ("<script>alert(1)</script>",  # the feed's own summary made so, cut inside a word
+     "<description>The harbour master posted the tides below. alert(1) The ferry lea…</description>"),
 ])
-def test_content_with_a_script_gives_no_standfirst_holding_its_code(script: str) -> None:
+def test_content_with_a_script_gives_no_standfirst_holding_its_code(script: str, description: str) -> None:
     """An entry with only content:encoded whose content held a script got a standfirst of all
     its text, the script's code included ("Embedded tweet below. var x = 1; …")."""
-    item = ("<item><title>Ferry times</title><link>https://gazette.example/tide</link>"
+    item = ("<item><title>Ferry times</title><link>https://gazette.example/tide</link>" + description +
             "<content:encoded><![CDATA[<p>The harbour master posted the tides below.</p>" + script +
             "<p>The ferry leaves at ten and returns at noon.</p>]]></content:encoded></item>")
     [story] = articles(rss(item))

@@ -495,12 +495,15 @@ def _opens(summary: str, body: list[str], html: str) -> bool:
     one, often cut short ("…", "[...]"); a first paragraph shorter than the cut was shown twice.
     fastfeedparser's text of a content keeps what its scripts hold ("Embedded tweet below.
     var x = 1; …"), which the body has not: its words are those of the content's markup taken away."""
-    start = _CUT_SHORT.sub("", summary)[:80]
+    whole = _CUT_SHORT.sub("", summary)
+    start = whole[:80]
     if not start:
         return False
     if start in body[0] or " ".join(body).startswith(start):
         return True
-    words = _WORD.findall(start.lower())[:_SAME_WORDS]
+    words = _WORD.findall(whole[:1000].lower())
+    # Words whole only: the last of a summary cut short may be cut too ("harbo…").
+    words = words[:_SAME_WORDS] if len(words) > _SAME_WORDS else words[:-1] if whole != summary else words
     return len(words) >= 3 and _WORD.findall(unescape(_TAG.sub(" ", html[:4000])).lower())[:len(words)] == words
 
 
