@@ -306,7 +306,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.watch(self.article_view, "scroll_y", self._save_soon, init=False)
         restored = self._restore_scroll
         self.reload(restore=restored[0] if restored else None)
-        if restored is not None and restored[0] not in self.reader.by_id:  # deleted since: back on the list
+        # Deleted since: back on the list (looked up in the mapped list, which copies no keys:
+        # ``in reader.by_id`` copied them all, 20 MB more for the reader at a million stories).
+        if restored is not None and index_of(self.reader.stories, restored[0]) is None:
             restored = self._restore_scroll = None
         self.headlines.focus()
         self.start_refresh(getattr(getattr(self.app, "config", None), "refresh_minutes", 0))
