@@ -8,6 +8,7 @@ from collections import Counter
 
 import pytest
 from rich.console import Console
+from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
 
 from broadsheet.store.storage.db import Store
@@ -20,7 +21,7 @@ from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.sidebar import EntryLabel, Sidebar
 from tests.locks import hold
-from tests.pilot import progress_told, settle, type_text
+from tests.pilot import progress_told, search_for, settle, type_text
 
 
 def _tag_counts(store: Store) -> Counter[str]:
@@ -438,6 +439,15 @@ async def test_malformed_query_keeps_previous_results_with_a_message(app: Broads
         assert not error.display or len(listed(app)) == 5
 
 
+async def opened_with_matches(app: BroadsheetApp, pilot: Pilot, words: str) -> ArticleView:
+    """The story view of the best match of ``words``, opened with its matches marked."""
+    await settle(pilot)
+    await search_for(pilot, words)
+    await pilot.press("enter")
+    await settle(pilot)
+    return app.screen.query_one(ArticleView)
+
+
 async def test_n_and_N_jump_between_matches(app: BroadsheetApp, filled_store: Store) -> None:
     from tests.factories import make_article
 
@@ -446,12 +456,7 @@ async def test_n_and_N_jump_between_matches(app: BroadsheetApp, filled_store: St
             "At dawn the lighthouse shone again."]
     filled_store.add([(make_article(60, headline="Coast story", body=body, published="2030-01-01"), None)])
     async with app.run_test(size=(120, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash")
-        await type_text(pilot, "lighthouse")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
-        view = app.screen.query_one(ArticleView)
+        view = await opened_with_matches(app, pilot, "lighthouse")
         assert view.has_focus and view.match_count == 3
         await pilot.press("n")
         await settle(pilot)
@@ -487,12 +492,7 @@ async def test_n_marks_the_current_match_on_screen_in_a_long_story(app: Broadshe
                 if segment.style is not None and segment.style.reverse and bool(segment.style.underline) == current]
 
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("slash")
-        await type_text(pilot, "lighthouse")
-        await pilot.press("enter", "enter")
-        await settle(pilot)
-        view = app.screen.query_one(ArticleView)
+        view = await opened_with_matches(app, pilot, "lighthouse")
         assert view.has_focus and view.match_count == 62
         for match in range(6):  # two matches a screen apart, then the next two far down
             await pilot.press("n")
