@@ -481,7 +481,7 @@ def import_paths(
                         continue
                     if item.feed is not None and item.article.source:  # not a subscription's, unless it is one
                         item.article.source = file_titles.source(item.article.source, item.feed, path)
-                    sid = item.story_id or item.article.story_id
+                    sid = item.stored_id
                     note = item.note
                     if item.photos:
                         note = "; ".join(n for n in (note, keep_photos(photos, item)) if n)

@@ -485,7 +485,7 @@ class _Repair:
             for path in self._source_files():
                 for item in read_source(path, DEFAULT_MAX_BYTES):
                     if item.article is not None:
-                        self._by_id.setdefault(item.story_id or item.article.story_id, path)
+                        self._by_id.setdefault(item.stored_id, path)
         return self._by_id
 
     def _source_files(self) -> Iterable[Path]:
@@ -509,7 +509,7 @@ class _Repair:
         for item in read_source(path, DEFAULT_MAX_BYTES):  # never raises: a file not read holds nothing
             if item.article is None:
                 continue
-            key = item.story_id or item.article.story_id
+            key = item.stored_id
             if key == sid:
                 wanted = item.article
             if len(found) < KEEP_READ:

@@ -39,6 +39,13 @@ class Item:
     feed: str | None = None
     kind: int = 0  # the kind of parser that read it (store/ingest: TEXT_DUMP...), set by read_source
 
+    @property
+    def stored_id(self) -> str:
+        """The id the story is stored under: the one the input gives it, else its article's own
+        (the import stores it so, and ``repair`` finds it again so). An item with an article only."""
+        assert self.article is not None
+        return self.story_id or self.article.story_id
+
 
 class Format(Protocol):
     """A kind of input: recognised by its content, read into items."""
