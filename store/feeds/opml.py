@@ -12,6 +12,7 @@ import shlex
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
+from broadsheet.store.feeds.parse import looks_like_feed, looks_like_web_page
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, check_url, clean_tags
 from broadsheet.store.ingest.decode import BOM_CODECS
 from broadsheet.store.sanitize import clean_line, is_web_address
@@ -95,13 +96,13 @@ def read_feed_list(data: bytes) -> FeedList:
 def _other_kind(text: str) -> str:
     """What a file of markup that is no OPML is, with the command that reads it ("" if not markup):
     ``feeds import`` of a saved page listed each of its 3,000 lines as "left out"."""
-    head = text[:2048].lstrip("\ufeff \t\r\n").lower()
-    if not head.startswith("<"):
+    head = text[:4096].lstrip("\ufeff \t\r\n").encode("utf-8", "replace")
+    if not head.startswith(b"<"):
         return ""
-    if any(tag in head for tag in ("<rss", "<feed", "<rdf:rdf")):
+    if looks_like_feed(head):
         return ("a feed: subscribe to its address with `broadsheet feeds add URL`, or import its stories "
                 "with `broadsheet import FILE`")
-    if "<html" in head or "<!doctype html" in head:
+    if looks_like_web_page(head):
         return "a web page: import its story with `broadsheet import FILE`"
     return "other markup"
 

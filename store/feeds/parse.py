@@ -127,11 +127,11 @@ class Feed:
     self_link: str | None
     kind: str  # "RSS/Atom" or "JSON Feed"
     entries: list[Entry] = field(default_factory=list)
-    malformed: str = ""  # why the strict parser refused it (then read leniently: entries may be cut or lost)
+    malformed: str = ""  # why its XML is not well-formed (read leniently all the same: entries may be cut or lost)
 
 
 def malformed_note(malformed: str) -> str:
-    """What to say of a feed the strict parser refused and the lenient one read ("" if none was)."""
+    """What to say of a feed whose XML is not well-formed, read leniently all the same ("" for a whole one)."""
     return (f"the feed's XML is damaged ({malformed}): read leniently, so an entry may be cut short or missing"
             if malformed else "")
 
@@ -159,19 +159,22 @@ def parse_feed(data: bytes, feed_url: str | None = None, address: str | None = N
         raise FeedError("the feed is empty")
     if stripped.startswith(b"{"):
         return _json_feed(stripped, feed_url, address or feed_url)
-    if _PAGE_START.match(stripped[:4096]):
+    if looks_like_web_page(stripped):
         raise FeedError(_web_page(stripped, address or feed_url))
     return _xml_feed(data, feed_url, address or feed_url)
+
+
+def looks_like_web_page(head: bytes) -> bool:
+    """True for the first bytes of a web page: its root element is ``html`` (after any XML
+    declaration and comments), where a feed's entry may hold a whole page further in."""
+    return _PAGE_START.match(head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")) is not None
 
 
 def _web_page(page: bytes, address: str | None) -> str:
     """Why a web page is no feed, with the feed it names (``<link rel="alternate" type="application/rss+xml">``,
     as a site's home page does): "Content appears to be HTML" left the user to find it."""
-    import html
-
     for link in _ALTERNATE.finditer(page[:200_000]):
-        href = _HREF.search(link.group(0))
-        found = href and web_address(clean_line(html.unescape(href.group(1).decode("utf-8", "replace"))), address)
+        found = web_address(_href(link.group(0)), address)
         if found:
             return (f"a web page, not a feed; it names its feed, {found}: subscribe to that with "
                     f"`broadsheet feeds add {found}`")
@@ -385,12 +388,13 @@ def _self_link(data: bytes) -> str | None:
         if first in head:
             head = head[: head.find(first)]
     found = _SELF_LINK.search(head)
-    href = _HREF.search(found.group(0)) if found else None
-    if href is None:
-        return None
-    import html
+    return (_href(found.group(0)) or None) if found else None
 
-    return clean_line(html.unescape(href.group(1).decode("utf-8", "replace"))) or None
+
+def _href(tag: bytes) -> str:
+    """The address a ``<link>`` tag's ``href`` holds, its entities read ("" without one)."""
+    href = _HREF.search(tag)
+    return clean_line(unescape(href.group(1).decode("utf-8", "replace"))) if href else ""
 
 
 def _parse_xml(data: bytes) -> dict[str, Any]:

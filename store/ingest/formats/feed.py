@@ -43,9 +43,11 @@ class FeedFormat:
             return
         if not feed.entries:
             yield Item(None, reason=f"the {feed.kind} feed {feed.title!r} has no entries")
-        note = malformed_note(feed.malformed)
+        note = malformed_note(feed.malformed)  # said once, on the first story
         for entry in feed.entries:
             part = f"entry {entry.number}"
-            yield (Item(entry.article, part=part, feed=feed.self_link or "", note=note) if entry.article
-                   else Item(None, part=part, reason=entry.reason))
-            note = ""  # said once, on the first entry
+            if entry.article is None:
+                yield Item(None, part=part, reason=entry.reason)
+                continue
+            yield Item(entry.article, part=part, feed=feed.self_link or "", note=note)
+            note = ""
