@@ -87,11 +87,11 @@ def marks(folders: Mapping[K, Path], runs: int, turn: int = 10, seed: int = 9) -
     os.sync()  # what earlier steps left to write back is written before any mark is timed
     rng = random.Random(seed)
     pairs, half = -(-runs // 2), max(1, turn // 2)
-    picks: dict[K, dict[str, list[str]]] = {}
-    for key, folder in folders.items():
-        sample = rng.sample([m.id for m in Store(folder).stories()], pairs * len(MARKS))
-        picks[key] = {mark: sample[i * pairs:(i + 1) * pairs] for i, mark in enumerate(MARKS)}
     stores = {key: Store(folder) for key, folder in folders.items()}
+    picks: dict[K, dict[str, list[str]]] = {}
+    for key, store in stores.items():
+        sample = rng.sample([m.id for m in store.stories()], pairs * len(MARKS))
+        picks[key] = {mark: sample[i * pairs:(i + 1) * pairs] for i, mark in enumerate(MARKS)}
     times: dict[K, dict[str, list[float]]] = {key: {mark: [] for mark in MARKS} for key in folders}
     for first in range(0, pairs, half):
         for key, store in stores.items():
