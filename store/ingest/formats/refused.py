@@ -69,11 +69,18 @@ def _feed_list(head: bytes) -> bool:
     from broadsheet.store.feeds.opml import is_opml
 
     text = head.decode("utf-8", "replace")
-    if is_opml(text):
-        return True
-    lines = [line.strip() for line in text.splitlines()[:-1] or text.splitlines()]  # (the last may be cut)
-    lines = [line for line in lines if line and not line.startswith("#")]
-    return bool(lines) and all(line.lstrip("\"'").startswith(_LISTED) for line in lines)
+    if text.lstrip("\ufeff \t\r\n").startswith("<"):  # markup: a list of feeds only as OPML
+        return is_opml(text)
+    lines = text.splitlines()
+    found = False
+    for line in lines[:-1] if len(lines) > 1 else lines:  # (the last may be cut)
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if not line.lstrip("\"'").startswith(_LISTED):
+            return False  # at the first line of another kind: every file imported asks
+        found = True
+    return found
 
 
 _LISTED = ("http://", "https://", "query:", "exec:", "filter:")  # how a line of newsboat's urls starts (quoted or not)
