@@ -44,6 +44,52 @@ class Image:
                    _text(doc.get("photo")), _text(doc.get("problem")))
 
 
+def human_size(size: int, digits: int = 1) -> str:
+    return f"{size / (1024 * 1024):.{digits}f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+
+
+#: How a sound or video's MIME subtype is named to the user, where its own name says less.
+_FORMATS = {"mpeg": "MP3", "mpeg3": "MP3", "x-mpeg": "MP3", "mp4": "MP4", "x-m4a": "M4A", "aac": "AAC",
+            "ogg": "Ogg", "opus": "Opus", "webm": "WebM", "quicktime": "QuickTime", "x-wav": "WAV", "wav": "WAV"}
+
+
+@dataclass(frozen=True, slots=True)
+class Media:
+    """A sound or video file a feed entry carries (a podcast's episode): where it is, its MIME
+    type and its size in bytes where the feed says."""
+
+    url: str
+    kind: str = ""
+    size: int | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        doc: dict[str, Any] = {"url": self.url}
+        if self.kind:
+            doc["type"] = self.kind
+        if self.size is not None:
+            doc["length"] = self.size
+        return doc
+
+    def describe(self) -> str:
+        """``Audio, MP3, 4.0 MB``: what it is, as the reader and the Markdown export say it."""
+        major, _, minor = self.kind.partition("/")
+        parts = [{"audio": "Audio", "video": "Video"}.get(major, "File")]
+        if minor:
+            parts.append(_FORMATS.get(minor, minor.removeprefix("x-").upper()))
+        if self.size:
+            parts.append(human_size(self.size))
+        return ", ".join(parts)
+
+    @classmethod
+    def from_doc(cls, doc: Any) -> Media | None:
+        """From :meth:`to_doc` output; None without an address (fields of the wrong type are dropped)."""
+        if not isinstance(doc, dict) or not _text(doc.get("url")):
+            return None
+        size = doc.get("length")
+        return cls(doc["url"], _text(doc.get("type")) or "",
+                   size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None)
+
+
 #: The groups of people a credit line names, in the order they are shown and stored.
 CREDIT_GROUPS = ("reporting", "additional_reporting", "writing", "editing", "photography")
 
@@ -106,6 +152,7 @@ class Article:
     credits: Credits | None = None
     url: str | None = None  # the canonical address, where the input states it
     key: str | None = None  # identity within its source where it has one, e.g. a feed entry's "feed#guid"
+    media: list[Media] = field(default_factory=list)  # sound and video a feed entry carries
 
     @property
     def story_id(self) -> str:
@@ -146,6 +193,8 @@ class Article:
         doc = self.to_contract()
         if self.key:
             doc["key"] = self.key
+        if self.media:  # only where there is some: a million stored stories need not say there is none
+            doc["media"] = [m.to_doc() for m in self.media]
         return doc
 
     @classmethod
@@ -164,6 +213,7 @@ class Article:
             credits=Credits.from_doc(data.get("credits")),
             url=data.get("url"),
             key=data.get("key"),
+            media=[m for m in map(Media.from_doc, data.get("media") or []) if m is not None],
         )
 
 

@@ -8,6 +8,7 @@ import pytest
 
 from broadsheet.store.feeds.parse import FeedError, looks_like_feed, parse_feed
 from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.model import Media
 from broadsheet.store.storage.db import Store
 from tests.feeds import ATOM, ATOM03, JSON_FEED, JSON_FEED_10, RSS091, RSS1, rss, rss_feed, rss_item
 
@@ -77,6 +78,35 @@ def test_media_rss_and_enclosures_give_photos_with_captions_and_credits() -> Non
         ("Cyclists on the new lane.", "Bo Lund", "https://g.example/p.jpg"),
         ("", None, "https://g.example/e.jpg"),
     ]
+    assert story.media == [Media("https://g.example/a.mp3", "audio/mpeg", 10)]  # the sound is no photo
+
+
+def test_a_podcasts_sound_and_video_are_the_storys_media() -> None:
+    item = ("<item><title>Episode 12</title><guid>ep12</guid><description>Show notes.</description>"
+            '<enclosure url="/audio/ep12.mp3" type="audio/mpeg" length="4194304"/>'
+            '<enclosure url="javascript:alert(1)" type="audio/mpeg" length="1"/>'
+            '<enclosure url="https://pod.example/audio/ep12.mp3" type="audio/mpeg" length="4194304"/>'
+            '<media:content url="https://pod.example/ep12.mp4" type="video/mp4"/>'
+            '<media:content url="https://pod.example/cover.jpg"/></item>')
+    [story] = articles(rss(item), "https://pod.example/feed.xml")
+    # Resolved against the feed, each once; a script's address is no file to open.
+    assert story.media == [Media("https://pod.example/audio/ep12.mp3", "audio/mpeg", 4194304),
+                           Media("https://pod.example/ep12.mp4", "video/mp4", None)]
+    assert [i.src for i in story.images] == ["https://pod.example/cover.jpg"]
+    assert [m.describe() for m in story.media] == ["Audio, MP3, 4.0 MB", "Video, MP4"]
+    assert story.url is None  # no page: the reader's y and w take the sound (StoryMeta.link)
+
+
+def test_json_feed_attachments_that_are_no_photos_are_media() -> None:
+    feed = (b'{"version": "https://jsonfeed.org/version/1.1", "title": "Pod", "items": [{"id": "1", '
+            b'"title": "Ep", "content_text": "Notes.", "attachments": ['
+            b'{"url": "https://pod.example/1.m4a", "mime_type": "audio/x-m4a", "size_in_bytes": 123},'
+            b'{"url": "https://pod.example/1.jpg", "mime_type": "image/jpeg"},'
+            b'{"url": "https://pod.example/2.m4a", "mime_type": "audio/x-m4a", "size_in_bytes": "a lot"}]}]}')
+    [story] = articles(feed)
+    assert story.media == [Media("https://pod.example/1.m4a", "audio/x-m4a", 123),
+                           Media("https://pod.example/2.m4a", "audio/x-m4a", None)]
+    assert [i.src for i in story.images] == ["https://pod.example/1.jpg"]
 
 
 def test_entries_without_dates_or_titles_and_html_in_titles() -> None:

@@ -15,6 +15,7 @@ import datetime as dt
 import itertools
 import re
 import zlib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import unescape
 from typing import Any
@@ -22,7 +23,7 @@ from xml.parsers.expat import errors as expat_errors
 
 import orjson
 
-from broadsheet.store.model import Article, Image
+from broadsheet.store.model import Article, Image, Media
 from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
 
 HEADLINE_CHARS = 120  # an entry without a title is headlined by its first words, cut here
@@ -218,10 +219,16 @@ def _json_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
         for key in ("image", "banner_image"):
             if _s(item.get(key)):
                 images.append(Image("", None, clean_line(item[key])))
+        media = []
         for attachment in item.get("attachments") or []:
-            if isinstance(attachment, dict) and _s(attachment.get("mime_type")).startswith("image/"):
+            if not isinstance(attachment, dict):
+                continue
+            if _s(attachment.get("mime_type")).startswith("image/"):
                 caption, src = clean_line(_s(attachment.get("title"))), clean_line(_s(attachment.get("url")))
                 images.append(Image(caption, None, src))
+            else:
+                media.append((_s(attachment.get("url")), _s(attachment.get("mime_type")),
+                              attachment.get("size_in_bytes")))
         feed.entries.append(_entry(
             number, base, feed.title, address=address,
             guid=_s(item.get("id")) or (str(item["id"]) if isinstance(item.get("id"), int) else ""),
@@ -233,6 +240,7 @@ def _json_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             published=_s(item.get("date_published")) or _s(item.get("date_modified")),
             authors=_json_authors(item) or feed_authors,
             images=images,
+            media=media,
         ))
     return feed
 
@@ -314,6 +322,7 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             published=_published(entry, _DATE_TAG.search(data, *spans[number - 1]) is not None if spans else None),
             authors=authors or ([feed_author] if feed_author else []),
             images=_media_images(entry),
+            media=_media_files(entry),
         ))
     return feed
 
@@ -481,6 +490,30 @@ def _media_images(entry: dict[str, Any]) -> list[Image]:
     return images
 
 
+def _media_files(entry: dict[str, Any]) -> list[tuple[str, str, Any]]:
+    """(address, MIME type, length) of the sound and video an entry carries: its enclosures
+    (a podcast's episode) and Media RSS content, images left to :func:`_media_images`."""
+    found = [(_s(e.get("url")), _s(e.get("type")), e.get("length")) for e in entry.get("enclosures") or []
+             if isinstance(e, dict) and not _s(e.get("type")).startswith("image/")]
+    for media in entry.get("media_content") or []:  # one without a type is taken for a photo there
+        if isinstance(media, dict) and (_s(media.get("medium")) in ("audio", "video")
+                                        or _s(media.get("type")).startswith(("audio/", "video/"))):
+            found.append((_s(media.get("url")), _s(media.get("type")), media.get("fileSize")))
+    return found
+
+
+def _media(found: Sequence[tuple[str, str, Any]], base: str | None) -> list[Media]:
+    """Each web address of ``found`` once, with its type and its length where it is a number of bytes."""
+    media: dict[str, Media] = {}
+    for url, kind, length in found:
+        address = web_address(clean_line(url), base)
+        if not address or address in media:
+            continue
+        size = int(length) if isinstance(length, int | str) and str(length).isdigit() else None
+        media[address] = Media(address, clean_line(kind).lower()[:100], size)
+    return list(media.values())
+
+
 # -- one entry ---------------------------------------------------------------------------
 
 
@@ -489,8 +522,9 @@ def item_article(number: int, base: str | None, source: str, *, guid: str, link:
                  enclosures: list[tuple[str, str]]) -> Entry:
     """An entry from another reader's cache (newsboat), given field by field; ``base`` is its feed's address."""
     images = [Image("", None, clean_line(url)) for url, kind in enclosures if kind.startswith("image/")]
+    media = [(url, kind, None) for url, kind in enclosures if not kind.startswith("image/")]
     return _entry(number, base, source, address=base, guid=guid, link=link, title=title, html=html, text=text,
-                  standfirst=standfirst, published=published, authors=authors, images=images)
+                  standfirst=standfirst, published=published, authors=authors, images=images, media=media)
 
 
 def _opens(summary: str, body: list[str], html: str) -> bool:
@@ -512,7 +546,8 @@ def _opens(summary: str, body: list[str], html: str) -> bool:
 
 
 def _entry(number: int, base: str | None, source: str, *, address: str | None, guid: str, link: str, title: str,
-           html: str, text: str, standfirst: str, published: str, authors: list[str], images: list[Image]) -> Entry:
+           html: str, text: str, standfirst: str, published: str, authors: list[str], images: list[Image],
+           media: Sequence[tuple[str, str, Any]] = ()) -> Entry:
     """One entry as an article. Its link, resolved against ``address``, is its address only when it
     is a web one: a relative link left relative would make every feed's ``/news/1`` one story."""
     link = web_address(clean_line(link), address) or ""
@@ -547,6 +582,7 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
         images=images,
         url=link or None,
         key=key,
+        media=_media(media, address or base),
     ), number)
 
 

@@ -32,8 +32,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from broadsheet.store.feeds.fetch import Settings, _body, _TooBig, _why, linked_status, reasons_note
-from broadsheet.store.ingest.decode import human_size
-from broadsheet.store.model import Article
+from broadsheet.store.model import Article, human_size
 from broadsheet.store.sanitize import clean_line
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.photos import (

@@ -34,7 +34,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    kept, as fastfeedparser gives an entry with only content:encoded), is no standfirst
 #    (store/feeds/parse.py)
 # 8 (saved pages): a page that names no site takes its address's host as its source (store/html/page.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 8, SAVED_PAGE: 8, ENTRIES: 7}
+# 8 (entries): sound and video (a podcast's enclosures, Media RSS, JSON Feed attachments) are kept
+#    as the story's media (store/feeds/parse.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 8, SAVED_PAGE: 8, ENTRIES: 8}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 

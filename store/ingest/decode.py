@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from broadsheet.store.model import human_size
+
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024
 BINARY_SNIFF = 8192
 
@@ -125,10 +127,6 @@ class Decoded:
     text: str
     encoding: str
     guessed: bool = False
-
-
-def human_size(size: int, digits: int = 1) -> str:
-    return f"{size / (1024 * 1024):.{digits}f} MB" if size >= 1024 * 1024 else f"{size} bytes"
 
 
 def sizes_apart(size: int, limit: int) -> tuple[str, str]:

@@ -22,7 +22,7 @@ from broadsheet.store.storage.twins import words
 
 #: Fields a new copy may lack where the stored copy has them (kept, but by a reparse).
 _KEPT_WHEN_MISSING = ("published", "authors", "standfirst", "dateline", "agency", "credits", "source", "url",
-                      "images")
+                      "images", "media")
 
 
 def summary_of_page(incoming: dict[str, Any], stored: dict[str, Any], body: list[str], stored_body: list[str]) -> bool:

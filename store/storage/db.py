@@ -37,7 +37,7 @@ from tinydb import TinyDB
 from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
-from broadsheet.store.model import Article, Credits, Image, normal_url, time_order
+from broadsheet.store.model import Article, Credits, Image, Media, normal_url, time_order
 from broadsheet.store.storage import addresses, fields, sourcepath
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity
 from broadsheet.store.storage.copies import combined, summary_of_page
@@ -288,6 +288,17 @@ class StoryMeta:
     @property
     def url(self) -> str | None:
         return fields.text(self._details().get("url"))
+
+    @property
+    def media(self) -> tuple[Media, ...]:
+        return fields.media(self._details().get("media"))
+
+    @property
+    def link(self) -> str | None:
+        """Where the story leads: its address, or failing one (a podcast's episode without a
+        page) its first sound or video."""
+        media = self.media
+        return self.url or (media[0].url if media else None)
 
     @property
     def file(self) -> str | None:

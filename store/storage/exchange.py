@@ -244,6 +244,10 @@ def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | N
     facts = byline(article.authors, article.source, article.published)  # as the reader words it
     if facts:
         lines += [_md(facts), ""]
+    if article.url:
+        lines += [_autolink(article.url), ""]
+    for media in article.media:
+        lines += [f"{_md(media.describe())}: {_autolink(media.url)}", ""]
     for number, paragraph in enumerate(article.body):
         lead = f"**{_md(article.dateline)}** — " if number == 0 and article.dateline else ""
         lines += [lead + _md(paragraph), ""]
@@ -264,6 +268,11 @@ def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | N
     if tags:
         lines += ["Tags: " + _md(", ".join(tags)), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+def _autolink(url: str) -> str:
+    """``<url>``, a link in Markdown, with what would end it or break its line escaped as in an address."""
+    return "<" + re.sub(r"[\s<>]", lambda m: quote(m.group()), url) + ">"
 
 
 def is_export(data: bytes) -> bool:

@@ -13,8 +13,8 @@ from typing import Annotated
 
 import msgspec
 
-from broadsheet.store.model import Article, Credits, Image
-from broadsheet.store.sanitize import clean_line, clean_text
+from broadsheet.store.model import Article, Credits, Image, Media
+from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
 from broadsheet.store.storage.userstate import StoryState, normalise_tag
 
 # Limits far above any real story (the parser's own caps are lower) that still bound what
@@ -36,6 +36,12 @@ class ImageDoc(msgspec.Struct, forbid_unknown_fields=True):
     src: Address | None = None
     photo: Digest | None = None
     problem: Line | None = None  # why the photo was not kept
+
+
+class MediaDoc(msgspec.Struct, forbid_unknown_fields=True):
+    url: Address
+    type: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    length: Annotated[int, msgspec.Meta(ge=0)] | None = None
 
 
 class CreditsDoc(msgspec.Struct, forbid_unknown_fields=True):
@@ -60,6 +66,7 @@ class ArticleDoc(msgspec.Struct, forbid_unknown_fields=True):
     credits: CreditsDoc | None = None
     url: Address | None = None
     key: Address | None = None
+    media: Annotated[list[MediaDoc], msgspec.Meta(max_length=100)] = []
 
 
 class StateDoc(msgspec.Struct, forbid_unknown_fields=True):
@@ -121,6 +128,8 @@ def to_article(doc: ArticleDoc) -> Article:
         if credits else None,
         url=line(doc.url),
         key=line(doc.key),
+        media=[Media(url, clean_line(m.type), m.length) for m in doc.media
+               if is_web_address(url := clean_line(m.url))],  # only a web address is offered to open
     )
 
 

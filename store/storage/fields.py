@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from broadsheet.store.model import CREDIT_GROUPS, Credits, Image
+from broadsheet.store.model import CREDIT_GROUPS, Credits, Image, Media
 
 #: The optional one-line text fields of a story record.
 TEXT_FIELDS = ("source", "published", "imported", "standfirst", "agency", "dateline", "file", "path", "url", "key")
@@ -57,6 +57,13 @@ def images(value: Any) -> tuple[Image, ...]:
     return tuple(Image.from_doc(i) for i in value if isinstance(i, dict))
 
 
+def media(value: Any) -> tuple[Media, ...]:
+    """Sound and video stored as :meth:`Media.to_doc` writes them; other shapes are skipped."""
+    if not isinstance(value, list):
+        return ()
+    return tuple(m for m in map(Media.from_doc, value) if m is not None)
+
+
 def credits(value: Any) -> Credits | None:
     """The credit line, each group keeping its strings only; ``None`` unless it is an object."""
     return Credits.from_doc(value)
@@ -76,6 +83,8 @@ def readable_fields(record: dict[str, Any]) -> dict[str, Any]:
     found = credits(record.get("credits"))
     if found is not None:
         fixed["credits"] = found.to_doc()
+    if media(record.get("media")):
+        fixed["media"] = [m.to_doc() for m in media(record.get("media"))]
     return fixed
 
 
@@ -104,4 +113,7 @@ def record_problems(record: dict[str, Any]) -> list[str]:
     if value is not None and (not isinstance(value, dict) or (credits(value) or Credits()).to_doc() != {
             **{g: value.get(g) or [] for g in CREDIT_GROUPS}, "text": value.get("text") or ""}):
         problems.append("credits are not {reporting, ..., text} of strings")
+    value = record.get("media")
+    if value is not None and (not isinstance(value, list) or [m.to_doc() for m in media(value)] != value):
+        problems.append("media are not a list of {url, type, length}")
     return problems

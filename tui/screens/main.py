@@ -964,22 +964,22 @@ class MainScreen(FeedsMixin, Screen[None]):
     def action_copy_url(self) -> None:
         """Put the story's address on the clipboard with OSC 52 (works over SSH; see tui.links)."""
         if story := self._current():
-            if not story.url:
+            if not (link := story.link):
                 self.notify("This story has no address", severity="warning", timeout=2)
                 return
-            copy_text(self.app, story.url)
-            self.notify(f"Copied {story.url}", title="Address", timeout=3, markup=False)
+            copy_text(self.app, link)
+            self.notify(f"Copied {link}", title="Address", timeout=3, markup=False)
 
     def action_open_url(self) -> None:
         if story := self._current():
-            if not story.url:
+            if not (link := story.link):
                 self.notify("This story has no address", severity="warning", timeout=2)
                 return
-            if self.app.is_web and is_web_address(story.url):  # `broadsheet serve`: the user's own browser
-                self.app.open_url(story.url)
+            if self.app.is_web and is_web_address(link):  # `broadsheet serve`: the user's own browser
+                self.app.open_url(link)
                 self.notify("Opened in a new tab", timeout=2)
                 return
-            reason = open_in_browser(story.url)
+            reason = open_in_browser(link)
             if reason:
                 self.notify(f"Not opened: {reason}. Copy the address with y.", title="Browser", timeout=6,
                             markup=False)

@@ -36,7 +36,7 @@ from broadsheet.tui.widgets.thumb import THUMB_WIDTH, ThumbView, with_thumb
 
 EMPTY_HELP = "No story selected.\n\nImport saved pages with:  broadsheet import PATH"
 BLOCK_STYLES = {"headline": "bold", "standfirst": "italic", "byline": "dim", "paragraph": "",
-                "credit-line": "dim italic", "address": "dim underline"}
+                "credit-line": "dim italic", "address": "dim underline", "media": "dim"}
 MATCH, CURRENT_MATCH = "reverse", "reverse bold underline"
 #: Widest the text column gets (cells): longer lines are hard to read.
 COLUMN_WIDTH = 78
@@ -80,6 +80,8 @@ def article_blocks(article: Article, tags: Sequence[str] = ()) -> list[tuple[str
         blocks.append(("byline", Text(line)))
     if article.url:
         blocks.append(("address", Text(article.url)))
+    for media in article.media:  # a podcast's episode: what it is, and where (y / w take it without an address)
+        blocks.append(("media", Text.assemble(f"{media.describe()}: ", (media.url, "underline"))))
     for number, paragraph in enumerate(article.body):
         text = Text()
         if number == 0 and article.dateline:

@@ -15,9 +15,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Protocol
 
-from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError, human_size
+from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError
 from broadsheet.store.ingest.source import Source
-from broadsheet.store.model import Article
+from broadsheet.store.model import Article, human_size
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.storage.photos import Photo
 from broadsheet.store.storage.userstate import StoryState
