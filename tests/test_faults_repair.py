@@ -9,6 +9,7 @@ import pytest
 from broadsheet.cli.main import main
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.model import Article
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.repair import repair_store
 from soak.crash import observe
@@ -175,3 +176,37 @@ def test_repair_reads_every_lost_body_of_a_feed_file_again(tmp_path: Path, capsy
     assert "gone or has changed" not in said.out + said.err
     store = Store(folder)
     assert {meta.id: store.body(meta) for meta in store.stories()} == before
+
+
+async def test_a_story_whose_text_was_lost_says_how_it_comes_back(tmp_path: Path) -> None:
+    """Its file gone, repair cannot rebuild its body: the reader says so in place of the text,
+    where before it showed a headline over nothing."""
+    from broadsheet.tui.app import BroadsheetApp
+    from broadsheet.tui.widgets.article_view import ArticleView
+    from tests.pilot import settle
+
+    page = tmp_path / "page.txt"
+    page.write_text("Harbour wall repaired before the storms\n\nBy Ada Quill\n\n"
+                    + "The harbour wall was repaired on Monday, a week before the first storm of winter. " * 4)
+    folder = tmp_path / "store"
+    assert main(["--store", str(folder), "import", str(page)]) == 0
+    page.unlink()
+    for shard in (folder / "bodies").iterdir():
+        shard.write_text("{")
+    assert main(["--store", str(folder), "repair"]) == 1  # one body could not be rebuilt
+    store = Store(folder)
+    [meta] = store.stories()
+    assert store.body(meta) == [] and store.body_lost(meta)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        text = app.screen.query_one(ArticleView).text
+        assert "The text of this story was lost from the store, and its file" in text
+        assert "`broadsheet repair PATH` with the file or its folder brings it back" in text
+        assert str(page) in text
+
+
+def test_a_feed_entry_with_a_link_alone_has_lost_nothing(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    [sid] = store.add([(Article(headline="Ferry times", body=[], url="https://g.example/1"), "https://g.example/f")])
+    assert not store.body_lost(store.meta(sid))

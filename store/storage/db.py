@@ -837,6 +837,12 @@ class Store:
         doc = self._bodies(meta.shard).get(doc_id=meta.id)
         return fields.paragraphs(doc.get("body")) if isinstance(doc, dict) else []
 
+    def body_lost(self, meta: StoryMeta) -> bool:
+        """Whether the story's body is missing from its shard (damage ``repair`` could not mend),
+        not merely empty (a feed's entry with a link alone). Reads the shard whole: for a story
+        shown without text, not for a pass over many."""
+        return not isinstance(self._bodies(meta.shard).get(doc_id=meta.id), dict)
+
     def article(self, story_id: str) -> Article | None:
         meta = self.meta(story_id)
         return None if meta is None else self.article_of(meta)

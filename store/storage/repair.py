@@ -555,6 +555,19 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
     return report
 
 
+def lost_text_note(meta: StoryMeta) -> str:
+    """What the reader says in place of a story's text that was lost and not rebuilt: how it comes back."""
+    file = meta.file
+    if file and not fields.rereadable(file):
+        return ("The text of this story was lost from the store. The next `broadsheet fetch` brings it back "
+                f"if its feed ({file}) still carries it.")
+    if file:
+        return (f"The text of this story was lost from the store, and its file ({file}) was gone or had changed "
+                "when `broadsheet repair` looked for it: `broadsheet repair PATH` with the file or its folder "
+                "brings it back.")
+    return "The text of this story was lost from the store, and it names no file to read it again from."
+
+
 def _fetch_whole(store: Store, feeds: dict[str, int], report: RepairReport) -> None:
     """Have the next fetch download ``feeds`` whole (their ETag and Last-Modified forgotten: a
     304 would store nothing), so it gives their stories' lost bodies back; a feed no longer

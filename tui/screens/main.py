@@ -528,7 +528,12 @@ class MainScreen(FeedsMixin, Screen[None]):
                                            "what can be rebuilt; the damaged file is kept.")
             credits.call_after_refresh(credits.show, None)
             return
-        self.article_view.show(article, self.reader.terms, top, tags)
+        note = ""
+        if story and article and not article.body and self.store.body_lost(story):  # not a feed's link alone
+            from broadsheet.store.storage.repair import lost_text_note  # (rare: not loaded at start)
+
+            note = lost_text_note(story)
+        self.article_view.show(article, self.reader.terms, top, tags, note)
         credits.call_after_refresh(credits.show, article, self.reader.terms)
 
     def _write(self, change: Callable[[], T], *, store: bool = True, stories: bool = False) -> T | None:

@@ -36,7 +36,8 @@ from broadsheet.tui.widgets.thumb import THUMB_WIDTH, ThumbView, with_thumb
 
 EMPTY_HELP = "No story selected.\n\nImport saved pages with:  broadsheet import PATH"
 BLOCK_STYLES = {"headline": "bold", "standfirst": "italic", "byline": "dim", "paragraph": "",
-                "credit-line": "dim italic", "address": "dim underline", "media": "dim"}
+                "credit-line": "dim italic", "address": "dim underline", "media": "dim",
+                "note": "italic"}
 MATCH, CURRENT_MATCH = "reverse", "reverse bold underline"
 #: Widest the text column gets (cells): longer lines are hard to read.
 COLUMN_WIDTH = 78
@@ -68,8 +69,9 @@ def message_text(message: str, style: str) -> Text:
     return Text.assemble((message, style), end="")
 
 
-def article_blocks(article: Article, tags: Sequence[str] = ()) -> list[tuple[str, Text]]:
-    """(kind, text) for each block of the story, in reading order (``tags``: the user's, in the header)."""
+def article_blocks(article: Article, tags: Sequence[str] = (), note: str = "") -> list[tuple[str, Text]]:
+    """(kind, text) for each block of the story, in reading order (``tags``: the user's, in the header;
+    ``note``: said where the text would be, e.g. why there is none)."""
     blocks: list[tuple[str, Text]] = [("headline", Text(article.headline))]
     if article.standfirst:
         blocks.append(("standfirst", Text(article.standfirst)))
@@ -82,6 +84,8 @@ def article_blocks(article: Article, tags: Sequence[str] = ()) -> list[tuple[str
         blocks.append(("address", Text(article.url)))
     for media in article.media:  # a podcast's episode: what it is, and where (y / w take it without an address)
         blocks.append(("media", Text.assemble(f"{media.describe()}: ", (media.url, "underline"))))
+    if note:
+        blocks.append(("note", Text(note)))
     for number, paragraph in enumerate(article.body):
         text = Text()
         if number == 0 and article.dateline:
@@ -94,10 +98,10 @@ def article_blocks(article: Article, tags: Sequence[str] = ()) -> list[tuple[str
     return blocks
 
 
-def article_text(article: Article, tags: Sequence[str] = ()) -> Text:
+def article_text(article: Article, tags: Sequence[str] = (), note: str = "") -> Text:
     """The whole story as one Text, blocks separated by a blank line."""
     text = Text(end="")
-    for number, (kind, block) in enumerate(article_blocks(article, tags)):
+    for number, (kind, block) in enumerate(article_blocks(article, tags, note)):
         if number:
             text.append("\n\n")
         block.stylize(BLOCK_STYLES[kind])
@@ -157,15 +161,17 @@ class ArticleView(ThumbView, can_focus=True):
         """What the view shows, as plain text."""
         return self._text.plain
 
-    def show(self, article: Article | None, terms: Sequence[str] = (), top: int = 0, tags: Sequence[str] = ()) -> None:
-        """Replace the story shown and scroll to line ``top`` (0: the headline)."""
+    def show(self, article: Article | None, terms: Sequence[str] = (), top: int = 0, tags: Sequence[str] = (),
+             note: str = "") -> None:
+        """Replace the story shown and scroll to line ``top`` (0: the headline); ``note`` is said
+        where the text would be."""
         self.article = article
         self._matches, self._match = [], -1
         self._date = display_date(article.published, local=True) if article and article.published else ""
         if article is None:
             self._text = message_text(EMPTY_HELP, "dim")
         else:
-            self._text = article_text(article, tags)
+            self._text = article_text(article, tags, note)
             pattern = term_matcher(terms)
             if pattern is not None:
                 credit_start = len(self._text.plain) - len(article.credits.text) if (
