@@ -573,3 +573,22 @@ def test_subscribing_and_importing_a_file_know_a_moved_feed_at_its_first_address
     import_paths(store, [tmp_path / "atom.xml"])
     assert [m.source for m in store.stories()] == ["Courier"]
     assert subs.add(["HTTPS://Courier.example/atom.xml", "https://courier.example/moved.xml#top"]) == ([], [sub, sub])
+
+
+def test_a_cache_imported_again_changes_nothing_under_a_title_chosen_in_newsboat(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Its items were stored under the cache's title, then given the subscription's, at every
+    import: "3 updated" and "3 stories ... now carry their feed's title" each time, nothing changed."""
+    cache = newsboat_cache(tmp_path / "cache.db", "https://gazette.example/rss")
+    urls = tmp_path / "urls"
+    urls.write_text('https://gazette.example/rss "~My Gazette"\n')
+    folder = tmp_path / "store"
+    assert run(folder, "feeds", "import", str(urls)) == 0
+    assert run(folder, "import", str(cache)) == 0
+    capsys.readouterr()
+    assert run(folder, "import", str(cache)) == 0
+    said = capsys.readouterr().err
+    assert "0 imported, 3 already present, 0 failed" in said
+    assert "title" not in said
+    assert "0 feeds of the newsboat cache added as subscriptions, 1 subscribed already" in said
+    assert {m.source for m in Store(folder).stories()} == {"My Gazette"}

@@ -8,8 +8,9 @@ in the sidebar. So a title a subscription has is told apart as a second subscrip
 would be ("Top Stories (c.example)", by the address the feed names as its own, else
 "Top Stories (feed.xml)", by the file's name). A file that names a subscribed feed's address
 as its own is that feed (its entries are the stories that subscription fetches): its stories
-take the subscription's title, as fetched ones do. newsboat's cache is not read here: its
-items are its feeds' stories, and their subscriptions are made from it.
+take the subscription's title, as fetched ones do. newsboat's cache is not a copy: its items
+are its feeds' stories, and their subscriptions are made from it; an item of a feed subscribed
+already takes its subscription's title (:meth:`FileTitles.subscribed`).
 """
 
 from __future__ import annotations
@@ -47,6 +48,13 @@ class FileTitles:
                 stand_in = address or path.name
                 self._chosen[wanted] = self._titles.own(Subscription(url=stand_in, key=stand_in), title)
         return self._chosen[wanted]
+
+    def subscribed(self, title: str, address: str) -> str:
+        """The source of a story of the feed at ``address`` titled ``title`` in another reader's
+        cache: its subscription's title where it is subscribed (a title chosen in newsboat's urls
+        file, or one told apart from another feed's), else ``title``."""
+        sub = self._subscriptions().get(normal_url(address)) if is_web_address(address) else None
+        return sub.title or title if sub is not None else title
 
     def _subscriptions(self) -> dict[str, Subscription]:
         if self._subs is None:

@@ -86,8 +86,8 @@ def _columns(db: sqlite3.Connection, wanted: tuple[str, ...]) -> str:
     return ", ".join(name if name.casefold() in have else f"{_ABSENT.get(name, 'NULL')} AS {name}" for name in wanted)
 
 
-def cached_items(path: Path) -> Iterator[tuple[Entry, StoryState]]:
-    """Every item not deleted, as an entry with its marks (unread, flagged -> bookmarked)."""
+def cached_items(path: Path) -> Iterator[tuple[Entry, StoryState, str]]:
+    """Every item not deleted, as an entry with its marks (unread, flagged -> bookmarked) and its feed's address."""
     try:
         with closing(_connect(path)) as db:
             titles = _own_titles(db.execute("SELECT rssurl, title FROM rss_feed ORDER BY rowid").fetchall())
@@ -99,7 +99,7 @@ def cached_items(path: Path) -> Iterator[tuple[Entry, StoryState]]:
                     guid=str(guid or ""), link=str(url or ""), title=str(title or ""), html=str(content or ""),
                     text="", standfirst="", published=_published(when), authors=[str(author)] if author else [],
                     enclosures=[(str(enclosure), str(kind or ""))] if enclosure else [])
-                yield entry, StoryState(bookmarked=bool(flags), read=not unread)
+                yield entry, StoryState(bookmarked=bool(flags), read=not unread), str(feed or "")
     except sqlite3.Error as exc:
         raise CacheError(f"not a readable newsboat cache ({exc})") from None
 

@@ -481,6 +481,8 @@ def import_paths(
                         continue
                     if item.feed is not None and item.article.source:  # not a subscription's, unless it is one
                         item.article.source = file_titles.source(item.article.source, item.feed, path)
+                    elif item.subscribed and item.article.source:
+                        item.article.source = file_titles.subscribed(item.article.source, item.subscribed)
                     sid = item.stored_id
                     note = item.note
                     if item.photos:

@@ -37,6 +37,9 @@ class Item:
     # A feed file's entry: the address the feed names as its own ("" none), which tells whether
     # it is a subscribed feed (see store/feeds/filetitles.py); None for any other input.
     feed: str | None = None
+    # A newsboat cache's item: its feed's address. Where that feed is subscribed, the story carries
+    # the subscription's title, as a fetched one does (not the cache's, put back at every import).
+    subscribed: str | None = None
     kind: int = 0  # the kind of parser that read it (store/ingest: TEXT_DUMP...), set by read_source
 
     @property

@@ -34,11 +34,12 @@ class NewsboatCache:
 
     def read(self, source: Source) -> Iterator[Item]:
         try:
-            for entry, state in cached_items(source.path):
+            for entry, state, feed in cached_items(source.path):
                 part = f"item {entry.number}"
                 if entry.article is None:
                     yield Item(None, part=part, reason=entry.reason)
                 else:
-                    yield Item(_unkept(entry.article), part=part, state=state if state.to_doc() else None)
+                    yield Item(_unkept(entry.article), part=part, state=state if state.to_doc() else None,
+                               subscribed=feed)
         except CacheError as exc:
             yield Item(None, reason=str(exc))
