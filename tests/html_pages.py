@@ -86,15 +86,16 @@ def mhtml_bytes(html: str, photo: bytes | None, photo_url: str = "https://coast-
     return b"From: <Saved by Blink>\r\n" + message.as_bytes()
 
 
-def warc_bytes(records: list[tuple[str, str, bytes]], *, gzip: bool = True) -> bytes:
-    """A WARC file of HTTP responses: (url, content type, body) each."""
+def warc_bytes(records: list[tuple[str, str, bytes]], *, gzip: bool = True, statuses: dict[str, str] | None = None
+               ) -> bytes:
+    """A WARC file of HTTP responses: (url, content type, body) each, "200 OK" unless ``statuses`` says."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     out = io.BytesIO()
     writer = WARCWriter(out, gzip=gzip)
     for url, kind, body in records:
-        headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+        headers = StatusAndHeaders((statuses or {}).get(url, "200 OK"), [("Content-Type", kind)], protocol="HTTP/1.1")
         writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body),
                                                       http_headers=headers))
     return out.getvalue()

@@ -161,6 +161,26 @@ def test_warc_pages_photos_and_skipped_records(tmp_path: Path) -> None:
     assert "1 record of the archive that is not an HTML page skipped" in got[0].note
 
 
+def test_a_warcs_pages_the_server_did_not_serve_are_counted_by_status(tmp_path: Path) -> None:
+    """A crawl's 404s were counted among its images and styles, "not HTML pages"."""
+    gone = [f"{URL}-gone-{n}" for n in range(2)]
+    data = warc_bytes([
+        (URL, "text/html", article_html().encode()),
+        ("https://coast-herald.example/site.css", "text/css", b"body{}"),
+        *[(url, "text/html", b"<html><body><p>Not found</p></body></html>") for url in gone],
+        (URL + "-old", "text/html", b""),
+    ], statuses={gone[0]: "404 Not Found", gone[1]: "404 Not Found", URL + "-old": "301 Moved Permanently"})
+    (tmp_path / "crawl.warc.gz").write_bytes(data)
+    got = items(tmp_path / "crawl.warc.gz")
+    assert [i.article.headline for i in got if i.article] == [HEADLINE]
+    assert ("1 record of the archive that is not an HTML page and 3 responses with no page (HTTP 301: 1, 404: 2) "
+            "skipped") in got[0].note
+    (tmp_path / "lost.warc.gz").write_bytes(warc_bytes([(gone[0], "text/html", b"<p>Not found</p>")],
+                                                       statuses={gone[0]: "404 Not Found"}))
+    [failed] = items(tmp_path / "lost.warc.gz")
+    assert failed.reason == "the web archive holds no HTML page (1 response with no page (HTTP 404: 1) skipped)"
+
+
 def test_truncated_warc_imports_the_readable_records_and_reports_the_rest(tmp_path: Path) -> None:
     second = article_html().replace(HEADLINE, "Second story").replace(URL, URL + "-2")
     data = warc_bytes([(URL, "text/html", article_html().encode()), (URL + "-2", "text/html", second.encode())])

@@ -9,6 +9,7 @@ the story would pass for all of it), and one failure names where reading stopped
 from __future__ import annotations
 
 import zlib
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -144,6 +145,7 @@ class Warc:
         failed: list[Item] = []
         resources: dict[str, bytes | int] = {}
         skipped = number = held = whole = whole_start = start = 0
+        unserved: Counter[str] = Counter()  # the HTTP statuses of responses with no page (404, a redirect)
         cut_record = False
         why = ""
 
@@ -165,6 +167,8 @@ class Warc:
                     body = b""
                     if record.rec_type not in ("response", "resource") or not str(status).startswith("2"):
                         skipped += 1
+                        if record.rec_type == "response":
+                            unserved[str(status)] += 1
                     elif kind in _HTML_TYPES:
                         body = record.content_stream().read(source.max_bytes + 1)
                     elif kind.startswith("image/") and uri and held < MAX_PHOTOS_HELD:
@@ -212,8 +216,7 @@ class Warc:
         lookup = resources_lookup(resources)
         for index, (record_number, article, notes) in enumerate(pages):
             if index == 0 and skipped:
-                notes = [*notes, counted(skipped, "record of the archive that is not an HTML page",
-                                         "records of the archive that are not HTML pages") + " skipped"]
+                notes = [*notes, _skipped_note(skipped, unserved)]
             if index == 0 and records.err_count:
                 notes = [*notes, counted(records.err_count, "record of the archive is", "records of the archive are")
                          + " followed by stray data (a record's length may be wrong)"]
@@ -223,7 +226,7 @@ class Warc:
         if damage:
             yield Item(None, reason=damage)
         elif not pages and not failed:
-            yield Item(None, reason=f"the web archive holds no HTML page ({counted(skipped, 'other record')} skipped)")
+            yield Item(None, reason=f"the web archive holds no HTML page ({_skipped_note(skipped, unserved)})")
 
     @staticmethod
     def _content_type(record, full: bool = False) -> str:  # type: ignore[no-untyped-def]
@@ -231,3 +234,17 @@ class Warc:
         headers = record.http_headers if record.http_headers else record.rec_headers
         value = headers.get_header("Content-Type") or ""
         return value if full else value.split(";")[0].strip().lower()
+
+
+def _skipped_note(skipped: int, unserved: Counter[str]) -> str:
+    """``3 records of the archive that are not HTML pages and 2 responses with no page (HTTP 404: 2)
+    skipped``: a crawl's missing pages told apart from its images and styles."""
+    failed = sum(unserved.values())
+    parts = []
+    if skipped > failed:
+        parts.append(counted(skipped - failed, "record of the archive that is not an HTML page",
+                             "records of the archive that are not HTML pages"))
+    if failed:
+        statuses = ", ".join(f"{status}: {count:,}" for status, count in sorted(unserved.items()))
+        parts.append(f"{counted(failed, 'response')} with no page (HTTP {statuses})")
+    return " and ".join(parts) + " skipped"
