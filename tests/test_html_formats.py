@@ -240,6 +240,27 @@ def test_import_keeps_one_story_per_page_and_the_marks(tmp_path: Path) -> None:
     assert PhotoStore(store.folder).path(stored.images[0].photo or "") is not None
 
 
+def test_two_saves_of_one_page_imported_again_together_change_nothing(tmp_path: Path) -> None:
+    """The first replaced the stored copy, the second put it back: "1 updated" at every import."""
+    store = Store(tmp_path / "store")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.html").write_text(article_html(), encoding="utf-8")
+    (pages / "b.html").write_text(article_html(extra_body="<p>Update: the council confirmed the dates.</p>"),
+                                  encoding="utf-8")
+    report = import_paths(store, [pages])
+    assert (report.count("imported"), report.count("updated"), report.count("present")) == (1, 0, 1)
+    [meta] = store.stories()
+    assert store.body(meta)[-1] == "Update: the council confirmed the dates."  # the last copy wins
+    report = import_paths(store, [pages])
+    assert (report.count("imported"), report.count("updated"), report.count("present")) == (0, 0, 2)
+    assert store.body(meta)[-1] == "Update: the council confirmed the dates."
+    (pages / "a.html").write_text(article_html(extra_body="<p>A third version.</p>"), encoding="utf-8")
+    report = import_paths(store, [pages / "a.html", pages / "b.html", pages / "a.html"])
+    assert (report.count("updated"), report.count("present")) == (1, 2)  # it did change: a's copy is last
+    assert Store(store.folder).body(meta)[-1] == "A third version."
+
+
 def test_pages_without_an_address_are_one_story_by_content(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
     for name in ("a.html", "b.html"):

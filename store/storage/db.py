@@ -902,6 +902,8 @@ class Store:
             entries: dict[str, Entry] = {}  # every story new or changed (the reader's listing merges them)
             bodies: dict[int, dict[str, dict[str, Any]]] = {}
             batch_bodies: dict[str, list[str]] = {}
+            # A story updated in this batch: (its place in the results, its record and body before the batch).
+            first_update: dict[str, tuple[int, dict[str, Any], list[str]]] = {}
 
             def stored_record(sid: str) -> dict[str, Any] | None:
                 return metas.get(sid) or self._record(sid, directory)
@@ -942,6 +944,7 @@ class Store:
                     if summary_of_page(doc, before, body, kept):
                         stored.results.append((sid, "present"))  # the saved page is the fuller copy
                         continue
+                    incoming = doc
                     doc = combined(doc, before, reread=reread)
                     same_body = kept == body
                     if by_content and sourcepath.safe_text(file or "") != before.get("file", "") and (
@@ -959,7 +962,21 @@ class Store:
                                                   saved)
                         continue
                     number, first = fields.shard(before.get("shard")), before.get("imported", now)
-                    stored.results.append((sid, "present" if sid in batch_bodies else "updated"))
+                    if sid not in batch_bodies:
+                        first_update[sid] = (len(stored.results), before, kept)
+                        stored.results.append((sid, "updated"))
+                    elif (was := first_update.get(sid)) is not None and was[2] == body and {
+                            k: v for k, v in was[1].items() if k not in _OWN} == _comparable(
+                            combined(incoming, was[1], reread=reread)):
+                        # Two copies in one batch (two saves of one address), the last as stored before
+                        # it: nothing changed, where "1 updated" was said at every import of both.
+                        stored.results[was[0]] = (sid, "present")
+                        stored.results.append((sid, "present"))
+                        for pending in (metas, entries, batch_bodies, first_update, bodies.get(number, {})):
+                            pending.pop(sid, None)
+                        continue
+                    else:
+                        stored.results.append((sid, "present"))
                 else:
                     if fill >= SHARD_SIZE:
                         shard, fill = shard + 1, 0
