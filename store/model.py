@@ -276,7 +276,12 @@ def display_date(published: str | None, local: bool = False) -> str:
         return published
     if len(published) <= 10:
         return value.strftime("%-d %b %Y")
-    return value.strftime("%-d %b %Y %H:%M")
+    shown = value.strftime("%-d %b %Y %H:%M")
+    offset = None if local else value.utcoffset()
+    if offset is None:
+        return shown
+    # Kept as written, for readers in any zone: with its zone, or 17:41 read as the reader's own time.
+    return f"{shown} UTC" if not offset else f"{shown} {value.strftime('%z')[:3]}:{value.strftime('%z')[3:5]}"
 
 
 def byline(authors: Sequence[str], source: str | None, published: str | None, local: bool = False) -> str:

@@ -51,7 +51,12 @@ def test_a_narrow_list_gives_this_years_days_without_the_year(day: str, year: in
 
 def test_the_markdown_export_keeps_the_time_as_written(in_tokyo: None) -> None:
     # An export is read elsewhere, by readers in other zones: it keeps the story's own time.
-    assert display_date("2026-12-05T09:00:00+00:00") == "5 Dec 2026 09:00"
+    # With its zone: "17:41" alone read as the reader's own time (the reader's list showed 08:41).
+    assert display_date("2026-12-05T09:00:00+00:00") == "5 Dec 2026 09:00 UTC"
+    assert display_date("2026-12-05T17:41:00+09:00") == "5 Dec 2026 17:41 +09:00"
+    assert display_date("2026-12-05T09:00:00-05:30") == "5 Dec 2026 09:00 -05:30"
+    assert display_date("2026-12-05T09:00:00") == "5 Dec 2026 09:00"  # no zone given: none said
+    assert display_date("2026-12-05T09:00:00+00:00", local=True) == "5 Dec 2026 18:00"  # the reader's, in Tokyo
 
 
 def test_the_command_lines_lists_give_the_local_day_as_the_reader_does(
