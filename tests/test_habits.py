@@ -739,6 +739,32 @@ async def test_export_asks_before_replacing_a_file_and_says_where_a_relative_nam
     assert f"Exported 5 stories to {tmp_path / 'kept.md'}" in messages
 
 
+async def test_an_export_that_fails_unforeseen_leaves_no_progress_line(
+        filled_store: Store, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A failure outside what the export guards (seen: a module changed under a running reader)
+    left "Exporting 5 stories…" above the footer for good."""
+    from textual.widgets import Label
+
+    from broadsheet.store.storage import export_file
+
+    def broken(*_args: object, **_kwargs: object) -> None:
+        raise RuntimeError("the unforeseen")
+
+    monkeypatch.setattr(export_file, "write_export", broken)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        app.screen.query_one("Input").value = str(tmp_path / "out.md")  # type: ignore[attr-defined]
+        await pilot.press("enter")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert not app.screen.query_one("#work-status", Label).display
+        assert any("RuntimeError: the unforeseen" in n.message for n in app._notifications)
+
+
 async def test_match_navigation_shows_its_place_and_captions_are_highlighted(filled_store: Store) -> None:
     from broadsheet.tui.widgets.credits_panel import CreditsPanel, credits_table
 

@@ -31,7 +31,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input, Label
-from textual.worker import Worker, get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from broadsheet.store.collector import hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError
@@ -144,6 +144,8 @@ class Targets:
 
 #: Actions on the selected story, offered (in the footer, by their keys) only while one is listed.
 STORY_ACTIONS = frozenset({"bookmark", "tag", "toggle_read", "delete"})
+#: The groups of workers whose progress shows above the footer (marks of many stories, delete and undo, export).
+LONG_WORK = frozenset({"marks", "stories", "export"})
 
 
 class MainScreen(FeedsMixin, Screen[None]):
@@ -433,6 +435,9 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         self.broadsheet.report_worker_failure(event)
+        if event.state == WorkerState.ERROR and event.worker.group in LONG_WORK:
+            # Failed outside what it guards (said above): its progress line must not stay for good.
+            self.query_one("#work-status", Label).display = False
 
     @on(SearchDone)
     def _search_done(self, message: SearchDone) -> None:
