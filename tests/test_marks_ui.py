@@ -85,6 +85,35 @@ async def test_tag_editor_adds_removes_and_normalises(app: BroadsheetApp, filled
         assert filled_store.user.get(story.id).tags == ("rail", "[bold]x[/]")
 
 
+async def test_tag_editor_says_what_it_cut_or_could_not_remove(app: BroadsheetApp, filled_store: Store) -> None:
+    """A long tag was cut to 40 characters, and "-nosuchtag" removed nothing, both without a word."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current
+        await pilot.press("t")
+        await settle(pilot)
+        await type_text(pilot, "an-extraordinarily-long-tag-name-for-testing-limits, -nosuchtag")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert filled_store.user.get(story.id).tags == ("an-extraordinarily-long-tag-name-for-tes",)
+        said = [n.message for n in app._notifications]
+        assert "A tag holds at most 40 characters: kept as 'an-extraordinarily-long-tag-name-for-tes'" in said
+        assert "Not on this story, so not removed: 'nosuchtag'" in said
+
+
+async def test_saving_a_search_under_no_name_says_so(app: BroadsheetApp) -> None:
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        await pilot.press("enter", "s")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "   "
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "Not saved: the search needs a name" in [n.message for n in app._notifications]
+
+
 async def test_tag_editor_completes_from_existing_tags(app: BroadsheetApp, filled_store: Store) -> None:
     other = filled_store.stories()[1].id
     filled_store.user.edit_tags([other], add=["transport"])

@@ -70,7 +70,7 @@ class TagError(ValueError):
 _JOINERS = "\u200c\u200d"
 
 
-def normalise_tag(raw: str) -> str:
+def normalise_tag(raw: str, cap: int = TAG_MAX_LENGTH) -> str:
     """Trim, lower-case, drop commas, double quotes, escape sequences and control characters, fold
     spaces, cap the length. (A tag with a ``"`` could be made, but no search could name it.)
 
@@ -81,11 +81,22 @@ def normalise_tag(raw: str) -> str:
     text = unicodedata.normalize("NFC", clean_text(raw))  # a whole escape goes, not its ESC alone ("[31mtag")
     text = "".join(c for c in text if unicodedata.category(c)[0] != "C" or c in _JOINERS)
     text = text.replace("\u0130", "I").replace("i\u0307", "i")
-    text = re.sub(r"\s+", " ", text.replace(",", " ").replace('"', " ")).strip().lower()[:TAG_MAX_LENGTH]
+    text = re.sub(r"\s+", " ", text.replace(",", " ").replace('"', " ")).strip().lower()[:cap]
     text = text.strip().strip(_JOINERS).strip()  # a joiner joins only what is either side of it
     if not text:
         raise TagError(f"{raw!r} is not a usable tag (empty once trimmed)")
     return text
+
+
+def cut_tags(text: str) -> list[str]:
+    """The tags of a tag edit's ``text`` that are kept cut to :data:`TAG_MAX_LENGTH` characters (said to the user)."""
+    cut = []
+    for piece in text.split(","):
+        piece = piece.strip().lstrip("-")
+        with contextlib.suppress(TagError):
+            if len(normalise_tag(piece, cap=4 * len(piece) + 1)) > TAG_MAX_LENGTH:
+                cut.append(normalise_tag(piece))
+    return cut
 
 
 def parse_tag_edit(text: str) -> tuple[list[str], list[str]]:

@@ -51,8 +51,10 @@ from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
 from broadsheet.store.storage.marksleft import files_left_note, left_note, marks_left_note
 from broadsheet.store.storage.userstate import (
+    TAG_MAX_LENGTH,
     StoryState,
     TagError,
+    cut_tags,
     normalise_tag,
     parse_tag_edit,
     saved_search_name,
@@ -1014,6 +1016,9 @@ class MainScreen(FeedsMixin, Screen[None]):
                 return
             keep, drop = edit
             self._marks_changed(self._write(lambda: self.reader.set_tags(story.id, keep, drop)))
+            if missing := [tag for tag in drop if tag not in current]:
+                self.notify(f"Not on this story, so not removed: {', '.join(map(repr, missing))}", timeout=4,
+                            markup=False)
 
         self.app.push_screen(tag_editor(current, self.reader.known_tags()), done)
 
@@ -1022,10 +1027,14 @@ class MainScreen(FeedsMixin, Screen[None]):
         if text is None:
             return None
         try:
-            return parse_tag_edit(text)
+            edit = parse_tag_edit(text)
         except TagError as exc:
             self.notify(str(exc), severity="error")
             return None
+        if cut := cut_tags(text):
+            self.notify(f"A tag holds at most {TAG_MAX_LENGTH} characters: kept as {', '.join(map(repr, cut))}",
+                        severity="warning", timeout=6, markup=False)
+        return edit
 
     def _targets(self) -> Targets | None:
         """What B, T, e, E and D act on now (see :class:`Targets`); None (said) while the list is
@@ -1388,7 +1397,9 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.notify(f"Saved search {saved!r}")
 
         def done(name: str | None) -> None:
-            if name and name.strip():  # the same search saved again under its name: no question
+            if name is not None and not name.strip():
+                self.notify("Not saved: the search needs a name", severity="warning", timeout=4)
+            elif name:  # the same search saved again under its name: no question
                 self._as_saved_search(name, lambda _clean, existing: existing == query, lambda: save(name),
                                       "Not saved")
 
