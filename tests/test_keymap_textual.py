@@ -128,6 +128,37 @@ async def test_a_key_rebound_to_a_screen_action_wins_over_the_focused_lists_own_
         assert app.focused is bar and bar.value == "zaxb"  # Right moved the cursor past the x
 
 
+async def test_a_screen_key_rebound_onto_a_widgets_own_action_leaves_it_there_and_says_so(
+        store: Store, tmp_path: Path) -> None:
+    """story.bookmark = "x": in the sidebar x bookmarked the story instead of deleting the tag, while
+    help and the footer said "x Delete", and nothing was said at start or by `config check`."""
+    from broadsheet.tui.screens.dialogs import ConfirmScreen
+    from broadsheet.tui.widgets.sidebar import Sidebar
+
+    [sid] = store.add([(make_article(1), None)])
+    store.user.edit_tags([sid], add=["rail"])
+    _sound, said = check_keymap({"story.bookmark": "x"}, "config")
+    assert said == ["config: story.bookmark and sidebar.delete are both on 'x': while the Sidebar has focus, "
+                    "'x' does Delete tag/search/feed"]
+    app = BroadsheetApp(store, load_config(config_with(tmp_path, '"story.bookmark" = "x"\n')))
+    async with app.run_test(size=(160, 50), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("x")  # in the list: the user's key
+        await settle(pilot)
+        assert store.user.get(sid).bookmarked
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        assert app.focused is sidebar
+        while sidebar.highlighted_option is None or "rail" not in str(sidebar.highlighted_option.prompt):
+            await pilot.press("j")
+            await settle(pilot)
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # the sidebar's own: delete the tag?
+        assert store.user.get(sid).bookmarked
+
+
 async def test_the_lists_and_articles_movement_keys_have_ids_shown_in_help_and_rebound_by_keys(
         filled_store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """README: [keys] rebinds any key by its id, shown in `?`: j/k, PgDn, Home, G... too."""
