@@ -221,6 +221,37 @@ async def test_a_query_typed_after_the_last_was_deleted_lists_its_best_match_fir
         assert headlines.current is not None and headlines.current.headline.startswith("Harbour wall")
 
 
+@pytest.mark.parametrize("keys", [("escape", "escape"), ("q", "q")])
+async def test_leaving_a_searchs_results_keeps_the_story_just_read(store: Store, keys: tuple[str, str]) -> None:
+    """The list went back to the story selected before the search: the one just read among its
+    results was lost (mutt and newsboat keep the current item when a limit goes)."""
+    store.add([(make_article(n, headline=f"{'Harbour' if n % 2 else 'Council'} story {n}", body=[f"Text {n}."],
+                             published=f"2024-03-{n + 1:02d}", images=[]), None) for n in range(6)])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("j", "j")
+        await settle(pilot)
+        before = headlines.current
+        assert before is not None and before.headline == "Harbour story 3"
+        await pilot.press("slash")
+        await type_text(pilot, "council")
+        await pilot.press("enter", "j", "enter")
+        await settle(pilot)
+        read = headlines.current
+        assert read is not None and read.headline == "Council story 2"
+        await pilot.press(*keys)  # the article, then the results
+        await settle(pilot)
+        assert app.screen.query_one(SearchBar).value == "" and headlines.count == 6
+        assert headlines.current is not None and headlines.current.id == read.id
+        await pilot.press("slash")
+        await type_text(pilot, "harbour")
+        await pilot.press("escape")  # while typing: back to the story before the search
+        await settle(pilot)
+        assert headlines.current is not None and headlines.current.id == read.id
+
+
 async def test_reading_position_is_saved_while_reading_not_only_on_quit(
         filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """A dropped SSH session ends the reader without q: the position is on disk already."""

@@ -874,12 +874,18 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def action_back(self) -> None:
         """Esc where the focused region has no Esc of its own: the sidebar back to the list, a
-        search's results to every story (as Esc in the bar: the story before it selected again).
+        search's results to every story (the story under the cursor kept).
         Unlike q it never quits, so a second Esc is harmless."""
         if self.query_one(Sidebar).has_focus:
             self._to_shown_region()
         elif (bar := self.query_one(SearchBar)).value.strip():
-            bar.action_clear_and_leave()
+            self._leave_results(bar)
+
+    def _leave_results(self, bar: SearchBar) -> None:
+        """Every story again, from a search's results: the story under the cursor stays selected
+        (the one just read among them; Esc in the bar, while typing, goes back to the one before)."""
+        current = self.headlines.current
+        bar.action_clear_and_leave(keep=current.id if current is not None and self.reader.lists_query() else None)
 
     def _to_shown_region(self) -> None:
         """Focus the list, or the story where the list is hidden (reading below 100 columns, or
@@ -889,14 +895,13 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     async def action_back_or_quit(self) -> None:
         """q: back one level, as in newsboat and mutt: the article to the list, a search's results
-        to every story (the one before the search selected again, as Esc in the bar does), the
-        list quits."""
+        to every story (the story under the cursor kept), the list quits."""
         if self.has_class("-reading") or self.has_class("-zen") or self.article_view.has_focus:
             self.article_view.action_back()
         elif self.query_one(Sidebar).has_focus:
             self.set_focus(self.headlines)
         elif (bar := self.query_one(SearchBar)).value.strip():
-            bar.action_clear_and_leave()
+            self._leave_results(bar)
         else:
             await self.broadsheet.action_quit()
 

@@ -39,14 +39,16 @@ class SearchBar(Input):
         """The story selected before the search: the list goes back to it when the search is cleared."""
         return self._restore
 
-    def action_clear_and_leave(self) -> None:
+    def action_clear_and_leave(self, keep: str | None = None) -> None:
         """Clear the search and leave, both now: a key typed after Esc in the same read acts on
-        the whole list (a message later, the list would come back under it, the cursor moved back)."""
+        the whole list (a message later, the list would come back under it, the cursor moved back).
+        The list goes back to the story selected before the search, or to ``keep`` (the one the
+        user went to among the results, as mutt and newsboat keep it when a limit goes)."""
         if self.value:
             with self.prevent(Input.Changed):
                 self.value = ""
             if self.on_clear is not None:
-                self.on_clear(self._restore)
+                self.on_clear(keep or self._restore)
         self.action_leave()
 
     def action_leave(self) -> None:
