@@ -32,6 +32,27 @@ def test_parse_json_follows_the_contract(capsys: pytest.CaptureFixture[str], tmp
     assert second == {"file": str(bad), "error": "the file is empty"}
 
 
+def test_parse_json_of_a_file_of_many_stories_gives_its_first_and_says_so(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.feeds import rss_feed
+
+    feed = tmp_path / "feed.xml"
+    feed.write_bytes(rss_feed(3))
+    assert main(["parse", "--json", str(feed), str(SEED)]) == 0
+    said = capsys.readouterr()
+    rows = [json.loads(line) for line in said.out.splitlines()]
+    assert len(rows) == 2 and rows[0]["headline"] == "Ferry timetable change number 0"  # a line a file
+    assert f"{feed} holds 3 stories or parts: its line is the first" in " ".join(said.err.split())
+
+
+def test_parse_explain_never_prints_a_file_names_escapes(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    evil = tmp_path / "evil\x1b]0;PWN\x07.txt"
+    evil.write_text(FERRY_DUMP)
+    assert main(["parse", "--explain", str(evil)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\x1b]0;PWN\\x07.txt" in out.replace("\n", "")  # (wrapped at the width)
+
+
 def test_parse_explain_shows_roles(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", "--explain", str(SEED)]) == 0
     shown = capsys.readouterr().out

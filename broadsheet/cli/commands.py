@@ -14,8 +14,8 @@ from rich.text import Text
 from broadsheet.cli.progress import Bar, update_addresses
 from broadsheet.cli.safe import shown
 from broadsheet.store.ingest.decode import DecodeError
-from broadsheet.store.ingest.importer import ImportReport, import_paths, read_article
-from broadsheet.store.parse import ParseError, explain_text
+from broadsheet.store.ingest.importer import ImportReport, import_paths, read_one
+from broadsheet.store.parse import explain_text
 from broadsheet.store.sanitize import clean_line, clean_text
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.sourcepath import safe_text
@@ -29,13 +29,20 @@ def parse_command(args: argparse.Namespace) -> int:
     out = sys.stdout
     for path in args.files:
         if args.json:
-            try:
-                article, _note = read_article(path, args.max_size)
-                row = {"file": safe_text(path), **article.to_contract()}
-            except (DecodeError, ParseError) as exc:
-                row = {"file": safe_text(path), "error": str(exc)}
+            # One line a file (the contract): a file of many stories gives its first, and says so.
+            items = read_one(path, args.max_size)
+            first = next((item for item in items if item.article is not None), None)
+            if first is not None and first is items[0]:
+                row = {"file": safe_text(path), **first.article.to_contract()}  # type: ignore[union-attr]
+                if first.note:
+                    row["note"] = first.note
+            else:
+                row = {"file": safe_text(path), "error": items[0].reason if items else "no story found"}
                 status = 1
             out.write(orjson.dumps(row).decode() + "\n")
+            if len(items) > 1:
+                err.print(Text(f"{safe_text(path)} holds {len(items)} stories or parts: its line is the first "
+                               "(`broadsheet import` stores them all; `parse --explain` lists them)", style="yellow"))
         else:
             status |= _explain(path, args.max_size)
     out.flush()
@@ -58,9 +65,9 @@ def _explain(path: Path, max_size: int) -> int:
     try:
         decoded = read_document(path, max_size)
     except DecodeError as exc:
-        err.print(Text(f"{path}: {exc}", style="red"))
+        err.print(Text(f"{safe_text(path)}: {exc}", style="red"))
         return 1
-    console.print(Text(f"{path} ({decoded.encoding}{', guessed' if decoded.guessed else ''})", style="bold"))
+    console.print(Text(f"{safe_text(path)} ({decoded.encoding}{', guessed' if decoded.guessed else ''})", style="bold"))
     styles = {"headline": "bold", "body": "", "boilerplate": "dim", "caption": "cyan", "credit": "magenta",
               "byline": "green", "date": "green", "dateline": "yellow", "credits_line": "magenta",
               "standfirst": "italic", "blank": "dim"}
