@@ -53,6 +53,18 @@ def test_parse_explain_never_prints_a_file_names_escapes(capsys: pytest.CaptureF
     assert "\x1b" not in out and "\\x1b]0;PWN\\x07.txt" in out.replace("\n", "")  # (wrapped at the width)
 
 
+def test_export_to_a_json_file_is_json_without_being_told(tmp_path: Path) -> None:
+    """`export -o stories.json` wrote Markdown, which then imported as one garbled story."""
+    folder = tmp_path / "store"
+    Store(folder).add([(make_article(n), None) for n in range(3)])
+    assert main(["--store", str(folder), "export", "-o", str(tmp_path / "stories.json")]) == 0
+    assert main(["--store", str(folder), "export", "-o", str(tmp_path / "stories.md")]) == 0
+    assert json.loads((tmp_path / "stories.json").read_text())["stories"]
+    assert (tmp_path / "stories.md").read_text().startswith("# ")
+    assert main(["--store", str(tmp_path / "other"), "import", str(tmp_path / "stories.json")]) == 0
+    assert len(Store(tmp_path / "other")) == 3
+
+
 def test_parse_explain_shows_roles(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["parse", "--explain", str(SEED)]) == 0
     shown = capsys.readouterr().out

@@ -50,7 +50,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     export = commands.add_parser("export", help="export stories as Markdown or JSON (JSON imports back)")
     export.add_argument("--tag", action="append", default=[], metavar="T", help="only stories with this tag")
     export.add_argument("--bookmarked", action="store_true", help="only bookmarked stories")
-    export.add_argument("--format", choices=("md", "json"), default="md")
+    export.add_argument("--format", choices=("md", "json"), default=None,
+                        help="md (Markdown) or json; default: json for an -o FILE ending in .json, else md")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
 
@@ -210,6 +211,8 @@ def _bookmarked(store: Store) -> Iterator[StoryMeta]:
 def _export(store: Store, args: argparse.Namespace) -> int:
     from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
 
+    if args.format is None:  # -o stories.json wrote Markdown, which imported as one garbled story
+        args.format = "json" if args.output and Path(args.output).suffix.lower() == ".json" else "md"
     states = store.user.all(skip_damaged=True)  # a damaged state file: its stories exported without marks
     wanted = [normalise_tag(t) for t in args.tag]
     known = {tag for state in states.values() for tag in state.tags} if wanted else set()
