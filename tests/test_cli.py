@@ -115,6 +115,23 @@ def test_tag_bookmark_and_list_by_id_prefix(cli_store: Path, capsys: pytest.Capt
     assert "at least 4 characters" in capsys.readouterr().err
 
 
+def test_bookmark_of_an_unknown_story_changes_none_and_unbookmark_says_what_had_none(
+        cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`bookmark GOOD BAD` bookmarked GOOD, then failed on BAD; `unbookmark` of a story with no
+    bookmark said "bookmark removed" (untag of a tag a story lacks says so, and exits 1)."""
+    store = Store(cli_store)
+    ferry, bridge = sorted(store.stories(), key=lambda m: m.headline)
+    base = ["--store", str(cli_store)]
+    assert main([*base, "bookmark", ferry.id[:6], "zzzzzz"]) == 2
+    assert not Store(cli_store).user.get(ferry.id).bookmarked
+    assert main([*base, "bookmark", ferry.id[:6]]) == 0
+    capsys.readouterr()
+    assert main([*base, "unbookmark", ferry.id[:6], bridge.id[:6]]) == 1
+    said = capsys.readouterr()
+    assert f"{ferry.id[:10]}: bookmark removed" in said.out and f"{bridge.id[:10]}: not bookmarked" in said.err
+    assert not Store(cli_store).user.get(ferry.id).bookmarked
+
+
 def test_export_json_imports_back_into_an_equal_store(cli_store: Path, tmp_path: Path) -> None:
     store = Store(cli_store)
     ferry, bridge = sorted(store.stories(), key=lambda m: m.headline)[::-1]

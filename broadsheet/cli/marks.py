@@ -176,14 +176,20 @@ def _bookmark(store: Store, refs: list[str], on: bool) -> int:
     the damaged file's error ends the command, as a mark on one story refused does (2)."""
     left: dict[str, StoreFileError] = {}
     changed = 0
-    for ref in refs:
-        sid = store.resolve(ref)
+    unmarked = 0  # unbookmarked stories that had no bookmark (as untag of a tag a story lacks: 1)
+    ids = [store.resolve(ref) for ref in refs]  # every one known before any is changed, as rm does
+    for sid in ids:
+        had = store.user.get(sid).bookmarked
         store.user.change_each([sid], lambda _sid, s: StoryState(on, s.read, s.tags), left=left)
         if sid not in left:
             changed += 1
-            out.print(Text(f"{sid[:10]}: {'bookmarked' if on else 'bookmark removed'}"))
+            if not on and not had:
+                unmarked += 1
+                err.print(Text(f"{sid[:10]}: not bookmarked", style="yellow"))
+            else:
+                out.print(Text(f"{sid[:10]}: {'bookmarked' if on else 'bookmark removed'}"))
     if not left:
-        return 0
+        return 1 if unmarked else 0
     if len(refs) > 1:  # (one story: the error says it all)
         verb = "bookmark" if on else "unbookmark"
         again = shlex.join(["broadsheet", verb, "STORY"])
