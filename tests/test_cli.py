@@ -289,6 +289,23 @@ def test_a_max_size_that_is_no_size_is_refused(given: str, said: str, tmp_path: 
     assert said in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("command", [["list"], ["reindex"], ["feeds", "list"], ["feeds", "export"], ["fetch"],
+                                     ["rm", "abcd1234"], ["tags"]])
+def test_a_command_given_a_folder_that_is_no_store_makes_none(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]) -> None:
+    """`--store in/docs list` wrote a listing into a folder of documents; a mistyped --store
+    became a new empty store for reindex, fetch, rm and feeds list."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "notes.txt").write_text("my notes")
+    for folder in (docs, tmp_path / "typo"):
+        assert main(["--store", str(folder), *command]) == 1
+        assert f"no store at {folder}" in capsys.readouterr().err
+    assert [p.name for p in docs.iterdir()] == ["notes.txt"] and not (tmp_path / "typo").exists()
+    assert main(["--store", str(tmp_path / "new"), "feeds", "add", "https://gazette.example/rss"]) == 0  # makes one
+    assert main(["--store", str(tmp_path / "new"), "feeds", "list"]) == 0
+
+
 def test_a_store_that_is_a_file_is_said_to_be_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "notes.txt").write_text("not a store")
     assert main(["--store", str(tmp_path / "notes.txt"), "list"]) != 0

@@ -177,16 +177,20 @@ def _dispatch(args: argparse.Namespace) -> int:
     return _with_store(args, folder, None)
 
 
-#: Commands that only read a store: they make none where there is none.
-READING = frozenset({"list", "tags", "bookmarks", "export", "search"})
+#: Commands that store something new, and so may make a store where there is none (the reader
+#: imports the seed story into an empty one); every other one works on a store there already.
+MAKING = frozenset({"run", "import", "serve"})
+MAKING_FEEDS = frozenset({"add", "import"})
 
 
 def _with_store(args: argparse.Namespace, folder: Path, start: Start | None) -> int:
     from broadsheet.cli.reader import open_store, run_command
     from broadsheet.store.errors import StoreFileError, StoreWriteError
+    from broadsheet.store.paths import is_store
 
     command = args.command or "run"
-    if command in READING and not folder.exists():  # a mistyped --store would become an empty store
+    making = command in MAKING or (command == "feeds" and args.feeds_action in MAKING_FEEDS)
+    if not making and not folder.is_file() and not is_store(folder):  # a mistyped --store: an empty store
         print(f"broadsheet: no store at {folder} (nothing has been imported there; "
               "`broadsheet import FILE...` makes one)", file=sys.stderr)
         return 1
