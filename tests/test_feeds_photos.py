@@ -7,6 +7,7 @@ credit, and the image says why.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gzip
 import hashlib
@@ -268,6 +269,30 @@ def test_a_bad_photo_address_is_not_downloaded_again_for_a_new_entry(store: Stor
     add(6)
     assert main(["--store", str(store.folder), "fetch", "--retry-photos"]) == 0
     assert asked() == [3, 3, 6, 2]
+
+
+def test_retry_photos_asks_again_of_a_feed_that_has_not_changed(store: Store, server: HTTPServer) -> None:
+    """The feed answered 304 to the conditional request, so --retry-photos had no entry whose photo
+    to ask again: "unchanged", and the mended photo still not kept."""
+    feed = rss(photo_item(0, media=server.url_for("/p.png")))
+
+    def answer(request: Request) -> Response:
+        if request.headers.get("If-None-Match") == '"v1"':
+            return Response(status=304)
+        return Response(feed, content_type="application/rss+xml", headers={"ETag": '"v1"'})
+
+    server.expect_request("/f").respond_with_handler(answer)
+    server.expect_request("/p.png").respond_with_data("gone", status=404)
+    Subscriptions(store).add([server.url_for("/f")])
+    [first] = fetch(store, settings=FAST).results
+    assert first.outcome == "new" and images_of(store)[server.url_for("/p.png")].photo is None
+    [again] = fetch(store, settings=FAST).results
+    assert again.outcome == "unchanged"  # a 304: nothing asked
+    server.clear_all_handlers()
+    server.expect_request("/f").respond_with_handler(answer)
+    serve_photo(server, "/p.png", picture_bytes())
+    fetch(store, settings=dataclasses.replace(FAST, retry_photos=True))
+    assert images_of(Store(store.folder))[server.url_for("/p.png")].photo is not None
 
 
 def test_failures_past_their_week_leave_the_record_of_addresses(tmp_path: Path) -> None:

@@ -206,9 +206,10 @@ async def _body(response: httpx.Response, max_bytes: int) -> bytes:
 
 async def _get_once(client: httpx.AsyncClient, sub: Subscription, settings: Settings) -> Got:
     headers = {}
-    if sub.etag:
+    # Asked whole to retry its photos: a 304 would give no entries, so no photo to ask again.
+    if sub.etag and not settings.retry_photos:
         headers["If-None-Match"] = sub.etag
-    if sub.modified:
+    if sub.modified and not settings.retry_photos:
         headers["If-Modified-Since"] = sub.modified
     async with asyncio.timeout(settings.total), client.stream("GET", sub.url, headers=headers) as response:
         moved = bool(response.history) and all(r.status_code in (301, 308) for r in response.history)
