@@ -501,3 +501,18 @@ def test_the_help_says_what_the_readme_says(capsys: pytest.CaptureFixture[str]) 
     readme = (Path(__file__).parents[1] / "README.md").read_text()
     assert "`broadsheet parse --json FILE... [--max-size 5MB]`" in readme
     assert "[--host localhost]" in readme
+
+
+def test_serve_refuses_a_port_that_is_none_or_taken(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--port 99999 listened on 34463 after saying 99999; a port in use was said after the banner."""
+    import socket
+
+    pytest.importorskip("textual_serve")
+    with pytest.raises(SystemExit) as exited:
+        main(["--store", str(tmp_path / "s"), "serve", "--port", "99999"])
+    assert exited.value.code == 2 and "a port is a number from 1 to 65535" in capsys.readouterr().err
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        assert main(["--store", str(tmp_path / "s"), "serve", "--host", "127.0.0.1", "--port", str(port)]) == 1
+    said = capsys.readouterr()
+    assert f"cannot listen on 127.0.0.1:{port} (Address already in use)" in said.err and "Serving" not in said.out

@@ -191,7 +191,9 @@ def config_command(args: argparse.Namespace) -> int:
 
 def serve_command(args: argparse.Namespace, folder: Path) -> int:
     """Serve the reader in a browser through textual-serve (each visitor gets a reader process)."""
+    import os
     import shlex
+    import socket
     import tempfile
 
     try:
@@ -201,6 +203,13 @@ def serve_command(args: argparse.Namespace, folder: Path) -> int:
         return 2
     from broadsheet.cli.served_page import offline_templates
 
+    try:  # said before textual-serve's banner, which told the address it then could not listen on
+        with socket.create_server((args.host, args.port)):
+            pass
+    except OSError as exc:
+        why = os.strerror(exc.errno) if exc.errno else str(exc)
+        err.print(Text(f"broadsheet serve: cannot listen on {args.host}:{args.port} ({why})", style="red"))
+        return 1
     command = shlex.join([sys.executable, "-m", "broadsheet", "--store", str(folder), "run"])
     with tempfile.TemporaryDirectory(prefix="broadsheet-serve-") as templates:  # the page without Google Fonts
         Server(command, host=args.host, port=args.port, title="Broadsheet",

@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
     config = commands.add_parser("config", help="the config file: `broadsheet config path` prints where it is")
     config.add_argument("action", choices=("path", "check"), help="path: print it; check: report problems")
     serve = commands.add_parser("serve", help="serve the reader to a browser on localhost (textual-serve)")
-    serve.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--host", default="localhost",
                        help="address to listen on (default localhost; another lets whoever reaches it use the store)")
     from broadsheet.cli import marks
@@ -107,6 +107,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _run(args)
     finally:
         resume_after_start()
+
+
+def _port(text: str) -> int:
+    """A TCP port: 99999 was taken modulo 65536 (34463), -1 failed with the resolver's words."""
+    if not text.isdigit() or not 1 <= int(text) <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is no port: a port is a number from 1 to 65535")
+    return int(text)
 
 
 def _run(args: argparse.Namespace) -> int:
