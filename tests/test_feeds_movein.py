@@ -47,6 +47,25 @@ def test_opml_round_trip() -> None:
     ]
 
 
+def test_full_is_kept_through_an_opml_export_and_set_by_adding_a_feed_again(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """OPML dropped --full (exported and imported back, the feed fetched summaries only), and
+    `feeds add --full` of a feed subscribed already left it off, with no word."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert run(first, "feeds", "add", "--full", "https://a.example/rss") == 0
+    assert run(first, "feeds", "add", "https://b.example/feed") == 0
+    opml = tmp_path / "s.opml"
+    assert run(first, "feeds", "export", "-o", str(opml)) == 0
+    assert run(second, "feeds", "import", str(opml)) == 0
+    assert {s.url: s.full for s in Subscriptions(Store(second)).all()} == {
+        "https://a.example/rss": True, "https://b.example/feed": False}
+    capsys.readouterr()
+    assert run(second, "feeds", "add", "--full", "https://b.example/feed") == 0
+    assert "already subscribed: https://b.example/feed (now fetched with each entry's article page)" in \
+        capsys.readouterr().err
+    assert all(s.full for s in Subscriptions(Store(second)).all())
+
+
 def test_a_feed_exported_before_its_first_fetch_is_not_titled_by_its_address(tmp_path: Path) -> None:
     first, second = tmp_path / "first", tmp_path / "second"
     assert run(first, "feeds", "add", "https://b.example/feed") == 0

@@ -76,14 +76,18 @@ def add_command(subs: Subscriptions, urls: list[str], tags: list[str], full: boo
         except FeedAddressError as exc:
             err.print(Text(f"not added: {shown(str(exc))}", style="red"))
             status = 1
+    before = {sub.id: sub.full for sub in subs.all()}
     added, present = subs.add(good, tags, full)
     for sub in added:
         err.print(Text(f"added {shown(sub.url)}", style="green"))
     for sub in present:
-        now_tagged = f" (tags now {', '.join(sub.tags)})" if tags else ""
-        err.print(Text(f"already subscribed: {shown(sub.url)}{now_tagged}"))
+        now = [f"tags now {', '.join(sub.tags)}"] if tags else []
+        if full and not before.get(sub.id):
+            now.append("now fetched with each entry's article page")
+        said = f" ({'; '.join(now)})" if now else ""
+        err.print(Text(f"already subscribed: {shown(sub.url)}{said}"))
     if added:
-        err.print("Run `broadsheet fetch` to download them.")
+        err.print(f"Run `broadsheet fetch` to download {'it' if len(added) == 1 else 'them'}.")
     return status
 
 
@@ -184,7 +188,8 @@ def import_command(subs: Subscriptions, path: Path) -> int:
         before = {sub.id: sub for sub in subs.all()}
         added, present = subs.add([f.url for f in listed.feeds], titles={f.url: f.title for f in listed.feeds},
                                   tags_of={f.url: f.tags for f in listed.feeds},
-                                  renames={f.url: f.title for f in listed.feeds if f.chosen})
+                                  renames={f.url: f.title for f in listed.feeds if f.chosen},
+                                  full_of=[f.url for f in listed.feeds if f.full])
         for sub in [*added, *present]:
             old = before.get(sub.id, Subscription(sub.url))
             # Only the tags the feed did not have: one the user took off a story is not put back.

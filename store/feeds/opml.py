@@ -26,6 +26,7 @@ class Listed:
     title: str = ""
     tags: list[str] = field(default_factory=list)
     chosen: bool = False  # the title is the user's (newsboat's "~Name"): it renames a feed already subscribed
+    full: bool = False  # fetched with each entry's article page (``feeds add --full``; Broadsheet's own OPML)
 
 
 @dataclass(slots=True)
@@ -45,6 +46,7 @@ class FeedList:
         if not known.title:
             known.title, known.chosen = listed.title, listed.chosen
         known.tags = clean_tags([*known.tags, *listed.tags])
+        known.full = known.full or listed.full
 
 
 class FeedListError(ValueError):
@@ -136,7 +138,8 @@ def read_opml(data: bytes | str) -> FeedList:
                 c for part in (outline.get("category") or "").split(",") for c in part.split("/") if c]
             if url:
                 try:
-                    out.add(Listed(check_url(url), name, clean_tags([*folders, *categories])))
+                    out.add(Listed(check_url(url), name, clean_tags([*folders, *categories]),
+                                   full=outline.get(f"{{{NS}}}full") == "true"))
                 except FeedAddressError as exc:
                     out.problems.append(f"outline {name or url!r}: {exc}")
             if len(outline):
@@ -189,6 +192,8 @@ def write_opml(subs: list[Subscription], title: str = "Broadsheet subscriptions"
         if sub.tags:  # (a tag holds no comma)
             attrs["category"] = ",".join(sub.tags)  # for other readers, to whom a slash makes a path
             attrs["broadsheet:tags"] = ",".join(sub.tags)
+        if sub.full:  # its article pages fetched too: kept through an export and import
+            attrs["broadsheet:full"] = "true"
         SubElement(body, "outline", attrs)
     indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode("utf-8") + b"\n"

@@ -227,14 +227,18 @@ class Subscriptions:
 
     def add(self, urls: Iterable[str], tags: Iterable[str] = (), full: bool = False,
             titles: dict[str, str] | None = None, tags_of: dict[str, list[str]] | None = None,
-            renames: dict[str, str] | None = None) -> tuple[list[Subscription], list[Subscription]]:
+            renames: dict[str, str] | None = None, full_of: Iterable[str] = ()
+            ) -> tuple[list[Subscription], list[Subscription]]:
         """Subscribe to ``urls`` (checked with :func:`check_url`) in one write; returns (added, already there).
 
         ``tags`` go to every feed, ``tags_of`` to one (a feed list's folders); tags given for a
-        feed that is already there are added to it. ``titles`` name new feeds, and ones there
-        without a title yet; ``renames`` (titles the user chose) rename ones already there too.
+        feed that is already there are added to it. ``full`` (every feed) and ``full_of`` (those
+        addresses) fetch each entry's article page too, a feed already there included. ``titles``
+        name new feeds, and ones there without a title yet; ``renames`` (titles the user chose)
+        rename ones already there too.
         """
         common = clean_tags(tags)
+        whole = set(full_of)
         added: list[Subscription] = []
         present: list[Subscription] = []
         stamp = now()
@@ -250,6 +254,7 @@ class Subscriptions:
                 if same is not None:
                     sub = Subscription.from_doc(table[same])
                     sub.tags = clean_tags([*sub.tags, *tags])
+                    sub.full = sub.full or full or url in whole
                     chosen = clean_line((renames or {}).get(url, "")) or (
                         "" if sub.title else clean_line((titles or {}).get(url, "")))
                     if chosen and chosen != sub.title:  # told apart from another feed's, as a new one's is
@@ -257,7 +262,7 @@ class Subscriptions:
                     table[same] = sub.to_doc()
                     present.append(sub)
                     continue
-                sub = Subscription(url=url, key=url, tags=list(tags), full=full, added=stamp)
+                sub = Subscription(url=url, key=url, tags=list(tags), full=full or url in whole, added=stamp)
                 sub.title = named.own(sub, (titles or {}).get(url, ""))
                 table[sub.id] = sub.to_doc()
                 known[normal_url(url)] = sub.id
