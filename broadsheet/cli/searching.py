@@ -164,8 +164,8 @@ def _reindex(store: Store, err: Console) -> int:
         try:
             index = SearchIndex.reindex(store, on_progress=bar.update)
         except Timeout:
-            err.print(Text("broadsheet: the store is busy (another broadsheet is writing to it); try again",
-                           style="red"))
+            err.print(Text("broadsheet: the store is busy: another broadsheet (an import, repair, reindex or fetch) "
+                           "is writing to it; nothing was changed, try again when it has finished", style="red"))
             return 1
         except OSError as exc:  # a full disk: the old index (if any) is left as it was
             err.print(Text(f"broadsheet: could not rebuild the search index ({exc.strerror or exc}); free some "
