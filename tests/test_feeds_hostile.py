@@ -228,7 +228,7 @@ def test_removing_a_title_two_feeds_share_is_refused_and_names_their_addresses(
         "https://a.example/top.xml": "Top Stories", "https://b.example/top.xml": "Top Stories"})
     assert [sub.title for sub in subs.all()] == ["Top Stories", "Top Stories (b.example)"]  # told apart
     subs.save([replace(sub, title="Top Stories") for sub in subs.all()])  # as an older version left them
-    assert main(["--store", str(store.folder), "feeds", "remove", "top stories"]) == 1
+    assert main(["--store", str(store.folder), "feeds", "remove", "top stories"]) == 2
     said = capsys.readouterr().err
     assert "2 subscriptions are titled" in said and "https://a.example/top.xml" in said
     assert len(subs.all()) == 2

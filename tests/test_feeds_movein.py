@@ -366,7 +366,11 @@ def test_feeds_commands(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> N
     assert [(f.url, f.tags) for f in back.feeds] == [(r["url"], r["tags"]) for r in rows]
     assert run(folder, "feeds", "remove", "Harbour Gazette", "https://a.example/rss") == 0
     assert len(Subscriptions(Store(folder)).all()) == len(rows) - 2
-    assert run(folder, "feeds", "remove", "nothing-like-this") == 1
+    left = len(Subscriptions(Store(folder)).all())
+    assert run(folder, "feeds", "remove", "nothing-like-this") == 2
+    first = Subscriptions(Store(folder)).all()[0]
+    assert run(folder, "feeds", "remove", first.url, "nothing-like-this") == 2  # looked up first: none removed
+    assert len(Subscriptions(Store(folder)).all()) == left
 
 
 def test_fetch_command_summary_and_exit_code(tmp_path: Path, server: HTTPServer,

@@ -134,19 +134,24 @@ def list_command(store: Store, subs: Subscriptions, as_json: bool) -> int:
 
 
 def remove_command(subs: Subscriptions, refs: list[str]) -> int:
+    """Unsubscribe; every FEED is looked up first, and one unknown or ambiguous removes none (2),
+    as `rm` and `bookmark` do with story ids."""
     found, status = [], 0
     for ref in refs:
         matched = subs.matching(ref)
         if not matched:
-            err.print(Text(f"no subscription {shown(ref)!r} (see `broadsheet feeds list`)", style="red"))
-            status = 1
+            err.print(Text(f"no subscription '{shown(ref)}' (see `broadsheet feeds list`)", style="red"))
+            status = 2
         elif len(matched) > 1:  # not a guess at which one: removing the wrong feed loses its history
             addresses = ", ".join(shown(sub.url) for sub in matched)
-            err.print(Text(f"{len(matched)} subscriptions are titled {shown(ref)!r}: give the address of the one "
+            err.print(Text(f"{len(matched)} subscriptions are titled '{shown(ref)}': give the address of the one "
                            f"to remove ({addresses})", style="red"))
-            status = 1
+            status = 2
         else:
             found += matched
+    if status:
+        err.print(Text("Nothing was removed.", style="red"))
+        return status
     subs.remove(found)
     for sub in found:
         err.print(Text(f"removed {shown(sub.name)} (its stories stay)"))
@@ -324,7 +329,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
         for ref in refs:
             matched = subs.matching(ref)  # a title two feeds share fetches both
             if not matched:
-                err.print(Text(f"no subscription {shown(ref)!r} (see `broadsheet feeds list`)", style="red"))
+                err.print(Text(f"no subscription '{shown(ref)}' (see `broadsheet feeds list`)", style="red"))
                 return 2
             chosen += [sub for sub in matched if sub not in chosen]
     elif not subs.all():
