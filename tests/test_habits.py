@@ -577,6 +577,33 @@ async def test_delete_all_listed(filled_store: Store) -> None:
         assert len(Store(filled_store.folder)) == 1
 
 
+async def test_deleting_every_story_says_u_brings_them_back_and_the_undo_lists_the_search_again(
+        filled_store: Store) -> None:
+    """After D of every listed story the view said "No story selected. Import saved pages", as
+    if the store had always been empty; after u the search listed "0 of 5" until the index had
+    the stories again."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("D", "y")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert len(Store(filled_store.folder)) == 0
+        text = app.screen.query_one(ArticleView).text
+        assert "Every story was deleted." in text and "u brings back the 5 stories just deleted." in text
+        await pilot.press("slash")
+        await type_text(pilot, "ferry")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "u brings back the 5 stories just deleted." in app.screen.query_one(ArticleView).text
+        await pilot.press("u")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        assert headlines.count == 4 and len(Store(filled_store.folder)) == 5  # the search's four, all back
+
+
 async def test_undo_right_after_a_large_delete_waits_for_the_readers_own_index(
         filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """At a million stories the index's catch-up after D held the store's lock for a minute, and

@@ -158,10 +158,16 @@ class BroadsheetApp(App[None]):
         """A rebuild's progress (in the index's thread), for the search bar's word while it waits."""
         self._index_built = (done, total)
 
-    def catch_up_index(self) -> None:
+    def catch_up_index(self, stale: bool = False) -> None:
         """After the store changed (a delete, its undo, another process's import): reopen the
         index, which adds what it lacks. Unsaid: the reader says what changed ("Brought back
-        1 story", "3 new stories"); that the index followed is no news."""
+        1 story", "3 new stories"); that the index followed is no news. ``stale``: the index
+        lacks stories the list holds (an undo brought back 10,000): until it has them, searches
+        go to the word filter, or wait for it past ``FALLBACK_MAX`` stories, rather than list
+        "0 of 10,000" for the seconds it takes."""
+        if stale:
+            self._index = None
+            self._index_known.clear()
         self._open_index(quiet=True)
 
     @property

@@ -179,7 +179,10 @@ def _bookmark(store: Store, refs: list[str], on: bool) -> int:
     unmarked = 0  # unbookmarked stories that had no bookmark (as untag of a tag a story lacks: 1)
     ids = [store.resolve(ref) for ref in refs]  # every one known before any is changed, as rm does
     for sid in ids:
-        had = store.user.get(sid).bookmarked
+        try:
+            had = store.user.get(sid).bookmarked
+        except StoreFileError:  # its state file is damaged: change_each below names it
+            had = True
         store.user.change_each([sid], lambda _sid, s: StoryState(on, s.read, s.tags), left=left)
         if sid not in left:
             changed += 1

@@ -335,10 +335,11 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     # -- data -------------------------------------------------------------------------------
 
-    def reload(self, restore: str | None = None) -> None:
-        """Re-read stories and user state from the store (other instances' changes too)."""
+    def reload(self, restore: str | None = None, stale_index: bool = False) -> None:
+        """Re-read stories and user state from the store (other instances' changes too);
+        ``stale_index``: stories came back that the search index does not hold yet."""
         if self.reader.loaded:
-            self.broadsheet.catch_up_index()
+            self.broadsheet.catch_up_index(stale=stale_index)
         self._articles_seen = self.store.articles_identity()
         self.reader.load()
         self._update_sidebar()
@@ -498,9 +499,14 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._show_count()
         if not shown:
             self._show(None)
+            undo = f"\n\nu brings back the {n_stories(len(self._deleted.ids))} just deleted." if self._deleted else ""
             if self.reader.stories and self.reader.query_text.strip():
                 self.article_view.show_note(f"The search {self.reader.query_text.strip()!r} matched none of the "
-                                            f"{len(self.reader.stories):,} stories.\n\nEsc clears it; / changes it.")
+                                            f"{len(self.reader.stories):,} stories.\n\nEsc clears it; / changes it."
+                                            + undo)
+            elif undo:  # not "Import saved pages", as if the store had always been empty
+                self.article_view.show_note(f"Every story was deleted.{undo}\n\n"
+                                            "Import saved pages with:  broadsheet import PATH")
         if self._had_story != bool(shown):  # the footer offers the story keys only with a story
             self._had_story = bool(shown)
             self.refresh_bindings()
@@ -1323,7 +1329,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def _restored(self, back: list[str]) -> None:
         self._awaited = (back[0], time.monotonic()) if back else None
-        self.reload(restore=back[0] if back else None)
+        self.reload(restore=back[0] if back else None, stale_index=len(back) > 1)
         self._work_done(f"Brought back {n_stories(len(back))}", "information")
 
     def action_export(self, fmt: str = "md") -> None:
