@@ -382,6 +382,27 @@ async def test_stories_imported_meanwhile_show_up_by_themselves(filled_store: St
         assert headlines.current == current  # the reader's place is kept
 
 
+async def test_the_story_read_deleted_from_the_shell_gives_its_place_to_the_next(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`broadsheet rm` of the story being read: the reader jumped to the list's top, still reading,
+    without a word."""
+    monkeypatch.setattr(MainScreen, "STORE_CHECK_INTERVAL", 0.05)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("j", "j", "enter")
+        await settle(pilot)
+        reading, after = headlines.stories[2], headlines.stories[3]
+        assert headlines.current == reading
+        Store(filled_store.folder).delete([reading.id])  # another process
+        await pilot.pause(0.3)
+        await settle(pilot)
+        assert headlines.count == 4 and headlines.current is not None and headlines.current.id == after.id
+        assert after.headline in app.screen.query_one(ArticleView).text
+        assert any("The story under the cursor was deleted elsewhere" in n.message for n in app._notifications)
+
+
 @pytest.mark.parametrize("size", [(80, 24), (100, 30), (120, 40), (160, 40), (200, 50)])
 async def test_the_list_shows_source_and_year_and_tags_at_every_width(filled_store: Store,
                                                                       size: tuple[int, int]) -> None:

@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain
@@ -335,13 +335,16 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     # -- data -------------------------------------------------------------------------------
 
-    def reload(self, restore: str | None = None, stale_index: bool = False) -> None:
+    def reload(self, restore: str | None = None, stale_index: bool = False, near: Sequence[str] = ()) -> None:
         """Re-read stories and user state from the store (other instances' changes too);
-        ``stale_index``: stories came back that the search index does not hold yet."""
+        ``stale_index``: stories came back that the search index does not hold yet; ``near``:
+        failing ``restore``, the first of these still stored goes under the cursor."""
         if self.reader.loaded:
             self.broadsheet.catch_up_index(stale=stale_index)
         self._articles_seen = self.store.articles_identity()
         self.reader.load()
+        if restore is None and near:
+            restore = next((sid for sid in near if index_of(self.reader.stories, sid) is not None), None)
         self._update_sidebar()
         self.run_search(self.reader.query_text, keep=restore)
 
@@ -638,7 +641,13 @@ class MainScreen(FeedsMixin, Screen[None]):
             pass  # reloaded once the delete or undo is written
         elif self.store.articles_identity() != self._articles_seen and not self.store.lock.is_locked:
             before = len(self.reader.stories)
-            self.reload()
+            current = self.headlines.current
+            # The story under the cursor, then its neighbours: one deleted from the shell gives its
+            # place to the next (the list went back to its top, the story read gone without a word).
+            self.reload(near=list(self._around_cursor()) if current is not None else ())
+            if current is not None and index_of(self.reader.stories, current.id) is None:
+                self.notify("The story under the cursor was deleted elsewhere (from the shell, or by another "
+                            "broadsheet)", timeout=5)
             added = len(self.reader.stories) - before
             if added > 0:
                 self.notify(f"{added:,} new {'story' if added == 1 else 'stories'}", timeout=3)
@@ -650,6 +659,14 @@ class MainScreen(FeedsMixin, Screen[None]):
             else:
                 self._update_sidebar()
         self._tell_damaged()
+
+    def _around_cursor(self, reach: int | None = 50) -> Iterator[str]:
+        """The ids of the row under the cursor, then of the rows after it, then of those before
+        (``reach`` rows each way; None: all), read row by row, not the whole list."""
+        rows, at = self.headlines.stories, self.headlines.cursor
+        reach = len(rows) if reach is None else reach
+        for index in chain(range(at, min(len(rows), at + reach)), range(at - 1, max(-1, at - reach), -1)):
+            yield rows[index].id
 
     def _tell_damaged(self) -> None:
         """Say each file of the store found damaged (at its open or since) once."""
@@ -1288,11 +1305,7 @@ class MainScreen(FeedsMixin, Screen[None]):
     def _next_kept(self, gone: set[str]) -> str | None:
         """The story the cursor goes to once ``gone`` are deleted: the next one down, else up
         (read row by row from the cursor, not the whole list)."""
-        rows, at = self.headlines.stories, self.headlines.cursor
-        for index in chain(range(at, len(rows)), range(at - 1, -1, -1)):
-            if rows[index].id not in gone:
-                return rows[index].id
-        return None
+        return next((sid for sid in self._around_cursor(None) if sid not in gone), None)
 
     def action_undo_delete(self) -> None:
         if self._stories_busy():
