@@ -5,8 +5,8 @@ silently unbinds the action, an unknown binding id does nothing, and two binding
 one key shadow each other: the app's priority keys (Textual's Ctrl+Q, Ctrl+P) come before
 all others, in one node one binding takes the key from the other (a screen's Tab no longer
 moves the focus), and a text field's key (the search bar's Right) hides the screen's. A key the
-user gave a screen's action wins over a focused widget's key from Textual (the list's Right),
-not over the widget's own action (the sidebar's x): :func:`user_keys_first`. Only a screen,
+user gave a screen's action wins over a focused widget's movement keys (the list's j and Right),
+not over an action it offers in the footer (the sidebar's x): :func:`user_keys_first`. Only a screen,
 its focused widget and the app answer a key together, so the photo screen's keys never meet
 the article view's. :func:`check_keymap` finds all of these, reading Textual's bindings from
 its classes, so ``config check`` and the reader's start can say so; only the entries that are
@@ -195,15 +195,24 @@ def user_keys_first(focused: Widget | None, active: dict[str, ActiveBinding], ke
         for binding_id, binding in _rebindable(type(node)).items():
             for key in keymap[binding_id].split(",") if binding_id in keymap else ():
                 now = result.get(key)
-                if now is None or now.node not in below or now.binding.priority or now.binding.id:
-                    # Textual's choice already, the app's own key, or the widget's own action (the
-                    # sidebar's x deletes there; :func:`check_keymap` says so) or another of the user's keys
+                if now is None or now.node not in below or now.binding.priority or now.binding.id in keymap \
+                        or _offered(now.binding):
+                    # Textual's choice already, the app's own key, another of the user's keys, or
+                    # an action the widget offers in the footer (the sidebar's x deletes there;
+                    # :func:`check_keymap` says so)
                     continue
                 state = _action_state(node, binding.action)
                 if state is not False:  # False: the action is not offered now, so the widget's key stays
                     result[key] = ActiveBinding(node, binding.with_key(key), bool(state), binding.tooltip)
         below.add(node)
     return result
+
+
+def _offered(binding: Binding) -> bool:
+    """A widget's own action shown in the footer (the sidebar's Delete): its key stays the widget's
+    while it has focus, a key the user gave a screen's action notwithstanding. Its movement keys
+    (the list's j, not shown) and Textual's own give way to the user's."""
+    return bool(binding.id) and binding.show
 
 
 def _action_state(node: DOMNode, action: str) -> bool | None:
@@ -280,9 +289,9 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
     Textual's own count: the app's priority keys (Ctrl+Q, Ctrl+P) come before every other, so
     a binding put there never fires; a key two bindings of one node share does one of them
     only, and a screen's Tab moves the focus; neither is applied, the defaults stay. A user's key
-    wins over a focused widget's key from Textual (the list's Right, which scrolls): unsaid. A text
-    field's keys (the search bar's Right), the widget's own actions (the sidebar's x deletes) and a
-    key the user gave the widget hide the screen's: applied, but said."""
+    wins over a focused widget's movement keys (the list's j and Right, which scroll): unsaid. A
+    text field's keys (the search bar's Right), an action the widget offers in the footer (the
+    sidebar's x deletes) and a key the user gave the widget hide the screen's: applied, but said."""
     problems: list[str] = []
     dropped: set[str] = set()
 
@@ -332,8 +341,8 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
             if widget is None or _consumed(widget, key) or not nodes[widget].get(key):
                 continue
             first = nodes[widget][key][0]
-            if not first.user and not issubclass(widget, Input) and first.textual:
-                continue  # the user's key wins over Textual's own key of the widget (user_keys_first)
+            if not first.user and not issubclass(widget, Input) and not _offered(first.binding):
+                continue  # the user's key wins over the widget's movement keys (user_keys_first)
             for a in answering:
                 if a.node is not widget and (a.user or first.user):
                     hidden.setdefault((a.name, key), []).append((widget, first))
