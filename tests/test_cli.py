@@ -516,3 +516,17 @@ def test_serve_refuses_a_port_that_is_none_or_taken(tmp_path: Path, capsys: pyte
         assert main(["--store", str(tmp_path / "s"), "serve", "--host", "127.0.0.1", "--port", str(port)]) == 1
     said = capsys.readouterr()
     assert f"cannot listen on 127.0.0.1:{port} (Address already in use)" in said.err and "Serving" not in said.out
+
+
+def test_importing_a_folder_that_holds_the_store_leaves_the_store_alone(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--store ./store import .` tried each of the store's files as a page: 22 failures."""
+    (tmp_path / "ferry.txt").write_text(FERRY_DUMP)
+    monkeypatch.chdir(tmp_path)
+    assert main(["--store", "store", "import", "."]) == 0
+    capsys.readouterr()
+    assert main(["--store", "store", "import", "."]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert "0 imported, 1 already present, 1 failed" in said
+    assert "store: the store's own folder: its files are not imported" in said
+    assert main(["--store", "store", "import", str(tmp_path / "store")]) == 1  # nothing else to import

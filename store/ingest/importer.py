@@ -10,6 +10,7 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import stat
 import sys
 import threading
 from collections import Counter, deque
@@ -239,20 +240,29 @@ def _take(item: Queued, max_bytes: int, broken: bool) -> tuple[list[Read], bool]
         return [[Item(None, reason=BROKEN)] for _ in chunk], True
 
 
-def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
+def find_files(paths: Iterable[Path], store: Path | None = None) -> Iterator[tuple[Path, str]]:
     """Yield (file, "") for each file under ``paths``, or (path, reason) when it cannot be used.
 
     Folders are walked recursively in name order; symbolic links to folders are not
     followed, so a link loop cannot trap the walk. Hidden files are skipped, and so is the
     ``page_files/`` folder of a page saved "complete" beside it (its photos go with the page).
-    A folder that cannot be listed (no permission) is reported, not silently left out.
+    A folder that cannot be listed (no permission) is reported, not silently left out. The
+    ``store`` folder itself is not read (its files are no pages: `import .` beside it tried
+    each of them), and is said once.
     """
+    own = _identity(store) if store is not None else None
     for root in paths:
+        if own is not None and _identity(root) == own:
+            yield root, "the store's own folder: its files are not imported"
+            continue
         if root.is_dir():
             unreadable: list[OSError] = []
             for folder, dirs, files in os.walk(root, onerror=unreadable.append):
                 yield from _unreadable(unreadable, root)
                 pages = {name.rsplit(".", 1)[0] for name in files if name.lower().endswith((".html", ".htm", ".xhtml"))}
+                if own is not None and (inside := [d for d in dirs if _identity(Path(folder, d)) == own]):
+                    dirs.remove(inside[0])
+                    yield Path(folder, inside[0]), "the store's own folder: its files are not imported"
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not
                                  (d.endswith("_files") and d.removesuffix("_files") in pages))
                 base = Path(folder)  # made once: a Path per file from the folder's text cost 2 us more each
@@ -266,6 +276,15 @@ def find_files(paths: Iterable[Path]) -> Iterator[tuple[Path, str]]:
             yield root, "a broken symbolic link"
         else:
             yield root, "no such file or folder"
+
+
+def _identity(path: Path) -> tuple[int, int] | None:
+    """The folder's device and inode (one folder however it is named), None when it is none."""
+    try:
+        found = path.stat()
+    except OSError:
+        return None
+    return (found.st_dev, found.st_ino) if stat.S_ISDIR(found.st_mode) else None
 
 
 def _unreadable(errors: list[OSError], root: Path) -> Iterator[tuple[Path, str]]:
@@ -422,7 +441,7 @@ def import_paths(
     says why it stopped.
     """
     if on_total:  # a first walk only counts: listing a million paths would hold some 370 MB
-        on_total(sum(1 for _ in find_files(paths)))
+        on_total(sum(1 for _ in find_files(paths, store.folder)))
     report = ImportReport()
     pending: list[tuple[str, Article, Path, str, str, int]] = []  # (story id, article, file, note, where in it, parser)
     states: dict[str, StoryState] = {}
@@ -472,7 +491,8 @@ def import_paths(
 
     try:
         # closing(): the worker pool is shut down even if storing fails part way.
-        with gc_paused(freeze=False), contextlib.closing(read_paths(readable(find_files(paths)), max_bytes)) as results:
+        found = readable(find_files(paths, store.folder))
+        with gc_paused(freeze=False), contextlib.closing(read_paths(found, max_bytes)) as results:
             for path, items in results:
                 for item in items:
                     where = safe_text(f"{path} ({item.part})" if item.part else path)
