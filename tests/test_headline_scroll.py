@@ -288,6 +288,25 @@ def test_a_headline_gets_its_room_before_the_source_and_the_tags(width: int) -> 
     assert ("The Vund" in tail) == (width >= 61) and (width < 61 or room - cell_len(tags) >= 28)
 
 
+async def test_a_list_ordered_by_source_shows_the_source_where_only_one_column_fits(store: Store) -> None:
+    """At 100 to 149 columns the list had room for the date alone: "by source" looked in no order."""
+    assert row_tail("The Vundstist Chronicle", "2025-12-28", 48, 2026, by_source=True) == " The Vundsti…"
+    assert row_tail("The Vundstist Chronicle", "2025-12-28", 48, 2026).split() == ["2025"]
+    store.add([(make_article(n, source=source, headline=f"Story {n} of the harbour"), None)
+               for n, source in enumerate(["Valley Courier", "Coast Herald", "Valley Courier", "Alder Post"])])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        assert not any("Valley" in line for line in shown_lines(headlines))  # newest first: dates
+        await pilot.press("o", "o")  # oldest, then by source
+        await settle(pilot)
+        assert app.screen.reader.order == "source"  # type: ignore[attr-defined]
+        lines = shown_lines(headlines)[:4]
+        assert [next(s for s in ("Alder", "Coast", "Valley") if s in line) for line in lines] == [
+            "Alder", "Coast", "Valley", "Valley"]
+
+
 async def test_a_restored_session_shows_its_story_mid_list_not_at_the_bottom_edge(store: Store) -> None:
     """The cursor the last session left 60 rows down came back on the list's last visible row,
     which read as the end of the list; it comes back with rows above and below it."""

@@ -496,7 +496,8 @@ class MainScreen(FeedsMixin, Screen[None]):
             keep, self._awaited = awaited, None  # listed at last (the index has it again): under the cursor
         self._listing = True  # the cursor following the list is no move of the user's (see :meth:`_kept`)
         try:
-            self.headlines.set_stories(shown, self.reader.states, keep=keep, terms=self.reader.terms)
+            self.headlines.set_stories(shown, self.reader.states, keep=keep, terms=self.reader.terms,
+                                       by_source=self.reader.order == "source" and self.reader.result_ids is None)
         finally:
             self._listing = False
         self._show_count()

@@ -103,16 +103,20 @@ def short_day(day: str, year: int) -> str:
     return f"{day[8:10]} {_MONTHS[int(day[5:7]) - 1]}"
 
 
-def row_tail(source: str | None, published: str | None, width: int, year: int) -> str:
+def row_tail(source: str | None, published: str | None, width: int, year: int, by_source: bool = False) -> str:
     """The source and date after a headline, as much of them as a row ``width`` wide has room for,
     in columns of their own (a story without either keeps the others in line): so an order
-    "by source" reads as one; a narrow list gives this ``year``'s days without it (:func:`short_day`)."""
+    "by source" reads as one; a narrow list gives this ``year``'s days without it (:func:`short_day`).
+    ``by_source``: the list is in that order, so where only one fits it is the source (the rows
+    of a list of dates alone looked in no order at all)."""
     date = local_day(published)
     room = width - 2 - HEADLINE_AND_TAGS  # the cursor's and bookmark's cells, then the headline's and tags'
     if room >= 31:
         return f" {fit_cells(source or '', 18)} {date:<10}"
     if room >= width // 5 + 7:
         return f" {fit_cells(source or '', width // 5 - 1)} {short_day(date, year):<6}"
+    if by_source:
+        return f" {fit_cells(source or '', max(8, width // 4))}"
     return f" {short_day(date, year):<6}"
 
 
@@ -167,6 +171,7 @@ class HeadlineList(ThumbView, can_focus=True):
         self._stories: Sequence[StoryMeta] = []
         self._states: Mapping[str, StoryState] = {}
         self._pattern: TermMatcher | None = None
+        self._by_source = False
         self._drawn: dict[int, tuple[int, Strip]] = {}  # row -> (width, line) for rows but the cursor's
         self._styles: RowStyles | None = None
         self._heading = 1  # the way the cursor last went: 1 down, -1 up
@@ -206,10 +211,12 @@ class HeadlineList(ThumbView, can_focus=True):
         return index_of(self._stories, story_id)
 
     def set_stories(self, stories: Sequence[StoryMeta], states: Mapping[str, StoryState], keep: str | None = None,
-                    terms: Sequence[str] = ()) -> None:
+                    terms: Sequence[str] = (), by_source: bool = False) -> None:
         """Show ``stories`` (a sequence whose rows are made when drawn) with the marks in ``states``
-        (read at draw time, not copied); keep the cursor on story ``keep`` if still listed."""
+        (read at draw time, not copied); keep the cursor on story ``keep`` if still listed;
+        ``by_source``: they are in that order (see :func:`row_tail`)."""
         self._stories, self._states = stories, states
+        self._by_source = by_source
         self._pattern = term_matcher(terms)
         self._drawn.clear()
         self.virtual_size = Size(self.size.width, len(stories))
@@ -402,7 +409,7 @@ class HeadlineList(ThumbView, can_focus=True):
             return Strip.blank(width, base)
         meta = self._stories[index]
         row = Row(meta, self._states.get(meta.id, EMPTY))
-        tail = row_tail(row.meta.source, row.meta.published, width, dt.date.today().year)
+        tail = row_tail(row.meta.source, row.meta.published, width, dt.date.today().year, self._by_source)
         room = max(0, width - 2 - cell_len(tail))
         tags = row_tags(row.state.tags, room)
         room -= cell_len(tags)
