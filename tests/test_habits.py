@@ -382,6 +382,24 @@ async def test_stories_imported_meanwhile_show_up_by_themselves(filled_store: St
         assert headlines.current == current  # the reader's place is kept
 
 
+async def test_g_and_G_go_to_the_sidebars_first_and_last_entries(filled_store: Store) -> None:
+    from broadsheet.tui.widgets.sidebar import Sidebar
+
+    filled_store.user.edit_tags([filled_store.stories()[0].id], add=["rail", "winter"])
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        await pilot.press("G")
+        await settle(pilot)
+        assert sidebar.highlighted == sidebar.option_count - 1
+        await pilot.press("g")
+        await settle(pilot)
+        assert sidebar.highlighted == 0
+
+
 async def test_the_story_read_deleted_from_the_shell_gives_its_place_to_the_next(
         filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """`broadsheet rm` of the story being read: the reader jumped to the list's top, still reading,

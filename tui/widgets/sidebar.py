@@ -105,6 +105,8 @@ class Sidebar(OptionList):
         # The arrows too (OptionList's own), so [keys] moves them with j and k.
         Binding("down,j", "cursor_down", "Down", show=False, id="sidebar.down"),
         Binding("up,k", "cursor_up", "Up", show=False, id="sidebar.up"),
+        Binding("home,g", "first", "First", show=False, id="sidebar.first"),
+        Binding("end,G", "last", "Last", show=False, id="sidebar.last"),
         Binding("enter", "select", "Show these stories", show=False, id="sidebar.open"),  # OptionList's own
         Binding("R", "rename", "Rename tag/search", id="sidebar.rename"),
         Binding("delete,x", "delete", "Delete tag/search/feed", id="sidebar.delete"),
