@@ -400,6 +400,26 @@ async def test_g_and_G_go_to_the_sidebars_first_and_last_entries(filled_store: S
         assert sidebar.highlighted == 0
 
 
+async def test_the_sidebar_highlights_the_entry_whose_stories_are_listed(filled_store: Store) -> None:
+    """Opened after a saved search or a typed tag:rail, the sidebar still had "All stories" highlighted."""
+    from broadsheet.tui.widgets.sidebar import Sidebar
+
+    filled_store.user.edit_tags([filled_store.stories()[0].id], add=["rail"])
+    filled_store.user.save_search("Ferries", "ferry")
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(160, 50)) as pilot:
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        assert sidebar.current_entry is not None and sidebar.current_entry.kind == "all"
+        await search_for(pilot, "tag:rail")
+        assert sidebar.current_entry is not None and (sidebar.current_entry.kind, sidebar.current_entry.name) == (
+            "tag", "rail")
+        await search_for(pilot, "ferry")
+        assert (sidebar.current_entry.kind, sidebar.current_entry.name) == ("search", "Ferries")
+        await search_for(pilot, "harbour wall")  # no entry lists it: the highlight stays
+        assert (sidebar.current_entry.kind, sidebar.current_entry.name) == ("search", "Ferries")
+
+
 async def test_the_story_read_deleted_from_the_shell_gives_its_place_to_the_next(
         filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """`broadsheet rm` of the story being read: the reader jumped to the list's top, still reading,

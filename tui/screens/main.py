@@ -360,6 +360,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         # starts) keeps the story they were to keep: the restored session's.
         awaited = self._keep if query == self.reader.query_text and not self.reader.lists_query() else None
         self._keep = None if first else keep or awaited or current
+        self.query_one(Sidebar).show_active(query)
         try:
             job = self.reader.begin_search(query)
         except QueryError as exc:

@@ -180,6 +180,17 @@ class Sidebar(OptionList):
             at = next((i for i in places if i >= min(before or 0, len(entries) - 1)), places[-1])
         self.highlighted = at
 
+    def show_active(self, query: str) -> None:
+        """Put the highlight on the entry whose stories the list shows (``query``, the search bar's
+        text), unless the sidebar has focus: opened after a saved search or a typed ``tag:rail``,
+        it still had "All stories" highlighted. A query no entry has leaves it where it is."""
+        if self.has_focus:
+            return
+        wanted = query.strip()
+        at = next((i for i, e in enumerate(self._entries) if e is not None and e.query == wanted), None)
+        if at is not None and at != self.highlighted:
+            self.highlighted = at
+
     @property
     def current_entry(self) -> Entry | None:
         index = self.highlighted
