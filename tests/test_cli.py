@@ -530,3 +530,13 @@ def test_importing_a_folder_that_holds_the_store_leaves_the_store_alone(
     assert "0 imported, 1 already present, 1 failed" in said
     assert "store: the store's own folder: its files are not imported" in said
     assert main(["--store", "store", "import", str(tmp_path / "store")]) == 1  # nothing else to import
+
+
+def test_store_may_follow_the_command(cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`broadsheet list --store S` was an unrecognised argument."""
+    capsys.readouterr()
+    assert main(["list", "--store", str(cli_store)]) == 0
+    assert "Harbour council" in capsys.readouterr().out
+    assert main(["search", "harbour", "--store", str(cli_store)]) == 0
+    assert "Harbour council" in capsys.readouterr().out
+    assert main(["--store", str(cli_store.parent / "elsewhere"), "feeds", "list", "--store", str(cli_store)]) == 0

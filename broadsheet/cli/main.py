@@ -92,7 +92,19 @@ def build_parser() -> argparse.ArgumentParser:
     from broadsheet.cli import fixing
 
     fixing.add_parsers(commands)
+    _store_everywhere(commands)
     return parser
+
+
+def _store_everywhere(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    """``--store DIR`` after the command too (`broadsheet list --store S` was an unrecognised
+    argument); given there, it wins over one before the command."""
+    for sub in dict.fromkeys(commands.choices.values()):
+        sub.add_argument("--store", metavar="DIR", type=_store_option, default=argparse.SUPPRESS,
+                         help="store folder (as before the command)")
+        for action in sub._subparsers._group_actions if sub._subparsers else ():
+            if isinstance(action, argparse._SubParsersAction):
+                _store_everywhere(action)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -54,7 +54,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 
 #: The search options that take a value (``--limit N``): the next argument is not a query word.
-VALUE_OPTIONS = ("--limit",)
+VALUE_OPTIONS = ("--limit", "--store")
 
 
 def words_last(argv: list[str]) -> list[str]:
