@@ -211,6 +211,12 @@ def test_an_address_with_an_escape_sequence_is_refused_not_changed() -> None:
     assert check_url("  http://feeds.example/ok.xml ") == "http://feeds.example/ok.xml"
 
 
+@pytest.mark.parametrize("url", ["http://x.example/a b", "https://a.example/f.xml https://b.example/g.xml"])
+def test_an_address_with_a_space_is_refused(url: str) -> None:
+    with pytest.raises(FeedAddressError, match="it holds a space"):
+        check_url(url)
+
+
 def test_a_feed_in_the_charset_only_its_server_names_is_read_in_it(store: Store, server: HTTPServer) -> None:
     body = ("<rss version='2.0'><channel><title>Café Gazette</title><item><title>Café society rejects naïve plan"
             "</title><link>https://cafe.example/1</link><description>Text of the café story.</description>"

@@ -40,6 +40,8 @@ def check_url(url: str) -> str:
     if _CONTROLS.search(url.strip()):  # not fetched as something else than what was given ("\x1b[31m" dropped)
         raise FeedAddressError(f"{url.strip()!r} is not an address: it holds control characters or escape sequences")
     url = clean_line(url)  # (invisible marks go: a byte-order mark, a left-to-right mark pasted with it)
+    if any(c.isspace() for c in url):  # two addresses pasted as one, or one cut by a line's end
+        raise FeedAddressError(f"{url!r} is not an address: it holds a space (one written in an address is %20)")
     if url.lower().startswith(("http://", "https://")) and not urlsplit(url).hostname:
         raise FeedAddressError(f"{url!r} names no host (as in https://gazette.example/feed.xml)")
     if not is_web_address(url):
