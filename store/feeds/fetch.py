@@ -256,6 +256,8 @@ def reasons_note(problems: list[str], one: str, many: str, outcome: str, most: i
     if not problems:
         return ""
     counts = Counter(problems)
+    if len(counts) == 1:  # one reason for them all: "3 photos not kept: not found (404)", not again "(3 photos)"
+        return f"{len(problems)} {one if len(problems) == 1 else many} {outcome}: {problems[0]}"
     reasons = [reason + (f" ({count} {many})" if count > 1 else "") for reason, count in counts.most_common(most)]
     if len(counts) > most:
         reasons.append(f"and {len(counts) - most} other reasons")
