@@ -540,3 +540,13 @@ def test_store_may_follow_the_command(cli_store: Path, capsys: pytest.CaptureFix
     assert main(["search", "harbour", "--store", str(cli_store)]) == 0
     assert "Harbour council" in capsys.readouterr().out
     assert main(["--store", str(cli_store.parent / "elsewhere"), "feeds", "list", "--store", str(cli_store)]) == 0
+
+
+def test_tag_splits_tags_at_commas_as_the_tag_editor_does(cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`tag S a,b` made the one tag "a b"."""
+    sid = Store(cli_store).stories()[0].id
+    assert main(["--store", str(cli_store), "tag", sid, "rail,winter", "Harbour"]) == 0
+    assert Store(cli_store).user.get(sid).tags == ("rail", "winter", "harbour")
+    assert main(["--store", str(cli_store), "untag", sid, "rail,winter"]) == 0
+    assert Store(cli_store).user.get(sid).tags == ("harbour",)
+    assert main(["--store", str(cli_store), "tag", sid, ""]) == 2  # an empty tag is still refused

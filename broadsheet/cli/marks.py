@@ -136,7 +136,8 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         return 0
     if command in ("tag", "untag"):
         sid = store.resolve(args.story)
-        tags = [normalise_tag(t) for t in args.tags]
+        # Split at commas as the reader's tag editor splits them ("a,b" was one tag, "a b").
+        tags = [normalise_tag(t) for arg in args.tags for t in arg.split(",") if t.strip() or "," not in arg]
         had = store.user.get(sid).tags
         edited = store.user.edit_tags([sid], add=tags) if command == "tag" else store.user.edit_tags([sid], remove=tags)
         state = edited[sid]
