@@ -615,3 +615,11 @@ def test_a_cache_imported_again_changes_nothing_under_a_title_chosen_in_newsboat
     assert "title" not in said
     assert "0 feeds of the newsboat cache added as subscriptions, 1 subscribed already" in said
     assert {m.source for m in Store(folder).stories()} == {"My Gazette"}
+
+
+def test_feeds_add_refuses_an_empty_tag_as_tag_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`feeds add URL --tag ""` dropped the tag without a word and subscribed."""
+    folder = tmp_path / "store"
+    assert run(folder, "feeds", "add", "https://a.example/rss", "--tag", "  ") == 2
+    assert "is not a usable tag" in capsys.readouterr().err
+    assert not (folder / "feeds.json").exists()

@@ -68,6 +68,14 @@ def run(store: Store, args: argparse.Namespace) -> int:
 
 
 def add_command(subs: Subscriptions, urls: list[str], tags: list[str], full: bool) -> int:
+    from broadsheet.store.storage.userstate import TagError, normalise_tag
+
+    for tag in tags:  # refused as `tag STORY ""` refuses it, not dropped without a word
+        try:
+            normalise_tag(tag)
+        except TagError as exc:
+            err.print(Text(f"broadsheet: --tag {shown(str(exc))}; nothing was added", style="red"))
+            return 2
     good: list[str] = []
     status = 0
     for url in urls:
