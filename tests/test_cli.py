@@ -550,3 +550,23 @@ def test_tag_splits_tags_at_commas_as_the_tag_editor_does(cli_store: Path, capsy
     assert main(["--store", str(cli_store), "untag", sid, "rail,winter"]) == 0
     assert Store(cli_store).user.get(sid).tags == ("harbour",)
     assert main(["--store", str(cli_store), "tag", sid, ""]) == 2  # an empty tag is still refused
+
+
+@pytest.mark.parametrize("value", ["abc", "-3", "inf", "nan"])
+def test_a_photo_cap_that_is_no_size_is_said_and_the_default_kept(
+        value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """BROADSHEET_MAX_PHOTO_MB=abc was ignored without a word; =inf ended the import with an OverflowError."""
+    from broadsheet.store.storage.photos import DEFAULT_MAX_PHOTO_BYTES, max_photo_bytes
+
+    monkeypatch.setenv("BROADSHEET_MAX_PHOTO_MB", value)
+    (tmp_path / "ferry.txt").write_text(FERRY_DUMP)
+    assert main(["--store", str(tmp_path / "store"), "import", str(tmp_path / "ferry.txt")]) == 0
+    assert f"BROADSHEET_MAX_PHOTO_MB='{value}' is not a number of megabytes" in capsys.readouterr().err
+    assert max_photo_bytes() == DEFAULT_MAX_PHOTO_BYTES
+
+
+def test_where_prints_the_whole_path(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert main(["--store", "rel", "where"]) == 0
+    assert capsys.readouterr().out.strip() == str(tmp_path / "rel")

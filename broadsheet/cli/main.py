@@ -176,8 +176,13 @@ def _dispatch(args: argparse.Namespace) -> int:
 
     folder = resolve_store_dir(args.store)
     if command == "where":
-        print(folder)
+        print(folder.absolute())  # (`--store rel` printed "rel", which says nothing from elsewhere)
         return 0
+    if command in ("import", "fetch", "repair", "reparse"):  # the commands that keep photos
+        from broadsheet.store.storage.photos import photo_cap_problem
+
+        if problem := photo_cap_problem():
+            print(f"broadsheet: {problem}", file=sys.stderr)
     if command == "repair":
         from broadsheet.cli.commands import repair_command
 

@@ -91,11 +91,26 @@ class Photo:
 
 def max_photo_bytes() -> int:
     """The size cap of a kept photo: ``$BROADSHEET_MAX_PHOTO_MB`` megabytes, else 10 MB."""
+    megabytes = _megabytes(os.environ.get(MAX_PHOTO_ENV, ""))
+    return int(megabytes * 1024 * 1024) if megabytes is not None else DEFAULT_MAX_PHOTO_BYTES
+
+
+def _megabytes(value: str) -> float | None:
+    """``value`` as a number of megabytes above 0 (not "inf", which no int holds), else None."""
     try:
-        megabytes = float(os.environ.get(MAX_PHOTO_ENV, ""))
+        megabytes = float(value)
     except ValueError:
-        return DEFAULT_MAX_PHOTO_BYTES
-    return int(megabytes * 1024 * 1024) if megabytes > 0 else DEFAULT_MAX_PHOTO_BYTES
+        return None
+    return megabytes if 0 < megabytes < 1e9 else None
+
+
+def photo_cap_problem() -> str | None:
+    """Why ``$BROADSHEET_MAX_PHOTO_MB`` is not used, when it is set to something that is no size."""
+    value = os.environ.get(MAX_PHOTO_ENV)
+    if value is None or _megabytes(value) is not None:
+        return None
+    return (f"{MAX_PHOTO_ENV}={value!r} is not a number of megabytes above 0: the default "
+            f"{DEFAULT_MAX_PHOTO_BYTES // (1024 * 1024)} MB is used")
 
 
 def too_large(size: int, limit: int) -> str:
