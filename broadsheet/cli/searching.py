@@ -112,7 +112,8 @@ def run(store: Store, args: argparse.Namespace) -> int:
     if len(result.ids) > TABLE_ROWS:  # a line a story, as `list` prints: a table of them all took GBs
         return _said_count(err, print_rows(found), result.total)
     metas = list(found)
-    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False)
+    # A header in a terminal; piped, a line a story and nothing else, as `list` prints them.
+    table = Table(box=None, show_header=out.is_terminal, header_style="bold", pad_edge=False)
     table.add_column("id", style="yellow", no_wrap=True)
     table.add_column("date", no_wrap=True)
     table.add_column("source", style="dim", no_wrap=True, max_width=24 if out.is_terminal else None)
