@@ -42,6 +42,17 @@ async def test_credits_taller_than_the_panel_scroll(filled_store: Store) -> None
         assert shown_lines(panel)[-1].split() == ["Editing", "Tom", "Reeve"]
 
 
+def test_a_credit_wider_than_its_column_breaks_after_its_slash_not_mid_name() -> None:
+    """In the 20 cells beside the story at 160 columns "WEANCAX/Shoumtrithwire" read "…/Shoumtrithw" over "ire"."""
+    credit = "Ann Tey Lundqvistova/Gazettewire"  # at 34 columns the credit's column holds 21 cells
+    for width, lines in ((34, ["Photo credit Ann Tey Lundqvistova/", "Gazettewire"]),
+                         (60, [f"Photo credit {credit}"])):  # room enough: no break, no space put in
+        console = Console(width=width, record=True, file=io.StringIO())
+        console.print(credits_table(Article(headline="Festival", body=[], images=[Image("Boats.", credit)])))
+        shown = [line.strip() for line in console.export_text().splitlines()[1:]]
+        assert shown == lines
+
+
 @pytest.mark.parametrize("width", range(24, 72))
 def test_no_letter_of_a_caption_is_lost_at_any_width(width: int) -> None:
     """Rich cut a word wider than the column with an ellipsis, and a wide character at a line's

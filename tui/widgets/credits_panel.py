@@ -7,10 +7,14 @@ photo is drawn in a worker and arrives a moment after the story; its lines go ab
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions
+from rich.segment import Segment
 from rich.style import Style
 from rich.table import Table
 from rich.text import Text
@@ -34,6 +38,29 @@ def is_photo(image: Image) -> bool:
     return bool(image.photo or image.problem or image.src)
 
 
+class Credit(Text):
+    """A value of the credits table that breaks after a slash where its word is wider than the
+    column it is drawn in: "VAITHSTAN WEANCAX/Shoumtrithwire" in the 20 cells of a panel beside
+    the story read "…/Shoumtrithw" over "ire"; it reads "…WEANCAX/" over "Shoumtrithwire" now."""
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterable[Segment]:
+        width = options.max_width
+        breaks = [match.start() + 1 for word in _WORD.finditer(self.plain) if cell_len(word.group()) > width
+                  for match in _SLASH.finditer(self.plain, word.start(), word.end() - 1)]
+        if not breaks:
+            yield from super().__rich_console__(console, options)
+            return
+        broken = self[: breaks[0]]
+        for start, end in zip(breaks, [*breaks[1:], len(self)], strict=True):
+            broken.append(" ")  # where the line may end: a wrap takes it away
+            broken.append_text(self[start:end])
+        yield from broken.__rich_console__(console, options)
+
+
+_WORD = re.compile(r"\S+")
+_SLASH = re.compile(r"/(?=\S)")
+
+
 def credits_table(article: Article | None, terms: Sequence[str] = (), first: int = 0) -> Table | Text:
     """A two-column table of labelled credits; values are plain Text, never markup; search
     ``terms`` are highlighted in them (a word found in a caption shows where it was found).
@@ -53,7 +80,7 @@ def credits_table(article: Article | None, terms: Sequence[str] = (), first: int
 
     def row(label: str, value: str | None) -> None:
         if value:
-            text = Text(value)
+            text = Credit(value)
             highlight(text, pattern, "reverse")
             table.add_row(Text(label), text)
 
