@@ -60,7 +60,8 @@ def test_export_to_a_json_file_is_json_without_being_told(tmp_path: Path) -> Non
     assert main(["--store", str(folder), "export", "-o", str(tmp_path / "stories.json")]) == 0
     assert main(["--store", str(folder), "export", "-o", str(tmp_path / "stories.md")]) == 0
     assert json.loads((tmp_path / "stories.json").read_text())["stories"]
-    assert (tmp_path / "stories.md").read_text().startswith("# ")
+    assert (tmp_path / "stories.md").read_text().startswith("<!-- Broadsheet export (Markdown")
+    assert main(["--store", str(tmp_path / "other"), "import", str(tmp_path / "stories.md")]) == 1  # refused
     assert main(["--store", str(tmp_path / "other"), "import", str(tmp_path / "stories.json")]) == 0
     assert len(Store(tmp_path / "other")) == 3
 
@@ -156,7 +157,8 @@ def test_export_markdown_filters(cli_store: Path, capsys: pytest.CaptureFixture[
     capsys.readouterr()
     assert main(["--store", str(cli_store), "export", "--tag", "harbour"]) == 0
     markdown = capsys.readouterr().out
-    assert markdown.startswith("# Harbour council approves new ferry timetable")
+    mark, headline = markdown.split("\n\n", 2)[:2]
+    assert mark.startswith("<!-- ") and headline.startswith("# Harbour council approves new ferry timetable")
     assert "> Photo: Ferries wait at the harbour wall" in markdown
     assert "BEN WICK/Pool via NORTHWIRE" in markdown
     assert "Old stone bridge" not in markdown
@@ -570,3 +572,13 @@ def test_where_prints_the_whole_path(tmp_path: Path, capsys: pytest.CaptureFixtu
     monkeypatch.chdir(tmp_path)
     assert main(["--store", "rel", "where"]) == 0
     assert capsys.readouterr().out.strip() == str(tmp_path / "rel")
+
+
+def test_importing_a_markdown_export_is_refused_with_what_to_do(cli_store: Path, tmp_path: Path,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Read as a text dump, a Markdown export of 96 stories became one garbled story headlined "# …"."""
+    assert main(["--store", str(cli_store), "export", "-o", str(tmp_path / "read.md")]) == 0
+    capsys.readouterr()
+    assert main(["--store", str(tmp_path / "other"), "import", str(tmp_path / "read.md")]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert "a Broadsheet export in Markdown, which is for reading: `broadsheet export --format json`" in said

@@ -852,7 +852,7 @@ async def test_export_asks_before_replacing_a_file_and_says_where_a_relative_nam
             if answer == "n":
                 assert (tmp_path / "kept.md").read_text() == "an earlier export"
         messages = [n.message for n in app._notifications]
-    assert (tmp_path / "kept.md").read_text().startswith("# ")
+    assert "\n\n# " in (tmp_path / "kept.md").read_text()
     assert f"Exported 5 stories to {tmp_path / 'kept.md'}" in messages
 
 

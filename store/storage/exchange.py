@@ -226,14 +226,18 @@ def export_markdown_chunks(store: Store, story_ids: Sequence[str] | None = None,
             at = bisect_left(keys, key)
             if at == len(keys) or keys[at] != key:
                 continue  # not stored, or not chosen
-            if not first:
-                yield b"\n---\n\n"
+            yield MARKDOWN_MARK + b"\n\n" if first else b"\n---\n\n"
             first = False
             spill.seek(starts[at])
             for offset in range(starts[at], ends[at], COPY_CHUNK):
                 yield spill.read(min(COPY_CHUNK, ends[at] - offset))
     if on_progress is not None:
         on_progress(done, done)  # the last call gives how many were exported
+
+
+#: The first line of a Markdown export (hidden where Markdown is shown): the import knows the file
+#: by it, and refuses it (read as a text dump, its stories made one garbled story) for the JSON export.
+MARKDOWN_MARK = b"<!-- Broadsheet export (Markdown, for reading; `broadsheet export --format json` is for import) -->"
 
 
 def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | None, photo_folder: str) -> str:

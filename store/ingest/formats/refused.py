@@ -63,6 +63,12 @@ def _other_json(source: Source) -> bool:
     return True
 
 
+def _markdown_export(head: bytes) -> bool:
+    from broadsheet.store.storage.exchange import MARKDOWN_MARK
+
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(MARKDOWN_MARK)
+
+
 def _feed_list(head: bytes) -> bool:
     """Whether the file is a list of feeds: OPML, or newsboat's ``urls`` (every line an address,
     a comment or blank). Read as a text dump, it failed with "no story text found below the headline"."""
@@ -88,15 +94,20 @@ _LISTED = ("http://", "https://", "query:", "exec:", "filter:")  # how a line of
 
 class Refused:
     """Tried before the text dump: a PDF, an image or a program is named and refused, not misread;
-    so is JSON that is no export or feed."""
+    so is JSON that is no export or feed, and a Broadsheet export in Markdown."""
 
     name = "refused"
     kind = 0  # it reads no story
 
     def sniff(self, source: Source) -> bool:
-        return what_it_is(source.head) is not None or _feed_list(source.head) or _other_json(source)
+        return (what_it_is(source.head) is not None or _feed_list(source.head) or _other_json(source)
+                or _markdown_export(source.head))
 
     def read(self, source: Source) -> Iterator[Item]:
+        if _markdown_export(source.head):
+            yield Item(None, reason="a Broadsheet export in Markdown, which is for reading: `broadsheet export "
+                                    "--format json` writes the stories as a file `broadsheet import` reads back")
+            return
         kind = what_it_is(source.head)
         if _feed_list(source.head):
             yield Item(None, reason="a list of feeds (OPML or a newsboat urls file), not stories: subscribe to them "
