@@ -220,3 +220,17 @@ async def test_the_footer_shows_whole_keys_and_keeps_help_when_they_do_not_all_f
             assert "Keys" in footer_descriptions(app)
             actions = {binding.action for _, binding, _, _ in app.screen.active_bindings.values() if binding.show}
             assert (len(shown) - 1 == len(actions)) is (width == 160)  # room for every key (and the palette) only there
+
+
+async def test_the_footer_offers_no_search_key_in_the_search_bar(filled_store: Store) -> None:
+    """In the bar the footer said "/ Search", where "/" is typed."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        assert "Search" in footer_descriptions(app)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert "Search" not in footer_descriptions(app) and "Clear search" in footer_descriptions(app)
+        await pilot.press("slash")
+        await settle(pilot)
+        assert app.screen.query_one("SearchBar").value == "/"  # type: ignore[attr-defined]  # typed, as before

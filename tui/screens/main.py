@@ -523,7 +523,10 @@ class MainScreen(FeedsMixin, Screen[None]):
         return user_keys_first(self.focused, super().active_bindings, self.broadsheet.keymap)
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        """Story keys (bookmark, tag, read) are hidden while no story is listed."""
+        """Story keys (bookmark, tag, read) are hidden while no story is listed; "/ Search" while
+        the search bar has the focus (the footer offered it there, where "/" is typed)."""
+        if action == "focus_search" and isinstance(self.focused, SearchBar):
+            return False
         return not (action in STORY_ACTIONS and self.reader.loaded and self.headlines.current is None)
 
     def _show_count(self) -> None:
