@@ -91,8 +91,8 @@ class HelpBody(VerticalScroll):
     ]
 
 
-#: Below this width the help leaves out the binding ids: at 40 columns they kept their room and
-#: cut every description to a letter ("S…"); ``config check`` names the ids too.
+#: Below this width the binding ids go under what each key does, not in a column of their own:
+#: at 40 columns they kept their room and cut every description to a letter ("S…").
 IDS_FROM = 90
 
 
@@ -109,8 +109,13 @@ class KeysTable:
         table.add_column()
         if ids:
             table.add_column(style="dim")
-        for row in self.rows:
-            table.add_row(*(row if ids else row[:2]))
+        for key, what, binding_id in self.rows:
+            if ids:
+                table.add_row(key, what, binding_id)
+            elif binding_id.plain:  # narrow: the id under what it does (README: "ids shown in ?")
+                table.add_row(key, Text.assemble(what, "\n", (binding_id.plain, "dim"), overflow="fold"))
+            else:
+                table.add_row(key, what)
         yield table
 
 
