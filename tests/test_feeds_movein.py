@@ -623,3 +623,13 @@ def test_feeds_add_refuses_an_empty_tag_as_tag_does(tmp_path: Path, capsys: pyte
     assert run(folder, "feeds", "add", "https://a.example/rss", "--tag", "  ") == 2
     assert "is not a usable tag" in capsys.readouterr().err
     assert not (folder / "feeds.json").exists()
+
+
+@pytest.mark.parametrize("text", ["", "# my feeds\n\n", "<opml version='2.0'><body></body></opml>"])
+def test_feeds_import_of_a_list_that_names_no_feed_says_so(
+        text: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An empty file said "0 feeds added" and exited 0, as if all had gone well."""
+    listed = tmp_path / "feeds.txt"
+    listed.write_text(text)
+    assert run(tmp_path / "store", "feeds", "import", str(listed)) == 1
+    assert "names no feed" in capsys.readouterr().err

@@ -198,6 +198,10 @@ def import_command(subs: Subscriptions, path: Path) -> int:
             err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
             return 2
         problems = listed.problems
+        if not listed.feeds and not problems:  # an empty file, or one of comments: "0 feeds added", exit 0
+            err.print(Text(f"{shown(str(path))}: names no feed (an OPML file's outlines with an xmlUrl, or a "
+                           "urls file's lines that are addresses)", style="red"))
+            return 1
         before = {sub.id: sub for sub in subs.all()}
         added, present = subs.add([f.url for f in listed.feeds], titles={f.url: f.title for f in listed.feeds},
                                   tags_of={f.url: f.tags for f in listed.feeds},
