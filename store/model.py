@@ -53,6 +53,19 @@ _FORMATS = {"mpeg": "MP3", "mpeg3": "MP3", "x-mpeg": "MP3", "mp4": "MP4", "x-m4a
             "ogg": "Ogg", "opus": "Opus", "webm": "WebM", "quicktime": "QuickTime", "x-wav": "WAV", "wav": "WAV"}
 
 
+#: The largest size in bytes a file is believed to have (JSON and the store hold 64-bit integers).
+MAX_BYTES = 2**53
+
+
+def byte_count(value: Any) -> int | None:
+    """A size in bytes as a feed or a stored record gives it (``4194304``, ``"4194304"``), else None:
+    a string of other digits ("²"), a negative, a bool or a number past :data:`MAX_BYTES`
+    (31 digits once stopped an import: no JSON holds it)."""
+    if isinstance(value, str) and value.isascii() and value.isdigit() and len(value) <= 16:
+        value = int(value)
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_BYTES else None
+
+
 @dataclass(frozen=True, slots=True)
 class Media:
     """A sound or video file a feed entry carries (a podcast's episode): where it is, its MIME
@@ -85,9 +98,7 @@ class Media:
         """From :meth:`to_doc` output; None without an address (fields of the wrong type are dropped)."""
         if not isinstance(doc, dict) or not _text(doc.get("url")):
             return None
-        size = doc.get("length")
-        return cls(doc["url"], _text(doc.get("type")) or "",
-                   size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else None)
+        return cls(doc["url"], _text(doc.get("type")) or "", byte_count(doc.get("length")))
 
 
 #: The groups of people a credit line names, in the order they are shown and stored.

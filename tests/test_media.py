@@ -113,3 +113,24 @@ async def test_y_copies_the_sound_of_an_episode_without_a_page(store: Store, epi
         await pilot.press("y")
         await settle(pilot)
         assert written == [f"\x1b]52;c;{base64.b64encode(SOUND.url.encode()).decode()}\a"]
+
+
+@pytest.mark.parametrize("length", ["1" + "0" * 30, "\u00b2", "9" * 5000, "-1", "true"],
+                         ids=["31 digits", "superscript", "5000 digits", "negative", "word"])
+def test_a_size_that_is_no_byte_count_is_dropped_and_the_feed_still_imports(
+        length: str, store: Store, tmp_path: Path) -> None:
+    """A 31-digit enclosure length passed parsing and then stopped the import (orjson: "Integer exceeds
+    64-bit range"); a JSON Feed's "\u00b2" (a digit to isdigit) lost every story of its feed."""
+    from tests.feeds import rss
+
+    rss_file = tmp_path / "pod.xml"
+    rss_file.write_bytes(rss('<item><title>Ep</title><guid>1</guid><description>Notes.</description>'
+                             f'<enclosure url="https://pod.example/1.mp3" type="audio/mpeg" length="{length}"/></item>'))
+    json_file = tmp_path / "pod.json"
+    json_file.write_bytes(orjson.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Pod", "items": [
+        {"id": "2", "title": "Ep 2", "content_text": "Notes.",
+         "attachments": [{"url": "https://pod.example/2.mp3", "mime_type": "audio/mpeg", "size_in_bytes": length}]}]}))
+    report = import_paths(store, [rss_file, json_file])
+    assert report.count("imported") == 2 and not report.failed
+    assert sorted(m.media[0].url for m in store.stories() if m.media == (Media(m.media[0].url, "audio/mpeg"),)) == [
+        "https://pod.example/1.mp3", "https://pod.example/2.mp3"]  # each kept, its size not

@@ -23,7 +23,7 @@ from xml.parsers.expat import errors as expat_errors
 
 import orjson
 
-from broadsheet.store.model import Article, Image, Media
+from broadsheet.store.model import Article, Image, Media, byte_count
 from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
 
 HEADLINE_CHARS = 120  # an entry without a title is headlined by its first words, cut here
@@ -498,7 +498,7 @@ def _media_files(entry: dict[str, Any]) -> list[tuple[str, str, Any]]:
     for media in entry.get("media_content") or []:  # one without a type is taken for a photo there
         if isinstance(media, dict) and (_s(media.get("medium")) in ("audio", "video")
                                         or _s(media.get("type")).startswith(("audio/", "video/"))):
-            found.append((_s(media.get("url")), _s(media.get("type")), media.get("fileSize")))
+            found.append((_s(media.get("url")), _s(media.get("type")), None))  # (fastfeedparser gives no size)
     return found
 
 
@@ -509,8 +509,7 @@ def _media(found: Sequence[tuple[str, str, Any]], base: str | None) -> list[Medi
         address = web_address(clean_line(url), base)
         if not address or address in media:
             continue
-        size = int(length) if isinstance(length, int | str) and str(length).isdigit() else None
-        media[address] = Media(address, clean_line(kind).lower()[:100], size)
+        media[address] = Media(address, clean_line(kind).lower()[:100], byte_count(length))
     return list(media.values())
 
 

@@ -41,7 +41,7 @@ class ImageDoc(msgspec.Struct, forbid_unknown_fields=True):
 class MediaDoc(msgspec.Struct, forbid_unknown_fields=True):
     url: Address
     type: Annotated[str, msgspec.Meta(max_length=200)] = ""
-    length: Annotated[int, msgspec.Meta(ge=0)] | None = None
+    length: Annotated[int, msgspec.Meta(ge=0, le=2**53)] | None = None
 
 
 class CreditsDoc(msgspec.Struct, forbid_unknown_fields=True):
