@@ -54,6 +54,18 @@ def test_a_credit_wider_than_its_column_breaks_after_its_slash_not_mid_name() ->
 
 
 @pytest.mark.parametrize("width", range(24, 72))
+def test_a_break_after_a_slash_never_shows_a_space_of_its_own(width: int) -> None:
+    """A space went after every slash of a word wider than the column, where no line ended too:
+    "https:/ / maps.example/ a/ b/ c"."""
+    caption, credit = "Map from https://maps.example/a/b/c/d/e/f/g/h/i", "ABCDEFGH/IJK/LMNOPQRSTUVWXYZABCD"
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(credits_table(Article(headline="Festival", body=[], images=[Image(caption, credit)])))
+    values = [line[len("Photo credit "):].strip() for line in console.export_text().splitlines()]
+    assert not any("/ " in value for value in values)  # every break is a line's end
+    assert "".join(values).replace(" ", "") == (caption + credit).replace(" ", "")
+
+
+@pytest.mark.parametrize("width", range(24, 72))
 def test_no_letter_of_a_caption_is_lost_at_any_width(width: int) -> None:
     """Rich cut a word wider than the column with an ellipsis, and a wide character at a line's
     end took that line's last letter: the caption must read whole, over as many lines as it needs."""

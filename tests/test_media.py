@@ -124,8 +124,8 @@ def test_a_size_that_is_no_byte_count_is_dropped_and_the_feed_still_imports(
     from tests.feeds import rss
 
     rss_file = tmp_path / "pod.xml"
-    rss_file.write_bytes(rss('<item><title>Ep</title><guid>1</guid><description>Notes.</description>'
-                             f'<enclosure url="https://pod.example/1.mp3" type="audio/mpeg" length="{length}"/></item>'))
+    enclosure = f'<enclosure url="https://pod.example/1.mp3" type="audio/mpeg" length="{length}"/>'
+    rss_file.write_bytes(rss(f"<item><title>Ep</title><guid>1</guid><description>Notes.</description>{enclosure}</item>"))
     json_file = tmp_path / "pod.json"
     json_file.write_bytes(orjson.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Pod", "items": [
         {"id": "2", "title": "Ep 2", "content_text": "Notes.",

@@ -8,7 +8,7 @@ photo is drawn in a worker and arrives a moment after the story; its lines go ab
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -45,8 +45,8 @@ class Credit(Text):
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> Iterable[Segment]:
         width = options.max_width
-        breaks = [match.start() + 1 for word in _WORD.finditer(self.plain) if cell_len(word.group()) > width
-                  for match in _SLASH.finditer(self.plain, word.start(), word.end() - 1)]
+        breaks = [at for word in _WORD.finditer(self.plain) if cell_len(word.group()) > width
+                  for at in _breaks(self.plain, word.start(), word.end(), width)]
         if not breaks:
             yield from super().__rich_console__(console, options)
             return
@@ -59,6 +59,19 @@ class Credit(Text):
 
 _WORD = re.compile(r"\S+")
 _SLASH = re.compile(r"/(?=\S)")
+
+
+def _breaks(text: str, start: int, end: int, width: int) -> Iterator[int]:
+    """Where the word ``text[start:end]`` is broken so that each piece fits ``width`` cells: after
+    the last slash that fits, piece by piece (a piece with no slash that fits is folded as before).
+    Only where a line must end: a break that could share a line would show its space."""
+    while cell_len(text[start:end]) > width:
+        fits = [m.start() + 1 for m in _SLASH.finditer(text, start, end - 1)
+                if cell_len(text[start:m.start() + 1]) <= width]
+        if not fits:
+            return
+        start = fits[-1]
+        yield start
 
 
 def credits_table(article: Article | None, terms: Sequence[str] = (), first: int = 0) -> Table | Text:
