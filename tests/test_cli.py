@@ -552,6 +552,9 @@ def test_tag_splits_tags_at_commas_as_the_tag_editor_does(cli_store: Path, capsy
     assert main(["--store", str(cli_store), "untag", sid, "rail,winter"]) == 0
     assert Store(cli_store).user.get(sid).tags == ("harbour",)
     assert main(["--store", str(cli_store), "tag", sid, ""]) == 2  # an empty tag is still refused
+    assert main(["--store", str(cli_store), "tag", sid, ","]) == 2  # and so is one of commas alone
+    assert main(["--store", str(cli_store), "untag", sid, " , "]) == 2
+    assert Store(cli_store).user.get(sid).tags == ("harbour",)
 
 
 @pytest.mark.parametrize("value", ["abc", "-3", "inf", "nan"])

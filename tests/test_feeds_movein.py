@@ -623,6 +623,8 @@ def test_feeds_add_refuses_an_empty_tag_as_tag_does(tmp_path: Path, capsys: pyte
     assert run(folder, "feeds", "add", "https://a.example/rss", "--tag", "  ") == 2
     assert "is not a usable tag" in capsys.readouterr().err
     assert not (folder / "feeds.json").exists()
+    assert run(folder, "feeds", "add", "https://a.example/rss", "--tag", "news,Tech") == 0  # two, as `tag` has them
+    assert [sub.tags for sub in Subscriptions(Store(folder)).all()] == [["news", "tech"]]
 
 
 @pytest.mark.parametrize("text", ["", "# my feeds\n\n", "<opml version='2.0'><body></body></opml>"])

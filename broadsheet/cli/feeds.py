@@ -68,14 +68,13 @@ def run(store: Store, args: argparse.Namespace) -> int:
 
 
 def add_command(subs: Subscriptions, urls: list[str], tags: list[str], full: bool) -> int:
-    from broadsheet.store.storage.userstate import TagError, normalise_tag
+    from broadsheet.store.storage.userstate import TagError, tags_given
 
-    for tag in tags:  # refused as `tag STORY ""` refuses it, not dropped without a word
-        try:
-            normalise_tag(tag)
-        except TagError as exc:
-            err.print(Text(f"broadsheet: --tag {shown(str(exc))}; nothing was added", style="red"))
-            return 2
+    try:  # "news,tech" two tags, as `tag` splits them; an empty one refused, not dropped without a word
+        tags = tags_given(tags)
+    except TagError as exc:
+        err.print(Text(f"broadsheet: --tag {shown(str(exc))}; nothing was added", style="red"))
+        return 2
     good: list[str] = []
     status = 0
     for url in urls:

@@ -24,7 +24,7 @@ from broadsheet.store.model import local_day
 from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.marksleft import left_note
-from broadsheet.store.storage.userstate import StoryState, TagError, normalise_tag
+from broadsheet.store.storage.userstate import StoryState, TagError, normalise_tag, tags_given
 from broadsheet.store.wording import counted
 
 if TYPE_CHECKING:
@@ -136,8 +136,7 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         return 0
     if command in ("tag", "untag"):
         sid = store.resolve(args.story)
-        # Split at commas as the reader's tag editor splits them ("a,b" was one tag, "a b").
-        tags = [normalise_tag(t) for arg in args.tags for t in arg.split(",") if t.strip() or "," not in arg]
+        tags = tags_given(args.tags)  # "a,b" two tags, as the reader's tag editor splits them
         had = store.user.get(sid).tags
         edited = store.user.edit_tags([sid], add=tags) if command == "tag" else store.user.edit_tags([sid], remove=tags)
         state = edited[sid]

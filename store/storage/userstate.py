@@ -28,7 +28,7 @@ import unicodedata
 from array import array
 from bisect import bisect_left
 from collections import Counter, OrderedDict
-from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, Sequence, ValuesView
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
@@ -86,6 +86,18 @@ def normalise_tag(raw: str, cap: int = TAG_MAX_LENGTH) -> str:
     if not text:
         raise TagError(f"{raw!r} is not a usable tag (empty once trimmed)")
     return text
+
+
+def tags_given(values: Sequence[str]) -> list[str]:
+    """The tags a command line gives (``tag S rail,winter``, ``feeds add --tag news,tech``): each
+    value split at commas, as the reader's tag editor splits them; TagError for one that holds no tag."""
+    tags = []
+    for value in values:
+        pieces = [piece for piece in value.split(",") if piece.strip()]
+        if not pieces:
+            raise TagError(f"{value!r} is not a usable tag (empty once trimmed)")
+        tags += [normalise_tag(piece) for piece in pieces]
+    return tags
 
 
 def cut_tags(text: str) -> list[str]:
