@@ -839,9 +839,11 @@ class Store:
 
     def body_lost(self, meta: StoryMeta) -> bool:
         """Whether the story's body is missing from its shard (damage ``repair`` could not mend),
-        not merely empty (a feed's entry with a link alone). Reads the shard whole: for a story
-        shown without text, not for a pass over many."""
-        return not isinstance(self._bodies(meta.shard).get(doc_id=meta.id), dict)
+        not merely empty (a feed's entry with a link alone, the common case: its record is parsed
+        alone, as :meth:`article_of` reads it). For a story shown without text, not a pass over many."""
+        if meta.shard not in self._shards and read_record(self._body_path(meta.shard), meta.id) is not None:
+            return False
+        return not isinstance(self._bodies(meta.shard).get(doc_id=meta.id), dict)  # (not told apart: read whole)
 
     def article(self, story_id: str) -> Article | None:
         meta = self.meta(story_id)
