@@ -207,7 +207,10 @@ def serve_command(args: argparse.Namespace, folder: Path) -> int:
         with socket.create_server((args.host, args.port)):
             pass
     except OSError as exc:
-        why = os.strerror(exc.errno) if exc.errno else str(exc)
+        # A bind's own words ("Address already in use"), or the resolver's for a host it cannot find
+        # (os.strerror of its negative number is "Unknown error -2").
+        why = os.strerror(exc.errno) if exc.errno and exc.errno > 0 and not isinstance(exc, socket.gaierror) \
+            else (exc.strerror or str(exc)).split(" (while attempting")[0]
         err.print(Text(f"broadsheet serve: cannot listen on {args.host}:{args.port} ({why})", style="red"))
         return 1
     command = shlex.join([sys.executable, "-m", "broadsheet", "--store", str(folder), "run"])
