@@ -518,8 +518,6 @@ def test_serve_refuses_a_port_that_is_none_or_taken(tmp_path: Path, capsys: pyte
         assert main(["--store", str(tmp_path / "s"), "serve", "--host", "127.0.0.1", "--port", str(port)]) == 1
     said = capsys.readouterr()
     assert f"cannot listen on 127.0.0.1:{port} (Address already in use)" in said.err and "Serving" not in said.out
-    assert main(["--store", str(tmp_path / "s"), "serve", "--host", "nosuchhost.invalid", "--port", "8123"]) == 1
-    assert "Unknown error" not in capsys.readouterr().err  # the resolver's words, not a number's
 
 
 def test_importing_a_folder_that_holds_the_store_leaves_the_store_alone(
