@@ -529,9 +529,9 @@ def test_importing_a_folder_that_holds_the_store_leaves_the_store_alone(
     capsys.readouterr()
     assert main(["--store", "store", "import", "."]) == 0
     said = " ".join(capsys.readouterr().err.split())
-    assert "0 imported, 1 already present, 1 failed" in said
-    assert "store: the store's own folder: its files are not imported" in said
-    assert main(["--store", "store", "import", str(tmp_path / "store")]) == 1  # nothing else to import
+    assert "0 imported, 1 already present, 0 failed" in said  # the store's folder left alone, unsaid
+    assert main(["--store", "store", "import", str(tmp_path / "store")]) == 1  # given itself: said
+    assert "the store's own folder: its files are not imported" in capsys.readouterr().err
 
 
 def test_store_may_follow_the_command(cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -585,3 +585,10 @@ def test_importing_a_markdown_export_is_refused_with_what_to_do(cli_store: Path,
     assert main(["--store", str(tmp_path / "other"), "import", str(tmp_path / "read.md")]) == 1
     said = " ".join(capsys.readouterr().err.split())
     assert "a Broadsheet export in Markdown, which is for reading: `broadsheet export --format json`" in said
+
+
+def test_repair_of_a_folder_that_holds_no_store_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It said "no damaged files" and exited 0 of a folder of documents."""
+    (tmp_path / "docs").mkdir()
+    assert main(["--store", str(tmp_path / "docs"), "repair"]) == 1
+    assert "no store at" in capsys.readouterr().err

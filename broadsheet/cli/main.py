@@ -185,6 +185,11 @@ def _dispatch(args: argparse.Namespace) -> int:
             print(f"broadsheet: {problem}", file=sys.stderr)
     if command == "repair":
         from broadsheet.cli.commands import repair_command
+        from broadsheet.store.paths import is_store
+
+        if not is_store(folder):  # it said "no damaged files" of a folder that holds no store
+            print(f"broadsheet: no store at {folder} (nothing to repair)", file=sys.stderr)
+            return 1
 
         return repair_command(folder, args.sources)
     if command == "serve":

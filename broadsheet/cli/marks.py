@@ -177,7 +177,7 @@ def _bookmark(store: Store, refs: list[str], on: bool) -> int:
     left: dict[str, StoreFileError] = {}
     changed = 0
     unmarked = 0  # unbookmarked stories that had no bookmark (as untag of a tag a story lacks: 1)
-    ids = [store.resolve(ref) for ref in refs]  # every one known before any is changed, as rm does
+    ids = list(dict.fromkeys(store.resolve(ref) for ref in refs))  # every one known before any is changed, as rm
     for sid in ids:
         try:
             had = store.user.get(sid).bookmarked

@@ -248,7 +248,7 @@ def find_files(paths: Iterable[Path], store: Path | None = None) -> Iterator[tup
     ``page_files/`` folder of a page saved "complete" beside it (its photos go with the page).
     A folder that cannot be listed (no permission) is reported, not silently left out. The
     ``store`` folder itself is not read (its files are no pages: `import .` beside it tried
-    each of them), and is said once.
+    each of them); given itself, it is said.
     """
     own = _identity(store) if store is not None else None
     for root in paths:
@@ -261,8 +261,7 @@ def find_files(paths: Iterable[Path], store: Path | None = None) -> Iterator[tup
                 yield from _unreadable(unreadable, root)
                 pages = {name.rsplit(".", 1)[0] for name in files if name.lower().endswith((".html", ".htm", ".xhtml"))}
                 if own is not None and (inside := [d for d in dirs if _identity(Path(folder, d)) == own]):
-                    dirs.remove(inside[0])
-                    yield Path(folder, inside[0]), "the store's own folder: its files are not imported"
+                    dirs.remove(inside[0])  # unsaid: `import .` beside the store would count it failed every time
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not
                                  (d.endswith("_files") and d.removesuffix("_files") in pages))
                 base = Path(folder)  # made once: a Path per file from the folder's text cost 2 us more each

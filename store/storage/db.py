@@ -967,7 +967,8 @@ class Store:
                     if sid not in batch_bodies:
                         first_update[sid] = (len(stored.results), before, kept)
                         stored.results.append((sid, "updated"))
-                    elif (was := first_update.get(sid)) is not None and was[2] == body and {
+                    elif (was := first_update.get(sid)) is not None and was[2] == body and parser_of == was[1].get(
+                            "parser") and {
                             k: v for k, v in was[1].items() if k not in _OWN} == _comparable(
                             combined(incoming, was[1], reread=reread)):
                         # Two copies in one batch (two saves of one address), the last as stored before
