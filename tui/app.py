@@ -233,8 +233,11 @@ class BroadsheetApp(App[None]):
     def count(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
               stop: Callable[[], bool] = never) -> int:
         """How many stories a query matches (called from a worker thread, after a :meth:`search`
-        whose total was an estimate). Raises as :meth:`search` does."""
+        whose total was an estimate). Raises as :meth:`search` does, and waits for the index as it
+        does past ``FALLBACK_MAX`` stories (after an undo the index is caught up, not dropped for good)."""
         index = self._index
+        if index is None and len(stories) > FALLBACK_MAX:
+            index = self._wait_for_index(stop)
         if index is None:
             return self._filter.run(query, stories, states, limit=0, stop=stop).total
         return index.run(query, states=states, limit=0, stop=stop).total
