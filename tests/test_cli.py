@@ -592,3 +592,18 @@ def test_repair_of_a_folder_that_holds_no_store_says_so(tmp_path: Path, capsys: 
     (tmp_path / "docs").mkdir()
     assert main(["--store", str(tmp_path / "docs"), "repair"]) == 1
     assert "no store at" in capsys.readouterr().err
+
+
+def test_an_empty_list_bookmarks_or_tags_says_so_on_stderr_only(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`list` and `bookmarks` printed nothing at all, where `tags` said "No tags yet." on stdout (into a pipe)."""
+    folder = tmp_path / "store"
+    Store(folder).add([(make_article(1), None)])
+    capsys.readouterr()
+    for command, said in (["bookmarks", "No bookmarks yet."], ["tags", "No tags yet."]):
+        assert main(["--store", str(folder), command]) == 0
+        out, err = capsys.readouterr()
+        assert out == "" and said in err
+    Store(folder).delete([Store(folder).stories()[0].id])
+    assert main(["--store", str(folder), "list"]) == 0
+    assert capsys.readouterr() == ("", "No stories yet.\n")

@@ -59,7 +59,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-seed", action="store_true",
                      help="do not import the bundled seed stories into an empty store")
 
-    imp = commands.add_parser("import", help="import saved news pages (files or folders)")
+    imp = commands.add_parser("import", help="import saved news pages (files or folders)", description=(
+        "Import files and folders (recursive): saved web pages (HTML, MHTML, gzip), web archives (WARC), "
+        "plain-text page dumps, RSS / Atom / JSON Feed files, newsboat's cache.db and Broadsheet's JSON export."))
     imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
     imp.add_argument("--max-size", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE", help=MAX_SIZE_HELP)
 
@@ -73,7 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("where", help="print the store folder")
     repair = commands.add_parser("repair", help="rebuild what can be rebuilt in a store with damaged files")
     repair.add_argument("sources", nargs="*", type=Path, metavar="PATH",
-                        help="source files or folders, to bring back stories whose index entry was lost")
+                        help="source files or folders, to read again the stories whose record or text was lost")
     config = commands.add_parser("config", help="the config file: `broadsheet config path` prints where it is")
     config.add_argument("action", choices=("path", "check"), help="path: print it; check: report problems")
     serve = commands.add_parser("serve", help="serve the reader to a browser on localhost (textual-serve)")

@@ -132,7 +132,8 @@ def run(store: Store, args: argparse.Namespace) -> int:
 def _run(store: Store, args: argparse.Namespace) -> int:
     command = args.command
     if command == "list":  # the reader's listing, a row at a time: a million stories are never held at once
-        print_rows(store.catalogue(), json=json_row if args.json else None)
+        if not print_rows(store.catalogue(), json=json_row if args.json else None):
+            err.print(Text("No stories yet.", style="dim"))  # (on stderr, as every "nothing": the rows stay clean)
         return 0
     if command in ("tag", "untag"):
         sid = store.resolve(args.story)
@@ -160,10 +161,11 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         if counts:
             print_table(out, table)
         else:
-            out.print(Text("No tags yet.", style="dim"))
+            err.print(Text("No tags yet.", style="dim"))
         return 0
     if command == "bookmarks":  # the bookmarked stories' rows, in the list's order
-        print_rows(_bookmarked(store))
+        if not print_rows(_bookmarked(store)):
+            err.print(Text("No bookmarks yet.", style="dim"))
         return 0
     if command == "export":
         return _export(store, args)
