@@ -292,7 +292,8 @@ def display_date(published: str | None, local: bool = False) -> str:
     if offset is None:
         return shown
     # Kept as written, for readers in any zone: with its zone, or 17:41 read as the reader's own time.
-    return f"{shown} UTC" if not offset else f"{shown} {value.strftime('%z')[:3]}:{value.strftime('%z')[3:5]}"
+    zone = value.strftime("%z")  # "+0900"
+    return f"{shown} UTC" if not offset else f"{shown} {zone[:3]}:{zone[3:5]}"
 
 
 def byline(authors: Sequence[str], source: str | None, published: str | None, local: bool = False) -> str:

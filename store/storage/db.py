@@ -28,7 +28,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from dataclasses import dataclass, field
 from operator import attrgetter
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, NamedTuple
 
 import orjson
 from filelock import Timeout
@@ -137,6 +137,20 @@ def unpack_record(record: dict[str, Any], path: Path) -> dict[str, Any]:
 
 # Fields of a record the store sets itself, not part of the story's content.
 _OWN = frozenset({"shard", "file", "path", "imported", "changed", "parser"})
+
+
+def _same_content(record: dict[str, Any], doc: dict[str, Any]) -> bool:
+    """Whether a stored ``record`` holds the story fields of ``doc`` (its body apart), the store's own aside."""
+    return {key: value for key, value in record.items() if key not in _OWN} == _comparable(doc)
+
+
+class _BeforeBatch(NamedTuple):
+    """A story a batch updated, as it was before the batch: its place in the batch's results,
+    its record and its body (a later copy in the batch may bring it back to them)."""
+
+    place: int
+    record: dict[str, Any]
+    body: list[str]
 
 
 def _comparable(doc: dict[str, Any]) -> dict[str, Any]:
@@ -904,8 +918,7 @@ class Store:
             entries: dict[str, Entry] = {}  # every story new or changed (the reader's listing merges them)
             bodies: dict[int, dict[str, dict[str, Any]]] = {}
             batch_bodies: dict[str, list[str]] = {}
-            # A story updated in this batch: (its place in the results, its record and body before the batch).
-            first_update: dict[str, tuple[int, dict[str, Any], list[str]]] = {}
+            first_update: dict[str, _BeforeBatch] = {}  # each story this batch updated, as it was before
 
             def stored_record(sid: str) -> dict[str, Any] | None:
                 return metas.get(sid) or self._record(sid, directory)
@@ -956,7 +969,7 @@ class Store:
                         # importing both files again changes nothing, in either order.
                         stored.results.append((sid, "present"))
                         continue
-                    if same_body and {k: v for k, v in before.items() if k not in _OWN} == _comparable(doc):
+                    if same_body and _same_content(before, doc):
                         stored.results.append((sid, "present"))
                         if parser_of is not None and before.get("parser") != parser_of:
                             metas[sid] = pack_record({**before, "parser": parser_of})  # read again: same story
@@ -965,15 +978,14 @@ class Store:
                         continue
                     number, first = fields.shard(before.get("shard")), before.get("imported", now)
                     if sid not in batch_bodies:
-                        first_update[sid] = (len(stored.results), before, kept)
+                        first_update[sid] = _BeforeBatch(len(stored.results), before, kept)
                         stored.results.append((sid, "updated"))
-                    elif (was := first_update.get(sid)) is not None and was[2] == body and parser_of == was[1].get(
-                            "parser") and {
-                            k: v for k, v in was[1].items() if k not in _OWN} == _comparable(
-                            combined(incoming, was[1], reread=reread)):
+                    elif (was := first_update.get(sid)) is not None and was.body == body and \
+                            parser_of == was.record.get("parser") and \
+                            _same_content(was.record, combined(incoming, was.record, reread=reread)):
                         # Two copies in one batch (two saves of one address), the last as stored before
                         # it: nothing changed, where "1 updated" was said at every import of both.
-                        stored.results[was[0]] = (sid, "present")
+                        stored.results[was.place] = (sid, "present")
                         stored.results.append((sid, "present"))
                         for pending in (metas, entries, batch_bodies, first_update, bodies.get(number, {})):
                             pending.pop(sid, None)

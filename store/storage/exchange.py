@@ -279,6 +279,11 @@ def _autolink(url: str) -> str:
     return "<" + re.sub(r"[\s<>]", lambda m: quote(m.group()), url) + ">"
 
 
+def is_markdown_export(head: bytes) -> bool:
+    """A Markdown export, known by its first line (the import refuses it: see :data:`MARKDOWN_MARK`)."""
+    return head.removeprefix(b"\xef\xbb\xbf").startswith(MARKDOWN_MARK)
+
+
 def is_export(data: bytes) -> bool:
     """Cheap check used by the importer before treating a file as an export."""
     head = data[:200].lstrip()

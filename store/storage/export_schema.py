@@ -13,7 +13,7 @@ from typing import Annotated
 
 import msgspec
 
-from broadsheet.store.model import Article, Credits, Image, Media
+from broadsheet.store.model import MAX_BYTES, Article, Credits, Image, Media
 from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
 from broadsheet.store.storage.userstate import StoryState, normalise_tag
 
@@ -41,7 +41,7 @@ class ImageDoc(msgspec.Struct, forbid_unknown_fields=True):
 class MediaDoc(msgspec.Struct, forbid_unknown_fields=True):
     url: Address
     type: Annotated[str, msgspec.Meta(max_length=200)] = ""
-    length: Annotated[int, msgspec.Meta(ge=0, le=2**53)] | None = None
+    length: Annotated[int, msgspec.Meta(ge=0, le=MAX_BYTES)] | None = None
 
 
 class CreditsDoc(msgspec.Struct, forbid_unknown_fields=True):

@@ -8,6 +8,7 @@ import orjson
 
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
+from broadsheet.store.storage.exchange import is_markdown_export
 
 # (magic bytes at the start, what the file is)
 _KINDS = (
@@ -63,12 +64,6 @@ def _other_json(source: Source) -> bool:
     return True
 
 
-def _markdown_export(head: bytes) -> bool:
-    from broadsheet.store.storage.exchange import MARKDOWN_MARK
-
-    return head.removeprefix(b"\xef\xbb\xbf").startswith(MARKDOWN_MARK)
-
-
 def _feed_list(head: bytes) -> bool:
     """Whether the file is a list of feeds: OPML, or newsboat's ``urls`` (every line an address,
     a comment or blank). Read as a text dump, it failed with "no story text found below the headline"."""
@@ -101,10 +96,10 @@ class Refused:
 
     def sniff(self, source: Source) -> bool:
         return (what_it_is(source.head) is not None or _feed_list(source.head) or _other_json(source)
-                or _markdown_export(source.head))
+                or is_markdown_export(source.head))
 
     def read(self, source: Source) -> Iterator[Item]:
-        if _markdown_export(source.head):
+        if is_markdown_export(source.head):
             yield Item(None, reason="a Broadsheet export in Markdown, which is for reading: `broadsheet export "
                                     "--format json` writes the stories as a file `broadsheet import` reads back")
             return
