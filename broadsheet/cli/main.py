@@ -164,6 +164,12 @@ def _quiet_broken_pipe() -> int:
     return 141  # 128 + SIGPIPE, what a command killed by the broken pipe would give
 
 
+#: Commands that store something new, and so may make a store where there is none (the reader
+#: imports the seed story into an empty one); every other one works on a store there already.
+MAKING = frozenset({"run", "import", "serve"})
+MAKING_FEEDS = frozenset({"add", "import"})
+
+
 def _dispatch(args: argparse.Namespace) -> int:
     command = args.command or "run"
     if command == "config":
@@ -185,13 +191,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
         if problem := photo_cap_problem():
             print(f"broadsheet: {problem}", file=sys.stderr)
-    if command == "repair":
-        from broadsheet.cli.commands import repair_command
+    making = command in MAKING or (command == "feeds" and args.feeds_action in MAKING_FEEDS)
+    if not making and not folder.is_file():
         from broadsheet.store.paths import is_store
 
-        if not is_store(folder):  # it said "no damaged files" of a folder that holds no store
-            print(f"broadsheet: no store at {folder} (nothing to repair)", file=sys.stderr)
+        if not is_store(folder):  # a mistyped --store became an empty store; repair said "no damaged files"
+            print(f"broadsheet: no store at {folder} (nothing has been imported there; "
+                  "`broadsheet import FILE...` makes one)", file=sys.stderr)
             return 1
+    if command == "repair":
+        from broadsheet.cli.commands import repair_command
 
         return repair_command(folder, args.sources)
     if command == "serve":
@@ -208,23 +217,11 @@ def _dispatch(args: argparse.Namespace) -> int:
     return _with_store(args, folder, None)
 
 
-#: Commands that store something new, and so may make a store where there is none (the reader
-#: imports the seed story into an empty one); every other one works on a store there already.
-MAKING = frozenset({"run", "import", "serve"})
-MAKING_FEEDS = frozenset({"add", "import"})
-
-
 def _with_store(args: argparse.Namespace, folder: Path, start: Start | None) -> int:
     from broadsheet.cli.reader import open_store, run_command
     from broadsheet.store.errors import StoreFileError, StoreWriteError
-    from broadsheet.store.paths import is_store
 
     command = args.command or "run"
-    making = command in MAKING or (command == "feeds" and args.feeds_action in MAKING_FEEDS)
-    if not making and not folder.is_file() and not is_store(folder):  # a mistyped --store: an empty store
-        print(f"broadsheet: no store at {folder} (nothing has been imported there; "
-              "`broadsheet import FILE...` makes one)", file=sys.stderr)
-        return 1
     store = open_store(folder)
     if store is None:
         return 2

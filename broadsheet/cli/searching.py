@@ -165,9 +165,7 @@ def _reindex(store: Store, err: Console) -> int:
         try:
             index = SearchIndex.reindex(store, on_progress=bar.update)
         except Timeout:
-            err.print(Text("broadsheet: the store is busy: another broadsheet (an import, repair, reindex or fetch) "
-                           "is writing to it; nothing was changed, try again when it has finished", style="red"))
-            return 1
+            raise  # the store is busy: said as for every command (broadsheet.cli.main), not as an OSError below
         except OSError as exc:  # a full disk: the old index (if any) is left as it was
             err.print(Text(f"broadsheet: could not rebuild the search index ({exc.strerror or exc}); free some "
                            "space and run `broadsheet reindex` again", style="red"))
