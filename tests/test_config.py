@@ -168,6 +168,29 @@ async def test_resizing_keeps_the_story_and_position(filled_store: Store) -> Non
         assert view.scroll_y > 0
 
 
+async def test_a_resize_that_makes_the_story_fit_keeps_the_place_for_when_it_no_longer_does(
+        filled_store: Store) -> None:
+    from tests.factories import make_article
+
+    story = make_article(50, headline="A story of one screen at 200 by 60",
+                         body=[f"Paragraph {i} " * 12 for i in range(14)], published="2030-01-01")
+    filled_store.add([(story, None)])
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "space", "space")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        assert view.max_scroll_y > 0 and view.scroll_y > 0
+        fraction = view.scroll_y / view.max_scroll_y
+        await pilot.resize_terminal(200, 60)
+        await settle(pilot)
+        assert view.max_scroll_y == 0  # the whole story shows
+        await pilot.resize_terminal(80, 24)
+        await settle(pilot)
+        assert abs(view.scroll_y / view.max_scroll_y - fraction) < 0.1
+
+
 async def test_reopens_on_the_story_and_scroll_position_left(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -154,6 +154,7 @@ class ArticleView(ThumbView, can_focus=True):
         self._strips: dict[int, Strip] = {}  # rendered lines, by line number
         self._top: int | None = None  # line to scroll to once the view has a size (a saved position)
         self._position = (Size(0, 0), 0.0)  # (size when recorded, fraction of the story scrolled)
+        self._fitted = False  # the story fitted at the last resize: the next one goes back to the fraction
         self._frame: tuple[tuple[int, int], Style] | None = None  # (thumb rows, style) while a frame is drawn
 
     @property
@@ -214,6 +215,7 @@ class ArticleView(ThumbView, can_focus=True):
             self.scroll_to(y=top, animate=False)
         else:
             self._top = top
+        self._fitted = False
         self._position = (self.size, self._fraction())
 
     def _fraction(self) -> float:
@@ -453,9 +455,12 @@ class ArticleView(ThumbView, can_focus=True):
         if self._top is not None:
             self.scroll_to(y=self._top, animate=False)
             self._top = None
-        elif rewrap:
+        elif rewrap or self._fitted:
             self.scroll_to(y=round(fraction * self.max_scroll_y), animate=False)
-        self._position = (self.size, self._fraction())
+        # While the whole story fits there is nothing to scroll: the place read to is kept for
+        # when it no longer fits (scroll_y is 0 meanwhile, which would say "the top").
+        self._fitted = self.max_scroll_y <= 0
+        self._position = (self.size, fraction if self._fitted else self._fraction())
 
     def action_page_or_next(self) -> None:
         """Space: a page down; at the end of the story, on to the next one (unread first)."""
