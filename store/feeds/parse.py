@@ -23,6 +23,7 @@ from xml.parsers.expat import errors as expat_errors
 
 import orjson
 
+from broadsheet.store.ingest.gunzip import GZIP_MAGIC, inflate, unpacked_head
 from broadsheet.store.model import Article, Image, Media, byte_count
 from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
 
@@ -73,43 +74,27 @@ class FeedTooLarge(FeedError):
     """A gzip-compressed feed that unpacks to more than its cap (a gzip bomb stops here)."""
 
 
-GZIP_MAGIC = b"\x1f\x8b"
-
-
 def gunzipped(data: bytes, limit: int) -> bytes:
     """``data`` unpacked when it is gzip (a ``feed.xml.gz``, a server gzipping without a
     Content-Encoding), else as it is. Unpacked at most ``limit`` bytes, so a gzip bomb costs
-    ``limit`` and raises FeedTooLarge; FeedError when the gzip data is damaged."""
+    ``limit`` and raises FeedTooLarge; FeedError when the gzip data is damaged or cut short."""
     if not data.startswith(GZIP_MAGIC):
         return data
-    out: list[bytes] = []
-    size = 0
-    rest = data
-    while rest.startswith(GZIP_MAGIC):  # every member: ``cat a.gz b.gz`` is one gzip file
-        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        try:
-            chunk = inflater.decompress(rest, limit - size + 1)
-        except zlib.error as exc:
-            raise FeedError(f"not a readable feed: the gzip data is damaged ({exc})") from None
-        size += len(chunk)
-        if size > limit:
-            raise FeedTooLarge(f"the gzip-compressed feed unpacks to more than {limit // (1024 * 1024)} MB: refused")
-        out.append(chunk)
-        if not inflater.eof:
-            raise FeedError("not a readable feed: the gzip data is cut short")
-        rest = inflater.unused_data
-    return b"".join(out)
+    try:
+        got = inflate(data, limit)
+    except zlib.error as exc:
+        raise FeedError(f"not a readable feed: the gzip data is damaged ({exc})") from None
+    if got.over:
+        raise FeedTooLarge(f"the gzip-compressed feed unpacks to more than {limit // (1024 * 1024)} MB: refused")
+    if got.cut_short:
+        raise FeedError("not a readable feed: the gzip data is cut short")
+    return got.data
 
 
 def looks_like_gzipped_feed(head: bytes) -> bool:
     """True for the first bytes of a gzip file whose content starts as a feed."""
-    if not head.startswith(GZIP_MAGIC):
-        return False
-    try:
-        start = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 8192)
-    except zlib.error:
-        return False
-    return looks_like_feed(start)
+    start = unpacked_head(head)
+    return start is not None and looks_like_feed(start)
 
 
 @dataclass(slots=True)

@@ -61,6 +61,14 @@ class Source:
             return cls(path, head, len(head), max(max_bytes, len(head)))
         return cls(path, head, size, max_bytes)
 
+    @classmethod
+    def held(cls, path: Path, data: bytes) -> Source:
+        """The file ``data`` that ``path`` holds (a gzip file's content), whole in memory: read
+        by the formats as that file would be, with ``path`` for what they report and look beside."""
+        if data.startswith(WIDE_BOMS):
+            data = as_utf8(data)
+        return cls(path, data, len(data), len(data))
+
     def read_bytes(self) -> bytes:
         """The whole file, refused (DecodeError) when it is larger than ``max_bytes``."""
         if len(self.head) == self.size and self.size <= self.max_bytes:

@@ -65,11 +65,16 @@ class Format(Protocol):
         ...
 
 
+#: Formats that read a file over ``--max-size`` up to the limit (the others refuse it, or cap each record).
+READ_UP_TO_LIMIT = frozenset({"HTML page", "MHTML page"})
+
+
 def formats() -> list[Format]:
     """The formats in the order they are tried: the most specific first, the text dump last."""
     from broadsheet.store.ingest.formats.export import ExportFormat
     from broadsheet.store.ingest.formats.feed import FeedFormat
-    from broadsheet.store.ingest.formats.html import GzipPage, HtmlPage
+    from broadsheet.store.ingest.formats.gzipped import Gzipped
+    from broadsheet.store.ingest.formats.html import HtmlPage
     from broadsheet.store.ingest.formats.mhtml import Mhtml
     from broadsheet.store.ingest.formats.newsboat import NewsboatCache
     from broadsheet.store.ingest.formats.refused import Refused
@@ -77,13 +82,11 @@ def formats() -> list[Format]:
     from broadsheet.store.ingest.formats.warc import Warc
 
     # A newsboat cache before Refused (it is a binary file); feeds before HTML pages.
-    return [ExportFormat(), Warc(), Mhtml(), NewsboatCache(), FeedFormat(), HtmlPage(), GzipPage(), Refused(),
+    return [ExportFormat(), Warc(), Mhtml(), NewsboatCache(), FeedFormat(), HtmlPage(), Gzipped(), Refused(),
             TextDump()]
 
 
 FORMATS: list[Format] = formats()
-#: Formats that read a file over ``--max-size`` up to the limit (the others refuse it, or cap each record).
-READ_UP_TO_LIMIT = frozenset({"HTML page", "gzip-compressed HTML page", "MHTML page"})
 
 
 def detect(source: Source) -> Format | None:
@@ -105,7 +108,7 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item
         over = source.size > source.max_bytes and fmt.name in READ_UP_TO_LIMIT
         for item in fmt.read(source):
             if item.article is not None:
-                item = replace(item, kind=fmt.kind)
+                item = replace(item, kind=item.kind or fmt.kind)
             elif over:  # "no article text found" of a page whose story is past the limit
                 item = replace(item, reason=f"{item.reason} in its first {human_size(source.max_bytes)}: the file "
                                             f"of {human_size(source.size)} is over the "

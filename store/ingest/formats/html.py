@@ -1,4 +1,4 @@
-"""Saved web pages: HTML (also gzip-compressed), SingleFile pages and "Save page, complete".
+"""Saved web pages: HTML, SingleFile pages and "Save page, complete".
 
 Recognised by content, not name. A page larger than the size limit is read up to the
 limit (its story is near the top) and the summary says so. Photos the page carries
@@ -10,7 +10,6 @@ from __future__ import annotations
 import codecs
 import os
 import re
-import zlib
 from collections.abc import Iterator
 
 # Imported with the formats, so the importer's worker processes inherit it from the parent
@@ -32,7 +31,6 @@ from broadsheet.store.model import Article
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.sanitize import clean_line, is_web_address
 
-GZIP_MAGIC = b"\x1f\x8b"
 _START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<!--.*?-->\s*)*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
                     rb"<(?:!doctype\s+html|html|head|body|meta|title|article|main|section|div|p|h1|link|script|style)"
                     rb"[\s>/]", re.IGNORECASE | re.DOTALL)
@@ -45,20 +43,6 @@ _SINGLEFILE_URL = re.compile(rb"<!--\s*Page saved with SingleFile\s+url:\s*(\S+)
 def looks_like_html(head: bytes) -> bool:
     """True for the start of an HTML or XHTML document."""
     return _START.match(head[:8192]) is not None
-
-
-def gunzip(data: bytes, limit: int) -> tuple[bytes, str]:
-    """The content of gzip ``data``, at most ``limit`` bytes, and a note when it was cut or cut short."""
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-    try:
-        out = inflater.decompress(data, limit + 1)
-    except zlib.error as exc:
-        raise DecodeError(f"the gzip data is damaged ({exc})") from None
-    if len(out) > limit:
-        return out[:limit], f"only the first {human_size(limit)} of the uncompressed page read (see --max-size)"
-    if not inflater.eof:
-        return out, "the gzip file is cut short: the page was read as far as it goes"
-    return out, ""
 
 
 def decode_page(data: bytes) -> tuple[str, str]:
@@ -160,25 +144,4 @@ class HtmlPage:
         if size > len(data) and len(data) >= source.max_bytes:
             note = (f"page of {human_size(size)} is over the {human_size(source.max_bytes)} limit: "
                     "only its first part was read (see --max-size)")
-        yield from page_items(data, source, note)
-
-
-class GzipPage:
-    """A gzip-compressed saved page (``page.html.gz``, a crawler's stored response)."""
-
-    name = "gzip-compressed HTML page"
-    kind = SAVED_PAGE
-
-    def sniff(self, source: Source) -> bool:
-        if not source.head.startswith(GZIP_MAGIC):
-            return False
-        try:
-            start = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(source.head, 8192)
-        except zlib.error:
-            return False
-        return looks_like_html(start)
-
-    def read(self, source: Source) -> Iterator[Item]:
-        compressed, _size = read_head_capped(source)
-        data, note = gunzip(compressed, source.max_bytes)
         yield from page_items(data, source, note)

@@ -28,7 +28,7 @@ _KINDS = (
     (b"\xca\xfe\xba\xbe", "a program (Mach-O or Java class)"),
     (b"\xcf\xfa\xed\xfe", "a program (Mach-O)"),
     (b"SQLite format 3\x00", "an SQLite database"),
-    (b"\x1f\x8b", "a gzip file that holds no web page or web archive"),
+    (b"\x1f\x8b", "a gzip file that does not unpack (damaged from its start)"),
     (b"BZh", "a bzip2 file"),
     (b"\xfd7zXZ\x00", "an xz file"),
     (b"OggS", "an Ogg audio or video file"),

@@ -15,9 +15,10 @@ from pathlib import Path
 
 from broadsheet.store.ingest import SAVED_PAGE
 from broadsheet.store.ingest.formats import Item
-from broadsheet.store.ingest.formats.html import GZIP_MAGIC, with_photos
+from broadsheet.store.ingest.formats.html import with_photos
 from broadsheet.store.ingest.formats.photos import resources_lookup
 from broadsheet.store.ingest.formats.served import read_served_page
+from broadsheet.store.ingest.gunzip import GZIP_MAGIC
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article, human_size
 from broadsheet.store.parse.types import ParseError

@@ -1,0 +1,73 @@
+"""A gzip-compressed file of any format read whole is read as the file it holds, under the size cap."""
+
+from __future__ import annotations
+
+import gzip
+import zlib
+from pathlib import Path
+
+from broadsheet.store.ingest import TEXT_DUMP
+from broadsheet.store.ingest.formats import Item, read_source
+from broadsheet.store.ingest.importer import import_paths
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.exchange import export_json
+from tests.conftest import SEED
+
+
+def only(path: Path, max_bytes: int = 5 * 1024 * 1024) -> Item:
+    (item,) = read_source(path, max_bytes)
+    return item
+
+
+def test_a_gzipped_text_dump_reads_as_the_dump_itself(tmp_path: Path) -> None:
+    (plain,) = read_source(SEED)
+    packed = tmp_path / "story.txt.gz"
+    packed.write_bytes(gzip.compress(SEED.read_bytes()))
+    item = only(packed)
+    assert item.article == plain.article and item.kind == TEXT_DUMP and item.note == ""
+    # ``cat a.gz b.gz`` is one gzip file: both halves are read.
+    data = SEED.read_bytes()
+    half = data.index(b"\n", len(data) // 2)
+    (tmp_path / "two.gz").write_bytes(gzip.compress(data[:half]) + gzip.compress(data[half:]))
+    assert only(tmp_path / "two.gz").article == plain.article
+
+
+def test_a_gzipped_export_imports_with_its_marks(tmp_path: Path, filled_store: Store) -> None:
+    story_id = filled_store.stories()[0].id
+    filled_store.user.set_bookmarked(story_id, True)
+    (tmp_path / "export.json.gz").write_bytes(gzip.compress(export_json(filled_store, [story_id])))
+    other = Store(tmp_path / "other")
+    report = import_paths(other, [tmp_path / "export.json.gz"])
+    assert report.count("imported") == 1 and report.failed == []
+    assert [story.id for story in other.stories()] == [story_id] and other.user.get(story_id).bookmarked
+
+
+def test_gzipped_input_past_the_cap_is_refused_or_read_to_it(tmp_path: Path) -> None:
+    # A text dump that unpacks past the limit is refused as the plain file is, naming the limit;
+    # a gzip bomb (1 GB of spaces in 1 MB) costs the cap, not the gigabyte.
+    bomb = zlib.compressobj(9, zlib.DEFLATED, 16 + zlib.MAX_WBITS)
+    chunk = b" " * (1024 * 1024)
+    (tmp_path / "bomb.txt.gz").write_bytes(
+        bomb.compress(SEED.read_bytes()) + b"".join(bomb.compress(chunk) for _ in range(1024)) + bomb.flush())
+    item = only(tmp_path / "bomb.txt.gz", 1024 * 1024)
+    assert item.article is None and "unpacks to more than the 1.0 MB limit" in item.reason
+    # A page is read up to the limit, as a plain one is, and says so.
+    page = b"<!doctype html><html><head><title>Ferry fares rise</title></head><body><article><h1>Ferry fares rise"
+    page += b"</h1>" + b"<p>The harbour council voted on Tuesday to raise the fares of the morning ferry.</p>" * 40
+    (tmp_path / "page.html.gz").write_bytes(gzip.compress(page + b"<p>" + b"x " * 600_000 + b"</p></article>"))
+    item = only(tmp_path / "page.html.gz", 1024 * 1024)
+    assert item.article is not None and item.article.headline == "Ferry fares rise"
+    assert "only the first 1.0 MB of what the gzip file holds was read" in item.note
+
+
+def test_what_a_gzip_file_holds_is_named_when_it_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "doc.pdf.gz").write_bytes(gzip.compress(b"%PDF-1.7\n" + bytes(range(256)) * 10))
+    assert only(tmp_path / "doc.pdf.gz").reason.startswith("a gzip file holding a PDF document, a binary file")
+    (tmp_path / "empty.gz").write_bytes(gzip.compress(b""))
+    assert only(tmp_path / "empty.gz").reason == "the gzip file holds an empty file"
+    (tmp_path / "damaged.gz").write_bytes(b"\x1f\x8b\x08\x00" + b"\xff" * 64)
+    assert only(tmp_path / "damaged.gz").reason.startswith("a gzip file that does not unpack")
+    # Cut short: read as far as it goes, and said.
+    (tmp_path / "cut.txt.gz").write_bytes(gzip.compress(SEED.read_bytes())[:-200])
+    item = only(tmp_path / "cut.txt.gz")
+    assert item.article is not None and item.note == "the gzip file is cut short: it was read as far as it goes"
