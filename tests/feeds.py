@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
+from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions
+
 
 def rss(items: str, title: str = "Harbour Gazette", extra: str = "") -> bytes:
     return f"""<?xml version="1.0" encoding="UTF-8"?>
@@ -88,3 +92,9 @@ JSON_FEED = b"""{
 JSON_FEED_10 = b"""{"version": "https://jsonfeed.org/version/1", "title": "Old Dispatch",
  "items": [{"id": "a", "url": "https://od.example/a", "title": "Tide tables", "content_text": "High tide at six.",
             "author": {"name": "Eli Moss"}}]}"""
+
+
+def learned(subs: Subscriptions, changed: Iterable[Subscription]) -> None:
+    """Write ``changed`` as a fetch that learned their addresses, titles and states would
+    (every such field, whatever the records held: the state an older version or a server left)."""
+    subs.save(({}, sub) for sub in changed)

@@ -43,6 +43,34 @@ def subscribe(store: Store, *urls: str, tags: tuple[str, ...] = ()) -> Subscript
     return subs
 
 
+def test_a_change_made_while_a_fetch_runs_is_kept(store: Store, server: HTTPServer) -> None:
+    """A fetch writes back only what it learned: a tag or --full given from another shell while
+    it ran, and a repair's call for a feed whole, stay (they were overwritten with the records
+    as the fetch had read them)."""
+    a, b = server.url_for("/a.xml"), server.url_for("/b.xml")
+    hits: list[str] = []
+    server.expect_request("/b.xml").respond_with_handler(conditional(rss_feed(2), etag='"b1"', hits=hits))
+    server.expect_request("/a.xml").respond_with_handler(conditional(rss_feed(3), etag='"a1"'))
+    subscribe(store, a, b)
+    fetch(store, settings=FAST)
+
+    def meanwhile(request: Request) -> Response:
+        Subscriptions(store).add([a], ["tech"], full=True)  # `feeds add --tag tech --full` in another shell
+        Subscriptions(store).fetch_whole([b])  # `repair`, after b's stories lost their text
+        return Response(rss_feed(4), headers={"ETag": '"a2"', "Content-Type": "application/rss+xml"})
+
+    server.clear_all_handlers()
+    server.expect_request("/a.xml").respond_with_handler(meanwhile)
+    server.expect_request("/b.xml").respond_with_handler(conditional(rss_feed(2), etag='"b1"', hits=hits))
+    fetch(store, settings=FAST)
+    by_url = {sub.url: sub for sub in Subscriptions(store).all()}
+    assert by_url[a].tags == ["tech"] and by_url[a].full and by_url[a].etag == '"a2"'
+    assert by_url[a].health == by_url[b].health == "ok"
+    assert by_url[b].etag == ""
+    fetch(store, settings=FAST)
+    assert hits[-1] == ""  # b is asked for whole, not with the validator that brings back a 304
+
+
 def test_first_fetch_stores_entries_and_second_costs_one_304(store: Store, server: HTTPServer) -> None:
     hits: list[str] = []
     server.expect_request("/feed.xml").respond_with_handler(conditional(rss_feed(5), hits=hits))

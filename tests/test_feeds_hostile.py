@@ -19,7 +19,7 @@ from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscriptions
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.model import Article
 from broadsheet.store.storage.db import Store
-from tests.feeds import rss, rss_feed
+from tests.feeds import learned, rss, rss_feed
 
 FAST = Settings(timeout=0.5, total=2.0, retries=1, backoff=0.05, max_wait=1.0, max_bytes=1024 * 1024)
 #: For servers that answer at once: a busy machine's stall is no failure (0.5 s failed a fetch once).
@@ -91,7 +91,7 @@ def test_a_wait_saved_past_the_cap_no_longer_skips_the_feed(store: Store, server
     subs = subscribe(store, server.url_for("/f"))
     [sub] = subs.all()
     sub.not_before = "9999-12-31T23:59:59+00:00"  # what an HTTP-date Retry-After left before the cap
-    subs.save([sub])
+    learned(subs, [sub])
     [result] = fetch(store, settings=FAST).results
     assert (result.outcome, result.new) == ("new", 1)
 
@@ -233,7 +233,7 @@ def test_removing_a_title_two_feeds_share_is_refused_and_names_their_addresses(
     subs.add(["https://a.example/top.xml", "https://b.example/top.xml"], titles={
         "https://a.example/top.xml": "Top Stories", "https://b.example/top.xml": "Top Stories"})
     assert [sub.title for sub in subs.all()] == ["Top Stories", "Top Stories (b.example)"]  # told apart
-    subs.save([replace(sub, title="Top Stories") for sub in subs.all()])  # as an older version left them
+    learned(subs, [replace(sub, title="Top Stories") for sub in subs.all()])  # as an older version left them
     assert main(["--store", str(store.folder), "feeds", "remove", "top stories"]) == 2
     said = capsys.readouterr().err
     assert "2 subscriptions are titled" in said and "https://a.example/top.xml" in said

@@ -14,7 +14,7 @@ from broadsheet.cli.main import main
 from broadsheet.store.feeds.opml import read_feed_list, read_opml, read_urls, write_opml, write_urls
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions
 from broadsheet.store.storage.db import Store
-from tests.feeds import rss, rss_feed, rss_item
+from tests.feeds import learned, rss, rss_feed, rss_item
 
 OPML = b"""<?xml version="1.0" encoding="UTF-8"?>
 <opml version="1.0"><head><title>From another reader</title></head><body>
@@ -591,7 +591,7 @@ def test_subscribing_and_importing_a_file_know_a_moved_feed_at_its_first_address
     subs = Subscriptions(store)
     [sub], _ = subs.add(["https://courier.example/atom.xml"], titles={"https://courier.example/atom.xml": "Courier"})
     sub.url = "https://courier.example/moved.xml"  # as a permanent redirect moves it
-    subs.save([sub])
+    learned(subs, [sub])
     (tmp_path / "atom.xml").write_bytes(ATOM)  # names https://courier.example/atom.xml as its own
     import_paths(store, [tmp_path / "atom.xml"])
     assert [m.source for m in store.stories()] == ["Courier"]

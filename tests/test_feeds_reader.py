@@ -21,7 +21,7 @@ from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.sidebar import Sidebar
-from tests.feeds import rss_feed
+from tests.feeds import learned, rss_feed
 from tests.pilot import settle
 
 
@@ -213,7 +213,7 @@ async def test_a_feeds_row_counts_every_spelling_its_search_lists(store: Store,
     subs = Subscriptions(store)
     urls = ["https://a.example/top.xml", "https://b.example/notes.xml", "https://c.example/notes.xml"]
     subs.add(urls, titles={urls[0]: "Top Stories", urls[1]: "Café Notes", urls[2]: "Cafe Notes"})
-    subs.save([replace(sub, title="cafe notes") if sub.url == urls[2] else sub for sub in subs.all()])
+    learned(subs, [replace(sub, title="cafe notes") if sub.url == urls[2] else sub for sub in subs.all()])
     sources = ["Top Stories", "top stories", "TOP  STORIES", "Café Notes", "CAFE NOTES"]
     store.add([(make_article(n, headline=f"Ferry story {n}", source=source), None)
                for n, source in enumerate(sources)])
@@ -275,7 +275,7 @@ def test_feeds_that_already_share_a_title_are_told_apart_at_their_next_fetch(sto
     from broadsheet.cli.feeds import feed_counts
 
     subs = two_top_stories_feeds(store, server)
-    subs.save([replace(sub, title="Top Stories") for sub in subs.all()])  # as an older version left them
+    learned(subs, [replace(sub, title="Top Stories") for sub in subs.all()])  # as an older version left them
     fetch(store)
     first, second = subs.all()
     assert second.title == f"Top Stories ({server.host}:{server.port})"
@@ -291,7 +291,7 @@ def test_stories_that_left_a_feed_told_apart_at_its_next_fetch_take_its_new_titl
     subs = two_top_stories_feeds(store, server)
     first, second = subs.all()
     retitle_stories(store, [([m for m in store.stories() if m.source != "Top Stories"], "Top Stories")])
-    subs.save([replace(sub, title="Top Stories") for sub in subs.all()])  # as an older version left them
+    learned(subs, [replace(sub, title="Top Stories") for sub in subs.all()])  # as an older version left them
     server.clear()
     server.expect_request("/a").respond_with_data(rss_feed(3, title="Top Stories"))
     server.expect_request("/b").respond_with_data(rss_feed(1, title="Top Stories", start=20))  # 10, 11 have left it

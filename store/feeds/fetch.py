@@ -452,6 +452,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     # it while a fetched one changes (its address, when it moved).
     every = subscriptions.all()
     subs = list(refs) if refs is not None else [replace(sub) for sub in every]
+    read = {sub.id: sub.to_doc() for sub in subs}  # as this fetch found them: what it changes is written back
     report = FetchReport()
     stamp = now()
     due: list[Subscription] = []
@@ -552,7 +553,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         retitle_stories(store, [(stories[sub.id], sub.title) for sub, _ in renamed])
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
     # line leaves them as they were, so the next fetch downloads the feeds again.
-    subscriptions.save((r.sub for r in report.results), merged)
+    subscriptions.save(((read.get(r.sub.id, {}), r.sub) for r in report.results), merged)
     report.results.sort(key=lambda r: order.get(r.sub.id, 0))
     return report
 

@@ -167,6 +167,30 @@ class Titles:
         return chosen
 
 
+#: What a fetch learns of a feed. The other fields (tags, ``full``, when it was added, its key) are the
+#: user's: a fetch never writes them back.
+FETCHED = ("url", "title", "etag", "modified", "last_fetch", "last_ok", "last_error", "errors", "status", "gone",
+           "not_before")
+#: Cleared by :meth:`Subscriptions.fetch_whole` (``repair``) to have the whole feed sent again: a clear
+#: made while a fetch ran stays, or the fetch's validators would bring back the 304.
+CLEARED_WINS = ("etag", "modified")
+
+
+def _learned(now: dict[str, Any], before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """The record ``now`` with the fields a fetch changed from ``before`` to ``after``."""
+    doc = dict(now)
+    for name in FETCHED:
+        if after.get(name) == before.get(name):
+            continue  # the fetch left it: as the file has it now
+        if name in CLEARED_WINS and now.get(name) != before.get(name):
+            continue
+        if name in after:
+            doc[name] = after[name]
+        else:
+            doc.pop(name, None)  # (to_doc leaves out a field at its default)
+    return doc
+
+
 def by_title(subs: Iterable[Subscription]) -> list[list[Subscription]]:
     """``subs`` grouped as ``feed:"Title"`` tells their stories apart, each group in the order
     given and placed where its first is; an untitled one alone. Each title is its own (see
@@ -305,20 +329,23 @@ class Subscriptions:
                 self._table.apply(change)
         return [url for key, url in wanted.items() if key not in found]
 
-    def save(self, subs: Iterable[Subscription],
+    def save(self, fetched: Iterable[tuple[dict[str, Any], Subscription]],
              merged: Iterable[tuple[Subscription, Subscription]] = ()) -> None:
-        """Write back changed subscriptions (after a fetch); ones removed meanwhile stay removed.
+        """Write back what a fetch learned of its feeds, onto their records as they are now.
 
-        ``merged``: (a duplicate, the subscription it is the same feed as): the duplicate is
-        removed and its tags go to the other, in the same write.
+        ``fetched``: (the record as the fetch read it, the subscription after it). Only the
+        fields the fetch changed are written (:data:`FETCHED`): a tag or ``--full`` given while it
+        ran stays, and so does a repair's call for whole feeds (:data:`CLEARED_WINS`); ones removed
+        meanwhile stay removed. ``merged``: (a duplicate, the subscription it is the same feed
+        as): the duplicate is removed and its tags go to the other, in the same write.
         """
-        docs = {sub.id: sub.to_doc() for sub in subs}
+        changes = [(before, sub.id, sub.to_doc()) for before, sub in fetched]
         pairs = list(merged)
 
         def change(table: dict[str, Any]) -> None:
-            for sid, doc in docs.items():
+            for before, sid, after in changes:
                 if sid in table:
-                    table[sid] = doc
+                    table[sid] = _learned(table[sid], before, after)
             for gone, into in pairs:
                 table.pop(gone.id, None)
                 if into.id in table and gone.tags:
