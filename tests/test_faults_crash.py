@@ -65,6 +65,29 @@ def test_next_writer_removes_temp_files_of_a_killed_writer(tmp_path: Path, monke
     assert not any(p.exists() for p in leftovers)
 
 
+def test_a_temp_file_that_cannot_be_removed_is_left_and_the_lock_let_go(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Another user's temp file (a killed ``sudo broadsheet repair``'s) raised PermissionError out
+    of the lock's acquire, with the lock held for the rest of the process: every other writer
+    then waited its timeout and failed."""
+    store = Store(tmp_path / "store")
+    theirs = store.folder / ".directory.bin.r00t.tmp"
+    theirs.write_bytes(b"{")
+    unlink = Path.unlink
+
+    def refused(path: Path, missing_ok: bool = False) -> None:
+        if path == theirs:
+            raise PermissionError(13, "Permission denied", str(path))
+        unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(Path, "unlink", refused)
+    reopened = Store(store.folder)
+    assert theirs.exists()
+    reopened.delete(["feedfacefeedface"])  # a write under the store lock
+    with Store(store.folder).lock.acquire(timeout=0):  # free again: another process's lock takes it at once
+        pass
+
+
 def test_temp_files_are_left_alone_while_another_writer_holds_the_lock(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
     temp = store.folder / ".directory.bin.live.tmp"

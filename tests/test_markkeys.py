@@ -53,8 +53,10 @@ def _mark(store: Store) -> None:
 def test_the_keys_are_those_the_state_files_hold_and_are_read_from_one_file(store: Store, aged: None,
                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
     _mark(store)
+    (store.folder / "marks.bin").write_bytes(b"BSMARKS2")  # where an older version kept it
     assert _loaded(store) == _as_files_say(store)
-    assert (store.folder / "marks.bin").exists()
+    # Beside the state files, under their lock (in the store's folder an import's tidy took its temp file).
+    assert (store.folder / "state" / "marks.bin").exists() and not (store.folder / "marks.bin").exists()
     read = _files_read(monkeypatch)
     assert _loaded(store) == _as_files_say(store) and read == []  # every state file as it was: none read
 
@@ -86,7 +88,7 @@ def test_a_file_written_a_moment_ago_is_not_vouched_for(store: Store, monkeypatc
 def test_a_damaged_marks_file_is_made_again(store: Store, aged: None, damage: bytes | str) -> None:
     _mark(store)
     _loaded(store)
-    path = store.folder / "marks.bin"
+    path = store.folder / "state" / "marks.bin"
     path.write_bytes(path.read_bytes()[:-9] if damage == "truncated" else damage)  # type: ignore[operator]
     assert _loaded(store) == _as_files_say(store)
     assert _loaded(store) == _as_files_say(store)
@@ -115,4 +117,4 @@ def test_the_first_search_with_a_mark_reads_the_keys_from_marks_bin(tmp_path: Pa
     reader.load()
     index = SearchIndex.open(store)
     assert set(index.search("tag:boats -is:bookmarked", states=reader.states).ids) == set(ids[:2])
-    assert (store.folder / "marks.bin").exists()
+    assert (store.folder / "state" / "marks.bin").exists()

@@ -31,7 +31,8 @@ def note_following(store: Store, feeds: list[tuple[Subscription, list[str], list
     """Write down the stories' changes about to be made (see :data:`FOLLOWING`)."""
     doc = {"feeds": [{"sub": sub.id, "tags": tags, "names": names} for sub, tags, names in feeds],
            "file": file, "new_since": new_since}
-    atomic_write_bytes(store.folder / FOLLOWING, orjson.dumps(doc))
+    with store.lock:  # a temp file in the store's folder is another process's to tidy when the lock is free
+        atomic_write_bytes(store.folder / FOLLOWING, orjson.dumps(doc))
 
 
 def following_left(store: Store) -> tuple[

@@ -205,8 +205,10 @@ def remove_stale_temps(folders: list[Path]) -> list[Path]:
         except OSError:
             continue
         for path in candidates:
-            if _TEMP_NAME.match(path.name) and path.is_file():
-                with contextlib.suppress(FileNotFoundError):
+            # One that cannot be removed (another user's, in a folder of theirs) is left: an
+            # error here would escape the lock's acquire with the lock held.
+            with contextlib.suppress(OSError):
+                if _TEMP_NAME.match(path.name) and path.is_file():
                     path.unlink()
                     removed.append(path)
     return removed

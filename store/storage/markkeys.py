@@ -1,4 +1,4 @@
-"""The story keys of each mark, kept beside the store in ``marks.bin``, so that the first
+"""The story keys of each mark, kept beside the state files in ``state/marks.bin``, so that the first
 search for ``is:read``, ``is:bookmarked`` or ``tag:`` reads one file instead of every state
 file (at a million stories: 4.9 s and 720 MB of parsed marks, in the reader's first such search).
 
@@ -54,7 +54,7 @@ def load(user: UserState) -> MarkKeys | None:
     if any(name in LEGACY_SHARDS for name in names) or len(names) > MAX_FILES:
         return None
     folder = user.folder
-    path = folder.parent / MARKS_FILE
+    path = folder / MARKS_FILE  # under the marks lock, as the state files are (its temp file tidied by it too)
     saved_files, saved_marks = _saved(path)
     saved_names = [name for name, _identity in saved_files]
     at = {name: i for i, name in enumerate(saved_names)}
@@ -94,6 +94,9 @@ def load(user: UserState) -> MarkKeys | None:
     if read_again or len(identities) != sum(valid):
         with contextlib.suppress(Timeout, OSError), user.lock.acquire(timeout=0):
             atomic_write_bytes(path, _encoded(list(identities.items()), marks))
+            # Where an older version kept it, in the store's folder: there the store lock's tidy of
+            # temp files, taken by an import while a mark was being written, removed its temp file.
+            (folder.parent / MARKS_FILE).unlink(missing_ok=True)
     return MarkKeys({mark: keys for mark, (keys, _files) in marks.items()})
 
 
