@@ -88,6 +88,27 @@ def test_a_temp_file_that_cannot_be_removed_is_left_and_the_lock_let_go(tmp_path
         pass
 
 
+def test_a_delete_syncs_the_removal_of_its_journal(filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``deleting.json`` back after a crash (its removal not synced) is carried out again by the
+    next writer: stories brought back by an undo in between would be deleted a second time."""
+    events: list[str] = []
+    fsync, unlink = os.fsync, Path.unlink
+
+    def synced(fd: int) -> None:
+        events.append(f"sync {os.readlink(f'/proc/self/fd/{fd}')}")
+        fsync(fd)
+
+    def removed(path: Path, missing_ok: bool = False) -> None:
+        events.append(f"remove {path}")
+        unlink(path, missing_ok=missing_ok)
+
+    monkeypatch.setattr(os, "fsync", synced)
+    monkeypatch.setattr(Path, "unlink", removed)
+    filled_store.delete([filled_store.stories()[0].id])
+    journal = events.index(f"remove {filled_store.folder / 'deleting.json'}")
+    assert f"sync {filled_store.folder}" in events[journal:]
+
+
 def test_temp_files_are_left_alone_while_another_writer_holds_the_lock(tmp_path: Path) -> None:
     store = Store(tmp_path / "store")
     temp = store.folder / ".directory.bin.live.tmp"

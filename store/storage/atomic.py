@@ -50,6 +50,13 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+def remove_durably(path: Path) -> None:
+    """Remove ``path`` (if there) for good: a removal not synced can come back after a crash,
+    and a journal that comes back is carried out again (``deleting.json`` undoing an undo)."""
+    path.unlink(missing_ok=True)
+    fsync_dir(path.parent)
+
+
 def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True, durable: bool = True,
                        mtime_ns: int | None = None) -> None:
     """Replace ``path`` with ``data`` atomically and durably.

@@ -39,7 +39,7 @@ from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, Media, normal_url, time_order
 from broadsheet.store.storage import addresses, fields, sourcepath
-from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity
+from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, remove_durably
 from broadsheet.store.storage.copies import combined, summary_of_page
 from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, story_key, text_hash
 from broadsheet.store.storage.listing import (
@@ -401,8 +401,8 @@ class Store:
         self._meta_folder.mkdir(exist_ok=True)
         self._put_records({sid: doc if is_packed(doc) else pack_record(doc) for sid, doc in old.items()})
         self.relist()
-        legacy.unlink()
         (self.folder / "identity.json").unlink(missing_ok=True)
+        remove_durably(legacy)
 
     @property
     def read_only(self) -> bool:
@@ -1174,7 +1174,7 @@ class Store:
                 self.user.forget_counts()  # those marks the dead process had dropped were counted out already
         if entries:
             self._set_deleted_entries(self.deleted_entries() | set(entries))
-        (self.folder / DELETING).unlink(missing_ok=True)
+        remove_durably(self.folder / DELETING)
         return states
 
     def _finish_delete(self) -> None:
@@ -1195,7 +1195,7 @@ class Store:
             sources: dict[str, Any] = doc["sources"] if isinstance(doc.get("sources"), dict) else {}
             entries = [sid for sid in doc.get("entries") or [] if isinstance(sid, str)]
             self._carry_out(by_shard, sources, entries, doc["before"], recount=True)
-        path.unlink(missing_ok=True)
+        remove_durably(path)
 
     # -- feed entries deleted: not fetched again ----------------------------------------------
     #

@@ -56,7 +56,7 @@ from broadsheet.store.ingest.formats import read_source
 from broadsheet.store.model import Article
 from broadsheet.store.sanitize import without_surrogates
 from broadsheet.store.storage import compressed, fields
-from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy
+from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy, remove_durably
 from broadsheet.store.storage.db import LEGACY, LISTING, Store, StoryMeta, pack_record, unpack_record
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.listing import open_listing
@@ -265,8 +265,8 @@ class _Repair:
             self.report.damaged.append(f"meta: {self._rewritten - NAMED} more stories with fields of the wrong type")
         self._move(strays, found_in)
         if legacy.exists():
-            legacy.unlink()
             (self.folder / "identity.json").unlink(missing_ok=True)
+            remove_durably(legacy)
             self.report.actions.append(f"{LEGACY}: its {moved} story records moved to meta/")
         return True
 

@@ -41,7 +41,7 @@ from tinydb import TinyDB
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.sanitize import clean_text
-from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, fsync_dir
+from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, fsync_dir, remove_durably
 from broadsheet.store.storage.directory import is_plain_id, story_key
 from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db, record_in
 
@@ -647,7 +647,7 @@ class UserState:
             for shard, docs in by_shard.items():  # a mark already in the new files is newer: it stays
                 self._table(shard).apply(partial(_add_missing, docs))
             self._dbs.pop(old, None)
-            (self.folder / f"{old}.json").unlink()
+            remove_durably(self.folder / f"{old}.json")  # back after a crash, it would bring back marks taken off
 
     # -- reading --------------------------------------------------------------------------
 
