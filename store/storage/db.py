@@ -77,6 +77,8 @@ DELETED_ENTRIES = "deleted-entries.json"  # feed entries the user deleted (see S
 DELETED_KEPT = 100_000  # the most remembered: a feed keeps an entry for days, not for 100,000 deletes
 #: A delete on its way: which stories, so the next writer finishes one whose process died (see Store.delete).
 DELETING = "deleting.json"
+#: There while an undo of a delete is written: what it puts back (see :meth:`Store.restore`).
+RESTORING = "restoring.json"
 LISTING = "listing.bin"
 CHECKED_AT_OPEN = 32  # shards of each kind looked at when a store is opened: the newest
 PARSED_AT_OPEN = 4
@@ -368,9 +370,9 @@ class Store:
         self._damaged_bodies: dict[int, StoreFileError] = {}  # body shards found damaged at open
         self._addresses_current = False  # the directory's addresses are in today's form (see store.storage.addresses)
         self._read_only_at_open = not os.access(self.folder, os.W_OK)
+        self._old_layout = (self.folder / LEGACY).exists()
         if not self._read_only_at_open:
             self._tidy()
-        self._old_layout = (self.folder / LEGACY).exists()
         if check:
             self.check()
 
@@ -1178,6 +1180,11 @@ class Store:
         return states
 
     def _finish_delete(self) -> None:
+        """Finish a delete or an undo whose process died part way (the caller holds the lock)."""
+        self._finish_deleting()
+        self._finish_restore()
+
+    def _finish_deleting(self) -> None:
         """Finish a delete whose process died part way (``deleting.json`` is there while the
         lock is free; the caller holds the lock), by :meth:`_carry_out`. Every writer of stories
         calls this first under the lock, so nothing is written between the death and this: the
@@ -1195,6 +1202,22 @@ class Store:
             sources: dict[str, Any] = doc["sources"] if isinstance(doc.get("sources"), dict) else {}
             entries = [sid for sid in doc.get("entries") or [] if isinstance(sid, str)]
             self._carry_out(by_shard, sources, entries, doc["before"], recount=True)
+        remove_durably(path)
+
+    def _finish_restore(self) -> None:
+        """Finish an undo whose process died part way (``restoring.json`` is there while the lock
+        is free), by putting back again what it put back: records and bodies written but not yet
+        listed in the directory read as deleted, and their marks, held only in memory, were lost."""
+        path = self.folder / RESTORING
+        try:
+            doc = orjson.loads(path.read_bytes())
+        except FileNotFoundError:
+            return
+        except (OSError, orjson.JSONDecodeError):
+            doc = None  # cut short as it was written: nothing was put back yet
+        parts = ("records", "bodies", "states")
+        if isinstance(doc, dict) and all(isinstance(doc.get(part), dict) for part in parts):
+            self._put_back(Deleted(*(doc[part] for part in parts)), None, again=True)
         remove_durably(path)
 
     # -- feed entries deleted: not fetched again ----------------------------------------------
@@ -1233,37 +1256,52 @@ class Store:
         7,493 stories took minutes with no figure shown)."""
         with self.lock:
             self._finish_delete()
-            directory = self._located(write=True)
-            back = {sid: record for sid, record in deleted.records.items() if self._record(sid, directory) is None}
-            if not back:
-                return []
-            # A state file of their marks damaged since: refused before anything is put back (put
-            # back without their marks, the stories' marks would be lost, and a second undo finds
-            # them stored); once it is mended, the undo can be made again.
-            self.user.check_files(sid for sid in deleted.states if sid in back)
-            bodies: dict[int, dict[str, dict[str, Any]]] = {}
-            for sid, record in back.items():
-                if sid in deleted.bodies:
-                    bodies.setdefault(fields.shard(record.get("shard")), {})[sid] = deleted.bodies[sid]
-            total = len(bodies) + len({fields.shard(record.get("shard")) for record in back.values()})
-            done = 0
+            return self._put_back(deleted, on_progress)
 
-            def written() -> None:
-                nonlocal done
-                done += 1
-                if on_progress is not None:
-                    on_progress(done, total)
+    def _put_back(self, deleted: Deleted, on_progress: Callable[[int, int], None] | None,
+                  again: bool = False) -> list[str]:
+        """:meth:`restore`'s writes (the caller holds the lock), after ``restoring.json`` names them.
+        ``again``: the journal's, every one written again (nothing wrote stories since, and some may
+        be listed already, their marks not yet put back)."""
+        directory = self._located(write=True)
+        back = dict(deleted.records) if again else {
+            sid: record for sid, record in deleted.records.items() if self._record(sid, directory) is None}
+        if not back:
+            return []
+        # A state file of their marks damaged since: refused before anything is put back (put
+        # back without their marks, the stories' marks would be lost, and a second undo finds
+        # them stored); once it is mended, the undo can be made again.
+        self.user.check_files(sid for sid in deleted.states if sid in back)
+        journal = self.folder / RESTORING
+        atomic_write_bytes(journal, orjson.dumps({
+            "records": back, "bodies": {sid: deleted.bodies[sid] for sid in back if sid in deleted.bodies},
+            "states": {sid: doc for sid, doc in deleted.states.items() if sid in back}}))
+        bodies: dict[int, dict[str, dict[str, Any]]] = {}
+        for sid, record in back.items():
+            if sid in deleted.bodies:
+                bodies.setdefault(fields.shard(record.get("shard")), {})[sid] = deleted.bodies[sid]
+        total = len(bodies) + len({fields.shard(record.get("shard")) for record in back.values()})
+        done = 0
 
-            for number, docs in bodies.items():
-                self._bodies(number).put_many(docs)
-                written()
-            with self._changing(len(back)):
-                self._put_records(back, written)
-                directory.append(_entry(sid, record, fields.shard(record.get("shard"))) for sid, record in back.items())
-            self.user.remember({sid: doc for sid, doc in deleted.states.items() if sid in back}, _sources_of(back))
-            forgotten = self.deleted_entries()
-            if forgotten & back.keys():
-                self._set_deleted_entries(forgotten - back.keys())
+        def written() -> None:
+            nonlocal done
+            done += 1
+            if on_progress is not None:
+                on_progress(done, total)
+
+        for number, docs in bodies.items():
+            self._bodies(number).put_many(docs)
+            written()
+        # Those in their shard already (an undo done again after its process died) are counted.
+        listed = sum(sid in self._meta(fields.shard(record.get("shard"))).records() for sid, record in back.items())
+        with self._changing(len(back) - listed):
+            self._put_records(back, written)
+            directory.append(_entry(sid, record, fields.shard(record.get("shard"))) for sid, record in back.items())
+        self.user.remember({sid: doc for sid, doc in deleted.states.items() if sid in back}, _sources_of(back))
+        forgotten = self.deleted_entries()
+        if forgotten & back.keys():
+            self._set_deleted_entries(forgotten - back.keys())
+        remove_durably(journal)
         return list(back)
 
     def _stored_body(self, sid: str, metas: dict[str, dict[str, Any]], directory: Directory,
