@@ -104,6 +104,45 @@ def test_stories_added_behind_its_back_are_caught_up(filled_store: Store) -> Non
     assert opened(filled_store)[1] == []
 
 
+def _page(n: int, words: str) -> Article:
+    return make_article(n, headline="Pier lights", url="https://gazette.example/pier",
+                        body=[f"The pier lights {words} on Tuesday.", "The council paid for the work."])
+
+
+def test_a_story_whose_text_changed_behind_its_back_is_indexed_again(store: Store) -> None:
+    """Before, the catch-up compared ids alone: an import killed between its store write and
+    its index commit (or a fetch that found the index busy) left the old text searchable."""
+    [sid] = store.add([(_page(1, "went dark"), None)])
+    opened(store)
+    store.add([(_page(1, "were mended"), None)])  # stored, its index commit never made (killed)
+    assert (store.folder / "reindex.bin").exists()
+    index, _messages = opened(store)
+    assert index.search("mended", states={}).ids == [sid] and index.search("dark", states={}).ids == []
+    assert not (store.folder / "reindex.bin").exists()
+    assert opened(store)[1] == []
+
+
+def test_an_index_commit_takes_off_only_the_notes_of_the_text_it_indexed(store: Store, tmp_path: Path) -> None:
+    [sid] = store.add([(_page(1, "went dark"), None)])
+    index, _ = opened(store)
+    busy = index.adder(store)  # an import holds the index's writer...
+    other = make_article(2, headline="Quay bell rings again")
+    busy.add([(other.story_id, other)])
+    store.add([(_page(1, "were mended"), None)])  # ...while a fetch stores a new text, the index busy
+    busy.close()
+    index, _ = opened(store)
+    assert index.search("mended", states={}).ids == [sid] and index.search("dark", states={}).ids == []
+    # An import's own update is indexed by its commit, which takes its note off.
+    page = tmp_path / "pier.html"
+    page.write_text("<html><head><title>Pier lights</title><link rel=canonical href=https://gazette.example/pier>"
+                    "</head><body><article><h1>Pier lights</h1><p>The pier lights were painted blue on Tuesday, "
+                    "the harbour master said after the council paid for the work.</p><p>Work went on all week, "
+                    "and the lights were lit again on Friday evening.</p></article></body></html>", encoding="utf-8")
+    assert import_paths(store, [page]).count("updated") == 1
+    assert not (store.folder / "reindex.bin").exists()
+    assert opened(store)[0].search("painted", states={}).ids == [sid]
+
+
 def test_a_catch_up_drops_stories_deleted_behind_its_back_and_keeps_one_indexed_twice(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     from broadsheet.store.search import engine

@@ -33,6 +33,7 @@ from broadsheet.store.search.ioerror import as_os_error
 from broadsheet.store.search.pageout import PageOut
 from broadsheet.store.search.query import Query, QueryError, SearchCancelled, SearchResult, never, parse_query
 from broadsheet.store.search.schema import SCHEMA_VERSION, build_schema, register, story_document
+from broadsheet.store.storage import reindexing
 from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.directory import is_plain_id, story_key
@@ -148,7 +149,7 @@ class SearchIndex:
                 if isinstance(exc, _FATAL):
                     raise
                 problem = "damaged"
-        if opened is not None and stamp and _matches(stamp, store):
+        if opened is not None and stamp and _matches(stamp, store) and not reindexing.pending(store.folder):
             return opened
         try:
             with store.lock:
@@ -248,6 +249,7 @@ class SearchIndex:
         except BaseException:
             _remove(building)  # a full disk: give back the space the half-built index took
             raise
+        reindexing.clear(store.folder)  # every story's text as it is now (the caller holds the lock)
         del fresh  # drop its handles on the folder before it moves
         _remove(retired)
         if folder.is_dir() and not folder.is_symlink():
@@ -262,7 +264,9 @@ class SearchIndex:
         """The store changed since the stamp: add what is missing, or rebuild. Caller holds the lock.
 
         Holds the indexed keys, sorted (8 bytes a story), a byte a story for those found in the
-        store, and the missing stories: a set of keys and a dict of ids held 323 MB at a million."""
+        store, and the missing stories: a set of keys and a dict of ids held 323 MB at a million.
+        First the stories whose text was replaced and not indexed since (see :mod:`~store.storage.reindexing`)."""
+        self._index_again(store)
         indexed = self._sorted_keys()
         found = bytearray(len(indexed))
         wanted = 0
@@ -292,6 +296,17 @@ class SearchIndex:
             added(f"Search index was behind the store; added {n_stories(len(missing))}")
         return self
 
+    def _index_again(self, store: Store) -> None:
+        """Index the noted stories' text as it is now (a story deleted since leaves the index)."""
+        noted = dict.fromkeys(reindexing.noted(store.folder))
+        if not noted:
+            reindexing.clear(store.folder)  # (nothing but a line cut short)
+            return
+        metas = [meta for meta in map(store.meta, noted) if meta is not None]
+        self._write(store, ((meta, store.article_of(meta)) for meta in metas), None,
+                    drop={story_key(sid) for sid in noted}, total=len(metas))
+        reindexing.clear(store.folder)
+
     def remove(self, store: Store, story_ids: Iterable[str]) -> None:
         """Drop deleted stories from the index (under the store's lock, like every index write)."""
         with store.lock:
@@ -308,7 +323,9 @@ class SearchIndex:
                 self._meta_key, self._generation = fresh._meta_key, self._generation + 1
                 return len(store)
             self._exotic = {}
-            return self._write(store, store.each_article(), on_progress, clear=True, total=len(store))
+            count = self._write(store, store.each_article(), on_progress, clear=True, total=len(store))
+            reindexing.clear(store.folder)
+            return count
 
     def _fill(self, store: Store, on_progress: Progress | None) -> int:
         return self._write(store, store.each_article(), on_progress, total=len(store))
@@ -526,6 +543,7 @@ class IndexAdder:
         self._writer: tantivy.IndexWriter | None = writer
         self._pages = PageOut(index.folder)  # merges run in the background until close(): see pageout
         self.pending = 0  # added since the last commit
+        self._replaced: list[str] = []  # stories whose new text was added since the last commit
 
     def add(self, stored: Iterable[tuple[str, Article]], replaced: Iterable[tuple[str, Article]] = ()) -> int:
         """Queue newly stored stories, given as (story id, article), skipping any the index has,
@@ -543,6 +561,7 @@ class IndexAdder:
             for sid, article in dict(replaced).items():
                 writer.delete_documents_by_query(tantivy.Query.term_query(index._schema, "key", story_key(sid)))
                 writer.add_document(index._document(sid, article))
+                self._replaced.append(sid)
                 added += 1
         self.pending += added
         return added
@@ -557,7 +576,8 @@ class IndexAdder:
         with self.store.lock:
             writer.commit()
             self.index._committed(self.store)
-        self.pending = 0
+            reindexing.indexed(self.store.folder, self._replaced)
+        self.pending, self._replaced = 0, []
 
     def close(self) -> None:
         """Commit what is left and let the writer go (its merges finished)."""

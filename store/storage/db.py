@@ -38,7 +38,7 @@ from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, Media, normal_url, time_order
-from broadsheet.store.storage import addresses, fields, sourcepath
+from broadsheet.store.storage import addresses, fields, reindexing, sourcepath
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, remove_durably
 from broadsheet.store.storage.copies import combined, summary_of_page
 from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, story_key, text_hash
@@ -1009,6 +1009,8 @@ class Store:
                 if address:
                     batch_urls[address] = sid
                 entries[sid] = _entry(sid, metas[sid], number, address, saved)
+            # First, so a crash before the index has the new text leaves the index a note to catch up.
+            reindexing.note(self.folder, stored.updated)
             for number, docs in bodies.items():
                 self._bodies(number).put_many(docs)
             if metas:
