@@ -1191,36 +1191,38 @@ class Store:
         lock is free; the caller holds the lock), by :meth:`_carry_out`. Every writer of stories
         calls this first under the lock, so nothing is written between the death and this: the
         store is as the delete left it, and the count it wrote down, less the stories, is the count."""
-        path = self.folder / DELETING
-        try:
-            doc = orjson.loads(path.read_bytes())
-        except FileNotFoundError:
+        there, doc = self._journal(DELETING)
+        if not there:
             return
-        except (OSError, orjson.JSONDecodeError):
-            doc = None  # cut short as it was written: the delete had not begun
         if isinstance(doc, dict) and isinstance(doc.get("shards"), dict) and type(doc.get("before")) is int:
             by_shard = {int(n): [sid for sid in ids if isinstance(sid, str)]
                         for n, ids in doc["shards"].items() if str(n).isdigit() and isinstance(ids, list)}
             sources: dict[str, Any] = doc["sources"] if isinstance(doc.get("sources"), dict) else {}
             entries = [sid for sid in doc.get("entries") or [] if isinstance(sid, str)]
             self._carry_out(by_shard, sources, entries, doc["before"], recount=True)
-        remove_durably(path)
+        remove_durably(self.folder / DELETING)
 
     def _finish_restore(self) -> None:
         """Finish an undo whose process died part way (``restoring.json`` is there while the lock
         is free), by putting back again what it put back: records and bodies written but not yet
         listed in the directory read as deleted, and their marks, held only in memory, were lost."""
-        path = self.folder / RESTORING
-        try:
-            doc = orjson.loads(path.read_bytes())
-        except FileNotFoundError:
+        there, doc = self._journal(RESTORING)
+        if not there:
             return
-        except (OSError, orjson.JSONDecodeError):
-            doc = None  # cut short as it was written: nothing was put back yet
         parts = ("records", "bodies", "states")
         if isinstance(doc, dict) and all(isinstance(doc.get(part), dict) for part in parts):
             self._put_back(Deleted(*(doc[part] for part in parts)), None, again=True)
-        remove_durably(path)
+        remove_durably(self.folder / RESTORING)
+
+    def _journal(self, name: str) -> tuple[bool, Any]:
+        """Whether the journal ``name`` is there, and what it holds: None when it was cut short as
+        it was written, before the work it names began."""
+        try:
+            return True, orjson.loads((self.folder / name).read_bytes())
+        except FileNotFoundError:
+            return False, None
+        except (OSError, orjson.JSONDecodeError):
+            return True, None
 
     # -- feed entries deleted: not fetched again ----------------------------------------------
     #
