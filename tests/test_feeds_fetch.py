@@ -551,6 +551,34 @@ def test_failures_in_a_row_are_counted_and_a_success_clears_them(store: Store, s
     assert (sub.errors, sub.last_error, sub.health) == (0, "", "ok") and sub.last_ok
 
 
+def test_an_entry_deleted_while_a_fetch_stores_is_not_stored_again(store: Store, server: HTTPServer,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fetch read the deleted entries once, before storing its batches: a story deleted in
+    the reader meanwhile came back, unread, with a later batch."""
+    from broadsheet.store.feeds import fetch as fetch_module
+
+    server.expect_request("/feed.xml").respond_with_data(rss_feed(3), content_type="application/rss+xml")
+    subscribe(store, server.url_for("/feed.xml"))
+    fetch(store, settings=FAST)
+    ids = [m.id for m in store.stories()]
+    server.clear()
+    server.expect_request("/feed.xml").respond_with_data(
+        rss("\n".join(rss_item(n, text=f"Story {n}, with a later ferry.") for n in range(3))),
+        content_type="application/rss+xml")
+    monkeypatch.setattr(fetch_module, "BATCH", 1)
+    add, stored = Store.add_identified, []
+
+    def storing(self: Store, batch: list, *args: object, **kwargs: object):  # type: ignore[no-untyped-def]
+        stored.append(batch[0][0])
+        if len(stored) == 2:  # `d` in the reader on a story of the fetch's, as it stores the one before
+            Store(store.folder).delete([batch[0][0]])
+        return add(self, batch, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "add_identified", storing)
+    fetch(store, settings=FAST)
+    assert stored[1] in ids and stored[1] not in {m.id for m in Store(store.folder).stories()}
+
+
 def test_a_deleted_entry_is_not_fetched_again_and_a_removed_feed_tag_not_put_back(store: Store,
                                                                                  server: HTTPServer) -> None:
     # The feed still holds its entries: a deleted one came back unread at the next fetch, and a

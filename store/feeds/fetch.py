@@ -654,7 +654,8 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]])
     def flush() -> None:
         indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
         # The "file" of a feed entry is its feed's address; its parser is today's (read again on every fetch).
-        stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=stamp(ENTRIES))
+        stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=stamp(ENTRIES),
+                                      entries_deleted=True)  # (deleted in the reader while this fetch ran too)
         articles = {}
         for (sid, got), (result, article) in zip(stored.results, batch, strict=True):
             articles[sid] = article

@@ -889,7 +889,8 @@ class Store:
         return self.add_identified([(article.story_id, article, file) for article, file in articles]).new
 
     def add_identified(self, batch: list[tuple[str, Article, str | None]],
-                       parser: int | Sequence[int] | None = None, reread: bool = False) -> Stored:
+                       parser: int | Sequence[int] | None = None, reread: bool = False,
+                       entries_deleted: bool = False) -> Stored:
         """Store (story id, article, file); the caller has computed the ids (the importer needs them too).
         ``file``: the source file's path exactly (stored safe to show, see :mod:`store.storage.sourcepath`)
         or the feed's address.
@@ -904,7 +905,9 @@ class Store:
         the shards the batch does, so storing costs the same in a store of any size.
         ``parser`` is the parser that read the batch (``store.ingest.stamp``), or one a story, kept on each;
         ``reread``: the batch is the stories' own files read again (``reparse``), believed
-        but for photos (see :mod:`store.storage.copies`).
+        but for photos (see :mod:`store.storage.copies`). ``entries_deleted``: feed entries the
+        user deleted (:meth:`deleted_entries`, read under the lock: one deleted while a fetch
+        downloads is in it) are not stored, "present" in the results.
         """
         with self.lock:
             self._finish_delete()
@@ -926,7 +929,11 @@ class Store:
                 return metas.get(sid) or self._record(sid, directory)
 
             parsers = parser if isinstance(parser, Sequence) else [parser] * len(batch)
+            deleted = self.deleted_entries() if entries_deleted else set()
             for (given, article, file), parser_of in zip(batch, parsers, strict=True):
+                if given in deleted:
+                    stored.results.append((given, "present"))
+                    continue
                 address = normal_url(article.url) if article.url else None
                 by_content = not address and not article.key  # its id comes from its text
                 saved = not article.key  # a page or a text dump (not a feed entry): found by headline too
