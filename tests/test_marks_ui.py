@@ -85,6 +85,28 @@ async def test_tag_editor_adds_removes_and_normalises(app: BroadsheetApp, filled
         assert filled_store.user.get(story.id).tags == ("rail", "[bold]x[/]")
 
 
+async def test_a_tag_given_elsewhere_while_the_editor_is_open_stays(app: BroadsheetApp, filled_store: Store) -> None:
+    """The editor saved the whole set it had shown: a tag the shell or another reader gave
+    meanwhile, said to be done, was lost at the save."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        main = app.screen
+        story = main.query_one(HeadlineList).current
+        await pilot.press("t")
+        await settle(pilot)
+        await type_text(pilot, "rail")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("t")
+        await settle(pilot)
+        Store(filled_store.folder).user.edit_tags([story.id], add=["fromshell"])  # `broadsheet tag S fromshell`
+        main._check_store()  # the reader's look at the store, every 3 seconds, takes it in
+        await type_text(pilot, "winter")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert set(filled_store.user.get(story.id).tags) == {"rail", "winter", "fromshell"}
+
+
 async def test_tag_editor_says_what_it_cut_or_could_not_remove(app: BroadsheetApp, filled_store: Store) -> None:
     """A long tag was cut to 40 characters, and "-nosuchtag" removed nothing, both without a word."""
     async with app.run_test(size=(120, 40)) as pilot:

@@ -215,8 +215,10 @@ def test_mark_changes_are_written_then_taken_in(reader: ReaderState, filled_stor
     assert reader.mark_read(a) == {}  # already read: nothing written
     assert not reader.toggle_read(a).read
     reader.edit_tags([a, b], ["work", "boats"], [])
-    assert set(reader.set_tags(a, ["work", "trains"], ["boats"])[a].tags) == {"trains", "work"}
-    assert reader.set_tags(b, ["work"], [])[b].tags == ("work",)  # "boats" was left out of the editor: removed
+    assert set(reader.set_tags(a, ["work", "trains"], ["boats"], ["work", "boats"])[a].tags) == {"trains", "work"}
+    filled_store.user.edit_tags([b], add=["elsewhere"])  # given from the shell while the editor was open
+    # "boats" was taken out of the editor's text: removed; "elsewhere" was never in it: kept.
+    assert set(reader.set_tags(b, ["work"], [], ["work", "boats"])[b].tags) == {"work", "elsewhere"}
     assert set(reader.change_marks([a, b], lambda user, ids, left: user.bookmark_all(ids, left))) == {a, b}
     assert reader.state_of(b).bookmarked
     assert held == {}  # what a worker held before all this

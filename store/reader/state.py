@@ -358,10 +358,12 @@ class ReaderState:
         self.apply(changed)
         return changed
 
-    def set_tags(self, story_id: str, keep: list[str], drop: list[str]) -> dict[str, StoryState]:
+    def set_tags(self, story_id: str, keep: list[str], drop: list[str], shown: Sequence[str]) -> dict[str, StoryState]:
         """The tag editor's answer for one story: it keeps ``keep`` (adding what is new) and
-        loses every other tag it had, and ``drop``."""
-        removed = [t for t in self.state_of(story_id).tags if t not in keep] + drop
+        loses the tags the editor showed (``shown``) that were taken out of its text, and
+        ``drop``. A tag given elsewhere while the editor was open (another reader, the shell) is
+        no tag taken out: it stays (it was lost at every save)."""
+        removed = [t for t in shown if t not in keep] + drop
         return self.edit_tags([story_id], keep, removed)
 
     def edit_tags(self, story_ids: list[str], add: list[str], remove: list[str]) -> dict[str, StoryState]:

@@ -1048,7 +1048,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             if edit is None:
                 return
             keep, drop = edit
-            self._marks_changed(self._write(lambda: self.reader.set_tags(story.id, keep, drop)))
+            self._marks_changed(self._write(lambda: self.reader.set_tags(story.id, keep, drop, current)))
             if missing := [tag for tag in drop if tag not in current]:
                 self.notify(f"Not on this story, so not removed: {', '.join(map(repr, missing))}", timeout=4,
                             markup=False)
