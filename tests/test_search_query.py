@@ -111,6 +111,7 @@ def test_highlight_terms_are_positive_text_terms_as_typed() -> None:
     assert q.terms == ("Ferries", "Harbour wall", "libr", "night")
     assert parse_query("").terms == ()
     assert parse_query("- --").terms == ()
+    assert parse_query('feed:"Riverside Daily" flood').terms == ("flood",)  # a feed chosen is a filter
 
 
 def test_repeated_groups_count_once() -> None:

@@ -412,6 +412,9 @@ def parse_query(text: str) -> Query:
     highlight: dict[str, str] = {}
     for found in groups:
         for term in found:
-            if term.kind != "tag" and not term.negated and any(c.isalnum() for c in term.text):
+            # A feed chosen (feed:"Title", the sidebar's) is a filter, as a tag is: its title in every
+            # byline was a "match" to step through with n, which then never left the story.
+            if term.kind != "tag" and term.field != FEED_FIELD and not term.negated and \
+                    any(c.isalnum() for c in term.text):
                 highlight.setdefault(term.text.strip().casefold(), term.text.strip())
     return Query(tuple(groups), bookmarked, read, after, before, sort, tuple(highlight.values()))
