@@ -172,6 +172,21 @@ def test_malformed_xml_falls_back_or_fails_with_a_reason() -> None:
         parse_feed(b"  ", "https://x.example/")
 
 
+def test_an_entry_cut_to_its_title_where_a_feed_breaks_off_is_not_a_story() -> None:
+    """Stored, it stayed for good beside the whole entry of the next fetch, an empty copy."""
+    whole = rss(rss_item(1) + rss_item(2))
+    second = whole.index(b"<item>", whole.index(b"<item>") + 1)
+    cut = whole[:whole.index(b"</title>", second) + len(b"</title><")]  # the file breaks off there
+    feed = parse_feed(cut, "https://x.example/f")
+    assert feed.malformed and [e.article.headline for e in feed.entries if e.article] == [
+        "Ferry timetable change number 1"]
+    assert [e.reason for e in feed.entries if e.article is None] == [
+        "cut short where the feed's XML is damaged (a title alone)"]
+    alone = rss("<item><title>Quay bell rings</title></item>")  # whole: a title alone is kept
+    assert [e.article.headline for e in parse_feed(alone, "https://x.example/f").entries if e.article] == [
+        "Quay bell rings"]
+
+
 @pytest.mark.parametrize("stray", [b"\x01", b"\x1b[1;31m\x1b[0m", b"&#1;", b"&#27;[31m&#x1b;[0m", b"\x1b]0;pwned\x07"])
 def test_a_stray_control_byte_in_one_entry_spoils_no_entry(store: Store, tmp_path: Path, stray: bytes) -> None:
     # lxml refuses a byte XML forbids: the feedparser fallback read the escaped HTML as "pSecond para./p".

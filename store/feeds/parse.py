@@ -309,6 +309,11 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             images=_media_images(entry),
             media=_media_files(entry),
         ))
+        made = feed.entries[-1].article
+        if feed.malformed and made is not None and not (made.body or made.key or made.media):
+            # A title alone in a damaged feed is an entry cut where the XML breaks off: stored, it
+            # stayed for good beside the whole entry (its id, link and text) of the next fetch.
+            feed.entries[-1] = Entry(None, number, "cut short where the feed's XML is damaged (a title alone)")
     return feed
 
 
