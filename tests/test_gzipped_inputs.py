@@ -71,3 +71,21 @@ def test_what_a_gzip_file_holds_is_named_when_it_is_refused(tmp_path: Path) -> N
     (tmp_path / "cut.txt.gz").write_bytes(gzip.compress(SEED.read_bytes())[:-200])
     item = only(tmp_path / "cut.txt.gz")
     assert item.article is not None and item.note == "the gzip file is cut short: it was read as far as it goes"
+
+
+def test_a_gzipped_json_export_brings_its_photos_and_a_missing_folder_is_said(tmp_path: Path) -> None:
+    from broadsheet.store.storage.export_file import write_export
+    from tests.photos import photo_article
+
+    store = Store(tmp_path / "store")
+    story = photo_article(store, 0, count=2)
+    store.add([(story, None)])
+    write_export(store, "json", tmp_path / "out" / "ex.json", [story.story_id])
+    packed = tmp_path / "out" / "ex.json.gz"
+    packed.write_bytes(gzip.compress((tmp_path / "out" / "ex.json").read_bytes()))
+    (item,) = read_source(packed)  # its photos in ex_photos/, beside it as export wrote them
+    assert len(item.photos) == 2 and item.note == ""
+    (tmp_path / "out" / "ex_photos").rename(tmp_path / "out" / "elsewhere")
+    (item,) = read_source(packed)
+    assert item.photos == () and item.note == ("its photos not imported: no folder ex_photos beside it, where "
+                                               "`broadsheet export` puts them")

@@ -136,7 +136,7 @@ def story_photos(store: Store, keep: Keep = None, on_progress: Progress | None =
 def photos_folder(output: Path) -> Path:
     """Where an export written to ``output`` puts its photos: ``FILE_photos/`` beside it (Markdown
     links them; a JSON export's import reads them back)."""
-    return output.with_name(output.stem + "_photos")
+    return output.with_name(Path(output.name.removesuffix(".gz")).stem + "_photos")  # export.json.gz too
 
 
 def write_photos(photos: dict[str, Path], folder: Path) -> int:

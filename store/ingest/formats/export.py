@@ -10,6 +10,7 @@ from broadsheet.store.ingest import ENTRIES
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article
+from broadsheet.store.sanitize import clean_line
 from broadsheet.store.storage.exchange import CutShort, Refused, is_export, photos_folder, read_export
 from broadsheet.store.storage.photos import NotAPhoto, Photo, check_photo, file_in, max_photo_bytes, too_large
 
@@ -28,7 +29,10 @@ class ExportFormat:
             yield Item(None, reason=f"Broadsheet export: {exc}")
             return
         folder: Path | None = photos_folder(source.path)
+        missing = ""
         if folder is not None and not folder.is_dir():
+            missing = (f"its photos not imported: no folder {clean_line(folder.name)} beside it, where `broadsheet "
+                       "export` puts them")
             folder = None
         for number, item in enumerate(exported, 1):
             if isinstance(item, CutShort):  # the stories before it are whole and imported
@@ -37,6 +41,8 @@ class ExportFormat:
                 yield Item(None, part=f"story {item.number}", reason=f"refused: {item.reason}")
             else:
                 photos, notes = exported_photos(item.article, folder) if folder else ((), [])
+                if missing and any(image.photo for image in item.article.images):
+                    notes, missing = [missing], ""  # said once, with the first story that names a photo
                 yield Item(item.article, part=f"story {number}", state=item.state if item.state.to_doc() else None,
                            story_id=item.story_id, photos=photos, note="; ".join(notes))
 
