@@ -51,7 +51,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--tag", action="append", default=[], metavar="T", help="only stories with this tag")
     export.add_argument("--bookmarked", action="store_true", help="only bookmarked stories")
     export.add_argument("--format", choices=("md", "json"), default=None,
-                        help="md (Markdown) or json; default: json for an -o FILE ending in .json, else md")
+                        help="md (Markdown) or json; default: json for an -o FILE ending in .json or .json.gz, else "
+                             "md (a FILE ending in .gz is gzip-compressed)")
     export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
 
 
@@ -223,7 +224,8 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
 
     if args.format is None:  # -o stories.json wrote Markdown, which imported as one garbled story
-        args.format = "json" if args.output and Path(args.output).suffix.lower() == ".json" else "md"
+        named = Path(args.output.lower().removesuffix(".gz")) if args.output else None  # export.json.gz: JSON too
+        args.format = "json" if named is not None and named.suffix == ".json" else "md"
     states = store.user.all(skip_damaged=True)  # a damaged state file: its stories exported without marks
     wanted = [normalise_tag(t) for t in args.tag]
     known = {tag for state in states.values() for tag in state.tags} if wanted else set()

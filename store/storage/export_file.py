@@ -7,9 +7,11 @@ two cannot drift apart in what an export holds.
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from broadsheet.store.storage.atomic import is_stream, write_output
 from broadsheet.store.storage.db import Store
@@ -71,5 +73,12 @@ def write_export(store: Store, form: str, output: Path, story_ids: Sequence[str]
     # Written as it is made: an export of any size holds one shard's stories.
     chunks = export_chunks(store, form, story_ids, keep=keep, total=total, photos=photos, folder=folder,
                            on_progress=step)
-    write_output(output, lambda handle: handle.writelines(chunks))
+    if output.name.lower().endswith(".gz"):  # export.json.gz: gzip-compressed, as import reads it back
+        def packed(handle: BinaryIO) -> None:
+            with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as out:
+                out.writelines(chunks)
+
+        write_output(output, packed)
+    else:
+        write_output(output, lambda handle: handle.writelines(chunks))
     return ExportWritten(written[0], len(photos), folder)
