@@ -554,6 +554,10 @@ def test_tag_splits_tags_at_commas_as_the_tag_editor_does(cli_store: Path, capsy
     assert main(["--store", str(cli_store), "tag", sid, ""]) == 2  # an empty tag is still refused
     assert main(["--store", str(cli_store), "tag", sid, ","]) == 2  # and so is one of commas alone
     assert main(["--store", str(cli_store), "untag", sid, " , "]) == 2
+    # "-tag" removes in the tag editor: given here it became the tag "-zzzz"
+    capsys.readouterr()
+    assert main(["--store", str(cli_store), "tag", sid, "keep,-zzzz"]) == 2
+    assert "'-zzzz': a tag does not start with '-'" in capsys.readouterr().err
     assert Store(cli_store).user.get(sid).tags == ("harbour",)
 
 

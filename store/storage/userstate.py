@@ -96,6 +96,10 @@ def tags_given(values: Sequence[str]) -> list[str]:
         pieces = [piece for piece in value.split(",") if piece.strip()]
         if not pieces:
             raise TagError(f"{value!r} is not a usable tag (empty once trimmed)")
+        for piece in pieces:
+            if piece.strip().startswith("-"):  # the tag editor's "-tag" removes: given here, it became a tag
+                raise TagError(f"{piece.strip()!r}: a tag does not start with '-' (`broadsheet untag` removes one; "
+                               "in the reader's tag editor, -tag does)")
         tags += [normalise_tag(piece) for piece in pieces]
     return tags
 
