@@ -55,3 +55,13 @@ def test_photos_that_cannot_be_written_leave_no_export(tmp_path: Path) -> None:
         write_export(store, "json", tmp_path / "out.json", ids)
     assert raised.value.folder == tmp_path / "out_photos"
     assert not (tmp_path / "out.json").exists()
+
+
+def test_an_export_to_a_folder_that_does_not_exist_is_refused_and_makes_none(tmp_path: Path) -> None:
+    """A typo in the path made every folder it named, and the export went there."""
+    from broadsheet.store.errors import OutputError
+
+    store, ids = _store(tmp_path)
+    with pytest.raises(OutputError) as refused:
+        write_export(store, "md", tmp_path / "nosuch" / "dir" / "x.md", ids)
+    assert "its folder does not exist" in str(refused.value) and not (tmp_path / "nosuch").exists()

@@ -7,12 +7,14 @@ two cannot drift apart in what an export holds.
 
 from __future__ import annotations
 
+import errno
 import gzip
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from broadsheet.store.errors import OutputError
 from broadsheet.store.storage.atomic import is_stream, write_output
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.exchange import Keep, Progress, export_chunks, photos_folder, story_photos, write_photos
@@ -50,6 +52,8 @@ def write_export(store: Store, form: str, output: Path, story_ids: Sequence[str]
     total)`` the stories written, from 0. Raises :class:`PhotosNotWritten` (nothing is written)
     and :class:`~broadsheet.store.errors.OutputError`.
     """
+    if not is_stream(output) and not output.parent.is_dir():  # a typo in the path made the folders it named
+        raise OutputError(output, OSError(errno.ENOENT, f"there is no folder {output.parent}"))
     folder = None if is_stream(output) else photos_folder(output)
     photos: dict[str, Path] = {}
     if folder is not None:
