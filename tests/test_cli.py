@@ -71,6 +71,8 @@ def test_parse_explain_shows_roles(capsys: pytest.CaptureFixture[str]) -> None:
     shown = capsys.readouterr().out
     for role in ("headline", "byline", "caption", "body", "credits_line", "boilerplate"):
         assert role in shown
+    # Piped, a line is whole, its reason too (cut at a made-up 80 columns, "…" hid why).
+    assert "…" not in shown and any(len(line) > 120 and line.endswith(")") for line in shown.splitlines())
 
 
 def test_import_prints_summary_with_reasons(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

@@ -50,11 +50,14 @@ def parse_command(args: argparse.Namespace) -> int:
 
 
 def _explain(path: Path, max_size: int) -> int:
+    from broadsheet.cli.piped import WIDE
     from broadsheet.store.ingest.decode import read_document
     from broadsheet.store.ingest.formats import detect
     from broadsheet.store.ingest.source import Source
 
     console = Console(highlight=False)
+    if not console.is_terminal:  # a line whole, its reason too, for grep (80 made-up columns cut them)
+        console = Console(highlight=False, width=WIDE, color_system=None)
     try:
         fmt = detect(Source.open(path, max_size))
     except DecodeError as exc:
