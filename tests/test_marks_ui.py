@@ -449,6 +449,14 @@ async def test_saving_another_search_under_a_saved_name_asks_before_replacing_it
         await pilot.press("y")
         await settle(pilot)
         assert filled_store.user.get_setting("saved_searches") == {"Trains": "harbour"}
+        # A name in another case is the same name: asked, then one search (two stood side by side).
+        await pilot.press("escape")
+        await _save_search(pilot, "rail", "trains")
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "Replace the saved search 'Trains' (harbour)?" in str(app.screen.query_one("Static").render())
+        await pilot.press("y")
+        await settle(pilot)
+        assert filled_store.user.get_setting("saved_searches") == {"trains": "rail"}
 
 
 async def test_renaming_a_saved_search_onto_another_ones_name_asks_first(app: BroadsheetApp,

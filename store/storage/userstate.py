@@ -1196,9 +1196,16 @@ class UserState:
         return [name for name, query in self.saved_searches().items() if tag_renamed_in(query, tag, "\x00") != query]
 
     def save_search(self, name: str, query: str) -> str:
-        """Save ``query`` under ``name`` (replacing a search of that name); returns the name as stored."""
+        """Save ``query`` under ``name`` (replacing a search of that name, in any case: "Rail" and
+        "rail" side by side in the sidebar were two searches); returns the name as stored."""
         clean = saved_search_name(name)
-        self._edit_searches(lambda searches: searches.__setitem__(clean, query))
+
+        def save(searches: dict[str, str]) -> None:
+            for taken in [n for n in searches if n.casefold() == clean.casefold()]:
+                del searches[taken]
+            searches[clean] = query
+
+        self._edit_searches(save)
         return clean
 
     def rename_saved_search(self, old: str, new: str) -> str:
@@ -1208,7 +1215,10 @@ class UserState:
         def rename(searches: dict[str, str]) -> None:
             if old not in searches:
                 raise KeyError(f"no saved search named {old!r}")
-            searches[clean] = searches.pop(old)
+            query = searches.pop(old)
+            for taken in [n for n in searches if n.casefold() == clean.casefold()]:
+                del searches[taken]
+            searches[clean] = query
 
         self._edit_searches(rename)
         return clean

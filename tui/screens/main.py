@@ -1439,8 +1439,10 @@ class MainScreen(FeedsMixin, Screen[None]):
         """``act`` to put a saved search under ``name``; another search of that name (unless
         ``same(name as stored, its query)``) is replaced only when the user says so."""
         clean = saved_search_name(name)
-        existing = self.reader.saved_searches().get(clean)
-        if existing is None or same(clean, existing):
+        # Names are one in any case ("Rail" would replace "rail"): the question names the one stored.
+        stored, existing = next(((n, q) for n, q in self.reader.saved_searches().items()
+                                 if n.casefold() == clean.casefold()), (clean, None))
+        if existing is None or same(stored, existing):
             act()
             return
 
@@ -1448,9 +1450,9 @@ class MainScreen(FeedsMixin, Screen[None]):
             if yes:
                 act()
             else:
-                self.notify(f"{refused}: the saved search {clean!r} is kept", timeout=3)
+                self.notify(f"{refused}: the saved search {stored!r} is kept", timeout=3)
 
-        self.app.push_screen(ConfirmScreen(f"Replace the saved search {clean!r} ({existing})?"), replace)
+        self.app.push_screen(ConfirmScreen(f"Replace the saved search {stored!r} ({existing})?"), replace)
 
     def action_step_story(self, step: int) -> None:
         self.headlines.cursor += step
