@@ -189,7 +189,7 @@ async def test_x_unsubscribes_the_feed_on_its_row_when_two_share_a_title(store: 
     subs.add(["https://a.example/top.xml", "https://b.example/top.xml", "https://c.example/news/feed.xml"],
              titles={"https://a.example/top.xml": "Top Stories", "https://b.example/top.xml": "Top Stories"})
     app = BroadsheetApp(store)
-    async with app.run_test(size=(150, 40)) as pilot:
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await settle(pilot)
         assert "feed.xml (c.example)" in sidebar_text(app)  # untitled: what tells it apart comes first
         sidebar = app.screen.query_one(Sidebar)
@@ -199,6 +199,7 @@ async def test_x_unsubscribes_the_feed_on_its_row_when_two_share_a_title(store: 
         await pilot.press("y")
         await settle(pilot)
         assert [sub.url for sub in subs.all()] == ["https://a.example/top.xml", "https://c.example/news/feed.xml"]
+        assert "Unsubscribed from Top Stories (b.example); its stories stay" in [n.message for n in app._notifications]
 
 
 async def test_a_feeds_row_counts_every_spelling_its_search_lists(store: Store,

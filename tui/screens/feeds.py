@@ -40,7 +40,7 @@ class FeedsMixin(_ScreenBase):
     if TYPE_CHECKING:  # the main screen's own, used here
         def reload(self, restore: str | None = None) -> None: ...
         def _update_sidebar(self) -> None: ...
-        def _write(self, change: Callable[[], Any]) -> Any: ...
+        def _write(self, change: Callable[[], Any], *, store: bool = True, stories: bool = False) -> Any: ...
 
     @staticmethod
     def fetch_status() -> Label:
@@ -181,7 +181,14 @@ class FeedsMixin(_ScreenBase):
                         "`broadsheet feeds remove ADDRESS` (`broadsheet feeds list` gives them)",
                         title="Not unsubscribed", severity="warning", timeout=10)
         elif matched:
-            self._write(lambda: subs.remove(matched))
+            def remove() -> bool:
+                subs.remove(matched)
+                return True
+
+            # Under the store's lock, which the subscriptions' write takes (the marks' lock first
+            # would take the two in the order no other writer does).
+            if self._write(remove, stories=True):
+                self.notify(f"Unsubscribed from {matched[0].name}; its stories stay", timeout=4, markup=False)
 
 
 def _problem(sub: Subscription) -> str:
