@@ -305,3 +305,34 @@ async def test_undoing_a_delete_when_the_marks_file_was_damaged_since_waits_for_
         assert any(n.message.startswith("Brought back 1 story") for n in app._notifications)
     fresh = Store(damaged.folder)
     assert len(fresh) == 6 and fresh.user.get(damaged.lost).bookmarked
+
+
+async def test_another_reader_finishes_a_delete_whose_broadsheet_was_killed(filled_store: Store,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reader killed during D left the delete half done: another reader showed "Unread -3,815"
+    (the stories gone, their read marks still counted) until r. Its look at the store, every 3
+    seconds, now finishes it (the lock is free: its writer is dead) and reads the store again."""
+    ids = [meta.id for meta in filled_store.stories()]
+    for sid in ids:
+        filled_store.user.set_read(sid, True)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+
+        def killed(self: UserState, *_args: object) -> None:
+            raise KeyboardInterrupt  # the other reader, killed between the records and the marks
+
+        with monkeypatch.context() as patched:
+            patched.setattr(UserState, "forget", killed)
+            with pytest.raises(KeyboardInterrupt):
+                Store(filled_store.folder).delete(ids[:3])
+        assert (filled_store.folder / "deleting.json").exists()
+        screen._check_store()
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert not (filled_store.folder / "deleting.json").exists()
+        counts, _tags = screen.reader.sidebar_counts()
+        assert counts["all"] == 2 and counts["unread"] == 0

@@ -1188,6 +1188,11 @@ class Store:
         remove_durably(self.folder / DELETING)
         return states
 
+    def left_unfinished(self) -> bool:
+        """Whether a delete or an undo is on its way, or was left part way by its process (two
+        stats): opening the store while the lock is free finishes one left (:meth:`_tidy`)."""
+        return (self.folder / DELETING).exists() or (self.folder / RESTORING).exists()
+
     def _finish_delete(self) -> None:
         """Finish a delete or an undo whose process died part way (the caller holds the lock)."""
         self._finish_deleting()

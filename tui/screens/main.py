@@ -644,6 +644,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         writing = {w.group for w in self.workers if w.is_running} & {"stories", "marks"}
         if "stories" in writing:
             pass  # reloaded once the delete or undo is written
+        elif self.store.left_unfinished():
+            self._finish_left()
         elif self.store.articles_identity() != self._articles_seen and not self.store.lock.is_locked:
             before = len(self.reader.stories)
             current = self.headlines.current
@@ -1275,6 +1277,14 @@ class MainScreen(FeedsMixin, Screen[None]):
         deleted = self._in_worker(delete, "Not deleted", stories=True)
         if deleted is not None:
             say(self._deleted_done, deleted)
+
+    @work(thread=True, exclusive=True, group="stories", exit_on_error=False)
+    def _finish_left(self) -> None:
+        """Finish what another broadsheet, killed during a delete or an undo, left half done, then
+        read the store again: read half done, the sidebar said "Unread -3,815" until r."""
+        with contextlib.suppress(OSError, StoreFileError):
+            if not Store(self.store.folder, check=False).left_unfinished():  # (its writer alive: not yet)
+                self.app.call_from_thread(self.reload)
 
     def _in_worker(self, change: Callable[[Store], T], failed: str, *, stories: bool = False) -> T | None:
         """Run a long change in a worker, given a Store of its own (this is another thread);
