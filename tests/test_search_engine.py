@@ -328,3 +328,17 @@ def test_the_id_cache_stays_bounded_and_ids_stay_right(indexed: tuple[Store, Sea
         result = index.search(text, states={}, limit=None)
         assert len(cache) <= 3
         assert set(names(result)) == names_expected
+
+
+def test_after_and_before_take_the_day_the_list_shows(store: Store) -> None:
+    """A story of 08:00 on the 13th in Tokyo is listed on the 12th here (TZ=UTC): before:2025-03-13
+    found nothing, and after:2025-03-13 found a story the list dates the 12th."""
+    from broadsheet.store.model import local_day
+
+    [sid] = store.add([(make_article(1, headline="Northbay ferry sails early", published="2025-03-13T08:00:00+09:00"),
+                        None)])
+    assert local_day(store.meta(sid).published) == "2025-03-12"  # as the list shows it
+    index = SearchIndex.open(store)
+    assert index.search("before:2025-03-13", states={}).ids == [sid]
+    assert index.search("after:2025-03-13", states={}).ids == []
+    assert index.search("after:2025-03-12 before:2025-03-13", states={}).ids == [sid]

@@ -20,6 +20,7 @@ import threading
 from functools import lru_cache
 from typing import Any
 
+from broadsheet.store.model import local_day
 from broadsheet.store.search.folding import FOLD_TABLE
 from broadsheet.store.search.wordmarks import WORD_MARKS
 
@@ -174,11 +175,14 @@ def feed_key(title: str) -> str:
 
 
 def published_values(published: str | None) -> tuple[int, int]:
-    """(seconds since epoch for sorting, YYYYMMDD for date filters) of a published string."""
+    """(seconds since epoch for sorting, YYYYMMDD for date filters) of a published string: the
+    day is the one the list shows, in this machine's time zone where the story gives its offset
+    (:func:`~broadsheet.store.model.local_day`; the index is built in the zone of its day)."""
     if not published:
         return NO_DATE, 0
     try:
-        day = dt.date.fromisoformat(published[:10])
+        # The day the list shows (after:/before: said another, in another zone): this machine's.
+        day = dt.date.fromisoformat(local_day(published))
     except ValueError:
         return NO_DATE, 0
     try:

@@ -23,8 +23,9 @@ from broadsheet.store.search.analysis import FEED_FIELD, TEXT_FIELDS, feed_key, 
 from broadsheet.store.storage.directory import story_key
 
 #: Bump whenever the schema or analysis changes: an index with another version is rebuilt.
-SCHEMA_VERSION = 5  # 2: an agency is indexed under all its names; 3: CJK characters are words; 4: İ is I;
-#                      5: the source's whole title in ``feed``, for feed:"Title"
+SCHEMA_VERSION = 6  # 2: an agency is indexed under all its names; 3: CJK characters are words; 4: İ is I;
+#                      5: the source's whole title in ``feed``, for feed:"Title"; 6: ``day`` is the list's
+#                      day, in this machine's zone (after:/before: said another day than the list)
 ANALYZER = "broadsheet_en"
 
 #: Relevance boosts for bare words: a hit in the headline counts most.
