@@ -127,6 +127,27 @@ def test_damaged_body_shard_is_named_when_found(tmp_path: Path, kind: str) -> No
     assert [p.read_bytes() for p in path.parent.glob("000000.json.damaged-*")] == [damaged]
 
 
+def test_a_body_shard_gone_is_named_and_no_pass_writes_its_stories_without_text(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A deleted bodies/000000.json read as a shard of stories with no text: export and reindex
+    wrote every story of it without its text and exited 0."""
+    from broadsheet.cli.main import main
+
+    store = filled(tmp_path / "store")
+    path = store.folder / "bodies" / "000000.json"
+    path.unlink()
+    reopened = Store(store.folder)
+    assert "the file is missing" in str(reopened.damaged_files()["bodies/000000.json"])
+    with pytest.raises(StoreFileError, match="the file is missing"):
+        reopened.body(reopened.stories()[0])
+    for command in (["export", "-o", str(tmp_path / "out.json")], ["reindex"]):
+        assert main(["--store", str(store.folder), *command]) == 2
+        assert "000000.json: the file is missing" in capsys.readouterr().err
+    assert not (tmp_path / "out.json").exists()
+    assert main(["--store", str(store.folder), "repair"]) == 1  # the stories' text lost: said
+    assert main(["--store", str(store.folder), "export", "-o", str(tmp_path / "out.json")]) == 0
+
+
 def test_cli_names_the_damaged_file_and_suggests_repair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from broadsheet.cli.main import main
 

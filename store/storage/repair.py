@@ -303,7 +303,9 @@ class _Repair:
                 if self.restore_records(number, records, bodies):
                     self.save(meta_path, "articles", records, compress=True)
             changed |= self.restore_bodies(number, records, bodies)
-            if changed and bodies is not None:
+            if bodies is not None and (changed or (records and not path.exists())):
+                # A shard gone is written back with what was read again: its lost stories said, it
+                # no longer reads as missing (every later write to it refused).
                 self.save(path, "bodies", bodies, compress=True)
             for sid, record in records.items():  # the shard's records as they are now
                 self.photos.named(StoryMeta(sid, record, meta_path))
@@ -429,10 +431,11 @@ class _Repair:
                 continue
             self._lost_bodies += 1
             if self._lost_bodies <= NAMED:
-                self.report.lost.append(
-                    f"body of {sid} ({fields.text(meta.get('headline')) or '?'!r}): its source file "
-                    f"{_source_file(meta)!r} is gone or has changed; run `broadsheet repair PATH...` "
-                    "with its source file or folder to bring it back")
+                file = _source_file(meta)
+                why = (f"its source file {file!r} is gone or has changed; run `broadsheet repair PATH...` with its "
+                       "source file or folder to bring it back") if file else \
+                    "no source file was recorded for it: import it again to bring it back"  # (it said "None")
+                self.report.lost.append(f"body of {sid} ({fields.text(meta.get('headline')) or '?'!r}): {why}")
         return changed
 
     def repair_state(self) -> None:
