@@ -148,6 +148,23 @@ def test_a_body_shard_gone_is_named_and_no_pass_writes_its_stories_without_text(
     assert main(["--store", str(store.folder), "export", "-o", str(tmp_path / "out.json")]) == 0
 
 
+def test_repair_of_a_metadata_shard_gone_lists_no_story_it_cannot_read(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The list kept every story of a deleted meta shard after repair: rows that rm, tag and
+    export could not read, rm of one exiting 0 without a word."""
+    from broadsheet.cli.main import main
+
+    store = filled(tmp_path / "store")
+    count = len(store.stories())
+    (store.folder / "meta" / "000000.json").unlink()
+    assert main(["--store", str(store.folder), "repair"]) == 1
+    said = capsys.readouterr().err
+    assert "meta/000000.json: the file is missing" in said
+    assert f"{count} stories have a body but lost their story record" in said
+    assert main(["--store", str(store.folder), "list"]) == 0
+    assert capsys.readouterr().out == ""
+
+
 def test_cli_names_the_damaged_file_and_suggests_repair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from broadsheet.cli.main import main
 

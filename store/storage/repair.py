@@ -64,6 +64,7 @@ from broadsheet.store.storage.photos import PhotoStore, sound
 from broadsheet.store.storage.sourcepath import Cleaned, absolute, safe_text, source_files, source_path, stored
 from broadsheet.store.storage.tinydb import encode_document, read_json_file
 from broadsheet.store.storage.userstate import LEGACY_SHARDS, SHARDS
+from broadsheet.store.wording import n_stories
 
 _KEY_OPEN = re.compile(r'"((?:[^"\\]|\\.){1,300})"\s*:\s*\{')
 _STATE_KEYS = {"bookmarked", "read", "tags"}
@@ -293,6 +294,8 @@ class _Repair:
         numbers = sorted(set(_numbered(self.folder / "meta")) | set(_numbered(self.folder / "bodies")))
         for done, number in enumerate(numbers, 1):
             meta_path = self._meta_path(number)
+            if not meta_path.exists() and (self.folder / "bodies" / f"{number:06d}.json").exists():
+                self.report.damaged.append(f"meta/{number:06d}.json: the file is missing")
             records = (read_json_file(meta_path) or {}).get("articles", {})
             path = self.folder / "bodies" / f"{number:06d}.json"
             got = self.load(path, "bodies", _is_body)
@@ -391,7 +394,8 @@ class _Repair:
                                        f"reading {len(self.sources)} source path(s)")
         if self._orphans:
             self.report.lost.append(
-                f"meta: {self._orphans} stories have a body but lost their story record "
+                f"meta: {n_stories(self._orphans)} {'has' if self._orphans == 1 else 'have'} a body but lost "
+                f"{'its' if self._orphans == 1 else 'their'} story record "
                 f"(ids {', '.join(self._orphan_ids)}{'...' if self._orphans > 5 else ''}); "
                 "run `broadsheet repair PATH...` with their source files to bring them back (stories fetched "
                 "from feeds: the next `broadsheet fetch` brings back those their feed still carries)"
@@ -534,7 +538,9 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         if unfinished:
             report.actions.append("an earlier repair was stopped part way: the directory and search index are "
                                   "rebuilt")
-        mended = bool(report.damaged or report.actions)  # the records changed: directory and index made again
+        # The records changed, or stories lost theirs (a metadata shard gone: the list still held
+        # them, rows no command could read or delete): directory, list and index made again.
+        mended = bool(report.damaged or report.actions or repair.orphans)
         if mended:
             store.relist()
         listing = _damaged_listing(Path(folder) / LISTING, on_progress)
