@@ -156,7 +156,12 @@ def test_repair_of_a_metadata_shard_gone_lists_no_story_it_cannot_read(
 
     store = filled(tmp_path / "store")
     count = len(store.stories())
+    ghost = store.stories()[0].id  # still listed once its record is gone
+    assert main(["--store", str(store.folder), "list"]) == 0  # (the list written, as any reader leaves it)
     (store.folder / "meta" / "000000.json").unlink()
+    assert ghost[:10] in capsys.readouterr().out
+    assert main(["--store", str(store.folder), "rm", ghost]) == 1
+    assert "not deleted, no record of" in capsys.readouterr().err
     assert main(["--store", str(store.folder), "repair"]) == 1
     said = capsys.readouterr().err
     assert "meta/000000.json: the file is missing" in said

@@ -48,6 +48,11 @@ def _rm(store: Store, ids: list[str]) -> int:
         out.print(Text.assemble(("deleted ", "red"), (sid[:10], "yellow"), "  ", headlines.get(sid, "")))
     if deleted.marks_left:  # deleted as asked: the damaged file is said, not the end of the command
         err.print(Text(f"broadsheet: {marks_left_note(deleted.marks_left)}", style="yellow"))
+    if unread := [sid for sid in dict.fromkeys(ids) if sid not in deleted.records]:
+        # Listed, but with no record to delete (its metadata file lost): exit 0 in silence said it was done.
+        err.print(Text(f"broadsheet: not deleted, no record of {', '.join(sid[:10] for sid in unread)} could be "
+                       "read: run `broadsheet repair`", style="red"))
+        return 1
     return 0
 
 
