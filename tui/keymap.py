@@ -257,7 +257,25 @@ def check_keymap(keymap: dict[str, str], where: str) -> tuple[dict[str, str], li
         sound[binding_id] = text
     typed, said = _typed(sound, where)
     dropped, clashes = _clashes({k: v for k, v in sound.items() if k not in typed}, where)
-    return {k: v for k, v in sound.items() if k not in typed | dropped}, problems + said + clashes
+    kept = {k: v for k, v in sound.items() if k not in typed | dropped}
+    return _keeping_arrows(kept, ids), problems + said + clashes
+
+
+#: Keys named for where they move, which a binding keeps when its letter is rebound.
+MOVEMENT_KEYS = frozenset({"up", "down", "left", "right", "pageup", "pagedown", "home", "end"})
+
+
+def _keeping_arrows(keymap: dict[str, str], ids: Mapping[str, Bound]) -> dict[str, str]:
+    """``keymap`` with each binding's default movement keys added back (``list.down = "J"`` took
+    Down off the list, unsaid): the README lists the arrows apart from the letters. One the user
+    gives a binding of their own is left to it."""
+    given = {key.strip() for text in keymap.values() for key in text.split(",")}
+    out = {}
+    for binding_id, text in keymap.items():
+        keys = [key.strip() for key in text.split(",")]
+        default = [key.strip() for key in ids[binding_id].binding.key.split(",")]
+        out[binding_id] = ",".join(keys + [key for key in default if key in MOVEMENT_KEYS and key not in given])
+    return out
 
 
 def _typed(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
