@@ -128,6 +128,7 @@ GAP = 2
 #: 80 columns showed two rows of a photo 9 cells wide, a smear of colour. ``v`` shows it whole; Tab
 #: gives the panel the room.
 MIN_PHOTO_ROWS = 3
+TEXT_ROWS = 4  # lines a photo above the caption leaves it: the caption, its credit, a credit or two
 PEEK = "[photo: v]"
 
 
@@ -231,8 +232,14 @@ class CreditsPanel(ScrollView, can_focus=True):
         rows = self.app.size.height // 3
         limit = self.styles.max_height
         parent = self.parent
+        room = rows
         if limit is not None and isinstance(parent, Widget):  # within the panel's max-height, less border and counter
-            rows = min(rows, int(limit.resolve(parent.size, self.app.size)) - self.styles.gutter.height - 1)
+            room = int(limit.resolve(parent.size, self.app.size)) - self.styles.gutter.height - 1
+            rows = min(rows, room)
+        if width < BESIDE_MIN_WIDTH:
+            # Above the caption, the photo leaves the caption and its credit lines of their own (at
+            # 100x30 with the sidebar it took every row, the caption below the fold).
+            rows = min(rows, room - TEXT_ROWS)
         if rows < MIN_PHOTO_ROWS and not self._unkept():
             return len(PEEK), 0, True  # no room for a picture: :data:`PEEK` beside the caption
         rows = max(MIN_PHOTO_ROWS, rows)
