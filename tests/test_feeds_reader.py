@@ -130,6 +130,21 @@ async def test_the_fetch_key_says_when_an_address_was_a_feed_already_subscribed(
         assert [sub.url for sub in subs.all()] == [server.url_for("/f")]
 
 
+async def test_the_fetch_key_says_a_feeds_xml_was_damaged(store: Store, server: HTTPServer) -> None:
+    """`broadsheet fetch` said so; the reader's F said "1 new" alone."""
+    whole = rss_feed(2, title="Valley Courier")
+    server.expect_request("/f").respond_with_data(whole[:whole.rindex(b"<item>") + 30])
+    Subscriptions(store).add([server.url_for("/f")])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        await app.screen.workers.wait_for_complete()
+        await settle(pilot)
+        assert any("the XML of Valley Courier is damaged: read leniently" in n.message for n in app._notifications)
+
+
 async def test_automatic_refresh_brings_stories_while_the_reader_is_open(tmp_path: Path, store: Store,
                                                                        server: HTTPServer) -> None:
     server.expect_request("/f").respond_with_data(rss_feed(3))

@@ -133,8 +133,13 @@ class FeedsMixin(_ScreenBase):
             text += f"; {pages} article page{'s' if pages > 1 else ''} not read (those stories keep their feed's text)"
         untagged = [f"{r.sub.name}: {untagged_note(r.untagged, r.sub.tags)}" for r in report.results if r.untagged]
         text += "".join(f"; {note}" for note in untagged)  # a later fetch does not tag them: said, as a failure
-        say(self._fetch_done, "" if quiet and not (failed or new or updated or same or untagged) else text,
-            "warning" if failed or untagged else "information", 15 if untagged else None)
+        # A feed read past damaged XML may have lost or cut entries: said as `broadsheet fetch` says it.
+        damaged = [r.sub.name for r in report.results if r.malformed]
+        if damaged:
+            text += (f"; the XML of {', '.join(damaged[:3])}{' and others' if len(damaged) > 3 else ''} is damaged: "
+                     "read leniently, so an entry may be cut short or missing")
+        say(self._fetch_done, "" if quiet and not (failed or new or updated or same or untagged or damaged) else text,
+            "warning" if failed or untagged or damaged else "information", 15 if untagged or damaged else None)
 
     def _addresses_first(self, store: Store, stop: Callable[[], bool]) -> None:
         """The store's one-time address step (seconds at a million stories: see
