@@ -172,6 +172,17 @@ def test_malformed_xml_falls_back_or_fails_with_a_reason() -> None:
         parse_feed(b"  ", "https://x.example/")
 
 
+def test_credit_lines_closing_an_entry_are_its_credits_as_on_its_saved_page() -> None:
+    """"Additional reporting by Sam Patel" stayed a paragraph of a feed's story (by: did not find
+    it), where the same line on a saved page is a credit."""
+    text = ("&lt;p&gt;The flood barrier was tested on Monday.&lt;/p&gt;&lt;p&gt;It held, engineers said.&lt;/p&gt;"
+            "&lt;p&gt;Additional reporting by Sam Patel&lt;/p&gt;")
+    [entry] = parse_feed(rss(rss_item(1, text=text)), "https://x.example/f").entries
+    assert entry.article is not None and entry.article.credits is not None
+    assert entry.article.body == ["The flood barrier was tested on Monday.", "It held, engineers said."]
+    assert "Sam Patel" in entry.article.credits.people()
+
+
 def test_an_entry_cut_to_its_title_where_a_feed_breaks_off_is_not_a_story() -> None:
     """Stored, it stayed for good beside the whole entry of the next fetch, an empty copy."""
     whole = rss(rss_item(1) + rss_item(2))

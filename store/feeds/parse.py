@@ -25,6 +25,7 @@ import orjson
 
 from broadsheet.store.ingest.gunzip import GZIP_MAGIC, inflate, unpacked_head
 from broadsheet.store.model import Article, Image, Media, byte_count
+from broadsheet.store.parse.credits import closing_credits
 from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
 
 HEADLINE_CHARS = 120  # an entry without a title is headlined by its first words, cut here
@@ -546,6 +547,8 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
         images = images + [image for image in found if image.src not in {i.src for i in images}]
     else:
         body = _paragraphs(text)
+    # "Additional reporting by ..." closing an entry: a credit, as on the saved page (story text before).
+    credits = closing_credits(body)
     headline = _title(title)
     if not headline:
         first = body[0] if body else ""
@@ -569,6 +572,7 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
         published=_iso(published),
         authors=[name for name in (clean_line(a) for a in authors) if name],
         images=images,
+        credits=credits,
         url=link or None,
         key=key,
         media=_media(media, address or base),

@@ -22,11 +22,11 @@ from broadsheet.store.html.furniture import furniture_kind
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.stamps import led, update_stamps
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
-from broadsheet.store.model import Article, Credits, Image, host_of, normal_url
+from broadsheet.store.model import Article, Image, host_of, normal_url
 from broadsheet.store.parse import cjk
 from broadsheet.store.parse.boilerplate import furniture_reason
 from broadsheet.store.parse.byline import org_like, parse_byline, split_names
-from broadsheet.store.parse.credits import MAX_CREDIT_LINES, is_credits_line, names_only, parse_credit_block
+from broadsheet.store.parse.credits import closing_credits
 from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates, parse_date
 from broadsheet.store.parse.textstats import word_count
@@ -452,25 +452,6 @@ def _published(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> st
 _PUBLISHED_LABEL = re.compile(r"\b(?:first\s+)?(?:published|posted)\b", re.IGNORECASE)
 
 
-def _credits(paragraphs: list[str]) -> Credits | None:
-    """The credit lines near the story's end, taken out of it: one line or several in a row.
-
-    Pages print each credit in a paragraph of its own ("Additional reporting by ...",
-    then "Editing by ..."): every one of them is a credit, none is story text.
-    """
-    end = len(paragraphs) - 1
-    while end >= max(len(paragraphs) - 3, 0) and not is_credits_line(paragraphs[end]):
-        end -= 1
-    if end < max(len(paragraphs) - 3, 0):
-        return None
-    start = end
-    while start > 0 and end - start < MAX_CREDIT_LINES - 1 and names_only(paragraphs[start - 1]):
-        start -= 1
-    lines = paragraphs[start:end + 1]
-    del paragraphs[start:end + 1]
-    return parse_credit_block(lines)
-
-
 # What a line of dates says besides its dates: "Published", "Updated", weekdays, "at", time zones.
 _DATE_WORDS = re.compile(
     r"\b(?:first|last|originally|published|updated|posted|modified|created|date[ds]?|on|at|am|pm|a\.m|p\.m"
@@ -552,7 +533,7 @@ def page_article(html: str, url: str | None = None) -> Article:
     dateline, agency, first = split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
     if dateline:
         paragraphs[0] = first
-    credits = _credits(paragraphs)
+    credits = closing_credits(paragraphs)
     # A page that names no site is its address's (a site's name in the list, not a blank).
     publisher = meta.publisher or (host_of(base) if base and is_web_address(base) else None)
     return Article(

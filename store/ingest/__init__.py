@@ -36,7 +36,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 8 (saved pages): a page that names no site takes its address's host as its source (store/html/page.py)
 # 8 (entries): sound and video (a podcast's enclosures, Media RSS, JSON Feed attachments) are kept
 #    as the story's media (store/feeds/parse.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 8, SAVED_PAGE: 8, ENTRIES: 8}
+# 9 (entries): credit lines closing an entry ("Additional reporting by ...") are its credits, as
+#    a saved page's are (store/feeds/parse.py, through store/html/page.py's closing_credits)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 8, SAVED_PAGE: 8, ENTRIES: 9}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 

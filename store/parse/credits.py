@@ -137,3 +137,22 @@ def parse_credit_block(texts: list[str]) -> Credits | None:
             names.extend(name for name in getattr(credits, role) if name not in names)
     return Credits(**groups, text=" ".join(credits.text for credits in found))
 
+
+def closing_credits(paragraphs: list[str]) -> Credits | None:
+    """The credit lines near the story's end, taken out of it: one line or several in a row
+    (a saved page's, a feed entry's).
+
+    Pages print each credit in a paragraph of its own ("Additional reporting by ...",
+    then "Editing by ..."): every one of them is a credit, none is story text.
+    """
+    end = len(paragraphs) - 1
+    while end >= max(len(paragraphs) - 3, 0) and not is_credits_line(paragraphs[end]):
+        end -= 1
+    if end < max(len(paragraphs) - 3, 0):
+        return None
+    start = end
+    while start > 0 and end - start < MAX_CREDIT_LINES - 1 and names_only(paragraphs[start - 1]):
+        start -= 1
+    lines = paragraphs[start:end + 1]
+    del paragraphs[start:end + 1]
+    return parse_credit_block(lines)
