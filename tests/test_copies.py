@@ -88,3 +88,14 @@ def test_a_photo_at_another_address_is_not_given_the_old_one_for_its_caption(sto
     store.add_identified([(sid, again, "other.html")])
     article = Store(store.folder).article(sid)
     assert article is not None and article.images[0].photo is None
+
+
+def test_the_page_of_a_feeds_entry_saved_by_hand_stays_the_feeds_story(store: Store) -> None:
+    """The page took its host as the story's source: the feed counted 0 stories and
+    feed:"Coast Herald" found nothing."""
+    entry = make_article(1, url=URL, key=f"{FEED}#ferries", source="Coast Herald", body=["Ferries change times."])
+    (sid,) = store.add_identified([(entry.story_id, entry, FEED)]).new
+    page = saved_page(source="coast.example", body=[*entry.body, "The harbour master explained why."])
+    assert store.add([(page, "page.html")]) == []  # one story: the entry's, now with the page's text
+    article = Store(store.folder).article(sid)
+    assert article is not None and article.source == "Coast Herald" and len(article.body) == 2

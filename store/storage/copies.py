@@ -1,6 +1,6 @@
 """How a new copy of a stored story combines with the stored one.
 
-The copy that arrives last wins (a page saved again has the newer text), with three
+The copy that arrives last wins (a page saved again has the newer text), with four
 exceptions that keep what the user already has:
 
 - a feed's entry for a story kept from a saved page is usually its summary: the page stays
@@ -9,7 +9,9 @@ exceptions that keep what the user already has:
   ``_files`` folder is gone, or a feed cannot send it), matched by address, else caption;
 - a new copy that lacks a date, authors, credits or photos keeps the stored ones (a feed
   that later sends an entry without its date), but for a story's own file read again by
-  ``reparse``: a better parser is believed.
+  ``reparse``: a better parser is believed;
+- the page of a feed's entry saved by hand keeps the feed's title as its source: it is still
+  the feed's story.
 """
 
 from __future__ import annotations
@@ -35,6 +37,10 @@ def combined(incoming: dict[str, Any], stored: dict[str, Any], reread: bool = Fa
     """``incoming`` (a story's fields without its body) with what the stored copy keeps
     (``reread``: the story's own file read again, whose fields are believed)."""
     doc = dict(incoming)
+    if stored.get("key") and not incoming.get("key") and stored.get("source"):
+        # The page of a feed's entry, saved by hand: the story stays the feed's (its title the
+        # source, as feed:"Title" lists and the feed counts its stories; it became the page's host).
+        doc["source"] = stored["source"]
     if not reread:
         for name in _KEPT_WHEN_MISSING:
             if doc.get(name) in (None, [], "") and stored.get(name) not in (None, [], ""):
