@@ -134,6 +134,10 @@ def test_damaged_details_read_as_missing_and_repair_names_them(store: Store) -> 
     assert article is not None and article.headline == wire_article().headline and article.authors == []
     report = repair_store(store.folder)
     assert report.damaged == [f"meta/000000.json: story {story_id}: details are not a JSON object"]
+    # What the details held is lost, not mended: said (repair exits 1), with how to get it back.
+    assert [line.split(": ", 1)[1] for line in report.lost] == [
+        "its details (authors, photos, address, source file) could not be read; import its file again to bring "
+        "them back"]
     assert repair_store(store.folder).healthy
 
 

@@ -326,6 +326,10 @@ class _Repair:
                 full = unpack_record(meta, Path(LEGACY))
             except StoreFileError:
                 full, problems = {k: v for k, v in meta.items() if k != "details"}, ["details are not a JSON object"]
+                # What they held is gone, not mended (exit 0 said all was well): said, with how to get it back.
+                self.report.lost.append(
+                    f"story {sid} ({fields.text(meta.get('headline')) or '?'!r}): its details (authors, photos, "
+                    "address, source file) could not be read; import its file again to bring them back")
             else:
                 problems = []
             problems += fields.record_problems(full)
