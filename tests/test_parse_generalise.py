@@ -314,6 +314,20 @@ def test_caption_labels_mark_photo_and_video_captions(joined: bool) -> None:
     assert MORE[-1] in article.body
 
 
+@pytest.mark.parametrize("mark", [",", ":"])
+def test_a_labelled_photo_source_is_the_captions_credit(mark: str) -> None:
+    """A page copied whole reads its screen-reader labels: "Image source, Agency" above "Image
+    caption, ...". The source line was taken for the headline, the byline lost with it, and the
+    caption began with ", "."""
+    caption = "The new deck seen from the ferry pier"
+    lines = ["Menu", "Search", "", TITLE, "", "By Ann Example and Ben Sample", "2 hours ago", "",
+             f"Image source{mark} Harbour Pictures", f"Image caption{mark} {caption}", *PARAS, *MORE]
+    article = parse_text("\n".join(lines) + "\n")
+    assert article.headline == TITLE and article.authors == ["Ann Example", "Ben Sample"]
+    assert [(i.caption, i.credit) for i in article.images] == [(caption, "Harbour Pictures")]
+    assert not any("Harbour Pictures" in p for p in article.body)
+
+
 def test_author_bio_with_particle_in_another_case_ends_the_story() -> None:
     bio = "Ann di Fisher is a reporter for the Gazette based in the harbour town."
     article = parse_text(page(TITLE, "By Ann Di Fisher", tail=(bio,)))

@@ -38,7 +38,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    as the story's media (store/feeds/parse.py)
 # 9 (entries): credit lines closing an entry ("Additional reporting by ...") are its credits, as
 #    a saved page's are (store/feeds/parse.py, through store/html/page.py's closing_credits)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 8, SAVED_PAGE: 8, ENTRIES: 9}
+# 9 (text dumps): a photo's labelled source ("Image source, Agency") beside its labelled caption
+#    ("Image caption, ..." with a comma too) is its credit, not a headline (store/parse/marking.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 9, SAVED_PAGE: 8, ENTRIES: 9}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 

@@ -260,7 +260,10 @@ def _portrait_name(page: Page, order: list[int], pos: int) -> bool:
 
 
 # An accessible label printed before a caption: "Image caption ..." (a photo's), "Media caption ..." (a video's).
-_CAPTION_LABEL = re.compile(r"^(?:(?P<photo>Image|Photo|Picture)|Media|Video) ?caption\b\s*:?\s*")
+_CAPTION_LABEL = re.compile(r"^(?:(?P<photo>Image|Photo|Picture)|Media|Video) ?caption\b\s*[:,]?\s*")
+# Its photo's credit, labelled the same way on a line of its own, above or below it: "Image source,
+# Getty Images" (a screen reader's words, in a page copied whole).
+_SOURCE_LABEL = re.compile(r"^(?:Image|Photo|Picture) ?(?:source|credit)\s*[:,]\s*(?P<credit>\S.{0,80})$")
 
 
 def _caption_label(page: Page, order: list[int], pos: int) -> bool:
@@ -285,7 +288,13 @@ def _caption_label(page: Page, order: list[int], pos: int) -> bool:
     photo = m.group("photo") is not None
     if photo:
         split = line_facts(text).caption.split
-        page.images[at] = Image(split[0], _credit(split[1])) if split else Image(text, None)
+        credit = _credit(split[1]) if split else None
+        for j in (order[pos - 1] if pos else None, next((k for k in order if k > at), None)):
+            found = _SOURCE_LABEL.match(lines[j].text) if j is not None else None
+            if found and lines[j].role == "boilerplate" and lines[j].reason in (UNDECIDED, REPEATED):
+                lines[j].mark("credit", "photo credit after a credit label, beside its caption")
+                credit = credit or _credit(found.group("credit"))
+        page.images[at] = Image(split[0] if split else text, credit)
     lines[at].mark("caption" if photo else "boilerplate", f"after a caption label ({m.group(0).strip()!r})")
     return True
 
