@@ -45,7 +45,10 @@ class Image:
 
 
 def human_size(size: int, digits: int = 1) -> str:
-    return f"{size / (1024 * 1024):.{digits}f} MB" if size >= 1024 * 1024 else f"{size} bytes"
+    """``4.0 MB``, ``64.0 KB``, ``500 bytes`` (a podcast of 1,000,000 bytes read "1000000 bytes")."""
+    if size >= 1024 * 1024:
+        return f"{size / (1024 * 1024):.{digits}f} MB"
+    return f"{size / 1024:.{digits}f} KB" if size >= 1024 else f"{size:,} bytes"
 
 
 #: How a sound or video's MIME subtype is named to the user, where its own name says less.

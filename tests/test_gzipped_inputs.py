@@ -80,6 +80,7 @@ def test_a_gzipped_json_export_brings_its_photos_and_a_missing_folder_is_said(tm
     store = Store(tmp_path / "store")
     story = photo_article(store, 0, count=2)
     store.add([(story, None)])
+    (tmp_path / "out").mkdir()
     write_export(store, "json", tmp_path / "out" / "ex.json", [story.story_id])
     packed = tmp_path / "out" / "ex.json.gz"
     packed.write_bytes(gzip.compress((tmp_path / "out" / "ex.json").read_bytes()))

@@ -27,8 +27,8 @@ def test_a_page_whose_story_is_past_the_limit_says_it_is_over_the_limit(tmp_path
     report = import_paths(Store(tmp_path / "store"), [path], max_bytes=LIMIT)
     (failure,) = report.failed
     assert failure.path == str(path)
-    assert failure.reason.startswith("no article text found in its first 65536 bytes: the file of ")
-    assert failure.reason.endswith("is over the 65536 bytes limit (see --max-size)")
+    assert failure.reason.startswith("no article text found in its first 64.0 KB: the file of ")
+    assert failure.reason.endswith("is over the 64.0 KB limit (see --max-size)")
     assert import_paths(Store(tmp_path / "store"), [path], max_bytes=4 * LIMIT).count("imported") == 1
 
 
@@ -36,7 +36,7 @@ def test_an_mhtml_file_over_the_limit_says_so(tmp_path: Path) -> None:
     path = tmp_path / "heavy.mhtml"
     path.write_bytes(mhtml_bytes(heavy_page(), None))
     (item,) = read_source(path, LIMIT)
-    assert item.article is None and "over the 65536 bytes limit (see --max-size)" in item.reason
+    assert item.article is None and "over the 64.0 KB limit (see --max-size)" in item.reason
     (item,) = read_source(path, 4 * LIMIT)
     assert item.article is not None and item.article.headline == HEADLINE
 
@@ -55,7 +55,7 @@ def test_a_warc_page_over_the_limit_is_read_up_to_it_and_says_so(tmp_path: Path)
     path = tmp_path / "crawl.warc.gz"
     path.write_bytes(out.getvalue())
     long_page, heavy = read_source(path, LIMIT)
-    assert long_page.article is not None and "the page is over the 65536 bytes limit" in long_page.note
+    assert long_page.article is not None and "the page is over the 64.0 KB limit" in long_page.note
     assert heavy.article is None and heavy.part.startswith("record 1")
-    assert heavy.reason == ("no article text found; the page is over the 65536 bytes limit: only its first part "
+    assert heavy.reason == ("no article text found; the page is over the 64.0 KB limit: only its first part "
                             "was read (see --max-size)")

@@ -6,6 +6,7 @@ Only this module and ``tui/`` print or draw; the work itself is done by ``store/
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -210,6 +211,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "run":
         from broadsheet.cli.reader import reader_start
         from broadsheet.store.collector import freeze_loaded_data
+
+        if not (sys.stdin.isatty() and sys.stdout.isatty()) and "TEXTUAL_DRIVER" not in os.environ:
+            # (`broadsheet > file` drew the whole reader into the file and ran until killed; a
+            # browser's reader, through `serve`, has a driver of its own.)
+            print("broadsheet: the reader needs a terminal, and standard input or output is not one; "
+                  "`broadsheet list` and `broadsheet search` print stories for scripts", file=sys.stderr)
+            return 2
 
         freeze_loaded_data()  # this process keeps its store until it exits
         with reader_start() as start:  # the terminal's answer to its graphics query travels while the store opens

@@ -33,7 +33,10 @@ TABLE_ROWS = 1_000  # results shown as a table; more are printed a line each, as
 
 
 def _limit(text: str) -> int:
-    value = int(text)
+    try:
+        value = int(text)
+    except ValueError:  # (argparse said "invalid _limit value")
+        raise argparse.ArgumentTypeError(f"{text!r} is no number: 0 (no limit) or more") from None
     if value < 0:
         raise argparse.ArgumentTypeError("must be 0 (no limit) or more")
     return value
