@@ -140,6 +140,10 @@ def test_a_body_shard_gone_is_named_and_no_pass_writes_its_stories_without_text(
     assert "the file is missing" in str(reopened.damaged_files()["bodies/000000.json"])
     with pytest.raises(StoreFileError, match="the file is missing"):
         reopened.body(reopened.stories()[0])
+    # A store opened without the check at open (a reader's worker) writes no empty shard in its place.
+    with pytest.raises(StoreFileError, match="the file is missing"):
+        Store(store.folder, check=False).delete([reopened.stories()[1].id])
+    assert not path.exists()
     for command in (["export", "-o", str(tmp_path / "out.json")], ["reindex"]):
         assert main(["--store", str(store.folder), *command]) == 2
         assert "000000.json: the file is missing" in capsys.readouterr().err

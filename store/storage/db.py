@@ -454,6 +454,7 @@ class Store:
         self.user.check()
         for number in _numbered(self._meta_folder)[-CHECKED_AT_OPEN:]:
             check_ends(self._meta_path(number))
+        metas = _numbered(self._meta_folder)  # first: a writer makes a shard's bodies before its records
         bodies = _numbered(self.folder / "bodies")
         for number in bodies[-CHECKED_AT_OPEN:]:
             try:
@@ -463,9 +464,12 @@ class Store:
         # A body shard gone (deleted by hand, lost with a disk) read as one of no text: export and
         # reindex wrote every story of it without its text, and said nothing (two listings: 2 ms at 1M).
         there = set(bodies)
-        for number in _numbered(self._meta_folder):
-            if number not in there and self._meta(number).records():
-                self._damaged_bodies.setdefault(number, StoreFileError(self._body_path(number), "the file is missing"))
+        for number in metas:
+            if number not in there and not self._body_path(number).exists():
+                try:
+                    self._bodies(number)
+                except StoreFileError as exc:
+                    self._damaged_bodies.setdefault(number, exc)
         for number in self._meta_numbers()[-PARSED_AT_OPEN:]:
             self._meta(number).records()
 
@@ -514,8 +518,10 @@ class Store:
 
     def _bodies(self, shard: int) -> KeyedTable:
         path = self._body_path(shard)
-        if shard in self._damaged_bodies and not path.exists():  # missing (see check): not a shard of no text
-            raise self._damaged_bodies[shard]
+        if shard not in self._shards and not path.exists() and self._meta(shard).records():
+            # Gone (deleted by hand, lost with a disk), not a shard of stories without text: read so,
+            # a pass wrote its stories without text, and a write made it again empty, the loss hidden.
+            raise StoreFileError(path, "the file is missing")
         # Bodies are zstd-compressed (older plain shards read as before).
         return _cached(self._shards, shard, path, compress=True).table("bodies")  # type: ignore[return-value]
 
