@@ -99,3 +99,25 @@ def test_the_page_of_a_feeds_entry_saved_by_hand_stays_the_feeds_story(store: St
     assert store.add([(page, "page.html")]) == []  # one story: the entry's, now with the page's text
     article = Store(store.folder).article(sid)
     assert article is not None and article.source == "Coast Herald" and len(article.body) == 2
+
+
+def test_the_feeds_story_saved_by_hand_twice_stays_the_feeds_and_is_found_so(store: Store, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Saved a second time, the page took its host as source again (the key was not kept); and
+    the search index took the page's own source, not the stored one: feed:"Title" missed it."""
+    from broadsheet.store.ingest.importer import import_paths
+    from broadsheet.store.search import SearchIndex
+
+    entry = make_article(1, url=URL, key=f"{FEED}#ferries", source="Coast Herald", body=["Ferries change times."])
+    (sid,) = store.add_identified([(entry.story_id, entry, FEED)]).new
+    page = tmp_path / "ferries.html"
+    for said in ("The harbour master explained why.", "The harbour master explained why, and when."):
+        page.write_text(f"<html><head><title>Ferries change times</title><link rel=canonical href={URL}></head>"
+                        f"<body><article><h1>Ferries change times</h1><p>Ferries change their times from "
+                        f"Monday, the operator said.</p><p>{said} Passengers were told on Friday.</p></article>"
+                        "</body></html>", encoding="utf-8")
+        assert import_paths(store, [page]).count("updated") == 1
+        assert Store(store.folder).article(sid).source == "Coast Herald"  # type: ignore[union-attr]
+        index = SearchIndex.open(Store(store.folder))
+        assert index.search('feed:"Coast Herald"', states={}).ids == [sid]
+    # The feed's summary sent again does not replace the page saved by hand.
+    assert store.add_identified([(entry.story_id, entry, FEED)]).results == [(sid, "present")]

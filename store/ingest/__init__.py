@@ -49,6 +49,11 @@ def stamp(kind: int) -> int:
     return kind << _KIND_SHIFT | PARSER_VERSIONS[kind]
 
 
+def read_by(recorded: object) -> int:
+    """The kind of parser a story's recorded parser stamp names (0: not known)."""
+    return recorded >> _KIND_SHIFT if isinstance(recorded, int) and recorded >= 0 else 0
+
+
 def stale_stamps() -> frozenset[int]:
     """The recorded parsers whose stories today's parser of their kind would read differently.
 

@@ -352,6 +352,9 @@ class Indexer:
         try:
             if self.adder is None:
                 self.adder = self.index.adder(self.store)
+            # A replaced story as stored, not as it came: the stored copy keeps fields the new one
+            # lacks (a feed's title over a saved page's host: feed:"Title" would miss it).
+            replaced = [(sid, self.store.article(sid) or article) for sid, article in replaced]
             self.adder.add(stored, replaced)
             if self.adder.pending >= self.COMMIT_EVERY:
                 self.adder.commit()

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from broadsheet.store.ingest import SAVED_PAGE, TEXT_DUMP, read_by
 from broadsheet.store.model import normal_url
 from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.storage.twins import words
@@ -29,18 +30,23 @@ _KEPT_WHEN_MISSING = ("published", "authors", "standfirst", "dateline", "agency"
 
 def summary_of_page(incoming: dict[str, Any], stored: dict[str, Any], body: list[str], stored_body: list[str]) -> bool:
     """Whether ``incoming`` is a feed's entry (it has a key) for a story whose stored copy came
-    from a saved page (it has none) and holds no more text than it: the page is kept."""
-    return bool(incoming.get("key")) and not stored.get("key") and len(words(body)) <= len(words(stored_body))
+    from a saved page (it has no key, or its file is a page's: a feed's story saved by hand keeps
+    the entry's key) and holds no more text than it: the page is kept."""
+    from_page = not stored.get("key") or read_by(stored.get("parser")) in (SAVED_PAGE, TEXT_DUMP)
+    return bool(incoming.get("key")) and from_page and len(words(body)) <= len(words(stored_body))
 
 
 def combined(incoming: dict[str, Any], stored: dict[str, Any], reread: bool = False) -> dict[str, Any]:
     """``incoming`` (a story's fields without its body) with what the stored copy keeps
     (``reread``: the story's own file read again, whose fields are believed)."""
     doc = dict(incoming)
-    if stored.get("key") and not incoming.get("key") and stored.get("source"):
+    if stored.get("key") and not incoming.get("key"):
         # The page of a feed's entry, saved by hand: the story stays the feed's (its title the
-        # source, as feed:"Title" lists and the feed counts its stories; it became the page's host).
-        doc["source"] = stored["source"]
+        # source, as feed:"Title" lists and the feed counts its stories; it became the page's host),
+        # and keeps the entry's key, so the page saved again stays it too.
+        doc["key"] = stored["key"]
+        if stored.get("source"):
+            doc["source"] = stored["source"]
     if not reread:
         for name in _KEPT_WHEN_MISSING:
             if doc.get(name) in (None, [], "") and stored.get(name) not in (None, [], ""):
