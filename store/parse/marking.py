@@ -289,8 +289,10 @@ def _caption_label(page: Page, order: list[int], pos: int) -> bool:
     if photo:
         split = line_facts(text).caption.split
         credit = _credit(split[1]) if split else None
-        for j in (order[pos - 1] if pos else None, next((k for k in order if k > at), None)):
-            found = _SOURCE_LABEL.match(lines[j].text) if j is not None else None
+        beside = [order[pos - 1]] if pos else []
+        beside += [k for k in order if k > at][:1]
+        for j in beside:
+            found = _SOURCE_LABEL.match(lines[j].text)
             if found and lines[j].role == "boilerplate" and lines[j].reason in (UNDECIDED, REPEATED):
                 lines[j].mark("credit", "photo credit after a credit label, beside its caption")
                 credit = credit or _credit(found.group("credit"))
