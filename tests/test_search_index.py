@@ -418,3 +418,12 @@ def test_another_process_sees_a_busy_index_while_an_import_writes_it(filled_stor
     index, messages = opened(filled_store)
     assert messages == ["Search index was behind the store; added 1 story"]
     assert len(index) == 6
+
+
+def test_a_note_cut_short_loses_no_note_after_it(tmp_path: Path) -> None:
+    """A note torn by a full disk had the next one glued to it, and both were lost."""
+    from broadsheet.store.storage import reindexing
+
+    (tmp_path / reindexing.REINDEX).write_bytes(b'"aaaa')  # cut short
+    reindexing.note(tmp_path, ["bbbb"])
+    assert reindexing.noted(tmp_path) == ["bbbb"]

@@ -10,7 +10,8 @@ the next open of the index indexes again every story still noted. Only one proce
 index at a time (tantivy's writer lock), so a note another process added meanwhile (a newer
 text of the same story) outlives the commit of an older one and is caught up.
 
-One JSON string (the id) a line; a line cut short by a crash is no note.
+One JSON string (the id) a line; a line cut short by a crash is no note, and the next note
+starts a line of its own.
 """
 
 from __future__ import annotations
@@ -36,8 +37,11 @@ def note(folder: Path, story_ids: Iterable[str]) -> None:
     path = folder / REINDEX
     try:
         new = not path.exists()
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
+        fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o666)
         try:
+            size = os.fstat(fd).st_size
+            if size and os.pread(fd, 1, size - 1) != b"\n":
+                data = b"\n" + data  # after a line cut short (a full disk): not glued to it, and so lost
             view = memoryview(data)
             while view:
                 view = view[os.write(fd, view):]
