@@ -310,6 +310,17 @@ class _Repair:
                 # A shard gone is written back with what was read again: its lost stories said, it
                 # no longer reads as missing (every later write to it refused).
                 self.save(path, "bodies", bodies, compress=True)
+            if not meta_path.exists() and path.exists():
+                # The text of stories with no record (their metadata shard gone, or a writer killed
+                # before it wrote one) is set aside, said once: left, every later repair found
+                # the shard missing again and rebuilt the whole index.
+                kept = keep_damaged_copy(path)
+                if kept is not None:
+                    path.unlink()
+                    self.report.backups.append(kept)
+                    self.report.actions.append(f"bodies/{path.name}: the text of stories without a record set "
+                                               f"aside as {kept.name} (import their files again to bring them "
+                                               "back)")
             for sid, record in records.items():  # the shard's records as they are now
                 self.photos.named(StoryMeta(sid, record, meta_path))
             self.progress("Checking story bodies", done, len(numbers))
@@ -542,9 +553,9 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         if unfinished:
             report.actions.append("an earlier repair was stopped part way: the directory and search index are "
                                   "rebuilt")
-        # The records changed, or stories lost theirs (a metadata shard gone: the list still held
-        # them, rows no command could read or delete): directory, list and index made again.
-        mended = bool(report.damaged or report.actions or repair.orphans)
+        # The records changed (a metadata shard gone among them: the list still held its stories,
+        # rows no command could read or delete): directory, list and index made again.
+        mended = bool(report.damaged or report.actions)
         if mended:
             store.relist()
         listing = _damaged_listing(Path(folder) / LISTING, on_progress)
