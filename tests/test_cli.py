@@ -561,6 +561,9 @@ def test_tag_splits_tags_at_commas_as_the_tag_editor_does(cli_store: Path, capsy
     assert main(["--store", str(cli_store), "tag", sid, "keep,-zzzz"]) == 2
     assert "'-zzzz': a tag does not start with '-'" in capsys.readouterr().err
     assert Store(cli_store).user.get(sid).tags == ("harbour",)
+    Store(cli_store).user.edit_tags([sid], add=["-old"])  # as an older version made it
+    assert main(["--store", str(cli_store), "untag", sid, "--", "-old"]) == 0  # still taken off
+    assert Store(cli_store).user.get(sid).tags == ("harbour",)
 
 
 @pytest.mark.parametrize("value", ["abc", "-3", "inf", "nan"])

@@ -138,7 +138,7 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         return 0
     if command in ("tag", "untag"):
         sid = store.resolve(args.story)
-        tags = tags_given(args.tags)  # "a,b" two tags, as the reader's tag editor splits them
+        tags = tags_given(args.tags, adding=command == "tag")  # "a,b" two tags, as the tag editor splits them
         had = store.user.get(sid).tags
         edited = store.user.edit_tags([sid], add=tags) if command == "tag" else store.user.edit_tags([sid], remove=tags)
         state = edited[sid]

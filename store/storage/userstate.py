@@ -88,15 +88,16 @@ def normalise_tag(raw: str, cap: int = TAG_MAX_LENGTH) -> str:
     return text
 
 
-def tags_given(values: Sequence[str]) -> list[str]:
+def tags_given(values: Sequence[str], adding: bool = True) -> list[str]:
     """The tags a command line gives (``tag S rail,winter``, ``feeds add --tag news,tech``): each
-    value split at commas, as the reader's tag editor splits them; TagError for one that holds no tag."""
+    value split at commas, as the reader's tag editor splits them; TagError for one that holds no
+    tag, or (``adding``) one that starts with "-", which the tag editor reads as a removal."""
     tags = []
     for value in values:
         pieces = [piece for piece in value.split(",") if piece.strip()]
         if not pieces:
             raise TagError(f"{value!r} is not a usable tag (empty once trimmed)")
-        for piece in pieces:
+        for piece in pieces if adding else ():  # (`untag` still takes off a "-tag" an older version made)
             if piece.strip().startswith("-"):  # the tag editor's "-tag" removes: given here, it became a tag
                 raise TagError(f"{piece.strip()!r}: a tag does not start with '-' (`broadsheet untag` removes one; "
                                "in the reader's tag editor, -tag does)")
