@@ -148,6 +148,8 @@ class Targets:
 STORY_ACTIONS = frozenset({"bookmark", "tag", "toggle_read", "delete"})
 #: The groups of workers whose progress shows above the footer (marks of many stories, delete and undo, export).
 LONG_WORK = frozenset({"marks", "stories", "export"})
+#: Seconds between tries to finish a delete or undo another broadsheet left half done (see _check_store).
+FINISH_EVERY = 30.0
 
 
 class MainScreen(FeedsMixin, Screen[None]):
@@ -242,6 +244,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._deleted: Deleted | None = None  # the last delete of this session, for u
         self._undone = False  # a delete of this session was undone (u undoes one, once)
         self._articles_seen: FileIdentity | None = None  # meta/stamp.json when the reader last loaded it
+        self._finish_after = 0.0  # when to try again to finish a delete or undo a killed broadsheet left
         self._told_damaged: set[str] = set()  # damaged files the user was told of (ReaderState.damaged_files)
         self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
         self._moved = 0.0  # when the list cursor last moved (time.monotonic)
@@ -644,7 +647,10 @@ class MainScreen(FeedsMixin, Screen[None]):
         writing = {w.group for w in self.workers if w.is_running} & {"stories", "marks"}
         if "stories" in writing:
             pass  # reloaded once the delete or undo is written
-        elif self.store.left_unfinished():
+        elif self.store.left_unfinished() and time.monotonic() >= self._finish_after:
+            # Tried now and then, not at every look: one that cannot be finished (a read-only or
+            # damaged store, its writer alive) must not keep the reader from taking in the rest.
+            self._finish_after = time.monotonic() + FINISH_EVERY
             self._finish_left()
         elif self.store.articles_identity() != self._articles_seen and not self.store.lock.is_locked:
             before = len(self.reader.stories)
