@@ -90,3 +90,20 @@ def test_a_gzipped_json_export_brings_its_photos_and_a_missing_folder_is_said(tm
     (item,) = read_source(packed)
     assert item.photos == () and item.note == ("its photos not imported: no folder ex_photos beside it, where "
                                                "`broadsheet export` puts them")
+
+
+def test_a_gzip_of_a_tarball_a_gzip_or_a_database_is_named(tmp_path: Path) -> None:
+    """A .tar.gz was read as a text dump up to the size cap ("unpacks to more than the limit"
+    invited a larger cap); a .gz.gz was "a gzip file that does not unpack"."""
+    import io
+    import tarfile
+
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w") as tar:
+        tar.add(SEED, arcname="story.txt")
+    (tmp_path / "pages.tar.gz").write_bytes(gzip.compress(buffer.getvalue()))
+    assert only(tmp_path / "pages.tar.gz", 1024).reason.startswith("a gzip file holding a tar archive")
+    (tmp_path / "twice.gz.gz").write_bytes(gzip.compress(gzip.compress(SEED.read_bytes())))
+    assert only(tmp_path / "twice.gz.gz").reason.startswith("a gzip file holding another gzip file")
+    (tmp_path / "cache.db.gz").write_bytes(gzip.compress(b"SQLite format 3\x00" + bytes(100)))
+    assert "newsboat's cache.db is read unpacked" in only(tmp_path / "cache.db.gz").reason

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from broadsheet.store.ingest.formats import READ_UP_TO_LIMIT, Format, Item
 from broadsheet.store.ingest.formats.html import HtmlPage, read_head_capped
-from broadsheet.store.ingest.gunzip import inflate, unpacked_head
+from broadsheet.store.ingest.gunzip import GZIP_MAGIC, inflate, unpacked_head
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import human_size
 
@@ -47,13 +47,20 @@ class Gzipped:
             return
         # Past the limit: what it unpacks to is over it, or the compressed file is (and was read to the limit).
         over = got.over or (got.cut_short and size > len(compressed))
+        if got.data.startswith(GZIP_MAGIC):
+            yield Item(None, reason="a gzip file holding another gzip file: unpack it once (gunzip) and import that")
+            return
+        if got.data.startswith(b"SQLite format 3\x00"):
+            yield Item(None, reason="a gzip file holding an SQLite database: newsboat's cache.db is read unpacked "
+                                    "(gunzip it first)")
+            return
         inner = Source.held(source.path, got.data)
         fmt = next((fmt for fmt in _inner() if fmt.sniff(inner)), None)
         if fmt is None:
             yield Item(None, reason="the gzip file holds an empty file")
             return
         limit = human_size(source.max_bytes)
-        if over and fmt.name not in READ_UP_TO_LIMIT:
+        if over and fmt.kind and fmt.name not in READ_UP_TO_LIMIT:  # (a refused file is said what it is)
             yield Item(None, reason=f"the gzip file unpacks to more than the {limit} limit (see --max-size)")
             return
         note = (f"only the first {limit} of what the gzip file holds was read (see --max-size)" if over

@@ -46,6 +46,8 @@ def what_it_is(head: bytes) -> str | None:
         return {b"WEBP": "a WebP image", b"WAVE": "a WAV audio file", b"AVI ": "an AVI video"}[head[8:12]]
     if head[4:8] == b"ftyp":
         return "an image or video (ISO media: MP4, HEIC, AVIF)"
+    if head[257:262] == b"ustar":  # (a .tar.gz's content: read as a text dump, it was "not text")
+        return "a tar archive (unpack it and import its files)"
     for magic, kind in _KINDS:
         if kind and head.startswith(magic):
             return kind
