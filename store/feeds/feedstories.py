@@ -16,7 +16,7 @@ import orjson
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions
 from broadsheet.store.sanitize import is_web_address
-from broadsheet.store.storage.atomic import atomic_write_bytes
+from broadsheet.store.storage.atomic import atomic_write_bytes, remove_durably
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 
@@ -52,7 +52,7 @@ def following_left(store: Store) -> tuple[
 
 
 def done_following(store: Store) -> None:
-    (store.folder / FOLLOWING).unlink(missing_ok=True)
+    remove_durably(store.folder / FOLLOWING)  # back after a crash, it would be done again
 
 
 def feed_stories(store: Store, feeds: Iterable[tuple[Subscription, Iterable[str]]],

@@ -179,6 +179,8 @@ CLEARED_WINS = ("etag", "modified")
 def _learned(now: dict[str, Any], before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """The record ``now`` with the fields a fetch changed from ``before`` to ``after``."""
     doc = dict(now)
+    if "key" not in doc and now.get("url"):  # (a record of an older version: its address is its identity,
+        doc["key"] = now["url"]             # which a move must not change)
     for name in FETCHED:
         if after.get(name) == before.get(name):
             continue  # the fetch left it: as the file has it now

@@ -1241,7 +1241,10 @@ class Store:
             return
         parts = ("records", "bodies", "states")
         if isinstance(doc, dict) and all(isinstance(doc.get(part), dict) for part in parts):
-            self._put_back(Deleted(*(doc[part] for part in parts)), None, again=True)
+            # (each entry a record, as written: one of another shape would have ended every open)
+            records, bodies, states = ({sid: value for sid, value in doc[part].items() if isinstance(value, dict)}
+                                       for part in parts)
+            self._put_back(Deleted(records, bodies, states), None, again=True)
         remove_durably(self.folder / RESTORING)
 
     def _journal(self, name: str) -> tuple[bool, Any]:
