@@ -536,6 +536,13 @@ def test_importing_a_folder_that_holds_the_store_leaves_the_store_alone(
     assert "the store's own folder: its files are not imported" in capsys.readouterr().err
 
 
+def test_the_reader_needs_a_terminal(cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`broadsheet > file` drew the whole reader into the file and ran until it was killed."""
+    assert main(["--store", str(cli_store)]) == 2  # (pytest's standard output is no terminal)
+    captured = capsys.readouterr()
+    assert captured.out == "" and "the reader needs a terminal" in captured.err
+
+
 def test_store_may_follow_the_command(cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`broadsheet list --store S` was an unrecognised argument."""
     capsys.readouterr()
