@@ -125,20 +125,31 @@ def load_config(path: Path | None = None) -> Config:
         config.keys, problems = check_keymap(config.keys, str(path))
         config.problems += problems
     config.problems += _unknown(path, "", data, ("theme", "reader", "keys", "feeds"))
-    config.problems += _unknown(path, "reader.", reader, ("mark_read_on_open", "images"))
-    config.problems += _unknown(path, "feeds.", feeds, ("refresh_minutes", "fetch_images"))
+    config.problems += _unknown(path, "reader.", reader, TABLES["reader"])
+    config.problems += _unknown(path, "feeds.", feeds, TABLES["feeds"])
     return config
+
+
+#: The settings of each table, as the config file names them.
+TABLES = {"reader": ("mark_read_on_open", "images"), "feeds": ("refresh_minutes", "fetch_images")}
 
 
 def _unknown(path: Path, table: str, found: dict[str, object], known: tuple[str, ...]) -> list[str]:
     """A problem for each setting of ``found`` not in ``known``, with the known one it is closest
-    to: a misspelt ``fetch_image = false`` was taken in silence, and photos went on downloading."""
+    to: a misspelt ``fetch_image = false`` was taken in silence, and photos went on downloading.
+    At the top, a table's setting written outside its table is said to belong there."""
     import difflib
 
     problems = []
     for name in sorted(set(found) - set(known)):
         close = difflib.get_close_matches(name, known, n=1)
-        hint = f" (did you mean {table}{close[0]}?)" if close else f" (known: {', '.join(table + k for k in known)})"
+        home = next((t for t, names in TABLES.items() if name in names), None) if not table else None
+        if home is not None:
+            hint = f" (it belongs under [{home}]: {home}.{name})"
+        elif close:
+            hint = f" (did you mean {table}{close[0]}?)"
+        else:
+            hint = f" (known: {', '.join(table + k for k in known)})"
         problems.append(f"{path}: unknown setting {table}{name} ignored{hint}")
     return problems
 

@@ -45,6 +45,14 @@ def test_a_misspelt_setting_in_a_table_is_reported_with_the_one_meant(tmp_path: 
     ]
 
 
+def test_a_tables_setting_written_outside_it_is_said_to_belong_there(tmp_path: Path) -> None:
+    """``fetch_images = false`` at the top was "unknown (known: theme, reader, keys, feeds)"."""
+    path = tmp_path / "config.toml"
+    path.write_text("fetch_images = false\n")
+    assert [problem.removeprefix(f"{path}: ") for problem in load_config(path).problems] == [
+        "unknown setting fetch_images ignored (it belongs under [feeds]: feeds.fetch_images)"]
+
+
 async def test_rebound_key_works_and_old_key_does_not(filled_store: Store, tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
     path.write_text('[keys]\n"story.bookmark" = "x"\n')
