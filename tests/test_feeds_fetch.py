@@ -145,6 +145,8 @@ def test_429_with_a_long_retry_after_fails_and_the_next_fetch_waits(store: Store
     count = len(server.log)
     [again] = fetch(store, settings=FAST).results
     assert again.outcome == "skipped" and len(server.log) == count  # the server was not asked again
+    # The wait said as the 429's message said it (it was "until 2026-12-06T14:41:30+00:00" here).
+    assert again.reason.removeprefix("the server asked to wait until ") in result.reason
 
 
 def test_progress_counts_the_feeds_the_report_names(store: Store, server: HTTPServer) -> None:

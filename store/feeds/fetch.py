@@ -459,7 +459,8 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     latest = _later(MAX_RETRY_AFTER).isoformat(timespec="seconds")
     for sub in subs:
         if stamp < sub.not_before <= latest:  # a wait saved past the cap (an older version's) is over
-            report.results.append(FeedResult(sub, "skipped", reason=f"the server asked to wait until {sub.not_before}"))
+            report.results.append(FeedResult(sub, "skipped", reason=f"the server asked to wait until "
+                                                                   f"{_until(sub.not_before)}"))
         else:
             due.append(sub)
     # Progress counts every feed the report will name: one the server asked to wait is done at once
@@ -640,6 +641,14 @@ def _account(sub: Subscription, got: Got, stamp: str) -> FeedResult:
     if got.moved and got.url and got.url != sub.url:
         result.moved_to = sub.url = got.url
     return result
+
+
+def _until(stamp: str) -> str:
+    """A saved wait (ISO, UTC) as the 429's own message says it: ``2026-12-06 14:41 UTC``."""
+    try:
+        return f"{dt.datetime.fromisoformat(stamp).astimezone(dt.UTC):%Y-%m-%d %H:%M} UTC"
+    except ValueError:
+        return stamp
 
 
 def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]]) -> None:
