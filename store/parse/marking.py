@@ -289,9 +289,9 @@ def _caption_label(page: Page, order: list[int], pos: int) -> bool:
     if photo:
         split = line_facts(text).caption.split
         credit = _credit(split[1]) if split else None
-        beside = [order[pos - 1]] if pos else []
-        beside += [k for k in order if k > at][:1]
-        for j in beside:
+        above = order[pos - 1] if pos else None
+        below = next((k for k in order[pos + 1:] if k > at), None)  # (``at`` is the line below a lone label)
+        for j in (j for j in (above, below) if j is not None):
             found = _SOURCE_LABEL.match(lines[j].text)
             if found and lines[j].role == "boilerplate" and lines[j].reason in (UNDECIDED, REPEATED):
                 lines[j].mark("credit", "photo credit after a credit label, beside its caption")

@@ -452,10 +452,10 @@ class Store:
         if self._legacy:
             self._legacy_records()
         self.user.check()
-        for number in _numbered(self._meta_folder)[-CHECKED_AT_OPEN:]:
-            check_ends(self._meta_path(number))
         metas = _numbered(self._meta_folder)  # first: a writer makes a shard's bodies before its records
         bodies = _numbered(self.folder / "bodies")
+        for number in metas[-CHECKED_AT_OPEN:]:
+            check_ends(self._meta_path(number))
         for number in bodies[-CHECKED_AT_OPEN:]:
             try:
                 check_ends(self._body_path(number))
@@ -649,9 +649,10 @@ class Store:
             if not kept:
                 continue
             body_path = self._body_path(number)
-            if not body_path.exists():  # not a shard of stories without text: every pass stopped short of saying so
+            shard = read_json_file(body_path)
+            if shard is None:  # gone, not a shard of stories without text: every pass stopped short of saying so
                 raise StoreFileError(body_path, "the file is missing")
-            bodies = (read_json_file(body_path) or {}).get("bodies", {})
+            bodies = shard.get("bodies", {})
             for sid, doc in kept:
                 meta = StoryMeta(sid, doc, path)
                 if meta.shard != number:  # filed under another shard (a hand edit): its body is there

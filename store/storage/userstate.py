@@ -530,6 +530,14 @@ _SETTING_SHAPES: dict[str, Callable[[Any], bool]] = {
 }
 
 
+def _put_search(searches: dict[str, str], name: str, query: str) -> None:
+    """Put ``query`` under ``name``, replacing the saved search of that name in any case ("Rail"
+    and "rail" side by side in the sidebar were two searches)."""
+    for taken in [n for n in searches if n.casefold() == name.casefold()]:
+        del searches[taken]
+    searches[name] = query
+
+
 class UserState:
     """Bookmarks, tags, read marks and settings of one store.
 
@@ -1197,14 +1205,12 @@ class UserState:
         return [name for name, query in self.saved_searches().items() if tag_renamed_in(query, tag, "\x00") != query]
 
     def save_search(self, name: str, query: str) -> str:
-        """Save ``query`` under ``name`` (replacing a search of that name, in any case: "Rail" and
-        "rail" side by side in the sidebar were two searches); returns the name as stored."""
+        """Save ``query`` under ``name`` (replacing a search of that name, in any case); returns the
+        name as stored."""
         clean = saved_search_name(name)
 
         def save(searches: dict[str, str]) -> None:
-            for taken in [n for n in searches if n.casefold() == clean.casefold()]:
-                del searches[taken]
-            searches[clean] = query
+            _put_search(searches, clean, query)
 
         self._edit_searches(save)
         return clean
@@ -1216,10 +1222,7 @@ class UserState:
         def rename(searches: dict[str, str]) -> None:
             if old not in searches:
                 raise KeyError(f"no saved search named {old!r}")
-            query = searches.pop(old)
-            for taken in [n for n in searches if n.casefold() == clean.casefold()]:
-                del searches[taken]
-            searches[clean] = query
+            _put_search(searches, clean, searches.pop(old))
 
         self._edit_searches(rename)
         return clean
