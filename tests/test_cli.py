@@ -366,6 +366,17 @@ def test_parse_explain_of_a_web_archive_says_what_it_explains_and_shows_the_stor
     assert "looks binary" not in got.err and "<" not in got.out
 
 
+def test_parse_explain_counts_one_paragraph_as_one(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    page = tmp_path / "page.html"
+    page.write_text("<html><head><title>Harbour gates shut for the winter</title></head><body><article>"
+                    "<h1>Harbour gates shut for the winter</h1><p>A single made-up paragraph, long enough to be the "
+                    "story's text, says the harbour master, and nothing else beside it on the page at all.</p>"
+                    "</article></body></html>", encoding="utf-8")
+    assert main(["parse", "--explain", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert "body       1 paragraph: A single" in out, out
+
+
 def _filled(folder: Path, count: int) -> tuple[Store, list[Article]]:
     """A store at ``folder`` holding ``count`` made-up stories, and the stories."""
     store = Store(folder)

@@ -536,7 +536,7 @@ def test_a_full_feeds_pages_that_cannot_be_read_are_said(tmp_path: Path, server:
     capsys.readouterr()
     assert main(["--store", str(folder), "fetch"]) == 0
     err = capsys.readouterr().err
-    assert "2 article pages not read (their feed's text kept): not found (404)" in err, err
+    assert "2 article pages not read (the feed's text kept): not found (404)" in err, err
 
 
 def test_failures_in_a_row_are_counted_and_a_success_clears_them(store: Store, server: HTTPServer) -> None:

@@ -19,6 +19,7 @@ from broadsheet.store.parse import explain_text
 from broadsheet.store.sanitize import clean_line, clean_text
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.sourcepath import safe_text
+from broadsheet.store.wording import counted
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -106,7 +107,7 @@ def _explain_other(console: Console, path: Path, kind: str, max_size: int) -> in
         console.print(Text(f"{safe_text(path)}{where}", style="bold"))
         rows = [("headline", article.headline), ("authors", ", ".join(article.authors)),
                 ("published", str(article.published or "")),
-                ("body", f"{len(article.body)} paragraphs: {article.body[0] if article.body else ''}"),
+                ("body", f"{counted(len(article.body), 'paragraph')}: {article.body[0] if article.body else ''}"),
                 ("photos", str(len(article.images)) if article.images else ""), ("note", item.note)]
         for label, value in rows:
             if value:

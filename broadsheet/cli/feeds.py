@@ -383,7 +383,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
                 line.append(f"\n           {shown(malformed_note(result.malformed))}", style="yellow")
             if result.page_problems:
                 note = reasons_note(result.page_problems, "article page", "article pages",
-                                    "not read (their feed's text kept)")
+                                    "not read (the feed's text kept)")
                 line.append(f"\n           {shown(note)}", style="yellow")
             if result.photo_problems:
                 line.append(f"\n           {shown(photo_note(result.photo_problems))}", style="yellow")
