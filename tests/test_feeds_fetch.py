@@ -104,6 +104,24 @@ def test_new_and_updated_entries_are_counted_and_marks_kept(store: Store, server
     assert state.read and state.bookmarked and len(store) == 4
 
 
+@pytest.mark.parametrize("together", [True, False])
+def test_a_story_two_feeds_carry_stays_the_story_of_the_first(store: Store, server: HTTPServer,
+                                                              together: bool) -> None:
+    """A site's front page and its section carry one story: it stays the front page's (its title
+    the source) however the two are fetched, and the section's fetch does not say it updated."""
+    server.expect_request("/front").respond_with_data(rss(rss_item(1) + rss_item(2), title="Gazette Front"))
+    server.expect_request("/world").respond_with_data(rss(rss_item(1), title="Gazette World"))
+    subscribe(store, server.url_for("/front"), *([server.url_for("/world")] if together else []))
+    fetch(store, settings=FAST)
+    if not together:
+        subscribe(store, server.url_for("/world"))
+    for _ in range(2):
+        results = {r.sub.title: r for r in fetch(store, settings=FAST).results}
+        assert (results["Gazette World"].new, results["Gazette World"].updated) == (0, 0)
+        assert sorted(m.source for m in store.stories()) == ["Gazette Front", "Gazette Front"]
+        assert {m.file for m in store.stories()} == {server.url_for("/front")}
+
+
 @pytest.mark.parametrize(("status", "reason"), [(404, "not found (404)"), (500, "server error (500)"),
                                                  (410, "gone (410)")])
 def test_http_errors_fail_with_the_reason_and_nothing_is_touched(store: Store, server: HTTPServer, status: int,

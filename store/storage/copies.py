@@ -11,7 +11,9 @@ exceptions that keep what the user already has:
   that later sends an entry without its date), but for a story's own file read again by
   ``reparse``: a better parser is believed;
 - the page of a feed's entry saved by hand keeps the feed's title as its source: it is still
-  the feed's story.
+  the feed's story;
+- a story two feeds carry (a site's front page and its section) stays the story of the feed
+  that brought it first: its title the source, its entry key and its address the file.
 """
 
 from __future__ import annotations
@@ -34,6 +36,17 @@ def summary_of_page(incoming: dict[str, Any], stored: dict[str, Any], body: list
     the entry's key) and holds no more text than it: the page is kept."""
     from_page = not stored.get("key") or read_by(stored.get("parser")) in (SAVED_PAGE, TEXT_DUMP)
     return bool(incoming.get("key")) and from_page and len(words(body)) <= len(words(stored_body))
+
+
+def another_feeds_entry(incoming: dict[str, Any], stored: dict[str, Any], file: str) -> bool:
+    """Whether ``incoming``, read from the feed at ``file``, is another feed's entry for a story a
+    feed stored first (both have entry keys, and the stored one's file is another feed's address).
+
+    The story stays the first feed's: else it went to whichever feed was fetched last, the
+    other's count and ``feed:"Title"`` lost it, and each fetch said it "updated"."""
+    came_from = stored.get("file") or ""
+    return (bool(incoming.get("key")) and bool(stored.get("key")) and incoming.get("key") != stored.get("key")
+            and is_web_address(came_from) and came_from != file)
 
 
 def combined(incoming: dict[str, Any], stored: dict[str, Any], reread: bool = False) -> dict[str, Any]:

@@ -40,7 +40,7 @@ from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.model import Article, Credits, Image, Media, normal_url, time_order
 from broadsheet.store.storage import addresses, fields, reindexing, sourcepath
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, remove_durably
-from broadsheet.store.storage.copies import combined, summary_of_page
+from broadsheet.store.storage.copies import another_feeds_entry, combined, summary_of_page
 from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, story_key, text_hash
 from broadsheet.store.storage.listing import (
     RUN_ROWS,
@@ -987,6 +987,9 @@ class Store:
                     if summary_of_page(doc, before, body, kept):
                         stored.results.append((sid, "present"))  # the saved page is the fuller copy
                         continue
+                    if another_feeds_entry(doc, before, sourcepath.safe_text(file or "")):
+                        doc.update(key=before["key"], source=before.get("source"))
+                        file = before["file"]
                     incoming = doc
                     doc = combined(doc, before, reread=reread)
                     same_body = kept == body
