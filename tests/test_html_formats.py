@@ -121,6 +121,17 @@ def test_save_page_complete_keeps_the_photo_and_reports_a_fake_one(tmp_path: Pat
     assert item.article.images[0].problem == "not kept: not an image"  # the reader's placeholder says why
 
 
+def test_a_gzipped_page_saved_complete_keeps_its_photo(tmp_path: Path) -> None:
+    # page.html gzipped beside page_files/: the folder is the one the browser named for page.html.
+    page = save_complete(tmp_path, png_bytes())
+    packed = page.with_name("page.html.gz")
+    packed.write_bytes(gzip.compress(page.read_bytes()))
+    page.unlink()
+    item = only(packed)
+    assert item.article is not None and item.photos and item.article.images[0].photo == item.photos[0].digest
+    assert "not saved with the page" not in item.note
+
+
 def test_save_page_complete_gives_each_caption_its_own_saved_photo(tmp_path: Path) -> None:
     # The browser rewrites src to its saved copy (image.jpg, image(1).jpg, ...) and keeps data-src
     # naming the original, which on a CDN is often the same file name for every photo (or none).

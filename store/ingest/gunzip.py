@@ -9,8 +9,15 @@ from __future__ import annotations
 
 import zlib
 from dataclasses import dataclass
+from pathlib import Path
 
 GZIP_MAGIC = b"\x1f\x8b"
+
+
+def stem_unzipped(path: Path) -> str:
+    """The stem of the file ``path`` holds, gzipped or not: ``page`` of ``page.html.gz``, whose
+    photos are in ``page_files/`` (the browser named the folder before the page was gzipped)."""
+    return Path(path.name.removesuffix(".gz")).stem
 
 
 @dataclass(frozen=True, slots=True)

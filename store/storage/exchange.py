@@ -21,6 +21,7 @@ from urllib.parse import quote
 
 import orjson
 
+from broadsheet.store.ingest.gunzip import stem_unzipped
 from broadsheet.store.model import Article, byline
 from broadsheet.store.sanitize import clean_line, without_surrogates
 from broadsheet.store.storage.atomic import atomic_write_bytes
@@ -136,7 +137,7 @@ def story_photos(store: Store, keep: Keep = None, on_progress: Progress | None =
 def photos_folder(output: Path) -> Path:
     """Where an export written to ``output`` puts its photos: ``FILE_photos/`` beside it (Markdown
     links them; a JSON export's import reads them back)."""
-    return output.with_name(Path(output.name.removesuffix(".gz")).stem + "_photos")  # export.json.gz too
+    return output.with_name(stem_unzipped(output) + "_photos")  # export.json.gz too
 
 
 def write_photos(photos: dict[str, Path], folder: Path) -> int:

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote, unquote_to_bytes, urlsplit
 
+from broadsheet.store.ingest.gunzip import stem_unzipped
 from broadsheet.store.model import Article, Image, normal_url
 from broadsheet.store.storage.photos import NotAPhoto, Photo, check_photo, max_photo_bytes, too_large
 
@@ -46,7 +47,7 @@ def data_uri_bytes(uri: str, limit: int | None = None) -> Found:
 def files_lookup(page: Path) -> Lookup:
     """Photos of a "Save page, complete" page: files in ``<page name>_files/`` next to it, or
     in a folder of it (``page_files/img/a.jpg``), never outside it."""
-    folder = page.with_name(page.stem + "_files")
+    folder = page.with_name(stem_unzipped(page) + "_files")  # page.html.gz's too
 
     def lookup(src: str) -> Found:
         if not folder.is_dir():
