@@ -109,7 +109,11 @@ def test_a_story_two_feeds_carry_stays_the_story_of_the_first(store: Store, serv
                                                               together: bool) -> None:
     """A site's front page and its section carry one story: it stays the front page's (its title
     the source) however the two are fetched, and the section's fetch does not say it updated."""
-    server.expect_request("/front").respond_with_data(rss(rss_item(1) + rss_item(2), title="Gazette Front"))
+    def slow_front(request: Request) -> Response:  # the section answers first: the order subscribed decides
+        time.sleep(0.3)
+        return Response(rss(rss_item(1) + rss_item(2), title="Gazette Front"))
+
+    server.expect_request("/front").respond_with_handler(slow_front)
     server.expect_request("/world").respond_with_data(rss(rss_item(1), title="Gazette World"))
     subscribe(store, server.url_for("/front"), *([server.url_for("/world")] if together else []))
     fetch(store, settings=FAST)

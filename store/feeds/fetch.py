@@ -538,7 +538,9 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     # titled alike the first keeps the title, the other is told apart (see Titles).
     order = {sub.id: n for n, sub in enumerate(subs)}
     renamed: list[tuple[Subscription, str]] = []  # a feed told apart from another, and its title before
-    for got in sorted(pending, key=lambda f: (f.result.sub.added, order.get(f.result.sub.id, 0))):
+    # Stored in that order too: of two feeds carrying one story, the first subscribed keeps it.
+    pending.sort(key=lambda f: (f.result.sub.added, order.get(f.result.sub.id, 0)))
+    for got in pending:
         sub = got.result.sub
         before = sub.title
         sub.title = titles.own(sub, got.title)
