@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.cli.main import main
+from broadsheet.store.feeds.subscriptions import Subscriptions
 from broadsheet.store.model import Article
 from broadsheet.store.storage import db
 from broadsheet.store.storage.db import Store
@@ -64,6 +65,21 @@ def test_export_to_a_json_file_is_json_without_being_told(tmp_path: Path) -> Non
     assert main(["--store", str(tmp_path / "other"), "import", str(tmp_path / "stories.md")]) == 1  # refused
     assert main(["--store", str(tmp_path / "other"), "import", str(tmp_path / "stories.json")]) == 0
     assert len(Store(tmp_path / "other")) == 3
+
+
+def test_export_to_dash_is_standard_output(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`-o -` wrote a file named "-" (and a folder "-_photos")."""
+    folder = tmp_path / "store"
+    Store(folder).add([(make_article(n), None) for n in range(2)])
+    monkeypatch.chdir(tmp_path)
+    capsys.readouterr()
+    assert main(["--store", str(folder), "export", "--format", "json", "-o", "-"]) == 0
+    assert len(json.loads(capsys.readouterr().out)["stories"]) == 2
+    Subscriptions(Store(folder)).add(["https://gazette.example/feed.xml"], [])
+    assert main(["--store", str(folder), "feeds", "export", "-o", "-"]) == 0
+    assert "https://gazette.example/feed.xml" in capsys.readouterr().out
+    assert not (tmp_path / "-").exists() and not (tmp_path / "-_photos").exists()
 
 
 def test_parse_explain_shows_roles(capsys: pytest.CaptureFixture[str]) -> None:

@@ -11,7 +11,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from broadsheet.cli.piped import print_table
+from broadsheet.cli.piped import output_file, print_table
 from broadsheet.cli.safe import shown
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, Subscriptions, check_url
 from broadsheet.store.model import normal_url
@@ -42,7 +42,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     export = actions.add_parser("export", help="the subscriptions as OPML (or newsboat's urls file)")
     export.add_argument("--format", choices=("opml", "urls"), default="opml",
                         help="opml (default), or urls: newsboat's urls file with tags and titles")
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument("-o", "--output", metavar="FILE", type=output_file,
+                        help="write to FILE instead of standard output (- is standard output)")
     fetch = commands.add_parser("fetch", help="download subscribed feeds and store their new stories")
     fetch.add_argument("feeds", nargs="*", metavar="FEED", help="address, id or title (default: every feed)")
     fetch.add_argument("--quiet", action="store_true", help="print only failures (for cron)")

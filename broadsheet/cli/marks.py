@@ -18,7 +18,7 @@ from rich.control import strip_control_codes
 from rich.table import Table
 from rich.text import Text
 
-from broadsheet.cli.piped import print_table
+from broadsheet.cli.piped import output_file, print_table
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.model import local_day
 from broadsheet.store.storage import markkeys
@@ -53,7 +53,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--format", choices=("md", "json"), default=None,
                         help="md (Markdown) or json; default: json for an -o FILE ending in .json or .json.gz, else "
                              "md (a FILE ending in .gz is gzip-compressed)")
-    export.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    export.add_argument("-o", "--output", metavar="FILE", type=output_file,
+                        help="write to FILE instead of standard output (- is standard output)")
 
 
 COMMANDS = {"list", "tag", "untag", "bookmark", "unbookmark", "tags", "bookmarks", "export"}

@@ -25,3 +25,8 @@ def print_table(out: Console, table: Table) -> None:
     wide.print(table)
     text = wide.file.getvalue()  # type: ignore[attr-defined]
     out.file.write("".join(line.rstrip() + "\n" for line in text.splitlines()))
+
+
+def output_file(value: str) -> str | None:
+    """``-o FILE``'s argument: ``-`` is standard output, as for most commands (it wrote a file named ``-``)."""
+    return None if value == "-" else value
