@@ -149,6 +149,24 @@ def test_menu_word_in_the_title_does_not_hide_the_headline() -> None:
     assert article.authors == ["Ann Example"]
 
 
+def test_a_menu_between_bars_first_is_no_headline_nor_site() -> None:
+    """A copy that starts at the site's menu (below the page's <title>): the menu took the
+    headline, and its last link the source."""
+    title = "Lighthouse keepers return to the point after forty years"
+    text = "\n\n".join(["Home | World | Business | Sport | Weather", title, "By Ann Example", *PARAS]) + "\n"
+    article = parse_text(text)
+    assert article.headline == title and article.source is None
+    assert article.authors == ["Ann Example"]
+
+
+@pytest.mark.parametrize("line", ["Ferry fares rise | Harbour Gazette", "Ferry fares rise | News | Harbour Gazette",
+                                  "By Ann Lee | Reuters | 3 March 2025 | 10:00 GMT"])
+def test_a_title_with_its_site_or_a_byline_between_bars_is_no_menu(line: str) -> None:
+    from broadsheet.store.parse.boilerplate import bar_menu
+
+    assert not bar_menu(line)
+
+
 # --- captions and credits --------------------------------------------------------------------
 
 

@@ -57,6 +57,10 @@ _PROMO = re.compile(
 )
 _VIDEO_TEASER = re.compile(r"^\d{1,2}:\d\d\s+[A-Z‘'\"]")
 _FORM_FIELD = re.compile(r"^\*\s*[A-Z][A-Z ]{1,30}$")
+#: The bars between a menu's links on one line (``Home | World | Sport``); not the middle dot,
+#: which also parts a byline's name, agency and date.
+_MENU_BAR = re.compile(r"\s+[|•]\s+")
+MENU_ITEMS = 4  # links at least, for a barred line to be a menu (a title and its site are two or three)
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Where _GLUE would insert a space: found from the capital, which is rarer than a small letter.
 _GLUED = re.compile(r"[A-Z](?<=[a-z][A-Z])")
@@ -277,6 +281,15 @@ def furniture_reason(text: str) -> str | None:
     return furniture_reason_of(text, word_count(text), folded(text))
 
 
+def bar_menu(text: str) -> bool:
+    """``Home | World | Business | Sport``: four or more links of one to three words between bars,
+    none with a digit or a sentence's end (a headline's part, a date, a time)."""
+    items = _MENU_BAR.split(text.strip(" |•"))
+    return len(items) >= MENU_ITEMS and all(
+        1 <= len(item.split()) <= 3 and not any(c.isdigit() for c in item) and item[-1] not in ".!?:,"
+        for item in items)
+
+
 def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: float | None = None) -> str | None:
     """:func:`furniture_reason`, given ``word_count(text)`` and ``folded(text)`` (shared with other tests),
     and ``stopword_density(text)`` when the caller has it (then a paragraph of prose skips most tests)."""
@@ -317,6 +330,8 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
         return "video teaser (duration, title)"
     if text[:1] == "*" and _FORM_FIELD.match(text):
         return "form field label"
+    if n_words <= 3 * MENU_ITEMS * 3 and ("|" in text or "•" in text) and bar_menu(text):
+        return "menu links between bars"
     if (
         n_words <= 80
         and (wording or low_unglued is not low)

@@ -11,6 +11,7 @@ the parsed article.
 from __future__ import annotations
 
 from broadsheet.store.model import Article
+from broadsheet.store.parse import boilerplate
 from broadsheet.store.parse.assemble import assemble
 from broadsheet.store.parse.figures import step_unlabelled_captions
 from broadsheet.store.parse.headline import split_title
@@ -45,6 +46,8 @@ def run(text: str) -> tuple[list[Line], Article | None, str | None]:
     """Run every step on ``text``; return (lines with roles, article or None, error or None)."""
     page = Page(join_wrapped(split_lines(text)))
     page.title = page_title(page.lines)
+    if ("|" in page.title or "•" in page.title) and boilerplate.bar_menu(page.title):
+        page.title = ""  # a site's menu first (the copy began below the page's <title>): no site name in it
     page.title_core, page.site = split_title(page.title)
     try:
         for step in STEPS:
