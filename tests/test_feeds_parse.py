@@ -32,6 +32,17 @@ def test_rss2_entries_become_stories_with_identity_within_the_feed() -> None:
     assert len({e.article.story_id for e in feed.entries if e.article}) == 3
 
 
+@pytest.mark.parametrize(("author", "name"), [("ann@gazette.example (Ann Quill)", "Ann Quill"),
+                                            ("Ann Quill <ann@gazette.example>", "Ann Quill"),
+                                            ("ann@gazette.example", "ann@gazette.example"),
+                                            ("Ann Quill (Reuters)", "Ann Quill (Reuters)")])
+def test_an_rss_author_given_with_an_address_is_the_name(author: str, name: str) -> None:
+    """RSS 2.0's <author> is "address (Name)": the byline showed the address."""
+    item = rss_item(1).replace("<dc:creator>Ann Quill</dc:creator>", f"<author>{author}</author>")
+    [entry] = parse_feed(rss(item), "https://gazette.example/rss").entries
+    assert entry.article is not None and entry.article.authors == [name]
+
+
 @pytest.mark.parametrize(("data", "headline", "body_start"), [
     (ATOM, "Bridge reopens after repairs", "The old bridge opened again on Tuesday."),
     (ATOM03, "Mill closes", "The last mill in the valley"),

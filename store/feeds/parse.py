@@ -570,7 +570,7 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
         standfirst=intro or None,
         source=source or None,
         published=_iso(published),
-        authors=[name for name in (clean_line(a) for a in authors) if name],
+        authors=[name for name in (person(clean_line(a)) for a in authors) if name],
         images=images,
         credits=credits,
         url=link or None,
@@ -623,3 +623,14 @@ def _full_date(value: str) -> str | None:
         return None
     return first.isoformat() if first.date() == second.date() else None
 
+
+_EMAIL = r"(?:mailto:)?[^\s@()<>]+@[^\s@()<>]+"
+#: RSS 2.0's ``<author>`` is an address, most often with the name: ``ann@example.com (Ann Lee)``,
+#: or the mail form ``Ann Lee <ann@example.com>``.
+_NAMED_ADDRESS = re.compile(rf"^{_EMAIL}\s*\((?P<a>[^()]+)\)$|^(?P<b>[^<>()]+?)\s*[<(]{_EMAIL}[>)]$")
+
+
+def person(author: str) -> str:
+    """The name of a feed's author given with an e-mail address (the byline showed the address)."""
+    named = _NAMED_ADDRESS.match(author)
+    return (named.group("a") or named.group("b")).strip() if named else author

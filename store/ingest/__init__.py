@@ -42,7 +42,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    ("Image caption, ..." with a comma too) is its credit, not a headline (store/parse/marking.py)
 # 10 (text dumps): a line of four or more short links between bars (``Home | World | Sport``) is a
 #    menu, and is no page title when the copy starts with it (store/parse/boilerplate.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 10, SAVED_PAGE: 8, ENTRIES: 9}
+# 10 (entries): an author given with an e-mail address (RSS 2.0's ``ann@x.org (Ann Lee)``) is the
+#    name alone (store/feeds/parse.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 10, SAVED_PAGE: 8, ENTRIES: 10}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
