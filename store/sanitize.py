@@ -44,17 +44,25 @@ def clean_text(text: str) -> str:
     composed: an "e" and a combining acute (as macOS writes them) are one "é", so "José" in
     a byline is read as a name, not as a date.
     """
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
-        text = unicodedata.normalize("NFC", text)
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = text.replace("\u2028", "\n").replace("\u2029", "\n\n")
     # Every escape sequence starts with a character of _CONTROLS (ESC or a C1 control), so
     # one scan finds the usual clean page, which then skips both substitutions.
-    if _CONTROLS.search(text) is None:
-        return text
-    text = _ESCAPES.sub("", text)
-    return _CONTROLS.sub("", text)
+    if _CONTROLS.search(text) is not None:
+        text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    # Composed last: an accent after an escape's final letter ("ESC[0m" and U+0301) became one
+    # letter with it, and the escape was no longer found; one parted from its letter by a control
+    # was left uncomposed.
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def typed_text(text: str) -> str:
+    """Text typed or pasted into a one-line field of the reader (a search, a tag, a name), cleaned
+    as imported text is, a line break or tab a space (spaces are not folded: one typed is kept)."""
+    return clean_text(text).replace("\n", " ").replace("\t", " ")
 
 
 def clean_line(text: str) -> str:

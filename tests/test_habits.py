@@ -336,6 +336,31 @@ async def test_a_saved_search_shows_in_the_sidebar_at_once(filled_store: Store) 
         assert any("boats" in label for label in labels)
 
 
+async def test_pasted_escapes_and_bidi_overrides_are_dropped_from_a_search_and_its_saved_name(
+        filled_store: Store) -> None:
+    """A search pasted with an ESC sequence or a right-to-left override kept them, in its saved
+    name too: the sidebar drew them raw."""
+    from broadsheet.tui.screens.dialogs import PromptScreen
+
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(160, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        bar = app.screen.query_one(SearchBar)
+        bar.post_message(events.Paste("fer\u202ery\x1b[2J"))
+        await settle(pilot)
+        assert bar.value == "ferry"
+        await pilot.press("enter", "s")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await pilot.press("ctrl+u")
+        app.screen.query_one("#prompt-input").post_message(events.Paste("boats\u2066 \x9b31mday"))
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert filled_store.user.saved_searches() == {"boats day": "ferry"}
+
+
 async def test_a_search_with_an_error_is_not_offered_for_saving(filled_store: Store) -> None:
     """The bar said the query had an error while s offered to save it: chosen later, it listed nothing."""
     from broadsheet.tui.screens.dialogs import PromptScreen

@@ -71,3 +71,12 @@ def test_no_control_characters_survive(text: str) -> None:
 ])
 def test_only_http_addresses_with_a_host_are_web_addresses(url: str, web: bool) -> None:
     assert is_web_address(url) is web
+
+
+def test_an_accent_parted_from_its_letter_by_a_control_is_composed_with_it() -> None:
+    """The text was composed before the control went: "e", ESC, "\u0301" stayed two characters."""
+    assert clean_text("Jose\x07\u0301 Lee") == "Jos\u00e9 Lee"
+    # An accent after an escape's final letter: it was composed with the "m" first, and the
+    # escape, no longer ending in a letter it knows, left "ḿ" behind.
+    assert clean_text("Jose\x1b[0m\u0301 Lee") == "Jos\u00e9 Lee"
+    assert clean_text("Cafe\x1b[1m\u0301") == "Caf\u00e9"

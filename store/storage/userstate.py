@@ -40,7 +40,7 @@ from tinydb import TinyDB
 
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
-from broadsheet.store.sanitize import clean_text
+from broadsheet.store.sanitize import clean_line, clean_text
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, fsync_dir, remove_durably
 from broadsheet.store.storage.directory import is_plain_id, story_key
 from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db, record_in
@@ -1210,7 +1210,7 @@ class UserState:
         clean = saved_search_name(name)
 
         def save(searches: dict[str, str]) -> None:
-            _put_search(searches, clean, query)
+            _put_search(searches, clean, clean_line(query))
 
         self._edit_searches(save)
         return clean
@@ -1297,7 +1297,7 @@ def saved_search_name(raw: str) -> str:
 
     A longer name is cut after its last whole word that fits and ends in "…" (mid-word only
     when its first word alone is too long), so the sidebar shows where it was cut."""
-    name = " ".join(raw.split())
+    name = clean_line(raw)  # typed, but also given to the command line or read from settings
     if len(name) > SAVED_SEARCH_NAME_MAX:
         cut = name[: SAVED_SEARCH_NAME_MAX - 1]
         if name[len(cut)] != " " and " " in cut:

@@ -15,6 +15,7 @@ from textual.widgets import Input, Label, Static
 
 from broadsheet.store.storage.userstate import TagError, parse_tag_edit
 from broadsheet.tui.screens.help import key_hints
+from broadsheet.tui.widgets.plain_input import PlainInput
 
 
 class ConfirmScreen(ModalScreen[bool]):
@@ -55,7 +56,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body"):
             yield Label(Text(self._title, style="bold"))
-            yield Input(self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input",
+            yield PlainInput(self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input",
                         select_on_focus=False)
             cancel = " / ".join(key_hints(self)["cancel"])
             hint = (self._hint or "Enter: OK    {cancel}: cancel").replace("{cancel}", cancel)

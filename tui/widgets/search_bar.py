@@ -7,8 +7,10 @@ from collections.abc import Callable
 from textual.binding import Binding
 from textual.widgets import Input
 
+from broadsheet.tui.widgets.plain_input import PlainInput
 
-class SearchBar(Input):
+
+class SearchBar(PlainInput):
     """Esc clears the search and restores the selection; Enter or Down keeps it."""
 
     BINDINGS = [
