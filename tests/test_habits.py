@@ -361,6 +361,29 @@ async def test_pasted_escapes_and_bidi_overrides_are_dropped_from_a_search_and_i
         assert filled_store.user.saved_searches() == {"boats day": "ferry"}
 
 
+async def test_keys_after_enter_in_the_tag_editor_act_on_the_list_in_the_same_read(filled_store: Store) -> None:
+    """"t fast Enter Enter" in one read stopped the reader (the prompt was closed twice), and
+    "t fast Enter j j" typed the j's into the closing prompt, where they were lost."""
+    from broadsheet.tui.screens.main import MainScreen
+
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        first = headlines.current
+        assert first is not None and headlines.cursor == 0
+        burst(app, ("t", "t"), *[(c, c) for c in "fast"], ("enter", "\r"), ("j", "j"), ("j", "j"))
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen) and headlines.cursor == 2
+        assert "fast" in filled_store.user.get(first.id).tags
+        second = headlines.current
+        assert second is not None
+        burst(app, ("t", "t"), *[(c, c) for c in "slow"], ("enter", "\r"), ("enter", "\r"))
+        await settle(pilot)
+        assert app.is_running and isinstance(app.screen, MainScreen)
+        assert "slow" in filled_store.user.get(second.id).tags
+
+
 async def test_a_search_with_an_error_is_not_offered_for_saving(filled_store: Store) -> None:
     """The bar said the query had an error while s offered to save it: chosen later, it listed nothing."""
     from broadsheet.tui.screens.dialogs import PromptScreen

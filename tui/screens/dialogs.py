@@ -40,6 +40,19 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+class _PromptInput(PlainInput):
+    """Enter submits at once, not by a message: keys typed after it in the same read (over a
+    laggy link, or quickly) were typed into the prompt being closed, and lost, and a second
+    Enter closed it twice (the reader stopped with a screen stack error)."""
+
+    async def action_submit(self) -> None:
+        screen = self.screen
+        if isinstance(screen, PromptScreen):
+            screen.submit(self.value)
+        else:
+            await super().action_submit()
+
+
 class PromptScreen(ModalScreen[str | None]):
     """Ask for one line of text; Esc cancels (returns None). ``{cancel}`` in ``hint`` names its key."""
 
@@ -52,11 +65,12 @@ class PromptScreen(ModalScreen[str | None]):
         self._title, self._value, self._placeholder = title, value, placeholder
         self._suggester, self._hint = suggester, hint
         self._check = check  # why a text cannot be accepted, said in place of the hint; None: it can
+        self._answered = False
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body"):
             yield Label(Text(self._title, style="bold"))
-            yield PlainInput(self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input",
+            yield _PromptInput(self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input",
                         select_on_focus=False)
             cancel = " / ".join(key_hints(self)["cancel"])
             hint = (self._hint or "Enter: OK    {cancel}: cancel").replace("{cancel}", cancel)
@@ -64,14 +78,23 @@ class PromptScreen(ModalScreen[str | None]):
 
     @on(Input.Submitted)
     def _submitted(self, event: Input.Submitted) -> None:
-        problem = self._check(event.value) if self._check is not None else None
+        self.submit(event.value)
+
+    def submit(self, value: str) -> None:
+        """Close with ``value``, once: a second Enter in the same read closed the screen below."""
+        if self._answered:
+            return
+        problem = self._check(value) if self._check is not None else None
         if problem:  # the dialog stays, with what was typed: closed, the error lost it all
             self.query_one("#prompt-hint", Static).update(Text(problem, style="bold red"))
             return
-        self.dismiss(event.value)
+        self._answered = True
+        self.dismiss(value)
 
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self._answered:
+            self._answered = True
+            self.dismiss(None)
 
 
 class TagSuggester(Suggester):
