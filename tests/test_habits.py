@@ -384,6 +384,28 @@ async def test_keys_after_enter_in_the_tag_editor_act_on_the_list_in_the_same_re
         assert "slow" in filled_store.user.get(second.id).tags
 
 
+async def test_a_move_then_a_mark_in_one_read_saves_the_place(filled_store: Store) -> None:
+    """"k b k b" in one read: the bookmark showed the cursor's story (its tags differed from the
+    one shown) without saving the session, which then stayed on a story two rows back, where a
+    dropped connection reopened."""
+    import asyncio
+
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        ids = [story.id for story in headlines.stories]
+        filled_store.user.edit_tags([ids[1]], add=["harbour"])  # tags unlike those of the story shown
+        await pilot.press("r", "j", "j", "j")
+        await settle(pilot)
+        burst(app, ("k", "k"), ("b", "b"), ("k", "k"), ("b", "b"))
+        await settle(pilot)
+        await asyncio.sleep(app.screen.SAVE_DELAY + 0.3)  # type: ignore[attr-defined]
+        await settle(pilot)
+        assert headlines.cursor == 1
+        assert filled_store.user.get_setting("session")["story"] == ids[1]
+
+
 async def test_a_search_with_an_error_is_not_offered_for_saving(filled_store: Store) -> None:
     """The bar said the query had an error while s offered to save it: chosen later, it listed nothing."""
     from broadsheet.tui.screens.dialogs import PromptScreen

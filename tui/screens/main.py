@@ -592,8 +592,10 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.headlines.marks_changed(self.reader.states)
         self._update_sidebar()
         current = self.headlines.current
+        # The header shows the tags: shown again, when it is this story's (under a held key the
+        # cursor's story is not shown yet; shown here, its session was never saved).
         if current is not None and current.id in changed and self._shown is not None and (
-                self._shown[2] != changed[current.id].tags):  # the header shows the tags
+                self._shown[0] == current.id and self._shown[2] != changed[current.id].tags):
             self._show(current, round(self.article_view.scroll_y))
 
     def save_session(self) -> None:
