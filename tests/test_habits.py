@@ -406,6 +406,26 @@ async def test_a_move_then_a_mark_in_one_read_saves_the_place(filled_store: Stor
         assert filled_store.user.get_setting("session")["story"] == ids[1]
 
 
+async def test_the_row_under_the_cursor_shows_whether_it_is_read(filled_store: Store) -> None:
+    """The cursor's row was bold either way: m changed nothing on screen but a sidebar count."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        assert headlines.has_focus and headlines.current is not None
+
+        def headline_bold() -> bool:
+            strip = headlines._render_row(headlines.cursor, headlines.size.width)
+            return any(seg.style is not None and seg.style.bold and seg.text.strip()[:3] in headlines.current.headline
+                       for seg in strip if seg.text.strip())
+
+        read_before = filled_store.user.get(headlines.current.id).read
+        assert headline_bold() is not read_before
+        await pilot.press("m")
+        await settle(pilot)
+        assert headline_bold() is read_before
+
+
 async def test_a_search_with_an_error_is_not_offered_for_saving(filled_store: Store) -> None:
     """The bar said the query had an error while s offered to save it: chosen later, it listed nothing."""
     from broadsheet.tui.screens.dialogs import PromptScreen
