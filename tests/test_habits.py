@@ -140,6 +140,26 @@ async def test_space_at_the_end_of_a_story_goes_on_to_the_next_unread(filled_sto
         assert filled_store.user.get(stories[2].id).read
 
 
+@pytest.mark.parametrize(("keys", "pages"), [(("space", " "), 3), (("pagedown", None), 3)])
+async def test_each_page_key_in_one_read_turns_a_page(store: Store, keys: tuple[str, str | None], pages: int) -> None:
+    """Three spaces in one read moved two pages: each began from where the last one's animation was."""
+    store.add([(make_article(1, headline="A long made-up story", images=[],
+                             body=[f"Paragraph {n} of a long made-up story about the harbour." for n in range(200)]),
+                None)])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        page = view.scrollable_content_region.height
+        assert view.max_scroll_y > 4 * page
+        burst(app, *[keys] * pages)
+        await settle(pilot)
+        await pilot.pause(1.0)  # the animations end
+        assert view.scroll_y == pages * page
+
+
 async def test_restart_restores_search_sidebar_and_full_width(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -469,6 +469,14 @@ class ArticleView(ThumbView, can_focus=True):
         else:
             self.action_page_down()
 
+    def action_page_down(self) -> None:
+        """A page on from where the scroll is going: from where it is, a press during the last
+        one's animation went less than a page (space space in one read moved one page)."""
+        self.scroll_to(y=self.scroll_target_y + self.scrollable_content_region.height)
+
+    def action_page_up(self) -> None:
+        self.scroll_to(y=self.scroll_target_y - self.scrollable_content_region.height)
+
     def action_half_page(self, direction: int) -> None:
         self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height // 2), animate=False)
 
