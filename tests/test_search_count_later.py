@@ -130,3 +130,21 @@ async def test_a_count_that_comes_after_the_query_changed_is_not_taken(
         screen.post_message(screen.Counted("ferry is:read", 6))  # type: ignore[attr-defined]
         await settle(pilot)
         assert str(label.render()) == "1 of 8"
+
+
+async def test_a_mark_made_in_a_search_on_marks_counts_its_matches_again(
+        marked: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """"of 6 matches" for "is:read" stayed after m unread one (the sidebar said one fewer read)."""
+    monkeypatch.setattr("broadsheet.tui.app.SEARCH_LIMIT", 2)
+    monkeypatch.setattr(main_screen.MainScreen, "MORE_AHEAD", 1)  # the cursor stays on the first: no more listed
+    app = BroadsheetApp(marked)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        label = app.screen.query_one("#match-count", Label)
+        await pilot.press("slash", *"is:read", "enter")
+        await settle(pilot)
+        assert str(label.render()) == "newest 2 of 7 matches"
+        await pilot.press("m")  # the story under the cursor: unread now, still listed
+        await settle(pilot)
+        assert str(label.render()) == "newest 2 of 6 matches"
+        assert app.screen.query_one(HeadlineList).count == 2

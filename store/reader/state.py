@@ -423,6 +423,19 @@ class ReaderState:
         when they are counted, or a newer query is on its way."""
         return self._search_input() if self._estimated() else None
 
+    def recount(self) -> SearchInput | None:
+        """What a worker must count again after marks changed, when the results listed are of a
+        query on marks (``is:unread``, ``tag:x``) whose total is shown: the story just read stays
+        listed, but "of 5,955 matches" beside "Unread 5,954" in the sidebar was stale. The total
+        reads as an estimate until the count comes (see :meth:`accept_count`)."""
+        if self.result_ids is None or not self.lists_query() or self.result_total <= len(self.result_ids):
+            return None
+        query = parse_query(self.query_text)
+        if not (query.tag_groups or query.bookmarked is not None or query.read is not None):
+            return None
+        self.result_counted = False
+        return self._search_input()
+
     def accept_count(self, text: str, total: int) -> bool:
         """Take the count of the results listed, which came with an estimate, if ``text`` is still their query."""
         if text != self.query_text or not self._estimated():

@@ -591,6 +591,9 @@ class MainScreen(FeedsMixin, Screen[None]):
             return
         self.headlines.marks_changed(self.reader.states)
         self._update_sidebar()
+        if (job := self.reader.recount()) is not None:  # "is:unread": the total beside the bar
+            self._show_count()
+            self._count_worker(job)
         current = self.headlines.current
         # The header shows the tags: shown again, when it is this story's (under a held key the
         # cursor's story is not shown yet; shown here, its session was never saved).
