@@ -198,3 +198,12 @@ async def test_the_bylines_date_is_never_cut_in_two(store: Store, width: int) ->
         await settle(pilot)
         lines = shown_lines(app.screen.query_one(ArticleView))
         assert any("5 Dec 2026 18:00" in line for line in lines), lines[:6]
+
+
+def test_a_standfirst_that_repeats_the_headline_is_shown_once() -> None:
+    from broadsheet.tui.widgets.article_view import article_blocks
+
+    same = make_article(1, headline="Ferry fares rise", standfirst="Ferry Fares Rise")
+    assert [kind for kind, _ in article_blocks(same)].count("standfirst") == 0
+    other = make_article(2, headline="Ferry fares rise", standfirst="The council agreed the change on Monday.")
+    assert [kind for kind, _ in article_blocks(other)].count("standfirst") == 1

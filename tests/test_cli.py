@@ -263,6 +263,23 @@ def test_rows_to_a_pipe_are_cut_as_rich_cuts_them(width: int) -> None:
     assert "".join(marks._plain_row(m, width) + "\n" for m in metas) == _rich_rows(metas, width)
 
 
+def test_the_source_column_is_twenty_cells_whatever_its_letters() -> None:
+    """Cut to 20 characters, a source of accents and combining marks was one cell wide and one
+    of CJK 40: the headlines after them started anywhere."""
+    from rich.cells import cell_len
+
+    from broadsheet.cli import marks
+
+    sources = ["Harbour Gazette", "Z" + "\u0301\u0302\u0303" * 30 + "algo", "港湾新聞社の記者たちの新聞社",
+               "e\u0301" * 30, ""]
+    for source in sources:
+        meta = db.StoryMeta("0" * 16, {"headline": "Ferry", "source": source, "published": "2024-05-01T09:00:00"})
+        ident, date, column, _ = marks._columns(meta)
+        assert cell_len(column) == 22, source
+        row = marks._plain_row(meta, 200)
+        assert cell_len(row[: row.rindex("Ferry")]) == len(ident) + len(date) + 22
+
+
 WHOLE = 10**6  # cells: Rich's rows uncut
 
 

@@ -64,10 +64,11 @@ def _columns(meta: StoryMeta, whole: bool = False) -> tuple[str, str, str, str]:
     """A story's row as its four columns: id, date and source padded, then the headline. The date
     is the day in this machine's time zone, as the reader lists it (a feed's times are UTC, a
     saved page's its publisher's: the stored day of one can be the day before the reader's).
-    The source is cut to 20 characters in a terminal; ``whole`` (to a pipe) it is not, or
+    The source is cut or padded to 20 cells in a terminal; ``whole`` (to a pipe) it is not, or
     ``list | grep "Long Feed Title"`` missed its stories."""
     source = meta.source or ""
-    return (meta.id[:10], f"  {local_day(meta.published):<10}  ", f"{source if whole else source[:20]:<20}  ",
+    return (meta.id[:10], f"  {local_day(meta.published):<10}  ",
+            f"{source:<20}  " if whole else set_cell_size(source, 20) + "  ",  # cells: accents and CJK too
             meta.headline)
 
 
