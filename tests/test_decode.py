@@ -115,3 +115,27 @@ def test_sizes_apart_never_shows_a_size_over_its_limit_as_the_same_figure() -> N
     assert sizes_apart(10 * mb + 40_000, 10 * mb) == ("10.04 MB", "10.00 MB")
     assert sizes_apart(10 * mb + 1, 10 * mb) == ("10,485,761 bytes", "10,485,760 bytes")
     assert sizes_apart(500, 10 * mb) == ("500 bytes", "10.0 MB")
+
+
+def test_utf8_with_a_few_bad_bytes_stays_utf8(tmp_path: Path) -> None:
+    """One bad run made a whole UTF-8 page cp1252: every accent and CJK letter mojibake."""
+    text = "Café owners in Zürich and Kraków meet in São Paulo; 港の新しいフェリー. "
+    data = (text * 3).encode() + b"\xff\xfe broken \xc0\xaf" + text.encode()
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "utf-8" and decoded.damaged == 4
+    assert decoded.text.count("Kraków") == 4 and "\ufffd\ufffd broken \ufffd\ufffd" in decoded.text
+    assert decoded.note == "4 bytes not valid UTF-8 (each shown as \ufffd)"
+    page = tmp_path / "page.html"
+    page.write_bytes(b'<html><head><meta charset="utf-8"><title>Caf\xc3\xa9 news</title></head><body><article>'
+                     b"<h1>Caf\xc3\xa9 owners meet \xff</h1>" + b"".join(
+                         f"<p>{text} Paragraph {n} of the made-up story, with enough words to be read.</p>".encode()
+                         for n in range(4)) + b"</article></body></html>")
+    (item,) = read_source(page)
+    assert item.article is not None and item.article.headline.startswith("Café") and "Ã" not in item.article.headline
+    assert "Kraków" in item.article.body[0] and item.note == "1 byte not valid UTF-8 (each shown as \ufffd)"
+
+
+def test_a_cp1252_page_with_a_stray_utf8_pair_is_still_cp1252() -> None:
+    data = ("Caf\xe9 na\xefve r\xe9sum\xe9 \xe0 la cr\xe8me br\xfbl\xe9e. " * 5).encode("cp1252") + "é".encode()
+    decoded = decode_bytes(data)
+    assert decoded.encoding == "cp1252" and decoded.text.startswith("Café naïve résumé")

@@ -95,9 +95,7 @@ def screens() -> dict[type[Screen[Any]], tuple[type[Widget], ...]]:
     """Each screen of the reader and the widgets on it that take focus: only bindings of one
     screen, its focused widget and the app answer a key together (a test checks this list
     against the running reader)."""
-    from textual.widgets import Input
-
-    from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen
+    from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptInput, PromptScreen
     from broadsheet.tui.screens.help import HelpBody, HelpScreen
     from broadsheet.tui.screens.main import MainScreen
     from broadsheet.tui.screens.photo import PhotoScreen
@@ -108,7 +106,7 @@ def screens() -> dict[type[Screen[Any]], tuple[type[Widget], ...]]:
     from broadsheet.tui.widgets.sidebar import Sidebar
 
     return {MainScreen: (HeadlineList, ArticleView, CreditsPanel, SearchBar, Sidebar), PhotoScreen: (),
-            HelpScreen: (HelpBody,), ConfirmScreen: (), PromptScreen: (Input,)}
+            HelpScreen: (HelpBody,), ConfirmScreen: (), PromptScreen: (PromptInput,)}
 
 
 @dataclass(frozen=True, slots=True)

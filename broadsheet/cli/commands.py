@@ -71,7 +71,8 @@ def _explain(path: Path, max_size: int) -> int:
     except DecodeError as exc:
         err.print(Text(f"{safe_text(path)}: {exc}", style="red"))
         return 1
-    console.print(Text(f"{safe_text(path)} ({decoded.encoding}{', guessed' if decoded.guessed else ''})", style="bold"))
+    how = f"{decoded.encoding}{', guessed' if decoded.guessed else ''}{'; ' + decoded.note if decoded.damaged else ''}"
+    console.print(Text(f"{safe_text(path)} ({how})", style="bold"))
     styles = {"headline": "bold", "body": "", "boilerplate": "dim", "caption": "cyan", "credit": "magenta",
               "byline": "green", "date": "green", "dateline": "yellow", "credits_line": "magenta",
               "standfirst": "italic", "blank": "dim"}

@@ -127,6 +127,34 @@ class Decoded:
     text: str
     encoding: str
     guessed: bool = False
+    damaged: int = 0  # UTF-8 with this many bad bytes, each read as U+FFFD (see mended_utf8)
+
+    @property
+    def note(self) -> str:
+        """What the import says of how the file was read ("" when plainly)."""
+        if self.damaged:
+            return damaged_note(self.damaged)
+        return f"encoding guessed as {self.encoding}" if self.guessed else ""
+
+
+#: UTF-8 with a few bad bytes is read as UTF-8 when its valid non-ASCII characters are at least
+#: this many times its bad bytes (and ``MENDED_MIN`` at least): a page in cp1252 has no valid
+#: ones, and one bad byte made every accent and CJK letter of a UTF-8 page cp1252 mojibake.
+MENDED_SHARE = 4
+MENDED_MIN = 8
+
+
+def mended_utf8(data: bytes) -> tuple[str, int] | None:
+    """``data`` as UTF-8, its bad bytes as U+FFFD (one each), and how many, when it is UTF-8
+    damaged in places (see ``MENDED_SHARE``); None when it reads as another charset."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - data.count("\ufffd".encode())
+    good = len(text) - len(text.encode("ascii", "ignore")) - text.count("\ufffd")
+    return (text, bad) if good >= max(MENDED_MIN, MENDED_SHARE * bad) else None
+
+
+def damaged_note(bad: int) -> str:
+    return f"{bad:,} {'byte' if bad == 1 else 'bytes'} not valid UTF-8 (each shown as \ufffd)"
 
 
 def sizes_apart(size: int, limit: int) -> tuple[str, str]:
@@ -157,6 +185,8 @@ def decode_bytes(data: bytes) -> Decoded:
         return Decoded(data.decode("utf-8"), "utf-8")
     except UnicodeDecodeError:
         pass
+    if (mended := mended_utf8(data)) is not None:
+        return Decoded(mended[0], "utf-8", damaged=mended[1])
     from charset_normalizer import from_bytes  # only for the rare undeclared legacy file: 30 ms to import
 
     best = from_bytes(data[: 256 * 1024]).best()

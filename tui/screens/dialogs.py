@@ -40,7 +40,7 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
-class _PromptInput(PlainInput):
+class PromptInput(PlainInput):
     """Enter submits at once, not by a message: keys typed after it in the same read (over a
     laggy link, or quickly) were typed into the prompt being closed, and lost, and a second
     Enter closed it twice (the reader stopped with a screen stack error)."""
@@ -70,7 +70,7 @@ class PromptScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body"):
             yield Label(Text(self._title, style="bold"))
-            yield _PromptInput(self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input",
+            yield PromptInput(self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input",
                         select_on_focus=False)
             cancel = " / ".join(key_hints(self)["cancel"])
             hint = (self._hint or "Enter: OK    {cancel}: cancel").replace("{cancel}", cancel)

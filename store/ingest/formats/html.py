@@ -71,14 +71,23 @@ def decode_page(data: bytes) -> tuple[str, str]:
         return text, ""
     except UnicodeDecodeError:
         pass
-    if name:
+    if name and not _names_utf8(name):
         try:
             return decode_labelled(data, name), ""
         except (LookupError, UnicodeDecodeError):
             decoded = decode_bytes(data)
             return decoded.text, f"declared {name} but is not; encoding guessed as {decoded.encoding}"
-    decoded = decode_bytes(data)
-    return decoded.text, f"encoding guessed as {decoded.encoding}" if decoded.guessed else ""
+    decoded = decode_bytes(data)  # UTF-8 with a few bad bytes stays UTF-8 (see decode.mended_utf8)
+    if name and not decoded.damaged:
+        return decoded.text, f"declared {name} but is not; encoding guessed as {decoded.encoding}"
+    return decoded.text, decoded.note
+
+
+def _names_utf8(name: str) -> bool:
+    try:
+        return codecs.lookup(name).name == "utf-8"
+    except LookupError:
+        return False
 
 
 def saved_from(data: bytes) -> str | None:

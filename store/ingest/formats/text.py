@@ -23,5 +23,4 @@ class TextDump:
 
     def read(self, source: Source) -> Iterator[Item]:
         decoded = decode_bytes(source.read_bytes())
-        note = f"encoding guessed as {decoded.encoding}" if decoded.guessed else ""
-        yield Item(parse_text(clean_text(decoded.text)), note=note)
+        yield Item(parse_text(clean_text(decoded.text)), note=decoded.note)
