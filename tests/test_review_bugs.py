@@ -36,6 +36,23 @@ def notifications(app: BroadsheetApp) -> list[str]:
     return [n.message for n in app._notifications]
 
 
+async def test_the_palette_offers_the_readers_actions_and_theme_not_textuals_others(filled_store: Store) -> None:
+    """It listed Textual's own "Keys" panel (beside the reader's), "Quit" without a key,
+    "Maximize" and "Screenshot", and lacked "Quit now", "Open" and the next match."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
+        assert {"Theme", "Quit now", "Open", "Next match/unread", "Prev match/unread", "Back to list"} <= set(commands)
+        assert not {"Quit", "Maximize", "Screenshot"} & set(commands)
+        assert commands["Keys"] == "Key: ?" and commands["Quit now"] == "Key: Q"
+        assert not any(title in ("Down", "Up", "Page down") for title in commands)  # moves: not from the palette
+        open_story = next(c for c in app.get_system_commands(app.screen) if c.title == "Open")
+        await open_story.callback()  # type: ignore[misc]  # (the palette awaits what it returns)
+        await settle(pilot)
+        assert app.screen.has_class("-reading")
+
+
 async def test_rebound_keys_show_in_help_and_palette(filled_store: Store, tmp_path: Path) -> None:
     config = Config(path=tmp_path / "no-config.toml", keys={"story.bookmark": "w", "app.search": "ctrl+f"})
     app = BroadsheetApp(filled_store, config)

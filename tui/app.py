@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from textual import events, work
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.dom import DOMNode
 from textual.driver import Driver
 from textual.events import AppFocus
 from textual.notifications import SeverityLevel
@@ -320,12 +321,22 @@ class BroadsheetApp(App[None]):
             screen.refresh_if_changed()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
-        if isinstance(screen, MainScreen):
-            for binding in bindings_of(screen, self.keymap):
-                if binding.description and binding.action != "app.quit":
+        """The reader's actions, and Textual's theme chooser: not its other commands (its own keys
+        panel beside the reader's help, a second "Quit", maximize, screenshot), which the README
+        and the help do not know."""
+        for command in super().get_system_commands(screen):
+            if command.title == "Theme":
+                yield command
+        if not isinstance(screen, MainScreen):
+            return
+        # The screen's, then the list's and the article's that are not movement (a move from the
+        # palette moves nothing the user sees: those are hidden from the footer too).
+        nodes: list[DOMNode] = [screen, screen.headlines, screen.article_view]
+        for node in nodes:
+            for binding in bindings_of(node, self.keymap):
+                if binding.description and (node is screen or binding.show):
                     yield SystemCommand(binding.description, f"Key: {key_label(self, binding.key.split(',')[0])}",
-                                        lambda action=binding.action: screen.run_action(action))
+                                        lambda node=node, action=binding.action: node.run_action(action))
 
 
 def _keys_of(typed: str) -> list[events.Key]:
