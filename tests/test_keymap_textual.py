@@ -312,8 +312,10 @@ async def test_the_panels_sidebars_and_dialogs_keys_are_rebound_by_keys_and_show
         for row in ["^e / end Bottom credits.bottom", "^b Back to the story credits.back", "J / ↓ Down sidebar.down",
                     "⏎ Show these stories sidebar.open", "^g Clear search search.clear", "x No dialog.no",
                     "y / ⏎ Yes dialog.yes", "esc Cancel dialog.cancel", "^w Close help.close",
-                    "f10 Quit app.quit_anywhere"]:
+                    "j Down help.down", "^d / space Page down help.page_down", "f10 Quit app.quit_anywhere"]:
             assert row in shown, row
+        at = shown.index("This help")  # its moves under the same title, not a second one
+        assert shown.count("This help") == 1 and shown[at + 1] == "^w Close help.close", shown[at:at + 4]
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)

@@ -73,6 +73,7 @@ def regions(screen: Screen) -> list[tuple[str, DOMNode | type]]:
         ("Yes / no questions", ConfirmScreen),
         ("Text prompts", PromptScreen),
         ("This help", HelpScreen),
+        ("This help", HelpBody),  # (its moves, listed under the same title)
         ("Application", screen.app),
     ]
 
@@ -82,12 +83,12 @@ class HelpBody(VerticalScroll):
     PgUp/PgDn scrolled it, so j and G, the first keys a vim hand tries, did nothing)."""
 
     BINDINGS = [
-        Binding("j", "scroll_down", show=False, id="help.down"),
-        Binding("k", "scroll_up", show=False, id="help.up"),
-        Binding("g", "scroll_home", show=False, id="help.top"),
-        Binding("G", "scroll_end", show=False, id="help.bottom"),
-        Binding("ctrl+d,space", "page_down", show=False, id="help.page_down"),
-        Binding("ctrl+u", "page_up", show=False, id="help.page_up"),
+        Binding("j", "scroll_down", "Down", show=False, id="help.down"),
+        Binding("k", "scroll_up", "Up", show=False, id="help.up"),
+        Binding("g", "scroll_home", "Top", show=False, id="help.top"),
+        Binding("G", "scroll_end", "Bottom", show=False, id="help.bottom"),
+        Binding("ctrl+d,space", "page_down", "Page down", show=False, id="help.page_down"),
+        Binding("ctrl+u", "page_up", "Page up", show=False, id="help.page_up"),
     ]
 
 
@@ -129,18 +130,24 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         rows: list[tuple[Text, Text, Text]] = []
+        heading = ""
         for title, node in regions(self._main):
             bound = [b for b in bindings_of(node, self._keymap) if b.description]
             if not bound:
                 continue
             note = "id for [keys]" if title == "Everywhere" else ""
-            rows.append((Text(title, style="bold underline"), Text(""), Text(note)))
+            if title == heading:
+                rows.pop()  # the blank line after its first part: a second part goes on under its title
+            else:
+                rows.append((Text(title, style="bold underline"), Text(""), Text(note)))
+            heading = title
             for binding in bound:
                 keys = " / ".join(key_label(self.app, k) for k in binding.key.split(","))
                 rows.append((Text(keys), Text(binding.description), Text(binding.id or "")))
             rows.append((Text(""), Text(""), Text("")))
         rows.append((Text("Tab / Shift+Tab"), Text("Move between regions"), Text("")))
-        rows.append((Text("Ctrl+P"), Text("Command palette: every action, stories, tags, saved searches"), Text("")))
+        rows.append((Text("Ctrl+P"), Text("Command palette: every action but moving, stories, tags, saved searches"),
+                     Text("")))
         rows.append((Text("Mouse"), Text("Click a headline to show it, double-click to open"), Text("")))
         with HelpBody(id="help-body"):
             yield Static(Text("Broadsheet keys", style="bold"), id="help-title")
