@@ -94,6 +94,23 @@ def test_a_story_with_a_lone_surrogate_or_controls_imports_cleaned(tmp_path: Pat
     assert_store_usable(folder, capsys)
 
 
+def test_a_date_that_is_none_and_an_address_that_opens_no_page_read_as_missing(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"99999999999999999999" was listed as the newest story, shown as its date; a
+    "javascript:" address was kept as the story's, for w to open."""
+    doc = export_doc(tmp_path)
+    doc["stories"][0]["article"]["published"] = "99999999999999999999"
+    doc["stories"][0]["article"]["url"] = "javascript:alert(1)"
+    doc["stories"][1]["article"]["published"] = "-0005-01-01T00:00:00+00:00"
+    doc["stories"][2]["article"]["published"] = "2024-03-05"
+    folder, summary = import_doc(doc, tmp_path, capsys)
+    assert "3 imported" in summary
+    articles = {m.headline: Store(folder).article_of(m) for m in Store(folder).stories()}
+    published = sorted(str(a.published) for a in articles.values())
+    assert published == ["2024-03-05", "None", "None"]
+    assert not any(a.url and a.url.startswith("javascript") for a in articles.values())
+
+
 def test_a_story_without_text_comes_back_from_its_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A feed's link-only entry (a headline, no text) was refused by the import of its own export."""
     store = Store(tmp_path / "origin")

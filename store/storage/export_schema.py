@@ -9,6 +9,7 @@ refused with the field and the reason, e.g. ``Expected `str`, got `int` - at
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Annotated
 
 import msgspec
@@ -118,7 +119,7 @@ def to_article(doc: ArticleDoc) -> Article:
         standfirst=line(doc.standfirst),
         source=line(doc.source),
         agency=line(doc.agency),
-        published=line(doc.published),
+        published=_date(line(doc.published)),
         authors=_lines(doc.authors),
         dateline=line(doc.dateline),
         images=[Image(clean_line(i.caption), line(i.credit), line(i.src), i.photo, line(i.problem))
@@ -126,11 +127,23 @@ def to_article(doc: ArticleDoc) -> Article:
         credits=Credits(_lines(credits.reporting), _lines(credits.additional_reporting), _lines(credits.writing),
                         _lines(credits.editing), clean_line(credits.text), _lines(credits.photography))
         if credits else None,
-        url=line(doc.url),
+        url=url if (url := line(doc.url)) and is_web_address(url) else None,  # w opens it: a web address only
         key=line(doc.key),
         media=[Media(url, clean_line(m.type), m.length) for m in doc.media
                if is_web_address(url := clean_line(m.url))],  # only a web address is offered to open
     )
+
+
+def _date(text: str | None) -> str | None:
+    """``text`` when it is an ISO date or time, else None: "99999999999999999999" was listed as
+    the newest story, its "date" shown as it was."""
+    if text is None:
+        return None
+    try:
+        dt.datetime.fromisoformat(text)  # (a date alone too)
+    except ValueError:
+        return None
+    return text
 
 
 def to_state(doc: StateDoc) -> StoryState:
