@@ -667,3 +667,21 @@ def test_an_empty_list_bookmarks_or_tags_says_so_on_stderr_only(
     Store(folder).delete([Store(folder).stories()[0].id])
     assert main(["--store", str(folder), "list"]) == 0
     assert capsys.readouterr() == ("", "No stories yet.\n")
+
+
+def test_serve_without_textual_serve_says_how_to_install_it_here(monkeypatch: pytest.MonkeyPatch,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """It exited 2 (a wrong command line) and named `pip install 'broadsheet[serve]'`: no such package."""
+    import sys
+
+    monkeypatch.setitem(sys.modules, "textual_serve.server", None)  # as if not installed
+    assert main(["serve"]) == 1
+    err = capsys.readouterr().err
+    assert "-m pip install 'textual-serve>=1.1'" in err and "broadsheet[serve]" not in err
+
+
+def test_a_binary_file_is_refused_naming_what_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "scan.pdf").write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + bytes(range(256)) * 40)
+    assert main(["--store", str(tmp_path / "store"), "import", str(tmp_path / "scan.pdf")]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "feeds, newsboat's cache.db, its own JSON exports and text dumps" in err, err

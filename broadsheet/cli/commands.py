@@ -204,8 +204,12 @@ def serve_command(args: argparse.Namespace, folder: Path) -> int:
     try:
         from textual_serve.server import Server
     except ImportError:
-        err.print(Text("broadsheet serve needs textual-serve: pip install 'broadsheet[serve]'", style="red"))
-        return 2
+        # Into the environment broadsheet runs from (there is no "broadsheet" on PyPI to name):
+        # not installed is something missing, 1, not a wrong command line, 2.
+        err.print(Text(f"broadsheet serve needs textual-serve: {shlex.quote(sys.executable)} -m pip install "
+                       "'textual-serve>=1.1' (or install broadsheet with its extra: pip install '.[serve]')",
+                       style="red"))
+        return 1
     from broadsheet.cli.served_page import offline_templates
 
     try:  # said before textual-serve's banner, which told the address it then could not listen on

@@ -114,4 +114,5 @@ class Refused:
             yield Item(None, reason="a JSON file, but neither a Broadsheet export nor a JSON Feed: Broadsheet reads "
                                     "those, saved web pages, web archives, feeds and text dumps")
             return
-        yield Item(None, reason=f"{kind}, a binary file: Broadsheet reads saved web pages, web archives and text dumps")
+        yield Item(None, reason=f"{kind}, a binary file: Broadsheet reads saved web pages, web archives, "
+                                "feeds, newsboat's cache.db, its own JSON exports and text dumps")
