@@ -126,6 +126,20 @@ def test_a_story_two_feeds_carry_stays_the_story_of_the_first(store: Store, serv
         assert {m.file for m in store.stories()} == {server.url_for("/front")}
 
 
+def test_a_web_page_naming_a_feed_subscribed_too_says_so(store: Store, server: HTTPServer) -> None:
+    """It said "subscribe to that with `broadsheet feeds add FEED`" of a feed subscribed already."""
+    feed = server.url_for("/feed.xml")
+    page = f'<html><head><link rel="alternate" type="application/rss+xml" href="{feed}"></head><body>Hi</body></html>'
+    server.expect_request("/home").respond_with_data(page, content_type="text/html")
+    server.expect_request("/feed.xml").respond_with_data(rss_feed(1))
+    subscribe(store, server.url_for("/home"), feed)
+    results = {r.sub.url: r for r in fetch(store, settings=FAST).results}
+    assert results[feed].outcome == "new"
+    reason = results[server.url_for("/home")].reason
+    assert reason == (f"a web page, not a feed; its feed, {feed}, is subscribed too: "
+                      f"`broadsheet feeds remove {server.url_for('/home')}` leaves that one"), reason
+
+
 @pytest.mark.parametrize(("status", "reason"), [(404, "not found (404)"), (500, "server error (500)"),
                                                  (410, "gone (410)")])
 def test_http_errors_fail_with_the_reason_and_nothing_is_touched(store: Store, server: HTTPServer, status: int,

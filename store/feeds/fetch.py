@@ -489,7 +489,12 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             try:
                 feed = parse_feed(got.data, sub.key, got.url or sub.url)  # links relative to where it came from
             except FeedError as exc:
-                _failed(result, str(exc))
+                owner = owners.get(normal_url(exc.names)) if exc.names else None
+                if owner is not None and owner.id != sub.id:  # "subscribe to that": it is, already
+                    _failed(result, f"a web page, not a feed; its feed, {exc.names}, is subscribed too: "
+                                    f"`broadsheet feeds remove {sub.url}` leaves that one")
+                else:
+                    _failed(result, str(exc))
             else:
                 _healthy(sub, stamp)
                 result.malformed = feed.malformed

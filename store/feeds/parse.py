@@ -68,7 +68,12 @@ _WIDE = re.compile(rb"<\?xml[^>]*encoding\s*=\s*[\"']?(?:utf-?16|utf-?32|ucs-?[2
 
 
 class FeedError(ValueError):
-    """Bytes that are not a feed, or a feed that cannot be read; the message says why."""
+    """Bytes that are not a feed, or a feed that cannot be read; the message says why.
+    ``names``: the feed a web page names as its own (fetch tells when it is subscribed already)."""
+
+    def __init__(self, message: str, names: str | None = None) -> None:
+        super().__init__(message)
+        self.names = names
 
 
 class FeedTooLarge(FeedError):
@@ -147,7 +152,7 @@ def parse_feed(data: bytes, feed_url: str | None = None, address: str | None = N
     if stripped.startswith(b"{"):
         return _json_feed(stripped, feed_url, address or feed_url)
     if looks_like_web_page(stripped):
-        raise FeedError(_web_page(stripped, address or feed_url))
+        raise FeedError(*_web_page(stripped, address or feed_url))
     return _xml_feed(data, feed_url, address or feed_url)
 
 
@@ -157,15 +162,15 @@ def looks_like_web_page(head: bytes) -> bool:
     return _PAGE_START.match(head[:4096].lstrip(b"\xef\xbb\xbf \t\r\n")) is not None
 
 
-def _web_page(page: bytes, address: str | None) -> str:
+def _web_page(page: bytes, address: str | None) -> tuple[str, str | None]:
     """Why a web page is no feed, with the feed it names (``<link rel="alternate" type="application/rss+xml">``,
-    as a site's home page does): "Content appears to be HTML" left the user to find it."""
+    as a site's home page does): "Content appears to be HTML" left the user to find it. And that feed."""
     for link in _ALTERNATE.finditer(page[:200_000]):
         found = web_address(_href(link.group(0)), address)
         if found:
             return (f"a web page, not a feed; it names its feed, {found}: subscribe to that with "
-                    f"`broadsheet feeds add {found}`")
-    return "a web page, not a feed (it names no feed of its own)"
+                    f"`broadsheet feeds add {found}`"), found
+    return "a web page, not a feed (it names no feed of its own)", None
 
 
 def web_address(url: str, base: str | None) -> str | None:
