@@ -132,6 +132,19 @@ def test_a_gzipped_page_saved_complete_keeps_its_photo(tmp_path: Path) -> None:
     assert "not saved with the page" not in item.note
 
 
+def test_a_pages_files_folder_given_alone_is_said_to_go_with_its_page(tmp_path: Path) -> None:
+    """Its photo was "failed: a PNG image, a binary file"; a gzipped page's folder was walked too."""
+    from broadsheet.store.ingest.importer import find_files
+
+    page = save_complete(tmp_path, png_bytes())
+    [(folder, reason)] = list(find_files([tmp_path / "page_files"]))
+    assert reason == "the photos folder of page.html, saved with it: import the page, which brings its photos"
+    page.with_name("page.html.gz").write_bytes(gzip.compress(page.read_bytes()))
+    page.unlink()
+    assert [p.name for p, _ in find_files([tmp_path])] == ["page.html.gz"]
+    assert "page.html.gz" in list(find_files([tmp_path / "page_files"]))[0][1]
+
+
 def test_save_page_complete_gives_each_caption_its_own_saved_photo(tmp_path: Path) -> None:
     # The browser rewrites src to its saved copy (image.jpg, image(1).jpg, ...) and keeps data-src
     # naming the original, which on a CDN is often the same file name for every photo (or none).

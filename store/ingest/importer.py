@@ -255,11 +255,14 @@ def find_files(paths: Iterable[Path], store: Path | None = None) -> Iterator[tup
         if own is not None and _identity(root) == own:
             yield root, "the store's own folder: its files are not imported"
             continue
-        if root.is_dir():
+        if root.is_dir() and (page := _page_of_files(root)) is not None:
+            yield root, (f"the photos folder of {page.name}, saved with it: import the page, which brings "
+                         "its photos")
+        elif root.is_dir():
             unreadable: list[OSError] = []
             for folder, dirs, files in os.walk(root, onerror=unreadable.append):
                 yield from _unreadable(unreadable, root)
-                pages = {name.rsplit(".", 1)[0] for name in files if name.lower().endswith((".html", ".htm", ".xhtml"))}
+                pages = {stem for name in files if (stem := _page_stem(name))}
                 if own is not None and (inside := [d for d in dirs if _identity(Path(folder, d)) == own]):
                     dirs.remove(inside[0])  # unsaid: `import .` beside the store would count it failed every time
                 dirs[:] = sorted(d for d in dirs if not d.startswith(".") and not
@@ -275,6 +278,25 @@ def find_files(paths: Iterable[Path], store: Path | None = None) -> Iterator[tup
             yield root, "a broken symbolic link"
         else:
             yield root, "no such file or folder"
+
+
+_PAGE_ENDINGS = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz")
+
+
+def _page_stem(name: str) -> str | None:
+    """``page`` of ``page.html`` (or ``page.html.gz``): the name of its ``page_files/``; None for another file."""
+    low = name.lower()
+    ending = next((e for e in _PAGE_ENDINGS if low.endswith(e)), None)
+    return name[: -len(ending)] if ending else None
+
+
+def _page_of_files(folder: Path) -> Path | None:
+    """The page a ``NAME_files/`` folder was saved with, when it is beside it (given on its own,
+    the folder's photos were each "failed: a PNG image, a binary file")."""
+    if not folder.name.endswith("_files"):
+        return None
+    stem = folder.name.removesuffix("_files")
+    return next((folder.with_name(stem + e) for e in _PAGE_ENDINGS if folder.with_name(stem + e).is_file()), None)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:
