@@ -14,7 +14,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test,serve]'
 	touch $(STAMP)
 
-## Open the reader (imports the bundled seed stories into an empty store first).
+## Open the reader (imports the bundled seed story into an empty store first).
 run: $(STAMP)
 	$(BIN)/broadsheet
 

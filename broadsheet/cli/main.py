@@ -58,7 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser("run", help="open the reader (the default)")
     run.add_argument("--no-seed", action="store_true",
-                     help="do not import the bundled seed stories into an empty store")
+                     help="do not import the bundled seed story into an empty store")
 
     imp = commands.add_parser("import", help="import saved news pages (files or folders)", description=(
         "Import files and folders (recursive): saved web pages (HTML, MHTML, gzip), web archives (WARC), "

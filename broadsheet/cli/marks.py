@@ -48,7 +48,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     commands.add_parser("tags", help="every tag with its number of stories")
     commands.add_parser("bookmarks", help="the bookmarked stories")
     export = commands.add_parser("export", help="export stories as Markdown or JSON (JSON imports back)")
-    export.add_argument("--tag", action="append", default=[], metavar="T", help="only stories with this tag")
+    export.add_argument("--tag", action="append", default=[], metavar="T",
+                        help="only stories with this tag (given again: with every tag given)")
     export.add_argument("--bookmarked", action="store_true", help="only bookmarked stories")
     export.add_argument("--format", choices=("md", "json"), default=None,
                         help="md (Markdown) or json; default: json for an -o FILE ending in .json or .json.gz, else "

@@ -70,7 +70,7 @@ def reader_start() -> Iterator[Start]:
 
 
 def run_command(store: Store, *, seed: bool, start: Start | None = None) -> int:
-    """Open the reader; on first use, fill an empty store with the bundled seed stories."""
+    """Open the reader; on first use, fill an empty store with the bundled seed story."""
     if start is None:
         with reader_start() as start:
             return run_command(store, seed=seed, start=start)
