@@ -279,3 +279,22 @@ async def test_the_full_screen_photo_footer_shows_whole_keys_at_a_narrow_width(t
         assert all(key.region.right <= palette.region.x for key in shown if key is not palette)
         assert all(key.region.width == key_width(key, False) for key in shown if key is not palette)
         assert [key.description for key in shown if key is not palette] == ["Next photo", "Previous photo"]
+
+
+async def test_v_on_a_story_with_captions_but_no_photo_kept_says_so(store: Store) -> None:
+    """"This story has no photos" beside a panel showing its photo's caption and credit."""
+    store.add([(make_article(1, images=[Image("Ferries wait at the harbour wall.", "Ben Wick")]), None),
+               (make_article(2, images=[]), None)])
+    app = BroadsheetApp(store, graphics="off")
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        told = []
+        for _ in range(2):
+            await pilot.press("v")
+            await settle(pilot)
+            told.append(list(app._notifications)[-1].message)
+            app.clear_notifications()
+            await pilot.press("j")
+            await settle(pilot)
+    assert sorted(told) == ["No photo was kept with this story, only what the caption & credits panel shows (c)",
+                            "This story has no photos"]

@@ -1498,10 +1498,20 @@ class MainScreen(FeedsMixin, Screen[None]):
         elif sidebar.has_focus:
             self._to_shown_region()
 
+    def _no_photos(self) -> None:
+        """Said when p or v finds no photo to show: a story with captions (a text dump's, a photo
+        not downloaded) is not one without photos, as the panel shows them."""
+        article = self.article_view.article
+        if article is not None and article.images:
+            self.notify("No photo was kept with this story, only what the caption & credits panel shows (c)",
+                        timeout=3)
+        else:
+            self.notify("This story has no photos", timeout=2)
+
     def action_step_photo(self, step: int) -> None:
         credits = self.query_one(CreditsPanel)
         if not credits.photos:
-            self.notify("This story has no photos", timeout=2)
+            self._no_photos()
         elif not credits.step_photo(step):
             self.notify("This story has one photo", timeout=2)
 
@@ -1510,7 +1520,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
         credits = self.query_one(CreditsPanel)
         if not credits.photos:
-            self.notify("This story has no photos", timeout=2)
+            self._no_photos()
             return
         if credits.protocol == "off":
             self.notify("Images are off (NO_COLOR, a terminal without colour, or [reader] images = false)",
