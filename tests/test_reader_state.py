@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from collections.abc import MutableSequence
+from pathlib import Path
 
 import pytest
 
@@ -337,3 +338,25 @@ def test_next_unread_stops_when_asked_and_says_where_to_go_on(store: Store) -> N
     assert reader.next_unread(reader.stories, 0, 1, stop=stop) == Unfinished(33) and len(asked) == 1
     assert reader.next_unread(reader.stories, 0, 1, start=33, stop=stop) == Unfinished(65)
     assert reader.next_unread(reader.stories, 0, 1, start=65, stop=lambda: False) == 90
+
+
+def test_stories_an_older_parser_read_are_offered_once_for_each_change_of_the_parsers(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offer to reparse covered the list for 8 s at every start until the user reparsed."""
+    from broadsheet.store.ingest import PARSER_VERSIONS, TEXT_DUMP
+
+    story = tmp_path / "story.txt"
+    story.write_text("made up", encoding="utf-8")
+    store = Store(tmp_path / "store")
+    article = make_article(1)
+    store.add_identified([(article.story_id, article, str(story))], parser=TEXT_DUMP << 5 | 1)
+
+    def offered() -> int:
+        reader = ReaderState(Store(store.folder))  # a start of the reader
+        reader.load()
+        return reader.stale_to_offer()
+
+    assert offered() == 1
+    assert offered() == 0  # the next start: said already
+    monkeypatch.setitem(PARSER_VERSIONS, TEXT_DUMP, PARSER_VERSIONS[TEXT_DUMP] + 1)  # a better parser since
+    assert offered() == 1

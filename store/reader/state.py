@@ -14,6 +14,7 @@ The garbage-collector policy it follows is in :mod:`broadsheet.store.collector`.
 
 from __future__ import annotations
 
+import contextlib
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -31,6 +32,9 @@ from broadsheet.store.storage.db import Store, StoryMeta, meanwhile
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.listing import Catalogue, CatalogueIds
 from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState, UserState, marked_read
+
+#: The setting that records the parsers whose stale stories were last offered for ``reparse --stale``.
+REPARSE_OFFERED = "reparse_offered"
 
 Fingerprint = tuple[tuple[int, int, int], ...]
 #: Listed stories above which bookmarking or tagging every one is done in steps of about this
@@ -276,6 +280,20 @@ class ReaderState:
             found: int = counter(stale)
             return found
         return sum(1 for meta in self.stories if meta.parser in stale and fields.rereadable(meta.file))
+
+    def stale_to_offer(self) -> int:
+        """How many stories an older parser read, to be offered to read again once for each
+        change of the parsers (0: none, or offered already): said at every start, it covered the
+        list for 8 s each time until the user reparsed."""
+        from broadsheet.store.ingest import PARSER_VERSIONS, stale_stamps
+
+        stale = self.stale(stale_stamps())
+        versions = ",".join(f"{kind}:{version}" for kind, version in sorted(PARSER_VERSIONS.items()))
+        if not stale or self.store.user.get_setting(REPARSE_OFFERED) == versions:
+            return 0
+        with contextlib.suppress(OSError, StoreFileError):  # a read-only store: offered again next time
+            self.store.user.set_setting(REPARSE_OFFERED, versions)
+        return stale
 
     def next_unread(self, rows: Sequence[StoryMeta], at: int, step: int, start: int = 1,
                     stop: Callable[[], bool] | None = None) -> int | Unfinished | None:

@@ -527,6 +527,7 @@ _SETTING_SHAPES: dict[str, Callable[[Any], bool]] = {
     "session": _is_session,
     "saved_searches": _is_searches,
     "seeded": lambda v: isinstance(v, bool),
+    "reparse_offered": lambda v: isinstance(v, str),
 }
 
 

@@ -634,10 +634,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._save_timer = self.set_timer(self.SAVE_DELAY, self._write_session)
 
     def _offer_reparse(self) -> None:
-        """Stories an older parser made (a field of the listing: no extra reading) can be read again."""
-        from broadsheet.store.ingest import stale_stamps
-
-        stale = self.reader.stale(stale_stamps())
+        """Stories an older parser made (a field of the listing: no extra reading) can be read
+        again: said once for each change of the parsers."""
+        stale = self.reader.stale_to_offer()
         if stale:
             self.notify(f"{stale:,} {'story was' if stale == 1 else 'stories were'} read by an older parser. "
                         "`broadsheet reparse --stale` reads them again, keeping your tags and marks.",
