@@ -107,23 +107,33 @@ def test_new_and_updated_entries_are_counted_and_marks_kept(store: Store, server
 @pytest.mark.parametrize("together", [True, False])
 def test_a_story_two_feeds_carry_stays_the_story_of_the_first(store: Store, server: HTTPServer,
                                                               together: bool) -> None:
-    """A site's front page and its section carry one story: it stays the front page's (its title
-    the source) however the two are fetched, and the section's fetch does not say it updated."""
+    """A site's front page and its section carry one story (each in its own words): it stays the
+    front page's, as the front page gave it, however the two are fetched, and the section's fetch
+    does not say it updated. Unsubscribed, the front page leaves it to the section."""
     def slow_front(request: Request) -> Response:  # the section answers first: the order subscribed decides
         time.sleep(0.3)
         return Response(rss(rss_item(1) + rss_item(2), title="Gazette Front"))
 
     server.expect_request("/front").respond_with_handler(slow_front)
-    server.expect_request("/world").respond_with_data(rss(rss_item(1), title="Gazette World"))
-    subscribe(store, server.url_for("/front"), *([server.url_for("/world")] if together else []))
+    world = rss_item(1, title="World: ferry timetable change", text="The section's own words.")
+    server.expect_request("/world").respond_with_data(rss(world, title="Gazette World"))
+    front_url, world_url = server.url_for("/front"), server.url_for("/world")
+    subs = subscribe(store, front_url, *([world_url] if together else []))
     fetch(store, settings=FAST)
     if not together:
-        subscribe(store, server.url_for("/world"))
-    for _ in range(2):
-        results = {r.sub.title: r for r in fetch(store, settings=FAST).results}
-        assert (results["Gazette World"].new, results["Gazette World"].updated) == (0, 0)
+        subscribe(store, world_url)
+    for refs in (None, [world_url], [front_url], [world_url]):
+        chosen = None if refs is None else [s for s in subs.all() if s.url in refs]
+        results = {r.sub.title: r for r in fetch(store, chosen, settings=FAST).results}
+        if "Gazette World" in results:
+            assert (results["Gazette World"].new, results["Gazette World"].updated) == (0, 0)
         assert sorted(m.source for m in store.stories()) == ["Gazette Front", "Gazette Front"]
-        assert {m.file for m in store.stories()} == {server.url_for("/front")}
+        assert {m.file for m in store.stories()} == {front_url}
+        assert "World:" not in " ".join(m.headline for m in store.stories())
+    subs.remove([s for s in subs.all() if s.url == front_url])
+    [result] = fetch(store, settings=FAST).results
+    assert result.updated == 1
+    assert sorted(m.source for m in store.stories()) == ["Gazette Front", "Gazette World"]
 
 
 def test_a_web_page_naming_a_feed_subscribed_too_says_so(store: Store, server: HTTPServer) -> None:

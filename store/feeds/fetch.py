@@ -666,12 +666,16 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]])
     indexer = Indexer(store)
     batch: list[tuple[FeedResult, Article]] = []
     deleted = store.deleted_entries()  # the user deleted them: not stored again
+    # A story two feeds carry stays the one's that brought it first while it is subscribed (its
+    # stories' file is its address then, or its first one, the key, since it moved).
+    subscribed = {address for sub in Subscriptions(store).all() for address in (sub.url, sub.key) if address}
 
     def flush() -> None:
         indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
         # The "file" of a feed entry is its feed's address; its parser is today's (read again on every fetch).
         stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=stamp(ENTRIES),
-                                      entries_deleted=True)  # (deleted in the reader while this fetch ran too)
+                                      entries_deleted=True,  # (deleted in the reader while this fetch ran too)
+                                      feeds=subscribed)
         articles = {}
         for (sid, got), (result, article) in zip(stored.results, batch, strict=True):
             articles[sid] = article

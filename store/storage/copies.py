@@ -13,11 +13,12 @@ exceptions that keep what the user already has:
 - the page of a feed's entry saved by hand keeps the feed's title as its source: it is still
   the feed's story;
 - a story two feeds carry (a site's front page and its section) stays the story of the feed
-  that brought it first: its title the source, its entry key and its address the file.
+  that brought it first, as it brought it, while that feed is subscribed.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 from broadsheet.store.ingest import SAVED_PAGE, TEXT_DUMP, read_by
@@ -38,15 +39,17 @@ def summary_of_page(incoming: dict[str, Any], stored: dict[str, Any], body: list
     return bool(incoming.get("key")) and from_page and len(words(body)) <= len(words(stored_body))
 
 
-def another_feeds_entry(incoming: dict[str, Any], stored: dict[str, Any], file: str) -> bool:
+def another_feeds_entry(incoming: dict[str, Any], stored: dict[str, Any], file: str, feeds: Collection[str]) -> bool:
     """Whether ``incoming``, read from the feed at ``file``, is another feed's entry for a story a
-    feed stored first (both have entry keys, and the stored one's file is another feed's address).
+    feed still subscribed stored first (both have entry keys, and the stored one's file is the
+    address of another of ``feeds``, the subscribed feeds' addresses and keys).
 
-    The story stays the first feed's: else it went to whichever feed was fetched last, the
-    other's count and ``feed:"Title"`` lost it, and each fetch said it "updated"."""
+    The story stays the first feed's, as it brought it: else it went to whichever feed was
+    fetched last (its headline and text too), the other's count and ``feed:"Title"`` lost it,
+    and each fetch said it "updated". Once that feed is unsubscribed, the other takes it."""
     came_from = stored.get("file") or ""
     return (bool(incoming.get("key")) and bool(stored.get("key")) and incoming.get("key") != stored.get("key")
-            and is_web_address(came_from) and came_from != file)
+            and came_from != file and came_from in feeds)
 
 
 def combined(incoming: dict[str, Any], stored: dict[str, Any], reread: bool = False) -> dict[str, Any]:

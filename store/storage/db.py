@@ -909,7 +909,7 @@ class Store:
 
     def add_identified(self, batch: list[tuple[str, Article, str | None]],
                        parser: int | Sequence[int] | None = None, reread: bool = False,
-                       entries_deleted: bool = False) -> Stored:
+                       entries_deleted: bool = False, feeds: Collection[str] = ()) -> Stored:
         """Store (story id, article, file); the caller has computed the ids (the importer needs them too).
         ``file``: the source file's path exactly (stored safe to show, see :mod:`store.storage.sourcepath`)
         or the feed's address.
@@ -926,7 +926,9 @@ class Store:
         ``reread``: the batch is the stories' own files read again (``reparse``), believed
         but for photos (see :mod:`store.storage.copies`). ``entries_deleted``: feed entries the
         user deleted (:meth:`deleted_entries`, read under the lock: one deleted while a fetch
-        downloads is in it) are not stored, "present" in the results.
+        downloads is in it) are not stored, "present" in the results. ``feeds``: the subscribed
+        feeds' addresses (and keys); another feed's entry for a story one of them brought first
+        is "present" (see :func:`~broadsheet.store.storage.copies.another_feeds_entry`).
         """
         with self.lock:
             self._finish_delete()
@@ -987,9 +989,9 @@ class Store:
                     if summary_of_page(doc, before, body, kept):
                         stored.results.append((sid, "present"))  # the saved page is the fuller copy
                         continue
-                    if another_feeds_entry(doc, before, sourcepath.safe_text(file or "")):
-                        doc.update(key=before["key"], source=before.get("source"))
-                        file = before["file"]
+                    if another_feeds_entry(doc, before, sourcepath.safe_text(file or ""), feeds):
+                        stored.results.append((sid, "present"))  # the first feed's story, as it brought it
+                        continue
                     incoming = doc
                     doc = combined(doc, before, reread=reread)
                     same_body = kept == body
