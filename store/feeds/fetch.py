@@ -20,7 +20,7 @@ import contextlib
 import datetime as dt
 import email.utils
 from collections import Counter
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Collection, Coroutine, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -553,7 +553,10 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             renamed.append((sub, before))
         for article in got.articles:
             article.source = sub.title or article.source
-    store_fetched(store, [(f.result, f.articles) for f in pending])
+    # A story two feeds carry stays the one's that brought it first while it is subscribed (its
+    # stories' file is its address then, or its first one, the key, since it moved).
+    subscribed = {address for sub in every for address in (sub.url, sub.key) if address}
+    store_fetched(store, [(f.result, f.articles) for f in pending], subscribed)
     if renamed:  # its stories no longer in the feed take its new title too (a pass over the store, once)
         from broadsheet.store.feeds.feedstories import feed_stories, retitle_stories
 
@@ -658,17 +661,16 @@ def _until(stamp: str) -> str:
         return stamp
 
 
-def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]]) -> None:
-    """Store the entries of every feed in batches, index them, give them their feed's tags, and count."""
+def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
+                  subscribed: Collection[str] = ()) -> None:
+    """Store the entries of every feed in batches, index them, give them their feed's tags, and
+    count (``subscribed``: every subscription's addresses, see ``Store.add_identified``)."""
     from broadsheet.store.ingest import ENTRIES, stamp
     from broadsheet.store.ingest.importer import Indexer
 
     indexer = Indexer(store)
     batch: list[tuple[FeedResult, Article]] = []
     deleted = store.deleted_entries()  # the user deleted them: not stored again
-    # A story two feeds carry stays the one's that brought it first while it is subscribed (its
-    # stories' file is its address then, or its first one, the key, since it moved).
-    subscribed = {address for sub in Subscriptions(store).all() for address in (sub.url, sub.key) if address}
 
     def flush() -> None:
         indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
