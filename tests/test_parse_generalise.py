@@ -159,8 +159,19 @@ def test_a_menu_between_bars_first_is_no_headline_nor_site() -> None:
     assert article.authors == ["Ann Example"]
 
 
+def test_a_barred_title_whose_headline_the_page_repeats_stays_the_title() -> None:
+    title = "Strike ends | Politics | UK | News | Sky News"
+    text = "\n\n".join([title, "Strike ends", "By Ann Example", *PARAS]) + "\n"
+    article = parse_text(text)
+    assert article.headline == "Strike ends" and article.source == "Sky News"
+
+
 @pytest.mark.parametrize("line", ["Ferry fares rise | Harbour Gazette", "Ferry fares rise | News | Harbour Gazette",
-                                  "By Ann Lee | Reuters | 3 March 2025 | 10:00 GMT"])
+                                  "By Ann Lee | Reuters | 3 March 2025 | 10:00 GMT",
+                                  "By Ann Lee | Reuters | Politics | London | Desk",
+                                  "Ann Lee | Political Editor | BBC News | London",
+                                  "Strike ends | Politics | News | Sky News", "Ann Lee • Reuters • Politics • London",
+                                  "Photo: Ann Lee | Reuters | Getty Images | AFP | Pool"])
 def test_a_title_with_its_site_or_a_byline_between_bars_is_no_menu(line: str) -> None:
     from broadsheet.store.parse.boilerplate import bar_menu
 

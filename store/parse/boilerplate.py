@@ -60,7 +60,10 @@ _FORM_FIELD = re.compile(r"^\*\s*[A-Z][A-Z ]{1,30}$")
 #: The bars between a menu's links on one line (``Home | World | Sport``); not the middle dot,
 #: which also parts a byline's name, agency and date.
 _MENU_BAR = re.compile(r"\s+[|•]\s+")
-MENU_ITEMS = 4  # links at least, for a barred line to be a menu (a title and its site are two or three)
+#: Links at least, for a barred line to be a menu: a title with its section and site, or a byline
+#: with its post, agency and place, has up to four parts of a few words.
+MENU_ITEMS = 5
+_NOT_A_LINK = ("by ", "photo", "image", "credit", "picture")  # a first part opening a byline or a credit
 _GLUE = re.compile(r"(?<=[a-z])(?=[A-Z])")
 # Where _GLUE would insert a space: found from the capital, which is rarer than a small letter.
 _GLUED = re.compile(r"[A-Z](?<=[a-z][A-Z])")
@@ -282,10 +285,11 @@ def furniture_reason(text: str) -> str | None:
 
 
 def bar_menu(text: str) -> bool:
-    """``Home | World | Business | Sport``: four or more links of one to three words between bars,
-    none with a digit or a sentence's end (a headline's part, a date, a time)."""
+    """``Home | World | Business | Sport | Weather``: five or more links of one to three words
+    between bars, none with a digit or a sentence's end (a headline's part, a date, a time), the
+    first no byline's or credit's."""
     items = _MENU_BAR.split(text.strip(" |•"))
-    return len(items) >= MENU_ITEMS and all(
+    return len(items) >= MENU_ITEMS and not items[0].lower().startswith(_NOT_A_LINK) and all(
         1 <= len(item.split()) <= 3 and not any(c.isdigit() for c in item) and item[-1] not in ".!?:,"
         for item in items)
 
@@ -330,7 +334,7 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
         return "video teaser (duration, title)"
     if text[:1] == "*" and _FORM_FIELD.match(text):
         return "form field label"
-    if n_words <= 3 * MENU_ITEMS * 3 and ("|" in text or "•" in text) and bar_menu(text):
+    if n_words <= 60 and ("|" in text or "•" in text) and bar_menu(text):
         return "menu links between bars"
     if (
         n_words <= 80

@@ -46,7 +46,7 @@ def run(text: str) -> tuple[list[Line], Article | None, str | None]:
     """Run every step on ``text``; return (lines with roles, article or None, error or None)."""
     page = Page(join_wrapped(split_lines(text)))
     page.title = page_title(page.lines)
-    if ("|" in page.title or "•" in page.title) and boilerplate.bar_menu(page.title):
+    if ("|" in page.title or "•" in page.title) and boilerplate.bar_menu(page.title) and not _told_again(page):
         page.title = ""  # a site's menu first (the copy began below the page's <title>): no site name in it
     page.title_core, page.site = split_title(page.title)
     try:
@@ -56,3 +56,10 @@ def run(text: str) -> tuple[list[Line], Article | None, str | None]:
     except ParseError as err:
         return page.lines, None, err.reason
     return page.lines, article, None
+
+
+def _told_again(page: Page) -> bool:
+    """Whether the first part of the page's first line is a line of its own further down: a
+    title ("Strike ends | Politics | UK | News | Sky News") whose headline the page repeats, not a menu."""
+    first = page.title.split("|")[0].split("•")[0].strip().casefold()
+    return any(line.text.strip().casefold() == first for line in page.lines[1:])
