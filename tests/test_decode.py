@@ -124,7 +124,7 @@ def test_utf8_with_a_few_bad_bytes_stays_utf8(tmp_path: Path) -> None:
     decoded = decode_bytes(data)
     assert decoded.encoding == "utf-8" and decoded.damaged == 4
     assert decoded.text.count("Kraków") == 4 and "\ufffd\ufffd broken \ufffd\ufffd" in decoded.text
-    assert decoded.note == "4 bytes not valid UTF-8 (each shown as \ufffd)"
+    assert decoded.note == "not valid UTF-8 in 4 places (each shown as \ufffd)"
     page = tmp_path / "page.html"
     page.write_bytes(b'<html><head><meta charset="utf-8"><title>Caf\xc3\xa9 news</title></head><body><article>'
                      b"<h1>Caf\xc3\xa9 owners meet \xff</h1>" + b"".join(
@@ -132,10 +132,24 @@ def test_utf8_with_a_few_bad_bytes_stays_utf8(tmp_path: Path) -> None:
                          for n in range(4)) + b"</article></body></html>")
     (item,) = read_source(page)
     assert item.article is not None and item.article.headline.startswith("Café") and "Ã" not in item.article.headline
-    assert "Kraków" in item.article.body[0] and item.note == "1 byte not valid UTF-8 (each shown as \ufffd)"
+    assert "Kraków" in item.article.body[0] and item.note == "not valid UTF-8 in 1 place (each shown as \ufffd)"
 
 
 def test_a_cp1252_page_with_a_stray_utf8_pair_is_still_cp1252() -> None:
     data = ("Caf\xe9 na\xefve r\xe9sum\xe9 \xe0 la cr\xe8me br\xfbl\xe9e. " * 5).encode("cp1252") + "é".encode()
     decoded = decode_bytes(data)
     assert decoded.encoding == "cp1252" and decoded.text.startswith("Café naïve résumé")
+
+
+@pytest.mark.parametrize("charset", ["iso-8859-1", "windows-1252"])
+def test_a_page_declared_single_byte_that_is_utf8_with_a_bad_byte_is_utf8(tmp_path: Path, charset: str) -> None:
+    """cp1252 reads any bytes: the whole page was mojibake ("KrakÃ³w"), and nothing said."""
+    text = "Café owners in Zürich and Kraków meet in São Paulo. "
+    page = tmp_path / "page.html"
+    page.write_bytes(f'<html><head><meta charset="{charset}"><title>News</title></head><body><article>'
+                     "<h1>Caf\u00e9 owners meet</h1>".encode() + b"".join(
+                         f"<p>{text * 2} Paragraph {n} of the made-up story.</p>".encode() for n in range(4))
+                     + b"<p>A bad byte \xff here.</p></article></body></html>")
+    (item,) = read_source(page)
+    assert item.article is not None and "Kraków" in item.article.body[0] and "Ã" not in " ".join(item.article.body)
+    assert item.note == f"declared {charset} but is UTF-8; not valid UTF-8 in 1 place (each shown as \ufffd)"

@@ -127,7 +127,7 @@ class Decoded:
     text: str
     encoding: str
     guessed: bool = False
-    damaged: int = 0  # UTF-8 with this many bad bytes, each read as U+FFFD (see mended_utf8)
+    damaged: int = 0  # UTF-8 with this many runs of bad bytes, each read as U+FFFD (see mended_utf8)
 
     @property
     def note(self) -> str:
@@ -138,14 +138,14 @@ class Decoded:
 
 
 #: UTF-8 with a few bad bytes is read as UTF-8 when its valid non-ASCII characters are at least
-#: this many times its bad bytes (and ``MENDED_MIN`` at least): a page in cp1252 has no valid
+#: this many times its runs of bad bytes (and ``MENDED_MIN`` at least): a page in cp1252 has no valid
 #: ones, and one bad byte made every accent and CJK letter of a UTF-8 page cp1252 mojibake.
 MENDED_SHARE = 4
 MENDED_MIN = 8
 
 
 def mended_utf8(data: bytes) -> tuple[str, int] | None:
-    """``data`` as UTF-8, its bad bytes as U+FFFD (one each), and how many, when it is UTF-8
+    """``data`` as UTF-8, each run of bad bytes a U+FFFD, and how many runs, when it is UTF-8
     damaged in places (see ``MENDED_SHARE``); None when it reads as another charset."""
     text = data.decode("utf-8", errors="replace")
     bad = text.count("\ufffd") - data.count("\ufffd".encode())
@@ -154,7 +154,7 @@ def mended_utf8(data: bytes) -> tuple[str, int] | None:
 
 
 def damaged_note(bad: int) -> str:
-    return f"{bad:,} {'byte' if bad == 1 else 'bytes'} not valid UTF-8 (each shown as \ufffd)"
+    return f"not valid UTF-8 in {bad:,} {'place' if bad == 1 else 'places'} (each shown as \ufffd)"
 
 
 def sizes_apart(size: int, limit: int) -> tuple[str, str]:

@@ -19,9 +19,11 @@ from broadsheet.store.ingest import SAVED_PAGE
 from broadsheet.store.ingest.decode import (
     XML_ENCODING,
     DecodeError,
+    damaged_note,
     decode_bytes,
     decode_labelled,
     human_size,
+    mended_utf8,
     meta_charset,
 )
 from broadsheet.store.ingest.formats import Item
@@ -72,6 +74,8 @@ def decode_page(data: bytes) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     if name and not _names_utf8(name):
+        if (mended := mended_utf8(data)) is not None:  # (any bytes are cp1252: it would read them all)
+            return mended[0], f"declared {name} but is UTF-8; {damaged_note(mended[1])}"
         try:
             return decode_labelled(data, name), ""
         except (LookupError, UnicodeDecodeError):
