@@ -102,12 +102,18 @@ def test_a_date_that_is_none_and_an_address_that_opens_no_page_read_as_missing(
     doc["stories"][0]["article"]["published"] = "99999999999999999999"
     doc["stories"][0]["article"]["url"] = "javascript:alert(1)"
     doc["stories"][1]["article"]["published"] = "-0005-01-01T00:00:00+00:00"
-    doc["stories"][2]["article"]["published"] = "2024-03-05"
+    doc["stories"][2]["article"]["published"] = "2024-03-05T10:15:00+01:00"
     folder, summary = import_doc(doc, tmp_path, capsys)
     assert "3 imported" in summary
     articles = {m.headline: Store(folder).article_of(m) for m in Store(folder).stories()}
     published = sorted(str(a.published) for a in articles.values())
-    assert published == ["2024-03-05", "None", "None"]
+    assert published == ["2024-03-05T10:15:00+01:00", "None", "None"]
+    # ISO's basic and week forms, which the store would order as text: missing too.
+    doc["stories"][0]["article"]["published"] = "20240305"
+    doc["stories"][1]["article"]["published"] = "2024W101"
+    (tmp_path / "again").mkdir()
+    folder, _ = import_doc(doc, tmp_path / "again", capsys)
+    assert sum(Store(folder).article_of(m).published is None for m in Store(folder).stories()) == 2
     assert not any(a.url and a.url.startswith("javascript") for a in articles.values())
 
 

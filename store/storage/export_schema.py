@@ -10,6 +10,7 @@ refused with the field and the reason, e.g. ``Expected `str`, got `int` - at
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Annotated
 
 import msgspec
@@ -134,13 +135,17 @@ def to_article(doc: ArticleDoc) -> Article:
     )
 
 
+#: The dates a store holds and orders by their text: a day, with a time and a zone or not.
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,6})?)?(?:Z|[+-]\d\d:?\d\d)?)?")
+
+
 def _date(text: str | None) -> str | None:
     """``text`` when it is an ISO date or time, else None: "99999999999999999999" was listed as
     the newest story, its "date" shown as it was."""
-    if text is None:
+    if text is None or not _ISO_DATE.fullmatch(text):  # (fromisoformat takes "20240305" and "2024W101" too)
         return None
     try:
-        dt.datetime.fromisoformat(text)  # (a date alone too)
+        dt.datetime.fromisoformat(text)  # a real day and time: not "2024-02-30"
     except ValueError:
         return None
     return text
