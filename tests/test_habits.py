@@ -379,6 +379,17 @@ async def test_pasted_escapes_and_bidi_overrides_are_dropped_from_a_search_and_i
         await pilot.press("enter")
         await settle(pilot)
         assert filled_store.user.saved_searches() == {"boats day": "ferry"}
+        # Saved again under its name with two spaces typed in it: the same search, not a question.
+        await pilot.press("slash", "ctrl+u", *"ferry  vote", "enter", "s")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"vote", "enter")
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        await pilot.press("ctrl+u", *"vote", "enter")
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen) and type(app.screen).__name__ == "MainScreen"
+        assert filled_store.user.saved_searches()["vote"] == "ferry  vote"
 
 
 async def test_keys_after_enter_in_the_tag_editor_act_on_the_list_in_the_same_read(filled_store: Store) -> None:

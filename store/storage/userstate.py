@@ -40,7 +40,7 @@ from tinydb import TinyDB
 
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
-from broadsheet.store.sanitize import clean_line, clean_text
+from broadsheet.store.sanitize import clean_line, clean_text, typed_text
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, fsync_dir, remove_durably
 from broadsheet.store.storage.directory import is_plain_id, story_key
 from broadsheet.store.storage.tinydb import AtomicJSONStorage, KeyedTable, encode_document, open_db, record_in
@@ -1211,7 +1211,7 @@ class UserState:
         clean = saved_search_name(name)
 
         def save(searches: dict[str, str]) -> None:
-            _put_search(searches, clean, clean_line(query))
+            _put_search(searches, clean, typed_text(query))  # as typed (spaces too: the bar's text is compared)
 
         self._edit_searches(save)
         return clean
