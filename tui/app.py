@@ -321,20 +321,23 @@ class BroadsheetApp(App[None]):
             screen.refresh_if_changed()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The reader's actions, and Textual's theme chooser: not its other commands (its own keys
-        panel beside the reader's help, a second "Quit", maximize, screenshot), which the README
-        and the help do not know."""
+        """The reader's actions, and Textual's theme chooser and maximize: not its own keys panel
+        beside the reader's help, a second "Quit" without a key, nor its screenshot."""
         for command in super().get_system_commands(screen):
-            if command.title == "Theme":
+            if command.title in ("Theme", "Maximize", "Minimize"):
                 yield command
         if not isinstance(screen, MainScreen):
             return
-        # The screen's, then the list's and the article's that are not movement (a move from the
-        # palette moves nothing the user sees: those are hidden from the footer too).
+        # The screen's, then the list's and the article's that are not scrolling (hidden from the
+        # footer too) and whose key the screen's do not offer already (n: next unread, and in a
+        # story with matches the next match).
+        offered: set[str] = set()
         nodes: list[DOMNode] = [screen, screen.headlines, screen.article_view]
         for node in nodes:
             for binding in bindings_of(node, self.keymap):
-                if binding.description and (node is screen or binding.show):
+                keys = set(binding.key.split(","))
+                if binding.description and (node is screen or (binding.show and not keys & offered)):
+                    offered |= keys
                     yield SystemCommand(binding.description, f"Key: {key_label(self, binding.key.split(',')[0])}",
                                         lambda node=node, action=binding.action: node.run_action(action))
 

@@ -146,7 +146,7 @@ class HelpScreen(ModalScreen[None]):
                 rows.append((Text(keys), Text(binding.description), Text(binding.id or "")))
             rows.append((Text(""), Text(""), Text("")))
         rows.append((Text("Tab / Shift+Tab"), Text("Move between regions"), Text("")))
-        rows.append((Text("Ctrl+P"), Text("Command palette: every action but moving, stories, tags, saved searches"),
+        rows.append((Text("Ctrl+P"), Text("Command palette: every action but scrolling, stories, tags, saved searches"),
                      Text("")))
         rows.append((Text("Mouse"), Text("Click a headline to show it, double-click to open"), Text("")))
         with HelpBody(id="help-body"):
