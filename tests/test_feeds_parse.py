@@ -35,12 +35,13 @@ def test_rss2_entries_become_stories_with_identity_within_the_feed() -> None:
 @pytest.mark.parametrize(("author", "name"), [("ann@gazette.example (Ann Quill)", "Ann Quill"),
                                             ("Ann Quill <ann@gazette.example>", "Ann Quill"),
                                             ("ann@gazette.example", "ann@gazette.example"),
-                                            ("Ann Quill (Reuters)", "Ann Quill (Reuters)")])
-def test_an_rss_author_given_with_an_address_is_the_name(author: str, name: str) -> None:
+                                            ("Ann Quill (Reuters)", "Ann Quill (Reuters)"),
+                                            ("noreply@blogger.com (Unknown)", None)])
+def test_an_rss_author_given_with_an_address_is_the_name(author: str, name: str | None) -> None:
     """RSS 2.0's <author> is "address (Name)": the byline showed the address."""
     item = rss_item(1).replace("<dc:creator>Ann Quill</dc:creator>", f"<author>{author}</author>")
     [entry] = parse_feed(rss(item), "https://gazette.example/rss").entries
-    assert entry.article is not None and entry.article.authors == [name]
+    assert entry.article is not None and entry.article.authors == ([name] if name else [])
 
 
 @pytest.mark.parametrize(("data", "headline", "body_start"), [

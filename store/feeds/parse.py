@@ -638,4 +638,7 @@ _NAMED_ADDRESS = re.compile(rf"^{_EMAIL}\s*\((?P<a>[^()]+)\)$|^(?P<b>[^<>()]+?)\
 def person(author: str) -> str:
     """The name of a feed's author given with an e-mail address (the byline showed the address)."""
     named = _NAMED_ADDRESS.match(author)
-    return (named.group("a") or named.group("b")).strip() if named else author
+    if not named:
+        return author
+    name = (named.group("a") or named.group("b")).strip()
+    return "" if name.casefold() == "unknown" else name  # Blogger's "noreply@blogger.com (Unknown)": no one

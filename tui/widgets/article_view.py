@@ -73,7 +73,7 @@ def article_blocks(article: Article, tags: Sequence[str] = (), note: str = "") -
     """(kind, text) for each block of the story, in reading order (``tags``: the user's, in the header;
     ``note``: said where the text would be, e.g. why there is none)."""
     blocks: list[tuple[str, Text]] = [("headline", Text(article.headline))]
-    if article.standfirst and article.standfirst.casefold() != article.headline.casefold():  # not twice
+    if article.standfirst and article.standfirst.rstrip(". ").casefold() != article.headline.rstrip(". ").casefold():
         blocks.append(("standfirst", Text(article.standfirst)))
     line = byline(article.authors, article.source, article.published)
     if tags:
