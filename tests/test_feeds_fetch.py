@@ -390,6 +390,28 @@ def test_a_redirect_loop_fails_clearly(store: Store, server: HTTPServer) -> None
     assert "redirect loop" in result.reason
 
 
+def test_a_redirect_to_an_address_http_refuses_fails_in_words(store: Store) -> None:
+    """It said "RemoteProtocolError: Invalid URL in location header: ...", httpx's words."""
+    import socket
+    import threading
+
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer() -> None:  # raw bytes: a test server's library refuses to send such a header
+        for _ in range(3):
+            conn, _ = listener.accept()
+            with conn:
+                conn.recv(65536)
+                conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /b\x1b[2Jc\r\nContent-Length: 0\r\n\r\n")
+
+    threading.Thread(target=answer, daemon=True).start()
+    subscribe(store, f"http://127.0.0.1:{listener.getsockname()[1]}/a")
+    [result] = fetch(store, settings=Settings(timeout=2, total=5, retries=0)).failed
+    listener.close()
+    assert result.reason.startswith("the server's answer is not valid HTTP (") and "Error" not in result.reason, \
+        result.reason
+
+
 def test_a_permanent_redirect_moves_the_subscription_without_duplicating(store: Store, server: HTTPServer) -> None:
     server.expect_request("/old").respond_with_data("", status=301, headers={"Location": "/new"})
     server.expect_request("/new").respond_with_handler(conditional(rss_feed(3)))

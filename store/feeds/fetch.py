@@ -185,6 +185,8 @@ def _why(exc: BaseException, settings: Settings) -> str:
         return "the answer's compression is broken"
     if isinstance(exc, httpx.UnsupportedProtocol):
         return "not an http:// or https:// address"
+    if isinstance(exc, httpx.RemoteProtocolError):  # (httpx's own name and wording said nothing to a reader)
+        return f"the server's answer is not valid HTTP ({exc})" if str(exc) else "the server's answer is not valid HTTP"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
