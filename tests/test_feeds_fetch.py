@@ -396,18 +396,22 @@ def test_a_redirect_to_an_address_http_refuses_fails_in_words(store: Store) -> N
     import threading
 
     listener = socket.create_server(("127.0.0.1", 0))
+    listener.settimeout(10)
 
     def answer() -> None:  # raw bytes: a test server's library refuses to send such a header
-        for _ in range(3):
-            conn, _ = listener.accept()
-            with conn:
-                conn.recv(65536)
-                conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /b\x1b[2Jc\r\nContent-Length: 0\r\n\r\n")
+        conn, _ = listener.accept()  # one: the answer is refused, no redirect followed, no retry
+        with conn:
+            conn.recv(65536)
+            conn.sendall(b"HTTP/1.1 302 Found\r\nLocation: /b\x1b[2Jc\r\nContent-Length: 0\r\n\r\n")
 
-    threading.Thread(target=answer, daemon=True).start()
+    # (Joined before the test ends: a thread left running makes a later import spawn its workers.)
+    server_thread = threading.Thread(target=answer, daemon=True)
+    server_thread.start()
     subscribe(store, f"http://127.0.0.1:{listener.getsockname()[1]}/a")
     [result] = fetch(store, settings=Settings(timeout=2, total=5, retries=0)).failed
+    server_thread.join(10)
     listener.close()
+    assert not server_thread.is_alive()
     assert result.reason.startswith("the server's answer is not valid HTTP (") and "Error" not in result.reason, \
         result.reason
 
