@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from rich.text import Text
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.suggester import Suggester
-from textual.widgets import Input, Label, Static
+from textual.widgets import Label, Static
 
 from broadsheet.store.storage.userstate import TagError, parse_tag_edit
 from broadsheet.tui.screens.help import key_hints
@@ -47,10 +46,8 @@ class PromptInput(PlainInput):
 
     async def action_submit(self) -> None:
         screen = self.screen
-        if isinstance(screen, PromptScreen):
+        if isinstance(screen, PromptScreen):  # (always: only a PromptScreen has one)
             screen.submit(self.value)
-        else:
-            await super().action_submit()
 
 
 class PromptScreen(ModalScreen[str | None]):
@@ -75,10 +72,6 @@ class PromptScreen(ModalScreen[str | None]):
             cancel = " / ".join(key_hints(self)["cancel"])
             hint = (self._hint or "Enter: OK    {cancel}: cancel").replace("{cancel}", cancel)
             yield Static(Text(hint, style="dim"), id="prompt-hint")
-
-    @on(Input.Submitted)
-    def _submitted(self, event: Input.Submitted) -> None:
-        self.submit(event.value)
 
     def submit(self, value: str) -> None:
         """Close with ``value``, once: a second Enter in the same read closed the screen below."""
