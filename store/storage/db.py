@@ -984,13 +984,13 @@ class Store:
                 body = doc.pop("body")
                 if old is not None:
                     before = unpack_record(old, self._meta_path(fields.shard(old.get("shard"))))
+                    if another_feeds_entry(doc, before, sourcepath.safe_text(file or ""), feeds):
+                        stored.results.append((sid, "present"))  # the first feed's story, as it brought it
+                        continue  # (before its body is read: nothing of it is needed)
                     earlier = batch_bodies.get(sid)
                     kept = earlier if earlier is not None else self._stored_body(sid, metas, directory, batch_bodies)
                     if summary_of_page(doc, before, body, kept):
                         stored.results.append((sid, "present"))  # the saved page is the fuller copy
-                        continue
-                    if another_feeds_entry(doc, before, sourcepath.safe_text(file or ""), feeds):
-                        stored.results.append((sid, "present"))  # the first feed's story, as it brought it
                         continue
                     incoming = doc
                     doc = combined(doc, before, reread=reread)
