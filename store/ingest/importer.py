@@ -296,7 +296,7 @@ def _page_of_files(folder: Path) -> Path | None:
     if not folder.name.endswith("_files"):
         return None
     stem = folder.name.removesuffix("_files")
-    return next((folder.with_name(stem + e) for e in _PAGE_ENDINGS if folder.with_name(stem + e).is_file()), None)
+    return next((page for e in _PAGE_ENDINGS if (page := folder.with_name(stem + e)).is_file()), None)
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

@@ -288,6 +288,8 @@ def bar_menu(text: str) -> bool:
     """``Home | World | Business | Sport | Weather``: five or more links of one to three words
     between bars, none with a digit or a sentence's end (a headline's part, a date, a time), the
     first no byline's or credit's."""
+    if "|" not in text and "•" not in text:  # (most lines: before any split)
+        return False
     items = _MENU_BAR.split(text.strip(" |•"))
     return len(items) >= MENU_ITEMS and not items[0].lower().startswith(_NOT_A_LINK) and all(
         1 <= len(item.split()) <= 3 and not any(c.isdigit() for c in item) and item[-1] not in ".!?:,"
@@ -334,7 +336,7 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
         return "video teaser (duration, title)"
     if text[:1] == "*" and _FORM_FIELD.match(text):
         return "form field label"
-    if n_words <= 60 and ("|" in text or "•" in text) and bar_menu(text):
+    if n_words <= 60 and bar_menu(text):
         return "menu links between bars"
     if (
         n_words <= 80
