@@ -30,10 +30,12 @@ _ESCAPES = re.compile(
 # C0 except \t and \n, DEL, C1, bidi embeddings/overrides/isolates, BOM/ZWNBSP, soft hyphen,
 # zero-width space and word joiner (inside a word they split it for the index and the parser:
 # "inter\u00adnational" was not found by "international"; a terminal may draw a soft hyphen),
+# the other invisible format characters that join nothing (the Mongolian vowel separator, the
+# invisible maths operators, the deprecated shaping controls, interlinear annotation marks),
 # line/paragraph separators (turned into plain newlines below), and lone surrogates (a JSON
 # "\ud800" escape or a surrogate-escaped byte: not Unicode, they cannot be stored or drawn).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ud800-\udfff"
-                       r"\u00ad\u200b\u2060]")
+                       r"\u00ad\u200b\u2060\u180e\u2061-\u2064\u206a-\u206f\ufff9-\ufffb]")
 
 
 def clean_text(text: str) -> str:

@@ -37,6 +37,13 @@ def test_invisible_marks_inside_words_are_dropped_and_joiners_kept() -> None:
     assert clean_text("👨\u200d👩\u200d👧 می\u200cخواهم") == "👨\u200d👩\u200d👧 می\u200cخواهم"
 
 
+def test_invisible_format_characters_that_join_nothing_are_dropped() -> None:
+    """Mongolian vowel separator, invisible maths operators, deprecated shaping controls and
+    interlinear annotation marks: drawn as nothing (or a box), they split a word for search."""
+    hidden = "\u180e\u2061\u2062\u2063\u2064\u206a\u206f\ufff9\ufffa\ufffb"
+    assert clean_text(f"Bor{hidden}ough council") == "Borough council"
+
+
 def test_decomposed_accents_are_composed() -> None:
     assert clean_text("By Jose\u0301 Garci\u0301a") == "By José García"
     assert clean_line("Cafe\u0301  society") == "Café society"
