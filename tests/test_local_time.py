@@ -36,16 +36,18 @@ def test_the_list_row_shows_the_local_day(in_tokyo: None) -> None:
     # 20:00 UTC on the 5th is 05:00 on the 6th in Tokyo: the row and the byline say the same day.
     assert row_tail("Wire", "2026-12-05T20:00:00+00:00", 80, 2026).split() == ["Wire", "2026-12-06"]
     assert row_tail("Wire", "2026-12-05", 80, 2026).split() == ["Wire", "2026-12-05"]
-    assert row_tail(None, "2026-12-31T20:00:00+00:00", 30, 2026).split() == ["2027"]
+    assert row_tail(None, "2026-12-31T20:00:00+00:00", 30, 2026).split() == ["Jan'27"]
     assert row_tail(None, "2026-12-31T20:00:00+00:00", 30, 2027).split() == ["01", "Jan"]
 
 
 @pytest.mark.parametrize(("day", "year", "shown"), [
-    ("2026-12-05", 2026, "05 Dec"), ("2026-01-31", 2026, "31 Jan"), ("2025-12-05", 2026, "2025"),
+    ("2026-12-05", 2026, "05 Dec"), ("2026-01-31", 2026, "31 Jan"), ("2025-12-05", 2026, "Dec'25"),
+    ("1999-02-28", 2026, "Feb'99"),
     ("2026", 2026, "2026"), ("", 2026, ""), ("2026-13-01", 2026, "2026"),
 ])
 def test_a_narrow_list_gives_this_years_days_without_the_year(day: str, year: int, shown: str) -> None:
-    """Beside the article (a 37-57-column list) the year alone said "2026" of every recent story."""
+    """Beside the article (a 37-57-column list) the year alone said "2026" of every recent story,
+    and "2025" of every story of a past year."""
     assert short_day(day, year) == shown
 
 

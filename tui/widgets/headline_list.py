@@ -96,11 +96,13 @@ _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct",
 
 
 def short_day(day: str, year: int) -> str:
-    """A ``YYYY-MM-DD`` day in six cells or fewer: "05 Dec" in ``year`` (this year's), else its
-    year alone, as a narrow list shows it (the year alone said "2026" of every recent story)."""
-    if len(day) < 10 or day[:4] != str(year) or not day[5:7].isdigit() or not 1 <= int(day[5:7]) <= 12:
+    """A ``YYYY-MM-DD`` day in six cells or fewer, as a narrow list shows it: "05 Dec" in ``year``
+    (this year's), else its month and year, "Dec'25" (the year alone said "2026" of every recent
+    story, and "2025" of a whole year's); a day that is no date, as written, cut to its year."""
+    if len(day) < 10 or not day[:4].isdigit() or not day[5:7].isdigit() or not 1 <= int(day[5:7]) <= 12:
         return day[:4]
-    return f"{day[8:10]} {_MONTHS[int(day[5:7]) - 1]}"
+    month = _MONTHS[int(day[5:7]) - 1]
+    return f"{day[8:10]} {month}" if day[:4] == str(year) else f"{month}'{day[2:4]}"
 
 
 def row_tail(source: str | None, published: str | None, width: int, year: int, by_source: bool = False) -> str:
