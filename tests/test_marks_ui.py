@@ -52,6 +52,22 @@ async def test_b_toggles_a_bookmark_shown_in_the_list(app: BroadsheetApp, filled
         assert not filled_store.user.get(story.id).bookmarked
 
 
+async def test_b_pressed_quickly_shows_one_notice_saying_the_last_state(app: BroadsheetApp,
+                                                                        filled_store: Store) -> None:
+    """Six presses of b in a second piled six toasts over the list, each saying the opposite of the one before."""
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current
+        await pilot.press(*"bbbbb")
+        await settle(pilot)
+        assert filled_store.user.get(story.id).bookmarked
+        assert [n.message for n in app._notifications if n.message.startswith("Bookmark")] == ["Bookmarked"]
+        await pilot.press("b", "o", "o")
+        await settle(pilot)
+        assert sorted(n.message for n in app._notifications if n.message.startswith(("Bookmark", "Order"))) == [
+            "Bookmark removed", "Order: source"]
+
+
 async def test_m_toggles_read(app: BroadsheetApp, filled_store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

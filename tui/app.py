@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.dom import DOMNode
 from textual.driver import Driver
 from textual.events import AppFocus
-from textual.notifications import SeverityLevel
+from textual.notifications import Notification, Notify, SeverityLevel
 from textual.screen import Screen
 from textual.widgets import Input
 from textual.worker import Worker, WorkerState
@@ -80,6 +80,7 @@ class BroadsheetApp(App[None]):
         #: When the last key reached the reader (``time.monotonic``, taken by the input thread as it read
         #: the key): a key held down repeats at its pace even while drawing keeps the reader behind.
         self.key_time = 0.0
+        self._notices: dict[str, Notification] = {}  # the last notice of each kind shown one at a time
         if self.config.theme and self.config.theme in self.available_themes:
             self.theme = self.config.theme
 
@@ -88,6 +89,16 @@ class BroadsheetApp(App[None]):
         """Every notice is plain text, whatever a caller asks: notices quote tags, searches, saved
         searches' names, file names and config values, and a ``[/b]`` in one crashed the reader."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def notice(self, kind: str, message: str, timeout: float) -> None:
+        """A short notice of which one ``kind`` shows at a time (from the app's thread): the new one
+        takes the place of the last. Pressing ``b`` six times in a second piled six toasts over the
+        list, each saying the opposite of the one before."""
+        last = self._notices.get(kind)
+        if last is not None and last in self._notifications:
+            self._unnotify(last, refresh=False)
+        self._notices[kind] = notification = Notification(message, "", "information", timeout, markup=False)
+        self.post_message(Notify(notification))
 
     def get_driver_class(self) -> type[Driver]:
         return install(super().get_driver_class())  # reads Esc then a key in one read as Esc then the key

@@ -1016,7 +1016,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             state = self._write(lambda: self.reader.toggle_bookmark(story.id))
             if state is not None:
                 self._marks_changed({story.id: state})
-                self.notify("Bookmarked" if state.bookmarked else "Bookmark removed", timeout=1.5)
+                self.broadsheet.notice("bookmark", "Bookmarked" if state.bookmarked else "Bookmark removed", 1.5)
 
     def action_copy_url(self) -> None:
         """Put the story's address on the clipboard with OSC 52 (works over SSH; see tui.links)."""
@@ -1546,10 +1546,10 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._write(self.reader.cycle_order)
         self._show_rows(keep=self.headlines.current.id if self.headlines.current else None)
         if self.reader.result_ids is None:
-            self.notify(f"Order: {self.reader.order}", timeout=1.5)
+            self.broadsheet.notice("order", f"Order: {self.reader.order}", 1.5)
         else:  # a search lists its best matches first (or its newest, with `sort:date`)
-            self.notify(f"Order: {self.reader.order}, for every story once the search is cleared "
-                        "(a search keeps its own order)", timeout=3)
+            self.broadsheet.notice("order", f"Order: {self.reader.order}, for every story once the search is "
+                                   "cleared (a search keeps its own order)", 3)
 
     def action_refresh(self, quiet: bool = False) -> None:
         self.reload()
