@@ -435,6 +435,24 @@ async def test_shrinking_below_100_columns_keeps_the_focused_story_on_screen(fil
         assert app.screen.query_one(HeadlineList).region.width == 0
 
 
+@pytest.mark.parametrize("width", [150, 160, 200])
+async def test_a_wide_screen_with_the_sidebar_keeps_a_readable_story_column(filled_store: Store, width: int) -> None:
+    """At 160 columns, a 26-column sidebar, a 30% list and the 36-column panel beside the story left
+    the story 48 columns: with the sidebar shown the panel goes under the story."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(width, 50)) as pilot:
+        await settle(pilot)
+        article, panel = app.screen.query_one(ArticleView), app.screen.query_one(CreditsPanel)
+        for _shown_or_hidden in range(2):
+            if app.screen.has_class("-sidebar"):
+                assert article.region.width >= 0.5 * width - 1
+                assert panel.region.y >= article.region.bottom and panel.region.width == article.region.width
+            else:  # beside the story
+                assert panel.region.x >= article.region.right and panel.region.y == article.region.y
+            await pilot.press("f")
+            await settle(pilot)
+
+
 async def test_the_credits_panel_scrolls_with_the_articles_keys_and_esc_gives_the_story_back(
         filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
