@@ -47,6 +47,31 @@ def test_credit_written_in_the_caption() -> None:
     assert images[0].src == "https://news.example/world/b.jpg"  # the lazy-loading address, not the placeholder
 
 
+def test_credits_in_the_forms_wire_captions_print_them() -> None:
+    """A wire photo's "AGENCY/Name" and an agency alone after the caption's sentence, a labelled
+    credit before it, and "Graphic:" or "Courtesy of" at its end: each stayed in the caption
+    (or, labelled first, the whole caption was taken for the credit)."""
+    captions = [
+        "Ferries wait at the quay, May 2, 2026. WIREPIX/Lena Ostrova",
+        "Volunteers fill sandbags on Saturday. Getty Images",
+        "Photo by Quentin Marsh / Shoreline Agency. Fishers walk along the sea wall.",
+        "Photo: J. Marsh/Shoreline. Fishers mend their nets at dawn.",
+        "A map of the new tram line through the old town. Graphic: Courier Data Desk",
+        "The ward reopened after the flood. Courtesy of St Elmo Hospital",
+        "The winning entry. Pupils from Year 6 at Hill Road School",
+    ]
+    html = "".join(f"<figure><img src='{n}.jpg'><figcaption>{c}</figcaption></figure>" for n, c in enumerate(captions))
+    assert [(i.caption, i.credit) for i in fragment(html, BASE).images] == [
+        ("Ferries wait at the quay, May 2, 2026.", "WIREPIX/Lena Ostrova"),
+        ("Volunteers fill sandbags on Saturday.", "Getty Images"),
+        ("Fishers walk along the sea wall.", "Quentin Marsh / Shoreline Agency"),
+        ("Fishers mend their nets at dawn.", "J. Marsh/Shoreline"),
+        ("A map of the new tram line through the old town.", "Courier Data Desk"),
+        ("The ward reopened after the flood.", "St Elmo Hospital"),
+        ("The winning entry. Pupils from Year 6 at Hill Road School", None),
+    ]
+
+
 def test_caption_box_that_is_not_a_figure() -> None:
     html = "<p>Text</p><div class='wp-caption'><img src='f.jpg'><p class='wp-caption-text'>A dog sleeps.</p></div>"
     got = fragment(html, BASE)

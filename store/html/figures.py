@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborNode
 
 from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, hidden, squash, walk
 from broadsheet.store.model import Image
+from broadsheet.store.parse.captions import split_credit, split_name_credit
 from broadsheet.store.parse.textstats import word_count
 
 _CREDIT_MARK = re.compile(
@@ -25,14 +26,23 @@ _FIGURE_SKIP = SKIP | {"img", "picture"}
 # "Photo by X", "Picture: X", "Credit: X", "© X": the label goes, the name stays.
 _CREDIT_LABEL = re.compile(
     r"^\s*(?:\(?\s*)(?:(?:photo(?:graph)?s?|pictures?|pics?|images?|foto|credits?|photo credit|image credit|"
-    r"source|copyright)\s*(?:by\s*|:\s*|-\s+)|©\s*|\(c\)\s*|copyright\s+)",
+    r"graphics?|illustrations?|source|copyright)\s*(?:by\s*|:\s*|-\s+)|©\s*|\(c\)\s*|copyright\s+|"
+    r"(?:photo\s+|image\s+)?courtesy(?:\s+of)?\s+)",
     re.IGNORECASE,
 )
 # A credit written at the end of a caption.
 _TRAILING_LABELLED = re.compile(
     r"(?:^|(?<=[\s.;,(\[|–—-]))\s*((?:(?:photo(?:graph)?s?|pictures?|pics?|images?|credits?|photo credit|"
-    r"image credit|foto)\s*(?:by\s+|:\s*)|©\s*)[^()\[\]©]{2,100}?)\s*[)\]]?\s*$",
+    r"image credit|foto|graphics?|illustrations?)\s*(?:by\s+|:\s*)|(?:photo\s+|image\s+)?courtesy(?:\s+of)?\s+|"
+    r"©\s*)[^()\[\]©]{2,100}?)\s*[)\]]?\s*$",
     re.IGNORECASE,
+)
+# A labelled credit, then the caption: ``Photo by Jo Roe / Agency. Fishermen on the wall.`` (a credit of at most
+# eight words ending in a word of two letters or more, so "J. Roe" is not cut at its initial).
+_LEADING_LABELLED = re.compile(
+    r"^\s*(?P<credit>(?:photo(?:graph)?s?|pictures?|images?|credits?)\s*(?:by\s+|:\s*)(?:\S+\s+){0,7}?\S*[^\s.]{2})\."
+    r"\s+(?P<caption>[A-Z]\S*(?:\s+\S+){2,}.*)$",
+    re.IGNORECASE | re.DOTALL,
 )
 _TRAILING_PARENS = re.compile(r"\s*[(\[]([^()\[\]]{2,100})[)\]]\s*\.?\s*$")
 _AGENCY = re.compile(
@@ -68,15 +78,23 @@ def _unbracketed(text: str) -> str:
 
 
 def split_caption(text: str) -> tuple[str, str | None]:
-    """A caption and the credit written at its end, when it has one."""
+    """A caption and the credit written at its end (or, labelled, at its start), when it has one.
+
+    Past the forms markup-less captions share with feeds (a label, brackets), those a copied page
+    shows (the text parser's: ``... 2026. REUTERS/Jo Roe``, ``... Saturday. Getty Images``)."""
     match = _TRAILING_LABELLED.search(text)
     if match:
+        if not match.start() and (leading := _LEADING_LABELLED.match(text)):
+            return leading.group("caption"), clean_credit(leading.group("credit"))
         return text[: match.start()].rstrip(" ([|–—-"), clean_credit(match.group(1))
     match = _TRAILING_PARENS.search(text)
     if match:
         inner = match.group(1).strip()
         if word_count(inner) <= 10 and ("/" in inner or _AGENCY.search(inner) or _CREDIT_LABEL.match(inner)):
             return text[: match.start()].rstrip(), clean_credit(inner)
+    found = (split_credit(text) or split_name_credit(text)) if text[-1:].isalnum() else None
+    if found:
+        return found[0], clean_credit(found[1])
     return text, None
 
 

@@ -44,7 +44,11 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    menu, and is no page title when the copy starts with it (store/parse/boilerplate.py)
 # 10 (entries): an author given with an e-mail address (RSS 2.0's ``ann@x.org (Ann Lee)``) is the
 #    name alone (store/feeds/parse.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 10, SAVED_PAGE: 8, ENTRIES: 10}
+# 9 (saved pages): a caption's credit in a wire photo's forms (``... 2026. AGENCY/Jo Roe``, ``...
+#    Saturday. Getty Images``, ``Photo by Jo Roe/Agency. The caption.``, ``Graphic: ...``, ``Courtesy
+#    of ...``) is its credit (store/html/figures.py; feed entries share it, and take it at their next
+#    change: a fetched story is not reparsed)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 10, SAVED_PAGE: 9, ENTRIES: 10}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
