@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import threading
+from dataclasses import replace
 
 import pytest
 from rich.console import Console
@@ -355,6 +356,29 @@ async def test_a_listing_damaged_while_reading_is_read_around_and_named_once(
             await settle(pilot)
         told = [n.message for n in app._notifications if "listing.bin" in n.message]
         assert len(told) == 1 and "damaged block" in told[0] and "broadsheet repair" in told[0], told
+
+
+async def test_a_story_changed_elsewhere_while_it_is_shown_is_shown_again(filled_store: Store) -> None:
+    """A fetch updated the entry shown (same story, new text): the list took the new headline, the
+    story kept its old text under it through Esc, Enter and r, until the cursor left it."""
+    app = BroadsheetApp(Store(filled_store.folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = screen.query_one(ArticleView)
+        story = screen.query_one(HeadlineList).current
+        old = filled_store.article(story.id)
+        new = replace(old, headline="Harbour vote result corrected", body=["Corrected: the vote passed.", *old.body])
+        shell = Store(filled_store.folder)
+        assert shell.add_identified([(story.id, new, None)]).updated == [story.id]
+        screen._check_store()  # the reader's look at the store, every 3 seconds
+        await settle(pilot)
+        assert view.article is not None and view.article.body[0] == "Corrected: the vote passed."
+        assert "Harbour vote result corrected" in view._text.plain
+        assert screen.query_one(HeadlineList).current.id == story.id and app.focused is view
 
 
 async def test_an_index_asked_to_open_again_while_it_opens_opens_after_it(

@@ -346,10 +346,27 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.broadsheet.catch_up_index(stale=stale_index)
         self._articles_seen = self.store.articles_identity()
         self.reader.load()
+        self._show_again_if_changed()
         if restore is None and near:
             restore = next((sid for sid in near if index_of(self.reader.stories, sid) is not None), None)
         self._update_sidebar()
         self.run_search(self.reader.query_text, keep=restore)
+
+    def _show_again_if_changed(self) -> None:
+        """The story shown, changed since by another process (a fetch updated its entry, a reparse):
+        shown again once the list is back, where the reader was in it. Its old text stayed under
+        its new headline, through Esc, Enter and r, until the cursor left it."""
+        story_id = self._shown[0] if self._shown is not None else None
+        at = index_of(self.reader.stories, story_id) if story_id is not None else None
+        if story_id is None or at is None or self.article_view.article is None:
+            return
+        try:
+            article = self.store.article_of(self.reader.stories[at], alone=True)
+        except StoreFileError:
+            return  # said when it is shown
+        if article != self.article_view.article:
+            self._shown = None
+            self._restore_scroll = (story_id, round(self.article_view.scroll_y))
 
     def _update_sidebar(self) -> None:
         counts, tags = self.reader.sidebar_counts()
