@@ -86,6 +86,28 @@ async def test_sidebar_lists_feeds_with_unread_counts_and_errors(store: Store, s
         assert sorted(headlines(app)) == sorted(f"Ferry timetable change number {n}" for n in range(3))
 
 
+async def test_feeds_added_or_removed_in_the_shell_reach_the_sidebar(store: Store, server: HTTPServer) -> None:
+    """``feeds remove`` in the shell left the feed offered in an open reader's sidebar until r, and
+    ``feeds add`` showed nothing until a fetch; stories and marks came within 3 seconds."""
+    server.expect_request("/good").respond_with_data(rss_feed(3))
+    Subscriptions(store).add([server.url_for("/good")])
+    fetch(store)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        app.screen.add_class("-sidebar")
+        assert "Harbour Gazette 3" in sidebar_text(app)
+        shell = Subscriptions(Store(store.folder))
+        shell.add([server.url_for("/other")], titles={server.url_for("/other"): "Lighthouse Weekly"})
+        app.screen._check_store()  # the reader's look at the store, every 3 seconds
+        await settle(pilot)
+        assert "Lighthouse Weekly" in sidebar_text(app)
+        shell.remove(shell.matching(server.url_for("/good")))
+        app.screen._check_store()
+        await settle(pilot)
+        assert "Harbour Gazette" not in sidebar_text(app) and "Lighthouse Weekly" in sidebar_text(app)
+
+
 async def test_fetch_key_brings_new_stories_without_a_restart(store: Store, server: HTTPServer) -> None:
     server.expect_request("/f").respond_with_data(rss_feed(2, title="Valley Courier"))
     Subscriptions(store).add([server.url_for("/f")])

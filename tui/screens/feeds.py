@@ -22,6 +22,7 @@ from textual.worker import get_current_worker
 
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.reader.state import ReaderState
+from broadsheet.store.storage.atomic import FileIdentity, file_identity
 from broadsheet.store.storage.db import Store
 from broadsheet.store.wording import counted
 from broadsheet.tui.widgets.sidebar import FeedRow
@@ -37,6 +38,7 @@ else:
 class FeedsMixin(_ScreenBase):
     store: Store
     reader: ReaderState
+    _subscriptions_seen: FileIdentity | None = None  # the subscriptions file as the sidebar last read it
     if TYPE_CHECKING:  # the main screen's own, used here
         def reload(self, restore: str | None = None) -> None: ...
         def _update_sidebar(self) -> None: ...
@@ -58,9 +60,10 @@ class FeedsMixin(_ScreenBase):
         """Each subscription with its unread stories and its error, if it is failing: in the first
         paint, as the counts are read, not counted (the listing's stories per source, the read
         marks per source in state/.counts.json)."""
-        from broadsheet.store.feeds.subscriptions import FILE, Subscriptions, by_title
+        from broadsheet.store.feeds.subscriptions import Subscriptions, by_title
 
-        if not (self.store.folder / FILE).exists():  # no subscriptions: nothing read at start
+        self._subscriptions_seen = self.subscriptions_identity()
+        if self._subscriptions_seen is None:  # no subscriptions: nothing read at start
             return []
         try:
             subs = Subscriptions(self.store).all()
@@ -75,6 +78,17 @@ class FeedsMixin(_ScreenBase):
         return [FeedRow(_name(group[0]), counts.of(group[0].title)[1], _problems(group),
                         group[0].url if len(group) == 1 else "")
                 for group in by_title(subs)]
+
+    def subscriptions_identity(self) -> FileIdentity | None:
+        """Changes whenever the subscriptions are written, by any process (None: there are none)."""
+        from broadsheet.store.feeds.subscriptions import FILE
+
+        return file_identity(self.store.folder / FILE)
+
+    def subscriptions_changed(self) -> bool:
+        """Whether another process (``feeds add`` or ``remove`` in the shell) changed the
+        subscriptions since the sidebar last showed them: a feed removed there stayed offered."""
+        return self.subscriptions_identity() != self._subscriptions_seen
 
     def action_fetch_feeds(self, quiet: bool = False) -> None:
         """Fetch every subscribed feed in a worker; new stories appear when it is done.

@@ -692,6 +692,8 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self._marks_changed({current.id: self.reader.state_of(current.id)})
             else:
                 self._update_sidebar()
+        elif self.subscriptions_changed():
+            self._update_sidebar()
         self._tell_damaged()
 
     def _around_cursor(self, reach: int | None = 50) -> Iterator[str]:
