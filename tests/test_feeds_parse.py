@@ -93,6 +93,21 @@ def test_media_rss_and_enclosures_give_photos_with_captions_and_credits() -> Non
     assert story.media == [Media("https://g.example/a.mp3", "audio/mpeg", 10)]  # the sound is no photo
 
 
+def test_an_atom_entrys_enclosure_links_give_its_photo_and_its_sound() -> None:
+    """``<link rel="enclosure">`` is how Atom attaches a file: fastfeedparser leaves it among the
+    links, and an Atom entry's photo (or podcast episode) was dropped."""
+    atom = (b'<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+            b"<title>Valley Ledger</title><id>urn:vl</id><updated>2026-03-02T10:00:00Z</updated>"
+            b"<entry><title>Market hall roof repaired</title><id>urn:vl:1</id><updated>2026-03-02T10:00:00Z</updated>"
+            b'<link rel="alternate" href="https://ledger.example/market"/>'
+            b'<link rel="enclosure" type="image/jpeg" length="1000" href="https://ledger.example/market.jpg"/>'
+            b'<link rel="enclosure" type="audio/mpeg" length="2048" href="https://ledger.example/market.mp3"/>'
+            b"<summary>The roof of the market hall was mended over the winter.</summary></entry></feed>")
+    [story] = articles(atom)
+    assert [i.src for i in story.images] == ["https://ledger.example/market.jpg"]
+    assert story.media == [Media("https://ledger.example/market.mp3", "audio/mpeg", None)]  # (no length given)
+
+
 def test_a_podcasts_sound_and_video_are_the_storys_media() -> None:
     item = ("<item><title>Episode 12</title><guid>ep12</guid><description>Show notes.</description>"
             '<enclosure url="/audio/ep12.mp3" type="audio/mpeg" length="4194304"/>'

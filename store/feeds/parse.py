@@ -460,6 +460,18 @@ def _from_feedparser(entry: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _enclosures(entry: dict[str, Any]) -> list[dict[str, Any]]:
+    """An entry's enclosures: RSS's, and Atom's ``<link rel="enclosure">`` (which fastfeedparser
+    leaves among the links: an Atom entry's photo or podcast episode was dropped), each once."""
+    found = [e for e in entry.get("enclosures") or [] if isinstance(e, dict)]
+    urls = {_s(e.get("url")) for e in found}
+    for link in entry.get("links") or []:
+        if isinstance(link, dict) and _s(link.get("rel")) == "enclosure" and _s(link.get("href")) not in urls:
+            urls.add(_s(link.get("href")))
+            found.append({"url": link.get("href"), "type": link.get("type"), "length": link.get("length")})
+    return found
+
+
 def _media_images(entry: dict[str, Any]) -> list[Image]:
     """Photos from Media RSS and image enclosures, with their captions and credits (without a
     label such as "Photo:", as a saved page's credits are)."""
@@ -478,8 +490,8 @@ def _media_images(entry: dict[str, Any]) -> list[Image]:
         caption = _s(media.get("description")) or _s(media.get("title")) or _s(media.get("text"))
         images.append(Image(_title(caption), clean_credit(clean_line(_s(media.get("credit")))),
                             clean_line(url) or None))
-    for enclosure in entry.get("enclosures") or []:
-        url = _s(enclosure.get("url")) if isinstance(enclosure, dict) else ""
+    for enclosure in _enclosures(entry):
+        url = _s(enclosure.get("url"))
         if url and url not in seen and _s(enclosure.get("type")).startswith("image/"):
             seen.add(url)
             images.append(Image("", None, clean_line(url)))
@@ -489,8 +501,8 @@ def _media_images(entry: dict[str, Any]) -> list[Image]:
 def _media_files(entry: dict[str, Any]) -> list[tuple[str, str, Any]]:
     """(address, MIME type, length) of the sound and video an entry carries: its enclosures
     (a podcast's episode) and Media RSS content, images left to :func:`_media_images`."""
-    found = [(_s(e.get("url")), _s(e.get("type")), e.get("length")) for e in entry.get("enclosures") or []
-             if isinstance(e, dict) and not _s(e.get("type")).startswith("image/")]
+    found = [(_s(e.get("url")), _s(e.get("type")), e.get("length")) for e in _enclosures(entry)
+             if not _s(e.get("type")).startswith("image/")]
     for media in entry.get("media_content") or []:  # one without a type is taken for a photo there
         if isinstance(media, dict) and (_s(media.get("medium")) in ("audio", "video")
                                         or _s(media.get("type")).startswith(("audio/", "video/"))):
