@@ -72,6 +72,21 @@ def test_credits_in_the_forms_wire_captions_print_them() -> None:
     ]
 
 
+def test_a_photo_without_a_caption_is_described_by_its_alt_text() -> None:
+    """A feed's photo showed "no caption" beside an ``alt`` that said what it was; a file name or
+    a stand-in ("photo") says nothing, and a caption, where there is one, wins."""
+    html = ("<p><img src='a.jpg' alt='The lighthouse seen from the ridge path'></p>"
+            "<figure><img src='b.jpg' alt='A boy carries a dog through shallow water'></figure>"
+            "<figure><img src='c.jpg' title='Tugboats nudge a container ship away'></figure>"
+            "<p><img src='d.jpg' alt='IMG_2041.jpg'><img src='e.jpg' alt='photo'>"
+            "<img src='f.jpg' alt='a photo of the story'></p>"
+            "<figure><img src='g.jpg' alt='Waves over the pier'><figcaption>Storm at high tide</figcaption></figure>")
+    assert [(i.caption, i.src.rsplit("/", 1)[-1]) for i in fragment(html, BASE).images] == [
+        ("The lighthouse seen from the ridge path", "a.jpg"), ("A boy carries a dog through shallow water", "b.jpg"),
+        ("Tugboats nudge a container ship away", "c.jpg"), ("", "d.jpg"), ("", "e.jpg"), ("", "f.jpg"),
+        ("Storm at high tide", "g.jpg")]
+
+
 def test_caption_box_that_is_not_a_figure() -> None:
     html = "<p>Text</p><div class='wp-caption'><img src='f.jpg'><p class='wp-caption-text'>A dog sleeps.</p></div>"
     got = fragment(html, BASE)

@@ -249,6 +249,27 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
         caption_text, credit_text = credit_text, None  # a whole caption in an element named "credit"
     if not credit_text:
         caption_text, credit_text = split_caption(caption_text)
-    if not caption_text and not credit_text and not src:
-        return None
+    if not caption_text and not credit_text:
+        if not src:
+            return None
+        caption_text = described(img)
     return Image(caption_text, credit_text, src)
+
+
+def described(img: LexborNode | None) -> str:
+    """What a photo's ``alt`` (else ``title``) says of it, for a photo without a caption: a
+    description of three words or more, not a file name ("IMG_2041.jpg") nor a stand-in
+    ("image", "photo of the story"). Dropped, a feed's photo showed "no caption" beside an alt
+    that said what it was."""
+    if img is None:
+        return ""
+    for name in ("alt", "title"):
+        text = squash(img.attributes.get(name) or "")
+        if word_count(text) >= 3 and not _FILE_NAME.search(text) and not _STAND_IN.match(text):
+            return text
+    return ""
+
+
+_FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)\b|^\S+[_-]\S+$", re.IGNORECASE)
+_STAND_IN = re.compile(r"^(?:an?\s+|the\s+)?(?:image|photo(?:graph)?|picture|pic|illustration|thumbnail|placeholder)"
+                       r"(?:\s+(?:of|for)\s+(?:the\s+)?(?:story|article|post|news))?\W*$", re.IGNORECASE)

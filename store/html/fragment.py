@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from broadsheet.store.html.figures import figure_image, image_src
+from broadsheet.store.html.figures import described, figure_image, image_src
 from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, TEXT, WHOLE, parse, squash, walk
 from broadsheet.store.model import Image
 
@@ -122,7 +122,7 @@ class Collector:
                 self.flush()
                 if node.tag == "img":
                     src = image_src(node, self.base)
-                    self.add_image(Image("", None, src) if src else None)
+                    self.add_image(Image(described(node), None, src) if src else None)
                 else:
                     self.add_image(figure_image(node, self.base))
             elif node.tag == "br":

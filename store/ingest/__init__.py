@@ -47,9 +47,10 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 9 (saved pages): a caption's credit in a wire photo's forms (``... 2026. AGENCY/Jo Roe``, ``...
 #    Saturday. Getty Images``, ``Photo by Jo Roe/Agency. The caption.``, ``Graphic: ...``, ``Courtesy
 #    of ...``) is its credit (store/html/figures.py; feed entries share it, and take it at their next
-#    change: a fetched story is not reparsed)
+#    change: a fetched story is not reparsed); a figure's photo without a caption is described by
+#    its ``alt`` (store/html/figures.py: ``described``)
 # 11 (entries): an Atom entry's ``<link rel="enclosure">`` is its photo or its sound, as an RSS
-#    enclosure is (store/feeds/parse.py)
+#    enclosure is (store/feeds/parse.py); a photo without a caption is described by its ``alt``
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 10, SAVED_PAGE: 9, ENTRIES: 11}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
