@@ -25,11 +25,12 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
 from functools import partial
-from itertools import compress, islice
-from operator import attrgetter, eq, not_
+from itertools import accumulate, compress, islice
+from operator import attrgetter, eq, ne, not_
 from typing import Any, TypeVar
 
 import tantivy
@@ -76,6 +77,10 @@ FEW_KEPT = 4096
 KEPT_KEY_COST = 8
 #: How far past a limited page we fetch, to order hits tied across its end (bounds the cost).
 TIE_WINDOW = 512
+#: Ties of more hits keep tantivy's order (by document), not newest first: a window of hits may
+#: hold part of one, and only tantivy's part is the same whatever the window (see :func:`_break_ties`).
+#: A tie at a page's cut running past :data:`TIE_WINDOW` is fetched this far past the cut.
+LARGE_TIE = 4096
 #: Hits whose keys a state filter in Python looks up at a time, asking between them whether
 #: the search is still wanted (about 15 ms each at 1,000,000 stories).
 CHUNK = 65_536
@@ -242,18 +247,26 @@ class Executor:
         # across it: ties at the cut are common, and a second search cost more than the extra
         # hits (5 ms against 0.5 ms for a common word at 1M stories).
         fetch = wanted if by_date else min(n, wanted + TIE_WINDOW)
-        found = None  # (the best hits, how many matched)
-        if not by_date and word is not None and (bm25 := self._bm25_of(view)):
-            found = best_of_word(searcher, view.schema, bm25, *word, max(fetch, 1))  # see wordtop
-        if found is None:
-            result = searcher.search(tq, limit=max(fetch, 1), count=True,
-                                     order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
-            found = result.hits, int(result.count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
-        hits, total = found
+        hits, total = self._best(view, tq, by_date, word, fetch)
+        if not by_date and fetch < total and len(hits) >= fetch and wanted and fetch < wanted + LARGE_TIE and (
+                hits[-1][0] == hits[min(wanted, len(hits)) - 1][0]):
+            fetch = min(total, wanted + LARGE_TIE)  # the tie at the cut ran past the window: whole, or a large one
+            hits, total = self._best(view, tq, by_date, word, fetch)
         if not by_date:
             hits = _break_ties(searcher, _tied_cut(hits, wanted), offset)
         ids = self._ids(view, self._keys(view, hits[offset:wanted]))
         return SearchResult(ids, total, terms, query)
+
+    def _best(self, view: IndexView, tq: tantivy.Query, by_date: bool, word: Word | None,
+              fetch: int) -> tuple[list[Hit], int]:
+        """The ``fetch`` best hits (newest, ``by_date``) and how many stories match."""
+        if not by_date and word is not None and (bm25 := self._bm25_of(view)):
+            found = best_of_word(view.searcher, view.schema, bm25, *word, max(fetch, 1))  # see wordtop
+            if found is not None:
+                return found
+        result = view.searcher.search(tq, limit=max(fetch, 1), count=True,
+                                      order_by_field="when" if by_date else None, order=tantivy.Order.Desc)
+        return result.hits, int(result.count or 0)  # type: ignore[attr-defined]  # not in tantivy's stub
 
     def _best_hits(self, view: IndexView, word: Word, fetch: int) -> list[Hit] | None:
         """The ``fetch`` best hits of the one-word query ``word`` from :mod:`.wordtop`; None
@@ -574,13 +587,21 @@ def _with_keys(schema: tantivy.Schema, keys: Iterable[int], score: float) -> tan
 
 
 def _break_ties(searcher: tantivy.Searcher, hits: list[Hit], start: int = 0) -> list[Hit]:
-    """Equal scores in a fixed order, newest first then by story key, from the tie at ``start`` on.
+    """Equal scores in a fixed order, newest first then by story key, from the tie at ``start`` on;
+    a tie of more than :data:`LARGE_TIE` hits in tantivy's own order (by document).
 
     tantivy returns tied hits in segment order, which depends on how indexing threads
     split the work: the same query on the same stories could list them differently.
     The hits before ``start`` (a page listed already) are dropped by the caller, so only
     which of them come first matters: the ties before the one that ``start`` falls in are left
     as they are, and that one is ordered whole.
+
+    A large tie is left as tantivy gives it because a window of hits may hold only part of it
+    (a tie at the cut is fetched ``LARGE_TIE`` past it, so a smaller one is always whole in its
+    window): tantivy's part is its first members by document whatever the window, while the newest
+    of a part changed with the window's size, so the pages of a relevance search overlapped and
+    matches were never listed (at 1,000,000 stories 489 of "tethzel"'s 29,678; most of "stos*"'s,
+    whose prefix scores every match alike).
     """
     if start:
         if start >= len(hits):
@@ -593,7 +614,10 @@ def _break_ties(searcher: tantivy.Searcher, hits: list[Hit], start: int = 0) -> 
     addresses = [addr for _, addr in hits]
     whens = searcher.fast_field_values("when", addresses)
     keys = searcher.fast_field_values("key", addresses)
-    rank = list(zip([-x for x in scores], [-(w or 0) for w in whens], [k or 0 for k in keys], strict=True))
+    ties = list(accumulate(map(ne, scores, islice(scores, 1, None)), initial=0))  # each hit's tie, best first
+    sizes = Counter(ties)
+    rank = [(tie, -(when or 0), key or 0) if sizes[tie] <= LARGE_TIE else (tie, 0, i)
+            for i, (tie, when, key) in enumerate(zip(ties, whens, keys, strict=True))]
     return [hits[i] for i in sorted(range(len(hits)), key=rank.__getitem__)]
 
 
