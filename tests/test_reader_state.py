@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import weakref
 from collections.abc import MutableSequence
 from pathlib import Path
 
 import pytest
 
+from broadsheet.store.collector import release_loaded
 from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.reader.state import ReaderState, Unfinished
 from broadsheet.store.search.query import QueryError, SearchResult
@@ -34,6 +36,25 @@ def test_load_reads_stories_newest_first_and_marks(reader: ReaderState, filled_s
     assert reader.changed_on_disk()
     reader.load()
     assert len(reader.stories) == 6 and not reader.changed_on_disk()
+
+
+def test_a_reload_lets_go_of_the_list_it_dropped(filled_store: Store) -> None:
+    """What a reader loads is frozen out of the collector's sight, and each reload froze the list it
+    had just dropped with it, in a cycle nothing collected: at 1,000,000 stories each bulk mark (a
+    catalogue for the change, a reload after it) kept 60-100 MB of mapped listing, 930 MB in a session."""
+    filled_store.write_listing()
+    reader = ReaderState(filled_store)
+    try:
+        dropped = []
+        for _ in range(4):
+            reader.load()
+            dropped.append(weakref.ref(reader.stories))
+            job: dict[str, object] = {"stories": reader.stories}  # a finished search's or bulk mark's job,
+            job["itself"] = job  # held in a cycle (a worker and what it ran), as the reader's are
+            del job
+        assert [ref() is None for ref in dropped] == [True, True, True, False]
+    finally:
+        release_loaded()
 
 
 def test_marks_are_replaced_never_changed_in_place(reader: ReaderState) -> None:

@@ -180,6 +180,7 @@ class ReaderState:
 
     def load(self) -> None:
         """Read stories and marks from the store (another instance's changes too)."""
+        reloaded = self.loaded
         self.fingerprint = self.store.fingerprint()
         self._marks_seen = self.store.user.identity()
         release_loaded()  # the previous list goes back to the collector
@@ -192,7 +193,7 @@ class ReaderState:
             self._counts = self.store.user.counts(self._source_of)
             self._lost_seen = len(self.store.user.damaged_marks())  # (the count may find one)
             self._named = set()
-            hold_loaded()
+            hold_loaded(collect=reloaded)
 
     def marks_changed(self) -> bool:
         """Whether a mark was changed since the marks were read (by another reader, the shell,
