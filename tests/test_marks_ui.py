@@ -430,6 +430,22 @@ async def test_saved_search_persists_and_is_offered(app: BroadsheetApp, filled_s
         assert listed(again) == ["Mountain rail line reopens after winter closure"]
 
 
+async def test_a_name_typed_for_a_search_replaces_the_search_offered(app: BroadsheetApp, filled_store: Store) -> None:
+    """The name's field offers the search itself; a name typed went after it ("rail is:unreadtrains")."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "rail")
+        await pilot.press("enter", "s")
+        await settle(pilot)
+        await type_text(pilot, "Trains")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("s", "enter")  # the search offered, taken as it is: saved under its own words
+        await settle(pilot)
+    assert filled_store.user.get_setting("saved_searches") == {"Trains": "rail", "rail": "rail"}
+
+
 async def _save_search(pilot, query: str, name: str) -> None:  # type: ignore[no-untyped-def]
     """Search ``query``, press s and name it ``name``, as a user does."""
     await pilot.press("slash")

@@ -57,9 +57,10 @@ class PromptScreen(ModalScreen[str | None]):
 
     def __init__(self, title: str, value: str = "", *, placeholder: str = "",
                  suggester: Suggester | None = None, hint: str = "",
-                 check: Callable[[str], str | None] | None = None) -> None:
+                 check: Callable[[str], str | None] | None = None, replace: bool = False) -> None:
         super().__init__(classes="dialog")
         self._title, self._value, self._placeholder = title, value, placeholder
+        self._replace = replace  # ``value`` is an offer, selected: what is typed takes its place
         self._suggester, self._hint = suggester, hint
         self._check = check  # why a text cannot be accepted, said in place of the hint; None: it can
         self._answered = False
@@ -68,7 +69,7 @@ class PromptScreen(ModalScreen[str | None]):
         with Vertical(classes="dialog-body"):
             yield Label(Text(self._title, style="bold"))
             yield PromptInput(self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input",
-                        select_on_focus=False)
+                              select_on_focus=self._replace)
             cancel = " / ".join(key_hints(self)["cancel"])
             hint = (self._hint or "Enter: OK    {cancel}: cancel").replace("{cancel}", cancel)
             yield Static(Text(hint, style="dim"), id="prompt-hint")

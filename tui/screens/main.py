@@ -1471,7 +1471,8 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self._as_saved_search(name, lambda _clean, existing: existing == query, lambda: save(name),
                                       "Not saved")
 
-        self.app.push_screen(PromptScreen(f"Name for the search: {query}", query), done)
+        # The search offered as its name, selected: a name typed replaces it (it was typed after it).
+        self.app.push_screen(PromptScreen(f"Name for the search: {query}", query, replace=True), done)
 
     def _as_saved_search(self, name: str, same: Callable[[str, str], bool], act: Callable[[], None],
                          refused: str) -> None:
