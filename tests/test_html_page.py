@@ -196,3 +196,15 @@ def test_a_saved_pages_agency_has_its_one_name() -> None:
     html = page("<h1>Early ferries for Lowmoor</h1>" + STORY.replace("LOWMOOR, March 11 -", "LOWMOOR (AP) —"))
     article = page_article(html)
     assert article.dateline == "LOWMOOR (AP)" and article.agency == "Associated Press"
+
+
+def test_a_byline_naming_more_people_than_the_metadata_gives_them_all() -> None:
+    """Metadata often names the first author alone: "By Ines Calloway and Rupert Ashdown" was
+    stored as Ines Calloway's story; a byline naming others than the metadata does not win."""
+    story = ("<h1>Harbour crane collapses in storm</h1><p class='byline'>By Ines Calloway and Rupert Ashdown</p>"
+             "<p>A crane at the container terminal collapsed in the storm on Tuesday night, the port said.</p>"
+             "<p>No one was hurt, but berth seven will stay closed while engineers inspect the quay.</p>")
+    assert page_article(page(story, "<meta name='author' content='Ines Calloway'>")).authors == [
+        "Ines Calloway", "Rupert Ashdown"]
+    other = story.replace("Rupert Ashdown", "Port Desk").replace("Ines Calloway and ", "")
+    assert page_article(page(other, "<meta name='author' content='Ines Calloway'>")).authors == ["Ines Calloway"]

@@ -392,15 +392,19 @@ def _distinct_names(names: list[str]) -> list[str]:
 
 
 def _authors(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> list[str]:
-    """The bylined people: the page's metadata, else its marked byline; none when neither names anyone."""
+    """The bylined people: the page's metadata, else its marked byline; none when neither names anyone.
+
+    A marked byline naming everyone the metadata names and more wins: metadata often names the
+    first author alone ("By Ann Lee and Bo Chen" stored as Ann Lee's story)."""
+    marked = _distinct_names(_byline_authors(region) or (_byline_authors(tree.body) if tree.body is not None else []))
     if meta.authors:
         names: list[str] = []
         for raw in meta.authors:
             names += split_names(_BY.sub("", raw)) if (" and " in raw or "," in raw) else [_BY.sub("", raw)]
         found = _distinct_names(names)
         if found:
-            return found
-    return _distinct_names(_byline_authors(region) or (_byline_authors(tree.body) if tree.body is not None else []))
+            return marked if {_fold(n) for n in found} < {_fold(n) for n in marked} else found
+    return marked
 
 
 def _unsigned(meta: PageMeta) -> list[str]:
