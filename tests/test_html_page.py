@@ -208,3 +208,23 @@ def test_a_byline_naming_more_people_than_the_metadata_gives_them_all() -> None:
         "Ines Calloway", "Rupert Ashdown"]
     other = story.replace("Rupert Ashdown", "Port Desk").replace("Ines Calloway and ", "")
     assert page_article(page(other, "<meta name='author' content='Ines Calloway'>")).authors == ["Ines Calloway"]
+
+
+def test_credits_written_in_sentences_at_the_end_leave_the_story() -> None:
+    """"Leif Ander reported from Skarsholm. Additional reporting by ..." stayed the story's last
+    paragraph, its people in no credit; a story sentence that reports something stays."""
+    story = ("<h1>Northern lights over the fjord</h1><p>By Leif Ander</p>"
+             "<p>The northern lights filled the sky over the fjord on Sunday night, drawing crowds to the shore.</p>"
+             "<p>The council reported from its own survey that more visitors came than last winter.</p>")
+    endings = {
+        "Leif Ander reported from Skarsholm. Additional reporting by Camille Rau and Tomas Wren.":
+            (["Leif Ander"], ["Camille Rau", "Tomas Wren"]),
+        "Elna Vass is the science correspondent. Additional reporting by Marit Olde.": ([], ["Marit Olde"]),
+        "Cecily Thorn reported from Marrowdale. Ruben Alcot contributed reporting from Kettlebridge.":
+            (["Cecily Thorn"], ["Ruben Alcot"]),
+    }
+    for ending, (reporting, additional) in endings.items():
+        article = page_article(page(story + f"<p><em>{ending}</em></p>"))
+        assert article.credits is not None and article.credits.text == ending
+        assert (article.credits.reporting, article.credits.additional_reporting) == (reporting, additional)
+        assert article.body[-1].startswith("The council reported from its own survey")

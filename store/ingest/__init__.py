@@ -49,7 +49,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    of ...``) is its credit (store/html/figures.py; feed entries share it, and take it at their next
 #    change: a fetched story is not reparsed); a figure's photo without a caption is described by
 #    its ``alt`` (store/html/figures.py: ``described``); a marked byline naming everyone the
-#    metadata names and more gives them all (store/html/page.py)
+#    metadata names and more gives them all (store/html/page.py); credits written in sentences
+#    closing the story ("Ann Lee reported from Oslo. Additional reporting by ...") are its credits
+#    (store/parse/credits.py: ``sentence_credits``; feed entries share it)
 # 11 (entries): an Atom entry's ``<link rel="enclosure">`` is its photo or its sound, as an RSS
 #    enclosure is (store/feeds/parse.py); a photo without a caption is described by its ``alt``
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 10, SAVED_PAGE: 9, ENTRIES: 11}

@@ -125,10 +125,50 @@ def names_only(text: str) -> bool:
         len(name.split()) <= 4 and (name[:1].isupper() or not name.isascii()) for name in credits.people())
 
 
+# A closing note in sentences, as pages print it after the story: "Ann Lee reported from Oslo.",
+# "Bo Chen contributed reporting from Bergen.", beside "Ann Lee is the paper's science correspondent."
+_REPORTED = re.compile(
+    r"^(?P<names>[A-Z][^.;:!?]{2,150}?)\s+(?P<role>reported|contributed\s+reporting|contributed)"
+    r"(?:\s+(?:from|in)\s+[^;!?]{2,80})?\.?$"
+)
+_ABOUT_AUTHOR = re.compile(
+    r"^[A-Z][\w.’' -]{2,60}\s+(?:is|was)\s+(?:the|a|an|our)\s+[^;!?]{0,80}?\b(?:correspondent|reporter|editor|"
+    r"writer|columnist|photographer|critic)\b[^;!?]{0,60}\.?$",
+    re.IGNORECASE,
+)
+_SENTENCE_END = re.compile(r"(?<=[a-z0-9)’'])\.\s+(?=[A-Z])")
+
+
+def sentence_credits(text: str) -> Credits | None:
+    """Credits written in sentences closing a story (a saved page's, a feed entry's): each
+    sentence a credit line, "X reported from Y", "X contributed reporting" or a note on an
+    author ("X is the science correspondent"), one of them at least naming who reported."""
+    if len(text) > 400 or not ("report" in text or "contribut" in text or "by" in text.casefold()):
+        return None
+    groups: dict[str, list[str]] = {role: [] for role in CREDIT_GROUPS}
+    named = False
+    for sentence in _SENTENCE_END.split(text.strip()):
+        sentence = sentence.strip()
+        if (credits := parse_credits(sentence)) is not None:
+            for role, names in groups.items():
+                names.extend(getattr(credits, role))
+            named = named or bool(credits.people())
+        elif (reported := _REPORTED.match(sentence)) is not None:
+            names = _contributors(reported.group("names"))
+            if not names or len(names) != len(_names(reported.group("names"))):
+                return None  # "The council reported from its own survey ..." names nobody
+            groups["reporting" if reported.group("role") == "reported" else "additional_reporting"].extend(names)
+            named = True
+        elif _ABOUT_AUTHOR.match(sentence) is None:
+            return None
+    return Credits(**groups, text=text) if named else None
+
+
 def parse_credit_block(texts: list[str]) -> Credits | None:
     """Structured credits from the credit lines a story ends with, in page order, read line by
     line (``Reporting by A`` / ``Editing by B``) and merged; ``text`` keeps the lines as printed."""
-    found = [credits for credits in map(parse_credits, texts) if credits is not None]
+    found = [credits for credits in (parse_credits(text) or sentence_credits(text) for text in texts)
+             if credits is not None]
     if len(found) <= 1:
         return found[0] if found else None
     groups: dict[str, list[str]] = {role: [] for role in CREDIT_GROUPS}
@@ -143,10 +183,12 @@ def closing_credits(paragraphs: list[str]) -> Credits | None:
     (a saved page's, a feed entry's).
 
     Pages print each credit in a paragraph of its own ("Additional reporting by ...",
-    then "Editing by ..."): every one of them is a credit, none is story text.
+    then "Editing by ..."): every one of them is a credit, none is story text. The last may be
+    sentences (:func:`sentence_credits`).
     """
     end = len(paragraphs) - 1
-    while end >= max(len(paragraphs) - 3, 0) and not is_credits_line(paragraphs[end]):
+    while end >= max(len(paragraphs) - 3, 0) and not (is_credits_line(paragraphs[end])
+                                                       or sentence_credits(paragraphs[end]) is not None):
         end -= 1
     if end < max(len(paragraphs) - 3, 0):
         return None
