@@ -119,6 +119,18 @@ async def test_stepping_through_stories_draws_only_the_photo_stopped_on(tmp_path
         assert drawn[-1].stem == credits.photos[0].photo
 
 
+def test_the_full_screen_photo_names_its_credit_before_a_long_caption() -> None:
+    """The caption has a few lines below the photo: at 80 columns a long one cut its credit off."""
+    from broadsheet.store.model import Image
+    from broadsheet.tui.screens.photo import caption_text
+
+    long = Image("Crowds watch the northern lights from the shore. " * 12, "Astrid Nyborg/Polar Light", "a.jpg")
+    lines = caption_text(long, 2, 3).plain.splitlines()
+    assert lines[0] == "Photo 2 of 3 — Astrid Nyborg/Polar Light" and lines[1].startswith("Crowds watch")
+    alone = caption_text(Image("Crowds on the shore.", None, "a.jpg"), 1, 1)
+    assert alone.plain == "Photo 1 of 1: Crowds on the shore."
+
+
 async def test_v_opens_the_photo_full_screen_and_esc_returns(tmp_path: Path) -> None:
     app = BroadsheetApp(photo_store(tmp_path / "s"), graphics="halfblocks")
     async with app.run_test(size=(80, 24)) as pilot:
@@ -252,7 +264,7 @@ async def test_photos_are_numbered_as_the_storys_figures_everywhere(tmp_path: Pa
         await pilot.press("v")
         await settle(pilot)
         assert isinstance(app.screen, PhotoScreen)
-        assert "Photo 5 of 5: Kept photo five." in str(app.screen.query_one("#photo-caption").render())
+        assert "Photo 5 of 5 — Di Snap\nKept photo five." in str(app.screen.query_one("#photo-caption").render())
 
 
 async def test_with_images_off_every_figure_with_a_photo_is_counted(tmp_path: Path,

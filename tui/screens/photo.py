@@ -17,14 +17,17 @@ from broadsheet.tui.widgets.photo import PhotoView
 
 
 def caption_text(image: Image, number: int, figures: int) -> Text:
-    """``Photo 2 of 3: caption — credit`` as plain Text (the caption is untrusted); the number is
-    the figure's, as the caption panel gives it."""
-    text = Text(f"Photo {number} of {figures}", style="bold")
-    if image.caption:
-        text.append(": ")
-        text.append(image.caption)
+    """``Photo 2 of 3 — credit`` then the caption, as plain Text (both are untrusted); the number
+    is the figure's, as the caption panel gives it. The credit comes first: after a long caption
+    it was cut off with it at 80 columns (the caption has a few lines below the photo)."""
+    text = Text()
+    text.append(f"Photo {number} of {figures}", style="bold")
     if image.credit:
-        text.append(f" — {image.credit}", style="italic")
+        text.append(" — ")
+        text.append(image.credit, style="italic")
+    if image.caption:
+        text.append(": " if not image.credit else "\n")
+        text.append(image.caption)
     return text
 
 
