@@ -209,6 +209,20 @@ def test_progress_counts_the_feeds_the_report_names(store: Store, server: HTTPSe
     assert steps == [(1, 3), (2, 3), (3, 3)]
 
 
+def test_progress_names_a_feed_still_fetched_not_the_one_just_done(store: Store, server: HTTPServer) -> None:
+    """"13/14: err500.xml" stayed up for 6 s while the slow feed was the one waited for."""
+    def slow(_request: Request) -> Response:
+        time.sleep(0.3)
+        return Response(rss_feed(1, title="Valley Courier"), content_type="application/rss+xml")
+
+    server.expect_request("/slow").respond_with_handler(slow)
+    server.expect_request("/gone").respond_with_data("", status=404)
+    subscribe(store, server.url_for("/gone"), server.url_for("/slow"))
+    steps: list[tuple[int, str]] = []
+    fetch(store, settings=FAST, on_progress=lambda done, total, name: steps.append((done, name)))
+    assert steps[0] == (1, server.url_for("/slow")) and steps[-1][0] == 2
+
+
 def test_a_fetch_reads_the_subscriptions_once(store: Store, server: HTTPServer,
                                               monkeypatch: pytest.MonkeyPatch) -> None:
     # Read twice a run: once for the feeds to fetch, again for which feed each address is.

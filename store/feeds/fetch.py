@@ -139,7 +139,7 @@ class FetchReport:
         return sum(len(r.untagged) for r in self.results)
 
 
-Progress = Callable[[int, int, str], None]  # (feeds done, feeds in all, name of the last one)
+Progress = Callable[[int, int, str], None]  # (feeds done, feeds in all, a feed still fetched, else the last one)
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -519,8 +519,9 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         nonlocal done
         done += 1
         ended.add(sub.id)
-        if on_progress:
-            on_progress(done, len(subs), sub.title or called.get(sub.id) or sub.url)
+        if on_progress:  # the feed waited for, not the one just done ("13/14: err500.xml" while a slow one ran)
+            named = next((s for s in due if s.id not in ended), sub)
+            on_progress(done, len(subs), named.title or called.get(named.id) or named.url)
 
     if done and on_progress:
         on_progress(done, len(subs), report.results[-1].sub.name)
