@@ -551,7 +551,8 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     for got in pending:
         sub = got.result.sub
         before = sub.title
-        sub.title = titles.own(sub, got.title)
+        # A title the user did not choose follows the feed's own: a publisher's new name was never taken.
+        sub.title = titles.own(sub if sub.named or not got.title.strip() else replace(sub, title=""), got.title)
         if before and sub.title != before:
             renamed.append((sub, before))
         for article in got.articles:

@@ -200,7 +200,8 @@ def write_opml(subs: list[Subscription], title: str = "Broadsheet subscriptions"
 
 
 def write_urls(subs: list[Subscription]) -> str:
-    """newsboat's ``urls`` file for ``subs`` (tags, and the title as ``"~Name"``)."""
+    """newsboat's ``urls`` file for ``subs`` (tags, and a title the user chose as ``"~Name"``: one
+    learned from the feed is left to newsboat, which would keep a ``~Name`` for good)."""
     def quoted(word: str) -> str:
         return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -211,6 +212,6 @@ def write_urls(subs: list[Subscription]) -> str:
 
     lines = []
     for sub in subs:
-        words = [*map(tag, sub.tags)] + ([f"~{sub.title}"] if sub.title else [])
+        words = [*map(tag, sub.tags)] + ([f"~{sub.title}"] if sub.title and sub.named else [])
         lines.append(" ".join([sub.url, *map(quoted, words)]))
     return "\n".join(lines) + "\n"

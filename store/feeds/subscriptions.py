@@ -77,6 +77,7 @@ class Subscription:
     status: int = 0  # the last HTTP status
     gone: bool = False  # the server said 410 Gone: offered for removal
     not_before: str = ""  # a server's Retry-After: not asked again before this
+    named: bool = False  # the title is the user's (newsboat's "~Name"): kept; else it follows the feed's own
 
     @property
     def id(self) -> str:
@@ -283,15 +284,18 @@ class Subscriptions:
                     sub = Subscription.from_doc(table[same])
                     sub.tags = clean_tags([*sub.tags, *tags])
                     sub.full = sub.full or full or url in whole
-                    chosen = clean_line((renames or {}).get(url, "")) or (
-                        "" if sub.title else clean_line((titles or {}).get(url, "")))
+                    renamed = clean_line((renames or {}).get(url, ""))
+                    chosen = renamed or ("" if sub.title else clean_line((titles or {}).get(url, "")))
                     if chosen and chosen != sub.title:  # told apart from another feed's, as a new one's is
                         sub.title = named.own(replace(sub, title=""), chosen)
+                    sub.named = sub.named or bool(renamed)
                     table[same] = sub.to_doc()
                     present.append(sub)
                     continue
-                sub = Subscription(url=url, key=url, tags=list(tags), full=full or url in whole, added=stamp)
-                sub.title = named.own(sub, (titles or {}).get(url, ""))
+                renamed = clean_line((renames or {}).get(url, ""))
+                sub = Subscription(url=url, key=url, tags=list(tags), full=full or url in whole, added=stamp,
+                                   named=bool(renamed))
+                sub.title = named.own(sub, renamed or (titles or {}).get(url, ""))
                 table[sub.id] = sub.to_doc()
                 known[normal_url(url)] = sub.id
                 added.append(sub)
