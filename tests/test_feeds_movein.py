@@ -107,11 +107,12 @@ def test_newsboat_urls_file_with_tags_titles_and_queries() -> None:
         ("https://hidden.example/", "", ["news"]),
     ]
     assert len(listed.problems) == 2
-    again = read_urls(write_urls([Subscription(f.url, title=f.title, tags=f.tags, named=f.chosen)
+    again = read_urls(write_urls([Subscription(f.url, title=f.title, tags=f.tags, learned=not f.chosen)
                                   for f in listed.feeds]))
     assert [(f.url, f.title, f.tags) for f in again.feeds] == [(f.url, f.title, f.tags) for f in listed.feeds]
     # a title learned from the feed is left to newsboat, which keeps a "~Name" for good
-    assert "~" not in write_urls([Subscription("https://courier.example/atom.xml", title="Valley Courier")])
+    assert "~" not in write_urls([Subscription("https://courier.example/atom.xml", title="Valley Courier",
+                                               learned=True)])
 
 
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-32-be", "utf-8-sig"])
@@ -173,7 +174,7 @@ def test_import_of_an_empty_folder_says_it_found_no_files(tmp_path: Path, capsys
 
 
 def test_urls_export_keeps_tags_that_begin_like_a_title_or_a_hide(tmp_path: Path) -> None:
-    subs = [Subscription("https://a.example/f", title='Say "what" \\ now', tags=["~odd", "!bang", "x y"], named=True)]
+    subs = [Subscription("https://a.example/f", title='Say "what" \\ now', tags=["~odd", "!bang", "x y"])]
     back = read_urls(write_urls(subs))
     assert [(f.url, f.title, f.tags) for f in back.feeds] == [
         ("https://a.example/f", 'Say "what" \\ now', ["~odd", "!bang", "x y"])]

@@ -551,8 +551,10 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     for got in pending:
         sub = got.result.sub
         before = sub.title
-        # A title the user did not choose follows the feed's own: a publisher's new name was never taken.
-        sub.title = titles.own(sub if sub.named or not got.title.strip() else replace(sub, title=""), got.title)
+        # A title the feed gave follows the feed's own: a publisher's new name was never taken.
+        follows = (sub.learned or not sub.title) and bool(got.title.strip())
+        sub.title = titles.own(replace(sub, title="") if follows else sub, got.title)
+        sub.learned = sub.learned or follows
         if before and sub.title != before:
             renamed.append((sub, before))
         for article in got.articles:

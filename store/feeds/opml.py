@@ -200,8 +200,8 @@ def write_opml(subs: list[Subscription], title: str = "Broadsheet subscriptions"
 
 
 def write_urls(subs: list[Subscription]) -> str:
-    """newsboat's ``urls`` file for ``subs`` (tags, and a title the user chose as ``"~Name"``: one
-    learned from the feed is left to newsboat, which would keep a ``~Name`` for good)."""
+    """newsboat's ``urls`` file for ``subs`` (tags, and a title not learned from the feed as
+    ``"~Name"``: a learned one is left to newsboat, which would keep a ``~Name`` for good)."""
     def quoted(word: str) -> str:
         return '"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
@@ -212,6 +212,6 @@ def write_urls(subs: list[Subscription]) -> str:
 
     lines = []
     for sub in subs:
-        words = [*map(tag, sub.tags)] + ([f"~{sub.title}"] if sub.title and sub.named else [])
+        words = [*map(tag, sub.tags)] + ([f"~{sub.title}"] if sub.title and not sub.learned else [])
         lines.append(" ".join([sub.url, *map(quoted, words)]))
     return "\n".join(lines) + "\n"

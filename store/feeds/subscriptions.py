@@ -77,7 +77,10 @@ class Subscription:
     status: int = 0  # the last HTTP status
     gone: bool = False  # the server said 410 Gone: offered for removal
     not_before: str = ""  # a server's Retry-After: not asked again before this
-    named: bool = False  # the title is the user's (newsboat's "~Name"): kept; else it follows the feed's own
+    # The title is the feed's own (learned by a fetch, or from another reader's list): it follows
+    # the feed's when the publisher renames it. One the user chose (newsboat's "~Name"), or an older
+    # version's, which cannot be told apart, stays.
+    learned: bool = False
 
     @property
     def id(self) -> str:
@@ -170,8 +173,8 @@ class Titles:
 
 #: What a fetch learns of a feed. The other fields (tags, ``full``, when it was added, its key) are the
 #: user's: a fetch never writes them back.
-FETCHED = ("url", "title", "etag", "modified", "last_fetch", "last_ok", "last_error", "errors", "status", "gone",
-           "not_before")
+FETCHED = ("url", "title", "learned", "etag", "modified", "last_fetch", "last_ok", "last_error", "errors", "status",
+           "gone", "not_before")
 #: Cleared by :meth:`Subscriptions.fetch_whole` (``repair``) to have the whole feed sent again: a clear
 #: made while a fetch ran stays, or the fetch's validators would bring back the 304.
 CLEARED_WINS = ("etag", "modified")
@@ -288,14 +291,14 @@ class Subscriptions:
                     chosen = renamed or ("" if sub.title else clean_line((titles or {}).get(url, "")))
                     if chosen and chosen != sub.title:  # told apart from another feed's, as a new one's is
                         sub.title = named.own(replace(sub, title=""), chosen)
-                    sub.named = sub.named or bool(renamed)
+                        sub.learned = not renamed
                     table[same] = sub.to_doc()
                     present.append(sub)
                     continue
                 renamed = clean_line((renames or {}).get(url, ""))
-                sub = Subscription(url=url, key=url, tags=list(tags), full=full or url in whole, added=stamp,
-                                   named=bool(renamed))
+                sub = Subscription(url=url, key=url, tags=list(tags), full=full or url in whole, added=stamp)
                 sub.title = named.own(sub, renamed or (titles or {}).get(url, ""))
+                sub.learned = bool(sub.title) and not renamed
                 table[sub.id] = sub.to_doc()
                 known[normal_url(url)] = sub.id
                 added.append(sub)
