@@ -442,15 +442,19 @@ class ReaderState:
         when they are counted, or a newer query is on its way."""
         return self._search_input() if self._estimated() else None
 
-    def recount(self) -> SearchInput | None:
+    def recount(self, kind: str | None = None) -> SearchInput | None:
         """What a worker must count again after marks changed, when the results listed are of a
         query on marks (``is:unread``, ``tag:x``) whose total is shown: the story just read stays
         listed, but "of 5,955 matches" beside "Unread 5,954" in the sidebar was stale. The total
-        reads as an estimate until the count comes (see :meth:`accept_count`)."""
+        reads as an estimate until the count comes (see :meth:`accept_count`). ``kind``: the marks
+        changed ("read", "bookmarked", "tags"; None: any), as only those the query asks about
+        change its count (a tag in ``is:unread`` showed "about 600,042" for 0.4 s)."""
         if self.result_ids is None or not self.lists_query() or self.result_total <= len(self.result_ids):
             return None
         query = parse_query(self.query_text)
-        if not (query.tag_groups or query.bookmarked is not None or query.read is not None):
+        asked = {"tags": bool(query.tag_groups), "bookmarked": query.bookmarked is not None,
+                 "read": query.read is not None}
+        if not (asked[kind] if kind is not None else any(asked.values())):
             return None
         self.result_counted = False
         return self._search_input()

@@ -602,13 +602,14 @@ class MainScreen(FeedsMixin, Screen[None]):
             self._show_count()
             return None
 
-    def _marks_changed(self, changed: Mapping[str, StoryState] | None) -> None:
-        """Redraw after the reader took in changed marks (None or empty: nothing changed)."""
+    def _marks_changed(self, changed: Mapping[str, StoryState] | None, kind: str | None = None) -> None:
+        """Redraw after the reader took in changed marks (None or empty: nothing changed); ``kind``:
+        which marks changed ("read", "bookmarked", "tags"; None: any, or not known)."""
         if not changed:
             return
         self.headlines.marks_changed(self.reader.states)
         self._update_sidebar()
-        if (job := self.reader.recount()) is not None:  # "is:unread": the total beside the bar
+        if (job := self.reader.recount(kind)) is not None:  # "is:unread": the total beside the bar
             self._show_count()
             self._count_worker(job)
         current = self.headlines.current
@@ -788,7 +789,7 @@ class MainScreen(FeedsMixin, Screen[None]):
     def _opened(self, message: HeadlineList.Opened) -> None:
         self.show_highlighted()  # a held key let go and Enter pressed before the story showed
         if self.broadsheet.config.mark_read_on_open:
-            self._marks_changed(self._write(lambda: self.reader.mark_read(message.story.id)))
+            self._marks_changed(self._write(lambda: self.reader.mark_read(message.story.id)), "read")
         self.add_class("-reading")
         self.article_view.focus()
         self.save_session()
@@ -1034,7 +1035,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         if story := self._current():
             state = self._write(lambda: self.reader.toggle_bookmark(story.id))
             if state is not None:
-                self._marks_changed({story.id: state})
+                self._marks_changed({story.id: state}, "bookmarked")
                 self.broadsheet.notice("bookmark", "Bookmarked" if state.bookmarked else "Bookmark removed", 1.5)
 
     def action_copy_url(self) -> None:
@@ -1066,7 +1067,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         if story := self._current():
             state = self._write(lambda: self.reader.toggle_read(story.id))
             if state is not None:
-                self._marks_changed({story.id: state})
+                self._marks_changed({story.id: state}, "read")
 
     def action_tag(self) -> None:
         story = self._current()
@@ -1079,7 +1080,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             if edit is None:
                 return
             keep, drop = edit
-            self._marks_changed(self._write(lambda: self.reader.set_tags(story.id, keep, drop, current)))
+            self._marks_changed(self._write(lambda: self.reader.set_tags(story.id, keep, drop, current)), "tags")
             if missing := [tag for tag in drop if tag not in current]:
                 self.notify(f"Not on this story, so not removed: {', '.join(map(repr, missing))}", timeout=4,
                             markup=False)
