@@ -270,6 +270,6 @@ def described(img: LexborNode | None) -> str:
     return ""
 
 
-_FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)\b|^\S+[_-]\S+$", re.IGNORECASE)
+_FILE_NAME = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)\b", re.IGNORECASE)
 _STAND_IN = re.compile(r"^(?:an?\s+|the\s+)?(?:image|photo(?:graph)?|picture|pic|illustration|thumbnail|placeholder)"
                        r"(?:\s+(?:of|for)\s+(?:the\s+)?(?:story|article|post|news))?\W*$", re.IGNORECASE)
