@@ -66,6 +66,10 @@ async def test_b_pressed_quickly_shows_one_notice_saying_the_last_state(app: Bro
         await settle(pilot)
         assert sorted(n.message for n in app._notifications if n.message.startswith(("Bookmark", "Order"))) == [
             "Bookmark removed", "Order: source"]
+        for said in ("Bookmarked", "Bookmark removed", "Bookmarked"):  # keys read in one go: none shown yet
+            app.notice("bookmark", said, 1.5)
+        await settle(pilot)
+        assert [n.message for n in app._notifications if n.message.startswith("Bookmark")] == ["Bookmarked"]
 
 
 async def test_m_toggles_read(app: BroadsheetApp, filled_store: Store) -> None:

@@ -97,6 +97,8 @@ class BroadsheetApp(App[None]):
         last = self._notices.get(kind)
         if last is not None and last in self._notifications:
             self._unnotify(last, refresh=False)
+        elif last is not None:  # still on its way (keys read in one go): it is never shown
+            last.timeout = 0
         self._notices[kind] = notification = Notification(message, "", "information", timeout, markup=False)
         self.post_message(Notify(notification))
 
