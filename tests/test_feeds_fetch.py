@@ -226,18 +226,19 @@ def test_progress_names_a_feed_still_fetched_not_the_one_just_done(store: Store,
 def test_a_feeds_new_title_is_taken_unless_the_user_chose_one(store: Store, server: HTTPServer) -> None:
     """A publisher renamed its feed: the subscription kept the first title it learned, for good
     (newsboat follows the feed); a title the user chose ("~Name") stays."""
-    titles = {"/a": "Lantern Post", "/b": "Valley Courier"}
+    titles = {"/a": "Lantern Post", "/b": "Valley Courier", "/c": "Dale Herald"}
     for path in titles:
         server.expect_request(path).respond_with_handler(
             lambda request: Response(rss_feed(1, title=titles[request.path], start=ord(request.path[1])),
                                      content_type="application/rss+xml"))
-    subs = subscribe(store, server.url_for("/a"))
+    subs = subscribe(store, server.url_for("/a"), server.url_for("/c"))
     subs.add([server.url_for("/b")], renames={server.url_for("/b"): "My Courier"})
     fetch(store, settings=FAST)
-    titles.update({"/a": "The Lantern Post Evening", "/b": "Valley Courier Daily"})
+    subs.add([server.url_for("/c")], renames={server.url_for("/c"): "Dale Herald"})  # chosen as the feed gave it
+    titles.update({"/a": "The Lantern Post Evening", "/b": "Valley Courier Daily", "/c": "Dale Herald Online"})
     fetch(store, settings=FAST)
-    assert sorted(sub.title for sub in subs.all()) == ["My Courier", "The Lantern Post Evening"]
-    assert sorted(m.source for m in store.stories()) == ["My Courier", "The Lantern Post Evening"]
+    assert sorted(sub.title for sub in subs.all()) == ["Dale Herald", "My Courier", "The Lantern Post Evening"]
+    assert sorted(m.source for m in store.stories()) == ["Dale Herald", "My Courier", "The Lantern Post Evening"]
 
 
 def test_a_fetch_reads_the_subscriptions_once(store: Store, server: HTTPServer,

@@ -292,6 +292,8 @@ class Subscriptions:
                     if chosen and chosen != sub.title:  # told apart from another feed's, as a new one's is
                         sub.title = named.own(replace(sub, title=""), chosen)
                         sub.learned = not renamed
+                    elif renamed:  # the user chose the title it has: it stays when the feed's changes
+                        sub.learned = False
                     table[same] = sub.to_doc()
                     present.append(sub)
                     continue
