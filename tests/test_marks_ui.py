@@ -603,6 +603,65 @@ async def test_n_marks_the_current_match_on_screen_in_a_long_story(app: Broadshe
         assert marks(view, current=True) == ["lighthouse"] and marks(view, current=False) == ["lighthouse"]
 
 
+async def test_n_goes_on_to_the_photos_whose_caption_or_credit_matched(app: BroadsheetApp, filled_store: Store) -> None:
+    """A search that found a story in a photo's caption opens it with that photo in the panel, and
+    n steps from the text's matches to each matching caption or credit, the panel following. n
+    had gone to the next unread story, as if the story held no match."""
+    from broadsheet.store.model import Image
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel
+    from tests.factories import make_article
+
+    images = [Image(f"Boats at dawn off Lowmoor, frame {n}.", "Ben Wick", src=f"https://photos.invalid/{n}.jpg")
+              for n in range(4)]
+    images[2] = Image("A cormorant dries its wings on the pier.", "Ben Wick", src="https://photos.invalid/2.jpg")
+    images[3] = Image("Nets on the quay.", "Cormorant Studio", src="https://photos.invalid/3.jpg")
+    story = make_article(62, headline="Quay story", body=["The quay was busy.", "A cormorant watched."], images=images,
+                         published="2030-01-03")
+    filled_store.add([(story, None)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await opened_with_matches(app, pilot, "cormorant")
+        panel = app.screen.query_one(CreditsPanel)
+        assert view.match_count == 3 and panel.photo_index == 2  # the first caption that matched is in sight
+        steps = []
+        for _ in range(4):
+            await pilot.press("n")
+            await settle(pilot)
+            steps.append((view.current_match, view.current_figure, panel.photo_index, str(view.border_subtitle)))
+        assert steps == [(0, None, 2, "match 1/3"),
+                         (1, 2, 2, "match 2/3 · in photo 3's caption"),
+                         (2, 3, 3, "match 3/3 · in photo 4's credit"),
+                         (0, None, 3, "match 1/3")]
+        assert view.article is not None and view.article.headline == "Quay story"  # n stayed in the story
+
+
+async def test_a_caption_without_a_photo_that_matched_is_scrolled_into_the_panel(app: BroadsheetApp,
+                                                                                filled_store: Store) -> None:
+    """At 80x24 the panel under the story shows two lines: a text dump's fifth caption, the one the
+    search found, is scrolled to, at once and again by n."""
+    from broadsheet.store.model import Image
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel
+    from tests.factories import make_article
+
+    images = [Image(f"The harbour wall in the year {1900 + n}, seen from the north pier at low tide.") for n in range(5)]
+    images[4] = Image("The lighthouse keeper's cottage, since pulled down.")
+    story = make_article(63, headline="Old harbour", body=["The harbour grew."], images=images, published="2030-01-04")
+    filled_store.add([(story, None)])
+    async with app.run_test(size=(80, 24)) as pilot:
+        view = await opened_with_matches(app, pilot, "keeper")
+        panel = app.screen.query_one(CreditsPanel)
+
+        def caption_in_sight() -> bool:
+            return any("keeper" in panel.render_line(y).text for y in range(panel.scrollable_content_region.height))
+
+        assert view.match_count == 1 and panel.scroll_y > 0 and caption_in_sight()
+        panel.scroll_to(y=0, animate=False)
+        await settle(pilot)
+        assert not caption_in_sight()
+        await pilot.press("n")
+        await settle(pilot)
+        assert view.current_figure == 4 and caption_in_sight()
+
+
 async def test_palette_jumps_to_a_story_by_headline(app: BroadsheetApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from rich.text import Text
 
+from broadsheet.store.model import Article
 from broadsheet.store.search.analysis import CJK_CHAR, TOKEN, fold, stem_set, stems
 
 
@@ -60,3 +61,12 @@ def highlight(text: Text, matcher: TermMatcher | None, style: str = "reverse") -
     for start, end in spans:
         text.stylize(style, start, end)
     return len(spans)
+
+
+def matched_figures(article: Article | None, matcher: TermMatcher | None) -> list[int]:
+    """The figures (indices of ``article.images``) whose caption or credit holds a match: the
+    search found the story there, and ``n`` goes on to each after the text's matches."""
+    if article is None or matcher is None:
+        return []
+    return [index for index, image in enumerate(article.images)
+            if any(matcher.spans(part) for part in (image.caption, image.credit) if part)]

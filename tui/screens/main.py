@@ -811,6 +811,11 @@ class MainScreen(FeedsMixin, Screen[None]):
     def _onward(self, message: ArticleView.Onward) -> None:
         self.action_unread(message.step, any_story=message.any_story)
 
+    @on(ArticleView.FigureMatch)
+    def _figure_match(self, message: ArticleView.FigureMatch) -> None:
+        """n came to a match in a caption or photo credit: the panel shows that figure."""
+        self.query_one(CreditsPanel).show_figure(message.index)
+
     @on(Input.Changed, "#search")
     def _search_changed(self, message: Input.Changed) -> None:
         if message.value != message.input.value:

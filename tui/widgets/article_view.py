@@ -7,7 +7,8 @@ view and renders only the lines on screen, so the first frame costs the same wha
 story's length; the rest is wrapped right after that frame (for the scroll thumb and the
 keys that go to the end). The layout never measures the text, and a story's length never
 changes the layout: the view draws its own scroll thumb (see ``thumb``). Search terms are
-highlighted; ``n``/``N`` scroll from one match to the next.
+highlighted; ``n``/``N`` scroll from one match to the next, then on to each photo whose caption
+or credit matched (the caption & credits panel shows it).
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ from textual.strip import Strip
 
 from broadsheet.store.model import Article
 from broadsheet.tui.format import byline, display_date
-from broadsheet.tui.highlight import term_matcher
+from broadsheet.tui.highlight import TermMatcher, matched_figures, term_matcher
 from broadsheet.tui.widgets.thumb import THUMB_WIDTH, ThumbView, with_thumb
 
 EMPTY_HELP = "No story selected.\n\nImport saved pages with:  broadsheet import PATH"
@@ -137,13 +138,22 @@ class ArticleView(ThumbView, can_focus=True):
         step: int
         any_story: bool = False
 
+    @dataclass
+    class FigureMatch(Message):
+        """``n`` / ``N`` came to a match in the caption or credit of figure ``index`` (of the
+        story's images): the caption & credits panel should show it."""
+
+        index: int
+
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
         self.on_back: Callable[[], None] | None = None  # the screen's: back to the list
         self._text = message_text(EMPTY_HELP, "dim")
         self._matches: list[tuple[int, int]] = []  # (start, end) offsets in the story text
-        self._match = -1
+        self._match = -1  # the match n / N last went to: a text match, then (past them) a figure
+        self._figures: list[int] = []  # figures whose caption or credit matched (indices of article.images)
+        self._pattern: TermMatcher | None = None  # the search's terms, as the story was shown with them
         self._date = ""  # the story's date as its byline gives it, kept whole on a line
         self._paragraphs: list[Text] = []  # the styled text, split at newlines
         self._next = 0  # the first paragraph not wrapped yet
@@ -167,34 +177,42 @@ class ArticleView(ThumbView, can_focus=True):
         """Replace the story shown and scroll to line ``top`` (0: the headline); ``note`` is said
         where the text would be."""
         self.article = article
-        self._matches, self._match = [], -1
+        self._matches, self._match, self._figures = [], -1, []
         self._date = display_date(article.published, local=True) if article and article.published else ""
         if article is None:
             self._text = message_text(EMPTY_HELP, "dim")
         else:
             self._text = article_text(article, tags, note)
-            pattern = term_matcher(terms)
+            pattern = self._pattern = term_matcher(terms)
             if pattern is not None:
                 credit_start = len(self._text.plain) - len(article.credits.text) if (
                     article.credits and article.credits.text) else len(self._text.plain)
                 self._matches = [span for span in pattern.spans(self._text.plain) if span[0] < credit_start]
+                self._figures = matched_figures(article, pattern)
         self._show_match_count()
         self._replace(top)
 
     def _show_match_count(self) -> None:
-        """"3/12" on the view's border while n / N step through a search's matches."""
-        count = len(self._matches)
+        """"3/12" on the view's border while n / N step through a search's matches; a match in a
+        caption says whose."""
+        count = self.match_count
         if not count:
             self.border_subtitle = ""
         elif self._match < 0:
             self.border_subtitle = f"{count} match{'es' if count > 1 else ''} · n next"
+        elif (figure := self.current_figure) is not None:
+            assert self.article is not None
+            image = self.article.images[figure]
+            whose = f"photo {figure + 1}'s" if len(self.article.images) > 1 else "the photo's"
+            where = "caption" if image.caption and self._pattern and self._pattern.spans(image.caption) else "credit"
+            self.border_subtitle = f"match {self._match + 1}/{count} · in {whose} {where}"
         else:
             self.border_subtitle = f"match {self._match + 1}/{count}"
 
     def show_note(self, message: str) -> None:
         """Say something in place of a story (an empty store, a search that matched nothing)."""
         self.article = None
-        self._matches, self._match = [], -1
+        self._matches, self._match, self._figures = [], -1, []
         self.border_subtitle = ""
         self._text = message_text(message, "dim")
         self._replace(0)
@@ -202,7 +220,7 @@ class ArticleView(ThumbView, can_focus=True):
     def show_problem(self, message: str) -> None:
         """Say why the story cannot be shown, in place of the story."""
         self.article = None
-        self._matches, self._match = [], -1
+        self._matches, self._match, self._figures = [], -1, []
         self.border_subtitle = ""
         self._text = message_text(message, "bold red")
         self._replace(0)
@@ -223,7 +241,14 @@ class ArticleView(ThumbView, can_focus=True):
 
     @property
     def match_count(self) -> int:
-        return len(self._matches)
+        """The text's matches, and one for each figure whose caption or credit matched."""
+        return len(self._matches) + len(self._figures)
+
+    @property
+    def current_figure(self) -> int | None:
+        """The figure (index of the story's images) n / N last went to, if it went to one."""
+        past = self._match - len(self._matches)
+        return self._figures[past] if 0 <= past < len(self._figures) else None
 
     @property
     def current_match(self) -> int:
@@ -404,19 +429,25 @@ class ArticleView(ThumbView, can_focus=True):
     def action_match(self, step: int) -> None:
         """n / N: the next or previous search match; with no matches, the next or previous unread
         story (newsboat's n), so the key reads as "on to the next thing to read"."""
-        if not self._matches:
+        count = self.match_count
+        if not count:
             self.post_message(self.Onward(step))
             return
         went = self._match + step
-        if self._match >= 0 and not 0 <= went < len(self._matches):  # round, as the list's n says it
+        if self._match >= 0 and not 0 <= went < count:  # round, as the list's n says it
             self.app.notify("Past the last match: the first" if step > 0 else "Past the first match: the last",
                             timeout=2)
-        before, self._match = self._match, went % len(self._matches)
+        before, self._match = self._match, went % count
         self._show_match_count()
+        if (figure := self.current_figure) is not None:
+            self.post_message(self.FigureMatch(figure))
         if not self._column:
             return
         for number in {before, self._match} - {-1}:
-            self._restyle(number)
+            if number < len(self._matches):
+                self._restyle(number)
+        if figure is not None:
+            return
         row = self._row_of(self._matches[self._match][0])
         self._set_height()  # (the wrap may have gone further down for the match)
         top, height = round(self.scroll_y), self.scrollable_content_region.height

@@ -29,7 +29,7 @@ from textual.widget import Widget
 from broadsheet.store.model import Article, Image
 from broadsheet.tui.graphics import Drawn
 from broadsheet.tui.graphics_probe import Protocol
-from broadsheet.tui.highlight import highlight, term_matcher
+from broadsheet.tui.highlight import highlight, matched_figures, term_matcher
 from broadsheet.tui.widgets.photo import PhotoKey, draw_when_settled, not_kept, note, photo_path, placeholder
 
 
@@ -177,6 +177,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         self._beside = 0  # the photo column's width when it stands beside the table, else 0
         self._width = 0  # the width the lines were rendered at (0: not yet)
         self._box = (0, 0, False)  # the photo's box they were rendered for (:meth:`_photo_box`): laid out and drawn in
+        self._figure_wanted: int | None = None  # a figure to scroll to once the panel has a width
 
     def action_top(self) -> None:
         self.scroll_home(animate=False)
@@ -188,15 +189,58 @@ class CreditsPanel(ScrollView, can_focus=True):
         self.post_message(self.Leave())
 
     def show(self, article: Article | None, terms: Sequence[str] = ()) -> None:
+        """Show ``article``'s photos and credits; the first figure whose caption or credit a search's
+        ``terms`` matched comes into sight (the search found the story there)."""
         self._article, self._terms = article, terms
         self.numbers = photo_numbers(article)
         self.photos = [article.images[n - 1] for n in self.numbers] if article else []
         self.figures = len(article.images) if article else 0
-        self.photo_index = 0
+        found = matched_figures(article, term_matcher(terms))
+        self.photo_index = self._photo_of(found[0]) if found else 0
         self.content = self._table()
         self._set_photo()
+        self._figure_wanted = None
         self._render_content_lines()
         self.scroll_to(y=0, animate=False)
+        if found:
+            self._scroll_to_figure(found[0])
+
+    def show_figure(self, index: int) -> None:
+        """Bring figure ``index`` (of the story's images) into sight: its photo with the caption
+        beside it, or the caption's row when it has no photo shown."""
+        went = self._photo_of(index)
+        if went != self.photo_index:
+            self.step_photo(went - self.photo_index)
+        self._scroll_to_figure(index)
+
+    def _scroll_to_figure(self, index: int) -> None:
+        """Scroll to figure ``index``'s row once the lines are rendered at the panel's width and laid
+        out: a story opened at 80 columns reaches the panel before it has a size."""
+        self._figure_wanted = index
+        if self._width > 0:
+            self.call_after_refresh(self._scroll_to_wanted)
+
+    def _scroll_to_wanted(self) -> None:
+        if self._figure_wanted is not None and self._width > 0:
+            self.scroll_to(y=self._row_of(self._figure_wanted), animate=False)
+            self._figure_wanted = None
+
+    def _photo_of(self, index: int) -> int:
+        """The photo shown for figure ``index``: its own, or (a caption alone) the one shown now."""
+        number = index + 1
+        return self.numbers.index(number) if number in self.numbers and self.protocol != "off" else self.photo_index
+
+    def _row_of(self, index: int) -> int:
+        """The line the panel scrolls to for figure ``index``: the top when its photo is shown first,
+        else its caption's (or credit's) first row in the table."""
+        number = index + 1
+        if self.numbers[self.photo_index:self.photo_index + 1] == [number] and self.protocol != "off":
+            return 0
+        label = "Photo" if self.figures == 1 else f"Photo {number}"
+        for row, line in enumerate(self._table_lines):
+            if line.text.startswith((label + " ", label + "\N{NO-BREAK SPACE}")):
+                return row + (0 if self._beside else len(self._left))
+        return 0
 
     def step_photo(self, step: int) -> bool:
         """Show the next (or previous) photo of the story; False when it has fewer than two."""
@@ -336,6 +380,8 @@ class CreditsPanel(ScrollView, can_focus=True):
                                                                           pad=False)]
         self._layout_lines()
         self._request_photo(width)
+        if self._figure_wanted is not None:
+            self.call_after_refresh(self._scroll_to_wanted)
 
     def on_resize(self) -> None:
         width = self.scrollable_content_region.width
