@@ -462,6 +462,43 @@ def test_a_newsboat_cache_with_two_feeds_of_one_title_keeps_their_counts_apart(t
     assert feed_counts(store, [a, b]) == {a.id: (3, 1), b.id: (1, 1)}
 
 
+def test_a_story_two_cached_feeds_carry_stays_the_first_feeds_through_the_next_fetch(tmp_path: Path,
+                                                                                       server: HTTPServer) -> None:
+    """newsboat holds one copy of a story for each feed that carries it: the story went to the feed
+    whose item the cache listed last, and kept that feed's tag. As a fetch does, it stays the
+    story of the feed that brought it first, with that feed's tag, and the fetch leaves it there;
+    the later copy's marks still count (flagged there: bookmarked)."""
+    first, second = server.url_for("/alpha"), server.url_for("/beta")
+    urls = tmp_path / "urls"
+    urls.write_text(f"{first} alpha\n{second} beta\n")
+    db = sqlite3.connect(tmp_path / "cache.db")
+    db.executescript(NEWSBOAT_SCHEMA)
+    for feed, title in ((first, "Alpha News"), (second, "Beta News")):
+        db.execute("INSERT INTO rss_feed (rssurl, url, title) VALUES (?, ?, ?)", (feed, feed, title))
+    for feed, flags in ((first, None), (second, "s")):
+        db.execute("INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread, flags, deleted)"
+                   " VALUES ('item-1', 'Ferry timetable change number 1', 'Ann Quill', "
+                   "'https://gazette.example/story/1', ?, 1772532000, '<p>Ferries leave later.</p>', 1, ?, 0)",
+                   (feed, flags))
+    db.commit()
+    db.close()
+    folder = tmp_path / "store"
+    assert run(folder, "feeds", "import", str(urls)) == 0
+    assert run(folder, "import", str(tmp_path / "cache.db")) == 0
+
+    def the_story() -> tuple[str | None, tuple[str, ...], bool]:
+        store = Store(folder)
+        [meta] = store.stories()
+        state = store.user.all()[meta.id]
+        return meta.source, state.tags, state.bookmarked
+
+    assert the_story() == ("Alpha News", ("alpha",), True)
+    for path, title in (("/alpha", "Alpha News"), ("/beta", "Beta News")):
+        server.expect_request(path).respond_with_data(rss(rss_item(1), title))
+    assert run(folder, "fetch", "--quiet") == 0
+    assert the_story() == ("Alpha News", ("alpha",), True)
+
+
 def test_a_title_chosen_in_a_urls_file_is_told_apart_from_another_feeds(store: Store) -> None:
     from broadsheet.store.feeds.subscriptions import Subscriptions
 

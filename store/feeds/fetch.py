@@ -30,7 +30,7 @@ from filelock import FileLock, Timeout
 
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, gunzipped, parse_feed
-from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, Titles, now
+from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, Titles, entry_files, now
 from broadsheet.store.ingest.decode import in_labelled_charset
 from broadsheet.store.model import Article, normal_url
 from broadsheet.store.storage.db import Store
@@ -561,7 +561,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             article.source = sub.title or article.source
     # A story two feeds carry stays the one's that brought it first while it is subscribed (its
     # stories' file is its address then, or its first one, the key, since it moved).
-    subscribed = {address for sub in every for address in (sub.url, sub.key) if address}
+    subscribed = entry_files(every)
     store_fetched(store, [(f.result, f.articles) for f in pending], subscribed)
     if renamed:  # its stories no longer in the feed take its new title too (a pass over the store, once)
         from broadsheet.store.feeds.feedstories import feed_stories, retitle_stories

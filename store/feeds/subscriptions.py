@@ -130,6 +130,12 @@ def addresses(sub: Subscription) -> tuple[str, str]:
     return normal_url(sub.key), normal_url(sub.url)
 
 
+def entry_files(subs: Iterable[Subscription]) -> set[str]:
+    """The "file" of the stories ``subs`` fetched, exactly as stored: each feed's address, and its
+    first one (its key) if it moved since."""
+    return {address for sub in subs for address in (sub.url, sub.key) if address}
+
+
 def by_address(subs: Iterable[Subscription]) -> dict[str, Subscription]:
     """Each subscription by its addresses: a feed that moved is still the one subscribed at its
     first address, unless another feed is at that address now."""

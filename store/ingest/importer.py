@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING, Literal
 from broadsheet.store.collector import BatchCollecting, collect_less, gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.feeds.filetitles import FileTitles
+from broadsheet.store.feeds.subscriptions import Subscriptions, entry_files
 from broadsheet.store.ingest import stamp
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.formats import Item, read_source
@@ -475,6 +476,8 @@ def import_paths(
     photos = PhotoStore(store.folder)
     collecting = BatchCollecting()
     file_titles = FileTitles(store)
+    # A newsboat cache's feeds, with the subscribed ones: a story two of them carry stays the first's.
+    entry_feeds: set[str] = set()
 
     def flush() -> None:
         indexer.open()  # before the store changes: see Indexer
@@ -483,7 +486,7 @@ def import_paths(
         # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
         with _sigint_deferred():
             stored = store.add_identified([(sid, article, absolute(path)) for sid, article, path, *_ in batch],
-                                          parser=[parser for *_, parser in batch])
+                                          parser=[parser for *_, parser in batch], feeds=entry_feeds)
             given = [sid for sid, *_ in batch]
             kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
             # An export's marks: a story whose state file is damaged keeps none (noted), the others theirs.
@@ -527,6 +530,10 @@ def import_paths(
                         item.article.source = file_titles.source(item.article.source, item.feed, path)
                     elif item.subscribed and item.article.source:
                         item.article.source = file_titles.subscribed(item.article.source, item.subscribed)
+                    if item.subscribed:
+                        if not entry_feeds:
+                            entry_feeds.update(entry_files(Subscriptions(store).all()))
+                        entry_feeds.add(item.subscribed)
                     sid = item.stored_id
                     note = item.note
                     if item.photos:

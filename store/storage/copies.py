@@ -13,7 +13,8 @@ exceptions that keep what the user already has:
 - the page of a feed's entry saved by hand keeps the feed's title as its source: it is still
   the feed's story;
 - a story two feeds carry (a site's front page and its section) stays the story of the feed
-  that brought it first, as it brought it, while that feed is subscribed.
+  that brought it first, as it brought it, while that feed is subscribed (or, moving in from
+  newsboat, of the feed whose item the cache holds first).
 """
 
 from __future__ import annotations
@@ -40,16 +41,27 @@ def summary_of_page(incoming: dict[str, Any], stored: dict[str, Any], body: list
 
 
 def another_feeds_entry(incoming: dict[str, Any], stored: dict[str, Any], file: str, feeds: Collection[str]) -> bool:
-    """Whether ``incoming``, read from the feed at ``file``, is another feed's entry for a story a
-    feed still subscribed stored first (both have entry keys, and the stored one's file is the
-    address of another of ``feeds``, the subscribed feeds' addresses and keys).
+    """Whether ``incoming``, read from ``file``, is another feed's entry for a story a feed of
+    ``feeds`` (the subscribed feeds' addresses and keys, and a newsboat cache's feeds while it is
+    imported) brought first: both have entry keys, and the stored one's feed is another of them.
 
     The story stays the first feed's, as it brought it: else it went to whichever feed was
     fetched last (its headline and text too), the other's count and ``feed:"Title"`` lost it,
     and each fetch said it "updated". Once that feed is unsubscribed, the other takes it."""
-    came_from = stored.get("file") or ""
-    return (bool(incoming.get("key")) and bool(stored.get("key")) and incoming.get("key") != stored.get("key")
-            and came_from != file and came_from in feeds)
+    if not (incoming.get("key") and stored.get("key") and incoming.get("key") != stored.get("key")):
+        return False
+    came_from = _feed_of(stored, stored.get("file") or "", feeds)
+    return came_from is not None and came_from != _feed_of(incoming, file, feeds)
+
+
+def _feed_of(doc: dict[str, Any], file: str, feeds: Collection[str]) -> str | None:
+    """The feed of ``feeds`` an entry is from: its file (a fetched entry's is its feed's address),
+    else the feed its key names (``feed#guid``: an item moved in from newsboat's cache, whose
+    file is the cache)."""
+    if file in feeds:
+        return file
+    key = str(doc.get("key"))
+    return next((feed for feed in feeds if key.startswith(feed) and key[len(feed):len(feed) + 1] == "#"), None)
 
 
 def combined(incoming: dict[str, Any], stored: dict[str, Any], reread: bool = False) -> dict[str, Any]:
