@@ -228,3 +228,39 @@ def test_credits_written_in_sentences_at_the_end_leave_the_story() -> None:
         assert article.credits is not None and article.credits.text == ending
         assert (article.credits.reporting, article.credits.additional_reporting) == (reporting, additional)
         assert article.body[-1].startswith("The council reported from its own survey")
+
+
+def test_a_marked_standfirst_is_the_standfirst_and_the_dateline_after_it_is_read() -> None:
+    """The summary under the headline, marked as the page's standfirst (its deck, its subtitle), had
+    been the story's first paragraph, and it hid the wire dateline of the paragraph after it."""
+    for mark in ('class="standfirst"', 'class="article-subtitle"', 'class="c-dek"', 'id="article-lead"'):
+        html = page('<h1>Pier closes after storm damage</h1>'
+                    f'<p {mark}>Engineers found cracks in three of the pier\'s iron legs after the gale.</p>'
+                    '<p class="byline">By Mara Quint</p>'
+                    '<p><span class="dateline">PORT VELLMAR (Nordwire)</span> - The harbour board shut the old pier on '
+                    'Tuesday after engineers found cracks in its legs.</p>'
+                    '<p>Fishermen who tie up along the pier will move to the north quay, the board said.</p>')
+        article = page_article(html)
+        assert article.standfirst == "Engineers found cracks in three of the pier's iron legs after the gale.", mark
+        assert (article.dateline, article.agency) == ("PORT VELLMAR (Nordwire)", "Nordwire"), mark
+        assert article.body == ["The harbour board shut the old pier on Tuesday after engineers found cracks in its "
+                                "legs.", "Fishermen who tie up along the pier will move to the north quay, the board "
+                                "said."], mark
+
+
+def test_a_summary_marked_as_one_is_not_the_standfirst_away_from_the_headline_or_as_a_box() -> None:
+    """Another story's excerpt after the text began, a header holding the headline, and a
+    newsletter box marked "intro" are not the story's standfirst, and the text keeps what it had."""
+    text = ('<p>The harbour board shut the old pier on Tuesday after engineers found cracks in its legs.</p>'
+            '<p>Fishermen who tie up along the pier will move to the north quay, the board said.</p>')
+    cases = [
+        '<h1>Pier closes after storm damage</h1>' + text
+        + '<p class="dek">A new ferry for the island route arrives from the yard next spring.</p>',
+        '<div class="lede"><h1>Pier closes after storm damage</h1><p>Harbour board acts after engineers look at '
+        'the legs.</p></div>' + text,
+        '<h1>Pier closes after storm damage</h1><p class="intro newsletter">Get the harbour news in your inbox '
+        'every morning.</p>' + text,
+    ]
+    for html in cases:
+        article = page_article(page(html))
+        assert article.standfirst is None, html

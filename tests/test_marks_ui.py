@@ -642,7 +642,8 @@ async def test_a_caption_without_a_photo_that_matched_is_scrolled_into_the_panel
     from broadsheet.tui.widgets.credits_panel import CreditsPanel
     from tests.factories import make_article
 
-    images = [Image(f"The harbour wall in the year {1900 + n}, seen from the north pier at low tide.") for n in range(5)]
+    images = [Image(f"The harbour wall in the year {1900 + n}, seen from the north pier at low tide.")
+              for n in range(5)]
     images[4] = Image("The lighthouse keeper's cottage, since pulled down.")
     story = make_article(63, headline="Old harbour", body=["The harbour grew."], images=images, published="2030-01-04")
     filled_store.add([(story, None)])

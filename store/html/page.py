@@ -21,6 +21,7 @@ from broadsheet.store.html.fragment import Collector, figure_like
 from broadsheet.store.html.furniture import furniture_kind
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.stamps import led, update_stamps
+from broadsheet.store.html.standfirst import standfirst, without_standfirst
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
 from broadsheet.store.model import Article, Image, host_of, normal_url
 from broadsheet.store.parse import cjk
@@ -529,6 +530,12 @@ def page_article(html: str, url: str | None = None) -> Article:
     headline = _headline(tree, meta)
     if paragraphs and headline and _fold(paragraphs[0]) == _fold(headline):
         paragraphs = paragraphs[1:]
+    # The standfirst where the text took it for its first paragraph (one the text left out stays
+    # out: the parse contract scores a standfirst as text, and pages' summaries are not the story's).
+    summary = standfirst(body, headline, paragraphs)
+    if summary:
+        kept = without_standfirst(paragraphs, summary)
+        summary, paragraphs = (summary, kept) if len(kept) < len(paragraphs) else (None, paragraphs)
     authors = _authors(tree, region, meta) or _written_byline(paragraphs)
     if not authors or all(org_like(name) or name == meta.publisher for name in authors):
         authors = _inline_byline(paragraphs) or authors  # a CJK site often names itself the author
@@ -542,6 +549,7 @@ def page_article(html: str, url: str | None = None) -> Article:
     publisher = meta.publisher or (host_of(base) if base and is_web_address(base) else None)
     return Article(
         headline=headline or (paragraphs[0][:120] if paragraphs else ""),
+        standfirst=summary,
         body=paragraphs,
         source=publisher,
         # one name for each agency, as the text dumps give it ("AP" is "Associated Press")

@@ -54,7 +54,10 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    (store/parse/credits.py: ``sentence_credits``; feed entries share it)
 # 11 (entries): an Atom entry's ``<link rel="enclosure">`` is its photo or its sound, as an RSS
 #    enclosure is (store/feeds/parse.py); a photo without a caption is described by its ``alt``
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 10, SAVED_PAGE: 9, ENTRIES: 11}
+# 10 (saved pages): the summary a page marks as its standfirst (``standfirst``, ``dek``,
+#    ``article-subtitle``, ``lead``) between the headline and the text is the standfirst, not the
+#    first paragraph, where it hid a wire dateline (store/html/standfirst.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 10, SAVED_PAGE: 10, ENTRIES: 11}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
