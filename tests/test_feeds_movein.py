@@ -89,6 +89,20 @@ def test_tags_with_a_slash_come_back_whole_from_our_opml() -> None:
     assert [f.tags for f in read_opml(other).feeds] == [["boston", "weather", "sport"]]
 
 
+def test_an_opml_outline_without_a_feed_address_is_said_not_dropped_silently() -> None:
+    """A feed whose outline lost its xmlUrl, or a link to a page, was left out without a word: the
+    summary said "2 feeds added, 0 left out" of four."""
+    listed = read_opml(b'<opml version="2.0"><body>'
+                       b'<outline type="rss" text="Harbour Gazette" xmlUrl="https://gazette.example/rss"/>'
+                       b'<outline type="rss" text="Valley Courier" htmlUrl="https://courier.example/"/>'
+                       b'<outline type="link" text="Tide tables" url="https://tides.example/today"/>'
+                       b'<outline text="Empty folder"/>'
+                       b'</body></opml>')
+    assert [f.url for f in listed.feeds] == ["https://gazette.example/rss"]
+    assert listed.problems == ["outline 'Valley Courier': no feed address (xmlUrl)",
+                               "outline 'Tide tables': no feed address (xmlUrl)"]
+
+
 def test_opml_with_entities_is_refused_not_expanded() -> None:
     bomb = (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
             b'<opml version="2.0"><body><outline text="&b;" xmlUrl="https://x.example/"/></body></opml>')

@@ -142,6 +142,11 @@ def read_opml(data: bytes | str) -> FeedList:
                                    full=outline.get(f"{{{NS}}}full") == "true"))
                 except FeedAddressError as exc:
                     out.problems.append(f"outline {name or url!r}: {exc}")
+            elif not len(outline) and (outline.get("htmlUrl") or outline.get("url")
+                                       or (outline.get("type") or "").lower() in ("rss", "atom")):
+                # a feed without its address, or a link to a page: said, not dropped without a word
+                out.problems.append(f"outline {name or outline.get('htmlUrl') or outline.get('url')!r}: "
+                                    "no feed address (xmlUrl)")
             if len(outline):
                 walk(outline, [*folders, name] if name and not url else folders)
 
