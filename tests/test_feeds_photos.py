@@ -291,8 +291,9 @@ def test_retry_photos_asks_again_of_a_feed_that_has_not_changed(store: Store, se
     server.clear_all_handlers()
     server.expect_request("/f").respond_with_handler(answer)
     serve_photo(server, "/p.png", picture_bytes())
-    fetch(store, settings=dataclasses.replace(FAST, retry_photos=True))
+    report = fetch(store, settings=dataclasses.replace(FAST, retry_photos=True))
     assert images_of(Store(store.folder))[server.url_for("/p.png")].photo is not None
+    assert report.photos_downloaded == 1  # the fetch's summary says so ("1 photo downloaded")
 
 
 def test_failures_past_their_week_leave_the_record_of_addresses(tmp_path: Path) -> None:

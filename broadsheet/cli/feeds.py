@@ -399,7 +399,8 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
                        f"{counted(len(report.results), 'feed')}; {len(report.failed)} failed"
                        + (f"; {n_stories(untagged)} not given {'its' if untagged == 1 else 'their'} feed's tags"
                           if untagged else "")
-                       + (f"; {photos} photo{'s' if photos > 1 else ''} not kept" if photos else ""),
+                       + (f"; {photos} photo{'s' if photos > 1 else ''} not kept" if photos else "")
+                       + (f"; {counted(report.photos_downloaded, 'photo')} downloaded" if retry_photos else ""),
                        style="bold red" if report.failed or untagged else "bold"))
     if report.interrupted:
         err.print(Text(f"Interrupted (Ctrl-C): the feeds finished before it are stored; "

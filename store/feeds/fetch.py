@@ -125,6 +125,8 @@ class FetchReport:
     results: list[FeedResult] = field(default_factory=list)
     #: Feeds not fetched because Ctrl-C stopped the fetch (those finished before it are stored).
     interrupted: int = 0
+    #: Photos this fetch downloaded and kept (``--retry-photos`` says how many it brought back).
+    photos_downloaded: int = 0
 
     @property
     def failed(self) -> list[FeedResult]:
@@ -542,6 +544,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         if stop is not None and stop():
             raise FetchStopped("the fetch was stopped: nothing of it was stored")
         photos.remember()  # the photo files are written: now durable, then their addresses
+        report.photos_downloaded = len(photos.found)
     # Titles in the order the feeds were subscribed, not the order they answered: of two feeds
     # titled alike the first keeps the title, the other is told apart (see Titles).
     order = {sub.id: n for n, sub in enumerate(subs)}
