@@ -264,3 +264,24 @@ def test_a_summary_marked_as_one_is_not_the_standfirst_away_from_the_headline_or
     for html in cases:
         article = page_article(page(html))
         assert article.standfirst is None, html
+
+
+def test_a_file_photo_note_is_part_of_the_caption_not_its_credit() -> None:
+    """"(File photo)" says what the photo is and names no one: it was shown as the photo's credit."""
+    from broadsheet.store.html.fragment import fragment
+    from broadsheet.store.parse.captions import split_credit
+
+    figures = {
+        "<figure><img src='a.jpg'><figcaption>The old pier before the storm. (File photo)</figcaption></figure>":
+            ("The old pier before the storm. (File photo)", None),
+        "<figure><img src='b.jpg'><figcaption>The old pier before the storm. <span>(Archive image)</span>"
+        "</figcaption></figure>":
+            ("The old pier before the storm. (Archive image)", None),
+        "<figure><img src='c.jpg'><figcaption>The old pier before the storm. (File photo: Nordwire)</figcaption>"
+        "</figure>":
+            ("The old pier before the storm.", "Nordwire"),
+    }
+    for html, expected in figures.items():
+        (image,) = fragment(html).images
+        assert (image.caption, image.credit) == expected, html
+    assert split_credit("The old pier before the storm. (File photo)") is None  # a text dump's caption line too

@@ -13,7 +13,7 @@ from selectolax.lexbor import LexborNode
 
 from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, hidden, squash, walk
 from broadsheet.store.model import Image
-from broadsheet.store.parse.captions import split_credit, split_name_credit
+from broadsheet.store.parse.captions import is_file_note, split_credit, split_name_credit
 from broadsheet.store.parse.textstats import word_count
 
 _CREDIT_MARK = re.compile(
@@ -25,16 +25,16 @@ _CREDIT_TAGS = frozenset({"small", "cite"})
 _FIGURE_SKIP = SKIP | {"img", "picture"}
 # "Photo by X", "Picture: X", "Credit: X", "© X": the label goes, the name stays.
 _CREDIT_LABEL = re.compile(
-    r"^\s*(?:\(?\s*)(?:(?:photo(?:graph)?s?|pictures?|pics?|images?|foto|credits?|photo credit|image credit|"
-    r"graphics?|illustrations?|source|copyright)\s*(?:by\s*|:\s*|-\s+)|©\s*|\(c\)\s*|copyright\s+|"
+    r"^\s*(?:\(?\s*)(?:(?:(?:file\s+)?(?:photo(?:graph)?s?|pictures?|pics?|images?)|foto|credits?|photo credit|"
+    r"image credit|graphics?|illustrations?|source|copyright)\s*(?:by\s*|:\s*|-\s+)|©\s*|\(c\)\s*|copyright\s+|"
     r"(?:photo\s+|image\s+)?courtesy(?:\s+of)?\s+)",
     re.IGNORECASE,
 )
 # A credit written at the end of a caption.
 _TRAILING_LABELLED = re.compile(
-    r"(?:^|(?<=[\s.;,(\[|–—-]))\s*((?:(?:photo(?:graph)?s?|pictures?|pics?|images?|credits?|photo credit|"
-    r"image credit|foto|graphics?|illustrations?)\s*(?:by\s+|:\s*)|(?:photo\s+|image\s+)?courtesy(?:\s+of)?\s+|"
-    r"©\s*)[^()\[\]©]{2,100}?)\s*[)\]]?\s*$",
+    r"(?:^|(?<=[\s.;,(\[|–—-]))\s*((?:(?:(?:file\s+)?(?:photo(?:graph)?s?|pictures?|pics?|images?)|credits?|"
+    r"photo credit|image credit|foto|graphics?|illustrations?)\s*(?:by\s+|:\s*)|"
+    r"(?:photo\s+|image\s+)?courtesy(?:\s+of)?\s+|©\s*)[^()\[\]©]{2,100}?)\s*[)\]]?\s*$",
     re.IGNORECASE,
 )
 # A labelled credit, then the caption: ``Photo by Jo Roe / Agency. Fishermen on the wall.`` (a credit of at most
@@ -90,6 +90,8 @@ def split_caption(text: str) -> tuple[str, str | None]:
     match = _TRAILING_PARENS.search(text)
     if match:
         inner = match.group(1).strip()
+        if is_file_note(inner):
+            return text, None  # "(File photo)": what the photo is, naming no one
         if word_count(inner) <= 10 and ("/" in inner or _AGENCY.search(inner) or _CREDIT_LABEL.match(inner)):
             return text[: match.start()].rstrip(), clean_credit(inner)
     found = (split_credit(text) or split_name_credit(text)) if text[-1:].isalnum() else None
@@ -115,7 +117,7 @@ def _credit_segment(parts: list[str]) -> tuple[list[str], str | None]:
     if len(segments) < 2:
         return parts, None
     last = segments[-1]
-    if last.startswith("(") and last.endswith(")") and word_count(last) <= 12:
+    if last.startswith("(") and last.endswith(")") and word_count(last) <= 12 and not is_file_note(last):
         return [" ".join(segments[:-1])], clean_credit(last)
     if len(segments) == 2:
         short, long_ = sorted(segments, key=len)

@@ -183,9 +183,19 @@ def _tail_credit(pattern: re.Pattern[str], text: str) -> tuple[str, str] | None:
     if m and m.start() > 0:
         caption = text[: m.start()].rstrip(" |-–—:")
         credit = m.group("credit").strip()
-        if len(caption.split()) >= 2 and credit:
+        if len(caption.split()) >= 2 and credit and not is_file_note(credit):
             return caption, credit
     return None
+
+
+#: "(File photo)", "Archive image": what the photo is, part of its caption; it names no one to credit.
+_FILE_NOTE = re.compile(r"^[(\[]?\s*(?:file|archive|stock)\s+(?:photo(?:graph)?|image|picture|pic)s?\s*[)\]]?\.?$",
+                        re.IGNORECASE)
+
+
+def is_file_note(text: str) -> bool:
+    """Whether ``text``, taken for a credit, only says the photo is an old one ("File photo")."""
+    return _FILE_NOTE.match(text.strip()) is not None
 
 
 _NOT_CREDIT_START = frozenset(["and", "but", "or", "so", "yet", "are", "is", "was", "were", "it", "this", "that"])
