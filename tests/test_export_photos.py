@@ -19,7 +19,9 @@ def test_markdown_export_writes_and_links_the_photos(tmp_path: Path) -> None:
     story = photo_article(store, 0, count=2)
     digest = keep_photo(store, picture_bytes(seed=9))
     bracket = make_article(3, images=[Image("Boats [left] at the wall", "Ann Lee", photo=digest),
-                                      Image("A photo the store never kept", None, photo="ef" * 32)])
+                                      Image("A photo the store never kept", None, photo="ef" * 32),
+                                      Image("Nets on the quay", None, src="https://photos.example/nets.jpg",
+                                            problem="not downloaded: not found (404)")])
     store.add([(story, None), (bracket, None)])
     out = tmp_path / "out" / "my stories.md"
     out.parent.mkdir()
@@ -35,6 +37,9 @@ def test_markdown_export_writes_and_links_the_photos(tmp_path: Path) -> None:
         assert target.read_bytes() == (store.folder / "photos" / target.name).read_bytes()
     assert sorted(p.name for p in folder.iterdir()) == sorted({Path(link).name for _a, link in links})
     assert "> Photo: A photo the store never kept" in markdown  # its caption is still exported
+    # a photo the fetch could not have says why, as the reader does, with the address it had
+    assert "> Photo: Nets on the quay\n\n> Photo not kept: not downloaded: not found (404) " \
+           "(<https://photos.example/nets.jpg>)" in markdown
 
 
 def test_markdown_to_standard_output_says_the_photos_need_a_file(tmp_path: Path,

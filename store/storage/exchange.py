@@ -266,6 +266,9 @@ def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | N
             lines += [f"> Photo: {_md(image.caption)}{credit}", ""]
         elif image.credit:  # a photo without a caption: its credit alone, no empty caption
             lines += [f"> Photo credit: {_md(image.credit)}", ""]
+        if image.problem and not image.photo:  # why there is no photo to link, as the reader says it
+            where = f" ({_autolink(image.src)})" if image.src else ""
+            lines += [f"> Photo not kept: {_md(image.problem)}{where}", ""]
     if article.credits and article.credits.text:
         lines += [f"_{_md(article.credits.text)}_", ""]
     if article.agency:
