@@ -68,14 +68,16 @@ async def test_the_two_line_panel_at_80_columns_names_the_photo_and_tab_draws_it
         lines = shown_lines(credits)
         assert len(lines) == 2 and lines[0].startswith("[photo: v]") and "Photo caption 0.0" in lines[0]
         assert credits._drawn is None
+        assert credits.border_subtitle == "photo 1/3 · p/P"  # which photo, with no line of its own for it
         await pilot.press("tab")
         await settle(pilot)
         assert app.focused is credits and isinstance(credits._drawn, Drawn)
         rows = credits._drawn.rows
         assert rows >= 3 and all(set(line[:credits._beside].strip()) == {"▀"} for line in shown_lines(credits)[:rows])
+        assert any("photo 1/3" in line for line in shown_lines(credits)) and not credits.border_subtitle
         await pilot.press("escape")
         await settle(pilot)
-        assert shown_lines(credits)[0].startswith("[photo: v]")
+        assert shown_lines(credits)[0].startswith("[photo: v]") and credits.border_subtitle == "photo 1/3 · p/P"
 
 
 async def test_p_and_shift_p_step_through_the_storys_photos(tmp_path: Path) -> None:

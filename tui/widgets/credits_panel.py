@@ -178,6 +178,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         self._width = 0  # the width the lines were rendered at (0: not yet)
         self._box = (0, 0, False)  # the photo's box they were rendered for (:meth:`_photo_box`): laid out and drawn in
         self._figure_wanted: int | None = None  # a figure to scroll to once the panel has a width
+        self._counter_row: int | None = None  # the photo counter's line in the photo's column (None: not drawn)
 
     def action_top(self) -> None:
         self.scroll_home(animate=False)
@@ -337,6 +338,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         if self.protocol == "off":
             noun = "photo" if count == 1 else "photos"
             return [*placeholder(f"{count} {noun}; images are off", width)]
+        self._counter_row = None
         if not self._box[1]:
             return [*note(PEEK, width, most=1)]
         drawn = self._drawn
@@ -348,9 +350,23 @@ class CreditsPanel(ScrollView, can_focus=True):
         if drawn is None or isinstance(drawn, Drawn):  # the photo's box is kept: no new layout when it arrives
             lines += [Strip.blank(0)] * (self._box[1] - len(lines))
         if self.figures > 1:  # the figure's number, as the table gives it
-            keys = " · p/P" if count > 1 else ""
-            lines.extend(note(f"photo {self.numbers[self.photo_index]}/{self.figures}{keys}", width, most=1))
+            self._counter_row = len(lines)
+            lines.extend(note(self._counter(), width, most=1))
         return lines
+
+    def _counter(self) -> str:
+        """"photo 3/13 · p/P": which of the story's figures the photo shown is, and the keys to the others."""
+        keys = " · p/P" if len(self.photos) > 1 else ""
+        return f"photo {self.numbers[self.photo_index]}/{self.figures}{keys}"
+
+    def _counter_on_border(self) -> None:
+        """The counter on the panel's border while its line is out of sight: the two-line panel
+        under the story at 80 columns showed a photo's caption with no word of which photo it was."""
+        height = self.scrollable_content_region.height
+        row = self._counter_row
+        hidden = bool(self.photos) and self.figures > 1 and self.protocol != "off" and height > 0 and (
+            row is None or row >= height)
+        self.border_subtitle = self._counter() if hidden else ""
 
     def _layout_lines(self) -> None:
         width = self._width
@@ -364,6 +380,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         resized = height != self.virtual_size.height
         self.virtual_size = Size(width, height)
         self.refresh(layout=resized)  # height: auto follows the photo's rows when it arrives
+        self._counter_on_border()
 
     def _render_content_lines(self) -> None:
         """Render the table at the width there is; the height (``height: auto``) follows."""
@@ -387,6 +404,8 @@ class CreditsPanel(ScrollView, can_focus=True):
         width = self.scrollable_content_region.width
         if width != self._width or (self.photos and self._photo_box(width) != self._box):
             self._render_content_lines()
+        else:
+            self._counter_on_border()
 
     def on_focus(self) -> None:
         self.call_after_refresh(self.on_resize)  # at 80 columns the focus gives the panel room for the photo
