@@ -55,6 +55,25 @@ async def test_the_panel_draws_the_photo_above_its_caption(tmp_path: Path) -> No
         assert any("Photo caption 0.0" in line[credits._beside:] for line in lines)  # beside the photo
 
 
+async def test_the_next_photos_caption_starts_below_the_photo_not_beside_it(tmp_path: Path) -> None:
+    """Beside a tall photo, its caption and credit, then the next photo's caption: which read as
+    the shown photo's. The other photos' rows start below the photo; p brings each beside its own."""
+    app = BroadsheetApp(photo_store(tmp_path / "s"), graphics="halfblocks")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        credits = panel(app)
+        assert isinstance(credits._drawn, Drawn)
+        for shown in (0, 1):
+            lines = [line[credits._beside:] for line in shown_lines(credits)]
+            below = len(credits._left)  # the photo's rows and its counter
+            beside = [i for i, line in enumerate(lines) if "Photo caption 0." in line]
+            own = next(i for i, line in enumerate(lines) if f"Photo caption 0.{shown}" in line)
+            assert own < credits._drawn.rows
+            assert all(i >= below for i in beside if i != own), (shown, lines)
+            await pilot.press("p")
+            await settle(pilot)
+
+
 async def test_the_two_line_panel_at_80_columns_names_the_photo_and_tab_draws_it(tmp_path: Path) -> None:
     """Under a story at 80x24 the panel has two lines until it has the focus: the photo was drawn
     there 9 cells wide and cut to two rows. It is named there instead, and drawn once Tab gives

@@ -172,7 +172,8 @@ class CreditsPanel(ScrollView, can_focus=True):
         self.photo_path: Path | None = None  # the shown photo's file, once the worker found it
         self._drawn: Drawn | str | None = None
         self._photo_key: tuple[str, int, int, int] | None = None
-        self._table_lines: list[Strip] = []
+        self._rendered: list[Strip] = []  # the table's lines as rendered
+        self._table_lines: list[Strip] = []  # as drawn: beside a photo, the other photos' rows below it
         self._left: list[Strip | None] = []  # the photo's column; None: a row of the photo itself
         self._beside = 0  # the photo column's width when it stands beside the table, else 0
         self._width = 0  # the width the lines were rendered at (0: not yet)
@@ -375,6 +376,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         self._left = self._photo_lines(self._beside or width)
         if self._left and not self._beside:
             self._left.append(Strip.blank(0))  # a gap above the table
+        self._table_lines = self._others_below(self._rendered) if self._beside else self._rendered
         height = max(len(self._left), len(self._table_lines)) if self._beside else len(self._left) + len(
             self._table_lines)
         resized = height != self.virtual_size.height
@@ -382,19 +384,28 @@ class CreditsPanel(ScrollView, can_focus=True):
         self.refresh(layout=resized)  # height: auto follows the photo's rows when it arrives
         self._counter_on_border()
 
+    def _others_below(self, lines: list[Strip]) -> list[Strip]:
+        """The table with the other photos' rows moved down past the photo beside it: beside a tall
+        photo, the next photo's caption read as the shown one's."""
+        for row, line in enumerate(lines):
+            text = line.text
+            if row and text.startswith("Photo ") and not text.startswith("Photo credit "):
+                return lines[:row] + [Strip.blank(0)] * (len(self._left) - row) + lines[row:]
+        return lines
+
     def _render_content_lines(self) -> None:
         """Render the table at the width there is; the height (``height: auto``) follows."""
         width = self.scrollable_content_region.width
         self._width = width
         if width <= 0:
-            self._left, self._table_lines = [], []
+            self._left, self._table_lines, self._rendered = [], [], []
             return
         self._box = cols, _, beside = self._photo_box(width)
         table_width = width - cols - GAP if beside and self.photos and self.protocol != "off" else width
         console = self.app.console
-        self._table_lines = [Strip(line) for line in console.render_lines(self.content,
-                                                                          console.options.update_width(table_width),
-                                                                          pad=False)]
+        self._rendered = [Strip(line) for line in console.render_lines(self.content,
+                                                                       console.options.update_width(table_width),
+                                                                       pad=False)]
         self._layout_lines()
         self._request_photo(width)
         if self._figure_wanted is not None:
