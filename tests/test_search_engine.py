@@ -105,6 +105,10 @@ def find(indexed: tuple[Store, SearchIndex], text: str, states: dict[str, StoryS
         ("libr*", {"library"}),
         ("Sum*", {"summit"}),
         ("ferries*", HARBOUR | {"night"}),
+        # a prefix running past the stem the index holds ("Volunteers" is "volunt", "warning" "warn")
+        ("volunteer*", {"library"}),
+        ("warnin*", {"storm"}),
+        ("runnin*", {"library"}),
         ("headline:ferry", HARBOUR | {"night"}),
         ("headline:library", {"library"}),
         ("body:tariffs", {"summit"}),

@@ -51,7 +51,7 @@ QUERIES = [
     "ferry", "ferries", "FERRY Timetable", "ferry -timetable", "-ferry -ferries", "library OR summit",
     "storm OR tariffs OR nothinglikethis", "-storm OR library", "seoul", "SÉOUL", "aeroskobing", "ærøskøbing",
     '"harbour wall"', '"wall harbour"', '"night ferry service"', '"harbour town votes"', '"mountain rail"',
-    "libr*", "Sum*", "ferries*", "fe*", '"harbour to*"', '"night fer*"', "mountain ra*",
+    "libr*", "Sum*", "ferries*", "fe*", "warnin*", "headline:warnin*", '"harbour to*"', '"night fer*"', "mountain ra*",
     "headline:ferry", "headline:library", "headline:tariffs", "caption:reading", "caption:ferry", "by:quill",
     'by:"Tom Reeve"', "by:park", "author:hana", "source:fernby", 'source:"coast radio"', "agency:northwire",
     "agency:south*", "altberg", "after:2024-04-01", "after:2024-05-10", "before:2024-03-02",

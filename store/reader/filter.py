@@ -30,6 +30,7 @@ from broadsheet.store.search.analysis import (
     stem_set,
     stemmed,
     stems,
+    stems_begun_by,
 )
 from broadsheet.store.search.query import (
     NOTHING_TO_SEARCH,
@@ -128,10 +129,11 @@ def _word(fields: tuple[str, ...], word: str) -> Matcher:
     return lambda doc: word in doc.bag and any(word in value for f in fields for value in doc.get(f, ()))
 
 
-def _prefix(fields: tuple[str, ...], options: tuple[str, ...]) -> Matcher:
+def _prefix(fields: tuple[str, ...], options: tuple[str, ...], whole: frozenset[str]) -> Matcher:
+    """Tokens starting with one of ``options``, or one of the stems ``whole`` (see ``stems_begun_by``)."""
     if fields == _ALL:
-        return lambda doc: any(token.startswith(options) for token in doc.bag)
-    return lambda doc: any(token.startswith(options)
+        return lambda doc: any(token.startswith(options) or token in whole for token in doc.bag)
+    return lambda doc: any(token.startswith(options) or token in whole
                            for f in fields for value in doc.get(f, ()) for token in value)
 
 
@@ -167,7 +169,7 @@ def term_matcher(term: Term) -> Matcher | None:
             return None
         last = tokens[-1]
         if len(tokens) == 1:
-            return _prefix(fields, tuple(dict.fromkeys([last, stem(last)])))
+            return _prefix(fields, tuple(dict.fromkeys([last, stem(last)])), stems_begun_by(last))
         head = [t for _, t in stemmed(term.text)][:-1]  # each word stemmed whole, as the index holds it
         return _phrase_prefix(fields, head, last) if head else None
     words = stemmed(term.text)

@@ -117,6 +117,30 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(word)
 
 
+#: Endings of English words: a prefix typed may stop inside one ("crossin*" of "crossing").
+_ENDINGS = ("s", "es", "ed", "ing", "ings", "ion", "ions", "ation", "ations", "ate", "ates", "ated", "ating", "ly",
+            "ably", "ibly", "able", "ible", "ment", "ments", "ness", "al", "ally", "ance", "ence", "er", "ers", "est",
+            "ic", "ical", "ism", "ist", "ists", "ity", "ities", "ive", "ize", "ized", "ise", "ised", "ous", "ful",
+            "less", "y", "ies", "ied")
+
+
+@lru_cache(maxsize=4096)
+def stems_begun_by(prefix: str) -> frozenset[str]:
+    """Stems the index holds for words that begin with the folded ``prefix`` but that do not
+    themselves begin with it: the index keeps stems, so a prefix running past a word's stem found
+    nothing ("celebrat*": "celebrates" is held as "celebr", "crossin*": "crossing" as "cross").
+    Found by completing the prefix with each English ending it may stop inside and stemming the
+    word (another word of that stem matches too: "celebrat*" finds "celebrity")."""
+    found = set()
+    for ending in _ENDINGS:
+        for cut in range(len(ending)):
+            if prefix.endswith(ending[:cut]):
+                word = stem(prefix + ending[cut:])
+                if len(word) > 1 and not word.startswith(prefix):
+                    found.add(word)
+    return frozenset(found)
+
+
 def tokens(text: str) -> list[str]:
     """The words of ``text`` as :data:`TOKEN` finds them, the common text without marks faster."""
     if text.isascii() or _WORD_MARK.search(text) is None:

@@ -35,7 +35,7 @@ from typing import Any, TypeVar
 
 import tantivy
 
-from broadsheet.store.search.analysis import FEED_FIELD, FIELD_GROUPS, day_number, feed_key, spaced
+from broadsheet.store.search.analysis import FEED_FIELD, FIELD_GROUPS, day_number, feed_key, spaced, stems_begun_by
 from broadsheet.store.search.query import (
     NOTHING_TO_SEARCH,
     Query,
@@ -526,9 +526,11 @@ class Executor:
                 # ("ferries*" -> "ferri"). Expanding through the term dictionary is much cheaper
                 # than compiling a regex per field.
                 options = list(dict.fromkeys([last, *stems[-1:]]))
+                whole = stems_begun_by(last)  # stems of words the prefix runs past ("crossin*": "cross")
                 per_field = []
                 for f in fields:
                     found = {t for o in options for t, _ in view.searcher.terms_with_prefix(f, o, limit=MAX_EXPANSION)}
+                    found |= whole
                     if found:
                         per_field.append(tantivy.Query.term_set_query(view.schema, f, sorted(found)))
                 if not per_field:
