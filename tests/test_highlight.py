@@ -15,14 +15,29 @@ def marked(terms: list[str], text: str = STORY) -> list[str]:
     return [text[start:end] for start, end in matcher.spans(text)]
 
 
-def test_a_word_marks_every_word_with_its_stem_and_the_words_it_begins() -> None:
-    assert marked(["ferry"]) == ["Ferries", "ferry", "ferry", "Ferry"]  # the third: where "ferryman" begins
+def test_a_word_marks_every_word_with_its_stem_and_no_word_it_only_begins() -> None:
+    """The search for "ferry" finds "Ferries", not "ferryman": "ferryman" was marked, and counted
+    as a match that n stepped to; "art" marked "Art" in "Artist"."""
+    assert marked(["ferry"]) == ["Ferries", "ferry", "Ferry"]
     assert marked(["ferries"]) == ["Ferries", "ferry", "Ferry"]  # the same words the index matched
-    assert "ferrier" not in marked(["ferry"])  # another stem
+    assert marked(["art"], "The Artist showed her art in the arts centre.") == ["art", "arts"]
 
 
-def test_phrases_and_prefixes_mark_what_they_begin() -> None:
-    assert marked(["ferry port", "daw"]) == ["ferry port", "daw"]
+def test_prefixes_mark_what_they_begin() -> None:
+    assert marked(["ferry*", "daw*"]) == ["ferry", "daw", "ferry", "Ferry"]
+    assert marked(["ferry*"]) == ["ferry", "ferry", "Ferry"]  # "ferry", "ferryman", "Ferry-boats"
+    assert marked(["daw*"]) == ["daw"]
+
+
+def test_a_phrase_marks_its_words_as_the_search_found_them() -> None:
+    """A phrase found through stems, folding or the punctuation between its words was listed, but
+    nothing in the story was marked, and n went on to another story."""
+    text = "Ferries return at noon. A three-day storm hit the old Café. O’Brien said so."
+    assert marked(["ferry returns"], text) == ["Ferries return"]
+    assert marked(["three day storm"], text) == ["three-day storm"]
+    assert marked(["old cafe"], text) == ["old Café"]
+    assert marked(["O'Brien"], text) == ["O’Brien"]
+    assert marked(["harbour wall"], text) == []
 
 
 def test_highlight_styles_each_match_once_and_counts_them() -> None:

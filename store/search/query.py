@@ -92,7 +92,7 @@ class Query:
     after: dt.date | None = None  # published on or after this day
     before: dt.date | None = None  # published before this day
     sort: SortOrder = "relevance"
-    terms: tuple[str, ...] = field(default=())  # what to highlight: positive words, phrases, prefixes
+    terms: tuple[str, ...] = field(default=())  # what to highlight: positive words, phrases, prefixes (with *)
 
     @property
     def text_groups(self) -> tuple[tuple[Term, ...], ...]:
@@ -115,7 +115,7 @@ class SearchResult:
 
     ids: list[str]  # story ids in result order
     total: int  # matches in all, before ``limit``
-    terms: list[str]  # positive words, phrases and prefixes as typed, for highlighting
+    terms: list[str]  # positive words, phrases and prefixes (with their *) as typed, for highlighting
     query: Query = field(default_factory=Query)
     note: str = ""  # what the answer could not take into account (the fallback's limits), for the user
     # False: ``total`` is an estimate, the share of every story that the marks keep applied to the
@@ -416,5 +416,6 @@ def parse_query(text: str) -> Query:
             # byline was a "match" to step through with n, which then never left the story.
             if term.kind != "tag" and term.field != FEED_FIELD and not term.negated and \
                     any(c.isalnum() for c in term.text):
-                highlight.setdefault(term.text.strip().casefold(), term.text.strip())
+                shown = term.text.strip() + ("*" if term.kind == "prefix" else "")  # a prefix marks what it begins
+                highlight.setdefault(shown.casefold(), shown)
     return Query(tuple(groups), bookmarked, read, after, before, sort, tuple(highlight.values()))
