@@ -609,6 +609,29 @@ def test_a_feed_file_titled_as_a_subscription_is_not_counted_or_found_as_its_sto
                                                                "Top Stories (saved.xml)"]
 
 
+def test_a_saved_copy_of_a_subscribed_feed_leaves_the_feeds_stories_to_it(tmp_path: Path, server: HTTPServer) -> None:
+    """Importing a copy of a subscribed feed's file took the stories it shares with the feed: they
+    became "Top Stories (feed.xml)", the feed counted 1 of its 3 and its unread count went to -1."""
+    from broadsheet.cli.feeds import feed_counts
+
+    feed = rss_feed(3, title="Top Stories")
+    server.expect_request("/top.xml").respond_with_data(feed, content_type="application/rss+xml")
+    folder = tmp_path / "store"
+    assert run(folder, "feeds", "add", server.url_for("/top.xml")) == 0
+    assert run(folder, "fetch", "--quiet") == 0
+    store = Store(folder)
+    read = [m.id for m in store.stories()][:2]
+    for sid in read:
+        store.user.set_read(sid)
+    copy = tmp_path / "feed.xml"
+    copy.write_bytes(feed)
+    assert run(folder, "import", str(copy)) == 0
+    store = Store(folder)
+    [sub] = Subscriptions(store).all()
+    assert feed_counts(store, [sub]) == {sub.id: (3, 1)}
+    assert {m.source for m in store.stories()} == {"Top Stories"}
+
+
 def test_a_feed_file_naming_a_subscribed_feeds_address_as_its_own_is_that_feeds(store: Store,
                                                                                 tmp_path: Path) -> None:
     from broadsheet.cli.feeds import feed_counts

@@ -476,8 +476,10 @@ def import_paths(
     photos = PhotoStore(store.folder)
     collecting = BatchCollecting()
     file_titles = FileTitles(store)
-    # A newsboat cache's feeds, with the subscribed ones: a story two of them carry stays the first's.
-    entry_feeds: set[str] = set()
+    # The subscribed feeds and a newsboat cache's (read at the first feed entry): a story a
+    # subscribed feed brought stays its own, not the story of a feed file's copy of its entry,
+    # and a story two of the cache's feeds carry stays the first's.
+    entry_feeds: set[str] | None = None
 
     def flush() -> None:
         indexer.open()  # before the store changes: see Indexer
@@ -486,7 +488,7 @@ def import_paths(
         # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
         with _sigint_deferred():
             stored = store.add_identified([(sid, article, absolute(path)) for sid, article, path, *_ in batch],
-                                          parser=[parser for *_, parser in batch], feeds=entry_feeds)
+                                          parser=[parser for *_, parser in batch], feeds=entry_feeds or ())
             given = [sid for sid, *_ in batch]
             kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
             # An export's marks: a story whose state file is damaged keeps none (noted), the others theirs.
@@ -530,10 +532,11 @@ def import_paths(
                         item.article.source = file_titles.source(item.article.source, item.feed, path)
                     elif item.subscribed and item.article.source:
                         item.article.source = file_titles.subscribed(item.article.source, item.subscribed)
-                    if item.subscribed:
-                        if not entry_feeds:
-                            entry_feeds.update(entry_files(Subscriptions(store).all()))
-                        entry_feeds.add(item.subscribed)
+                    if item.subscribed or item.feed is not None:
+                        if entry_feeds is None:
+                            entry_feeds = entry_files(Subscriptions(store).all())
+                        if item.subscribed:
+                            entry_feeds.add(item.subscribed)
                     sid = item.stored_id
                     note = item.note
                     if item.photos:
