@@ -337,3 +337,22 @@ def test_stories_that_left_a_feed_told_apart_at_its_next_fetch_take_its_new_titl
     first, second = subs.all()
     assert second.title == f"Top Stories ({server.host}:{server.port})"
     assert feed_counts(store, [first, second]) == {first.id: (3, 3), second.id: (3, 3)}
+
+
+def test_a_read_story_given_another_source_moves_its_count_and_no_feed_goes_below_none_unread(store: Store) -> None:
+    """Read stories are counted per source, and an import that gave a read story another source
+    left the count with the first: its feed showed "-1" unread, and the new source too many."""
+    from broadsheet.store.reader.state import ReaderState
+    from tests.factories import make_article
+
+    story = make_article(1, source="Top Stories", url="https://news.example/ferry")
+    [sid] = store.add([(story, None)])
+    store.user.set_read(sid)
+    again = make_article(1, source="Top Stories (feed.xml)", url="https://news.example/ferry",
+                         body=[*story.body, "A paragraph added since."])
+    store.add([(again, None)])
+    reader = ReaderState(Store(store.folder))
+    reader.load()
+    counts = reader.feed_counts()
+    assert counts.of("Top Stories") == (0, 0)
+    assert counts.of("Top Stories (feed.xml)") == (1, 0)

@@ -939,6 +939,7 @@ class Store:
             fill = len(self._meta(shard).records()) if numbers else 0
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             stored = Stored()
+            resourced = False  # an updated story now has another source
             metas: dict[str, dict[str, Any]] = {}  # records to write (this batch's, by id)
             batch_urls: dict[str, str] = {}  # canonical address -> id, for this batch
             entries: dict[str, Entry] = {}  # every story new or changed (the reader's listing merges them)
@@ -1013,6 +1014,7 @@ class Store:
                     if sid not in batch_bodies:
                         first_update[sid] = _BeforeBatch(len(stored.results), before, kept)
                         stored.results.append((sid, "updated"))
+                        resourced = resourced or before.get("source") != doc.get("source")
                     elif (was := first_update.get(sid)) is not None and was.body == body and \
                             parser_of == was.record.get("parser") and \
                             _same_content(was.record, combined(incoming, was.record, reread=reread)):
@@ -1050,6 +1052,9 @@ class Store:
                     self._put_records(metas)
                     directory.append(entries.values())
             self._let_go({*bodies, *(fields.shard(record.get("shard")) for record in metas.values())}, shard)
+            if resourced:  # read marks are counted per source (a feed's unread): counted again
+                with self.marks_lock:
+                    self.user.forget_counts()
         return stored
 
     def _let_go(self, written: set[int], newest: int) -> None:
