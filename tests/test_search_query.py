@@ -204,3 +204,10 @@ def test_schema_keys_and_dates() -> None:
     # after:/before: take the day the list shows (here, TZ=UTC: the 4th), sort:date the instant
     assert published_values("2024-03-05T01:00:00+05:00") == (1709582400, 20240304)
     assert published_values("2024-03-05T25:00") == (1709596800, 20240305)
+
+
+def test_not_before_parentheses_groups_them_with_or_without_a_space() -> None:
+    """NOT(cafe OR bridge) searched the word "not" with cafe, or bridge: the opposite of NOT (...)."""
+    assert parse_query("NOT(cafe OR bridge)") == parse_query("NOT (cafe OR bridge)") == parse_query("-(cafe OR bridge)")
+    with pytest.raises(QueryError):
+        parse_query("NOT NOT(cafe)")

@@ -171,6 +171,11 @@ def _lex(text: str) -> list[_Atom]:
         while i < n and not text[i].isspace() and text[i] != '"':
             i += 1
         chunk = text[start:i]
+        if chunk.startswith("NOT(") and (by_not or not negated):  # NOT(a OR b), as -(a OR b): not the word "not"
+            if by_not:
+                raise QueryError("NOT needs a word after it")
+            not_before, i = True, start + 3
+            continue
         if chunk in _KEYWORDS and by_not:
             raise QueryError("NOT needs a word after it")
         if chunk in ("OR", "AND") and not negated:
