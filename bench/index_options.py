@@ -22,10 +22,10 @@ import tantivy
 
 from broadsheet.store.model import Article
 from broadsheet.store.search import schema
-from broadsheet.store.search.analysis import TEXT_FIELDS
+from broadsheet.store.search.analysis import MAX_TOKEN_BYTES, TEXT_FIELDS
 from broadsheet.store.storage.db import Store
 
-STOPPED = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(40))
+STOPPED = (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple()).filter(tantivy.Filter.remove_long(MAX_TOKEN_BYTES))
            .filter(tantivy.Filter.lowercase()).filter(tantivy.Filter.ascii_fold())
            .filter(tantivy.Filter.stopword("english")).filter(tantivy.Filter.stemmer("english")).build())
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import tantivy
 
 from broadsheet.store.model import Article
-from broadsheet.store.search.analysis import TEXT_FIELDS
+from broadsheet.store.search.analysis import MAX_TOKEN_BYTES, TEXT_FIELDS
 from broadsheet.store.search.schema import ANALYZER, build_schema, register, story_document
 from broadsheet.store.storage.db import Store
 
@@ -31,7 +31,7 @@ STOPLESS = "broadsheet_en_stopless"
 
 def _stopless() -> tantivy.TextAnalyzer:
     return (tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.simple())
-            .filter(tantivy.Filter.remove_long(40))
+            .filter(tantivy.Filter.remove_long(MAX_TOKEN_BYTES))
             .filter(tantivy.Filter.lowercase())
             .filter(tantivy.Filter.ascii_fold())
             .filter(tantivy.Filter.stopword("english"))

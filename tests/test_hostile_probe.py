@@ -393,7 +393,7 @@ async def test_the_reader_reports_a_bad_key_and_q_still_quits(tmp_path: Path) ->
 
 # -- 12: a query with nothing searchable ------------------------------------------------------------------
 
-@pytest.mark.parametrize("query", ["!!!", "-", "x" * 45, "-...", "is:unread ---", "headline:" + "y" * 60])
+@pytest.mark.parametrize("query", ["!!!", "-", "x" * 105, "-...", "is:unread ---", "headline:" + "y" * 120])
 def test_a_query_with_nothing_to_search_never_matches_everything(query: str, filled_store: Store) -> None:
     index = SearchIndex.open(filled_store)
     with pytest.raises(QueryError, match="Nothing to search for"):
@@ -403,7 +403,7 @@ def test_a_query_with_nothing_to_search_never_matches_everything(query: str, fil
 
 def test_search_says_there_is_nothing_to_search_for(filled_store: Store,
                                                     capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["--store", str(filled_store.folder), "search", "--json", "--", "z" * 41]) == 2
+    assert main(["--store", str(filled_store.folder), "search", "--json", "--", "z" * 101]) == 2
     captured = capsys.readouterr()
     assert captured.out == "" and "Nothing to search for" in captured.err
 

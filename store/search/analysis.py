@@ -3,7 +3,7 @@
 The reader's fallback filter (:mod:`broadsheet.store.reader.filter`) serves searches while the
 index opens, and must find what the index would. The index's analyser (:mod:`.schema`) splits
 on non-alphanumerics, each Chinese, Japanese or Korean character a word of its own, Turkish
-``İ`` read as ``I`` (see :func:`spaced`), drops tokens of 40 UTF-8 bytes or more (their positions stay counted),
+``İ`` read as ``I`` (see :func:`spaced`), drops tokens of 100 UTF-8 bytes or more (their positions stay counted),
 lowercases, folds accents to ASCII and applies the English Snowball stemmer; this module does
 the same with PyStemmer (Snowball's own C stemmers; tantivy's rust-stemmers port the same
 algorithm).
@@ -43,7 +43,9 @@ FIELD_GROUPS: dict[str | None, tuple[str, ...]] = {
 #: The longest key of a title ``feed:"Title"`` compares (tantivy refuses a term of 64 KB; see feed_key).
 MAX_FEED_KEY = 300
 NO_DATE = -(2**62)
-MAX_TOKEN_BYTES = 40  # tantivy's remove_long(40): a token of this many UTF-8 bytes or more is dropped
+#: tantivy's remove_long: a token of this many UTF-8 bytes or more is dropped. A byte count, not
+#: letters: at 40 a Russian word of 20 letters ("достопримечательность") could not be searched.
+MAX_TOKEN_BYTES = 100
 #: Han ideographs, kana and Hangul: scripts written without spaces between words (Korean puts
 #: them between phrases), so a story's words cannot be told apart without a dictionary. Each
 #: character is indexed as a word and a query's run of them is looked for as a phrase: a

@@ -50,7 +50,8 @@ _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 #: Said for a query of punctuation or over-long words only: the index holds none of them.
-NOTHING_TO_SEARCH = "Nothing to search for: punctuation and words of 40 letters or more are not indexed"
+NOTHING_TO_SEARCH = ("Nothing to search for: punctuation and words of 100 letters or more (50 in Cyrillic or Greek) "
+                     "are not indexed")
 
 
 class QueryError(ValueError):
