@@ -159,6 +159,17 @@ def test_a_menu_between_bars_first_is_no_headline_nor_site() -> None:
     assert article.authors == ["Ann Example"]
 
 
+def test_a_menu_of_four_links_below_the_first_line_is_no_headline() -> None:
+    """"Skip to content", then the site's menu of four links: the menu was the headline (the top of
+    the headline-shaped lines above the story) and the real headline was taken for furniture."""
+    title = "Lighthouse keepers return to the point"
+    text = "\n".join(["Skip to content", "Home | World | Business | Sport", "Share on Facebook Share on Twitter",
+                       title, "By Ann Example", "June 3, 2026", *PARAS]) + "\n"
+    article = parse_text(text)
+    assert article.headline == title
+    assert article.authors == ["Ann Example"]
+
+
 def test_a_barred_title_whose_headline_the_page_repeats_stays_the_title() -> None:
     title = "Strike ends | Politics | UK | News | Sky News"
     text = "\n\n".join([title, "Strike ends", "By Ann Example", *PARAS]) + "\n"

@@ -58,7 +58,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    ``article-subtitle``, ``lead``) between the headline and the text is the standfirst, not the
 #    first paragraph, where it hid a wire dateline (store/html/standfirst.py); and the next line's
 # 11 (text dumps), 12 (entries): "(File photo)" closing a caption is part of it, not its credit;
-#    "(File photo: Agency)" credits the agency (store/parse/captions.py, store/html/figures.py)
+#    "(File photo: Agency)" credits the agency (store/parse/captions.py, store/html/figures.py); a
+#    site's menu of four links between bars above the headline is no headline (store/parse/headline.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 11, SAVED_PAGE: 10, ENTRIES: 12}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

@@ -284,14 +284,14 @@ def furniture_reason(text: str) -> str | None:
     return furniture_reason_of(text, word_count(text), folded(text))
 
 
-def bar_menu(text: str) -> bool:
-    """``Home | World | Business | Sport | Weather``: five or more links of one to three words
-    between bars, none with a digit or a sentence's end (a headline's part, a date, a time), the
-    first no byline's or credit's."""
+def bar_menu(text: str, least: int = MENU_ITEMS) -> bool:
+    """``Home | World | Business | Sport | Weather``: five (``least``) or more links of one to three
+    words between bars, none with a digit or a sentence's end (a headline's part, a date, a time),
+    the first no byline's or credit's."""
     if "|" not in text and "•" not in text:  # (most lines: before any split)
         return False
     items = _MENU_BAR.split(text.strip(" |•"))
-    return len(items) >= MENU_ITEMS and not items[0].lower().startswith(_NOT_A_LINK) and all(
+    return len(items) >= least and not items[0].lower().startswith(_NOT_A_LINK) and all(
         1 <= len(item.split()) <= 3 and not any(c.isdigit() for c in item) and item[-1] not in ".!?:,"
         for item in items)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from broadsheet.store.parse.boilerplate import bar_menu
 from broadsheet.store.parse.byline import parse_byline
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.textstats import cjk_count, jaccard, similarity, word_count
@@ -114,6 +115,7 @@ def find_headline(lines: list[Line], usable: list[int], body_start: int, title_c
             headline_shaped(text)
             and _word_count(text) >= 3
             and text[0] not in "•·*-–—|"
+            and not bar_menu(text, least=4)  # a menu above the headline ("Home | World | Business | Sport")
             and (found < 0 or found - i <= 3)
         ):
             found = i
