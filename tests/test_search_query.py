@@ -133,7 +133,7 @@ def test_empty_query() -> None:
         ("tag:   ferry", "tag: needs a value"),
         ('by:""', "by: needs a value"),
         ("after:yesterdayish", "after: needs a date like 2024-03-01"),
-        ("before:2024-02-30", "before: needs a date"),
+        ("before:2024-02-30", "before: 2024-02-30 is no day"),
         ("after:", "after: needs a value"),
         ("is:nothing", "is: takes bookmarked, unread or read"),
         ("sort:random", "sort: takes date or relevance"),
@@ -211,3 +211,12 @@ def test_not_before_parentheses_groups_them_with_or_without_a_space() -> None:
     assert parse_query("NOT(cafe OR bridge)") == parse_query("NOT (cafe OR bridge)") == parse_query("-(cafe OR bridge)")
     with pytest.raises(QueryError):
         parse_query("NOT NOT(cafe)")
+
+
+def test_an_impossible_date_and_a_tag_prefix_say_what_is_wrong() -> None:
+    """after:2024-02-30 was told to be "a date like 2024-03-01", which it is; tag:wor* found nothing
+    without a word (tags take no prefix)."""
+    with pytest.raises(QueryError, match="2024-02-30 is no day of the calendar"):
+        parse_query("after:2024-02-30")
+    with pytest.raises(QueryError, match="tag: takes a whole tag"):
+        parse_query("tag:wor*")

@@ -204,6 +204,8 @@ def _lex(text: str) -> list[_Atom]:
             if key in _FILTERS:
                 atoms.append(_Atom("filter", name=key, value=value.strip(), negated=negated))
             elif key == "tag":
+                if value.endswith("*") and not quoted:
+                    raise QueryError("tag: takes a whole tag, not a prefix: tag:work")  # 0 results, no word why
                 try:
                     tag = normalise_tag(value)
                 except TagError:
@@ -323,8 +325,8 @@ def _date(name: str, value: str) -> dt.date:
     if _DATE.fullmatch(value):
         try:
             return dt.date.fromisoformat(value)
-        except ValueError:
-            pass
+        except ValueError:  # written right, but no calendar has it: "needs a date like ..." said the form was wrong
+            raise QueryError(f"{name}: {value} is no day of the calendar") from None
     raise QueryError(f"{name}: needs a date like 2024-03-01, not {value[:20]!r}")
 
 
