@@ -366,3 +366,15 @@ def test_after_and_before_take_the_day_the_list_shows(store: Store) -> None:
     assert index.search("before:2025-03-13", states={}).ids == [sid]
     assert index.search("after:2025-03-13", states={}).ids == []
     assert index.search("after:2025-03-12 before:2025-03-13", states={}).ids == [sid]
+
+
+def test_a_long_word_of_another_script_is_found(tmp_path: Path) -> None:
+    """The index dropped words of 40 UTF-8 bytes or more: a Russian word of 21 letters (42 bytes)
+    could not be searched, and the query was said to hold nothing to search for."""
+    store = Store(tmp_path / "store")
+    story = Article(headline="Главная площадь города", body=["Это главная достопримечательность города."],
+                    published="2024-05-01")
+    store.add([(story, None)])
+    index = SearchIndex.open(store)
+    assert index.search("достопримечательность", states={}).ids == [story.story_id]
+    assert index.search("достопримеч*", states={}).ids == [story.story_id]
