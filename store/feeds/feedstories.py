@@ -103,8 +103,8 @@ def tag_stories(store: Store, feeds: Iterable[tuple[Iterable[StoryMeta], Iterabl
 
 def retitle_stories(store: Store, feeds: Iterable[tuple[Iterable[StoryMeta], str]]) -> int:
     """Give each feed's stories its new title as their source, in the store and the search index
-    (``feed:"Title"``), as fetch gives its stories; their marks stay. One index commit and one
-    count of the marks for every feed. How many changed."""
+    (``feed:"Title"``), as fetch gives its stories; their marks stay. One index commit for every
+    feed. How many changed."""
     from broadsheet.store.ingest.importer import BATCH, Indexer
 
     changed = [(meta, title) for stories, title in feeds for meta in stories if meta.source != title]
@@ -126,6 +126,4 @@ def retitle_stories(store: Store, feeds: Iterable[tuple[Iterable[StoryMeta], str
                 indexer.add([], [(sid, articles[sid]) for sid, got in stored.results if got == "updated"])
     finally:
         indexer.finish()
-    with store.marks_lock:
-        store.user.forget_counts()  # the read marks are counted per source: counted again
-    return len(changed)
+    return len(changed)  # (the marks are counted again: a write that changes a source has them counted)

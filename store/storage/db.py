@@ -939,7 +939,7 @@ class Store:
             fill = len(self._meta(shard).records()) if numbers else 0
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             stored = Stored()
-            resourced = False  # an updated story now has another source
+            resourced = False  # a story written over now has another source
             metas: dict[str, dict[str, Any]] = {}  # records to write (this batch's, by id)
             batch_urls: dict[str, str] = {}  # canonical address -> id, for this batch
             entries: dict[str, Entry] = {}  # every story new or changed (the reader's listing merges them)
@@ -1014,7 +1014,6 @@ class Store:
                     if sid not in batch_bodies:
                         first_update[sid] = _BeforeBatch(len(stored.results), before, kept)
                         stored.results.append((sid, "updated"))
-                        resourced = resourced or before.get("source") != doc.get("source")
                     elif (was := first_update.get(sid)) is not None and was.body == body and \
                             parser_of == was.record.get("parser") and \
                             _same_content(was.record, combined(incoming, was.record, reread=reread)):
@@ -1038,6 +1037,7 @@ class Store:
                 record = {**doc, "shard": number, **sourcepath.stored(file), "imported": first, "parser": parser_of}
                 if old is not None:
                     record["changed"] = now
+                    resourced = resourced or before.get("source") != doc.get("source")
                 metas[sid] = pack_record(record)
                 if address:
                     batch_urls[address] = sid
