@@ -97,6 +97,12 @@ def find(indexed: tuple[Store, SearchIndex], text: str, states: dict[str, StoryS
         ('"harbour wall"', HARBOUR),
         ('"wall harbour"', set()),
         ('"night ferry service"', {"night"}),
+        ('"discuss tariffs on shipping"', {"summit"}),
+        # a phrase stays inside its paragraph, credit or name: "...on shipping." / "The talks ..."
+        ('"shipping the talks"', set()),
+        ('"roof repair volunteers"', set()),
+        ('by:"soto min"', set()),  # the credit line "(... Rui Soto)", then its people "Min Park", "Rui Soto"
+        ('by:"min park"', {"summit"}),
         ("ferry -timetable", {"night"}),
         ("-ferry -ferries", {"wire", "summit", "library", "storm"}),
         ("library OR summit", {"library", "summit"}),

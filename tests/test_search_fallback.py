@@ -53,7 +53,7 @@ QUERIES = [
     '"harbour wall"', '"wall harbour"', '"night ferry service"', '"harbour town votes"', '"mountain rail"',
     "libr*", "Sum*", "ferries*", "fe*", "warnin*", "headline:warnin*", '"harbour to*"', '"night fer*"', "mountain ra*",
     "headline:ferry", "headline:library", "headline:tariffs", "caption:reading", "caption:ferry", "by:quill",
-    'by:"Tom Reeve"', "by:park", "author:hana", "source:fernby", 'source:"coast radio"', "agency:northwire",
+    'by:"Tom Reeve"', 'by:"soto min"', 'by:"min park"', "by:park", "author:hana", "source:fernby", 'source:"coast radio"', "agency:northwire",
     "agency:south*", "altberg", "after:2024-04-01", "after:2024-05-10", "before:2024-03-02",
     "after:2024-03-02 before:2024-03-04", "after:2024-03-04 before:2024-03-04", "e-mail", "!!!", "-", "",
     "tag:work", "tag:WORK ferry", "tag:boats OR tag:work", "-tag:boats ferry", "-tag:boats OR tag:work",

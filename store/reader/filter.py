@@ -91,9 +91,9 @@ def raw_fields(meta: StoryMeta) -> dict[str, list[str]]:
         if image.credit:
             raw.setdefault("photo_credit", []).append(image.credit)
     if meta.authors:
-        raw["authors"] = ["\n".join(meta.authors)]
+        raw["authors"] = list(meta.authors)
     if meta.credits:
-        raw["credits"] = ["\n".join([meta.credits.text, *meta.credits.people()])]
+        raw["credits"] = [meta.credits.text, *meta.credits.people()]
     for name, value in (("source", meta.source), ("agency", meta.agency), ("dateline", meta.dateline)):
         if value:
             raw[name] = [value]

@@ -30,10 +30,11 @@ from broadsheet.store.search.analysis import (
 from broadsheet.store.storage.directory import story_key
 
 #: Bump whenever the schema or analysis changes: an index with another version is rebuilt.
-SCHEMA_VERSION = 7  # 2: an agency is indexed under all its names; 3: CJK characters are words; 4: İ is I;
+SCHEMA_VERSION = 8  # 2: an agency is indexed under all its names; 3: CJK characters are words; 4: İ is I;
 #                      5: the source's whole title in ``feed``, for feed:"Title"; 6: ``day`` is the list's
 #                      day, in this machine's zone (after:/before: said another day than the list);
-#                      7: words up to 100 bytes, not 40 (a 20-letter Russian word was dropped)
+#                      7: words up to 100 bytes, not 40 (a 20-letter Russian word was dropped);
+#                      8: each paragraph, name and credit its own value (a phrase ran across them)
 ANALYZER = "broadsheet_en"
 
 #: Relevance boosts for bare words: a hit in the headline counts most.
@@ -83,17 +84,20 @@ def story_document(story_id: str, article: Article) -> tantivy.Document:
     doc.add_text("headline", spaced(article.headline))
     if article.standfirst:
         doc.add_text("standfirst", spaced(article.standfirst))
-    if article.body:
-        doc.add_text("body", spaced("\n".join(article.body)))
+    # Each paragraph, author and credit is a value of its own: tantivy leaves a gap in the
+    # positions between values, so a phrase is not found across two ("...on shipping." / "The talks").
+    for paragraph in article.body:
+        doc.add_text("body", spaced(paragraph))
     for image in article.images:
         if image.caption:
             doc.add_text("caption", spaced(image.caption))
         if image.credit:
             doc.add_text("photo_credit", spaced(image.credit))
-    if article.authors:
-        doc.add_text("authors", spaced("\n".join(article.authors)))
+    for author in article.authors:
+        doc.add_text("authors", spaced(author))
     if article.credits:
-        doc.add_text("credits", spaced("\n".join([article.credits.text, *article.credits.people()])))
+        for credit in [article.credits.text, *article.credits.people()]:
+            doc.add_text("credits", spaced(credit))
     for name in ("source", "dateline"):
         value = getattr(article, name)
         if value:
