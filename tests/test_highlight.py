@@ -51,3 +51,22 @@ def test_words_are_found_folded_as_the_index_folds_them() -> None:
     text = "École et écoles; the ECOLE. x_cafe and cafés"
     assert marked(["ecole"], text) == ["École", "écoles", "ECOLE"]  # the search found them all
     assert marked(["cafe"], text) == ["cafe", "cafés"]  # "_" splits words, as in the index
+
+
+def test_a_term_on_a_field_marks_that_field_alone() -> None:
+    """``headline:ferry`` found the story by its headline: "ferry" in its text was marked too, and
+    n stepped to those matches as if the search had found them."""
+    terms = ["headline:ferry", "dawn", 'by:"Ada Quill"', "caption:gull*"]
+    assert term_matcher(terms, ("body",)) is not None
+    assert marked_in(terms, ("body",)) == ["dawn"]
+    assert marked_in(terms, ("headline",)) == ["Ferries", "ferry", "dawn", "Ferry"]
+    assert marked_in(terms, ("credits",), "Reporting by Ada Quill at dawn") == ["Ada Quill", "dawn"]
+    assert marked_in(terms, ("caption",), "Gulls over the ferry at dawn") == ["Gull", "dawn"]
+    assert term_matcher(["headline:ferry"], ("body", "caption")) is None
+    assert marked_in(['"headline:ferry"', "10:30"], ("body",), "headline: ferry at 10:30") == [
+        "headline: ferry", "10:30"]  # a quoted phrase or a word with a colon is no field
+
+
+def marked_in(terms: list[str], parts: tuple[str, ...], text: str = STORY) -> list[str]:
+    matcher = term_matcher(terms, parts)
+    return [text[start:end] for start, end in matcher.spans(text)] if matcher else []

@@ -634,6 +634,32 @@ async def test_n_goes_on_to_the_photos_whose_caption_or_credit_matched(app: Broa
         assert view.article is not None and view.article.headline == "Quay story"  # n stayed in the story
 
 
+async def test_a_term_on_a_field_marks_and_steps_through_that_field_alone(app: BroadsheetApp,
+                                                                          filled_store: Store) -> None:
+    """``caption:cormorant`` found the story by a caption: the text's "cormorant" and a photo
+    credit's were marked too, and n stepped to them as matches of the search."""
+    from broadsheet.store.model import Image
+    from broadsheet.tui.widgets.credits_panel import CreditsPanel
+    from tests.factories import make_article
+
+    images = [Image("Nets on the quay.", "Ben Wick", src="https://photos.invalid/a.jpg"),
+              Image("A cormorant dries its wings on the pier.", "Cormorant Studio", src="https://photos.invalid/b.jpg")]
+    story = make_article(64, headline="Quay cormorant story", body=["The quay was busy.", "A cormorant watched."],
+                         images=images, published="2030-01-05")
+    filled_store.add([(story, None)])
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await opened_with_matches(app, pilot, "caption:cormorant")
+        panel = app.screen.query_one(CreditsPanel)
+        assert view.match_count == 1 and panel.photo_index == 1
+        await pilot.press("n")
+        await settle(pilot)
+        assert (view.current_figure, str(view.border_subtitle)) == (1, "match 1/1 · in photo 2's caption")
+        await pilot.press("escape")
+        await settle(pilot)
+        view = await opened_with_matches(app, pilot, "headline:quay")
+        assert view.match_count == 1  # the headline's, not the text's or the caption's
+
+
 async def test_a_caption_without_a_photo_that_matched_is_scrolled_into_the_panel(app: BroadsheetApp,
                                                                                 filled_store: Store) -> None:
     """At 80x24 the panel under the story shows two lines: a text dump's fifth caption, the one the

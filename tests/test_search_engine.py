@@ -169,7 +169,7 @@ def test_limit_keeps_the_total(indexed: tuple[Store, SearchIndex]) -> None:
 
 def test_highlight_terms(indexed: tuple[Store, SearchIndex]) -> None:
     result = indexed[1].search('Ferries "harbour wall" libr* -storm headline:night tag:x is:unread', states={})
-    assert result.terms == ["Ferries", "harbour wall", "libr*", "night"]
+    assert result.terms == ["Ferries", '"harbour wall"', "libr*", "headline:night"]
 
 
 STATES = {

@@ -108,7 +108,7 @@ def test_author_is_by() -> None:
 
 def test_highlight_terms_are_positive_text_terms_as_typed() -> None:
     q = parse_query('Ferries "Harbour wall" libr* -storm headline:night tag:work is:unread ferries')
-    assert q.terms == ("Ferries", "Harbour wall", "libr*", "night")
+    assert q.terms == ("Ferries", '"Harbour wall"', "libr*", "headline:night")
     assert parse_query("").terms == ()
     assert parse_query("- --").terms == ()
     assert parse_query('feed:"Riverside Daily" flood').terms == ("flood",)  # a feed chosen is a filter

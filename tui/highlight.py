@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 
 from rich.text import Text
 
 from broadsheet.store.model import Article
-from broadsheet.store.search.analysis import CJK_CHAR, TOKEN, fold, stem_set, stems
+from broadsheet.store.search.analysis import CJK_CHAR, FIELD_GROUPS, TOKEN, fold, stem_set, stems
 
 
 class TermMatcher:
@@ -64,10 +64,27 @@ class TermMatcher:
         return spans
 
 
-def term_matcher(terms: Sequence[str]) -> TermMatcher | None:
-    """The matcher of a search's terms (a prefix with its ``*``); None: nothing to highlight."""
-    words = sorted({t.strip() for t in terms if t.strip().rstrip("*")}, key=len, reverse=True)
-    return TermMatcher(words) if words else None
+def _field_and_text(term: str) -> tuple[tuple[str, ...] | None, str]:
+    """The index fields a search's term reaches (None: every one) and its text without its field
+    or quotes, from the term as the query writes it (see ``highlight_term``)."""
+    name, colon, rest = term.partition(":")
+    fields = FIELD_GROUPS.get(name) if colon and rest else None
+    text = rest if fields else term
+    if len(text) > 1 and text[0] == text[-1] == '"':
+        text = text[1:-1]
+    return fields, text.strip()
+
+
+def term_matcher(terms: Sequence[str], parts: Collection[str] | None = None) -> TermMatcher | None:
+    """The matcher of a search's terms that reach ``parts`` of a story (index fields: "headline",
+    "body", "caption", "photo_credit", ...; None: any part), so ``headline:ferry`` marks headlines
+    and not the text, as it found; None: nothing to highlight there."""
+    words = set()
+    for term in terms:
+        fields, text = _field_and_text(term.strip())
+        if text.rstrip("*") and (parts is None or fields is None or not set(fields).isdisjoint(parts)):
+            words.add(text)
+    return TermMatcher(sorted(words, key=len, reverse=True)) if words else None
 
 
 def highlight(text: Text, matcher: TermMatcher | None, style: str = "reverse") -> int:
@@ -80,10 +97,13 @@ def highlight(text: Text, matcher: TermMatcher | None, style: str = "reverse") -
     return len(spans)
 
 
-def matched_figures(article: Article | None, matcher: TermMatcher | None) -> list[int]:
-    """The figures (indices of ``article.images``) whose caption or credit holds a match: the
-    search found the story there, and ``n`` goes on to each after the text's matches."""
-    if article is None or matcher is None:
+def matched_figures(article: Article | None, terms: Sequence[str]) -> list[int]:
+    """The figures (indices of ``article.images``) whose caption or credit holds a match of the
+    search's ``terms``: the search found the story there, and ``n`` goes on to each after the
+    text's matches."""
+    if article is None or not article.images:
         return []
+    caption, credit = term_matcher(terms, ("caption",)), term_matcher(terms, ("photo_credit",))
     return [index for index, image in enumerate(article.images)
-            if any(matcher.spans(part) for part in (image.caption, image.credit) if part)]
+            if (caption and image.caption and caption.spans(image.caption))
+            or (credit and image.credit and credit.spans(image.credit))]

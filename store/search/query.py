@@ -93,7 +93,7 @@ class Query:
     after: dt.date | None = None  # published on or after this day
     before: dt.date | None = None  # published before this day
     sort: SortOrder = "relevance"
-    terms: tuple[str, ...] = field(default=())  # what to highlight: positive words, phrases, prefixes (with *)
+    terms: tuple[str, ...] = field(default=())  # to highlight: positive words, phrases, prefixes (highlight_term)
 
     @property
     def text_groups(self) -> tuple[tuple[Term, ...], ...]:
@@ -116,7 +116,7 @@ class SearchResult:
 
     ids: list[str]  # story ids in result order
     total: int  # matches in all, before ``limit``
-    terms: list[str]  # positive words, phrases and prefixes (with their *) as typed, for highlighting
+    terms: list[str]  # positive words, phrases and prefixes as the query writes them, for highlighting
     query: Query = field(default_factory=Query)
     note: str = ""  # what the answer could not take into account (the fallback's limits), for the user
     # False: ``total`` is an estimate, the share of every story that the marks keep applied to the
@@ -376,6 +376,15 @@ def _operand(atom: _Atom) -> list[tuple[Term, ...]]:
     return list(atom.groups) if atom.kind == "group" else [(atom.term,)] if atom.term is not None else []
 
 
+def highlight_term(term: Term) -> str:
+    """``term`` as the query language writes it, for the highlighter: a prefix with its ``*`` (it
+    marks what it begins), a phrase in quotes, a field before its colon (``headline:ferry`` marks
+    headlines only)."""
+    text = term.text.strip()
+    shown = f'"{text}"' if term.kind == "phrase" else text + ("*" if term.kind == "prefix" else "")
+    return f"{term.field}:{shown}" if term.field else shown
+
+
 def parse_query(text: str) -> Query:
     """Parse the search bar's text; raises :class:`QueryError` with a short message."""
     filters: list[_Atom] = []
@@ -424,6 +433,5 @@ def parse_query(text: str) -> Query:
             # byline was a "match" to step through with n, which then never left the story.
             if term.kind != "tag" and term.field != FEED_FIELD and not term.negated and \
                     any(c.isalnum() for c in term.text):
-                shown = term.text.strip() + ("*" if term.kind == "prefix" else "")  # a prefix marks what it begins
-                highlight.setdefault(shown.casefold(), shown)
+                highlight.setdefault((shown := highlight_term(term)).casefold(), shown)
     return Query(tuple(groups), bookmarked, read, after, before, sort, tuple(highlight.values()))

@@ -99,15 +99,42 @@ def article_blocks(article: Article, tags: Sequence[str] = (), note: str = "") -
     return blocks
 
 
+#: The parts of a story (index fields) in each block: a search's term on a field is marked in
+#: those blocks alone (``headline:ferry`` in the headline). Other blocks: words on no field only.
+BLOCK_PARTS: dict[str, tuple[str, ...]] = {"headline": ("headline",), "standfirst": ("standfirst",),
+                                           "byline": ("authors", "source"), "paragraph": ("body", "dateline")}
+
+
 def article_text(article: Article, tags: Sequence[str] = (), note: str = "") -> Text:
     """The whole story as one Text, blocks separated by a blank line."""
+    return joined_blocks(article_blocks(article, tags, note))
+
+
+def joined_blocks(blocks: Sequence[tuple[str, Text]]) -> Text:
+    """The blocks as one Text, styled, separated by a blank line."""
     text = Text(end="")
-    for number, (kind, block) in enumerate(article_blocks(article, tags, note)):
+    for number, (kind, block) in enumerate(blocks):
         if number:
             text.append("\n\n")
         block.stylize(BLOCK_STYLES[kind])
         text.append_text(block)
     return text
+
+
+def matches_in(blocks: Sequence[tuple[str, Text]], terms: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the search's ``terms`` are in the text of ``blocks`` (see :func:`joined_blocks`), each
+    term in the blocks of the fields it searched; not in the credit line, which the panel shows."""
+    matchers: dict[str, TermMatcher | None] = {}
+    found: list[tuple[int, int]] = []
+    start = 0
+    for kind, block in blocks:
+        if kind != "credit-line":
+            if kind not in matchers:
+                matchers[kind] = term_matcher(terms, BLOCK_PARTS.get(kind, ()))
+            if (matcher := matchers[kind]) is not None:
+                found += [(start + a, start + b) for a, b in matcher.spans(block.plain)]
+        start += len(block.plain) + 2
+    return found
 
 
 class ArticleView(ThumbView, can_focus=True):
@@ -153,7 +180,7 @@ class ArticleView(ThumbView, can_focus=True):
         self._matches: list[tuple[int, int]] = []  # (start, end) offsets in the story text
         self._match = -1  # the match n / N last went to: a text match, then (past them) a figure
         self._figures: list[int] = []  # figures whose caption or credit matched (indices of article.images)
-        self._pattern: TermMatcher | None = None  # the search's terms, as the story was shown with them
+        self._caption_pattern: TermMatcher | None = None  # the search's terms on captions, as the story was shown
         self._date = ""  # the story's date as its byline gives it, kept whole on a line
         self._paragraphs: list[Text] = []  # the styled text, split at newlines
         self._next = 0  # the first paragraph not wrapped yet
@@ -182,13 +209,12 @@ class ArticleView(ThumbView, can_focus=True):
         if article is None:
             self._text = message_text(EMPTY_HELP, "dim")
         else:
-            self._text = article_text(article, tags, note)
-            pattern = self._pattern = term_matcher(terms)
-            if pattern is not None:
-                credit_start = len(self._text.plain) - len(article.credits.text) if (
-                    article.credits and article.credits.text) else len(self._text.plain)
-                self._matches = [span for span in pattern.spans(self._text.plain) if span[0] < credit_start]
-                self._figures = matched_figures(article, pattern)
+            blocks = article_blocks(article, tags, note)
+            self._text = joined_blocks(blocks)
+            self._caption_pattern = term_matcher(terms, ("caption",))
+            if terms:
+                self._matches = matches_in(blocks, terms)
+                self._figures = matched_figures(article, terms)
         self._show_match_count()
         self._replace(top)
 
@@ -204,7 +230,8 @@ class ArticleView(ThumbView, can_focus=True):
             assert self.article is not None
             image = self.article.images[figure]
             whose = f"photo {figure + 1}'s" if len(self.article.images) > 1 else "the photo's"
-            where = "caption" if image.caption and self._pattern and self._pattern.spans(image.caption) else "credit"
+            pattern = self._caption_pattern
+            where = "caption" if image.caption and pattern and pattern.spans(image.caption) else "credit"
             self.border_subtitle = f"match {self._match + 1}/{count} · in {whose} {where}"
         else:
             self.border_subtitle = f"match {self._match + 1}/{count}"

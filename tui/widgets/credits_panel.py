@@ -29,7 +29,7 @@ from textual.widget import Widget
 from broadsheet.store.model import Article, Image
 from broadsheet.tui.graphics import Drawn
 from broadsheet.tui.graphics_probe import Protocol
-from broadsheet.tui.highlight import highlight, matched_figures, term_matcher
+from broadsheet.tui.highlight import TermMatcher, highlight, matched_figures, term_matcher
 from broadsheet.tui.widgets.photo import PhotoKey, draw_when_settled, not_kept, note, photo_path, placeholder
 
 
@@ -81,7 +81,6 @@ def credits_table(article: Article | None, terms: Sequence[str] = (), first: int
     Photos are numbered as the story's figures; photo ``first`` (an index of ``article.images``:
     the one the panel shows) comes first, so its caption stands beside it.
     """
-    pattern = term_matcher(terms)
     if article is None:
         return Text("")
     table = Table.grid(padding=(0, 1), expand=True)
@@ -91,10 +90,15 @@ def credits_table(article: Article | None, terms: Sequence[str] = (), first: int
     # end took the line's last letter with it.
     table.add_column(ratio=1, overflow="fold")
 
-    def row(label: str, value: str | None) -> None:
+    patterns: dict[str, TermMatcher | None] = {}
+
+    def row(label: str, value: str | None, part: str) -> None:
+        """A row of the story's ``part`` (an index field: a search's terms on another field are not marked)."""
         if value:
             text = Credit(value)
-            highlight(text, pattern, "reverse")
+            if part not in patterns:
+                patterns[part] = term_matcher(terms, (part,))
+            highlight(text, patterns[part], "reverse")
             table.add_row(Text(label), text)
 
     order = list(range(len(article.images)))
@@ -103,19 +107,19 @@ def credits_table(article: Article | None, terms: Sequence[str] = (), first: int
     for index in order:
         image = article.images[index]
         suffix = f" {index + 1}" if len(article.images) > 1 else ""
-        row(f"Photo{suffix}", image.caption)
+        row(f"Photo{suffix}", image.caption, "caption")
         if not image.caption and not image.credit and is_photo(image):  # its number still shows
             table.add_row(Text(f"Photo{suffix}"), Text("no caption", style="dim italic"))
-        row("Photo credit" if image.caption or not suffix else f"Photo{suffix} credit", image.credit)
-    row("Source", article.source)
-    row("Agency", article.agency)
-    row("Authors", ", ".join(article.authors))
+        row("Photo credit" if image.caption or not suffix else f"Photo{suffix} credit", image.credit, "photo_credit")
+    row("Source", article.source, "source")
+    row("Agency", article.agency, "agency")
+    row("Authors", ", ".join(article.authors), "authors")
     if article.credits:
-        row("Reporting", ", ".join(article.credits.reporting))
-        row("Add. reporting", ", ".join(article.credits.additional_reporting))
-        row("Writing", ", ".join(article.credits.writing))
-        row("Editing", ", ".join(article.credits.editing))
-        row("Photography", ", ".join(article.credits.photography))
+        row("Reporting", ", ".join(article.credits.reporting), "credits")
+        row("Add. reporting", ", ".join(article.credits.additional_reporting), "credits")
+        row("Writing", ", ".join(article.credits.writing), "credits")
+        row("Editing", ", ".join(article.credits.editing), "credits")
+        row("Photography", ", ".join(article.credits.photography), "credits")
     if not table.row_count:
         return Text("No caption or credits for this story.", style="dim")
     return table
@@ -197,7 +201,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         self.numbers = photo_numbers(article)
         self.photos = [article.images[n - 1] for n in self.numbers] if article else []
         self.figures = len(article.images) if article else 0
-        found = matched_figures(article, term_matcher(terms))
+        found = matched_figures(article, terms)
         self.photo_index = self._photo_of(found[0]) if found else 0
         self.content = self._table()
         self._set_photo()

@@ -219,7 +219,7 @@ class HeadlineList(ThumbView, can_focus=True):
         ``by_source``: they are in that order (see :func:`row_tail`)."""
         self._stories, self._states = stories, states
         self._by_source = by_source
-        self._pattern = term_matcher(terms)
+        self._pattern = term_matcher(terms, ("headline",))
         self._drawn.clear()
         self.virtual_size = Size(self.size.width, len(stories))
         self._centre = True  # a story kept out of view (a restored session, Esc from a search) shows mid-list
