@@ -109,3 +109,32 @@ async def test_a_photo_above_its_caption_leaves_the_caption_in_sight(store: Stor
         await panel.workers.wait_for_complete()
         await settle(pilot)
         assert any("Photo caption 0.0" in line for line in shown_lines(panel))
+
+
+async def test_a_story_found_in_a_caption_without_a_photo_opens_after_a_story_with_more_photos() -> None:
+    """The panel kept the last story's photo number while it looked for the matched caption's
+    photo: after photo 4 of one story, a story of two whose matched caption had no photo of its
+    own stopped the reader with an IndexError."""
+    from textual.app import App, ComposeResult
+
+    def story(headline: str, captions: list[str], with_photo: set[int]) -> Article:
+        return Article(headline=headline, body=["Some text."], images=[
+            Image(caption, src=f"https://photos.invalid/{n}.jpg" if n in with_photo else None,
+                  problem="not saved with the page" if n in with_photo else None)
+            for n, caption in enumerate(captions)])
+
+    class PanelApp(App[None]):
+        def compose(self) -> ComposeResult:
+            yield CreditsPanel(protocol="halfblocks")
+
+    app = PanelApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        panel = app.query_one(CreditsPanel)
+        panel.show(story("Four photos", ["one", "two", "three", "four"], {0, 1, 2, 3}))
+        await pilot.pause()
+        for _ in range(3):
+            panel.step_photo(1)
+        assert panel.photo_index == 3
+        panel.show(story("Two figures", ["The tower", "A keeper's logbook"], {0}), ["logbook"])
+        await pilot.pause()
+        assert panel.photo_index == 0 and "logbook" in " ".join(shown_lines(panel))

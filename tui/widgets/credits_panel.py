@@ -202,6 +202,7 @@ class CreditsPanel(ScrollView, can_focus=True):
         self.photos = [article.images[n - 1] for n in self.numbers] if article else []
         self.figures = len(article.images) if article else 0
         found = matched_figures(article, terms)
+        self.photo_index = 0  # the last story's photo: figure found[0] may have none of its own
         self.photo_index = self._photo_of(found[0]) if found else 0
         self.content = self._table()
         self._set_photo()
