@@ -384,3 +384,24 @@ def test_a_long_word_of_another_script_is_found(tmp_path: Path) -> None:
     index = SearchIndex.open(store)
     assert index.search("достопримечательность", states={}).ids == [story.story_id]
     assert index.search("достопримеч*", states={}).ids == [story.story_id]
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("celebrat*", {"party"}), ("hopin*", {"party", "hope"}), ("crossin*", {"party"}),
+    # a prefix that does not run past a stem finds no word that does not begin with it: "agi*"
+    # found "aged" (of "aging", the stem "age"), "dy*" "died" (of "dying")
+    ("agi*", {"agile"}), ("dy*", set()), ("ag*", {"agile", "hope"}), ("di*", {"hope"}),
+])
+def test_a_prefix_finds_words_it_begins_and_past_their_stem_no_others(tmp_path: Path, text: str,
+                                                                      expected: set[str]) -> None:
+    store = Store(tmp_path / "store")
+    stories = {
+        "party": Article(headline="Town celebrates its bridge", body=["Crossings hoping for calm."],
+                         published="2024-05-01"),
+        "hope": Article(headline="Keeper died aged ninety", body=["His hope was the lamp."], published="2024-05-02"),
+        "agile": Article(headline="Agile boats", body=["Nothing more."], published="2024-05-03"),
+    }
+    store.add([(story, None) for story in stories.values()])
+    name = {story.story_id: key for key, story in stories.items()}
+    found = SearchIndex.open(store).search(text, states={})
+    assert {name[sid] for sid in found.ids} == expected

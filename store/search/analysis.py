@@ -138,9 +138,18 @@ def stems_begun_by(prefix: str) -> frozenset[str]:
         for cut in range(len(ending)):
             if prefix.endswith(ending[:cut]):
                 word = stem(prefix + ending[cut:])
-                if len(word) > 1 and not word.startswith(prefix):
+                if len(word) > 1 and not word.startswith(prefix) and _run_past(prefix, word):
                     found.add(word)
     return frozenset(found)
+
+
+def _run_past(prefix: str, word_stem: str) -> bool:
+    """Whether ``prefix`` runs past ``word_stem``: it begins with the stem ("celebrat", "celebr"),
+    or with all but the stem's last letter, which the stemmer gave back ("hopin", "hope" of
+    "hoping"; "studyin", "studi"), two letters on at least. "agi*" is not "age" (of "aging"), nor
+    "dy*" "die" (of "dying"): those found "aged" and "died", which do not begin so."""
+    return prefix.startswith(word_stem) or (
+        word_stem[-1] in "ei" and prefix.startswith(word_stem[:-1]) and len(prefix) > len(word_stem))
 
 
 def tokens(text: str) -> list[str]:
