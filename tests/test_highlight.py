@@ -23,10 +23,15 @@ def test_a_word_marks_every_word_with_its_stem_and_no_word_it_only_begins() -> N
     assert marked(["art"], "The Artist showed her art in the arts centre.") == ["art", "arts"]
 
 
-def test_prefixes_mark_what_they_begin() -> None:
-    assert marked(["ferry*", "daw*"]) == ["ferry", "daw", "ferry", "Ferry"]
-    assert marked(["ferry*"]) == ["ferry", "ferry", "Ferry"]  # "ferry", "ferryman", "Ferry-boats"
+def test_prefixes_mark_what_they_begin_and_the_words_the_search_found_by_stem() -> None:
+    """A prefix finds the words the index holds by stems that begin with it or with its stem:
+    "ferry*" found "Ferries" (held as "ferri"), "cafe*" "Café", but marked nothing there."""
+    assert marked(["ferry*", "daw*"]) == ["Ferries", "ferry", "daw", "ferry", "Ferry", "ferrier"]
+    # "Ferries", "ferry", "ferryman" (what it begins), "Ferry-boats", "ferrier" (held as "ferrier")
+    assert marked(["ferry*"]) == ["Ferries", "ferry", "ferry", "Ferry", "ferrier"]
     assert marked(["daw*"]) == ["daw"]
+    text = "The Café and the École; the town celebrates."
+    assert marked(["cafe*", "ecole*", "celebrat*"], text) == ["Café", "École", "celebrat"]
 
 
 def test_a_phrase_marks_its_words_as_the_search_found_them() -> None:

@@ -8,7 +8,16 @@ from collections.abc import Collection, Sequence
 from rich.text import Text
 
 from broadsheet.store.model import Article
-from broadsheet.store.search.analysis import CJK_CHAR, FIELD_GROUPS, TOKEN, fold, stem_set, stems
+from broadsheet.store.search.analysis import (
+    CJK_CHAR,
+    FIELD_GROUPS,
+    TOKEN,
+    fold,
+    stem,
+    stem_set,
+    stems,
+    stems_begun_by,
+)
 
 
 class TermMatcher:
@@ -18,7 +27,7 @@ class TermMatcher:
     punctuation the index skips ("three-day storm" for ``"three day storm"``, "Ferries return"
     for ``"ferry returns"``). So the highlights and the article's match count agree with the search."""
 
-    __slots__ = ("_heads", "_phrases", "_starts", "_stems")
+    __slots__ = ("_heads", "_phrases", "_prefixes", "_starts", "_stems")
 
     def __init__(self, words: Sequence[str]) -> None:
         patterns = []
@@ -37,6 +46,14 @@ class TermMatcher:
         self._heads = {s[:2] for s in self._stems}
         self._phrases = [found for w in words if not w.endswith("*") and len(found := tuple(stems(w))) > 1
                          and all(found)]
+        # A prefix as the search takes it: stems that begin with it, or with its own stem ("ferry*"
+        # finds "Ferries", held as "ferri"), or that it runs past ("celebrat*", "celebr").
+        self._prefixes: list[tuple[tuple[str, ...], frozenset[str]]] = []
+        for word in words:
+            if word.endswith("*") and TOKEN.fullmatch(head := fold(word.rstrip("*"))):
+                whole = stems_begun_by(head)
+                self._prefixes.append((tuple(dict.fromkeys([head, stem(head)])), whole))
+                self._heads |= {head[:2], *(s[:2] for s in whole)}
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         """(start, end) of each match in ``text``, in order, none empty or overlapping."""
@@ -44,9 +61,11 @@ class TermMatcher:
         if not self._heads and not self._phrases:
             return found
         words = list(TOKEN.finditer(text))
-        heads, wanted = self._heads, self._stems
+        heads, wanted, prefixes = self._heads, self._stems, self._prefixes
         extra = [m.span() for m in words
-                 if fold(m.group()[:2]) in heads and (s := stems(m.group())) and s[0] in wanted]
+                 if fold(m.group()[:2]) in heads and (s := stems(m.group())) and (s[0] in wanted or any(
+                     (s[0].startswith(starts) or s[0] in whole) and not m.group().lower().startswith(starts[0])
+                     for starts, whole in prefixes))]  # (what a prefix begins as typed, _starts marked)
         for phrase in self._phrases:
             head, size = phrase[0][:2], len(phrase)
             for at, first in enumerate(words[:len(words) - size + 1]):
