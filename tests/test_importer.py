@@ -288,3 +288,23 @@ def test_an_import_leaves_the_directory_sorted_for_the_next_writer(store: Store,
     again = import_paths(Store(store.folder), [tmp_path / "in" / "000.txt"])  # 1 entry since: kept as it is
     assert [o.status for o in again.outcomes] == ["present"]
     assert sorted_maps.stat().st_mtime_ns == made
+
+
+def test_the_index_holds_the_copy_stored_when_a_twin_in_the_same_import_is_left_out(tmp_path: Path) -> None:
+    """Two dumps of one story in one import: the first is stored, the second is "present". The
+    index was given the second's text, so a word only the stored story held found nothing and
+    a word of the copy left out found the story."""
+    from broadsheet.store.search import SearchIndex
+
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    (folder / "a.txt").write_text(FERRY_DUMP, encoding="utf-8")
+    (folder / "b.txt").write_text(FERRY_DUMP.replace("studied passenger", "counted passenger"), encoding="utf-8")
+    store = Store(tmp_path / "store")
+    report = import_paths(store, [folder / "a.txt", folder / "b.txt"])
+    assert (report.count("imported"), report.count("present")) == (1, 1)
+    (story,) = store.stories()
+    assert "studied passenger" in " ".join(store.article(story.id).body)
+    index = SearchIndex.open(store)
+    assert index.search('"studied passenger"', states={}).ids == [story.id]
+    assert index.search('"counted passenger"', states={}).ids == []

@@ -687,12 +687,11 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=stamp(ENTRIES),
                                       entries_deleted=True,  # (deleted in the reader while this fetch ran too)
                                       feeds=subscribed)
-        articles = {}
-        for (sid, got), (result, article) in zip(stored.results, batch, strict=True):
-            articles[sid] = article
+        for (_sid, got), (result, _article) in zip(stored.results, batch, strict=True):
             setattr(result, got, getattr(result, got) + 1)  # result.new / .updated / .present
-        if stored.new or stored.updated:
-            indexer.add([(sid, articles[sid]) for sid in stored.new], [(sid, articles[sid]) for sid in stored.updated])
+        if stored.new or stored.updated:  # each story as stored (see Stored.written)
+            indexer.add([(sid, batch[stored.written[sid]][1]) for sid in stored.new],
+                        [(sid, batch[stored.written[sid]][1]) for sid in stored.updated])
         # A feed's tags go to its new stories only: an update must not put back a tag the user took off.
         given = {sid: result for (sid, got), (result, _) in zip(stored.results, batch, strict=True)
                  if result.sub.tags and got == "new"}

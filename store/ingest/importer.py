@@ -501,10 +501,9 @@ def import_paths(
                     note = "; ".join(n for n in (note, marks_left(sid, left[sid])) if n)
                 record(Outcome(where, status, note=note, story_id=sid))
         if stored.new or stored.updated:  # the index is a cache: an interrupt here is caught up by the next search
-            articles = {sid: article for sid, article, *_ in batch}
-            stored_as = {sid: given[n] for n, (sid, _) in enumerate(stored.results)}  # stored id -> id given
-            indexer.add([(sid, articles[stored_as[sid]]) for sid in stored.new],
-                        [(sid, articles[stored_as[sid]]) for sid in stored.updated])
+            # Each story as stored: a later copy in the batch left "present" (a twin of it) is not it.
+            indexer.add([(sid, batch[stored.written[sid]][1]) for sid in stored.new],
+                        [(sid, batch[stored.written[sid]][1]) for sid in stored.updated])
         collecting.after_batch()
         give_back_memory()
 

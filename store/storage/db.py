@@ -169,6 +169,9 @@ class Stored:
     and whether it was stored anew, replaced a stored story's content, or was already there."""
 
     results: list[tuple[str, StoredAs]] = field(default_factory=list)
+    #: id -> the place in the batch of the story whose record was written last under it: what the
+    #: index is given for it (a later copy "present" in the batch is not what was stored).
+    written: dict[str, int] = field(default_factory=dict)
 
     def ids(self, status: StoredAs) -> list[str]:
         """Ids with ``status``, each once, in batch order."""
@@ -1021,7 +1024,8 @@ class Store:
                         # it: nothing changed, where "1 updated" was said at every import of both.
                         stored.results[was.place] = (sid, "present")
                         stored.results.append((sid, "present"))
-                        for pending in (metas, entries, batch_bodies, first_update, bodies.get(number, {})):
+                        for pending in (metas, entries, batch_bodies, first_update, bodies.get(number, {}),
+                                        stored.written):
                             pending.pop(sid, None)
                         continue
                     else:
@@ -1039,6 +1043,7 @@ class Store:
                     record["changed"] = now
                     resourced = resourced or before.get("source") != doc.get("source")
                 metas[sid] = pack_record(record)
+                stored.written[sid] = len(stored.results) - 1
                 if address:
                     batch_urls[address] = sid
                 entries[sid] = _entry(sid, metas[sid], number, address, saved)
