@@ -709,6 +709,28 @@ async def test_f_in_full_width_reading_leaves_it_for_the_sidebar(filled_store: S
         assert isinstance(app.focused, Sidebar) and app.focused.region.area
 
 
+async def test_z_twice_from_the_list_at_80_columns_gives_the_list_its_focus_back(filled_store: Store) -> None:
+    """z from the list at 80 columns shows the story full width; z again shows the list, but the
+    focus stayed in the hidden story's region: j did nothing and the footer offered the caption
+    panel's keys."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(app.focused, HeadlineList)
+        await pilot.press("z")
+        await settle(pilot)
+        assert screen.has_class("-zen")
+        await pilot.press("z")
+        await settle(pilot)
+        assert not screen.has_class("-zen")
+        assert isinstance(app.focused, HeadlineList) and app.focused.region.area
+        cursor = app.focused.cursor
+        await pilot.press("j")
+        await settle(pilot)
+        assert app.focused.cursor == cursor + 1
+
+
 @pytest.mark.parametrize("width", [40, 60, 99])
 async def test_the_sidebar_asked_for_on_a_narrow_screen_leaves_the_list_whole(filled_store: Store, width: int) -> None:
     """At 40 columns f gave the sidebar 22 and the list, 30 at least, ran off the screen's edge

@@ -1566,6 +1566,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.toggle_class("-zen")
         if self.has_class("-zen"):
             self.article_view.focus()
+        elif self.has_class("-narrow") and not self.has_class("-reading"):
+            # Below 100 columns the list was shown again: the focus stayed in the hidden story's region.
+            self.set_focus(self.headlines)
         self._save_soon()
 
     def action_cycle_order(self) -> None:
