@@ -285,3 +285,23 @@ def test_a_file_photo_note_is_part_of_the_caption_not_its_credit() -> None:
         (image,) = fragment(html).images
         assert (image.caption, image.credit) == expected, html
     assert split_credit("The old pier before the storm. (File photo)") is None  # a text dump's caption line too
+
+
+def test_a_first_paragraph_marked_lead_is_the_texts_opening_not_its_standfirst() -> None:
+    """Bootstrap's ``lead`` (and a CMS's ``intro``) marks a story's first paragraph: it was moved
+    into the standfirst, and the wire dateline it opened with was lost."""
+    rest = ("<p>Work will begin in the spring, once the fishing season ends, and the pier will stay open to walkers "
+            "on its southern half.</p><p>Fishermen said they welcomed the decision but worried about the months "
+            "without a landing place.</p>")
+    opening = ("The harbour board voted on Tuesday to rebuild the north pier, which storms damaged last winter, at "
+               "a cost of four million pounds.")
+    for mark, text in (("lead", "LONDON (Nordwire) - " + opening), ("lead", opening), ("intro", opening),
+                       ("standfirst", "PORT VELLMAR (Nordwire) - " + opening)):
+        html = (f"<article><h1>Harbour board votes to rebuild pier</h1><p class='byline'>By Ann Example</p>"
+                f"<p class='{mark}'>{text}</p>{rest}</article>")
+        article = page_article(page(html))
+        assert article.standfirst is None, (mark, text)
+        assert len(article.body) == 3 and article.body[0].endswith("four million pounds."), (mark, text)
+    html = ("<article><h1>Harbour board votes to rebuild pier</h1><p class='lead'>The board's vote ends a year of "
+            f"argument over the pier.</p><div class='text'><p>{opening}</p>{rest}</div></article>")
+    assert page_article(page(html)).standfirst == "The board's vote ends a year of argument over the pier."

@@ -391,3 +391,21 @@ def test_contributor_notes_are_credits(line: str, additional: list[str], reporti
 
 def test_ordinary_sentence_is_not_a_credit_line() -> None:
     assert parse_credits("The family said it contributed to this report.") is None
+
+
+def test_a_file_photo_note_in_a_text_dump_stays_in_its_caption_and_credits_no_one() -> None:
+    """The text parser's version took "(File photo)" and "... pier. File Photo" for credits, and
+    "(File photo: Nordwire)" credited "File photo: Nordwire"."""
+    para = ("The harbour board voted on Tuesday to rebuild the north pier, which storms damaged last winter, at a "
+            "cost the board put at four million pounds over three years.")
+    text = "\n\n".join([
+        "Harbour board votes to rebuild the north pier | Lowmoor Gazette",
+        "Harbour board votes to rebuild the north pier", "By Ada Quill", "3 March 2024",
+        "The old north pier before the storm in a view from the sea wall. (File photo)", para,
+        "The ferry office on the quay at dawn. (File photo: Nordwire)", para.replace("Tuesday", "Monday"),
+        para.replace("Tuesday", "Friday"), "The gull colony at the end of the old pier. File Photo"])
+    article = parse_text(text + "\n")
+    assert [(image.caption, image.credit) for image in article.images] == [
+        ("The old north pier before the storm in a view from the sea wall. (File photo)", None),
+        ("The ferry office on the quay at dawn.", "Nordwire"),
+        ("The gull colony at the end of the old pier. File Photo", None)]

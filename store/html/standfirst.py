@@ -15,10 +15,13 @@ import unicodedata
 from selectolax.lexbor import LexborNode
 
 from broadsheet.store.html.tree import node_text
+from broadsheet.store.parse.dateline import split_dateline
 from broadsheet.store.parse.textstats import word_count
 
 _MARK = re.compile(r"standfirst|(?<![a-z])(?:sub)?de(?:c)?k(?![a-z])|sub-?title|sub-?head(?:line)?(?![a-z])"
                    r"|(?<![a-z])(?:lead|lede|intro|summary|strapline)(?![a-z_-])", re.IGNORECASE)
+#: Marks that also name a story's opening paragraph (Bootstrap's ``lead``, a CMS's ``intro``).
+_OPENING_TOO = re.compile(r"(?<![a-z])(?:lead|lede|intro|summary)(?![a-z_-])", re.IGNORECASE)
 #: A standfirst is one block of text: an element holding blocks is a header or a card.
 _BLOCKS = frozenset({"p", "div", "section", "article", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6",
                      "figure", "table", "header", "footer", "nav", "aside"})
@@ -34,10 +37,28 @@ def _fold(text: str) -> str:
     return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
-def _marked(node: LexborNode) -> bool:
+def _marks(node: LexborNode) -> str:
     attrs = node.attributes
-    marks = f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+    return f"{attrs.get('class') or ''} {attrs.get('id') or ''}"
+
+
+def _marked(node: LexborNode) -> bool:
+    marks = _marks(node)
     return node.tag in _TAGS and bool(_MARK.search(marks)) and not _NOT_SUMMARY.search(marks)
+
+
+def _opens_the_text(node: LexborNode, text: str, text_starts: set[str]) -> bool:
+    """Whether the marked ``node`` is the story's first paragraph: it starts with a wire dateline
+    ("LONDON (Nordwire) - ..."), or a mark that names openings too (``lead``) is on a paragraph
+    followed by the text's next one."""
+    if split_dateline(text)[0]:
+        return True
+    if _OPENING_TOO.search(_marks(node)) and not _MARK.search(_OPENING_TOO.sub(" ", _marks(node))):
+        after = node.next
+        while after is not None and after.tag in ("-text", "-comment"):
+            after = after.next
+        return after is not None and after.tag == "p" and _fold(node_text(after)) in text_starts
+    return False
 
 
 def _holds_blocks(node: LexborNode) -> bool:
@@ -66,7 +87,7 @@ def standfirst(body: LexborNode | None, headline: str, paragraphs: list[str]) ->
             text = node_text(node)
             if _WORDS[0] <= word_count(text) <= _WORDS[1] and not _NOT_SUMMARY.search(text) \
                     and _fold(text) != wanted:
-                return text
+                return None if _opens_the_text(node, text, text_starts) else text
         elif node.tag == "p" and _fold(node_text(node)) in text_starts:
             return None  # the story's text began
     return None

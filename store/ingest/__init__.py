@@ -60,7 +60,11 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 11 (text dumps), 12 (entries): "(File photo)" closing a caption is part of it, not its credit;
 #    "(File photo: Agency)" credits the agency (store/parse/captions.py, store/html/figures.py); a
 #    site's menu of four links between bars above the headline is no headline (store/parse/headline.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 11, SAVED_PAGE: 10, ENTRIES: 12}
+# 12 (text dumps), 11 (saved pages), 13 (entries): "(File photo)" and "... pier. File Photo" end a
+#    caption that credits no one, in text dumps too; "(File photo: Agency)" credits the agency there
+#    (store/parse/captions.py); a paragraph marked ``lead`` or ``intro`` that opens the text, or any
+#    marked one that starts with a wire dateline, is no standfirst (store/html/standfirst.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 12, SAVED_PAGE: 11, ENTRIES: 13}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 

@@ -184,7 +184,7 @@ def _tail_credit(pattern: re.Pattern[str], text: str) -> tuple[str, str] | None:
         caption = text[: m.start()].rstrip(" |-–—:")
         credit = m.group("credit").strip()
         if len(caption.split()) >= 2 and credit and not is_file_note(credit):
-            return caption, credit
+            return caption, _FILE_LABEL.sub("", credit) or credit  # "(File photo: Nordwire)" credits Nordwire
     return None
 
 
@@ -196,6 +196,11 @@ _FILE_NOTE = re.compile(r"^[(\[]?\s*(?:file|archive|stock)\s+(?:photo(?:graph)?|
 def is_file_note(text: str) -> bool:
     """Whether ``text``, taken for a credit, only says the photo is an old one ("File photo")."""
     return _FILE_NOTE.match(text.strip()) is not None
+
+
+#: "File photo:" before the one credited ("(File photo: Nordwire)").
+_FILE_LABEL = re.compile(r"^(?:file|archive|stock)\s+(?:photo(?:graph)?|image|picture|pic)s?\s*[:/–—-]\s*",
+                         re.IGNORECASE)
 
 
 _NOT_CREDIT_START = frozenset(["and", "but", "or", "so", "yet", "are", "is", "was", "were", "it", "this", "that"])
@@ -219,7 +224,7 @@ def split_name_credit(text: str) -> tuple[str, str] | None:
     first = credit.split()[0].casefold()
     if first in _NOT_CREDIT_START or (first != "the" and first in STOPWORDS):
         return None  # "... Skulls. And Archaeologists Are Puzzled.", "... a console. Some": a sentence, not a name
-    return caption, credit
+    return (text, "") if is_file_note(credit) else (caption, credit)  # "... storm. File Photo": no one credited
 
 
 _SMALL_NAME_WORDS = frozenset({"of", "the", "and", "de", "da", "la", "van", "von"})
@@ -255,7 +260,9 @@ def split_paren_credit(text: str) -> tuple[str, str] | None:
     credit = m.group("credit").strip()
     if len(credit.split()) > 8 or len(text.split()) > 60 or (credit.endswith(".") and credit[-2:-1].islower()):
         return None  # a paragraph, or a sentence in brackets ("(The union disagrees.)"), is no caption
-    return text[: m.start()].rstrip(), credit
+    if is_file_note(credit):
+        return text.rstrip(), ""  # "(File photo)": a caption, of a photo that names no one
+    return text[: m.start()].rstrip(), _FILE_LABEL.sub("", credit)  # "(File photo: Nordwire)" credits Nordwire
 
 
 @lru_cache(maxsize=LINE_CACHE)
@@ -393,7 +400,7 @@ def _position_cue(text: str, n_words: int, low: str | None) -> bool:
 class CaptionFacts(NamedTuple):
     """What the caption step asks of one line's text, worked out once per distinct text."""
 
-    split: tuple[str, str] | None  # (caption, credit) when a credit is glued to the caption
+    split: tuple[str, str] | None  # (caption, credit) when a credit is glued to the caption ("": "(File photo)")
     label_only: bool  # a bare "Photo:" label, its credit on the next line
     credit: str | None  # the whole line is a photo credit (:func:`credit_only`)
     position_cue: bool  # describes a picture ("(left)", "pictured")

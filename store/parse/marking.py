@@ -121,8 +121,9 @@ def step_captions(page: Page) -> None:
         facts = line_facts(line.text).caption
         split = facts.split
         if split:
-            line.mark("caption", f"ends with a photo credit ({split[1]!r})")
-            page.images[i] = Image(split[0], _credit(split[1]))
+            line.mark("caption", f"ends with a photo credit ({split[1]!r})" if split[1] else
+                      "ends with a file photo note")
+            page.images[i] = Image(split[0], _credit(split[1]) or None)
             continue
         # (Only a picture description or a sentence printed twice can be a caption without credit.)
         if (facts.position_cue or facts.may_repeat or facts.dated) and _caption_without_credit(page, order, pos, facts):
@@ -288,7 +289,7 @@ def _caption_label(page: Page, order: list[int], pos: int) -> bool:
     photo = m.group("photo") is not None
     if photo:
         split = line_facts(text).caption.split
-        credit = _credit(split[1]) if split else None
+        credit = (_credit(split[1]) or None) if split else None
         above = order[pos - 1] if pos else None
         below = next((k for k in order[pos + 1:] if k > at), None)  # (``at`` is the line below a lone label)
         for j in (j for j in (above, below) if j is not None):
