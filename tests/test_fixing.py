@@ -129,6 +129,32 @@ def test_reparse_reads_source_files_again_and_keeps_the_marks(store: Store, tmp_
     assert reparse(fresh, [ferry.id]).count("unchanged") == 1
 
 
+def test_a_mark_made_on_a_story_while_reparse_moves_it_is_kept(store: Store, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """reparse copies a moved story's marks after its batch and deletes the old story at the end: a
+    tag another process put on the old id in between was said saved, then deleted with it."""
+    monkeypatch.setattr(reparse_module, "BATCH", 1)
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "ferry.txt").write_text(FERRY_DUMP)
+    (pages / "bridge.txt").write_text(BRIDGE_DUMP)
+    old_ids = store.add([(_older_parser(FERRY_DUMP), str(pages / "ferry.txt")),
+                         (_older_parser(BRIDGE_DUMP), str(pages / "bridge.txt"))])
+    stored_batch = reparse_module._store_batch
+
+    def then_tag(*args: object, **kwargs: object) -> list[tuple[str, str]]:
+        moved = stored_batch(*args, **kwargs)  # type: ignore[arg-type]
+        for old, _new in moved:  # as `broadsheet tag OLD-ID late` in another shell, now
+            Store(store.folder).user.edit_tags([old], add=["late"])
+        return moved
+
+    monkeypatch.setattr(reparse_module, "_store_batch", then_tag)
+    reparse(store, old_ids)
+    fresh = Store(store.folder)
+    assert {m.id for m in fresh.stories()}.isdisjoint(old_ids)
+    assert sorted(fresh.user.get(m.id).tags for m in fresh.stories()) == [("late",), ("late",)]
+
+
 def test_reparse_of_a_story_whose_file_is_gone_says_so(store: Store, tmp_path: Path,
                                                        capsys: pytest.CaptureFixture[str]) -> None:
     [sid] = store.add([(make_article(1), str(tmp_path / "gone.txt"))])

@@ -89,7 +89,7 @@ def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_
     stale stories are never held at once), through one pool of parse workers for the whole run."""
     report = ReparseReport()
     indexer = Indexer(store)
-    moved: list[str] = []
+    moved: list[tuple[str, str]] = []  # (old id, new id) of each story now held under another id
     waiting: deque[tuple[StoryMeta, Path]] = deque()  # the stories whose files were handed to the workers, in order
     folders: Cleaned = {}
 
@@ -125,7 +125,9 @@ def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_
         moved.extend(_store_batch(store, batch, report, indexer))
         step(len(batch))
     if moved:
-        store.delete(moved)
+        with store.lock, store.marks_lock:  # marks made on an old id while the run went on move too, none after
+            store.user.merge({new: state for old, new in moved if (state := store.user.get(old)).to_doc()})
+            store.delete([old for old, _ in moved])
     indexer.finish()
     if moved:
         _drop_deleted(store)
@@ -133,9 +135,9 @@ def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_
 
 
 def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report: ReparseReport,
-                 indexer: Indexer) -> list[str]:
-    """Store and index what ``chunk``'s files gave; the ids now held under another id (their
-    marks moved to it), to be deleted."""
+                 indexer: Indexer) -> list[tuple[str, str]]:
+    """Store and index what ``chunk``'s files gave; (old id, new id) of the stories now held under
+    another id (their marks moved to it), the old to be deleted."""
     batch: list[tuple[str, Article, str | None]] = []
     parsers: list[int] = []
     owners: list[StoryMeta] = []
@@ -155,7 +157,7 @@ def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report
         owners.append(meta)
     indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
     stored = store.add_identified(batch, parser=parsers, reread=True)
-    moved: list[str] = []
+    moved: list[tuple[str, str]] = []
     new: list[tuple[str, Article]] = []
     replaced: list[tuple[str, Article]] = []
     for meta, (_, article, _), (sid, got) in zip(owners, batch, stored.results, strict=True):
@@ -163,7 +165,7 @@ def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report
             state = store.user.get(meta.id)
             if state.to_doc():
                 store.user.merge({sid: state})
-            moved.append(meta.id)
+            moved.append((meta.id, sid))
         if got == "new":
             new.append((sid, article))
         elif got == "updated":
