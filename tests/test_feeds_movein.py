@@ -47,6 +47,24 @@ def test_opml_round_trip() -> None:
     ]
 
 
+def test_a_title_the_user_chose_stays_chosen_through_an_opml_export(tmp_path: Path) -> None:
+    """OPML gave a title the user chose ("~My Valley") as any title: imported back, it was taken for
+    the feed's own, and the next fetch renamed the feed and every story of it."""
+    subs = [Subscription("https://a.example/rss", title="My Valley"),
+            Subscription("https://b.example/rss", title="Valley Courier", learned=True)]
+    back = read_feed_list(write_opml(subs))
+    assert [(f.title, f.chosen) for f in back.feeds] == [("My Valley", True), ("Valley Courier", False)]
+    first, second = tmp_path / "first", tmp_path / "second"
+    urls = tmp_path / "urls"
+    urls.write_text('https://a.example/rss "~My Valley"\n')
+    assert run(first, "feeds", "import", str(urls)) == 0
+    opml = tmp_path / "s.opml"
+    assert run(first, "feeds", "export", "-o", str(opml)) == 0
+    assert run(second, "feeds", "import", str(opml)) == 0
+    (sub,) = Subscriptions(Store(second)).all()
+    assert (sub.title, sub.learned) == ("My Valley", False)
+
+
 def test_full_is_kept_through_an_opml_export_and_set_by_adding_a_feed_again(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """OPML dropped --full (exported and imported back, the feed fetched summaries only), and

@@ -139,7 +139,8 @@ def read_opml(data: bytes | str) -> FeedList:
             if url:
                 try:
                     out.add(Listed(check_url(url), name, clean_tags([*folders, *categories]),
-                                   full=outline.get(f"{{{NS}}}full") == "true"))
+                                   full=outline.get(f"{{{NS}}}full") == "true",
+                                   chosen=bool(name) and outline.get(f"{{{NS}}}chosen") == "true"))
                 except FeedAddressError as exc:
                     out.problems.append(f"outline {name or url!r}: {exc}")
             elif not len(outline) and (outline.get("htmlUrl") or outline.get("url")
@@ -194,6 +195,8 @@ def write_opml(subs: list[Subscription], title: str = "Broadsheet subscriptions"
         attrs = {"type": "rss", "text": sub.name, "xmlUrl": sub.url}  # (OPML wants a text)
         if sub.title:  # not the address of a feed not fetched yet: imported back, it was its title for good
             attrs["title"] = sub.title
+            if not sub.learned:  # the user's (see write_urls): it stays when the feed's title changes
+                attrs["broadsheet:chosen"] = "true"
         if sub.tags:  # (a tag holds no comma)
             attrs["category"] = ",".join(sub.tags)  # for other readers, to whom a slash makes a path
             attrs["broadsheet:tags"] = ",".join(sub.tags)
