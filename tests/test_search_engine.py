@@ -391,6 +391,9 @@ def test_a_long_word_of_another_script_is_found(tmp_path: Path) -> None:
     # a prefix that does not run past a stem finds no word that does not begin with it: "agi*"
     # found "aged" (of "aging", the stem "age"), "dy*" "died" (of "dying")
     ("agi*", {"agile"}), ("dy*", set()), ("ag*", {"agile", "hope"}), ("di*", {"hope"}),
+    # the same for the last word of a phrase ('"town celebrat*"' found nothing)
+    ('"town celebrat*"', {"party"}), ('"town celebra*"', {"party"}), ('"town celebrates*"', {"party"}),
+    ('"agile boat*"', {"agile"}), ('"agile boats*"', {"agile"}), ('"keeper di*"', {"hope"}), ('"keeper dy*"', set()),
 ])
 def test_a_prefix_finds_words_it_begins_and_past_their_stem_no_others(tmp_path: Path, text: str,
                                                                       expected: set[str]) -> None:

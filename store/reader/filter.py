@@ -138,8 +138,10 @@ def _prefix(fields: tuple[str, ...], options: tuple[str, ...], whole: frozenset[
 
 
 def _phrase_prefix(fields: tuple[str, ...], head: list[str], last: str) -> Matcher:
+    """``head``'s words, then one that the prefix ``last`` takes as a lone prefix does (see :func:`_prefix`)."""
     words = list(enumerate(head))
     n = len(head)
+    options, whole = tuple(dict.fromkeys([last, stem(last)])), stems_begun_by(last)
 
     def match(doc: Doc) -> bool:
         if head[0] not in doc.bag:
@@ -148,7 +150,8 @@ def _phrase_prefix(fields: tuple[str, ...], head: list[str], last: str) -> Match
             for value in doc.get(f, ()):
                 for i in range(len(value) - n):
                     tail = value[i + n]
-                    if value[i] == head[0] and tail.startswith(last) and _sequence_at(value, words, i):
+                    if value[i] == head[0] and (tail.startswith(options) or tail in whole) and \
+                            _sequence_at(value, words, i):
                         return True
         return False
 

@@ -542,7 +542,13 @@ class Executor:
                 head = stems[:-1]
                 if not head:
                     return None
-                per_field = [tantivy.Query.phrase_prefix_query(view.schema, f, [*head, last]) for f in fields]
+                # The last word as a lone prefix takes it: begun by it or by its stem, or a stem it
+                # runs past ('"town celebrat*"' found nothing: "celebrates" is held as "celebr").
+                ends = dict.fromkeys([last, *stems[-1:]])
+                past = sorted(stems_begun_by(last))
+                per_field = [_any_of([tantivy.Query.phrase_prefix_query(view.schema, f, [*head, end]) for end in ends]
+                                     + [tantivy.Query.phrase_query(view.schema, f, [*head, w]) for w in past])
+                             for f in fields]
         else:
             placed = [(t.position, t.text) for t in STEMMED.pre_tokenize(spaced(term.text)).tokens]
             if not placed:
@@ -557,6 +563,12 @@ class Executor:
             return per_field[0]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, boosted(f, q))
                                             for f, q in zip(fields, per_field, strict=True)])
+
+
+def _any_of(queries: list[tantivy.Query]) -> tantivy.Query:
+    """A query matching what any of ``queries`` matches."""
+    return queries[0] if len(queries) == 1 else tantivy.Query.boolean_query(
+        [(tantivy.Occur.Should, q) for q in queries])
 
 
 def _bare_word(query: Query) -> Word | None:

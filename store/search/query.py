@@ -166,7 +166,7 @@ def _lex(text: str) -> list[_Atom]:
             continue
         if text[i] == '"':
             phrase, i = _read_phrase(text, i)
-            atoms.append(_Atom("term", Term("phrase", phrase, None, negated)))
+            atoms.append(_Atom("term", _text_term(phrase, True, None, negated)))
             continue
         start = i
         while i < n and not text[i].isspace() and text[i] != '"':
@@ -312,6 +312,11 @@ _EXAMPLES = {"headline": "headline:ferry", "body": "body:ferry", "caption": "cap
 
 def _text_term(value: str, quoted: bool, field_name: str | None, negated: bool) -> Term:
     if quoted:
+        # '"town celebrat*"': the phrase's last word is a prefix (a lone * stays punctuation)
+        head = value.strip()
+        if field_name != FEED_FIELD and head.endswith("*") and (last := head.rstrip("*").split()[-1:]) and (
+                sum(c.isalnum() for c in last[0]) >= 2 or CJK_CHAR.search(last[0])):
+            return Term("prefix", head.rstrip("*").rstrip(), field_name, negated)
         return Term("phrase", value, field_name, negated)
     if value.endswith("*"):
         stem = value.rstrip("*")
