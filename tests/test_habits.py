@@ -1099,3 +1099,25 @@ async def test_enter_enter_in_one_read_leaves_the_search_bar_and_opens_the_story
         burst(app, ("enter", "\r"), ("enter", "\r"))
         await settle(pilot)
         assert app.screen.has_class("-reading") and app.screen.query_one(ArticleView).has_focus
+
+
+async def test_ctrl_c_says_how_to_quit_in_the_list_the_story_and_the_search_bar(filled_store: Store) -> None:
+    """A newsboat user presses Ctrl+C to leave: with nothing selected to copy it did nothing and
+    said nothing, in the list, the story, the search bar and a question."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+
+        async def told() -> bool:
+            app.clear_notifications()
+            await pilot.press("ctrl+c")
+            await settle(pilot)
+            return any("Ctrl+Q quits" in n.message for n in app._notifications) and app.is_running
+
+        assert await told()  # the list
+        await pilot.press("enter")
+        await settle(pilot)
+        assert await told()  # the story
+        await pilot.press("slash")
+        await settle(pilot)
+        assert await told()  # the search bar

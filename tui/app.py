@@ -318,10 +318,20 @@ class BroadsheetApp(App[None]):
             else:
                 focused.replace(event.character, *focused.selection)
             return True
+        if event.key == "ctrl+c" and self.screen.get_selected_text() is None and not (
+                isinstance(focused, Input) and not focused.selection.is_empty):
+            self.action_help_quit()  # nothing to copy: Textual's screen took the key and said nothing
+            return True
         active = self.screen.active_bindings.get(event.key)
         if active is None or not active.enabled or active.binding.priority:
             return False
         return await self.run_action(active.binding.action, active.node)
+
+    def action_help_quit(self) -> None:
+        """Ctrl+C, which a newsboat user presses to leave, copies here (a selection): say how to quit."""
+        keys = sorted((not active.binding.priority, key) for key, active in self.active_bindings.items()
+                      if active.binding.action in ("quit", "app.quit"))  # the one that quits in a text field too
+        self.notice("quit", f"Ctrl+C copies selected text; {keys[0][1].title() if keys else 'Ctrl+Q'} quits", 4)
 
     async def action_quit(self) -> None:
         if (screen := self.main_screen) is not None:
