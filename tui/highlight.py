@@ -13,10 +13,9 @@ from broadsheet.store.search.analysis import (
     FIELD_GROUPS,
     TOKEN,
     fold,
-    stem,
+    prefix_forms,
     stem_set,
     stems,
-    stems_begun_by,
 )
 
 
@@ -51,8 +50,8 @@ class TermMatcher:
         self._prefixes: list[tuple[tuple[str, ...], frozenset[str]]] = []
         for word in words:
             if word.endswith("*") and TOKEN.fullmatch(head := fold(word.rstrip("*"))):
-                whole = stems_begun_by(head)
-                self._prefixes.append((tuple(dict.fromkeys([head, stem(head)])), whole))
+                starts, whole = prefix_forms(head)
+                self._prefixes.append((starts, whole))
                 self._heads |= {head[:2], *(s[:2] for s in whole)}
 
     def spans(self, text: str) -> list[tuple[int, int]]:

@@ -53,7 +53,8 @@ def _opens_the_text(node: LexborNode, text: str, text_starts: set[str]) -> bool:
     followed by the text's next one."""
     if split_dateline(text)[0]:
         return True
-    if _OPENING_TOO.search(_marks(node)) and not _MARK.search(_OPENING_TOO.sub(" ", _marks(node))):
+    marks = _marks(node)
+    if _OPENING_TOO.search(marks) and not _MARK.search(_OPENING_TOO.sub(" ", marks)):
         after = node.next
         while after is not None and after.tag in ("-text", "-comment"):
             after = after.next

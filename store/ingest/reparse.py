@@ -23,6 +23,7 @@ from broadsheet.store.model import Article
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.sourcepath import Cleaned, safe_text, source_files
+from broadsheet.store.storage.userstate import StoryState
 
 Status = Literal["updated", "unchanged", "failed", "skipped"]  # skipped: a feed's story
 
@@ -126,7 +127,7 @@ def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_
         step(len(batch))
     if moved:
         with store.lock, store.marks_lock:  # marks made on an old id while the run went on move too, none after
-            store.user.merge({new: state for old, new in moved if (state := store.user.get(old)).to_doc()})
+            _move_marks(store, moved)
             store.delete([old for old, _ in moved])
     indexer.finish()
     if moved:
@@ -162,9 +163,6 @@ def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report
     replaced: list[tuple[str, Article]] = []
     for meta, (_, article, _), (sid, got) in zip(owners, batch, stored.results, strict=True):
         if sid != meta.id:  # another id now: move the marks, then drop the old story
-            state = store.user.get(meta.id)
-            if state.to_doc():
-                store.user.merge({sid: state})
             moved.append((meta.id, sid))
         if got == "new":
             new.append((sid, article))
@@ -172,9 +170,25 @@ def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report
             replaced.append((sid, article))
         status: Status = "unchanged" if got == "present" and sid == meta.id else "updated"
         report.outcomes.append(Reparsed(meta.id, status, sid))
+    _move_marks(store, moved)
     if new or replaced:
         indexer.add(new, replaced)
     return moved
+
+
+def _move_marks(store: Store, moved: list[tuple[str, str]]) -> None:
+    """Give each new id of ``moved`` (old id, new id) the marks of its old one (tags united, flags
+    or-ed, as ``merge`` does), in one write; two old stories that are one now each give theirs."""
+    rounds: list[dict[str, StoryState]] = []  # each a merge, no new id twice in one
+    for old, new in moved:
+        state = store.user.get(old)
+        if state.to_doc():
+            free = next((states for states in rounds if new not in states), None)
+            if free is None:
+                rounds.append(free := {})
+            free[new] = state
+    for states in rounds:
+        store.user.merge(states)
 
 
 def _marks_unmovable(store: Store, old: str, new: str) -> str | None:

@@ -25,12 +25,11 @@ from broadsheet.store.search.analysis import (
     day_number,
     feed_key,
     folded,
+    prefix_forms,
     published_values,
-    stem,
     stem_set,
     stemmed,
     stems,
-    stems_begun_by,
 )
 from broadsheet.store.search.query import (
     NOTHING_TO_SEARCH,
@@ -141,7 +140,7 @@ def _phrase_prefix(fields: tuple[str, ...], head: list[str], last: str) -> Match
     """``head``'s words, then one that the prefix ``last`` takes as a lone prefix does (see :func:`_prefix`)."""
     words = list(enumerate(head))
     n = len(head)
-    options, whole = tuple(dict.fromkeys([last, stem(last)])), stems_begun_by(last)
+    options, whole = prefix_forms(last)
 
     def match(doc: Doc) -> bool:
         if head[0] not in doc.bag:
@@ -172,7 +171,7 @@ def term_matcher(term: Term) -> Matcher | None:
             return None
         last = tokens[-1]
         if len(tokens) == 1:
-            return _prefix(fields, tuple(dict.fromkeys([last, stem(last)])), stems_begun_by(last))
+            return _prefix(fields, *prefix_forms(last))
         head = [t for _, t in stemmed(term.text)][:-1]  # each word stemmed whole, as the index holds it
         return _phrase_prefix(fields, head, last) if head else None
     words = stemmed(term.text)

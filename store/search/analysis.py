@@ -143,6 +143,12 @@ def stems_begun_by(prefix: str) -> frozenset[str]:
     return frozenset(found)
 
 
+def prefix_forms(prefix: str) -> tuple[tuple[str, ...], frozenset[str]]:
+    """What the folded ``prefix`` finds among the stems the index holds: those that begin with it
+    or with its own stem ("ferries*": "ferri"), and the stems it runs past (:func:`stems_begun_by`)."""
+    return tuple(dict.fromkeys([prefix, stem(prefix)])), stems_begun_by(prefix)
+
+
 def _run_past(prefix: str, word_stem: str) -> bool:
     """Whether ``prefix`` runs past ``word_stem``: it begins with the stem ("celebrat", "celebr"),
     or with all but the stem's last letter, which the stemmer gave back ("hopin", "hope" of
