@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 import time
+from typing import Any
 
 import pytest
 from textual import events
 
 from broadsheet.config import Config
+from broadsheet.store.search import SearchIndex
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.main import MainScreen
@@ -317,6 +320,44 @@ async def test_restart_reopens_in_the_story_at_its_place_and_on_the_list_after_e
     async with third.run_test(size=size) as pilot:
         await settle(pilot)
         assert isinstance(third.focused, HeadlineList) and third.focused.region.area
+
+
+async def test_a_session_left_in_a_story_found_by_its_text_reopens_there_once_the_index_answers(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Until the index opens, the reader's fallback filter answers a search without the story
+    text: a session left in a story found by a word of its text reopened at its headline, then
+    saved that over the place it was left at."""
+    body = [f"Paragraph {i} of a long story about the harbour wall and its repairs. " * 3 for i in range(60)]
+    body[40] = "The masons found a quernstone set into the old wall."
+    filled_store.add([(make_article(70, headline="Long harbour story", published="2020-01-01", body=body), None)])
+    story = next(s.id for s in filled_store.stories() if s.headline == "Long harbour story")
+    filled_store.user.set_setting("session", {"story": story, "scroll": 30, "query": "quernstone", "reading": True})
+    release = threading.Event()
+    real_open = SearchIndex.open
+
+    def slow_open(store: Store, **kwargs: Any) -> SearchIndex:
+        release.wait(10)
+        return real_open(store, **kwargs)
+
+    monkeypatch.setattr(SearchIndex, "open", staticmethod(slow_open))
+    monkeypatch.setattr(MainScreen, "SAVE_DELAY", 0.05)
+    app = BroadsheetApp(Store(filled_store.folder))
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        while not screen.reader.lists_query():
+            await pilot.pause(0.02)
+        assert screen.reader.partial and not screen.reader.result_ids  # the filter sees no story text
+        await pilot.pause(0.2)
+        assert Store(filled_store.folder).user.get_setting("session")["story"] == story  # not saved over
+        release.set()
+        while screen.reader.partial or not screen.reader.result_ids:
+            await pilot.pause(0.02)
+        await settle(pilot)
+        view = screen.query_one(ArticleView)
+        assert screen.query_one(HeadlineList).current.id == story
+        assert view.article is not None and view.article.headline == "Long harbour story"
+        assert round(view.scroll_y) == 30 and app.focused is view
 
 
 async def test_a_session_left_in_a_story_deleted_since_reopens_on_the_list(filled_store: Store) -> None:

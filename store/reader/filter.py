@@ -253,9 +253,10 @@ class WordFilter:
             if keep(meta):
                 ids.append(meta.id)
         notes = []
-        if any(t.field is None for group in query.text_groups for t in group):
+        partial = any(t.field is None for group in query.text_groups for t in group)
+        if partial:
             notes.append(NOT_TEXT)
         if query.sort == "relevance" and any(not m[1] for group in plan.text for m in group):
             notes.append(NOT_RANKED)
         shown = ids if limit is None else ids[: max(0, limit)]
-        return SearchResult(shown, len(ids), list(query.terms), query, "; ".join(notes))
+        return SearchResult(shown, len(ids), list(query.terms), query, "; ".join(notes), partial=partial)

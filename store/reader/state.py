@@ -171,6 +171,7 @@ class ReaderState:
         self._newest = False  # whether those results are newest first, not ranked
         self.terms: list[str] = []
         self.note = ""  # what the last answer could not take into account
+        self.partial = False  # the last answer came without the story text (the index still opening)
         self.fingerprint: Fingerprint | None = None
         self._marks_seen: FileIdentity | None = None
         self._lost_seen = 0  # state files known damaged when the marks were counted
@@ -428,12 +429,12 @@ class ReaderState:
             return False  # a newer query is on its way
         if result is None:
             self.result_ids, self.terms, self.result_total, self.note = None, [], 0, ""
-            self.result_counted = True
+            self.result_counted, self.partial = True, False
         else:
             self.result_ids, self.terms, self.result_total = result.ids, result.terms, result.total
             self.result_counted = result.counted
             self._newest = parse_query(text).by_date
-            self.note = result.note
+            self.note, self.partial = result.note, result.partial
         self._results_of = text
         return True
 

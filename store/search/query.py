@@ -122,6 +122,9 @@ class SearchResult:
     # False: ``total`` is an estimate, the share of every story that the marks keep applied to the
     # words' matches; the same search with a limit of 0 counts them (see ``Executor.run``'s ``count_later``)
     counted: bool = True
+    # True: the fallback filter answered without the story text the index would search, so the
+    # index's answer, when it opens, may list more (the session's story, found in its text)
+    partial: bool = False
 
 
 @dataclass(slots=True)

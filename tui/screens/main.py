@@ -256,6 +256,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         #: The story an undo brought back and when: a search listed before the index took it in
         #: lacks it, so the search the index's catch-up runs again keeps it under the cursor.
         self._awaited: tuple[str, float] | None = None
+        #: The search the session was left in: while the fallback filter answers it (the index
+        #: opening), the session's story and place wait for the index's answer (see :meth:`_session_waits`).
+        self._session_query: str | None = None
 
     @property
     def broadsheet(self) -> BroadsheetApp:
@@ -304,6 +307,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.query_one(CreditsPanel).border_title = "Caption & credits"
         self.query_one("#sidebar").border_title = "Filters"
         self._restore_scroll = self.reader.restore_settings()
+        self._session_query = self.reader.query_text if self._restore_scroll else None
         self._sidebar_wanted = self.reader.view.get("sidebar")
         self._fit_sidebar(self.app.size.width)
         if self.reader.query_text:
@@ -379,6 +383,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         # The same query searched again before its results came (the index ready as the reader
         # starts) keeps the story they were to keep: the restored session's.
         awaited = self._keep if query == self.reader.query_text and not self.reader.lists_query() else None
+        if awaited is None and self._session_waits(query):
+            awaited = self._restore_scroll[0] if self._restore_scroll else None
         self._keep = None if first else keep or awaited or current
         self.query_one(Sidebar).show_active(query)
         try:
@@ -766,6 +772,13 @@ class MainScreen(FeedsMixin, Screen[None]):
         else:
             self.show_highlighted()
 
+    def _session_waits(self, query: str) -> bool:
+        """Whether the story and place the session was left in wait for the index's answer to
+        ``query``: it is the session's search and the fallback filter answered it, which does not
+        see story text. A session left in a story found by a word of its text reopened at its
+        headline, and the next save lost the place for good."""
+        return query == self._session_query and self.reader.partial
+
     @property
     def story_pending(self) -> bool:
         """Whether the story under the list cursor is still to be shown (a held key)."""
@@ -778,6 +791,11 @@ class MainScreen(FeedsMixin, Screen[None]):
             self._story_timer = None
         restore, self._restore_scroll = self._restore_scroll, None
         story = self.headlines.current
+        if restore is not None and restore[0] != (story.id if story else None) and self._listing and (
+                self._session_waits(self.reader.query_text)):
+            self._restore_scroll = restore  # for the index's answer: not saved over meanwhile
+            self._show(story)
+            return
         tags = self.reader.state_of(story.id).tags if story else ()
         if restore is None and self._shown == (story.id if story else None, tuple(self.reader.terms), tags):
             self.query_one(CreditsPanel).resume_photo()
