@@ -72,3 +72,31 @@ async def test_the_palette_finds_and_shows_a_headline_holding_brackets(store: St
         await pilot.press("enter")
         await settle(pilot)
         assert app.screen.query_one(HeadlineList).current.id == odd.story_id
+
+
+async def test_a_publisher_name_or_saved_search_in_the_palette_is_shown_as_written_and_runs_nothing(
+        store: Store) -> None:
+    """The palette reads a hit's help line as markup, and ``textual.markup.escape`` lets
+    ``[ @click=...]`` and ``[$accent]`` through: a saved page's publisher name became a link that
+    ran an app action (a screenshot written anywhere) when clicked."""
+    click = "[ @click=app.quit]Yacht Weekly[/] [$accent]coast[/]"
+    store.add([(make_article(1, headline="Yacht club repainted", source=click), None)])
+    store.user.save_search("odd", 'tag:"[ @click=app.quit]x"')
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        for typed in ("Yacht", "odd"):
+            await pilot.press("ctrl+p")
+            await type_text(pilot, typed)
+            await settle(pilot)
+            palette = app.screen
+            assert isinstance(palette, CommandPalette)
+            found = palette.query_one(CommandList)
+            prompts = [found.get_option_at_index(i).prompt for i in range(found.option_count)]
+            shown = "\n".join(str(p) for p in prompts)
+            assert (click if typed == "Yacht" else '[ @click=app.quit]x') in shown, shown
+            visual = [found._get_visual(found.get_option_at_index(i)) for i in range(found.option_count)]
+            assert not any("@click" in repr(getattr(v, "spans", ())) or "$accent" in repr(getattr(v, "spans", ()))
+                           for v in visual)
+            await pilot.press("escape")
+            await settle(pilot)

@@ -7,11 +7,9 @@ from functools import partial
 from itertools import islice
 from typing import Any
 
-from rich.text import Text
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
-from textual.markup import escape
 
 from broadsheet.tui.widgets.sidebar import tag_query
 
@@ -42,7 +40,7 @@ class StoryCommands(Provider):
         for title, help_text, callback in self._targets()[:50]:
             if not title.startswith(("Tag:", "Saved search:")):
                 break
-            yield DiscoveryHit(Text(title), callback, help=escape(help_text))
+            yield DiscoveryHit(_with_help(Content(title), help_text), callback, text=title)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
@@ -50,10 +48,17 @@ class StoryCommands(Provider):
         for title, help_text, callback in self._targets():
             score = matcher.match(title)
             if score > 0:
-                yield Hit(score, _highlighted(matcher, title), callback, text=title, help=escape(help_text))
+                yield Hit(score, _with_help(_highlighted(matcher, title), help_text), callback, text=title)
                 found += 1
                 if found >= 200:
                     break
+
+
+def _with_help(title: Content, help_text: str) -> Content:
+    """The title with its help line below, as the palette draws a hit's ``help``, but as plain
+    text: the palette reads ``help`` as markup, and ``textual.markup.escape`` lets tags through
+    (``[ @click=app.quit]``, ``[$accent]``): a page's publisher name ran actions when clicked."""
+    return Content.assemble(title, "\n", Content(help_text).stylize_before("dim not bold"))
 
 
 def _highlighted(matcher: Matcher, title: str) -> Content:
