@@ -755,3 +755,22 @@ def test_name_under_share_buttons_above_the_byline(name: str, caption: bool) -> 
     assert [i.caption for i in article.images] == ([name] if caption else [])
     if caption:
         assert "portrait" in reason_of(text, name)
+
+
+def test_a_headline_with_a_furniture_word_right_above_its_byline_is_the_headline() -> None:
+    """"promoted" is page furniture on a short line ("Promoted"), and a headline the page title
+    did not repeat was dropped for it: a sports story was headed by the masthead."""
+    page = "\n".join(["Northgate Post", "Home | News | Sport | Opinion", "Halloway Rovers promoted after late goal",
+                      "By Priya Natarajan", "04 March 2025", "", "\n\n".join(PARAS[:2])])
+    article = parse_text(page)
+    assert article.headline == "Halloway Rovers promoted after late goal"
+    assert article.authors == ["Priya Natarajan"]
+
+
+def test_a_paragraph_whose_link_names_a_newsletter_is_story_text() -> None:
+    """A link's ``?ref=newsletter-march`` made its paragraph a promotion for the site."""
+    link = ("The new portal lives at https://council.example/planning/2025/footbridge-consultation-documents.pdf"
+            "?ref=newsletter-march-edition.")
+    page = "\n".join(["Valley Ledger", "Council portal opens for the footbridge plans", "By Tom Ashdown",
+                      "04 March 2025", "", PARAS[0], "", link, "", PARAS[1], "", "Sign up for our newsletter"])
+    assert parse_text(page).body == [PARAS[0], link, PARAS[1]]

@@ -330,7 +330,7 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
     notice = n_words <= NOTICE_WORDS and (
         "©" in text or plain is None or (wording and _NOTICE_PLAIN.search(plain) is not None)
     )
-    if n_words <= 40 and notice and _may_search(_PROMO_LOW, low) and _PROMO.search(text):
+    if n_words <= 40 and notice and _may_search(_PROMO_LOW, low) and _PROMO.search(_without_addresses(text)):
         return "promotion for the site (newsletter, app, membership)"
     if n_words <= 20 and ":" in text[1:3] and _VIDEO_TEASER.match(text):  # ("1:23 ..." or "12:34 ...")
         return "video teaser (duration, title)"
@@ -353,10 +353,18 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
         and (wording or low_unglued is not low or (low is not None and low.startswith("video")))
         and (_may_search(_FURNITURE_LOW, low) or _may_search(_FURNITURE_LOW, low_unglued))
     ):
-        m = _FURNITURE.search(text) or _FURNITURE.search(unglued)
+        m = _FURNITURE.search(_without_addresses(text)) or _FURNITURE.search(_without_addresses(unglued))
         if m:
             return f"{SHORT_WORDING} ({m.group(0)!r})"
     return None
+
+
+_ADDRESS = re.compile(r"\S*(?:://|www\.)\S*", re.IGNORECASE)
+
+
+def _without_addresses(text: str) -> str:
+    """``text`` without its web addresses: a link's ``?ref=newsletter`` is no promotion."""
+    return _ADDRESS.sub(" ", text) if "://" in text or "www." in text.lower() else text
 
 
 PROSE_WORDS = 25

@@ -327,6 +327,9 @@ def _parse_byline(
         or any(len(a.split()) < 2 for a in authors)
         or any(a.split()[0] in _NOT_FIRST_NAMES for a in authors)
         or any(a.startswith("The ") and not org_like(a) for a in authors)
+        # Capitals tell a bare name from a headline; Hebrew, Arabic and the like have none
+        # (a Hebrew headline under a menu was taken for its authors, and the masthead for the headline).
+        or not all(a[0].isupper() for a in authors)
     ):
         return None
     outlet = None

@@ -92,7 +92,8 @@ def step_furniture(page: Page) -> None:
         line = lines[i]
         found = line_facts(line.text).furniture
         # (A headline has 4+ words, so 3+ spaces: most menu lines stop at that test.)
-        if found is not None and not (line.text.count(" ") >= 3 and _titled_wording(line.text, found, page.title_core)):
+        if found is not None and not (line.text.count(" ") >= 3 and (
+                _titled_wording(line.text, found, page.title_core) or _headed_byline(lines, i, found))):
             line.mark(*found)
         elif line.text in repeated and similarity(line.text, page.title_core) < 0.6:
             line.mark("boilerplate", REPEATED)
@@ -106,6 +107,16 @@ def _titled_wording(text: str, found: tuple[str, str], title_core: str) -> bool:
         and len(text.split()) >= 4
         and jaccard(text, title_core) >= 0.6
     )
+
+
+def _headed_byline(lines: list[Line], i: int, found: tuple[str, str]) -> bool:
+    """A short line flagged only for a furniture word, right above a ``By NAME`` line, is the
+    headline (``Halloway Rovers promoted after late goal``) where no page title repeats it."""
+    if not found[1].startswith(boilerplate.SHORT_WORDING) or len(lines[i].text.split()) < 4:
+        return False
+    below = next((line for line in lines[i + 1 : i + 3] if not line.blank), None)
+    byline = parse_byline(below.text) if below is not None else None
+    return byline is not None and byline.explicit
 
 
 def step_captions(page: Page) -> None:

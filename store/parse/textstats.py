@@ -104,6 +104,39 @@ def cjk_density(text: str, cjk: int) -> float:
     return min(1.0, len(_CJK_MARKS.findall(text)) * CJK_CLAUSE * _PROSE_SHARE / cjk)
 
 
+# Sentence and clause marks of alphabetic scripts, the Arabic, Devanagari, Greek, Armenian and
+# Ethiopic ones included, where a word ends (a decimal point or a URL's dots are none).
+_CLAUSE_MARKS = re.compile(r"[,;:.!?\u060c\u061b\u061f\u0964\u0965\u037e\u0589\u1362](?=[\s\"'»”’)]|$)")
+# Words of prose per clause mark at which a line reads as prose as much as an English line of
+# which a third of the words are function words (English news prose: a mark every 8 to 12 words).
+CLAUSE_WORDS = 10
+
+
+def unlisted_count(text: str) -> int:
+    """How many of the line's letters are of scripts whose function words no list here holds
+    (Hebrew, Arabic, Cyrillic, Greek, Indic, ...: neither Latin nor CJK), when they are at
+    least half of them; else 0."""
+    if text.isascii():
+        return 0
+    letters = other = 0
+    for char in text:
+        if char.isalpha():
+            letters += 1
+            if char > "\u024f" and not "\u1e00" <= char <= "\u1eff" and not CJK_CHAR.match(char):
+                other += 1
+    return other if other and 2 * other >= letters else 0
+
+
+def clause_density(text: str) -> float:
+    """:func:`stopword_density` for a line in a script without a list of function words: its
+    clause marks per word, scaled so that one mark every :data:`CLAUSE_WORDS` words gives a
+    third. Prose in any alphabet has commas and full stops; menus, headlines and link lists
+    have none. (Hebrew and Arabic join most function words to the next word as prefixes, so
+    a list would find few of them anyway.)"""
+    n_words = len(text.split())
+    return min(1.0, len(_CLAUSE_MARKS.findall(text)) * CLAUSE_WORDS * _PROSE_SHARE / n_words) if n_words else 0.0
+
+
 def words(text: str) -> list[str]:
     """The alphabetic words of ``text`` (numbers and punctuation dropped)."""
     return WORD.findall(text)
@@ -156,7 +189,8 @@ _STOP_BYTES = frozenset(form.encode() for form in _STOP_FORMS if form.isascii())
 
 def stopword_density(text: str) -> float:
     """Share of the words that are common function words; for a line in CJK scripts, which
-    has none to count, :func:`cjk_density` instead.
+    has none to count, :func:`cjk_density` instead, and :func:`clause_density` for one in a
+    script no list here holds.
 
     Words are found in the casefolded line, which gives each word casefolded at once, when
     casefolding maps character to character (so words split where they did) and keeps
@@ -170,6 +204,8 @@ def stopword_density(text: str) -> float:
             return density
     elif cjk := cjk_count(text):
         return cjk_density(text, cjk)
+    elif unlisted_count(text):
+        return clause_density(text)
     return words_stopword_density(text)
 
 
