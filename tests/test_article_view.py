@@ -208,3 +208,30 @@ def test_a_standfirst_that_repeats_the_headline_is_shown_once() -> None:
         assert [kind for kind, _ in article_blocks(same)].count("standfirst") == 0
     other = make_article(2, headline="Ferry fares rise", standfirst="The council agreed the change on Monday.")
     assert [kind for kind, _ in article_blocks(other)].count("standfirst") == 1
+
+
+async def test_end_home_and_page_keys_jump_at_once(store: Store) -> None:
+    """G in a long story glided to its end for about a second (each frame sent over SSH); newsboat
+    and less jump. The next frame already shows where the key goes."""
+    app = BroadsheetApp(long_store(store))
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        page = view.scrollable_content_region.height
+        glides: list[str] = []
+        animate = app.animator.animate
+
+        def watched(obj: object, attribute: str, *args: object, **kwargs: object) -> None:
+            if obj is view:
+                glides.append(attribute)
+            animate(obj, attribute, *args, **kwargs)  # type: ignore[arg-type]
+
+        app.animator.animate = watched  # type: ignore[method-assign]
+        for key, where in (("G", lambda: view.max_scroll_y), ("g", lambda: 0), ("pagedown", lambda: page),
+                           ("pagedown", lambda: 2 * page), ("pageup", lambda: page), ("end", lambda: view.max_scroll_y),
+                           ("home", lambda: 0)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert view.scroll_y == where() and not glides, (key, glides)

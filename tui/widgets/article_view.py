@@ -146,6 +146,8 @@ class ArticleView(ThumbView, can_focus=True):
         Binding("space", "page_or_next", "Page down, at the end the next story", show=False, id="article.page"),
         Binding("ctrl+d", "half_page(1)", "Half page down", show=False, id="article.half_page_down"),
         Binding("ctrl+u", "half_page(-1)", "Half page up", show=False, id="article.half_page_up"),
+        Binding("pagedown", "page_down", "Page down", show=False, id="article.page_down"),
+        Binding("pageup", "page_up", "Page up", show=False, id="article.page_up"),
         Binding("g,home", "scroll_home", "Top", show=False, id="article.top"),
         Binding("G,end", "scroll_end", "Bottom", show=False, id="article.bottom"),
         Binding("n", "match(1)", "Next match/unread", id="article.next_match"),
@@ -487,10 +489,17 @@ class ArticleView(ThumbView, can_focus=True):
         if top is not None:
             self.scroll_to(y=top, animate=False)
 
+    # The jumps (and pages, below) are immediate, as in newsboat or less: Textual glides to the end
+    # of a long story for about a second, and over SSH each frame of the glide is sent.
+
+    def action_scroll_home(self) -> None:
+        self.scroll_home(animate=False)
+
     def action_scroll_end(self) -> None:
         """To the last line: wrap the rest first (the height may still be an estimate)."""
         self._finish_wrap()
-        super().action_scroll_end()
+        self.scroll_end(animate=False)
+
 
     def watch_scroll_y(self, old_value: float, new_value: float) -> None:
         """Remember how far into the story the reader is, as a fraction (not while resizing)."""
@@ -530,10 +539,10 @@ class ArticleView(ThumbView, can_focus=True):
     def action_page_down(self) -> None:
         """A page on from where the scroll is going: from where it is, a press during the last
         one's animation went less than a page (space space in one read moved one page)."""
-        self.scroll_to(y=self.scroll_target_y + self.scrollable_content_region.height)
+        self.scroll_to(y=self.scroll_target_y + self.scrollable_content_region.height, animate=False)
 
     def action_page_up(self) -> None:
-        self.scroll_to(y=self.scroll_target_y - self.scrollable_content_region.height)
+        self.scroll_to(y=self.scroll_target_y - self.scrollable_content_region.height, animate=False)
 
     def action_half_page(self, direction: int) -> None:
         self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height // 2), animate=False)
