@@ -372,6 +372,7 @@ class Store:
         self._legacy_db: TinyDB | None = None
         self._damaged_bodies: dict[int, StoreFileError] = {}  # body shards found damaged at open
         self._addresses_current = False  # the directory's addresses are in today's form (see store.storage.addresses)
+        self._short_checked: str | None = None  # the stamp a catalogue was last checked against (see _short)
         self._read_only_at_open = not os.access(self.folder, os.W_OK)
         self._old_layout = (self.folder / LEGACY).exists()
         if not self._read_only_at_open:
@@ -566,10 +567,9 @@ class Store:
 
     def _stamped_count(self) -> int | None:
         try:
-            count = orjson.loads(self._stamp.read_bytes()).get("stories")
-        except (OSError, orjson.JSONDecodeError, AttributeError):
+            return _count_in(self._stamp.read_bytes())
+        except OSError:
             return None
-        return count if type(count) is int and count >= 0 else None
 
     # -- where stories are ------------------------------------------------------------------
 
@@ -582,7 +582,41 @@ class Store:
         if write and not self._directory.path.exists():
             (self.folder / LISTING).unlink(missing_ok=True)  # it counts bytes of a directory now gone
         self._directory.load(self._meta_numbers, self._entries_of_shard, catch_up=write)
+        if write and not self._legacy:
+            self._list_unlisted()
         return self._directory
+
+    def _list_unlisted(self) -> None:
+        """Stories the directory lost the entries of listed again, when it lists fewer than the
+        stamp counts (the caller holds the lock). Its last appends lost (a disk that lost them, a
+        copy cut short) hid them from every list, search and command, and ``repair`` saw nothing;
+        the newest shards :meth:`Directory.load` reads do not hold a story an undo put back.
+        Every shard is read, so only then; a stamp that counted stories there are not is said
+        right, so the shards are not read again at every write."""
+        stamped = self._stamped_count()
+        directory = self._directory
+        if stamped is None or len(directory) >= stamped:
+            return
+        unread: list[int] = []
+        directory.list_again(self._every_entry(unread))
+        if not unread and len(directory) < stamped:
+            self._touch(len(directory))
+
+    def _every_entry(self, unread: list[int]) -> Iterator[Entry]:
+        """Every story's directory entry, a shard at a time and not cached; the shards that could not
+        be read (damaged: ``repair`` salvages them) go in ``unread``."""
+        for number in self._meta_numbers():
+            try:
+                records = (read_json_file(self._meta_path(number)) or {}).get("articles", {})
+            except StoreFileError:
+                unread.append(number)
+                continue
+            yield from (_entry(sid, record, number) for sid, record in records.items())
+
+    def unlisted(self, keys: array[int]) -> tuple[int, int]:
+        """How many of ``keys`` (every stored story's, sorted) the directory does not list, and
+        how many stories it lists that are not among them, as the file says (``repair``)."""
+        return self._located(write=False).unlisted(keys)
 
     def relist(self) -> None:
         """Rebuild the directory from the metadata shards and say the stories changed
@@ -671,6 +705,7 @@ class Store:
         (it is rewritten first when it is missing, damaged, or more than ``TAIL_LIMIT``
         stories behind, if no other writer holds the lock).
         """
+        token = self.articles_token()  # before the rows (see _short)
         listing = _open_listing(self.folder / LISTING)
         if not self._legacy and not self._listing_fresh(listing):
             relisted = self._relist_view()
@@ -683,7 +718,23 @@ class Store:
             rows = [row_of(sid, record, fields.shard(record.get("shard")), _from_file(record))
                     for _path, records in self._tables() for sid, record in records.items()]
             return Catalogue(None, rows, (), self._listed_meta)
-        return self._merged(listing)
+        catalogue = self._merged(listing)
+        if self._short(catalogue, token) and (relisted := self._relist_view()) is not None:
+            if listing is not None:  # the directory lost entries: a writer's load listed them again
+                listing.close()
+            catalogue = self._merged(relisted)
+        return catalogue
+
+    def _short(self, catalogue: Catalogue, token: str | None) -> bool:
+        """Whether ``catalogue`` lists fewer stories than the stamp ``token``, read before it, counts,
+        the stamp unchanged since (a write in between is no sign): the directory lost entries
+        (:meth:`_list_unlisted`). Asked once for each state of the store, so a stamp that miscounts
+        costs one look, not one at each refresh of the reader."""
+        if token is None or token == self._short_checked or self.articles_token() != token:
+            return False
+        self._short_checked = token
+        stamped = _count_in(token.encode("utf-8"))
+        return stamped is not None and len(catalogue) < stamped
 
     def listed_keys(self) -> array[int] | None:
         """Every story's key, newest first as :meth:`catalogue` lists them (8 bytes a story: the
@@ -1448,6 +1499,16 @@ def _listed_source(record: dict[str, Any]) -> str:
 def _sources_of(records: dict[str, dict[str, Any]]) -> Present:
     """:data:`Present` for the stories of ``records`` (stored, or just deleted)."""
     return lambda sid: _listed_source(records[sid]) if sid in records else None
+
+
+def _count_in(stamp: bytes) -> int | None:
+    """The stories' count ``meta/stamp.json`` holds (None while a change is being written, or
+    when it cannot be read)."""
+    try:
+        count = orjson.loads(stamp).get("stories")
+    except (orjson.JSONDecodeError, AttributeError):
+        return None
+    return count if type(count) is int and count >= 0 else None
 
 
 def _open_listing(path: Path) -> Listing | None:

@@ -15,8 +15,12 @@ that the caller confirms against the shard it names, so an entry for a deleted s
 one left stale by an update, misleads no one. Entries are appended after the shards they
 describe are written; a crash in between leaves stories the file does not list, which
 :meth:`Directory.load` finds again by reading the newest shards (new stories only ever go
-to the newest shards). A torn last entry is ignored and cut off before the next append. A
-missing or damaged file is rebuilt from the shards.
+to the newest shards). Entries lost otherwise (a disk that lost the file's last appends, a copy
+cut short; a story an undo put back is in an old shard) hid stories from every list, search and
+command: a writer that finds the file listing fewer stories than ``meta/stamp.json`` counts
+reads every shard for them (:meth:`Directory.list_again`), and ``repair`` checks the file
+against the records (:meth:`Directory.unlisted`). A torn last entry is ignored and cut off
+before the next append. A missing or damaged file is rebuilt from the shards.
 
 Answering needs the entries sorted, and at a million stories sorting them took 2.9 s: every
 import of one page, or fetch of a few feeds, into such a store paid it first. So a writer that
@@ -297,6 +301,12 @@ def _last_entry(before: bytes, data: bytes) -> bytes:
     return data[-ENTRY.size:] if len(data) >= ENTRY.size else (before + data)[-ENTRY.size:]
 
 
+def _among(keys: array[int], key: int) -> bool:
+    """Whether ``key`` is in the sorted ``keys``."""
+    at = bisect_left(keys, key)
+    return at < len(keys) and keys[at] == key
+
+
 def prefix_digest(path: Path, size: int) -> tuple[hashlib._Hash, bytes] | None:
     """The SHA-256 of the first ``size`` bytes of ``path`` (to go on with) and the last entry of
     them; None when it is shorter or unreadable."""
@@ -514,6 +524,19 @@ class Directory:
             self._took(data)
             self._inode = self.path.stat().st_ino
         # else another writer appended meanwhile: the next load takes in both
+
+    def list_again(self, entries: Iterable[Entry]) -> None:
+        """List those of ``entries`` (every story as the shards hold it) that the file does not list
+        in their shard: entries whose append was lost, in any shard, not only the newest ones that
+        :meth:`load` reads. The caller holds the store lock."""
+        self.append(entry for entry in entries if self._shard.get(entry.key) != entry.shard)
+
+    def unlisted(self, keys: array[int]) -> tuple[int, int]:
+        """How many of ``keys`` (every stored story's, sorted) this lists nowhere, and how many
+        stories it lists that are not among them: ``repair`` checks the file against the records."""
+        missing = sum(self._shard.get(key) is None for key in keys)
+        extra = sum(not _among(keys, key) for key in self._shard)
+        return missing, extra
 
     def rebuild(self, entries: Iterable[Entry]) -> None:
         """Write the file anew from every entry (atomically), and take it in."""

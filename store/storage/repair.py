@@ -417,6 +417,11 @@ class _Repair:
             )
 
     @property
+    def keys(self) -> array[int]:
+        """The key of every story record kept, sorted (after :meth:`run`)."""
+        return self._keys
+
+    @property
     def orphans(self) -> int:
         """Bodies left without a story record (their feed, if any, is not known)."""
         return self._orphans
@@ -556,13 +561,16 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         # The records changed (a metadata shard gone among them: the list still held its stories,
         # rows no command could read or delete): directory, list and index made again.
         mended = bool(report.damaged or report.actions)
-        if mended:
+        unlisted = None if mended else _unlisted(store, repair.keys)
+        if unlisted is not None:
+            report.damaged.append(unlisted)
+        if mended or unlisted is not None:
             store.relist()
         listing = _damaged_listing(Path(folder) / LISTING, on_progress)
         if listing is not None:
             (Path(folder) / LISTING).unlink()
             report.damaged.append(f"{LISTING}: {listing}; written again from the records")
-        if mended or listing is not None:
+        if mended or unlisted is not None or listing is not None:
             store.write_listing()  # now, not at the next reader's start (at 1,000,000 stories about 40 s)
         photos.tell(report)  # after the records' damage: photos alone rebuild no index
     if repair.feeds_lost:
@@ -656,6 +664,18 @@ def _check_photos(store: Store, on_progress: Progress | None) -> _PhotoCheck:
         if on_progress is not None and (done % 64 == 0 or done == len(files)):
             on_progress(PHOTO_PASS, done, len(files))
     return check
+
+
+def _unlisted(store: Store, keys: array[int]) -> str | None:
+    """What the directory lacks, or lists that has no record, against every story record (``keys``,
+    sorted), or None when they agree. Its last appends lost hid stories from every list, search
+    and command while repair said "no damaged files"."""
+    missing, extra = store.unlisted(keys)
+    said = [f"{n_stories(missing)} stored {'was' if missing == 1 else 'were'} not listed in it, so no list, "
+            "search or command found them"] if missing else []
+    if extra:
+        said.append(f"it listed {n_stories(extra)} that {'has' if extra == 1 else 'have'} no record")
+    return f"directory.bin: {'; '.join(said)}; written again from the story records" if said else None
 
 
 def _damaged_listing(path: Path, on_progress: Progress | None) -> str | None:
