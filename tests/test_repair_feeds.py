@@ -62,3 +62,26 @@ def test_feed_stories_that_lost_their_records_come_back_with_the_next_fetch(
     fresh = Store(store.folder)
     assert sorted(m.id for m in fresh.stories()) == ids
     assert all(fresh.article(sid).body for sid in ids)  # type: ignore[union-attr]
+
+
+def test_repair_keeps_the_whole_subscriptions_of_a_damaged_feeds_file_and_names_the_lost_feeds(
+        store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """`feeds list` and `fetch` said to run `repair`, and `repair` said "no damaged files"."""
+    urls = [f"http://127.0.0.1:9/feed{n}.xml" for n in range(3)]
+    Subscriptions(store).add(urls, tags=["kept"])
+    store.add([(make_article(n), url) for n, url in enumerate(urls)])  # one story fetched from each
+    path = store.folder / "feeds.json"
+    path.write_bytes(path.read_bytes()[:-20])  # the last subscription cut short
+    base = ["--store", str(store.folder)]
+    assert main([*base, "feeds", "list"]) == 2
+    capsys.readouterr()
+    assert main([*base, "repair"]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert "feeds.json: kept 2 whole records" in said
+    assert "`broadsheet feeds add URL` or `broadsheet feeds import FILE`" in said
+    assert f"fetched from 1 feed(s) not among those kept, some perhaps unsubscribed on purpose: {urls[2]})" in said
+    assert list(store.folder.glob("feeds.json.damaged-*"))
+    assert main([*base, "feeds", "list", "--json"]) == 0
+    assert [(s.url, s.tags) for s in Subscriptions(Store(store.folder)).all()] == [(u, ["kept"]) for u in urls[:2]]
+    assert main([*base, "repair"]) == 0
+    assert "no damaged files" in capsys.readouterr().err

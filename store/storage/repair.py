@@ -20,6 +20,8 @@ Then, per file:
   any source file given on the command line that parses to them (on every run, so the
   ``repair PATH...`` a first run advises still finds them);
 - the search index is rebuilt from the repaired TinyDB files;
+- a damaged ``feeds.json`` keeps the subscriptions still whole in it, and the report names the
+  feeds stories were fetched from that are not among them (``feeds add`` subscribes again);
 - each kept photo is checked against the digest its name gives: a damaged one (truncated,
   changed) is removed, so importing its page again (or fetching its feed) keeps it again,
   and the photos stories name that the store lacks are listed.
@@ -53,7 +55,7 @@ import orjson
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.formats import read_source
-from broadsheet.store.model import Article
+from broadsheet.store.model import Article, normal_url
 from broadsheet.store.sanitize import without_surrogates
 from broadsheet.store.storage import compressed, fields
 from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy, remove_durably
@@ -127,6 +129,19 @@ def _is_setting(doc: dict[str, Any]) -> bool:
     return set(doc) == {"value"}
 
 
+def _is_subscription(doc: dict[str, Any]) -> bool:
+    return isinstance(doc.get("url"), str) and bool(doc["url"])
+
+
+def _damaged(path: Path) -> bool:
+    """Whether the store file ``path`` is there and cannot be read."""
+    try:
+        read_json_file(path)
+    except StoreFileError:
+        return True
+    return False
+
+
 def _numbered(folder: Path) -> list[int]:
     """The numbers of the shard files (``NNNNNN.json``) in ``folder``, in order."""
     return sorted(int(p.stem) for p in folder.glob("[0-9]*.json") if p.stem.isdigit())
@@ -179,6 +194,8 @@ class _Repair:
         self._lost_bodies = 0
         self._folders: Cleaned = {}  # names of the folders of lost source files (see found_again)
         self.feeds_lost: dict[str, int] = {}  # feed address -> stories of it whose body is lost
+        # The feeds stories were fetched from, gathered by the first pass when feeds.json is damaged.
+        self.fetched_from: set[str] | None = None
         self._now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     # -- reading, with damage noted ------------------------------------------------------
@@ -257,6 +274,8 @@ class _Repair:
                 self.save(path, "articles", records, compress=True)
             for sid, record in records.items():
                 self._keys.append(story_key(sid))
+                if self.fetched_from is not None:
+                    self._note_feed(record)
                 home = fields.shard(record.get("shard"))
                 if home != number:
                     strays.setdefault(home, {})[sid] = record
@@ -270,6 +289,33 @@ class _Repair:
             remove_durably(legacy)
             self.report.actions.append(f"{LEGACY}: its {moved} story records moved to meta/")
         return True
+
+    def _note_feed(self, record: dict[str, Any]) -> None:
+        """The feed ``record``'s story was fetched from, if it was (its "file" is the feed's address)."""
+        file = _source_file(record)
+        if file and not fields.rereadable(file):
+            self.fetched_from.add(file)  # type: ignore[union-attr]
+
+    def repair_feeds(self) -> None:
+        """Keep the subscriptions still whole in a damaged ``feeds.json`` (every ``feeds`` command and
+        ``fetch`` said to run repair, which said "no damaged files"), and name the feeds stories
+        were fetched from that are not among them: one lost, or one unsubscribed on purpose."""
+        from broadsheet.store.feeds.subscriptions import FILE, Subscription, entry_files  # (feeds build on the storage)
+
+        path = self.folder / FILE
+        got = self.load(path, "feeds", _is_subscription)
+        if got is None or not got[1]:
+            return
+        self.save(path, "feeds", got[0])
+        kept = {normal_url(url) for url in entry_files(map(Subscription.from_doc, got[0].values()))}
+        others = sorted(url for url in self.fetched_from or () if normal_url(url) not in kept)
+        said = (f"{FILE}: subscriptions beyond the {len(got[0])} kept could not be read; add any lost again with "
+                "`broadsheet feeds add URL` or `broadsheet feeds import FILE`")
+        if others:
+            more = f" and {len(others) - NAMED} more" if len(others) > NAMED else ""
+            said += (f" (stories here were fetched from {len(others)} feed(s) not among those kept, some perhaps "
+                     f"unsubscribed on purpose: {', '.join(others[:NAMED])}{more})")
+        self.report.lost.append(said)
 
     def _move(self, strays: dict[int, dict[str, dict[str, Any]]], found_in: dict[int, set[str]]) -> None:
         """Records into the shards they name: written there first, then removed where they were,
@@ -554,6 +600,8 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         atomic_write_bytes(mark, orjson.dumps({"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
         photos = _check_photos(store, on_progress)  # first: the second pass gathers what stories name
         repair = _Repair(store, sources, on_progress, photos)
+        if _damaged(Path(folder) / "feeds.json"):
+            repair.fetched_from = set()
         report = repair.run()
         if unfinished:
             report.actions.append("an earlier repair was stopped part way: the directory and search index are "
@@ -561,6 +609,7 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         # The records changed (a metadata shard gone among them: the list still held its stories,
         # rows no command could read or delete): directory, list and index made again.
         mended = bool(report.damaged or report.actions)
+        repair.repair_feeds()  # after: subscriptions are no story's, and rebuild no directory or index
         unlisted = None if mended else _unlisted(store, repair.keys)
         if unlisted is not None:
             report.damaged.append(unlisted)
