@@ -731,3 +731,94 @@ def test_feeds_import_of_a_list_that_names_no_feed_says_so(
     listed.write_text(text)
     assert run(tmp_path / "store", "feeds", "import", str(listed)) == 1
     assert "names no feed" in capsys.readouterr().err
+
+
+ITEM_ROW = ("'g' || n AS guid, 'Ferry timetable change number ' || n AS title, '' AS author, "
+            "'https://gazette.example/story/' || n AS url, 'https://gazette.example/rss' AS feedurl, "
+            "1772532000 AS pubDate, '<p>Boats leave later.</p>' AS content, 1 AS unread, NULL AS enclosure_url, "
+            "NULL AS enclosure_type, NULL AS flags, 0 AS deleted")
+#: rss_item as what makes its rows as it is read, not a stored table.
+MADE_AS_READ = {
+    "endless view": "CREATE VIEW rss_item AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) "
+                    f"SELECT n AS id, {ITEM_ROW} FROM c;",
+    "view of three": "CREATE VIEW rss_item AS WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c "
+                     f"WHERE n < 3) SELECT n AS id, {ITEM_ROW} FROM c;",
+    "virtual table": "CREATE VIRTUAL TABLE rss_item USING fts5(id, guid, title, author, url, feedurl, pubDate, "
+                     "content, unread, enclosure_url, enclosure_type, flags, deleted);",
+    "computed column": "CREATE TABLE rss_item (id INTEGER PRIMARY KEY, guid TEXT, title TEXT, author TEXT, url TEXT, "
+                       "feedurl TEXT, pubDate INTEGER, unread INTEGER, enclosure_url TEXT, enclosure_type TEXT, "
+                       "flags TEXT, deleted INTEGER, content TEXT GENERATED ALWAYS AS ('<p>' || title || '</p>'));",
+}
+
+
+def made_as_read_cache(path: Path, kind: str) -> Path:
+    db = sqlite3.connect(path)
+    db.executescript("CREATE TABLE rss_feed (rssurl TEXT, url TEXT, title TEXT);"
+                     "INSERT INTO rss_feed VALUES ('https://gazette.example/rss', 'https://g.example/', 'Gazette');"
+                     + MADE_AS_READ[kind])
+    if "view" not in kind:
+        db.executemany("INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, unread, deleted"
+                       + (", content" if kind == "virtual table" else "") + ") VALUES (?, ?, '', ?, ?, 1772532000, 1, 0"
+                       + (", '<p>Boats leave later.</p>'" if kind == "virtual table" else "") + ")",
+                       [(f"g{n}", f"Ferry timetable change number {n}", f"https://gazette.example/story/{n}",
+                         "https://gazette.example/rss") for n in range(3)])
+    db.commit()
+    db.close()
+    return path
+
+
+@pytest.mark.parametrize("kind", list(MADE_AS_READ))
+def test_a_cache_whose_items_are_made_as_they_are_read_is_refused_naming_the_file_and_why(
+        kind: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An rss_item made an endless view (WITH RECURSIVE) ran `import` and `feeds import` forever,
+    filling /var/tmp with SQLite's sort of its rows."""
+    cache = made_as_read_cache(tmp_path / "cache.db", kind)
+    folder = tmp_path / "store"
+    started = time.monotonic()
+    assert run(folder, "import", str(cache)) == 1
+    err = capsys.readouterr().err
+    why = ("is a view, not a table" if "view" in kind else "is a virtual table, not a table" if "virtual" in kind
+           else "has columns computed as they are read")
+    assert f"failed: {cache}: not a newsboat cache: its rss_item {why}" in err
+    assert "added as subscriptions" not in err
+    assert run(folder, "feeds", "import", str(cache)) == 2
+    assert f"{cache}: not a newsboat cache: its rss_item {why}" in capsys.readouterr().err
+    assert time.monotonic() - started < 30
+    store = Store(folder)
+    assert not store.stories() and not Subscriptions(store).all()
+
+
+def with_items(cache: Path, count: int) -> Path:
+    """``cache`` with ``count`` more items, as small as an item can be."""
+    db = sqlite3.connect(cache)
+    db.executemany("INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread) "
+                   "VALUES (?, 't', '', '', 'https://g.example/rss', 1, '', 1)", [(f"x{n}",) for n in range(count)])
+    db.commit()
+    db.close()
+    return cache
+
+
+def test_reading_a_cache_stops_past_its_budget_and_says_so(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """What the tables checked leave out (a schema SQLite may yet make costly) is still bounded:
+    reading stops past a number of steps in proportion to the file's size (the items read by
+    then are kept, as a feed file's are when it breaks off)."""
+    from broadsheet.store.feeds import newsboat
+
+    cache = with_items(newsboat_cache(tmp_path / "cache.db", "https://g.example/rss"), 1000)
+    monkeypatch.setattr(newsboat, "STEPS_AT_LEAST", 0)
+    monkeypatch.setattr(newsboat, "STEPS_PER_BYTE", 0)
+    run(tmp_path / "store", "import", str(cache))
+    assert f"failed: {cache}: not a newsboat cache: reading it took over 0 steps" in capsys.readouterr().err
+
+
+def test_a_real_cache_is_read_well_within_its_budget(tmp_path: Path) -> None:
+    """A thousand items of newsboat's schema cost a small part of the budget for their file."""
+    from broadsheet.store.feeds import newsboat
+
+    cache = with_items(newsboat_cache(tmp_path / "cache.db", "https://g.example/rss"), 1000)
+    db, budget = newsboat._connect(cache)
+    with db:
+        db.execute("SELECT * FROM rss_item ORDER BY id").fetchall()
+    db.close()
+    assert budget.steps * 10 < budget.limit

@@ -36,21 +36,86 @@ class CachedFeed:
     title: str
 
 
-def _connect(path: Path) -> sqlite3.Connection:
+#: What reading a cache may cost SQLite, in steps of its virtual machine: a real cache's tables
+#: take under one step a byte of the file (about 18 an item), so a hundred a byte, and ten million
+#: at least, is far past any; a file that needs more makes its rows as it is read (an endless view).
+STEPS_PER_BYTE = 100
+STEPS_AT_LEAST = 10_000_000
+#: The longest value a cache may hold (a row, a text): an item's text is a feed entry's, and a
+#: feed file may be 128 MB whole, so one value of 32 MB is none a real cache has.
+VALUE_MAX = 32 * 1024 * 1024
+_CHECK_EVERY = 10_000  # steps between two looks at the budget
+
+
+class _Budget:
+    """Counts a connection's steps and stops its statement past ``limit`` (SQLite raises "interrupted")."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit, self.steps = limit, 0
+
+    @property
+    def spent(self) -> bool:
+        return self.steps > self.limit
+
+    def __call__(self) -> int:
+        self.steps += _CHECK_EVERY
+        return int(self.spent)
+
+
+def _connect(path: Path) -> tuple[sqlite3.Connection, _Budget]:
+    """The cache, read-only, bounded: sorting in memory, never in a file under /var/tmp; its
+    statements stopped past a budget in proportion to its size; its tables checked (see _stored)."""
     try:
-        return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    except sqlite3.Error as exc:
+        db = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+        budget = _Budget(max(STEPS_AT_LEAST, STEPS_PER_BYTE * path.stat().st_size))
+        db.set_progress_handler(budget, _CHECK_EVERY)
+        db.setlimit(sqlite3.SQLITE_LIMIT_LENGTH, VALUE_MAX)
+        db.execute("PRAGMA temp_store = MEMORY")
+        db.execute("PRAGMA trusted_schema = OFF")  # no function with side effects called from its schema
+    except (sqlite3.Error, OSError) as exc:
         raise CacheError(f"cannot open the newsboat cache ({exc})") from None
+    try:
+        _stored(db)
+    except BaseException:
+        db.close()
+        raise
+    return db, budget
+
+
+def _stored(db: sqlite3.Connection) -> None:
+    """Refuse a cache whose ``rss_feed`` or ``rss_item`` is not a stored table: a view (or a virtual
+    table, or a column computed as it is read) makes rows as it is read, and one made endless
+    (WITH RECURSIVE) ran the import forever, filling /var/tmp with SQLite's sort."""
+    try:
+        found = db.execute("SELECT lower(name), type, sql FROM sqlite_master "
+                           "WHERE lower(name) IN ('rss_feed', 'rss_item') AND type IN ('table', 'view')").fetchall()
+        for name, kind, sql in found:
+            if kind == "view" or str(sql or "").lstrip().upper().startswith("CREATE VIRTUAL"):
+                what = "a view" if kind == "view" else "a virtual table"
+                raise CacheError(f"not a newsboat cache: its {name} is {what}, not a table")
+            if any(row[-1] == 2 for row in db.execute(f"PRAGMA table_xinfo({name})")):  # GENERATED ... VIRTUAL
+                raise CacheError(f"not a newsboat cache: its {name} has columns computed as they are read")
+    except sqlite3.Error as exc:
+        raise CacheError(f"not a readable newsboat cache ({exc})") from None
+
+
+def _unreadable(exc: sqlite3.Error, budget: _Budget) -> CacheError:
+    """Why the cache could not be read, in words."""
+    if budget.spent:
+        return CacheError(f"not a newsboat cache: reading it took over {budget.limit:,} steps, more than any "
+                          "cache of its size needs (its tables make rows as they are read)")
+    return CacheError(f"not a readable newsboat cache ({exc})")
 
 
 def cached_feeds(path: Path) -> tuple[list[CachedFeed], list[str]]:
     """newsboat's feeds (address and title) and the ones left out with why."""
     feeds, problems = [], []
+    db, budget = _connect(path)
     try:
-        with closing(_connect(path)) as db:
+        with closing(db):
             rows = db.execute("SELECT rssurl, title FROM rss_feed ORDER BY rowid").fetchall()
     except sqlite3.Error as exc:
-        raise CacheError(f"not a readable newsboat cache ({exc})") from None
+        raise _unreadable(exc, budget) from None
     names = _own_titles(rows)
     for url, title in rows:
         kind = str(url).split(":", 1)[0]
@@ -88,8 +153,9 @@ def _columns(db: sqlite3.Connection, wanted: tuple[str, ...]) -> str:
 
 def cached_items(path: Path) -> Iterator[tuple[Entry, StoryState, str]]:
     """Every item not deleted, as an entry with its marks (unread, flagged -> bookmarked) and its feed's address."""
+    db, budget = _connect(path)
     try:
-        with closing(_connect(path)) as db:
+        with closing(db):
             titles = _own_titles(db.execute("SELECT rssurl, title FROM rss_feed ORDER BY rowid").fetchall())
             rows = db.execute(f"SELECT {_columns(db, ITEM_COLUMNS)} FROM rss_item WHERE deleted = 0 ORDER BY id")
             for number, row in enumerate(rows, 1):
@@ -101,15 +167,16 @@ def cached_items(path: Path) -> Iterator[tuple[Entry, StoryState, str]]:
                     enclosures=[(str(enclosure), str(kind or ""))] if enclosure else [])
                 yield entry, StoryState(bookmarked=bool(flags), read=not unread), str(feed or "")
     except sqlite3.Error as exc:
-        raise CacheError(f"not a readable newsboat cache ({exc})") from None
+        raise _unreadable(exc, budget) from None
 
 
 def deleted_items(path: Path) -> set[str]:
     """The story ids of the items deleted in newsboat (kept in its cache, marked ``deleted``):
     remembered as deleted entries, or the first fetch of their feed brought them back as new."""
     ids: set[str] = set()
+    db, budget = _connect(path)
     try:
-        with closing(_connect(path)) as db:
+        with closing(db):
             columns = _columns(db, ("guid", "title", "url", "feedurl", "deleted"))
             for guid, title, url, feed, _ in db.execute(
                     f"SELECT {columns} FROM rss_item WHERE deleted != 0 ORDER BY id"):
@@ -121,7 +188,7 @@ def deleted_items(path: Path) -> set[str]:
                 if entry.article is not None:
                     ids.add(entry.article.story_id)
     except sqlite3.Error as exc:
-        raise CacheError(f"not a readable newsboat cache ({exc})") from None
+        raise _unreadable(exc, budget) from None
     return ids
 
 
