@@ -15,7 +15,7 @@ from broadsheet.store.parse import boilerplate
 from broadsheet.store.parse.assemble import assemble
 from broadsheet.store.parse.figures import step_unlabelled_captions
 from broadsheet.store.parse.headline import split_title
-from broadsheet.store.parse.lines import join_wrapped, page_title, split_lines
+from broadsheet.store.parse.lines import join_wrapped, page_title, split_lines, too_long
 from broadsheet.store.parse.marking import (
     step_body_start,
     step_captions,
@@ -44,6 +44,8 @@ STEPS = (
 
 def run(text: str) -> tuple[list[Line], Article | None, str | None]:
     """Run every step on ``text``; return (lines with roles, article or None, error or None)."""
+    if refused := too_long(text):
+        return [], None, refused
     page = Page(join_wrapped(split_lines(text)))
     page.title = page_title(page.lines)
     if boilerplate.bar_menu(page.title) and not _told_again(page):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 
 # Imported with the formats, so the importer's worker processes inherit it from the parent
 # already loaded (40 ms each otherwise, a tenth of an import of 80 pages).
-from broadsheet.store.html import page_article
+from broadsheet.store.html import page_article, tags_note
 from broadsheet.store.ingest import SAVED_PAGE
 from broadsheet.store.ingest.decode import (
     XML_ENCODING,
@@ -121,9 +121,22 @@ def read_head_capped(source: Source) -> tuple[bytes, int]:
 
 
 def read_page(data: bytes, url: str | None = None) -> tuple[Article, list[str]]:
-    """The article of one page's bytes and notes on its encoding; ParseError when it holds no story."""
+    """The article of one page's bytes and notes on its encoding and length; ParseError when it holds no story."""
     text, encoding_note = decode_page(data)
-    return page_article(text, url or saved_from(data)), [encoding_note] if encoding_note else []
+    article, notes = text_page(text, url or saved_from(data))
+    return article, [encoding_note, *notes] if encoding_note else notes
+
+
+def text_page(text: str, url: str | None) -> tuple[Article, list[str]]:
+    """The article of a page's text and a note when only its first tags were read (see
+    page.MAX_TAGS); ParseError when it holds no story, saying so of a page cut short."""
+    cut = tags_note(text)
+    try:
+        return page_article(text, url), [cut] if cut else []
+    except ParseError as exc:
+        if not cut:
+            raise
+        raise ParseError(f"{exc.reason}: {cut}") from None
 
 
 def with_photos(article: Article, notes: list[str], *lookups: Lookup) -> Item:
