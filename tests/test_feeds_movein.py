@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import sqlite3
 import time
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 
 from broadsheet.cli.main import main
-from broadsheet.store.feeds.opml import read_feed_list, read_opml, read_urls, write_opml, write_urls
+from broadsheet.store.feeds.opml import FeedListError, read_feed_list, read_opml, read_urls, write_opml, write_urls
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions
 from broadsheet.store.storage.db import Store
 from tests.feeds import learned, rss, rss_feed, rss_item
@@ -124,8 +125,53 @@ def test_an_opml_outline_without_a_feed_address_is_said_not_dropped_silently() -
 def test_opml_with_entities_is_refused_not_expanded() -> None:
     bomb = (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
             b'<opml version="2.0"><body><outline text="&b;" xmlUrl="https://x.example/"/></body></opml>')
-    listed = read_opml(bomb)
-    assert not listed.feeds and "entities" in listed.problems[0]
+    with pytest.raises(FeedListError, match="entities"):
+        read_opml(bomb)
+
+
+@pytest.mark.parametrize(("content", "said"), [
+    (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
+     b'<opml version="2.0"><body><outline text="&b;" xmlUrl="https://x.example/"/></body></opml>',
+     "refused: the OPML declares entities (EntitiesForbidden)"),
+    (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY x SYSTEM "file:///etc/hostname">]><opml version="2.0">'
+     b'<body><outline text="&x;" xmlUrl="https://x.example/"/></body></opml>',
+     "refused: the OPML declares entities (EntitiesForbidden)"),
+    (b'<?xml version="1.0"?><opml version="2.0"><body><outline text="Gazette" xmlUrl="https://g.example/rss">'
+     b'</body></opml>', "not readable OPML (mismatched tag: line 1"),
+    (b'<?xml version="1.0"?><opml version="2.0"><head><title>Feeds</title></head></opml>', "not OPML (no <body>)"),
+])
+def test_feeds_import_of_an_opml_it_cannot_read_says_why_in_one_message_and_fails(
+        content: bytes, said: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It said "0 feeds added, 0 already subscribed, 1 left out", as if one feed of it had been left out."""
+    path = tmp_path / "feeds.opml"
+    path.write_bytes(content)
+    assert run(tmp_path / "store", "feeds", "import", str(path)) == 2
+    err = capsys.readouterr().err
+    assert f"feeds.opml: {said}" in err and "left out" not in err and "added" not in err, err
+    assert not Subscriptions(Store(tmp_path / "store")).all()
+
+
+def test_a_character_xml_forbids_in_an_opml_costs_that_character_not_the_files_feeds(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One ``&#x1b;`` in a folder's name made the whole file unreadable: no feed of it was added."""
+    opml = ('<?xml version="1.0"?><opml version="2.0"><head><title>Mine&#x1b;</title></head><body>'
+            '<outline text="Local&#x1b; news&#7;">'
+            '<outline type="rss" text="Harbour\x07 Gazette" xmlUrl="https://gazette.example/rss" '
+            'category="port&#x08;"/>'
+            '<outline type="rss" text="Valley Courier" xmlUrl="https://courier.example/atom.xml"/>'
+            '</outline></body></opml>')
+    path = tmp_path / "feeds.opml"
+    path.write_bytes(opml.encode())
+    assert run(tmp_path / "store", "feeds", "import", str(path)) == 0
+    assert "2 feeds added, 0 already subscribed, 0 left out" in capsys.readouterr().err
+    subs = {sub.url: (sub.title, sub.tags) for sub in Subscriptions(Store(tmp_path / "store")).all()}
+    assert subs == {"https://gazette.example/rss": ("Harbour Gazette", ["local news", "port"]),
+                    "https://courier.example/atom.xml": ("Valley Courier", ["local news"])}
+    # The same in UTF-16 with a byte-order mark (read as text, not bytes).
+    listed = read_feed_list(codecs.BOM_UTF16_LE + opml.replace('"1.0"?>', '"1.0" encoding="UTF-16"?>', 1)
+                            .encode("utf-16-le"))
+    assert [(f.title, f.tags) for f in listed.feeds] == [("Harbour Gazette", ["local news", "port"]),
+                                                         ("Valley Courier", ["local news"])]
 
 
 def test_newsboat_urls_file_with_tags_titles_and_queries() -> None:

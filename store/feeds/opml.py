@@ -8,11 +8,12 @@ each step a tag). Our export also writes each feed's tags whole, in ``broadsheet
 
 from __future__ import annotations
 
+import re
 import shlex
 from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
-from broadsheet.store.feeds.parse import looks_like_feed, looks_like_web_page
+from broadsheet.store.feeds.parse import FORBIDDEN, looks_like_feed, looks_like_web_page
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, check_url, clean_tags
 from broadsheet.store.ingest.decode import BOM_CODECS
 from broadsheet.store.sanitize import clean_line, is_web_address
@@ -60,6 +61,19 @@ def _unmarked(data: bytes) -> bytes | str:
         if data.startswith(mark):
             return data.decode(codec, "replace")
     return data
+
+
+_FORBIDDEN_TEXT = re.compile(FORBIDDEN.pattern.decode("ascii"), re.I)
+
+
+def _xml_chars(content: bytes | str) -> bytes | str:
+    """The list without the characters XML 1.0 forbids, raw or as references: one ``&#x1b;`` in
+    a title made every feed of the file unreadable (read leniently, as feeds are; what such a
+    character began stays as text, which clean_line makes safe). A file in UTF-16 or UTF-32
+    without a byte-order mark (whose characters hold such bytes) is left as it is."""
+    if isinstance(content, str):
+        return _FORBIDDEN_TEXT.sub("", content)
+    return content if b"\x00" in content[:4096] else FORBIDDEN.sub(b"", content)
 
 
 NS = "urn:broadsheet:opml"  # the tags as they are, where ``category`` would split "news/world" in two
@@ -110,22 +124,21 @@ def _other_kind(text: str) -> str:
 
 
 def read_opml(data: bytes | str) -> FeedList:
+    """The feeds of an OPML file; FeedListError for one that cannot be read at all (it said
+    "0 feeds added, 1 left out", as if a feed of it had been)."""
     from defusedxml import DefusedXmlException
     from defusedxml.ElementTree import ParseError, fromstring
 
     out = FeedList()
     try:
-        root = fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        root = fromstring(_xml_chars(data), forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except DefusedXmlException as exc:
-        out.problems.append(f"refused: the OPML declares entities ({type(exc).__name__})")
-        return out
+        raise FeedListError(f"refused: the OPML declares entities ({type(exc).__name__})") from None
     except ParseError as exc:
-        out.problems.append(f"not readable OPML ({exc})")
-        return out
+        raise FeedListError(f"not readable OPML ({exc})") from None
     body = root.find("body")
     if body is None:
-        out.problems.append("not OPML (no <body>)")
-        return out
+        raise FeedListError("not OPML (no <body>)")
 
     def walk(node: Element, folders: list[str]) -> None:
         for outline in node.findall("outline"):

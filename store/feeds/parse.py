@@ -64,6 +64,9 @@ _ESCAPE = rb"(?:\x1b|&#(?:x0*1b|0*27);)(?:\[[0-;=?]*[ -/]*[@-~]?|[\]PX^_][^\x07\
 _ILLEGAL_BYTE = re.compile(_RAW_CONTROL)  # two searches, each a quick scan (one with both: four times slower)
 _ILLEGAL_REF = re.compile(_CONTROL_REF, re.I)
 _ILLEGAL = re.compile(b"|".join((_ESCAPE, _RAW_CONTROL, _CONTROL_REF)), re.I)
+#: The characters XML 1.0 forbids alone, raw or as references (an OPML file's, in its attributes,
+#: where an escape sequence's remains cannot be told from the attribute's end).
+FORBIDDEN = re.compile(b"|".join((_RAW_CONTROL, _CONTROL_REF)), re.I)
 _WIDE = re.compile(rb"<\?xml[^>]*encoding\s*=\s*[\"']?(?:utf-?16|utf-?32|ucs-?[24]|[a-z_-]*2022)", re.I)
 
 
