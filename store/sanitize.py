@@ -5,7 +5,8 @@ escapes), C0 controls except newline and tab, DEL, C1 controls and Unicode bidi
 overrides/isolates and lone surrogates, so no byte of an imported page can move the cursor, set the
 window title, write the clipboard or reorder what the user sees. Invisible word-internal
 marks (soft hyphens, zero-width spaces, word joiners) are dropped and text is composed
-(NFC), so a word reads, searches and parses as the one it shows.
+(NFC), so a word reads, searches and parses as the one it shows. Tag characters, which
+spell text no one sees, are dropped but in a subdivision flag (🏴 and its tags: Scotland's).
 """
 
 from __future__ import annotations
@@ -36,6 +37,13 @@ _ESCAPES = re.compile(
 # "\ud800" escape or a surrogate-escaped byte: not Unicode, they cannot be stored or drawn).
 _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c\ufeff\ud800-\udfff"
                        r"\u00ad\u200b\u2060\u180e\u2061-\u2064\u206a-\u206f\ufff9-\ufffb]")
+# Tag characters (U+E0000-E007F) draw nothing: a run of them spells text no reader sees (a
+# headline carried "hidden instruction" in them). Their one use is a subdivision flag: the black
+# flag, a region and subdivision code in tag letters and digits (2 and 1-4: "gbsct"), the cancel
+# tag, which is kept whole; every other tag character, and a longer or malformed run, is dropped.
+_TAG_CHAR = re.compile("[\U000e0000-\U000e007f]")
+_TAGS = re.compile("(\U0001f3f4[\U000e0061-\U000e007a]{2}[\U000e0030-\U000e0039\U000e0061-\U000e007a]{1,4}"
+                   "\U000e007f)|[\U000e0000-\U000e007f]")
 
 
 def clean_text(text: str) -> str:
@@ -53,12 +61,18 @@ def clean_text(text: str) -> str:
     # one scan finds the usual clean page, which then skips both substitutions.
     if _CONTROLS.search(text) is not None:
         text = _CONTROLS.sub("", _ESCAPES.sub("", text))
+    if not text.isascii() and _TAG_CHAR.search(text) is not None:
+        text = _TAGS.sub(_flag_or_nothing, text)
     # Composed last: an accent after an escape's final letter ("ESC[0m" and U+0301) became one
     # letter with it, and the escape was no longer found; one parted from its letter by a control
     # was left uncomposed.
     if not text.isascii() and not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     return text
+
+
+def _flag_or_nothing(match: re.Match[str]) -> str:
+    return match.group(1) or ""
 
 
 def typed_text(text: str) -> str:
