@@ -7,6 +7,12 @@ import re
 from broadsheet.store.parse.boilerplate import end_marker
 from broadsheet.store.parse.types import Line
 
+#: The most lines a page dump is parsed in: a story's page has a few hundred (the corpus's longest
+#: 986), one with hundreds of readers' comments a few thousand. Each line costs the parse about
+#: 200 bytes and 2 µs (1.6 M one-letter paragraphs within the 5 MB limit took 700 MB and 6 s),
+#: so a dump of more is refused before it is split (see :func:`too_long`).
+MAX_LINES = 100_000
+
 # split_lines collapses runs of spaces (no-break and thin ones too) and trims each line. It
 # changes only the runs that need it: two or more characters, or one that is
 # not a plain space. Prose is mostly single spaces, which it skips instead of replacing each
@@ -14,12 +20,6 @@ from broadsheet.store.parse.types import Line
 # for them is a fast scan for one character class), then runs of two or more plain spaces
 # become one (a pattern starting with two spaces is searched for as a literal, where one that
 # starts with a character set tries a match at every single space of the prose).
-#: The most lines a page dump is parsed in: a story's page has a few hundred (the corpus's longest
-#: 986), one with hundreds of readers' comments a few thousand. Each line costs the parse about
-#: 200 bytes and 2 µs (1.6 M one-letter paragraphs within the 5 MB limit took 700 MB and 6 s),
-#: so a dump of more is refused before it is split (see :func:`too_long`).
-MAX_LINES = 100_000
-
 _ODD_SPACE = re.compile(r"[\t\u00a0\u2000-\u200b\u202f\u205f\u3000]")
 _PLAIN_RUNS = re.compile("  +")
 
