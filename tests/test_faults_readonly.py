@@ -66,3 +66,17 @@ def test_cli_write_on_a_read_only_store_fails_clearly(tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=60)
     assert done.returncode != 0
     assert "read-only file system" in done.stderr and "Traceback" not in done.stderr, done.stderr
+
+
+def test_a_read_only_stores_index_is_searched_as_it_is_not_rebuilt(tmp_path: Path) -> None:
+    """tantivy takes a lock file to open an index: on a read-only store every search said the
+    index was damaged and built a temporary one in memory (minutes at a million stories)."""
+    from broadsheet.store.search import SearchIndex
+
+    store = Store(tmp_path / "store")
+    store.add([(make_article(i, **({"headline": "Quarry story 2"} if i == 2 else {})), None) for i in range(3)])
+    SearchIndex.open(store)  # built as an import builds it
+    done = subprocess.run(read_only(store.folder, str(BIN), "--store", str(store.folder), "search", "quarry"),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0 and "Quarry story 2" in done.stdout, done
+    assert "damaged" not in done.stderr and "temporary index" not in done.stderr, done.stderr

@@ -15,7 +15,10 @@ current searcher and retries once when another process replaced the files meanwh
 from __future__ import annotations
 
 import contextlib
+import errno
 import shutil
+import tempfile
+import weakref
 from array import array
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Mapping
@@ -86,6 +89,12 @@ def _matches(stamp: dict[str, Any], store: Store) -> bool:
     return isinstance(token, str) and token == store.articles_token()
 
 
+def _cannot_write(exc: BaseException) -> bool:
+    """Whether opening the index failed for want of writing its folder (its lock file)."""
+    found = as_os_error(exc)
+    return found is not None and found.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+
+
 def _read_stamp(folder: Path) -> dict[str, Any] | None:
     try:
         data = orjson.loads((folder / STAMP).read_bytes())
@@ -148,7 +157,9 @@ class SearchIndex:
             except BaseException as exc:
                 if isinstance(exc, _FATAL):
                     raise
-                problem = "damaged"
+                opened = cls._open_copy(folder, stamp or {}) if _cannot_write(exc) else None
+                if opened is None:
+                    problem = "damaged"
         if opened is not None and stamp and _matches(stamp, store) and not reindexing.pending(store.folder):
             return opened
         try:
@@ -221,6 +232,25 @@ class SearchIndex:
         if searcher.num_docs:  # touch the postings, so a damaged segment fails here
             hits = searcher.search(tantivy.Query.all_query(), limit=1).hits
             searcher.fast_field_values("key", [addr for _, addr in hits])
+        return opened
+
+    @classmethod
+    def _open_copy(cls, folder: Path, stamp: dict[str, Any]) -> SearchIndex | None:
+        """The index of a read-only store, opened from a copy in a temporary folder (removed with
+        the index): tantivy takes a lock file to open one, and each start of a reader on such a store
+        called the index damaged and built one in memory (minutes at a million stories). None when
+        the copy cannot be made or opened."""
+        copy = Path(tempfile.mkdtemp(prefix="broadsheet-index-"))
+        try:
+            shutil.copytree(folder, copy, dirs_exist_ok=True,
+                            ignore=shutil.ignore_patterns(".tantivy-*.lock", ".managed.json.lock"))
+            opened = cls._open_existing(copy, stamp)
+        except BaseException as exc:
+            shutil.rmtree(copy, ignore_errors=True)
+            if isinstance(exc, _FATAL):
+                raise
+            return None
+        weakref.finalize(opened, shutil.rmtree, copy, True)
         return opened
 
     @staticmethod

@@ -7,7 +7,7 @@ import errno
 import os
 import re
 
-_OS_ERROR = re.compile(r"\(os error (\d+)\)")
+_OS_ERROR = re.compile(r"\(os error (\d+)\)|Os \{ code: (\d+)")  # (the second: a lock file it could not take)
 # tantivy's words when an indexing thread died of an I/O error it does not quote (a disk that
 # filled while a catch-up wrote): the write failed, as an OSError says, not a bug to show a user.
 _WRITER_KILLED = "index writer was killed"
@@ -18,7 +18,7 @@ def as_os_error(exc: BaseException) -> OSError | None:
     if isinstance(exc, OSError):
         return exc
     if isinstance(exc, ValueError) and (match := _OS_ERROR.search(str(exc))):
-        number = int(match.group(1))
+        number = int(match.group(1) or match.group(2))
         return OSError(number, os.strerror(number))
     if isinstance(exc, ValueError) and _WRITER_KILLED in str(exc):
         return OSError(errno.EIO, "the search index could not be written (its writer stopped: a full disk?)")
