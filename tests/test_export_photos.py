@@ -111,3 +111,18 @@ async def test_the_readers_json_export_writes_the_photos_beside_it(tmp_path: Pat
         messages = [n.message for n in app._notifications]
     assert sorted(p.stem for p in (tmp_path / "mine_photos").iterdir()) == sorted(i.photo for i in story.images)
     assert any("2 photos in" in m for m in messages), messages
+
+
+def test_a_photo_source_off_the_web_is_written_as_text_not_as_a_link(tmp_path: Path) -> None:
+    """A saved page's photo at ``file:///etc/passwd`` or ``javascript:`` became a Markdown link
+    a viewer opens with a click; only web addresses are links."""
+    from broadsheet.store.storage.exchange import export_markdown
+
+    store = Store(tmp_path / "store")
+    sources = ["file:///etc/passwd", "javascript:alert(1)", "../../secret.png", "https://photos.example/ok.jpg"]
+    (sid,) = store.add([(make_article(1, images=[Image(f"Photo {n}", None, src=src, problem="not saved with the page")
+                                                 for n, src in enumerate(sources)]), None)])
+    markdown = export_markdown(store, [sid])
+    assert "<https://photos.example/ok.jpg>" in markdown
+    for src in sources[:3]:
+        assert f"<{src}>" not in markdown and f"({src})" in markdown.replace("\\", "")

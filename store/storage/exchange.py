@@ -279,8 +279,15 @@ def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | N
 
 
 def _autolink(url: str) -> str:
-    """``<url>``, a link in Markdown, with what would end it or break its line escaped as in an address."""
+    """``<url>``, a link in Markdown, with what would end it or break its line escaped as in an
+    address; an address not on the web (a saved page's ``file:``, ``javascript:`` or ``../`` photo
+    source) as plain text, which no viewer opens with a click."""
+    if not _WEB.match(url):
+        return _md(url)
     return "<" + re.sub(r"[\s<>]", lambda m: quote(m.group()), url) + ">"
+
+
+_WEB = re.compile(r"https?://", re.IGNORECASE)
 
 
 def is_markdown_export(head: bytes) -> bool:
