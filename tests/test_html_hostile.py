@@ -116,6 +116,10 @@ def test_photo_checks() -> None:
     assert check_photo(png_bytes()).ext == "png"
     with pytest.raises(NotAPhoto, match="decompression bomb"):
         check_photo(_png_header(30_000, 30_000) + b"\x00\x00\x00\x00IEND\xaeB`\x82")
+    # Over the 40 M pixels the README says, as the README says it (Pillow named twice its limit):
+    # 6,400 x 6,400 is 41 M, under the limit Pillow refuses outright.
+    with pytest.raises(NotAPhoto, match=r"^refused as a decompression bomb: over 40,000,000 pixels$"):
+        check_photo(_png_header(6_400, 6_400) + b"\x00\x00\x00\x00IEND\xaeB`\x82")
     with pytest.raises(NotAPhoto, match=r"^an SVG drawing, not a photo$"):
         check_photo(b"<svg xmlns='http://www.w3.org/2000/svg'></svg>")
     with pytest.raises(NotAPhoto, match="too large"):
