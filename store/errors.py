@@ -38,6 +38,14 @@ _WRITE_REASONS = {
 }
 
 
+def remedy(number: int | None) -> str:
+    """What the user can do about a write that failed with ``number`` (an errno), as the start of
+    "... and run the same command again": a full disk wants space, a read-only folder permission."""
+    if number in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return "make the store folder writable (or use one that is)"
+    return "free some space"
+
+
 class StoreWriteError(OSError):
     """A store file could not be saved; the previous version on disk is intact.
 

@@ -80,3 +80,17 @@ def test_a_read_only_stores_index_is_searched_as_it_is_not_rebuilt(tmp_path: Pat
                           capture_output=True, text=True, timeout=60)
     assert done.returncode == 0 and "Quarry story 2" in done.stdout, done
     assert "damaged" not in done.stderr and "temporary index" not in done.stderr, done.stderr
+
+
+def test_an_import_into_a_read_only_store_says_what_to_do_and_nothing_untrue(tmp_path: Path) -> None:
+    """It said "free some space", "the stories are stored" and "No files found" of a folder of pages."""
+    store = Store(tmp_path / "store")
+    store.add([(make_article(1), None)])
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "one.txt").write_text("Quarry reopens for walkers\n\nBy Ann Lee\n\n" + "The quarry reopened today. " * 20)
+    done = subprocess.run(read_only(store.folder, str(BIN), "--store", str(store.folder), "import", str(pages)),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "make the store folder writable" in done.stderr, done.stderr
+    for untrue in ("free some space", "the stories are stored", "No files found"):
+        assert untrue not in done.stderr, done.stderr

@@ -13,6 +13,7 @@ from rich.text import Text
 
 from broadsheet.cli.progress import Bar, update_addresses
 from broadsheet.cli.safe import shown
+from broadsheet.store.errors import remedy
 from broadsheet.store.ingest.decode import DecodeError
 from broadsheet.store.ingest.importer import ImportReport, import_paths, read_one
 from broadsheet.store.parse import explain_text
@@ -138,7 +139,7 @@ def run_import(store: Store, paths: list[Path], max_size: int, *, quiet: bool = 
         report = import_paths(store, paths, max_bytes=max_size, on_total=bar.total, on_step=lambda _p: bar.advance())
     if not quiet:
         print_summary(report)
-        if not report.total and not report.interrupted:
+        if not report.total and not report.interrupted and not report.stopped:
             err.print(Text(f"No files found in {', '.join(shown(str(path)) for path in paths)}.", style="yellow"))
     return report
 
@@ -159,12 +160,13 @@ def print_summary(report: ImportReport) -> None:
         elif outcome.note:
             err.print(Text(f"  note: {shown(outcome.path)}: {shown(outcome.note)}", style="yellow"))
     if report.stopped:
-        err.print(Text(f"Stopped: {shown(report.stopped)}. Files not reached were not imported; free some space and "
-                       "run the same import again (stories already stored are skipped).", style="red"))
+        err.print(Text(f"Stopped: {shown(report.stopped)}. Files not reached were not imported; "
+                       f"{remedy(report.stopped_errno)} and run the same import again (stories already stored are "
+                       "skipped).", style="red"))
     if report.interrupted:
         err.print(Text("Files not reached were not imported; run the same import again to finish (stories "
                        "already stored are skipped).", style="yellow"))
-    if report.index_problem:
+    if report.index_problem and (report.count("imported") or report.count("updated")):
         err.print(Text(f"The search index could not be updated ({shown(report.index_problem)}); the stories are "
                        "stored. Searching catches up when there is room, or run `broadsheet reindex`.",
                        style="yellow"))

@@ -21,6 +21,7 @@ from rich.text import Text
 
 from broadsheet.cli.marks import print_rows
 from broadsheet.cli.piped import print_table
+from broadsheet.store.errors import remedy
 from broadsheet.store.model import local_day
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import LazyStates
@@ -170,8 +171,8 @@ def _reindex(store: Store, err: Console) -> int:
         except Timeout:
             raise  # the store is busy: said as for every command (broadsheet.cli.main), not as an OSError below
         except OSError as exc:  # a full disk: the old index (if any) is left as it was
-            err.print(Text(f"broadsheet: could not rebuild the search index ({exc.strerror or exc}); free some "
-                           "space and run `broadsheet reindex` again", style="red"))
+            err.print(Text(f"broadsheet: could not rebuild the search index ({exc.strerror or exc}); "
+                           f"{remedy(exc.errno)} and run `broadsheet reindex` again", style="red"))
             return 1
     count = len(index)
     seconds = time.perf_counter() - start

@@ -68,6 +68,7 @@ class ImportReport:
     interrupted: bool = False  # stopped by Ctrl-C: what was stored is counted, the rest was not read
     index_problem: str = ""  # why the search index could not be updated (the next search or reindex catches up)
     stopped: str = ""  # why the store could not be written (a full disk): the import stopped there
+    stopped_errno: int | None = None  # that failure's errno, for what to do about it (store.errors.remedy)
     counts: Counter[Status] = field(default_factory=Counter)
 
     def add(self, outcome: Outcome) -> None:
@@ -448,7 +449,7 @@ def _store_read(flush: Callable[[], None], pending: Sequence[object], report: Im
     except KeyboardInterrupt:
         pass  # counted as not imported: the summary says the import was interrupted
     except StoreWriteError as exc:
-        report.stopped = str(exc)
+        report.stopped, report.stopped_errno = str(exc), exc.errno
 
 
 def import_paths(
@@ -553,7 +554,7 @@ def import_paths(
         report.interrupted = True
         _store_read(flush, pending, report)  # the files read (the bar counted them) are stored, the rest not
     except StoreWriteError as exc:  # a full disk: earlier batches are stored, this one left the store as it was
-        report.stopped = str(exc)
+        report.stopped, report.stopped_errno = str(exc), exc.errno
     indexer.finish()
     report.index_problem = indexer.problem
     return report
