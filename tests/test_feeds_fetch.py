@@ -704,3 +704,41 @@ def test_a_deleted_entry_is_not_fetched_again_and_a_removed_feed_tag_not_put_bac
     assert store.user.get(second).tags == ()
     store.restore(deleted)  # the reader's undo: fetched again as any entry
     assert first not in store.deleted_entries()
+
+
+class _Killed(BaseException):
+    """The fetch's process dying at this point (nothing after it runs but ``finally`` blocks)."""
+
+
+def test_a_fetch_killed_between_its_stories_and_their_tags_leaves_no_story_without_its_feeds_tag(
+        store: Store, server: HTTPServer, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Killed after storing its entries and before tagging them, a fetch left them untagged for
+    good: the next fetch found them stored ("0 new") and gives a feed's tags to new stories only.
+    A tag the user took off a story stays off."""
+    from broadsheet.cli.main import main
+    from broadsheet.store.storage.userstate import UserState
+
+    server.expect_request("/feed.xml").respond_with_data(rss_feed(3), content_type="application/rss+xml")
+    subscribe(store, server.url_for("/feed.xml"), tags=("harbour",))
+    fetch(store, settings=FAST)
+    taken_off = sorted(m.id for m in store.stories())[0]
+    store.user.edit_tags([taken_off], remove=["harbour"])
+    server.clear()
+    server.expect_request("/feed.xml").respond_with_data(rss_feed(6), content_type="application/rss+xml")
+    merge = UserState.merge
+
+    def killed(self: UserState, *args: object, **kwargs: object) -> object:
+        raise _Killed
+
+    monkeypatch.setattr(UserState, "merge", killed)
+    with pytest.raises(_Killed):
+        fetch(store, settings=FAST)
+    monkeypatch.setattr(UserState, "merge", merge)
+    assert len(Store(store.folder)) == 6  # the new stories are stored; their tags are not yet written
+    assert main(["--store", str(store.folder), "fetch"]) == 0
+    tags = {m.id: Store(store.folder).user.get(m.id).tags for m in store.stories()}
+    assert {sid: t for sid, t in tags.items() if t != ("harbour",)} == {taken_off: ()}
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "tags"]) == 0
+    assert capsys.readouterr().out.split() == ["5", "harbour"]
+

@@ -9,8 +9,10 @@ User-Agent, and ``429``/``Retry-After`` respected.
 
 Nothing is half-done by a kill: entries are stored (bodies, then metadata, each file
 atomic) before the subscriptions' ETag/Last-Modified are saved, so a fetch killed at any
-moment leaves the store whole and the next fetch downloads again what was not stored. A
-lock file makes a second fetch on the same store refuse at once instead of waiting.
+moment leaves the store whole and the next fetch downloads again what was not stored; the
+tags new stories get are written down before them (``Store.add_identified``), so the next
+writer gives those a killed fetch did not. A lock file makes a second fetch on the same
+store refuse at once instead of waiting.
 """
 
 from __future__ import annotations
@@ -34,7 +36,6 @@ from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, Ti
 from broadsheet.store.ingest.decode import in_labelled_charset
 from broadsheet.store.model import Article, normal_url
 from broadsheet.store.storage.db import Store
-from broadsheet.store.storage.userstate import StoryState
 
 if TYPE_CHECKING:
     import httpx
@@ -684,23 +685,19 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
     def flush() -> None:
         indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
         # The "file" of a feed entry is its feed's address; its parser is today's (read again on every fetch).
+        # A feed's tags go to its new stories only: an update must not put back a tag the user took off.
         stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=stamp(ENTRIES),
                                       entries_deleted=True,  # (deleted in the reader while this fetch ran too)
-                                      feeds=subscribed)
-        for (_sid, got), (result, _article) in zip(stored.results, batch, strict=True):
+                                      feeds=subscribed, tags=[r.sub.tags for r, _ in batch])
+        for (sid, got), (result, _article) in zip(stored.results, batch, strict=True):
             setattr(result, got, getattr(result, got) + 1)  # result.new / .updated / .present
+            if sid in stored.untagged:  # its marks' file is damaged: left untagged and said, the others tagged
+                result.untagged[sid] = stored.untagged[sid]
+        if stored.tags_error is not None:  # the stories are stored; the next writer gives their tags
+            raise stored.tags_error
         if stored.new or stored.updated:  # each story as stored (see Stored.written)
             indexer.add([(sid, batch[stored.written[sid]][1]) for sid in stored.new],
                         [(sid, batch[stored.written[sid]][1]) for sid in stored.updated])
-        # A feed's tags go to its new stories only: an update must not put back a tag the user took off.
-        given = {sid: result for (sid, got), (result, _) in zip(stored.results, batch, strict=True)
-                 if result.sub.tags and got == "new"}
-        if given:
-            # A story whose marks' file is damaged is left untagged and said, the others tagged.
-            left = store.user.merge({sid: StoryState(tags=tuple(r.sub.tags)) for sid, r in given.items()},
-                                    skip_damaged=True)
-            for sid, exc in left.items():
-                given[sid].untagged[sid] = exc
         batch.clear()
 
     try:

@@ -66,7 +66,7 @@ from broadsheet.store.storage.tinydb import (
     read_record,
 )
 from broadsheet.store.storage.twins import headline_key, same_text, words
-from broadsheet.store.storage.userstate import Present, UserState
+from broadsheet.store.storage.userstate import Present, StoryState, UserState
 
 SHARD_SIZE = 256
 LOCK_TIMEOUT = 30.0
@@ -79,6 +79,9 @@ DELETED_KEPT = 100_000  # the most remembered: a feed keeps an entry for days, n
 DELETING = "deleting.json"
 #: There while an undo of a delete is written: what it puts back (see :meth:`Store.restore`).
 RESTORING = "restoring.json"
+#: There while new stories are stored with tags to give them (a feed's): which stories and
+#: which tags, so the next writer gives those a writer killed or stopped by a full disk did not.
+TAGGING = "tagging.json"
 LISTING = "listing.bin"
 CHECKED_AT_OPEN = 32  # shards of each kind looked at when a store is opened: the newest
 PARSED_AT_OPEN = 4
@@ -172,6 +175,11 @@ class Stored:
     #: id -> the place in the batch of the story whose record was written last under it: what the
     #: index is given for it (a later copy "present" in the batch is not what was stored).
     written: dict[str, int] = field(default_factory=dict)
+    #: New stories given no tags: the state file of their marks is damaged (not written over).
+    untagged: dict[str, StoreFileError] = field(default_factory=dict)
+    #: Why the new stories' tags could not all be written (the disk is full): ``tagging.json``
+    #: keeps them, and the next writer gives them.
+    tags_error: StoreWriteError | None = None
 
     def ids(self, status: StoredAs) -> list[str]:
         """Ids with ``status``, each once, in batch order."""
@@ -388,7 +396,7 @@ class Store:
                 if (self.folder / LEGACY).exists():
                     self._move_to_shards()
                 self.user.move_to_shards()
-                self._finish_delete()
+                self._finish_cut_short()
         except Timeout:
             pass  # a live writer holds it; it or the next writer tidies up
         except StoreWriteError:
@@ -963,7 +971,8 @@ class Store:
 
     def add_identified(self, batch: list[tuple[str, Article, str | None]],
                        parser: int | Sequence[int] | None = None, reread: bool = False,
-                       entries_deleted: bool = False, feeds: Collection[str] = ()) -> Stored:
+                       entries_deleted: bool = False, feeds: Collection[str] = (),
+                       tags: Sequence[Sequence[str]] | None = None) -> Stored:
         """Store (story id, article, file); the caller has computed the ids (the importer needs them too).
         ``file``: the source file's path exactly (stored safe to show, see :mod:`store.storage.sourcepath`)
         or the feed's address.
@@ -983,9 +992,12 @@ class Store:
         downloads is in it) are not stored, "present" in the results. ``feeds``: the subscribed
         feeds' addresses (and keys); another feed's entry for a story one of them brought first
         is "present" (see :func:`~broadsheet.store.storage.copies.another_feeds_entry`).
+        ``tags``: for each story of the batch, the tags it gets if it is new (a feed's), written
+        down before the stories (``tagging.json``) and given after them, so a writer killed in
+        between, or stopped by a full disk (:attr:`Stored.tags_error`), leaves them to the next.
         """
         with self.lock:
-            self._finish_delete()
+            self._finish_cut_short()
             directory = self._located(write=True)
             self._current_addresses(directory)
             numbers = self._meta_numbers()
@@ -1098,6 +1110,9 @@ class Store:
                 if address:
                     batch_urls[address] = sid
                 entries[sid] = _entry(sid, metas[sid], number, address, saved)
+            tagging = _tags_for_new(stored, tags)
+            if tagging:  # before the stories: their tags must not be lost with the writer
+                atomic_write_bytes(self.folder / TAGGING, orjson.dumps({"version": 1, "tags": tagging}))
             # First, so a crash before the index has the new text leaves the index a note to catch up.
             reindexing.note(self.folder, stored.updated)
             for number, docs in bodies.items():
@@ -1111,7 +1126,45 @@ class Store:
             if resourced:  # read marks are counted per source (a feed's unread): counted again
                 with self.marks_lock:
                     self.user.forget_counts()
+            if tagging:
+                self._give_tags(tagging, stored)
         return stored
+
+    def _give_tags(self, given: Mapping[str, list[str]], stored: Stored) -> None:
+        """Give new stories their tags, then let ``tagging.json`` go (the caller holds the lock).
+        A state file that cannot be written (the disk is full) leaves it for the next writer,
+        and the batch stays stored: :attr:`Stored.tags_error` says why."""
+        try:
+            stored.untagged = self.user.merge({sid: StoryState(tags=tuple(tags)) for sid, tags in given.items()},
+                                              skip_damaged=True)
+        except StoreWriteError as exc:
+            stored.tags_error = exc
+            return
+        remove_durably(self.folder / TAGGING)
+
+    def _finish_tagging(self) -> None:
+        """Give the tags a writer of new stories did not (``tagging.json`` is there while the
+        lock is free; the caller holds it) to those of its stories that were stored: one killed
+        before its stories gave none, and its next fetch finds them new again. Raises
+        StoreWriteError when they cannot be written yet (the file stays)."""
+        there, doc = self._journal(TAGGING)
+        if not there:
+            return
+        given = doc.get("tags") if isinstance(doc, dict) else None
+        if isinstance(given, dict) and given:
+            directory = self._located(write=True)
+            states = {sid: StoryState(tags=tuple(t for t in tags if isinstance(t, str)))
+                      for sid, tags in given.items() if isinstance(tags, list) and self._is_stored(sid, directory)}
+            if states:
+                self.user.merge(states, skip_damaged=True)  # (a damaged state file's stories: as a fetch leaves them)
+        remove_durably(self.folder / TAGGING)
+
+    def _is_stored(self, sid: str, directory: Directory) -> bool:
+        """Whether ``sid`` is stored (a damaged shard's stories are taken as not)."""
+        try:
+            return self._record(sid, directory) is not None
+        except StoreFileError:
+            return False
 
     def _let_go(self, written: set[int], newest: int) -> None:
         """Drop the cached parses of the shards a batch wrote, but the newest, which the next batch fills on.
@@ -1134,7 +1187,7 @@ class Store:
         """Bring the stories' addresses up to date now (see :mod:`store.storage.addresses`), so
         a command can show it (``on_progress``: metadata shards read of all)."""
         with self.lock:
-            self._finish_delete()
+            self._finish_cut_short()
             self._current_addresses(self._located(write=True), on_progress)
 
     def _current_addresses(self, directory: Directory, tell: Callable[[int, int], None] | None = None) -> None:
@@ -1215,7 +1268,7 @@ class Store:
         """
         deleted = Deleted()
         with self.lock:
-            self._finish_delete()  # one cut short before: finished first, and its list not overwritten
+            self._finish_cut_short()  # one cut short before: finished first, and its list not overwritten
             directory = self._located(write=True)
             for sid in set(story_ids):
                 record = self._record(sid, directory)
@@ -1278,10 +1331,12 @@ class Store:
         stats): opening the store while the lock is free finishes one left (:meth:`_tidy`)."""
         return (self.folder / DELETING).exists() or (self.folder / RESTORING).exists()
 
-    def _finish_delete(self) -> None:
-        """Finish a delete or an undo whose process died part way (the caller holds the lock)."""
+    def _finish_cut_short(self) -> None:
+        """Finish a delete, an undo or the tagging of new stories whose process died part way
+        (the caller holds the lock); the tags last, so a story deleted since gets none."""
         self._finish_deleting()
         self._finish_restore()
+        self._finish_tagging()
 
     def _finish_deleting(self) -> None:
         """Finish a delete whose process died part way (``deleting.json`` is there while the
@@ -1359,7 +1414,7 @@ class Store:
         ``on_progress`` is told the shards written of all (at a million stories an undo of
         7,493 stories took minutes with no figure shown)."""
         with self.lock:
-            self._finish_delete()
+            self._finish_cut_short()
             return self._put_back(deleted, on_progress)
 
     def _put_back(self, deleted: Deleted, on_progress: Callable[[int, int], None] | None,
@@ -1494,6 +1549,14 @@ def _numbered(folder: Path) -> list[int]:
 def _listed_source(record: dict[str, Any]) -> str:
     """A stored record's source as the listing holds it (as the reader's catalogue gives it)."""
     return row_of("", record, 0, False).source
+
+
+def _tags_for_new(stored: Stored, tags: Sequence[Sequence[str]] | None) -> dict[str, list[str]]:
+    """The tags each new story of a batch gets (``tags``: for each story given, in order)."""
+    if tags is None:
+        return {}
+    return {sid: list(given) for (sid, got), given in zip(stored.results, tags, strict=True)
+            if got == "new" and given}
 
 
 def _sources_of(records: dict[str, dict[str, Any]]) -> Present:
