@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import errno
+from collections.abc import Callable, Iterable
+from pathlib import Path
 
+import pytest
+
+from broadsheet.store.errors import StoreWriteError
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions
 
 
@@ -98,3 +103,22 @@ def learned(subs: Subscriptions, changed: Iterable[Subscription]) -> None:
     """Write ``changed`` as a fetch that learned their addresses, titles and states would
     (every such field, whatever the records held: the state an older version or a server left)."""
     subs.save(({}, sub) for sub in changed)
+
+
+def full_disk_for(monkeypatch: pytest.MonkeyPatch, full: Callable[[Path], bool]) -> None:
+    """Every store file ``full`` names fails to be written, as on a full disk."""
+    from broadsheet.store.storage import tinydb
+
+    write = tinydb.atomic_write_bytes
+
+    def writing(path: Path, data: bytes, **kwargs: object) -> None:
+        if full(Path(path)):
+            raise StoreWriteError(path, OSError(errno.ENOSPC, "No space left on device"))
+        write(path, data, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tinydb, "atomic_write_bytes", writing)
+
+
+def marks_file(path: Path) -> bool:
+    """A state file of marks (not the settings): the disk full for marks alone."""
+    return path.parent.name == "state" and path.stem != "settings"

@@ -19,7 +19,7 @@ from werkzeug import Request, Response
 from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch, fetch_lock
 from broadsheet.store.feeds.subscriptions import Subscriptions
 from broadsheet.store.storage.db import Store
-from tests.feeds import rss, rss_feed, rss_item
+from tests.feeds import full_disk_for, marks_file, rss, rss_feed, rss_item
 
 FAST = Settings(timeout=0.5, total=2.0, retries=1, backoff=0.05, max_wait=1.0, max_bytes=1024 * 1024)
 
@@ -742,3 +742,63 @@ def test_a_fetch_killed_between_its_stories_and_their_tags_leaves_no_story_witho
     assert main(["--store", str(store.folder), "tags"]) == 0
     assert capsys.readouterr().out.split() == ["5", "harbour"]
 
+
+def test_a_fetch_onto_a_full_disk_says_what_it_stored_and_the_next_one_gives_the_tags(
+        tmp_path: Path, server: HTTPServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The stories fitted and their marks did not: the fetch said one line, "cannot save
+    state/8cf.json: the disk is full", the feeds list said "not fetched yet, 0 stories", and
+    once there was room the next fetch said "0 new" and never gave the feed's tags."""
+    from broadsheet.cli.main import main
+
+    server.expect_request("/feed.xml").respond_with_data(rss_feed(3), content_type="application/rss+xml")
+    folder = tmp_path / "store"
+    subscribe(Store(folder), server.url_for("/feed.xml"), tags=("harbour",))
+    capsys.readouterr()
+    with monkeypatch.context() as full:
+        full_disk_for(full, marks_file)
+        assert main(["--store", str(folder), "fetch"]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "3 new 0 updated Harbour Gazette" in err, err
+    assert "Storing stopped: cannot save" in err and "the disk is full" in err, err
+    assert "3 stories stored" in err and "the feed's tags of 3 stories not all written" in err, err
+    assert "the next `broadsheet fetch` finishes the work" in err, err
+    assert main(["--store", str(folder), "feeds", "list", "--json"]) == 0
+    row = capsys.readouterr().out
+    assert '"stories":3' in row and '"health":"ok"' in row, row
+    assert main(["--store", str(folder), "fetch"]) == 0  # room again
+    store = Store(folder)
+    assert [store.user.get(m.id).tags for m in store.stories()] == [("harbour",)] * 3
+
+
+def test_a_feed_whose_entries_did_not_all_fit_fails_and_is_downloaded_whole_next_time(
+        store: Store, server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The disk filling up as the second feed's entries are stored: the first feed's are stored
+    and counted, the second fails saying why, keeps no ETag, and comes whole with the next fetch."""
+    from broadsheet.store.feeds import fetch as fetch_module
+
+    for name in ("a", "b"):
+        server.expect_request(f"/{name}.xml").respond_with_handler(
+            conditional(rss_feed(2, f"Feed {name}", start=10 * ord(name)), etag=f'"{name}"'))
+    subscribe(store, server.url_for("/a.xml"), server.url_for("/b.xml"), tags=("harbour",))
+    monkeypatch.setattr(fetch_module, "BATCH", 2)  # a batch a feed
+    shards: list[Path] = []
+
+    def second_shard(path: Path) -> bool:  # the first feed's records fitted, the second's did not
+        if path.parent.name != "meta" or not path.stem.isdigit():
+            return False
+        shards.append(path)
+        return len(shards) > 1
+
+    with monkeypatch.context() as full:
+        full_disk_for(full, second_shard)
+        report = fetch(store, settings=FAST)
+    assert report.store_error is not None and report.store_error.reason == "the disk is full"
+    a, b = report.results
+    assert (a.outcome, a.new, a.not_stored) == ("new", 2, False)
+    assert b.failed and b.not_stored and "not all its entries were stored (the disk is full)" in b.reason
+    assert {sub.url.rsplit("/", 1)[1]: sub.etag for sub in Subscriptions(store).all()} == {"a.xml": '"a"',
+                                                                                          "b.xml": ""}
+    again = fetch(store, settings=FAST)
+    assert [r.new for r in again.results] == [0, 2] and not again.failed
+    assert [store.user.get(m.id).tags for m in Store(store.folder).stories()] == [("harbour",)] * 4

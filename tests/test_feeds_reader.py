@@ -21,7 +21,7 @@ from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.sidebar import Sidebar
-from tests.feeds import learned, rss_feed
+from tests.feeds import full_disk_for, learned, marks_file, rss_feed
 from tests.pilot import settle
 
 
@@ -165,6 +165,29 @@ async def test_the_fetch_key_says_a_feeds_xml_was_damaged(store: Store, server: 
         await app.screen.workers.wait_for_complete()
         await settle(pilot)
         assert any("the XML of Valley Courier is damaged: read leniently" in n.message for n in app._notifications)
+
+
+async def test_the_fetch_key_on_a_full_disk_says_what_was_stored_and_what_is_left(
+        store: Store, server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reader said "Fetch failed: cannot save state/2df.json: the disk is full" alone, its
+    stories stored all the same and their feed's tags never given."""
+    server.expect_request("/f").respond_with_data(rss_feed(2, title="Valley Courier"))
+    Subscriptions(store).add([server.url_for("/f")], ["harbour"])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        with monkeypatch.context() as full:
+            full_disk_for(full, marks_file)
+            await pilot.press("F")
+            await settle(pilot)
+            await app.screen.workers.wait_for_complete()
+            await settle(pilot)
+        [said] = [n for n in app._notifications if "Storing stopped" in n.message]
+        assert said.severity == "error" and said.message.startswith("2 new, 0 updated from 1 feed;")
+        assert "the disk is full. 2 stories stored (new or updated); the feed's tags of 2 stories not all " \
+               "written" in said.message
+    fetch(store)  # room again
+    assert [Store(store.folder).user.get(m.id).tags for m in store.stories()] == [("harbour",)] * 2
 
 
 async def test_automatic_refresh_brings_stories_while_the_reader_is_open(tmp_path: Path, store: Store,

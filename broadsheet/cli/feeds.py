@@ -329,7 +329,7 @@ def export_command(subs: Subscriptions, output: str | None, form: str = "opml") 
 def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: bool, retry_photos: bool = False) -> int:
     from broadsheet.cli.progress import Bar, update_addresses  # rich.progress: not when the reader parses its arguments
     from broadsheet.config import load_config
-    from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch, reasons_note
+    from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch, reasons_note, stopped_note
     from broadsheet.store.feeds.parse import malformed_note
     from broadsheet.store.feeds.photos import photo_note
     from broadsheet.store.feeds.untagged import untagged_note
@@ -393,18 +393,22 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             note = untagged_note(result.untagged, result.sub.tags)
             err.print(Text(f"untagged   {shown(result.sub.name)}: {shown(note)}", style="red"))
     untagged = report.untagged
-    if not quiet or report.failed or untagged:
+    if not quiet or report.failed or untagged or report.store_error:
         photos = sum(len(r.photo_problems) for r in report.results)
         err.print(Text(f"{report.total('new')} new, {report.total('updated')} updated from "
                        f"{counted(len(report.results), 'feed')}; {len(report.failed)} failed"
                        + (f"; {n_stories(untagged)} not given {'its' if untagged == 1 else 'their'} feed's tags"
                           if untagged else "")
+                       + (f"; the feed's tags of {n_stories(report.tags_left)} not all written"
+                          if report.tags_left else "")
                        + (f"; {photos} photo{'s' if photos > 1 else ''} not kept" if photos else "")
                        + (f"; {counted(report.photos_downloaded, 'photo')} downloaded" if retry_photos else ""),
-                       style="bold red" if report.failed or untagged else "bold"))
+                       style="bold red" if report.failed or untagged or report.store_error else "bold"))
+    if report.store_error is not None:  # what was stored, and what the next fetch does
+        err.print(Text(shown(stopped_note(report)), style="red"))
     if report.interrupted:
         err.print(Text(f"Interrupted (Ctrl-C): the feeds finished before it are stored; "
                        f"{counted(report.interrupted, 'feed')} not fetched. Run `broadsheet fetch` again for "
                        f"{'it' if report.interrupted == 1 else 'them'}.", style="yellow"))
         return 130
-    return 1 if report.failed or untagged else 0
+    return 1 if report.failed or untagged or report.store_error else 0

@@ -11,8 +11,9 @@ Nothing is half-done by a kill: entries are stored (bodies, then metadata, each 
 atomic) before the subscriptions' ETag/Last-Modified are saved, so a fetch killed at any
 moment leaves the store whole and the next fetch downloads again what was not stored; the
 tags new stories get are written down before them (``Store.add_identified``), so the next
-writer gives those a killed fetch did not. A lock file makes a second fetch on the same
-store refuse at once instead of waiting.
+writer gives those a killed fetch did not. A full disk stops the storing, said in the report
+(:attr:`FetchReport.store_error`). A lock file makes a second fetch on the same store refuse
+at once instead of waiting.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
 
-from broadsheet.store.errors import StoreFileError
+from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, gunzipped, parse_feed
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, Titles, entry_files, now
 from broadsheet.store.ingest.decode import in_labelled_charset
@@ -105,6 +106,10 @@ class FeedResult:
     malformed: str = ""  # why the feed is not well-formed XML (read leniently all the same)
     #: New stories not given the feed's tags, each with why: the state file of their marks is damaged.
     untagged: dict[str, StoreFileError] = field(default_factory=dict)
+    #: New stories whose feed's tags could not be written yet (the disk is full): the next fetch gives them.
+    tags_left: int = 0
+    #: Its entries were not all stored (the disk is full): the next fetch downloads it whole.
+    not_stored: bool = False
 
     @property
     def failed(self) -> bool:
@@ -128,6 +133,11 @@ class FetchReport:
     interrupted: int = 0
     #: Photos this fetch downloaded and kept (``--retry-photos`` says how many it brought back).
     photos_downloaded: int = 0
+    #: Why storing stopped part way (the disk is full): the feeds not all stored failed with it.
+    store_error: StoreWriteError | None = None
+    #: Whether the feeds' validators (ETag, Last-Modified) were saved after their stories: not
+    #: after that error, the disk still full (their titles and last fetch were, before the stories).
+    feeds_saved: bool = True
 
     @property
     def failed(self) -> list[FeedResult]:
@@ -140,6 +150,11 @@ class FetchReport:
     def untagged(self) -> int:
         """New stories not given their feed's tags (their marks' state file is damaged)."""
         return sum(len(r.untagged) for r in self.results)
+
+    @property
+    def tags_left(self) -> int:
+        """New stories whose feed's tags wait for the next fetch (the disk was full)."""
+        return sum(r.tags_left for r in self.results)
 
 
 Progress = Callable[[int, int, str], None]  # (feeds done, feeds in all, a feed still fetched, else the last one)
@@ -566,17 +581,52 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     # A story two feeds carry stays the one's that brought it first while it is subscribed (its
     # stories' file is its address then, or its first one, the key, since it moved).
     subscribed = entry_files(every)
-    store_fetched(store, [(f.result, f.articles) for f in pending], subscribed)
-    if renamed:  # its stories no longer in the feed take its new title too (a pass over the store, once)
+    # The feeds' records but for their validators, before their stories: a store that fills up
+    # part way still lists each feed under the title its stories carry, as fetched (the feeds
+    # list said "not fetched yet", 0 stories, beside the stories stored).
+    subscriptions.save((read.get(r.sub.id, {}), _unvalidated(r.sub, read.get(r.sub.id, {})))
+                       for r in report.results)
+    report.store_error = store_fetched(store, [(f.result, f.articles) for f in pending], subscribed)
+    if renamed and report.store_error is not None:
+        for sub, before in renamed:  # its stories keep the old title: the next fetch renames them
+            sub.title = before
+    elif renamed:  # its stories no longer in the feed take its new title too (a pass over the store, once)
         from broadsheet.store.feeds.feedstories import feed_stories, retitle_stories
 
         stories = feed_stories(store, [(sub, [before]) for sub, before in renamed])
         retitle_stories(store, [(stories[sub.id], sub.title) for sub, _ in renamed])
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
-    # line leaves them as they were, so the next fetch downloads the feeds again.
-    subscriptions.save(((read.get(r.sub.id, {}), r.sub) for r in report.results), merged)
+    # line leaves them as they were, so the next fetch downloads the feeds again (a feed whose
+    # entries were not all stored has lost them: see store_fetched).
+    try:
+        subscriptions.save(((read.get(r.sub.id, {}), r.sub) for r in report.results), merged)
+    except StoreWriteError:
+        if report.store_error is None:
+            raise
+        report.feeds_saved = False  # the disk still full: the stories are stored all the same
     report.results.sort(key=lambda r: order.get(r.sub.id, 0))
     return report
+
+
+def stopped_note(report: FetchReport) -> str:
+    """What a fetch that could not write the store (the disk is full) stored and left undone,
+    and that the next fetch does the rest; empty when nothing stopped it."""
+    from broadsheet.store.wording import n_stories
+
+    error = report.store_error
+    if error is None:
+        return ""
+    stored = report.total("new") + report.total("updated")
+    left = [f"the feed's tags of {n_stories(report.tags_left)} not all written"] if report.tags_left else []
+    unstored = [r.sub.name for r in report.results if r.not_stored]
+    if unstored:
+        left.append(f"the entries of {', '.join(unstored[:3])}{' and others' if len(unstored) > 3 else ''} "
+                    "not all stored")
+    if not report.feeds_saved:
+        left.append("the feeds' ETags not saved (the next fetch downloads them whole)")
+    return (f"Storing stopped: cannot save {error.path}: {error.reason}. "
+            f"{n_stories(stored)} stored (new or updated)" + (f"; {'; '.join(left)}" if left else "")
+            + ". Once there is room, the next `broadsheet fetch` finishes the work.")
 
 
 def _run(make: Callable[[], Coroutine[Any, Any, None]], stop: Callable[[], bool] | None = None) -> None:
@@ -601,6 +651,11 @@ def _run(make: Callable[[], Coroutine[Any, Any, None]], stop: Callable[[], bool]
 
     with ThreadPoolExecutor(1) as pool:
         pool.submit(lambda: asyncio.run(until_stopped())).result()
+
+
+def _unvalidated(sub: Subscription, read: dict[str, Any]) -> Subscription:
+    """``sub`` with the ETag and Last-Modified it had when read (``read``: its record then)."""
+    return replace(sub, etag=read.get("etag", ""), modified=read.get("modified", ""))
 
 
 def _healthy(sub: Subscription, stamp: str) -> None:
@@ -672,17 +727,25 @@ def _until(stamp: str) -> str:
 
 
 def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
-                  subscribed: Collection[str] = ()) -> None:
+                  subscribed: Collection[str] = ()) -> StoreWriteError | None:
     """Store the entries of every feed in batches, index them, give them their feed's tags, and
-    count (``subscribed``: every subscription's addresses, see ``Store.add_identified``)."""
+    count (``subscribed``: every subscription's addresses, see ``Store.add_identified``).
+
+    A store file that cannot be written (the disk is full) stops the storing, and is returned:
+    what was stored is counted, the feeds whose entries were not all stored fail with it (their
+    validators dropped: the next fetch downloads them whole), and new stories whose tags were not
+    written are counted in ``tags_left`` (the store keeps them: the next writer gives them).
+    """
     from broadsheet.store.ingest import ENTRIES, stamp
     from broadsheet.store.ingest.importer import Indexer
 
     indexer = Indexer(store)
     batch: list[tuple[FeedResult, Article]] = []
     deleted = store.deleted_entries()  # the user deleted them: not stored again
+    error: StoreWriteError | None = None
 
     def flush() -> None:
+        nonlocal error
         indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
         # The "file" of a feed entry is its feed's address; its parser is today's (read again on every fetch).
         # A feed's tags go to its new stories only: an update must not put back a tag the user took off.
@@ -693,15 +756,18 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
             setattr(result, got, getattr(result, got) + 1)  # result.new / .updated / .present
             if sid in stored.untagged:  # its marks' file is damaged: left untagged and said, the others tagged
                 result.untagged[sid] = stored.untagged[sid]
-        if stored.tags_error is not None:  # the stories are stored; the next writer gives their tags
-            raise stored.tags_error
+            elif got == "new" and result.sub.tags and stored.tags_error is not None:
+                result.tags_left += 1
+        error = error or stored.tags_error
         if stored.new or stored.updated:  # each story as stored (see Stored.written)
             indexer.add([(sid, batch[stored.written[sid]][1]) for sid in stored.new],
                         [(sid, batch[stored.written[sid]][1]) for sid in stored.updated])
         batch.clear()
 
+    begun = 0  # the feeds whose entries the batches have reached
     try:
         for result, articles in fetched:
+            begun += 1
             for article in articles:
                 if deleted and article.story_id in deleted:
                     continue
@@ -710,9 +776,15 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
                     flush()
         if batch:
             flush()
+    except StoreWriteError as exc:
+        error = exc
+        for result in ({id(r): r for r, _ in batch} | {id(r): r for r, _ in fetched[max(begun - 1, 0):]}).values():
+            _failed(result, f"not all its entries were stored ({exc.reason}): the next fetch downloads it again")
+            result.not_stored = True
     finally:
         with contextlib.suppress(Exception):
             indexer.finish()
     for result, _ in fetched:
         if result.outcome == "new" and not result.new and not result.updated:
             result.outcome = "unchanged"
+    return error

@@ -104,7 +104,7 @@ class FeedsMixin(_ScreenBase):
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _fetch_worker(self, quiet: bool) -> None:
-        from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch
+        from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch, stopped_note
         from broadsheet.store.feeds.subscriptions import Subscriptions
         from broadsheet.store.feeds.untagged import untagged_note
 
@@ -152,8 +152,11 @@ class FeedsMixin(_ScreenBase):
         if damaged:
             text += (f"; the XML of {', '.join(damaged[:3])}{' and others' if len(damaged) > 3 else ''} is damaged: "
                      "read leniently, so an entry may be cut short or missing")
-        say(self._fetch_done, "" if quiet and not (failed or new or updated or same or untagged or damaged) else text,
-            "warning" if failed or untagged or damaged else "information", 15 if untagged or damaged else None)
+        stopped = stopped_note(report)  # the disk full: what was stored, and that the next fetch does the rest
+        text += f"; {stopped}" if stopped else ""
+        say(self._fetch_done, "" if quiet and not (failed or new or updated or same or untagged or damaged or stopped)
+            else text, "error" if stopped else "warning" if failed or untagged or damaged else "information",
+            15 if untagged or damaged or stopped else None)
 
     def _addresses_first(self, store: Store, stop: Callable[[], bool]) -> None:
         """The store's one-time address step (seconds at a million stories: see
