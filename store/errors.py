@@ -8,6 +8,7 @@ these to tell the user what happened without a traceback.
 from __future__ import annotations
 
 import errno
+from collections.abc import Iterable
 from pathlib import Path
 
 
@@ -26,6 +27,18 @@ class StoreFileError(Exception):
         self.path = path
         self.reason = reason
         self.backup = backup
+
+
+class StoryGone(LookupError):
+    """Marks asked for on stories no longer stored (deleted from another reader or the shell
+    since they were listed): nothing was changed, so no mark is left on a story that is gone."""
+
+    def __init__(self, story_ids: Iterable[str]) -> None:
+        self.story_ids = sorted(story_ids)
+        one = len(self.story_ids) == 1
+        which = f"story {self.story_ids[0][:10]} was" if one else f"the {len(self.story_ids)} stories were"
+        super().__init__(f"{which} deleted meanwhile (in another reader or the shell): "
+                         f"{'its' if one else 'their'} marks were not changed")
 
 
 _WRITE_REASONS = {

@@ -203,6 +203,30 @@ def test_marks_the_reader_writes_are_counted_over_the_stories_stored_when_it_wri
     assert kept == _recounted(store.folder)
 
 
+def test_a_mark_on_a_story_deleted_since_the_reader_listed_it_is_refused_and_not_counted(store: Store) -> None:
+    """`broadsheet rm` of the story under a reader's cursor, then `b` within 3 s: the reader said
+    "Bookmarked", the mark stayed in its state file and the sidebar said "Bookmarked 11" for
+    good, while `broadsheet bookmarks` listed 10. A tag went the same way."""
+    from broadsheet.store.reader.state import ReaderState
+
+    ids = _stored(store, 3)
+    reader = ReaderState(Store(store.folder))
+    reader.load()
+    reader.toggle_bookmark(ids[1])
+    Store(store.folder).delete([ids[0]])  # `broadsheet rm` in the shell
+    with pytest.raises(LookupError, match="deleted meanwhile"):  # (StoryGone)
+        reader.toggle_bookmark(ids[0])
+    with pytest.raises(LookupError, match="deleted meanwhile"):
+        reader.edit_tags([ids[0]], ["ferries"], [])
+    reader.edit_tags([ids[0], ids[2]], ["ferries"], [])  # several: the stories still stored are tagged
+    assert reader.sidebar_counts()[0]["bookmarked"] == 1 and reader.sidebar_counts()[1] == {"ferries": 1}
+    again = Store(store.folder)
+    assert ids[0] not in dict(again.user.each())
+    kept = again.user.counts(_never)
+    assert (kept.bookmarked, dict(kept.tags)) == (1, {"ferries": 1})
+    assert kept == _recounted(store.folder)
+
+
 def test_opening_a_store_after_a_change_of_many_marks_reads_no_mark(store: Store,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
     from broadsheet.store.storage import userstate

@@ -72,6 +72,25 @@ async def test_b_pressed_quickly_shows_one_notice_saying_the_last_state(app: Bro
         assert [n.message for n in app._notifications if n.message.startswith("Bookmark")] == ["Bookmarked"]
 
 
+async def test_b_on_a_story_just_deleted_from_the_shell_says_so_and_the_count_stays(
+        app: BroadsheetApp, filled_store: Store) -> None:
+    """The reader said "Bookmarked" and its sidebar "Bookmarked 1" for good, the story gone."""
+    async with app.run_test(size=(160, 45), notifications=True) as pilot:
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current
+        Store(filled_store.folder).delete([story.id])  # `broadsheet rm` before the reader looked again
+        await pilot.press("b")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert f"Not saved: story {story.id[:10]} was deleted meanwhile (in another reader or the shell): its " \
+               "marks were not changed" in said, said
+        assert "Bookmarked" not in said
+        assert story.id not in [row.meta.id for row in app.screen.query_one(HeadlineList).rows]
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.reader.sidebar_counts()[0]["bookmarked"] == 0
+    assert not Store(filled_store.folder).user.all()
+
+
 async def test_m_toggles_read(app: BroadsheetApp, filled_store: Store) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)

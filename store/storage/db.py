@@ -36,7 +36,7 @@ from tinydb import TinyDB
 
 from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.collector import gc_paused
-from broadsheet.store.errors import StoreFileError, StoreWriteError
+from broadsheet.store.errors import StoreFileError, StoreWriteError, StoryGone
 from broadsheet.store.model import Article, Credits, Image, Media, normal_url, time_order
 from broadsheet.store.storage import addresses, fields, reindexing, sourcepath
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, remove_durably
@@ -72,6 +72,8 @@ SHARD_SIZE = 256
 LOCK_TIMEOUT = 30.0
 MARKS_LOCK = ".marks-lock"  # the marks' own lock (see store.storage.userstate)
 FEW_LOOKUPS = 1_000  # more stories than this: their presence from the catalogue, whatever it costs to bring up to date
+#: The directory's newest entries a mark looks in for its story's deletion (see Store.gone).
+DELETED_LATELY = 5_000
 LEGACY = "articles.json"  # the one metadata file of stores written before metadata shards
 DELETED_ENTRIES = "deleted-entries.json"  # feed entries the user deleted (see Store.deleted_entries)
 DELETED_KEPT = 100_000  # the most remembered: a feed keeps an entry for days, not for 100,000 deletes
@@ -373,7 +375,7 @@ class Store:
                                               self.lock.errors, once=True)
         self._meta_folder = self.folder / "meta"
         self._stamp = self._meta_folder / "stamp.json"
-        self.user = UserState(self.folder, self.marks_lock, self.presence)
+        self.user = UserState(self.folder, self.marks_lock, self.presence, self.gone)
         self._metas: dict[int, TinyDB] = {}
         self._shards: dict[int, TinyDB] = {}
         self._directory = Directory(self.folder / "directory.bin")
@@ -448,6 +450,20 @@ class Store:
             return None if record is None else _listed_source(record)
 
         return present
+
+    def gone(self, story_ids: Collection[str], *, ever: bool = False) -> set[str]:
+        """Those of ``story_ids`` deleted lately (from another reader or the shell, since a reader
+        listed them: its list is at most seconds old), or ``ever`` while the directory remembers
+        (a repair): their last entry in the directory is a deletion. A mark on one is refused.
+
+        Lately is the directory's newest ``DELETED_LATELY`` entries (a read of its tail, 160 KB,
+        however many stories are asked of): no record is read, and a story never stored (no entry)
+        is not taken as gone."""
+        if self._legacy:
+            return set()
+        since = 0 if ever else max(0, self._directory.size() - DELETED_LATELY * ENTRY.size)
+        keys = {story_key(sid): sid for sid in story_ids}
+        return {keys[key] for key in self._directory.deleted(keys, since)}
 
     def check(self) -> None:
         """Find damaged store files now rather than at some later read.
@@ -1155,7 +1171,7 @@ class Store:
             directory = self._located(write=True)
             states = {sid: StoryState(tags=tuple(t for t in tags if isinstance(t, str)))
                       for sid, tags in given.items() if isinstance(tags, list) and self._is_stored(sid, directory)}
-            if states:
+            with contextlib.suppress(StoryGone):  # (each looked up just now: none is, but opening must not fail)
                 self.user.merge(states, skip_damaged=True)  # (a damaged state file's stories: as a fetch leaves them)
         remove_durably(self.folder / TAGGING)
 

@@ -41,7 +41,7 @@ import struct
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress, islice, repeat
 from operator import and_, eq, lshift, or_, rshift
@@ -571,6 +571,23 @@ class Directory:
             return {}
         data = data[: len(data) - len(data) % ENTRY.size]
         return {key: number for key, number, _url, _head in ENTRY.iter_unpack(data)}
+
+    def deleted(self, keys: Collection[int], since: int = 0) -> set[int]:
+        """Those of ``keys`` whose last entry after byte ``since`` says the story was deleted (the
+        file read a block at a time: a pass over a million stories' entries holds one block)."""
+        wanted, last = set(keys), dict[int, int]()
+        if not wanted:
+            return set()
+        try:
+            with open(self.path, "rb") as handle:
+                handle.seek(since - since % ENTRY.size)
+                while block := handle.read(ENTRY.size * 32_768):
+                    for key, number, _url, _head in ENTRY.iter_unpack(block[: len(block) - len(block) % ENTRY.size]):
+                        if key in wanted:
+                            last[key] = number
+        except FileNotFoundError:
+            return set()
+        return {key for key, number in last.items() if number == GONE}
 
     # -- answers (candidates: the caller confirms each in the shard named) ----------------
 

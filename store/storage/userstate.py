@@ -39,7 +39,7 @@ from filelock import FileLock, Timeout
 from tinydb import TinyDB
 
 from broadsheet.store.collector import gc_paused
-from broadsheet.store.errors import StoreFileError, StoreWriteError
+from broadsheet.store.errors import StoreFileError, StoreWriteError, StoryGone
 from broadsheet.store.sanitize import clean_line, clean_text, typed_text
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, fsync_dir, remove_durably
 from broadsheet.store.storage.directory import is_plain_id, story_key
@@ -545,14 +545,18 @@ class UserState:
     ``lock`` is the marks' own cross-process lock (not the store's: a mark is saved while an
     import, reindex or repair holds that one). ``presence`` gives, for the stories about to be
     changed, what says whether each is stored and its source (the counts are over stored
-    stories); the reader sets it to its catalogue's lookup.
+    stories); the reader sets it to its catalogue's lookup. ``gone`` says, under the lock, which
+    of the stories about to be marked were deleted lately (the reader's catalogue may be seconds
+    old: a story deleted from the shell meanwhile was marked, and counted, for good).
     """
 
     def __init__(self, folder: Path, lock: FileLock,
-                 presence: Callable[[list[str]], Present] | None = None) -> None:
+                 presence: Callable[[list[str]], Present] | None = None,
+                 gone: Callable[[list[str]], set[str]] | None = None) -> None:
         self.folder = folder / "state"
         self.lock = lock
         self.presence: Callable[[list[str]], Present] = presence or (lambda _ids: _everything_stored)
+        self.gone: Callable[[list[str]], set[str]] = gone or (lambda _ids: set())
         #: The counts after this process's last change, as ``.counts.json`` holds them (every
         #: process's marks), or None when the file is not kept (see :meth:`counts`).
         self.marks: Marks | None = None
@@ -920,7 +924,9 @@ class UserState:
                     ) -> dict[str, StoryState]:
         """Like :meth:`change`, with the story id passed to ``edit``; one write per shard, the
         counts kept (``present``: whether each story is stored, else :attr:`presence` says).
-        ``left``: see :meth:`_write`."""
+        ``left``: see :meth:`_write`. Stories deleted meanwhile (:attr:`gone`, asked under the
+        lock, which a delete takes to drop their marks) are left out; when every story named is,
+        StoryGone is raised and nothing is written."""
         by_shard = self._by_file(story_ids)
         result: dict[str, StoryState] = {}
 
@@ -934,11 +940,12 @@ class UserState:
                 else:
                     table.pop(sid, None)
 
-        self._write(by_shard, update, present, left)
+        self._write(by_shard, update, present, left, stored_only=True)
         return result
 
     def _write(self, by_shard: Mapping[str, list[str]], update: Callable[[dict[str, Any], list[str]], None],
-               present: Present | None, left: dict[str, StoreFileError] | None = None) -> None:
+               present: Present | None, left: dict[str, StoreFileError] | None = None,
+               stored_only: bool = False) -> None:
         """Change the records of ``by_shard``'s stories in their state files with ``update``,
         keeping ``.counts.json``: announced first, then each file written (see :meth:`_settled`).
 
@@ -947,12 +954,15 @@ class UserState:
         announced and not written is then taken back by whoever reads the counts next. With
         ``left`` (a change of many stories, as a fetch tagging its new ones), the stories of a
         state file found damaged are left as they are and put in it with the file's error (the
-        file is noted in :attr:`damaged`), and the others are changed.
+        file is noted in :attr:`damaged`), and the others are changed. ``stored_only``: stories
+        deleted meanwhile are left out (see :meth:`change_each`).
         """
         self.delta = Marks()
         if not by_shard:
             return
         with self.lock:
+            if stored_only:  # under the lock: a delete drops its stories' marks under it too
+                by_shard = self._without_gone(by_shard)
             kept, without_lost = self._kept_counts()
             found = present or self.presence([sid for ids in by_shard.values() for sid in ids])
             delta = Marks()
@@ -1002,6 +1012,16 @@ class UserState:
                 self._write_counts(total, {})  # a later start checks no file: every one was written
             # Counts holding a damaged file's marks are not this process's (it counts them again).
             self.marks, self.delta = total if without_lost else None, delta
+
+    def _without_gone(self, by_shard: Mapping[str, list[str]]) -> Mapping[str, list[str]]:
+        """``by_shard`` without the stories deleted meanwhile (:attr:`gone`); StoryGone when none is left."""
+        ids = [sid for group in by_shard.values() for sid in group]
+        gone = self.gone(ids)
+        if not gone:
+            return by_shard
+        if gone >= set(ids):
+            raise StoryGone(gone)
+        return {shard: kept for shard, group in by_shard.items() if (kept := [sid for sid in group if sid not in gone])}
 
     def _by_file(self, story_ids: Iterable[str]) -> dict[str, list[str]]:
         """``story_ids`` by the state file that holds their marks."""

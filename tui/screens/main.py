@@ -34,7 +34,7 @@ from textual.widgets import Input, Label
 from textual.worker import Worker, WorkerState, get_current_worker
 
 from broadsheet.store.collector import hold_loaded, release_loaded
-from broadsheet.store.errors import StoreFileError
+from broadsheet.store.errors import StoreFileError, StoryGone
 from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.reader.state import (
     BULK,
@@ -602,6 +602,10 @@ class MainScreen(FeedsMixin, Screen[None]):
         except Timeout:
             self.notify(f"Not saved: {busy(stories)}", title="The store is busy", severity="warning", timeout=8)
             self._show_count()
+            return None
+        except StoryGone as exc:  # the list is a moment old: read again, the story leaves it
+            self.notify(f"Not saved: {exc}", title="Story deleted", severity="warning", timeout=8, markup=False)
+            self.reload()
             return None
         except (OSError, StoreFileError) as exc:
             self.notify(f"Not saved: {exc}", title="The store cannot be written", severity="error", timeout=8)
@@ -1356,6 +1360,8 @@ class MainScreen(FeedsMixin, Screen[None]):
             say(self._work_done, f"{failed}: {busy(stories)}", "warning")
         except SearchCancelled:  # the screen is going: nothing was changed
             pass
+        except StoryGone as exc:  # every story it named was deleted meanwhile
+            say(self._work_done, f"{failed}: {exc}", "warning")
         except (OSError, StoreFileError, ValueError) as exc:  # ValueError: a listing closed by a reload, a QueryError
             say(self._work_done, f"{failed}: {exc}", "error")
         return None
