@@ -185,6 +185,34 @@ def test_a_repair_that_mends_a_state_file_has_the_marks_counted_again(store: Sto
     assert marks.tags["ferries"] == sum(1 for sid in ids if again.user.get(sid).tags)
 
 
+def test_repair_drops_the_marks_of_deleted_stories_and_says_so(store: Store,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """A mark a reader wrote on a story just deleted (an older version's, or one of a change of
+    many stories) stayed in its state file, and in the counts, across restarts and repairs:
+    "Bookmarked 11" in the sidebar, 10 in `broadsheet bookmarks`, and repair said "no damaged
+    files". A story never stored, or whose record repair could not bring back, keeps its marks."""
+    from broadsheet.store.reader.state import ReaderState
+
+    ids = _stored(store, 4)
+    store.user.bookmark_all(ids[1:])
+    store.delete([ids[0]])
+    orphan = {"bookmarked": True, "tags": ["ferries"]}
+    store.user.remember({ids[0]: orphan, "feedfacefeedface": orphan}, lambda _sid: "Valley Courier")  # counted
+    assert Store(store.folder).user.counts(_never).bookmarked == 5
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "repair"]) == 0
+    err = " ".join(capsys.readouterr().err.split())
+    assert "removed: state: the marks of 1 story deleted since (bookmarks, tags or read marks left on it)" in err, err
+    again = Store(store.folder)
+    assert ids[0] not in dict(again.user.each()) and again.user.get("feedfacefeedface").bookmarked
+    reader = ReaderState(again)
+    reader.load()
+    assert reader.sidebar_counts()[0]["bookmarked"] == 3 and reader.sidebar_counts()[1] == {}
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "repair"]) == 0
+    assert "no damaged files" in capsys.readouterr().err
+
+
 def test_marks_the_reader_writes_are_counted_over_the_stories_stored_when_it_writes(store: Store) -> None:
     from broadsheet.store.reader.state import ReaderState
     from broadsheet.store.storage.userstate import StoryState

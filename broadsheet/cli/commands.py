@@ -254,6 +254,8 @@ def repair_command(folder: Path, sources: list[Path]) -> int:
         err.print(Text(f"damaged: {line}", style="red"))
     for line in report.actions:
         err.print(Text(f"rebuilt: {line}", style="green"))
+    for line in report.removed:
+        err.print(Text(f"removed: {line}", style="green"))
     for line in report.lost:
         err.print(Text(f"could not rebuild: {line}", style="yellow"))
     return 1 if report.lost else 0

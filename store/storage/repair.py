@@ -22,6 +22,9 @@ Then, per file:
 - the search index is rebuilt from the repaired TinyDB files;
 - a damaged ``feeds.json`` keeps the subscriptions still whole in it, and the report names the
   feeds stories were fetched from that are not among them (``feeds add`` subscribes again);
+- marks left on stories deleted since (the directory's last entry for them a deletion: a
+  mark made as its story was deleted) are dropped and the marks counted again; a story whose
+  record was lost keeps its marks (brought back, it has them);
 - each kept photo is checked against the digest its name gives: a damaged one (truncated,
   changed) is removed, so importing its page again (or fetching its feed) keeps it again,
   and the photos stories name that the store lacks are listed.
@@ -94,11 +97,13 @@ class RepairReport:
     lost: list[str] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
     temps_removed: int = 0
+    #: What was removed that nothing showed, with nothing to rebuild (marks of deleted stories).
+    removed: list[str] = field(default_factory=list)
 
     @property
     def healthy(self) -> bool:
-        """Nothing was damaged, changed or found missing."""
-        return not (self.damaged or self.actions or self.lost)
+        """Nothing was damaged, changed, removed or found missing."""
+        return not (self.damaged or self.actions or self.lost or self.removed)
 
 
 def _is_meta(doc: dict[str, Any]) -> bool:
@@ -514,24 +519,41 @@ class _Repair:
         mended or a story record lost or brought back."""
         lock = self.store.user.lock
         names = [*LEGACY_SHARDS, *SHARDS]
+        dropped = 0
         for done, name in enumerate(names, 1):
             path = self.folder / "state" / f"{name}.json"
             with lock:
                 got = self.load(path, "stories", _is_state)
+                deleted = self._deleted(got[0]) if got is not None else set()
+                if got is not None and (got[1] or deleted):
+                    self.save(path, "stories", {sid: doc for sid, doc in got[0].items() if sid not in deleted})
+                    dropped += len(deleted)
                 if got is not None and got[1]:
-                    self.save(path, "stories", got[0])
                     self.report.lost.append(f"state/{name}.json: marks and tags of stories beyond the "
                                             f"{len(got[0])} kept could not be recovered (see the copy)")
             if done % 256 == 0 or done == len(names):
                 self.progress("Checking marks and tags", done, len(names))
+        if dropped:
+            self.report.removed.append(f"state: the marks of {n_stories(dropped)} deleted since (bookmarks, tags or "
+                                       "read marks left on it)" if dropped == 1 else
+                                       f"state: the marks of {n_stories(dropped)} deleted since (bookmarks, tags "
+                                       "or read marks left on them)")
         path = self.folder / "state" / "settings.json"
         with lock:
             got = self.load(path, "settings", _is_setting)
             if got is not None and got[1]:
                 self.save(path, "settings", got[0])
                 self.report.lost.append("state/settings.json: settings not kept fall back to their defaults")
-            if self.report.damaged or self.report.actions or self._restored:
+            if self.report.damaged or self.report.actions or self._restored or dropped:
                 self.store.user.forget_counts()
+
+    def _deleted(self, marks: dict[str, Any]) -> set[str]:
+        """The stories of ``marks`` that were deleted (a mark written as its story was deleted, in
+        the reader or by an older version, stayed, and was counted, for good). Not one whose record
+        is missing otherwise (lost with a damaged shard: ``repair PATH...`` or a fetch may bring it
+        back, and its marks apply again), nor one never stored."""
+        unknown = [sid for sid in marks if not self._known(sid)]
+        return self.store.gone(unknown, ever=True) if unknown else set()
 
     # -- helpers ------------------------------------------------------------------------
 
