@@ -399,8 +399,6 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
                        f"{counted(len(report.results), 'feed')}; {len(report.failed)} failed"
                        + (f"; {n_stories(untagged)} not given {'its' if untagged == 1 else 'their'} feed's tags"
                           if untagged else "")
-                       + (f"; the feed's tags of {n_stories(report.tags_left)} not all written"
-                          if report.tags_left else "")
                        + (f"; {photos} photo{'s' if photos > 1 else ''} not kept" if photos else "")
                        + (f"; {counted(report.photos_downloaded, 'photo')} downloaded" if retry_photos else ""),
                        style="bold red" if report.failed or untagged or report.store_error else "bold"))

@@ -451,19 +451,21 @@ class Store:
 
         return present
 
-    def gone(self, story_ids: Collection[str], *, ever: bool = False) -> set[str]:
+    def gone(self, story_ids: Collection[str]) -> set[str]:
         """Those of ``story_ids`` deleted lately (from another reader or the shell, since a reader
-        listed them: its list is at most seconds old), or ``ever`` while the directory remembers
-        (a repair): their last entry in the directory is a deletion. A mark on one is refused.
-
-        Lately is the directory's newest ``DELETED_LATELY`` entries (a read of its tail, 160 KB,
-        however many stories are asked of): no record is read, and a story never stored (no entry)
-        is not taken as gone."""
-        if self._legacy:
+        listed them: its list is at most seconds old): their last entry among the directory's
+        newest ``DELETED_LATELY`` is a deletion (a read of its tail, 160 KB, however many stories
+        are asked of). A mark on one is refused. No record is read, and a story never stored (no
+        entry) is not taken as gone."""
+        if self._legacy or not story_ids:
             return set()
-        since = 0 if ever else max(0, self._directory.size() - DELETED_LATELY * ENTRY.size)
-        keys = {story_key(sid): sid for sid in story_ids}
-        return {keys[key] for key in self._directory.deleted(keys, since)}
+        deleted = self._directory.deleted(max(0, self._directory.size() - DELETED_LATELY * ENTRY.size))
+        return {sid for sid in story_ids if story_key(sid) in deleted}
+
+    def deleted_keys(self) -> set[int]:
+        """The keys of every story whose last entry in the directory is a deletion (``repair``:
+        one pass over the file)."""
+        return set() if self._legacy else self._directory.deleted()
 
     def check(self) -> None:
         """Find damaged store files now rather than at some later read.

@@ -41,7 +41,7 @@ import struct
 import sys
 from array import array
 from bisect import bisect_left
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from itertools import compress, islice, repeat
 from operator import and_, eq, lshift, or_, rshift
@@ -301,7 +301,7 @@ def _last_entry(before: bytes, data: bytes) -> bytes:
     return data[-ENTRY.size:] if len(data) >= ENTRY.size else (before + data)[-ENTRY.size:]
 
 
-def _among(keys: array[int], key: int) -> bool:
+def among(keys: array[int], key: int) -> bool:
     """Whether ``key`` is in the sorted ``keys``."""
     at = bisect_left(keys, key)
     return at < len(keys) and keys[at] == key
@@ -535,7 +535,7 @@ class Directory:
         """How many of ``keys`` (every stored story's, sorted) this lists nowhere, and how many
         stories it lists that are not among them: ``repair`` checks the file against the records."""
         missing = sum(self._shard.get(key) is None for key in keys)
-        extra = sum(not _among(keys, key) for key in self._shard)
+        extra = sum(not among(keys, key) for key in self._shard)
         return missing, extra
 
     def rebuild(self, entries: Iterable[Entry]) -> None:
@@ -572,22 +572,22 @@ class Directory:
         data = data[: len(data) - len(data) % ENTRY.size]
         return {key: number for key, number, _url, _head in ENTRY.iter_unpack(data)}
 
-    def deleted(self, keys: Collection[int], since: int = 0) -> set[int]:
-        """Those of ``keys`` whose last entry after byte ``since`` says the story was deleted (the
-        file read a block at a time: a pass over a million stories' entries holds one block)."""
-        wanted, last = set(keys), dict[int, int]()
-        if not wanted:
-            return set()
+    def deleted(self, since: int = 0) -> set[int]:
+        """The keys whose last entry after byte ``since`` says the story was deleted (the file read
+        a block at a time: a pass over a million stories' entries holds one block and the keys)."""
+        gone: set[int] = set()
         try:
             with open(self.path, "rb") as handle:
                 handle.seek(since - since % ENTRY.size)
                 while block := handle.read(ENTRY.size * 32_768):
                     for key, number, _url, _head in ENTRY.iter_unpack(block[: len(block) - len(block) % ENTRY.size]):
-                        if key in wanted:
-                            last[key] = number
+                        if number == GONE:
+                            gone.add(key)
+                        else:
+                            gone.discard(key)  # stored again since (an undo)
         except FileNotFoundError:
             return set()
-        return {key for key, number in last.items() if number == GONE}
+        return gone
 
     # -- answers (candidates: the caller confirms each in the shard named) ----------------
 

@@ -47,7 +47,6 @@ import datetime as dt
 import json
 import re
 from array import array
-from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,7 +62,7 @@ from broadsheet.store.sanitize import without_surrogates
 from broadsheet.store.storage import compressed, fields
 from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy, remove_durably
 from broadsheet.store.storage.db import LEGACY, LISTING, Store, StoryMeta, pack_record, unpack_record
-from broadsheet.store.storage.directory import story_key
+from broadsheet.store.storage.directory import among, story_key
 from broadsheet.store.storage.listing import open_listing
 from broadsheet.store.storage.photos import PhotoStore, sound
 from broadsheet.store.storage.sourcepath import Cleaned, absolute, safe_text, source_files, source_path, stored
@@ -201,6 +200,7 @@ class _Repair:
         self.feeds_lost: dict[str, int] = {}  # feed address -> stories of it whose body is lost
         # The feeds stories were fetched from, gathered by the first pass when feeds.json is damaged.
         self.fetched_from: set[str] | None = None
+        self._gone: set[int] | None = None  # the keys of deleted stories, read when first needed (see _deleted)
         self._now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
     # -- reading, with damage noted ------------------------------------------------------
@@ -422,9 +422,7 @@ class _Repair:
 
     def _known(self, sid: str) -> bool:
         """Whether the store has a record of ``sid`` (in any metadata shard)."""
-        key = story_key(sid)
-        at = bisect_left(self._keys, key)
-        return at < len(self._keys) and self._keys[at] == key
+        return among(self._keys, story_key(sid))
 
     def restore_records(self, number: int, records: dict[str, Any], bodies: dict[str, Any]) -> bool:
         """Story records for this shard's bodies that have none, from source files given on the
@@ -553,7 +551,11 @@ class _Repair:
         is missing otherwise (lost with a damaged shard: ``repair PATH...`` or a fetch may bring it
         back, and its marks apply again), nor one never stored."""
         unknown = [sid for sid in marks if not self._known(sid)]
-        return self.store.gone(unknown, ever=True) if unknown else set()
+        if not unknown:
+            return set()
+        if self._gone is None:  # one pass over the directory, however many state files ask
+            self._gone = self.store.deleted_keys()
+        return {sid for sid in unknown if story_key(sid) in self._gone}
 
     # -- helpers ------------------------------------------------------------------------
 
