@@ -51,10 +51,15 @@ _WRITE_REASONS = {
 }
 
 
+#: The errnos of a folder that cannot be written at all (a read-only mount, no permission), as
+#: against one that is full.
+NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
+
+
 def remedy(number: int | None) -> str:
     """What the user can do about a write that failed with ``number`` (an errno), as the start of
     "... and run the same command again": a full disk wants space, a read-only folder permission."""
-    if number in (errno.EROFS, errno.EACCES, errno.EPERM):
+    if number in NOT_WRITABLE:
         return "make the store folder writable (or use one that is)"
     return "free some space"
 

@@ -15,7 +15,6 @@ current searcher and retries once when another process replaced the files meanwh
 from __future__ import annotations
 
 import contextlib
-import errno
 import shutil
 import tempfile
 import weakref
@@ -30,6 +29,7 @@ import orjson
 import tantivy
 from filelock import Timeout
 
+from broadsheet.store.errors import NOT_WRITABLE
 from broadsheet.store.model import Article
 from broadsheet.store.search.execute import Executor, IndexView, Newest, SearchUnavailable
 from broadsheet.store.search.ioerror import as_os_error
@@ -92,7 +92,7 @@ def _matches(stamp: dict[str, Any], store: Store) -> bool:
 def _cannot_write(exc: BaseException) -> bool:
     """Whether opening the index failed for want of writing its folder (its lock file)."""
     found = as_os_error(exc)
-    return found is not None and found.errno in (errno.EROFS, errno.EACCES, errno.EPERM)
+    return found is not None and found.errno in NOT_WRITABLE
 
 
 def _read_stamp(folder: Path) -> dict[str, Any] | None:

@@ -23,7 +23,7 @@ import orjson
 
 from broadsheet.store.ingest.gunzip import stem_unzipped
 from broadsheet.store.model import Article, byline
-from broadsheet.store.sanitize import clean_line, without_surrogates
+from broadsheet.store.sanitize import clean_line, is_web_address, without_surrogates
 from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.directory import story_key
@@ -282,12 +282,10 @@ def _autolink(url: str) -> str:
     """``<url>``, a link in Markdown, with what would end it or break its line escaped as in an
     address; an address not on the web (a saved page's ``file:``, ``javascript:`` or ``../`` photo
     source) as plain text, which no viewer opens with a click."""
-    if not _WEB.match(url):
+    if not is_web_address(url):
         return _md(url)
     return "<" + re.sub(r"[\s<>]", lambda m: quote(m.group()), url) + ">"
 
-
-_WEB = re.compile(r"https?://", re.IGNORECASE)
 
 
 def is_markdown_export(head: bytes) -> bool:
