@@ -112,19 +112,20 @@ _CLAUSE_MARKS = re.compile(r"[,;:.!?\u060c\u061b\u061f\u0964\u0965\u037e\u0589\u
 CLAUSE_WORDS = 10
 
 
+# Runs of letters, and of letters in neither Latin nor CJK scripts: counted by what removing them
+# takes away (in C: a loop over the characters in Python took 4 us for a line of German prose).
+_LETTERS = re.compile(r"[^\W\d_]+")
+_UNLISTED_LETTERS = re.compile(rf"[^\W\d_\x00-\u024f\u1e00-\u1eff{CJK}]+")
+
+
 def unlisted_count(text: str) -> int:
     """How many of the line's letters are of scripts whose function words no list here holds
     (Hebrew, Arabic, Cyrillic, Greek, Indic, ...: neither Latin nor CJK), when they are at
     least half of them; else 0."""
     if text.isascii():
         return 0
-    letters = other = 0
-    for char in text:
-        if char.isalpha():
-            letters += 1
-            if char > "\u024f" and not "\u1e00" <= char <= "\u1eff" and not CJK_CHAR.match(char):
-                other += 1
-    return other if other and 2 * other >= letters else 0
+    other = len(text) - len(_UNLISTED_LETTERS.sub("", text))
+    return other if other and 2 * other >= len(text) - len(_LETTERS.sub("", text)) else 0
 
 
 def clause_density(text: str) -> float:
