@@ -449,8 +449,10 @@ class ReaderState:
         listed, but "of 5,955 matches" beside "Unread 5,954" in the sidebar was stale. The total
         reads as an estimate until the count comes (see :meth:`accept_count`). ``kind``: the marks
         changed ("read", "bookmarked", "tags"; None: any), as only those the query asks about
-        change its count (a tag in ``is:unread`` showed "about 600,042" for 0.4 s)."""
-        if self.result_ids is None or not self.lists_query() or self.result_total <= len(self.result_ids):
+        change its count (a tag in ``is:unread`` showed "about 600,042" for 0.4 s). Counted again
+        when every match is listed too: after ``t -hometown`` in ``tag:hometown`` the story stays
+        listed, and "5 of 120" beside "hometown 4" in the sidebar was stale."""
+        if self.result_ids is None or not self.lists_query():
             return None
         query = parse_query(self.query_text)
         asked = {"tags": bool(query.tag_groups), "bookmarked": query.bookmarked is not None,
@@ -464,7 +466,7 @@ class ReaderState:
         """Take the count of the results listed, which came with an estimate, if ``text`` is still their query."""
         if text != self.query_text or not self._estimated():
             return False
-        self.result_total, self.result_counted = max(total, len(self.result_ids or ())), True
+        self.result_total, self.result_counted = total, True  # below the rows listed: marks changed since
         return True
 
     def lists_query(self) -> bool:
@@ -532,6 +534,8 @@ class ReaderState:
         if self.result_total > shown:
             about = "" if self.result_counted else "about "
             return f"{'newest' if self._newest else 'best'} {shown:,} of {about}{self.result_total:,} matches"
+        if self.result_counted and self.result_total < shown:  # marks changed: the rows stay until a new search
+            return f"{self.result_total:,} of {total:,} match · {shown:,} listed"
         return f"{shown:,} of {total:,}"
 
     # -- order and saved searches -----------------------------------------------------------
