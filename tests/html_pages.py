@@ -71,8 +71,11 @@ def singlefile_html(photo: bytes) -> str:
     return f"<!--\n Page saved with SingleFile \n url: {URL} \n saved date: Tue Mar 10 2026\n-->\n" + article_html(uri)
 
 
-def mhtml_bytes(html: str, photo: bytes | None, photo_url: str = "https://coast-herald.example/img/ferry.jpg") -> bytes:
-    """An MHTML file as Chromium saves it (multipart/related, quoted-printable HTML, base64 parts)."""
+def mhtml_bytes(html: str, photo: bytes | None, photo_url: str = "https://coast-herald.example/img/ferry.jpg",
+                content_id: str | None = None) -> bytes:
+    """An MHTML file as Chromium saves it (multipart/related, quoted-printable HTML, base64 parts);
+    ``content_id``: the photo part is named by a ``Content-ID`` alone, as the page's ``cid:`` address
+    (mail programs and Word save pages so)."""
     message = MIMEMultipart("related", type="text/html")
     message["Snapshot-Content-Location"] = URL
     message["Subject"] = HEADLINE
@@ -81,7 +84,10 @@ def mhtml_bytes(html: str, photo: bytes | None, photo_url: str = "https://coast-
     message.attach(page)
     if photo is not None:
         part = MIMEImage(photo, "png")
-        part["Content-Location"] = photo_url
+        if content_id is None:
+            part["Content-Location"] = photo_url
+        else:
+            part["Content-ID"] = f"<{content_id}>"
         message.attach(part)
     return b"From: <Saved by Blink>\r\n" + message.as_bytes()
 

@@ -98,6 +98,16 @@ def test_mhtml_page_with_its_photo_part(tmp_path: Path) -> None:
     assert item.photos[0].data == photo
 
 
+def test_mhtml_photo_named_by_content_id(tmp_path: Path) -> None:
+    """A page that names its photo ``cid:...`` finds the part with that ``Content-ID``."""
+    photo = png_bytes()
+    (tmp_path / "page.mhtml").write_bytes(mhtml_bytes(article_html("cid:ferry.1@saved"), photo,
+                                                      content_id="ferry.1@saved"))
+    item = only(tmp_path / "page.mhtml")
+    assert item.article is not None and item.article.images[0].photo == item.photos[0].digest
+    assert item.photos[0].data == photo and "not saved" not in item.note
+
+
 def test_mhtml_with_a_missing_part_keeps_the_story(tmp_path: Path) -> None:
     data = mhtml_bytes(article_html(), png_bytes())
     cut = data[: data.rindex(b"Content-Type: image/png")]  # the photo part and the closing boundary are gone

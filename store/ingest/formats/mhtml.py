@@ -22,6 +22,12 @@ from broadsheet.store.storage.photos import max_photo_bytes
 _HEADERS = re.compile(rb"^(?:[A-Za-z0-9-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)+\r?\n", re.DOTALL)
 
 
+def _cid(content_id: object) -> str:
+    """The ``cid:`` address a ``Content-ID: <id>`` header gives its part ("" for none)."""
+    bare = str(content_id or "").strip().removeprefix("<").removesuffix(">").strip()
+    return f"cid:{bare}" if bare else ""
+
+
 class Mhtml:
     name = "MHTML page"
     kind = SAVED_PAGE
@@ -50,8 +56,12 @@ class Mhtml:
                 continue
             if kind == "text/html" and page is None:
                 page, location, page_type = payload, where, part.get("Content-Type")
-            elif kind.startswith("image/") and where:  # one over the cap: its size, to say so
-                resources[str(where).strip()] = payload if len(payload) <= max_photo_bytes() else len(payload)
+            elif kind.startswith("image/"):  # one over the cap: its size, to say so
+                data = payload if len(payload) <= max_photo_bytes() else len(payload)
+                # By address, and by Content-ID for a page that names it "cid:..." (mail programs, Word).
+                for name in (str(where or "").strip(), _cid(part.get("Content-ID"))):
+                    if name:
+                        resources[name] = data
         if any(type(d).__name__ in ("CloseBoundaryNotFoundDefect", "StartBoundaryNotFoundDefect")
                for part in message.walk() for d in part.defects):
             notes.append("the MHTML file is cut short: its remaining parts are missing")
