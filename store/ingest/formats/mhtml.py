@@ -57,11 +57,11 @@ class Mhtml:
             if kind == "text/html" and page is None:
                 page, location, page_type = payload, where, part.get("Content-Type")
             elif kind.startswith("image/"):  # one over the cap: its size, to say so
-                data = payload if len(payload) <= max_photo_bytes() else len(payload)
+                kept: bytes | int = payload if len(payload) <= max_photo_bytes() else len(payload)
                 # By address, and by Content-ID for a page that names it "cid:..." (mail programs, Word).
                 for name in (str(where or "").strip(), _cid(part.get("Content-ID"))):
                     if name:
-                        resources[name] = data
+                        resources[name] = kept
         if any(type(d).__name__ in ("CloseBoundaryNotFoundDefect", "StartBoundaryNotFoundDefect")
                for part in message.walk() for d in part.defects):
             notes.append("the MHTML file is cut short: its remaining parts are missing")
