@@ -868,3 +868,17 @@ def test_a_real_cache_is_read_well_within_its_budget(tmp_path: Path) -> None:
         db.execute("SELECT * FROM rss_item ORDER BY id").fetchall()
     db.close()
     assert budget.steps * 10 < budget.limit
+
+
+@pytest.mark.parametrize("name", ["d[/]x.opml", "[bold]g.opml"])
+def test_feeds_export_names_an_odd_file_name_as_it_is(tmp_path: Path, name: str,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """The command line reads no markup in what it prints: ``-o 'd[/]x.opml'`` wrote the file, then
+    failed with a markup error, and ``[bold]g.opml`` was said to be written as ``g.opml``."""
+    folder = tmp_path / "store"
+    assert run(folder, "feeds", "add", "https://a.example/f") == 0
+    capsys.readouterr()
+    out = tmp_path / name
+    out.parent.mkdir(exist_ok=True)  # "d[" holds "]x.opml"
+    assert run(folder, "feeds", "export", "-o", str(out)) == 0
+    assert out.is_file() and f"to {out}" in capsys.readouterr().err

@@ -22,7 +22,7 @@ from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.sourcepath import safe_text
 from broadsheet.store.wording import counted
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def parse_command(args: argparse.Namespace) -> int:
@@ -57,9 +57,9 @@ def _explain(path: Path, max_size: int) -> int:
     from broadsheet.store.ingest.formats import detect
     from broadsheet.store.ingest.source import Source
 
-    console = Console(highlight=False)
+    console = Console(highlight=False, markup=False)
     if not console.is_terminal:  # a line whole, its reason too, for grep (80 made-up columns cut them)
-        console = Console(highlight=False, width=WIDE, color_system=None)
+        console = Console(highlight=False, width=WIDE, color_system=None, markup=False)
     try:
         fmt = detect(Source.open(path, max_size))
     except DecodeError as exc:

@@ -19,8 +19,8 @@ from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.sourcepath import path_text
 from broadsheet.store.wording import counted, n_stories
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 COMMANDS = {"feeds", "fetch"}
 
 

@@ -10,8 +10,8 @@ from rich.text import Text
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.marksleft import marks_left_note
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=True, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 COMMANDS = {"rm", "reparse"}
 

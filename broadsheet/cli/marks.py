@@ -30,8 +30,8 @@ from broadsheet.store.wording import counted
 if TYPE_CHECKING:
     from broadsheet.cli.progress import Bar
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+out = Console(highlight=False, soft_wrap=False, markup=False)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 PRINT_BATCH = 1_000  # rows a print
 
 

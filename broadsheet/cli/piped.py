@@ -21,7 +21,7 @@ def print_table(out: Console, table: Table) -> None:
     if out.is_terminal:
         out.print(table)
         return
-    wide = Console(file=io.StringIO(), width=WIDE, highlight=False, color_system=None)
+    wide = Console(file=io.StringIO(), width=WIDE, highlight=False, color_system=None, markup=False)
     wide.print(table)
     text = wide.file.getvalue()  # type: ignore[attr-defined]
     out.file.write("".join(line.rstrip() + "\n" for line in text.splitlines()))

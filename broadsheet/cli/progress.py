@@ -61,8 +61,8 @@ class Bar:
     def __init__(self, console: Console, what: str, *, unit: str, total: int | None = None,
                  quiet: bool = False, detail: bool = False, units: Mapping[str, str] | None = None) -> None:
         self._unit, self._units, self._rate = unit, units or {}, _Rate(unit)
-        columns: list[ProgressColumn | str] = [TextColumn("{task.description}"), BarColumn(), _Counts(), self._rate,
-                                               TextColumn("eta"), TimeRemainingColumn()]
+        columns: list[ProgressColumn | str] = [TextColumn("{task.description}", markup=False), BarColumn(),
+                                               _Counts(), self._rate, TextColumn("eta"), TimeRemainingColumn()]
         if detail:
             columns.append(TextColumn("{task.fields[detail]}", markup=False))
         self.progress = Progress(*columns, console=console, transient=True, auto_refresh=False,

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from broadsheet.config import Config
     from broadsheet.tui.graphics_probe import Detection
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
 def open_store(folder: Path) -> Store | None:

@@ -92,8 +92,8 @@ def words_last(argv: list[str]) -> list[str]:
 def run(store: Store, args: argparse.Namespace) -> int:
     from broadsheet.store.search import QueryError  # tantivy: not when the reader parses its arguments
 
-    out = Console(highlight=False, soft_wrap=False)
-    err = Console(stderr=True, highlight=False, soft_wrap=True)
+    out = Console(highlight=False, soft_wrap=False, markup=False)
+    err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
     if args.command == "reindex":
         return _reindex(store, err)
 
