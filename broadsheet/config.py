@@ -86,11 +86,7 @@ def load_config(path: Path | None = None) -> Config:
     if not isinstance(reader, dict):
         config.problems.append(f"{path}: [reader] must be a table")
         reader = {}
-    value = reader.get("mark_read_on_open", True)
-    if isinstance(value, bool):
-        config.mark_read_on_open = value
-    else:
-        config.problems.append(f"{path}: reader.mark_read_on_open must be true or false")
+    config.mark_read_on_open = _switch(reader, "reader", "mark_read_on_open", path, config.problems)
     feeds = data.get("feeds", {})
     if not isinstance(feeds, dict):
         config.problems.append(f"{path}: [feeds] must be a table")
@@ -100,16 +96,8 @@ def load_config(path: Path | None = None) -> Config:
         config.refresh_minutes = float(minutes)
     else:
         config.problems.append(f"{path}: feeds.refresh_minutes must be a number of minutes (0 = off)")
-    fetch_images = feeds.get("fetch_images", True)
-    if isinstance(fetch_images, bool):
-        config.fetch_images = fetch_images
-    else:
-        config.problems.append(f"{path}: feeds.fetch_images must be true or false")
-    images = reader.get("images", True)
-    if isinstance(images, bool):
-        config.images = images
-    else:
-        config.problems.append(f"{path}: reader.images must be true or false")
+    config.fetch_images = _switch(feeds, "feeds", "fetch_images", path, config.problems)
+    config.images = _switch(reader, "reader", "images", path, config.problems)
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         config.problems.append(f"{path}: [keys] must be a table")
@@ -132,6 +120,15 @@ def load_config(path: Path | None = None) -> Config:
 
 #: The settings of each table, as the config file names them.
 TABLES = {"reader": ("mark_read_on_open", "images"), "feeds": ("refresh_minutes", "fetch_images")}
+
+
+def _switch(table: dict[str, object], name: str, key: str, path: Path, problems: list[str]) -> bool:
+    """A true/false setting (on when absent); a value of another type is said, and the default kept."""
+    value = table.get(key, True)
+    if isinstance(value, bool):
+        return value
+    problems.append(f"{path}: {name}.{key} must be true or false")
+    return True
 
 
 def _unknown(path: Path, table: str, found: dict[str, object], known: tuple[str, ...]) -> list[str]:

@@ -9,9 +9,8 @@ from pathlib import Path
 import pytest
 
 from broadsheet.cli.main import main
-from broadsheet.store.model import display_date, local_day
+from broadsheet.store.model import byline, display_date, local_day
 from broadsheet.store.storage.db import Store
-from broadsheet.tui.format import byline
 from broadsheet.tui.widgets.headline_list import row_tail, short_day
 from tests.factories import make_article
 
@@ -23,13 +22,14 @@ def in_tokyo(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_the_byline_gives_a_feeds_utc_time_and_a_pages_offset_in_local_time(in_tokyo: None) -> None:
-    assert byline(["Ada Reed"], "Wire", "2026-12-05T09:00:00+00:00") == "By Ada Reed · Wire · 5 Dec 2026 18:00"
-    assert byline([], "Metro", "2026-12-05T04:00:00-05:00") == "Metro · 5 Dec 2026 18:00"
+    assert (byline(["Ada Reed"], "Wire", "2026-12-05T09:00:00+00:00", local=True)
+            == "By Ada Reed · Wire · 5 Dec 2026 18:00")
+    assert byline([], "Metro", "2026-12-05T04:00:00-05:00", local=True) == "Metro · 5 Dec 2026 18:00"
 
 
 def test_a_time_without_an_offset_and_a_bare_date_are_shown_as_written(in_tokyo: None) -> None:
-    assert byline([], "Metro", "2026-12-05T09:00:00") == "Metro · 5 Dec 2026 09:00"
-    assert byline([], "Metro", "2026-12-05") == "Metro · 5 Dec 2026"
+    assert byline([], "Metro", "2026-12-05T09:00:00", local=True) == "Metro · 5 Dec 2026 09:00"
+    assert byline([], "Metro", "2026-12-05", local=True) == "Metro · 5 Dec 2026"
 
 
 def test_the_list_row_shows_the_local_day(in_tokyo: None) -> None:

@@ -11,7 +11,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
-from broadsheet.tui.widgets.sidebar import tag_query
+from broadsheet.store.storage.userstate import tag_filter
 
 #: Stories the palette offers by headline, newest first: the search bar finds the rest (a store of
 #: a million would make a million rows each time the palette opens).
@@ -29,7 +29,7 @@ class StoryCommands(Provider):
             return []
         targets: list[tuple[str, str, Callable[[], Any]]] = []
         for tag in screen.reader.known_tags():
-            targets.append((f"Tag: {tag}", "Show stories with this tag", partial(screen.set_query, tag_query(tag))))
+            targets.append((f"Tag: {tag}", "Show stories with this tag", partial(screen.set_query, tag_filter(tag))))
         for name, query in screen.reader.saved_searches().items():
             targets.append((f"Saved search: {name}", query, partial(screen.set_query, query)))
         for meta in islice(screen.reader.stories, PALETTE_STORIES):

@@ -11,12 +11,10 @@ from pathlib import Path
 
 from PIL import Image, UnidentifiedImageError
 
-from broadsheet.store.storage.photos import looks_like_svg
+from broadsheet.store.storage.photos import MAX_PIXELS, looks_like_svg
 
-#: Our own cap, below Pillow's bomb guard (which warns at 89 M pixels and refuses at 179 M):
-#: the largest picture decoded for display. A news photo is a few megapixels; checked from
-#: the header, before any pixel is decoded.
-MAX_PIXELS = 40_000_000
+# MAX_PIXELS: the import's cap is the display's (a photo the store kept is one the reader can
+# show), checked from the header, before any pixel is decoded.
 MAX_FILE_BYTES = 32 * 1024 * 1024
 
 

@@ -11,7 +11,6 @@ from broadsheet.store.html.figures import described, figure_image, image_src
 from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, TEXT, WHOLE, parse, squash, walk
 from broadsheet.store.model import Image
 
-_CAPTION_CLASS = re.compile(r"caption", re.IGNORECASE)
 _BREAKS = re.compile(r"\n\s*\n")
 
 

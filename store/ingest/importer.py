@@ -97,7 +97,7 @@ def marks_left(story_id: str, exc: StoreFileError) -> str:
 
 
 def read_article(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[Article, str]:
-    """The first article of one file and its note (``parse --json``, ``repair``).
+    """The first article of one file and its note (the bench's parse rate; tests).
 
     Raises DecodeError or ParseError (both ValueErrors with a ``reason`` for the user).
     """

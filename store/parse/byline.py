@@ -141,10 +141,9 @@ _NOT_FIRST_NAMES = frozenset(["Courtesy", "Photo", "Image", "Credit", "Source", 
 PARTICLES = frozenset(
     re.findall(r"\S+", "van von der den de da di del della la le du dos das bin ibn al el y e")
 )
-_SPLIT_NAMES = re.compile(r"\s*,\s*|\s+and\s+|\s*&\s*|\s*;\s*", re.IGNORECASE)
-# The same separators, kept: after a job title, commas go on describing the post, while a
-# plain "and", "&" or ";" starts the next author (``By A, Reporter and B, Editor``).
 _IN_PLACE = re.compile(r"\s+in\s+[A-Z][\w.'’ -]*$")  # "Li Wei in Beijing": where the reporter filed from
+# The separators between names, kept: after a job title, commas go on describing the post, while
+# a plain "and", "&" or ";" starts the next author (``By A, Reporter and B, Editor``).
 _SPLIT_KEEP = re.compile(r"(\s*,\s*(?:and\s+)?|\s+and\s+|\s*&\s*|\s*;\s*)", re.IGNORECASE)
 _NEXT_AUTHOR = re.compile(r"^\s*(?:and|&|;)\s*$", re.IGNORECASE)
 _ORG_TAIL = re.compile(r"\s+(?=The\s+[A-Z])")

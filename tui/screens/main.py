@@ -583,19 +583,16 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.article_view.show(article, self.reader.terms, top, tags, note)
         credits.call_after_refresh(credits.show, article, self.reader.terms)
 
-    def _write(self, change: Callable[[], T], *, store: bool = True, stories: bool = False) -> T | None:
+    def _write(self, change: Callable[[], T], *, stories: bool = False) -> T | None:
         """Run a store write; on failure (read-only folder, disk full) say so and carry on reading.
 
         Marks and settings are written under the marks' own lock, which an import, reindex or
         repair of another broadsheet does not hold (a repair takes it only to mend a state file);
         ``stories=True``: a change of stories (delete, undo), under the store's lock. A write
         waits ``BUSY_WAIT`` for its lock, not 30 s: another broadsheet may hold the store's for
-        minutes, and the reader must not freeze meanwhile. ``store=False``: a write elsewhere
-        (an export file), no lock.
+        minutes, and the reader must not freeze meanwhile.
         """
         try:
-            if not store:
-                return change()
             lock = self.store.lock if stories else self.store.user.lock
             with lock.acquire(timeout=BUSY_WAIT):  # the change's own acquire re-enters it
                 return change()
@@ -819,10 +816,6 @@ class MainScreen(FeedsMixin, Screen[None]):
     @on(CreditsPanel.Leave)
     def _credits_left(self) -> None:
         self.article_view.focus()
-
-    @on(ArticleView.Back)
-    def _back(self) -> None:
-        self._to_list()
 
     def _to_list(self) -> None:
         self.remove_class("-reading", "-zen")
@@ -1604,7 +1597,6 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.broadsheet.notice("order", f"Order: {self.reader.order}, for every story once the search is "
                                    "cleared (a search keeps its own order)", 3)
 
-    def action_refresh(self, quiet: bool = False) -> None:
+    def action_refresh(self) -> None:
         self.reload()
-        if not quiet:
-            self.notify(f"{len(self.reader.stories):,} stories", timeout=1.5)
+        self.notify(n_stories(len(self.reader.stories)), timeout=1.5)

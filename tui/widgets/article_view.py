@@ -30,8 +30,7 @@ from textual.message import Message
 from textual.selection import Selection
 from textual.strip import Strip
 
-from broadsheet.store.model import Article
-from broadsheet.tui.format import byline, display_date
+from broadsheet.store.model import Article, byline, display_date
 from broadsheet.tui.highlight import TermMatcher, matched_figures, term_matcher
 from broadsheet.tui.widgets.thumb import THUMB_WIDTH, ThumbView, with_thumb
 
@@ -76,7 +75,7 @@ def article_blocks(article: Article, tags: Sequence[str] = (), note: str = "") -
     blocks: list[tuple[str, Text]] = [("headline", Text(article.headline))]
     if article.standfirst and article.standfirst.rstrip(". ").casefold() != article.headline.rstrip(". ").casefold():
         blocks.append(("standfirst", Text(article.standfirst)))
-    line = byline(article.authors, article.source, article.published)
+    line = byline(article.authors, article.source, article.published, local=True)  # this machine's zone
     if tags:
         line = " \u00b7 ".join([part for part in (line, "Tags: " + ", ".join(tags)) if part])
     if line:
@@ -156,9 +155,6 @@ class ArticleView(ThumbView, can_focus=True):
     ]
     COMPONENT_CLASSES = {"article-view--thumb"}
 
-    class Back(Message):
-        """The reader wants the headline list again."""
-
     @dataclass
     class Onward(Message):
         """The reader wants another story: the next (``step`` 1) or previous (-1) unread one;
@@ -177,7 +173,9 @@ class ArticleView(ThumbView, can_focus=True):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.article: Article | None = None
-        self.on_back: Callable[[], None] | None = None  # the screen's: back to the list
+        # The screen's way back to the list, called at once rather than by a message: a key typed
+        # after Esc in the same read goes to the list.
+        self.on_back: Callable[[], None] | None = None
         self._text = message_text(EMPTY_HELP, "dim")
         self._matches: list[tuple[int, int]] = []  # (start, end) offsets in the story text
         self._match = -1  # the match n / N last went to: a text match, then (past them) a figure
@@ -548,7 +546,5 @@ class ArticleView(ThumbView, can_focus=True):
         self.scroll_relative(y=direction * max(1, self.scrollable_content_region.height // 2), animate=False)
 
     def action_back(self) -> None:
-        if self.on_back is not None:  # at once: a key typed after Esc in the same read goes there
+        if self.on_back is not None:
             self.on_back()
-        else:
-            self.post_message(self.Back())

@@ -19,11 +19,7 @@ from textual.widgets import OptionList
 from textual.widgets.option_list import Option
 
 from broadsheet.store.feeds.subscriptions import feed_phrase
-
-
-def tag_query(tag: str) -> str:
-    """The search filter for one tag, quoted when it holds a space."""
-    return f'tag:"{tag}"' if " " in tag or '"' in tag else f"tag:{tag}"
+from broadsheet.store.storage.userstate import tag_filter
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,7 +157,7 @@ class Sidebar(OptionList):
             entries.append(None)
             options.append(Option(Text("Tags", style="bold"), disabled=True))
             for tag in sorted(tags):
-                entries.append(Entry("tag", tag, tag_query(tag)))
+                entries.append(Entry("tag", tag, tag_filter(tag)))
                 options.append(Option(EntryLabel(tag, tags[tag])))
         if searches:
             entries.append(None)
