@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rich.text import Text
 
-from broadsheet.tui.highlight import highlight, term_matcher
+from broadsheet.store.search.spans import term_matcher
+from broadsheet.tui.highlight import highlight
 
 STORY = "Ferries leave the ferry port at dawn; the ferryman waits. Ferry-boats. The ferrier shoes horses."
 

@@ -16,8 +16,8 @@ from broadsheet.store.reader.filter import WordFilter
 from broadsheet.store.search import SearchIndex, parse_query
 from broadsheet.store.search.analysis import folded, spaced, stemmed
 from broadsheet.store.search.schema import FOLDED, STEMMED
+from broadsheet.store.search.spans import term_matcher
 from broadsheet.store.storage.db import Store
-from broadsheet.tui.highlight import term_matcher
 
 # Made-up stories. The Japanese body's first clause is 20 characters, 60 bytes: once a single
 # token, and dropped as too long.

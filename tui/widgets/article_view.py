@@ -31,7 +31,7 @@ from textual.selection import Selection
 from textual.strip import Strip
 
 from broadsheet.store.model import Article, byline, display_date
-from broadsheet.tui.highlight import TermMatcher, matched_figures, term_matcher
+from broadsheet.store.search.spans import TermMatcher, matched_figures, term_matcher
 from broadsheet.tui.widgets.thumb import THUMB_WIDTH, ThumbView, with_thumb
 
 EMPTY_HELP = "No story selected.\n\nImport saved pages with:  broadsheet import PATH"

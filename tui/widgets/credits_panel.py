@@ -27,9 +27,10 @@ from textual.strip import Strip
 from textual.widget import Widget
 
 from broadsheet.store.model import Article, Image
+from broadsheet.store.search.spans import TermMatcher, matched_figures, term_matcher
 from broadsheet.tui.graphics import Drawn
 from broadsheet.tui.graphics_probe import Protocol
-from broadsheet.tui.highlight import TermMatcher, highlight, matched_figures, term_matcher
+from broadsheet.tui.highlight import highlight
 from broadsheet.tui.widgets.photo import PhotoKey, draw_when_settled, not_kept, note, photo_path, placeholder
 
 

@@ -29,9 +29,10 @@ from textual.strip import Strip
 
 from broadsheet.store.model import local_day
 from broadsheet.store.reader.ordering import index_of, listed_ids
+from broadsheet.store.search.spans import TermMatcher, term_matcher
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
-from broadsheet.tui.highlight import TermMatcher, highlight, term_matcher
+from broadsheet.tui.highlight import highlight
 from broadsheet.tui.widgets.thumb import ThumbView, with_thumb
 
 #: Drawn rows kept: a few screens' worth, so paging back and forth draws nothing again.
