@@ -235,7 +235,7 @@ def first_mark_here(folder: Path) -> float:
 
     store = Store(folder)
     index = SearchIndex.open(store)
-    limit = reader_limit()  # imports the reader's app module: not part of the search
+    limit = reader_limit()  # imports the reader's searcher module: not part of the search
     start = time.perf_counter()
     index.search("is:bookmarked", states=LazyStates(store.user), limit=limit)
     return time.perf_counter() - start
@@ -250,9 +250,9 @@ def search_available() -> bool:
 
 
 def reader_limit() -> int | None:
-    """How many hits the reader asks for (``tui.app.SEARCH_LIMIT``), None if it asks for all."""
+    """How many hits the reader asks for (``store.reader.searcher.SEARCH_LIMIT``), None if it asks for all."""
     try:
-        from broadsheet.tui.app import SEARCH_LIMIT
+        from broadsheet.store.reader.searcher import SEARCH_LIMIT
     except ImportError:
         return None
     return int(SEARCH_LIMIT)

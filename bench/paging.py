@@ -21,11 +21,11 @@ import threading
 import time
 from pathlib import Path
 
+from broadsheet.store.reader.searcher import SEARCH_LIMIT
 from broadsheet.store.search.engine import SearchIndex
 from broadsheet.store.search.query import QueryError, SearchCancelled
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import LazyStates
-from broadsheet.tui.app import SEARCH_LIMIT
 
 PAGED = ("gel", "dry", "is", "sea", "dix lith", "gel -tag:topic-03", "zea*", "gel sort:date", "tag:topic-03")
 OFFSETS = (SEARCH_LIMIT, 5 * SEARCH_LIMIT, 10 * SEARCH_LIMIT)

@@ -125,7 +125,7 @@ async def test_a_search_lists_more_results_as_the_cursor_nears_their_end(store: 
                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
     """The reader lists a search's best few at a time and the next as the cursor comes near
     the last listed, until every match is listed: none twice, none left out."""
-    monkeypatch.setattr("broadsheet.tui.app.SEARCH_LIMIT", 3)
+    monkeypatch.setattr("broadsheet.store.reader.searcher.SEARCH_LIMIT", 3)
     monkeypatch.setattr(MainScreen, "MORE_AHEAD", 1)
     store.add([(make_article(i), f"made-up-{i}.txt") for i in range(7)] + [(wire_article(), "wire.txt")])
     app = BroadsheetApp(store)
@@ -156,7 +156,7 @@ async def test_more_results_that_fail_are_said_once_and_not_asked_again_until_a_
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failing next page is reported once; moving the cursor near the end again does not
     hammer the index with the same failing search (and repaint the error each time)."""
-    monkeypatch.setattr("broadsheet.tui.app.SEARCH_LIMIT", 3)
+    monkeypatch.setattr("broadsheet.store.reader.searcher.SEARCH_LIMIT", 3)
     monkeypatch.setattr(MainScreen, "MORE_AHEAD", 1)
     store.add([(make_article(i), f"made-up-{i}.txt") for i in range(7)])
     app = BroadsheetApp(store)

@@ -23,7 +23,7 @@ FERRY = 7  # stories that hold "ferry", of eight
 @pytest.fixture
 def app(store: Store, monkeypatch: pytest.MonkeyPatch) -> BroadsheetApp:
     """A reader that lists a search's best three at a time, over eight stories, seven with "ferry"."""
-    monkeypatch.setattr("broadsheet.tui.app.SEARCH_LIMIT", 3)
+    monkeypatch.setattr("broadsheet.store.reader.searcher.SEARCH_LIMIT", 3)
     monkeypatch.setattr(main_screen.MainScreen, "MORE_AHEAD", 1)  # the cursor stays on the first: no more listed
     store.add([(make_article(i), f"made-up-{i}.txt") for i in range(FERRY)] + [(wire_article(), "wire.txt")])
     return BroadsheetApp(store)

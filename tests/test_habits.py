@@ -867,7 +867,7 @@ async def test_undo_right_after_a_large_delete_waits_for_the_readers_own_index(
         caught_up = threading.Event()
 
         def long_catch_up() -> None:  # what the index's catch-up does, for longer than BUSY_WAIT
-            with app._index_opening, Store(filled_store.folder, check=False).lock:
+            with app.index_still(), Store(filled_store.folder, check=False).lock:
                 caught_up.wait(1.0)
 
         holder = threading.Thread(target=long_catch_up)

@@ -14,12 +14,12 @@ from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
 from broadsheet.config import Config
+from broadsheet.store.reader import searcher as searcher_module
 from broadsheet.store.reader.filter import WordFilter
 from broadsheet.store.search import SearchIndex
 from broadsheet.store.search.query import Query, SearchCancelled, SearchResult, never
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
-from broadsheet.tui import app as app_module
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.help import HelpScreen
 from broadsheet.tui.screens.main import MainScreen
@@ -183,8 +183,8 @@ async def test_a_large_store_waits_for_its_index_rather_than_have_the_word_filte
         filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """Past FALLBACK_MAX stories the filter would read every story's details (minutes and GBs
     at a million): a search waits for the index, and says so if it is still being built."""
-    monkeypatch.setattr(app_module, "FALLBACK_MAX", 0)
-    monkeypatch.setattr(app_module, "INDEX_WAIT", 0.2)
+    monkeypatch.setattr(searcher_module, "FALLBACK_MAX", 0)
+    monkeypatch.setattr(searcher_module, "INDEX_WAIT", 0.2)
     filled_store.user.set_setting("session", {"scroll": 0, "query": "ferry"})
     release = threading.Event()
     real_open = SearchIndex.open

@@ -72,7 +72,7 @@ def test_a_search_counts_at_once_unless_asked_to_count_later(marked: Store) -> N
 @pytest.mark.usefixtures("filtered_in_python")
 async def test_the_list_shows_before_the_count_which_then_replaces_the_estimate(
         marked: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("broadsheet.tui.app.SEARCH_LIMIT", 2)
+    monkeypatch.setattr("broadsheet.store.reader.searcher.SEARCH_LIMIT", 2)
     monkeypatch.setattr(main_screen.MainScreen, "MORE_AHEAD", 1)  # the cursor stays on the first: no more listed
     counting = threading.Event()
     counted = BroadsheetApp.count
@@ -112,7 +112,7 @@ async def test_the_list_shows_before_the_count_which_then_replaces_the_estimate(
 async def test_a_count_that_comes_after_the_query_changed_is_not_taken(
         marked: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """The next key cancels the count; a count already on its way for the old words is dropped."""
-    monkeypatch.setattr("broadsheet.tui.app.SEARCH_LIMIT", 2)
+    monkeypatch.setattr("broadsheet.store.reader.searcher.SEARCH_LIMIT", 2)
     monkeypatch.setattr(main_screen.MainScreen, "MORE_AHEAD", 1)  # the cursor stays on the first: no more listed
     app = BroadsheetApp(marked)
     async with app.run_test(size=(100, 24)) as pilot:
@@ -135,7 +135,7 @@ async def test_a_count_that_comes_after_the_query_changed_is_not_taken(
 async def test_a_mark_made_in_a_search_on_marks_counts_its_matches_again(
         marked: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """"of 6 matches" for "is:read" stayed after m unread one (the sidebar said one fewer read)."""
-    monkeypatch.setattr("broadsheet.tui.app.SEARCH_LIMIT", 2)
+    monkeypatch.setattr("broadsheet.store.reader.searcher.SEARCH_LIMIT", 2)
     monkeypatch.setattr(main_screen.MainScreen, "MORE_AHEAD", 1)  # the cursor stays on the first: no more listed
     app = BroadsheetApp(marked)
     async with app.run_test(size=(100, 24)) as pilot:
@@ -154,7 +154,7 @@ async def test_a_mark_the_search_does_not_ask_about_leaves_its_count(
         marked: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """A tag or a bookmark in "is:read" counted every match again (the total read "about ..." for
     0.4 s at a million stories): only a read mark changes that count."""
-    monkeypatch.setattr("broadsheet.tui.app.SEARCH_LIMIT", 2)
+    monkeypatch.setattr("broadsheet.store.reader.searcher.SEARCH_LIMIT", 2)
     monkeypatch.setattr(main_screen.MainScreen, "MORE_AHEAD", 1)
     # The reader's check for other writers sees its own marks too (kind unknown: counted again);
     # on a busy machine this test outlasted its 3 s and failed.

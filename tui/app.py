@@ -4,10 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
-import threading
-import time
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import replace
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from textual import events, work
@@ -25,8 +22,8 @@ from broadsheet.config import Config, ConfigUnreadable, save_theme
 from broadsheet.resources import stylesheets
 from broadsheet.store.collector import resume_after_start
 from broadsheet.store.errors import StoreFileError
-from broadsheet.store.reader.filter import WordFilter
-from broadsheet.store.search.query import Query, QueryError, SearchResult, go_on, never
+from broadsheet.store.reader.searcher import Searcher
+from broadsheet.store.search.query import Query, SearchResult, never
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
 from broadsheet.tui.commands import StoryCommands
@@ -36,21 +33,7 @@ from broadsheet.tui.screens.help import bindings_of, key_label
 from broadsheet.tui.screens.main import MainScreen
 
 if TYPE_CHECKING:
-    from broadsheet.store.search import SearchIndex
-
-#: The reader lists this many results of a search at a time, best (or newest) first, and
-#: the next as the cursor nears their end; the count shows how many matched in all.
-#: Fetching every id of a word found in 50,000 stories costs ~15 ms in tantivy-py; the
-#: first 2,000 cost ~1 ms.
-SEARCH_LIMIT = 2000
-#: Until the index is open, the word filter searches a store of at most this many stories.
-#: A larger one waits for the index (``INDEX_WAIT``): the filter reads every story's details,
-#: 6.8 s and 480 MB at 100,000 stories the first time, about ten times that at a million.
-FALLBACK_MAX = 20_000
-INDEX_WAIT = 2.0
-#: Said while a large store's index is still being opened or built.
-INDEX_NOT_READY = "the search index is not ready yet (it is being built); the search runs by itself when it is"
-
+    pass
 
 class BroadsheetApp(App[None]):
     TITLE = "Broadsheet"
@@ -71,11 +54,7 @@ class BroadsheetApp(App[None]):
         # otherwise (tests, serve) half-blocks, or none under NO_COLOR / images = false.
         chosen = graphics or choose_protocol(os.environ, images=self.config.images)
         self.graphics: Protocol = "off" if not self.config.images or self.no_color else chosen
-        self._filter = WordFilter()
-        self._index: SearchIndex | None = None
-        self._index_known = threading.Event()  # set once the index opened, or failed to (the filter then serves)
-        self._index_opening = threading.Lock()
-        self._index_built: tuple[int, int] | None = None  # (stories, of how many) while the index is rebuilt
+        self.searcher = Searcher()
         self._theme_ready = False
         #: When the last key reached the reader (``time.monotonic``, taken by the input thread as it read
         #: the key): a key held down repeats at its pace even while drawing keeps the reader behind.
@@ -135,42 +114,18 @@ class BroadsheetApp(App[None]):
         def say(message: str) -> None:
             self.call_from_thread(self.notify, message, title="Search", timeout=6)
 
-        from broadsheet.store.search import SearchIndex  # tantivy loads here, after the first paint
-
         try:
-            with self._index_opening:
-                self._index = SearchIndex.open(self.store, on_message=say, on_added=(lambda _m: None) if quiet else say,
-                                               on_progress=self._indexing)
+            self.searcher.open(self.store, say, (lambda _m: None) if quiet else say)
         except (StoreFileError, OSError) as exc:
             say(f"Full-text search is unavailable ({exc}); searching headlines and credits only. "
                 "`broadsheet repair` can rebuild it.")
             return
-        finally:
-            self._index_known.set()
-            self._index_built = None
-        self._filter = WordFilter()  # its analysed fields are not needed now (at 1,000,000 stories: GBs)
         self.call_from_thread(self._index_ready)
 
-    @contextlib.contextmanager
-    def index_still(self, waiting: Callable[[], None] | None = None) -> Iterator[None]:
-        """While a large change of the stories is written (a delete, its undo): the search index
-        is not opened or caught up meanwhile. Its catch-up after a delete of 7,493 stories held
-        the store's lock for a minute at a million stories, and the undo asked for right after
-        failed as if another broadsheet were writing; the catch-up now comes after the change,
-        then the search runs again on it. ``waiting`` is called when the index is busy (a
-        rebuild takes minutes at a million stories), so the wait is said."""
-        if not self._index_opening.acquire(timeout=0.5):
-            if waiting is not None:
-                waiting()
-            self._index_opening.acquire()
-        try:
-            yield
-        finally:
-            self._index_opening.release()
-
-    def _indexing(self, done: int, total: int) -> None:
-        """A rebuild's progress (in the index's thread), for the search bar's word while it waits."""
-        self._index_built = (done, total)
+    def index_still(self, waiting: Callable[[], None] | None = None) -> contextlib.AbstractContextManager[None]:
+        """While a large change of the stories is written: the index is not opened or caught up
+        meanwhile (see :meth:`Searcher.still`); the catch-up comes after the change."""
+        return self.searcher.still(waiting)
 
     def catch_up_index(self, stale: bool = False) -> None:
         """After the store changed (a delete, its undo, another process's import): reopen the
@@ -180,8 +135,7 @@ class BroadsheetApp(App[None]):
         go to the word filter, or wait for it past ``FALLBACK_MAX`` stories, rather than list
         "0 of 10,000" for the seconds it takes."""
         if stale:
-            self._index = None
-            self._index_known.clear()
+            self.searcher.forget()
         self._open_index(quiet=True)
 
     @property
@@ -225,50 +179,13 @@ class BroadsheetApp(App[None]):
     def search(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
                offset: int = 0, stop: Callable[[], bool] = never, every: bool = False,
                count_later: bool = False) -> SearchResult:
-        """Run a parsed query for the main screen (called from a worker thread): its best
-        ``SEARCH_LIMIT`` stories (``every``: all it matches) after the first ``offset`` (those listed already).
-        A long search raises SearchCancelled once ``stop()`` is true (its worker was replaced).
-        ``count_later``: the results may come with an estimated total (``counted`` False), to be
-        counted by :meth:`count` once they are shown.
-
-        The tantivy index answers once it is open; before that (the first seconds of a
-        rebuild) the fallback filter answers the same query, saying what it cannot do.
-        Raises QueryError (a ValueError) when the query cannot be run.
-        """
-        index = self._index
-        if index is None and len(stories) > FALLBACK_MAX:
-            index = self._wait_for_index(stop)
-        limit = None if every else SEARCH_LIMIT
-        if index is None:
-            found = self._filter.run(query, stories, states, limit=None if limit is None else offset + limit, stop=stop)
-            return replace(found, ids=found.ids[offset:])
-        return index.run(query, states=states, limit=limit, offset=offset, stop=stop, count_later=count_later)
+        """Run a parsed query for the main screen, from a worker thread (see :meth:`Searcher.search`)."""
+        return self.searcher.search(query, stories, states, offset, stop, every, count_later)
 
     def count(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
               stop: Callable[[], bool] = never) -> int:
-        """How many stories a query matches (called from a worker thread, after a :meth:`search`
-        whose total was an estimate). Raises as :meth:`search` does, and waits for the index as it
-        does past ``FALLBACK_MAX`` stories (after an undo the index is caught up, not dropped for good)."""
-        index = self._index
-        if index is None and len(stories) > FALLBACK_MAX:
-            index = self._wait_for_index(stop)
-        if index is None:
-            return self._filter.run(query, stories, states, limit=0, stop=stop).total
-        return index.run(query, states=states, limit=0, stop=stop).total
-
-    def _wait_for_index(self, stop: Callable[[], bool]) -> SearchIndex | None:
-        """The index once open (None: it failed to open, so the filter serves); QueryError when
-        it is not open after ``INDEX_WAIT`` s (being built), SearchCancelled once ``stop()``."""
-        deadline = time.monotonic() + INDEX_WAIT
-        while not self._index_known.wait(0.05):
-            go_on(stop)
-            if time.monotonic() > deadline:
-                built = self._index_built
-                if built is not None and built[1]:
-                    raise QueryError(f"the search index is being built ({built[0] * 100 // built[1]}% of "
-                                     f"{built[1]:,} stories); the search runs by itself when it is ready")
-                raise QueryError(INDEX_NOT_READY)
-        return self._index
+        """How many stories a query matches, from a worker thread (see :meth:`Searcher.count`)."""
+        return self.searcher.count(query, stories, states, stop)
 
     @property
     def keymap(self) -> dict[str, str]:
