@@ -409,3 +409,22 @@ def test_a_feed_read_leniently_past_broken_xml_says_so_once(tmp_path: Path) -> N
     entity = rss(rss_item(1).replace("</title>", "&nbsp;</title>"))
     assert parse_feed(entity).malformed == ""  # an HTML entity is no damage
     assert parse_feed(rss_feed(3)).malformed == ""
+
+
+def test_a_damaged_feed_gives_the_text_a_whole_one_gives(tmp_path: Path) -> None:
+    """libxml2, reading leniently past an error, drops the entity references after it: escaped
+    HTML was stored as "pThe quay was shut./p", and "Quay&nbsp;closed" headlined "Quay"."""
+    items = (rss_item(1, title="Quay&nbsp;closed", text="&lt;p&gt;The quay was shut.&lt;/p&gt;")
+             + rss_item(2, title="Nets &amp; floats",
+                        text="&lt;p&gt;Cod &amp;amp; hake.&lt;/p&gt;&lt;p&gt;Then rain.&lt;/p&gt;"))
+    whole = rss(items.replace("&nbsp;", "&#160;"), title="Harbour Gazette")
+    for name, data in [("entity.xml", rss(items)), ("bare.xml", rss(items, title="Harbour & Gazette")),
+                       ("unclosed.xml", rss(items, extra="<ttl>5</tl>"))]:
+        store = Store(tmp_path / f"store-{name}")
+        path = tmp_path / name
+        path.write_bytes(data)
+        import_paths(store, [path])
+        assert {(m.headline, tuple(store.body(m))) for m in store.stories()} == {
+            ("Quay closed", ("The quay was shut.",)), ("Nets & floats", ("Cod & hake.", "Then rain."))}, name
+    assert [(a.headline, a.body) for a in articles(whole)] == [
+        ("Quay closed", ["The quay was shut."]), ("Nets & floats", ["Cod & hake.", "Then rain."])]

@@ -18,7 +18,9 @@ import zlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from html import unescape
+from html.entities import html5
 from typing import Any
+from xml.parsers.expat import ExpatError
 from xml.parsers.expat import errors as expat_errors
 
 import orjson
@@ -67,6 +69,8 @@ _ILLEGAL = re.compile(b"|".join((_ESCAPE, _RAW_CONTROL, _CONTROL_REF)), re.I)
 #: The characters XML 1.0 forbids alone, raw or as references (an OPML file's, in its attributes,
 #: where an escape sequence's remains cannot be told from the attribute's end).
 FORBIDDEN = re.compile(b"|".join((_RAW_CONTROL, _CONTROL_REF)), re.I)
+# A CDATA section (left whole), a character reference, a named one (its name) or a bare "&": see _char_refs.
+_REFERENCE = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|&#(?:x[0-9a-f]+|[0-9]+);|&([a-z][a-z0-9]*);|&", re.I | re.S)
 _WIDE = re.compile(rb"<\?xml[^>]*encoding\s*=\s*[\"']?(?:utf-?16|utf-?32|ucs-?[24]|[a-z_-]*2022)", re.I)
 
 
@@ -269,9 +273,36 @@ def _xml_legal(data: bytes) -> bytes:
     """
     if _ILLEGAL_BYTE.search(data) is None and _ILLEGAL_REF.search(data) is None:  # the usual feed
         return data
-    if b"\x00" in data[:4096] or data.startswith((b"\xfe\xff", b"\xff\xfe")) or _WIDE.search(data[:512]):
+    if _wide(data):
         return data
     return _ILLEGAL.sub(b"", data)
+
+
+def _wide(data: bytes) -> bool:
+    """Whether ``data`` is in an encoding whose characters can hold ASCII bytes (UTF-16/32, ISO-2022),
+    where a byte-wise rewrite would cut characters."""
+    return b"\x00" in data[:4096] or data.startswith((b"\xfe\xff", b"\xff\xfe")) or _WIDE.search(data[:512]) is not None
+
+
+def _char_refs(data: bytes) -> bytes:
+    """``data`` with each entity reference written as character references, and each bare "&" as one.
+
+    libxml2, reading XML leniently past an error (an HTML entity such as ``&nbsp;`` is one), drops
+    every entity reference after it but keeps character references: escaped HTML came out as
+    "pThe quay was shut./p", and "Harbour&nbsp;News" as "Harbour". CDATA sections are left as
+    they are (their text is not XML's to read).
+    """
+    return data if _wide(data) else _REFERENCE.sub(_char_ref, data)
+
+
+def _char_ref(found: re.Match[bytes]) -> bytes:
+    name = found[1]
+    if name is None:  # a CDATA section or a character reference (kept), or a bare "&"
+        return found[0] if found[0] != b"&" else b"&#38;"
+    chars = html5.get(name.decode("ascii") + ";")
+    if chars is None:  # no entity HTML knows: kept as text
+        return b"&#38;" + name + b";"
+    return "".join(f"&#{ord(char)};" for char in chars).encode("ascii")
 
 
 def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
@@ -409,15 +440,16 @@ def _parse_xml(data: bytes) -> dict[str, Any]:
     """fastfeedparser's result, else feedparser's (lenient) when fastfeedparser refuses the bytes."""
     import fastfeedparser
 
+    error = _xml_error(data)
     try:
-        parsed: dict[str, Any] = fastfeedparser.parse(data)
+        parsed: dict[str, Any] = fastfeedparser.parse(_char_refs(data) if error else data)
     except Exception as fast_error:  # a malformed feed: feedparser recovers more of them
         # Without the bytes it quotes ("first 200 chars: ..."): binary garbage in the error and the feed list.
         reason = _QUOTED.sub("", str(fast_error)) or type(fast_error).__name__
     else:
         # fastfeedparser reads some broken XML leniently too (a bare "&" dropped, an entry cut off
         # stored whole): said, as feedparser's reading is.
-        return {**parsed, "malformed": _not_well_formed(data)}
+        return {**parsed, "malformed": "" if error is None or error.code in _NOT_DAMAGE else str(error)}
     if data.startswith(b"\x1f\x8b"):
         raise FeedError("not a feed: gzip-compressed data (a server sending it without saying so, or a .gz file)")
     if b"\x00" in data[:4096]:
@@ -434,8 +466,8 @@ def _parse_xml(data: bytes) -> dict[str, Any]:
             "entries": [_from_feedparser(e) for e in parsed.get("entries") or []]}
 
 
-def _not_well_formed(data: bytes) -> str:
-    """Why ``data`` is not well-formed XML ("" if it is), from expat (tens of MB a second; its own
+def _xml_error(data: bytes) -> ExpatError | None:
+    """Why ``data`` is not well-formed XML (None if it is), from expat (tens of MB a second; its own
     guard against entity expansion, and no external entity is read)."""
     from xml.parsers import expat
 
@@ -444,11 +476,11 @@ def _not_well_formed(data: bytes) -> str:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
-        # An HTML entity (&nbsp;) or an encoding expat lacks (windows-1252) is no damage: read as meant.
-        return "" if exc.code in _NOT_DAMAGE else str(exc)
-    return ""
+        return exc
+    return None
 
 
+# An HTML entity (&nbsp;) or an encoding expat lacks (windows-1252) is no damage: read as meant.
 _NOT_DAMAGE = {expat_errors.codes[name] for name in (expat_errors.XML_ERROR_UNDEFINED_ENTITY,
                                                      expat_errors.XML_ERROR_UNKNOWN_ENCODING,
                                                      expat_errors.XML_ERROR_INCORRECT_ENCODING)}
