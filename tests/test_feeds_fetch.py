@@ -802,3 +802,29 @@ def test_a_feed_whose_entries_did_not_all_fit_fails_and_is_downloaded_whole_next
     again = fetch(store, settings=FAST)
     assert [r.new for r in again.results] == [0, 2] and not again.failed
     assert [store.user.get(m.id).tags for m in Store(store.folder).stories()] == [("harbour",)] * 4
+
+
+def test_a_fetched_entry_of_more_paragraphs_than_any_story_keeps_its_first_10_000_saying_so(
+        tmp_path: Path, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """An import keeps a story's first 10,000 paragraphs and says so; a fetched entry was stored whole
+    (the reader lays out every paragraph of the story it opens)."""
+    from broadsheet.cli.main import main
+
+    paragraphs = [f"Tide gauge reading {n} was logged at the north pier." for n in range(12_000)]
+    text = "".join(f"&lt;p&gt;{p}&lt;/p&gt;" for p in paragraphs)
+    feed = rss(rss_item(1, title="Tide log for the year", text=text) + rss_item(2))
+    server.expect_request("/f").respond_with_data(feed, content_type="application/rss+xml")
+    folder = tmp_path / "store"
+    Subscriptions(Store(folder)).add([server.url_for("/f")])
+    capsys.readouterr()
+    assert main(["--store", str(folder), "fetch"]) == 0
+    said = "Tide log for the year: only its first 10,000 paragraphs of 12,000 were kept (no story has more)"
+    assert said in " ".join(capsys.readouterr().err.split())
+    store = Store(folder)
+    [meta] = [m for m in store.stories() if m.headline == "Tide log for the year"]
+    assert store.body(meta) == paragraphs[:10_000]
+    assert main(["--store", str(folder), "fetch"]) == 0  # the same entry again: stored already, not said again
+    assert "paragraphs" not in capsys.readouterr().err
+    (tmp_path / "tides.xml").write_bytes(feed)  # an import of the same entry says it in the same words
+    assert main(["--store", str(tmp_path / "other"), "import", str(tmp_path / "tides.xml")]) == 0
+    assert "only its first 10,000 paragraphs of 12,000 were kept (no story has more)" in capsys.readouterr().err

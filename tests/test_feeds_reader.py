@@ -21,7 +21,7 @@ from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.sidebar import Sidebar
-from tests.feeds import full_disk_for, learned, marks_file, rss_feed
+from tests.feeds import full_disk_for, learned, marks_file, rss, rss_feed, rss_item
 from tests.pilot import settle
 
 
@@ -165,6 +165,22 @@ async def test_the_fetch_key_says_a_feeds_xml_was_damaged(store: Store, server: 
         await app.screen.workers.wait_for_complete()
         await settle(pilot)
         assert any("the XML of Valley Courier is damaged: read leniently" in n.message for n in app._notifications)
+
+
+async def test_the_fetch_key_says_a_story_kept_only_its_first_10_000_paragraphs(store: Store,
+                                                                                  server: HTTPServer) -> None:
+    """As `broadsheet fetch` says it: a fetched entry was stored whole, the reader laying out every paragraph."""
+    text = "".join(f"&lt;p&gt;Buoy {n} was checked.&lt;/p&gt;" for n in range(10_001))
+    server.expect_request("/f").respond_with_data(rss(rss_item(1, text=text), title="Valley Courier"))
+    Subscriptions(store).add([server.url_for("/f")])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        await app.screen.workers.wait_for_complete()
+        await settle(pilot)
+        assert any("1 story kept only its first 10,000 paragraphs" in n.message for n in app._notifications)
 
 
 async def test_the_fetch_key_on_a_full_disk_says_what_was_stored_and_what_is_left(

@@ -382,6 +382,8 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
                 line.append(f" ({left} without title, text or link left out)", style="dim")
             if result.malformed:
                 line.append(f"\n           {shown(malformed_note(result.malformed))}", style="yellow")
+            for headline, note in result.cut:  # each, as an import's summary says it
+                line.append(f"\n           {shown(headline)}: {shown(note)}", style="yellow")
             if result.page_problems:
                 note = reasons_note(result.page_problems, "article page", "article pages",
                                     "not read (the feed's text kept)")

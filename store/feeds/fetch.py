@@ -110,6 +110,8 @@ class FeedResult:
     tags_left: int = 0
     #: Its entries were not all stored (the disk is full): the next fetch downloads it whole.
     not_stored: bool = False
+    #: New or updated stories stored with their first MAX_PARAGRAPHS paragraphs: each's headline and what is said.
+    cut: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -737,10 +739,12 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
     written are counted in ``tags_left`` (the store keeps them: the next writer gives them).
     """
     from broadsheet.store.ingest import ENTRIES, stamp
+    from broadsheet.store.ingest.formats import MAX_PARAGRAPHS, paragraphs_note
     from broadsheet.store.ingest.importer import Indexer
 
     indexer = Indexer(store)
     batch: list[tuple[FeedResult, Article]] = []
+    paragraphs: dict[int, int] = {}  # the batch's stories cut to MAX_PARAGRAPHS (by place): how many they had
     deleted = store.deleted_entries()  # the user deleted them: not stored again
     error: StoreWriteError | None = None
 
@@ -752,8 +756,10 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=stamp(ENTRIES),
                                       entries_deleted=True,  # (deleted in the reader while this fetch ran too)
                                       feeds=subscribed, tags=[r.sub.tags for r, _ in batch])
-        for (sid, got), (result, _article) in zip(stored.results, batch, strict=True):
+        for place, ((sid, got), (result, article)) in enumerate(zip(stored.results, batch, strict=True)):
             setattr(result, got, getattr(result, got) + 1)  # result.new / .updated / .present
+            if place in paragraphs and got != "present":  # said once, not at every fetch of the feed
+                result.cut.append((article.headline, paragraphs_note(paragraphs[place])))
             if sid in stored.untagged:  # its marks' file is damaged: left untagged and said, the others tagged
                 result.untagged[sid] = stored.untagged[sid]
             elif got == "new" and result.sub.tags and stored.tags_error is not None:
@@ -763,14 +769,20 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
             indexer.add([(sid, batch[stored.written[sid]][1]) for sid in stored.new],
                         [(sid, batch[stored.written[sid]][1]) for sid in stored.updated])
         batch.clear()
+        paragraphs.clear()
 
     begun = 0  # the feeds whose entries the batches have reached
     try:
         for result, articles in fetched:
             begun += 1
             for article in articles:
+                whole = len(article.body)
+                if whole > MAX_PARAGRAPHS:  # as an import keeps them (the reader lays out every one)
+                    article.body = article.body[:MAX_PARAGRAPHS]
                 if deleted and article.story_id in deleted:
                     continue
+                if whole > MAX_PARAGRAPHS:
+                    paragraphs[len(batch)] = whole
                 batch.append((result, article))
                 if len(batch) >= BATCH:
                     flush()

@@ -24,7 +24,7 @@ from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.reader.state import ReaderState
 from broadsheet.store.storage.atomic import FileIdentity, file_identity
 from broadsheet.store.storage.db import Store
-from broadsheet.store.wording import counted
+from broadsheet.store.wording import counted, n_stories
 from broadsheet.tui.widgets.sidebar import FeedRow
 
 if TYPE_CHECKING:
@@ -107,6 +107,7 @@ class FeedsMixin(_ScreenBase):
         from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch, stopped_note
         from broadsheet.store.feeds.subscriptions import Subscriptions
         from broadsheet.store.feeds.untagged import untagged_note
+        from broadsheet.store.ingest.formats import MAX_PARAGRAPHS
 
         worker = get_current_worker()
 
@@ -152,6 +153,9 @@ class FeedsMixin(_ScreenBase):
         if damaged:
             text += (f"; the XML of {', '.join(damaged[:3])}{' and others' if len(damaged) > 3 else ''} is damaged: "
                      "read leniently, so an entry may be cut short or missing")
+        cut = sum(len(r.cut) for r in report.results)
+        if cut:  # as `broadsheet fetch` says it, counted
+            text += f"; {n_stories(cut)} kept only {'its' if cut == 1 else 'their'} first {MAX_PARAGRAPHS:,} paragraphs"
         stopped = stopped_note(report)  # the disk full: what was stored, and that the next fetch does the rest
         text += f"; {stopped}" if stopped else ""
         say(self._fetch_done, "" if quiet and not (failed or new or updated or same or untagged or damaged or stopped)

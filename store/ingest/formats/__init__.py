@@ -130,6 +130,12 @@ def within_paragraphs(item: Item) -> Item:
     article = item.article
     if article is None or len(article.body) <= MAX_PARAGRAPHS:
         return item
-    note = f"only its first {MAX_PARAGRAPHS:,} paragraphs of {len(article.body):,} were kept (no story has more)"
+    note = paragraphs_note(len(article.body))
     return replace(item, article=replace(article, body=article.body[:MAX_PARAGRAPHS]),
                    note="; ".join(n for n in (item.note, note) if n))
+
+
+def paragraphs_note(paragraphs: int) -> str:
+    """What is said of a story of ``paragraphs`` paragraphs stored with its first :data:`MAX_PARAGRAPHS`
+    (by an import and by a fetch alike)."""
+    return f"only its first {MAX_PARAGRAPHS:,} paragraphs of {paragraphs:,} were kept (no story has more)"
