@@ -119,3 +119,18 @@ def test_an_import_into_a_read_only_store_says_what_to_do_and_nothing_untrue(tmp
     assert done.returncode == 1 and "make the store folder writable" in done.stderr, done.stderr
     for untrue in ("free some space", "the stories are stored", "No files found"):
         assert untrue not in done.stderr, done.stderr
+
+
+def test_a_fetch_into_a_read_only_store_says_what_import_says(tmp_path: Path) -> None:
+    """It said "broadsheet: Read-only file system: .../.fetch.lock": the OS's words, a hidden file."""
+    from broadsheet.store.feeds.subscriptions import Subscriptions
+
+    store = Store(tmp_path / "store")
+    Subscriptions(store).add(["http://127.0.0.1:9/pier.xml"])  # never asked: the store is refused first
+    done = subprocess.run(read_only(store.folder, str(BIN), "--store", str(store.folder), "fetch"),
+                          capture_output=True, text=True, timeout=60)
+    said = " ".join(done.stderr.split())
+    assert done.returncode == 1, said
+    assert (f"cannot save {store.folder}: the store folder is on a read-only file system" in said
+            and "make the store folder writable (or use one that is) and run `broadsheet fetch` again" in said), said
+    assert ".fetch.lock" not in said and "Traceback" not in said, said

@@ -828,3 +828,29 @@ def test_a_fetched_entry_of_more_paragraphs_than_any_story_keeps_its_first_10_00
     (tmp_path / "tides.xml").write_bytes(feed)  # an import of the same entry says it in the same words
     assert main(["--store", str(tmp_path / "other"), "import", str(tmp_path / "tides.xml")]) == 0
     assert "only its first 10,000 paragraphs of 12,000 were kept (no story has more)" in capsys.readouterr().err
+
+
+def test_a_fetch_where_the_store_cannot_be_written_says_so_in_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The OS's own words of the fetch lock were printed ("Permission denied: .../.fetch.lock"), not
+    what `import` says of a store it cannot write (test_faults_readonly has a real read-only store)."""
+    import errno
+
+    from broadsheet.cli.main import main
+
+    folder = tmp_path / "store"
+    Subscriptions(Store(folder)).add(["http://127.0.0.1:9/pier.xml"])
+    real_open = os.open
+
+    def refused(path: str, flags: int, *args: int, **kwargs: int) -> int:
+        if str(path).endswith(".fetch.lock"):  # as a folder the user may not write refuses it
+            raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(path))
+        return real_open(path, flags, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", refused)
+    capsys.readouterr()
+    assert main(["--store", str(folder), "fetch"]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert (f"cannot save {folder}: no permission to write in the store folder" in said
+            and "make the store folder writable (or use one that is) and run `broadsheet fetch` again" in said), said
+    assert ".fetch.lock" not in said, said

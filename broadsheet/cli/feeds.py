@@ -13,6 +13,7 @@ from rich.text import Text
 
 from broadsheet.cli.piped import output_file, print_table
 from broadsheet.cli.safe import shown
+from broadsheet.store.errors import StoreWriteError, remedy
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, Subscriptions, check_url
 from broadsheet.store.model import normal_url
 from broadsheet.store.storage.db import Store
@@ -361,6 +362,10 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
         except FetchBusy as exc:
             err.print(Text(f"broadsheet fetch: {exc}", style="red"))
             return 3
+        except StoreWriteError as exc:  # the store cannot be written (read-only, the disk full): as `import` says it
+            err.print(Text(f"broadsheet fetch: stopped: {shown(str(exc))}. To fetch, {remedy(exc.errno)} and run "
+                           "`broadsheet fetch` again.", style="red"))
+            return 1
     for result in report.results:
         name = shown(result.sub.name)
         if result.failed:

@@ -448,7 +448,8 @@ def fetch(store: Store, refs: Iterable[Subscription] | None = None, settings: Se
           on_progress: Progress | None = None, stop: Callable[[], bool] | None = None) -> FetchReport:
     """Fetch ``refs`` (default: every subscription), store what is new, and say what happened to each.
 
-    Raises :class:`FetchBusy` when another fetch is running on this store, and
+    Raises :class:`FetchBusy` when another fetch is running on this store, :class:`StoreWriteError`
+    when its lock cannot be made (the store cannot be written), and
     :class:`FetchStopped` when ``stop`` said so (looked at ten times a second while downloading:
     the reader quitting); nothing of a stopped fetch is stored. Ctrl-C stores the feeds finished
     before it and counts the others in ``interrupted``.
@@ -459,6 +460,8 @@ def fetch(store: Store, refs: Iterable[Subscription] | None = None, settings: Se
         lock.acquire()
     except Timeout:
         raise FetchBusy("another fetch is already running on this store") from None
+    except OSError as exc:  # a read-only store, no permission: said as every write to the store says it
+        raise StoreWriteError(Path(store.folder), exc) from exc
     try:
         return _fetch(store, settings, refs, on_progress, stop)
     finally:
