@@ -854,3 +854,32 @@ def test_a_fetch_where_the_store_cannot_be_written_says_so_in_words(
     assert (f"cannot save {folder}: no permission to write in the store folder" in said
             and "make the store folder writable (or use one that is) and run `broadsheet fetch` again" in said), said
     assert ".fetch.lock" not in said, said
+
+
+def test_a_fetch_writes_the_feeds_list_twice_only_when_the_second_write_saves_something(
+        store: Store, server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """feeds.json was written twice at every fetch: before the stories (titles, last fetch) and
+    after them (the validators, which must not come first). With no story to store, or no
+    validator learned, the second said nothing the first had not."""
+    writes: list[str] = []
+    real_replace = os.replace
+
+    def counted(src: str, dst: str, *args: object, **kwargs: object) -> None:
+        if Path(dst).name == "feeds.json":
+            writes.append(Subscriptions(store).all()[0].etag)  # the validator on disk before this write
+        real_replace(src, dst)
+
+    server.expect_request("/v.xml").respond_with_handler(conditional(rss_feed(2), etag='"v1"'))
+    subscribe(store, server.url_for("/v.xml"))
+    monkeypatch.setattr(os, "replace", counted)
+    fetch(store, settings=FAST)  # new stories and a new ETag: the records first, the ETag after the stories
+    assert writes == ["", ""] and Subscriptions(store).all()[0].etag == '"v1"'
+    writes.clear()
+    fetch(store, settings=FAST)  # 304: nothing to store, one write (its last fetch)
+    assert len(writes) == 1
+    server.clear()
+    server.expect_request("/v.xml").respond_with_data(rss_feed(3), content_type="application/rss+xml")
+    Subscriptions(store).fetch_whole([server.url_for("/v.xml")])  # (its ETag dropped, as `repair` drops it)
+    writes.clear()
+    fetch(store, settings=FAST)  # a feed sending no validators: its records before the stories, once
+    assert len(writes) == 1 and len(store) == 3

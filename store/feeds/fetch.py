@@ -588,9 +588,14 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     subscribed = entry_files(every)
     # The feeds' records but for their validators, before their stories: a store that fills up
     # part way still lists each feed under the title its stories carry, as fetched (the feeds
-    # list said "not fetched yet", 0 stories, beside the stories stored).
-    subscriptions.save((read.get(r.sub.id, {}), _unvalidated(r.sub, read.get(r.sub.id, {})))
-                       for r in report.results)
+    # list said "not fetched yet", 0 stories, beside the stories stored). With no story to
+    # store, the one write below says it all.
+    records = [(read.get(r.sub.id, {}), r.sub) for r in report.results]
+    written: list[dict[str, Any]] | None = None  # the records as the write before the stories left them
+    if pending:
+        unvalidated = [(before, _unvalidated(sub, before)) for before, sub in records]
+        subscriptions.save(unvalidated)
+        written = [sub.to_doc() for _, sub in unvalidated]
     report.store_error = store_fetched(store, [(f.result, f.articles) for f in pending], subscribed)
     if renamed and report.store_error is not None:
         for sub, before in renamed:  # its stories keep the old title: the next fetch renames them
@@ -602,13 +607,15 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         retitle_stories(store, [(stories[sub.id], sub.title) for sub, _ in renamed])
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
     # line leaves them as they were, so the next fetch downloads the feeds again (a feed whose
-    # entries were not all stored has lost them: see store_fetched).
-    try:
-        subscriptions.save(((read.get(r.sub.id, {}), r.sub) for r in report.results), merged)
-    except StoreWriteError:
-        if report.store_error is None:
-            raise
-        report.feeds_saved = False  # the disk still full: the stories are stored all the same
+    # entries were not all stored has lost them: see store_fetched). Not written twice alike (a
+    # feed sending no validators).
+    if merged or written != [sub.to_doc() for _, sub in records]:
+        try:
+            subscriptions.save(records, merged)
+        except StoreWriteError:
+            if report.store_error is None:
+                raise
+            report.feeds_saved = False  # the disk still full: the stories are stored all the same
     report.results.sort(key=lambda r: order.get(r.sub.id, 0))
     return report
 
