@@ -122,6 +122,20 @@ def test_an_opml_outline_without_a_feed_address_is_said_not_dropped_silently() -
                                "outline 'Tide tables': no feed address (xmlUrl)"]
 
 
+def test_an_opml_outline_with_neither_name_nor_address_is_said_by_its_place(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """It was said as "outline None": which one, the user could not tell."""
+    path = tmp_path / "coast.opml"
+    path.write_bytes(b'<?xml version="1.0"?><opml version="2.0"><body>'
+                     b'<outline type="rss" text="Harbour Gazette" xmlUrl="https://gazette.example/rss"/>'
+                     b'<outline text="Coast"><outline type="rss"/><outline type="atom" title="" text=" "/></outline>'
+                     b'</body></opml>')
+    assert run(tmp_path / "store", "feeds", "import", str(path)) == 0
+    err = capsys.readouterr().err
+    assert "left out: outline 3: no feed address (xmlUrl)" in err and "outline 4: no feed address" in err, err
+    assert "None" not in err, err
+
+
 def test_opml_with_entities_is_refused_not_expanded() -> None:
     bomb = (b'<?xml version="1.0"?><!DOCTYPE opml [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]>'
             b'<opml version="2.0"><body><outline text="&b;" xmlUrl="https://x.example/"/></body></opml>')

@@ -8,6 +8,7 @@ each step a tag). Our export also writes each feed's tags whole, in ``broadsheet
 
 from __future__ import annotations
 
+import itertools
 import re
 import shlex
 from dataclasses import dataclass, field
@@ -140,8 +141,11 @@ def read_opml(data: bytes | str) -> FeedList:
     if body is None:
         raise FeedListError("not OPML (no <body>)")
 
+    numbers = itertools.count(1)  # each outline's place in the file, folders too: the one nothing else names
+
     def walk(node: Element, folders: list[str]) -> None:
         for outline in node.findall("outline"):
+            number = next(numbers)
             name = clean_line(outline.get("title") or outline.get("text") or "")
             url = outline.get("xmlUrl") or outline.get("xmlurl") or ""
             if url and _an_address(name):  # a feed not fetched yet is named by its address: no title
@@ -159,8 +163,9 @@ def read_opml(data: bytes | str) -> FeedList:
             elif not len(outline) and (outline.get("htmlUrl") or outline.get("url")
                                        or (outline.get("type") or "").lower() in ("rss", "atom")):
                 # a feed without its address, or a link to a page: said, not dropped without a word
-                out.problems.append(f"outline {name or outline.get('htmlUrl') or outline.get('url')!r}: "
-                                    "no feed address (xmlUrl)")
+                named = name or outline.get("htmlUrl") or outline.get("url")
+                where = f"outline {named!r}" if named else f"outline {number}"
+                out.problems.append(f"{where}: no feed address (xmlUrl)")
             if len(outline):
                 walk(outline, [*folders, name] if name and not url else folders)
 
