@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import errno
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -10,11 +13,14 @@ from broadsheet.cli.main import main
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.model import Article
+from broadsheet.store.storage import atomic
+from broadsheet.store.storage import db as db_module
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.repair import repair_store
+from broadsheet.store.storage.tinydb import read_json_file
 from soak.crash import observe
 from soak.stories import Source, write_pool
-from tests.factories import meta_file
+from tests.factories import make_article, meta_file
 from tests.feeds import rss_feed
 
 
@@ -212,3 +218,87 @@ def test_a_feed_entry_with_a_link_alone_has_lost_nothing(tmp_path: Path) -> None
     again = Store(store.folder)
     assert not again.body_lost(again.meta(sid))
     assert not again._shards  # its record parsed alone: no shard of 256 bodies read and kept for it
+
+
+def _disk_full_at_the_records(monkeypatch: pytest.MonkeyPatch, store_folder: Path, error: BaseException) -> None:
+    """The disk fills (or the writer dies) right after the stories' text is written: every later
+    file of the story records (``meta/``) fails to start."""
+    real = atomic.tempfile.mkstemp
+
+    def mkstemp(*args: Any, **kwargs: Any) -> tuple[int, str]:
+        if Path(kwargs["dir"]) == store_folder / "meta":
+            raise error
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(atomic.tempfile, "mkstemp", mkstemp)
+
+
+def _bodies_held(folder: Path) -> set[str]:
+    return {sid for shard in (folder / "bodies").glob("[0-9]*.json")
+            for sid in (read_json_file(shard) or {}).get("bodies", {})}
+
+
+def test_an_import_the_disk_filled_is_no_lost_story_to_repair(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """An import stopped by a full disk after the stories' text was written left that text with no
+    record: ``repair`` then said the stories had lost their records, stories the import had never
+    said it stored."""
+    pool = write_pool(tmp_path / "sources", 10, seed=11, bad_every=0)
+    folder = tmp_path / "store"
+    assert main(["--store", str(folder), "import", *(str(s.path) for s in pool[:5])]) == 0
+    with monkeypatch.context() as patch:
+        _disk_full_at_the_records(patch, folder, OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+        assert main(["--store", str(folder), "import", *(str(s.path) for s in pool[5:])]) == 1
+    assert "the disk is full" in capsys.readouterr().err
+    stored = {meta.id for meta in Store(folder).stories()}
+    assert stored == {s.story_id for s in pool[:5]}
+    assert main(["--store", str(folder), "repair"]) == 0
+    said = capsys.readouterr()
+    assert "no damaged files" in said.err and "lost" not in said.out + said.err
+    assert _bodies_held(folder) == stored
+    assert main(["--store", str(folder), "import", *(str(s.path) for s in pool[5:])]) == 0  # room again
+    assert "5 imported" in capsys.readouterr().err
+
+
+class _Killed(BaseException):
+    """The writer's process dies (nothing of it runs after)."""
+
+
+def test_text_of_new_stories_a_killed_writer_left_is_removed_not_called_lost(tmp_path: Path,
+                                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """Killed between the text and the records of new stories that began a shard: ``repair`` said the
+    metadata shard was missing and the stories had lost their records, and set their text aside."""
+    monkeypatch.setattr(db_module, "SHARD_SIZE", 4)
+    store = Store(tmp_path / "store")
+    store.add([(make_article(n), f"made-up-{n}.txt") for n in range(4)])
+    stored = {meta.id for meta in store.stories()}
+    with monkeypatch.context() as patch:
+        _disk_full_at_the_records(patch, store.folder, _Killed())
+        with pytest.raises(_Killed):
+            store.add([(make_article(n), f"made-up-{n}.txt") for n in range(4, 7)])
+    assert len(_bodies_held(store.folder)) == 7  # as the dead writer left it
+    report = repair_store(store.folder)
+    assert report.healthy, report
+    assert _bodies_held(store.folder) == stored
+    assert not (store.folder / "bodies" / "000001.json").exists()
+    assert {meta.id for meta in Store(store.folder).stories()} == stored
+
+
+def test_repair_says_it_removed_the_text_of_stories_never_stored(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """A metadata shard damaged too keeps the store's opening from taking that text out: ``repair``
+    does, after mending the shard, and says it was stories never stored, not lost ones."""
+    store = Store(tmp_path / "store")
+    store.add([(make_article(n), f"made-up-{n}.txt") for n in range(3)])
+    stored = {meta.id for meta in store.stories()}
+    with monkeypatch.context() as patch:
+        _disk_full_at_the_records(patch, store.folder, _Killed())
+        with pytest.raises(_Killed):
+            store.add([(make_article(n), f"made-up-{n}.txt") for n in range(3, 5)])
+    meta_file(store).write_bytes(meta_file(store).read_bytes() + b"\n{garbage")
+    report = repair_store(store.folder)
+    assert not report.lost, report.lost
+    assert report.removed == ["bodies: the text of 2 stories that an import or fetch was stopped from storing (a "
+                              "full disk, a crash); import or fetch them again"]
+    assert _bodies_held(store.folder) == stored
+    assert {meta.id for meta in Store(store.folder).stories()} == stored

@@ -84,6 +84,9 @@ RESTORING = "restoring.json"
 #: There while new stories are stored with tags to give them (a feed's): which stories and
 #: which tags, so the next writer gives those a writer killed or stopped by a full disk did not.
 TAGGING = "tagging.json"
+#: There while new stories are written: which, by shard, so the text of those a writer killed or
+#: stopped by a full disk wrote before their records is taken out again (see :meth:`Store.finish_storing`).
+STORING = "storing.json"
 LISTING = "listing.bin"
 CHECKED_AT_OPEN = 32  # shards of each kind looked at when a store is opened: the newest
 PARSED_AT_OPEN = 4
@@ -1000,9 +1003,10 @@ class Store:
         last wins: its content replaces the stored one, under the stored id, so the user's
         tags, bookmark and read mark stay. A copy equal to the stored one changes nothing.
         Bodies are written first, then metadata, then the directory: a crash in between
-        leaves at worst an unreferenced body, which the next import overwrites, or stories
-        the directory does not list yet, which its next load finds. Each write touches only
-        the shards the batch does, so storing costs the same in a store of any size.
+        leaves at worst the text of new stories with no record, which the next writer takes
+        out (``storing.json`` names them), or stories the directory does not list yet, which
+        its next load finds. Each write touches only the shards the batch does, so storing
+        costs the same in a store of any size.
         ``parser`` is the parser that read the batch (``store.ingest.stamp``), or one a story, kept on each;
         ``reread``: the batch is the stories' own files read again (``reparse``), believed
         but for photos (see :mod:`store.storage.copies`). ``entries_deleted``: feed entries the
@@ -1133,13 +1137,25 @@ class Store:
                 atomic_write_bytes(self.folder / TAGGING, orjson.dumps({"version": 1, "tags": tagging}))
             # First, so a crash before the index has the new text leaves the index a note to catch up.
             reindexing.note(self.folder, stored.updated)
-            for number, docs in bodies.items():
-                self._bodies(number).put_many(docs)
-            if metas:
-                self._meta_folder.mkdir(exist_ok=True)
-                with self._changing(len(stored.new)):
-                    self._put_records(metas)
-                    directory.append(entries.values())
+            fresh: dict[str, list[str]] = {}
+            for sid in stored.new:
+                fresh.setdefault(str(fields.shard(metas[sid].get("shard"))), []).append(sid)
+            if fresh:  # before their text, which is no story's until their records are written
+                atomic_write_bytes(self.folder / STORING, orjson.dumps({"version": 1, "shards": fresh}))
+            try:
+                for number, docs in bodies.items():
+                    self._bodies(number).put_many(docs)
+                if metas:
+                    self._meta_folder.mkdir(exist_ok=True)
+                    with self._changing(len(stored.new)):
+                        self._put_records(metas)
+                        directory.append(entries.values())
+            except StoreWriteError:
+                with contextlib.suppress(StoreWriteError, StoreFileError):
+                    self.finish_storing()  # now, where it can be (a new shard's text is only removed)
+                raise
+            if fresh:
+                remove_durably(self.folder / STORING)
             self._let_go({*bodies, *(fields.shard(record.get("shard")) for record in metas.values())}, shard)
             if resourced:  # read marks are counted per source (a feed's unread): counted again
                 with self.marks_lock:
@@ -1351,10 +1367,43 @@ class Store:
 
     def _finish_cut_short(self) -> None:
         """Finish a delete, an undo or the tagging of new stories whose process died part way
-        (the caller holds the lock); the tags last, so a story deleted since gets none."""
+        (the caller holds the lock); the tags last, so a story deleted since gets none. The text
+        of new stories a writer left without their records goes first."""
+        self.finish_storing()
         self._finish_deleting()
         self._finish_restore()
         self._finish_tagging()
+
+    def finish_storing(self) -> int:
+        """Take out the text of new stories that a writer wrote and never gave records (killed, or
+        stopped by a full disk, in between: ``storing.json`` is there while the lock is free; the
+        caller holds the lock); returns how many. That text is no story's: ``repair`` took it for
+        stories that had lost their records. A body shard holding nothing else, with no metadata
+        shard, goes whole. A damaged shard leaves the journal to the next writer, after ``repair``."""
+        there, doc = self._journal(STORING)
+        if not there:
+            return 0
+        shards = doc.get("shards") if isinstance(doc, dict) else None
+        removed = 0
+        for key, ids in shards.items() if isinstance(shards, dict) else ():
+            if not key.isdigit() or not isinstance(ids, list):
+                continue
+            number = int(key)
+            path = self._body_path(number)
+            if not path.exists():
+                continue
+            records = self._meta(number).records() if self._meta_path(number).exists() else {}
+            bodies = self._bodies(number)
+            held = bodies.records()
+            left = [sid for sid in ids if isinstance(sid, str) and sid in held and sid not in records]
+            if left and not records and len(left) == len(held):
+                self._shards.pop(number, None)
+                remove_durably(path)
+            elif left:
+                bodies.remove_many(left)
+            removed += len(left)
+        remove_durably(self.folder / STORING)
+        return removed
 
     def _finish_deleting(self) -> None:
         """Finish a delete whose process died part way (``deleting.json`` is there while the

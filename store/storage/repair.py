@@ -238,6 +238,7 @@ class _Repair:
         if not self.check_records():
             return self.report
         self._keys = array("Q", sorted(self._keys))
+        self.drop_unstored()
         self.check_bodies()
         self._say_orphans()
         self._say_feeds_lost()
@@ -247,6 +248,20 @@ class _Repair:
                                     "source files or folders to bring them back")
         self.repair_state()
         return self.report
+
+    def drop_unstored(self) -> None:
+        """The text of new stories a writer wrote and died (or found the disk full) before storing
+        their records is taken out, and said: those stories were never stored, so they are not lost
+        (see :meth:`Store.finish_storing`; opening the store does it, but not for a shard damaged
+        then, nor while another writer held the lock)."""
+        try:
+            left = self.store.finish_storing()
+        except StoreFileError:  # a damaged body shard: salvaged by the next pass, and done by the next writer
+            return
+        if left:
+            self.report.removed.append(f"bodies: the text of {n_stories(left)} that an import or fetch was "
+                                       "stopped from storing (a full disk, a crash); import or fetch "
+                                       f"{'it' if left == 1 else 'them'} again")
 
     def check_records(self) -> bool:
         """First pass: each metadata shard salvaged, its records' fields fixed, and records
