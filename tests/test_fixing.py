@@ -89,6 +89,28 @@ def test_cli_rm_deletes_by_prefix_and_updates_search(filled_store: Store, capsys
     assert main(["--store", str(filled_store.folder), "rm", "zzzzzz"]) == 2
 
 
+def test_cli_rm_names_each_story_deleted_already_and_deletes_the_rest(filled_store: Store,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """``rm`` of several stories, some deleted already, said "no story with this id" of the first of
+    those alone, and deleted none of the others."""
+    a, b, c, d, e = (story.id for story in filled_store.stories())
+    folder = str(filled_store.folder)
+    assert main(["--store", folder, "rm", a, b]) == 0
+    capsys.readouterr()
+    assert main(["--store", folder, "rm", a, c, b[:8], d]) == 1
+    said = capsys.readouterr()
+    assert said.out.count("deleted ") == 2 and c[:10] in said.out and d[:10] in said.out
+    assert f"2 stories were deleted already, before this command: {a[:10]}, {b[:10]}" in said.err
+    store = Store(filled_store.folder)
+    assert [story.id for story in store.stories()] == [e]
+    # A story never stored is an id mistyped: each such one is named, and nothing is deleted.
+    assert main(["--store", folder, "rm", "zzzzzz", e, "yyyyyy", a]) == 2
+    said = capsys.readouterr()
+    assert "'zzzzzz': no story with this id" in said.err and "'yyyyyy': no story with this id" in said.err
+    assert a[:10] in said.err and not said.out
+    assert Store(filled_store.folder).meta(e) is not None
+
+
 def _older_parser(text: str) -> Article:
     """What a worse parser made of a page: the headline line twice, the body short."""
     lines = [line for line in text.splitlines() if line.strip()]

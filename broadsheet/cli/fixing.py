@@ -9,6 +9,7 @@ from rich.text import Text
 
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.marksleft import marks_left_note
+from broadsheet.store.wording import n_stories
 
 out = Console(highlight=False, soft_wrap=True, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -30,17 +31,36 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
 
 
 def run(store: Store, args: argparse.Namespace) -> int:
+    if args.command == "rm":
+        return _rm(store, args.stories)
     try:
-        ids = [store.resolve(ref) for ref in getattr(args, "stories", [])]
+        ids = [store.resolve(ref) for ref in args.stories]
     except LookupError as exc:
         err.print(Text(f"broadsheet: {exc.args[0]}", style="red"))
         return 2
-    if args.command == "rm":
-        return _rm(store, ids)
     return _reparse(store, args, ids)
 
 
-def _rm(store: Store, ids: list[str]) -> int:
+def _rm(store: Store, refs: list[str]) -> int:
+    """Delete the stories ``refs`` name. Those deleted already are named and the others deleted (as
+    ``rm`` of files does; the first alone was named, as unknown, and nothing deleted); an id that
+    names no story ever stored (mistyped, ambiguous) deletes nothing."""
+    ids: list[str] = []
+    unknown: dict[str, str] = {}
+    for ref in refs:
+        try:
+            ids.append(store.resolve(ref))
+        except LookupError as exc:
+            unknown[ref] = exc.args[0]
+    earlier = store.deleted_ids(unknown) if unknown else {}
+    before = list(dict.fromkeys(earlier.values()))
+    if mistaken := [why for ref, why in unknown.items() if ref not in earlier]:
+        for why in mistaken:
+            err.print(Text(f"broadsheet: {why}", style="red"))
+        if before:
+            err.print(Text(f"broadsheet: deleted already: {', '.join(sid[:10] for sid in before)}"))
+        err.print(Text("broadsheet: nothing was deleted", style="red"))
+        return 2
     headlines = {sid: meta.headline for sid in ids if (meta := store.meta(sid)) is not None}
     deleted = store.delete(ids)
     _sync_index(store)
@@ -48,12 +68,15 @@ def _rm(store: Store, ids: list[str]) -> int:
         out.print(Text.assemble(("deleted ", "red"), (sid[:10], "yellow"), "  ", headlines.get(sid, "")))
     if deleted.marks_left:  # deleted as asked: the damaged file is said, not the end of the command
         err.print(Text(f"broadsheet: {marks_left_note(deleted.marks_left)}", style="yellow"))
+    if before:
+        err.print(Text(f"broadsheet: {n_stories(len(before))} {'was' if len(before) == 1 else 'were'} deleted "
+                       f"already, before this command: {', '.join(sid[:10] for sid in before)}", style="yellow"))
     if unread := [sid for sid in dict.fromkeys(ids) if sid not in deleted.records]:
         # Listed, but with no record to delete (its metadata file lost): exit 0 in silence said it was done.
         err.print(Text(f"broadsheet: not deleted, no record of {', '.join(sid[:10] for sid in unread)} could be "
                        "read: run `broadsheet repair`", style="red"))
         return 1
-    return 0
+    return 1 if before else 0
 
 
 def _reparse(store: Store, args: argparse.Namespace, ids: list[str]) -> int:

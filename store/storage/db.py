@@ -470,6 +470,20 @@ class Store:
         one pass over the file)."""
         return set() if self._legacy else self._directory.deleted()
 
+    def deleted_ids(self, refs: Iterable[str]) -> dict[str, str]:
+        """The id of the story each of ``refs`` (an id, or a prefix of 4+ characters, as
+        :meth:`resolve` takes them) named before it was deleted, by ref, for those that name one
+        deleted story (``rm`` of a story deleted already says so, not "no story with this id")."""
+        gone = self.deleted_keys()
+        found: dict[str, str] = {}
+        for ref in refs:
+            wanted = ref.strip().lower()
+            if story_key(wanted) in gone:
+                found[ref] = wanted
+            elif len(wanted) >= 4 and len(named := [key for key in gone if f"{key:016x}".startswith(wanted)]) == 1:
+                found[ref] = f"{named[0]:016x}"
+        return found
+
     def check(self) -> None:
         """Find damaged store files now rather than at some later read.
 
