@@ -8,6 +8,7 @@ import sys
 import time
 from pathlib import Path
 
+import orjson
 import pytest
 
 from broadsheet.store.ingest import importer
@@ -172,6 +173,25 @@ def test_workers_end_when_the_importer_is_killed(tmp_path: Path) -> None:
     while any(map(_alive, workers)) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert not any(map(_alive, workers))
+
+
+def test_a_story_imported_from_an_export_keeps_the_file_it_came_from(tmp_path: Path, pages: Path) -> None:
+    """An export records the file each story came from; imported, the story named the export instead:
+    a second export lost the first file, and ``reparse`` read the export, not the page."""
+    from broadsheet.cli.main import main
+
+    page = pages / "ferry.txt"
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["--store", str(first), "import", str(page)]) == 0
+    assert main(["--store", str(first), "export", "-o", str(tmp_path / "all.json")]) == 0
+    assert main(["--store", str(second), "import", str(tmp_path / "all.json")]) == 0
+    assert main(["--store", str(second), "export", "-o", str(tmp_path / "again.json")]) == 0
+    [story] = orjson.loads((tmp_path / "again.json").read_bytes())["stories"]
+    assert story["file"] == str(page)
+    page.write_text(FERRY_DUMP.replace("more than six hours", "more than seven hours"), encoding="utf-8")
+    assert main(["--store", str(second), "reparse", story["id"]]) == 0  # the page read again, not the export
+    [meta] = Store(second).stories()
+    assert "more than seven hours" in " ".join(Store(second).body(meta))
 
 
 def test_a_second_copy_of_a_page_updates_the_story_and_its_search_entry(tmp_path: Path) -> None:

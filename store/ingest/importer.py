@@ -469,7 +469,7 @@ def import_paths(
     if on_total:  # a first walk only counts: listing a million paths would hold some 370 MB
         on_total(sum(1 for _ in find_files(paths, store.folder)))
     report = ImportReport()
-    pending: list[tuple[str, Article, Path, str, str, int]] = []  # (story id, article, file, note, where in it, parser)
+    pending: list[tuple[str, Article, str, str, str, int]] = []  # (story id, article, file, note, where in it, parser)
     states: dict[str, StoryState] = {}
     record = report.add
 
@@ -488,7 +488,7 @@ def import_paths(
         pending.clear()
         # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
         with _sigint_deferred():
-            stored = store.add_identified([(sid, article, absolute(path)) for sid, article, path, *_ in batch],
+            stored = store.add_identified([(sid, article, file) for sid, article, file, *_ in batch],
                                           parser=[parser for *_, parser in batch], feeds=entry_feeds or ())
             given = [sid for sid, *_ in batch]
             kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
@@ -496,7 +496,7 @@ def import_paths(
             left = store.user.merge({kept_as.get(sid, sid): state for sid, state in states.items()},
                                     skip_damaged=True) if states else {}
             states.clear()
-            for (sid, got), (_, _article, _path, note, where, _parser) in zip(stored.results, batch, strict=True):
+            for (sid, got), (_, _article, _file, note, where, _parser) in zip(stored.results, batch, strict=True):
                 status: Status = "imported" if got == "new" else "updated" if got == "updated" else "present"
                 if sid in left:
                     note = "; ".join(n for n in (note, marks_left(sid, left[sid])) if n)
@@ -541,7 +541,7 @@ def import_paths(
                     note = item.note
                     if item.photos:
                         note = "; ".join(n for n in (note, keep_photos(photos, item)) if n)
-                    pending.append((sid, item.article, path, note, where, stamp(item.kind)))
+                    pending.append((sid, item.article, item.file or absolute(path), note, where, stamp(item.kind)))
                     if item.state is not None:
                         states[sid] = item.state
                     if len(pending) >= BATCH:

@@ -34,6 +34,9 @@ class Item:
     state: StoryState | None = None  # marks the input carries (a Broadsheet export, a newsboat cache)
     photos: tuple[Photo, ...] = ()  # checked photos the input carries, for the store to keep
     story_id: str | None = None  # the id the input gives it (a Broadsheet export), else the article's own
+    # The file (or feed's address) the input says the story came from (a Broadsheet export): stored as the
+    # story's source, so ``reparse`` and ``repair`` read that file and a feed's story stays the feed's.
+    file: str | None = None
     # A feed file's entry: the address the feed names as its own ("" none), which tells whether
     # it is a subscribed feed (see store/feeds/filetitles.py); None for any other input.
     feed: str | None = None

@@ -44,7 +44,7 @@ class ExportFormat:
                 if missing and any(image.photo for image in item.article.images):
                     notes, missing = [missing], ""  # said once, with the first story that names a photo
                 yield Item(item.article, part=f"story {number}", state=item.state if item.state.to_doc() else None,
-                           story_id=item.story_id, photos=photos, note="; ".join(notes))
+                           story_id=item.story_id, photos=photos, note="; ".join(notes), file=item.file)
 
 
 def exported_photos(article: Article, folder: Path) -> tuple[tuple[Photo, ...], list[str]]:
