@@ -883,3 +883,29 @@ def test_a_fetch_writes_the_feeds_list_twice_only_when_the_second_write_saves_so
     writes.clear()
     fetch(store, settings=FAST)  # a feed sending no validators: its records before the stories, once
     assert len(writes) == 1 and len(store) == 3
+
+
+def test_a_deleted_entry_stays_deleted_after_moving_machines_with_an_export(tmp_path: Path, server: HTTPServer,
+                                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The record of deleted entries was not in the JSON export: exported, imported on another machine
+    and fetched there, the stories deleted came back. A story deleted after the move stays deleted too
+    (imported, a feed's story was one from the export file, and its delete was not remembered)."""
+    from broadsheet.cli.main import main
+
+    server.expect_request("/feed.xml").respond_with_data(rss_feed(4), content_type="application/rss+xml")
+    url = server.url_for("/feed.xml")
+    old, new, export = tmp_path / "old", tmp_path / "new", tmp_path / "all.json"
+    store = Store(old)
+    subscribe(store, url)
+    fetch(store, settings=FAST)
+    first, second, third, _ = sorted(m.id for m in store.stories())
+    store.delete([first])
+    assert main(["--store", str(old), "export", "-o", str(export)]) == 0
+    assert main(["--store", str(new), "import", str(export)]) == 0
+    assert "1 feed entry deleted before stays deleted" in capsys.readouterr().err
+    moved = Store(new)
+    subscribe(moved, url)
+    moved.delete([second])  # deleted on the new machine
+    [result] = fetch(moved, settings=FAST).results
+    assert result.new == 0
+    assert sorted(m.id for m in Store(new).stories()) == sorted({third, _})

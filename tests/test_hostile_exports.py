@@ -308,3 +308,15 @@ def test_an_export_cut_after_its_last_story_imports_them_all(tmp_path: Path, kep
     err = capsys.readouterr().err
     assert "3 imported" in err and "cut short after story 3" in err and "damaged" not in err
     assert len(Store(tmp_path / "store")) == 3
+
+
+@pytest.mark.parametrize("deleted", [["not an id"], "0123456789abcdef", [7], ["0123456789abcdef"] * 2 + [None]])
+def test_deleted_entries_of_the_wrong_shape_are_refused_and_the_stories_imported(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], deleted: Any) -> None:
+    doc = export_doc(tmp_path)
+    assert "deleted_entries" not in doc  # some stories' export: the store's deleted entries are not theirs
+    doc["deleted_entries"] = deleted
+    folder, err = import_doc(doc, tmp_path, capsys)
+    assert "(deleted_entries): refused: Expected" in err and "at `$.deleted_entries" in err
+    store = Store(folder)
+    assert len(store) == 3 and not store.deleted_entries()

@@ -159,6 +159,10 @@ def print_summary(report: ImportReport) -> None:
             err.print(Text(f"  failed: {shown(outcome.path)}: {shown(outcome.reason)}", style="red"))
         elif outcome.note:
             err.print(Text(f"  note: {shown(outcome.path)}: {shown(outcome.note)}", style="yellow"))
+    if gone := report.entries_deleted:
+        err.print(f"{counted(gone, 'feed entry', 'feed entries')} deleted before "
+                  + ("stays deleted: fetch will not bring it back" if gone == 1
+                     else "stay deleted: fetch will not bring them back"))
     if report.stopped:
         err.print(Text(f"Stopped: {shown(report.stopped)}. Files not reached were not imported; "
                        f"{remedy(report.stopped_errno)} and run the same import again (stories already stored are "

@@ -69,6 +69,7 @@ class ImportReport:
     index_problem: str = ""  # why the search index could not be updated (the next search or reindex catches up)
     stopped: str = ""  # why the store could not be written (a full disk): the import stopped there
     stopped_errno: int | None = None  # that failure's errno, for what to do about it (store.errors.remedy)
+    entries_deleted: int = 0  # feed entries an export said were deleted, remembered now (fetch leaves them out)
     counts: Counter[Status] = field(default_factory=Counter)
 
     def add(self, outcome: Outcome) -> None:
@@ -471,6 +472,7 @@ def import_paths(
     report = ImportReport()
     pending: list[tuple[str, Article, str, str, str, int]] = []  # (story id, article, file, note, where in it, parser)
     states: dict[str, StoryState] = {}
+    deleted: set[str] = set()  # feed entries an export says were deleted
     record = report.add
 
     indexer = Indexer(store)
@@ -525,6 +527,7 @@ def import_paths(
             for path, items in results:
                 for item in items:
                     where = safe_text(f"{path} ({item.part})" if item.part else path)
+                    deleted.update(item.deleted)
                     if item.article is None:
                         record(Outcome(where, "failed", item.reason))
                         continue
@@ -555,6 +558,11 @@ def import_paths(
         _store_read(flush, pending, report)  # the files read (the bar counted them) are stored, the rest not
     except StoreWriteError as exc:  # a full disk: earlier batches are stored, this one left the store as it was
         report.stopped, report.stopped_errno = str(exc), exc.errno
+    if deleted and not report.stopped:  # after the stories: one of them stored is not taken as deleted
+        try:
+            report.entries_deleted = store.remember_deleted_entries(deleted)
+        except StoreWriteError as exc:
+            report.stopped, report.stopped_errno = str(exc), exc.errno
     indexer.finish()
     report.index_problem = indexer.problem
     return report

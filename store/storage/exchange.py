@@ -1,7 +1,9 @@
 """Export stories as Markdown or JSON, and read Broadsheet's JSON export back.
 
 The JSON export holds each story's parse contract plus the user's marks, so
-``broadsheet import export.json`` rebuilds an equal store, tags and bookmarks included.
+``broadsheet import export.json`` rebuilds an equal store, tags and bookmarks included; an
+export of the whole store holds the feed entries deleted too (``deleted_entries``), so a
+fetch in the store it is imported into does not bring them back.
 Written to a file, an export puts the stories' kept photos in ``FILE_photos/`` beside it: the
 Markdown links them, and the import of a JSON export reads them back.
 """
@@ -27,7 +29,13 @@ from broadsheet.store.sanitize import clean_line, is_web_address, without_surrog
 from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.directory import story_key
-from broadsheet.store.storage.export_schema import StoryRefused, check_story, to_article, to_state
+from broadsheet.store.storage.export_schema import (
+    StoryRefused,
+    check_deleted_entries,
+    check_story,
+    to_article,
+    to_state,
+)
 from broadsheet.store.storage.photos import PhotoStore
 from broadsheet.store.storage.userstate import EMPTY, StoryState
 
@@ -59,6 +67,14 @@ class Refused:
 
     number: int
     reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeletedEntries:
+    """The feed entries an export of a whole store says its user deleted, or why they were refused."""
+
+    ids: tuple[str, ...]
+    problem: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,10 +113,13 @@ def export_json_chunks(store: Store, story_ids: Sequence[str] | None = None, *, 
                        total: int | None = None, on_progress: Progress | None = None) -> Iterator[bytes]:
     """The JSON export of ``story_ids``, or of every story ``keep`` takes (``total`` of them), a
     story at a time in the store's order: an export of any size is written holding one shard's
-    stories (the document :func:`export_json` gives, in pieces)."""
+    stories (the document :func:`export_json` gives, in pieces). The whole store's (no ids, no
+    ``keep``) names the feed entries deleted, before the stories (an export cut short keeps them)."""
     states = store.user.all(skip_damaged=True)  # a damaged state file: its stories exported without marks
     stories, count = _chosen(store, story_ids, keep, total)
-    yield b'{\n  "format": ' + orjson.dumps(FORMAT) + b',\n  "version": ' + orjson.dumps(VERSION) + b',\n  "stories": ['
+    deleted = sorted(store.deleted_entries()) if story_ids is None and keep is None else []
+    yield (b'{\n  "format": ' + orjson.dumps(FORMAT) + b',\n  "version": ' + orjson.dumps(VERSION)
+           + (b',\n  "deleted_entries": ' + orjson.dumps(deleted) if deleted else b"") + b',\n  "stories": [')
     first, done = True, 0
     for done, (meta, article) in enumerate(stories, 1):
         if on_progress is not None and done % 256 == 0:
@@ -371,12 +390,13 @@ def _whole_part(data: bytes) -> tuple[dict[str, Any], CutShort] | None:
 _ENDS_AS_EXPORT = re.compile(r"\]\s*\}\s*$")
 
 
-def read_export(data: bytes) -> list[Exported | Refused | CutShort]:
+def read_export(data: bytes) -> list[Exported | Refused | DeletedEntries | CutShort]:
     """Each story of an export, read or refused with its reason; ValueError when the file is no export.
 
     Every story is checked against the declared schema (:mod:`.export_schema`), so one
-    bad story is refused by its position and reason and the others still import. An export
-    that ends part way gives its whole stories and then :class:`CutShort`.
+    bad story is refused by its position and reason and the others still import. The feed
+    entries deleted that an export of a whole store names follow as :class:`DeletedEntries`. An
+    export that ends part way gives its whole stories and then :class:`CutShort`.
     """
     cut = None
     try:
@@ -394,7 +414,7 @@ def read_export(data: bytes) -> list[Exported | Refused | CutShort]:
     stories = doc.get("stories")
     if not isinstance(stories, list):
         raise ValueError("its \"stories\" is not a list")
-    result: list[Exported | Refused | CutShort] = []
+    result: list[Exported | Refused | DeletedEntries | CutShort] = []
     for number, item in enumerate(stories, start=1):
         try:
             story = check_story(item)
@@ -407,6 +427,11 @@ def read_export(data: bytes) -> list[Exported | Refused | CutShort]:
             continue
         result.append(Exported(article, state, clean_line(story.file) if story.file else None,
                                story.id if story.id and _STORY_ID.fullmatch(story.id) else None))
+    if (deleted := doc.get("deleted_entries")) is not None:
+        try:
+            result.append(DeletedEntries(tuple(check_deleted_entries(deleted))))
+        except StoryRefused as exc:
+            result.append(DeletedEntries((), clean_line(str(exc))))
     if cut is not None:
         result.append(cut)
     return result

@@ -17,6 +17,7 @@ import msgspec
 
 from broadsheet.store.model import MAX_BYTES, Article, Credits, Image, Media
 from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
+from broadsheet.store.storage.db import DELETED_KEPT
 from broadsheet.store.storage.userstate import StoryState, normalise_tag
 
 # Limits far above any real story (the parser's own caps are lower) that still bound what
@@ -86,8 +87,24 @@ class StoryDoc(msgspec.Struct):
     state: StateDoc = msgspec.field(default_factory=StateDoc)
 
 
+class DeletedDoc(msgspec.Struct):
+    """``deleted_entries``, in an export of a whole store (an export before it has none): the ids of
+    the feed entries its user deleted, so a fetch after the import does not bring them back."""
+
+    deleted_entries: Annotated[list[Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{16}$")]],
+                               msgspec.Meta(max_length=DELETED_KEPT)]
+
+
 class StoryRefused(ValueError):
     """A story of an export that does not match the schema; the message says why."""
+
+
+def check_deleted_entries(raw: object) -> list[str]:
+    """``raw`` (the decoded ``deleted_entries``) as story ids, or StoryRefused with the reason."""
+    try:
+        return msgspec.convert({"deleted_entries": raw}, DeletedDoc, strict=True).deleted_entries
+    except msgspec.ValidationError as exc:
+        raise StoryRefused(str(exc)) from None
 
 
 def check_story(raw: object) -> StoryDoc:

@@ -37,6 +37,9 @@ class Item:
     # The file (or feed's address) the input says the story came from (a Broadsheet export): stored as the
     # story's source, so ``reparse`` and ``repair`` read that file and a feed's story stays the feed's.
     file: str | None = None
+    # Feed entries the input says its user deleted (a whole store's Broadsheet export, on its last
+    # story): remembered by the import, so a fetch does not bring them back.
+    deleted: tuple[str, ...] = ()
     # A feed file's entry: the address the feed names as its own ("" none), which tells whether
     # it is a subscribed feed (see store/feeds/filetitles.py); None for any other input.
     feed: str | None = None

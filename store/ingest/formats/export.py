@@ -11,7 +11,15 @@ from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article
 from broadsheet.store.sanitize import clean_line
-from broadsheet.store.storage.exchange import CutShort, Refused, is_export, photos_folder, read_export
+from broadsheet.store.storage.exchange import (
+    CutShort,
+    DeletedEntries,
+    Exported,
+    Refused,
+    is_export,
+    photos_folder,
+    read_export,
+)
 from broadsheet.store.storage.photos import NotAPhoto, Photo, check_photo, file_in, max_photo_bytes, too_large
 
 
@@ -34,17 +42,24 @@ class ExportFormat:
             missing = (f"its photos not imported: no folder {clean_line(folder.name)} beside it, where `broadsheet "
                        "export` puts them")
             folder = None
+        deleted = next((item for item in exported if isinstance(item, DeletedEntries)), DeletedEntries(()))
+        last = max((n for n, item in enumerate(exported, 1) if isinstance(item, Exported)), default=0)
+        if deleted.problem:
+            yield Item(None, part="deleted_entries", reason=f"refused: {deleted.problem}")
+        elif deleted.ids and not last:  # no story to carry them
+            yield Item(None, reason="Broadsheet export: it holds no stories", deleted=deleted.ids)
         for number, item in enumerate(exported, 1):
             if isinstance(item, CutShort):  # the stories before it are whole and imported
                 yield Item(None, reason=f"Broadsheet export: {item.reason}")
             elif isinstance(item, Refused):
                 yield Item(None, part=f"story {item.number}", reason=f"refused: {item.reason}")
-            else:
+            elif isinstance(item, Exported):
                 photos, notes = exported_photos(item.article, folder) if folder else ((), [])
                 if missing and any(image.photo for image in item.article.images):
                     notes, missing = [missing], ""  # said once, with the first story that names a photo
                 yield Item(item.article, part=f"story {number}", state=item.state if item.state.to_doc() else None,
-                           story_id=item.story_id, photos=photos, note="; ".join(notes), file=item.file)
+                           story_id=item.story_id, photos=photos, note="; ".join(notes), file=item.file,
+                           deleted=deleted.ids if number == last else ())
 
 
 def exported_photos(article: Article, folder: Path) -> tuple[tuple[Photo, ...], list[str]]:
