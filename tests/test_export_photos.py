@@ -10,6 +10,7 @@ import pytest
 from broadsheet.cli.main import main
 from broadsheet.store.model import Image
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.photos import PhotoStore
 from tests.factories import make_article
 from tests.photos import keep_photo, photo_article, picture_bytes
 
@@ -40,6 +41,23 @@ def test_markdown_export_writes_and_links_the_photos(tmp_path: Path) -> None:
     # a photo the fetch could not have says why, as the reader does, with the address it had
     assert "> Photo: Nets on the quay\n\n> Photo not kept: not downloaded: not found (404) " \
            "(<https://photos.example/nets.jpg>)" in markdown
+
+
+def test_markdown_export_says_why_a_photo_whose_file_is_gone_is_not_there(tmp_path: Path) -> None:
+    """A photo the store kept and then lost (its file removed) left its caption alone in the
+    Markdown, with no word of the photo or why it was missing."""
+    store = Store(tmp_path / "store")
+    digest = keep_photo(store, picture_bytes(seed=4))
+    store.add([(make_article(1, images=[Image("Ropes on the *quay* [left]", "Ann Lee", photo=digest)]), None)])
+    kept = PhotoStore(store.folder).path(digest)
+    assert kept is not None
+    kept.unlink()
+    out = tmp_path / "stories.md"
+    assert main(["--store", str(store.folder), "export", "--format", "md", "-o", str(out)]) == 0
+    markdown = out.read_text("utf-8")
+    assert "![" not in markdown
+    assert ("> Photo not exported: its file is missing from the store\n\n"
+            "> Photo: Ropes on the \\*quay\\* \\[left\\] (Ann Lee)") in markdown
 
 
 def test_markdown_to_standard_output_says_the_photos_need_a_file(tmp_path: Path,

@@ -261,7 +261,7 @@ MARKDOWN_MARK = b"<!-- Broadsheet export (Markdown, for reading; `broadsheet exp
 
 
 def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | None, photo_folder: str) -> str:
-    """One story as Markdown."""
+    """One story as Markdown; ``photos`` (None: no photos written, as to a pipe) are the kept photos."""
     lines = [f"# {_md(article.headline)}", ""]
     if article.standfirst:
         lines += [f"*{_md(article.standfirst)}*", ""]
@@ -281,6 +281,8 @@ def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | N
         if kept is not None:
             link = quote(f"{photo_folder}/{kept.name}" if photo_folder else kept.name)
             lines += [f"![{_alt(image.caption) or 'Photo'}]({link})", ""]
+        elif photos is not None and image.photo:  # kept once, its file gone since: said where it would be
+            lines += ["> Photo not exported: its file is missing from the store", ""]
         if image.caption:
             lines += [f"> Photo: {_md(image.caption)}{credit}", ""]
         elif image.credit:  # a photo without a caption: its credit alone, no empty caption
