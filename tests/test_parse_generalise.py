@@ -774,3 +774,24 @@ def test_a_paragraph_whose_link_names_a_newsletter_is_story_text() -> None:
     page = "\n".join(["Valley Ledger", "Council portal opens for the footbridge plans", "By Tom Ashdown",
                       "04 March 2025", "", PARAS[0], "", link, "", PARAS[1], "", "Sign up for our newsletter"])
     assert parse_text(page).body == [PARAS[0], link, PARAS[1]]
+
+
+NARRATED = [
+    "The school sent a newsletter home to parents on Friday confirming that the pool would close.",
+    "It said the booking app had changed its privacy policy in March without telling the school.",
+    "One parent said the app's terms and conditions ran to fourteen pages. “Nobody reads those,” she said.",
+]
+PROMOTED = [
+    "Sign up for our newsletter to get the day's headlines delivered to your inbox.",
+    "Support independent journalism: become a subscriber today.",
+    "Copyright 2026 Gazette. All rights reserved.",
+]
+
+
+def test_a_story_sentence_about_a_newsletter_or_a_privacy_policy_is_story_text() -> None:
+    """Promotion and notice wording ("newsletter", "privacy policy", "terms and conditions") dropped a
+    story's own sentences as page furniture; a sentence that reports, or that neither addresses the
+    reader nor tells them what to do, is the story's. The site's own promotions still go."""
+    body = parse_text(page(tail=(*NARRATED, *PROMOTED))).body
+    assert body[-len(NARRATED):] == NARRATED
+    assert not any(line in body for line in PROMOTED)

@@ -330,7 +330,8 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
     notice = n_words <= NOTICE_WORDS and (
         "©" in text or plain is None or (wording and _NOTICE_PLAIN.search(plain) is not None)
     )
-    if n_words <= 40 and notice and _may_search(_PROMO_LOW, low) and _PROMO.search(_without_addresses(text)):
+    if (n_words <= 40 and notice and _may_search(_PROMO_LOW, low) and _PROMO.search(_without_addresses(text))
+            and not _reported(text) and not _told(text, n_words)):
         return "promotion for the site (newsletter, app, membership)"
     if n_words <= 20 and ":" in text[1:3] and _VIDEO_TEASER.match(text):  # ("1:23 ..." or "12:34 ...")
         return "video teaser (duration, title)"
@@ -345,7 +346,8 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
         and not _prose(text, n_words)
     ):
         return "run of share/menu links"
-    if notice and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text) and not photo_copyright(text):
+    if (notice and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text) and not photo_copyright(text)
+            and not _reported(text)):
         return "copyright or cookie notice"
     # (No wording on the plain line, so no _FURNITURE_LOW match either but "^video\s?\d", which has no twin there.)
     if (
@@ -360,6 +362,30 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
 
 
 _ADDRESS = re.compile(r"\S*(?:://|www\.)\S*", re.IGNORECASE)
+_REPORTING = re.compile(r"\b(?:said|says|told|according to|reported|announced)\b")
+_READER = re.compile(r"\b(?:you|your|yours|we|our|ours|us)\b", re.IGNORECASE)
+_QUOTED = re.compile(r"“[^”]*”|\"[^\"]*\"")
+
+
+#: How a promotion tells the reader what to do; a story's sentence seldom starts so.
+_IMPERATIVE = frozenset(re.findall(r"\S+", "sign subscribe get join support follow download click tap read share "
+                                               "become send enable register try bookmark listen watch visit enter add"))
+
+
+def _told(text: str, n_words: int) -> bool:
+    """A story's sentence that mentions a newsletter or an app ("The school sent a newsletter home
+    to parents on Friday."): twelve words or more, ending as a sentence does, neither addressed to
+    the reader outside its quotes nor telling them what to do. A site's promotion is one or the other."""
+    return (n_words >= 12 and text[-1:] in ".”\"'’" and text.split(maxsplit=1)[0].lower() not in _IMPERATIVE
+            and _READER.search(_QUOTED.sub(" ", text)) is None)
+
+
+def _reported(text: str) -> bool:
+    """A sentence that reports what someone said ("It said the app changed its privacy policy"),
+    not addressed to the reader outside its quotes: a story's sentence about a newsletter, a
+    privacy policy or terms and conditions, not the site's own promotion or notice of them."""
+    return (text[-1:] in ".”\"'’" and _REPORTING.search(text) is not None
+            and _READER.search(_QUOTED.sub(" ", text)) is None)
 
 
 def _without_addresses(text: str) -> str:
