@@ -305,3 +305,32 @@ def test_a_first_paragraph_marked_lead_is_the_texts_opening_not_its_standfirst()
     html = ("<article><h1>Harbour board votes to rebuild pier</h1><p class='lead'>The board's vote ends a year of "
             f"argument over the pier.</p><div class='text'><p>{opening}</p>{rest}</div></article>")
     assert page_article(page(html)).standfirst == "The board's vote ends a year of argument over the pier."
+
+
+STORY_PS = ("<p>The harbour board voted on Tuesday to rebuild the north quay wall before the winter storms.</p>"
+            "<p>Work is expected to take four months and will close the ferry berth for two weeks in October.</p>")
+
+
+def _ld_authored(*names: str, site: str = "Lowmoor Gazette") -> str:
+    ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Quay wall to be rebuilt",
+          "author": [{"@type": "Person", "name": name} for name in names],
+          "publisher": {"@type": "Organization", "name": site}}
+    return f'<script type="application/ld+json">{json.dumps(ld)}</script>'
+
+
+def test_a_printed_byline_of_people_beats_a_desk_or_the_site_named_as_author() -> None:
+    """A CMS with nobody set names its desk ("Newsdesk", "Redacción") or the site itself as the
+    author; the page prints who wrote it. Metadata naming people still wins over a printed desk."""
+    printed = '<h1>Quay wall to be rebuilt</h1><p class="byline">By Ada Quill</p>' + STORY_PS
+    for placeholder in ("Lowmoor Gazette Newsdesk", "Redacción", "Lowmoor Gazette"):
+        assert page_article(page(printed, _ld_authored(placeholder))).authors == ["Ada Quill"], placeholder
+    desk = '<h1>Quay wall to be rebuilt</h1><p class="byline">By Gazette Staff</p>' + STORY_PS
+    assert page_article(page(desk, _ld_authored("Ben Wick"))).authors == ["Ben Wick"]
+
+
+def test_a_byline_in_spanish_french_or_german_names_each_author() -> None:
+    for byline, names in (("Por Ana Ruiz y Luis Mena", ["Ana Ruiz", "Luis Mena"]),
+                          ("Par Léa Martin et Paul Roux", ["Léa Martin", "Paul Roux"]),
+                          ("Von Jana Wolf und Jörg Brandt", ["Jana Wolf", "Jörg Brandt"])):
+        html = page(f'<h1>Quay wall to be rebuilt</h1><p class="byline">{byline}</p>' + STORY_PS)
+        assert page_article(html).authors == names, byline

@@ -396,7 +396,9 @@ def _authors(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> list
     """The bylined people: the page's metadata, else its marked byline; none when neither names anyone.
 
     A marked byline naming everyone the metadata names and more wins: metadata often names the
-    first author alone ("By Ann Lee and Bo Chen" stored as Ann Lee's story)."""
+    first author alone ("By Ann Lee and Bo Chen" stored as Ann Lee's story). So does one naming
+    people where the metadata names only a desk or the site itself ("Newsdesk", "Redacción", a
+    blog's own name: what a CMS fills in when nobody is set)."""
     marked = _distinct_names(_byline_authors(region) or (_byline_authors(tree.body) if tree.body is not None else []))
     if meta.authors:
         names: list[str] = []
@@ -404,7 +406,12 @@ def _authors(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> list
             names += split_names(_BY.sub("", raw)) if (" and " in raw or "," in raw) else [_BY.sub("", raw)]
         found = _distinct_names(names)
         if found:
-            return marked if {_fold(n) for n in found} < {_fold(n) for n in marked} else found
+            if {_fold(n) for n in found} < {_fold(n) for n in marked}:
+                return marked
+            site = _fold(meta.publisher or "")
+            if any(not org_like(n) for n in marked) and all(org_like(n) or _fold(n) == site for n in found):
+                return [n for n in marked if not org_like(n)]
+            return found
     return marked
 
 

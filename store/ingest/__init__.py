@@ -70,7 +70,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    is not taken for its authors (store/parse/byline.py)
 # 14 (text dumps), 13 (saved pages), 15 (entries): a story's sentence that reports, or neither
 #    addresses the reader nor tells them what to do, is story text though it names a newsletter, a
-#    privacy policy or terms and conditions (store/parse/boilerplate.py)
+#    privacy policy or terms and conditions (store/parse/boilerplate.py); a printed byline of people
+#    beats metadata naming a desk or the site (store/html/page.py); "Por A y B", "Par A et B" and
+#    "Von A und B" name two authors (store/parse/byline.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 14, SAVED_PAGE: 13, ENTRIES: 15}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

@@ -292,6 +292,8 @@ def _parse_byline(
     m = _BY.match(text) or _LABEL.match(text)
     if m:
         rest = text[m.end() :]
+        if (joined := _AND_OF.get(m.group().split()[-1].rstrip(":").lower())) is not None:
+            rest = joined.sub(" and ", rest)  # "Por Ana Ruiz y Luis Mena": the "and" of the byline's language
     else:
         # (Its "by" matches only b/B then y/Y, so a line without "by" in lower case has none.)
         low = text.lower()
@@ -338,6 +340,9 @@ def _parse_byline(
     return tuple(authors), outlet, parse_date(text), explicit
 
 
+#: The "and" between names in a byline that starts in Spanish, French or German.
+_AND_OF = {"por": re.compile(r"\s+y\s+(?=[A-ZÀ-Þ])"), "par": re.compile(r"\s+et\s+(?=[A-ZÀ-Þ])"),
+           "von": re.compile(r"\s+und\s+(?=[A-ZÀ-Þ])")}
 _PAREN_INITIALS = re.compile(r"\s*\((?:[A-Z]\.\s?){1,3}\)(?=\s)")
 _CAPS_NAME = re.compile(r"^((?:[A-Z][A-Z.'’-]+\s+){1,3}[A-Z][A-Z.'’-]+)\s+[A-Z][a-z].*$")
 _ON_AT = re.compile(r"\s+(?:on|at)\s*$", re.IGNORECASE)
@@ -349,7 +354,8 @@ _ORG_NAME = re.compile(
 )
 _ORG_WORD = re.compile(
     r"\b(?:News|Press|Times|Post|Media|Network|TV|Radio|Daily|Herald|Tribune|Journal|Agency|Staff|Wire|"
-    r"Online|Group|Gazette|Telegraph|Chronicle|Channel|Broadcasting|Desk|Bureau|Service|Reuters|AFP)\b"
+    r"Online|Group|Gazette|Telegraph|Chronicle|Channel|Broadcasting|Desk|Bureau|Service|Reuters|AFP|"
+    r"Newsdesk|Newsroom|Redacci[oó]n|Redaktion|R[ée]daction|Redazione|Reda[çc][ãa]o|Redactie)\b"
     r"|\b[A-Z]{3,}\b"
 )
 
