@@ -334,3 +334,16 @@ def test_a_byline_in_spanish_french_or_german_names_each_author() -> None:
                           ("Von Jana Wolf und Jörg Brandt", ["Jana Wolf", "Jörg Brandt"])):
         html = page(f'<h1>Quay wall to be rebuilt</h1><p class="byline">{byline}</p>' + STORY_PS)
         assert page_article(html).authors == names, byline
+
+
+def test_the_printed_headline_wins_over_metadata_that_adds_the_sites_name() -> None:
+    """JSON-LD's headline with " - Site" after it (what many CMSs write) was taken whole; the
+    printed headline it starts with is the story's. A colon goes on a headline: kept."""
+    for stated in ("Quay wall to be rebuilt - Lowmoor Gazette", "Quay wall to be rebuilt | Harbour Blog | Medium"):
+        ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle", "headline": stated})
+        html = page("<h1>Quay wall to be rebuilt</h1>" + STORY_PS, f'<script type="application/ld+json">{ld}</script>')
+        assert page_article(html).headline == "Quay wall to be rebuilt", stated
+    ld = json.dumps({"@context": "https://schema.org", "@type": "NewsArticle",
+                     "headline": "Quay wall to be rebuilt: what it means for the ferry"})
+    html = page("<h1>Quay wall to be rebuilt</h1>" + STORY_PS, f'<script type="application/ld+json">{ld}</script>')
+    assert page_article(html).headline == "Quay wall to be rebuilt: what it means for the ferry"

@@ -52,6 +52,7 @@ _SCORE_TAGS = "p, pre, blockquote"
 _BREAKING = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "h5", "h6", "td", "div", "section", "article",
                        "ul", "ol", "table", "tr", "dd", "dt", "header", "main", "figcaption"})
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:·•»-]\s+|\s+::\s+")
+_SITE_SEPARATOR = re.compile(r"\s+(?:[|–—·•»-]|::)\s+\S")  # before a site's name (a colon goes on a headline)
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 _MARKUP = re.compile(r"^<[a-zA-Z][a-zA-Z0-9]*[\s>/]")
 _BY = re.compile(r"^\s*(?:by|written by|words by|von|por|par)\s+", re.IGNORECASE)
@@ -323,6 +324,8 @@ def _headline(tree: LexborHTMLParser, meta: PageMeta) -> str:
     h1s = [t for t in (node_text(h) for h in tree.css("h1")[:6]) if t]
     if meta.ld_headline:
         ld = _fold(meta.ld_headline)
+        if h1s and (printed := _printed_part(h1s[0], meta.ld_headline)):
+            return printed
         marked = _marked_headline(tree, {_fold(_strip_site(t, meta.publisher)) for t in meta.social_titles} - {ld})
         if marked:
             return marked
@@ -338,6 +341,15 @@ def _headline(tree: LexborHTMLParser, meta: PageMeta) -> str:
     if meta.headline:
         return _strip_site(meta.headline[0], meta.publisher)
     return h1s[0] if h1s else ""
+
+
+def _printed_part(h1: str, stated: str) -> str | None:
+    """The printed ``<h1>`` when the stated headline is it with a site's name after a separator
+    ("Head teacher quits - Tamsworth Times", "... - Transit Blog - Medium"), else None."""
+    low, whole = _fold(h1), _fold(stated)
+    if len(low) < 15 or len(whole) <= len(low) or not whole.startswith(low):
+        return None
+    return h1 if _SITE_SEPARATOR.match(whole[len(low):]) else None
 
 
 def _marked_headline(tree: LexborHTMLParser, wanted: set[str]) -> str | None:
