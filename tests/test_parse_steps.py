@@ -254,6 +254,12 @@ def test_caption_then_credit_line_in_a_page() -> None:
         ("The bridge opened - at last.", None, None, "The bridge opened - at last."),
         ("Note: the bridge opened.", None, None, "Note: the bridge opened."),
         ("EXCLUSIVE - The bridge opened.", None, None, "EXCLUSIVE - The bridge opened."),
+        # A state or country after the city as written (AP and Reuters style).
+        ("PORTVILLE, Minn. — The bridge opened.", "PORTVILLE, Minn.", None, "The bridge opened."),
+        ("PORTVILLE, Texas (AP) — The bridge opened.", "PORTVILLE, Texas (AP)", "AP", "The bridge opened."),
+        ("PORTVILLE, Vossland, Aug 20 (Reuters) - The bridge opened.", "PORTVILLE, Vossland, Aug 20 (Reuters)",
+         "Reuters", "The bridge opened."),
+        ("Portville, Texas — The bridge opened.", None, None, "Portville, Texas — The bridge opened."),
     ],
 )
 def test_split_dateline(text: str, dateline: str | None, agency: str | None, rest: str) -> None:

@@ -71,8 +71,8 @@ _WIRE_RE = re.compile(r"\b(" + "|".join(re.escape(w) for w in sorted(WIRES, key=
 def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
     """Return (dateline, agency, rest of paragraph); (None, None, paragraph) when there is none.
 
-    The place must be in capitals (``NEW DELHI``) and be followed by an agency in brackets
-    or a dash, as wire copy prints it.
+    The place must be in capitals (``NEW DELHI``; a state or country after its comma as written)
+    and be followed by an agency in brackets or a dash, as wire copy prints it.
     """
     m = _DATELINE.match(paragraph)
     if not m:
@@ -80,7 +80,9 @@ def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
     place = m.group("place")
     if place.split()[0].strip(".,").casefold() in _NOT_PLACES:
         return None, None, paragraph
-    letters = [c for c in place if c.isalpha()]
+    # The city in capitals; a state or country after it as written ("AUSTIN, Texas (AP) —",
+    # "OLDHAVEN, Minn. —", "NAIROBI, Kenya, May 3 (Reuters) -").
+    letters = [c for c in place.split(",")[0] if c.isalpha()]
     upper_share = sum(c.isupper() for c in letters) / max(1, len(letters))
     if len(letters) < 3 or upper_share < 0.8:
         return None, None, paragraph
