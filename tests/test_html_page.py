@@ -347,3 +347,21 @@ def test_the_printed_headline_wins_over_metadata_that_adds_the_sites_name() -> N
                      "headline": "Quay wall to be rebuilt: what it means for the ferry"})
     html = page("<h1>Quay wall to be rebuilt</h1>" + STORY_PS, f'<script type="application/ld+json">{ld}</script>')
     assert page_article(html).headline == "Quay wall to be rebuilt: what it means for the ferry"
+
+
+def test_asks_of_the_reader_and_comment_boxes_are_not_story_text() -> None:
+    """A donation box named for the story's template ("ArticlePage-donate": both story-like and
+    furniture-like), a call to action, a German subscription box and a German comments box were
+    kept at the story's end."""
+    asks = ('<div class="ArticlePage-donate"><p>Local news is a public service that relies on listeners '
+            'like you. Make your gift today to keep it strong.</p></div>'
+            '<div class="kg-cta-card"><p>This weekly is funded by its readers: join them for the price of a '
+            'coffee a month.</p></div>'
+            '<div class="artikel-abo"><p>Sie möchten mehr lesen? Jetzt digital testen, vier Wochen gratis und '
+            'danach jederzeit kündbar.</p></div>'
+            '<div class="kommentare"><h3>Kommentare (3)</h3><p>Um Kommentare zu schreiben, melden Sie sich '
+            'bitte mit Ihrem Konto an.</p></div>')
+    html = page('<h1>Quay wall to be rebuilt</h1><div class="ArticlePage-body">' + STORY_PS + "</div>" + asks)
+    assert page_article(html).body == [
+        "The harbour board voted on Tuesday to rebuild the north quay wall before the winter storms.",
+        "Work is expected to take four months and will close the ferry berth for two weeks in October."]

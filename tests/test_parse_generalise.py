@@ -795,3 +795,11 @@ def test_a_story_sentence_about_a_newsletter_or_a_privacy_policy_is_story_text()
     body = parse_text(page(tail=(*NARRATED, *PROMOTED))).body
     assert body[-len(NARRATED):] == NARRATED
     assert not any(line in body for line in PROMOTED)
+
+
+def test_a_newsletters_ask_for_paid_subscribers_and_gifts_is_no_story_text() -> None:
+    asks = ("The Harbour Letter is a reader-supported publication. To receive new posts and support my work, "
+            "consider becoming a free or paid subscriber.",
+            "Local news is a public service. Make your gift today to keep it strong.")
+    body = parse_text(page(tail=asks)).body
+    assert body == PARAS

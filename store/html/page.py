@@ -42,7 +42,12 @@ _NEGATIVE = re.compile(
     r"|more-(?:news|posts|articles|from)|most-read|mostread|(?<![a-z])btn|button|trc_|sponsored",
     re.IGNORECASE,
 )
-_COMMENTS = re.compile(r"(?<![a-z])comments?(?![a-z])|comment-|disqus|respond", re.IGNORECASE)
+# Asks of the reader (donate, join, sign up, subscribe in German and French), calls to action and
+# consent layers: furniture even inside a box named for the story ("ArticlePage-donate").
+_ASK = re.compile(r"donat|membership|(?<![a-z])cta(?![a-z])|call-to-action|(?<![a-z])abo(?![a-z])|abonnement"
+                  r"|sp_message|newsletter|sign-?up", re.IGNORECASE)
+_COMMENTS = re.compile(r"(?<![a-z])comments?(?![a-z])|comment-|disqus|respond|kommentar|commentaires|comentarios",
+                       re.IGNORECASE)
 _POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|prose|rich", re.IGNORECASE)
 _NOT_BODY = re.compile(r"byline|dateline-meta|timestamp|(?<![a-z])date(?![a-z])|meta-data|article-meta|headline",
                        re.IGNORECASE)
@@ -135,8 +140,8 @@ def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
                 break
             if node.tag == "li":
                 weight_of_text = 0.3  # a list item: a teaser of another story more often than story text
-            elif level < 3 and node.tag not in _ROOTS and _class_weight(node) < 0:
-                furniture = True  # in a box named like furniture (more news, excerpt, related)
+            elif level < 3 and node.tag not in _ROOTS and (_class_weight(node) < 0 or _asks(node)):
+                furniture = True  # in a box named like furniture (more news, excerpt, related) or an ask
                 break
             level = 3 if node.tag in _ROOTS else level + 1
             chain.append(node)
@@ -161,6 +166,12 @@ def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
         if score > best_score:
             best, best_score = node, score
     return best
+
+
+def _asks(node: LexborNode) -> bool:
+    """A box named as an ask of the reader (:data:`_ASK`)."""
+    marks = _marks(node)
+    return bool(marks.strip()) and _ASK.search(marks) is not None
 
 
 def _article_region(content: LexborNode) -> LexborNode:
@@ -250,7 +261,7 @@ class _PageCollector(Collector):
                 return _short(node)
             if _comments(marks) or (_caption(marks) and _short(node)):
                 return True  # readers' comments; a photo's caption outside its figure
-            return _weight(marks) < 0 and _furniture_box(node)
+            return (_weight(marks) < 0 or _asks(node)) and _furniture_box(node)
 
         for root in roots:
             for event, node in walk(root, whole=whole):

@@ -43,8 +43,10 @@ _ALWAYS = re.compile(
 # Promotions for the site itself: newsletters, apps, memberships, feeds, tips lines.
 _PROMO = re.compile(
     r"\bdelivered (?:straight )?to your inbox\b|\bsign up (?:for|to) (?:our|the)\b|\bnewsletter\b"
-    r"|\bsupport (?:our|independent|quality)\b.{0,30}\bjournalism\b"
-    r"|\bbecom(?:e|ing) a (?:paid |digital )?subscriber\b"
+    r"|\bsupport (?:our|independent|quality|local)\b.{0,30}\bjournalism\b"
+    r"|\bbecom(?:e|ing) a (?:free or )?(?:paid |digital )?subscriber\b"
+    r"|\bbecom(?:e|ing) a (?:paid|digital|supporting) member\b|\breader[- ]supported\b"
+    r"|\bmake (?:your|a) (?:gift|donation)\b|\bdonate (?:today|now)\b"
     r"|\bget in touch with (?:our|the)\b|\bfollow us on\b"
     r"|\bfollow [\w.]+ on (?:twitter|facebook|x|instagram)\b"
     r"|\benable javascript\b|\baffiliate links?\b|\bearn (?:us )?a commission\b|\bpreferred source\b"
@@ -330,8 +332,9 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
     notice = n_words <= NOTICE_WORDS and (
         "©" in text or plain is None or (wording and _NOTICE_PLAIN.search(plain) is not None)
     )
-    if (n_words <= 40 and notice and _may_search(_PROMO_LOW, low) and _PROMO.search(_without_addresses(text))
-            and not _reported(text) and not _told(text, n_words)):
+    if (n_words <= 40 and notice and _may_search(_PROMO_LOW, low)
+            and (promo := _PROMO.search(_without_addresses(text))) is not None
+            and not _reported(text) and not (promo[0].lower() == "newsletter" and _told(text, n_words))):
         return "promotion for the site (newsletter, app, membership)"
     if n_words <= 20 and ":" in text[1:3] and _VIDEO_TEASER.match(text):  # ("1:23 ..." or "12:34 ...")
         return "video teaser (duration, title)"
@@ -373,9 +376,9 @@ _IMPERATIVE = frozenset(re.findall(r"\S+", "sign subscribe get join support foll
 
 
 def _told(text: str, n_words: int) -> bool:
-    """A story's sentence that mentions a newsletter or an app ("The school sent a newsletter home
-    to parents on Friday."): twelve words or more, ending as a sentence does, neither addressed to
-    the reader outside its quotes nor telling them what to do. A site's promotion is one or the other."""
+    """A story's sentence that mentions a newsletter ("The school sent a newsletter home to parents
+    on Friday."): twelve words or more, ending as a sentence does, neither addressed to the reader
+    outside its quotes nor telling them what to do. A site's promotion of its own is one or the other."""
     return (n_words >= 12 and text[-1:] in ".”\"'’" and text.split(maxsplit=1)[0].lower() not in _IMPERATIVE
             and _READER.search(_QUOTED.sub(" ", text)) is None)
 
