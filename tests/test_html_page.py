@@ -365,3 +365,16 @@ def test_asks_of_the_reader_and_comment_boxes_are_not_story_text() -> None:
     assert page_article(html).body == [
         "The harbour board voted on Tuesday to rebuild the north quay wall before the winter storms.",
         "Work is expected to take four months and will close the ferry berth for two weeks in October."]
+
+
+def test_a_lead_photo_beside_the_storys_own_article_element_is_the_storys() -> None:
+    """Arc XP and others put the headline and lead photo above an ``<article>`` holding the text
+    alone: the photo's search stopped at that element, and the lead photo and its credit were lost."""
+    html = ("<!DOCTYPE html><html><head><meta charset=utf-8></head><body><main><div class='story'>"
+            "<h1>Quay wall to be rebuilt</h1>"
+            "<figure><img src='https://gazette.example/quay.jpg' alt=''><figcaption>The north quay wall after "
+            "the January storm. <span class='credit'>Ada Quill / Gazette</span></figcaption></figure>"
+            f"<article class='story-body'>{STORY_PS}</article></div></main></body></html>")
+    (image,) = page_article(html).images
+    assert image.caption == "The north quay wall after the January storm."
+    assert image.credit == "Ada Quill / Gazette"

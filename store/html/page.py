@@ -177,13 +177,16 @@ def _asks(node: LexborNode) -> bool:
 def _article_region(content: LexborNode) -> LexborNode:
     """Where the story's photos are: the nearest ancestor of the text holding the headline, if close."""
     node: LexborNode | None = content
+    article = None
     for _ in range(6):
         if node is None or node.tag in ("body", "html"):
             break
-        if node.tag == "article" or node.css_first("h1") is not None:
+        if node.css_first("h1") is not None:
             return node
+        if node.tag == "article" and article is None:
+            article = node  # the story's text in an <article> of its own: its lead photo may sit beside it
         node = node.parent
-    return content
+    return article or content
 
 
 @lru_cache(maxsize=4096)
