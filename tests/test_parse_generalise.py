@@ -803,3 +803,17 @@ def test_a_newsletters_ask_for_paid_subscribers_and_gifts_is_no_story_text() -> 
             "Local news is a public service. Make your gift today to keep it strong.")
     body = parse_text(page(tail=asks)).body
     assert body == PARAS
+
+
+@pytest.mark.parametrize(("line", "authors"), [
+    ("By Ada Quill, Local Democracy Reporter", ["Ada Quill"]),
+    ("By Ada Quill, Guest Columnist", ["Ada Quill"]),
+    ("Ada Quill Guest columnist", ["Ada Quill"]),
+    ("By Ada Quill and Ben Wick, Freelance Writers", ["Ada Quill", "Ben Wick"]),
+    ("By Christian Long, Reporter", ["Christian Long"]),
+])
+def test_a_post_after_the_name_is_no_author(line: str, authors: list[str]) -> None:
+    """"Local Democracy Reporter" was read as an author "Local Democracy", "Guest columnist" as a
+    surname "Guest": a post made of desk words and a job title names nobody."""
+    found = parse_byline(line, bare_ok=True)
+    assert found is not None and found.authors == authors

@@ -125,6 +125,7 @@ DESK_WORDS = frozenset(
         media data world diplomatic defence defense security energy climate property travel food fashion music
         film television transport motoring affairs markets finance financial money consumer lifestyle features
         photo video weather breaking general regional metro city state feature opinion books theatre games gaming
+        guest freelance visiting community
         """,
     )
 )
@@ -192,6 +193,8 @@ def _strip_role(name: str) -> tuple[str, bool]:
     for k, tok in enumerate(toks):
         if tok.casefold().strip(".,") in ROLE_WORDS:
             head = toks[:k]
+            if head and head[0].casefold() in DESK_WORDS:
+                return "", True  # "Local Democracy Reporter", "Staff Photo Editor": a post, no name before it
             if len(head) > 2 and _desk_word(head[-1]) and not head[-2].endswith("."):
                 head = head[:-1]  # "Ann Lee Political Correspondent"; "Bruce Y. Lee Senior Contributor" keeps Lee
             return (" ".join(head) if len(head) >= 2 else ""), True
