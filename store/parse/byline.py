@@ -18,7 +18,7 @@ from broadsheet.store.parse.textstats import LINE_CACHE, STOPWORDS
 _BY = re.compile(
     r"^(?:(?:written|words|story|text|reported|reporting|posted)\s+)?(?:by|von|par|por)\b[\s:]*", re.IGNORECASE
 )
-_BY_INSIDE = re.compile(r"\b(?:written|reported|story)\s+by\b[\s:]*", re.IGNORECASE)
+_BY_INSIDE = re.compile(r"\b(?:written|reported|story|interview)\s+by\b[\s:]*", re.IGNORECASE)
 _LABEL = re.compile(r"^(?:authors?|reporters?|writers?|words|text)\s*:\s*", re.IGNORECASE)
 # A date, with the day of the week it may start with ("By Ann Lee Monday, November 18, 2019":
 # the weekday is no part of her name). Only whole weekday names: "Sun" is a surname.
@@ -274,7 +274,7 @@ def _dated_by(text: str, low: str) -> str | None:
     """The names of ``DATE by NAME`` (``11/19/2019 by Ann Lee``), or None: a date first, then "by"."""
     at = low.find(" by ")
     head = text[:at].strip(" |,•·-–—")
-    if not head or len(head) > 40:
+    if not head or len(head) > 60:  # ("Posted on May 17, 2024May 18, 2024": published and updated, glued)
         return None
     found = find_dates(head)
     if not found or sum(f.end - f.start for f in found) < 0.6 * len(head):
