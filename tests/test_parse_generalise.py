@@ -820,3 +820,9 @@ def test_a_post_after_the_name_is_no_author(line: str, authors: list[str]) -> No
     surname "Guest": a post made of desk words and a job title names nobody."""
     found = parse_byline(line, bare_ok=True)
     assert found is not None and found.authors == authors
+
+
+@pytest.mark.parametrize("label", ["Publicité", "ANZEIGE", "- Anzeige -", "Publicidad"])
+def test_an_advertisements_label_in_another_language_is_no_story_text(label: str) -> None:
+    body = parse_text(page(tail=(PARAS[0], label, PARAS[1]))).body
+    assert label not in body and PARAS[1] in body

@@ -307,6 +307,8 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
         return cjk_reason  # the wording of Chinese, Japanese and Korean pages (before the prose shortcut)
     if (low is None or low.startswith(_LEAD_IN_STARTS)) and _LEAD_IN.match(text):
         return "link to another story"
+    if len(text) < 16 and text.strip(" -–—:·|*[]()").casefold() in _AD_LABELS:
+        return "advertisement label"
     # Cheap length tests first: these searches scan every position of long paragraphs.
     if len(text) < 120 and _ends_with_ellipsis(text) and _TRUNCATED.search(text) and not re.search(r"[.!?]\s", text):
         return "truncated teaser of another story"
@@ -364,6 +366,10 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
     return None
 
 
+#: A line that is only the label over an advertisement, in the languages whose pages say so
+#: (English ones are in the furniture wording; a whole line alone, since "Anzeige" is also a word).
+_AD_LABELS = frozenset(["publicité", "publicite", "anzeige", "werbung", "publicidad", "pubblicità", "pubblicita",
+                        "advertentie", "reklame", "annons", "mainos"])
 _ADDRESS = re.compile(r"\S*(?:://|www\.)\S*", re.IGNORECASE)
 _REPORTING = re.compile(r"\b(?:said|says|told|according to|reported|announced)\b")
 _READER = re.compile(r"\b(?:you|your|yours|we|our|ours|us)\b", re.IGNORECASE)
