@@ -378,3 +378,14 @@ def test_a_lead_photo_beside_the_storys_own_article_element_is_the_storys() -> N
     (image,) = page_article(html).images
     assert image.caption == "The north quay wall after the January storm."
     assert image.credit == "Ada Quill / Gazette"
+
+
+def test_a_credit_says_who_not_what_kind_of_picture() -> None:
+    """"Staff photo by Ada Quill" and "Drone image courtesy of Harbour Rescue" kept their labels in
+    the credit, where "Photo by" went."""
+    for printed, credit in (("Staff photo by Ada Quill", "Ada Quill"),
+                            ("Drone image courtesy of Harbour Rescue", "Harbour Rescue")):
+        html = page(f"<h1>Quay wall to be rebuilt</h1><figure><img src='https://gazette.example/q.jpg' alt=''>"
+                    f"<figcaption>The north quay wall after the storm. <span class='credit'>{printed}</span>"
+                    f"</figcaption></figure>{STORY_PS}")
+        assert [i.credit for i in page_article(html).images] == [credit], printed

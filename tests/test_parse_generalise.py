@@ -826,3 +826,9 @@ def test_a_post_after_the_name_is_no_author(line: str, authors: list[str]) -> No
 def test_an_advertisements_label_in_another_language_is_no_story_text(label: str) -> None:
     body = parse_text(page(tail=(PARAS[0], label, PARAS[1]))).body
     assert label not in body and PARAS[1] in body
+
+
+def test_a_credit_line_in_a_dump_says_who_not_what_kind_of_picture() -> None:
+    dump = page("The harbour master inspects the damaged quay wall on Monday. (Staff photo by Ada Quill)")
+    assert [(i.caption, i.credit) for i in parse_text(dump).images] == [
+        ("The harbour master inspects the damaged quay wall on Monday.", "Ada Quill")]

@@ -13,7 +13,13 @@ from selectolax.lexbor import LexborNode
 
 from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, hidden, squash, walk
 from broadsheet.store.model import Image
-from broadsheet.store.parse.captions import is_file_note, split_credit, split_name_credit
+from broadsheet.store.parse.captions import (
+    CREDIT_LABEL,
+    is_file_note,
+    split_credit,
+    split_name_credit,
+    without_credit_label,
+)
 from broadsheet.store.parse.textstats import word_count
 
 _CREDIT_MARK = re.compile(
@@ -23,13 +29,6 @@ _CREDIT_MARK = re.compile(
 _CAPTION_MARK = re.compile(r"caption|description|summary|desc\b", re.IGNORECASE)
 _CREDIT_TAGS = frozenset({"small", "cite"})
 _FIGURE_SKIP = SKIP | {"img", "picture"}
-# "Photo by X", "Picture: X", "Credit: X", "© X": the label goes, the name stays.
-_CREDIT_LABEL = re.compile(
-    r"^\s*(?:\(?\s*)(?:(?:(?:file\s+)?(?:photo(?:graph)?s?|pictures?|pics?|images?)|foto|credits?|photo credit|"
-    r"image credit|graphics?|illustrations?|source|copyright)\s*(?:by\s*|:\s*|-\s+)|©\s*|\(c\)\s*|copyright\s+|"
-    r"(?:photo\s+|image\s+)?courtesy(?:\s+of)?\s+)",
-    re.IGNORECASE,
-)
 # A credit written at the end of a caption.
 _TRAILING_LABELLED = re.compile(
     r"(?:^|(?<=[\s.;,(\[|–—-]))\s*((?:(?:(?:file\s+)?(?:photo(?:graph)?s?|pictures?|pics?|images?)|credits?|"
@@ -56,9 +55,7 @@ _AGENCY = re.compile(
 def clean_credit(text: str) -> str | None:
     """A credit without its label ("Photo by", "Picture:", "©") and surrounding brackets."""
     text = squash(text).strip(" /|,;-–—")
-    for _ in range(2):
-        text = _CREDIT_LABEL.sub("", text).strip()
-    return _unbracketed(text) or None
+    return _unbracketed(without_credit_label(text)) or None
 
 
 def _unbracketed(text: str) -> str:
@@ -92,7 +89,7 @@ def split_caption(text: str) -> tuple[str, str | None]:
         inner = match.group(1).strip()
         if is_file_note(inner):
             return text, None  # "(File photo)": what the photo is, naming no one
-        if word_count(inner) <= 10 and ("/" in inner or _AGENCY.search(inner) or _CREDIT_LABEL.match(inner)):
+        if word_count(inner) <= 10 and ("/" in inner or _AGENCY.search(inner) or CREDIT_LABEL.match(inner)):
             return text[: match.start()].rstrip(), clean_credit(inner)
     found = (split_credit(text) or split_name_credit(text)) if text[-1:].isalnum() else None
     if found:

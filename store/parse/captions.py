@@ -74,6 +74,24 @@ _LABEL_START = re.compile(rf"^(?:{_LABEL})", re.IGNORECASE)  # how every labelle
 _LABEL_FIRST = frozenset("pPiIcCvVıİ")
 
 
+# "Photo by X", "Picture: X", "Credit: X", "© X": the label goes, the name stays.
+CREDIT_LABEL = re.compile(
+    r"^\s*(?:\(?\s*)(?:(?:(?:file\s+)?(?:photo(?:graph)?s?|pictures?|pics?|images?)|foto|credits?|photo credit|"
+    r"image credit|graphics?|illustrations?|source|copyright)\s*(?:by\s*|:\s*|-\s+)|©\s*|\(c\)\s*|copyright\s+|"
+    r"(?:photo\s+|image\s+)?courtesy(?:\s+of)?\s+"
+    # "Staff photo by X", "Sentinel photo by X", "Drone image courtesy of X": the kind of picture first.
+    r"|(?:[\w'’-]+\s+){1,2}?(?:photo(?:graph)?|image|picture)s?\s+(?:by|courtesy(?:\s+of)?)\s+)",
+    re.IGNORECASE,
+)
+
+
+def without_credit_label(text: str) -> str:
+    """A credit without its label ("Photo by", "Picture:", "©", "Staff photo by", "Courtesy of")."""
+    for _ in range(2):
+        text = CREDIT_LABEL.sub("", text).strip()
+    return text
+
+
 def _label_start(text: str) -> bool:
     """``_LABEL_START.match(text) is not None``, most lines answered by their first character."""
     return text[:1] in _LABEL_FIRST and _LABEL_START.match(text) is not None

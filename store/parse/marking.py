@@ -314,8 +314,8 @@ def _caption_label(page: Page, order: list[int], pos: int) -> bool:
 
 
 def _credit(text: str) -> str:
-    """A credit without the copyright sign it may carry (``© Ann Lee`` is credited to Ann Lee)."""
-    return text.removeprefix("©").strip() or text
+    """A credit without the label it may carry (``© Ann Lee``, ``Staff photo by Ann Lee`` are credited to Ann Lee)."""
+    return captions.without_credit_label(text) or text
 
 
 def _caption_without_credit(page: Page, order: list[int], pos: int, facts: captions.CaptionFacts) -> bool:
