@@ -302,3 +302,29 @@ def test_repair_says_it_removed_the_text_of_stories_never_stored(tmp_path: Path,
                               "full disk, a crash); import or fetch them again"]
     assert _bodies_held(store.folder) == stored
     assert {meta.id for meta in Store(store.folder).stories()} == stored
+
+
+def test_an_import_the_disk_filled_at_the_list_of_stories_says_so_and_is_finished_by_the_next(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The disk filling as the stories were listed (``directory.bin``, after their records) ended the
+    import with a bare "broadsheet: No space left on device"; it is said as any full disk is, and the
+    next writer lists the stories whose records were written."""
+    pool = write_pool(tmp_path / "sources", 8, seed=12, bad_every=0)
+    folder = tmp_path / "store"
+    assert main(["--store", str(folder), "import", *(str(s.path) for s in pool[:4])]) == 0
+    real = os.fsync
+
+    def full(fd: int) -> None:  # the list's append is where the disk fills
+        if os.readlink(f"/proc/self/fd/{fd}").endswith("directory.bin"):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        real(fd)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(os, "fsync", full)
+        assert main(["--store", str(folder), "import", *(str(s.path) for s in pool[4:])]) == 1
+    err = capsys.readouterr().err
+    assert "the disk is full" in err and "directory.bin" in err and "Traceback" not in err
+    assert main(["--store", str(folder), "import", *(str(s.path) for s in pool[4:])]) == 0  # room again
+    assert {meta.id for meta in Store(folder).stories()} == {s.story_id for s in pool}
+    assert main(["--store", str(folder), "repair"]) == 0
+    assert "no damaged files" in capsys.readouterr().err

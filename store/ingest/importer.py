@@ -556,7 +556,8 @@ def import_paths(
     except KeyboardInterrupt:
         report.interrupted = True
         _store_read(flush, pending, report)  # the files read (the bar counted them) are stored, the rest not
-    except StoreWriteError as exc:  # a full disk: earlier batches are stored, this one left the store as it was
+    except StoreWriteError as exc:  # a full disk: earlier batches are stored; what this one wrote the next writer
+        # finishes (its listing) or takes out (text without records), so importing it again is whole
         report.stopped, report.stopped_errno = str(exc), exc.errno
     if deleted and not report.stopped:  # after the stories: one of them stored is not taken as deleted
         try:

@@ -48,6 +48,7 @@ from operator import and_, eq, lshift, or_, rshift
 from pathlib import Path
 from typing import NamedTuple
 
+from broadsheet.store.errors import StoreWriteError
 from broadsheet.store.storage.atomic import atomic_write_bytes, fsync_dir
 
 ENTRY = struct.Struct("<QQQQ")  # key, shard, address hash, headline hash (0: none)
@@ -509,17 +510,21 @@ class Directory:
         if not data:
             return
         existed = self.path.exists()
-        with open(self.path, "ab") as handle:
-            size = handle.seek(0, os.SEEK_END)
-            if size % ENTRY.size:  # a torn entry from a killed writer: cut it off
-                handle.truncate(size - size % ENTRY.size)
-                handle.seek(0, os.SEEK_END)
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-            start = handle.tell() - len(data)
-        if not existed:
-            fsync_dir(self.path.parent)
+        try:
+            with open(self.path, "ab") as handle:
+                size = handle.seek(0, os.SEEK_END)
+                if size % ENTRY.size:  # a torn entry from a killed writer: cut it off
+                    handle.truncate(size - size % ENTRY.size)
+                    handle.seek(0, os.SEEK_END)
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+                start = handle.tell() - len(data)
+            if not existed:
+                fsync_dir(self.path.parent)
+        except OSError as exc:  # a full disk: said as every store write says it (the entries torn off
+            # here are cut by the next append, and the stories listed again from their records)
+            raise StoreWriteError(self.path, exc) from exc
         if start == self._read:
             self._took(data)
             self._inode = self.path.stat().st_ino
