@@ -909,3 +909,25 @@ def test_a_deleted_entry_stays_deleted_after_moving_machines_with_an_export(tmp_
     [result] = fetch(moved, settings=FAST).results
     assert result.new == 0
     assert sorted(m.id for m in Store(new).stories()) == sorted({third, _})
+
+
+def test_a_feed_renamed_in_a_fetch_the_disk_filled_is_renamed_by_the_next(store: Store, server: HTTPServer,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feeds list kept the new title although the stories kept the old one, and the next fetch,
+    seeing no change of title, never renamed them: "Lantern Post" stayed beside "Lantern Evening"."""
+    titles = {"/a": "Lantern Post"}
+    server.expect_request("/a").respond_with_handler(
+        lambda request: Response(rss_feed(2, title=titles["/a"], start=3), content_type="application/rss+xml"))
+    subs = subscribe(store, server.url_for("/a"))
+    fetch(store, settings=FAST)
+    titles["/a"] = "Lantern Evening"
+    server.expect_request("/a").respond_with_handler(
+        lambda request: Response(rss_feed(3, title=titles["/a"], start=3), content_type="application/rss+xml"))
+    with monkeypatch.context() as full:
+        full_disk_for(full, lambda path: path.parent.name == "meta" and path.stem.isdigit())
+        report = fetch(store, settings=FAST)
+    assert report.store_error is not None
+    assert [sub.title for sub in subs.all()] == ["Lantern Post"]  # as its stories are titled
+    fetch(store, settings=FAST)
+    assert [sub.title for sub in subs.all()] == ["Lantern Evening"]
+    assert {m.source for m in Store(store.folder).stories()} == {"Lantern Evening"}

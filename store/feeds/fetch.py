@@ -605,11 +605,14 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
 
         stories = feed_stories(store, [(sub, [before]) for sub, before in renamed])
         retitle_stories(store, [(stories[sub.id], sub.title) for sub, _ in renamed])
+    if written is not None:  # changed from the records as the write before the stories left them (the
+        # old title put back included: against the records as read, it was no change, and stayed new)
+        records = [(doc, sub) for doc, (_, sub) in zip(written, records, strict=True)]
     # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
     # line leaves them as they were, so the next fetch downloads the feeds again (a feed whose
     # entries were not all stored has lost them: see store_fetched). Not written twice alike (a
     # feed sending no validators).
-    if merged or written != [sub.to_doc() for _, sub in records]:
+    if merged or written is None or any(before != sub.to_doc() for before, sub in records):
         try:
             subscriptions.save(records, merged)
         except StoreWriteError:
