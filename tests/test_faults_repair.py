@@ -264,18 +264,26 @@ class _Killed(BaseException):
     """The writer's process dies (nothing of it runs after)."""
 
 
+def _killed_at_the_records(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, before: int,
+                           new: int) -> tuple[Store, set[str]]:
+    """A store of ``before`` stories whose writer of ``new`` more died after their text, before their
+    records; and the ids of the stories it held before."""
+    store = Store(tmp_path / "store")
+    store.add([(make_article(n), f"made-up-{n}.txt") for n in range(before)])
+    stored = {meta.id for meta in store.stories()}
+    with monkeypatch.context() as patch:
+        _disk_full_at_the_records(patch, store.folder, _Killed())
+        with pytest.raises(_Killed):
+            store.add([(make_article(n), f"made-up-{n}.txt") for n in range(before, before + new)])
+    return store, stored
+
+
 def test_text_of_new_stories_a_killed_writer_left_is_removed_not_called_lost(tmp_path: Path,
                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
     """Killed between the text and the records of new stories that began a shard: ``repair`` said the
     metadata shard was missing and the stories had lost their records, and set their text aside."""
     monkeypatch.setattr(db_module, "SHARD_SIZE", 4)
-    store = Store(tmp_path / "store")
-    store.add([(make_article(n), f"made-up-{n}.txt") for n in range(4)])
-    stored = {meta.id for meta in store.stories()}
-    with monkeypatch.context() as patch:
-        _disk_full_at_the_records(patch, store.folder, _Killed())
-        with pytest.raises(_Killed):
-            store.add([(make_article(n), f"made-up-{n}.txt") for n in range(4, 7)])
+    store, stored = _killed_at_the_records(tmp_path, monkeypatch, 4, 3)
     assert len(_bodies_held(store.folder)) == 7  # as the dead writer left it
     report = repair_store(store.folder)
     assert report.healthy, report
@@ -288,13 +296,7 @@ def test_repair_says_it_removed_the_text_of_stories_never_stored(tmp_path: Path,
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """A metadata shard damaged too keeps the store's opening from taking that text out: ``repair``
     does, after mending the shard, and says it was stories never stored, not lost ones."""
-    store = Store(tmp_path / "store")
-    store.add([(make_article(n), f"made-up-{n}.txt") for n in range(3)])
-    stored = {meta.id for meta in store.stories()}
-    with monkeypatch.context() as patch:
-        _disk_full_at_the_records(patch, store.folder, _Killed())
-        with pytest.raises(_Killed):
-            store.add([(make_article(n), f"made-up-{n}.txt") for n in range(3, 5)])
+    store, stored = _killed_at_the_records(tmp_path, monkeypatch, 3, 2)
     meta_file(store).write_bytes(meta_file(store).read_bytes() + b"\n{garbage")
     report = repair_store(store.folder)
     assert not report.lost, report.lost

@@ -157,6 +157,11 @@ async def test_the_fetch_key_says_a_feeds_xml_was_damaged(store: Store, server: 
     whole = rss_feed(2, title="Valley Courier")
     server.expect_request("/f").respond_with_data(whole[:whole.rindex(b"<item>") + 30])
     Subscriptions(store).add([server.url_for("/f")])
+    assert await _fetch_key_says(store, "the XML of Valley Courier is damaged: read leniently")
+
+
+async def _fetch_key_says(store: Store, words: str) -> bool:
+    """Whether F in the reader, its fetch done, says ``words``."""
     app = BroadsheetApp(store)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
@@ -164,7 +169,7 @@ async def test_the_fetch_key_says_a_feeds_xml_was_damaged(store: Store, server: 
         await settle(pilot)
         await app.screen.workers.wait_for_complete()
         await settle(pilot)
-        assert any("the XML of Valley Courier is damaged: read leniently" in n.message for n in app._notifications)
+        return any(words in n.message for n in app._notifications)
 
 
 async def test_the_fetch_key_says_a_story_kept_only_its_first_10_000_paragraphs(store: Store,
@@ -173,14 +178,7 @@ async def test_the_fetch_key_says_a_story_kept_only_its_first_10_000_paragraphs(
     text = "".join(f"&lt;p&gt;Buoy {n} was checked.&lt;/p&gt;" for n in range(10_001))
     server.expect_request("/f").respond_with_data(rss(rss_item(1, text=text), title="Valley Courier"))
     Subscriptions(store).add([server.url_for("/f")])
-    app = BroadsheetApp(store)
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await settle(pilot)
-        await pilot.press("F")
-        await settle(pilot)
-        await app.screen.workers.wait_for_complete()
-        await settle(pilot)
-        assert any("1 story kept only its first 10,000 paragraphs" in n.message for n in app._notifications)
+    assert await _fetch_key_says(store, "1 story kept only its first 10,000 paragraphs")
 
 
 async def test_the_fetch_key_on_a_full_disk_says_what_was_stored_and_what_is_left(
