@@ -226,7 +226,7 @@ def test_a_full_disk_while_storing_stops_the_import_and_says_what_was_stored(
         err = capsys.readouterr().err
         assert "Stopped: cannot save" in err and "the disk is full" in err and "Traceback" not in err
         stored = len(Store(disk / "store"))
-        assert 0 < stored < 600 and f"{stored} imported" in err
+        assert 0 < stored < 600 and f"{stored} imported" in err, err
 
 
 def test_an_index_write_error_reaches_the_import_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

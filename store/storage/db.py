@@ -606,7 +606,11 @@ class Store:
         count = len(self)
         self._touch(None)
         yield
-        self._touch(count + change)
+        # The change is whole. A full disk here leaves the stamp as a crash would (changed, its count
+        # unknown: counted again), which every reader takes in; raised, the import said "0 imported"
+        # of a batch it had stored.
+        with contextlib.suppress(StoreWriteError):
+            self._touch(count + change)
 
     def _stamped_count(self) -> int | None:
         try:
