@@ -274,3 +274,31 @@ def test_reparse_of_many_stories_goes_through_the_workers_a_batch_at_a_time(stor
         "Harbour council approves new ferry timetable number 40 after long debate"]
     index = SearchIndex.open(fresh)
     assert len(index.search('"timetable number 57"', states={}).ids) == 1
+
+
+def test_cli_rm_of_a_prefix_several_stored_stories_share_is_ambiguous_not_deleted_already(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"abcd" naming two stored stories and one deleted was said to be "deleted already" (exit 1, the
+    other ids deleted); it is ambiguous: said so, and nothing deleted."""
+    store = Store(tmp_path / "store")
+    ids = [f"abcd{n:012x}" for n in (1, 2, 3)]
+    store.add_identified([(sid, make_article(n), f"made-up-{n}.txt") for n, sid in enumerate(ids)])
+    store.delete([ids[2]])
+    assert main(["--store", str(store.folder), "rm", "abcd"]) == 2
+    said = capsys.readouterr().err
+    assert "2 stories start with this" in said and "deleted already" not in said
+    assert len(Store(store.folder)) == 2
+
+
+def test_deleted_entries_from_an_export_never_push_out_the_stores_own(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """Past the most remembered, the highest ids were kept, not the newest: an export's (a large
+    store's, or a hostile one's) could push out what the user deleted here, and a fetch brought it back."""
+    from broadsheet.store.storage import db as db_module
+
+    monkeypatch.setattr(db_module, "DELETED_KEPT", 4)
+    store = Store(tmp_path / "store")
+    (own,) = store.add_identified([("0000000000000001", make_article(1), "https://a.example/rss")]).new
+    store.delete([own])
+    assert store.remember_deleted_entries([f"f{n:015x}" for n in range(10)]) == 10
+    assert own in store.deleted_entries() and len(store.deleted_entries()) == 4

@@ -175,23 +175,31 @@ def test_workers_end_when_the_importer_is_killed(tmp_path: Path) -> None:
     assert not any(map(_alive, workers))
 
 
-def test_a_story_imported_from_an_export_keeps_the_file_it_came_from(tmp_path: Path, pages: Path) -> None:
-    """An export records the file each story came from; imported, the story named the export instead:
-    a second export lost the first file, and ``reparse`` read the export, not the page."""
+def test_a_story_imported_from_an_export_keeps_its_feed_but_not_a_local_file_it_names(tmp_path: Path,
+                                                                                    pages: Path) -> None:
+    """An export records the file each story came from. A feed's address is kept, so the story stays
+    its feed's (a deleted entry is remembered, and a second export says it); a local path is not: an
+    export from elsewhere naming a private file made ``reparse`` read that file into the store."""
     from broadsheet.cli.main import main
 
-    page = pages / "ferry.txt"
     first, second = tmp_path / "first", tmp_path / "second"
-    assert main(["--store", str(first), "import", str(page)]) == 0
+    assert main(["--store", str(first), "import", str(pages / "ferry.txt")]) == 0
     assert main(["--store", str(first), "export", "-o", str(tmp_path / "all.json")]) == 0
+    doc = orjson.loads((tmp_path / "all.json").read_bytes())
+    secret = tmp_path / "diary.txt"
+    secret.write_text(FERRY_DUMP.replace("Ferry", "Diary"), encoding="utf-8")
+    [story] = doc["stories"]
+    article = {**story["article"], "headline": "Lighthouse reopens to visitors",
+               "body": ["The lighthouse on the north point reopened to visitors on Saturday after repairs."]}
+    feed_story = {**story, "id": "00000000000000ab", "file": "https://gazette.example/rss", "article": article}
+    doc["stories"] = [{**story, "file": str(secret)}, feed_story]
+    (tmp_path / "all.json").write_bytes(orjson.dumps(doc))
     assert main(["--store", str(second), "import", str(tmp_path / "all.json")]) == 0
     assert main(["--store", str(second), "export", "-o", str(tmp_path / "again.json")]) == 0
-    [story] = orjson.loads((tmp_path / "again.json").read_bytes())["stories"]
-    assert story["file"] == str(page)
-    page.write_text(FERRY_DUMP.replace("more than six hours", "more than seven hours"), encoding="utf-8")
-    assert main(["--store", str(second), "reparse", story["id"]]) == 0  # the page read again, not the export
-    [meta] = Store(second).stories()
-    assert "more than seven hours" in " ".join(Store(second).body(meta))
+    files = {s["id"]: s["file"] for s in orjson.loads((tmp_path / "again.json").read_bytes())["stories"]}
+    assert files == {story["id"]: str(tmp_path / "all.json"), "00000000000000ab": "https://gazette.example/rss"}
+    main(["--store", str(second), "reparse", story["id"]])
+    assert not any("Diary" in Store(second).body(meta)[0] for meta in Store(second).stories())
 
 
 def test_a_second_copy_of_a_page_updates_the_story_and_its_search_entry(tmp_path: Path) -> None:

@@ -475,12 +475,14 @@ class Store:
         :meth:`resolve` takes them) named before it was deleted, by ref, for those that name one
         deleted story (``rm`` of a story deleted already says so, not "no story with this id")."""
         gone = self.deleted_keys()
+        catalogue = self.catalogue()
         found: dict[str, str] = {}
         for ref in refs:
             wanted = ref.strip().lower()
-            if story_key(wanted) in gone:
+            if story_key(wanted) in gone and not catalogue.has(wanted):
                 found[ref] = wanted
-            elif len(wanted) >= 4 and len(named := [key for key in gone if f"{key:016x}".startswith(wanted)]) == 1:
+            elif (len(wanted) >= 4 and not catalogue.starting_with(wanted)  # (ambiguous among stored ones: not this)
+                  and len(named := [key for key in gone if f"{key:016x}".startswith(wanted)]) == 1):
                 found[ref] = f"{named[0]:016x}"
         return found
 
@@ -1374,7 +1376,7 @@ class Store:
             if recount:
                 self.user.forget_counts()  # those marks the dead process had dropped were counted out already
         if entries:
-            self._set_deleted_entries(self.deleted_entries() | set(entries))
+            self._set_deleted_entries([*self.deleted_in_order(), *entries])
         remove_durably(self.folder / DELETING)
         return states
 
@@ -1472,26 +1474,34 @@ class Store:
 
     def deleted_entries(self) -> set[str]:
         """The ids of feed entries deleted by the user, which fetch does not store again."""
+        return set(self.deleted_in_order())
+
+    def deleted_in_order(self) -> list[str]:
+        """:meth:`deleted_entries`, the longest remembered first (as an export writes them)."""
         try:
             doc = orjson.loads((self.folder / DELETED_ENTRIES).read_bytes())
         except (OSError, orjson.JSONDecodeError):
-            return set()
+            return []
         ids = doc.get("ids") if isinstance(doc, dict) else None
-        return {sid for sid in ids if isinstance(sid, str)} if isinstance(ids, list) else set()
+        return list(dict.fromkeys(sid for sid in ids if isinstance(sid, str))) if isinstance(ids, list) else []
 
     def remember_deleted_entries(self, ids: Iterable[str]) -> int:
         """Take ``ids`` as feed entries the user deleted (in another reader, before moving in),
-        so fetch does not store them; a stored story is left alone. Returns how many were new."""
+        so fetch does not store them; a stored story is left alone. Returns how many were new.
+        They count as remembered longer than the store's own: an export of 100,000 (a large
+        store's, or a hostile one) cannot push out what the user deleted here."""
         with self.lock:
-            known = self.deleted_entries()
-            new = {sid for sid in ids if sid not in known and self.meta(sid) is None}
+            known = self.deleted_in_order()
+            have = set(known)
+            new = [sid for sid in dict.fromkeys(ids) if sid not in have and self.meta(sid) is None]
             if new:
-                self._set_deleted_entries(known | new)
+                self._set_deleted_entries([*new, *known])
         return len(new)
 
-    def _set_deleted_entries(self, ids: set[str]) -> None:
-        """Keep ``ids`` (the caller holds the lock): sorted, so a store's copy is the same file."""
-        kept = sorted(ids)[-DELETED_KEPT:] if len(ids) > DELETED_KEPT else sorted(ids)
+    def _set_deleted_entries(self, ids: list[str]) -> None:
+        """Keep ``ids`` (the caller holds the lock), the longest remembered first: past
+        ``DELETED_KEPT`` the first go (it kept the highest ids, not the newest)."""
+        kept = list(dict.fromkeys(ids))[-DELETED_KEPT:]
         atomic_write_bytes(self.folder / DELETED_ENTRIES, orjson.dumps({"version": 1, "ids": kept}))
 
     def restore(self, deleted: Deleted, on_progress: Callable[[int, int], None] | None = None) -> list[str]:
@@ -1542,9 +1552,9 @@ class Store:
             self._put_records(back, written)
             directory.append(_entry(sid, record, fields.shard(record.get("shard"))) for sid, record in back.items())
         self.user.remember({sid: doc for sid, doc in deleted.states.items() if sid in back}, _sources_of(back))
-        forgotten = self.deleted_entries()
-        if forgotten & back.keys():
-            self._set_deleted_entries(forgotten - back.keys())
+        forgotten = self.deleted_in_order()
+        if back.keys() & set(forgotten):
+            self._set_deleted_entries([sid for sid in forgotten if sid not in back])
         remove_durably(journal)
         return list(back)
 

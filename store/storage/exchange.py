@@ -117,7 +117,7 @@ def export_json_chunks(store: Store, story_ids: Sequence[str] | None = None, *, 
     ``keep``) names the feed entries deleted, before the stories (an export cut short keeps them)."""
     states = store.user.all(skip_damaged=True)  # a damaged state file: its stories exported without marks
     stories, count = _chosen(store, story_ids, keep, total)
-    deleted = sorted(store.deleted_entries()) if story_ids is None and keep is None else []
+    deleted = store.deleted_in_order() if story_ids is None and keep is None else []
     yield (b'{\n  "format": ' + orjson.dumps(FORMAT) + b',\n  "version": ' + orjson.dumps(VERSION)
            + (b',\n  "deleted_entries": ' + orjson.dumps(deleted) if deleted else b"") + b',\n  "stories": [')
     first, done = True, 0
