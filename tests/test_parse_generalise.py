@@ -811,6 +811,7 @@ def test_a_newsletters_ask_for_paid_subscribers_and_gifts_is_no_story_text() -> 
     ("Ada Quill Guest columnist", ["Ada Quill"]),
     ("By Ada Quill and Ben Wick, Freelance Writers", ["Ada Quill", "Ben Wick"]),
     ("By Christian Long, Reporter", ["Christian Long"]),
+    ("By Royal Brown Senior Writer", ["Royal Brown"]),  # a desk word may begin a name
     # WordPress: published and updated glued, then the author and the comment count.
     ("Posted on March 17, 2026March 18, 2026 by Ada Quill2 Comments", ["Ada Quill"]),
     ("Interview by Ada Quill", ["Ada Quill"]),

@@ -260,6 +260,8 @@ def test_caption_then_credit_line_in_a_page() -> None:
         ("PORTVILLE, Vossland, Aug 20 (Reuters) - The bridge opened.", "PORTVILLE, Vossland, Aug 20 (Reuters)",
          "Reuters", "The bridge opened."),
         ("Portville, Texas — The bridge opened.", None, None, "Portville, Texas — The bridge opened."),
+        # Capitals before a comma and a dash need a place after them: here two names begin a sentence.
+        ("NASA, Boeing — the two names are tied.", None, None, "NASA, Boeing — the two names are tied."),
     ],
 )
 def test_split_dateline(text: str, dateline: str | None, agency: str | None, rest: str) -> None:

@@ -187,13 +187,15 @@ def looks_like_name(text: str) -> bool:
     return True
 
 
-def _strip_role(name: str) -> tuple[str, bool]:
-    """(the name without a job title after it, whether a job title was found)."""
+def _strip_role(name: str, after_name: bool = False) -> tuple[str, bool]:
+    """(the name without a job title after it, whether a job title was found); ``after_name``: a
+    part of the list after the first, where desk words before a title are a post ("Ann Lee, Local
+    Democracy Reporter"), where in the first they may begin a name ("Royal Brown, Senior Writer")."""
     toks = name.split()
     for k, tok in enumerate(toks):
         if tok.casefold().strip(".,") in ROLE_WORDS:
             head = toks[:k]
-            if head and head[0].casefold() in DESK_WORDS:
+            if after_name and head and head[0].casefold() in DESK_WORDS:
                 return "", True  # "Local Democracy Reporter", "Staff Photo Editor": a post, no name before it
             if len(head) > 2 and _desk_word(head[-1]) and not head[-2].endswith("."):
                 head = head[:-1]  # "Ann Lee Political Correspondent"; "Bruce Y. Lee Senior Contributor" keeps Lee
@@ -227,7 +229,7 @@ def _split_names(text: str) -> tuple[list[str], int]:
         if skipping and not _NEXT_AUTHOR.match(pieces[k - 1]):
             continue
         piece = _IN_PLACE.sub("", pieces[k]) if "in" in pieces[k] else pieces[k]  # (a place follows " in ")
-        part, titled = _strip_role(piece.strip(" .,:;-–—"))
+        part, titled = _strip_role(piece.strip(" .,:;-–—"), after_name=k > 0)
         if part and part[:2].isupper() and not part.isupper():
             part = _CAPS_NAME.sub(r"\1", part)  # "BO CHEN Associated Press": the name, then the outlet
         skipping = titled and bool(names or part)

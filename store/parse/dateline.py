@@ -86,6 +86,8 @@ def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
     upper_share = sum(c.isupper() for c in letters) / max(1, len(letters))
     if len(letters) < 3 or upper_share < 0.8:
         return None, None, paragraph
+    if "," in place and not (m.group("agency") or m.group("date")) and not _region(place.split(",", 1)[1]):
+        return None, None, paragraph  # "NASA, Boeing — the two names...": no place after the comma
     if not m.group("agency") and m.group(0).rstrip().endswith(":"):
         return None, None, paragraph
     rest = paragraph[m.end() :].strip()
@@ -93,6 +95,26 @@ def split_dateline(paragraph: str) -> tuple[str | None, str | None, str]:
         return None, None, paragraph
     agency = m.group("agency").strip() if m.group("agency") else None
     return m.group("dateline").strip(), agency, rest
+
+
+#: What follows a dateline's city without an agency or a date, as AP and papers print it: a US state
+#: (spelled out, AP style since 2014), a Canadian province, an Australian state, a UK nation.
+_REGIONS = frozenset(re.findall(r"[^,]+", (
+    "alabama,alaska,arizona,arkansas,california,colorado,connecticut,delaware,florida,georgia,hawaii,idaho,"
+    "illinois,indiana,iowa,kansas,kentucky,louisiana,maine,maryland,massachusetts,michigan,minnesota,"
+    "mississippi,missouri,montana,nebraska,nevada,new hampshire,new jersey,new mexico,new york,"
+    "north carolina,north dakota,ohio,oklahoma,oregon,pennsylvania,rhode island,south carolina,"
+    "south dakota,tennessee,texas,utah,vermont,virginia,washington,west virginia,wisconsin,wyoming,"
+    "ontario,quebec,alberta,manitoba,saskatchewan,nova scotia,new brunswick,british columbia,"
+    "newfoundland,queensland,victoria,tasmania,new south wales,western australia,south australia,"
+    "england,scotland,wales,northern ireland,ireland")))
+
+
+def _region(tail: str) -> bool:
+    """Whether ``tail`` (after a dateline's city and comma) names a region: one of :data:`_REGIONS`,
+    or an abbreviation as AP writes one ("Minn.", "N.Y.", "D.C.")."""
+    words = tail.strip()
+    return words.casefold() in _REGIONS or (words.endswith(".") and len(words) <= 6 and " " not in words)
 
 
 def wire_in(text: str) -> str | None:
