@@ -780,11 +780,15 @@ NARRATED = [
     "The school sent a newsletter home to parents on Friday confirming that the pool would close.",
     "It said the booking app had changed its privacy policy in March without telling the school.",
     "One parent said the app's terms and conditions ran to fourteen pages. “Nobody reads those,” she said.",
+    "The regulator found that the company had rewritten its privacy policy four times in two years.",
+    "Publishers say many people leave a page rather than read the privacy policy and its cookie settings.",
 ]
 PROMOTED = [
     "Sign up for our newsletter to get the day's headlines delivered to your inbox.",
     "Support independent journalism: become a subscriber today.",
     "Copyright 2026 Gazette. All rights reserved.",
+    "We use cookies to give you the best online experience on our site and to understand its use.",
+    "This material may not be published, broadcast, rewritten or redistributed without the terms of use.",
 ]
 
 

@@ -70,7 +70,7 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    is not taken for its authors (store/parse/byline.py)
 # 14 (text dumps), 13 (saved pages), 15 (entries): a story's sentence that reports, or neither
 #    addresses the reader nor tells them what to do, is story text though it names a newsletter, a
-#    privacy policy or terms and conditions (store/parse/boilerplate.py); a printed byline of people
+#    privacy policy, cookies or terms and conditions (store/parse/boilerplate.py); a printed byline of people
 #    beats metadata naming a desk or the site (store/html/page.py); "Por A y B", "Par A et B" and
 #    "Von A und B" name two authors (store/parse/byline.py); the printed headline beats JSON-LD's
 #    that adds " - Site" to it (store/html/page.py); "AUSTIN, Texas (AP) —" is a dateline

@@ -336,7 +336,7 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
     )
     if (n_words <= 40 and notice and _may_search(_PROMO_LOW, low)
             and (promo := _PROMO.search(_without_addresses(text))) is not None
-            and not _reported(text) and not (promo[0].lower() == "newsletter" and _told(text, n_words))):
+            and not _reported(text) and not (promo[0].lower() == "newsletter" and _narrated(text, n_words))):
         return "promotion for the site (newsletter, app, membership)"
     if n_words <= 20 and ":" in text[1:3] and _VIDEO_TEASER.match(text):  # ("1:23 ..." or "12:34 ...")
         return "video teaser (duration, title)"
@@ -352,7 +352,7 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
     ):
         return "run of share/menu links"
     if (notice and _may_search(_ALWAYS_LOW, low) and _ALWAYS.search(text) and not photo_copyright(text)
-            and not _reported(text)):
+            and not _reported(text) and not (_NOTICE_ONLY.search(text) is None and _narrated(text, n_words))):
         return "copyright or cookie notice"
     # (No wording on the plain line, so no _FURNITURE_LOW match either but "^video\s?\d", which has no twin there.)
     if (
@@ -381,10 +381,16 @@ _IMPERATIVE = frozenset(re.findall(r"\S+", "sign subscribe get join support foll
                                                "become send enable register try bookmark listen watch visit enter add"))
 
 
-def _told(text: str, n_words: int) -> bool:
-    """A story's sentence that mentions a newsletter ("The school sent a newsletter home to parents
-    on Friday."): twelve words or more, ending as a sentence does, neither addressed to the reader
-    outside its quotes nor telling them what to do. A site's promotion of its own is one or the other."""
+#: The wording only a notice has; a privacy policy, terms of use or cookies are also a story's subject.
+_NOTICE_ONLY = re.compile(r"©|\bcopyright\b|\ball rights reserved\b|\bmay not be (?:reproduced|published)\b",
+                          re.IGNORECASE)
+
+
+def _narrated(text: str, n_words: int) -> bool:
+    """A story's sentence about a newsletter, a privacy policy or cookies ("The school sent a
+    newsletter home to parents on Friday.", "The regulator found the company had rewritten its
+    privacy policy four times."): twelve words or more, ending as a sentence does, neither addressed
+    to the reader outside its quotes nor telling them what to do. A site's own is one or the other."""
     return (n_words >= 12 and text[-1:] in ".”\"'’" and text.split(maxsplit=1)[0].lower() not in _IMPERATIVE
             and _READER.search(_QUOTED.sub(" ", text)) is None)
 
