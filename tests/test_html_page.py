@@ -389,3 +389,14 @@ def test_a_credit_says_who_not_what_kind_of_picture() -> None:
                     f"<figcaption>The north quay wall after the storm. <span class='credit'>{printed}</span>"
                     f"</figcaption></figure>{STORY_PS}")
         assert [i.credit for i in page_article(html).images] == [credit], printed
+
+
+def test_a_storys_paragraphs_in_boxes_for_subscribers_are_the_story() -> None:
+    """TownNews BLOX (many US local papers) wraps each paragraph of the story in
+    ``<div class="subscriber-only">``: named like a subscription box, every one was dropped."""
+    paras = ["The harbour board voted on Tuesday to rebuild the north quay wall before the winter storms.",
+             "Work is expected to take four months and will close the ferry berth for two weeks in October.",
+             "The board said the cost would be shared with the county under an agreement signed last year."]
+    html = page("<h1>Quay wall to be rebuilt</h1><div class='asset-content'>"
+                + "".join(f"<div class='subscriber-only'><p>{p}</p></div>" for p in paras) + "</div>")
+    assert page_article(html).body == paras

@@ -36,7 +36,7 @@ from broadsheet.store.sanitize import is_web_address
 
 _NEGATIVE = re.compile(
     r"comment|foot|(?<!has-)(?<!no-)(?<!with-)sidebar|side-bar|related|share|sharing|social|promo|newsletter"
-    r"|subscri|(?<![a-z])nav|menu|breadcrumb|advert|(?<![a-z])ads?(?![a-z])|sponsor|recommend|popular|trending|outbrain|taboola|cookie|consent"
+    r"|subscri(?!ber)|(?<![a-z])nav|menu|breadcrumb|advert|(?<![a-z])ads?(?![a-z])|sponsor|recommend|popular|trending|outbrain|taboola|cookie|consent"
     r"|signup|sign-up|widget|more-stor|read-more|readmore|also-read|pagination|masthead|banner|modal|popup|login"
     r"|toolbar|tags|topics|author-bio|bio-box|teaser|rail|skip|print-only|disclaimer|paywall|excerpt"
     r"|more-(?:news|posts|articles|from)|most-read|mostread|(?<![a-z])btn|button|trc_|sponsored",

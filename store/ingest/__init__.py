@@ -77,6 +77,7 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    (store/parse/dateline.py); asks of the reader (donate, paid subscriber, German and French
 #    subscription boxes, calls to action) and German, French and Spanish comment boxes are furniture;
 #    a lead photo beside the <article> holding the text alone is the story's (store/html/page.py);
+#    a story's paragraphs in "subscriber-only" boxes are the story (store/html/page.py);
 #    "Local Democracy Reporter", "Guest columnist" after a name are posts, not names; "Posted on DATEDATE
 #    by NAME" and "Interview by NAME" are bylines (store/parse/byline.py); a line that is only
 #    "Publicité", "Anzeige" and the like is furniture (store/parse/boilerplate.py); "Staff photo by X"

@@ -391,8 +391,8 @@ def _narrated(text: str, n_words: int) -> bool:
     newsletter home to parents on Friday.", "The regulator found the company had rewritten its
     privacy policy four times."): twelve words or more, ending as a sentence does, neither addressed
     to the reader outside its quotes nor telling them what to do. A site's own is one or the other."""
-    return (n_words >= 12 and text[-1:] in ".”\"'’" and text.split(maxsplit=1)[0].lower() not in _IMPERATIVE
-            and _READER.search(_QUOTED.sub(" ", text)) is None)
+    return (n_words >= 12 and (text[0].isalnum() or text[0] in "“\"‘'") and text[-1:] in ".”\"'’"
+            and text.split(maxsplit=1)[0].lower() not in _IMPERATIVE and _READER.search(_QUOTED.sub(" ", text)) is None)
 
 
 def _reported(text: str) -> bool:
