@@ -837,3 +837,9 @@ def test_a_credit_line_in_a_dump_says_who_not_what_kind_of_picture() -> None:
     dump = page("The harbour master inspects the damaged quay wall on Monday. (Staff photo by Ada Quill)")
     assert [(i.caption, i.credit) for i in parse_text(dump).images] == [
         ("The harbour master inspects the damaged quay wall on Monday.", "Ada Quill")]
+
+
+def test_a_date_line_with_its_time_zone_is_the_date_not_a_caption() -> None:
+    """"March 5, 2026 at 5:00 a.m. EST" was a photo caption credited to "EST", and the story had no date."""
+    found = parse_text(page("By Ada Quill", "March 5, 2026 at 5:00 a.m. EST"))
+    assert found.images == [] and (found.published or "").startswith("2026-03-05")

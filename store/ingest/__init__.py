@@ -81,7 +81,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    "Local Democracy Reporter", "Guest columnist" after a name are posts, not names; "Posted on DATEDATE
 #    by NAME" and "Interview by NAME" are bylines (store/parse/byline.py); a line that is only
 #    "Publicité", "Anzeige" and the like is furniture (store/parse/boilerplate.py); "Staff photo by X"
-#    and "Drone image courtesy of X" credit X (store/parse/captions.py)
+#    and "Drone image courtesy of X" credit X (store/parse/captions.py); "March 5, 2025 at 5:00 a.m.
+#    EST" is a date, not a caption credited to "EST" (store/parse/marking.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 14, SAVED_PAGE: 13, ENTRIES: 15}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

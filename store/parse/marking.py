@@ -131,6 +131,8 @@ def step_captions(page: Page) -> None:
             continue
         facts = line_facts(line.text).caption
         split = facts.split
+        if split and _date_line(split[0]):
+            continue  # "March 5, 2025 at 5:00 a.m. EST": a time's zone is no photo credit
         if split:
             line.mark("caption", f"ends with a photo credit ({split[1]!r})" if split[1] else
                       "ends with a file photo note")
@@ -311,6 +313,13 @@ def _caption_label(page: Page, order: list[int], pos: int) -> bool:
         page.images[at] = Image(split[0] if split else text, credit)
     lines[at].mark("caption" if photo else "boilerplate", f"after a caption label ({m.group(0).strip()!r})")
     return True
+
+
+def _date_line(text: str) -> bool:
+    """A short line that starts with a date ("March 3, 2025Updated 6:45 p.m."), as pages print when
+    a story was published or updated."""
+    found = find_dates(text)
+    return bool(found) and found[0].start == 0 and len(text.split()) <= 8
 
 
 def _credit(text: str) -> str:
