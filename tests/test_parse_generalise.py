@@ -819,6 +819,8 @@ def test_a_newsletters_ask_for_paid_subscribers_and_gifts_is_no_story_text() -> 
     # WordPress: published and updated glued, then the author and the comment count.
     ("Posted on March 17, 2026March 18, 2026 by Ada Quill2 Comments", ["Ada Quill"]),
     ("Interview by Ada Quill", ["Ada Quill"]),
+    ("Analysis by Ada Quill", ["Ada Quill"]),
+    ("By Ada Quill aquill@gazette.example", ["Ada Quill"]),
 ])
 def test_a_post_after_the_name_is_no_author(line: str, authors: list[str]) -> None:
     """"Local Democracy Reporter" was read as an author "Local Democracy", "Guest columnist" as a

@@ -79,7 +79,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    a lead photo beside the <article> holding the text alone is the story's (store/html/page.py);
 #    a story's paragraphs in "subscriber-only" boxes are the story (store/html/page.py);
 #    "Local Democracy Reporter", "Guest columnist" after a name are posts, not names; "Posted on DATEDATE
-#    by NAME" and "Interview by NAME" are bylines (store/parse/byline.py); a line that is only
+#    by NAME", "Interview by NAME", "Analysis by NAME" and "By NAME her@address" are bylines
+#    (store/parse/byline.py); a line that is only
 #    "Publicité", "Anzeige" and the like is furniture (store/parse/boilerplate.py); "Staff photo by X"
 #    and "Drone image courtesy of X" credit X (store/parse/captions.py); "March 5, 2025 at 5:00 a.m.
 #    EST" is a date, not a caption credited to "EST" (store/parse/marking.py)

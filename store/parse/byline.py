@@ -18,7 +18,8 @@ from broadsheet.store.parse.textstats import LINE_CACHE, STOPWORDS
 _BY = re.compile(
     r"^(?:(?:written|words|story|text|reported|reporting|posted)\s+)?(?:by|von|par|por)\b[\s:]*", re.IGNORECASE
 )
-_BY_INSIDE = re.compile(r"\b(?:written|reported|story|interview)\s+by\b[\s:]*", re.IGNORECASE)
+_BY_INSIDE = re.compile(r"\b(?:written|reported|story|interview|analysis)\s+by\b[\s:]*", re.IGNORECASE)
+_EMAIL = re.compile(r"\s*\S+@[\w-]+(?:\.[\w-]+)+")  # "By Ann Lee alee@gazette.example": her address, no name
 _LABEL = re.compile(r"^(?:authors?|reporters?|writers?|words|text)\s*:\s*", re.IGNORECASE)
 # A date, with the day of the week it may start with ("By Ann Lee Monday, November 18, 2019":
 # the weekday is no part of her name). Only whole weekday names: "Sun" is a surname.
@@ -312,6 +313,8 @@ def _parse_byline(
             rest, explicit = text, labelled
     if not rest:
         return None
+    if "@" in rest:
+        rest = _EMAIL.sub("", rest)
     cut = _cut(rest)
     names_part = rest[: cut[0]] if cut else rest
     tail = rest[cut[0] :] if cut else ""
