@@ -845,3 +845,10 @@ def test_a_date_line_with_its_time_zone_is_the_date_not_a_caption() -> None:
     """"March 5, 2026 at 5:00 a.m. EST" was a photo caption credited to "EST", and the story had no date."""
     found = parse_text(page("By Ada Quill", "March 5, 2026 at 5:00 a.m. EST"))
     assert found.images == [] and (found.published or "").startswith("2026-03-05")
+
+
+def test_a_wire_credit_with_a_file_photo_note_is_split_at_its_start() -> None:
+    from broadsheet.store.parse.captions import split_credit
+
+    assert split_credit("Crews inspect the quay wall in Lowmoor, March 3, 2026. REUTERS/Ada Quill/File Photo") == (
+        "Crews inspect the quay wall in Lowmoor, March 3, 2026.", "REUTERS/Ada Quill/File Photo")

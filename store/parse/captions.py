@@ -33,9 +33,9 @@ _TAIL_PATTERNS = [
     ),
     re.compile(r"(?=[\s(])\s*\((?P<credit>[^()]{0,60}(?:/|\bvia\b|" + _STOCK + r")[^()]{0,60})\)\s*$"),
     re.compile(rf"(?=\s)(?<=[.!?’'\"”)])\s+(?P<credit>(?:[\w.’' -]{{1,40}}\s+)?via\s+{_STOCK}[\w ]*)\s*$"),
-    re.compile(
+    re.compile(  # (up to two more "/..." after: "REUTERS/Ann Lee/File Photo")
         r"(?=\s)(?<=[\w.,)’'\"”])\s+(?P<credit>(?:[A-Z][\w’'.-]*\s+(?:[A-Z]\.?\s+)?)?[A-Z][\w’'.-]*\s*/\s*"
-        r"(?:via\s+)?[A-Z][\w.&’' -]{1,60})\s*$"
+        r"(?:via\s+)?[A-Z][\w.&’' -]{1,60}(?:\s*/\s*[A-Z][\w.&’' -]{1,40}){0,2})\s*$"
     ),
 ]
 # After a full sentence, a short run of capitalised words: ``... south of Duqm. Ann Lee for Example``.
