@@ -852,3 +852,11 @@ def test_a_wire_credit_with_a_file_photo_note_is_split_at_its_start() -> None:
 
     assert split_credit("Crews inspect the quay wall in Lowmoor, March 3, 2026. REUTERS/Ada Quill/File Photo") == (
         "Crews inspect the quay wall in Lowmoor, March 3, 2026.", "REUTERS/Ada Quill/File Photo")
+
+
+def test_a_label_before_the_title_is_not_put_on_the_printed_headline() -> None:
+    """"Analysis | Why ... - Site" as the page title gave the headline "Analysis | Why ...", though
+    the page printed "Why ..." alone."""
+    dump = page("By Ada Quill", title=f"Analysis | {TITLE}").replace(f"Analysis | {TITLE} | Gazette",
+                                                                       f"Analysis | {TITLE} | Gazette\n\n{TITLE}", 1)
+    assert parse_text(dump).headline == TITLE

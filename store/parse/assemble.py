@@ -28,6 +28,8 @@ def canonical_headline(line: str, title_core: str) -> str:
     a, b = Counter(line_tokens), Counter(title_tokens)
     if a == b or not b or len(b) < 4:
         return line
+    if " | " in title_core and any(tokens(part) == line_tokens for part in title_core.split(" | ")):
+        return line  # "Analysis | Why the deal fell apart": the printed headline without the title's label
     diff = sum(((a - b) + (b - a)).values())
     return title_core if diff <= 3 else line
 
