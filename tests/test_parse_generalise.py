@@ -860,3 +860,10 @@ def test_a_label_before_the_title_is_not_put_on_the_printed_headline() -> None:
     dump = page("By Ada Quill", title=f"Analysis | {TITLE}").replace(f"Analysis | {TITLE} | Gazette",
                                                                        f"Analysis | {TITLE} | Gazette\n\n{TITLE}", 1)
     assert parse_text(dump).headline == TITLE
+
+
+def test_with_files_from_names_the_sources_a_story_drew_on() -> None:
+    """Canadian papers end a story "With files from The Canadian Press": it stayed in the text."""
+    found = parse_text(page(tail=("With files from The Canadian Press and Reuters",)))
+    assert found.credits is not None and found.credits.additional_reporting == ["The Canadian Press", "Reuters"]
+    assert found.body == PARAS

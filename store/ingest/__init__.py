@@ -85,7 +85,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    and "Drone image courtesy of X" credit X (store/parse/captions.py); "March 5, 2025 at 5:00 a.m.
 #    EST" is a date, not a caption credited to "EST" (store/parse/marking.py); "REUTERS/Ann Lee/File
 #    Photo" is split whole from its caption (store/parse/captions.py); a label before the page title
-#    ("Analysis | ...") is not put on the printed headline (store/parse/assemble.py)
+#    ("Analysis | ...") is not put on the printed headline (store/parse/assemble.py); "With files from X"
+#    is a credit (store/parse/credits.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 14, SAVED_PAGE: 13, ENTRIES: 15}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

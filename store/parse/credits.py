@@ -23,6 +23,8 @@ _CONTRIBUTED = re.compile(
     r"contributed(?:\s+reporting)?\s+to\s+this\s+(?:report|story|article)\.?$",
     re.IGNORECASE,
 )
+# Canadian style: "With files from The Canadian Press and Reuters" (the sources a story drew on).
+_FILES = re.compile(r"^[(—–-]*\s*with\s+files\s+from\s+(?P<names>[^;()]{2,200}?)[.)]*$", re.IGNORECASE)
 # (Inside the names, the lookahead for how the next role starts spares most characters the try of each form.)
 _PART = re.compile(
     r"(?P<role>additional\s+reporting|reporting|writing|written|editing|edited|compiled)\s+by\s+"
@@ -49,12 +51,21 @@ def is_credits_line_of(text: str, low: str | None) -> bool:
         return False
     if (low is None or low.lstrip("(—–-").lstrip().startswith(_START_WORDS)) and _START.match(text):
         return True
+    if (low is None or "files from" in low) and _files_from(text):
+        return True
     if cjk.credit_roles(text):
         return True  # "责任编辑：林佳", "（摄影：王五）", "文/李四"
     if low is not None and "contributed" not in low:
         return False  # what _CONTRIBUTED needs; a cheap test before its slow scan
     contributed = _CONTRIBUTED.match(text)
     return contributed is not None and bool(_contributors(contributed.group("names")))
+
+
+def _files_from(text: str) -> list[str]:
+    """The sources a "With files from ..." line names, each capitalised (none: no such line)."""
+    found = _FILES.match(text)
+    names = _names(found.group("names")) if found else []
+    return names if names and all(name[:1].isupper() for name in names) else []
 
 
 def _may_have_role(low: str | None) -> bool:
@@ -95,6 +106,9 @@ def parse_credits(text: str) -> Credits | None:
     contributed = None if _START.match(text) else _CONTRIBUTED.match(text)
     if contributed:
         groups["additional_reporting"] = _contributors(contributed.group("names"))
+        return Credits(**groups, text=text)
+    if files := _files_from(text):
+        groups["additional_reporting"] = files
         return Credits(**groups, text=text)
     for segment in re.split(r";", text.strip().strip("()")):
         for m in _PART.finditer(segment):
