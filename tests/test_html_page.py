@@ -400,3 +400,14 @@ def test_a_storys_paragraphs_in_boxes_for_subscribers_are_the_story() -> None:
     html = page("<h1>Quay wall to be rebuilt</h1><div class='asset-content'>"
                 + "".join(f"<div class='subscriber-only'><p>{p}</p></div>" for p in paras) + "</div>")
     assert page_article(html).body == paras
+
+
+def test_a_credit_line_before_an_authors_bio_is_the_storys_credits() -> None:
+    """A wire page ends with its credit line, then the author's name, outlet and bio: the credit line
+    was looked for in the last three paragraphs only, and stayed in the text."""
+    credit = "Reporting by Ada Quill; Additional reporting by Ben Wick in Portville; Editing by Cy Hale"
+    html = page("<h1>Quay wall to be rebuilt</h1>" + STORY_PS + f"<p>{credit}</p><p>Ada Quill</p>"
+                "<p>Gazette Wire</p><p>Ada covers harbours and shipping across the northern coast.</p>")
+    article = page_article(html)
+    assert article.credits is not None and article.credits.reporting == ["Ada Quill"]
+    assert article.credits.editing == ["Cy Hale"] and credit not in article.body

@@ -86,7 +86,7 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    EST" is a date, not a caption credited to "EST" (store/parse/marking.py); "REUTERS/Ann Lee/File
 #    Photo" is split whole from its caption (store/parse/captions.py); a label before the page title
 #    ("Analysis | ...") is not put on the printed headline (store/parse/assemble.py); "With files from X"
-#    is a credit (store/parse/credits.py)
+#    is a credit, and a credit line naming people is found before an author's bio (store/parse/credits.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 14, SAVED_PAGE: 13, ENTRIES: 15}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

@@ -129,6 +129,9 @@ def parse_credits(text: str) -> Credits | None:
 # Credit lines one story may end with, each on a line of its own: reporting, additional
 # reporting, writing, editing, photography.
 MAX_CREDIT_LINES = 5
+# How far from the end a credit line is looked for: past the last three paragraphs (an author's
+# bio often follows it: name, outlet, a sentence) only one that names people and nothing else.
+CREDITS_REACH = 7
 
 
 def names_only(text: str) -> bool:
@@ -201,10 +204,11 @@ def closing_credits(paragraphs: list[str]) -> Credits | None:
     sentences (:func:`sentence_credits`).
     """
     end = len(paragraphs) - 1
-    while end >= max(len(paragraphs) - 3, 0) and not (is_credits_line(paragraphs[end])
-                                                       or sentence_credits(paragraphs[end]) is not None):
+    last = max(len(paragraphs) - CREDITS_REACH, 0)
+    while end >= last and not ((is_credits_line(paragraphs[end]) or sentence_credits(paragraphs[end]) is not None)
+                               and (end >= len(paragraphs) - 3 or names_only(paragraphs[end]))):
         end -= 1
-    if end < max(len(paragraphs) - 3, 0):
+    if end < last:
         return None
     start = end
     while start > 0 and end - start < MAX_CREDIT_LINES - 1 and names_only(paragraphs[start - 1]):
