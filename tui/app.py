@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING
 
 from textual import events, work
 from textual.app import App, SystemCommand
@@ -32,8 +31,6 @@ from broadsheet.tui.graphics_probe import Protocol, choose_protocol
 from broadsheet.tui.screens.help import bindings_of, key_label
 from broadsheet.tui.screens.main import MainScreen
 
-if TYPE_CHECKING:
-    pass
 
 class BroadsheetApp(App[None]):
     TITLE = "Broadsheet"
