@@ -140,7 +140,7 @@ def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
                 break
             if node.tag == "li":
                 weight_of_text = 0.3  # a list item: a teaser of another story more often than story text
-            elif level < 3 and node.tag not in _ROOTS and (_class_weight(node) < 0 or _asks(node)):
+            elif level < 3 and node.tag not in _ROOTS and _furniture_named(_marks(node)):
                 furniture = True  # in a box named like furniture (more news, excerpt, related) or an ask
                 break
             level = 3 if node.tag in _ROOTS else level + 1
@@ -168,10 +168,11 @@ def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
     return best
 
 
-def _asks(node: LexborNode) -> bool:
-    """A box named as an ask of the reader (:data:`_ASK`)."""
-    marks = _marks(node)
-    return bool(marks.strip()) and _ASK.search(marks) is not None
+@lru_cache(maxsize=4096)
+def _furniture_named(marks: str) -> bool:
+    """A box whose class and id name it furniture (more news, excerpt, related) or an ask of the
+    reader (:data:`_ASK`), whatever story-like name it also has."""
+    return bool(marks.strip()) and (_weight(marks) < 0 or _ASK.search(marks) is not None)
 
 
 def _article_region(content: LexborNode) -> LexborNode:
@@ -264,7 +265,7 @@ class _PageCollector(Collector):
                 return _short(node)
             if _comments(marks) or (_caption(marks) and _short(node)):
                 return True  # readers' comments; a photo's caption outside its figure
-            return (_weight(marks) < 0 or _asks(node)) and _furniture_box(node)
+            return _furniture_named(marks) and _furniture_box(node)
 
         for root in roots:
             for event, node in walk(root, whole=whole):
