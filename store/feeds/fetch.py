@@ -789,13 +789,11 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         for result, articles in fetched:
             begun += 1
             for article in articles:
-                whole = len(article.body)
-                if whole > MAX_PARAGRAPHS:  # as an import keeps them (the reader lays out every one)
-                    article.body = article.body[:MAX_PARAGRAPHS]
                 if deleted and article.story_id in deleted:
                     continue
-                if whole > MAX_PARAGRAPHS:
-                    paragraphs[len(batch)] = whole
+                if len(article.body) > MAX_PARAGRAPHS:  # as an import keeps them (the reader lays out every one)
+                    paragraphs[len(batch)] = len(article.body)
+                    article.body = article.body[:MAX_PARAGRAPHS]
                 batch.append((result, article))
                 if len(batch) >= BATCH:
                     flush()

@@ -31,7 +31,6 @@ from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.formats import Item, read_source
 from broadsheet.store.model import Article
 from broadsheet.store.parse import ParseError
-from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.photos import PhotoStore
 from broadsheet.store.storage.sourcepath import absolute, safe_text
@@ -545,10 +544,7 @@ def import_paths(
                     note = item.note
                     if item.photos:
                         note = "; ".join(n for n in (note, keep_photos(photos, item)) if n)
-                    # A feed's address an export recorded keeps the story its feed's; a local path is not
-                    # taken from the file: an export from elsewhere could name any file for reparse to read.
-                    given = item.file if item.file and is_web_address(item.file) else None
-                    pending.append((sid, item.article, given or absolute(path), note, where, stamp(item.kind)))
+                    pending.append((sid, item.article, item.file or absolute(path), note, where, stamp(item.kind)))
                     if item.state is not None:
                         states[sid] = item.state
                     if len(pending) >= BATCH:

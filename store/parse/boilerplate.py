@@ -391,16 +391,20 @@ def _narrated(text: str, n_words: int) -> bool:
     newsletter home to parents on Friday.", "The regulator found the company had rewritten its
     privacy policy four times."): twelve words or more, ending as a sentence does, neither addressed
     to the reader outside its quotes nor telling them what to do. A site's own is one or the other."""
-    return (n_words >= 12 and (text[0].isalnum() or text[0] in "“\"‘'") and text[-1:] in ".”\"'’"
-            and text.split(maxsplit=1)[0].lower() not in _IMPERATIVE and _READER.search(_QUOTED.sub(" ", text)) is None)
+    return (n_words >= 12 and (text[0].isalnum() or text[0] in "“\"‘'") and _unaddressed(text)
+            and text.split(maxsplit=1)[0].lower() not in _IMPERATIVE)
 
 
 def _reported(text: str) -> bool:
     """A sentence that reports what someone said ("It said the app changed its privacy policy"),
     not addressed to the reader outside its quotes: a story's sentence about a newsletter, a
     privacy policy or terms and conditions, not the site's own promotion or notice of them."""
-    return (text[-1:] in ".”\"'’" and _REPORTING.search(text) is not None
-            and _READER.search(_QUOTED.sub(" ", text)) is None)
+    return _REPORTING.search(text) is not None and _unaddressed(text)
+
+
+def _unaddressed(text: str) -> bool:
+    """A whole sentence that speaks to no reader outside its quotes (no "you", "our", "we")."""
+    return text[-1:] in ".”\"'’" and _READER.search(_QUOTED.sub(" ", text)) is None
 
 
 def _without_addresses(text: str) -> str:

@@ -34,8 +34,8 @@ class Item:
     state: StoryState | None = None  # marks the input carries (a Broadsheet export, a newsboat cache)
     photos: tuple[Photo, ...] = ()  # checked photos the input carries, for the store to keep
     story_id: str | None = None  # the id the input gives it (a Broadsheet export), else the article's own
-    # The file (or feed's address) the input says the story came from (a Broadsheet export): a feed's
-    # address is stored as the story's source, so a feed's story stays the feed's (its deletion remembered).
+    # The feed's address the input says the story came from (a Broadsheet export), stored as the story's
+    # source in place of the input's path, so a feed's story stays the feed's (its deletion remembered).
     file: str | None = None
     # Feed entries the input says its user deleted (a whole store's Broadsheet export, on its last
     # story): remembered by the import, so a fetch does not bring them back.

@@ -10,7 +10,7 @@ from broadsheet.store.ingest import ENTRIES
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article
-from broadsheet.store.sanitize import clean_line
+from broadsheet.store.sanitize import clean_line, is_web_address
 from broadsheet.store.storage.exchange import (
     CutShort,
     DeletedEntries,
@@ -58,7 +58,10 @@ class ExportFormat:
                 if missing and any(image.photo for image in item.article.images):
                     notes, missing = [missing], ""  # said once, with the first story that names a photo
                 yield Item(item.article, part=f"story {number}", state=item.state if item.state.to_doc() else None,
-                           story_id=item.story_id, photos=photos, note="; ".join(notes), file=item.file,
+                           story_id=item.story_id, photos=photos, note="; ".join(notes),
+                           # A feed's address, not a local path: an export from elsewhere could name any
+                           # file for reparse to read.
+                           file=item.file if item.file and is_web_address(item.file) else None,
                            deleted=deleted.ids if number == last else ())
 
 
