@@ -152,6 +152,25 @@ async def test_a_search_lists_more_results_as_the_cursor_nears_their_end(store: 
         assert headlines.count == 7  # every match is listed: nothing more is asked for
 
 
+async def test_G_in_a_search_listing_part_of_its_matches_goes_to_the_last_match(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``G`` lists every match left and lands on the last, not on the last of the page listed
+    when it was pressed (a second ``G`` was needed)."""
+    monkeypatch.setattr("broadsheet.store.reader.searcher.SEARCH_LIMIT", 3)
+    monkeypatch.setattr(MainScreen, "MORE_AHEAD", 1)
+    store.add([(make_article(i), f"made-up-{i}.txt") for i in range(10)])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "ferry")
+        headlines = app.screen.query_one(HeadlineList)
+        assert headlines.count == 3
+        await pilot.press("G")
+        await settle(pilot)
+        assert headlines.count == 10 and headlines.cursor == 9
+        assert str(app.screen.query_one("#match-count", Label).render()) == "10 of 10"
+
+
 async def test_more_results_that_fail_are_said_once_and_not_asked_again_until_a_new_search(
         store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failing next page is reported once; moving the cursor near the end again does not

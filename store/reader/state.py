@@ -90,6 +90,7 @@ class SearchInput:
     stories: Sequence[StoryMeta]
     states: Mapping[str, StoryState]
     offset: int = 0  # results listed already: the next ones are wanted (see ReaderState.more)
+    every: bool = False  # all the results after ``offset``, not the next page (see ReaderState.rest)
 
 
 class Results(Sequence[StoryMeta]):
@@ -490,6 +491,12 @@ class ReaderState:
     def _search_input(self, offset: int = 0) -> SearchInput:
         """What a worker needs to search the query (after ``offset`` results), as it is now."""
         return SearchInput(self.query_text, parse_query(self.query_text), self.stories, self.states, offset)
+
+    def rest(self) -> SearchInput | None:
+        """What a worker must search for every result of the query listed after those listed (``G``
+        goes to the last match, not to the last of the page listed); None as :meth:`more`."""
+        job = self.more()
+        return None if job is None else replace(job, every=True)
 
     def every_match(self) -> SearchInput | None:
         """What a worker must search for every story the query listed matched, when it matched

@@ -253,6 +253,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._story_timer: Timer | None = None  # the story to show once a held key is let go
         self._unread_notice: Timer | None = None  # says n / N's worker is looking, if it takes a while
         self._more_asked = False  # the next results of the search listed are on their way
+        self._to_end: int | None = None  # G asked for the rest of the results: the row it went to
+        self._more_failed = False  # the next results could not be listed: not asked again until a new search
         #: The story an undo brought back and when: a search listed before the index took it in
         #: lacks it, so the search the index's catch-up runs again keeps it under the cursor.
         self._awaited: tuple[str, float] | None = None
@@ -395,7 +397,8 @@ class MainScreen(FeedsMixin, Screen[None]):
             return
         self.workers.cancel_group(self, "more")
         self.workers.cancel_group(self, "count")
-        self._more_asked = False
+        self._more_asked = self._more_failed = False
+        self._to_end = None
         if job is not None:
             self._search_worker(job)
         else:  # every story: nothing to search, so no thread hop before the list shows
@@ -409,9 +412,15 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._awaited = None
         return None
 
-    def _ask_more(self) -> None:
-        """The cursor nears the end of a search's listed results: list the next ones, if it has more."""
-        if not self._more_asked and (job := self.reader.more()) is not None:
+    def _ask_more(self, to_last: bool = False) -> None:
+        """The cursor nears the end of a search's listed results: list the next ones, if it has more.
+        ``to_last`` (G): list all the rest, replacing a next page on its way, and go to the last
+        once they are listed, unless the cursor moved meanwhile."""
+        if to_last and not self._more_failed and (job := self.reader.rest()) is not None:
+            self._more_asked = True
+            self._to_end = self.headlines.cursor
+            self._more_worker(job)
+        elif not self._more_asked and (job := self.reader.more()) is not None:
             self._more_asked = True
             self._more_worker(job)
 
@@ -432,7 +441,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         worker = get_current_worker()
         try:
             found = self.broadsheet.search(job.query, job.stories, job.states, offset=job.offset,
-                                           stop=lambda: worker.is_cancelled, count_later=not job.offset)
+                                           stop=lambda: worker.is_cancelled, every=job.every,
+                                           count_later=not job.offset)
         except SearchCancelled:
             return  # the next key's search replaced it: at a million stories some take 0.3 s
         except ValueError as exc:  # a QueryError: the index cannot run it (or failed)
@@ -482,6 +492,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             # the cursor near the end would otherwise run the failing search and say it again).
             error.update(Text(f"Search: could not list more results: {message.error}"))
             error.display = True
+            self._more_failed = True
             return
         if message.offset:
             self._more_asked = False
@@ -495,6 +506,9 @@ class MainScreen(FeedsMixin, Screen[None]):
             if message.result is not None and self.reader.accept_more(message.query, message.offset, message.result):
                 current = self.headlines.current
                 self._show_rows(keep=current.id if current else None)
+                to_end, self._to_end = self._to_end, None
+                if to_end is not None and self.headlines.cursor == to_end:
+                    self.headlines.action_last()  # (a next page asked for before G came first: the rest again)
             return
         self.reader.accept(message.query, message.result)
         if message.result is not None and not message.result.counted:
@@ -745,7 +759,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         the cursor rests, so the list answers every key at once whatever the stories it passes
         cost to read and lay out."""
         if new >= self.headlines.count - self.MORE_AHEAD:
-            self._ask_more()
+            self._ask_more(self.headlines.to_last)
         now, before = time.monotonic(), self._moved
         self._moved = now
         if not self._listing:

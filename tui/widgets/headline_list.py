@@ -181,6 +181,7 @@ class HeadlineList(ThumbView, can_focus=True):
         self._ahead = False  # a read-ahead waits for the frame being drawn
         self._centre = False  # set_stories is placing the cursor: out of view, its row goes mid-list
         self._frame: tuple[int, tuple[int, int]] | None = None  # (rows' width, thumb) while a frame is drawn
+        self.to_last = False  # the cursor is moving to the last row for G (see action_last)
 
     # -- data -------------------------------------------------------------------------------
 
@@ -332,7 +333,11 @@ class HeadlineList(ThumbView, can_focus=True):
         self.cursor = 0
 
     def action_last(self) -> None:
-        self.cursor = len(self._stories) - 1
+        self.to_last = True  # read by the cursor's watchers: a search listing part of its matches lists the rest
+        try:
+            self.cursor = len(self._stories) - 1
+        finally:
+            self.to_last = False
 
     def action_page_down(self) -> None:
         self.cursor += max(1, self.scrollable_content_region.height - 1)
