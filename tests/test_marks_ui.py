@@ -11,6 +11,7 @@ from rich.console import Console
 from textual.pilot import Pilot
 from textual.widgets import Input, Label, Static
 
+from broadsheet.store.feeds.subscriptions import Subscriptions
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import parse_tag_edit
 from broadsheet.tui.app import BroadsheetApp
@@ -260,9 +261,58 @@ async def test_renaming_a_tag_to_one_that_exists_says_it_merged_them(app: Broads
         app.screen.query_one(Input).value = "Transport"
         await pilot.press("enter")
         await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)  # two tags made one: asked first, as saved searches are
+        question = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "Tag 'transport' exists already: merge 'rail' into it?" in question
+        await pilot.press("n")
+        await settle(pilot)
+        assert _tag_counts(filled_store) == {"rail": 3, "transport": 2}
+        await pilot.press("R")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "Transport"
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
         said = [n.message for n in app._notifications]
     assert _tag_counts(filled_store) == {"transport": 5}
     assert any(m.startswith("Merged tag 'rail' into 'transport' on 3 stories") for m in said), said
+
+
+async def test_a_tag_renamed_or_deleted_follows_on_the_feeds_that_give_it(app: BroadsheetApp,
+                                                                         filled_store: Store) -> None:
+    """A tag renamed in the sidebar stayed on the feed that gives it to new stories: the next
+    fetch brought the old tag back beside the new one."""
+    ids = [m.id for m in filled_store.stories()]
+    filled_store.user.edit_tags(ids[:3], add=["local"])
+    feeds = Subscriptions(filled_store)
+    feeds.add(["http://127.0.0.1:9/town.xml"], tags=["local", "news"], titles={"http://127.0.0.1:9/town.xml": "Town"})
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.highlighted = 6  # after the three lists, "Feeds", the feed and "Tags"
+        assert sidebar.current_entry is not None and sidebar.current_entry.name == "local"
+        await pilot.press("R")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "Town hall"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert [sub.tags for sub in feeds.all()] == [["town hall", "news"]]
+        assert _tag_counts(filled_store) == {"town hall": 3}
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmScreen)
+        question = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "The feed 'Town' gives it to new stories: no longer." in question
+        await pilot.press("y")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+    assert [sub.tags for sub in feeds.all()] == [["news"]]
+    assert _tag_counts(filled_store) == {}
+    assert "Renamed tag on 3 stories and on the feed 'Town'" in said, said
+    assert "Removed tag 'town hall' from 3 stories and on the feed 'Town'" in said, said
 
 
 async def test_a_renamed_tag_is_followed_by_its_saved_searches_and_the_search_shown(

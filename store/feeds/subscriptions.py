@@ -325,6 +325,27 @@ class Subscriptions:
 
             self._table.apply(drop)
 
+    def retag(self, old: str, new: str | None) -> list[Subscription]:
+        """Give the feeds that give ``old`` to their new stories ``new`` instead (None: nothing),
+        in one write; the feeds changed (see :mod:`.retag`)."""
+        changed: list[Subscription] = []
+
+        def change(table: dict[str, Any]) -> None:
+            changed.clear()
+            for sid, doc in table.items():
+                sub = Subscription.from_doc(doc)
+                if old in sub.tags:
+                    given = [tag for tag in sub.tags if tag != old] if new is None else [
+                        new if tag == old else tag for tag in sub.tags]
+                    sub.tags = clean_tags(given)
+                    table[sid] = sub.to_doc()
+                    changed.append(sub)
+
+        if any(old in sub.tags for sub in self.all()):  # (most tags no feed gives: no lock, no write)
+            with self.store.lock:
+                self._table.apply(change)
+        return changed
+
     def fetch_whole(self, urls: Iterable[str]) -> list[str]:
         """Forget the ETag and Last-Modified of the feeds at ``urls`` (a feed's stories lost their
         text in a damaged store): the next fetch downloads them whole, not a 304 that stores

@@ -35,6 +35,8 @@ from textual.worker import Worker, WorkerState, get_current_worker
 
 from broadsheet.store.collector import hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError, StoryGone
+from broadsheet.store.feeds import retag
+from broadsheet.store.feeds.retag import feeds_giving
 from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.reader.state import (
     BULK,
@@ -106,6 +108,11 @@ def give_back_memory() -> None:
     gc.collect()  # the change's cycles (about 4 ms: most of the reader's objects are frozen)
     with contextlib.suppress(OSError, AttributeError):  # glibc only: elsewhere nothing to do
         ctypes.CDLL("libc.so.6").malloc_trim(0)
+
+
+def _on_feeds(feeds: Sequence[str]) -> str:
+    """`` and on the feed 'Harbour News'`` (which gives the tag to its new stories), or nothing."""
+    return f" and on the {'feed' if len(feeds) == 1 else 'feeds'} {', '.join(map(repr, feeds))}" if feeds else ""
 
 
 def busy(stories: bool) -> str:
@@ -878,26 +885,40 @@ class MainScreen(FeedsMixin, Screen[None]):
         def done(new: str | None) -> None:
             if not new or new.strip() == old:
                 return
-            sidebar = self.query_one(Sidebar)
             try:
                 if entry.kind == "search":
                     self._as_saved_search(new, lambda clean, _query: clean == old, lambda: rename_search(new),
                                           "Not renamed")
                     return
-                left: dict[str, StoreFileError] = {}
-                merged = normalise_tag(new) in self.reader.sidebar_counts()[1]  # a tag of its own already
-                count = self._write(lambda: self.store.user.rename_tag(old, new, left))
-                sidebar.follow("tag", normalise_tag(new))
+                tag = normalise_tag(new)
             except (TagError, ValueError, KeyError) as exc:
                 self.notify(str(exc), severity="error")
                 return
-            if count is not None:
-                said = (f"Merged tag {old!r} into {normalise_tag(new)!r} on {n_stories(count)}" if merged
-                        else f"Renamed tag on {n_stories(count)}")
+            if tag == old:
+                return
+            if tag in self.reader.sidebar_counts()[1]:  # a tag of its own already: merged, so asked first
+                self.app.push_screen(ConfirmScreen(f"Tag {tag!r} exists already: merge {old!r} into it?"),
+                                     lambda yes: rename_tag(tag, merged=True) if yes else None)
+            else:
+                rename_tag(tag, merged=False)
+
+        def rename_tag(tag: str, merged: bool) -> None:
+            left: dict[str, StoreFileError] = {}
+            feeds = feeds_giving(self.store, old)
+            try:
+                changed = self._write(lambda: retag.rename_tag(self.store, old, tag, left), stories=bool(feeds))
+            except (TagError, ValueError, KeyError) as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.query_one(Sidebar).follow("tag", tag)
+            if changed is not None:
+                count, feeds = changed
+                said = (f"Merged tag {old!r} into {tag!r} on {n_stories(count)}" if merged
+                        else f"Renamed tag on {n_stories(count)}") + _on_feeds(feeds)
                 self._tag_changed(said, left, old, "rename the tag again")
             self.reload()
             bar = self.query_one(SearchBar)  # the search shown follows too, as the saved ones do
-            if count is not None and (renamed := tag_renamed_in(bar.value, old, normalise_tag(new))) != bar.value:
+            if changed is not None and (renamed := tag_renamed_in(bar.value, old, tag)) != bar.value:
                 bar.value = renamed
 
         what = "saved search" if entry.kind == "search" else "tag"
@@ -912,10 +933,10 @@ class MainScreen(FeedsMixin, Screen[None]):
                 return
             if entry.kind == "tag":
                 left: dict[str, StoreFileError] = {}
-                count = self._write(lambda: self.store.user.delete_tag(entry.name, left))
-                if count is not None:
-                    self._tag_changed(f"Removed tag {entry.name!r} from {n_stories(count)}", left, entry.name,
-                                      "delete the tag again")
+                changed = self._write(lambda: retag.delete_tag(self.store, entry.name, left), stories=bool(feeds))
+                if changed is not None:
+                    self._tag_changed(f"Removed tag {entry.name!r} from {n_stories(changed[0])}{_on_feeds(changed[1])}",
+                                      left, entry.name, "delete the tag again")
             elif entry.kind == "feed":
                 self.unsubscribe(entry.ref or entry.name)
             else:
@@ -923,8 +944,12 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.reload()
 
         naming = self.store.user.searches_naming_tag(entry.name) if entry.kind == "tag" else []
+        feeds = feeds_giving(self.store, entry.name) if entry.kind == "tag" else []
         searches = (f" The saved {'search' if len(naming) == 1 else 'searches'} {', '.join(map(repr, naming))} "
                     f"{'names' if len(naming) == 1 else 'name'} it and will list no story." if naming else "")
+        if feeds:
+            searches += (f" The {'feed' if len(feeds) == 1 else 'feeds'} {', '.join(map(repr, feeds))} "
+                         f"{'gives' if len(feeds) == 1 else 'give'} it to new stories: no longer.")
         what = {"tag": f"Delete tag {entry.name!r} from every story?{searches}",
                 "feed": f"Unsubscribe from {entry.name!r}? (its stories stay)"}
         self.app.push_screen(ConfirmScreen(what.get(entry.kind, f"Delete saved search {entry.name!r}?")), done)
