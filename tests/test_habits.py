@@ -1085,7 +1085,7 @@ async def test_match_navigation_shows_its_place_and_captions_are_highlighted(fil
         await pilot.press(*"n" * count)  # past the last: the first again, and said so, as the list's n says it
         await settle(pilot)
         assert view.border_subtitle == f"match 1/{count}"
-        assert [n.message for n in app._notifications].count("Past the last match: the first") == 1
+        assert [n.message for n in app._notifications].count("Past the last match: back to the first") == 1
         panel = app.screen.query_one(CreditsPanel)
         assert panel.content is not None
     table = credits_table(make_article(1), ["harbour"])

@@ -462,8 +462,8 @@ class ArticleView(ThumbView, can_focus=True):
             return
         went = self._match + step
         if self._match >= 0 and not 0 <= went < count:  # round, as the list's n says it
-            self.app.notify("Past the last match: the first" if step > 0 else "Past the first match: the last",
-                            timeout=2)
+            self.app.notify("Past the last match: back to the first" if step > 0
+                            else "Past the first match: on to the last", timeout=2)
         before, self._match = self._match, went % count
         self._show_match_count()
         if (figure := self.current_figure) is not None:
