@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from textual.binding import Binding
+from textual.screen import Screen
 from textual.widget import Widget
 
 from broadsheet.cli.main import main
@@ -361,3 +362,46 @@ def test_a_refused_key_names_every_default_key_that_stays() -> None:
     _keys, problems = check_keymap({"list.down": "ctrl+p", "search.to_results": "x"}, "c")
     assert [p.rpartition("; ")[2] for p in problems] == ["keeping the default 'enter,down'",
                                                            "keeping the default 'down,j'"]
+
+
+class _Marks:  # a mixin, as the main screen's FeedsMixin is: no DOMNode, so Textual never reads its BINDINGS
+    __module__ = "broadsheet.tui.screens.example"  # the reader's own, which help lists
+    BINDINGS = [Binding("m", "mark", "Mark", id="example.mark")]
+
+
+class _Listing(Screen[None]):
+    __module__ = "broadsheet.tui.screens.example"
+    BINDINGS = [Binding("o", "open", "Open", id="example.open")]
+
+
+class _Reading(_Marks, _Listing):
+    __module__ = "broadsheet.tui.screens.example"
+    BINDINGS = [Binding("enter", "open", "Open", id="example.open_enter")]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.done: list[str] = []
+
+    def action_open(self) -> None:
+        self.done.append("open")
+
+    def action_mark(self) -> None:
+        self.done.append("mark")
+
+
+async def test_help_lists_the_keys_textual_answers() -> None:
+    """Help walked the classes its own way, the [keys] check Textual's: it listed a mixin's key
+    Textual never binds (m), and left out a base's key (o) for an action a subclass binds to
+    another key, which still works. Both now read one walk of the bindings."""
+    from textual.app import App
+
+    from broadsheet.tui.bindings import bindings_of
+
+    screen = _Reading()
+    async with App[None]().run_test() as pilot:
+        await pilot.app.push_screen(screen)
+        await pilot.press("m", "o", "enter")
+        await pilot.pause()
+    assert screen.done == ["open", "open"]  # what Textual does with the keys
+    assert [(b.action, b.key) for b in bindings_of(_Reading, {})] == [("open", "enter,o")]
+    assert [(b.action, b.key) for b in bindings_of(_Reading, {"example.open": "O"})] == [("open", "enter,O")]

@@ -25,10 +25,11 @@ from broadsheet.store.reader.searcher import Searcher
 from broadsheet.store.search.query import Query, SearchResult, never
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
+from broadsheet.tui.bindings import bindings_of
 from broadsheet.tui.commands import StoryCommands
 from broadsheet.tui.escape_keys import EscapeKeyParser, escape_then, install
 from broadsheet.tui.graphics_probe import Protocol, choose_protocol
-from broadsheet.tui.screens.help import bindings_of, key_label
+from broadsheet.tui.screens.help import key_label
 from broadsheet.tui.screens.main import MainScreen
 
 

@@ -21,7 +21,7 @@ import importlib
 import inspect
 import pkgutil
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from textual import actions
@@ -32,6 +32,8 @@ from textual.keys import KEY_NAME_REPLACEMENTS, Keys, _normalize_key_list, key_t
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
 from textual.widgets import Input
+
+from broadsheet.tui.bindings import Active, node_bindings
 
 #: Said of a ``[keys]`` entry whose id is no binding's (the reader's notice names the entry and
 #: a close id; ``config check`` lists them all, which at the reader's start was taller than the screen).
@@ -109,52 +111,6 @@ def screens() -> dict[type[Screen[Any]], tuple[type[Widget], ...]]:
             HelpScreen: (HelpBody,), ConfirmScreen: (), PromptScreen: (PromptInput,)}
 
 
-@dataclass(frozen=True, slots=True)
-class Active:
-    """A binding as a node of class ``node`` has it: declared by ``owner`` (``node`` or a base,
-    Textual's included), on ``key``; ``user``: put there by the config's ``[keys]``."""
-
-    node: type
-    owner: type
-    binding: Binding
-    key: str
-    user: bool = False
-
-    @property
-    def textual(self) -> bool:
-        return not self.owner.__module__.startswith("broadsheet.")
-
-    @property
-    def what(self) -> str:
-        return self.binding.description or self.binding.tooltip or self.binding.action
-
-    @property
-    def name(self) -> str:
-        if self.binding.id and not self.textual:
-            return self.binding.id
-        return f"{self.node.__name__} {self.what}" + (" (Textual's)" if self.textual else "")
-
-
-def node_bindings(node: type[DOMNode]) -> dict[str, list[Active]]:
-    """Key -> the bindings a node of class ``node`` answers it with, merged as Textual merges
-    them: each class's ``BINDINGS`` (Textual's own classes too) replace its bases' on a key;
-    an app adds the command palette's key when it has none of its own."""
-    keys: dict[str, list[Active]] = {}
-    for owner in reversed(node.__mro__):
-        if not issubclass(owner, DOMNode):
-            continue
-        declared: dict[str, list[Active]] = {}
-        for binding in Binding.make_bindings(vars(owner).get("BINDINGS", [])):
-            declared.setdefault(binding.key, []).append(Active(node, owner, binding, binding.key))
-        keys.update(declared)
-    if issubclass(node, App) and node.ENABLE_COMMAND_PALETTE and not any(
-            a.binding.action in {"command_palette", "app.command_palette"} for found in keys.values() for a in found):
-        palette = Binding(node.COMMAND_PALETTE_BINDING, "command_palette", "palette", show=False, priority=True,
-                          tooltip="Open the command palette")
-        keys.setdefault(palette.key, []).append(Active(node, App, palette, palette.key))
-    return keys
-
-
 def _with_keymap(keys: dict[str, list[Active]], keymap: dict[str, str]
                  ) -> tuple[dict[str, list[Active]], list[tuple[Active, Active]]]:
     """``keys`` as Textual's keymap leaves them, and (user's binding, the binding it put off its
@@ -166,7 +122,7 @@ def _with_keymap(keys: dict[str, list[Active]], keymap: dict[str, str]
     for binding_id, a in rebound.items():
         for key in _normalize_key_list(keymap[binding_id]).split(","):
             if key:
-                new.setdefault(key, []).append(Active(a.node, a.owner, a.binding, key, user=True))
+                new.setdefault(key, []).append(replace(a, key=key, user=True))
     replaced = [(user, lost) for key, users in new.items() for lost in result.get(key, []) for user in users]
     result.update(new)
     return {key: found for key, found in result.items() if found}, replaced

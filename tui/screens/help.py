@@ -16,25 +16,7 @@ from textual.dom import DOMNode
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
-
-def bindings_of(node: DOMNode | type, keymap: Mapping[str, str]) -> list[Binding]:
-    """The reader's own bindings of a node's class (and its bases in Broadsheet, not Textual's
-    scrolling and editing ones), most specific first, one per action with all its keys, and
-    the keys ``keymap`` (the app's, from the config) gives them in place of the declared ones."""
-    found: dict[str, Binding] = {}
-    for cls in (node if isinstance(node, type) else type(node)).__mro__:  # (a screen not open: its class)
-        if not cls.__module__.startswith("broadsheet."):
-            continue
-        declared: dict[str, Binding] = {}
-        for binding in Binding.make_bindings(cls.__dict__.get("BINDINGS", [])):  # "down,j": two bindings
-            earlier = declared.get(binding.action)
-            declared[binding.action] = dataclasses.replace(earlier, key=f"{earlier.key},{binding.key}") if (
-                earlier) else binding
-        for action, binding in declared.items():
-            if action not in found:  # a subclass's binding of an action wins over its base's
-                keys = keymap.get(binding.id) if binding.id else None
-                found[action] = dataclasses.replace(binding, key=keys) if keys else binding
-    return list(found.values())
+from broadsheet.tui.bindings import bindings_of
 
 
 def key_label(app: App[Any], key: str) -> str:
