@@ -129,7 +129,8 @@ async def test_fetch_key_brings_new_stories_without_a_restart(store: Store, serv
         await settle(pilot)
         assert shown == ["Fetching feeds 1/1: Valley Courier"]  # progress shown at the bottom
         assert not screen.query_one("#fetch-status", Label).display
-        assert any(n.message == "2 new, 0 updated from 1 feed" for n in app._notifications)  # not "1 feeds"
+        # not "1 feeds"; failures counted as `broadsheet fetch` counts them (the reader left out "0 failed")
+        assert any(n.message == "2 new, 0 updated from 1 feed; 0 failed" for n in app._notifications)
         assert sorted(headlines(app)) == ["Ferry timetable change number 0", "Ferry timetable change number 1"]
         app.screen.add_class("-sidebar")
         assert "Valley Courier 2" in sidebar_text(app)
@@ -148,20 +149,24 @@ async def test_the_fetch_key_says_when_an_address_was_a_feed_already_subscribed(
         await settle(pilot)
         await pilot.press("F")
         await settle(pilot)
-        assert any("1 led to a feed already subscribed (Valley Courier)" in n.message for n in app._notifications)
+        # by its address, and why, as `broadsheet fetch` says it ("1 led to a feed already subscribed" named neither)
+        [said] = [n.message for n in app._notifications if n.title == "Feeds"]
+        assert "; 1 skipped" in said and f"\n{server.url_for('/short')} skipped: already subscribed as Valley Courier" \
+            in said, said
         assert [sub.url for sub in subs.all()] == [server.url_for("/f")]
 
 
 async def test_the_fetch_key_says_a_feeds_xml_was_damaged(store: Store, server: HTTPServer) -> None:
-    """`broadsheet fetch` said so; the reader's F said "1 new" alone."""
+    """`broadsheet fetch` said so; the reader's F said "1 new" alone (then in words of its own)."""
     whole = rss_feed(2, title="Valley Courier")
     server.expect_request("/f").respond_with_data(whole[:whole.rindex(b"<item>") + 30])
     Subscriptions(store).add([server.url_for("/f")])
-    assert await _fetch_key_says(store, "the XML of Valley Courier is damaged: read leniently")
+    assert await _fetch_key_says(store, "; the XML of 1 feed damaged\nValley Courier: ",
+                                 "; the feed's XML is damaged (", "): read leniently, so an entry may be cut short")
 
 
-async def _fetch_key_says(store: Store, words: str) -> bool:
-    """Whether F in the reader, its fetch done, says ``words``."""
+async def _fetch_key_says(store: Store, *words: str) -> bool:
+    """Whether F in the reader, its fetch done, says each of ``words`` in one notice."""
     app = BroadsheetApp(store)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
@@ -169,7 +174,7 @@ async def _fetch_key_says(store: Store, words: str) -> bool:
         await settle(pilot)
         await app.screen.workers.wait_for_complete()
         await settle(pilot)
-        return any(words in n.message for n in app._notifications)
+        return any(all(w in n.message for w in words) for n in app._notifications)
 
 
 async def test_the_fetch_key_says_a_story_kept_only_its_first_10_000_paragraphs(store: Store,
@@ -393,3 +398,40 @@ def test_a_read_story_given_another_source_moves_its_count_and_no_feed_goes_belo
     counts = reader.feed_counts()
     assert counts.of("Top Stories") == (0, 0)
     assert counts.of("Top Stories (feed.xml)") == (1, 0)
+
+
+async def test_the_fetch_key_says_the_counts_broadsheet_fetch_says_and_names_each_failed_feed(
+        tmp_path: Path, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each built its own summary: the reader said "1 failed (see Feeds in the sidebar)", naming
+    no feed nor why, and `broadsheet fetch` counted neither the feeds unchanged nor the damaged."""
+    from broadsheet.cli.main import main
+    from tests.test_feeds_fetch import conditional
+
+    whole = rss_feed(2, title="Lighthouse Weekly", start=10)
+    server.expect_request("/same").respond_with_handler(conditional(rss_feed(2, title="Valley Courier")))
+    server.expect_request("/missing").respond_with_data("", status=404)
+    server.expect_request("/broken").respond_with_data(whole[:whole.rindex(b"<item>") + 30])
+    stores = []
+    for name in ("cli", "reader"):
+        store = Store(tmp_path / name)
+        Subscriptions(store).add([server.url_for("/same")])
+        fetch(store)
+        Subscriptions(store).add([server.url_for("/missing"), server.url_for("/broken")])
+        stores.append(store)
+    capsys.readouterr()
+    assert main(["--store", str(stores[0].folder), "fetch"]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    counts = ("1 new, 0 updated from 3 feeds (1 unchanged); 1 failed; 1 entry without title, text or link left out; "
+              "the XML of 1 feed damaged")
+    assert counts in said, said
+    app = BroadsheetApp(stores[1])
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        await app.screen.workers.wait_for_complete()
+        await settle(pilot)
+        [told] = [n for n in app._notifications if n.title == "Feeds"]
+    assert told.message.startswith(counts + "\n"), told.message
+    assert f"\n{server.url_for('/missing')} failed: not found (404)\n" in told.message, told.message
+    assert told.severity == "warning" and told.timeout == 15  # names and reasons to read

@@ -330,9 +330,8 @@ def export_command(subs: Subscriptions, output: str | None, form: str = "opml") 
 def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: bool, retry_photos: bool = False) -> int:
     from broadsheet.cli.progress import Bar, update_addresses  # rich.progress: not when the reader parses its arguments
     from broadsheet.config import load_config
-    from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch, reasons_note, stopped_note
-    from broadsheet.store.feeds.parse import malformed_note
-    from broadsheet.store.feeds.photos import photo_note
+    from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch
+    from broadsheet.store.feeds.summary import feed_notes, summarize
     from broadsheet.store.feeds.untagged import untagged_note
 
     finish_following(store)
@@ -385,35 +384,22 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             if result.skipped_entries:
                 left = counted(result.skipped_entries, "entry", "entries")
                 line.append(f" ({left} without title, text or link left out)", style="dim")
-            if result.malformed:
-                line.append(f"\n           {shown(malformed_note(result.malformed))}", style="yellow")
+            for note in feed_notes(result):
+                line.append(f"\n           {shown(note)}", style="yellow")
             for headline, note in result.cut:  # each, as an import's summary says it
                 line.append(f"\n           {shown(headline)}: {shown(note)}", style="yellow")
-            if result.page_problems:
-                note = reasons_note(result.page_problems, "article page", "article pages",
-                                    "not read (the feed's text kept)")
-                line.append(f"\n           {shown(note)}", style="yellow")
-            if result.photo_problems:
-                line.append(f"\n           {shown(photo_note(result.photo_problems))}", style="yellow")
             err.print(line)
         if result.untagged:  # as a failure: said with --quiet too (a later fetch does not tag them)
             note = untagged_note(result.untagged, result.sub.tags)
             err.print(Text(f"untagged   {shown(result.sub.name)}: {shown(note)}", style="red"))
-    untagged = report.untagged
-    if not quiet or report.failed or untagged or report.store_error:
-        photos = sum(len(r.photo_problems) for r in report.results)
-        err.print(Text(f"{report.total('new')} new, {report.total('updated')} updated from "
-                       f"{counted(len(report.results), 'feed')}; {len(report.failed)} failed"
-                       + (f"; {n_stories(untagged)} not given {'its' if untagged == 1 else 'their'} feed's tags"
-                          if untagged else "")
-                       + (f"; {photos} photo{'s' if photos > 1 else ''} not kept" if photos else "")
-                       + (f"; {counted(report.photos_downloaded, 'photo')} downloaded" if retry_photos else ""),
-                       style="bold red" if report.failed or untagged or report.store_error else "bold"))
-    if report.store_error is not None:  # what was stored, and what the next fetch does
-        err.print(Text(shown(stopped_note(report)), style="red"))
+    summary = summarize(report, photos_downloaded=retry_photos)  # the counts the reader's F says too
+    if not quiet or summary.failing:
+        err.print(Text(shown(summary.counts), style="bold red" if summary.failing else "bold"))
+    if summary.stopped:  # what was stored, and what the next fetch does
+        err.print(Text(shown(summary.stopped), style="red"))
     if report.interrupted:
         err.print(Text(f"Interrupted (Ctrl-C): the feeds finished before it are stored; "
                        f"{counted(report.interrupted, 'feed')} not fetched. Run `broadsheet fetch` again for "
                        f"{'it' if report.interrupted == 1 else 'them'}.", style="yellow"))
         return 130
-    return 1 if report.failed or untagged or report.store_error else 0
+    return 1 if summary.failing else 0

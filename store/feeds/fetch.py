@@ -623,27 +623,6 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     return report
 
 
-def stopped_note(report: FetchReport) -> str:
-    """What a fetch that could not write the store (the disk is full) stored and left undone,
-    and that the next fetch does the rest; empty when nothing stopped it."""
-    from broadsheet.store.wording import n_stories
-
-    error = report.store_error
-    if error is None:
-        return ""
-    stored = report.total("new") + report.total("updated")
-    left = [f"the feed's tags of {n_stories(report.tags_left)} not all written"] if report.tags_left else []
-    unstored = [r.sub.name for r in report.results if r.not_stored]
-    if unstored:
-        left.append(f"the entries of {', '.join(unstored[:3])}{' and others' if len(unstored) > 3 else ''} "
-                    "not all stored")
-    if not report.feeds_saved:
-        left.append("the feeds' ETags not saved (the next fetch downloads them whole)")
-    return (f"Storing stopped: cannot save {error.path}: {error.reason}. "
-            f"{n_stories(stored)} stored (new or updated)" + (f"; {'; '.join(left)}" if left else "")
-            + ". Once there is room, the next `broadsheet fetch` finishes the work.")
-
-
 def _run(make: Callable[[], Coroutine[Any, Any, None]], stop: Callable[[], bool] | None = None) -> None:
     """Run a coroutine to its end, or until ``stop`` says so (asked ten times a second), on a
     thread of its own when this one already runs a loop."""

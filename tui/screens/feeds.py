@@ -24,7 +24,6 @@ from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.reader.state import ReaderState
 from broadsheet.store.storage.atomic import FileIdentity, file_identity
 from broadsheet.store.storage.db import Store
-from broadsheet.store.wording import counted, n_stories
 from broadsheet.tui.widgets.sidebar import FeedRow
 
 if TYPE_CHECKING:
@@ -104,10 +103,9 @@ class FeedsMixin(_ScreenBase):
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _fetch_worker(self, quiet: bool) -> None:
-        from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch, stopped_note
+        from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch
         from broadsheet.store.feeds.subscriptions import Subscriptions
-        from broadsheet.store.feeds.untagged import untagged_note
-        from broadsheet.store.ingest.formats import MAX_PARAGRAPHS
+        from broadsheet.store.feeds.summary import summarize
 
         worker = get_current_worker()
 
@@ -133,34 +131,9 @@ class FeedsMixin(_ScreenBase):
         except Exception as exc:  # a fetch never brings the reader down
             say(self._fetch_done, f"Fetch failed: {exc}", "error")
             return
-        failed, new, updated = len(report.failed), report.total("new"), report.total("updated")
-        text = f"{new} new, {updated} updated from {counted(len(report.results), 'feed')}"
-        if failed:
-            text += f"; {failed} failed (see Feeds in the sidebar)"
-        same = [r.same_as for r in report.results if r.same_as]
-        if same:  # a subscription gone from the sidebar is said why
-            text += f"; {len(same)} led to a feed already subscribed ({', '.join(same[:3])}): not kept twice"
-        photos = sum(len(r.photo_problems) for r in report.results)
-        if photos:
-            text += f"; {photos} photo{'s' if photos > 1 else ''} not kept (each story says why in its photo's place)"
-        pages = sum(len(r.page_problems) for r in report.results)
-        if pages:
-            text += f"; {pages} article page{'s' if pages > 1 else ''} not read (those stories keep their feed's text)"
-        untagged = [f"{r.sub.name}: {untagged_note(r.untagged, r.sub.tags)}" for r in report.results if r.untagged]
-        text += "".join(f"; {note}" for note in untagged)  # a later fetch does not tag them: said, as a failure
-        # A feed read past damaged XML may have lost or cut entries: said as `broadsheet fetch` says it.
-        damaged = [r.sub.name for r in report.results if r.malformed]
-        if damaged:
-            text += (f"; the XML of {', '.join(damaged[:3])}{' and others' if len(damaged) > 3 else ''} is damaged: "
-                     "read leniently, so an entry may be cut short or missing")
-        cut = sum(len(r.cut) for r in report.results)
-        if cut:  # as `broadsheet fetch` says it, counted
-            text += f"; {n_stories(cut)} kept only {'its' if cut == 1 else 'their'} first {MAX_PARAGRAPHS:,} paragraphs"
-        stopped = stopped_note(report)  # the disk full: what was stored, and that the next fetch does the rest
-        text += f"; {stopped}" if stopped else ""
-        say(self._fetch_done, "" if quiet and not (failed or new or updated or same or untagged or damaged or stopped)
-            else text, "error" if stopped else "warning" if failed or untagged or damaged else "information",
-            15 if untagged or damaged or stopped else None)
+        summary = summarize(report)  # as `broadsheet fetch` says it, each feed with news by name
+        say(self._fetch_done, summary.text if summary.news or not quiet else "", summary.level,
+            None if summary.level == "information" else 15)
 
     def _addresses_first(self, store: Store, stop: Callable[[], bool]) -> None:
         """The store's one-time address step (seconds at a million stories: see
