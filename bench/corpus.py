@@ -264,3 +264,26 @@ def ensure_pages(root: Path, count: int, jobs: int = 2, say: Callable[[str], Non
 def iter_texts(count: int) -> Iterator[str]:
     """The pages ``0 .. count-1`` as strings (for tests and direct store builds)."""
     return (story_text(i) for i in range(count))
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.corpus FOLDER COUNT``: write the first COUNT made-up pages into FOLDER
+    (to import by hand, e.g. to look at a large store in the reader)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python -m bench.corpus", description=main.__doc__)
+    parser.add_argument("folder", type=Path, help="where the pages go (folders of 1,000; reused when there)")
+    parser.add_argument("count", type=int, help="how many pages")
+    parser.add_argument("--jobs", type=int, default=2, help="processes writing them (default 2)")
+    args = parser.parse_args(argv)
+    if args.count < 1:
+        parser.error("count must be at least 1")
+    ensure_pages(args.folder, args.count, args.jobs, say=print)
+    pages = len(folders(args.folder, args.count)) * PER_FOLDER  # whole folders
+    print(f"{pages:,} pages in {args.folder} (in whole folders of {PER_FOLDER:,}): "
+          f"`broadsheet import {args.folder}` imports them")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
