@@ -411,3 +411,24 @@ def test_a_credit_line_before_an_authors_bio_is_the_storys_credits() -> None:
     article = page_article(html)
     assert article.credits is not None and article.credits.reporting == ["Ada Quill"]
     assert article.credits.editing == ["Cy Hale"] and credit not in article.body
+
+
+def test_a_captions_hide_and_toggle_buttons_are_not_its_text_nor_the_storys() -> None:
+    """A radio site's photo box prints "hide caption" inside the caption and "toggle caption" after
+    it (buttons drawn as ``<b>``), in a box named for caption and credit both: the labels ended the
+    caption, and the credit took the caption's text. A caption left outside its photo's box in the
+    text kept its "hide caption" too."""
+    wrapped = ("<div class='bucketwrap image'><div class='imagewrap'><img src='https://gazette.example/q.jpg' alt=''>"
+               "</div><div class='credit-caption'><div class='caption-wrap'><div class='caption'><p>The north quay "
+               "wall after the January storm. <b class='hide-caption'><b>hide caption</b></b></p></div>"
+               "<b class='toggle-caption'><b>toggle caption</b></b></div>"
+               "<span class='credit'>Ada Quill/Gazette</span></div></div>")
+    glued = ("<figure><img src='https://gazette.example/q.jpg' alt=''><figcaption>The north quay wall after the "
+             "January storm.hide caption Toggle caption Ada Quill/Gazette</figcaption></figure>")
+    for photo in (wrapped, glued):
+        article = page_article(page("<h1>Quay wall to be rebuilt</h1>" + photo + STORY_PS))
+        assert [(i.caption, i.credit) for i in article.images] == [
+            ("The north quay wall after the January storm.", "Ada Quill/Gazette")], photo
+    loose = "<p>The north quay wall after the January storm, seen from the ferry. <b>hide caption</b></p>"
+    article = page_article(page("<h1>Quay wall to be rebuilt</h1>" + STORY_PS + loose))
+    assert article.body[-1] == "The north quay wall after the January storm, seen from the ferry."

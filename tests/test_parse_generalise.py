@@ -867,3 +867,15 @@ def test_with_files_from_names_the_sources_a_story_drew_on() -> None:
     found = parse_text(page(tail=("With files from The Canadian Press and Reuters",)))
     assert found.credits is not None and found.credits.additional_reporting == ["The Canadian Press", "Reuters"]
     assert found.body == PARAS
+
+
+def test_a_captions_hide_and_toggle_buttons_are_not_its_text() -> None:
+    """A copy of a page glues a photo's "hide caption" button to its caption and prints its
+    "toggle caption" on the line before the credit: the caption kept both labels."""
+    dump = "\n".join([TITLE, TITLE, "By Ann Example",
+                      "Workers fit the last railings on the bridge deck on Monday evening.hide caption",
+                      "toggle caption", "Bo Chen/Harbour Times", *PARAS])
+    article = parse_text(dump)
+    assert [(i.caption, i.credit) for i in article.images] == [
+        ("Workers fit the last railings on the bridge deck on Monday evening.", "Bo Chen/Harbour Times")]
+    assert not any("caption" in p for p in article.body)

@@ -13,6 +13,7 @@ from selectolax.lexbor import LexborNode
 
 from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, hidden, squash, walk
 from broadsheet.store.model import Image
+from broadsheet.store.parse.boilerplate import without_control_labels
 from broadsheet.store.parse.captions import (
     CREDIT_LABEL,
     is_file_note,
@@ -28,6 +29,9 @@ _CREDIT_MARK = re.compile(
 )
 _CAPTION_MARK = re.compile(r"caption|description|summary|desc\b", re.IGNORECASE)
 _CREDIT_TAGS = frozenset({"small", "cite"})
+# A button (often a <b> or <span>) that hides or shows the caption: its label is no caption's text.
+_TOGGLE_MARK = re.compile(r"(?:hide|show|toggle|expand|collapse)[-_]?caption|caption[-_]?(?:toggle|hide|show|expand"
+                          r"|collapse|button|control)", re.IGNORECASE)
 _FIGURE_SKIP = SKIP | {"img", "picture"}
 # A credit written at the end of a caption.
 _TRAILING_LABELLED = re.compile(
@@ -203,11 +207,12 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
     stack: list[tuple[bool, bool]] = [(False, False)]
     credit_started = False
     continued = True  # text after the credit may go on with it ("Photo by X" "/ AFP via Getty Images")
-    for event, item in walk(node, _FIGURE_SKIP):
+    for event, item in walk(node, _FIGURE_SKIP, whole=_caption_toggle):
         if event == ENTER:
             # the nearest element marked as caption or credit decides what its text is
             marks = _marks(item)
-            credit_mark = item.tag in _CREDIT_TAGS or bool(marks and _CREDIT_MARK.search(marks)) \
+            credit_mark = item.tag in _CREDIT_TAGS or bool(marks and _CREDIT_MARK.search(marks)
+                                                             and not _both_parts(item, marks)) \
                 or _hidden_credit_label(item)
             # a caption element holding the credit too is the container, not the caption part
             caption_mark = bool(marks and _CAPTION_MARK.search(marks)) and item.tag != "figcaption" \
@@ -240,19 +245,36 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
                 credit.append(text)  # "/ AFP via Getty Images" after "Photo by ..."
             else:
                 caption.append(text)
-    credit_text = clean_credit("".join(credit).replace(_SEGMENT, " ")) if credit else None
+    credit_text = clean_credit(without_control_labels(squash("".join(credit).replace(_SEGMENT, " ")))) \
+        if credit else None
     if not credit_text:
         caption, credit_text = _credit_segment(caption)
-    caption_text = squash("".join(caption).replace(_SEGMENT, " "))
+    caption_text = without_control_labels(squash("".join(caption).replace(_SEGMENT, " ")))
     if not caption_text and credit_text and word_count(credit_text) > 12:
         caption_text, credit_text = credit_text, None  # a whole caption in an element named "credit"
     if not credit_text:
         caption_text, credit_text = split_caption(caption_text)
+        caption_text = without_control_labels(caption_text)  # "The ferry. hide caption Jo Roe/Wire"
     if not caption_text and not credit_text:
         if not src:
             return None
         caption_text = described(img)
     return Image(caption_text, credit_text, src)
+
+
+def _both_parts(node: LexborNode, marks: str) -> bool:
+    """An element named for caption and credit both ("credit-caption") holding elements named for
+    either: the box of the two, not the credit."""
+    if _CAPTION_MARK.search(marks) is None or not _has_elements(node):
+        return False
+    return any(_CREDIT_MARK.search(m) or _CAPTION_MARK.search(m)
+               for m in (_marks(child) for child in node.css("*")) if m)
+
+
+def _caption_toggle(node: LexborNode) -> bool:
+    """An element named as the button that hides or shows the caption ("hide-caption", "toggle-caption")."""
+    marks = _marks(node)
+    return bool(marks) and _TOGGLE_MARK.search(marks) is not None
 
 
 def described(img: LexborNode | None) -> str:

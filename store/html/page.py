@@ -25,7 +25,7 @@ from broadsheet.store.html.standfirst import standfirst, without_standfirst
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
 from broadsheet.store.model import Article, Image, host_of, normal_url
 from broadsheet.store.parse import cjk
-from broadsheet.store.parse.boilerplate import furniture_reason
+from broadsheet.store.parse.boilerplate import furniture_reason, without_control_labels
 from broadsheet.store.parse.byline import org_like, parse_byline, split_names
 from broadsheet.store.parse.credits import closing_credits
 from broadsheet.store.parse.dateline import split_dateline, wire_in
@@ -245,6 +245,7 @@ class _PageCollector(Collector):
             return  # a list of links, a "Read more: ..." teaser
         parts = [squash(part.replace(_BR, " ")) for part in _BR_BREAK.split(text)] if _BR in text else [line]
         for part in parts:
+            part = without_control_labels(part, more=False)  # a caption's "hide caption" button, outside its figure
             if not part or _MARKUP.match(part):
                 continue  # markup printed as text (an escaped tracking pixel)
             if furniture_reason(part) is None:

@@ -87,7 +87,10 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    Photo" is split whole from its caption (store/parse/captions.py); a label before the page title
 #    ("Analysis | ...") is not put on the printed headline (store/parse/assemble.py); "With files from X"
 #    is a credit, and a credit line naming people is found before an author's bio (store/parse/credits.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 14, SAVED_PAGE: 13, ENTRIES: 15}
+# 15 (text dumps), 14 (saved pages), 16 (entries): a caption's "hide caption" and "toggle caption"
+#    buttons are not its text, nor a story paragraph's (store/parse/boilerplate.py, store/html/figures.py,
+#    store/parse/assemble.py); a box named for caption and credit both ("credit-caption") is not the credit
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 15, SAVED_PAGE: 14, ENTRIES: 16}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 

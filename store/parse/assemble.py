@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 from collections import Counter
+from dataclasses import replace
 
 from broadsheet.store.agencies import canonical_agency
-from broadsheet.store.model import Article, Credits
+from broadsheet.store.model import Article, Credits, Image
 from broadsheet.store.parse import cjk
+from broadsheet.store.parse.boilerplate import without_control_labels
 from broadsheet.store.parse.byline import org_like
 from broadsheet.store.parse.credits import MAX_CREDIT_LINES, names_only, parse_credit_block
 from broadsheet.store.parse.dateline import split_dateline, wire_in
@@ -18,6 +20,12 @@ from broadsheet.store.parse.textstats import tokens, word_count
 from broadsheet.store.parse.types import Line, ParseError
 
 TAIL = 30  # lines after the last paragraph where a photo may still belong to the story
+
+
+def _without_toggle(image: Image) -> Image:
+    """The photo without its caption's "hide caption" button, which the copy glued on."""
+    caption = without_control_labels(image.caption, more=False)
+    return image if caption == image.caption else replace(image, caption=caption)
 
 
 def canonical_headline(line: str, title_core: str) -> str:
@@ -181,7 +189,7 @@ def assemble(page: Page) -> Article:
     for i in [i for i in page.images if i > last + TAIL]:
         lines[i].mark("boilerplate", "photo caption well after the end of the story")
         page.images.pop(i)
-    images = [img for i, img in sorted(page.images.items()) if i >= h - 15]
+    images = [_without_toggle(img) for i, img in sorted(page.images.items()) if i >= h - 15]
     return Article(
         headline=headline,
         body=body,

@@ -94,6 +94,32 @@ _EMBED = re.compile(r"pic\.twitter\.com/|^[—–-]\s.{1,80}\(@\w+\)(?:\s|$)")
 EMBED_REASON = "embedded social-media post"
 SHORT_WORDING = "short line with page-furniture wording"
 _SYMBOLS = re.compile(r"^[\W\d_]+$")
+# The label of a button or link that shows more or less of a caption or a byline ("Read More",
+# "Show less", "hide caption", "toggle caption"): a page prints it right after the text it opens,
+# and a copy of the page glues it on. "Read more" only capitalised: "... who read more" is a sentence's.
+_TOGGLE = r"(?i:(?:hide|show|toggle|expand|collapse)\s+captions?)"
+_CONTROL = rf"(?:(?:Read|READ|Show|SHOW|See|SEE|View|VIEW)\s+(?:More|more|MORE|Less|less|LESS)|{_TOGGLE})"
+# (After a non-word character, or glued to a word: "Ann LeeRead More".)
+_AFTER = r"(?:^|(?<=[^\w’'-])|(?<=[a-z])(?=[RSV]))"
+_CONTROL_TAIL = re.compile(rf"(?:{_AFTER}\s*{_CONTROL}\s*[+»›→…]?)+\s*$")
+_TOGGLE_TAIL = re.compile(rf"(?:{_AFTER}\s*{_TOGGLE}\s*)+$")
+_TOGGLE_HEAD = re.compile(rf"^(?:\s*{_TOGGLE}\b)+\s*")
+_CONTROL_ONLY = re.compile(rf"^(?:\s*{_CONTROL}\s*[+»›→…]?)+$")
+
+
+def without_control_labels(text: str, *, more: bool = True) -> str:
+    """``text`` without the show-more and caption-toggle labels glued to its end (or a caption
+    toggle to its start): "... 2026. (Wire Photo/Jo Roe) Read More", "The ferry. hide caption".
+    With ``more`` false, only the caption toggles go (a story's paragraph may end on a link)."""
+    low = text.lower()
+    if "caption" not in low and not (more and ("more" in low or "less" in low)):
+        return text  # (most lines: no scan)
+    return _TOGGLE_HEAD.sub("", (_CONTROL_TAIL if more else _TOGGLE_TAIL).sub("", text)).strip()
+
+
+def control_label(text: str) -> bool:
+    """A line that is only such labels ("Read More", "hide caption toggle caption")."""
+    return len(text) <= 60 and _CONTROL_ONLY.match(text) is not None
 
 
 # Case-sensitive twins of the IGNORECASE patterns, run on lower-cased text as a cheap
@@ -363,6 +389,8 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
         m = _FURNITURE.search(_without_addresses(text)) or _FURNITURE.search(_without_addresses(unglued))
         if m:
             return f"{SHORT_WORDING} ({m.group(0)!r})"
+    if len(text) <= 60 and (low is None or "caption" in low or "more" in low or "less" in low) and control_label(text):
+        return "label of a button (show more, hide caption)"
     return None
 
 
