@@ -432,3 +432,29 @@ def test_a_captions_hide_and_toggle_buttons_are_not_its_text_nor_the_storys() ->
     loose = "<p>The north quay wall after the January storm, seen from the ferry. <b>hide caption</b></p>"
     article = page_article(page("<h1>Quay wall to be rebuilt</h1>" + STORY_PS + loose))
     assert article.body[-1] == "The north quay wall after the January storm, seen from the ferry."
+
+
+def test_a_read_more_link_after_the_names_is_no_author_and_no_credit() -> None:
+    """A wire site prints a "Read More" button or link after a byline's names, after a photo's
+    credit and after its closing credit line: it became part of the last name ("BEN WICK READ MORE",
+    "Ben Wick Read More"), a photo credit's words, and kept the closing credit in the story's text."""
+    for byline in ("<div class='Page-authors'>By ADA QUILL and BEN WICK <span>READ MORE</span></div>",
+                   "<p>By ADA QUILL and BEN WICK <a href='/staff'>Read More</a></p>"):
+        html = page("<h1>Quay wall to be rebuilt</h1>" + byline + STORY_PS)
+        assert page_article(html).authors == ["ADA QUILL", "BEN WICK"], byline
+    photo = ("<figure><img src='https://gazette.example/q.jpg' alt=''><figcaption>The north quay wall after the "
+             "storm, Monday, Jan. 12, 2026. (Wire Photo/Ada Quill) <a href='#'>Read More</a></figcaption></figure>")
+    (image,) = page_article(page("<h1>Quay wall to be rebuilt</h1>" + photo + STORY_PS)).images
+    assert (image.caption, image.credit) == ("The north quay wall after the storm, Monday, Jan. 12, 2026.",
+                                             "Wire Photo/Ada Quill")
+    photo = ("<figure><img src='https://gazette.example/q.jpg' alt=''><figcaption>The north quay wall after the "
+             "storm. <span class='credit'>Ada Quill/Gazette</span> <a href='#'>Read More</a></figcaption></figure>")
+    (image,) = page_article(page("<h1>Quay wall to be rebuilt</h1>" + photo + STORY_PS)).images
+    assert image.credit == "Ada Quill/Gazette"
+    for line, people in (("Additional reporting by Ben Wick and Cy Hale", ["Ben Wick", "Cy Hale"]),
+                         ("Wire writers Ben Wick in Portville and Cy Hale in Fenby contributed to this report.",
+                          ["Ben Wick", "Cy Hale"])):
+        html = page("<h1>Quay wall to be rebuilt</h1>" + STORY_PS + f"<p>{line} <a href='/more'>Read More</a></p>")
+        article = page_article(html)
+        assert article.credits is not None and article.credits.additional_reporting == people, line
+        assert article.credits.text == line and not any("Read More" in p for p in article.body), line

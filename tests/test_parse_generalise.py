@@ -879,3 +879,12 @@ def test_a_captions_hide_and_toggle_buttons_are_not_its_text() -> None:
     assert [(i.caption, i.credit) for i in article.images] == [
         ("Workers fit the last railings on the bridge deck on Monday evening.", "Bo Chen/Harbour Times")]
     assert not any("caption" in p for p in article.body)
+
+
+def test_a_show_more_label_after_a_bylines_names_is_no_name() -> None:
+    """"Read More", "READ MORE" and "Show less" after the names (a button's label) ended the last name."""
+    for text in ("By ANN EXAMPLE and BO CHEN READ MORE", "By Ann Example and Bo Chen Show less"):
+        byline = parse_byline(text)
+        assert byline is not None and [n.casefold() for n in byline.authors] == ["ann example", "bo chen"], text
+    assert split_names("Ann Example, Bo Chen Read More") == ["Ann Example", "Bo Chen"]
+    assert split_names("Ann Example and Bo Chen READ MORE") == ["Ann Example", "Bo Chen"]

@@ -221,6 +221,17 @@ _BR = "\x00"
 _BR_BREAK = re.compile("\x00\\s*\x00(?:\\s*\x00)*")
 
 
+def _without_buttons(text: str) -> str:
+    """A paragraph without a caption's "hide caption" button (a caption outside its figure), and a
+    byline without the "Read More" after its names, which made it a line of furniture."""
+    bare = without_control_labels(text)
+    if bare == text:
+        return text
+    byline = parse_byline(bare) if bare[:1].isupper() and len(bare) < 200 else None
+    return bare if byline is not None and byline.explicit and byline.authors \
+        else without_control_labels(text, more=False)
+
+
 class _PageCollector(Collector):
     """The fragment collector, leaving out page furniture and link lists."""
 
@@ -245,7 +256,7 @@ class _PageCollector(Collector):
             return  # a list of links, a "Read more: ..." teaser
         parts = [squash(part.replace(_BR, " ")) for part in _BR_BREAK.split(text)] if _BR in text else [line]
         for part in parts:
-            part = without_control_labels(part, more=False)  # a caption's "hide caption" button, outside its figure
+            part = _without_buttons(part)
             if not part or _MARKUP.match(part):
                 continue  # markup printed as text (an escaped tracking pixel)
             if furniture_reason(part) is None:

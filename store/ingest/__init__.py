@@ -90,6 +90,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 15 (text dumps), 14 (saved pages), 16 (entries): a caption's "hide caption" and "toggle caption"
 #    buttons are not its text, nor a story paragraph's (store/parse/boilerplate.py, store/html/figures.py,
 #    store/parse/assemble.py); a box named for caption and credit both ("credit-caption") is not the credit
+#    (store/html/figures.py); a "Read More" (or "READ MORE", "Show less") button after a byline's names, a
+#    photo's credit or a closing credit line is no name and no credit (store/parse/byline.py, credits.py,
+#    store/html/page.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 15, SAVED_PAGE: 14, ENTRIES: 16}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from broadsheet.store.parse import cjk
+from broadsheet.store.parse.boilerplate import without_control_labels
 from broadsheet.store.parse.dates import MONTH, find_dates, parse_date
 from broadsheet.store.parse.textstats import LINE_CACHE, STOPWORDS
 
@@ -25,10 +26,12 @@ _LABEL = re.compile(r"^(?:authors?|reporters?|writers?|words|text)\s*:\s*", re.I
 # the weekday is no part of her name). Only whole weekday names: "Sun" is a surname.
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+"
 _DATED = rf"(?:{_WEEKDAY})?{MONTH}\s*\d|{_WEEKDAY}(?=\d)"
-# Where the name part of a byline ends: separators, digits, date or "Published" glued on.
+# Where the name part of a byline ends: separators, digits, date or "Published" glued on, or the
+# label of a button showing more of the byline ("Read More", "Show less", "READ MORE").
 _CUT = re.compile(
     r"\s*[|/•·@(]|\s+[-–—]\s+|\s*[-–—]\s*$|\d|(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created"
-    r"|(?:View|See|Read) (?:[Aa]ll|[Mm]ore)(?: [Aa]rticles| [Pp]osts| [Ss]tories)?|More (?:[Aa]rticles|[Ss]tories) by)"
+    r"|(?:View|See|Read) (?:[Aa]ll|[Mm]ore)(?: [Aa]rticles| [Pp]osts| [Ss]tories)?|More (?:[Aa]rticles|[Ss]tories) by"
+    r"|Read [Ll]ess|Show (?:[Mm]ore|[Ll]ess)|(?:READ|SHOW|SEE|VIEW) (?:MORE|LESS))"
     r"|(?<=[a-z])(?=[A-Z]{2})"
     r"|" + _DATED
 )
@@ -39,7 +42,8 @@ _CUT_DASH = re.compile(r"[-–—]")
 _CUT_DIGIT = re.compile(r"\d")
 _CUT_STAMP = re.compile(
     r"(?:Published|Updated|Posted|Last [Uu]pdated|Modified|Created"
-    r"|(?:View|See|Read) (?:[Aa]ll|[Mm]ore)(?: [Aa]rticles| [Pp]osts| [Ss]tories)?|More (?:[Aa]rticles|[Ss]tories) by)"
+    r"|(?:View|See|Read) (?:[Aa]ll|[Mm]ore)(?: [Aa]rticles| [Pp]osts| [Ss]tories)?|More (?:[Aa]rticles|[Ss]tories) by"
+    r"|Read [Ll]ess|Show (?:[Mm]ore|[Ll]ess)|(?:READ|SHOW|SEE|VIEW) (?:MORE|LESS))"
 )
 _CUT_CAPITALS = re.compile(r"[A-Z](?<=[a-z][A-Z])(?=[A-Z])")  # where (?<=[a-z])(?=[A-Z]{2}) matches
 _CUT_MONTH = re.compile(_DATED)
@@ -205,8 +209,9 @@ def _strip_role(name: str, after_name: bool = False) -> tuple[str, bool]:
 
 
 def split_names(text: str) -> list[str]:
-    """Split a name list (``A, B and C``) into names, dropping job titles and outlets."""
-    return _split_names(text)[0]
+    """Split a name list (``A, B and C``) into names, dropping job titles and outlets, and the
+    label of a button after the list ("A and B Read More": B is no "B Read More")."""
+    return _split_names(without_control_labels(text))[0]
 
 
 def _split_names(text: str) -> tuple[list[str], int]:

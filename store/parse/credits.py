@@ -7,7 +7,7 @@ from functools import lru_cache
 
 from broadsheet.store.model import CREDIT_GROUPS, Credits
 from broadsheet.store.parse import cjk
-from broadsheet.store.parse.boilerplate import folded
+from broadsheet.store.parse.boilerplate import folded, without_control_labels
 from broadsheet.store.parse.textstats import LINE_CACHE
 
 _START = re.compile(
@@ -49,6 +49,10 @@ def is_credits_line_of(text: str, low: str | None) -> bool:
     """:func:`is_credits_line`, given ``folded(text)``."""
     if len(text) > 400:
         return False
+    if low is None or "more" in low or "less" in low:
+        bare = without_control_labels(text)  # "... contributed to this report. Read More": a link after it
+        if bare != text:
+            return is_credits_line(bare)
     if (low is None or low.lstrip("(—–-").lstrip().startswith(_START_WORDS)) and _START.match(text):
         return True
     if (low is None or "files from" in low) and _files_from(text):
@@ -95,9 +99,11 @@ def _contributors(text: str) -> list[str]:
 
 
 def parse_credits(text: str) -> Credits | None:
-    """Structured credits from a credit line (``text`` keeps the line as printed)."""
+    """Structured credits from a credit line (``text`` keeps the line as printed, without the
+    label of a link after it: "Read More" is no one's name)."""
     if not is_credits_line(text):
         return None
+    text = without_control_labels(text)
     roles = cjk.credit_roles(text)
     if roles:
         return Credits(**roles, text=text)
@@ -162,6 +168,7 @@ def sentence_credits(text: str) -> Credits | None:
     author ("X is the science correspondent"), one of them at least naming who reported."""
     if len(text) > 400 or not ("report" in text or "contribut" in text or "by" in text.casefold()):
         return None
+    text = without_control_labels(text)
     groups: dict[str, list[str]] = {role: [] for role in CREDIT_GROUPS}
     named = False
     for sentence in _SENTENCE_END.split(text.strip()):
