@@ -458,3 +458,50 @@ def test_a_read_more_link_after_the_names_is_no_author_and_no_credit() -> None:
         article = page_article(html)
         assert article.credits is not None and article.credits.additional_reporting == people, line
         assert article.credits.text == line and not any("Read More" in p for p in article.body), line
+
+
+STORY_BY = '<h1>Quay wall to be rebuilt</h1><p class="byline">By Ada Quill</p>' + STORY_PS
+LAST = "Work is expected to take four months and will close the ferry berth for two weeks in October."
+
+
+def test_a_corrections_policy_notice_and_a_print_edition_note_are_not_story_text() -> None:
+    """A newspaper closes its stories with its corrections policy and a note of the story's print
+    edition: both were kept as the story's last paragraphs. A correction itself is the story's."""
+    endings = [
+        "<p>We are committed to accuracy. If you see an error, please contact us or read our corrections "
+        "policy.</p>",
+        "<div class='article-footer-note'><p>The Lowmoor Gazette is committed to accuracy in all of its reporting. "
+        "If you believe a factual error has been made, read our corrections policy to learn how to request a "
+        "correction.</p></div>",
+        "<div class='print-info'><span>A version of this article appears in print on</span> <span>Jan. 14, 2026"
+        "</span>, Section A, Page 12 of the Lowmoor edition with the headline: Quay Wall Rebuilt. "
+        "<a href='/reprints'>Order Reprints</a> | <a href='/paper'>Today’s Paper</a></div>",
+    ]
+    for ending in endings:
+        assert page_article(page(STORY_BY + ending)).body[-1] == LAST, ending
+    for kept in ("A correction was made on Jan. 15, 2026: An earlier version of this article misstated how long "
+                 "the ferry berth would close. It is two weeks, not three.",
+                 "The paper said its corrections policy requires editors to fix errors within a day, which the "
+                 "harbour board called too slow."):
+        assert page_article(page(STORY_BY + f"<p>{kept}</p>")).body[-1] == kept
+
+
+def test_an_authors_biography_after_the_story_is_not_its_text() -> None:
+    """A biography in a box named for it ("author-info", "byline-bio", "user-bio") was kept when the box
+    was long or its name was not a furniture name, and one printed in no named box after the story was
+    kept too. A story's last sentence about a reporter, and a book's author's line, stay."""
+    bio = ("Ada Quill is a reporter covering transport and the harbour for the Gazette. She joined the paper in "
+           "2019 after six years at the Fenby Courier, where she covered the county council and the courts, and "
+           "before that she wrote for two weeklies along the northern coast.")
+    endings = [f"<div class='author-info'><p>{bio}</p></div>",
+               f"<div class='byline-bio'><p>{bio}</p><p>Contact Ada at aquill@gazette.example</p></div>",
+               "<div class='user-bio'><div>Ada is the harbour correspondent.</div></div>",
+               f"<p>{bio}</p>",
+               "<p>Jane Roe is a reporter covering schools and the county council. She joined the paper in 2021."
+               "</p>"]
+    for ending in endings:
+        assert page_article(page(STORY_BY + ending)).body[-1] == LAST, ending
+    for kept in ("Tom Brack was a reporter for the Fenby Courier for thirty years before he ran the ferry.",
+                 "Ada Quill is the author of The Harbour Book."):
+        assert page_article(page(STORY_BY + f"<p>{kept}</p>")).body[-1] == kept
+    assert page_article(page(STORY_BY + f"<p class='c-author__bio'>{kept}</p>")).body[-1] == kept

@@ -888,3 +888,12 @@ def test_a_show_more_label_after_a_bylines_names_is_no_name() -> None:
         assert byline is not None and [n.casefold() for n in byline.authors] == ["ann example", "bo chen"], text
     assert split_names("Ann Example, Bo Chen Read More") == ["Ann Example", "Bo Chen"]
     assert split_names("Ann Example and Bo Chen READ MORE") == ["Ann Example", "Bo Chen"]
+
+
+def test_a_corrections_policy_and_a_print_edition_note_are_not_story_text() -> None:
+    """The publisher's corrections notice and a print edition's note closed the story's text."""
+    notes = ["We are committed to accuracy. If you spot an error, please read our corrections policy.",
+             "A version of this article appears in print on Nov. 3, 2025, Section A, Page 9 of the Harbour "
+             "edition with the headline: Bridge To Open In Spring."]
+    article = parse_text("\n".join([TITLE, TITLE, "By Ann Example", *PARAS, *notes]))
+    assert article.body[-1] == PARAS[-1]

@@ -30,6 +30,7 @@ from broadsheet.store.parse.byline import org_like, parse_byline, split_names
 from broadsheet.store.parse.credits import closing_credits
 from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates, parse_date
+from broadsheet.store.parse.story_end import bio_text, closing_bio
 from broadsheet.store.parse.textstats import word_count
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.sanitize import is_web_address
@@ -51,6 +52,9 @@ _COMMENTS = re.compile(r"(?<![a-z])comments?(?![a-z])|comment-|disqus|respond|ko
 _POSITIVE = re.compile(r"article|body|content|entry|main|post|story|text|prose|rich", re.IGNORECASE)
 _NOT_BODY = re.compile(r"byline|dateline-meta|timestamp|(?<![a-z])date(?![a-z])|meta-data|article-meta|headline",
                        re.IGNORECASE)
+# A box of the author's biography: "author-bio", "user-bio", "author-info", "about-the-author", "byline-bio".
+_BIO = re.compile(r"(?<![a-z])bio(?:graphy|s)?(?![a-z])|author[-_]?(?:info|about|details|description|blurb|card)"
+                  r"|about[-_]?(?:the[-_]?)?author|contributor[-_]?(?:info|details)", re.IGNORECASE)
 _PRUNE_TAGS = frozenset({"nav", "aside", "footer", "form", "h1", "menu", "dialog"})
 _SCORE_TAGS = "p, pre, blockquote"
 # Elements whose start and end end a paragraph.
@@ -202,6 +206,20 @@ def _comments(marks: str) -> bool:
 
 
 @lru_cache(maxsize=4096)
+def _bio_named(marks: str) -> bool:
+    return _BIO.search(marks) is not None
+
+
+def _bio_box(node: LexborNode, marks: str) -> bool:
+    """A box named (by class, id or label) as the author's biography that reads as one
+    (:func:`bio_text`): furniture however long, where a furniture-named box must be short."""
+    label = node.attributes.get("aria-label") or ""
+    if not ((marks.strip() and _bio_named(marks)) or (label and _bio_named(label.replace(" ", "-")))):
+        return False
+    return bio_text(node_text(node))
+
+
+@lru_cache(maxsize=4096)
 def _not_body(marks: str) -> bool:
     return _NOT_BODY.search(marks) is not None
 
@@ -271,6 +289,8 @@ class _PageCollector(Collector):
             if node.tag in _PRUNE_TAGS:
                 return True
             marks = _marks(node)
+            if _bio_box(node, marks):
+                return True
             if not marks.strip():
                 return False
             if _not_body(marks):
@@ -551,6 +571,15 @@ def _without_page_lines(paragraphs: list[str], authors: list[str]) -> list[str]:
     return paragraphs[head:tail] if (head, tail) != (0, len(paragraphs)) else paragraphs
 
 
+def _without_closing_bios(paragraphs: list[str], authors: list[str]) -> list[str]:
+    """The story without the author's biographies printed after it, in no box named for one
+    (:func:`closing_bio`): the last two paragraphs at most, and never the story's first two."""
+    end = len(paragraphs)
+    while end > max(2, len(paragraphs) - 2) and closing_bio(paragraphs[end - 1], authors):
+        end -= 1
+    return paragraphs[:end]
+
+
 #: The most tags (each ``<``, opening or closing one) a page is read up to: the corpus's largest
 #: page has 5,852, a heavy news page tens of thousands. Every element costs the walks over the
 #: page a few µs and some hundred bytes (600,000 ``<p>a</p>`` within the 5 MB limit took 6 s and
@@ -618,6 +647,7 @@ def page_article(html: str, url: str | None = None) -> Article:
     if dateline:
         paragraphs[0] = first
     credits = closing_credits(paragraphs)
+    paragraphs = _without_closing_bios(paragraphs, authors)
     # A page that names no site is its address's (a site's name in the list, not a blank).
     publisher = meta.publisher or (host_of(base) if base and is_web_address(base) else None)
     return Article(

@@ -92,7 +92,10 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    store/parse/assemble.py); a box named for caption and credit both ("credit-caption") is not the credit
 #    (store/html/figures.py); a "Read More" (or "READ MORE", "Show less") button after a byline's names, a
 #    photo's credit or a closing credit line is no name and no credit (store/parse/byline.py, credits.py,
-#    store/html/page.py)
+#    store/html/page.py); a publisher's corrections-policy notice and a story's print-edition note ("A version
+#    of this article appears in print on ...") are furniture (store/parse/boilerplate.py: text dumps too); an
+#    author's biography in a box named for it, or after a saved page's story, is not its text
+#    (store/html/page.py, store/parse/story_end.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 15, SAVED_PAGE: 14, ENTRIES: 16}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

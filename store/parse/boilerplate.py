@@ -333,6 +333,10 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
         return cjk_reason  # the wording of Chinese, Japanese and Korean pages (before the prose shortcut)
     if (low is None or low.startswith(_LEAD_IN_STARTS)) and _LEAD_IN.match(text):
         return "link to another story"
+    if (low is None or low.startswith(_PRINT_STARTS)) and _PRINT_NOTE.match(text):
+        return "note of the story's print edition"
+    if n_text_words <= EDITORIAL_WORDS and (low is None or _EDITORIAL_CUE.search(low)) and _editorial_note(text):
+        return "the publisher's notice of its corrections policy"
     if len(text) < 16 and text.strip(" -–—:·|*[]()").casefold() in _AD_LABELS:
         return "advertisement label"
     # Cheap length tests first: these searches scan every position of long paragraphs.
@@ -392,6 +396,44 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
     if len(text) <= 60 and (low is None or "caption" in low or "more" in low or "less" in low) and control_label(text):
         return "label of a button (show more, hide caption)"
     return None
+
+
+# A newspaper's note of where the story ran in print: "A version of this article appears in print on
+# March 3, 2026, Section A, Page 12 of the ... edition with the headline: ...".
+_PRINT_NOTE = re.compile(
+    r"^(?:An? (?:earlier |shorter |longer |different )?version of this|This) (?:[\w-]+ ){0,2}?"
+    r"(?:article|story|review|column|essay|obituary|report|interview|piece|editorial|op-ed|letter)s?"
+    r" (?:also |originally |first )?(?:appears|appeared|ran|was published|will appear) in (?:the )?"
+    r"(?:print|[\w .’'-]{0,40}\bprint edition|[\w .’'-]{0,40}\bnewspaper\b.{0,40}\b(?:section|page)\b)",
+    re.IGNORECASE,
+)
+_PRINT_STARTS = ("a version", "a shorter", "a longer", "an earlier", "a different", "this ")
+# A publisher's notice of its corrections policy: "We are committed to accuracy. If you see an
+# error, read our corrections policy." Told by its wording and by speaking to the reader (a story's
+# sentence about a corrections policy names whose and who said so: "The paper said its ...").
+_EDITORIAL = re.compile(
+    r"\bcommitted to (?:accuracy|(?:fair(?:ness)?,? (?:and )?)?accura(?:cy|te))"
+    r"|\bcorrections? (?:policy|page|form)\b|\b(?:editorial|ethics) (?:standards|policy|guidelines)\b"
+    r"|\bif you (?:see|spot|find|notice|believe|think|have spotted|have found)\b[^.]{0,40}"
+    r"\b(?:error|mistake|inaccuracy|typo)"
+    r"|\b(?:report|submit|request|suggest) an? (?:error|correction|typo)\b",
+    re.IGNORECASE,
+)
+_EDITORIAL_CUE = re.compile(r"accura|correction|error|mistake|typo|standards|ethics|guidelines")
+EDITORIAL_WORDS = 80
+
+
+def _editorial_note(text: str) -> bool:
+    """The publisher's note of its corrections policy, spoken to the reader (see ``_EDITORIAL``).
+    A correction itself ("A correction was made on ...", "Correction: An earlier version ...") is
+    the story's text: it names no policy and speaks to no one; so is a columnist's "we" (only "you",
+    "our", "us", or a notice opening "We are committed to ...")."""
+    return _EDITORIAL.search(text) is not None and (
+        _TO_READER.search(_QUOTED.sub(" ", text)) is not None or _WE_COMMITTED.match(text) is not None)
+
+
+_TO_READER = re.compile(r"\b(?:you|your|yours|our|ours|us)\b", re.IGNORECASE)
+_WE_COMMITTED = re.compile(r"^We(?:’re|'re| are) committed to\b")
 
 
 #: A line that is only the label over an advertisement, in the languages whose pages say so

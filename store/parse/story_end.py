@@ -89,6 +89,53 @@ def _names_author(authors: list[str], text: str) -> str | None:
     return None
 
 
+# A journalist's post.
+_POST = (r"\b(?:reporters?|correspondents?|journalists?|editors?|writers?|columnists?|photographers?"
+         r"|photojournalists?|producers?|critics?|contributors?|freelancers?|anchors?|bureau chief)\b")
+_POST_WORD = re.compile(_POST, re.IGNORECASE)
+# What a journalist's biography says of them: their post, their beat, when they joined.
+_JOB = re.compile(
+    _POST + r"|\bcover(?:s|ed|ing)\b|\bjoined (?:the|our)\b|\breports? (?:on|for)\b|\bwrites? (?:about|for)\b",
+    re.IGNORECASE,
+)
+# What only a staff biography says besides: the newsroom joined, the beat, where they are based, how to reach them.
+_STAFF = re.compile(
+    r"\bjoined (?:the |our )?(?:paper|newspaper|newsroom|staff|team|desk|magazine|publication|site|station|bureau)\b"
+    r"|\bcover(?:s|ing)\b|\bbased in\b|\bfollow (?:her|him|them)\b|\b(?:e-?mail|reach) (?:her|him|them)\b|@\w",
+    re.IGNORECASE,
+)
+# A biography opens on the person's name (or part of it) and what they are or do.
+_BIO_LEAD = re.compile(
+    r"^(?P<name>[A-Z][\w.’'-]+(?:\s+(?:[A-Z][\w.’'-]+|de|da|di|del|der|van|von|la|le|al|bin)){0,3}),?\s+"
+    r"(?:is|was|has been|covers|covered|writes|reports|joined)\b"
+)
+BIO_BOX_MAX = 1500  # characters of a box named as a biography that may be one (more: a story in a misnamed box)
+BIO_WORDS = 90  # words of a closing paragraph that may be a biography
+
+
+def bio_text(text: str) -> bool:
+    """Text in a box named as an author's biography that reads as one: it names a journalist's
+    post or beat ("... is a politics reporter", "covers the courts"). A book's author's line ("X is
+    the author of ...") is left to the story, as pages print it as the story's last line."""
+    return len(text) <= BIO_BOX_MAX and _JOB.search(text) is not None
+
+
+def closing_bio(text: str, authors: list[str]) -> bool:
+    """A paragraph closing a story that is its author's biography: it opens on a byline author's
+    name, or a part of it ("Ada is the harbour correspondent"), and names their post or beat; or
+    it opens on anyone's full name and reads as a staff biography (their post, and the newsroom
+    they joined, their beat, their base or how to reach them: "The Harbour Board covers the cost"
+    is a story's sentence)."""
+    lead = _BIO_LEAD.match(text) if len(text) < 800 and text[:1].isupper() else None
+    if lead is None or len(text.split()) > BIO_WORDS or _JOB.search(text) is None:
+        return False
+    name = lead.group("name").casefold().split()
+    if any(set(name) <= set(author.casefold().split()) for author in authors):
+        return True
+    return len(name) >= 2 and name[0] != "the" and _POST_WORD.search(text) is not None \
+        and _STAFF.search(text) is not None
+
+
 CLOSING_SHARE = 0.25  # a list heading ends the story when less prose than this share of the story follows
 PARAGRAPH_SPACES = 8  # nine words or more: a paragraph of story text, not a teaser's question
 
