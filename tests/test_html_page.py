@@ -482,7 +482,10 @@ def test_a_corrections_policy_notice_and_a_print_edition_note_are_not_story_text
     for kept in ("A correction was made on Jan. 15, 2026: An earlier version of this article misstated how long "
                  "the ferry berth would close. It is two weeks, not three.",
                  "The paper said its corrections policy requires editors to fix errors within a day, which the "
-                 "harbour board called too slow."):
+                 "harbour board called too slow.",
+                 "If you find a mistake on your ferry ticket, take it to the harbour office within 30 days.",
+                 "The corrections policy of US newspapers varies widely from one paper to the next, the study "
+                 "found."):
         assert page_article(page(STORY_BY + f"<p>{kept}</p>")).body[-1] == kept
 
 

@@ -111,10 +111,15 @@ def without_control_labels(text: str, *, more: bool = True) -> str:
     """``text`` without the show-more and caption-toggle labels glued to its end (or a caption
     toggle to its start): "... 2026. (Wire Photo/Jo Roe) Read More", "The ferry. hide caption".
     With ``more`` false, only the caption toggles go (a story's paragraph may end on a link)."""
-    low = text.lower()
-    if "caption" not in low and not (more and ("more" in low or "less" in low)):
-        return text  # (most lines: no scan)
-    return _TOGGLE_HEAD.sub("", (_CONTROL_TAIL if more else _TOGGLE_TAIL).sub("", text)).strip()
+    # (Most lines neither end on a label nor start with a caption toggle: answered without a scan.)
+    end = text.rstrip(" +»›→…").lower()
+    tail = end.endswith(("caption", "captions")) or (more and end.endswith(("more", "less")))
+    head = "caption" in text[:30].lower()
+    if not tail and not head:
+        return text
+    if tail:
+        text = (_CONTROL_TAIL if more else _TOGGLE_TAIL).sub("", text)
+    return _TOGGLE_HEAD.sub("", text).strip() if head else text.strip()
 
 
 def control_label(text: str) -> bool:
@@ -414,11 +419,15 @@ _PRINT_STARTS = ("a version", "a shorter", "a longer", "an earlier", "a differen
 _EDITORIAL = re.compile(
     r"\bcommitted to (?:accuracy|(?:fair(?:ness)?,? (?:and )?)?accura(?:cy|te))"
     r"|\bcorrections? (?:policy|page|form)\b|\b(?:editorial|ethics) (?:standards|policy|guidelines)\b"
-    r"|\bif you (?:see|spot|find|notice|believe|think|have spotted|have found)\b[^.]{0,40}"
-    r"\b(?:error|mistake|inaccuracy|typo)"
     r"|\b(?:report|submit|request|suggest) an? (?:error|correction|typo)\b",
     re.IGNORECASE,
 )
+# "If you see an error ...": the publisher's only when it is about its own story ("... in this story,
+# let us know"); an advice story tells readers what to do about a mistake on their tax return.
+_IF_ERROR = re.compile(r"\bif you (?:see|spot|find|notice|believe|think|have spotted|have found)\b[^.]{0,40}"
+                       r"\b(?:error|mistake|inaccuracy|typo)", re.IGNORECASE)
+_OWN_STORY = re.compile(r"\b(?:this|our) (?:story|article|report|coverage|reporting|journalism)\b"
+                        r"|\b(?:let|contact|tell|email|e-mail) us\b|\bcorrection", re.IGNORECASE)
 _EDITORIAL_CUE = re.compile(r"accura|correction|error|mistake|typo|standards|ethics|guidelines")
 EDITORIAL_WORDS = 80
 
@@ -428,11 +437,13 @@ def _editorial_note(text: str) -> bool:
     A correction itself ("A correction was made on ...", "Correction: An earlier version ...") is
     the story's text: it names no policy and speaks to no one; so is a columnist's "we" (only "you",
     "our", "us", or a notice opening "We are committed to ...")."""
-    return _EDITORIAL.search(text) is not None and (
-        _TO_READER.search(_QUOTED.sub(" ", text)) is not None or _WE_COMMITTED.match(text) is not None)
+    worded = _EDITORIAL.search(text) is not None or (
+        _IF_ERROR.search(text) is not None and _OWN_STORY.search(text) is not None)
+    return worded and (_TO_READER.search(_QUOTED.sub(" ", text)) is not None or _WE_COMMITTED.match(text) is not None)
 
 
-_TO_READER = re.compile(r"\b(?:you|your|yours|our|ours|us)\b", re.IGNORECASE)
+# (Case-sensitive: "US" is a country.)
+_TO_READER = re.compile(r"\b(?:[Yy]ou|[Yy]our|[Yy]ours|[Oo]ur|[Oo]urs|us)\b")
 _WE_COMMITTED = re.compile(r"^We(?:’re|'re| are) committed to\b")
 
 
