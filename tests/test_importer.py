@@ -15,6 +15,7 @@ from broadsheet.store.ingest import importer
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.storage.db import Store
 from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
+from tests.factories import make_article
 
 
 @pytest.fixture
@@ -336,3 +337,46 @@ def test_the_index_holds_the_copy_stored_when_a_twin_in_the_same_import_is_left_
     index = SearchIndex.open(store)
     assert index.search('"studied passenger"', states={}).ids == [story.id]
     assert index.search('"counted passenger"', states={}).ids == []
+
+
+def test_an_export_of_only_deleted_feed_entries_takes_them_in_and_is_no_failure(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The export of a store whose stories were all deleted holds its deleted feed entries and no
+    story. Importing it took them in and counted the file "1 failed" (exit 1); imported again, when
+    there was nothing new to take, it said the same."""
+    from broadsheet.cli.main import main
+
+    old, new, export = tmp_path / "old", tmp_path / "new", tmp_path / "all.json"
+    deleted = ["00000000000000a1", "00000000000000a2"]
+    origin = Store(old)
+    origin.delete(origin.add([(make_article(1), None)]))  # every story deleted
+    origin.remember_deleted_entries(deleted)  # (as a fetched story's delete remembers it)
+    assert main(["--store", str(old), "export", "-o", str(export)]) == 0
+    assert orjson.loads(export.read_bytes())["stories"] == []
+    capsys.readouterr()
+    assert main(["--store", str(new), "import", str(export)]) == 0
+    err = capsys.readouterr().err
+    assert "0 imported, 0 already present, 0 failed" in err and "failed:" not in err, err
+    assert f"note: {export}: it holds no stories, only the 2 feed entries deleted in the store it was exported " \
+           "from" in err
+    assert "2 feed entries deleted before stay deleted: fetch will not bring them back" in err
+    assert Store(new).deleted_entries() == set(deleted)
+
+    assert main(["--store", str(new), "import", str(export)]) == 0  # nothing new: said, not failed
+    err = capsys.readouterr().err
+    assert "0 failed" in err and "failed:" not in err and "stay deleted" not in err, err
+    assert "Nothing new to take in: the 2 deleted feed entries named were known to this store already" in err
+
+
+def test_an_export_of_nothing_says_so_and_not_that_no_files_were_found(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """The export of an empty store: "No files found in all.json" was said of the file just read."""
+    from broadsheet.cli.main import main
+
+    export, origin = tmp_path / "all.json", Store(tmp_path / "old")
+    origin.delete(origin.add([(make_article(1), None)]))  # a saved page's delete is not remembered
+    assert main(["--store", str(origin.folder), "export", "-o", str(export)]) == 0
+    capsys.readouterr()
+    assert main(["--store", str(tmp_path / "new"), "import", str(export)]) == 0
+    err = capsys.readouterr().err
+    assert f"note: {export}: it holds no stories: nothing to import" in err and "No files found" not in err, err

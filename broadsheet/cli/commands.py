@@ -163,6 +163,9 @@ def print_summary(report: ImportReport) -> None:
         err.print(f"{counted(gone, 'feed entry', 'feed entries')} deleted before "
                   + ("stays deleted: fetch will not bring it back" if gone == 1
                      else "stay deleted: fetch will not bring them back"))
+    elif (named := report.entries_named) and report.count("no story"):  # the file's all: said, not left silent
+        err.print(f"Nothing new to take in: the {counted(named, 'deleted feed entry', 'deleted feed entries')} "
+                  f"named {'was' if named == 1 else 'were'} known to this store already")
     if report.stopped:
         err.print(Text(f"Stopped: {shown(report.stopped)}. Files not reached were not imported; "
                        f"{remedy(report.stopped_errno)} and run the same import again (stories already stored are "

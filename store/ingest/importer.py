@@ -39,7 +39,9 @@ from broadsheet.store.storage.userstate import StoryState
 if TYPE_CHECKING:
     from broadsheet.store.search.engine import IndexAdder, SearchIndex
 
-Status = Literal["imported", "updated", "present", "failed"]
+#: "no story": a file read whole that holds none to store and is no failure (an export of none, or only
+#: of feed entries deleted: see Item.no_story); its note says what it holds.
+Status = Literal["imported", "updated", "present", "failed", "no story"]
 BATCH = 2000  # stories per store write (each write touches only the shards it fills)
 POOL_MIN = 50  # fewer files than this are read in this process: starting workers costs more than it saves
 CHUNK = 16  # files per task handed to a worker (amortises pickling and hand-over per file)
@@ -70,6 +72,7 @@ class ImportReport:
     stopped: str = ""  # why the store could not be written (a full disk): the import stopped there
     stopped_errno: int | None = None  # that failure's errno, for what to do about it (store.errors.remedy)
     entries_deleted: int = 0  # feed entries an export said were deleted, remembered now (fetch leaves them out)
+    entries_named: int = 0  # feed entries the exports said were deleted, new here or not
     counts: Counter[Status] = field(default_factory=Counter)
 
     def add(self, outcome: Outcome) -> None:
@@ -82,7 +85,7 @@ class ImportReport:
 
     @property
     def total(self) -> int:
-        """Files and stories accounted for (imported, updated, present or failed)."""
+        """Files and stories accounted for (imported, updated, present, failed, or files of no story)."""
         return sum(self.counts.values())
 
     @property
@@ -529,7 +532,8 @@ def import_paths(
                     where = safe_text(f"{path} ({item.part})" if item.part else path)
                     deleted.update(item.deleted)
                     if item.article is None:
-                        record(Outcome(where, "failed", item.reason))
+                        record(Outcome(where, "no story", note=item.note) if item.no_story
+                               else Outcome(where, "failed", item.reason))
                         continue
                     if item.feed is not None and item.article.source:  # not a subscription's, unless it is one
                         item.article.source = file_titles.source(item.article.source, item.feed, path)
@@ -560,6 +564,7 @@ def import_paths(
         # finishes (its listing) or takes out (text without records), so importing it again is whole
         report.stopped, report.stopped_errno = str(exc), exc.errno
     if deleted and not report.stopped:  # after the stories: one of them stored is not taken as deleted
+        report.entries_named = len(deleted)
         try:
             report.entries_deleted = store.remember_deleted_entries(deleted)
         except StoreWriteError as exc:

@@ -47,6 +47,10 @@ class Item:
     # the subscription's title, as a fetched one does (not the cache's, put back at every import).
     subscribed: str | None = None
     kind: int = 0  # the kind of parser that read it (store/ingest: TEXT_DUMP...), set by read_source
+    # An input read whole that holds no story to store, which is no failure: a Broadsheet export of
+    # none (its note says so), which may name feed entries deleted for the import to take in.
+    # ``reason`` is what ``parse`` says of it; the import says ``note`` and counts it apart.
+    no_story: bool = False
 
     @property
     def stored_id(self) -> str:

@@ -21,6 +21,7 @@ from broadsheet.store.storage.exchange import (
     read_export,
 )
 from broadsheet.store.storage.photos import NotAPhoto, Photo, check_photo, file_in, max_photo_bytes, too_large
+from broadsheet.store.wording import counted
 
 
 class ExportFormat:
@@ -44,10 +45,11 @@ class ExportFormat:
             folder = None
         deleted = next((item for item in exported if isinstance(item, DeletedEntries)), DeletedEntries(()))
         last = max((n for n, item in enumerate(exported, 1) if isinstance(item, Exported)), default=0)
+        stories = any(isinstance(item, (Exported, Refused, CutShort)) for item in exported)
         if deleted.problem:
             yield Item(None, part="deleted_entries", reason=f"refused: {deleted.problem}")
-        elif deleted.ids and not last:  # no story to carry them
-            yield Item(None, reason="Broadsheet export: it holds no stories", deleted=deleted.ids)
+        elif not last and (deleted.ids or not stories):  # no story to carry them, or an export of nothing
+            yield without_stories(deleted.ids, stories)
         for number, item in enumerate(exported, 1):
             if isinstance(item, CutShort):  # the stories before it are whole and imported
                 yield Item(None, reason=f"Broadsheet export: {item.reason}")
@@ -63,6 +65,18 @@ class ExportFormat:
                            # file for reparse to read.
                            file=item.file if item.file and is_web_address(item.file) else None,
                            deleted=deleted.ids if number == last else ())
+
+
+def without_stories(deleted: tuple[str, ...], stories: bool) -> Item:
+    """The item of an export of which no story is imported, carrying the feed entries deleted it
+    names: an export of a store whose stories were all deleted did what it should when they are
+    taken in (it was counted "failed"), and one of nothing is said to hold nothing ("No files
+    found" was said of it). ``stories``: it holds some, each refused (said on its own)."""
+    held = "none of its stories could be read" if stories else "it holds no stories"
+    named = counted(len(deleted), "feed entry", "feed entries")
+    note = (f"{held}, only the {named} deleted in the store it was exported from" if deleted
+            else f"{held}: nothing to import")
+    return Item(None, reason=f"Broadsheet export: {held}", note=note, deleted=deleted, no_story=True)
 
 
 def exported_photos(article: Article, folder: Path) -> tuple[tuple[Photo, ...], list[str]]:
