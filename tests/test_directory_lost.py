@@ -4,10 +4,17 @@ stored story again, and `repair` checks the directory against the story records.
 
 from __future__ import annotations
 
+import errno
+import os
+from pathlib import Path
+from typing import IO, Any
+
 import orjson
 import pytest
 
 from broadsheet.cli.main import main
+from broadsheet.store.ingest import importer
+from broadsheet.store.storage import atomic, directory
 from broadsheet.store.storage import db as store_db
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.directory import ENTRY
@@ -70,3 +77,81 @@ def test_repair_finds_what_the_directory_lacks_and_says_so(
     assert _listed(store, capsys) == {a.story_id for a in articles}
     assert main(["--store", str(store.folder), "repair"]) == 0
     assert "no damaged files" in capsys.readouterr().err
+
+
+class _FullAppend:
+    """The directory's file open for an append on a full disk: every write fails (ENOSPC)."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+
+    def __enter__(self) -> _FullAppend:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.handle.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.handle, name)
+
+    def write(self, _data: bytes) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+
+@pytest.mark.parametrize("full", ["directory", "every file after it"])
+def test_a_batch_stored_when_the_disk_fills_at_its_listing_is_counted_and_keeps_its_marks(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], full: str) -> None:
+    """The disk full at the directory's append, after a batch's text and records were written:
+    the summary left the batch out ("2 imported" of 4 stored), and its stories' marks from the
+    export were lost until the same import ran again. Now they are counted and said to be stored;
+    marks that could be saved are (counted as any), and those that could not are said."""
+    origin = Store(tmp_path / "origin")
+    ids = origin.add([(make_article(n, headline=f"Ferry timetable change {n}"), f"s{n}.txt") for n in range(5)])
+    origin.user.edit_tags(ids, add=["harbour"])
+    export = tmp_path / "all.json"
+    assert main(["--store", str(origin.folder), "export", "-o", str(export)]) == 0
+    monkeypatch.setattr(importer, "BATCH", 2)
+    real_open, real_mkstemp = open, atomic.tempfile.mkstemp
+    appends: list[str] = []
+
+    def append(path: str, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(path, mode, *args, **kwargs)
+        if "a" in mode:
+            appends.append(path)
+            if len(appends) >= 2:  # the second batch's listing: its text and records are written
+                return _FullAppend(handle)
+        return handle
+
+    def mkstemp(*args: Any, **kwargs: Any) -> Any:
+        if full != "directory" and len(appends) >= 2:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_mkstemp(*args, **kwargs)
+
+    folder = tmp_path / "store"
+    capsys.readouterr()
+    with monkeypatch.context() as patched:
+        patched.setattr(directory, "open", append, raising=False)
+        patched.setattr(atomic.tempfile, "mkstemp", mkstemp)
+        assert main(["--store", str(folder), "import", str(export)]) == 1
+    err = capsys.readouterr().err
+    assert "4 imported, 0 already present, 0 failed" in err, err
+    assert "directory.bin: the disk is full" in err
+    assert "The last 2 stories imported are stored, but the store's directory could not list them" in err
+    store = Store(folder)
+    assert len(store) == 4 and len(_listed(store, capsys)) == 4
+    tagged = [sid for sid in ids if store.user.get(sid).tags == ("harbour",)]
+    if full == "directory":  # the marks were saved, and counted over the stories stored
+        assert len(tagged) == 4 and "could not be saved" not in err
+        assert "(stories already stored are skipped; it lists those not listed)" in err
+    else:
+        assert len(tagged) == 2
+        assert "The marks (tags, bookmarks, read) of the last 2 stories could not be saved" in err
+        assert "it lists those not listed and saves the marks not saved)" in err
+
+    assert main(["--store", str(folder), "import", str(export)]) == 0  # space again: as the summary said
+    assert "1 imported, 4 already present, 0 failed" in capsys.readouterr().err
+    store = Store(folder)
+    assert all(store.meta(sid) is not None and store.user.get(sid).tags == ("harbour",) for sid in ids)
+    kept = store.user.counts(store.presence(ids))
+    (folder / "state" / ".counts.json").unlink()  # counted again from every mark: the same
+    assert Store(folder).user.counts(store.presence(ids)) == kept and kept.tags["harbour"] == 5

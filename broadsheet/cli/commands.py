@@ -167,9 +167,9 @@ def print_summary(report: ImportReport) -> None:
         err.print(f"Nothing new to take in: the {counted(named, 'deleted feed entry', 'deleted feed entries')} "
                   f"named {'was' if named == 1 else 'were'} known to this store already")
     if report.stopped:
-        err.print(Text(f"Stopped: {shown(report.stopped)}. Files not reached were not imported; "
-                       f"{remedy(report.stopped_errno)} and run the same import again (stories already stored are "
-                       "skipped).", style="red"))
+        err.print(Text(f"Stopped: {shown(report.stopped)}.{stopped_with(report)} Files not reached were not "
+                       f"imported; {remedy(report.stopped_errno)} and run the same import again (stories already "
+                       f"stored are skipped{again_does(report)}).", style="red"))
     if report.interrupted:
         err.print(Text("Files not reached were not imported; run the same import again to finish (stories "
                        "already stored are skipped).", style="yellow"))
@@ -177,6 +177,26 @@ def print_summary(report: ImportReport) -> None:
         err.print(Text(f"The search index could not be updated ({shown(report.index_problem)}); the stories are "
                        "stored. Searching catches up when there is room, or run `broadsheet reindex`.",
                        style="yellow"))
+
+
+def stopped_with(report: ImportReport) -> str:
+    """What a stopped import left half done of the stories it counted imported (a full disk at
+    their listing or their marks): they are stored, and were left out of the count."""
+    said = ""
+    if n := report.unlisted:
+        said += (f" The last {counted(n, 'story', 'stories')} imported {'is' if n == 1 else 'are'} stored, but "
+                 "the store's directory could not list them: until a later write to the store does, a "
+                 "look-up by id misses them.")
+    if n := report.marks_unsaved:
+        said += f" The marks (tags, bookmarks, read) of the last {counted(n, 'story', 'stories')} could not be saved."
+    return said
+
+
+def again_does(report: ImportReport) -> str:
+    """What importing the same files again finishes of what :func:`stopped_with` said."""
+    does = [what for what, left in (("lists those not listed", report.unlisted),
+                                    ("saves the marks not saved", report.marks_unsaved)) if left]
+    return f"; it {' and '.join(does)}" if does else ""
 
 
 def config_command(args: argparse.Namespace) -> int:

@@ -31,10 +31,10 @@ from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.formats import Item, read_source
 from broadsheet.store.model import Article
 from broadsheet.store.parse import ParseError
-from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.db import Store, StoredUnlisted
 from broadsheet.store.storage.photos import PhotoStore
 from broadsheet.store.storage.sourcepath import absolute, safe_text
-from broadsheet.store.storage.userstate import StoryState
+from broadsheet.store.storage.userstate import Present, StoryState
 
 if TYPE_CHECKING:
     from broadsheet.store.search.engine import IndexAdder, SearchIndex
@@ -71,6 +71,11 @@ class ImportReport:
     index_problem: str = ""  # why the search index could not be updated (the next search or reindex catches up)
     stopped: str = ""  # why the store could not be written (a full disk): the import stopped there
     stopped_errno: int | None = None  # that failure's errno, for what to do about it (store.errors.remedy)
+    # Of the stories imported, those of the last batch stored that the store's directory could not
+    # list then (a full disk, see StoredUnlisted): stored, and counted, but found by id only once a
+    # later write lists them.
+    unlisted: int = 0
+    marks_unsaved: int = 0  # stories imported whose marks (an export's) could not be saved then (a full disk)
     entries_deleted: int = 0  # feed entries an export said were deleted, remembered now (fetch leaves them out)
     entries_named: int = 0  # feed entries the exports said were deleted, new here or not
     counts: Counter[Status] = field(default_factory=Counter)
@@ -424,6 +429,17 @@ def keep_photos(photos: PhotoStore, item: Item) -> str:
     return f"{failed} photos could not be written to the store" if failed else ""
 
 
+def _present(store: Store, unlisted: StoredUnlisted | None, marks: dict[str, StoryState]) -> Present | None:
+    """Whether each story given marks is stored, and its source (the marks are counted over stored
+    stories); None: as the store says. The new stories of a batch stored unlisted are stored,
+    though the store's directory does not say so yet: taken as not, the marks given them now
+    stayed out of the counts after a later write listed them (it counts no mark)."""
+    if unlisted is None:
+        return None
+    sources, found = unlisted.sources, store.presence(list(marks))
+    return lambda sid: sources[sid] if sid in sources else found(sid)
+
+
 @contextlib.contextmanager
 def _sigint_deferred() -> Iterator[None]:
     """Hold a Ctrl-C that arrives inside the block until the block is done, then raise it.
@@ -491,16 +507,25 @@ def import_paths(
         indexer.open()  # before the store changes: see Indexer
         batch = pending[:]  # taken whole: an interrupt after the store write leaves nothing to store twice
         pending.clear()
+        stop: StoreWriteError | None = None  # raised once the batch is counted: a full disk stops the import
         # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
         with _sigint_deferred():
-            stored = store.add_identified([(sid, article, file) for sid, article, file, *_ in batch],
-                                          parser=[parser for *_, parser in batch], feeds=entry_feeds or ())
+            unlisted = None
+            try:
+                stored = store.add_identified([(sid, article, file) for sid, article, file, *_ in batch],
+                                              parser=[parser for *_, parser in batch], feeds=entry_feeds or ())
+            except StoredUnlisted as exc:  # stored, though not listed: counted (the summary left it out)
+                stored, unlisted = exc.stored, exc
+                stop, report.unlisted = exc, len(stored.new)
             given = [sid for sid, *_ in batch]
             kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
-            # An export's marks: a story whose state file is damaged keeps none (noted), the others theirs.
-            left = store.user.merge({kept_as.get(sid, sid): state for sid, state in states.items()},
-                                    skip_damaged=True) if states else {}
+            marks = {kept_as.get(sid, sid): state for sid, state in states.items()}
             states.clear()
+            # An export's marks: a story whose state file is damaged keeps none (noted), the others theirs.
+            try:
+                left = store.user.merge(marks, _present(store, unlisted, marks), skip_damaged=True) if marks else {}
+            except StoreWriteError as exc:  # the stories are stored all the same: counted, the marks said
+                left, stop, report.marks_unsaved = {}, stop or exc, len(marks)
             for (sid, got), (_, _article, _file, note, where, _parser) in zip(stored.results, batch, strict=True):
                 status: Status = "imported" if got == "new" else "updated" if got == "updated" else "present"
                 if sid in left:
@@ -512,6 +537,8 @@ def import_paths(
                         [(sid, batch[stored.written[sid]][1]) for sid in stored.updated])
         collecting.after_batch()
         give_back_memory()
+        if stop is not None:
+            raise stop
 
     def readable(found: Iterable[tuple[Path, str]]) -> Iterator[Path]:
         """The files to read; one that cannot be is failed as the walk reaches it."""

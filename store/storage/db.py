@@ -200,6 +200,18 @@ class Stored:
         return [sid for sid in self.ids("updated") if sid not in new]
 
 
+class StoredUnlisted(StoreWriteError):
+    """A batch stored whole (its text and records written) that the directory could not list (the
+    disk is full at its append): ``stored`` says what was stored, so it is counted, not said lost.
+    Lookups by id miss its new stories until the next writer lists them (see
+    :meth:`Directory.load`); ``sources`` gives their sources as listed, for marks given meanwhile."""
+
+    def __init__(self, error: StoreWriteError, stored: Stored, sources: dict[str, str]) -> None:
+        super().__init__(error.path, error)
+        self.stored = stored
+        self.sources = sources
+
+
 @dataclass(slots=True)
 class Deleted:
     """What :meth:`Store.delete` removed, as stored, so it can be put back."""
@@ -1026,7 +1038,8 @@ class Store:
         leaves at worst the text of new stories with no record, which the next writer takes
         out (``storing.json`` names them), or stories the directory does not list yet, which
         its next load finds. Each write touches only the shards the batch does, so storing
-        costs the same in a store of any size.
+        costs the same in a store of any size. A directory that cannot be written then (a full
+        disk) raises :class:`StoredUnlisted`: the batch is stored, and the caller counts it.
         ``parser`` is the parser that read the batch (``store.ingest.stamp``), or one a story, kept on each;
         ``reread``: the batch is the stories' own files read again (``reparse``), believed
         but for photos (see :mod:`store.storage.copies`). ``entries_deleted``: feed entries the
@@ -1169,10 +1182,18 @@ class Store:
                     self._meta_folder.mkdir(exist_ok=True)
                     with self._changing(len(stored.new)):
                         self._put_records(metas)
-                        directory.append(entries.values())
-            except StoreWriteError:
+                        try:
+                            directory.append(entries.values())
+                        except StoreWriteError as exc:  # stored all the same: raised as such (the stamp
+                            # left as a crash leaves it), not as a batch lost
+                            raise StoredUnlisted(exc, stored, {sid: _listed_source(metas[sid])
+                                                               for sid in stored.new}) from exc
+            except StoreWriteError as exc:
                 with contextlib.suppress(StoreWriteError, StoreFileError):
                     self.finish_storing()  # now, where it can be (a new shard's text is only removed)
+                if resourced and isinstance(exc, StoredUnlisted):  # the sources changed: see below
+                    with self.marks_lock, contextlib.suppress(OSError):  # (the full disk is what is said)
+                        self.user.forget_counts()
                 raise
             if fresh:
                 remove_durably(self.folder / STORING)
