@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import errno
 import gzip
 import os
 import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
 
@@ -769,6 +770,41 @@ def test_a_fetch_onto_a_full_disk_says_what_it_stored_and_the_next_one_gives_the
     assert main(["--store", str(folder), "fetch"]) == 0  # room again
     store = Store(folder)
     assert [store.user.get(m.id).tags for m in store.stories()] == [("harbour",)] * 3
+
+
+def test_a_fetch_whose_stories_fit_but_not_their_listing_counts_them(
+        tmp_path: Path, server: HTTPServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """The disk full at the directory's append, the batch's text, records and tags written: the
+    fetch said "0 new" and "0 stories stored" of stories it had stored (an import said the same
+    until it counted them); the next writer lists them."""
+    from broadsheet.cli.main import main
+    from broadsheet.store.errors import StoreWriteError
+    from broadsheet.store.storage.directory import Directory, Entry
+
+    server.expect_request("/feed.xml").respond_with_data(rss_feed(3), content_type="application/rss+xml")
+    folder = tmp_path / "store"
+    subscribe(Store(folder), server.url_for("/feed.xml"), tags=("harbour",))
+    capsys.readouterr()
+
+    append = Directory.append
+
+    def full(self: Directory, entries: Iterable[Entry]) -> None:
+        if listed := list(entries):  # (an empty list writes nothing)
+            raise StoreWriteError(self.path, OSError(errno.ENOSPC, "No space left on device"))
+        append(self, listed)
+
+    with monkeypatch.context() as patched:
+        patched.setattr(Directory, "append", full)
+        assert main(["--store", str(folder), "fetch"]) == 1
+    err = " ".join(capsys.readouterr().err.split())
+    assert "3 new 0 updated Harbour Gazette" in err, err
+    assert "Storing stopped: cannot save" in err and "directory.bin: the disk is full" in err, err
+    assert "3 stories stored" in err, err
+    assert main(["--store", str(folder), "fetch"]) == 0  # room again: listed, nothing fetched twice
+    assert "0 new" in capsys.readouterr().err
+    store = Store(folder)
+    assert len(store) == 3 and [store.user.get(m.id).tags for m in store.stories()] == [("harbour",)] * 3
 
 
 def test_a_feed_whose_entries_did_not_all_fit_fails_and_is_downloaded_whole_next_time(

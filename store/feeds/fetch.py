@@ -36,7 +36,7 @@ from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, gunzipped, par
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, Titles, entry_files, now
 from broadsheet.store.ingest.decode import in_labelled_charset
 from broadsheet.store.model import Article, normal_url
-from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.db import Store, StoredUnlisted
 
 if TYPE_CHECKING:
     import httpx
@@ -745,9 +745,13 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
         # The "file" of a feed entry is its feed's address; its parser is today's (read again on every fetch).
         # A feed's tags go to its new stories only: an update must not put back a tag the user took off.
-        stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=stamp(ENTRIES),
-                                      entries_deleted=True,  # (deleted in the reader while this fetch ran too)
-                                      feeds=subscribed, tags=[r.sub.tags for r, _ in batch])
+        unlisted: StoredUnlisted | None = None
+        try:
+            stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=stamp(ENTRIES),
+                                          entries_deleted=True,  # (deleted in the reader while this fetch ran too)
+                                          feeds=subscribed, tags=[r.sub.tags for r, _ in batch])
+        except StoredUnlisted as exc:  # stored whole, the directory not listing it yet: counted, then stopped
+            stored, unlisted = exc.stored, exc
         for place, ((sid, got), (result, article)) in enumerate(zip(stored.results, batch, strict=True)):
             setattr(result, got, getattr(result, got) + 1)  # result.new / .updated / .present
             if place in paragraphs and got != "present":  # said once, not at every fetch of the feed
@@ -762,8 +766,11 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
                         [(sid, batch[stored.written[sid]][1]) for sid in stored.updated])
         batch.clear()
         paragraphs.clear()
+        if unlisted is not None:
+            raise unlisted  # (its feeds' entries not reached yet fail with it)
 
     begun = 0  # the feeds whose entries the batches have reached
+    every_batched = False
     try:
         for result, articles in fetched:
             begun += 1
@@ -776,11 +783,15 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
                 batch.append((result, article))
                 if len(batch) >= BATCH:
                     flush()
+        every_batched = True
         if batch:
             flush()
     except StoreWriteError as exc:
         error = exc
-        for result in ({id(r): r for r, _ in batch} | {id(r): r for r, _ in fetched[max(begun - 1, 0):]}).values():
+        # The feeds with entries in no batch stored: from the one being read (none when the last batch
+        # was stored, its listing alone failing).
+        first = len(fetched) if every_batched and isinstance(exc, StoredUnlisted) else max(begun - 1, 0)
+        for result in ({id(r): r for r, _ in batch} | {id(r): r for r, _ in fetched[first:]}).values():
             _failed(result, f"not all its entries were stored ({exc.reason}): the next fetch downloads it again")
             result.not_stored = True
     finally:
