@@ -19,7 +19,9 @@ from broadsheet.store.parse.dateline import split_dateline
 from broadsheet.store.parse.textstats import word_count
 
 _MARK = re.compile(r"standfirst|(?<![a-z])(?:sub)?de(?:c)?k(?![a-z])|sub-?title|sub-?head(?:line)?(?![a-z])"
-                   r"|(?<![a-z])(?:lead|lede|intro|summary|strapline)(?![a-z_-])", re.IGNORECASE)
+                   r"|(?<![a-z])(?:lead|lede|intro|summary|strapline)(?![a-z_-])"
+                   # the newsroom's word in French, Spanish, Italian and German: chapô, entradilla, sommario
+                   r"|(?<![a-z])(?:chapo|chapeau|entradilla|bajada|sumario|sommario|vorspann)(?![a-z])", re.IGNORECASE)
 #: Marks that also name a story's opening paragraph (Bootstrap's ``lead``, a CMS's ``intro``).
 _OPENING_TOO = re.compile(r"(?<![a-z])(?:lead|lede|intro|summary)(?![a-z_-])", re.IGNORECASE)
 #: A standfirst is one block of text: an element holding blocks is a header or a card.

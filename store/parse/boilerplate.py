@@ -342,8 +342,11 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
         return "note of the story's print edition"
     if n_text_words <= EDITORIAL_WORDS and (low is None or _EDITORIAL_CUE.search(low)) and _editorial_note(text):
         return "the publisher's notice of its corrections policy"
-    if len(text) < 16 and text.strip(" -–—:·|*[]()").casefold() in _AD_LABELS:
+    if len(text) < 16 and ad_label(text):
         return "advertisement label"
+    if n_text_words <= SUBSCRIBE_CALL_WORDS and (low is None or "abonn" in low or "suscr" in low or "abbon" in low) \
+            and _SUBSCRIBE_CALL.search(text):
+        return "call to subscribe to the site"
     # Cheap length tests first: these searches scan every position of long paragraphs.
     if len(text) < 120 and _ends_with_ellipsis(text) and _TRUNCATED.search(text) and not re.search(r"[.!?]\s", text):
         return "truncated teaser of another story"
@@ -451,6 +454,19 @@ _WE_COMMITTED = re.compile(r"^We(?:’re|'re| are) committed to\b")
 #: (English ones are in the furniture wording; a whole line alone, since "Anzeige" is also a word).
 _AD_LABELS = frozenset(["publicité", "publicite", "anzeige", "werbung", "publicidad", "pubblicità", "pubblicita",
                         "advertentie", "reklame", "annons", "mainos"])
+
+# A call to subscribe in French, German, Spanish or Italian ("Abonnez-vous pour 1 € ...",
+# "Jetzt abonnieren", "Suscríbete"): the English ones are in _ALWAYS and _PROMO.
+_SUBSCRIBE_CALL = re.compile(r"\b(?:abonnez-vous|abonne-toi|jetzt abonnieren|abonnieren sie|suscr[ií]b(?:ete|ase)"
+                             r"|abb?onati)\b", re.IGNORECASE)
+SUBSCRIBE_CALL_WORDS = 40  # a longer paragraph is a story's, quoting one
+
+
+def ad_label(text: str) -> bool:
+    """An ad label of another language on its own ("Publicité", "- Anzeige -")."""
+    return text.strip(" -–—:·|*[]()").casefold() in _AD_LABELS
+
+
 _ADDRESS = re.compile(r"\S*(?:://|www\.)\S*", re.IGNORECASE)
 _REPORTING = re.compile(r"\b(?:said|says|told|according to|reported|announced)\b")
 _READER = re.compile(r"\b(?:you|your|yours|we|our|ours|us)\b", re.IGNORECASE)
@@ -557,7 +573,12 @@ def inline_furniture(text: str) -> bool:
 
 
 def inline_furniture_of(text: str, low: str | None) -> bool:
-    """:func:`inline_furniture`, given ``folded(text)``: most lines fail a cheap test of ``low``."""
+    """:func:`inline_furniture`, given ``folded(text)``: most lines fail a cheap test of ``low``.
+
+    An ad label in another language ("Publicité", "Anzeige") is such a marker too: taken for a
+    line of furniture, it made the paragraph after it look like the edge of the story."""
+    if len(text) < 16 and ad_label(text):
+        return True
     if low is not None and not low.startswith(_INLINE_STARTS) and "continues below" not in low:
         return False
     return _INLINE.match(text) is not None

@@ -22,6 +22,9 @@ _STOCK = (
     r"(?:Getty(?: Images)?(?: [A-Z][a-z]+)?|Shutterstock|iStock(?:photo)?|Alamy|Unsplash|Pexels|"
     r"EPA(?:-EFE)?|AFP|Reuters|REUTERS|AP|PA(?: Wire| Media)?|Bloomberg|Pool|Handout|Supplied|File)"
 )
+# The small word inside an outlet's or agency's name before "/" ("Courrier du Val/Ann Lee",
+# "Diario de Sur/Ann Lee"): without it, the credit was cut to its last word.
+_ORG_PARTICLE = r"(?:du|de|des|del|della|la|le|von|van|der|den|di|da|dos|das)"
 # Credit glued to the end of a caption line; group "credit" is the credit text. Each pattern
 # starts with a lookahead for the characters its matches can start with (a space, a bracket, a
 # label's capital): a search then fails most positions at one test, finding the same matches.
@@ -34,7 +37,8 @@ _TAIL_PATTERNS = [
     re.compile(r"(?=[\s(])\s*\((?P<credit>[^()]{0,60}(?:/|\bvia\b|" + _STOCK + r")[^()]{0,60})\)\s*$"),
     re.compile(rf"(?=\s)(?<=[.!?’'\"”)])\s+(?P<credit>(?:[\w.’' -]{{1,40}}\s+)?via\s+{_STOCK}[\w ]*)\s*$"),
     re.compile(  # (up to two more "/..." after: "REUTERS/Ann Lee/File Photo")
-        r"(?=\s)(?<=[\w.,)’'\"”])\s+(?P<credit>(?:[A-Z][\w’'.-]*\s+(?:[A-Z]\.?\s+)?)?[A-Z][\w’'.-]*\s*/\s*"
+        r"(?=\s)(?<=[\w.,)’'\"”])\s+(?P<credit>(?:[A-Z][\w’'.-]*\s+(?:(?:[A-Z]\.?|" + _ORG_PARTICLE + r")\s+)?)?"
+        r"[A-Z][\w’'.-]*\s*/\s*"
         r"(?:via\s+)?[A-Z][\w.&’' -]{1,60}(?:\s*/\s*[A-Z][\w.&’' -]{1,40}){0,2})\s*$"
     ),
 ]
@@ -195,11 +199,18 @@ def _split_credit(text: str, end: str) -> tuple[str, str] | None:
     return None
 
 
+#: A credit's label left at the end of the caption, after its last sentence ("... day. Photo").
+_TRAILING_LABELS = ("Photo", "Photos", "Foto", "Fotos", "Image", "Picture", "Photograph")
+_TRAILING_LABEL = re.compile(r"(?<=[.!?»”\"’)])\s+(?:Photo(?:graph)?s?|Fotos?|Image|Picture)$")
+
+
 def _tail_credit(pattern: re.Pattern[str], text: str) -> tuple[str, str] | None:
     """(caption, credit) when ``pattern`` finds a credit after a caption of two or more words."""
     m = pattern.search(text)
     if m and m.start() > 0:
         caption = text[: m.start()].rstrip(" |-–—:")
+        if caption.endswith(_TRAILING_LABELS):
+            caption = _TRAILING_LABEL.sub("", caption)  # "... par jour. Photo Courrier du Val/Ann Lee"
         credit = m.group("credit").strip()
         if len(caption.split()) >= 2 and credit and not is_file_note(credit):
             return caption, _FILE_LABEL.sub("", credit) or credit  # "(File photo: Nordwire)" credits Nordwire

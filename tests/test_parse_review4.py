@@ -1,0 +1,68 @@
+"""Parser defects a review of made-up pages in many CMS templates found (round 4).
+
+Each test is a made-up article (invented places, people and text) in the shape a kind of page
+takes: a French dump with a "Publicité" label between paragraphs, a credit naming an outlet with
+a small word in its name, a German meta box, and so on. They check what the reader gets.
+"""
+
+from __future__ import annotations
+
+from broadsheet.store.html import page_article
+from broadsheet.store.parse import parse_text
+
+FR_PARAS = [
+    "Le conseil communautaire de Vernois-sur-Lande a adopté jeudi soir le projet de nouvelle médiathèque, "
+    "qui sera construite à la place de l'ancienne gare routière d'ici à la fin de l'année 2027.",
+    "Selon l'adjoint chargé de la culture, le chantier coûtera environ 6,8 millions d'euros, dont près de la "
+    "moitié sera financée par la région et par l'État dans le cadre du plan de relance.",
+    "« Nous attendions ce lieu depuis longtemps, et les écoles du secteur pourront enfin y venir chaque "
+    "semaine », a expliqué la directrice de l'école Jules-Ferry, Odile Marchetti-Brun.",
+]
+FR_AFTER_AD = "Les travaux de démolition de l'ancienne gare commenceront dès le mois de février prochain."
+
+
+def _french_dump(caption: str) -> str:
+    lines = [
+        "Vernois-sur-Lande : la nouvelle médiathèque enfin votée - L'Écho de Lande",
+        "L'Écho de Lande",
+        "ActualitésSportsCultureS'abonnerSe connecter",
+        "Vernois-sur-Lande : la nouvelle médiathèque enfin votée",
+        "Par Armelle Quentin-Dubois",
+        "Publié le 3 mars 2025 à 9h10",
+        caption,
+        *FR_PARAS,
+        "Publicité",
+        FR_AFTER_AD,
+        "Cet article vous a plu ? Abonnez-vous pour 2 € par mois et lisez tous nos articles.",
+        "© L'Écho de Lande 2025 — Tous droits réservés",
+    ]
+    return "\n\n".join(lines) + "\n"
+
+
+def test_a_paragraph_after_an_ad_label_in_another_language_stays_in_the_story() -> None:
+    """"Publicité" was taken for a line of furniture (not an ad marker between paragraphs), so the
+    paragraph after it, with furniture below, looked like the page's footer and was dropped; the
+    subscription pitch after it is no paragraph of the story."""
+    article = parse_text(_french_dump("Le futur bâtiment vu depuis la place du Marché. Photo DR"))
+    assert article.body[-1] == FR_AFTER_AD
+    assert not any("Abonnez-vous" in p for p in article.body)
+
+
+def test_a_photo_credit_naming_an_outlet_with_a_small_word_keeps_the_whole_name() -> None:
+    """"Photo Écho de Lande/Ann Leroux" was cut to "Lande/Ann Leroux", the label left on the caption."""
+    caption = "Le futur bâtiment vu depuis la place du Marché. Photo Gazette de Lande/Rémi Castagnet"
+    article = parse_text(_french_dump(caption))
+    assert [(i.caption, i.credit) for i in article.images] == [
+        ("Le futur bâtiment vu depuis la place du Marché.", "Gazette de Lande/Rémi Castagnet")]
+
+
+def test_a_french_pages_chapo_is_its_standfirst() -> None:
+    """French newsrooms call the standfirst the chapô: a paragraph so marked is no story paragraph."""
+    html = ("<!DOCTYPE html><html><head><meta charset=utf-8></head><body><article>"
+            "<h1>Vernois-sur-Lande : la nouvelle médiathèque enfin votée</h1>"
+            "<p class=\"article-chapo\">Le chantier doit commencer en février, sur le site de l'ancienne gare.</p>"
+            + "".join(f"<p>{p}</p>" for p in FR_PARAS)
+            + "</article></body></html>")
+    article = page_article(html)
+    assert article.standfirst == "Le chantier doit commencer en février, sur le site de l'ancienne gare."
+    assert article.body == FR_PARAS
