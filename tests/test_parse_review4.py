@@ -66,3 +66,41 @@ def test_a_french_pages_chapo_is_its_standfirst() -> None:
     article = page_article(html)
     assert article.standfirst == "Le chantier doit commencer en février, sur le site de l'ancienne gare."
     assert article.body == FR_PARAS
+
+
+DE_PARAS = [
+    "Die Gemeinde Uferbach hat am Freitag ihre neue Fähre über den Kranichsee in Betrieb genommen. Das Schiff "
+    "bietet Platz für vierzig Fahrgäste und zwölf Fahrräder.",
+    "Die alte Fähre aus dem Jahr 1964 hatte im vergangenen Winter einen Motorschaden erlitten und musste danach "
+    "mehrere Monate in der Werft bleiben.",
+    "„Wir sind froh, dass die Verbindung wieder steht“, sagte Bürgermeister Gerold Haslinger bei der Taufe des "
+    "Schiffes am Steg.",
+]
+DE_META = "Von Dorothea Kessler-Aydin 12.05.2024, 08:30 Uhr 3 Min. Lesezeit"
+
+
+def test_a_meta_box_of_byline_date_and_reading_time_under_a_kicker_is_not_the_story() -> None:
+    """A German page's header: a place over the headline, then one box with the byline, the date
+    and the reading time. The place stopped the look for the lines that only date and sign the
+    story, so both stood as its first paragraphs."""
+    html = ("<!DOCTYPE html><html><head><meta charset=utf-8></head><body><article>"
+            "<div class=\"kopf\"><span class=\"ort\">Uferbach</span><h1>Neue Fähre für den Kranichsee</h1>"
+            "<div class=\"meta\"><span>Von Dorothea Kessler-Aydin</span> <span>12.05.2024, 08:30 Uhr</span> "
+            "<span>3 Min. Lesezeit</span></div></div>"
+            + "".join(f"<p>{p}</p>" for p in DE_PARAS)
+            + "</article></body></html>")
+    article = page_article(html)
+    assert article.body == DE_PARAS
+    assert article.authors == ["Dorothea Kessler-Aydin"]
+
+
+def test_a_german_byline_with_date_and_reading_time_in_a_dump_is_the_byline() -> None:
+    """In a text dump the same line was a caption credited to "Lesezeit" (after "Min."), and the
+    story lost its author and date."""
+    dump = "\n\n".join(["Neue Fähre für den Kranichsee - Seeblatt", "Seeblatt", "LokalesSportAboAnmelden",
+                        "Neue Fähre für den Kranichsee", DE_META, *DE_PARAS]) + "\n"
+    article = parse_text(dump)
+    assert article.authors == ["Dorothea Kessler-Aydin"]
+    assert article.published == "2024-05-12T08:30:00"
+    assert article.images == []
+    assert article.body == DE_PARAS

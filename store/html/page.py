@@ -557,14 +557,23 @@ def _byline_line(text: str, authors: list[str]) -> bool:
     return all(_fold(name) in known for name in byline.authors)
 
 
+def _kicker(text: str) -> bool:
+    """A label of a few words, no sentence, as pages print over a headline (its section or place)."""
+    return len(text) <= 40 and len(text.split()) <= 4 and text[-1:] not in ".!?:,;\"”’»"
+
+
 def _without_page_lines(paragraphs: list[str], authors: list[str]) -> list[str]:
     """The story without the lines that date it or repeat its byline at its start, nor those
     dating it at its end: page furniture, not text, and one before the dateline hides the
     dateline from its test."""
-    head = 0
-    while head < min(3, len(paragraphs)) and (_date_line(paragraphs[head])
-                                              or _byline_line(paragraphs[head], authors)):
-        head += 1
+    head = at = 0
+    while at < min(3, len(paragraphs)):
+        if _date_line(paragraphs[at]) or _byline_line(paragraphs[at], authors):
+            head = at = at + 1
+        elif head == 0 and _kicker(paragraphs[at]):
+            at += 1  # a section label over the headline ("Oberwalden", "Exclusive"): it goes with them
+        else:
+            break
     tail = len(paragraphs)
     while tail > head and tail > len(paragraphs) - 2 and _date_line(paragraphs[tail - 1]):
         tail -= 1

@@ -426,6 +426,10 @@ def _position_cue(text: str, n_words: int, low: str | None) -> bool:
     return bool(_POSITION_CUE.search(text))
 
 
+#: How a byline opens in English, German, French and Spanish (byline.py's labels).
+_BYLINE_STARTS = ("by ", "von ", "par ", "por ")
+
+
 class CaptionFacts(NamedTuple):
     """What the caption step asks of one line's text, worked out once per distinct text."""
 
@@ -461,9 +465,12 @@ def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
             or (end == ")" and split_paren_credit(text))
         ) or None
         if split is not None and (
-            menu_like(split[0]) or (low is not None and low.startswith("by ") and parse_byline(text) is not None)
+            menu_like(split[0])
+            or (low is not None and low.startswith(_BYLINE_STARTS) and parse_byline(text) is not None)
         ):
-            split = None  # "About / Advertise / Tip Us / Contact" is a menu, "By A and B / Staff" a byline
+            # "About / Advertise / Tip Us / Contact" is a menu, "By A and B / Staff" a byline, and so is
+            # "Von A 28.09.2024, 17:45 Uhr 2 Min. Lesezeit" (no caption credited to "Lesezeit")
+            split = None
     may_repeat = text.endswith(".") and 4 <= n_words <= 60
     return CaptionFacts(
         split,
