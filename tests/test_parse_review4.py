@@ -104,3 +104,30 @@ def test_a_german_byline_with_date_and_reading_time_in_a_dump_is_the_byline() ->
     assert article.published == "2024-05-12T08:30:00"
     assert article.images == []
     assert article.body == DE_PARAS
+
+
+EN_PARAS = [
+    "Bus fares in Harrowgate Vale will rise by 25 cents from March, the regional transit board decided on "
+    "Tuesday night after a long debate about the cost of running the new electric fleet.",
+    "The board said the money would pay for drivers' wages and for the charging depot that opened on the "
+    "edge of the industrial park last autumn, which has cost more to run than planned.",
+    "Riders who spoke at the meeting said that the increase would hit students and older residents hardest, "
+    "and several asked the board to keep the discount for monthly passes.",
+    "The board agreed to review the discount in June, when the first figures from the new fleet are due.",
+]
+
+
+def test_names_of_a_byline_on_lines_of_their_own_after_a_joining_word_are_all_authors() -> None:
+    """One text node per line, blank lines between: ``By`` / ``A`` / ``and`` / ``B``. Only the
+    first name was read; the others stayed undecided lines."""
+    head = ["Bus fares to rise in March | The Vale Courier", "News", "Sport", "Subscribe",
+            "Bus fares to rise in March", "By"]
+    for names, want in (
+        (["Odalys Ferreira-Kent", "and", "Piotr Lindqvist"], ["Odalys Ferreira-Kent", "Piotr Lindqvist"]),
+        (["Odalys Ferreira-Kent", ",", "Piotr Lindqvist", "and", "Mei Okonjo"],
+         ["Odalys Ferreira-Kent", "Piotr Lindqvist", "Mei Okonjo"]),
+    ):
+        dump = "\n\n".join([*head, *names, "Published March 2, 2025 at 6:10 p.m.", *EN_PARAS]) + "\n"
+        article = parse_text(dump)
+        assert article.authors == want
+        assert article.body == EN_PARAS

@@ -103,7 +103,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    off the caption (store/parse/captions.py); a paragraph marked ``chapo`` (the French standfirst)
 #    is the standfirst (store/html/standfirst.py); a kicker over the headline no longer hides the
 #    byline and date lines after it at the text's start (store/html/page.py); "Von NAME DATE Uhr 2
-#    Min. Lesezeit" is a byline, not a caption credited to "Lesezeit" (store/parse/captions.py)
+#    Min. Lesezeit" is a byline, not a caption credited to "Lesezeit" (store/parse/captions.py); a
+#    byline's names on lines of their own after a joining word ("and", ",") are all its authors
+#    (store/parse/meta.py: text dumps)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 16, SAVED_PAGE: 15, ENTRIES: 17}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

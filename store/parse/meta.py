@@ -12,7 +12,7 @@ from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.headline import find_headline
 from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
 from broadsheet.store.parse.textstats import ends_sentence, tokens
-from broadsheet.store.parse.types import ParseError
+from broadsheet.store.parse.types import Line, ParseError
 
 _FIRST_CUE = re.compile(r"\b(?:first published|published|posted)\b", re.IGNORECASE)
 
@@ -152,6 +152,43 @@ def step_byline(page: Page) -> None:
     page.byline, page.byline_info = i, info
     page.lines[i].mark("byline", f"byline ({info.evidence}): " + ", ".join(info.authors))
     page.klass.pop(i, None)
+    if info.explicit:
+        _more_names(page, i, info)
+
+
+#: A line joining a byline's names, each name a text node of its own (``By`` / ``Ann Lee`` /
+#: ``and`` / ``Bo Chen``), in the languages byline.py reads.
+_NAME_JOINS = frozenset([",", "and", "&", "und", "et", "y", "e"])
+_MORE_NAMES = 4  # names that may follow the first that way
+
+
+def _more_names(page: Page, i: int, info: Byline) -> None:
+    """Add the names a byline goes on with on lines of their own after a joining word: a dump
+    of one text node per line with blank lines between them kept only the first author."""
+    order = nonblank(page)
+    at = bisect_right(order, i)
+    for _ in range(_MORE_NAMES):
+        if at + 1 >= len(order):
+            return
+        join, name = page.lines[order[at]], page.lines[order[at + 1]]
+        # (a lone "," is taken for a line of symbols: still the joining word here)
+        if join.text.casefold() not in _NAME_JOINS or join.role != "boilerplate" or not _free(name) \
+                or len(name.text) > 60:
+            return
+        more = parse_byline(name.text, bare_ok=True, labelled=True)
+        if more is None or not more.authors or more.date or more.outlet:
+            return
+        info.authors.extend(n for n in more.authors if n not in info.authors)
+        join.mark("byline", "word joining the byline's names")
+        name.mark("byline", "byline (a name after the byline's joining word): " + ", ".join(more.authors))
+        page.klass.pop(order[at], None)
+        page.klass.pop(order[at + 1], None)
+        at += 2
+
+
+def _free(line: Line) -> bool:
+    """An undecided line, or one only suspected for being printed twice."""
+    return line.role == "boilerplate" and line.reason in _OPEN
 
 
 _OPEN = (UNDECIDED, REPEATED)
