@@ -131,3 +131,12 @@ def test_names_of_a_byline_on_lines_of_their_own_after_a_joining_word_are_all_au
         article = parse_text(dump)
         assert article.authors == want
         assert article.body == EN_PARAS
+
+
+def test_a_subheadings_link_button_is_not_a_paragraph() -> None:
+    """Newsletter platforms print a "Link" anchor beside each subheading: it stood as a paragraph."""
+    dump = "\n\n".join(["Bus fares to rise in March", "The Vale Letter", "Subscribe", "Sign in",
+                        "Bus fares to rise in March", "Odalys Ferreira-Kent", "Mar 02, 2025", "Share",
+                        *EN_PARAS[:3], "What happens next", "Link", EN_PARAS[3], "Share", "Subscribe"]) + "\n"
+    article = parse_text(dump)
+    assert article.body == [*EN_PARAS[:3], "What happens next", EN_PARAS[3]]

@@ -105,7 +105,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    byline and date lines after it at the text's start (store/html/page.py); "Von NAME DATE Uhr 2
 #    Min. Lesezeit" is a byline, not a caption credited to "Lesezeit" (store/parse/captions.py); a
 #    byline's names on lines of their own after a joining word ("and", ",") are all its authors
-#    (store/parse/meta.py: text dumps)
+#    (store/parse/meta.py: text dumps); a lone "Link" or "Permalink" (a subheading's anchor button)
+#    is furniture, passed over between paragraphs (store/parse/boilerplate.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 16, SAVED_PAGE: 15, ENTRIES: 17}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

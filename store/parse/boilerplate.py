@@ -344,6 +344,8 @@ def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: 
         return "the publisher's notice of its corrections policy"
     if len(text) < 16 and ad_label(text):
         return "advertisement label"
+    if len(text) < 16 and link_button(text):
+        return "label of a link button"
     if n_text_words <= SUBSCRIBE_CALL_WORDS and (low is None or "abonn" in low or "suscr" in low or "abbon" in low) \
             and _SUBSCRIBE_CALL.search(text):
         return "call to subscribe to the site"
@@ -462,6 +464,15 @@ _SUBSCRIBE_CALL = re.compile(r"\b(?:abonnez-vous|abonne-toi|jetzt abonnieren|abo
 SUBSCRIBE_CALL_WORDS = 40  # a longer paragraph is a story's, quoting one
 
 
+#: A button's label standing alone: a heading's anchor ("Link"), a permalink, a copy-link button.
+_LINK_BUTTONS = frozenset(["link", "permalink", "anchor link"])
+
+
+def link_button(text: str) -> bool:
+    """The label of a link button on its own line (a subheading's "Link" anchor, "Permalink")."""
+    return text.strip(" -–—:·|*[]()#¶🔗").casefold() in _LINK_BUTTONS
+
+
 def ad_label(text: str) -> bool:
     """An ad label of another language on its own ("Publicité", "- Anzeige -")."""
     return text.strip(" -–—:·|*[]()").casefold() in _AD_LABELS
@@ -577,7 +588,7 @@ def inline_furniture_of(text: str, low: str | None) -> bool:
 
     An ad label in another language ("Publicité", "Anzeige") is such a marker too: taken for a
     line of furniture, it made the paragraph after it look like the edge of the story."""
-    if len(text) < 16 and ad_label(text):
+    if len(text) < 16 and (ad_label(text) or link_button(text)):
         return True
     if low is not None and not low.startswith(_INLINE_STARTS) and "continues below" not in low:
         return False
