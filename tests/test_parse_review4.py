@@ -140,3 +140,17 @@ def test_a_subheadings_link_button_is_not_a_paragraph() -> None:
                         *EN_PARAS[:3], "What happens next", "Link", EN_PARAS[3], "Share", "Subscribe"]) + "\n"
     article = parse_text(dump)
     assert article.body == [*EN_PARAS[:3], "What happens next", EN_PARAS[3]]
+
+
+def test_a_credit_naming_the_kind_of_picture_under_its_caption_credits_it() -> None:
+    """"Drone image courtesy of X" and "Staff photo by X" on a line of their own under a caption
+    were two story paragraphs: only "Photo by X" and "Courtesy of X" were known credit lines."""
+    for line, credit in (("Aerial image courtesy of Vale Transit Authority", "Vale Transit Authority"),
+                         ("Staff photo by Reuben Okafor-Lind", "Reuben Okafor-Lind")):
+        caption = "The new depot seen from above on Monday."
+        dump = "\n\n".join(["Bus fares to rise in March | The Vale Courier", "News", "Sport",
+                            "Bus fares to rise in March", "By Odalys Ferreira-Kent", "March 2, 2025",
+                            *EN_PARAS[:2], caption, line, *EN_PARAS[2:]]) + "\n"
+        article = parse_text(dump)
+        assert [(i.caption, i.credit) for i in article.images] == [(caption, credit)], line
+        assert article.body == EN_PARAS, line

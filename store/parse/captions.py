@@ -67,6 +67,12 @@ _COURTESY = re.compile(
     r"^(?:(?:Photo|Image|Picture)\s+)?[Cc]ourtesy(?:\s+of)?\s*:?\s+(?P<credit>(?:the\s+)?[A-Z][^.!?]{1,80})$"
 )
 _CREDIT_LINE.append(_COURTESY)
+# The kind of picture, then who made or gave it: "Staff photo by X", "Drone image courtesy of X".
+_KIND_CREDIT = re.compile(
+    r"^(?!(?:The|A|An|This|That|His|Her|Its|Their|Our|My|Your)\s)(?:[A-Z][\w’'-]*\s+){1,2}?(?:[Pp]hoto(?:graph)?|[Ii]mage|[Pp]icture)s?\s+(?:by|courtesy(?:\s+of)?)\s+"
+    r"(?P<credit>(?:the\s+)?[A-Z][^.!?]{1,80})$"
+)
+_CREDIT_LINE.append(_KIND_CREDIT)
 _FOR_OUTLET = re.compile(r"^[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}\s+for\s+[A-Z]")
 _LABEL_ONLY = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)?$", re.IGNORECASE)
 
@@ -336,6 +342,8 @@ def _credit_line_patterns(text: str) -> list[re.Pattern[str]]:
         patterns.append(_CREDIT_LINE[6])
     if "ourtesy" in text:
         patterns.append(_COURTESY)
+    if (" by " in text or "ourtesy" in text) and ("hoto" in text or "mage" in text or "icture" in text):
+        patterns.append(_KIND_CREDIT)
     return patterns
 
 
@@ -347,7 +355,8 @@ def label_only(text: str) -> bool:
 
 def strong_credit(text: str) -> bool:
     """A credit-only line distinctive enough to pair with a caption across a blank line."""
-    if has_label(text) or "/" in text or _FOR_OUTLET.match(text) or photo_copyright(text) or _COURTESY.match(text):
+    if has_label(text) or "/" in text or _FOR_OUTLET.match(text) or photo_copyright(text) or _COURTESY.match(text) \
+            or _KIND_CREDIT.match(text):
         return True
     if text.startswith("(") and text.endswith(")") and text[1:2].isupper() and len(text.split()) > 1:
         return True  # "(U.S. District Court)": a source in brackets on its own line
