@@ -154,3 +154,22 @@ def test_a_credit_naming_the_kind_of_picture_under_its_caption_credits_it() -> N
         article = parse_text(dump)
         assert [(i.caption, i.credit) for i in article.images] == [(caption, credit)], line
         assert article.body == EN_PARAS, line
+
+
+def test_an_old_table_layout_pages_header_lines_parted_by_line_breaks_are_read() -> None:
+    """A page of the table-layout years: no <h1>, no <p>, no metadata; headline and deck, then
+    "By NAME<br>Paper Staff Writer<br>Published: DATE", parted by <br>. The headline kept the
+    title's site name, the post was read as part of the name, the date was not found, and the
+    header lines were the story's first paragraphs."""
+    story = "<br><br>".join(EN_PARAS)
+    html = ("<html><head><meta charset=utf-8><title>The Vale Courier - Bus fares to rise in March</title></head>"
+            "<body><table><tr><td><a href=/>Home</a> | <a href=/news>News</a></td></tr><tr><td>"
+            "<font size=5><b>Bus fares to rise in March</b></font><br>"
+            "<font size=3><i>Board backs a 25-cent increase to pay for the electric fleet</i></font><br><br>"
+            "<font size=2>By Odalys Ferreira-Kent<br>Courier Staff Writer<br>Published: Sunday, March 2, 2025</font>"
+            f"<br><br><font size=3>{story}</font></td></tr></table></body></html>")
+    article = page_article(html)
+    assert article.headline == "Bus fares to rise in March"
+    assert article.authors == ["Odalys Ferreira-Kent"]
+    assert article.published == "2025-03-02"
+    assert article.body == ["Board backs a 25-cent increase to pay for the electric fleet", *EN_PARAS]

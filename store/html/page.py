@@ -30,8 +30,9 @@ from broadsheet.store.parse.byline import org_like, parse_byline, split_names
 from broadsheet.store.parse.credits import closing_credits
 from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates, parse_date
+from broadsheet.store.parse.story_end import POST_WORD as _POST_WORD
 from broadsheet.store.parse.story_end import bio_text, closing_bio
-from broadsheet.store.parse.textstats import word_count
+from broadsheet.store.parse.textstats import ends_sentence, word_count
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.sanitize import is_web_address
 
@@ -250,11 +251,43 @@ def _without_buttons(text: str) -> str:
         else without_control_labels(text, more=False)
 
 
+_BR_LINE_MAX = 150  # characters of a line of a story's header (headline, deck, byline, post, date)
+
+
+def _br_lines(part: str, titles: frozenset[str] = frozenset()) -> list[str]:
+    """A block's lines parted by single line breaks: one paragraph, its lines run together, unless it
+    is a story's header in a page without markup for one (``headline<br>deck``, ``By Ann Lee<br>Staff
+    Writer<br>Published: DATE``): short lines that end no sentence, the first the page title's
+    headline, or a byline and a date line among them. Then each is its own line, so the headline
+    is known as such, the byline is read without the post after it and the date line as one."""
+    lines = [squash(line) for line in part.split(_BR)]
+    lines = [line for line in lines if line]
+    joined = [squash(part.replace(_BR, " "))]
+    if len(lines) < 2 or any(len(line) > _BR_LINE_MAX for line in lines):
+        return joined
+    if titles and _fold(lines[0]) in titles:
+        header = lines[1:]
+    else:
+        bylines = [line for line in lines if line[:1].isupper() and _explicit_byline(line)]
+        dated = [line for line in lines if _date_line(line)]
+        if not bylines or not dated:
+            return joined
+        header = [line for line in lines if line not in bylines and line not in dated]
+    return joined if any(ends_sentence(line) for line in header) else lines
+
+
+def _explicit_byline(text: str) -> bool:
+    byline = parse_byline(text)
+    return byline is not None and byline.explicit and bool(byline.authors)
+
+
 class _PageCollector(Collector):
     """The fragment collector, leaving out page furniture and link lists."""
 
-    def __init__(self, base: str | None, stamps: dict[int, str] | None = None) -> None:
+    def __init__(self, base: str | None, stamps: dict[int, str] | None = None,
+                 titles: frozenset[str] = frozenset()) -> None:
         super().__init__(base, keep_data=True)
+        self.titles = titles  # the page title's parts, folded: a block opening on one is the story's header
         self.stamps = stamps or {}  # a live blog's update times (see :mod:`.stamps`)
         self.stamp: str | None = None  # the time of the update whose text comes next
         self.linked = 0
@@ -272,7 +305,8 @@ class _PageCollector(Collector):
             return
         if linked > 0.5 * len(line) and word_count(line) < 40:
             return  # a list of links, a "Read more: ..." teaser
-        parts = [squash(part.replace(_BR, " ")) for part in _BR_BREAK.split(text)] if _BR in text else [line]
+        parts = [split for part in _BR_BREAK.split(text) for split in _br_lines(part, self.titles)] \
+            if _BR in text else [line]
         for part in parts:
             part = _without_buttons(part)
             if not part or _MARKUP.match(part):
@@ -357,7 +391,14 @@ def _caption_key(caption: str) -> str:
     return _fold(caption).rstrip(" .!?…")
 
 
-def _headline(tree: LexborHTMLParser, meta: PageMeta) -> str:
+def _title_parts(meta: PageMeta) -> frozenset[str]:
+    """The parts of the page's ``<title>`` between separators ("Site - Headline"), folded, when it has them."""
+    title = meta.headline[-1] if meta.headline else ""
+    parts = _TITLE_SEPARATORS.split(title)
+    return frozenset(_fold(part) for part in parts if len(part.split()) >= 2) if len(parts) > 1 else frozenset()
+
+
+def _headline(tree: LexborHTMLParser, meta: PageMeta, paragraphs: list[str] | None = None) -> str:
     """The headline the publisher states for the story.
 
     JSON-LD's headline first (often written for search engines), unless two other statements
@@ -386,7 +427,14 @@ def _headline(tree: LexborHTMLParser, meta: PageMeta) -> str:
         if low in folded_titles or (len(low) > 15 and any(t.startswith(low) for t in folded_titles)):
             return h1
     if meta.headline:
-        return _strip_site(meta.headline[0], meta.publisher)
+        stripped = _strip_site(meta.headline[0], meta.publisher)
+        if stripped == meta.headline[0] and not h1s and paragraphs:
+            # No site named to strip: the title's part the page prints over its text ("Site - Headline").
+            shown = {_fold(text) for text in paragraphs[:3]}
+            for part in _TITLE_SEPARATORS.split(stripped):
+                if len(part.split()) >= 2 and _fold(part) in shown:
+                    return part.strip()
+        return stripped
     return h1s[0] if h1s else ""
 
 
@@ -520,6 +568,19 @@ def _published(tree: LexborHTMLParser, region: LexborNode, meta: PageMeta) -> st
     return None
 
 
+def _printed_date(paragraphs: list[str]) -> str | None:
+    """The date of a line that only dates the story at its start ("Published: Wednesday, October 9,
+    2024"), for a page that states it nowhere else; not one of the last change."""
+    for text in paragraphs[:6]:
+        if _date_line(text) and not _CHANGED.match(text):
+            labelled = _PUBLISHED_LABEL.search(text)
+            found = (parse_date(text[labelled.end():]) if labelled else None) or parse_date(text)
+            if found:
+                return found
+    return None
+
+
+_CHANGED = re.compile(r"\W*(?:last\s+)?(?:updated|modified|changed)\b", re.IGNORECASE)
 _PUBLISHED_LABEL = re.compile(r"\b(?:first\s+)?(?:published|posted)\b", re.IGNORECASE)
 
 
@@ -557,6 +618,12 @@ def _byline_line(text: str, authors: list[str]) -> bool:
     return all(_fold(name) in known for name in byline.authors)
 
 
+def _post_line(text: str) -> bool:
+    """A journalist's post on its own line ("Sentinel Staff Writer", "Transport Correspondent")."""
+    return len(text) <= 60 and len(text.split()) <= 5 and not ends_sentence(text) \
+        and _POST_WORD.search(text) is not None
+
+
 def _kicker(text: str) -> bool:
     """A label of a few words, no sentence, as pages print over a headline (its section or place)."""
     return len(text) <= 40 and len(text.split()) <= 4 and text[-1:] not in ".!?:,;\"”’»"
@@ -572,8 +639,16 @@ def _without_page_lines(paragraphs: list[str], authors: list[str]) -> list[str]:
             head = at = at + 1
         elif head == 0 and _kicker(paragraphs[at]):
             at += 1  # a section label over the headline ("Oberwalden", "Exclusive"): it goes with them
+        elif head and _post_line(paragraphs[at]) and _byline_line(paragraphs[at - 1], authors):
+            head = at = at + 1  # "Staff Writer" under "By Ann Lee"
         else:
             break
+    if head == 0 and len(paragraphs) > 2 and not _date_line(paragraphs[0]) \
+            and _byline_line(paragraphs[1], authors):
+        # The deck over them, unmarked ("headline<br>deck<br><br>By ..."): the lines after it go.
+        rest = _without_page_lines(paragraphs[1:], authors)
+        if len(rest) < len(paragraphs) - 1:
+            return paragraphs[:1] + rest
     tail = len(paragraphs)
     while tail > head and tail > len(paragraphs) - 2 and _date_line(paragraphs[tail - 1]):
         tail -= 1
@@ -630,7 +705,7 @@ def page_article(html: str, url: str | None = None) -> Article:
         raise ParseError("no article text found")
     tree.strip_tags(["script", "style", "noscript", "template", "svg", "iframe"])
     content = main_content(body)
-    collector = _PageCollector(base, update_stamps(content))
+    collector = _PageCollector(base, update_stamps(content), _title_parts(meta))
     collector.collect_page([content], figure_like(content))
     paragraphs = collector.paragraphs
     if sum(len(p) for p in paragraphs) < 80 and meta.body and len(meta.body) > 80:
@@ -638,7 +713,7 @@ def page_article(html: str, url: str | None = None) -> Article:
     if not paragraphs or sum(word_count(p) for p in paragraphs) < 10:
         raise ParseError("no article text found")
     region = _article_region(content)
-    headline = _headline(tree, meta)
+    headline = _headline(tree, meta, paragraphs)
     if paragraphs and headline and _fold(paragraphs[0]) == _fold(headline):
         paragraphs = paragraphs[1:]
     # The standfirst where the text took it for its first paragraph (one the text left out stays
@@ -651,6 +726,7 @@ def page_article(html: str, url: str | None = None) -> Article:
     if not authors or all(org_like(name) or name == meta.publisher for name in authors):
         authors = _inline_byline(paragraphs) or authors  # a CJK site often names itself the author
     authors = authors or _unsigned(meta)
+    printed_date = _printed_date(paragraphs)
     paragraphs = _without_page_lines(paragraphs, authors)
     dateline, agency, first = split_dateline(paragraphs[0]) if paragraphs else (None, None, "")
     if dateline:
@@ -667,7 +743,7 @@ def page_article(html: str, url: str | None = None) -> Article:
         # one name for each agency, as the text dumps give it ("AP" is "Associated Press")
         agency=canonical_agency(agency or (cjk.opening_agency(paragraphs[0]) if paragraphs else None)
                                 or (wire_in(" ".join(meta.author_orgs)) if meta.author_orgs else None)),
-        published=_published(tree, region, meta),
+        published=_published(tree, region, meta) or printed_date,
         authors=authors,
         dateline=dateline,
         images=_images(region, base, meta),

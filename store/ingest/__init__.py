@@ -107,7 +107,10 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    byline's names on lines of their own after a joining word ("and", ",") are all its authors
 #    (store/parse/meta.py: text dumps); a lone "Link" or "Permalink" (a subheading's anchor button)
 #    is furniture, passed over between paragraphs (store/parse/boilerplate.py); "Drone image courtesy
-#    of X" and "Staff photo by X" on a line of their own are credit lines (store/parse/captions.py)
+#    of X" and "Staff photo by X" on a line of their own are credit lines (store/parse/captions.py);
+#    a saved page's header lines parted by single <br>s (title's headline, deck, "By NAME<br>Staff
+#    Writer<br>Published: DATE") are read line by line, its headline is the title's part it prints,
+#    and a printed "Published: DATE" dates it when nothing else does (store/html/page.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 16, SAVED_PAGE: 15, ENTRIES: 17}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
