@@ -84,12 +84,13 @@ async def test_the_search_worker_gets_a_snapshot_of_the_marks(filled_store: Stor
     search = app.search
 
     def slow(query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
-             offset: int = 0, stop: Callable[[], bool] = never, count_later: bool = False) -> SearchResult:
+             offset: int = 0, stop: Callable[[], bool] = never, every: bool = False,
+             count_later: bool = False) -> SearchResult:
         before = dict(states)
         entered.set()
         release.wait(10)
         seen["unchanged"] = dict(states) == before
-        return search(query, stories, states, offset=offset, stop=stop, count_later=count_later)
+        return search(query, stories, states, offset=offset, stop=stop, every=every, count_later=count_later)
 
     monkeypatch.setattr(app, "search", slow)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -113,7 +114,8 @@ async def test_a_failing_search_worker_is_reported(filled_store: Store, monkeypa
     app = BroadsheetApp(filled_store)
 
     def broken(query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
-               offset: int = 0, stop: Callable[[], bool] = never, count_later: bool = False) -> SearchResult:
+               offset: int = 0, stop: Callable[[], bool] = never, every: bool = False,
+               count_later: bool = False) -> SearchResult:
         raise RuntimeError("the index went away")
 
     monkeypatch.setattr(app, "search", broken)
