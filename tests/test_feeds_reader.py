@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from pytest_httpserver import HTTPServer
 from rich.console import Console
+from textual.notifications import Notification
 from textual.widgets import Label
 
 from broadsheet.config import Config
@@ -165,8 +166,8 @@ async def test_the_fetch_key_says_a_feeds_xml_was_damaged(store: Store, server: 
                                  "; the feed's XML is damaged (", "): read leniently, so an entry may be cut short")
 
 
-async def _fetch_key_says(store: Store, *words: str) -> bool:
-    """Whether F in the reader, its fetch done, says each of ``words`` in one notice."""
+async def _fetch_key_notices(store: Store) -> list[Notification]:
+    """What the reader's notices say after F, its fetch done."""
     app = BroadsheetApp(store)
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
@@ -174,7 +175,12 @@ async def _fetch_key_says(store: Store, *words: str) -> bool:
         await settle(pilot)
         await app.screen.workers.wait_for_complete()
         await settle(pilot)
-        return any(all(w in n.message for w in words) for n in app._notifications)
+        return list(app._notifications)
+
+
+async def _fetch_key_says(store: Store, *words: str) -> bool:
+    """Whether F in the reader, its fetch done, says each of ``words`` in one notice."""
+    return any(all(w in n.message for w in words) for n in await _fetch_key_notices(store))
 
 
 async def test_the_fetch_key_says_a_story_kept_only_its_first_10_000_paragraphs(store: Store,
@@ -424,14 +430,7 @@ async def test_the_fetch_key_says_the_counts_broadsheet_fetch_says_and_names_eac
     counts = ("1 new, 0 updated from 3 feeds (1 unchanged); 1 failed; 1 entry without title, text or link left out; "
               "the XML of 1 feed damaged")
     assert counts in said, said
-    app = BroadsheetApp(stores[1])
-    async with app.run_test(size=(120, 40), notifications=True) as pilot:
-        await settle(pilot)
-        await pilot.press("F")
-        await settle(pilot)
-        await app.screen.workers.wait_for_complete()
-        await settle(pilot)
-        [told] = [n for n in app._notifications if n.title == "Feeds"]
+    [told] = [n for n in await _fetch_key_notices(stores[1]) if n.title == "Feeds"]
     assert told.message.startswith(counts + "\n"), told.message
     assert f"\n{server.url_for('/missing')} failed: not found (404)\n" in told.message, told.message
     assert told.severity == "warning" and told.timeout == 15  # names and reasons to read
