@@ -12,6 +12,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -358,11 +359,75 @@ def test_ctrl_c_stores_the_feeds_fetched_and_leaves_the_rest_for_the_next_fetch(
     proc.send_signal(signal.SIGINT)
     _out, err = proc.communicate(timeout=30)
     assert proc.returncode == 130, err.decode()
-    assert b"Interrupted (Ctrl-C)" in err and b"1 feed not fetched" in err and b"Traceback" not in err
+    assert b"Interrupted (Ctrl-C)" in err and b"1 feed not fetched or not all stored" in err and b"Traceback" not in err
     store = Store(folder)
     assert len(store) == 3
     by_url = {sub.url: sub for sub in Subscriptions(store).all()}
     assert by_url[server.url_for("/quick")].last_fetch and not by_url[server.url_for("/slow")].last_fetch
+
+
+def test_ctrl_c_while_the_stories_are_stored_stops_after_a_batch_and_says_what_was_stored(
+        tmp_path: Path, server: HTTPServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C while 120,000 fetched entries were stored printed "broadsheet: interrupted" alone:
+    nothing said what was stored, and a feed left part stored showed as fetched. Now the batch
+    being stored is finished and counted, the feeds not all stored keep no validators (the next
+    fetch downloads them whole), and the summary says so."""
+    from broadsheet.cli.main import main
+    from broadsheet.store.feeds import fetch as fetch_module
+
+    for name in ("a", "b"):
+        server.expect_request(f"/{name}.xml").respond_with_handler(
+            conditional(rss_feed(2, f"Feed {name}", start=10 * ord(name)), etag=f'"{name}"'))
+    folder = tmp_path / "store"
+    subscribe(Store(folder), server.url_for("/a.xml"), server.url_for("/b.xml"))
+    monkeypatch.setattr(fetch_module, "BATCH", 2)  # a batch a feed
+    add = Store.add_identified
+
+    def ctrl_c_in_the_first(self: Store, *args: object, **kwargs: object) -> object:
+        if not len(self):
+            os.kill(os.getpid(), signal.SIGINT)  # as the user's Ctrl-C, while the batch is written
+        return add(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Store, "add_identified", ctrl_c_in_the_first)
+    capsys.readouterr()
+    assert main(["--store", str(folder), "fetch"]) == 130
+    err = " ".join(capsys.readouterr().err.split())
+    assert "2 new, 0 updated from 2 feeds" in err, err
+    assert "Interrupted (Ctrl-C)" in err and "1 feed not fetched or not all stored" in err, err
+    store = Store(folder)
+    assert len(store) == 2
+    assert sorted(sub.etag for sub in Subscriptions(store).all()) == ["", '"a"']
+    monkeypatch.setattr(Store, "add_identified", add)
+    assert main(["--store", str(folder), "fetch"]) == 0  # the rest, downloaded whole
+    assert len(Store(folder)) == 4
+
+
+def test_ctrl_c_once_every_feed_was_downloaded_is_said_and_exits_130(
+        tmp_path: Path, server: HTTPServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """Ctrl-C as the last feed finished: the fetch stored everything for 20 s more and exited 0,
+    as if no Ctrl-C had come. The stories fetched are still stored, and the interrupt is said."""
+    from broadsheet.cli.main import main
+    from broadsheet.store.feeds import fetch as fetch_module
+
+    for name in ("a", "b"):
+        server.expect_request(f"/{name}.xml").respond_with_data(rss_feed(2, f"Feed {name}", start=10 * ord(name)),
+                                                                content_type="application/rss+xml")
+    folder = tmp_path / "store"
+    subscribe(Store(folder), server.url_for("/a.xml"), server.url_for("/b.xml"))
+    download_all = fetch_module.download_all
+
+    async def then_ctrl_c(*args: Any, **kwargs: Any) -> None:
+        await download_all(*args, **kwargs)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fetch_module, "download_all", then_ctrl_c)
+    capsys.readouterr()
+    assert main(["--store", str(folder), "fetch"]) == 130
+    err = " ".join(capsys.readouterr().err.split())
+    assert "Interrupted (Ctrl-C): the stories counted above are stored, every feed had been fetched." in err, err
+    assert len(Store(folder)) == 4
 
 
 def test_a_gzip_bomb_stops_at_the_cap(store: Store, server: HTTPServer) -> None:

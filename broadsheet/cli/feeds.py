@@ -397,9 +397,10 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
         err.print(Text(shown(summary.counts), style="bold red" if summary.failing else "bold"))
     if summary.stopped:  # what was stored, and what the next fetch does
         err.print(Text(shown(summary.stopped), style="red"))
-    if report.interrupted:
-        err.print(Text(f"Interrupted (Ctrl-C): the feeds finished before it are stored; "
-                       f"{counted(report.interrupted, 'feed')} not fetched. Run `broadsheet fetch` again for "
-                       f"{'it' if report.interrupted == 1 else 'them'}.", style="yellow"))
+    if report.ctrl_c:
+        left = (f"; {counted(report.interrupted, 'feed')} not fetched or not all stored. Run `broadsheet fetch` "
+                f"again for {'it' if report.interrupted == 1 else 'them'}" if report.interrupted
+                else ", every feed had been fetched")
+        err.print(Text(f"Interrupted (Ctrl-C): the stories counted above are stored{left}.", style="yellow"))
         return 130
     return 1 if summary.failing else 0

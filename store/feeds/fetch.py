@@ -133,6 +133,8 @@ class FetchReport:
     results: list[FeedResult] = field(default_factory=list)
     #: Feeds not fetched because Ctrl-C stopped the fetch (those finished before it are stored).
     interrupted: int = 0
+    #: Ctrl-C came (maybe once every feed was fetched: ``interrupted`` 0, their stories stored).
+    ctrl_c: bool = False
     #: Photos this fetch downloaded and kept (``--retry-photos`` says how many it brought back).
     photos_downloaded: int = 0
     #: Why storing stopped part way (the disk is full): the feeds not all stored failed with it.
@@ -559,7 +561,12 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         except KeyboardInterrupt:
             # Ctrl-C: the feeds finished (their pages and photos too) are stored, the others
             # are left as if not fetched (their validators too: the next fetch downloads them).
+            # Said even when every feed had finished (it exited 0 as if no Ctrl-C had come), and
+            # at once: storing 120,000 stories took 20 s (a second Ctrl-C stops it, see store_fetched).
+            report.ctrl_c = True
             report.interrupted = len(due) - len(ended)
+            if on_progress:
+                on_progress(done, len(subs), "Ctrl-C: storing what was fetched")
             pending[:] = [f for f in pending if f.result.sub.id in ended]
             report.results[:] = [r for r in report.results if r.sub.id in ended or r.outcome == "skipped"]
         if stop is not None and stop():
@@ -596,7 +603,9 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         unvalidated = [(before, _unvalidated(sub, before)) for before, sub in records]
         subscriptions.save(unvalidated)
         written = [sub.to_doc() for _, sub in unvalidated]
-    report.store_error = store_fetched(store, [(f.result, f.articles) for f in pending], subscribed)
+    report.store_error, stopped = store_fetched(store, [(f.result, f.articles) for f in pending], subscribed)
+    report.interrupted += stopped
+    report.ctrl_c = report.ctrl_c or stopped > 0
     if renamed and report.store_error is not None:
         for sub, before in renamed:  # its stories keep the old title: the next fetch renames them
             sub.title = before
@@ -721,7 +730,7 @@ def _until(stamp: str) -> str:
 
 
 def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
-                  subscribed: Collection[str] = ()) -> StoreWriteError | None:
+                  subscribed: Collection[str] = ()) -> tuple[StoreWriteError | None, int]:
     """Store the entries of every feed in batches, index them, give them their feed's tags, and
     count (``subscribed``: every subscription's addresses, see ``Store.add_identified``).
 
@@ -729,10 +738,13 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
     what was stored is counted, the feeds whose entries were not all stored fail with it (their
     validators dropped: the next fetch downloads them whole), and new stories whose tags were not
     written are counted in ``tags_left`` (the store keeps them: the next writer gives them).
+    Ctrl-C stops it too, between two batches (a batch is stored and counted whole): the feeds
+    whose entries were not all stored keep no validators, and how many they are is returned
+    beside the error (it printed "broadsheet: interrupted" alone, the stories stored uncounted).
     """
     from broadsheet.store.ingest import ENTRIES, stamp
     from broadsheet.store.ingest.formats import MAX_PARAGRAPHS, paragraphs_note
-    from broadsheet.store.ingest.importer import Indexer
+    from broadsheet.store.ingest.importer import Indexer, sigint_deferred
 
     indexer = Indexer(store)
     batch: list[tuple[FeedResult, Article]] = []
@@ -741,6 +753,10 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
     error: StoreWriteError | None = None
 
     def flush() -> None:
+        with sigint_deferred():  # Ctrl-C once the batch is stored and counted
+            store_batch()
+
+    def store_batch() -> None:
         nonlocal error
         indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
         # The "file" of a feed entry is its feed's address; its parser is today's (read again on every fetch).
@@ -754,6 +770,7 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
             stored, unlisted = exc.stored, exc
         for place, ((sid, got), (result, article)) in enumerate(zip(stored.results, batch, strict=True)):
             setattr(result, got, getattr(result, got) + 1)  # result.new / .updated / .present
+            unstored[id(result)] -= 1
             if place in paragraphs and got != "present":  # said once, not at every fetch of the feed
                 result.cut.append((article.headline, paragraphs_note(paragraphs[place])))
             if sid in stored.untagged:  # its marks' file is damaged: left untagged and said, the others tagged
@@ -769,11 +786,13 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         if unlisted is not None:
             raise unlisted  # (its feeds' entries not reached yet fail with it)
 
-    begun = 0  # the feeds whose entries the batches have reached
-    every_batched = False
+    # Each feed's entries not stored yet: a feed still holding some when storing stops is not all
+    # stored (a feed whose last entry ended a batch stored is).
+    unstored = {id(result): sum(not (deleted and a.story_id in deleted) for a in articles)
+                for result, articles in fetched}
+    interrupted = 0  # feeds whose entries Ctrl-C left not all stored
     try:
         for result, articles in fetched:
-            begun += 1
             for article in articles:
                 if deleted and article.story_id in deleted:
                     continue
@@ -783,21 +802,23 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
                 batch.append((result, article))
                 if len(batch) >= BATCH:
                     flush()
-        every_batched = True
         if batch:
             flush()
     except StoreWriteError as exc:
         error = exc
-        # The feeds with entries in no batch stored: from the one being read (none when the last batch
-        # was stored, its listing alone failing).
-        first = len(fetched) if every_batched and isinstance(exc, StoredUnlisted) else max(begun - 1, 0)
-        for result in ({id(r): r for r, _ in batch} | {id(r): r for r, _ in fetched[first:]}).values():
+        for result in (result for result, _ in fetched if unstored[id(result)]):
             _failed(result, f"not all its entries were stored ({exc.reason}): the next fetch downloads it again")
             result.not_stored = True
+    except KeyboardInterrupt:
+        for result in (result for result, _ in fetched if unstored[id(result)]):
+            result.not_stored = True
+            result.sub.etag = result.sub.modified = ""  # no failure: the next fetch downloads it whole
+            interrupted += 1
     finally:
         with contextlib.suppress(Exception):
             indexer.finish()
     for result, _ in fetched:
-        if result.outcome == "new" and not result.new and not result.updated:
+        if result.outcome == "new" and not result.new and not result.updated and not result.not_stored:
             result.outcome = "unchanged"
-    return error
+    return error, interrupted
+

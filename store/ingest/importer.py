@@ -441,7 +441,7 @@ def _present(store: Store, unlisted: StoredUnlisted | None, marks: dict[str, Sto
 
 
 @contextlib.contextmanager
-def _sigint_deferred() -> Iterator[None]:
+def sigint_deferred() -> Iterator[None]:
     """Hold a Ctrl-C that arrives inside the block until the block is done, then raise it.
 
     Only the main thread can set signal handlers; elsewhere (the reader's worker) the block
@@ -509,7 +509,7 @@ def import_paths(
         pending.clear()
         stop: StoreWriteError | None = None  # raised once the batch is counted: a full disk stops the import
         # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
-        with _sigint_deferred():
+        with sigint_deferred():
             unlisted = None
             try:
                 stored = store.add_identified([(sid, article, file) for sid, article, file, *_ in batch],
