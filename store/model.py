@@ -252,25 +252,30 @@ def may_track(text: str) -> bool:
 def host_of(url: str) -> str:
     """The host (and port) of an address, without ``www.``: the name of a feed or a page's site
     when it gives none, as a name tells two feeds apart by it."""
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:  # no address ("http://[::1/x", "http://h:99999/"): named as written
+        return url
     host = (parts.hostname or "").removeprefix("www.")
-    return f"{host}:{parts.port}" if parts.port and host else host or url
+    return f"{host}:{port}" if port and host else host or url
 
 
 def normal_url(url: str) -> str:
     """The form of an address two saves of one page share: no fragment, lower-case scheme and
     host, no default port, no trailing slash, no tracking parameters (:data:`TRACKING`; the
     others kept as written, in order); ``http`` and ``https`` are the same page."""
-    try:
+    try:  # (an address is anyone's text: a feed list's, a page's link, a hand-edited feeds.json's)
         parts = urlsplit(url.strip())
-    except ValueError:
-        return url.strip()
+        port = parts.port
+    except ValueError:  # an IPv6 host not closed, a port out of range or not a number: as written,
+        return url.strip()  # not one without its port (which would be another feed's address)
     scheme = parts.scheme.lower()
     if scheme in ("http", "https"):
         scheme = "https"
     host = (parts.hostname or "").lower().removeprefix("www.")
-    if parts.port and parts.port not in (80, 443):
-        host += f":{parts.port}"
+    if port and port not in (80, 443):
+        host += f":{port}"
     path = parts.path.rstrip("/") or "/"
     query = parts.query
     if query and may_track("?" + query):  # else as written: the ids of stored stories depend on it

@@ -33,7 +33,7 @@ from filelock import FileLock, Timeout
 
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, gunzipped, parse_feed
-from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, Titles, entry_files, now
+from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, Titles, entry_files, now, unreadable
 from broadsheet.store.ingest.decode import in_labelled_charset
 from broadsheet.store.model import Article, normal_url
 from broadsheet.store.storage.db import Store, StoredUnlisted
@@ -292,6 +292,9 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
     """One feed, with retries for passing faults; never raises."""
     import httpx
 
+    unread = unreadable(sub.url)
+    if unread:  # (a hand-edited feeds.json, an older version's: httpx said "InvalidURL: Invalid port: ':1'")
+        return Got("failed", reason=f"not an address: {unread}")
     delay = settings.backoff
     for attempt in range(settings.retries + 1):
         last = attempt == settings.retries
@@ -393,6 +396,15 @@ def keep_pages(store: Store, articles: list[Article]) -> set[str]:
     return known
 
 
+def _host(url: str) -> str:
+    """The host downloads from ``url`` are limited by ("" for an address that is none: a
+    hand-edited feeds.json's "http://[::1/x" made urlsplit raise, and the fetch stop)."""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
+
+
 async def download_all(subs: list[Subscription], settings: Settings,
                        on_done: Callable[[Subscription, Got], Fetched | None],
                        photos: FeedPhotos | None = None,
@@ -418,7 +430,7 @@ async def download_all(subs: list[Subscription], settings: Settings,
             return hosts.setdefault(host, asyncio.Semaphore(settings.per_host))
 
         async def one(sub: Subscription) -> None:
-            async with gate((urlsplit(sub.url).hostname or "").lower()):
+            async with gate(_host(sub.url)):
                 got = await download(client, sub, settings)
             fetched = on_done(sub, got)
             if fetched is not None:
@@ -431,7 +443,7 @@ async def download_all(subs: list[Subscription], settings: Settings,
             if fetched.pages:
 
                 async def page(article: Article) -> str:
-                    async with gate((urlsplit(article.url or "").hostname or "").lower()):
+                    async with gate(_host(article.url or "")):
                         return await complete(client, article, settings)
 
                 problems = await asyncio.gather(*(page(article) for article in fetched.pages[:FULL_PAGES]))

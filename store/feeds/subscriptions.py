@@ -42,6 +42,9 @@ def check_url(url: str) -> str:
     url = clean_line(url)  # (invisible marks go: a byte-order mark, a left-to-right mark pasted with it)
     if any(c.isspace() for c in url):  # two addresses pasted as one, or one cut by a line's end
         raise FeedAddressError(f"{url!r} is not an address: it holds a space (one written in an address is %20)")
+    unread = unreadable(url)
+    if unread:  # taken, it was a traceback in every command that compares addresses (normal_url)
+        raise FeedAddressError(f"{url!r} is not an address: {unread}")
     if url.lower().startswith(("http://", "https://")) and not urlsplit(url).hostname:
         raise FeedAddressError(f"{url!r} names no host (as in https://gazette.example/feed.xml)")
     if not is_web_address(url):
@@ -50,6 +53,21 @@ def check_url(url: str) -> str:
             is_web_address(meant) else ""
         raise FeedAddressError(f"{url!r} is not an http:// or https:// address{hint}")
     return url
+
+
+def unreadable(url: str) -> str:
+    """Why ``url`` cannot be read as an address ("" if it can): a port out of range or not a
+    number, an IPv6 host not closed ("http://[::1/x"), which urlsplit or its ``port`` refuse."""
+    try:
+        port = urlsplit(url).port
+    except ValueError as exc:
+        said = str(exc)
+        if "range" in said:
+            return "the port is out of range (1 to 65535)"
+        if "Port" in said:
+            return "the port is not a number"
+        return "its IPv6 host is not closed by ]" if "IPv6" in said else "it cannot be read as one"
+    return "the port is out of range (1 to 65535)" if port == 0 else ""
 
 
 def feed_id(url: str) -> str:

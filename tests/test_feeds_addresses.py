@@ -1,0 +1,94 @@
+"""Feed addresses that are no addresses (a port out of range, an IPv6 host not closed), control
+characters in a feed list, and credentials in an address: what each command says and keeps."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from broadsheet.cli.main import main
+from broadsheet.store.feeds.subscriptions import FILE, Subscriptions, feed_id
+from broadsheet.store.storage.db import Store
+
+#: Addresses urlsplit takes whose port (or host) it then refuses with a ValueError, and why each is refused.
+UNREADABLE = [
+    ("http://127.0.0.1:99999/x", "the port is out of range"),
+    ("http://[::1/x", "its IPv6 host is not closed"),
+    ("http://h.example:abc/", "the port is not a number"),
+]
+
+
+def cli(store: Store, *args: str) -> int:
+    return main(["--store", str(store.folder), *args])
+
+
+@pytest.mark.parametrize(("url", "why"), UNREADABLE)
+def test_feeds_add_refuses_an_address_that_is_none_and_adds_the_others(
+        store: Store, capsys: pytest.CaptureFixture[str], url: str, why: str) -> None:
+    """A traceback (ValueError: Port out of range) and nothing added, the good address neither."""
+    assert cli(store, "feeds", "add", url, "https://good.example/feed.xml") == 1
+    said = capsys.readouterr().err
+    assert f"not added: {url!r} is not an address: {why}" in said
+    assert [sub.url for sub in Subscriptions(store).all()] == ["https://good.example/feed.xml"]
+
+
+@pytest.mark.parametrize(("url", "why"), UNREADABLE)
+def test_feeds_remove_and_fetch_of_an_address_that_is_none_say_no_such_subscription(
+        store: Store, capsys: pytest.CaptureFixture[str], url: str, why: str) -> None:
+    Subscriptions(store).add(["https://good.example/feed.xml"])
+    assert cli(store, "feeds", "remove", url) == 2
+    assert f"no subscription '{url}'" in capsys.readouterr().err
+    assert cli(store, "fetch", url) == 2
+    assert f"no subscription '{url}'" in capsys.readouterr().err
+    assert len(Subscriptions(store).all()) == 1
+
+
+def test_an_opml_outline_whose_address_is_none_is_left_out_and_the_others_subscribed(
+        store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One such outline made the whole import a traceback: nothing was subscribed."""
+    outlines = "".join(f'<outline text="bad {n}" xmlUrl="{url}"/>' for n, (url, _) in enumerate(UNREADABLE))
+    opml = tmp_path / "feeds.opml"
+    opml.write_text(f'<?xml version="1.0"?><opml version="2.0"><body>{outlines}'
+                    '<outline text="Good" xmlUrl="https://good.example/feed.xml"/></body></opml>')
+    assert cli(store, "feeds", "import", str(opml)) == 0
+    said = capsys.readouterr().err
+    assert "1 feed added, 0 already subscribed, 3 left out" in said
+    for n, (url, why) in enumerate(UNREADABLE):
+        assert f"left out: outline 'bad {n}': {url!r} is not an address: {why}" in said
+    assert [sub.url for sub in Subscriptions(store).all()] == ["https://good.example/feed.xml"]
+
+
+def test_a_urls_file_line_whose_address_is_none_is_left_out_and_the_others_subscribed(
+        store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    urls = tmp_path / "urls"
+    urls.write_text("".join(f"{url}\n" for url, _ in UNREADABLE) + "https://good.example/feed.xml\n")
+    assert cli(store, "feeds", "import", str(urls)) == 0
+    said = capsys.readouterr().err
+    for n, (url, why) in enumerate(UNREADABLE, 1):
+        assert f"left out: line {n}: {url!r} is not an address: {why}" in said
+    assert [sub.url for sub in Subscriptions(store).all()] == ["https://good.example/feed.xml"]
+
+
+def test_an_address_that_is_none_stored_by_hand_is_listed_fetched_as_a_failure_and_removed(
+        store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """A hand-edited feeds.json (or an older version's): no command may stop on it with a traceback."""
+    Subscriptions(store).add(["https://good.example/feed.xml"])
+    path = Path(store.folder) / FILE
+    doc = json.loads(path.read_text())
+    doc["feeds"] = {feed_id(url): {"url": url, "key": url, "title": f"Junk {n}", "added": f"2026-01-0{n + 1}"}
+                    for n, (url, _) in enumerate(UNREADABLE)}  # (the good feed gone: nothing reaches the network)
+    path.write_text(json.dumps(doc))
+    assert cli(store, "feeds", "list") == 0
+    listed = capsys.readouterr().out
+    assert all(url in listed for url, _ in UNREADABLE)
+    assert cli(store, "feeds", "add", "https://other.example/feed.xml") == 0  # (its title told apart by host)
+    capsys.readouterr()
+    Subscriptions(store).remove([sub for sub in Subscriptions(store).all() if sub.url.startswith("https://other")])
+    assert cli(store, "fetch") == 1
+    said = capsys.readouterr().err
+    for n, (_, why) in enumerate(UNREADABLE):
+        assert f"failed     Junk {n}: not an address: {why}" in said
+    assert cli(store, "feeds", "remove", *(url for url, _ in UNREADABLE)) == 0
+    assert not Subscriptions(store).all()
