@@ -92,3 +92,43 @@ def test_an_address_that_is_none_stored_by_hand_is_listed_fetched_as_a_failure_a
         assert f"failed     Junk {n}: not an address: {why}" in said
     assert cli(store, "feeds", "remove", *(url for url, _ in UNREADABLE)) == 0
     assert not Subscriptions(store).all()
+
+
+def opml_file(tmp_path: Path, outlines: bytes) -> Path:
+    path = tmp_path / "feeds.opml"
+    path.write_bytes(b'<?xml version="1.0"?><opml version="2.0"><body>' + outlines + b"</body></opml>")
+    return path
+
+
+@pytest.mark.parametrize("escape", [b"&#x1b;", b"&#27;", b"\x1b"])
+def test_an_opml_title_loses_its_whole_escape_sequence_as_a_headline_does(
+        store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], escape: bytes) -> None:
+    """Only the ESC was dropped: the feed was titled "esc[31mRED"."""
+    opml = opml_file(tmp_path, b'<outline text="esc' + escape + b'[31mRED" xmlUrl="https://esc.example/feed"/>'
+                     b'<outline text="Kiosk' + escape + b'" category="lo' + escape + b'[1mcal" '
+                     b'xmlUrl="https://kiosk.example/feed"/>')
+    assert cli(store, "feeds", "import", str(opml)) == 0
+    assert "2 feeds added" in capsys.readouterr().err
+    assert [(sub.title, sub.tags) for sub in Subscriptions(store).all()] == [("escRED", []), ("Kiosk", ["local"])]
+
+
+@pytest.mark.parametrize("escape", [b"&#x1b;", b"&#x7;", b"\x1b"])
+def test_an_opml_address_holding_a_control_character_is_refused_as_a_urls_file_line_is(
+        store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str], escape: bytes) -> None:
+    """It was subscribed changed, as "https://x.example/feed[2J", where a urls file refused the line."""
+    opml = opml_file(tmp_path, b'<outline text="Esc" xmlUrl="https://x.example/feed' + escape + b'[2J"/>'
+                     b'<outline text="Good" xmlUrl="https://good.example/feed.xml"/>')
+    assert cli(store, "feeds", "import", str(opml)) == 0
+    said = capsys.readouterr().err
+    assert "1 feed added, 0 already subscribed, 1 left out" in said
+    assert "left out: outline 'Esc': 'https://x.example/feed\\x" in said
+    assert "is not an address: it holds control characters or escape sequences" in said
+    assert "\x1b" not in said and "\x07" not in said
+    assert [sub.url for sub in Subscriptions(store).all()] == ["https://good.example/feed.xml"]
+
+
+def test_an_opml_file_with_a_control_character_between_attributes_is_still_read(
+        store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    opml = opml_file(tmp_path, b'<outline \x1b text="Good" xmlUrl="https://good.example/feed.xml"/>')
+    assert cli(store, "feeds", "import", str(opml)) == 0
+    assert [(sub.title, sub.url) for sub in Subscriptions(store).all()] == [("Good", "https://good.example/feed.xml")]

@@ -167,9 +167,10 @@ def test_feeds_import_of_an_opml_it_cannot_read_says_why_in_one_message_and_fail
 
 def test_a_character_xml_forbids_in_an_opml_costs_that_character_not_the_files_feeds(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    """One ``&#x1b;`` in a folder's name made the whole file unreadable: no feed of it was added."""
+    """One ``&#x1b;`` in a folder's name made the whole file unreadable: no feed of it was added.
+    (The escape sequence it begins goes whole, as a headline's: "local[1m news" was a tag.)"""
     opml = ('<?xml version="1.0"?><opml version="2.0"><head><title>Mine&#x1b;</title></head><body>'
-            '<outline text="Local&#x1b; news&#7;">'
+            '<outline text="Local&#x1b;[1m news&#7;">'
             '<outline type="rss" text="Harbour\x07 Gazette" xmlUrl="https://gazette.example/rss" '
             'category="port&#x08;"/>'
             '<outline type="rss" text="Valley Courier" xmlUrl="https://courier.example/atom.xml"/>'

@@ -65,16 +65,40 @@ def _unmarked(data: bytes) -> bytes | str:
 
 
 _FORBIDDEN_TEXT = re.compile(FORBIDDEN.pattern.decode("ascii"), re.I)
+#: Where a control character XML forbids is read from (plane 15's private use area): ``&#x1b;`` is
+#: parsed as U+F001B, and put back (:func:`_put_back`) once the file is read.
+_STAND_IN = 0xF0000
+_PUT_BACK = {_STAND_IN + code: code for code in range(0x20)}
 
 
-def _xml_chars(content: bytes | str) -> bytes | str:
-    """The list without the characters XML 1.0 forbids, raw or as references: one ``&#x1b;`` in
-    a title made every feed of the file unreadable (read leniently, as feeds are; what such a
-    character began stays as text, which clean_line makes safe). A file in UTF-16 or UTF-32
-    without a byte-order mark (whose characters hold such bytes) is left as it is."""
+def _code(found: bytes | str) -> int:
+    """The character a raw control or a character reference (``&#x1b;``, ``&#27;``) is."""
+    text = found.decode("ascii") if isinstance(found, bytes) else found
+    if len(text) == 1:
+        return ord(text)
+    return int(text[3:-1], 16) if text[2] in "xX" else int(text[2:-1])
+
+
+def _xml_chars(content: bytes | str, stand_in: bool = True) -> bytes | str:
+    """The list with the characters XML 1.0 forbids, raw or as references, read as stand-ins it
+    takes (``stand_in``), else without them: one ``&#x1b;`` in a title made every feed of the file
+    unreadable. The stand-ins are put back after parsing, so a title's escape sequence is cleaned
+    whole, as a headline's is (dropping the ESC alone left "[31m" in it), and an address holding
+    one is refused, as a urls file's line is (it was subscribed as "feed[2J"). A file in UTF-16 or
+    UTF-32 without a byte-order mark (whose characters hold such bytes) is left as it is."""
     if isinstance(content, str):
-        return _FORBIDDEN_TEXT.sub("", content)
-    return content if b"\x00" in content[:4096] else FORBIDDEN.sub(b"", content)
+        return _FORBIDDEN_TEXT.sub(lambda m: f"&#x{_STAND_IN + _code(m[0]):X};" if stand_in else "", content)
+    if b"\x00" in content[:4096]:
+        return content
+    return FORBIDDEN.sub(lambda m: b"&#x%X;" % (_STAND_IN + _code(m[0])) if stand_in else b"", content)
+
+
+def _put_back(root: Element) -> None:
+    """The control characters :func:`_xml_chars` read as stand-ins, back in every attribute."""
+    for node in root.iter():
+        for name, value in node.attrib.items():
+            if not value.isascii():
+                node.set(name, value.translate(_PUT_BACK))
 
 
 NS = "urn:broadsheet:opml"  # the tags as they are, where ``category`` would split "news/world" in two
@@ -132,11 +156,16 @@ def read_opml(data: bytes | str) -> FeedList:
 
     out = FeedList()
     try:
-        root = fromstring(_xml_chars(data), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        try:
+            root = fromstring(_xml_chars(data), forbid_dtd=False, forbid_entities=True, forbid_external=True)
+        except ParseError:  # a raw control where no reference may stand (between attributes): left out, as before
+            root = fromstring(_xml_chars(data, stand_in=False), forbid_dtd=False, forbid_entities=True,
+                              forbid_external=True)
     except DefusedXmlException as exc:
         raise FeedListError(f"refused: the OPML declares entities ({type(exc).__name__})") from None
     except ParseError as exc:
         raise FeedListError(f"not readable OPML ({exc})") from None
+    _put_back(root)
     body = root.find("body")
     if body is None:
         raise FeedListError("not OPML (no <body>)")
