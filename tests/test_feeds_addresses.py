@@ -132,3 +132,20 @@ def test_an_opml_file_with_a_control_character_between_attributes_is_still_read(
     opml = opml_file(tmp_path, b'<outline \x1b text="Good" xmlUrl="https://good.example/feed.xml"/>')
     assert cli(store, "feeds", "import", str(opml)) == 0
     assert [(sub.title, sub.url) for sub in Subscriptions(store).all()] == [("Good", "https://good.example/feed.xml")]
+
+
+def test_feeds_list_shows_a_password_in_an_address_as_stars_and_keeps_it_stored(
+        store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """``feeds list`` printed http://ann:s3cret@..., in its table and its JSON."""
+    urls = ["https://ann:s3cret@private.example/feed.xml", "https://bob:hunter2@other.example/rss"]
+    Subscriptions(store).add(urls, titles={urls[1]: "Members Only"})
+    assert cli(store, "feeds", "list") == 0
+    table = capsys.readouterr().out
+    assert "https://ann:***@private.example/feed.xml" in table
+    assert "Members Only" in table and "https://bob:***@other.example/rss" in table
+    assert cli(store, "feeds", "list", "--json") == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [row["url"] for row in rows] == ["https://ann:***@private.example/feed.xml",
+                                            "https://bob:***@other.example/rss"]
+    assert "s3cret" not in table + str(rows) and "hunter2" not in table + str(rows)
+    assert [sub.url for sub in Subscriptions(store).all()] == urls  # fetched with it

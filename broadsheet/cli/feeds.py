@@ -14,7 +14,13 @@ from rich.text import Text
 from broadsheet.cli.piped import output_file, print_table
 from broadsheet.cli.safe import shown
 from broadsheet.store.errors import StoreWriteError, remedy
-from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, Subscriptions, check_url
+from broadsheet.store.feeds.subscriptions import (
+    FeedAddressError,
+    Subscription,
+    Subscriptions,
+    check_url,
+    without_password,
+)
 from broadsheet.store.model import normal_url
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.sourcepath import path_text
@@ -119,9 +125,10 @@ def list_command(store: Store, subs: Subscriptions, as_json: bool) -> int:
     if as_json:
         for sub in feeds:
             stories, unread = counts[sub.id]
-            row = {"id": sub.id, "url": sub.url, "title": sub.title, "tags": sub.tags, "full": sub.full,
-                   "stories": stories, "unread": unread, "health": sub.health, "last_fetch": sub.last_fetch or None,
-                   "last_error": sub.last_error or None, "errors_in_a_row": sub.errors}
+            row = {"id": sub.id, "url": without_password(sub.url), "title": sub.title, "tags": sub.tags,
+                   "full": sub.full, "stories": stories, "unread": unread, "health": sub.health,
+                   "last_fetch": sub.last_fetch or None, "last_error": sub.last_error or None,
+                   "errors_in_a_row": sub.errors}
             sys.stdout.write(orjson.dumps(row).decode() + "\n")
         return 0
     if not feeds:
@@ -134,9 +141,9 @@ def list_command(store: Store, subs: Subscriptions, as_json: bool) -> int:
     for sub in feeds:
         stories, unread = counts[sub.id]
         health = Text(sub.health, style="green" if sub.health == "ok" else "red" if sub.errors else "yellow")
-        label = Text(sub.name)
+        label = Text(sub.shown_name)  # (a password in an address is not shown: the list is shared, pasted)
         if sub.title:  # under its title in a terminal, beside it on the one line a pipe gets
-            label.append(("\n" if out.is_terminal else "  ") + sub.url, style="dim")
+            label.append(("\n" if out.is_terminal else "  ") + without_password(sub.url), style="dim")
         table.add_row(label, str(unread), str(stories), Text(", ".join(sub.tags)), health)
     print_table(out, table)
     return 0

@@ -70,6 +70,19 @@ def unreadable(url: str) -> str:
     return "the port is out of range (1 to 65535)" if port == 0 else ""
 
 
+def without_password(url: str) -> str:
+    """``url`` with the password it holds shown as ``***`` (``http://ann:***@host/feed``): the
+    stored address keeps it (fetch needs it), a listing of the feeds is not to show it."""
+    try:
+        netloc = urlsplit(url).netloc
+    except ValueError:
+        netloc = url.split("://", 1)[-1].split("/", 1)[0]
+    user, at, host = netloc.rpartition("@")
+    if not at or ":" not in user:
+        return url
+    return url.replace(netloc, f"{user.split(':', 1)[0]}:***@{host}", 1)
+
+
 def feed_id(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
 
@@ -107,6 +120,11 @@ class Subscription:
     @property
     def name(self) -> str:
         return self.title or self.url
+
+    @property
+    def shown_name(self) -> str:
+        """:attr:`name` as a listing shows it: a password in the address as ``***``."""
+        return self.title or without_password(self.url)
 
     @property
     def health(self) -> str:
