@@ -22,6 +22,7 @@ import asyncio
 import contextlib
 import datetime as dt
 import email.utils
+import re
 from collections import Counter
 from collections.abc import Callable, Collection, Coroutine, Iterable
 from dataclasses import dataclass, field, replace
@@ -36,6 +37,7 @@ from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, gunzipped, par
 from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, Titles, entry_files, now, unreadable
 from broadsheet.store.ingest.decode import in_labelled_charset
 from broadsheet.store.model import Article, normal_url
+from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.storage.db import Store, StoredUnlisted
 
 if TYPE_CHECKING:
@@ -189,9 +191,25 @@ def _later(seconds: float) -> dt.datetime:
     return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
 
 
-def _why(exc: BaseException, settings: Settings) -> str:
+def _why(exc: BaseException, settings: Settings, asked: str = "") -> str:
+    """Why a download failed, in words (httpx's own name and wording say nothing to a reader, and
+    may hold the server's bytes: "illegal status line: bytearray(b'...')"). ``asked``: the address
+    asked for, a web address: an address httpx refuses was then a redirect's target."""
     import httpx
 
+    redirect = is_web_address(asked)
+    if isinstance(exc, httpx.UnsupportedProtocol) and redirect:  # (a Location of file: or ftp:)
+        try:
+            scheme = _SCHEME.fullmatch(exc.request.url.scheme)  # (the Location's, as httpx read it)
+        except RuntimeError:  # (no request: never so from a client's send)
+            scheme = None
+        shown = f" ({scheme[0]}:)" if scheme else ""
+        return f"the server redirected to an address that is not http:// or https://{shown}"
+    if isinstance(exc, httpx.InvalidURL):  # (not an HTTPError; a Location of javascript:alert(1), http:x)
+        return "the server redirected to an address that is not a valid http:// or https:// address" if redirect \
+            else "not a valid address"
+    if isinstance(exc, httpx.RemoteProtocolError):
+        return _not_http(str(exc))
     if isinstance(exc, httpx.TooManyRedirects):
         return f"redirect loop (more than {settings.max_redirects} redirects)"
     if isinstance(exc, httpx.ConnectTimeout):
@@ -207,9 +225,24 @@ def _why(exc: BaseException, settings: Settings) -> str:
         return "the answer's compression is broken"
     if isinstance(exc, httpx.UnsupportedProtocol):
         return "not an http:// or https:// address"
-    if isinstance(exc, httpx.RemoteProtocolError):  # (httpx's own name and wording said nothing to a reader)
-        return f"the server's answer is not valid HTTP ({exc})" if str(exc) else "the server's answer is not valid HTTP"
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+_SCHEME = re.compile(r"[a-z][a-z0-9+.-]{0,19}")
+
+
+def _not_http(said: str) -> str:
+    """An answer h11 refused, in words: its status line, a redirect's Location; h11's own words
+    only when they are plain (its "illegal status line" showed the server's bytes, and an
+    escape character's repr)."""
+    if said.startswith("illegal status line"):
+        return "the server's answer is not HTTP"
+    if "location header" in said:  # (the Location holds an escape character, a port that is none)
+        return "the server redirected to an address that is not valid"
+    plain = said.isascii() and said.isprintable() and "\\x" not in said and "bytearray(" not in said \
+        and "b'" not in said and len(said) <= 100
+    return f"the server's answer is not valid HTTP ({said.rstrip('.')})" if said and plain \
+        else "the server's answer is not valid HTTP"
 
 
 class _TooBig(Exception):
@@ -239,6 +272,11 @@ async def _get_once(client: httpx.AsyncClient, sub: Subscription, settings: Sett
         moved = bool(response.history) and all(r.status_code in (301, 308) for r in response.history)
         got = Got("new", status=response.status_code, url=str(response.url), moved=moved,
                   etag=response.headers.get("etag", ""), modified=response.headers.get("last-modified", ""))
+        if response.status_code == 304 and not headers:  # nothing asked of it could be "not modified"
+            got.outcome = "failed"
+            got.reason = "answered 304 Not Modified to a first request" if not sub.last_ok else \
+                "answered 304 Not Modified to a request for the whole feed"
+            return got
         if response.status_code == 304:
             got.outcome = "unchanged"
             return got
@@ -309,18 +347,18 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
             # Retrying cannot help: no network fails fast; the whole answer's deadline (a server
             # that trickles would trickle again); connected, then silent (asked again, silent
             # again: three tries of a hung server took 48 s).
-            return Got("failed", reason=_why(exc, settings))
+            return Got("failed", reason=_why(exc, settings, sub.url))
         except httpx.TransportError as exc:
             if last:
-                return Got("failed", reason=_why(exc, settings))
+                return Got("failed", reason=_why(exc, settings, sub.url))
             await asyncio.sleep(delay)
             delay *= 2
             continue
         except Exception as exc:  # contract: one feed never stops the fetch
-            return Got("failed", reason=_why(exc, settings))
+            return Got("failed", reason=_why(exc, settings, sub.url))
         if got.outcome != "failed":
             return got
-        got.reason = _STATUS.get(got.status, f"HTTP {got.status}")
+        got.reason = got.reason or _STATUS.get(got.status, f"HTTP {got.status}")
         if got.status == 429 or got.status >= 500:
             wait = got.wait if got.wait is not None else delay
             if got.status == 429 and wait > settings.max_wait:
@@ -353,8 +391,8 @@ async def _get_page(client: httpx.AsyncClient, url: str, settings: Settings) -> 
             return (await _body(response, settings.max_bytes)).decode(response.encoding or "utf-8", "replace"), ""
     except _TooBig:
         return None, f"larger than {settings.max_bytes // (1024 * 1024)} MB"
-    except (httpx.HTTPError, TimeoutError, LookupError) as exc:
-        return None, _why(exc, settings)
+    except (httpx.HTTPError, httpx.InvalidURL, TimeoutError, LookupError) as exc:
+        return None, _why(exc, settings, url)
 
 
 async def complete(client: httpx.AsyncClient, article: Article, settings: Settings) -> str:
