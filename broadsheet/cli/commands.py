@@ -173,7 +173,11 @@ def print_summary(report: ImportReport) -> None:
     if report.interrupted:
         err.print(Text("Files not reached were not imported; run the same import again to finish (stories "
                        "already stored are skipped).", style="yellow"))
-    if report.index_problem and (report.count("imported") or report.count("updated")):
+    if report.index_busy and (report.count("imported") or report.count("updated")):
+        err.print(Text("The search index was not updated: another broadsheet was writing it. The stories are "
+                       "stored, and the index catches up with them on its next use (a search, the reader).",
+                       style="yellow"))
+    elif report.index_problem and (report.count("imported") or report.count("updated")):
         err.print(Text(f"The search index could not be updated ({shown(report.index_problem)}); the stories are "
                        "stored. Searching catches up when there is room, or run `broadsheet reindex`.",
                        style="yellow"))

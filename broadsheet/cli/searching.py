@@ -160,14 +160,37 @@ def _opened_index(store: Store, err: Console, say: Callable[[str], None]) -> Sea
             bar.__exit__(None, None, None)
 
 
+#: Seconds between tries of a reindex that found another process writing the index.
+BUSY_POLL = 0.25
+
+
+def _reindexed(store: Store, on_progress: Callable[[int, int], None]) -> SearchIndex:
+    """``SearchIndex.reindex``, waited for as the store's lock is waited for (``store.lock.timeout``)
+    while another process (an import) holds the index's writer: a traceback ended it at once.
+
+    Each try takes and gives back the store's lock, which the import needs between its batches;
+    waiting for the writer while holding it would stall both. Past the time, the filelock
+    ``Timeout`` says the store is busy as every command says it (``broadsheet.cli.main``)."""
+    from broadsheet.store.search import SearchIndex
+    from broadsheet.store.search.engine import IndexBusy
+
+    deadline = time.monotonic() + max(store.lock.timeout, 0.0)
+    while True:
+        try:
+            return SearchIndex.reindex(store, on_progress=on_progress)
+        except IndexBusy:
+            if time.monotonic() >= deadline:
+                raise Timeout(str(store.lock.lock_file)) from None
+            time.sleep(BUSY_POLL)
+
+
 def _reindex(store: Store, err: Console) -> int:
     from broadsheet.cli.progress import Bar  # rich.progress: not when the reader parses its arguments
-    from broadsheet.store.search import SearchIndex
 
     start = time.perf_counter()
     with Bar(err, "Indexing", unit="stories") as bar:
         try:
-            index = SearchIndex.reindex(store, on_progress=bar.update)
+            index = _reindexed(store, bar.update)
         except Timeout:
             raise  # the store is busy: said as for every command (broadsheet.cli.main), not as an OSError below
         except OSError as exc:  # a full disk: the old index (if any) is left as it was

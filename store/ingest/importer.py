@@ -69,6 +69,7 @@ class ImportReport:
     outcomes: list[Outcome] = field(default_factory=list)  # every one, or past KEEP_ALL those failed or noted
     interrupted: bool = False  # stopped by Ctrl-C: what was stored is counted, the rest was not read
     index_problem: str = ""  # why the search index could not be updated (the next search or reindex catches up)
+    index_busy: bool = False  # it could not because another process was writing it (nothing to fix)
     stopped: str = ""  # why the store could not be written (a full disk): the import stopped there
     stopped_errno: int | None = None  # that failure's errno, for what to do about it (store.errors.remedy)
     # Of the stories imported, those of the last batch stored that the store's directory could not
@@ -350,6 +351,7 @@ class Indexer:
         self.adder: IndexAdder | None = None
         self.off = False  # the index cannot be written now; the reader's next open catches up
         self.problem = ""  # why the index could not be written (a full disk), for the summary
+        self.busy = False  # because another process was writing it: it catches up on its next use
 
     def open(self) -> None:
         """Open the index, if not open yet: call it before storing a batch. Never raises.
@@ -409,9 +411,11 @@ class Indexer:
         self.store.keep_directory_sorted()  # so the next writer need not sort it (never raises)
 
     def _drop(self, exc: Exception) -> None:
+        from broadsheet.store.search.engine import IndexBusy
         from broadsheet.store.search.ioerror import as_os_error
 
         error = as_os_error(exc)
+        self.busy = isinstance(exc, IndexBusy)  # said in plain words, not as "IndexBusy: ..." (a class name)
         self.problem = (error.strerror or str(error)) if error is not None else f"{type(exc).__name__}: {exc}"
         adder, self.adder, self.index = self.adder, None, None
         if adder is not None:
@@ -597,5 +601,5 @@ def import_paths(
         except StoreWriteError as exc:
             report.stopped, report.stopped_errno = str(exc), exc.errno
     indexer.finish()
-    report.index_problem = indexer.problem
+    report.index_problem, report.index_busy = indexer.problem, indexer.busy
     return report
