@@ -71,3 +71,35 @@ def test_an_import_while_another_process_writes_the_index_says_so_in_plain_words
     said = capsys.readouterr().err
     assert "IndexBusy" not in said
     assert "another broadsheet was writing it" in said and "catches up" in said
+
+
+def test_ctrl_c_while_the_commands_modules_load_is_said_as_later_ones_are(
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    import broadsheet.cli.main as cli_main
+
+    def interrupted() -> None:  # building the parser imports every command's module
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(cli_main, "build_parser", interrupted)
+    assert main(["--store", str(tmp_path / "s"), "list"]) == 130
+    said = capsys.readouterr().err
+    assert said.strip() == "broadsheet: interrupted"
+
+
+def test_ctrl_c_while_the_entry_point_itself_loads_is_said_with_no_traceback() -> None:
+    # SIGINT sent while `from broadsheet.cli.main import main` (the console script's first line)
+    # imports the store's modules, before main() has begun.
+    script = (
+        "import builtins, os, signal, sys\n"
+        "real = builtins.__import__\n"
+        "def spy(name, *args, **kwargs):\n"
+        "    if name == 'broadsheet.store.ingest.decode':\n"
+        "        os.kill(os.getpid(), signal.SIGINT)\n"
+        "    return real(name, *args, **kwargs)\n"
+        "builtins.__import__ = spy\n"
+        "from broadsheet.cli.main import main\n"
+        "sys.exit(main(['where']))\n")
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 130
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip() == "broadsheet: interrupted"

@@ -5,15 +5,36 @@ Only this module and ``tui/`` print or draw; the work itself is done by ``store/
 
 from __future__ import annotations
 
-import argparse
-import os
+import contextlib
+import signal
 import sys
-from collections.abc import Sequence
-from pathlib import Path
-from typing import TYPE_CHECKING
 
-from broadsheet.store.collector import pause_start, resume_after_start
-from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
+
+def _interrupted_loading(signum: int, frame: object) -> None:
+    """Ctrl-C while the modules load, before :func:`main` can catch it: the command's words and
+    exit status (130), not a KeyboardInterrupt traceback from inside whichever import it hit.
+
+    SystemExit rather than KeyboardInterrupt, as the console script's own import of this
+    module is outside any handler."""
+    print("\nbroadsheet: interrupted", file=sys.stderr)
+    raise SystemExit(130)
+
+
+# Installed first, before this module's other imports and main's (only over Python's own
+# handler, and only where one can be set: the main thread); main() puts Python's back once it
+# can catch Ctrl-C itself.
+if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+    with contextlib.suppress(ValueError):  # (imported in another thread: none can be set there)
+        signal.signal(signal.SIGINT, _interrupted_loading)
+
+import argparse  # noqa: E402
+import os  # noqa: E402
+from collections.abc import Sequence  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import TYPE_CHECKING  # noqa: E402
+
+from broadsheet.store.collector import pause_start, resume_after_start  # noqa: E402
+from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES  # noqa: E402
 
 if TYPE_CHECKING:
     from broadsheet.cli.reader import Start
@@ -112,16 +133,30 @@ def _store_everywhere(commands: argparse._SubParsersAction[argparse.ArgumentPars
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; whatever goes wrong ends in a message and an exit status, never a traceback."""
-    pause_start()  # no garbage collection until the reader's first paint (BroadsheetApp), or the command is known
     try:
-        from broadsheet.cli.searching import words_last
+        _catch_interrupts()
+        pause_start()  # no garbage collection until the reader's first paint (BroadsheetApp), or the command is known
+        try:
+            from broadsheet.cli.searching import words_last
 
-        args = build_parser().parse_args(words_last(list(sys.argv[1:] if argv is None else argv)))
-        if (args.command or "run") != "run":
+            # (building the parser imports every command's module: a Ctrl-C there is the likeliest)
+            args = build_parser().parse_args(words_last(list(sys.argv[1:] if argv is None else argv)))
+            if (args.command or "run") != "run":
+                resume_after_start()
+            return _run(args)
+        finally:
             resume_after_start()
-        return _run(args)
-    finally:
-        resume_after_start()
+    except KeyboardInterrupt:  # before the command began (its modules loading): nothing was changed
+        print("\nbroadsheet: interrupted", file=sys.stderr)
+        return 130
+
+
+def _catch_interrupts() -> None:
+    """Ctrl-C as KeyboardInterrupt again, which main and the commands catch (an import stores the
+    files read so far), once this module's handler for the loading has done its part."""
+    if signal.getsignal(signal.SIGINT) is _interrupted_loading:
+        with contextlib.suppress(ValueError):  # (main() in another thread: the main thread's is not its own)
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 def _port(text: str) -> int:
