@@ -3,6 +3,7 @@ an exit code the README does not give (review 8)."""
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -103,3 +104,40 @@ def test_ctrl_c_while_the_entry_point_itself_loads_is_said_with_no_traceback() -
     assert done.returncode == 130
     assert "Traceback" not in done.stderr
     assert done.stderr.strip() == "broadsheet: interrupted"
+
+
+def test_tags_printed_to_a_pipe_are_one_line_however_many(cli_store: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    tags = [f"tagnumber{i}" for i in range(15)]
+    capsys.readouterr()
+    sid = _first_id(cli_store, capsys)
+    assert main(["--store", str(cli_store), "tag", sid, *tags]) == 0
+    tagged = capsys.readouterr().out
+    assert tagged == f"{sid[:10]}: tags now {', '.join(tags)}\n"
+    assert main(["--store", str(cli_store), "untag", sid, "tagnumber1"]) == 0
+    assert capsys.readouterr().out.count("\n") == 1
+
+
+@pytest.mark.parametrize("command", [["list"], ["bookmarks"], ["tags"], ["search", "ferry"], ["feeds", "list"]])
+def test_every_listing_to_a_pipe_is_a_line_a_row(command: list[str], cli_store: Path,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    long_tag = "a-tag-as-long-as-tags-may-be-" + "x" * 60  # (cut to 40 characters)
+    sid = _first_id(cli_store, capsys)
+    assert main(["--store", str(cli_store), "bookmark", sid]) == 0
+    assert main(["--store", str(cli_store), "tag", sid, long_tag]) == 0
+    assert main(["--store", str(cli_store), "feeds", "add", "http://127.0.0.1:9/" + "y" * 120 + ".xml"]) == 0
+    capsys.readouterr()
+    assert main(["--store", str(cli_store), *command]) == 0
+    rows = capsys.readouterr().out.splitlines()
+    assert rows
+    # each line a whole row (a story's id first, a tag's count, the feeds' header or a feed), none a row's rest
+    assert all(re.match(r"[0-9a-f]{10}  |\d+  |feed |http://", row) for row in rows), rows
+    whole = {"feeds": "y" * 120, "list": sid[:10], "bookmarks": sid[:10]}.get(command[0], "")
+    assert any(whole in row for row in rows)
+
+
+def _first_id(store: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["--store", str(store), "list", "--json"]) == 0
+    import json
+
+    return str(json.loads(capsys.readouterr().out.splitlines()[0])["id"])

@@ -145,7 +145,8 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         had = store.user.get(sid).tags
         edited = store.user.edit_tags([sid], add=tags) if command == "tag" else store.user.edit_tags([sid], remove=tags)
         state = edited[sid]
-        out.print(Text(f"{sid[:10]}: tags now {', '.join(state.tags) or '(none)'}"))
+        # soft_wrap: a line whole to a pipe (Rich broke it at a made-up 80 columns, and a script read half a tag)
+        out.print(Text(f"{sid[:10]}: tags now {', '.join(state.tags) or '(none)'}"), soft_wrap=True)
         absent = [t for t in dict.fromkeys(tags) if t not in had] if command == "untag" else []
         if absent:  # a typo ("trasport") must not pass for done, as `feeds remove` of no such feed does not
             err.print(Text(f"broadsheet: {sid[:10]} has no tag {', '.join(map(repr, absent))}", style="red"))
@@ -196,7 +197,7 @@ def _bookmark(store: Store, refs: list[str], on: bool) -> int:
                 unmarked += 1
                 err.print(Text(f"{sid[:10]}: not bookmarked", style="yellow"))
             else:
-                out.print(Text(f"{sid[:10]}: {'bookmarked' if on else 'bookmark removed'}"))
+                out.print(Text(f"{sid[:10]}: {'bookmarked' if on else 'bookmark removed'}"), soft_wrap=True)
     if not left:
         return 1 if unmarked else 0
     if len(refs) > 1:  # (one story: the error says it all)
