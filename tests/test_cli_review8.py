@@ -141,3 +141,13 @@ def _first_id(store: Path, capsys: pytest.CaptureFixture[str]) -> str:
     import json
 
     return str(json.loads(capsys.readouterr().out.splitlines()[0])["id"])
+
+
+@pytest.mark.parametrize("query", [[""], ["   "], ["", "\t"]])
+def test_a_search_for_nothing_says_so_and_lists_no_story(query: list[str], cli_store: Path,
+                                                         capsys: pytest.CaptureFixture[str]) -> None:
+    capsys.readouterr()
+    assert main(["--store", str(cli_store), "search", *query]) == 2
+    said = capsys.readouterr()
+    assert said.out == ""
+    assert "Nothing to search for" in said.err and "stories" not in said.err.splitlines()[-1]

@@ -100,10 +100,15 @@ def run(store: Store, args: argparse.Namespace) -> int:
     def say(message: str) -> None:
         err.print(Text(message, style="yellow"))
 
+    query = " ".join(args.query)
+    if not query.strip():  # `search "$unset"`: the index's empty query is every story, which no script asked for
+        err.print(Text("broadsheet: bad search: Nothing to search for: the query is empty (it never means every "
+                       "story: `broadsheet list` lists them)", style="red"))
+        return 2
     index = _opened_index(store, err, say)
     try:
         # marks read as a query needs them, stories found through the listing: as the reader does
-        result = index.search(" ".join(args.query), states=LazyStates(store.user), limit=args.limit or None)
+        result = index.search(query, states=LazyStates(store.user), limit=args.limit or None)
     except QueryError as exc:
         err.print(Text(f"broadsheet: bad search: {exc}", style="red"))
         return 2
