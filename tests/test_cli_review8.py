@@ -151,3 +151,54 @@ def test_a_search_for_nothing_says_so_and_lists_no_story(query: list[str], cli_s
     said = capsys.readouterr()
     assert said.out == ""
     assert "Nothing to search for" in said.err and "stories" not in said.err.splitlines()[-1]
+
+
+@pytest.mark.parametrize("command", [["list"], ["import", "x.txt"], ["repair"], ["tag", "abcd", "t"], ["run"]])
+def test_a_store_that_is_a_file_is_not_done_exit_1_and_said_so(command: list[str], tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "notes.txt").write_text("not a store")
+    assert main(["--store", str(tmp_path / "notes.txt"), *command]) == 1
+    said = capsys.readouterr().err
+    assert "it is a file, not a folder" in said and "--store DIR" in said and "Errno" not in said
+    assert (tmp_path / "notes.txt").read_text() == "not a store"
+
+
+def test_a_store_that_cannot_be_made_says_what_to_do_exit_1(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    import broadsheet.cli.reader as reader
+
+    def refused(folder: Path) -> None:  # as mkdir under a folder the user may not write (root may write any)
+        raise PermissionError(errno.EACCES, "Permission denied", str(folder))
+
+    monkeypatch.setattr(reader, "Store", refused)
+    (tmp_path / "locked").mkdir()
+    folder = tmp_path / "locked" / "store"
+    assert main(["--store", str(folder), "import", str(tmp_path)]) == 1
+    said = capsys.readouterr().err
+    assert f"cannot open the store at {folder}" in said
+    assert f"cannot be made in {tmp_path / 'locked'}" in said and "--store DIR" in said and "writable" in said
+
+
+def test_repair_of_a_store_it_cannot_write_is_not_done_exit_1(cli_store: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    import broadsheet.store.storage.repair as repair
+    from broadsheet.store.errors import StoreWriteError
+
+    def read_only(folder: Path, *args: object, **kwargs: object) -> None:
+        raise StoreWriteError(folder, OSError(errno.EROFS, "Read-only file system"))
+
+    monkeypatch.setattr(repair, "repair_store", read_only)
+    assert main(["--store", str(cli_store), "repair"]) == 1  # as import, tag, rm and reindex give
+    said = capsys.readouterr().err
+    assert "read-only file system" in said and "make the store folder writable" in said
+
+
+def test_the_help_gives_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert all(f"{code} " in said for code in ("0", "1", "2", "3", "130", "141")) and "exit codes:" in said

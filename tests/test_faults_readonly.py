@@ -134,3 +134,15 @@ def test_a_fetch_into_a_read_only_store_says_what_import_says(tmp_path: Path) ->
     assert (f"cannot save {store.folder}: the store folder is on a read-only file system" in said
             and "make the store folder writable (or use one that is) and run `broadsheet fetch` again" in said), said
     assert ".fetch.lock" not in said and "Traceback" not in said, said
+
+
+@pytest.mark.parametrize("command", [["repair"], ["reindex"], ["rm", "STORY"], ["tag", "STORY", "later"]])
+def test_every_write_on_a_read_only_store_is_not_done_exit_1(command: list[str], tmp_path: Path) -> None:
+    # README: 1 when the store could not be written; repair alone gave 2 (a damaged file's, or a wrong command line's)
+    store = Store(tmp_path / "store")
+    (sid,) = store.add([(make_article(1), None)])
+    argv = [sid if word == "STORY" else word for word in command]
+    done = subprocess.run(read_only(store.folder, str(BIN), "--store", str(store.folder), *argv),
+                          capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1, done.stderr
+    assert "read-only file system" in done.stderr and "Traceback" not in done.stderr, done.stderr

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import sys
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from rich.text import Text
 
 from broadsheet.cli.progress import Bar, update_addresses
 from broadsheet.cli.safe import shown
-from broadsheet.store.errors import remedy
+from broadsheet.store.errors import NOT_WRITABLE, remedy
 from broadsheet.store.ingest.decode import DecodeError
 from broadsheet.store.ingest.importer import ImportReport, import_paths, read_one
 from broadsheet.store.parse import explain_text
@@ -262,6 +263,10 @@ def serve_command(args: argparse.Namespace, folder: Path) -> int:
     return 0
 
 
+#: Failures whose remedy (store.errors.remedy) is the user's to give: permission, space.
+FIXABLE = NOT_WRITABLE | {errno.ENOSPC, errno.EDQUOT}
+
+
 def repair_command(folder: Path, sources: list[Path]) -> int:
     """``repair``: rebuild damaged store files; 0 when nothing was lost, 1 when something was."""
     from broadsheet.store.storage.repair import PASS_UNITS, repair_store
@@ -269,9 +274,10 @@ def repair_command(folder: Path, sources: list[Path]) -> int:
     try:
         with Bar(err, "Checking", unit="files", units=PASS_UNITS) as bar:
             report = repair_store(folder, sources, on_progress=bar.phase)
-    except OSError as exc:
-        err.print(Text(f"broadsheet repair: {exc}", style="red"))
-        return 2
+    except OSError as exc:  # a read-only or full store: not done (1), as the other commands' writes say it
+        what = f"; {remedy(exc.errno)} and run `broadsheet repair` again" if exc.errno in FIXABLE else ""
+        err.print(Text(f"broadsheet repair: {exc}{what}", style="red"))
+        return 1
     except KeyboardInterrupt:
         err.print(Text("Interrupted (Ctrl-C): every file repaired so far is whole; run `broadsheet repair` again to "
                        "finish (it also rebuilds the search index).", style="yellow"))

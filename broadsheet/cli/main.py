@@ -66,13 +66,20 @@ def _store_option(text: str) -> str:
     return text
 
 
+#: The exit codes, as the README's table gives them (scripts read them in `broadsheet --help`).
+EXIT_CODES = ("exit codes: 0 done; 1 not done, or not all (a feed failed, the store was busy or could not be "
+              "written or made, no store at the folder, a full disk); 2 the command line is wrong (an unknown "
+              "option or story) or a store file is damaged (`broadsheet repair`); 3 fetch while another fetch "
+              "runs; 130 Ctrl-C; 141 the output pipe closed early")
+
 MAX_SIZE_HELP = ("a saved page (HTML, MHTML, a web archive's) larger than this is read up to it, and the "
                  "summary says so; a larger text dump or JSON export is refused (default 5MB; a feed file may "
                  "be up to 128 MB)")
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="broadsheet", description="A terminal reader for saved news stories.")
+    parser = argparse.ArgumentParser(prog="broadsheet", description="A terminal reader for saved news stories.",
+                                     epilog=EXIT_CODES)
     parser.add_argument("--store", metavar="DIR", type=_store_option,
                         help="store folder (default: $BROADSHEET_STORE or the user data dir)")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
@@ -222,13 +229,17 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "where":
         print(folder.absolute())  # (`--store rel` printed "rel", which says nothing from elsewhere)
         return 0
+    if folder.exists() and not folder.is_dir():  # (`repair` said "[Errno 17] File exists", exit 2)
+        print(f"broadsheet: cannot open the store at {folder}: it is a file, not a folder; give a store's folder "
+              "with --store DIR", file=sys.stderr)
+        return 1
     if command in ("import", "fetch", "repair", "reparse"):  # the commands that keep photos
         from broadsheet.store.storage.photos import photo_cap_problem
 
         if problem := photo_cap_problem():
             print(f"broadsheet: {problem}", file=sys.stderr)
     making = command in MAKING or (command == "feeds" and args.feeds_action in MAKING_FEEDS)
-    if not making and not folder.is_file():
+    if not making:
         from broadsheet.store.paths import is_store
 
         if not is_store(folder):  # a mistyped --store became an empty store; repair said "no damaged files"
@@ -266,8 +277,8 @@ def _with_store(args: argparse.Namespace, folder: Path, start: Start | None) -> 
 
     command = args.command or "run"
     store = open_store(folder)
-    if store is None:
-        return 2
+    if isinstance(store, int):  # said why
+        return store
     refused: Path | None = None
     try:
         if command == "import":

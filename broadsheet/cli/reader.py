@@ -18,7 +18,7 @@ from rich.console import Console
 from rich.text import Text
 
 from broadsheet.store.collector import resume_after_start
-from broadsheet.store.errors import StoreFileError
+from broadsheet.store.errors import NOT_WRITABLE, StoreFileError
 from broadsheet.store.storage.db import Store
 
 if TYPE_CHECKING:
@@ -28,18 +28,33 @@ if TYPE_CHECKING:
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 
 
-def open_store(folder: Path) -> Store | None:
+def open_store(folder: Path) -> Store | int:
+    """The store at ``folder``, or the exit status after saying why it cannot be opened: 2 for a
+    damaged store file (``repair`` rebuilds it), 1 for a folder that cannot be made or read, as a
+    read-only store's writes give (README's exit codes; both gave 2)."""
     try:
         return Store(folder)
     except StoreFileError as exc:
         err.print(Text(f"broadsheet: cannot open the store at {folder}: {exc}", style="red"))
         err.print("Nothing has been overwritten. Run `broadsheet repair` to rebuild what can be rebuilt.")
-        return None
+        return 2
     except OSError as exc:
-        reason = "it is a file, not a folder" if folder.exists() and not folder.is_dir() else (
-            exc.strerror or str(exc))
-        err.print(Text(f"broadsheet: cannot open the store at {folder}: {reason}", style="red"))
-        return None
+        err.print(Text(f"broadsheet: cannot open the store at {folder}: {_why_not(folder, exc)}", style="red"))
+        return 1
+
+
+def _why_not(folder: Path, exc: OSError) -> str:
+    """Why the store folder cannot be opened, and what to do (a bare "Permission denied" said neither)."""
+    if folder.exists() and not folder.is_dir():
+        return "it is a file, not a folder; give a store's folder with --store DIR"
+    reason = exc.strerror or str(exc)
+    if exc.errno not in NOT_WRITABLE:
+        return reason
+    if folder.is_dir():
+        return f"{reason.lower()}; make it readable and writable for you, or give another folder with --store DIR"
+    parent = next((p for p in folder.absolute().parents if p.is_dir()), folder.absolute().parent)
+    return (f"it does not exist and cannot be made in {parent} ({reason.lower()}); give a folder you can write "
+            f"with --store DIR (or $BROADSHEET_STORE), or make {parent} writable")
 
 
 @dataclass(frozen=True, slots=True)
