@@ -202,3 +202,42 @@ def test_the_help_gives_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
         main(["--help"])
     said = " ".join(capsys.readouterr().out.split())
     assert all(f"{code} " in said for code in ("0", "1", "2", "3", "130", "141")) and "exit codes:" in said
+
+
+def _photo_store(tmp_path: Path) -> Path:
+    from broadsheet.store.storage.db import Store
+    from tests.photos import photo_article
+
+    store = Store(tmp_path / "store")
+    store.add([(photo_article(store, 1, count=1), None)])
+    return store.folder
+
+
+def test_an_export_whose_photos_folder_is_a_file_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = _photo_store(tmp_path)
+    (tmp_path / "ox_photos").write_text("a file where the photos would go")
+    assert main(["--store", str(folder), "export", "-o", str(tmp_path / "ox.md")]) == 1
+    said = capsys.readouterr().err
+    assert f"{tmp_path / 'ox_photos'}: it is a file, not a folder" in said and "File exists" not in said
+    assert not (tmp_path / "ox.md").exists()
+
+
+def test_an_export_into_a_folder_it_may_not_write_speaks_of_that_folder(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    import errno
+
+    from broadsheet.store.errors import StoreWriteError
+    from broadsheet.store.storage import exchange
+
+    def refused(path: Path, data: bytes) -> None:  # as a folder the user may not write (root may write any)
+        try:
+            raise PermissionError(errno.EACCES, "Permission denied", str(path))
+        except PermissionError as exc:
+            raise StoreWriteError(path, exc) from exc
+
+    folder = _photo_store(tmp_path)
+    monkeypatch.setattr(exchange, "atomic_write_bytes", refused)
+    assert main(["--store", str(folder), "export", "-o", str(tmp_path / "ox.md")]) == 1
+    said = capsys.readouterr().err
+    assert "store folder" not in said
+    assert f"cannot write the photos into {tmp_path / 'ox_photos'}: no permission to write there" in said

@@ -261,7 +261,8 @@ def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None,
                                on_photos=lambda done, of: bar.phase("Finding photos", done, of),
                                on_progress=lambda done, of: bar.phase("Exporting", done, of))
     except PhotosNotWritten as exc:
-        err.print(Text(f"broadsheet: cannot write the photos into {exc.folder}: {exc.cause}", style="red"))
+        err.print(Text(f"broadsheet: cannot write the photos into {exc.folder}: {exc.reason}; the export was not "
+                       "written", style="red"))
         return 1
     bar.progress.stop()  # gone before the summary
     beside = f", {counted(written.photos, 'photo')} in {written.folder}" if written.photos else ""

@@ -22,12 +22,14 @@ from broadsheet.store.storage.exchange import Keep, Progress, export_chunks, pho
 
 class PhotosNotWritten(OSError):
     """The photos could not be written into ``folder``, so the export was not written either;
-    ``str()`` is the cause's."""
+    ``str()`` is the cause's, ``reason`` why in the words of a file the user named (the cause, from
+    the store's atomic writes, spoke of "the store folder", and a file in the way said "File exists")."""
 
-    def __init__(self, folder: Path, cause: OSError) -> None:
+    def __init__(self, folder: Path, cause: OSError, reason: str | None = None) -> None:
         super().__init__(cause.errno, cause.strerror)
         self.folder = folder
         self.cause = cause
+        self.reason = reason or OutputError(folder, cause).reason
 
     def __str__(self) -> str:
         return str(self.cause)
@@ -58,6 +60,10 @@ def write_export(store: Store, form: str, output: Path, story_ids: Sequence[str]
     photos: dict[str, Path] = {}
     if folder is not None:
         photos = story_photos(store, set(story_ids) if story_ids is not None else keep, on_progress=on_photos)
+        if photos and (folder.is_file() or (folder.exists() and not folder.is_dir())):
+            raise PhotosNotWritten(folder, FileExistsError(errno.EEXIST, "File exists", str(folder)),
+                                   "it is a file, not a folder (the photos go in a folder of that name beside "
+                                   "the export); move it, or export under another name")
         try:
             write_photos(photos, folder)
         except OSError as exc:
