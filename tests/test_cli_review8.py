@@ -241,3 +241,49 @@ def test_an_export_into_a_folder_it_may_not_write_speaks_of_that_folder(
     said = capsys.readouterr().err
     assert "store folder" not in said
     assert f"cannot write the photos into {tmp_path / 'ox_photos'}: no permission to write there" in said
+
+
+def _positionals_without_help() -> list[str]:
+    import argparse
+
+    from broadsheet.cli.main import build_parser
+
+    missing: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, name: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for command, sub in action.choices.items():
+                    if command in action._name_parser_map and sub.prog.endswith(command):  # not an alias
+                        walk(sub, f"{name} {command}")
+            elif not action.option_strings and not action.help:
+                missing.append(f"{name} {action.metavar or action.dest}")
+
+    walk(build_parser(), "broadsheet")
+    return missing
+
+
+def test_every_commands_positional_arguments_are_explained_in_its_help() -> None:
+    assert _positionals_without_help() == []
+
+
+@pytest.mark.parametrize("argv", [["bookmark"], ["tag"], ["import"], ["parse"], ["reparse"], ["feeds", "add"]])
+def test_the_help_of_a_command_says_what_its_arguments_are(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main([*argv, "--help"])
+    positional = capsys.readouterr().out.split("positional arguments:")[1].split("options:")[0]
+    named = [line for line in positional.splitlines() if line.startswith("  ") and not line.startswith("   ")]
+    assert named and all(len(line.split()) > 1 for line in named), positional  # each with words beside it
+
+
+def test_config_without_an_action_names_the_actions(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["config"]) == 2
+    said = capsys.readouterr().err
+    assert "broadsheet config path" in said and "broadsheet config check" in said and "required" not in said
+
+
+def test_rm_help_says_it_does_not_ask_and_how_a_story_comes_back(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["rm", "--help"])
+    said = " ".join(capsys.readouterr().out.split())
+    assert "without asking" in said and "no undo" in said and "importing a story's file again" in said

@@ -207,6 +207,10 @@ def again_does(report: ImportReport) -> str:
 def config_command(args: argparse.Namespace) -> int:
     from broadsheet.config import config_path, load_config
 
+    if args.action is None:  # (argparse said "required: action", naming neither)
+        err.print(Text("broadsheet config: say which: `broadsheet config path` prints where the config file is, "
+                       "`broadsheet config check` reports problems in it", style="red"))
+        return 2
     path = config_path()
     if args.action == "path":
         print(path)

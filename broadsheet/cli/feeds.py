@@ -35,7 +35,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     feeds = commands.add_parser("feeds", help="subscriptions: add, list, remove, import, export")
     actions = feeds.add_subparsers(dest="feeds_action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="subscribe to feeds (RSS, Atom, JSON Feed addresses)")
-    add.add_argument("urls", nargs="+", metavar="URL")
+    add.add_argument("urls", nargs="+", metavar="URL", help="the feeds' addresses (http or https)")
     add.add_argument("--tag", action="append", default=[], metavar="T", help="give this tag to the feed's stories")
     add.add_argument("--full", action="store_true",
                      help="the feed carries only summaries: fetch each new entry's article page")
@@ -45,7 +45,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     remove.add_argument("feeds", nargs="+", metavar="FEED", help="address, id or title")
     imp = actions.add_parser("import", help="subscribe to the feeds of an OPML file, a newsboat urls file or "
                                             "newsboat's cache.db")
-    imp.add_argument("file", type=Path, metavar="FILE")
+    imp.add_argument("file", type=Path, metavar="FILE", help="an OPML file, newsboat's urls file or its cache.db")
     export = actions.add_parser("export", help="the subscriptions as OPML (or newsboat's urls file)")
     export.add_argument("--format", choices=("opml", "urls"), default="opml",
                         help="opml (default), or urls: newsboat's urls file with tags and titles")

@@ -18,7 +18,12 @@ COMMANDS = {"rm", "reparse"}
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
-    rm = commands.add_parser("rm", help="delete stories (with their marks and search entries)")
+    rm = commands.add_parser(
+        "rm", help="delete stories (with their marks and search entries)",
+        description="Delete stories at once, without asking: their record, text, marks and search entry. There "
+                    "is no undo here (the reader's `u` undoes only its own deletes); importing a story's file again "
+                    "brings it back without its tags and marks, and `broadsheet export --format json -o FILE` "
+                    "first keeps a copy that imports back whole.")
     rm.add_argument("stories", nargs="+", metavar="STORY", help="story ids or unique prefixes (see `broadsheet list`)")
     reparse = commands.add_parser("reparse", help="read stories' source files again with today's parser")
     which = reparse.add_mutually_exclusive_group(required=True)
@@ -27,7 +32,8 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                             "`broadsheet fetch` reads them again)")
     which.add_argument("--stale", action="store_true",
                        help="stories made by an older version of their kind's parser (text dump, saved page)")
-    which.add_argument("stories", nargs="*", default=[], metavar="STORY")
+    which.add_argument("stories", nargs="*", default=[], metavar="STORY",
+                       help="story ids or unique prefixes (see `broadsheet list`), instead of --all or --stale")
 
 
 def run(store: Store, args: argparse.Namespace) -> int:

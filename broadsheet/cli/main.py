@@ -91,14 +91,16 @@ def build_parser() -> argparse.ArgumentParser:
     imp = commands.add_parser("import", help="import saved news pages (files or folders)", description=(
         "Import files and folders (recursive): saved web pages (HTML, MHTML, gzip), web archives (WARC), "
         "plain-text page dumps, RSS / Atom / JSON Feed files, newsboat's cache.db and Broadsheet's JSON export."))
-    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    imp.add_argument("paths", nargs="+", type=Path, metavar="PATH",
+                     help="files or folders to import (folders: everything in them, recursively)")
     imp.add_argument("--max-size", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE", help=MAX_SIZE_HELP)
 
     parse = commands.add_parser("parse", help="show how pages parse, without storing them")
     mode = parse.add_mutually_exclusive_group(required=True)
     mode.add_argument("--json", action="store_true", help="one JSON object per file (JSON Lines)")
     mode.add_argument("--explain", action="store_true", help="each line of the page with its role and why")
-    parse.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    parse.add_argument("files", nargs="+", type=Path, metavar="FILE",
+                       help="saved pages, text dumps, web archives (nothing is stored)")
     parse.add_argument("--max-size", type=size, default=DEFAULT_MAX_BYTES, metavar="SIZE", help=MAX_SIZE_HELP)
 
     commands.add_parser("where", help="print the store folder")
@@ -106,7 +108,9 @@ def build_parser() -> argparse.ArgumentParser:
     repair.add_argument("sources", nargs="*", type=Path, metavar="PATH",
                         help="source files or folders, to read again the stories whose record or text was lost")
     config = commands.add_parser("config", help="the config file: `broadsheet config path` prints where it is")
-    config.add_argument("action", choices=("path", "check"), help="path: print it; check: report problems")
+    # Optional to argparse, so none is said as the two there are (it said "required: action").
+    config.add_argument("action", nargs="?", choices=("path", "check"),
+                        help="path: print where the config file is; check: report problems in it")
     serve = commands.add_parser("serve", help="serve the reader to a browser on localhost (textual-serve)")
     serve.add_argument("--port", type=_port, default=8000, help="port to listen on (default 8000)")
     serve.add_argument("--host", default="localhost",

@@ -41,10 +41,11 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     for name, text in (("tag", "add tags to a story"), ("untag", "remove tags from a story")):
         cmd = commands.add_parser(name, help=text)
         cmd.add_argument("story", metavar="STORY", help="story id or a unique prefix of it")
-        cmd.add_argument("tags", nargs="+", metavar="TAG")
+        cmd.add_argument("tags", nargs="+", metavar="TAG", help="tags (`a,b` is two, as in the reader's tag editor)")
     for name, text in (("bookmark", "bookmark stories"), ("unbookmark", "remove bookmarks")):
         cmd = commands.add_parser(name, help=text)
-        cmd.add_argument("stories", nargs="+", metavar="STORY")
+        cmd.add_argument("stories", nargs="+", metavar="STORY",
+                         help="story ids or unique prefixes of 4+ characters (see `broadsheet list`)")
     commands.add_parser("tags", help="every tag with its number of stories")
     commands.add_parser("bookmarks", help="the bookmarked stories")
     export = commands.add_parser("export", help="export stories as Markdown or JSON (JSON imports back)")
