@@ -153,7 +153,7 @@ def test_a_search_for_nothing_says_so_and_lists_no_story(query: list[str], cli_s
     assert "Nothing to search for" in said.err and "stories" not in said.err.splitlines()[-1]
 
 
-@pytest.mark.parametrize("command", [["list"], ["import", "x.txt"], ["repair"], ["tag", "abcd", "t"], ["run"]])
+@pytest.mark.parametrize("command", [["list"], ["import", "x.txt"], ["repair"], ["tag", "abcd", "t"]])
 def test_a_store_that_is_a_file_is_not_done_exit_1_and_said_so(command: list[str], tmp_path: Path,
                                                               capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "notes.txt").write_text("not a store")

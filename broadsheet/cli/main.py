@@ -233,7 +233,8 @@ def _dispatch(args: argparse.Namespace) -> int:
     if command == "where":
         print(folder.absolute())  # (`--store rel` printed "rel", which says nothing from elsewhere)
         return 0
-    if folder.exists() and not folder.is_dir():  # (`repair` said "[Errno 17] File exists", exit 2)
+    if command != "run" and folder.exists() and not folder.is_dir():  # (`repair` said "[Errno 17] File exists")
+        # (`run`: open_store says it, once the reader's graphics query is out and its answer taken)
         print(f"broadsheet: cannot open the store at {folder}: it is a file, not a folder; give a store's folder "
               "with --store DIR", file=sys.stderr)
         return 1
