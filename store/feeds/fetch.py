@@ -795,6 +795,7 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
     from broadsheet.store.ingest import ENTRIES, stamp
     from broadsheet.store.ingest.formats import MAX_PARAGRAPHS, paragraphs_note
     from broadsheet.store.ingest.importer import Indexer, sigint_deferred
+    from broadsheet.store.storage.limits import fit_article
 
     indexer = Indexer(store)
     batch: list[tuple[FeedResult, Article]] = []
@@ -836,6 +837,8 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         if unlisted is not None:
             raise unlisted  # (its feeds' entries not reached yet fail with it)
 
+    for _, articles in fetched:  # as an import fits them: their export imports back
+        articles[:] = [fit_article(article)[0] for article in articles]
     # Each feed's entries not stored yet: a feed still holding some when storing stops is not all
     # stored (a feed whose last entry ended a batch stored is).
     unstored = {id(result): sum(not (deleted and a.story_id in deleted) for a in articles)

@@ -42,6 +42,7 @@ from broadsheet.store.storage import addresses, fields, reindexing, sourcepath
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, remove_durably
 from broadsheet.store.storage.copies import another_feeds_entry, combined, summary_of_page
 from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, story_key, text_hash
+from broadsheet.store.storage.limits import fit_article
 from broadsheet.store.storage.listing import (
     RUN_ROWS,
     TAIL_LIMIT,
@@ -1074,6 +1075,7 @@ class Store:
             parsers = parser if isinstance(parser, Sequence) else [parser] * len(batch)
             deleted = self.deleted_entries() if entries_deleted else set()
             for (given, article, file), parser_of in zip(batch, parsers, strict=True):
+                article = fit_article(article)[0]  # (the import and the fetch fitted it, saying so): its export imports
                 if given in deleted:
                     stored.results.append((given, "present"))
                     continue

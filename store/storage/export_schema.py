@@ -17,19 +17,21 @@ import msgspec
 
 from broadsheet.store.model import MAX_BYTES, Article, Credits, Image, Media
 from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
+from broadsheet.store.storage import limits
 from broadsheet.store.storage.db import DELETED_KEPT
 from broadsheet.store.storage.userstate import StoryState, normalise_tag
 
 # Limits far above any real story (the parser's own caps are lower) that still bound what
-# one edited export can make the store, the index and the reader hold.
-Line = Annotated[str, msgspec.Meta(max_length=2_000)]
-Name = Annotated[str, msgspec.Meta(max_length=300)]
-Paragraph = Annotated[str, msgspec.Meta(max_length=200_000)]
-Names = Annotated[list[Name], msgspec.Meta(max_length=200)]
+# one edited export can make the store, the index and the reader hold. Every story is fitted
+# to them before it is stored (limits.fit_article), so a store's own export always imports.
+Line = Annotated[str, msgspec.Meta(max_length=limits.LINE)]
+Name = Annotated[str, msgspec.Meta(max_length=limits.NAME)]
+Paragraph = Annotated[str, msgspec.Meta(max_length=limits.PARAGRAPH)]
+Names = Annotated[list[Name], msgspec.Meta(max_length=limits.NAMES)]
 Tag = Annotated[str, msgspec.Meta(max_length=200)]
 
 
-Address = Annotated[str, msgspec.Meta(max_length=4_096)]
+Address = Annotated[str, msgspec.Meta(max_length=limits.ADDRESS)]
 Digest = Annotated[str, msgspec.Meta(pattern="^[0-9a-f]{16,128}$")]
 
 
@@ -43,7 +45,7 @@ class ImageDoc(msgspec.Struct, forbid_unknown_fields=True):
 
 class MediaDoc(msgspec.Struct, forbid_unknown_fields=True):
     url: Address
-    type: Annotated[str, msgspec.Meta(max_length=200)] = ""
+    type: Annotated[str, msgspec.Meta(max_length=limits.MEDIA_TYPE)] = ""
     length: Annotated[int, msgspec.Meta(ge=0, le=MAX_BYTES)] | None = None
 
 
@@ -57,19 +59,19 @@ class CreditsDoc(msgspec.Struct, forbid_unknown_fields=True):
 
 
 class ArticleDoc(msgspec.Struct, forbid_unknown_fields=True):
-    headline: Annotated[str, msgspec.Meta(min_length=1, max_length=2_000)]
-    body: Annotated[list[Paragraph], msgspec.Meta(max_length=20_000)]  # empty: a feed's link-only entry
+    headline: Annotated[str, msgspec.Meta(min_length=1, max_length=limits.LINE)]
+    body: Annotated[list[Paragraph], msgspec.Meta(max_length=limits.PARAGRAPHS)]  # empty: a feed's link-only entry
     standfirst: Line | None = None
     source: Line | None = None
     agency: Line | None = None
-    published: Annotated[str, msgspec.Meta(max_length=64)] | None = None
+    published: Annotated[str, msgspec.Meta(max_length=limits.PUBLISHED)] | None = None
     authors: Names = []
     dateline: Line | None = None
-    images: Annotated[list[ImageDoc], msgspec.Meta(max_length=500)] = []
+    images: Annotated[list[ImageDoc], msgspec.Meta(max_length=limits.IMAGES)] = []
     credits: CreditsDoc | None = None
     url: Address | None = None
     key: Address | None = None
-    media: Annotated[list[MediaDoc], msgspec.Meta(max_length=100)] = []
+    media: Annotated[list[MediaDoc], msgspec.Meta(max_length=limits.MEDIA)] = []
 
 
 class StateDoc(msgspec.Struct, forbid_unknown_fields=True):

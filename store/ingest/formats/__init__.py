@@ -19,6 +19,7 @@ from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article, human_size
 from broadsheet.store.parse.types import ParseError
+from broadsheet.store.storage.limits import fit_article
 from broadsheet.store.storage.photos import Photo
 from broadsheet.store.storage.userstate import StoryState
 
@@ -136,9 +137,16 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item
 
 
 def within_paragraphs(item: Item) -> Item:
-    """``item`` with its story's first :data:`MAX_PARAGRAPHS` paragraphs, saying so, where it has more."""
+    """``item`` with its story fitted to the export's limits (so its export imports back) and its first
+    :data:`MAX_PARAGRAPHS` paragraphs, saying so where it changed. Before its id is taken from it, so
+    the same input is the same story at every import."""
     article = item.article
-    if article is None or len(article.body) <= MAX_PARAGRAPHS:
+    if article is None:
+        return item
+    article, fitted = fit_article(article)
+    if fitted:
+        item = replace(item, article=article, note="; ".join([n for n in (item.note,) if n] + fitted))
+    if len(article.body) <= MAX_PARAGRAPHS:
         return item
     note = paragraphs_note(len(article.body))
     return replace(item, article=replace(article, body=article.body[:MAX_PARAGRAPHS]),
