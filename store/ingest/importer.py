@@ -308,7 +308,16 @@ def _page_of_files(folder: Path) -> Path | None:
     if not folder.name.endswith("_files"):
         return None
     stem = folder.name.removesuffix("_files")
-    return next((page for e in _PAGE_ENDINGS if (page := folder.with_name(stem + e)).is_file()), None)
+    return next((page for e in _PAGE_ENDINGS if _is_file(page := folder.with_name(stem + e))), None)
+
+
+def _is_file(path: Path) -> bool:
+    """``path`` is a file; a name too long for the file system (a page's name made from a long
+    folder's) is none."""
+    try:
+        return path.is_file()
+    except OSError:
+        return False
 
 
 def _identity(path: Path) -> tuple[int, int] | None:

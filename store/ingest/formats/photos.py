@@ -50,7 +50,7 @@ def files_lookup(page: Path) -> Lookup:
     folder = page.with_name(stem_unzipped(page) + "_files")  # page.html.gz's too
 
     def lookup(src: str) -> Found:
-        if not folder.is_dir():
+        if not _is_folder(folder):
             return None
         parts = [unquote(part) for part in urlsplit(src).path.split("/")]
         if not parts[-1] or parts[-1] in (".", ".."):
@@ -63,6 +63,15 @@ def files_lookup(page: Path) -> Lookup:
         return None
 
     return lookup
+
+
+def _is_folder(path: Path) -> bool:
+    """``path`` is a folder; a name the file system cannot hold (a page named with 250 bytes has a
+    ``_files`` name of 256, "File name too long") or cannot look at is no folder: its page has none."""
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
 
 
 def _file(folder: Path, candidate: Path) -> Found:
