@@ -73,8 +73,8 @@ EXIT_CODES = ("exit codes: 0 done; 1 not done, or not all (a feed failed, the st
               "runs; 130 Ctrl-C; 141 the output pipe closed early")
 
 MAX_SIZE_HELP = ("a saved page (HTML, MHTML, a web archive's) larger than this is read up to it, and the "
-                 "summary says so; a larger text dump or JSON export is refused (default 5MB; a feed file may "
-                 "be up to 128 MB)")
+                 "summary says so; a larger text dump is refused (default 5MB; a feed file may be up to 128 MB, "
+                 "a Broadsheet JSON export up to 256 MB: it moves a whole store)")
 
 
 def build_parser() -> argparse.ArgumentParser:

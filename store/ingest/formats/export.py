@@ -7,9 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from broadsheet.store.ingest import ENTRIES
+from broadsheet.store.ingest.decode import read_capped
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
-from broadsheet.store.model import Article
+from broadsheet.store.model import Article, human_size
 from broadsheet.store.sanitize import clean_line, is_web_address
 from broadsheet.store.storage.exchange import (
     CutShort,
@@ -23,6 +24,17 @@ from broadsheet.store.storage.exchange import (
 from broadsheet.store.storage.photos import NotAPhoto, Photo, check_photo, file_in, max_photo_bytes, too_large
 from broadsheet.store.wording import counted
 
+#: The size a Broadsheet export may have whatever ``--max-size`` says (a larger one raises it): an export
+#: is how a whole store moves, far past a page's 5 MB (20,000 stories, 83 MB). Importing one is read
+#: whole, its peak memory some 4.5 times its size (372 MB for that 83 MB, measured), so at this cap
+#: some 1.1 GB: a store of 60,000 stories; a larger one is exported in parts, or given --max-size.
+EXPORT_FILE_MAX = 256 * 1024 * 1024
+
+
+def export_cap(max_bytes: int) -> int:
+    """The size limit of an export: ``max_bytes`` (``--max-size``) where it is larger than :data:`EXPORT_FILE_MAX`."""
+    return max(max_bytes, EXPORT_FILE_MAX)
+
 
 class ExportFormat:
     name = "Broadsheet export"
@@ -32,11 +44,18 @@ class ExportFormat:
         return is_export(source.head)
 
     def read(self, source: Source) -> Iterator[Item]:
+        cap = export_cap(source.max_bytes)
+        if source.size > cap:
+            yield Item(None, reason=f"Broadsheet export: too large ({human_size(source.size)}; an export may be "
+                                    f"up to {human_size(cap)}, see --max-size)")
+            return
         try:
-            exported = read_export(source.read_bytes())
-        except ValueError as exc:
+            data = source.head if len(source.head) == source.size else read_capped(source.path, cap)
+            exported = read_export(data)
+        except ValueError as exc:  # (DecodeError is one: the file grew past the cap, or cannot be read)
             yield Item(None, reason=f"Broadsheet export: {exc}")
             return
+        del data  # the stories are decoded: the file's bytes need not be held while they are stored
         folder: Path | None = photos_folder(source.path)
         missing = ""
         if folder is not None and not folder.is_dir():

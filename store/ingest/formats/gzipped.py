@@ -16,6 +16,7 @@ from broadsheet.store.ingest.formats.html import HtmlPage, read_head_capped
 from broadsheet.store.ingest.gunzip import GZIP_MAGIC, inflate, unpacked_head
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import human_size
+from broadsheet.store.storage.exchange import is_export
 
 
 def _inner() -> list[Format]:
@@ -39,6 +40,10 @@ class Gzipped:
         return unpacked_head(source.head) is not None
 
     def read(self, source: Source) -> Iterator[Item]:
+        from broadsheet.store.ingest.formats.export import export_cap
+
+        if is_export(unpacked_head(source.head) or b""):  # export.json.gz: an export's own limit
+            source = replace(source, max_bytes=export_cap(source.max_bytes))
         compressed, size = read_head_capped(source)
         try:
             got = inflate(compressed, source.max_bytes)
