@@ -107,6 +107,16 @@ def _unreadable(exc: sqlite3.Error, budget: _Budget) -> CacheError:
     return CacheError(f"not a readable newsboat cache ({exc})")
 
 
+def _text(value: object) -> str:
+    """A cache column's value as text: a BLOB (newsboat writes TEXT, an edited or damaged cache may
+    hold bytes) decoded as UTF-8 with replacement, not shown as ``b'\\x00\\xff'``; NULL as ""."""
+    if not value:  # (as `str(value or "")` read it)
+        return ""
+    if isinstance(value, bytes):
+        return value.decode("utf-8", "replace")
+    return str(value)
+
+
 def cached_feeds(path: Path) -> tuple[list[CachedFeed], list[str]]:
     """newsboat's feeds (address and title) and the ones left out with why."""
     feeds, problems = [], []
@@ -118,12 +128,13 @@ def cached_feeds(path: Path) -> tuple[list[CachedFeed], list[str]]:
         raise _unreadable(exc, budget) from None
     names = _own_titles(rows)
     for url, title in rows:
-        kind = str(url).split(":", 1)[0]
+        kind = _text(url).split(":", 1)[0]
         if kind in ("exec", "filter", "query"):
-            problems.append(f"{clean_line(str(title or url))!r}: {kind}: feeds are newsboat's own (not subscribed)")
+            problems.append(f"{clean_line(_text(title) or _text(url))!r}: {kind}: feeds are newsboat's own "
+                            "(not subscribed)")
             continue
         try:
-            feeds.append(CachedFeed(check_url(str(url)), names[str(url)]))
+            feeds.append(CachedFeed(check_url(_text(url)), names[_text(url)]))
         except FeedAddressError as exc:
             problems.append(str(exc))
     return feeds, problems
@@ -133,7 +144,7 @@ def _own_titles(rows: list[tuple[object, object]]) -> dict[str, str]:
     """Each feed's title, told apart from an earlier one's as subscriptions' are (see Titles):
     its items' source, and its subscription's title, so each feed keeps its own count."""
     names = Titles(())
-    return {str(url): names.own(Subscription(url=str(url), key=str(url)), clean_line(str(title or "")))
+    return {_text(url): names.own(Subscription(url=_text(url), key=_text(url)), clean_line(_text(title)))
             for url, title in rows}
 
 
@@ -145,7 +156,7 @@ _ABSENT = {"unread": "1", "deleted": "0"}  # an older cache without the column: 
 def _columns(db: sqlite3.Connection, wanted: tuple[str, ...]) -> str:
     """``wanted`` as a select list, each column the cache lacks as its empty value: older
     newsboat (and newsbeuter) caches have no ``flags`` or ``deleted``, and reading them failed."""
-    have = {str(row[1]).casefold() for row in db.execute("PRAGMA table_info(rss_item)")}
+    have = {_text(row[1]).casefold() for row in db.execute("PRAGMA table_info(rss_item)")}
     if not have:
         raise sqlite3.OperationalError("no rss_item table")
     return ", ".join(name if name.casefold() in have else f"{_ABSENT.get(name, 'NULL')} AS {name}" for name in wanted)
@@ -161,11 +172,11 @@ def cached_items(path: Path) -> Iterator[tuple[Entry, StoryState, str]]:
             for number, row in enumerate(rows, 1):
                 guid, title, author, url, feed, when, content, unread, enclosure, kind, flags, _ = row
                 entry = item_article(
-                    number, str(feed or "") or None, clean_line(titles.get(str(feed), "")),
-                    guid=str(guid or ""), link=str(url or ""), title=str(title or ""), html=str(content or ""),
-                    text="", standfirst="", published=_published(when), authors=[str(author)] if author else [],
-                    enclosures=[(str(enclosure), str(kind or ""))] if enclosure else [])
-                yield entry, StoryState(bookmarked=bool(flags), read=not unread), str(feed or "")
+                    number, _text(feed) or None, clean_line(titles.get(_text(feed), "")),
+                    guid=_text(guid), link=_text(url), title=_text(title), html=_text(content),
+                    text="", standfirst="", published=_published(when), authors=[_text(author)] if author else [],
+                    enclosures=[(_text(enclosure), _text(kind))] if enclosure else [])
+                yield entry, StoryState(bookmarked=bool(flags), read=not unread), _text(feed)
     except sqlite3.Error as exc:
         raise _unreadable(exc, budget) from None
 
@@ -182,8 +193,8 @@ def deleted_items(path: Path) -> set[str]:
                     f"SELECT {columns} FROM rss_item WHERE deleted != 0 ORDER BY id"):
                 if not guid and not url:
                     continue  # known by its content alone, which a feed's copy need not share
-                entry = item_article(0, str(feed or "") or None, "", guid=str(guid or ""), link=str(url or ""),
-                                     title=str(title or "") or "-", html="", text="", standfirst="", published="",
+                entry = item_article(0, _text(feed) or None, "", guid=_text(guid), link=_text(url),
+                                     title=_text(title) or "-", html="", text="", standfirst="", published="",
                                      authors=[], enclosures=[])
                 if entry.article is not None:
                     ids.add(entry.article.story_id)

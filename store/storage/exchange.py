@@ -289,7 +289,8 @@ def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | N
             lines += [f"> Photo credit: {_md(image.credit)}", ""]
         if image.problem and not image.photo:  # why there is no photo to link, as the reader says it
             where = f" ({_autolink(image.src)})" if image.src else ""
-            lines += [f"> Photo not kept: {_md(image.problem)}{where}", ""]
+            why = image.problem.removeprefix("not kept: ")  # "not kept: not kept: refused as..." was said
+            lines += [f"> Photo not kept: {_md(why)}{where}", ""]
     if article.credits and article.credits.text:
         lines += [f"_{_md(article.credits.text)}_", ""]
     if article.agency:
