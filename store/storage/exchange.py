@@ -59,6 +59,7 @@ class Exported:
     state: StoryState
     file: str | None
     story_id: str | None = None  # the id it had, kept on import (None: not an id broadsheet gives)
+    notes: tuple[str, ...] = ()  # fields left out (no date, no web address), for the import to say
 
 
 @dataclass(frozen=True, slots=True)
@@ -421,7 +422,8 @@ def read_export(data: bytes) -> list[Exported | Refused | DeletedEntries | CutSh
     for number, item in enumerate(stories, start=1):
         try:
             story = check_story(item)
-            article, state = to_article(story.article), to_state(story.state)
+            notes: list[str] = []
+            article, state = to_article(story.article, notes), to_state(story.state)
         except StoryRefused as exc:
             result.append(Refused(number, clean_line(str(exc))))
             continue
@@ -429,7 +431,7 @@ def read_export(data: bytes) -> list[Exported | Refused | DeletedEntries | CutSh
             result.append(Refused(number, clean_line(f"cannot be read ({type(exc).__name__}: {exc})")[:300]))
             continue
         result.append(Exported(article, state, clean_line(story.file) if story.file else None,
-                               story.id if story.id and _STORY_ID.fullmatch(story.id) else None))
+                               story.id if story.id and _STORY_ID.fullmatch(story.id) else None, tuple(notes)))
     if (deleted := doc.get("deleted_entries")) is not None:
         try:
             result.append(DeletedEntries(tuple(check_deleted_entries(deleted))))

@@ -20,6 +20,7 @@ from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
 from broadsheet.store.storage import limits
 from broadsheet.store.storage.db import DELETED_KEPT
 from broadsheet.store.storage.userstate import StoryState, normalise_tag
+from broadsheet.store.wording import counted
 
 # Limits far above any real story (the parser's own caps are lower) that still bound what
 # one edited export can make the store, the index and the reader hold. Every story is fitted
@@ -121,9 +122,12 @@ def _lines(values: list[str]) -> list[str]:
     return [line for line in (clean_line(v) for v in values) if line]
 
 
-def to_article(doc: ArticleDoc) -> Article:
+def to_article(doc: ArticleDoc, notes: list[str] | None = None) -> Article:
     """The article of a checked story, every string sanitised; StoryRefused when no headline is left
-    (a story may have no text: a feed's link-only entry, a body ``repair`` could not rebuild)."""
+    (a story may have no text: a feed's link-only entry, a body ``repair`` could not rebuild).
+    A field that is no date or no web address where one belongs is left out, and ``notes`` says
+    which: the story was imported without it, and without a word (an edited export)."""
+    said = notes if notes is not None else []
     headline = clean_line(doc.headline)
     body = [p for p in (clean_text(p).strip() for p in doc.body) if p]
     if not headline:
@@ -133,13 +137,25 @@ def to_article(doc: ArticleDoc) -> Article:
         return (clean_line(value) or None) if value is not None else None
 
     credits = doc.credits
+    published = line(doc.published)
+    if published is not None and _date(published) is None:
+        said.append(f"its date {_shown(published)} is not a date: left out")
+    url = line(doc.url)
+    if url is not None and not is_web_address(url):  # w opens it: a web address only
+        said.append(f"its address {_shown(url)} is not a web address: left out")
+        url = None
+    media = [Media(address, clean_line(m.type), m.length) for m in doc.media
+             if is_web_address(address := clean_line(m.url))]  # only a web address is offered to open
+    if len(media) < len(doc.media):
+        said.append(f"{counted(len(doc.media) - len(media), 'sound or video file', 'sound or video files')} "
+                    "not at a web address left out")
     return Article(
         headline=headline,
         body=body,
         standfirst=line(doc.standfirst),
         source=line(doc.source),
         agency=line(doc.agency),
-        published=_date(line(doc.published)),
+        published=_date(published),
         authors=_lines(doc.authors),
         dateline=line(doc.dateline),
         images=[Image(clean_line(i.caption), line(i.credit), line(i.src), i.photo, line(i.problem))
@@ -147,11 +163,15 @@ def to_article(doc: ArticleDoc) -> Article:
         credits=Credits(_lines(credits.reporting), _lines(credits.additional_reporting), _lines(credits.writing),
                         _lines(credits.editing), clean_line(credits.text), _lines(credits.photography))
         if credits else None,
-        url=url if (url := line(doc.url)) and is_web_address(url) else None,  # w opens it: a web address only
+        url=url,
         key=line(doc.key),
-        media=[Media(url, clean_line(m.type), m.length) for m in doc.media
-               if is_web_address(url := clean_line(m.url))],  # only a web address is offered to open
+        media=media,
     )
+
+
+def _shown(value: str) -> str:
+    """A dropped field's (cleaned) value, quoted, its first 60 characters."""
+    return '"' + (value if len(value) <= 60 else value[:59] + "…") + '"'
 
 
 #: The dates a store holds and orders by their text: a day, with a time and a zone or not.

@@ -76,8 +76,9 @@ class ExportFormat:
                 yield Item(None, part=f"story {item.number}", reason=f"refused: {item.reason}")
             elif isinstance(item, Exported):
                 photos, notes = exported_photos(item.article, folder) if folder else ((), [])
+                notes = [*item.notes, *notes]
                 if missing and any(image.photo for image in item.article.images):
-                    notes, missing = [missing], ""  # said once, with the first story that names a photo
+                    notes, missing = [*notes, missing], ""  # said once, with the first story that names a photo
                 yield Item(item.article, part=f"story {number}", state=item.state if item.state.to_doc() else None,
                            story_id=item.story_id, photos=photos, note="; ".join(notes),
                            # A feed's address, not a local path: an export from elsewhere could name any
