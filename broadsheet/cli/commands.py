@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import errno
 import sys
+from collections import Counter
 from pathlib import Path
 
 import orjson
@@ -155,11 +156,17 @@ def print_summary(report: ImportReport) -> None:
     summary.append(f", {report.count('present')} already present, ")
     summary.append(f"{len(report.failed)} failed", style="red bold" if report.failed else "")
     err.print(summary)
+    # A note many stories share (a web archive's 3,000 pages each naming a photo it does not hold) is
+    # said once with how many, where its first story is: 3,000 lines of it hid every other.
+    noted = Counter((o.note, o.status == "no story") for o in report.outcomes if o.status != "failed" and o.note)
     for outcome in report.outcomes:
         if outcome.status == "failed":
             err.print(Text(f"  failed: {shown(outcome.path)}: {shown(outcome.reason)}", style="red"))
-        elif outcome.note:
+        elif outcome.note and (times := noted.pop((outcome.note, outcome.status == "no story"), 0)) == 1:
             err.print(Text(f"  note: {shown(outcome.path)}: {shown(outcome.note)}", style="yellow"))
+        elif outcome.note and times:  # the first of the note's outcomes: the others are left out
+            unit = counted(times, "file") if outcome.status == "no story" else counted(times, "story", "stories")
+            err.print(Text(f"  note: {shown(outcome.note)}: {unit} (the first {shown(outcome.path)})", style="yellow"))
     if gone := report.entries_deleted:
         err.print(f"{counted(gone, 'feed entry', 'feed entries')} deleted before "
                   + ("stays deleted: fetch will not bring it back" if gone == 1

@@ -541,6 +541,8 @@ def import_paths(
                 left, stop, report.marks_unsaved = {}, stop or exc, len(marks)
             for (sid, got), (_, _article, _file, note, where, _parser) in zip(stored.results, batch, strict=True):
                 status: Status = "imported" if got == "new" else "updated" if got == "updated" else "present"
+                if status == "present":  # its reading's notes were said when it was stored: not at every import
+                    note = ""
                 if sid in left:
                     note = "; ".join(n for n in (note, marks_left(sid, left[sid])) if n)
                 record(Outcome(where, status, note=note, story_id=sid))
