@@ -95,3 +95,13 @@ def test_a_fitted_article_is_left_as_it_is() -> None:
     long = Article("x " * 3_000, ["y"])
     fitted, _ = limits.fit_article(long)
     assert limits.fit_article(fitted) == (fitted, [])
+
+
+def test_a_story_tagged_600_times_survives_its_export(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    origin = Store(tmp_path / "origin")
+    [sid] = origin.add([(make_article(3), "a.txt")])
+    tags = [f"quay{n}" for n in range(600)]
+    assert main(["--store", str(tmp_path / "origin"), "tag", sid, *tags]) == 0
+    copy, said = _round_trip(tmp_path / "origin", tmp_path, capsys)
+    assert "1 imported, 0 already present, 0 failed" in said
+    assert sorted(dict(copy.user.each())[sid].tags) == sorted(tags)

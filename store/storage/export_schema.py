@@ -29,7 +29,7 @@ Line = Annotated[str, msgspec.Meta(max_length=limits.LINE)]
 Name = Annotated[str, msgspec.Meta(max_length=limits.NAME)]
 Paragraph = Annotated[str, msgspec.Meta(max_length=limits.PARAGRAPH)]
 Names = Annotated[list[Name], msgspec.Meta(max_length=limits.NAMES)]
-Tag = Annotated[str, msgspec.Meta(max_length=200)]
+Tag = Annotated[str, msgspec.Meta(max_length=200)]  # (a stored tag is normalised to 40 characters)
 
 
 Address = Annotated[str, msgspec.Meta(max_length=limits.ADDRESS)]
@@ -78,7 +78,9 @@ class ArticleDoc(msgspec.Struct, forbid_unknown_fields=True):
 class StateDoc(msgspec.Struct, forbid_unknown_fields=True):
     bookmarked: bool = False
     read: bool = False
-    tags: Annotated[list[Tag], msgspec.Meta(max_length=500)] = []
+    # A story holds as many tags as its user gives it (`broadsheet tag` takes 600 at once): 500 refused
+    # its own export. The bound is one no one tags to, that still caps what one story can make the store hold.
+    tags: Annotated[list[Tag], msgspec.Meta(max_length=limits.TAGS)] = []
 
 
 class StoryDoc(msgspec.Struct):

@@ -26,6 +26,7 @@ MEDIA = 100
 MEDIA_TYPE = 200
 ADDRESS = 4_096  # a story's, a photo's or a sound's address; a feed entry's key
 PUBLISHED = 64
+TAGS = 100_000  # on one story (the user's own: not fitted, never near it)
 
 #: The end of a sentence followed by space: where a long paragraph is best split.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
