@@ -502,7 +502,8 @@ def import_paths(
     if on_total:  # a first walk only counts: listing a million paths would hold some 370 MB
         on_total(sum(1 for _ in find_files(paths, store.folder)))
     report = ImportReport()
-    pending: list[tuple[str, Article, str, str, str, int]] = []  # (story id, article, file, note, where in it, parser)
+    # (story id, article, file, (its reading's note, its photos' writing's), where in it, parser)
+    pending: list[tuple[str, Article, str, tuple[str, str], str, int]] = []
     states: dict[str, StoryState] = {}
     deleted: set[str] = set()  # feed entries an export says were deleted
     record = report.add
@@ -539,10 +540,11 @@ def import_paths(
                 left = store.user.merge(marks, _present(store, unlisted, marks), skip_damaged=True) if marks else {}
             except StoreWriteError as exc:  # the stories are stored all the same: counted, the marks said
                 left, stop, report.marks_unsaved = {}, stop or exc, len(marks)
-            for (sid, got), (_, _article, _file, note, where, _parser) in zip(stored.results, batch, strict=True):
+            for (sid, got), (_, _article, _file, (read, kept), where, _parser) in zip(stored.results, batch,
+                                                                                      strict=True):
                 status: Status = "imported" if got == "new" else "updated" if got == "updated" else "present"
-                if status == "present":  # its reading's notes were said when it was stored: not at every import
-                    note = ""
+                # A story already present: its reading's notes were said when it was stored, not at every import.
+                note = "; ".join(n for n in (read if status != "present" else "", kept) if n)
                 if sid in left:
                     note = "; ".join(n for n in (note, marks_left(sid, left[sid])) if n)
                 record(Outcome(where, status, note=note, story_id=sid))
@@ -587,10 +589,9 @@ def import_paths(
                         if item.subscribed:
                             entry_feeds.add(item.subscribed)
                     sid = item.stored_id
-                    note = item.note
-                    if item.photos:
-                        note = "; ".join(n for n in (note, keep_photos(photos, item)) if n)
-                    pending.append((sid, item.article, item.file or absolute(path), note, where, stamp(item.kind)))
+                    kept = keep_photos(photos, item) if item.photos else ""
+                    pending.append((sid, item.article, item.file or absolute(path), (item.note, kept), where,
+                                    stamp(item.kind)))
                     if item.state is not None:
                         states[sid] = item.state
                     if len(pending) >= BATCH:
