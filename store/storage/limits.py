@@ -72,9 +72,9 @@ def _names(names: list[str], what: str, notes: list[str]) -> list[str]:
     return kept
 
 
-def fit_article(article: Article) -> tuple[Article, list[str]]:
-    """``article`` within the export schema's limits, and what was changed to fit (none: the same
-    article). Idempotent: a fitted article is returned as it is."""
+def fit_article(article: Article, paragraphs: int = PARAGRAPHS) -> tuple[Article, list[str]]:
+    """``article`` within the export schema's limits, its first ``paragraphs`` paragraphs (once long
+    ones are split), and what was changed to fit (none: the same article). Idempotent."""
     notes: list[str] = []
     changes: dict[str, object] = {}
     body = article.body
@@ -88,9 +88,9 @@ def fit_article(article: Article) -> tuple[Article, list[str]]:
         split = [piece for p in body for piece in (split_paragraph(p) if len(p) > PARAGRAPH else [p])]
         notes.append(f"a paragraph of {longest:,} characters was split into paragraphs of at most {PARAGRAPH:,}")
         body = split
-    if len(body) > PARAGRAPHS:
-        notes.append(f"only its first {PARAGRAPHS:,} paragraphs of {len(body):,} were kept")
-        body = body[:PARAGRAPHS]
+    if len(body) > (most := min(paragraphs, PARAGRAPHS)):
+        notes.append(f"only its first {most:,} paragraphs of {len(body):,} were kept (no story has more)")
+        body = body[:most]
     if body is not article.body:
         changes["body"] = body
     if len(article.headline) > LINE:

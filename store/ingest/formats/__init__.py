@@ -140,17 +140,12 @@ def within_paragraphs(item: Item) -> Item:
     """``item`` with its story fitted to the export's limits (so its export imports back) and its first
     :data:`MAX_PARAGRAPHS` paragraphs, saying so where it changed. Before its id is taken from it, so
     the same input is the same story at every import."""
-    article = item.article
-    if article is None:
+    if item.article is None:
         return item
-    article, fitted = fit_article(article)
-    if fitted:
-        item = replace(item, article=article, note="; ".join([n for n in (item.note,) if n] + fitted))
-    if len(article.body) <= MAX_PARAGRAPHS:
+    article, fitted = fit_article(item.article, MAX_PARAGRAPHS)  # (its wording is paragraphs_note's)
+    if not fitted:
         return item
-    note = paragraphs_note(len(article.body))
-    return replace(item, article=replace(article, body=article.body[:MAX_PARAGRAPHS]),
-                   note="; ".join(n for n in (item.note, note) if n))
+    return replace(item, article=article, note="; ".join([n for n in (item.note,) if n] + fitted))
 
 
 def paragraphs_note(paragraphs: int) -> str:
