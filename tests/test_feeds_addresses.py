@@ -149,3 +149,19 @@ def test_feeds_list_shows_a_password_in_an_address_as_stars_and_keeps_it_stored(
                                             "https://bob:***@other.example/rss"]
     assert "s3cret" not in table + str(rows) and "hunter2" not in table + str(rows)
     assert [sub.url for sub in Subscriptions(store).all()] == urls  # fetched with it
+
+
+def test_feeds_add_and_fetch_say_a_feeds_address_without_its_password(
+        store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """``feeds add`` said "added https://ann:s3cret@...", and a failed fetch of an untitled feed
+    named it so: the password went into the terminal's scrollback and pasted bug reports."""
+    url = "http://ann:s3cret@127.0.0.1:9/feed.xml"  # (port 9: nothing answers)
+    assert cli(store, "feeds", "add", url) == 0
+    assert cli(store, "feeds", "add", url) == 0
+    said = capsys.readouterr().err
+    assert "added http://ann:***@127.0.0.1:9/feed.xml" in said, said
+    assert "already subscribed: http://ann:***@127.0.0.1:9/feed.xml" in said, said
+    cli(store, "fetch")
+    said += capsys.readouterr().err
+    assert "failed     http://ann:***@127.0.0.1:9/feed.xml" in said, said
+    assert "s3cret" not in said

@@ -94,13 +94,13 @@ def add_command(subs: Subscriptions, urls: list[str], tags: list[str], full: boo
     before = {sub.id: sub.full for sub in subs.all()}
     added, present = subs.add(good, tags, full)
     for sub in added:
-        err.print(Text(f"added {shown(sub.url)}", style="green"))
+        err.print(Text(f"added {shown(without_password(sub.url))}", style="green"))
     for sub in present:
         now = [f"tags now {', '.join(sub.tags)}"] if tags else []
         if full and not before.get(sub.id):
             now.append("now fetched with each entry's article page")
         said = f" ({'; '.join(now)})" if now else ""
-        err.print(Text(f"already subscribed: {shown(sub.url)}{said}"))
+        err.print(Text(f"already subscribed: {shown(without_password(sub.url))}{said}"))
     if added:
         err.print(f"Run `broadsheet fetch` to download {'it' if len(added) == 1 else 'them'}.")
     return status
@@ -373,11 +373,11 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
                            "`broadsheet fetch` again.", style="red"))
             return 1
     for result in report.results:
-        name = shown(result.sub.name)
+        name = shown(result.sub.shown_name)
         if result.failed:
             line = Text(f"failed     {name}: {shown(result.reason)}", style="red")
             if result.sub.gone:
-                line.append(f"\n           unsubscribe with: broadsheet feeds remove {result.sub.url}", style="yellow")
+                line.append(f"\n           unsubscribe with: broadsheet feeds remove {result.sub.id}", style="yellow")
             err.print(line)
         elif not quiet:
             if result.outcome == "skipped":
