@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from broadsheet.cli.main import main
 from broadsheet.store.storage.db import Store
+from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
 from tests.factories import make_article, wire_article
 
 REPO = Path(__file__).resolve().parents[1]
@@ -53,3 +55,13 @@ def server():  # type: ignore[no-untyped-def]
     httpd.clear()
     if httpd.is_running():
         httpd.stop()
+
+
+@pytest.fixture
+def cli_store(tmp_path: Path) -> Path:
+    """A store of two made-up dumps imported through the command line (the CLI tests' store)."""
+    (tmp_path / "a.txt").write_text(FERRY_DUMP)
+    (tmp_path / "b.txt").write_text(BRIDGE_DUMP)
+    folder = tmp_path / "store"
+    assert main(["--store", str(folder), "import", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]) == 0
+    return folder

@@ -15,7 +15,7 @@ from broadsheet.store.model import Article
 from broadsheet.store.storage import db
 from broadsheet.store.storage.db import Store
 from tests.conftest import SEED
-from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
+from tests.dumps import FERRY_DUMP
 from tests.factories import make_article
 
 CONTRACT_KEYS = {"file", "headline", "standfirst", "source", "agency", "published", "authors", "dateline", "body",
@@ -106,15 +106,6 @@ def test_store_location_from_environment(capsys: pytest.CaptureFixture[str], tmp
     monkeypatch.setenv("BROADSHEET_STORE", str(tmp_path / "env-store"))
     assert main(["where"]) == 0
     assert capsys.readouterr().out.strip() == str(tmp_path / "env-store")
-
-
-@pytest.fixture
-def cli_store(tmp_path: Path) -> Path:
-    (tmp_path / "a.txt").write_text(FERRY_DUMP)
-    (tmp_path / "b.txt").write_text(BRIDGE_DUMP)
-    folder = tmp_path / "store"
-    assert main(["--store", str(folder), "import", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]) == 0
-    return folder
 
 
 def test_tag_bookmark_and_list_by_id_prefix(cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:

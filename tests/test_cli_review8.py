@@ -13,16 +13,7 @@ import pytest
 
 from broadsheet.cli.main import main
 from broadsheet.store.storage import db as store_db
-from tests.dumps import BRIDGE_DUMP, FERRY_DUMP
-
-
-@pytest.fixture
-def cli_store(tmp_path: Path) -> Path:
-    (tmp_path / "a.txt").write_text(FERRY_DUMP)
-    (tmp_path / "b.txt").write_text(BRIDGE_DUMP)
-    folder = tmp_path / "store"
-    assert main(["--store", str(folder), "import", str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]) == 0
-    return folder
+from tests.dumps import FERRY_DUMP
 
 
 @pytest.fixture
