@@ -30,8 +30,7 @@ from broadsheet.store.parse.byline import org_like, parse_byline, split_names
 from broadsheet.store.parse.credits import closing_credits
 from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates, parse_date
-from broadsheet.store.parse.story_end import POST_WORD as _POST_WORD
-from broadsheet.store.parse.story_end import bio_text, closing_bio
+from broadsheet.store.parse.story_end import POST_WORD, bio_text, closing_bio
 from broadsheet.store.parse.textstats import ends_sentence, word_count
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.sanitize import is_web_address
@@ -621,7 +620,7 @@ def _byline_line(text: str, authors: list[str]) -> bool:
 def _post_line(text: str) -> bool:
     """A journalist's post on its own line ("Sentinel Staff Writer", "Transport Correspondent")."""
     return len(text) <= 60 and len(text.split()) <= 5 and not ends_sentence(text) \
-        and _POST_WORD.search(text) is not None
+        and POST_WORD.search(text) is not None
 
 
 def _kicker(text: str) -> bool:

@@ -92,7 +92,7 @@ def _names_author(authors: list[str], text: str) -> str | None:
 # A journalist's post.
 _POST = (r"\b(?:reporters?|correspondents?|journalists?|editors?|writers?|columnists?|photographers?"
          r"|photojournalists?|producers?|critics?|contributors?|freelancers?|anchors?|bureau chief)\b")
-POST_WORD = _POST_WORD = re.compile(_POST, re.IGNORECASE)
+POST_WORD = re.compile(_POST, re.IGNORECASE)
 # What a journalist's biography says of them: their post, their beat, when they joined.
 _JOB = re.compile(
     _POST + r"|\bcover(?:s|ed|ing)\b|\bjoined (?:the|our)\b|\breports? (?:on|for)\b|\bwrites? (?:about|for)\b",
@@ -132,7 +132,7 @@ def closing_bio(text: str, authors: list[str]) -> bool:
     name = lead.group("name").casefold().split()
     if any(set(name) <= set(author.casefold().split()) for author in authors):
         return True
-    return len(name) >= 2 and name[0] != "the" and _POST_WORD.search(text) is not None \
+    return len(name) >= 2 and name[0] != "the" and POST_WORD.search(text) is not None \
         and _STAFF.search(text) is not None
 
 
