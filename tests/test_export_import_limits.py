@@ -89,6 +89,18 @@ def test_split_paragraph_splits_after_a_sentence() -> None:
     assert " ".join(parts) == text.strip()
 
 
+@pytest.mark.parametrize("space", ["\t", "\u00a0", "\u3000", "\n"])
+def test_a_long_paragraph_is_split_between_words_whatever_parts_them(space: str) -> None:
+    parts = limits.split_paragraph(space.join(["harbor"] * 400), 997)
+    assert len(parts) > 1 and all(len(p) <= 997 for p in parts)
+    assert all(word == "harbor" for p in parts for word in p.split(space))  # no word cut in two
+
+
+def test_a_long_line_is_cut_between_words_whatever_parts_them() -> None:
+    cut = limits.cut_line("\u00a0".join(["harbor"] * 100), 100)
+    assert cut.endswith("harbor…") and len(cut) <= 100
+
+
 def test_a_fitted_article_is_left_as_it_is() -> None:
     article = make_article(2)
     assert limits.fit_article(article) == (article, [])

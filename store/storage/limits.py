@@ -30,6 +30,14 @@ TAGS = 100_000  # on one story (the user's own: not fitted, never near it)
 
 #: The end of a sentence followed by space: where a long paragraph is best split.
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
+#: Up to the last white space of any kind (a tab, a no-break or an ideographic space parts words too).
+_TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
+
+
+def _last_space(text: str) -> int:
+    """The index of the last white space in ``text``, or -1."""
+    match = _TO_LAST_SPACE.match(text)
+    return match.end() - 1 if match else -1
 
 
 def cut_line(text: str, limit: int = LINE) -> str:
@@ -37,7 +45,7 @@ def cut_line(text: str, limit: int = LINE) -> str:
     if len(text) <= limit:
         return text
     head = text[:limit - 1]
-    space = head.rfind(" ")
+    space = _last_space(head)
     if space > limit // 2:
         head = head[:space]
     return head.rstrip() + "…"
@@ -54,7 +62,7 @@ def split_paragraph(text: str, limit: int = PARAGRAPH) -> list[str]:
         for match in _SENTENCE_END.finditer(window, limit // 2):
             at = match.end()
         if not at:
-            at = max(window.rfind(" "), window.rfind("\n")) + 1
+            at = _last_space(window) + 1
         if at <= limit // 4:  # no space in the window: a cut mid-word loses nothing either
             at = limit
         if piece := rest[:at].strip():
