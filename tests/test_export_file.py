@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
+import signal
+import subprocess
+import sys
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -65,3 +70,77 @@ def test_an_export_to_a_folder_that_does_not_exist_is_refused_and_makes_none(tmp
     with pytest.raises(OutputError) as refused:
         write_export(store, "md", tmp_path / "nosuch" / "dir" / "x.md", ids)
     assert "its folder does not exist" in str(refused.value) and not (tmp_path / "nosuch").exists()
+
+
+#: ``broadsheet export``, held after its first shard is written to its temporary file (the
+#: file ``argv[1]`` made then), to be stopped there as a user or a dropped session would.
+_HELD_EXPORT = """
+import sys, time
+from pathlib import Path
+from broadsheet.cli.main import main
+from broadsheet.store.storage import export_file
+made = export_file.export_chunks
+def held(*args, **kwargs):
+    for chunk in made(*args, **kwargs):
+        yield chunk
+        Path(sys.argv[1]).touch()
+        time.sleep(60)
+export_file.export_chunks = held
+sys.exit(main(sys.argv[2:]))
+"""
+
+
+def _held_export(tmp_path: Path, target: Path) -> subprocess.Popen[str]:
+    """The command exporting to ``target``, held with its temporary file beside it."""
+    _store(tmp_path)
+    ready = tmp_path / "ready"
+    held = subprocess.Popen([sys.executable, "-c", _HELD_EXPORT, str(ready), "--store", str(tmp_path / "store"),
+                             "export", "-o", str(target)], stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not ready.exists() and held.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert ready.exists(), held.communicate(timeout=10)[1]
+    assert [p.name for p in tmp_path.glob(f".{target.name}.*.tmp")]  # being written
+    return held
+
+
+def _temporaries(tmp_path: Path) -> list[str]:
+    return sorted(str(p.relative_to(tmp_path)) for p in tmp_path.rglob("*.tmp")
+                  if p.relative_to(tmp_path).parts[0] != "store")
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP, signal.SIGINT])
+def test_an_export_stopped_by_a_signal_leaves_no_temporary_file(tmp_path: Path, signum: int) -> None:
+    """`kill`, a dropped SSH session (SIGHUP) and Ctrl-C alike: a stopped export leaves the
+    folder as it was, with no half-written temporary file beside the user's files."""
+    target = tmp_path / "out.json"
+    held = _held_export(tmp_path, target)
+    held.send_signal(signum)
+    _, said = held.communicate(timeout=30)
+    assert held.returncode == (130 if signum == signal.SIGINT else -signum), said  # ended by it, as without it
+    assert "Traceback" not in said
+    assert _temporaries(tmp_path) == [] and not target.exists()
+
+
+def test_an_export_removes_the_temporary_files_a_killed_export_to_it_left(tmp_path: Path) -> None:
+    """kill -9 leaves the temporary file (up to a whole export) beside the target: the next
+    export to it removes it, and in its photos folder, and nothing else: neither a file of
+    the user's named like one, nor another export's, nor one a running export is writing."""
+    target = tmp_path / "out.json"
+    held = _held_export(tmp_path, target)
+    held.kill()
+    held.communicate(timeout=30)
+    left = _temporaries(tmp_path)
+    assert len(left) == 1  # the killed export's
+    (tmp_path / "out_photos" / ".0a1b.png.broadsheet-zq3x9w_1.tmp").write_bytes(b"half a photo")  # killed there
+    users = [".out.json.a1b2c3d4.tmp", ".out.json.broadsheet-notes.tmp", "out.json.broadsheet-abcdefgh.tmp",
+             ".other.json.broadsheet-abcdefgh.tmp"]
+    for name in users:
+        (tmp_path / name).write_text("the user's")
+    running = tmp_path / ".out.json.broadsheet-running.tmp"
+    running.write_text("being written")
+    with running.open("rb") as writing:
+        fcntl.flock(writing, fcntl.LOCK_EX)
+        write_export(Store(tmp_path / "store"), "json", target, keep=None)
+    assert target.exists()
+    assert _temporaries(tmp_path) == sorted([*users, running.name])

@@ -29,7 +29,8 @@ if signal.getsignal(signal.SIGINT) is signal.default_int_handler:
 
 import argparse  # noqa: E402
 import os  # noqa: E402
-from collections.abc import Sequence  # noqa: E402
+import threading  # noqa: E402
+from collections.abc import Iterator, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
@@ -160,6 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:  # before the command began (its modules loading): nothing was changed
         print("\nbroadsheet: interrupted", file=sys.stderr)
         return 130
+    except _Stopped as stopped:  # its work undone (stopped_cleanly): now ended by the signal, as without it
+        signal.signal(stopped.signum, signal.SIG_DFL)
+        signal.raise_signal(stopped.signum)
+        raise  # (not reached: both signals end the process)
 
 
 def _catch_interrupts() -> None:
@@ -168,6 +173,36 @@ def _catch_interrupts() -> None:
     if signal.getsignal(signal.SIGINT) is _interrupted_loading:
         with contextlib.suppress(ValueError):  # (main() in another thread: the main thread's is not its own)
             signal.signal(signal.SIGINT, signal.default_int_handler)
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP (a dropped SSH session) while :func:`stopped_cleanly` is in effect."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise _Stopped(signum)
+
+
+@contextlib.contextmanager
+def stopped_cleanly() -> Iterator[None]:
+    """SIGTERM and SIGHUP unwind the work inside as Ctrl-C does, so the temporary files its
+    writes made are removed (an export's, beside a file of the user's: no store lock finds them
+    later) and a progress bar puts the cursor back; :func:`main` then ends the process by that
+    signal, as it would have ended."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            if signal.getsignal(signum) is _stop:
+                signal.signal(signum, handler)
 
 
 def _port(text: str) -> int:

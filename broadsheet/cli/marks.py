@@ -255,12 +255,14 @@ def _export(store: Store, args: argparse.Namespace) -> int:
 
 def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None, total: int, bar: Bar) -> int:
     # msgspec and the export schema load only to export: the reader's start parses these arguments
+    from broadsheet.cli.main import stopped_cleanly
     from broadsheet.store.storage.export_file import PhotosNotWritten, write_export
 
     try:  # the photos go in a folder beside a file (not beside a pipe or a device: ``-o /dev/stdout``)
-        written = write_export(store, args.format, Path(args.output), keep=keep, total=total,
-                               on_photos=lambda done, of: bar.phase("Finding photos", done, of),
-                               on_progress=lambda done, of: bar.phase("Exporting", done, of))
+        with stopped_cleanly():  # a dropped SSH session leaves no temporary file beside the user's
+            written = write_export(store, args.format, Path(args.output), keep=keep, total=total,
+                                   on_photos=lambda done, of: bar.phase("Finding photos", done, of),
+                                   on_progress=lambda done, of: bar.phase("Exporting", done, of))
     except PhotosNotWritten as exc:
         err.print(Text(f"broadsheet: cannot write the photos into {exc.folder}: {exc.reason}; the export was not "
                        "written", style="red"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import fcntl
 import os
 import re
 import stat
@@ -58,7 +59,7 @@ def remove_durably(path: Path) -> None:
 
 
 def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True, durable: bool = True,
-                       mtime_ns: int | None = None) -> None:
+                       mtime_ns: int | None = None, output: bool = False) -> None:
     """Replace ``path`` with ``data`` atomically and durably.
 
     Raises :class:`StoreWriteError` (an ``OSError``) when the write fails; the old file
@@ -68,18 +69,23 @@ def atomic_write_bytes(path: Path, data: bytes, *, sync_dir: bool = True, durabl
     ``durable=False``: atomic only, nothing fsynced (a derivative whose loss in a crash its
     reader detects: the marks' counts). ``mtime_ns``: the file's modification time, set
     rather than the clock's (the marks' counts and state files say by it what was written when).
+    ``output``: a file outside the store (an export), whose temporary file is an output's
+    (:func:`_output_temp`), for a later export to remove if this writer is killed.
     """
     atomic_write_with(path, lambda handle: handle.write(data), sync_dir=sync_dir, durable=durable,
-                      mtime_ns=mtime_ns)
+                      mtime_ns=mtime_ns, output=output)
 
 
 def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, sync_dir: bool = True,
-                      durable: bool = True, mtime_ns: int | None = None) -> None:
+                      durable: bool = True, mtime_ns: int | None = None, output: bool = False) -> None:
     """Replace ``path`` with what ``write`` writes to an open file (which it may seek in),
     atomically and durably, as :func:`atomic_write_bytes` does."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        if output:
+            fd, tmp = _output_temp(path)
+        else:
+            fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except StoreWriteError:
         raise
     except OSError as exc:
@@ -106,6 +112,67 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, sync_d
     except OSError as exc:
         if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
             raise StoreWriteError(path, exc) from exc
+
+
+#: An output's temporary file is ``.NAME.broadsheet-XXXXXXXX.tmp`` beside ``NAME`` (``XXXXXXXX``
+#: mkstemp's): named so, no user's file is taken for one.
+_OUTPUT_TEMP = ".broadsheet-"
+_OUTPUT_RANDOM = re.compile(r"[a-z0-9_]{8}")
+
+
+def _output_temp(path: Path) -> tuple[int, str]:
+    """An open temporary file for ``path``, a file outside the store, locked (``flock``) while
+    this process lives: outside the store lock, a killed writer's leftover is told from one being
+    written by whether it is locked (:func:`remove_output_leftovers`).
+
+    The lock is taken after the file is made, so one removed in between, taken for a leftover,
+    is made again."""
+    for _ in range(3):
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{_OUTPUT_TEMP}", suffix=".tmp", dir=path.parent)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.path.samestat(os.fstat(fd), os.stat(tmp)):
+                return fd, tmp
+        except FileNotFoundError:
+            pass
+        except BaseException:
+            os.close(fd)
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+            raise
+        os.close(fd)
+    raise OSError(errno.EAGAIN, "another export to it removed its temporary file each time", str(path))
+
+
+def remove_output_leftovers(folder: Path, name: str | None = None) -> list[Path]:
+    """Remove the temporary files of writes to ``folder/name`` (to any file in ``folder`` when
+    ``name`` is None: an export's own photos folder) whose writers were killed: only files named
+    as :func:`_output_temp` names them, regular, ours and not locked by a writer still running.
+    Returns what was removed; one that cannot be is left."""
+    removed: list[Path] = []
+    try:
+        entries = [entry.name for entry in os.scandir(folder)]
+    except OSError:
+        return removed
+    for entry in entries:
+        head, _, tail = entry.removesuffix(".tmp").rpartition(_OUTPUT_TEMP)
+        if (not entry.endswith(".tmp") or not _OUTPUT_RANDOM.fullmatch(tail) or not head.startswith(".")
+                or (name is not None and head != f".{name}")):
+            continue
+        path = folder / entry
+        with contextlib.suppress(OSError):
+            fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+            try:
+                st = os.fstat(fd)
+                if not stat.S_ISREG(st.st_mode) or st.st_uid != os.geteuid():
+                    continue
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError: its writer is running
+                if os.path.samestat(st, os.stat(path)):
+                    path.unlink()
+                    removed.append(path)
+            finally:
+                os.close(fd)
+    return removed
 
 
 def is_stream(path: Path) -> bool:
@@ -157,7 +224,8 @@ def _write_output(path: Path, write: Callable[[BinaryIO], object]) -> None:
             os.fchmod(handle.fileno(), mode)
         return write(handle)
 
-    atomic_write_with(target, written)
+    remove_output_leftovers(target.parent, target.name)  # a killed export's (kill -9), up to a whole export
+    atomic_write_with(target, written, output=True)
 
 
 def _standard_stream(path: Path) -> int | None:

@@ -26,7 +26,7 @@ import orjson
 from broadsheet.store.ingest.gunzip import stem_unzipped
 from broadsheet.store.model import Article, byline
 from broadsheet.store.sanitize import clean_line, is_web_address, without_surrogates
-from broadsheet.store.storage.atomic import atomic_write_bytes
+from broadsheet.store.storage.atomic import atomic_write_bytes, remove_output_leftovers
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.export_schema import (
@@ -163,10 +163,11 @@ def photos_folder(output: Path) -> Path:
 def write_photos(photos: dict[str, Path], folder: Path) -> int:
     """Copy ``photos`` into ``folder`` (atomically, each once); how many were written."""
     written = 0
+    remove_output_leftovers(folder)  # a killed export's
     for path in photos.values():
         target = folder / path.name
         if not target.exists():
-            atomic_write_bytes(target, path.read_bytes())
+            atomic_write_bytes(target, path.read_bytes(), output=True)
             written += 1
     return written
 
