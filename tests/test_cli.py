@@ -608,6 +608,23 @@ def test_tag_splits_tags_at_commas_as_the_tag_editor_does(cli_store: Path, capsy
     assert Store(cli_store).user.get(sid).tags == ("harbour",)
 
 
+def test_tag_says_what_a_tag_became_when_it_is_lower_cased_or_cut(cli_store: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    """`tag S Harbour` made the tag "harbour", and a long tag lost its end, without a word: a
+    later `export --tag Harbour` or search by the whole name found nothing."""
+    sid = Store(cli_store).stories()[0].id
+    long = "the-harbour-wall-repairs-of-the-spring-sason"
+    capsys.readouterr()
+    assert main(["--store", str(cli_store), "tag", sid, "Harbour,winter", long]) == 0
+    said = capsys.readouterr()
+    assert said.out == f"{sid[:10]}: tags now harbour, winter, the-harbour-wall-repairs-of-the-spring-s\n"
+    assert said.err == ("broadsheet: tags kept 'Harbour' as 'harbour', "
+                        f"'{long}' as 'the-harbour-wall-repairs-of-the-spring-s' "
+                        "(a tag is lower-case, at most 40 characters)\n")
+    assert main(["--store", str(cli_store), "tag", sid, "rail"]) == 0
+    assert capsys.readouterr().err == ""  # kept as given: nothing to say
+
+
 @pytest.mark.parametrize("value", ["abc", "-3", "inf", "nan"])
 def test_a_photo_cap_that_is_no_size_is_said_and_the_default_kept(
         value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -37,3 +37,23 @@ def test_a_bad_date_and_a_script_address_are_left_out_and_said(tmp_path: Path,
     kept = stories[edited["headline"]]
     assert kept.published is None and kept.url is None and kept.media == []
     assert kept.body == edited["body"]
+
+
+def test_tags_an_edited_export_gives_in_capitals_or_too_long_are_said_as_they_were_kept(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An export's "Rail" became the tag "rail", and a long one lost its end, without a word."""
+    origin = Store(tmp_path / "origin")
+    origin.add([(make_article(1), "a.txt")])
+    exported = tmp_path / "exp.json"
+    assert main(["--store", str(tmp_path / "origin"), "export", "--format", "json", "-o", str(exported)]) == 0
+    doc = json.loads(exported.read_text())
+    long = "harbour-wall-repairs-in-the-spring-and-summer"
+    doc["stories"][0]["state"]["tags"] = ["Rail", "winter", long]
+    exported.write_text(json.dumps(doc))
+    capsys.readouterr()
+    assert main(["--store", str(tmp_path / "copy"), "import", str(exported)]) == 0
+    said = capsys.readouterr().err
+    assert (f"tags kept 'Rail' as 'rail', '{long}' as 'harbour-wall-repairs-in-the-spring-and-s' "
+            "(a tag is lower-case, at most 40 characters)") in said
+    copy = Store(tmp_path / "copy")
+    assert copy.user.get(copy.stories()[0].id).tags == ("rail", "winter", "harbour-wall-repairs-in-the-spring-and-s")

@@ -148,19 +148,21 @@ async def test_a_tag_given_elsewhere_while_the_editor_is_open_stays(app: Broadsh
 
 
 async def test_tag_editor_says_what_it_cut_or_could_not_remove(app: BroadsheetApp, filled_store: Store) -> None:
-    """A long tag was cut to 40 characters, and "-nosuchtag" removed nothing, both without a word."""
+    """A long tag was cut to 40 characters, "Rail" became "rail", and "-nosuchtag" removed nothing,
+    all without a word."""
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         story = app.screen.query_one(HeadlineList).current
         await pilot.press("t")
         await settle(pilot)
-        await type_text(pilot, "an-extraordinarily-long-tag-name-for-testing-limits, -nosuchtag")
+        await type_text(pilot, "an-extraordinarily-long-tag-name-for-testing-limits, Rail, -nosuchtag, -Winter")
         await pilot.press("enter")
         await settle(pilot)
-        assert filled_store.user.get(story.id).tags == ("an-extraordinarily-long-tag-name-for-tes",)
+        assert filled_store.user.get(story.id).tags == ("an-extraordinarily-long-tag-name-for-tes", "rail")
         said = [n.message for n in app._notifications]
-        assert "A tag holds at most 40 characters: kept as 'an-extraordinarily-long-tag-name-for-tes'" in said
-        assert "Not on this story, so not removed: 'nosuchtag'" in said
+        assert ("A tag is lower-case, at most 40 characters: kept 'an-extraordinarily-long-tag-name-for-testing-limits'"
+                " as 'an-extraordinarily-long-tag-name-for-tes', 'Rail' as 'rail'") in said
+        assert "Not on this story, so not removed: 'nosuchtag', 'winter'" in said
 
 
 async def test_saving_a_search_under_no_name_says_so(app: BroadsheetApp) -> None:

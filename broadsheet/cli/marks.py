@@ -24,7 +24,15 @@ from broadsheet.store.model import local_day
 from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.marksleft import left_note
-from broadsheet.store.storage.userstate import StoryState, TagError, normalise_tag, tags_given
+from broadsheet.store.storage.userstate import (
+    TAG_RULES,
+    StoryState,
+    TagError,
+    normalise_tag,
+    reworded_note,
+    tags_given,
+    tags_reworded,
+)
 from broadsheet.store.wording import counted
 
 if TYPE_CHECKING:
@@ -148,6 +156,8 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         state = edited[sid]
         # soft_wrap: a line whole to a pipe (Rich broke it at a made-up 80 columns, and a script read half a tag)
         out.print(Text(f"{sid[:10]}: tags now {', '.join(state.tags) or '(none)'}"), soft_wrap=True)
+        if command == "tag" and (reworded := tags_reworded(piece for value in args.tags for piece in value.split(","))):
+            err.print(Text(f"broadsheet: tags kept {reworded_note(reworded)} ({TAG_RULES})", style="yellow"))
         absent = [t for t in dict.fromkeys(tags) if t not in had] if command == "untag" else []
         if absent:  # a typo ("trasport") must not pass for done, as `feeds remove` of no such feed does not
             err.print(Text(f"broadsheet: {sid[:10]} has no tag {', '.join(map(repr, absent))}", style="red"))

@@ -424,7 +424,7 @@ def read_export(data: bytes) -> list[Exported | Refused | DeletedEntries | CutSh
         try:
             story = check_story(item)
             notes: list[str] = []
-            article, state = to_article(story.article, notes), to_state(story.state)
+            article, state = to_article(story.article, notes), to_state(story.state, notes)
         except StoryRefused as exc:
             result.append(Refused(number, clean_line(str(exc))))
             continue

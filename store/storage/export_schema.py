@@ -19,7 +19,7 @@ from broadsheet.store.model import MAX_BYTES, Article, Credits, Image, Media
 from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
 from broadsheet.store.storage import limits
 from broadsheet.store.storage.db import DELETED_KEPT
-from broadsheet.store.storage.userstate import StoryState, normalise_tag
+from broadsheet.store.storage.userstate import TAG_RULES, StoryState, normalise_tag, reworded_note, tags_reworded
 from broadsheet.store.wording import counted
 
 # Limits far above any real story (the parser's own caps are lower) that still bound what
@@ -192,8 +192,11 @@ def _date(text: str | None) -> str | None:
     return text
 
 
-def to_state(doc: StateDoc) -> StoryState:
-    """The user's marks of a checked story (tags normalised; ones that normalise to nothing dropped)."""
+def to_state(doc: StateDoc, notes: list[str] | None = None) -> StoryState:
+    """The user's marks of a checked story (tags normalised; ones that normalise to nothing
+    dropped); ``notes`` says which tags were kept as others (an edited export's "Rail")."""
+    if notes is not None and (reworded := tags_reworded(doc.tags)):
+        notes.append(f"tags kept {reworded_note(reworded)} ({TAG_RULES})")
     tags: dict[str, None] = {}
     for raw in doc.tags:
         try:

@@ -105,15 +105,29 @@ def tags_given(values: Sequence[str], adding: bool = True) -> list[str]:
     return tags
 
 
-def cut_tags(text: str) -> list[str]:
-    """The tags of a tag edit's ``text`` that are kept cut to :data:`TAG_MAX_LENGTH` characters (said to the user)."""
-    cut = []
-    for piece in text.split(","):
-        piece = piece.strip().lstrip("-")
+#: What :func:`normalise_tag` does that a user may not expect, said whenever a tag given is kept
+#: otherwise than it was typed.
+TAG_RULES = f"a tag is lower-case, at most {TAG_MAX_LENGTH} characters"
+
+
+def tags_reworded(given: Iterable[str]) -> dict[str, str]:
+    """Each tag ``given`` (trimmed) that is kept as another (lower-cased, cut to
+    :data:`TAG_MAX_LENGTH` characters, its spaces folded, its quotes and control characters
+    dropped), by what it became: said to the user, who otherwise looked for it under its name."""
+    reworded: dict[str, str] = {}
+    for raw in given:
+        typed = raw.strip()
         with contextlib.suppress(TagError):
-            if len(normalise_tag(piece, cap=4 * len(piece) + 1)) > TAG_MAX_LENGTH:
-                cut.append(normalise_tag(piece))
-    return cut
+            if (tag := normalise_tag(typed)) != typed:
+                reworded[typed] = tag
+    return reworded
+
+
+def reworded_note(reworded: dict[str, str]) -> str:
+    """``'Rail' as 'rail', ...``: what :func:`tags_reworded` found, each given tag cut to 60 characters
+    (a long one is said by what it became)."""
+    return ", ".join(f"{typed if len(typed) <= 60 else typed[:59] + '…'!r} as {tag!r}"
+                     for typed, tag in reworded.items())
 
 
 def parse_tag_edit(text: str) -> tuple[list[str], list[str]]:

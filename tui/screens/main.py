@@ -53,14 +53,15 @@ from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
 from broadsheet.store.storage.marksleft import files_left_note, left_note, marks_left_note
 from broadsheet.store.storage.userstate import (
-    TAG_MAX_LENGTH,
+    TAG_RULES,
     StoryState,
     TagError,
-    cut_tags,
     normalise_tag,
     parse_tag_edit,
+    reworded_note,
     saved_search_name,
     tag_renamed_in,
+    tags_reworded,
 )
 from broadsheet.store.wording import counted, n_stories
 from broadsheet.tui.keymap import user_keys_first
@@ -1155,9 +1156,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         except TagError as exc:
             self.notify(str(exc), severity="error")
             return None
-        if cut := cut_tags(text):
-            self.notify(f"A tag holds at most {TAG_MAX_LENGTH} characters: kept as {', '.join(map(repr, cut))}",
-                        severity="warning", timeout=6, markup=False)
+        if reworded := tags_reworded(piece for piece in text.split(",") if not piece.strip().startswith("-")):
+            self.notify(f"{TAG_RULES.capitalize()}: kept {reworded_note(reworded)}", severity="warning",
+                        timeout=6, markup=False)
         return edit
 
     def _targets(self) -> Targets | None:
