@@ -9,7 +9,9 @@ from dataclasses import replace
 
 import pytest
 from rich.console import Console
+from textual.screen import Screen
 from textual.widgets import Input, Label, Static
+from textual.widgets._toast import Toast
 
 from broadsheet.store.search import SearchIndex
 from broadsheet.store.search.query import never
@@ -245,6 +247,33 @@ async def test_help_lists_keys_from_bindings(filled_store: Store) -> None:
         await pilot.press("escape")
         await settle(pilot)
         assert not isinstance(app.screen, HelpScreen)
+
+
+def _toasts(screen: Screen) -> list[str]:
+    """The notices drawn on ``screen``."""
+    return [str(toast._notification.message) for toast in screen.query(Toast)]
+
+
+async def test_help_is_drawn_above_the_notices_and_one_given_meanwhile_shows_when_it_closes(
+        filled_store: Store) -> None:
+    """Toasts were drawn over the keys on the help screen, and one given while it was read timed out unseen."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 40), notifications=True) as pilot:
+        await settle(pilot)
+        app.notify("Given before the help", timeout=30)
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        app.notify("Exported 3 stories to out.md", timeout=1)
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        assert _toasts(app.screen) == []  # nothing over the keys
+        await asyncio.sleep(1.5)  # longer than the notice's time
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        shown = _toasts(app.screen)
+        assert "Given before the help" in shown and shown[-1] == "Exported 3 stories to out.md"
 
 
 async def test_help_at_a_narrow_width_gives_the_room_to_what_keys_do(filled_store: Store) -> None:

@@ -29,7 +29,7 @@ from broadsheet.tui.bindings import bindings_of
 from broadsheet.tui.commands import StoryCommands
 from broadsheet.tui.escape_keys import EscapeKeyParser, escape_then, install
 from broadsheet.tui.graphics_probe import Protocol, choose_protocol
-from broadsheet.tui.screens.help import key_label
+from broadsheet.tui.screens.help import HelpScreen, key_label
 from broadsheet.tui.screens.main import MainScreen
 
 
@@ -66,6 +66,12 @@ class BroadsheetApp(App[None]):
         """Every notice is plain text, whatever a caller asks: notices quote tags, searches, saved
         searches' names, file names and config values, and a ``[/b]`` in one crashed the reader."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def on_notify(self, event: Notify) -> None:
+        """A notice given while the help screen is shown waits under it (Textual drew it over the keys)."""
+        if isinstance(self.screen, HelpScreen):
+            self.screen.hold(event.notification)
+            event.prevent_default()  # not App's handler: it would be shown and time out under the help
 
     def notice(self, kind: str, message: str, timeout: float) -> None:
         """A short notice of which one ``kind`` shows at a time (from the app's thread): the new one

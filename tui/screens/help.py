@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Mapping
 from typing import Any
 
@@ -13,8 +14,11 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
+from textual.notifications import Notification, Notify
 from textual.screen import ModalScreen, Screen
+from textual.widget import Widget
 from textual.widgets import Static
+from textual.widgets._toast import ToastRack  # (textual is pinned: its private module stays where it is)
 
 from broadsheet.tui.bindings import bindings_of
 
@@ -103,12 +107,31 @@ class KeysTable:
 
 
 class HelpScreen(ModalScreen[None]):
+    """Every key, above the notices: toasts were drawn over the keys they covered. The toasts
+    shown when it opens stay on the main screen under it; a notice given while it is open waits
+    (:meth:`hold`) and is shown, for its whole time, when it closes."""
+
     BINDINGS = [Binding("escape,q,question_mark,f1", "dismiss", "Close", id="help.close")]
 
     def __init__(self, main: Screen, keymap: Mapping[str, str]) -> None:
         super().__init__()
         self._main = main
         self._keymap = keymap  # the app's: binding id -> keys
+        self._held: list[Notification] = []
+
+    def _extend_compose(self, widgets: list[Widget]) -> None:
+        """Textual's own widgets of a screen but its toast rack: no toast is drawn over the keys."""
+        super()._extend_compose(widgets)
+        widgets[:] = [widget for widget in widgets if not isinstance(widget, ToastRack)]
+
+    def hold(self, notification: Notification) -> None:
+        """Keep a notice given while this screen is shown, to be shown once it closes (the app's
+        ``on_notify``): its time does not run out unseen under it."""
+        self._held.append(notification)
+
+    def on_unmount(self) -> None:
+        for notification in self._held:
+            self.app.post_message(Notify(dataclasses.replace(notification, raised_at=time.time())))
 
     def compose(self) -> ComposeResult:
         rows: list[tuple[Text, Text, Text]] = []
