@@ -144,3 +144,37 @@ def test_an_export_removes_the_temporary_files_a_killed_export_to_it_left(tmp_pa
         write_export(Store(tmp_path / "store"), "json", target, keep=None)
     assert target.exists()
     assert _temporaries(tmp_path) == sorted([*users, running.name])
+
+
+# 250 bytes: the photos folder's name would be 257
+@pytest.mark.parametrize("stem", ["L" * 250, "é" * 125], ids=["one-byte", "two-byte"])
+def test_an_export_named_too_long_for_its_photos_folder_puts_them_in_one_cut_short_and_says_so(
+        tmp_path: Path, stem: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """"File name too long" at ``NAME_photos``, and nothing exported; its import finds them again."""
+    from broadsheet.cli.main import main
+
+    _store(tmp_path)
+    target = tmp_path / f"{stem}.json"
+    capsys.readouterr()
+    assert main(["--store", str(tmp_path / "store"), "export", "-o", str(target)]) == 0
+    said = capsys.readouterr().err
+    folder = tmp_path / (stem.encode()[:248].decode() + "_photos")  # 255 bytes, whole characters
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([folder.name, target.name, "store"])
+    assert said == (f"Exported 3 stories to {target}, 3 photos in {folder} (the file's name cut short: with _photos "
+                    "added it was too long for the file system)\n")
+    assert len(list(folder.iterdir())) == 3
+    assert main(["--store", str(tmp_path / "copy"), "import", str(target)]) == 0
+    assert len(list((tmp_path / "copy" / "photos").glob("*.png"))) == 3
+
+
+def test_an_export_to_a_name_too_long_for_the_file_system_is_refused_before_anything_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from broadsheet.cli.main import main
+
+    _store(tmp_path)
+    target = tmp_path / ("L" * 253 + ".md")
+    capsys.readouterr()
+    assert main(["--store", str(tmp_path / "store"), "export", "-o", str(target)]) == 1
+    assert capsys.readouterr().err == (f"broadsheet: the name is too long for the file system (256 bytes, at most "
+                                       f"255): {target}\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # no photos folder, no temporary file

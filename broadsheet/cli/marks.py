@@ -33,7 +33,6 @@ from broadsheet.store.storage.userstate import (
     tags_given,
     tags_reworded,
 )
-from broadsheet.store.wording import counted
 
 if TYPE_CHECKING:
     from broadsheet.cli.progress import Bar
@@ -278,9 +277,8 @@ def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None,
                        "written", style="red"))
         return 1
     bar.progress.stop()  # gone before the summary
-    beside = f", {counted(written.photos, 'photo')} in {written.folder}" if written.photos else ""
     count = written.stories
-    err.print(Text(f"Exported {count:,} {'story' if count == 1 else 'stories'} to {args.output}{beside}"))
+    err.print(Text(f"Exported {count:,} {'story' if count == 1 else 'stories'} to {args.output}{written.beside()}"))
     return 0
 
 

@@ -118,6 +118,28 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, sync_d
 #: mkstemp's): named so, no user's file is taken for one.
 _OUTPUT_TEMP = ".broadsheet-"
 _OUTPUT_RANDOM = re.compile(r"[a-z0-9_]{8}")
+_OUTPUT_TEMP_BYTES = len(f".{_OUTPUT_TEMP}12345678.tmp")  # what the temporary file's name adds to NAME
+
+
+def name_max(folder: Path) -> int:
+    """The longest file name, in bytes, the file system of ``folder`` takes (255 when it does not say)."""
+    try:
+        return os.pathconf(folder, "PC_NAME_MAX")
+    except (OSError, ValueError):
+        return 255
+
+
+def cut_name(name: str, size: int) -> str:
+    """``name`` cut to at most ``size`` bytes as the file system stores it, at the end of a character."""
+    while len(os.fsencode(name)) > size:
+        name = name[:-1]
+    return name
+
+
+def _temp_stem(folder: Path, name: str) -> str:
+    """``name`` as the temporary file for it in ``folder`` names it: cut when the whole would be
+    too long (a name the file system takes made "File name too long" with the 25 bytes added)."""
+    return cut_name(name, name_max(folder) - _OUTPUT_TEMP_BYTES)
 
 
 def _output_temp(path: Path) -> tuple[int, str]:
@@ -127,8 +149,9 @@ def _output_temp(path: Path) -> tuple[int, str]:
 
     The lock is taken after the file is made, so one removed in between, taken for a leftover,
     is made again."""
+    prefix = f".{_temp_stem(path.parent, path.name)}{_OUTPUT_TEMP}"
     for _ in range(3):
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}{_OUTPUT_TEMP}", suffix=".tmp", dir=path.parent)
+        fd, tmp = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)
             if os.path.samestat(os.fstat(fd), os.stat(tmp)):
@@ -150,6 +173,7 @@ def remove_output_leftovers(folder: Path, name: str | None = None) -> list[Path]
     as :func:`_output_temp` names them, regular, ours and not locked by a writer still running.
     Returns what was removed; one that cannot be is left."""
     removed: list[Path] = []
+    stem = None if name is None else _temp_stem(folder, name)
     try:
         entries = [entry.name for entry in os.scandir(folder)]
     except OSError:
@@ -157,7 +181,7 @@ def remove_output_leftovers(folder: Path, name: str | None = None) -> list[Path]
     for entry in entries:
         head, _, tail = entry.removesuffix(".tmp").rpartition(_OUTPUT_TEMP)
         if (not entry.endswith(".tmp") or not _OUTPUT_RANDOM.fullmatch(tail) or not head.startswith(".")
-                or (name is not None and head != f".{name}")):
+                or (stem is not None and head != f".{stem}")):
             continue
         path = folder / entry
         with contextlib.suppress(OSError):

@@ -26,7 +26,7 @@ import orjson
 from broadsheet.store.ingest.gunzip import stem_unzipped
 from broadsheet.store.model import Article, byline
 from broadsheet.store.sanitize import clean_line, is_web_address, without_surrogates
-from broadsheet.store.storage.atomic import atomic_write_bytes, remove_output_leftovers
+from broadsheet.store.storage.atomic import atomic_write_bytes, cut_name, name_max, remove_output_leftovers
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.export_schema import (
@@ -154,10 +154,15 @@ def story_photos(store: Store, keep: Keep = None, on_progress: Progress | None =
     return found
 
 
+PHOTOS_ENDING = "_photos"
+
+
 def photos_folder(output: Path) -> Path:
     """Where an export written to ``output`` puts its photos: ``FILE_photos/`` beside it (Markdown
-    links them; a JSON export's import reads them back)."""
-    return output.with_name(stem_unzipped(output) + "_photos")  # export.json.gz too
+    links them; a JSON export's import reads them back), FILE cut short when the whole name is
+    too long for the file system (a name of 250 bytes: "File name too long", nothing exported)."""
+    room = name_max(output.parent) - len(PHOTOS_ENDING)
+    return output.with_name(cut_name(stem_unzipped(output), room) + PHOTOS_ENDING)  # export.json.gz too
 
 
 def write_photos(photos: dict[str, Path], folder: Path) -> int:

@@ -9,15 +9,26 @@ from __future__ import annotations
 
 import errno
 import gzip
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
 from broadsheet.store.errors import OutputError
-from broadsheet.store.storage.atomic import is_stream, write_output
+from broadsheet.store.ingest.gunzip import stem_unzipped
+from broadsheet.store.storage.atomic import is_stream, name_max, write_output
 from broadsheet.store.storage.db import Store
-from broadsheet.store.storage.exchange import Keep, Progress, export_chunks, photos_folder, story_photos, write_photos
+from broadsheet.store.storage.exchange import (
+    PHOTOS_ENDING,
+    Keep,
+    Progress,
+    export_chunks,
+    photos_folder,
+    story_photos,
+    write_photos,
+)
+from broadsheet.store.wording import counted
 
 
 class PhotosNotWritten(OSError):
@@ -40,6 +51,15 @@ class ExportWritten:
     stories: int  # how many were exported
     photos: int  # how many kept photos they have, written into ``folder``
     folder: Path | None  # None: the export went to a pipe or a device, with no photos beside it
+    cut: bool  # the folder's name is the file's cut short (the whole was too long)
+
+    def beside(self) -> str:
+        """Where the photos went, for the end of "Exported 3 stories to FILE" ("" when none did)."""
+        if not self.photos or self.folder is None:
+            return ""
+        cut = (f" (the file's name cut short: with {PHOTOS_ENDING} added it was too long for the file system)"
+               if self.cut else "")
+        return f", {counted(self.photos, 'photo')} in {self.folder}{cut}"
 
 
 def write_export(store: Store, form: str, output: Path, story_ids: Sequence[str] | None = None, *,
@@ -48,7 +68,9 @@ def write_export(store: Store, form: str, output: Path, story_ids: Sequence[str]
     """Write the export in ``form`` ("json" or "md") of ``story_ids``, or of the stories ``keep``
     takes (``total`` of them), to ``output``: a file is replaced atomically, with the stories'
     kept photos in ``FILE_photos/`` beside it (Markdown links them, a JSON export's import reads
-    them back); a pipe or a device gets the stories alone.
+    them back; FILE cut short where the whole name would be too long); a pipe or a device gets
+    the stories alone. A file's name too long for its file system is refused before anything is
+    written.
 
     ``on_photos(done, total)`` counts the stories looked at for photos; ``on_progress(done,
     total)`` the stories written, from 0. Raises :class:`PhotosNotWritten` (nothing is written)
@@ -56,6 +78,10 @@ def write_export(store: Store, form: str, output: Path, story_ids: Sequence[str]
     """
     if not is_stream(output) and not output.parent.is_dir():  # a typo in the path made the folders it named
         raise OutputError(output, OSError(errno.ENOENT, f"there is no folder {output.parent}"))
+    if not is_stream(output) and (size := len(os.fsencode(output.name))) > (most := name_max(output.parent)):
+        # said before the photos are written beside it, not after, by the file's own write
+        raise OutputError(output, OSError(errno.ENAMETOOLONG, f"the name is too long for the file system ({size} "
+                                          f"bytes, at most {most})"))
     folder = None if is_stream(output) else photos_folder(output)
     photos: dict[str, Path] = {}
     if folder is not None:
@@ -91,4 +117,5 @@ def write_export(store: Store, form: str, output: Path, story_ids: Sequence[str]
         write_output(output, packed)
     else:
         write_output(output, lambda handle: handle.writelines(chunks))
-    return ExportWritten(written[0], len(photos), folder)
+    cut = folder is not None and folder.name != stem_unzipped(output) + PHOTOS_ENDING
+    return ExportWritten(written[0], len(photos), folder, cut)

@@ -63,7 +63,7 @@ from broadsheet.store.storage.userstate import (
     tag_renamed_in,
     tags_reworded,
 )
-from broadsheet.store.wording import counted, n_stories
+from broadsheet.store.wording import n_stories
 from broadsheet.tui.keymap import user_keys_first
 from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
@@ -1505,8 +1505,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
         done = self._in_worker(write, "Not exported")  # a folder that is not there, no room, a damaged shard
         if done is not None:
-            beside = f", {counted(done.photos, 'photo')} in {done.folder}" if done.photos else ""
-            say(self._work_done, f"Exported {n_stories(done.stories)} to {path}{beside}", "information")
+            say(self._work_done, f"Exported {n_stories(done.stories)} to {path}{done.beside()}", "information")
 
     def action_save_search(self) -> None:
         query = self.reader.query_text.strip()
