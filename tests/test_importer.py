@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import FrameType
+from typing import Any
 
 import orjson
 import pytest
@@ -380,3 +384,66 @@ def test_an_export_of_nothing_says_so_and_not_that_no_files_were_found(tmp_path:
     assert main(["--store", str(tmp_path / "new"), "import", str(export)]) == 0
     err = capsys.readouterr().err
     assert f"note: {export}: it holds no stories: nothing to import" in err and "No files found" not in err, err
+
+
+def _sigint_at_line(n: int, names: set[str]) -> Callable[..., Any]:
+    """A tracer sending a real SIGINT at the ``n``-th line run in a function of ``names``: the
+    Ctrl-C lands between two lines, as the user's does (inside a deferred block it is held)."""
+    seen = [0]
+
+    def local(frame: FrameType, event: str, _arg: object) -> Callable[..., Any] | None:
+        if event == "line":
+            seen[0] += 1
+            if seen[0] == n:
+                signal.raise_signal(signal.SIGINT)
+        return local
+
+    def tracer(frame: FrameType, event: str, _arg: object) -> Callable[..., Any] | None:
+        return local if event == "call" and frame.f_code.co_name in names else None
+
+    return tracer
+
+
+@pytest.fixture
+def python_sigint() -> Iterator[None]:
+    """Python's own Ctrl-C handler, as the CLI runs its commands under (not the loading one)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("python_sigint")
+def test_ctrl_c_at_any_line_of_an_import_keeps_every_story_read_with_its_marks(tmp_path: Path) -> None:
+    """A Ctrl-C between queueing a story and noting its marks stored the story without its bookmark
+    and tags; one between taking a batch and storing it dropped the batch, though its file was
+    counted as read. A Ctrl-C at each line of the import in turn: the stories of a file read are
+    stored, each stored story has its marks, and a story left out has none."""
+    export = tmp_path / "marked.json"
+    stories = [{"id": f"00000000000000c{n}", "file": str(tmp_path / f"harbour{n}.txt"),
+                "article": {"headline": f"Harbour lanterns relit for winter fair number {n}", "authors": ["Ann Quay"],
+                            "body": [f"The harbour lanterns were relit on Friday for the fair, the {n} of them.",
+                                     "Volunteers cleaned each of the lanterns during the autumn."]},
+                "state": {"bookmarked": True, "read": False, "tags": ["keep"]}} for n in (1, 2)]
+    export.write_bytes(orjson.dumps({"format": "broadsheet-export", "version": 1, "stories": stories}))
+    n = 0
+    while True:
+        n += 1
+        store, read = Store(tmp_path / f"store{n}"), []
+        sys.settrace(_sigint_at_line(n, {"import_paths", "flush"}))
+        try:
+            report = import_paths(store, [export], on_step=read.append)
+        except KeyboardInterrupt:  # after the stories were stored (or before any was read)
+            report = None
+        finally:
+            sys.settrace(None)
+        stored = {meta.id for meta in store.stories()}
+        if read:
+            assert len(stored) == 2, f"a story read was not stored (Ctrl-C at line {n})"
+        for story in stories:
+            state = store.user.get(story["id"])
+            if story["id"] in stored:
+                assert state.bookmarked and state.tags == ("keep",), f"stored without its marks (Ctrl-C at line {n})"
+            else:
+                assert not state.bookmarked and not state.tags, f"a story not stored has marks (Ctrl-C at line {n})"
+        if report is not None and not report.interrupted:  # the Ctrl-C came past the last line
+            break

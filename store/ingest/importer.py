@@ -519,11 +519,11 @@ def import_paths(
 
     def flush() -> None:
         indexer.open()  # before the store changes: see Indexer
-        batch = pending[:]  # taken whole: an interrupt after the store write leaves nothing to store twice
-        pending.clear()
         stop: StoreWriteError | None = None  # raised once the batch is counted: a full disk stops the import
-        # Ctrl-C waits until the batch is stored and counted, so the summary is exact.
+        # Ctrl-C waits until the batch is taken, stored and counted, so the summary is exact.
         with sigint_deferred():
+            batch = pending[:]  # taken whole: an interrupt after the store write leaves nothing to store twice
+            pending.clear()
             unlisted = None
             try:
                 stored = store.add_identified([(sid, article, file) for sid, article, file, *_ in batch],
@@ -533,7 +533,8 @@ def import_paths(
                 stop, report.unlisted = exc, len(stored.new)
             given = [sid for sid, *_ in batch]
             kept_as = {given[n]: sid for n, (sid, _) in enumerate(stored.results)}  # id given -> stored id
-            marks = {kept_as.get(sid, sid): state for sid, state in states.items()}
+            # Only the batch's: a Ctrl-C can come after a story's marks were noted and before it was queued.
+            marks = {kept_as[sid]: state for sid, state in states.items() if sid in kept_as}
             states.clear()
             # An export's marks: a story whose state file is damaged keeps none (noted), the others theirs.
             try:
@@ -590,10 +591,10 @@ def import_paths(
                             entry_feeds.add(item.subscribed)
                     sid = item.stored_id
                     kept = keep_photos(photos, item) if item.photos else ""
+                    if item.state is not None:  # first: a Ctrl-C between the two stored the story unmarked
+                        states[sid] = item.state
                     pending.append((sid, item.article, item.file or absolute(path), (item.note, kept), where,
                                     stamp(item.kind)))
-                    if item.state is not None:
-                        states[sid] = item.state
                     if len(pending) >= BATCH:
                         flush()
                 if on_step:
