@@ -447,3 +447,32 @@ def test_ctrl_c_at_any_line_of_an_import_keeps_every_story_read_with_its_marks(t
                 assert not state.bookmarked and not state.tags, f"a story not stored has marks (Ctrl-C at line {n})"
         if report is not None and not report.interrupted:  # the Ctrl-C came past the last line
             break
+
+
+@pytest.fixture
+def sigint_ignored() -> Iterator[None]:
+    """Ctrl-C ignored, as a script's background job (``broadsheet import ... &``) or ``trap '' INT`` runs."""
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.mark.usefixtures("sigint_ignored")
+def test_an_import_run_with_ctrl_c_ignored_goes_on_through_a_ctrl_c(tmp_path: Path, pages: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """A Ctrl-C meant for the foreground job leaves a background import be; but the store's writes
+    put their own handler over the ignoring one, and one typed while a batch was stored stopped it."""
+    from broadsheet.cli.main import main
+
+    real = Store.add_identified
+
+    def add_identified(self: Store, *args: Any, **kwargs: Any) -> Any:
+        signal.raise_signal(signal.SIGINT)  # the Ctrl-C typed for the foreground job, as the batch is stored
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "add_identified", add_identified)
+    assert main(["--store", str(tmp_path / "store"), "import", str(pages)]) == 0
+    err = capsys.readouterr().err
+    assert "2 imported" in err and "Interrupted" not in err, err
+    assert len(Store(tmp_path / "store")) == 2 and signal.getsignal(signal.SIGINT) is signal.SIG_IGN

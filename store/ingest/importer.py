@@ -458,9 +458,11 @@ def sigint_deferred() -> Iterator[None]:
     """Hold a Ctrl-C that arrives inside the block until the block is done, then raise it.
 
     Only the main thread can set signal handlers; elsewhere (the reader's worker) the block
-    runs as it is.
+    runs as it is. So it does under a handler other than Python's own: an ignored Ctrl-C (a
+    script's ``broadsheet fetch &``, ``trap '' INT``) stays ignored, not one that stops the storing.
     """
-    if threading.current_thread() is not threading.main_thread():
+    if (threading.current_thread() is not threading.main_thread()
+            or signal.getsignal(signal.SIGINT) is not signal.default_int_handler):
         yield
         return
     caught: list[int] = []
