@@ -12,7 +12,7 @@ import pytest
 
 from broadsheet.cli.main import main
 from broadsheet.store.model import Article, Credits, Image, Media
-from broadsheet.store.storage import limits
+from broadsheet.store.storage import db, limits
 from broadsheet.store.storage.db import Store
 from tests.factories import make_article
 
@@ -117,3 +117,34 @@ def test_a_story_tagged_600_times_survives_its_export(tmp_path: Path, capsys: py
     copy, said = _round_trip(tmp_path / "origin", tmp_path, capsys)
     assert "1 imported, 0 already present, 0 failed" in said
     assert sorted(dict(copy.user.each())[sid].tags) == sorted(tags)
+
+
+def test_stories_with_a_long_source_or_stored_before_fitting_survive_their_export(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fetched story's source is its feed's address, of any length, and a saved page's its path
+    (deep folders with long names): over 4,096 characters, the import of their export refused them.
+    So it did a story stored before stories were fitted (its feed entry key of 5,000 characters)."""
+    feed = "https://lowmoor.example/feed?" + "q" * 5_000
+    deep = "/" + "/".join(["harbour-records-" + "w" * 200] * 24) + "/ferry.txt"  # some 5,000 characters
+    origin = Store(tmp_path / "origin")
+    entry = make_article(1, key=f"{feed}#ferry-late", url="https://lowmoor.example/ferry-late")
+    origin.add_identified([(entry.story_id, entry, feed), (make_article(2).story_id, make_article(2), deep)])
+    monkeypatch.setattr(db, "fit_article", lambda article, *_: (article, []))  # as a store before fitting stored it
+    old = make_article(3, key="https://lowmoor.example/rss#" + "g" * 5_000)
+    origin.add_identified([(old.story_id, old, "https://lowmoor.example/rss")])
+    monkeypatch.undo()
+
+    exported = tmp_path / "exp.json"
+    assert main(["--store", str(origin.folder), "export", "--format", "json", "-o", str(exported)]) == 0
+    export_said = capsys.readouterr().err
+    assert main(["--store", str(tmp_path / "copy"), "import", str(exported)]) == 0
+    said = capsys.readouterr().err
+    assert "3 imported, 0 already present, 0 failed" in said, said
+    copy = Store(tmp_path / "copy")
+    assert {meta.id for meta in copy.stories()} == {meta.id for meta in origin.stories()}
+    assert {len(meta.key or "") <= limits.ADDRESS for meta in copy.stories()} == {True}
+    # The export says what it changed so that its import takes every story.
+    assert "Exported 3 stories" in export_said
+    assert "2 stories exported without their source (a file path or feed address over 4,096 characters)" \
+           in export_said
+    assert "1 story stored before the export's limits fitted to them" in export_said

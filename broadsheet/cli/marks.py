@@ -279,12 +279,14 @@ def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None,
     bar.progress.stop()  # gone before the summary
     count = written.stories
     err.print(Text(f"Exported {count:,} {'story' if count == 1 else 'stories'} to {args.output}{written.beside()}"))
+    if fitted := written.fitted.said():
+        err.print(Text(f"note: {fitted}"))
     return 0
 
 
 def _print_export(store: Store, args: argparse.Namespace, keep: set[str] | None, total: int, bar: Bar) -> int:
     """The export on standard output; its photos are only counted (there is no folder to put them in)."""
-    from broadsheet.store.storage.exchange import export_chunks, story_photos
+    from broadsheet.store.storage.exchange import Fitted, export_chunks, story_photos
 
     photos = story_photos(store, keep, on_progress=lambda done, of: bar.phase("Finding photos", done, of))
     bar.phase("Exporting", 0, total)
@@ -293,7 +295,10 @@ def _print_export(store: Store, args: argparse.Namespace, keep: set[str] | None,
         how = "linked" if args.format == "md" else "and its import reads them back"
         err.print(Text(f"{len(photos)} {noun} not written: with -o FILE they go beside it, {how}."))
     # Written as it is made: an export of any size holds one shard's stories.
-    sys.stdout.buffer.writelines(export_chunks(store, args.format, keep=keep, total=total,
+    fitted = Fitted()
+    sys.stdout.buffer.writelines(export_chunks(store, args.format, keep=keep, total=total, fitted=fitted,
                                                on_progress=lambda done, of: bar.phase("Exporting", done, of)))
     sys.stdout.flush()
+    if said := fitted.said():
+        err.print(Text(f"note: {said}"))
     return 0

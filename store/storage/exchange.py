@@ -36,8 +36,10 @@ from broadsheet.store.storage.export_schema import (
     to_article,
     to_state,
 )
+from broadsheet.store.storage.limits import ADDRESS, fit_article
 from broadsheet.store.storage.photos import PhotoStore
 from broadsheet.store.storage.userstate import EMPTY, StoryState
+from broadsheet.store.wording import counted
 
 FORMAT = "broadsheet-export"
 VERSION = 1
@@ -93,6 +95,27 @@ class CutShort:
         return f"cut short {where}: the rest is lost"
 
 
+@dataclass(slots=True)
+class Fitted:
+    """What a JSON export changed so that its import takes every story back, counted as it is written."""
+
+    stories: int = 0  # stored before stories were fitted to the export's limits (a long feed entry key)
+    sources: int = 0  # a source (a deep file path, a feed's long address) over them: left out, as a cut one names
+    # nothing (the import takes the export as their source, as it does a local path)
+
+    def said(self) -> str:
+        """The change in words for the export's summary ("": none)."""
+        said = []
+        if self.sources:
+            said.append(f"{counted(self.sources, 'story', 'stories')} exported without "
+                        f"{'its' if self.sources == 1 else 'their'} source (a file path or feed address over "
+                        f"{ADDRESS:,} characters)")
+        if self.stories:
+            said.append(f"{counted(self.stories, 'story', 'stories')} stored before the export's limits fitted to "
+                        "them")
+        return "; ".join(said)
+
+
 #: Which stories to export when no ids are given: the ids in ``keep`` (None: every one). Only
 #: the shards holding them are read.
 Keep = Collection[str] | None
@@ -111,11 +134,15 @@ def _chosen(store: Store, story_ids: Sequence[str] | None, keep: Keep,
 
 
 def export_json_chunks(store: Store, story_ids: Sequence[str] | None = None, *, keep: Keep = None,
-                       total: int | None = None, on_progress: Progress | None = None) -> Iterator[bytes]:
+                       total: int | None = None, on_progress: Progress | None = None,
+                       fitted: Fitted | None = None) -> Iterator[bytes]:
     """The JSON export of ``story_ids``, or of every story ``keep`` takes (``total`` of them), a
     story at a time in the store's order: an export of any size is written holding one shard's
     stories (the document :func:`export_json` gives, in pieces). The whole store's (no ids, no
-    ``keep``) names the feed entries deleted, before the stories (an export cut short keeps them)."""
+    ``keep``) names the feed entries deleted, before the stories (an export cut short keeps them).
+    Each story is fitted to the limits its import checks, counted in ``fitted``: a store's own
+    export imports whole."""
+    fitted = Fitted() if fitted is None else fitted
     states = store.user.all(skip_damaged=True)  # a damaged state file: its stories exported without marks
     stories, count = _chosen(store, story_ids, keep, total)
     deleted = store.deleted_in_order() if story_ids is None and keep is None else []
@@ -126,7 +153,11 @@ def export_json_chunks(store: Store, story_ids: Sequence[str] | None = None, *, 
         if on_progress is not None and done % 256 == 0:
             on_progress(done, max(count, done))
         state = states.get(meta.id, EMPTY)
-        story = {"id": meta.id, "file": meta.file, "article": article.to_doc(),
+        fit, _ = fit_article(article)
+        fitted.stories += fit is not article
+        file = meta.file if meta.file is None or len(meta.file) <= ADDRESS else None
+        fitted.sources += file != meta.file
+        story = {"id": meta.id, "file": file, "article": fit.to_doc(),
                  "state": {"bookmarked": state.bookmarked, "read": state.read, "tags": list(state.tags)}}
         text = orjson.dumps(story, option=orjson.OPT_INDENT_2).replace(b"\n", b"\n    ")
         yield (b"\n    " if first else b",\n    ") + text
@@ -208,11 +239,12 @@ def export_markdown(store: Store, story_ids: Sequence[str], photos: dict[str, Pa
 
 def export_chunks(store: Store, form: str, story_ids: Sequence[str] | None = None, *, keep: Keep = None,
                   total: int | None = None, photos: dict[str, Path] | None = None, folder: Path | None = None,
-                  on_progress: Progress | None = None) -> Iterator[bytes]:
+                  on_progress: Progress | None = None, fitted: Fitted | None = None) -> Iterator[bytes]:
     """The export in ``form`` ("json" or "markdown") of ``story_ids`` or of the stories ``keep``
-    takes, in pieces; Markdown links ``photos`` when they are written into ``folder``."""
+    takes, in pieces; Markdown links ``photos`` when they are written into ``folder``. ``fitted``
+    counts what a JSON export changed (see :class:`Fitted`)."""
     if form == "json":
-        return export_json_chunks(store, story_ids, keep=keep, total=total, on_progress=on_progress)
+        return export_json_chunks(store, story_ids, keep=keep, total=total, on_progress=on_progress, fitted=fitted)
     return export_markdown_chunks(store, story_ids, keep=keep, total=total, photos=photos if folder else None,
                                   photo_folder=folder.name if folder else "", on_progress=on_progress)
 

@@ -21,6 +21,7 @@ from broadsheet.store.storage.atomic import is_stream, name_max, write_output
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.exchange import (
     PHOTOS_ENDING,
+    Fitted,
     Keep,
     Progress,
     export_chunks,
@@ -52,6 +53,7 @@ class ExportWritten:
     photos: int  # how many kept photos they have, written into ``folder``
     folder: Path | None  # None: the export went to a pipe or a device, with no photos beside it
     cut: bool  # the folder's name is the file's cut short (the whole was too long)
+    fitted: Fitted  # what was changed so that its import takes every story (said in its summary)
 
     def beside(self) -> str:
         """Where the photos went, for the end of "Exported 3 stories to FILE" ("" when none did)."""
@@ -106,9 +108,10 @@ def write_export(store: Store, form: str, output: Path, story_ids: Sequence[str]
     elif total is None:
         total = len(store) if keep is None else len(keep)
     step(0, total)
+    fitted = Fitted()
     # Written as it is made: an export of any size holds one shard's stories.
     chunks = export_chunks(store, form, story_ids, keep=keep, total=total, photos=photos, folder=folder,
-                           on_progress=step)
+                           on_progress=step, fitted=fitted)
     if output.name.lower().endswith(".gz"):  # export.json.gz: gzip-compressed, as import reads it back
         def packed(handle: BinaryIO) -> None:
             with gzip.GzipFile(fileobj=handle, mode="wb", mtime=0) as out:
@@ -118,4 +121,4 @@ def write_export(store: Store, form: str, output: Path, story_ids: Sequence[str]
     else:
         write_output(output, lambda handle: handle.writelines(chunks))
     cut = folder is not None and folder.name != stem_unzipped(output) + PHOTOS_ENDING
-    return ExportWritten(written[0], len(photos), folder, cut)
+    return ExportWritten(written[0], len(photos), folder, cut, fitted)

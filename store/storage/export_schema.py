@@ -88,7 +88,7 @@ class StoryDoc(msgspec.Struct):
 
     article: ArticleDoc
     id: str | None = None
-    file: Annotated[str, msgspec.Meta(max_length=4_096)] | None = None
+    file: Address | None = None  # a source file path or a feed address
     state: StateDoc = msgspec.field(default_factory=StateDoc)
 
 

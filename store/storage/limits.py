@@ -24,7 +24,7 @@ PARAGRAPHS = 20_000
 IMAGES = 500
 MEDIA = 100
 MEDIA_TYPE = 200
-ADDRESS = 4_096  # a story's, a photo's or a sound's address; a feed entry's key
+ADDRESS = 4_096  # a story's, a photo's or a sound's address; a feed entry's key; a story's source
 PUBLISHED = 64
 TAGS = 100_000  # on one story (the user's own: not fitted, never near it)
 

@@ -1505,7 +1505,8 @@ class MainScreen(FeedsMixin, Screen[None]):
 
         done = self._in_worker(write, "Not exported")  # a folder that is not there, no room, a damaged shard
         if done is not None:
-            say(self._work_done, f"Exported {n_stories(done.stories)} to {path}{done.beside()}", "information")
+            fitted = f". Note: {said}" if (said := done.fitted.said()) else ""
+            say(self._work_done, f"Exported {n_stories(done.stories)} to {path}{done.beside()}{fitted}", "information")
 
     def action_save_search(self) -> None:
         query = self.reader.query_text.strip()
