@@ -897,3 +897,24 @@ def test_feeds_export_names_an_odd_file_name_as_it_is(tmp_path: Path, name: str,
     out.parent.mkdir(exist_ok=True)  # "d[" holds "]x.opml"
     assert run(folder, "feeds", "export", "-o", str(out)) == 0
     assert out.is_file() and f"to {out}" in capsys.readouterr().err
+
+
+def test_an_entry_with_a_guid_over_the_limit_is_one_story_imported_from_a_file_then_fetched(
+        tmp_path: Path, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """A guid of 5,000 characters makes a key past the export's limit, replaced by its digest when
+    stored; the import took the story's id from the long key and the fetch from the digest, so the
+    entry saved as a file and then fetched from its feed was stored twice ("1 new")."""
+    url = server.url_for("/rss")
+    feed = rss("<item><title>Lighthouse keepers return to the north point</title><guid isPermaLink=\"false\">"
+               + "keeper-" * 715 + "</guid><description>The keepers returned to the lighthouse on the north "
+               "point on Monday after twenty years.</description></item>",
+               extra=f'<atom:link xmlns:atom="http://www.w3.org/2005/Atom" rel="self" href="{url}"/>')
+    server.expect_request("/rss").respond_with_data(feed, content_type="application/rss+xml")
+    folder = tmp_path / "store"
+    (tmp_path / "saved.xml").write_bytes(feed)
+    assert run(folder, "import", str(tmp_path / "saved.xml")) == 0
+    assert run(folder, "feeds", "add", url) == 0
+    capsys.readouterr()
+    assert run(folder, "fetch") == 0
+    assert "0 new" in capsys.readouterr().err
+    assert len(Store(folder)) == 1

@@ -143,7 +143,7 @@ def within_paragraphs(item: Item) -> Item:
     if item.article is None:
         return item
     article, fitted = fit_article(item.article, MAX_PARAGRAPHS)  # (its wording is paragraphs_note's)
-    if not fitted:
+    if article is item.article:  # (not "no notes": a long entry key is replaced unsaid, and the id comes from it)
         return item
     return replace(item, article=article, note="; ".join([n for n in (item.note,) if n] + fitted))
 
