@@ -25,6 +25,9 @@ TEMPLATE = """\
 # mark_read_on_open = true
 # Draw stories' photos (Kitty, Sixel, iTerm2 graphics, else coloured half-blocks). Off under NO_COLOR.
 # images = true
+# The browser `w` runs in this terminal, the reader waiting until it ends (over SSH too): %u is the
+# story's address, else it is added at the end. Not set: $BROWSER, else the graphical browser.
+# browser = "w3m %u"
 
 [feeds]
 # Fetch every subscribed feed this often while the reader is open (0: only with the F key).
@@ -54,6 +57,7 @@ class Config:
     mark_read_on_open: bool = True
     refresh_minutes: float = 0  # [feeds] automatic fetch while the reader is open; 0 = off
     images: bool = True
+    browser: str = ""  # [reader] console browser command line, %u the address; "" = $BROWSER / graphical
     fetch_images: bool = True  # [feeds] download entries' photos at fetch time
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -98,6 +102,7 @@ def load_config(path: Path | None = None) -> Config:
         config.problems.append(f"{path}: feeds.refresh_minutes must be a number of minutes (0 = off)")
     config.fetch_images = _switch(feeds, "feeds", "fetch_images", path, config.problems)
     config.images = _switch(reader, "reader", "images", path, config.problems)
+    config.browser = _command(reader, "reader", "browser", path, config.problems)
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         config.problems.append(f"{path}: [keys] must be a table")
@@ -119,7 +124,7 @@ def load_config(path: Path | None = None) -> Config:
 
 
 #: The settings of each table, as the config file names them.
-TABLES = {"reader": ("mark_read_on_open", "images"), "feeds": ("refresh_minutes", "fetch_images")}
+TABLES = {"reader": ("mark_read_on_open", "images", "browser"), "feeds": ("refresh_minutes", "fetch_images")}
 
 
 def _switch(table: dict[str, object], name: str, key: str, path: Path, problems: list[str]) -> bool:
@@ -129,6 +134,22 @@ def _switch(table: dict[str, object], name: str, key: str, path: Path, problems:
         return value
     problems.append(f"{path}: {name}.{key} must be true or false")
     return True
+
+
+def _command(table: dict[str, object], name: str, key: str, path: Path, problems: list[str]) -> str:
+    """A command line ("" when absent): one that cannot be split into words is said, and not used."""
+    import shlex
+
+    value = table.get(key, "")
+    reason = "it must be text"
+    if isinstance(value, str):
+        try:
+            shlex.split(value)
+            return value.strip()
+        except ValueError as exc:  # an unclosed quote
+            reason = str(exc).lower()
+    problems.append(f'{path}: {name}.{key} must be a command such as "w3m %u" ({reason}); not used')
+    return ""
 
 
 def _unknown(path: Path, table: str, found: dict[str, object], known: tuple[str, ...]) -> list[str]:

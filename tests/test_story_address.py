@@ -53,7 +53,7 @@ async def test_y_sends_the_address_to_the_terminal_clipboard(app: BroadsheetApp,
 
 
 async def test_w_says_plainly_when_there_is_no_browser(app: BroadsheetApp, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    for name in ("DISPLAY", "WAYLAND_DISPLAY"):
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "BROWSER"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("SSH_CONNECTION", "10.0.0.2 5000 10.0.0.1 22")
     monkeypatch.setattr(links.sys, "platform", "linux")
@@ -63,12 +63,14 @@ async def test_w_says_plainly_when_there_is_no_browser(app: BroadsheetApp, monke
         await settle(pilot)
         notes = [n.message for n in app._notifications]
         assert any(m.startswith("Not opened: this is an SSH session with no display") for m in notes), notes
+        assert '([reader] browser = "w3m %u")' in notes[-1]  # what to set to read it in the terminal
 
 
 @pytest.fixture
 def browser(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The addresses handed to the graphical browser (none is opened)."""
     opened: list[str] = []
+    monkeypatch.delenv("BROWSER", raising=False)
 
     class Browser:
         name = "firefox"

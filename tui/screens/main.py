@@ -1116,7 +1116,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self.app.open_url(link)
                 self.notify("Opened in a new tab", timeout=2)
                 return
-            reason = open_in_browser(link)
+            reason = open_in_browser(link, app=self.app, setting=self.broadsheet.config.browser)
             if reason:
                 self.notify(f"Not opened: {reason}. Copy the address with y.", title="Browser", timeout=6,
                             markup=False)
