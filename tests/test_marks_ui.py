@@ -21,6 +21,7 @@ from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.sidebar import EntryLabel, Sidebar
+from tests.feeds import full_disk_for, marks_file
 from tests.locks import hold
 from tests.pilot import progress_told, search_for, settle, type_text
 
@@ -315,6 +316,50 @@ async def test_a_tag_renamed_or_deleted_follows_on_the_feeds_that_give_it(app: B
     assert _tag_counts(filled_store) == {}
     assert "Renamed tag on 3 stories and on the feed 'Town'" in said, said
     assert "Removed tag 'town hall' from 3 stories and on the feed 'Town'" in said, said
+
+
+async def test_a_tag_rename_on_a_full_disk_says_what_was_done_and_doing_it_again_finishes_it(
+        app: BroadsheetApp, filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stories were renamed before the feeds: feeds.json not written (a full disk), the reader
+    said "Not saved" with the stories renamed and the old tag gone from the sidebar, and every
+    fetch brought it back. The feeds are changed first; stories not written are said as such."""
+    ids = [m.id for m in filled_store.stories()]
+    filled_store.user.edit_tags(ids[:3], add=["local"])
+    feeds = Subscriptions(filled_store)
+    feeds.add(["http://127.0.0.1:9/town.xml"], tags=["local"], titles={"http://127.0.0.1:9/town.xml": "Town"})
+
+    async def rename(pilot: Pilot[None]) -> list[str]:
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.focus()
+        sidebar.highlighted = 6  # after the three lists, "Feeds", the feed and "Tags"
+        assert sidebar.current_entry is not None and sidebar.current_entry.name == "local"
+        app.clear_notifications()
+        await pilot.press("R")
+        await settle(pilot)
+        app.screen.query_one(Input).value = "town"
+        await pilot.press("enter")
+        await settle(pilot)
+        return [n.message for n in app._notifications]
+
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        full_disk_for(monkeypatch, lambda path: path.name == "feeds.json")
+        said = await rename(pilot)
+        assert [sub.tags for sub in feeds.all()] == [["local"]] and _tag_counts(filled_store) == {"local": 3}
+        assert any(m.startswith("Not saved: cannot save") and "feeds.json: the disk is full" in m for m in said), said
+        monkeypatch.undo()
+        full_disk_for(monkeypatch, marks_file)
+        said = await rename(pilot)
+        assert [sub.tags for sub in feeds.all()] == [["town"]] and _tag_counts(filled_store) == {"local": 3}
+        assert any(m.startswith("The feed 'Town' gives 'town' to new stories now, but the tag could not be "
+                                "changed on every story: cannot save ") and "the disk is full" in m
+                   and m.endswith("Rename the tag again to finish.") for m in said), said
+        monkeypatch.undo()
+        said = await rename(pilot)  # the old tag still listed: renamed again once the disk has room
+    assert [sub.tags for sub in feeds.all()] == [["town"]] and _tag_counts(filled_store) == {"town": 3}
+    assert "Renamed tag on 3 stories" in said, said
 
 
 async def test_a_renamed_tag_is_followed_by_its_saved_searches_and_the_search_shown(

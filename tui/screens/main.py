@@ -36,7 +36,7 @@ from textual.worker import Worker, WorkerState, get_current_worker
 from broadsheet.store.collector import hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError, StoryGone
 from broadsheet.store.feeds import retag
-from broadsheet.store.feeds.retag import feeds_giving
+from broadsheet.store.feeds.retag import StoriesNotRetagged, feeds_giving
 from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.reader.state import (
     BULK,
@@ -911,6 +911,9 @@ class MainScreen(FeedsMixin, Screen[None]):
             except (TagError, ValueError, KeyError) as exc:
                 self.notify(str(exc), severity="error")
                 return
+            except StoriesNotRetagged as exc:
+                self._tag_half_changed(exc)
+                return
             self.query_one(Sidebar).follow("tag", tag)
             if changed is not None:
                 count, feeds = changed
@@ -934,7 +937,11 @@ class MainScreen(FeedsMixin, Screen[None]):
                 return
             if entry.kind == "tag":
                 left: dict[str, StoreFileError] = {}
-                changed = self._write(lambda: retag.delete_tag(self.store, entry.name, left), stories=bool(feeds))
+                try:
+                    changed = self._write(lambda: retag.delete_tag(self.store, entry.name, left), stories=bool(feeds))
+                except StoriesNotRetagged as exc:
+                    self._tag_half_changed(exc)
+                    return
                 if changed is not None:
                     self._tag_changed(f"Removed tag {entry.name!r} from {n_stories(changed[0])}{_on_feeds(changed[1])}",
                                       left, entry.name, "delete the tag again")
@@ -961,6 +968,12 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.notify(f"{text}; {note}", severity="warning", timeout=10, markup=False)
         else:
             self.notify(text)
+
+    def _tag_half_changed(self, exc: StoriesNotRetagged) -> None:
+        """Say a tag changed on its feeds but not on every story (the old one stays listed, to
+        do it again), and show the stories as they are now."""
+        self.notify(str(exc), title="The store cannot be written", severity="error", timeout=10, markup=False)
+        self.reload()
 
     def refresh_if_changed(self) -> None:
         """Back in the terminal: pick up what another instance changed meanwhile."""
