@@ -9,6 +9,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from broadsheet.store.feeds import retag
 from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch, fetch_lock
 from broadsheet.store.feeds.subscriptions import Subscriptions
 from broadsheet.store.storage.db import Store
@@ -71,6 +73,25 @@ def test_a_change_made_while_a_fetch_runs_is_kept(store: Store, server: HTTPServ
     assert by_url[b].etag == ""
     fetch(store, settings=FAST)
     assert hits[-1] == ""  # b is asked for whole, not with the validator that brings back a 304
+
+
+def test_a_tag_renamed_while_a_fetch_runs_is_not_brought_back(store: Store, server: HTTPServer) -> None:
+    """A tag renamed in the reader while the feeds downloaded came back: the fetch gave the new
+    stories the feed's tags as it had read them when it started, and a feed merged into another
+    gave it its tags as read then too."""
+    feed, short = server.url_for("/feed"), server.url_for("/short")
+
+    def meanwhile(request: Request) -> Response:
+        retag.rename_tag(store, "local", "town", {})  # R in the sidebar of a reader
+        return Response(rss_feed(3), headers={"Content-Type": "application/rss+xml"})
+
+    server.expect_request("/feed").respond_with_handler(meanwhile)
+    server.expect_request("/short").respond_with_data("", status=302, headers={"Location": "/feed"})
+    subs = subscribe(store, feed, short, tags=("local",))
+    report = fetch(store, settings=FAST)
+    assert report.total("new") == 3 and report.results[1].same_as
+    assert [sub.tags for sub in subs.all()] == [["town"]]
+    assert Counter(tag for state in store.user.all().values() for tag in state.tags) == {"town": 3}
 
 
 def test_first_fetch_stores_entries_and_second_costs_one_304(store: Store, server: HTTPServer) -> None:

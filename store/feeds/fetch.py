@@ -807,6 +807,15 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         with sigint_deferred():  # Ctrl-C once the batch is stored and counted
             store_batch()
 
+    def tags_now() -> list[list[str]]:
+        """The tags of each story's feed as they are now, asked under the lock a rename takes for
+        them: a tag renamed while the feeds downloaded came back on their stories (a feed removed
+        meanwhile keeps those it had)."""
+        now_tagged = Subscriptions(store).tags_of(result.sub.id for result, _ in batch)
+        for result, _ in batch:
+            result.sub.tags = now_tagged.get(result.sub.id, result.sub.tags)
+        return [result.sub.tags for result, _ in batch]
+
     def store_batch() -> None:
         nonlocal error
         indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
@@ -816,7 +825,7 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         try:
             stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=stamp(ENTRIES),
                                           entries_deleted=True,  # (deleted in the reader while this fetch ran too)
-                                          feeds=subscribed, tags=[r.sub.tags for r, _ in batch])
+                                          feeds=subscribed, tags=tags_now)
         except StoredUnlisted as exc:  # stored whole, the directory not listing it yet: counted, then stopped
             stored, unlisted = exc.stored, exc
         for place, ((sid, got), (result, article)) in enumerate(zip(stored.results, batch, strict=True)):

@@ -286,6 +286,12 @@ class Subscriptions:
         subs = [Subscription.from_doc(doc) for doc in self._table.records().values()]
         return sorted((s for s in subs if s.url), key=lambda s: s.added)  # stable: file order within a second
 
+    def tags_of(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """The tags of the subscriptions ``ids`` as the file has them now (those removed left out):
+        a fetch gives them to its new stories, and a tag renamed while it ran must not come back."""
+        records = self._table.records() if self.path.exists() else {}
+        return {sid: Subscription.from_doc(records[sid]).tags for sid in set(ids) if sid in records}
+
     def matching(self, ref: str) -> list[Subscription]:
         """The subscription of an address or id, else every one so titled, as ``feed:"Title"``
         compares titles (:func:`~broadsheet.store.search.analysis.feed_key`: case- and
@@ -411,7 +417,7 @@ class Subscriptions:
         fields the fetch changed are written (:data:`FETCHED`): a tag or ``--full`` given while it
         ran stays, and so does a repair's call for whole feeds (:data:`CLEARED_WINS`); ones removed
         meanwhile stay removed. ``merged``: (a duplicate, the subscription it is the same feed
-        as): the duplicate is removed and its tags go to the other, in the same write.
+        as): the duplicate is removed and its tags, as the file has them now, go to the other, in the same write.
         """
         changes = [(before, sub.id, sub.to_doc()) for before, sub in fetched]
         pairs = list(merged)
@@ -421,10 +427,11 @@ class Subscriptions:
                 if sid in table:
                     table[sid] = _learned(table[sid], before, after)
             for gone, into in pairs:
-                table.pop(gone.id, None)
-                if into.id in table and gone.tags:
+                record = table.pop(gone.id, None)  # its tags as they are now (renamed meanwhile: renamed)
+                tags = Subscription.from_doc(record).tags if record is not None else []
+                if into.id in table and tags:
                     kept = Subscription.from_doc(table[into.id])
-                    kept.tags = clean_tags([*kept.tags, *gone.tags])
+                    kept.tags = clean_tags([*kept.tags, *tags])
                     table[into.id] = kept.to_doc()
 
         with self.store.lock:

@@ -1026,7 +1026,8 @@ class Store:
     def add_identified(self, batch: list[tuple[str, Article, str | None]],
                        parser: int | Sequence[int] | None = None, reread: bool = False,
                        entries_deleted: bool = False, feeds: Collection[str] = (),
-                       tags: Sequence[Sequence[str]] | None = None) -> Stored:
+                       tags: Sequence[Sequence[str]] | Callable[[], Sequence[Sequence[str]]] | None = None
+                       ) -> Stored:
         """Store (story id, article, file); the caller has computed the ids (the importer needs them too).
         ``file``: the source file's path exactly (stored safe to show, see :mod:`store.storage.sourcepath`)
         or the feed's address.
@@ -1050,7 +1051,9 @@ class Store:
         is "present" (see :func:`~broadsheet.store.storage.copies.another_feeds_entry`).
         ``tags``: for each story of the batch, the tags it gets if it is new (a feed's), written
         down before the stories (``tagging.json``) and given after them, so a writer killed in
-        between, or stopped by a full disk (:attr:`Stored.tags_error`), leaves them to the next.
+        between, or stopped by a full disk (:attr:`Stored.tags_error`), leaves them to the next;
+        or a function giving them, asked under the lock (a feed's tags renamed while it was
+        fetched: as they are now).
         """
         with self.lock:
             self._finish_cut_short()
@@ -1167,7 +1170,7 @@ class Store:
                 if address:
                     batch_urls[address] = sid
                 entries[sid] = _entry(sid, metas[sid], number, address, saved)
-            tagging = _tags_for_new(stored, tags)
+            tagging = _tags_for_new(stored, tags() if callable(tags) else tags)
             if tagging:  # before the stories: their tags must not be lost with the writer
                 atomic_write_bytes(self.folder / TAGGING, orjson.dumps({"version": 1, "tags": tagging}))
             # First, so a crash before the index has the new text leaves the index a note to catch up.
