@@ -451,6 +451,45 @@ def test_ctrl_c_once_every_feed_was_downloaded_is_said_and_exits_130(
     assert len(Store(folder)) == 4
 
 
+@pytest.mark.parametrize("step", ["the index committed", "the feeds' records written"])
+def test_ctrl_c_after_the_stories_are_stored_still_says_what_was_stored(
+        step: str, tmp_path: Path, server: HTTPServer, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A second Ctrl-C while the index was committed (or the feeds' records written) printed
+    "broadsheet: interrupted" alone, the stories stored uncounted. The step is finished, then
+    the summary says what was stored, exit 130."""
+    from broadsheet.cli.main import main
+    from broadsheet.store.ingest.importer import Indexer
+
+    server.expect_request("/a.xml").respond_with_handler(conditional(rss_feed(2, "Feed a"), etag='"a"'))
+    folder = tmp_path / "store"
+    subscribe(Store(folder), server.url_for("/a.xml"))
+    finish, save = Indexer.finish, Subscriptions.save
+    saves: list[object] = []
+
+    def ctrl_c_in_finish(self: Indexer) -> None:
+        os.kill(os.getpid(), signal.SIGINT)  # as the user's Ctrl-C, while the index is committed
+        finish(self)
+
+    def ctrl_c_in_the_last_save(self: Subscriptions, *args: Any, **kwargs: Any) -> None:
+        saves.append(args)
+        if len(saves) == 2:  # the records with their validators, once the stories are stored
+            os.kill(os.getpid(), signal.SIGINT)
+        save(self, *args, **kwargs)
+
+    if step == "the index committed":
+        monkeypatch.setattr(Indexer, "finish", ctrl_c_in_finish)
+    else:
+        monkeypatch.setattr(Subscriptions, "save", ctrl_c_in_the_last_save)
+    capsys.readouterr()
+    assert main(["--store", str(folder), "fetch"]) == 130
+    err = " ".join(capsys.readouterr().err.split())
+    assert "2 new, 0 updated from 1 feed" in err, err
+    assert "Interrupted (Ctrl-C): the stories counted above are stored, every feed had been fetched." in err, err
+    store = Store(folder)
+    assert len(store) == 2 and [sub.etag for sub in Subscriptions(store).all()] == ['"a"']
+
+
 def test_a_gzip_bomb_stops_at_the_cap(store: Store, server: HTTPServer) -> None:
     bomb = gzip.compress(b"<" + b" " * (64 * 1024 * 1024), compresslevel=9)
     assert len(bomb) < 200_000

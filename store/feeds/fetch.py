@@ -653,33 +653,52 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         unvalidated = [(before, _unvalidated(sub, before)) for before, sub in records]
         subscriptions.save(unvalidated)
         written = [sub.to_doc() for _, sub in unvalidated]
-    report.store_error, stopped = store_fetched(store, [(f.result, f.articles) for f in pending], subscribed)
+    report.store_error, stopped, late = store_fetched(store, [(f.result, f.articles) for f in pending], subscribed)
     report.interrupted += stopped
-    report.ctrl_c = report.ctrl_c or stopped > 0
-    if renamed and report.store_error is not None:
-        for sub, before in renamed:  # its stories keep the old title: the next fetch renames them
-            sub.title = before
-    elif renamed:  # its stories no longer in the feed take its new title too (a pass over the store, once)
-        from broadsheet.store.feeds.feedstories import feed_stories, retitle_stories
 
-        stories = feed_stories(store, [(sub, [before]) for sub, before in renamed])
-        retitle_stories(store, [(stories[sub.id], sub.title) for sub, _ in renamed])
-    if written is not None:  # changed from the records as the write before the stories left them (the
-        # old title put back included: against the records as read, it was no change, and stayed new)
-        records = [(doc, sub) for doc, (_, sub) in zip(written, records, strict=True)]
-    # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
-    # line leaves them as they were, so the next fetch downloads the feeds again (a feed whose
-    # entries were not all stored has lost them: see store_fetched). Not written twice alike (a
-    # feed sending no validators).
-    if merged or written is None or any(before != sub.to_doc() for before, sub in records):
-        try:
-            subscriptions.save(records, merged)
-        except StoreWriteError:
-            if report.store_error is None:
-                raise
-            report.feeds_saved = False  # the disk still full: the stories are stored all the same
+    def after_storing() -> None:
+        nonlocal records
+        if renamed and report.store_error is not None:
+            for sub, before in renamed:  # its stories keep the old title: the next fetch renames them
+                sub.title = before
+        elif renamed:  # its stories no longer in the feed take its new title too (a pass over the store, once)
+            from broadsheet.store.feeds.feedstories import feed_stories, retitle_stories
+
+            stories = feed_stories(store, [(sub, [before]) for sub, before in renamed])
+            retitle_stories(store, [(stories[sub.id], sub.title) for sub, _ in renamed])
+        if written is not None:  # changed from the records as the write before the stories left them (the
+            # old title put back included: against the records as read, it was no change, and stayed new)
+            records = [(doc, sub) for doc, (_, sub) in zip(written, records, strict=True)]
+        # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
+        # line leaves them as they were, so the next fetch downloads the feeds again (a feed whose
+        # entries were not all stored has lost them: see store_fetched). Not written twice alike (a
+        # feed sending no validators).
+        if merged or written is None or any(before != sub.to_doc() for before, sub in records):
+            try:
+                subscriptions.save(records, merged)
+            except StoreWriteError:
+                if report.store_error is None:
+                    raise
+                report.feeds_saved = False  # the disk still full: the stories are stored all the same
+
+    late = _through_ctrl_c(after_storing) or late
+    report.ctrl_c = report.ctrl_c or stopped > 0 or late
     report.results.sort(key=lambda r: order.get(r.sub.id, 0))
     return report
+
+
+def _through_ctrl_c(step: Callable[[], None]) -> bool:
+    """Run ``step``, a step after the stories are stored, to its end through a Ctrl-C, and say
+    whether one came: the summary then says what was stored (a second Ctrl-C while the index
+    was committed printed "broadsheet: interrupted" alone)."""
+    from broadsheet.store.ingest.importer import sigint_deferred
+
+    try:
+        with sigint_deferred():
+            step()
+    except KeyboardInterrupt:
+        return True
+    return False
 
 
 def _run(make: Callable[[], Coroutine[Any, Any, None]], stop: Callable[[], bool] | None = None) -> None:
@@ -780,7 +799,7 @@ def _until(stamp: str) -> str:
 
 
 def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
-                  subscribed: Collection[str] = ()) -> tuple[StoreWriteError | None, int]:
+                  subscribed: Collection[str] = ()) -> tuple[StoreWriteError | None, int, bool]:
     """Store the entries of every feed in batches, index them, give them their feed's tags, and
     count (``subscribed``: every subscription's addresses, see ``Store.add_identified``).
 
@@ -790,7 +809,8 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
     written are counted in ``tags_left`` (the store keeps them: the next writer gives them).
     Ctrl-C stops it too, between two batches (a batch is stored and counted whole): the feeds
     whose entries were not all stored keep no validators, and how many they are is returned
-    beside the error (it printed "broadsheet: interrupted" alone, the stories stored uncounted).
+    beside the error (it printed "broadsheet: interrupted" alone, the stories stored uncounted),
+    then whether a Ctrl-C came while the index was committed (which it waits for).
     """
     from broadsheet.store.ingest import ENTRIES, stamp
     from broadsheet.store.ingest.formats import MAX_PARAGRAPHS, paragraphs_note
@@ -853,6 +873,7 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
     unstored = {id(result): sum(not (deleted and a.story_id in deleted) for a in articles)
                 for result, articles in fetched}
     interrupted = 0  # feeds whose entries Ctrl-C left not all stored
+    late = False  # a Ctrl-C while the index was committed (waited for)
     try:
         for result, articles in fetched:
             for article in articles:
@@ -878,9 +899,9 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
             interrupted += 1
     finally:
         with contextlib.suppress(Exception):
-            indexer.finish()
+            late = _through_ctrl_c(indexer.finish)
     for result, _ in fetched:
         if result.outcome == "new" and not result.new and not result.updated and not result.not_stored:
             result.outcome = "unchanged"
-    return error, interrupted
+    return error, interrupted, late
 
