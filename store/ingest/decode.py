@@ -167,6 +167,17 @@ def sizes_apart(size: int, limit: int) -> tuple[str, str]:
     return f"{size:,} bytes", f"{limit:,} bytes"
 
 
+def bomless_utf16(head: bytes) -> str | None:
+    """"UTF-16 LE" or "UTF-16 BE" when ``head`` is text in it without a byte-order mark: a NUL in
+    every other byte, at least half of them (markup and spaces), and none between. Such a page was
+    refused as "looks binary"; it is not read as UTF-16 (browsers do not guess it either)."""
+    head = head[: len(head) - len(head) % 2]
+    for zeros, text, name in ((head[1::2], head[0::2], "UTF-16 LE"), (head[0::2], head[1::2], "UTF-16 BE")):
+        if len(text) >= 2 and b"\x00" not in text and 2 * zeros.count(0) >= len(zeros):
+            return name
+    return None
+
+
 def decode_bytes(data: bytes) -> Decoded:
     """Decode a whole document held in memory."""
     if not data:
@@ -180,6 +191,9 @@ def decode_bytes(data: bytes) -> Decoded:
                     f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason}"
                 ) from None
     if b"\x00" in data[:BINARY_SNIFF]:
+        if (wide := bomless_utf16(data[:BINARY_SNIFF])) is not None:
+            raise DecodeError(f"looks like {wide} text without the byte-order mark that says so: save it as UTF-8 "
+                              "(or as UTF-16 with its mark) and import it again")
         raise DecodeError("looks binary (NUL bytes in the first 8 KB), not a text page")
     try:
         return Decoded(data.decode("utf-8"), "utf-8")

@@ -1,0 +1,41 @@
+"""Bad inputs refused with what is really wrong with them (review 9): a UTF-16 page without its mark was
+"binary", a ``.gz`` that is none "binary" too, a newsboat cache with a damaged header "not a database",
+and a web archive's records were named by a number the user could not tell how to count."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from broadsheet.cli.main import main
+from tests.html_pages import article_html
+
+
+@pytest.fixture(autouse=True)
+def _in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)  # files named as the user names them: by their names
+
+
+def _import(tmp_path: Path, path: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    capsys.readouterr()
+    main(["--store", str(tmp_path / "store"), "import", path.name])
+    return capsys.readouterr().err
+
+
+@pytest.mark.parametrize("codec, named", [("utf-16-le", "UTF-16 LE"), ("utf-16-be", "UTF-16 BE")])
+def test_a_utf16_page_without_its_mark_is_said_to_be_so_not_binary(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], codec: str, named: str) -> None:
+    page = tmp_path / "page.html"
+    page.write_bytes(article_html().encode(codec))
+    said = _import(tmp_path, page, capsys)
+    assert (f"failed: page.html: looks like {named} text without the byte-order mark that says so: save it as "
+            "UTF-8 (or as UTF-16 with its mark) and import it again") in said
+    assert "binary" not in said
+
+
+def test_a_binary_file_is_still_said_binary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    blob = tmp_path / "blob.dat"
+    blob.write_bytes(bytes(range(256)) * 8)
+    assert "failed: blob.dat: looks binary (NUL bytes in the first 8 KB), not a text page" in _import(
+        tmp_path, blob, capsys)
