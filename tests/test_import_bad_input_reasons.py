@@ -39,3 +39,21 @@ def test_a_binary_file_is_still_said_binary(tmp_path: Path, capsys: pytest.Captu
     blob.write_bytes(bytes(range(256)) * 8)
     assert "failed: blob.dat: looks binary (NUL bytes in the first 8 KB), not a text page" in _import(
         tmp_path, blob, capsys)
+
+
+@pytest.mark.parametrize("content, reason", [
+    (bytes(range(256)) * 8, "looks binary (NUL bytes in the first 8 KB), not a text page"),
+    (b"Just a note\nwith two lines\n", "no story text found below the headline"),
+], ids=["binary", "text"])
+def test_a_gz_file_that_is_not_gzip_says_so(tmp_path: Path, capsys: pytest.CaptureFixture[str], content: bytes,
+                                             reason: str) -> None:
+    named = tmp_path / "page.html.gz"
+    named.write_bytes(content)
+    said = _import(tmp_path, named, capsys)
+    assert f"failed: page.html.gz: not gzip-compressed, though named .gz; read as it is: {reason}" in said
+
+
+def test_a_page_named_gz_that_is_not_gzip_is_still_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    named = tmp_path / "page.html.gz"
+    named.write_text(article_html())
+    assert "1 imported, 0 already present, 0 failed" in _import(tmp_path, named, capsys)

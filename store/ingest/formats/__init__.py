@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES, DecodeError
+from broadsheet.store.ingest.gunzip import GZIP_MAGIC
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.model import Article, human_size
 from broadsheet.store.parse.types import ParseError
@@ -115,8 +116,10 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item
     Runs in the importer's worker processes, where an exception would surface only at the
     parent (or break the pool), so anything unexpected becomes a failed item.
     """
+    not_gzip = False
     try:
         source = Source.open(path, max_bytes)
+        not_gzip = path.name.lower().endswith(".gz") and not source.head.startswith(GZIP_MAGIC)
         fmt = detect(source)
         if fmt is None:
             yield Item(None, reason="the file is empty")  # the text dump takes (or refuses) any other file
@@ -129,11 +132,19 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item
                 item = replace(item, reason=f"{item.reason} in its first {human_size(source.max_bytes)}: the file "
                                             f"of {human_size(source.size)} is over the "
                                             f"{human_size(source.max_bytes)} limit (see --max-size)")
+            if not_gzip and item.article is None and not item.part:  # the file failed, not one of its stories
+                item = replace(item, reason=_not_gzip(item.reason))
             yield item
     except (DecodeError, ParseError) as exc:
-        yield Item(None, reason=str(exc))
+        yield Item(None, reason=_not_gzip(str(exc)) if not_gzip else str(exc))
     except Exception as exc:  # contract: one bad file never stops an import
         yield Item(None, reason=f"could not be read ({type(exc).__name__}: {exc})")
+
+
+def _not_gzip(reason: str) -> str:
+    """Why a file named ``.gz`` that holds no gzip data failed, read as what it holds ("looks binary"
+    of a ``page.html.gz`` said nothing of its name)."""
+    return f"not gzip-compressed, though named .gz; read as it is: {reason}"
 
 
 def within_paragraphs(item: Item) -> Item:
