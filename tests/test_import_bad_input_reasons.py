@@ -4,6 +4,7 @@ and a web archive's records were named by a number the user could not tell how t
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -57,3 +58,43 @@ def test_a_page_named_gz_that_is_not_gzip_is_still_read(tmp_path: Path, capsys: 
     named = tmp_path / "page.html.gz"
     named.write_text(article_html())
     assert "1 imported, 0 already present, 0 failed" in _import(tmp_path, named, capsys)
+
+
+def _cache(path: Path) -> bytes:
+    """A small newsboat cache's bytes (its two tables, one item)."""
+    db = sqlite3.connect(path)
+    db.executescript("CREATE TABLE rss_feed (rssurl TEXT, url TEXT, title TEXT);"
+                     "CREATE TABLE rss_item (id INTEGER PRIMARY KEY, guid TEXT, title TEXT, author TEXT, url TEXT, "
+                     "feedurl TEXT, pubDate INTEGER, content TEXT, unread INTEGER, enclosure_url TEXT, "
+                     "enclosure_type TEXT, flags TEXT, deleted INTEGER DEFAULT 0);")
+    db.execute("INSERT INTO rss_feed VALUES ('https://g.example/feed.xml', 'https://g.example/', 'Gazette')")
+    db.execute("INSERT INTO rss_item (guid, title, author, url, feedurl, pubDate, content, unread) VALUES "
+               "('a', 'Quay reopens', 'Ann', 'https://g.example/a', 'https://g.example/feed.xml', 1772532000, "
+               "'<p>The quay reopened.</p>', 1)")
+    db.commit()
+    db.close()
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize("damage", [
+    lambda data: b"SQLite format 2\x00" + data[16:],  # its mark
+    lambda data: data[:16] + b"\x00\x07" + data[18:],  # its page size
+    lambda data: bytes(100) + data[100:],  # the whole header
+], ids=["mark", "page size", "header"])
+def test_a_newsboat_cache_with_a_damaged_header_is_said_damaged(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                                                damage) -> None:  # type: ignore[no-untyped-def]
+    cache = tmp_path / "cache.db"
+    cache.write_bytes(damage(_cache(cache)))
+    said = _import(tmp_path, cache, capsys)
+    assert ("failed: cache.db: a newsboat cache whose SQLite header (its first 100 bytes) is damaged: it cannot be "
+            "opened") in said
+
+
+def test_a_newsboat_cache_damaged_past_its_header_is_said_damaged(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    cache = tmp_path / "cache.db"
+    data = _cache(cache)
+    cache.write_bytes(data[:4096] + b"\xab" * (len(data) - 4096))
+    said = _import(tmp_path, cache, capsys)
+    assert ("failed: cache.db: a damaged newsboat cache: SQLite cannot read it (database disk image is malformed)"
+            in said)

@@ -27,7 +27,12 @@ class CacheError(ValueError):
 
 
 def is_cache(head: bytes) -> bool:
-    return head.startswith(SQLITE_MAGIC) and b"rss_item" in head and b"rss_feed" in head
+    """A newsboat cache by its first bytes: SQLite's mark and the names of its tables; or those
+    tables' schema in a binary file whose mark is damaged (refused as "looks binary", it is said
+    what it is when it cannot be opened)."""
+    if b"rss_item" not in head or b"rss_feed" not in head:
+        return False
+    return head.startswith(SQLITE_MAGIC) or (b"\x00" in head[:100] and b"CREATE TABLE rss_item" in head)
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,7 +101,19 @@ def _stored(db: sqlite3.Connection) -> None:
             if any(row[-1] == 2 for row in db.execute(f"PRAGMA table_xinfo({name})")):  # GENERATED ... VIRTUAL
                 raise CacheError(f"not a newsboat cache: its {name} has columns computed as they are read")
     except sqlite3.Error as exc:
-        raise CacheError(f"not a readable newsboat cache ({exc})") from None
+        raise _damaged(exc) from None
+
+
+def _damaged(exc: sqlite3.Error) -> CacheError:
+    """Why SQLite could not read the cache, in words: "not a readable newsboat cache (file is not a
+    database)" of a cache whose header was damaged said it was none."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code == sqlite3.SQLITE_NOTADB:
+        return CacheError("a newsboat cache whose SQLite header (its first 100 bytes) is damaged: it cannot be "
+                          "opened")
+    if code == sqlite3.SQLITE_CORRUPT:
+        return CacheError(f"a damaged newsboat cache: SQLite cannot read it ({exc})")
+    return CacheError(f"not a readable newsboat cache ({exc})")
 
 
 def _unreadable(exc: sqlite3.Error, budget: _Budget) -> CacheError:
@@ -104,7 +121,7 @@ def _unreadable(exc: sqlite3.Error, budget: _Budget) -> CacheError:
     if budget.spent:
         return CacheError(f"not a newsboat cache: reading it took over {budget.limit:,} steps, more than any "
                           "cache of its size needs (its tables make rows as they are read)")
-    return CacheError(f"not a readable newsboat cache ({exc})")
+    return _damaged(exc)
 
 
 def _text(value: object) -> str:
