@@ -4,13 +4,14 @@ and a web archive's records were named by a number the user could not tell how t
 
 from __future__ import annotations
 
+import io
 import sqlite3
 from pathlib import Path
 
 import pytest
 
 from broadsheet.cli.main import main
-from tests.html_pages import article_html
+from tests.html_pages import URL, article_html
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +99,27 @@ def test_a_newsboat_cache_damaged_past_its_header_is_said_damaged(tmp_path: Path
     said = _import(tmp_path, cache, capsys)
     assert ("failed: cache.db: a damaged newsboat cache: SQLite cannot read it (database disk image is malformed)"
             in said)
+
+
+def test_a_web_archives_records_are_named_as_warcio_index_lists_them(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """Counted from 1 with the archive's first record (its warcinfo), and at the offset ``warcio extract`` takes."""
+    from warcio.archiveiterator import ArchiveIterator
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    writer.write_record(writer.create_warcinfo_record("crawl.warc.gz", {"software": "made up"}))
+    for url, page in ((URL, article_html()), (URL + "-empty", "<html><body><p>No story.</p></body></html>")):
+        headers = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+        writer.write_record(writer.create_warc_record(url, "response", http_headers=headers,
+                                                      payload=io.BytesIO(page.encode())))
+    crawl = tmp_path / "crawl.warc.gz"
+    crawl.write_bytes(out.getvalue())
+    with crawl.open("rb") as handle:
+        records = ArchiveIterator(handle)
+        offsets = [records.offset for _ in records]  # what `warcio index` prints, a line a record
+    said = _import(tmp_path, crawl, capsys)
+    assert f"failed: crawl.warc.gz (record 3 at byte {offsets[2]}, {URL}-empty): no article text found" in said
+    assert f"note: crawl.warc.gz (record 2 at byte {offsets[1]}): 1 record of the archive" in said

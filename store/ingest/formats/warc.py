@@ -142,7 +142,7 @@ class Warc:
     def read(self, source: Source) -> Iterator[Item]:
         from warcio.archiveiterator import ArchiveIterator
 
-        pages: list[tuple[int, Article, list[str]]] = []
+        pages: list[tuple[str, Article, list[str]]] = []
         failed: list[Item] = []
         resources: dict[str, bytes | int] = {}
         skipped = number = held = whole = whole_start = start = 0
@@ -199,10 +199,10 @@ class Warc:
                                                               else None, self._content_type(record, full=True))
                         except (ParseError, UnicodeError, LookupError) as exc:  # this page only: read on
                             reason = str(exc) if isinstance(exc, ParseError) else f"cannot be read ({exc})"
-                            failed.append(Item(None, part=f"record {number} {uri}".strip(),
+                            failed.append(Item(None, part=", ".join(filter(None, (_record(number, start), uri))),
                                                reason="; ".join(filter(None, (reason, over)))))
                             continue
-                        pages.append((number, article, [*notes, over] if over else notes))
+                        pages.append((_record(number, start), article, [*notes, over] if over else notes))
                     else:
                         resources[uri] = body
                         held += len(body)
@@ -215,14 +215,14 @@ class Warc:
         gz = source.head.startswith(GZIP_MAGIC)
         damage = _stopped(source.path, gz, offsets, source.size, whole, cut_record, why)
         lookup = resources_lookup(resources)
-        for index, (record_number, article, notes) in enumerate(pages):
+        for index, (record, article, notes) in enumerate(pages):
             if index == 0 and skipped:
                 notes = [*notes, _skipped_note(skipped, unserved)]
             if index == 0 and records.err_count:
                 notes = [*notes, counted(records.err_count, "record of the archive is", "records of the archive are")
                          + " followed by stray data (a record's length may be wrong)"]
             item = with_photos(article, notes, lookup)
-            yield Item(item.article, part=f"record {record_number}", note=item.note, photos=item.photos)
+            yield Item(item.article, part=record, note=item.note, photos=item.photos)
         yield from failed
         if damage:
             yield Item(None, reason=damage)
@@ -235,6 +235,12 @@ class Warc:
         headers = record.http_headers if record.http_headers else record.rec_headers
         value = headers.get_header("Content-Type") or ""
         return value if full else value.split(";")[0].strip().lower()
+
+
+def _record(number: int, offset: int) -> str:
+    """Where a record is, as ``warcio index FILE`` lists them: its line (every record counted, from 1)
+    and its offset, which ``warcio extract FILE OFFSET`` takes ("record 5" alone said neither)."""
+    return f"record {number} at byte {offset}"
 
 
 def _skipped_note(skipped: int, unserved: Counter[str]) -> str:
