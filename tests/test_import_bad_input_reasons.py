@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.cli.main import main
+from broadsheet.store.storage.db import Store
 from tests.html_pages import URL, article_html
 
 
@@ -123,3 +124,27 @@ def test_a_web_archives_records_are_named_as_warcio_index_lists_them(tmp_path: P
     said = _import(tmp_path, crawl, capsys)
     assert f"failed: crawl.warc.gz (record 3 at byte {offsets[2]}, {URL}-empty): no article text found" in said
     assert f"note: crawl.warc.gz (record 2 at byte {offsets[1]}): 1 record of the archive" in said
+
+
+def _feed(dates: list[str]) -> str:
+    items = "".join(f"<item><title>Quay notice {n}</title><link>https://q.example/{n}</link><guid>q{n}</guid>"
+                    f"<pubDate>{date}</pubDate><description>The quay notice number {n}.</description></item>"
+                    for n, date in enumerate(dates, 1))
+    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Quay Gazette</title>'
+            f"<link>https://q.example/</link><description>Notices</description>{items}</channel></rss>")
+
+
+def test_a_feed_entry_whose_date_is_out_of_range_is_kept_without_it_and_said(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    feed = tmp_path / "feed.xml"
+    feed.write_text(_feed(["Fri, 31 Dec 9999 23:59:59 -0500", "Mon, 45 Foo 2024 99:00:00 GMT",
+                           "Mon, 02 Mar 2026 10:00:00 +0000"]))
+    said = _import(tmp_path, feed, capsys)
+    assert "3 imported, 0 already present, 0 failed" in said
+    assert ('note: feed.xml (entry 1): its date "Fri, 31 Dec 9999 23:59:59 -0500" cannot be read as a date '
+            "(a real day, years 1 to 9999): left out") in said
+    assert 'note: feed.xml (entry 2): its date "Mon, 45 Foo 2024 99:00:00 GMT" cannot be read' in said
+    assert "entry 3" not in said
+    dates = {a.headline: a.published for _, a in Store(tmp_path / "store").each_article()}
+    assert dates["Quay notice 1"] is None and dates["Quay notice 3"] == "2026-03-02T10:00:00+00:00"
+
