@@ -148,3 +148,16 @@ def test_a_feed_entry_whose_date_is_out_of_range_is_kept_without_it_and_said(
     dates = {a.headline: a.published for _, a in Store(tmp_path / "store").each_article()}
     assert dates["Quay notice 1"] is None and dates["Quay notice 3"] == "2026-03-02T10:00:00+00:00"
 
+
+def test_an_empty_row_of_a_newsboat_cache_is_said_not_dropped(tmp_path: Path,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    cache = tmp_path / "cache.db"
+    _cache(cache)
+    db = sqlite3.connect(cache)
+    db.execute("INSERT INTO rss_item (id, deleted) VALUES (NULL, NULL)")  # every column NULL
+    db.commit()
+    db.close()
+    said = _import(tmp_path, cache, capsys)
+    assert "1 imported, 0 already present, 1 failed" in said
+    assert "failed: cache.db (item 2): the entry has no title, text or link" in said
+

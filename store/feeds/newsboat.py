@@ -185,7 +185,9 @@ def cached_items(path: Path) -> Iterator[tuple[Entry, StoryState, str]]:
     try:
         with closing(db):
             titles = _own_titles(db.execute("SELECT rssurl, title FROM rss_feed ORDER BY rowid").fetchall())
-            rows = db.execute(f"SELECT {_columns(db, ITEM_COLUMNS)} FROM rss_item WHERE deleted = 0 ORDER BY id")
+            # deleted NULL: a damaged row (an empty one), left out without a word; it is said now.
+            rows = db.execute(f"SELECT {_columns(db, ITEM_COLUMNS)} FROM rss_item "
+                              "WHERE deleted = 0 OR deleted IS NULL ORDER BY id")
             for number, row in enumerate(rows, 1):
                 guid, title, author, url, feed, when, content, unread, enclosure, kind, flags, _ = row
                 entry = item_article(
