@@ -161,3 +161,12 @@ def test_an_empty_row_of_a_newsboat_cache_is_said_not_dropped(tmp_path: Path,
     assert "1 imported, 0 already present, 1 failed" in said
     assert "failed: cache.db (item 2): the entry has no title, text or link" in said
 
+
+def test_repair_says_a_source_path_that_is_not_there(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    page = tmp_path / "page.html"
+    page.write_text(article_html())
+    _import(tmp_path, page, capsys)
+    code = main(["--store", str(tmp_path / "store"), "repair", "gone.html", "page.html"])
+    said = capsys.readouterr().err
+    assert "broadsheet repair: gone.html: no such file or folder; no stories are read from it" in said
+    assert "no damaged files" in said and code == 1

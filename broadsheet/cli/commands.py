@@ -17,7 +17,7 @@ from broadsheet.cli.progress import Bar, update_addresses
 from broadsheet.cli.safe import shown
 from broadsheet.store.errors import NOT_WRITABLE, remedy
 from broadsheet.store.ingest.decode import DecodeError
-from broadsheet.store.ingest.importer import ImportReport, import_paths, read_one
+from broadsheet.store.ingest.importer import ImportReport, import_paths, missing, read_one
 from broadsheet.store.parse import explain_text
 from broadsheet.store.sanitize import clean_line, clean_text
 from broadsheet.store.storage.db import Store
@@ -282,6 +282,9 @@ def repair_command(folder: Path, sources: list[Path]) -> int:
     """``repair``: rebuild damaged store files; 0 when nothing was lost, 1 when something was."""
     from broadsheet.store.storage.repair import PASS_UNITS, repair_store
 
+    gone = [(path, why) for path in sources if (why := missing(path))]
+    for path, why in gone:  # (a mistyped one was passed over without a word)
+        err.print(Text(f"broadsheet repair: {shown(str(path))}: {why}; no stories are read from it", style="red"))
     try:
         with Bar(err, "Checking", unit="files", units=PASS_UNITS) as bar:
             report = repair_store(folder, sources, on_progress=bar.phase)
@@ -297,7 +300,7 @@ def repair_command(folder: Path, sources: list[Path]) -> int:
         err.print(f"removed {report.temps_removed} temporary file(s) left by an interrupted writer")
     if report.healthy:
         err.print(Text(f"{folder}: no damaged files", style="green"))
-        return 0
+        return 1 if gone else 0
     for line in report.damaged:
         err.print(Text(f"damaged: {line}", style="red"))
     for line in report.actions:
@@ -306,4 +309,4 @@ def repair_command(folder: Path, sources: list[Path]) -> int:
         err.print(Text(f"removed: {line}", style="green"))
     for line in report.lost:
         err.print(Text(f"could not rebuild: {line}", style="yellow"))
-    return 1 if report.lost else 0
+    return 1 if report.lost or gone else 0

@@ -284,12 +284,15 @@ def find_files(paths: Iterable[Path], store: Path | None = None) -> Iterator[tup
                     if not name.startswith("."):
                         yield base / name, ""
             yield from _unreadable(unreadable, root)
-        elif root.exists():
-            yield root, ""
-        elif root.is_symlink():
-            yield root, "a broken symbolic link"
         else:
-            yield root, "no such file or folder"
+            yield root, missing(root) or ""
+
+
+def missing(path: Path) -> str | None:
+    """Why a path given on the command line is not there (None when it is)."""
+    if path.exists():
+        return None
+    return "a broken symbolic link" if path.is_symlink() else "no such file or folder"
 
 
 _PAGE_ENDINGS = (".html", ".htm", ".xhtml", ".html.gz", ".htm.gz", ".xhtml.gz")
