@@ -170,3 +170,21 @@ def test_repair_says_a_source_path_that_is_not_there(tmp_path: Path, capsys: pyt
     said = capsys.readouterr().err
     assert "broadsheet repair: gone.html: no such file or folder; no stories are read from it" in said
     assert "no damaged files" in said and code == 1
+
+
+@pytest.mark.parametrize("name", [b"a\x1b[31mred.html", b"b\xffx.html", "c\u202elmth.html".encode()],
+                         ids=["escape", "not utf-8", "bidi"])
+def test_parse_json_gives_the_path_as_given_escaped_by_json(tmp_path: Path, capfd: pytest.CaptureFixture[str],
+                                                             name: bytes) -> None:
+    """The contract's ``file`` is the path as given: a JSON reader gets the file back from it, and the
+    line holds no character a terminal acts on (it held the name as shown, ``a\\x1b[31mred.html``)."""
+    import json
+    import os
+
+    path = os.fsdecode(name)
+    Path(path).write_text(article_html())
+    assert main(["parse", "--json", path]) == 0
+    line = capfd.readouterr().out
+    assert line.rstrip("\n").isprintable()  # (a JSON line holds no control character raw)
+    assert json.loads(line)["file"] == path
+    assert Path(json.loads(line)["file"]).read_text() == article_html()

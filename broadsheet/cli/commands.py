@@ -5,9 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import errno
+import json
+import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import orjson
 from rich.console import Console
@@ -21,7 +24,7 @@ from broadsheet.store.ingest.importer import ImportReport, import_paths, missing
 from broadsheet.store.parse import explain_text
 from broadsheet.store.sanitize import clean_line, clean_text
 from broadsheet.store.storage.db import Store
-from broadsheet.store.storage.sourcepath import safe_text
+from broadsheet.store.storage.sourcepath import UNSHOWN, safe_text
 from broadsheet.store.wording import counted
 
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -37,13 +40,13 @@ def parse_command(args: argparse.Namespace) -> int:
             items = read_one(path, args.max_size)
             first = next((item for item in items if item.article is not None), None)
             if first is not None and first is items[0]:
-                row = {"file": safe_text(path), **first.article.to_contract()}  # type: ignore[union-attr]
+                row = {"file": os.fspath(path), **first.article.to_contract()}  # type: ignore[union-attr]
                 if first.note:
                     row["note"] = first.note
             else:
-                row = {"file": safe_text(path), "error": items[0].reason if items else "no story found"}
+                row = {"file": os.fspath(path), "error": items[0].reason if items else "no story found"}
                 status = 1
-            out.write(orjson.dumps(row).decode() + "\n")
+            out.write(json_line(row) + "\n")
             if len(items) > 1:
                 err.print(Text(f"{safe_text(path)} holds {len(items)} stories or parts: its line is the first "
                                "(`broadsheet import` stores them all; `parse --explain` lists them)", style="yellow"))
@@ -51,6 +54,19 @@ def parse_command(args: argparse.Namespace) -> int:
             status |= _explain(path, args.max_size)
     out.flush()
     return status
+
+
+def json_line(row: dict[str, Any]) -> str:
+    """``row`` as one line of JSON, its file name the path as given (the contract; it was the name
+    as shown, ``a\\x1b.html``, no file's): JSON escapes its controls, and the characters a
+    terminal must not be given and a name's bytes that are not UTF-8 (surrogates: orjson refuses
+    them) are ``\\uXXXX`` escapes, which a JSON reader turns back into the name (Python's gives
+    its bytes back with ``os.fsencode``)."""
+    try:
+        text = orjson.dumps(row).decode()
+    except orjson.JSONEncodeError:
+        text = json.dumps(row, ensure_ascii=True, separators=(",", ":"))
+    return UNSHOWN.sub(lambda found: f"\\u{ord(found[0]):04x}", text)
 
 
 def _explain(path: Path, max_size: int) -> int:

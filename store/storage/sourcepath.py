@@ -27,7 +27,7 @@ from urllib.parse import quote_from_bytes, unquote_to_bytes
 from broadsheet.store.sanitize import clean_text
 
 # What the sanitiser would drop or change (store.sanitize), and newlines and tabs (one line).
-_UNSHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060"
+UNSHOWN = re.compile(r"[\x00-\x1f\x7f-\x9f\u00ad\u061c\u200b\u200e\u200f\u2028\u2029\u202a-\u202e\u2060"
                       r"\u2066-\u2069\ufeff]")
 
 
@@ -44,7 +44,7 @@ def safe_text(path: Path | str) -> str:
         text.encode("utf-8")
     except UnicodeEncodeError:
         text = os.fsencode(text).decode("utf-8", "backslashreplace")
-    return _UNSHOWN.sub(_escaped, text)
+    return UNSHOWN.sub(_escaped, text)
 
 
 def absolute(path: Path | str) -> str:
