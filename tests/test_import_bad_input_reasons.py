@@ -188,3 +188,18 @@ def test_parse_json_gives_the_path_as_given_escaped_by_json(tmp_path: Path, capf
     assert line.rstrip("\n").isprintable()  # (a JSON line holds no control character raw)
     assert json.loads(line)["file"] == path
     assert Path(json.loads(line)["file"]).read_text() == article_html()
+
+
+@pytest.mark.parametrize("given, limit", [("1e6", 1_000_000), ("1000000", 1_000_000), ("5M", 5 * 1024**2),
+                                          ("200K", 200 * 1024), ("1G", 1024**3), ("1.5 MB", 1572864)])
+def test_max_size_takes_a_size_as_people_type_it(tmp_path: Path, given: str, limit: int) -> None:
+    from broadsheet.cli.main import build_parser
+
+    assert build_parser().parse_args(["import", "--max-size", given, "x"]).max_size == limit
+
+
+def test_a_max_size_that_is_no_size_says_what_one_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["import", "--max-size", "lots", "x"])
+    assert ('argument --max-size: "lots" is not a size: give a number of bytes (1000000 or 1e6) or one with a '
+            "unit, K, M or G (800K, 5M, 1.5G)") in capsys.readouterr().err

@@ -42,21 +42,23 @@ if TYPE_CHECKING:
     from broadsheet.store.storage.db import Store
 
 
+#: Size units, as people type them: K, M, G (with B or iB or not, any case) are powers of 1024.
+SIZE_UNITS = {"b": 1, "k": 1024, "kb": 1024, "kib": 1024, "m": 1024**2, "mb": 1024**2, "mib": 1024**2,
+              "g": 1024**3, "gb": 1024**3, "gib": 1024**3}
+
+
 def size(text: str) -> int:
-    """Parse ``5MB``, ``800k`` or a plain byte count (at least one byte)."""
-    units = {"k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+    """A size as typed: a number of bytes (``1000000``, ``1e6``, ``1_000_000``) or a number with a
+    unit (``800k``, ``5M``, ``5 MB``, ``1.5G``), at least one byte; ``1e6`` was refused."""
     lowered = text.strip().lower()
+    unit = next((u for u in sorted(SIZE_UNITS, key=len, reverse=True) if lowered.endswith(u)), "")
     try:
-        for suffix, factor in sorted(units.items(), key=lambda kv: -len(kv[0])):
-            if lowered.endswith(suffix):
-                value = int(float(lowered[: -len(suffix)]) * factor)
-                break
-        else:
-            value = int(lowered)
+        value = int(float(lowered.removesuffix(unit)) * SIZE_UNITS.get(unit, 1))
     except (ValueError, OverflowError):
-        raise argparse.ArgumentTypeError(f"{text!r} is not a size (give bytes, or 800k, 5MB, 1G)") from None
+        raise argparse.ArgumentTypeError(f'"{text}" is not a size: give a number of bytes (1000000 or 1e6) or '
+                                         "one with a unit, K, M or G (800K, 5M, 1.5G)") from None
     if value < 1:
-        raise argparse.ArgumentTypeError(f"{text!r}: a size is at least one byte") from None
+        raise argparse.ArgumentTypeError(f'"{text}": a size is at least one byte') from None
     return value
 
 
@@ -73,7 +75,8 @@ EXIT_CODES = ("exit codes: 0 done; 1 not done, or not all (a feed failed, the st
               "option or story) or a store file is damaged (`broadsheet repair`); 3 fetch while another fetch "
               "runs; 130 Ctrl-C; 141 the output pipe closed early")
 
-MAX_SIZE_HELP = ("a saved page (HTML, MHTML, a web archive's) larger than this is read up to it, and the "
+MAX_SIZE_HELP = ("bytes (1000000, 1e6) or with a unit, K, M or G (800K, 5M, 1G): a saved page (HTML, MHTML, "
+                 "a web archive's) larger than this is read up to it, and the "
                  "summary says so; a larger text dump is refused (default 5MB; a feed file may be up to 128 MB, "
                  "a Broadsheet JSON export up to 256 MB: it moves a whole store)")
 
