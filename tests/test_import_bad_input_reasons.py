@@ -203,3 +203,22 @@ def test_a_max_size_that_is_no_size_says_what_one_is(tmp_path: Path, capsys: pyt
         main(["import", "--max-size", "lots", "x"])
     assert ('argument --max-size: "lots" is not a size: give a number of bytes (1000000 or 1e6) or one with a '
             "unit, K, M or G (800K, 5M, 1.5G)") in capsys.readouterr().err
+
+
+def test_import_into_a_folder_of_pages_given_as_the_store_writes_nothing_there(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.html").write_text(article_html())
+    (pages / "notes.txt").write_text("my notes")
+    (tmp_path / "page.html").write_text(article_html())
+    assert main(["--store", "pages", "import", "page.html"]) == 1
+    said = capsys.readouterr().err
+    assert ("broadsheet: pages is a folder of other files (a.html, notes.txt), not a store: nothing was written "
+            "there; give a new or empty folder, or a store's, with --store DIR (to import the files in it: "
+            "`broadsheet import pages`)") in said
+    assert sorted(p.name for p in pages.iterdir()) == ["a.html", "notes.txt"]
+    (tmp_path / "new").mkdir()  # an empty folder, a new one and a store are still stores to be
+    for store in ("new", "other"):
+        assert main(["--store", store, "import", "page.html"]) == 0
+    assert main(["--store", "other", "import", "pages"]) == 0
