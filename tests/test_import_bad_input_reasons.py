@@ -62,6 +62,20 @@ def test_a_page_named_gz_that_is_not_gzip_is_still_read(tmp_path: Path, capsys: 
     assert "1 imported, 0 already present, 0 failed" in _import(tmp_path, named, capsys)
 
 
+def test_an_export_of_no_story_named_gz_is_no_failure_to_blame_on_its_name(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "page.html").write_text(article_html())
+    store = str(tmp_path / "store")
+    assert main(["--store", store, "import", "page.html"]) == 0
+    for story in Store(tmp_path / "store").stories():
+        main(["--store", store, "rm", story.id])
+    assert main(["--store", store, "export", "--format", "json", "-o", "none.json"]) == 0
+    Path("none.json").rename("none.json.gz")  # named .gz, not gzip
+    capsys.readouterr()
+    main(["parse", "--json", "none.json.gz"])
+    assert '"error":"Broadsheet export: it holds no stories"' in capsys.readouterr().out
+
+
 def _cache(path: Path) -> bytes:
     """A small newsboat cache's bytes (its two tables, one item)."""
     db = sqlite3.connect(path)

@@ -132,7 +132,7 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item
                 item = replace(item, reason=f"{item.reason} in its first {human_size(source.max_bytes)}: the file "
                                             f"of {human_size(source.size)} is over the "
                                             f"{human_size(source.max_bytes)} limit (see --max-size)")
-            if not_gzip and item.article is None and not item.part:  # the file failed, not one of its stories
+            if not_gzip and item.article is None and not (item.part or item.no_story):  # the file failed
                 item = replace(item, reason=_not_gzip(item.reason))
             yield item
     except (DecodeError, ParseError) as exc:
