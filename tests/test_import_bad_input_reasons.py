@@ -236,3 +236,30 @@ def test_import_into_a_folder_of_pages_given_as_the_store_writes_nothing_there(
     for store in ("new", "other"):
         assert main(["--store", store, "import", "page.html"]) == 0
     assert main(["--store", "other", "import", "pages"]) == 0
+
+
+def test_a_gzip_bomb_of_a_feed_is_refused_without_holding_its_cap(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """It held the feed's first 128 MB twice over (some 300 MB) only to refuse it."""
+    import tracemalloc
+    import zlib
+
+    from broadsheet.store.ingest.formats.feed import FEED_FILE_MAX
+
+    packer = zlib.compressobj(9, zlib.DEFLATED, 31)
+    parts = [packer.compress(b'<?xml version="1.0"?><rss version="2.0"><channel><title>Bomb</title><item>'
+                             b"<title>Bomb</title><description>")]
+    block = b"A" * (8 * 1024 * 1024)
+    parts += [packer.compress(block) for _ in range(FEED_FILE_MAX // len(block) + 1)]
+    parts.append(packer.compress(b"</description></item></channel></rss>") + packer.flush())
+    bomb = tmp_path / "bomb.xml.gz"
+    bomb.write_bytes(b"".join(parts))
+    del parts
+    tracemalloc.start()
+    try:
+        said = _import(tmp_path, bomb, capsys)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert "failed: bomb.xml.gz: the gzip-compressed feed unpacks to more than 128 MB: refused" in said
+    assert peak < 32 * 1024 * 1024, peak

@@ -20,32 +20,52 @@ def stem_unzipped(path: Path) -> str:
     return Path(path.name.removesuffix(".gz")).stem
 
 
+#: How much is unpacked at a time while a gzip file is measured (see :func:`inflate`).
+_CHUNK = 256 * 1024
+
+
 @dataclass(frozen=True, slots=True)
 class Unpacked:
-    data: bytes  # what the gzip data holds, at most the cap
+    gzipped: bytes  # the gzip data
+    limit: int  # the cap: ``data`` is at most this
     over: bool  # it holds more than the cap: ``data`` is its first part
     cut_short: bool  # the data stops inside a member (a download cut off): ``data`` is as far as it goes
+
+    @property
+    def data(self) -> bytes:
+        """What the gzip data holds, at most the cap: unpacked when asked for (once: keep it)."""
+        out: list[bytes] = []
+        size, rest = 0, self.gzipped
+        while rest.startswith(GZIP_MAGIC) and size < self.limit:  # (a max_length of 0 is no limit at all)
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            out.append(inflater.decompress(rest, self.limit - size))  # to the cap: never cut, a copy
+            size += len(out[-1])
+            rest = inflater.unused_data if inflater.eof else b""
+        return b"".join(out)  # (one member's bytes themselves: no copy)
 
 
 def inflate(data: bytes, limit: int) -> Unpacked:
     """Every member of gzip ``data`` (``cat a.gz b.gz`` is one gzip file), at most ``limit`` bytes.
 
+    Measured first, a chunk at a time, holding none of it; what it holds is unpacked only when
+    asked for (``Unpacked.data``). A gzip bomb of a feed, refused past its 128 MB cap, held that
+    first 128 MB twice over (zlib's output buffer and its result: 300 MB) to be refused.
     Raises ``zlib.error`` when the data is damaged.
     """
-    out: list[bytes] = []
-    size = 0
-    rest = data
+    size, rest = 0, data
     while rest.startswith(GZIP_MAGIC):
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        chunk = inflater.decompress(rest, limit - size + 1)
-        out.append(chunk)
-        size += len(chunk)
-        if size > limit:
-            return Unpacked(b"".join(out)[:limit], True, False)
-        if not inflater.eof:
-            return Unpacked(b"".join(out), False, True)
+        pending = rest
+        while not inflater.eof:
+            got = len(inflater.decompress(pending, min(_CHUNK, limit + 1 - size)))  # (past it, damage is unread)
+            size += got
+            pending = inflater.unconsumed_tail
+            if size > limit:
+                return Unpacked(data, limit, True, False)
+            if not got and not pending:
+                return Unpacked(data, limit, False, True)
         rest = inflater.unused_data
-    return Unpacked(b"".join(out), False, False)
+    return Unpacked(data, limit, False, False)
 
 
 def unpacked_head(head: bytes, size: int = 8192) -> bytes | None:

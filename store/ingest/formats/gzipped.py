@@ -52,14 +52,15 @@ class Gzipped:
             return
         # Past the limit: what it unpacks to is over it, or the compressed file is (and was read to the limit).
         over = got.over or (got.cut_short and size > len(compressed))
-        if got.data.startswith(GZIP_MAGIC):
+        data = got.data
+        if data.startswith(GZIP_MAGIC):
             yield Item(None, reason="a gzip file holding another gzip file: unpack it once (gunzip) and import that")
             return
-        if got.data.startswith(b"SQLite format 3\x00"):
+        if data.startswith(b"SQLite format 3\x00"):
             yield Item(None, reason="a gzip file holding an SQLite database: newsboat's cache.db is read unpacked "
                                     "(gunzip it first)")
             return
-        inner = Source.held(source.path, got.data)
+        inner = Source.held(source.path, data)
         fmt = next((fmt for fmt in _inner() if fmt.sniff(inner)), None)
         if fmt is None:
             yield Item(None, reason="the gzip file holds an empty file")
