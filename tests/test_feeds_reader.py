@@ -12,7 +12,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from rich.console import Console
 from textual.notifications import Notification
-from textual.widgets import Label
+from textual.widgets import Label, Static
 
 from broadsheet.config import Config
 from broadsheet.store.feeds.fetch import fetch
@@ -434,3 +434,45 @@ async def test_the_fetch_key_says_the_counts_broadsheet_fetch_says_and_names_eac
     assert told.message.startswith(counts + "\n"), told.message
     assert f"\n{server.url_for('/missing')} failed: not found (404)\n" in told.message, told.message
     assert told.severity == "warning" and told.timeout == 15  # names and reasons to read
+
+
+async def test_the_reader_shows_an_untitled_feeds_address_without_its_password(store: Store,
+                                                                              server: HTTPServer) -> None:
+    """The sidebar named an untitled feed "feed.xml (ann:s3cret@127.0.0.1:…)", and so did the
+    fetch line, the fetch's notice, the unsubscribe question and its notice: the password on
+    screen, in a shared terminal or a recording."""
+    server.expect_request("/feed.xml").respond_with_data("", status=404)
+    url = server.url_for("/feed.xml").replace("://", "://ann:s3cret@")
+    Subscriptions(store).add([url])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        screen.add_class("-sidebar")
+        shown = [sidebar_text(app)]
+        assert f"feed.xml (ann:***@{server.host}:{server.port})" in shown[0], shown[0]
+        progress = screen._fetch_progress
+
+        def record(done: int, total: int, name: str) -> None:
+            progress(done, total, name)
+            shown.append(str(screen.query_one("#fetch-status", Label).render()))
+
+        screen._fetch_progress = record  # type: ignore[method-assign]
+        await pilot.press("F")
+        await settle(pilot)
+        await screen.workers.wait_for_complete()
+        await settle(pilot)
+        sidebar = screen.query_one(Sidebar)
+        sidebar.focus()
+        sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.kind == "feed")
+        await pilot.press("x")
+        await settle(pilot)
+        shown.append(str(app.screen.query_one(Static).render()))  # the question
+        await pilot.press("y")
+        await settle(pilot)
+        shown += [n.message for n in app._notifications]
+        assert Subscriptions(store).all() == []
+        assert any(f"http://ann:***@{server.host}:{server.port}/feed.xml failed: not found (404)" in said
+                   for said in shown), shown
+        assert any(said.startswith("Unsubscribed from http://ann:***@") for said in shown), shown
+        assert len(shown) >= 5 and not any("s3cret" in said for said in shown), shown

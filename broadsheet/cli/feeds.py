@@ -170,7 +170,7 @@ def remove_command(subs: Subscriptions, refs: list[str]) -> int:
         return status
     subs.remove(found)
     for sub in found:
-        err.print(Text(f"removed {shown(sub.name)} (its stories stay)"))
+        err.print(Text(f"removed {shown(sub.shown_name)} (its stories stay)"))
     return status
 
 
@@ -263,7 +263,7 @@ def follow_feeds(store: Store, feeds: list[tuple[Subscription, list[str], list[s
     for sub, tags, _ in feeds:  # (done: a later import would not tag them either while the file is damaged)
         mine = {meta.id: untagged[meta.id] for meta in stories[sub.id] if meta.id in untagged}
         if mine:
-            err.print(Text(f"untagged   {shown(sub.name)}: {shown(untagged_note(mine, tags))}", style="red"))
+            err.print(Text(f"untagged   {shown(sub.shown_name)}: {shown(untagged_note(mine, tags))}", style="red"))
     done_following(store)
     return len(untagged)
 
@@ -387,7 +387,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             line.append("unchanged  " if result.outcome == "unchanged" else "           ", style="dim")
             line.append(name)
             if result.moved_to:
-                line.append(f" (moved to {shown(result.moved_to)})", style="yellow")
+                line.append(f" (moved to {shown(without_password(result.moved_to))})", style="yellow")
             if result.skipped_entries:
                 left = counted(result.skipped_entries, "entry", "entries")
                 line.append(f" ({left} without title, text or link left out)", style="dim")
@@ -398,7 +398,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             err.print(line)
         if result.untagged:  # as a failure: said with --quiet too (a later fetch does not tag them)
             note = untagged_note(result.untagged, result.sub.tags)
-            err.print(Text(f"untagged   {shown(result.sub.name)}: {shown(note)}", style="red"))
+            err.print(Text(f"untagged   {shown(result.sub.shown_name)}: {shown(note)}", style="red"))
     summary = summarize(report, photos_downloaded=retry_photos)  # the counts the reader's F says too
     if not quiet or summary.failing:
         err.print(Text(shown(summary.counts), style="bold red" if summary.failing else "bold"))

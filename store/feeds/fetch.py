@@ -34,7 +34,15 @@ from filelock import FileLock, Timeout
 
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, gunzipped, parse_feed
-from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions, Titles, entry_files, now, unreadable
+from broadsheet.store.feeds.subscriptions import (
+    Subscription,
+    Subscriptions,
+    Titles,
+    entry_files,
+    now,
+    unreadable,
+    without_password,
+)
 from broadsheet.store.ingest.decode import in_labelled_charset
 from broadsheet.store.model import Article, normal_url
 from broadsheet.store.sanitize import is_web_address
@@ -568,8 +576,9 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             except FeedError as exc:
                 owner = owners.get(normal_url(exc.names)) if exc.names else None
                 if owner is not None and owner.id != sub.id:  # "subscribe to that": it is, already
+                    ref = sub.url if without_password(sub.url) == sub.url else sub.id  # (a password not said)
                     _failed(result, f"a web page, not a feed; its feed, {exc.names}, is subscribed too: "
-                                    f"`broadsheet feeds remove {sub.url}` leaves that one")
+                                    f"`broadsheet feeds remove {ref}` leaves that one")
                 else:
                     _failed(result, str(exc))
             else:
@@ -596,10 +605,10 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         ended.add(sub.id)
         if on_progress:  # the feed waited for, not the one just done ("13/14: err500.xml" while a slow one ran)
             named = next((s for s in due if s.id not in ended), sub)
-            on_progress(done, len(subs), named.title or called.get(named.id) or named.url)
+            on_progress(done, len(subs), named.title or called.get(named.id) or named.shown_name)
 
     if done and on_progress:
-        on_progress(done, len(subs), report.results[-1].sub.name)
+        on_progress(done, len(subs), report.results[-1].sub.shown_name)
     if due:
         from broadsheet.store.feeds.photos import FeedPhotos
 
@@ -758,7 +767,7 @@ def _duplicate(sub: Subscription, got: Got, owners: dict[str, Subscription]
     if other is None or other.id == sub.id:
         return None
     into = other if got.moved or not sub.last_ok else None
-    said = f"already subscribed as {other.name}" + (f" ({other.url})" if other.title else "")
+    said = f"already subscribed as {other.shown_name}" + (f" ({without_password(other.url)})" if other.title else "")
     if into is None:
         reason = f"redirected for now to a feed {said}: its entries were not stored twice"
     elif sub.last_ok:

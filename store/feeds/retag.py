@@ -32,7 +32,7 @@ class StoriesNotRetagged(Exception):
 
 def feeds_giving(store: Store, tag: str) -> list[str]:
     """The names of the feeds that give ``tag`` to their new stories (read without a lock)."""
-    return [sub.name for sub in Subscriptions(store).all() if tag in sub.tags]
+    return [sub.shown_name for sub in Subscriptions(store).all() if tag in sub.tags]
 
 
 def rename_tag(store: Store, old: str, new: str, left: dict[str, StoreFileError]) -> tuple[int, list[str]]:
@@ -50,7 +50,7 @@ def delete_tag(store: Store, tag: str, left: dict[str, StoreFileError]) -> tuple
 def _feeds_then_stories(store: Store, old: str, new: str | None, stories: Callable[[], int]) -> tuple[int, list[str]]:
     """Give the feeds ``new`` for ``old`` (None: nothing), then change the stories with ``stories``;
     the stories not written after the feeds were raise StoriesNotRetagged (see the module's note)."""
-    feeds = [sub.name for sub in Subscriptions(store).retag(old, new)]
+    feeds = [sub.shown_name for sub in Subscriptions(store).retag(old, new)]
     try:
         return stories(), feeds
     except (OSError, StoreFileError) as exc:

@@ -15,6 +15,7 @@ from typing import Literal
 from broadsheet.store.feeds.fetch import FeedResult, FetchReport, reasons_note
 from broadsheet.store.feeds.parse import malformed_note
 from broadsheet.store.feeds.photos import photo_note
+from broadsheet.store.feeds.subscriptions import without_password
 from broadsheet.store.feeds.untagged import untagged_note
 from broadsheet.store.ingest.formats import MAX_PARAGRAPHS
 from broadsheet.store.wording import counted, n_stories
@@ -89,10 +90,10 @@ def feed_notes(result: FeedResult) -> list[str]:
 def feed_said(result: FeedResult) -> str:
     """A feed by name with what befell it (``Valley Courier failed: not found (404)``), or "" for
     one fetched with nothing to tell beyond its counts."""
-    name = result.sub.name
+    name = result.sub.shown_name
     if result.outcome in ("failed", "skipped"):
         return f"{name} {result.outcome}: {result.reason}"
-    parts = [f"moved to {result.moved_to}"] if result.moved_to else []
+    parts = [f"moved to {without_password(result.moved_to)}"] if result.moved_to else []
     if result.skipped_entries:
         parts.append(f"{counted(result.skipped_entries, 'entry', 'entries')} without title, text or link left out")
     parts += feed_notes(result)
@@ -112,7 +113,7 @@ def stopped_note(report: FetchReport) -> str:
         return ""
     stored = report.total("new") + report.total("updated")
     left = [f"the feed's tags of {n_stories(report.tags_left)} not all written"] if report.tags_left else []
-    unstored = [r.sub.name for r in report.results if r.not_stored]
+    unstored = [r.sub.shown_name for r in report.results if r.not_stored]
     if unstored:
         left.append(f"the entries of {', '.join(unstored[:3])}{' and others' if len(unstored) > 3 else ''} "
                     "not all stored")

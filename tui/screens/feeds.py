@@ -187,7 +187,7 @@ class FeedsMixin(_ScreenBase):
             # Under the store's lock, which the subscriptions' write takes (the marks' lock first
             # would take the two in the order no other writer does).
             if self._write(remove, stories=True):
-                self.notify(f"Unsubscribed from {matched[0].name}; its stories stay", timeout=4, markup=False)
+                self.notify(f"Unsubscribed from {matched[0].shown_name}; its stories stay", timeout=4, markup=False)
 
 
 def _problem(sub: Subscription) -> str:
@@ -209,9 +209,12 @@ def _problems(group: list[Subscription]) -> str:
 
 def _name(sub: Subscription) -> str:
     """A feed's name in the sidebar: its title, else what tells its address from the others
-    first (cut at the end, four feeds of one host all read "http://127.0.0.1:8…")."""
+    first (cut at the end, four feeds of one host all read "http://127.0.0.1:8…"), a password
+    in it as ``***`` (the sidebar is on screen, shared, recorded)."""
+    from broadsheet.store.feeds.subscriptions import without_password
+
     if sub.title:
         return sub.title
-    parts = urlsplit(sub.url)
+    parts = urlsplit(without_password(sub.url))
     last = parts.path.rstrip("/").rsplit("/", 1)[-1]
-    return f"{last} ({parts.netloc})" if last else parts.netloc or sub.url
+    return f"{last} ({parts.netloc})" if last else parts.netloc or sub.shown_name
