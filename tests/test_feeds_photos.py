@@ -565,3 +565,19 @@ def test_temporary_files_of_killed_writers_are_removed_once_old(store: Store, se
     Subscriptions(store).add([server.url_for("/f")])
     fetch(store, settings=FAST)
     assert not old.exists() and fresh.exists()  # a fresh one may belong to a live import
+
+
+def test_a_photo_address_with_a_bad_ipv6_host_is_said_in_words(store: Store, server: HTTPServer,
+                                                               capsys: pytest.CaptureFixture[str]) -> None:
+    """Its note read "not downloaded: ValueError: Invalid IPv6 URL" (urlsplit's words, a class name)."""
+    items = [photo_item(0, media="http://[::1/harbour.jpg"), photo_item(1, media="http://[quay]/boats.jpg")]
+    server.expect_request("/f").respond_with_data(rss("\n".join(items)))
+    Subscriptions(store).add([server.url_for("/f")])
+    assert main(["--store", str(store.folder), "fetch"]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert ("2 photos not kept: not downloaded: not an address: its IPv6 host is not closed by ]; not downloaded: "
+            "not an address: its host in brackets is not an IPv6 address") in said, said
+    assert "Error" not in said
+    stored = images_of(store)
+    assert stored["http://[::1/harbour.jpg"].problem == "not downloaded: not an address: its IPv6 host is not " \
+        "closed by ]"

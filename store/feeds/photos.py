@@ -32,6 +32,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from broadsheet.store.feeds.fetch import Settings, _body, _TooBig, _why, linked_status, reasons_note
+from broadsheet.store.feeds.subscriptions import unreadable
 from broadsheet.store.model import Article, human_size
 from broadsheet.store.sanitize import clean_line
 from broadsheet.store.storage.db import Store
@@ -191,6 +192,9 @@ class FeedPhotos:
 
     async def _download(self, client: httpx.AsyncClient, src: str, gate: Gate) -> PhotoResult:
         """Download, check and keep one photo; never raises (the reason is the outcome)."""
+        unread = unreadable(src)
+        if unread:  # (urlsplit's own words were the note: "ValueError: Invalid IPv6 URL")
+            return PhotoResult(problem=f"not downloaded: not an address: {unread}")
         try:
             async with gate((urlsplit(src).hostname or "").lower()):
                 data, kind = await self._get(client, src)

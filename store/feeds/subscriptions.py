@@ -57,7 +57,8 @@ def check_url(url: str) -> str:
 
 def unreadable(url: str) -> str:
     """Why ``url`` cannot be read as an address ("" if it can): a port out of range or not a
-    number, an IPv6 host not closed ("http://[::1/x"), which urlsplit or its ``port`` refuse."""
+    number, an IPv6 host not closed ("http://[::1/x") or not one ("http://[quay]/"), which urlsplit
+    or its ``port`` refuse."""
     try:
         port = urlsplit(url).port
     except ValueError as exc:
@@ -66,6 +67,8 @@ def unreadable(url: str) -> str:
             return "the port is out of range (1 to 65535)"
         if "Port" in said:
             return "the port is not a number"
+        if "does not appear" in said:
+            return "its host in brackets is not an IPv6 address"
         return "its IPv6 host is not closed by ]" if "IPv6" in said else "it cannot be read as one"
     return "the port is out of range (1 to 65535)" if port == 0 else ""
 
