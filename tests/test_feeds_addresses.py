@@ -165,3 +165,38 @@ def test_feeds_add_and_fetch_say_a_feeds_address_without_its_password(
     said += capsys.readouterr().err
     assert "failed     http://ann:***@127.0.0.1:9/feed.xml" in said, said
     assert "s3cret" not in said
+
+
+#: Addresses too long to be fetched, and why each is refused.
+TOO_LONG = [
+    ("https://gazette.example/feed.xml?q=" + "a" * 100_000, "it is 100,035 characters long (at most 8,192"),
+    (f"https://{'harbour.' * 37}example/feed.xml", "its host name is 303 characters long (at most 253"),
+    (f"https://{'h' * 64}.example/feed.xml", "its host name has a part of 64 characters between dots (at most 63"),
+]
+
+
+def test_every_way_in_refuses_an_address_too_long_and_takes_one_at_the_limits(
+        store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``feeds add`` took a 100 KB address and a 300-character host name: every fetch then failed
+    (a server refuses the request line, no DNS name is that long)."""
+    longest = f"https://{'h' * 63}.{'.'.join(['b' * 61] * 3)}.exa/" + "f" * (8_192 - 262)  # host 253, 8,192 in all
+    assert len(longest) == 8_192
+    assert cli(store, "feeds", "add", *(url for url, _ in TOO_LONG), longest) == 1
+    said = capsys.readouterr().err
+    for url, why in TOO_LONG:
+        assert f"not added: '{url[:60]}…' is not an address: {why}" in " ".join(said.split()), said
+    assert "a" * 100 not in said  # not the 100 KB address said back
+    urls = tmp_path / "urls"
+    urls.write_text("".join(f"{url}\n" for url, _ in TOO_LONG) + "https://good.example/feed.xml\n")
+    opml = tmp_path / "feeds.opml"
+    opml.write_text('<?xml version="1.0"?><opml version="2.0"><body>'
+                    + "".join(f'<outline xmlUrl="{url}"/>' for url, _ in TOO_LONG)
+                    + '<outline xmlUrl="https://good.example/feed.xml"/></body></opml>')
+    for listed in (urls, opml):
+        assert cli(store, "feeds", "import", str(listed)) == 0
+        said = " ".join(capsys.readouterr().err.split())
+        assert "already subscribed, 3 left out" in said, said
+        for url, why in TOO_LONG:
+            assert f"'{url[:60]}…' is not an address: {why}" in said, said
+        assert "a" * 100 not in said
+    assert [sub.url for sub in Subscriptions(store).all()] == [longest, "https://good.example/feed.xml"]

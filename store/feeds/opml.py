@@ -188,7 +188,8 @@ def read_opml(data: bytes | str) -> FeedList:
                                    full=outline.get(f"{{{NS}}}full") == "true",
                                    chosen=bool(name) and outline.get(f"{{{NS}}}chosen") == "true"))
                 except FeedAddressError as exc:
-                    out.problems.append(f"outline {name or url!r}: {exc}")
+                    # (the reason names the address, cut when long: not said whole again)
+                    out.problems.append(f"outline {name!r}: {exc}" if name else f"outline {number}: {exc}")
             elif not len(outline) and (outline.get("htmlUrl") or outline.get("url")
                                        or (outline.get("type") or "").lower() in ("rss", "atom")):
                 # a feed without its address, or a link to a page: said, not dropped without a word

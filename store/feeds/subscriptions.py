@@ -33,10 +33,17 @@ class FeedAddressError(ValueError):
 
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: The longest address taken, in characters: common web servers refuse a longer request line (414).
+MAX_ADDRESS = 8_192
+#: The longest host name DNS resolves, and its longest part between dots (RFC 1035).
+MAX_HOST, MAX_LABEL = 253, 63
 
 
 def check_url(url: str) -> str:
     """``url`` trimmed, or FeedAddressError saying why it cannot be fetched."""
+    if len(url.strip()) > MAX_ADDRESS:  # (said cut: not 100 KB said back)
+        raise FeedAddressError(f"{_cut(url.strip())!r} is not an address: it is {len(url.strip()):,} characters "
+                               f"long (at most {MAX_ADDRESS:,}: web servers refuse a longer one)")
     if _CONTROLS.search(url.strip()):  # not fetched as something else than what was given ("\x1b[31m" dropped)
         raise FeedAddressError(f"{url.strip()!r} is not an address: it holds control characters or escape sequences")
     url = clean_line(url)  # (invisible marks go: a byte-order mark, a left-to-right mark pasted with it)
@@ -52,7 +59,28 @@ def check_url(url: str) -> str:
         hint = f" (did you mean {meant}?)" if "://" not in url and "." in url.split("/")[0] and \
             is_web_address(meant) else ""
         raise FeedAddressError(f"{url!r} is not an http:// or https:// address{hint}")
+    too_long = _host_too_long(urlsplit(url).hostname or "")
+    if too_long:
+        raise FeedAddressError(f"{_cut(url)!r} is not an address: its host name {too_long}")
     return url
+
+
+def _host_too_long(host: str) -> str:
+    """Why no DNS name can be ``host`` for its length ("" if one can): a name as DNS writes it
+    (an accented part as its xn-- form) is no longer than :data:`MAX_HOST`, each part between
+    dots no longer than :data:`MAX_LABEL`."""
+    labels = [label if label.isascii() else "xn--" + label.encode("punycode").decode("ascii")
+              for label in host.rstrip(".").split(".")]
+    longest = max(map(len, labels))
+    if longest > MAX_LABEL:
+        return f"has a part of {longest} characters between dots (at most {MAX_LABEL})"
+    length = len(".".join(labels))
+    return f"is {length} characters long (at most {MAX_HOST})" if length > MAX_HOST else ""
+
+
+def _cut(url: str) -> str:
+    """``url`` as a message quotes it: its first 60 characters of a long one."""
+    return url if len(url) <= 80 else url[:60] + "…"
 
 
 def unreadable(url: str) -> str:
