@@ -990,6 +990,35 @@ def test_a_fetched_entry_of_more_paragraphs_than_any_story_keeps_its_first_10_00
     assert "only its first 10,000 paragraphs of 12,000 were kept (no story has more)" in capsys.readouterr().err
 
 
+def test_broadsheet_fetch_says_which_stories_were_fitted_to_the_stores_limits_as_an_import_does(
+        tmp_path: Path, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """A headline over 2,000 characters was cut, a paragraph over 200,000 split, without a word,
+    where `broadsheet import` of the same entries says what it changed."""
+    from broadsheet.cli.main import main
+
+    long_headline = "Harbour " * 400  # 3,199 characters once trimmed
+    feed = rss("".join([rss_item(n, title=long_headline) for n in range(1, 4)]
+                       + [rss_item(4, title="Tide log", text="The tide rose. " * 20_000), rss_item(5)]),
+               title="Valley Courier")
+    server.expect_request("/f").respond_with_data(feed, content_type="application/rss+xml")
+    folder = tmp_path / "store"
+    Subscriptions(Store(folder)).add([server.url_for("/f")])
+    capsys.readouterr()
+    assert main(["--store", str(folder), "fetch"]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    headline = "its headline of 3,199 characters was cut to 2,000"
+    split = "a paragraph of 299,999 characters was split into paragraphs of at most 200,000"
+    assert f"{headline}: 3 stories (the first {long_headline[:90]}" in said, said  # one note, with a count
+    assert f"Tide log: {split}" in said, said
+    assert "5 new, 0 updated from 1 feed; 0 failed; 4 stories changed to fit the store's limits" in said, said
+    assert main(["--store", str(folder), "fetch"]) == 0  # the same entries again: stored already, not said again
+    assert "limits" not in capsys.readouterr().err
+    (tmp_path / "tides.xml").write_bytes(feed)  # an import of the same entries says it in the same words
+    assert main(["--store", str(tmp_path / "other"), "import", str(tmp_path / "tides.xml")]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert headline in said and split in said, said
+
+
 def test_a_fetch_where_the_store_cannot_be_written_says_so_in_words(
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """The OS's own words of the fetch lock were printed ("Permission denied: .../.fetch.lock"), not

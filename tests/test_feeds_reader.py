@@ -189,7 +189,23 @@ async def test_the_fetch_key_says_a_story_kept_only_its_first_10_000_paragraphs(
     text = "".join(f"&lt;p&gt;Buoy {n} was checked.&lt;/p&gt;" for n in range(10_001))
     server.expect_request("/f").respond_with_data(rss(rss_item(1, text=text), title="Valley Courier"))
     Subscriptions(store).add([server.url_for("/f")])
-    assert await _fetch_key_says(store, "1 story kept only its first 10,000 paragraphs")
+    assert await _fetch_key_says(store, "1 story changed to fit the store's limits\n", "\nValley Courier: 1 story "
+                                 "changed to fit the store's limits: only its first 10,000 paragraphs of 10,001 were "
+                                 "kept (no story has more)")
+
+
+async def test_the_fetch_key_says_which_feeds_stories_were_fitted_to_the_stores_limits(store: Store,
+                                                                                     server: HTTPServer) -> None:
+    """A headline over 2,000 characters was cut, a paragraph over 200,000 split, without a word."""
+    long_headline = "Harbour " * 400  # 3,200 characters
+    items = [rss_item(1, title=long_headline), rss_item(2, title=long_headline),
+             rss_item(3, text="The tide rose. " * 20_000)]
+    server.expect_request("/f").respond_with_data(rss("".join(items), title="Valley Courier"))
+    Subscriptions(store).add([server.url_for("/f")])
+    assert await _fetch_key_says(
+        store, "3 new, 0 updated from 1 feed; 0 failed; 3 stories changed to fit the store's limits\n",
+        "\nValley Courier: 3 stories changed to fit the store's limits: its headline of 3,199 characters was cut to "
+        "2,000 (2 stories); a paragraph of 299,999 characters was split into paragraphs of at most 200,000")
 
 
 async def test_the_fetch_key_on_a_full_disk_says_what_was_stored_and_what_is_left(

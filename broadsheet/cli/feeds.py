@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 from pathlib import Path
 
 import orjson
@@ -23,6 +24,7 @@ from broadsheet.store.feeds.subscriptions import (
 )
 from broadsheet.store.model import normal_url
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.limits import cut_line
 from broadsheet.store.storage.sourcepath import path_text
 from broadsheet.store.wording import counted, n_stories
 
@@ -393,8 +395,14 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
                 line.append(f" ({left} without title, text or link left out)", style="dim")
             for note in feed_notes(result):
                 line.append(f"\n           {shown(note)}", style="yellow")
-            for headline, note in result.cut:  # each, as an import's summary says it
-                line.append(f"\n           {shown(headline)}: {shown(note)}", style="yellow")
+            times = Counter(note for _, note in result.cut)  # a note many share said once, as an import says it
+            firsts: dict[str, str] = {}
+            for headline, note in result.cut:
+                firsts.setdefault(note, cut_line(headline, 100))  # (a cut one has 2,000 characters still)
+            for note, headline in firsts.items():
+                said = f"{headline}: {note}" if times[note] == 1 else \
+                    f"{note}: {counted(times[note], 'story', 'stories')} (the first {headline})"
+                line.append(f"\n           {shown(said)}", style="yellow")
             err.print(line)
         if result.untagged:  # as a failure: said with --quiet too (a later fetch does not tag them)
             note = untagged_note(result.untagged, result.sub.tags)

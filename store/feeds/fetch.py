@@ -120,7 +120,8 @@ class FeedResult:
     tags_left: int = 0
     #: Its entries were not all stored (the disk is full): the next fetch downloads it whole.
     not_stored: bool = False
-    #: New or updated stories stored with their first MAX_PARAGRAPHS paragraphs: each's headline and what is said.
+    #: New or updated stories changed to fit the store's limits (see ``limits.fit_article``: a headline cut, a
+    #: paragraph split, their first MAX_PARAGRAPHS paragraphs kept): each's headline and what was changed.
     cut: list[tuple[str, str]] = field(default_factory=list)
 
     @property
@@ -822,13 +823,12 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
     then whether a Ctrl-C came while the index was committed (which it waits for).
     """
     from broadsheet.store.ingest import ENTRIES, stamp
-    from broadsheet.store.ingest.formats import MAX_PARAGRAPHS, paragraphs_note
+    from broadsheet.store.ingest.formats import MAX_PARAGRAPHS
     from broadsheet.store.ingest.importer import Indexer, sigint_deferred
     from broadsheet.store.storage.limits import fit_article
 
     indexer = Indexer(store)
     batch: list[tuple[FeedResult, Article]] = []
-    paragraphs: dict[int, int] = {}  # the batch's stories cut to MAX_PARAGRAPHS (by place): how many they had
     deleted = store.deleted_entries()  # the user deleted them: not stored again
     error: StoreWriteError | None = None
 
@@ -857,11 +857,11 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
                                           feeds=subscribed, tags=tags_now)
         except StoredUnlisted as exc:  # stored whole, the directory not listing it yet: counted, then stopped
             stored, unlisted = exc.stored, exc
-        for place, ((sid, got), (result, article)) in enumerate(zip(stored.results, batch, strict=True)):
+        for (sid, got), (result, article) in zip(stored.results, batch, strict=True):
             setattr(result, got, getattr(result, got) + 1)  # result.new / .updated / .present
             unstored[id(result)] -= 1
-            if place in paragraphs and got != "present":  # said once, not at every fetch of the feed
-                result.cut.append((article.headline, paragraphs_note(paragraphs[place])))
+            if id(article) in fitted and got != "present":  # said once, not at every fetch of the feed
+                result.cut.append((article.headline, fitted[id(article)]))
             if sid in stored.untagged:  # its marks' file is damaged: left untagged and said, the others tagged
                 result.untagged[sid] = stored.untagged[sid]
             elif got == "new" and result.sub.tags and stored.tags_error is not None:
@@ -871,12 +871,17 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
             indexer.add([(sid, batch[stored.written[sid]][1]) for sid in stored.new],
                         [(sid, batch[stored.written[sid]][1]) for sid in stored.updated])
         batch.clear()
-        paragraphs.clear()
         if unlisted is not None:
             raise unlisted  # (its feeds' entries not reached yet fail with it)
 
-    for _, articles in fetched:  # as an import fits them: their export imports back
-        articles[:] = [fit_article(article)[0] for article in articles]
+    # As an import fits them (their export imports back; the reader lays out every paragraph), saying
+    # what changed in the import's words: what fit_article changed of each story (by id, as stored).
+    fitted: dict[int, str] = {}
+    for _, articles in fetched:
+        for n, article in enumerate(articles):
+            articles[n], notes = fit_article(article, MAX_PARAGRAPHS)
+            if notes:
+                fitted[id(articles[n])] = " and ".join(notes)  # ("; " parts the summary's reasons)
     # Each feed's entries not stored yet: a feed still holding some when storing stops is not all
     # stored (a feed whose last entry ended a batch stored is).
     unstored = {id(result): sum(not (deleted and a.story_id in deleted) for a in articles)
@@ -888,9 +893,6 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
             for article in articles:
                 if deleted and article.story_id in deleted:
                     continue
-                if len(article.body) > MAX_PARAGRAPHS:  # as an import keeps them (the reader lays out every one)
-                    paragraphs[len(batch)] = len(article.body)
-                    article.body = article.body[:MAX_PARAGRAPHS]
                 batch.append((result, article))
                 if len(batch) >= BATCH:
                     flush()

@@ -17,11 +17,12 @@ from broadsheet.store.feeds.parse import malformed_note
 from broadsheet.store.feeds.photos import photo_note
 from broadsheet.store.feeds.subscriptions import without_password
 from broadsheet.store.feeds.untagged import untagged_note
-from broadsheet.store.ingest.formats import MAX_PARAGRAPHS
 from broadsheet.store.wording import counted, n_stories
 
 Level = Literal["information", "warning", "error"]
 MOST_FEEDS = 5  # feeds named in the reader's notice; `broadsheet fetch` lists every one
+#: Said of stories a fetch changed to be stored (limits.fit_article: a headline cut, a paragraph split...).
+FITTED = "changed to fit the store's limits"
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,7 +63,7 @@ def summarize(report: FetchReport, photos_downloaded: bool = False) -> FetchSumm
               + (f"; {n_stories(untagged)} not given {_its(untagged)} feed's tags" if untagged else "")
               + (f"; {counted(photos, 'photo')} not kept" if photos else "")
               + (f"; {counted(pages, 'article page')} not read" if pages else "")
-              + (f"; {n_stories(cut)} kept only {_its(cut)} first {MAX_PARAGRAPHS:,} paragraphs" if cut else "")
+              + (f"; {n_stories(cut)} {FITTED}" if cut else "")
               + (f"; {counted(left_out, 'entry', 'entries')} without title, text or link left out" if left_out else "")
               + (f"; the XML of {counted(damaged, 'feed')} damaged" if damaged else "")
               + (f"; {counted(report.photos_downloaded, 'photo')} downloaded" if photos_downloaded else ""))
@@ -98,8 +99,7 @@ def feed_said(result: FeedResult) -> str:
         parts.append(f"{counted(result.skipped_entries, 'entry', 'entries')} without title, text or link left out")
     parts += feed_notes(result)
     if result.cut:
-        parts.append(f"{n_stories(len(result.cut))} kept only {_its(len(result.cut))} first {MAX_PARAGRAPHS:,} "
-                     "paragraphs")
+        parts.append(reasons_note([note for _, note in result.cut], "story", "stories", FITTED))
     if result.untagged:
         parts.append(untagged_note(result.untagged, result.sub.tags))
     return f"{name}: {'; '.join(parts)}" if parts else ""
