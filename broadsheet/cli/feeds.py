@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from broadsheet.cli.piped import output_file, print_table
+from broadsheet.cli.piped import output_file, plain_columns, print_table
 from broadsheet.cli.safe import shown
 from broadsheet.store.errors import StoreWriteError, remedy
 from broadsheet.store.feeds.subscriptions import (
@@ -121,6 +121,9 @@ def feed_counts(store: Store, feeds: list[Subscription]) -> dict[str, tuple[int,
     return {sub.id: counts.of(sub.title) for sub in feeds}
 
 
+LIST_COLUMNS = ("feed", "unread", "stories", "tags", "health")
+
+
 def list_command(store: Store, subs: Subscriptions, as_json: bool) -> int:
     feeds = subs.all()
     counts = feed_counts(store, feeds)
@@ -136,17 +139,28 @@ def list_command(store: Store, subs: Subscriptions, as_json: bool) -> int:
     if not feeds:
         err.print("No subscriptions. Add one with `broadsheet feeds add URL` or `broadsheet feeds import FILE`.")
         return 0
+    rows = []  # each feed, its address beside its title (a password in it not shown: the list is shared, pasted)
+    for sub in feeds:
+        counted_stories, counted_unread = counts[sub.id]
+        rows.append((sub, without_password(sub.url) if sub.title else "", str(counted_unread), str(counted_stories),
+                     ", ".join(sub.tags)))
+    if not out.is_terminal:  # a line a feed, its address beside its title (Rich laid 50,000 out in 17 s)
+        lines = plain_columns([LIST_COLUMNS, *((sub.shown_name + (f"  {address}" if address else ""), *numbers, tags,
+                                                sub.health) for sub, address, *numbers, tags in rows)], right=(1, 2))
+        if lines is not None:
+            out.file.write("".join(line + "\n" for line in lines))
+            return 0
     table = Table(box=None, pad_edge=False)
-    for name in ("feed", "unread", "stories", "tags", "health"):
+    for name in LIST_COLUMNS:
         table.add_column(name, justify="right" if name in ("unread", "stories") else "left",
                          overflow="fold" if name in ("feed", "health") else "ellipsis")
-    for sub in feeds:
-        stories, unread = counts[sub.id]
+    beside = "\n" if out.is_terminal else "  "  # under its title in a terminal
+    for sub, address, *numbers, tags in rows:
         health = Text(sub.health, style="green" if sub.health == "ok" else "red" if sub.errors else "yellow")
-        label = Text(sub.shown_name)  # (a password in an address is not shown: the list is shared, pasted)
-        if sub.title:  # under its title in a terminal, beside it on the one line a pipe gets
-            label.append(("\n" if out.is_terminal else "  ") + without_password(sub.url), style="dim")
-        table.add_row(label, str(unread), str(stories), Text(", ".join(sub.tags)), health)
+        label = Text(sub.shown_name)
+        if address:
+            label.append(beside + address, style="dim")
+        table.add_row(label, *numbers, Text(tags), health)
     print_table(out, table)
     return 0
 
