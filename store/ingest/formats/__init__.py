@@ -153,13 +153,7 @@ def within_paragraphs(item: Item) -> Item:
     the same input is the same story at every import."""
     if item.article is None:
         return item
-    article, fitted = fit_article(item.article, MAX_PARAGRAPHS)  # (its wording is paragraphs_note's)
+    article, fitted = fit_article(item.article, MAX_PARAGRAPHS)
     if article is item.article:  # (not "no notes": a long entry key is replaced unsaid, and the id comes from it)
         return item
     return replace(item, article=article, note="; ".join([n for n in (item.note,) if n] + fitted))
-
-
-def paragraphs_note(paragraphs: int) -> str:
-    """What is said of a story of ``paragraphs`` paragraphs stored with its first :data:`MAX_PARAGRAPHS`
-    (by an import and by a fetch alike)."""
-    return f"only its first {MAX_PARAGRAPHS:,} paragraphs of {paragraphs:,} were kept (no story has more)"
