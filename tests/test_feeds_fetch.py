@@ -1120,3 +1120,20 @@ def test_a_feed_renamed_in_a_fetch_the_disk_filled_is_renamed_by_the_next(store:
     fetch(store, settings=FAST)
     assert [sub.title for sub in subs.all()] == ["Lantern Evening"]
     assert {m.source for m in Store(store.folder).stories()} == {"Lantern Evening"}
+
+
+def test_an_unchanged_feeds_line_says_unchanged_without_counts_of_nothing(
+        tmp_path: Path, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """A feed the server said had not changed read "0 new 0 updated unchanged": counts of nothing
+    beside the word that says there was nothing."""
+    from broadsheet.cli.main import main
+
+    server.expect_request("/feed.xml").respond_with_handler(conditional(rss_feed(2)))
+    folder = tmp_path / "store"
+    subscribe(Store(folder), server.url_for("/feed.xml"))
+    assert main(["--store", str(folder), "fetch"]) == 0
+    capsys.readouterr()
+    assert main(["--store", str(folder), "fetch"]) == 0
+    line = next(line for line in capsys.readouterr().err.splitlines() if "Harbour Gazette" in line)
+    assert line.split() == ["unchanged", "Harbour", "Gazette"], line
+    assert line.index("unchanged") == len("   0 new    0 updated  ")  # in the column the word has on every row

@@ -399,8 +399,10 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             if result.outcome == "skipped":
                 err.print(Text(f"skipped    {name}: {shown(result.reason)}", style="yellow"))
                 continue
-            line = Text(f"{result.new:>4} new  {result.updated:>3} updated  ")
-            line.append("unchanged  " if result.outcome == "unchanged" else "           ", style="dim")
+            if result.outcome == "unchanged":  # no counts of nothing: the word in the counts' place
+                line = Text(" " * len("   0 new    0 updated  ")).append("unchanged  ", style="dim")
+            else:
+                line = Text(f"{result.new:>4} new  {result.updated:>3} updated  " + " " * len("unchanged  "))
             line.append(name)
             if result.moved_to:
                 line.append(f" (moved to {shown(without_password(result.moved_to))})", style="yellow")
