@@ -200,6 +200,20 @@ async def test_the_bylines_date_is_never_cut_in_two(store: Store, width: int) ->
         assert any("5 Dec 2026 18:00" in line for line in lines), lines[:6]
 
 
+@pytest.mark.parametrize("width", range(100, 124, 2))
+async def test_the_bylines_tags_label_never_ends_a_line_nor_does_a_dot(store: Store, width: int) -> None:
+    """At 100 columns a byline ended "· 5 Dec 2026 ·" or "· Tags:", its tags on the next line."""
+    [sid] = store.add([(make_article(1, authors=["Marta Quill"], source="The Lowmoor Harbour Gazette",
+                                     published="2026-12-05T18:00:00+00:00"), None)])
+    store.user.edit_tags([sid], add=["harbour-longtagname", "weather"])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(width, 30)) as pilot:
+        await settle(pilot)
+        lines = [line.rstrip() for line in shown_lines(app.screen.query_one(ArticleView))]
+        assert any("Tags: harbour-longtagname" in line for line in lines), lines[:6]
+        assert not any(line.endswith(("·", "Tags:")) for line in lines), lines[:6]
+
+
 def test_a_standfirst_that_repeats_the_headline_is_shown_once() -> None:
     from broadsheet.tui.widgets.article_view import article_blocks
 

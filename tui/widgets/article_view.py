@@ -50,14 +50,18 @@ GAP = 1
 HELD_SPACE = "\ue000"
 
 
-def wrap_whole(paragraph: Text, console: Console, width: int, phrase: str) -> list[Text]:
-    """``paragraph`` wrapped at ``width``, ``phrase`` (the byline's date) on one line where it fits
-    on one: broken at its spaces, a byline ended "· 16 Apr" and the next line began "2026 08:34"."""
+def wrap_whole(paragraph: Text, console: Console, width: int, phrases: Sequence[str]) -> list[Text]:
+    """``paragraph`` wrapped at ``width``, each of ``phrases`` it holds (the byline's date, its tags'
+    label and first tag, with the dot before each) on one line where it fits on one: broken at their
+    spaces, a byline ended "· 16 Apr" and the next line began "2026 08:34", or ended "· Tags:"."""
     plain = paragraph.plain
-    if " " not in phrase or phrase not in plain or cell_len(phrase) > width:
+    whole = [phrase for phrase in phrases if " " in phrase and phrase in plain and cell_len(phrase) <= width]
+    if not whole:
         return list(paragraph.wrap(console, width))
     held = paragraph.copy()
-    held.plain = plain.replace(phrase, phrase.replace(" ", HELD_SPACE))  # as long: the styles stay put
+    for phrase in whole:
+        plain = plain.replace(phrase, phrase.replace(" ", HELD_SPACE))  # as long: the styles stay put
+    held.plain = plain
     lines = list(held.wrap(console, width))
     for line in lines:
         line.plain = line.plain.replace(HELD_SPACE, " ")
@@ -67,6 +71,17 @@ def wrap_whole(paragraph: Text, console: Console, width: int, phrase: str) -> li
 def message_text(message: str, style: str) -> Text:
     """``message`` styled by a span: ``Text.render``, which draws the lines, ignores a base style."""
     return Text.assemble((message, style), end="")
+
+
+def held_phrases(article: Article | None, tags: Sequence[str]) -> tuple[str, ...]:
+    """What of ``article``'s byline :func:`wrap_whole` keeps on one line: its date, and its tags'
+    label with the first tag, each with the dot before it where there is one (the first found wins)."""
+    if article is None:
+        return ()
+    date = display_date(article.published, local=True) if article.published else ""
+    dated = (f"\u00b7 {date}", date) if date else ()
+    tagged = (f"\u00b7 Tags: {tags[0]}", f"Tags: {tags[0]}") if tags else ()
+    return (*dated, *tagged)
 
 
 def article_blocks(article: Article, tags: Sequence[str] = (), note: str = "") -> list[tuple[str, Text]]:
@@ -181,7 +196,7 @@ class ArticleView(ThumbView, can_focus=True):
         self._match = -1  # the match n / N last went to: a text match, then (past them) a figure
         self._figures: list[int] = []  # figures whose caption or credit matched (indices of article.images)
         self._caption_pattern: TermMatcher | None = None  # the search's terms on captions, as the story was shown
-        self._date = ""  # the story's date as its byline gives it, kept whole on a line
+        self._held: tuple[str, ...] = ()  # what of the byline is kept whole on a line (see wrap_whole)
         self._paragraphs: list[Text] = []  # the styled text, split at newlines
         self._next = 0  # the first paragraph not wrapped yet
         self._lines: list[Text] = []  # the paragraphs before self._next, wrapped at self._column
@@ -205,7 +220,7 @@ class ArticleView(ThumbView, can_focus=True):
         where the text would be."""
         self.article = article
         self._matches, self._match, self._figures = [], -1, []
-        self._date = display_date(article.published, local=True) if article and article.published else ""
+        self._held = held_phrases(article, tags)
         if article is None:
             self._text = message_text(EMPTY_HELP, "dim")
         else:
@@ -306,7 +321,7 @@ class ArticleView(ThumbView, can_focus=True):
             self._lines.extend(self._wrapped_paragraph(paragraph, console))
 
     def _wrapped_paragraph(self, paragraph: Text, console: Console) -> list[Text]:
-        return wrap_whole(paragraph, console, self._column, self._date) if paragraph.plain else [paragraph]
+        return wrap_whole(paragraph, console, self._column, self._held) if paragraph.plain else [paragraph]
 
     @property
     def _wrapped(self) -> bool:
