@@ -31,6 +31,7 @@ from broadsheet.tui.escape_keys import EscapeKeyParser, escape_then, install
 from broadsheet.tui.graphics_probe import Protocol, choose_protocol
 from broadsheet.tui.screens.help import HelpScreen, key_label
 from broadsheet.tui.screens.main import MainScreen
+from broadsheet.tui.widgets.sidebar import Sidebar
 
 
 class BroadsheetApp(App[None]):
@@ -284,6 +285,11 @@ class BroadsheetApp(App[None]):
                     offered |= keys
                     yield SystemCommand(binding.description, f"Key: {key_label(self, binding.key.split(',')[0])}",
                                         lambda node=node, action=binding.action: node.run_action(action))
+        for binding in bindings_of(Sidebar, self.keymap):  # the sidebar's that are the screen's: a feed subscribed
+            if binding.action.startswith("screen."):
+                yield SystemCommand(binding.description + "…",
+                                    f"Key: {key_label(self, binding.key.split(',')[0])} in the filters sidebar",
+                                    lambda action=binding.action: screen.run_action(action))
 
 
 def _keys_of(typed: str) -> list[events.Key]:

@@ -19,6 +19,7 @@ from broadsheet.store.feeds.subscriptions import (
     FeedAddressError,
     Subscription,
     Subscriptions,
+    already_subscribed,
     check_url,
     without_password,
 )
@@ -98,11 +99,7 @@ def add_command(subs: Subscriptions, urls: list[str], tags: list[str], full: boo
     for sub in added:
         err.print(Text(f"added {shown(without_password(sub.url))}", style="green"))
     for sub in present:
-        now = [f"tags now {', '.join(sub.tags)}"] if tags else []
-        if full and not before.get(sub.id):
-            now.append("now fetched with each entry's article page")
-        said = f" ({'; '.join(now)})" if now else ""
-        err.print(Text(f"already subscribed: {shown(without_password(sub.url))}{said}"))
+        err.print(Text(shown(already_subscribed(sub, bool(tags), full and not before.get(sub.id)))))
     if added:
         err.print(f"Run `broadsheet fetch` to download {'it' if len(added) == 1 else 'them'}.")
     return status

@@ -197,6 +197,16 @@ _TYPES: dict[str, type] = {f.name: list if f.default_factory is list else str if
                            for f in fields(Subscription)}
 
 
+def already_subscribed(sub: Subscription, retagged: bool, now_full: bool = False) -> str:
+    """What ``feeds add`` and the reader's subscribe dialog say of an address subscribed already
+    (``retagged``: tags were given, and it has them now; ``now_full``: it was turned to fetch its
+    article pages): in words, its password as ``***``."""
+    now = [f"tags now {', '.join(sub.tags)}"] if retagged else []
+    if now_full:
+        now.append("now fetched with each entry's article page")
+    return f"already subscribed: {without_password(sub.url)}" + (f" ({'; '.join(now)})" if now else "")
+
+
 def addresses(sub: Subscription) -> tuple[str, str]:
     """The addresses ``sub`` is known by, as :func:`normal_url` writes them (HTTP://Host/feed#top
     is http://host/feed): the one it was first subscribed at, and the one it is at now."""

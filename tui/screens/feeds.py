@@ -94,15 +94,76 @@ class FeedsMixin(_ScreenBase):
 
         ``quiet`` (the automatic refresh) says nothing unless something arrived or failed.
         """
+        self.fetch_feeds(quiet)
+
+    def fetch_feeds(self, quiet: bool = False, chosen: list[Subscription] | None = None) -> bool:
+        """Fetch ``chosen`` (None: every feed) in a worker; False: a fetch is running already."""
         if any(w.group == "fetch" and w.is_running for w in self.workers):
-            return
+            return False
         status = self.query_one("#fetch-status", Label)
         status.update(Text("Fetching feeds…"))
         status.display = True
-        self._fetch_worker(quiet)
+        self._fetch_worker(quiet, chosen, self._no_subscriptions())
+        return True
+
+    def _no_subscriptions(self) -> str:
+        """What the fetch key says with no feed to fetch: where to subscribe, here and in the shell."""
+        return (f"No subscriptions: subscribe with {self._subscribe_key()}, "
+                "or with `broadsheet feeds add URL` in the shell")
+
+    def _subscribe_key(self) -> str:
+        """How to open the subscribe dialog, in the keys the config's ``[keys]`` left."""
+        from broadsheet.tui.bindings import bindings_of
+        from broadsheet.tui.screens.help import key_label
+        from broadsheet.tui.widgets.sidebar import Sidebar
+
+        keymap = getattr(self.app, "keymap", {})
+        keys = {b.action: key_label(self.app, b.key.split(",")[0]) for cls in (type(self), Sidebar)
+                for b in bindings_of(cls, keymap)}
+        return f"{keys.get('toggle_sidebar', 'f')} then {keys.get('screen.subscribe', 'a')} (the filters sidebar)"
+
+    def action_subscribe(self) -> None:
+        """Subscribe to a feed from inside the reader (newsboat's urls file, elfeed's
+        ``elfeed-add-feed``): a first-time user had to quit for ``broadsheet feeds add``."""
+        from broadsheet.tui.screens.subscribe import SubscribeScreen
+
+        self.app.push_screen(SubscribeScreen(self._subscribe, self.reader.known_tags()))
+
+    def _subscribe(self, address: str, tag_text: str) -> str | None:
+        """Subscribe to ``address`` with the tags ``tag_text`` names, checked and said as
+        ``broadsheet feeds add`` checks and says them, and fetch it now (a feed is subscribed
+        to be read: newsboat's reload, elfeed's update, without a second key); why not, for the
+        dialog to say, or None: done."""
+        from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscriptions, already_subscribed, check_url
+        from broadsheet.store.storage.userstate import TagError, tags_given
+
+        if not address.strip():
+            return "Type the feed's address, as https://gazette.example/feed.xml"
+        try:
+            url = check_url(address)
+            tags = tags_given([tag_text]) if tag_text.strip() else []
+        except FeedAddressError as exc:
+            return f"Not added: {exc}"
+        except TagError as exc:
+            return f"Not added: tags {exc}"
+        subs = Subscriptions(self.store)
+        done = self._write(lambda: subs.add([url], tags), stories=True)  # (the store's lock, as unsubscribing)
+        if done is None:
+            return "Not added: the store cannot be written now (the notice says why)"
+        added, present = done
+        self._update_sidebar()
+        if present:  # tags given are added to it, as `feeds add` adds them
+            return f"Not added: {already_subscribed(present[0], bool(tags))}"
+        name = added[0].shown_name  # (its password as ***: the screen is shared, recorded)
+        if self.fetch_feeds(chosen=added):
+            self.notify(f"Subscribed to {name}: fetching it", title="Feeds", timeout=4, markup=False)
+        else:
+            self.notify(f"Subscribed to {name}: a fetch is running; F fetches it once that is done",
+                        title="Feeds", timeout=8, markup=False)
+        return None
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
-    def _fetch_worker(self, quiet: bool) -> None:
+    def _fetch_worker(self, quiet: bool, chosen: list[Subscription] | None, none_said: str) -> None:
         from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch
         from broadsheet.store.feeds.subscriptions import Subscriptions
         from broadsheet.store.feeds.summary import summarize
@@ -115,13 +176,12 @@ class FeedsMixin(_ScreenBase):
         say = self.app.call_from_thread
         try:
             store = Store(self.store.folder, check=False)  # its own Store: this is another thread
-            if not Subscriptions(store).all():
-                say(self._fetch_done, "" if quiet else "No subscriptions: add one with `broadsheet feeds add URL`",
-                    "information")
+            if chosen is None and not Subscriptions(store).all():
+                say(self._fetch_done, "" if quiet else none_said, "information")
                 return
             self._addresses_first(store, stop=lambda: worker.is_cancelled)
             config = getattr(self.app, "config", None)
-            report = fetch(store, settings=Settings(images=getattr(config, "fetch_images", True)), on_progress=step,
+            report = fetch(store, chosen, Settings(images=getattr(config, "fetch_images", True)), on_progress=step,
                            stop=lambda: worker.is_cancelled)  # Q: the reader quits at once, not after the fetch
         except FetchStopped:
             return

@@ -106,6 +106,7 @@ class Sidebar(OptionList):
         Binding("enter", "select", "Show these stories", show=False, id="sidebar.open"),  # OptionList's own
         Binding("R", "rename", "Rename tag/search", id="sidebar.rename"),
         Binding("delete,x", "delete", "Delete tag/search/feed", id="sidebar.delete"),
+        Binding("a", "screen.subscribe", "Subscribe to a feed", id="sidebar.subscribe"),  # the screen's dialog
     ]
 
     @dataclass
