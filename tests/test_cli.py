@@ -334,6 +334,18 @@ def test_a_command_given_a_folder_that_is_no_store_makes_none(
     assert main(["--store", str(tmp_path / "new"), "feeds", "list"]) == 0
 
 
+@pytest.mark.parametrize("command", [["feeds", "list"], ["fetch"], ["list"]])
+def test_a_fresh_install_says_both_ways_to_make_a_store(command: list[str], tmp_path: Path,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """On a new HOME, `feeds list` and `fetch` sent the user to `import FILE...` only, never
+    to `feeds add URL`: a newsboat user starting with a feed's address was pointed the wrong way."""
+    assert main(command) == 1  # (the default store: BROADSHEET_STORE, a folder not made yet)
+    said = capsys.readouterr().err
+    assert "`broadsheet feeds add URL`" in said and "`broadsheet import FILE...`" in said
+    ways = ["feeds add URL", "import FILE"] if command[0] in ("feeds", "fetch") else ["import FILE", "feeds add URL"]
+    assert said.index(ways[0]) < said.index(ways[1])  # the command's own way first
+
+
 def test_a_store_that_is_a_file_is_said_to_be_one(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "notes.txt").write_text("not a store")
     assert main(["--store", str(tmp_path / "notes.txt"), "list"]) != 0

@@ -296,8 +296,12 @@ def _dispatch(args: argparse.Namespace) -> int:
         from broadsheet.store.paths import is_store
 
         if not is_store(folder):  # a mistyped --store became an empty store; repair said "no damaged files"
-            print(f"broadsheet: no store at {folder} (nothing has been imported there; "
-                  "`broadsheet import FILE...` makes one)", file=sys.stderr)
+            # Both ways in: a first `feeds list` or `fetch` was sent to import files, never told of `feeds add`.
+            ways = ["`broadsheet import FILE...`", "`broadsheet feeds add URL`"]
+            if command in ("feeds", "fetch"):
+                ways.reverse()
+            print(f"broadsheet: no store at {folder} (nothing has been imported or subscribed to there; "
+                  f"{ways[0]} or {ways[1]} makes one)", file=sys.stderr)
             return 1
     if command == "repair":
         from broadsheet.cli.commands import repair_command
