@@ -566,6 +566,36 @@ async def test_a_name_typed_for_a_search_replaces_the_search_offered(app: Broads
     assert filled_store.user.get_setting("saved_searches") == {"Trains": "rail", "rail": "rail"}
 
 
+LONG_SEARCH = 'feed:"harbour gazette" is:unread by:brennic tag:harbour-news ferry'
+
+
+@pytest.mark.parametrize("size", [(80, 24), (100, 30)])
+@pytest.mark.parametrize(("query", "whole"), [(LONG_SEARCH, True), (" OR ".join([LONG_SEARCH] * 4), False)])
+async def test_the_save_search_prompt_shows_a_long_search_wrapped_and_cut_with_an_ellipsis(
+        app: BroadsheetApp, size: tuple[int, int], query: str, whole: bool) -> None:
+    """Its title was one line, the search cut off at the dialog's edge with no mark
+    ("Name for the search: feed:"harbour gazette" is:unread by:brennic" and no more)."""
+    from textual.geometry import Region
+
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.screen.query_one("#search", Input).value = query
+        await settle(pilot)
+        await pilot.press("s")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        title = app.screen.query(Static).first()
+        width, height = title.content_region.width, title.content_region.height
+        lines = [strip.text.rstrip() for strip in title.render_lines(Region(0, 0, width, height))]
+        assert all(lines) and 1 < len(lines) <= 3  # wrapped, the field below still on the screen
+        assert app.screen.query_one(Input).region.bottom <= size[1]
+        text = " ".join(lines)
+        if whole:
+            assert text == f"Name for the search: {query}"
+        else:  # cut where it must be, and said to be
+            assert text.endswith("…") and f"Name for the search: {query}".startswith(text[:-1].rstrip())
+
+
 async def _save_search(pilot, query: str, name: str) -> None:  # type: ignore[no-untyped-def]
     """Search ``query``, press s and name it ``name``, as a user does."""
     await pilot.press("slash")

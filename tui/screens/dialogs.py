@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
+from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,6 +41,29 @@ class ConfirmScreen(ModalScreen[bool]):
         self.dismiss(yes)
 
 
+#: The most lines a prompt's title takes: a long search named in it wraps, then is cut with "…".
+TITLE_LINES = 3
+
+
+@dataclass(frozen=True, slots=True)
+class WrappedTitle:
+    """A prompt's title wrapped to the width it is drawn at, cut with "…" after ``TITLE_LINES``
+    lines: on one line a long search ran off the dialog's edge unmarked ("Name for the search:
+    feed:"harbour gazette" is:unread by:brennic" and no more), and whole it could push the field
+    off a short screen."""
+
+    text: Text
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        lines = list(self.text.wrap(console, options.max_width))
+        if len(lines) > TITLE_LINES:
+            lines = lines[:TITLE_LINES]
+            lines[-1].rstrip()
+            lines[-1].append("…")
+            lines[-1].truncate(options.max_width, overflow="ellipsis")  # (cut again if that made it too long)
+        yield from lines
+
+
 class PromptInput(PlainInput):
     """Enter submits at once, not by a message: keys typed after it in the same read (over a
     laggy link, or quickly) were typed into the prompt being closed, and lost, and a second
@@ -67,7 +92,7 @@ class PromptScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog-body"):
-            yield Label(Text(self._title, style="bold"))
+            yield Static(WrappedTitle(Text(self._title, style="bold")))
             yield PromptInput(self._value, placeholder=self._placeholder, suggester=self._suggester, id="prompt-input",
                               select_on_focus=self._replace)
             cancel = " / ".join(key_hints(self)["cancel"])
