@@ -28,6 +28,10 @@ TEMPLATE = """\
 # The browser `w` runs in this terminal, the reader waiting until it ends (over SSH too): %u is the
 # story's address, else it is added at the end. Not set: $BROWSER, else the graphical browser.
 # browser = "w3m %u"
+# The list beside the story from 100 columns ("panes"; narrower, they take turns), or the list full
+# width and the story full width in turn at any width ("single": Enter opens, Esc goes back), as in
+# newsboat. The V key switches between the two, and the reader remembers it over this setting.
+# layout = "panes"
 
 [feeds]
 # Fetch every subscribed feed this often while the reader is open (0: only with the F key).
@@ -58,6 +62,7 @@ class Config:
     refresh_minutes: float = 0  # [feeds] automatic fetch while the reader is open; 0 = off
     images: bool = True
     browser: str = ""  # [reader] console browser command line, %u the address; "" = $BROWSER / graphical
+    layout: str = "panes"  # [reader] one of LAYOUTS: "single" = the list and the story take turns at any width
     fetch_images: bool = True  # [feeds] download entries' photos at fetch time
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
@@ -103,6 +108,11 @@ def load_config(path: Path | None = None) -> Config:
     config.fetch_images = _switch(feeds, "feeds", "fetch_images", path, config.problems)
     config.images = _switch(reader, "reader", "images", path, config.problems)
     config.browser = _command(reader, "reader", "browser", path, config.problems)
+    layout = reader.get("layout", "panes")
+    if layout in LAYOUTS:
+        config.layout = str(layout)
+    else:
+        config.problems.append(f'{path}: reader.layout must be "panes" or "single"; "panes" used')
     keys = data.get("keys", {})
     if not isinstance(keys, dict):
         config.problems.append(f"{path}: [keys] must be a table")
@@ -123,8 +133,10 @@ def load_config(path: Path | None = None) -> Config:
     return config
 
 
+#: ``[reader] layout``: the list beside the story from 100 columns, or the two in turn at any width.
+LAYOUTS = ("panes", "single")
 #: The settings of each table, as the config file names them.
-TABLES = {"reader": ("mark_read_on_open", "images", "browser"), "feeds": ("refresh_minutes", "fetch_images")}
+TABLES = {"reader": ("mark_read_on_open", "images", "browser", "layout"), "feeds": ("refresh_minutes", "fetch_images")}
 
 
 def _switch(table: dict[str, object], name: str, key: str, path: Path, problems: list[str]) -> bool:

@@ -46,7 +46,8 @@ BULK = 10_000
 #: file's error, the others changed (None: a damaged file raises StoreFileError).
 MarksChange = Callable[[UserState, list[str], dict[str, StoreFileError] | None], Mapping[str, StoryState]]
 #: What of the view a session keeps besides the story, its scroll and the search.
-VIEW = ("sidebar", "zen", "reading")  # reading: the story had the focus (at 80 columns: the story, not the list)
+VIEW = ("sidebar", "zen", "reading", "single")  # reading: the story had the focus (at 80 columns: the story, not
+# the list); single: the list and the story take turns at any width (V)
 
 
 def step_for(total: int, most: int = BULK) -> int:

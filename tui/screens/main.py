@@ -189,6 +189,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         Binding("f", "toggle_sidebar", "Filters", show=False, id="view.sidebar"),
         Binding("c", "toggle_credits", "Credits panel", show=False, id="view.credits"),
         Binding("z", "toggle_zen", "Full-width reading", show=False, id="view.zen"),
+        Binding("V", "toggle_single", "List and story side by side / in turn", show=False, id="view.single"),
         Binding("o", "cycle_order", "Order", show=False, id="list.order"),
         Binding("r", "refresh", "Refresh", show=False, id="app.refresh"),
         Binding("p", "step_photo(1)", "Next photo", show=False, id="story.next_photo"),
@@ -255,6 +256,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._finish_after = 0.0  # when to try again to finish a delete or undo a killed broadsheet left
         self._told_damaged: set[str] = set()  # damaged files the user was told of (ReaderState.damaged_files)
         self._sidebar_wanted: bool | None = None  # the user's f (or the last session's), over the width rule
+        self._single_wanted: bool | None = None  # the user's V (or the last session's), over [reader] layout
         self._moved = 0.0  # when the list cursor last moved (time.monotonic)
         self._user_moved = 0.0  # the same, by the user's keys (not the list following a search: :meth:`_show_rows`)
         self._listing = False  # the list is being filled: its cursor moves with it, not by a key
@@ -319,7 +321,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._restore_scroll = self.reader.restore_settings()
         self._session_query = self.reader.query_text if self._restore_scroll else None
         self._sidebar_wanted = self.reader.view.get("sidebar")
-        self._fit_sidebar(self.app.size.width)
+        self._single_wanted = self.reader.view.get("single")
+        self._fit_layout(self.app.size.width)
         if self.reader.query_text:
             with self.query_one(SearchBar).prevent(Input.Changed):
                 self.query_one(SearchBar).value = self.reader.query_text
@@ -662,6 +665,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         view = {"zen": self.has_class("-zen"), "reading": self.has_class("-reading")}
         if self._sidebar_wanted is not None:  # chosen with f; else the width decides, next time too
             view["sidebar"] = self._sidebar_wanted
+        if self._single_wanted is not None:  # chosen with V; else [reader] layout decides, next time too
+            view["single"] = self._single_wanted
         self._session = (current.id if current else None, round(self.article_view.scroll_y), view)
 
     def _write_session(self) -> None:
@@ -742,19 +747,40 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self.notify(message, title="A damaged file", severity="error", timeout=15)
 
     def on_resize(self, event: events.Resize) -> None:
-        self._fit_sidebar(event.size.width)
-        narrow = event.size.width < self.HORIZONTAL_BREAKPOINTS[1][0]
+        self._fit_layout(event.size.width)
+
+    @property
+    def single(self) -> bool:
+        """Whether the list and the story take turns at any width, as below 100 columns (V, else
+        ``[reader] layout``): a newsboat user reads a full-width list, not a 40% one beside the story."""
+        if self._single_wanted is not None:
+            return self._single_wanted
+        return self.broadsheet.config.layout == "single"
+
+    def _get_breakpoint_classes(self, dimension: int, breakpoints: list[tuple[int, str]]) -> set[str]:
+        """Textual's class for the width, but the narrow one at any width while the list and the story take turns."""
+        if self.single and breakpoints == self.HORIZONTAL_BREAKPOINTS:
+            return {self.HORIZONTAL_BREAKPOINTS[0][1]}
+        return super()._get_breakpoint_classes(dimension, breakpoints)
+
+    def _fit_layout(self, width: int) -> None:
+        """The layout the width (or V) gives: its class, the sidebar, and the story kept on screen
+        where it had the focus and the list and the story now take turns."""
+        shown = self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS)
+        self.update_classes({name: name in shown for _, name in self.HORIZONTAL_BREAKPOINTS})
+        self._fit_sidebar(width)
         focused = self.focused
-        if narrow and focused is not None and not self.has_class("-reading") and any(
+        if self.has_class("-narrow") and focused is not None and not self.has_class("-reading") and any(
                 node.id == "reading" for node in focused.ancestors_with_self):
-            # Below 100 columns the list and the story take turns: the story or its credits had the
-            # focus, so they stay on screen (else the focus would sit in a hidden region).
+            # The list and the story take turns: the story or its credits had the focus, so they
+            # stay on screen (else the focus would sit in a hidden region).
             self.add_class("-reading")
 
     def _fit_sidebar(self, width: int) -> None:
         """The sidebar shows from ``SIDEBAR_WIDTH`` columns, as the window grows or shrinks past it,
-        unless the user chose otherwise with f."""
-        show = self._sidebar_wanted if self._sidebar_wanted is not None else width >= self.SIDEBAR_WIDTH
+        unless the user chose otherwise with f; while the list and the story take turns, only with f."""
+        show = self._sidebar_wanted if self._sidebar_wanted is not None else (
+            width >= self.SIDEBAR_WIDTH and not self.single)
         self.set_class(show, "-sidebar")
 
     # -- events -----------------------------------------------------------------------------
@@ -1640,6 +1666,17 @@ class MainScreen(FeedsMixin, Screen[None]):
             # Below 100 columns the list was shown again: the focus stayed in the hidden story's region.
             self.set_focus(self.headlines)
         self._save_soon()
+
+    def action_toggle_single(self) -> None:
+        """V: the list and the story in turn at any width (the list full width, Enter opens the
+        story full width, Esc goes back), as below 100 columns; again, side by side. Remembered."""
+        self._single_wanted = not self.single
+        self._fit_layout(self.app.size.width)
+        if self.query_one(Sidebar).has_focus and not self.has_class("-sidebar"):
+            self._to_shown_region()  # the sidebar the width showed is hidden now
+        self._save_soon()
+        self.broadsheet.notice("layout", "The list and the story in turn (V: side by side)" if self.single
+                               else "The list and the story side by side from 100 columns (V: in turn)", 2)
 
     def action_cycle_order(self) -> None:
         self._write(self.reader.cycle_order)
