@@ -1,5 +1,5 @@
 """The list and the story one at a time at any width (V, ``[reader] layout = "single"``), as below
-100 columns and in newsboat."""
+100 columns and in newsboat; and Enter in a list the palette maximised."""
 
 from __future__ import annotations
 
@@ -9,6 +9,8 @@ from broadsheet.config import Config, load_config
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.main import MainScreen
+from broadsheet.tui.widgets.article_view import ArticleView
+from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.pilot import settle, shown_lines
 
 
@@ -82,3 +84,18 @@ def test_a_layout_that_is_neither_is_reported(tmp_path: Path) -> None:
     path.write_text('[reader]\nlayout = "single"\n')
     assert load_config(path).layout == "single" and not load_config(path).problems
 
+
+async def test_enter_in_a_maximized_list_shows_the_story(filled_store: Store) -> None:
+    """The palette's Maximize on the list, then Enter: the story opened behind the maximised
+    list, which stayed on screen without the focus until Esc."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        await pilot.press("ctrl+p", *"maximize", "enter")
+        await settle(pilot)
+        assert screen.maximized is screen.query_one(HeadlineList)
+        await pilot.press("enter")
+        await settle(pilot)
+        story = screen.query_one(ArticleView)
+        assert app.focused is story and story.region.area and screen.maximized is None

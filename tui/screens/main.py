@@ -855,6 +855,8 @@ class MainScreen(FeedsMixin, Screen[None]):
     @on(HeadlineList.Opened)
     def _opened(self, message: HeadlineList.Opened) -> None:
         self.show_highlighted()  # a held key let go and Enter pressed before the story showed
+        if self.maximized is not None:  # the palette's Maximize on the list: the story opened behind it, unseen
+            self.minimize()
         if self.broadsheet.config.mark_read_on_open:
             self._marks_changed(self._write(lambda: self.reader.mark_read(message.story.id)), "read")
         self.add_class("-reading")
