@@ -491,7 +491,12 @@ class ReaderState:
 
     def _search_input(self, offset: int = 0) -> SearchInput:
         """What a worker needs to search the query (after ``offset`` results), as it is now."""
-        return SearchInput(self.query_text, parse_query(self.query_text), self.stories, self.states, offset)
+        return self.search_input(self.query_text, offset)
+
+    def search_input(self, text: str, offset: int = 0) -> SearchInput:
+        """What a worker needs to search ``text`` (the bar's query, or a sidebar row's) over the
+        stories and marks as they are now. Raises QueryError."""
+        return SearchInput(text, parse_query(text), self.stories, self.states, offset)
 
     def rest(self) -> SearchInput | None:
         """What a worker must search for every result of the query listed after those listed (``G``

@@ -73,7 +73,7 @@ from broadsheet.tui.widgets.credits_panel import CreditsPanel
 from broadsheet.tui.widgets.footer import KeysFooter
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.search_bar import SearchBar
-from broadsheet.tui.widgets.sidebar import Sidebar
+from broadsheet.tui.widgets.sidebar import Entry, Sidebar
 
 if TYPE_CHECKING:
     from broadsheet.store.storage.export_file import ExportWritten
@@ -133,6 +133,16 @@ def all_listed(count: int) -> str:
     return "the listed story" if count == 1 else f"all {count:,} listed stories"
 
 
+def _entry_words(entry: Entry, count: int) -> str:
+    """What a question calls the ``count`` stories of a sidebar row: ``all 40 stories of
+    'Harbour Gazette'``, ``all 6 stories tagged 'rail'``, ``all 90 stories in the store``."""
+    every, noun = ("the", "story") if count == 1 else (f"all {count:,}", "stories")
+    return {"all": f"{every} {noun} in the store", "unread": f"{every} unread {noun}",
+            "bookmarked": f"{every} bookmarked {noun}", "tag": f"{every} {noun} tagged {entry.name!r}",
+            "search": f"{every} {noun} of the saved search {entry.name!r}"}.get(entry.kind,
+                                                                             f"{every} {noun} of {entry.name!r}")
+
+
 @dataclass(frozen=True, slots=True)
 class Targets:
     """The stories a key for every listed story acts on, as asked about: the rows listed, or,
@@ -143,10 +153,13 @@ class Targets:
     every: SearchInput | None
     count: int  # the rows', or the search's total
     exact: bool = True  # False: ``count`` is the search's estimate, its count not in yet
+    entry: Entry | None = None  # the sidebar row whose stories these are (A there), not the list's
 
     def words(self) -> str:
         """``the listed story``, ``all 5 listed stories``, ``all 7,629 matching stories``,
-        ``every matching story (about 250,000)``."""
+        ``every matching story (about 250,000)``; a sidebar row's: ``all 40 stories of 'Harbour Gazette'``."""
+        if self.entry is not None:
+            return _entry_words(self.entry, self.count)
         if not self.every:
             return all_listed(self.count)
         return f"all {self.count:,} matching stories" if self.exact else f"every matching story (about {self.count:,})"
@@ -1205,7 +1218,16 @@ class MainScreen(FeedsMixin, Screen[None]):
     def _targets(self) -> Targets | None:
         """What B, T, e, E and D act on now (see :class:`Targets`); None (said) while the list is
         not the answer to the query in the bar: a key for every listed story would otherwise act
-        on results the bar no longer names (after a query with an error, every story)."""
+        on results the bar no longer names (after a query with an error, every story). Nor from
+        the sidebar with another row than the list's under its cursor: A there acts on that row,
+        and these would act, unseen, on the list beside it."""
+        sidebar = self.query_one(Sidebar)
+        if sidebar.has_focus and (entry := sidebar.current_entry) is not None and (
+                entry.query != self.reader.query_text.strip()):
+            self.notify(f"This key acts on the listed stories, and the list does not show {entry.name!r}: "
+                        "Enter lists its stories, Esc goes back to the list",
+                        title="Not acting on the listed stories", severity="warning", timeout=6, markup=False)
+            return None
         if not self.reader.lists_query():
             failed = self.query_one("#search-error", Label).display
             self.notify("The search in the bar has an error, so the list still shows the results before it: "
@@ -1228,17 +1250,57 @@ class MainScreen(FeedsMixin, Screen[None]):
         return self.broadsheet.search(job.query, job.stories, job.states, stop=stop, every=True).ids
 
     def action_bookmark_all(self) -> None:
-        self._confirm_listed("Bookmark {}?", lambda user, ids, left: user.bookmark_all(ids, left),
+        self._confirm_listed(self._targets(), "Bookmark {}?", lambda user, ids, left: user.bookmark_all(ids, left),
                              "Bookmarked", "Bookmarking", "bookmark")
 
     def action_read_all(self) -> None:
-        """newsboat's ``A``: every listed story read (a feed chosen in the sidebar, a search's matches)."""
-        self._confirm_listed("Mark {} read?", lambda user, ids, left: user.read_all(ids, left),
+        """newsboat's ``A``: every listed story read (a feed chosen in the sidebar, a search's
+        matches); from the sidebar, the stories of the row under its cursor (:meth:`_read_entry`)."""
+        sidebar = self.query_one(Sidebar)
+        if sidebar.has_focus and (entry := sidebar.current_entry) is not None:  # (a key rebound in [keys])
+            self._read_entry(Sidebar.ReadAllRequested(entry))
+        else:
+            self._confirm_read(self._targets())
+
+    def _confirm_read(self, targets: Targets | None) -> None:
+        self._confirm_listed(targets, "Mark {} read?", lambda user, ids, left: user.read_all(ids, left),
                              "Marked read", "Marking read", "mark {it} read")
 
-    def _confirm_listed(self, question: str, change: MarksChange, done: str, doing: str, verb: str) -> None:
-        """Ask ``question`` of the listed stories ("Bookmark all 12 stories?"), then make ``change``."""
-        targets = self._targets()
+    @on(Sidebar.ReadAllRequested)
+    def _read_entry(self, message: Sidebar.ReadAllRequested) -> None:
+        """A in the sidebar, as newsboat's A in its feed list: every story of the row under the
+        cursor read (a feed's, a tag's, a saved search's; on "All stories" the store's), not the
+        list's, which it marked read whatever row was highlighted. Their number, for the
+        question, is counted by a worker, as a search's is."""
+        entry = message.entry
+        if entry.kind == "all":
+            stories = self.reader.stories
+            self._confirm_read(Targets(stories, None, len(stories), entry=entry))
+            return
+        try:
+            job = self.reader.search_input(entry.query)
+        except QueryError as exc:  # a saved search the reader cannot read
+            self.notify(f"Not marked read: {exc}", severity="warning", timeout=6, markup=False)
+            return
+        self._entry_count_worker(entry, job)
+
+    @work(thread=True, exclusive=True, group="entry", exit_on_error=False)
+    def _entry_count_worker(self, entry: Entry, job: SearchInput) -> None:
+        worker = get_current_worker()
+        try:
+            total = self.broadsheet.count(job.query, job.stories, job.states, stop=lambda: worker.is_cancelled)
+        except SearchCancelled:
+            return
+        except ValueError as exc:  # the index failed
+            self.app.call_from_thread(self.notify, f"Not marked read: {exc}", severity="warning", timeout=6,
+                                      markup=False)
+            return
+        if not worker.is_cancelled:
+            self.app.call_from_thread(self._confirm_read, Targets((), job, total, entry=entry))
+
+    def _confirm_listed(self, targets: Targets | None, question: str, change: MarksChange, done: str, doing: str,
+                        verb: str) -> None:
+        """Ask ``question`` of ``targets`` ("Bookmark all 12 listed stories?"), then make ``change``."""
         if not targets or self._none_listed(targets, verb.replace(" {it}", "")):
             return
 
@@ -1361,7 +1423,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         (B, T and D did nothing at all on an empty list, as if the key had not arrived)."""
         if targets.count:
             return False
-        self.notify(f"No stories listed to {verb}", timeout=2)
+        self.notify(f"No stories listed to {verb}" if targets.entry is None else
+                    f"No stories in {targets.entry.name!r} to {verb}", timeout=2, markup=False)
         return True
 
     def _confirm_delete(self, targets: Targets, question: str) -> None:

@@ -104,6 +104,7 @@ class Sidebar(OptionList):
         Binding("home,g", "first", "First", show=False, id="sidebar.first"),
         Binding("end,G", "last", "Last", show=False, id="sidebar.last"),
         Binding("enter", "select", "Show these stories", show=False, id="sidebar.open"),  # OptionList's own
+        Binding("A", "read_all", "Mark read", id="sidebar.read_all"),
         Binding("R", "rename", "Rename tag/search", id="sidebar.rename"),
         Binding("delete,x", "delete", "Delete tag/search/feed", id="sidebar.delete"),
         Binding("a", "screen.subscribe", "Subscribe to a feed", id="sidebar.subscribe"),  # the screen's dialog
@@ -111,6 +112,12 @@ class Sidebar(OptionList):
 
     @dataclass
     class Chosen(Message):
+        entry: Entry
+
+    @dataclass
+    class ReadAllRequested(Message):
+        """A: every story of the entry read (newsboat's A on the feed under the cursor)."""
+
         entry: Entry
 
     @dataclass
@@ -203,6 +210,10 @@ class Sidebar(OptionList):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
+
+    def action_read_all(self) -> None:
+        if (entry := self.current_entry) is not None:
+            self.post_message(self.ReadAllRequested(entry))
 
     def action_rename(self) -> None:
         entry = self.current_entry
