@@ -636,7 +636,7 @@ async def test_a_marks_every_listed_story_read_as_newsboat_does(filled_store: St
         await settle(pilot)
         await pilot.press("y")
         await settle(pilot)
-        assert "Marked read 1 story" in [n.message for n in app._notifications]
+        assert "Marked 1 story read" in [n.message for n in app._notifications]
     assert {sid for sid, state in filled_store.user.all().items() if state.read} == {wire}
 
 

@@ -13,7 +13,7 @@ from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.dialogs import ConfirmScreen
 from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.factories import make_article
-from tests.pilot import settle
+from tests.pilot import progress_told, settle
 
 #: Made-up feeds and how many stories each has.
 FEEDS = {"Harbour Gazette": 4, "Valley Courier": 3, "Moorland Post": 2}
@@ -121,3 +121,31 @@ async def test_keys_for_the_listed_stories_do_not_act_from_another_sidebar_row(f
         await pilot.press("B")
         await settle(pilot)
         assert question(app).startswith("Bookmark all 3 listed stories?")
+
+
+async def test_a_says_how_many_stories_it_newly_marked_read(feeds_store: Store,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    """A said "Marked read 9 stories" of nine of which two were read already; the sidebar's
+    (in a worker, its progress worded as the question) and the list's (at once) both say the
+    stories that were unread."""
+    told = progress_told(monkeypatch)
+    app = BroadsheetApp(feeds_store)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await to_row(pilot, app, "feed", "Moorland Post")  # its two stories, one of them read
+        await pilot.press("A")
+        await settle(pilot)
+        await pilot.press("y")
+        await settle(pilot)
+        assert told[-1] == "Marking 2 stories read: 2 done (100%)"
+        await pilot.press("escape")  # the sidebar back to the list: every story, two of them read now
+        for _ in range(2):
+            await pilot.press("A")
+            await settle(pilot)
+            assert question(app).startswith("Mark all 9 listed stories read?")
+            await pilot.press("y")
+            await settle(pilot)
+        said = [n.message for n in app._notifications if n.message.startswith(("Marked", "All"))]
+    assert said == ["Marked 1 story read; the other 1 was read already",
+                    "Marked 7 stories read; the other 2 were read already",
+                    "All 9 stories were read already"], said

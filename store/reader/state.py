@@ -82,6 +82,18 @@ def change_in_steps(user: UserState, story_ids: Sequence[str], change: MarksChan
     return done - unchanged
 
 
+def tallied(change: MarksChange, tally: Marks) -> MarksChange:
+    """``change``, adding to ``tally`` how each call of it changed the counts of marks (the
+    user state's :attr:`~UserState.delta`): A says how many stories it marked read were unread."""
+    def tallying(user: UserState, story_ids: list[str], left: dict[str, StoreFileError] | None
+                 ) -> Mapping[str, StoryState]:
+        changed = change(user, story_ids, left)
+        tally.add(user.delta)
+        return changed
+
+    return tallying
+
+
 @dataclass(frozen=True, slots=True)
 class SearchInput:
     """What a search worker needs, none of which the UI thread changes afterwards."""

@@ -46,6 +46,7 @@ from broadsheet.store.reader.state import (
     Unfinished,
     change_in_steps,
     step_for,
+    tallied,
 )
 from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never, parse_query
@@ -54,6 +55,7 @@ from broadsheet.store.storage.db import Deleted, Store, StoryMeta
 from broadsheet.store.storage.marksleft import files_left_note, left_note, marks_left_note
 from broadsheet.store.storage.userstate import (
     TAG_RULES,
+    Marks,
     StoryState,
     TagError,
     normalise_tag,
@@ -80,6 +82,7 @@ if TYPE_CHECKING:
     from broadsheet.tui.app import BroadsheetApp
 
 T = TypeVar("T")
+Said = Callable[[int], str]  # what a change of many marks says it did, given how many stories it changed
 BUSY_WAIT = 2.0  # seconds a change waits for another writer before the reader says the store is busy
 #: The most listed stories D deletes at once: the undo keeps each one deleted (record, body and
 #: marks) in memory, 178 MB for 10,000 of bench-large's stories (tracemalloc).
@@ -88,15 +91,28 @@ UNREAD_HERE = 0.02  # seconds n / N look for an unread story on the UI thread be
 UNREAD_NOTICE = 0.3  # seconds a worker looks before the reader says so
 
 
-def _changed_note(done: str, count: int, left: Mapping[str, StoreFileError], verb: str) -> tuple[str, SeverityLevel]:
-    """``Bookmarked 11 stories``, and the stories of a damaged state file left as they were
-    (then a warning): which, the file, and that `broadsheet repair` mends it (``verb``: "bookmark",
-    or with its place for the stories, "mark {it} read")."""
-    text = f"{done} {n_stories(count)}"
+def _changed_note(done: str, count: int, left: Mapping[str, StoreFileError], verb: str,
+                  said: Said | None = None) -> tuple[str, SeverityLevel]:
+    """``Bookmarked 11 stories`` (``said``: its own words for ``count`` stories changed), and the
+    stories of a damaged state file left as they were (then a warning): which, the file, and
+    that `broadsheet repair` mends it (``verb``: "bookmark", or with its place for the stories,
+    "mark {it} read")."""
+    text = said(count) if said is not None else f"{done} {n_stories(count)}"
     if not left:
         return text, "information"
     again = f"{verb} again" if "{it}" in verb else f"{verb} {{it}} again"
     return f"{text}. {left_note(left, f'not {done.lower()}', again)}", "warning"
+
+
+def _read_note(count: int, newly: int) -> str:
+    """What A says of ``count`` stories marked read, ``newly`` of them unread until then: "Marked
+    read 150 stories" was said of 150 of which 35 were read already."""
+    if newly >= count:
+        return f"Marked {n_stories(count)} read"
+    if not newly:
+        return "The story was read already" if count == 1 else f"All {count:,} stories were read already"
+    other = count - newly
+    return f"Marked {n_stories(newly)} read; the other {other:,} {'was' if other == 1 else 'were'} read already"
 
 
 def give_back_memory() -> None:
@@ -1251,7 +1267,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def action_bookmark_all(self) -> None:
         self._confirm_listed(self._targets(), "Bookmark {}?", lambda user, ids, left: user.bookmark_all(ids, left),
-                             "Bookmarked", "Bookmarking", "bookmark")
+                             "Bookmarked", "Bookmarking {}", "bookmark")
 
     def action_read_all(self) -> None:
         """newsboat's ``A``: every listed story read (a feed chosen in the sidebar, a search's
@@ -1263,8 +1279,10 @@ class MainScreen(FeedsMixin, Screen[None]):
             self._confirm_read(self._targets())
 
     def _confirm_read(self, targets: Targets | None) -> None:
-        self._confirm_listed(targets, "Mark {} read?", lambda user, ids, left: user.read_all(ids, left),
-                             "Marked read", "Marking read", "mark {it} read")
+        newly = Marks()  # the counts' change: how many were unread
+        self._confirm_listed(targets, "Mark {} read?", tallied(lambda user, ids, left: user.read_all(ids, left), newly),
+                             "Marked read", "Marking {} read", "mark {it} read",
+                             lambda count: _read_note(count, newly.read))
 
     @on(Sidebar.ReadAllRequested)
     def _read_entry(self, message: Sidebar.ReadAllRequested) -> None:
@@ -1299,14 +1317,14 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.app.call_from_thread(self._confirm_read, Targets((), job, total, entry=entry))
 
     def _confirm_listed(self, targets: Targets | None, question: str, change: MarksChange, done: str, doing: str,
-                        verb: str) -> None:
+                        verb: str, said: Said | None = None) -> None:
         """Ask ``question`` of ``targets`` ("Bookmark all 12 listed stories?"), then make ``change``."""
         if not targets or self._none_listed(targets, verb.replace(" {it}", "")):
             return
 
         def answered(yes: bool | None) -> None:
             if yes:
-                self._change_listed(targets, change, done, doing, verb)
+                self._change_listed(targets, change, done, doing, verb, said)
 
         self.app.push_screen(ConfirmScreen(question.format(targets.words())), answered)
 
@@ -1330,36 +1348,39 @@ class MainScreen(FeedsMixin, Screen[None]):
                 if yes:
                     self._change_listed(targets,
                                         lambda user, ids, left: user.edit_tags(ids, add=add, remove=remove, left=left),
-                                        "Tagged", "Tagging", "tag")
+                                        "Tagged", "Tagging {}", "tag")
 
             change = ", ".join([f"+{t}" for t in add] + [f"-{t}" for t in remove])
             self.app.push_screen(ConfirmScreen(f"Apply {change} to {targets.words()}?"), confirmed)
 
         self.app.push_screen(tag_editor([], self.reader.known_tags(), count=count), done)
 
-    def _change_listed(self, targets: Targets, change: MarksChange, done: str, doing: str, verb: str) -> None:
+    def _change_listed(self, targets: Targets, change: MarksChange, done: str, doing: str, verb: str,
+                       said: Said | None = None) -> None:
         """Make ``change`` to the marks of ``targets``: at once, or (past ``BULK`` stories, or every
         match of a search) in a worker, a step at a time with its progress shown (the reader goes
         on meanwhile). The stories of a damaged state file are left as they are, the others
-        changed, and the user told which were left (``verb``: how to say doing it again)."""
+        changed, and the user told which were left (``verb``: how to say doing it again;
+        ``doing``: its progress, as "Marking {} read")."""
         if targets.every is None and targets.count <= BULK:
             ids = listed_ids(targets.rows)
             left: dict[str, StoreFileError] = {}
             changed = self._write(lambda: self.reader.change_marks(ids, change, left))
             if changed is not None:
                 self._marks_changed(changed)
-                text, severity = _changed_note(done, len(ids) - len(left), left, verb)
+                text, severity = _changed_note(done, len(ids) - len(left), left, verb, said)
                 self.notify(text, severity=severity, timeout=10 if left else None, markup=False)
             return
         if any(w.group == "marks" and w.is_running for w in self.workers):
             self.notify("Still changing the marks of the stories listed before; try again when it is done",
                         severity="warning", timeout=4)
             return
-        self._work_progress(f"{doing} {n_stories(targets.count)}…")
-        self._marks_worker(targets, change, done, doing, verb)
+        self._work_progress(doing.format(n_stories(targets.count)) + "…")
+        self._marks_worker(targets, change, done, doing, verb, said)
 
     @work(thread=True, exclusive=True, group="marks", exit_on_error=False)
-    def _marks_worker(self, targets: Targets, change: MarksChange, done: str, doing: str, verb: str) -> None:
+    def _marks_worker(self, targets: Targets, change: MarksChange, done: str, doing: str, verb: str,
+                      said: Said | None) -> None:
         worker = get_current_worker()
         say = self.app.call_from_thread
         left: dict[str, StoreFileError] = {}
@@ -1372,7 +1393,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             total = len(ids)
 
             def progress(count: int) -> None:
-                say(self._work_progress, f"{doing} {n_stories(total)}: {count:,} done ({count * 100 // total}%)")
+                say(self._work_progress, f"{doing.format(n_stories(total))}: {count:,} done ({count * 100 // total}%)")
 
             catalogue = store.catalogue()
             # One catalogue answers for every step: each would make its own, and map every source again.
@@ -1380,7 +1401,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             return change_in_steps(store.user, ids, change, progress, stop, step_for(total, BULK), left)
 
         count = self._in_worker(run, "Not all saved")
-        say(self._marks_done, None if count is None else _changed_note(done, count, left, verb))
+        say(self._marks_done, None if count is None else _changed_note(done, count, left, verb, said))
 
     def _work_progress(self, text: str) -> None:
         status = self.query_one("#work-status", Label)
