@@ -220,7 +220,7 @@ def test_an_export_into_a_folder_it_may_not_write_speaks_of_that_folder(
     from broadsheet.store.errors import StoreWriteError
     from broadsheet.store.storage import exchange
 
-    def refused(path: Path, data: bytes, **_: object) -> None:  # as a folder the user may not write (root may write any)
+    def refused(path: Path, data: bytes, **_: object) -> None:  # a folder the user may not write (root may write any)
         try:
             raise PermissionError(errno.EACCES, "Permission denied", str(path))
         except PermissionError as exc:

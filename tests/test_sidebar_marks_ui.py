@@ -5,12 +5,14 @@ on the list unseen."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Static
+from textual.widgets import Input, Static
 
 from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.reader.feedcounts import next_with_unread
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.dialogs import ConfirmScreen
+from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.factories import make_article
 from tests.pilot import progress_told, settle
@@ -149,3 +151,54 @@ async def test_a_says_how_many_stories_it_newly_marked_read(feeds_store: Store,
     assert said == ["Marked 1 story read; the other 1 was read already",
                     "Marked 7 stories read; the other 2 were read already",
                     "All 9 stories were read already"], said
+
+
+@pytest.mark.parametrize(("kind", "name"), [("feed", "Moorland Post"), ("tag", "rail")])
+async def test_n_goes_on_to_the_next_feed_with_unread_stories_when_asked_again(feeds_store: Store, kind: str,
+                                                                              name: str) -> None:
+    """With one story of Valley Courier unread, n in a story of a feed (or tag) with none said
+    "No unread stories here" while the sidebar showed "Valley Courier 1"; newsboat's n goes on
+    to the next feed with unread stories. It says which, and a second n goes there and opens it."""
+    ids = {m.headline: m.id for m in feeds_store.stories()}
+    feeds_store.user.read_all([sid for headline, sid in ids.items() if headline != "Valley Courier story 2"])
+    app = BroadsheetApp(feeds_store)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await to_row(pilot, app, kind, name)
+        await pilot.press("enter")  # its stories listed
+        await settle(pilot)
+        await pilot.press("enter")  # the first opened
+        await settle(pilot)
+        assert app.screen.has_class("-reading")
+        await pilot.press("n")
+        await settle(pilot)
+        said = [n.message for n in app._notifications]
+        assert said[-1] == "No unread stories here: n again for Valley Courier (1 unread)", said
+        await pilot.press("n")
+        await settle(pilot)
+        assert app.screen.query_one("#search", Input).value == 'feed:"Valley Courier"'
+        article = app.screen.query_one(ArticleView).article
+        assert article is not None and article.headline == "Valley Courier story 2"
+        assert app.screen.has_class("-reading")
+        said = [n.message for n in app._notifications]
+        assert said[-1] == "On to Valley Courier" and not any("n again" in text for text in said), said
+    assert feeds_store.user.get(ids["Valley Courier story 2"]).read
+
+
+async def test_n_in_all_stories_does_not_offer_a_feed(feeds_store: Store) -> None:
+    """In every story n says there is none, as before: there is no other feed to go on to."""
+    feeds_store.user.read_all([m.id for m in feeds_store.stories()])
+    app = BroadsheetApp(feeds_store)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        await pilot.press("n")
+        await settle(pilot)
+        assert [n.message for n in app._notifications][-1] == "No unread stories here"
+
+
+def test_the_next_feed_with_unread_stories_goes_round_and_skips_the_one_listed() -> None:
+    assert next_with_unread([0, 2, 0, 1], 1) == 3
+    assert next_with_unread([0, 2, 0, 1], 3) == 1
+    assert next_with_unread([3, 0], 0) is None  # only the feed listed has any
+    assert next_with_unread([0, 0, 5], None) == 2  # a tag listed: from the first feed
+    assert next_with_unread([], None) is None

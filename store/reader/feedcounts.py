@@ -9,7 +9,7 @@ sidebar's count is what choosing the feed lists.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from broadsheet.store.search.analysis import feed_key
@@ -37,3 +37,12 @@ class FeedCounts:
         """(stories, unread stories) of the feed ``title``: what ``feed:"title"`` lists."""
         key = feed_key(title)
         return (self.totals[key], self.unread[key]) if key else (0, 0)
+
+
+def next_with_unread(unread: Sequence[int], at: int | None) -> int | None:
+    """Where the next feed with unread stories is among feeds with ``unread`` stories (in the
+    sidebar's order) after the one at ``at`` (None: from the first), going round, as newsboat's
+    ``n`` goes on to the next feed; None when no other feed has any."""
+    count = len(unread)
+    start = -1 if at is None else at
+    return next((i for n in range(1, count + 1) if (i := (start + n) % count) != at and unread[i] > 0), None)

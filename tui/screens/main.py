@@ -37,6 +37,7 @@ from broadsheet.store.collector import hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError, StoryGone
 from broadsheet.store.feeds import retag
 from broadsheet.store.feeds.retag import StoriesNotRetagged, feeds_giving
+from broadsheet.store.reader.feedcounts import next_with_unread
 from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.reader.state import (
     BULK,
@@ -291,6 +292,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._listing = False  # the list is being filled: its cursor moves with it, not by a key
         self._story_timer: Timer | None = None  # the story to show once a held key is let go
         self._unread_notice: Timer | None = None  # says n / N's worker is looking, if it takes a while
+        #: The feed a second n goes on to (newsboat's n): offered for the query listed and the story under the cursor.
+        self._onward_feed: tuple[Entry, str, str] | None = None
+        self._open_unread_of: str | None = None  # the query whose first unread story opens once it is listed
         self._more_asked = False  # the next results of the search listed are on their way
         self._to_end: int | None = None  # G asked for the rest of the results: the row it went to
         self._more_failed = False  # the next results could not be listed: not asked again until a new search
@@ -550,6 +554,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                 if to_end is not None and self.headlines.cursor == to_end:
                     self.headlines.action_last()  # (a next page asked for before G came first: the rest again)
             return
+        opening, self._open_unread_of = self._open_unread_of == message.query, None  # n went on to a feed
         self.reader.accept(message.query, message.result)
         if message.result is not None and not message.result.counted:
             self.set_timer(self.COUNT_AFTER, self._start_count)
@@ -557,6 +562,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         if self.reader.note:
             error.update(Text(f"Search: {self.reader.note}"))
         self._show_rows(keep=self._kept())
+        if opening:
+            self._open_first_unread()
 
     def _kept(self) -> str | None:
         """The story the results keep under the cursor: the one asked for, else the one the user
@@ -1104,6 +1111,12 @@ class MainScreen(FeedsMixin, Screen[None]):
         if not rows:
             return
         at = self.headlines.cursor
+        offer, self._onward_feed = self._onward_feed, None
+        if offer is not None and step > 0 and offer[1:] == (self.reader.query_text, rows[at].id):
+            self._open_unread_of = offer[0].query
+            self.set_query(offer[0].query)
+            self.broadsheet.notice("onward", f"On to {offer[0].name}", 2)  # in place of the offer
+            return
         until = time.monotonic() + UNREAD_HERE
         found = self.reader.next_unread(rows, at, step, stop=lambda: time.monotonic() > until)
         if isinstance(found, Unfinished):
@@ -1134,13 +1147,41 @@ class MainScreen(FeedsMixin, Screen[None]):
             found = at + 1
         if found is None:
             other = "" if self.reader.state_of(rows[at].id).read else "other "  # the cursor's story is unread
-            self.notify(f"No {other}unread stories here", timeout=2)
+            onward = self._next_feed() if step > 0 else None
+            if onward is None:
+                self.notify(f"No {other}unread stories here", timeout=2)
+                return
+            self._onward_feed = (onward[0], self.reader.query_text, rows[at].id)
+            self.broadsheet.notice("onward", f"No {other}unread stories here: n again for {onward[0].name} "
+                                   f"({onward[1]:,} unread)", 4)
             return
         if (found - at) * step < 0:  # went round the list's end: the cursor jumps across the list
             self.notify("Past the end of the list: the first unread story" if step > 0
                         else "Past the top of the list: the last unread story", timeout=2)
         self.headlines.jump_to(found)
         if self.has_class("-reading") or self.article_view.has_focus:
+            self.headlines.action_open()
+
+    def _next_feed(self) -> tuple[Entry, int] | None:
+        """The feed n offers to go on to, with its unread stories, when the feed or tag listed
+        has none left: the next in the sidebar that has some, after the feed listed (going
+        round), as newsboat's n goes on to the next feed. "No unread stories here" was said
+        with "Harbour Gazette 1" in the sidebar."""
+        sidebar = self.query_one(Sidebar)
+        listed = sidebar.entry_of(self.reader.query_text)
+        if listed is None or listed.kind not in {"feed", "tag"}:
+            return None
+        feeds = sidebar.feeds
+        at = next((i for i, (entry, _) in enumerate(feeds) if entry == listed), None)
+        found = next_with_unread([unread for _, unread in feeds], at)
+        return None if found is None else feeds[found]
+
+    def _open_first_unread(self) -> None:
+        """Open the first unread story listed (n went on to another feed)."""
+        rows = self.headlines.stories
+        found = self.reader.next_unread(rows, len(rows) - 1, 1) if rows else None
+        if isinstance(found, int):
+            self.headlines.jump_to(found)
             self.headlines.action_open()
 
     def action_focus_search(self) -> None:

@@ -131,6 +131,7 @@ class Sidebar(OptionList):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._entries: list[Entry | None] = []
+        self._feeds: list[tuple[Entry, int]] = []  # each feed's entry and unread stories, in order
         self._follow: tuple[str, str] | None = None
 
     def follow(self, kind: str, name: str) -> None:
@@ -155,11 +156,12 @@ class Sidebar(OptionList):
             Option(EntryLabel(e.name, labels[e.kind], short="All" if e.kind == "all" else "")) for e in entries
             if e is not None
         ]
+        self._feeds = [(Entry("feed", feed.title, feed_phrase(feed.title), feed.url), feed.unread) for feed in feeds]
         if feeds:
             entries.append(None)
             options.append(Option(Text("Feeds", style="bold"), disabled=True))
-            for feed in feeds:
-                entries.append(Entry("feed", feed.title, feed_phrase(feed.title), feed.url))
+            for (entry, _), feed in zip(self._feeds, feeds, strict=True):
+                entries.append(entry)
                 options.append(Option(EntryLabel(feed.title, feed.unread, feed.problem)))  # its error under it
         if tags:
             entries.append(None)
@@ -190,10 +192,24 @@ class Sidebar(OptionList):
         it still had "All stories" highlighted. A query no entry has leaves it where it is."""
         if self.has_focus:
             return
-        wanted = query.strip()
-        at = next((i for i, e in enumerate(self._entries) if e is not None and e.query == wanted), None)
+        at = self._index_of(query)
         if at is not None and at != self.highlighted:
             self.highlighted = at
+
+    def _index_of(self, query: str) -> int | None:
+        """The place of the entry whose query is ``query`` (the search bar's text), if one is."""
+        wanted = query.strip()
+        return next((i for i, e in enumerate(self._entries) if e is not None and e.query == wanted), None)
+
+    def entry_of(self, query: str) -> Entry | None:
+        """The entry whose stories ``query`` (the search bar's text) lists, if one does."""
+        at = self._index_of(query)
+        return None if at is None else self._entries[at]
+
+    @property
+    def feeds(self) -> list[tuple[Entry, int]]:
+        """Each feed's entry and its unread stories, in the sidebar's order."""
+        return list(self._feeds)
 
     @property
     def current_entry(self) -> Entry | None:
