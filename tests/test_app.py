@@ -219,6 +219,30 @@ async def test_search_with_no_match_shows_empty_list(filled_store: Store) -> Non
         assert "The search 'zqx' matched none of the 5 stories" in article_text(app)
 
 
+async def test_search_bar_lists_the_words_a_half_typed_word_begins(filled_store: Store) -> None:
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 24)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        count = app.screen.query_one("#match-count", Label)
+        await pilot.press("slash", "f", "e")
+        await settle(pilot)
+        assert headlines.rows == []  # two letters are a word still: "fe*" matches most of a large store
+        await pilot.press("r", "r")
+        await settle(pilot)
+        assert [row.meta.headline for row in headlines.rows] == [make_article(i).headline for i in (3, 2, 1, 0)]
+        assert str(count.render()) == "4 of 5 · words beginning ferr"
+        screen = app.screen
+        assert isinstance(screen, MainScreen) and screen.reader.terms == ["ferr*"]  # marks the "ferr" of "ferry"
+        await pilot.press("y")
+        await settle(pilot)
+        assert len(headlines.rows) == 4 and str(count.render()) == "4 of 5"  # a whole word: ranked as before
+        await pilot.press("ctrl+u", "minus", "f", "e", "r", "r")
+        await settle(pilot)
+        assert [row.meta.headline for row in headlines.rows] == [wire_article().headline]
+        assert str(count.render()) == "1 of 5 · without words beginning ferr"
+
+
 async def test_tab_moves_between_regions(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:

@@ -13,6 +13,7 @@ import pytest
 from broadsheet.store.collector import release_loaded
 from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.reader.state import ReaderState, Unfinished
+from broadsheet.store.search import SearchIndex
 from broadsheet.store.search.query import QueryError, SearchResult
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.directory import story_key
@@ -133,6 +134,21 @@ def test_results_are_taken_only_for_the_current_query(reader: ReaderState) -> No
     assert reader.count_label(1) == "best 1 of 3,000 matches"
     reader.clear_search()
     assert reader.result_ids is None and reader.terms == [] and reader.query_text == ""
+
+
+def test_a_half_typed_word_s_results_say_they_are_newest_and_begin_it(reader: ReaderState,
+                                                                     filled_store: Store) -> None:
+    index = SearchIndex.open(filled_store)  # its four harbour stories hold "ferry", none "ferr"
+    for text, label in [("ferr", "newest 2 of 4 matches · words beginning ferr"),
+                        ("timetable ferr", "best 2 of 4 matches · words beginning ferr"),  # "timetable" ranks them
+                        ("-ferr", "1 of 5 · without words beginning ferr"),
+                        ("ferry", "best 2 of 4 matches")]:
+        reader.begin_search(text)
+        assert reader.accept(text, index.search(text, states={}))
+        assert reader.count_label(min(2, reader.result_total)) == label
+    reader.begin_search("ferr")
+    assert reader.accept("ferr", index.search("ferr", states={}))
+    assert reader.terms == ["ferr*"]
 
 
 def test_an_estimated_total_says_so_until_the_count_of_its_query_comes(reader: ReaderState) -> None:

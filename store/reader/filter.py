@@ -16,7 +16,7 @@ It never imports tantivy: the reader loads tantivy after its first paint.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from broadsheet.store.search.analysis import (
@@ -37,6 +37,7 @@ from broadsheet.store.search.query import (
     QueryError,
     SearchResult,
     Term,
+    begun,
     go_on,
     never,
 )
@@ -212,17 +213,41 @@ class WordFilter:
                     day_number(query.before) if query.before else 99991232)
         return _Plan(tuple(groups), query.tag_groups, days)
 
-    def run(self, query: Query, stories: Iterable[StoryMeta], states: Mapping[str, StoryState],
+    def _doc(self, meta: StoryMeta) -> Doc:
+        doc = self._fields.get(meta.id)
+        if doc is None:
+            doc = self._fields[meta.id] = Doc(meta)
+        return doc
+
+    def _holds(self, word: Term, stories: Sequence[StoryMeta], stop: Callable[[], bool]) -> bool:
+        """Whether a story holds ``word`` (its last token) where it is searched, as the index tells
+        (a pass that stops at the first story holding it): a word none holds is still being typed."""
+        words = stemmed(word.text)
+        if not words:
+            return True
+        match = _word(tuple(f for f in FIELD_GROUPS[word.field] if f != "body"), words[-1][1])
+        for n, meta in enumerate(stories):
+            if not n % STOP_EVERY:
+                go_on(stop)
+            if match(self._doc(meta)):
+                return True
+        return False
+
+    def run(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
             limit: int | None = None, stop: Callable[[], bool] = never) -> SearchResult:
-        """The stories (newest first, as given) that the index would find for ``query``.
+        """The stories (newest first, as given) that the index would find for ``query``, its last
+        word searched as a prefix when no story holds it (as the index does: see ``begun``).
 
         Asks ``stop`` every ``STOP_EVERY`` stories and raises SearchCancelled once it says yes:
         at 1,000,000 stories a pass reads every story's details (minutes), and the reader's
         search of a restored session started it just before the index opened."""
         plan = self._plan(query)
+        if query.last_word is not None and not self._holds(query.last_word, stories, stop):
+            query = begun(query)
+            plan = self._plan(query)
         if query.text_groups and not plan.text:  # as the index: never "every story"
             raise QueryError(NOTHING_TO_SEARCH)
-        docs, text = self._fields, plan.text
+        text = plan.text
         by_state = query.bookmarked is not None or query.read is not None or bool(plan.tags)
         single = text[0][0][0] if len(text) == 1 and len(text[0]) == 1 and not text[0][0][1] else None
 
@@ -239,9 +264,7 @@ class WordFilter:
                 return False
             if not text:
                 return True
-            doc = docs.get(meta.id)
-            if doc is None:
-                doc = docs[meta.id] = Doc(meta)
+            doc = self._doc(meta)
             if single is not None:  # one word, as typed so far: the usual case
                 return single(doc)
             return all(any(match(doc) != negated for match, negated in group) for group in text)
@@ -256,7 +279,7 @@ class WordFilter:
         partial = any(t.field is None for group in query.text_groups for t in group)
         if partial:
             notes.append(NOT_TEXT)
-        if query.sort == "relevance" and any(not m[1] for group in plan.text for m in group):
+        if not query.by_date and any(not m[1] for group in plan.text for m in group):
             notes.append(NOT_RANKED)
         shown = ids if limit is None else ids[: max(0, limit)]
         return SearchResult(shown, len(ids), list(query.terms), query, "; ".join(notes), partial=partial)

@@ -184,6 +184,7 @@ class ReaderState:
         self._results_of = ""  # the query whose results ``result_ids`` are (the bar may hold a newer one)
         self._newest = False  # whether those results are newest first, not ranked
         self.terms: list[str] = []
+        self.begun = ""  # the last word, searched as the start of words: no story holds it whole
         self.note = ""  # what the last answer could not take into account
         self.partial = False  # the last answer came without the story text (the index still opening)
         self.fingerprint: Fingerprint | None = None
@@ -442,13 +443,15 @@ class ReaderState:
         if text != self.query_text:
             return False  # a newer query is on its way
         if result is None:
-            self.result_ids, self.terms, self.result_total, self.note = None, [], 0, ""
+            self.result_ids, self.terms, self.result_total, self.note, self.begun = None, [], 0, "", ""
             self.result_counted, self.partial = True, False
         else:
             self.result_ids, self.terms, self.result_total = result.ids, result.terms, result.total
             self.result_counted = result.counted
-            self._newest = parse_query(text).by_date
+            word = result.query.begun  # the query as run: its last word searched as a prefix ("ferr")
+            self._newest = (parse_query(text) if word is None else result.query).by_date
             self.note, self.partial = result.note, result.partial
+            self.begun = "" if word is None else ("without " if word.negated else "") + f"words beginning {word.text}"
         self._results_of = text
         return True
 
@@ -556,12 +559,13 @@ class ReaderState:
         noun = "story" if total == 1 else "stories"
         if not self.query_text.strip():
             return f"{total:,} {noun}" + ("" if self.result_ids is not None else f" · {self.order}")
+        begun = f" · {self.begun}" if self.begun else ""  # "ferr" typed: "49 of 150 · words beginning ferr"
         if self.result_total > shown:
             about = "" if self.result_counted else "about "
-            return f"{'newest' if self._newest else 'best'} {shown:,} of {about}{self.result_total:,} matches"
+            return f"{'newest' if self._newest else 'best'} {shown:,} of {about}{self.result_total:,} matches{begun}"
         if self.result_counted and self.result_total < shown:  # marks changed: the rows stay until a new search
-            return f"{self.result_total:,} of {total:,} match · {shown:,} listed"
-        return f"{shown:,} of {total:,}"
+            return f"{self.result_total:,} of {total:,} match · {shown:,} listed{begun}"
+        return f"{shown:,} of {total:,}{begun}"
 
     # -- order and saved searches -----------------------------------------------------------
 

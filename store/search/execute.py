@@ -42,6 +42,7 @@ from broadsheet.store.search.query import (
     QueryError,
     SearchResult,
     Term,
+    begun,
     go_on,
     never,
 )
@@ -156,6 +157,8 @@ class Executor:
         ``count_later``: a first page whose marks are filtered in Python may come with an
         estimated total (``counted`` False) rather than wait for the pass that counts (see
         :meth:`_filtered`); the same search with ``limit`` 0 counts."""
+        if query.last_word is not None and not _held(view.searcher, query.last_word):
+            query = begun(query)  # a word still being typed: "ferr" finds "ferry"
         terms = list(query.terms)
         empty = SearchResult([], 0, terms, query)
         searcher = view.searcher
@@ -169,11 +172,11 @@ class Executor:
                 clauses.append((tantivy.Occur.MustNot, built[0][1]))
             elif len(built) == 1:
                 clauses.append((tantivy.Occur.Must, built[0][1]))
-                scoring = True
+                scoring = scoring or built[0][0] != query.begun  # a word still typed ranks nothing: see begun
             else:
                 options = [(tantivy.Occur.Should, _negate(q) if t.negated else q) for t, q in built]
                 clauses.append((tantivy.Occur.Must, tantivy.Query.boolean_query(options)))
-                scoring = scoring or any(not t.negated for t, _ in built)
+                scoring = scoring or any(not t.negated and t != query.begun for t, _ in built)
         if query.text_groups and not clauses:  # only punctuation or over-long words: never "everything"
             raise QueryError(NOTHING_TO_SEARCH)  # said before any tag is looked at, as the fallback does
         allow: Set[int] | None = None
@@ -569,6 +572,13 @@ def _any_of(queries: list[tantivy.Query]) -> tantivy.Query:
     """A query matching what any of ``queries`` matches."""
     return queries[0] if len(queries) == 1 else tantivy.Query.boolean_query(
         [(tantivy.Occur.Should, q) for q in queries])
+
+
+def _held(searcher: tantivy.Searcher, word: Term) -> bool:
+    """Whether some story holds ``word`` (its last token) in a field it is searched in: a term
+    look-up per field, a few microseconds (a word of no token is left as it is)."""
+    tokens = STEMMED.pre_tokenize(spaced(word.text)).tokens
+    return not tokens or any(searcher.doc_freq(f, tokens[-1].text) for f in FIELD_GROUPS[word.field])
 
 
 def _bare_word(query: Query) -> Word | None:
