@@ -404,12 +404,16 @@ def _sigint_at_line(n: int, names: set[str]) -> Callable[..., Any]:
     return tracer
 
 
+def _sigint_handled_by(handler: Any) -> Iterator[None]:
+    previous = signal.signal(signal.SIGINT, handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
 @pytest.fixture
 def python_sigint() -> Iterator[None]:
     """Python's own Ctrl-C handler, as the CLI runs its commands under (not the loading one)."""
-    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
-    yield
-    signal.signal(signal.SIGINT, previous)
+    yield from _sigint_handled_by(signal.default_int_handler)
 
 
 @pytest.mark.usefixtures("python_sigint")
@@ -452,9 +456,7 @@ def test_ctrl_c_at_any_line_of_an_import_keeps_every_story_read_with_its_marks(t
 @pytest.fixture
 def sigint_ignored() -> Iterator[None]:
     """Ctrl-C ignored, as a script's background job (``broadsheet import ... &``) or ``trap '' INT`` runs."""
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-    yield
-    signal.signal(signal.SIGINT, previous)
+    yield from _sigint_handled_by(signal.SIG_IGN)
 
 
 @pytest.mark.usefixtures("sigint_ignored")
