@@ -42,7 +42,7 @@ _ALTERNATE = re.compile(rb"<link\b(?=[^>]*\brel=[\"']?alternate)"
                         rb"(?=[^>]*\btype=[\"']?application/(?:rss|atom|feed)\+(?:xml|json))[^>]*>", re.I)
 #: A web page's start (its root element html), after any XML declaration and comments.
 _PAGE_START = re.compile(rb"(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*(?:<!doctype\s+html|<html\b)", re.I | re.S)
-# An entry's XML, its date elements (the ones the parsers read a date from) and its title, see _item_spans.
+# An entry's XML, its date elements (the ones the parsers read a date from) and its title, see item_spans.
 _ITEM = re.compile(rb"<(?:[a-z0-9]+:)?(?:item|entry)[\s>]", re.I)
 _ITEM_END = re.compile(rb"</(?:[a-z0-9]+:)?(?:item|entry)\s*>", re.I)
 _DATE_TAG = re.compile(rb"<(?:[a-z0-9]+:)?(?:pubDate|published|issued|date|created|updated|modified|lastBuildDate)"
@@ -318,7 +318,7 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
     feed = Feed(_title(_s(info.get("title"))), home, self_link, "RSS/Atom", malformed=_s(parsed.get("malformed")))
     feed_author = _s(info.get("author"))
     entries = parsed.get("entries") or []
-    spans = _item_spans(data, len(entries))
+    spans = item_spans(data, len(entries))
     for number, entry in enumerate(entries, 1):
         content = entry.get("content") or []
         body, plain = "", ""
@@ -369,7 +369,7 @@ def _link_base(info: dict[str, Any], address: str | None) -> str | None:
     return absolute(xml_base, address) or address
 
 
-def _item_spans(data: bytes, count: int) -> list[tuple[int, int]] | None:
+def item_spans(data: bytes, count: int) -> list[tuple[int, int]] | None:
     """Where each of the ``count`` entries' XML is in ``data``; None when the entries cannot be
     told apart in the bytes (their number differs from the parser's)."""
     starts = [found.end() for found in _ITEM.finditer(data)]

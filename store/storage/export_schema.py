@@ -141,10 +141,10 @@ def to_article(doc: ArticleDoc, notes: list[str] | None = None) -> Article:
     credits = doc.credits
     published = line(doc.published)
     if published is not None and _date(published) is None:
-        said.append(f"its date {_shown(published)} is not a date: left out")
+        said.append(f"its date {quoted_start(published)} is not a date: left out")
     url = line(doc.url)
     if url is not None and not is_web_address(url):  # w opens it: a web address only
-        said.append(f"its address {_shown(url)} is not a web address: left out")
+        said.append(f"its address {quoted_start(url)} is not a web address: left out")
         url = None
     media = [Media(address, clean_line(m.type), m.length) for m in doc.media
              if is_web_address(address := clean_line(m.url))]  # only a web address is offered to open
@@ -171,7 +171,7 @@ def to_article(doc: ArticleDoc, notes: list[str] | None = None) -> Article:
     )
 
 
-def _shown(value: str) -> str:
+def quoted_start(value: str) -> str:
     """A dropped field's (cleaned) value, quoted, its first 60 characters."""
     return '"' + (value if len(value) <= 60 else value[:59] + "…") + '"'
 

@@ -9,8 +9,8 @@ from broadsheet.store.feeds.parse import (
     Feed,
     FeedError,
     FeedTooLarge,
-    _item_spans,
     gunzipped,
+    item_spans,
     looks_like_feed,
     looks_like_gzipped_feed,
     malformed_note,
@@ -21,7 +21,7 @@ from broadsheet.store.ingest.decode import read_capped
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.sanitize import clean_line
-from broadsheet.store.storage.export_schema import _shown
+from broadsheet.store.storage.export_schema import quoted_start
 
 # A feed file holds many stories, so it may be larger than a page: 10,000 entries of a few
 # KB each is tens of MB. The cap for one page (``--max-size``) is raised to this for feeds.
@@ -36,12 +36,13 @@ def dates_left_out(data: bytes, feed: Feed) -> dict[int, str]:
     from ("45 Foo 2024", year 9999 west of Greenwich, past the last moment there is): the story
     was stored undated without a word. Said as an export's bad date is (export_schema.to_article)."""
     undated = [entry.number for entry in feed.entries if entry.article is not None and not entry.article.published]
-    spans = (_item_spans(data, len(feed.entries)) if undated and feed.kind == "RSS/Atom" else None) or []
+    spans = (item_spans(data, len(feed.entries)) if undated and feed.kind == "RSS/Atom" else None) or []
     notes = {}
     for number in undated if spans else ():
         found = _DATE_TEXT.search(data, *spans[number - 1])
         if found and (text := clean_line(found[2].decode("utf-8", "replace"))):
-            notes[number] = f"its date {_shown(text)} cannot be read as a date (a real day, years 1 to 9999): left out"
+            notes[number] = (f"its date {quoted_start(text)} cannot be read as a date (a real day, years 1 to 9999): "
+                             "left out")
     return notes
 
 
