@@ -329,6 +329,13 @@ def local_day(published: str | None) -> str:
     return value.date().isoformat() if value is not None and value.tzinfo is not None else day
 
 
+def local_clock(published: str | None) -> str:
+    """``HH:MM`` a story was published at, in this machine's time zone where its offset says
+    which ("" for a date without a time): a list row shows it for today's stories."""
+    value = _moment(published, local=True) if published and len(published) > 10 else None
+    return value.strftime("%H:%M") if value is not None else ""
+
+
 def time_order(published: str) -> str:
     """``published`` as text whose order is the order in time, for the list to sort on: a time
     with an offset other than UTC is given in UTC (``09:00-05:00`` is after ``12:00+00:00``,

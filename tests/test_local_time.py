@@ -40,6 +40,15 @@ def test_the_list_row_shows_the_local_day(in_tokyo: None) -> None:
     assert row_tail(None, "2026-12-31T20:00:00+00:00", 30, 2027).split() == ["01", "Jan"]
 
 
+def test_a_list_row_of_today_with_a_time_shows_the_local_time(in_tokyo: None) -> None:
+    """An hourly feed's stories of the day all read "07 Dec" in the list: today's show their time."""
+    today = "2026-12-06"
+    assert row_tail("Wire", "2026-12-05T20:00:00+00:00", 80, 2026, today=today).split() == ["Wire", "05:00"]
+    assert row_tail(None, "2026-12-05T20:00:00+00:00", 30, 2026, today=today).split() == ["05:00"]
+    assert row_tail("Wire", "2026-12-06", 80, 2026, today=today).split() == ["Wire", "2026-12-06"]  # no time: the day
+    assert row_tail("Wire", "2026-12-05T09:00:00+00:00", 80, 2026, today=today).split() == ["Wire", "2026-12-05"]
+
+
 @pytest.mark.parametrize(("day", "year", "shown"), [
     ("2026-12-05", 2026, "05 Dec"), ("2026-01-31", 2026, "31 Jan"), ("2025-12-05", 2026, "Dec'25"),
     ("1999-02-28", 2026, "Feb'99"),
@@ -96,3 +105,20 @@ def test_a_date_at_the_ends_of_time_is_listed_and_shown_as_written(
     assert local_day(published) == published[:10] and display_date(published, local=True)
     assert main(["--store", str(store.folder), "list"]) == 0
     assert published[:10] in capsys.readouterr().out
+
+
+async def test_the_reader_lists_todays_stories_with_their_time(tmp_path: Path, in_tokyo: None) -> None:
+    import datetime as dt
+
+    from broadsheet.tui.app import BroadsheetApp
+    from broadsheet.tui.widgets.headline_list import HeadlineList
+    from tests.pilot import settle, shown_lines
+
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    store = Store(tmp_path / "store")
+    store.add([(make_article(1, published=now.isoformat()), None), (make_article(2, published="2024-03-04"), None)])
+    async with BroadsheetApp(store).run_test(size=(120, 30)) as pilot:
+        await settle(pilot)
+        rows = shown_lines(pilot.app.screen.query_one(HeadlineList))
+        assert rows[0].split()[-1] == now.astimezone().strftime("%H:%M"), rows[:2]
+        assert rows[1].split()[-1] in ("2024-03-04", "Mar'24"), rows[:2]

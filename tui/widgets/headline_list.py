@@ -27,7 +27,7 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
-from broadsheet.store.model import local_day
+from broadsheet.store.model import local_clock, local_day
 from broadsheet.store.reader.ordering import index_of, listed_ids
 from broadsheet.store.search.spans import TermMatcher, term_matcher
 from broadsheet.store.storage.db import StoryMeta
@@ -106,21 +106,24 @@ def short_day(day: str, year: int) -> str:
     return f"{day[8:10]} {month}" if day[:4] == str(year) else f"{month}'{day[2:4]}"
 
 
-def row_tail(source: str | None, published: str | None, width: int, year: int, by_source: bool = False) -> str:
+def row_tail(source: str | None, published: str | None, width: int, year: int, by_source: bool = False,
+             today: str = "") -> str:
     """The source and date after a headline, as much of them as a row ``width`` wide has room for,
     in columns of their own (a story without either keeps the others in line): so an order
     "by source" reads as one; a narrow list gives this ``year``'s days without it (:func:`short_day`).
     ``by_source``: the list is in that order, so where only one fits it is the source (the rows
-    of a list of dates alone looked in no order at all)."""
+    of a list of dates alone looked in no order at all). A story of ``today`` (``YYYY-MM-DD``) with
+    a time shows the time instead: a day's stories from hourly feeds all read "07 Dec"."""
     date = local_day(published)
+    clock = local_clock(published) if today and date == today else ""
     room = width - 2 - HEADLINE_AND_TAGS  # the cursor's and bookmark's cells, then the headline's and tags'
     if room >= 31:
-        return f" {fit_cells(source or '', 18)} {date:<10}"
+        return f" {fit_cells(source or '', 18)} {clock or date:<10}"
     if room >= width // 5 + 7:
-        return f" {fit_cells(source or '', width // 5 - 1)} {short_day(date, year):<6}"
+        return f" {fit_cells(source or '', width // 5 - 1)} {clock or short_day(date, year):<6}"
     if by_source:
         return f" {fit_cells(source or '', max(8, width // 4))}"
-    return f" {short_day(date, year):<6}"
+    return f" {clock or short_day(date, year):<6}"
 
 
 def row_tags(tags: Sequence[str], room: int) -> str:
@@ -417,7 +420,8 @@ class HeadlineList(ThumbView, can_focus=True):
             return Strip.blank(width, base)
         meta = self._stories[index]
         row = Row(meta, self._states.get(meta.id, EMPTY))
-        tail = row_tail(row.meta.source, row.meta.published, width, dt.date.today().year, self._by_source)
+        today = dt.date.today()
+        tail = row_tail(row.meta.source, row.meta.published, width, today.year, self._by_source, today.isoformat())
         room = max(0, width - 2 - cell_len(tail))
         tags = row_tags(row.state.tags, room)
         room -= cell_len(tags)
