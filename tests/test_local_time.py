@@ -114,7 +114,7 @@ async def test_the_reader_lists_todays_stories_with_their_time(tmp_path: Path, i
     from broadsheet.tui.widgets.headline_list import HeadlineList
     from tests.pilot import settle, shown_lines
 
-    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     store = Store(tmp_path / "store")
     store.add([(make_article(1, published=now.isoformat()), None), (make_article(2, published="2024-03-04"), None)])
     async with BroadsheetApp(store).run_test(size=(120, 30)) as pilot:
