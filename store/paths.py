@@ -31,8 +31,21 @@ def is_store(folder: Path) -> bool:
     return any((folder / name).exists() for name in STORE_FILES)
 
 
-#: Names a store makes before it holds STORE_FILES (a first import stopped early): not another's files.
-_MADE_FIRST = ("index", "photos", "directory.bin", "addresses.json", "identity.json", "settings.json")
+#: A file system's own folder at its root: a fresh partition mounted as the store is an empty folder.
+LOST_AND_FOUND = "lost+found"
+
+
+def _store_names() -> frozenset[str]:
+    """The names a store makes at its root besides STORE_FILES, from the modules that write them:
+    a first import killed after writing one (its journal ``storing.json``, say) left no other's
+    files, and the next import finishes it. (Imported here: only a command that makes a store,
+    and so opens it, asks.)"""
+    from broadsheet.store.feeds.feedstories import FOLLOWING
+    from broadsheet.store.storage import addresses, db, markkeys, reindexing, userstate
+
+    return frozenset({"index", "photos", "directory.bin", "identity.json", "settings.json", addresses.ADDRESSES,
+                      db.DELETED_ENTRIES, db.DELETING, db.RESTORING, db.TAGGING, db.STORING, reindexing.REINDEX,
+                      markkeys.MARKS_FILE, userstate.OLD_COUNTS, FOLLOWING})
 
 
 SHOWN_OTHERS = 3  # names of others' files said (one more is looked for, to say there are more)
@@ -41,14 +54,16 @@ SHOWN_OTHERS = 3  # names of others' files said (one more is looked for, to say 
 def others_files(folder: Path) -> list[str]:
     """A few names in ``folder`` that no store put there, when it holds no store: a folder of
     pages given as ``--store`` became a store among them (``import``'s files written beside the
-    user's). Empty for a store, a new or empty folder, or one of hidden files only."""
+    user's). Empty for a store, a new or empty folder (``lost+found`` aside), one of hidden files only,
+    or one of a store's own files only."""
     if is_store(folder):
         return []
     found: list[str] = []
+    ours = _store_names() | {LOST_AND_FOUND}
     try:
         with os.scandir(folder) as entries:  # a few names, not a folder of a million listed
             for entry in entries:
-                if not entry.name.startswith(".") and entry.name not in _MADE_FIRST:
+                if not entry.name.startswith(".") and entry.name not in ours:
                     found.append(entry.name)
                     if len(found) > SHOWN_OTHERS:
                         break

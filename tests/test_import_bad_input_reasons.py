@@ -7,12 +7,15 @@ from __future__ import annotations
 import io
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from broadsheet.cli.main import main
+from broadsheet.store.storage import db
 from broadsheet.store.storage.db import Store
-from tests.html_pages import URL, article_html
+from tests.factories import make_article
+from tests.html_pages import HEADLINE, URL, article_html
 
 
 @pytest.fixture(autouse=True)
@@ -236,6 +239,41 @@ def test_import_into_a_folder_of_pages_given_as_the_store_writes_nothing_there(
     for store in ("new", "other"):
         assert main(["--store", store, "import", "page.html"]) == 0
     assert main(["--store", "other", "import", "pages"]) == 0
+
+
+class _Killed(BaseException):
+    """The process killed where it stands (power lost, ``kill -9``): nothing of the import's own runs."""
+
+
+@pytest.mark.parametrize("journal", [db.STORING, db.TAGGING])
+def test_a_first_import_killed_after_writing_its_journal_is_finished_by_the_next(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, journal: str) -> None:
+    """Every command refused the folder: "a folder of other files (storing.json), not a store"."""
+    real = db.atomic_write_bytes
+
+    def dying(path: Path, *args: Any, **kwargs: Any) -> None:
+        real(path, *args, **kwargs)
+        if path.name == journal:
+            raise _Killed
+
+    monkeypatch.setattr(db, "atomic_write_bytes", dying)
+    with pytest.raises(_Killed):
+        Store(tmp_path / "store").add_identified([("s1", make_article(1), None)], tags=[["news"]])
+    monkeypatch.setattr(db, "atomic_write_bytes", real)
+    assert (tmp_path / "store" / journal).exists()
+    (tmp_path / "page.html").write_text(article_html())
+    assert main(["--store", "store", "import", "page.html"]) == 0
+    assert "other files" not in capsys.readouterr().err
+    assert not (tmp_path / "store" / journal).exists()
+    assert [meta.headline for meta in Store(tmp_path / "store").stories()] == [HEADLINE]
+
+
+def test_a_fresh_partition_mounted_as_the_store_is_an_empty_folder(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "mounted" / "lost+found").mkdir(parents=True)
+    (tmp_path / "page.html").write_text(article_html())
+    assert main(["--store", "mounted", "import", "page.html"]) == 0
+    assert "other files" not in capsys.readouterr().err
 
 
 def test_a_gzip_bomb_of_a_feed_is_refused_without_holding_its_cap(tmp_path: Path,
