@@ -73,7 +73,8 @@ def test_an_export_to_a_folder_that_does_not_exist_is_refused_and_makes_none(tmp
 
 
 #: ``broadsheet export``, held after its first shard is written to its temporary file (the
-#: file ``argv[1]`` made then), to be stopped there as a user or a dropped session would.
+#: file ``argv[1]`` made then), to be stopped there as a user or a dropped session would (or
+#: let go on by a file ``argv[1]`` + ``.go``; it waits a minute at most).
 _HELD_EXPORT = """
 import sys, time
 from pathlib import Path
@@ -84,18 +85,26 @@ def held(*args, **kwargs):
     for chunk in made(*args, **kwargs):
         yield chunk
         Path(sys.argv[1]).touch()
-        time.sleep(60)
+        deadline = time.monotonic() + 60
+        while not Path(sys.argv[1] + ".go").exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
 export_file.export_chunks = held
 sys.exit(main(sys.argv[2:]))
 """
 
 
-def _held_export(tmp_path: Path, target: Path) -> subprocess.Popen[str]:
-    """The command exporting to ``target``, held with its temporary file beside it."""
+def _held_export(tmp_path: Path, target: Path, ignored: tuple[int, ...] = ()) -> subprocess.Popen[str]:
+    """The command exporting to ``target``, held with its temporary file beside it; started with
+    the ``ignored`` signals ignored, as ``nohup`` starts it."""
     _store(tmp_path)
     ready = tmp_path / "ready"
+
+    def ignore() -> None:
+        for signum in ignored:
+            signal.signal(signum, signal.SIG_IGN)
+
     held = subprocess.Popen([sys.executable, "-c", _HELD_EXPORT, str(ready), "--store", str(tmp_path / "store"),
-                             "export", "-o", str(target)], stderr=subprocess.PIPE, text=True)
+                             "export", "-o", str(target)], stderr=subprocess.PIPE, text=True, preexec_fn=ignore)
     deadline = time.monotonic() + 60
     while not ready.exists() and held.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -120,6 +129,19 @@ def test_an_export_stopped_by_a_signal_leaves_no_temporary_file(tmp_path: Path, 
     assert held.returncode == (130 if signum == signal.SIGINT else -signum), said  # ended by it, as without it
     assert "Traceback" not in said
     assert _temporaries(tmp_path) == [] and not target.exists()
+
+
+@pytest.mark.parametrize("signum", [signal.SIGTERM, signal.SIGHUP])
+def test_an_export_started_with_a_signal_ignored_goes_on_when_it_comes(tmp_path: Path, signum: int) -> None:
+    """``nohup broadsheet export ...`` before logging out: the hang-up killed it all the same."""
+    target = tmp_path / "out.json"
+    held = _held_export(tmp_path, target, ignored=(signum,))
+    held.send_signal(signum)
+    time.sleep(0.5)  # (it would have been stopped by now)
+    (tmp_path / "ready.go").touch()
+    _, said = held.communicate(timeout=60)
+    assert held.returncode == 0, said
+    assert target.read_text().count('"headline"') == 3 and _temporaries(tmp_path) == []
 
 
 def test_an_export_removes_the_temporary_files_a_killed_export_to_it_left(tmp_path: Path) -> None:

@@ -195,11 +195,12 @@ def stopped_cleanly() -> Iterator[None]:
     """SIGTERM and SIGHUP unwind the work inside as Ctrl-C does, so the temporary files its
     writes made are removed (an export's, beside a file of the user's: no store lock finds them
     later) and a progress bar puts the cursor back; :func:`main` then ends the process by that
-    signal, as it would have ended."""
+    signal, as it would have ended. One the process was started ignoring (``nohup``) is left so."""
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    before = {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGHUP)}
+    before = {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGHUP)
+              if signal.getsignal(signum) is not signal.SIG_IGN}
     try:
         yield
     finally:
