@@ -153,14 +153,21 @@ async def test_a_says_how_many_stories_it_newly_marked_read(feeds_store: Store,
                     "All 9 stories were read already"], said
 
 
-@pytest.mark.parametrize(("kind", "name"), [("feed", "Moorland Post"), ("tag", "rail")])
-async def test_n_goes_on_to_the_next_feed_with_unread_stories_when_asked_again(feeds_store: Store, kind: str,
-                                                                              name: str) -> None:
+@pytest.mark.parametrize(("kind", "name", "unread", "gone"), [
+    ("feed", "Moorland Post", "Valley Courier story 2", ()),
+    ("tag", "rail", "Valley Courier story 2", ()),
+    ("feed", "Moorland Post", "Valley Courier story 0", ()),  # the feed's last row: the other two were opened
+    ("feed", "Moorland Post", "Valley Courier story 1", ("Valley Courier story 0", "Valley Courier story 2")),
+])
+async def test_n_goes_on_to_the_next_feed_with_unread_stories_when_asked_again(
+        feeds_store: Store, kind: str, name: str, unread: str, gone: tuple[str, ...]) -> None:
     """With one story of Valley Courier unread, n in a story of a feed (or tag) with none said
     "No unread stories here" while the sidebar showed "Valley Courier 1"; newsboat's n goes on
-    to the next feed with unread stories. It says which, and a second n goes there and opens it."""
+    to the next feed with unread stories. It says which, and a second n goes there and opens it:
+    the feed's first unread story, wherever it is listed, in a feed of one story too."""
     ids = {m.headline: m.id for m in feeds_store.stories()}
-    feeds_store.user.read_all([sid for headline, sid in ids.items() if headline != "Valley Courier story 2"])
+    feeds_store.delete([ids[headline] for headline in gone])
+    feeds_store.user.read_all([sid for headline, sid in ids.items() if headline not in (unread, *gone)])
     app = BroadsheetApp(feeds_store)
     async with app.run_test(size=(100, 30), notifications=True) as pilot:
         await settle(pilot)
@@ -178,11 +185,11 @@ async def test_n_goes_on_to_the_next_feed_with_unread_stories_when_asked_again(f
         await settle(pilot)
         assert app.screen.query_one("#search", Input).value == 'feed:"Valley Courier"'
         article = app.screen.query_one(ArticleView).article
-        assert article is not None and article.headline == "Valley Courier story 2"
+        assert article is not None and article.headline == unread
         assert app.screen.has_class("-reading")
         said = [n.message for n in app._notifications]
         assert said[-1] == "On to Valley Courier" and not any("n again" in text for text in said), said
-    assert feeds_store.user.get(ids["Valley Courier story 2"]).read
+    assert feeds_store.user.get(ids[unread]).read
 
 
 async def test_n_in_all_stories_does_not_offer_a_feed(feeds_store: Store) -> None:

@@ -1177,9 +1177,10 @@ class MainScreen(FeedsMixin, Screen[None]):
         return None if found is None else feeds[found]
 
     def _open_first_unread(self) -> None:
-        """Open the first unread story listed (n went on to another feed)."""
+        """Open the first unread story listed (n went on to another feed): looked for from the
+        first row on, the first included (from after the last, it was never the last row)."""
         rows = self.headlines.stories
-        found = self.reader.next_unread(rows, len(rows) - 1, 1) if rows else None
+        found = self.reader.next_unread(rows, 0, 1, start=0) if rows else None
         if isinstance(found, int):
             self.headlines.jump_to(found)
             self.headlines.action_open()
