@@ -7,10 +7,12 @@ import json
 from pathlib import Path
 
 import pytest
+from pytest_httpserver import HTTPServer
 
 from broadsheet.cli.main import main
 from broadsheet.store.feeds.subscriptions import FILE, Subscriptions, feed_id
 from broadsheet.store.storage.db import Store
+from tests.feeds import rss_feed
 
 #: Addresses urlsplit takes whose port (or host) it then refuses with a ValueError, and why each is refused.
 UNREADABLE = [
@@ -165,6 +167,36 @@ def test_feeds_add_and_fetch_say_a_feeds_address_without_its_password(
     said += capsys.readouterr().err
     assert "failed     http://ann:***@127.0.0.1:9/feed.xml" in said, said
     assert "s3cret" not in said
+
+
+def test_a_page_at_an_address_with_a_password_names_its_feed_without_it(
+        store: Store, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """A password-protected page naming its feed (relative: the page's password went with it) was
+    said "it names its feed, http://ann:s3cret@..." by fetch, and kept so as the feed's health for
+    ``feeds list`` (and its JSON), the sidebar and the reader; "is subscribed too" said it as well,
+    and a refused address its own."""
+    server.expect_request("/page.html").respond_with_data(
+        '<html><head><link rel="alternate" type="application/rss+xml" href="feed.xml"></head></html>',
+        content_type="text/html")
+    server.expect_request("/feed.xml").respond_with_data(rss_feed(1))
+    page = server.url_for("/page.html").replace("http://", "http://ann:s3cret@")
+    feed = page.replace("s3cret", "***").replace("page.html", "feed.xml")
+    assert cli(store, "feeds", "add", page) == 0
+    cli(store, "fetch")
+    said = capsys.readouterr().err
+    assert f"it names its feed, {feed}: subscribe to that with `broadsheet feeds add {feed}`" in said, said
+    assert cli(store, "feeds", "list") == 0
+    assert cli(store, "feeds", "list", "--json") == 0
+    listed = capsys.readouterr().out
+    assert "ann:***@" in json.loads(listed.splitlines()[-1])["last_error"]
+    Subscriptions(store).add([page.replace("page.html", "feed.xml")])
+    cli(store, "fetch")
+    said += capsys.readouterr().err
+    assert f"its feed, {feed}, is subscribed too" in said, said
+    assert cli(store, "feeds", "add", "http://ann:s3cret@127.0.0.1:99999/feed.xml") == 1
+    said += capsys.readouterr().err
+    assert "not added: 'http://ann:***@127.0.0.1:99999/feed.xml' is not an address" in said, said
+    assert "s3cret" not in said + listed, said
 
 
 #: Addresses too long to be fetched, and why each is refused.

@@ -578,8 +578,8 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                 owner = owners.get(normal_url(exc.names)) if exc.names else None
                 if owner is not None and owner.id != sub.id:  # "subscribe to that": it is, already
                     ref = sub.url if without_password(sub.url) == sub.url else sub.id  # (a password not said)
-                    _failed(result, f"a web page, not a feed; its feed, {exc.names}, is subscribed too: "
-                                    f"`broadsheet feeds remove {ref}` leaves that one")
+                    _failed(result, f"a web page, not a feed; its feed, {without_password(exc.names)}, is subscribed "
+                                    f"too: `broadsheet feeds remove {ref}` leaves that one")
                 else:
                     _failed(result, str(exc))
             else:

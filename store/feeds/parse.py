@@ -172,11 +172,14 @@ def looks_like_web_page(head: bytes) -> bool:
 def _web_page(page: bytes, address: str | None) -> tuple[str, str | None]:
     """Why a web page is no feed, with the feed it names (``<link rel="alternate" type="application/rss+xml">``,
     as a site's home page does): "Content appears to be HTML" left the user to find it. And that feed."""
+    from broadsheet.store.feeds.subscriptions import without_password
+
     for link in _ALTERNATE.finditer(page[:200_000]):
-        found = web_address(_href(link.group(0)), address)
+        found = web_address(_href(link.group(0)), address)  # (a relative one keeps the page's password)
         if found:
-            return (f"a web page, not a feed; it names its feed, {found}: subscribe to that with "
-                    f"`broadsheet feeds add {found}`"), found
+            said = without_password(found)
+            return (f"a web page, not a feed; it names its feed, {said}: subscribe to that with "
+                    f"`broadsheet feeds add {said}`"), found
     return "a web page, not a feed (it names no feed of its own)", None
 
 

@@ -40,28 +40,31 @@ MAX_HOST, MAX_LABEL = 253, 63
 
 
 def check_url(url: str) -> str:
-    """``url`` trimmed, or FeedAddressError saying why it cannot be fetched."""
+    """``url`` trimmed, or FeedAddressError saying why it cannot be fetched (the address said
+    without its password: a feed list's refused address went into the terminal's scrollback)."""
+    said = without_password(url.strip())
     if len(url.strip()) > MAX_ADDRESS:  # (said cut: not 100 KB said back)
-        raise FeedAddressError(f"{_cut(url.strip())!r} is not an address: it is {len(url.strip()):,} characters "
+        raise FeedAddressError(f"{_cut(said)!r} is not an address: it is {len(url.strip()):,} characters "
                                f"long (at most {MAX_ADDRESS:,}: web servers refuse a longer one)")
     if _CONTROLS.search(url.strip()):  # not fetched as something else than what was given ("\x1b[31m" dropped)
-        raise FeedAddressError(f"{url.strip()!r} is not an address: it holds control characters or escape sequences")
+        raise FeedAddressError(f"{said!r} is not an address: it holds control characters or escape sequences")
     url = clean_line(url)  # (invisible marks go: a byte-order mark, a left-to-right mark pasted with it)
+    said = without_password(url)
     if any(c.isspace() for c in url):  # two addresses pasted as one, or one cut by a line's end
-        raise FeedAddressError(f"{url!r} is not an address: it holds a space (one written in an address is %20)")
+        raise FeedAddressError(f"{said!r} is not an address: it holds a space (one written in an address is %20)")
     unread = unreadable(url)
     if unread:  # taken, it was a traceback in every command that compares addresses (normal_url)
-        raise FeedAddressError(f"{url!r} is not an address: {unread}")
+        raise FeedAddressError(f"{said!r} is not an address: {unread}")
     if url.lower().startswith(("http://", "https://")) and not urlsplit(url).hostname:
-        raise FeedAddressError(f"{url!r} names no host (as in https://gazette.example/feed.xml)")
+        raise FeedAddressError(f"{said!r} names no host (as in https://gazette.example/feed.xml)")
     if not is_web_address(url):
         meant = f"https://{url}"  # a host and path without the scheme, as an address bar takes them
         hint = f" (did you mean {meant}?)" if "://" not in url and "." in url.split("/")[0] and \
             is_web_address(meant) else ""
-        raise FeedAddressError(f"{url!r} is not an http:// or https:// address{hint}")
+        raise FeedAddressError(f"{said!r} is not an http:// or https:// address{hint}")
     too_long = _host_too_long(urlsplit(url).hostname or "")
     if too_long:
-        raise FeedAddressError(f"{_cut(url)!r} is not an address: its host name {too_long}")
+        raise FeedAddressError(f"{_cut(said)!r} is not an address: its host name {too_long}")
     return url
 
 
