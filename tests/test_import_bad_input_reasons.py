@@ -109,6 +109,42 @@ def test_a_newsboat_cache_with_a_damaged_header_is_said_damaged(tmp_path: Path, 
             "opened") in said
 
 
+def test_a_newsboat_caches_journal_log_or_tar_is_said_what_it_is_not_a_damaged_cache(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``cache.db-journal`` (newsboat killed while writing leaves it beside the cache) and a tar of
+    the cache hold its schema: each was "a newsboat cache whose SQLite header ... is damaged"."""
+    import subprocess
+    import sys
+    import tarfile
+
+    cache = tmp_path / "cache.db"
+    _cache(cache)
+    killed = ("import os, sqlite3\ndb = sqlite3.connect('cache.db', isolation_level=None)\ndb.execute('BEGIN')\n"
+              "db.execute(\"UPDATE rss_item SET content = zeroblob(20000)\")\nos._exit(9)")  # (it grows: page 1 kept)
+    subprocess.run([sys.executable, "-c", killed], cwd=tmp_path, check=False)
+    journal = (tmp_path / "cache.db-journal").read_bytes()
+    (tmp_path / "cut.db-journal").write_bytes(journal)
+    (tmp_path / "sealed.db-journal").write_bytes(bytes.fromhex("d9d505f920a163d7") + journal[8:])  # killed later
+    (tmp_path / "done.db-journal").write_bytes(bytes(28) + journal[28:])  # as journal_mode PERSIST keeps one
+    (tmp_path / "cache.db-journal").unlink()
+    db = sqlite3.connect(cache)
+    db.execute("PRAGMA journal_mode = WAL")
+    db.execute("UPDATE rss_item SET unread = 0")
+    db.commit()
+    (tmp_path / "log.db-wal").write_bytes((tmp_path / "cache.db-wal").read_bytes())
+    db.close()
+    with tarfile.open(tmp_path / "backup.tar", "w") as tar:
+        tar.add(cache, "cache.db")
+    journal_said = "a SQLite database's rollback journal, not the database, a binary file: Broadsheet reads"
+    for name, what in [("cut.db-journal", journal_said), ("sealed.db-journal", journal_said),
+                       ("done.db-journal", "looks binary"),
+                       ("log.db-wal", "a SQLite database's write-ahead log, not the database, a binary file"),
+                       ("backup.tar", "a tar archive (unpack it and import its files), a binary file")]:
+        said = _import(tmp_path, tmp_path / name, capsys)
+        assert f"failed: {name}: {what}" in said, said
+        assert "damaged" not in said
+
+
 def test_a_newsboat_cache_damaged_past_its_header_is_said_damaged(tmp_path: Path,
                                                                    capsys: pytest.CaptureFixture[str]) -> None:
     cache = tmp_path / "cache.db"

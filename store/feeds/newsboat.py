@@ -20,6 +20,11 @@ from broadsheet.store.sanitize import clean_line
 from broadsheet.store.storage.userstate import StoryState
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
+#: The first bytes of SQLite's rollback journal (zeros once its transaction is done) and of its write-ahead log.
+JOURNAL_MAGICS = (bytes.fromhex("d9d505f920a163d7"), bytes(8))
+WAL_MAGICS = (bytes.fromhex("377f0682"), bytes.fromhex("377f0683"))
+#: The first byte after a database's header: the type of its first page, a table's (interior, leaf).
+TABLE_PAGES = (b"\x05", b"\x0d")
 
 
 class CacheError(ValueError):
@@ -29,10 +34,28 @@ class CacheError(ValueError):
 def is_cache(head: bytes) -> bool:
     """A newsboat cache by its first bytes: SQLite's mark and the names of its tables; or those
     tables' schema in a binary file whose mark is damaged (refused as "looks binary", it is said
-    what it is when it cannot be opened)."""
+    what it is when it cannot be opened): one whose first page goes on past the header as a
+    database's does, with the type of its table page. Not the cache's journal, its write-ahead log
+    or a tar of it, which hold the schema too (see ``sqlite_companion``)."""
     if b"rss_item" not in head or b"rss_feed" not in head:
         return False
-    return head.startswith(SQLITE_MAGIC) or (b"\x00" in head[:100] and b"CREATE TABLE rss_item" in head)
+    if head.startswith(SQLITE_MAGIC):
+        return True
+    return (b"\x00" in head[:100] and b"CREATE TABLE rss_item" in head and head[100:101] in TABLE_PAGES
+            and sqlite_companion(head) is None)
+
+
+def sqlite_companion(head: bytes) -> str | None:
+    """What a file SQLite keeps beside a database is, by its first bytes (newsboat's
+    ``cache.db-journal`` is left by a crash): its rollback journal, or its write-ahead log."""
+    if head[:4] in WAL_MAGICS:
+        return "a SQLite database's write-ahead log, not the database"
+    # A journal's header: its mark, then its sector and page sizes at 20 and 24 (where a database's
+    # header holds 0x00402020, and a damaged one anything: sizes both, powers of two, are a journal).
+    sizes = [int.from_bytes(head[at:at + 4]) for at in (20, 24)]
+    if head[:8] in JOURNAL_MAGICS and all(512 <= size <= 65536 and not size & (size - 1) for size in sizes):
+        return "a SQLite database's rollback journal, not the database"
+    return None
 
 
 @dataclass(frozen=True, slots=True)

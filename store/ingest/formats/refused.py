@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import orjson
 
+from broadsheet.store.feeds.newsboat import sqlite_companion
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.source import Source
 from broadsheet.store.storage.exchange import is_markdown_export
@@ -48,6 +49,8 @@ def what_it_is(head: bytes) -> str | None:
         return "an image or video (ISO media: MP4, HEIC, AVIF)"
     if head[257:262] == b"ustar":  # (a .tar.gz's content: read as a text dump, it was "not text")
         return "a tar archive (unpack it and import its files)"
+    if companion := sqlite_companion(head):  # (newsboat's cache.db-journal: "looks binary")
+        return companion
     for magic, kind in _KINDS:
         if kind and head.startswith(magic):
             return kind
