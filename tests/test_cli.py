@@ -637,6 +637,16 @@ def test_tag_says_what_a_tag_became_when_it_is_lower_cased_or_cut(cli_store: Pat
     assert capsys.readouterr().err == ""  # kept as given: nothing to say
 
 
+def test_feeds_add_says_what_a_tag_became_as_tag_does(cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`feeds add --tag Harbour` gave the feed's stories "harbour" without a word."""
+    capsys.readouterr()
+    assert main(["--store", str(cli_store), "feeds", "add", "--tag", "Harbour,news", "https://g.example/feed.xml"]) == 0
+    said = capsys.readouterr().err
+    assert ("broadsheet: tags kept 'Harbour' as 'harbour' (a tag is lower-case, at most 40 characters)\n") in said
+    assert main(["--store", str(cli_store), "feeds", "add", "--tag", "rail", "https://h.example/feed.xml"]) == 0
+    assert "tags kept" not in capsys.readouterr().err  # kept as given: nothing to say
+
+
 @pytest.mark.parametrize("value", ["abc", "-3", "inf", "nan"])
 def test_a_photo_cap_that_is_no_size_is_said_and_the_default_kept(
         value: str, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

@@ -55,6 +55,22 @@ async def test_a_in_the_sidebar_subscribes_to_a_feed_and_fetches_it(store: Store
         assert "Valley Courier 2" in sidebar_text(app)  # the feed in the sidebar, by its title, with its stories
 
 
+async def test_the_dialog_says_what_a_tag_became_as_the_tag_editor_does(store: Store) -> None:
+    """Its tags "Harbour" were kept as "harbour" without a word, where T and `broadsheet tag` say so."""
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        screen = await _subscribe_dialog(pilot)
+        screen.query_one("#prompt-input", Input).value = "http://127.0.0.1:9/feed.xml"  # (nothing answers)
+        screen.query_one("#subscribe-tags", Input).value = "Harbour, news"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert Subscriptions(store).all()[0].tags == ["harbour", "news"]
+        messages = [n.message for n in app._notifications]
+        assert "A tag is lower-case, at most 40 characters: kept 'Harbour' as 'harbour'" in messages, messages
+
+
 @pytest.mark.parametrize("address", ["ftp://gazette.example/feed.xml", "gazette.example/feed.xml",
                                      "http://gazette.example/a feed.xml"])
 async def test_an_address_feeds_add_refuses_is_refused_in_the_dialog_for_its_reason(

@@ -78,11 +78,11 @@ def run(store: Store, args: argparse.Namespace) -> int:
     return export_command(subs, args.output, args.format)
 
 
-def add_command(subs: Subscriptions, urls: list[str], tags: list[str], full: bool) -> int:
+def add_command(subs: Subscriptions, urls: list[str], given: list[str], full: bool) -> int:
     from broadsheet.store.storage.userstate import TagError, tags_given
 
     try:  # "news,tech" two tags, as `tag` splits them; an empty one refused, not dropped without a word
-        tags = tags_given(tags)
+        tags = tags_given(given)
     except TagError as exc:
         err.print(Text(f"broadsheet: --tag {shown(str(exc))}; nothing was added", style="red"))
         return 2
@@ -96,6 +96,10 @@ def add_command(subs: Subscriptions, urls: list[str], tags: list[str], full: boo
             status = 1
     before = {sub.id: sub.full for sub in subs.all()}
     added, present = subs.add(good, tags, full)
+    if added or present:  # the tags were given to them
+        from broadsheet.cli.marks import say_reworded
+
+        say_reworded(given)
     for sub in added:
         err.print(Text(f"added {shown(without_password(sub.url))}", style="green"))
     for sub in present:

@@ -9,7 +9,7 @@ about reading. The work itself is ``broadsheet.store.feeds``.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
@@ -42,6 +42,7 @@ class FeedsMixin(_ScreenBase):
         def reload(self, restore: str | None = None) -> None: ...
         def _update_sidebar(self) -> None: ...
         def _write(self, change: Callable[[], Any], *, stories: bool = False) -> Any: ...
+        def _say_reworded(self, given: Iterable[str]) -> None: ...
 
     @staticmethod
     def fetch_status() -> Label:
@@ -152,6 +153,7 @@ class FeedsMixin(_ScreenBase):
             return "Not added: the store cannot be written now (the notice says why)"
         added, present = done
         self._update_sidebar()
+        self._say_reworded(tag_text.split(","))  # (kept so: on the feed's stories, and the one subscribed already)
         if present:  # tags given are added to it, as `feeds add` adds them
             return f"Not added: {already_subscribed(present[0], bool(tags))}"
         name = added[0].shown_name  # (its password as ***: the screen is shared, recorded)

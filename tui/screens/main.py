@@ -13,7 +13,7 @@ import contextlib
 import datetime as dt
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import partial
 from itertools import chain
@@ -1268,10 +1268,15 @@ class MainScreen(FeedsMixin, Screen[None]):
         except TagError as exc:
             self.notify(str(exc), severity="error")
             return None
-        if reworded := tags_reworded(piece for piece in text.split(",") if not piece.strip().startswith("-")):
+        self._say_reworded(piece for piece in text.split(",") if not piece.strip().startswith("-"))
+        return edit
+
+    def _say_reworded(self, given: Iterable[str]) -> None:
+        """Say which tags ``given`` were kept otherwise than typed (lower-cased, cut short): a later
+        search by the name as typed found nothing, unsaid."""
+        if reworded := tags_reworded(given):
             self.notify(f"{TAG_RULES.capitalize()}: kept {reworded_note(reworded)}", severity="warning",
                         timeout=6, markup=False)
-        return edit
 
     def _targets(self) -> Targets | None:
         """What B, T, e, E and D act on now (see :class:`Targets`); None (said) while the list is
