@@ -44,7 +44,7 @@ def runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     record = tmp_path / "runs"
     script = tmp_path / "fake-browser"
     script.write_text(f"#!/bin/sh\nkill -INT $PPID\nfor a in \"$@\"; do printf '%s\\0' \"$a\"; done >> '{record}'\n"
-                      "[ -z \"$FAKE_BROWSER_KILL\" ] || kill -TERM $$\nexit ${FAKE_BROWSER_EXIT:-0}\n")
+                      "[ -z \"$FAKE_BROWSER_KILL\" ] || kill -${FAKE_BROWSER_KILL} $$\nexit ${FAKE_BROWSER_EXIT:-0}\n")
     script.chmod(0o755)
     return record
 
@@ -127,11 +127,30 @@ async def test_a_browser_that_is_not_there_or_fails_is_named(
         await settle(pilot)
         assert f"Not opened: '{tmp_path}/fake-browser' ended with an error (exit status 3)" in _notes(app)[-1]
         assert seen == ["suspended", "resumed, 1 written"] and isinstance(app.screen, MainScreen)
-        monkeypatch.setenv("FAKE_BROWSER_KILL", "1")
+        monkeypatch.setenv("FAKE_BROWSER_KILL", "TERM")
         await pilot.press("w")
         await settle(pilot)
         assert f"Not opened: '{tmp_path}/fake-browser' was stopped by a signal (Terminated)" in _notes(app)[-1]
         assert seen[2:] == ["suspended", "resumed, 2 written"]
+
+
+@pytest.mark.parametrize("how", [{"FAKE_BROWSER_KILL": "INT"}, {"FAKE_BROWSER_EXIT": "130"}],
+                         ids=["killed by it", "exit 130"])
+async def test_a_browser_quit_with_ctrl_c_opened_the_story(
+        store: Store, tmp_path: Path, runs: Path, monkeypatch: pytest.MonkeyPatch, how: dict[str, str]) -> None:
+    """Quitting w3m (or a script around it) with Ctrl+C said "Not opened: ... was stopped by a
+    signal (Interrupt)" of a story the user had just read in it."""
+    app = _app(store, tmp_path, f"[reader]\nbrowser = \"{tmp_path}/fake-browser\"\n")
+    seen: list[str] = []
+    for name, value in how.items():
+        monkeypatch.setenv(name, value)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        _can_suspend(app, monkeypatch, seen, runs)
+        await pilot.press("w")
+        await settle(pilot)
+        assert seen == ["suspended", "resumed, 1 written"]
+        assert not any("Not opened" in note for note in _notes(app)), _notes(app)
 
 
 async def test_where_the_reader_cannot_give_its_terminal_away_it_says_so(

@@ -126,7 +126,9 @@ def run_in_terminal(app: App[object], argv: list[str], env: Mapping[str, str]) -
             run = exc
     if isinstance(run, OSError):
         return f"{program!r} could not be started ({run.strerror or run})"
-    if run.returncode < 0:  # Ctrl+C reaching a shell script that wraps the browser, say
+    if run.returncode in (-signal.SIGINT, 128 + signal.SIGINT):  # quit with Ctrl+C, as w3m and lynx are: it opened
+        return None
+    if run.returncode < 0:  # a browser killed (SIGTERM), or one that crashed
         return f"{program!r} was stopped by a signal ({signal.strsignal(-run.returncode) or -run.returncode})"
     if run.returncode:
         return f"{program!r} ended with an error (exit status {run.returncode})"
