@@ -87,6 +87,15 @@ def clean_line(text: str) -> str:
 
 
 _SURROGATES = re.compile("[\ud800-\udfff]")
+_ESCAPED_BYTES = re.compile("[\udc80-\udcff]")  # how Python decodes a command line's bytes that are not UTF-8
+
+
+def not_text(text: str) -> str | None:
+    """``text`` shown with its bytes that are not UTF-8 as ``\\xNN`` (``$'\\xff'`` typed in a shell),
+    when it holds any (lone surrogates, which cleaning drops); None when it is all text."""
+    if _SURROGATES.search(text) is None:
+        return None
+    return _ESCAPED_BYTES.sub(lambda found: f"\\x{ord(found[0]) - 0xdc00:02x}", text)
 
 
 def without_surrogates(value: Any) -> Any:

@@ -36,6 +36,16 @@ def test_feeds_add_refuses_an_address_that_is_none_and_adds_the_others(
     assert [sub.url for sub in Subscriptions(store).all()] == ["https://good.example/feed.xml"]
 
 
+def test_feeds_add_refuses_an_address_with_bytes_that_are_not_text(store: Store,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """`feeds add $'http://\\xff.example/feed'` added http://.example/feed: the byte dropped unsaid."""
+    typed = b"http://\xff.example/feed".decode("utf-8", "surrogateescape")  # as Python gives it from argv
+    assert cli(store, "feeds", "add", typed, "https://good.example/feed.xml") == 1
+    said = capsys.readouterr().err
+    assert "not added: 'http://\\xff.example/feed' is not an address: it holds bytes that are not text (UTF-8)" in said
+    assert [sub.url for sub in Subscriptions(store).all()] == ["https://good.example/feed.xml"]
+
+
 @pytest.mark.parametrize(("url", "why"), UNREADABLE)
 def test_feeds_remove_and_fetch_of_an_address_that_is_none_say_no_such_subscription(
         store: Store, capsys: pytest.CaptureFixture[str], url: str, why: str) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from broadsheet.store.model import host_of, normal_url
-from broadsheet.store.sanitize import clean_line, is_web_address
+from broadsheet.store.sanitize import clean_line, is_web_address, not_text
 from broadsheet.store.search.analysis import feed_key
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.tinydb import KeyedTable, open_db
@@ -48,6 +48,8 @@ def check_url(url: str) -> str:
                                f"long (at most {MAX_ADDRESS:,}: web servers refuse a longer one)")
     if _CONTROLS.search(url.strip()):  # not fetched as something else than what was given ("\x1b[31m" dropped)
         raise FeedAddressError(f"{said!r} is not an address: it holds control characters or escape sequences")
+    if (bytes_said := not_text(said)) is not None:  # (not dropped: `feeds add $'http://\xff.x/'` added http://.x/)
+        raise FeedAddressError(f"'{bytes_said}' is not an address: it holds bytes that are not text (UTF-8)")
     url = clean_line(url)  # (invisible marks go: a byte-order mark, a left-to-right mark pasted with it)
     said = without_password(url)
     if any(c.isspace() for c in url):  # two addresses pasted as one, or one cut by a line's end
