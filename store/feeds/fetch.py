@@ -575,10 +575,11 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             try:
                 feed = parse_feed(got.data, sub.key, got.url or sub.url)  # links relative to where it came from
             except FeedError as exc:
-                owner = owners.get(normal_url(exc.names)) if exc.names else None
+                names = exc.names or ""
+                owner = owners.get(normal_url(names)) if names else None
                 if owner is not None and owner.id != sub.id:  # "subscribe to that": it is, already
                     ref = sub.url if without_password(sub.url) == sub.url else sub.id  # (a password not said)
-                    _failed(result, f"a web page, not a feed; its feed, {without_password(exc.names)}, is subscribed "
+                    _failed(result, f"a web page, not a feed; its feed, {without_password(names)}, is subscribed "
                                     f"too: `broadsheet feeds remove {ref}` leaves that one")
                 else:
                     _failed(result, str(exc))
