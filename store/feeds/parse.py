@@ -70,7 +70,12 @@ _ILLEGAL = re.compile(b"|".join((_ESCAPE, _RAW_CONTROL, _CONTROL_REF)), re.I)
 #: where an escape sequence's remains cannot be told from the attribute's end).
 FORBIDDEN = re.compile(b"|".join((_RAW_CONTROL, _CONTROL_REF)), re.I)
 # A CDATA section (left whole), a character reference, a named one (its name) or a bare "&": see _char_refs.
-_REFERENCE = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|&#(?:x[0-9a-f]+|[0-9]+);|&([a-z][a-z0-9]*);|&", re.I | re.S)
+_REFERENCE = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|&#(?:x[0-9a-f]+|[0-9]+);|&([a-z_][a-z0-9_.-]*);|&",
+                        re.I | re.S)
+#: The characters a feed's own entities (its DTD's) may add in all: a feed of 5 MB could otherwise
+#: name a 2 MB one a million times (expat's guard, 100 times the document, still lets through 500 MB).
+ENTITY_CHARS = 1_000_000
+_PREDEFINED = {"lt", "gt", "amp", "apos", "quot"}  # XML's own: a DTD may declare them again, as they are
 _WIDE = re.compile(rb"<\?xml[^>]*encoding\s*=\s*[\"']?(?:utf-?16|utf-?32|ucs-?[24]|[a-z_-]*2022)", re.I)
 
 
@@ -287,25 +292,53 @@ def _wide(data: bytes) -> bool:
     return b"\x00" in data[:4096] or data.startswith((b"\xfe\xff", b"\xff\xfe")) or _WIDE.search(data[:512]) is not None
 
 
-def _char_refs(data: bytes) -> bytes:
+@dataclass(slots=True)
+class _Checked:
+    """What expat finds in a feed's XML: why it is not well-formed (None if it is), and where its
+    DOCTYPE is, with the entities it declares (each one's text, None for one not plain text)."""
+
+    error: ExpatError | None = None
+    doctype: tuple[int, int] | None = None
+    entities: dict[str, str | None] = field(default_factory=dict)
+
+
+def _char_refs(data: bytes, checked: _Checked | None = None) -> bytes:
     """``data`` with each entity reference written as character references, and each bare "&" as one.
 
     libxml2, reading XML leniently past an error (an HTML entity such as ``&nbsp;`` is one), drops
     every entity reference after it but keeps character references: escaped HTML came out as
-    "pThe quay was shut./p", and "Harbour&nbsp;News" as "Harbour". CDATA sections are left as
-    they are (their text is not XML's to read).
+    "pThe quay was shut./p", and "Harbour&nbsp;News" as "Harbour". With a DOCTYPE it drops each
+    one's text and the text after it, with no error ("Caf&eacute; &amp; cr&egrave;me" was "Caf"):
+    the DOCTYPE is taken away, and the entities it declares as plain text written out (at most
+    ``ENTITY_CHARS`` characters in all); an entity it reads from elsewhere (a file, an address) or
+    builds of others, and a name neither it nor HTML knows, are kept as text. CDATA sections are
+    left as they are (their text is not XML's to read).
     """
-    return data if _wide(data) else _REFERENCE.sub(_char_ref, data)
+    if _wide(data):
+        return data
+    entities = checked.entities if checked else {}
+    if checked and checked.doctype:
+        data = data[:checked.doctype[0]] + data[checked.doctype[1]:]
+    left = ENTITY_CHARS
 
+    def char_ref(found: re.Match[bytes]) -> bytes:
+        nonlocal left
+        name = found[1]
+        if name is None:  # a CDATA section or a character reference (kept), or a bare "&"
+            return found[0] if found[0] != b"&" else b"&#38;"
+        key = name.decode("ascii")
+        if key in entities:
+            chars = entities[key]
+            if chars is not None and len(chars) > left:
+                chars = None
+            left -= len(chars or "")
+        else:
+            chars = html5.get(key + ";")
+        if chars is None:  # no entity to write out: kept as text
+            return b"&#38;" + name + b";"
+        return "".join(f"&#{ord(char)};" for char in chars).encode("ascii")
 
-def _char_ref(found: re.Match[bytes]) -> bytes:
-    name = found[1]
-    if name is None:  # a CDATA section or a character reference (kept), or a bare "&"
-        return found[0] if found[0] != b"&" else b"&#38;"
-    chars = html5.get(name.decode("ascii") + ";")
-    if chars is None:  # no entity HTML knows: kept as text
-        return b"&#38;" + name + b";"
-    return "".join(f"&#{ord(char)};" for char in chars).encode("ascii")
+    return _REFERENCE.sub(char_ref, data)
 
 
 def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
@@ -443,9 +476,10 @@ def _parse_xml(data: bytes) -> dict[str, Any]:
     """fastfeedparser's result, else feedparser's (lenient) when fastfeedparser refuses the bytes."""
     import fastfeedparser
 
-    error = _xml_error(data)
+    checked = _xml_check(data)
+    error = checked.error
     try:
-        parsed: dict[str, Any] = fastfeedparser.parse(_char_refs(data) if error else data)
+        parsed: dict[str, Any] = fastfeedparser.parse(_char_refs(data, checked) if error or checked.doctype else data)
     except Exception as fast_error:  # a malformed feed: feedparser recovers more of them
         # Without the bytes it quotes ("first 200 chars: ..."): binary garbage in the error and the feed list.
         reason = _QUOTED.sub("", str(fast_error)) or type(fast_error).__name__
@@ -469,18 +503,38 @@ def _parse_xml(data: bytes) -> dict[str, Any]:
             "entries": [_from_feedparser(e) for e in parsed.get("entries") or []]}
 
 
-def _xml_error(data: bytes) -> ExpatError | None:
-    """Why ``data`` is not well-formed XML (None if it is), from expat (tens of MB a second; its own
+def _xml_check(data: bytes) -> _Checked:
+    """Why ``data`` is not well-formed XML, and its DOCTYPE, from expat (tens of MB a second; its own
     guard against entity expansion, and no external entity is read)."""
     from xml.parsers import expat
 
+    checked = _Checked()
     parser = expat.ParserCreate()
     parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    start = -1
+
+    def doctype_start(*_: object) -> None:  # told once its name and identifiers are read: it starts before
+        nonlocal start
+        start = data.rfind(b"<!DOCTYPE", 0, parser.CurrentByteIndex + 1)
+
+    def doctype_end() -> None:
+        end = data.find(b">", parser.CurrentByteIndex)
+        if start >= 0 and end >= 0:
+            checked.doctype = (start, end + 1)
+
+    def entity(name: str, parameter: bool, value: str | None, *_: object) -> None:
+        plain = value is not None and "&" not in value and "<" not in value
+        if not parameter and name not in _PREDEFINED:  # the first declaration of a name is the one
+            checked.entities.setdefault(name, value if plain else None)
+
+    parser.StartDoctypeDeclHandler = doctype_start
+    parser.EndDoctypeDeclHandler = doctype_end
+    parser.EntityDeclHandler = entity
     try:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
-        return exc
-    return None
+        checked.error = exc
+    return checked
 
 
 # An HTML entity (&nbsp;) or an encoding expat lacks (windows-1252) is no damage: read as meant.
