@@ -10,6 +10,7 @@ from pytest_httpserver import HTTPServer
 from broadsheet.store.feeds.fetch import Settings, fetch
 from broadsheet.store.feeds.parse import ENTITY_CHARS, parse_feed
 from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.feeds.summary import summarize
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.storage.db import Store
 
@@ -76,3 +77,45 @@ def test_a_feeds_own_entity_written_out_a_million_times_over_is_bounded() -> Non
     text = " ".join(body)
     assert ENTITY_CHARS - 10_000 < text.count("tide") * 5 <= ENTITY_CHARS
     assert text.count("&big;") == 300 - ENTITY_CHARS // 10_000
+
+
+def latin(declaration: str) -> bytes:
+    """A feed in Latin-1 under ``declaration``."""
+    return (f"{declaration}<rss version='2.0'><channel><title>Gare du Nord</title><item><title>Crêpes à la gare"
+            "</title><guid>g1</guid><description>Déjà fermé, hélas.</description></item></channel></rss>"
+            ).encode("latin-1")
+
+
+CREPES = ("Gare du Nord", "Crêpes à la gare", ["Déjà fermé, hélas."])
+UTF8 = '<?xml version="1.0" encoding="utf-8"?>'
+GUESSED = "declared utf-8 but is not; read as Windows-1252"
+
+
+def test_a_feed_not_in_the_charset_it_declares_is_read_in_the_one_it_is_in(
+        store: Store, server: HTTPServer, tmp_path: Path) -> None:
+    """Latin-1 said to be UTF-8 came out as "Cr\ufffdpes \ufffd la gare" (its XML "damaged"): read
+    as the server's charset says, else as Windows-1252, and said (not when the server said it)."""
+    assert read(latin(UTF8)) == CREPES and parse_feed(latin(UTF8)).notes == [GUESSED]
+    path = tmp_path / "gare.xml"
+    path.write_bytes(latin(UTF8))
+    report = import_paths(store, [path])
+    assert [o.note for o in report.outcomes] == [GUESSED] and stories(store) == [CREPES]
+    fetched = Store(tmp_path / "fetched")
+    server.expect_request("/said.xml").respond_with_data(latin(UTF8), content_type="text/xml; charset=iso-8859-1")
+    server.expect_request("/unsaid.xml").respond_with_data(latin(UTF8), content_type="application/rss+xml")
+    Subscriptions(fetched).add([server.url_for("/said.xml"), server.url_for("/unsaid.xml")])
+    summary = summarize(fetch(fetched, settings=STEADY))
+    assert summary.counts == "2 new, 0 updated from 2 feeds; 0 failed"
+    assert summary.feeds == (f"Gare du Nord ({server.url_for('/unsaid.xml').split('/')[2]}): {GUESSED}",)
+    assert {(headline, tuple(body)) for _, headline, body in stories(fetched)} == {(CREPES[1], tuple(CREPES[2]))}
+
+
+def test_a_byte_order_mark_wins_over_the_charset_declared_and_utf_8_damaged_in_places_stays_utf_8() -> None:
+    """A UTF-8 byte-order mark before encoding="iso-8859-1" gave "CrÃªpes Ã  la gare"."""
+    data = b"\xef\xbb\xbf" + latin('<?xml version="1.0" encoding="iso-8859-1"?>').decode("latin-1").encode()
+    assert read(data) == CREPES and parse_feed(data).notes == []
+    # A stray Latin-1 byte among a UTF-8 feed's accents (four times as many, eight at least)
+    damaged = latin(UTF8).decode("latin-1").encode().replace(b"gare", "gare \xe9t\xe9 \xe9l\xe8ve".encode() + b"\xe9")
+    assert read(damaged) == ("Gare du Nord", "Crêpes à la gare été élève\ufffd", CREPES[2])
+    assert parse_feed(damaged).notes == ["not valid UTF-8 in 1 place (each shown as \ufffd)"]
+    assert parse_feed(damaged).malformed == ""

@@ -114,6 +114,7 @@ class FeedResult:
     photo_problems: list[str] = field(default_factory=list)  # why photos its entries name were not kept
     page_problems: list[str] = field(default_factory=list)  # why article pages (--full) were not read
     malformed: str = ""  # why the feed is not well-formed XML (read leniently all the same)
+    notes: list[str] = field(default_factory=list)  # what else parsing says of it (parse.Feed.notes)
     #: New stories not given the feed's tags, each with why: the state file of their marks is damaged.
     untagged: dict[str, StoreFileError] = field(default_factory=dict)
     #: New stories whose feed's tags could not be written yet (the disk is full): the next fetch gives them.
@@ -585,7 +586,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                     _failed(result, str(exc))
             else:
                 _healthy(sub, stamp)
-                result.malformed = feed.malformed
+                result.malformed, result.notes = feed.malformed, feed.notes
                 articles = [e.article for e in feed.entries if e.article is not None]
                 result.skipped_entries = len(feed.entries) - len(articles)
                 if deleted:

@@ -25,6 +25,7 @@ from xml.parsers.expat import errors as expat_errors
 
 import orjson
 
+from broadsheet.store.ingest.decode import misdeclared_xml
 from broadsheet.store.ingest.gunzip import GZIP_MAGIC, inflate, unpacked_head
 from broadsheet.store.model import Article, Image, Media, byte_count
 from broadsheet.store.parse.credits import closing_credits
@@ -132,6 +133,7 @@ class Feed:
     kind: str  # "RSS/Atom" or "JSON Feed"
     entries: list[Entry] = field(default_factory=list)
     malformed: str = ""  # why its XML is not well-formed (read leniently all the same: entries may be cut or lost)
+    notes: list[str] = field(default_factory=list)  # what else to say of its reading (an encoding it is not in)
 
 
 def malformed_note(malformed: str) -> str:
@@ -342,7 +344,8 @@ def _char_refs(data: bytes, checked: _Checked | None = None) -> bytes:
 
 
 def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
-    data = _xml_legal(data)
+    read = misdeclared_xml(data)
+    data = _xml_legal(data if read is None else read[0].encode("utf-8"))
     parsed = _parse_xml(data)
     info = parsed.get("feed") or {}
     links = info.get("links") or []
@@ -351,7 +354,8 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
     home = _s(info.get("link")) or None
     base = feed_url or self_link or home
     address = _link_base(info, address or self_link)
-    feed = Feed(_title(_s(info.get("title"))), home, self_link, "RSS/Atom", malformed=_s(parsed.get("malformed")))
+    feed = Feed(_title(_s(info.get("title"))), home, self_link, "RSS/Atom", malformed=_s(parsed.get("malformed")),
+                notes=[read[1]] if read and read[1] else [])
     feed_author = _s(info.get("author"))
     entries = parsed.get("entries") or []
     spans = item_spans(data, len(entries))

@@ -80,9 +80,9 @@ def summarize(report: FetchReport, photos_downloaded: bool = False) -> FetchSumm
 
 
 def feed_notes(result: FeedResult) -> list[str]:
-    """What is said of a stored feed below its counts: damaged XML read leniently, article pages
-    not read, photos not kept, each with why."""
-    notes = [malformed_note(result.malformed),
+    """What is said of a stored feed below its counts: damaged XML read leniently, how else it was
+    read (an encoding it is not in), article pages not read, photos not kept, each with why."""
+    notes = [malformed_note(result.malformed), *result.notes,
              reasons_note(result.page_problems, "article page", "article pages", "not read (the feed's text kept)"),
              photo_note(result.photo_problems)]
     return [note for note in notes if note]

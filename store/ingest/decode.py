@@ -87,13 +87,18 @@ def header_charset(content_type: str | None) -> str | None:
 def in_labelled_charset(data: bytes, label: str | None) -> str | None:
     """``data`` read as the charset ``label`` names (a Latin-1 label as Windows-1252, as browsers
     do), when that is how it should be read: None when there is no label, the page has a
-    byte-order mark or XML declaration of its own, is valid UTF-8 (what a server that says
-    Latin-1 mostly sends), or is not in that charset; the page's own reading then applies.
+    byte-order mark, an XML declaration of an encoding it is in, is valid UTF-8 (what a server
+    that says Latin-1 mostly sends), or is not in that charset; the page's own reading then applies.
+    A declaration the bytes are not in (``encoding="utf-8"`` on Latin-1) gives way to the label, as
+    feedparser has it, and the text's declaration no longer names it.
 
     Used for the charset a feed or a page was served with (``store.feeds.fetch``,
     ``formats.served``).
     """
-    if not label or data.startswith(BOMS) or XML_ENCODING.search(data[:200]):
+    if not label or data.startswith(BOMS):
+        return None
+    declared = xml_declared(data)
+    if declared is not None and _reads_as(data, declared):
         return None
     try:
         data.decode("utf-8")
@@ -101,9 +106,83 @@ def in_labelled_charset(data: bytes, label: str | None) -> str | None:
     except UnicodeDecodeError:
         pass
     try:
-        return decode_labelled(data, label)
+        return undeclared(decode_labelled(data, label))
     except (LookupError, UnicodeDecodeError):
         return None
+
+
+#: An XML declaration's encoding, in text: see undeclared.
+_ENCODING_SAID = re.compile(r"""^(\s*<\?xml\b[^>]*?)\s+encoding\s*=\s*["']?[a-zA-Z0-9_.:-]+["']?""")
+
+
+def xml_declared(data: bytes) -> str | None:
+    """The encoding an XML document's declaration names (after a UTF-8 byte-order mark), lower case."""
+    found = XML_ENCODING.search(data[3:203] if data.startswith(codecs.BOM_UTF8) else data[:200])
+    return found.group(1).decode("ascii").lower() if found else None
+
+
+def undeclared(text: str) -> str:
+    """``text`` with its XML declaration's encoding taken away: read as another, it is no longer in
+    that one, and its parser, given it as UTF-8, would take the declaration at its word."""
+    return _ENCODING_SAID.sub(r"\1", text, count=1)
+
+
+def names_utf8(label: str) -> bool:
+    """Whether ``label`` names UTF-8 (False for a label that names no codec)."""
+    try:
+        return codecs.lookup(label).name == "utf-8"
+    except LookupError:
+        return False
+
+
+def _reads_as(data: bytes, label: str) -> bool:
+    """Whether ``data`` is text in the encoding ``label`` names (True for one Python does not
+    know: the document's parser decides)."""
+    try:
+        decode_labelled(data, label)
+    except LookupError:
+        return True
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def misdeclared_xml(data: bytes) -> tuple[str, str] | None:
+    """The text of an XML document (a feed) whose bytes are not in the encoding it declares
+    (UTF-8, declaring none), or whose UTF-8 byte-order mark says another, and a note on how it
+    was read; None when it is what it says (or in UTF-16/32, which its parser reads by itself).
+
+    Its parser took the declaration at its word: "cafÃ©" after the mark, "Caf\ufffd" for Latin-1
+    said to be UTF-8. As feedparser has it, the mark wins (nothing said: it is the surer sign),
+    then UTF-8 (with a few bad bytes too, see :func:`mended_utf8`), then Windows-1252: no guess,
+    which on a short feed named an encoding no feed is in. Said as a page's wrong declaration is.
+    The text's declaration names no encoding (see :func:`undeclared`).
+    """
+    declared = xml_declared(data)
+    if data.startswith(WIDE_BOMS) or b"\x00" in data[:4] or (declared is not None and is_wide(declared)):
+        return None
+    bom = data.startswith(codecs.BOM_UTF8)
+    if bom and (declared is None or names_utf8(declared)):
+        return None
+    if not bom and _reads_as(data, declared or "utf-8"):
+        return None
+    body = data.removeprefix(codecs.BOM_UTF8)
+    try:
+        text, how = body.decode("utf-8"), "read as UTF-8"
+    except UnicodeDecodeError:
+        if (mended := mended_utf8(body)) is not None:
+            text, how = mended[0], damaged_note(mended[1])
+        else:  # Windows-1252 as a Latin-1 label is read: the five bytes it lacks as Latin-1
+            text, how = decode_labelled(body, "latin-1"), "read as Windows-1252"
+    if bom:
+        note = ""
+    elif how == "read as Windows-1252":
+        note = f"{f'declared {declared} but is not' if declared else 'not UTF-8'}; {how}"
+    elif declared is not None and not names_utf8(declared):
+        note = f"declared {declared} but is UTF-8; {how}"
+    else:
+        note = how  # UTF-8 as it says, but for a few bad bytes
+    return undeclared(text), note
 
 
 def is_wide(label: str) -> bool:

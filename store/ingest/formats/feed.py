@@ -67,7 +67,7 @@ class FeedFormat:
             return
         if not feed.entries:
             yield Item(None, reason=f"the {feed.kind} feed {feed.title!r} has no entries")
-        note = malformed_note(feed.malformed)  # said once, on the first story
+        note = "; ".join(filter(None, (malformed_note(feed.malformed), *feed.notes)))  # said once, on the first story
         undated = dates_left_out(data, feed)
         for entry in feed.entries:
             part = f"entry {entry.number}"

@@ -25,6 +25,7 @@ from broadsheet.store.ingest.decode import (
     human_size,
     mended_utf8,
     meta_charset,
+    names_utf8,
 )
 from broadsheet.store.ingest.formats import Item
 from broadsheet.store.ingest.formats.photos import Lookup, attach_photos, files_lookup
@@ -73,7 +74,7 @@ def decode_page(data: bytes) -> tuple[str, str]:
         return text, ""
     except UnicodeDecodeError:
         pass
-    if name and not _names_utf8(name):
+    if name and not names_utf8(name):
         if (mended := mended_utf8(data)) is not None:  # (any bytes are cp1252: it would read them all)
             return mended[0], f"declared {name} but is UTF-8; {damaged_note(mended[1])}"
         try:
@@ -85,13 +86,6 @@ def decode_page(data: bytes) -> tuple[str, str]:
     if name and not decoded.damaged:
         return decoded.text, f"declared {name} but is not; encoding guessed as {decoded.encoding}"
     return decoded.text, decoded.note
-
-
-def _names_utf8(name: str) -> bool:
-    try:
-        return codecs.lookup(name).name == "utf-8"
-    except LookupError:
-        return False
 
 
 def saved_from(data: bytes) -> str | None:
