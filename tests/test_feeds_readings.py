@@ -119,3 +119,28 @@ def test_a_byte_order_mark_wins_over_the_charset_declared_and_utf_8_damaged_in_p
     assert read(damaged) == ("Gare du Nord", "Crêpes à la gare été élève\ufffd", CREPES[2])
     assert parse_feed(damaged).notes == ["not valid UTF-8 in 1 place (each shown as \ufffd)"]
     assert parse_feed(damaged).malformed == ""
+
+
+def test_entries_repeating_an_id_are_one_story_and_said(store: Store, server: HTTPServer, tmp_path: Path) -> None:
+    """The story of the last of them was kept without a word (the import counted the others
+    "already present"). It is kept still (a store holds it), and the summaries say so."""
+    items = ("<item><title>Tide early</title><guid>t1</guid><description>First.</description></item>"
+             "<item><title>Tide late</title><guid>t1</guid><description>Second.</description></item>"
+             "<item><title>Wind</title><guid>w1</guid><pubDate>45 Foo 2024</pubDate><description>Gusts.</description>"
+             "</item><item><title>Tide later</title><guid>t1</guid><description>Third.</description></item>")
+    data = f"<rss version='2.0'><channel><title>Pier Post</title><link>https://pier.example/</link>{items}</channel></rss>".encode()
+    path = tmp_path / "pier.xml"
+    path.write_bytes(data)
+    report = import_paths(store, [path])
+    assert (report.count("imported"), report.count("present")) == (2, 0)
+    assert [o.note for o in report.outcomes] == [  # said once, on the first story, as a damaged feed is
+        "2 entries repeat another entry's id: kept once; "
+        'its date "45 Foo 2024" cannot be read as a date (a real day, years 1 to 9999): left out', ""]
+    assert sorted(headline for _, headline, _ in stories(store)) == ["Tide later", "Wind"]
+    fetched = Store(tmp_path / "fetched")
+    server.expect_request("/pier.xml").respond_with_data(data, content_type="application/rss+xml")
+    Subscriptions(fetched).add([server.url_for("/pier.xml")])
+    summary = summarize(fetch(fetched, settings=STEADY))
+    assert summary.text == ("2 new, 0 updated from 1 feed; 0 failed\n"
+                            "Pier Post: 2 entries repeat another entry's id: kept once")
+    assert sorted(headline for _, headline, _ in stories(fetched)) == ["Tide later", "Wind"]

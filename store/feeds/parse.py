@@ -30,6 +30,7 @@ from broadsheet.store.ingest.gunzip import GZIP_MAGIC, inflate, unpacked_head
 from broadsheet.store.model import Article, Image, Media, byte_count
 from broadsheet.store.parse.credits import closing_credits
 from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
+from broadsheet.store.wording import counted
 
 HEADLINE_CHARS = 120  # an entry without a title is headlined by its first words, cut here
 _MARKUP = re.compile(r"<[a-zA-Z/!?]|&#?[a-zA-Z0-9]+;")
@@ -131,9 +132,10 @@ class Feed:
     link: str | None
     self_link: str | None
     kind: str  # "RSS/Atom" or "JSON Feed"
+    #: Numbered as in the feed: the last of entries repeating an id is kept, so they may not run 1, 2, 3.
     entries: list[Entry] = field(default_factory=list)
     malformed: str = ""  # why its XML is not well-formed (read leniently all the same: entries may be cut or lost)
-    notes: list[str] = field(default_factory=list)  # what else to say of its reading (an encoding it is not in)
+    notes: list[str] = field(default_factory=list)  # what else to say of its reading (an encoding it is not in...)
 
 
 def malformed_note(malformed: str) -> str:
@@ -164,10 +166,23 @@ def parse_feed(data: bytes, feed_url: str | None = None, address: str | None = N
     if not stripped:
         raise FeedError("the feed is empty")
     if stripped.startswith(b"{"):
-        return _json_feed(stripped, feed_url, address or feed_url)
+        return _once(_json_feed(stripped, feed_url, address or feed_url))
     if looks_like_web_page(stripped):
         raise FeedError(*_web_page(stripped, address or feed_url))
-    return _xml_feed(data, feed_url, address or feed_url)
+    return _once(_xml_feed(data, feed_url, address or feed_url))
+
+
+def _once(feed: Feed) -> Feed:
+    """``feed`` with each story once, said: entries giving one id (their guid, else their link)
+    are one story, and storing each in turn kept the last without a word. The last is kept still:
+    a store holds that one, which the first would replace at the next fetch."""
+    last = {entry.article.story_id: entry.number for entry in feed.entries if entry.article is not None}
+    kept = [entry for entry in feed.entries if entry.article is None or last[entry.article.story_id] == entry.number]
+    repeated = len(feed.entries) - len(kept)
+    if repeated:
+        feed.entries = kept
+        feed.notes.append(f"{counted(repeated, 'entry repeats', 'entries repeat')} another entry's id: kept once")
+    return feed
 
 
 def looks_like_web_page(head: bytes) -> bool:

@@ -36,7 +36,8 @@ def dates_left_out(data: bytes, feed: Feed) -> dict[int, str]:
     from ("45 Foo 2024", year 9999 west of Greenwich, past the last moment there is): the story
     was stored undated without a word. Said as an export's bad date is (export_schema.to_article)."""
     undated = [entry.number for entry in feed.entries if entry.article is not None and not entry.article.published]
-    spans = (item_spans(data, len(feed.entries)) if undated and feed.kind == "RSS/Atom" else None) or []
+    parsed = feed.entries[-1].number if feed.entries else 0  # (the last is kept of entries repeating an id)
+    spans = (item_spans(data, parsed) if undated and feed.kind == "RSS/Atom" else None) or []
     notes = {}
     for number in undated if spans else ():
         found = _DATE_TEXT.search(data, *spans[number - 1])
