@@ -242,3 +242,21 @@ def test_every_way_in_refuses_an_address_too_long_and_takes_one_at_the_limits(
             assert f"'{url[:60]}…' is not an address: {why}" in said, said
         assert "a" * 100 not in said
     assert [sub.url for sub in Subscriptions(store).all()] == [longest, "https://good.example/feed.xml"]
+
+
+def test_a_feed_scheme_address_is_read_as_the_web_address_it_stands_for(
+        store: Store, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """A page's subscribe link (``feed://``, ``feed:https://``) was refused as no http:// address;
+    browsers and newsboat read it as the web address, and so does every way of subscribing."""
+    assert cli(store, "feeds", "add", "feed://gazette.example/rss", "FEED:https://ann:pw@quay.example/f.xml") == 0
+    said = capsys.readouterr().err
+    assert "read feed://gazette.example/rss as http://gazette.example/rss\n" in said
+    assert "read FEED:https://ann:***@quay.example/f.xml as https://ann:***@quay.example/f.xml\n" in said
+    assert "pw" not in said
+    assert [sub.url for sub in Subscriptions(store).all()] == ["http://gazette.example/rss",
+                                                                "https://ann:pw@quay.example/f.xml"]
+    opml = tmp_path / "feeds.opml"
+    opml.write_text('<opml version="2.0"><body><outline text="Mill" xmlUrl="feed:http://mill.example/feed"/>'
+                    "</body></opml>")
+    assert cli(store, "feeds", "import", str(opml)) == 0
+    assert "http://mill.example/feed" in [sub.url for sub in Subscriptions(store).all()]

@@ -133,3 +133,17 @@ async def test_the_palette_offers_subscribing_and_the_fetch_key_says_how(store: 
         await pilot.press("enter")
         await settle(pilot)
         assert isinstance(app.screen, SubscribeScreen)
+
+
+async def test_a_feed_scheme_address_subscribes_to_the_web_address_and_says_so(store: Store) -> None:
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        screen = await _subscribe_dialog(pilot)
+        screen.query_one("#prompt-input", Input).value = "feed://127.0.0.1:9/harbour.xml"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert [sub.url for sub in Subscriptions(store).all()] == ["http://127.0.0.1:9/harbour.xml"]
+        assert ("Read feed://127.0.0.1:9/harbour.xml as http://127.0.0.1:9/harbour.xml. "
+                "Subscribed to http://127.0.0.1:9/harbour.xml: fetching it") in [n.message for n in app._notifications]

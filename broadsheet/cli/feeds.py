@@ -21,6 +21,7 @@ from broadsheet.store.feeds.subscriptions import (
     Subscriptions,
     already_subscribed,
     check_url,
+    feed_scheme_note,
     without_password,
 )
 from broadsheet.store.model import normal_url
@@ -90,10 +91,14 @@ def add_command(subs: Subscriptions, urls: list[str], given: list[str], full: bo
     status = 0
     for url in urls:
         try:
-            good.append(check_url(url))
+            checked = check_url(url)
         except FeedAddressError as exc:
             err.print(Text(f"not added: {shown(str(exc))}", style="red"))
             status = 1
+            continue
+        good.append(checked)
+        if note := feed_scheme_note(url, checked):
+            err.print(Text(shown(note)))
     before = {sub.id: sub.full for sub in subs.all()}
     added, present = subs.add(good, tags, full)
     if added or present:  # the tags were given to them

@@ -50,7 +50,7 @@ def check_url(url: str) -> str:
         raise FeedAddressError(f"{said!r} is not an address: it holds control characters or escape sequences")
     if (bytes_said := not_text(said)) is not None:  # (not dropped: `feeds add $'http://\xff.x/'` added http://.x/)
         raise FeedAddressError(f"'{bytes_said}' is not an address: it holds bytes that are not text (UTF-8)")
-    url = clean_line(url)  # (invisible marks go: a byte-order mark, a left-to-right mark pasted with it)
+    url = web_form(clean_line(url))  # (invisible marks go: a byte-order mark, a left-to-right mark pasted with it)
     said = without_password(url)
     if any(c.isspace() for c in url):  # two addresses pasted as one, or one cut by a line's end
         raise FeedAddressError(f"{said!r} is not an address: it holds a space (one written in an address is %20)")
@@ -68,6 +68,26 @@ def check_url(url: str) -> str:
     if too_long:
         raise FeedAddressError(f"{_cut(said)!r} is not an address: its host name {too_long}")
     return url
+
+
+def web_form(url: str) -> str:
+    """``url`` as the web address a ``feed:`` one stands for (a page's subscribe link, as browsers
+    and newsboat read it: it was refused as no http:// address): ``feed://host/path`` is
+    ``http://host/path``, ``feed:https://host/path`` is ``https://host/path``; another as it is."""
+    scheme = url[:13].lower()
+    if scheme.startswith(("feed:http://", "feed:https://")):
+        return url[5:]
+    return "http://" + url[7:] if scheme.startswith("feed://") else url
+
+
+def feed_scheme_note(given: str, url: str) -> str:
+    """What to say of ``given``, checked as ``url``, when it was a ``feed:`` address (``read
+    feed://host/f as http://host/f``; a password in it as ``***``), else ""."""
+    given = clean_line(given)
+    if web_form(given) == given:
+        return ""
+    shown = without_password(url)
+    return f"read {given.split('//', 1)[0]}//{shown.split('//', 1)[1]} as {shown}"
 
 
 def _host_too_long(host: str) -> str:

@@ -135,7 +135,13 @@ class FeedsMixin(_ScreenBase):
         ``broadsheet feeds add`` checks and says them, and fetch it now (a feed is subscribed
         to be read: newsboat's reload, elfeed's update, without a second key); why not, for the
         dialog to say, or None: done."""
-        from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscriptions, already_subscribed, check_url
+        from broadsheet.store.feeds.subscriptions import (
+            FeedAddressError,
+            Subscriptions,
+            already_subscribed,
+            check_url,
+            feed_scheme_note,
+        )
         from broadsheet.store.storage.userstate import TagError, tags_given
 
         if not address.strip():
@@ -157,10 +163,12 @@ class FeedsMixin(_ScreenBase):
         if present:  # tags given are added to it, as `feeds add` adds them
             return f"Not added: {already_subscribed(present[0], bool(tags))}"
         name = added[0].shown_name  # (its password as ***: the screen is shared, recorded)
+        note = feed_scheme_note(address, url)  # "Read feed://… as http://…. Subscribed to …"
+        read = f"{note[:1].upper()}{note[1:]}. " if note else ""
         if self.fetch_feeds(chosen=added):
-            self.notify(f"Subscribed to {name}: fetching it", title="Feeds", timeout=4, markup=False)
+            self.notify(f"{read}Subscribed to {name}: fetching it", title="Feeds", timeout=4, markup=False)
         else:
-            self.notify(f"Subscribed to {name}: a fetch is running; F fetches it once that is done",
+            self.notify(f"{read}Subscribed to {name}: a fetch is running; F fetches it once that is done",
                         title="Feeds", timeout=8, markup=False)
         return None
 
