@@ -122,6 +122,25 @@ def test_an_opml_outline_without_a_feed_address_is_said_not_dropped_silently() -
                                "outline 'Tide tables': no feed address (xmlUrl)"]
 
 
+def test_an_opml_files_attributes_are_read_in_any_case_and_feeds_it_repeats_are_counted(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """``xmlURL`` and ``XMLURL`` were left out without a word, and a feed listed twice was folded
+    into one uncounted: four outlines gave "2 feeds added, 0 already subscribed, 0 left out"."""
+    path = tmp_path / "hand.opml"
+    path.write_bytes(b'<?xml version="1.0"?><opml version="2.0"><body><outline text="Coast">'
+                     b'<outline text="Harbour Gazette" xmlUrl="https://gazette.example/rss"/>'
+                     b'<outline TEXT="Valley Courier" xmlURL="https://courier.example/atom.xml" CATEGORY="Rivers"/>'
+                     b'</outline><outline text="Again">'
+                     b'<outline text="Gazette again" XMLURL="HTTPS://Gazette.example/rss"/>'
+                     b'<outline text="Harbour Gazette" xmlUrl="https://gazette.example/rss"/>'
+                     b'</outline></body></opml>')
+    assert run(tmp_path / "store", "feeds", "import", str(path)) == 0
+    assert "2 feeds added, 0 already subscribed, 0 left out, 2 repeated in the file\n" in capsys.readouterr().err
+    subs = {sub.url: (sub.title, sub.tags) for sub in Subscriptions(Store(tmp_path / "store")).all()}
+    assert subs == {"https://gazette.example/rss": ("Harbour Gazette", ["coast", "again"]),
+                    "https://courier.example/atom.xml": ("Valley Courier", ["coast", "rivers"])}
+
+
 def test_an_opml_outline_with_neither_name_nor_address_is_said_by_its_place(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """It was said as "outline None": which one, the user could not tell."""

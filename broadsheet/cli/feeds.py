@@ -214,6 +214,7 @@ def import_command(subs: Subscriptions, path: Path) -> int:
         err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
         return 2
     changed: list[tuple[Subscription, list[str], list[str]]] = []
+    repeated = 0  # feeds the file lists again
     if is_cache(data[:65536]):
         try:
             cached, problems = cached_feeds(path)
@@ -227,7 +228,7 @@ def import_command(subs: Subscriptions, path: Path) -> int:
         except FeedListError as exc:
             err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
             return 2
-        problems = listed.problems
+        problems, repeated = listed.problems, listed.repeated
         if not listed.feeds and not problems:  # an empty file, or one of comments: "0 feeds added", exit 0
             err.print(Text(f"{shown(str(path))}: names no feed (an OPML file's outlines with an xmlUrl, or a "
                            "urls file's lines that are addresses)", style="red"))
@@ -241,8 +242,8 @@ def import_command(subs: Subscriptions, path: Path) -> int:
             old = before.get(sub.id, Subscription(sub.url))
             # Only the tags the feed did not have: one the user took off a story is not put back.
             changed.append((sub, [tag for tag in sub.tags if tag not in old.tags], [old.title]))
-    err.print(Text(f"{counted(len(added), 'feed')} added, {len(present)} already subscribed, {len(problems)} left out",
-                   style="bold"))
+    err.print(Text(f"{counted(len(added), 'feed')} added, {len(present)} already subscribed, {len(problems)} left out"
+                   + (f", {repeated} repeated in the file" if repeated else ""), style="bold"))
     for problem in problems:
         err.print(Text(f"  left out: {shown(problem)}", style="yellow"))
     untagged = follow_feeds(subs.store, changed)

@@ -17,6 +17,7 @@ from xml.etree.ElementTree import Element, SubElement, indent, tostring
 from broadsheet.store.feeds.parse import FORBIDDEN, looks_like_feed, looks_like_web_page
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, check_url, clean_tags
 from broadsheet.store.ingest.decode import BOM_CODECS
+from broadsheet.store.model import normal_url
 from broadsheet.store.sanitize import clean_line, is_web_address
 
 
@@ -35,16 +36,18 @@ class Listed:
 class FeedList:
     feeds: list[Listed] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # lines or outlines left out, with why
+    repeated: int = 0  # feeds listed again, folded into the first (said: the counts did not add up)
     _by_url: dict[str, Listed] = field(default_factory=dict, repr=False)
 
     def add(self, listed: Listed) -> None:
         """One more feed; a feed listed again (in two folders, or twice in ``urls``) adds its
         tags to the first, whose title stays (the second took both: the first's tags were lost)."""
-        known = self._by_url.get(listed.url)
+        known = self._by_url.get(normal_url(listed.url))  # however it is written (HTTPS://Host/feed)
         if known is None:
-            self._by_url[listed.url] = listed
+            self._by_url[normal_url(listed.url)] = listed
             self.feeds.append(listed)
             return
+        self.repeated += 1
         if not known.title:
             known.title, known.chosen = listed.title, listed.chosen
         known.tags = clean_tags([*known.tags, *listed.tags])
@@ -175,13 +178,13 @@ def read_opml(data: bytes | str) -> FeedList:
     def walk(node: Element, folders: list[str]) -> None:
         for outline in node.findall("outline"):
             number = next(numbers)
-            name = clean_line(outline.get("title") or outline.get("text") or "")
-            url = outline.get("xmlUrl") or outline.get("xmlurl") or ""
+            name = clean_line(_attribute(outline, "title") or _attribute(outline, "text"))
+            url = _attribute(outline, "xmlUrl")
             if url and _an_address(name):  # a feed not fetched yet is named by its address: no title
                 name = ""
             own = outline.get(f"{{{NS}}}tags")  # ours, whole: "news/world" stays one tag
             categories = own.split(",") if own is not None else [
-                c for part in (outline.get("category") or "").split(",") for c in part.split("/") if c]
+                c for part in _attribute(outline, "category").split(",") for c in part.split("/") if c]
             if url:
                 try:
                     out.add(Listed(check_url(url), name, clean_tags([*folders, *categories]),
@@ -190,10 +193,10 @@ def read_opml(data: bytes | str) -> FeedList:
                 except FeedAddressError as exc:
                     # (the reason names the address, cut when long: not said whole again)
                     out.problems.append(f"outline {name!r}: {exc}" if name else f"outline {number}: {exc}")
-            elif not len(outline) and (outline.get("htmlUrl") or outline.get("url")
-                                       or (outline.get("type") or "").lower() in ("rss", "atom")):
+            elif not len(outline) and (_attribute(outline, "htmlUrl") or _attribute(outline, "url")
+                                       or _attribute(outline, "type").lower() in ("rss", "atom")):
                 # a feed without its address, or a link to a page: said, not dropped without a word
-                named = name or outline.get("htmlUrl") or outline.get("url")
+                named = name or _attribute(outline, "htmlUrl") or _attribute(outline, "url")
                 where = f"outline {named!r}" if named else f"outline {number}"
                 out.problems.append(f"{where}: no feed address (xmlUrl)")
             if len(outline):
@@ -201,6 +204,16 @@ def read_opml(data: bytes | str) -> FeedList:
 
     walk(body, [])
     return out
+
+
+def _attribute(outline: Element, name: str) -> str:
+    """An outline's attribute ``name`` however the file writes its case ("" without it): OPML's
+    ``xmlUrl`` written ``xmlURL`` or ``XMLURL`` (by hand, by old tools) left the feed out unsaid."""
+    found = outline.get(name)
+    if found is None:
+        lower = name.lower()
+        found = next((value for key, value in outline.attrib.items() if key.lower() == lower), None)
+    return found or ""
 
 
 def _an_address(name: str) -> bool:
