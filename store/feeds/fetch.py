@@ -305,8 +305,9 @@ async def _get_once(client: httpx.AsyncClient, sub: Subscription, settings: Sett
 
 def in_declared_charset(data: bytes, charset: str | None) -> bytes:
     """A feed's bytes as UTF-8 when only the server says what they are in (``Content-Type: ...;
-    charset=iso-8859-1``), the document itself saying nothing: its parser would take them for
-    UTF-8, and "Café" would be stored as "Caf?" (U+FFFD). Otherwise as they came."""
+    charset=iso-8859-1``), the document itself saying nothing or naming a charset they are not
+    in: its parser would take them for UTF-8, and "Café" would be stored as "Caf?" (U+FFFD).
+    Otherwise as they came."""
     text = in_labelled_charset(data, charset)
     return data if text is None else text.encode("utf-8")
 
