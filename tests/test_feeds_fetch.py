@@ -19,6 +19,7 @@ import pytest
 from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
+from broadsheet.cli.main import main
 from broadsheet.store.feeds import retag
 from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch, fetch_lock
 from broadsheet.store.feeds.subscriptions import Subscriptions
@@ -187,6 +188,30 @@ def test_http_errors_fail_with_the_reason_and_nothing_is_touched(store: Store, s
     assert sub.gone is (status == 410)
     if status == 410:
         assert "remove" in sub.health
+
+
+def test_a_gone_feed_is_not_asked_again_until_named(store: Store, server: HTTPServer,
+                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A 410 Gone feed was asked again by every fetch (cron's too), though marked "remove it":
+    now a fetch of every feed skips it and says so; `fetch FEED` asks it again."""
+    server.expect_request("/gone").respond_with_data("gone", status=410)
+    server.expect_request("/f").respond_with_data(rss_feed(1))
+    subs = subscribe(store, server.url_for("/gone"), server.url_for("/f"))
+    gone = subs.all()[0]
+    assert main(["--store", str(store.folder), "fetch"]) == 1
+    asked = len(server.log)
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "fetch"]) == 0
+    said = capsys.readouterr().err
+    assert len(server.log) == asked + 1  # the other feed only
+    assert (f"skipped    {server.url_for('/gone')}: gone (410): the server said it was removed for good, so it "
+            f"is not asked again; `broadsheet feeds remove {gone.id}` unsubscribes, `broadsheet fetch {gone.id}` "
+            "asks again") in said
+    assert "from 2 feeds (1 unchanged); 0 failed; 1 skipped" in said
+    assert main(["--store", str(store.folder), "feeds", "list"]) == 0
+    assert "gone (410), not fetched: remove it" in capsys.readouterr().out
+    assert main(["--store", str(store.folder), "fetch", gone.id]) == 1
+    assert len(server.log) == asked + 2  # named: asked again
 
 
 def test_429_retry_after_is_waited_for_when_short(store: Store, server: HTTPServer) -> None:

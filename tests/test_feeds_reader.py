@@ -274,7 +274,7 @@ async def test_a_gone_feed_is_offered_for_removal_in_the_sidebar(store: Store, s
     app = BroadsheetApp(store)
     async with app.run_test(size=(150, 40)) as pilot:
         await settle(pilot)
-        assert "gone (410): remove it" in sidebar_text(app)
+        assert "gone (410), not fetched: remove it" in sidebar_text(app)
         sidebar = app.screen.query_one(Sidebar)
         sidebar.focus()
         sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.kind == "feed")

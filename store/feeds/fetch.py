@@ -546,7 +546,9 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     due: list[Subscription] = []
     latest = _later(MAX_RETRY_AFTER).isoformat(timespec="seconds")
     for sub in subs:
-        if stamp < sub.not_before <= latest:  # a wait saved past the cap (an older version's) is over
+        if sub.gone and refs is None:  # asked again only when named (`fetch FEED`): 410 is for good
+            report.results.append(FeedResult(sub, "skipped", reason=gone_note(sub)))
+        elif stamp < sub.not_before <= latest:  # a wait saved past the cap (an older version's) is over
             report.results.append(FeedResult(sub, "skipped", reason=f"the server asked to wait until "
                                                                    f"{_until(sub.not_before)}"))
         else:
@@ -801,6 +803,12 @@ def _account(sub: Subscription, got: Got, stamp: str) -> FeedResult:
     if got.moved and got.url and got.url != sub.url:
         result.moved_to = sub.url = got.url
     return result
+
+
+def gone_note(sub: Subscription) -> str:
+    """Why a feed that answered 410 Gone is not asked by a fetch of every feed, and what to do."""
+    return (f"gone (410): the server said it was removed for good, so it is not asked again; "
+            f"`broadsheet feeds remove {sub.id}` unsubscribes, `broadsheet fetch {sub.id}` asks again")
 
 
 def _until(stamp: str) -> str:

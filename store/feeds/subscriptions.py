@@ -187,7 +187,7 @@ class Subscription:
     @property
     def health(self) -> str:
         if self.gone:
-            return "gone (410): remove it"
+            return "gone (410), not fetched: remove it"
         if self.errors:
             return f"failing ({self.errors} in a row): {self.last_error}"
         if not self.last_fetch:
