@@ -243,6 +243,21 @@ def test_429_with_a_long_retry_after_fails_and_the_next_fetch_waits(store: Store
     assert again.reason.removeprefix("the server asked to wait until ") in result.reason
 
 
+def test_a_503_with_a_long_retry_after_is_not_retried_and_the_next_fetch_waits(
+        store: Store, server: HTTPServer) -> None:
+    """A 503 asking to wait an hour was asked 3 times in one fetch (30 s apart), said only
+    "server error (503)", and asked again by the next: now as a 429's Retry-After."""
+    server.expect_request("/f").respond_with_data("busy", status=503, headers={"Retry-After": "3600"})
+    subs = subscribe(store, server.url_for("/f"))
+    [result] = fetch(store, settings=FAST).failed
+    assert len(server.log) == 1
+    assert result.reason.startswith("server busy (503): the server asks to wait until "), result.reason
+    assert subs.all()[0].not_before
+    [again] = fetch(store, settings=FAST).results
+    assert again.outcome == "skipped" and len(server.log) == 1
+    assert again.reason.removeprefix("the server asked to wait until ") in result.reason
+
+
 def test_progress_counts_the_feeds_the_report_names(store: Store, server: HTTPServer) -> None:
     # A feed waiting out a Retry-After was in the report but not the progress: "4/5", then "from 6 feeds".
     server.expect_request("/wait").respond_with_data("slow down", status=429, headers={"Retry-After": "3600"})

@@ -316,6 +316,8 @@ def in_declared_charset(data: bytes, charset: str | None) -> bytes:
 LINKED_STATUS = {401: "needs a login (401)", 403: "refused (403)", 404: "not found (404)", 410: "gone (410)",
                  429: "rate limited (429)"}
 _STATUS = {**LINKED_STATUS, 410: "gone (410): the server says the feed was removed for good"}
+#: The answers whose Retry-After keeps a feed from being asked until then.
+_WAITING = {429: "rate limited (429)", 503: "server busy (503)"}
 
 
 def linked_status(status: int) -> str:
@@ -372,9 +374,9 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
         got.reason = got.reason or _STATUS.get(got.status, f"HTTP {got.status}")
         if got.status == 429 or got.status >= 500:
             wait = got.wait if got.wait is not None else delay
-            if got.status == 429 and wait > settings.max_wait:
+            if got.status in _WAITING and wait > settings.max_wait:  # (a 503's Retry-After too: RFC 9110)
                 when = _later(wait)
-                got.reason = f"rate limited (429): the server asks to wait until {when:%Y-%m-%d %H:%M} UTC"
+                got.reason = f"{_WAITING[got.status]}: the server asks to wait until {when:%Y-%m-%d %H:%M} UTC"
                 got.retry_at = when.isoformat(timespec="seconds")
                 return got
             if last:
