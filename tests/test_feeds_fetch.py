@@ -23,6 +23,7 @@ from broadsheet.cli.main import main
 from broadsheet.store.feeds import retag
 from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch, fetch_lock
 from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.feeds.summary import summarize
 from broadsheet.store.storage.db import Store
 from tests.feeds import full_disk_for, marks_file, rss, rss_feed, rss_item
 
@@ -256,6 +257,30 @@ def test_a_503_with_a_long_retry_after_is_not_retried_and_the_next_fetch_waits(
     [again] = fetch(store, settings=FAST).results
     assert again.outcome == "skipped" and len(server.log) == 1
     assert again.reason.removeprefix("the server asked to wait until ") in result.reason
+
+
+def test_a_host_that_asks_to_wait_is_not_asked_for_its_other_feeds(store: Store, server: HTTPServer) -> None:
+    """8 feeds of one host all answering 429 were each asked 3 times: now the first is asked again
+    once its wait is over, the others are skipped until then, said once for the host."""
+    server.expect_request("/f").respond_with_data("slow down", status=429, headers={"Retry-After": "1"})
+    subs = subscribe(store, *(server.url_for(f"/f?n={n}") for n in range(8)))
+    report = fetch(store, settings=replace(FAST, per_host=1))
+    assert len(server.log) == 2  # the first feed, and once again after the second it asked for
+    assert [r.outcome for r in report.results] == ["failed"] + ["skipped"] * 7
+    text = summarize(report).text
+    host = server.url_for("/").split("/")[2]
+    assert f"\n{host} asked to wait (429): its 7 other feeds skipped until " in text, text
+    assert "f?n=3" not in text  # not said of each feed
+    assert all(sub.not_before for sub in subs.all()[1:])  # the next fetch does not ask them before then
+
+
+def test_a_sick_host_costs_its_feeds_one_request_each(store: Store, server: HTTPServer) -> None:
+    """A 500 was asked 3 times for each feed: a sick host held a fetch of 100 feeds for minutes."""
+    server.expect_request("/f").respond_with_data("oops", status=500)
+    subscribe(store, *(server.url_for(f"/f?n={n}") for n in range(6)))
+    report = fetch(store, settings=replace(FAST, per_host=1))
+    assert len(server.log) == 7  # the first retried once (FAST), the others asked once
+    assert {r.reason for r in report.results} == {"server error (500)"}
 
 
 def test_progress_counts_the_feeds_the_report_names(store: Store, server: HTTPServer) -> None:

@@ -402,7 +402,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             if result.sub.gone:
                 line.append(f"\n           unsubscribe with: broadsheet feeds remove {result.sub.id}", style="yellow")
             err.print(line)
-        elif not quiet:
+        elif not quiet and not result.waited:  # (its host said once, below)
             if result.outcome == "skipped":
                 err.print(Text(f"skipped    {name}: {shown(result.reason)}", style="yellow"))
                 continue
@@ -430,6 +430,8 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
         if result.untagged:  # as a failure: said with --quiet too (a later fetch does not tag them)
             note = untagged_note(result.untagged, result.sub.tags)
             err.print(Text(f"untagged   {shown(result.sub.shown_name)}: {shown(note)}", style="red"))
+    for said in report.hosts_said if not quiet else ():
+        err.print(Text(f"skipped    {shown(said)}", style="yellow"))
     summary = summarize(report, photos_downloaded=retry_photos)  # the counts the reader's F says too
     if not quiet or summary.failing:
         err.print(Text(shown(summary.counts), style="bold red" if summary.failing else "bold"))

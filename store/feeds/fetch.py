@@ -111,6 +111,7 @@ class FeedResult:
     reason: str = ""
     moved_to: str = ""
     same_as: str = ""  # the subscription whose feed this address led to: this one went into it
+    waited: bool = False  # skipped: its host asked to wait (said once for them all: FetchReport.hosts_said)
     photo_problems: list[str] = field(default_factory=list)  # why photos its entries name were not kept
     page_problems: list[str] = field(default_factory=list)  # why article pages (--full) were not read
     malformed: str = ""  # why the feed is not well-formed XML (read leniently all the same)
@@ -154,6 +155,8 @@ class FetchReport:
     #: Whether the feeds' validators (ETag, Last-Modified) were saved after their stories: not
     #: after that error, the disk still full (their titles and last fetch were, before the stories).
     feeds_saved: bool = True
+    #: Each host that asked to wait, with its feeds skipped for it (see Hosts.said).
+    hosts_said: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> list[FeedResult]:
@@ -259,6 +262,34 @@ class _TooBig(Exception):
     pass
 
 
+@dataclass(slots=True)
+class Hosts:
+    """What the hosts said during one fetch, so one host's trouble costs its feeds one request each at most."""
+
+    #: A host that answered 429 or 503: until when, and the answer's status. Its feeds not asked yet are skipped.
+    waits: dict[str, tuple[dt.datetime, int]] = field(default_factory=dict)
+    #: A host that still answered 5xx after the retries: its other feeds are asked once, not retried.
+    sick: set[str] = field(default_factory=set)
+    #: Feeds skipped because their host asked to wait, by host.
+    skipped: Counter[str] = field(default_factory=Counter)
+
+    def wait_note(self, host: str) -> Got | None:
+        """A feed of ``host`` skipped, when the host asked this fetch to wait."""
+        if host not in self.waits:
+            return None
+        when, _ = self.waits[host]
+        self.skipped[host] += 1
+        return Got("skipped", reason=f"{host} asked to wait until {when:%Y-%m-%d %H:%M} UTC",
+                   retry_at=when.isoformat(timespec="seconds"))
+
+    def said(self) -> list[str]:
+        """Each host that asked to wait, said once with the feeds of it skipped: ``news.example asked
+        to wait (429): its 7 other feeds skipped until 2026-12-07 16:40 UTC``."""
+        return [f"{host} asked to wait ({status}): its {count} other feed{'s' if count > 1 else ''} skipped "
+                f"until {when:%Y-%m-%d %H:%M} UTC" for host, count in self.skipped.items()
+                for when, status in [self.waits[host]]]
+
+
 async def _body(response: httpx.Response, max_bytes: int) -> bytes:
     """The decoded body, read chunk by chunk; _TooBig as soon as it passes ``max_bytes`` (a gzip bomb too)."""
     chunks: list[bytes] = []
@@ -339,10 +370,13 @@ def reasons_note(problems: list[str], one: str, many: str, outcome: str, most: i
     return f"{len(problems)} {one if len(problems) == 1 else many} {outcome}: " + "; ".join(reasons)
 
 
-async def download(client: httpx.AsyncClient, sub: Subscription, settings: Settings) -> Got:
-    """One feed, with retries for passing faults; never raises."""
+async def download(client: httpx.AsyncClient, sub: Subscription, settings: Settings,
+                   hosts: Hosts | None = None) -> Got:
+    """One feed, with retries for passing faults; never raises. ``hosts``: what its host said to the
+    other feeds of this fetch (a 429 or 503 keeps it from asking again, a 5xx from retrying)."""
     import httpx
 
+    hosts = hosts if hosts is not None else Hosts()
     unread = unreadable(sub.url)
     if unread:  # (a hand-edited feeds.json, an older version's: httpx said "InvalidURL: Invalid port: ':1'")
         return Got("failed", reason=f"not an address: {unread}")
@@ -374,14 +408,24 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
         got.reason = got.reason or _STATUS.get(got.status, f"HTTP {got.status}")
         if got.status == 429 or got.status >= 500:
             wait = got.wait if got.wait is not None else delay
-            if got.status in _WAITING and wait > settings.max_wait:  # (a 503's Retry-After too: RFC 9110)
+            host = _server(got.url or sub.url)
+            if got.status in _WAITING:
                 when = _later(wait)
-                got.reason = f"{_WAITING[got.status]}: the server asks to wait until {when:%Y-%m-%d %H:%M} UTC"
-                got.retry_at = when.isoformat(timespec="seconds")
-                return got
-            if last:
+                first = host not in hosts.waits
+                hosts.waits[host] = max(hosts.waits.get(host, (when, got.status)), (when, got.status))
+                if not first and attempt == 0:  # another feed of the host asked first: that one asks again
+                    return hosts.wait_note(host) or got
+                if wait > settings.max_wait:  # (a 503's Retry-After too: RFC 9110)
+                    got.reason = f"{_WAITING[got.status]}: the server asks to wait until {when:%Y-%m-%d %H:%M} UTC"
+                    got.retry_at = when.isoformat(timespec="seconds")
+                    return got
+                if attempt > 0:  # asked again once the wait was over: not a third time
+                    got.reason = _WAITING[got.status]
+                    return got
+            if last or (got.status >= 500 and host in hosts.sick):  # a sick host: its feeds are not retried
                 if got.status >= 500:
                     got.reason = f"server error ({got.status})"
+                    hosts.sick.add(host)
                 return got
             await asyncio.sleep(min(wait, settings.max_wait))
             delay *= 2
@@ -447,6 +491,15 @@ def keep_pages(store: Store, articles: list[Article]) -> set[str]:
     return known
 
 
+def _server(url: str) -> str:
+    """The server of ``url`` as what it said is kept (a wait, a 5xx): its host, and its port if one is written."""
+    try:
+        parts = urlsplit(url)
+        return f"{parts.hostname or ''}:{parts.port}" if parts.port else (parts.hostname or "")
+    except ValueError:
+        return ""
+
+
 def _host(url: str) -> str:
     """The host downloads from ``url`` are limited by ("" for an address that is none: a
     hand-edited feeds.json's "http://[::1/x" made urlsplit raise, and the fetch stop)."""
@@ -459,8 +512,9 @@ def _host(url: str) -> str:
 async def download_all(subs: list[Subscription], settings: Settings,
                        on_done: Callable[[Subscription, Got], Fetched | None],
                        photos: FeedPhotos | None = None,
-                       finished: Callable[[Subscription], None] | None = None) -> None:
-    """Download every feed concurrently (at most ``per_host`` at a time on one host).
+                       finished: Callable[[Subscription], None] | None = None, hosts: Hosts | None = None) -> None:
+    """Download every feed concurrently (at most ``per_host`` at a time on one host; a feed
+    of a host that asked to wait is skipped, see :class:`Hosts`).
 
     ``on_done`` gets each feed's answer and returns its entries, if it has any; their
     article pages (a ``--full`` feed's new entries), then their photos (``photos``) are
@@ -468,7 +522,8 @@ async def download_all(subs: list[Subscription], settings: Settings,
     """
     import httpx
 
-    hosts: dict[str, asyncio.Semaphore] = {}
+    slots: dict[str, asyncio.Semaphore] = {}
+    hosts = hosts if hosts is not None else Hosts()
     limits = httpx.Limits(max_connections=settings.connections, max_keepalive_connections=settings.connections)
     async with httpx.AsyncClient(
         headers={"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, "
@@ -478,11 +533,11 @@ async def download_all(subs: list[Subscription], settings: Settings,
     ) as client:
 
         def gate(host: str) -> asyncio.Semaphore:
-            return hosts.setdefault(host, asyncio.Semaphore(settings.per_host))
+            return slots.setdefault(host, asyncio.Semaphore(settings.per_host))
 
         async def one(sub: Subscription) -> None:
             async with gate(_host(sub.url)):
-                got = await download(client, sub, settings)
+                got = hosts.wait_note(_server(sub.url)) or await download(client, sub, settings, hosts)
             fetched = on_done(sub, got)
             if fetched is not None:
                 await more(fetched)
@@ -566,6 +621,10 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     deleted = store.deleted_entries()  # the user deleted them: neither their photos nor their pages are fetched
 
     def on_done(sub: Subscription, got: Got) -> Fetched | None:
+        if got.outcome == "skipped":  # its host asked to wait: not asked before then
+            sub.not_before = got.retry_at
+            report.results.append(FeedResult(sub, "skipped", reason=got.reason, waited=True))
+            return None
         duplicate = _duplicate(sub, got, owners)
         if duplicate is not None:
             result, into = duplicate
@@ -623,8 +682,9 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         # Photos the store keeps are tied to their images even with downloads off: a story
         # fetched again keeps them.
         photos = FeedPhotos(store, settings, download=settings.images)
+        hosts = Hosts()
         try:
-            _run(lambda: download_all(due, settings, on_done, photos, finished), stop)
+            _run(lambda: download_all(due, settings, on_done, photos, finished, hosts), stop)
         except KeyboardInterrupt:
             # Ctrl-C: the feeds finished (their pages and photos too) are stored, the others
             # are left as if not fetched (their validators too: the next fetch downloads them).
@@ -638,6 +698,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             report.results[:] = [r for r in report.results if r.sub.id in ended or r.outcome == "skipped"]
         if stop is not None and stop():
             raise FetchStopped("the fetch was stopped: nothing of it was stored")
+        report.hosts_said = hosts.said()
         photos.remember()  # the photo files are written: now durable, then their addresses
         report.photos_downloaded = len(photos.found)
     # Titles in the order the feeds were subscribed, not the order they answered: of two feeds

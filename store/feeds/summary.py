@@ -29,7 +29,8 @@ FITTED = "changed to fit the store's limits"
 class FetchSummary:
     #: Every count: ``3 new, 1 updated from 5 feeds (1 unchanged); 1 failed; 2 photos not kept``.
     counts: str
-    #: Each feed that failed, was skipped, moved or has something to say, by name, with why.
+    #: Each feed that failed, was skipped, moved or has something to say, by name, with why; each
+    #: host that asked to wait, once.
     feeds: tuple[str, ...]
     #: What a full disk stopped, and that the next fetch does the rest ("" when nothing stopped it).
     stopped: str
@@ -67,7 +68,7 @@ def summarize(report: FetchReport, photos_downloaded: bool = False) -> FetchSumm
               + (f"; {counted(left_out, 'entry', 'entries')} without title, text or link left out" if left_out else "")
               + (f"; the XML of {counted(damaged, 'feed')} damaged" if damaged else "")
               + (f"; {counted(report.photos_downloaded, 'photo')} downloaded" if photos_downloaded else ""))
-    told = [said for r in sorted(results, key=_first) if (said := feed_said(r))]
+    told = [said for r in sorted(results, key=_first) if (said := feed_said(r))] + report.hosts_said
     if len(told) > MOST_FEEDS:
         told[MOST_FEEDS - 1:] = [f"and {len(told) - MOST_FEEDS + 1} other feeds (`broadsheet fetch` names each)"]
     stopped = stopped_note(report)
@@ -92,6 +93,8 @@ def feed_said(result: FeedResult) -> str:
     """A feed by name with what befell it (``Valley Courier failed: not found (404)``), or "" for
     one fetched with nothing to tell beyond its counts."""
     name = result.sub.shown_name
+    if result.waited:  # said once for its host (FetchReport.hosts_said)
+        return ""
     if result.outcome in ("failed", "skipped"):
         return f"{name} {result.outcome}: {result.reason}"
     parts = [f"moved to {without_password(result.moved_to)}"] if result.moved_to else []
