@@ -653,6 +653,26 @@ def test_a_permanent_redirect_moves_the_subscription_without_duplicating(store: 
     assert subs.add([server.url_for("/old")]) == ([], subs.all())  # its first address is still this feed
 
 
+@pytest.mark.parametrize("status", [301, 308])
+def test_a_permanent_redirect_to_a_web_page_does_not_move_the_subscription(store: Store, server: HTTPServer,
+                                                                          status: int) -> None:
+    """A feed moved for good to a site's home page took the page's address, and its own was never
+    asked again: the move is kept only when a feed is there."""
+    server.expect_request("/old").respond_with_data("", status=status, headers={"Location": "/home"})
+    server.expect_request("/home").respond_with_data("<html><head><title>Home</title></head><body><p>Welcome</p>"
+                                                     "</body></html>", content_type="text/html")
+    subs = subscribe(store, server.url_for("/old"))
+    [result] = fetch(store, settings=FAST).results
+    assert result.failed and not result.moved_to
+    assert result.reason.endswith(f"(where the server moved it for good, {server.url_for('/home')}: the "
+                                  "subscription keeps its address)"), result.reason
+    assert subs.all()[0].url == server.url_for("/old")
+    server.clear()
+    server.expect_request("/old").respond_with_data(rss_feed(2))  # the publisher fixed the redirect
+    [again] = fetch(store, settings=FAST).results
+    assert again.new == 2 and subs.all()[0].url == server.url_for("/old")
+
+
 def test_a_temporary_redirect_keeps_the_address(store: Store, server: HTTPServer) -> None:
     server.expect_request("/old").respond_with_data("", status=302, headers={"Location": "/new"})
     server.expect_request("/new").respond_with_data(rss_feed(1))

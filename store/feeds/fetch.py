@@ -633,8 +633,6 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             report.results.append(result)
             return None
         result = _account(sub, got, stamp)
-        if result.moved_to:
-            owners[normal_url(result.moved_to)] = sub
         fetched = None
         if got.outcome == "new":
             try:
@@ -648,8 +646,12 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                                     f"too: `broadsheet feeds remove {ref}` leaves that one")
                 else:
                     _failed(result, str(exc))
+                if got.moved and got.url != sub.url:
+                    result.reason += (f" (where the server moved it for good, {without_password(got.url)}: "
+                                      "the subscription keeps its address)")
             else:
                 _healthy(sub, stamp)
+                _move(sub, got, result)
                 result.malformed, result.notes = feed.malformed, feed.notes
                 articles = [e.article for e in feed.entries if e.article is not None]
                 result.skipped_entries = len(feed.entries) - len(articles)
@@ -661,6 +663,8 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                 if sub.full:
                     stored = keep_pages(store, articles)
                     fetched.pages = [a for a in articles if a.url and a.story_id not in stored]
+        if result.moved_to:
+            owners[normal_url(result.moved_to)] = sub
         report.results.append(result)
         return fetched
 
@@ -861,11 +865,17 @@ def _account(sub: Subscription, got: Got, stamp: str) -> FeedResult:
     sub.gone, sub.not_before = False, ""
     if got.outcome == "unchanged":
         _healthy(sub, stamp)
-    else:  # "new": healthy once it parses as a feed
+        _move(sub, got, result)
+    else:  # "new": healthy, and moved, once it parses as a feed
         sub.etag, sub.modified = got.etag, got.modified
+    return result
+
+
+def _move(sub: Subscription, got: Got, result: FeedResult) -> None:
+    """Move ``sub`` to where a permanent redirect led, the feed being there (a redirect to a web
+    page moved the subscription for good: the feed's own address was never asked again)."""
     if got.moved and got.url and got.url != sub.url:
         result.moved_to = sub.url = got.url
-    return result
 
 
 def gone_note(sub: Subscription) -> str:
