@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -671,6 +672,32 @@ def test_a_permanent_redirect_to_a_web_page_does_not_move_the_subscription(store
     server.expect_request("/old").respond_with_data(rss_feed(2))  # the publisher fixed the redirect
     [again] = fetch(store, settings=FAST).results
     assert again.new == 2 and subs.all()[0].url == server.url_for("/old")
+
+
+def test_the_limit_per_host_holds_for_the_host_a_redirect_goes_to(store: Store, server: HTTPServer) -> None:
+    """The limit counted the subscribed host: feeds of other hosts redirecting to one asked it at once."""
+    running: list[int] = []
+    most = 0
+    lock = threading.Lock()
+
+    def slow(request: Request) -> Response:
+        nonlocal most
+        with lock:
+            running.append(1)
+            most = max(most, len(running))
+        time.sleep(0.2)
+        with lock:
+            running.pop()
+        return Response(rss_feed(1, title=request.path), content_type="application/rss+xml")
+
+    server.expect_request("/moved").respond_with_data(
+        "", status=302, headers={"Location": server.url_for("/feed/b")})  # to 127.0.0.1
+    server.expect_request("/feed/a").respond_with_handler(slow)
+    server.expect_request("/feed/b").respond_with_handler(slow)
+    subscribe(store, server.url_for("/feed/a"), server.url_for("/moved").replace("127.0.0.1", "localhost"))
+    report = fetch(store, settings=replace(FAST, per_host=1))
+    assert not report.failed, [r.reason for r in report.results]
+    assert most == 1
 
 
 def test_a_temporary_redirect_keeps_the_address(store: Store, server: HTTPServer) -> None:

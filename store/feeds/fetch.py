@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import datetime as dt
 import email.utils
 import re
@@ -509,6 +510,51 @@ def _host(url: str) -> str:
         return ""
 
 
+class Slot:
+    """A download's place in the limit per host, held on the host each of its requests goes to: a
+    redirect to another host moves it there (the limit counted the subscribed host, so the feeds
+    of many hosts redirecting to one all asked that one at once)."""
+
+    def __init__(self, slots: Callable[[str], asyncio.Semaphore], host: str) -> None:
+        self._slots, self.host, self._held = slots, host, False
+        self._token: contextvars.Token[Slot | None] | None = None
+
+    async def __aenter__(self) -> None:
+        await self._take(self.host)
+        self._token = _SLOT.set(self)
+
+    async def __aexit__(self, *exc: object) -> None:
+        if self._token is not None:
+            _SLOT.reset(self._token)
+        self._give()
+
+    async def move(self, host: str) -> None:
+        """Hold ``host``'s slot instead, given up first: no two downloads each wait for the other's."""
+        if host != self.host:
+            self._give()
+            await self._take(host)
+
+    async def _take(self, host: str) -> None:
+        self.host = host
+        await self._slots(host).acquire()
+        self._held = True
+
+    def _give(self) -> None:
+        if self._held:
+            self._slots(self.host).release()
+            self._held = False
+
+
+_SLOT: contextvars.ContextVar[Slot | None] = contextvars.ContextVar("broadsheet_fetch_slot", default=None)
+
+
+async def _to_its_host(request: httpx.Request) -> None:
+    """Before each request, a redirect's too: the download's slot moved to the host it goes to."""
+    slot = _SLOT.get()
+    if slot is not None:
+        await slot.move(request.url.host.lower())
+
+
 async def download_all(subs: list[Subscription], settings: Settings,
                        on_done: Callable[[Subscription, Got], Fetched | None],
                        photos: FeedPhotos | None = None,
@@ -530,10 +576,14 @@ async def download_all(subs: list[Subscription], settings: Settings,
                  "application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"},
         timeout=httpx.Timeout(settings.timeout), limits=limits, follow_redirects=True,
         max_redirects=settings.max_redirects,  # proxies and certificates from the environment, as curl does
+        event_hooks={"request": [_to_its_host]},
     ) as client:
 
-        def gate(host: str) -> asyncio.Semaphore:
+        def slot(host: str) -> asyncio.Semaphore:
             return slots.setdefault(host, asyncio.Semaphore(settings.per_host))
+
+        def gate(host: str) -> Slot:
+            return Slot(slot, host)
 
         async def one(sub: Subscription) -> None:
             async with gate(_host(sub.url)):

@@ -27,6 +27,7 @@ import asyncio
 import dataclasses
 import datetime as dt
 from collections.abc import Callable, Iterable
+from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -50,7 +51,7 @@ from broadsheet.store.storage.photos import (
 if TYPE_CHECKING:
     import httpx
 
-Gate = Callable[[str], asyncio.Semaphore]  # the download slots of a host (shared with the feeds)
+Gate = Callable[[str], AbstractAsyncContextManager[object]]  # a download slot of a host (shared with the feeds)
 ACCEPT = "image/avif,image/webp,image/png,image/jpeg,image/*;q=0.8,*/*;q=0.5"
 PER_FEED = 500  # photos downloaded per feed and fetch: a feed naming thousands cannot keep a fetch busy
 #: Problems that asking again does not cure: a stored story's photo that failed so is not
