@@ -34,7 +34,7 @@ TEMPLATE = """\
 # layout = "panes"
 
 [feeds]
-# Fetch every subscribed feed this often while the reader is open (0: only with the F key).
+# Fetch every subscribed feed this often while the reader is open (0: only with the F key; at least 5).
 # refresh_minutes = 0
 # Download the photos feed entries name when fetching, so stories show them offline.
 # fetch_images = true
@@ -52,6 +52,10 @@ def config_path() -> Path:
     if env:
         return Path(env).expanduser()
     return Path(platformdirs.user_config_dir("broadsheet", appauthor=False)) / "config.toml"
+
+
+#: The shortest ``[feeds] refresh_minutes`` taken (0.02 fetched every second while the reader was open).
+MIN_REFRESH_MINUTES = 5.0
 
 
 @dataclass(slots=True)
@@ -101,7 +105,12 @@ def load_config(path: Path | None = None) -> Config:
         config.problems.append(f"{path}: [feeds] must be a table")
         feeds = {}
     minutes = feeds.get("refresh_minutes", 0)
-    if isinstance(minutes, int | float) and not isinstance(minutes, bool) and 0 <= minutes < math.inf:  # not nan
+    if isinstance(minutes, int | float) and not isinstance(minutes, bool) and 0 < minutes < MIN_REFRESH_MINUTES:
+        config.refresh_minutes = MIN_REFRESH_MINUTES
+        config.problems.append(f"{path}: feeds.refresh_minutes = {minutes:g} is raised to {MIN_REFRESH_MINUTES:g}, "
+                               f"the least: a fetch more often asks every feed's server again before most feeds "
+                               f"change (F fetches at once)")
+    elif isinstance(minutes, int | float) and not isinstance(minutes, bool) and 0 <= minutes < math.inf:  # not nan
         config.refresh_minutes = float(minutes)
     else:
         config.problems.append(f"{path}: feeds.refresh_minutes must be a number of minutes (0 = off)")

@@ -238,6 +238,22 @@ def test_a_refresh_that_is_no_number_of_minutes_is_reported(tmp_path: Path) -> N
         assert config.refresh_minutes == 0 and any("refresh_minutes" in p for p in config.problems)
 
 
+def test_a_refresh_too_often_is_raised_and_config_check_says_why(tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
+                                                                 capsys) -> None:
+    """refresh_minutes = 0.02 was taken: the open reader fetched every feed every second."""
+    from broadsheet.cli.main import main
+
+    path = tmp_path / "config.toml"
+    path.write_text("[feeds]\nrefresh_minutes = 0.02\n")
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(path))
+    assert load_config(path).refresh_minutes == 5
+    assert main(["config", "check"]) == 1
+    assert (f"{path}: feeds.refresh_minutes = 0.02 is raised to 5, the least: a fetch more often asks every "
+            "feed's server again before most feeds change (F fetches at once)") in capsys.readouterr().err
+    path.write_text("[feeds]\nrefresh_minutes = 5\n")
+    assert load_config(path).refresh_minutes == 5 and main(["config", "check"]) == 0
+
+
 def test_config_check_names_an_unknown_theme(tmp_path: Path, monkeypatch, capsys) -> None:  # type: ignore[no-untyped-def]
     from broadsheet.cli.main import main
 
