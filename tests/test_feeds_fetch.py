@@ -114,6 +114,26 @@ def test_first_fetch_stores_entries_and_second_costs_one_304(store: Store, serve
     assert sub.title == "Harbour Gazette" and sub.etag == '"v1"' and sub.health == "ok"
 
 
+def test_an_etag_sent_with_a_304_is_kept(store: Store, server: HTTPServer) -> None:
+    """A server rotating its ETags sent a new one with each 304, never stored: every other fetch
+    downloaded the whole feed."""
+    sent: list[str] = []
+
+    def rotating(request: Request) -> Response:
+        sent.append(request.headers.get("If-None-Match", ""))
+        current = f'"r{len(sent) - 1}"'
+        if request.headers.get("If-None-Match") == current:
+            return Response(status=304, headers={"ETag": f'"r{len(sent)}"'})
+        return Response(rss_feed(1), headers={"ETag": f'"r{len(sent)}"', "Content-Type": "application/rss+xml"})
+
+    server.expect_request("/f").respond_with_handler(rotating)
+    subs = subscribe(store, server.url_for("/f"))
+    for _ in range(4):
+        fetch(store, settings=FAST)
+    assert [response.status_code for _, response in server.log] == [200, 304, 304, 304], sent
+    assert subs.all()[0].etag == '"r4"'
+
+
 def test_new_and_updated_entries_are_counted_and_marks_kept(store: Store, server: HTTPServer) -> None:
     server.expect_request("/f").respond_with_handler(conditional(rss_feed(3), etag='"a"'))
     subscribe(store, server.url_for("/f"))

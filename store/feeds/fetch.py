@@ -916,6 +916,9 @@ def _account(sub: Subscription, got: Got, stamp: str) -> FeedResult:
     if got.outcome == "unchanged":
         _healthy(sub, stamp)
         _move(sub, got, result)
+        # A 304 may carry new validators (a server rotating its ETags): kept, or the next request
+        # sends the old one and gets the whole feed.
+        sub.etag, sub.modified = got.etag or sub.etag, got.modified or sub.modified
     else:  # "new": healthy, and moved, once it parses as a feed
         sub.etag, sub.modified = got.etag, got.modified
     return result
