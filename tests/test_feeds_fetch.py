@@ -674,6 +674,22 @@ def test_a_permanent_redirect_moves_the_subscription_without_duplicating(store: 
     assert subs.add([server.url_for("/old")]) == ([], subs.all())  # its first address is still this feed
 
 
+def test_a_quiet_fetch_says_a_subscription_moved(store: Store, server: HTTPServer,
+                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """`fetch --quiet` (cron) printed nothing of a feed that moved for good: the user's list changed unsaid."""
+    server.expect_request("/old").respond_with_data("", status=308, headers={"Location": "/new"})
+    server.expect_request("/new").respond_with_data(rss_feed(1))
+    server.expect_request("/alias").respond_with_data("", status=301, headers={"Location": "/new"})
+    subscribe(store, server.url_for("/old"))
+    assert main(["--store", str(store.folder), "fetch", "--quiet"]) == 0
+    assert capsys.readouterr().err == (f"moved      Harbour Gazette: moved for good to {server.url_for('/new')}: "
+                                       "the subscription follows it\n")
+    subscribe(store, server.url_for("/alias"))
+    assert main(["--store", str(store.folder), "fetch", "--quiet"]) == 0
+    assert capsys.readouterr().err.startswith(f"merged     {server.url_for('/alias')}: already subscribed as "
+                                              "Harbour Gazette")
+
+
 @pytest.mark.parametrize("status", [301, 308])
 def test_a_permanent_redirect_to_a_web_page_does_not_move_the_subscription(store: Store, server: HTTPServer,
                                                                           status: int) -> None:

@@ -402,6 +402,10 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             if result.sub.gone:
                 line.append(f"\n           unsubscribe with: broadsheet feeds remove {result.sub.id}", style="yellow")
             err.print(line)
+        elif quiet and (result.moved_to or result.same_as):  # the subscriptions changed: said to cron too
+            said = f"moved for good to {without_password(result.moved_to)}: the subscription follows it" \
+                if result.moved_to else result.reason
+            err.print(Text(f"{'moved' if result.moved_to else 'merged':<10} {name}: {shown(said)}", style="yellow"))
         elif not quiet and not result.waited:  # (its host said once, below)
             if result.outcome == "skipped":
                 err.print(Text(f"skipped    {name}: {shown(result.reason)}", style="yellow"))
