@@ -631,7 +631,17 @@ def test_a_redirect_loop_fails_clearly(store: Store, server: HTTPServer) -> None
     server.expect_request("/b").respond_with_data("", status=302, headers={"Location": "/a"})
     subscribe(store, server.url_for("/a"))
     [result] = fetch(store, settings=FAST).failed
-    assert "redirect loop" in result.reason
+    assert result.reason == "redirect loop (the redirects lead back to an address already asked)"
+
+
+def test_a_long_chain_of_redirects_is_not_called_a_loop(store: Store, server: HTTPServer) -> None:
+    """7 redirects, each to a new address, were called "redirect loop (more than 5 redirects)"."""
+    for n in range(7, 0, -1):
+        server.expect_request(f"/hop/{n}").respond_with_data("", status=302, headers={"Location": f"/hop/{n - 1}"})
+    server.expect_request("/hop/0").respond_with_data(rss_feed(1))
+    subscribe(store, server.url_for("/hop/7"))
+    [result] = fetch(store, settings=FAST).failed
+    assert result.reason == "too many redirects (more than 5)"
 
 
 def test_a_redirect_to_an_address_http_refuses_fails_in_words(store: Store) -> None:

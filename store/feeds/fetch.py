@@ -205,10 +205,11 @@ def _later(seconds: float) -> dt.datetime:
     return dt.datetime.now(dt.UTC) + dt.timedelta(seconds=seconds)
 
 
-def _why(exc: BaseException, settings: Settings, asked: str = "") -> str:
+def _why(exc: BaseException, settings: Settings, asked: str = "", looped: bool = False) -> str:
     """Why a download failed, in words (httpx's own name and wording say nothing to a reader, and
     may hold the server's bytes: "illegal status line: bytearray(b'...')"). ``asked``: the address
-    asked for, a web address: an address httpx refuses was then a redirect's target."""
+    asked for, a web address: an address httpx refuses was then a redirect's target. ``looped``: the
+    redirects led back to an address they had been to."""
     import httpx
 
     redirect = is_web_address(asked)
@@ -225,7 +226,8 @@ def _why(exc: BaseException, settings: Settings, asked: str = "") -> str:
     if isinstance(exc, httpx.RemoteProtocolError):
         return _not_http(str(exc))
     if isinstance(exc, httpx.TooManyRedirects):
-        return f"redirect loop (more than {settings.max_redirects} redirects)"
+        return "redirect loop (the redirects lead back to an address already asked)" if looped \
+            else f"too many redirects (more than {settings.max_redirects})"
     if isinstance(exc, httpx.ConnectTimeout):
         return f"could not connect within {settings.timeout:g} s"
     if isinstance(exc, httpx.TimeoutException):
@@ -390,10 +392,14 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
             return Got("failed", reason=f"larger than the {settings.max_bytes // (1024 * 1024)} MB cap for a feed")
         except FeedError as exc:  # damaged gzip data: asking again brings the same bytes
             return Got("failed", reason=str(exc))
-        except (httpx.ConnectError, httpx.TooManyRedirects, httpx.UnsupportedProtocol, httpx.DecodingError,
+        except httpx.TooManyRedirects as exc:  # (its request: the next address, not asked)
+            slot = _SLOT.get()
+            return Got("failed", reason=_why(exc, settings, sub.url,
+                                             looped=slot is not None and str(exc.request.url) in slot.asked))
+        except (httpx.ConnectError, httpx.UnsupportedProtocol, httpx.DecodingError,
                 TimeoutError, httpx.ReadTimeout, httpx.WriteTimeout) as exc:
-            # Retrying cannot help: no network fails fast; the whole answer's deadline (a server
-            # that trickles would trickle again); connected, then silent (asked again, silent
+            # Retrying cannot help: no network fails fast; too many redirects; the whole answer's deadline (a
+            # server that trickles would trickle again); connected, then silent (asked again, silent
             # again: three tries of a hung server took 48 s).
             return Got("failed", reason=_why(exc, settings, sub.url))
         except httpx.TransportError as exc:
@@ -517,6 +523,7 @@ class Slot:
 
     def __init__(self, slots: Callable[[str], asyncio.Semaphore], host: str) -> None:
         self._slots, self.host, self._held = slots, host, False
+        self.asked: set[str] = set()  # the addresses its requests went to, redirects' too (a loop is told apart)
         self._token: contextvars.Token[Slot | None] | None = None
 
     async def __aenter__(self) -> None:
@@ -552,6 +559,7 @@ async def _to_its_host(request: httpx.Request) -> None:
     """Before each request, a redirect's too: the download's slot moved to the host it goes to."""
     slot = _SLOT.get()
     if slot is not None:
+        slot.asked.add(str(request.url))
         await slot.move(request.url.host.lower())
 
 
