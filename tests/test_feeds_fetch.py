@@ -634,6 +634,18 @@ def test_a_redirect_loop_fails_clearly(store: Store, server: HTTPServer) -> None
     assert result.reason == "redirect loop (the redirects lead back to an address already asked)"
 
 
+def test_a_tls_failure_is_said_in_words_naming_the_redirect_target(store: Store, server: HTTPServer) -> None:
+    """It said "cannot connect (wrong version number (_ssl.c:1006))", OpenSSL's words, of a
+    redirect to https:// on a server that answers only http://, and did not say where."""
+    https = server.url_for("/feed").replace("http://", "https://")
+    server.expect_request("/old").respond_with_data("", status=301, headers={"Location": https})
+    subscribe(store, server.url_for("/old"), https)
+    redirected, direct = sorted(fetch(store, settings=FAST).failed, key=lambda r: r.sub.url)  # (http: first)
+    said = "the server did not answer in TLS (https): it may serve only http://"
+    assert redirected.reason == f"the server redirected to {https}, which failed: {said}", redirected.reason
+    assert direct.reason == said
+
+
 def test_a_long_chain_of_redirects_is_not_called_a_loop(store: Store, server: HTTPServer) -> None:
     """7 redirects, each to a new address, were called "redirect loop (more than 5 redirects)"."""
     for n in range(7, 0, -1):

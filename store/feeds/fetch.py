@@ -235,8 +235,14 @@ def _why(exc: BaseException, settings: Settings, asked: str = "", looped: bool =
     if isinstance(exc, TimeoutError):
         return f"the answer took longer than {settings.total:g} s (server too slow)"
     if isinstance(exc, httpx.ConnectError):
-        detail = str(exc).split("] ", 1)[-1] or "refused"
-        return f"cannot connect ({detail})"
+        said = _tls_why(exc) or f"cannot connect ({str(exc).split('] ', 1)[-1] or 'refused'})"
+        try:
+            target = str(exc.request.url)
+        except RuntimeError:  # (no request: never so from a client's send)
+            target = ""
+        if redirect and target and normal_url(target) != normal_url(asked):  # the redirect's target failed
+            return f"the server redirected to {without_password(target)}, which failed: {said}"
+        return said
     if isinstance(exc, httpx.DecodingError):
         return "the answer's compression is broken"
     if isinstance(exc, httpx.UnsupportedProtocol):
@@ -245,6 +251,24 @@ def _why(exc: BaseException, settings: Settings, asked: str = "", looped: bool =
 
 
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]{0,19}")
+
+
+def _tls_why(exc: BaseException) -> str:
+    """Why a secure (https) connection failed, in words ("" when TLS is not why): OpenSSL's own
+    were "wrong version number (_ssl.c:1006)"."""
+    import ssl
+
+    cause: BaseException | None = exc
+    while cause is not None and not isinstance(cause, ssl.SSLError):
+        cause = cause.__cause__ or cause.__context__
+    if cause is None:
+        return ""
+    if isinstance(cause, ssl.SSLCertVerificationError):
+        detail = (cause.verify_message or "").rstrip(".")
+        return "the server's certificate is not trusted" + (f" ({detail})" if detail.isprintable() and detail else "")
+    if cause.reason == "WRONG_VERSION_NUMBER":
+        return "the server did not answer in TLS (https): it may serve only http://"
+    return "the secure connection (TLS, https) could not be made"
 
 
 def _not_http(said: str) -> str:
