@@ -306,15 +306,16 @@ class Hosts:
             return None
         when, _ = self.waits[host]
         self.skipped[host] += 1
-        return Got("skipped", reason=f"{host} asked to wait until {when:%Y-%m-%d %H:%M} UTC",
-                   retry_at=when.isoformat(timespec="seconds"))
+        return Got("skipped", reason=f"{host} asked to wait until {when:%Y-%m-%d %H:%M} UTC")
 
     def said(self) -> list[str]:
         """Each host that asked to wait, said once with the feeds of it skipped: ``news.example asked
-        to wait (429): its 7 other feeds skipped until 2026-12-07 16:40 UTC``."""
-        return [f"{host} asked to wait ({status}): its {count} other feed{'s' if count > 1 else ''} skipped "
-                f"until {when:%Y-%m-%d %H:%M} UTC" for host, count in self.skipped.items()
-                for when, status in [self.waits[host]]]
+        to wait until 2026-12-07 16:40 UTC (429): its 7 other feeds were not asked in this fetch``.
+        Not saved for them: the next fetch asks them (one broken feed answering 503 for good must
+        not keep its host's others from being fetched)."""
+        return [f"{host} asked to wait until {when:%Y-%m-%d %H:%M} UTC ({status}): its {count} other "
+                f"feed{'s were' if count > 1 else ' was'} not asked in this fetch"
+                for host, count in self.skipped.items() for when, status in [self.waits[host]]]
 
 
 async def _body(response: httpx.Response, max_bytes: int) -> bytes:
@@ -703,8 +704,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
     deleted = store.deleted_entries()  # the user deleted them: neither their photos nor their pages are fetched
 
     def on_done(sub: Subscription, got: Got) -> Fetched | None:
-        if got.outcome == "skipped":  # its host asked to wait: not asked before then
-            sub.not_before = got.retry_at
+        if got.outcome == "skipped":  # its host asked this fetch to wait
             report.results.append(FeedResult(sub, "skipped", reason=got.reason, waited=True))
             return None
         duplicate = _duplicate(sub, got, owners)
