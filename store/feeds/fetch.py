@@ -456,7 +456,7 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
                     return got
             if last or (got.status >= 500 and host in hosts.sick):  # a sick host: its feeds are not retried
                 if got.status >= 500:
-                    got.reason = f"server error ({got.status})"
+                    got.reason = _WAITING.get(got.status, f"server error ({got.status})")
                     hosts.sick.add(host)
                 return got
             await asyncio.sleep(min(wait, settings.max_wait))
