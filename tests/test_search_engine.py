@@ -408,3 +408,14 @@ def test_a_prefix_finds_words_it_begins_and_past_their_stem_no_others(tmp_path: 
     name = {story.story_id: key for key, story in stories.items()}
     found = SearchIndex.open(store).search(text, states={})
     assert {name[sid] for sid in found.ids} == expected
+
+
+@pytest.mark.parametrize("text", ['"code n1*"', 'headline:"berth n1*"', "entry-1*"])
+def test_a_phrase_ending_in_a_prefix_finds_every_word_the_prefix_begins(tmp_path: Path, text: str) -> None:
+    """tantivy's phrase prefix stands for the first 50 words its prefix begins: '"number 12*"'
+    found 50 of 111 stories, and "covid-1*" (a phrase of "covid" and "1*") as few."""
+    store = Store(tmp_path / "store")
+    store.add([(Article(headline=f"Berth n{i}", body=[f"Cargo ledger entry {i}, code n{i}."],
+                        published="2024-05-01"), None) for i in range(300)])
+    found = SearchIndex.open(store).search(text, states={}, limit=0)
+    assert found.total == sum(str(i).startswith("1") for i in range(300))  # 111

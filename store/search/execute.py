@@ -23,6 +23,7 @@ cheap (issue 17).
 
 from __future__ import annotations
 
+import re
 from array import array
 from bisect import bisect_left
 from collections import Counter
@@ -90,6 +91,9 @@ CHUNK = 65_536
 ESTIMATED_PAGES = 2
 #: At most this many index terms per field stand for one prefix* (only 1-2 letter prefixes get near it).
 MAX_EXPANSION = 20_000
+#: At most this many index terms per field stand for the prefix ending a phrase: tantivy's regex
+#: phrase query's limit (1 << 14, per segment), past which it fails the search (see :func:`_phrase_ending`).
+PHRASE_EXPANSION = 1 << 14
 
 Hit = tuple[Any, tantivy.DocAddress]
 T = TypeVar("T")
@@ -549,9 +553,7 @@ class Executor:
                 # runs past ('"town celebrat*"' found nothing: "celebrates" is held as "celebr").
                 ends = dict.fromkeys([last, *stems[-1:]])
                 past = sorted(stems_begun_by(last))
-                per_field = [_any_of([tantivy.Query.phrase_prefix_query(view.schema, f, [*head, end]) for end in ends]
-                                     + [tantivy.Query.phrase_query(view.schema, f, [*head, w]) for w in past])
-                             for f in fields]
+                per_field = [_phrase_ending(view, f, head, list(ends), past) for f in fields]
         else:
             placed = [(t.position, t.text) for t in STEMMED.pre_tokenize(spaced(term.text)).tokens]
             if not placed:
@@ -566,6 +568,22 @@ class Executor:
             return per_field[0]
         return tantivy.Query.boolean_query([(tantivy.Occur.Should, boosted(f, q))
                                             for f, q in zip(fields, per_field, strict=True)])
+
+
+def _phrase_ending(view: IndexView, field_name: str, head: list[str], ends: list[str],
+                   past: list[str]) -> tantivy.Query:
+    """``head`` then a word begun by one of ``ends`` or one of the stems ``past``, in ``field_name``.
+
+    tantivy's phrase prefix query stands for the first 50 words its prefix begins, per segment
+    (tantivy-py gives no way to say more): '"number 12*"' found 50 of 111 stories. A regex phrase
+    takes every word its regex matches, up to :data:`PHRASE_EXPANSION`, and fails the search past
+    that: so it is used when the term dictionary holds fewer words so begun."""
+    begun = sum(len(view.searcher.terms_with_prefix(field_name, end, limit=PHRASE_EXPANSION)) for end in ends)
+    if begun + len(past) < PHRASE_EXPANSION:
+        last = "|".join([*(re.escape(end) + ".*" for end in ends), *map(re.escape, past)])
+        return tantivy.Query.regex_phrase_query(view.schema, field_name, [*map(re.escape, head), last])
+    return _any_of([tantivy.Query.phrase_prefix_query(view.schema, field_name, [*head, end]) for end in ends]
+                   + [tantivy.Query.phrase_query(view.schema, field_name, [*head, w]) for w in past])
 
 
 def _any_of(queries: list[tantivy.Query]) -> tantivy.Query:
