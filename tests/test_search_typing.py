@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -109,3 +110,25 @@ def test_the_fallback_searches_a_half_typed_word_as_the_index_does(indexed: tupl
     assert {NAME[sid] for sid in result.ids} == {"ferry", "ferries"}
     assert result.terms == ["headline:ferr*"]
     assert WordFilter().run(parse_query("headline:ferry"), store.stories(), {}).terms == ["headline:ferry"]
+
+
+def test_a_half_typed_word_with_punctuation_inside_finds_the_words_it_begins(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """"covid-1", on the way to "covid-19", is "covid" then words beginning "1": it found nothing
+    because a story held "1" (only the last piece was looked up), where "covid-" and "covid-19" found the story."""
+    store = Store(tmp_path / "store")
+    covid = Article(headline="COVID-19 cases fall", body=["Covid-19 cases fell."], published="2024-03-16")
+    store.add([(covid, None), (Article(headline="Budget vote", body=["Passed by 1 vote."], published="2024-03-17"),
+                               None)])
+    index = SearchIndex.open(store)
+    for text in ("covid-", "covid-1", "covid-19", "headline:covid-1"):
+        assert index.search(text, states={}).ids == [covid.story_id], text
+    typed = index.search("covid-1", states={})
+    assert typed.terms == ["covid-1*"] and typed.query.begun is not None
+    assert index.search("covid-19", states={}).query.begun is None  # held: its exact meaning
+    assert index.search("covid-12", states={}).ids == []  # begins no word
+    fallback = WordFilter().run(parse_query("headline:covid-1"), store.stories(), {})
+    assert fallback.ids == [covid.story_id] and fallback.terms == ["headline:covid-1*"]
+    assert main(["--store", str(store.folder), "search", "covid-1"]) == 0
+    captured = capsys.readouterr()
+    assert "COVID-19 cases fall" in captured.out and captured.err.strip() == "1 story"

@@ -220,12 +220,12 @@ class WordFilter:
         return doc
 
     def _holds(self, word: Term, stories: Sequence[StoryMeta], stop: Callable[[], bool]) -> bool:
-        """Whether a story holds ``word`` (its last token) where it is searched, as the index tells
-        (a pass that stops at the first story holding it): a word none holds is still being typed."""
-        words = stemmed(word.text)
-        if not words:
+        """Whether a story holds ``word`` where it is searched (a word of several pieces, "covid-1",
+        as a phrase), as the index tells (a pass that stops at the first story holding it): a word
+        none holds is still being typed."""
+        match = term_matcher(word)
+        if match is None:
             return True
-        match = _word(tuple(f for f in FIELD_GROUPS[word.field] if f != "body"), words[-1][1])
         for n, meta in enumerate(stories):
             if not n % STOP_EVERY:
                 go_on(stop)

@@ -161,7 +161,7 @@ class Executor:
         ``count_later``: a first page whose marks are filtered in Python may come with an
         estimated total (``counted`` False) rather than wait for the pass that counts (see
         :meth:`_filtered`); the same search with ``limit`` 0 counts."""
-        if query.last_word is not None and not _held(view.searcher, query.last_word):
+        if query.last_word is not None and not self._held(view, query.last_word):
             query = begun(query)  # a word still being typed: "ferr" finds "ferry"
         terms = list(query.terms)
         empty = SearchResult([], 0, terms, query)
@@ -513,6 +513,19 @@ class Executor:
         total = len(kept) if limit is None else len(newest.keys) - len(self._places(newest, deny))
         return SearchResult(self._ids(view, kept), total, terms, query)
 
+    def _held(self, view: IndexView, word: Term) -> bool:
+        """Whether some story holds ``word`` in a field it is searched in: a term look-up per field,
+        a few microseconds (a word of no token is left as it is). A word of several pieces
+        ("covid-1") is held where its pieces follow each other: a story holding the last piece
+        alone ("1") kept "covid-1" from being searched as the start of "covid-19"."""
+        tokens = STEMMED.pre_tokenize(spaced(word.text)).tokens
+        if not tokens:
+            return True
+        if not any(view.searcher.doc_freq(f, tokens[-1].text) for f in FIELD_GROUPS[word.field]):
+            return False
+        phrase = self._term_query(word, view) if len(tokens) > 1 else None
+        return phrase is None or bool(view.searcher.search(phrase, 1, count=False).hits)
+
     def _term_query(self, term: Term, view: IndexView) -> tantivy.Query | None:
         """The tantivy query for one text term over its fields; None if it has no searchable token."""
         if term.field == FEED_FIELD:  # feed:"Title": the source is that whole title
@@ -590,13 +603,6 @@ def _any_of(queries: list[tantivy.Query]) -> tantivy.Query:
     """A query matching what any of ``queries`` matches."""
     return queries[0] if len(queries) == 1 else tantivy.Query.boolean_query(
         [(tantivy.Occur.Should, q) for q in queries])
-
-
-def _held(searcher: tantivy.Searcher, word: Term) -> bool:
-    """Whether some story holds ``word`` (its last token) in a field it is searched in: a term
-    look-up per field, a few microseconds (a word of no token is left as it is)."""
-    tokens = STEMMED.pre_tokenize(spaced(word.text)).tokens
-    return not tokens or any(searcher.doc_freq(f, tokens[-1].text) for f in FIELD_GROUPS[word.field])
 
 
 def _bare_word(query: Query) -> Word | None:
