@@ -266,7 +266,11 @@ def test_a_feeds_title_finds_its_stories_not_a_longer_titles(tmp_path: Path) -> 
     index = SearchIndex.open(store)
     for text, wanted in (('feed:"Top Stories"', {"a", "c", "e"}), ('feed:"top stories (B.EXAMPLE)"', {"b"}),
                          ('feed:"cafe notes"', {"f"}), ('-feed:"Top Stories" quay', {"b", "d", "f"}),
-                         ('feed:"Stories"', set()), ("feed:stories", {"a", "b", "c", "d", "e"})):
+                         ('feed:"Stories"', set()), ("feed:stories", {"a", "b", "c", "d", "e"}),
+                         # in parentheses too: they were the phrase of the title's words, as source:"..."
+                         ('feed:("Top Stories")', {"a", "c", "e"}), ('-feed:("Top Stories") quay', {"b", "d", "f"}),
+                         ('feed:("Top Stories" OR "Cafe Notes")', {"a", "c", "e", "f"}),
+                         ("feed:(top stories)", {"a", "b", "c", "d", "e"})):
         query = parse_query(text)
         assert {names[i] for i in index.run(query, states={}).ids} == wanted, text
         assert {names[i] for i in WordFilter().run(query, store.stories(), {}).ids} == wanted, text

@@ -161,7 +161,8 @@ def _read_phrase(text: str, start: int) -> tuple[str, int]:
     return text[start + 1 : end], end + 1
 
 
-def _lex(text: str) -> list[_Atom]:
+def _lex(text: str, quoted_field: str | None = None) -> list[_Atom]:
+    """The items of ``text``; a quoted phrase is in ``quoted_field`` (the whole titles of ``feed:( )``)."""
     atoms: list[_Atom] = []
     i, n = 0, len(text)
     not_before = False  # the item before was NOT
@@ -183,7 +184,7 @@ def _lex(text: str) -> list[_Atom]:
             continue
         if text[i] == '"':
             phrase, i = _read_phrase(text, i)
-            atoms.append(_Atom("term", _text_term(phrase, True, None, negated)))
+            atoms.append(_Atom("term", _text_term(phrase, True, quoted_field, negated)))
             continue
         start = i
         while i < n and not text[i].isspace() and text[i] != '"':
@@ -207,7 +208,9 @@ def _lex(text: str) -> list[_Atom]:
         if colon and value.startswith("(") and (key in TEXT_FIELDS or key == "tag"):
             if key == "tag":
                 raise QueryError("Parentheses do not group tags: write tag:a OR tag:b")
-            groups, i = _parenthesised(text, start + len(name) + 1, TEXT_FIELDS[key])
+            # feed:("Title" OR "Other") is either whole title, as feed:"Title" is; its words, the source's
+            groups, i = _parenthesised(text, start + len(name) + 1, TEXT_FIELDS[key],
+                                       FEED_FIELD if key == "feed" else None)
             atoms.append(_Atom("group", groups=_negated(groups) if negated else groups))
             continue
         if colon and (key in TEXT_FIELDS or key == "tag" or key in _FILTERS):
@@ -279,9 +282,10 @@ def _one_edit(a: str, b: str) -> bool:
     return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
 
 
-def _parenthesised(text: str, start: int, field_name: str | None) -> tuple[tuple[tuple[Term, ...], ...], int]:
+def _parenthesised(text: str, start: int, field_name: str | None,
+                   quoted_field: str | None = None) -> tuple[tuple[tuple[Term, ...], ...], int]:
     """The groups inside the parentheses opening at ``start`` (each term in ``field_name``,
-    when given), and the index after the closing one."""
+    when given, a quoted one in ``quoted_field`` when given), and the index after the closing one."""
     quoted = False
     for end in range(start + 1, len(text)):
         char = text[end]
@@ -295,16 +299,16 @@ def _parenthesised(text: str, start: int, field_name: str | None) -> tuple[tuple
             break
     else:
         raise QueryError("Unclosed parenthesis: add a closing )")
-    atoms = _lex(text[start + 1 : end])
+    atoms = _lex(text[start + 1 : end], quoted_field)
     if any(a.kind in ("filter", "group") or (a.term is not None and a.term.kind == "tag") for a in atoms):
         raise QueryError("Only words, phrases and prefixes* go in parentheses")
     groups = _grouped(atoms)
     if not groups:
         raise QueryError("Parentheses need a word inside")
     if field_name is not None:
-        if any(t.field is not None for g in groups for t in g):
+        if any(t.field not in (None, quoted_field) for g in groups for t in g):
             raise QueryError("A field's parentheses hold words, not other fields")
-        groups = [tuple(replace(t, field=field_name) for t in g) for g in groups]
+        groups = [tuple(t if t.field else replace(t, field=field_name) for t in g) for g in groups]
     return tuple(groups), end + 1
 
 
