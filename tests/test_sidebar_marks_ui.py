@@ -5,7 +5,7 @@ on the list unseen."""
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Input, Static
+from textual.widgets import Input, Label, Static
 
 from broadsheet.store.feeds.subscriptions import Subscriptions
 from broadsheet.store.reader.feedcounts import next_with_unread
@@ -13,6 +13,7 @@ from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.dialogs import ConfirmScreen
 from broadsheet.tui.widgets.article_view import ArticleView
+from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.factories import make_article
 from tests.pilot import progress_told, settle
@@ -209,3 +210,22 @@ def test_the_next_feed_with_unread_stories_goes_round_and_skips_the_one_listed()
     assert next_with_unread([3, 0], 0) is None  # only the feed listed has any
     assert next_with_unread([0, 0, 5], None) == 2  # a tag listed: from the first feed
     assert next_with_unread([], None) is None
+
+
+@pytest.mark.parametrize(("tag", "bar"), [("(draft)", 'tag:"(draft)"'), ("wip*", 'tag:"wip*"'),
+                                          ("needs review", 'tag:"needs review"'), ("rail", "tag:rail")])
+async def test_choosing_a_tag_in_the_sidebar_lists_its_stories_whatever_its_name(store: Store, tag: str,
+                                                                                 bar: str) -> None:
+    """Choosing "(draft)" put tag:(draft) in the bar, which said "Parentheses do not group tags"
+    and listed every story; "wip*" said "tag: takes a whole tag, not a prefix"."""
+    store.add([(make_article(n, headline=f"Quay story {n}"), f"q{n}.txt") for n in range(3)])
+    store.user.edit_tags([next(iter(store.stories())).id], add=[tag])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await to_row(pilot, app, "tag", tag)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(Input).value == bar
+        assert not app.screen.query_one("#search-error", Label).display
+        assert app.screen.query_one(HeadlineList).count == 1

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from broadsheet.store.search.query import Term, parse_query
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import (
     TagError,
     normalise_tag,
     parse_tag_edit,
     saved_search_name,
+    tag_filter,
     tag_renamed_in,
 )
 
@@ -70,3 +72,18 @@ def test_a_saved_search_keeps_its_cut_name_and_joiners(store: Store) -> None:
 ])
 def test_a_renamed_tag_is_renamed_in_a_query(query: str, renamed: str) -> None:
     assert tag_renamed_in(query, "local", "harbour news") == renamed
+
+
+@pytest.mark.parametrize("tag", ["rail", "harbour news", "(draft)", "wip*", "a(b)", "*star", "-minus", "or", "a:b"])
+def test_a_tags_filter_names_that_tag(tag: str) -> None:
+    """The sidebar's tag:(draft) said "Parentheses do not group tags", tag:wip* "tag: takes a whole
+    tag, not a prefix": the filter is quoted wherever the query language needs it to be."""
+    assert parse_query(tag_filter(tag)).groups == ((Term("tag", tag),),)
+    assert parse_query(tag_renamed_in("tag:local ferry", "local", tag)).groups == ((Term("tag", tag),),
+                                                                                    (Term("word", "ferry"),))
+
+
+def test_a_tag_holding_a_quote_gives_a_filter_that_parses() -> None:
+    """Only a hand-edited file gives a tag a quote: its filter reads as that tag typed would."""
+    assert tag_filter('say "hi"') == 'tag:"say hi"'
+    assert parse_query(tag_filter('say "hi"')).groups == ((Term("tag", "say hi"),),)

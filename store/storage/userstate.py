@@ -1286,8 +1286,16 @@ SAVED_SEARCHES = "saved_searches"
 
 
 def tag_filter(tag: str) -> str:
-    """The search filter for one (normalised) tag, quoted when it holds a space."""
-    return f'tag:"{tag}"' if " " in tag else f"tag:{tag}"
+    """The search filter for one (normalised) tag (the sidebar's, the palette's, a renamed tag's in a
+    saved search), quoted wherever the query language would read it otherwise: a space ends the
+    tag, a first "(" opens parentheses, a last "*" asks for a prefix (``tag:"(draft)"``).
+
+    No quote can be written inside quotes: a tag holding one (only a hand-edited file gives it,
+    as every way of making a tag drops them) is written as a tag typed with it is read, the quote
+    a space, rather than leave the search bar an unclosed quote (a normalised tag is left as it is)."""
+    tag = " ".join(tag.replace('"', " ").split())
+    quoted = tag.startswith("(") or tag.endswith("*") or any(c.isspace() for c in tag)
+    return f'tag:"{tag}"' if quoted else f"tag:{tag}"
 
 
 def tag_renamed_in(query: str, old: str, new: str) -> str:
