@@ -76,3 +76,11 @@ def test_a_term_on_a_field_marks_that_field_alone() -> None:
 def marked_in(terms: list[str], parts: tuple[str, ...], text: str = STORY) -> list[str]:
     matcher = term_matcher(terms, parts)
     return [text[start:end] for start, end in matcher.spans(text)] if matcher else []
+
+
+def test_greek_is_marked_case_and_accent_folded() -> None:
+    """The search for "ιθακη" or "σεισμος" finds "Ιθάκη" and "ΣΕΙΣΜΟΣ": so they are marked."""
+    text = "Ο Οδυσσέας στην Ιθάκη. ΣΕΙΣΜΟΣ ΣΤΗΝ ΑΘΗΝΑ, σεισμός."
+    assert marked(["ιθακη"], text) == ["Ιθάκη"]
+    assert marked(["σεισμος"], text) == ["ΣΕΙΣΜΟΣ", "σεισμός"]
+    assert marked(["οδυσσε*"], text) == ["Οδυσσέας"]

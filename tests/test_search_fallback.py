@@ -187,6 +187,7 @@ def test_limit_keeps_the_total(both: tuple[Store, SearchIndex]) -> None:
     "ª º µ ĸ Ŀŀ ŉ ſ ƀ Ə ǅ ﬁ ² ① ⑴ Ⅻ İstanbul ΣΟΦΟΣ Ёлка Ωμέγα",
     "İSTANBUL TÜRKİYE İzmir Iğdır Işıl yılmaz İ i̇stanbul İ̇x",
     "a" * 98 + "İ " + "b" * 99 + "İ " + "c" * 97 + "İİ",  # İ counts one byte, as the index is given I
+    "Ο Οδυσσέας στην Ιθάκη· ΣΕΙΣΜΟΣ ΣΤΗΝ ΑΘΗΝΑ, ΐ ΰ Ϊ ᾄδω ὁ ἀγών " + "ἀ" * 40 + " " + "ά" * 49,  # Greek unaccented
 ])
 def test_the_python_analyser_gives_the_index_tokens(text: str) -> None:
     # The index is given spaced(text) (schema.story_document), a query's words too (execute).

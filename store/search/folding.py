@@ -8,6 +8,8 @@ also checks it against the installed tantivy for every letter and digit.
 
 from __future__ import annotations
 
+import unicodedata
+
 _GROUPS: dict[str, str] = {
     "(1)": "⑴",
     "(10)": "⑽",
@@ -159,3 +161,25 @@ _GROUPS: dict[str, str] = {
 
 #: For ``str.translate`` on lowercased text: each character tantivy folds, to what it folds to.
 FOLD_TABLE = str.maketrans({c: folded for folded, chars in _GROUPS.items() for c in chars})
+
+
+#: Greek letters: the Greek and Coptic block and Greek Extended (polytonic), as a regex class.
+GREEK = "\u0370-\u03ff\u1f00-\u1fff"
+
+
+def _greek_table() -> dict[int, str]:
+    """Each Greek letter with a tonos, dialytika or other mark (either case), to the letter
+    without them, and final sigma to σ: tantivy's folding is ASCII's, which leaves Greek as it
+    is, so "ιθακη" did not find "Ιθάκη", nor "σεισμος" "ΣΕΙΣΜΟΣ" (lowercased "σεισμοσ"). One
+    character for one, so spans found in the text given to the index are spans of the text."""
+    table = {ord("ς"): "σ"}
+    for code in (*range(0x370, 0x400), *range(0x1F00, 0x2000)):
+        char = chr(code)
+        base = unicodedata.normalize("NFD", char)[0]
+        if char.isalpha() and base != char and base.isalpha():
+            table[code] = base
+    return table
+
+
+#: For ``str.translate`` on text holding Greek, before the index's analyser and the fallback's.
+GREEK_TABLE = _greek_table()

@@ -3,7 +3,8 @@
 Every text field uses one analyser: split on non-alphanumerics (and around each Chinese,
 Japanese or Korean character, which the text is given with spaces around, and with Turkish
 ``İ`` given as ``I``, see :func:`~broadsheet.store.search.analysis.spaced`), drop tokens of 100
-UTF-8 bytes or more, lowercase, fold accents to ASCII (``Séoul`` -> ``seoul``) and apply the English
+UTF-8 bytes or more, lowercase, fold accents to ASCII (``Séoul`` -> ``seoul``; Greek's are taken off
+before, and final sigma made σ, by :func:`~broadsheet.store.search.analysis.spaced`) and apply the English
 Snowball stemmer (``ferries`` -> ``ferri`` = ``ferry``). Query words go through the same
 analyser, so matching is case-, accent- and inflection-blind. Prefixes use the analyser
 without the stemmer.
@@ -30,11 +31,12 @@ from broadsheet.store.search.analysis import (
 from broadsheet.store.storage.directory import story_key
 
 #: Bump whenever the schema or analysis changes: an index with another version is rebuilt.
-SCHEMA_VERSION = 8  # 2: an agency is indexed under all its names; 3: CJK characters are words; 4: İ is I;
+SCHEMA_VERSION = 9  # 2: an agency is indexed under all its names; 3: CJK characters are words; 4: İ is I;
 #                      5: the source's whole title in ``feed``, for feed:"Title"; 6: ``day`` is the list's
 #                      day, in this machine's zone (after:/before: said another day than the list);
 #                      7: words up to 100 bytes, not 40 (a 20-letter Russian word was dropped);
-#                      8: each paragraph, name and credit its own value (a phrase ran across them)
+#                      8: each paragraph, name and credit its own value (a phrase ran across them);
+#                      9: Greek without tonos or dialytika, final sigma as σ ("ιθακη" finds "Ιθάκη")
 ANALYZER = "broadsheet_en"
 
 #: Relevance boosts for bare words: a hit in the headline counts most.
