@@ -84,3 +84,14 @@ def test_greek_is_marked_case_and_accent_folded() -> None:
     assert marked(["ιθακη"], text) == ["Ιθάκη"]
     assert marked(["σεισμος"], text) == ["ΣΕΙΣΜΟΣ", "σεισμός"]
     assert marked(["οδυσσε*"], text) == ["Οδυσσέας"]
+
+
+def test_a_word_whose_first_letter_folds_to_two_is_marked() -> None:
+    """"aesop" found "Æsop fables return", but the story showed no mark and no match count: its
+    first two letters, folded ("aes"), were compared with a stem's first two ("ae")."""
+    text = "Æsop fables return. The Œuvre of Æsop was reprinted; the ﬁnance team left."
+    assert marked(["aesop"], text) == ["Æsop", "Æsop"]
+    assert marked(["oeuvre"], text) == ["Œuvre"]
+    assert marked(["finance"], text) == ["ﬁnance"]
+    assert marked(["aeso*", '"oeuvre of aesop"'], text) == ["Æsop", "Œuvre of Æsop"]
+    assert highlight(Text(text), term_matcher(["aesop"])) == 2

@@ -42,6 +42,7 @@ class TermMatcher:
         self._stems = set().union(*map(stem_set, single)) if single else set()
         # Only words that begin, folded, as a stem does are stemmed to be compared ("École" for
         # "ecole", as the index folds it): stemming a story's every word would cost milliseconds.
+        # A word's first two letters are cut to two once folded: "Æsop" begins "aes", and "ae" is the stem's.
         self._heads = {s[:2] for s in self._stems}
         self._phrases = [found for w in words if not w.endswith("*") and len(found := tuple(stems(w))) > 1
                          and all(found)]
@@ -62,13 +63,13 @@ class TermMatcher:
         words = list(TOKEN.finditer(text))
         heads, wanted, prefixes = self._heads, self._stems, self._prefixes
         extra = [m.span() for m in words
-                 if fold(m.group()[:2]) in heads and (s := stems(m.group())) and (s[0] in wanted or any(
+                 if fold(m.group()[:2])[:2] in heads and (s := stems(m.group())) and (s[0] in wanted or any(
                      (s[0].startswith(starts) or s[0] in whole) and not m.group().lower().startswith(starts[0])
                      for starts, whole in prefixes))]  # (what a prefix begins as typed, _starts marked)
         for phrase in self._phrases:
             head, size = phrase[0][:2], len(phrase)
             for at, first in enumerate(words[:len(words) - size + 1]):
-                if fold(first.group()[:2]) == head and all(
+                if fold(first.group()[:2])[:2] == head and all(
                         stems(words[at + k].group())[:1] == (phrase[k],) for k in range(size)):
                     extra.append((first.start(), words[at + size - 1].end()))
         if not extra:
