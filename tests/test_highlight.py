@@ -27,12 +27,20 @@ def test_a_word_marks_every_word_with_its_stem_and_no_word_it_only_begins() -> N
 def test_prefixes_mark_what_they_begin_and_the_words_the_search_found_by_stem() -> None:
     """A prefix finds the words the index holds by stems that begin with it or with its stem:
     "ferry*" found "Ferries" (held as "ferri"), "cafe*" "Café", but marked nothing there."""
-    assert marked(["ferry*", "daw*"]) == ["Ferries", "ferry", "daw", "ferry", "Ferry", "ferrier"]
+    assert marked(["ferry*", "daw*"]) == ["Ferries", "ferry", "dawn", "ferryman", "Ferry", "ferrier"]
     # "Ferries", "ferry", "ferryman" (what it begins), "Ferry-boats", "ferrier" (held as "ferrier")
-    assert marked(["ferry*"]) == ["Ferries", "ferry", "ferry", "Ferry", "ferrier"]
-    assert marked(["daw*"]) == ["daw"]
+    assert marked(["ferry*"]) == ["Ferries", "ferry", "ferryman", "Ferry", "ferrier"]
+    assert marked(["daw*"]) == ["dawn"]
     text = "The Café and the École; the town celebrates."
-    assert marked(["cafe*", "ecole*", "celebrat*"], text) == ["Café", "École", "celebrat"]
+    assert marked(["cafe*", "ecole*", "celebrat*"], text) == ["Café", "École", "celebrates"]
+
+
+def test_a_prefix_marks_the_whole_of_every_word_it_found() -> None:
+    """"celebrat*" marked the "celebrat" of "celebrates" (what it begins as typed) but the whole of
+    "Celebrity" (found by its stem): every word is marked whole now."""
+    text = "The town celebrates; a Celebrity came. Gulls (gull's) over 東京駅."
+    assert marked(["celebrat*"], text) == ["celebrates", "Celebrity"]
+    assert marked(["gull*", "東京*"], text) == ["Gulls", "gull", "東京"]  # as the index splits words
 
 
 def test_a_phrase_marks_its_words_as_the_search_found_them() -> None:
@@ -67,7 +75,7 @@ def test_a_term_on_a_field_marks_that_field_alone() -> None:
     assert marked_in(terms, ("body",)) == ["dawn"]
     assert marked_in(terms, ("headline",)) == ["Ferries", "ferry", "dawn", "Ferry"]
     assert marked_in(terms, ("credits",), "Reporting by Ada Quill at dawn") == ["Ada Quill", "dawn"]
-    assert marked_in(terms, ("caption",), "Gulls over the ferry at dawn") == ["Gull", "dawn"]
+    assert marked_in(terms, ("caption",), "Gulls over the ferry at dawn") == ["Gulls", "dawn"]
     assert term_matcher(["headline:ferry"], ("body", "caption")) is None
     assert marked_in(['"headline:ferry"', "10:30"], ("body",), "headline: ferry at 10:30") == [
         "headline: ferry", "10:30"]  # a quoted phrase or a word with a colon is no field

@@ -63,7 +63,7 @@ def test_a_last_word_no_story_holds_finds_the_words_it_begins(indexed: tuple[Sto
     result = indexed[1].search(text, states={})
     assert {NAME[sid] for sid in result.ids} == expected
     assert result.total == len(expected)
-    assert result.terms == marked  # highlighted as a prefix: "ferr" marks the "ferr" of "ferry"
+    assert result.terms == marked  # highlighted as a prefix: "ferr" marks "ferry"
 
 
 def test_a_half_typed_word_lists_its_matches_newest_first(indexed: tuple[Store, SearchIndex]) -> None:

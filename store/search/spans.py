@@ -9,6 +9,7 @@ from collections.abc import Collection, Sequence
 
 from broadsheet.store.model import Article
 from broadsheet.store.search.analysis import (
+    CJK,
     CJK_CHAR,
     FIELD_GROUPS,
     TOKEN,
@@ -17,6 +18,10 @@ from broadsheet.store.search.analysis import (
     stem_set,
     stems,
 )
+from broadsheet.store.search.wordmarks import WORD_MARKS
+
+#: The rest of a word a prefix begins: its letters, digits and marks, up to a CJK character (a word of its own).
+_REST_OF_WORD = f"(?:[^\\W_{CJK}]|[{WORD_MARKS}])*"
 
 
 class TermMatcher:
@@ -34,8 +39,10 @@ class TermMatcher:
             prefix = word.endswith("*")
             text = word.rstrip("*")
             # A CJK character starts and ends a word wherever it is (a boundary falls only around a run of them).
+            # A prefix marks the whole word it begins, as it does a word it found by its stem ("Celebrity"
+            # for "celebrat*"): it marked only the "celebrat" of "celebrates".
             lead = "" if CJK_CHAR.match(text) else r"\b"
-            tail = "" if prefix or CJK_CHAR.match(text[-1:]) else r"(?!\w)"
+            tail = "" if CJK_CHAR.match(text[-1:]) else _REST_OF_WORD if prefix else r"(?!\w)"
             patterns.append(lead + re.escape(text) + tail)
         self._starts = re.compile("|".join(patterns), re.IGNORECASE)
         single = [w for w in words if TOKEN.fullmatch(w)]
