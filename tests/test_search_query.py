@@ -164,6 +164,8 @@ def test_empty_query() -> None:
         ("*", "A * needs 2 letters or more before it"),
         ("f*", "A * needs 2 letters or more before it"),
         ("headline:-*", "A * needs 2 letters or more before it"),
+        ('"ferry"*', 'A * goes inside the quotes: "harbour ferr*" begins its last word'),
+        ('headline:"night ferry"* is:unread', "A * goes inside the quotes"),
         (" ".join(f"w{i}" for i in range(65)), "Too many words: at most 64"),
         ("is:read is:unread", "cannot both hold"),
     ],

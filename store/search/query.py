@@ -161,6 +161,13 @@ def _read_phrase(text: str, start: int) -> tuple[str, int]:
     return text[start + 1 : end], end + 1
 
 
+def _no_star_after(text: str, end: int) -> None:
+    """Refuse a * right after a phrase's closing quote (it said "A * needs 2 letters or more"):
+    a phrase's last word is begun by a * inside the quotes."""
+    if text.startswith("*", end):
+        raise QueryError('A * goes inside the quotes: "harbour ferr*" begins its last word')
+
+
 def _lex(text: str, quoted_field: str | None = None) -> list[_Atom]:
     """The items of ``text``; a quoted phrase is in ``quoted_field`` (the whole titles of ``feed:( )``)."""
     atoms: list[_Atom] = []
@@ -184,6 +191,7 @@ def _lex(text: str, quoted_field: str | None = None) -> list[_Atom]:
             continue
         if text[i] == '"':
             phrase, i = _read_phrase(text, i)
+            _no_star_after(text, i)
             atoms.append(_Atom("term", _text_term(phrase, True, quoted_field, negated)))
             continue
         start = i
@@ -216,6 +224,8 @@ def _lex(text: str, quoted_field: str | None = None) -> list[_Atom]:
         if colon and (key in TEXT_FIELDS or key == "tag" or key in _FILTERS):
             if not value and i < n and text[i] == '"':
                 value, i = _read_phrase(text, i)
+                if key in TEXT_FIELDS:
+                    _no_star_after(text, i)
                 quoted = True
             else:
                 quoted = False
