@@ -142,13 +142,17 @@ def test_a_half_typed_word_s_results_say_they_are_newest_and_begin_it(reader: Re
     for text, label in [("ferr", "newest 2 of 4 matches · words beginning ferr"),
                         ("timetable ferr", "best 2 of 4 matches · words beginning ferr"),  # "timetable" ranks them
                         ("-ferr", "1 of 5 · without words beginning ferr"),
-                        ("ferry", "best 2 of 4 matches")]:
+                        ("ferry", "best 2 of 4 matches"),
+                        # the punctuation around it is not part of the words it begins: it said "(ferr"
+                        ("(ferr", "newest 2 of 4 matches · words beginning ferr"),
+                        ("ferr...", "newest 2 of 4 matches · words beginning ferr")]:
         reader.begin_search(text)
         assert reader.accept(text, index.search(text, states={}))
         assert reader.count_label(min(2, reader.result_total)) == label
-    reader.begin_search("ferr")
-    assert reader.accept("ferr", index.search("ferr", states={}))
-    assert reader.terms == ["ferr*"]
+    for text in ("ferr", "(ferr"):
+        reader.begin_search(text)
+        assert reader.accept(text, index.search(text, states={}))
+        assert reader.terms == ["ferr*"]  # highlighted: "(ferr*" marked nothing
 
 
 def test_an_estimated_total_says_so_until_the_count_of_its_query_comes(reader: ReaderState) -> None:

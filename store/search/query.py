@@ -37,7 +37,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from broadsheet.store.search.analysis import CJK_CHAR, FEED_FIELD
+from broadsheet.store.search.analysis import CJK_CHAR, FEED_FIELD, TOKEN
 from broadsheet.store.storage.userstate import TagError, normalise_tag
 
 TermKind = Literal["word", "phrase", "prefix", "tag"]
@@ -445,7 +445,10 @@ def begun(query: Query) -> Query:
     word = query.last_word
     if word is None:
         return query
-    prefix = replace(word, kind="prefix")
+    # From its first word to its last: "(ferr" begins "ferry" (the bar said "words beginning (ferr",
+    # and "(ferr*" marked nothing), "covid-1" keeps its "-".
+    found = list(TOKEN.finditer(word.text))
+    prefix = replace(word, kind="prefix", text=word.text[found[0].start():found[-1].end()] if found else word.text)
     groups = tuple(tuple(prefix if t == word else t for t in group) for group in query.groups)
     return replace(query, groups=groups, terms=_highlighted(groups), begun=prefix)
 
