@@ -590,9 +590,10 @@ def _phrase_ending(view: IndexView, field_name: str, head: list[str], ends: list
     tantivy's phrase prefix query stands for the first 50 words its prefix begins, per segment
     (tantivy-py gives no way to say more): '"number 12*"' found 50 of 111 stories. A regex phrase
     takes every word its regex matches, up to :data:`PHRASE_EXPANSION`, and fails the search past
-    that: so it is used when the term dictionary holds fewer words so begun."""
+    that: so it is used when the term dictionary holds no more words so begun (past it, the first
+    50 a segment are what the phrase prefix query finds)."""
     begun = sum(len(view.searcher.terms_with_prefix(field_name, end, limit=PHRASE_EXPANSION)) for end in ends)
-    if begun + len(past) < PHRASE_EXPANSION:
+    if len(head) + begun + len(past) <= PHRASE_EXPANSION:  # tantivy counts the phrase's every word
         last = "|".join([*(re.escape(end) + ".*" for end in ends), *map(re.escape, past)])
         return tantivy.Query.regex_phrase_query(view.schema, field_name, [*map(re.escape, head), last])
     return _any_of([tantivy.Query.phrase_prefix_query(view.schema, field_name, [*head, end]) for end in ends]
