@@ -424,14 +424,14 @@ def test_a_phrase_ending_in_a_prefix_finds_every_word_the_prefix_begins(tmp_path
 
 def test_a_phrase_ending_in_a_prefix_of_too_many_words_still_answers(tmp_path: Path,
                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
-    """Past the words tantivy lets a phrase's prefix stand for, its regex phrase query fails the
-    search: the phrase prefix query (the first 50 words a segment) answers instead."""
+    """Past the words a phrase's prefix stands for one by one, tantivy's phrase prefix query (the
+    first 50 words a segment) answers instead."""
     store = Store(tmp_path / "store")
     store.add([(Article(headline=f"Berth n{i}", body=["Cargo."], published="2024-05-01"), None) for i in range(30)])
     index = SearchIndex.open(store)
-    monkeypatch.setattr(execute, "PHRASE_EXPANSION", 12)  # "berth" and 11 words beginning "n1"
+    monkeypatch.setattr(execute, "PHRASE_WORDS", 11)  # the 11 words beginning "n1", one by one
     assert index.search('"berth n1*"', states={}, limit=0).total == 11
-    monkeypatch.setattr(execute, "PHRASE_EXPANSION", 11)
+    monkeypatch.setattr(execute, "PHRASE_WORDS", 10)
     assert index.search('"berth n1*"', states={}, limit=0).total == 11
 
 
