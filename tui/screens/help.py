@@ -78,6 +78,21 @@ class HelpBody(VerticalScroll):
     ]
 
 
+#: The query language in brief, under the keys (README's "Search" says it all): what a user of
+#: notmuch or Gmail looks for first, and could only find in the README.
+SEARCH_SYNTAX = (
+    ("harbour ferry", "Stories holding both words, in any field (stemmed; case and accents folded)"),
+    ('"harbour ferry"', "The words side by side"),
+    ("ferr*", "Words beginning ferr (a half-typed last word is searched so)"),
+    ("ferry OR bridge", "Either word (OR, AND and NOT in capitals)"),
+    ("-ferry  NOT ferry", "Without the word; -(ferry OR bridge) without either"),
+    ("headline: body: caption:", "The word in that field only: headline:ferry, caption:(storm OR flood)"),
+    ("by: source: agency: feed:", 'Authors and credits, the source, its agency, its feed: by:"Ann Lee"'),
+    ("tag:work  is:bookmarked", "Your tags and marks; is:unread, is:read"),
+    ("after:2024-05-01", "From that day on; before:2024-06-01 up to the day before it"),
+    ("sort:date", "Newest first instead of the best matches first"),
+)
+
 #: Below this width the binding ids go under what each key does, not in a column of their own:
 #: at 40 columns they kept their room and cut every description to a letter ("S…").
 IDS_FROM = 90
@@ -154,6 +169,10 @@ class HelpScreen(ModalScreen[None]):
         rows.append((Text("Ctrl+P"), Text("Command palette: every action but scrolling, stories, tags, saved searches"),
                      Text("")))
         rows.append((Text("Mouse"), Text("Click a headline to show it, double-click to open"), Text("")))
+        rows.append((Text(""), Text(""), Text("")))
+        rows.append((Text("Search", style="bold underline"), Text(""), Text("typed in the bar")))
+        rows.extend((Text(typed, overflow="fold"), Text(finds, overflow="fold"), Text(""))
+                    for typed, finds in SEARCH_SYNTAX)
         with HelpBody(id="help-body"):
             yield Static(Text("Broadsheet keys", style="bold"), id="help-title")
             yield Static(KeysTable(rows), id="help-keys")
