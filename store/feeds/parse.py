@@ -553,6 +553,8 @@ def _xml_check(data: bytes) -> _Checked:
         parser.Parse(data, True)
     except expat.ExpatError as exc:
         checked.error = exc
+    except ValueError:  # a multi-byte charset declared in bytes that are not in it (UTF-16): the parsers decide
+        pass
     return checked
 
 

@@ -151,6 +151,8 @@ def misdeclared_xml(data: bytes) -> tuple[str, str] | None:
     """The text of an XML document (a feed) whose bytes are not in the encoding it declares
     (UTF-8, declaring none), or whose UTF-8 byte-order mark says another, and a note on how it
     was read; None when it is what it says (or in UTF-16/32, which its parser reads by itself).
+    A document in the multi-byte charset it declares (GB2312, Shift_JIS...) is read here, with no
+    note: its parser cannot read it.
 
     Its parser took the declaration at its word: "cafÃ©" after the mark, "Caf\ufffd" for Latin-1
     said to be UTF-8. As feedparser has it, the mark wins (nothing said: it is the surer sign),
@@ -164,7 +166,12 @@ def misdeclared_xml(data: bytes) -> tuple[str, str] | None:
     bom = data.startswith(codecs.BOM_UTF8)
     if bom and (declared is None or names_utf8(declared)):
         return None
-    if not bom and _reads_as(data, declared or "utf-8"):
+    if not bom and declared is not None and is_multibyte(declared):
+        try:  # expat reads no multi-byte charset but UTF-8/16 ("multi-byte encodings are not supported")
+            return undeclared(decode_labelled(data, declared)), ""
+        except UnicodeDecodeError:
+            pass
+    elif not bom and _reads_as(data, declared or "utf-8"):
         return None
     body = data.removeprefix(codecs.BOM_UTF8)
     try:
@@ -183,6 +190,18 @@ def misdeclared_xml(data: bytes) -> tuple[str, str] | None:
     else:
         note = how  # UTF-8 as it says, but for a few bad bytes
     return undeclared(text), note
+
+
+def is_multibyte(label: str) -> bool:
+    """Whether ``label`` names a charset expat cannot read: one other than Unicode's whose bytes are
+    not each a character (GB2312, Shift_JIS, EUC-KR, Big5), told as expat tells them (False for a label
+    that names no codec of text)."""
+    try:
+        info = codecs.lookup(label)
+    except LookupError:
+        return False
+    return (getattr(info, "_is_text_encoding", True) and not info.name.startswith("utf") and info.name != "undefined"
+            and len(bytes(range(256)).decode(info.name, "replace")) != 256)
 
 
 def is_wide(label: str) -> bool:

@@ -1,0 +1,48 @@
+"""Feeds in the charsets they declare or are served in: multi-byte ones (GB2312, Shift_JIS, EUC-KR,
+Big5) read as browsers read them, and no feed's charset spoiling the others' fetch."""
+
+from __future__ import annotations
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from broadsheet.store.feeds.fetch import Settings, fetch
+from broadsheet.store.feeds.parse import parse_feed
+from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.storage.db import Store
+from tests.feeds import rss, rss_feed, rss_item
+
+FAST = Settings(timeout=0.5, total=2.0, retries=1, backoff=0.05, max_wait=1.0, max_bytes=1024 * 1024)
+
+
+def declared(text: str, label: str, codec: str) -> bytes:
+    """A feed of one entry headlined ``text``, declaring ``label``, its bytes in ``codec``."""
+    feed = rss(rss_item(1, title=text, text=f"{text} opens."), title=text).decode()
+    return feed.replace('encoding="UTF-8"', f'encoding="{label}"').encode(codec)
+
+
+def headlines(data: bytes) -> list[str]:
+    return [e.article.headline for e in parse_feed(data, "https://feeds.example/f").entries if e.article]
+
+
+@pytest.mark.parametrize(("label", "text"), [("GB2312", "北京新闻"), ("Shift_JIS", "東京ニュース"),
+                                             ("EUC-KR", "서울 뉴스"), ("Big5", "香港新聞")])
+def test_a_feed_in_the_multi_byte_charset_it_declares_is_read(label: str, text: str) -> None:
+    feed = parse_feed(declared(text, label, label), "https://feeds.example/f")
+    assert feed.title == text and not feed.notes
+    assert [e.article.body for e in feed.entries if e.article] == [[f"{text} opens."]]
+
+
+def test_a_multi_byte_feed_fetches_beside_the_others(store: Store, server: HTTPServer) -> None:
+    # expat refused it ("multi-byte encodings are not supported"): the fetch stopped, nothing stored.
+    server.expect_request("/gb.xml").respond_with_data(declared("北京新闻", "GB2312", "gb2312"),
+                                                       content_type="application/rss+xml")
+    server.expect_request("/feed.xml").respond_with_data(rss_feed(2, start=5), content_type="application/rss+xml")
+    Subscriptions(store).add([server.url_for("/gb.xml"), server.url_for("/feed.xml")], ())
+    report = fetch(store, settings=FAST)
+    assert sorted(r.outcome for r in report.results) == ["new", "new"]
+    assert "北京新闻" in {m.headline for m in store.stories()} and len(store) == 3
+
+
+def test_utf_16_declaring_a_multi_byte_charset_is_read_as_utf_16() -> None:
+    assert headlines(declared("北京新闻", "GB2312", "utf-16")) == ["北京新闻"]
