@@ -46,3 +46,29 @@ def test_a_multi_byte_feed_fetches_beside_the_others(store: Store, server: HTTPS
 
 def test_utf_16_declaring_a_multi_byte_charset_is_read_as_utf_16() -> None:
     assert headlines(declared("北京新闻", "GB2312", "utf-16")) == ["北京新闻"]
+
+
+@pytest.mark.parametrize(("label", "text", "codec"), [("GB2312", "朱镕基访问北京", "gbk"),
+                                                      ("Shift_JIS", "東京①ニュース", "cp932"),
+                                                      ("EUC-KR", "서울 똠방각하 뉴스", "cp949"),
+                                                      ("Big5", "香港新聞：銹", "big5hkscs")])
+def test_a_multi_byte_label_is_read_as_browsers_read_it(label: str, text: str, codec: str) -> None:
+    # Python's GB2312 lacks GBK's 镕 (Shift_JIS cp932's ①...): the feed was Windows-1252 mojibake.
+    feed = parse_feed(declared(text, label, codec), "https://feeds.example/f")
+    assert feed.title == text and not feed.notes
+    assert headlines(declared(text, label, codec)) == [text]
+
+
+def test_a_multi_byte_feed_with_a_bad_byte_stays_in_its_charset() -> None:
+    data = declared("北京新闻", "GB2312", "gb2312").replace("新".encode("gb2312"), b"\xff")
+    feed = parse_feed(data, "https://feeds.example/f")
+    assert feed.title == "北京\ufffd闻"  # (the feed's title, the entry's and its text: 3 places)
+    assert feed.notes == ["not valid gb2312 in 3 places (each shown as \ufffd)"]
+
+
+def test_a_feed_served_as_gb2312_without_a_declaration_is_read_as_gbk(store: Store, server: HTTPServer) -> None:
+    data = declared("朱镕基访问北京", "GB2312", "gbk").replace(b' encoding="GB2312"', b"")
+    server.expect_request("/gb.xml").respond_with_data(data, content_type="application/rss+xml; charset=gb2312")
+    Subscriptions(store).add([server.url_for("/gb.xml")], ())
+    fetch(store, settings=FAST)
+    assert [m.headline for m in store.stories()] == ["朱镕基访问北京"]

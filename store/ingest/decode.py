@@ -42,12 +42,20 @@ _LATIN_FAMILY = {"utf_8", "ascii", "cp1252", "cp1250", "latin_1", "iso8859_15", 
                  "cp860", "cp861", "cp863", "cp865", "mac_iceland", "mac_turkish"}
 
 
-def decode_labelled(data: bytes, label: str) -> str:
+#: The wider Windows forms browsers read these labels as (WHATWG's Encoding standard): a GB2312 feed
+#: holding GBK's 镕 was Windows-1252 mojibake, one in Shift_JIS with ① or EUC-KR with 똠 too.
+_BROWSER_CODECS = {"gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", "euc_kr": "cp949",
+                   "big5": "big5hkscs"}
+
+
+def decode_labelled(data: bytes, label: str, errors: str = "strict") -> str:
     """``data`` in the charset ``label`` names, as browsers read labels: a Latin-1 or ASCII label
     is Windows-1252 (its quotes and dashes, not C1 controls the sanitiser then drops: "dont"),
-    Latin-1 only for the five bytes Windows-1252 leaves undefined. Raises LookupError for a label
+    Latin-1 only for the five bytes Windows-1252 leaves undefined; GB2312, Shift_JIS, EUC-KR and
+    Big5 their wider forms (see ``_BROWSER_CODECS``). Raises LookupError for a label
     that names no codec of text (``undefined``, ``rot13``, ``base64`` name Python's others: one
-    in a WARC header stopped the whole archive), UnicodeDecodeError for bytes that are not in it."""
+    in a WARC header stopped the whole archive), UnicodeDecodeError for bytes that are not in it
+    (``errors`` as ``bytes.decode`` takes it)."""
     info = codecs.lookup(label)
     codec = info.name
     if not getattr(info, "_is_text_encoding", True) or codec == "undefined":
@@ -57,7 +65,7 @@ def decode_labelled(data: bytes, label: str) -> str:
             return data.decode("cp1252")
         except UnicodeDecodeError:
             return data.decode("latin-1")
-    return data.decode(codec)
+    return data.decode(_BROWSER_CODECS.get(codec, codec), errors)
 
 
 #: A ``<meta charset>`` or ``http-equiv`` content type; a bounded gap, so a page of unclosed ``<meta`` stays linear.
@@ -179,6 +187,9 @@ def misdeclared_xml(data: bytes) -> tuple[str, str] | None:
     except UnicodeDecodeError:
         if (mended := mended_utf8(body)) is not None:
             text, how = mended[0], damaged_note(mended[1])
+        elif declared is not None and not bom and is_multibyte(declared):  # no Western text: its own, mended
+            text = decode_labelled(body, declared, "replace")
+            return undeclared(text), damaged_note(text.count("\ufffd") - body.count("\ufffd".encode()), declared)
         else:  # Windows-1252 as a Latin-1 label is read: the five bytes it lacks as Latin-1
             text, how = decode_labelled(body, "latin-1"), "read as Windows-1252"
     if bom:
@@ -251,8 +262,8 @@ def mended_utf8(data: bytes) -> tuple[str, int] | None:
     return (text, bad) if good >= max(MENDED_MIN, MENDED_SHARE * bad) else None
 
 
-def damaged_note(bad: int) -> str:
-    return f"not valid UTF-8 in {bad:,} {'place' if bad == 1 else 'places'} (each shown as \ufffd)"
+def damaged_note(bad: int, charset: str = "UTF-8") -> str:
+    return f"not valid {charset} in {bad:,} {'place' if bad == 1 else 'places'} (each shown as \ufffd)"
 
 
 def sizes_apart(size: int, limit: int) -> tuple[str, str]:
