@@ -15,9 +15,9 @@ from tests.feeds import rss, rss_feed, rss_item
 FAST = Settings(timeout=0.5, total=2.0, retries=1, backoff=0.05, max_wait=1.0, max_bytes=1024 * 1024)
 
 
-def declared(text: str, label: str, codec: str) -> bytes:
-    """A feed of one entry headlined ``text``, declaring ``label``, its bytes in ``codec``."""
-    feed = rss(rss_item(1, title=text, text=f"{text} opens."), title=text).decode()
+def declared(text: str, label: str, codec: str, n: int = 1) -> bytes:
+    """A feed of one entry (number ``n``) headlined ``text``, declaring ``label``, its bytes in ``codec``."""
+    feed = rss(rss_item(n, title=text, text=f"{text} opens."), title=text).decode()
     return feed.replace('encoding="UTF-8"', f'encoding="{label}"').encode(codec)
 
 
@@ -72,3 +72,13 @@ def test_a_feed_served_as_gb2312_without_a_declaration_is_read_as_gbk(store: Sto
     Subscriptions(store).add([server.url_for("/gb.xml")], ())
     fetch(store, settings=FAST)
     assert [m.headline for m in store.stories()] == ["朱镕基访问北京"]
+
+
+def test_utf_8_served_as_utf_8_is_read_so_whatever_it_declares(store: Store, server: HTTPServer) -> None:
+    data = declared("Café opens", "ISO-8859-1", "utf-8")  # "CafÃ© opens", read as it declares
+    server.expect_request("/u8.xml").respond_with_data(data, content_type="application/rss+xml; charset=utf-8")
+    server.expect_request("/l1.xml").respond_with_data(declared("Crème brûlée", "ISO-8859-1", "latin-1", 2),
+                                                       content_type="application/rss+xml; charset=utf-8")
+    Subscriptions(store).add([server.url_for("/u8.xml"), server.url_for("/l1.xml")], ())
+    fetch(store, settings=FAST)
+    assert sorted(m.headline for m in store.stories()) == ["Café opens", "Crème brûlée"]

@@ -98,7 +98,8 @@ def in_labelled_charset(data: bytes, label: str | None) -> str | None:
     byte-order mark, an XML declaration of an encoding it is in, is valid UTF-8 (what a server
     that says Latin-1 mostly sends), or is not in that charset; the page's own reading then applies.
     A declaration the bytes are not in (``encoding="utf-8"`` on Latin-1) gives way to the label, as
-    feedparser has it, and the text's declaration no longer names it.
+    feedparser has it, and the text's declaration no longer names it; so does one of another charset
+    on UTF-8 served as UTF-8 (``encoding="iso-8859-1"`` on "Café" made "CafÃ©"), as RFC 7303 has it.
 
     Used for the charset a feed or a page was served with (``store.feeds.fetch``,
     ``formats.served``).
@@ -106,13 +107,15 @@ def in_labelled_charset(data: bytes, label: str | None) -> str | None:
     if not label or data.startswith(BOMS):
         return None
     declared = xml_declared(data)
-    if declared is not None and _reads_as(data, declared):
-        return None
     try:
-        data.decode("utf-8")
-        return None
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         pass
+    else:
+        utf8_over_declared = declared is not None and not names_utf8(declared) and names_utf8(label)
+        return undeclared(text) if utf8_over_declared and not data.isascii() else None
+    if declared is not None and _reads_as(data, declared):
+        return None
     try:
         return undeclared(decode_labelled(data, label))
     except (LookupError, UnicodeDecodeError):
