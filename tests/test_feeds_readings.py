@@ -67,6 +67,15 @@ def test_the_entities_a_feeds_own_dtd_gives_as_text_are_read_and_no_others(tmp_p
                           ["By Harbour Printing Company & équipe: &file; &two; &unknown; end."])
 
 
+def test_a_feeds_own_entity_holding_xmls_references_is_read_as_its_text() -> None:
+    # "1 &lt; 2" was kept as written ("Odds &q; here"); a reference to another entity still is.
+    data = (b'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY q "1 &lt; 2 &amp; 3"><!ENTITY co "Quay">'
+            b'<!ENTITY by "&co; &amp; Sons">]><rss version="2.0"><channel><title>Odds</title><item>'
+            b"<title>Odds &q; here</title><guid>1</guid><description>Before &q; after &by;.</description>"
+            b"</item></channel></rss>")
+    assert read(data) == ("Odds", "Odds 1 < 2 & 3 here", ["Before 1 < 2 & 3 after &by;."])
+
+
 def test_a_feeds_own_entity_written_out_a_million_times_over_is_bounded() -> None:
     """Text only, so no billion laughs, but 10,000 characters named 300 times is 3 MB from 12 KB
     (below expat's guard): written out up to ENTITY_CHARS, the rest kept as written."""
