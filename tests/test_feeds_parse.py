@@ -377,6 +377,25 @@ def test_a_photo_credit_keeps_brackets_that_pair_inside_it() -> None:
     assert [image.credit for image in story.images] == ["[i]Ann Lee[/i] / Wire", "Ben Wick/Wire"]
 
 
+def test_every_credit_of_a_media_rss_photo_is_kept() -> None:
+    """fastfeedparser keeps a photo's first ``<media:credit>``: the second photographer was lost
+    from the panel, the export and search."""
+    item = ("<item><title>Keeper retires</title><link>https://gazette.example/keeper</link>"
+            "<description>The keeper of the light retired.</description>"
+            '<media:content url="https://gazette.example/t.jpg" medium="image"/>'
+            '<media:content url="https://gazette.example/p.jpg?a=1&amp;b=2" medium="image">'
+            "<media:description>The keeper climbs the stairs.</media:description>"
+            '<media:credit role="photographer">Photo: Erik Sand</media:credit>'
+            '<media:credit role="photographer">Mia Holm</media:credit></media:content>'
+            '<media:content url="https://gazette.example/q.jpg" medium="image">'
+            "<media:credit>Bo Lund/Wire</media:credit></media:content></item>")
+    [story] = articles(rss(item))
+    assert [(image.src, image.credit) for image in story.images] == [
+        ("https://gazette.example/t.jpg", None),
+        ("https://gazette.example/p.jpg?a=1&b=2", "Erik Sand, Mia Holm"),
+        ("https://gazette.example/q.jpg", "Bo Lund/Wire")]
+
+
 def test_a_web_page_given_as_a_feed_names_the_feed_it_links_to() -> None:
     """A site's home page subscribed to failed with "Content appears to be HTML", though the page
     names its feed in a <link rel="alternate">."""
