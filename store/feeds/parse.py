@@ -16,7 +16,7 @@ import itertools
 import re
 import zlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import unescape
 from html.entities import html5
 from typing import Any
@@ -696,6 +696,7 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
     is a web one: a relative link left relative would make every feed's ``/news/1`` one story."""
     link = web_address(clean_line(link), address) or ""
     guid = clean_line(guid)
+    images = [_resolved(image, address or base) for image in images]
     if html:
         body, found = _html(html, link or address or base)
         images = images + [image for image in found if image.src not in {i.src for i in images}]
@@ -731,6 +732,15 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
         key=key,
         media=_media(media, address or base),
     ), number)
+
+
+def _resolved(image: Image, base: str | None) -> Image:
+    """``image`` (a Media RSS photo, an enclosure) with a relative address resolved against ``base``, as
+    its media files' are: left relative, it was never downloaded, and no fetch said so."""
+    if not image.src or _WEB.match(image.src):
+        return image
+    found = web_address(image.src, base)
+    return replace(image, src=found) if found else image
 
 
 def _paragraphs(text: str) -> list[str]:
