@@ -39,3 +39,22 @@ def test_relative_media_rss_and_enclosure_photos_are_resolved_and_downloaded(sto
         (server.url_for("/img/t.png"), None)]
     assert [image.photo for image in images] == [hashlib.sha256(pictures[path]).hexdigest()
                                                  for path in ("/img/c.png", "/feeds/img/e.png", "/img/t.png")]
+
+
+def test_a_tracking_pixel_and_a_share_icon_in_an_entry_are_no_photos(store: Store, server: HTTPServer) -> None:
+    # Both were downloaded and shown as the story's "Photo 1", as a saved page's never are.
+    for path in ("/img/quay.png", "/img/fb.png", "/img/pixel.gif"):
+        server.expect_request(path).respond_with_data(picture_bytes(), content_type="image/png")
+    html = ("<p>The quay was repaired over the winter.</p>"
+            f'<figure><img src="{server.url_for("/img/quay.png")}"><figcaption>The new quay.</figcaption></figure>'
+            f'<p><a href="https://social.example/share"><img src="{server.url_for("/img/fb.png")}" width="16" '
+            'height="16" alt="Share on Facebook"></a></p>'
+            f'<img src="{server.url_for("/img/pixel.gif")}" width="1" height="1" alt="">')
+    item = ("<item><title>Quay repaired</title><link>https://gazette.example/quay</link><guid>q1</guid>"
+            f"<description><![CDATA[{html}]]></description></item>")
+    server.expect_request("/feed.xml").respond_with_data(rss(item), content_type="application/rss+xml")
+    Subscriptions(store).add([server.url_for("/feed.xml")], ())
+    fetch(store, settings=FAST)
+    [meta] = store.stories()
+    assert [(image.caption, image.src) for image in meta.images] == [("The new quay.", server.url_for("/img/quay.png"))]
+    assert [r.path for r, _ in server.log if r.path.startswith("/img/")] == ["/img/quay.png"]

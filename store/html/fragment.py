@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from selectolax.lexbor import LexborNode
 
 from broadsheet.store.html.figures import described, figure_image, image_src
+from broadsheet.store.html.furniture import ENTRY_RULES, furniture_kind
 from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, TEXT, WHOLE, parse, squash, walk
 from broadsheet.store.model import Image
 
@@ -121,9 +122,12 @@ class Collector:
                 self.flush()
                 if node.tag == "img":
                     src = image_src(node, self.base)
-                    self.add_image(Image(described(node), None, src) if src else None)
+                    image = Image(described(node), None, src) if src else None
                 else:
-                    self.add_image(figure_image(node, self.base))
+                    image = figure_image(node, self.base)
+                # A share icon, a tracking pixel: furniture, as on a saved page (they were the story's Photo 1)
+                if image is None or furniture_kind(node, root, image, self.base, rules=ENTRY_RULES) is None:
+                    self.add_image(image)
             elif node.tag == "br":
                 if event == ENTER:
                     self.buffer.append("\n")

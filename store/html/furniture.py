@@ -41,6 +41,7 @@ _URL_SIZE = re.compile(r"[?&](?:s|w|h|width|height|size|resize)=(\d+)(?![\d.])|[
                        re.IGNORECASE)
 _TINY = 100  # pixels: a photo printed in a story is never this small
 _RATIO_MAX = 12  # declared sizes up to this are an aspect ratio more often than pixels
+_PIXEL = 2  # declared sizes up to this in a fixed layout: a tracking pixel, not a shape
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp)$", re.IGNORECASE)
 _ROOTS = frozenset({"article", "main", "body", "html"})
 _LEVELS = 4  # the box and three elements above it: further up, a name describes the page, not the image
@@ -80,9 +81,11 @@ def _tiny(img: LexborNode, src: str | None) -> bool:
         return False
     sizes = [s for s in (_size(attrs.get("width")), _size(attrs.get("height"))) if s is not None]
     if sizes:
-        # Small numbers (4 by 3, 16 by 9) state a shape, not a size (AMP's responsive layout)
-        return (len(sizes) == 2 and min(sizes) > _RATIO_MAX and max(sizes) <= _TINY
-                and (attrs.get("layout") or "fixed") in ("fixed", "fixed-height"))
+        # Small numbers (4 by 3, 16 by 9) state a shape, not a size (AMP's responsive layout); 1 by 1
+        # in a fixed layout is a tracking pixel.
+        fixed = (attrs.get("layout") or "fixed") in ("fixed", "fixed-height")
+        return (len(sizes) == 2 and fixed and max(sizes) <= _TINY
+                and (min(sizes) > _RATIO_MAX or max(sizes) <= _PIXEL))
     for match in _URL_SIZE.finditer(src or ""):
         numbers = [int(n) for n in match.groups() if n]
         if numbers and max(numbers) <= _TINY:
@@ -220,6 +223,9 @@ def _related(seen: _Seen) -> bool:
 
 RULES: tuple[tuple[str, Callable[[_Seen], bool]], ...] = (
     ("promo", _promo), ("video", _video), ("avatar", _avatar), ("icon", _icon), ("related", _related))
+#: The rules for a feed entry's pictures: not "related", since an entry's lead photo often links to
+#: its story through a tracking address (another page to the teaser rule).
+ENTRY_RULES = tuple((kind, rule) for kind, rule in RULES if kind != "related")
 
 
 def look(box: LexborNode, region: LexborNode, image: Image, page: str | None,
@@ -239,11 +245,12 @@ def look(box: LexborNode, region: LexborNode, image: Image, page: str | None,
 
 
 def furniture_kind(box: LexborNode, region: LexborNode, image: Image, page: str | None,
-                   counts: dict[int, int] | None = None) -> str | None:
+                   counts: dict[int, int] | None = None,
+                   rules: tuple[tuple[str, Callable[[_Seen], bool]], ...] = RULES) -> str | None:
     """Why ``image``, read from ``box`` (a figure or photo box), is page furniture, or None for a story photo.
 
     ``page`` is the page's own address (a link to it is no link to another story); pass one
     ``counts`` dict for all of a page's images, so each element's links are counted once.
     """
     seen = look(box, region, image, page, counts)
-    return next((kind for kind, rule in RULES if rule(seen)), None)
+    return next((kind for kind, rule in rules if rule(seen)), None)
