@@ -252,6 +252,18 @@ def test_a_stray_control_byte_in_a_json_feed_spoils_no_entry() -> None:
         parse_feed(b'{"items": [' * 5000, "https://x.example/")
 
 
+@pytest.mark.parametrize("sequence", ["&#x1b;]0;pwned&#x07;", "&#27;]2;pwned&#7;", "&#x1B;]0;pwned&#x1b;\\",
+                                      "\x1b]0;pwned\x07"])
+def test_an_escape_sequence_in_a_caption_is_stripped_and_the_text_after_it_kept(sequence: str) -> None:
+    # Written as references, the title sequence ran on to the caption's end: "Before" alone was left.
+    item = ("<item><title>Bridge opens</title><link>https://gazette.example/bridge</link>"
+            "<description>The bridge opened.</description>"
+            '<media:content url="https://gazette.example/b.jpg" medium="image">'
+            f"<media:description>Before {sequence} after the title sequence</media:description></media:content></item>")
+    [story] = articles(rss(item))
+    assert [image.caption for image in story.images] == ["Before after the title sequence"]
+
+
 def test_wrong_charset_is_read_as_declared_or_recovered() -> None:
     latin = rss(rss_item(1, title="Caf\u00e9 opens")).replace(b'encoding="UTF-8"', b'encoding="ISO-8859-1"')
     latin = latin.replace("Caf\u00e9".encode(), "Caf\u00e9".encode("latin-1"))

@@ -64,7 +64,10 @@ _SAME_WORDS = 12  # a summary opening with the content's first words (markup tak
 # escape sequences such a byte starts, raw or as a character reference: see _xml_legal.
 _RAW_CONTROL = rb"[\x00-\x08\x0b\x0c\x0e-\x1f]"
 _CONTROL_REF = rb"&#(?:x0*(?:[0-8bcef]|1[0-9a-f])|0*(?:[0-8]|1[1-2]|1[4-9]|2[0-9]|3[01]));"
-_ESCAPE = rb"(?:\x1b|&#(?:x0*1b|0*27);)(?:\[[0-;=?]*[ -/]*[@-~]?|[\]PX^_][^\x07\x1b\n<]*(?:\x07|\x1b\\)?|[ -/]*[0-~]?)"
+_ESC = rb"(?:\x1b|&#(?:x0*1b|0*27);)"
+_BEL = rb"(?:\x07|&#(?:x0*7|0*7);)"  # BEL (or ESC \\), raw or as a reference, ends an OSC (a title) or DCS string
+_ESCAPE = (_ESC + rb"(?:\[[0-;=?]*[ -/]*[@-~]?|[\]PX^_](?:(?!" + _BEL + b"|" + _ESC + rb")[^\n<])*(?:"
+           + _BEL + b"|" + _ESC + rb"\\)?|[ -/]*[0-~]?)")
 _ILLEGAL_BYTE = re.compile(_RAW_CONTROL)  # two searches, each a quick scan (one with both: four times slower)
 _ILLEGAL_REF = re.compile(_CONTROL_REF, re.I)
 _ILLEGAL = re.compile(b"|".join((_ESCAPE, _RAW_CONTROL, _CONTROL_REF)), re.I)
