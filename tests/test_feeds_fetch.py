@@ -296,6 +296,43 @@ def test_a_host_that_asks_to_wait_is_not_asked_for_its_other_feeds(store: Store,
     assert not any(sub.not_before for sub in subs.all()[1:])  # the next fetch asks them
 
 
+def numbered(request: Request) -> Response:
+    """A feed of its own for each ``?n=``: one story, numbered as it is."""
+    return Response(rss_feed(1, start=int(request.args["n"])), content_type="application/rss+xml")
+
+
+def test_a_503_without_retry_after_keeps_no_other_feed_of_its_host_from_being_fetched(
+        store: Store, server: HTTPServer) -> None:
+    """One feed answering 503 (no Retry-After) made its host "ask to wait": every fetch asked it
+    first, and its host's other feeds were never fetched ("asked to wait until 15:57 UTC (503)")."""
+    server.expect_request("/busy").respond_with_data("busy", status=503)
+    server.expect_request("/f").respond_with_handler(numbered)
+    subscribe(store, server.url_for("/busy"), *(server.url_for(f"/f?n={n}") for n in range(5)))
+    report = fetch(store, settings=replace(FAST, per_host=1))
+    assert [r.outcome for r in report.results] == ["failed"] + ["new"] * 5
+    assert report.results[0].reason == "server busy (503)" and not report.hosts_said
+    assert "asked to wait" not in summarize(report).text
+
+
+def test_a_host_that_asked_to_wait_is_asked_again_once_a_retry_is_answered(store: Store, server: HTTPServer) -> None:
+    """A feed's 503 with a short Retry-After kept the host's other feeds out of the fetch though the
+    retry after the wait was answered."""
+    calls: list[int] = []
+
+    def busy_once(_request: Request) -> Response:
+        calls.append(1)
+        if len(calls) == 1:
+            return Response("busy", status=503, headers={"Retry-After": "1"})
+        return Response(rss_feed(1, start=99), content_type="application/rss+xml")
+
+    server.expect_request("/first").respond_with_handler(busy_once)
+    server.expect_request("/f").respond_with_handler(numbered)
+    subscribe(store, server.url_for("/first"), *(server.url_for(f"/f?n={n}") for n in range(3)))
+    report = fetch(store, settings=replace(FAST, per_host=1))
+    assert [r.outcome for r in report.results] == ["new"] * 4
+    assert not report.hosts_said and len(server.log) == 5
+
+
 def test_a_sick_host_costs_its_feeds_one_request_each(store: Store, server: HTTPServer) -> None:
     """A 500 was asked 3 times for each feed: a sick host held a fetch of 100 feeds for minutes."""
     server.expect_request("/f").respond_with_data("oops", status=500)

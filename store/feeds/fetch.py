@@ -293,17 +293,21 @@ class _TooBig(Exception):
 class Hosts:
     """What the hosts said during one fetch, so one host's trouble costs its feeds one request each at most."""
 
-    #: A host that answered 429 or 503: until when, and the answer's status. Its feeds not asked yet are skipped.
+    #: A host that asked to wait (a 429, a 503 with a Retry-After): until when, and the answer's status. Its
+    #: feeds not asked yet are skipped, until a retry of the feed that was asked is answered.
     waits: dict[str, tuple[dt.datetime, int]] = field(default_factory=dict)
     #: A host that still answered 5xx after the retries: its other feeds are asked once, not retried.
     sick: set[str] = field(default_factory=set)
     #: Feeds skipped because their host asked to wait, by host.
     skipped: Counter[str] = field(default_factory=Counter)
+    #: The wait each host's skipped feeds were told (said once for them: the host's own may have ended since).
+    told: dict[str, tuple[dt.datetime, int]] = field(default_factory=dict)
 
     def wait_note(self, host: str) -> Got | None:
         """A feed of ``host`` skipped, when the host asked this fetch to wait."""
         if host not in self.waits:
             return None
+        self.told[host] = self.waits[host]
         when, _ = self.waits[host]
         self.skipped[host] += 1
         return Got("skipped", reason=f"{host} asked to wait until {when:%Y-%m-%d %H:%M} UTC")
@@ -315,7 +319,7 @@ class Hosts:
         not keep its host's others from being fetched)."""
         return [f"{host} asked to wait until {when:%Y-%m-%d %H:%M} UTC ({status}): its {count} other "
                 f"feed{'s were' if count > 1 else ' was'} not asked in this fetch"
-                for host, count in self.skipped.items() for when, status in [self.waits[host]]]
+                for host, count in self.skipped.items() for when, status in [self.told[host]]]
 
 
 async def _body(response: httpx.Response, max_bytes: int) -> bytes:
@@ -409,6 +413,7 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
     if unread:  # (a hand-edited feeds.json, an older version's: httpx said "InvalidURL: Invalid port: ':1'")
         return Got("failed", reason=f"not an address: {unread}")
     delay = settings.backoff
+    waiting = ""  # the host whose wait this feed's answer set: a retry answered ends it for the others
     for attempt in range(settings.retries + 1):
         last = attempt == settings.retries
         try:
@@ -435,18 +440,25 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
             continue
         except Exception as exc:  # contract: one feed never stops the fetch
             return Got("failed", reason=_why(exc, settings, sub.url))
+        # A 429, or a 503 saying how long to wait: the host asks to wait. A 503 alone is its feed's
+        # trouble (one broken feed answering it kept most of its host's others from ever being fetched).
+        asks_wait = got.status == 429 or (got.status == 503 and got.wait is not None)
+        if waiting and not asks_wait:
+            hosts.waits.pop(waiting, None)
+            waiting = ""
         if got.outcome != "failed":
             return got
         got.reason = got.reason or _STATUS.get(got.status, f"HTTP {got.status}")
         if got.status == 429 or got.status >= 500:
             wait = got.wait if got.wait is not None else delay
             host = _server(got.url or sub.url)
-            if got.status in _WAITING:
+            if asks_wait:
                 when = _later(wait)
                 first = host not in hosts.waits
                 hosts.waits[host] = max(hosts.waits.get(host, (when, got.status)), (when, got.status))
                 if not first and attempt == 0:  # another feed of the host asked first: that one asks again
                     return hosts.wait_note(host) or got
+                waiting = host
                 if wait > settings.max_wait:  # (a 503's Retry-After too: RFC 9110)
                     got.reason = f"{_WAITING[got.status]}: the server asks to wait until {when:%Y-%m-%d %H:%M} UTC"
                     got.retry_at = when.isoformat(timespec="seconds")
