@@ -296,6 +296,22 @@ def test_a_host_that_asks_to_wait_is_not_asked_for_its_other_feeds(store: Store,
     assert not any(sub.not_before for sub in subs.all()[1:])  # the next fetch asks them
 
 
+def test_feeds_asked_when_their_host_asked_to_wait_are_not_counted_as_not_asked(
+        store: Store, server: HTTPServer) -> None:
+    """4 feeds asked at once, 4 not asked: the note said "its 7 other feeds were not asked"."""
+    def slow_429(_request: Request) -> Response:
+        time.sleep(0.2)
+        return Response("slow down", status=429, headers={"Retry-After": "3600"})
+
+    server.expect_request("/f").respond_with_handler(slow_429)
+    subscribe(store, *(server.url_for(f"/f?n={n}") for n in range(8)))
+    report = fetch(store, settings=replace(FAST, per_host=4))
+    assert len(server.log) == 4
+    [said] = report.hosts_said
+    assert said.endswith("(429): its 4 other feeds were not asked in this fetch; 3 other feeds asked at the same "
+                         "time answered 429 too"), said
+
+
 def numbered(request: Request) -> Response:
     """A feed of its own for each ``?n=``: one story, numbered as it is."""
     return Response(rss_feed(1, start=int(request.args["n"])), content_type="application/rss+xml")

@@ -298,28 +298,39 @@ class Hosts:
     waits: dict[str, tuple[dt.datetime, int]] = field(default_factory=dict)
     #: A host that still answered 5xx after the retries: its other feeds are asked once, not retried.
     sick: set[str] = field(default_factory=set)
-    #: Feeds skipped because their host asked to wait, by host.
+    #: Feeds skipped because their host asked to wait, by host: not asked.
     skipped: Counter[str] = field(default_factory=Counter)
+    #: Feeds skipped because their host asked to wait, by host: asked at the same time, and answered the same.
+    answered: Counter[str] = field(default_factory=Counter)
     #: The wait each host's skipped feeds were told (said once for them: the host's own may have ended since).
     told: dict[str, tuple[dt.datetime, int]] = field(default_factory=dict)
 
-    def wait_note(self, host: str) -> Got | None:
-        """A feed of ``host`` skipped, when the host asked this fetch to wait."""
+    def wait_note(self, host: str, asked: bool = False) -> Got | None:
+        """A feed of ``host`` skipped, when the host asked this fetch to wait (``asked``: the feed
+        was asked at the same time, and answered so too)."""
         if host not in self.waits:
             return None
         self.told[host] = self.waits[host]
         when, _ = self.waits[host]
-        self.skipped[host] += 1
+        (self.answered if asked else self.skipped)[host] += 1
         return Got("skipped", reason=f"{host} asked to wait until {when:%Y-%m-%d %H:%M} UTC")
 
     def said(self) -> list[str]:
         """Each host that asked to wait, said once with the feeds of it skipped: ``news.example asked
-        to wait until 2026-12-07 16:40 UTC (429): its 7 other feeds were not asked in this fetch``.
-        Not saved for them: the next fetch asks them (one broken feed answering 503 for good must
-        not keep its host's others from being fetched)."""
-        return [f"{host} asked to wait until {when:%Y-%m-%d %H:%M} UTC ({status}): its {count} other "
-                f"feed{'s were' if count > 1 else ' was'} not asked in this fetch"
-                for host, count in self.skipped.items() for when, status in [self.told[host]]]
+        to wait until 2026-12-07 16:40 UTC (429): its 4 other feeds were not asked in this fetch; 3
+        other feeds asked at the same time answered 429 too``. Not saved for them: the next fetch
+        asks them (one broken feed answering 503 for good must not keep its host's others from being
+        fetched)."""
+        lines = []
+        for host, (when, status) in self.told.items():
+            parts = []
+            if count := self.skipped[host]:
+                parts.append(f"its {count} other feed{'s were' if count > 1 else ' was'} not asked in this fetch")
+            if count := self.answered[host]:
+                parts.append(f"{count} other feed{'s' if count > 1 else ''} asked at the same time answered "
+                             f"{status} too")
+            lines.append(f"{host} asked to wait until {when:%Y-%m-%d %H:%M} UTC ({status}): {'; '.join(parts)}")
+        return lines
 
 
 async def _body(response: httpx.Response, max_bytes: int) -> bytes:
@@ -457,7 +468,7 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
                 first = host not in hosts.waits
                 hosts.waits[host] = max(hosts.waits.get(host, (when, got.status)), (when, got.status))
                 if not first and attempt == 0:  # another feed of the host asked first: that one asks again
-                    return hosts.wait_note(host) or got
+                    return hosts.wait_note(host, asked=True) or got
                 waiting = host
                 if wait > settings.max_wait:  # (a 503's Retry-After too: RFC 9110)
                     got.reason = f"{_WAITING[got.status]}: the server asks to wait until {when:%Y-%m-%d %H:%M} UTC"
