@@ -22,8 +22,8 @@ from werkzeug import Request, Response
 
 from broadsheet.cli.main import main
 from broadsheet.store.feeds import retag
-from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch, fetch_lock
-from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Hosts, Settings, download_all, fetch, fetch_lock
+from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions
 from broadsheet.store.feeds.summary import summarize
 from broadsheet.store.storage.db import Store
 from tests.feeds import full_disk_for, marks_file, rss, rss_feed, rss_item
@@ -310,6 +310,34 @@ def test_feeds_asked_when_their_host_asked_to_wait_are_not_counted_as_not_asked(
     [said] = report.hosts_said
     assert said.endswith("(429): its 4 other feeds were not asked in this fetch; 3 other feeds asked at the same "
                          "time answered 429 too"), said
+
+
+def test_a_host_with_an_international_name_that_asked_to_wait_is_not_asked_for_its_other_feeds(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The wait was kept under the answer's name (xn--bcher-kva.example) and looked for under the
+    subscribed one (bücher.example): each feed was asked."""
+    import asyncio
+
+    import httpx
+
+    asked: list[str] = []
+
+    def slow_down(request: httpx.Request) -> httpx.Response:
+        asked.append(str(request.url))
+        return httpx.Response(429, headers={"Retry-After": "3600"})
+
+    class Mocked(httpx.AsyncClient):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **{**kwargs, "transport": httpx.MockTransport(slow_down)})
+
+    monkeypatch.setattr(httpx, "AsyncClient", Mocked)
+    hosts = Hosts()
+    subs = [Subscription(f"http://bücher.example/f{n}") for n in range(4)]
+    asyncio.run(download_all(subs, replace(FAST, per_host=1), lambda sub, got: None, hosts=hosts))
+    assert asked == ["http://xn--bcher-kva.example/f0"]
+    [said] = hosts.said()
+    assert said.startswith("bücher.example asked to wait until ") and said.endswith(
+        "(429): its 3 other feeds were not asked in this fetch"), said
 
 
 def numbered(request: Request) -> Response:

@@ -547,12 +547,16 @@ def keep_pages(store: Store, articles: list[Article]) -> set[str]:
 
 
 def _server(url: str) -> str:
-    """The server of ``url`` as what it said is kept (a wait, a 5xx): its host, and its port if one is written."""
+    """The server of ``url`` as what it said is kept (a wait, a 5xx): its host, and its port if not
+    its scheme's. The host as httpx reads it, in one form: a wait an answer's address set (an
+    international name in its ``xn--`` form there) was looked for under the subscribed name."""
+    import httpx
+
     try:
-        parts = urlsplit(url)
-        return f"{parts.hostname or ''}:{parts.port}" if parts.port else (parts.hostname or "")
-    except ValueError:
+        parts = httpx.URL(url)
+    except (httpx.InvalidURL, ValueError):  # (a name that is no valid international one: idna's ValueError)
         return ""
+    return f"{parts.host}:{parts.port}" if parts.port else parts.host
 
 
 def _host(url: str) -> str:
