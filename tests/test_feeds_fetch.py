@@ -840,6 +840,22 @@ def test_the_limit_per_host_holds_for_the_host_a_redirect_goes_to(store: Store, 
     assert most == 1
 
 
+def test_the_wait_for_the_slot_of_a_redirects_host_is_not_counted_against_the_answers_deadline(
+        store: Store, server: HTTPServer) -> None:
+    """100 feeds redirecting to one slow host: 24 failed "the answer took longer than 60 s (server
+    too slow)" while they waited their turn at it. Only the server's answering counts."""
+    def slow(request: Request) -> Response:
+        time.sleep(0.2)
+        return numbered(request)
+
+    server.expect_request("/moved").respond_with_handler(lambda request: Response(
+        "", status=302, headers={"Location": server.url_for(f"/feed?n={request.args['n']}")}))  # to 127.0.0.1
+    server.expect_request("/feed").respond_with_handler(slow)
+    subscribe(store, *(server.url_for(f"/moved?n={n}").replace("127.0.0.1", "localhost") for n in range(5)))
+    report = fetch(store, settings=replace(FAST, per_host=1, total=0.5))
+    assert [r.outcome for r in report.results] == ["new"] * 5, [r.reason for r in report.results]
+
+
 def test_a_temporary_redirect_keeps_the_address(store: Store, server: HTTPServer) -> None:
     server.expect_request("/old").respond_with_data("", status=302, headers={"Location": "/new"})
     server.expect_request("/new").respond_with_data(rss_feed(1))

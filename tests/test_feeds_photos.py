@@ -581,3 +581,23 @@ def test_a_photo_address_with_a_bad_ipv6_host_is_said_in_words(store: Store, ser
     stored = images_of(store)
     assert stored["http://[::1/harbour.jpg"].problem == "not downloaded: not an address: its IPv6 host is not " \
         "closed by ]"
+
+
+def test_the_wait_for_the_slot_of_a_redirects_host_is_not_counted_against_a_photos_deadline(
+        store: Store, server: HTTPServer) -> None:
+    """Photos redirecting to one slow host failed "the answer took longer than ... (server too
+    slow)" while they waited their turn at it. Only the server's answering counts."""
+    def slow(_request: Request) -> Response:
+        time.sleep(0.2)
+        return Response(picture_bytes(), content_type="image/png")
+
+    server.expect_request("/moved.png").respond_with_handler(lambda request: Response(
+        "", status=302, headers={"Location": server.url_for(f"/photo.png?n={request.args['n']}")}))  # to 127.0.0.1
+    server.expect_request("/photo.png").respond_with_handler(slow)
+    moved = server.url_for("/moved.png").replace("127.0.0.1", "localhost")
+    server.expect_request("/f").respond_with_data(rss("".join(photo_item(n, media=f"{moved}?n={n}") for n in range(5))),
+                                                  content_type="text/xml")
+    Subscriptions(store).add([server.url_for("/f")])
+    [result] = fetch(store, settings=dataclasses.replace(FAST, per_host=1, total=0.5)).results
+    assert result.new == 5 and result.photo_problems == []
+    assert all(image.photo for image in images_of(store).values())

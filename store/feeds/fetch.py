@@ -25,7 +25,7 @@ import datetime as dt
 import email.utils
 import re
 from collections import Counter
-from collections.abc import Callable, Collection, Coroutine, Iterable
+from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
@@ -352,7 +352,7 @@ async def _get_once(client: httpx.AsyncClient, sub: Subscription, settings: Sett
         headers["If-None-Match"] = sub.etag
     if sub.modified and not settings.retry_photos:
         headers["If-Modified-Since"] = sub.modified
-    async with asyncio.timeout(settings.total), client.stream("GET", sub.url, headers=headers) as response:
+    async with answer_deadline(settings.total), client.stream("GET", sub.url, headers=headers) as response:
         moved = bool(response.history) and all(r.status_code in (301, 308) for r in response.history)
         got = Got("new", status=response.status_code, url=str(response.url), moved=moved,
                   etag=response.headers.get("etag", ""), modified=response.headers.get("last-modified", ""))
@@ -494,7 +494,7 @@ async def _get_page(client: httpx.AsyncClient, url: str, settings: Settings) -> 
     import httpx
 
     try:
-        async with asyncio.timeout(settings.total), client.stream("GET", url) as response:
+        async with answer_deadline(settings.total), client.stream("GET", url) as response:
             if response.status_code != 200:
                 return None, linked_status(response.status_code)
             kind = response.headers.get("content-type", "html")
@@ -577,6 +577,7 @@ class Slot:
         self._slots, self.host, self._held = slots, host, False
         self.asked: set[str] = set()  # the addresses its requests went to, redirects' too (a loop is told apart)
         self._token: contextvars.Token[Slot | None] | None = None
+        self.deadline: asyncio.Timeout | None = None  # the answer's under way (answer_deadline)
 
     async def __aenter__(self) -> None:
         await self._take(self.host)
@@ -588,10 +589,23 @@ class Slot:
         self._give()
 
     async def move(self, host: str) -> None:
-        """Hold ``host``'s slot instead, given up first: no two downloads each wait for the other's."""
-        if host != self.host:
-            self._give()
+        """Hold ``host``'s slot instead, given up first: no two downloads each wait for the other's.
+        The wait for it is not counted against the answer's deadline: 100 feeds redirecting to one
+        slow host failed "the answer took longer than 60 s" while they waited their turn."""
+        if host == self.host:
+            return
+        self._give()
+        deadline = self.deadline
+        if deadline is None or deadline.expired() or (when := deadline.when()) is None:
             await self._take(host)
+            return
+        loop = asyncio.get_running_loop()
+        left = when - loop.time()
+        deadline.reschedule(None)
+        try:
+            await self._take(host)
+        finally:
+            deadline.reschedule(loop.time() + left)
 
     async def _take(self, host: str) -> None:
         self.host = host
@@ -605,6 +619,22 @@ class Slot:
 
 
 _SLOT: contextvars.ContextVar[Slot | None] = contextvars.ContextVar("broadsheet_fetch_slot", default=None)
+
+
+@contextlib.asynccontextmanager
+async def answer_deadline(seconds: float) -> AsyncIterator[None]:
+    """``asyncio.timeout(seconds)`` for a server's whole answer, paused while a redirect waits for
+    its host's download slot (see Slot.move): only the servers' answering counts."""
+    async with asyncio.timeout(seconds) as deadline:
+        slot = _SLOT.get()
+        if slot is None:
+            yield
+            return
+        slot.deadline = deadline
+        try:
+            yield
+        finally:
+            slot.deadline = None
 
 
 async def _to_its_host(request: httpx.Request) -> None:

@@ -32,7 +32,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
-from broadsheet.store.feeds.fetch import Settings, _body, _TooBig, _why, linked_status, reasons_note
+from broadsheet.store.feeds.fetch import (
+    Settings,
+    _body,
+    _TooBig,
+    _why,
+    answer_deadline,
+    linked_status,
+    reasons_note,
+)
 from broadsheet.store.feeds.subscriptions import unreadable
 from broadsheet.store.model import Article, human_size
 from broadsheet.store.sanitize import clean_line
@@ -226,7 +234,8 @@ class FeedPhotos:
     async def _get(self, client: httpx.AsyncClient, src: str) -> tuple[bytes, str]:
         """The photo's bytes and the type the server gave them; no more than the size cap is read."""
         settings = self.settings
-        async with asyncio.timeout(settings.total), client.stream("GET", src, headers={"Accept": ACCEPT}) as response:
+        async with answer_deadline(settings.total), \
+                client.stream("GET", src, headers={"Accept": ACCEPT}) as response:
             status = response.status_code
             if status != 200:
                 raise _Refused(linked_status(status))
