@@ -236,6 +236,24 @@ def test_a_gone_feed_is_not_asked_again_until_named(store: Store, server: HTTPSe
     assert len(server.log) == asked + 2  # named: asked again
 
 
+def test_feeds_add_of_a_gone_feed_asks_it_again(store: Store, server: HTTPServer,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Subscribing again to a gone (410) feed said only "already subscribed": a fetch of every
+    feed went on skipping it."""
+    server.expect_request("/gone").respond_with_data("gone", status=410)
+    subscribe(store, server.url_for("/gone"))
+    fetch(store, settings=FAST)
+    server.clear()
+    server.expect_request("/gone").respond_with_data(rss_feed(1))
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "feeds", "add", server.url_for("/gone")]) == 0
+    assert capsys.readouterr().err.splitlines() == [
+        f"already subscribed: {server.url_for('/gone')}",
+        "  it was marked gone (410): asked again, `broadsheet fetch` fetches it"]
+    [result] = fetch(store, settings=FAST).results
+    assert result.new == 1 and len(server.log) == 1
+
+
 def test_429_retry_after_is_waited_for_when_short(store: Store, server: HTTPServer) -> None:
     calls: list[float] = []
 

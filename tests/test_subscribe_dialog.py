@@ -9,6 +9,7 @@ from pytest_httpserver import HTTPServer
 from textual.pilot import Pilot
 from textual.widgets import Input, Static
 
+from broadsheet.store.feeds.fetch import fetch
 from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscriptions, check_url
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
@@ -103,6 +104,31 @@ async def test_a_feed_subscribed_already_is_said_so_in_the_dialog(store: Store) 
         assert app.screen is screen
         assert _problem(screen) == f"Not added: already subscribed: {url}"
         assert len(Subscriptions(store).all()) == 1
+
+
+async def test_subscribing_again_to_a_gone_feed_asks_it_again(store: Store, server: HTTPServer) -> None:
+    """A feed marked gone (410) could not be fetched from the reader: F skips it, and subscribing
+    again said "already subscribed"."""
+    server.expect_request("/courier.xml").respond_with_data("gone", status=410)
+    url = server.url_for("/courier.xml")
+    Subscriptions(store).add([url])
+    fetch(store)
+    assert Subscriptions(store).all()[0].gone
+    server.clear()
+    server.expect_request("/courier.xml").respond_with_data(rss_feed(2, title="Valley Courier"))
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        screen = await _subscribe_dialog(pilot)
+        screen.query_one("#prompt-input", Input).value = url
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)  # closed
+        messages = [n.message for n in app._notifications]
+        assert f"{url} was marked gone (410): asked again, fetching it" in messages, messages
+        assert "2 new, 0 updated from 1 feed; 0 failed" in messages
+        [sub] = Subscriptions(store).all()
+        assert not sub.gone and sub.title == "Valley Courier"
 
 
 async def test_esc_cancels_the_subscribe_dialog(store: Store) -> None:

@@ -101,6 +101,7 @@ def add_command(subs: Subscriptions, urls: list[str], given: list[str], full: bo
             err.print(Text(shown(note)))
     before = {sub.id: sub.full for sub in subs.all()}
     added, present = subs.add(good, tags, full)
+    again = {sub.id for sub in subs.ask_again(present)}  # a gone (410) feed subscribed again: fetched again
     if added or present:  # the tags were given to them
         from broadsheet.cli.marks import say_reworded
 
@@ -109,6 +110,8 @@ def add_command(subs: Subscriptions, urls: list[str], given: list[str], full: bo
         err.print(Text(f"added {shown(without_password(sub.url))}", style="green"))
     for sub in present:
         err.print(Text(shown(already_subscribed(sub, bool(tags), full and not before.get(sub.id)))))
+        if sub.id in again:
+            err.print(Text("  it was marked gone (410): asked again, `broadsheet fetch` fetches it", style="yellow"))
     if added:
         err.print(f"Run `broadsheet fetch` to download {'it' if len(added) == 1 else 'them'}.")
     return status

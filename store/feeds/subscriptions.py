@@ -429,6 +429,23 @@ class Subscriptions:
             self._table.apply(change)
         return added, present
 
+    def ask_again(self, subs: Iterable[Subscription]) -> list[Subscription]:
+        """Clear the gone (410) mark of those of ``subs`` that have it, subscribed to again: a fetch
+        of every feed (the reader's F) skips a gone feed, and subscribing again said only "already
+        subscribed". Returns them, unmarked."""
+        gone = {sub.id: replace(sub, gone=False) for sub in subs if sub.gone}
+
+        def change(table: dict[str, Any]) -> None:
+            for sid in gone.keys() & table.keys():
+                sub = Subscription.from_doc(table[sid])
+                sub.gone = False
+                table[sid] = sub.to_doc()
+
+        if gone:
+            with self.store.lock:
+                self._table.apply(change)
+        return list(gone.values())
+
     def remove(self, subs: Iterable[Subscription]) -> None:
         ids = {sub.id for sub in subs}
         with self.store.lock:

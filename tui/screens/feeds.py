@@ -154,12 +154,25 @@ class FeedsMixin(_ScreenBase):
         except TagError as exc:
             return f"Not added: tags {exc}"
         subs = Subscriptions(self.store)
-        done = self._write(lambda: subs.add([url], tags), stories=True)  # (the store's lock, as unsubscribing)
+
+        def subscribe() -> tuple[list[Subscription], list[Subscription], list[Subscription]]:
+            added, present = subs.add([url], tags)
+            return added, present, subs.ask_again(present)  # a gone (410) feed: asked again (F skips it)
+
+        done = self._write(subscribe, stories=True)  # (the store's lock, as unsubscribing)
         if done is None:
             return "Not added: the store cannot be written now (the notice says why)"
-        added, present = done
+        added, present, again = done
         self._update_sidebar()
         self._say_reworded(tag_text.split(","))  # (kept so: on the feed's stories, and the one subscribed already)
+        if again:
+            said = f"{again[0].shown_name} was marked gone (410): asked again"
+            if self.fetch_feeds(chosen=again):
+                self.notify(f"{said}, fetching it", title="Feeds", timeout=4, markup=False)
+            else:
+                self.notify(f"{said}; a fetch is running: F fetches it once that is done", title="Feeds", timeout=8,
+                            markup=False)
+            return None
         if present:  # tags given are added to it, as `feeds add` adds them
             return f"Not added: {already_subscribed(present[0], bool(tags))}"
         name = added[0].shown_name  # (its password as ***: the screen is shared, recorded)
