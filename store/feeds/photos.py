@@ -15,7 +15,8 @@ its entry comes again, unless asking again cannot help (404, 410, not an image, 
 Nor is an address that failed so asked again for :data:`FORGET_FAILED` when a new entry
 names it (a feed's broken placeholder in every entry; one too large: until the cap is
 raised), unless the fetch is told to (``broadsheet fetch --retry-photos``); a timeout, a
-refused connection, a 5xx are asked again by the next fetch.
+refused connection, a 5xx are asked again by the next fetch that brings the entry again (a
+feed answering 304 brings none: ``--retry-photos`` asks for it whole).
 
 Photo files are written (each atomically) before the record of their addresses, and that
 before the stories naming them: a fetch killed part way leaves at worst an unnamed photo file.

@@ -103,10 +103,12 @@ def photo_path(folder: Path, image: Image) -> Path | None:
 
 def not_kept(image: Image) -> str:
     """Why ``image`` has no photo file to draw: the reason it was not kept (a failed download), a lost
-    file, or (a story stored before reasons were kept) a photo named but never kept."""
+    file, or a photo named but never kept (fetched with ``[feeds] fetch_images`` off, or stored before
+    reasons were kept), with what brings it (a feed answering 304 brings no entry to take it from)."""
     if image.problem:
         return image.problem
-    return "the photo file is missing from the store" if image.photo else "not kept with the story"
+    return "the photo file is missing from the store" if image.photo else \
+        "not kept with the story (`broadsheet fetch --retry-photos` may bring it)"
 
 
 #: A photo not drawn yet waits this long in its worker before Pillow starts: stepping
