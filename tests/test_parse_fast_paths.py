@@ -71,10 +71,10 @@ def test_stopword_density_is_the_word_by_word_share(text: str) -> None:
 
 def _split_credit_every_pattern(text: str) -> tuple[str, str] | None:
     """``split_credit`` trying every tail pattern in order (what its cheap tests stand in for)."""
-    for pattern in captions._TAIL_PATTERNS:
+    for pattern in captions._TAIL_PATTERNS[:-1]:
         if found := captions._tail_credit(pattern, text):
             return found
-    return None
+    return captions._slash_credit(text)  # the last pattern's credit, shaped
 
 
 def _split_name_credit_full_scan(text: str) -> tuple[str, str] | None:

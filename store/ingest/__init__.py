@@ -111,7 +111,11 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    a saved page's header lines parted by single <br>s (title's headline, deck, "By NAME<br>Staff
 #    Writer<br>Published: DATE") are read line by line, its headline is the title's part it prints,
 #    and a printed "Published: DATE" dates it when nothing else does (store/html/page.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 16, SAVED_PAGE: 15, ENTRIES: 17}
+# 17 (text dumps), 16 (saved pages), 18 (entries): a wire credit written into its caption takes no
+#    word of the sentence before it ("... on Saturday. REUTERS/Jo Roe"), after a sentence the whole
+#    capitalised run before its "/" ("Ministry of Defence/Handout via REUTERS"), and a sign's words
+#    with a slash ("No To War/Stop The Bombing") are no credit (store/parse/captions.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 17, SAVED_PAGE: 16, ENTRIES: 18}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 

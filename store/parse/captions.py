@@ -36,8 +36,9 @@ _TAIL_PATTERNS = [
     ),
     re.compile(r"(?=[\s(])\s*\((?P<credit>[^()]{0,60}(?:/|\bvia\b|" + _STOCK + r")[^()]{0,60})\)\s*$"),
     re.compile(rf"(?=\s)(?<=[.!?’'\"”)])\s+(?P<credit>(?:[\w.’' -]{{1,40}}\s+)?via\s+{_STOCK}[\w ]*)\s*$"),
-    re.compile(  # (up to two more "/..." after: "REUTERS/Ann Lee/File Photo")
-        r"(?=\s)(?<=[\w.,)’'\"”])\s+(?P<credit>(?:[A-Z][\w’'.-]*\s+(?:(?:[A-Z]\.?|" + _ORG_PARTICLE + r")\s+)?)?"
+    re.compile(  # (up to two more "/..." after: "REUTERS/Ann Lee/File Photo"; see _slash_credit)
+        r"(?=\s)(?<=[\w.,)’'\"”])\s+(?P<credit>(?:[A-Z][\w’'.-]*(?<![a-z]{3}\.)\s+(?:(?:[A-Z]\.?|" + _ORG_PARTICLE
+        + r")\s+)?)?"
         r"[A-Z][\w’'.-]*\s*/\s*"
         r"(?:via\s+)?[A-Z][\w.&’' -]{1,60}(?:\s*/\s*[A-Z][\w.&’' -]{1,40}){0,2})\s*$"
     ),
@@ -201,8 +202,42 @@ def _split_credit(text: str, end: str) -> tuple[str, str] | None:
     if word_end and "via" in text and (found := _tail_credit(_TAIL_PATTERNS[4], text)):
         return found
     if (word_end or (end != "" and end in _WORD_END)) and "/" in text:
-        return _tail_credit(_TAIL_PATTERNS[5], text)
+        return _slash_credit(text)
     return None
+
+
+#: A word that ends a sentence ("Saturday.", "2026.", "now!"), a closing quote or bracket after it.
+_SENTENCE_END = re.compile(r"(?:[a-z]{3}|\d)\.[”\"’')]*$|[!?][”\"’')]*$")
+#: Small words no credited name holds capitalised before its "/": "No To War/Stop The Bombing" is a sign.
+_NOT_IN_NAME = frozenset({"to", "the", "of", "in", "on", "at", "for", "and", "or", "no", "not", "is", "are", "with",
+                          "from", "by", "as"})
+
+
+def _slash_credit(text: str) -> tuple[str, str] | None:
+    """(caption, credit) for a caption ending in a wire credit "NAME/AGENCY".
+
+    After a sentence, the whole run of capitalised words before the "/" is the credit ("...
+    picture. Ministry of Defence/Handout via REUTERS", not "Defence/..."). With no sentence
+    before it, a run holding a capitalised small word ("... reading No To War/Stop The Bombing")
+    is a sign's or a title's words, and no credit.
+    """
+    found = _tail_credit(_TAIL_PATTERNS[5], text)
+    if found is None:
+        return None
+    caption, credit = found
+    words = caption.rsplit(None, 5)  # the last five words whole, after what comes before them
+    run = 0  # capitalised words (and small name words) ending the caption
+    while run < min(4, len(words) - 2) and not _SENTENCE_END.search(words[-1 - run]) and (
+        words[-1 - run][0].isupper() or words[-1 - run] in _SMALL_NAME_WORDS
+    ):
+        run += 1
+    if _SENTENCE_END.search(words[-1 - run]):
+        if run and words[-run][0].isupper():
+            return caption.rsplit(None, run)[0], " ".join([*words[-run:], credit])
+        return found
+    if any(word[0].isupper() and word.casefold() in _NOT_IN_NAME for word in credit.partition("/")[0].split()):
+        return None
+    return found
 
 
 #: A credit's label left at the end of the caption, after its last sentence ("... day. Photo").

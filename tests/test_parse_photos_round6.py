@@ -1,0 +1,69 @@
+"""Photo captions and credits a review of made-up pages found wrong (round 6).
+
+Each test is a made-up story (invented places, people and text) in the shape a kind of page
+takes: a wire credit written into its caption, a caption beside its image box, a lazy-loaded
+photo, and so on. They check the captions, credits and photos the reader gets.
+"""
+
+from __future__ import annotations
+
+from broadsheet.store.html import page_article
+from broadsheet.store.parse import parse_text
+
+PARAS = [
+    "The old stone bridge over the River Vell was closed to traffic on Saturday afternoon after engineers "
+    "found a crack in its central arch, the council of Lowmoor said in a short statement.",
+    "Engineers from the regional heritage agency will inspect the bridge later in the week, and the council "
+    "said it would stay closed until then, with a diversion through the town centre.",
+    "Local traders said the closure would cost them business during the busiest weekend before the holidays, "
+    "when visitors usually cross the bridge to reach the Christmas market.",
+    "The bridge was built in 1743 and has survived eleven floods, according to the town's historical society, "
+    "which has asked for it to be repaired rather than replaced.",
+]
+
+
+def _dump(*middle: str, after: tuple[str, ...] = ()) -> str:
+    """A text dump of a story: menus, headline, byline, date, two paragraphs, ``middle``, the rest."""
+    lines = ["Bridge closed after crack found | Lowmoor Gazette", "Home", "News", "Sport",
+             "Bridge closed after crack found", "By Dana Whitfield", "5 December 2026",
+             *PARAS[:2], *middle, *PARAS[2:], *after, "Related stories", "Ferry services resume after storm"]
+    return "\n\n".join(lines) + "\n"
+
+
+def _page(*figures: str, after: str = "") -> str:
+    """A saved page of the story with ``figures`` between its paragraphs."""
+    paras = [f"<p>{p}</p>" for p in PARAS]
+    return ("<html><head><meta charset=utf-8><title>Bridge closed after crack found</title></head><body>"
+            "<nav><a href=/>Home</a> <a href=/news>News</a></nav><article><h1>Bridge closed after crack found</h1>"
+            "<p class=byline>By Dana Whitfield</p>" + "".join(paras[:2]) + "".join(figures) + "".join(paras[2:])
+            + after + "</article><footer>Lowmoor Gazette</footer></body></html>")
+
+
+def _shown(images: list) -> list[tuple[str, str | None]]:
+    return [(i.caption, i.credit) for i in images]
+
+
+WIRE_CAPTIONS = [
+    ("Traffic queues on the diversion route on Saturday. REUTERS/Jo Roe",
+     ("Traffic queues on the diversion route on Saturday.", "REUTERS/Jo Roe")),
+    ("Smoke rises over the quay in this handout picture. Ministry of Harbours/Handout via REUTERS",
+     ("Smoke rises over the quay in this handout picture.", "Ministry of Harbours/Handout via REUTERS")),
+    ("Walkers cross the old bridge in Lowmoor Ada Quill/Reuters",
+     ("Walkers cross the old bridge in Lowmoor", "Ada Quill/Reuters")),
+]
+
+
+def test_a_wire_credit_after_a_sentence_takes_no_word_of_the_sentence() -> None:
+    """"... on Saturday. REUTERS/Jo Roe" gave the credit "Saturday. REUTERS/Jo Roe", and "Ministry of
+    Harbours/Handout" lost "Ministry of" to the caption."""
+    for line, expected in WIRE_CAPTIONS:
+        assert _shown(parse_text(_dump(line)).images) == [expected], line
+        figure = f"<figure><img src=https://gazette.example/a.jpg><figcaption>{line}</figcaption></figure>"
+        assert _shown(page_article(_page(figure)).images) == [expected], line
+
+
+def test_a_sign_read_out_in_a_caption_is_no_credit() -> None:
+    """A slash in a sign's words ("No To War/Stop The Bombing") made its last words a credit."""
+    caption = "Protesters hold placards reading No To War/Stop The Bombing"
+    figure = f"<figure><img src=https://gazette.example/a.jpg><figcaption>{caption}</figcaption></figure>"
+    assert _shown(page_article(_page(figure)).images) == [(caption, None)]
