@@ -67,3 +67,14 @@ def test_a_sign_read_out_in_a_caption_is_no_credit() -> None:
     caption = "Protesters hold placards reading No To War/Stop The Bombing"
     figure = f"<figure><img src=https://gazette.example/a.jpg><figcaption>{caption}</figcaption></figure>"
     assert _shown(page_article(_page(figure)).images) == [(caption, None)]
+
+
+def test_a_labelled_photo_source_with_a_slash_credits_the_caption_beside_it() -> None:
+    """A page copied whole prints a screen reader's labels: "Image source, Jo Roe/Nordwire" over
+    "Image caption, ...". The source line ends in a wire credit, so it was taken for a caption of
+    its own ("Image source," credited to Jo Roe/Nordwire), and the real caption got no credit."""
+    caption = "Passengers waited overnight in the ferry terminal as the storm raged outside"
+    dump = _dump("Image source, Jo Roe/Nordwire", f"Image caption, {caption}")
+    article = parse_text(dump)
+    assert _shown(article.images) == [(caption, "Jo Roe/Nordwire")]
+    assert article.body == PARAS

@@ -114,7 +114,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 17 (text dumps), 16 (saved pages), 18 (entries): a wire credit written into its caption takes no
 #    word of the sentence before it ("... on Saturday. REUTERS/Jo Roe"), after a sentence the whole
 #    capitalised run before its "/" ("Ministry of Defence/Handout via REUTERS"), and a sign's words
-#    with a slash ("No To War/Stop The Bombing") are no credit (store/parse/captions.py)
+#    with a slash ("No To War/Stop The Bombing") are no credit (store/parse/captions.py); "Image source,
+#    Ann Lee/Gazette" beside an "Image caption, ..." line credits that caption, and is no caption of its
+#    own (store/parse/marking.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 17, SAVED_PAGE: 16, ENTRIES: 18}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

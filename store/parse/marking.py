@@ -129,6 +129,8 @@ def step_captions(page: Page) -> None:
             continue
         if "caption" in line.text[:16] and _caption_label(page, order, pos):
             continue
+        if line.text.startswith(_SOURCE_STARTS) and _SOURCE_LABEL.match(line.text):
+            continue  # "Image source, Ann Lee/Gazette": its caption's credit (_caption_label), no caption
         facts = line_facts(line.text).caption
         split = facts.split
         if split and _date_line(split[0]):
@@ -278,6 +280,7 @@ _CAPTION_LABEL = re.compile(r"^(?:(?P<photo>Image|Photo|Picture)|Media|Video) ?c
 # Its photo's credit, labelled the same way on a line of its own, above or below it: "Image source,
 # Getty Images" (a screen reader's words, in a page copied whole).
 _SOURCE_LABEL = re.compile(r"^(?:Image|Photo|Picture) ?(?:source|credit)\s*[:,]\s*(?P<credit>\S.{0,80})$")
+_SOURCE_STARTS = ("Image", "Photo", "Picture")
 
 
 def _caption_label(page: Page, order: list[int], pos: int) -> bool:
