@@ -41,7 +41,7 @@ def _matches(pattern: re.Pattern[str], text: str) -> list[tuple[tuple[int, int],
 
 def _part_without_lookahead() -> re.Pattern[str]:
     """``credits._PART`` without the lookahead inside its negative lookahead."""
-    return re.compile(credits._PART.pattern.replace("(?!(?=[,\\sarwe])", "(?!"), credits._PART.flags)
+    return re.compile(credits._PART.pattern.replace("(?!(?=[,\\sarwep])", "(?!"), credits._PART.flags)
 
 
 def test_the_lookaheads_are_where_the_tests_expect_them() -> None:

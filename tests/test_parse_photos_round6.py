@@ -78,3 +78,33 @@ def test_a_labelled_photo_source_with_a_slash_credits_the_caption_beside_it() ->
     article = parse_text(dump)
     assert _shown(article.images) == [(caption, "Jo Roe/Nordwire")]
     assert article.body == PARAS
+
+
+def test_a_closing_photos_by_line_credits_the_storys_photographers() -> None:
+    """"Photos by A and B" after the last paragraph made that paragraph a caption credited to them,
+    "Photography by A and B" was thrown away, and "Photo editing by C" was filed as editing."""
+    for line, reporting, photography in (
+        ("Photos by Ann One and Bob Two", [], ["Ann One", "Bob Two"]),
+        ("Photography by Ann One and Bob Two", [], ["Ann One", "Bob Two"]),
+        ("Reporting by Jo Roe; Photo editing by Sam Lee", ["Jo Roe"], ["Sam Lee"]),
+    ):
+        for article in (parse_text(_dump(after=(line,))), page_article(_page(after=f"<p>{line}</p>"))):
+            assert article.body == PARAS, line
+            assert article.images == [], line
+            assert article.credits is not None, line
+            assert (article.credits.reporting, article.credits.photography) == (reporting, photography), line
+            assert article.credits.editing == [], line
+
+
+def test_photos_in_a_saved_pages_credit_line_are_its_photography() -> None:
+    """"Additional reporting by A; Photos by B" filled additional reporting only."""
+    article = page_article(_page(after="<p>Additional reporting by Kim Park; Photos by Ann One</p>"))
+    assert article.credits is not None
+    assert (article.credits.additional_reporting, article.credits.photography) == (["Kim Park"], ["Ann One"])
+
+
+def test_a_photo_by_line_under_a_caption_still_credits_that_photo() -> None:
+    caption = "Engineers examine the crack in the central arch on Sunday."
+    article = parse_text(_dump(caption, "Photo by Sam Lee"))
+    assert _shown(article.images) == [(caption, "Sam Lee")]
+    assert article.credits is None

@@ -116,7 +116,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    capitalised run before its "/" ("Ministry of Defence/Handout via REUTERS"), and a sign's words
 #    with a slash ("No To War/Stop The Bombing") are no credit (store/parse/captions.py); "Image source,
 #    Ann Lee/Gazette" beside an "Image caption, ..." line credits that caption, and is no caption of its
-#    own (store/parse/marking.py)
+#    own (store/parse/marking.py); "Photos by", "Photography by" and "Photo editing by" lines name the
+#    story's photography credit, as credit lines of their own or parts of one (store/parse/credits.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 17, SAVED_PAGE: 16, ENTRIES: 18}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

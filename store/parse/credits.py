@@ -10,13 +10,16 @@ from broadsheet.store.parse import cjk
 from broadsheet.store.parse.boilerplate import folded, without_control_labels
 from broadsheet.store.parse.textstats import LINE_CACHE
 
+# The story's photographers ("Photos by A and B", "Photography by A", "Photo editing by B"): "Photo by
+# A", one photo's credit, is a caption's (captions.py).
+_PHOTO_ROLES = r"photo\s+editing|photography|photographs|photos"
 _START = re.compile(
-    r"^[(—–-]*\s*(?:with\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited|compiled|graphics?)"
-    r"\s+by\b",
+    r"^[(—–-]*\s*(?:with\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited|compiled|graphics?|"
+    + _PHOTO_ROLES + r")\s+by\b",
     re.IGNORECASE,
 )
 # How the rest of a line _START matches starts, lower-cased, after its dashes, brackets and spaces.
-_START_WORDS = ("with", "additional", "reporting", "writ", "edit", "compiled", "graphic")
+_START_WORDS = ("with", "additional", "reporting", "writ", "edit", "compiled", "graphic", "photo")
 # Wire-style closing note: "Associated Press writers Ann Lee in Paris and Bo Chen contributed to this report."
 _CONTRIBUTED = re.compile(
     r"^[—–-]*\s*(?:[\w.’' ]{0,60}?\b(?:writers?|reporters?|correspondents?)\s+)?(?P<names>.{3,200}?)\s+"
@@ -27,8 +30,9 @@ _CONTRIBUTED = re.compile(
 _FILES = re.compile(r"^[(—–-]*\s*with\s+files\s+from\s+(?P<names>[^;()]{2,200}?)[.)]*$", re.IGNORECASE)
 # (Inside the names, the lookahead for how the next role starts spares most characters the try of each form.)
 _PART = re.compile(
-    r"(?P<role>additional\s+reporting|reporting|writing|written|editing|edited|compiled)\s+by\s+"
-    r"(?P<names>(?:(?!(?=[,\sarwe]),?\s*(?:and\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited)\s+by)"
+    rf"(?P<role>additional\s+reporting|reporting|writing|written|editing|edited|compiled|{_PHOTO_ROLES}|photo)\s+by\s+"
+    r"(?P<names>(?:(?!(?=[,\sarwep]),?\s*(?:and\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited|"
+    rf"{_PHOTO_ROLES}|photo)\s+by)"
     r"[^;])+)",
     re.IGNORECASE,
 )
@@ -119,7 +123,7 @@ def parse_credits(text: str) -> Credits | None:
     for segment in re.split(r";", text.strip().strip("()")):
         for m in _PART.finditer(segment):
             role = m.group("role").casefold().split()
-            key = {
+            key = "photography" if role[0].startswith("photo") else {
                 "additional": "additional_reporting",
                 "reporting": "reporting",
                 "writing": "writing",
