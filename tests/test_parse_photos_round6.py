@@ -108,3 +108,17 @@ def test_a_photo_by_line_under_a_caption_still_credits_that_photo() -> None:
     article = parse_text(_dump(caption, "Photo by Sam Lee"))
     assert _shown(article.images) == [(caption, "Sam Lee")]
     assert article.credits is None
+
+
+def test_a_link_note_after_a_caption_is_no_part_of_it() -> None:
+    """A copied page glues a link's label and its screen-reader note to the caption ("... REUTERS/Jo
+    Roe Purchase Licensing Rights, opens new tab"): the line was no caption, and the photo was lost."""
+    caption = "A ferry leaves port in Lowmoor, December 5, 2026."
+    for note in ("Purchase Licensing Rights, opens new tab", "Buy this photo (opens in a new window)"):
+        article = parse_text(_dump(f"{caption} REUTERS/Jo Roe {note}"))
+        assert _shown(article.images) == [(caption, "REUTERS/Jo Roe")], note
+        assert article.body == PARAS, note
+    figure = (f"<figure><img src=https://gazette.example/a.jpg><figcaption>{caption} REUTERS/Jo Roe "
+              "<a href=https://licensing.example/1>Purchase Licensing Rights<span>, opens new tab</span></a>"
+              "</figcaption></figure>")
+    assert _shown(page_article(_page(figure)).images) == [(caption, "REUTERS/Jo Roe")]

@@ -118,6 +118,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    Ann Lee/Gazette" beside an "Image caption, ..." line credits that caption, and is no caption of its
 #    own (store/parse/marking.py); "Photos by", "Photography by" and "Photo editing by" lines name the
 #    story's photography credit, as credit lines of their own or parts of one (store/parse/credits.py)
+#    a link's "opens new tab" note glued to a caption, and a label before it asking to act ("Purchase
+#    Licensing Rights"), are no part of it: the caption and its credit are read without them
+#    (store/parse/boilerplate.py, store/parse/captions.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 17, SAVED_PAGE: 16, ENTRIES: 18}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

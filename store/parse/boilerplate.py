@@ -107,10 +107,28 @@ _TOGGLE_HEAD = re.compile(rf"^(?:\s*{_TOGGLE}\b)+\s*")
 _CONTROL_ONLY = re.compile(rf"^(?:\s*{_CONTROL}\s*[+»›→…]?)+$")
 
 
+# A link's note for screen readers glued after its label ("... Purchase Licensing Rights, opens new tab",
+# "TwitterOpens in new window"), with the label when it asks the reader to act (it names no one).
+_LINK_NOTE = re.compile(
+    r"(?:\s*\b(?:Buy|Purchase|Order|Licen[cs]e|Download|Request|Get|View|See|Visit|Share|Subscribe|Click|Follow)\b"
+    r"(?:\s+\w+){0,4}?)?\s*,?\s*\(?(?i:opens?\s+(?:in\s+)?(?:an?\s+)?new\s+(?:tab|window))\)?\.?\s*$"
+)
+_LINK_NOTE_ENDS = ("new tab", "new window", "new tab)", "new window)")
+
+
+def without_link_note(text: str) -> str:
+    """``text`` without a link's "opens new tab" note at its end (and the link's label that asks to act)."""
+    if not text.rstrip(" .").lower().endswith(_LINK_NOTE_ENDS):
+        return text
+    return _LINK_NOTE.sub("", text).rstrip(" ,")
+
+
 def without_control_labels(text: str, *, more: bool = True) -> str:
     """``text`` without the show-more and caption-toggle labels glued to its end (or a caption
-    toggle to its start): "... 2026. (Wire Photo/Jo Roe) Read More", "The ferry. hide caption".
+    toggle to its start): "... 2026. (Wire Photo/Jo Roe) Read More", "The ferry. hide caption",
+    and without a link's "opens new tab" note (:func:`without_link_note`).
     With ``more`` false, only the caption toggles go (a story's paragraph may end on a link)."""
+    text = without_link_note(text) if more else text
     # (Most lines neither end on a label nor start with a caption toggle: answered without a scan.)
     end = text.rstrip(" +»›→…").lower()
     tail = end.endswith(("caption", "captions")) or (more and end.endswith(("more", "less")))

@@ -12,7 +12,7 @@ import re
 from functools import lru_cache
 from typing import NamedTuple
 
-from broadsheet.store.parse.boilerplate import _alternatives, folded, photo_copyright
+from broadsheet.store.parse.boilerplate import _alternatives, folded, photo_copyright, without_link_note
 from broadsheet.store.parse.byline import parse_byline
 from broadsheet.store.parse.dates import MONTH
 from broadsheet.store.parse.textstats import LINE_CACHE, STOPWORDS
@@ -493,6 +493,8 @@ def caption_facts(text: str) -> CaptionFacts:
 
 def caption_facts_of(text: str, n_words: int, low: str | None) -> CaptionFacts:
     """:func:`caption_facts`, given ``len(text.split())`` and ``folded(text)``."""
+    if (bare := without_link_note(text)) != text:  # "... REUTERS/Jo Roe Purchase Licensing Rights, opens new tab"
+        return caption_facts_of(bare, len(bare.split()), folded(bare))
     # The uncached forms: the caller's cache keeps the answers, and a cache miss costs.
     starts_labelled = _label_start(text)  # what label_only and has_label need
     label = starts_labelled and label_only.__wrapped__(text)
