@@ -122,3 +122,23 @@ def test_a_link_note_after_a_caption_is_no_part_of_it() -> None:
               "<a href=https://licensing.example/1>Purchase Licensing Rights<span>, opens new tab</span></a>"
               "</figcaption></figure>")
     assert _shown(page_article(_page(figure)).images) == [(caption, "REUTERS/Jo Roe")]
+
+
+def test_a_saved_pages_photo_without_caption_is_kept() -> None:
+    """A story photo with no caption or credit (a bare <figure><img>, or a large <img> between the
+    paragraphs) was dropped from a saved page, though a feed entry keeps one as "no caption"; a
+    linked picture of another story, a small icon and a lazy page's stand-in file are still no photos."""
+    figures = ("<figure><img src=https://gazette.example/img/bridge.jpg alt=''></figure>"
+               "<img src=https://gazette.example/img/arch.jpg width=600 height=400>"
+               "<a href=https://gazette.example/news/other-story><img src=https://gazette.example/img/t.jpg "
+               "width=600 height=400></a>"
+               "<img src=https://gazette.example/img/share.png width=24 height=24>"
+               "<figure><img src=https://gazette.example/static/grey-placeholder.png>"
+               "<img src=https://gazette.example/img/crack.jpg></figure>")
+    article = page_article(_page(figures))
+    assert [(i.caption, i.credit, i.src) for i in article.images] == [
+        ("", None, "https://gazette.example/img/bridge.jpg"),
+        ("", None, "https://gazette.example/img/arch.jpg"),
+        ("", None, "https://gazette.example/img/crack.jpg"),
+    ]
+    assert article.body == PARAS

@@ -186,15 +186,23 @@ def image_src(node: LexborNode, base: str | None) -> str | None:
 _LAZY_FIRST = ("data-src", "data-lazy-src", "data-original")
 
 
+# The file a lazy-loading page shows until its script puts the photo in: "grey-placeholder.png", "spacer.gif".
+_STAND_IN_FILE = re.compile(r"placeholder|spacer|(?<![a-z])blank(?![a-z])|transparent|lazy-?load", re.IGNORECASE)
+
+
 def _placeholder(src: str) -> bool:
     """A lazy-loading page's stand-in for its photo: a small inline GIF (1x1) or SVG (an empty
-    box the photo's size), refused as "not an image" for every photo of the page."""
-    return src.startswith(("data:image/gif", "data:image/svg")) and len(src) < 2000
+    box the photo's size), refused as "not an image" for every photo of the page, or a file so named."""
+    if src.startswith("data:"):
+        return src.startswith(("data:image/gif", "data:image/svg")) and len(src) < 2000
+    return _STAND_IN_FILE.search(src.split("?", 1)[0].rsplit("/", 1)[-1]) is not None
 
 
 def figure_image(node: LexborNode, base: str | None) -> Image | None:
     """The photo, caption and credit of one figure-like element; None when it holds neither text nor photo."""
-    img = node.css_first("img, amp-img")  # amp-img: the photo of an AMP page
+    # amp-img: the photo of an AMP page; the first with an address (not a stand-in for the photo)
+    imgs = node.css("img, amp-img")
+    img = next((i for i in imgs if image_src(i, base)), imgs[0] if imgs else None)
     if img is None and node.tag == "figure":
         source = node.css_first("source[srcset]")
         src = absolute((source.attributes.get("srcset") or "").split(",")[0].strip().split(" ")[0], base) if source \

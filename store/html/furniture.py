@@ -94,6 +94,14 @@ def _tiny(img: LexborNode, src: str | None) -> bool:
 
 
 _WIDTHS = re.compile(r"\s(\d+)w\b")
+_PHOTO_WIDTH, _PHOTO_HEIGHT = 300, 150  # pixels: a story photo's size at least (a banner ad is lower)
+
+
+def photo_sized(img: LexborNode) -> bool:
+    """An ``<img>`` the page declares at least a story photo's size (300 by 150 pixels)."""
+    attrs = img.attributes
+    width, height = _size(attrs.get("width")), _size(attrs.get("height"))
+    return width is not None and width >= _PHOTO_WIDTH and (height is None or height >= _PHOTO_HEIGHT)
 
 
 def _other_page(href: str | None, page: str | None) -> bool:

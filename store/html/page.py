@@ -18,7 +18,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.html.fragment import Collector, figure_like
-from broadsheet.store.html.furniture import furniture_kind
+from broadsheet.store.html.furniture import furniture_kind, photo_sized
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.stamps import led, update_stamps
 from broadsheet.store.html.standfirst import standfirst, without_standfirst
@@ -364,21 +364,33 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
     def whole(node: LexborNode) -> bool:
         return node.tag == "figure" or node.mem_id in boxes or node.tag in ("nav", "footer") or _class_weight(node) < 0
 
-    from broadsheet.store.html.figures import figure_image
+    from broadsheet.store.html.figures import described, figure_image, image_src
 
     counts: dict[int, int] = {}  # for furniture_kind: each element's linked pictures counted once
+    links = 0  # links open around the walk's place
     for event, node in walk(region, whole=whole):
-        if event == WHOLE and (node.tag == "figure" or node.mem_id in boxes):
+        image = None
+        if node.tag == "a" and event in (ENTER, LEAVE):
+            links += 1 if event == ENTER else -1
+        elif event == WHOLE and (node.tag == "figure" or node.mem_id in boxes):
             image = figure_image(node, base)
-            if image is not None and furniture_kind(node, region, image, base, counts) is None:
-                collector.add_image(image)
-    images = [i for i in collector.images if i.caption or i.credit]
-    captions = {_caption_key(i.caption) for i in images}
-    sources = {normal_url(i.src) for i in images if i.src and not i.src.startswith("data:")}
+        elif event == ENTER and not links and node.tag in ("img", "amp-img") and photo_sized(node):
+            # A photo printed without a caption or a box, as large as a story's photos are (a
+            # linked one, without a caption to tell, may be another story's teaser).
+            image = Image(described(node), None, src) if (src := image_src(node, base)) else None
+        if image is not None and furniture_kind(node, region, image, base, counts) is None:
+            collector.add_image(image)
+    # A photo of the story without caption or credit is kept ("no caption"), as a feed's is.
+    images = [i for i in collector.images if i.caption or i.credit or i.src]
+    captions = {_caption_key(i.caption) for i in images if i.caption}
+    sources = {normal_url(i.src): n for n, i in enumerate(images) if i.src and not i.src.startswith("data:")}
     for image in meta.images:
         if not image.caption or _caption_key(image.caption) in captions:
             continue
-        if image.src and normal_url(image.src) in sources:
+        if image.src and (n := sources.get(normal_url(image.src))) is not None:
+            if not images[n].caption and not images[n].credit:  # the printed photo, captioned in the metadata
+                images[n] = Image(image.caption, image.credit, images[n].src)
+                captions.add(_caption_key(image.caption))
             continue  # the printed photo, which the metadata describes in other words
         images.append(image)
         captions.add(_caption_key(image.caption))
