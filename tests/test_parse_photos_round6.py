@@ -142,3 +142,19 @@ def test_a_saved_pages_photo_without_caption_is_kept() -> None:
         ("", None, "https://gazette.example/img/crack.jpg"),
     ]
     assert article.body == PARAS
+
+
+def test_a_caption_printed_after_its_image_box_is_that_photos() -> None:
+    """``<div class=article-image><img></div><div class=image-caption>... <span class=image-credit>``:
+    the caption outside the photo's box was dropped as a stray caption, and the photo with it."""
+    figures = ("<div class=article-image><img src=https://gazette.example/img/arch.jpg alt=''></div>\n"
+               "<div class=image-caption>Engineers examine the crack in the arch. "
+               "<span class=image-credit>Ann One/Coast Wire</span></div>"
+               "<img src=https://gazette.example/img/quay.jpg>"
+               "<p class=photo-caption>Traders set up their stalls on the quay.</p>")
+    article = page_article(_page(figures))
+    assert [(i.caption, i.credit, i.src) for i in article.images] == [
+        ("Engineers examine the crack in the arch.", "Ann One/Coast Wire", "https://gazette.example/img/arch.jpg"),
+        ("Traders set up their stalls on the quay.", None, "https://gazette.example/img/quay.jpg"),
+    ]
+    assert article.body == PARAS

@@ -8,6 +8,7 @@ how they are written: ``(Picture: Getty)``, ``(Jane Doe/Reuters)``, ``Photograph
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from selectolax.lexbor import LexborNode
 
@@ -198,8 +199,9 @@ def _placeholder(src: str) -> bool:
     return _STAND_IN_FILE.search(src.split("?", 1)[0].rsplit("/", 1)[-1]) is not None
 
 
-def figure_image(node: LexborNode, base: str | None) -> Image | None:
-    """The photo, caption and credit of one figure-like element; None when it holds neither text nor photo."""
+def figure_image(node: LexborNode, base: str | None, beside: LexborNode | None = None) -> Image | None:
+    """The photo, caption and credit of one figure-like element (and of the caption element
+    ``beside`` it, when its caption is printed after it); None when it holds neither text nor photo."""
     # amp-img: the photo of an AMP page; the first with an address (not a stand-in for the photo)
     imgs = node.css("img, amp-img")
     img = next((i for i in imgs if image_src(i, base)), imgs[0] if imgs else None)
@@ -215,7 +217,8 @@ def figure_image(node: LexborNode, base: str | None) -> Image | None:
     stack: list[tuple[bool, bool]] = [(False, False)]
     credit_started = False
     continued = True  # text after the credit may go on with it ("Photo by X" "/ AFP via Getty Images")
-    for event, item in walk(node, _FIGURE_SKIP, whole=_caption_toggle):
+    for event, item in chain.from_iterable(walk(part, _FIGURE_SKIP, whole=_caption_toggle)
+                                           for part in (node, beside) if part is not None):
         if event == ENTER:
             # the nearest element marked as caption or credit decides what its text is
             marks = _marks(item)

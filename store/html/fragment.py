@@ -40,6 +40,29 @@ def _photo_box(node: LexborNode, extra: int) -> bool:
     return sum(len(a.text(deep=True, strip=True)) for a in node.css("a")) < 0.2 * length
 
 
+_CAPTIONS = '[class*="caption" i], [itemprop="caption"], [class*="description" i]'  # elements named as captions
+
+
+def captions_beside(root: LexborNode) -> dict[int, LexborNode]:
+    """Photos whose caption is the element right after their box, not inside it, by the box's id:
+    ``<div class="article-image"><img></div><div class="image-caption">...</div>``.
+
+    The box is an ``<img>``, or an element (a ``<figure>`` too) holding one and no text; the
+    caption is named so and no longer than a caption with its credit.
+    """
+    found: dict[int, LexborNode] = {}
+    for caption in root.css(_CAPTIONS):
+        if caption.tag in ("figcaption", "img", "body", "html") or not 0 < _text_len(caption) <= _BOX_MAX_TEXT:
+            continue
+        box = caption.prev
+        while box is not None and (box.tag or "-").startswith("-") and not (box.text_content or "").strip():
+            box = box.prev  # the spaces and comments between them
+        if box is not None and (box.tag == "img" or (
+                not (box.tag or "-").startswith("-") and len(box.css("img")) == 1 and not _text_len(box))):
+            found[box.mem_id] = caption
+    return found
+
+
 def figure_like(root: LexborNode) -> set[int]:
     """Elements that hold a photo and its caption without being a ``<figure>``.
 
@@ -51,7 +74,7 @@ def figure_like(root: LexborNode) -> set[int]:
     """
     boxes: set[int] = set()
     inside_figure = {n.mem_id for f in root.css("figure") for n in f.css("*")}
-    for caption in root.css('[class*="caption" i], [itemprop="caption"], [class*="description" i]'):
+    for caption in root.css(_CAPTIONS):
         if caption.tag in ("figure", "figcaption", "img", "body", "html") or caption.mem_id in inside_figure:
             continue
         size = _text_len(caption)

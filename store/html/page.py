@@ -17,7 +17,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from broadsheet.store.agencies import canonical_agency
-from broadsheet.store.html.fragment import Collector, figure_like
+from broadsheet.store.html.fragment import Collector, captions_beside, figure_like
 from broadsheet.store.html.furniture import furniture_kind, photo_sized
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.stamps import led, update_stamps
@@ -359,7 +359,8 @@ class _PageCollector(Collector):
 def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]:
     """The story's photos: its figures and caption boxes, then those only its metadata describes."""
     collector = Collector(base, keep_data=True)
-    boxes = figure_like(region)
+    beside = captions_beside(region)
+    boxes = figure_like(region) | set(beside)
 
     def whole(node: LexborNode) -> bool:
         return node.tag == "figure" or node.mem_id in boxes or node.tag in ("nav", "footer") or _class_weight(node) < 0
@@ -373,7 +374,7 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
         if node.tag == "a" and event in (ENTER, LEAVE):
             links += 1 if event == ENTER else -1
         elif event == WHOLE and (node.tag == "figure" or node.mem_id in boxes):
-            image = figure_image(node, base)
+            image = figure_image(node, base, beside.get(node.mem_id))
         elif event == ENTER and not links and node.tag in ("img", "amp-img") and photo_sized(node):
             # A photo printed without a caption or a box, as large as a story's photos are (a
             # linked one, without a caption to tell, may be another story's teaser).
