@@ -7,8 +7,12 @@ photo, and so on. They check the captions, credits and photos the reader gets.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from broadsheet.store.html import page_article
+from broadsheet.store.ingest.importer import read_one
 from broadsheet.store.parse import parse_text
+from tests.html_pages import png_bytes
 
 PARAS = [
     "The old stone bridge over the River Vell was closed to traffic on Saturday afternoon after engineers "
@@ -158,3 +162,28 @@ def test_a_caption_printed_after_its_image_box_is_that_photos() -> None:
         ("Traders set up their stalls on the quay.", None, "https://gazette.example/img/quay.jpg"),
     ]
     assert article.body == PARAS
+
+
+def test_a_lazy_loading_pages_real_photo_address_is_read(tmp_path: Path) -> None:
+    """A lazy page's photo is named by a <noscript> fallback or a data- attribute, its src a stand-in:
+    the stand-in was taken ("not saved with the page" though the photo was), and of a srcset the
+    first, smallest candidate."""
+    files = tmp_path / "page_files"
+    files.mkdir()
+    for name in ("quay.jpg", "arch.jpg", "stalls-400.jpg", "stalls-800.jpg"):
+        (files / name).write_bytes(png_bytes((40, 30)))
+    figures = (
+        "<figure><noscript><img src=page_files/quay.jpg></noscript><img class=lazy src=page_files/grey.gif>"
+        "<figcaption>The quay at dawn. <span class=credit>Ann One</span></figcaption></figure>"
+        "<figure><img data-original=page_files/arch.jpg src=page_files/grey.gif>"
+        "<figcaption>The arch. <span class=credit>Bob Two</span></figcaption></figure>"
+        "<figure><img src='data:image/gif;base64,R0lGODlhAQABAAAAACw=' "
+        "data-srcset='page_files/stalls-400.jpg 400w, page_files/stalls-800.jpg 800w'>"
+        "<figcaption>The stalls. <span class=credit>Cy Three</span></figcaption></figure>")
+    page = tmp_path / "page.html"
+    page.write_text(_page(figures), encoding="utf-8")
+    article = read_one(page)[0].article
+    assert article is not None
+    assert [(i.src, i.problem) for i in article.images] == [
+        ("page_files/quay.jpg", None), ("page_files/arch.jpg", None), ("page_files/stalls-800.jpg", None)]
+    assert all(i.photo for i in article.images)

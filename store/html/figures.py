@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from itertools import chain
 
-from selectolax.lexbor import LexborNode
+from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, hidden, squash, walk
 from broadsheet.store.model import Image
@@ -168,23 +168,73 @@ def image_src(node: LexborNode, base: str | None) -> str | None:
     one (``image(1).jpg`` for the second ``image.jpg``); only the saved copy finds the right photo.
     """
     attrs = node.attributes
-    local = attrs.get("src")
-    if local and _SAVED_COPY.match(local):
-        return absolute(local, base)
     # Lazy-loading scripts name the photo in attributes of their own (data-src, data-lazy-src,
-    # data-flickity-lazyload-srcset, ...): any data-...src or data-...srcset, before ``src``.
-    lazy = [name for name in attrs if name.startswith("data-") and name.endswith(("src", "srcset"))]
-    for name in (*_LAZY_FIRST, *lazy, "src", "srcset"):
-        value = attrs.get(name)
-        if not value or (name == "src" and _placeholder(value)):
+    # data-original, data-flickity-lazyload-srcset, ...): any data-...src or data-...srcset, before ``src``.
+    names = [*_LAZY_FIRST, *(name for name in attrs if name.startswith("data-") and name.endswith(("src", "srcset"))
+                             and name not in _LAZY_FIRST), "src", "srcset"]
+    found = [(name, _address(name, value)) for name in names if (value := attrs.get(name))]
+    found = [(name, value) for name, value in found if value and not (name == "src" and _placeholder(value))]
+    # A saved copy first, a lazy attribute's before the src's: the src of a lazy photo is its stand-in.
+    local = next((value for _, value in found if _SAVED_COPY.match(value)), None)
+    return absolute(local or found[0][1], base) if found else None
+
+
+def use_noscript_photos(tree: LexborHTMLParser) -> None:
+    """Put each ``<noscript><img></noscript>`` fallback of a lazy-loading page in the place of the
+    script's ``<img>`` beside it when that names no better photo (only a stand-in, or none saved
+    with the page while the fallback is), and take it out of a ``<figure>`` with no ``<img>``
+    beside it: the ``<noscript>`` is dropped with its photo otherwise."""
+    for noscript in tree.css("noscript"):
+        fallback = noscript.css_first("img")
+        if fallback is None or not (ours := image_src(fallback, None)):
             continue
-        if "srcset" in name:
-            value = value.strip().split(",")[0].strip().split(" ")[0]
-        return absolute(value, base)
+        beside = _element_beside(noscript)
+        if beside is not None and beside.tag == "img":
+            theirs = image_src(beside, None)
+            lazy = "lazy" in (beside.attributes.get("class") or "").lower()
+            if theirs and not (_SAVED_COPY.match(ours) and (lazy or not _SAVED_COPY.match(theirs))):
+                continue
+            beside.decompose()
+        elif noscript.parent is None or noscript.parent.tag != "figure":
+            continue
+        noscript.insert_after(fallback)
+
+
+def _element_beside(node: LexborNode) -> LexborNode | None:
+    """The element just before ``node``, else the one just after it (spaces between passed over)."""
+    for step in ("prev", "next"):
+        other = getattr(node, step)
+        while other is not None and (other.tag or "-").startswith("-") and not (other.text_content or "").strip():
+            other = getattr(other, step)
+        if other is not None and not (other.tag or "-").startswith("-"):
+            return other
     return None
 
 
-_LAZY_FIRST = ("data-src", "data-lazy-src", "data-original")
+_LAZY_FIRST = ("data-src", "data-lazy-src", "data-original", "data-srcset")
+# Where one candidate of a srcset ends: a comma after its width or density, or before a space.
+_CANDIDATES = re.compile(r"(?<=\d[wx]),\s*|,\s+")
+
+
+def _address(name: str, value: str) -> str:
+    """The photo address an attribute gives: a srcset's largest candidate saved with the page,
+    else its first (the smallest, mostly: a photo fetched later costs less)."""
+    if "srcset" not in name:
+        return value.strip()
+    first, best, most = "", "", -1.0
+    for candidate in _CANDIDATES.split(value.strip()):
+        url, _, size = candidate.strip().partition(" ")
+        first = first or url
+        if not url or not _SAVED_COPY.match(url):
+            continue
+        size = size.strip()
+        try:
+            scale = float(size[:-1]) if size[-1:] in ("w", "x") else 0.0
+        except ValueError:
+            scale = 0.0
+        if scale > most:
+            best, most = url, scale
+    return best or first
 
 
 # The file a lazy-loading page shows until its script puts the photo in: "grey-placeholder.png", "spacer.gif".

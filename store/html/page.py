@@ -17,6 +17,7 @@ from functools import lru_cache
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from broadsheet.store.agencies import canonical_agency
+from broadsheet.store.html.figures import use_noscript_photos
 from broadsheet.store.html.fragment import Collector, captions_beside, figure_like
 from broadsheet.store.html.furniture import furniture_kind, photo_sized
 from broadsheet.store.html.meta import PageMeta, read_meta
@@ -715,6 +716,7 @@ def page_article(html: str, url: str | None = None) -> Article:
     base = meta.url or url
     if body is None:
         raise ParseError("no article text found")
+    use_noscript_photos(tree)
     tree.strip_tags(["script", "style", "noscript", "template", "svg", "iframe"])
     content = main_content(body)
     collector = _PageCollector(base, update_stamps(content), _title_parts(meta))
