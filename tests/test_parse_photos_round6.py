@@ -187,3 +187,13 @@ def test_a_lazy_loading_pages_real_photo_address_is_read(tmp_path: Path) -> None
     assert [(i.src, i.problem) for i in article.images] == [
         ("page_files/quay.jpg", None), ("page_files/arch.jpg", None), ("page_files/stalls-800.jpg", None)]
     assert all(i.photo for i in article.images)
+
+
+def test_two_credit_elements_of_one_photo_stay_two_credits() -> None:
+    """Two ``<span class=credit>`` in a caption ran together: "Lars Ek Pia Lund" reads as one person."""
+    figures = ("<figure><img src=https://gazette.example/img/nets.jpg><figcaption>Fishermen mend nets on the quay. "
+               "<span class=credit>Lars Ek</span><span class=credit>Pia Lund</span></figcaption></figure>"
+               "<figure><img src=https://gazette.example/img/quay.jpg><figcaption>The quay at dawn. "
+               "<span class=credit>Ann One</span> / <span class=credit>Coast Wire</span></figcaption></figure>")
+    assert _shown(page_article(_page(figures)).images) == [
+        ("Fishermen mend nets on the quay.", "Lars Ek / Pia Lund"), ("The quay at dawn.", "Ann One / Coast Wire")]

@@ -106,6 +106,7 @@ def split_caption(text: str) -> tuple[str, str | None]:
 _SAVED_COPY = re.compile(r"^\s*(?:\./)?[^/:?#]+_files/[^/?#]+$")
 
 _SEGMENT = "\x00"  # where one element's text ends and the next one's starts, within a caption
+_CREDIT_BREAK = "\x01"  # where a credit element ends and the next one starts
 
 
 def _credit_segment(parts: list[str]) -> tuple[list[str], str | None]:
@@ -279,6 +280,8 @@ def figure_image(node: LexborNode, base: str | None, beside: LexborNode | None =
             caption_mark = bool(marks and _CAPTION_MARK.search(marks)) and item.tag != "figcaption" \
                 and not _has_elements(item)
             if credit_mark:
+                if not stack[-1][0] and "".join(credit).strip():
+                    credit.append(_CREDIT_BREAK)  # a second credit element: "Lars Ek / Pia Lund"
                 is_credit, is_caption = True, False
             elif caption_mark:
                 is_credit, is_caption = False, True
@@ -306,7 +309,7 @@ def figure_image(node: LexborNode, base: str | None, beside: LexborNode | None =
                 credit.append(text)  # "/ AFP via Getty Images" after "Photo by ..."
             else:
                 caption.append(text)
-    credit_text = clean_credit(without_control_labels(squash("".join(credit).replace(_SEGMENT, " ")))) \
+    credit_text = clean_credit(without_control_labels(_credits_apart("".join(credit).replace(_SEGMENT, " ")))) \
         if credit else None
     if not credit_text:
         caption, credit_text = _credit_segment(caption)
@@ -321,6 +324,13 @@ def figure_image(node: LexborNode, base: str | None, beside: LexborNode | None =
             return None
         caption_text = described(img)
     return Image(caption_text, credit_text, src)
+
+
+def _credits_apart(text: str) -> str:
+    """A photo's credits printed in elements of their own, joined as several credits are ("Lars Ek /
+    Pia Lund": run together, two people read as one); a "/" printed between them stays one."""
+    parts = (squash(part).strip(" /") for part in text.split(_CREDIT_BREAK))
+    return " / ".join(part for part in parts if part)
 
 
 def _both_parts(node: LexborNode, marks: str) -> bool:

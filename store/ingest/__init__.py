@@ -128,6 +128,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    (store/html/fragment.py, store/html/figures.py); a lazy page's photo is read from its <noscript>
 #    fallback or a lazy attribute (data-original too) saved with the page before a src that stands in
 #    for it, and of a srcset the largest candidate saved with the page (store/html/figures.py)
+#    a photo's credits printed in elements of their own are joined with " / " ("Lars Ek / Pia Lund"),
+#    not run together as one name (store/html/figures.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 17, SAVED_PAGE: 16, ENTRIES: 18}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
