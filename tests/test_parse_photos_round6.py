@@ -170,7 +170,7 @@ def test_a_lazy_loading_pages_real_photo_address_is_read(tmp_path: Path) -> None
     first, smallest candidate."""
     files = tmp_path / "page_files"
     files.mkdir()
-    for name in ("quay.jpg", "arch.jpg", "stalls-400.jpg", "stalls-800.jpg"):
+    for name in ("quay.jpg", "arch.jpg", "stalls-400.jpg", "stalls-800.jpg", "nets-400.jpg", "nets-800.jpg"):
         (files / name).write_bytes(png_bytes((40, 30)))
     figures = (
         "<figure><noscript><img src=page_files/quay.jpg></noscript><img class=lazy src=page_files/grey.gif>"
@@ -179,13 +179,16 @@ def test_a_lazy_loading_pages_real_photo_address_is_read(tmp_path: Path) -> None
         "<figcaption>The arch. <span class=credit>Bob Two</span></figcaption></figure>"
         "<figure><img src='data:image/gif;base64,R0lGODlhAQABAAAAACw=' "
         "data-srcset='page_files/stalls-400.jpg 400w, page_files/stalls-800.jpg 800w'>"
-        "<figcaption>The stalls. <span class=credit>Cy Three</span></figcaption></figure>")
+        "<figcaption>The stalls. <span class=credit>Cy Three</span></figcaption></figure>"
+        "<figure><img src=page_files/nets-400.jpg srcset='page_files/nets-400.jpg 400w, page_files/nets-800.jpg 800w'>"
+        "<figcaption>The nets. <span class=credit>Di Four</span></figcaption></figure>")
     page = tmp_path / "page.html"
     page.write_text(_page(figures), encoding="utf-8")
     article = read_one(page)[0].article
     assert article is not None
     assert [(i.src, i.problem) for i in article.images] == [
-        ("page_files/quay.jpg", None), ("page_files/arch.jpg", None), ("page_files/stalls-800.jpg", None)]
+        ("page_files/quay.jpg", None), ("page_files/arch.jpg", None), ("page_files/stalls-800.jpg", None),
+        ("page_files/nets-800.jpg", None)]
     assert all(i.photo for i in article.images)
 
 

@@ -175,9 +175,10 @@ def image_src(node: LexborNode, base: str | None) -> str | None:
                              and name not in _LAZY_FIRST), "src", "srcset"]
     found = [(name, _address(name, value)) for name in names if (value := attrs.get(name))]
     found = [(name, value) for name, value in found if value and not (name == "src" and _placeholder(value))]
-    # A saved copy first, a lazy attribute's before the src's: the src of a lazy photo is its stand-in.
-    local = next((value for _, value in found if _SAVED_COPY.match(value)), None)
-    return absolute(local or found[0][1], base) if found else None
+    # A saved copy first, a lazy attribute's before the src's (the src of a lazy photo is its
+    # stand-in), a srcset's (its largest saved) before the src's too.
+    local = [value for name, value in sorted(found, key=lambda item: item[0] == "src") if _SAVED_COPY.match(value)]
+    return absolute(local[0] if local else found[0][1], base) if found else None
 
 
 def use_noscript_photos(tree: LexborHTMLParser) -> None:
