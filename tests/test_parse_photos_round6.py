@@ -108,10 +108,14 @@ def test_photos_in_a_saved_pages_credit_line_are_its_photography() -> None:
 
 
 def test_a_photo_by_line_under_a_caption_still_credits_that_photo() -> None:
+    """"Photo by X" (and "Photos by X" with the story going on below it) under a caption credits that
+    caption's photo, not the story's photography."""
     caption = "Engineers examine the crack in the central arch on Sunday."
-    article = parse_text(_dump(caption, "Photo by Sam Lee"))
-    assert _shown(article.images) == [(caption, "Sam Lee")]
-    assert article.credits is None
+    for line in ("Photo by Sam Lee", "Photos by Sam Lee"):
+        article = parse_text(_dump(caption, line))
+        assert _shown(article.images) == [(caption, "Sam Lee")], line
+        assert article.credits is None, line
+        assert article.body == PARAS, line
 
 
 def test_a_link_note_after_a_caption_is_no_part_of_it() -> None:

@@ -117,7 +117,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    with a slash ("No To War/Stop The Bombing") are no credit (store/parse/captions.py); "Image source,
 #    Ann Lee/Gazette" beside an "Image caption, ..." line credits that caption, and is no caption of its
 #    own (store/parse/marking.py); "Photos by", "Photography by" and "Photo editing by" lines name the
-#    story's photography credit, as credit lines of their own or parts of one (store/parse/credits.py)
+#    story's photography credit, as credit lines of their own or parts of one (store/parse/credits.py),
+#    but "Photos by X" under a caption with the story going on below credits that photo (marking.py)
 #    a link's "opens new tab" note glued to a caption, and a label before it asking to act ("Purchase
 #    Licensing Rights"), are no part of it: the caption and its credit are read without them
 #    (store/parse/boilerplate.py, store/parse/captions.py)

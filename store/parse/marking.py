@@ -125,7 +125,8 @@ def step_captions(page: Page) -> None:
     order = nonblank(page)
     for pos, i in enumerate(order):
         line = lines[i]
-        if line.role != "boilerplate" or line.reason not in (UNDECIDED, REPEATED):
+        if (line.role != "boilerplate" or line.reason not in (UNDECIDED, REPEATED)) and not (
+                line.role == "credits_line" and _photos_mid_story(page, order, pos)):
             continue
         if "caption" in line.text[:16] and _caption_label(page, order, pos):
             continue
@@ -197,6 +198,18 @@ _AGO = re.compile(r"^(?:an?|\d+)\s*(?:s|secs?|seconds?|m|mins?|minutes?|h|hrs?|h
 CAPTION_WORDS = 65  # the longest caption on dev and dev_extra has 63 words
 PROSE_WORDS = 12  # a line of story text around a photo, not a subheading or a label
 _CREDIT_SMALL_WORDS = frozenset(["for", "of", "the", "and", "via", "de", "da", "van", "von", "/"])
+
+
+def _photos_mid_story(page: Page, order: list[int], pos: int) -> bool:
+    """A "Photos by X" line with story text after it: the credit of the photos over it, not of
+    the story's (which closes it, or stands by the byline)."""
+    text = page.lines[order[pos]].text
+    if not text[:6].casefold().startswith("photo") or not _PHOTOS_BY.match(text) or pos + 1 >= len(order):
+        return False
+    return line_facts(page.lines[order[pos + 1]].text).quality == "good"
+
+
+_PHOTOS_BY = re.compile(r"^(?:Photos|Photographs)\s+by\s", re.IGNORECASE)
 
 
 def _open(line: Line) -> bool:
