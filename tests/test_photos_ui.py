@@ -186,26 +186,6 @@ async def test_a_story_without_photos_says_so(tmp_path: Path) -> None:
         assert any("no photos" in str(n.message) for n in app._notifications)
 
 
-@pytest.mark.parametrize("how", ["config", "no_color"])
-async def test_with_images_off_the_panel_counts_the_photos(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                          how: str) -> None:
-    config = Config(path=tmp_path / "no.toml")
-    if how == "config":
-        config.images = False
-    else:
-        monkeypatch.setenv("NO_COLOR", "1")
-    app = BroadsheetApp(photo_store(tmp_path / "s"), config)
-    assert app.graphics == "off"
-    async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        lines = shown_lines(panel(app))
-        assert "3 photos; images are off" in lines[0]
-        assert "▀" not in "".join(lines)
-        await pilot.press("v")
-        await settle(pilot)
-        assert isinstance(app.screen, MainScreen)
-
-
 async def test_a_damaged_stored_photo_is_a_placeholder_with_the_reason(tmp_path: Path) -> None:
     store = Store(tmp_path / "s")
     (store.folder / "photos").mkdir()
@@ -290,13 +270,40 @@ async def test_photos_are_numbered_as_the_storys_figures_everywhere(tmp_path: Pa
         assert "Photo 5 of 5 — Di Snap\nKept photo five." in str(app.screen.query_one("#photo-caption").render())
 
 
-async def test_with_images_off_every_figure_with_a_photo_is_counted(tmp_path: Path,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("NO_COLOR", "1")
-    app = BroadsheetApp(figures_store(tmp_path / "s"), Config(path=tmp_path / "no.toml"))
-    async with app.run_test(size=(120, 40)) as pilot:
+@pytest.mark.parametrize(("how", "cause"), [("config", "[reader] images = false"), ("NO_COLOR", "NO_COLOR is set"),
+                                            ("BROADSHEET_GRAPHICS", "BROADSHEET_GRAPHICS=off")])
+async def test_with_images_off_the_panel_tells_each_photo_and_its_caption_in_words(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, how: str, cause: str) -> None:
+    """With images off the two-line panel at 80x24 said only "[photo: 4 photos; images are off]":
+    no caption or credit until Tab, p / P changed nothing, a photo not kept looked like one kept,
+    and v listed every cause of images being off but BROADSHEET_GRAPHICS=off."""
+    config = Config(path=tmp_path / "no.toml")
+    if how == "config":
+        config.images = False
+    else:
+        monkeypatch.setenv(how, "1" if how == "NO_COLOR" else "off")
+    app = BroadsheetApp(figures_store(tmp_path / "s"), config)
+    assert app.graphics == "off"
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
         await settle(pilot)
-        assert "4 photos; images are off" in shown_lines(panel(app))[0]
+        await pilot.press("enter")
+        await settle(pilot)
+        credits = panel(app)
+        first = " ".join(shown_lines(credits)[0].split())
+        assert "[photo: kept; images are off]" in first and "Photo 1 Kept photo one." in first
+        await pilot.press("p")
+        await settle(pilot)
+        column = " ".join(line[:credits._beside].strip() for line in shown_lines(credits))
+        assert column.startswith("[photo: not kept: not an image]")
+        assert "Photo 2 Refused photo two." in " ".join(shown_lines(credits)[0].split())
+        assert credits.border_subtitle == "photo 2/5 · p/P"
+        await pilot.press("P", "P")
+        await settle(pilot)
+        assert "Photo 5 Kept photo five." in " ".join(shown_lines(credits)[0].split())
+        await pilot.press("v")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert list(app._notifications)[-1].message == f"Images are off ({cause})"
 
 
 async def test_the_full_screen_photo_footer_shows_whole_keys_at_a_narrow_width(tmp_path: Path) -> None:

@@ -28,7 +28,7 @@ from broadsheet.store.storage.userstate import StoryState
 from broadsheet.tui.bindings import bindings_of
 from broadsheet.tui.commands import StoryCommands
 from broadsheet.tui.escape_keys import EscapeKeyParser, escape_then, install
-from broadsheet.tui.graphics_probe import Protocol, choose_protocol
+from broadsheet.tui.graphics_probe import Protocol, choose_protocol, off_cause
 from broadsheet.tui.screens.help import HelpScreen, key_label
 from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.widgets.sidebar import Sidebar
@@ -53,6 +53,7 @@ class BroadsheetApp(App[None]):
         # otherwise (tests, serve) half-blocks, or none under NO_COLOR / images = false.
         chosen = graphics or choose_protocol(os.environ, images=self.config.images)
         self.graphics: Protocol = "off" if not self.config.images or self.no_color else chosen
+        self.images_off_cause = off_cause(os.environ, images=self.config.images)  # said when v finds them off
         self.searcher = Searcher()
         self._theme_ready = False
         #: When the last key reached the reader (``time.monotonic``, taken by the input thread as it read

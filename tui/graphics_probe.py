@@ -78,6 +78,20 @@ def choose_protocol(env: Mapping[str, str], *, images: bool = True, tty: bool = 
     return "halfblocks"
 
 
+def off_cause(env: Mapping[str, str], *, images: bool = True) -> str:
+    """Why images are off, named as the reader set it: the notice listed every cause but
+    ``BROADSHEET_GRAPHICS=off`` whichever it was."""
+    if not images:
+        return "[reader] images = false"
+    if "NO_COLOR" in env:
+        return "NO_COLOR is set"
+    if env.get("TERM") == "dumb":
+        return "the terminal has no colour: TERM=dumb"
+    if env.get("BROADSHEET_GRAPHICS", "").strip().lower() == "off":
+        return "BROADSHEET_GRAPHICS=off"
+    return "this terminal draws no images"
+
+
 class GraphicsQuery:
     """The query written to the terminal on ``fd_out`` (a tty), its answer to be read from ``fd_in`` later.
 

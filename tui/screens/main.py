@@ -1777,8 +1777,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             self._no_photos()
             return
         if credits.protocol == "off":
-            self.notify("Images are off (NO_COLOR, a terminal without colour, or [reader] images = false)",
-                        timeout=4)
+            self.notify(f"Images are off ({self.broadsheet.images_off_cause})", timeout=4)
             return
 
         def back(index: int | None) -> None:

@@ -135,6 +135,8 @@ GAP = 2
 MIN_PHOTO_ROWS = 3
 TEXT_ROWS = 4  # lines a photo above the caption leaves it: the caption, its credit, a credit or two
 PEEK = "[photo: v]"
+#: What stands for a kept photo while images are off: it is told in words, as a photo not kept is.
+IMAGES_OFF = "kept; images are off"
 
 
 def photo_numbers(article: Article | None) -> list[int]:
@@ -236,13 +238,13 @@ class CreditsPanel(ScrollView, can_focus=True):
     def _photo_of(self, index: int) -> int:
         """The photo shown for figure ``index``: its own, or (a caption alone) the one shown now."""
         number = index + 1
-        return self.numbers.index(number) if number in self.numbers and self.protocol != "off" else self.photo_index
+        return self.numbers.index(number) if number in self.numbers else self.photo_index
 
     def _row_of(self, index: int) -> int:
         """The line the panel scrolls to for figure ``index``: the top when its photo is shown first,
         else its caption's (or credit's) first row in the table."""
         number = index + 1
-        if self.numbers[self.photo_index:self.photo_index + 1] == [number] and self.protocol != "off":
+        if self.numbers[self.photo_index:self.photo_index + 1] == [number]:
             return 0
         label = "Photo" if self.figures == 1 else f"Photo {number}"
         for row, line in enumerate(self._table_lines):
@@ -263,7 +265,7 @@ class CreditsPanel(ScrollView, can_focus=True):
 
     def _table(self) -> Table | Text:
         """The credits, the shown photo's caption first (beside it)."""
-        first = self.numbers[self.photo_index] - 1 if self.numbers and self.protocol != "off" else 0
+        first = self.numbers[self.photo_index] - 1 if self.numbers else 0
         return credits_table(self._article, self._terms, first)
 
     def pause_photo(self) -> None:
@@ -292,22 +294,23 @@ class CreditsPanel(ScrollView, can_focus=True):
             # Above the caption, the photo leaves the caption and its credit lines of their own (at
             # 100x30 with the sidebar it took every row, the caption below the fold).
             rows = min(rows, room - TEXT_ROWS)
-        if rows < MIN_PHOTO_ROWS and not self._unkept():
+        if rows < MIN_PHOTO_ROWS and not self._in_words():
             return len(PEEK), 0, True  # no room for a picture: :data:`PEEK` beside the caption
         rows = max(MIN_PHOTO_ROWS, rows)
         if width >= BESIDE_MIN_WIDTH:
             cols = width * 2 // 5
-            if not self._unkept():  # room for a 3:2 landscape photo; a photo not kept shows why in words,
+            if not self._in_words():  # room for a 3:2 landscape photo; a photo not kept shows why in words,
                 cols = min(cols, rows * 3)  # which at 80 columns' 2-line panel read "[photo:" over "not"
             return max(10, cols), rows, True
         return width, rows, False
 
-    def _unkept(self) -> bool:
-        """Whether the photo shown was not kept (a failed download, not saved with the page): no file to draw."""
-        return bool(self.photos) and not self.photos[self.photo_index].photo
+    def _in_words(self) -> bool:
+        """Whether the photo shown is told in words, not drawn: it was not kept (a failed download,
+        not saved with the page), or images are off."""
+        return bool(self.photos) and (self.protocol == "off" or not self.photos[self.photo_index].photo)
 
     def _request_photo(self, width: int) -> None:
-        if not self.photos or self.protocol == "off" or self.folder is None or width <= 0:
+        if not self.photos or self.folder is None or width <= 0:
             return
         image = self.photos[self.photo_index]
         cols, rows, _ = self._box
@@ -322,12 +325,12 @@ class CreditsPanel(ScrollView, can_focus=True):
     def _draw_photo(self, key: tuple[str, int, int, int], image: Image, background: tuple[int, int, int]) -> None:
         assert self.folder is not None
         path = photo_path(self.folder, image)
-        if path is None:
-            self.post_message(self.PhotoReady(key, not_kept(image), None))
+        if path is None or self.protocol == "off":  # why it is not drawn, in words
+            self.post_message(self.PhotoReady(key, IMAGES_OFF if path else not_kept(image), path))
             return
         from broadsheet.tui.graphics import cell_pixels
 
-        cell = cell_pixels() if self.protocol not in ("halfblocks", "off") else (10, 20)
+        cell = cell_pixels() if self.protocol != "halfblocks" else (10, 20)
         drawn = draw_when_settled(PhotoKey(path, key[2], key[3], self.protocol, background, cell))
         if drawn is not None:
             self.post_message(self.PhotoReady(key, drawn, path))
@@ -341,10 +344,6 @@ class CreditsPanel(ScrollView, can_focus=True):
         """The photo's column: its rows (None), or a placeholder; then which of the story's photos it is."""
         if not self.photos:
             return []
-        count = len(self.photos)
-        if self.protocol == "off":
-            noun = "photo" if count == 1 else "photos"
-            return [*placeholder(f"{count} {noun}; images are off", width)]
         self._counter_row = None
         if not self._box[1]:
             return [*note(PEEK, width, most=1)]
@@ -371,14 +370,14 @@ class CreditsPanel(ScrollView, can_focus=True):
         under the story at 80 columns showed a photo's caption with no word of which photo it was."""
         height = self.scrollable_content_region.height
         row = self._counter_row
-        hidden = bool(self.photos) and self.figures > 1 and self.protocol != "off" and height > 0 and (
+        hidden = bool(self.photos) and self.figures > 1 and height > 0 and (
             row is None or row >= height)
         self.border_subtitle = self._counter() if hidden else ""
 
     def _layout_lines(self) -> None:
         width = self._width
         cols, _, beside = self._box
-        self._beside = cols if beside and self.photos and self.protocol != "off" else 0
+        self._beside = cols if beside and self.photos else 0
         self._left = self._photo_lines(self._beside or width)
         if self._left and not self._beside:
             self._left.append(Strip.blank(0))  # a gap above the table
@@ -407,7 +406,7 @@ class CreditsPanel(ScrollView, can_focus=True):
             self._left, self._table_lines, self._rendered = [], [], []
             return
         self._box = cols, _, beside = self._photo_box(width)
-        table_width = width - cols - GAP if beside and self.photos and self.protocol != "off" else width
+        table_width = width - cols - GAP if beside and self.photos else width
         console = self.app.console
         self._rendered = [Strip(line) for line in console.render_lines(self.content,
                                                                        console.options.update_width(table_width),
