@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from rich.console import Console
+from textual.geometry import Region
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey
 
@@ -162,11 +163,11 @@ async def test_v_opens_the_photo_full_screen_and_esc_returns(tmp_path: Path) -> 
         view = app.screen.query_one(PhotoView)
         assert isinstance(view.drawn, Drawn)
         assert view.drawn.rows > 10 and panel(app)._drawn is None  # the 2-line panel names it: v shows it
-        caption = str(app.screen.query_one("#photo-caption").render())
+        caption = str(app.screen.query_one("#photo-caption-text").render())
         assert "Photo 1 of 3" in caption and "Photo caption 0.0" in caption and "Ben Wick 0" in caption
         await pilot.press("p")
         await settle(pilot)
-        assert "Photo 2 of 3" in str(app.screen.query_one("#photo-caption").render())
+        assert "Photo 2 of 3" in str(app.screen.query_one("#photo-caption-text").render())
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -201,6 +202,40 @@ async def test_a_damaged_stored_photo_is_a_placeholder_with_the_reason(tmp_path:
         await settle(pilot)
         column = " ".join(line[:panel(app)._beside].strip() for line in shown_lines(panel(app)))
         assert "the photo file is missing from the store" in column
+
+
+def caption_shown(screen: PhotoScreen) -> str:
+    """The words of the full-screen photo's caption in sight now, as one line."""
+    box = screen.query_one("#photo-caption")
+    text = next(iter(box.query(Static)), box)  # the caption's text, in its box or the box itself
+    lines = text.render_lines(Region(0, round(box.scroll_y), text.size.width, box.scrollable_content_region.height))
+    return " ".join(" ".join(line.text.split()) for line in lines)
+
+
+async def test_a_long_caption_under_the_full_screen_photo_scrolls_with_the_usual_keys(tmp_path: Path) -> None:
+    """At 80x24 a long caption stopped mid-sentence under the photo, and j, Down and End did nothing."""
+    from tests.photos import keep_photo, picture_bytes
+
+    store = Store(tmp_path / "s")
+    caption = " ".join(f"Sentence {n} of a long caption about the ferries at the harbour wall." for n in range(1, 13))
+    store.add([(make_article(1, images=[Image(caption, "Ann Lens", photo=keep_photo(store, picture_bytes()))]), None)])
+    app = BroadsheetApp(store, graphics="halfblocks")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "v")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, PhotoScreen)
+        assert "Sentence 1 of" in caption_shown(screen) and "Sentence 12" not in caption_shown(screen)
+        await pilot.press("j", "down")
+        await settle(pilot)
+        assert "Photo 1 of 1" not in caption_shown(screen)
+        await pilot.press("end")
+        await settle(pilot)
+        assert caption_shown(screen).endswith("Sentence 12 of a long caption about the ferries at the harbour wall.")
+        await pilot.press("g")
+        await settle(pilot)
+        assert caption_shown(screen).startswith("Photo 1 of 1 — Ann Lens")
 
 
 async def test_the_photo_keys_are_in_help_and_the_palette(tmp_path: Path) -> None:
@@ -267,7 +302,7 @@ async def test_photos_are_numbered_as_the_storys_figures_everywhere(tmp_path: Pa
         await pilot.press("v")
         await settle(pilot)
         assert isinstance(app.screen, PhotoScreen)
-        assert "Photo 5 of 5 — Di Snap\nKept photo five." in str(app.screen.query_one("#photo-caption").render())
+        assert "Photo 5 of 5 — Di Snap\nKept photo five." in str(app.screen.query_one("#photo-caption-text").render())
 
 
 @pytest.mark.parametrize(("how", "cause"), [("config", "[reader] images = false"), ("NO_COLOR", "NO_COLOR is set"),

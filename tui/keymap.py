@@ -100,14 +100,14 @@ def screens() -> dict[type[Screen[Any]], tuple[type[Widget], ...]]:
     from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptInput, PromptScreen
     from broadsheet.tui.screens.help import HelpBody, HelpScreen
     from broadsheet.tui.screens.main import MainScreen
-    from broadsheet.tui.screens.photo import PhotoScreen
+    from broadsheet.tui.screens.photo import Caption, PhotoScreen
     from broadsheet.tui.widgets.article_view import ArticleView
     from broadsheet.tui.widgets.credits_panel import CreditsPanel
     from broadsheet.tui.widgets.headline_list import HeadlineList
     from broadsheet.tui.widgets.search_bar import SearchBar
     from broadsheet.tui.widgets.sidebar import Sidebar
 
-    return {MainScreen: (HeadlineList, ArticleView, CreditsPanel, SearchBar, Sidebar), PhotoScreen: (),
+    return {MainScreen: (HeadlineList, ArticleView, CreditsPanel, SearchBar, Sidebar), PhotoScreen: (Caption,),
             HelpScreen: (HelpBody,), ConfirmScreen: (), PromptScreen: (PromptInput,)}
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
@@ -29,6 +30,18 @@ def caption_text(image: Image, number: int, figures: int) -> Text:
         text.append(": " if not image.credit else "\n")
         text.append(image.caption)
     return text
+
+
+class Caption(VerticalScroll):
+    """The caption and credit under the photo, scrolled with the article's keys: a long caption
+    was cut mid-sentence at 80x24 with no way to read the rest. It has the focus on the screen."""
+
+    BINDINGS = [
+        Binding("j,down", "scroll_down", "Down", show=False, id="photo.caption_down"),
+        Binding("k,up", "scroll_up", "Up", show=False, id="photo.caption_up"),
+        Binding("g,home", "scroll_home", "Top", show=False, id="photo.caption_top"),
+        Binding("G,end", "scroll_end", "Bottom", show=False, id="photo.caption_bottom"),
+    ]
 
 
 class PhotoScreen(Screen[int]):
@@ -55,7 +68,8 @@ class PhotoScreen(Screen[int]):
 
     def compose(self) -> ComposeResult:
         yield PhotoView(self._folder, self._protocol, id="photo-view")
-        yield Static(id="photo-caption")
+        with Caption(id="photo-caption"):
+            yield Static(id="photo-caption-text")
         yield KeysFooter()
 
     def on_mount(self) -> None:
@@ -63,8 +77,9 @@ class PhotoScreen(Screen[int]):
 
     def _show(self) -> None:
         self.query_one(PhotoView).show(self.photos[self.index])
-        self.query_one("#photo-caption", Static).update(
+        self.query_one("#photo-caption-text", Static).update(
             caption_text(self.photos[self.index], self.numbers[self.index], self.figures))
+        self.query_one(Caption).scroll_home(animate=False)
 
     def action_step(self, step: int) -> None:
         if len(self.photos) > 1:
