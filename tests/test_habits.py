@@ -897,8 +897,8 @@ async def test_the_store_check_waits_for_the_readers_own_delete(filled_store: St
     written = threading.Event()
     real_delete = Store.delete
 
-    def slow_delete(self: Store, ids: object, on_progress: object = None) -> object:
-        deleted = real_delete(self, ids, on_progress)  # type: ignore[arg-type]
+    def slow_delete(self: Store, ids: object, on_progress: object = None, **options: bool) -> object:
+        deleted = real_delete(self, ids, on_progress, **options)  # type: ignore[arg-type]
         written.wait(5)  # the rest of a long delete: the stories are gone, the worker still runs
         return deleted
 

@@ -21,6 +21,7 @@ from broadsheet.cli.safe import shown
 from broadsheet.store.errors import NOT_WRITABLE, remedy
 from broadsheet.store.ingest.decode import DecodeError
 from broadsheet.store.ingest.importer import ImportReport, import_paths, missing, read_one
+from broadsheet.store.model import human_size
 from broadsheet.store.parse import explain_text
 from broadsheet.store.sanitize import clean_line, clean_text
 from broadsheet.store.storage.db import Store
@@ -314,6 +315,9 @@ def repair_command(folder: Path, sources: list[Path]) -> int:
         return 130
     if report.temps_removed:
         err.print(f"removed {report.temps_removed} temporary file(s) left by an interrupted writer")
+    if report.unnamed_photos[0]:
+        count, size = report.unnamed_photos
+        err.print(f"removed {counted(count, 'photo')} no story names, {human_size(size)}")
     if report.healthy:
         err.print(Text(f"{folder}: no damaged files", style="green"))
         return 1 if gone else 0

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.ingest.decode import sizes_apart
 from broadsheet.store.sanitize import clean_line
@@ -168,6 +170,9 @@ class PhotoStore:
         path = self.folder / photo.name
         if not _holds(path, photo.data):  # missing, or damaged since (truncated, changed): written again
             atomic_write_bytes(path, photo.data, sync_dir=sync_dir)
+        else:  # kept again: new for :func:`remove_unnamed`, which leaves it until its story is stored
+            with contextlib.suppress(OSError):
+                os.utime(path)
         return path
 
     def kept(self) -> list[Path]:
@@ -350,3 +355,85 @@ def file_in(base: Path, digest: str) -> Path | None:
         if path.is_file():
             return path
     return None
+
+
+#: A photo file written (or kept again) this recently is left by :func:`remove_unnamed`: a fetch or an
+#: import keeps its photos before it stores the stories naming them, outside the store's lock.
+UNNAMED_GRACE = 3600.0
+#: A file per reader with an undo to give (``<pid>.json``): the photos its undo would name again.
+UNDO_HELD = "undo-held"
+
+
+def hold_for_undo(folder: Path, digests: Iterable[str]) -> None:
+    """Say that this process's undo may bring back stories naming ``digests`` (none: it has no undo),
+    so ``repair`` leaves those photos; the reader's undo is held only in its memory."""
+    path = Path(folder) / UNDO_HELD / f"{os.getpid()}.json"
+    held = sorted(digests)
+    if held:
+        path.parent.mkdir(exist_ok=True)
+        atomic_write_bytes(path, orjson.dumps({"version": 1, "photos": held}))
+    else:
+        path.unlink(missing_ok=True)
+
+
+def held_for_undo(folder: Path) -> set[str] | None:
+    """The photos the undos of running readers may name again; None when a hold cannot be read (then
+    no photo is known free). A hold whose reader is gone (killed before it let go) is removed."""
+    held: set[str] = set()
+    base = Path(folder) / UNDO_HELD
+    for path in sorted(base.glob("*.json")) if base.is_dir() else []:
+        if path.stem.isdigit() and not _running(int(path.stem)):
+            path.unlink(missing_ok=True)
+            continue
+        try:
+            doc = orjson.loads(path.read_bytes())
+        except FileNotFoundError:  # let go meanwhile
+            continue
+        except (OSError, orjson.JSONDecodeError):
+            return None
+        photos = doc.get("photos") if isinstance(doc, dict) else None
+        if not isinstance(photos, list):
+            return None
+        held.update(digest for digest in photos if isinstance(digest, str))
+    return held
+
+
+def _running(pid: int) -> bool:
+    """Whether process ``pid`` is alive (one of another user's counts as alive; a number no process
+    can have, a file named by hand, does not)."""
+    try:
+        os.kill(pid, 0)
+    except (ProcessLookupError, OverflowError):
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_unnamed(folder: Path, named: set[str]) -> tuple[int, int]:
+    """Remove the kept photos no story names (``named``: the digests every stored story names) and no
+    reader's undo may name again, but those written in the last :data:`UNNAMED_GRACE` seconds; the
+    caller holds the store lock, so no story naming one is stored or put back meanwhile. Returns how
+    many files and bytes were freed."""
+    held = held_for_undo(folder)
+    if held is None:
+        return 0, 0
+    now = time.time()
+    count = size = 0
+    photos = PhotoStore(folder)
+    for path in photos.kept():
+        digest = path.name.split(".", 1)[0]
+        if digest in named or digest in held:
+            continue
+        try:
+            stat = path.stat()
+            if now - stat.st_mtime < UNNAMED_GRACE:
+                continue
+            path.unlink()
+        except OSError:  # gone meanwhile, or not ours to remove: left
+            continue
+        count += 1
+        size += stat.st_size
+    if count:
+        photos.sync()
+    return count, size

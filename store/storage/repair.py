@@ -27,7 +27,10 @@ Then, per file:
   record was lost keeps its marks (brought back, it has them);
 - each kept photo is checked against the digest its name gives: a damaged one (truncated,
   changed) is removed, so importing its page again (or fetching its feed) keeps it again,
-  and the photos stories name that the store lacks are listed.
+  and the photos stories name that the store lacks are listed;
+- photo files no story names any more (their stories deleted) are removed, when every record
+  was read whole, but those a running reader's undo may name again and those kept in the last
+  hour (a fetch keeps its photos before it stores their stories): see ``photos.remove_unnamed``.
 
 The store is read a shard at a time, so a repair holds one metadata shard and one body
 shard whatever the store's size (a million stories once took gigabytes): a first pass
@@ -64,7 +67,7 @@ from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_cop
 from broadsheet.store.storage.db import LEGACY, LISTING, Store, StoryMeta, pack_record, unpack_record
 from broadsheet.store.storage.directory import among, story_key
 from broadsheet.store.storage.listing import open_listing
-from broadsheet.store.storage.photos import PhotoStore, sound
+from broadsheet.store.storage.photos import PhotoStore, remove_unnamed, sound
 from broadsheet.store.storage.sourcepath import Cleaned, absolute, safe_text, source_files, source_path, stored
 from broadsheet.store.storage.tinydb import encode_document, read_json_file
 from broadsheet.store.storage.userstate import LEGACY_SHARDS, SHARDS
@@ -96,6 +99,7 @@ class RepairReport:
     lost: list[str] = field(default_factory=list)
     backups: list[Path] = field(default_factory=list)
     temps_removed: int = 0
+    unnamed_photos: tuple[int, int] = (0, 0)  # photo files no story named, removed, and their bytes
     #: What was removed that nothing showed, with nothing to rebuild (marks of deleted stories).
     removed: list[str] = field(default_factory=list)
 
@@ -660,6 +664,9 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
             report.damaged.append(f"{LISTING}: {listing}; written again from the records")
         if mended or unlisted is not None or listing is not None:
             store.write_listing()  # now, not at the next reader's start (at 1,000,000 stories about 40 s)
+        # Only when every story's photos are known (an old single-file store's are not read here).
+        if not (report.damaged or report.lost or store.left_unfinished()) and photos.stories == len(store):
+            report.unnamed_photos = remove_unnamed(store.folder, photos.names)
         photos.tell(report)  # after the records' damage: photos alone rebuild no index
     if repair.feeds_lost:
         _fetch_whole(store, repair.feeds_lost, report)
@@ -710,9 +717,14 @@ class _PhotoCheck:
     lost: list[str] = field(default_factory=list)
     lacking: dict[str, None] = field(default_factory=dict)  # photos named and not whole, in store order
     naming: dict[str, None] = field(default_factory=dict)  # the stories that name them, in store order
+    names: set[str] = field(default_factory=set)  # every photo a story names
+    stories: int = 0  # the stories whose photos are in ``names``
 
     def named(self, meta: StoryMeta) -> None:
+        self.stories += 1
         for image in meta.images:
+            if image.photo:
+                self.names.add(image.photo)
             if image.photo and image.photo not in self.whole:
                 self.lacking[image.photo] = self.naming[meta.id] = None
 

@@ -54,6 +54,7 @@ from broadsheet.store.search.query import QueryError, SearchCancelled, SearchRes
 from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
 from broadsheet.store.storage.marksleft import files_left_note, left_note, marks_left_note
+from broadsheet.store.storage.photos import hold_for_undo
 from broadsheet.store.storage.userstate import (
     TAG_RULES,
     Marks,
@@ -343,6 +344,8 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def on_unmount(self) -> None:
         self._write_session()  # a save still waiting on its timer, however the reader ends
+        with contextlib.suppress(OSError):
+            hold_for_undo(self.store.folder, ())  # the undo goes with the reader: its photos are repair's
         release_loaded()
 
     def on_mount(self) -> None:
@@ -1502,7 +1505,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                 return
             if targets.every is None and targets.count == 1:  # one story: two shards rewritten, at once
                 ids = listed_ids(targets.rows)
-                deleted = self._write(lambda: self.store.delete(ids), stories=True)
+                deleted = self._write(lambda: self.store.delete(ids, undoable=True), stories=True)
                 if deleted is not None:
                     self._deleted_done(deleted)
                 return
@@ -1534,7 +1537,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             def progress(done: int, total: int) -> None:
                 say(self._work_progress, f"Deleting {n_stories(len(ids))}: {done * 100 // total}%")
 
-            return store.delete(ids, progress)
+            return store.delete(ids, progress, undoable=True)
 
         deleted = self._in_worker(delete, "Not deleted", stories=True)
         if deleted is not None:
