@@ -174,7 +174,8 @@ def image_src(node: LexborNode, base: str | None) -> str | None:
     names = [*_LAZY_FIRST, *(name for name in attrs if name.startswith("data-") and name.endswith(("src", "srcset"))
                              and name not in _LAZY_FIRST), "src", "srcset"]
     found = [(name, _address(name, value)) for name in names if (value := attrs.get(name))]
-    found = [(name, value) for name, value in found if value and not (name == "src" and _placeholder(value))]
+    lazy = any(name not in ("src", "srcset") for name, _ in found)
+    found = [(name, value) for name, value in found if value and not (name == "src" and _placeholder(value, lazy))]
     # A saved copy first, a lazy attribute's before the src's (the src of a lazy photo is its
     # stand-in), a srcset's (its largest saved) before the src's too.
     local = [value for name, value in sorted(found, key=lambda item: item[0] == "src") if _SAVED_COPY.match(value)]
@@ -240,15 +241,25 @@ def _address(name: str, value: str) -> str:
 
 
 # The file a lazy-loading page shows until its script puts the photo in: "grey-placeholder.png", "spacer.gif".
-_STAND_IN_FILE = re.compile(r"placeholder|spacer|(?<![a-z])blank(?![a-z])|transparent|lazy-?load", re.IGNORECASE)
+_STAND_IN_WORD = re.compile(r"placeholder|spacer|(?<![a-z])blank(?![a-z])|transparent|lazy-?load", re.IGNORECASE)
+# A whole stand-in name: stand-in words with only a colour, a size or a number beside them
+# ("blank.gif", "grey-placeholder.png", "spacer_1x1.gif"); "transparent-glass-bridge.jpg" is a photo.
+_STAND_IN_FILE = re.compile(r"(?:(?:placeholder|spacer|blank|transparent|lazy-?load(?:ing|er)?|pixel|img|image"
+                            r"|grey|gray|white|black|light|dark|default|\d+(?:x\d+)?|px)(?:[-_. ]+|$))+",
+                            re.IGNORECASE)
 
 
-def _placeholder(src: str) -> bool:
+def _placeholder(src: str, lazy: bool = False) -> bool:
     """A lazy-loading page's stand-in for its photo: a small inline GIF (1x1) or SVG (an empty
-    box the photo's size), refused as "not an image" for every photo of the page, or a file so named."""
+    box the photo's size), refused as "not an image" for every photo of the page, or a file so
+    named; when a lazy attribute names the photo (``lazy``), any file with a stand-in word in its name."""
     if src.startswith("data:"):
         return src.startswith(("data:image/gif", "data:image/svg")) and len(src) < 2000
-    return _STAND_IN_FILE.search(src.split("?", 1)[0].rsplit("/", 1)[-1]) is not None
+    name = src.split("?", 1)[0].rsplit("/", 1)[-1]
+    if _STAND_IN_WORD.search(name) is None:
+        return False
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    return lazy or _STAND_IN_FILE.fullmatch(stem) is not None
 
 
 def figure_image(node: LexborNode, base: str | None, beside: LexborNode | None = None) -> Image | None:

@@ -1,0 +1,59 @@
+"""Photos a review of made-up pages and feed entries found dropped or wrongly listed (round 7).
+
+Each test is a made-up story (invented places, people and text) in the shape a kind of page or
+feed entry takes. They check the photos, captions and credits the reader gets.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import pytest
+
+from broadsheet.store.feeds.parse import parse_feed
+from broadsheet.store.html import page_article
+from tests.feeds import rss, rss_item
+from tests.test_parse_photos_round6 import PARAS, _page
+
+
+def _entry_images(html: str) -> list[tuple[str, str | None, str | None]]:
+    """The photos a feed entry whose description is ``html`` (between two paragraphs) shows."""
+    text = escape(f"<p>{PARAS[0]}</p>{html}<p>{PARAS[1]}</p>")
+    feed = parse_feed(rss(rss_item(1, text=text)), "https://gazette.example/feed")
+    article = feed.entries[0].article
+    assert article is not None
+    return [(i.caption, i.credit, i.src) for i in article.images]
+
+
+def _page_images(html: str) -> list[tuple[str, str | None, str | None]]:
+    return [(i.caption, i.credit, i.src) for i in page_article(_page(html)).images]
+
+
+@pytest.mark.parametrize("name", ["transparent-glass-bridge.jpg", "a-blank-cheque.jpg", "ship_spacer_crew.jpg",
+                                  "lazyload-test-rig.jpg", "placeholder_stone_quarry.jpg"])
+def test_a_photo_whose_file_name_has_a_stand_in_word_keeps_its_address(name: str) -> None:
+    """A photo file named "transparent-glass-bridge.jpg" was taken for a lazy page's stand-in
+    ("transparent.png"): its caption and credit were kept, the photo itself lost."""
+    src = f"https://gazette.example/img/{name}"
+    figure = f"<figure><img src={src}><figcaption>The glass walkway over the arch. Photo: Ann One</figcaption></figure>"
+    expected = [("The glass walkway over the arch.", "Ann One", src)]
+    assert _page_images(figure) == expected
+    assert _entry_images(figure) == expected
+
+
+@pytest.mark.parametrize("stand_in", ["placeholder.png", "blank.gif", "spacer.gif", "transparent.png",
+                                      "grey-placeholder.png", "spacer_1x1.gif"])
+def test_a_stand_in_file_is_still_no_photo(stand_in: str) -> None:
+    """A whole stand-in file name is no photo: the figure keeps its caption, with no address."""
+    figure = (f"<figure><img src=https://gazette.example/static/{stand_in}>"
+              "<figcaption>The glass walkway over the arch. Photo: Ann One</figcaption></figure>")
+    assert _page_images(figure) == [("The glass walkway over the arch.", "Ann One", None)]
+
+
+def test_a_lazy_photos_stand_in_with_a_longer_name_gives_way_to_the_lazy_address() -> None:
+    """With a lazy attribute naming the photo, a src such as "lazyload-fallback-bridge.jpg" is its stand-in."""
+    figure = ("<figure><img src=https://gazette.example/static/lazyload-fallback-bridge.jpg "
+              "data-src=https://gazette.example/img/walkway.jpg>"
+              "<figcaption>The glass walkway over the arch. Photo: Ann One</figcaption></figure>")
+    assert _page_images(figure) == [("The glass walkway over the arch.", "Ann One",
+                                     "https://gazette.example/img/walkway.jpg")]
