@@ -57,3 +57,32 @@ def test_a_lazy_photos_stand_in_with_a_longer_name_gives_way_to_the_lazy_address
               "<figcaption>The glass walkway over the arch. Photo: Ann One</figcaption></figure>")
     assert _page_images(figure) == [("The glass walkway over the arch.", "Ann One",
                                      "https://gazette.example/img/walkway.jpg")]
+
+
+LAZY_PIXEL = ("<img src=https://gazette.example/img/walkway-small.jpg width=1 height=1 class=lazyload "
+              "data-src=https://gazette.example/img/walkway.jpg alt=''>")
+CSS_PIXEL = "<img src=https://gazette.example/img/walkway.jpg width=1 height=1 style='width:100%;height:auto' alt=''>"
+CAPTION = "<figcaption>The glass walkway over the arch. Photo: Ann One</figcaption>"
+
+
+def test_a_photo_declared_one_pixel_by_a_lazy_or_css_sized_page_is_kept() -> None:
+    """``width=1 height=1`` on a lazy page's photo (its address in data-src) or on one sized by CSS
+    (``width:100%``) or in a captioned figure was taken for a tracking pixel: the photo was dropped
+    from a saved page with its caption, and from a feed entry."""
+    walkway = "https://gazette.example/img/walkway.jpg"
+    for img in (LAZY_PIXEL, CSS_PIXEL):
+        assert _page_images(f"<figure>{img}{CAPTION}</figure>") == [
+            ("The glass walkway over the arch.", "Ann One", walkway)]
+        assert _entry_images(img) == [("", None, walkway)]
+    plain = f"<figure><img src={walkway} width=1 height=1>{CAPTION}</figure>"  # a caption: no tracking pixel
+    assert _page_images(plain) == _entry_images(plain) == [("The glass walkway over the arch.", "Ann One", walkway)]
+
+
+@pytest.mark.parametrize("pixel", [
+    "<img src=https://count.example/p.gif?id=7 width=1 height=1>",
+    "<img src=https://count.example/p.gif?id=7 width=1 height=1 style='width:1px;height:1px;border:0'>",
+])
+def test_a_tracking_pixel_is_still_no_photo(pixel: str) -> None:
+    """A 1 by 1 image showing its own src, with no CSS size and no caption: a tracking pixel."""
+    assert _entry_images(pixel) == []
+    assert _page_images(f"<figure>{pixel}</figure>") == []

@@ -171,15 +171,20 @@ def image_src(node: LexborNode, base: str | None) -> str | None:
     attrs = node.attributes
     # Lazy-loading scripts name the photo in attributes of their own (data-src, data-lazy-src,
     # data-original, data-flickity-lazyload-srcset, ...): any data-...src or data-...srcset, before ``src``.
-    names = [*_LAZY_FIRST, *(name for name in attrs if name.startswith("data-") and name.endswith(("src", "srcset"))
-                             and name not in _LAZY_FIRST), "src", "srcset"]
+    names = [*_LAZY_FIRST, *(name for name in attrs if lazy_attribute(name) and name not in _LAZY_FIRST),
+             "src", "srcset"]
     found = [(name, _address(name, value)) for name in names if (value := attrs.get(name))]
-    lazy = any(name not in ("src", "srcset") for name, _ in found)
+    lazy = any(lazy_attribute(name) for name, _ in found)
     found = [(name, value) for name, value in found if value and not (name == "src" and _placeholder(value, lazy))]
     # A saved copy first, a lazy attribute's before the src's (the src of a lazy photo is its
     # stand-in), a srcset's (its largest saved) before the src's too.
     local = [value for name, value in sorted(found, key=lambda item: item[0] == "src") if _SAVED_COPY.match(value)]
     return absolute(local[0] if local else found[0][1], base) if found else None
+
+
+def lazy_attribute(name: str) -> bool:
+    """An attribute a lazy-loading script takes the photo's address from (``data-src``, ``data-lazy-srcset``)."""
+    return name in _LAZY_FIRST or (name.startswith("data-") and name.endswith(("src", "srcset")))
 
 
 def use_noscript_photos(tree: LexborHTMLParser) -> None:

@@ -16,6 +16,7 @@ from urllib.parse import SplitResult, urlsplit
 
 from selectolax.lexbor import LexborNode
 
+from broadsheet.store.html.figures import lazy_attribute
 from broadsheet.store.model import Image
 
 # A box asking the reader to sign up or subscribe (its image: the newsletter's or paper's art).
@@ -73,9 +74,10 @@ def _size(value: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _tiny(img: LexborNode, src: str | None) -> bool:
+def _tiny(img: LexborNode, src: str | None, captioned: bool = False) -> bool:
     """An image shown at most :data:`_TINY` pixels wide and high: by the size the page declares,
-    else by the size its address asks the photo service for; never one offered larger (``srcset``)."""
+    else by the size its address asks the photo service for; never one offered larger (``srcset``).
+    ``captioned``: the image is in a figure with a caption or credit (never a tracking pixel)."""
     attrs = img.attributes
     if any(int(w) > _TINY for w in _WIDTHS.findall(attrs.get("srcset") or attrs.get("data-srcset") or "")):
         return False
@@ -85,7 +87,7 @@ def _tiny(img: LexborNode, src: str | None) -> bool:
         # in a fixed layout is a tracking pixel.
         fixed = (attrs.get("layout") or "fixed") in ("fixed", "fixed-height")
         return (len(sizes) == 2 and fixed and max(sizes) <= _TINY
-                and (min(sizes) > _RATIO_MAX or max(sizes) <= _PIXEL))
+                and (min(sizes) > _RATIO_MAX or (max(sizes) <= _PIXEL and _pixel(img, captioned))))
     for match in _URL_SIZE.finditer(src or ""):
         numbers = [int(n) for n in match.groups() if n]
         if numbers and max(numbers) <= _TINY:
@@ -93,6 +95,18 @@ def _tiny(img: LexborNode, src: str | None) -> bool:
     return False
 
 
+def _pixel(img: LexborNode, captioned: bool) -> bool:
+    """A tracking pixel declared 1 by 1: a lazy page declares its photo so until its script puts in
+    the address of a lazy attribute or a srcset, and a page sizing the photo by CSS (``width:100%``)
+    or captioning it declares a size the browser never shows."""
+    attrs = img.attributes
+    if captioned or any(name == "srcset" or lazy_attribute(name) for name in attrs):
+        return False
+    return all((size := _size(value)) is not None and size <= _PIXEL
+               for value in _CSS_SIZE.findall(attrs.get("style") or ""))
+
+
+_CSS_SIZE = re.compile(r"(?<![\w-])(?:width|height)\s*:\s*([^;]*)", re.IGNORECASE)
 _WIDTHS = re.compile(r"\s(\d+)w\b")
 _PHOTO_WIDTH, _PHOTO_HEIGHT = 300, 150  # pixels: a story photo's size at least (a banner ad is lower)
 
@@ -220,7 +234,8 @@ def _icon(seen: _Seen) -> bool:
     photo_file = seen.name.endswith((".jpg", ".jpeg", ".webp"))
     return (_SOCIAL.search(seen.marks) is not None or _ICON.search(seen.img_marks) is not None
             or (_ICON.search(seen.name) is not None and not photo_file)
-            or (seen.img is not None and _tiny(seen.img, seen.image.src)))
+            or (seen.img is not None and _tiny(seen.img, seen.image.src, seen.img.mem_id != seen.box.mem_id
+                                               and bool(seen.image.caption or seen.image.credit))))
 
 
 def _related(seen: _Seen) -> bool:
