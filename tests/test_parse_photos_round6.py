@@ -133,11 +133,14 @@ def test_a_link_note_after_a_caption_is_no_part_of_it() -> None:
 
 
 def test_a_saved_pages_photo_without_caption_is_kept() -> None:
-    """A story photo with no caption or credit (a bare <figure><img>, or a large <img> between the
-    paragraphs) was dropped from a saved page, though a feed entry keeps one as "no caption"; a
-    linked picture of another story, a small icon and a lazy page's stand-in file are still no photos."""
+    """A story photo with no caption or credit (a bare <figure><img>, or a <picture> in a figure) was
+    dropped from a saved page, though a feed entry keeps one as "no caption"; a linked picture of
+    another story, a small icon and a lazy page's stand-in file are still no photos, nor is an
+    uncaptioned <img> outside a figure, however large (a logo, an author's picture, an ad)."""
     figures = ("<figure><img src=https://gazette.example/img/bridge.jpg alt=''></figure>"
-               "<img src=https://gazette.example/img/arch.jpg width=600 height=400>"
+               "<figure><picture><source srcset=https://gazette.example/img/arch.webp type=image/webp>"
+               "<img src=https://gazette.example/img/arch.jpg width=600 height=400></picture></figure>"
+               "<img src=https://gazette.example/img/quay.jpg width=600 height=400>"
                "<a href=https://gazette.example/news/other-story><img src=https://gazette.example/img/t.jpg "
                "width=600 height=400></a>"
                "<img src=https://gazette.example/img/share.png width=24 height=24>"

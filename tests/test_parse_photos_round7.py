@@ -86,3 +86,26 @@ def test_a_tracking_pixel_is_still_no_photo(pixel: str) -> None:
     """A 1 by 1 image showing its own src, with no CSS size and no caption: a tracking pixel."""
     assert _entry_images(pixel) == []
     assert _page_images(f"<figure>{pixel}</figure>") == []
+
+
+@pytest.mark.parametrize("furniture", [
+    "<img src=/static/gazette-masthead.png width=300 height=150 alt='The Lowmoor Gazette'>",
+    "<p>By Dana Whitfield</p><img src=/people/dana-whitfield.jpg width=300 height=300 alt='Dana Whitfield'>",
+    "<div id=div-gpt-7><img src=https://adserver.example/creative/5521.jpg width=300 height=250></div>",
+    "<img src=https://cdn.example/promo/subscribe.png width=600 height=300 alt='Subscribe now'>",
+    # in a figure, with no caption or credit of its own: its names tell it
+    "<figure><img src=/static/gazette-masthead.png width=300 height=150></figure>",
+    "<div class=ad-slot><figure><img src=https://cdn.example/x/5521.jpg width=300 height=250></figure></div>",
+    "<figure><img src=https://adserver.example/creative/5521.jpg width=300 height=250></figure>",
+    "<figure><img src=https://cdn.example/img/join-us.jpg alt='Subscribe to the Gazette today'></figure>",
+    "<figure><img src=https://cdn.example/img/newsletter-signup.jpg width=600 height=300></figure>",
+])
+def test_a_logo_headshot_or_ad_without_caption_is_no_story_photo(furniture: str) -> None:
+    """A saved page listed its masthead, its author's headshot, an ad or a "Subscribe now" banner
+    as the story's photo: an uncaptioned <img> of 300 by 150 pixels or more was taken for one."""
+    assert _page_images(furniture) == []
+
+
+def test_an_uncaptioned_story_photo_in_a_figure_is_still_kept() -> None:
+    figure = "<figure><img src=https://gazette.example/img/walkway.jpg width=600 height=400></figure>"
+    assert _page_images(figure) == [("", None, "https://gazette.example/img/walkway.jpg")]

@@ -17,6 +17,7 @@ from urllib.parse import SplitResult, urlsplit
 from selectolax.lexbor import LexborNode
 
 from broadsheet.store.html.figures import lazy_attribute
+from broadsheet.store.html.tree import squash
 from broadsheet.store.model import Image
 
 # A box asking the reader to sign up or subscribe (its image: the newsletter's or paper's art).
@@ -25,6 +26,12 @@ _PROMO = re.compile(r"newsletter|sign-?up|subscribe(?!r)|subscription-?(?:box|fo
                     re.IGNORECASE)
 # A linked picture whose caption asks the reader to subscribe: an advertisement for the paper.
 _PROMO_TEXT = re.compile(r"\bsubscri|\bnewsletter|\bsign up\b", re.IGNORECASE)
+# An ad slot's box ("div-gpt-ad-1", "ad-slot", "dfp-unit") or an ad server's address.
+_AD = re.compile(r"(?<![a-z])(?:ads?|advert\w*|gpt|dfp|ad-?(?:slot|unit|container|wrapper))(?![a-z])|sponsor",
+                 re.IGNORECASE)
+_AD_HOST = re.compile(r"(?:^|[.-])ad(?:s|server|service|system)?\d*\.|doubleclick|googlesyndication", re.IGNORECASE)
+# A site's logo or masthead, by its file's name.
+_LOGO = re.compile(r"(?<![a-z])(?:logo|masthead)s?(?![a-z])", re.IGNORECASE)
 _VIDEO = re.compile(r"video|(?<![a-z])player(?![a-z])|(?<![a-z])vjs(?![a-z])|playlist", re.IGNORECASE)
 # A byline block or an author's picture.
 _AUTHOR = re.compile(r"avatar|gravatar|byline|author|headshot|contributor|published-by"
@@ -108,15 +115,6 @@ def _pixel(img: LexborNode, captioned: bool) -> bool:
 
 _CSS_SIZE = re.compile(r"(?<![\w-])(?:width|height)\s*:\s*([^;]*)", re.IGNORECASE)
 _WIDTHS = re.compile(r"\s(\d+)w\b")
-_PHOTO_WIDTH, _PHOTO_HEIGHT = 300, 150  # pixels: a story photo's size at least (a banner ad is lower)
-
-
-def photo_sized(img: LexborNode) -> bool:
-    """An ``<img>`` the page declares at least a story photo's size (300 by 150 pixels)."""
-    attrs = img.attributes
-    width, height = _size(attrs.get("width")), _size(attrs.get("height"))
-    return width is not None and width >= _PHOTO_WIDTH and (height is None or height >= _PHOTO_HEIGHT)
-
 
 def _other_page(href: str | None, page: str | None) -> bool:
     """A link to another page: not an anchor, not the image itself or a larger copy of it."""
@@ -238,6 +236,18 @@ def _icon(seen: _Seen) -> bool:
                                                and bool(seen.image.caption or seen.image.credit))))
 
 
+def _uncaptioned(seen: _Seen) -> bool:
+    """With no caption or credit (at most its alt text), an ad (in an ad slot's box or from an ad
+    server), a logo or masthead, or a picture asking the reader to subscribe, by its names: nothing
+    printed beside it tells it from the story's photos."""
+    if seen.image.credit or (seen.image.caption and seen.image.caption != squash(seen.alt)):
+        return False
+    host = parts.netloc if seen.image.src and (parts := _split(seen.image.src)) else ""
+    return (_AD.search(f"{seen.marks} {seen.img_marks}") is not None or _AD_HOST.search(host) is not None
+            or _LOGO.search(seen.name) is not None
+            or _PROMO.search(seen.name) is not None or _PROMO_TEXT.search(seen.alt) is not None)
+
+
 def _related(seen: _Seen) -> bool:
     """A picture of another story: in a related-stories box, or a teaser linking to the story."""
     return _RELATED.search(seen.marks) is not None \
@@ -245,10 +255,12 @@ def _related(seen: _Seen) -> bool:
 
 
 RULES: tuple[tuple[str, Callable[[_Seen], bool]], ...] = (
-    ("promo", _promo), ("video", _video), ("avatar", _avatar), ("icon", _icon), ("related", _related))
+    ("promo", _promo), ("video", _video), ("avatar", _avatar), ("icon", _icon), ("related", _related),
+    ("uncaptioned", _uncaptioned))
 #: The rules for a feed entry's pictures: not "related", since an entry's lead photo often links to
-#: its story through a tracking address (another page to the teaser rule).
-ENTRY_RULES = tuple((kind, rule) for kind, rule in RULES if kind != "related")
+#: its story through a tracking address (another page to the teaser rule), nor "uncaptioned", for
+#: an entry prints its photos without a page's ad slots and mastheads around them.
+ENTRY_RULES = tuple((kind, rule) for kind, rule in RULES if kind not in ("related", "uncaptioned"))
 
 
 def look(box: LexborNode, region: LexborNode, image: Image, page: str | None,

@@ -19,7 +19,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.html.figures import use_noscript_photos
 from broadsheet.store.html.fragment import Collector, captions_beside, figure_like
-from broadsheet.store.html.furniture import furniture_kind, photo_sized
+from broadsheet.store.html.furniture import furniture_kind
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.stamps import led, update_stamps
 from broadsheet.store.html.standfirst import standfirst, without_standfirst
@@ -366,22 +366,17 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
     def whole(node: LexborNode) -> bool:
         return node.tag == "figure" or node.mem_id in boxes or node.tag in ("nav", "footer") or _class_weight(node) < 0
 
-    from broadsheet.store.html.figures import described, figure_image, image_src
+    from broadsheet.store.html.figures import figure_image
 
     counts: dict[int, int] = {}  # for furniture_kind: each element's linked pictures counted once
-    links = 0  # links open around the walk's place
     for event, node in walk(region, whole=whole):
-        image = None
-        if node.tag == "a" and event in (ENTER, LEAVE):
-            links += 1 if event == ENTER else -1
-        elif event == WHOLE and (node.tag == "figure" or node.mem_id in boxes):
+        if event == WHOLE and (node.tag == "figure" or node.mem_id in boxes):
             image = figure_image(node, base, beside.get(node.mem_id))
-        elif event == ENTER and not links and node.tag in ("img", "amp-img") and photo_sized(node):
-            # A photo printed without a caption or a box, as large as a story's photos are (a
-            # linked one, without a caption to tell, may be another story's teaser).
-            image = Image(described(node), None, src) if (src := image_src(node, base)) else None
-        if image is not None and furniture_kind(node, region, image, base, counts) is None:
-            collector.add_image(image)
+            # Without a caption or credit, only a <figure> tells a story photo from a logo, an
+            # author's picture or an ad printed as a bare <img> or in a box.
+            if (image is not None and (image.caption or image.credit or node.tag == "figure")
+                    and furniture_kind(node, region, image, base, counts) is None):
+                collector.add_image(image)
     # A photo of the story without caption or credit is kept ("no caption"), as a feed's is.
     images = [i for i in collector.images if i.caption or i.credit or i.src]
     captions = {_caption_key(i.caption) for i in images if i.caption}
