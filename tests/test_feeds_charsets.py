@@ -82,3 +82,16 @@ def test_utf_8_served_as_utf_8_is_read_so_whatever_it_declares(store: Store, ser
     Subscriptions(store).add([server.url_for("/u8.xml"), server.url_for("/l1.xml")], ())
     fetch(store, settings=FAST)
     assert sorted(m.headline for m in store.stories()) == ["Café opens", "Crème brûlée"]
+
+
+@pytest.mark.parametrize("text", ["中国新闻", "天气预报今天", "Café crème"])
+def test_utf_8_declaring_a_multi_byte_charset_is_read_as_utf_8_and_said(text: str) -> None:
+    """gb18030 reads most UTF-8 bytes as other characters: "中国新闻" was "涓\ue15e浗鏂伴椈", unsaid."""
+    feed = parse_feed(declared(text, "gb2312", "utf-8"), "https://feeds.example/f")
+    assert feed.title == text
+    assert feed.notes == ["declared gb2312 but is UTF-8; read as UTF-8"]
+
+
+def test_plain_ascii_declaring_a_multi_byte_charset_is_read_without_a_note() -> None:
+    feed = parse_feed(declared("Harbour news", "gb2312", "ascii"), "https://feeds.example/f")
+    assert feed.title == "Harbour news" and not feed.notes

@@ -177,12 +177,16 @@ def misdeclared_xml(data: bytes) -> tuple[str, str] | None:
     bom = data.startswith(codecs.BOM_UTF8)
     if bom and (declared is None or names_utf8(declared)):
         return None
-    if not bom and declared is not None and is_multibyte(declared):
-        try:  # expat reads no multi-byte charset but UTF-8/16 ("multi-byte encodings are not supported")
-            return undeclared(decode_labelled(data, declared)), ""
+    multibyte = not bom and declared is not None and is_multibyte(declared)
+    if multibyte and data.isascii():  # (in every such charset the same text, and expat reads none of them)
+        return undeclared(data.decode("ascii")), ""
+    if multibyte and not _reads_as(data, "utf-8"):
+        try:  # expat reads no multi-byte charset but UTF-8/16 ("multi-byte encodings are not supported");
+            # valid UTF-8 is UTF-8 (below): gb18030 takes most UTF-8 bytes too, as other characters
+            return undeclared(decode_labelled(data, declared or "")), ""
         except UnicodeDecodeError:
             pass
-    elif not bom and _reads_as(data, declared or "utf-8"):
+    elif not multibyte and not bom and _reads_as(data, declared or "utf-8"):
         return None
     body = data.removeprefix(codecs.BOM_UTF8)
     try:
