@@ -132,3 +132,17 @@ def test_a_half_typed_word_with_punctuation_inside_finds_the_words_it_begins(
     assert main(["--store", str(store.folder), "search", "covid-1"]) == 0
     captured = capsys.readouterr()
     assert "COVID-19 cases fall" in captured.out and captured.err.strip() == "1 story"
+
+
+def test_a_half_typed_word_left_out_stays_left_out_as_it_is_typed(tmp_path: Path) -> None:
+    """"ferry -covid-1" found the covid-19 story again (a story held "1", and a search that leaves
+    a phrase out finds stories either way), between "ferry -covid-" and "ferry -covid-19"."""
+    store = Store(tmp_path / "store")
+    stories = [Article(headline="Ferry strike over covid-19 rules", body=["Crews stayed home."],
+                       published="2024-03-16"),
+               Article(headline="Ferry timetable", body=["Boats leave at 1 pm."], published="2024-03-17"),
+               Article(headline="Ferry fares rise", body=["Fares rose."], published="2024-03-18")]
+    store.add([(story, None) for story in stories])
+    index = SearchIndex.open(store)
+    for text in ("ferry -covi", "ferry -covid-", "ferry -covid-1", "ferry -covid-19"):
+        assert len(index.search(text, states={}).ids) == 2, text

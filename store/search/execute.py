@@ -526,13 +526,19 @@ class Executor:
         a few microseconds (a word of no token is left as it is). None for a word of several pieces
         ("covid-1") whose last piece some story holds: it is held where the pieces follow each
         other, which its search tells (a story holding "1" alone kept "covid-1" from being searched
-        as the start of "covid-19"; a search of the phrase first, to know, doubled the cost of a key)."""
+        as the start of "covid-19"; a search of the phrase first, to know, doubled the cost of a key),
+        but for a word left out ("-covid-1"), whose search finds stories either way."""
         tokens = STEMMED.pre_tokenize(spaced(word.text)).tokens
         if not tokens:
             return True
         if not any(view.searcher.doc_freq(f, tokens[-1].text) for f in FIELD_GROUPS[word.field]):
             return False
-        return True if len(tokens) == 1 else None
+        if len(tokens) == 1:
+            return True
+        if word.negated:  # "ferry -covid-1" finds stories either way: only the phrase's own search tells
+            phrase = self._term_query(replace(word, negated=False), view)
+            return phrase is None or bool(view.searcher.search(phrase, 1, count=False).hits)
+        return None
 
     def _term_query(self, term: Term, view: IndexView) -> tantivy.Query | None:
         """The tantivy query for one text term over its fields; None if it has no searchable token."""
