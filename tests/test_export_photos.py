@@ -144,3 +144,16 @@ def test_a_photo_source_off_the_web_is_written_as_text_not_as_a_link(tmp_path: P
     assert "<https://photos.example/ok.jpg>" in markdown
     for src in sources[:3]:
         assert f"<{src}>" not in markdown and f"({src})" in markdown.replace("\\", "")
+
+
+def test_a_photos_alt_text_in_markdown_is_as_literal_as_its_caption(tmp_path: Path) -> None:
+    """The caption line escaped markup, the alt text only brackets: a caption's ``<script>`` went
+    into the Markdown as a tag for whatever renders it."""
+    store = Store(tmp_path / "store")
+    digest = keep_photo(store, picture_bytes(seed=5))
+    caption = "Crowd <script>alert(1)</script> cheers *loudly* &amp; long"
+    store.add([(make_article(1, images=[Image(caption, None, photo=digest)]), None)])
+    out = tmp_path / "stories.md"
+    assert main(["--store", str(store.folder), "export", "--format", "md", "-o", str(out)]) == 0
+    [alt] = re.findall(r"!\[([^\n]*?)\]\(", out.read_text("utf-8"))
+    assert alt == "Crowd \\<script\\>alert(1)\\</script\\> cheers \\*loudly\\* \\&amp; long"

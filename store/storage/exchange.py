@@ -228,7 +228,9 @@ def _md(text: str) -> str:
 
 
 def _alt(text: str) -> str:
-    return " ".join(text.replace("\\", "\\\\").replace("[", "\\[").replace("]", "\\]").split())
+    """A caption as a photo's alt text, on one line and as literal as :func:`_md` makes story text
+    (only brackets were escaped: a caption's ``<script>`` went into the Markdown as a tag)."""
+    return " ".join(_INLINE.sub(r"\\\1", text).split())
 
 
 def export_markdown(store: Store, story_ids: Sequence[str], photos: dict[str, Path] | None = None,
