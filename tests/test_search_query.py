@@ -164,6 +164,9 @@ def test_empty_query() -> None:
         ("*", "A * needs 2 letters or more before it"),
         ("f*", "A * needs 2 letters or more before it"),
         ("headline:-*", "A * needs 2 letters or more before it"),
+        ("fer*y", "A * ends a word, like ferr*: no letters after it"),
+        ("headline:fer*ies is:unread", "A * ends a word"),
+        ("-headline:-ferry", "- twice: -headline:ferry leaves it out once"),
         ('"ferry"*', 'A * goes inside the quotes: "harbour ferr*" begins its last word'),
         ('headline:"night ferry"* is:unread', "A * goes inside the quotes"),
         (" ".join(f"w{i}" for i in range(65)), "Too many words: at most 64"),
@@ -222,3 +225,9 @@ def test_an_impossible_date_and_a_tag_prefix_say_what_is_wrong() -> None:
         parse_query("after:2024-02-30")
     with pytest.raises(QueryError, match="tag: takes a whole tag"):
         parse_query("tag:wor*")
+
+
+def test_a_field_then_a_minus_leaves_the_word_out_as_a_minus_before_the_field_does() -> None:
+    """headline:-ferry searched headline:ferry: the stories it was typed to leave out."""
+    assert parse_query("headline:-ferry").groups == parse_query("-headline:ferry").groups
+    assert parse_query('headline:"-ferry"').groups != parse_query("-headline:ferry").groups  # quoted: as typed

@@ -243,6 +243,10 @@ def _lex(text: str, quoted_field: str | None = None) -> list[_Atom]:
                     raise QueryError("tag: needs a value, like tag:work") from None
                 atoms.append(_Atom("term", Term("tag", tag, None, negated)))
             else:
+                if not quoted and value.startswith("-") and len(value) > 1:  # headline:-ferry was headline:ferry
+                    if negated:
+                        raise QueryError(f"- twice: -{key}:{value[1:12]} leaves it out once")
+                    negated, value = True, value[1:]
                 # feed:"Title" is that whole title, one feed's; feed:word a word of it, as source:word
                 where = FEED_FIELD if key == "feed" and quoted else TEXT_FIELDS[key]
                 atoms.append(_Atom("term", _text_term(value, quoted, where, negated)))
@@ -342,6 +346,10 @@ _EXAMPLES = {"headline": "headline:ferry", "body": "body:ferry", "caption": "cap
              "is": "is:unread", "after": "after:2024-03-01", "before": "before:2024-03-01", "sort": "sort:date"}
 
 
+#: A * with a letter or digit after it, inside a word: no search matches letters past a * (fer*y).
+_INSIDE_STAR = re.compile(r"\*+[^\W_]")
+
+
 def _text_term(value: str, quoted: bool, field_name: str | None, negated: bool) -> Term:
     if quoted:
         # '"town celebrat*"': the phrase's last word is a prefix (a lone * stays punctuation)
@@ -350,6 +358,8 @@ def _text_term(value: str, quoted: bool, field_name: str | None, negated: bool) 
                 sum(c.isalnum() for c in last[0]) >= 2 or CJK_CHAR.search(last[0])):
             return Term("prefix", head.rstrip("*").rstrip(), field_name, negated)
         return Term("phrase", value, field_name, negated)
+    if _INSIDE_STAR.search(value):  # fer*y found nothing, without a word why
+        raise QueryError("A * ends a word, like ferr*: no letters after it")
     if value.endswith("*"):
         stem = value.rstrip("*")
         if sum(c.isalnum() for c in stem) < 2 and not CJK_CHAR.search(stem):  # one CJK character is a word
