@@ -29,7 +29,6 @@ from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Iter
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
-from urllib.parse import urlsplit
 
 from filelock import FileLock, Timeout
 
@@ -462,7 +461,7 @@ async def download(client: httpx.AsyncClient, sub: Subscription, settings: Setti
         got.reason = got.reason or _STATUS.get(got.status, f"HTTP {got.status}")
         if got.status == 429 or got.status >= 500:
             wait = got.wait if got.wait is not None else delay
-            host = _server(got.url or sub.url)
+            host = _host(got.url or sub.url, port=True)
             if asks_wait:
                 when = _later(wait)
                 first = host not in hosts.waits
@@ -546,26 +545,19 @@ def keep_pages(store: Store, articles: list[Article]) -> set[str]:
     return known
 
 
-def _server(url: str) -> str:
-    """The server of ``url`` as what it said is kept (a wait, a 5xx): its host, and its port if not
-    its scheme's. The host as httpx reads it, in one form: a wait an answer's address set (an
-    international name in its ``xn--`` form there) was looked for under the subscribed name."""
+def _host(url: str, port: bool = False) -> str:
+    """The host downloads from ``url`` are limited by, as httpx reads it and in one form (an
+    international name as its requests' addresses give it: a wait set by an answer, whose address
+    held the ``xn--`` form, was looked for under the subscribed name); "" for an address that is
+    none (a hand-edited feeds.json's "http://[::1/x"). ``port``: with its port, when not its
+    scheme's: the server a wait or a 5xx is kept for."""
     import httpx
 
     try:
         parts = httpx.URL(url)
     except (httpx.InvalidURL, ValueError):  # (a name that is no valid international one: idna's ValueError)
         return ""
-    return f"{parts.host}:{parts.port}" if parts.port else parts.host
-
-
-def _host(url: str) -> str:
-    """The host downloads from ``url`` are limited by ("" for an address that is none: a
-    hand-edited feeds.json's "http://[::1/x" made urlsplit raise, and the fetch stop)."""
-    try:
-        return (urlsplit(url).hostname or "").lower()
-    except ValueError:
-        return ""
+    return f"{parts.host}:{parts.port}" if port and parts.port else parts.host
 
 
 class Slot:
@@ -677,7 +669,7 @@ async def download_all(subs: list[Subscription], settings: Settings,
 
         async def one(sub: Subscription) -> None:
             async with gate(_host(sub.url)):
-                got = hosts.wait_note(_server(sub.url)) or await download(client, sub, settings, hosts)
+                got = hosts.wait_note(_host(sub.url, port=True)) or await download(client, sub, settings, hosts)
             fetched = on_done(sub, got)
             if fetched is not None:
                 await more(fetched)

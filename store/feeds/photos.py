@@ -31,11 +31,11 @@ from collections.abc import Callable, Iterable
 from contextlib import AbstractAsyncContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import urlsplit
 
 from broadsheet.store.feeds.fetch import (
     Settings,
     _body,
+    _host,
     _TooBig,
     _why,
     answer_deadline,
@@ -206,7 +206,7 @@ class FeedPhotos:
         if unread:  # (urlsplit's own words were the note: "ValueError: Invalid IPv6 URL")
             return PhotoResult(problem=f"not downloaded: not an address: {unread}")
         try:
-            async with gate((urlsplit(src).hostname or "").lower()):
+            async with gate(_host(src)):
                 data, kind = await self._get(client, src)
         except _Refused as exc:
             return self._failing(f"not downloaded: {exc}")
