@@ -194,7 +194,7 @@ def misdeclared_xml(data: bytes) -> tuple[str, str] | None:
     except UnicodeDecodeError:
         if (mended := mended_utf8(body)) is not None:
             text, how = mended[0], damaged_note(mended[1])
-        elif declared is not None and not bom and is_multibyte(declared):  # no Western text: its own, mended
+        elif multibyte and declared is not None:  # no Western text: its own, mended
             text = decode_labelled(body, declared, "replace")
             return undeclared(text), damaged_note(text.count("\ufffd") - body.count("\ufffd".encode()), declared)
         else:  # Windows-1252 as a Latin-1 label is read: the five bytes it lacks as Latin-1
