@@ -12,7 +12,18 @@ from itertools import chain
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, SKIP, TEXT, absolute, hidden, squash, walk
+from broadsheet.store.html.tree import (
+    BLOCKS,
+    ENTER,
+    LEAVE,
+    SKIP,
+    TEXT,
+    absolute,
+    hidden,
+    sibling_element,
+    squash,
+    walk,
+)
 from broadsheet.store.model import Image
 from broadsheet.store.parse.boilerplate import without_control_labels
 from broadsheet.store.parse.captions import (
@@ -210,13 +221,8 @@ def use_noscript_photos(tree: LexborHTMLParser) -> None:
 
 def _element_beside(node: LexborNode) -> LexborNode | None:
     """The element just before ``node``, else the one just after it (spaces between passed over)."""
-    for step in ("prev", "next"):
-        other = getattr(node, step)
-        while other is not None and (other.tag or "-").startswith("-") and not (other.text_content or "").strip():
-            other = getattr(other, step)
-        if other is not None and not (other.tag or "-").startswith("-"):
-            return other
-    return None
+    before = sibling_element(node, "prev")
+    return before if before is not None else sibling_element(node, "next")
 
 
 _LAZY_FIRST = ("data-src", "data-lazy-src", "data-original", "data-srcset")

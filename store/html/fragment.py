@@ -9,7 +9,7 @@ from selectolax.lexbor import LexborNode
 
 from broadsheet.store.html.figures import described, figure_image, image_src
 from broadsheet.store.html.furniture import ENTRY_RULES, furniture_kind
-from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, TEXT, WHOLE, parse, squash, walk
+from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, TEXT, WHOLE, parse, sibling_element, squash, walk
 from broadsheet.store.model import Image
 
 _BREAKS = re.compile(r"\n\s*\n")
@@ -54,11 +54,8 @@ def captions_beside(root: LexborNode) -> dict[int, LexborNode]:
     for caption in root.css(_CAPTIONS):
         if caption.tag in ("figcaption", "img", "body", "html") or not 0 < _text_len(caption) <= _BOX_MAX_TEXT:
             continue
-        box = caption.prev
-        while box is not None and (box.tag or "-").startswith("-") and not (box.text_content or "").strip():
-            box = box.prev  # the spaces and comments between them
-        if box is not None and (box.tag == "img" or (
-                not (box.tag or "-").startswith("-") and len(box.css("img")) == 1 and not _text_len(box))):
+        box = sibling_element(caption, "prev")  # (the spaces and comments between them passed over)
+        if box is not None and (box.tag == "img" or (len(box.css("img")) == 1 and not _text_len(box))):
             found[box.mem_id] = caption
     return found
 

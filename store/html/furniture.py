@@ -116,6 +116,7 @@ def _pixel(img: LexborNode, captioned: bool) -> bool:
 _CSS_SIZE = re.compile(r"(?<![\w-])(?:width|height)\s*:\s*([^;]*)", re.IGNORECASE)
 _WIDTHS = re.compile(r"\s(\d+)w\b")
 
+
 def _other_page(href: str | None, page: str | None) -> bool:
     """A link to another page: not an anchor, not the image itself or a larger copy of it."""
     if not href or href.startswith(("#", "javascript:")):

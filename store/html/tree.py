@@ -116,6 +116,15 @@ def walk(
             yield LEAVE, node
 
 
+def sibling_element(node: LexborNode, step: str) -> LexborNode | None:
+    """The element beside ``node`` on the side ``step`` names (``"prev"`` or ``"next"``), the spaces
+    and comments between passed over; None when text or nothing is there."""
+    other = getattr(node, step)
+    while other is not None and (other.tag or "-").startswith("-") and not (other.text_content or "").strip():
+        other = getattr(other, step)
+    return other if other is not None and not (other.tag or "-").startswith("-") else None
+
+
 def squash(text: str) -> str:
     """One line of clean text: whitespace runs become one space, controls and escapes removed."""
     return clean_line(_SPACE.sub(" ", text)).strip()
