@@ -26,8 +26,8 @@ The query's last word (``ferr``, ``headline:ferr``, ``-ferr``; not a phrase, tag
 and the executor searches it as a prefix (``ferr*``, :func:`begun`; its matches newest first) when
 no story holds it in the fields it is searched in, a term look-up per field (a word with punctuation
 inside, ``covid-1``, a phrase: its last piece begun, as ``covid-1*``, when its search finds nothing
-with it whole). A word some story
-holds keeps its exact, ranked meaning; one that begins no word still finds nothing.
+with it whole). A word some story holds keeps its exact, ranked meaning; one that begins no word
+still finds nothing.
 """
 
 from __future__ import annotations
