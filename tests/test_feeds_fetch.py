@@ -314,6 +314,20 @@ def test_a_host_that_asks_to_wait_is_not_asked_for_its_other_feeds(store: Store,
     assert not any(sub.not_before for sub in subs.all()[1:])  # the next fetch asks them
 
 
+def test_an_ipv6_host_that_asks_to_wait_is_named_with_brackets_around_its_address(store: Store) -> None:
+    """A feed on [::1]:8080 was said as "::1:8080 asked to wait": its port read as part of the address."""
+    ipv6 = HTTPServer(host="::1")
+    ipv6.start()
+    try:
+        ipv6.expect_request("/f").respond_with_data("slow down", status=429, headers={"Retry-After": "1"})
+        subscribe(store, *(ipv6.url_for(f"/f?n={n}") for n in range(3)))
+        text = summarize(fetch(store, settings=replace(FAST, per_host=1))).text
+    finally:
+        ipv6.clear()
+        ipv6.stop()
+    assert f"\n[::1]:{ipv6.port} asked to wait until " in text, text
+
+
 def test_feeds_asked_when_their_host_asked_to_wait_are_not_counted_as_not_asked(
         store: Store, server: HTTPServer) -> None:
     """4 feeds asked at once, 4 not asked: the note said "its 7 other feeds were not asked"."""

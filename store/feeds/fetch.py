@@ -550,14 +550,17 @@ def _host(url: str, port: bool = False) -> str:
     international name as its requests' addresses give it: a wait set by an answer, whose address
     held the ``xn--`` form, was looked for under the subscribed name); "" for an address that is
     none (a hand-edited feeds.json's "http://[::1/x"). ``port``: with its port, when not its
-    scheme's: the server a wait or a 5xx is kept for."""
+    scheme's: the server a wait or a 5xx is kept for (an IPv6 address in brackets then, as an
+    address writes it: "::1:8080" read as the address ``::1:8080``)."""
     import httpx
 
     try:
         parts = httpx.URL(url)
     except (httpx.InvalidURL, ValueError):  # (a name that is no valid international one: idna's ValueError)
         return ""
-    return f"{parts.host}:{parts.port}" if port and parts.port else parts.host
+    if not (port and parts.port):
+        return parts.host
+    return f"[{parts.host}]:{parts.port}" if ":" in parts.host else f"{parts.host}:{parts.port}"
 
 
 class Slot:
