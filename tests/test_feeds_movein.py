@@ -6,6 +6,8 @@ import codecs
 import sqlite3
 import time
 from pathlib import Path
+from typing import Any
+from xml.etree import ElementTree
 
 import orjson
 import pytest
@@ -46,6 +48,65 @@ def test_opml_round_trip() -> None:
         ("https://a.example/rss", "A & B <News>", ["x", "two words"]),
         ("https://b.example/feed", "", []),  # not fetched yet: its address is no title to keep
     ]
+
+
+FOLDERS = """<?xml version="1.0" encoding="UTF-8"?>
+<opml version="2.0"><head><title>From another reader</title></head><body>
+  <outline text="News" title="News">
+    <outline type="rss" text="Harbour Gazette" xmlUrl="https://gazette.example/rss" htmlUrl="https://gazette.example/"/>
+    <outline text="Local" title="Local">
+      <outline type="rss" text="Valley Courier" xmlUrl="https://courier.example/atom.xml"
+               htmlUrl="https://courier.example/valley"/>
+    </outline>
+  </outline>
+  <outline type="rss" text="Dispatch" xmlUrl="https://dispatch.example/feed.json" category="weather"
+           htmlUrl="javascript:alert(1)"/>
+</body></opml>"""
+
+
+def test_opml_folders_and_site_addresses_come_back_from_an_export(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A feed in the folder Local of the folder News was exported flat, with the categories
+    "news,local", and every feed without its site's address (htmlUrl): imported back, the
+    folders were gone."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    other = tmp_path / "other.opml"
+    other.write_text(FOLDERS)
+    assert run(first, "feeds", "import", str(other)) == 0
+    said = capsys.readouterr().err
+    assert "3 feeds added, 0 already subscribed, 0 left out\n" in said
+    assert ("note: outline 'Dispatch': its site's address (htmlUrl) is not kept: 'javascript:alert(1)' is not an "
+            "http:// or https:// address") in " ".join(said.split())
+    exported = tmp_path / "ours.opml"
+    assert run(first, "feeds", "export", "-o", str(exported)) == 0
+    body = ElementTree.parse(exported).getroot().find("body")
+    assert body is not None
+
+    def tree(node: ElementTree.Element) -> list[tuple[str, str, str, list[Any]]]:
+        return [(o.get("text", ""), o.get("htmlUrl", ""), o.get("category", ""), tree(o)) for o in node]
+
+    assert tree(body) == [
+        ("News", "", "", [("Harbour Gazette", "https://gazette.example/", "", []),
+                          ("Local", "", "", [("Valley Courier", "https://courier.example/valley", "", [])])]),
+        ("Dispatch", "", "weather", []),
+    ]
+    assert run(second, "feeds", "import", str(exported)) == 0
+    kept = [(s.url, s.title, s.tags, s.site, s.folder) for s in Subscriptions(Store(second)).all()]
+    assert kept == [("https://gazette.example/rss", "Harbour Gazette", ["news"], "https://gazette.example/", ["News"]),
+                    ("https://courier.example/atom.xml", "Valley Courier", ["news", "local"],
+                     "https://courier.example/valley", ["News", "Local"]),
+                    ("https://dispatch.example/feed.json", "Dispatch", ["weather"], "", [])]
+    again = tmp_path / "again.opml"
+    assert run(second, "feeds", "export", "-o", str(again)) == 0
+    assert again.read_bytes() == exported.read_bytes()
+    # A tag taken off since the import takes the feed out of that folder (imported again, it came back).
+    Subscriptions(Store(second)).retag("local", None)
+    assert run(second, "feeds", "export", "-o", str(again)) == 0
+    assert [o.get("text") for o in ElementTree.parse(again).getroot().iter("outline")] == [
+        "News", "Harbour Gazette", "Valley Courier", "Dispatch"]
+    # A record of an older version, without these fields, reads as a feed in no folder.
+    old = Subscription.from_doc({"url": "https://old.example/rss", "title": "Old", "tags": ["news"]})
+    assert (old.site, old.folder, old.tags) == ("", [], ["news"])
 
 
 def test_a_title_the_user_chose_stays_chosen_through_an_opml_export(tmp_path: Path) -> None:

@@ -218,6 +218,7 @@ def import_command(subs: Subscriptions, path: Path) -> int:
         return 2
     changed: list[tuple[Subscription, list[str], list[str]]] = []
     repeated = 0  # feeds the file lists again
+    notes: list[str] = []  # what the file gives that is taken otherwise than written
     if is_cache(data[:65536]):
         try:
             cached, problems = cached_feeds(path)
@@ -231,7 +232,7 @@ def import_command(subs: Subscriptions, path: Path) -> int:
         except FeedListError as exc:
             err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
             return 2
-        problems, repeated = listed.problems, listed.repeated
+        problems, repeated, notes = listed.problems, listed.repeated, listed.notes
         if not listed.feeds and not problems:  # an empty file, or one of comments: "0 feeds added", exit 0
             err.print(Text(f"{shown(str(path))}: names no feed (an OPML file's outlines with an xmlUrl, or a "
                            "urls file's lines that are addresses)", style="red"))
@@ -240,7 +241,9 @@ def import_command(subs: Subscriptions, path: Path) -> int:
         added, present = subs.add([f.url for f in listed.feeds], titles={f.url: f.title for f in listed.feeds},
                                   tags_of={f.url: f.tags for f in listed.feeds},
                                   renames={f.url: f.title for f in listed.feeds if f.chosen},
-                                  full_of=[f.url for f in listed.feeds if f.full])
+                                  full_of=[f.url for f in listed.feeds if f.full],
+                                  sites={f.url: f.site for f in listed.feeds if f.site},
+                                  folder_of={f.url: f.folder for f in listed.feeds if f.folder})
         for sub in [*added, *present]:
             old = before.get(sub.id, Subscription(sub.url))
             # Only the tags the feed did not have: one the user took off a story is not put back.
@@ -249,6 +252,8 @@ def import_command(subs: Subscriptions, path: Path) -> int:
                    + (f", {repeated} repeated in the file" if repeated else ""), style="bold"))
     for problem in problems:
         err.print(Text(f"  left out: {shown(problem)}", style="yellow"))
+    for note in notes:
+        err.print(Text(f"  note: {shown(note)}", style="yellow"))
     untagged = follow_feeds(subs.store, changed)
     return 1 if untagged or (problems and not added and not present) else 0
 

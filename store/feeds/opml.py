@@ -30,12 +30,15 @@ class Listed:
     tags: list[str] = field(default_factory=list)
     chosen: bool = False  # the title is the user's (newsboat's "~Name"): it renames a feed already subscribed
     full: bool = False  # fetched with each entry's article page (``feeds add --full``; Broadsheet's own OPML)
+    site: str = ""  # the address of the feed's site (OPML's htmlUrl), written back by the export
+    folder: list[str] = field(default_factory=list)  # the OPML folders it is in, outermost first
 
 
 @dataclass(slots=True)
 class FeedList:
     feeds: list[Listed] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # lines or outlines left out, with why
+    notes: list[str] = field(default_factory=list)  # ones taken otherwise than written, with why
     repeated: int = 0  # feeds listed again, folded into the first (said: the counts did not add up)
     _by_url: dict[str, Listed] = field(default_factory=dict, repr=False)
 
@@ -52,6 +55,8 @@ class FeedList:
             known.title, known.chosen = listed.title, listed.chosen
         known.tags = clean_tags([*known.tags, *listed.tags])
         known.full = known.full or listed.full
+        known.site = known.site or listed.site
+        known.folder = known.folder or listed.folder
 
 
 class FeedListError(ValueError):
@@ -186,13 +191,15 @@ def read_opml(data: bytes | str) -> FeedList:
             categories = own.split(",") if own is not None else [
                 c for part in _attribute(outline, "category").split(",") for c in part.split("/") if c]
             if url:
+                where = f"outline {name!r}" if name else f"outline {number}"
                 try:
                     out.add(Listed(check_url(url), name, clean_tags([*folders, *categories]),
                                    full=outline.get(f"{{{NS}}}full") == "true",
-                                   chosen=bool(name) and outline.get(f"{{{NS}}}chosen") == "true"))
+                                   chosen=bool(name) and outline.get(f"{{{NS}}}chosen") == "true",
+                                   site=_site(outline, where, out.notes), folder=folders))
                 except FeedAddressError as exc:
                     # (the reason names the address, cut when long: not said whole again)
-                    out.problems.append(f"outline {name!r}: {exc}" if name else f"outline {number}: {exc}")
+                    out.problems.append(f"{where}: {exc}")
             elif not len(outline) and (_attribute(outline, "htmlUrl") or _attribute(outline, "url")
                                        or _attribute(outline, "type").lower() in ("rss", "atom")):
                 # a feed without its address, or a link to a page: said, not dropped without a word
@@ -214,6 +221,19 @@ def _attribute(outline: Element, name: str) -> str:
         lower = name.lower()
         found = next((value for key, value in outline.attrib.items() if key.lower() == lower), None)
     return found or ""
+
+
+def _site(outline: Element, where: str, notes: list[str]) -> str:
+    """The outline's site address (``htmlUrl``), checked as a feed's is; "" for none, or for one
+    that is no web address, which ``notes`` says (the feed is subscribed all the same)."""
+    site = _attribute(outline, "htmlUrl")
+    if not site:
+        return ""
+    try:
+        return check_url(site)
+    except FeedAddressError as exc:
+        notes.append(f"{where}: its site's address (htmlUrl) is not kept: {exc}")
+        return ""
 
 
 def _an_address(name: str) -> bool:
@@ -248,24 +268,49 @@ def read_urls(text: str) -> FeedList:
 
 
 def write_opml(subs: list[Subscription], title: str = "Broadsheet subscriptions") -> bytes:
-    """OPML 2.0 with one outline per feed; tags in ``category`` (read back by :func:`read_opml`)."""
+    """OPML 2.0 with one outline per feed, in the folders it was imported in; its other tags in
+    ``category`` (read back by :func:`read_opml`)."""
     root = Element("opml", {"version": "2.0", "xmlns:broadsheet": NS})
     SubElement(SubElement(root, "head"), "title").text = title
-    body = SubElement(root, "body")
+    folders: dict[tuple[str, ...], Element] = {(): SubElement(root, "body")}
     for sub in subs:
+        path = _folder_kept(sub)
         attrs = {"type": "rss", "text": sub.name, "xmlUrl": sub.url}  # (OPML wants a text)
+        if sub.site:
+            attrs["htmlUrl"] = sub.site
         if sub.title:  # not the address of a feed not fetched yet: imported back, it was its title for good
             attrs["title"] = sub.title
             if not sub.learned:  # the user's (see write_urls): it stays when the feed's title changes
                 attrs["broadsheet:chosen"] = "true"
-        if sub.tags:  # (a tag holds no comma)
-            attrs["category"] = ",".join(sub.tags)  # for other readers, to whom a slash makes a path
+        placed = clean_tags(path)  # the folders' tags: said by the folders (another reader took them twice)
+        if others := [tag for tag in sub.tags if tag not in placed]:  # (a tag holds no comma)
+            attrs["category"] = ",".join(others)  # for other readers, to whom a slash makes a path
+        if sub.tags:
             attrs["broadsheet:tags"] = ",".join(sub.tags)
         if sub.full:  # its article pages fetched too: kept through an export and import
             attrs["broadsheet:full"] = "true"
-        SubElement(body, "outline", attrs)
+        SubElement(_folder(folders, path), "outline", attrs)
     indent(root)
     return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(root, encoding="unicode").encode("utf-8") + b"\n"
+
+
+def _folder_kept(sub: Subscription) -> tuple[str, ...]:
+    """The folders ``sub`` was imported in, as far as it still has their tags: a tag renamed or
+    taken off since would come back from its folder, the file imported again."""
+    path: list[str] = []
+    for name in sub.folder:
+        tag = clean_tags([name])
+        if not tag or tag[0] not in sub.tags:
+            break
+        path.append(name)
+    return tuple(path)
+
+
+def _folder(folders: dict[tuple[str, ...], Element], path: tuple[str, ...]) -> Element:
+    """The outline of the folder ``path``, made in its own folder's the first time a feed is in it."""
+    if path not in folders:
+        folders[path] = SubElement(_folder(folders, path[:-1]), "outline", {"text": path[-1], "title": path[-1]})
+    return folders[path]
 
 
 def write_urls(subs: list[Subscription]) -> str:

@@ -170,6 +170,8 @@ class Subscription:
     # the feed's when the publisher renames it. One the user chose (newsboat's "~Name"), or an older
     # version's, which cannot be told apart, stays.
     learned: bool = False
+    site: str = ""  # the feed's site (OPML's htmlUrl), kept for the export
+    folder: list[str] = field(default_factory=list)  # the OPML folders it was imported in, outermost first
 
     @property
     def id(self) -> str:
@@ -379,7 +381,8 @@ class Subscriptions:
 
     def add(self, urls: Iterable[str], tags: Iterable[str] = (), full: bool = False,
             titles: dict[str, str] | None = None, tags_of: dict[str, list[str]] | None = None,
-            renames: dict[str, str] | None = None, full_of: Iterable[str] = ()
+            renames: dict[str, str] | None = None, full_of: Iterable[str] = (),
+            sites: dict[str, str] | None = None, folder_of: dict[str, list[str]] | None = None,
             ) -> tuple[list[Subscription], list[Subscription]]:
         """Subscribe to ``urls`` (checked with :func:`check_url`) in one write; returns (added, already there).
 
@@ -387,7 +390,8 @@ class Subscriptions:
         feed that is already there are added to it. ``full`` (every feed) and ``full_of`` (those
         addresses) fetch each entry's article page too, a feed already there included. ``titles``
         name new feeds, and ones there without a title yet; ``renames`` (titles the user chose)
-        rename ones already there too.
+        rename ones already there too. ``sites`` and ``folder_of`` (a feed list's htmlUrl and
+        folders, for its export) go to new feeds, and to ones there without them yet.
         """
         common = clean_tags(tags)
         whole = set(full_of)
@@ -407,6 +411,8 @@ class Subscriptions:
                     sub = Subscription.from_doc(table[same])
                     sub.tags = clean_tags([*sub.tags, *tags])
                     sub.full = sub.full or full or url in whole
+                    sub.site = sub.site or (sites or {}).get(url, "")
+                    sub.folder = sub.folder or list((folder_of or {}).get(url, []))
                     renamed = clean_line((renames or {}).get(url, ""))
                     chosen = renamed or ("" if sub.title else clean_line((titles or {}).get(url, "")))
                     if chosen and chosen != sub.title:  # told apart from another feed's, as a new one's is
@@ -418,7 +424,8 @@ class Subscriptions:
                     present.append(sub)
                     continue
                 renamed = clean_line((renames or {}).get(url, ""))
-                sub = Subscription(url=url, key=url, tags=list(tags), full=full or url in whole, added=stamp)
+                sub = Subscription(url=url, key=url, tags=list(tags), full=full or url in whole, added=stamp,
+                                   site=(sites or {}).get(url, ""), folder=list((folder_of or {}).get(url, [])))
                 sub.title = named.own(sub, renamed or (titles or {}).get(url, ""))
                 sub.learned = bool(sub.title) and not renamed
                 table[sub.id] = sub.to_doc()
