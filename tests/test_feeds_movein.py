@@ -288,6 +288,26 @@ def test_newsboat_urls_file_with_tags_titles_and_queries() -> None:
                                                learned=True)])
 
 
+def test_a_newsboat_tag_that_hides_a_feed_is_kept_as_a_tag_and_said(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """newsboat's "!later" (the feed hidden from its list, read through a query feed) was dropped
+    without a word: the tag was lost, and nothing said why the feed now shows."""
+    urls = tmp_path / "urls"
+    urls.write_text('# moving over\nhttps://gazette.example/rss news "~Harbour Gazette"\n'
+                    'https://quiet.example/feed.xml "!later" news\nhttps://muted.example/atom.xml "!"\n')
+    assert run(tmp_path / "store", "feeds", "import", str(urls)) == 0
+    said = capsys.readouterr().err
+    assert said.splitlines() == [
+        "3 feeds added, 0 already subscribed, 0 left out",
+        "  note: line 3: '!later' hides the feed in newsboat; Broadsheet hides no feed: it is listed, its stories "
+        "tagged 'later'",
+        "  note: line 4: '!' hides the feed in newsboat; Broadsheet hides no feed: it is listed"]
+    assert [(s.url, s.title, s.tags) for s in Subscriptions(Store(tmp_path / "store")).all()] == [
+        ("https://gazette.example/rss", "Harbour Gazette", ["news"]),
+        ("https://quiet.example/feed.xml", "", ["later", "news"]),
+        ("https://muted.example/atom.xml", "", [])]
+
+
 @pytest.mark.parametrize("codec", ["utf-16", "utf-16-be", "utf-32", "utf-32-be", "utf-8-sig"])
 def test_a_feed_list_with_a_byte_order_mark_is_read_in_its_encoding(codec: str) -> None:
     mark = {"utf-16-be": "\ufeff", "utf-32-be": "\ufeff"}.get(codec, "")  # the -be codecs write none themselves

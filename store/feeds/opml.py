@@ -241,7 +241,9 @@ def _an_address(name: str) -> bool:
 
 
 def read_urls(text: str) -> FeedList:
-    """newsboat's ``urls`` file: an address, then tags; ``"~Name"`` renames, ``"!"`` hides."""
+    """newsboat's ``urls`` file: an address, then tags; ``"~Name"`` renames, a tag starting with
+    ``!`` hides the feed from newsboat's list: Broadsheet hides none, so the tag is kept without
+    its ``!`` (it was dropped without a word) and the note says so."""
     out = FeedList()
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
@@ -259,11 +261,17 @@ def read_urls(text: str) -> FeedList:
             out.problems.append(f"line {number}: {url.split(':', 1)[0]}: feeds are newsboat's own; left out")
             continue
         title = next((w[1:] for w in rest if w.startswith("~")), "")
-        tags = [w for w in rest if not w.startswith(("~", "!"))]
+        tags = [w.removeprefix("!") for w in rest if not w.startswith("~")]
         try:
             out.add(Listed(check_url(url), clean_line(title), clean_tags(tags), chosen=bool(clean_line(title))))
         except FeedAddressError as exc:
             out.problems.append(f"line {number}: {exc}")
+            continue
+        if hides := [w for w in rest if w.startswith("!")]:
+            kept = clean_tags(w[1:] for w in hides)
+            out.notes.append(f"line {number}: {', '.join(map(repr, hides))} hides the feed in newsboat; Broadsheet "
+                             "hides no feed: it is listed" + (f", its stories tagged {', '.join(map(repr, kept))}"
+                                                              if kept else ""))
     return out
 
 
