@@ -260,3 +260,25 @@ def test_a_feed_scheme_address_is_read_as_the_web_address_it_stands_for(
                     "</body></opml>")
     assert cli(store, "feeds", "import", str(opml)) == 0
     assert "http://mill.example/feed" in [sub.url for sub in Subscriptions(store).all()]
+
+
+def test_a_feed_scheme_address_imported_is_the_feed_subscribing_to_it_gives(
+        store: Store, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """An OPML that names a feed not fetched yet by its ``feed://`` address gave it that address for
+    its title, where `feeds add` of the address gives it none (the first fetch names it)."""
+    opml = tmp_path / "feeds.opml"
+    opml.write_text('<opml version="2.0"><body><outline text="feed://mill.example/feed" '
+                    'xmlUrl="feed://mill.example/feed"/></body></opml>')
+    urls = tmp_path / "urls"
+    urls.write_text("feed:https://quay.example/f.xml\n")
+    elsewhere = Store(tmp_path / "other")
+    assert cli(elsewhere, "feeds", "add", "feed://mill.example/feed", "feed:https://quay.example/f.xml") == 0
+    for listed in (opml, urls):
+        assert cli(store, "feeds", "import", str(listed)) == 0
+        assert cli(elsewhere, "feeds", "import", str(listed)) == 0
+    said = capsys.readouterr().err
+    assert said.count("1 feed added, 0 already subscribed, 0 left out\n") == 2
+    assert said.count("0 feeds added, 1 already subscribed, 0 left out\n") == 2
+    assert [(s.url, s.title) for s in Subscriptions(store).all()] == [
+        (s.url, s.title) for s in Subscriptions(elsewhere).all()] == [
+        ("http://mill.example/feed", ""), ("https://quay.example/f.xml", "")]

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from broadsheet.store.feeds.parse import FORBIDDEN, looks_like_feed, looks_like_web_page
-from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, check_url, clean_tags
+from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, check_url, clean_tags, web_form
 from broadsheet.store.ingest.decode import BOM_CODECS
 from broadsheet.store.model import normal_url
 from broadsheet.store.sanitize import clean_line, is_web_address
@@ -237,7 +237,8 @@ def _site(outline: Element, where: str, notes: list[str]) -> str:
 
 
 def _an_address(name: str) -> bool:
-    return " " not in name and is_web_address(name)
+    """``name`` is an address: a ``feed://`` one too (the feed was titled by it; subscribed to, it is untitled)."""
+    return " " not in name and is_web_address(web_form(name))
 
 
 def read_urls(text: str) -> FeedList:
