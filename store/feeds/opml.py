@@ -3,7 +3,8 @@
 OPML is parsed with defusedxml: a list of feeds from anywhere must not expand entities or
 reach the network. A folder (an outline holding outlines) and a ``category`` attribute
 both become tags, which is how other readers mean them (a category's slashes make a path:
-each step a tag). Our export also writes each feed's tags whole, in ``broadsheet:tags``.
+each step a tag). Our export also writes each feed's tags whole, in ``broadsheet:tags``, and puts
+each feed back in the folders it was imported in, with its site's address (``htmlUrl``).
 """
 
 from __future__ import annotations
@@ -269,10 +270,9 @@ def read_urls(text: str) -> FeedList:
             out.problems.append(f"line {number}: {exc}")
             continue
         if hides := [w for w in rest if w.startswith("!")]:
-            kept = clean_tags(w[1:] for w in hides)
+            kept = ", ".join(map(repr, clean_tags(w[1:] for w in hides)))
             out.notes.append(f"line {number}: {', '.join(map(repr, hides))} hides the feed in newsboat; Broadsheet "
-                             "hides no feed: it is listed" + (f", its stories tagged {', '.join(map(repr, kept))}"
-                                                              if kept else ""))
+                             "hides no feed: it is listed" + (f", its stories tagged {kept}" if kept else ""))
     return out
 
 
