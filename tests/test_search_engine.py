@@ -109,6 +109,10 @@ def find(indexed: tuple[Store, SearchIndex], text: str, states: dict[str, StoryS
         ("library OR summit", {"library", "summit"}),
         ("storm OR tariffs OR nothinglikethis", {"storm", "summit"}),
         ("-storm OR library", set(ARTICLES) - {"storm"}),
+        ("library | summit", {"library", "summit"}),  # | is OR, as in Google: it was dropped, both had to match
+        ("library|summit", {"library", "summit"}),
+        ("-(storm | library)", set(ARTICLES) - {"storm", "library"}),
+        ("headline:(library | tariffs)", {"library"}),
         ("libr*", {"library"}),
         ("Sum*", {"summit"}),
         ("ferries*", HARBOUR | {"night"}),

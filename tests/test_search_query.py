@@ -63,6 +63,19 @@ def test_parentheses_after_minus_not_or_a_field_group(text: str, same_as: str) -
     assert set(parse_query(text).terms) == set(parse_query(same_as).terms)
 
 
+@pytest.mark.parametrize(("text", "same_as"), [
+    ("ferry | bridge", "ferry OR bridge"),  # was ferry AND bridge, the | dropped
+    ("ferry|bridge", "ferry OR bridge"),
+    ("rail | ferry|bus timetable", "rail OR ferry OR bus timetable"),
+    ("-(cafe | bridge)", "-(cafe OR bridge)"),
+    ("headline:(bridge|cafe)", "headline:(bridge OR cafe)"),
+    ("tag:a | tag:b", "tag:a OR tag:b"),
+])
+def test_a_bar_is_or_as_in_google(text: str, same_as: str) -> None:
+    assert parse_query(text) == parse_query(same_as)
+    assert parse_query('"a | b"').groups == ((Term("phrase", "a | b"),),)  # in a phrase it stays punctuation
+
+
 def test_other_parentheses_are_punctuation_as_in_a_pasted_headline() -> None:
     assert parse_query("Mayor (72) resigns").groups == ((Term("word", "Mayor"),), (Term("word", "(72)"),),
                                                         (Term("word", "resigns"),))
@@ -141,6 +154,13 @@ def test_empty_query() -> None:
         ("OR ferry", "OR needs a word on each side"),
         ("ferry OR", "OR needs a word on each side"),
         ("ferry OR OR rail", "OR needs a word on each side"),
+        ("| ferry", "OR needs a word on each side"),
+        ("ferry |", "OR needs a word on each side"),
+        ("ferry||rail", "OR needs a word on each side"),
+        ("ferry | OR rail", "OR needs a word on each side"),
+        ("ferry -|", "OR needs a word on each side"),
+        ("NOT | ferry", "NOT needs a word after it"),
+        ("ferry | is:unread", "OR cannot join is: filters"),
         ("tag:a OR ferry", "OR cannot join tag: with words"),
         ("AND", "AND needs a word on each side"),
         ("ferry AND", "AND needs a word on each side"),
@@ -181,7 +201,7 @@ def test_malformed_queries_raise_a_short_message(text: str, message: str) -> Non
     assert isinstance(caught.value, ValueError)
 
 
-GRAMMAR = st.sampled_from(['"', "-", "*", "OR", "or", ":", "tag:", "is:", "by:", "headline:", "after:", "before:",
+GRAMMAR = st.sampled_from(['"', "-", "*", "OR", "|", "or", ":", "tag:", "is:", "by:", "headline:", "after:", "before:",
                            "sort:", "2024-03-01", "unread", "date", "ferry", "Séoul", "e-mail", " ", "  ", "\t", "\n",
                            "⑴", "ß", "\x00", "(", ")", "\\", "^", "[", "{", "~", "+", "AND", "NOT"])
 QUERY_TEXT = st.one_of(st.text(max_size=60), st.lists(GRAMMAR, max_size=12).map("".join),

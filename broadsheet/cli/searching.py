@@ -47,7 +47,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     search = commands.add_parser(
         "search", help="search the stories (full text, for scripts)",
         description='Search the store. Query: words (all must match, AND may join them), "exact phrase", '
-                    "-word or NOT word, OR, prefix* (the last word too, when no story holds it), parentheses "
+                    "-word or NOT word, OR or |, prefix* (the last word too, when no story holds it), parentheses "
                     "after -, NOT or a field (-(cafe OR bridge), "
                     "headline:(bridge OR cafe)); fields headline: body: caption: by: author: source: agency: "
                     'feed:"Title" tag: ; filters is:bookmarked|unread|read after:YYYY-MM-DD before:YYYY-MM-DD '

@@ -4,7 +4,7 @@ Grammar (whitespace separates items; every group must match)::
 
     query   := item ("AND"? item)*            # AND in capitals says what a space says
     item    := group | filter
-    group   := term ("OR" term)*            # OR in capitals; joins words, phrases, prefixes or tags
+    group   := term (("OR" | "|") term)*    # OR in capitals, or |; joins words, phrases, prefixes or tags
     term    := ["-" | "NOT"] (word | '"phrase"' | prefix"*" | field ":" (word | '"phrase"' | prefix"*")
                                 | "(" query ")" | field ":(" query ")")   # words only inside, no nesting
     field   := headline | body | caption | by | author | source | agency | feed | tag
@@ -15,11 +15,11 @@ Grammar (whitespace separates items; every group must match)::
 Parentheses group only after ``-``, ``NOT`` or a text field: ``-(cafe OR bridge)`` leaves out
 both, ``headline:(bridge OR cafe)`` looks for either in headlines. Elsewhere they are
 punctuation, as in a pasted headline (``Mayor (72) resigns``). ``NOT`` in capitals is ``-``
-(``NOT ferry`` is ``-ferry``). Lower-case ``or``, ``and`` and ``not`` are words. A word with
-an unknown ``name:`` in front is searched as text when it is no field's name mistyped
-(``10:30``, ``http://x``, ``re:Invent``); ``title:bridge`` says which fields there are.
-Anything malformed raises :class:`QueryError`, whose message is short enough to show
-under the search bar.
+(``NOT ferry`` is ``-ferry``); ``|`` is ``OR``, with or without spaces (``ferry|bridge``), as in
+Google's search. Lower-case ``or``, ``and`` and ``not`` are words. A word with an unknown
+``name:`` in front is searched as text when it is no field's name mistyped (``10:30``,
+``http://x``, ``re:Invent``); ``title:bridge`` says which fields there are. Anything malformed
+raises :class:`QueryError`, whose message is short enough to show under the search bar.
 
 The query's last word (``ferr``, ``headline:ferr``, ``-ferr``; not a phrase, tag or prefix), of
 :data:`BEGUN_LETTERS` or more, may be a word still being typed: :attr:`Query.last_word` keeps it,
@@ -179,13 +179,19 @@ def _lex(text: str, quoted_field: str | None = None) -> list[_Atom]:
             i += 1
             continue
         negated = False
-        if text[i] == "-" and i + 1 < n and not text[i + 1].isspace():
+        if text[i] == "-" and i + 1 < n and not text[i + 1].isspace() and text[i + 1] != "|":
             negated, i = True, i + 1
         by_not, not_before = not_before, False
         if by_not:
             if negated:
                 raise QueryError("NOT and - both: use one of them")
             negated = True
+        if text[i] == "|":  # OR as Google writes it: "ferry | bridge", "ferry|bridge"
+            if by_not:
+                raise QueryError("NOT needs a word after it")
+            atoms.append(_Atom("or"))
+            i += 1
+            continue
         if text[i] == "(" and negated:
             groups, i = _parenthesised(text, i, None)
             atoms.append(_Atom("group", groups=_negated(groups)))
@@ -196,7 +202,7 @@ def _lex(text: str, quoted_field: str | None = None) -> list[_Atom]:
             atoms.append(_Atom("term", _text_term(phrase, True, quoted_field, negated)))
             continue
         start = i
-        while i < n and not text[i].isspace() and text[i] != '"':
+        while i < n and not text[i].isspace() and text[i] not in '"|':
             i += 1
         chunk = text[start:i]
         if chunk.startswith("NOT(") and (by_not or not negated):  # NOT(a OR b), as -(a OR b): not the word "not"

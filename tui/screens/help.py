@@ -85,6 +85,7 @@ SEARCH_SYNTAX = (
     ('"harbour ferry"', "The words side by side"),
     ("ferr*", "Words beginning ferr (a half-typed last word is searched so)"),
     ("ferry OR bridge", "Either word (OR, AND and NOT in capitals)"),
+    ("ferry | bridge", "Either word too, as Google writes it"),
     ("-ferry  NOT ferry", "Without the word; -(ferry OR bridge) without either"),
     ("headline: body: caption:", "The word in that field only: headline:ferry, caption:(storm OR flood)"),
     ("by: source: agency: feed:", 'Authors and credits, the source, its agency, its feed: by:"Ann Lee"'),
