@@ -268,8 +268,8 @@ async def test_help_lists_keys_from_bindings(filled_store: Store) -> None:
         shown = plain(app.screen.query_one("#help-keys", Static).content)
         for binding in HeadlineList.BINDINGS + ArticleView.BINDINGS:
             assert binding.description in shown
-        for typed in ('"harbour ferry"', "ferr*", "ferry OR bridge", "ferry | bridge", "tag:work  is:bookmarked",
-                      "sort:date"):
+        for typed in ('"harbour ferry"', "ferr*", "ferry OR bridge", "ferry | bridge", "standfirst: dateline:",
+                      "credit:", "tag:work  is:bookmarked", "sort:date"):
             assert typed in shown  # the query language, not only in the README
         await pilot.press("escape")
         await settle(pilot)

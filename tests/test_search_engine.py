@@ -9,6 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from broadsheet.cli.main import main
 from broadsheet.store.model import Article, Credits, Image
 from broadsheet.store.reader.filter import WordFilter
 from broadsheet.store.search import QueryError, SearchIndex, SearchResult, execute, parse_query
@@ -129,6 +130,13 @@ def find(indexed: tuple[Store, SearchIndex], text: str, states: dict[str, StoryS
         ("by:quill", HARBOUR),
         ('by:"Tom Reeve"', {"wire"}),  # the credit line
         ("by:park", {"summit", "library"}),  # credit line and photo credit
+        ("credit:park", {"summit", "library"}),  # the credits alone
+        ("credit:wick", HARBOUR),  # a photo credit
+        ("credit:quill", set()),  # an author: by:quill finds them
+        ('credit:"Tom Reeve"', {"wire"}),
+        ("dateline:altberg", {"wire"}),  # not the caption's "above Altberg" of the same story's photo
+        ("dateline:seoul", {"summit"}),
+        ("dateline:tariffs", set()),
         ("source:fernby", {"library"}),
         ('source:"coast radio"', {"storm"}),
         ("agency:northwire", {"wire"}),
@@ -377,6 +385,32 @@ def test_after_and_before_take_the_day_the_list_shows(store: Store) -> None:
     assert index.search("before:2025-03-13", states={}).ids == [sid]
     assert index.search("after:2025-03-13", states={}).ids == []
     assert index.search("after:2025-03-12 before:2025-03-13", states={}).ids == [sid]
+
+
+def test_the_standfirst_the_dateline_and_the_credits_are_fields_of_their_own(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """standfirst:ferry and dateline:oslo were searched as words ("standfirst" among them) and found
+    nothing; credit:lee said "No field credit:", and by:lee found the authors named Lee too."""
+    store = Store(tmp_path / "store")
+    summary = Article(headline="Council meets", standfirst="The ferry timetable changes in May",
+                      body=["Councillors met."], authors=["Lee Park"], published="2024-03-01")
+    wire = Article(headline="Harbour news", body=["The ferry timetable was agreed in Oslo."],
+                   dateline="OSLO (Nordwire)", images=[Image("Boats at dawn.", "Photo: Ida Lee")],
+                   published="2024-03-02")
+    store.add([(summary, None), (wire, None)])
+    index = SearchIndex.open(store)
+
+    def found(text: str) -> set[str]:
+        return set(index.search(text, states={}).ids)
+
+    assert found("standfirst:ferry") == {summary.story_id} and found("ferry") == {summary.story_id, wire.story_id}
+    assert found("dateline:oslo") == {wire.story_id} and found("dateline:ferry") == set()
+    assert found("credit:lee") == {wire.story_id} and found("by:lee") == {summary.story_id, wire.story_id}
+    assert WordFilter().run(parse_query("credit:lee"), store.stories(), {}).ids == [wire.story_id]  # before the index
+    assert main(["--store", str(store.folder), "search", "credit:lee"]) == 0
+    captured = capsys.readouterr()
+    assert "Harbour news" in captured.out and "Council meets" not in captured.out
+    assert captured.err.strip() == "1 story"
 
 
 def test_a_long_word_of_another_script_is_found(tmp_path: Path) -> None:

@@ -102,10 +102,12 @@ def test_unknown_field_is_plain_text() -> None:
 
 
 @pytest.mark.parametrize("text", ["title:bridge", "haedline:cafe", "-Title:bridge", 'title:"new bridge"',
-                                  "NOT title:x", "captoin:x", "sources:x"])
+                                  "NOT title:x", "captoin:x", "sources:x", "credits:x", "credt:x", "standfrist:x",
+                                  "datelines:x"])
 def test_a_mistyped_field_says_which_fields_there_are(text: str) -> None:
     # Searched as words before, and found nothing with no hint why.
-    fields = r"\(fields: headline, body, caption, by, author, source, agency, feed, tag, is, after, before, sort\)"
+    fields = (r"\(fields: headline, standfirst, body, caption, by, author, credit, source, agency, dateline, feed, "
+              r"tag, is, after, before, sort\)")
     with pytest.raises(QueryError, match=r"No field \w+: " + fields):
         parse_query(text)
 
@@ -117,6 +119,14 @@ def test_a_word_with_a_colon_that_names_no_field_is_searched_as_text(text: str) 
 
 def test_author_is_by() -> None:
     assert parse_query("author:quill").groups == ((Term("word", "quill", "by"),),)
+
+
+def test_credit_standfirst_and_dateline_are_fields() -> None:
+    assert parse_query('credit:lund standfirst:ferry -dateline:"port vellmar"').groups == (
+        (Term("word", "lund", "credit"),), (Term("word", "ferry", "standfirst"),),
+        (Term("phrase", "port vellmar", "dateline", negated=True),))
+    with pytest.raises(QueryError, match="credit: needs a value, like credit:quill"):
+        parse_query("credit:")
 
 
 def test_highlight_terms_are_positive_text_terms_as_typed() -> None:

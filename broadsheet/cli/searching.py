@@ -49,9 +49,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
         description='Search the store. Query: words (all must match, AND may join them), "exact phrase", '
                     "-word or NOT word, OR or |, prefix* (the last word too, when no story holds it), parentheses "
                     "after -, NOT or a field (-(cafe OR bridge), "
-                    "headline:(bridge OR cafe)); fields headline: body: caption: by: author: source: agency: "
-                    'feed:"Title" tag: ; filters is:bookmarked|unread|read after:YYYY-MM-DD before:YYYY-MM-DD '
-                    "sort:date|relevance.")
+                    "headline:(bridge OR cafe)); fields headline: standfirst: body: caption: by: author: credit: "
+                    'source: agency: dateline: feed:"Title" tag: ; filters is:bookmarked|unread|read '
+                    "after:YYYY-MM-DD before:YYYY-MM-DD sort:date|relevance.")
     search.add_argument("query", nargs="+", metavar="QUERY", help="the query (several arguments are joined)")
     search.add_argument("--json", action="store_true", help="one JSON object per result (JSON Lines)")
     search.add_argument("--limit", type=_limit, default=20, metavar="N", help="at most N results (default 20, 0: all)")

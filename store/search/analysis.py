@@ -33,11 +33,14 @@ FEED_FIELD = "feed"
 FIELD_GROUPS: dict[str | None, tuple[str, ...]] = {
     None: TEXT_FIELDS,
     "headline": ("headline",),
+    "standfirst": ("standfirst",),
     "body": ("body",),
     "caption": ("caption",),
     "by": ("authors", "credits", "photo_credit"),
+    "credit": ("credits", "photo_credit"),  # reporting and photo credits, not the authors
     "source": ("source",),
     "agency": ("agency",),
+    "dateline": ("dateline",),
     FEED_FIELD: (FEED_FIELD,),  # feed:"Title": the whole title (see feed_key), not its words
 }
 #: The longest key of a title ``feed:"Title"`` compares (tantivy refuses a term of 64 KB; see feed_key).

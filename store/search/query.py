@@ -7,7 +7,8 @@ Grammar (whitespace separates items; every group must match)::
     group   := term (("OR" | "|") term)*    # OR in capitals, or |; joins words, phrases, prefixes or tags
     term    := ["-" | "NOT"] (word | '"phrase"' | prefix"*" | field ":" (word | '"phrase"' | prefix"*")
                                 | "(" query ")" | field ":(" query ")")   # words only inside, no nesting
-    field   := headline | body | caption | by | author | source | agency | feed | tag
+    field   := headline | standfirst | body | caption | by | author | credit | source | agency
+             | dateline | feed | tag        # by: authors and credits; credit: credits, no authors
                                             # feed:"Title": the source is that whole title
     filter  := ["-"] "is:" (bookmarked | unread | read)
              | "after:" YYYY-MM-DD | "before:" YYYY-MM-DD | "sort:" (date | relevance)
@@ -45,8 +46,9 @@ TermKind = Literal["word", "phrase", "prefix", "tag"]
 SortOrder = Literal["relevance", "date"]
 
 #: Field filters that search text, and the name each stands for.
-TEXT_FIELDS = {"headline": "headline", "body": "body", "caption": "caption", "by": "by", "author": "by",
-               "source": "source", "agency": "agency", "feed": "source"}  # a feed's stories carry its title as source
+TEXT_FIELDS = {"headline": "headline", "standfirst": "standfirst", "body": "body", "caption": "caption", "by": "by",
+               "author": "by", "credit": "credit", "source": "source", "agency": "agency", "dateline": "dateline",
+               "feed": "source"}  # a feed's stories carry its title as source
 #: Filters that pick stories by their marks or date, or order them, with the values each takes.
 FILTERS = {"is": "is:bookmarked|unread|read", "after": "after:YYYY-MM-DD", "before": "before:YYYY-MM-DD",
            "sort": "sort:date|relevance"}
@@ -273,9 +275,9 @@ _SCHEMES = frozenset({"http", "https", "ftp", "file", "mailto", "tel", "urn", "n
 
 #: Field names of other search tools (and this one's in the plural): "no such field" rather than
 #: searching the text for them.
-_FIELD_LIKE = frozenset({"title", "titles", "text", "author", "authors", "tags", "headlines", "captions", "credit",
-                         "credits", "byline", "date", "site", "url", "from", "sources", "feeds", "subject",
-                         "content", "summary", "lang", "language", "photo", "photos", "image", "images"})
+_FIELD_LIKE = frozenset({"title", "titles", "text", "author", "authors", "tags", "headlines", "captions", "credits",
+                         "byline", "date", "site", "url", "from", "sources", "feeds", "subject", "content", "summary",
+                         "lang", "language", "photo", "photos", "image", "images"})
 
 
 def _looks_like_a_field(key: str, value: str) -> bool:
@@ -346,8 +348,9 @@ def _flipped(term: Term) -> Term:
     return replace(term, negated=not term.negated)
 
 
-_EXAMPLES = {"headline": "headline:ferry", "body": "body:ferry", "caption": "caption:harbour", "by": "by:quill",
-             "author": "author:quill", "source": "source:gazette", "agency": "agency:reuters", "tag": "tag:work",
+_EXAMPLES = {"headline": "headline:ferry", "standfirst": "standfirst:ferry", "body": "body:ferry",
+             "caption": "caption:harbour", "by": "by:quill", "author": "author:quill", "credit": "credit:quill",
+             "source": "source:gazette", "agency": "agency:reuters", "dateline": "dateline:oslo", "tag": "tag:work",
              "feed": 'feed:"Harbour Gazette"',
              "is": "is:unread", "after": "after:2024-03-01", "before": "before:2024-03-01", "sort": "sort:date"}
 
