@@ -221,10 +221,24 @@ QUERY_TEXT = st.one_of(st.text(max_size=60), st.lists(GRAMMAR, max_size=12).map(
 @settings(max_examples=300, deadline=None)
 @given(QUERY_TEXT)
 def test_any_string_parses_or_raises_query_error(text: str) -> None:
-    try:
-        parse_query(text)
-    except QueryError as exc:
-        assert str(exc)
+    for typing in (False, True):
+        try:
+            parse_query(text, typing)
+        except QueryError as exc:
+            assert str(exc)
+
+
+def test_a_phrase_still_typed_in_the_bar_is_its_last_word() -> None:
+    """The reader's bar (typing) reads a quote not closed yet as a phrase being typed, where the
+    command line says 'Unclosed quote'."""
+    typed = parse_query('ferry -"harbour fer', typing=True)
+    assert typed.groups[1] == (Term("phrase", "harbour fer", negated=True),) and typed.last_word == typed.groups[1][0]
+    assert parse_query('"harbour fer*', typing=True).groups == parse_query('"harbour fer*"').groups
+    assert parse_query('"harbour wall" ferry', typing=True).last_word == Term("word", "ferry")
+    assert parse_query('"harbour wall" tag:"wor', typing=True).last_word is None  # a closed phrase is whole
+    assert parse_query('feed:"Harbour Gaz', typing=True).last_word is None  # a whole title, never begun
+    assert parse_query('"', typing=True) == Query()  # a quote just typed: nothing in it to search yet
+    assert parse_query('ferry "', typing=True).groups == parse_query("ferry").groups
 
 
 def test_schema_keys_and_dates() -> None:

@@ -6,13 +6,17 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from textual.widgets import Label
 
 from broadsheet.cli.main import main
 from broadsheet.store.model import Article
 from broadsheet.store.reader.filter import WordFilter
 from broadsheet.store.search import SearchIndex
-from broadsheet.store.search.query import parse_query
+from broadsheet.store.search.query import QueryError, parse_query
 from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.widgets.headline_list import HeadlineList
+from tests.pilot import KEY_NAMES, settle
 
 STORIES = {
     "ferry": Article(headline="Night ferry service cut", body=["The ferry to Skarn stops in May."],
@@ -146,3 +150,26 @@ def test_a_half_typed_word_left_out_stays_left_out_as_it_is_typed(tmp_path: Path
     index = SearchIndex.open(store)
     for text in ("ferry -covi", "ferry -covid-", "ferry -covid-1", "ferry -covid-19"):
         assert len(index.search(text, states={}).ids) == 2, text
+
+
+async def test_a_phrase_typed_in_the_bar_is_searched_as_it_is_typed_without_an_error(filled_store: Store) -> None:
+    """'"harbour town vo' said 'Unclosed quote: add a closing "' under the bar at every key until
+    the quote was closed, and listed nothing new: it is a phrase being typed, its last word begun
+    as '"harbour town vo*"' is (the command line still says the quote is unclosed)."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        error = app.screen.query_one("#search-error", Label)
+        headlines = app.screen.query_one(HeadlineList)
+        await pilot.press("slash")
+        typed = '"harbour town votes"'
+        for n, key in enumerate(typed, 1):
+            await pilot.press(KEY_NAMES.get(key, key))
+            await settle(pilot)
+            assert not error.display, f"{typed[:n]}: {error.render()}"
+            if typed[:n] == '"harbour town vo':  # the four stories whose headlines say "Harbour town votes"
+                assert headlines.count == 4
+                assert "words beginning harbour town vo" in str(app.screen.query_one("#match-count", Label).render())
+        assert headlines.count == 4  # the phrase closed, whole
+    with pytest.raises(QueryError, match="Unclosed quote"):
+        parse_query('"harbour town vo')

@@ -449,7 +449,7 @@ class ReaderState:
             self.result_ids, self.terms, self.result_total = result.ids, result.terms, result.total
             self.result_counted = result.counted
             word = result.query.begun  # the query as run: its last word searched as a prefix ("ferr")
-            self._newest = (parse_query(text) if word is None else result.query).by_date
+            self._newest = (parse_query(text, typing=True) if word is None else result.query).by_date
             self.note, self.partial = result.note, result.partial
             self.begun = "" if word is None else ("without " if word.negated else "") + f"words beginning {word.text}"
         self._results_of = text
@@ -471,7 +471,7 @@ class ReaderState:
         listed, and "5 of 120" beside "hometown 4" in the sidebar was stale."""
         if self.result_ids is None or not self.lists_query():
             return None
-        query = parse_query(self.query_text)
+        query = parse_query(self.query_text, typing=True)
         asked = {"tags": bool(query.tag_groups), "bookmarked": query.bookmarked is not None,
                  "read": query.read is not None}
         if not (asked[kind] if kind is not None else any(asked.values())):
@@ -510,8 +510,9 @@ class ReaderState:
 
     def search_input(self, text: str, offset: int = 0) -> SearchInput:
         """What a worker needs to search ``text`` (the bar's query, or a sidebar row's) over the
-        stories and marks as they are now. Raises QueryError."""
-        return SearchInput(text, parse_query(text), self.stories, self.states, offset)
+        stories and marks as they are now; a phrase whose quote is still open is one being typed
+        (see ``parse_query``'s ``typing``). Raises QueryError."""
+        return SearchInput(text, parse_query(text, typing=True), self.stories, self.states, offset)
 
     def rest(self) -> SearchInput | None:
         """What a worker must search for every result of the query listed after those listed (``G``

@@ -22,7 +22,8 @@ Google's search. Lower-case ``or``, ``and`` and ``not`` are words. A word with a
 ``http://x``, ``re:Invent``); ``title:bridge`` says which fields there are. Anything malformed
 raises :class:`QueryError`, whose message is short enough to show under the search bar.
 
-The query's last word (``ferr``, ``headline:ferr``, ``-ferr``; not a phrase, tag or prefix), of
+The query's last word (``ferr``, ``headline:ferr``, ``-ferr``; not a phrase, tag or prefix, but in
+the reader's bar a phrase whose quote is still open, ``"harbour fer``: see :func:`parse_query`), of
 :data:`BEGUN_LETTERS` or more, may be a word still being typed: :attr:`Query.last_word` keeps it,
 and the executor searches it as a prefix (``ferr*``, :func:`begun`; its matches newest first) when
 no story holds it in the fields it is searched in, a term look-up per field (a word with punctuation
@@ -473,8 +474,17 @@ def begun(query: Query) -> Query:
     return replace(query, groups=groups, terms=_highlighted(groups), begun=prefix)
 
 
-def parse_query(text: str) -> Query:
-    """Parse the search bar's text; raises :class:`QueryError` with a short message."""
+def parse_query(text: str, typing: bool = False) -> Query:
+    """Parse the search bar's text; raises :class:`QueryError` with a short message.
+
+    ``typing``: the reader's bar, searched at each key. A quote not closed at the end opens a
+    phrase still being typed, searched as a last word is (its last word begun when no story holds
+    it: ``"harbour fer`` as ``"harbour fer*"``), not refused at every key until the quote is typed."""
+    typed_phrase = False
+    if typing and text.count('"') % 2:  # every quote opens or closes a phrase: the last one is open
+        opened = text.rindex('"')
+        typed_phrase = bool(text[opened + 1:].strip())
+        text = text + '"' if typed_phrase else text[:opened]  # a quote just typed holds nothing to search yet
     filters: list[_Atom] = []
     atoms = _lex(text)
     groups = tuple(_grouped(atoms, filters))
@@ -482,7 +492,9 @@ def parse_query(text: str) -> Query:
     last = next((a for a in reversed(atoms) if a.kind == "group" or (a.term is not None and a.term.kind != "tag")),
                 None)
     word = last.term if last is not None else None
-    last_word = word if word is not None and word.kind == "word" and \
+    # a word, or the phrase being typed (feed:"Title" is a whole title, never begun)
+    last_word = word if word is not None and (word.kind == "word" or (
+        typed_phrase and last is atoms[-1] and word.kind == "phrase" and word.field != FEED_FIELD)) and \
         sum(c.isalnum() for c in word.text) >= BEGUN_LETTERS else None
     bookmarked: bool | None = None
     read: bool | None = None
