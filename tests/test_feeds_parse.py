@@ -459,3 +459,18 @@ def test_a_damaged_feed_gives_the_text_a_whole_one_gives(tmp_path: Path) -> None
             ("Quay closed", ("The quay was shut.",)), ("Nets & floats", ("Cod & hake.", "Then rain."))}, name
     assert [(a.headline, a.body) for a in articles(whole)] == [
         ("Quay closed", ["The quay was shut."]), ("Nets & floats", ["Cod & hake.", "Then rain."])]
+
+
+@pytest.mark.parametrize(("credit", "name"), [
+    ("摄影：张三", "张三"), ("图片: 李四", "李四"), ("圖：王五", "王五"),
+    ("撮影：山田太郎", "山田太郎"), ("写真:佐藤花子", "佐藤花子"),
+    ("사진=김철수", "김철수"), ("사진 : 박영희", "박영희"),
+])
+def test_a_chinese_japanese_or_korean_photo_credit_is_shown_without_its_label(credit: str, name: str) -> None:
+    """"Photo: Bo Lund" was credited to Bo Lund, but "摄影：张三" to "摄影：张三": the label stayed."""
+    item = ("<item><title>Ferry times</title><link>https://gazette.example/tide</link>"
+            "<description>The ferry leaves at ten.</description>"
+            '<media:content url="https://gazette.example/p.jpg" medium="image">'
+            f"<media:credit>{credit}</media:credit></media:content></item>")
+    [story] = articles(rss(item))
+    assert [image.credit for image in story.images] == [name]

@@ -131,7 +131,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    for it, and of a srcset the largest candidate saved with the page (store/html/figures.py)
 #    a photo's credits printed in elements of their own are joined with " / " ("Lars Ek / Pia Lund"),
 #    not run together as one name (store/html/figures.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 17, SAVED_PAGE: 16, ENTRIES: 18}
+# 18 (text dumps), 17 (saved pages), 19 (entries): a Chinese, Japanese or Korean photo credit's label
+#    ("摄影：", "撮影：", "사진=") is taken off, as "Photo:" is (store/parse/captions.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 18, SAVED_PAGE: 17, ENTRIES: 19}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 

@@ -85,10 +85,12 @@ _LABEL_START = re.compile(rf"^(?:{_LABEL})", re.IGNORECASE)  # how every labelle
 _LABEL_FIRST = frozenset("pPiIcCvVıİ")
 
 
-# "Photo by X", "Picture: X", "Credit: X", "© X": the label goes, the name stays.
+# "Photo by X", "Picture: X", "Credit: X", "© X": the label goes, the name stays. So does a Chinese,
+# Japanese or Korean one with its colon, full-width or not ("摄影：张三", "撮影:山田", "사진=김철수").
 CREDIT_LABEL = re.compile(
     r"^\s*(?:\(?\s*)(?:(?:(?:file\s+)?(?:photo(?:graph)?s?|pictures?|pics?|images?)|foto|credits?|photo credit|"
     r"image credit|graphics?|illustrations?|source|copyright)\s*(?:by\s*|:\s*|-\s+)|©\s*|\(c\)\s*|copyright\s+|"
+    r"(?:摄影|攝影|图片|圖片|图|圖|撮影|写真)\s*[:：]\s*|사진\s*[:：=]\s*|"
     r"(?:photo\s+|image\s+)?courtesy(?:\s+of)?\s+"
     # "Staff photo by X", "Sentinel photo by X", "Drone image courtesy of X": the kind of picture first.
     r"|(?:[\w'’-]+\s+){1,2}?(?:photo(?:graph)?|image|picture)s?\s+(?:by|courtesy(?:\s+of)?)\s+)",
