@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -474,3 +475,20 @@ def test_a_chinese_japanese_or_korean_photo_credit_is_shown_without_its_label(cr
             f"<media:credit>{credit}</media:credit></media:content></item>")
     [story] = articles(rss(item))
     assert [image.credit for image in story.images] == [name]
+
+
+def test_a_json_feed_items_banner_image_is_its_photo_only_when_it_has_no_other() -> None:
+    """JSON Feed 1.1's ``banner_image`` is a picture to head the item with, not a news photo: it was
+    listed among the story's photos beside its ``image`` and the photos of its content."""
+    items = [{"image": "https://dispatch.example/quay.jpg", "content_text": "The quay shut."},
+             {"content_html": '<p>The quay shut.</p><figure><img src="/crane.jpg">'
+                              "<figcaption>A crane on the quay.</figcaption></figure>"},
+             {"content_text": "The quay shut."}]
+    feed = json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Coast Dispatch", "items": [
+        {"id": str(n), "url": f"https://dispatch.example/{n}", "title": f"Quay works {n}",
+         "banner_image": f"/banners/{n}.jpg", **item} for n, item in enumerate(items, 1)]}).encode()
+    first, second, third = articles(feed, "https://dispatch.example/feed.json")
+    assert [(i.caption, i.src) for i in first.images] == [("", "https://dispatch.example/quay.jpg")]
+    assert [(i.caption, i.src) for i in second.images] == [("A crane on the quay.", "https://dispatch.example/crane.jpg")]
+    # The only picture the item has: the reader shows it at the story's top, as the spec has a reader do.
+    assert [(i.caption, i.src) for i in third.images] == [("", "https://dispatch.example/banners/3.jpg")]

@@ -246,10 +246,7 @@ def _json_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             continue
         html, text = _s(item.get("content_html")), _s(item.get("content_text"))
         summary = _s(item.get("summary"))
-        images = []
-        for key in ("image", "banner_image"):
-            if _s(item.get(key)):
-                images.append(Image("", None, clean_line(item[key])))
+        images = [Image("", None, clean_line(item["image"]))] if _s(item.get("image")) else []
         media = []
         for attachment in item.get("attachments") or []:
             if not isinstance(attachment, dict):
@@ -272,6 +269,7 @@ def _json_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             authors=_json_authors(item) or feed_authors,
             images=images,
             media=media,
+            banner=clean_line(_s(item.get("banner_image"))),
         ))
     return feed
 
@@ -694,9 +692,12 @@ def _opens(summary: str, body: list[str], html: str) -> bool:
 
 def _entry(number: int, base: str | None, source: str, *, address: str | None, guid: str, link: str, title: str,
            html: str, text: str, standfirst: str, published: str, authors: list[str], images: list[Image],
-           media: Sequence[tuple[str, str, Any]] = ()) -> Entry:
+           media: Sequence[tuple[str, str, Any]] = (), banner: str = "") -> Entry:
     """One entry as an article. Its link, resolved against ``address``, is its address only when it
-    is a web one: a relative link left relative would make every feed's ``/news/1`` one story."""
+    is a web one: a relative link left relative would make every feed's ``/news/1`` one story.
+
+    ``banner`` (a JSON Feed item's ``banner_image``) is a picture to head the story with, no news
+    photo: it is the story's photo only when the entry has no other, as a reader shows it on top."""
     link = web_address(clean_line(link), address) or ""
     guid = clean_line(guid)
     images = [_resolved(image, address or base) for image in images]
@@ -705,6 +706,8 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
         images = images + [image for image in found if image.src not in {i.src for i in images}]
     else:
         body = _paragraphs(text)
+    if banner and not images:
+        images = [_resolved(Image("", None, banner), address or base)]
     # "Additional reporting by ..." closing an entry: a credit, as on the saved page (story text before).
     credits = closing_credits(body)
     headline = _title(title)
