@@ -492,3 +492,26 @@ def test_a_json_feed_items_banner_image_is_its_photo_only_when_it_has_no_other()
     assert [(i.caption, i.src) for i in second.images] == [("A crane on the quay.", "https://dispatch.example/crane.jpg")]
     # The only picture the item has: the reader shows it at the story's top, as the spec has a reader do.
     assert [(i.caption, i.src) for i in third.images] == [("", "https://dispatch.example/banners/3.jpg")]
+
+
+def test_a_media_rss_photos_title_and_copyright_are_its_caption_and_credit() -> None:
+    """``<media:title>`` (the caption when there is no ``<media:description>``) and ``<media:copyright>``
+    (the credit when there is no ``<media:credit>``) were lost where a feed gives them for the whole entry,
+    and a copyright everywhere: the photo had no caption or credit. Read as plain text, as captions are."""
+    item = ("<item><title>Quay works</title><link>https://gazette.example/{n}</link>"
+            "<description>The north quay shut for repairs.</description>{media}</item>")
+    own = ('<media:content url="https://gazette.example/a.jpg" medium="image">'
+           '<media:title type="html">The &lt;b&gt;north&lt;/b&gt; quay at dawn</media:title>'
+           "<media:copyright>&#169; Ann Lee</media:copyright></media:content>")
+    entrys = ('<media:thumbnail url="https://gazette.example/b.jpg"/>'
+              "<media:title><![CDATA[Gulls over the <i>harbour</i> &amp; nets]]></media:title>"
+              '<media:copyright url="https://gazette.example/terms">Copyright Harbour Gazette</media:copyright>')
+    both = ('<media:content url="https://gazette.example/c.jpg" medium="image">'
+            "<media:title>Crane</media:title><media:description>A crane lifts the old pier.</media:description>"
+            "<media:credit>Photo: Bo Lund</media:credit><media:copyright>Gazette</media:copyright></media:content>")
+    stories = articles(rss("".join(item.format(n=n, media=media) for n, media in enumerate((own, entrys, both)))))
+    assert [[(i.caption, i.credit) for i in story.images] for story in stories] == [
+        [("The north quay at dawn", "Ann Lee")],
+        [("Gulls over the harbour & nets", "Harbour Gazette")],
+        [("A crane lifts the old pier.", "Bo Lund")],  # a description and a credit come first
+    ]

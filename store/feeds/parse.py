@@ -15,7 +15,7 @@ import datetime as dt
 import itertools
 import re
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from html import unescape
 from html.entities import html5
@@ -25,7 +25,7 @@ from xml.parsers.expat import errors as expat_errors
 
 import orjson
 
-from broadsheet.store.ingest.decode import misdeclared_xml
+from broadsheet.store.ingest.decode import decode_labelled, misdeclared_xml, xml_declared
 from broadsheet.store.ingest.gunzip import GZIP_MAGIC, inflate, unpacked_head
 from broadsheet.store.model import Article, Image, Media, byte_count
 from broadsheet.store.parse.credits import closing_credits
@@ -81,10 +81,13 @@ _REFERENCE = re.compile(rb"<!\[CDATA\[.*?(?:\]\]>|\Z)|&#(?:x[0-9a-f]+|[0-9]+);|&
 #: name a 2 MB one a million times (expat's guard, 100 times the document, still lets through 500 MB).
 ENTITY_CHARS = 1_000_000
 _PREDEFINED = {"lt", "gt", "amp", "apos", "quot"}  # XML's own: a DTD may declare them again, as they are
-# A Media RSS photo's start (its address) and end, and a credit's text within: see _credit.
+# A Media RSS photo's start (its address) and end, and a credit's text within: see _MediaXml.
 _MEDIA_URL = re.compile(rb"<(?:[a-z0-9]+:)?content\b[^>]*?\burl\s*=\s*[\"']([^\"']*)[\"'][^>]*>", re.I)
 _MEDIA_END = re.compile(rb"</(?:[a-z0-9]+:)?content\s*>", re.I)
 _CREDIT = re.compile(rb"<(?:[a-z0-9]+:)?credit\b[^>]*>([^<]*)</(?:[a-z0-9]+:)?credit\s*>", re.I)
+# The prefix a feed gives Media RSS's namespace ("media"), and an element's text in it (CDATA or not).
+_MEDIA_NS = re.compile(rb"xmlns:([a-z_][\w.-]*)\s*=\s*[\"']https?://search\.yahoo\.com/mrss/?[\"']", re.I)
+_MEDIA_FIELD = rb"<%s:%s\b[^>]*>\s*(?:<!\[CDATA\[(.*?)\]\]>|([^<]*))\s*</%s:%s\s*>"
 _PREDEFINED_REF = re.compile(r"&(?:lt|gt|amp|apos|quot);")  # (in an entity's text: expat leaves them)
 _WIDE = re.compile(rb"<\?xml[^>]*encoding\s*=\s*[\"']?(?:utf-?16|utf-?32|ucs-?[24]|[a-z_-]*2022)", re.I)
 
@@ -380,6 +383,7 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
     feed_author = _s(info.get("author"))
     entries = parsed.get("entries") or []
     spans = item_spans(data, len(entries))
+    media_xml = _media_xml(data)
     for number, entry in enumerate(entries, 1):
         content = entry.get("content") or []
         body, plain = "", ""
@@ -407,7 +411,8 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             standfirst=summary if (body or plain) and summary != body else "",
             published=_published(entry, _DATE_TAG.search(data, *spans[number - 1]) is not None if spans else None),
             authors=authors or ([feed_author] if feed_author else []),
-            images=_media_images(entry, data[slice(*spans[number - 1])] if spans else None),
+            images=_media_images(entry, replace(media_xml, xml=data[slice(*spans[number - 1])])
+                                 if media_xml and spans else None),
             media=_media_files(entry),
         ))
         made = feed.entries[-1].article
@@ -592,9 +597,69 @@ def _enclosures(entry: dict[str, Any]) -> list[dict[str, Any]]:
     return found
 
 
-def _media_images(entry: dict[str, Any], xml: bytes | None) -> list[Image]:
+@dataclass(frozen=True, slots=True)
+class _MediaXml:
+    """An entry's XML, to read its Media RSS where the parsers give less: every credit of a photo,
+    and the title and copyright of a photo or of the whole entry (a thumbnail's, every photo's).
+    ``prefix`` is Media RSS's in the feed; ``encoding`` the one its bytes are in."""
+
+    xml: bytes
+    prefix: bytes
+    encoding: str
+
+    def decoded(self, raw: bytes) -> str:
+        """Bytes of the entry as text, in the feed's encoding."""
+        try:
+            return decode_labelled(raw, self.encoding, "replace")
+        except LookupError:  # (an encoding Python does not know: the parsers read the feed as UTF-8)
+            return raw.decode("utf-8", "replace")
+
+    def text(self, raw: bytes) -> str:
+        """An element's text, its references read."""
+        return unescape(self.decoded(raw))
+
+    def photos(self) -> Iterator[tuple[str, int, int, int]]:
+        """Each ``<media:content>`` holding elements: its address, where it starts, where its inside starts and ends."""
+        for found in _MEDIA_URL.finditer(self.xml):
+            if not found[0].endswith(b"/>"):
+                end = _MEDIA_END.search(self.xml, found.end())
+                yield self.text(found[1]).strip(), found.start(), found.end(), end.start() if end else len(self.xml)
+
+    def photo(self, url: str) -> tuple[int, int] | None:
+        """Where the inside of the ``<media:content>`` of the photo at ``url`` is (None: none has one)."""
+        return next(((start, end) for address, _, start, end in self.photos() if address == url.strip()), None)
+
+    def field(self, name: bytes, url: str) -> str:
+        """The text of the photo's own ``<media:NAME>``, else of the entry's (outside its photos'
+        elements, as Media RSS gives what every photo of the entry shares)."""
+        pattern = re.compile(_MEDIA_FIELD % (re.escape(self.prefix), name, re.escape(self.prefix), name), re.I | re.S)
+        own = self.photo(url)
+        if own and (found := pattern.search(self.xml, *own)):
+            return self._found(found)
+        photos = [(start, end) for _, start, _, end in self.photos()]
+        for found in pattern.finditer(self.xml):
+            if not any(start <= found.start() < end for start, end in photos):
+                return self._found(found)
+        return ""
+
+    def _found(self, found: re.Match[bytes]) -> str:
+        """A field's text: a CDATA section's as it is (its markup read later, as the entry's), else read."""
+        return self.decoded(found[1]) if found[1] is not None else self.text(found[2])
+
+
+def _media_xml(data: bytes) -> _MediaXml | None:
+    """The feed's ``data`` with what reading its entries' Media RSS needs (None in UTF-16 or -32, ISO-2022)."""
+    if _wide(data):
+        return None
+    prefix = _MEDIA_NS.search(data)
+    return _MediaXml(data, prefix[1] if prefix else b"media", xml_declared(data) or "utf-8")
+
+
+def _media_images(entry: dict[str, Any], xml: _MediaXml | None) -> list[Image]:
     """Photos from Media RSS and image enclosures, with their captions and credits (without a
     label such as "Photo:", as a saved page's credits are); ``xml`` is the entry's, where known."""
+    from broadsheet.store.html.figures import clean_credit
+
     images: list[Image] = []
     seen: set[str] = set()
     for media in (entry.get("media_content") or []) + (entry.get("media_thumbnail") or []):
@@ -605,8 +670,11 @@ def _media_images(entry: dict[str, Any], xml: bytes | None) -> list[Image]:
         if (kind and "image" not in kind) or url in seen:
             continue
         seen.add(url)
-        caption = _s(media.get("description")) or _s(media.get("title")) or _s(media.get("text"))
-        images.append(Image(_title(caption), _credit(_s(media.get("credit")), url, xml), clean_line(url) or None))
+        caption = (_s(media.get("description")) or _s(media.get("title"))
+                   or (xml.field(b"title", url) if xml else "") or _s(media.get("text")))
+        credit = _credit(_s(media.get("credit")), url, xml) or (
+            clean_credit(_title(xml.field(b"copyright", url))) if xml else None)
+        images.append(Image(_title(caption), credit, clean_line(url) or None))
     for enclosure in _enclosures(entry):
         url = _s(enclosure.get("url"))
         if url and url not in seen and _s(enclosure.get("type")).startswith("image/"):
@@ -615,23 +683,18 @@ def _media_images(entry: dict[str, Any], xml: bytes | None) -> list[Image]:
     return images
 
 
-def _credit(first: str, url: str, xml: bytes | None) -> str | None:
+def _credit(first: str, url: str, xml: _MediaXml | None) -> str | None:
     """The credit of the Media RSS photo at ``url``: each of its ``<media:credit>`` elements in the
     entry's ``xml``, joined by commas ("Erik Sand, Mia Holm"), each without its label.
     fastfeedparser keeps the ``first`` only: a second photographer was lost."""
     from broadsheet.store.html.figures import clean_credit
 
     names = [first]
-    if first and xml:
-        for found in _MEDIA_URL.finditer(xml):
-            if found[0].endswith(b"/>") or unescape(found[1].decode("utf-8", "replace")).strip() != url.strip():
-                continue
-            end = _MEDIA_END.search(xml, found.end())
-            credits = [unescape(c[1].decode("utf-8", "replace")).strip()
-                       for c in _CREDIT.finditer(xml, found.end(), end.start() if end else len(xml))]
-            if first.strip() in credits:  # (else it is given another way: in CDATA, by its media:group)
-                names = credits
-            break
+    own = xml.photo(url) if first and xml else None
+    if own and xml:
+        credits = [xml.text(c[1]).strip() for c in _CREDIT.finditer(xml.xml, *own)]
+        if first.strip() in credits:  # (else it is given another way: in CDATA, by its media:group)
+            names = credits
     cleaned = [name for name in (clean_credit(clean_line(n)) for n in names) if name]
     return ", ".join(dict.fromkeys(cleaned)) or None
 
