@@ -105,15 +105,15 @@ class Media:
 
 
 #: The groups of people a credit line names, in the order they are shown and stored.
-CREDIT_GROUPS = ("reporting", "additional_reporting", "writing", "editing", "photography")
+CREDIT_GROUPS = ("reporting", "additional_reporting", "writing", "editing", "photography", "graphics")
 
 
 @dataclass(frozen=True, slots=True)
 class Credits:
     """The structured reporting/editing credit line, e.g. ``(Reporting by ...)``.
 
-    ``photography`` (a CJK story's "（摄影：王五）" or "图/张三") comes after ``text``, so
-    positional construction keeps its meaning.
+    ``photography`` (a CJK story's "（摄影：王五）" or "图/张三") and ``graphics`` ("Graphics by
+    Mia Holm") come after ``text``, so positional construction keeps its meaning.
     """
 
     reporting: list[str] = field(default_factory=list)
@@ -122,11 +122,12 @@ class Credits:
     editing: list[str] = field(default_factory=list)
     text: str = ""
     photography: list[str] = field(default_factory=list)
+    graphics: list[str] = field(default_factory=list)
 
     def to_doc(self) -> dict[str, Any]:
         return {"reporting": list(self.reporting), "additional_reporting": list(self.additional_reporting),
                 "writing": list(self.writing), "editing": list(self.editing), "text": self.text,
-                "photography": list(self.photography)}
+                "photography": list(self.photography), "graphics": list(self.graphics)}
 
     @classmethod
     def from_doc(cls, doc: Any) -> Credits | None:
@@ -139,12 +140,13 @@ class Credits:
             return [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
 
         return cls(names("reporting"), names("additional_reporting"), names("writing"), names("editing"),
-                   _text(doc.get("text")) or "", names("photography"))
+                   _text(doc.get("text")) or "", names("photography"), names("graphics"))
 
     def people(self) -> list[str]:
         """Everyone named in the credit line, in order, without repeats."""
         seen: dict[str, None] = {}
-        for group in (self.reporting, self.additional_reporting, self.writing, self.editing, self.photography):
+        for group in (self.reporting, self.additional_reporting, self.writing, self.editing, self.photography,
+                      self.graphics):
             for name in group:
                 seen.setdefault(name, None)
         return list(seen)

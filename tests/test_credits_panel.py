@@ -7,7 +7,7 @@ import io
 import pytest
 from rich.console import Console
 
-from broadsheet.store.model import Article, Image
+from broadsheet.store.model import Article, Credits, Image
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.credits_panel import CreditsPanel, credits_table
@@ -138,3 +138,12 @@ async def test_a_story_found_in_a_caption_without_a_photo_opens_after_a_story_wi
         panel.show(story("Two figures", ["The tower", "A keeper's logbook"], {0}), ["logbook"])
         await pilot.pause()
         assert panel.photo_index == 0 and "logbook" in " ".join(shown_lines(panel))
+
+
+def test_the_panel_names_who_made_the_storys_graphics() -> None:
+    console = Console(width=60, record=True, file=io.StringIO())
+    credits = Credits(reporting=["Sam Patel"], editing=["Bo Chen"], graphics=["Mia Holm"],
+                      text="Reporting by Sam Patel Graphics by Mia Holm Editing by Bo Chen")
+    console.print(credits_table(Article(headline="Flood barrier", body=[], credits=credits)))
+    assert [line.split() for line in console.export_text().splitlines()] == [
+        ["Reporting", "Sam", "Patel"], ["Editing", "Bo", "Chen"], ["Graphics", "Mia", "Holm"]]

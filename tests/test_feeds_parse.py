@@ -515,3 +515,14 @@ def test_a_media_rss_photos_title_and_copyright_are_its_caption_and_credit() -> 
         [("Gulls over the harbour & nets", "Harbour Gazette")],
         [("A crane lifts the old pier.", "Bo Lund")],  # a description and a credit come first
     ]
+
+
+@pytest.mark.parametrize("line", ["Graphics by Mia Holm", "Graphic by Mia Holm", "Graphics: Mia Holm"])
+def test_a_graphics_credit_closing_an_entry_is_one_of_its_credits(line: str) -> None:
+    """"Graphics by Mia Holm" stayed a paragraph of the story, where "Editing by" after it is a credit."""
+    text = ("&lt;p&gt;The flood barrier was tested on Monday.&lt;/p&gt;&lt;p&gt;It held, engineers said.&lt;/p&gt;"
+            f"&lt;p&gt;Reporting by Sam Patel&lt;/p&gt;&lt;p&gt;{line}&lt;/p&gt;&lt;p&gt;Editing by Bo Chen&lt;/p&gt;")
+    [story] = articles(rss(rss_item(1, text=text)))
+    assert story.body == ["The flood barrier was tested on Monday.", "It held, engineers said."]
+    assert story.credits is not None and story.credits.graphics == ["Mia Holm"]
+    assert story.credits.people() == ["Sam Patel", "Bo Chen", "Mia Holm"]

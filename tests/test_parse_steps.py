@@ -321,6 +321,18 @@ def test_every_credit_line_of_the_end_block_is_read() -> None:
     assert art.body[-1] == PARA2
 
 
+@pytest.mark.parametrize("line", ["Graphics by Mia Holm", "Graphic by Mia Holm", "Graphics: Mia Holm"])
+def test_a_graphics_credit_line_is_read_as_the_reporting_and_editing_lines_are(line: str) -> None:
+    """"Graphics by Mia Holm" between "Reporting by" and "Editing by" was dropped, and the
+    reporting line with it: only the editing credit was shown."""
+    art = parse_text(_wire_dump(f"Reporting by Gus Hale\n{line}\nEditing by Ida Jones"))
+    assert art.credits is not None
+    assert (art.credits.reporting, art.credits.graphics, art.credits.editing) == (["Gus Hale"], ["Mia Holm"],
+                                                                                  ["Ida Jones"])
+    assert art.credits.text == f"Reporting by Gus Hale {line} Editing by Ida Jones"
+    assert art.body[-1] == PARA2
+
+
 def test_separate_reporting_and_editing_lines_are_both_read() -> None:
     art = parse_text(_wire_dump("Reporting by Gus Hale\nEditing by Ida Jones"))
     assert art.credits is not None

@@ -135,7 +135,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    ("摄影：", "撮影：", "사진=") is taken off, as "Photo:" is (store/parse/captions.py); a JSON Feed
 #    item's banner_image is its photo only when it has no other, and a Media RSS photo's <media:title>
 #    (its own or its entry's) is its caption when it has no description, its <media:copyright> its
-#    credit when it has no <media:credit> (store/feeds/parse.py)
+#    credit when it has no <media:credit> (store/feeds/parse.py); "Graphics by", "Graphic by" and
+#    "Graphics:" lines name the story's graphics credit, as "Editing by" lines name its editors
+#    (store/parse/credits.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 18, SAVED_PAGE: 17, ENTRIES: 19}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

@@ -13,9 +13,12 @@ from broadsheet.store.parse.textstats import LINE_CACHE
 # The story's photographers ("Photos by A and B", "Photography by A", "Photo editing by B"): "Photo by
 # A", one photo's credit, is a caption's (captions.py).
 _PHOTO_ROLES = r"photo\s+editing|photography|photographs|photos"
+# Who made the story's graphics: "Graphics by A", "Graphic by A", "Graphics: A" ("Graphic: ..." heads
+# one graphic's caption).
+_GRAPHICS = r"graphics?"
 _START = re.compile(
-    r"^[(—–-]*\s*(?:with\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited|compiled|graphics?|"
-    + _PHOTO_ROLES + r")\s+by\b",
+    r"^[(—–-]*\s*(?:(?:with\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited|compiled|"
+    + _GRAPHICS + "|" + _PHOTO_ROLES + r")\s+by\b|graphics\s*:)",
     re.IGNORECASE,
 )
 # How the rest of a line _START matches starts, lower-cased, after its dashes, brackets and spaces.
@@ -30,9 +33,10 @@ _CONTRIBUTED = re.compile(
 _FILES = re.compile(r"^[(—–-]*\s*with\s+files\s+from\s+(?P<names>[^;()]{2,200}?)[.)]*$", re.IGNORECASE)
 # (Inside the names, the lookahead for how the next role starts spares most characters the try of each form.)
 _PART = re.compile(
-    rf"(?P<role>additional\s+reporting|reporting|writing|written|editing|edited|compiled|{_PHOTO_ROLES}|photo)\s+by\s+"
-    r"(?P<names>(?:(?!(?=[,\sarwep]),?\s*(?:and\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited|"
-    rf"{_PHOTO_ROLES}|photo)\s+by)"
+    rf"(?P<role>additional\s+reporting|reporting|writing|written|editing|edited|compiled|{_PHOTO_ROLES}|photo|"
+    rf"{_GRAPHICS})(?:\s+by\s+|(?<=graphics)\s*:\s*)"
+    r"(?P<names>(?:(?!(?=[,\sarwepg]),?\s*(?:and\s+)?(?:additional\s+)?(?:reporting|writing|written|editing|edited|"
+    rf"{_PHOTO_ROLES}|photo|{_GRAPHICS})\s+by)"
     r"[^;])+)",
     re.IGNORECASE,
 )
@@ -123,7 +127,7 @@ def parse_credits(text: str) -> Credits | None:
     for segment in re.split(r";", text.strip().strip("()")):
         for m in _PART.finditer(segment):
             role = m.group("role").casefold().split()
-            key = "photography" if role[0].startswith("photo") else {
+            key = "photography" if role[0].startswith("photo") else "graphics" if role[0].startswith("graphic") else {
                 "additional": "additional_reporting",
                 "reporting": "reporting",
                 "writing": "writing",

@@ -57,6 +57,7 @@ class CreditsDoc(msgspec.Struct, forbid_unknown_fields=True):
     editing: Names = []
     text: Line = ""
     photography: Names = []
+    graphics: Names = []
 
 
 class ArticleDoc(msgspec.Struct, forbid_unknown_fields=True):
@@ -163,7 +164,8 @@ def to_article(doc: ArticleDoc, notes: list[str] | None = None) -> Article:
         images=[Image(clean_line(i.caption), line(i.credit), line(i.src), i.photo, line(i.problem))
                 for i in doc.images],
         credits=Credits(_lines(credits.reporting), _lines(credits.additional_reporting), _lines(credits.writing),
-                        _lines(credits.editing), clean_line(credits.text), _lines(credits.photography))
+                        _lines(credits.editing), clean_line(credits.text), _lines(credits.photography),
+                        _lines(credits.graphics))
         if credits else None,
         url=url,
         key=line(doc.key),

@@ -119,7 +119,7 @@ def fit_article(article: Article, paragraphs: int = PARAGRAPHS) -> tuple[Article
         said = "its credits were"
         credits = Credits(_names(c.reporting, said, notes), _names(c.additional_reporting, said, notes),
                           _names(c.writing, said, notes), _names(c.editing, said, notes), cut_line(c.text),
-                          _names(c.photography, said, notes))
+                          _names(c.photography, said, notes), _names(c.graphics, said, notes))
         if credits != c:
             changes["credits"] = credits
     if len(article.images) > IMAGES or any(_long_image(i) for i in article.images):

@@ -121,6 +121,7 @@ def credits_table(article: Article | None, terms: Sequence[str] = (), first: int
         row("Writing", ", ".join(article.credits.writing), "credits")
         row("Editing", ", ".join(article.credits.editing), "credits")
         row("Photography", ", ".join(article.credits.photography), "credits")
+        row("Graphics", ", ".join(article.credits.graphics), "credits")
     if not table.row_count:
         return Text("No caption or credits for this story.", style="dim")
     return table
@@ -145,7 +146,7 @@ def photo_numbers(article: Article | None) -> list[int]:
 
 
 class CreditsPanel(ScrollView, can_focus=True):
-    """Shows the story's photo and who reported, wrote, edited and photographed it."""
+    """Shows the story's photo and who reported, wrote, edited, photographed and drew its graphics."""
 
     # The article's keys for scrolling, so Tab into the panel changes nothing under the fingers.
     BINDINGS = [
