@@ -11,8 +11,12 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import platformdirs
+
+if TYPE_CHECKING:
+    from broadsheet.store.feeds.fetch import Settings
 
 TEMPLATE = """\
 # Broadsheet settings. `broadsheet config path` prints where this file lives.
@@ -38,6 +42,15 @@ TEMPLATE = """\
 # refresh_minutes = 0
 # Download the photos feed entries name when fetching, so stories show them offline.
 # fetch_images = true
+# The User-Agent a fetch sends: some servers refuse one they do not know. Printable ASCII, not empty.
+# user_agent = "Broadsheet/0.1 (terminal feed reader; fetches on the user's request)"
+# Seconds a server may take to connect, and between the parts of its answer (1 to 60: a feed's whole
+# answer is given a minute).
+# timeout = 15
+# Feeds (and their photos) downloaded at once from one host (1 to 16).
+# per_host = 4
+# Tries again after a dropped connection, a timeout, a 5xx or a 429 (0 to 5), waiting 1 s, 2 s, 4 s...
+# retries = 2
 
 [keys]
 # Rebind keys by binding id; several keys are comma-separated. `?` in the reader shows ids,
@@ -68,6 +81,11 @@ class Config:
     browser: str = ""  # [reader] console browser command line, %u the address; "" = $BROWSER / graphical
     layout: str = "panes"  # [reader] one of LAYOUTS: "single" = the list and the story take turns at any width
     fetch_images: bool = True  # [feeds] download entries' photos at fetch time
+    # [feeds] how a fetch downloads (see fetch_settings); None: the fetch's own default, kept in one place
+    user_agent: str | None = None
+    timeout: float | None = None
+    per_host: int | None = None
+    retries: int | None = None
     keys: dict[str, str] = field(default_factory=dict)
     problems: list[str] = field(default_factory=list)
 
@@ -115,6 +133,12 @@ def load_config(path: Path | None = None) -> Config:
     else:
         config.problems.append(f"{path}: feeds.refresh_minutes must be a number of minutes (0 = off)")
     config.fetch_images = _switch(feeds, "feeds", "fetch_images", path, config.problems)
+    config.user_agent = _user_agent(feeds, path, config.problems)
+    config.timeout = _bounded(feeds, "timeout", (1, 60), "a number of seconds", path, config.problems)
+    per_host = _bounded(feeds, "per_host", (1, 16), "a whole number of downloads", path, config.problems, whole=True)
+    retries = _bounded(feeds, "retries", (0, 5), "a whole number of tries", path, config.problems, whole=True)
+    config.per_host = None if per_host is None else int(per_host)
+    config.retries = None if retries is None else int(retries)
     config.images = _switch(reader, "reader", "images", path, config.problems)
     config.browser = _command(reader, "reader", "browser", path, config.problems)
     layout = reader.get("layout", "panes")
@@ -145,7 +169,24 @@ def load_config(path: Path | None = None) -> Config:
 #: ``[reader] layout``: the list beside the story from 100 columns, or the two in turn at any width.
 LAYOUTS = ("panes", "single")
 #: The settings of each table, as the config file names them.
-TABLES = {"reader": ("mark_read_on_open", "images", "browser", "layout"), "feeds": ("refresh_minutes", "fetch_images")}
+TABLES = {"reader": ("mark_read_on_open", "images", "browser", "layout"),
+          "feeds": ("refresh_minutes", "fetch_images", "user_agent", "timeout", "per_host", "retries")}
+
+
+def fetch_settings(config: Config | None, retry_photos: bool = False) -> Settings:
+    """How a fetch downloads, from the config's [feeds]: the reader's F and `broadsheet fetch` both
+    take it from here, so the two cannot fetch differently. A setting not given (or no config: an
+    app started without one) keeps the fetch's own default."""
+    from dataclasses import replace
+
+    from broadsheet.store.feeds.fetch import Settings
+
+    settings = Settings(retry_photos=retry_photos)
+    if config is None:
+        return settings
+    given = {"images": config.fetch_images, "user_agent": config.user_agent, "timeout": config.timeout,
+             "per_host": config.per_host, "retries": config.retries}
+    return replace(settings, **{name: value for name, value in given.items() if value is not None})
 
 
 def _switch(table: dict[str, object], name: str, key: str, path: Path, problems: list[str]) -> bool:
@@ -155,6 +196,34 @@ def _switch(table: dict[str, object], name: str, key: str, path: Path, problems:
         return value
     problems.append(f"{path}: {name}.{key} must be true or false")
     return True
+
+
+def _user_agent(table: dict[str, object], path: Path, problems: list[str]) -> str | None:
+    """``[feeds] user_agent`` (None when absent): one a request cannot carry (empty, a control
+    character, not ASCII: the HTTP client refused it and every feed failed) is said, and not used."""
+    value = table.get("user_agent")
+    if value is None:
+        return None
+    if isinstance(value, str) and value.strip() and all(" " <= c <= "~" for c in value.strip()):
+        return value.strip()
+    problems.append(f"{path}: feeds.user_agent must be a line of printable ASCII text, not empty; "
+                    "Broadsheet's own is used")
+    return None
+
+
+def _bounded(table: dict[str, object], key: str, bounds: tuple[int, int], what: str, path: Path,
+             problems: list[str], whole: bool = False) -> float | None:
+    """A ``[feeds]`` number from ``bounds`` (None when absent; ``whole``: no fraction, as a count of
+    downloads); another value is said, naming the bounds, and the default kept."""
+    value = table.get(key)
+    if value is None:
+        return None
+    low, high = bounds
+    if isinstance(value, int | float) and not isinstance(value, bool) and (isinstance(value, int) or not whole) \
+            and low <= value <= high:  # (nan is within no bounds)
+        return value
+    problems.append(f"{path}: feeds.{key} must be {what} from {low} to {high}; the default is used")
+    return None
 
 
 def _command(table: dict[str, object], name: str, key: str, path: Path, problems: list[str]) -> str:

@@ -263,3 +263,66 @@ def test_config_check_names_an_unknown_theme(tmp_path: Path, monkeypatch, capsys
     assert main(["config", "check"]) == 1
     said = capsys.readouterr().err
     assert "unknown theme 'no-such-theme'" in said and "nord" in said
+
+
+def test_the_feeds_tables_fetch_settings_reach_the_fetch(tmp_path: Path) -> None:
+    """A newsboat user sets user-agent, download-timeout, reload-threads and download-retries:
+    the four were fixed in Broadsheet."""
+    from broadsheet.config import fetch_settings
+    from broadsheet.store.feeds.fetch import Settings
+
+    path = tmp_path / "config.toml"
+    path.write_text('[feeds]\nuser_agent = "  Gazette Reader/2 (+mailto:ann@example.org)  "\ntimeout = 2.5\n'
+                    "per_host = 1\nretries = 0\nfetch_images = false\n")
+    config = load_config(path)
+    assert config.problems == []
+    assert fetch_settings(config, retry_photos=True) == Settings(
+        user_agent="Gazette Reader/2 (+mailto:ann@example.org)", timeout=2.5, per_host=1, retries=0, images=False,
+        retry_photos=True)
+    assert fetch_settings(load_config(tmp_path / "none.toml")) == fetch_settings(None) == Settings()
+
+
+def test_the_templates_fetch_settings_are_the_fetchs_own(tmp_path: Path) -> None:
+    """The commented settings the new config file shows, uncommented, change nothing."""
+    from broadsheet.config import TEMPLATE, fetch_settings
+    from broadsheet.store.feeds.fetch import Settings
+
+    path = tmp_path / "config.toml"
+    shown = ("user_agent", "timeout", "per_host", "retries")
+    path.write_text("\n".join(line[2:] if line.startswith(tuple(f"# {key} =" for key in shown)) else line
+                              for line in TEMPLATE.splitlines()))
+    config = load_config(path)
+    assert config.problems == [] and config.user_agent and config.timeout and config.per_host and config.retries
+    assert fetch_settings(config) == Settings()
+
+
+def test_a_fetch_setting_that_cannot_be_used_is_said_and_the_default_kept(tmp_path: Path) -> None:
+    from broadsheet.config import fetch_settings
+    from broadsheet.store.feeds.fetch import Settings
+
+    path = tmp_path / "config.toml"
+    said = {
+        "user_agent": "feeds.user_agent must be a line of printable ASCII text, not empty; Broadsheet's own is used",
+        "timeout": "feeds.timeout must be a number of seconds from 1 to 60; the default is used",
+        "per_host": "feeds.per_host must be a whole number of downloads from 1 to 16; the default is used",
+        "retries": "feeds.retries must be a whole number of tries from 0 to 5; the default is used",
+    }
+    bad = {"user_agent": ['""', '"  "', '"Gazette\\u001b[31m"', '"Gazette\\tReader"', '"Gazette ✓"', "3"],
+           "timeout": ["0", "0.5", "61", "nan", "inf", "true", '"15"'],
+           "per_host": ["0", "17", "2.5", "-1", "false"],
+           "retries": ["-1", "6", "1.5", '"2"']}
+    for key, values in bad.items():
+        for value in values:
+            path.write_text(f"[feeds]\n{key} = {value}\n")
+            config = load_config(path)
+            assert config.problems == [f"{path}: {said[key]}"], (key, value)
+            assert fetch_settings(config) == Settings(), (key, value)
+
+
+def test_a_misspelt_fetch_setting_is_said_with_the_one_meant(tmp_path: Path) -> None:
+    path = tmp_path / "config.toml"
+    path.write_text('[feeds]\nuser-agent = "Gazette Reader/2"\nretry = 0\nper_host = 2\n')
+    assert [problem.removeprefix(f"{path}: ") for problem in load_config(path).problems] == [
+        "unknown setting feeds.retry ignored (did you mean feeds.retries?)",
+        "unknown setting feeds.user-agent ignored (did you mean feeds.user_agent?)",
+    ]

@@ -986,6 +986,31 @@ def test_the_user_agent_is_honest(store: Store, server: HTTPServer) -> None:
     assert request.headers["User-Agent"].startswith("Broadsheet/")
 
 
+def test_the_configs_user_agent_timeout_and_retries_are_what_broadsheet_fetch_uses(
+        store: Store, server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A server that refuses Broadsheet's User-Agent, or a slow one: the [feeds] settings
+    (newsboat's user-agent, download-timeout, download-retries) are the ones fetched with."""
+    config = tmp_path / "config.toml"
+    config.write_text('[feeds]\nuser_agent = "Gazette Reader/2 (+mailto:ann@example.org)"\ntimeout = 1\n'
+                      "retries = 0\n")
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(config))
+    asked: list[tuple[str, str]] = []
+
+    def answer(request: Request) -> Response:
+        asked.append((request.path, request.headers["User-Agent"]))
+        time.sleep(1.5 if request.path == "/slow" else 0)
+        return Response(rss_feed(1), content_type="application/rss+xml")
+
+    server.expect_request("/f").respond_with_handler(answer)
+    server.expect_request("/slow").respond_with_handler(answer)
+    subscribe(store, server.url_for("/f"), server.url_for("/slow"))
+    assert main(["--store", str(store.folder), "fetch"]) == 1
+    assert Counter(asked) == {("/f", "Gazette Reader/2 (+mailto:ann@example.org)"): 1,
+                      ("/slow", "Gazette Reader/2 (+mailto:ann@example.org)"): 1}  # retries = 0: asked once
+    assert "the server stopped answering (no data for 1 s)" in capsys.readouterr().err
+
+
 def test_a_fetch_killed_at_any_moment_leaves_the_store_whole(tmp_path: Path, server: HTTPServer) -> None:
     feeds = 30
     for n in range(feeds):

@@ -137,6 +137,22 @@ async def test_fetch_key_brings_new_stories_without_a_restart(store: Store, serv
         assert "Valley Courier 2" in sidebar_text(app)
 
 
+async def test_the_fetch_key_sends_the_configs_user_agent(store: Store, server: HTTPServer, tmp_path: Path) -> None:
+    """The reader's F fetches as `broadsheet fetch` does: with the [feeds] settings (it took only fetch_images)."""
+    from broadsheet.config import load_config
+
+    path = tmp_path / "config.toml"
+    path.write_text('[feeds]\nuser_agent = "Gazette Reader/2"\n')
+    server.expect_request("/f", headers={"User-Agent": "Gazette Reader/2"}).respond_with_data(rss_feed(2))
+    Subscriptions(store).add([server.url_for("/f")])
+    app = BroadsheetApp(store, load_config(path))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("F")
+        await settle(pilot)
+        assert any(n.message == "2 new, 0 updated from 1 feed; 0 failed" for n in app._notifications)
+
+
 async def test_the_fetch_key_says_when_an_address_was_a_feed_already_subscribed(store: Store,
                                                                                 server: HTTPServer) -> None:
     server.expect_request("/f").respond_with_data(rss_feed(2, title="Valley Courier"))

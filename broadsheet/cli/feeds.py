@@ -367,8 +367,8 @@ def export_command(subs: Subscriptions, output: str | None, form: str = "opml") 
 
 def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: bool, retry_photos: bool = False) -> int:
     from broadsheet.cli.progress import Bar, update_addresses  # rich.progress: not when the reader parses its arguments
-    from broadsheet.config import load_config
-    from broadsheet.store.feeds.fetch import FetchBusy, Settings, fetch
+    from broadsheet.config import fetch_settings, load_config
+    from broadsheet.store.feeds.fetch import FetchBusy, fetch
     from broadsheet.store.feeds.summary import feed_notes, summarize
     from broadsheet.store.feeds.untagged import untagged_note
 
@@ -394,7 +394,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             bar.detail(shown(name)[:40])
 
         try:
-            settings = Settings(images=load_config().fetch_images, retry_photos=retry_photos)
+            settings = fetch_settings(load_config(), retry_photos=retry_photos)  # as the reader's F fetches
             report = fetch(store, chosen, settings, on_progress=step)
         except FetchBusy as exc:
             err.print(Text(f"broadsheet fetch: {exc}", style="red"))

@@ -70,6 +70,7 @@ class FetchBusy(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class Settings:
+    user_agent: str = USER_AGENT  # ([feeds] user_agent: printable ASCII, as an HTTP header carries it)
     timeout: float = 15.0  # connect, and each read: a silent server fails after this
     total: float = 60.0  # the whole answer of one feed: a trickling server fails after this
     per_host: int = 4
@@ -657,7 +658,7 @@ async def download_all(subs: list[Subscription], settings: Settings,
     hosts = hosts if hosts is not None else Hosts()
     limits = httpx.Limits(max_connections=settings.connections, max_keepalive_connections=settings.connections)
     async with httpx.AsyncClient(
-        headers={"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, "
+        headers={"User-Agent": settings.user_agent, "Accept": "application/rss+xml, application/atom+xml, "
                  "application/feed+json, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.8, */*;q=0.5"},
         timeout=httpx.Timeout(settings.timeout), limits=limits, follow_redirects=True,
         max_redirects=settings.max_redirects,  # proxies and certificates from the environment, as curl does

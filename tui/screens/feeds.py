@@ -187,7 +187,8 @@ class FeedsMixin(_ScreenBase):
 
     @work(thread=True, exclusive=True, group="fetch", exit_on_error=False)
     def _fetch_worker(self, quiet: bool, chosen: list[Subscription] | None, none_said: str) -> None:
-        from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, Settings, fetch
+        from broadsheet.config import fetch_settings
+        from broadsheet.store.feeds.fetch import FetchBusy, FetchStopped, fetch
         from broadsheet.store.feeds.subscriptions import Subscriptions
         from broadsheet.store.feeds.summary import summarize
 
@@ -203,8 +204,8 @@ class FeedsMixin(_ScreenBase):
                 say(self._fetch_done, "" if quiet else none_said, "information")
                 return
             self._addresses_first(store, stop=lambda: worker.is_cancelled)
-            config = getattr(self.app, "config", None)
-            report = fetch(store, chosen, Settings(images=getattr(config, "fetch_images", True)), on_progress=step,
+            settings = fetch_settings(getattr(self.app, "config", None))  # as `broadsheet fetch` fetches
+            report = fetch(store, chosen, settings, on_progress=step,
                            stop=lambda: worker.is_cancelled)  # Q: the reader quits at once, not after the fetch
         except FetchStopped:
             return
