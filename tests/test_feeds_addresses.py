@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
+from werkzeug import Request, Response
 
 from broadsheet.cli.main import main
 from broadsheet.store.feeds.subscriptions import FILE, Subscriptions, feed_id
@@ -177,6 +178,35 @@ def test_feeds_add_and_fetch_say_a_feeds_address_without_its_password(
     said += capsys.readouterr().err
     assert "failed     http://ann:***@127.0.0.1:9/feed.xml" in said, said
     assert "s3cret" not in said
+
+
+def test_feeds_add_with_a_password_gives_it_to_the_feed_subscribed_without_one(
+        store: Store, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """The address given with a password kept the one subscribed without it, saying only
+    "already subscribed": the password was dropped and every fetch failed with 401."""
+    import base64
+
+    def members_only(request: Request) -> Response:
+        if request.headers.get("Authorization") != "Basic " + base64.b64encode(b"ann:s3cret").decode():
+            return Response("sign in", status=401)
+        return Response(rss_feed(1), content_type="application/rss+xml")
+
+    server.expect_request("/feed.xml").respond_with_handler(members_only)
+    plain = server.url_for("/feed.xml")
+    signed = plain.replace("://", "://ann:s3cret@")
+    shown = plain.replace("://", "://ann:***@")
+    assert cli(store, "feeds", "add", plain) == 0
+    assert cli(store, "fetch") == 1
+    assert cli(store, "feeds", "add", signed) == 0
+    said = capsys.readouterr().err
+    assert f"already subscribed: {shown} (now with the password given)\n" in said and "s3cret" not in said
+    assert [sub.url for sub in Subscriptions(store).all()] == [signed]
+    assert cli(store, "fetch") == 0
+    assert cli(store, "feeds", "add", plain) == 0  # given without it: the feed keeps its password
+    assert f"already subscribed: {shown}\n" in capsys.readouterr().err
+    assert cli(store, "feeds", "add", plain.replace("://", "://ann:changed@")) == 0  # a new password
+    assert f"already subscribed: {shown} (now with the password given)\n" in capsys.readouterr().err
+    assert [sub.url for sub in Subscriptions(store).all()] == [plain.replace("://", "://ann:changed@")]
 
 
 def test_a_page_at_an_address_with_a_password_names_its_feed_without_it(

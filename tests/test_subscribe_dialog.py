@@ -106,6 +106,21 @@ async def test_a_feed_subscribed_already_is_said_so_in_the_dialog(store: Store) 
         assert len(Subscriptions(store).all()) == 1
 
 
+async def test_a_password_given_for_a_feed_subscribed_without_one_is_taken(store: Store) -> None:
+    url = "https://gazette.example/feed.xml"
+    Subscriptions(store).add([url])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        screen = await _subscribe_dialog(pilot)
+        screen.query_one("#prompt-input", Input).value = "https://ann:s3cret@gazette.example/feed.xml"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert _problem(screen) == ("Not added: already subscribed: https://ann:***@gazette.example/feed.xml "
+                                    "(now with the password given)")
+        assert [sub.url for sub in Subscriptions(store).all()] == ["https://ann:s3cret@gazette.example/feed.xml"]
+
+
 async def test_subscribing_again_to_a_gone_feed_asks_it_again(store: Store, server: HTTPServer) -> None:
     """A feed marked gone (410) could not be fetched from the reader: F skips it, and subscribing
     again said "already subscribed"."""

@@ -99,7 +99,7 @@ def add_command(subs: Subscriptions, urls: list[str], given: list[str], full: bo
         good.append(checked)
         if note := feed_scheme_note(url, checked):
             err.print(Text(shown(note)))
-    before = {sub.id: sub.full for sub in subs.all()}
+    before = {sub.id: sub for sub in subs.all()}
     added, present = subs.add(good, tags, full)
     again = {sub.id for sub in subs.ask_again(present)}  # a gone (410) feed subscribed again: fetched again
     if added or present:  # the tags were given to them
@@ -109,7 +109,8 @@ def add_command(subs: Subscriptions, urls: list[str], given: list[str], full: bo
     for sub in added:
         err.print(Text(f"added {shown(without_password(sub.url))}", style="green"))
     for sub in present:
-        err.print(Text(shown(already_subscribed(sub, bool(tags), full and not before.get(sub.id)))))
+        was = before.get(sub.id, sub)  # (not there before: an address given twice)
+        err.print(Text(shown(already_subscribed(sub, bool(tags), full and not was.full, was.url != sub.url))))
         if sub.id in again:
             err.print(Text("  it was marked gone (410): asked again, `broadsheet fetch` fetches it", style="yellow"))
     if added:

@@ -141,6 +141,17 @@ def without_password(url: str) -> str:
     return url.replace(netloc, f"{user.split(':', 1)[0]}:***@{host}", 1)
 
 
+def _login(url: str) -> str:
+    """The user name and password ``url`` signs in with (``ann:s3cret``, ``ann``; "" for none)."""
+    return urlsplit(url).netloc.rpartition("@")[0] if "@" in url else ""  # (most: no urlsplit)
+
+
+def _signing_in(url: str, user: str) -> str:
+    """``url`` signing in with ``user`` (``_login``'s form) instead of its own, if any."""
+    netloc = urlsplit(url).netloc
+    return url.replace(netloc, f"{user}@{netloc.rpartition('@')[2]}", 1)
+
+
 def feed_id(url: str) -> str:
     return hashlib.sha256(url.encode("utf-8")).hexdigest()[:12]
 
@@ -224,13 +235,16 @@ _TYPES: dict[str, type] = {f.name: list if f.default_factory is list else str if
                            for f in fields(Subscription)}
 
 
-def already_subscribed(sub: Subscription, retagged: bool, now_full: bool = False) -> str:
+def already_subscribed(sub: Subscription, retagged: bool, now_full: bool = False, signed_in: bool = False) -> str:
     """What ``feeds add`` and the reader's subscribe dialog say of an address subscribed already
     (``retagged``: tags were given, and it has them now; ``now_full``: it was turned to fetch its
-    article pages): in words, its password as ``***``."""
+    article pages; ``signed_in``: its address took the user name and password given): in words,
+    its password as ``***``."""
     now = [f"tags now {', '.join(sub.tags)}"] if retagged else []
     if now_full:
         now.append("now fetched with each entry's article page")
+    if signed_in:
+        now.append(f"now with the {'password' if ':' in _login(sub.url) else 'user name'} given")
     return f"already subscribed: {without_password(sub.url)}" + (f" ({'; '.join(now)})" if now else "")
 
 
@@ -388,7 +402,10 @@ class Subscriptions:
 
         ``tags`` go to every feed, ``tags_of`` to one (a feed list's folders); tags given for a
         feed that is already there are added to it. ``full`` (every feed) and ``full_of`` (those
-        addresses) fetch each entry's article page too, a feed already there included. ``titles``
+        addresses) fetch each entry's article page too, a feed already there included. A user name
+        and password given with the address of a feed there replace its own (it was kept, without
+        them or with the old ones, and the feed went on failing with 401); one given without them
+        keeps its own. ``titles``
         name new feeds, and ones there without a title yet; ``renames`` (titles the user chose)
         rename ones already there too. ``sites`` and ``folder_of`` (a feed list's htmlUrl and
         folders, for its export) go to new feeds, and to ones there without them yet.
@@ -413,6 +430,8 @@ class Subscriptions:
                     sub.full = sub.full or full or url in whole
                     sub.site = sub.site or (sites or {}).get(url, "")
                     sub.folder = sub.folder or list((folder_of or {}).get(url, []))
+                    if _login(url) and _login(url) != _login(sub.url):  # (into the address it has: a moved one's)
+                        sub.url = _signing_in(sub.url, _login(url))
                     renamed = clean_line((renames or {}).get(url, ""))
                     chosen = renamed or ("" if sub.title else clean_line((titles or {}).get(url, "")))
                     if chosen and chosen != sub.title:  # told apart from another feed's, as a new one's is

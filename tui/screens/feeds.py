@@ -155,14 +155,16 @@ class FeedsMixin(_ScreenBase):
             return f"Not added: tags {exc}"
         subs = Subscriptions(self.store)
 
-        def subscribe() -> tuple[list[Subscription], list[Subscription], list[Subscription]]:
+        def subscribe() -> tuple[list[Subscription], list[Subscription], list[Subscription], bool]:
+            before = [sub.url for sub in subs.all()]
             added, present = subs.add([url], tags)
-            return added, present, subs.ask_again(present)  # a gone (410) feed: asked again (F skips it)
+            signed_in = any(sub.url not in before for sub in present)  # the user name and password given
+            return added, present, subs.ask_again(present), signed_in  # a gone (410) feed: asked again (F skips it)
 
         done = self._write(subscribe, stories=True)  # (the store's lock, as unsubscribing)
         if done is None:
             return "Not added: the store cannot be written now (the notice says why)"
-        added, present, again = done
+        added, present, again, signed_in = done
         self._update_sidebar()
         self._say_reworded(tag_text.split(","))  # (kept so: on the feed's stories, and the one subscribed already)
         if again:
@@ -174,7 +176,7 @@ class FeedsMixin(_ScreenBase):
                             markup=False)
             return None
         if present:  # tags given are added to it, as `feeds add` adds them
-            return f"Not added: {already_subscribed(present[0], bool(tags))}"
+            return f"Not added: {already_subscribed(present[0], bool(tags), signed_in=signed_in)}"
         name = added[0].shown_name  # (its password as ***: the screen is shared, recorded)
         note = feed_scheme_note(address, url)  # "Read feed://… as http://…. Subscribed to …"
         read = f"{note[:1].upper()}{note[1:]}. " if note else ""
