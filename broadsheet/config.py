@@ -11,7 +11,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import platformdirs
 
@@ -184,8 +184,8 @@ def fetch_settings(config: Config | None, retry_photos: bool = False) -> Setting
     settings = Settings(retry_photos=retry_photos)
     if config is None:
         return settings
-    given = {"images": config.fetch_images, "user_agent": config.user_agent, "timeout": config.timeout,
-             "per_host": config.per_host, "retries": config.retries}
+    given: dict[str, Any] = {"images": config.fetch_images, "user_agent": config.user_agent,
+                             "timeout": config.timeout, "per_host": config.per_host, "retries": config.retries}
     return replace(settings, **{name: value for name, value in given.items() if value is not None})
 
 
