@@ -1462,3 +1462,119 @@ def test_an_unchanged_feeds_line_says_unchanged_without_counts_of_nothing(
     line = next(line for line in capsys.readouterr().err.splitlines() if "Harbour Gazette" in line)
     assert line.split() == ["unchanged", "Harbour", "Gazette"], line
     assert line.index("unchanged") == len("   0 new    0 updated  ")  # in the column the word has on every row
+
+
+SLOW_OK = Settings(timeout=10.0, total=15.0, retries=0, max_bytes=1024 * 1024)
+
+
+def held(body: bytes, release: threading.Event) -> Callable[[Request], Response]:
+    """A server slow to answer: until ``release`` is set (10 s at most)."""
+
+    def handle(request: Request) -> Response:
+        release.wait(10)
+        return Response(body, headers={"ETag": '"s1"', "Content-Type": "application/rss+xml"})
+
+    return handle
+
+
+def fetch_in_thread(store: Store, **kwargs: Any) -> tuple[threading.Thread, list[Any]]:
+    """``fetch`` run in a thread of its own (as the reader runs it): its report, or what it raised."""
+    out: list[Any] = []
+
+    def run() -> None:
+        try:
+            out.append(fetch(store, **kwargs))
+        except Exception as exc:  # (the test says what it was)
+            out.append(exc)
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, out
+
+
+def wait_for(found: Callable[[], bool], seconds: float = 8.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while not found() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return found()
+
+
+def headlines(folder: Path) -> set[str]:
+    """The stories stored, as another reader of the store finds them."""
+    return {meta.headline for meta in Store(folder).stories()}
+
+
+def test_a_slow_feed_does_not_hold_back_the_stories_of_the_others(store: Store, server: HTTPServer) -> None:
+    """One slow feed kept every other feed's new stories out of the store (and the reader) until it
+    ended, up to a minute: now those of the feeds finished are stored while it downloads, their
+    validators still written only at the end, with the counts as before."""
+    release = threading.Event()
+    release.set()  # the first fetch: both answer at once, and are named
+    server.expect_request("/slow").respond_with_handler(held(rss_feed(1, title="Slow Courier", start=50), release))
+    server.expect_request("/quick").respond_with_handler(conditional(rss_feed(2), etag='"q1"'))
+    subs = subscribe(store, server.url_for("/slow"), server.url_for("/quick"))  # the slow one first
+    fetch(store, settings=SLOW_OK)
+    server.clear()
+    release.clear()
+    server.expect_request("/slow").respond_with_handler(held(rss_feed(2, title="Slow Courier", start=50), release))
+    server.expect_request("/quick").respond_with_handler(conditional(rss_feed(3), etag='"q2"'))
+    stored: list[bool] = []
+    thread, out = fetch_in_thread(store, settings=SLOW_OK, on_stored=lambda: stored.append(True))
+    try:
+        assert wait_for(lambda: "Ferry timetable change number 2" in headlines(store.folder))
+        assert not release.is_set() and "Ferry timetable change number 51" not in headlines(store.folder)
+        quick = next(s for s in subs.all() if s.url.endswith("/quick"))
+        assert quick.etag == '"q1"'  # its validators wait for the end
+        assert wait_for(lambda: bool(stored))  # said to the reader
+    finally:
+        release.set()
+        thread.join(15)
+    [report] = out
+    assert {r.sub.title: (r.outcome, r.new, r.present) for r in report.results} == {
+        "Slow Courier": ("new", 1, 1), "Harbour Gazette": ("new", 1, 2)}
+    assert len(Store(store.folder)) == 5
+    assert {s.url.rsplit("/", 1)[1]: s.etag for s in subs.all()} == {"slow": '"s1"', "quick": '"q2"'}
+
+
+def test_a_feed_finished_early_waits_for_its_title_when_one_before_it_may_take_it(
+        store: Store, server: HTTPServer) -> None:
+    """Two new feeds titled alike: the first subscribed keeps the title, however late it answers
+    (the other, finished first, is not stored under the title before the first has it)."""
+    release = threading.Event()
+    server.expect_request("/first").respond_with_handler(held(rss_feed(1, start=50), release))
+    server.expect_request("/second").respond_with_data(rss_feed(1), content_type="application/rss+xml")
+    subscribe(store, server.url_for("/first"), server.url_for("/second"))
+    thread, out = fetch_in_thread(store, settings=SLOW_OK)
+    try:
+        time.sleep(3)  # the second finished, and a storing of the feeds finished came
+        assert headlines(store.folder) == set()
+    finally:
+        release.set()
+        thread.join(15)
+    [report] = out
+    told_apart = f"Harbour Gazette ({server.host}:{server.port})"
+    assert [r.sub.title for r in report.results] == ["Harbour Gazette", told_apart]
+    assert {meta.source for meta in store.stories()} == {r.sub.title for r in report.results}
+
+
+def test_a_stopped_fetch_keeps_the_stories_stored_before_it_stopped(store: Store, server: HTTPServer) -> None:
+    """The reader quit during a fetch: the stories it had stored stay, no feed's validators are
+    written, and the next fetch downloads both feeds again and finds those stories present."""
+    release = threading.Event()
+    server.expect_request("/quick").respond_with_handler(conditional(rss_feed(2), etag='"q1"'))
+    server.expect_request("/slow").respond_with_handler(held(rss_feed(1, start=50), release))
+    subs = subscribe(store, server.url_for("/quick"), server.url_for("/slow"))
+    stopping = threading.Event()
+    thread, out = fetch_in_thread(store, settings=SLOW_OK, stop=stopping.is_set)
+    try:
+        assert wait_for(lambda: len(headlines(store.folder)) == 2)
+        stopping.set()
+        thread.join(5)
+    finally:
+        release.set()
+        thread.join(15)
+    [stopped] = out
+    assert isinstance(stopped, FetchStopped)
+    assert len(Store(store.folder)) == 2 and all(not sub.etag for sub in subs.all())
+    report = fetch(store, settings=SLOW_OK)
+    assert sorted((r.new, r.present) for r in report.results) == [(0, 2), (1, 0)]

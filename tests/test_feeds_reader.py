@@ -508,3 +508,41 @@ async def test_the_reader_shows_an_untitled_feeds_address_without_its_password(s
                    for said in shown), shown
         assert any(said.startswith("Unsubscribed from http://ann:***@") for said in shown), shown
         assert len(shown) >= 5 and not any("s3cret" in said for said in shown), shown
+
+
+async def test_the_fetch_key_lists_a_feeds_stories_while_a_slow_feed_still_downloads(store: Store,
+                                                                                   server: HTTPServer) -> None:
+    """A slow feed kept every story of a fetch from the reader until it ended (a minute): those of
+    the feeds finished are listed while it downloads, and its own once it ends."""
+    import threading
+
+    from werkzeug import Request, Response
+
+    release = threading.Event()
+
+    def slow(request: Request) -> Response:
+        release.wait(10)
+        return Response(rss_feed(1, title="Slow Courier", start=50), content_type="application/rss+xml")
+
+    server.expect_request("/quick").respond_with_data(rss_feed(2, title="Valley Courier"))
+    server.expect_request("/slow").respond_with_handler(slow)
+    Subscriptions(store).add([server.url_for("/quick"), server.url_for("/slow")])
+    app = BroadsheetApp(store)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("F")
+            for _ in range(100):
+                await asyncio.sleep(0.1)
+                if headlines(app):
+                    break
+            assert not release.is_set()
+            assert sorted(headlines(app)) == ["Ferry timetable change number 0", "Ferry timetable change number 1"]
+            release.set()
+            for _ in range(100):
+                await asyncio.sleep(0.1)
+                if len(headlines(app)) == 3:
+                    break
+            assert "Ferry timetable change number 50" in headlines(app)
+    finally:
+        release.set()

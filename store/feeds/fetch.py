@@ -58,10 +58,11 @@ Outcome = Literal["new", "unchanged", "failed", "skipped"]
 BATCH = 2000  # entries per store write, as the importer
 FULL_PAGES = 30  # article pages fetched per --full feed and fetch (new entries only): polite to the site
 MAX_RETRY_AFTER = 7 * 24 * 3600.0  # the longest a server's Retry-After keeps its feed from being asked (a week)
+EARLY = 2.0  # seconds between two storings of the feeds finished while others still download
 
 
 class FetchStopped(RuntimeError):
-    """A fetch was stopped part way (the reader quit): nothing of it was stored."""
+    """A fetch was stopped part way (the reader quit): the feeds not stored yet are left as not fetched."""
 
 
 class FetchBusy(RuntimeError):
@@ -701,14 +702,21 @@ def fetch_lock(store: Store) -> FileLock:
 
 
 def fetch(store: Store, refs: Iterable[Subscription] | None = None, settings: Settings | None = None,
-          on_progress: Progress | None = None, stop: Callable[[], bool] | None = None) -> FetchReport:
+          on_progress: Progress | None = None, stop: Callable[[], bool] | None = None,
+          on_stored: Callable[[], None] | None = None) -> FetchReport:
     """Fetch ``refs`` (default: every subscription), store what is new, and say what happened to each.
+
+    The feeds finished (their pages and photos too) are stored every ``EARLY`` seconds while others
+    still download, and ``on_stored`` is called after each such storing (a reader shows them then):
+    a slow feed held back the stories of every other. The rest are stored at the end.
 
     Raises :class:`FetchBusy` when another fetch is running on this store, :class:`StoreWriteError`
     when its lock cannot be made (the store cannot be written), and
     :class:`FetchStopped` when ``stop`` said so (looked at ten times a second while downloading:
-    the reader quitting); nothing of a stopped fetch is stored. Ctrl-C stores the feeds finished
-    before it and counts the others in ``interrupted``.
+    the reader quitting); the stories of a stopped fetch stored by then stay stored, the rest are
+    not, and no feed's validators are written (the next fetch downloads every feed again, and
+    finds those stories present). Ctrl-C stores the feeds finished before it and counts the
+    others in ``interrupted``.
     """
     settings = settings or Settings()
     lock = fetch_lock(store)
@@ -719,13 +727,14 @@ def fetch(store: Store, refs: Iterable[Subscription] | None = None, settings: Se
     except OSError as exc:  # a read-only store, no permission: said as every write to the store says it
         raise StoreWriteError(Path(store.folder), exc) from exc
     try:
-        return _fetch(store, settings, refs, on_progress, stop)
+        return _fetch(store, settings, refs, on_progress, stop, on_stored)
     finally:
         lock.release()
 
 
 def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None,
-           on_progress: Progress | None, stop: Callable[[], bool] | None) -> FetchReport:
+           on_progress: Progress | None, stop: Callable[[], bool] | None,
+           on_stored: Callable[[], None] | None = None) -> FetchReport:
     subscriptions = Subscriptions(store)
     # Which subscription each address is, every one (not only those fetched): an address that
     # leads to another's feed must not make it a second subscription (see _duplicate). Read
@@ -813,6 +822,84 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
             named = next((s for s in due if s.id not in ended), sub)
             on_progress(done, len(subs), named.title or called.get(named.id) or named.shown_name)
 
+    # Titles in the order the feeds were subscribed, not the order they answered: of two feeds
+    # titled alike the first keeps the title, the other is told apart (see Titles).
+    order = {sub.id: n for n, sub in enumerate(subs)}
+
+    def rank(sub: Subscription) -> tuple[str, int]:
+        return sub.added, order.get(sub.id, 0)
+
+    renamed: list[tuple[Subscription, str]] = []  # a feed told apart from another, and its title before
+    titled: set[str] = set()  # the feeds given their title (Titles.own)
+
+    def naming(got: Fetched) -> tuple[Subscription, bool]:
+        """The subscription as Titles is asked to name it, and whether it takes the feed's own title."""
+        sub = got.result.sub
+        # A title the feed gave follows the feed's own: a publisher's new name was never taken.
+        follows = (sub.learned or not sub.title) and bool(got.title.strip())
+        return (replace(sub, title="") if follows else sub), follows
+
+    def name(got: Fetched, title: str, follows: bool) -> None:
+        """Give the feed ``title``, and its stories too."""
+        sub = got.result.sub
+        if sub.title and title != sub.title:
+            renamed.append((sub, sub.title))
+        sub.title = title
+        sub.learned = sub.learned or follows
+        for article in got.articles:
+            article.source = sub.title or article.source
+
+    # A story two feeds carry stays the one's that stored it first while it is subscribed (its
+    # stories' file is its address then, or its first one, the key, since it moved): the first
+    # finished, of those stored together the first subscribed.
+    subscribed = entry_files(every)
+    as_written: dict[str, dict[str, Any]] = {}  # each feed's record as the writes before its stories left it
+
+    def before_stories(results: list[FeedResult]) -> None:
+        """The feeds' records but for their validators, before their stories: a store that fills up
+        part way still lists each feed under the title its stories carry, as fetched (the feeds
+        list said "not fetched yet", 0 stories, beside the stories stored)."""
+        unvalidated = [(as_written.get(r.sub.id, read.get(r.sub.id, {})), _unvalidated(r.sub, read.get(r.sub.id, {})))
+                       for r in results]
+        subscriptions.save(unvalidated)
+        as_written.update((sub.id, sub.to_doc()) for _, sub in unvalidated)
+
+    def store_finished(photos: FeedPhotos) -> None:
+        """Store the feeds finished so far, between two awaits while others download (their
+        validators wait for the end). Each is named as the end would name it: one whose title a
+        feed subscribed before it and not finished may take first (see Titles.settled) waits, and so
+        does one renamed (its older stories are renamed with it, at the end)."""
+        if report.store_error is not None:  # the disk is full: the end tries once more
+            return
+        ready = {got.result.sub.id: got for got in pending if got.result.sub.id in ended}
+        chosen: list[Fetched] = []
+        clear = True  # every feed subscribed before this one is finished and named
+        for sub in sorted(due, key=rank):
+            got = ready.get(sub.id)
+            if got is not None:
+                asked, follows = naming(got)
+                if clear or titles.settled(asked, got.title):
+                    titled.add(sub.id)
+                    title = titles.own(asked, got.title)
+                    if not sub.title or title == sub.title:
+                        name(got, title, follows)
+                        chosen.append(got)
+            clear = clear and sub.id in ended and (got is None or sub.id in titled)
+        if not chosen:
+            return
+        taken = {id(got) for got in chosen}
+        pending[:] = [got for got in pending if id(got) not in taken]
+        photos.remember()  # the photos they name first (see FeedPhotos.remember)
+        before_stories([got.result for got in chosen])
+        error, stopped, late = store_fetched(store, [(got.result, got.articles) for got in chosen], subscribed)
+        report.store_error = error
+        report.interrupted += stopped
+        if stopped or late:  # a second Ctrl-C came while they were stored (the first stops the downloads only,
+            # see asyncio.run): the fetch stops, and stores the other feeds finished, which a third Ctrl-C stops
+            raise KeyboardInterrupt
+        if on_stored:
+            on_stored()
+
     if done and on_progress:
         on_progress(done, len(subs), report.results[-1].sub.shown_name)
     if due:
@@ -822,59 +909,49 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         # fetched again keeps them.
         photos = FeedPhotos(store, settings, download=settings.images)
         hosts = Hosts()
+
+        async def downloading() -> None:
+            """Every download, the feeds finished stored every EARLY seconds while others go on."""
+            task = asyncio.ensure_future(download_all(due, settings, on_done, photos, finished, hosts))
+            try:
+                while not task.done():
+                    await asyncio.wait({task}, timeout=EARLY)
+                    if not task.done():
+                        store_finished(photos)
+                await task
+            finally:
+                task.cancel()
+
         try:
-            _run(lambda: download_all(due, settings, on_done, photos, finished, hosts), stop)
+            _run(downloading, stop)
         except KeyboardInterrupt:
-            # Ctrl-C: the feeds finished (their pages and photos too) are stored, the others
+            # Ctrl-C: the feeds finished (their pages and photos too) are stored (or were), the others
             # are left as if not fetched (their validators too: the next fetch downloads them).
             # Said even when every feed had finished (it exited 0 as if no Ctrl-C had come), and
             # at once: storing 120,000 stories took 20 s (a second Ctrl-C stops it, see store_fetched).
             report.ctrl_c = True
-            report.interrupted = len(due) - len(ended)
+            report.interrupted += len(due) - len(ended)
             if on_progress:
                 on_progress(done, len(subs), "Ctrl-C: storing what was fetched")
             pending[:] = [f for f in pending if f.result.sub.id in ended]
             report.results[:] = [r for r in report.results if r.sub.id in ended or r.outcome == "skipped"]
         if stop is not None and stop():
-            raise FetchStopped("the fetch was stopped: nothing of it was stored")
+            raise FetchStopped("the fetch was stopped: the feeds not stored by then were not")
         report.hosts_said = hosts.said()
         photos.remember()  # the photo files are written: now durable, then their addresses
         report.photos_downloaded = len(photos.found)
-    # Titles in the order the feeds were subscribed, not the order they answered: of two feeds
-    # titled alike the first keeps the title, the other is told apart (see Titles).
-    order = {sub.id: n for n, sub in enumerate(subs)}
-    renamed: list[tuple[Subscription, str]] = []  # a feed told apart from another, and its title before
     # Stored in that order too: of two feeds carrying one story, the first subscribed keeps it.
-    pending.sort(key=lambda f: (f.result.sub.added, order.get(f.result.sub.id, 0)))
+    pending.sort(key=lambda f: rank(f.result.sub))
     for got in pending:
-        sub = got.result.sub
-        before = sub.title
-        # A title the feed gave follows the feed's own: a publisher's new name was never taken.
-        follows = (sub.learned or not sub.title) and bool(got.title.strip())
-        sub.title = titles.own(replace(sub, title="") if follows else sub, got.title)
-        sub.learned = sub.learned or follows
-        if before and sub.title != before:
-            renamed.append((sub, before))
-        for article in got.articles:
-            article.source = sub.title or article.source
-    # A story two feeds carry stays the one's that brought it first while it is subscribed (its
-    # stories' file is its address then, or its first one, the key, since it moved).
-    subscribed = entry_files(every)
-    # The feeds' records but for their validators, before their stories: a store that fills up
-    # part way still lists each feed under the title its stories carry, as fetched (the feeds
-    # list said "not fetched yet", 0 stories, beside the stories stored). With no story to
-    # store, the one write below says it all.
-    records = [(read.get(r.sub.id, {}), r.sub) for r in report.results]
-    written: list[dict[str, Any]] | None = None  # the records as the write before the stories left them
-    if pending:
-        unvalidated = [(before, _unvalidated(sub, before)) for before, sub in records]
-        subscriptions.save(unvalidated)
-        written = [sub.to_doc() for _, sub in unvalidated]
-    report.store_error, stopped, late = store_fetched(store, [(f.result, f.articles) for f in pending], subscribed)
+        asked, follows = naming(got)
+        name(got, titles.own(asked, got.title), follows)
+    if pending:  # (with no story to store, the one write below says it all)
+        before_stories(report.results)
+    error, stopped, late = store_fetched(store, [(f.result, f.articles) for f in pending], subscribed)
+    report.store_error = report.store_error or error
     report.interrupted += stopped
 
     def after_storing() -> None:
-        nonlocal records
         if renamed and report.store_error is not None:
             for sub, before in renamed:  # its stories keep the old title: the next fetch renames them
                 sub.title = before
@@ -883,14 +960,14 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
 
             stories = feed_stories(store, [(sub, [before]) for sub, before in renamed])
             retitle_stories(store, [(stories[sub.id], sub.title) for sub, _ in renamed])
-        if written is not None:  # changed from the records as the write before the stories left them (the
-            # old title put back included: against the records as read, it was no change, and stayed new)
-            records = [(doc, sub) for doc, (_, sub) in zip(written, records, strict=True)]
+        # Changed from the records as the writes before the stories left them (the old title put back
+        # included: against the records as read, it was no change, and stayed new).
+        records = [(as_written.get(r.sub.id, read.get(r.sub.id, {})), r.sub) for r in report.results]
         # Only now, with every entry stored, the new ETags and Last-Modified: a kill before this
         # line leaves them as they were, so the next fetch downloads the feeds again (a feed whose
         # entries were not all stored has lost them: see store_fetched). Not written twice alike (a
         # feed sending no validators).
-        if merged or written is None or any(before != sub.to_doc() for before, sub in records):
+        if merged or not as_written or any(before != sub.to_doc() for before, sub in records):
             try:
                 subscriptions.save(records, merged)
             except StoreWriteError:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
 from itertools import chain, count
 from pathlib import Path
@@ -288,17 +288,32 @@ class Titles:
 
     def own(self, sub: Subscription, title: str = "") -> str:
         """``sub``'s title (else ``title``, the feed's), told apart when an earlier one has it."""
+        chosen = next((t for t in self._tries(sub, title) if self._owner.get(feed_key(t), sub.id) == sub.id), "")
+        if chosen:
+            self._owner[feed_key(chosen)] = sub.id
+        return chosen
+
+    def settled(self, sub: Subscription, title: str = "") -> bool:
+        """Whether :meth:`own` gives ``sub`` a title no other subscription can take first: one it holds
+        already, each it would be given before that held by another. (A fetch names a feed finished
+        early only so, or once every feed subscribed before it is named: as if named in that order.)"""
+        for tried in self._tries(sub, title):
+            owner = self._owner.get(feed_key(tried))
+            if owner is None or owner == sub.id:
+                return owner == sub.id
+        return True  # no title: none to take
+
+    @staticmethod
+    def _tries(sub: Subscription, title: str) -> Iterator[str]:
+        """The titles ``sub`` may be given, in order: its own (else the feed's), then told apart."""
         wanted = sub.title or clean_line(title)
         if not wanted:
-            return ""
+            return iter(())
         host = host_of(sub.url)
         path = urlsplit(sub.url).path.rstrip("/")
         # (made one at a time: a list of every numbered name for each of 10,000 feeds was 11 s)
-        tries = chain((wanted, f"{wanted} ({host})", f"{wanted} ({host}{path})"),
-                      (f"{wanted} ({host}{path} {n})" for n in count(2)))
-        chosen = next(t for t in tries if self._owner.get(feed_key(t), sub.id) == sub.id)
-        self._owner[feed_key(chosen)] = sub.id
-        return chosen
+        return chain((wanted, f"{wanted} ({host})", f"{wanted} ({host}{path})"),
+                     (f"{wanted} ({host}{path} {n})" for n in count(2)))
 
 
 #: What a fetch learns of a feed. The other fields (tags, ``full``, when it was added, its key) are the

@@ -208,7 +208,8 @@ class FeedsMixin(_ScreenBase):
             self._addresses_first(store, stop=lambda: worker.is_cancelled)
             settings = fetch_settings(getattr(self.app, "config", None))  # as `broadsheet fetch` fetches
             report = fetch(store, chosen, settings, on_progress=step,
-                           stop=lambda: worker.is_cancelled)  # Q: the reader quits at once, not after the fetch
+                           stop=lambda: worker.is_cancelled,  # Q: the reader quits at once, not after the fetch
+                           on_stored=lambda: say(self.reload))  # the feeds finished listed while others download
         except FetchStopped:
             return
         except FetchBusy as exc:
