@@ -6,6 +6,9 @@ import gzip
 import zlib
 from pathlib import Path
 
+import pytest
+
+from broadsheet.cli.main import main
 from broadsheet.store.ingest import TEXT_DUMP
 from broadsheet.store.ingest.formats import Item, read_source
 from broadsheet.store.ingest.importer import import_paths
@@ -107,3 +110,19 @@ def test_a_gzip_of_a_tarball_a_gzip_or_a_database_is_named(tmp_path: Path) -> No
     assert only(tmp_path / "twice.gz.gz").reason.startswith("a gzip file holding another gzip file")
     (tmp_path / "cache.db.gz").write_bytes(gzip.compress(b"SQLite format 3\x00" + bytes(100)))
     assert "newsboat's cache.db is read unpacked" in only(tmp_path / "cache.db.gz").reason
+
+
+def test_a_cut_short_gzipped_page_with_no_story_says_it_is_cut_short(tmp_path: Path,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """A download of a page.html.gz cut off in its head said only "no article text found": the cut,
+    the likelier cause, went unsaid when no story came of what was read."""
+    import hashlib
+
+    metas = "".join(f"<meta name=k{n} content={hashlib.sha256(bytes([n])).hexdigest()}>" for n in range(40))
+    page = b"<!doctype html><html><head><title>Ferry fares rise</title>" + metas.encode()
+    page += b"</head><body><article><h1>Ferry fares rise</h1>" + b"<p>The council voted to raise fares.</p>" * 40
+    (tmp_path / "page.html.gz").write_bytes(gzip.compress(page)[:300])
+    assert main(["--store", str(tmp_path / "store"), "import", str(tmp_path / "page.html.gz")]) == 1
+    said = capsys.readouterr().err
+    assert ("page.html.gz: the gzip file is cut short: it was read as far as it goes; in what was read, "
+            "no article text found") in said, said

@@ -69,8 +69,9 @@ class Gzipped:
         if over and fmt.kind and fmt.name not in READ_UP_TO_LIMIT:  # (a refused file is said what it is)
             yield Item(None, reason=f"the gzip file unpacks to more than the {limit} limit (see --max-size)")
             return
+        cut = "the gzip file is cut short: it was read as far as it goes"
         note = (f"only the first {limit} of what the gzip file holds was read (see --max-size)" if over
-                else "the gzip file is cut short: it was read as far as it goes" if got.cut_short else "")
+                else cut if got.cut_short else "")
         for item in fmt.read(inner):
             if item.article is not None:
                 item = replace(item, kind=fmt.kind, note="; ".join(filter(None, (note, item.note))))
@@ -79,4 +80,6 @@ class Gzipped:
             elif over:
                 item = replace(item, reason=f"{item.reason} in the first {limit} of what the gzip file holds "
                                             "(see --max-size)")
+            elif got.cut_short:  # the cut, not the page, is the likelier cause: said first
+                item = replace(item, reason=f"{cut}; in what was read, {item.reason}")
             yield item
