@@ -874,6 +874,15 @@ def test_a_cache_imported_again_changes_nothing_under_a_title_chosen_in_newsboat
     assert {m.source for m in Store(folder).stories()} == {"My Gazette"}
 
 
+def test_one_feed_of_a_cache_is_said_added_as_a_subscription(tmp_path: Path,
+                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """"1 feed of the newsboat cache added as subscriptions": the plural said of one."""
+    cache = newsboat_cache(tmp_path / "cache.db", "https://gazette.example/rss")
+    assert run(tmp_path / "store", "import", str(cache)) == 0
+    said = capsys.readouterr().err
+    assert "1 feed of the newsboat cache added as a subscription (see `broadsheet feeds list`)" in said, said
+
+
 def test_feeds_add_refuses_an_empty_tag_as_tag_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """`feeds add URL --tag ""` dropped the tag without a word and subscribed."""
     folder = tmp_path / "store"

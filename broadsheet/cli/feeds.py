@@ -331,7 +331,8 @@ def subscribe_newsboat_caches(store: Store, paths: list[Path], started: str) -> 
         except CacheError:
             continue  # the import summary already says why the file could not be read
         added, present = Subscriptions(store).add([f.url for f in cached], titles={f.url: f.title for f in cached})
-        err.print(f"{counted(len(added), 'feed')} of the newsboat cache added as subscriptions"
+        err.print(f"{counted(len(added), 'feed')} of the newsboat cache added as "
+                  + ("a subscription" if len(added) == 1 else "subscriptions")
                   + (f", {len(present):,} subscribed already" if present else "") + " (see `broadsheet feeds list`)")
         titled = {normal_url(f.url): f.title for f in cached}  # the source newsboat's items carry
         # The feeds a urls file imported before tagged and titled ("~Name"): their stories too.
