@@ -153,3 +153,29 @@ def test_a_page_declared_single_byte_that_is_utf8_with_a_bad_byte_is_utf8(tmp_pa
     (item,) = read_source(page)
     assert item.article is not None and "Kraków" in item.article.body[0] and "Ã" not in " ".join(item.article.body)
     assert item.note == f"declared {charset} but is UTF-8; not valid UTF-8 in 1 place (each shown as \ufffd)"
+
+
+RU = ("<html><head><title>Новый паром вышел в рейс</title></head><body><article><h1>Новый паром вышел в рейс</h1>"
+      "<p>Городской паром впервые прошёл по реке в среду утром, и на его борту были сотни жителей.</p>"
+      "<p>Работы на причале заняли два года, сказали в администрации района.</p></article></body></html>")
+JP = ("<html><head><title>新しいフェリーが運航を開始</title></head><body><article><h1>新しいフェリーが運航を開始</h1>"
+      "<p>市のフェリーは水曜日の朝に初めて川を渡り、数百人の住民が乗船した。</p>"
+      "<p>桟橋の工事には二年かかったと区役所は述べた。</p></article></body></html>")
+
+
+def test_a_guessed_encoding_is_said_by_the_name_people_know(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """The summary said "encoding guessed as cp932" of a page in Shift_JIS (Python's codec names)."""
+    from broadsheet.cli.main import main
+
+    (tmp_path / "ru.html").write_bytes(RU.encode("cp1251"))
+    (tmp_path / "jp.html").write_bytes(JP.encode("shift_jis"))
+    (tmp_path / "west.html").write_bytes(("<meta charset=utf-8><p>Les élèves ont été reçus à l’école.</p>" * 3)
+                                         .encode("cp1252"))
+    assert main(["--store", str(tmp_path / "store"), "import", str(tmp_path)]) == 0
+    said = capsys.readouterr().err
+    assert "ru.html: encoding guessed as Windows-1251" in said, said
+    assert "jp.html: encoding guessed as Shift_JIS" in said, said
+    assert "west.html: declared utf-8 but is not; encoding guessed as Windows-1252" in said, said
+    with pytest.raises(DecodeError, match="starts with a UTF-8 byte-order mark but is not valid UTF-8"):
+        decode_bytes(codecs.BOM_UTF8 + b"caf\xe9")

@@ -63,7 +63,7 @@ def test_a_multi_byte_feed_with_a_bad_byte_stays_in_its_charset() -> None:
     data = declared("北京新闻", "GB2312", "gb2312").replace("新".encode("gb2312"), b"\xff")
     feed = parse_feed(data, "https://feeds.example/f")
     assert feed.title == "北京\ufffd闻"  # (the feed's title, the entry's and its text: 3 places)
-    assert feed.notes == ["not valid gb2312 in 3 places (each shown as \ufffd)"]
+    assert feed.notes == ["not valid GB2312 in 3 places (each shown as \ufffd)"]
 
 
 def test_a_feed_served_as_gb2312_without_a_declaration_is_read_as_gbk(store: Store, server: HTTPServer) -> None:

@@ -19,7 +19,7 @@ from rich.text import Text
 from broadsheet.cli.progress import Bar, update_addresses
 from broadsheet.cli.safe import shown
 from broadsheet.store.errors import NOT_WRITABLE, remedy
-from broadsheet.store.ingest.decode import DecodeError
+from broadsheet.store.ingest.decode import DecodeError, encoding_name
 from broadsheet.store.ingest.importer import ImportReport, import_paths, missing, read_one
 from broadsheet.store.model import human_size
 from broadsheet.store.parse import explain_text
@@ -91,7 +91,8 @@ def _explain(path: Path, max_size: int) -> int:
     except DecodeError as exc:
         err.print(Text(f"{safe_text(path)}: {exc}", style="red"))
         return 1
-    how = f"{decoded.encoding}{', guessed' if decoded.guessed else ''}{'; ' + decoded.note if decoded.damaged else ''}"
+    how = (f"{encoding_name(decoded.encoding)}{', guessed' if decoded.guessed else ''}"
+           f"{'; ' + decoded.note if decoded.damaged else ''}")
     console.print(Text(f"{safe_text(path)} ({how})", style="bold"))
     styles = {"headline": "bold", "body": "", "boilerplate": "dim", "caption": "cyan", "credit": "magenta",
               "byline": "green", "date": "green", "dateline": "yellow", "credits_line": "magenta",

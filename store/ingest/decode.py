@@ -48,6 +48,30 @@ _BROWSER_CODECS = {"gb2312": "gb18030", "gbk": "gb18030", "shift_jis": "cp932", 
                    "big5": "big5hkscs"}
 
 
+#: Python's codec names people do not know their encodings by, as the encodings are known (WHATWG's
+#: names, which browsers show): "encoding guessed as cp932" of a page in Shift_JIS. See encoding_name.
+_KNOWN_AS = {"cp932": "Shift_JIS", "shift_jis": "Shift_JIS", "cp949": "EUC-KR", "big5": "Big5",
+             "big5hkscs": "Big5-HKSCS", "cp950": "Big5", "utf-8-sig": "UTF-8"}
+
+
+def encoding_name(codec: str) -> str:
+    """The name people know the encoding ``codec`` (a Python codec name) by, for what the user is
+    told: Windows-1252, ISO-8859-5, KOI8-R, Mac Cyrillic, not cp1252, iso8859-5, koi8-r, mac-cyrillic."""
+    try:
+        name = codecs.lookup(codec).name
+    except LookupError:
+        return codec
+    if name in _KNOWN_AS:
+        return _KNOWN_AS[name]
+    if re.fullmatch(r"cp125\d|cp874", name):
+        return f"Windows-{name[2:]}"
+    if name.startswith("iso8859-"):
+        return f"ISO-8859-{name.removeprefix('iso8859-')}"
+    if name.startswith("mac-"):
+        return f"Mac {name.removeprefix('mac-').title()}"
+    return name.upper().replace("_", "-")  # EUC-KR, GBK, GB18030, KOI8-R, UTF-16, CP866
+
+
 def decode_labelled(data: bytes, label: str, errors: str = "strict") -> str:
     """``data`` in the charset ``label`` names, as browsers read labels: a Latin-1 or ASCII label
     is Windows-1252 (its quotes and dashes, not C1 controls the sanitiser then drops: "dont"),
@@ -250,7 +274,7 @@ class Decoded:
         """What the import says of how the file was read ("" when plainly)."""
         if self.damaged:
             return damaged_note(self.damaged)
-        return f"encoding guessed as {self.encoding}" if self.guessed else ""
+        return f"encoding guessed as {encoding_name(self.encoding)}" if self.guessed else ""
 
 
 #: UTF-8 with a few bad bytes is read as UTF-8 when its valid non-ASCII characters are at least
@@ -270,7 +294,7 @@ def mended_utf8(data: bytes) -> tuple[str, int] | None:
 
 
 def damaged_note(bad: int, charset: str = "UTF-8") -> str:
-    return f"not valid {charset} in {bad:,} {'place' if bad == 1 else 'places'} (each shown as \ufffd)"
+    return f"not valid {encoding_name(charset)} in {bad:,} {'place' if bad == 1 else 'places'} (each shown as \ufffd)"
 
 
 def sizes_apart(size: int, limit: int) -> tuple[str, str]:
@@ -303,9 +327,9 @@ def decode_bytes(data: bytes) -> Decoded:
             try:
                 return Decoded(data.decode(encoding), encoding.removesuffix("-sig"))
             except UnicodeDecodeError as exc:
-                raise DecodeError(
-                    f"starts with a {encoding} byte-order mark but is not valid {encoding}: {exc.reason}"
-                ) from None
+                name = encoding_name(encoding)
+                raise DecodeError(f"starts with a {name} byte-order mark but is not valid {name}: "
+                                  f"{exc.reason}") from None
     if b"\x00" in data[:BINARY_SNIFF]:
         if (wide := bomless_utf16(data[:BINARY_SNIFF])) is not None:
             raise DecodeError(f"looks like {wide} text without the byte-order mark that says so: save it as UTF-8 "

@@ -22,6 +22,7 @@ from broadsheet.store.ingest.decode import (
     damaged_note,
     decode_bytes,
     decode_labelled,
+    encoding_name,
     human_size,
     mended_utf8,
     meta_charset,
@@ -81,10 +82,10 @@ def decode_page(data: bytes) -> tuple[str, str]:
             return decode_labelled(data, name), ""
         except (LookupError, UnicodeDecodeError):
             decoded = decode_bytes(data)
-            return decoded.text, f"declared {name} but is not; encoding guessed as {decoded.encoding}"
+            return decoded.text, f"declared {name} but is not; encoding guessed as {encoding_name(decoded.encoding)}"
     decoded = decode_bytes(data)  # UTF-8 with a few bad bytes stays UTF-8 (see decode.mended_utf8)
     if name and not decoded.damaged:
-        return decoded.text, f"declared {name} but is not; encoding guessed as {decoded.encoding}"
+        return decoded.text, f"declared {name} but is not; encoding guessed as {encoding_name(decoded.encoding)}"
     return decoded.text, decoded.note
 
 
