@@ -47,6 +47,20 @@ def test_a_binary_file_is_still_said_binary(tmp_path: Path, capsys: pytest.Captu
         tmp_path, blob, capsys)
 
 
+def test_a_safari_web_archive_is_named_and_what_to_do_said(tmp_path: Path,
+                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """It was "looks binary (NUL bytes in the first 8 KB), not a text page", no word of what it is."""
+    import plistlib
+
+    page = {"WebResourceData": article_html().encode(), "WebResourceMIMEType": "text/html",
+            "WebResourceURL": URL, "WebResourceTextEncodingName": "UTF-8", "WebResourceFrameName": ""}
+    saved = tmp_path / "story.webarchive"
+    saved.write_bytes(plistlib.dumps({"WebMainResource": page, "WebSubresources": []}, fmt=plistlib.FMT_BINARY))
+    said = _import(tmp_path, saved, capsys)
+    assert ('failed: story.webarchive: a Safari web archive (.webarchive), which Broadsheet does not read: in '
+            'Safari, save the page with File > Save As, format "Page Source", and import that HTML file') in said
+
+
 @pytest.mark.parametrize("content, reason", [
     (bytes(range(256)) * 8, "looks binary (NUL bytes in the first 8 KB), not a text page"),
     (b"Just a note\nwith two lines\n", "no story text found below the headline"),

@@ -41,8 +41,14 @@ _KINDS = (
 )
 
 
+#: Safari's saved page (File > Save As, "Web Archive"): a binary property list whose first keys name its page.
+SAFARI_ARCHIVE = "a Safari web archive (.webarchive)"
+
+
 def what_it_is(head: bytes) -> str | None:
     """What a binary file is, from its first bytes; None for anything else."""
+    if head.startswith(b"bplist00"):  # (its NUL bytes made it "looks binary", no word of what it is)
+        return SAFARI_ARCHIVE if b"WebMainResource" in head else "an Apple property list (binary plist)"
     if head[:4] == b"RIFF" and head[8:12] in (b"WEBP", b"WAVE", b"AVI "):
         return {b"WEBP": "a WebP image", b"WAVE": "a WAV audio file", b"AVI ": "an AVI video"}[head[8:12]]
     if head[4:8] == b"ftyp":
@@ -116,6 +122,10 @@ class Refused:
         if kind is None:
             yield Item(None, reason="a JSON file, but neither a Broadsheet export nor a JSON Feed: Broadsheet reads "
                                     "those, saved web pages, web archives, feeds and text dumps")
+            return
+        if kind == SAFARI_ARCHIVE:
+            yield Item(None, reason=f"{kind}, which Broadsheet does not read: in Safari, save the page with File > "
+                                    "Save As, format \"Page Source\", and import that HTML file")
             return
         yield Item(None, reason=f"{kind}, a binary file: Broadsheet reads saved web pages, web archives, "
                                 "feeds, newsboat's cache.db, its own JSON exports and text dumps")
