@@ -402,6 +402,20 @@ def test_parse_explain_of_a_web_archive_says_what_it_explains_and_shows_the_stor
     assert "looks binary" not in got.err and "<" not in got.out
 
 
+def test_parse_of_a_web_archive_says_its_records_skipped_as_a_note_not_a_story_or_failure(
+        capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    from tests.html_pages import URL, article_html, warc_bytes
+
+    archive = tmp_path / "crawl.warc.gz"
+    archive.write_bytes(warc_bytes([(URL, "text/html", article_html().encode()),
+                                    ("https://coast-herald.example/site.css", "text/css", b"body {}")]))
+    assert main(["parse", "--explain", str(archive)]) == 0
+    assert f"{archive}: 1 record of the archive that is not an HTML page skipped" in capsys.readouterr().err
+    assert main(["parse", "--json", str(archive)]) == 0
+    got = capsys.readouterr()
+    assert '"headline"' in got.out and "holds" not in got.err  # one story, not "2 stories or parts"
+
+
 def test_parse_explain_counts_one_paragraph_as_one(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     page = tmp_path / "page.html"
     page.write_text("<html><head><title>Harbour gates shut for the winter</title></head><body><article>"

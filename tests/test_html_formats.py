@@ -191,10 +191,11 @@ def test_warc_pages_photos_and_skipped_records(tmp_path: Path) -> None:
     (tmp_path / "crawl.warc.gz").write_bytes(data)
     got = items(tmp_path / "crawl.warc.gz")
     assert [i.article.headline for i in got if i.article] == [HEADLINE, "Lifeboat crew marks fifty years"]
-    assert [i.part.split(" at byte ")[0] for i in got] == ["record 1", "record 4"]
+    assert [i.part.split(" at byte ")[0] for i in got if not i.input_note] == ["record 1", "record 4"]
     assert got[0].part == "record 1 at byte 0"
     assert got[0].article is not None and got[0].article.images[0].photo == got[0].photos[0].digest
-    assert "1 record of the archive that is not an HTML page skipped" in got[0].note
+    assert got[-1].input_note and got[-1].part == ""  # of the archive, not of its first page
+    assert got[-1].note == "1 record of the archive that is not an HTML page skipped"
 
 
 def test_a_warcs_pages_the_server_did_not_serve_are_counted_by_status(tmp_path: Path) -> None:
@@ -209,8 +210,8 @@ def test_a_warcs_pages_the_server_did_not_serve_are_counted_by_status(tmp_path: 
     (tmp_path / "crawl.warc.gz").write_bytes(data)
     got = items(tmp_path / "crawl.warc.gz")
     assert [i.article.headline for i in got if i.article] == [HEADLINE]
-    assert ("1 record of the archive that is not an HTML page and 3 responses with no page (HTTP 301: 1, 404: 2) "
-            "skipped") in got[0].note
+    assert got[-1].input_note and got[-1].note == ("1 record of the archive that is not an HTML page and 3 "
+                                                   "responses with no page (HTTP 301: 1, 404: 2) skipped")
     (tmp_path / "lost.warc.gz").write_bytes(warc_bytes([(gone[0], "text/html", b"<p>Not found</p>")],
                                                        statuses={gone[0]: "404 Not Found"}))
     [failed] = items(tmp_path / "lost.warc.gz")

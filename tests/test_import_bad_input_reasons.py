@@ -190,7 +190,8 @@ def test_a_web_archives_records_are_named_as_warcio_index_lists_them(tmp_path: P
         offsets = [records.offset for _ in records]  # what `warcio index` prints, a line a record
     said = _import(tmp_path, crawl, capsys)
     assert f"failed: crawl.warc.gz (record 3 at byte {offsets[2]}, {URL}-empty): no article text found" in said
-    assert f"note: crawl.warc.gz (record 2 at byte {offsets[1]}): 1 record of the archive" in said
+    assert f"note: crawl.warc.gz (record 2 at byte {offsets[1]}): photo 1 not saved" in said
+    assert "note: crawl.warc.gz: 1 record of the archive that is not an HTML page skipped" in said  # (its warcinfo)
 
 
 def _feed(dates: list[str]) -> str:

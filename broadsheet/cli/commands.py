@@ -38,7 +38,7 @@ def parse_command(args: argparse.Namespace) -> int:
     for path in args.files:
         if args.json:
             # One line a file (the contract): a file of many stories gives its first, and says so.
-            items = read_one(path, args.max_size)
+            items = [item for item in read_one(path, args.max_size) if not item.input_note]
             first = next((item for item in items if item.article is not None), None)
             if first is not None and first is items[0]:
                 row = {"file": os.fspath(path), **first.article.to_contract()}  # type: ignore[union-attr]
@@ -121,6 +121,9 @@ def _explain_other(console: Console, path: Path, kind: str, max_size: int) -> in
     status = 0
     for item in read_source(path, max_size):
         where = f" ({clean_line(item.part)})" if item.part else ""
+        if item.input_note:
+            err.print(Text(f"{safe_text(path)}: {clean_line(item.note)}", style="yellow"))
+            continue
         if item.article is None:
             err.print(Text(f"{safe_text(path)}{where}: {clean_line(item.reason)}", style="red"))
             status = 1
@@ -176,14 +179,15 @@ def print_summary(report: ImportReport) -> None:
     err.print(summary)
     # A note many stories share (a web archive's 3,000 pages each naming a photo it does not hold) is
     # said once with how many, where its first story is: 3,000 lines of it hid every other.
-    noted = Counter((o.note, o.status == "no story") for o in report.outcomes if o.status != "failed" and o.note)
+    of_files = ("no story", "noted")  # a note of a whole file, not of a story
+    noted = Counter((o.note, o.status in of_files) for o in report.outcomes if o.status != "failed" and o.note)
     for outcome in report.outcomes:
         if outcome.status == "failed":
             err.print(Text(f"  failed: {shown(outcome.path)}: {shown(outcome.reason)}", style="red"))
-        elif outcome.note and (times := noted.pop((outcome.note, outcome.status == "no story"), 0)) == 1:
+        elif outcome.note and (times := noted.pop((outcome.note, outcome.status in of_files), 0)) == 1:
             err.print(Text(f"  note: {shown(outcome.path)}: {shown(outcome.note)}", style="yellow"))
         elif outcome.note and times:  # the first of the note's outcomes: the others are left out
-            unit = counted(times, "file") if outcome.status == "no story" else counted(times, "story", "stories")
+            unit = counted(times, "file") if outcome.status in of_files else counted(times, "story", "stories")
             err.print(Text(f"  note: {shown(outcome.note)}: {unit} (the first {shown(outcome.path)})", style="yellow"))
     if gone := report.entries_deleted:
         err.print(f"{counted(gone, 'feed entry', 'feed entries')} deleted before "

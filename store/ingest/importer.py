@@ -40,8 +40,9 @@ if TYPE_CHECKING:
     from broadsheet.store.search.engine import IndexAdder, SearchIndex
 
 #: "no story": a file read whole that holds none to store and is no failure (an export of none, or only
-#: of feed entries deleted: see Item.no_story); its note says what it holds.
-Status = Literal["imported", "updated", "present", "failed", "no story"]
+#: of feed entries deleted: see Item.no_story); its note says what it holds. "noted": a note of a file as a
+#: whole (see Item.input_note), no file or story of its own: left out of the total.
+Status = Literal["imported", "updated", "present", "failed", "no story", "noted"]
 BATCH = 2000  # stories per store write (each write touches only the shards it fills)
 POOL_MIN = 50  # fewer files than this are read in this process: starting workers costs more than it saves
 CHUNK = 16  # files per task handed to a worker (amortises pickling and hand-over per file)
@@ -92,7 +93,7 @@ class ImportReport:
     @property
     def total(self) -> int:
         """Files and stories accounted for (imported, updated, present, failed, or files of no story)."""
-        return sum(self.counts.values())
+        return sum(count for status, count in self.counts.items() if status != "noted")
 
     @property
     def failed(self) -> list[Outcome]:
@@ -582,7 +583,8 @@ def import_paths(
                     where = safe_text(f"{path} ({item.part})" if item.part else path)
                     deleted.update(item.deleted)
                     if item.article is None:
-                        record(Outcome(where, "no story", note=item.note) if item.no_story
+                        record(Outcome(where, "noted", note=item.note) if item.input_note
+                               else Outcome(where, "no story", note=item.note) if item.no_story
                                else Outcome(where, "failed", item.reason))
                         continue
                     if item.feed is not None and item.article.source:  # not a subscription's, unless it is one

@@ -53,6 +53,10 @@ class Item:
     # none (its note says so), which may name feed entries deleted for the import to take in.
     # ``reason`` is what ``parse`` says of it; the import says ``note`` and counts it apart.
     no_story: bool = False
+    # A note of the input as a whole, not of one story (a web archive's records skipped): ``note`` says
+    # it, and it is no story and no failure. The import says it once, whatever became of the stories
+    # (riding on the first, it went unsaid when that one was already present, or failed).
+    input_note: bool = False
 
     @property
     def stored_id(self) -> str:
@@ -132,7 +136,7 @@ def read_source(path: Path, max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Item
                 item = replace(item, reason=f"{item.reason} in its first {human_size(source.max_bytes)}: the file "
                                             f"of {human_size(source.size)} is over the "
                                             f"{human_size(source.max_bytes)} limit (see --max-size)")
-            if not_gzip and item.article is None and not (item.part or item.no_story):  # the file failed
+            if not_gzip and item.article is None and not (item.part or item.no_story or item.input_note):  # failed
                 item = replace(item, reason=_not_gzip(item.reason))
             yield item
     except (DecodeError, ParseError) as exc:

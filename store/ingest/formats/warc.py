@@ -215,19 +215,23 @@ class Warc:
         gz = source.head.startswith(GZIP_MAGIC)
         damage = _stopped(source.path, gz, offsets, source.size, whole, cut_record, why)
         lookup = resources_lookup(resources)
-        for index, (record, article, notes) in enumerate(pages):
-            if index == 0 and skipped:
-                notes = [*notes, _skipped_note(skipped, unserved)]
-            if index == 0 and records.err_count:
-                notes = [*notes, counted(records.err_count, "record of the archive is", "records of the archive are")
-                         + " followed by stray data (a record's length may be wrong)"]
+        for record, article, notes in pages:
             item = with_photos(article, notes, lookup)
             yield Item(item.article, part=record, note=item.note, photos=item.photos)
         yield from failed
+        # Of the archive as a whole, said once whatever its pages became (on its first page, it went
+        # unsaid when that page was already present or failed).
+        said = [_skipped_note(skipped, unserved)] if skipped else []
         if damage:
             yield Item(None, reason=damage)
         elif not pages and not failed:
             yield Item(None, reason=f"the web archive holds no HTML page ({_skipped_note(skipped, unserved)})")
+            said = []
+        if records.err_count:
+            said.append(counted(records.err_count, "record of the archive is", "records of the archive are")
+                        + " followed by stray data (a record's length may be wrong)")
+        if said:
+            yield Item(None, note="; ".join(said), input_note=True)
 
     @staticmethod
     def _content_type(record, full: bool = False) -> str:  # type: ignore[no-untyped-def]
