@@ -44,8 +44,8 @@ def _store_names() -> frozenset[str]:
     from broadsheet.store.storage import addresses, db, markkeys, reindexing, userstate
 
     return frozenset({"index", "photos", "directory.bin", "identity.json", "settings.json", addresses.ADDRESSES,
-                      db.DELETED_ENTRIES, db.DELETING, db.RESTORING, db.TAGGING, db.STORING, reindexing.REINDEX,
-                      markkeys.MARKS_FILE, userstate.OLD_COUNTS, FOLLOWING})
+                      db.DELETED_ENTRIES, db.DELETING, db.RESTORING, db.TAGGING, db.STORING, db.REPARSING,
+                      reindexing.REINDEX, markkeys.MARKS_FILE, userstate.OLD_COUNTS, FOLLOWING})
 
 
 SHOWN_OTHERS = 3  # names of others' files said (one more is looked for, to say there are more)

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.cli.main import main
+from broadsheet.store.errors import StoryGone
 from broadsheet.store.ingest import TEXT_DUMP, importer, stamp
 from broadsheet.store.ingest import reparse as reparse_module
 from broadsheet.store.ingest.importer import import_paths
@@ -153,8 +154,9 @@ def test_reparse_reads_source_files_again_and_keeps_the_marks(store: Store, tmp_
 
 def test_a_mark_made_on_a_story_while_reparse_moves_it_is_kept(store: Store, tmp_path: Path,
                                                               monkeypatch: pytest.MonkeyPatch) -> None:
-    """reparse copies a moved story's marks after its batch and deletes the old story at the end: a
-    tag another process put on the old id in between was said saved, then deleted with it."""
+    """A tag another process puts on the old id once the new story is stored, before the marks
+    move, moves with them; one after finds the old story deleted, and says so (it was said saved,
+    then deleted with the old story at the end of the run)."""
     monkeypatch.setattr(reparse_module, "BATCH", 1)
     pages = tmp_path / "pages"
     pages.mkdir()
@@ -162,15 +164,17 @@ def test_a_mark_made_on_a_story_while_reparse_moves_it_is_kept(store: Store, tmp
     (pages / "bridge.txt").write_text(BRIDGE_DUMP)
     old_ids = store.add([(_older_parser(FERRY_DUMP), str(pages / "ferry.txt")),
                          (_older_parser(BRIDGE_DUMP), str(pages / "bridge.txt"))])
-    stored_batch = reparse_module._store_batch
+    replace = Store._replace
 
-    def then_tag(*args: object, **kwargs: object) -> list[tuple[str, str]]:
-        moved = stored_batch(*args, **kwargs)  # type: ignore[arg-type]
+    def tag_then_replace(self: Store, moved: list[tuple[str, str]]) -> None:
         for old, _new in moved:  # as `broadsheet tag OLD-ID late` in another shell, now
             Store(store.folder).user.edit_tags([old], add=["late"])
-        return moved
+        replace(self, moved)
+        for old, _new in moved:  # and once the batch is stored
+            with pytest.raises(StoryGone):
+                Store(store.folder).user.edit_tags([old], add=["later"])
 
-    monkeypatch.setattr(reparse_module, "_store_batch", then_tag)
+    monkeypatch.setattr(Store, "_replace", tag_then_replace)
     reparse(store, old_ids)
     fresh = Store(store.folder)
     assert {m.id for m in fresh.stories()}.isdisjoint(old_ids)

@@ -86,6 +86,7 @@ def _rm(store: Store, refs: list[str]) -> int:
 
 
 def _reparse(store: Store, args: argparse.Namespace, ids: list[str]) -> int:
+    from broadsheet.cli.main import stopped_cleanly
     from broadsheet.cli.progress import Bar, update_addresses  # rich.progress: not when the reader parses its arguments
     from broadsheet.store.ingest.reparse import reparse, stale
 
@@ -95,7 +96,9 @@ def _reparse(store: Store, args: argparse.Namespace, ids: list[str]) -> int:
         ids = stale(store)
     if ids:  # the one-time address step with its own bar, not silently inside the first batch
         update_addresses(err, store)
-    with Bar(err, "Re-reading", unit="stories", total=len(ids)) as bar:
+    # A dropped SSH session or a kill ends it as Ctrl-C would, the bar put away and the parse
+    # workers stopped; the batch it cut off in is finished by the next broadsheet (reparsing.json).
+    with stopped_cleanly(), Bar(err, "Re-reading", unit="stories", total=len(ids)) as bar:
         report = reparse(store, ids, on_step=bar.advance)
     moved = sum(1 for o in report.outcomes if o.status == "updated" and o.new_id != o.story_id)
     summary = Text(f"{report.count('updated')} re-read with changes ({moved} under a new id, marks kept), "

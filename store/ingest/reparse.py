@@ -2,8 +2,10 @@
 
 A story keeps the user's tags, bookmark and read mark. Where the new reading gives the
 story another id (a text dump's id comes from its content, which a better parser reads
-differently), the new story is stored first, the marks are moved to it, and then the old
-one is deleted: a crash part way leaves at worst both copies, never a lost mark.
+differently), the new story is stored, the marks are moved to it and the old one is
+deleted, a batch at a time, with the pairs written down first (``reparsing.json``, see
+``Store.add_identified``): a reparse killed part way leaves each story once, with its marks,
+the next writer to open the store finishing the batch it was cut off in.
 """
 
 from __future__ import annotations
@@ -18,12 +20,11 @@ from typing import Literal
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.ingest import stale_stamps, stamp
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
-from broadsheet.store.ingest.importer import Indexer, Read, read_paths
+from broadsheet.store.ingest.importer import Indexer, Read, read_paths, sigint_deferred
 from broadsheet.store.model import Article
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.sourcepath import Cleaned, safe_text, source_files
-from broadsheet.store.storage.userstate import StoryState
 
 Status = Literal["updated", "unchanged", "failed", "skipped"]  # skipped: a feed's story
 
@@ -87,10 +88,12 @@ def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_
     """Re-read the source files of ``story_ids`` and store what today's parser makes of them
     (stories fetched from a feed have no file: they are skipped, as ``fetch`` reads them again),
     a batch at a time: each batch is stored and indexed before the next is read on (a million
-    stale stories are never held at once), through one pool of parse workers for the whole run."""
+    stale stories are never held at once), through one pool of parse workers for the whole run.
+    A story now held under another id gets its old one's marks, and the old is deleted, with its
+    batch. Ctrl-C waits until the batch being stored is done."""
     report = ReparseReport()
     indexer = Indexer(store)
-    moved: list[tuple[str, str]] = []  # (old id, new id) of each story now held under another id
+    moved = False  # some story is now held under another id: the old one was deleted
     waiting: deque[tuple[StoryMeta, Path]] = deque()  # the stories whose files were handed to the workers, in order
     folders: Cleaned = {}
 
@@ -115,20 +118,20 @@ def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_
                     waiting.append((meta, path))
                     yield path
 
+    def store_batch(batch: list[tuple[StoryMeta, Path, Read]]) -> None:
+        nonlocal moved
+        with sigint_deferred():
+            moved |= bool(_store_batch(store, batch, report, indexer))
+        step(len(batch))
+
     batch: list[tuple[StoryMeta, Path, Read]] = []
     for _path, read in read_paths(files(), max_bytes):
         batch.append((*waiting.popleft(), read))
         if len(batch) == BATCH:
-            moved.extend(_store_batch(store, batch, report, indexer))
-            step(len(batch))
+            store_batch(batch)
             batch = []
     if batch:
-        moved.extend(_store_batch(store, batch, report, indexer))
-        step(len(batch))
-    if moved:
-        with store.lock, store.marks_lock:  # marks made on an old id while the run went on move too, none after
-            _move_marks(store, moved)
-            store.delete([old for old, _ in moved])
+        store_batch(batch)
     indexer.finish()
     if moved:
         _drop_deleted(store)
@@ -138,7 +141,7 @@ def reparse(store: Store, story_ids: Iterable[str], *, max_bytes: int = DEFAULT_
 def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report: ReparseReport,
                  indexer: Indexer) -> list[tuple[str, str]]:
     """Store and index what ``chunk``'s files gave; (old id, new id) of the stories now held under
-    another id (their marks moved to it), the old to be deleted."""
+    another id (their marks moved to it, the old deleted)."""
     batch: list[tuple[str, Article, str | None]] = []
     parsers: list[int] = []
     owners: list[StoryMeta] = []
@@ -157,12 +160,12 @@ def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report
         parsers.append(stamp(kind))
         owners.append(meta)
     indexer.open()  # before the store changes, so the index needs no catch-up (see Indexer)
-    stored = store.add_identified(batch, parser=parsers, reread=True)
+    stored = store.add_identified(batch, parser=parsers, reread=True, replacing=[meta.id for meta in owners])
     moved: list[tuple[str, str]] = []
     new: list[tuple[str, Article]] = []
     replaced: list[tuple[str, Article]] = []
     for meta, (_, article, _), (sid, got) in zip(owners, batch, stored.results, strict=True):
-        if sid != meta.id:  # another id now: move the marks, then drop the old story
+        if sid != meta.id:  # another id now: the marks moved, the old story dropped
             moved.append((meta.id, sid))
         if got == "new":
             new.append((sid, article))
@@ -170,25 +173,9 @@ def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report
             replaced.append((sid, article))
         status: Status = "unchanged" if got == "present" and sid == meta.id else "updated"
         report.outcomes.append(Reparsed(meta.id, status, sid))
-    _move_marks(store, moved)
     if new or replaced:
         indexer.add(new, replaced)
     return moved
-
-
-def _move_marks(store: Store, moved: list[tuple[str, str]]) -> None:
-    """Give each new id of ``moved`` (old id, new id) the marks of its old one (tags united, flags
-    or-ed, as ``merge`` does), in one write; two old stories that are one now each give theirs."""
-    rounds: list[dict[str, StoryState]] = []  # each a merge, no new id twice in one
-    for old, new in moved:
-        state = store.user.get(old)
-        if state.to_doc():
-            free = next((states for states in rounds if new not in states), None)
-            if free is None:
-                rounds.append(free := {})
-            free[new] = state
-    for states in rounds:
-        store.user.merge(states)
 
 
 def _marks_unmovable(store: Store, old: str, new: str) -> str | None:

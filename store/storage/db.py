@@ -89,6 +89,9 @@ TAGGING = "tagging.json"
 #: There while new stories are written: which, by shard, so the text of those a writer killed or
 #: stopped by a full disk wrote before their records is taken out again (see :meth:`Store.finish_storing`).
 STORING = "storing.json"
+#: There while ``reparse`` stores stories read again under new ids: (old id, new id) of each, so
+#: the next writer moves the marks of those a writer killed part way stored, and deletes the old.
+REPARSING = "reparsing.json"
 LISTING = "listing.bin"
 CHECKED_AT_OPEN = 32  # shards of each kind looked at when a store is opened: the newest
 PARSED_AT_OPEN = 4
@@ -1033,8 +1036,8 @@ class Store:
     def add_identified(self, batch: list[tuple[str, Article, str | None]],
                        parser: int | Sequence[int] | None = None, reread: bool = False,
                        entries_deleted: bool = False, feeds: Collection[str] = (),
-                       tags: Sequence[Sequence[str]] | Callable[[], Sequence[Sequence[str]]] | None = None
-                       ) -> Stored:
+                       tags: Sequence[Sequence[str]] | Callable[[], Sequence[Sequence[str]]] | None = None,
+                       replacing: Sequence[str] | None = None) -> Stored:
         """Store (story id, article, file); the caller has computed the ids (the importer needs them too).
         ``file``: the source file's path exactly (stored safe to show, see :mod:`store.storage.sourcepath`)
         or the feed's address.
@@ -1060,7 +1063,10 @@ class Store:
         down before the stories (``tagging.json``) and given after them, so a writer killed in
         between, or stopped by a full disk (:attr:`Stored.tags_error`), leaves them to the next;
         or a function giving them, asked under the lock (a feed's tags renamed while it was
-        fetched: as they are now).
+        fetched: as they are now). ``replacing``: for each story, the id of the story it is a new
+        reading of (``reparse``): one now stored under another id gets that story's marks, and that
+        story is deleted, written down before the stories (``reparsing.json``), so a writer killed
+        at any point leaves each story once, with its marks, the next writer finishing the move.
         """
         with self.lock:
             self._finish_cut_short()
@@ -1180,6 +1186,10 @@ class Store:
             tagging = _tags_for_new(stored, tags() if callable(tags) else tags)
             if tagging:  # before the stories: their tags must not be lost with the writer
                 atomic_write_bytes(self.folder / TAGGING, orjson.dumps({"version": 1, "tags": tagging}))
+            moved = [] if replacing is None else [
+                (old, sid) for old, (sid, _) in zip(replacing, stored.results, strict=True) if old != sid]
+            if moved:  # before the stories: the old must not stay beside them with the writer
+                atomic_write_bytes(self.folder / REPARSING, orjson.dumps({"version": 1, "moved": moved}))
             # First, so a crash before the index has the new text leaves the index a note to catch up.
             reindexing.note(self.folder, stored.updated)
             fresh: dict[str, list[str]] = {}
@@ -1215,7 +1225,38 @@ class Store:
                     self.user.forget_counts()
             if tagging:
                 self._give_tags(tagging, stored)
+            if moved:
+                self._replace(moved)
         return stored
+
+    def _replace(self, moved: list[tuple[str, str]]) -> None:
+        """Give each new id of ``moved`` (old id, new id) the marks of its old one (tags united, flags
+        or-ed, as ``merge`` does), delete the old, then let ``reparsing.json`` go (the caller holds the
+        lock). Under the marks' lock: a mark made on an old id meanwhile moves too, none after. Each
+        step is safe to do again; an old story whose marks cannot be moved (a damaged state file)
+        stays, beside the new: ``repair`` mends the file, and reparsing the old story moves them."""
+        with self.marks_lock:
+            rounds: list[dict[str, StoryState]] = []  # each a merge, no new id twice in one
+            kept: set[str] = set()
+            for old, new in moved:
+                try:
+                    state = self.user.get(old)
+                except StoreFileError:
+                    kept.add(old)
+                    continue
+                if state.to_doc():
+                    free = next((states for states in rounds if new not in states), None)
+                    if free is None:
+                        rounds.append(free := {})
+                    free[new] = state
+            for states in rounds:
+                try:
+                    left: Collection[str] = self.user.merge(states, skip_damaged=True)
+                except StoryGone:  # (the new stories deleted meanwhile: the old ones stay)
+                    left = states
+                kept.update(old for old, new in moved if new in left)
+            self._delete([old for old, _ in moved if old not in kept])
+        remove_durably(self.folder / REPARSING)
 
     def _give_tags(self, given: Mapping[str, list[str]], stored: Stored) -> None:
         """Give new stories their tags, then let ``tagging.json`` go (the caller holds the lock).
@@ -1357,29 +1398,34 @@ class Store:
         ``repair`` removes no photo an undo would name again) until :meth:`restore` or the next
         such delete; otherwise they are the next ``repair``'s to remove.
         """
-        deleted = Deleted()
         with self.lock:
             self._finish_cut_short()  # one cut short before: finished first, and its list not overwritten
-            directory = self._located(write=True)
-            for sid in set(story_ids):
-                record = self._record(sid, directory)
-                if record is not None:
-                    deleted.records[sid] = record
-            if not deleted.records:
-                return deleted
-            if undoable:
-                hold_for_undo(self.folder, deleted.photos)
-            by_shard: dict[int, list[str]] = {}
-            for sid, record in deleted.records.items():
-                by_shard.setdefault(fields.shard(record.get("shard")), []).append(sid)
-            entries = [sid for sid, record in deleted.records.items() if _fetched(record)]
-            sources = {sid: _listed_source(record) for sid, record in deleted.records.items()}
-            before = len(self)
-            atomic_write_bytes(self.folder / DELETING, orjson.dumps({
-                "version": 1, "before": before, "shards": {str(n): ids for n, ids in by_shard.items()},
-                "sources": sources, "entries": entries}))
-            deleted.states = self._carry_out(by_shard, sources, entries, before, on_progress, deleted.bodies,
-                                             left=deleted.marks_left)
+            return self._delete(story_ids, on_progress, undoable=undoable)
+
+    def _delete(self, story_ids: Iterable[str], on_progress: Callable[[int, int], None] | None = None, *,
+                undoable: bool = False) -> Deleted:
+        """:meth:`delete`'s work, once no delete is left unfinished (the caller holds the lock)."""
+        deleted = Deleted()
+        directory = self._located(write=True)
+        for sid in set(story_ids):
+            record = self._record(sid, directory)
+            if record is not None:
+                deleted.records[sid] = record
+        if not deleted.records:
+            return deleted
+        if undoable:
+            hold_for_undo(self.folder, deleted.photos)
+        by_shard: dict[int, list[str]] = {}
+        for sid, record in deleted.records.items():
+            by_shard.setdefault(fields.shard(record.get("shard")), []).append(sid)
+        entries = [sid for sid, record in deleted.records.items() if _fetched(record)]
+        sources = {sid: _listed_source(record) for sid, record in deleted.records.items()}
+        before = len(self)
+        atomic_write_bytes(self.folder / DELETING, orjson.dumps({
+            "version": 1, "before": before, "shards": {str(n): ids for n, ids in by_shard.items()},
+            "sources": sources, "entries": entries}))
+        deleted.states = self._carry_out(by_shard, sources, entries, before, on_progress, deleted.bodies,
+                                         left=deleted.marks_left)
         return deleted
 
     def _carry_out(self, by_shard: dict[int, list[str]], sources: Mapping[str, Any], entries: list[str], before: int,
@@ -1420,17 +1466,20 @@ class Store:
         return states
 
     def left_unfinished(self) -> bool:
-        """Whether a delete or an undo is on its way, or was left part way by its process (two
-        stats): opening the store while the lock is free finishes one left (:meth:`_tidy`)."""
-        return (self.folder / DELETING).exists() or (self.folder / RESTORING).exists()
+        """Whether a delete, an undo or a reparse's move of stories is on its way, or was left part
+        way by its process (three stats): opening the store while the lock is free finishes one
+        left (:meth:`_tidy`)."""
+        return any((self.folder / name).exists() for name in (DELETING, RESTORING, REPARSING))
 
     def _finish_cut_short(self) -> None:
-        """Finish a delete, an undo or the tagging of new stories whose process died part way
-        (the caller holds the lock); the tags last, so a story deleted since gets none. The text
-        of new stories a writer left without their records goes first."""
+        """Finish a delete, an undo, a reparse's move of stories to new ids or the tagging of new
+        stories whose process died part way (the caller holds the lock); the tags last, so a story
+        deleted since gets none. The text of new stories a writer left without their records goes
+        first; a delete before the move, which writes down a delete of its own."""
         self.finish_storing()
         self._finish_deleting()
         self._finish_restore()
+        self._finish_reparsing()
         self._finish_tagging()
 
     def finish_storing(self) -> int:
@@ -1479,6 +1528,22 @@ class Store:
             entries = [sid for sid in doc.get("entries") or [] if isinstance(sid, str)]
             self._carry_out(by_shard, sources, entries, doc["before"], recount=True)
         remove_durably(self.folder / DELETING)
+
+    def _finish_reparsing(self) -> None:
+        """Finish the move of stories read again to new ids whose writer died part way
+        (``reparsing.json`` is there while the lock is free): those whose new story was stored
+        get their old one's marks, and the old is deleted; the others keep their old story, to
+        be read again."""
+        there, doc = self._journal(REPARSING)
+        if not there:
+            return
+        pairs = doc.get("moved") if isinstance(doc, dict) else None
+        directory = self._located(write=True)
+        moved = [(old, new) for old, new in (pair for pair in pairs if isinstance(pair, list) and len(pair) == 2)
+                 if isinstance(old, str) and isinstance(new, str) and old != new
+                 and self._is_stored(new, directory) and self._is_stored(old, directory)
+                 ] if isinstance(pairs, list) else []
+        self._replace(moved)
 
     def _finish_restore(self) -> None:
         """Finish an undo whose process died part way (``restoring.json`` is there while the lock
