@@ -81,3 +81,30 @@ def test_social_title_that_extends_the_json_ld_headline_is_not_taken() -> None:
 def test_without_json_ld_the_h1_confirmed_by_the_title_else_the_title_without_the_site() -> None:
     assert page_article(saved_page(title=f"{PRINTED} | Coast Herald", og=PRINTED)).headline == PRINTED
     assert page_article(saved_page(h1="Menu", title=f"{PRINTED} | Coast Herald")).headline == PRINTED
+
+
+def bare_page(title: str, h1: str, head: str = "") -> str:
+    """A page with no headline metadata: only its ``<title>`` and the ``<h1>`` printed over the story."""
+    return (f"<html><head><title>{title}</title>{head}</head><body><article><h1>{h1}</h1>{STORY}</article>"
+            "</body></html>")
+
+
+def test_without_metadata_the_printed_h1_beats_a_shorter_title_for_search_results() -> None:
+    assert page_article(bare_page("Ferries added - Lowmoor Post", PRINTED)).headline == PRINTED
+    page = saved_page(title="Ferries added | Coast Herald")
+    assert page_article(page).headline == PRINTED
+
+
+def test_a_japanese_h1_is_the_headline_whatever_the_title_adds_to_it() -> None:
+    printed = "東港の渡し船が増便へ"  # ten characters: a whole headline in Japanese
+    assert page_article(bare_page(f"{printed} | 架空日報", printed)).headline == printed
+    assert page_article(bare_page("渡し船増便 - 架空日報", printed)).headline == printed
+    ld = {"@type": "NewsArticle", "headline": f"{printed} | 架空日報"}
+    head = f'<script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>'
+    assert page_article(bare_page(f"{printed} | 架空日報", printed, head)).headline == printed
+
+
+def test_an_h1_naming_the_site_is_not_the_headline() -> None:
+    head = '<meta property="og:site_name" content="Lowmoor Evening Post">'
+    page = bare_page(f"{PRINTED} - Lowmoor Evening Post", "Lowmoor Evening Post", head)
+    assert page_article(page).headline == PRINTED

@@ -32,7 +32,7 @@ from broadsheet.store.parse.credits import closing_credits
 from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates, parse_date
 from broadsheet.store.parse.story_end import POST_WORD, bio_text, closing_bio
-from broadsheet.store.parse.textstats import ends_sentence, word_count
+from broadsheet.store.parse.textstats import cjk_count, ends_sentence, word_count
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.sanitize import is_web_address
 
@@ -406,7 +406,8 @@ def _title_parts(meta: PageMeta) -> frozenset[str]:
     return frozenset(_fold(part) for part in parts if len(part.split()) >= 2) if len(parts) > 1 else frozenset()
 
 
-def _headline(tree: LexborHTMLParser, meta: PageMeta, paragraphs: list[str] | None = None) -> str:
+def _headline(tree: LexborHTMLParser, meta: PageMeta, paragraphs: list[str] | None = None,
+              region: LexborNode | None = None) -> str:
     """The headline the publisher states for the story.
 
     JSON-LD's headline first (often written for search engines), unless two other statements
@@ -414,8 +415,9 @@ def _headline(tree: LexborHTMLParser, meta: PageMeta, paragraphs: list[str] | No
     ``itemprop="headline"``, usually the printed ``<h1>``) and its social title (``og:title``,
     ``twitter:title``) give that one; where the printed ``<h1>`` merely repeats JSON-LD and the
     social title states another headline that is not an extended search-engine form of it,
-    that edited title. Without JSON-LD: the ``<h1>`` the title metadata confirms, else that
-    title without the site's name, else the ``<h1>``.
+    that edited title. Without JSON-LD: the ``<h1>`` the title metadata confirms, else the one
+    printed over the story (``region``'s) when it reads as a headline, else the title without the
+    site's name, else the ``<h1>``: a ``<title>`` is often a shorter headline for search results.
     """
     h1s = [t for t in (node_text(h) for h in tree.css("h1")[:6]) if t]
     if meta.ld_headline:
@@ -432,8 +434,12 @@ def _headline(tree: LexborHTMLParser, meta: PageMeta, paragraphs: list[str] | No
     folded_titles = [_fold(t) for t in meta.headline]
     for h1 in h1s:
         low = _fold(h1)
-        if low in folded_titles or (len(low) > 15 and any(t.startswith(low) for t in folded_titles)):
+        if low in folded_titles or (_headline_length(low) > 15 and any(t.startswith(low) for t in folded_titles)):
             return h1
+    printed_h1 = region.css_first("h1") if region is not None else None
+    printed = node_text(printed_h1) if printed_h1 is not None else ""
+    if word_count(printed) >= 3 and not _site_part(printed, meta):
+        return printed
     if meta.headline:
         stripped = _strip_site(meta.headline[0], meta.publisher)
         if stripped == meta.headline[0] and not h1s and paragraphs:
@@ -450,9 +456,23 @@ def _printed_part(h1: str, stated: str) -> str | None:
     """The printed ``<h1>`` when the stated headline is it with a site's name after a separator
     ("Head teacher quits - Tamsworth Times", "... - Transit Blog - Medium"), else None."""
     low, whole = _fold(h1), _fold(stated)
-    if len(low) < 15 or len(whole) <= len(low) or not whole.startswith(low):
+    if _headline_length(low) < 15 or len(whole) <= len(low) or not whole.startswith(low):
         return None
     return h1 if _SITE_SEPARATOR.match(whole[len(low):]) else None
+
+
+def _headline_length(text: str) -> int:
+    """A headline's characters, a Chinese, Japanese or Korean one counting twice: those scripts
+    say in 11 characters what English says in 25."""
+    return len(text) + cjk_count(text)
+
+
+def _site_part(text: str, meta: PageMeta) -> bool:
+    """Whether ``text`` names the site: its publisher, or a part of its ``<title>`` ("Headline - Site")."""
+    low = _fold(text)
+    title = meta.headline[-1] if meta.headline else ""
+    parts = _TITLE_SEPARATORS.split(title)
+    return low == _fold(meta.publisher or "") or (len(parts) > 1 and low in {_fold(part) for part in parts})
 
 
 def _marked_headline(tree: LexborHTMLParser, wanted: set[str]) -> str | None:
@@ -722,7 +742,7 @@ def page_article(html: str, url: str | None = None) -> Article:
     if not paragraphs or sum(word_count(p) for p in paragraphs) < 10:
         raise ParseError("no article text found")
     region = _article_region(content)
-    headline = _headline(tree, meta, paragraphs)
+    headline = _headline(tree, meta, paragraphs, region)
     if paragraphs and headline and _fold(paragraphs[0]) == _fold(headline):
         paragraphs = paragraphs[1:]
     # The standfirst where the text took it for its first paragraph (one the text left out stays
