@@ -3,7 +3,8 @@
 The story is the element holding the most paragraph text for the least other text (see
 :func:`main_content`); it is read with the fragment walker, leaving out page furniture
 inside it (share bars, related links, comments, newsletter boxes) by tag, class name,
-link density and wording (the text-dump parser's furniture test).
+link density and wording (the text-dump parser's furniture test), and teasers of other
+stories by their shape (:mod:`broadsheet.store.html.teasers`).
 Headline, authors, date, publisher and canonical address come from the page's metadata
 (:mod:`broadsheet.store.html.meta`) checked against what the page prints.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Container
 from functools import lru_cache
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
@@ -23,6 +25,7 @@ from broadsheet.store.html.furniture import furniture_kind
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.stamps import led, update_stamps
 from broadsheet.store.html.standfirst import standfirst, without_standfirst
+from broadsheet.store.html.teasers import teasers as page_teasers
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
 from broadsheet.store.model import Article, Image, host_of, normal_url
 from broadsheet.store.parse import cjk
@@ -118,14 +121,15 @@ def _paragraph_nodes(body: LexborNode) -> list[LexborNode]:
     return nodes
 
 
-def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
+def main_content(body: LexborNode, weight: float = 0.3, teasers: Container[int] = ()) -> LexborNode:
     """The element holding the story's text.
 
     Each paragraph of story text (long enough, few links, not in a navigation, aside,
     footer or furniture-named box) counts for every element above it; the story is the
     element with the most such text less ``weight`` times its other text. It holds all the
     paragraphs however each is wrapped (one ``<div>`` per paragraph is common), and no more
-    than the story: the page around it adds more other text than story text.
+    than the story: the page around it adds more other text than story text. A teaser of
+    another story (one of ``teasers``, see :mod:`.teasers`) is none of its text.
     """
     good: dict[int, list] = {}
     for para in _paragraph_nodes(body):
@@ -140,7 +144,7 @@ def main_content(body: LexborNode, weight: float = 0.3) -> LexborNode:
         weight_of_text = 1.0
         level = 0  # boxes named like furniture count only close to the text, below its article
         while node is not None and node.tag not in ("html", "#document"):
-            if node.tag in ("nav", "footer"):
+            if node.tag in ("nav", "footer") or node.mem_id in teasers:
                 furniture = True
                 break
             if node.tag == "li":
@@ -316,9 +320,11 @@ class _PageCollector(Collector):
                     part, self.stamp = led(self.stamp, part), None
                 self.paragraphs.append(part)
 
-    def collect_page(self, roots: list[LexborNode], boxes: set[int]) -> None:
+    def collect_page(self, roots: list[LexborNode], boxes: set[int], teasers: Container[int] = ()) -> None:
+        """The text of ``roots`` without furniture, photos' boxes (``boxes``) and other stories' teasers."""
         def whole(node: LexborNode) -> bool:
-            if node.tag in ("figure", "img") or (boxes and node.mem_id in boxes) or node.mem_id in self.stamps:
+            if node.tag in ("figure", "img") or (boxes and node.mem_id in boxes) or node.mem_id in self.stamps \
+                    or node.mem_id in teasers:
                 return True
             if node.tag in _PRUNE_TAGS:
                 return True
@@ -344,7 +350,7 @@ class _PageCollector(Collector):
                     if node.mem_id in self.stamps:
                         self.flush()
                         self.stamp = self.stamps[node.mem_id]
-                    elif node.tag in ("figure", "img") or node.mem_id in boxes:
+                    elif node.tag in ("figure", "img") or node.mem_id in boxes or node.mem_id in teasers:
                         self.flush()
                     continue
                 elif node.tag == "a":
@@ -733,9 +739,10 @@ def page_article(html: str, url: str | None = None) -> Article:
         raise ParseError("no article text found")
     use_noscript_photos(tree)
     tree.strip_tags(["script", "style", "noscript", "template", "svg", "iframe"])
-    content = main_content(body)
+    teasers = page_teasers(body)
+    content = main_content(body, teasers=teasers)
     collector = _PageCollector(base, update_stamps(content), _title_parts(meta))
-    collector.collect_page([content], figure_like(content))
+    collector.collect_page([content], figure_like(content), teasers)
     paragraphs = collector.paragraphs
     if sum(len(p) for p in paragraphs) < 80 and meta.body and len(meta.body) > 80:
         paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", meta.body) if squash(p)]

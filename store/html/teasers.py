@@ -1,0 +1,79 @@
+"""Teasers: links to other stories, each a block headed by that story's linked headline.
+
+A site's front page is made of them, and a story's page lists more of them after its text
+("More from ...", "Related", "Most read") in boxes often named for nothing, so no class name
+tells them. Their shape does: two or more blocks side by side, each opening on a heading that
+links to another page (``<h3><a href=...>`` or ``<a href=...><h3>``), with little text besides
+it (a summary, a time). A story's own blocks are longer, or do not open on a link.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator
+
+from selectolax.lexbor import LexborNode
+
+_HEADINGS = "h2, h3, h4, h5, h6"
+_SUMMARY_MAX = 350  # characters a teaser holds besides its headline: a summary and a time, never a story
+_LABEL_MAX = 40  # characters before its headline: a section's name over it, a picture's credit
+_NOT_BLOCKS = frozenset({"body", "html", "main", "#document"})
+
+
+def _elements(node: LexborNode) -> Iterator[LexborNode]:
+    child = node.child
+    while child is not None:
+        if child.tag and child.tag[0] not in "-_#":  # not text nor a comment
+            yield child
+        child = child.next
+
+
+def _links_away(link: LexborNode | None, heading_text: str) -> bool:
+    """A link to another page (not a place on this one, as a live blog's update links to itself)
+    that makes the most of the heading."""
+    if link is None:
+        return False
+    href = (link.attributes.get("href") or "").strip()
+    if not href or "#" in href or href.lower().startswith(("javascript:", "mailto:")):
+        return False
+    return 2 * len(link.text(deep=True, strip=True)) >= len(heading_text)
+
+
+def _opens_on(block: LexborNode, top: LexborNode) -> bool:
+    """Whether ``top`` opens ``block``: nothing before it but a picture or a label ("Politics")."""
+    before = 0
+    for element in _elements(block):
+        if element.mem_id == top.mem_id:
+            return True
+        before += len(element.text(deep=True, strip=True))
+        if before > _LABEL_MAX:
+            return False
+    return False
+
+
+def _outer(block: LexborNode) -> LexborNode:
+    """The block with the wrappers holding only it (``<li><div class="card">``): they are the teaser
+    its neighbours stand beside."""
+    parent = block.parent
+    while parent is not None and parent.tag not in _NOT_BLOCKS and parent.parent is not None \
+            and sum(1 for _ in _elements(parent)) == 1:
+        block, parent = parent, parent.parent
+    return block
+
+
+def teasers(body: LexborNode) -> dict[int, LexborNode]:
+    """The page's teaser blocks, by ``mem_id``."""
+    rows: dict[int, dict[int, LexborNode]] = defaultdict(dict)  # by the parent they stand in
+    for heading in body.css(_HEADINGS):
+        top = heading.parent if heading.parent is not None and heading.parent.tag == "a" else heading
+        block = top.parent
+        if block is None or block.parent is None or block.tag in _NOT_BLOCKS or not _opens_on(block, top):
+            continue
+        headline = heading.text(deep=True, strip=True)
+        if not _links_away(top if top.tag == "a" else heading.css_first("a[href]"), headline):
+            continue
+        if len(block.text(deep=True, strip=True)) - len(top.text(deep=True, strip=True)) <= _SUMMARY_MAX:
+            block = _outer(block)
+            if block.parent is not None:
+                rows[block.parent.mem_id][block.mem_id] = block
+    return {key: block for row in rows.values() if len(row) >= 2 for key, block in row.items()}
