@@ -1,11 +1,18 @@
-"""Teasers of other stories (a linked headline over a short summary) are no story's text.
+"""Teasers of other stories (a linked headline over a short summary) are no story's text, and a
+page made of nothing else is a site's front page, refused as one.
 
 Each page is made up; the teasers carry no class names, as many sites' do not.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+
+from broadsheet.cli.main import main
 from broadsheet.store.html import page_article
+from broadsheet.store.parse.types import ParseError
 
 STORY = [
     "The lighthouse on Gull Point will be lit again next summer, the coastal trust said on Thursday.",
@@ -47,3 +54,33 @@ def test_a_storys_own_headed_parts_stay_its_text() -> None:
                     for n, p in enumerate(STORY))
     page = f"<html><body><article><h1>Gull Point light to shine again</h1>{parts}</article></body></html>"
     assert page_article(page).body == STORY
+
+
+def front_page(blurb: str = "") -> str:
+    return ('<html><head><title>Gull Point Gazette | News from the headland</title>'
+            '<meta property="og:type" content="website"><meta property="og:title" content="Gull Point Gazette">'
+            '</head><body><header><nav><a href="/">Home</a><a href="/town">Town</a></nav></header>'
+            f"<main>{''.join(teaser_cards(8))}</main>{blurb}<footer><p>Gull Point Gazette</p></footer></body></html>")
+
+
+BLURB = ("<div><p>The Gull Point Gazette has told the news of the headland since 1921 and is read in every "
+         "village along the coast.</p></div>")
+
+
+def test_a_sites_front_page_is_refused_as_one(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "front.html").write_text(front_page(), encoding="utf-8")
+    (tmp_path / "about.html").write_text(front_page(BLURB), encoding="utf-8")  # a word about the site besides
+    (tmp_path / "story.html").write_text(story_page(f"<section>{''.join(teaser_cards(8))}</section>"), encoding="utf-8")
+    main(["--store", str(tmp_path / "store"), "import", "front.html", "about.html", "story.html"])
+    said = capsys.readouterr().err
+    for name in ("front.html", "about.html"):
+        assert f"failed: {name}: a site's front page (a list of links to stories), not an article" in said
+    assert "1 imported" in said  # the story's page, its teasers after it, is a story
+
+
+def test_a_page_without_text_that_says_it_is_an_article_is_not_called_a_front_page() -> None:
+    page = front_page().replace('content="website"', 'content="article"')
+    with pytest.raises(ParseError, match=r"^no article text found$"):
+        page_article(page)

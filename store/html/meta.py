@@ -39,6 +39,7 @@ class PageMeta:
     description: str | None = None
     body: str | None = None  # JSON-LD articleBody
     images: list[Image] = field(default_factory=list)
+    article: bool = False  # the page says it is an article (JSON-LD's type, og:type), not a list of them
 
 
 def _objects(value: Any, depth: int = 0, listed: bool = False) -> Iterator[tuple[dict[str, Any], bool]]:
@@ -151,6 +152,7 @@ def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
         meta.url = meta.url or _text(obj.get("url")) or (_text(main.get("@id")) if isinstance(main, dict) else None)
         meta.images += _ld_image(obj.get("image") or obj.get("associatedMedia"), base)
 
+    meta.article = any(not listed for _, listed in articles) or props.get("og:type", "").strip().lower() == "article"
     meta.og_title = _text(props.get("og:title"))
     meta.social_titles = [t for t in (meta.og_title, _text(props.get("twitter:title"))) if t]
     for key in ("og:title", "twitter:title", "dc.title", "dcterms.title", "title", "sailthru.title"):

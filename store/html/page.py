@@ -25,6 +25,7 @@ from broadsheet.store.html.furniture import furniture_kind
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.stamps import led, update_stamps
 from broadsheet.store.html.standfirst import standfirst, without_standfirst
+from broadsheet.store.html.teasers import front_page
 from broadsheet.store.html.teasers import teasers as page_teasers
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
 from broadsheet.store.model import Article, Image, host_of, normal_url
@@ -723,12 +724,16 @@ def tags_note(html: str) -> str:
         if tags > MAX_TAGS else ""
 
 
+FRONT_PAGE = "a site's front page (a list of links to stories), not an article"
+_BLURB_WORDS = 50  # a front page's text besides its teasers (a word about the site) is shorter than any story
+
+
 def page_article(html: str, url: str | None = None) -> Article:
     """The story of a saved page (up to its :data:`MAX_TAGS` tags); ``url`` is where the page
     came from, when the input says.
 
     Raises ParseError("no article text found") for a page without story text (one whose
-    article a script builds in the browser).
+    article a script builds in the browser), :data:`FRONT_PAGE` for a site's front page.
     """
     html = within_tags(html)
     tree = parse(html)
@@ -746,7 +751,10 @@ def page_article(html: str, url: str | None = None) -> Article:
     paragraphs = collector.paragraphs
     if sum(len(p) for p in paragraphs) < 80 and meta.body and len(meta.body) > 80:
         paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", meta.body) if squash(p)]
-    if not paragraphs or sum(word_count(p) for p in paragraphs) < 10:
+    words = sum(word_count(p) for p in paragraphs)
+    if words < _BLURB_WORDS and not meta.article and front_page(teasers, words):
+        raise ParseError(FRONT_PAGE)
+    if words < 10:
         raise ParseError("no article text found")
     region = _article_region(content)
     headline = _headline(tree, meta, paragraphs, region)

@@ -14,10 +14,14 @@ from collections.abc import Iterator
 
 from selectolax.lexbor import LexborNode
 
+from broadsheet.store.parse.textstats import word_count
+
 _HEADINGS = "h2, h3, h4, h5, h6"
 _SUMMARY_MAX = 350  # characters a teaser holds besides its headline: a summary and a time, never a story
 _LABEL_MAX = 40  # characters before its headline: a section's name over it, a picture's credit
 _NOT_BLOCKS = frozenset({"body", "html", "main", "#document"})
+_CHROME = frozenset({"nav", "header", "footer", "aside", "menu"})  # the site's, around any page
+FRONT_PAGE_TEASERS = 5  # a story's page lists fewer than a front page outside its menus, or has its text
 
 
 def _elements(node: LexborNode) -> Iterator[LexborNode]:
@@ -77,3 +81,19 @@ def teasers(body: LexborNode) -> dict[int, LexborNode]:
             if block.parent is not None:
                 rows[block.parent.mem_id][block.mem_id] = block
     return {key: block for row in rows.values() if len(row) >= 2 for key, block in row.items()}
+
+
+def front_page(blocks: dict[int, LexborNode], story_words: int) -> bool:
+    """Whether a page is a site's front page (or a section's): a list of teasers
+    (:data:`FRONT_PAGE_TEASERS` at least) besides its menus, header and footer, holding more
+    words than the page has for a story besides them (``story_words``: none, or a blurb about
+    the site)."""
+    listed = words = 0
+    for block in blocks.values():
+        node: LexborNode | None = block
+        while node is not None and node.tag not in _CHROME:
+            node = node.parent
+        if node is None:
+            listed += 1
+            words += word_count(block.text(deep=True, separator=" ", strip=True))
+    return listed >= FRONT_PAGE_TEASERS and words > 2 * story_words

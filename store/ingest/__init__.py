@@ -141,8 +141,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 18 (saved pages): without headline metadata, the <h1> printed over the story is its headline,
 #    not a shorter <title> ("Ferry halted - Daily"), and a CJK headline is long enough to be told
 #    from a site's name (store/html/page.py); teasers of other stories (blocks side by side, each
-#    a linked headline over a short summary) are no story's text, whatever their class names
-#    (store/html/teasers.py)
+#    a linked headline over a short summary) are no story's text, whatever their class names,
+#    and a site's front page made of them is refused as one (store/html/teasers.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 18, SAVED_PAGE: 18, ENTRIES: 19}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
