@@ -21,7 +21,7 @@ _SUMMARY_MAX = 350  # characters a teaser holds besides its headline: a summary 
 _LABEL_MAX = 40  # characters before its headline: a section's name over it, a picture's credit
 _NOT_BLOCKS = frozenset({"body", "html", "main", "#document"})
 _CHROME = frozenset({"nav", "header", "footer", "aside", "menu"})  # the site's, around any page
-FRONT_PAGE_TEASERS = 5  # a story's page lists fewer than a front page outside its menus, or has its text
+FRONT_PAGE_TEASERS = 5  # teasers outside menus that make a front page (a story's page may list as many, with its text)
 
 
 def _elements(node: LexborNode) -> Iterator[LexborNode]:
