@@ -170,6 +170,28 @@ def test_a_menu_of_four_links_below_the_first_line_is_no_headline() -> None:
     assert article.authors == ["Ann Example"]
 
 
+@pytest.mark.parametrize("menu", ["Home | News | Sport", "Главная | Новости | Спорт", "首页 | 新闻 | 体育"])
+def test_a_menu_of_three_links_first_is_no_headline_nor_site(menu: str) -> None:
+    """A copy that starts at a menu of three links: the menu was the headline, its last link the
+    source, and the real headline under it was taken for furniture."""
+    title = "Lighthouse keepers return to the point"
+    text = "\n\n".join([menu, title, "Written by Ann Example\n5 December 2026, 10:15", *PARAS]) + "\n"
+    article = parse_text(text)
+    assert article.headline == title and article.source is None
+    assert article.authors == ["Ann Example"]
+
+
+@pytest.mark.parametrize("line", ["Ferry halted | Live updates | Harbour Gazette",
+                                  "Budget 2026 | What it means for you", "Ferry halted | Live updates"])
+def test_a_headline_between_bars_is_no_short_menu(line: str) -> None:
+    """Three links of one or two capitalised words are a menu; a headline's parts are not."""
+    from broadsheet.store.parse.boilerplate import bar_menu
+
+    assert not bar_menu(line, least=3)
+    text = "\n\n".join(["Skip to content", line, "By Ann Example", *PARAS]) + "\n"
+    assert parse_text(text).headline == line
+
+
 def test_a_barred_title_whose_headline_the_page_repeats_stays_the_title() -> None:
     title = "Strike ends | Politics | UK | News | Sky News"
     text = "\n\n".join([title, "Strike ends", "By Ann Example", *PARAS]) + "\n"

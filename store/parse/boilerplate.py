@@ -338,13 +338,22 @@ def furniture_reason(text: str) -> str | None:
 def bar_menu(text: str, least: int = MENU_ITEMS) -> bool:
     """``Home | World | Business | Sport | Weather``: five (``least``) or more links of one to three
     words between bars, none with a digit or a sentence's end (a headline's part, a date, a time),
-    the first no byline's or credit's."""
+    the first no byline's or credit's. Fewer links (down to ``least``, at least three) are a menu
+    only when each is a link's label (see :func:`_nav_label`): a headline's parts ("Ferry halted |
+    Live updates | Gazette") have more words, or words in small letters."""
     if "|" not in text and "•" not in text:  # (most lines: before any split)
         return False
     items = _MENU_BAR.split(text.strip(" |•"))
-    return len(items) >= least and not items[0].lower().startswith(_NOT_A_LINK) and all(
+    few = len(items) < MENU_ITEMS
+    return len(items) >= max(least, 3) and not items[0].lower().startswith(_NOT_A_LINK) and all(
         1 <= len(item.split()) <= 3 and not any(c.isdigit() for c in item) and item[-1] not in ".!?:,"
-        for item in items)
+        and (not few or _nav_label(item)) for item in items)
+
+
+def _nav_label(item: str) -> bool:
+    """A menu link's label: one or two words (two Chinese or Japanese characters a word), none
+    starting with a small letter ("Home", "World News", "Главная", "国际")."""
+    return word_count(item) <= 2 and not any(word[0].islower() for word in item.split())
 
 
 def furniture_reason_of(text: str, n_text_words: int, low: str | None, density: float | None = None) -> str | None:

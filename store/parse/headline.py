@@ -115,7 +115,7 @@ def find_headline(lines: list[Line], usable: list[int], body_start: int, title_c
             headline_shaped(text)
             and _word_count(text) >= 3
             and text[0] not in "•·*-–—|"
-            and not bar_menu(text, least=4)  # a menu above the headline ("Home | World | Business | Sport")
+            and not bar_menu(text, least=3)  # a menu above the headline ("Home | News | Sport")
             and (found < 0 or found - i <= 3)
         ):
             found = i

@@ -48,7 +48,7 @@ def run(text: str) -> tuple[list[Line], Article | None, str | None]:
         return [], None, refused
     page = Page(join_wrapped(split_lines(text)))
     page.title = page_title(page.lines)
-    if boilerplate.bar_menu(page.title) and not _told_again(page):
+    if boilerplate.bar_menu(page.title, least=3) and not _told_again(page):
         page.title = ""  # a site's menu first (the copy began below the page's <title>): no site name in it
     page.title_core, page.site = split_title(page.title)
     try:
