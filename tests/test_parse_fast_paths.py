@@ -111,7 +111,7 @@ def _credit_only_every_pattern(text: str) -> str | None:
 CREDIT_PIECES = [
     "Photo", "photo", "PHOTO", "Image", "Pic", "Credit", "Video", "by", ":", "/", "|", "(", ")", " ", "  ", ".",
     "via", "Getty Images", "Getty", "Reuters", "REUTERS", "AP", "AFP", "EPA-EFE", "PA Wire", "iStock", "File",
-    "Ann Lee", "ANN LEE", "for", "Gazette", "_", "-", "’", "'", "&", "\n", "\u00a0", "ı", "İ",
+    "Ann Lee", "ANN LEE", "for", "Gazette", "_", "-", "’", "'", "&", "\n", "\u00a0", "ı", "İ", "Foto", "Фото",
 ]
 CREDIT_SHAPES = [
     ". Ann Lee", ". Ann Lee for Gazette", ". Ann Lee / Pool", ". Ann of Lee via Getty Images", "2. Ann Lee van Dee",

@@ -21,7 +21,7 @@ PIECES = [
     "ß", "İ", "ı", "ſ", "K", "é", "٣", "_", "&", "reporting", "Edited", "with", "said.", "(NPA)", "[File: AP]",
     " Reporting by ", "additional reporting by", ", and writing by", "EDITING BY", "; ", "written  by", "Ann,",
     "al-", "d’", "Mc-", " in ", "in", " in Paris", "Writer ", "wrıter", "REPORTERS ", "correspondent ", "Ann’s ",
-    "graphics by", "Graphics: ",
+    "graphics by", "Graphics: ", "Foto", "FOTO", "Фото", "ФОТО",
 ]
 text = st.lists(st.one_of(st.sampled_from(PIECES), st.text(max_size=3)), max_size=24).map("".join)
 

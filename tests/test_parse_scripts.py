@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from broadsheet.store.parse import parse_text
+from broadsheet.store.parse import explain_text, parse_text
 
 PAGES = {
     "hebrew": (
@@ -50,3 +50,37 @@ def test_a_dump_in_another_alphabet_keeps_its_story_and_drops_its_menus(language
     article = parse_text(page)
     assert article.headline == headline
     assert article.body == body
+
+
+# A byline's "Author:" label and a photo credit's "Photo:" label in Russian, German, Spanish and French:
+# (byline line, its author, credit line, its credit).
+LABELLED = {
+    "russian": ("Автор: Мария Орлова", "Мария Орлова", "Фото: Павел Зимин", "Павел Зимин"),
+    "german": ("Autorin: Greta Hahn", "Greta Hahn", "Foto: Lukas Brandt", "Lukas Brandt"),
+    "spanish": ("Autor: Inés Calvo", "Inés Calvo", "Foto: Tomás Vidal", "Tomás Vidal"),
+    "french": ("Auteur : Claire Morel", "Claire Morel", "Photo : Hugo Perrin", "Hugo Perrin"),
+}
+
+
+@pytest.mark.parametrize("language", sorted(LABELLED))
+def test_bylines_and_photo_credits_labelled_in_other_languages(language: str) -> None:
+    """"Автор: NAME" was no byline and "Фото: NAME" no credit (only the English labels were read): the
+    author was missing, and the photo's caption stayed in the story as a paragraph."""
+    byline, author, credit_line, credit = LABELLED[language]
+    _, headline, body, menus = PAGES["russian"]
+    caption = "Первый паром у нового причала"
+    page = "\n\n".join([" | ".join(menus[:3]), headline, byline, *body, caption, credit_line, "© 2025"]) + "\n"
+    article = parse_text(page)
+    assert article.headline == headline
+    assert article.authors == [author]
+    assert [(image.caption, image.credit) for image in article.images] == [(caption, credit)]
+    assert article.body == body
+
+
+def test_an_author_label_on_a_line_of_its_own_is_the_byline_s() -> None:
+    """A lone "Автор:" over the name (one text node per line) is part of the byline, not left over."""
+    _, headline, body, _ = PAGES["russian"]
+    page = "\n".join(["Городской вестник", "", headline, "Автор:", "Мария Орлова", "", "\n\n".join(body)]) + "\n"
+    assert parse_text(page).authors == ["Мария Орлова"]
+    assert [(e.role, e.reason) for e in explain_text(page) if e.text == "Автор:"] == [
+        ("byline", "label introducing the byline")]

@@ -172,9 +172,9 @@ def test_first_character_sets_hold_every_character_a_label_can_start_with() -> N
     for ch in map(chr, range(0x10000)):
         if 0xD800 <= ord(ch) <= 0xDFFF:
             continue
-        for rest in ("hoto", "mage", "redit", "ideo"):
+        for rest in ("hoto", "mage", "redit", "ideo", "oto", "ото"):
             assert captions._LABEL_START.match(ch + rest) is None or ch in captions._LABEL_FIRST
-        for rest in ("y", "uthor", "ords", "eporter", "ritten by"):
+        for rest in ("y", "uthor", "ords", "eporter", "ritten by", "utor", "uteur", "втор"):
             assert meta._BY_LABEL.match(ch + rest) is None or ch in meta._BY_LABEL_FIRST
 
 

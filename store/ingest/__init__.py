@@ -143,9 +143,12 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    from a site's name (store/html/page.py); teasers of other stories (blocks side by side, each
 #    a linked headline over a short summary) are no story's text, whatever their class names,
 #    and a site's front page made of them is refused as one (store/html/teasers.py)
-# 19 (text dumps): a menu of three or four links of one or two capitalised words between bars
-#    ("Home | News | Sport") is no headline, and no page title naming the site (store/parse/boilerplate.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 18, ENTRIES: 19}
+# 19 (text dumps), 19 (saved pages), 20 (entries): a menu of three or four links of one or two capitalised
+#    words between bars ("Home | News | Sport") is no headline, and no page title naming the site
+#    (store/parse/boilerplate.py: text dumps); the Russian, German, Spanish and French "Author:" labels
+#    ("Автор:", "Autorin:", "Auteur :") introduce a byline (store/parse/byline.py, meta.py), and "Foto:",
+#    "Фото:" label a photo credit as "Photo:" does (store/parse/captions.py: all kinds)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 19, ENTRIES: 20}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 

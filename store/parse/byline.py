@@ -21,7 +21,12 @@ _BY = re.compile(
 )
 _BY_INSIDE = re.compile(r"\b(?:written|reported|story|interview|analysis)\s+by\b[\s:]*", re.IGNORECASE)
 _EMAIL = re.compile(r"\s*\S+@[\w-]+(?:\.[\w-]+)+")  # "By Ann Lee alee@gazette.example": her address, no name
-_LABEL = re.compile(r"^(?:authors?|reporters?|writers?|words|text)\s*:\s*", re.IGNORECASE)
+#: "Author" in the labels of Russian, German, Spanish and French bylines ("Автор:", "Autorin:", "Auteur :");
+#: their "By" is in _BY.
+FOREIGN_AUTHOR = r"авторы?|autor(?:in|en|es|a)?|auteurs?"
+#: What a FOREIGN_AUTHOR label starts with, in either case (the Russian "а" is Cyrillic).
+FOREIGN_AUTHOR_FIRST = "aAаА"
+_LABEL = re.compile(rf"^(?:authors?|reporters?|writers?|words|text|{FOREIGN_AUTHOR})\s*:\s*", re.IGNORECASE)
 # A date, with the day of the week it may start with ("By Ann Lee Monday, November 18, 2019":
 # the weekday is no part of her name). Only whole weekday names: "Sun" is a surname.
 _WEEKDAY = r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+"

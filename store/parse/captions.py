@@ -17,7 +17,8 @@ from broadsheet.store.parse.byline import parse_byline
 from broadsheet.store.parse.dates import MONTH
 from broadsheet.store.parse.textstats import LINE_CACHE, STOPWORDS
 
-_LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Photo credit|Image credit)"
+# (With "Foto" of German, Spanish and other languages, and the Russian "Фото"; French writes "Photo".)
+_LABEL = r"(?:Photo(?:graph)?s?|Image|Picture|Pic|Credit|Illustration|Video|Photo credit|Image credit|Fotos?|Фото)"
 _STOCK = (
     r"(?:Getty(?: Images)?(?: [A-Z][a-z]+)?|Shutterstock|iStock(?:photo)?|Alamy|Unsplash|Pexels|"
     r"EPA(?:-EFE)?|AFP|Reuters|REUTERS|AP|PA(?: Wire| Media)?|Bloomberg|Pool|Handout|Supplied|File)"
@@ -32,7 +33,7 @@ _TAIL_PATTERNS = [
     re.compile(r"(?=[\s(])\s*\((?P<credit>(?:[A-Z][\w.]* )?Photo\s*/\s*[^()]{2,80})\)\s*$"),
     re.compile(rf"(?=[\s(])\s*\((?:{_LABEL})\s*:\s*(?P<credit>[^()]{{2,80}})\)\s*$", re.IGNORECASE),
     re.compile(
-        rf"(?=[\sPICV])(?:(?<=\W)|(?<=[a-z]))\s*(?:{_LABEL}|{_LABEL.upper()})\s*(?:by|BY|:)\s*(?P<credit>[^;:()]{{2,120}}?)\s*$"
+        rf"(?=[\sPICVFФ])(?:(?<=\W)|(?<=[a-z]))\s*(?:{_LABEL}|{_LABEL.upper()})\s*(?:by|BY|:)\s*(?P<credit>[^;:()]{{2,120}}?)\s*$"
     ),
     re.compile(r"(?=[\s(])\s*\((?P<credit>[^()]{0,60}(?:/|\bvia\b|" + _STOCK + r")[^()]{0,60})\)\s*$"),
     re.compile(rf"(?=\s)(?<=[.!?’'\"”)])\s+(?P<credit>(?:[\w.’' -]{{1,40}}\s+)?via\s+{_STOCK}[\w ]*)\s*$"),
@@ -78,11 +79,12 @@ _FOR_OUTLET = re.compile(r"^[A-Z][\w’'.-]+(?:\s+[A-Z][\w’'.-]+){1,3}\s+for\s
 _LABEL_ONLY = re.compile(rf"^(?:{_LABEL})\s*(?:by|:)?$", re.IGNORECASE)
 
 
-_LABEL_WORD = re.compile(r"Photo|Image|Pic|Credit|Illustration|Video|PHOTO|IMAGE|PIC|CREDIT|ILLUSTRATION|VIDEO")
+_LABEL_WORD = re.compile(r"Photo|Image|Pic|Credit|Illustration|Video|Foto|Фото"
+                         r"|PHOTO|IMAGE|PIC|CREDIT|ILLUSTRATION|VIDEO|FOTO|ФОТО")
 _LABEL_START = re.compile(rf"^(?:{_LABEL})", re.IGNORECASE)  # how every labelled line starts
-# The characters a _LABEL_START match can start with: P, I, C or V in either case, and the two
+# The characters a _LABEL_START match can start with: P, I, C, V, F or Ф in either case, and the two
 # dotted and dotless i that IGNORECASE also takes for an i.
-_LABEL_FIRST = frozenset("pPiIcCvVıİ")
+_LABEL_FIRST = frozenset("pPiIcCvVfFфФıİ")
 
 
 # "Photo by X", "Picture: X", "Credit: X", "© X": the label goes, the name stays. So does a Chinese,

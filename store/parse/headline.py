@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from broadsheet.store.parse.boilerplate import bar_menu
-from broadsheet.store.parse.byline import parse_byline
+from broadsheet.store.parse.byline import FOREIGN_AUTHOR, FOREIGN_AUTHOR_FIRST, parse_byline
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.textstats import cjk_count, jaccard, similarity, word_count
 from broadsheet.store.parse.types import Line
@@ -56,7 +56,9 @@ def _word_count(text: str) -> int:
     return sum(1 for w in text.split() if any(c.isalpha() for c in w))
 
 
-_BYLINE_LABEL = re.compile(r"^(?:by|author(?:s)?(?: of the article)?|written by)\s*:?$", re.IGNORECASE)
+_BYLINE_LABEL = re.compile(rf"^(?:by|author(?:s)?(?: of the article)?|written by|{FOREIGN_AUTHOR})\s*:?$",
+                           re.IGNORECASE)
+_BYLINE_LABEL_FIRST = "bBaAwW" + FOREIGN_AUTHOR_FIRST  # what every _BYLINE_LABEL match starts with
 
 
 def _byline_follows(lines: list[Line], idx: int, span: int = 8) -> bool:
@@ -69,7 +71,7 @@ def _byline_follows(lines: list[Line], idx: int, span: int = 8) -> bool:
         if seen > span:
             return False
         text = line.text
-        if text[:1] in "bBaAwW" and _BYLINE_LABEL.match(text):  # (what a match starts with, tested first)
+        if text[:1] in _BYLINE_LABEL_FIRST and _BYLINE_LABEL.match(text):  # (the cheap test first)
             return True
         info = parse_byline(text)
         if info is not None and info.explicit:

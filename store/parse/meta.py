@@ -7,7 +7,7 @@ from bisect import bisect_right
 
 from broadsheet.store.parse import cjk
 from broadsheet.store.parse.boilerplate import folded
-from broadsheet.store.parse.byline import Byline, parse_byline
+from broadsheet.store.parse.byline import FOREIGN_AUTHOR, FOREIGN_AUTHOR_FIRST, Byline, parse_byline
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.headline import find_headline
 from broadsheet.store.parse.page import REPEATED, UNDECIDED, Page, nonblank
@@ -74,9 +74,9 @@ def _same_tokens(text: str, key: list[str], probe: str) -> bool:
     return tokens(text) == key
 
 
-_BY_LABEL_FIRST = "bBaAwWrR"  # what every _BY_LABEL match starts with (a cheap test first)
+_BY_LABEL_FIRST = "bBaAwWrR" + FOREIGN_AUTHOR_FIRST  # what every _BY_LABEL match starts with (a cheap test first)
 _BY_LABEL = re.compile(
-    r"^(?:by|author(?:s)?(?: of the article)?|written by|words|reporter)\s*:?$", re.IGNORECASE
+    rf"^(?:by|author(?:s)?(?: of the article)?|written by|words|reporter|{FOREIGN_AUTHOR})\s*:?$", re.IGNORECASE
 )
 
 
