@@ -332,3 +332,24 @@ def test_the_agency_of_a_korean_wire_opening_is_found_by_any_of_its_names() -> N
     article = parse_text(dump)
     assert article.agency == "Yonhap"
     assert {"Yonhap", "연합뉴스"} <= set(agency_names(article.agency))
+
+
+def test_a_photo_credit_glued_to_the_last_paragraph_is_the_storys_credit() -> None:
+    """"…予定されている。（撮影：中村花子）" kept the credit in the story's text, where the same on a
+    line of its own is the story's photography credit: in a text dump and in a saved page."""
+    credit = "（撮影：中村花子）"
+    dump = JAPANESE.replace(JAPANESE_BODY[-1], JAPANESE_BODY[-1] + credit)
+    article = parse_text(dump)
+    assert article.body == JAPANESE_BODY
+    assert article.credits is not None and article.credits.photography == ["中村花子"]
+    page = ("<html><head><meta charset=utf-8><title>坂下町で秋祭り、三年ぶりに山車が巡行</title></head><body><article>"
+            "<h1>坂下町で秋祭り、三年ぶりに山車が巡行</h1>" + "".join(f"<p>{p}</p>" for p in JAPANESE_BODY)
+            + "</article></body></html>").replace("</p></article>", f"{credit}</p></article>")
+    saved = page_article(page)
+    assert saved.body == JAPANESE_BODY
+    assert saved.credits is not None and saved.credits.photography == ["中村花子"]
+
+
+def test_brackets_glued_to_a_paragraph_that_name_no_one_stay_in_it() -> None:
+    last = JAPANESE_BODY[-1] + "（詳細は後日発表）"  # "(details to follow)": no credit
+    assert parse_text(JAPANESE.replace(JAPANESE_BODY[-1], last)).body == [*JAPANESE_BODY[:-1], last]

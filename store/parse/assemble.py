@@ -88,13 +88,14 @@ def _organisation_author(page: Page, agency: str | None, source: str | None, age
 PASSED_LINES = 2  # photo credits or furniture passed in a row between two credit lines of the end block
 
 
-def _end_credits(lines: list[Line], h: int) -> Credits | None:
+def _end_credits(lines: list[Line], h: int, glued: tuple[int, str] | None = None) -> Credits | None:
     """Credits from the block of credit lines the story ends with (``Reporting by A`` /
     ``Writing by B`` / ``Editing by C``), read back from the last; photo credits and furniture
-    may stand between them. As on saved pages, a line above the last must name people only."""
+    may stand between them. As on saved pages, a line above the last must name people only.
+    ``glued``: (the line, the credit) glued to the end of the story's last paragraph, one more of them."""
     last = next((i for i in range(len(lines) - 1, h, -1) if lines[i].role == "credits_line"), -1)
     if last < 0:
-        return None
+        return parse_credit_block([glued[1]]) if glued else None
     block, passed = [last], 0
     for i in range(last - 1, h, -1):
         line = lines[i]
@@ -107,7 +108,8 @@ def _end_credits(lines: list[Line], h: int) -> Credits | None:
             passed += 1
         else:
             break
-    return parse_credit_block([lines[i].text for i in reversed(block)])
+    found = [(i, lines[i].text) for i in block] + ([glued] if glued else [])
+    return parse_credit_block([text for _, text in sorted(found)])
 
 
 def _folded(text: str) -> str:
@@ -167,7 +169,13 @@ def assemble(page: Page) -> Article:
     if dateline:
         body[0] = rest
         lines[body_idx[0]].mark("dateline", f"starts with the dateline {dateline!r}; the rest is body")
-    credits = _end_credits(lines, h)
+    # (At the end of the only paragraph, a bracketed credit names its reporters, kept as printed below.)
+    glued = cjk.glued_credit(body[-1]) if len(body) > 1 else None
+    if glued:
+        body[-1] = glued[0]
+        line = lines[body_idx[-1]]
+        line.mark(line.role, f"{line.reason}; ends with the credit line {glued[1]!r}, taken off")
+    credits = _end_credits(lines, h, (body_idx[-1], glued[1]) if glued else None)
     info = page.byline_info
     authors = list(info.authors) if info else []
     first = lines[body_idx[0]]

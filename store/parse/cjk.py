@@ -157,6 +157,22 @@ def credit_roles(text: str) -> dict[str, list[str]] | None:
     return roles
 
 
+# A credit in brackets glued to the end of a paragraph, after its last sentence ("…求めた。（撮影：佐藤花子）").
+_GLUED_CREDIT = re.compile(r"(?<=[。！？」』])\s*(?P<credit>[（(【\[〔][^（）()【】\[\]〔〕]{2,60}[）)】\]〕])$")
+_CLOSERS = tuple(_BRACKETS.values())
+
+
+def glued_credit(text: str) -> tuple[str, str] | None:
+    """(the paragraph, its credit) for a CJK paragraph ending with a credit in brackets after its
+    last sentence, which pages print on a line of its own as often ("（撮影：佐藤花子）"); else None."""
+    if text.isascii() or not text.endswith(_CLOSERS):
+        return None
+    m = _GLUED_CREDIT.search(text[-80:])
+    if m is None or not credit_roles(m.group("credit")):
+        return None
+    return text[: len(text) - len(m.group(0))], m.group("credit")
+
+
 def byline_people(text: str) -> list[str]:
     """Who a CJK credit line names as reporters or writers ("记者 李明", "文/李四"): such a
     line under the headline is the byline."""

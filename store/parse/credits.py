@@ -216,8 +216,12 @@ def closing_credits(paragraphs: list[str]) -> Credits | None:
 
     Pages print each credit in a paragraph of its own ("Additional reporting by ...",
     then "Editing by ..."): every one of them is a credit, none is story text. The last may be
-    sentences (:func:`sentence_credits`).
+    sentences (:func:`sentence_credits`). A CJK credit glued to the end of the last paragraph is
+    such a line too (:func:`cjk.glued_credit`), but at the end of the only one: that is the first
+    paragraph, whose bracketed reporters stay as printed (:func:`cjk.inline_reporters`).
     """
+    if len(paragraphs) > 1 and (glued := cjk.glued_credit(paragraphs[-1])):
+        paragraphs[-1:] = glued
     end = len(paragraphs) - 1
     last = max(len(paragraphs) - CREDITS_REACH, 0)
     while end >= last and not ((is_credits_line(paragraphs[end]) or sentence_credits(paragraphs[end]) is not None)
