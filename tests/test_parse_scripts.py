@@ -84,3 +84,14 @@ def test_an_author_label_on_a_line_of_its_own_is_the_byline_s() -> None:
     assert parse_text(page).authors == ["Мария Орлова"]
     assert [(e.role, e.reason) for e in explain_text(page) if e.text == "Автор:"] == [
         ("byline", "label introducing the byline")]
+
+
+@pytest.mark.parametrize(("printed", "iso"), [("5 декабря 2026, 10:15", "2026-12-05T10:15:00"),
+                                              ("31 мая 2025", "2025-05-31")])
+def test_a_date_in_russian_is_the_publication_date(printed: str, iso: str) -> None:
+    """Month names were read in English, German, French and Spanish: "5 декабря 2026" was no date."""
+    _, headline, body, menus = PAGES["russian"]
+    page = "\n\n".join([" | ".join(menus[:3]), headline, "Автор: Мария Орлова", printed, *body]) + "\n"
+    article = parse_text(page)
+    assert article.published == iso
+    assert article.body == body

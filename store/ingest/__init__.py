@@ -149,7 +149,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    ("Автор:", "Autorin:", "Auteur :") introduce a byline (store/parse/byline.py, meta.py), and "Foto:",
 #    "Фото:" label a photo credit as "Photo:" does (store/parse/captions.py: all kinds); a CJK credit in
 #    brackets glued to the end of the story's last paragraph ("…求めた。（撮影：佐藤花子）") is its closing
-#    credit line, as on a line of its own (store/parse/cjk.py, credits.py, assemble.py: all kinds)
+#    credit line, as on a line of its own (store/parse/cjk.py, credits.py, assemble.py: all kinds); Russian
+#    month names date a story ("5 декабря 2026") (store/parse/dates.py: all kinds)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 19, ENTRIES: 20}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 

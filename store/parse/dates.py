@@ -69,13 +69,26 @@ _FOREIGN_MONTHS = {
     "octubre": 10,
     "noviembre": 11,
     "diciembre": 12,
+    # Russian, as a date gives them ("5 декабря 2026": of December)
+    "января": 1,
+    "февраля": 2,
+    "марта": 3,
+    "апреля": 4,
+    "мая": 5,
+    "июня": 6,
+    "июля": 7,
+    "августа": 8,
+    "сентября": 9,
+    "октября": 10,
+    "ноября": 11,
+    "декабря": 12,
 }
 MONTH = (
     r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?"
     r"|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?"
 )
 _ANY_MONTH = (
-    r"(?:" + MONTH + r"|(?i:" + "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True)) + r")(?![a-zà-ÿ]))"
+    r"(?:" + MONTH + r"|(?i:" + "|".join(sorted(_FOREIGN_MONTHS, key=len, reverse=True)) + r")(?![a-zà-ÿа-яё]))"
 )
 _DAY_SUFFIX = r"(?:st|nd|rd|th)?"
 _DATE = (
