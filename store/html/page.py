@@ -35,10 +35,11 @@ from broadsheet.store.parse.byline import org_like, parse_byline, split_names
 from broadsheet.store.parse.credits import closing_credits
 from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates, parse_date
+from broadsheet.store.parse.lines import within_line
 from broadsheet.store.parse.story_end import POST_WORD, bio_text, closing_bio
 from broadsheet.store.parse.textstats import cjk_count, ends_sentence, word_count
 from broadsheet.store.parse.types import ParseError
-from broadsheet.store.sanitize import is_web_address
+from broadsheet.store.sanitize import is_web_address, single_spaced
 
 _NEGATIVE = re.compile(
     r"comment|foot|(?<!has-)(?<!no-)(?<!with-)sidebar|side-bar|related|share|sharing|social|promo|newsletter"
@@ -73,7 +74,7 @@ _BY = re.compile(r"^\s*(?:by|written by|words by|von|por|par)\s+", re.IGNORECASE
 
 
 def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold().split())
+    return single_spaced(unicodedata.normalize("NFKC", text).translate(_QUOTES).casefold())
 
 
 def _marks(node: LexborNode) -> str:
@@ -312,7 +313,7 @@ class _PageCollector(Collector):
             return  # a list of links, a "Read more: ..." teaser
         parts = [split for part in _BR_BREAK.split(text) for split in _br_lines(part, self.titles)] \
             if _BR in text else [line]
-        for part in parts:
+        for part in (piece for whole in parts for piece in within_line(whole)):  # (a 50 MB <p>: in pieces)
             part = _without_buttons(part)
             if not part or _MARKUP.match(part):
                 continue  # markup printed as text (an escaped tracking pixel)

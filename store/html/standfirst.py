@@ -17,6 +17,7 @@ from selectolax.lexbor import LexborNode
 from broadsheet.store.html.tree import node_text
 from broadsheet.store.parse.dateline import split_dateline
 from broadsheet.store.parse.textstats import word_count
+from broadsheet.store.sanitize import single_spaced
 
 _MARK = re.compile(r"standfirst|(?<![a-z])(?:sub)?de(?:c)?k(?![a-z])|sub-?title|sub-?head(?:line)?(?![a-z])"
                    r"|(?<![a-z])(?:lead|lede|intro|summary|strapline)(?![a-z_-])"
@@ -36,7 +37,7 @@ _WORDS = (4, 80)
 
 
 def _fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
+    return single_spaced(unicodedata.normalize("NFKC", text).casefold())
 
 
 def _marks(node: LexborNode) -> str:

@@ -14,7 +14,7 @@ from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from broadsheet.store.sanitize import clean_line
+from broadsheet.store.sanitize import clean_line, collapsed
 
 MAX_DEPTH = 1000  # block nesting beyond this is flattened (saved news pages stay under 100)
 _DEPTH_CHECK_TAGS = 20_000  # pages with fewer block tags than this cannot be slow to parse
@@ -38,7 +38,6 @@ BLOCKS = frozenset({
 })
 _HIDDEN_CLASSES = frozenset({"hidden", "sr-only", "visually-hidden", "screen-reader-text", "screenreader-only",
                              "visuallyhidden", "hide", "d-none", "u-hidden", "is-hidden"})
-_SPACE = re.compile(r"\s+")
 
 
 def parse(html: str) -> LexborHTMLParser:
@@ -127,7 +126,7 @@ def sibling_element(node: LexborNode, step: str) -> LexborNode | None:
 
 def squash(text: str) -> str:
     """One line of clean text: whitespace runs become one space, controls and escapes removed."""
-    return clean_line(_SPACE.sub(" ", text)).strip()
+    return clean_line(collapsed(text))
 
 
 def node_text(node: LexborNode) -> str:

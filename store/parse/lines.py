@@ -6,12 +6,17 @@ import re
 
 from broadsheet.store.parse.boilerplate import end_marker
 from broadsheet.store.parse.types import Line
+from broadsheet.store.storage.limits import PARAGRAPH, split_paragraph
 
 #: The most lines a page dump is parsed in: a story's page has a few hundred (the corpus's longest
 #: 986), one with hundreds of readers' comments a few thousand. Each line costs the parse about
 #: 200 bytes and 2 µs (1.6 M one-letter paragraphs within the 5 MB limit took 700 MB and 6 s),
 #: so a dump of more is refused before it is split (see :func:`too_long`).
 MAX_LINES = 100_000
+#: The longest line the steps are given: a longer one is parsed in pieces (see :func:`within_line`).
+#: Five stored paragraphs (store.storage.limits): a paragraph over one is parsed whole, and split
+#: as it is stored, which the import says.
+MAX_LINE = 5 * PARAGRAPH
 
 # split_lines collapses runs of spaces (no-break and thin ones too) and trims each line. It
 # changes only the runs that need it: two or more characters, or one that is
@@ -48,11 +53,22 @@ def split_lines(text: str) -> list[Line]:
 
 
 def _lines(rows: list[str]) -> list[Line]:
-    """:class:`Line` objects of normalised rows, stripped here."""
+    """:class:`Line` objects of normalised rows, stripped here; a row longer than :data:`MAX_LINE`
+    is as many lines of its number (see :func:`within_line`)."""
     return [
-        Line(number, stripped) if stripped else Line(number, "", "blank", "empty line")
+        Line(number, text) if text else Line(number, "", "blank", "empty line")
         for number, stripped in enumerate(map(str.strip, rows), start=1)
+        for text in within_line(stripped)
     ]
+
+
+def within_line(text: str) -> list[str]:
+    """``text`` in pieces of at most :data:`MAX_LINE` characters, cut after a sentence, every word kept.
+
+    The steps take a line apart in words, some several times over: a page of one 50 MB line (a
+    saved page with no line breaks) took 1 GB that way, where each piece takes a few MB.
+    """
+    return split_paragraph(text, MAX_LINE) if len(text) > MAX_LINE else [text]
 
 
 def page_title(lines: list[Line]) -> str:
@@ -150,13 +166,14 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
     """
     out: list[Line] = []
     parts: list[str] = []  # pieces of the last line in ``out`` (joined once, at the end)
+    size = 0  # their length: a line grows to MAX_LINE at most (see within_line)
     prev: Line | None = None  # the last line in ``out``
     for k, line in enumerate(lines):
         text = line.text
         # Only the last piece matters for the "sentence goes on" test, so no quadratic re-joining.
         # _continues is False unless the line starts with punctuation or a small letter or the
         # piece above ends open; _inline_name needs a short line with one below that goes on.
-        if prev is not None and text:
+        if prev is not None and text and size + len(text) < MAX_LINE:
             last = parts[-1]
             first = text[0]
             joins = (first in _PUNCT_FIRST or "a" <= first <= "z" or last.endswith(_OPEN_ENDS)) and _continues(
@@ -170,13 +187,14 @@ def join_wrapped(lines: list[Line]) -> list[Line]:
                     prev.head = prev.text
                     prev.continued = []
                 parts.append(("" if first in ",.;:!?)]’”%" else " ") + text)
+                size += len(parts[-1])
                 prev.continued.append((line.number, text))
                 continue
         if prev is not None and prev.continued:
             prev.text = "".join(parts)
         out.append(line)
         prev = line
-        parts = [text]
+        parts, size = [text], len(text)
     if out and out[-1].continued:
         out[-1].text = "".join(parts)
     return out
