@@ -11,7 +11,7 @@ import pytest
 
 from broadsheet.cli.main import main
 from broadsheet.store.html import page_article
-from broadsheet.store.html.tree import squash
+from broadsheet.store.html.tree import parse, squash
 from broadsheet.store.parse.lines import split_lines
 from broadsheet.store.sanitize import clean_line, clean_text
 from broadsheet.store.storage import limits
@@ -76,3 +76,11 @@ def test_a_long_text_is_single_spaced_as_a_short_one() -> None:
     padded = " \n" + text + "\t "
     assert clean_line(padded) == " ".join(clean_text(padded).split())
     assert squash(padded) == " ".join(clean_text(re.sub(r"\s+", " ", padded)).split())
+
+
+def test_a_page_s_tree_keeps_no_copy_of_the_page() -> None:
+    """The tree holds the page's text; the parser's UTF-8 copy of the page (as large again) is let go."""
+    tree = parse("<html><body><p>" + _prose(2_000) + "</p></body></html>")
+    paragraph = tree.css_first("p")
+    assert tree.raw_html == b""
+    assert paragraph is not None and paragraph.text().startswith("The ferry left Lowmoor")

@@ -7,6 +7,6 @@
 from __future__ import annotations
 
 from broadsheet.store.html.fragment import Fragment, fragment
-from broadsheet.store.html.page import page_article, tags_note
+from broadsheet.store.html.page import page_article, page_tree, tags_note, tree_article
 
-__all__ = ["Fragment", "fragment", "page_article", "tags_note"]
+__all__ = ["Fragment", "fragment", "page_article", "page_tree", "tags_note", "tree_article"]

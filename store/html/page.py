@@ -736,8 +736,17 @@ def page_article(html: str, url: str | None = None) -> Article:
     Raises ParseError("no article text found") for a page without story text (one whose
     article a script builds in the browser), :data:`FRONT_PAGE` for a site's front page.
     """
-    html = within_tags(html)
-    tree = parse(html)
+    return tree_article(page_tree(html), url)
+
+
+def page_tree(html: str) -> LexborHTMLParser:
+    """The document tree of a saved page, up to its :data:`MAX_TAGS` tags."""
+    return parse(within_tags(html))
+
+
+def tree_article(tree: LexborHTMLParser, url: str | None = None) -> Article:
+    """The story of a page's tree (:func:`page_tree`), as :func:`page_article`: the tree holds the
+    page, so its text need not be kept while it is read (a 64 MB page's text and bytes took 128 MB)."""
     body = tree.body
     meta = read_meta(tree, url)
     base = meta.url or url

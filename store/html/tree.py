@@ -44,7 +44,9 @@ def parse(html: str) -> LexborHTMLParser:
     """The document tree of ``html``; block nesting past :data:`MAX_DEPTH` is flattened first."""
     if html.count("<") > _DEPTH_CHECK_TAGS and nesting_depth(html) > MAX_DEPTH:
         html = _NESTING.sub(" ", html)
-    return LexborHTMLParser(html)
+    tree = LexborHTMLParser(html)
+    tree.raw_html = b""  # its UTF-8 copy of the page, kept for clone() alone: as much again as the page
+    return tree
 
 
 def nesting_depth(html: str) -> int:

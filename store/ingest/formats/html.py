@@ -12,9 +12,11 @@ import os
 import re
 from collections.abc import Iterator
 
+from selectolax.lexbor import LexborHTMLParser
+
 # Imported with the formats, so the importer's worker processes inherit it from the parent
 # already loaded (40 ms each otherwise, a tenth of an import of 80 pages).
-from broadsheet.store.html import page_article, tags_note
+from broadsheet.store.html import page_tree, tags_note, tree_article
 from broadsheet.store.ingest import SAVED_PAGE
 from broadsheet.store.ingest.decode import (
     XML_ENCODING,
@@ -117,17 +119,56 @@ def read_head_capped(source: Source) -> tuple[bytes, int]:
 
 def read_page(data: bytes, url: str | None = None) -> tuple[Article, list[str]]:
     """The article of one page's bytes and notes on its encoding and length; ParseError when it holds no story."""
+    return tree_page(*parsed_page(data, url))
+
+
+#: A page read into its tree: the tree, the page's address, notes on its encoding and on its tags cut.
+Parsed = tuple[LexborHTMLParser, str | None, list[str], str]
+
+
+def parsed_page(data: bytes, url: str | None = None) -> Parsed:
+    """One page's bytes read into its tree; its text is not kept (the tree holds the page)."""
     text, encoding_note = decode_page(data)
-    article, notes = text_page(text, url or saved_from(data))
-    return article, [encoding_note, *notes] if encoding_note else notes
+    return _parsed(text, url or saved_from(data), encoding_note)
+
+
+def parsed_file(source: Source) -> tuple[Parsed, str]:
+    """A saved page file read into its tree, up to the size limit, and a note when it is over it.
+
+    Its bytes are let go once decoded and its text once parsed: the tree holds the page, and
+    each was as much again (a 64 MB page's took 128 MB more while its story was read)."""
+    data, size = read_head_capped(source)
+    note = ""
+    if size > len(data) and len(data) >= source.max_bytes:
+        note = (f"page of {human_size(size)} is over the {human_size(source.max_bytes)} limit: "
+                "only its first part was read (see --max-size)")
+    text, encoding_note = decode_page(data)
+    url = saved_from(data)
+    del data
+    return _parsed(text, url, encoding_note), note
+
+
+def _parsed(text: str, url: str | None, encoding_note: str) -> Parsed:
+    tree, cut = text_tree(text)
+    return tree, url, [encoding_note] if encoding_note else [], cut
 
 
 def text_page(text: str, url: str | None) -> tuple[Article, list[str]]:
     """The article of a page's text and a note when only its first tags were read (see
     page.MAX_TAGS); ParseError when it holds no story, saying so of a page cut short."""
-    cut = tags_note(text)
+    return tree_page(*text_tree(text), url, [])
+
+
+def text_tree(text: str) -> tuple[LexborHTMLParser, str]:
+    """A page's tree and the note of its tags cut ("" when it was read whole)."""
+    return page_tree(text), tags_note(text)
+
+
+def tree_page(tree: LexborHTMLParser, url: str | None, notes: list[str], cut: str) -> tuple[Article, list[str]]:
+    """The article of a page's tree and ``notes`` with the note of its tags ``cut``; ParseError when
+    it holds no story, saying so of a page cut short."""
     try:
-        return page_article(text, url), [cut] if cut else []
+        return tree_article(tree, url), [*notes, cut] if cut else notes
     except ParseError as exc:
         if not cut:
             raise
@@ -140,14 +181,13 @@ def with_photos(article: Article, notes: list[str], *lookups: Lookup) -> Item:
     return Item(article, note="; ".join([n for n in notes if n] + photo_notes), photos=photos)
 
 
-def page_items(data: bytes, source: Source, note: str = "") -> Iterator[Item]:
+def page_item(page: Parsed, note: str, source: Source) -> Item:
     """The article of a saved page file, with the photos of its ``_files`` folder and ``data:`` URIs."""
     try:
-        article, notes = read_page(data)
+        article, notes = tree_page(*page)
     except ParseError as exc:
-        yield Item(None, reason=str(exc))
-        return
-    yield with_photos(article, [note, *notes], files_lookup(source.path))
+        return Item(None, reason=str(exc))
+    return with_photos(article, [note, *notes], files_lookup(source.path))
 
 
 class HtmlPage:
@@ -160,9 +200,4 @@ class HtmlPage:
         return looks_like_html(source.head)
 
     def read(self, source: Source) -> Iterator[Item]:
-        data, size = read_head_capped(source)
-        note = ""
-        if size > len(data) and len(data) >= source.max_bytes:
-            note = (f"page of {human_size(size)} is over the {human_size(source.max_bytes)} limit: "
-                    "only its first part was read (see --max-size)")
-        yield from page_items(data, source, note)
+        yield page_item(*parsed_file(source), source)  # (the tree is let go before the story is stored)
