@@ -120,6 +120,39 @@ def test_a_large_import_reads_in_worker_processes_with_the_same_outcomes(tmp_pat
     assert [p.name for p in steps] == sorted(p.name for p in (tmp_path / "in").iterdir())
 
 
+def test_big_files_go_to_the_workers_in_small_tasks_few_bytes_ahead_with_the_same_outcomes(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A task's stories come back to the importer whole and wait there to be stored: tasks and the
+    work handed out ahead are bounded in bytes (16 pages of 64 MB were 1 GB in one task)."""
+    _many_pages(tmp_path / "in", importer.POOL_MIN + 30)
+    monkeypatch.setattr(importer, "CHUNK_BYTES", 3_000)
+    monkeypatch.setattr(importer, "READ_AHEAD_BYTES", 10_000)
+    monkeypatch.setattr(importer, "_pool_context", lambda: importer.multiprocessing.get_context("fork"))
+    events: list[tuple[str, list[Path]]] = []
+    submit, take = importer._submit, importer._take
+    monkeypatch.setattr(importer, "_submit", lambda pool, chunk, most: events.append(("in", chunk)) or
+                        submit(pool, chunk, most))
+    monkeypatch.setattr(importer, "_take", lambda item, most, broken: events.append(("out", item[0])) or
+                        take(item, most, broken))
+    pooled = import_paths(Store(tmp_path / "b"), [tmp_path / "in"])
+
+    def size(chunk: list[Path]) -> int:
+        return sum(path.stat().st_size for path in chunk)
+
+    handed = [chunk for kind, chunk in events if kind == "in"]
+    assert len(handed) > 10 and all(size(chunk[:-1]) < 3_000 for chunk in handed)
+    ahead: list[list[Path]] = []
+    for kind, chunk in events:
+        if kind == "in":
+            assert len(ahead) <= 1 or sum(map(size, ahead)) < 10_000  # (what was out before this one)
+            ahead.append(chunk)
+        else:
+            assert ahead.pop(0) == chunk
+    monkeypatch.setattr(importer, "POOL_MIN", 10**9)  # the same import, read in this process
+    serial = import_paths(Store(tmp_path / "a"), [tmp_path / "in"])
+    assert pooled.outcomes == serial.outcomes
+
+
 def test_an_unexpected_error_in_a_worker_fails_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _many_pages(tmp_path / "in", importer.POOL_MIN + 5)
     from broadsheet.store.ingest.formats import text

@@ -49,6 +49,11 @@ CHUNK = 16  # files per task handed to a worker (amortises pickling and hand-ove
 # Files handed to workers ahead of the one being stored: more than a batch, so workers keep
 # parsing while the parent stores and indexes one (a few MB of articles at most).
 READ_AHEAD = 2 * BATCH
+# The same in bytes of the files: a task's stories come back to the importing process whole, and
+# are held there until stored, so 16 pages of 64 MB (each read up to --max-size) were 1 GB in one.
+# A task is of fewer files when they make CHUNK_BYTES (a larger file is a task of its own).
+CHUNK_BYTES = 16 * 1024 * 1024
+READ_AHEAD_BYTES = 128 * 1024 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -198,17 +203,38 @@ def read_paths(paths: Iterable[Path], max_bytes: int = DEFAULT_MAX_BYTES, worker
         for path in chain(head, given):
             yield path, read_one(path, max_bytes)
         return
-    rest = chain(head, given)
-    chunks = iter(lambda: list(islice(rest, CHUNK)), [])
-    yield from _pooled(chunks, max_bytes, workers)
+    yield from _pooled(_chunks(chain(head, given)), max_bytes, workers)
+
+
+def _chunks(paths: Iterable[Path]) -> Iterator[tuple[list[Path], int]]:
+    """The workers' tasks: :data:`CHUNK` files, or fewer that make :data:`CHUNK_BYTES`, with their bytes."""
+    chunk: list[Path] = []
+    size = 0
+    for path in paths:
+        chunk.append(path)
+        size += _size(path)
+        if len(chunk) >= CHUNK or size >= CHUNK_BYTES:
+            yield chunk, size
+            chunk, size = [], 0
+    if chunk:
+        yield chunk, size
+
+
+def _size(path: Path) -> int:
+    """The file's size (0 when it cannot be read: its worker says why)."""
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
 
 
 Queued = tuple[list[Path], Future[list[Read]] | None]  # a chunk and its worker task (None: read here)
 BROKEN = "the worker process reading it stopped unexpectedly"
 
 
-def _pooled(chunks: Iterable[list[Path]], max_bytes: int, workers: int) -> Iterator[tuple[Path, Read]]:
-    """Results of ``chunks`` read by worker processes, in order, with a bounded queue of work.
+def _pooled(chunks: Iterable[tuple[list[Path], int]], max_bytes: int, workers: int) -> Iterator[tuple[Path, Read]]:
+    """Results of ``chunks`` (with their bytes) read by worker processes, in order, with a queue of
+    work bounded in files and bytes.
 
     If the pool breaks (a worker killed from outside), the chunk waited on is reported as
     failed and the remaining chunks are read in this process, so the import still finishes.
@@ -216,12 +242,17 @@ def _pooled(chunks: Iterable[list[Path]], max_bytes: int, workers: int) -> Itera
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=_pool_context(), initializer=_end_with_parent,
                                initargs=(os.getpid(),))
     queued: deque[Queued] = deque()
+    sizes: deque[int] = deque()  # the bytes of each queued chunk
+    ahead = 0  # their sum
     broken = False
     try:
-        for chunk in chunks:
+        for chunk, size in chunks:
             queued.append((chunk, None if broken else _submit(pool, chunk, max_bytes)))
-            while len(queued) * CHUNK >= READ_AHEAD:
+            sizes.append(size)
+            ahead += size
+            while len(queued) * CHUNK >= READ_AHEAD or (len(queued) > 1 and ahead >= READ_AHEAD_BYTES):
                 done = queued.popleft()
+                ahead -= sizes.popleft()
                 results, broken = _take(done, max_bytes, broken)
                 yield from zip(done[0], results, strict=True)
         while queued:
