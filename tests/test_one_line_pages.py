@@ -84,3 +84,15 @@ def test_a_page_s_tree_keeps_no_copy_of_the_page() -> None:
     paragraph = tree.css_first("p")
     assert tree.raw_html == b""
     assert paragraph is not None and paragraph.text().startswith("The ferry left Lowmoor")
+
+
+def test_a_page_served_with_a_charset_is_read_by_it_with_its_address() -> None:
+    """A WARC record's or an MHTML part's page, its charset in the header: the tree path keeps the
+    address and the notes in their places."""
+    from broadsheet.store.ingest.formats.served import read_served_page
+
+    page = ("<html><head><title>Lówmöor ferry</title></head><body><h1>Lówmöor ferry</h1><p>"
+            + _prose(80) + "</p></body></html>").encode("latin-1")
+    article, notes = read_served_page(page, "https://lowmoor.example/ferry", "text/html; charset=ISO-8859-1")
+    assert article.url == "https://lowmoor.example/ferry" and notes == []
+    assert article.headline == "Lówmöor ferry" and article.body[0].startswith("The ferry left Lowmoor")

@@ -32,7 +32,7 @@ TAGS = 100_000  # on one story (the user's own: not fitted, never near it)
 _SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*\s+")
 #: Up to the last white space of any kind (a tab, a no-break or an ideographic space parts words too).
 _TO_LAST_SPACE = re.compile(r".*\s", re.DOTALL)
-_SPACES = re.compile(r"\s*")
+_NOT_SPACE = re.compile(r"\S")
 
 
 def _last_space(text: str) -> int:
@@ -68,7 +68,8 @@ def split_paragraph(text: str, limit: int = PARAGRAPH) -> list[str]:
             at = limit
         if piece := window[:at].strip():
             parts.append(piece)
-        start = _SPACES.match(text, start + at).end()  # (lstrip)
+        after = _NOT_SPACE.search(text, start + at)  # (lstrip)
+        start = after.start() if after is not None else len(text)
     rest = text[start:] if start else text
     if rest.strip():
         parts.append(rest)

@@ -156,7 +156,8 @@ def _parsed(text: str, url: str | None, encoding_note: str) -> Parsed:
 def text_page(text: str, url: str | None) -> tuple[Article, list[str]]:
     """The article of a page's text and a note when only its first tags were read (see
     page.MAX_TAGS); ParseError when it holds no story, saying so of a page cut short."""
-    return tree_page(*text_tree(text), url, [])
+    tree, cut = text_tree(text)
+    return tree_page(tree, url, [], cut)
 
 
 def text_tree(text: str) -> tuple[LexborHTMLParser, str]:
