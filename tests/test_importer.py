@@ -153,6 +153,27 @@ def test_big_files_go_to_the_workers_in_small_tasks_few_bytes_ahead_with_the_sam
     assert pooled.outcomes == serial.outcomes
 
 
+def test_a_batch_of_long_stories_is_stored_before_it_holds_more_text_than_a_batch_may(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stories wait in the importing process to be stored in batches: a batch is bounded in text
+    as well as in stories (60 pages of 8 MB held 480 MB), and the outcomes are the same."""
+    _many_pages(tmp_path / "in", 60)
+    monkeypatch.setattr(importer, "POOL_MIN", 10**9)
+    whole = import_paths(Store(tmp_path / "a"), [tmp_path / "in"])
+    monkeypatch.setattr(importer, "BATCH_TEXT", 5_000)
+    batches: list[int] = []
+    add = Store.add_identified
+
+    def recording(self: Store, stories: list[tuple[str, Any, str]], **kwargs: Any) -> Any:
+        batches.append(sum(len(p) for _, article, _ in stories for p in article.body))
+        return add(self, stories, **kwargs)
+
+    monkeypatch.setattr(Store, "add_identified", recording)
+    bounded = import_paths(Store(tmp_path / "b"), [tmp_path / "in"])
+    assert len(batches) > 3 and all(text < 5_000 + 3_000 for text in batches)  # (a story of a page is < 3,000)
+    assert sorted(bounded.outcomes, key=repr) == sorted(whole.outcomes, key=repr)  # (failures said as read)
+
+
 def test_an_unexpected_error_in_a_worker_fails_that_file_only(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     _many_pages(tmp_path / "in", importer.POOL_MIN + 5)
     from broadsheet.store.ingest.formats import text

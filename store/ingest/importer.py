@@ -44,6 +44,9 @@ if TYPE_CHECKING:
 #: whole (see Item.input_note), no file or story of its own: left out of the total.
 Status = Literal["imported", "updated", "present", "failed", "no story", "noted"]
 BATCH = 2000  # stories per store write (each write touches only the shards it fills)
+# Characters of stories' text per store write at most: a batch is held in the importing process
+# until stored, and 60 pages of 8 MB held 480 MB there (2,000 of them would be 16 GB).
+BATCH_TEXT = 32_000_000
 POOL_MIN = 50  # fewer files than this are read in this process: starting workers costs more than it saves
 CHUNK = 16  # files per task handed to a worker (amortises pickling and hand-over per file)
 # Files handed to workers ahead of the one being stored: more than a batch, so workers keep
@@ -553,14 +556,17 @@ def import_paths(
     # subscribed feed brought stays its own, not the story of a feed file's copy of its entry,
     # and a story two of the cache's feeds carry stays the first's.
     entry_feeds: set[str] | None = None
+    held = 0  # characters of the pending stories' text (see BATCH_TEXT)
 
     def flush() -> None:
+        nonlocal held
         indexer.open()  # before the store changes: see Indexer
         stop: StoreWriteError | None = None  # raised once the batch is counted: a full disk stops the import
         # Ctrl-C waits until the batch is taken, stored and counted, so the summary is exact.
         with sigint_deferred():
             batch = pending[:]  # taken whole: an interrupt after the store write leaves nothing to store twice
             pending.clear()
+            held = 0
             unlisted = None
             try:
                 stored = store.add_identified([(sid, article, file) for sid, article, file, *_ in batch],
@@ -633,7 +639,8 @@ def import_paths(
                         states[sid] = item.state
                     pending.append((sid, item.article, item.file or absolute(path), (item.note, kept), where,
                                     stamp(item.kind)))
-                    if len(pending) >= BATCH:
+                    held += sum(map(len, item.article.body))  # (nearly all of its text)
+                    if len(pending) >= BATCH or held >= BATCH_TEXT:
                         flush()
                 if on_step:
                     on_step(path)
