@@ -8,7 +8,7 @@ from rich.console import Console
 from rich.text import Text
 
 from broadsheet.store.storage.db import Store
-from broadsheet.store.storage.marksleft import marks_left_note
+from broadsheet.store.storage.marksleft import marks_left_note, unfinished_note
 from broadsheet.store.wording import n_stories
 
 out = Console(highlight=False, soft_wrap=True, markup=False)
@@ -74,6 +74,8 @@ def _rm(store: Store, refs: list[str]) -> int:
         out.print(Text.assemble(("deleted ", "red"), (sid[:10], "yellow"), "  ", headlines.get(sid, "")))
     if deleted.marks_left:  # deleted as asked: the damaged file is said, not the end of the command
         err.print(Text(f"broadsheet: {marks_left_note(deleted.marks_left)}", style="yellow"))
+    if deleted.unfinished is not None:  # deleted, and finished by the next command: said, exit 1
+        err.print(Text(f"broadsheet: {unfinished_note(deleted.unfinished)}", style="yellow"))
     if before:
         err.print(Text(f"broadsheet: {n_stories(len(before))} {'was' if len(before) == 1 else 'were'} deleted "
                        f"already, before this command: {', '.join(sid[:10] for sid in before)}", style="yellow"))
@@ -82,7 +84,7 @@ def _rm(store: Store, refs: list[str]) -> int:
         err.print(Text(f"broadsheet: not deleted, no record of {', '.join(sid[:10] for sid in unread)} could be "
                        "read: run `broadsheet repair`", style="red"))
         return 1
-    return 1 if before else 0
+    return 1 if before or deleted.unfinished is not None else 0
 
 
 def _reparse(store: Store, args: argparse.Namespace, ids: list[str]) -> int:

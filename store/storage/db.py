@@ -226,6 +226,8 @@ class Deleted:
     states: dict[str, dict[str, Any]] = field(default_factory=dict)
     #: Deleted stories whose marks were left in their damaged state file, with its error.
     marks_left: dict[str, StoreFileError] = field(default_factory=dict)
+    #: Why the delete, made (its list written), stopped part way: the next writer finishes it.
+    unfinished: StoreWriteError | None = None
 
     @property
     def ids(self) -> list[str]:
@@ -1400,11 +1402,17 @@ class Store:
         """
         with self.lock:
             self._finish_cut_short()  # one cut short before: finished first, and its list not overwritten
-            return self._delete(story_ids, on_progress, undoable=undoable)
+            deleted = self._delete(story_ids, on_progress, undoable=undoable)
+        if deleted.unfinished is not None:  # the store is read-only as after any write that failed
+            with self.lock.errors.guard:
+                self.lock.errors.last = deleted.unfinished
+        return deleted
 
     def _delete(self, story_ids: Iterable[str], on_progress: Callable[[int, int], None] | None = None, *,
                 undoable: bool = False) -> Deleted:
-        """:meth:`delete`'s work, once no delete is left unfinished (the caller holds the lock)."""
+        """:meth:`delete`'s work, once no delete is left unfinished (the caller holds the lock). A
+        disk that fills once the delete is written down leaves it in ``Deleted.unfinished``: made,
+        the next writer finishing it."""
         deleted = Deleted()
         directory = self._located(write=True)
         for sid in set(story_ids):
@@ -1421,20 +1429,29 @@ class Store:
         entries = [sid for sid, record in deleted.records.items() if _fetched(record)]
         sources = {sid: _listed_source(record) for sid, record in deleted.records.items()}
         before = len(self)
+        # What an undo puts back, read before anything is removed: once the list is written the
+        # delete is made, and one the disk stops part way is finished by the next writer.
+        for number, group in by_shard.items():
+            stored = self._bodies(number).records()
+            deleted.bodies.update({sid: stored[sid] for sid in group if sid in stored})
+        deleted.states = self.user.held(deleted.records, deleted.marks_left)
         atomic_write_bytes(self.folder / DELETING, orjson.dumps({
             "version": 1, "before": before, "shards": {str(n): ids for n, ids in by_shard.items()},
             "sources": sources, "entries": entries}))
-        deleted.states = self._carry_out(by_shard, sources, entries, before, on_progress, deleted.bodies,
-                                         left=deleted.marks_left)
+        try:
+            deleted.states = self._carry_out(by_shard, sources, entries, before, on_progress,
+                                             left=deleted.marks_left)
+        except StoreWriteError as exc:
+            deleted.unfinished = exc
         return deleted
 
     def _carry_out(self, by_shard: dict[int, list[str]], sources: Mapping[str, Any], entries: list[str], before: int,
-                   tell: Callable[[int, int], None] | None = None, bodies: dict[str, Any] | None = None,
+                   tell: Callable[[int, int], None] | None = None,
                    recount: bool = False, left: dict[str, StoreFileError] | None = None) -> dict[str, dict[str, Any]]:
         """The steps of a delete written down in ``deleting.json`` (the caller holds the lock),
         each safe to do again: removing what is gone already changes nothing. The records and
         the directory (the count said unknown meanwhile, then ``before`` less the stories),
-        the bodies (kept in ``bodies`` for an undo), the marks (returned; ``recount``: counted
+        the bodies, the marks (returned; ``recount``: counted
         anew, for a delete finished after its process died; those in a damaged state file are
         left there and put in ``left``), the feed entries; then the list goes. ``tell`` hears of
         the shards done of all."""
@@ -1450,9 +1467,6 @@ class Store:
         directory.append(Entry(key, GONE) for key in keys if directory.shard_of(key) is not None)
         self._touch(max(before - len(ids), 0))
         for done, (number, group) in enumerate(by_shard.items(), len(by_shard) + 1):
-            if bodies is not None:
-                stored = self._bodies(number).records()
-                bodies.update({sid: stored[sid] for sid in group if sid in stored})
             self._bodies(number).remove_many(group)
             if tell is not None:
                 tell(done, total)

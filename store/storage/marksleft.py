@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from broadsheet.store.errors import StoreFileError
+from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.wording import n_stories
 
 #: Story ids named in one note; past this many, how many more.
@@ -60,3 +60,13 @@ def files_left_note(files: Mapping[str, StoreFileError], tag: str, again: str) -
     return (f"the stories whose marks are in {names}, which {'is' if lone else 'are'} damaged, may still have "
             f"{tag!r} (they show no marks meanwhile): once `broadsheet repair` mends {'it' if lone else 'them'}, "
             f"{again}")
+
+
+def unfinished_note(error: StoreWriteError | None) -> str:
+    """What a delete says that was made (its list of stories written) but stopped part way by
+    ``error`` (a full disk); empty when it finished."""
+    if error is None:
+        return ""
+    return (f"It is not all written yet: cannot save {error.path.name} ({error.reason}). It is finished the "
+            "next time the store is opened or changed with room to write, and until then the stories may "
+            "still be listed")

@@ -1170,7 +1170,15 @@ class UserState:
                     removed[sid] = table.pop(sid)
 
         with self.lock:
-            marked: dict[str, list[str]] = {}
+            self._write(self._by_file(self.held(story_ids, left)), remove, present, left)
+        return removed
+
+    def held(self, story_ids: Iterable[str], left: dict[str, StoreFileError]) -> dict[str, dict[str, Any]]:
+        """The marks of ``story_ids`` as stored (for :meth:`remember`), left as they are: a delete
+        keeps them for its undo before it removes anything. The stories of a damaged state file go
+        in ``left`` with the file's error."""
+        held: dict[str, dict[str, Any]] = {}
+        with self.lock:
             for shard, ids in self._by_file(story_ids).items():
                 try:
                     records = self._table(shard).records()
@@ -1178,10 +1186,8 @@ class UserState:
                     self.damaged.setdefault(shard, exc)
                     left.update(dict.fromkeys(ids, exc))
                     continue
-                if any(sid in records for sid in ids):
-                    marked[shard] = ids
-            self._write(marked, remove, present, left)
-        return removed
+                held.update({sid: records[sid] for sid in ids if sid in records})
+        return held
 
     def check_files(self, story_ids: Iterable[str]) -> None:
         """Raise StoreFileError when a state file of ``story_ids`` is damaged (noted in

@@ -53,7 +53,7 @@ from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never, parse_query
 from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
-from broadsheet.store.storage.marksleft import files_left_note, left_note, marks_left_note
+from broadsheet.store.storage.marksleft import files_left_note, left_note, marks_left_note, unfinished_note
 from broadsheet.store.storage.photos import hold_for_undo
 from broadsheet.store.storage.userstate import (
     TAG_RULES,
@@ -1579,8 +1579,10 @@ class MainScreen(FeedsMixin, Screen[None]):
         # The list is as before the delete until the reload: the cursor goes to the next story kept.
         self.reload(restore=self._next_kept(set(deleted.ids)))  # the index drops them as it catches up
         text = f"Deleted {n_stories(len(deleted.ids))}; u undoes it"
-        if note := marks_left_note(deleted.marks_left):  # deleted as asked; the damaged file is said
-            self._work_done(f"{text}. {note}", "warning")
+        # Deleted as asked; the damaged file, or what the full disk left to write, is said.
+        notes = [note for note in (unfinished_note(deleted.unfinished), marks_left_note(deleted.marks_left)) if note]
+        if notes:
+            self._work_done(". ".join([text, *notes]), "warning")
         else:
             self._work_done(text, "information")
 
