@@ -16,6 +16,8 @@ from broadsheet.store.errors import StoreWriteError
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.directory import Directory
 from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.widgets.headline_list import HeadlineList
+from tests.factories import make_article
 from tests.pilot import settle
 
 
@@ -80,3 +82,39 @@ async def test_the_reader_says_a_delete_the_disk_stopped_is_made_and_u_undoes_it
         await settle(pilot)
         assert any(str(n.message).startswith("Brought back 1 story") for n in app._notifications)
     assert len(Store(filled_store.folder)) == 5
+
+
+
+def test_an_undo_after_the_story_was_imported_again_puts_its_marks_on_it(store: Store) -> None:
+    [sid] = store.add([(make_article(1), "quay.txt")])
+    store.user.edit_tags([sid], add=["harbour"])
+    store.user.set_bookmarked(sid, True)
+    store.user.set_read(sid, True)
+    deleted = store.delete([sid], undoable=True)
+    assert store.add([(make_article(1), "quay.txt")]) == [sid]  # the same file imported again
+    store.user.edit_tags([sid], add=["ferry"])
+    merged: list[str] = []
+    assert store.restore(deleted, merged=merged) == []
+    assert merged == [sid]
+    state = Store(store.folder).user.get(sid)
+    assert state.bookmarked and state.read and set(state.tags) == {"harbour", "ferry"}
+
+
+async def test_the_reader_says_the_undo_brought_back_the_marks_of_a_story_imported_again(store: Store) -> None:
+    [sid] = store.add([(make_article(1), "quay.txt")])
+    store.user.edit_tags([sid], add=["harbour"])
+    store.user.set_bookmarked(sid, True)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("d", "y")
+        await settle(pilot)
+        assert Store(store.folder).add([(make_article(1), "quay.txt")]) == [sid]  # in another shell
+        await pilot.press("u")
+        await settle(pilot)
+        said = [str(n.message) for n in app._notifications]
+        assert "Brought back the marks of 1 story imported again" in said, said
+        [row] = app.screen.query_one(HeadlineList).rows
+        assert row.meta.id == sid and row.state.bookmarked and row.state.tags == ("harbour",)
+    state = Store(store.folder).user.get(sid)
+    assert state.bookmarked and state.tags == ("harbour",)

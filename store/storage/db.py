@@ -1622,24 +1622,35 @@ class Store:
         kept = list(dict.fromkeys(ids))[-DELETED_KEPT:]
         atomic_write_bytes(self.folder / DELETED_ENTRIES, orjson.dumps({"version": 1, "ids": kept}))
 
-    def restore(self, deleted: Deleted, on_progress: Callable[[int, int], None] | None = None) -> list[str]:
-        """Put back what :meth:`delete` removed (ids stored again meanwhile are left as they are);
-        ``on_progress`` is told the shards written of all (at a million stories an undo of
-        7,493 stories took minutes with no figure shown)."""
+    def restore(self, deleted: Deleted, on_progress: Callable[[int, int], None] | None = None,
+                merged: list[str] | None = None) -> list[str]:
+        """Put back what :meth:`delete` removed; returns the ids put back. Stories stored again
+        meanwhile (imported again) keep their text, and get the marks held for them merged into
+        theirs (tags united, bookmark and read kept), their ids put in ``merged``: they were
+        dropped, and the undo said "Brought back 0 stories". ``on_progress`` is told the shards
+        written of all (at a million stories an undo of 7,493 stories took minutes with no
+        figure shown)."""
         with self.lock:
             self._finish_cut_short()
-            back = self._put_back(deleted, on_progress)
+            back = self._put_back(deleted, on_progress, merged=merged)
             hold_for_undo(self.folder, ())  # named by stories again, or by none: no undo left to hold them for
             return back
 
     def _put_back(self, deleted: Deleted, on_progress: Callable[[int, int], None] | None,
-                  again: bool = False) -> list[str]:
-        """:meth:`restore`'s writes (the caller holds the lock), after ``restoring.json`` names them.
-        ``again``: the journal's, every one written again (nothing wrote stories since, and some may
-        be listed already, their marks not yet put back)."""
+                  again: bool = False, merged: list[str] | None = None) -> list[str]:
+        """:meth:`restore`'s writes (the caller holds the lock), after ``restoring.json`` names them;
+        first the marks of the stories stored again, merged (see :meth:`restore`). ``again``: the
+        journal's, every one written again (nothing wrote stories since, and some may be listed
+        already, their marks not yet put back)."""
         directory = self._located(write=True)
         back = dict(deleted.records) if again else {
             sid: record for sid, record in deleted.records.items() if self._record(sid, directory) is None}
+        stored_again = {sid: StoryState.from_doc(doc) for sid, doc in deleted.states.items()
+                        if sid in deleted.records and sid not in back}
+        if stored_again:
+            self.user.merge(stored_again)
+            if merged is not None:
+                merged += stored_again
         if not back:
             return []
         # A state file of their marks damaged since: refused before anything is put back (put

@@ -1601,11 +1601,12 @@ class MainScreen(FeedsMixin, Screen[None]):
             return
         self._undone = True
         if len(deleted.ids) == 1:
-            back = self._write(lambda: self.store.restore(deleted), stories=True)
+            merged: list[str] = []
+            back = self._write(lambda: self.store.restore(deleted, merged=merged), stories=True)
             if back is None:
                 self._deleted = deleted
             else:
-                self._restored(back)
+                self._restored(back, merged)
             return
         self._work_progress(f"Bringing back {n_stories(len(deleted.ids))}…")
         self._restore_worker(deleted)
@@ -1618,16 +1619,22 @@ class MainScreen(FeedsMixin, Screen[None]):
         def progress(done: int, total: int) -> None:
             say(self._work_progress, f"{what}: {done * 100 // total}%")
 
-        back = self._in_worker(lambda store: store.restore(deleted, progress), "Not brought back", stories=True)
+        merged: list[str] = []
+        back = self._in_worker(lambda store: store.restore(deleted, progress, merged), "Not brought back",
+                               stories=True)
         if back is None:
             self.app.call_from_thread(setattr, self, "_deleted", deleted)  # u can try again
         else:
-            self.app.call_from_thread(self._restored, back)
+            self.app.call_from_thread(self._restored, back, merged)
 
-    def _restored(self, back: list[str]) -> None:
+    def _restored(self, back: list[str], merged: list[str]) -> None:
+        """Say what the undo brought back: the stories, and the marks of those imported again."""
         self._awaited = (back[0], time.monotonic()) if back else None
         self.reload(restore=back[0] if back else None, stale_index=len(back) > 1)
-        self._work_done(f"Brought back {n_stories(len(back))}", "information")
+        marks = f"the marks of {n_stories(len(merged))} imported again"
+        text = (f"Brought back {n_stories(len(back))}, and {marks}" if back and merged else
+                f"Brought back {marks}" if merged else f"Brought back {n_stories(len(back))}")
+        self._work_done(text, "information")
 
     def action_export(self, fmt: str = "md") -> None:
         """Write the listed stories to a file (named in a prompt), as ``broadsheet export`` does:
