@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import shutil
 from pathlib import Path
 from typing import IO, Any
 
@@ -155,3 +156,44 @@ def test_a_batch_stored_when_the_disk_fills_at_its_listing_is_counted_and_keeps_
     kept = store.user.counts(store.presence(ids))
     (folder / "state" / ".counts.json").unlink()  # counted again from every mark: the same
     assert Store(folder).user.counts(store.presence(ids)) == kept and kept.tags["harbour"] == 5
+
+
+def test_stories_an_import_stored_but_could_not_list_are_listed_at_the_next_opening(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The disk full at the directory's append of an import's last batch: "4 imported", and 2 of
+    them hidden from `list` and the reader until the next import (the stamp's count was left
+    unknown, which only `repair` looked past). The next opening of the store lists them, and so
+    does a reader open meanwhile."""
+    origin = Store(tmp_path / "origin")
+    ids = origin.add([(make_article(n, headline=f"Quay lamps relit {n}"), f"q{n}.txt") for n in range(4)])
+    export = tmp_path / "all.json"
+    assert main(["--store", str(origin.folder), "export", "-o", str(export)]) == 0
+    folder = tmp_path / "store"
+    reader = Store(folder)
+    ids += reader.add([(make_article(n, headline=f"Ferry fares frozen {n}"), None) for n in range(4, 8)])
+    reader.write_listing()
+    assert len(reader.catalogue()) == 4
+    monkeypatch.setattr(importer, "BATCH", 2)
+    real_open = open
+    appends: list[str] = []
+
+    def append(path: str, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        handle = real_open(path, mode, *args, **kwargs)
+        if "a" in mode:
+            appends.append(path)
+            if len(appends) >= 2:  # the second batch's listing, and every append after it
+                return _FullAppend(handle)
+        return handle
+
+    capsys.readouterr()
+    with monkeypatch.context() as patched:
+        patched.setattr(directory, "open", append, raising=False)
+        assert main(["--store", str(folder), "import", str(export)]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert "4 imported, 0 already present, 0 failed" in said
+    assert "the store lists them when it is next opened with room to write" in said
+    shutil.copytree(folder, tmp_path / "copy")
+    assert len(reader.catalogue()) == 8  # the reader open meanwhile
+    assert _listed(Store(tmp_path / "copy"), capsys) == set(ids)  # the next command
+    assert main(["--store", str(tmp_path / "copy"), "repair"]) == 0
+    assert "no damaged files" in capsys.readouterr().err

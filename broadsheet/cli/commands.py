@@ -219,8 +219,8 @@ def stopped_with(report: ImportReport) -> str:
     said = ""
     if n := report.unlisted:
         said += (f" The last {counted(n, 'story', 'stories')} imported {'is' if n == 1 else 'are'} stored, but "
-                 "the store's directory could not list them: until a later write to the store does, a "
-                 "look-up by id misses them.")
+                 "the store's directory could not list them: the store lists them when it is next opened "
+                 "with room to write (until then a look-up by id misses them).")
     if n := report.marks_unsaved:
         said += f" The marks (tags, bookmarks, read) of the last {counted(n, 'story', 'stories')} could not be saved."
     return said

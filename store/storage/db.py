@@ -427,6 +427,8 @@ class Store:
                     self._move_to_shards()
                 self.user.move_to_shards()
                 self._finish_cut_short()
+                if self._stamped_count() is None:  # stories a writer stopped part way stored: listed
+                    self._located(write=True)
         except Timeout:
             pass  # a live writer holds it; it or the next writer tidies up
         except StoreWriteError:
@@ -666,15 +668,25 @@ class Store:
         copy cut short) hid them from every list, search and command, and ``repair`` saw nothing;
         the newest shards :meth:`Directory.load` reads do not hold a story an undo put back.
         Every shard is read, so only then; a stamp that counted stories there are not is said
-        right, so the shards are not read again at every write."""
+        right, so the shards are not read again at every write. So is a stamp whose count is
+        unknown (a writer stopped by a full disk, or killed, in a change: an import's last batch
+        stored and not listed stayed hidden until the next import), then counted."""
         stamped = self._stamped_count()
         directory = self._directory
-        if stamped is None or len(directory) >= stamped:
-            return
+        if (len(directory) >= stamped) if stamped is not None else not self._meta_numbers():
+            return  # as counted, or no story stored yet
         unread: list[int] = []
-        directory.list_again(self._every_entry(unread))
-        if not unread and len(directory) < stamped:
-            self._touch(len(directory))
+        counted = 0
+
+        def counting() -> Iterator[Entry]:
+            nonlocal counted
+            for entry in self._every_entry(unread):
+                counted += 1
+                yield entry
+
+        directory.list_again(counting())
+        if not unread and (stamped is None or len(directory) < stamped):
+            self._touch(counted if stamped is None else len(directory))
 
     def _every_entry(self, unread: list[int]) -> Iterator[Entry]:
         """Every story's directory entry, a shard at a time and not cached; the shards that could not
@@ -801,14 +813,14 @@ class Store:
 
     def _short(self, catalogue: Catalogue, token: str | None) -> bool:
         """Whether ``catalogue`` lists fewer stories than the stamp ``token``, read before it, counts,
-        the stamp unchanged since (a write in between is no sign): the directory lost entries
-        (:meth:`_list_unlisted`). Asked once for each state of the store, so a stamp that miscounts
-        costs one look, not one at each refresh of the reader."""
+        the stamp unchanged since (a write in between is no sign), or leaves the count unknown: the
+        directory lost entries (:meth:`_list_unlisted`). Asked once for each state of the store, so
+        a stamp that miscounts costs one look, not one at each refresh of the reader."""
         if token is None or token == self._short_checked or self.articles_token() != token:
             return False
         self._short_checked = token
         stamped = _count_in(token.encode("utf-8"))
-        return stamped is not None and len(catalogue) < stamped
+        return stamped is None or len(catalogue) < stamped  # unknown: see _list_unlisted
 
     def listed_keys(self) -> array[int] | None:
         """Every story's key, newest first as :meth:`catalogue` lists them (8 bytes a story: the
