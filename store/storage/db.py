@@ -1269,8 +1269,10 @@ class Store:
                 except StoryGone:  # (the new stories deleted meanwhile: the old ones stay)
                     left = states
                 kept.update(old for old, new in moved if new in left)
-            self._delete([old for old, _ in moved if old not in kept])
-        remove_durably(self.folder / REPARSING)
+            gone = self._delete([old for old, _ in moved if old not in kept])
+        remove_durably(self.folder / REPARSING)  # (a delete the disk stopped is in deleting.json: finished next)
+        if gone.unfinished is not None:
+            raise gone.unfinished
 
     def _give_tags(self, given: Mapping[str, list[str]], stored: Stored) -> None:
         """Give new stories their tags, then let ``tagging.json`` go (the caller holds the lock).
