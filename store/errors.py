@@ -29,6 +29,14 @@ class StoreFileError(Exception):
         self.backup = backup
 
 
+def read_problem(cause: OSError) -> str:
+    """Why a store file that is there could not be read (a folder in its place, bad sectors), in
+    words, as the reason of a :class:`StoreFileError`: repair sets such a file aside as damaged."""
+    if cause.errno == errno.EISDIR:
+        return "it is a folder, not a file"
+    return f"the file could not be read ({cause.strerror or cause})"
+
+
 class StoryGone(LookupError):
     """Marks asked for on stories no longer stored (deleted from another reader or the shell
     since they were listed): nothing was changed, so no mark is left on a story that is gone."""

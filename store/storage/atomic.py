@@ -313,19 +313,36 @@ def remove_stale_temps(folders: list[Path]) -> list[Path]:
     return removed
 
 
+def _damaged_name(path: Path, st: os.stat_result) -> Path:
+    """``<name>.damaged-<stamp>`` beside ``path``, the stamp from its own modification time (so the
+    same damaged version is kept once however often it is read)."""
+    stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(st.st_mtime)) + f"-{st.st_mtime_ns % 10**9:09d}"
+    return path.with_name(f"{path.name}.damaged-{stamp}")
+
+
 def keep_damaged_copy(path: Path) -> Path | None:
     """Copy a damaged store file to ``<name>.damaged-<stamp>`` beside it, once per version.
 
-    The stamp comes from the damaged file's own modification time, so reading the same
-    damaged file again does not pile up copies. Returns the copy, or ``None`` when it could
-    not be written (read-only folder, disk full).
+    Returns the copy, or ``None`` when it could not be written (read-only folder, disk full)
+    or the file cannot be read at all (see :func:`set_aside`).
     """
     try:
-        st = path.stat()
-        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime(st.st_mtime)) + f"-{st.st_mtime_ns % 10**9:09d}"
-        backup = path.with_name(f"{path.name}.damaged-{stamp}")
+        backup = _damaged_name(path, path.stat())
         if not backup.exists():
             atomic_write_bytes(backup, path.read_bytes())
         return backup
     except OSError:
         return None
+
+
+def set_aside(path: Path) -> Path | None:
+    """Rename a store file that cannot be read at all (a folder in its place, bad sectors), which no
+    copy can be made of, to ``<name>.damaged-<stamp>``, so repair can write the file anew; returns
+    the new name, or ``None`` when it could not be renamed."""
+    try:
+        backup = _damaged_name(path, path.stat())
+        os.rename(path, backup)
+        fsync_dir(path.parent)
+    except OSError:
+        return None
+    return backup

@@ -57,13 +57,13 @@ from typing import Any
 
 import orjson
 
-from broadsheet.store.errors import StoreFileError
+from broadsheet.store.errors import StoreFileError, read_problem
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES
 from broadsheet.store.ingest.formats import read_source
 from broadsheet.store.model import Article, normal_url
 from broadsheet.store.sanitize import without_surrogates
 from broadsheet.store.storage import compressed, fields
-from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy, remove_durably
+from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy, remove_durably, set_aside
 from broadsheet.store.storage.db import LEGACY, LISTING, Store, StoryMeta, pack_record, unpack_record
 from broadsheet.store.storage.directory import among, story_key
 from broadsheet.store.storage.listing import open_listing
@@ -214,16 +214,20 @@ class _Repair:
         try:
             data = read_json_file(path)
         except StoreFileError as exc:
-            backup = keep_damaged_copy(path)
             name = path.relative_to(self.folder)
             self.report.damaged.append(f"{name}: {exc.reason}")
+            try:
+                raw = path.read_bytes()
+            except OSError:  # a folder in its place, bad sectors: nothing to keep but the thing itself
+                raw, backup, how = b"", set_aside(path), "set aside as"
+            else:
+                backup, how = keep_damaged_copy(path), "damaged file copied to"
             if backup is None:
                 self.report.lost.append(f"{name}: could not keep a copy of the damaged file, so it was left as is")
                 return None
             self.report.backups.append(backup)
-            records = salvage(compressed.readable_part(path.read_bytes()), accept)
-            self.report.actions.append(f"{name}: kept {len(records)} whole records (damaged file copied to "
-                                       f"{backup.name})")
+            records = salvage(compressed.readable_part(raw), accept)
+            self.report.actions.append(f"{name}: kept {len(records)} whole records ({how} {backup.name})")
             return records, True
         if data is None:
             return {}, False
@@ -643,6 +647,7 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         atomic_write_bytes(mark, orjson.dumps({"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
         photos = _check_photos(store, on_progress)  # first: the second pass gathers what stories name
         repair = _Repair(store, sources, on_progress, photos)
+        _set_aside_unreadable(Path(folder), repair.report)  # before any pass reads the directory
         if _damaged(Path(folder) / "feeds.json"):
             repair.fetched_from = set()
         report = repair.run()
@@ -776,6 +781,28 @@ def _unlisted(store: Store, keys: array[int]) -> str | None:
     if extra:
         said.append(f"it listed {n_stories(extra)} that {'has' if extra == 1 else 'have'} no record")
     return f"directory.bin: {'; '.join(said)}; written again from the story records" if said else None
+
+
+def _set_aside_unreadable(folder: Path, report: RepairReport) -> None:
+    """The directory and the listing, made again from the records, set aside when they cannot be
+    read at all (a folder in their place, bad sectors): every command stopped at the directory,
+    and repair said the listing was sound."""
+    for name in ("directory.bin", LISTING):
+        path = folder / name
+        try:
+            with open(path, "rb") as handle:
+                while handle.read(1 << 20):
+                    pass
+        except FileNotFoundError:
+            continue
+        except OSError as exc:
+            backup = set_aside(path)
+            report.damaged.append(f"{name}: {read_problem(exc)}")
+            if backup is None:
+                report.lost.append(f"{name}: could not be set aside, so it was left as is")
+            else:
+                report.backups.append(backup)
+                report.actions.append(f"{name}: set aside as {backup.name} and written again from the records")
 
 
 def _damaged_listing(path: Path, on_progress: Progress | None) -> str | None:

@@ -32,7 +32,7 @@ from tinydb.storages import Storage
 from tinydb.table import Table
 
 from broadsheet.store.collector import gc_paused
-from broadsheet.store.errors import StoreFileError
+from broadsheet.store.errors import StoreFileError, read_problem
 from broadsheet.store.sanitize import clean_text
 from broadsheet.store.storage import compressed
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, keep_damaged_copy
@@ -85,11 +85,14 @@ def _clean_strings(value: Any) -> Any:
 
 
 def read_json_file(path: Path) -> Any | None:
-    """Parse a store file, plain or compressed; ``None`` when it does not exist. Raises StoreFileError if damaged."""
+    """Parse a store file, plain or compressed; ``None`` when it does not exist. Raises StoreFileError if
+    damaged or not readable at all (a folder in its place, bad sectors)."""
     try:
         raw = path.read_bytes()
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        raise StoreFileError(path, read_problem(exc)) from None
     if compressed.looks_compressed(raw):
         raw = compressed.unpack(path, raw)
     if not raw.strip():
@@ -299,6 +302,8 @@ def check_ends(path: Path) -> None:
             tail = handle.read().rstrip()
     except FileNotFoundError:
         return
+    except OSError as exc:
+        raise StoreFileError(path, read_problem(exc)) from None
     head = start.lstrip()
     reason = ""
     if compressed.looks_compressed(start):

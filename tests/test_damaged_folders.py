@@ -1,0 +1,99 @@
+"""A store file replaced by a folder (or unreadable for another reason than being missing) is a
+damaged file: named with the reason, read around as a damaged file is, and set aside and
+written again by ``repair`` (README, "Store"). A folder in the place of one state file stopped
+every command with "cannot open the store at ...: Is a directory", naming no file, and repair
+ended with "[Errno 21]" mending nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from broadsheet.cli.main import main
+from broadsheet.store.storage.db import LISTING, Store
+from broadsheet.tui.app import BroadsheetApp
+from tests.factories import make_article
+from tests.pilot import settle
+
+
+def _store(tmp_path: Path) -> tuple[Store, str]:
+    """A store of six stories, one bookmarked and tagged, a saved search and a listing; the
+    bookmarked story's id."""
+    store = Store(tmp_path / "store")
+    store.add([(make_article(i), f"made-up-{i}.txt") for i in range(6)])
+    sid = store.stories()[0].id
+    store.user.set_bookmarked(sid, True)
+    store.user.edit_tags([sid], add=["harbour"])
+    store.user.save_search("ferries", "ferry")
+    store.write_listing()
+    return store, sid
+
+
+def _folder_for(path: Path) -> None:
+    path.unlink()
+    path.mkdir()
+
+
+@pytest.mark.parametrize("name", ["state", "bodies/000000.json", "state/settings.json"])
+def test_a_folder_for_a_state_body_or_settings_file_is_named_read_around_and_repaired(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    store, sid = _store(tmp_path)
+    path = store.folder / (f"state/{sid[:3]}.json" if name == "state" else name)
+    _folder_for(path)
+    base = ["--store", str(store.folder)]
+    capsys.readouterr()
+    assert main([*base, "list"]) == 0
+    got = capsys.readouterr()
+    assert sid[:10] in got.out
+    assert f"{path}: it is a folder, not a file" in got.err and "broadsheet repair" in got.err, got.err
+    assert main([*base, "repair"]) in (0, 1)
+    out = "".join(capsys.readouterr())
+    assert f"{path.relative_to(store.folder)}: it is a folder, not a file" in out and "set aside as" in out, out
+    assert path.is_file() and len(list(path.parent.glob(f"{path.name}.damaged-*"))) == 1
+    assert main([*base, "list"]) == 0
+    assert capsys.readouterr().err == ""
+
+
+def test_a_folder_for_a_metadata_shard_is_named_at_open_and_repair_sets_it_aside(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    store, _sid = _store(tmp_path)
+    path = store.folder / "meta" / "000000.json"
+    _folder_for(path)
+    base = ["--store", str(store.folder)]
+    capsys.readouterr()
+    assert main([*base, "list"]) == 2
+    assert f"{path}: it is a folder, not a file" in capsys.readouterr().err
+    assert main([*base, "repair"]) == 1  # the stories' records are lost: said, with how to bring them back
+    out = "".join(capsys.readouterr())
+    assert "meta/000000.json: it is a folder, not a file" in out and "set aside as" in out, out
+    assert main([*base, "list"]) == 0 and path.is_file()
+
+
+@pytest.mark.parametrize("name", ["directory.bin", LISTING])
+def test_a_folder_for_the_directory_or_listing_is_set_aside_and_written_again_by_repair(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    store, sid = _store(tmp_path)
+    path = store.folder / name
+    _folder_for(path)
+    base = ["--store", str(store.folder)]
+    capsys.readouterr()
+    assert main([*base, "repair"]) == 0
+    out = "".join(capsys.readouterr())
+    assert f"{name}: it is a folder, not a file" in out and "written again" in out, out
+    assert path.is_file()
+    assert main([*base, "list"]) == 0
+    got = capsys.readouterr()
+    assert sid[:10] in got.out and got.err == ""
+
+
+async def test_the_reader_starts_with_a_folder_for_a_state_file_and_names_it(tmp_path: Path) -> None:
+    store, sid = _store(tmp_path)
+    path = store.folder / "state" / f"{sid[:3]}.json"
+    _folder_for(path)
+    app = BroadsheetApp(Store(store.folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        told = [n.message for n in app._notifications if n.title == "A damaged file"]
+        assert any(path.name in m and "it is a folder" in m for m in told), told
+    assert app.return_code in (0, None)
