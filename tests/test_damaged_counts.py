@@ -153,3 +153,26 @@ def test_a_file_found_damaged_only_as_its_stories_are_read_is_left_out_at_the_re
     assert reader.marks_changed()
     reader.reload_marks()  # as the reader's periodic check does
     assert reader.sidebar_counts() == _seen(damaged.folder)
+
+
+def test_repair_counts_again_marks_counted_wrong_by_a_hand_edit(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    store = Store(tmp_path / "store")
+    store.add([(make_article(i), f"made-up-{i}.txt") for i in range(4)])
+    ids = [m.id for m in store.stories()]
+    store.user.edit_tags(ids[:3], add=["harbour"])
+    base = ["--store", str(store.folder)]
+    capsys.readouterr()
+    assert main([*base, "tags"]) == 0
+    assert capsys.readouterr().out == "3  harbour\n"
+    counts = store.folder / "state" / ".counts.json"
+    counts.write_bytes(counts.read_bytes().replace(b'"harbour":3', b'"harbour":5'))  # plausible, and wrong
+    assert main([*base, "tags"]) == 0
+    assert capsys.readouterr().out == "5  harbour\n"  # believed: it is what the counts are for
+    assert main([*base, "repair"]) == 0
+    err = capsys.readouterr().err
+    assert ".counts.json" in err and "counted again" in err and "no damaged files" not in err, err
+    assert main([*base, "tags"]) == 0
+    assert capsys.readouterr().out == "3  harbour\n"
+    assert main([*base, "repair"]) == 0
+    assert "no damaged files" in capsys.readouterr().err

@@ -568,6 +568,16 @@ class _Repair:
             if self.report.damaged or self.report.actions or self._restored or dropped:
                 self.store.user.forget_counts()
 
+    def check_counts(self) -> None:
+        """The counts of the marks checked against the marks, and counted again when they differ:
+        a hand edit of ``.counts.json`` was believed, and repair said "no damaged files"."""
+        user = self.store.user
+        with user.lock:
+            if user.counts_wrong(self._known):
+                user.forget_counts()
+                self.report.actions.append("state/.counts.json: the counts of the marks (of the sidebar and "
+                                           "`broadsheet tags`) were not those of the marks; counted again")
+
     def _deleted(self, marks: dict[str, Any]) -> set[str]:
         """The stories of ``marks`` that were deleted (a mark written as its story was deleted, in
         the reader or by an older version, stayed, and was counted, for good). Not one whose record
@@ -657,6 +667,7 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         # The records changed (a metadata shard gone among them: the list still held its stories,
         # rows no command could read or delete): directory, list and index made again.
         mended = bool(report.damaged or report.actions)
+        repair.check_counts()  # after: counts are no story's, and rebuild no directory or index
         repair.repair_feeds()  # after: subscriptions are no story's, and rebuild no directory or index
         unlisted = None if mended else _unlisted(store, repair.keys)
         if unlisted is not None:

@@ -832,6 +832,17 @@ class UserState:
                     self._write_counts(total, {}, self._excluding())
         return total
 
+    def counts_wrong(self, present: Present) -> bool:
+        """Whether ``.counts.json`` holds other counts than the marks make (a hand edit of plausible
+        numbers was believed by the sidebar and ``tags``): ``repair`` has them counted again. The
+        counts per source are not compared: ``present`` need only say whether a story is stored."""
+        kept = self._settled()
+        if kept is None:  # none to believe: counted again when next asked for
+            return False
+        total = self._count(present)
+        return ((kept.read, kept.bookmarked, +kept.tags, +kept.named)
+                != (total.read, total.bookmarked, +total.tags, +total.named))
+
     def _count(self, present: Present) -> Marks:
         """Every mark counted, but those of a damaged state file (noted in :attr:`damaged`)."""
         total = Marks()
