@@ -96,6 +96,7 @@ _OUTPUT_REASONS = {
     errno.EACCES: "no permission to write there",
     errno.EPERM: "no permission to write there",
     errno.EROFS: "it is on a read-only file system",
+    errno.EFBIG: _WRITE_REASONS[errno.EFBIG],  # `ulimit -f`, a FAT disk's 4 GB
 }
 
 

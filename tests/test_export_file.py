@@ -200,3 +200,30 @@ def test_an_export_to_a_name_too_long_for_the_file_system_is_refused_before_anyt
     assert capsys.readouterr().err == (f"broadsheet: the name is too long for the file system (256 bytes, at most "
                                        f"255): {target}\n")
     assert sorted(p.name for p in tmp_path.iterdir()) == ["store"]  # no photos folder, no temporary file
+
+
+def _limited(limit: int) -> None:
+    """In the child: files may grow to ``limit`` bytes (``ulimit -f``; Python ignores SIGXFSZ, so a
+    write past it fails with EFBIG, as one past a FAT disk's 4 GB does)."""
+    import resource
+
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+
+def test_an_export_larger_than_the_file_system_allows_says_so_in_words(tmp_path: Path) -> None:
+    store = Store(tmp_path / "store")
+    store.add([(make_article(i), f"made-up-{i}.txt") for i in range(20)])
+    command = [sys.executable, "-m", "broadsheet", "--store", str(store.folder), "export", "--format", "json"]
+    named = tmp_path / "export.json"
+    done = subprocess.run([*command, "-o", str(named)], capture_output=True, timeout=120,
+                          preexec_fn=lambda: _limited(2048))
+    assert done.returncode == 1 and not named.exists()
+    assert done.stderr.decode() == f"broadsheet: the file is larger than the file system allows: {named}\n"
+    with open(tmp_path / "export.md", "wb") as out:
+        done = subprocess.run(command, stdout=out, stderr=subprocess.PIPE, timeout=120,
+                              preexec_fn=lambda: _limited(2048))
+    assert done.returncode == 1
+    said = done.stderr.decode()
+    assert said.startswith("broadsheet: cannot write the export to standard output: the file is larger than the "
+                           "file system allows; what was written there is incomplete"), said
+    assert "Traceback" not in said and "Errno" not in said

@@ -236,10 +236,14 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _quiet_broken_pipe() -> int:
-    """Exit quietly when standard output is a closed pipe (Python's documented way).
+    """Exit quietly when standard output is a closed pipe (Python's documented way)."""
+    stdout_to_devnull()
+    return 141  # 128 + SIGPIPE, what a command killed by the broken pipe would give
 
-    Standard output is pointed at /dev/null so the flush at exit does not fail again.
-    """
+
+def stdout_to_devnull() -> None:
+    """Point standard output at /dev/null once writing to it failed (a closed pipe, a full disk), so
+    the flush at exit does not fail again with a traceback."""
     import os
 
     try:
@@ -247,7 +251,6 @@ def _quiet_broken_pipe() -> int:
         os.dup2(devnull, sys.stdout.fileno())
     except (OSError, ValueError):
         pass  # standard output is not a file descriptor (tests): nothing is flushed at exit
-    return 141  # 128 + SIGPIPE, what a command killed by the broken pipe would give
 
 
 #: Commands that store something new, and so may make a store where there is none (the reader

@@ -19,7 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from broadsheet.cli.piped import output_file, print_table
-from broadsheet.store.errors import StoreFileError
+from broadsheet.store.errors import OutputError, StoreFileError
 from broadsheet.store.model import local_day
 from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.db import Store, StoryMeta
@@ -303,9 +303,19 @@ def _print_export(store: Store, args: argparse.Namespace, keep: set[str] | None,
         err.print(Text(f"{len(photos)} {noun} not written: with -o FILE they go beside it, {how}."))
     # Written as it is made: an export of any size holds one shard's stories.
     fitted = Fitted()
-    sys.stdout.buffer.writelines(export_chunks(store, args.format, keep=keep, total=total, fitted=fitted,
-                                               on_progress=lambda done, of: bar.phase("Exporting", done, of)))
-    sys.stdout.flush()
+    try:
+        sys.stdout.buffer.writelines(export_chunks(store, args.format, keep=keep, total=total, fitted=fitted,
+                                                   on_progress=lambda done, of: bar.phase("Exporting", done, of)))
+        sys.stdout.flush()
+    except BrokenPipeError:  # `| head`: quiet (main)
+        raise
+    except OSError as exc:  # standard output is a file on a full disk, or past `ulimit -f`
+        from broadsheet.cli.main import stdout_to_devnull
+
+        stdout_to_devnull()
+        err.print(Text(f"broadsheet: cannot write the export to standard output: "
+                       f"{OutputError(Path('-'), exc).reason}; what was written there is incomplete", style="red"))
+        return 1
     if said := fitted.said():
         err.print(Text(f"note: {said}"))
     return 0
