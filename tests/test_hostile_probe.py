@@ -361,6 +361,18 @@ def test_config_check_reports_bad_keys_unknown_ids_and_clashes(tmp_path: Path, m
     assert load_config(path).keys == {"view.zen": "ctrl+z", "app.search": "j"}
 
 
+def test_a_key_with_a_control_character_is_refused_and_the_default_kept(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    path = config_with(tmp_path, '"app.search" = "\\u0000"\n"story.bookmark" = "ctrl+\\u001b"\n')
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(path))
+    assert main(["config", "check"]) == 1
+    err = capsys.readouterr().err.replace("\n", " ")
+    assert "keys.app.search = '\\x00'" in err and "control character (U+0000)" in err, err
+    assert "keeping the default 'slash'" in err
+    assert "control character (U+001B)" in err and "keeping the default 'b'" in err
+    assert load_config(path).keys == {}
+
+
 def test_the_default_bindings_and_good_rebinds_have_no_problems() -> None:
     from broadsheet.tui.keymap import binding_ids, check_keymap
 

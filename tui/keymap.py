@@ -52,6 +52,9 @@ class Bound:
 
 def key_problem(key: str) -> str | None:
     """Why ``key`` (one key, after normalising) is not a key Textual can deliver, or None."""
+    control = next((c for c in key if not c.isprintable() and c != " "), None)
+    if control is not None:  # "\u0000" passed as a one-letter key: the action was left on no key at all
+        return f"it holds a control character (U+{ord(control):04X}), which is no key"
     *modifiers, name = key.split("+")
     if not name:
         return "it ends in '+'"
