@@ -456,6 +456,22 @@ async def test_a_story_changed_elsewhere_while_it_is_shown_is_shown_again(filled
         assert screen.query_one(HeadlineList).current.id == story.id and app.focused is view
 
 
+async def test_a_search_saved_in_another_reader_shows_in_the_sidebar_at_the_next_check(filled_store: Store) -> None:
+    """It showed only after `r`: the reader's look at the store every 3 seconds missed settings.json."""
+    from broadsheet.tui.widgets.sidebar import Sidebar
+
+    app = BroadsheetApp(Store(filled_store.folder))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        Store(filled_store.folder).user.save_search("ferries", "ferry")  # another reader's
+        screen._check_store()  # the reader's look at the store, every 3 seconds
+        await settle(pilot)
+        entries = [(e.kind, e.name) for e in screen.query_one(Sidebar)._entries if e is not None]
+        assert ("search", "ferries") in entries, entries
+
+
 async def test_an_index_asked_to_open_again_while_it_opens_opens_after_it(
         filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
     """A feed's stories arrive while the index is still opening after the first paint: the two

@@ -276,6 +276,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self.store = store
         self.reader = ReaderState(store)
         self._keep: str | None = None
+        self._searches_seen: dict[str, str] = {}  # the saved searches the sidebar shows (see _check_store)
         self._left_bar = 0.0  # when the search bar was last entered, or left for the list
         self._had_story = True  # whether the footer offers the story keys (it does until the first load)
         self._shown: tuple[str | None, tuple[str, ...], tuple[str, ...]] | None = None  # (id, terms, tags) shown
@@ -423,7 +424,8 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def _update_sidebar(self) -> None:
         counts, tags = self.reader.sidebar_counts()
-        self.query_one(Sidebar).show_entries(counts, tags, self.reader.saved_searches(), self.feed_rows())
+        self._searches_seen = self.reader.saved_searches()
+        self.query_one(Sidebar).show_entries(counts, tags, self._searches_seen, self.feed_rows())
 
     def run_search(self, query: str, keep: str | None = None, first: bool = False) -> None:
         """List what ``query`` finds, the cursor kept on ``keep`` (else the story under it) if it is
@@ -766,7 +768,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self._marks_changed({current.id: self.reader.state_of(current.id)})
             else:
                 self._update_sidebar()
-        elif self.subscriptions_changed():
+        elif self.subscriptions_changed() or self.reader.saved_searches() != self._searches_seen:
             self._update_sidebar()
         self._tell_damaged()
 
