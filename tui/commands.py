@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import asyncio
+from collections.abc import Callable, Sequence
 from functools import partial
 from itertools import islice
 from typing import Any
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.command import CommandPalette, DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 from textual.fuzzy import Matcher
 
@@ -17,9 +18,20 @@ from broadsheet.store.storage.userstate import tag_filter
 #: a million would make a million rows each time the palette opens).
 PALETTE_STORIES = 5_000
 
+#: Titles matched between two looks at the event loop: a search of 5,000 headlines gives way to
+#: the keys typed meanwhile and stops as soon as the palette cancels it.
+MATCH_STEP = 200
+
 
 class StoryCommands(Provider):
     """Stories, tags and saved searches of the open store."""
+
+    _targets_listed: Sequence[tuple[str, str, Callable[[], Any]]] = ()
+
+    async def startup(self) -> None:
+        """The targets, listed once per opening of the palette: each key typed in it searched them
+        again after listing up to 5,000 stories anew, and the palette fell behind the keys."""
+        self._targets_listed = self._targets()
 
     def _targets(self) -> list[tuple[str, str, Callable[[], Any]]]:
         from broadsheet.tui.screens.main import MainScreen
@@ -37,7 +49,7 @@ class StoryCommands(Provider):
         return targets
 
     async def discover(self) -> Hits:
-        for title, help_text, callback in self._targets()[:50]:
+        for title, help_text, callback in self._targets_listed[:50]:
             if not title.startswith(("Tag:", "Saved search:")):
                 break
             yield DiscoveryHit(_with_help(Content(title), help_text), callback, text=title)
@@ -45,7 +57,11 @@ class StoryCommands(Provider):
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         found = 0
-        for title, help_text, callback in self._targets():
+        for n, (title, help_text, callback) in enumerate(self._targets_listed):
+            if n % MATCH_STEP == 0:
+                await asyncio.sleep(0)  # where the palette's cancel lands (a newer key, or Esc)
+                if not CommandPalette.is_open(self.app):
+                    return  # closed or covered: a late hit would go to a palette being taken down
             score = matcher.match(title)
             if score > 0:
                 yield Hit(score, _with_help(_highlighted(matcher, title), help_text), callback, text=title)
