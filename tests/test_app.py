@@ -593,6 +593,22 @@ async def test_the_credits_panel_scrolls_with_the_articles_keys_and_esc_gives_th
         assert isinstance(app.focused, ArticleView)
 
 
+@pytest.mark.parametrize("opened", [False, True])
+async def test_q_in_the_credits_panel_gives_the_story_back_as_esc_does(filled_store: Store, opened: bool) -> None:
+    """q quit the reader from the panel (reached with Tab Tab from the list), and skipped the
+    story to the list when it was opened with Enter: README says q goes back one level."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press(*(["enter", "tab"] if opened else ["tab", "tab"]))
+        await settle(pilot)
+        assert isinstance(app.focused, CreditsPanel)
+        await pilot.press("q")
+        await settle(pilot)
+        assert app.is_running and isinstance(app.focused, ArticleView)
+        assert app.screen.has_class("-reading") is opened
+
+
 async def test_undoing_a_delete_says_the_story_is_back_and_nothing_of_the_index(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(100, 30)) as pilot:

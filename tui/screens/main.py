@@ -1097,8 +1097,11 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     async def action_back_or_quit(self) -> None:
         """q: back one level, as in newsboat and mutt: the article to the list, a search's results
-        to every story (the story under the cursor kept), the list quits."""
-        if self.has_class("-reading") or self.has_class("-zen") or self.article_view.has_focus:
+        to every story (the story under the cursor kept), the list quits; the credits panel, as
+        its Esc does, to the story."""
+        if (credits := self.query_one(CreditsPanel)).has_focus:
+            credits.action_leave()
+        elif self.has_class("-reading") or self.has_class("-zen") or self.article_view.has_focus:
             self.article_view.action_back()
         elif self.query_one(Sidebar).has_focus:
             self.set_focus(self.headlines)
