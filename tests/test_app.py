@@ -6,6 +6,7 @@ import asyncio
 import io
 import threading
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from rich.console import Console
@@ -24,7 +25,7 @@ from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.factories import make_article, wire_article
-from tests.pilot import search_for, settle
+from tests.pilot import search_for, settle, shown_lines
 
 
 def article_text(app: BroadsheetApp) -> str:
@@ -591,6 +592,31 @@ async def test_the_credits_panel_scrolls_with_the_articles_keys_and_esc_gives_th
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.focused, ArticleView)
+
+
+@pytest.mark.parametrize("one_pane", ["80 columns", "V at 120"])
+async def test_where_the_story_pane_is_hidden_the_list_says_why_it_is_empty(filled_store: Store, tmp_path: Path,
+                                                                             one_pane: str) -> None:
+    """Below 100 columns (or after V) a search matching nothing left a blank list, and an empty
+    store a blank screen: the story pane, hidden there, was the one to explain."""
+    width = 80 if one_pane == "80 columns" else 120
+    for store, search in ((filled_store, "zzqx"), (Store(tmp_path / "empty"), "")):
+        app = BroadsheetApp(store)
+        async with app.run_test(size=(width, 24)) as pilot:
+            await settle(pilot)
+            if width > 100:
+                await pilot.press("V")
+            if search:
+                await search_for(pilot, search)
+            shown = " ".join(" ".join(shown_lines(app.screen.query_one(HeadlineList))).split())
+            if search:
+                assert "The search 'zzqx' matched none of the 5 stories. Esc clears it; / changes it." in shown
+                await pilot.press("escape")
+                await settle(pilot)
+                shown = " ".join(shown_lines(app.screen.query_one(HeadlineList)))
+                assert "matched none" not in shown and "Harbour town votes" in shown
+            else:
+                assert "No story selected. Import saved pages with: broadsheet import PATH" in shown
 
 
 @pytest.mark.parametrize("opened", [False, True])

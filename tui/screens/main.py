@@ -72,7 +72,7 @@ from broadsheet.tui.keymap import user_keys_first
 from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
 from broadsheet.tui.screens.feeds import FeedsMixin
-from broadsheet.tui.widgets.article_view import ArticleView
+from broadsheet.tui.widgets.article_view import EMPTY_HELP, ArticleView
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
 from broadsheet.tui.widgets.footer import KeysFooter
 from broadsheet.tui.widgets.headline_list import HeadlineList
@@ -278,6 +278,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._keep: str | None = None
         self._searches_seen: dict[str, str] = {}  # the saved searches the sidebar shows (see _check_store)
         self._left_bar = 0.0  # when the search bar was last entered, or left for the list
+        self._empty_note = ""  # what the story pane says while no story is listed (see _note_in_list)
         self._had_story = True  # whether the footer offers the story keys (it does until the first load)
         self._shown: tuple[str | None, tuple[str, ...], tuple[str, ...]] | None = None  # (id, terms, tags) shown
         self._save_timer: Timer | None = None
@@ -594,16 +595,18 @@ class MainScreen(FeedsMixin, Screen[None]):
         finally:
             self._listing = False
         self._show_count()
+        self._empty_note = ""
         if not shown:
             self._show(None)
             undo = f"\n\nu brings back the {n_stories(len(self._deleted.ids))} just deleted." if self._deleted else ""
+            self._empty_note = EMPTY_HELP
             if self.reader.stories and self.reader.query_text.strip():
-                self.article_view.show_note(f"The search {self.reader.query_text.strip()!r} matched none of the "
-                                            f"{len(self.reader.stories):,} stories.\n\nEsc clears it; / changes it."
-                                            + undo)
+                self._empty_note = (f"The search {self.reader.query_text.strip()!r} matched none of the "
+                                    f"{len(self.reader.stories):,} stories.\n\nEsc clears it; / changes it." + undo)
             elif undo:  # not "Import saved pages", as if the store had always been empty
-                self.article_view.show_note(f"Every story was deleted.{undo}\n\n"
-                                            "Import saved pages with:  broadsheet import PATH")
+                self._empty_note = f"Every story was deleted.{undo}\n\nImport saved pages with:  broadsheet import PATH"
+            self.article_view.show_note(self._empty_note)
+        self._note_in_list()
         if self._had_story != bool(shown):  # the footer offers the story keys only with a story
             self._had_story = bool(shown)
             self.refresh_bindings()
@@ -816,6 +819,12 @@ class MainScreen(FeedsMixin, Screen[None]):
             # The list and the story take turns: the story or its credits had the focus, so they
             # stay on screen (else the focus would sit in a hidden region).
             self.add_class("-reading")
+        self._note_in_list()
+
+    def _note_in_list(self) -> None:
+        """Where the story pane is hidden (below 100 columns, or after V), the list says what it
+        says of no story listed: a search that matched nothing, an empty store. It was blank."""
+        self.headlines.show_note(self._empty_note if self.has_class("-narrow") else "")
 
     def _fit_sidebar(self, width: int) -> None:
         """The sidebar shows from ``SIDEBAR_WIDTH`` columns, as the window grows or shrinks past it,

@@ -185,6 +185,7 @@ class HeadlineList(ThumbView, can_focus=True):
         self._centre = False  # set_stories is placing the cursor: out of view, its row goes mid-list
         self._frame: tuple[int, tuple[int, int]] | None = None  # (rows' width, thumb) while a frame is drawn
         self.to_last = False  # the cursor is moving to the last row for G (see action_last)
+        self._note = ""  # said in place of rows while none is listed (see show_note)
 
     # -- data -------------------------------------------------------------------------------
 
@@ -231,6 +232,14 @@ class HeadlineList(ThumbView, can_focus=True):
         self.cursor = (index_of(stories, keep) or 0) if keep else 0
         self._scroll_cursor_into_view()  # (the cursor may not have moved)
         self.refresh()
+
+    def show_note(self, note: str) -> None:
+        """Say ``note`` in place of the rows while none is listed ("" says nothing): where the
+        story pane that says it beside the list is hidden, the list was blank."""
+        if note != self._note:
+            self._note = note
+            self._drawn.clear()
+            self.refresh()
 
     def marks_changed(self, states: Mapping[str, StoryState]) -> None:
         """Marks changed: draw with ``states``, the screen's new mapping (only visible rows are drawn)."""
@@ -417,7 +426,7 @@ class HeadlineList(ThumbView, can_focus=True):
         styles = self._row_styles()
         base, mark, unread, meta_style, cursor = styles.base, styles.mark, styles.unread, styles.meta, styles.cursor
         if index >= len(self._stories):
-            return Strip.blank(width, base)
+            return self._note_row(index, width) if not self._stories else Strip.blank(width, base)
         meta = self._stories[index]
         row = Row(meta, self._states.get(meta.id, EMPTY))
         today = dt.date.today()
@@ -449,6 +458,15 @@ class HeadlineList(ThumbView, can_focus=True):
             fill = base
         segments = [Segment(t, base + st if st else base, c) for t, st, c in line.render(self.app.console)]
         return Strip(segments).crop_extend(0, width, fill)
+
+    def _note_row(self, index: int, width: int) -> Strip:
+        """Line ``index`` of the note, wrapped to the list's width, as plain text (it quotes a search)."""
+        styles = self._row_styles()
+        lines = Text(self._note, end="").wrap(self.app.console, max(1, width - 2)) if self._note else []
+        if index >= len(lines):
+            return Strip.blank(width, styles.base)
+        return Strip([Segment("  " + lines[index].plain.rstrip(), styles.base + styles.meta)]).crop_extend(
+            0, width, styles.base)
 
     def _plain_row(self, state: StoryState, shown: str, tags: str, pad: str, tail: str, width: int) -> Strip:
         """A row without the cursor or search terms, as its Text would render (same pieces, same
