@@ -594,6 +594,15 @@ async def test_the_credits_panel_scrolls_with_the_articles_keys_and_esc_gives_th
         assert isinstance(app.focused, ArticleView)
 
 
+async def test_a_brand_new_store_opens_without_a_word_of_its_search_index(tmp_path: Path) -> None:
+    """Its first run said "Search index was missing; rebuilt 0 stories", a problem that was none."""
+    app = BroadsheetApp(Store(tmp_path / "new"))
+    async with app.run_test(size=(100, 24)) as pilot:
+        await settle(pilot)
+        assert (tmp_path / "new" / "index").is_dir()
+        assert [n.message for n in app._notifications if "index" in n.message] == []
+
+
 @pytest.mark.parametrize("one_pane", ["80 columns", "V at 120"])
 async def test_where_the_story_pane_is_hidden_the_list_says_why_it_is_empty(filled_store: Store, tmp_path: Path,
                                                                              one_pane: str) -> None:

@@ -189,7 +189,8 @@ class SearchIndex:
             count = index._fill(store, None)
             say(f"Search index was {problem} and {why}; using a temporary index of {n_stories(count)}")
             return index
-        say(f"Search index was {problem}; rebuilt {n_stories(count)}")
+        if count:  # a brand-new store has no index, and nothing to say of building one of no story
+            say(f"Search index was {problem}; rebuilt {n_stories(count)}")
         return index
 
     @classmethod
