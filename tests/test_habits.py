@@ -996,9 +996,10 @@ async def test_export_runs_off_the_screen_with_progress_and_says_why_it_failed(
     told = progress_told(monkeypatch)
     app = BroadsheetApp(store)
     target = tmp_path / "all.json"
+    (tmp_path / "inside.json").mkdir()  # a folder by that name: known only as it is written
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        for name in (str(target), str(target / "inside.json")):  # the second under a file: cannot be
+        for name in (str(target), str(tmp_path / "inside.json")):  # the second cannot be
             await pilot.press("E")
             await settle(pilot)
             await pilot.press("ctrl+u")
@@ -1038,6 +1039,36 @@ async def test_export_asks_before_replacing_a_file_and_says_where_a_relative_nam
         messages = [n.message for n in app._notifications]
     assert "\n\n# " in (tmp_path / "kept.md").read_text()
     assert f"Exported 5 stories to {tmp_path / 'kept.md'}" in messages
+
+
+async def test_an_export_to_a_folder_that_is_not_there_keeps_the_prompt_and_the_name_typed(
+        filled_store: Store, tmp_path) -> None:
+    """The prompt closed, a notice said the folder did not exist, and e again offered the default
+    name: the path typed, with its typo, was lost. As the subscribe dialog does, it stays."""
+    from textual.widgets import Input, Static
+
+    from broadsheet.tui.screens.dialogs import PromptScreen
+
+    typed = str(tmp_path / "nonexistent" / "dir" / "out.md")
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, typed)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one(Input).value == typed
+        said = str(app.screen.query_one("#prompt-hint", Static).content)
+        assert said == f"Not exported: cannot write {typed}: its folder does not exist"
+        app.screen.query_one(Input).value = str(tmp_path / "out.md")
+        await pilot.press("enter")
+        await settle(pilot)
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert not isinstance(app.screen, PromptScreen) and (tmp_path / "out.md").is_file()
 
 
 async def test_an_export_that_fails_unforeseen_leaves_no_progress_line(

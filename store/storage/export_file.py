@@ -64,6 +64,19 @@ class ExportWritten:
         return f", {counted(self.photos, 'photo')} in {self.folder}{cut}"
 
 
+def check_output(output: Path) -> None:
+    """Refuse ``output`` where the reason is known before anything is written (photos included):
+    its folder missing (a typo in the path made the folders it named), its name too long for the
+    file system. The reader's export prompt asks this before it closes. Raises OutputError."""
+    if is_stream(output):
+        return
+    if not output.parent.is_dir():
+        raise OutputError(output, OSError(errno.ENOENT, f"there is no folder {output.parent}"))
+    if (size := len(os.fsencode(output.name))) > (most := name_max(output.parent)):
+        raise OutputError(output, OSError(errno.ENAMETOOLONG, f"the name is too long for the file system ({size} "
+                                          f"bytes, at most {most})"))
+
+
 def write_export(store: Store, form: str, output: Path, story_ids: Sequence[str] | None = None, *,
                  keep: Keep = None, total: int | None = None, on_photos: Progress | None = None,
                  on_progress: Progress | None = None) -> ExportWritten:
@@ -78,12 +91,7 @@ def write_export(store: Store, form: str, output: Path, story_ids: Sequence[str]
     total)`` the stories written, from 0. Raises :class:`PhotosNotWritten` (nothing is written)
     and :class:`~broadsheet.store.errors.OutputError`.
     """
-    if not is_stream(output) and not output.parent.is_dir():  # a typo in the path made the folders it named
-        raise OutputError(output, OSError(errno.ENOENT, f"there is no folder {output.parent}"))
-    if not is_stream(output) and (size := len(os.fsencode(output.name))) > (most := name_max(output.parent)):
-        # said before the photos are written beside it, not after, by the file's own write
-        raise OutputError(output, OSError(errno.ENAMETOOLONG, f"the name is too long for the file system ({size} "
-                                          f"bytes, at most {most})"))
+    check_output(output)
     folder = None if is_stream(output) else photos_folder(output)
     photos: dict[str, Path] = {}
     if folder is not None:

@@ -1665,11 +1665,27 @@ class MainScreen(FeedsMixin, Screen[None]):
             return
         suggested = Path.home() / f"broadsheet-{dt.date.today().isoformat()}.{fmt}"
 
+        def chosen(name: str) -> Path:
+            path = Path(name.strip()).expanduser()
+            return path if path.is_absolute() else Path.cwd() / path  # said whole: "rel.md" is where?
+
+        def refused(name: str) -> str | None:
+            """Why the file named cannot be written, where that is known before writing: said in the
+            prompt, which stays open with the name typed (closed, a typo in a folder lost it)."""
+            from broadsheet.store.storage.export_file import check_output  # msgspec: not at start
+
+            if not name.strip():
+                return None
+            try:
+                check_output(chosen(name))
+            except OSError as exc:
+                return f"Not exported: {exc}"
+            return None
+
         def done(name: str | None) -> None:
             if not name or not name.strip():
                 return
-            path = Path(name.strip()).expanduser()
-            path = path if path.is_absolute() else Path.cwd() / path  # said whole: "rel.md" is where?
+            path = chosen(name)
 
             def start(yes: bool | None = True) -> None:
                 if yes:
@@ -1682,7 +1698,8 @@ class MainScreen(FeedsMixin, Screen[None]):
                 start()
 
         what = "Markdown" if fmt == "md" else "JSON"
-        self.app.push_screen(PromptScreen(f"Export {targets.words()} as {what} to", str(suggested)), done)
+        self.app.push_screen(PromptScreen(f"Export {targets.words()} as {what} to", str(suggested), check=refused),
+                             done)
 
     @work(thread=True, exclusive=True, group="export", exit_on_error=False)
     def _export_worker(self, targets: Targets, fmt: str, path: Path) -> None:
