@@ -659,6 +659,29 @@ async def test_undoing_a_delete_says_the_story_is_back_and_nothing_of_the_index(
         assert len(app.screen.query_one(HeadlineList).rows) == 5
 
 
+async def test_undoing_a_delete_of_several_stories_keeps_the_cursor_on_its_story(store: Store) -> None:
+    """The cursor went to the first story brought back, wherever it was in the list."""
+    store.add([(make_article(i, headline=f"{'Quarry' if i % 2 else 'Harbour'} story {i}",
+                             published=f"2024-03-{i + 1:02d}"), None) for i in range(12)])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await search_for(pilot, "quarry")
+        await pilot.press("D", "y")
+        await settle(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        assert len(headlines.rows) == 6
+        await pilot.press("G")
+        await settle(pilot)
+        assert headlines.current is not None and headlines.current.headline == "Harbour story 0"
+        await pilot.press("u")
+        await settle(pilot)
+        assert len(headlines.rows) == 12
+        assert headlines.current is not None and headlines.current.headline == "Harbour story 0"
+
+
 async def test_changing_the_order_during_a_search_says_when_it_applies(filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(100, 30)) as pilot:

@@ -1642,9 +1642,16 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.app.call_from_thread(self._restored, back, merged)
 
     def _restored(self, back: list[str], merged: list[str]) -> None:
-        """Say what the undo brought back: the stories, and the marks of those imported again."""
-        self._awaited = (back[0], time.monotonic()) if back else None
-        self.reload(restore=back[0] if back else None, stale_index=len(back) > 1)
+        """Say what the undo brought back: the stories, and the marks of those imported again. One
+        story back goes under the cursor; more (a search's results deleted, the search since
+        cleared), the cursor stays on its story: it went to the first back, anywhere in the list."""
+        current = self.headlines.current
+        if len(back) > 1 and current is not None:
+            keep, self._awaited = current.id, None
+        else:
+            keep = back[0] if back else None
+            self._awaited = (keep, time.monotonic()) if keep is not None else None
+        self.reload(restore=keep, stale_index=len(back) > 1)
         marks = f"the marks of {n_stories(len(merged))} imported again"
         text = (f"Brought back {n_stories(len(back))}, and {marks}" if back and merged else
                 f"Brought back {marks}" if merged else f"Brought back {n_stories(len(back))}")
