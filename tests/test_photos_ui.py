@@ -355,7 +355,20 @@ async def test_the_full_screen_photo_footer_shows_whole_keys_at_a_narrow_width(t
         assert palette.region.right == 50
         assert all(key.region.right <= palette.region.x for key in shown if key is not palette)
         assert all(key.region.width == key_width(key, False) for key in shown if key is not palette)
-        assert [key.description for key in shown if key is not palette] == ["Next photo", "Previous photo"]
+        assert [key.description for key in shown if key is not palette] == ["Back to the story"]
+
+
+async def test_at_60_columns_the_story_and_photo_footers_keep_the_way_back(tmp_path: Path) -> None:
+    """The footer leaves out the keys it has no room for, and it was Esc that went: the story's
+    footer at 60x15 had no "Back to list", the photo's no "Back to the story"."""
+    app = BroadsheetApp(photo_store(tmp_path / "s"), graphics="halfblocks")
+    async with app.run_test(size=(60, 15)) as pilot:
+        await settle(pilot)
+        for key, back in (("enter", "Back to list"), ("v", "Back to the story")):
+            await pilot.press(key)
+            await settle(pilot)
+            shown = [key.description for key in app.screen.query(FooterKey) if key.display]
+            assert shown[0] == back, shown
 
 
 async def test_v_on_a_story_with_captions_but_no_photo_kept_says_so(store: Store) -> None:

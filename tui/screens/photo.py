@@ -51,9 +51,10 @@ class PhotoScreen(Screen[int]):
     """
 
     BINDINGS = [
+        # The way out first: the footer cuts what does not fit, and at 60 columns it was this.
+        Binding("escape,v,q", "close", "Back to the story", id="photo.close"),
         Binding("p", "step(1)", "Next photo", id="photo.next"),
         Binding("P", "step(-1)", "Previous photo", id="photo.previous"),
-        Binding("escape,v,q", "close", "Back to the story", id="photo.close"),
     ]
 
     def __init__(self, photos: list[Image], index: int, folder: Path, protocol: Protocol,

@@ -155,6 +155,8 @@ class ArticleView(ThumbView, can_focus=True):
     """Scrollable story text in a column of readable width (centred when the CSS says so)."""
 
     BINDINGS = [
+        # The way out first: the footer cuts what does not fit, and at 60 columns it was this.
+        Binding("escape", "back", "Back to list", id="article.back"),
         Binding("j,down", "scroll_down", "Down", show=False, id="article.down"),
         Binding("k,up", "scroll_up", "Up", show=False, id="article.up"),
         Binding("space", "page_or_next", "Page down, at the end the next story", show=False, id="article.page"),
@@ -166,7 +168,6 @@ class ArticleView(ThumbView, can_focus=True):
         Binding("G,end", "scroll_end", "Bottom", show=False, id="article.bottom"),
         Binding("n", "match(1)", "Next match/unread", id="article.next_match"),
         Binding("N", "match(-1)", "Prev match/unread", id="article.previous_match"),
-        Binding("escape", "back", "Back to list", id="article.back"),
     ]
     COMPONENT_CLASSES = {"article-view--thumb"}
 
