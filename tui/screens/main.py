@@ -1646,6 +1646,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         story back goes under the cursor; more (a search's results deleted, the search since
         cleared), the cursor stays on its story: it went to the first back, anywhere in the list."""
         current = self.headlines.current
+        keep: str | None
         if len(back) > 1 and current is not None:
             keep, self._awaited = current.id, None
         else:

@@ -462,7 +462,8 @@ class HeadlineList(ThumbView, can_focus=True):
     def _note_row(self, index: int, width: int) -> Strip:
         """Line ``index`` of the note, wrapped to the list's width, as plain text (it quotes a search)."""
         styles = self._row_styles()
-        lines = Text(self._note, end="").wrap(self.app.console, max(1, width - 2)) if self._note else []
+        lines: list[Text] = list(Text(self._note, end="").wrap(self.app.console, max(1, width - 2))) \
+            if self._note else []
         if index >= len(lines):
             return Strip.blank(width, styles.base)
         return Strip([Segment("  " + lines[index].plain.rstrip(), styles.base + styles.meta)]).crop_extend(
