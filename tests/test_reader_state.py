@@ -12,7 +12,7 @@ import pytest
 
 from broadsheet.store.collector import release_loaded
 from broadsheet.store.reader.ordering import index_of, listed_ids
-from broadsheet.store.reader.state import ReaderState, Unfinished
+from broadsheet.store.reader.state import ReaderState, Unfinished, Unlisted
 from broadsheet.store.search import SearchIndex
 from broadsheet.store.search.query import QueryError, SearchResult
 from broadsheet.store.storage.db import Store, StoryMeta
@@ -379,6 +379,24 @@ def test_next_unread_stops_when_asked_and_says_where_to_go_on(store: Store) -> N
     assert reader.next_unread(reader.stories, 0, 1, stop=stop) == Unfinished(33) and len(asked) == 1
     assert reader.next_unread(reader.stories, 0, 1, start=33, stop=stop) == Unfinished(65)
     assert reader.next_unread(reader.stories, 0, 1, start=65, stop=lambda: False) == 90
+
+
+def test_next_unread_looks_at_the_stories_not_listed_where_the_list_goes_round(store: Store) -> None:
+    """A search listing part of its matches: n and N come to the stories not listed where they
+    would go round the list's end (:class:`Unlisted`), and go round after them."""
+    store.add([(make_article(i), None) for i in range(10)])
+    reader = ReaderState(store)
+    reader.load()
+    ids = listed_ids(reader.stories)
+    store.user.read_all(ids[1:])
+    reader.load()
+    rows = reader.stories
+    assert reader.next_unread(rows, 3, 1, unlisted=True) == Unlisted(7)  # rows 4-9 read: then the others
+    assert reader.next_unread(rows, 3, 1, start=7) == 0  # none there: round to row 0
+    assert reader.next_unread(rows, 3, -1, unlisted=True) == 0  # row 0 comes first going up
+    assert reader.next_unread(rows, 0, -1, unlisted=True) == Unlisted(1)
+    assert reader.next_unread(rows, 0, 1, start=0, unlisted=True) == 0
+    assert reader.next_unread(rows, 0, 1, unlisted=True) == Unlisted(10)  # the rows after row 0 are read
 
 
 def test_stories_an_older_parser_read_are_offered_once_for_each_change_of_the_parsers(

@@ -184,9 +184,9 @@ class BroadsheetApp(App[None]):
 
     def search(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
                offset: int = 0, stop: Callable[[], bool] = never, every: bool = False,
-               count_later: bool = False) -> SearchResult:
+               count_later: bool = False, page: int | None = None) -> SearchResult:
         """Run a parsed query for the main screen, from a worker thread (see :meth:`Searcher.search`)."""
-        return self.searcher.search(query, stories, states, offset, stop, every, count_later)
+        return self.searcher.search(query, stories, states, offset, stop, every, count_later, page)
 
     def count(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
               stop: Callable[[], bool] = never) -> int:

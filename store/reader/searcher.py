@@ -91,14 +91,14 @@ class Searcher:
 
     def search(self, query: Query, stories: Sequence[StoryMeta], states: Mapping[str, StoryState],
                offset: int = 0, stop: Callable[[], bool] = never, every: bool = False,
-               count_later: bool = False) -> SearchResult:
-        """A parsed query's best ``SEARCH_LIMIT`` stories (``every``: all it matches) after the first
-        ``offset`` (those listed already), from a worker thread. Raises SearchCancelled once
-        ``stop()`` is true (its worker was replaced), QueryError when the query cannot be run.
-        ``count_later``: the results may come with an estimated total (``counted`` False), to be
-        counted by :meth:`count` once they are shown."""
+               count_later: bool = False, page: int | None = None) -> SearchResult:
+        """A parsed query's best ``page`` stories (by default ``SEARCH_LIMIT``; ``every``: all it
+        matches) after the first ``offset`` (those listed already), from a worker thread. Raises
+        SearchCancelled once ``stop()`` is true (its worker was replaced), QueryError when the
+        query cannot be run. ``count_later``: the results may come with an estimated total
+        (``counted`` False), to be counted by :meth:`count` once they are shown."""
         index = self._ready(stories, stop)
-        limit = None if every else SEARCH_LIMIT
+        limit = None if every else SEARCH_LIMIT if page is None else page
         if index is None:
             found = self._filter.run(query, stories, states, limit=None if limit is None else offset + limit, stop=stop)
             return replace(found, ids=found.ids[offset:])

@@ -45,12 +45,13 @@ from broadsheet.store.reader.state import (
     ReaderState,
     SearchInput,
     Unfinished,
+    Unlisted,
     change_in_steps,
     step_for,
     tallied,
 )
 from broadsheet.store.sanitize import is_web_address
-from broadsheet.store.search.query import QueryError, SearchCancelled, SearchResult, never, parse_query
+from broadsheet.store.search.query import Query, QueryError, SearchCancelled, SearchResult, never, parse_query
 from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Deleted, Store, StoryMeta
 from broadsheet.store.storage.marksleft import files_left_note, left_note, marks_left_note, unfinished_note
@@ -1134,31 +1135,79 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.set_query(offer[0].query)
             self.broadsheet.notice("onward", f"On to {offer[0].name}", 2)  # in place of the offer
             return
+        self._look_for_unread(rows, at, step, any_story)
+
+    def _look_for_unread(self, rows: Sequence[StoryMeta], at: int, step: int, any_story: bool = False,
+                         start: int = 1, opening: bool = False) -> None:
+        """Go to the unread story ``step`` from row ``at`` (see :meth:`action_unread`), looked for
+        from ``start`` rows away; ``opening``: open it, reading or not."""
+        more = self.reader.more()  # the query listed matched more than it lists: they are looked at too
         until = time.monotonic() + UNREAD_HERE
-        found = self.reader.next_unread(rows, at, step, stop=lambda: time.monotonic() > until)
-        if isinstance(found, Unfinished):
+        found = self.reader.next_unread(rows, at, step, start=start, stop=lambda: time.monotonic() > until,
+                                        unlisted=more is not None)
+        if isinstance(found, Unfinished | Unlisted):
             self._unread_notice = self.set_timer(UNREAD_NOTICE, partial(
                 self.notify, f"Looking further {'down' if step > 0 else 'up'} the list for an unread story…",
                 timeout=2))
-            self._unread_worker(rows, at, step, any_story, found.start)
+            self._unread_worker(rows, at, step, any_story, found.start, more, opening)
         else:
-            self._unread_found(rows, at, step, any_story, found)
+            self._unread_found(rows, at, step, any_story, found, opening)
 
     @work(thread=True, exclusive=True, group="unread", exit_on_error=False)
-    def _unread_worker(self, rows: Sequence[StoryMeta], at: int, step: int, any_story: bool, start: int) -> None:
+    def _unread_worker(self, rows: Sequence[StoryMeta], at: int, step: int, any_story: bool, start: int,
+                       more: SearchInput | None, opening: bool) -> None:
+        """Go on looking from ``start`` rows away, among the query's results not listed (``more``) too."""
         worker = get_current_worker()  # cancelled (a quit, another n): it stops within 32 rows
-        found = self.reader.next_unread(rows, at, step, start=start, stop=lambda: worker.is_cancelled)
-        if not isinstance(found, Unfinished) and not worker.is_cancelled:
-            self.app.call_from_thread(self._unread_found, rows, at, step, any_story, found)
+
+        def stopped() -> bool:
+            return worker.is_cancelled
+
+        found = self.reader.next_unread(rows, at, step, start=start, stop=stopped, unlisted=more is not None)
+        if isinstance(found, Unlisted) and more is not None:
+            def search(query: Query, offset: int, page: int | None) -> SearchResult:
+                return self.broadsheet.search(query, more.stories, more.states, offset, stopped, page is None,
+                                              page=page)
+
+            try:
+                listed = self.reader.unread_unlisted(more, rows, search, last=step < 0)
+            except SearchCancelled:
+                return
+            except ValueError:  # a QueryError: the index cannot run it now (the rows listed are looked at)
+                listed = None
+            if listed is not None:
+                if not worker.is_cancelled:
+                    self.app.call_from_thread(self._unread_unlisted, rows, at, step, more, *listed, opening)
+                return
+            found = self.reader.next_unread(rows, at, step, start=found.start, stop=stopped)
+        if not isinstance(found, Unfinished | Unlisted) and not worker.is_cancelled:
+            self.app.call_from_thread(self._unread_found, rows, at, step, any_story, found, opening)
+
+    def _unread_unlisted(self, rows: Sequence[StoryMeta], at: int, step: int, more: SearchInput,
+                         listed: SearchResult, story_id: str, opening: bool) -> None:
+        """List the query's next results, ``listed``, and go to the unread story ``story_id``
+        among them (unless the list or its cursor changed meanwhile, as :meth:`_unread_found`)."""
+        current = self.headlines.current
+        if (rows is self.headlines.stories and current is not None and (opening or at == self.headlines.cursor)
+                and self.reader.accept_more(more.text, more.offset, listed)):
+            self._show_rows(keep=current.id)
+            rows = self.headlines.stories
+        self._unread_found(rows, at, step, False, index_of(rows, story_id), opening)
 
     def _unread_found(self, rows: Sequence[StoryMeta], at: int, step: int, any_story: bool,
-                      found: int | None) -> None:
+                      found: int | None, opening: bool = False) -> None:
         """Go to row ``found`` of ``rows`` (None: there is no unread story), unless the list or
-        its cursor changed while a worker looked (the user has moved on)."""
+        its cursor changed while a worker looked (the user has moved on). ``opening``: n went on
+        to another feed, whose first unread story it opens wherever the cursor is (nothing is
+        said when there is none)."""
         if self._unread_notice is not None:
             self._unread_notice.stop()
             self._unread_notice = None
-        if rows is not self.headlines.stories or at != self.headlines.cursor:
+        if rows is not self.headlines.stories or (at != self.headlines.cursor and not opening):
+            return
+        if opening:
+            if found is not None:
+                self.headlines.jump_to(found)
+                self.headlines.action_open()
             return
         if found is None and any_story and at + 1 < len(rows):
             found = at + 1
@@ -1195,12 +1244,10 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def _open_first_unread(self) -> None:
         """Open the first unread story listed (n went on to another feed): looked for from the
-        first row on, the first included (from after the last, it was never the last row)."""
-        rows = self.headlines.stories
-        found = self.reader.next_unread(rows, 0, 1, start=0) if rows else None
-        if isinstance(found, int):
-            self.headlines.jump_to(found)
-            self.headlines.action_open()
+        first row on, the first included (from after the last, it was never the last row), and
+        among the results not listed yet."""
+        if rows := self.headlines.stories:
+            self._look_for_unread(rows, 0, 1, start=0, opening=True)
 
     def action_focus_search(self) -> None:
         current = self.headlines.current
