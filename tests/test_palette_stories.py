@@ -41,3 +41,26 @@ async def test_typing_in_the_palette_lists_the_stories_once_per_opening(store: S
             await pilot.press("escape")
             await settle(pilot)
             assert not isinstance(app.screen, CommandPalette)
+
+
+async def test_the_palette_offers_the_bookmarked_stories_by_name(store: Store) -> None:
+    """Typing "bookm" in the palette offered the Bookmark key alone: no way to list the stories
+    bookmarked, which the sidebar's filter lists."""
+    store.add([(make_article(i, headline=f"Quarry road {i} reopens"), None) for i in range(6)])
+    marked = store.stories()[2].id
+    store.user.toggle_bookmark(marked)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "bookmarked stor")
+        await settle(pilot)
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        found = palette.query_one(CommandList)
+        assert "Show bookmarked stories" in str(found.get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        screen = app.screen
+        assert screen.reader.query_text == "is:bookmarked"  # type: ignore[attr-defined]
+        assert screen.reader.result_ids == [marked]  # type: ignore[attr-defined]

@@ -18,6 +18,9 @@ from broadsheet.store.storage.userstate import tag_filter
 #: a million would make a million rows each time the palette opens).
 PALETTE_STORIES = 5_000
 
+#: The sidebar's filters, offered by name: the stories they list.
+FILTERS = (("Show bookmarked stories", "is:bookmarked"), ("Show unread stories", "is:unread"))
+
 #: Titles matched between two looks at the event loop: a search of 5,000 headlines gives way to
 #: the keys typed meanwhile and stops as soon as the palette cancels it.
 MATCH_STEP = 200
@@ -44,6 +47,8 @@ class StoryCommands(Provider):
             targets.append((f"Tag: {tag}", "Show stories with this tag", partial(screen.set_query, tag_filter(tag))))
         for name, query in screen.reader.saved_searches().items():
             targets.append((f"Saved search: {name}", query, partial(screen.set_query, query)))
+        for title, query in FILTERS:  # the sidebar's filters ("bookm" offered the Bookmark key alone)
+            targets.append((title, query, partial(screen.set_query, query)))
         for meta in islice(screen.reader.stories, PALETTE_STORIES):
             targets.append((meta.headline, meta.source or "Story", partial(screen.jump_to, meta.id)))
         return targets
