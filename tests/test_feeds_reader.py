@@ -546,3 +546,14 @@ async def test_the_fetch_key_lists_a_feeds_stories_while_a_slow_feed_still_downl
             assert "Ferry timetable change number 50" in headlines(app)
     finally:
         release.set()
+
+
+def test_a_notice_arriving_as_the_reader_closes_is_dropped(store: Store) -> None:
+    """A fetch ending as the reader closed said its summary to an app with no screen left: the
+    notice handler asked for the screen and raised ScreenStackError (a test of a slow feed saw it)."""
+    from textual.notifications import Notification, Notify
+
+    app = BroadsheetApp(store)
+    event = Notify(Notification("Fetched 3 new stories", "", "information", 3))
+    app.on_notify(event)
+    assert event._no_default_action

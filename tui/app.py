@@ -70,7 +70,11 @@ class BroadsheetApp(App[None]):
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_notify(self, event: Notify) -> None:
-        """A notice given while the help screen is shown waits under it (Textual drew it over the keys)."""
+        """A notice given while the help screen is shown waits under it (Textual drew it over the keys);
+        one arriving as the app closes, its screens gone (a fetch ending), is dropped: it raised."""
+        if not self.screen_stack:
+            event.prevent_default()
+            return
         if isinstance(self.screen, HelpScreen):
             self.screen.hold(event.notification)
             event.prevent_default()  # not App's handler: it would be shown and time out under the help
