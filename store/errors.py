@@ -29,12 +29,21 @@ class StoreFileError(Exception):
         self.backup = backup
 
 
-def read_problem(cause: OSError) -> str:
-    """Why a store file that is there could not be read (a folder in its place, bad sectors), in
-    words, as the reason of a :class:`StoreFileError`: repair sets such a file aside as damaged."""
+#: Read errors that make a store file damaged: a folder in its place, bad sectors. Not a permission
+#: refused (a shard left 0600 by `sudo broadsheet`): repair set such a file aside and kept none of
+#: its records, where a chmod was all it needed.
+DAMAGED_READS = frozenset({errno.EISDIR, errno.EIO})
+
+
+def read_problem(cause: OSError) -> str | None:
+    """Why a store file that is there could not be read, in words, as the reason of a
+    :class:`StoreFileError` when the file is damaged (a folder in its place, bad sectors; repair
+    sets it aside); None for another error (no permission), raised as it is."""
     if cause.errno == errno.EISDIR:
         return "it is a folder, not a file"
-    return f"the file could not be read ({cause.strerror or cause})"
+    if cause.errno in DAMAGED_READS:
+        return f"the file could not be read ({cause.strerror or cause})"
+    return None
 
 
 class StoryGone(LookupError):

@@ -97,3 +97,25 @@ async def test_the_reader_starts_with_a_folder_for_a_state_file_and_names_it(tmp
         told = [n.message for n in app._notifications if n.title == "A damaged file"]
         assert any(path.name in m and "it is a folder" in m for m in told), told
     assert app.return_code in (0, None)
+
+
+def test_a_state_file_refused_for_permission_is_not_set_aside_by_repair(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any read error made a file damaged: a state file left 0600 by `sudo broadsheet` was set
+    aside by repair, which kept none of its records, where a chmod was all it needed."""
+    store, sid = _store(tmp_path)
+    path = store.folder / f"state/{sid[:3]}.json"
+    real = Path.read_bytes
+
+    def refused(self: Path) -> bytes:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self)
+
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "repair"]) != 0
+    assert "Permission denied" in "".join(capsys.readouterr())
+    monkeypatch.undo()
+    assert path.is_file() and not list(path.parent.glob(f"{path.name}.damaged-*"))
+    assert Store(store.folder).user.get(sid).bookmarked

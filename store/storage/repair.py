@@ -218,7 +218,9 @@ class _Repair:
             self.report.damaged.append(f"{name}: {exc.reason}")
             try:
                 raw = path.read_bytes()
-            except OSError:  # a folder in its place, bad sectors: nothing to keep but the thing itself
+            except OSError as err:  # a folder in its place, bad sectors: nothing to keep but the thing itself
+                if read_problem(err) is None:
+                    raise
                 raw, backup, how = b"", set_aside(path), "set aside as"
             else:
                 backup, how = keep_damaged_copy(path), "damaged file copied to"
@@ -807,8 +809,10 @@ def _set_aside_unreadable(folder: Path, report: RepairReport) -> None:
         except FileNotFoundError:
             continue
         except OSError as exc:
+            if (why := read_problem(exc)) is None:
+                raise
             backup = set_aside(path)
-            report.damaged.append(f"{name}: {read_problem(exc)}")
+            report.damaged.append(f"{name}: {why}")
             if backup is None:
                 report.lost.append(f"{name}: could not be set aside, so it was left as is")
             else:

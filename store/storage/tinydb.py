@@ -92,7 +92,9 @@ def read_json_file(path: Path) -> Any | None:
     except FileNotFoundError:
         return None
     except OSError as exc:
-        raise StoreFileError(path, read_problem(exc)) from None
+        if (why := read_problem(exc)) is None:
+            raise
+        raise StoreFileError(path, why) from None
     if compressed.looks_compressed(raw):
         raw = compressed.unpack(path, raw)
     if not raw.strip():
@@ -303,7 +305,9 @@ def check_ends(path: Path) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise StoreFileError(path, read_problem(exc)) from None
+        if (why := read_problem(exc)) is None:
+            raise
+        raise StoreFileError(path, why) from None
     head = start.lstrip()
     reason = ""
     if compressed.looks_compressed(start):
