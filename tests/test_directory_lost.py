@@ -8,6 +8,7 @@ import errno
 import os
 import shutil
 from pathlib import Path
+from collections.abc import Iterator
 from typing import IO, Any
 
 import orjson
@@ -18,7 +19,7 @@ from broadsheet.store.ingest import importer
 from broadsheet.store.storage import atomic, directory
 from broadsheet.store.storage import db as store_db
 from broadsheet.store.storage.db import Store
-from broadsheet.store.storage.directory import ENTRY
+from broadsheet.store.storage.directory import ENTRY, Entry
 from tests.factories import make_article
 
 
@@ -197,3 +198,27 @@ def test_stories_an_import_stored_but_could_not_list_are_listed_at_the_next_open
     assert _listed(Store(tmp_path / "copy"), capsys) == set(ids)  # the next command
     assert main(["--store", str(tmp_path / "copy"), "repair"]) == 0
     assert "no damaged files" in capsys.readouterr().err
+
+
+def test_a_count_left_unknown_is_counted_once_though_a_shard_cannot_be_read(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A stamp whose count a stopped writer left unknown had every shard read again at every
+    opening of the store while one shard could not be read (until repair): at a million stories,
+    seconds each time. It is counted once, without the unreadable shard's stories."""
+    folder = tmp_path / "store"
+    store = Store(folder)
+    store.add([(make_article(i), f"made-up-{i}.txt") for i in range(4)])
+    store._touch(None)  # as a writer stopped part way leaves it
+    real = Store._every_entry
+    scans: list[int] = []
+
+    def one_unread(self: Store, unread: list[int]) -> Iterator[Entry]:
+        scans.append(1)
+        unread.append(99)  # a damaged shard, as _every_entry says of one it could not read
+        return real(self, unread)
+
+    monkeypatch.setattr(Store, "_every_entry", one_unread)
+    Store(folder)
+    Store(folder)
+    assert len(scans) == 1
+    assert Store(folder)._stamped_count() == 4

@@ -685,8 +685,10 @@ class Store:
                 yield entry
 
         directory.list_again(counting())
-        if not unread and (stamped is None or len(directory) < stamped):
-            self._touch(counted if stamped is None else len(directory))
+        if stamped is None:  # counted, a damaged shard's stories left out (repair salvages them): an
+            self._touch(counted)  # unknown count read every shard again at every opening until then
+        elif not unread and len(directory) < stamped:
+            self._touch(len(directory))
 
     def _every_entry(self, unread: list[int]) -> Iterator[Entry]:
         """Every story's directory entry, a shard at a time and not cached; the shards that could not
@@ -813,14 +815,16 @@ class Store:
 
     def _short(self, catalogue: Catalogue, token: str | None) -> bool:
         """Whether ``catalogue`` lists fewer stories than the stamp ``token``, read before it, counts,
-        the stamp unchanged since (a write in between is no sign), or leaves the count unknown: the
-        directory lost entries (:meth:`_list_unlisted`). Asked once for each state of the store, so
-        a stamp that miscounts costs one look, not one at each refresh of the reader."""
+        the stamp unchanged since (a write in between is no sign): the directory lost entries
+        (:meth:`_list_unlisted`). Asked once for each state of the store, so a stamp that miscounts
+        costs one look, not one at each refresh of the reader. A count unknown is one too: a writer
+        leaves it so while it runs (then the lock is taken, and :meth:`_relist_view` returns at
+        once), or left it so when stopped (a full disk: its last stories were not listed)."""
         if token is None or token == self._short_checked or self.articles_token() != token:
             return False
         self._short_checked = token
         stamped = _count_in(token.encode("utf-8"))
-        return stamped is None or len(catalogue) < stamped  # unknown: see _list_unlisted
+        return stamped is None or len(catalogue) < stamped
 
     def listed_keys(self) -> array[int] | None:
         """Every story's key, newest first as :meth:`catalogue` lists them (8 bytes a story: the
