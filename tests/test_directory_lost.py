@@ -7,8 +7,8 @@ from __future__ import annotations
 import errno
 import os
 import shutil
-from pathlib import Path
 from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 import orjson
