@@ -1273,10 +1273,10 @@ class Store:
                 except StoryGone:  # (the new stories deleted meanwhile: the old ones stay)
                     left = states
                 kept.update(old for old, new in moved if new in left)
-            gone = self._delete([old for old, _ in moved if old not in kept])
-        remove_durably(self.folder / REPARSING)  # (a delete the disk stopped is in deleting.json: finished next)
-        if gone.unfinished is not None:
-            raise gone.unfinished
+            self._delete([old for old, _ in moved if old not in kept])
+        # A delete the disk stopped (gone.unfinished) is in deleting.json, which the next writer
+        # finishes: not raised here, after the batch is stored (its outcomes were lost with it).
+        remove_durably(self.folder / REPARSING)
 
     def _give_tags(self, given: Mapping[str, list[str]], stored: Stored) -> None:
         """Give new stories their tags, then let ``tagging.json`` go (the caller holds the lock).
