@@ -275,3 +275,12 @@ def test_a_field_then_a_minus_leaves_the_word_out_as_a_minus_before_the_field_do
     """headline:-ferry searched headline:ferry: the stories it was typed to leave out."""
     assert parse_query("headline:-ferry").groups == parse_query("-headline:ferry").groups
     assert parse_query('headline:"-ferry"').groups != parse_query("-headline:ferry").groups  # quoted: as typed
+
+
+@pytest.mark.parametrize("typed", ["ferry |", "ferry|", "ferry | ", "ferry OR", "ferry OR "])
+def test_an_or_typed_last_in_the_bar_waits_for_its_second_word(typed: str) -> None:
+    """Typing "ferry | bridge" showed "OR needs a word on each side" at the key after the bar:
+    in the reader's bar the OR waits for its word; from the command line it is refused still."""
+    assert parse_query(typed, typing=True).groups == parse_query("ferry", typing=True).groups
+    with pytest.raises(QueryError, match="OR needs a word"):
+        parse_query(typed)

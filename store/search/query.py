@@ -474,17 +474,24 @@ def begun(query: Query) -> Query:
     return replace(query, groups=groups, terms=_highlighted(groups), begun=prefix)
 
 
+#: An OR typed last, its second word not yet: in the bar it waits for it, not refused at that key.
+_TYPED_OR = re.compile(r"(?:(?<=\S)\s*\||\s+OR)\s*$")
+
+
 def parse_query(text: str, typing: bool = False) -> Query:
     """Parse the search bar's text; raises :class:`QueryError` with a short message.
 
     ``typing``: the reader's bar, searched at each key. A quote not closed at the end opens a
     phrase still being typed, searched as a last word is (its last word begun when no story holds
-    it: ``"harbour fer`` as ``"harbour fer*"``), not refused at every key until the quote is typed."""
+    it: ``"harbour fer`` as ``"harbour fer*"``), not refused at every key until the quote is typed;
+    an OR typed last (``ferry |``, ``ferry OR``) waits for its second word."""
     typed_phrase = False
     if typing and text.count('"') % 2:  # every quote opens or closes a phrase: the last one is open
         opened = text.rindex('"')
         typed_phrase = bool(text[opened + 1:].strip())
         text = text + '"' if typed_phrase else text[:opened]  # a quote just typed holds nothing to search yet
+    elif typing and (joined := _TYPED_OR.search(text)):  # "ferry |", "ferry OR": the next word is on its way
+        text = text[:joined.start()]
     filters: list[_Atom] = []
     atoms = _lex(text)
     groups = tuple(_grouped(atoms, filters))
