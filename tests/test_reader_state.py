@@ -196,8 +196,8 @@ def test_more_results_follow_only_those_listed_for_the_query_shown(reader: Reade
 
 def test_a_malformed_query_raises_before_any_worker(reader: ReaderState) -> None:
     with pytest.raises(QueryError):
-        reader.begin_search("ferry OR")  # ('"ferry' is a phrase still being typed)
-    assert reader.query_text == "ferry OR"
+        reader.begin_search("ferry -(unclosed")  # ("ferry OR" and an open quote are still being typed)
+    assert reader.query_text == "ferry -(unclosed"
 
 
 def test_sidebar_counts_and_tags(reader: ReaderState, filled_store: Store) -> None:
