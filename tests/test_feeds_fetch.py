@@ -1578,3 +1578,18 @@ def test_a_stopped_fetch_keeps_the_stories_stored_before_it_stopped(store: Store
     assert len(Store(store.folder)) == 2 and all(not sub.etag for sub in subs.all())
     report = fetch(store, settings=SLOW_OK)
     assert sorted((r.new, r.present) for r in report.results) == [(0, 2), (1, 0)]
+
+
+def test_a_fetch_setting_refused_is_said_by_broadsheet_fetch(
+        store: Store, server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """A [feeds] timeout out of bounds was replaced by the default without a word from `fetch`
+    (only `config check` and the reader said it)."""
+    config = tmp_path / "config.toml"
+    config.write_text("[feeds]\ntimeout = 500\n")
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(config))
+    server.expect_request("/f").respond_with_data(rss_feed(1), content_type="application/rss+xml")
+    subscribe(store, server.url_for("/f"))
+    assert main(["--store", str(store.folder), "fetch"]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert "feeds.timeout must be a number of seconds from 1 to 60; the default is used" in said, said
