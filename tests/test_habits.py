@@ -1071,6 +1071,27 @@ async def test_an_export_to_a_folder_that_is_not_there_keeps_the_prompt_and_the_
         assert not isinstance(app.screen, PromptScreen) and (tmp_path / "out.md").is_file()
 
 
+async def test_an_export_to_the_home_of_a_user_not_there_is_refused_in_the_prompt(filled_store: Store) -> None:
+    """"~nosuchuser/out.md" raised RuntimeError from expanduser: a traceback, the reader gone."""
+    from textual.widgets import Input, Static
+
+    from broadsheet.tui.screens.dialogs import PromptScreen
+
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press("ctrl+u")
+        await type_text(pilot, "~nosuchuser59/out.md")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        assert app.screen.query_one(Input).value == "~nosuchuser59/out.md"
+        said = str(app.screen.query_one("#prompt-hint", Static).content)
+        assert said == "Not exported: ~nosuchuser59 is no user's home folder here"
+
+
 async def test_an_export_that_fails_unforeseen_leaves_no_progress_line(
         filled_store: Store, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A failure outside what the export guards (seen: a module changed under a running reader)

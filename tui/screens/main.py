@@ -1735,6 +1735,8 @@ class MainScreen(FeedsMixin, Screen[None]):
                 check_output(chosen(name))
             except OSError as exc:
                 return f"Not exported: {exc}"
+            except RuntimeError:  # expanduser: "~ann/x.md" names a user this machine has not
+                return f"Not exported: {name.strip().split('/', 1)[0]} is no user's home folder here"
             return None
 
         def done(name: str | None) -> None:
