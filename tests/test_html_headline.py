@@ -108,3 +108,22 @@ def test_an_h1_naming_the_site_is_not_the_headline() -> None:
     head = '<meta property="og:site_name" content="Lowmoor Evening Post">'
     page = bare_page(f"{PRINTED} - Lowmoor Evening Post", "Lowmoor Evening Post", head)
     assert page_article(page).headline == PRINTED
+
+
+def test_the_sites_logo_in_an_h1_over_the_page_is_not_the_headline() -> None:
+    # Made-up pages: the site's name (sharing a word with the headline) in an <h1> of the page's
+    # header or linking home, the story's headline an <h2> the <title> repeats.
+    title = "Slipway closed after winter storm"
+    story = f"<div><h2>{title}</h2>{STORY}</div>"
+    for logo in ('<header><h1><a href="/blog">Slipway Coast Online</a></h1></header>',
+                 '<h1><a href="https://lowmoor.example/">Slipway Coast Online</a></h1>'):
+        page = f"<html><head><title>{title}</title></head><body><div>{logo}{story}</div></body></html>"
+        assert page_article(page).headline == title
+
+
+def test_an_h1_sharing_no_word_with_the_titles_headline_is_not_the_headline() -> None:
+    # Not a header, not a link: the <h1> only opens on the site's name the <title> ends on.
+    title = "Slipway closed after winter storm"
+    page = (f"<html><head><title>{title} | Lowmoor Coast</title></head><body><main>"
+            f"<h1>Lowmoor Coast Online Edition</h1><article><h2>{title}</h2>{STORY}</article></main></body></html>")
+    assert page_article(page).headline == title

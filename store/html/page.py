@@ -15,6 +15,7 @@ import re
 import unicodedata
 from collections.abc import Container
 from functools import lru_cache
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
@@ -40,6 +41,7 @@ from broadsheet.store.parse.story_end import POST_WORD, bio_text, closing_bio
 from broadsheet.store.parse.textstats import cjk_count, ends_sentence, word_count
 from broadsheet.store.parse.types import ParseError
 from broadsheet.store.sanitize import is_web_address, single_spaced
+from broadsheet.store.search.analysis import CJK_CHAR
 
 _NEGATIVE = re.compile(
     r"comment|foot|(?<!has-)(?<!no-)(?<!with-)sidebar|side-bar|related|share|sharing|social|promo|newsletter"
@@ -424,7 +426,8 @@ def _headline(tree: LexborHTMLParser, meta: PageMeta, paragraphs: list[str] | No
     ``twitter:title``) give that one; where the printed ``<h1>`` merely repeats JSON-LD and the
     social title states another headline that is not an extended search-engine form of it,
     that edited title. Without JSON-LD: the ``<h1>`` the title metadata confirms, else the one
-    printed over the story (``region``'s) when it reads as a headline, else the title without the
+    printed over the story (``region``'s) when it reads as a headline (shares a word
+    with the ``<title>``, is not the site's name over every page), else the title without the
     site's name, else the ``<h1>``: a ``<title>`` is often a shorter headline for search results.
     """
     h1s = [t for t in (node_text(h) for h in tree.css("h1")[:6]) if t]
@@ -446,11 +449,12 @@ def _headline(tree: LexborHTMLParser, meta: PageMeta, paragraphs: list[str] | No
             return h1
     printed_h1 = region.css_first("h1") if region is not None else None
     printed = node_text(printed_h1) if printed_h1 is not None else ""
-    if word_count(printed) >= 3 and not _site_part(printed, meta):
+    if printed_h1 is not None and word_count(printed) >= 3 and not _site_part(printed, meta) \
+            and not _site_logo(printed_h1) and _shares_title_words(printed, meta):
         return printed
     if meta.headline:
         stripped = _strip_site(meta.headline[0], meta.publisher)
-        if stripped == meta.headline[0] and not h1s and paragraphs:
+        if stripped == meta.headline[0] and paragraphs:
             # No site named to strip: the title's part the page prints over its text ("Site - Headline").
             shown = {_fold(text) for text in paragraphs[:3]}
             for part in _TITLE_SEPARATORS.split(stripped):
@@ -458,6 +462,40 @@ def _headline(tree: LexborHTMLParser, meta: PageMeta, paragraphs: list[str] | No
                     return part.strip()
         return stripped
     return h1s[0] if h1s else ""
+
+
+def _site_logo(h1: LexborNode) -> bool:
+    """Whether an ``<h1>`` is the site's name over every page: a link to its home page, or in the
+    page's own header or menu (not a header inside the story's ``<article>``)."""
+    link = h1.css_first("a[href]")
+    if link is not None:
+        parts = urlsplit((link.attributes.get("href") or "").strip())
+        if (parts.netloc or parts.path) and parts.path in ("", "/") and not parts.query:
+            return True
+    node = h1.parent
+    while node is not None and node.tag not in ("article", "main"):
+        if node.tag in ("header", "nav"):
+            return True
+        node = node.parent
+    return False
+
+
+def _title_words(text: str) -> set[str]:
+    """The words a headline and its ``<title>`` might share: each Chinese, Japanese or Korean
+    character one, a word of three letters or more (no "at", "of") another."""
+    low = _fold(text)
+    return set(CJK_CHAR.findall(low)) | {w for w in re.findall(r"\w{3,}", CJK_CHAR.sub(" ", low))}
+
+
+def _shares_title_words(h1: str, meta: PageMeta) -> bool:
+    """Whether the printed ``<h1>`` shares a word with the ``<title>``'s headline (a search
+    engine's shorter form of it does), not only with a site's name the ``<h1>`` opens on
+    ("Harbour Gazette Online Edition" over "Ferry halted | Harbour Gazette")."""
+    if not meta.headline:
+        return True
+    low = _fold(h1)
+    parts = [part for part in _TITLE_SEPARATORS.split(meta.headline[-1]) if not low.startswith(_fold(part))]
+    return bool(_title_words(h1) & _title_words(" ".join(parts)))
 
 
 def _printed_part(h1: str, stated: str) -> str | None:

@@ -139,7 +139,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    "Graphics:" lines name the story's graphics credit, as "Editing by" lines name its editors
 #    (store/parse/credits.py)
 # 18 (saved pages): without headline metadata, the <h1> printed over the story is its headline,
-#    not a shorter <title> ("Ferry halted - Daily"), and a CJK headline is long enough to be told
+#    not a shorter <title> ("Ferry halted - Daily") it shares a word with, unless it is the site's
+#    name in the page's header or linking home, and a CJK headline is long enough to be told
 #    from a site's name (store/html/page.py); teasers of other stories (blocks side by side, each
 #    a linked headline over a short summary) are no story's text, whatever their class names,
 #    and a site's front page made of them is refused as one (store/html/teasers.py)
