@@ -84,3 +84,40 @@ def test_a_page_without_text_that_says_it_is_an_article_is_not_called_a_front_pa
     page = front_page().replace('content="website"', 'content="article"')
     with pytest.raises(ParseError, match=r"^no article text found$"):
         page_article(page)
+
+
+def guide_page(og_type: str = "") -> str:
+    """A made-up buying guide: an intro, then items each an <h3> linking to a shop over a short review."""
+    items = "".join(f'<section><h3><a href="https://shop{n}.example/lamp">Storm lantern number {n}</a></h3>'
+                    f"<p>{STORY[n % 3]}</p></section>" for n in range(6))
+    head = f'<meta property="og:type" content="{og_type}">' if og_type else ""
+    return (f"<html><head><title>The best storm lanterns - Gull Point Gazette</title>{head}</head><body>"
+            '<header><nav><a href="/">Home</a></nav></header><article><h1>The best storm lanterns</h1>'
+            f"<p>We carried ten lanterns along the headland on the windiest nights of the year.</p>{items}"
+            "</article></body></html>")
+
+
+def test_a_buying_guides_items_linking_to_other_sites_stay_its_text() -> None:
+    for og_type in ("", "article"):
+        body = page_article(guide_page(og_type)).body
+        assert len(body) == 7 and body[1:] == [STORY[n % 3] for n in range(6)]
+
+
+def test_teasers_linking_to_the_pages_own_site_by_its_full_address_are_not_its_text() -> None:
+    cards = "".join(teaser_cards(4)).replace('href="/', 'href="https://www.gullpoint.example/')
+    page = story_page(f"<section>{cards}</section>").replace(
+        "</head>", '<link rel="canonical" href="https://gullpoint.example/light"></head>')
+    assert page_article(page).body == STORY
+
+
+def test_a_brief_with_more_news_after_it_is_imported_with_its_text(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    brief = ["The ferry to Gull Point will sail an hour later on Sunday for the tide, its owners said."]
+    more = f"<section><h2>More news</h2>{''.join(teaser_cards(5))}</section>"
+    page = story_page(more).replace("".join(f"<p>{p}</p>" for p in STORY), f"<p>{brief[0]}</p>")
+    page = page.replace("Gull Point light to shine again", "Sunday ferry sails later for the tide")
+    assert page_article(page).body == brief
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "brief.html").write_text(page, encoding="utf-8")
+    main(["--store", str(tmp_path / "store"), "import", "brief.html"])
+    assert "1 imported" in capsys.readouterr().err

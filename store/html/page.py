@@ -447,10 +447,8 @@ def _headline(tree: LexborHTMLParser, meta: PageMeta, paragraphs: list[str] | No
         low = _fold(h1)
         if low in folded_titles or (_headline_length(low) > 15 and any(t.startswith(low) for t in folded_titles)):
             return h1
-    printed_h1 = region.css_first("h1") if region is not None else None
-    printed = node_text(printed_h1) if printed_h1 is not None else ""
-    if printed_h1 is not None and word_count(printed) >= 3 and not _site_part(printed, meta) \
-            and not _site_logo(printed_h1) and _shares_title_words(printed, meta):
+    printed = _printed_headline(region, meta) if region is not None else None
+    if printed and not _site_part(printed, meta):
         return printed
     if meta.headline:
         stripped = _strip_site(meta.headline[0], meta.publisher)
@@ -462,6 +460,17 @@ def _headline(tree: LexborHTMLParser, meta: PageMeta, paragraphs: list[str] | No
                     return part.strip()
         return stripped
     return h1s[0] if h1s else ""
+
+
+def _printed_headline(region: LexborNode, meta: PageMeta) -> str | None:
+    """The ``<h1>`` printed over the story (``region``'s) when it reads as a headline: three words
+    or more, sharing one with the ``<title>``'s headline, not the site's logo. (It may still be
+    a part of the ``<title>`` naming the site: see :func:`_site_part`.)"""
+    h1 = region.css_first("h1")
+    printed = node_text(h1) if h1 is not None else ""
+    if h1 is None or word_count(printed) < 3 or _site_logo(h1) or not _shares_title_words(printed, meta):
+        return None
+    return printed
 
 
 def _site_logo(h1: LexborNode) -> bool:
@@ -489,13 +498,10 @@ def _title_words(text: str) -> set[str]:
 
 def _shares_title_words(h1: str, meta: PageMeta) -> bool:
     """Whether the printed ``<h1>`` shares a word with the ``<title>``'s headline (a search
-    engine's shorter form of it does), not only with a site's name the ``<h1>`` opens on
-    ("Harbour Gazette Online Edition" over "Ferry halted | Harbour Gazette")."""
-    if not meta.headline:
-        return True
-    low = _fold(h1)
-    parts = [part for part in _TITLE_SEPARATORS.split(meta.headline[-1]) if not low.startswith(_fold(part))]
-    return bool(_title_words(h1) & _title_words(" ".join(parts)))
+    engine's shorter form of it does), not only with the site's name beside it ("Harbour Gazette
+    Online Edition" over "Ferry halted at dawn | Harbour Gazette")."""
+    parts = _TITLE_SEPARATORS.split(meta.headline[-1]) if meta.headline else []
+    return not parts or bool(_title_words(h1) & _title_words(max(parts, key=len)))
 
 
 def _printed_part(h1: str, stated: str) -> str | None:
@@ -792,7 +798,7 @@ def tree_article(tree: LexborHTMLParser, url: str | None = None) -> Article:
         raise ParseError("no article text found")
     use_noscript_photos(tree)
     tree.strip_tags(["script", "style", "noscript", "template", "svg", "iframe"])
-    teasers = page_teasers(body)
+    teasers = page_teasers(body, host_of(base) if base and is_web_address(base) else None)
     content = main_content(body, teasers=teasers)
     collector = _PageCollector(base, update_stamps(content), _title_parts(meta))
     collector.collect_page([content], figure_like(content), teasers)
@@ -800,11 +806,13 @@ def tree_article(tree: LexborHTMLParser, url: str | None = None) -> Article:
     if sum(len(p) for p in paragraphs) < 80 and meta.body and len(meta.body) > 80:
         paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", meta.body) if squash(p)]
     words = sum(word_count(p) for p in paragraphs)
-    if words < _BLURB_WORDS and not meta.article and front_page(teasers, words):
+    region = _article_region(content)
+    # A short story (a brief) lists as many teasers after it, but under its printed headline.
+    if words < _BLURB_WORDS and not meta.article and not _printed_headline(region, meta) \
+            and front_page(teasers, words):
         raise ParseError(FRONT_PAGE)
     if words < 10:
         raise ParseError("no article text found")
-    region = _article_region(content)
     headline = _headline(tree, meta, paragraphs, region)
     if paragraphs and headline and _fold(paragraphs[0]) == _fold(headline):
         paragraphs = paragraphs[1:]

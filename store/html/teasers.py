@@ -3,17 +3,20 @@
 A site's front page is made of them, and a story's page lists more of them after its text
 ("More from ...", "Related", "Most read") in boxes often named for nothing, so no class name
 tells them. Their shape does: two or more blocks side by side, each opening on a heading that
-links to another page (``<h3><a href=...>`` or ``<a href=...><h3>``), with little text besides
-it (a summary, a time). A story's own blocks are longer, or do not open on a link.
+links to another page of the site (``<h3><a href=...>`` or ``<a href=...><h3>``), with little
+text besides it (a summary, a time). A story's own blocks are longer, or do not open on a link,
+or link to other sites (a buying guide's items, to shops).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterator
+from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
 
+from broadsheet.store.model import host_of
 from broadsheet.store.parse.textstats import word_count
 
 _HEADINGS = "h2, h3, h4, h5, h6"
@@ -32,13 +35,17 @@ def _elements(node: LexborNode) -> Iterator[LexborNode]:
         child = child.next
 
 
-def _links_away(link: LexborNode | None, heading_text: str) -> bool:
-    """A link to another page (not a place on this one, as a live blog's update links to itself)
-    that makes the most of the heading."""
+def _links_away(link: LexborNode | None, heading_text: str, site: str | None) -> bool:
+    """A link to another page of the site (not a place on this one, as a live blog's update links
+    to itself; nor another site's page, as a buying guide's items link to shops) that makes the
+    most of the heading. ``site`` is the page's host, when known: a link naming a host is the
+    site's only when it names that one."""
     if link is None:
         return False
     href = (link.attributes.get("href") or "").strip()
     if not href or "#" in href or href.lower().startswith(("javascript:", "mailto:")):
+        return False
+    if urlsplit(href).netloc and host_of(href) != site:
         return False
     return 2 * len(link.text(deep=True, strip=True)) >= len(heading_text)
 
@@ -65,8 +72,8 @@ def _outer(block: LexborNode) -> LexborNode:
     return block
 
 
-def teasers(body: LexborNode) -> dict[int, LexborNode]:
-    """The page's teaser blocks, by ``mem_id``."""
+def teasers(body: LexborNode, site: str | None = None) -> dict[int, LexborNode]:
+    """The page's teaser blocks, by ``mem_id``; ``site`` is the page's host, when known."""
     rows: dict[int, dict[int, LexborNode]] = defaultdict(dict)  # by the parent they stand in
     for heading in body.css(_HEADINGS):
         top = heading.parent if heading.parent is not None and heading.parent.tag == "a" else heading
@@ -74,7 +81,7 @@ def teasers(body: LexborNode) -> dict[int, LexborNode]:
         if block is None or block.parent is None or block.tag in _NOT_BLOCKS or not _opens_on(block, top):
             continue
         headline = heading.text(deep=True, strip=True)
-        if not _links_away(top if top.tag == "a" else heading.css_first("a[href]"), headline):
+        if not _links_away(top if top.tag == "a" else heading.css_first("a[href]"), headline, site):
             continue
         if len(block.text(deep=True, strip=True)) - len(top.text(deep=True, strip=True)) <= _SUMMARY_MAX:
             block = _outer(block)

@@ -142,8 +142,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    not a shorter <title> ("Ferry halted - Daily") it shares a word with, unless it is the site's
 #    name in the page's header or linking home, and a CJK headline is long enough to be told
 #    from a site's name (store/html/page.py); teasers of other stories (blocks side by side, each
-#    a linked headline over a short summary) are no story's text, whatever their class names,
-#    and a site's front page made of them is refused as one (store/html/teasers.py)
+#    a headline linking to the site's page over a short summary) are no story's text, whatever
+#    their class names, and a site's front page made of them (no headline printed over its
+#    text) is refused as one (store/html/teasers.py)
 # 19 (text dumps), 19 (saved pages), 20 (entries): a menu of three or four links of one or two capitalised
 #    words between bars ("Home | News | Sport") is no headline, and no page title naming the site
 #    (store/parse/boilerplate.py: text dumps); the Russian, German, Spanish and French "Author:" labels
