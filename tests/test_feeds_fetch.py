@@ -1536,6 +1536,50 @@ def test_a_slow_feed_does_not_hold_back_the_stories_of_the_others(store: Store, 
     assert {s.url.rsplit("/", 1)[1]: s.etag for s in subs.all()} == {"slow": '"s1"', "quick": '"q2"'}
 
 
+def test_a_ctrl_c_while_the_feeds_finished_are_stored_early_keeps_none_of_their_validators(
+        store: Store, server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second Ctrl-C while the feeds finished were stored early (a slow one still downloading)
+    comes wherever the storing is (asyncio's handler holds none): their new ETags were written
+    all the same, so the next fetch got 304 and their entries not stored were never fetched."""
+    from broadsheet.store.feeds import fetch as fetch_module
+
+    release = threading.Event()
+    release.set()
+    hits: list[str] = []
+    server.expect_request("/slow").respond_with_handler(held(rss_feed(1, title="Slow Courier", start=50), release))
+    server.expect_request("/quick").respond_with_handler(conditional(rss_feed(2), etag='"q1"'))
+    subs = subscribe(store, server.url_for("/slow"), server.url_for("/quick"))
+    fetch(store, settings=SLOW_OK)
+    server.clear()
+    release.clear()
+    server.expect_request("/slow").respond_with_handler(held(rss_feed(1, title="Slow Courier", start=50), release))
+    server.expect_request("/quick").respond_with_handler(conditional(rss_feed(3), etag='"q2"', hits=hits))
+    store_fetched = fetch_module.store_fetched
+    calls: list[int] = []
+
+    def ctrl_c_in_the_first(*args: Any, **kwargs: Any) -> Any:
+        calls.append(1)
+        if len(calls) == 1:  # the early storing, the slow feed still held
+            raise KeyboardInterrupt
+        return store_fetched(*args, **kwargs)
+
+    monkeypatch.setattr(fetch_module, "store_fetched", ctrl_c_in_the_first)
+    thread, out = fetch_in_thread(store, settings=SLOW_OK)
+    try:
+        assert wait_for(lambda: bool(calls))
+    finally:
+        release.set()
+        thread.join(15)
+    [report] = out
+    assert {s.url.rsplit("/", 1)[1]: s.etag for s in subs.all()} == {"slow": '"s1"', "quick": ""}
+    assert report.ctrl_c and report.interrupted == 2  # the quick one not stored, the slow one not fetched
+    monkeypatch.undo()
+    hits.clear()
+    fetch(store, settings=SLOW_OK)
+    assert hits == [""]  # downloaded whole
+    assert "Ferry timetable change number 2" in headlines(store.folder)
+
+
 def test_a_feed_finished_early_waits_for_its_title_when_one_before_it_may_take_it(
         store: Store, server: HTTPServer) -> None:
     """Two new feeds titled alike: the first subscribed keeps the title, however late it answers

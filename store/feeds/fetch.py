@@ -890,8 +890,20 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         taken = {id(got) for got in chosen}
         pending[:] = [got for got in pending if id(got) not in taken]
         photos.remember()  # the photos they name first (see FeedPhotos.remember)
-        before_stories([got.result for got in chosen])
-        error, stopped, late = store_fetched(store, [(got.result, got.articles) for got in chosen], subscribed)
+        done_storing: tuple[StoreWriteError | None, int, bool] | None = None
+        try:
+            before_stories([got.result for got in chosen])
+            done_storing = store_fetched(store, [(got.result, got.articles) for got in chosen], subscribed)
+        except BaseException:
+            # A second Ctrl-C raises wherever it comes here (asyncio's handler, not Python's, so
+            # sigint_deferred holds none): not knowing which were all stored, none keeps its new
+            # validators (they were written at the end: the next fetch got 304, the rest lost).
+            if done_storing is None:
+                for got in chosen:
+                    _not_stored(got.result)
+                report.interrupted += len(chosen)
+            raise
+        error, stopped, late = done_storing
         report.store_error = error
         report.interrupted += stopped
         if stopped or late:  # a second Ctrl-C came while they were stored (the first stops the downloads only,
@@ -1026,6 +1038,13 @@ def _unvalidated(sub: Subscription, read: dict[str, Any]) -> Subscription:
 
 def _healthy(sub: Subscription, stamp: str) -> None:
     sub.last_ok, sub.errors, sub.last_error = stamp, 0, ""
+
+
+def _not_stored(result: FeedResult) -> None:
+    """A feed whose entries a Ctrl-C left not all stored: no failure, but its validators dropped
+    (the next fetch downloads it whole)."""
+    result.not_stored = True
+    result.sub.etag = result.sub.modified = ""
 
 
 def _failed(result: FeedResult, reason: str) -> None:
@@ -1203,10 +1222,10 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
             _failed(result, f"not all its entries were stored ({exc.reason}): the next fetch downloads it again")
             result.not_stored = True
     except KeyboardInterrupt:
-        for result in (result for result, _ in fetched if unstored[id(result)]):
-            result.not_stored = True
-            result.sub.etag = result.sub.modified = ""  # no failure: the next fetch downloads it whole
-            interrupted += 1
+        left = [result for result, _ in fetched if unstored[id(result)]]
+        for result in left:
+            _not_stored(result)
+        interrupted = len(left)
     finally:
         with contextlib.suppress(Exception):
             late = _through_ctrl_c(indexer.finish)
