@@ -1580,6 +1580,35 @@ def test_a_ctrl_c_while_the_feeds_finished_are_stored_early_keeps_none_of_their_
     assert "Ferry timetable change number 2" in headlines(store.folder)
 
 
+def test_a_feed_of_more_than_a_batch_finished_early_waits_for_the_end(
+        store: Store, server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The feeds finished are stored while others download, which wait meanwhile (their deadlines
+    running): a feed of 120,000 entries took 20 s. Now a storing takes a batch at most, and a feed
+    of more is stored at the end."""
+    from broadsheet.store.feeds import fetch as fetch_module
+
+    monkeypatch.setattr(fetch_module, "BATCH", 2)
+    release = threading.Event()
+    server.expect_request("/small").respond_with_data(rss_feed(2, title="Small Post"),
+                                                      content_type="application/rss+xml")
+    server.expect_request("/large").respond_with_data(rss_feed(3, title="Large Times", start=20),
+                                                      content_type="application/rss+xml")
+    server.expect_request("/slow").respond_with_handler(held(rss_feed(1, title="Slow Courier", start=50), release))
+    subscribe(store, server.url_for("/small"), server.url_for("/large"), server.url_for("/slow"))
+    thread, out = fetch_in_thread(store, settings=SLOW_OK)
+    try:
+        assert wait_for(lambda: "Ferry timetable change number 1" in headlines(store.folder))
+        time.sleep(2.5)  # another storing of the feeds finished came
+        assert "Ferry timetable change number 20" not in headlines(store.folder)
+    finally:
+        release.set()
+        thread.join(15)
+    [report] = out
+    assert {r.sub.title: (r.outcome, r.new) for r in report.results} == {
+        "Small Post": ("new", 2), "Large Times": ("new", 3), "Slow Courier": ("new", 1)}
+    assert len(Store(store.folder)) == 6
+
+
 def test_a_feed_finished_early_waits_for_its_title_when_one_before_it_may_take_it(
         store: Store, server: HTTPServer) -> None:
     """Two new feeds titled alike: the first subscribed keeps the title, however late it answers

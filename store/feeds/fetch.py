@@ -868,11 +868,15 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
         """Store the feeds finished so far, between two awaits while others download (their
         validators wait for the end). Each is named as the end would name it: one whose title a
         feed subscribed before it and not finished may take first (see Titles.settled) waits, and so
-        does one renamed (its older stories are renamed with it, at the end)."""
+        does one renamed (its older stories are renamed with it, at the end).
+
+        At most BATCH entries at a time (those past it wait for the next time, a feed of more for
+        the end): the downloads wait meanwhile, and their deadlines run (120,000 took 20 s)."""
         if report.store_error is not None:  # the disk is full: the end tries once more
             return
         ready = {got.result.sub.id: got for got in pending if got.result.sub.id in ended}
         chosen: list[Fetched] = []
+        room = BATCH
         clear = True  # every feed subscribed before this one is finished and named
         for sub in sorted(due, key=rank):
             got = ready.get(sub.id)
@@ -881,7 +885,8 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                 if clear or titles.settled(asked, got.title):
                     titled.add(sub.id)
                     title = titles.own(asked, got.title)
-                    if not sub.title or title == sub.title:
+                    if (not sub.title or title == sub.title) and len(got.articles) <= room:
+                        room -= len(got.articles)
                         name(got, title, follows)
                         chosen.append(got)
             clear = clear and sub.id in ended and (got is None or sub.id in titled)
