@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -546,6 +548,61 @@ async def test_the_fetch_key_lists_a_feeds_stories_while_a_slow_feed_still_downl
             assert "Ferry timetable change number 50" in headlines(app)
     finally:
         release.set()
+
+
+async def test_the_downloads_do_not_wait_for_the_reader_to_list_the_feeds_stored_early(
+        store: Store, server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The fetch waited, its downloads too (their deadlines running), while the reader listed the
+    feeds stored early: it goes on now, and they are listed all the same."""
+    import threading
+    import time
+
+    from werkzeug import Request, Response
+
+    from broadsheet.store.feeds import fetch as fetch_module
+    from broadsheet.tui.screens.main import MainScreen
+
+    release = threading.Event()
+    waited: list[float] = []
+
+    def slow(request: Request) -> Response:
+        release.wait(10)
+        return Response(rss_feed(1, title="Slow Courier", start=50), content_type="application/rss+xml")
+
+    def timed(*args: Any, on_stored: Callable[[], None], **kwargs: Any) -> Any:
+        def stored() -> None:
+            began = time.monotonic()
+            on_stored()
+            waited.append(time.monotonic() - began)
+            release.set()
+
+        return fetch(*args, on_stored=stored, **kwargs)
+
+    reload = MainScreen.reload
+
+    def slow_listing(self: MainScreen, *args: Any, **kwargs: Any) -> None:
+        if not release.is_set():
+            time.sleep(1)  # a long listing (a large store)
+        reload(self, *args, **kwargs)
+
+    monkeypatch.setattr(fetch_module, "fetch", timed)
+    monkeypatch.setattr(MainScreen, "reload", slow_listing)
+    server.expect_request("/quick").respond_with_data(rss_feed(2, title="Valley Courier"))
+    server.expect_request("/slow").respond_with_handler(slow)
+    Subscriptions(store).add([server.url_for("/quick"), server.url_for("/slow")])
+    app = BroadsheetApp(store)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("F")
+            for _ in range(100):
+                await asyncio.sleep(0.1)
+                if len(headlines(app)) == 3:
+                    break
+            assert len(headlines(app)) == 3
+    finally:
+        release.set()
+    assert waited and waited[0] < 0.5, waited
 
 
 def test_a_notice_arriving_as_the_reader_closes_is_dropped(store: Store) -> None:

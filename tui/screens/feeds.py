@@ -199,6 +199,11 @@ class FeedsMixin(_ScreenBase):
         def step(done: int, total: int, name: str) -> None:
             self.app.call_from_thread(self._fetch_progress, done, total, name)
 
+        def stored() -> None:
+            """The feeds finished listed while others download, the fetch not waiting for the
+            listing (call_from_thread held every download while the reader reloaded)."""
+            self.call_later(self.reload)
+
         say = self.app.call_from_thread
         try:
             store = Store(self.store.folder, check=False)  # its own Store: this is another thread
@@ -209,7 +214,7 @@ class FeedsMixin(_ScreenBase):
             settings = fetch_settings(getattr(self.app, "config", None))  # as `broadsheet fetch` fetches
             report = fetch(store, chosen, settings, on_progress=step,
                            stop=lambda: worker.is_cancelled,  # Q: the reader quits at once, not after the fetch
-                           on_stored=lambda: say(self.reload))  # the feeds finished listed while others download
+                           on_stored=stored)
         except FetchStopped:
             return
         except FetchBusy as exc:
