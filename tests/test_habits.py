@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from textual import events
+from textual.pilot import Pilot
 
 from broadsheet.config import Config
 from broadsheet.store.search import SearchIndex
@@ -1041,27 +1042,37 @@ async def test_export_asks_before_replacing_a_file_and_says_where_a_relative_nam
     assert f"Exported 5 stories to {tmp_path / 'kept.md'}" in messages
 
 
+async def _refused_in_the_export_prompt(app: BroadsheetApp, pilot: Pilot, typed: str) -> str:
+    """Type ``typed`` into the export prompt and press Enter: the prompt is still open with it,
+    and what it says under it is returned."""
+    from textual.widgets import Input, Static
+
+    from broadsheet.tui.screens.dialogs import PromptScreen
+
+    await settle(pilot)
+    await pilot.press("e")
+    await settle(pilot)
+    await pilot.press("ctrl+u")
+    await type_text(pilot, typed)
+    await pilot.press("enter")
+    await settle(pilot)
+    assert isinstance(app.screen, PromptScreen)
+    assert app.screen.query_one(Input).value == typed
+    return str(app.screen.query_one("#prompt-hint", Static).content)
+
+
 async def test_an_export_to_a_folder_that_is_not_there_keeps_the_prompt_and_the_name_typed(
         filled_store: Store, tmp_path) -> None:
     """The prompt closed, a notice said the folder did not exist, and e again offered the default
     name: the path typed, with its typo, was lost. As the subscribe dialog does, it stays."""
-    from textual.widgets import Input, Static
+    from textual.widgets import Input
 
     from broadsheet.tui.screens.dialogs import PromptScreen
 
     typed = str(tmp_path / "nonexistent" / "dir" / "out.md")
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        await pilot.press("ctrl+u")
-        await type_text(pilot, typed)
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, PromptScreen)
-        assert app.screen.query_one(Input).value == typed
-        said = str(app.screen.query_one("#prompt-hint", Static).content)
+        said = await _refused_in_the_export_prompt(app, pilot, typed)
         assert said == f"Not exported: cannot write {typed}: its folder does not exist"
         app.screen.query_one(Input).value = str(tmp_path / "out.md")
         await pilot.press("enter")
@@ -1073,22 +1084,9 @@ async def test_an_export_to_a_folder_that_is_not_there_keeps_the_prompt_and_the_
 
 async def test_an_export_to_the_home_of_a_user_not_there_is_refused_in_the_prompt(filled_store: Store) -> None:
     """"~nosuchuser/out.md" raised RuntimeError from expanduser: a traceback, the reader gone."""
-    from textual.widgets import Input, Static
-
-    from broadsheet.tui.screens.dialogs import PromptScreen
-
     app = BroadsheetApp(filled_store)
     async with app.run_test(size=(120, 40)) as pilot:
-        await settle(pilot)
-        await pilot.press("e")
-        await settle(pilot)
-        await pilot.press("ctrl+u")
-        await type_text(pilot, "~nosuchuser59/out.md")
-        await pilot.press("enter")
-        await settle(pilot)
-        assert isinstance(app.screen, PromptScreen)
-        assert app.screen.query_one(Input).value == "~nosuchuser59/out.md"
-        said = str(app.screen.query_one("#prompt-hint", Static).content)
+        said = await _refused_in_the_export_prompt(app, pilot, "~nosuchuser59/out.md")
         assert said == "Not exported: ~nosuchuser59 is no user's home folder here"
 
 
