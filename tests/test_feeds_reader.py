@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import json
+import threading
 from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
@@ -15,6 +16,7 @@ from pytest_httpserver import HTTPServer
 from rich.console import Console
 from textual.notifications import Notification
 from textual.widgets import Label, Static
+from werkzeug import Request, Response
 
 from broadsheet.config import Config
 from broadsheet.store.feeds.fetch import fetch
@@ -512,14 +514,9 @@ async def test_the_reader_shows_an_untitled_feeds_address_without_its_password(s
         assert len(shown) >= 5 and not any("s3cret" in said for said in shown), shown
 
 
-async def test_the_fetch_key_lists_a_feeds_stories_while_a_slow_feed_still_downloads(store: Store,
-                                                                                   server: HTTPServer) -> None:
-    """A slow feed kept every story of a fetch from the reader until it ended (a minute): those of
-    the feeds finished are listed while it downloads, and its own once it ends."""
-    import threading
-
-    from werkzeug import Request, Response
-
+def _a_quick_and_a_slow_feed(store: Store, server: HTTPServer) -> threading.Event:
+    """Two subscriptions: Valley Courier (2 stories) answers at once, Slow Courier (1) when the
+    event returned is set (10 s at most)."""
     release = threading.Event()
 
     def slow(request: Request) -> Response:
@@ -529,6 +526,14 @@ async def test_the_fetch_key_lists_a_feeds_stories_while_a_slow_feed_still_downl
     server.expect_request("/quick").respond_with_data(rss_feed(2, title="Valley Courier"))
     server.expect_request("/slow").respond_with_handler(slow)
     Subscriptions(store).add([server.url_for("/quick"), server.url_for("/slow")])
+    return release
+
+
+async def test_the_fetch_key_lists_a_feeds_stories_while_a_slow_feed_still_downloads(store: Store,
+                                                                                   server: HTTPServer) -> None:
+    """A slow feed kept every story of a fetch from the reader until it ended (a minute): those of
+    the feeds finished are listed while it downloads, and its own once it ends."""
+    release = _a_quick_and_a_slow_feed(store, server)
     app = BroadsheetApp(store)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
@@ -554,20 +559,13 @@ async def test_the_downloads_do_not_wait_for_the_reader_to_list_the_feeds_stored
         store: Store, server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
     """The fetch waited, its downloads too (their deadlines running), while the reader listed the
     feeds stored early: it goes on now, and they are listed all the same."""
-    import threading
     import time
-
-    from werkzeug import Request, Response
 
     from broadsheet.store.feeds import fetch as fetch_module
     from broadsheet.tui.screens.main import MainScreen
 
-    release = threading.Event()
+    release = _a_quick_and_a_slow_feed(store, server)
     waited: list[float] = []
-
-    def slow(request: Request) -> Response:
-        release.wait(10)
-        return Response(rss_feed(1, title="Slow Courier", start=50), content_type="application/rss+xml")
 
     def timed(*args: Any, on_stored: Callable[[], None], **kwargs: Any) -> Any:
         def stored() -> None:
@@ -587,9 +585,6 @@ async def test_the_downloads_do_not_wait_for_the_reader_to_list_the_feeds_stored
 
     monkeypatch.setattr(fetch_module, "fetch", timed)
     monkeypatch.setattr(MainScreen, "reload", slow_listing)
-    server.expect_request("/quick").respond_with_data(rss_feed(2, title="Valley Courier"))
-    server.expect_request("/slow").respond_with_handler(slow)
-    Subscriptions(store).add([server.url_for("/quick"), server.url_for("/slow")])
     app = BroadsheetApp(store)
     try:
         async with app.run_test(size=(120, 40)) as pilot:
