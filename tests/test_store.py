@@ -179,3 +179,23 @@ def test_a_feed_entry_keyed_by_guid_updates_in_place(store: Store) -> None:
     page.url = "https://site.test/council-late"  # the entry's link, saved as a page: the same story
     assert store.add_identified([(page.story_id, page, "p.html")]).results == [(sid, "updated")]
     assert len(store) == 1
+
+
+def test_a_shard_of_long_stories_takes_fewer_of_them(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A shard took 256 stories whatever their length, and an import writes its last shard again
+    whole at each batch: 60 pages of 8 MB in one shard held 1.3 GB. A shard takes SHARD_TEXT
+    characters of text at most (a longer story one of its own), in one import and the next (the
+    last shard's text estimated from its size on disk)."""
+    monkeypatch.setattr(store_db, "SHARD_TEXT", 1_000)
+    store = Store(tmp_path / "store")
+    long_text = ["A paragraph of made-up words about the harbour ferry and its timetable. " * 8]  # 584 characters
+    store.add([(make_article(i, body=long_text, headline=f"Ferry story {i}"), None) for i in range(5)])
+    assert len(store._meta_numbers()) == 3  # 2 + 2 + 1: a shard is full past 1,000 characters
+    monkeypatch.setattr(store_db, "TEXT_PER_BYTE", 0)  # the last shard's one story counted as no text
+    store.add([(make_article(10, body=long_text, headline="Ferry story 10"), None)])
+    assert len(store._meta_numbers()) == 3  # it joins it
+    monkeypatch.setattr(store_db, "TEXT_PER_BYTE", 1_000)  # its two stories counted as full
+    store.add([(make_article(11, body=long_text, headline="Ferry story 11"), None)])
+    assert len(store._meta_numbers()) == 4
+    assert sorted(a.headline for a in (store.article(m.id) for m in store.stories()) if a) == sorted(
+        f"Ferry story {i}" for i in [*range(5), 10, 11])

@@ -71,6 +71,13 @@ from broadsheet.store.storage.twins import headline_key, same_text, words
 from broadsheet.store.storage.userstate import Present, StoryState, UserState
 
 SHARD_SIZE = 256
+#: Characters of story text a new shard takes at most, beside SHARD_SIZE stories: each batch writes
+#: its last shard again whole, so 60 pages of 8 MB in one shard held 1.3 GB in an import (a story
+#: longer than this has a shard of its own).
+SHARD_TEXT = 16_000_000
+#: About how many characters of text a body shard's byte on disk holds (zstd keeps about 0.4 of its
+#: JSON): the last shard's text is estimated so, and a shard cut a little early is no harm.
+TEXT_PER_BYTE = 3
 LOCK_TIMEOUT = 30.0
 MARKS_LOCK = ".marks-lock"  # the marks' own lock (see store.storage.userstate)
 FEW_LOOKUPS = 1_000  # more stories than this: their presence from the catalogue, whatever it costs to bring up to date
@@ -592,6 +599,13 @@ class Store:
     def _body_path(self, shard: int) -> Path:
         return self.folder / "bodies" / f"{shard:06d}.json"
 
+    def _shard_text(self, shard: int) -> int:
+        """About how many characters of text body shard ``shard`` holds, from its size on disk."""
+        try:
+            return self._body_path(shard).stat().st_size * TEXT_PER_BYTE
+        except OSError:
+            return 0
+
     def _bodies(self, shard: int) -> KeyedTable:
         path = self._body_path(shard)
         if shard not in self._shards and not path.exists() and self._meta(shard).records():
@@ -1093,6 +1107,7 @@ class Store:
             numbers = self._meta_numbers()
             shard = numbers[-1] if numbers else 0
             fill = len(self._meta(shard).records()) if numbers else 0
+            held = self._shard_text(shard) if numbers else 0  # characters of text in the last shard (SHARD_TEXT)
             now = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
             stored = Stored()
             resourced = False  # a story written over now has another source
@@ -1185,9 +1200,10 @@ class Store:
                     else:
                         stored.results.append((sid, "present"))
                 else:
-                    if fill >= SHARD_SIZE:
-                        shard, fill = shard + 1, 0
+                    if fill >= SHARD_SIZE or (fill and held >= SHARD_TEXT):
+                        shard, fill, held = shard + 1, 0, 0
                     fill += 1
+                    held += sum(map(len, body))
                     number, first = shard, now
                     stored.results.append((sid, "new"))
                 batch_bodies[sid] = body
