@@ -5,6 +5,7 @@ stored story again, and `repair` checks the directory against the story records.
 from __future__ import annotations
 
 import errno
+import json
 import os
 import shutil
 from collections.abc import Iterator
@@ -222,3 +223,17 @@ def test_a_count_left_unknown_is_counted_once_though_a_shard_cannot_be_read(
     Store(folder)
     assert len(scans) == 1
     assert Store(folder)._stamped_count() == 4
+
+
+def test_a_store_whose_import_stored_nothing_stays_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An import whose every story was refused leaves a store of none, with no count stamped: the
+    next opening took the unknown count for a stopped writer's, relisted, and took the listing
+    away, the store's one file, and every command after said "no store at ..." (the export fuzz
+    test found it)."""
+    folder = tmp_path / "store"
+    export = tmp_path / "export.json"
+    export.write_text(json.dumps({"format": "broadsheet-export", "version": 1, "stories": [
+        {"article": {"headline": "Ferry halted", "body": ["The ferry stopped."], "agency": []}}]}))
+    assert main(["--store", str(folder), "import", str(export)]) == 1
+    for command in (["export", "--format", "json"], ["export", "--format", "md"], ["list"]):
+        assert main(["--store", str(folder), *command]) == 0, capsys.readouterr().err

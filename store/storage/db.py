@@ -434,8 +434,8 @@ class Store:
                     self._move_to_shards()
                 self.user.move_to_shards()
                 self._finish_cut_short()
-                if self._stamped_count() is None:  # stories a writer stopped part way stored: listed
-                    self._located(write=True)
+                if self._stamped_count() is None and self._meta_numbers():  # stories a writer stopped
+                    self._located(write=True)  # part way stored: listed (a store of none has nothing to list)
         except Timeout:
             pass  # a live writer holds it; it or the next writer tidies up
         except StoreWriteError:
