@@ -529,6 +529,14 @@ def _a_quick_and_a_slow_feed(store: Store, server: HTTPServer) -> threading.Even
     return release
 
 
+async def _until_listed(app: BroadsheetApp, count: int) -> None:
+    """Wait, 10 s at most, until the list shows ``count`` stories (the fetch stores them meanwhile)."""
+    for _ in range(100):
+        await asyncio.sleep(0.1)
+        if len(headlines(app)) >= count:
+            return
+
+
 async def test_the_fetch_key_lists_a_feeds_stories_while_a_slow_feed_still_downloads(store: Store,
                                                                                    server: HTTPServer) -> None:
     """A slow feed kept every story of a fetch from the reader until it ended (a minute): those of
@@ -539,17 +547,11 @@ async def test_the_fetch_key_lists_a_feeds_stories_while_a_slow_feed_still_downl
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             await pilot.press("F")
-            for _ in range(100):
-                await asyncio.sleep(0.1)
-                if headlines(app):
-                    break
+            await _until_listed(app, 1)
             assert not release.is_set()
             assert sorted(headlines(app)) == ["Ferry timetable change number 0", "Ferry timetable change number 1"]
             release.set()
-            for _ in range(100):
-                await asyncio.sleep(0.1)
-                if len(headlines(app)) == 3:
-                    break
+            await _until_listed(app, 3)
             assert "Ferry timetable change number 50" in headlines(app)
     finally:
         release.set()
@@ -590,10 +592,7 @@ async def test_the_downloads_do_not_wait_for_the_reader_to_list_the_feeds_stored
         async with app.run_test(size=(120, 40)) as pilot:
             await settle(pilot)
             await pilot.press("F")
-            for _ in range(100):
-                await asyncio.sleep(0.1)
-                if len(headlines(app)) == 3:
-                    break
+            await _until_listed(app, 3)
             assert len(headlines(app)) == 3
     finally:
         release.set()
