@@ -150,6 +150,87 @@ def test_new_and_updated_entries_are_counted_and_marks_kept(store: Store, server
     assert state.read and state.bookmarked and len(store) == 4
 
 
+def unlinked(title: str, text: str, day: int | None = 3) -> str:
+    """An RSS item with neither guid nor link (a hand-written feed's), dated the ``day`` of March."""
+    date = f"<pubDate>Tue, {day:02d} Mar 2026 09:00:00 GMT</pubDate>" if day else ""
+    return f"<item><title>{title}</title>{date}<description>{text}</description></item>"
+
+
+def test_an_entry_without_guid_or_link_edited_by_its_publisher_stays_one_story(store: Store,
+                                                                               server: HTTPServer) -> None:
+    """Its text made its id: the corrected entry came as a second story beside the first."""
+    server.expect_request("/f").respond_with_handler(conditional(rss(
+        unlinked("Pier closed for repairs", "The pier is closed untill May.")), etag='"a"'))
+    subscribe(store, server.url_for("/f"))
+    fetch(store, settings=FAST)
+    [first] = store.stories()
+    store.user.set_read(first.id, True)
+    server.clear()
+    server.expect_request("/f").respond_with_handler(conditional(rss(
+        unlinked("Pier closed for repairs", "The pier is closed until May, the council said.")), etag='"b"'))
+    [result] = fetch(store, settings=FAST).results
+    assert (result.new, result.updated) == (0, 1)
+    [story] = store.stories()
+    assert story.id == first.id and store.body(story) == ["The pier is closed until May, the council said."]
+    assert store.user.get(story.id).read
+
+
+@pytest.mark.parametrize(("one", "two"), [(("Pier closed", 3), ("Pier reopens", 3)),
+                                          (("Tide tables", 3), ("Tide tables", 10)),
+                                          (("Pier closed", None), ("Pier reopens", None))])
+def test_two_entries_without_guid_or_link_are_two_stories(store: Store, server: HTTPServer,
+                                                          one: tuple[str, int | None],
+                                                          two: tuple[str, int | None]) -> None:
+    """Told apart by title, or by date where the titles are alike."""
+    server.expect_request("/f").respond_with_data(
+        rss(unlinked(one[0], "The first notice.", one[1]) + unlinked(two[0], "The second notice.", two[1])))
+    subscribe(store, server.url_for("/f"))
+    [result] = fetch(store, settings=FAST).results
+    assert result.new == 2 and not result.notes
+    assert sorted(store.body(m)[0] for m in store.stories()) == ["The first notice.", "The second notice."]
+
+
+def stored_as_before(store: Store, url: str, feed: bytes) -> str:
+    """Store ``feed``'s one entry as a version before entries without guid or link had a key
+    did (their text made their id); its id."""
+    from broadsheet.store.feeds.parse import parse_feed
+    from broadsheet.store.ingest import ENTRIES, stamp
+
+    [entry] = parse_feed(feed, url).entries
+    assert entry.article is not None
+    article = replace(entry.article, key=None)
+    store.add_identified([(article.story_id, article, url)], parser=stamp(ENTRIES))
+    return article.story_id
+
+
+def test_an_entry_without_guid_or_link_stored_before_is_not_stored_again(store: Store, server: HTTPServer) -> None:
+    """A store of an older version holds it under its text's id: it stays one story, with its marks."""
+    feed = rss(unlinked("Pier closed for repairs", "The pier is closed until May."))
+    server.expect_request("/f").respond_with_data(feed)
+    subscribe(store, server.url_for("/f"), tags=("coast",))
+    old = stored_as_before(store, server.url_for("/f"), feed)
+    store.user.set_bookmarked(old, True)
+    store.user.edit_tags([old], ["pier"])
+    [result] = fetch(store, settings=FAST).results
+    assert result.new == 0
+    [story] = store.stories()
+    assert store.user.get(story.id).bookmarked and store.user.get(story.id).tags == ("pier",)
+
+
+def test_an_entry_without_guid_or_link_deleted_before_stays_deleted(store: Store, server: HTTPServer) -> None:
+    """Deleted in an older version (under its text's id), it is not fetched again, edited either."""
+    feed = rss(unlinked("Pier closed for repairs", "The pier is closed until May."))
+    server.expect_request("/f").respond_with_data(feed)
+    subscribe(store, server.url_for("/f"))
+    store.delete([stored_as_before(store, server.url_for("/f"), feed)])
+    fetch(store, settings=FAST)
+    assert len(store) == 0
+    server.clear()
+    server.expect_request("/f").respond_with_data(rss(unlinked("Pier closed for repairs", "Closed until June.")))
+    fetch(store, settings=FAST)
+    assert len(store) == 0
+
+
 @pytest.mark.parametrize("together", [True, False])
 def test_a_story_two_feeds_carry_stays_the_story_of_the_first(store: Store, server: HTTPServer,
                                                               together: bool) -> None:

@@ -33,7 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from filelock import FileLock, Timeout
 
 from broadsheet.store.errors import StoreFileError, StoreWriteError
-from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, gunzipped, parse_feed
+from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, by_title, gunzipped, parse_feed
 from broadsheet.store.feeds.subscriptions import (
     Subscription,
     Subscriptions,
@@ -1174,13 +1174,21 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         # The "file" of a feed entry is its feed's address; its parser is today's (read again on every fetch).
         # A feed's tags go to its new stories only: an update must not put back a tag the user took off.
         unlisted: StoredUnlisted | None = None
+        moved = _stored_by_text(store, [a for _, a in batch])
+        replacing = [moved.get(n, a.story_id) for n, (_, a) in enumerate(batch)] if moved else None
+
+        def tags_of_new() -> list[list[str]]:  # (a story moved to its own id is no new story)
+            return [[] if n in moved else tags for n, tags in enumerate(tags_now())]
+
         try:
             stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=stamp(ENTRIES),
                                           entries_deleted=True,  # (deleted in the reader while this fetch ran too)
-                                          feeds=subscribed, tags=tags_now)
+                                          feeds=subscribed, tags=tags_of_new, replacing=replacing)
         except StoredUnlisted as exc:  # stored whole, the directory not listing it yet: counted, then stopped
             stored, unlisted = exc.stored, exc
-        for (sid, got), (result, article) in zip(stored.results, batch, strict=True):
+        for n, ((sid, got), (result, article)) in enumerate(zip(stored.results, batch, strict=True)):
+            if n in moved and got == "new":
+                got = "present"  # stored before, under its text's id
             setattr(result, got, getattr(result, got) + 1)  # result.new / .updated / .present
             unstored[id(result)] -= 1
             if id(article) in fitted and got != "present":  # said once, not at every fetch of the feed
@@ -1207,6 +1215,8 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
                 fitted[id(articles[n])] = " and ".join(notes)  # ("; " parts the summary's reasons)
     # Each feed's entries not stored yet: a feed still holding some when storing stops is not all
     # stored (a feed whose last entry ended a batch stored is).
+    if deleted:
+        deleted |= _deleted_by_text(store, [a for _, articles in fetched for a in articles], deleted)
     unstored = {id(result): sum(not (deleted and a.story_id in deleted) for a in articles)
                 for result, articles in fetched}
     interrupted = 0  # feeds whose entries Ctrl-C left not all stored
@@ -1239,3 +1249,31 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
             result.outcome = "unchanged"
     return error, interrupted, late
 
+
+def _id_by_text(article: Article) -> str:
+    """The id an entry known by its title (see ``by_title``) had before: its text's, as a story
+    without guid or link has (an edit of its text made it another story)."""
+    return replace(article, key=None).story_id
+
+
+def _stored_by_text(store: Store, articles: list[Article]) -> dict[int, str]:
+    """The entries of ``articles`` known by their title that an older version stored under their
+    text's id, by place, with that id: their story moves to their own id (stored again under it,
+    the first fetch after the upgrade made a second story of each)."""
+    before = {n: _id_by_text(article) for n, article in enumerate(articles) if by_title(article)}
+    if not before:
+        return {}
+    present = store.presence([*before.values(), *(articles[n].story_id for n in before)])
+    return {n: old for n, old in before.items() if present(old) is not None and present(articles[n].story_id) is None}
+
+
+def _deleted_by_text(store: Store, articles: list[Article], deleted: set[str]) -> set[str]:
+    """The ids of the entries known by their title the user deleted under their text's id (with an
+    older version), remembered as deleted under their own: they are not stored again, edited either."""
+    ids = {article.story_id for article in articles if by_title(article) and _id_by_text(article) in deleted}
+    if not ids:
+        return ids
+    present = store.presence(list(ids))  # (a story moved to its own id left its text's among the deleted)
+    ids = {sid for sid in ids if present(sid) is None}
+    store.remember_deleted_entries(ids)
+    return ids

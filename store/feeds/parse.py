@@ -59,6 +59,7 @@ _WEB = re.compile(r"https?://", re.I)
 _CUT_SHORT = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.)$")  # a summary's end where the feed cut it
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
+_BY_TITLE = "#title:"  # in the key of an entry known by its title (see _title_key)
 _SAME_WORDS = 12  # a summary opening with the content's first words (markup taken away) is its opening
 # Bytes XML 1.0 forbids (C0 controls but tab, newline and carriage return), and the terminal
 # escape sequences such a byte starts, raw or as a character reference: see _xml_legal.
@@ -416,7 +417,7 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             media=_media_files(entry),
         ))
         made = feed.entries[-1].article
-        if feed.malformed and made is not None and not (made.body or made.key or made.media):
+        if feed.malformed and made is not None and not (made.body or made.media or (made.key and not by_title(made))):
             # A title alone in a damaged feed is an entry cut where the XML breaks off: stored, it
             # stayed for good beside the whole entry (its id, link and text) of the next fetch.
             feed.entries[-1] = Entry(None, number, "cut short where the feed's XML is damaged (a title alone)")
@@ -774,6 +775,7 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
     # "Additional reporting by ..." closing an entry: a credit, as on the saved page (story text before).
     credits = closing_credits(body)
     headline = _title(title)
+    titled = bool(headline)
     if not headline:
         first = body[0] if body else ""
         headline = first[:HEADLINE_CHARS].rsplit(" ", 1)[0] + "…" if len(first) > HEADLINE_CHARS else first
@@ -784,16 +786,21 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
     intro = _title(standfirst) if standfirst else None
     if intro and body and _opens(intro, body, html):
         intro = None
+    date = _iso(published)
     if guid and base:
         key: str | None = f"{base}#{guid}"
+    elif link:
+        key = link
+    elif base and titled:  # (not a headline made of the body, which an edit changes)
+        key = _title_key(base, headline, date)
     else:
-        key = link or None
+        key = None
     return Entry(Article(
         headline=headline,
         body=body,
         standfirst=intro or None,
         source=source or None,
-        published=_iso(published),
+        published=date,
         authors=[name for name in (person(clean_line(a)) for a in authors) if name],
         images=images,
         credits=credits,
@@ -801,6 +808,18 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
         key=key,
         media=_media(media, address or base),
     ), number)
+
+
+def _title_key(base: str, title: str, published: str | None) -> str:
+    """The identity of an entry with neither guid nor link: its feed, title and date. Its text is
+    no part of it, so an entry the publisher corrects stays one story (its text made its id, and
+    the corrected entry came as a second story); two entries titled alike on two days are two."""
+    return f"{base}{_BY_TITLE}{title}" + (f" @ {published}" if published else "")
+
+
+def by_title(article: Article) -> bool:
+    """Whether ``article`` is known by its feed, title and date (see :func:`_title_key`)."""
+    return bool(article.key) and not article.url and _BY_TITLE in (article.key or "")
 
 
 def _resolved(image: Image, base: str | None) -> Image:
