@@ -169,6 +169,31 @@ def test_tags_with_a_slash_come_back_whole_from_our_opml() -> None:
     assert [f.tags for f in read_opml(other).feeds] == [["boston", "weather", "sport"]]
 
 
+def test_opml_category_paths_give_a_tag_per_step_and_come_back_from_an_export(tmp_path: Path) -> None:
+    """OPML 2.0's ``category`` holds slash-delimited paths, as nested folders are: each step is a
+    tag, as each folder is (``tag:world`` and ``tag:news`` find the feed), and its export, read
+    back by Broadsheet or by a reader that keeps ``category`` alone, gives the same tags."""
+    other = tmp_path / "other.opml"
+    other.write_text('<?xml version="1.0"?><opml version="2.0"><body>'
+                     '<outline type="rss" text="A" xmlUrl="https://a.example/rss" category="/News/World,/Tech"/>'
+                     '<outline text="News"><outline text="World">'
+                     '<outline type="rss" text="B" xmlUrl="https://b.example/rss" category="/Tech/Chips, Sport"/>'
+                     '</outline></outline></body></opml>')
+    expected = {"https://a.example/rss": ["news", "world", "tech"],
+                "https://b.example/rss": ["news", "world", "tech", "chips", "sport"]}
+    first, second, third = tmp_path / "first", tmp_path / "second", tmp_path / "third"
+    assert run(first, "feeds", "import", str(other)) == 0
+    assert {s.url: s.tags for s in Subscriptions(Store(first)).all()} == expected
+    ours = tmp_path / "ours.opml"
+    assert run(first, "feeds", "export", "-o", str(ours)) == 0
+    assert run(second, "feeds", "import", str(ours)) == 0
+    assert {s.url: s.tags for s in Subscriptions(Store(second)).all()} == expected
+    kept = tmp_path / "kept.opml"  # as another reader writes it back: without our own attributes
+    kept.write_bytes(ours.read_bytes().replace(b"broadsheet:tags=", b"broadsheet:dropped="))
+    assert run(third, "feeds", "import", str(kept)) == 0
+    assert {s.url: s.tags for s in Subscriptions(Store(third)).all()} == expected
+
+
 def test_an_opml_outline_without_a_feed_address_is_said_not_dropped_silently() -> None:
     """A feed whose outline lost its xmlUrl, or a link to a page, was left out without a word: the
     summary said "2 feeds added, 0 left out" of four."""
