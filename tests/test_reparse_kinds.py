@@ -12,7 +12,7 @@ import pytest
 
 from broadsheet.cli.main import main
 from broadsheet.store import ingest
-from broadsheet.store.ingest import SAVED_PAGE, TEXT_DUMP, stamp
+from broadsheet.store.ingest import ENTRIES, SAVED_PAGE, TEXT_DUMP, stamp
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.ingest.reparse import stale
 from broadsheet.store.storage.db import Store
@@ -114,3 +114,32 @@ def test_a_stamp_fits_the_listing_byte_beside_its_from_a_file_bit() -> None:
     assert all(0 < version < 32 for version in ingest.PARSER_VERSIONS.values())
     stamps = {stamp(kind) for kind in ingest.PARSER_VERSIONS} | ingest.stale_stamps()
     assert all(0 <= s < 0x80 for s in stamps) and not {stamp(k) for k in ingest.PARSER_VERSIONS} & ingest.stale_stamps()
+
+
+def test_a_feed_files_entry_without_guid_or_link_read_before_is_offered_and_moved_to_its_own_id(
+        store: Store, tmp_path: Path) -> None:
+    """Such an entry was known by its text: one an older parser stored is offered by ``reparse
+    --stale``, which moves it (with its marks) to its feed, title and date, so the file imported
+    again once its publisher edited the entry updates the story instead of adding a second."""
+    from dataclasses import replace
+
+    from broadsheet.store.feeds.parse import parse_feed
+
+    feed = tmp_path / "notices.xml"
+    item = ("<item><title>Pier closed</title><pubDate>Tue, 03 Mar 2026 09:00:00 GMT</pubDate>"
+            "<description>{}</description></item>")
+    channel = ('<?xml version="1.0"?><rss version="2.0"><channel><title>Notices</title>'
+               "<link>https://notices.example/</link>{}</channel></rss>")
+    feed.write_text(channel.format(item.format("The pier is closed untill May.")))
+    [entry] = parse_feed(feed.read_bytes()).entries
+    assert entry.article is not None
+    old = replace(entry.article, key=None)  # as an older version stored it: its text made its id
+    store.add_identified([(old.story_id, old, str(feed))], parser=ENTRIES << 5 | 20)
+    store.user.set_bookmarked(old.story_id, True)
+    assert _stale(store) == [old.story_id]
+    assert main(["--store", str(store.folder), "reparse", "--stale"]) == 0
+    feed.write_text(channel.format(item.format("The pier is closed until May.")))
+    import_paths(Store(store.folder), [feed])
+    [story] = Store(store.folder).stories()
+    assert story.id != old.story_id and Store(store.folder).user.get(story.id).bookmarked
+    assert Store(store.folder).body(story) == ["The pier is closed until May."]

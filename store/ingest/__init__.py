@@ -153,7 +153,11 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    brackets glued to the end of the story's last paragraph ("…求めた。（撮影：佐藤花子）") is its closing
 #    credit line, as on a line of its own (store/parse/cjk.py, credits.py, assemble.py: all kinds); Russian
 #    month names date a story ("5 декабря 2026") (store/parse/dates.py: all kinds)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 19, ENTRIES: 20}
+# 21 (entries): an entry with neither guid nor link is known by its feed, title and date, not by its text
+#    (store/feeds/parse.py): a feed file's such entry an older version stored under its text's id is moved
+#    to its own by ``reparse --stale``, or importing the file again, edited, made a second story (a fetch
+#    moves a fetched one itself, store/feeds/fetch.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 19, ENTRIES: 21}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
