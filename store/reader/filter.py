@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from broadsheet.store.search.analysis import (
     FEED_FIELD,
@@ -40,6 +41,8 @@ from broadsheet.store.search.query import (
     begun,
     go_on,
     never,
+    tag_key,
+    tag_keys,
 )
 from broadsheet.store.storage.db import StoryMeta
 from broadsheet.store.storage.userstate import EMPTY, StoryState
@@ -101,6 +104,8 @@ def raw_fields(meta: StoryMeta) -> dict[str, list[str]]:
 
 
 Matcher = Callable[[Doc], bool]
+#: A query's tag groups as (tag_key, negated) pairs: each group must hold one.
+TagGroups = tuple[tuple[tuple[str, bool], ...], ...]
 #: Every field the story list holds: a bare word is looked up in a story's bag of stems.
 _ALL = tuple(f for f in FIELD_GROUPS[None] if f != "body")
 
@@ -181,8 +186,10 @@ def term_matcher(term: Term) -> Matcher | None:
     return _word(fields, words[0][1]) if len(words) == 1 else _phrase(fields, words)
 
 
-def _tag_group_holds(group: tuple[Term, ...], state: StoryState) -> bool:
-    return any((t.text in state.tags) != t.negated for t in group)
+def _tags_hold(groups: TagGroups, tags: tuple[str, ...]) -> bool:
+    """Whether a story with ``tags`` meets every group of tag terms, as the index compares tags (by ``tag_key``)."""
+    held = tag_keys(tags)
+    return all(any((key in held) != negated for key, negated in group) for group in groups)
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,7 +197,7 @@ class _Plan:
     """A query made ready to test story after story."""
 
     text: tuple[tuple[tuple[Matcher, bool], ...], ...]  # groups of (matcher, negated)
-    tags: tuple[tuple[Term, ...], ...]
+    tags: TagGroups
     days: tuple[int, int] | None  # [lower, upper) as YYYYMMDD
 
 
@@ -211,7 +218,8 @@ class WordFilter:
         if query.after or query.before:
             days = (day_number(query.after) if query.after else 1,
                     day_number(query.before) if query.before else 99991232)
-        return _Plan(tuple(groups), query.tag_groups, days)
+        tags = tuple(tuple((tag_key(t.text), t.negated) for t in group) for group in query.tag_groups)
+        return _Plan(tuple(groups), tags, days)
 
     def _doc(self, meta: StoryMeta) -> Doc:
         doc = self._fields.get(meta.id)
@@ -250,6 +258,8 @@ class WordFilter:
         text = plan.text
         by_state = query.bookmarked is not None or query.read is not None or bool(plan.tags)
         single = text[0][0][0] if len(text) == 1 and len(text[0]) == 1 and not text[0][0][1] else None
+        # stories share their few tags: each set of them is folded and tested once
+        tags_hold = lru_cache(maxsize=4096)(lambda tags: _tags_hold(plan.tags, tags))
 
         def keep(meta: StoryMeta) -> bool:
             if by_state:
@@ -258,7 +268,7 @@ class WordFilter:
                     return False
                 if query.read is not None and state.read != query.read:
                     return False
-                if not all(_tag_group_holds(group, state) for group in plan.tags):
+                if plan.tags and not tags_hold(state.tags):
                     return False
             if plan.days is not None and not plan.days[0] <= published_values(meta.published)[1] < plan.days[1]:
                 return False

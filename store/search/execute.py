@@ -28,9 +28,9 @@ from bisect import bisect_left
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import reduce
 from itertools import accumulate, compress, islice
-from operator import attrgetter, eq, ne, not_
+from operator import and_, attrgetter, eq, ne, not_
 from typing import Any, TypeVar
 
 import tantivy
@@ -45,6 +45,8 @@ from broadsheet.store.search.query import (
     begun,
     go_on,
     never,
+    tag_key,
+    tag_keys,
 )
 from broadsheet.store.search.schema import FOLDED, STEMMED, boosted
 from broadsheet.store.search.wordtop import Bm25, best_hits_of_word, best_of_word, count_of_word
@@ -197,7 +199,7 @@ class Executor:
         deny: Set[int] = _NO_KEYS
         if query.tag_groups or query.bookmarked is not None or query.read is not None:
             # Only then the marks: going through a million of them is for the first search that asks.
-            allow, deny = _state_sets(query, states, self._marked_view(states))
+            allow, deny = _state_sets(query, self._marked_view(states))
         within = allow  # what ``allow`` is narrowed from (see :meth:`_places`)
         if allow is not None:
             if deny:
@@ -730,11 +732,6 @@ def _negate(query: tantivy.Query) -> tantivy.Query:
                                         (tantivy.Occur.MustNot, query)])
 
 
-def _tag_matches(term: Term, state: StoryState) -> bool:
-    has = term.text in state.tags
-    return has != term.negated
-
-
 _NO_KEYS: frozenset[int] = frozenset()
 
 
@@ -749,13 +746,14 @@ class Newest:
 
 
 def _mark_test(mark: str) -> Callable[[StoryState], bool]:
-    """Whether a state has ``mark``: "read", "bookmarked" or "tag:" and a tag."""
+    """Whether a state has ``mark``: "read", "bookmarked" or "tag:" and a tag (compared as ``tag:``
+    compares them: see :func:`~broadsheet.store.search.query.tag_key`)."""
     if mark == "read":
         return attrgetter("read")
     if mark == "bookmarked":
         return attrgetter("bookmarked")
-    tag = mark.removeprefix("tag:")
-    return lambda state: tag in state.tags
+    key = tag_key(mark.removeprefix("tag:"))
+    return lambda state: key in tag_keys(state.tags)
 
 
 @dataclass(frozen=True, slots=True)
@@ -764,13 +762,17 @@ class Marked:
     kept while the marks are the same, so typing a search with ``tag:`` or ``is:`` does not go
     through a million marks per key. Loaded keys (``marks.bin``) become a mark's set when a search
     first asks for that mark: at a million stories the read marks' set is 400,000 keys, some 30 MB
-    and 40 ms that ``is:bookmarked`` need not wait for."""
+    and 40 ms that ``is:bookmarked`` need not wait for.
+
+    A tag searched is every tag of the same :func:`~broadsheet.store.search.query.tag_key`
+    ("café" and "cafe"): the tags' names are folded, once, not every story's marks."""
 
     _keys: Mapping[str, Sequence[int]]  # mark -> its keys, as loaded (made into sets as asked for)
     _sets: dict[str, set[int]] = field(default_factory=dict)  # mark -> its set, those made so far
     # the sets with the changes since the load laid over, for the latest changes only:
     # ("changes", the changes) and mark -> its set
     _overlaid: dict[object, Any] = field(default_factory=dict)
+    _spellings: dict[str, list[str]] = field(default_factory=dict)  # tag_key -> its tags' marks, once asked for
 
     @classmethod
     def of(cls, states: Mapping[str, StoryState]) -> Marked:
@@ -812,14 +814,33 @@ class Marked:
             found = self._sets[mark] = set(loaded)
         return found
 
+    def _tagged(self, tag: str) -> Set[int]:
+        """Keys of the stories with a tag whose :func:`tag_key` is ``tag``'s: that one tag's set
+        itself (the usual case), else the union of its spellings' sets, made once."""
+        spellings = self._spellings
+        if not spellings:  # the first tag asked for: every tag's name folded, once
+            for mark in {*self._keys, *self._sets}:
+                if mark.startswith("tag:"):
+                    spellings.setdefault(tag_key(mark[4:]), []).append(mark)
+            spellings[""] = []  # made (no tag's key is empty), even for a store of no tags
+        key = tag_key(tag)
+        marks = spellings.get(key, [])
+        if len(marks) <= 1:
+            return self.keys_of(marks[0]) if marks else _NO_KEYS
+        found = self._sets.get("folded:" + key)
+        if found is None:
+            found = self._sets["folded:" + key] = set().union(*map(self.keys_of, marks))
+        return found
+
     def owns(self, keys: Set[int]) -> bool:
         """Whether ``keys`` is one of this index's sets (or one laid over with the latest changes)."""
         return any(keys is s for s in self._sets.values()) or any(keys is s for s in self._overlaid.values())
 
     def having(self, mark: str, changes: Mapping[str, StoryState]) -> Set[int]:
-        """Keys of the stories with ``mark`` ("read", "bookmarked", "tag:" and a tag): this
-        index's set with the ``changes`` made since taken in (made once per change, not per key typed)."""
-        keys: Set[int] = self.keys_of(mark)
+        """Keys of the stories with ``mark`` ("read", "bookmarked", "tag:" and a tag, as ``tag:``
+        compares them): this index's set with the ``changes`` made since taken in (made once per
+        change, not per key typed)."""
+        keys = self._tagged(mark[4:]) if mark.startswith("tag:") else self.keys_of(mark)
         if not changes:
             return keys
         overlaid = self._overlaid
@@ -837,25 +858,10 @@ class Marked:
 MarkedView = tuple[Marked, Mapping[str, StoryState]]
 
 
-def _matches_group(group: tuple[Term, ...], state: StoryState) -> bool:
-    return any(_tag_matches(t, state) for t in group)
-
-
-def _fails_group(group: tuple[Term, ...], state: StoryState) -> bool:
-    return not _matches_group(group, state)
-
-
-def _keys_where(states: Mapping[str, StoryState], test: Callable[[StoryState], bool]) -> set[int]:
-    return {story_key(sid) for sid, state in states.items() if test(state)}
-
-
-def _state_sets(query: Query, states: Mapping[str, StoryState],
-                marked: MarkedView | None = None) -> tuple[Set[int] | None, Set[int]]:
-    """Keys a result must be among (None: any) and keys it must not be, from the user's state.
-
-    ``marked``: an index of the marks and the changes since (single tags, bookmarks and read
-    marks come from it); the sets returned may be the index's own: never change them.
-    """
+def _state_sets(query: Query, marked: MarkedView) -> tuple[Set[int] | None, Set[int]]:
+    """Keys a result must be among (None: any) and keys it must not be, from the user's state:
+    an index of the marks and the changes since. The sets returned may be the index's own: never
+    change them."""
     allow: Set[int] | None = None
     denied: list[Set[int]] = []
 
@@ -864,22 +870,16 @@ def _state_sets(query: Query, states: Mapping[str, StoryState],
         allow = keys if allow is None else allow & keys
 
     def having(mark: str) -> Set[int]:
-        if marked is not None:
-            return marked[0].having(mark, marked[1])
-        return _keys_where(states, _mark_test(mark))
+        return marked[0].having(mark, marked[1])
 
     for group in query.tag_groups:
-        if len(group) == 1:  # the usual case
-            tagged = having(f"tag:{group[0].text}")
-            if group[0].negated:
-                denied.append(tagged)
-            else:
-                narrow(tagged)
-        elif any(t.negated for t in group):
-            # Stories without state have no tags, so they match; only stateful ones can fail.
-            denied.append(_keys_where(states, partial(_fails_group, group)))
-        else:
-            narrow(_keys_where(states, partial(_matches_group, group)))
+        held = [having(f"tag:{tag_key(t.text)}") for t in group if not t.negated]
+        lacked = [having(f"tag:{tag_key(t.text)}") for t in group if t.negated]
+        if not lacked:
+            narrow(held[0] if len(held) == 1 else set().union(*held))
+        else:  # a story fails the group holding every tag left out and none of the others
+            fails = reduce(and_, lacked)
+            denied.append(fails - set().union(*held) if held else fails)
     for mark, wanted in (("bookmarked", query.bookmarked), ("read", query.read)):
         if wanted is not None:
             if wanted:

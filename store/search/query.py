@@ -38,9 +38,10 @@ import datetime as dt
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 from typing import Literal
 
-from broadsheet.store.search.analysis import CJK_CHAR, FEED_FIELD, TOKEN
+from broadsheet.store.search.analysis import CJK_CHAR, FEED_FIELD, TOKEN, fold
 from broadsheet.store.storage.userstate import TagError, normalise_tag
 
 TermKind = Literal["word", "phrase", "prefix", "tag"]
@@ -431,6 +432,20 @@ def _grouped(atoms: list[_Atom], filters: list[_Atom] | None = None) -> list[tup
 def _operand(atom: _Atom) -> list[tuple[Term, ...]]:
     """What one side of an OR holds, as groups: a term, or a parenthesised group's groups."""
     return list(atom.groups) if atom.kind == "group" else [(atom.term,)] if atom.term is not None else []
+
+
+def tag_key(tag: str) -> str:
+    """What ``tag:`` compares of a tag: lower-cased and its accents folded as the index folds a
+    word, so ``tag:cafe`` finds stories tagged "café" as ``cafe`` finds the word "Café". Tags
+    stay as typed; only their names are folded when searched (a few, not every story's)."""
+    return fold(tag)
+
+
+@lru_cache(maxsize=4096)
+def tag_keys(tags: tuple[str, ...]) -> frozenset[str]:
+    """The :func:`tag_key` of each of a story's tags, which ``tag:`` compares: stories share their
+    few tags, so each story's are not folded again (the fallback filter tests every story's)."""
+    return frozenset(map(tag_key, tags))
 
 
 def highlight_term(term: Term) -> str:
