@@ -36,6 +36,7 @@ from broadsheet.store.search.ioerror import as_os_error
 from broadsheet.store.search.pageout import PageOut
 from broadsheet.store.search.query import Query, QueryError, SearchCancelled, SearchResult, never, parse_query
 from broadsheet.store.search.schema import SCHEMA_VERSION, build_schema, register, story_document
+from broadsheet.store.search.wordtop import holds
 from broadsheet.store.storage import reindexing
 from broadsheet.store.storage.atomic import atomic_write_bytes
 from broadsheet.store.storage.db import Store, StoryMeta
@@ -593,7 +594,7 @@ class IndexAdder:
         with self.store.lock:
             searcher = index._searcher()
             for sid, article in dict(stored).items():
-                if not searcher.doc_freq("key", story_key(sid)):
+                if not holds(searcher, index._schema, ("key",), story_key(sid), None):  # not a deleted one
                     writer.add_document(index._document(sid, article))
                     added += 1
             for sid, article in dict(replaced).items():

@@ -49,7 +49,7 @@ from broadsheet.store.search.query import (
     tag_keys,
 )
 from broadsheet.store.search.schema import FOLDED, STEMMED, boosted
-from broadsheet.store.search.wordtop import Bm25, best_hits_of_word, best_of_word, count_of_word
+from broadsheet.store.search.wordtop import Bm25, best_hits_of_word, best_of_word, count_of_word, holds
 from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.userstate import LazyStates, StoryState
@@ -535,7 +535,9 @@ class Executor:
         tokens = STEMMED.pre_tokenize(spaced(word.text)).tokens
         if not tokens:
             return True
-        if not any(view.searcher.doc_freq(f, tokens[-1].text) for f in FIELD_GROUPS[word.field]):
+        bm25 = self._bm25_of(view)
+        deleted = bm25.docs - view.searcher.num_docs if bm25 is not None else None
+        if not holds(view.searcher, view.schema, FIELD_GROUPS[word.field], tokens[-1].text, deleted):
             return False
         if len(tokens) == 1:
             return True

@@ -167,7 +167,22 @@ def count_of_word(searcher: tantivy.Searcher, schema: tantivy.Schema, bm25: Bm25
     return most + _only_elsewhere(searcher, elsewhere, tantivy.Query.term_query(schema, common, token))
 
 
-def _holding(searcher: tantivy.Searcher, fields: tuple[str, ...], token: str) -> list[tuple[str, int]]:
+def holds(searcher: tantivy.Searcher, schema: tantivy.Schema, fields: tuple[str, ...], token: Any,
+          deleted: int | None) -> bool:
+    """Whether a story the index has holds ``token`` in one of ``fields``. ``doc_freq`` counts the
+    stories deleted until tantivy merges their segment (``deleted`` of them; None: not known): a
+    term held no more times than that in every field may be held by them alone, which a search
+    tells (over those few). A word only a deleted story held was taken as a whole word and found
+    nothing; a story imported again after its delete was taken as indexed and never searched."""
+    present = _holding(searcher, fields, token)
+    if not present:
+        return False
+    if deleted is not None and max(n for _, n in present) > deleted:
+        return True
+    return bool(searcher.search(_any_of(schema, [f for f, _ in present], token), 1, count=False).hits)
+
+
+def _holding(searcher: tantivy.Searcher, fields: tuple[str, ...], token: Any) -> list[tuple[str, int]]:
     """The fields that hold ``token``, in their order, each with how many stories hold it there."""
     return [(f, n) for f in fields if (n := searcher.doc_freq(f, token))]
 
