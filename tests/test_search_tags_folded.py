@@ -42,8 +42,9 @@ def test_the_index_finds_a_tag_whatever_its_case_and_accents(tmp_path: Path) -> 
     index = SearchIndex.open(store)
     reader = ReaderState(Store(store.folder))
     reader.load()  # the reader's marks, their keys read from marks.bin
-    for text, wanted in SEARCHES.items():
-        assert _found(ids, index.search(text, states=reader.states).ids) == wanted, text
+    for states in (reader.states, store.user.all()):  # the marks' keys from marks.bin, or from the marks
+        for text, wanted in SEARCHES.items():
+            assert _found(ids, index.search(text, states=states).ids) == wanted, text
     assert sorted(reader.sidebar_counts()[1]) == ["cafe", "café", "tea", "zürich"]  # two tags, as typed
 
 
