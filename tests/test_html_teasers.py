@@ -121,3 +121,52 @@ def test_a_brief_with_more_news_after_it_is_imported_with_its_text(
     (tmp_path / "brief.html").write_text(page, encoding="utf-8")
     main(["--store", str(tmp_path / "store"), "import", "brief.html"])
     assert "1 imported" in capsys.readouterr().err
+
+
+SPOTS = [
+    ("Gull Cove", "A sheltered bay of white sand below the lighthouse, reached by a steep path from the car park. "
+                  "Bring a windbreak in spring."),
+    ("Lantern Sands", "The longest beach on the headland runs for two miles of firm sand at low tide. "
+                      "Lifeguards watch it every day of the summer."),
+    ("Seal Rocks", "Grey seals haul out on the ledges here most afternoons, watched by walkers from the cliff. "
+                   "Keep dogs on a lead near the colony."),
+    ("Kelp Bay", "A pebble beach loved by rock-poolers for its crabs, anemones and the odd starfish. "
+                 "The cafe by the slipway opens at nine."),
+]
+INTRO = "We walked every beach on the headland this summer to pick the best of them for a day out."
+
+
+def listicle_page(sections: str) -> str:
+    """A made-up listicle whose section headings link to the site's own guide pages."""
+    return ("<html><head><title>Four beaches of Gull Point</title></head><body>"
+            '<header><nav><a href="/">Home</a></nav></header><main><article>'
+            f"<h1>Four beaches of Gull Point</h1><p>{INTRO}</p>{sections}</article></main></body></html>")
+
+
+def link(name: str) -> str:
+    return f'<a href="/guides/{name.lower().replace(" ", "-")}">{name}</a>'
+
+
+def test_a_listicles_sections_headed_by_links_to_the_sites_own_pages_stay_its_text() -> None:
+    # (Its headings, all link, are left out as a buying guide's are: a line of links is no text.)
+    # Each section a box of its own: its linked heading over its prose.
+    boxed = "".join(f'<div class="item"><h3>{link(name)}</h3><p>{text}</p></div>' for name, text in SPOTS)
+    assert page_article(listicle_page(boxed)).body == [INTRO] + [text for _, text in SPOTS]
+    # Each heading boxed alone, the section's paragraphs after it.
+    headed = "".join(f'<div class="heading"><h3>{link(name)}</h3></div><p>{text}</p>' for name, text in SPOTS)
+    assert page_article(listicle_page(headed)).body == [INTRO] + [text for _, text in SPOTS]
+    # No introduction beside them, but two paragraphs of its own under each heading.
+    long = "".join(f'<section><h3>{link(name)}</h3><p>{text}</p><p>{text}</p></section>' for name, text in SPOTS)
+    body = page_article(listicle_page(f"<div>{long}</div>")).body
+    assert body == [INTRO] + [text for _, text in SPOTS for text in (text, text)]
+
+
+def test_teasers_beside_a_storys_text_are_still_not_its_text() -> None:
+    # Teasers after the story's paragraphs in the same box: a summary each, less than the story above.
+    story = story_page("".join(teaser_cards(3)), inside=True)
+    assert page_article(story).body == STORY
+    # A front page of teasers under a word about the site in the same box is still refused.
+    page = front_page().replace("<main>", "<main><p>All the news of the headland, told by the people who live "
+                                          "here, every day of the week.</p>")
+    with pytest.raises(ParseError, match="front page"):
+        page_article(page)

@@ -5,11 +5,13 @@ A site's front page is made of them, and a story's page lists more of them after
 tells them. Their shape does: two or more blocks side by side, each opening on a heading that
 links to another page of the site (``<h3><a href=...>`` or ``<a href=...><h3>``), with little
 text besides it (a summary, a time). A story's own blocks are longer, or do not open on a link,
-or link to other sites (a buying guide's items, to shops).
+or link to other sites (a buying guide's items, to shops), or stand among the story's text with
+prose of their own (:func:`_sections`: a listicle's items linking to the site's guide pages).
 """
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from urllib.parse import urlsplit
@@ -17,13 +19,15 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborNode
 
 from broadsheet.store.model import host_of
-from broadsheet.store.parse.textstats import word_count
+from broadsheet.store.parse.textstats import ends_sentence, word_count
 
 _HEADINGS = "h2, h3, h4, h5, h6"
 _SUMMARY_MAX = 350  # characters a teaser holds besides its headline: a summary and a time, never a story
 _LABEL_MAX = 40  # characters before its headline: a section's name over it, a picture's credit
 _NOT_BLOCKS = frozenset({"body", "html", "main", "#document"})
 _CHROME = frozenset({"nav", "header", "footer", "aside", "menu"})  # the site's, around any page
+_PROSE_WORDS = 8  # words of a paragraph of prose (not a time, a byline, a "Read more")
+_SENTENCE_GAP = re.compile(r"[.!?…][\"'”’)]*\s+[\"“‘'(]?[^\W\d_]")  # where a sentence ends and another begins
 FRONT_PAGE_TEASERS = 5  # teasers outside menus that make a front page (a story's page may list as many, with its text)
 
 
@@ -72,9 +76,43 @@ def _outer(block: LexborNode) -> LexborNode:
     return block
 
 
+def _prose(node: LexborNode) -> list[str]:
+    """The paragraphs of prose in ``node``: sentences of some length, not a time or a label (an
+    element without paragraphs nor headings is one)."""
+    paragraphs = [node] if node.tag == "p" else node.css("p")
+    if not paragraphs and node.css_first(_HEADINGS) is None:
+        paragraphs = [node]
+    texts = (paragraph.text(deep=True, separator=" ", strip=True) for paragraph in paragraphs)
+    return [text for text in texts if word_count(text) >= _PROSE_WORDS and ends_sentence(text)]
+
+
+def _sentences(paragraphs: list[str]) -> int:
+    return sum(1 + sum(1 for _ in _SENTENCE_GAP.finditer(text)) for text in paragraphs)
+
+
+def _sections(parent: LexborNode, row: dict[int, LexborNode]) -> bool:
+    """Whether a row of teaser-shaped blocks is a story's own sections (a listicle's, a buying
+    guide's items each headed by a link to the site's page on it): each holds prose of two
+    sentences or more under its heading, and they follow the story's opening in its box and say
+    more than it, or each holds two paragraphs. A teaser's summary is one sentence, and teasers
+    stand in a box of their own or after the story's text, which says more than they do."""
+    opening: list[str] = []  # the prose before the first block
+    own: list[list[str]] = []  # each block's prose
+    for element in _elements(parent):
+        if element.mem_id in row:
+            own.append(_prose(element))
+        elif not own:
+            opening.extend(_prose(element))
+    if any(_sentences(prose) < 2 for prose in own):
+        return False
+    return all(len(prose) >= 2 for prose in own) or (
+        bool(opening) and word_count(" ".join(opening)) < sum(word_count(" ".join(prose)) for prose in own))
+
+
 def teasers(body: LexborNode, site: str | None = None) -> dict[int, LexborNode]:
     """The page's teaser blocks, by ``mem_id``; ``site`` is the page's host, when known."""
     rows: dict[int, dict[int, LexborNode]] = defaultdict(dict)  # by the parent they stand in
+    parents: dict[int, LexborNode] = {}
     for heading in body.css(_HEADINGS):
         top = heading.parent if heading.parent is not None and heading.parent.tag == "a" else heading
         block = top.parent
@@ -87,7 +125,9 @@ def teasers(body: LexborNode, site: str | None = None) -> dict[int, LexborNode]:
             block = _outer(block)
             if block.parent is not None:
                 rows[block.parent.mem_id][block.mem_id] = block
-    return {key: block for row in rows.values() if len(row) >= 2 for key, block in row.items()}
+                parents[block.parent.mem_id] = block.parent
+    return {key: block for parent, row in rows.items() if len(row) >= 2 and not _sections(parents[parent], row)
+            for key, block in row.items()}
 
 
 def front_page(blocks: dict[int, LexborNode], story_words: int) -> bool:

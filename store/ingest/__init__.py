@@ -157,7 +157,10 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    (store/feeds/parse.py): a feed file's such entry an older version stored under its text's id is moved
 #    to its own by ``reparse --stale``, or importing the file again, edited, made a second story (a fetch
 #    moves a fetched one itself, store/feeds/fetch.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 19, ENTRIES: 21}
+# 20 (saved pages): a listicle's or buying guide's items headed by links to the site's own pages,
+#    each with prose of two sentences under its heading after the story's opening and saying more
+#    than it, or two paragraphs each, are its text, not teasers of other stories (store/html/teasers.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 20, ENTRIES: 21}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
