@@ -36,16 +36,49 @@ def only(path: Path) -> Item:
     return item
 
 
+def unnamed_site(title: str, *, canonical: bool = True) -> str:
+    """The test page without its site's name in its metadata (og:site_name, JSON-LD publisher), titled ``title``."""
+    html = article_html(canonical=canonical).replace('<meta property="og:site_name" content="Coast Herald">', "")
+    html = html.replace(f"<title>{HEADLINE} | Coast Herald</title>", f"<title>{title}</title>")
+    html = html.replace('"publisher": {"@type": "Organization", "name": "Coast Herald"}', '"x": 1')
+    return html.replace(', "x": 1', "")
+
+
 @pytest.mark.parametrize(("canonical", "source"), [(True, "coast-herald.example"), (False, None)])
 def test_a_page_that_names_no_site_is_its_addresss(tmp_path: Path, canonical: bool, source: str | None) -> None:
-    """A page with no site name (og:site_name, a publisher) had no source in the list, though its
-    address says where it is from; a page with no address has none."""
+    """A page with no site name (og:site_name, a publisher, its title's) had no source in the list,
+    though its address says where it is from; a page with no address has none."""
     path = tmp_path / "page.html"
-    html = article_html(canonical=canonical).replace('<meta property="og:site_name" content="Coast Herald">', "")
-    path.write_text(html.replace('"publisher": {"@type": "Organization", "name": "Coast Herald"}', '"x": 1')
-                    .replace(', "x": 1', ""), encoding="utf-8")
+    path.write_text(unnamed_site(HEADLINE, canonical=canonical), encoding="utf-8")
     article = only(path).article
     assert article is not None and article.source == source
+
+
+@pytest.mark.parametrize(("title", "source"), [
+    (f"{HEADLINE} | Coast Herald", "Coast Herald"),
+    (f"{HEADLINE} - Local News - Gazette of the Isles", "Gazette of the Isles"),
+    # Not a name: a date, a sentence's end, words in lower case, the story's author.
+    (f"{HEADLINE} - March 10, 2026", "coast-herald.example"),
+    (f"{HEADLINE} | Read Our Full Report.", "coast-herald.example"),
+    (f"{HEADLINE} - and then some", "coast-herald.example"),
+    (f"{HEADLINE} | Mara Quill", "coast-herald.example"),
+])
+def test_a_page_naming_its_site_only_after_the_headline_in_its_title_is_that_sites(
+        tmp_path: Path, title: str, source: str) -> None:
+    """The page's title naming the site after the headline it prints ("Headline | Coast Herald")
+    names its source, where its metadata does not: not its address's host."""
+    path = tmp_path / "page.html"
+    path.write_text(unnamed_site(title), encoding="utf-8")
+    article = only(path).article
+    assert article is not None and article.source == source and article.headline == HEADLINE
+
+
+def test_a_title_whose_last_part_is_the_headlines_own_names_no_site(tmp_path: Path) -> None:
+    headline = "Ferry crews vote to strike - Union Leader"  # the title is the headline, all of it
+    path = tmp_path / "page.html"
+    path.write_text(unnamed_site(headline).replace(HEADLINE, headline), encoding="utf-8")
+    article = only(path).article
+    assert article is not None and article.headline == headline and article.source == "coast-herald.example"
 
 
 def test_html_page_reads_into_the_contract(tmp_path: Path) -> None:

@@ -538,6 +538,34 @@ def _marked_headline(tree: LexborHTMLParser, wanted: set[str]) -> str | None:
     return None
 
 
+_SITE_PARTS = re.compile(r"\s+(?:[|–—·•»-]|::)\s+")  # the separators before a site's name (not a colon)
+_NAME_JOINS = frozenset({"of", "the", "and", "&", "de", "du", "des", "la", "le", "el", "der", "die", "das", "y", "et"})
+_SITE_NAME_WORDS = 5
+_SITE_NAME_MAX = 40  # characters
+
+
+def _title_site(meta: PageMeta, headline: str, authors: list[str]) -> str | None:
+    """The site's name a page states only after its headline in its ``<title>`` ("Ferry halted -
+    Harbour Gazette"), when that is plain: the title is the headline the page states elsewhere
+    with parts after it, the last a short name (capitalised words, no date), neither in the
+    headline nor one of its authors (a column's "Headline - Ann Lee")."""
+    title = meta.headline[-1] if meta.headline else ""
+    if not headline or _printed_part(headline, title) is None:
+        return None
+    site = _SITE_PARTS.split(title)[-1].strip()
+    return site if _name_like(site) and _fold(site) not in _fold(headline) \
+        and _fold(site) not in {_fold(name) for name in authors} else None
+
+
+def _name_like(text: str) -> bool:
+    """Whether ``text`` reads as a name: a few words, each capitalised but for joining words ("Gazette
+    of the Isles"), no sentence, date or list."""
+    words = text.split()
+    return 0 < len(words) <= _SITE_NAME_WORDS and len(text) <= _SITE_NAME_MAX and not ends_sentence(text) \
+        and "," not in text and any(c.isalpha() for c in text) and not find_dates(text) \
+        and all(not word[0].islower() or word in _NAME_JOINS for word in words)
+
+
 def _strip_site(title: str, publisher: str | None) -> str:
     """``Headline | Site`` -> ``Headline``: only a part naming the site goes."""
     parts = _TITLE_SEPARATORS.split(title)
@@ -833,8 +861,10 @@ def tree_article(tree: LexborHTMLParser, url: str | None = None) -> Article:
         paragraphs[0] = first
     credits = closing_credits(paragraphs)
     paragraphs = _without_closing_bios(paragraphs, authors)
-    # A page that names no site is its address's (a site's name in the list, not a blank).
-    publisher = meta.publisher or (host_of(base) if base and is_web_address(base) else None)
+    # A page that names no site in its metadata is the one its <title> names after the headline, else
+    # its address's (a site's name in the list, not a blank).
+    publisher = meta.publisher or _title_site(meta, headline, authors) \
+        or (host_of(base) if base and is_web_address(base) else None)
     return Article(
         headline=headline or (paragraphs[0][:120] if paragraphs else ""),
         standfirst=summary,

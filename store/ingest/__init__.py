@@ -160,6 +160,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 20 (saved pages): a listicle's or buying guide's items headed by links to the site's own pages,
 #    each with prose of two sentences under its heading after the story's opening and saying more
 #    than it, or two paragraphs each, are its text, not teasers of other stories (store/html/teasers.py)
+#    than it, or two paragraphs each, are its text, not teasers of other stories (store/html/teasers.py);
+#    a page naming no publisher in its metadata takes the name its <title> gives after the headline it
+#    states ("Ferry halted - Harbour Gazette"), when a short name, before its address's host (store/html/page.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 20, ENTRIES: 21}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
