@@ -138,3 +138,13 @@ def test_the_nearest_marked_element_decides_caption_or_credit() -> None:
     assert [(i.caption, i.credit) for i in fragment(html, BASE).images] == [
         ("The old lighthouse at dusk", "Jo Roe/Coast Press"),
         ("Boats wait out the storm in the harbour as the wind rises over the bay", "Jo Roe")]
+
+
+def test_an_entrys_sponsored_box_photo_is_none_of_its_photos_but_its_small_thumbnail_is() -> None:
+    # The paid box beside the story is furniture, as on a saved page; an uncaptioned small picture is
+    # often an entry's own thumbnail, so it stays (a saved page takes it for a headshot).
+    html = ("<p>The quay was repaired over the winter, the harbour board said.</p>"
+            "<img src='/t/quay.jpg' width='150' height='150'>"
+            "<div class='card'><p>Sponsored</p><figure><img src='/ads/lantern.jpg'>"
+            "<figcaption>Try the new storm lantern this winter.</figcaption></figure></div>")
+    assert [image.src for image in fragment(html, BASE).images] == ["https://news.example/t/quay.jpg"]

@@ -78,6 +78,20 @@ FURNITURE = {
         '<div class="block"><h4><a href="/news/opinion/ferry-fares">Fares must fall</a></h4>'
         '<a href="/news/opinion/ferry-fares"><img src="https://coast.example/t/fares.jpg"></a>'
         "<p>THE new timetable is welcome, but the fares are too high for the commuters it serves.</p></div>"),
+    "headshot printed small in an uncaptioned figure": (
+        '<figure><img src="https://coast.example/people/tam-orrin.jpg" width="150" height="150"></figure>'),
+    "headshot in an uncaptioned figure beside the byline": (
+        '<div class="top"><figure><img src="https://coast.example/people/t.jpg" alt="Tam Orrin"></figure>'
+        "<p>By Tam Orrin, Transport Correspondent</p></div>"),
+    "headshot named as a profile picture": (
+        '<figure class="profile-pic"><img src="https://coast.example/people/t.jpg"></figure>'),
+    "captioned photo in a box named sponsored content": (
+        '<div class="sponsored-content"><figure><img src="https://brand.example/lantern.jpg" width="600" height="400">'
+        "<figcaption>Try the new storm lantern this winter.</figcaption></figure></div>"),
+    "captioned photo in a box labelled Sponsored": (
+        '<div class="card"><p>Sponsored</p><figure><img src="https://brand.example/lantern.jpg">'
+        '<figcaption>Try the new storm lantern this winter.</figcaption></figure><a href="https://brand.example">'
+        "Find out more</a></div>"),
     "linked magazine advertisement": (
         '<figure><a href="https://shop.example/magazine"><img src="https://coast.example/ads/mag.png"></a>'
         "<figcaption>Love the coast? Subscribe to our sister magazine Coast Living.</figcaption></figure>"),
@@ -118,6 +132,16 @@ PHOTOS = {
 def test_story_photos_that_look_a_little_like_furniture_stay(photo: str) -> None:
     got = captions(page("", photo=PHOTO + photo))
     assert len(got) == 2 and got[1].endswith("Queues at the slipway before the change.")
+
+
+def test_uncaptioned_photos_printed_large_or_in_a_sponsored_storys_text_stay() -> None:
+    # An uncaptioned photo printed large, away from the byline, is the story's ("no caption").
+    large = '<figure><img src="https://coast.example/p.jpg" width="900" height="600"></figure>'
+    assert captions(page("", photo=PHOTO + large)) == ["The first early ferry leaves the slipway at dawn.", ""]
+    # A sponsored story's own photos, in its text's box named so, are its photos.
+    html = page("").replace("<article>", '<article><div class="sponsored-story-body">').replace(
+        "</article>", "</div></article>")
+    assert captions(html) == ["The first early ferry leaves the slipway at dawn."]
 
 
 def test_a_page_read_by_the_parser_that_kept_furniture_is_read_again_without_it(tmp_path: Path) -> None:

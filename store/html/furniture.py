@@ -19,6 +19,7 @@ from selectolax.lexbor import LexborNode
 from broadsheet.store.html.figures import lazy_attribute
 from broadsheet.store.html.tree import squash
 from broadsheet.store.model import Image
+from broadsheet.store.parse.byline import parse_byline
 
 # A box asking the reader to sign up or subscribe (its image: the newsletter's or paper's art).
 # (Not "subscriber" or "paywall": a paying reader's story sits in boxes so named.)
@@ -29,12 +30,20 @@ _PROMO_TEXT = re.compile(r"\bsubscri|\bnewsletter|\bsign up\b", re.IGNORECASE)
 # An ad slot's box ("div-gpt-ad-1", "ad-slot", "dfp-unit") or an ad server's address.
 _AD = re.compile(r"(?<![a-z])(?:ads?|advert\w*|gpt|dfp|ad-?(?:slot|unit|container|wrapper))(?![a-z])|sponsor",
                  re.IGNORECASE)
+# A box of paid content beside the story, by its names or the label it prints first ("Sponsored").
+_SPONSORED = re.compile(r"sponsor|advertorial|native-?ad|paid-?(?:content|post|partner)|partner-?content",
+                        re.IGNORECASE)
+_SPONSORED_LABEL = re.compile(r"(?:sponsored(?:\s+(?:content|post|story|article|links?)|\s+by\s+.{1,40})?"
+                              r"|paid\s+(?:content|post|partnership|promotion)|partner\s+content|promoted(?:\s+content)?"
+                              r"|advertisement|advertorial)\W*", re.IGNORECASE)
+_BOX_TEXT = 500  # characters of a box beside the story (a sponsored one's title and blurb), not the story itself
 _AD_HOST = re.compile(r"(?:^|[.-])ad(?:s|server|service|system)?\d*\.|doubleclick|googlesyndication", re.IGNORECASE)
 # A site's logo or masthead, by its file's name.
 _LOGO = re.compile(r"(?<![a-z])(?:logo|masthead)s?(?![a-z])", re.IGNORECASE)
 _VIDEO = re.compile(r"video|(?<![a-z])player(?![a-z])|(?<![a-z])vjs(?![a-z])|playlist", re.IGNORECASE)
 # A byline block or an author's picture.
-_AUTHOR = re.compile(r"avatar|gravatar|byline|author|headshot|contributor|published-by"
+_AUTHOR = re.compile(r"avatar|gravatar|byline|author|headshot|mugshot|profile-?(?:pic|photo|image|img)|contributor"
+                     r"|published-by"
                      r"|(?<![a-z])(?:post|article|entry|story)[-_]*meta(?![a-z])", re.IGNORECASE)
 _AVATAR = re.compile(r"avatar|gravatar", re.IGNORECASE)
 _ICON = re.compile(r"(?<![a-z])(?:icon|logo)s?(?![a-z])|favicon|sprite", re.IGNORECASE)
@@ -48,6 +57,8 @@ _DURATION = re.compile(r"^\s*(?:\d{1,2}:)?\d{1,2}:\d{2}\s+\S")
 _URL_SIZE = re.compile(r"[?&](?:s|w|h|width|height|size|resize)=(\d+)(?![\d.])|[_-]w(\d+)[_.-]|[_-](\d+)x(\d+)\.",
                        re.IGNORECASE)
 _TINY = 100  # pixels: a photo printed in a story is never this small
+_SMALL = 200  # pixels: a picture printed no larger, without caption or credit, is a headshot, not a story photo
+_BYLINE_MAX = 150  # characters of a byline line ("By Ann Lee, Transport Correspondent | 11 March 2026")
 _RATIO_MAX = 12  # declared sizes up to this are an aspect ratio more often than pixels
 _PIXEL = 2  # declared sizes up to this in a fixed layout: a tracking pixel, not a shape
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|tiff?|bmp)$", re.IGNORECASE)
@@ -81,23 +92,23 @@ def _size(value: str | None) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def _tiny(img: LexborNode, src: str | None, captioned: bool = False) -> bool:
-    """An image shown at most :data:`_TINY` pixels wide and high: by the size the page declares,
+def _tiny(img: LexborNode, src: str | None, captioned: bool = False, limit: int = _TINY) -> bool:
+    """An image shown at most ``limit`` pixels wide and high: by the size the page declares,
     else by the size its address asks the photo service for; never one offered larger (``srcset``).
     ``captioned``: the image is in a figure with a caption or credit (never a tracking pixel)."""
     attrs = img.attributes
-    if any(int(w) > _TINY for w in _WIDTHS.findall(attrs.get("srcset") or attrs.get("data-srcset") or "")):
+    if any(int(w) > limit for w in _WIDTHS.findall(attrs.get("srcset") or attrs.get("data-srcset") or "")):
         return False
     sizes = [s for s in (_size(attrs.get("width")), _size(attrs.get("height"))) if s is not None]
     if sizes:
         # Small numbers (4 by 3, 16 by 9) state a shape, not a size (AMP's responsive layout); 1 by 1
         # in a fixed layout is a tracking pixel.
         fixed = (attrs.get("layout") or "fixed") in ("fixed", "fixed-height")
-        return (len(sizes) == 2 and fixed and max(sizes) <= _TINY
+        return (len(sizes) == 2 and fixed and max(sizes) <= limit
                 and (min(sizes) > _RATIO_MAX or (max(sizes) <= _PIXEL and _pixel(img, captioned))))
     for match in _URL_SIZE.finditer(src or ""):
         numbers = [int(n) for n in match.groups() if n]
-        if numbers and max(numbers) <= _TINY:
+        if numbers and max(numbers) <= limit:
             return True
     return False
 
@@ -228,6 +239,62 @@ def _avatar(seen: _Seen) -> bool:
         or _AVATAR.search(f"{seen.image.src} {seen.alt}") is not None
 
 
+def _headshot(seen: _Seen) -> bool:
+    """An author's picture in a box named for nothing: printed with no caption or credit, small
+    (:data:`_SMALL`) or next to the byline."""
+    return _bare(seen) and ((seen.img is not None and _tiny(seen.img, seen.image.src, limit=_SMALL))
+                            or _beside_byline(seen.box))
+
+
+def _bare(seen: _Seen) -> bool:
+    """Printed with no caption or credit (at most its alt text)."""
+    return not seen.image.credit and (not seen.image.caption or seen.image.caption == squash(seen.alt))
+
+
+def _element(node: LexborNode | None, forward: bool) -> LexborNode | None:
+    """The element next to ``node`` (after it, or before it), past text and comments."""
+    while node is not None:
+        node = node.next if forward else node.prev
+        if node is not None and node.tag and node.tag[0] not in "-_#":
+            return node
+    return None
+
+
+def _beside_byline(box: LexborNode) -> bool:
+    """Whether the box (or the wrapper holding only it) stands next to a byline ("By Ann Lee")."""
+    node: LexborNode | None = box
+    for _ in range(2):
+        if node is None:
+            break
+        for forward in (False, True):
+            beside = _element(node, forward)
+            text = squash(beside.text(deep=True, separator=" ", strip=True)) if beside is not None else ""
+            if text and len(text) <= _BYLINE_MAX and (byline := parse_byline(text)) is not None \
+                    and byline.explicit and byline.authors:
+                return True
+        parent = node.parent
+        node = parent if parent is not None and _element(node, True) is None and _element(node, False) is None \
+            else None
+    return False
+
+
+def _sponsored(seen: _Seen) -> bool:
+    """In a box of paid content beside the story: named so, or printing a "Sponsored" label first."""
+    for node in _around(seen.box, seen.region):
+        if len(node.text(deep=True, strip=True)) > _BOX_TEXT:
+            break  # the story's own text: a sponsored story's photos are its own
+        if _SPONSORED.search(_marks(node)) or _SPONSORED_LABEL.fullmatch(_first_text(node)):
+            return True
+    return False
+
+
+def _first_text(node: LexborNode) -> str:
+    for inner in node.traverse(include_text=True):
+        if inner.tag == "-text" and (text := squash(inner.text_content or "")):
+            return text
+    return ""
+
+
 def _icon(seen: _Seen) -> bool:
     """An icon or logo: in a share bar, named so, or too small to be a photo."""
     photo_file = seen.name.endswith((".jpg", ".jpeg", ".webp"))
@@ -241,7 +308,7 @@ def _uncaptioned(seen: _Seen) -> bool:
     """With no caption or credit (at most its alt text), an ad (in an ad slot's box or from an ad
     server), a logo or masthead, or a picture asking the reader to subscribe, by its names: nothing
     printed beside it tells it from the story's photos."""
-    if seen.image.credit or (seen.image.caption and seen.image.caption != squash(seen.alt)):
+    if not _bare(seen):
         return False
     host = parts.netloc if seen.image.src and (parts := _split(seen.image.src)) else ""
     return (_AD.search(f"{seen.marks} {seen.img_marks}") is not None or _AD_HOST.search(host) is not None
@@ -256,12 +323,13 @@ def _related(seen: _Seen) -> bool:
 
 
 RULES: tuple[tuple[str, Callable[[_Seen], bool]], ...] = (
-    ("promo", _promo), ("video", _video), ("avatar", _avatar), ("icon", _icon), ("related", _related),
-    ("uncaptioned", _uncaptioned))
+    ("promo", _promo), ("sponsored", _sponsored), ("video", _video), ("avatar", _avatar), ("headshot", _headshot),
+    ("icon", _icon), ("related", _related), ("uncaptioned", _uncaptioned))
 #: The rules for a feed entry's pictures: not "related", since an entry's lead photo often links to
 #: its story through a tracking address (another page to the teaser rule), nor "uncaptioned", for
-#: an entry prints its photos without a page's ad slots and mastheads around them.
-ENTRY_RULES = tuple((kind, rule) for kind, rule in RULES if kind not in ("related", "uncaptioned"))
+#: an entry prints its photos without a page's ad slots and mastheads around them, nor "headshot",
+#: for an entry's one picture is often its story's thumbnail, small and uncaptioned.
+ENTRY_RULES = tuple((kind, rule) for kind, rule in RULES if kind not in ("related", "uncaptioned", "headshot"))
 
 
 def look(box: LexborNode, region: LexborNode, image: Image, page: str | None,
