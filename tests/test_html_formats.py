@@ -57,11 +57,12 @@ def test_a_page_that_names_no_site_is_its_addresss(tmp_path: Path, canonical: bo
 @pytest.mark.parametrize(("title", "source"), [
     (f"{HEADLINE} | Coast Herald", "Coast Herald"),
     (f"{HEADLINE} - Local News - Gazette of the Isles", "Gazette of the Isles"),
-    # Not a name: a date, a sentence's end, words in lower case, the story's author.
+    # Not a site's name: a date, a sentence's end, words in lower case, the story's author, its section.
     (f"{HEADLINE} - March 10, 2026", "coast-herald.example"),
     (f"{HEADLINE} | Read Our Full Report.", "coast-herald.example"),
     (f"{HEADLINE} - and then some", "coast-herald.example"),
     (f"{HEADLINE} | Mara Quill", "coast-herald.example"),
+    (f"{HEADLINE} - Local News", "coast-herald.example"),
 ])
 def test_a_page_naming_its_site_only_after_the_headline_in_its_title_is_that_sites(
         tmp_path: Path, title: str, source: str) -> None:

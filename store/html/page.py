@@ -542,19 +542,29 @@ _SITE_PARTS = re.compile(r"\s+(?:[|–—·•»-]|::)\s+")  # the separators be
 _NAME_JOINS = frozenset({"of", "the", "and", "&", "de", "du", "des", "la", "le", "el", "der", "die", "das", "y", "et"})
 _SITE_NAME_WORDS = 5
 _SITE_NAME_MAX = 40  # characters
+# A title's last part that is one of these, or these before "News", names the page's section, not its site
+# ("Ferry halted - Opinion", "Ferry halted - Local News").
+_SECTION_WORDS = frozenset({
+    "news", "local", "world", "national", "international", "opinion", "opinions", "sport", "sports", "business",
+    "politics", "home", "blog", "video", "videos", "live", "latest", "breaking", "entertainment", "lifestyle",
+    "technology", "tech", "science", "health", "travel", "culture", "arts", "weather", "analysis", "features",
+    "comment", "editorial", "review", "reviews", "and", "&"})
 
 
 def _title_site(meta: PageMeta, headline: str, authors: list[str]) -> str | None:
     """The site's name a page states only after its headline in its ``<title>`` ("Ferry halted -
     Harbour Gazette"), when that is plain: the title is the headline the page states elsewhere
     with parts after it, the last a short name (capitalised words, no date), neither in the
-    headline nor one of its authors (a column's "Headline - Ann Lee")."""
+    headline, one of its authors (a column's "Headline - Ann Lee") nor a section ("Local News")."""
     title = meta.headline[-1] if meta.headline else ""
     if not headline or _printed_part(headline, title) is None:
         return None
     site = _SITE_PARTS.split(title)[-1].strip()
-    return site if _name_like(site) and _fold(site) not in _fold(headline) \
-        and _fold(site) not in {_fold(name) for name in authors} else None
+    folded = _fold(site)
+    words = folded.split()
+    section = set(words) <= _SECTION_WORDS and (len(words) == 1 or words[-1] == "news")  # not "Live Science"
+    return site if _name_like(site) and not section and folded not in _fold(headline) \
+        and folded not in {_fold(name) for name in authors} else None
 
 
 def _name_like(text: str) -> bool:
