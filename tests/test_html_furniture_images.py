@@ -134,10 +134,13 @@ def test_story_photos_that_look_a_little_like_furniture_stay(photo: str) -> None
     assert len(got) == 2 and got[1].endswith("Queues at the slipway before the change.")
 
 
-def test_uncaptioned_photos_printed_large_or_in_a_sponsored_storys_text_stay() -> None:
+def test_uncaptioned_photos_printed_large_over_the_byline_or_in_a_sponsored_storys_text_stay() -> None:
     # An uncaptioned photo printed large, away from the byline, is the story's ("no caption").
     large = '<figure><img src="https://coast.example/p.jpg" width="900" height="600"></figure>'
     assert captions(page("", photo=PHOTO + large)) == ["The first early ferry leaves the slipway at dawn.", ""]
+    # An uncaptioned lead photo over the byline, among the story's text, is the story's.
+    lead = page("", photo='<figure><img src="https://coast.example/lead.jpg"></figure><p>By Tam Orrin</p>' + PHOTO)
+    assert captions(lead) == ["", "The first early ferry leaves the slipway at dawn."]
     # A sponsored story's own photos, in its text's box named so, are its photos.
     html = page("").replace("<article>", '<article><div class="sponsored-story-body">').replace(
         "</article>", "</div></article>")

@@ -241,9 +241,9 @@ def _avatar(seen: _Seen) -> bool:
 
 def _headshot(seen: _Seen) -> bool:
     """An author's picture in a box named for nothing: printed with no caption or credit, small
-    (:data:`_SMALL`) or next to the byline."""
+    (:data:`_SMALL`) or in the byline's block."""
     return _bare(seen) and ((seen.img is not None and _tiny(seen.img, seen.image.src, limit=_SMALL))
-                            or _beside_byline(seen.box))
+                            or _in_byline(seen.box))
 
 
 def _bare(seen: _Seen) -> bool:
@@ -251,30 +251,20 @@ def _bare(seen: _Seen) -> bool:
     return not seen.image.credit and (not seen.image.caption or seen.image.caption == squash(seen.alt))
 
 
-def _element(node: LexborNode | None, forward: bool) -> LexborNode | None:
-    """The element next to ``node`` (after it, or before it), past text and comments."""
-    while node is not None:
-        node = node.next if forward else node.prev
-        if node is not None and node.tag and node.tag[0] not in "-_#":
-            return node
-    return None
-
-
-def _beside_byline(box: LexborNode) -> bool:
-    """Whether the box (or the wrapper holding only it) stands next to a byline ("By Ann Lee")."""
-    node: LexborNode | None = box
-    for _ in range(2):
-        if node is None:
-            break
-        for forward in (False, True):
-            beside = _element(node, forward)
-            text = squash(beside.text(deep=True, separator=" ", strip=True)) if beside is not None else ""
-            if text and len(text) <= _BYLINE_MAX and (byline := parse_byline(text)) is not None \
-                    and byline.explicit and byline.authors:
-                return True
+def _in_byline(box: LexborNode) -> bool:
+    """Whether the box stands in a byline's block: the nearest element above it printing any text
+    prints a byline and no more ("By Ann Lee, Transport Correspondent"), where a lead photo printed
+    over the byline stands in the story's box, among its text."""
+    node = box
+    for _ in range(_LEVELS - 1):
         parent = node.parent
-        node = parent if parent is not None and _element(node, True) is None and _element(node, False) is None \
-            else None
+        if parent is None or parent.tag in _ROOTS:
+            return False
+        text = squash(parent.text(deep=True, separator=" ", strip=True))
+        if text:
+            byline = parse_byline(text) if len(text) <= _BYLINE_MAX else None
+            return byline is not None and byline.explicit and bool(byline.authors)
+        node = parent
     return False
 
 

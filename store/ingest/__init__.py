@@ -164,8 +164,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    a page naming no publisher in its metadata takes the name its <title> gives after the headline it
 #    states ("Ferry halted - Harbour Gazette"), when a short name, before its address's host (store/html/page.py)
 #    states ("Ferry halted - Harbour Gazette"), when a short name, before its address's host (store/html/page.py);
-#    a headshot (an uncaptioned picture printed at most 200 pixels wide and high, or next to the byline) is no photo
-#    of the story (store/html/furniture.py)
+#    a headshot (an uncaptioned picture printed at most 200 pixels wide and high, or in the byline's own
+#    block) is no photo of the story (store/html/furniture.py)
 # 21 (entries), 20 (saved pages): a picture in a sponsored box (named so, or printing "Sponsored" first), or
 #    in a box named as a mugshot or profile picture, is no photo of the story (store/html/furniture.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 20, ENTRIES: 21}
