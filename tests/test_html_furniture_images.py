@@ -174,3 +174,9 @@ def test_a_page_of_thousands_of_linked_pictures_is_read_in_seconds() -> None:
     start = time.monotonic()
     assert captions(page(f"<div>{teasers}</div>")) == ["The first early ferry leaves the slipway at dawn."]
     assert time.monotonic() - start < 10
+
+
+def test_a_story_photo_beside_an_emptied_ad_slots_label_stays() -> None:
+    # The ad's script is gone from the saved page; its "Advertisement" label is no box of paid content.
+    photo = '<div class="media"><div><span>Advertisement</span></div>' + PHOTO + "</div>"
+    assert captions(page("", photo=photo)) == ["The first early ferry leaves the slipway at dawn."]

@@ -30,12 +30,13 @@ _PROMO_TEXT = re.compile(r"\bsubscri|\bnewsletter|\bsign up\b", re.IGNORECASE)
 # An ad slot's box ("div-gpt-ad-1", "ad-slot", "dfp-unit") or an ad server's address.
 _AD = re.compile(r"(?<![a-z])(?:ads?|advert\w*|gpt|dfp|ad-?(?:slot|unit|container|wrapper))(?![a-z])|sponsor",
                  re.IGNORECASE)
-# A box of paid content beside the story, by its names or the label it prints first ("Sponsored").
+# A box of paid content beside the story, by its names or the label it prints first ("Sponsored"; not
+# "Advertisement", which labels an ad slot, emptied when saved, often in the same box as a story photo).
 _SPONSORED = re.compile(r"sponsor|advertorial|native-?ad|paid-?(?:content|post|partner)|partner-?content",
                         re.IGNORECASE)
 _SPONSORED_LABEL = re.compile(r"(?:sponsored(?:\s+(?:content|post|story|article|links?)|\s+by\s+.{1,40})?"
                               r"|paid\s+(?:content|post|partnership|promotion)|partner\s+content|promoted(?:\s+content)?"
-                              r"|advertisement|advertorial)\W*", re.IGNORECASE)
+                              r"|advertorial)\W*", re.IGNORECASE)
 _BOX_TEXT = 500  # characters of a box beside the story (a sponsored one's title and blurb), not the story itself
 _AD_HOST = re.compile(r"(?:^|[.-])ad(?:s|server|service|system)?\d*\.|doubleclick|googlesyndication", re.IGNORECASE)
 # A site's logo or masthead, by its file's name.
