@@ -159,17 +159,14 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    moves a fetched one itself, store/feeds/fetch.py)
 # 20 (saved pages): a listicle's or buying guide's items headed by links to the site's own pages,
 #    each with prose of two sentences under its heading after the story's opening and saying more
-#    than it, or two paragraphs each, are its text, not teasers of other stories (store/html/teasers.py)
 #    than it, or two paragraphs each, are its text, not teasers of other stories (store/html/teasers.py);
 #    a page naming no publisher in its metadata takes the name its <title> gives after the headline it
-#    states ("Ferry halted - Harbour Gazette"), when a short name, before its address's host (store/html/page.py)
 #    states ("Ferry halted - Harbour Gazette"), when a short name, before its address's host (store/html/page.py);
 #    a headshot (an uncaptioned picture printed at most 200 pixels wide and high, or in the byline's own
 #    block) is no photo of the story (store/html/furniture.py)
-# 21 (entries), 20 (saved pages): a picture in a sponsored box (named so, or printing "Sponsored" first), or
+# 22 (entries), 20 (saved pages): a picture in a sponsored box (named so, or printing "Sponsored" first), or
 #    in a box named as a mugshot or profile picture, is no photo of the story (store/html/furniture.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 20, ENTRIES: 21}
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 20, ENTRIES: 21}
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 20, ENTRIES: 22}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
