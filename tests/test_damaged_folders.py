@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.cli.main import main
+from broadsheet.cli.reader import open_store
 from broadsheet.store.storage.db import LISTING, Store
 from broadsheet.tui.app import BroadsheetApp
 from tests.factories import make_article
@@ -82,6 +83,32 @@ def test_a_folder_for_the_directory_or_listing_is_set_aside_and_written_again_by
     out = "".join(capsys.readouterr())
     assert f"{name}: it is a folder, not a file" in out and "written again" in out, out
     assert path.is_file()
+    assert main([*base, "list"]) == 0
+    got = capsys.readouterr()
+    assert sid[:10] in got.out and got.err == ""
+
+
+def test_a_folder_for_the_directory_is_named_by_every_command_and_the_reader_until_repair(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Every command (and the reader, which ended in a traceback) said only "Is a directory: ...":
+    now the file, the reason and `broadsheet repair`, as for a damaged metadata shard."""
+    store, sid = _store(tmp_path)
+    path = store.folder / "directory.bin"
+    _folder_for(path)
+    page = tmp_path / "made-up.txt"
+    page.write_text("A made-up headline\n\nA made-up paragraph of the page.\n")
+    base = ["--store", str(store.folder)]
+    capsys.readouterr()
+    for command in (["list"], ["search", "ferry"], ["tag", sid, "quay"], ["import", str(page)], ["rm", sid]):
+        assert main([*base, *command]) == 2, command
+        err = capsys.readouterr().err
+        assert f"{path}: it is a folder, not a file" in err and "`broadsheet repair`" in err, (command, err)
+        assert "Is a directory" not in err
+    assert open_store(store.folder) == 2  # the reader's start
+    err = capsys.readouterr().err
+    assert f"{path}: it is a folder, not a file" in err and "`broadsheet repair`" in err, err
+    assert main([*base, "repair"]) == 0 and path.is_file()
+    capsys.readouterr()
     assert main([*base, "list"]) == 0
     got = capsys.readouterr()
     assert sid[:10] in got.out and got.err == ""

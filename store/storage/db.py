@@ -527,14 +527,16 @@ class Store:
         reader needs them at once and the parse is cached); the newest ``CHECKED_AT_OPEN``
         metadata and body shards, those written last, get a cheap look at their ends (so
         opening costs the same at any size); every shard is fully parsed when a story in it
-        is read. Raises StoreFileError naming a damaged metadata shard; a copy of it is kept
-        as ``<name>.damaged-<stamp>``. A damaged state file, settings file or body shard does
-        not stop the store from opening (its stories show no marks, the settings their defaults,
-        a story its problem when opened): it is noted, for :meth:`damaged_files`.
+        is read. Raises StoreFileError naming a damaged metadata shard (a copy of it is kept
+        as ``<name>.damaged-<stamp>``), or the directory when it cannot be opened (a folder in its
+        place). A damaged state file, settings file or body shard does not stop the store from
+        opening (its stories show no marks, the settings their defaults, a story its problem when
+        opened): it is noted, for :meth:`damaged_files`.
         """
         if self._legacy:
             self._legacy_records()
         self.user.check()
+        self._directory.check()
         metas = _numbered(self._meta_folder)  # first: a writer makes a shard's bodies before its records
         bodies = _numbered(self.folder / "bodies")
         for number in metas[-CHECKED_AT_OPEN:]:

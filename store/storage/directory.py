@@ -34,6 +34,7 @@ from (the file was rebuilt), or they are damaged, they are ignored and made agai
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -46,9 +47,9 @@ from dataclasses import dataclass
 from itertools import compress, islice, repeat
 from operator import and_, eq, lshift, or_, rshift
 from pathlib import Path
-from typing import NamedTuple
+from typing import BinaryIO, NamedTuple
 
-from broadsheet.store.errors import StoreWriteError
+from broadsheet.store.errors import StoreFileError, StoreWriteError, read_problem
 from broadsheet.store.storage.atomic import atomic_write_bytes, fsync_dir
 
 ENTRY = struct.Struct("<QQQQ")  # key, shard, address hash, headline hash (0: none)
@@ -349,6 +350,21 @@ class Directory:
     def sorted_path(self) -> Path:
         return self.path.with_name(f"{self.path.stem}-sorted.bin")
 
+    def _open(self, mode: str = "rb") -> BinaryIO:
+        """The file, opened; one that cannot be (a folder in its place) raised as a damaged store
+        file, which ``repair`` sets aside and writes again (every command said "Is a directory")."""
+        try:
+            return open(self.path, mode)
+        except OSError as exc:
+            if (why := read_problem(exc)) is None:
+                raise
+            raise StoreFileError(self.path, why) from None
+
+    def check(self) -> None:
+        """Raise StoreFileError when the file is there and cannot be opened (at the store's opening)."""
+        with contextlib.suppress(FileNotFoundError), self._open():
+            pass
+
     def load(self, shards: Callable[[], list[int]], entries_of: Callable[[int], Iterable[Entry]],
              catch_up: bool = True) -> None:
         """Take in what other writers appended; rebuild from the shards when the file is gone.
@@ -377,7 +393,7 @@ class Directory:
         if not self._read and whole:
             self._restore(whole)
         if whole > self._read:
-            with open(self.path, "rb") as handle:
+            with self._open() as handle:
                 handle.seek(self._read)
                 data = handle.read(whole - self._read)
             self._took(data)
@@ -511,7 +527,7 @@ class Directory:
             return
         existed = self.path.exists()
         try:
-            with open(self.path, "ab") as handle:
+            with self._open("ab") as handle:
                 size = handle.seek(0, os.SEEK_END)
                 if size % ENTRY.size:  # a torn entry from a killed writer: cut it off
                     handle.truncate(size - size % ENTRY.size)
@@ -569,7 +585,7 @@ class Directory:
     def changes_since(self, offset: int) -> dict[int, int]:
         """Story key -> shard (``GONE``: deleted) for every entry after byte ``offset``, the last of each key."""
         try:
-            with open(self.path, "rb") as handle:
+            with self._open() as handle:
                 handle.seek(offset)
                 data = handle.read()
         except FileNotFoundError:
@@ -582,7 +598,7 @@ class Directory:
         a block at a time: a pass over a million stories' entries holds one block and the keys)."""
         gone: set[int] = set()
         try:
-            with open(self.path, "rb") as handle:
+            with self._open() as handle:
                 handle.seek(since - since % ENTRY.size)
                 while block := handle.read(ENTRY.size * 32_768):
                     for key, number, _url, _head in ENTRY.iter_unpack(block[: len(block) - len(block) % ENTRY.size]):
