@@ -114,6 +114,29 @@ def test_a_folder_for_the_directory_is_named_by_every_command_and_the_reader_unt
     assert sid[:10] in got.out and got.err == ""
 
 
+@pytest.mark.parametrize("name", ["meta/stamp.json", "addresses.json", "state/marks.bin", "state/.counts.json"])
+def test_a_folder_for_a_file_made_again_when_missing_is_said_and_set_aside_by_repair(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """None of them stops a reader, but a folder in their place kept what they hold from being kept
+    (the count of stories, the marks' keys and counts, the addresses' form), and repair said "no
+    damaged files"."""
+    store, sid = _store(tmp_path)
+    path = store.folder / name
+    path.unlink(missing_ok=True)
+    path.mkdir()
+    base = ["--store", str(store.folder)]
+    capsys.readouterr()
+    assert main([*base, "repair"]) == 0
+    out = "".join(capsys.readouterr())
+    assert f"damaged: {name}: it is a folder, not a file" in out and f"{name}: set aside as" in out, out
+    assert not path.is_dir() and len(list(path.parent.glob(f"{path.name}.damaged-*"))) == 1
+    assert main([*base, "search", "is:bookmarked"]) == 0 and main([*base, "tags"]) == 0
+    got = capsys.readouterr()
+    assert sid[:10] in got.out and "harbour" in got.out, got
+    assert main([*base, "repair"]) == 0
+    assert "no damaged files" in capsys.readouterr().err
+
+
 async def test_the_reader_starts_with_a_folder_for_a_state_file_and_names_it(tmp_path: Path) -> None:
     store, sid = _store(tmp_path)
     path = store.folder / "state" / f"{sid[:3]}.json"

@@ -63,14 +63,16 @@ from broadsheet.store.ingest.formats import read_source
 from broadsheet.store.model import Article, normal_url
 from broadsheet.store.sanitize import without_surrogates
 from broadsheet.store.storage import compressed, fields
+from broadsheet.store.storage.addresses import ADDRESSES
 from broadsheet.store.storage.atomic import atomic_write_bytes, keep_damaged_copy, remove_durably, set_aside
 from broadsheet.store.storage.db import LEGACY, LISTING, Store, StoryMeta, pack_record, unpack_record
 from broadsheet.store.storage.directory import among, story_key
 from broadsheet.store.storage.listing import open_listing
+from broadsheet.store.storage.markkeys import MARKS_FILE
 from broadsheet.store.storage.photos import PhotoStore, remove_unnamed, sound
 from broadsheet.store.storage.sourcepath import Cleaned, absolute, safe_text, source_files, source_path, stored
 from broadsheet.store.storage.tinydb import encode_document, read_json_file
-from broadsheet.store.storage.userstate import LEGACY_SHARDS, SHARDS
+from broadsheet.store.storage.userstate import COUNTS, LEGACY_SHARDS, SHARDS
 from broadsheet.store.wording import n_stories
 
 _KEY_OPEN = re.compile(r'"((?:[^"\\]|\\.){1,300})"\s*:\s*\{')
@@ -659,7 +661,7 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         atomic_write_bytes(mark, orjson.dumps({"started": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}))
         photos = _check_photos(store, on_progress)  # first: the second pass gathers what stories name
         repair = _Repair(store, sources, on_progress, photos)
-        _set_aside_unreadable(Path(folder), repair.report)  # before any pass reads the directory
+        _set_aside_unreadable(Path(folder), repair.report, REMADE)  # before any pass reads the directory
         if _damaged(Path(folder) / "feeds.json"):
             repair.fetched_from = set()
         report = repair.run()
@@ -669,6 +671,8 @@ def repair_store(folder: Path, sources: Iterable[Path] = (), on_progress: Progre
         # The records changed (a metadata shard gone among them: the list still held its stories,
         # rows no command could read or delete): directory, list and index made again.
         mended = bool(report.damaged or report.actions)
+        with store.user.lock:  # (the marks' files are written under it)
+            _set_aside_unreadable(Path(folder), report, REMADE_LATER)
         repair.check_counts()  # after: counts are no story's, and rebuild no directory or index
         repair.repair_feeds()  # after: subscriptions are no story's, and rebuild no directory or index
         unlisted = None if mended else _unlisted(store, repair.keys)
@@ -796,11 +800,24 @@ def _unlisted(store: Store, keys: array[int]) -> str | None:
     return f"directory.bin: {'; '.join(said)}; written again from the story records" if said else None
 
 
-def _set_aside_unreadable(folder: Path, report: RepairReport) -> None:
-    """The directory and the listing, made again from the records, set aside when they cannot be
-    read at all (a folder in their place, bad sectors): every command stopped at the directory,
-    and repair said the listing was sound."""
-    for name in ("directory.bin", LISTING):
+#: Store files made again from the records, which repair sets aside when they cannot be read at
+#: all (a folder in their place, bad sectors), before any pass reads the directory: every command
+#: stopped at the directory, and repair said the listing was sound.
+REMADE = {"directory.bin": "written again from the records", LISTING: "written again from the records"}
+#: Store files whose loss costs no story and no mark, made again by the store when missing: set
+#: aside as those are, after the passes (no directory or index is rebuilt for them). A folder in
+#: their place kept what they hold from being kept, and repair said "no damaged files".
+REMADE_LATER = {
+    "meta/stamp.json": "the stories are counted again by the next command",
+    ADDRESSES: "written again by the next import or fetch, which checks the stories' addresses",
+    f"state/{MARKS_FILE}": "made again by the next search of marks (is:, tag:)",
+    f"state/{COUNTS}": "the marks are counted again when next shown",
+}
+
+
+def _set_aside_unreadable(folder: Path, report: RepairReport, names: dict[str, str]) -> None:
+    """Each of ``names`` that cannot be read at all set aside, said with how it is made again."""
+    for name, again in names.items():
         path = folder / name
         try:
             with open(path, "rb") as handle:
@@ -817,7 +834,7 @@ def _set_aside_unreadable(folder: Path, report: RepairReport) -> None:
                 report.lost.append(f"{name}: could not be set aside, so it was left as is")
             else:
                 report.backups.append(backup)
-                report.actions.append(f"{name}: set aside as {backup.name} and written again from the records")
+                report.actions.append(f"{name}: set aside as {backup.name} and {again}")
 
 
 def _damaged_listing(path: Path, on_progress: Progress | None) -> str | None:
