@@ -126,3 +126,27 @@ def test_a_cut_short_gzipped_page_with_no_story_says_it_is_cut_short(tmp_path: P
     said = capsys.readouterr().err
     assert ("page.html.gz: the gzip file is cut short: it was read as far as it goes; in what was read, "
             "no article text found") in said, said
+
+
+def test_a_cut_short_gzipped_export_says_the_cut_once_and_each_story_its_own_reason(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Each refused story's reason came after "the gzip file is cut short: it was read as far as it
+    goes; in what was read, ...", once a story (a killed copy of an export of thousands)."""
+    import json
+
+    from tests.factories import make_article
+
+    store = Store(tmp_path / "store")
+    store.add([(make_article(i), f"made-up-{i}.txt") for i in range(20)])
+    doc = json.loads(export_json(store, [story.id for story in store.stories()]))
+    for number in (0, 1):
+        doc["stories"][number]["article"]["headline"] = 12
+    packed = gzip.compress(json.dumps(doc, indent=1).encode())
+    cut = "the gzip file is cut short: it was read as far as it goes"
+    for name, data in (("cut.json.gz", packed[: len(packed) * 6 // 10]), ("trailer.json.gz", packed[:-4])):
+        (tmp_path / name).write_bytes(data)
+        main(["--store", str(tmp_path / f"into-{name}"), "import", str(tmp_path / name)])
+        said = capsys.readouterr().err
+        assert said.count(cut) == 1, said
+        refused = [line for line in said.splitlines() if "(story " in line]
+        assert len(refused) == 2 and all(line.split("): ", 1)[1].startswith("refused: ") for line in refused), said

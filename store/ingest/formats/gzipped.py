@@ -72,14 +72,19 @@ class Gzipped:
         cut = "the gzip file is cut short: it was read as far as it goes"
         note = (f"only the first {limit} of what the gzip file holds was read (see --max-size)" if over
                 else cut if got.cut_short else "")
+        said = False  # the note said with an item of the file as a whole (a page, an export's end)
         for item in fmt.read(inner):
+            whole = not item.part  # not one story of many (an export's): each said its own reason after the cut
             if item.article is not None:
-                item = replace(item, kind=fmt.kind, note="; ".join(filter(None, (note, item.note))))
+                item = replace(item, kind=fmt.kind, note="; ".join(filter(None, (note if whole else "", item.note))))
             elif fmt.kind == 0:  # refused: a binary file, a list of feeds
                 item = replace(item, reason=f"a gzip file holding {item.reason}")
             elif over:
                 item = replace(item, reason=f"{item.reason} in the first {limit} of what the gzip file holds "
                                             "(see --max-size)")
-            elif got.cut_short:  # the cut, not the page, is the likelier cause: said first
+            elif got.cut_short and whole:  # the cut, not the page, is the likelier cause: said first
                 item = replace(item, reason=f"{cut}; in what was read, {item.reason}")
+            said |= whole
             yield item
+        if note and not said:  # a file of stories: its note said once, not with each story
+            yield Item(None, note=note, input_note=True)
