@@ -268,6 +268,38 @@ def test_reparse_leaves_a_story_whose_marks_cannot_be_moved_and_reads_the_others
     assert state.read_bytes() == DAMAGED
 
 
+def test_reparse_counts_failed_a_story_whose_marks_file_is_damaged_while_its_new_text_is_stored(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """Its new text stored, its marks' file damaged before they moved (by another process), the old
+    story stayed beside the new: "1 re-read with changes (1 under a new id, marks kept)" and exit 0,
+    where README says such a story is counted failed."""
+    store = Store(tmp_path / "store")
+    (tmp_path / "ferry.txt").write_text(FERRY_DUMP)
+    [old] = store.add([(_worse(FERRY_DUMP), str(tmp_path / "ferry.txt"))])
+    store.user.set_bookmarked(old, True)
+    state = store.folder / "state" / f"{old[:3]}.json"
+    whole = state.read_bytes()
+    replace = Store._replace
+
+    def damaged_first(self: Store, moved: list[tuple[str, str]]) -> dict[str, StoreFileError]:
+        state.write_bytes(DAMAGED)
+        return replace(self, moved)
+
+    monkeypatch.setattr(Store, "_replace", damaged_first)
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "reparse", old]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert "0 re-read with changes (0 under a new id, marks kept)" in said and "1 failed" in said, said
+    assert f"failed: {old[:10]}" in said and f"state/{old[:3]}.json" in said and "broadsheet repair" in said, said
+    [new] = [m.id for m in Store(store.folder).stories() if m.id != old]
+    assert f"stored beside it, as {new[:10]}" in said, said
+    monkeypatch.undo()
+    state.write_bytes(whole)  # mended: read again, its marks move and the old story goes
+    assert main(["--store", str(store.folder), "reparse", old]) == 0
+    fresh = Store(store.folder)
+    assert [m.id for m in fresh.stories()] == [new] and fresh.user.get(new).bookmarked
+
+
 def _worse(text: str) -> Article:
     """What a worse parser made of a page: the headline line twice, the body short."""
     lines = [line for line in text.splitlines() if line.strip()]

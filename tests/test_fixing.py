@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from broadsheet.cli.main import main
-from broadsheet.store.errors import StoryGone
+from broadsheet.store.errors import StoreFileError, StoryGone
 from broadsheet.store.ingest import TEXT_DUMP, importer, stamp
 from broadsheet.store.ingest import reparse as reparse_module
 from broadsheet.store.ingest.importer import import_paths
@@ -166,13 +166,14 @@ def test_a_mark_made_on_a_story_while_reparse_moves_it_is_kept(store: Store, tmp
                          (_older_parser(BRIDGE_DUMP), str(pages / "bridge.txt"))])
     replace = Store._replace
 
-    def tag_then_replace(self: Store, moved: list[tuple[str, str]]) -> None:
+    def tag_then_replace(self: Store, moved: list[tuple[str, str]]) -> dict[str, StoreFileError]:
         for old, _new in moved:  # as `broadsheet tag OLD-ID late` in another shell, now
             Store(store.folder).user.edit_tags([old], add=["late"])
-        replace(self, moved)
+        unmoved = replace(self, moved)
         for old, _new in moved:  # and once the batch is stored
             with pytest.raises(StoryGone):
                 Store(store.folder).user.edit_tags([old], add=["later"])
+        return unmoved
 
     monkeypatch.setattr(Store, "_replace", tag_then_replace)
     reparse(store, old_ids)

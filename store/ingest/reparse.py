@@ -165,12 +165,16 @@ def _store_batch(store: Store, chunk: list[tuple[StoryMeta, Path, Read]], report
     new: list[tuple[str, Article]] = []
     replaced: list[tuple[str, Article]] = []
     for meta, (_, article, _), (sid, got) in zip(owners, batch, stored.results, strict=True):
-        if sid != meta.id:  # another id now: the marks moved, the old story dropped
-            moved.append((meta.id, sid))
         if got == "new":
             new.append((sid, article))
         elif got == "updated":
             replaced.append((sid, article))
+        if (exc := stored.unmoved.get(meta.id)) is not None:  # its marks' file damaged since the look before
+            report.outcomes.append(Reparsed(meta.id, "failed", sid, reason=_damaged_marks(
+                exc, f" (the new text is stored beside it, as {sid[:10]}, without them)")))
+            continue
+        if sid != meta.id:  # another id now: the marks moved, the old story dropped
+            moved.append((meta.id, sid))
         status: Status = "unchanged" if got == "present" and sid == meta.id else "updated"
         report.outcomes.append(Reparsed(meta.id, status, sid))
     if new or replaced:
@@ -188,9 +192,14 @@ def _marks_unmovable(store: Store, old: str, new: str) -> str | None:
         try:
             store.user.get(sid)
         except StoreFileError as exc:
-            return (f"the file of its marks, state/{exc.path.name}, is damaged, so they cannot be moved to the "
-                    "new text's id; once `broadsheet repair` mends it, reparse it again")
+            return _damaged_marks(exc)
     return None
+
+
+def _damaged_marks(exc: StoreFileError, beside: str = "") -> str:
+    """Why a story's marks were not moved to its new text's id: the state file ``exc`` names is damaged."""
+    return (f"the file of its marks, state/{exc.path.name}, is damaged, so they cannot be moved to the new text's "
+            f"id{beside}; once `broadsheet repair` mends it, reparse it again")
 
 
 def _drop_deleted(store: Store) -> None:

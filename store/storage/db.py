@@ -197,6 +197,9 @@ class Stored:
     #: Why the new stories' tags could not all be written (the disk is full): ``tagging.json``
     #: keeps them, and the next writer gives them.
     tags_error: StoreWriteError | None = None
+    #: Stories of ``replacing`` left beside their new reading, with the error of the state file of
+    #: their marks, found damaged as they were to move (``repair`` mends it; a reparse again moves them).
+    unmoved: dict[str, StoreFileError] = field(default_factory=dict)
 
     def ids(self, status: StoredAs) -> list[str]:
         """Ids with ``status``, each once, in batch order."""
@@ -1262,23 +1265,25 @@ class Store:
             if tagging:
                 self._give_tags(tagging, stored)
             if moved:
-                self._replace(moved)
+                stored.unmoved = self._replace(moved)
         return stored
 
-    def _replace(self, moved: list[tuple[str, str]]) -> None:
+    def _replace(self, moved: list[tuple[str, str]]) -> dict[str, StoreFileError]:
         """Give each new id of ``moved`` (old id, new id) the marks of its old one (tags united, flags
         or-ed, as ``merge`` does), delete the old, then let ``reparsing.json`` go (the caller holds the
         lock). Under the marks' lock: a mark made on an old id meanwhile moves too, none after. Each
         step is safe to do again; an old story whose marks cannot be moved (a damaged state file)
-        stays, beside the new: ``repair`` mends the file, and reparsing the old story moves them."""
+        stays, beside the new: ``repair`` mends the file, and reparsing the old story moves them.
+        Returns those, each with its state file's error."""
         with self.marks_lock:
             rounds: list[dict[str, StoryState]] = []  # each a merge, no new id twice in one
             kept: set[str] = set()
+            unmoved: dict[str, StoreFileError] = {}
             for old, new in moved:
                 try:
                     state = self.user.get(old)
-                except StoreFileError:
-                    kept.add(old)
+                except StoreFileError as exc:
+                    unmoved[old] = exc
                     continue
                 if state.to_doc():
                     free = next((states for states in rounds if new not in states), None)
@@ -1287,14 +1292,16 @@ class Store:
                     free[new] = state
             for states in rounds:
                 try:
-                    left: Collection[str] = self.user.merge(states, skip_damaged=True)
+                    left = self.user.merge(states, skip_damaged=True)
                 except StoryGone:  # (the new stories deleted meanwhile: the old ones stay)
-                    left = states
-                kept.update(old for old, new in moved if new in left)
-            self._delete([old for old, _ in moved if old not in kept])
+                    kept.update(old for old, new in moved if new in states)
+                    continue
+                unmoved.update((old, left[new]) for old, new in moved if new in left)
+            self._delete([old for old, _ in moved if old not in kept and old not in unmoved])
         # A delete the disk stopped (gone.unfinished) is in deleting.json, which the next writer
         # finishes: not raised here, after the batch is stored (its outcomes were lost with it).
         remove_durably(self.folder / REPARSING)
+        return unmoved
 
     def _give_tags(self, given: Mapping[str, list[str]], stored: Stored) -> None:
         """Give new stories their tags, then let ``tagging.json`` go (the caller holds the lock).
