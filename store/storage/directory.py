@@ -47,7 +47,7 @@ from dataclasses import dataclass
 from itertools import compress, islice, repeat
 from operator import and_, eq, lshift, or_, rshift
 from pathlib import Path
-from typing import BinaryIO, NamedTuple
+from typing import IO, NamedTuple
 
 from broadsheet.store.errors import StoreFileError, StoreWriteError, read_problem
 from broadsheet.store.storage.atomic import atomic_write_bytes, fsync_dir
@@ -350,7 +350,7 @@ class Directory:
     def sorted_path(self) -> Path:
         return self.path.with_name(f"{self.path.stem}-sorted.bin")
 
-    def _open(self, mode: str = "rb") -> BinaryIO:
+    def _open(self, mode: str = "rb") -> IO[bytes]:
         """The file, opened; one that cannot be (a folder in its place) raised as a damaged store
         file, which ``repair`` sets aside and writes again (every command said "Is a directory")."""
         try:
