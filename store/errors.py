@@ -65,6 +65,7 @@ _WRITE_REASONS = {
     errno.EACCES: "no permission to write in the store folder",
     errno.EPERM: "no permission to write in the store folder",
     errno.EFBIG: "the file is larger than the file system allows",
+    errno.EISDIR: "a folder is in its place",
 }
 
 
@@ -75,9 +76,12 @@ NOT_WRITABLE = frozenset({errno.EROFS, errno.EACCES, errno.EPERM})
 
 def remedy(number: int | None) -> str:
     """What the user can do about a write that failed with ``number`` (an errno), as the start of
-    "... and run the same command again": a full disk wants space, a read-only folder permission."""
+    "... and run the same command again": a full disk wants space, a read-only folder permission,
+    a folder in a file's place ``repair``."""
     if number in NOT_WRITABLE:
         return "make the store folder writable (or use one that is)"
+    if number == errno.EISDIR:  # a folder where a store file goes: repair sets it aside
+        return "run `broadsheet repair` (it sets the folder aside)"
     return "free some space"
 
 

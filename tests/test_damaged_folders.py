@@ -137,6 +137,26 @@ def test_a_folder_for_a_file_made_again_when_missing_is_said_and_set_aside_by_re
     assert "no damaged files" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("name", ["meta/stamp.json", "addresses.json"])
+def test_an_import_stopped_by_a_folder_in_a_files_place_says_so_and_sends_to_repair(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
+    """An import that must write the file stopped with "Is a directory" and "free some space":
+    no space freed mends it; repair does, and then the same import goes through."""
+    store, _ = _store(tmp_path)
+    _folder_for(store.folder / name)
+    page = tmp_path / "new.txt"
+    page.write_text(make_article(99).headline + "\n\n" + "\n\n".join(make_article(99).body) + "\n")
+    base = ["--store", str(store.folder)]
+    capsys.readouterr()
+    assert main([*base, "import", str(page)]) != 0
+    err = capsys.readouterr().err
+    assert f"{name}: a folder is in its place" in err and "run `broadsheet repair`" in err, err
+    assert "free some space" not in err and "Is a directory" not in err, err
+    assert main([*base, "repair"]) == 0
+    assert main([*base, "import", str(page)]) == 0
+    assert "1 imported" in "".join(capsys.readouterr())
+
+
 async def test_the_reader_starts_with_a_folder_for_a_state_file_and_names_it(tmp_path: Path) -> None:
     store, sid = _store(tmp_path)
     path = store.folder / "state" / f"{sid[:3]}.json"
