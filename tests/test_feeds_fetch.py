@@ -263,6 +263,57 @@ def test_a_story_two_feeds_carry_stays_the_story_of_the_first(store: Store, serv
     assert sorted(m.source for m in store.stories()) == ["Gazette Front", "Gazette World"]
 
 
+def episodes(show: str, count: int) -> bytes:
+    """A podcast's feed: every episode its own guid and sound file, every link the show's page."""
+    return rss("".join(f"<item><title>Episode {n} of the harbour hour</title><link>{show}</link><guid>ep-{n}</guid>"
+                       f"<description>The harbour master talks about week {n}.</description>"
+                       f'<enclosure url="{show}ep{n}.mp3" type="audio/mpeg" length="1"/></item>'
+                       for n in range(1, count + 1)), title="Harbour Hour")
+
+
+def listed(folder: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    """The headlines ``list`` shows, sorted."""
+    assert main(["--store", str(folder), "list"]) == 0
+    return sorted(line.split("Harbour Hour")[-1].strip() for line in capsys.readouterr().out.splitlines())
+
+
+def test_entries_of_one_feed_linking_to_one_page_are_one_story_each(store: Store, server: HTTPServer,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """A podcast's episodes all link to the show's page: they were stored as one story (the last),
+    and an episode added later never appeared ("0 new"). One story per guid, as newsboat keeps them."""
+    feed, show = server.url_for("/pod.xml"), server.url_for("/show/")
+    count = [4]
+    server.expect_request("/pod.xml").respond_with_handler(lambda _: Response(episodes(show, count[0])))
+    assert main(["--store", str(store.folder), "feeds", "add", feed]) == 0
+    assert main(["--store", str(store.folder), "fetch", feed]) == 0
+    assert "4 new, 0 updated from 1 feed" in capsys.readouterr().err
+    assert listed(store.folder, capsys) == [f"Episode {n} of the harbour hour" for n in range(1, 5)]
+    count[0] = 5
+    assert main(["--store", str(store.folder), "fetch", feed]) == 0
+    assert "1 new, 0 updated from 1 feed" in capsys.readouterr().err
+    assert listed(store.folder, capsys) == [f"Episode {n} of the harbour hour" for n in range(1, 6)]
+    assert sorted(m.media[0].url for m in map(store.article, (m.id for m in store.stories()))
+                  if m is not None) == [f"{show}ep{n}.mp3" for n in range(1, 6)]
+
+
+def test_a_store_that_kept_one_of_a_feeds_entries_linking_to_one_page_gets_the_others(
+        store: Store, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """A store where the episodes became one story (the last episode's, under the first one's id),
+    as fetched before: the next fetch of the feed brings the others in, the story keeping its marks."""
+    from broadsheet.store.feeds.parse import parse_feed
+
+    feed, show = server.url_for("/pod.xml"), server.url_for("/show/")
+    server.expect_request("/pod.xml").respond_with_handler(lambda _: Response(episodes(show, 3)))
+    subscribe(store, feed)
+    first, *_, last = [e.article for e in parse_feed(episodes(show, 3), feed, feed).entries if e.article]
+    store.add_identified([(first.story_id, last, feed)])
+    store.user.set_bookmarked(first.story_id, True)
+    assert main(["--store", str(store.folder), "fetch", feed]) == 0
+    assert "2 new, 1 updated from 1 feed" in capsys.readouterr().err
+    assert listed(store.folder, capsys) == [f"Episode {n} of the harbour hour" for n in range(1, 4)]
+    assert store.user.get(first.story_id).bookmarked
+
+
 def test_a_web_page_naming_a_feed_subscribed_too_says_so(store: Store, server: HTTPServer) -> None:
     """It said "subscribe to that with `broadsheet feeds add FEED`" of a feed subscribed already."""
     feed = server.url_for("/feed.xml")

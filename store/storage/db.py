@@ -40,7 +40,7 @@ from broadsheet.store.errors import StoreFileError, StoreWriteError, StoryGone
 from broadsheet.store.model import Article, Credits, Image, Media, normal_url, time_order
 from broadsheet.store.storage import addresses, fields, reindexing, sourcepath
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, remove_durably
-from broadsheet.store.storage.copies import another_feeds_entry, combined, summary_of_page
+from broadsheet.store.storage.copies import another_entry_of_its_feed, another_feeds_entry, combined, summary_of_page
 from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, story_key, text_hash
 from broadsheet.store.storage.limits import fit_article
 from broadsheet.store.storage.listing import (
@@ -1140,7 +1140,9 @@ class Store:
                 old = stored_record(given)
                 if old is None and address:
                     known = batch_urls.get(address) or self._by_address(address, directory)
-                    if known is not None and (found := stored_record(known)) is not None:
+                    if known is not None and (found := stored_record(known)) is not None and \
+                            not another_entry_of_its_feed(article.key, unpack_record(
+                                found, self._meta_path(fields.shard(found.get("shard")))).get("key")):
                         sid, old = known, found  # the same page under another identity: one story
                 if old is None and saved:
                     # A text dump of a saved page or of another dump, or a page of a text dump stored
