@@ -526,3 +526,28 @@ def test_a_graphics_credit_closing_an_entry_is_one_of_its_credits(line: str) -> 
     assert story.body == ["The flood barrier was tested on Monday.", "It held, engineers said."]
     assert story.credits is not None and story.credits.graphics == ["Mia Holm"]
     assert story.credits.people() == ["Sam Patel", "Bo Chen", "Mia Holm"]
+
+
+def atom_entry(inner: str) -> bytes:
+    return ('<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>Valley Courier'
+            '</title><entry><title>Tolls</title><link href="https://courier.example/tolls"/><id>urn:tolls</id>'
+            f'<updated>2026-03-04T08:00:00Z</updated>{inner}</entry></feed>').encode()
+
+
+@pytest.mark.parametrize(("inner", "standfirst", "body"), [
+    # Only the text: under the headline the parser's summary of it, with "<not a tag>" taken for markup.
+    ('<content type="text">Line one &lt;not a tag&gt;\nLine two.</content>', None,
+     ["Line one <not a tag> Line two."]),
+    ('<summary type="text">Tolls &lt;b&gt; rise &amp;amp; fall</summary>', None, ["Tolls <b> rise &amp; fall"]),
+    ('<summary type="text">Tolls for x&lt;y and &lt;p&gt;</summary><content type="html">&lt;p&gt;The bridge '
+     'tolls rise.&lt;/p&gt;</content>', "Tolls for x<y and <p>", ["The bridge tolls rise."]),
+    ('<summary type="text">Tolls &lt;em&gt;rise&lt;/em&gt;</summary><content type="text">Drivers pay more.</content>',
+     "Tolls <em>rise</em>", ["Drivers pay more."]),
+    ('<summary type="html">Tolls &lt;em&gt;rise&lt;/em&gt;</summary><content type="text">Drivers pay.</content>',
+     "Tolls rise", ["Drivers pay."]),  # HTML stays HTML
+])
+def test_atom_text_content_and_summary_are_plain_text(inner: str, standfirst: str | None, body: list[str]) -> None:
+    """Atom's type="text" is plain text: what looks like a tag in it was taken for markup under
+    the headline ("Line one Line two."), or in the body of an entry with only a summary."""
+    [story] = articles(atom_entry(inner))
+    assert (story.standfirst, story.body) == (standfirst, body)

@@ -54,6 +54,9 @@ _QUOTED = re.compile(r"\s*\(first \d+ chars:.*", re.S)
 # An Atom title in XHTML (the only kind fastfeedparser gives as empty): not media:title, nor <title/>.
 _XHTML_TITLE = re.compile(rb"<(?:atom:)?title\b[^>]*\btype\s*=\s*[\"']xhtml[\"'][^>]*(?<!/)>(.*?)</(?:atom:)?title\s*>",
                           re.I | re.S)
+# An Atom entry's summary tag (its attributes): fastfeedparser gives its text without its type.
+_SUMMARY_TAG = re.compile(rb"<(?:atom:)?summary\b([^>]*)>", re.I)
+_TYPE = re.compile(rb"\btype\s*=\s*[\"']([^\"']*)[\"']", re.I)
 _DEFAULT_DAYS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # see _full_date
 _WEB = re.compile(r"https?://", re.I)
 _CUT_SHORT = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.)$")  # a summary's end where the feed cut it
@@ -397,8 +400,13 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             else:
                 plain = plain or value
         summary = _s(entry.get("description")) or _s(entry.get("summary"))
+        span = spans[number - 1] if spans else None
+        summary_tag = _SUMMARY_TAG.search(data, *span) if span else None
+        literal = summary_tag is not None and _plain(summary_tag[1])
+        if plain and span and summary_tag is None:
+            summary = ""  # fastfeedparser's, made of the text with what looks like a tag in it taken out
         if not body and not plain:
-            body = summary
+            body, plain = ("", summary) if literal else (summary, "")
         authors = [_s(a.get("name")) for a in entry.get("authors") or [] if isinstance(a, dict) and _s(a.get("name"))]
         if not authors and _s(entry.get("author")):
             authors = [_s(entry.get("author"))]
@@ -409,7 +417,7 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             title=_s(entry.get("title")) or _markup_title(data, spans[number - 1] if spans else None),
             html=body,
             text=plain,
-            standfirst=summary if (body or plain) and summary != body else "",
+            standfirst=summary if summary not in (body, plain) else "", standfirst_literal=literal,
             published=_published(entry, _DATE_TAG.search(data, *spans[number - 1]) is not None if spans else None),
             authors=authors or ([feed_author] if feed_author else []),
             images=_media_images(entry, replace(media_xml, xml=data[slice(*spans[number - 1])])
@@ -447,6 +455,13 @@ def item_spans(data: bytes, count: int) -> list[tuple[int, int]] | None:
         end = _ITEM_END.search(data, start, limit)  # bounded by the next entry: linear, even unclosed
         spans.append((start, end.start() if end else limit))
     return spans
+
+
+def _plain(attributes: bytes) -> bool:
+    """Whether a tag of ``attributes`` holds plain text: Atom's type="text" (or a MIME type other than
+    HTML's), where a "<" is a character (fastfeedparser's content type: "html" in it, or none, is HTML)."""
+    found = _TYPE.search(attributes)
+    return found is not None and b"html" not in found[1].lower()
 
 
 def _markup_title(data: bytes, span: tuple[int, int] | None) -> str:
@@ -756,12 +771,13 @@ def _opens(summary: str, body: list[str], html: str) -> bool:
 
 def _entry(number: int, base: str | None, source: str, *, address: str | None, guid: str, link: str, title: str,
            html: str, text: str, standfirst: str, published: str, authors: list[str], images: list[Image],
-           media: Sequence[tuple[str, str, Any]] = (), banner: str = "") -> Entry:
+           media: Sequence[tuple[str, str, Any]] = (), banner: str = "", standfirst_literal: bool = False) -> Entry:
     """One entry as an article. Its link, resolved against ``address``, is its address only when it
     is a web one: a relative link left relative would make every feed's ``/news/1`` one story.
 
     ``banner`` (a JSON Feed item's ``banner_image``) is a picture to head the story with, no news
-    photo: it is the story's photo only when the entry has no other, as a reader shows it on top."""
+    photo: it is the story's photo only when the entry has no other, as a reader shows it on top.
+    ``standfirst_literal``: the standfirst is plain text (an Atom ``type="text"`` summary), not markup."""
     link = web_address(clean_line(link), address) or ""
     guid = clean_line(guid)
     images = [_resolved(image, address or base) for image in images]
@@ -783,7 +799,7 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
         headline = link
     if not headline:
         return Entry(None, number, "the entry has no title, text or link")
-    intro = _title(standfirst) if standfirst else None
+    intro = (clean_line(standfirst) if standfirst_literal else _title(standfirst)) if standfirst else None
     if intro and body and _opens(intro, body, html):
         intro = None
     date = _iso(published)

@@ -166,7 +166,10 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    block) is no photo of the story (store/html/furniture.py)
 # 22 (entries), 20 (saved pages): a picture in a sponsored box (named so, or printing "Sponsored" first), or
 #    in a box named as a mugshot or profile picture, is no photo of the story (store/html/furniture.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 20, ENTRIES: 22}
+# 23 (entries): an Atom <content type="text"> or <summary type="text"> is plain text, a "<" in it a
+#    character: an entry with only the text got no standfirst made of it with "tags" taken out, a
+#    text summary is the standfirst, or the body, as written (store/feeds/parse.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 20, ENTRIES: 23}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
