@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -162,6 +163,24 @@ def test_feeds_list_shows_a_password_in_an_address_as_stars_and_keeps_it_stored(
                                             "https://bob:***@other.example/rss"]
     assert "s3cret" not in table + str(rows) and "hunter2" not in table + str(rows)
     assert [sub.url for sub in Subscriptions(store).all()] == urls  # fetched with it
+
+
+def test_feeds_export_names_an_untitled_feed_without_its_password_and_keeps_it_to_import(
+        store: Store, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """An OPML export named a feed without a title by its address, password and all
+    (``text="http://ann:s3cret@..."``), which other readers show as its name. The name says
+    ``***``; the feed's address keeps the password, so the file imported back still signs in."""
+    urls = ["https://ann:s3cret@private.example/feed.xml", "https://bob:hunter2@other.example/rss"]
+    Subscriptions(store).add(urls, titles={urls[1]: "Members Only"})
+    exported = tmp_path / "feeds.opml"
+    assert cli(store, "feeds", "export", "-o", str(exported)) == 0
+    outlines = [dict(outline.attrib) for outline in ElementTree.parse(exported).iter("outline")]
+    assert [(o["text"], o.get("title"), o["xmlUrl"]) for o in outlines] == [
+        ("https://ann:***@private.example/feed.xml", None, urls[0]), ("Members Only", "Members Only", urls[1])]
+    other = Store(tmp_path / "other")
+    assert cli(other, "feeds", "import", str(exported)) == 0
+    assert [(sub.url, sub.title) for sub in Subscriptions(other).all()] == [(urls[0], ""), (urls[1], "Members Only")]
+    assert "s3cret" not in capsys.readouterr().err
 
 
 def test_feeds_add_and_fetch_say_a_feeds_address_without_its_password(

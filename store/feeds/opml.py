@@ -284,7 +284,9 @@ def write_opml(subs: list[Subscription], title: str = "Broadsheet subscriptions"
     folders: dict[tuple[str, ...], Element] = {(): SubElement(root, "body")}
     for sub in subs:
         path = _folder_kept(sub)
-        attrs = {"type": "rss", "text": sub.name, "xmlUrl": sub.url}  # (OPML wants a text)
+        # (OPML wants a text: a feed without a title is named by its address, a password as ``***``,
+        # as readers show it; the address keeps it, so the file imported back still signs in)
+        attrs = {"type": "rss", "text": sub.shown_name, "xmlUrl": sub.url}
         if sub.site:
             attrs["htmlUrl"] = sub.site
         if sub.title:  # not the address of a feed not fetched yet: imported back, it was its title for good
