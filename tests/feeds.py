@@ -30,6 +30,14 @@ def rss_item(n: int, *, text: str = "", guid: str | None = None, title: str | No
             f"<description>{text}</description></item>")
 
 
+#: A feed entry with a shell loop in a <pre> (markup in the code, to be shown as written) and a small table.
+CODE_AND_TABLE = rss(rss_item(1, title="How the tide logs are renamed", text=(
+    "<![CDATA[<p>The harbour office renames its logs each night.</p>"
+    "<pre><code>for f in *.txt; do\n\techo \"[bold]$f[/]\"\ndone</code></pre>"
+    "<table><tr><th>Name</th><th>Value</th></tr><tr><td>alpha</td><td>1</td></tr>"
+    "<tr><td>beta</td><td>2</td></tr></table>]]>")))
+
+
 def rss_feed(count: int, title: str = "Harbour Gazette", start: int = 0) -> bytes:
     return rss("\n".join(rss_item(n) for n in range(start, start + count)), title)
 

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from textual.selection import Selection
 
+from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.article_view import COLUMN_WIDTH, ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.thumb import thumb_span
 from tests.factories import make_article
+from tests.feeds import CODE_AND_TABLE
 from tests.pilot import headlines_shown, settle, shown_lines, thumb_rows
 
 
@@ -249,3 +253,16 @@ async def test_end_home_and_page_keys_jump_at_once(store: Store) -> None:
             await pilot.press(key)
             await pilot.pause()
             assert view.scroll_y == where() and not glides, (key, glides)
+
+
+async def test_a_code_blocks_lines_and_a_tables_rows_are_shown_as_lines(store: Store, tmp_path: Path) -> None:
+    # newsboat keeps a <pre>'s lines and a table's rows: here the loop was one line, each cell a paragraph.
+    (tmp_path / "tides.xml").write_bytes(CODE_AND_TABLE)
+    assert import_paths(store, [tmp_path / "tides.xml"]).count("imported") == 1
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        lines = shown_lines(app.screen.query_one(ArticleView))
+        start = lines.index("The harbour office renames its logs each night.")
+        assert lines[start + 2:start + 11] == ["for f in *.txt; do", '        echo "[bold]$f[/]"', "done", "",
+                                               "Name \u00b7 Value", "", "alpha \u00b7 1", "", "beta \u00b7 2"]

@@ -151,6 +151,13 @@ def test_entries_without_dates_or_titles_and_html_in_titles() -> None:
     assert entries[3].article is None and "no title, text or link" in entries[3].reason
 
 
+def test_an_entry_of_code_alone_is_headed_by_its_lines_on_one_line() -> None:
+    item = "<item><guid>c</guid><description><![CDATA[<pre>make clean\n  make all</pre>]]></description></item>"
+    (entry,) = parse_feed(rss(item), "https://f.example/").entries
+    assert entry.article is not None and entry.article.body == ["make clean\n  make all"]
+    assert entry.article.headline == "make clean make all"
+
+
 def test_entity_bombs_and_external_entities_are_never_expanded(tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-CONTENT")

@@ -148,3 +148,32 @@ def test_an_entrys_sponsored_box_photo_is_none_of_its_photos_but_its_small_thumb
             "<div class='card'><p>Sponsored</p><figure><img src='/ads/lantern.jpg'>"
             "<figcaption>Try the new storm lantern this winter.</figcaption></figure></div>")
     assert [image.src for image in fragment(html, BASE).images] == ["https://news.example/t/quay.jpg"]
+
+
+def test_a_code_block_keeps_its_lines_and_indentation_as_plain_clean_text() -> None:
+    # A <pre> was one line: "for f in *.txt; do echo "$f" done". Tabs are spaces to the browser's
+    # 8-column stops; the indentation every line shares is the page's, not the code's.
+    html = ("<p>Rename them all:</p><pre><code>  for f in *.txt; do\n      echo \"$f\" <b>[bold]</b>\x1b[31m\n"
+            "\t\x07mv \"$f\" done/\n\n\n  done\n</code></pre><p>That is all.</p>")
+    assert fragment(html).paragraphs == [
+        "Rename them all:",
+        'for f in *.txt; do\n    echo "$f" [bold]\n      mv "$f" done/\n\ndone',
+        "That is all.",
+    ]
+
+
+def test_a_data_tables_rows_are_each_a_line_of_its_cells_headers_too() -> None:
+    # Each cell was a paragraph of its own: "Name", "Value", "alpha", "1", ...
+    html = ("<table><caption>Ferry fares</caption><thead><tr><th>Route</th><th>Adult</th><th>Child</th></tr></thead>"
+            "<tbody><tr><td>Lowmoor – Eastport</td><td><b>£4</b></td><td>£2</td></tr>"
+            "<tr><td>Eastport – Skerry</td><td></td><td>£3</td></tr><tr><td>Night boat</td><td>£6</td><td></td></tr>"
+            "</tbody></table><p>Fares rise in May.</p>")
+    assert fragment(html).paragraphs == ["Ferry fares", "Route · Adult · Child", "Lowmoor – Eastport · £4 · £2",
+                                         "Eastport – Skerry · · £3", "Night boat · £6", "Fares rise in May."]
+
+
+def test_a_table_that_lays_out_the_text_is_read_as_its_paragraphs() -> None:
+    story = "The harbour council voted on Tuesday to keep the winter ferry running to the islands. " * 5
+    html = (f"<table><tr><td><a href='/'>Home</a></td><td><p>{story}</p><p>It sails at six.</p></td></tr></table>"
+            "<table><tr><td>Photo</td><td><img src='/p/a.jpg'></td></tr></table>")
+    assert fragment(html).paragraphs == ["Home", story.strip(), "It sails at six.", "Photo"]

@@ -508,3 +508,17 @@ def test_an_authors_biography_after_the_story_is_not_its_text() -> None:
                  "Ada Quill is the author of The Harbour Book."):
         assert page_article(page(STORY_BY + f"<p>{kept}</p>")).body[-1] == kept
     assert page_article(page(STORY_BY + f"<p class='c-author__bio'>{kept}</p>")).body[-1] == kept
+
+
+def test_a_saved_pages_code_block_keeps_its_lines_and_its_tables_rows_their_cells() -> None:
+    # The <pre> was one line, the table six paragraphs of one cell each; a row of short headings is
+    # no menu ("Home | News | Sport"), and a row of links is still a list of links.
+    story = "Readers asked how the harbour office renames its tide logs each night, so here is the script."
+    html = page("<h1>How the tide logs are kept</h1>"
+                f"<p>{story}</p><pre><code>for f in *.txt; do\n    echo \"$f\"\ndone</code></pre>"
+                "<table><tr><th>Name</th><th>Value</th><th>Unit</th></tr><tr><td>alpha</td><td>1</td><td>m</td></tr>"
+                "<tr><td>beta</td><td>2</td><td>m</td></tr></table>"
+                "<table><tr><td><a href='/a'>Tides</a></td><td><a href='/b'>Weather</a></td></tr></table>"
+                f"<p>{story}</p>")
+    assert page_article(html).body == [story, 'for f in *.txt; do\n    echo "$f"\ndone', "Name · Value · Unit",
+                                       "alpha · 1 · m", "beta · 2 · m", story]

@@ -18,6 +18,7 @@ from broadsheet.store.search.engine import IndexAdder
 from broadsheet.store.storage.db import Store
 from tests.conftest import SEED
 from tests.factories import make_article, wire_article
+from tests.feeds import CODE_AND_TABLE
 
 
 def opened(store: Store) -> tuple[SearchIndex, list[str]]:
@@ -427,3 +428,12 @@ def test_a_note_cut_short_loses_no_note_after_it(tmp_path: Path) -> None:
     (tmp_path / reindexing.REINDEX).write_bytes(b'"aaaa')  # cut short
     reindexing.note(tmp_path, ["bbbb"])
     assert reindexing.noted(tmp_path) == ["bbbb"]
+
+
+def test_words_in_a_code_block_and_a_tables_cells_are_found(store: Store, tmp_path: Path) -> None:
+    (tmp_path / "tides.xml").write_bytes(CODE_AND_TABLE)
+    assert import_paths(store, [tmp_path / "tides.xml"]).count("imported") == 1
+    index, _messages = opened(store)
+    (story,) = store.stories()
+    for query in ("echo", "done", "alpha", "Value", '"beta 2"'):
+        assert index.search(query, states={}).ids == [story.id], query

@@ -793,7 +793,7 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
     headline = _title(title)
     titled = bool(headline)
     if not headline:
-        first = body[0] if body else ""
+        first = clean_line(body[0]) if body else ""  # (a code block's lines on one)
         headline = first[:HEADLINE_CHARS].rsplit(" ", 1)[0] + "…" if len(first) > HEADLINE_CHARS else first
     if not headline:
         headline = link

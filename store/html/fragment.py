@@ -9,7 +9,20 @@ from selectolax.lexbor import LexborNode
 
 from broadsheet.store.html.figures import described, figure_image, image_src
 from broadsheet.store.html.furniture import ENTRY_RULES, furniture_kind
-from broadsheet.store.html.tree import BLOCKS, ENTER, LEAVE, TEXT, WHOLE, parse, sibling_element, squash, walk
+from broadsheet.store.html.tree import (
+    BLOCKS,
+    ENTER,
+    LEAVE,
+    TEXT,
+    WHOLE,
+    hidden,
+    node_text,
+    parse,
+    pre_text,
+    sibling_element,
+    squash,
+    walk,
+)
 from broadsheet.store.model import Image
 
 _BREAKS = re.compile(r"\n\s*\n")
@@ -101,6 +114,35 @@ def figure_like(root: LexborNode) -> set[int]:
     return boxes
 
 
+_CELL_MAX = 300  # characters of a table's cell that holds data: a longer one holds a page's text
+#: Between a data table's cells on their row's line, as between the parts of the reader's byline: light
+#: in a terminal, and no menu's bar ("Home | News | Sport" is furniture, and so was a row of headings).
+CELL_SEPARATOR = " \u00b7 "
+
+
+def data_rows(root: LexborNode) -> set[int]:
+    """The rows of the tables under ``root`` that hold data, by id: each is read as one line of its cells.
+
+    A table that lays out a page instead (one holding a table, a picture, a ``<pre>`` of code beside
+    its line numbers, or a cell longer than a short paragraph) is read as any other blocks are.
+    """
+    rows: set[int] = set()
+    for table in root.css("table"):
+        if len(table.css("table")) == 1 and table.css_first("img, pre") is None \
+                and all(_text_len(cell) <= _CELL_MAX for cell in table.css("td, th")):  # (css() holds the table too)
+            rows.update(row.mem_id for row in table.css("tr"))
+    return rows
+
+
+def row_text(row: LexborNode) -> str:
+    """A table's row as one line: its shown cells' text between :data:`CELL_SEPARATOR`s (an empty cell
+    among them keeps its place, so each value stays under its column's heading)."""
+    cells = [node_text(cell) for cell in row.iter() if cell.tag in ("td", "th") and not hidden(cell)]
+    while cells and not cells[-1]:
+        cells.pop()
+    return CELL_SEPARATOR.join(cells)
+
+
 class Collector:
     """Gathers paragraphs and photos in one walk of a tree."""
 
@@ -121,6 +163,15 @@ class Collector:
             if line:
                 self.paragraphs.append(line)
 
+    def add_lines(self, node: LexborNode) -> None:
+        """A ``<pre>`` as one paragraph of its lines, a data table's row as one of its cells (see :func:`data_rows`)."""
+        if node.tag == "pre":
+            if text := pre_text(node):
+                self.paragraphs.append(text)
+        else:
+            self.buffer.append(row_text(node))
+            self.flush()
+
     def add_image(self, image: Image | None) -> None:
         if image is None:
             return
@@ -132,14 +183,20 @@ class Collector:
             self.images.append(image)
 
     def collect(self, root: LexborNode, boxes: set[int]) -> None:
+        rows = data_rows(root)
+        marked = boxes | rows
+
         def whole(node: LexborNode) -> bool:
-            return node.tag in ("figure", "img") or (bool(boxes) and node.mem_id in boxes)
+            return node.tag in ("figure", "img", "pre") or (bool(marked) and node.mem_id in marked)
 
         for event, node in walk(root, whole=whole):
             if event == TEXT:
                 self.buffer.append(node.text_content or "")
             elif event == WHOLE:
                 self.flush()
+                if node.tag == "pre" or node.mem_id in rows:
+                    self.add_lines(node)
+                    continue
                 if node.tag == "img":
                     src = image_src(node, self.base)
                     image = Image(described(node), None, src) if src else None

@@ -21,7 +21,7 @@ from selectolax.lexbor import LexborHTMLParser, LexborNode
 
 from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.html.figures import use_noscript_photos
-from broadsheet.store.html.fragment import Collector, captions_beside, figure_like
+from broadsheet.store.html.fragment import Collector, captions_beside, data_rows, figure_like
 from broadsheet.store.html.furniture import furniture_kind
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.stamps import led, update_stamps
@@ -100,11 +100,15 @@ def _weight(marks: str) -> int:
     return weight
 
 
+def _linked(node: LexborNode) -> int:
+    """Characters of ``node``'s text in links."""
+    return sum(len(a.text(deep=True, strip=True)) for a in node.css("a"))
+
+
 def _link_density(node: LexborNode, length: int) -> float:
     if not length:
         return 1.0
-    linked = sum(len(a.text(deep=True, strip=True)) for a in node.css("a"))
-    return min(1.0, linked / length)
+    return min(1.0, _linked(node) / length)
 
 
 _ROOTS = frozenset({"body", "html", "main", "article"})
@@ -324,11 +328,18 @@ class _PageCollector(Collector):
                     part, self.stamp = led(self.stamp, part), None
                 self.paragraphs.append(part)
 
+    def add_lines(self, node: LexborNode) -> None:
+        if node.tag != "pre":  # a row of links is a list of links, as its cells apart were
+            self.link_chars = _linked(node)
+        super().add_lines(node)
+
     def collect_page(self, roots: list[LexborNode], boxes: set[int], teasers: Container[int] = ()) -> None:
         """The text of ``roots`` without furniture, photos' boxes (``boxes``) and other stories' teasers."""
+        rows = {row for root in roots for row in data_rows(root)}
+
         def whole(node: LexborNode) -> bool:
-            if node.tag in ("figure", "img") or (boxes and node.mem_id in boxes) or node.mem_id in self.stamps \
-                    or node.mem_id in teasers:
+            if node.tag in ("figure", "img", "pre") or (boxes and node.mem_id in boxes) or node.mem_id in self.stamps \
+                    or node.mem_id in teasers or node.mem_id in rows:
                 return True
             if node.tag in _PRUNE_TAGS:
                 return True
@@ -356,6 +367,9 @@ class _PageCollector(Collector):
                         self.stamp = self.stamps[node.mem_id]
                     elif node.tag in ("figure", "img") or node.mem_id in boxes or node.mem_id in teasers:
                         self.flush()
+                    elif node.tag == "pre" or node.mem_id in rows:
+                        self.flush()
+                        self.add_lines(node)
                     continue
                 elif node.tag == "a":
                     self.link_depth += 1 if event == ENTER else -1
@@ -876,7 +890,7 @@ def tree_article(tree: LexborHTMLParser, url: str | None = None) -> Article:
     publisher = meta.publisher or _title_site(meta, headline, authors) \
         or (host_of(base) if base and is_web_address(base) else None)
     return Article(
-        headline=headline or (paragraphs[0][:120] if paragraphs else ""),
+        headline=headline or (squash(paragraphs[0])[:120] if paragraphs else ""),  # (a code block's lines on one)
         standfirst=summary,
         body=paragraphs,
         source=publisher,

@@ -9,12 +9,13 @@ The walk is iterative, so no depth of nesting reaches Python's recursion limit.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Callable, Iterator
 from urllib.parse import urljoin
 
 from selectolax.lexbor import LexborHTMLParser, LexborNode
 
-from broadsheet.store.sanitize import clean_line, collapsed
+from broadsheet.store.sanitize import clean_line, clean_text, collapsed
 
 MAX_DEPTH = 1000  # block nesting beyond this is flattened (saved news pages stay under 100)
 _DEPTH_CHECK_TAGS = 20_000  # pages with fewer block tags than this cannot be slow to parse
@@ -140,6 +141,23 @@ def node_text(node: LexborNode) -> str:
         elif item.tag in BLOCKS or item.tag == "br":
             parts.append(" ")
     return squash("".join(parts))
+
+
+TAB_STOPS = 8  # columns between tab stops in a <pre>, as a browser and a terminal set them
+_BLANK_RUNS = re.compile(r"\n{3,}")
+
+
+def pre_text(node: LexborNode) -> str:
+    """The text of a ``<pre>`` as its lines show, for code and verse, whose line breaks and indentation
+    carry meaning: clean, tabs as spaces, the indentation all lines share and blank lines around it off."""
+    parts = []
+    for event, item in walk(node):
+        if event == TEXT:
+            parts.append(item.text_content or "")
+        elif item.tag == "br" and event == ENTER:
+            parts.append("\n")
+    lines = [line.rstrip() for line in clean_text("".join(parts)).expandtabs(TAB_STOPS).split("\n")]
+    return _BLANK_RUNS.sub("\n\n", textwrap.dedent("\n".join(lines)).strip("\n"))
 
 
 def absolute(url: str | None, base: str | None) -> str | None:

@@ -169,7 +169,10 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 23 (entries): an Atom <content type="text"> or <summary type="text"> is plain text, a "<" in it a
 #    character: an entry with only the text got no standfirst made of it with "tags" taken out, a
 #    text summary is the standfirst, or the body, as written (store/feeds/parse.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 20, ENTRIES: 23}
+# 21 (saved pages), 24 (entries): a <pre> (code, verse) is one paragraph keeping its lines and their
+#    indentation, and a data table's row one paragraph of its cells between " · " (headers too), where
+#    each was run into one line, each cell a paragraph of its own (store/html/fragment.py, tree.py, page.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 21, ENTRIES: 24}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
