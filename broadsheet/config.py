@@ -87,7 +87,9 @@ class Config:
     per_host: int | None = None
     retries: int | None = None
     keys: dict[str, str] = field(default_factory=dict)
-    problems: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # settings not used as written: `config check` fails on them
+    notes: list[str] = field(default_factory=list)  # of keys applied, what to know (another's where a widget has focus)
+    fetch_problems: list[str] = field(default_factory=list)  # those of problems a fetch meets: the file's, [feeds]'
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -98,16 +100,13 @@ def load_config(path: Path | None = None) -> Config:
     except FileNotFoundError:
         return config
     except OSError as exc:
-        config.problems.append(f"{path}: cannot read ({exc.strerror}); using defaults")
-        return config
+        return _unread(config, f"{path}: cannot read ({exc.strerror}); using defaults")
     try:
         data = tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        config.problems.append(f"{path}: not UTF-8 text; using defaults")
-        return config
+        return _unread(config, f"{path}: not UTF-8 text; using defaults")
     except tomllib.TOMLDecodeError as exc:
-        config.problems.append(f"{path}: {exc}; using defaults")
-        return config
+        return _unread(config, f"{path}: {exc}; using defaults")
     theme = data.get("theme")
     if theme is not None and not isinstance(theme, str):
         config.problems.append(f"{path}: theme must be a string")
@@ -118,6 +117,7 @@ def load_config(path: Path | None = None) -> Config:
         config.problems.append(f"{path}: [reader] must be a table")
         reader = {}
     config.mark_read_on_open = _switch(reader, "reader", "mark_read_on_open", path, config.problems)
+    feeds_from = len(config.problems)
     feeds = data.get("feeds", {})
     if not isinstance(feeds, dict):
         config.problems.append(f"{path}: [feeds] must be a table")
@@ -139,6 +139,7 @@ def load_config(path: Path | None = None) -> Config:
     retries = _bounded(feeds, "retries", (0, 5), "a whole number of tries", path, config.problems, whole=True)
     config.per_host = None if per_host is None else int(per_host)
     config.retries = None if retries is None else int(retries)
+    config.fetch_problems = config.problems[feeds_from:]
     config.images = _switch(reader, "reader", "images", path, config.problems)
     config.browser = _command(reader, "reader", "browser", path, config.problems)
     layout = reader.get("layout", "panes")
@@ -158,11 +159,22 @@ def load_config(path: Path | None = None) -> Config:
     if config.keys:
         from broadsheet.tui.keymap import check_keymap  # the reader's own bindings say what is valid
 
-        config.keys, problems = check_keymap(config.keys, str(path))
+        config.keys, problems, config.notes = check_keymap(config.keys, str(path))
         config.problems += problems
-    config.problems += _unknown(path, "", data, ("theme", "reader", "keys", "feeds"))
+    top = ("theme", "reader", "keys", "feeds")
+    outside = {name: value for name, value in data.items() if name in TABLES["feeds"]}  # a [feeds] setting
+    config.problems += _unknown(path, "", {name: data[name] for name in data if name not in outside}, top)
     config.problems += _unknown(path, "reader.", reader, TABLES["reader"])
-    config.problems += _unknown(path, "feeds.", feeds, TABLES["feeds"])
+    unknown_feeds = _unknown(path, "", outside, top) + _unknown(path, "feeds.", feeds, TABLES["feeds"])
+    config.problems += unknown_feeds
+    config.fetch_problems += unknown_feeds
+    return config
+
+
+def _unread(config: Config, problem: str) -> Config:
+    """``config`` (the defaults) with why its file was not read: a fetch says it too, its [feeds] unread."""
+    config.problems.append(problem)
+    config.fetch_problems.append(problem)
     return config
 
 

@@ -1798,3 +1798,31 @@ def test_a_fetch_setting_refused_is_said_by_broadsheet_fetch(
     assert main(["--store", str(store.folder), "fetch"]) == 0
     said = " ".join(capsys.readouterr().err.split())
     assert "feeds.timeout must be a number of seconds from 1 to 60; the default is used" in said, said
+
+
+def test_broadsheet_fetch_from_cron_says_nothing_of_the_readers_keys(
+        store: Store, server: HTTPServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    """`fetch --quiet` printed "feeds.fetch and sidebar.rename are both on 'R': ..." on every run (a
+    mail from cron each time): a key's binding id named "feeds." as a [feeds] setting's does."""
+    config = tmp_path / "config.toml"
+    config.write_text('[keys]\n"feeds.fetch" = "R"\n"feeds.fecth" = "f5"\n')
+    monkeypatch.setenv("BROADSHEET_CONFIG", str(config))
+    server.expect_request("/f").respond_with_data(rss_feed(1), content_type="application/rss+xml")
+    subscribe(store, server.url_for("/f"))
+    assert main(["--store", str(store.folder), "fetch", "--quiet"]) == 0
+    assert capsys.readouterr().err == ""
+    config.write_text('[keys]\n"feeds.fetch" = "R"\n[feeds]\nretries = 9\n')  # what a fetch uses is still said
+    assert main(["--store", str(store.folder), "fetch", "--quiet"]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert said == (f"broadsheet fetch: {config}: feeds.retries must be a whole number of tries from 0 to 5; "
+                    "the default is used")
+    config.write_text('timeout = 9\n[keys]\n"feeds.fetch" = "R"\n')  # a [feeds] setting outside the table
+    assert main(["--store", str(store.folder), "fetch", "--quiet"]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert said == f"broadsheet fetch: {config}: unknown setting timeout ignored (it belongs under [feeds]: " \
+                   "feeds.timeout)"
+    config.write_text('[feeds]\nretries = 1\n[keys\n')  # a file not read: its [feeds] are not either
+    assert main(["--store", str(store.folder), "fetch", "--quiet"]) == 0
+    said = " ".join(capsys.readouterr().err.split())
+    assert said.startswith(f"broadsheet fetch: {config}: ") and said.endswith("; using defaults"), said

@@ -50,26 +50,26 @@ def test_config_check_says_textuals_own_keys_come_first_and_keeps_the_defaults(
 
 
 def test_only_a_text_fields_key_is_said_to_hide_the_users() -> None:
-    keys, problems = check_keymap({"story.next_photo": "right"}, "c")
+    keys, problems, notes = check_keymap({"story.next_photo": "right"}, "c")
     assert keys == {"story.next_photo": "right"}  # it wins over the list's and views' Right, not the search bar's
-    assert problems == [
+    assert problems == [] and notes == [
         "c: story.next_photo and SearchBar Move cursor right or accept the completion suggestion (Textual's) are "
         "both on 'right': while the SearchBar has focus, 'right' does Move cursor right or accept the completion "
         "suggestion"]
     keys = {"article.page": "b"}  # a key the user gave the article view hides the screen's there
-    assert check_keymap(keys, "c") == (keys, [
+    assert check_keymap(keys, "c") == (keys, [], [
         "c: story.bookmark and article.page are both on 'b': while the ArticleView has focus, 'b' does "
         "Page down, at the end the next story"])
 
 
 def test_keys_of_a_screen_never_meet_the_widgets_of_another() -> None:
     keys = {"photo.next": "n", "photo.close": "escape,d"}  # the article view's n, the main screen's d
-    assert check_keymap(keys, "c") == (keys, [])
+    assert check_keymap(keys, "c") == (keys, [], [])
 
 
 def test_letters_typed_into_the_search_bar_are_no_clash() -> None:
     keys = {"story.bookmark": "ctrl+b", "view.zen": "Z"}
-    assert check_keymap(keys, "c") == (keys, [])
+    assert check_keymap(keys, "c") == (keys, [], [])
 
 
 async def test_the_reader_warns_at_start_and_keeps_the_default_keys(store: Store, tmp_path: Path) -> None:
@@ -138,7 +138,7 @@ async def test_a_screen_key_rebound_onto_a_widgets_own_action_leaves_it_there_an
 
     [sid] = store.add([(make_article(1), None)])
     store.user.edit_tags([sid], add=["rail"])
-    _sound, said = check_keymap({"story.bookmark": "x"}, "config")
+    _sound, _problems, said = check_keymap({"story.bookmark": "x"}, "config")
     assert said == ["config: story.bookmark and sidebar.delete are both on 'x': while the Sidebar has focus, "
                     "'x' does Delete tag/search/feed"]
     app = BroadsheetApp(store, load_config(config_with(tmp_path, '"story.bookmark" = "x"\n')))
@@ -239,9 +239,9 @@ def test_config_check_refuses_a_letter_a_text_field_types_and_an_app_wide_key_on
         "c: keys.dialog.cancel = 'ctrl+g,q': 'q' is typed into the text field, so it would never do Cancel; "
         "keeping the default 'escape'",
         "c: keys.app.quit_anywhere = 'Q': 'Q' is then the app's own key, before any other: app.quit_now would "
-        "never have it; keeping the default 'ctrl+q'"])
+        "never have it; keeping the default 'ctrl+q'"], [])
     keys = {"search.clear": "ctrl+g", "dialog.cancel": "ctrl+g", "app.quit_anywhere": "f10"}
-    assert check_keymap(keys, "c") == (keys, [])
+    assert check_keymap(keys, "c") == (keys, [], [])
 
 
 async def test_the_panels_sidebars_and_dialogs_keys_are_rebound_by_keys_and_shown_in_help(
@@ -359,7 +359,7 @@ async def test_the_dialogs_and_help_name_the_keys_keys_gave_them(
 
 def test_a_refused_key_names_every_default_key_that_stays() -> None:
     """list.down's default is Down and j: "keeping the default 'j'" told of one, as if Down were gone."""
-    _keys, problems = check_keymap({"list.down": "ctrl+p", "search.to_results": "x"}, "c")
+    _keys, problems, _notes = check_keymap({"list.down": "ctrl+p", "search.to_results": "x"}, "c")
     assert [p.rpartition("; ")[2] for p in problems] == ["keeping the default 'enter,down'",
                                                            "keeping the default 'down,j'"]
 

@@ -100,7 +100,7 @@ class BroadsheetApp(App[None]):
     def on_mount(self) -> None:
         if self.config.keys:
             self.set_keymap(self.config.keys)
-        for problem in self.config.problems:
+        for problem in [*self.config.problems, *self.config.notes]:
             self.notify(problem, title="Config", severity="warning", timeout=10)
         if self.config.theme and self.config.theme not in self.available_themes:
             self.notify(f"{self.config.path}: unknown theme {self.config.theme!r}; using the default",

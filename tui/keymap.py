@@ -192,8 +192,9 @@ def _consumed(widget: type[Widget] | None, key: str) -> bool:
     return widget is not None and issubclass(widget, Input) and character is not None and character.isprintable()
 
 
-def check_keymap(keymap: dict[str, str], where: str) -> tuple[dict[str, str], list[str]]:
-    """(the entries of ``keymap`` safe to apply, a problem message for each one that is not)."""
+def check_keymap(keymap: dict[str, str], where: str) -> tuple[dict[str, str], list[str], list[str]]:
+    """(the entries of ``keymap`` safe to apply, a problem message for each one that is not, a note of
+    what the user should know of one applied: another binding keeps its key where a widget has focus)."""
     ids = binding_ids()
     problems: list[str] = []
     sound: dict[str, str] = {}
@@ -213,9 +214,9 @@ def check_keymap(keymap: dict[str, str], where: str) -> tuple[dict[str, str], li
             continue
         sound[binding_id] = text
     typed, said = _typed(sound, where)
-    dropped, clashes = _clashes({k: v for k, v in sound.items() if k not in typed}, where)
+    dropped, clashes, notes = _clashes({k: v for k, v in sound.items() if k not in typed}, where)
     kept = {k: v for k, v in sound.items() if k not in typed | dropped}
-    return _keeping_arrows(kept, ids), problems + said + clashes
+    return _keeping_arrows(kept, ids), problems + said + clashes, notes
 
 
 #: Keys named for where they move, which a binding keeps when its letter is rebound.
@@ -257,8 +258,9 @@ def _typed(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
     return dropped, problems
 
 
-def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
-    """(the ids whose keys are not applied, what is said) for the sound entries of ``keymap``.
+def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str], list[str]]:
+    """(the ids whose keys are not applied, what is said of them, what is said of keys applied) for the
+    sound entries of ``keymap``.
 
     Only a screen's bindings, its focused widget's and the app's answer a key together, and
     Textual's own count: the app's priority keys (Ctrl+Q, Ctrl+P) come before every other, so
@@ -268,11 +270,13 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
     text field's keys (the search bar's Right), an action the widget offers in the footer (the
     sidebar's x deletes) and a key the user gave the widget hide the screen's: applied, but said."""
     problems: list[str] = []
+    notes: list[str] = []
     dropped: set[str] = set()
 
-    def say(text: str) -> None:
-        if text not in problems:
-            problems.append(text)
+    def say(text: str, applied: bool = False) -> None:
+        into = notes if applied else problems
+        if text not in into:
+            into.append(text)
 
     def keeping(*bound: Active) -> str:
         return " and ".join(b.binding.id for b in bound if b.user and b.binding.id)
@@ -327,7 +331,7 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
         text = f"{where}: keys.{binding_id} = {keymap[binding_id]!r}: {mine.key!r} is then the app's own key, " \
                f"before any other: {_either(list(hides), 'and')} would never have it"
         if all(a.textual for a in hides.values()):  # a text field's editing key (Ctrl+X cuts): said, applied
-            say(text)
+            say(text, applied=True)
         else:
             say(f"{text}; keeping the default {default_keys(binding_id)!r}")
             dropped.add(binding_id)
@@ -335,14 +339,14 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str]]:
         if len(widgets) == 1:
             widget, first = widgets[0]
             say(f"{where}: {name} and {first.name} are both on {key!r}: while the {widget.__name__} has focus, "
-                f"{key!r} does {first.what}")
+                f"{key!r} does {first.what}", applied=True)
             continue
         doing: dict[str, list[str]] = {}
         for widget, first in widgets:
             doing.setdefault(first.what, []).append(widget.__name__)
         said = "; ".join(f"while the {_either(names)} has focus, {key!r} does {what}" for what, names in doing.items())
-        say(f"{where}: {name} is on {key!r}, a key {len(widgets)} widgets have too: {said}")
-    return dropped - {""}, problems
+        say(f"{where}: {name} is on {key!r}, a key {len(widgets)} widgets have too: {said}", applied=True)
+    return dropped - {""}, problems, notes
 
 
 def _either(names: list[str], word: str = "or") -> str:

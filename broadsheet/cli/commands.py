@@ -250,15 +250,15 @@ def config_command(args: argparse.Namespace) -> int:
     if config.theme and config.theme not in BUILTIN_THEMES:  # the reader says so too, as it starts
         config.problems.append(f"{path}: unknown theme {config.theme!r} (the default is used); the themes are "
                                f"{', '.join(sorted(BUILTIN_THEMES))}")
-    for problem in config.problems:
+    for problem in [*config.problems, *config.notes]:
         err.print(Text(problem, style="yellow"))
     from broadsheet.tui.keymap import UNKNOWN_ID, binding_ids
 
     if any(UNKNOWN_ID in problem for problem in config.problems):
         err.print(Text(f"The binding ids: {', '.join(sorted(binding_ids()))}"))
-    if not config.problems:
+    if not config.problems and not config.notes:
         err.print(Text(f"{path}: OK" if path.exists() else f"{path}: not created yet (defaults apply)"))
-    return 1 if config.problems else 0
+    return 1 if config.problems else 0  # a note of a key applied is no failure
 
 
 def serve_command(args: argparse.Namespace, folder: Path) -> int:

@@ -397,9 +397,8 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
 
         try:
             config = load_config()
-            for problem in config.problems:  # a [feeds] value refused was used as its default unsaid
-                if "feeds." in problem:
-                    err.print(Text(f"broadsheet fetch: {shown(problem)}", style="yellow"))
+            for problem in config.fetch_problems:  # a [feeds] value refused was used as its default unsaid
+                err.print(Text(f"broadsheet fetch: {shown(problem)}", style="yellow"))
             settings = fetch_settings(config, retry_photos=retry_photos)  # as the reader's F fetches
             report = fetch(store, chosen, settings, on_progress=step)
         except FetchBusy as exc:
