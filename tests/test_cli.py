@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import io
 import json
 from collections.abc import Callable
@@ -679,6 +680,22 @@ def test_where_prints_the_whole_path(tmp_path: Path, capsys: pytest.CaptureFixtu
     monkeypatch.chdir(tmp_path)
     assert main(["--store", "rel", "where"]) == 0
     assert capsys.readouterr().out.strip() == str(tmp_path / "rel")
+
+
+def test_a_code_blocks_lines_are_exported_to_markdown_as_written(tmp_path: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """A <pre>'s paragraph keeps its lines: in Markdown its "# comment" line was a heading, its lines one."""
+    from markdown_it import MarkdownIt
+
+    code = "#!/bin/sh\nfor f in *.txt; do\n    # ```keep``` *this*\n    echo \"$f\"\n````\ndone"
+    store = Store(tmp_path / "store")
+    store.add([(make_article(1, body=["The script:", code, "That is all."]), None)])
+    capsys.readouterr()
+    assert main(["--store", str(tmp_path / "store"), "export", "--format", "md"]) == 0
+    rendered = MarkdownIt("commonmark").render(capsys.readouterr().out)
+    assert rendered.count("<h1>") == 1 and "<em>" not in rendered
+    assert "<p>The script:</p>\n<pre><code>" + html.escape(code) + "\n</code></pre>\n<p>That is all.</p>" \
+        in rendered
 
 
 def test_importing_a_markdown_export_is_refused_with_what_to_do(cli_store: Path, tmp_path: Path,

@@ -227,6 +227,17 @@ def _md(text: str) -> str:
     return text[:found.start(2)] + "\\" + text[found.start(2):]
 
 
+_BACKTICKS = re.compile(r"`+")
+
+
+def _fenced(text: str) -> str:
+    """A paragraph of several lines (a code block, a verse) as a fenced block, which shows its lines and
+    their indentation as written (a line "# comment" in it was a heading); the fence is longer than any
+    run of backticks in it, so no line of the text can end it."""
+    fence = "`" * max(3, 1 + max(map(len, _BACKTICKS.findall(text)), default=0))
+    return f"{fence}\n{text}\n{fence}"
+
+
 def _alt(text: str) -> str:
     """A caption as a photo's alt text, on one line and as literal as :func:`_md` makes story text
     (only brackets were escaped: a caption's ``<script>`` went into the Markdown as a tag)."""
@@ -315,7 +326,10 @@ def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | N
         lines += [f"{_md(media.describe())}: {_autolink(media.url)}", ""]
     for number, paragraph in enumerate(article.body):
         lead = f"**{_md(article.dateline)}** — " if number == 0 and article.dateline else ""
-        lines += [lead + _md(paragraph), ""]
+        if "\n" in paragraph:  # a code block's or a verse's lines
+            lines += [*([lead.rstrip()] if lead else []), _fenced(paragraph), ""]
+        else:
+            lines += [lead + _md(paragraph), ""]
     for image in article.images:
         credit = f" ({_md(image.credit)})" if image.credit else ""
         kept = photos.get(image.photo) if photos and image.photo else None
