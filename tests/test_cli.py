@@ -746,3 +746,13 @@ def test_a_binary_file_is_refused_naming_what_is_read(tmp_path: Path, capsys: py
     assert main(["--store", str(tmp_path / "store"), "import", str(tmp_path / "scan.pdf")]) == 1
     err = " ".join(capsys.readouterr().err.split())
     assert "feeds, newsboat's cache.db, its own JSON exports and text dumps" in err, err
+
+
+def test_a_code_block_indented_on_its_first_line_imports_back_as_exported(tmp_path: Path) -> None:
+    code = "        return total\n    return 0"  # a method's end: its first line the deeper
+    store = Store(tmp_path / "store")
+    [story] = store.add([(make_article(1, body=["The end of the method:", code]), None)])
+    export = tmp_path / "export.json"
+    assert main(["--store", str(tmp_path / "store"), "export", "--format", "json", "-o", str(export)]) == 0
+    assert main(["--store", str(tmp_path / "copy"), "import", str(export)]) == 0
+    assert Store(tmp_path / "copy").article(story) == store.article(story)  # (its text, so its id, the same)

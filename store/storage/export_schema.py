@@ -125,6 +125,13 @@ def _lines(values: list[str]) -> list[str]:
     return [line for line in (clean_line(v) for v in values) if line]
 
 
+def _paragraph(text: str) -> str:
+    """A paragraph clean, without white space around it, but for the indentation of a code block's
+    first line (a method's end, deeper than its last), which is part of its text."""
+    text = clean_text(text).strip("\n").rstrip()
+    return text if "\n" in text else text.lstrip()
+
+
 def to_article(doc: ArticleDoc, notes: list[str] | None = None) -> Article:
     """The article of a checked story, every string sanitised; StoryRefused when no headline is left
     (a story may have no text: a feed's link-only entry, a body ``repair`` could not rebuild).
@@ -132,7 +139,7 @@ def to_article(doc: ArticleDoc, notes: list[str] | None = None) -> Article:
     which: the story was imported without it, and without a word (an edited export)."""
     said = notes if notes is not None else []
     headline = clean_line(doc.headline)
-    body = [p for p in (clean_text(p).strip() for p in doc.body) if p]
+    body = [p for p in (_paragraph(p) for p in doc.body) if p]
     if not headline:
         raise StoryRefused("the headline is empty once control characters are removed - at `$.article.headline`")
 
