@@ -80,7 +80,8 @@ async def test_sidebar_lists_feeds_with_unread_counts_and_errors(store: Store, s
         app.screen.add_class("-sidebar")
         text = sidebar_text(app)
         assert "Feeds" in text and "Harbour Gazette 2" in text
-        assert f"bad ({server.host}:{server.port})" in text and "not found (404)" in text  # untitled: by its address
+        assert f"bad ({server.host}:{server.port}) ! 0" in text  # untitled: by its address; failed, its reason
+        assert "not found (404)" not in text  # under it only while it is highlighted
         sidebar = app.screen.query_one(Sidebar)
         index = next(i for i, e in enumerate(sidebar._entries) if e and e.kind == "feed")
         sidebar.focus()
@@ -89,6 +90,35 @@ async def test_sidebar_lists_feeds_with_unread_counts_and_errors(store: Store, s
         await settle(pilot)
         assert app.screen.query_one("#search").value == 'feed:"Harbour Gazette"'
         assert sorted(headlines(app)) == sorted(f"Ferry timetable change number {n}" for n in range(3))
+
+
+async def test_a_failed_fetch_leaves_each_feed_one_line_and_the_highlighted_one_says_why(
+        store: Store, server: HTTPServer) -> None:
+    """After a fetch with the server down, each feed had three red lines under it ("! cannot
+    connect" / "(All connection" / "attempts failed)"): at 80x24 four feeds fitted."""
+    names = ["Gazette", "Courier", "Weekly", "Quay Notes", "Tide Times", "Dune Post"]
+    for number, name in enumerate(names):
+        server.expect_request(f"/{number}").respond_with_data(rss_feed(1, title=name, start=number))
+    Subscriptions(store).add([server.url_for(f"/{number}") for number in range(len(names))])
+    fetch(store)
+    server.stop()
+    fetch(store)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        drawn = [sidebar.render_line(y).text.strip() for y in range(sidebar.size.height)]
+        assert [line for line in drawn if line.startswith(tuple(names))] == [f"{name} ! 1" for name in names]
+        assert not any("cannot connect" in line for line in drawn)
+        sidebar.focus()
+        sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.name == "Courier")
+        await settle(pilot)
+        drawn = [sidebar.render_line(y).text.strip() for y in range(sidebar.size.height)]
+        at = drawn.index("Courier 1")  # its reason under it, in our words, and the others one line still
+        assert " ".join(drawn[at + 1:at + 5]) == "! cannot connect: the server refused the connection (it may be down)"
+        assert drawn[at + 5] == "Weekly ! 1" and drawn[at - 1] == "Gazette ! 1"
 
 
 async def test_feeds_added_or_removed_in_the_shell_reach_the_sidebar(store: Store, server: HTTPServer) -> None:
@@ -294,10 +324,11 @@ async def test_a_gone_feed_is_offered_for_removal_in_the_sidebar(store: Store, s
     app = BroadsheetApp(store)
     async with app.run_test(size=(150, 40)) as pilot:
         await settle(pilot)
-        assert "gone (410), not fetched: remove it" in sidebar_text(app)
         sidebar = app.screen.query_one(Sidebar)
         sidebar.focus()
         sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.kind == "feed")
+        await settle(pilot)
+        assert "gone (410), not fetched: remove it" in sidebar_text(app)  # under its row, highlighted
         await pilot.press("x")
         await pilot.press("y")
         await settle(pilot)

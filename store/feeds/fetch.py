@@ -236,7 +236,7 @@ def _why(exc: BaseException, settings: Settings, asked: str = "", looped: bool =
     if isinstance(exc, TimeoutError):
         return f"the answer took longer than {settings.total:g} s (server too slow)"
     if isinstance(exc, httpx.ConnectError):
-        said = _tls_why(exc) or f"cannot connect ({str(exc).split('] ', 1)[-1] or 'refused'})"
+        said = _tls_why(exc) or _connect_why(exc)
         try:
             target = str(exc.request.url)
         except RuntimeError:  # (no request: never so from a client's send)
@@ -252,6 +252,29 @@ def _why(exc: BaseException, settings: Settings, asked: str = "", looped: bool =
 
 
 _SCHEME = re.compile(r"[a-z][a-z0-9+.-]{0,19}")
+
+
+def _connect_why(exc: BaseException) -> str:
+    """Why a connection could not be made, in words of our own: the HTTP library's were "All
+    connection attempts failed" (each address of the host refused) or the system's "[Errno -2]
+    Name or service not known"."""
+    import errno
+    import socket
+
+    causes: list[BaseException] = []
+    cause: BaseException | None = exc
+    while cause is not None and len(causes) < 20:
+        causes.append(cause)
+        causes += getattr(cause, "exceptions", ())  # (each address tried, when more than one failed)
+        cause = cause.__cause__ or cause.__context__
+    if any(isinstance(c, socket.gaierror) for c in causes):
+        return "cannot connect: the server's name was not found (is the network up?)"
+    codes = {c.errno for c in causes if isinstance(c, OSError)}
+    if errno.ECONNREFUSED in codes:
+        return "cannot connect: the server refused the connection (it may be down)"
+    if codes & {errno.ENETUNREACH, errno.EHOSTUNREACH, errno.ENETDOWN}:
+        return "cannot connect: the server cannot be reached (is the network up?)"
+    return "cannot connect to the server"
 
 
 def _tls_why(exc: BaseException) -> str:

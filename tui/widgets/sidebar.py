@@ -7,7 +7,7 @@ search bar, so the sidebar and typed searches combine in one visible place.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
@@ -32,8 +32,8 @@ class FeedRow:
     url: str = ""  # which feed it is, when two share a title
 
 
-#: The most lines a feed's last error takes under its name.
-PROBLEM_LINES = 3
+#: The most lines a feed's last error takes under its name, its row highlighted (one row at a time).
+PROBLEM_LINES = 5
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +47,10 @@ class EntryLabel:
     count: int | None = None
     problem: str = ""
     short: str = ""  # the name where it would be cut ("All" rather than "All stori…")
+    #: A failing feed's reason is shown under its name only while its row is highlighted; else a
+    #: red "!" before its count says it failed (three lines a feed, one failed fetch left room for
+    #: four feeds at 80x24).
+    opened: bool = False
 
     def __str__(self) -> str:
         return "\n".join(line.plain for line in self._lines(None))
@@ -56,13 +60,15 @@ class EntryLabel:
         feed's error wrapped over up to ``PROBLEM_LINES`` (on one line the reason was cut off:
         "! failing (1 in a row…")."""
         count = "" if self.count is None else f" {self.count:,}"
-        cut = width is not None and cell_len(self.name) + len(count) > width
+        mark = " !" if self.problem and not self.opened else ""
+        cut = width is not None and cell_len(self.name) + len(mark) + len(count) > width
         line = Text(self.short if cut and self.short else self.name, no_wrap=True, overflow="ellipsis")
         if width is not None:
-            line.truncate(max(1, width - len(count)), overflow="ellipsis")
+            line.truncate(max(1, width - len(mark) - len(count)), overflow="ellipsis")
+        line.append(mark, style="bold red")
         line.append(count, style="dim")
         lines = [line]
-        if self.problem:  # plain Text: a fetched error is untrusted
+        if self.problem and self.opened:  # plain Text: a fetched error is untrusted
             problem = Text(f"! {self.problem}", style="red")
             if width is None or console is None:
                 lines.append(problem)
@@ -132,6 +138,7 @@ class Sidebar(OptionList):
         super().__init__(id=id)
         self._entries: list[Entry | None] = []
         self._feeds: list[tuple[Entry, int]] = []  # each feed's entry and unread stories, in order
+        self._opened: int | None = None  # the failing feed's row whose reason is shown under it
         self._follow: tuple[str, str] | None = None
 
     def follow(self, kind: str, name: str) -> None:
@@ -177,6 +184,7 @@ class Sidebar(OptionList):
                 options.append(Option(EntryLabel(name)))
         self._entries = entries
         before = self.highlighted
+        self._opened = None
         self.set_options([o for o in options if o is not None])
         wanted = self._follow or ((current.kind, current.name) if current else None)
         self._follow = None
@@ -185,6 +193,7 @@ class Sidebar(OptionList):
             places = [i for i, e in enumerate(entries) if e is not None]
             at = next((i for i in places if i >= min(before or 0, len(entries) - 1)), places[-1])
         self.highlighted = at
+        self._open(at)
 
     def show_active(self, query: str) -> None:
         """Put the highlight on the entry whose stories the list shows (``query``, the search bar's
@@ -226,6 +235,17 @@ class Sidebar(OptionList):
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
+        self._open(event.option_index)
+
+    def _open(self, index: int) -> None:
+        """Show the reason of the failing feed at ``index`` under its name, and close the one shown before."""
+        if index == self._opened:
+            return
+        for at, opened in ((self._opened, False), (index, True)):
+            if at is not None and at < self.option_count and isinstance(
+                    label := self.get_option_at_index(at).prompt, EntryLabel) and label.problem:
+                self.replace_option_prompt_at_index(at, replace(label, opened=opened))
+        self._opened = index
 
     def action_read_all(self) -> None:
         if (entry := self.current_entry) is not None:
