@@ -33,3 +33,15 @@ def test_the_notice_names_failures_first_and_five_feeds_at_most() -> None:
                              *(f"Fine {n}: 1 photo not kept: not found (404)" for n in range(3)),
                              "and 2 other feeds (`broadsheet fetch` names each)")
     assert summary.failing and summary.level == "warning"
+
+
+def test_the_notice_names_a_subscription_that_moved_before_failures_and_says_where_hidden_failures_are() -> None:
+    """The reader's F listed failures first and hid a 301 move that changed the subscription in
+    "and 2 other feeds": the reader showed that nowhere. The sidebar marks a failed feed."""
+    report = FetchReport([result(f"Down {n}", "failed", reason="not found (404)") for n in range(5)]
+                         + [result("Courier", moved_to="https://new.example/feed"),
+                            result("Twin", "skipped", reason="moved to a feed subscribed already", same_as="Gazette")])
+    assert summarize(report).feeds == (
+        "Courier: moved to https://new.example/feed", "Twin skipped: moved to a feed subscribed already",
+        "Down 0 failed: not found (404)", "Down 1 failed: not found (404)",
+        "and 3 other feeds (3 failed, marked ! in the sidebar; `broadsheet fetch` names each)")

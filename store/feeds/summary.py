@@ -70,7 +70,10 @@ def summarize(report: FetchReport, photos_downloaded: bool = False) -> FetchSumm
               + (f"; {counted(report.photos_downloaded, 'photo')} downloaded" if photos_downloaded else ""))
     told = [said for r in sorted(results, key=_first) if (said := feed_said(r))] + report.hosts_said
     if len(told) > MOST_FEEDS:
-        told[MOST_FEEDS - 1:] = [f"and {len(told) - MOST_FEEDS + 1} other feeds (`broadsheet fetch` names each)"]
+        hidden = [r for r in sorted(results, key=_first) if feed_said(r)][MOST_FEEDS - 1:]
+        down = sum(r.failed for r in hidden)
+        where = f"{down} failed, marked ! in the sidebar; " if down else ""
+        told[MOST_FEEDS - 1:] = [f"and {len(told) - MOST_FEEDS + 1} other feeds ({where}`broadsheet fetch` names each)"]
     stopped = stopped_note(report)
     failing = bool(failed or untagged or stopped)
     merged = any(r.same_as or r.moved_to for r in results)  # the subscriptions changed: said once
@@ -128,8 +131,10 @@ def stopped_note(report: FetchReport) -> str:
 
 
 def _first(result: FeedResult) -> int:
-    """Failures first in the notice (cut short at :data:`MOST_FEEDS`), then stories left untagged."""
-    return 0 if result.failed else 1 if result.untagged else 2
+    """A subscription that changed (moved, went into another) first in the notice (cut short at
+    :data:`MOST_FEEDS`): the reader shows it nowhere else, while the sidebar marks a failed feed
+    with its reason; then failures, then stories left untagged."""
+    return 0 if result.moved_to or result.same_as else 1 if result.failed else 2 if result.untagged else 3
 
 
 def _its(count: int) -> str:
