@@ -1236,6 +1236,7 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
             articles[n], notes = fit_article(article, MAX_PARAGRAPHS)
             if notes:
                 fitted[id(articles[n])] = " and ".join(notes)  # ("; " parts the summary's reasons)
+    _date_undated(store, fetched)
     # Each feed's entries not stored yet: a feed still holding some when storing stops is not all
     # stored (a feed whose last entry ended a batch stored is).
     if deleted:
@@ -1271,6 +1272,29 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         if result.outcome == "new" and not result.new and not result.updated and not result.not_stored:
             result.outcome = "unchanged"
     return error, interrupted, late
+
+
+def _date_undated(store: Store, fetched: list[tuple[FeedResult, list[Article]]]) -> None:
+    """Give each entry without a date the time it was first fetched, as newsboat does: undated, it
+    sorted below weeks-old stories, its feed's undated entries in no order. A new one gets this
+    fetch's time, less a second for each undated entry before it in its feed (the first newest, as
+    the feed lists them); one stored already keeps its date (never moved to a newer time), and one an
+    older version stored without a date takes the time it was stored."""
+    undated = [article for _, articles in fetched for article in articles if not article.published]
+    if not undated:
+        return
+    stored = store.metas(article.story_id for article in undated)
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    for _, articles in fetched:
+        earlier = 0  # the feed's new undated entries before this one
+        for article in articles:
+            if article.published:
+                continue
+            if (meta := stored.get(article.story_id)) is not None:
+                article.published = meta.published or meta.imported
+            else:
+                article.published = (now - dt.timedelta(seconds=earlier)).isoformat()
+                earlier += 1
 
 
 def _id_by_text(article: Article) -> str:

@@ -1,0 +1,68 @@
+"""Feed entries without a date take the time they were first fetched, as newsboat dates them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+from pytest_httpserver import HTTPServer
+
+from broadsheet.cli.main import main
+from broadsheet.store.feeds.fetch import fetch
+from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.model import Article
+from broadsheet.store.storage.db import Store
+from tests.feeds import rss, rss_item
+
+
+def undated(guid: str, title: str, text: str = "The quay was repaired.") -> str:
+    return (f"<item><title>{title}</title><guid isPermaLink=\"false\">{guid}</guid>"
+            f"<description>{text}</description></item>")
+
+
+def listed(store: Store, capsys: pytest.CaptureFixture[str], *query: str) -> list[dict[str, str]]:
+    """The rows `broadsheet list` (or `search QUERY`) prints, as JSON."""
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), *(("search", *query) if query else ("list",)), "--json"]) == 0
+    return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+
+
+def test_undated_entries_take_their_first_fetch_time_in_the_feeds_order_and_keep_it(
+        store: Store, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """They sorted below weeks-old stories, one feed's in no order (Second, First, Untitled)."""
+    server.expect_request("/dated").respond_with_data(rss(rss_item(1), title="Harbour Gazette"))
+    items = [undated("q-1", "First"), undated("q-2", "Second"), undated("q-3", "Untitled")]
+    server.expect_request("/quay").respond_with_data(rss("".join(items), title="Quay Notes"))
+    Subscriptions(store).add([server.url_for("/dated"), server.url_for("/quay")])
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    fetch(store)
+    rows = listed(store, capsys)
+    assert [row["headline"] for row in rows] == ["First", "Second", "Untitled", "Ferry timetable change number 1"]
+    first = {row["headline"]: row["published"] for row in rows}
+    assert dt.datetime.fromisoformat(first["First"]) >= before
+    # search's sort:date and after: read the same date (the index's)
+    today = f"after:{dt.datetime.now().astimezone():%Y-%m-%d}"
+    assert [row["headline"] for row in listed(store, capsys, "sort:date", today)] == ["First", "Second", "Untitled"]
+
+    server.clear()  # later: First edited, a new entry on top; the dates they had stay, the new one is newest
+    items = [undated("q-4", "Fourth"), undated("q-1", "First", "The quay was repaired again."), *items[1:]]
+    server.expect_request("/quay").respond_with_data(rss("".join(items), title="Quay Notes"))
+    report = fetch(store, [s for s in Subscriptions(store).all() if s.url.endswith("/quay")])
+    assert (report.total("new"), report.total("updated")) == (1, 1)
+    rows = listed(store, capsys)
+    assert [row["headline"] for row in rows][:4] == ["Fourth", "First", "Second", "Untitled"]
+    assert {row["headline"]: row["published"] for row in rows if row["headline"] != "Fourth"} == first
+
+
+def test_an_undated_entry_an_older_version_stored_takes_the_time_it_was_stored(
+        store: Store, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    url = server.url_for("/quay")
+    server.expect_request("/quay").respond_with_data(rss(undated("q-1", "First"), title="Quay Notes"))
+    Subscriptions(store).add([url])
+    [old] = store.add([(Article("First", ["The quay was repaired."], source="Quay Notes", key=f"{url}#q-1"), url)])
+    imported = store.meta(old).imported  # type: ignore[union-attr]
+    assert store.meta(old).published is None  # type: ignore[union-attr]
+    fetch(store)
+    [row] = listed(store, capsys)
+    assert (row["id"], row["published"]) == (old, imported)
