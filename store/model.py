@@ -169,6 +169,8 @@ class Article:
     url: str | None = None  # the canonical address, where the input states it
     key: str | None = None  # identity within its source where it has one, e.g. a feed entry's "feed#guid"
     media: list[Media] = field(default_factory=list)  # sound and video a feed entry carries
+    #: ``published`` is when a fetch first found the entry, which gave no date (said "first seen").
+    first_seen: bool = False
 
     @property
     def story_id(self) -> str:
@@ -211,6 +213,8 @@ class Article:
             doc["key"] = self.key
         if self.media:  # only where there is some: a million stored stories need not say there is none
             doc["media"] = [m.to_doc() for m in self.media]
+        if self.first_seen and self.published:
+            doc["first_seen"] = True
         return doc
 
     @classmethod
@@ -230,6 +234,7 @@ class Article:
             url=data.get("url"),
             key=data.get("key"),
             media=[m for m in map(Media.from_doc, data.get("media") or []) if m is not None],
+            first_seen=data.get("first_seen") is True,
         )
 
 
@@ -306,10 +311,11 @@ def display_date(published: str | None, local: bool = False) -> str:
     return f"{shown} UTC" if not offset else f"{shown} {zone[:3]}:{zone[3:5]}"
 
 
-def byline(authors: Sequence[str], source: str | None, published: str | None, local: bool = False) -> str:
+def byline(authors: Sequence[str], source: str | None, published: str | None, local: bool = False,
+           first_seen: bool = False) -> str:
     """``By A and B · Source · 22 Dec 2023`` with the empty parts left out, and the source when it
     is one of the authors (a feed's "The Gazette" by "The Gazette"); the reader's and the Markdown
-    export's (``local``: see :func:`display_date`)."""
+    export's (``local``: see :func:`display_date`; ``first_seen``: see :func:`dated`)."""
     parts = []
     names = [a for a in authors if a]
     if names:
@@ -318,8 +324,14 @@ def byline(authors: Sequence[str], source: str | None, published: str | None, lo
     if source and source not in names:
         parts.append(source)
     if published:
-        parts.append(display_date(published, local=local))
+        parts.append(dated(published, first_seen, local))
     return " \u00b7 ".join(parts)
+
+
+def dated(published: str, first_seen: bool, local: bool = False) -> str:
+    """A story's date as shown: ``first seen 7 Dec 2026 21:40`` when it is the time a fetch first
+    found an entry that gave none (see ``Article.first_seen``), which is no publisher's date."""
+    return ("first seen " if first_seen else "") + display_date(published, local=local)
 
 
 def local_day(published: str | None) -> str:

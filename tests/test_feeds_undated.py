@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import time
+from pathlib import Path
 
 import pytest
 from pytest_httpserver import HTTPServer
@@ -11,8 +13,9 @@ from pytest_httpserver import HTTPServer
 from broadsheet.cli.main import main
 from broadsheet.store.feeds.fetch import fetch
 from broadsheet.store.feeds.subscriptions import Subscriptions
-from broadsheet.store.model import Article
+from broadsheet.store.model import Article, display_date
 from broadsheet.store.storage.db import Store
+from broadsheet.tui.widgets.article_view import article_blocks
 from tests.feeds import rss, rss_item
 
 
@@ -45,6 +48,7 @@ def test_undated_entries_take_their_first_fetch_time_in_the_feeds_order_and_keep
     today = f"after:{dt.datetime.now().astimezone():%Y-%m-%d}"
     assert [row["headline"] for row in listed(store, capsys, "sort:date", today)] == ["First", "Second", "Untitled"]
 
+    time.sleep(1.1)  # (the times are to the second)
     server.clear()  # later: First edited, a new entry on top; the dates they had stay, the new one is newest
     items = [undated("q-4", "Fourth"), undated("q-1", "First", "The quay was repaired again."), *items[1:]]
     server.expect_request("/quay").respond_with_data(rss("".join(items), title="Quay Notes"))
@@ -66,3 +70,23 @@ def test_an_undated_entry_an_older_version_stored_takes_the_time_it_was_stored(
     fetch(store)
     [row] = listed(store, capsys)
     assert (row["id"], row["published"]) == (old, imported)
+    assert Store(store.folder).article(old).first_seen  # type: ignore[union-attr]  # said "first seen"
+
+
+def test_a_first_fetch_time_is_said_first_seen_in_the_reader_and_exports_and_kept_by_an_import(
+        store: Store, server: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """No publisher gave that date: shown as one, it passed for the story's own."""
+    server.expect_request("/quay").respond_with_data(rss(undated("q-1", "First") + rss_item(1), title="Quay Notes"))
+    Subscriptions(store).add([server.url_for("/quay")])
+    fetch(store)
+    bylines = {meta.headline: dict(article_blocks(store.article_of(meta)))["byline"].plain for meta in store.stories()}
+    first = store.article_of(next(m for m in store.stories() if m.headline == "First"))
+    assert bylines["First"] == f"Quay Notes \u00b7 first seen {display_date(first.published or '', local=True)}"
+    assert "first seen" not in bylines["Ferry timetable change number 1"]  # the feed's own date
+    assert main(["--store", str(store.folder), "export", "--format", "md", "-o", str(tmp_path / "s.md")]) == 0
+    assert "Quay Notes \u00b7 first seen " in (tmp_path / "s.md").read_text()
+    assert main(["--store", str(store.folder), "export", "-o", str(tmp_path / "s.json")]) == 0
+    assert main(["--store", str(tmp_path / "copy"), "import", str(tmp_path / "s.json")]) == 0
+    copied = Store(tmp_path / "copy")
+    again = copied.article_of(next(m for m in copied.stories() if m.headline == "First"))
+    assert (again.published, again.first_seen) == (first.published, True)

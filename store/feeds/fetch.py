@@ -1279,7 +1279,8 @@ def _date_undated(store: Store, fetched: list[tuple[FeedResult, list[Article]]])
     sorted below weeks-old stories, its feed's undated entries in no order. A new one gets this
     fetch's time, less a second for each undated entry before it in its feed (the first newest, as
     the feed lists them); one stored already keeps its date (never moved to a newer time), and one an
-    older version stored without a date takes the time it was stored."""
+    older version stored without a date takes the time it was stored. Each is said "first seen"
+    where shown (``Article.first_seen``): no publisher gave that date."""
     undated = [article for _, articles in fetched for article in articles if not article.published]
     if not undated:
         return
@@ -1291,9 +1292,12 @@ def _date_undated(store: Store, fetched: list[tuple[FeedResult, list[Article]]])
             if article.published:
                 continue
             if (meta := stored.get(article.story_id)) is not None:
-                article.published = meta.published or meta.imported
+                kept = meta.article([])
+                article.published = kept.published or meta.imported
+                article.first_seen = kept.first_seen or not kept.published
             else:
                 article.published = (now - dt.timedelta(seconds=earlier)).isoformat()
+                article.first_seen = True
                 earlier += 1
 
 

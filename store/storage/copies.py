@@ -90,6 +90,8 @@ def combined(incoming: dict[str, Any], stored: dict[str, Any], reread: bool = Fa
         for name in _KEPT_WHEN_MISSING:
             if doc.get(name) in (None, [], "") and stored.get(name) not in (None, [], ""):
                 doc[name] = stored[name]
+                if name == "published" and stored.get("first_seen") is True:  # (the time it was first fetched)
+                    doc["first_seen"] = True
     old = [image for image in stored.get("images") or [] if isinstance(image, dict) and image.get("photo")]
     if old and doc.get("images"):
         doc["images"] = [_with_kept_photo(image, old) for image in doc["images"]]

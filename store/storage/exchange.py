@@ -317,7 +317,7 @@ def _markdown(article: Article, tags: Sequence[str], photos: dict[str, Path] | N
     lines = [f"# {_md(article.headline)}", ""]
     if article.standfirst:
         lines += [f"*{_md(article.standfirst)}*", ""]
-    facts = byline(article.authors, article.source, article.published)  # as the reader words it
+    facts = byline(article.authors, article.source, article.published, first_seen=article.first_seen)  # the reader's
     if facts:
         lines += [_md(facts), ""]
     if article.url:

@@ -74,6 +74,7 @@ class ArticleDoc(msgspec.Struct, forbid_unknown_fields=True):
     url: Address | None = None
     key: Address | None = None
     media: Annotated[list[MediaDoc], msgspec.Meta(max_length=limits.MEDIA)] = []
+    first_seen: bool = False  # published is when a fetch first found it (see Article.first_seen)
 
 
 class StateDoc(msgspec.Struct, forbid_unknown_fields=True):
@@ -177,6 +178,7 @@ def to_article(doc: ArticleDoc, notes: list[str] | None = None) -> Article:
         url=url,
         key=line(doc.key),
         media=media,
+        first_seen=doc.first_seen,
     )
 
 

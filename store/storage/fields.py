@@ -85,6 +85,8 @@ def readable_fields(record: dict[str, Any]) -> dict[str, Any]:
         fixed["credits"] = found.to_doc()
     if media(record.get("media")):
         fixed["media"] = [m.to_doc() for m in media(record.get("media"))]
+    if record.get("first_seen") is True:
+        fixed["first_seen"] = True
     return fixed
 
 

@@ -30,7 +30,7 @@ from textual.message import Message
 from textual.selection import Selection
 from textual.strip import Strip
 
-from broadsheet.store.model import Article, byline, display_date
+from broadsheet.store.model import Article, byline, dated
 from broadsheet.store.search.spans import TermMatcher, matched_figures, term_matcher
 from broadsheet.tui.widgets.thumb import THUMB_WIDTH, ThumbView, with_thumb
 
@@ -78,10 +78,10 @@ def held_phrases(article: Article | None, tags: Sequence[str]) -> tuple[str, ...
     label with the first tag, each with the dot before it where there is one (the first found wins)."""
     if article is None:
         return ()
-    date = display_date(article.published, local=True) if article.published else ""
-    dated = (f"\u00b7 {date}", date) if date else ()
+    date = dated(article.published, article.first_seen, local=True) if article.published else ""
+    held = (f"\u00b7 {date}", date) if date else ()
     tagged = (f"\u00b7 Tags: {tags[0]}", f"Tags: {tags[0]}") if tags else ()
-    return (*dated, *tagged)
+    return (*held, *tagged)
 
 
 def article_blocks(article: Article, tags: Sequence[str] = (), note: str = "") -> list[tuple[str, Text]]:
@@ -90,7 +90,8 @@ def article_blocks(article: Article, tags: Sequence[str] = (), note: str = "") -
     blocks: list[tuple[str, Text]] = [("headline", Text(article.headline))]
     if article.standfirst and article.standfirst.rstrip(". ").casefold() != article.headline.rstrip(". ").casefold():
         blocks.append(("standfirst", Text(article.standfirst)))
-    line = byline(article.authors, article.source, article.published, local=True)  # this machine's zone
+    line = byline(article.authors, article.source, article.published, local=True,  # this machine's zone
+                  first_seen=article.first_seen)
     if tags:
         line = " \u00b7 ".join([part for part in (line, "Tags: " + ", ".join(tags)) if part])
     if line:
