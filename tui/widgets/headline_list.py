@@ -223,7 +223,10 @@ class HeadlineList(ThumbView, can_focus=True):
         """Show ``stories`` (a sequence whose rows are made when drawn) with the marks in ``states``
         (read at draw time, not copied); keep the cursor on story ``keep`` if still listed;
         ``by_source``: they are in that order (see :func:`row_tail`)."""
+        had_stories = bool(self._stories)
         self._stories, self._states = stories, states
+        if had_stories != bool(stories):
+            self.refresh_bindings()  # the footer offers Open only with a story listed (check_action)
         self._by_source = by_source
         self._pattern = term_matcher(terms, ("headline",))
         self._drawn.clear()
@@ -359,6 +362,11 @@ class HeadlineList(ThumbView, can_focus=True):
 
     def action_half_page(self, direction: int) -> None:
         self.cursor += direction * max(1, self.scrollable_content_region.height // 2)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """Open is left out of the footer while no story is listed: it offered "⏎ Open" over an
+        empty list (an empty store, a search that matched nothing), where Enter does nothing."""
+        return action != "open" or bool(self._stories)
 
     def action_open(self) -> None:
         if self.current is not None:
