@@ -3,11 +3,19 @@ the photo screen's header and the focus colour in 16 colours (each failed before
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from textual.widgets import Static
 from textual.widgets._footer import FooterKey  # the footer's own key widget: no public name
 
+from broadsheet.store.model import Image
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens.photo import PhotoScreen
 from broadsheet.tui.widgets.headline_list import HeadlineList
+from broadsheet.tui.widgets.photo import PhotoView
+from tests.factories import make_article
+from tests.photos import keep_photo, picture_bytes
 from tests.pilot import search_for, settle
 
 
@@ -31,3 +39,27 @@ async def test_the_footer_offers_open_only_while_a_story_is_listed(filled_store:
         await pilot.press("escape")  # the search cleared: the stories, and Open, are back
         await settle(pilot)
         assert app.screen.query_one(HeadlineList).count == 5 and "⏎ Open" in footer(app)
+
+
+async def test_the_photo_screen_lays_out_a_photo_without_a_credit_as_one_with(tmp_path: Path) -> None:
+    """Without a credit the caption went on the header's line ("Photo 2 of 2: Boats…"), with one
+    on a line of its own: stepping from one to the other moved the caption and the picture."""
+    store = Store(tmp_path / "store")
+    images = [Image("Boats at the harbour wall.", "Ben Wick/Gazette", photo=keep_photo(store, picture_bytes())),
+              Image("Nets drying on the quay.", None, photo=keep_photo(store, picture_bytes(seed=1)))]
+    store.add([(make_article(0, images=images), None)])
+    app = BroadsheetApp(store, graphics="halfblocks")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("enter", "v")
+        shown = []
+        for _ in images:
+            await settle(pilot)
+            assert isinstance(app.screen, PhotoScreen)
+            caption = app.screen.query_one("#photo-caption-text", Static)
+            shown.append((str(caption.content).splitlines(), app.screen.query_one(PhotoView).size))
+            await pilot.press("p")
+    (credited, picture), (uncredited, same_picture) = shown
+    assert credited == ["Photo 1 of 2 — Ben Wick/Gazette", "Boats at the harbour wall."]
+    assert uncredited == ["Photo 2 of 2", "Nets drying on the quay."]
+    assert picture == same_picture

@@ -18,16 +18,18 @@ from broadsheet.tui.widgets.photo import PhotoView
 
 
 def caption_text(image: Image, number: int, figures: int) -> Text:
-    """``Photo 2 of 3 — credit`` then the caption, as plain Text (both are untrusted); the number
-    is the figure's, as the caption panel gives it. The credit comes first: after a long caption
-    it was cut off with it at 80 columns (the caption has a few lines below the photo)."""
+    """``Photo 2 of 3 — credit`` then the caption on the lines below, as plain Text (both are
+    untrusted); the number is the figure's, as the caption panel gives it. The credit comes first:
+    after a long caption it was cut off with it at 80 columns (the caption has a few lines below
+    the photo). The caption starts its own line with a credit or without: a photo with none put it
+    after "Photo 1 of 3: ", and stepping through the photos moved it up and down."""
     text = Text()
     text.append(f"Photo {number} of {figures}", style="bold")
     if image.credit:
         text.append(" — ")
         text.append(image.credit, style="italic")
     if image.caption:
-        text.append(": " if not image.credit else "\n")
+        text.append("\n")
         text.append(image.caption)
     return text
 
