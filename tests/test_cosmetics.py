@@ -3,14 +3,17 @@ the photo screen's header and the focus colour in 16 colours (each failed before
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+from rich.console import Console
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey  # the footer's own key widget: no public name
 
 from broadsheet.store.model import Image
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens.help import HelpScreen, KeysTable
 from broadsheet.tui.screens.photo import PhotoScreen
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.photo import PhotoView
@@ -63,3 +66,30 @@ async def test_the_photo_screen_lays_out_a_photo_without_a_credit_as_one_with(tm
     assert credited == ["Photo 1 of 2 — Ben Wick/Gazette", "Boats at the harbour wall."]
     assert uncredited == ["Photo 2 of 2", "Nets drying on the quay."]
     assert picture == same_picture
+
+
+async def test_the_help_names_every_key_in_one_spelling(filled_store: Store) -> None:
+    """It said "esc", "^d", "⏎" and "pgdn" (the footer's spellings) above its own "Tab / Shift+Tab"
+    and "Ctrl+P"; the keys are named in words throughout now, as the README names them."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        console = Console(width=120, record=True, file=io.StringIO())
+        console.print(app.screen.query_one("#help-keys", Static).content)
+        rows = [" ".join(line.split()) for line in console.export_text().splitlines()]
+        table = app.screen.query_one("#help-keys", Static).content
+        assert isinstance(table, KeysTable)
+        keys = [key.plain for key, _what, _id in table.rows]
+        closing = str(app.screen.query(Static).last().content)
+    for row in ("Esc Back, never quits app.back", "? / F1 Keys app.help", "Ctrl+D Half page down list.half_page_down",
+                "PgDn Page down list.page_down", "Home / g First list.first", "Enter Open list.open",
+                "y / Enter Yes dialog.yes", "Ctrl+D / Space Page down help.page_down", "Ctrl+Q Quit app.quit_anywhere",
+                "Tab / Shift+Tab Move between regions"):
+        assert row in rows, row
+    assert any(row.startswith("Ctrl+P Command palette") for row in rows)
+    assert closing == "Esc closes this screen"
+    footer_spellings = {"esc", "⏎", "pgdn", "pgup", "home", "end", "del", "space", "f1"}
+    assert not any(word in footer_spellings or word.startswith("^") for key in keys for word in key.split())

@@ -196,8 +196,8 @@ async def test_the_lists_and_articles_movement_keys_have_ids_shown_in_help_and_r
         console = Console(width=120, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
         console.print(app.screen.query_one("#help-keys", Static).content)
         shown = [" ".join(line.split()) for line in console.export_text().splitlines()]
-        assert "J / ↓ Down list.down" in shown and "pgdn Page down list.page_down" in shown
-        assert "^e / end Last list.last" in shown  # the keys as [keys] left them, the movement keys kept
+        assert "J / ↓ Down list.down" in shown and "PgDn Page down list.page_down" in shown
+        assert "Ctrl+E / End Last list.last" in shown  # the keys as [keys] left them, the movement keys kept
         assert any(line.endswith("Top article.top") for line in shown)
 
 
@@ -310,13 +310,14 @@ async def test_the_panels_sidebars_and_dialogs_keys_are_rebound_by_keys_and_show
         console = Console(width=160, record=True, file=open(os.devnull, "w"))  # noqa: SIM115
         console.print(app.screen.query_one("#help-keys", Static).content)
         shown = [" ".join(line.split()) for line in console.export_text().splitlines()]
-        for row in ["^e / end Bottom credits.bottom", "^b Back to the story credits.back", "J / ↓ Down sidebar.down",
-                    "⏎ Show these stories sidebar.open", "^g Clear search search.clear", "x No dialog.no",
-                    "y / ⏎ Yes dialog.yes", "esc Cancel dialog.cancel", "^w Close help.close",
-                    "j Down help.down", "^d / space Page down help.page_down", "f10 Quit app.quit_anywhere"]:
+        for row in ["Ctrl+E / End Bottom credits.bottom", "Ctrl+B Back to the story credits.back",
+                    "J / ↓ Down sidebar.down", "Enter Show these stories sidebar.open",
+                    "Ctrl+G Clear search search.clear", "x No dialog.no", "y / Enter Yes dialog.yes",
+                    "Esc Cancel dialog.cancel", "Ctrl+W Close help.close", "j Down help.down",
+                    "Ctrl+D / Space Page down help.page_down", "F10 Quit app.quit_anywhere"]:
             assert row in shown, row
         at = shown.index("This help")  # its moves under the same title, not a second one
-        assert shown.count("This help") == 1 and shown[at + 1] == "^w Close help.close", shown[at:at + 4]
+        assert shown.count("This help") == 1 and shown[at + 1] == "Ctrl+W Close help.close", shown[at:at + 4]
         await pilot.press("escape")
         await settle(pilot)
         assert isinstance(app.screen, HelpScreen)
@@ -348,13 +349,13 @@ async def test_the_dialogs_and_help_name_the_keys_keys_gave_them(
         assert "y / Enter: yes    x: no" in said(ConfirmScreen)
         await pilot.press("x", "t")
         await settle(pilot)
-        assert "Enter saves; ^g cancels" in said(PromptScreen)
+        assert "Enter saves; Ctrl+G cancels" in said(PromptScreen)
         await pilot.press("ctrl+g", "slash", "m", "o", "enter", "s")
         await settle(pilot)
-        assert "Enter: OK    ^g: cancel" in said(PromptScreen)
+        assert "Enter: OK    Ctrl+G: cancel" in said(PromptScreen)
         await pilot.press("ctrl+g", "question_mark")
         await settle(pilot)
-        assert "^w closes this screen" in said(HelpScreen)
+        assert "Ctrl+W closes this screen" in said(HelpScreen)
 
 
 def test_a_refused_key_names_every_default_key_that_stays() -> None:

@@ -61,7 +61,7 @@ async def test_rebound_keys_show_in_help_and_palette(filled_store: Store, tmp_pa
         await settle(pilot)
         commands = {c.title: c.help for c in app.get_system_commands(app.screen)}
         assert commands["Bookmark"] == "Key: w"
-        assert commands["Search"] == "Key: ^f"
+        assert commands["Search"] == "Key: Ctrl+F"
         await pilot.press("question_mark")
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
@@ -71,7 +71,7 @@ async def test_rebound_keys_show_in_help_and_palette(filled_store: Store, tmp_pa
         bookmark = next(line for line in rows if "Bookmark " in line and "all listed" not in line)
         assert bookmark.split()[0] == "w"
         assert next(line for line in rows if "story.bookmark" in line) == bookmark
-        assert any(line.split()[:1] == ["^f"] and "Search" in line for line in rows)
+        assert any(line.split()[:1] == ["Ctrl+F"] and "Search" in line for line in rows)
         console.file.close()
 
 

@@ -288,12 +288,12 @@ class BroadsheetApp(App[None]):
                 keys = set(binding.key.split(","))
                 if binding.description and (node is screen or (binding.show and not keys & offered)):
                     offered |= keys
-                    yield SystemCommand(binding.description, f"Key: {key_label(self, binding.key.split(',')[0])}",
+                    yield SystemCommand(binding.description, f"Key: {key_label(binding.key.split(',')[0])}",
                                         lambda node=node, action=binding.action: node.run_action(action))
         for binding in bindings_of(Sidebar, self.keymap):  # the sidebar's that are the screen's: a feed subscribed
             if binding.action.startswith("screen."):
                 yield SystemCommand(binding.description + "…",
-                                    f"Key: {key_label(self, binding.key.split(',')[0])} in the filters sidebar",
+                                    f"Key: {key_label(binding.key.split(',')[0])} in the filters sidebar",
                                     lambda action=binding.action: screen.run_action(action))
 
 

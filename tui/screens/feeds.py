@@ -119,7 +119,7 @@ class FeedsMixin(_ScreenBase):
         from broadsheet.tui.widgets.sidebar import Sidebar
 
         keymap = getattr(self.app, "keymap", {})
-        keys = {b.action: key_label(self.app, b.key.split(",")[0]) for cls in (type(self), Sidebar)
+        keys = {b.action: key_label(b.key.split(",")[0]) for cls in (type(self), Sidebar)
                 for b in bindings_of(cls, keymap)}
         return f"{keys.get('toggle_sidebar', 'f')} then {keys.get('screen.subscribe', 'a')} (the filters sidebar)"
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -10,10 +11,11 @@ from typing import Any
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.table import Table
 from rich.text import Text
-from textual.app import App, ComposeResult
+from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.dom import DOMNode
+from textual.keys import format_key
 from textual.notifications import Notification, Notify
 from textual.screen import ModalScreen, Screen
 from textual.widget import Widget
@@ -22,21 +24,32 @@ from textual.widgets._toast import ToastRack  # (textual is pinned: its private 
 
 from broadsheet.tui.bindings import bindings_of
 
+#: Named keys in words, as the README names them: the help mixed Textual's footer spellings
+#: ("esc", "^d", "⏎", "pgdn") with its own "Tab / Shift+Tab" and "Ctrl+P", and the dialogs'
+#: hints said "Enter" beside "^g". The footer keeps Textual's short ones, for room.
+_KEY_NAMES = {"escape": "Esc", "enter": "Enter", "tab": "Tab", "space": "Space", "backspace": "Backspace",
+              "delete": "Delete", "insert": "Insert", "home": "Home", "end": "End", "pageup": "PgUp",
+              "pagedown": "PgDn"}
 
-def key_label(app: App[Any], key: str) -> str:
-    """How a key is shown to the user (``question_mark`` -> ``?``)."""
-    return app.get_key_display(Binding(key.strip(), ""))
 
-
-_HINT_NAMES = {"enter": "Enter", "escape": "Esc"}
+def key_label(key: str) -> str:
+    """How the help, the dialogs' hints and the palette name a key: ``question_mark`` -> ``?``,
+    ``ctrl+d`` -> ``Ctrl+D``, ``escape`` -> ``Esc``, ``f1`` -> ``F1``; letters as typed, arrows as arrows."""
+    modifiers, name = Binding(key.strip(), "").parse_key()
+    if name in _KEY_NAMES:
+        name = _KEY_NAMES[name]
+    elif modifiers or re.fullmatch(r"f\d+", name):
+        name = format_key(name).upper()  # Ctrl+D, not Ctrl+d; F1
+    else:
+        name = format_key(name)
+    return "+".join([*(modifier.capitalize() for modifier in modifiers), name])
 
 
 def key_hints(screen: Screen[Any]) -> dict[str, list[str]]:
     """Action -> its keys as a dialog's hint line names them (``Enter``, ``x``), as the config's
     ``[keys]`` left them: a question saying "n / Esc: no" that x answers misleads."""
     keymap: Mapping[str, str] = getattr(screen.app, "keymap", {})  # BroadsheetApp's: binding id -> keys
-    return {b.action: [_HINT_NAMES.get(k.strip()) or key_label(screen.app, k) for k in b.key.split(",")]
-            for b in bindings_of(screen, keymap)}
+    return {b.action: [key_label(k) for k in b.key.split(",")] for b in bindings_of(screen, keymap)}
 
 
 def regions(screen: Screen) -> list[tuple[str, DOMNode | type]]:
@@ -165,12 +178,12 @@ class HelpScreen(ModalScreen[None]):
                 rows.append((Text(title, style="bold underline"), Text(""), Text(note)))
             heading = title
             for binding in bound:
-                keys = " / ".join(key_label(self.app, k) for k in binding.key.split(","))
+                keys = " / ".join(key_label(k) for k in binding.key.split(","))
                 rows.append((Text(keys), Text(binding.description), Text(binding.id or "")))
             rows.append((Text(""), Text(""), Text("")))
-        rows.append((Text("Tab / Shift+Tab"), Text("Move between regions"), Text("")))
-        rows.append((Text("Ctrl+P"), Text("Command palette: every action but scrolling, stories, tags, saved searches"),
-                     Text("")))
+        rows.append((Text(f"{key_label('tab')} / {key_label('shift+tab')}"), Text("Move between regions"), Text("")))
+        rows.append((Text(key_label(self.app.COMMAND_PALETTE_BINDING)),
+                     Text("Command palette: every action but scrolling, stories, tags, saved searches"), Text("")))
         rows.append((Text("Mouse"), Text("Click a headline to show it, double-click to open"), Text("")))
         rows.append((Text(""), Text(""), Text("")))
         rows.append((Text("Search", style="bold underline"), Text(""), Text("typed in the bar")))
