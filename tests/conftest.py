@@ -20,9 +20,13 @@ CORPUS = REPO.parent / "shared" / "corpus"
 
 @pytest.fixture(autouse=True)
 def _pinned_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Tests never touch the user's real store and always get the same theme and time zone."""
+    """Tests never touch the user's real store and always get the same theme, colours and time zone
+    (in 16 colours, ``TERM=xterm``, the reader's focus border is another colour: the snapshots
+    changed with the terminal the tests ran in)."""
     monkeypatch.setenv("BROADSHEET_STORE", str(tmp_path / "default-store"))
     monkeypatch.delenv("TEXTUAL_THEME", raising=False)
+    monkeypatch.setenv("TERM", "xterm-256color")
+    monkeypatch.delenv("COLORTERM", raising=False)
     monkeypatch.setenv("NO_COLOR", "")
     monkeypatch.delenv("NO_COLOR")
     monkeypatch.setenv("TZ", "UTC")  # the reader shows times in local time

@@ -4,8 +4,10 @@ the photo screen's header and the focus colour in 16 colours (each failed before
 from __future__ import annotations
 
 import io
+import re
 from pathlib import Path
 
+import pytest
 from rich.console import Console
 from textual.widgets import Static
 from textual.widgets._footer import FooterKey  # the footer's own key widget: no public name
@@ -20,6 +22,7 @@ from broadsheet.tui.widgets.photo import PhotoView
 from tests.factories import make_article
 from tests.photos import keep_photo, picture_bytes
 from tests.pilot import search_for, settle
+from tests.test_e2e_terminal import TMUX, reader_in_tmux
 
 
 def footer(app: BroadsheetApp) -> list[str]:
@@ -93,3 +96,19 @@ async def test_the_help_names_every_key_in_one_spelling(filled_store: Store) -> 
     assert closing == "Esc closes this screen"
     footer_spellings = {"esc", "⏎", "pgdn", "pgup", "home", "end", "del", "space", "f1"}
     assert not any(word in footer_spellings or word.startswith("^") for key in keys for word in key.split())
+
+
+#: The 16 colours' SGR codes for the foreground, as a terminal receives them.
+BRIGHT_CYAN, GREY = "96", "90"
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_the_region_in_focus_has_a_calm_border_in_16_colours(tmp_path: Path) -> None:
+    """With TERM=xterm the list in focus had a bright red border (textual-dark's orange accent in
+    16 colours, as its errors are): it read as an error. It is bright cyan there now."""
+    with reader_in_tmux(tmp_path, colours="xterm") as terminal:
+        terminal.wait_for("┏━ Headlines")  # the list has the focus (a frame after the stories show)
+        screen = terminal.screen(colours=True)
+    top = next(line for line in screen.splitlines() if "Headlines" in line)  # the list's, then the story's
+    corners = re.findall(r"\x1b\[([\d;]*)m([┏╭])", top)
+    assert corners == [(BRIGHT_CYAN, "┏"), (GREY, "╭")], top  # the list in focus, heavy; the story not

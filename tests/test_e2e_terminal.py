@@ -6,6 +6,7 @@ than sleeping a fixed time, so it is quick on a fast machine and patient on a sl
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -33,8 +34,9 @@ class Terminal:
     def tmux(self, *args: str, **kwargs: object) -> subprocess.CompletedProcess[str]:
         return subprocess.run([TMUX, "-L", self.socket, *args], capture_output=True, text=True, **kwargs)  # type: ignore[call-overload]
 
-    def screen(self) -> str:
-        return self.tmux("capture-pane", "-p", "-t", self.session).stdout
+    def screen(self, colours: bool = False) -> str:
+        """The screen's text; ``colours``: with the escape sequences that colour it, as the reader sent them."""
+        return self.tmux("capture-pane", "-p", *(["-e"] if colours else []), "-t", self.session).stdout
 
     def keys(self, *keys: str) -> None:
         self.tmux("send-keys", "-t", self.session, *keys, check=True)
@@ -54,6 +56,14 @@ class Terminal:
 
 @pytest.fixture
 def terminal(tmp_path: Path) -> Iterator[Terminal]:
+    with reader_in_tmux(tmp_path) as term:
+        yield term
+
+
+@contextlib.contextmanager
+def reader_in_tmux(tmp_path: Path, colours: str = "") -> Iterator[Terminal]:
+    """The reader on a store of two stories, in a tmux of its own; ``colours``: the ``TERM`` it is
+    given in place of tmux's own (``xterm``: 16 colours)."""
     pages = tmp_path / "pages"
     pages.mkdir()
     (pages / "ferry.txt").write_text(FERRY_DUMP)
@@ -64,8 +74,10 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
     subprocess.run([str(BROADSHEET), "import", str(pages)], env=env, check=True, capture_output=True)
     name = f"broadsheet-test-{uuid.uuid4().hex[:8]}"
     term = Terminal(name, name)
-    term.tmux("-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "100", "-y", "30",
-              f"{BROADSHEET} run --no-seed", env=env, check=True)
+    command = f"{BROADSHEET} run --no-seed"
+    if colours:
+        command = f"env TERM={colours} COLORTERM= {command}"
+    term.tmux("-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command, env=env, check=True)
     try:
         yield term
     finally:

@@ -33,6 +33,11 @@ from broadsheet.tui.screens.help import HelpScreen, key_label
 from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.widgets.sidebar import Sidebar
 
+#: The border of the region in focus in 16 colours (``TERM=xterm``), on a dark theme and on a light
+#: one: a theme's accent comes out there as one of the 16, textual-dark's orange as bright red, the
+#: colour of its errors and warnings, and the list in focus read as an error.
+SIXTEEN_COLOUR_FOCUS = {True: "ansi_bright_cyan", False: "ansi_blue"}
+
 
 class BroadsheetApp(App[None]):
     TITLE = "Broadsheet"
@@ -173,6 +178,15 @@ class BroadsheetApp(App[None]):
         what = groups.get(event.worker.group, "A background task")
         error = event.worker.error
         self.notify(f"{what} failed: {type(error).__name__}: {error}", title="Error", severity="error", timeout=10)
+
+    def get_css_variables(self) -> dict[str, str]:
+        """Textual's, and ``$focus-border``, the border of the region in focus: the theme's accent,
+        but in 16 colours a calm one, for the inputs' focus (Textual's ``$border``) too."""
+        variables = super().get_css_variables()
+        variables["focus-border"] = variables["accent"]
+        if self.console.color_system == "standard":
+            variables["focus-border"] = variables["border"] = SIXTEEN_COLOUR_FOCUS[self.current_theme.dark]
+        return variables
 
     def watch_theme(self, theme: str) -> None:
         """Persist a theme chosen in the palette to the config file."""
