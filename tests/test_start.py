@@ -21,6 +21,7 @@ from broadsheet.cli.main import main
 from broadsheet.store import collector
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens.main import MainScreen
 from tests.conftest import REPO
 from tests.pilot import settle
 
@@ -89,3 +90,27 @@ def test_seeding_an_empty_store_runs_with_the_collector(store: Store, collector_
     collector.pause_start()  # as `broadsheet run` does
     assert run_command(store, seed=True) == 0
     assert len(store) > 0 and opened == [True]
+
+
+@pytest.mark.parametrize(("width", "layout"), [(80, "-narrow"), (120, "-medium"), (160, "-wide")])
+async def test_the_reader_styles_its_screen_once_to_its_first_paint(filled_store: Store, width: int, layout: str,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every widget's styles are worked out once as the reader starts, with the layout of its
+    width: the screen took its layout's class at its mount and restyled every widget there,
+    then again as it was shown (8 ms of each start)."""
+    restyled: list[str] = []
+    update_styles = BroadsheetApp.update_styles
+
+    def counted(self: BroadsheetApp, node, animate: bool = True) -> None:  # type: ignore[no-untyped-def]
+        if isinstance(node, MainScreen):
+            restyled.append(" ".join(sorted(node.classes)))
+        update_styles(self, node, animate)
+
+    monkeypatch.setattr(BroadsheetApp, "update_styles", counted)
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(width, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        assert screen.has_class(layout) and screen.has_class("-sidebar") == (width >= MainScreen.SIDEBAR_WIDTH)
+        assert len(restyled) == 1 and layout in restyled[0], restyled
