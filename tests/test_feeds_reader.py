@@ -630,6 +630,52 @@ async def test_the_downloads_do_not_wait_for_the_reader_to_list_the_feeds_stored
     assert waited and waited[0] < 0.5, waited
 
 
+async def test_the_downloads_do_not_wait_for_the_reader_to_show_a_feeds_progress(
+        store: Store, server: HTTPServer, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each feed finished waited, the other downloads too, until the reader had shown "Fetching
+    feeds 1/2" (1.0-1.4 s of a fetch of 200 feeds into a million stories): the fetch goes on now,
+    and the line still says how far it got."""
+    import time
+
+    from broadsheet.store.feeds import fetch as fetch_module
+    from broadsheet.tui.screens.main import MainScreen
+
+    release = _a_quick_and_a_slow_feed(store, server)
+    waited: list[float] = []
+
+    def timed(*args: Any, on_progress: Callable[[int, int, str], None], **kwargs: Any) -> Any:
+        def progress(done: int, total: int, name: str) -> None:
+            began = time.monotonic()
+            on_progress(done, total, name)
+            waited.append(time.monotonic() - began)
+            release.set()
+
+        return fetch(*args, on_progress=progress, **kwargs)
+
+    shown: list[str] = []
+    show = MainScreen._fetch_progress
+
+    def busy_screen(self: MainScreen, *args: Any) -> None:
+        if not release.is_set():
+            time.sleep(1)  # the UI thread busy elsewhere (a listing of a large store)
+        show(self, *args)
+        shown.append(str(self.query_one("#fetch-status", Label).render()))
+
+    monkeypatch.setattr(fetch_module, "fetch", timed)
+    monkeypatch.setattr(MainScreen, "_fetch_progress", busy_screen)
+    app = BroadsheetApp(store)
+    try:
+        async with app.run_test(size=(120, 40)) as pilot:
+            await settle(pilot)
+            await pilot.press("F")
+            await _until_listed(app, 3)
+            assert len(headlines(app)) == 3
+    finally:
+        release.set()
+    assert waited and waited[0] < 0.5, waited
+    assert shown and shown[0].startswith("Fetching feeds 1/2"), shown
+
+
 def test_a_notice_arriving_as_the_reader_closes_is_dropped(store: Store) -> None:
     """A fetch ending as the reader closed said its summary to an app with no screen left: the
     notice handler asked for the screen and raised ScreenStackError (a test of a slow feed saw it)."""

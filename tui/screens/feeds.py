@@ -197,7 +197,9 @@ class FeedsMixin(_ScreenBase):
         worker = get_current_worker()
 
         def step(done: int, total: int, name: str) -> None:
-            self.app.call_from_thread(self._fetch_progress, done, total, name)
+            """Posted, not waited for: the fetch's downloads stood still at each feed finished
+            until the UI thread had drawn it (behind a reload of the list, at a large store)."""
+            self.call_later(self._fetch_progress, done, total, name)
 
         def stored() -> None:
             """The feeds finished listed while others download, the fetch not waiting for the
