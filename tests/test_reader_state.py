@@ -155,6 +155,12 @@ def test_a_half_typed_word_s_results_say_they_are_newest_and_begin_it(reader: Re
         assert reader.terms == ["ferr*"]  # highlighted: "(ferr*" marked nothing
 
 
+def more(reader: ReaderState, text: str, offset: int, result: SearchResult) -> bool:
+    """A worker's next results, listed as the reader lists them: made in the worker, taken on the UI thread."""
+    listed = reader.extended(text, offset, result)
+    return listed is not None and reader.accept_extended(listed)
+
+
 def test_an_estimated_total_says_so_until_the_count_of_its_query_comes(reader: ReaderState) -> None:
     a, b = (m.id for m in reader.stories[:2])
     reader.begin_search("ferry is:unread")
@@ -167,7 +173,7 @@ def test_an_estimated_total_says_so_until_the_count_of_its_query_comes(reader: R
     reader.begin_search("ferry is:read")
     assert not reader.accept_count("ferry is:read", 40)  # its results are not in yet
     assert reader.accept("ferry is:read", SearchResult([a], 8, ["ferry"], counted=False))
-    assert reader.accept_more("ferry is:read", 1, SearchResult([b], 9, ["ferry"]))  # a next page is counted
+    assert more(reader, "ferry is:read", 1, SearchResult([b], 9, ["ferry"]))  # a next page is counted
     assert reader.count_label(2) == "best 2 of 9 matches" and not reader.accept_count("ferry is:read", 8)
 
 
@@ -178,10 +184,10 @@ def test_more_results_follow_only_those_listed_for_the_query_shown(reader: Reade
     assert reader.accept("ferry", SearchResult([a, b], 4, ["ferry"]))
     job = reader.more()
     assert job is not None and (job.text, job.offset) == ("ferry", 2)
-    assert not reader.accept_more("ferry", 1, SearchResult([c], 4, ["ferry"]))  # not after those listed
-    assert reader.accept_more("ferry", 2, SearchResult([b, c], 4, ["ferry"]))  # b moved down: listed once
+    assert not more(reader, "ferry", 1, SearchResult([c], 4, ["ferry"]))  # not after those listed
+    assert more(reader, "ferry", 2, SearchResult([b, c], 4, ["ferry"]))  # b moved down: listed once
     assert reader.result_ids == [a, b, c] and reader.count_label(3) == "best 3 of 4 matches"
-    assert reader.accept_more("ferry", 3, SearchResult([], 4, ["ferry"]))  # d left the index meanwhile
+    assert more(reader, "ferry", 3, SearchResult([], 4, ["ferry"]))  # d left the index meanwhile
     assert reader.result_ids == [a, b, c] and reader.more() is None  # the list ends there
     reader.begin_search("is:unread sort:date")
     assert reader.accept("is:unread sort:date", SearchResult([a], 4, []))
@@ -191,7 +197,7 @@ def test_more_results_follow_only_those_listed_for_the_query_shown(reader: Reade
         assert reader.accept(text, SearchResult([a], 4, [])) and reader.count_label(1) == "newest 1 of 4 matches"
     reader.begin_search("ferry timetable")  # its results are on their way: none to add to
     assert reader.more() is None
-    assert not reader.accept_more("ferry timetable", 3, SearchResult([d], 9, ["ferry", "timetable"]))
+    assert not more(reader, "ferry timetable", 3, SearchResult([d], 9, ["ferry", "timetable"]))
 
 
 def test_a_malformed_query_raises_before_any_worker(reader: ReaderState) -> None:

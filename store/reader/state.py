@@ -370,7 +370,7 @@ class ReaderState:
                         last: bool = False) -> tuple[SearchResult, str] | None:
         """The first of the query's results after those listed (``rows``; ``job`` is :meth:`more`'s)
         whose story is unread (``last``: the last), and the results up to a page past it, to be
-        listed (:meth:`accept_more`: the story then comes mid-list, not at its end); None when
+        listed (:meth:`accept_extended`: the story then comes mid-list, not at its end); None when
         none is. n had looked at the rows listed alone, and said "No unread stories here" in a
         feed of 20,000 stories whose unread one was row 15,000.
 
@@ -606,11 +606,6 @@ class ReaderState:
         all are listed."""
         job = self.more()
         return None if job is None else replace(job, offset=0)
-
-    def accept_more(self, text: str, offset: int, result: SearchResult) -> bool:
-        """Append a worker's next results if they follow those listed for the query still shown."""
-        extension = self.extended(text, offset, result)
-        return extension is not None and self.accept_extended(extension)
 
     def extended(self, text: str, offset: int, result: SearchResult) -> Extension | None:
         """The results listed for query ``text`` with a worker's next ones, and their rows, for

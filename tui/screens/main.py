@@ -264,6 +264,7 @@ class MainScreen(FeedsMixin, Screen[None]):
         result: SearchResult | None  # None: the search failed (``error``), or a blank query
         error: str | None = None
         offset: int = 0  # the next results after this many listed (ReaderState.more), or the first
+        listed: Extension | None = None  # the next results with those listed, their rows made (ReaderState.extended)
 
     @dataclass
     class Counted(Message):
@@ -499,8 +500,9 @@ class MainScreen(FeedsMixin, Screen[None]):
             return  # the next key's search replaced it: at a million stories some take 0.3 s
         except ValueError as exc:  # a QueryError: the index cannot run it (or failed)
             message = self.SearchDone(job.text, None, str(exc) or "cannot read this search", offset=job.offset)
-        else:
-            message = self.SearchDone(job.text, found, offset=job.offset)
+        else:  # the next results' rows made here: G at a million matches looked each up on the UI thread
+            listed = self.reader.extended(job.text, job.offset, found) if job.offset else None
+            message = self.SearchDone(job.text, found, offset=job.offset, listed=listed)
         if not worker.is_cancelled:
             self.post_message(message)
 
@@ -555,7 +557,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self._show_rows(keep=self._keep)  # the reader's first search (a saved one): every story
             return
         if message.offset:  # the next results: appended, the cursor where it is
-            if message.result is not None and self.reader.accept_more(message.query, message.offset, message.result):
+            if message.listed is not None and self.reader.accept_extended(message.listed):
                 current = self.headlines.current
                 self._show_rows(keep=current.id if current else None)
                 to_end, self._to_end = self._to_end, None
