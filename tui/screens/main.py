@@ -1181,8 +1181,6 @@ class MainScreen(FeedsMixin, Screen[None]):
                 listed = None
             if listed is not None:
                 extension = self.reader.extended(more.text, more.offset, listed[0])  # (the rows made here)
-                if extension is not None:
-                    extension.rows.index_of(listed[1])  # its rows' places too (50-100 ms at 490,000)
                 if not worker.is_cancelled:
                     self.app.call_from_thread(self._unread_unlisted, rows, at, step, extension, listed[1], opening)
                 return
