@@ -1126,7 +1126,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             await self.broadsheet.action_quit()
 
     def action_unread(self, step: int, any_story: bool = False) -> None:
-        """n / N: the next or previous unread story (opened when reading); ``any_story``: the
+        """n / N: the next or previous unread story (opened, from the list too); ``any_story``: the
         next story when none is unread (Space at the end of a story). Looked for here for up to
         ``UNREAD_HERE`` seconds, then in a worker (at a million stories, all read but one at the
         far end, that takes 1-2 s, and the reader keeps drawing and says it is looking)."""
@@ -1231,8 +1231,7 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.notify("Past the end of the list: the first unread story" if step > 0
                         else "Past the top of the list: the last unread story", timeout=2)
         self.headlines.jump_to(found)
-        if self.has_class("-reading") or self.article_view.has_focus:
-            self.headlines.action_open()
+        self.headlines.action_open()  # from the list too, as Enter and newsboat's n: shown, marked read
 
     def _next_feed(self) -> tuple[Entry, int] | None:
         """The feed n offers to go on to, with its unread stories, when the feed or tag listed
