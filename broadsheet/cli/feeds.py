@@ -36,7 +36,7 @@ COMMANDS = {"feeds", "fetch"}
 
 
 def add_parsers(commands: argparse._SubParsersAction) -> None:
-    feeds = commands.add_parser("feeds", help="subscriptions: add, list, remove, import, export")
+    feeds = commands.add_parser("feeds", help="subscriptions: add, list, remove, rename, import, export")
     actions = feeds.add_subparsers(dest="feeds_action", metavar="ACTION", required=True)
     add = actions.add_parser("add", help="subscribe to feeds (RSS, Atom, JSON Feed addresses)")
     add.add_argument("urls", nargs="+", metavar="URL", help="the feeds' addresses (http or https)")
@@ -47,6 +47,9 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help="JSON Lines for scripts")
     remove = actions.add_parser("remove", help="unsubscribe (the stories stay)")
     remove.add_argument("feeds", nargs="+", metavar="FEED", help="address, id or title")
+    rename = actions.add_parser("rename", help="give a feed a title of your own (its stories stored take it too)")
+    rename.add_argument("feed", metavar="FEED", help="address, id or title")
+    rename.add_argument("title", metavar="TITLE", help="the new title")
     imp = actions.add_parser("import", help="subscribe to the feeds of an OPML file, a newsboat urls file or "
                                             "newsboat's cache.db")
     imp.add_argument("file", type=Path, metavar="FILE", help="an OPML file, newsboat's urls file or its cache.db")
@@ -74,6 +77,8 @@ def run(store: Store, args: argparse.Namespace) -> int:
         return list_command(store, subs, args.json)
     if action == "remove":
         return remove_command(subs, args.feeds)
+    if action == "rename":
+        return rename_command(subs, args.feed, args.title)
     if action == "import":
         return import_command(subs, args.file)
     return export_command(subs, args.output, args.format)
@@ -200,6 +205,33 @@ def remove_command(subs: Subscriptions, refs: list[str]) -> int:
     return status
 
 
+def rename_command(subs: Subscriptions, ref: str, title: str) -> int:
+    """Give the feed ``ref`` the title ``title``, its stories already stored too (see
+    :func:`~broadsheet.store.feeds.feedstories.rename_feed`); one unknown or ambiguous, or a title
+    refused, renames nothing (2)."""
+    from broadsheet.cli.progress import update_addresses  # rich.progress: not when the reader parses its arguments
+    from broadsheet.store.feeds.feedstories import rename_feed
+    from broadsheet.store.feeds.subscriptions import FeedTitleError
+
+    matched = subs.matching(ref)
+    if len(matched) != 1:
+        said = (f"no subscription '{shown(ref)}' (see `broadsheet feeds list`)" if not matched else
+                f"{len(matched)} subscriptions are titled '{shown(ref)}': give the address of the one to rename "
+                f"({', '.join(shown(without_password(sub.url)) for sub in matched)})")
+        err.print(Text(f"{said}. Nothing was renamed.", style="red"))
+        return 2
+    finish_following(subs.store)  # an import or rename cut short: its stories first
+    update_addresses(err, subs.store)  # retitling writes stories: the store's one-time step, with its bar
+    try:
+        renamed, count = rename_feed(subs.store, matched[0], title)
+    except FeedTitleError as exc:
+        err.print(Text(f"not renamed: {shown(str(exc))}", style="red"))
+        return 2
+    stories = f"; {n_stories(count)} already stored now {'carries' if count == 1 else 'carry'} it" if count else ""
+    err.print(Text(f"renamed {shown(matched[0].shown_name)} to {shown(renamed.title)}{stories}"))
+    return 0
+
+
 def import_command(subs: Subscriptions, path: Path) -> int:
     from broadsheet.store.feeds.newsboat import CacheError, cached_feeds, is_cache
     from broadsheet.store.feeds.opml import FeedListError, read_feed_list
@@ -308,7 +340,7 @@ def finish_following(store: Store) -> None:
     if left is None:
         return
     feeds, file, new_since = left
-    err.print("Finishing the last feeds import (it was cut short)")
+    err.print("Finishing the last feeds import or rename (it was cut short)")
     follow_feeds(store, feeds, file, new_since)
     done_following(store)  # (when none was left to do, follow_feeds has not)
 

@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from broadsheet.store.errors import StoreFileError
-from broadsheet.store.feeds.subscriptions import Subscription, Subscriptions
+from broadsheet.store.feeds.subscriptions import FeedTitleError, Subscription, Subscriptions
 from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.storage.atomic import atomic_write_bytes, remove_durably
 from broadsheet.store.storage.db import Store, StoryMeta
@@ -127,3 +127,25 @@ def retitle_stories(store: Store, feeds: Iterable[tuple[Iterable[StoryMeta], str
     finally:
         indexer.finish()
     return len(changed)  # (the marks are counted again: a write that changes a source has them counted)
+
+
+def rename_feed(store: Store, sub: Subscription, title: str) -> tuple[Subscription, int]:
+    """Give the feed ``sub`` the title ``title`` (:meth:`Subscriptions.rename`) and its stories
+    already stored too, as their source: the sidebar and ``feed:"Title"`` find a feed's stories
+    by it, so under the new title alone they would be left behind. Noted first (:data:`FOLLOWING`):
+    a rename cut short is finished by the next ``import``, ``feeds import`` or ``fetch``. (The
+    subscription renamed, how many stories now carry its title.) FeedTitleError: not renamed.
+    Under the store's lock throughout, which every writer of stories takes."""
+    subs = Subscriptions(store)
+    with store.lock:
+        sub = next((now for now in subs.all() if now.id == sub.id), sub)  # its title now (a fetch renames too)
+        note_following(store, [(sub, [], [sub.title])], None, None)
+        try:
+            renamed = subs.rename(sub, title)
+        except FeedTitleError:
+            done_following(store)  # nothing to finish
+            raise
+        stories = feed_stories(store, [(renamed, [sub.title])])
+        count = retitle_stories(store, [(stories[renamed.id], renamed.title)])
+        done_following(store)
+    return renamed, count

@@ -22,6 +22,7 @@ from broadsheet.store.model import host_of, normal_url
 from broadsheet.store.sanitize import clean_line, is_web_address, not_text
 from broadsheet.store.search.analysis import feed_key
 from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.limits import LINE
 from broadsheet.store.storage.tinydb import KeyedTable, open_db
 from broadsheet.store.storage.userstate import TagError, normalise_tag
 
@@ -30,6 +31,10 @@ FILE = "feeds.json"
 
 class FeedAddressError(ValueError):
     """An address that cannot be a feed's (not http/https, no host)."""
+
+
+class FeedTitleError(ValueError):
+    """A title a feed cannot be renamed to (empty, too long, another feed's)."""
 
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
@@ -353,6 +358,19 @@ def by_title(subs: Iterable[Subscription]) -> list[list[Subscription]]:
     return list(groups.values())
 
 
+def title_refused(sub: Subscription, title: str, subs: Iterable[Subscription]) -> str:
+    """Why ``sub`` cannot be renamed ``title`` among the subscriptions ``subs`` ("" if it can): an
+    empty title, one longer than its stories' source can be, or another feed's, compared as
+    ``feed:"Title"`` compares them (the two would share their stories)."""
+    title = clean_line(title)
+    if not title:
+        return "a feed's title cannot be empty"
+    if len(title) > LINE:
+        return f"the title is {len(title):,} characters long (at most {LINE:,})"
+    other = next((s for s in subs if s.id != sub.id and feed_key(s.title) == feed_key(title)), None)
+    return f"{title!r} is the title of another feed ({without_password(other.url)})" if other is not None else ""
+
+
 def feed_phrase(title: str) -> str:
     """The search for the stories whose source is ``title`` (a feed's, as its stories carry it)."""
     return 'feed:"' + title.replace('"', " ") + '"'
@@ -496,6 +514,27 @@ class Subscriptions:
                     table.pop(sid, None)
 
             self._table.apply(drop)
+
+    def rename(self, sub: Subscription, title: str) -> Subscription:
+        """Give ``sub`` the title ``title`` as the user's choice (it stays when the feed's own
+        changes, as newsboat's ``"~Title"``), in one write; the subscription renamed.
+        FeedTitleError: a title :func:`title_refused` refuses, or ``sub`` no longer subscribed."""
+        renamed: list[Subscription] = []
+
+        def change(table: dict[str, Any]) -> None:
+            renamed.clear()
+            if sub.id not in table:
+                raise FeedTitleError(f"{sub.shown_name!r} is no longer subscribed")
+            if why := title_refused(sub, title, map(Subscription.from_doc, table.values())):
+                raise FeedTitleError(why)
+            mine = Subscription.from_doc(table[sub.id])
+            mine.title, mine.learned = clean_line(title), False
+            table[sub.id] = mine.to_doc()
+            renamed.append(mine)
+
+        with self.store.lock:
+            self._table.apply(change)
+        return renamed[0]
 
     def retag(self, old: str, new: str | None) -> list[Subscription]:
         """Give the feeds that give ``old`` to their new stories ``new`` instead (None: nothing),

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterable
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
 from rich.text import Text
@@ -24,7 +24,10 @@ from broadsheet.store.errors import StoreFileError, StoreWriteError
 from broadsheet.store.reader.state import ReaderState
 from broadsheet.store.storage.atomic import FileIdentity, file_identity
 from broadsheet.store.storage.db import Store
-from broadsheet.tui.widgets.sidebar import FeedRow
+from broadsheet.store.wording import n_stories
+from broadsheet.tui.screens.dialogs import PromptScreen
+from broadsheet.tui.widgets.search_bar import SearchBar
+from broadsheet.tui.widgets.sidebar import Entry, FeedRow, Sidebar
 
 if TYPE_CHECKING:
     from broadsheet.store.feeds.subscriptions import Subscription
@@ -32,6 +35,8 @@ if TYPE_CHECKING:
     _ScreenBase = Screen[None]  # the mixin is only ever mixed into the main screen
 else:
     _ScreenBase = object
+
+T = TypeVar("T")
 
 
 class FeedsMixin(_ScreenBase):
@@ -43,6 +48,9 @@ class FeedsMixin(_ScreenBase):
         def _update_sidebar(self) -> None: ...
         def _write(self, change: Callable[[], Any], *, stories: bool = False) -> Any: ...
         def _say_reworded(self, given: Iterable[str]) -> None: ...
+        def _in_worker(self, change: Callable[[Store], T], failed: str, *, stories: bool = False) -> T | None: ...
+        def _work_progress(self, text: str) -> None: ...
+        def _work_done(self, text: str, severity: SeverityLevel) -> None: ...
 
     @staticmethod
     def fetch_status() -> Label:
@@ -262,6 +270,53 @@ class FeedsMixin(_ScreenBase):
         self.reload()
         if text:
             self.notify(text, title="Feeds", severity=severity, timeout=timeout)
+
+    def rename_feed(self, entry: Entry) -> None:
+        """R on a feed's row: a title of the user's own, asked for as a tag's new name is (a title
+        refused is said in the prompt, kept to correct); its stories stored take it too, in a
+        worker (a pass over the store: see :func:`~broadsheet.store.feeds.feedstories.rename_feed`)."""
+        from broadsheet.store.feeds.subscriptions import Subscriptions, title_refused
+
+        subs = Subscriptions(self.store)
+        matched = subs.matching(entry.ref or entry.name)
+        if len(matched) != 1:
+            self.notify(f"{len(matched)} feeds are titled {entry.name!r}: rename the one you mean with "
+                        "`broadsheet feeds rename ADDRESS TITLE` (`broadsheet feeds list` gives them)" if matched
+                        else f"{entry.name!r} is no longer subscribed", title="Not renamed", severity="warning",
+                        timeout=10, markup=False)
+            return
+        sub = matched[0]
+
+        def refused(title: str) -> str | None:
+            why = title_refused(sub, title, subs.all()) if title.strip() != entry.name else ""
+            return f"Not renamed: {why}" if why else None
+
+        def done(title: str | None) -> None:
+            if title is not None and title.strip() != entry.name:
+                self._work_progress(f"Renaming feed {entry.name!r}…")
+                self._rename_worker(sub, title, entry.name)
+
+        self.app.push_screen(PromptScreen(f"Rename feed {entry.name!r} to", entry.name, check=refused), done)
+
+    @work(thread=True, exclusive=True, group="retitle", exit_on_error=False)
+    def _rename_worker(self, sub: Subscription, title: str, old: str) -> None:
+        from broadsheet.store.feeds.feedstories import rename_feed
+
+        done = self._in_worker(lambda store: rename_feed(store, sub, title), "Not renamed", stories=True)
+        if done is not None:
+            self.app.call_from_thread(self._feed_renamed, old, *done)
+
+    def _feed_renamed(self, old: str, renamed: Subscription, count: int) -> None:
+        """Show the feed under its new title, its row highlighted and, if it was listed, its stories still listed."""
+        from broadsheet.store.feeds.subscriptions import feed_phrase
+
+        self.query_one(Sidebar).follow("feed", renamed.title)
+        self.reload()
+        bar = self.query_one(SearchBar)
+        if bar.value.strip() == feed_phrase(old):
+            bar.value = feed_phrase(renamed.title)
+        stories = f" (its {n_stories(count)} too)" if count else ""
+        self._work_done(f"Renamed feed {old!r} to {renamed.title!r}{stories}", "information")
 
     def unsubscribe(self, ref: str) -> None:
         """Unsubscribe from the feed at address ``ref`` (or so titled, when it is the only one)."""

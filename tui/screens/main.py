@@ -187,8 +187,9 @@ class Targets:
 
 #: Actions on the selected story, offered (in the footer, by their keys) only while one is listed.
 STORY_ACTIONS = frozenset({"bookmark", "tag", "toggle_read", "delete"})
-#: The groups of workers whose progress shows above the footer (marks of many stories, delete and undo, export).
-LONG_WORK = frozenset({"marks", "stories", "export"})
+#: The groups of workers whose progress shows above the footer (marks of many stories, delete and undo, export,
+#: a feed renamed).
+LONG_WORK = frozenset({"marks", "stories", "export", "retitle"})
 #: Seconds between tries to finish a delete or undo another broadsheet left half done (see _check_store).
 FINISH_EVERY = 30.0
 
@@ -956,6 +957,9 @@ class MainScreen(FeedsMixin, Screen[None]):
     def _rename_entry(self, message: Sidebar.RenameRequested) -> None:
         entry = message.entry
         old = entry.name
+        if entry.kind == "feed":
+            self.rename_feed(entry)
+            return
 
         def rename_search(new: str) -> None:
             try:

@@ -111,7 +111,7 @@ class Sidebar(OptionList):
         Binding("end,G", "last", "Last", show=False, id="sidebar.last"),
         Binding("enter", "select", "Show these stories", show=False, id="sidebar.open"),  # OptionList's own
         Binding("A", "read_all", "Mark read", id="sidebar.read_all"),
-        Binding("R", "rename", "Rename tag/search", id="sidebar.rename"),
+        Binding("R", "rename", "Rename tag/search/feed", id="sidebar.rename"),
         Binding("delete,x", "delete", "Delete tag/search/feed", id="sidebar.delete"),
         Binding("a", "screen.subscribe", "Subscribe to a feed", id="sidebar.subscribe"),  # the screen's dialog
     ]
@@ -253,10 +253,10 @@ class Sidebar(OptionList):
 
     def action_rename(self) -> None:
         entry = self.current_entry
-        if entry is not None and entry.kind in {"tag", "search"}:
+        if entry is not None and entry.kind in {"tag", "search", "feed"}:
             self.post_message(self.RenameRequested(entry))
         elif entry is not None:
-            self.notify("Only a tag or a saved search can be renamed", timeout=2)
+            self.notify("Only a tag, a saved search or a feed can be renamed", timeout=2)
 
     def action_delete(self) -> None:
         entry = self.current_entry
