@@ -115,6 +115,21 @@ class FeedsMixin(_ScreenBase):
         self._fetch_worker(quiet, chosen, self._no_subscriptions())
         return True
 
+    def on_sidebar_fetch_requested(self, message: Sidebar.FetchRequested) -> None:
+        """F on a feed's row: that feed alone, as newsboat's r reloads the feed under the cursor,
+        with the worker F uses for every feed (its progress line and summary): F fetched them all.
+        A row of feeds an older version left alike (one title) fetches each of them."""
+        from broadsheet.store.feeds.subscriptions import Subscriptions
+
+        entry = message.entry
+        chosen = Subscriptions(self.store).matching(entry.ref or entry.name)
+        if not chosen:
+            self.notify(f"{entry.name!r} is no longer subscribed", title="Feeds", severity="warning", timeout=4,
+                        markup=False)
+        elif not self.fetch_feeds(chosen=chosen):
+            self.notify(f"A fetch is running: F fetches {entry.name!r} once that is done", title="Feeds", timeout=4,
+                        markup=False)
+
     def _no_subscriptions(self) -> str:
         """What the fetch key says with no feed to fetch: where to subscribe, here and in the shell."""
         return (f"No subscriptions: subscribe with {self._subscribe_key()}, "

@@ -114,6 +114,8 @@ class Sidebar(OptionList):
         Binding("R", "rename", "Rename tag/search/feed", id="sidebar.rename"),
         Binding("delete,x", "delete", "Delete tag/search/feed", id="sidebar.delete"),
         Binding("a", "screen.subscribe", "Subscribe to a feed", id="sidebar.subscribe"),  # the screen's dialog
+        # On a feed's row only (check_action): elsewhere F is the screen's, every feed.
+        Binding("F", "fetch", "Fetch this feed", id="sidebar.fetch"),
     ]
 
     @dataclass
@@ -132,6 +134,12 @@ class Sidebar(OptionList):
 
     @dataclass
     class DeleteRequested(Message):
+        entry: Entry
+
+    @dataclass
+    class FetchRequested(Message):
+        """F on a feed's row: that feed fetched alone (newsboat's r on the feed under the cursor)."""
+
         entry: Entry
 
     def __init__(self, *, id: str | None = None) -> None:
@@ -236,6 +244,7 @@ class Sidebar(OptionList):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         self._open(event.option_index)
+        self.refresh_bindings()  # F is this feed's on a feed's row, every feed's elsewhere
 
     def _open(self, index: int) -> None:
         """Show the reason of the failing feed at ``index`` under its name, and close the one shown before."""
@@ -247,6 +256,13 @@ class Sidebar(OptionList):
                 self.replace_option_prompt_at_index(at, replace(label, opened=opened))
         self._opened = index
 
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """F fetches the row's feed on a feed's row; elsewhere it is left to the screen's F (every feed)."""
+        if action == "fetch":
+            entry = self.current_entry
+            return entry is not None and entry.kind == "feed"
+        return super().check_action(action, parameters)
+
     def action_read_all(self) -> None:
         if (entry := self.current_entry) is not None:
             self.post_message(self.ReadAllRequested(entry))
@@ -257,6 +273,10 @@ class Sidebar(OptionList):
             self.post_message(self.RenameRequested(entry))
         elif entry is not None:
             self.notify("Only a tag, a saved search or a feed can be renamed", timeout=2)
+
+    def action_fetch(self) -> None:
+        if (entry := self.current_entry) is not None and entry.kind == "feed":
+            self.post_message(self.FetchRequested(entry))
 
     def action_delete(self) -> None:
         entry = self.current_entry
