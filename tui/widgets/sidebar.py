@@ -111,7 +111,7 @@ class Sidebar(OptionList):
         Binding("end,G", "last", "Last", show=False, id="sidebar.last"),
         Binding("enter", "select", "Show these stories", show=False, id="sidebar.open"),  # OptionList's own
         Binding("A", "read_all", "Mark read", id="sidebar.read_all"),
-        Binding("R", "rename", "Rename tag/search/feed", id="sidebar.rename"),
+        Binding("R", "rename", "Rename", id="sidebar.rename"),
         Binding("delete,x", "delete", "Delete tag/search/feed", id="sidebar.delete"),
         Binding("a", "screen.subscribe", "Subscribe to a feed", id="sidebar.subscribe"),  # the screen's dialog
         # On a feed's row only (check_action): elsewhere F is the screen's, every feed.
