@@ -244,7 +244,8 @@ class Sidebar(OptionList):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         event.stop()
         self._open(event.option_index)
-        self.refresh_bindings()  # F is this feed's on a feed's row, every feed's elsewhere
+        if self.has_focus:  # (its keys are in the footer only then)
+            self.refresh_bindings()  # F is this feed's on a feed's row, every feed's elsewhere
 
     def _open(self, index: int) -> None:
         """Show the reason of the failing feed at ``index`` under its name, and close the one shown before."""
