@@ -263,12 +263,13 @@ def test_a_story_two_feeds_carry_stays_the_story_of_the_first(store: Store, serv
     assert sorted(m.source for m in store.stories()) == ["Gazette Front", "Gazette World"]
 
 
-def episodes(show: str, count: int) -> bytes:
+def episodes(show: str, count: int, *, newest_first: bool = False) -> bytes:
     """A podcast's feed: every episode its own guid and sound file, every link the show's page."""
+    numbers = range(count, 0, -1) if newest_first else range(1, count + 1)
     return rss("".join(f"<item><title>Episode {n} of the harbour hour</title><link>{show}</link><guid>ep-{n}</guid>"
                        f"<description>The harbour master talks about week {n}.</description>"
                        f'<enclosure url="{show}ep{n}.mp3" type="audio/mpeg" length="1"/></item>'
-                       for n in range(1, count + 1)), title="Harbour Hour")
+                       for n in numbers), title="Harbour Hour")
 
 
 def listed(folder: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
@@ -312,6 +313,63 @@ def test_a_store_that_kept_one_of_a_feeds_entries_linking_to_one_page_gets_the_o
     assert "2 new, 1 updated from 1 feed" in capsys.readouterr().err
     assert listed(store.folder, capsys) == [f"Episode {n} of the harbour hour" for n in range(1, 4)]
     assert store.user.get(first.story_id).bookmarked
+
+
+def test_a_new_episode_comes_while_the_others_are_listed(store: Store, server: HTTPServer,
+                                                         capsys: pytest.CaptureFixture[str],
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fifth episode at the top of the feed (as a podcast lists them), the four before it still
+    listed, each stored on its own: a new story, the others as they were (the feed lists them, so
+    the episode at the show's page is not one of theirs under a new guid)."""
+    from broadsheet.store.feeds import fetch as fetch_module
+
+    monkeypatch.setattr(fetch_module, "BATCH", 1)  # (not told apart by coming in one store write)
+    feed, show = server.url_for("/pod.xml"), server.url_for("/show/")
+    count = [4]
+    server.expect_request("/pod.xml").respond_with_handler(
+        lambda _: Response(episodes(show, count[0], newest_first=True)))
+    subscribe(store, feed)
+    assert main(["--store", str(store.folder), "fetch", feed]) == 0
+    assert "4 new, 0 updated from 1 feed" in capsys.readouterr().err
+    count[0] = 5
+    assert main(["--store", str(store.folder), "fetch", feed]) == 0
+    assert "1 new, 0 updated from 1 feed" in capsys.readouterr().err
+    assert listed(store.folder, capsys) == [f"Episode {n} of the harbour hour" for n in range(1, 6)]
+
+
+def test_an_entry_the_feed_gives_a_new_guid_stays_its_story(store: Store, server: HTTPServer,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    """A publisher moving its guids (``http://…/?p=1`` to ``https://…/story/1``), the link the same,
+    the old guid no longer in the feed: the entry came a second time ("1 new", two stories, the
+    bookmark on the first). It is the story it was, updated, its marks kept."""
+    feed = server.url_for("/news.xml")
+    guid = ["http://gazette.example/?p=1"]
+    server.expect_request("/news.xml").respond_with_handler(lambda _: Response(rss(rss_item(1, guid=guid[0]))))
+    subscribe(store, feed)
+    assert main(["--store", str(store.folder), "fetch", feed]) == 0
+    (story,) = store.stories()
+    store.user.set_bookmarked(story.id, True)
+    guid[0] = "https://gazette.example/story/1"
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "fetch", feed]) == 0
+    assert "0 new, 1 updated from 1 feed" in capsys.readouterr().err
+    assert [m.id for m in Store(store.folder).stories()] == [story.id]
+    assert Store(store.folder).user.get(story.id).bookmarked
+
+
+def test_a_feed_file_is_one_download_for_its_entries_at_one_address(tmp_path: Path,
+                                                                    capsys: pytest.CaptureFixture[str]) -> None:
+    """Imported feed files as fetched feeds: a file listing a fifth episode beside the four brings
+    one new story; a file giving an entry a new guid, the old one gone from it, updates its story."""
+    folder, show = tmp_path / "store", "https://harbour-hour.example/show/"
+    pod, news = tmp_path / "pod.xml", tmp_path / "news.xml"
+    for count, guid, said in ((4, "http://gazette.example/?p=1", "5 imported, 0 already present"),
+                              (5, "https://gazette.example/story/1", "1 imported, 1 updated, 4 already present")):
+        pod.write_bytes(episodes(show, count))
+        news.write_bytes(rss(rss_item(1, guid=guid)))
+        assert main(["--store", str(folder), "import", str(pod), str(news)]) == 0
+        assert said in capsys.readouterr().err
+    assert len(Store(folder).stories()) == 6
 
 
 def test_a_web_page_naming_a_feed_subscribed_too_says_so(store: Store, server: HTTPServer) -> None:

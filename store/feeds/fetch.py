@@ -1206,7 +1206,8 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         try:
             stored = store.add_identified([(a.story_id, a, r.sub.url) for r, a in batch], parser=stamp(ENTRIES),
                                           entries_deleted=True,  # (deleted in the reader while this fetch ran too)
-                                          feeds=subscribed, tags=tags_of_new, replacing=replacing)
+                                          feeds=subscribed, tags=tags_of_new, replacing=replacing,
+                                          listed=[listed[id(r)] for r, _ in batch])
         except StoredUnlisted as exc:  # stored whole, the directory not listing it yet: counted, then stopped
             stored, unlisted = exc.stored, exc
         for n, ((sid, got), (result, article)) in enumerate(zip(stored.results, batch, strict=True)):
@@ -1243,6 +1244,9 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         deleted |= _deleted_by_text(store, [a for _, articles in fetched for a in articles], deleted)
     unstored = {id(result): sum(not (deleted and a.story_id in deleted) for a in articles)
                 for result, articles in fetched}
+    # Each feed's entries in this download, every one (deleted ones too): an entry of its feed at one
+    # address is another story while the feed lists it, else the story under a new guid.
+    listed = {id(result): {a.key for a in articles if a.key} for result, articles in fetched}
     interrupted = 0  # feeds whose entries Ctrl-C left not all stored
     late = False  # a Ctrl-C while the index was committed (waited for)
     try:

@@ -542,8 +542,9 @@ def import_paths(
     if on_total:  # a first walk only counts: listing a million paths would hold some 370 MB
         on_total(sum(1 for _ in find_files(paths, store.folder)))
     report = ImportReport()
-    # (story id, article, file, (its reading's note, its photos' writing's), where in it, parser)
-    pending: list[tuple[str, Article, str, tuple[str, str], str, int]] = []
+    # (story id, article, file, (its reading's note, its photos' writing's), where in it, parser,
+    # the keys of its file's entries: a feed file is a whole download, see Store.add_identified)
+    pending: list[tuple[str, Article, str, tuple[str, str], str, int, set[str]]] = []
     states: dict[str, StoryState] = {}
     deleted: set[str] = set()  # feed entries an export says were deleted
     record = report.add
@@ -570,7 +571,8 @@ def import_paths(
             unlisted = None
             try:
                 stored = store.add_identified([(sid, article, file) for sid, article, file, *_ in batch],
-                                              parser=[parser for *_, parser in batch], feeds=entry_feeds or ())
+                                              parser=[parser for *_, parser, _ in batch], feeds=entry_feeds or (),
+                                              listed=[keys for *_, keys in batch])
             except StoredUnlisted as exc:  # stored, though not listed: counted (the summary left it out)
                 stored, unlisted = exc.stored, exc
                 stop, report.unlisted = exc, len(stored.new)
@@ -584,8 +586,7 @@ def import_paths(
                 left = store.user.merge(marks, _present(store, unlisted, marks), skip_damaged=True) if marks else {}
             except StoreWriteError as exc:  # the stories are stored all the same: counted, the marks said
                 left, stop, report.marks_unsaved = {}, stop or exc, len(marks)
-            for (sid, got), (_, _article, _file, (read, kept), where, _parser) in zip(stored.results, batch,
-                                                                                      strict=True):
+            for (sid, got), (_, _article, _file, (read, kept), where, *_) in zip(stored.results, batch, strict=True):
                 status: Status = "imported" if got == "new" else "updated" if got == "updated" else "present"
                 # A story already present: its reading's notes were said when it was stored, not at every import.
                 note = "; ".join(n for n in (read if status != "present" else "", kept) if n)
@@ -616,6 +617,7 @@ def import_paths(
         found = readable(find_files(paths, store.folder))
         with gc_paused(freeze=False), contextlib.closing(read_paths(found, max_bytes)) as results:
             for path, items in results:
+                keys = {item.article.key for item in items if item.article is not None and item.article.key}
                 for item in items:
                     where = safe_text(f"{path} ({item.part})" if item.part else path)
                     deleted.update(item.deleted)
@@ -638,7 +640,7 @@ def import_paths(
                     if item.state is not None:  # first: a Ctrl-C between the two stored the story unmarked
                         states[sid] = item.state
                     pending.append((sid, item.article, item.file or absolute(path), (item.note, kept), where,
-                                    stamp(item.kind)))
+                                    stamp(item.kind), keys))
                     held += sum(map(len, item.article.body))  # (nearly all of its text)
                     if len(pending) >= BATCH or held >= BATCH_TEXT:
                         flush()

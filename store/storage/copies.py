@@ -54,15 +54,20 @@ def another_feeds_entry(incoming: dict[str, Any], stored: dict[str, Any], file: 
     return came_from is not None and came_from != _feed_of(incoming, file, feeds)
 
 
-def another_entry_of_its_feed(key: str | None, stored_key: Any) -> bool:
-    """Whether an entry keyed ``key`` and a stored one keyed ``stored_key`` are two entries of one
-    feed (keys ``feed#guid``: the same feed, another guid), which are two stories whatever address
-    they share: a podcast's episodes all link to the show's page, a live blog's posts to the blog
-    (as newsboat keeps them). Two feeds' entries at one address stay one story (see
-    :func:`another_feeds_entry`), and a saved page (no key) the story of the entry it is the page of."""
+def another_entry_of_its_feed(key: str | None, stored_key: Any, listed: Collection[str], batched: bool) -> bool:
+    """Whether an entry keyed ``key`` and a stored one keyed ``stored_key`` at its address are two
+    stories: two entries (keys ``feed#guid``: the same feed, another guid) its feed lists together,
+    the stored one's key among ``listed`` (the keys of the download the entry came in: a fetch's
+    feed, an imported file) or ``batched`` (stored by this batch). A podcast's episodes all link to
+    the show's page, a live blog's posts to the blog (as newsboat keeps them); an entry whose stored
+    guid its feed no longer lists is that story under a new guid (a publisher moving its guids from
+    ``http://…/?p=1`` to ``https://…/story/1``). Two feeds' entries at one address stay one story
+    (see :func:`another_feeds_entry`), and a saved page (no key) the story of the entry it is the page of."""
     if not (key and isinstance(stored_key, str) and stored_key and key != stored_key):
         return False
-    return key.partition("#")[0] == stored_key.partition("#")[0]  # (a feed's address ends before its first "#")
+    if key.partition("#")[0] != stored_key.partition("#")[0]:  # (a feed's address ends before its first "#")
+        return False
+    return batched or stored_key in listed
 
 
 def _feed_of(doc: dict[str, Any], file: str, feeds: Collection[str]) -> str | None:

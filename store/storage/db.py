@@ -1074,7 +1074,8 @@ class Store:
                        parser: int | Sequence[int] | None = None, reread: bool = False,
                        entries_deleted: bool = False, feeds: Collection[str] = (),
                        tags: Sequence[Sequence[str]] | Callable[[], Sequence[Sequence[str]]] | None = None,
-                       replacing: Sequence[str] | None = None) -> Stored:
+                       replacing: Sequence[str] | None = None,
+                       listed: Sequence[Collection[str]] | None = None) -> Stored:
         """Store (story id, article, file); the caller has computed the ids (the importer needs them too).
         ``file``: the source file's path exactly (stored safe to show, see :mod:`store.storage.sourcepath`)
         or the feed's address.
@@ -1104,6 +1105,10 @@ class Store:
         reading of (``reparse``): one now stored under another id gets that story's marks, and that
         story is deleted, written down before the stories (``reparsing.json``), so a writer killed
         at any point leaves each story once, with its marks, the next writer finishing the move.
+        ``listed``: for each story, the keys of the entries of the download it came in (its feed's in
+        a fetch, its file's in an import): a stored entry of its feed at its address, with another
+        guid, stays another story when listed there too, or stored by this batch (see
+        :func:`~broadsheet.store.storage.copies.another_entry_of_its_feed`).
         """
         with self.lock:
             self._finish_cut_short()
@@ -1128,7 +1133,8 @@ class Store:
 
             parsers = parser if isinstance(parser, Sequence) else [parser] * len(batch)
             deleted = self.deleted_entries() if entries_deleted else set()
-            for (given, article, file), parser_of in zip(batch, parsers, strict=True):
+            lists = listed if listed is not None else [()] * len(batch)
+            for (given, article, file), parser_of, listed_with in zip(batch, parsers, lists, strict=True):
                 article = fit_article(article)[0]  # (the import and the fetch fitted it, saying so): its export imports
                 if given in deleted:
                     stored.results.append((given, "present"))
@@ -1142,7 +1148,8 @@ class Store:
                     known = batch_urls.get(address) or self._by_address(address, directory)
                     if known is not None and (found := stored_record(known)) is not None and \
                             not another_entry_of_its_feed(article.key, unpack_record(
-                                found, self._meta_path(fields.shard(found.get("shard")))).get("key")):
+                                found, self._meta_path(fields.shard(found.get("shard")))).get("key"),
+                                listed_with, known in metas):
                         sid, old = known, found  # the same page under another identity: one story
                 if old is None and saved:
                     # A text dump of a saved page or of another dump, or a page of a text dump stored
