@@ -177,17 +177,22 @@ def test_an_entry_without_guid_or_link_edited_by_its_publisher_stays_one_story(s
 
 @pytest.mark.parametrize(("one", "two"), [(("Pier closed", 3), ("Pier reopens", 3)),
                                           (("Tide tables", 3), ("Tide tables", 10)),
-                                          (("Pier closed", None), ("Pier reopens", None))])
+                                          (("Pier closed", None), ("Pier reopens", None)),
+                                          (("Service notice", None), ("Service notice", None)),
+                                          (("Service notice", 3), ("Service notice", 3))])
 def test_two_entries_without_guid_or_link_are_two_stories(store: Store, server: HTTPServer,
                                                           one: tuple[str, int | None],
                                                           two: tuple[str, int | None]) -> None:
-    """Told apart by title, or by date where the titles are alike."""
+    """Told apart by title, or by date where the titles are alike, or else by their text (one kept
+    of the two "Service notice" entries: the other was lost), at every fetch."""
     server.expect_request("/f").respond_with_data(
         rss(unlinked(one[0], "The first notice.", one[1]) + unlinked(two[0], "The second notice.", two[1])))
     subscribe(store, server.url_for("/f"))
     [result] = fetch(store, settings=FAST).results
     assert result.new == 2 and not result.notes
     assert sorted(store.body(m)[0] for m in store.stories()) == ["The first notice.", "The second notice."]
+    [result] = fetch(store, settings=FAST).results
+    assert (result.new, result.updated, result.present) == (0, 0, 2) and len(store) == 2
 
 
 def stored_as_before(store: Store, url: str, feed: bytes) -> str:

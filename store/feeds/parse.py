@@ -15,6 +15,7 @@ import datetime as dt
 import itertools
 import re
 import zlib
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from html import unescape
@@ -191,6 +192,7 @@ def _once(feed: Feed) -> Feed:
     """``feed`` with each story once, said: entries giving one id (their guid, else their link)
     are one story, and storing each in turn kept the last without a word. The last is kept still:
     a store holds that one, which the first would replace at the next fetch."""
+    _titles_apart(feed)
     last = {entry.article.story_id: entry.number for entry in feed.entries if entry.article is not None}
     kept = [entry for entry in feed.entries if entry.article is None or last[entry.article.story_id] == entry.number]
     repeated = len(feed.entries) - len(kept)
@@ -198,6 +200,15 @@ def _once(feed: Feed) -> Feed:
         feed.entries = kept
         feed.notes.append(f"{counted(repeated, 'entry repeats', 'entries repeat')} another entry's id: kept once")
     return feed
+
+
+def _titles_apart(feed: Feed) -> None:
+    """Entries of ``feed`` giving one title key (see :func:`_title_key`) known by their text instead:
+    two "Service notice" entries of other texts (no guid, link or date) were one story, the last."""
+    keys = Counter(entry.article.key for entry in feed.entries if entry.article is not None and by_title(entry.article))
+    for entry in feed.entries:
+        if entry.article is not None and by_title(entry.article) and keys[entry.article.key] > 1:
+            entry.article.key = None
 
 
 def looks_like_web_page(head: bytes) -> bool:
@@ -829,7 +840,9 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
 def _title_key(base: str, title: str, published: str | None) -> str:
     """The identity of an entry with neither guid nor link: its feed, title and date. Its text is
     no part of it, so an entry the publisher corrects stays one story (its text made its id, and
-    the corrected entry came as a second story); two entries titled alike on two days are two."""
+    the corrected entry came as a second story); two entries titled alike on two days are two.
+    Entries of one download giving one key (two "Service notice" entries, undated) are known by
+    their text instead, as before (:func:`_titles_apart`)."""
     return f"{base}{_BY_TITLE}{title}" + (f" @ {published}" if published else "")
 
 
