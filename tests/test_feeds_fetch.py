@@ -150,9 +150,9 @@ def test_new_and_updated_entries_are_counted_and_marks_kept(store: Store, server
     assert state.read and state.bookmarked and len(store) == 4
 
 
-def unlinked(title: str, text: str, day: int | None = 3) -> str:
+def unlinked(title: str, text: str, day: int | None = 3, hour: str = "09:00") -> str:
     """An RSS item with neither guid nor link (a hand-written feed's), dated the ``day`` of March."""
-    date = f"<pubDate>Tue, {day:02d} Mar 2026 09:00:00 GMT</pubDate>" if day else ""
+    date = f"<pubDate>Tue, {day:02d} Mar 2026 {hour}:00 GMT</pubDate>" if day else ""
     return f"<item><title>{title}</title>{date}<description>{text}</description></item>"
 
 
@@ -183,7 +183,7 @@ def test_an_entry_without_guid_or_link_edited_by_its_publisher_stays_one_story(s
 def test_two_entries_without_guid_or_link_are_two_stories(store: Store, server: HTTPServer,
                                                           one: tuple[str, int | None],
                                                           two: tuple[str, int | None]) -> None:
-    """Told apart by title, or by date where the titles are alike, or else by their text (one kept
+    """Told apart by title, or by day where the titles are alike, or else by their text (one kept
     of the two "Service notice" entries: the other was lost), at every fetch."""
     server.expect_request("/f").respond_with_data(
         rss(unlinked(one[0], "The first notice.", one[1]) + unlinked(two[0], "The second notice.", two[1])))
@@ -193,6 +193,39 @@ def test_two_entries_without_guid_or_link_are_two_stories(store: Store, server: 
     assert sorted(store.body(m)[0] for m in store.stories()) == ["The first notice.", "The second notice."]
     [result] = fetch(store, settings=FAST).results
     assert (result.new, result.updated, result.present) == (0, 0, 2) and len(store) == 2
+
+
+def test_an_entry_without_guid_or_link_whose_date_moves_within_its_day_stays_one_story(
+        store: Store, server: HTTPServer) -> None:
+    """A feed dating its entries by when it was built (10:00, then 10:05): each fetch made a new story."""
+    subscribe(store, server.url_for("/f"))
+    for hour in ("10:00", "10:05", "10:10"):
+        server.clear()
+        server.expect_request("/f").respond_with_data(rss(unlinked("Line 1 closed", "Line 1 is closed.", 3, hour)))
+        [result] = fetch(store, settings=FAST).results
+        assert result.new == (hour == "10:00")
+    [story] = store.stories()
+    assert story.published == "2026-03-03T10:10:00+00:00"
+
+
+def test_an_entry_without_guid_or_link_a_development_build_stored_under_its_full_date_is_not_stored_again(
+        store: Store, server: HTTPServer) -> None:
+    """Builds of 7 Dec 2026 (never released) keyed it by its full date, not its day: it stays one story."""
+    from broadsheet.store.feeds.parse import parse_feed
+    from broadsheet.store.ingest import ENTRIES, stamp
+
+    feed = rss(unlinked("Pier closed for repairs", "The pier is closed until May."))
+    server.expect_request("/f").respond_with_data(feed)
+    subscribe(store, server.url_for("/f"))
+    [entry] = parse_feed(feed, server.url_for("/f")).entries
+    assert entry.article is not None and entry.article.key and entry.article.published
+    article = replace(entry.article, key=entry.article.key[:-10] + entry.article.published)  # " @ 2026-03-03T09:00…"
+    store.add_identified([(article.story_id, article, server.url_for("/f"))], parser=stamp(ENTRIES))
+    store.user.set_bookmarked(article.story_id, True)
+    [result] = fetch(store, settings=FAST).results
+    assert (result.new, result.present) == (0, 1)
+    [story] = store.stories()
+    assert store.user.get(story.id).bookmarked
 
 
 def stored_as_before(store: Store, url: str, feed: bytes) -> str:

@@ -23,6 +23,7 @@ import contextlib
 import contextvars
 import datetime as dt
 import email.utils
+import itertools
 import re
 from collections import Counter
 from collections.abc import AsyncIterator, Callable, Collection, Coroutine, Iterable
@@ -33,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from filelock import FileLock, Timeout
 
 from broadsheet.store.errors import StoreFileError, StoreWriteError
-from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, by_title, gunzipped, parse_feed
+from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, by_title, gunzipped, parse_feed, title_keys_before
 from broadsheet.store.feeds.subscriptions import (
     Subscription,
     Subscriptions,
@@ -1305,27 +1306,35 @@ def _date_undated(store: Store, fetched: list[tuple[FeedResult, list[Article]]])
                 earlier += 1
 
 
-def _id_by_text(article: Article) -> str:
-    """The id an entry known by its title (see ``by_title``) had before: its text's, as a story
-    without guid or link has (an edit of its text made it another story)."""
-    return replace(article, key=None).story_id
+def _ids_before(article: Article) -> list[str]:
+    """The ids an entry known by its title (see ``by_title``) had in versions before: its text's, as
+    a story without guid or link has (an edit of its text made it another story), and that of its
+    key of development builds (see ``title_keys_before``)."""
+    return [replace(article, key=key).story_id for key in title_keys_before(article)]
 
 
 def _stored_by_text(store: Store, articles: list[Article]) -> dict[int, str]:
     """The entries of ``articles`` known by their title that an older version stored under their
-    text's id, by place, with that id: their story moves to their own id (stored again under it,
-    the first fetch after the upgrade made a second story of each)."""
-    before = {n: _id_by_text(article) for n, article in enumerate(articles) if by_title(article)}
+    text's id (or a development build under another key: see ``_ids_before``), by place, with that
+    id: their story moves to their own id (stored again under it, the first fetch after the upgrade
+    made a second story of each)."""
+    before = {n: _ids_before(article) for n, article in enumerate(articles) if by_title(article)}
     if not before:
         return {}
-    present = store.presence([*before.values(), *(articles[n].story_id for n in before)])
-    return {n: old for n, old in before.items() if present(old) is not None and present(articles[n].story_id) is None}
+    present = store.presence([*itertools.chain(*before.values()), *(articles[n].story_id for n in before)])
+    moved: dict[int, str] = {}
+    for n, ids in before.items():
+        old = next((sid for sid in ids if present(sid) is not None), None)
+        if old is not None and present(articles[n].story_id) is None:
+            moved[n] = old
+    return moved
 
 
 def _deleted_by_text(store: Store, articles: list[Article], deleted: set[str]) -> set[str]:
-    """The ids of the entries known by their title the user deleted under their text's id (with an
-    older version), remembered as deleted under their own: they are not stored again, edited either."""
-    ids = {article.story_id for article in articles if by_title(article) and _id_by_text(article) in deleted}
+    """The ids of the entries known by their title the user deleted under an id they had before (see
+    ``_ids_before``), remembered as deleted under their own: they are not stored again, edited either."""
+    ids = {article.story_id for article in articles
+           if by_title(article) and not deleted.isdisjoint(_ids_before(article))}
     if not ids:
         return ids
     present = store.presence(list(ids))  # (a story moved to its own id left its text's among the deleted)

@@ -64,6 +64,7 @@ _CUT_SHORT = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.)$")  # a summary's
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
 _BY_TITLE = "#title:"  # in the key of an entry known by its title (see _title_key)
+_DAY = 10  # an ISO date's characters giving its day: 2026-03-03
 _SAME_WORDS = 12  # a summary opening with the content's first words (markup taken away) is its opening
 # Bytes XML 1.0 forbids (C0 controls but tab, newline and carriage return), and the terminal
 # escape sequences such a byte starts, raw or as a character reference: see _xml_legal.
@@ -838,12 +839,23 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
 
 
 def _title_key(base: str, title: str, published: str | None) -> str:
-    """The identity of an entry with neither guid nor link: its feed, title and date. Its text is
-    no part of it, so an entry the publisher corrects stays one story (its text made its id, and
-    the corrected entry came as a second story); two entries titled alike on two days are two.
-    Entries of one download giving one key (two "Service notice" entries, undated) are known by
-    their text instead, as before (:func:`_titles_apart`)."""
-    return f"{base}{_BY_TITLE}{title}" + (f" @ {published}" if published else "")
+    """The identity of an entry with neither guid nor link: its feed, title and the day of its date
+    (the ISO date's first 10 characters). Its text is no part of it, so an entry the publisher
+    corrects stays one story (its text made its id, and the corrected entry came as a second story);
+    its time neither, so one whose date is the feed's build time (10:00, then 10:05) stays one story,
+    while two titled alike on two days are two. Entries of one download giving one key (two
+    "Service notice" entries, undated) are known by their text instead, as before (:func:`_titles_apart`)."""
+    return f"{base}{_BY_TITLE}{title}" + (f" @ {published[:_DAY]}" if published else "")
+
+
+def title_keys_before(article: Article) -> list[str | None]:
+    """The keys an entry known by its title had in versions before: none (its text made its id),
+    and its full date in place of its day (development builds of 7 Dec 2026 only, never released:
+    such a story is found under it, and moves to its key as one under its text's id does)."""
+    key = article.key or ""
+    if not article.published or not key.endswith(f" @ {article.published[:_DAY]}"):
+        return [None]
+    return [None, key[:-_DAY] + article.published]
 
 
 def by_title(article: Article) -> bool:
