@@ -73,6 +73,25 @@ def test_an_undated_entry_an_older_version_stored_takes_the_time_it_was_stored(
     assert Store(store.folder).article(old).first_seen  # type: ignore[union-attr]  # said "first seen"
 
 
+def test_an_entry_without_guid_or_link_an_older_version_stored_undated_takes_the_time_it_was_stored(
+        store: Store, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """Stored under its text's id, it was dated by the fetch that moved it to its own: as new."""
+    url = server.url_for("/quay")
+    item = "<item><title>Quay closed</title><description>The quay was closed for repairs.</description></item>"
+    server.expect_request("/quay").respond_with_data(rss(item, title="Quay Notes"))
+    Subscriptions(store).add([url])
+    [old] = store.add([(Article("Quay closed", ["The quay was closed for repairs."], source="Quay Notes"), url)])
+    imported = store.meta(old).imported  # type: ignore[union-attr]
+    time.sleep(1.1)  # (the times are to the second)
+    report = fetch(store)
+    [row] = listed(store, capsys)
+    assert row["published"] == imported
+    assert Store(store.folder).article(row["id"]).first_seen  # type: ignore[union-attr]
+    assert (report.total("new"), report.total("updated"), report.total("present")) == (0, 1, 0)
+    report = fetch(store)  # said once
+    assert (report.total("new"), report.total("updated"), report.total("present")) == (0, 0, 1)
+
+
 def test_a_first_fetch_time_is_said_first_seen_in_the_reader_and_exports_and_kept_by_an_import(
         store: Store, server: HTTPServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """No publisher gave that date: shown as one, it passed for the story's own."""

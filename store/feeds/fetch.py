@@ -1212,8 +1212,8 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
         except StoredUnlisted as exc:  # stored whole, the directory not listing it yet: counted, then stopped
             stored, unlisted = exc.stored, exc
         for n, ((sid, got), (result, article)) in enumerate(zip(stored.results, batch, strict=True)):
-            if n in moved and got == "new":
-                got = "present"  # stored before, under its text's id
+            if n in moved and got == "new":  # stored before, under its text's id: updated if given its date now
+                got = "updated" if id(article) in dated else "present"
             setattr(result, got, getattr(result, got) + 1)  # result.new / .updated / .present
             unstored[id(result)] -= 1
             if id(article) in fitted and got != "present":  # said once, not at every fetch of the feed
@@ -1238,7 +1238,7 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
             articles[n], notes = fit_article(article, MAX_PARAGRAPHS)
             if notes:
                 fitted[id(articles[n])] = " and ".join(notes)  # ("; " parts the summary's reasons)
-    _date_undated(store, fetched)
+    dated = _date_undated(store, fetched)
     # Each feed's entries not stored yet: a feed still holding some when storing stops is not all
     # stored (a feed whose last entry ended a batch stored is).
     if deleted:
@@ -1279,31 +1279,38 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
     return error, interrupted, late
 
 
-def _date_undated(store: Store, fetched: list[tuple[FeedResult, list[Article]]]) -> None:
+def _date_undated(store: Store, fetched: list[tuple[FeedResult, list[Article]]]) -> set[int]:
     """Give each entry without a date the time it was first fetched, as newsboat does: undated, it
     sorted below weeks-old stories, its feed's undated entries in no order. A new one gets this
     fetch's time, less a second for each undated entry before it in its feed (the first newest, as
     the feed lists them); one stored already keeps its date (never moved to a newer time), and one an
-    older version stored without a date takes the time it was stored. Each is said "first seen"
-    where shown (``Article.first_seen``): no publisher gave that date."""
+    older version stored without a date takes the time it was stored (one known by its title found
+    under the id it had then: see ``_ids_before``), and is returned (its ``id()``) to be said updated.
+    Each is said "first seen" where shown (``Article.first_seen``): no publisher gave that date."""
     undated = [article for _, articles in fetched for article in articles if not article.published]
+    filled: set[int] = set()
     if not undated:
-        return
-    stored = store.metas(article.story_id for article in undated)
+        return filled
+    before = {id(article): _ids_before(article) for article in undated if by_title(article)}
+    stored = store.metas([*(article.story_id for article in undated), *itertools.chain(*before.values())])
     now = dt.datetime.now(dt.UTC).replace(microsecond=0)
     for _, articles in fetched:
         earlier = 0  # the feed's new undated entries before this one
         for article in articles:
             if article.published:
                 continue
-            if (meta := stored.get(article.story_id)) is not None:
+            ids = [article.story_id, *before.get(id(article), ())]
+            if (meta := next((stored[sid] for sid in ids if sid in stored), None)) is not None:
                 kept = meta.article([])
                 article.published = kept.published or meta.imported
                 article.first_seen = kept.first_seen or not kept.published
+                if not kept.published:
+                    filled.add(id(article))
             else:
                 article.published = (now - dt.timedelta(seconds=earlier)).isoformat()
                 article.first_seen = True
                 earlier += 1
+    return filled
 
 
 def _ids_before(article: Article) -> list[str]:
