@@ -44,19 +44,27 @@ def unnamed_site(title: str, *, canonical: bool = True) -> str:
     return html.replace(', "x": 1', "")
 
 
-@pytest.mark.parametrize(("canonical", "source"), [(True, "coast-herald.example"), (False, None)])
-def test_a_page_that_names_no_site_is_its_addresss(tmp_path: Path, canonical: bool, source: str | None) -> None:
+@pytest.mark.parametrize(("title", "canonical", "source"), [
+    (HEADLINE, True, "coast-herald.example"), (HEADLINE, False, None),
+    # With no address to agree with, the name after the headline may be a section's: no source.
+    (f"{HEADLINE} | Coast Herald", False, None)])
+def test_a_page_that_names_no_site_is_its_addresss(
+        tmp_path: Path, title: str, canonical: bool, source: str | None) -> None:
     """A page with no site name (og:site_name, a publisher, its title's) had no source in the list,
     though its address says where it is from; a page with no address has none."""
     path = tmp_path / "page.html"
-    path.write_text(unnamed_site(HEADLINE, canonical=canonical), encoding="utf-8")
+    path.write_text(unnamed_site(title, canonical=canonical), encoding="utf-8")
     article = only(path).article
     assert article is not None and article.source == source
 
 
 @pytest.mark.parametrize(("title", "source"), [
     (f"{HEADLINE} | Coast Herald", "Coast Herald"),
-    (f"{HEADLINE} - Local News - Gazette of the Isles", "Gazette of the Isles"),
+    (f"{HEADLINE} - Local News - Coast Herald", "Coast Herald"),
+    (f"{HEADLINE} | Coast Herald | Local News", "Coast Herald"),  # the part the address agrees with
+    (f"{HEADLINE} | The Coast Herald", "The Coast Herald"),
+    (f"{HEADLINE} | Coast Daily", "Coast Daily"),  # its first long word a part of the address
+    (f"{HEADLINE} | Coast Herald Group", "Coast Herald Group"),
     # Not a site's name: a date, a sentence's end, words in lower case, the story's author, its section.
     (f"{HEADLINE} - March 10, 2026", "coast-herald.example"),
     (f"{HEADLINE} | Read Our Full Report.", "coast-herald.example"),
@@ -72,6 +80,30 @@ def test_a_page_naming_its_site_only_after_the_headline_in_its_title_is_that_sit
     path.write_text(unnamed_site(title), encoding="utf-8")
     article = only(path).article
     assert article is not None and article.source == source and article.headline == HEADLINE
+
+
+@pytest.mark.parametrize("name", ["Coast Herald", "CH Online"])
+def test_a_site_named_by_its_initials_in_its_address_is_that_sites(tmp_path: Path, name: str) -> None:
+    """A site whose address is its initials (ch.example) is named by its title: its words' initials
+    or its capitals are the address's."""
+    path = tmp_path / "page.html"
+    html = unnamed_site(f"{HEADLINE} | {name}").replace("coast-herald.example", "ch.example")
+    path.write_text(html, encoding="utf-8")
+    article = only(path).article
+    assert article is not None and article.source == name
+
+
+@pytest.mark.parametrize("label", [
+    "Gazette of the Isles", "Photos", "Updated", "Obituaries", "Letters", "Exclusive", "Watch", "Podcast",
+    "Gallery", "Q&A", "Page 2", "Part 2", "PHOTOS", "LIVE UPDATES", "Meinung", "Nachrichten", "Opinión"])
+def test_a_name_after_the_headline_that_the_address_does_not_agree_with_is_no_source(
+        tmp_path: Path, label: str) -> None:
+    """A section's label after the headline ("Headline - Photos") read as a site's name and was
+    listed as the story's source: only a name the page's address agrees with is taken."""
+    path = tmp_path / "page.html"
+    path.write_text(unnamed_site(f"{HEADLINE} - {label}"), encoding="utf-8")
+    article = only(path).article
+    assert article is not None and article.source == "coast-herald.example" and article.headline == HEADLINE
 
 
 def test_a_title_whose_last_part_is_the_headlines_own_names_no_site(tmp_path: Path) -> None:

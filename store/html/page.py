@@ -565,20 +565,43 @@ _SECTION_WORDS = frozenset({
     "comment", "editorial", "review", "reviews", "and", "&"})
 
 
-def _title_site(meta: PageMeta, headline: str, authors: list[str]) -> str | None:
+def _title_site(meta: PageMeta, headline: str, authors: list[str], host: str | None) -> str | None:
     """The site's name a page states only after its headline in its ``<title>`` ("Ferry halted -
     Harbour Gazette"), when that is plain: the title is the headline the page states elsewhere
-    with parts after it, the last a short name (capitalised words, no date), neither in the
-    headline, one of its authors (a column's "Headline - Ann Lee") nor a section ("Local News")."""
+    with parts after it, one a short name (capitalised words, no date) that its address agrees
+    with (:func:`_names_host`), neither in the headline, one of its authors (a column's "Headline
+    - Ann Lee") nor a section ("Local News"). A section's label ("Photos", "Meinung") reads as a
+    name as well as a site's does: only the address tells them apart, so with none, no name."""
     title = meta.headline[-1] if meta.headline else ""
-    if not headline or _printed_part(headline, title) is None:
+    if not host or not headline or _printed_part(headline, title) is None:
         return None
-    site = _SITE_PARTS.split(title)[-1].strip()
-    folded = _fold(site)
-    words = folded.split()
-    section = set(words) <= _SECTION_WORDS and (len(words) == 1 or words[-1] == "news")  # not "Live Science"
-    return site if _name_like(site) and not section and folded not in _fold(headline) \
-        and folded not in {_fold(name) for name in authors} else None
+    not_site = {_fold(name) for name in authors}
+    for part in reversed(_SITE_PARTS.split(title)[len(_SITE_PARTS.split(headline)):]):
+        site = part.strip()
+        folded = _fold(site)
+        words = folded.split()
+        section = set(words) <= _SECTION_WORDS and (len(words) == 1 or words[-1] == "news")  # not "Live Science"
+        if _name_like(site) and not section and folded not in _fold(headline) and folded not in not_site \
+                and _names_host(site, host):
+            return site
+    return None
+
+
+def _names_host(name: str, host: str) -> bool:
+    """Whether a site's ``name`` agrees with its address's ``host``: its letters are in it ("Harbour
+    Gazette", harbourgazette.example; "The New Yorker", newyorker.com), its first word of four
+    letters or more is a part of it ("Metro News", metro.co.uk), or its capitals or initials are
+    ("BBC News", bbc.co.uk; "New York Times", nyt.com)."""
+    host = _fold(host.split(":")[0])
+    labels = set(re.split(r"[.-]", host))
+    host_letters = "".join(c for c in host if c.isalnum())
+    words = [word for word in re.findall(r"\w+", name) if word.casefold() not in _NAME_JOINS]
+    letters = {"".join(c for c in _fold(name) if c.isalnum()), _fold("".join(words))}
+    first = next((word.casefold() for word in words if len(word) >= 4), None)
+    initials = "".join(word[0] for word in words if word[0].isupper()).casefold()
+    capitals = {word.casefold() for word in words if len(word) >= 2 and word.isupper()}
+    return any(len(key) >= 3 and key in host_letters for key in letters) or first in labels \
+        or (len(initials) >= 2 and initials in labels) or bool(capitals & labels)
 
 
 def _name_like(text: str) -> bool:
@@ -887,8 +910,8 @@ def tree_article(tree: LexborHTMLParser, url: str | None = None) -> Article:
     paragraphs = _without_closing_bios(paragraphs, authors)
     # A page that names no site in its metadata is the one its <title> names after the headline, else
     # its address's (a site's name in the list, not a blank).
-    publisher = meta.publisher or _title_site(meta, headline, authors) \
-        or (host_of(base) if base and is_web_address(base) else None)
+    host = host_of(base) if base and is_web_address(base) else None
+    publisher = meta.publisher or _title_site(meta, headline, authors, host) or host
     return Article(
         headline=headline or (squash(paragraphs[0])[:120] if paragraphs else ""),  # (a code block's lines on one)
         standfirst=summary,

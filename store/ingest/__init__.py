@@ -172,7 +172,11 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 21 (saved pages), 24 (entries): a <pre> (code, verse) is one paragraph keeping its lines and their
 #    indentation, and a data table's row one paragraph of its cells between " · " (headers too), where
 #    each was run into one line, each cell a paragraph of its own (store/html/fragment.py, tree.py, page.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 21, ENTRIES: 24}
+# 22 (saved pages): the name a <title> gives after the headline is the source only when the page's
+#    address agrees with it (its letters in the host, its first long word or its initials a part of
+#    it), whichever part of the title it is: a section's label ("Photos", "Meinung") was taken for the
+#    site's name; a page with no address takes none (store/html/page.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 22, ENTRIES: 24}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
