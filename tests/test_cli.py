@@ -199,6 +199,26 @@ def test_export_of_a_tag_no_story_has_says_so_and_writes_nothing(cli_store: Path
     assert not out.exists()
 
 
+def test_export_by_tag_finds_a_tag_as_the_tag_search_does(cli_store: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`search tag:cafe` listed the stories tagged "café" and "cafe", `export --tag cafe` the one
+    tagged "cafe"; with only "café", it said no story had the tag."""
+    store = Store(cli_store)
+    ferry = next(meta for meta in store.stories() if meta.headline.startswith("Harbour"))
+    bridge = next(meta for meta in store.stories() if meta.id != ferry.id)
+    store.user.edit_tags([ferry.id], add=["café"])
+    capsys.readouterr()
+    assert main(["--store", str(cli_store), "export", "--tag", "CAFE"]) == 0
+    markdown = capsys.readouterr().out
+    assert ferry.headline in markdown and bridge.headline not in markdown
+    store.user.edit_tags([bridge.id], add=["cafe"])
+    assert main(["--store", str(cli_store), "export", "--tag", "cafe"]) == 0
+    markdown = capsys.readouterr().out
+    assert ferry.headline in markdown and bridge.headline in markdown
+    assert main(["--store", str(cli_store), "search", "tag:cafe"]) == 0
+    listed = capsys.readouterr().out
+    assert ferry.headline in listed and bridge.headline in listed
+
+
 def test_export_of_marked_stories_reads_only_their_shards(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           capsys: pytest.CaptureFixture[str]) -> None:
     """Exporting a few bookmarks from a big store reads the shards that hold them, not every shard."""

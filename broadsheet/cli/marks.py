@@ -247,11 +247,15 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     if args.format is None:  # -o stories.json wrote Markdown, which imported as one garbled story
         named = Path(args.output.lower().removesuffix(".gz")) if args.output else None  # export.json.gz: JSON too
         args.format = "json" if named is not None and named.suffix == ".json" else "md"
+    from broadsheet.store.search.query import tag_key, tag_keys
+
     states = store.user.all(skip_damaged=True)  # a damaged state file: its stories exported without marks
-    wanted = [normalise_tag(t) for t in args.tag]
+    # Compared as `tag:` compares them: `--tag cafe` finds the stories tagged "café" that `tag:cafe` lists.
+    wanted = {tag_key(tag): tag for tag in map(normalise_tag, args.tag)}
     known = {tag for state in states.values() for tag in state.tags} if wanted else set()
-    for tag in wanted:
-        if tag not in known:  # an export of nothing, said to have gone well, hid a typo
+    known_keys = {tag_key(tag) for tag in known}
+    for key, tag in wanted.items():
+        if key not in known_keys:  # an export of nothing, said to have gone well, hid a typo
             close = difflib.get_close_matches(tag, sorted(known), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             err.print(Text(f"broadsheet: no story has the tag {tag!r}{hint}; nothing exported", style="red"))
@@ -260,7 +264,7 @@ def _export(store: Store, args: argparse.Namespace) -> int:
     total = len(store)
     if args.bookmarked or wanted:  # only stories with marks can match: found from the marks, no record read
         keep = {sid for sid, state in states.items()
-                if (state.bookmarked or not args.bookmarked) and all(t in state.tags for t in wanted)}
+                if (state.bookmarked or not args.bookmarked) and tag_keys(state.tags).issuperset(wanted)}
         total = len(keep)
     # No bar while the export itself goes to the terminal: the two would be drawn over each other.
     with Bar(err, "Exporting", unit="stories", total=total, quiet=not args.output and sys.stdout.isatty()) as bar:
