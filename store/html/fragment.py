@@ -135,8 +135,11 @@ def data_rows(root: LexborNode) -> set[int]:
 
 
 def row_text(row: LexborNode) -> str:
-    """A table's row as one line: its shown cells' text between :data:`CELL_SEPARATOR`s (an empty cell
-    among them keeps its place, so each value stays under its column's heading)."""
+    """A table's row as one line: its shown cells' text between :data:`CELL_SEPARATOR`s, an empty cell
+    among them keeping its place, so in a plain grid each value stays in its column's place. A cell
+    spanning columns (``colspan``) is written once, the values after it coming places early, and one
+    spanning rows (``rowspan``) only in its first row, the rows under it lacking it: its text repeated
+    in each place it spans would read as the same words said again ("Total · Total · Total")."""
     cells = [node_text(cell) for cell in row.iter() if cell.tag in ("td", "th") and not hidden(cell)]
     while cells and not cells[-1]:
         cells.pop()
