@@ -58,3 +58,28 @@ def test_a_tracking_pixel_and_a_share_icon_in_an_entry_are_no_photos(store: Stor
     [meta] = store.stories()
     assert [(image.caption, image.src) for image in meta.images] == [("The new quay.", server.url_for("/img/quay.png"))]
     assert [r.path for r, _ in server.log if r.path.startswith("/img/")] == ["/img/quay.png"]
+
+
+def test_an_entrys_relative_img_is_resolved_against_the_xml_base_else_its_link(store: Store,
+                                                                              server: HTTPServer) -> None:
+    # The HTML of an entry is a copy of its page's: `p1.png` is beside the post, not beside the feed.
+    # An xml:base the feed declares for the content says otherwise, and wins (it lost to the link).
+    for path in ("/posts/quay/p1.png", "/media/p2.png"):
+        server.expect_request(path).respond_with_data(picture_bytes(), content_type="image/png")
+    atom = f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Quay Notes</title><id>urn:q</id>
+<updated>2026-03-01T00:00:00Z</updated>
+<entry><title>Quay repaired</title><id>urn:q:1</id><updated>2026-03-01T00:00:00Z</updated>
+<link href="{server.url_for('/posts/quay/')}"/>
+<content type="html">&lt;p&gt;The quay was repaired.&lt;/p&gt;&lt;img src="p1.png"&gt;</content></entry>
+<entry><title>Mill reopens</title><id>urn:q:2</id><updated>2026-03-02T00:00:00Z</updated>
+<link href="{server.url_for('/posts/mill/')}"/>
+<content type="html" xml:base="{server.url_for('/media/')}">
+&lt;p&gt;The mill reopened.&lt;/p&gt;&lt;img src="p2.png"&gt;</content>
+</entry></feed>"""
+    server.expect_request("/feeds/atom.xml").respond_with_data(atom, content_type="application/atom+xml")
+    Subscriptions(store).add([server.url_for("/feeds/atom.xml")], ())
+    [result] = fetch(store, settings=FAST).results
+    assert (result.outcome, result.photo_problems) == ("new", [])
+    assert {meta.headline: [image.src for image in meta.images] for meta in store.stories()} == {
+        "Quay repaired": [server.url_for("/posts/quay/p1.png")], "Mill reopens": [server.url_for("/media/p2.png")]}

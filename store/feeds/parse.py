@@ -393,7 +393,9 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
                      "") or _self_link(data)
     home = _s(info.get("link")) or None
     base = feed_url or self_link or home
-    address = _link_base(info, address or self_link)
+    declared = _xml_base(_s((info.get("title_detail") or info.get("subtitle_detail") or {}).get("base")),
+                         address or self_link)
+    address = declared or address or self_link
     feed = Feed(_title(_s(info.get("title"))), home, self_link, "RSS/Atom", malformed=_s(parsed.get("malformed")),
                 notes=[read[1]] if read and read[1] else [])
     feed_author = _s(info.get("author"))
@@ -403,12 +405,14 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
     for number, entry in enumerate(entries, 1):
         content = entry.get("content") or []
         body, plain = "", ""
+        content_base = declared
         for part in content:
             value = _s(part.get("value")) if isinstance(part, dict) else ""
             if not value:
                 continue
             if "html" in _s(part.get("type")) or not _s(part.get("type")):
-                body = body or value
+                if not body:
+                    body, content_base = value, _xml_base(_s(part.get("base")), address) or declared
             else:
                 plain = plain or value
         summary = _s(entry.get("description")) or _s(entry.get("summary"))
@@ -423,7 +427,7 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
         if not authors and _s(entry.get("author")):
             authors = [_s(entry.get("author"))]
         feed.entries.append(_entry(
-            number, base, feed.title, address=address,
+            number, base, feed.title, address=address, content_base=content_base,
             guid=_s(entry.get("id")),
             link=_s(entry.get("link")),
             title=_s(entry.get("title")) or _markup_title(data, spans[number - 1] if spans else None),
@@ -444,16 +448,14 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
     return feed
 
 
-def _link_base(info: dict[str, Any], address: str | None) -> str | None:
-    """What the entries' relative links are relative to: the feed's xml:base (itself relative to
-    ``address``), else ``address``. The parsers keep the feed's xml:base only in its title's details."""
-    detail = info.get("title_detail") or info.get("subtitle_detail")
-    xml_base = _s(detail.get("base")) if isinstance(detail, dict) else ""
+def _xml_base(xml_base: str, address: str | None) -> str | None:
+    """An xml:base the feed declares (on the feed, an entry or its content), itself relative to
+    ``address``; None where it declares none. The parsers keep the feed's only in its title's details."""
     if not xml_base:
-        return address
+        return None
     from broadsheet.store.html.tree import absolute
 
-    return absolute(xml_base, address) or address
+    return absolute(xml_base, address) or None
 
 
 def item_spans(data: bytes, count: int) -> list[tuple[int, int]] | None:
@@ -783,9 +785,15 @@ def _opens(summary: str, body: list[str], html: str) -> bool:
 
 def _entry(number: int, base: str | None, source: str, *, address: str | None, guid: str, link: str, title: str,
            html: str, text: str, standfirst: str, published: str, authors: list[str], images: list[Image],
-           media: Sequence[tuple[str, str, Any]] = (), banner: str = "", standfirst_literal: bool = False) -> Entry:
+           media: Sequence[tuple[str, str, Any]] = (), banner: str = "", standfirst_literal: bool = False,
+           content_base: str | None = None) -> Entry:
     """One entry as an article. Its link, resolved against ``address``, is its address only when it
     is a web one: a relative link left relative would make every feed's ``/news/1`` one story.
+
+    Relative addresses in its HTML (``<img src="p1.png">``) are resolved against ``content_base``,
+    the xml:base the feed declares for it, else against the entry's link: the HTML is a copy of
+    that page's, written for it (a blog's ``p1.png`` beside its post: against the feed's address
+    it was a 404); else against ``address``.
 
     ``banner`` (a JSON Feed item's ``banner_image``) is a picture to head the story with, no news
     photo: it is the story's photo only when the entry has no other, as a reader shows it on top.
@@ -794,7 +802,7 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
     guid = clean_line(guid)
     images = [_resolved(image, address or base) for image in images]
     if html:
-        body, found = _html(html, link or address or base)
+        body, found = _html(html, content_base or link or address or base)
         images = images + [image for image in found if image.src not in {i.src for i in images}]
     else:
         body = _paragraphs(text)
