@@ -343,7 +343,7 @@ async def test_x_unsubscribes_the_feed_on_its_row_when_two_share_a_title(store: 
     app = BroadsheetApp(store)
     async with app.run_test(size=(150, 40), notifications=True) as pilot:
         await settle(pilot)
-        assert "feed.xml (c.example)" in sidebar_text(app)  # untitled: what tells it apart comes first
+        assert "c.example/news/feed.xml" in sidebar_text(app)  # untitled: its address, host first
         sidebar = app.screen.query_one(Sidebar)
         sidebar.focus()
         sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.ref.startswith("https://b."))
@@ -517,7 +517,7 @@ async def test_the_reader_shows_an_untitled_feeds_address_without_its_password(s
         screen = app.screen
         screen.add_class("-sidebar")
         shown = [sidebar_text(app)]
-        assert f"feed.xml (ann:***@{server.host}:{server.port})" in shown[0], shown[0]
+        assert f"{server.host}:{server.port}/feed.xml" in shown[0] and "ann" not in shown[0], shown[0]
         progress = screen._fetch_progress
 
         def record(done: int, total: int, name: str) -> None:
@@ -685,3 +685,21 @@ def test_a_notice_arriving_as_the_reader_closes_is_dropped(store: Store) -> None
     event = Notify(Notification("Fetched 3 new stories", "", "information", 3))
     app.on_notify(event)
     assert event._no_default_action
+
+
+async def test_an_untitled_feed_is_named_host_first_and_cut_in_the_middle(store: Store) -> None:
+    # "notfeed.xml (1… 0": the host was cut off, and two failing feeds of one file name read alike.
+    urls = ["https://news.harbour.example/feeds/notfeed.xml", "https://news.valley.example/feeds/notfeed.xml",
+            "https://news.harbour.example/feeds/other.xml"]
+    Subscriptions(store).add(urls)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        lines = [sidebar.render_line(y).text for y in range(sidebar.size.height)]
+        rows = [line for line in lines if "news." in line]
+        assert len(rows) == 3 and len({row.strip(" │┃╭╮╰╯") for row in rows}) == 3, lines
+        assert all("…" in row and "news." in row and ".xml" in row for row in rows), rows
+        assert "news.valley.example/feeds/notfeed.xml" in sidebar_text(app), rows

@@ -84,7 +84,7 @@ class FeedsMixin(_ScreenBase):
         # counted as choosing it lists.
         counts = self.reader.feed_counts()
         return [FeedRow(_name(group[0]), counts.of(group[0].title)[1], _problems(group),
-                        group[0].url if len(group) == 1 else "")
+                        group[0].url if len(group) == 1 else "", address=not group[0].title)
                 for group in by_title(subs)]
 
     def subscriptions_identity(self) -> FileIdentity | None:
@@ -372,13 +372,15 @@ def _problems(group: list[Subscription]) -> str:
 
 
 def _name(sub: Subscription) -> str:
-    """A feed's name in the sidebar: its title, else what tells its address from the others
-    first (cut at the end, four feeds of one host all read "http://127.0.0.1:8…"), a password
-    in it as ``***`` (the sidebar is on screen, shared, recorded)."""
+    """A feed's name in the sidebar: its title, else its address from its host on (the sidebar cuts
+    it in the middle, keeping the host and the file: "notfeed.xml (127.0.0.1:8…" lost the host,
+    and a cut at the end lost the file), without a user name or password (the sidebar is on
+    screen, shared, recorded)."""
     from broadsheet.store.feeds.subscriptions import without_password
+    from broadsheet.store.model import host_of
 
     if sub.title:
         return sub.title
-    parts = urlsplit(without_password(sub.url))
-    last = parts.path.rstrip("/").rsplit("/", 1)[-1]
-    return f"{last} ({parts.netloc})" if last else parts.netloc or sub.shown_name
+    shown = without_password(sub.url)
+    parts = urlsplit(shown)
+    return host_of(shown) + parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")

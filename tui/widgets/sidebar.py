@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
@@ -30,6 +30,7 @@ class FeedRow:
     unread: int
     problem: str = ""
     url: str = ""  # which feed it is, when two share a title
+    address: bool = False  # named by its address (untitled): cut in the middle, keeping host and file
 
 
 #: The most lines a feed's last error takes under its name, its row highlighted (one row at a time).
@@ -51,6 +52,7 @@ class EntryLabel:
     #: red "!" before its count says it failed (three lines a feed, one failed fetch left room for
     #: four feeds at 80x24).
     opened: bool = False
+    middle: bool = False  # an address: cut in the middle, so its host and its file both stay
 
     def __str__(self) -> str:
         return "\n".join(line.plain for line in self._lines(None))
@@ -62,9 +64,11 @@ class EntryLabel:
         count = "" if self.count is None else f" {self.count:,}"
         mark = " !" if self.problem and not self.opened else ""
         cut = width is not None and cell_len(self.name) + len(mark) + len(count) > width
-        line = Text(self.short if cut and self.short else self.name, no_wrap=True, overflow="ellipsis")
+        room = max(1, (width or 0) - len(mark) - len(count))
+        name = self.short if cut and self.short else self.name
+        line = Text(_cut_middle(name, room) if cut and self.middle else name, no_wrap=True, overflow="ellipsis")
         if width is not None:
-            line.truncate(max(1, width - len(mark) - len(count)), overflow="ellipsis")
+            line.truncate(room, overflow="ellipsis")
         line.append(mark, style="bold red")
         line.append(count, style="dim")
         lines = [line]
@@ -90,6 +94,19 @@ class EntryLabel:
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         widest = min(options.max_width, max(line.cell_len for line in self._lines(None)))
         return Measurement(widest, widest)
+
+
+def _cut_middle(text: str, width: int) -> str:
+    """``text`` in ``width`` cells, cut in its middle: two addresses of one host, or of one file
+    name on two hosts, still read apart."""
+    if cell_len(text) <= width or width < 3:
+        return text
+    tail, kept = width // 2, ""
+    for char in reversed(text):
+        if cell_len(char + kept) > tail:
+            break
+        kept = char + kept
+    return set_cell_size(text, width - 1 - cell_len(kept)) + "…" + kept
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,7 +194,8 @@ class Sidebar(OptionList):
             options.append(Option(Text("Feeds", style="bold"), disabled=True))
             for (entry, _), feed in zip(self._feeds, feeds, strict=True):
                 entries.append(entry)
-                options.append(Option(EntryLabel(feed.title, feed.unread, feed.problem)))  # its error under it
+                options.append(Option(EntryLabel(feed.title, feed.unread, feed.problem,  # its error under it
+                                                 middle=feed.address)))
         if tags:
             entries.append(None)
             options.append(Option(Text("Tags", style="bold"), disabled=True))
