@@ -80,7 +80,7 @@ async def test_sidebar_lists_feeds_with_unread_counts_and_errors(store: Store, s
         app.screen.add_class("-sidebar")
         text = sidebar_text(app)
         assert "Feeds" in text and "Harbour Gazette 2" in text
-        assert f"bad ({server.host}:{server.port}) ! 0" in text  # untitled: by its address; failed, its reason
+        assert f"{server.host}:{server.port}/bad ! 0" in text  # untitled: by its address; failed, its reason
         assert "not found (404)" not in text  # under it only while it is highlighted
         sidebar = app.screen.query_one(Sidebar)
         index = next(i for i, e in enumerate(sidebar._entries) if e and e.kind == "feed")
