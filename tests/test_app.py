@@ -569,6 +569,33 @@ async def test_a_wide_screen_with_the_sidebar_keeps_a_readable_story_column(fill
             await settle(pilot)
 
 
+@pytest.mark.parametrize("size", [(100, 30), (120, 40), (149, 40)])
+async def test_below_150_columns_the_sidebar_takes_the_story_panes_place_not_the_lists(
+        store: Store, size: tuple[int, int]) -> None:
+    """At 100 columns the list squeezed between the sidebar and the story showed 18 characters of a
+    headline ("Valley 3: council… 06 Dec"): while the sidebar shows, the list and the story take
+    turns beside it (Enter opens, Esc goes back), and f, hiding it, puts them side by side again."""
+    headline = "Valley council approves the new ferry timetable for the outer islands"
+    store.add([(make_article(1, headline=headline), None)])
+    app = BroadsheetApp(store)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        screen, headlines = app.screen, app.screen.query_one(HeadlineList)
+        await pilot.press("f")
+        await settle(pilot)
+        assert screen.query_one(ArticleView).region.width == 0
+        assert headlines.region.width >= size[0] - 24
+        assert "Valley council approves the new ferry" in shown_lines(headlines)[0]  # 37 characters, not 18
+        await pilot.press("escape", "enter")
+        await settle(pilot)
+        assert headlines.region.width == 0 and screen.query_one(ArticleView).region.width >= size[0] - 24
+        assert app.focused is screen.query_one(ArticleView)
+        await pilot.press("escape", "f", "f")  # back to the list; to the sidebar; hidden
+        await settle(pilot)
+        assert not screen.has_class("-sidebar") and 0 < headlines.region.width < size[0] // 2
+        assert screen.query_one(ArticleView).region.x >= headlines.region.right
+
+
 async def test_the_credits_panel_scrolls_with_the_articles_keys_and_esc_gives_the_story_back(
         filled_store: Store) -> None:
     app = BroadsheetApp(filled_store)

@@ -96,14 +96,14 @@ async def test_a_photo_not_kept_says_why_in_a_readable_column_at_80_columns(stor
 
 async def test_a_photo_above_its_caption_leaves_the_caption_in_sight(store: Store) -> None:
     """At 100x30 with the sidebar shown the photo took every row of the panel, its caption and
-    credit below the fold."""
+    credit below the fold (the story opened beside the sidebar: the list and it take turns there)."""
     from tests.photos import photo_article
 
     store.add([(photo_article(store, 0, count=2), None)])
     app = BroadsheetApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
         await settle(pilot)
-        await pilot.press("f")
+        await pilot.press("f", "escape", "enter")
         await settle(pilot)
         panel = app.screen.query_one(CreditsPanel)
         await panel.workers.wait_for_complete()

@@ -807,8 +807,11 @@ class MainScreen(FeedsMixin, Screen[None]):
         return self.broadsheet.config.layout == "single"
 
     def _get_breakpoint_classes(self, dimension: int, breakpoints: list[tuple[int, str]]) -> set[str]:
-        """Textual's class for the width, but the narrow one at any width while the list and the story take turns."""
-        if self.single and breakpoints == self.HORIZONTAL_BREAKPOINTS:
+        """Textual's class for the width, but the narrow one while the list and the story take turns:
+        at any width after V, and below ``SIDEBAR_WIDTH`` while the sidebar shows (beside it and the
+        story, the list kept 18 characters of a headline at 100 columns: the story pane yields)."""
+        if breakpoints == self.HORIZONTAL_BREAKPOINTS and (
+                self.single or (self.has_class("-sidebar") and dimension < self.SIDEBAR_WIDTH)):
             return {self.HORIZONTAL_BREAKPOINTS[0][1]}
         return super()._get_breakpoint_classes(dimension, breakpoints)
 
@@ -817,9 +820,9 @@ class MainScreen(FeedsMixin, Screen[None]):
         where it had the focus and the list and the story now take turns. ``restyle`` False: the
         classes only, for the screen's first styling to take in (at mount: restyling every widget
         then, and again at the screen's resume, cost about 8 ms of the first paint)."""
+        self._fit_sidebar(width, restyle)  # (first: the sidebar shown below SIDEBAR_WIDTH makes the layout narrow)
         shown = self._get_breakpoint_classes(width, self.HORIZONTAL_BREAKPOINTS)
         self.update_classes({name: name in shown for _, name in self.HORIZONTAL_BREAKPOINTS}, update=restyle)
-        self._fit_sidebar(width, restyle)
         focused = self.focused
         if self.has_class("-narrow") and focused is not None and not self.has_class("-reading") and any(
                 node.id == "reading" for node in focused.ancestors_with_self):
@@ -1853,8 +1856,8 @@ class MainScreen(FeedsMixin, Screen[None]):
         if self.has_class("-sidebar") and not sidebar.has_focus:
             sidebar.focus()
             return
-        self.toggle_class("-sidebar")
-        self._sidebar_wanted = self.has_class("-sidebar")
+        self._sidebar_wanted = not self.has_class("-sidebar")
+        self._fit_layout(self.app.size.width)
         self._save_soon()
         if self.has_class("-sidebar"):
             sidebar.focus()
