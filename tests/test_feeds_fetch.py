@@ -1923,3 +1923,22 @@ def test_broadsheet_fetch_from_cron_says_nothing_of_the_readers_keys(
     assert main(["--store", str(store.folder), "fetch", "--quiet"]) == 0
     said = " ".join(capsys.readouterr().err.split())
     assert said.startswith(f"broadsheet fetch: {config}: ") and said.endswith("; using defaults"), said
+
+
+def test_unsubscribing_a_feed_gives_the_one_told_apart_from_it_its_title_back(
+        store: Store, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """"Harbour Gazette (127.0.0.1:8711)" kept its suffix after the first Harbour Gazette was
+    unsubscribed, until its next fetch: now at once, its stories too (feed:"Harbour Gazette" finds them)."""
+    server.expect_request("/first").respond_with_data(rss_feed(1, start=50), content_type="application/rss+xml")
+    server.expect_request("/second").respond_with_data(rss_feed(2), content_type="application/rss+xml")
+    subs = subscribe(store, server.url_for("/first"), server.url_for("/second"))
+    fetch(store)
+    told_apart = f"Harbour Gazette ({server.host}:{server.port})"
+    assert [sub.title for sub in subs.all()] == ["Harbour Gazette", told_apart]
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "feeds", "remove", server.url_for("/first")]) == 0
+    assert f"{told_apart} is Harbour Gazette again, its stories too" in capsys.readouterr().err
+    assert [sub.title for sub in subs.all()] == ["Harbour Gazette"]
+    assert {meta.source for meta in Store(store.folder).stories()} == {"Harbour Gazette"}
+    assert main(["--store", str(store.folder), "search", 'feed:"Harbour Gazette"', "--json"]) == 0
+    assert capsys.readouterr().out.count('"headline"') == 3  # the removed feed's story (it stays) and the two

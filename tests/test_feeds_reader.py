@@ -703,3 +703,21 @@ async def test_an_untitled_feed_is_named_host_first_and_cut_in_the_middle(store:
         assert len(rows) == 3 and len({row.strip(" │┃╭╮╰╯") for row in rows}) == 3, lines
         assert all("…" in row and "news." in row and ".xml" in row for row in rows), rows
         assert "news.valley.example/feeds/notfeed.xml" in sidebar_text(app), rows
+
+
+async def test_x_on_a_feed_gives_the_one_told_apart_from_it_its_title_back(store: Store) -> None:
+    subs = Subscriptions(store)
+    subs.add(["https://a.example/top.xml", "https://b.example/top.xml"],
+             titles={"https://a.example/top.xml": "Top Stories", "https://b.example/top.xml": "Top Stories"})
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(150, 40), notifications=True) as pilot:
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        sidebar.focus()
+        sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.ref.startswith("https://a."))
+        await pilot.press("x", "y")
+        await settle(pilot)
+        assert [sub.title for sub in subs.all()] == ["Top Stories"]
+        assert "Top Stories 0" in sidebar_text(app) and "b.example" not in sidebar_text(app)
+        assert ("Unsubscribed from Top Stories; its stories stay; Top Stories (b.example) is Top Stories again"
+                in [n.message for n in app._notifications])

@@ -199,9 +199,13 @@ def remove_command(subs: Subscriptions, refs: list[str]) -> int:
     if status:
         err.print(Text("Nothing was removed.", style="red"))
         return status
-    subs.remove(found)
+    from broadsheet.store.feeds.feedstories import unsubscribe
+
+    retitled = unsubscribe(subs.store, found)
     for sub in found:
         err.print(Text(f"removed {shown(sub.shown_name)} (its stories stay)"))
+    for sub, before in retitled:
+        err.print(Text(f"{shown(before)} is {shown(sub.title)} again, its stories too"))
     return status
 
 

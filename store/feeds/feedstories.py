@@ -9,13 +9,15 @@ and the sidebar showed the feed's stories under its old title.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from typing import Any
 
 import orjson
 
 from broadsheet.store.errors import StoreFileError
-from broadsheet.store.feeds.subscriptions import FeedTitleError, Subscription, Subscriptions
+from broadsheet.store.feeds.subscriptions import FeedTitleError, Subscription, Subscriptions, Titles
 from broadsheet.store.sanitize import is_web_address
+from broadsheet.store.search.analysis import feed_key
 from broadsheet.store.storage.atomic import atomic_write_bytes, remove_durably
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.userstate import StoryState
@@ -149,3 +151,26 @@ def rename_feed(store: Store, sub: Subscription, title: str) -> tuple[Subscripti
         count = retitle_stories(store, [(stories[renamed.id], renamed.title)])
         done_following(store)
     return renamed, count
+
+
+def unsubscribe(store: Store, gone: list[Subscription]) -> list[tuple[Subscription, str]]:
+    """Unsubscribe from ``gone`` (their stories stay). A feed told apart from one of them by its
+    host ("Harbour Gazette (b.example)") takes back the title it no longer shares, its stories
+    too, as its next fetch would have: the sidebar kept the suffix until then. The earliest
+    subscribed of several takes it. Returns each feed retitled, and its title before."""
+    subscriptions = Subscriptions(store)
+    subscriptions.remove(gone)
+    shared = {feed_key(sub.title) for sub in gone if sub.title}
+    left = subscriptions.all()
+    titles = Titles(left)
+    freed = [(sub, base) for sub in left if (base := Titles.shared(sub)) and feed_key(base) in shared
+             and titles.own(replace(sub, title=""), base) == base]
+    if not freed:
+        return []
+    with store.lock:  # noted first, as a rename is: one cut short is finished by the next import or fetch
+        note_following(store, [(sub, [], [sub.title]) for sub, _ in freed], None, None)
+        subscriptions.save([(sub.to_doc(), replace(sub, title=base)) for sub, base in freed])
+        stories = feed_stories(store, [(sub, [sub.title]) for sub, _ in freed])
+        retitle_stories(store, [(stories[sub.id], base) for sub, base in freed])
+        done_following(store)
+    return [(replace(sub, title=base), sub.title) for sub, base in freed]

@@ -13,7 +13,7 @@ import hashlib
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
-from itertools import chain, count
+from itertools import chain, count, islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -319,6 +319,15 @@ class Titles:
         # (made one at a time: a list of every numbered name for each of 10,000 feeds was 11 s)
         return chain((wanted, f"{wanted} ({host})", f"{wanted} ({host}{path})"),
                      (f"{wanted} ({host}{path} {n})" for n in count(2)))
+
+    @staticmethod
+    def shared(sub: Subscription) -> str:
+        """The title ``sub``'s is told apart from ("Top Stories" of "Top Stories (b.example)"), else ""."""
+        base = sub.title.rpartition(" (")[0]  # (an address holds no space)
+        if not base:
+            return ""
+        told = list(islice(Titles._tries(replace(sub, title=""), base), 3))[1:]
+        return base if sub.title in told or re.fullmatch(re.escape(told[-1][:-1]) + r" \d+\)", sub.title) else ""
 
 
 #: What a fetch learns of a feed. The other fields (tags, ``full``, when it was added, its key) are the

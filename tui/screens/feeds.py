@@ -344,14 +344,15 @@ class FeedsMixin(_ScreenBase):
                         "`broadsheet feeds remove ADDRESS` (`broadsheet feeds list` gives them)",
                         title="Not unsubscribed", severity="warning", timeout=10)
         elif matched:
-            def remove() -> bool:
-                subs.remove(matched)
-                return True
+            from broadsheet.store.feeds.feedstories import unsubscribe
 
             # Under the store's lock, which the subscriptions' write takes (the marks' lock first
             # would take the two in the order no other writer does).
-            if self._write(remove, stories=True):
-                self.notify(f"Unsubscribed from {matched[0].shown_name}; its stories stay", timeout=4, markup=False)
+            retitled = self._write(lambda: unsubscribe(self.store, matched), stories=True)
+            if retitled is not None:
+                again = "".join(f"; {before} is {sub.title} again" for sub, before in retitled)
+                self.notify(f"Unsubscribed from {matched[0].shown_name}; its stories stay{again}", timeout=4,
+                            markup=False)
 
 
 def _problem(sub: Subscription) -> str:
