@@ -16,7 +16,6 @@ from collections.abc import Callable
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.feeds.subscriptions import Subscriptions
 from broadsheet.store.storage.db import Store
-from broadsheet.store.storage.userstate import normalise_tag
 
 
 class StoriesNotRetagged(Exception):
@@ -38,7 +37,7 @@ def feeds_giving(store: Store, tag: str) -> list[str]:
 def rename_tag(store: Store, old: str, new: str, left: dict[str, StoreFileError]) -> tuple[int, list[str]]:
     """Rename ``old`` to ``new`` on the feeds giving it, then on every story (see
     ``UserState.rename_tag``): (stories changed, the names of the feeds changed)."""
-    new = normalise_tag(new)
+    new = store.user.renamed_to(old, new)
     return _feeds_then_stories(store, old, new, lambda: store.user.rename_tag(old, new, left))
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
 from itertools import chain, count, islice
 from pathlib import Path
@@ -385,11 +385,12 @@ def feed_phrase(title: str) -> str:
     return 'feed:"' + title.replace('"', " ") + '"'
 
 
-def clean_tags(tags: Iterable[str]) -> list[str]:
+def clean_tags(tags: Iterable[str], spell: Callable[[str], str] = str) -> list[str]:
+    """``tags`` normalised, once each; ``spell``: each as ``UserState.spelling`` spells it."""
     out: list[str] = []
     for tag in tags:
         try:
-            tag = normalise_tag(tag)
+            tag = spell(normalise_tag(tag))
         except TagError:
             continue
         if tag not in out:
@@ -452,7 +453,8 @@ class Subscriptions:
         rename ones already there too. ``sites`` and ``folder_of`` (a feed list's htmlUrl and
         folders, for its export) go to new feeds, and to ones there without them yet.
         """
-        common = clean_tags(tags)
+        spell = self.store.user.spelling()  # "CAFE" where stories are tagged "café": "café"
+        common = clean_tags(tags, spell)
         whole = set(full_of)
         added: list[Subscription] = []
         present: list[Subscription] = []
@@ -464,11 +466,11 @@ class Subscriptions:
             known = {address: sub.id for address, sub in by_address(subs).items()}
             named = Titles(subs)
             for url in urls:
-                tags = clean_tags([*common, *(tags_of or {}).get(url, [])])
+                tags = clean_tags([*common, *(tags_of or {}).get(url, [])], spell)
                 same = known.get(normal_url(url))
                 if same is not None:
                     sub = Subscription.from_doc(table[same])
-                    sub.tags = clean_tags([*sub.tags, *tags])
+                    sub.tags = clean_tags([*sub.tags, *tags], spell)
                     sub.full = sub.full or full or url in whole
                     sub.site = sub.site or (sites or {}).get(url, "")
                     sub.folder = sub.folder or list((folder_of or {}).get(url, []))

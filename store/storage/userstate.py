@@ -239,6 +239,18 @@ def _nonzero(counter: Counter[str]) -> dict[str, int]:
     return {key: n for key, n in counter.items() if n}
 
 
+def _with_tags(tags: list[str], adding: Iterable[str]) -> list[str]:
+    """``tags`` and each of ``adding`` whose ``tag_key`` none of them has."""
+    from broadsheet.store.search.query import tag_key  # (the search package imports this module)
+
+    keys = {tag_key(t) for t in tags}
+    for tag in adding:
+        if (key := tag_key(tag)) not in keys:
+            keys.add(key)
+            tags.append(tag)
+    return tags
+
+
 def marked_read(state: StoryState) -> StoryState:
     """``state`` read, its other marks kept (opening a story, ``A`` on the listed ones)."""
     return StoryState(state.bookmarked, True, state.tags)
@@ -1090,15 +1102,38 @@ class UserState:
         left: dict[str, StoreFileError] | None = None,
     ) -> dict[str, StoryState]:
         """Add and remove tags (already normalised) on many stories at once; a tag named twice is
-        added once. ``left``: see :meth:`_write` (without it a damaged state file raises)."""
-        adding, removing = list(dict.fromkeys(add)), set(remove)
+        added once, as are two of one ``tag_key``, spelled as the tag already there (see
+        :meth:`spelling`). ``left``: see :meth:`_write` (without it a damaged state file raises)."""
+        adding, removing = list(dict.fromkeys(map(self.spelling(), add))), set(remove)
 
         def edit(s: StoryState) -> StoryState:
             tags = [t for t in s.tags if t not in removing]
-            tags += [t for t in adding if t not in tags]
-            return StoryState(s.bookmarked, s.read, tuple(tags))
+            return StoryState(s.bookmarked, s.read, tuple(_with_tags(tags, adding)))
 
         return self.change(story_ids, edit, left)
+
+    def spelling(self) -> Callable[[str], str]:
+        """A tag given (normalised) as the tag of its ``tag_key`` named on a story already (the
+        most used, when older stories hold two), else as the first of its key given to it:
+        ``tag:`` finds "café" and "cafe" alike, so a second spelling made a second sidebar row
+        listing the first one's stories too. Looks up the tag names the counts keep, not the
+        stories (when there are none yet, only the tags given are made one)."""
+        from broadsheet.store.search.query import tag_key
+
+        counts = self._settled() or self.marks
+        named = sorted((-n, tag) for tag, n in (counts.named if counts else Counter()).items() if n > 0)
+        known: dict[str, str] = {}
+        for _n, tag in named:
+            known.setdefault(tag_key(tag), tag)
+        return lambda tag: known.setdefault(tag_key(tag), tag)
+
+    def renamed_to(self, old: str, new: str) -> str:
+        """The tag renaming ``old`` to ``new`` makes: ``new`` normalised, spelled as the tag of its
+        ``tag_key`` already there (a merge into it), unless it respells ``old`` ("cafe" to "café")."""
+        from broadsheet.store.search.query import tag_key
+
+        new = normalise_tag(new)
+        return new if tag_key(new) == tag_key(old) else self.spelling()(new)
 
     def bookmark_all(self, story_ids: Iterable[str], left: dict[str, StoreFileError] | None = None
                      ) -> dict[str, StoryState]:
@@ -1115,7 +1150,7 @@ class UserState:
         that name it (else a saved ``tag:old`` found nothing from then on); returns stories changed.
         ``left``: a damaged state file is skipped (its stories may keep ``old``) and put in it by
         name with its error, the others changed; without it, it raises StoreFileError."""
-        new = normalise_tag(new)
+        new = self.renamed_to(old, new)
         ids = self._tagged(old, left)
 
         def edit(s: StoryState) -> StoryState:
@@ -1154,10 +1189,11 @@ class UserState:
         or-ed. A damaged state file raises StoreFileError, or with ``skip_damaged`` its stories
         are left as they are and returned, each with the file's error (the others are merged)."""
         left: dict[str, StoreFileError] = {}
+        spell = self.spelling()
 
         def edit(sid: str, s: StoryState) -> StoryState:
             incoming = states[sid]
-            tags = list(s.tags) + [t for t in incoming.tags if t not in s.tags]
+            tags = _with_tags(list(s.tags), map(spell, incoming.tags))
             return StoryState(s.bookmarked or incoming.bookmarked, s.read or incoming.read, tuple(tags))
 
         self.change_each(states, edit, present, left if skip_damaged else None)

@@ -62,7 +62,6 @@ from broadsheet.store.storage.userstate import (
     Marks,
     StoryState,
     TagError,
-    normalise_tag,
     parse_tag_edit,
     reworded_note,
     saved_search_name,
@@ -982,7 +981,7 @@ class MainScreen(FeedsMixin, Screen[None]):
                     self._as_saved_search(new, lambda clean, _query: clean == old, lambda: rename_search(new),
                                           "Not renamed")
                     return
-                tag = normalise_tag(new)
+                tag = self.store.user.renamed_to(old, new)  # "CAFE" where "café" is: merged into it
             except (TagError, ValueError, KeyError) as exc:
                 self.notify(str(exc), severity="error")
                 return

@@ -1,0 +1,79 @@
+"""One tag per key: ``tag:`` finds "café" and "cafe" alike (``tag_key``), so a tag given takes
+the spelling of the tag of its key already there, and two spellings given together are one; the
+sidebar's tag rows count what choosing them lists."""
+
+from __future__ import annotations
+
+import pytest
+
+from broadsheet.cli.main import main
+from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.storage.db import Store
+from broadsheet.store.storage.userstate import StoryState, UserState
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.screens.dialogs import PromptScreen
+from broadsheet.tui.widgets.headline_list import HeadlineList
+from tests.factories import make_article
+from tests.pilot import settle, type_text
+
+
+@pytest.fixture
+def ids(store: Store) -> list[str]:
+    """Three made-up stories, the first tagged "café"."""
+    made = store.add([(make_article(n, headline=f"Quay story {n}"), f"q{n}.txt") for n in range(3)])
+    store.user.edit_tags([made[0]], add=["café"])
+    return made
+
+
+def test_a_tag_given_takes_the_spelling_of_the_tag_of_its_key(store: Store, ids: list[str]) -> None:
+    assert store.user.edit_tags([ids[1]], add=["cafe"])[ids[1]].tags == ("café",)
+    assert store.user.edit_tags([ids[2]], add=["cafés", "CAFÉS".lower(), "cafes"])[ids[2]].tags == ("cafés",)
+    store.user.merge({ids[2]: StoryState(tags=("cafe", "rail"))})  # a feed's tags, an import's
+    assert store.user.get(ids[2]).tags == ("cafés", "café", "rail")
+
+
+def test_two_spellings_given_together_are_one_tag(store: Store) -> None:
+    sid = "0123456789abcdef"
+    assert store.user.edit_tags([sid], add=["cafe", "café"])[sid].tags == ("cafe",)
+
+
+def test_the_spelling_is_looked_up_in_the_counts_not_the_stories(store: Store, ids: list[str],
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """A million stories' marks are not read to spell a tag: the counts name every tag."""
+    def no_walk(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("every story's marks read")
+
+    monkeypatch.setattr(UserState, "each", no_walk)
+    monkeypatch.setattr(UserState, "all", no_walk)
+    assert store.user.spelling()("cafe") == "café"
+
+
+def test_broadsheet_tag_feeds_and_rename_take_the_spelling_there(store: Store, ids: list[str],
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["--store", str(store.folder), "tag", ids[1], "CAFE"]) == 0
+    assert f"{ids[1][:10]}: tags now café" in capsys.readouterr().out
+    added, _ = Subscriptions(store).add(["https://quay.example/feed.xml"], ["Cafe", "CAFÉ", "rail"])
+    assert added[0].tags == ["café", "rail"]
+    store.user.edit_tags([ids[2]], add=["tea"])
+    store.user.rename_tag("tea", "Cafe")  # a merge into "café", not a second spelling
+    assert store.user.get(ids[2]).tags == ("café",)
+    store.user.rename_tag("café", "cafe")  # a respelling stays as typed
+    assert {store.user.get(sid).tags for sid in ids} == {("cafe",)}
+
+
+async def test_the_tag_editor_gives_one_tag_for_two_spellings(store: Store, ids: list[str]) -> None:
+    """"Café, CAFE" in the tag editor gave one story both tags, "café" and "cafe"."""
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current
+        assert story is not None
+        await pilot.press("t")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        await type_text(pilot, "Zürich, ZURICH, Café, CAFE")
+        await pilot.press("enter")
+        await settle(pilot)
+        tags = store.user.get(story.id).tags
+        assert [t for t in tags if t in ("zürich", "zurich")] == ["zürich"]
+        assert [t for t in tags if t in ("café", "cafe")] == ["café"]  # the spelling there
