@@ -13,6 +13,7 @@ from broadsheet.store.storage.userstate import StoryState, UserState
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.dialogs import PromptScreen
 from broadsheet.tui.widgets.headline_list import HeadlineList
+from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.factories import make_article
 from tests.pilot import settle, type_text
 
@@ -77,3 +78,23 @@ async def test_the_tag_editor_gives_one_tag_for_two_spellings(store: Store, ids:
         tags = store.user.get(story.id).tags
         assert [t for t in tags if t in ("zürich", "zurich")] == ["zürich"]
         assert [t for t in tags if t in ("café", "cafe")] == ["café"]  # the spelling there
+
+
+async def test_a_sidebar_tag_row_counts_the_stories_choosing_it_lists(store: Store, ids: list[str]) -> None:
+    """With "café" on one story and (an older store's) "cafe" on another, the row "café 1"
+    listed 2 stories when chosen, and A on it asked about 2."""
+    store.user.change([ids[1]], lambda s: StoryState(tags=("cafe",)))  # as an older version tagged it
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        sidebar = app.screen.query_one(Sidebar)
+        rows = [str(sidebar.get_option_at_index(i).prompt) for i, e in enumerate(sidebar._entries)
+                if e is not None and e.kind == "tag"]
+        assert sorted(rows) == ["cafe 2", "café 2"]  # each what choosing it lists
+        sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries)
+                                   if e is not None and (e.kind, e.name) == ("tag", "café"))
+        await pilot.press("enter")
+        await settle(pilot)
+        assert app.screen.query_one(HeadlineList).count == 2

@@ -26,7 +26,7 @@ from broadsheet.store.errors import StoreFileError
 from broadsheet.store.reader import searcher
 from broadsheet.store.reader.feedcounts import FeedCounts
 from broadsheet.store.reader.ordering import index_of, next_order, order_stories
-from broadsheet.store.search.query import Query, SearchResult, parse_query
+from broadsheet.store.search.query import Query, SearchResult, parse_query, tag_key
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Store, StoryMeta, meanwhile
@@ -510,9 +510,14 @@ class ReaderState:
 
     def sidebar_counts(self) -> tuple[dict[str, int], Counter[str]]:
         """(all / unread / bookmarked counts, stories per tag), over stories in the store: kept
-        as marks change, from counts the store keeps per state file (no mark is read)."""
+        as marks change, from counts the store keeps per state file (no mark is read). A tag's
+        count is its :func:`tag_key`'s, as choosing it lists every tag of that key ("café" and an
+        older store's "cafe"; a story with both is counted twice, which no tag given now makes)."""
         marks, total = self._counts, len(self.stories)
-        tags = Counter({tag: n for tag, n in marks.tags.items() if n > 0})
+        keys: Counter[str] = Counter()
+        for tag, n in marks.tags.items():
+            keys[tag_key(tag)] += max(n, 0)
+        tags = Counter({tag: keys[tag_key(tag)] for tag, n in marks.tags.items() if n > 0})
         return {"all": total, "unread": total - marks.read, "bookmarked": marks.bookmarked}, tags
 
     # -- searching --------------------------------------------------------------------------
