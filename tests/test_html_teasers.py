@@ -148,17 +148,35 @@ def link(name: str) -> str:
 
 
 def test_a_listicles_sections_headed_by_links_to_the_sites_own_pages_stay_its_text() -> None:
-    # (Its headings, all link, are left out as a buying guide's are: a line of links is no text.)
+    # Each heading, all link, stays to name its section: the reader learns which beach is which.
     # Each section a box of its own: its linked heading over its prose.
     boxed = "".join(f'<div class="item"><h3>{link(name)}</h3><p>{text}</p></div>' for name, text in SPOTS)
-    assert page_article(listicle_page(boxed)).body == [INTRO] + [text for _, text in SPOTS]
+    assert page_article(listicle_page(boxed)).body == [INTRO] + [line for spot in SPOTS for line in spot]
     # Each heading boxed alone, the section's paragraphs after it.
     headed = "".join(f'<div class="heading"><h3>{link(name)}</h3></div><p>{text}</p>' for name, text in SPOTS)
-    assert page_article(listicle_page(headed)).body == [INTRO] + [text for _, text in SPOTS]
+    assert page_article(listicle_page(headed)).body == [INTRO] + [line for spot in SPOTS for line in spot]
+    # Headings and paragraphs side by side in the story's box, the link around the heading.
+    flat = "".join(f'<a href="/guides/{n}"><h2>{n + 1}. {name}</h2></a><p>{text}</p>'
+                   for n, (name, text) in enumerate(SPOTS))
+    assert page_article(listicle_page(flat)).body == [INTRO] + [line for n, (name, text) in enumerate(SPOTS)
+                                                                for line in (f"{n + 1}. {name}", text)]
     # No introduction beside them, but two paragraphs of its own under each heading.
     long = "".join(f'<section><h3>{link(name)}</h3><p>{text}</p><p>{text}</p></section>' for name, text in SPOTS)
     body = page_article(listicle_page(f"<div>{long}</div>")).body
-    assert body == [INTRO] + [text for _, text in SPOTS for text in (text, text)]
+    assert body == [INTRO] + [line for name, text in SPOTS for line in (name, text, text)]
+
+
+def test_link_lines_that_head_no_section_of_the_storys_text_are_still_left_out() -> None:
+    # Links to more guides after the story, each a heading over one sentence: related links, not sections.
+    related = "".join(f"<h3>{link(name)}</h3><p>Our full guide to {name}, with its tides and where to park.</p>"
+                      for name, _ in SPOTS)
+    sections = "".join(f"<h3>{link(name)}</h3><p>{text}</p>" for name, text in SPOTS)
+    body = page_article(listicle_page(sections + f"<div><h2>More guides</h2>{related}</div>")).body
+    assert body == [INTRO] + [line for spot in SPOTS for line in spot] + ["More guides"] \
+        + [f"Our full guide to {name}, with its tides and where to park." for name, _ in SPOTS]
+    # A heading all link over nothing (a menu's) heads no section.
+    menu = "".join(f"<h4>{link(name)}</h4>" for name, _ in SPOTS)
+    assert page_article(listicle_page(f"<div>{menu}</div>{sections}")).body[0] == INTRO
 
 
 def test_teasers_beside_a_storys_text_are_still_not_its_text() -> None:

@@ -26,7 +26,7 @@ from broadsheet.store.html.furniture import furniture_kind
 from broadsheet.store.html.meta import PageMeta, read_meta
 from broadsheet.store.html.stamps import led, update_stamps
 from broadsheet.store.html.standfirst import standfirst, without_standfirst
-from broadsheet.store.html.teasers import front_page
+from broadsheet.store.html.teasers import front_page, section_heads
 from broadsheet.store.html.teasers import teasers as page_teasers
 from broadsheet.store.html.tree import ENTER, LEAVE, TEXT, WHOLE, node_text, parse, squash, walk
 from broadsheet.store.model import Article, Image, host_of, normal_url
@@ -305,6 +305,7 @@ class _PageCollector(Collector):
         self.linked = 0
         self.link_depth = 0
         self.link_chars = 0
+        self.in_head = False  # the line gathered is a heading of the story's sections, kept though all link
 
     def flush(self) -> None:
         if not self.buffer:
@@ -315,7 +316,7 @@ class _PageCollector(Collector):
         line = squash(text.replace(_BR, " "))
         if not line:
             return
-        if linked > 0.5 * len(line) and word_count(line) < 40:
+        if linked > 0.5 * len(line) and word_count(line) < 40 and not self.in_head:
             return  # a list of links, a "Read more: ..." teaser
         parts = [split for part in _BR_BREAK.split(text) for split in _br_lines(part, self.titles)] \
             if _BR in text else [line]
@@ -333,8 +334,10 @@ class _PageCollector(Collector):
             self.link_chars = _linked(node)
         super().add_lines(node)
 
-    def collect_page(self, roots: list[LexborNode], boxes: set[int], teasers: Container[int] = ()) -> None:
-        """The text of ``roots`` without furniture, photos' boxes (``boxes``) and other stories' teasers."""
+    def collect_page(self, roots: list[LexborNode], boxes: set[int], teasers: Container[int] = (),
+                     heads: Container[int] = ()) -> None:
+        """The text of ``roots`` without furniture, photos' boxes (``boxes``) and other stories' teasers,
+        the headings of its sections (``heads``, see :func:`.teasers.section_heads`) kept though all link."""
         rows = {row for root in roots for row in data_rows(root)}
 
         def whole(node: LexborNode) -> bool:
@@ -378,6 +381,7 @@ class _PageCollector(Collector):
                         self.buffer.append(_BR)
                 elif node.tag in _BREAKING and event in (ENTER, LEAVE):
                     self.flush()
+                    self.in_head = event == ENTER and node.mem_id in heads
             self.flush()
 
 
@@ -876,7 +880,7 @@ def tree_article(tree: LexborHTMLParser, url: str | None = None) -> Article:
     teasers = page_teasers(body, host_of(base) if base and is_web_address(base) else None)
     content = main_content(body, teasers=teasers)
     collector = _PageCollector(base, update_stamps(content), _title_parts(meta))
-    collector.collect_page([content], figure_like(content), teasers)
+    collector.collect_page([content], figure_like(content), teasers, section_heads(content))
     paragraphs = collector.paragraphs
     if sum(len(p) for p in paragraphs) < 80 and meta.body and len(meta.body) > 80:
         paragraphs = [squash(p) for p in re.split(r"\n\s*\n|\r?\n", meta.body) if squash(p)]

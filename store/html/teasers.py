@@ -6,7 +6,8 @@ tells them. Their shape does: two or more blocks side by side, each opening on a
 links to another page of the site (``<h3><a href=...>`` or ``<a href=...><h3>``), with little
 text besides it (a summary, a time). A story's own blocks are longer, or do not open on a link,
 or link to other sites (a buying guide's items, to shops), or stand among the story's text with
-prose of their own (:func:`_sections`: a listicle's items linking to the site's guide pages).
+prose of their own (:func:`_sections`: a listicle's items linking to the site's guide pages,
+their headings kept as its text: :func:`section_heads`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from collections.abc import Iterator
+from itertools import islice, takewhile
 from urllib.parse import urlsplit
 
 from selectolax.lexbor import LexborNode
@@ -32,11 +34,15 @@ FRONT_PAGE_TEASERS = 5  # teasers outside menus that make a front page (a story'
 
 
 def _elements(node: LexborNode) -> Iterator[LexborNode]:
-    child = node.child
-    while child is not None:
-        if child.tag and child.tag[0] not in "-_#":  # not text nor a comment
-            yield child
-        child = child.next
+    return _siblings(node.child)
+
+
+def _siblings(first: LexborNode | None) -> Iterator[LexborNode]:
+    """The elements from ``first`` on, beside it."""
+    while first is not None:
+        if first.tag and first.tag[0] not in "-_#":  # not text nor a comment
+            yield first
+        first = first.next
 
 
 def _links_away(link: LexborNode | None, heading_text: str, site: str | None) -> bool:
@@ -71,7 +77,7 @@ def _outer(block: LexborNode) -> LexborNode:
     its neighbours stand beside."""
     parent = block.parent
     while parent is not None and parent.tag not in _NOT_BLOCKS and parent.parent is not None \
-            and sum(1 for _ in _elements(parent)) == 1:
+            and len(list(islice(_elements(parent), 2))) == 1:  # (not counting all of a long list's)
         block, parent = parent, parent.parent
     return block
 
@@ -90,17 +96,18 @@ def _sentences(paragraphs: list[str]) -> int:
     return sum(1 + sum(1 for _ in _SENTENCE_GAP.finditer(text)) for text in paragraphs)
 
 
-def _sections(parent: LexborNode, row: dict[int, LexborNode]) -> bool:
-    """Whether a row of teaser-shaped blocks is a story's own sections (a listicle's, a buying
-    guide's items each headed by a link to the site's page on it): each holds prose of two
-    sentences or more under its heading, and they follow the story's opening in its box and say
-    more than it, or each holds two paragraphs. A teaser's summary is one sentence, and teasers
-    stand in a box of their own or after the story's text, which says more than they do."""
-    opening: list[str] = []  # the prose before the first block
-    own: list[list[str]] = []  # each block's prose
+def _sections(parent: LexborNode, row: dict[int, list[LexborNode]]) -> bool:
+    """Whether a row of headed parts of ``parent`` is a story's own sections (a listicle's, a buying
+    guide's items each headed by a link to the site's page on it), each part given by its first
+    element's id as the elements it spans: each holds prose of two sentences or more under its
+    heading, and they follow the story's opening in its box and say more than it, or each holds
+    two paragraphs. A teaser's summary is one sentence, and teasers stand in a box of their own or
+    after the story's text, which says more than they do."""
+    opening: list[str] = []  # the prose before the first part
+    own: list[list[str]] = []  # each part's prose
     for element in _elements(parent):
         if element.mem_id in row:
-            own.append(_prose(element))
+            own.append([text for spanned in row[element.mem_id] for text in _prose(spanned)])
         elif not own:
             opening.extend(_prose(element))
     if any(_sentences(prose) < 2 for prose in own):
@@ -109,12 +116,50 @@ def _sections(parent: LexborNode, row: dict[int, LexborNode]) -> bool:
         bool(opening) and word_count(" ".join(opening)) < sum(word_count(" ".join(prose)) for prose in own))
 
 
+def _top(heading: LexborNode) -> LexborNode:
+    """The heading with the link around it (``<a href=...><h3>``), when one is."""
+    return heading.parent if heading.parent is not None and heading.parent.tag == "a" else heading
+
+
+def _under(head: LexborNode) -> list[LexborNode]:
+    """The elements after ``head`` up to the next holding a heading: what it heads in its box."""
+    return list(takewhile(lambda element: element.css_first(_HEADINGS) is None, _siblings(head.next)))
+
+
+def section_heads(body: LexborNode) -> set[int]:
+    """The headings all link (to the site's guide pages, to shops) that head a story's own sections
+    (see :func:`_sections`), by ``mem_id``: they name each part ("1. The North Pier loop"), where a
+    line all link elsewhere is a menu or a "Read more". A heading heads the box it opens, when that
+    holds no other heading, or else itself, with the elements after it up to the next heading; its
+    row is the parts beside it."""
+    rows: dict[int, dict[int, list[LexborNode]]] = defaultdict(dict)  # by the parent the parts stand in
+    parents: dict[int, LexborNode] = {}
+    heads: dict[int, list[int]] = defaultdict(list)  # each row's headings
+    for heading in body.css(_HEADINGS):
+        top = _top(heading)
+        text = heading.text(deep=True, strip=True)
+        if not text or 2 * sum(len(link.text(deep=True, strip=True)) for link in top.css("a")) <= len(text):
+            continue
+        head = _outer(top)
+        box = head.parent
+        if box is None or box.parent is None:
+            continue
+        if box.tag not in _NOT_BLOCKS and _opens_on(box, head) and len(box.css(_HEADINGS)) == 1:
+            head = _outer(box)  # the heading's box
+        part, parent = [head, *_under(head)], head.parent
+        if parent is not None and any(_prose(element) for element in part):  # (a menu's heads no prose)
+            rows[parent.mem_id][head.mem_id] = part
+            parents[parent.mem_id] = parent
+            heads[parent.mem_id].append(heading.mem_id)
+    return {key for parent, row in rows.items() if _sections(parents[parent], row) for key in heads[parent]}
+
+
 def teasers(body: LexborNode, site: str | None = None) -> dict[int, LexborNode]:
     """The page's teaser blocks, by ``mem_id``; ``site`` is the page's host, when known."""
     rows: dict[int, dict[int, LexborNode]] = defaultdict(dict)  # by the parent they stand in
     parents: dict[int, LexborNode] = {}
     for heading in body.css(_HEADINGS):
-        top = heading.parent if heading.parent is not None and heading.parent.tag == "a" else heading
+        top = _top(heading)
         block = top.parent
         if block is None or block.parent is None or block.tag in _NOT_BLOCKS or not _opens_on(block, top):
             continue
@@ -126,7 +171,8 @@ def teasers(body: LexborNode, site: str | None = None) -> dict[int, LexborNode]:
             if block.parent is not None:
                 rows[block.parent.mem_id][block.mem_id] = block
                 parents[block.parent.mem_id] = block.parent
-    return {key: block for parent, row in rows.items() if len(row) >= 2 and not _sections(parents[parent], row)
+    return {key: block for parent, row in rows.items() if len(row) >= 2
+            and not _sections(parents[parent], {first: [teaser, *_under(teaser)] for first, teaser in row.items()})
             for key, block in row.items()}
 
 

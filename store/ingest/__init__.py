@@ -176,7 +176,10 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    address agrees with it (its letters in the host, its first long word or its initials a part of
 #    it), whichever part of the title it is: a section's label ("Photos", "Meinung") was taken for the
 #    site's name; a page with no address takes none (store/html/page.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 22, ENTRIES: 24}
+# 23 (saved pages): a heading all link that names one of the story's sections (a listicle's "1. The North
+#    Pier loop" over its prose, per store/html/teasers.py's section_heads) is a paragraph of its text, where
+#    every line all link was left out as a menu's (store/html/page.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 23, ENTRIES: 24}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
