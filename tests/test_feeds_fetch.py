@@ -410,6 +410,49 @@ def test_a_feed_file_is_one_download_for_its_entries_at_one_address(tmp_path: Pa
     assert len(Store(folder).stories()) == 6
 
 
+def guidless(show: str, title: str, day: int, n: int, link: str = "") -> str:
+    """A podcast's episode without guid, linking to the show's page (else to ``link``), of the ``day`` of March."""
+    return (f"<item><title>{title}</title><link>{link or show}</link>"
+            f"<pubDate>Tue, {day:02d} Mar 2026 09:00:00 GMT</pubDate><description>Episode {n}.</description>"
+            f'<enclosure url="{show}h{n}.mp3" type="audio/mpeg" length="1"/></item>')
+
+
+def guidless_show(show: str, own: str) -> bytes:
+    """Episodes told apart by title, by day, by text alone (two "Hour 2" of one day), one with its own link."""
+    return rss(guidless(show, "Hour 1", 2, 1) + guidless(show, "Hour 2", 3, 2) + guidless(show, "Hour 2", 3, 3)
+               + guidless(show, "Hour 2", 4, 4) + guidless(show, "Special", 5, 5, own), title="Harbour Hour")
+
+
+def test_episodes_without_guid_linking_to_the_show_are_one_story_each(store: Store, server: HTTPServer,
+                                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    """A podcast without guids, each episode linking to the show's page: they were one story, the last
+    ("1 new ... 1 entry repeats another entry's id: kept once"). Each is its own story, at every fetch;
+    the episode with a page of its own is known by it as before."""
+    feed, show, own = server.url_for("/pod.xml"), server.url_for("/show/"), server.url_for("/special")
+    server.expect_request("/pod.xml").respond_with_data(guidless_show(show, own))
+    subscribe(store, feed)
+    assert main(["--store", str(store.folder), "fetch", feed]) == 0
+    said = capsys.readouterr().err
+    assert "5 new, 0 updated from 1 feed" in said and "kept once" not in said
+    assert listed(store.folder, capsys) == ["Hour 1", "Hour 2", "Hour 2", "Hour 2", "Special"]
+    [special] = [a for a in map(store.article, (m.id for m in store.stories())) if a and a.headline == "Special"]
+    assert special.key == f"{feed}#{own}"
+    assert main(["--store", str(store.folder), "fetch", feed]) == 0
+    assert "0 new, 0 updated from 1 feed" in capsys.readouterr().err
+
+
+def test_a_feed_file_of_episodes_without_guid_linking_to_the_show_is_one_story_each(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """As fetched: the episodes of an imported podcast file without guids were one story, the last."""
+    folder, pod = tmp_path / "store", tmp_path / "pod.xml"
+    pod.write_bytes(guidless_show("https://harbour-hour.example/show/", "https://harbour-hour.example/special"))
+    for said in ("5 imported, 0 already present", "0 imported, 5 already present"):
+        assert main(["--store", str(folder), "import", str(pod)]) == 0
+        err = capsys.readouterr().err
+        assert said in err and "kept once" not in err
+    assert listed(folder, capsys) == ["Hour 1", "Hour 2", "Hour 2", "Hour 2", "Special"]
+
+
 def test_a_web_page_naming_a_feed_subscribed_too_says_so(store: Store, server: HTTPServer) -> None:
     """It said "subscribe to that with `broadsheet feeds add FEED`" of a feed subscribed already."""
     feed = server.url_for("/feed.xml")

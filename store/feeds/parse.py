@@ -50,6 +50,8 @@ _ITEM = re.compile(rb"<(?:[a-z0-9]+:)?(?:item|entry)[\s>]", re.I)
 _ITEM_END = re.compile(rb"</(?:[a-z0-9]+:)?(?:item|entry)\s*>", re.I)
 _DATE_TAG = re.compile(rb"<(?:[a-z0-9]+:)?(?:pubDate|published|issued|date|created|updated|modified|lastBuildDate)"
                        rb"[\s>]", re.I)
+# An entry's own id (RSS guid, Atom id): without one, the parsers give its link as its id.
+_GUID_TAG = re.compile(rb"<(?:[a-z0-9]+:)?(?:guid|id)\b", re.I)
 _DATE_LIKE = re.compile(r"[\d\s,:./+-]{1,40}")  # a guid fastfeedparser could read as a date: digits and separators
 _QUOTED = re.compile(r"\s*\(first \d+ chars:.*", re.S)
 # An Atom title in XHTML (the only kind fastfeedparser gives as empty): not media:title, nor <title/>.
@@ -64,6 +66,7 @@ _CUT_SHORT = re.compile(r"\s*(?:\[(?:…|\.\.\.)\]|…|\.\.\.)$")  # a summary's
 _TAG = re.compile(r"<[^>]*>")
 _WORD = re.compile(r"\w+")
 _BY_TITLE = "#title:"  # in the key of an entry known by its title (see _title_key)
+_BY_TEXT = "#text:"  # in the key of an entry with a link others share known by its text (see _text_key)
 _DAY = 10  # an ISO date's characters giving its day: 2026-03-03
 _SAME_WORDS = 12  # a summary opening with the content's first words (markup taken away) is its opening
 # Bytes XML 1.0 forbids (C0 controls but tab, newline and carriage return), and the terminal
@@ -141,6 +144,9 @@ class Entry:
     article: Article | None
     number: int
     reason: str = ""
+    #: The key of an entry known by its link for want of a guid, should other entries of its download
+    #: share that link (see :func:`_links_apart`): its feed, title and day, an untitled one's its text's.
+    apart_key: str | None = None
 
 
 @dataclass(slots=True)
@@ -193,6 +199,7 @@ def _once(feed: Feed) -> Feed:
     """``feed`` with each story once, said: entries giving one id (their guid, else their link)
     are one story, and storing each in turn kept the last without a word. The last is kept still:
     a store holds that one, which the first would replace at the next fetch."""
+    _links_apart(feed)
     _titles_apart(feed)
     last = {entry.article.story_id: entry.number for entry in feed.entries if entry.article is not None}
     kept = [entry for entry in feed.entries if entry.article is None or last[entry.article.story_id] == entry.number]
@@ -203,13 +210,34 @@ def _once(feed: Feed) -> Feed:
     return feed
 
 
+def _links_apart(feed: Feed) -> None:
+    """Entries of ``feed`` without guid sharing a link known by their title key instead (see
+    :func:`_title_key`), an untitled one by its text: a podcast's episodes, each linking to the
+    show's page, were one story, the last. One with a link of its own is known by it still."""
+    linked = [entry for entry in feed.entries if entry.article is not None and entry.apart_key]
+    links = Counter(entry.article.key for entry in linked if entry.article is not None)
+    for entry in linked:
+        if entry.article is not None and links[entry.article.key] > 1:
+            entry.article.key = entry.apart_key
+
+
 def _titles_apart(feed: Feed) -> None:
     """Entries of ``feed`` giving one title key (see :func:`_title_key`) known by their text instead:
     two "Service notice" entries of other texts (no guid, link or date) were one story, the last."""
-    keys = Counter(entry.article.key for entry in feed.entries if entry.article is not None and by_title(entry.article))
-    for entry in feed.entries:
-        if entry.article is not None and by_title(entry.article) and keys[entry.article.key] > 1:
-            entry.article.key = None
+    titled = [entry for entry in feed.entries if entry.article is not None and entry.article.key
+              and entry.article.key != entry.article.url and _BY_TITLE in entry.article.key]
+    keys = Counter(entry.article.key for entry in titled if entry.article is not None)
+    for entry in titled:
+        if entry.article is not None and keys[entry.article.key] > 1:
+            base = entry.article.key.partition(_BY_TITLE)[0]
+            entry.article.key = _text_key(base, entry.article) if entry.article.url else None
+
+
+def _text_key(base: str, article: Article) -> str:
+    """The key of an entry with a link others share known by its text: its feed and the id its text
+    gives a story with neither key nor link (see ``Article.story_id``), its link being theirs too.
+    Its feed first: the store tells two entries of a feed at one address apart by it."""
+    return f"{base}{_BY_TEXT}{replace(article, key=None, url=None).story_id}"
 
 
 def looks_like_web_page(head: bytes) -> bool:
@@ -428,7 +456,8 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             authors = [_s(entry.get("author"))]
         feed.entries.append(_entry(
             number, base, feed.title, address=address, content_base=content_base,
-            guid=_s(entry.get("id")),
+            guid=_s(entry.get("id")), guid_is_link=bool(spans) and _s(entry.get("id")) == _s(entry.get("link"))
+            and _GUID_TAG.search(data, *spans[number - 1]) is None,
             link=_s(entry.get("link")),
             title=_s(entry.get("title")) or _markup_title(data, spans[number - 1] if spans else None),
             html=body,
@@ -786,7 +815,7 @@ def _opens(summary: str, body: list[str], html: str) -> bool:
 def _entry(number: int, base: str | None, source: str, *, address: str | None, guid: str, link: str, title: str,
            html: str, text: str, standfirst: str, published: str, authors: list[str], images: list[Image],
            media: Sequence[tuple[str, str, Any]] = (), banner: str = "", standfirst_literal: bool = False,
-           content_base: str | None = None) -> Entry:
+           content_base: str | None = None, guid_is_link: bool = False) -> Entry:
     """One entry as an article. Its link, resolved against ``address``, is its address only when it
     is a web one: a relative link left relative would make every feed's ``/news/1`` one story.
 
@@ -797,7 +826,9 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
 
     ``banner`` (a JSON Feed item's ``banner_image``) is a picture to head the story with, no news
     photo: it is the story's photo only when the entry has no other, as a reader shows it on top.
-    ``standfirst_literal``: the standfirst is plain text (an Atom ``type="text"`` summary), not markup."""
+    ``standfirst_literal``: the standfirst is plain text (an Atom ``type="text"`` summary), not markup.
+    ``guid_is_link``: the guid is the parser's copy of the link, the entry giving none (kept as its key,
+    as before, but told apart from others of that link: see :func:`_links_apart`)."""
     link = web_address(clean_line(link), address) or ""
     guid = clean_line(guid)
     images = [_resolved(image, address or base) for image in images]
@@ -823,15 +854,13 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
     if intro and body and _opens(intro, body, html):
         intro = None
     date = _iso(published)
+    # (Not a headline made of the body, which an edit changes.)
+    title_key = _title_key(base, headline, date) if base and titled else None
     if guid and base:
         key: str | None = f"{base}#{guid}"
-    elif link:
-        key = link
-    elif base and titled:  # (not a headline made of the body, which an edit changes)
-        key = _title_key(base, headline, date)
     else:
-        key = None
-    return Entry(Article(
+        key = link or title_key
+    article = Article(
         headline=headline,
         body=body,
         standfirst=intro or None,
@@ -843,7 +872,9 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
         url=link or None,
         key=key,
         media=_media(media, address or base),
-    ), number)
+    )
+    by_link = bool(link) and (not guid or guid_is_link)
+    return Entry(article, number, apart_key=(title_key or _text_key(base, article)) if by_link and base else None)
 
 
 def _title_key(base: str, title: str, published: str | None) -> str:

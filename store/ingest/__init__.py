@@ -179,7 +179,10 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 23 (saved pages): a heading all link that names one of the story's sections (a listicle's "1. The North
 #    Pier loop" over its prose, per store/html/teasers.py's section_heads) is a paragraph of its text, where
 #    every line all link was left out as a menu's (store/html/page.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 23, ENTRIES: 24}
+# 25 (entries): entries of one download without guids that share a link (a podcast's episodes all
+#    linking to the show's page) are known by their feed, title and day, else by their text, where the
+#    link made them one story, the last (store/feeds/parse.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 23, ENTRIES: 25}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
 
