@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from broadsheet.cli.main import main
 from broadsheet.store.feeds.parse import FeedError, looks_like_feed, parse_feed
 from broadsheet.store.ingest.importer import import_paths
 from broadsheet.store.model import Media
@@ -544,7 +545,7 @@ def atom_entry(inner: str) -> bytes:
 @pytest.mark.parametrize(("inner", "standfirst", "body"), [
     # Only the text: under the headline the parser's summary of it, with "<not a tag>" taken for markup.
     ('<content type="text">Line one &lt;not a tag&gt;\nLine two.</content>', None,
-     ["Line one <not a tag> Line two."]),
+     ["Line one <not a tag>\nLine two."]),
     ('<summary type="text">Tolls &lt;b&gt; rise &amp;amp; fall</summary>', None, ["Tolls <b> rise &amp; fall"]),
     ('<summary type="text">Tolls for x&lt;y and &lt;p&gt;</summary><content type="html">&lt;p&gt;The bridge '
      'tolls rise.&lt;/p&gt;</content>', "Tolls for x<y and <p>", ["The bridge tolls rise."]),
@@ -558,3 +559,25 @@ def test_atom_text_content_and_summary_are_plain_text(inner: str, standfirst: st
     the headline ("Line one Line two."), or in the body of an entry with only a summary."""
     [story] = articles(atom_entry(inner))
     assert (story.standfirst, story.body) == (standfirst, body)
+
+
+def test_atom_text_content_keeps_its_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """A single line break in plain text is content: a haiku's three lines were stored as one run-on
+    line, an indented line run into the next. Blank lines part paragraphs, each line's trailing
+    spaces and control characters go; a search finds words across its lines, and the Markdown
+    export keeps them, as a code block's."""
+    poem = ("Gulls over grey waves   \nthe ferry horn\u0080 sounds twice\nwinter on the quay\n \n"
+            "    Indented line\nLast &lt;line&gt;.  \n")
+    feed = tmp_path / "haiku.xml"
+    feed.write_bytes(atom_entry(f'<content type="text">{poem}</content>'))
+    [story] = articles(feed.read_bytes())
+    assert story.body == ["Gulls over grey waves\nthe ferry horn sounds twice\nwinter on the quay",
+                          "    Indented line\nLast <line>."]
+    folder = str(tmp_path / "store")
+    assert main(["--store", folder, "import", str(feed)]) == 0
+    capsys.readouterr()
+    assert main(["--store", folder, "search", '"grey waves the ferry"']) == 0
+    assert "Tolls" in capsys.readouterr().out
+    assert main(["--store", folder, "export", "--format", "md"]) == 0
+    assert "```\nGulls over grey waves\nthe ferry horn sounds twice\nwinter on the quay\n```" \
+        in capsys.readouterr().out

@@ -912,7 +912,13 @@ def _resolved(image: Image, base: str | None) -> Image:
 
 
 def _paragraphs(text: str) -> list[str]:
-    return [p for p in (clean_line(part) for part in _BLANK_LINES.split(clean_text(text))) if p]
+    """Plain text's paragraphs, parted by blank lines. A single line break in it is content (a poem's
+    lines, an address): a paragraph of lines keeps them, as a ``<pre>``'s (one of them was run into
+    one line, an indented line into the next); a one-line paragraph is one clean line, as before."""
+    from broadsheet.store.html.tree import kept_lines
+
+    found = (kept_lines(part) for part in _BLANK_LINES.split(clean_text(text)))
+    return [paragraph if "\n" in paragraph else clean_line(paragraph) for paragraph in found if paragraph]
 
 
 def _title(text: str) -> str:

@@ -156,7 +156,13 @@ def pre_text(node: LexborNode) -> str:
             parts.append(item.text_content or "")
         elif item.tag == "br" and event == ENTER:
             parts.append("\n")
-    lines = [line.rstrip() for line in clean_text("".join(parts)).expandtabs(TAB_STOPS).split("\n")]
+    return kept_lines("".join(parts))
+
+
+def kept_lines(text: str) -> str:
+    """``text`` as its lines show (a ``<pre>``'s, plain text's paragraph): clean, tabs as spaces, each
+    line's trailing spaces, the indentation all lines share and blank lines around them off."""
+    lines = [line.rstrip() for line in clean_text(text).expandtabs(TAB_STOPS).split("\n")]
     return _BLANK_RUNS.sub("\n\n", textwrap.dedent("\n".join(lines)).strip("\n"))
 
 

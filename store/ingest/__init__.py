@@ -182,6 +182,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 25 (entries): entries of one download without guids that share a link (a podcast's episodes all
 #    linking to the show's page) are known by their feed, title and day, else by their text, where the
 #    link made them one story, the last (store/feeds/parse.py)
+#    link made them one story, the last; plain text (Atom type="text", JSON Feed content_text) keeps its
+#    single line breaks within a paragraph, each line's trailing spaces off, as a <pre> keeps its lines,
+#    where they were run into one line (store/feeds/parse.py, store/html/tree.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 23, ENTRIES: 25}
 _KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
 
