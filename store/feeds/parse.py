@@ -214,23 +214,22 @@ def _links_apart(feed: Feed) -> None:
     """Entries of ``feed`` without guid sharing a link known by their title key instead (see
     :func:`_title_key`), an untitled one by its text: a podcast's episodes, each linking to the
     show's page, were one story, the last. One with a link of its own is known by it still."""
-    linked = [entry for entry in feed.entries if entry.article is not None and entry.apart_key]
-    links = Counter(entry.article.key for entry in linked if entry.article is not None)
-    for entry in linked:
-        if entry.article is not None and links[entry.article.key] > 1:
-            entry.article.key = entry.apart_key
+    linked = [(entry.article, entry.apart_key) for entry in feed.entries if entry.article and entry.apart_key]
+    links = Counter(article.key for article, _ in linked)
+    for article, apart_key in linked:
+        if links[article.key] > 1:
+            article.key = apart_key
 
 
 def _titles_apart(feed: Feed) -> None:
     """Entries of ``feed`` giving one title key (see :func:`_title_key`) known by their text instead:
     two "Service notice" entries of other texts (no guid, link or date) were one story, the last."""
-    titled = [entry for entry in feed.entries if entry.article is not None and entry.article.key
-              and entry.article.key != entry.article.url and _BY_TITLE in entry.article.key]
-    keys = Counter(entry.article.key for entry in titled if entry.article is not None)
-    for entry in titled:
-        if entry.article is not None and keys[entry.article.key] > 1:
-            base = entry.article.key.partition(_BY_TITLE)[0]
-            entry.article.key = _text_key(base, entry.article) if entry.article.url else None
+    titled = [entry.article for entry in feed.entries if entry.article is not None
+              and _BY_TITLE in (entry.article.key or "") and entry.article.key != entry.article.url]
+    keys = Counter(article.key for article in titled)
+    for article in titled:
+        if article.key and keys[article.key] > 1:
+            article.key = _text_key(article.key.partition(_BY_TITLE)[0], article) if article.url else None
 
 
 def _text_key(base: str, article: Article) -> str:
@@ -456,8 +455,8 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             authors = [_s(entry.get("author"))]
         feed.entries.append(_entry(
             number, base, feed.title, address=address, content_base=content_base,
-            guid=_s(entry.get("id")), guid_is_link=bool(spans) and _s(entry.get("id")) == _s(entry.get("link"))
-            and _GUID_TAG.search(data, *spans[number - 1]) is None,
+            guid=_s(entry.get("id")), guid_is_link=span is not None and _s(entry.get("id")) == _s(entry.get("link"))
+            and _GUID_TAG.search(data, *span) is None,
             link=_s(entry.get("link")),
             title=_s(entry.get("title")) or _markup_title(data, spans[number - 1] if spans else None),
             html=body,
