@@ -441,6 +441,23 @@ def test_episodes_without_guid_linking_to_the_show_are_one_story_each(store: Sto
     assert "0 new, 0 updated from 1 feed" in capsys.readouterr().err
 
 
+def test_a_store_that_kept_one_of_the_episodes_without_guid_gets_the_others(store: Store, server: HTTPServer,
+                                                                          capsys: pytest.CaptureFixture[str]) -> None:
+    """A store where the episodes without guid became one story (the last, under the show's link),
+    as fetched before: the next fetch brings the others in beside it, no episode twice."""
+    from broadsheet.store.feeds.parse import parse_feed
+
+    feed, show, own = server.url_for("/pod.xml"), server.url_for("/show/"), server.url_for("/special")
+    server.expect_request("/pod.xml").respond_with_data(guidless_show(show, own))
+    subscribe(store, feed)
+    *_, last, _ = [e.article for e in parse_feed(guidless_show(show, own), feed, feed).entries if e.article]
+    kept = replace(last, key=f"{feed}#{show}")
+    store.add_identified([(kept.story_id, kept, feed)])
+    assert main(["--store", str(store.folder), "fetch", feed]) == 0
+    assert "4 new, 1 updated from 1 feed" in capsys.readouterr().err
+    assert listed(store.folder, capsys) == ["Hour 1", "Hour 2", "Hour 2", "Hour 2", "Special"]
+
+
 def test_a_feed_file_of_episodes_without_guid_linking_to_the_show_is_one_story_each(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """As fetched: the episodes of an imported podcast file without guids were one story, the last."""
