@@ -181,7 +181,6 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    every line all link was left out as a menu's (store/html/page.py)
 # 25 (entries): entries of one download without guids that share a link (a podcast's episodes all
 #    linking to the show's page) are known by their feed, title and day, else by their text, where the
-#    link made them one story, the last (store/feeds/parse.py)
 #    link made them one story, the last; plain text (Atom type="text", JSON Feed content_text) keeps its
 #    single line breaks within a paragraph, each line's trailing spaces off, as a <pre> keeps its lines,
 #    where they were run into one line (store/feeds/parse.py, store/html/tree.py)
