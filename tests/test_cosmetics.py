@@ -112,3 +112,17 @@ def test_the_region_in_focus_has_a_calm_border_in_16_colours(tmp_path: Path) -> 
     top = next(line for line in screen.splitlines() if "Headlines" in line)  # the list's, then the story's
     corners = re.findall(r"\x1b\[([\d;]*)m([┏╭])", top)
     assert corners == [(BRIGHT_CYAN, "┏"), (GREY, "╭")], top  # the list in focus, heavy; the story not
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_a_dialog_has_a_calm_frame_in_16_colours(tmp_path: Path) -> None:
+    """With TERM=xterm the tag editor (t) and the other dialogs were framed in bright red (the
+    theme's accent in 16 colours, as its errors are): they read as errors. They are bright cyan there now."""
+    with reader_in_tmux(tmp_path, colours="xterm") as terminal:
+        terminal.wait_for("┏━ Headlines")
+        terminal.keys("t")
+        lines = terminal.wait_for("Comma-separated").splitlines()
+        coloured = terminal.screen(colours=True).splitlines()
+    title = next(row for row, line in enumerate(lines) if re.search(r"│ +Tags +│", line))
+    frame = next(coloured[row] for row in range(title, -1, -1) if "╭" in lines[row])  # the dialog's top edge
+    assert re.findall(r"\x1b\[([\d;]*)m╭─", frame) == [BRIGHT_CYAN], "\n".join(lines)

@@ -180,8 +180,8 @@ class BroadsheetApp(App[None]):
         self.notify(f"{what} failed: {type(error).__name__}: {error}", title="Error", severity="error", timeout=10)
 
     def get_css_variables(self) -> dict[str, str]:
-        """Textual's, and ``$focus-border``, the border of the region in focus: the theme's accent,
-        but in 16 colours a calm one, for the inputs' focus (Textual's ``$border``) too."""
+        """Textual's, and ``$focus-border``, the border of the region in focus and of the dialogs: the
+        theme's accent, but in 16 colours a calm one, for the inputs' focus (Textual's ``$border``) too."""
         variables = super().get_css_variables()
         variables["focus-border"] = variables["accent"]
         if self.console.color_system == "standard":
