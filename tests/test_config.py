@@ -232,7 +232,7 @@ def test_template_key_ids_exist_and_check_reports_a_wrong_one(tmp_path: Path, mo
 
 def test_config_check_fails_on_a_key_refused_not_on_a_note_of_one_applied(tmp_path: Path, monkeypatch,  # type: ignore[no-untyped-def]
                                                                          capsys) -> None:
-    """`config check` said a rebind was applied ("while the Sidebar has focus, 'R' does Rename") and exited 1."""
+    """`config check` said a rebind was applied ("while the sidebar has focus, 'R' does Rename") and exited 1."""
     from broadsheet.cli.main import main
 
     path = tmp_path / "config.toml"
@@ -240,14 +240,14 @@ def test_config_check_fails_on_a_key_refused_not_on_a_note_of_one_applied(tmp_pa
     path.write_text('[keys]\n"feeds.fetch" = "R"\n')
     assert main(["config", "check"]) == 0
     said = " ".join(capsys.readouterr().err.split())
-    assert said == (f"{path}: feeds.fetch and sidebar.rename are both on 'R': while the Sidebar has focus, 'R' does "
-                    "Rename tag/search")
+    assert said == (f"{path}: feeds.fetch and sidebar.rename are both on 'R': while the sidebar has focus, 'R' does "
+                    "Rename")
     assert load_config(path).keys == {"feeds.fetch": "R"}
     path.write_text('[keys]\n"feeds.fetch" = "R"\n"story.bookmark" = "t"\n')  # story.tag's key: refused
     assert main(["config", "check"]) == 1
     said = " ".join(capsys.readouterr().err.split())
     assert "story.bookmark and story.tag are both on 't'; keeping the default keys of story.bookmark" in said
-    assert "while the Sidebar has focus, 'R' does Rename tag/search" in said
+    assert "while the sidebar has focus, 'R' does Rename" in said
 
 
 def test_a_refresh_that_is_no_number_of_minutes_is_reported(tmp_path: Path) -> None:

@@ -88,7 +88,7 @@ async def test_the_help_names_every_key_in_one_spelling(filled_store: Store) -> 
         keys = [key.plain for key, _what, _id in table.rows]
         closing = str(app.screen.query(Static).last().content)
     for row in ("Esc Back, never quits app.back", "? / F1 Keys app.help", "Ctrl+D Half page down list.half_page_down",
-                "PgDn Page down list.page_down", "Home / g First list.first", "Enter Open list.open",
+                "PgDn Page down list.page_down", "g / Home First list.first", "Enter Open list.open",
                 "y / Enter Yes dialog.yes", "Ctrl+D / Space Page down help.page_down", "Ctrl+Q Quit app.quit_anywhere",
                 "Tab / Shift+Tab Move between regions"):
         assert row in rows, row
@@ -96,6 +96,23 @@ async def test_the_help_names_every_key_in_one_spelling(filled_store: Store) -> 
     assert closing == "Esc closes this screen"
     footer_spellings = {"esc", "⏎", "pgdn", "pgup", "home", "end", "del", "space", "f1"}
     assert not any(word in footer_spellings or word.startswith("^") for key in keys for word in key.split())
+
+
+async def test_the_help_names_the_moving_keys_in_one_order_in_every_region(filled_store: Store) -> None:
+    """The list and the sidebar said "↓ / j" and "Home / g", the article and the credits "j / ↓" and
+    "g / Home": the letter comes first everywhere now, as a newsboat or vim user reads them."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        table = app.screen.query_one("#help-keys", Static).content
+    assert isinstance(table, KeysTable)
+    keys = {str(binding_id): key.plain for key, _what, binding_id in table.rows}
+    for region in ("list", "sidebar", "article", "credits"):
+        down, up, first, last = (f"{region}.{move}" for move in ("down", "up", *(
+            ("first", "last") if region in {"list", "sidebar"} else ("top", "bottom"))))
+        assert [keys[down], keys[up], keys[first], keys[last]] == ["j / ↓", "k / ↑", "g / Home", "G / End"], region
 
 
 #: The 16 colours' SGR codes for the foreground, as a terminal receives them.

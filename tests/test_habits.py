@@ -1176,7 +1176,7 @@ async def test_help_lists_the_readers_own_keys_per_region(filled_store: Store) -
         console.print(app.screen.query_one("#help-keys", Static).content)
         text = console.export_text()
     headline_part = text[text.index("Headline list"):text.index("Article")]
-    assert "↓ / j" in headline_part and "↑ / k" in headline_part
+    assert "j / ↓" in headline_part and "k / ↑" in headline_part
     assert "Page Left" not in text and "Scroll" not in text  # not Textual's scrolling internals
     assert "Back / quit" in text and "Quit now" in text and "Next unread" in text
 

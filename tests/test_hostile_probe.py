@@ -384,7 +384,7 @@ def test_the_default_bindings_and_good_rebinds_have_no_problems() -> None:
     keys = {"story.bookmark": "j"}  # the lists' movement key: the user's key wins there too, unsaid
     assert check_keymap(keys, "c") == (keys, [], [])
     keys = {"story.bookmark": "x"}  # the sidebar's Delete, offered in its footer, stays its own: said
-    assert check_keymap(keys, "c")[0] == keys and "while the Sidebar has focus, 'x' does Delete" in \
+    assert check_keymap(keys, "c")[0] == keys and "while the sidebar has focus, 'x' does Delete" in \
         check_keymap(keys, "c")[2][0]
 
 

@@ -54,11 +54,11 @@ def test_only_a_text_fields_key_is_said_to_hide_the_users() -> None:
     assert keys == {"story.next_photo": "right"}  # it wins over the list's and views' Right, not the search bar's
     assert problems == [] and notes == [
         "c: story.next_photo and SearchBar Move cursor right or accept the completion suggestion (Textual's) are "
-        "both on 'right': while the SearchBar has focus, 'right' does Move cursor right or accept the completion "
+        "both on 'right': while the search bar has focus, 'right' does Move cursor right or accept the completion "
         "suggestion"]
     keys = {"article.page": "b"}  # a key the user gave the article view hides the screen's there
     assert check_keymap(keys, "c") == (keys, [], [
-        "c: story.bookmark and article.page are both on 'b': while the ArticleView has focus, 'b' does "
+        "c: story.bookmark and article.page are both on 'b': while the article view has focus, 'b' does "
         "Page down, at the end the next story"])
 
 
@@ -114,7 +114,7 @@ async def test_a_key_rebound_to_a_screen_action_wins_over_the_focused_lists_own_
     async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await settle(pilot)
         told = " ".join(n.message for n in app._notifications)
-        assert "HeadlineList" not in told and "while the SearchBar has focus, 'right' does Move cursor" in told
+        assert "HeadlineList" not in told and "while the search bar has focus, 'right' does Move cursor" in told
         credits = app.screen.query_one(CreditsPanel)
         assert isinstance(app.focused, HeadlineList) and credits.photo_index == 0
         await pilot.press("right")
@@ -139,7 +139,7 @@ async def test_a_screen_key_rebound_onto_a_widgets_own_action_leaves_it_there_an
     [sid] = store.add([(make_article(1), None)])
     store.user.edit_tags([sid], add=["rail"])
     _sound, _problems, said = check_keymap({"story.bookmark": "x"}, "config")
-    assert said == ["config: story.bookmark and sidebar.delete are both on 'x': while the Sidebar has focus, "
+    assert said == ["config: story.bookmark and sidebar.delete are both on 'x': while the sidebar has focus, "
                     "'x' does Delete tag/search/feed"]
     app = BroadsheetApp(store, load_config(config_with(tmp_path, '"story.bookmark" = "x"\n')))
     async with app.run_test(size=(160, 50), notifications=True) as pilot:
@@ -362,7 +362,7 @@ def test_a_refused_key_names_every_default_key_that_stays() -> None:
     """list.down's default is Down and j: "keeping the default 'j'" told of one, as if Down were gone."""
     _keys, problems, _notes = check_keymap({"list.down": "ctrl+p", "search.to_results": "x"}, "c")
     assert [p.rpartition("; ")[2] for p in problems] == ["keeping the default 'enter,down'",
-                                                           "keeping the default 'down,j'"]
+                                                           "keeping the default 'j,down'"]
 
 
 class _Marks:  # a mixin, as the main screen's FeedsMixin is: no DOMNode, so Textual never reads its BINDINGS

@@ -20,6 +20,7 @@ import functools
 import importlib
 import inspect
 import pkgutil
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from typing import Any
@@ -338,15 +339,20 @@ def _clashes(keymap: dict[str, str], where: str) -> tuple[set[str], list[str], l
     for (name, key), widgets in hidden.items():
         if len(widgets) == 1:
             widget, first = widgets[0]
-            say(f"{where}: {name} and {first.name} are both on {key!r}: while the {widget.__name__} has focus, "
+            say(f"{where}: {name} and {first.name} are both on {key!r}: while the {_named(widget)} has focus, "
                 f"{key!r} does {first.what}", applied=True)
             continue
         doing: dict[str, list[str]] = {}
         for widget, first in widgets:
-            doing.setdefault(first.what, []).append(widget.__name__)
+            doing.setdefault(first.what, []).append(_named(widget))
         said = "; ".join(f"while the {_either(names)} has focus, {key!r} does {what}" for what, names in doing.items())
         say(f"{where}: {name} is on {key!r}, a key {len(widgets)} widgets have too: {said}", applied=True)
     return dropped - {""}, problems, notes
+
+
+def _named(widget: type) -> str:
+    """A widget as a message names it, in words: "search bar", "sidebar" (not ``SearchBar``, ``Sidebar``)."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", widget.__name__).lower()
 
 
 def _either(names: list[str], word: str = "or") -> str:

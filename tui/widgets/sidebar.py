@@ -122,10 +122,10 @@ class Sidebar(OptionList):
 
     BINDINGS = [
         # The arrows too (OptionList's own), so [keys] moves them with j and k.
-        Binding("down,j", "cursor_down", "Down", show=False, id="sidebar.down"),
-        Binding("up,k", "cursor_up", "Up", show=False, id="sidebar.up"),
-        Binding("home,g", "first", "First", show=False, id="sidebar.first"),
-        Binding("end,G", "last", "Last", show=False, id="sidebar.last"),
+        Binding("j,down", "cursor_down", "Down", show=False, id="sidebar.down"),
+        Binding("k,up", "cursor_up", "Up", show=False, id="sidebar.up"),
+        Binding("g,home", "first", "First", show=False, id="sidebar.first"),
+        Binding("G,end", "last", "Last", show=False, id="sidebar.last"),
         Binding("enter", "select", "Show these stories", show=False, id="sidebar.open"),  # OptionList's own
         Binding("A", "read_all", "Mark read", id="sidebar.read_all"),
         Binding("R", "rename", "Rename", id="sidebar.rename"),
