@@ -33,10 +33,6 @@ class FeedRow:
     address: bool = False  # named by its address (untitled): cut in the middle, keeping host and file
 
 
-#: The most lines a feed's last error takes under its name, its row highlighted (one row at a time).
-PROBLEM_LINES = 5
-
-
 @dataclass(frozen=True, slots=True)
 class EntryLabel:
     """An entry as the sidebar shows it: its name, cut to fit, then its count whole, and under
@@ -48,9 +44,9 @@ class EntryLabel:
     count: int | None = None
     problem: str = ""
     short: str = ""  # the name where it would be cut ("All" rather than "All stori…")
-    #: A failing feed's reason is shown under its name only while its row is highlighted; else a
-    #: red "!" before its count says it failed (three lines a feed, one failed fetch left room for
-    #: four feeds at 80x24).
+    #: A failing feed's reason is shown under its name only while its row is highlighted (three
+    #: lines a feed, one failed fetch left room for four feeds at 80x24); a red "!" before its
+    #: count says it failed, highlighted or not.
     opened: bool = False
     middle: bool = False  # an address: cut in the middle, so its host and its file both stay
 
@@ -59,10 +55,10 @@ class EntryLabel:
 
     def _lines(self, width: int | None, console: Console | None = None) -> list[Text]:
         """The label's lines, each fitted to ``width`` cells (None: as long as they are); a
-        feed's error wrapped over up to ``PROBLEM_LINES`` (on one line the reason was cut off:
-        "! failing (1 in a row…")."""
+        feed's error wrapped whole: it is shown on one row at a time (cut, the reason was lost:
+        "! failing (1 in a row…", or after five lines "may be down) (4…")."""
         count = "" if self.count is None else f" {self.count:,}"
-        mark = " !" if self.problem and not self.opened else ""
+        mark = " !" if self.problem else ""
         cut = width is not None and cell_len(self.name) + len(mark) + len(count) > width
         room = max(1, (width or 0) - len(mark) - len(count))
         name = self.short if cut and self.short else self.name
@@ -73,18 +69,13 @@ class EntryLabel:
         line.append(count, style="dim")
         lines = [line]
         if self.problem and self.opened:  # plain Text: a fetched error is untrusted
-            problem = Text(f"! {self.problem}", style="red")
+            problem = Text(self.problem, style="red")
             if width is None or console is None:
                 lines.append(problem)
             else:
-                wrapped = list(problem.wrap(console, width))
-                if len(wrapped) > PROBLEM_LINES:
-                    wrapped = wrapped[:PROBLEM_LINES]
-                    wrapped[-1].rstrip()
-                    wrapped[-1].append("…")  # (cut again below if that makes it too long)
+                wrapped = list(problem.wrap(console, width))  # (a word wider than the sidebar folded)
                 for line in wrapped:
                     line.rstrip()
-                    line.truncate(width, overflow="ellipsis")
                 lines += wrapped
         return lines
 
