@@ -652,7 +652,8 @@ async def test_where_the_story_pane_is_hidden_the_list_says_why_it_is_empty(fill
                 shown = " ".join(shown_lines(app.screen.query_one(HeadlineList)))
                 assert "matched none" not in shown and "Harbour town votes" in shown
             else:
-                assert "No story selected. Import saved pages with: broadsheet import PATH" in shown
+                assert ("No story selected. Import saved pages with: broadsheet import PATH Subscribe to feeds with: "
+                        "broadsheet feeds add URL or in the reader: f then a (the filters sidebar)") in shown
 
 
 @pytest.mark.parametrize("opened", [False, True])

@@ -73,7 +73,7 @@ from broadsheet.tui.keymap import user_keys_first
 from broadsheet.tui.links import copy_text, open_in_browser
 from broadsheet.tui.screens.dialogs import ConfirmScreen, PromptScreen, tag_editor
 from broadsheet.tui.screens.feeds import FeedsMixin
-from broadsheet.tui.widgets.article_view import EMPTY_HELP, ArticleView
+from broadsheet.tui.widgets.article_view import IMPORT_HINT, ArticleView
 from broadsheet.tui.widgets.credits_panel import CreditsPanel
 from broadsheet.tui.widgets.footer import KeysFooter
 from broadsheet.tui.widgets.headline_list import HeadlineList
@@ -603,12 +603,15 @@ class MainScreen(FeedsMixin, Screen[None]):
         if not shown:
             self._show(None)
             undo = f"\n\nu brings back the {n_stories(len(self._deleted.ids))} just deleted." if self._deleted else ""
-            self._empty_note = EMPTY_HELP
             if self.reader.stories and self.reader.query_text.strip():
                 self._empty_note = (f"The search {self.reader.query_text.strip()!r} matched none of the "
                                     f"{len(self.reader.stories):,} stories.\n\nEsc clears it; / changes it." + undo)
-            elif undo:  # not "Import saved pages", as if the store had always been empty
-                self._empty_note = f"Every story was deleted.{undo}\n\nImport saved pages with:  broadsheet import PATH"
+            else:  # where stories come from: saved pages, or feeds (it named only the pages)
+                filling = (f"{IMPORT_HINT}\nSubscribe to feeds with:  broadsheet feeds add URL\n"
+                           f"or in the reader:  {self._subscribe_key()}")
+                # not "No story selected" after deleting every story, as if the store had always been empty
+                self._empty_note = f"Every story was deleted.{undo}\n\n{filling}" if undo else \
+                    f"No story selected.\n\n{filling}"
             self.article_view.show_note(self._empty_note)
         self._note_in_list()
         if self._had_story != bool(shown):  # the footer offers the story keys only with a story

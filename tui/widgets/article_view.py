@@ -34,7 +34,8 @@ from broadsheet.store.model import Article, byline, dated
 from broadsheet.store.search.spans import TermMatcher, matched_figures, term_matcher
 from broadsheet.tui.widgets.thumb import THUMB_WIDTH, ThumbView, with_thumb
 
-EMPTY_HELP = "No story selected.\n\nImport saved pages with:  broadsheet import PATH"
+IMPORT_HINT = "Import saved pages with:  broadsheet import PATH"
+EMPTY_HELP = f"No story selected.\n\n{IMPORT_HINT}"
 BLOCK_STYLES = {"headline": "bold", "standfirst": "italic", "byline": "dim", "paragraph": "",
                 "credit-line": "dim italic", "address": "dim underline", "media": "dim",
                 "note": "italic"}
