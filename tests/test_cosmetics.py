@@ -142,4 +142,5 @@ def test_a_dialog_has_a_calm_frame_in_16_colours(tmp_path: Path) -> None:
         coloured = terminal.screen(colours=True).splitlines()
     title = next(row for row, line in enumerate(lines) if re.search(r"│ +Tags +│", line))
     frame = next(coloured[row] for row in range(title, -1, -1) if "╭" in lines[row])  # the dialog's top edge
-    assert re.findall(r"\x1b\[([\d;]*)m╭─", frame) == [BRIGHT_CYAN], "\n".join(lines)
+    corner = re.findall(r"((?:\x1b\[[\d;]*m)+)╭─", frame)  # its colours (a background's too, in some terminals)
+    assert len(corner) == 1 and BRIGHT_CYAN in re.findall(r"\[(\d+)m", corner[0]), "\n".join(lines)
