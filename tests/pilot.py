@@ -8,6 +8,7 @@ from textual.pilot import Pilot
 from textual.scroll_view import ScrollView
 from textual.worker import WorkerCancelled
 
+from broadsheet.tui.widgets.sidebar import Sidebar
 from broadsheet.tui.widgets.thumb import THUMB, THUMB_WIDTH
 
 KEY_NAMES = {" ": "space", ",": "comma", "-": "minus", ":": "colon", '"': "quotation_mark"}
@@ -32,6 +33,14 @@ async def _workers_done(pilot: Pilot) -> None:
             return
         except WorkerCancelled:
             pass
+
+
+async def open_sidebar(pilot: Pilot) -> Sidebar:
+    """The reader started and settled, ``f`` pressed: the filters sidebar, drawn."""
+    await settle(pilot)
+    await pilot.press("f")
+    await settle(pilot)
+    return pilot.app.screen.query_one(Sidebar)
 
 
 async def type_text(pilot: Pilot, text: str) -> None:

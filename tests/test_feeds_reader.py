@@ -27,7 +27,7 @@ from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.feeds import full_disk_for, learned, marks_file, rss, rss_feed, rss_item
-from tests.pilot import settle
+from tests.pilot import open_sidebar, settle
 
 
 def sidebar_text(app: BroadsheetApp) -> str:
@@ -107,10 +107,7 @@ async def test_a_failed_fetch_leaves_each_feed_one_line_and_the_highlighted_one_
     fetch(store)
     app = BroadsheetApp(store)
     async with app.run_test(size=(80, 24)) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        sidebar = app.screen.query_one(Sidebar)
+        sidebar = await open_sidebar(pilot)
         drawn = [sidebar.render_line(y).text.strip() for y in range(sidebar.size.height)]
         assert [line for line in drawn if line.startswith(tuple(names))] == [f"{name} ! 1" for name in names]
         assert not any("cannot connect" in line for line in drawn)
@@ -695,10 +692,7 @@ async def test_an_untitled_feed_is_named_host_first_and_cut_in_the_middle(store:
     Subscriptions(store).add(urls)
     app = BroadsheetApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        sidebar = app.screen.query_one(Sidebar)
+        sidebar = await open_sidebar(pilot)
         lines = [sidebar.render_line(y).text for y in range(sidebar.size.height)]
         rows = [line for line in lines if "news." in line]
         assert len(rows) == 3 and len({row.strip(" │┃╭╮╰╯") for row in rows}) == 3, lines

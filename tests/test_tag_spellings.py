@@ -13,9 +13,8 @@ from broadsheet.store.storage.userstate import StoryState, UserState
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.dialogs import PromptScreen
 from broadsheet.tui.widgets.headline_list import HeadlineList
-from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.factories import make_article
-from tests.pilot import settle, type_text
+from tests.pilot import open_sidebar, settle, type_text
 
 
 @pytest.fixture
@@ -86,10 +85,7 @@ async def test_a_sidebar_tag_row_counts_the_stories_choosing_it_lists(store: Sto
     store.user.change([ids[1]], lambda s: StoryState(tags=("cafe",)))  # as an older version tagged it
     app = BroadsheetApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
-        await settle(pilot)
-        await pilot.press("f")
-        await settle(pilot)
-        sidebar = app.screen.query_one(Sidebar)
+        sidebar = await open_sidebar(pilot)
         rows = [str(sidebar.get_option_at_index(i).prompt) for i, e in enumerate(sidebar._entries)
                 if e is not None and e.kind == "tag"]
         assert sorted(rows) == ["cafe 2", "café 2"]  # each what choosing it lists
