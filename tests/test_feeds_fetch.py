@@ -208,26 +208,6 @@ def test_an_entry_without_guid_or_link_whose_date_moves_within_its_day_stays_one
     assert story.published == "2026-03-03T10:10:00+00:00"
 
 
-def test_an_entry_without_guid_or_link_a_development_build_stored_under_its_full_date_is_not_stored_again(
-        store: Store, server: HTTPServer) -> None:
-    """Builds of 7 Dec 2026 (never released) keyed it by its full date, not its day: it stays one story."""
-    from broadsheet.store.feeds.parse import parse_feed
-    from broadsheet.store.ingest import ENTRIES, stamp
-
-    feed = rss(unlinked("Pier closed for repairs", "The pier is closed until May."))
-    server.expect_request("/f").respond_with_data(feed)
-    subscribe(store, server.url_for("/f"))
-    [entry] = parse_feed(feed, server.url_for("/f")).entries
-    assert entry.article is not None and entry.article.key and entry.article.published
-    article = replace(entry.article, key=entry.article.key[:-10] + entry.article.published)  # " @ 2026-03-03T09:00…"
-    store.add_identified([(article.story_id, article, server.url_for("/f"))], parser=stamp(ENTRIES))
-    store.user.set_bookmarked(article.story_id, True)
-    [result] = fetch(store, settings=FAST).results
-    assert (result.new, result.present) == (0, 1)
-    [story] = store.stories()
-    assert store.user.get(story.id).bookmarked
-
-
 def stored_as_before(store: Store, url: str, feed: bytes) -> str:
     """Store ``feed``'s one entry as a version before entries without guid or link had a key
     did (their text made their id); its id."""

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from filelock import FileLock, Timeout
 
 from broadsheet.store.errors import StoreFileError, StoreWriteError
-from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, by_title, gunzipped, parse_feed, title_keys_before
+from broadsheet.store.feeds.parse import FeedError, FeedTooLarge, by_title, gunzipped, parse_feed
 from broadsheet.store.feeds.subscriptions import (
     Subscription,
     Subscriptions,
@@ -1315,16 +1315,14 @@ def _date_undated(store: Store, fetched: list[tuple[FeedResult, list[Article]]])
 
 def _ids_before(article: Article) -> list[str]:
     """The ids an entry known by its title (see ``by_title``) had in versions before: its text's, as
-    a story without guid or link has (an edit of its text made it another story), and that of its
-    key of development builds (see ``title_keys_before``)."""
-    return [replace(article, key=key).story_id for key in title_keys_before(article)]
+    a story without guid or link has (an edit of its text made it another story)."""
+    return [replace(article, key=None).story_id]
 
 
 def _stored_by_text(store: Store, articles: list[Article]) -> dict[int, str]:
     """The entries of ``articles`` known by their title that an older version stored under their
-    text's id (or a development build under another key: see ``_ids_before``), by place, with that
-    id: their story moves to their own id (stored again under it, the first fetch after the upgrade
-    made a second story of each)."""
+    text's id (see ``_ids_before``), by place, with that id: their story moves to their own id
+    (stored again under it, the first fetch after the upgrade made a second story of each)."""
     before = {n: _ids_before(article) for n, article in enumerate(articles) if by_title(article)}
     if not before:
         return {}

@@ -886,16 +886,6 @@ def _title_key(base: str, title: str, published: str | None) -> str:
     return f"{base}{_BY_TITLE}{title}" + (f" @ {published[:_DAY]}" if published else "")
 
 
-def title_keys_before(article: Article) -> list[str | None]:
-    """The keys an entry known by its title had in versions before: none (its text made its id),
-    and its full date in place of its day (development builds of 7 Dec 2026 only, never released:
-    such a story is found under it, and moves to its key as one under its text's id does)."""
-    key = article.key or ""
-    if not article.published or not key.endswith(f" @ {article.published[:_DAY]}"):
-        return [None]
-    return [None, key[:-_DAY] + article.published]
-
-
 def by_title(article: Article) -> bool:
     """Whether ``article`` is known by its feed, title and date (see :func:`_title_key`)."""
     return bool(article.key) and not article.url and _BY_TITLE in (article.key or "")
