@@ -69,7 +69,9 @@ _SCORE_TAGS = "p, pre, blockquote"
 _BREAKING = frozenset({"p", "pre", "blockquote", "li", "h2", "h3", "h4", "h5", "h6", "td", "div", "section", "article",
                        "ul", "ol", "table", "tr", "dd", "dt", "header", "main", "figcaption"})
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—:·•»-]\s+|\s+::\s+")
-_SITE_SEPARATOR = re.compile(r"\s+(?:[|–—·•»-]|::)\s+\S")  # before a site's name (a colon goes on a headline)
+# The separators before a site's name in a <title> (a colon goes on a headline)...
+_SITE_PARTS = re.compile(r"\s+(?:[|–—·•»-]|::)\s+")
+_SITE_SEPARATOR = re.compile(_SITE_PARTS.pattern + r"\S")  # ...one with the name after it
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " "})
 _MARKUP = re.compile(r"^<[a-zA-Z][a-zA-Z0-9]*[\s>/]")
 _BY = re.compile(r"^\s*(?:by|written by|words by|von|por|par)\s+", re.IGNORECASE)
@@ -556,7 +558,6 @@ def _marked_headline(tree: LexborHTMLParser, wanted: set[str]) -> str | None:
     return None
 
 
-_SITE_PARTS = re.compile(r"\s+(?:[|–—·•»-]|::)\s+")  # the separators before a site's name (not a colon)
 _NAME_JOINS = frozenset({"of", "the", "and", "&", "de", "du", "des", "la", "le", "el", "der", "die", "das", "y", "et"})
 _SITE_NAME_WORDS = 5
 _SITE_NAME_MAX = 40  # characters
