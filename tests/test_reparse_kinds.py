@@ -110,10 +110,49 @@ async def test_stories_of_the_one_old_version_are_read_again_once_and_then_by_th
     assert _stale(store) == sorted([ids["library.html"], ids["museum.html"]])
 
 
-def test_a_stamp_fits_the_listing_byte_beside_its_from_a_file_bit() -> None:
-    assert all(0 < version < 32 for version in ingest.PARSER_VERSIONS.values())
+def test_a_stamp_fits_the_listing_beside_its_from_a_file_bit_with_room_for_a_thousand_versions() -> None:
+    from broadsheet.store.storage.listing import FROM_FILE
+
+    assert all(0 < version < 1000 for version in ingest.PARSER_VERSIONS.values())
+    assert all(stamp(kind) & 1023 == ingest.PARSER_VERSIONS[kind] for kind in ingest.PARSER_VERSIONS)
     stamps = {stamp(kind) for kind in ingest.PARSER_VERSIONS} | ingest.stale_stamps()
-    assert all(0 <= s < 0x80 for s in stamps) and not {stamp(k) for k in ingest.PARSER_VERSIONS} & ingest.stale_stamps()
+    most = max(ingest.PARSER_VERSIONS) << 10 | 999  # version 999 of the last kind
+    assert all(0 <= s < FROM_FILE for s in stamps | {most}) and ingest.read_by(most) == max(ingest.PARSER_VERSIONS)
+    assert not {stamp(k) for k in ingest.PARSER_VERSIONS} & ingest.stale_stamps()
+
+
+@pytest.mark.parametrize("kind", [TEXT_DUMP, SAVED_PAGE, ENTRIES])
+def test_an_old_stamp_means_the_kind_and_version_it_meant(kind: int) -> None:
+    """Records keep the stamps of the old layout (``kind << 5 | version``) until read again."""
+    now = ingest.PARSER_VERSIONS[kind]
+    assert ingest.current(kind << 5 | now) == stamp(kind) and ingest.read_by(kind << 5 | now) == kind
+    assert kind << 5 | now not in ingest.stale_stamps() and kind << 5 | now - 1 in ingest.stale_stamps()
+    assert ingest.current(3) == 3 and ingest.read_by(3) == 0  # before kinds were kept: as it was
+
+
+def test_versions_past_31_are_stamped_and_told_stale_by_their_kind_alone(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``kind << 5 | version`` ran out at 31: version 40 of a kind spilt into the next kind and the
+    listing's "from a file" bit. Now it round-trips through the record and the listing."""
+    from broadsheet.store.storage.listing import FROM_FILE, open_listing
+    from tests.factories import make_article
+
+    monkeypatch.setitem(ingest.PARSER_VERSIONS, ENTRIES, 40)
+    files = _files(tmp_path / "in")
+    fresh, older, dump = make_article(1), make_article(2), make_article(3)
+    store.add_identified([(fresh.story_id, fresh, str(files["ferry.txt"]))], parser=stamp(ENTRIES))
+    store.add_identified([(older.story_id, older, str(files["bridge.txt"]))], parser=ENTRIES << 10 | 39)
+    store.add_identified([(dump.story_id, dump, str(files["library.html"]))], parser=stamp(TEXT_DUMP))
+    store.write_listing()
+    listing = open_listing(store.folder / "listing.bin")
+    flags = {row.sid: row.flags for row in listing.stream()}
+    listing.close()
+    assert flags[fresh.story_id] == FROM_FILE | ENTRIES << 10 | 40 and ingest.read_by(ENTRIES << 10 | 40) == ENTRIES
+    [meta] = [m for m in Store(store.folder).stories() if m.id == fresh.story_id]
+    assert meta.parser == stamp(ENTRIES) and stamp(ENTRIES) & 1023 == 40
+    assert _stale(store) == [older.story_id]  # the text dump's kind is not touched
+    monkeypatch.setitem(ingest.PARSER_VERSIONS, ENTRIES, 41)
+    assert _stale(store) == sorted([fresh.story_id, older.story_id])
 
 
 def test_a_feed_files_entry_without_guid_or_link_read_before_is_offered_and_moved_to_its_own_id(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -240,8 +241,31 @@ def write_v03(path: Path, rows: list[listing_module.Row], covered: int) -> None:
     keyed[0::2], keyed[1::2] = key_order(keys)
     table = b"[]"
     path.write_bytes(struct.pack("<8sQQQ", b"BSLIST03", len(rows), covered, len(table)) + pairs.tobytes()
-                     + bytes(row.flags for row in rows) + keyed.tobytes() + b"".join(texts)
+                     + bytes(old_flags(row.flags) for row in rows) + keyed.tobytes() + b"".join(texts)
                      + bytes(4 * len(rows)) + table)
+
+
+def old_flags(flags: int) -> int:
+    """A row's flags as a byte of version 05 held them: the "from a file" bit 0x80, and the stamp
+    as ``kind << 5 | version`` (the layout ``store.ingest`` used until then)."""
+    parser = flags & ~listing_module.FROM_FILE
+    kind, version = parser >> 10, parser & 1023
+    assert version < 32 and kind < 4
+    return (0x80 if flags & listing_module.FROM_FILE else 0) | kind << 5 | version
+
+
+def write_v05(path: Path, rows: list[listing_module.Row], covered: int, magic: bytes = b"BSLIST05") -> None:
+    """A listing as versions 04 and 05 wrote it (a byte a row for its parser, no parser table):
+    today's file of ``rows``, its flags section and header as they were then."""
+    import struct
+
+    listing_module.write_rows(path, rows, len(rows), covered)
+    data = path.read_bytes()
+    _magic, count, covered, table, block_rows, parsers = listing_module.HEADER.unpack_from(data)
+    at = listing_module.HEADER.size + 8 * count + 8 * (-(-count // block_rows) + 1)  # the flags
+    path.write_bytes(struct.pack("<8sQQQQ", magic, count, covered, table, block_rows)
+                     + data[listing_module.HEADER.size:at] + bytes(old_flags(row.flags) for row in rows)
+                     + data[at + 2 * count:len(data) - parsers])
 
 
 def test_a_listing_of_version_03_is_read_as_it_is_and_written_anew_by_the_next_import(
@@ -274,6 +298,88 @@ def test_a_listing_of_version_03_is_read_as_it_is_and_written_anew_by_the_next_i
     store.write_listing()  # what an import or a fetch does when it is done
     assert path.read_bytes()[:8] == listing_module.MAGIC
     assert [m.id for m in Store(store.folder).catalogue()] == ids(store)
+
+
+def old_store(store: Store, tmp_path: Path) -> tuple[list[str], list[str]]:
+    """A store as Broadsheet left it before stamps were widened: records holding stamps of the
+    old layout, a listing of version 05 (a byte a row). (Every story's id, the ids ``reparse
+    --stale`` must pick.)"""
+    from broadsheet.store.ingest import ENTRIES, PARSER_VERSIONS, SAVED_PAGE, TEXT_DUMP
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    recorded = {"dump-now": TEXT_DUMP << 5 | PARSER_VERSIONS[TEXT_DUMP], "dump-old": TEXT_DUMP << 5 | 7,
+                "page-now": SAVED_PAGE << 5 | PARSER_VERSIONS[SAVED_PAGE], "page-old": SAVED_PAGE << 5 | 22,
+                "feed-now": ENTRIES << 5 | PARSER_VERSIONS[ENTRIES], "feed-old": ENTRIES << 5 | 24,
+                "shared-old": 4}  # a story from before kinds were kept
+    stale_names = {"dump-old", "page-old", "feed-old", "shared-old"}
+    stale_ids = []
+    for n, (name, parser) in enumerate(recorded.items()):
+        (folder / f"{name}.txt").write_text("made up")
+        article = make_article(n)
+        store.add_identified([(article.story_id, article, str(folder / f"{name}.txt"))], parser=parser)
+        stale_ids += [article.story_id] if name in stale_names else []
+    fetched = make_article(20)  # from a feed's address: never offered, whatever read it
+    store.add_identified([(fetched.story_id, fetched, "https://news.example/feed.xml")], parser=ENTRIES << 5 | 3)
+    store.add([(make_article(n), None) for n in range(30, 34)])
+    store.write_listing()
+    path = store.folder / "listing.bin"
+    current = listing_module.Listing(path)
+    rows, covered = list(current.stream()), current.covered
+    current.close()
+    write_v05(path, rows, covered)
+    return ids(store), sorted(stale_ids)
+
+
+def test_a_store_of_one_byte_stamps_opens_lists_and_offers_the_stories_an_older_parser_read(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A store written before stamps were widened: its listing of version 05 is read as it is
+    (each row's byte as the kind and version it meant), and the next import or fetch writes it
+    anew from its own rows; ``reparse --stale`` picks the same stories before and after."""
+    from broadsheet.store.ingest import stale_stamps
+    from broadsheet.store.ingest.reparse import stale
+
+    everyone, stale_ids = old_store(store, tmp_path)
+    path = store.folder / "listing.bin"
+    opened = listing_module.open_listing(path)
+    assert isinstance(opened, listing_module.ListingV05) and opened.check() is None
+    opened.close()
+    old = path.read_bytes()
+    assert listed(store.folder) == everyone and sorted(stale(Store(store.folder))) == stale_ids
+    assert Store(store.folder).catalogue().stale(stale_stamps()) == len(stale_ids)
+    assert repair_store(store.folder).healthy and path.read_bytes() == old
+    monkeypatch.setattr(Store, "_rows_from_shards", lambda *args: pytest.fail("made from the shards"))
+    store.write_listing()  # what an import or a fetch does when it is done
+    assert path.read_bytes()[:8] == listing_module.MAGIC
+    assert listed(store.folder) == everyone and sorted(stale(Store(store.folder))) == stale_ids
+    assert Store(store.folder).catalogue().stale(stale_stamps()) == len(stale_ids)
+    written = listing_module.open_listing(path)
+    assert written.check() is None and written.parsers() == dict(Counter(written.flags()))
+    written.close()
+
+
+def test_a_rewrite_of_a_one_byte_listing_stopped_part_way_leaves_it_as_it_was(
+        store: Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The listing is written to a temporary file renamed over the old one: a disk filling up
+    (or a kill) half way leaves the old listing, which opens, and the next writer writes it anew."""
+    from broadsheet.store.ingest.reparse import stale
+
+    everyone, stale_ids = old_store(store, tmp_path)
+    path = store.folder / "listing.bin"
+    old = path.read_bytes()
+    table = listing_module._parser_table
+
+    def full(*args: object) -> bytes:  # the texts and the order by source are written by now
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(listing_module, "_parser_table", full)
+    monkeypatch.setattr(store_db, "TAIL_LIMIT", -1)  # the reader's start rewrites it too
+    store.write_listing()
+    assert path.read_bytes() == old and [p.name for p in store.folder.glob(".listing.bin*")] == []
+    assert listed(store.folder) == everyone and sorted(stale(Store(store.folder))) == stale_ids
+    monkeypatch.setattr(listing_module, "_parser_table", table)
+    store.write_listing()
+    assert path.read_bytes()[:8] == listing_module.MAGIC and listed(store.folder) == everyone
 
 
 def test_rows_are_kept_in_compressed_blocks(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -382,7 +488,8 @@ _ROW = st.builds(
         f"{n:016x}", headline, source, f"2026-0{day % 9 + 1}-1{day % 10}", "2026-12-01T00:00:00Z", n % 5, flags),
     st.integers(min_value=0, max_value=10**6), _TEXT,
     st.sampled_from(["", "Harbour Post", "harbour post", "Ferry Daily", "Éclair"]),
-    st.integers(min_value=0, max_value=30), st.sampled_from([0, 3, 0x80 | 3]))
+    st.integers(min_value=0, max_value=30),
+    st.sampled_from([0, 3, listing_module.FROM_FILE | 3, listing_module.FROM_FILE | 3 << 10 | 40]))
 
 
 @settings(max_examples=120, deadline=None)
@@ -480,10 +587,12 @@ def _section_damages(listing: listing_module.Listing) -> dict[str, tuple[int, by
         "row of a key": (listing._keyed_rows, u32.pack(listing._keyed_row(1))),
         "order by source": (listing._by_source, bytes(listing._map[listing._by_source + 4:listing._by_source + 8])),
         "source table": (listing._table + table.index(b",3]") + 1, b"4"),
+        "parser table": (listing._parsers + bytes(listing._map[listing._parsers:]).index(b",9]") + 1, b"8"),
     }
 
 
-@pytest.mark.parametrize("section", ["key", "sorted key", "row of a key", "order by source", "source table"])
+@pytest.mark.parametrize("section", ["key", "sorted key", "row of a key", "order by source", "source table",
+                                     "parser table"])
 def test_repair_finds_a_damaged_section_of_the_listing_and_lists_every_story_again(store: Store, section: str) -> None:
     """Only the texts have checksums: the other sections are checked against what the texts
     make of them, so repair finds damage a reader would trust (another story's marks shown
@@ -565,9 +674,7 @@ def test_a_listing_in_the_order_of_the_dates_text_is_put_in_time_order_by_the_ne
     text_order = sorted(rows, key=lambda r: r.published + "\0" + r.imported + "\0" + r.sid, reverse=True)
     athens_feed_new_york = [newest_first[1], newest_first[2], newest_first[0]]
     assert [r.sid for r in text_order][:3] == athens_feed_new_york
-    monkeypatch.setattr(listing_module, "MAGIC", b"BSLIST04")
-    listing_module.write_rows(path, text_order, len(rows), covered)
-    monkeypatch.undo()
+    write_v05(path, text_order, covered, b"BSLIST04")
     opened = listing_module.open_listing(path)
     assert isinstance(opened, listing_module.ListingV04) and opened.check() is None
     opened.close()

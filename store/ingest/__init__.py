@@ -185,7 +185,11 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    single line breaks within a paragraph, each line's trailing spaces off, as a <pre> keeps its lines,
 #    where they were run into one line (store/feeds/parse.py, store/html/tree.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 23, ENTRIES: 25}
-_KIND_SHIFT = 5  # a stamp is kind << 5 | version (up to 31): a byte of the listing, beside its "from a file" bit
+_KIND_SHIFT = 10  # a stamp is kind << 10 | version: 1,023 versions a kind (the listing keeps 15 bits)
+#: Stamps recorded before version 26 of entries were ``kind << 5 | version`` (a byte of the listing beside its
+#: "from a file" bit, versions up to 31): kinds 1-3 made 32-127, where no stamp of today's layout falls (its
+#: kind 0 is the shared versions below 32, the same number in both). Records keep them until read again.
+_OLD_SHIFT, _OLD_STAMPS = 5, range(1 << 5, 4 << 5)
 
 
 def stamp(kind: int) -> int:
@@ -193,13 +197,25 @@ def stamp(kind: int) -> int:
     return kind << _KIND_SHIFT | PARSER_VERSIONS[kind]
 
 
+def current(recorded: object) -> int:
+    """A recorded parser stamp in today's layout: one of the old layout as the kind and version it
+    meant; anything that is no stamp (a hand edit, a negative number), 0."""
+    if not isinstance(recorded, int) or isinstance(recorded, bool) or recorded < 0:
+        return 0
+    if recorded in _OLD_STAMPS:
+        return (recorded >> _OLD_SHIFT) << _KIND_SHIFT | recorded & (1 << _OLD_SHIFT) - 1
+    return recorded
+
+
 def read_by(recorded: object) -> int:
     """The kind of parser a story's recorded parser stamp names (0: not known)."""
-    return recorded >> _KIND_SHIFT if isinstance(recorded, int) and recorded >= 0 else 0
+    return current(recorded) >> _KIND_SHIFT
 
 
 def stale_stamps() -> frozenset[int]:
-    """The recorded parsers whose stories today's parser of their kind would read differently.
+    """The recorded parsers whose stories today's parser of their kind would read differently,
+    in both layouts (a record keeps an old stamp until the story is read again; the listing
+    holds today's, see :func:`current`).
 
     A story stored before kinds were kept records only the version N that every kind then
     shared (0 when none was recorded), as kind 0. Each kind's versions go on from N, so such
@@ -207,4 +223,7 @@ def stale_stamps() -> frozenset[int]:
     so it is offered once any kind's version has (``reparse`` then records its kind).
     """
     old = {kind << _KIND_SHIFT | version for kind, now in PARSER_VERSIONS.items() for version in range(now)}
-    return frozenset(old | set(range(max(PARSER_VERSIONS.values()))))
+    older = {kind << _OLD_SHIFT | version for kind, now in PARSER_VERSIONS.items() if kind < 4
+             for version in range(min(now, 1 << _OLD_SHIFT))}
+    shared = range(min(max(PARSER_VERSIONS.values()), 1 << _OLD_SHIFT))  # never above 31: 32-127 are old stamps
+    return frozenset(old | older | set(shared))

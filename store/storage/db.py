@@ -37,6 +37,7 @@ from tinydb import TinyDB
 from broadsheet.store.agencies import canonical_agency
 from broadsheet.store.collector import gc_paused
 from broadsheet.store.errors import StoreFileError, StoreWriteError, StoryGone
+from broadsheet.store.ingest import current
 from broadsheet.store.model import Article, Credits, Image, Media, normal_url, time_order
 from broadsheet.store.storage import addresses, fields, reindexing, sourcepath
 from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, remove_durably
@@ -321,10 +322,9 @@ class StoryMeta:
 
     @property
     def parser(self) -> int:
-        """The parser that made this story, its kind and version (``store.ingest.stamp``; 0: from
-        before versions were kept)."""
-        value = self._doc.get("parser")
-        return value if isinstance(value, int) else 0
+        """The parser that made this story, its kind and version (``store.ingest.stamp``, a stamp
+        of the old layout as today's: ``store.ingest.current``; 0: from before versions were kept)."""
+        return current(self._doc.get("parser"))
 
     # -- details: decoded on first use -----------------------------------------------------
 
@@ -920,7 +920,7 @@ class Store:
                         raise ValueError("no listing to merge into")
                     changed, gone = self._changes_since(old.covered)
                     hidden = old.positions(gone, strict=True)
-                    merge = merged if old.version == Listing.version else reordered
+                    merge = merged if old.time_ordered else reordered
                     write_raw_rows(path, merge(old, hidden, newest_first(changed)),
                                    old.count - len(hidden) + len(changed), covered)
                 except ValueError:  # none, too far behind, or a damaged block met while merging

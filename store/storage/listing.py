@@ -9,19 +9,24 @@ version, or when too much has changed since; what changed since it was written (
 changed and deleted stories) is read from the tail of the directory, which every writer
 appends to, and merged in when the reader opens it. Rows are in the order of the time
 published, whatever the zone it was given in (:func:`time_order`). A listing of version 03
-(before the compressed blocks) or 04 (in the order of the dates' text) is read as it is until
-the next import or fetch writes it anew (:class:`ListingV03`, :func:`reordered`).
+(before the compressed blocks), 04 (in the order of the dates' text) or 05 (a byte a row for its
+parser) is read as it is until the next import or fetch writes it anew (:class:`ListingV03`,
+:func:`reordered`, :class:`ListingV05`): a write of the listing is atomic, so one stopped part way
+leaves the old file, which opens.
 
 Layout, little-endian: a header (magic, rows, directory bytes covered, bytes of the source
-table, rows a block); then each row's story key, in list order; the offset of each block of texts (and of
-their end); a byte per row (the parser that read it, its kind and version: see ``store.ingest``;
-high bit set when the story came from a file that can be read again); the keys sorted, then
+table, rows a block, bytes of the parser table); then each row's story key, in list order; the offset
+of each block of texts (and of their end); a u16 per row (the parser that read it, its kind and
+version, in 15 bits: see ``store.ingest``; high bit set when the story came from a file that can be
+read again; version 05 had a byte, which left a kind 31 versions); the keys sorted, then
 the row of each (u32); then the texts in
 blocks of ``BLOCK_ROWS`` rows, each block zlib-compressed on its own (UTF-8, rows joined by
 U+001E, fields by U+001F: stored strings are cleaned of control characters, so none holds
 one); then the rows in the order "by source" (u32 each: sources compared case-blind, newest
 first within one), and the source table: JSON ``[[source, stories], ...]`` in that order, so
-the order by source and the stories per feed are read, not computed from a million rows.
+the order by source and the stories per feed are read, not computed from a million rows; last
+the parser table, JSON ``[[flags, stories], ...]`` ascending, so the stories an older parser read
+are counted at the reader's start without a pass over the rows (``reparse --stale`` makes one).
 
 Why blocks (issue 17): the texts were 132 bytes a row, 0.04x the pages a store came from; a
 block of 128 rows compressed keeps 54 bytes a row. A window of rows decompresses a block or
@@ -32,6 +37,7 @@ standard library, and importing zstandard would cost the first paint 5 ms; for b
 
 from __future__ import annotations
 
+import contextlib
 import heapq
 import mmap
 import re
@@ -49,6 +55,7 @@ from typing import Any, BinaryIO, TypeVar, overload
 
 import orjson
 
+from broadsheet.store.ingest import current
 from broadsheet.store.model import time_order
 from broadsheet.store.storage.atomic import atomic_write_with
 from broadsheet.store.storage.directory import is_plain_id, key_order, story_key
@@ -56,17 +63,20 @@ from broadsheet.store.storage.directory import is_plain_id, key_order, story_key
 T = TypeVar("T")
 #: 02: a feed entry is not "from a file"; 03: the order by source and the source table;
 #: 04: texts in compressed blocks, keyed rows as u32; 05: rows in the order of the time published,
-#: where 04 sorted its text (a listing of another version is written anew)
-MAGIC = b"BSLIST05"
-HEADER = struct.Struct("<8sQQQQ")  # magic, rows, directory bytes covered when written, source table bytes, block rows
+#: where 04 sorted its text; 06: a u16 a row for its parser (05: a byte) and the parser table (a
+#: listing of another version is written anew)
+MAGIC = b"BSLIST06"
+#: magic, rows, directory bytes covered when written, source table bytes, block rows, parser table bytes
+HEADER = struct.Struct("<8sQQQQQ")
 U64 = struct.Struct("<Q")
 U32 = struct.Struct("<I")
+U16 = struct.Struct("<H")
 SEP = "\x1f"
 ROW_SEP = b"\x1e"
 BLOCK_ROWS = 128  # rows compressed together (a window of the list is a block or two)
 LEVEL = 6  # zlib level: 9 gains 0.3 bytes a row
 BLOCKS_KEPT = 32  # decoded blocks kept (about 17 kB each)
-FROM_FILE = 0x80
+FROM_FILE = 0x8000  # a row's flags: the parser's stamp (below it) and this bit
 RUN_ROWS = 100_000  # rows sorted in memory at once (a listing made from every shard, rows reordered)
 #: Rebuild the file rather than merge more changed stories than this at every start.
 TAIL_LIMIT = 5_000
@@ -116,21 +126,14 @@ def row_of(sid: str, record: Mapping[str, Any], shard: int, from_file: bool) -> 
         value = record.get(name)
         return _one_field(value) if isinstance(value, str) else ""
 
-    parser = record.get("parser")
-    version = parser if isinstance(parser, int) and 0 <= parser < FROM_FILE else 0
+    parser = current(record.get("parser"))  # a record keeps an old stamp until its story is read again
     return Row(_one_field(sid), text("headline"), text("source"), text("published"), text("imported"),
-               shard, version | (FROM_FILE if from_file else 0))
+               shard, (parser if parser < FROM_FILE else 0) | (FROM_FILE if from_file else 0))
 
 
 def _one_field(text: str) -> str:
     """``text`` without the separators of fields and rows (cleaned strings hold none; a hand edit might)."""
     return text.replace(SEP, " ").replace("\x1e", " ")
-
-
-def stale_flags(stale: Collection[int]) -> list[bytes]:
-    """The flag bytes of a row from a file read by one of the parsers ``stale`` names (see
-    ``store.ingest.stale_stamps``: the store does not tell one parser from another)."""
-    return [bytes([FROM_FILE | v]) for v in sorted(stale) if 0 <= v < FROM_FILE]
 
 
 def is_stale(flags: int, stale: Collection[int]) -> bool:
@@ -167,11 +170,11 @@ def write_rows(path: Path, rows: Iterable[Row], count: int, covered: int) -> Non
 def write_raw_rows(path: Path, rows: Iterable[RawRow], count: int, covered: int) -> None:
     """Write the listing of ``count`` rows given newest first, up to date with ``covered``
     directory bytes, atomically. The texts are streamed to the file a block at a time; what
-    is kept meanwhile is 21 bytes a row (keys, flags, source), so a million rows take some 30 MB."""
+    is kept meanwhile is 22 bytes a row (keys, flags, source), so a million rows take some 30 MB."""
     block_rows = BLOCK_ROWS
     blocks = _blocks(count, block_rows)
-    texts_at = HEADER.size + 8 * count + 8 * (blocks + 1) + count + 12 * count
-    offsets, keys, flags = array("Q"), array("Q"), bytearray()
+    texts_at = HEADER.size + 8 * count + 8 * (blocks + 1) + 2 * count + 12 * count
+    offsets, keys, flags = array("Q"), array("Q"), array("H")
     sources: dict[bytes, int] = {}
     source_of = array("I")
 
@@ -203,16 +206,23 @@ def write_raw_rows(path: Path, rows: Iterable[RawRow], count: int, covered: int)
         by_source, table = _by_source([name.decode("utf-8", "surrogatepass") for name in sources], source_of)
         handle.write(by_source.tobytes())
         handle.write(table)
+        parsers = _parser_table(flags)
+        handle.write(parsers)
         handle.seek(0)
-        handle.write(HEADER.pack(MAGIC, count, covered, len(table), block_rows))
+        handle.write(HEADER.pack(MAGIC, count, covered, len(table), block_rows, len(parsers)))
         handle.write(keys.tobytes())
         handle.write(offsets.tobytes())
-        handle.write(flags)
+        handle.write(flags.tobytes())
         sorted_keys, rows_of_keys = key_order(keys)
         handle.write(sorted_keys.tobytes())
         handle.write(array("I", rows_of_keys).tobytes())
 
     atomic_write_with(path, write)
+
+
+def _parser_table(flags: array[int]) -> bytes:
+    """The parser table of rows with ``flags``: ``[[flags, stories], ...]``, ascending."""
+    return orjson.dumps(sorted(Counter(flags).items()))
 
 
 def _by_source(names: list[str], source_of: array[int]) -> tuple[array[int], bytes]:
@@ -301,27 +311,30 @@ def reordered(listing: Listing, hidden: Iterable[int], changed: list[Row]) -> It
 class Listing:
     """A written listing, mapped: rows by position, positions by key."""
 
-    version = 5
+    version = 6
     MAGIC = MAGIC
+    HEADER = HEADER
+    time_ordered = True  # rows in the order of the time published (:func:`merged`, not :func:`reordered`)
     _raw_sort_key = staticmethod(_raw_sort_key)
 
     def __init__(self, path: Path) -> None:
         """Raises ValueError when the file is not a listing of this version, OSError when unreadable."""
+        header = self.HEADER
         with open(path, "rb") as handle:
             size = handle.seek(0, 2)
-            if size < HEADER.size:
+            if size < header.size:
                 raise ValueError("too short")
             self._map = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
-        magic, self.count, self.covered, table, self._block_rows = HEADER.unpack_from(self._map, 0)
+        magic, self.count, self.covered, table, self._block_rows, *rest = header.unpack_from(self._map, 0)
         n = self.count
         if magic != self.MAGIC or not 0 < self._block_rows <= 1 << 20:
             self._map.close()
             raise ValueError("not a listing of this version")
         self._blocks = _blocks(n, self._block_rows)
-        self._keys = HEADER.size
+        self._keys = header.size
         self._offsets = self._keys + 8 * n
         self._flags = self._offsets + 8 * (self._blocks + 1)
-        self._sorted = self._flags + n
+        self._sorted = self._flags + self._flag_bytes(n)
         self._keyed_rows = self._sorted + 8 * n
         self._texts = self._keyed_rows + 4 * n
         if magic != self.MAGIC or self._texts > size:
@@ -329,7 +342,8 @@ class Listing:
             raise ValueError("not a listing of this version")
         self._by_source = self._texts + self._block_at(self._blocks)
         self._table = self._by_source + 4 * n
-        if self._table + table != size:
+        self._parsers = self._table + table
+        if self._parsers + sum(rest) != size:
             self._map.close()
             raise ValueError("not a listing of this version")
         self.path = path
@@ -383,7 +397,8 @@ class Listing:
         is its id's, the rows are newest first, the sorted keys, their rows, the order by
         source and the source table are those of the rows. A reader trusts these sections (a
         damaged key shows another story's marks) until a writer's merge meets the damage.
-        The flags come from the records and are not checked. ``on_row(done)`` every 10,000 rows.
+        The flags come from the records and are not checked; the parser table is checked
+        against them. ``on_row(done)`` every 10,000 rows.
         """
         keys, source_of = array("Q"), array("I")
         sources: dict[bytes, int] = {}
@@ -421,7 +436,13 @@ class Listing:
             listed = None
         if self.by_source() != by_source or listed != [(name, count) for name, count in orjson.loads(table)]:
             return "the order by source does not match the rows"
+        if not self._parsers_match():
+            return "the parser table does not match the rows"
         return None
+
+    def _parsers_match(self) -> bool:
+        """Whether the parser table is the one the rows' flags make."""
+        return self._map[self._parsers:] == _parser_table(self.flags())
 
     def _texts_of(self, block: int) -> list[bytes]:
         """The row texts of ``block``, decompressed (or kept from a recent read)."""
@@ -442,7 +463,7 @@ class Listing:
         if not 0 <= position < self.count:
             raise IndexError(position)
         block, at = divmod(position, self._block_rows)
-        return _parsed(self._texts_of(block)[at], self._map[self._flags + position])
+        return _parsed(self._texts_of(block)[at], self.flag(position))
 
     def stream(self) -> Iterator[Row]:
         """Every row in order, for a pass over the whole file (merging runs)."""
@@ -520,8 +541,26 @@ class Listing:
         """The rows of the stories with ``keys`` (those listed; ``strict``: see :meth:`position`)."""
         return {p for key in keys if (p := self.position(key, strict)) is not None}
 
-    def flags(self) -> bytes:
-        return self._map[self._flags:self._flags + self.count]
+    @staticmethod
+    def _flag_bytes(count: int) -> int:
+        """Bytes of the flags of ``count`` rows."""
+        return 2 * count
+
+    def flag(self, position: int) -> int:
+        """The flags of row ``position``: its parser's stamp, and ``FROM_FILE``."""
+        return int(U16.unpack_from(self._map, self._flags + 2 * position)[0])
+
+    def flags(self) -> array[int]:
+        """Every row's flags, in list order (one copy of a section of the file: 2 bytes a row)."""
+        flags = array("H")
+        flags.frombytes(self._map[self._flags:self._sorted])
+        return flags
+
+    def parsers(self) -> dict[int, int]:
+        """Stories by their flags (the parser table; counted from the rows where it is damaged)."""
+        with contextlib.suppress(TypeError, ValueError):  # orjson's errors are ValueErrors
+            return {int(flags): int(count) for flags, count in orjson.loads(self._map[self._parsers:])}
+        return dict(Counter(self.flags()))
 
     def sorted_keys(self) -> array[int]:
         """Every key, ascending (one copy of a section of the file)."""
@@ -543,7 +582,7 @@ class Listing:
 
     def sources(self) -> list[tuple[str, int]]:
         """Each source and its stories, in the order by source."""
-        return [(name, count) for name, count in orjson.loads(self._map[self._table:])]
+        return [(name, count) for name, count in orjson.loads(self._map[self._table:self._parsers])]
 
     def insertion_point(self, sort_key: str) -> int:
         """Where a row with ``sort_key`` goes among the rows (newest first; after equal keys).
@@ -567,19 +606,62 @@ class Listing:
         self._map.close()
 
 
-class ListingV04(Listing):
+#: A row's flags in a listing of version 05 and before, by its byte there: the high bit for
+#: ``FROM_FILE``, and a stamp of the old layout (see ``store.ingest.current``) in the others.
+_OLD_FLAGS = array("H", [(FROM_FILE if byte & 0x80 else 0) | current(byte & 0x7F) for byte in range(256)])
+_OLD_LOW, _OLD_HIGH = bytes(f & 0xFF for f in _OLD_FLAGS), bytes(f >> 8 for f in _OLD_FLAGS)
+
+
+class ListingV05(Listing):
+    """A listing of version 05, whose rows each had a byte for their parser (a kind's versions
+    ran out at 31): read as it is, each row's parser as today's stamp of the kind and version it
+    meant, until the next import or fetch writes it anew (``Store.write_listing``, :func:`merged`:
+    its rows, not every shard's)."""
+
+    version = 5
+    MAGIC = b"BSLIST05"
+    HEADER = struct.Struct("<8sQQQQ")  # no parser table
+
+    @staticmethod
+    def _flag_bytes(count: int) -> int:
+        return count
+
+    def flag(self, position: int) -> int:
+        return _OLD_FLAGS[self._map[self._flags + position]]
+
+    def flags(self) -> array[int]:
+        raw = self._map[self._flags:self._flags + self.count]
+        wide = bytearray(2 * len(raw))  # each byte through the table, in C: no int made a row
+        wide[0::2], wide[1::2] = raw.translate(_OLD_LOW), raw.translate(_OLD_HIGH)
+        flags = array("H")
+        flags.frombytes(wide)
+        return flags
+
+    def parsers(self) -> dict[int, int]:
+        """Counted from the rows (a listing of this version has no parser table)."""
+        counts: Counter[int] = Counter()
+        for byte, count in Counter(self._map[self._flags:self._flags + self.count]).items():
+            counts[_OLD_FLAGS[byte]] += count
+        return dict(counts)
+
+    def _parsers_match(self) -> bool:
+        return True  # counted from the rows
+
+
+class ListingV04(ListingV05):
     """A listing of version 04, whose rows are in the order of the date's text: read as it is,
     until the next import or fetch writes it anew (``Store.write_listing``, :func:`reordered`)."""
 
     version = 4
     MAGIC = b"BSLIST04"
+    time_ordered = False
 
     @staticmethod
     def _raw_sort_key(published: bytes, imported: bytes, sid: bytes) -> bytes:
         return b"\0".join((published, imported, sid))
 
 
-class ListingV03(Listing):
+class ListingV03(ListingV05):
     """A listing of version 03 (texts uncompressed, keyed rows as u64), read as it is: the
     reader opens it at once, and the next import or fetch writes it anew (``Store.write_listing``
     merges its rows into a listing of this version: a million of them in seconds, where making
@@ -587,6 +669,7 @@ class ListingV03(Listing):
 
     version = 3
     MAGIC = b"BSLIST03"
+    time_ordered = False
     HEADER = struct.Struct("<8sQQQ")
     PAIR = struct.Struct("<QQ")
 
@@ -608,7 +691,8 @@ class ListingV03(Listing):
             raise ValueError("not a listing of version 03")
         self._by_source = self._texts + pair.unpack_from(self._map, self._rows + n * pair.size)[1]
         self._table = self._by_source + 4 * n
-        if self._table + table != size:
+        self._parsers = self._table + table
+        if self._parsers != size:
             self._map.close()
             raise ValueError("not a listing of version 03")
         self.path = path
@@ -627,7 +711,7 @@ class ListingV03(Listing):
     def row(self, position: int) -> Row:
         if not 0 <= position < self.count:
             raise IndexError(position)
-        return _parsed(self._text(position), self._map[self._flags + position])
+        return _parsed(self._text(position), self.flag(position))
 
     def _text(self, position: int) -> bytes:
         _key, start, _next, end = struct.unpack_from("<QQQQ", self._map, self._rows + position * self.PAIR.size)
@@ -694,11 +778,11 @@ def _after(key_at: Callable[[int], str], low: int, high: int, sort_key: str) -> 
 
 
 def open_listing(path: Path) -> Listing:
-    """The listing at ``path``, of this version or of version 03 or 04 (ValueError for anything else)."""
+    """The listing at ``path``, of this version or of version 03, 04 or 05 (ValueError for anything else)."""
     with open(path, "rb") as handle:
         magic = handle.read(len(MAGIC))
-    kind = {ListingV03.MAGIC: ListingV03, ListingV04.MAGIC: ListingV04}.get(magic, Listing)
-    return kind(path)
+    older = (ListingV03, ListingV04, ListingV05)
+    return next((kind for kind in older if magic == kind.MAGIC), Listing)(path)
 
 
 Meta = Any  # broadsheet.store.storage.db.StoryMeta (not imported: db imports this module)
@@ -956,18 +1040,18 @@ class Catalogue(Rows[Meta]):
         """Stories from a file read by a parser of ``stale`` (counted without reading rows)."""
         count = 0
         if self._listing is not None:
-            flags = self._listing.flags()
-            count = sum(flags.count(flag) for flag in stale_flags(stale))
-            count -= sum(1 for p in self._hidden if is_stale(flags[p], stale))
+            count = sum(n for flags, n in self._listing.parsers().items() if is_stale(flags, stale))
+            count -= sum(1 for p in self._hidden if is_stale(self._listing.flag(p), stale))
         return count + sum(1 for r in self._changed if is_stale(r.flags, stale))
 
     def stale_rows(self, stale: Collection[int]) -> list[int]:
-        """The positions of the stories :meth:`stale` counts, in list order (no row read)."""
+        """The positions of the stories :meth:`stale` counts, in list order (no row read; a pass
+        over the rows' flags only when the parser table names a stale one)."""
         found: list[int] = []
-        if self._listing is not None and (wanted := stale_flags(stale)):
-            pattern = re.compile(b"[" + re.escape(b"".join(wanted)) + b"]")
-            found.extend(q for match in pattern.finditer(self._listing.flags())
-                         if (q := self._place(match.start())) is not None)
+        listing = self._listing
+        if listing is not None and (wanted := {f for f in listing.parsers() if is_stale(f, stale)}):
+            found.extend(q for p, flags in enumerate(listing.flags())
+                         if flags in wanted and (q := self._place(p)) is not None)
         found.extend(self._changed_at[r.sid] for r in self._changed if is_stale(r.flags, stale))
         return sorted(found)
 
