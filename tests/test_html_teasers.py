@@ -188,3 +188,14 @@ def test_teasers_beside_a_storys_text_are_still_not_its_text() -> None:
                                           "here, every day of the week.</p>")
     with pytest.raises(ParseError, match="front page"):
         page_article(page)
+
+
+@pytest.mark.parametrize("title", ["Dr.", "Mr.", "Mrs.", "St.", "Prof.", "Sen.", "Ann B."])
+def test_a_title_before_a_name_ends_no_teasers_sentence(title: str) -> None:
+    # One sentence a summary, naming "Dr. Hale" (or "Ann B. Hale"): no full stop of a title or an initial
+    # ends a sentence, so the teasers after the story in its box, saying more than it, are still no
+    # sections of it.
+    cards = "".join(f'<div><h3><a href="/town/story-{n}">Town council story number {n}</a></h3>'
+                    f"<p>{title} Hale of the harbour board said traders and shoppers had their say on the "
+                    f"plans for the square and the new market stalls this week.</p></div>" for n in range(3))
+    assert page_article(story_page(cards, inside=True)).body == STORY

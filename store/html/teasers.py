@@ -29,7 +29,11 @@ _LABEL_MAX = 40  # characters before its headline: a section's name over it, a p
 _NOT_BLOCKS = frozenset({"body", "html", "main", "#document"})
 _CHROME = frozenset({"nav", "header", "footer", "aside", "menu"})  # the site's, around any page
 _PROSE_WORDS = 8  # words of a paragraph of prose (not a time, a byline, a "Read more")
-_SENTENCE_GAP = re.compile(r"[.!?…][\"'”’)]*\s+[\"“‘'(]?[^\W\d_]")  # where a sentence ends and another begins
+# Where a sentence may end and another begin, the word before the stop caught: a title's full stop
+# before a name ("Dr. Lee", "St. Paul") or an initial's ("John F. Kennedy") ends no sentence.
+_SENTENCE_GAP = re.compile(r"(\w*)([.!?…])[\"'”’)]*\s+(?=[\"“‘'(]?[^\W\d_])")
+_TITLES = frozenset(re.findall(r"\w+", "mr mrs ms mx dr st prof sen rep gov gen col lt sgt capt cmdr adm rev "
+                                       "fr jr sr mt ft"))
 FRONT_PAGE_TEASERS = 5  # teasers outside menus that make a front page (a story's page may list as many, with its text)
 
 
@@ -93,7 +97,13 @@ def _prose(node: LexborNode) -> list[str]:
 
 
 def _sentences(paragraphs: list[str]) -> int:
-    return sum(1 + sum(1 for _ in _SENTENCE_GAP.finditer(text)) for text in paragraphs)
+    return sum(1 + sum(1 for gap in _SENTENCE_GAP.finditer(text) if not _abbreviation(gap)) for text in paragraphs)
+
+
+def _abbreviation(gap: re.Match[str]) -> bool:
+    """Whether a full stop closes an abbreviation before a name (a title or an initial), no sentence."""
+    word = gap.group(1)
+    return gap.group(2) == "." and (word.casefold() in _TITLES or (len(word) == 1 and word.isupper()))
 
 
 def _sections(parent: LexborNode, row: dict[int, list[LexborNode]]) -> bool:

@@ -184,7 +184,10 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    link made them one story, the last; plain text (Atom type="text", JSON Feed content_text) keeps its
 #    single line breaks within a paragraph, each line's trailing spaces off, as a <pre> keeps its lines,
 #    where they were run into one line (store/feeds/parse.py, store/html/tree.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 23, ENTRIES: 25}
+# 24 (saved pages): a title's or an initial's full stop before a name ("Dr. Lee", "St. Paul", "John F.
+#    Kennedy") ends no sentence, so a teaser's one-sentence summary naming one is not taken for a story's
+#    section of two sentences, kept as its text (store/html/teasers.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 24, ENTRIES: 25}
 _KIND_SHIFT = 10  # a stamp is kind << 10 | version: 1,023 versions a kind (the listing keeps 15 bits)
 #: Stamps recorded before version 26 of entries were ``kind << 5 | version`` (a byte of the listing beside its
 #: "from a file" bit, versions up to 31): kinds 1-3 made 32-127, where no stamp of today's layout falls (its
