@@ -187,7 +187,11 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 24 (saved pages): a title's or an initial's full stop before a name ("Dr. Lee", "St. Paul", "John F.
 #    Kennedy") ends no sentence, so a teaser's one-sentence summary naming one is not taken for a story's
 #    section of two sentences, kept as its text (store/html/teasers.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 19, SAVED_PAGE: 24, ENTRIES: 25}
+# 20 (text dumps), 24 (saved pages), 26 (entries): a wire credit in brackets glued to the end of the last
+#    paragraph ('... plan again." (Reporting by A; Editing by B)') is the story's credit, off its text, and
+#    what a dump ran on after a credit line's closing bracket ("...B)Our Standards: ...") is no editor's
+#    name (store/parse/credits.py, assemble.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 20, SAVED_PAGE: 24, ENTRIES: 26}
 _KIND_SHIFT = 10  # a stamp is kind << 10 | version: 1,023 versions a kind (the listing keeps 15 bits)
 #: Stamps recorded before version 26 of entries were ``kind << 5 | version`` (a byte of the listing beside its
 #: "from a file" bit, versions up to 31): kinds 1-3 made 32-127, where no stamp of today's layout falls (its

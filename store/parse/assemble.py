@@ -11,7 +11,7 @@ from broadsheet.store.model import Article, Credits, Image
 from broadsheet.store.parse import cjk
 from broadsheet.store.parse.boilerplate import without_control_labels
 from broadsheet.store.parse.byline import org_like
-from broadsheet.store.parse.credits import MAX_CREDIT_LINES, names_only, parse_credit_block
+from broadsheet.store.parse.credits import MAX_CREDIT_LINES, glued_credit, names_only, parse_credit_block
 from broadsheet.store.parse.dateline import split_dateline, wire_in
 from broadsheet.store.parse.dates import find_dates
 from broadsheet.store.parse.meta import has_date_cue
@@ -170,7 +170,7 @@ def assemble(page: Page) -> Article:
         body[0] = rest
         lines[body_idx[0]].mark("dateline", f"starts with the dateline {dateline!r}; the rest is body")
     # (At the end of the only paragraph, a bracketed credit names its reporters, kept as printed below.)
-    glued = cjk.glued_credit(body[-1]) if len(body) > 1 else None
+    glued = glued_credit(body[-1]) if len(body) > 1 else None
     if glued:
         body[-1] = glued[0]
         line = lines[body_idx[-1]]

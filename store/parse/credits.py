@@ -106,12 +106,25 @@ def _contributors(text: str) -> list[str]:
     return out
 
 
+def _bracketed(text: str) -> str:
+    """A credit line in brackets without what a dump ran on after its closing one ("(Reporting by A;
+    Editing by B)Our Standards: ..."): the brackets hold the whole credit."""
+    if not text.lstrip().startswith("("):
+        return text
+    depth = 0
+    for at, char in enumerate(text):
+        depth += (char == "(") - (char == ")")
+        if depth == 0 and char == ")":
+            return text[: at + 1]
+    return text
+
+
 def parse_credits(text: str) -> Credits | None:
     """Structured credits from a credit line (``text`` keeps the line as printed, without the
-    label of a link after it: "Read More" is no one's name)."""
+    label of a link after it: "Read More" is no one's name, nor what follows its closing bracket)."""
     if not is_credits_line(text):
         return None
-    text = without_control_labels(text)
+    text = _bracketed(without_control_labels(text))
     roles = cjk.credit_roles(text)
     if roles:
         return Credits(**roles, text=text)
@@ -210,17 +223,33 @@ def parse_credit_block(texts: list[str]) -> Credits | None:
     return Credits(**groups, text=" ".join(credits.text for credits in found))
 
 
+# A wire credit in brackets glued to the end of a paragraph, after its last sentence ('... plan
+# again." (Reporting by A; Editing by B)'), which pages print on a line of its own as often.
+_GLUED = re.compile(r"(?<=[.!?\"'”’])\s*(?P<credit>\([^()]{8,300}\))$")
+
+
+def glued_credit(text: str) -> tuple[str, str] | None:
+    """(the paragraph, its credit) for a paragraph ending with a credit line in brackets after its
+    last sentence (a CJK one too: :func:`cjk.glued_credit`); else None."""
+    if (found := cjk.glued_credit(text)) is not None or not text.endswith(")"):
+        return found
+    m = _GLUED.search(text[-320:])
+    if m is None or not _START.match(m.group("credit")):
+        return None
+    return text[: len(text) - len(m.group(0))], m.group("credit")
+
+
 def closing_credits(paragraphs: list[str]) -> Credits | None:
     """The credit lines near the story's end, taken out of it: one line or several in a row
     (a saved page's, a feed entry's).
 
     Pages print each credit in a paragraph of its own ("Additional reporting by ...",
     then "Editing by ..."): every one of them is a credit, none is story text. The last may be
-    sentences (:func:`sentence_credits`). A CJK credit glued to the end of the last paragraph is
-    such a line too (:func:`cjk.glued_credit`), but at the end of the only one: that is the first
+    sentences (:func:`sentence_credits`). A credit in brackets glued to the end of the last paragraph
+    is such a line too (:func:`glued_credit`), but at the end of the only one: that is the first
     paragraph, whose bracketed reporters stay as printed (:func:`cjk.inline_reporters`).
     """
-    if len(paragraphs) > 1 and (glued := cjk.glued_credit(paragraphs[-1])):
+    if len(paragraphs) > 1 and (glued := glued_credit(paragraphs[-1])):
         paragraphs[-1:] = glued
     end = len(paragraphs) - 1
     last = max(len(paragraphs) - CREDITS_REACH, 0)
