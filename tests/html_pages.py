@@ -22,6 +22,14 @@ PARAGRAPHS = [
     "The new timetable takes effect at the start of next month, the council said in a statement on its website.",
 ]
 
+# A gallery: a <figure> holding a <figure> for each photo, each captioned and credited, and a caption of its own.
+GALLERY = ("<figure class='gallery'><ul>"
+           "<li><figure><img src='/p/quay.jpg'><figcaption><span class='caption'>The quay at low tide.</span>"
+           "<span class='credit'>Jo Roe</span></figcaption></figure></li>"
+           "<li><figure><img src='/p/pier.jpg'><figcaption><span class='caption'>The north pier after the storm."
+           "</span><span class='credit'>Bo Lund</span></figcaption></figure></li>"
+           "</ul><figcaption>Two views of the harbour this winter.</figcaption></figure>")
+
 
 def png_bytes(size: tuple[int, int] = (8, 6), colour: str = "navy") -> bytes:
     from PIL import Image

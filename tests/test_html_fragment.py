@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from broadsheet.store.html import Fragment, fragment
 from broadsheet.store.model import Image
+from tests.html_pages import GALLERY
 
 BASE = "https://news.example/world/story.html"
 
@@ -177,3 +178,16 @@ def test_a_table_that_lays_out_the_text_is_read_as_its_paragraphs() -> None:
     html = (f"<table><tr><td><a href='/'>Home</a></td><td><p>{story}</p><p>It sails at six.</p></td></tr></table>"
             "<table><tr><td>Photo</td><td><img src='/p/a.jpg'></td></tr></table>")
     assert fragment(html).paragraphs == ["Home", story.strip(), "It sails at six.", "Photo"]
+
+
+
+def test_a_gallerys_photos_are_each_a_photo_with_its_own_caption_and_credit() -> None:
+    # A <figure> holding two <figure>s: read as one photo, their captions and credits ran together.
+    assert fragment(f"<p>The harbour in winter.</p>{GALLERY}", BASE).images == [
+        Image("The quay at low tide.", "Jo Roe", "https://news.example/p/quay.jpg"),
+        Image("The north pier after the storm.", "Bo Lund", "https://news.example/p/pier.jpg"),
+        Image("Two views of the harbour this winter.", None, None),  # the gallery's own caption
+    ]
+    # Guard: a figure holding one figure and its caption is one photo, captioned.
+    single = "<figure><figure><img src='/p/quay.jpg'></figure><figcaption>The quay at low tide.</figcaption></figure>"
+    assert fragment(single, BASE).images == [Image("The quay at low tide.", None, "https://news.example/p/quay.jpg")]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 
 from broadsheet.store.html import page_article
+from tests.html_pages import GALLERY
 
 
 def page(body: str, head: str = "") -> str:
@@ -522,3 +523,15 @@ def test_a_saved_pages_code_block_keeps_its_lines_and_its_tables_rows_their_cell
                 f"<p>{story}</p>")
     assert page_article(html).body == [story, 'for f in *.txt; do\n    echo "$f"\ndone', "Name · Value · Unit",
                                        "alpha · 1 · m", "beta · 2 · m", story]
+
+
+def test_a_gallerys_photos_on_a_saved_page_are_each_a_photo() -> None:
+    # A <figure> holding two <figure>s (a gallery): each its own photo, caption and credit.
+    paragraphs = "".join(f"<p>The harbour board met on Tuesday to talk about the pier, part {n} of the "
+                         "long story of its repair after the storms of last winter.</p>" for n in range(3))
+    html = (f"<html><head><title>Harbour in winter</title></head><body><article><h1>Harbour in winter</h1>"
+            f"{paragraphs}{GALLERY}</article></body></html>")
+    images = page_article(html, "https://news.example/world/story.html").images
+    assert [(i.caption, i.credit) for i in images] == [
+        ("The quay at low tide.", "Jo Roe"), ("The north pier after the storm.", "Bo Lund"),
+        ("Two views of the harbour this winter.", None)]

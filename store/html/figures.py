@@ -349,6 +349,29 @@ def figure_image(node: LexborNode, base: str | None, beside: LexborNode | None =
     return Image(caption_text, credit_text, src)
 
 
+def _figure_around(node: LexborNode) -> LexborNode | None:
+    """The nearest ``<figure>`` holding ``node`` (not ``node`` itself)."""
+    parent = node.parent
+    while parent is not None and parent.tag != "figure":
+        parent = parent.parent
+    return parent
+
+
+def figure_images(node: LexborNode, base: str | None,
+                  beside: LexborNode | None = None) -> list[tuple[LexborNode, Image | None]]:
+    """Each photo of a figure-like element, with the element that holds it: one, but a gallery's (a
+    ``<figure>`` holding two ``<figure>``s or more) each its own, its own caption apart, where read as
+    one photo their captions and credits ran together ("The quay. The pier." by "Jo Roe / Bo Lund")."""
+    own = [inner for inner in node.css("figure") if inner.mem_id != node.mem_id
+           and (around := _figure_around(inner)) is not None and around.mem_id == node.mem_id]
+    if node.tag != "figure" or len(own) < 2:
+        return [(node, figure_image(node, base, beside))]
+    parts = [(part, image) for inner in own for part, image in figure_images(inner, base)]
+    captions = [caption for caption in node.css("figcaption")
+                if (around := _figure_around(caption)) is not None and around.mem_id == node.mem_id]
+    return parts + [(caption, figure_image(caption, base)) for caption in captions]
+
+
 def _credits_apart(text: str) -> str:
     """A photo's credits printed in elements of their own, joined as several credits are ("Lars Ek /
     Pia Lund": run together, two people read as one); a "/" printed between them stays one."""

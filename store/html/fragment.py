@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from selectolax.lexbor import LexborNode
 
-from broadsheet.store.html.figures import described, figure_image, image_src
+from broadsheet.store.html.figures import described, figure_images, image_src
 from broadsheet.store.html.furniture import ENTRY_RULES, furniture_kind
 from broadsheet.store.html.tree import (
     BLOCKS,
@@ -202,12 +202,13 @@ class Collector:
                     continue
                 if node.tag == "img":
                     src = image_src(node, self.base)
-                    image = Image(described(node), None, src) if src else None
+                    parts = [(node, Image(described(node), None, src) if src else None)]
                 else:
-                    image = figure_image(node, self.base)
-                # A share icon, a tracking pixel: furniture, as on a saved page (they were the story's Photo 1)
-                if image is None or furniture_kind(node, root, image, self.base, rules=ENTRY_RULES) is None:
-                    self.add_image(image)
+                    parts = figure_images(node, self.base)
+                for part, image in parts:
+                    # A share icon, a tracking pixel: furniture, as on a saved page (they were the story's Photo 1)
+                    if image is None or furniture_kind(part, root, image, self.base, rules=ENTRY_RULES) is None:
+                        self.add_image(image)
             elif node.tag == "br":
                 if event == ENTER:
                     self.buffer.append("\n")

@@ -396,17 +396,17 @@ def _images(region: LexborNode, base: str | None, meta: PageMeta) -> list[Image]
     def whole(node: LexborNode) -> bool:
         return node.tag == "figure" or node.mem_id in boxes or node.tag in ("nav", "footer") or _class_weight(node) < 0
 
-    from broadsheet.store.html.figures import figure_image
+    from broadsheet.store.html.figures import figure_images
 
     counts: dict[int, int] = {}  # for furniture_kind: each element's linked pictures counted once
     for event, node in walk(region, whole=whole):
         if event == WHOLE and (node.tag == "figure" or node.mem_id in boxes):
-            image = figure_image(node, base, beside.get(node.mem_id))
-            # Without a caption or credit, only a <figure> tells a story photo from a logo, an
-            # author's picture or an ad printed as a bare <img> or in a box.
-            if (image is not None and (image.caption or image.credit or node.tag == "figure")
-                    and furniture_kind(node, region, image, base, counts) is None):
-                collector.add_image(image)
+            for part, image in figure_images(node, base, beside.get(node.mem_id)):
+                # Without a caption or credit, only a <figure> tells a story photo from a logo, an
+                # author's picture or an ad printed as a bare <img> or in a box.
+                if (image is not None and (image.caption or image.credit or part.tag == "figure")
+                        and furniture_kind(part, region, image, base, counts) is None):
+                    collector.add_image(image)
     # A photo of the story without caption or credit is kept ("no caption"), as a feed's is.
     images = [i for i in collector.images if i.caption or i.credit or i.src]
     captions = {_caption_key(i.caption) for i in images if i.caption}

@@ -191,6 +191,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    paragraph ('... plan again." (Reporting by A; Editing by B)') is the story's credit, off its text, and
 #    what a dump ran on after a credit line's closing bracket ("...B)Our Standards: ...") is no editor's
 #    name (store/parse/credits.py, assemble.py)
+# 24 (saved pages), 26 (entries): a gallery's photos (a <figure> holding two <figure>s or more) are each a
+#    photo with its own caption and credit, the gallery's caption one of its own, where they were one photo,
+#    their captions and credits run together (store/html/figures.py, fragment.py, page.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 20, SAVED_PAGE: 24, ENTRIES: 26}
 _KIND_SHIFT = 10  # a stamp is kind << 10 | version: 1,023 versions a kind (the listing keeps 15 bits)
 #: Stamps recorded before version 26 of entries were ``kind << 5 | version`` (a byte of the listing beside its
