@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from broadsheet.store.html import page_article
 from tests.html_pages import GALLERY
 
@@ -535,3 +537,21 @@ def test_a_gallerys_photos_on_a_saved_page_are_each_a_photo() -> None:
     assert [(i.caption, i.credit) for i in images] == [
         ("The quay at low tide.", "Jo Roe"), ("The north pier after the storm.", "Bo Lund"),
         ("Two views of the harbour this winter.", None)]
+
+
+@pytest.mark.parametrize("owner", ['<meta name="copyright" content="Copyright (c) Gull Media Group 2025">',
+                                   '<meta property="og:site_name" content="Gull Media Group">'])
+def test_a_meta_author_naming_the_sites_owner_is_no_author_beside_the_people(owner: str) -> None:
+    # The people who wrote it in JSON-LD; the meta tag "author" names the company (its copyright holder or
+    # the site), as a CMS fills in: the company wrote nothing.
+    ld = json.dumps({"@type": "NewsArticle", "headline": "Harbour in winter",
+                     "author": [{"@type": "Person", "name": "Ann Lee"}, {"@type": "Person", "name": "Bo Chen"}]})
+    paragraphs = "".join(f"<p>The harbour board met on Tuesday to talk about the pier, part {n} of the long "
+                         "story of its repair after the storms of last winter.</p>" for n in range(3))
+    html = (f'<html><head><title>Harbour in winter</title><meta name="author" content="Gull Media Group">{owner}'
+            f'<script type="application/ld+json">{ld}</script></head><body><article><h1>Harbour in winter</h1>'
+            f"{paragraphs}</article></body></html>")
+    assert page_article(html).authors == ["Ann Lee", "Bo Chen"]
+    # Guard: with no people named beside it, the meta tag's name is still the author.
+    alone = html.replace(ld, json.dumps({"@type": "NewsArticle", "headline": "Harbour in winter"}))
+    assert page_article(alone).authors == ["Gull Media Group"]

@@ -117,6 +117,16 @@ def _json_ld(tree: LexborHTMLParser) -> Iterator[tuple[dict[str, Any], bool]]:
             continue
 
 
+def _owner(name: str, props: dict[str, str], publisher: str | None) -> bool:
+    """Whether a meta tag's author is the site or the company owning it (its publisher, or the holder its
+    copyright notice names: "Copyright (c) Gull Media 2025"), as a CMS fills in beside the people who
+    wrote the story."""
+    folded = " ".join(name.casefold().split())
+    owners = [publisher, _text(props.get("og:site_name")), _text(props.get("copyright"))]
+    return any(f" {folded} " in f" {' '.join(owner.casefold().replace(',', ' ').split())} "
+               for owner in owners if owner)
+
+
 def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
     """The page's own statements about itself."""
     meta = PageMeta()
@@ -166,7 +176,8 @@ def read_meta(tree: LexborHTMLParser, base: str | None = None) -> PageMeta:
                 "parsely-author", "twitter:creator"):
         value = _text(props.get(key))
         if value and not value.startswith(("http", "@")):
-            meta.authors.append(value)
+            if not (meta.authors and _owner(value, props, meta.publisher)):
+                meta.authors.append(value)
             break
     for key in ("article:published_time", "og:published_time", "datepublished", "date", "pubdate", "publishdate",
                 "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.created", "dcterms.date",

@@ -194,6 +194,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 24 (saved pages), 26 (entries): a gallery's photos (a <figure> holding two <figure>s or more) are each a
 #    photo with its own caption and credit, the gallery's caption one of its own, where they were one photo,
 #    their captions and credits run together (store/html/figures.py, fragment.py, page.py)
+# 24 (saved pages): a meta tag's author naming the site or the company owning it (its publisher, the holder
+#    its copyright notice names) is no author beside the people JSON-LD names (store/html/meta.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 20, SAVED_PAGE: 24, ENTRIES: 26}
 _KIND_SHIFT = 10  # a stamp is kind << 10 | version: 1,023 versions a kind (the listing keeps 15 bits)
 #: Stamps recorded before version 26 of entries were ``kind << 5 | version`` (a byte of the listing beside its
