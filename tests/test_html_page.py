@@ -555,3 +555,17 @@ def test_a_meta_author_naming_the_sites_owner_is_no_author_beside_the_people(own
     # Guard: with no people named beside it, the meta tag's name is still the author.
     alone = html.replace(ld, json.dumps({"@type": "NewsArticle", "headline": "Harbour in winter"}))
     assert page_article(alone).authors == ["Gull Media Group"]
+
+
+@pytest.mark.parametrize("place", ["St. Albans", "Mt. Pleasant", "Ft. Lauderdale"])
+def test_a_closing_credit_naming_a_place_with_a_title_in_it_is_still_a_credit(place: str) -> None:
+    # "St. Albans": the title's full stop ends no sentence, so the note is two sentences, both credits,
+    # not a sentence "Albans." that credits no one (the note stayed the story's last paragraph).
+    story = ("<h1>Northern lights over the fjord</h1><p>By Leif Ander</p>"
+             "<p>The northern lights filled the sky over the fjord on Sunday night, drawing crowds to the shore.</p>"
+             "<p>The council reported from its own survey that more visitors came than last winter.</p>")
+    ending = f"Leif Ander reported from {place}. Camille Rau contributed reporting."
+    article = page_article(page(story + f"<p><em>{ending}</em></p>"))
+    assert article.credits is not None and article.credits.text == ending
+    assert (article.credits.reporting, article.credits.additional_reporting) == (["Leif Ander"], ["Camille Rau"])
+    assert article.body[-1].startswith("The council reported from its own survey")

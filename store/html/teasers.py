@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 from selectolax.lexbor import LexborNode
 
 from broadsheet.store.model import host_of
-from broadsheet.store.parse.textstats import ends_sentence, word_count
+from broadsheet.store.parse.textstats import closes_abbreviation, ends_sentence, word_count
 
 _HEADINGS = "h2, h3, h4, h5, h6"
 _SUMMARY_MAX = 350  # characters a teaser holds besides its headline: a summary and a time, never a story
@@ -32,8 +32,6 @@ _PROSE_WORDS = 8  # words of a paragraph of prose (not a time, a byline, a "Read
 # Where a sentence may end and another begin, the word before the stop caught: a title's full stop
 # before a name ("Dr. Lee", "St. Paul") or an initial's ("John F. Kennedy") ends no sentence.
 _SENTENCE_GAP = re.compile(r"(\w*)([.!?…])[\"'”’)]*\s+(?=[\"“‘'(]?[^\W\d_])")
-_TITLES = frozenset(re.findall(r"\w+", "mr mrs ms mx dr st prof sen rep gov gen col lt sgt capt cmdr adm rev "
-                                       "fr jr sr mt ft"))
 FRONT_PAGE_TEASERS = 5  # teasers outside menus that make a front page (a story's page may list as many, with its text)
 
 
@@ -102,8 +100,7 @@ def _sentences(paragraphs: list[str]) -> int:
 
 def _abbreviation(gap: re.Match[str]) -> bool:
     """Whether a full stop closes an abbreviation before a name (a title or an initial), no sentence."""
-    word = gap.group(1)
-    return gap.group(2) == "." and (word.casefold() in _TITLES or (len(word) == 1 and word.isupper()))
+    return gap.group(2) == "." and closes_abbreviation(gap.group(1))
 
 
 def _sections(parent: LexborNode, row: dict[int, list[LexborNode]]) -> bool:

@@ -196,6 +196,9 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 #    their captions and credits run together (store/html/figures.py, fragment.py, page.py)
 # 24 (saved pages): a meta tag's author naming the site or the company owning it (its publisher, the holder
 #    its copyright notice names) is no author beside the people JSON-LD names (store/html/meta.py)
+# 24 (saved pages), 26 (entries): a closing note's title in a place's name ("... reported from St. Albans.")
+#    ends none of its sentences, so the note is still a credit, not the story's last paragraph
+#    (store/parse/credits.py, textstats.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 20, SAVED_PAGE: 24, ENTRIES: 26}
 _KIND_SHIFT = 10  # a stamp is kind << 10 | version: 1,023 versions a kind (the listing keeps 15 bits)
 #: Stamps recorded before version 26 of entries were ``kind << 5 | version`` (a byte of the listing beside its

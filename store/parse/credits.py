@@ -8,7 +8,7 @@ from functools import lru_cache
 from broadsheet.store.model import CREDIT_GROUPS, Credits
 from broadsheet.store.parse import cjk
 from broadsheet.store.parse.boilerplate import folded, without_control_labels
-from broadsheet.store.parse.textstats import LINE_CACHE
+from broadsheet.store.parse.textstats import LINE_CACHE, closes_abbreviation
 
 # The story's photographers ("Photos by A and B", "Photography by A", "Photo editing by B"): "Photo by
 # A", one photo's credit, is a caption's (captions.py).
@@ -181,6 +181,18 @@ _ABOUT_AUTHOR = re.compile(
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"(?<=[a-z0-9)’'])\.\s+(?=[A-Z])")
+_LAST_WORD = re.compile(r"\w+$")
+
+
+def _sentences(text: str) -> list[str]:
+    """The sentences of a closing note, a title's full stop ending none ("... reported from St. Paul.")."""
+    out, start = [], 0
+    for end in _SENTENCE_END.finditer(text):
+        word = _LAST_WORD.search(text, max(start, end.start() - 12), end.start())
+        if word is None or not closes_abbreviation(word.group()):
+            out.append(text[start:end.start()])
+            start = end.end()
+    return [*out, text[start:]]
 
 
 def sentence_credits(text: str) -> Credits | None:
@@ -192,7 +204,7 @@ def sentence_credits(text: str) -> Credits | None:
     text = without_control_labels(text)
     groups: dict[str, list[str]] = {role: [] for role in CREDIT_GROUPS}
     named = False
-    for sentence in _SENTENCE_END.split(text.strip()):
+    for sentence in _sentences(text.strip()):
         sentence = sentence.strip()
         if (credits := parse_credits(sentence)) is not None:
             for role, names in groups.items():

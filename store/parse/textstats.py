@@ -276,6 +276,17 @@ _STOPS = (".", "!", "?", "…", "。", "！", "？")
 _CLOSERS = "\"'”’)]」』）"
 
 
+# Titles and abbreviations whose full stop comes before a name or a place ("Dr. Lee", "St. Paul",
+# "Mt. Hood"): no sentence ends there.
+_TITLES = frozenset(re.findall(r"\w+", "mr mrs ms mx dr st prof sen rep gov gen col lt sgt capt cmdr adm rev "
+                                       "fr jr sr mt ft"))
+
+
+def closes_abbreviation(word: str) -> bool:
+    """Whether a full stop after ``word`` closes a title or an initial ("Dr", "St", "F"), not a sentence."""
+    return word.casefold() in _TITLES or (len(word) == 1 and word.isupper())
+
+
 def ends_sentence(text: str) -> bool:
     r"""True when the text ends like a sentence (full stop, question or exclamation mark).
 
