@@ -349,12 +349,21 @@ def figure_image(node: LexborNode, base: str | None, beside: LexborNode | None =
     return Image(caption_text, credit_text, src)
 
 
-def _figure_around(node: LexborNode) -> LexborNode | None:
-    """The nearest ``<figure>`` holding ``node`` (not ``node`` itself)."""
-    parent = node.parent
-    while parent is not None and parent.tag != "figure":
-        parent = parent.parent
-    return parent
+def _own_parts(figure: LexborNode) -> tuple[list[LexborNode], list[LexborNode]]:
+    """The ``<figure>``s and ``<figcaption>``s in ``figure`` that no other figure in it holds, found
+    in one pass down its elements that stops at each (a page's nesting costs no more than its size)."""
+    figures: list[LexborNode] = []
+    captions: list[LexborNode] = []
+    stack = list(figure.iter(include_text=False))
+    while stack:
+        element = stack.pop()
+        if element.tag == "figure":
+            figures.append(element)
+        elif element.tag == "figcaption":
+            captions.append(element)
+        else:
+            stack.extend(element.iter(include_text=False))
+    return figures[::-1], captions[::-1]
 
 
 def figure_images(node: LexborNode, base: str | None,
@@ -362,14 +371,11 @@ def figure_images(node: LexborNode, base: str | None,
     """Each photo of a figure-like element, with the element that holds it: one, but a gallery's (a
     ``<figure>`` holding two ``<figure>``s or more) each its own, its own caption apart, where read as
     one photo their captions and credits ran together ("The quay. The pier." by "Jo Roe / Bo Lund")."""
-    own = [inner for inner in node.css("figure") if inner.mem_id != node.mem_id
-           and (around := _figure_around(inner)) is not None and around.mem_id == node.mem_id]
-    if node.tag != "figure" or len(own) < 2:
-        return [(node, figure_image(node, base, beside))]
-    parts = [(part, image) for inner in own for part, image in figure_images(inner, base)]
-    captions = [caption for caption in node.css("figcaption")
-                if (around := _figure_around(caption)) is not None and around.mem_id == node.mem_id]
-    return parts + [(caption, figure_image(caption, base)) for caption in captions]
+    if node.tag == "figure":
+        figures, captions = _own_parts(node)
+        if len(figures) >= 2:
+            return [(part, figure_image(part, base)) for part in (*figures, *captions)]
+    return [(node, figure_image(node, base, beside))]
 
 
 def _credits_apart(text: str) -> str:
