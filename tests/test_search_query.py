@@ -158,7 +158,7 @@ def test_empty_query() -> None:
         ("after:yesterdayish", "after: needs a date like 2024-03-01"),
         ("before:2024-02-30", "before: 2024-02-30 is no day"),
         ("after:", "after: needs a value"),
-        ("is:nothing", "is: takes bookmarked, unread or read"),
+        ("is:nothing", "is: takes bookmarked, unread, read or new"),
         ("sort:random", "sort: takes date or relevance"),
         ("-after:2024-01-01", "-after: is not supported"),
         ("OR ferry", "OR needs a word on each side"),

@@ -50,7 +50,7 @@ def add_parsers(commands: argparse._SubParsersAction) -> None:
                     "-word or NOT word, OR or |, prefix* (the last word too, when no story holds it), parentheses "
                     "after -, NOT or a field (-(cafe OR bridge), "
                     "headline:(bridge OR cafe)); fields headline: standfirst: body: caption: by: author: credit: "
-                    'source: agency: dateline: feed:"Title" tag: ; filters is:bookmarked|unread|read '
+                    'source: agency: dateline: feed:"Title" tag: ; filters is:bookmarked|unread|read|new '
                     "after:YYYY-MM-DD before:YYYY-MM-DD sort:date|relevance.")
     search.add_argument("query", nargs="+", metavar="QUERY", help="the query (several arguments are joined)")
     search.add_argument("--json", action="store_true", help="one JSON object per result (JSON Lines)")
@@ -91,7 +91,9 @@ def words_last(argv: list[str]) -> list[str]:
 
 
 def run(store: Store, args: argparse.Namespace) -> int:
+    from broadsheet.store.feeds.latest import fresh_of, given_new
     from broadsheet.store.search import QueryError  # tantivy: not when the reader parses its arguments
+    from broadsheet.store.search.query import parse_query
 
     out = Console(highlight=False, soft_wrap=False, markup=False)
     err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -109,7 +111,8 @@ def run(store: Store, args: argparse.Namespace) -> int:
     index = _opened_index(store, err, say)
     try:
         # marks read as a query needs them, stories found through the listing: as the reader does
-        result = index.search(query, states=LazyStates(store.user), limit=args.limit or None)
+        asked = given_new(parse_query(query), fresh_of(store))  # is:new: the latest fetch's stories
+        result = index.run(asked, states=LazyStates(store.user), limit=args.limit or None)
     except QueryError as exc:
         err.print(Text(f"broadsheet: bad search: {exc}", style="red"))
         return 2

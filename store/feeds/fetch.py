@@ -128,6 +128,8 @@ class FeedResult:
     #: New or updated stories changed to fit the store's limits (see ``limits.fit_article``: a headline cut, a
     #: paragraph split, their first MAX_PARAGRAPHS paragraphs kept): each's headline and what was changed.
     cut: list[tuple[str, str]] = field(default_factory=list)
+    #: The ids of the stories it added (``new`` of them): the latest fetch's, listed by ``is:new``.
+    new_ids: list[str] = field(default_factory=list)
 
     @property
     def failed(self) -> bool:
@@ -1017,9 +1019,23 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                 report.feeds_saved = False  # the disk still full: the stories are stored all the same
 
     late = _through_ctrl_c(after_storing) or late
+    late = _through_ctrl_c(lambda: _keep_latest(store, report)) or late
     report.ctrl_c = report.ctrl_c or stopped > 0 or late
     report.results.sort(key=lambda r: order.get(r.sub.id, 0))
     return report
+
+
+def _keep_latest(store: Store, report: FetchReport) -> None:
+    """The stories this fetch added, kept for ``is:new`` (see :mod:`.latest`), after the stories:
+    a fetch killed before this keeps the previous fetch's. A full disk leaves them unsaid there
+    (the stories are stored all the same; a fetch that stopped on it says so already)."""
+    from broadsheet.store.feeds.latest import save
+
+    try:
+        save(store, report, now())
+    except StoreWriteError:
+        if report.store_error is None:
+            raise
 
 
 def _through_ctrl_c(step: Callable[[], None]) -> bool:
@@ -1215,6 +1231,8 @@ def store_fetched(store: Store, fetched: list[tuple[FeedResult, list[Article]]],
             if n in moved and got == "new":  # stored before, under its text's id: updated if given its date now
                 got = "updated" if id(article) in dated else "present"
             setattr(result, got, getattr(result, got) + 1)  # result.new / .updated / .present
+            if got == "new":
+                result.new_ids.append(sid)
             unstored[id(result)] -= 1
             if id(article) in fitted and got != "present":  # said once, not at every fetch of the feed
                 result.cut.append((article.headline, fitted[id(article)]))

@@ -39,11 +39,15 @@ class FetchSummary:
     level: Level
     #: Something arrived or went wrong: the reader's automatic refresh speaks only then.
     news: bool
+    #: The feeds that brought new stories, most first (``New: Quay Notes 3, Valley Courier 1``): the
+    #: reader's notice says it, where `broadsheet fetch` has a line per feed ("" when none did).
+    fresh: str = ""
 
     @property
     def text(self) -> str:
         """The counts, then each feed named on a line of its own, then what was left undone."""
-        return "\n".join([self.counts, *self.feeds, *([self.stopped] if self.stopped else [])])
+        return "\n".join([self.counts, *([self.fresh] if self.fresh else []), *self.feeds,
+                          *([self.stopped] if self.stopped else [])])
 
 
 def summarize(report: FetchReport, photos_downloaded: bool = False) -> FetchSummary:
@@ -80,7 +84,16 @@ def summarize(report: FetchReport, photos_downloaded: bool = False) -> FetchSumm
     return FetchSummary(
         counts, tuple(told), stopped, failing,
         "error" if stopped else "warning" if failing or damaged else "information",
-        bool(report.total("new") or report.total("updated") or failing or damaged or merged))
+        bool(report.total("new") or report.total("updated") or failing or damaged or merged), fresh_note(results))
+
+
+def fresh_note(results: list[FeedResult]) -> str:
+    """The feeds that brought new stories, most first, up to :data:`MOST_FEEDS` by name (the
+    sidebar's "New" lists their stories, and marks each feed's row with how many)."""
+    brought = sorted((r for r in results if r.new), key=lambda r: -r.new)
+    named = [f"{r.sub.shown_name} {r.new:,}" for r in brought[:MOST_FEEDS]]
+    more = len(brought) - len(named)
+    return f"New: {', '.join(named)}" + (f" and {counted(more, 'other feed')}" if more else "") if named else ""
 
 
 def feed_notes(result: FeedResult) -> list[str]:

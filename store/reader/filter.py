@@ -3,7 +3,8 @@
 It takes the :class:`~broadsheet.store.search.query.Query` the index runs and applies each
 part as the index does (:mod:`broadsheet.store.search.execute`): words and phrases through
 the index's analyser (:mod:`broadsheet.store.search.analysis`: case, accents and English
-stems), prefixes, field filters, ``OR``, ``-``, tags, ``is:``, ``after:``/``before:``.
+stems), prefixes, field filters, ``OR``, ``-``, tags, ``is:`` (``is:new`` among the ids the query
+carries), ``after:``/``before:``.
 What it cannot do it says, in the result's ``note`` or as a :class:`QueryError`:
 
 - it sees what the store's story list holds (headline, standfirst, captions, photo credits,
@@ -262,6 +263,8 @@ class WordFilter:
         tags_hold = lru_cache(maxsize=4096)(lambda tags: _tags_hold(plan.tags, tags))
 
         def keep(meta: StoryMeta) -> bool:
+            if query.new is not None and (meta.id in query.fresh) != query.new:
+                return False
             if by_state:
                 state = states.get(meta.id, EMPTY)
                 if query.bookmarked is not None and state.bookmarked != query.bookmarked:

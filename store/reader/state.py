@@ -23,6 +23,7 @@ from typing import NamedTuple, overload
 
 from broadsheet.store.collector import gc_paused, hold_loaded, release_loaded
 from broadsheet.store.errors import StoreFileError
+from broadsheet.store.feeds import latest
 from broadsheet.store.reader import searcher
 from broadsheet.store.reader.feedcounts import FeedCounts
 from broadsheet.store.reader.ordering import index_of, next_order, order_stories
@@ -226,6 +227,8 @@ class ReaderState:
         self._marks_seen: FileIdentity | None = None
         self._lost_seen = 0  # state files known damaged when the marks were counted
         self.view: dict[str, bool] = {}  # the view the last session left (see ``VIEW``)
+        self._latest = latest.LatestFetch()  # the stories the latest fetch added (``is:new``)
+        self._latest_seen: FileIdentity | None = None
 
     # -- loading ----------------------------------------------------------------------------
 
@@ -245,6 +248,25 @@ class ReaderState:
             self._lost_seen = len(self.store.user.damaged_marks())  # (the count may find one)
             self._named = set()
             hold_loaded(collect=reloaded)
+
+    def latest_fetch(self) -> latest.LatestFetch:
+        """The stories the latest fetch added, by feed: its small file read again only when a
+        fetch (this reader's, or `broadsheet fetch` in the shell) wrote it since."""
+        seen = latest.identity(self.store)
+        if seen != self._latest_seen:
+            self._latest, self._latest_seen = latest.load(self.store), seen
+        return self._latest
+
+    def new_counts(self) -> tuple[int, dict[str, int]]:
+        """(stories the latest fetch added still stored, the same per feed id): what ``is:new``
+        lists, counted from its few ids, no other story read."""
+        fetched = self.latest_fetch()
+        present = self._stored
+        per_feed = {feed: n for feed in fetched.feeds if (n := fetched.count_of(feed, present))}
+        return sum(per_feed.values()), per_feed
+
+    def _stored(self, story_id: str) -> bool:
+        return self._source_of(story_id) is not None
 
     def marks_changed(self) -> bool:
         """Whether a mark was changed since the marks were read (by another reader, the shell,
@@ -605,7 +627,8 @@ class ReaderState:
         """What a worker needs to search ``text`` (the bar's query, or a sidebar row's) over the
         stories and marks as they are now; a phrase whose quote is still open is one being typed
         (see ``parse_query``'s ``typing``). Raises QueryError."""
-        return SearchInput(text, parse_query(text, typing=True), self.stories, self.states, offset)
+        query = latest.given_new(parse_query(text, typing=True), lambda: self.latest_fetch().ids)
+        return SearchInput(text, query, self.stories, self.states, offset)
 
     def rest(self) -> SearchInput | None:
         """What a worker must search for every result of the query listed after those listed (``G``

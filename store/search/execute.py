@@ -200,6 +200,8 @@ class Executor:
         if query.tag_groups or query.bookmarked is not None or query.read is not None:
             # Only then the marks: going through a million of them is for the first search that asks.
             allow, deny = _state_sets(query, self._marked_view(states))
+        if query.new is not None:  # the latest fetch's few stories (see store.feeds.latest)
+            allow, deny = _with_new(query, allow, deny)
         within = allow  # what ``allow`` is narrowed from (see :meth:`_places`)
         if allow is not None:
             if deny:
@@ -858,6 +860,15 @@ class Marked:
 
 
 MarkedView = tuple[Marked, Mapping[str, StoryState]]
+
+
+def _with_new(query: Query, allow: Set[int] | None, deny: Set[int]) -> tuple[Set[int] | None, Set[int]]:
+    """``allow`` and ``deny`` (as :func:`_state_sets` gives them) narrowed by ``is:new`` to the
+    latest fetch's stories, or with ``-is:new`` those denied too: new sets, a few thousand keys."""
+    fresh = {story_key(sid) for sid in query.fresh}
+    if query.new:
+        return (fresh if allow is None else {key for key in fresh if key in allow}), deny
+    return allow, (fresh | deny if deny else fresh)
 
 
 def _state_sets(query: Query, marked: MarkedView) -> tuple[Set[int] | None, Set[int]]:

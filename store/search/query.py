@@ -10,7 +10,7 @@ Grammar (whitespace separates items; every group must match)::
     field   := headline | standfirst | body | caption | by | author | credit | source | agency
              | dateline | feed | tag        # by: authors and credits; credit: credits, no authors
                                             # feed:"Title": the source is that whole title
-    filter  := ["-"] "is:" (bookmarked | unread | read)
+    filter  := ["-"] "is:" (bookmarked | unread | read | new)   # new: added by the latest fetch
              | "after:" YYYY-MM-DD | "before:" YYYY-MM-DD | "sort:" (date | relevance)
 
 Parentheses group only after ``-``, ``NOT`` or a text field: ``-(cafe OR bridge)`` leaves out
@@ -52,7 +52,7 @@ TEXT_FIELDS = {"headline": "headline", "standfirst": "standfirst", "body": "body
                "author": "by", "credit": "credit", "source": "source", "agency": "agency", "dateline": "dateline",
                "feed": "source"}  # a feed's stories carry its title as source
 #: Filters that pick stories by their marks or date, or order them, with the values each takes.
-FILTERS = {"is": "is:bookmarked|unread|read", "after": "after:YYYY-MM-DD", "before": "before:YYYY-MM-DD",
+FILTERS = {"is": "is:bookmarked|unread|read|new", "after": "after:YYYY-MM-DD", "before": "before:YYYY-MM-DD",
            "sort": "sort:date|relevance"}
 _FILTERS = set(FILTERS)
 #: Every name a query takes before a colon, in the order the error and `search --help` list them.
@@ -112,6 +112,10 @@ class Query:
     terms: tuple[str, ...] = field(default=())  # to highlight: positive words, phrases, prefixes (highlight_term)
     last_word: Term | None = None  # the last term when a word of BEGUN_LETTERS or more: it may be half typed
     begun: Term | None = None  # the prefix the last word is searched as: no story holds it whole (:func:`begun`)
+    new: bool | None = None  # is:new: among the stories the latest fetch added (``fresh``), or -is:new: not
+    #: The ids of the stories the latest fetch added, given by whoever runs an ``is:new`` query
+    #: (:func:`~broadsheet.store.feeds.latest.given_new`): the parse reads no store file.
+    fresh: frozenset[str] = frozenset()
 
     @property
     def text_groups(self) -> tuple[tuple[Term, ...], ...]:
@@ -520,6 +524,7 @@ def parse_query(text: str, typing: bool = False) -> Query:
         sum(c.isalnum() for c in word.text) >= BEGUN_LETTERS else None
     bookmarked: bool | None = None
     read: bool | None = None
+    new: bool | None = None
     after: dt.date | None = None
     before: dt.date | None = None
     sort: SortOrder = "relevance"
@@ -536,8 +541,12 @@ def parse_query(text: str, typing: bool = False) -> Query:
                 if read is not None and read != want:
                     raise QueryError("is:read and is:unread cannot both hold")
                 read = want
+            elif value == "new":
+                if new is not None and new != flag:
+                    raise QueryError("is:new contradicts itself")
+                new = flag
             else:
-                raise QueryError("is: takes bookmarked, unread or read")
+                raise QueryError("is: takes bookmarked, unread, read or new")
         elif atom.negated:
             raise QueryError(f"-{name}: is not supported" + ("; use before:" if name == "after" else
                                                              "; use after:" if name == "before" else ""))
@@ -555,4 +564,4 @@ def parse_query(text: str, typing: bool = False) -> Query:
             raise QueryError("sort: takes date or relevance")
     if sum(len(g) for g in groups) > MAX_TERMS:
         raise QueryError(f"Too many words: at most {MAX_TERMS}")
-    return Query(groups, bookmarked, read, after, before, sort, _highlighted(groups), last_word)
+    return Query(groups, bookmarked, read, after, before, sort, _highlighted(groups), last_word, new=new)

@@ -65,9 +65,10 @@ class FeedsMixin(_ScreenBase):
             self.set_interval(minutes * 60, lambda: self.action_fetch_feeds(quiet=True))
 
     def feed_rows(self) -> list[FeedRow]:
-        """Each subscription with its unread stories and its error, if it is failing: in the first
-        paint, as the counts are read, not counted (the listing's stories per source, the read
-        marks per source in state/.counts.json)."""
+        """Each subscription with its unread stories, those the latest fetch added and its error,
+        if it is failing: in the first paint, as the counts are read, not counted (the listing's
+        stories per source, the read marks per source in state/.counts.json, the latest fetch's
+        few story ids)."""
         from broadsheet.store.feeds.subscriptions import Subscriptions, by_title
 
         self._subscriptions_seen = self.subscriptions_identity()
@@ -83,8 +84,10 @@ class FeedsMixin(_ScreenBase):
         # an older version left alike are one row, under the first's title; its x names both),
         # counted as choosing it lists.
         counts = self.reader.feed_counts()
+        new = self.reader.new_counts()[1]  # (the latest fetch's few stories, by feed)
         return [FeedRow(_name(group[0]), counts.of(group[0].title)[1], _problems(group),
-                        group[0].url if len(group) == 1 else "", address=not group[0].title)
+                        group[0].url if len(group) == 1 else "", address=not group[0].title,
+                        new=sum(new.get(sub.id, 0) for sub in group))
                 for group in by_title(subs)]
 
     def subscriptions_identity(self) -> FileIdentity | None:

@@ -428,6 +428,7 @@ class MainScreen(FeedsMixin, Screen[None]):
 
     def _update_sidebar(self) -> None:
         counts, tags = self.reader.sidebar_counts()
+        counts["new"] = self.reader.new_counts()[0]
         self._searches_seen = self.reader.saved_searches()
         self.query_one(Sidebar).show_entries(counts, tags, self._searches_seen, self.feed_rows())
 

@@ -1,4 +1,5 @@
-"""The filters sidebar: all stories, unread, bookmarked, feeds, every tag with its count, saved searches.
+"""The filters sidebar: all stories, unread, new (the latest fetch's), bookmarked, feeds, every tag
+with its count, saved searches.
 
 Choosing an entry puts its query (``is:unread``, ``tag:"x"``, a saved search) into the
 search bar, so the sidebar and typed searches combine in one visible place.
@@ -31,6 +32,7 @@ class FeedRow:
     problem: str = ""
     url: str = ""  # which feed it is, when two share a title
     address: bool = False  # named by its address (untitled): cut in the middle, keeping host and file
+    new: int = 0  # its stories the latest fetch added (in "New"): shown as "+3" before the unread count
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class EntryLabel:
     #: count says it failed, highlighted or not.
     opened: bool = False
     middle: bool = False  # an address: cut in the middle, so its host and its file both stay
+    new: int = 0  # a feed's stories the latest fetch added: "+3", before its count
 
     def __str__(self) -> str:
         return "\n".join(line.plain for line in self._lines(None))
@@ -59,13 +62,15 @@ class EntryLabel:
         "! failing (1 in a row…", or after five lines "may be down) (4…")."""
         count = "" if self.count is None else f" {self.count:,}"
         mark = " !" if self.problem else ""
-        cut = width is not None and cell_len(self.name) + len(mark) + len(count) > width
-        room = max(1, (width or 0) - len(mark) - len(count))
+        fresh = f" +{self.new:,}" if self.new else ""
+        cut = width is not None and cell_len(self.name) + len(mark) + len(fresh) + len(count) > width
+        room = max(1, (width or 0) - len(mark) - len(fresh) - len(count))
         name = self.short if cut and self.short else self.name
         line = Text(_cut_middle(name, room) if cut and self.middle else name, no_wrap=True, overflow="ellipsis")
         if width is not None:
             line.truncate(room, overflow="ellipsis")
         line.append(mark, style="bold red")
+        line.append(fresh, style="green")
         line.append(count, style="dim")
         lines = [line]
         if self.problem and self.opened:  # plain Text: a fetched error is untrusted
@@ -102,7 +107,7 @@ def _cut_middle(text: str, width: int) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    kind: str  # "all", "unread", "bookmarked", "feed", "tag", "search"
+    kind: str  # "all", "unread", "new", "bookmarked", "feed", "tag", "search"
     name: str
     query: str
     ref: str = ""  # a feed's address
@@ -171,10 +176,10 @@ class Sidebar(OptionList):
         entries: list[Entry | None] = [
             Entry("all", "All stories", ""),
             Entry("unread", "Unread", "is:unread"),
+            Entry("new", "New", "is:new"),  # what the latest fetch added (newsboat users look at it first)
             Entry("bookmarked", "Bookmarked", "is:bookmarked"),
         ]
-        labels = {"all": counts.get("all", 0), "unread": counts.get("unread", 0),
-                  "bookmarked": counts.get("bookmarked", 0)}
+        labels = {kind: counts.get(kind, 0) for kind in ("all", "unread", "new", "bookmarked")}
         options: list[Option | None] = [
             Option(EntryLabel(e.name, labels[e.kind], short="All" if e.kind == "all" else "")) for e in entries
             if e is not None
@@ -186,7 +191,7 @@ class Sidebar(OptionList):
             for (entry, _), feed in zip(self._feeds, feeds, strict=True):
                 entries.append(entry)
                 options.append(Option(EntryLabel(feed.title, feed.unread, feed.problem,  # its error under it
-                                                 middle=feed.address)))
+                                                 middle=feed.address, new=feed.new)))
         if tags:
             entries.append(None)
             options.append(Option(Text("Tags", style="bold"), disabled=True))
