@@ -173,10 +173,12 @@ class Sidebar(OptionList):
     ) -> None:
         """Rebuild the entries, keeping the highlight on the same entry where possible."""
         current = self.current_entry
+        # New: what the latest fetch added (newsboat users look at it first); with no feed, never any.
+        fetching = bool(feeds) or bool(counts.get("new"))
         entries: list[Entry | None] = [
             Entry("all", "All stories", ""),
             Entry("unread", "Unread", "is:unread"),
-            Entry("new", "New", "is:new"),  # what the latest fetch added (newsboat users look at it first)
+            *([Entry("new", "New", "is:new")] if fetching else []),
             Entry("bookmarked", "Bookmarked", "is:bookmarked"),
         ]
         labels = {kind: counts.get(kind, 0) for kind in ("all", "unread", "new", "bookmarked")}
