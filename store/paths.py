@@ -40,12 +40,13 @@ def _store_names() -> frozenset[str]:
     a first import killed after writing one (its journal ``storing.json``, say) left no other's
     files, and the next import finishes it. (Imported here: only a command that makes a store,
     and so opens it, asks.)"""
+    from broadsheet.store.feeds import latest
     from broadsheet.store.feeds.feedstories import FOLLOWING
     from broadsheet.store.storage import addresses, db, markkeys, reindexing, userstate
 
     return frozenset({"index", "photos", "directory.bin", "identity.json", "settings.json", addresses.ADDRESSES,
                       db.DELETED_ENTRIES, db.DELETING, db.RESTORING, db.TAGGING, db.STORING, db.REPARSING,
-                      reindexing.REINDEX, markkeys.MARKS_FILE, userstate.OLD_COUNTS, FOLLOWING})
+                      reindexing.REINDEX, markkeys.MARKS_FILE, userstate.OLD_COUNTS, FOLLOWING, latest.FILE})
 
 
 SHOWN_OTHERS = 3  # names of others' files said (one more is looked for, to say there are more)

@@ -79,7 +79,7 @@ async def test_sidebar_lists_feeds_with_unread_counts_and_errors(store: Store, s
         await settle(pilot)
         app.screen.add_class("-sidebar")
         text = sidebar_text(app)
-        assert "Feeds" in text and "Harbour Gazette 2" in text
+        assert "Feeds" in text and "Harbour Gazette +3 2" in text  # 3 new (the latest fetch's), 2 unread
         assert f"{server.host}:{server.port}/bad ! 0" in text  # untitled: by its address; failed, its reason
         assert "not found (404)" not in text  # under it only while it is highlighted
         sidebar = app.screen.query_one(Sidebar)
@@ -109,17 +109,17 @@ async def test_a_failed_fetch_leaves_each_feed_one_line_and_the_highlighted_one_
     async with app.run_test(size=(80, 24)) as pilot:
         sidebar = await open_sidebar(pilot)
         drawn = [sidebar.render_line(y).text.strip() for y in range(sidebar.size.height)]
-        assert [line for line in drawn if line.startswith(tuple(names))] == [f"{name} ! 1" for name in names]
+        assert [line for line in drawn if line.startswith(tuple(names))] == [f"{name} +1 ! 1" for name in names]
         assert not any("cannot connect" in line for line in drawn)
         sidebar.focus()
         sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.name == "Courier")
         await settle(pilot)
         drawn = [sidebar.render_line(y).text.strip() for y in range(sidebar.size.height)]
-        at = drawn.index("Courier ! 1")  # its reason under it, in our words, and the others one line still
-        end = drawn.index("Weekly ! 1")
+        at = drawn.index("Courier +1 ! 1")  # its reason under it, in our words, and the others one line still
+        end = drawn.index("Weekly +1 ! 1")
         assert " ".join(drawn[at + 1:end]) == ("cannot connect: the server refused the connection (it may be down) "
                                                "(2 fetches in a row)")
-        assert drawn[at - 1] == "Gazette ! 1"
+        assert drawn[at - 1] == "Gazette +1 ! 1"
 
 
 async def test_feeds_added_or_removed_in_the_shell_reach_the_sidebar(store: Store, server: HTTPServer) -> None:
@@ -132,7 +132,7 @@ async def test_feeds_added_or_removed_in_the_shell_reach_the_sidebar(store: Stor
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         app.screen.add_class("-sidebar")
-        assert "Harbour Gazette 3" in sidebar_text(app)
+        assert "Harbour Gazette +3 3" in sidebar_text(app)
         shell = Subscriptions(Store(store.folder))
         shell.add([server.url_for("/other")], titles={server.url_for("/other"): "Lighthouse Weekly"})
         app.screen._check_store()  # the reader's look at the store, every 3 seconds
@@ -166,10 +166,11 @@ async def test_fetch_key_brings_new_stories_without_a_restart(store: Store, serv
         assert shown == ["Fetching feeds 1/1: Valley Courier"]  # progress shown at the bottom
         assert not screen.query_one("#fetch-status", Label).display
         # not "1 feeds"; failures counted as `broadsheet fetch` counts them (the reader left out "0 failed")
-        assert any(n.message == "2 new, 0 updated from 1 feed; 0 failed" for n in app._notifications)
+        assert any(n.message == "2 new, 0 updated from 1 feed; 0 failed\nNew: Valley Courier 2"
+                   for n in app._notifications)
         assert sorted(headlines(app)) == ["Ferry timetable change number 0", "Ferry timetable change number 1"]
         app.screen.add_class("-sidebar")
-        assert "Valley Courier 2" in sidebar_text(app)
+        assert "Valley Courier +2 2" in sidebar_text(app)
 
 
 async def test_the_fetch_key_sends_the_configs_user_agent(store: Store, server: HTTPServer, tmp_path: Path) -> None:
@@ -185,7 +186,8 @@ async def test_the_fetch_key_sends_the_configs_user_agent(store: Store, server: 
         await settle(pilot)
         await pilot.press("F")
         await settle(pilot)
-        assert any(n.message == "2 new, 0 updated from 1 feed; 0 failed" for n in app._notifications)
+        assert any(n.message == "2 new, 0 updated from 1 feed; 0 failed\nNew: Harbour Gazette 2"
+                   for n in app._notifications)
 
 
 async def test_the_fetch_key_says_when_an_address_was_a_feed_already_subscribed(store: Store,
@@ -213,7 +215,7 @@ async def test_the_fetch_key_says_a_feeds_xml_was_damaged(store: Store, server: 
     whole = rss_feed(2, title="Valley Courier")
     server.expect_request("/f").respond_with_data(whole[:whole.rindex(b"<item>") + 30])
     Subscriptions(store).add([server.url_for("/f")])
-    assert await _fetch_key_says(store, "; the XML of 1 feed damaged\nValley Courier: ",
+    assert await _fetch_key_says(store, "; the XML of 1 feed damaged\nNew: Valley Courier 1\nValley Courier: ",
                                  "; the feed's XML is damaged (", "): read leniently, so an entry may be cut short")
 
 
@@ -414,7 +416,7 @@ async def test_two_feeds_of_one_title_keep_their_own_counts_names_and_stories(st
         await settle(pilot)
         app.screen.add_class("-sidebar")
         text = sidebar_text(app)
-        assert "Top Stories 3" in text and f"Top Stories ({server.host}:{server.port}) 1" in text
+        assert "Top Stories +3 3" in text and f"Top Stories ({server.host}:{server.port}) +2 1" in text
         sidebar = app.screen.query_one(Sidebar)
         for url, numbers in ((first.url, range(3)), (second.url, range(10, 12))):
             sidebar.focus()

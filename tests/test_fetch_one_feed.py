@@ -38,7 +38,8 @@ async def test_F_on_a_feeds_row_fetches_that_feed_alone_and_elsewhere_every_feed
         await pilot.press("F")
         await settle(pilot)
         assert [request.path for request, _ in server.log] == ["/gazette"]
-        assert [n.message for n in app._notifications][-1] == "1 new, 0 updated from 1 feed; 0 failed"
+        assert [n.message for n in app._notifications][-1] == ("1 new, 0 updated from 1 feed; 0 failed\n"
+                                                               "New: Harbour Gazette 1")
         listed = [row.meta.headline for row in app.screen.query_one(HeadlineList).rows]
         assert "Ferry timetable change number 1" in listed and "Ferry timetable change number 11" not in listed
         assert app.focused is sidebar

@@ -51,7 +51,7 @@ class EntryLabel:
     #: count says it failed, highlighted or not.
     opened: bool = False
     middle: bool = False  # an address: cut in the middle, so its host and its file both stay
-    new: int = 0  # a feed's stories the latest fetch added: "+3", before its count
+    new: int = 0  # a feed's stories the latest fetch added: "+3", before its "!" and count
 
     def __str__(self) -> str:
         return "\n".join(line.plain for line in self._lines(None))
@@ -69,8 +69,8 @@ class EntryLabel:
         line = Text(_cut_middle(name, room) if cut and self.middle else name, no_wrap=True, overflow="ellipsis")
         if width is not None:
             line.truncate(room, overflow="ellipsis")
-        line.append(mark, style="bold red")
         line.append(fresh, style="green")
+        line.append(mark, style="bold red")
         line.append(count, style="dim")
         lines = [line]
         if self.problem and self.opened:  # plain Text: a fetched error is untrusted
