@@ -134,7 +134,7 @@ async def test_R_on_a_feeds_row_renames_it_and_its_stories_stay_listed_under_it(
         await settle(pilot)
         assert "Renamed feed 'Harbour Gazette' to 'Harbour Weekly' (its 3 stories too)" in [
             n.message for n in app._notifications]
-        assert "Harbour Weekly 3" in rows() and not [row for row in rows() if "Gazette" in row]
+        assert "Harbour Weekly +3 3" in rows() and not [row for row in rows() if "Gazette" in row]
         assert sidebar.current_entry is not None and sidebar.current_entry.name == "Harbour Weekly"
         assert app.screen.query_one(SearchBar).value == 'feed:"Harbour Weekly"'  # the feed listed still
         assert sorted(row.meta.headline for row in app.screen.query_one(HeadlineList).rows) == GAZETTE

@@ -51,9 +51,9 @@ async def test_a_in_the_sidebar_subscribes_to_a_feed_and_fetches_it(store: Store
         assert (sub.url, sub.tags) == (url, ["harbour"])
         messages = [n.message for n in app._notifications]
         assert f"Subscribed to {url}: fetching it" in messages
-        assert "2 new, 0 updated from 1 feed; 0 failed" in messages  # fetched at once, as `broadsheet fetch` says
+        assert "2 new, 0 updated from 1 feed; 0 failed\nNew: Valley Courier 2" in messages  # as `broadsheet fetch` says
         assert sorted(headlines(app)) == ["Ferry timetable change number 0", "Ferry timetable change number 1"]
-        assert "Valley Courier 2" in sidebar_text(app)  # the feed in the sidebar, by its title, with its stories
+        assert "Valley Courier +2 2" in sidebar_text(app)  # the feed in the sidebar, by its title, with its stories
 
 
 async def test_the_dialog_says_what_a_tag_became_as_the_tag_editor_does(store: Store) -> None:
@@ -141,7 +141,7 @@ async def test_subscribing_again_to_a_gone_feed_asks_it_again(store: Store, serv
         assert isinstance(app.screen, MainScreen)  # closed
         messages = [n.message for n in app._notifications]
         assert f"{url} was marked gone (410): asked again, fetching it" in messages, messages
-        assert "2 new, 0 updated from 1 feed; 0 failed" in messages
+        assert "2 new, 0 updated from 1 feed; 0 failed\nNew: Valley Courier 2" in messages
         [sub] = Subscriptions(store).all()
         assert not sub.gone and sub.title == "Valley Courier"
 

@@ -19,7 +19,8 @@ from broadsheet.store.storage.userstate import tag_filter
 PALETTE_STORIES = 5_000
 
 #: The sidebar's filters, offered by name: the stories they list.
-FILTERS = (("Show bookmarked stories", "is:bookmarked"), ("Show unread stories", "is:unread"))
+FILTERS = (("Show bookmarked stories", "is:bookmarked"), ("Show unread stories", "is:unread"),
+           ("Show new stories (the latest fetch's)", "is:new"))
 
 #: Titles matched between two looks at the event loop: a search of 5,000 headlines gives way to
 #: the keys typed meanwhile and stops as soon as the palette cancels it.

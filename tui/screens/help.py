@@ -104,7 +104,7 @@ SEARCH_SYNTAX = (
     ("standfirst: dateline:", "The summary under the headline; the place line: dateline:oslo"),
     ("by: source: agency: feed:", 'Authors and credits, the source, its agency, its feed: by:"Ann Lee"'),
     ("credit:", "Reporting and photo credits, not the authors: credit:lund"),
-    ("tag:work  is:bookmarked", "Your tags and marks; is:unread, is:read"),
+    ("tag:work  is:bookmarked", "Your tags and marks; is:unread, is:read; is:new: the latest fetch's"),
     ("after:2024-05-01", "From that day on; before:2024-06-01 up to the day before it"),
     ("sort:date", "Newest first instead of the best matches first"),
 )
