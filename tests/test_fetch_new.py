@@ -7,6 +7,7 @@ from __future__ import annotations
 import orjson
 import pytest
 from pytest_httpserver import HTTPServer
+from textual.command import CommandList, CommandPalette
 
 from broadsheet.cli.main import main
 from broadsheet.store.feeds import latest
@@ -22,7 +23,7 @@ from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.sidebar import EntryLabel
 from tests.feeds import rss_feed
-from tests.pilot import open_sidebar, settle
+from tests.pilot import open_sidebar, settle, type_text
 
 
 def serve(server: HTTPServer, gazette: int, courier: int) -> None:
@@ -150,3 +151,20 @@ async def test_F_then_New_in_the_sidebar_lists_what_the_fetch_added(store: Store
         await settle(pilot)
         listed = [row.meta.headline for row in app.screen.query_one(HeadlineList).rows]
         assert sorted(listed) == ["Ferry timetable change number 1", "Ferry timetable change number 2"]
+
+
+async def test_the_palette_offers_the_new_stories(store: Store, server: HTTPServer) -> None:
+    subscribed(store, server)
+    fetch(store)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await type_text(pilot, "new stor")
+        palette = app.screen
+        assert isinstance(palette, CommandPalette)
+        assert "Show new stories" in str(palette.query_one(CommandList).get_option_at_index(0).prompt)
+        await pilot.press("enter")
+        await settle(pilot)
+        reader = app.screen.reader  # type: ignore[attr-defined]
+        assert reader.query_text == "is:new" and sorted(reader.result_ids) == sorted(latest.load(store).ids)
