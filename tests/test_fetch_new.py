@@ -168,3 +168,27 @@ async def test_the_palette_offers_the_new_stories(store: Store, server: HTTPServ
         await settle(pilot)
         reader = app.screen.reader  # type: ignore[attr-defined]
         assert reader.query_text == "is:new" and sorted(reader.result_ids) == sorted(latest.load(store).ids)
+
+
+async def test_a_fetch_in_the_shell_reaches_new_in_an_open_reader(store: Store, server: HTTPServer) -> None:
+    """`broadsheet fetch` (cron's) writes its new stories after its stories: a look at the store
+    between the two took the stories in, and New stayed the previous fetch's."""
+    gazette, _ = subscribed(store, server)
+    fetch(Store(store.folder))
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(150, 40)) as pilot:
+        sidebar = await open_sidebar(pilot)
+        sidebar.focus()
+        sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries) if e and e.kind == "new")
+        await pilot.press("enter")
+        await settle(pilot)
+        one = sorted(latest.load(store).ids)[0]
+        # as a fetch's last write leaves it, the stories taken in already: one new story now
+        (store.folder / latest.FILE).write_bytes(orjson.dumps({"version": 1, "at": "2026-12-08T00:00:00+00:00",
+                                                               "feeds": {gazette.id: [one]}}))
+        app.screen._check_store()  # type: ignore[attr-defined]  # the reader's look, every 3 seconds
+        await settle(pilot)
+        labels = {str(option.prompt).split("\n")[0] for option in sidebar._options
+                  if isinstance(option.prompt, EntryLabel)}
+        assert {"New 1", "Harbour Gazette +1 3"} <= labels
+        assert app.screen.reader.result_ids == [one]  # type: ignore[attr-defined]

@@ -257,6 +257,19 @@ class ReaderState:
             self._latest, self._latest_seen = latest.load(self.store), seen
         return self._latest
 
+    def latest_changed(self) -> bool:
+        """Whether a fetch wrote its new stories since they were read (`broadsheet fetch` from
+        cron while the reader is open: it writes them after its stories, which a look at the
+        store between the two had taken in already)."""
+        return latest.identity(self.store) != self._latest_seen
+
+    def lists_new(self) -> bool:
+        """Whether the query in the bar asks for ``is:new`` (or ``-is:new``)."""
+        try:
+            return parse_query(self.query_text, typing=True).new is not None
+        except ValueError:  # a QueryError: the bar says why
+            return False
+
     def new_counts(self) -> tuple[int, dict[str, int]]:
         """(stories the latest fetch added still stored, the same per feed id): what ``is:new``
         lists, counted from its few ids, no other story read."""

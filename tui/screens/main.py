@@ -779,6 +779,10 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self._marks_changed({current.id: self.reader.state_of(current.id)})
             else:
                 self._update_sidebar()
+        elif self.reader.latest_changed():  # a fetch in the shell ended: its New, counted and listed
+            self._update_sidebar()
+            if self.reader.lists_new():
+                self.run_search(self.reader.query_text)
         elif self.subscriptions_changed() or self.reader.saved_searches() != self._searches_seen:
             self._update_sidebar()
         self._tell_damaged()
