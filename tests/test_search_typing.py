@@ -172,6 +172,22 @@ def test_a_half_typed_word_left_out_stays_left_out_as_it_is_typed(tmp_path: Path
         assert len(index.search(text, states={}).ids) == 2, text
 
 
+def test_a_half_typed_word_with_punctuation_inside_is_begun_beside_an_or(tmp_path: Path) -> None:
+    """"budget OR covid-1" found only the budget story: the OR found stories either way, so the
+    covid-1 phrase was never tried as the start of "covid-19" (the fallback began it: they differed)."""
+    store = Store(tmp_path / "store")
+    covid = Article(headline="COVID-19 cases fall", body=["Covid-19 cases fell."], published="2024-03-16")
+    budget = Article(headline="Budget vote", body=["Passed by 1 vote."], published="2024-03-17")
+    store.add([(covid, None), (budget, None)])
+    index = SearchIndex.open(store)
+    for text in ("budget OR covid-1", "budget|covid-1"):
+        found = index.search(text, states={})
+        assert set(found.ids) == {covid.story_id, budget.story_id}, text
+        fallback = WordFilter().run(parse_query(text), store.stories(), {})
+        assert set(fallback.ids) == set(found.ids) and fallback.terms == found.terms, text
+    assert index.search("budget OR covid-19", states={}).query.begun is None  # held whole: its exact meaning
+
+
 async def test_a_phrase_typed_in_the_bar_is_searched_as_it_is_typed_without_an_error(filled_store: Store) -> None:
     """'"harbour town vo' said 'Unclosed quote: add a closing "' under the bar at every key until
     the quote was closed, and listed nothing new: it is a phrase being typed, its last word begun

@@ -164,7 +164,8 @@ class Executor:
         ``count_later``: a first page whose marks are filtered in Python may come with an
         estimated total (``counted`` False) rather than wait for the pass that counts (see
         :meth:`_filtered`); the same search with ``limit`` 0 counts."""
-        held = self._held(view, query.last_word) if query.last_word is not None else True
+        word = query.last_word
+        held = self._held(view, word, _among_others(query, word)) if word is not None else True
         if held is False:
             query = begun(query)  # a word still being typed: "ferr" finds "ferry"
         found = self._matched_query(view, query, states, limit, offset, stop, count_later)
@@ -527,13 +528,14 @@ class Executor:
         total = len(kept) if limit is None else len(newest.keys) - len(self._places(newest, deny))
         return SearchResult(self._ids(view, kept), total, terms, query)
 
-    def _held(self, view: IndexView, word: Term) -> bool | None:
+    def _held(self, view: IndexView, word: Term, among_others: bool = False) -> bool | None:
         """Whether some story holds ``word`` in a field it is searched in: a term look-up per field,
         a few microseconds (a word of no token is left as it is). None for a word of several pieces
         ("covid-1") whose last piece some story holds: it is held where the pieces follow each
         other, which its search tells (a story holding "1" alone kept "covid-1" from being searched
         as the start of "covid-19"; a search of the phrase first, to know, doubled the cost of a key),
-        but for a word left out ("-covid-1"), whose search finds stories either way."""
+        but for a word left out ("-covid-1") or ``among_others`` of an OR ("ferry OR covid-1"),
+        whose search finds stories either way: the phrase's own search tells."""
         tokens = STEMMED.pre_tokenize(spaced(word.text)).tokens
         if not tokens:
             return True
@@ -543,7 +545,7 @@ class Executor:
             return False
         if len(tokens) == 1:
             return True
-        if word.negated:  # "ferry -covid-1" finds stories either way: only the phrase's own search tells
+        if word.negated or among_others:  # the query finds stories either way: only the phrase's own search tells
             phrase = self._term_query(replace(word, negated=False), view)
             return phrase is None or bool(view.searcher.search(phrase, 1, count=False).hits)
         return None
@@ -860,6 +862,11 @@ class Marked:
 
 
 MarkedView = tuple[Marked, Mapping[str, StoryState]]
+
+
+def _among_others(query: Query, word: Term) -> bool:
+    """Whether ``word`` is one of the words of an OR ("ferry OR covid-1")."""
+    return any(word in group and len(group) > 1 for group in query.text_groups)
 
 
 def _with_new(query: Query, allow: Set[int] | None, deny: Set[int]) -> tuple[Set[int] | None, Set[int]]:
