@@ -209,3 +209,28 @@ async def test_a_phrase_typed_in_the_bar_is_searched_as_it_is_typed_without_an_e
         assert headlines.count == 4  # the phrase closed, whole
     with pytest.raises(QueryError, match="Unclosed quote"):
         parse_query('"harbour town vo')
+
+
+def test_stories_tied_in_score_and_date_keep_their_places_as_a_word_is_typed(tmp_path: Path) -> None:
+    """Stories of one day that score alike were listed by story key once "ferry" was whole,
+    but in the index's own order while "ferr" was typed (newest first, by document), so they
+    swapped places at the key that completed the word and back at Backspace. Every order
+    breaks such ties as the main list does for stories imported together: newest first, then
+    by story id, highest first."""
+    store = Store(tmp_path / "store")
+    names = ("amber", "birch", "cedar", "dune", "elm", "fjord", "gorse", "heath", "inlet", "juniper")
+    tied = [Article(headline=f"Ferry notice for {name}", body=[f"The ferry timetable changes at {name}."],
+                    published="2024-02-03") for name in names]
+    others = [Article(headline=f"Ferry notice for {name}", body=[f"The ferry timetable changes at {name}."],
+                      published=day) for name, day in (("kestrel", "2024-02-01"), ("larch", "2024-02-05"))]
+    ids = store.add([(story, None) for story in tied[:4] + others])
+    ids += store.add([(story, None) for story in tied[4:]])  # another segment of the index
+    # newest first, then by id, highest first: the main list's order of stories imported together
+    listed = sorted(ids, key=lambda sid: (store.article(sid).published, sid), reverse=True)
+    index = SearchIndex.open(store)
+    for text in ("ferr", "ferry", "ferry sort:date", "ferry timet", "notice", "fer*"):
+        assert index.run(parse_query(text, typing=True), states={}).ids == listed, text
+        for size in (1, 3, 5):  # pages cut inside the tie of ten
+            pages = [index.run(parse_query(text, typing=True), states={}, limit=size, offset=start).ids
+                     for start in range(0, len(listed), size)]
+            assert [sid for page in pages for sid in page] == listed, (text, size)

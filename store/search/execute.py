@@ -156,8 +156,9 @@ class Executor:
 
     def run(self, view: IndexView, query: Query, states: Mapping[str, StoryState], limit: int | None,
             offset: int = 0, stop: Callable[[], bool] = never, count_later: bool = False) -> SearchResult:
-        """Ids in relevance order (newest first with sort:date or no words): those at places
-        ``offset`` (a page listed already) up to ``limit``. Ties are put in order only from the
+        """Ids in relevance order (newest first with sort:date or no words), ties newest first then
+        by id (see :func:`_break_ties`): those at places ``offset`` (a page listed already) up to
+        ``limit``. Ties are put in order only from the
         tie at ``offset`` on: a deep page at 1,000,000 stories ordered 92,000 hits to keep 2,000.
         Raises SearchCancelled between steps once ``stop()`` is true.
 
@@ -265,17 +266,17 @@ class Executor:
                                         word=word)
             return self._filtered(view, tq, by_date, keep, drop, matched, limit, offset, terms, query, stop, word=word)
         wanted = n if limit is None else max(0, min(limit, n))
-        # With scores, the hits up to the tie window past the cut at once, to order any tied
-        # across it: ties at the cut are common, and a second search cost more than the extra
-        # hits (5 ms against 0.5 ms for a common word at 1M stories).
-        fetch = wanted if by_date else min(n, wanted + TIE_WINDOW)
+        # The hits up to the tie window past the cut at once, to order any tied across it: ties
+        # at the cut are common (by score, or newest first stories of one day, dated without a
+        # time), and a second search cost more than the extra hits (5 ms against 0.5 ms for a
+        # common word at 1M stories).
+        fetch = min(n, wanted + TIE_WINDOW)
         hits, total = self._best(view, tq, by_date, word, fetch)
-        if not by_date and fetch < total and len(hits) >= fetch and wanted and fetch < wanted + LARGE_TIE and (
+        if fetch < total and len(hits) >= fetch and wanted and fetch < wanted + LARGE_TIE and (
                 hits[-1][0] == hits[min(wanted, len(hits)) - 1][0]):
             fetch = min(total, wanted + LARGE_TIE)  # the tie at the cut ran past the window: whole, or a large one
             hits, total = self._best(view, tq, by_date, word, fetch)
-        if not by_date:
-            hits = _break_ties(searcher, _tied_cut(hits, wanted), offset)
+        hits = _break_ties(searcher, _tied_cut(hits, wanted), offset)
         ids = self._ids(view, self._keys(view, hits[offset:wanted]))
         return SearchResult(ids, total, terms, query)
 
@@ -389,7 +390,7 @@ class Executor:
             only = _with_keys(view.schema, marked, 0.0)
             both = tantivy.Query.boolean_query([(tantivy.Occur.Must, tq), (tantivy.Occur.Must, only)])
             kept = searcher.search(both, limit=total, count=False, order_by_field=field, order=tantivy.Order.Desc).hits
-            return kept if by_date else _break_ties(searcher, _tied_cut(kept, wanted), offset)
+            return _break_ties(searcher, _tied_cut(kept, wanted), offset)
         window = min(found, (wanted + TIE_WINDOW) * found // total + TIE_WINDOW)
         while True:
             go_on(stop)
@@ -404,7 +405,7 @@ class Executor:
             if len(kept) >= wanted and hits[-1][0] < kept[wanted - 1][0]:
                 break  # no hit left out of the window ties the last one kept (by score or by date)
             window = min(found, window * 4)
-        return kept if by_date else _break_ties(searcher, _tied_cut(kept, wanted), offset)
+        return _break_ties(searcher, _tied_cut(kept, wanted), offset)
 
     @staticmethod
     def _keys(view: IndexView, hits: list[Hit]) -> list[int]:
@@ -677,11 +678,15 @@ def _with_keys(schema: tantivy.Schema, keys: Iterable[int], score: float) -> tan
 
 
 def _break_ties(searcher: tantivy.Searcher, hits: list[Hit], start: int = 0) -> list[Hit]:
-    """Equal scores in a fixed order, newest first then by story key, from the tie at ``start`` on;
-    a tie of more than :data:`LARGE_TIE` hits in tantivy's own order (by document).
+    """Equal scores (or times, for hits newest first) in a fixed order, newest first then the
+    highest story key first, from the tie at ``start`` on; a tie of more than :data:`LARGE_TIE`
+    hits in tantivy's own order (by document).
 
     tantivy returns tied hits in segment order, which depends on how indexing threads
-    split the work: the same query on the same stories could list them differently.
+    split the work: the same query on the same stories could list them differently. Hits newest
+    first were left so: stories of one day that scored alike swapped places as "ferr" became
+    "ferry" (its ties ordered, the half word's not). The highest key first is the main list's order
+    of stories of one time imported together (a key is its id's number: see ``story_key``).
     The hits before ``start`` (a page listed already) are dropped by the caller, so only
     which of them come first matters: the ties before the one that ``start`` falls in are left
     as they are, and that one is ordered whole.
@@ -706,7 +711,7 @@ def _break_ties(searcher: tantivy.Searcher, hits: list[Hit], start: int = 0) -> 
     keys = searcher.fast_field_values("key", addresses)
     ties = list(accumulate(map(ne, scores, islice(scores, 1, None)), initial=0))  # each hit's tie, best first
     sizes = Counter(ties)
-    rank = [(tie, -(when or 0), key or 0) if sizes[tie] <= LARGE_TIE else (tie, 0, i)
+    rank = [(tie, -(when or 0), -(key or 0)) if sizes[tie] <= LARGE_TIE else (tie, 0, i)
             for i, (tie, when, key) in enumerate(zip(ties, whens, keys, strict=True))]
     return [hits[i] for i in sorted(range(len(hits)), key=rank.__getitem__)]
 
