@@ -1212,3 +1212,22 @@ async def test_ctrl_c_says_how_to_quit_in_the_list_the_story_and_the_search_bar(
         await pilot.press("slash")
         await settle(pilot)
         assert await told()  # the search bar
+
+
+@pytest.mark.parametrize(("first", "region"), [("f", Sidebar), ("enter", ArticleView), ("z", ArticleView)])
+async def test_a_key_typed_right_after_one_that_moves_the_focus_acts_where_it_went(
+        filled_store: Store, first: str, region: type) -> None:
+    """"fj" in one read (tmux send-keys, a laggy link): the focus moved a message later, so
+    j went to the list and moved its cursor, and the sidebar's stayed; after Enter or z the list
+    went on to the next story instead of the story scrolling."""
+    app = BroadsheetApp(filled_store)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        headlines = app.screen.query_one(HeadlineList)
+        sidebar = app.screen.query_one(Sidebar)
+        burst(app, (first, "\r" if first == "enter" else first), ("j", "j"))
+        await settle(pilot)
+        assert isinstance(app.focused, region)
+        assert headlines.cursor == 0  # j did not go to the list
+        if region is Sidebar:
+            assert sidebar.highlighted == 1  # it went to the sidebar

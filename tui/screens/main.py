@@ -383,11 +383,12 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.article_view.focus()
         self.set_interval(self.STORE_CHECK_INTERVAL, self._check_store)
         self._offer_reparse()
-        # Leaving the search bar or the article moves the focus at once, not a message later:
-        # a key typed right after Esc or Enter (in the same read) acts where the focus went.
+        # Leaving the search bar or the article, or opening a story, moves the focus at once, not
+        # a message later: a key typed right after Esc or Enter (in the same read) acts where it went.
         self.query_one(SearchBar).on_leave = self._results_entered
         self.query_one(SearchBar).on_clear = lambda restore: self.run_search("", keep=restore)
         self.article_view.on_back = self._to_list
+        self.headlines.on_open = self._opened
         if self.store.read_only:
             why = self.store.write_error or "the store folder cannot be written"
             self.notify(f"{why}. Reading works; changes will not be saved.", title="Read-only store",
@@ -919,20 +920,20 @@ class MainScreen(FeedsMixin, Screen[None]):
         self._show(story, restore[1] if restore and story and restore[0] == story.id else 0)
         self._save_soon()
 
-    @on(HeadlineList.Opened)
-    def _opened(self, message: HeadlineList.Opened) -> None:
+    def _opened(self, story: StoryMeta) -> None:
+        """Enter (or n) on a story in the list: read it, the focus on it at once."""
         self.show_highlighted()  # a held key let go and Enter pressed before the story showed
         if self.maximized is not None:  # the palette's Maximize on the list: the story opened behind it, unseen
             self.minimize()
         if self.broadsheet.config.mark_read_on_open:
-            self._marks_changed(self._write(lambda: self.reader.mark_read(message.story.id)), "read")
+            self._marks_changed(self._write(lambda: self.reader.mark_read(story.id)), "read")
         self.add_class("-reading")
-        self.article_view.focus()
+        self.set_focus(self.article_view)
         self.save_session()
 
     @on(CreditsPanel.Leave)
     def _credits_left(self) -> None:
-        self.article_view.focus()
+        self.set_focus(self.article_view)
 
     def _to_list(self) -> None:
         self.remove_class("-reading", "-zen")
@@ -1861,13 +1862,13 @@ class MainScreen(FeedsMixin, Screen[None]):
             self.remove_class("-zen")
             self._save_soon()
         if self.has_class("-sidebar") and not sidebar.has_focus:
-            sidebar.focus()
+            self.set_focus(sidebar)
             return
         self._sidebar_wanted = not self.has_class("-sidebar")
         self._fit_layout(self.app.size.width)
         self._save_soon()
         if self.has_class("-sidebar"):
-            sidebar.focus()
+            self.set_focus(sidebar)  # now: j typed right after f moves in the sidebar, not in the list
         elif sidebar.has_focus:
             self._to_shown_region()
 
@@ -1912,7 +1913,7 @@ class MainScreen(FeedsMixin, Screen[None]):
     def action_toggle_zen(self) -> None:
         self.toggle_class("-zen")
         if self.has_class("-zen"):
-            self.article_view.focus()
+            self.set_focus(self.article_view)
         elif self.has_class("-narrow") and not self.has_class("-reading"):
             # Below 100 columns the list was shown again: the focus stayed in the hidden story's region.
             self.set_focus(self.headlines)

@@ -13,7 +13,7 @@ with a watcher (not a message) and shows the story once the cursor's frame is dr
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from rich.cells import cell_len, set_cell_size
@@ -23,7 +23,6 @@ from rich.text import Text
 from textual import events
 from textual.binding import Binding
 from textual.geometry import Region, Size
-from textual.message import Message
 from textual.reactive import reactive
 from textual.strip import Strip
 
@@ -166,18 +165,15 @@ class HeadlineList(ThumbView, can_focus=True):
     # Always update: setting the same row again (new stories, a search) re-shows its story.
     cursor: reactive[int] = reactive(0, always_update=True, repaint=False)
 
-    @dataclass
-    class Opened(Message):
-        """The user asked to read this story."""
-
-        story: StoryMeta
-
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self._stories: Sequence[StoryMeta] = []
         self._states: Mapping[str, StoryState] = {}
         self._pattern: TermMatcher | None = None
         self._by_source = False
+        # The screen's: open this story, called at once rather than by a message, so a key typed
+        # after Enter in the same read ("⏎j") goes to the story, not to the list.
+        self.on_open: Callable[[StoryMeta], None] | None = None
         self._drawn: dict[int, tuple[int, Strip]] = {}  # row -> (width, line) for rows but the cursor's
         self._styles: RowStyles | None = None
         self._heading = 1  # the way the cursor last went: 1 down, -1 up
@@ -369,8 +365,8 @@ class HeadlineList(ThumbView, can_focus=True):
         return action != "open" or bool(self._stories)
 
     def action_open(self) -> None:
-        if self.current is not None:
-            self.post_message(self.Opened(self.current))
+        if self.current is not None and self.on_open is not None:
+            self.on_open(self.current)
 
     def on_click(self, event: events.Click) -> None:
         row = self.thumb_clicked(event, len(self._stories) - 1)
