@@ -1,12 +1,13 @@
 """One tag per key: ``tag:`` finds "café" and "cafe" alike (``tag_key``), so a tag given takes
 the spelling of the tag of its key already there, and two spellings given together are one; the
-sidebar's tag rows count what choosing them lists."""
+sidebar lists a tag once, in its spelling used most."""
 
 from __future__ import annotations
 
 import pytest
 
 from broadsheet.cli.main import main
+from broadsheet.store.feeds import retag
 from broadsheet.store.feeds.subscriptions import Subscriptions
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import StoryState, UserState
@@ -79,18 +80,49 @@ async def test_the_tag_editor_gives_one_tag_for_two_spellings(store: Store, ids:
         assert [t for t in tags if t in ("café", "cafe")] == ["café"]  # the spelling there
 
 
-async def test_a_sidebar_tag_row_counts_the_stories_choosing_it_lists(store: Store, ids: list[str]) -> None:
-    """With "café" on one story and (an older store's) "cafe" on another, the row "café 1"
-    listed 2 stories when chosen, and A on it asked about 2."""
+async def test_an_older_stores_two_spellings_are_one_sidebar_row(store: Store, ids: list[str]) -> None:
+    """With "café" on one story and (an older store's) "cafe" on another, the sidebar had two
+    rows, "café 2" and "cafe 2", each listing both stories: one row now, the spelling used most."""
     store.user.change([ids[1]], lambda s: StoryState(tags=("cafe",)))  # as an older version tagged it
+    store.user.change([ids[2]], lambda s: StoryState(tags=("café",)))
     app = BroadsheetApp(store)
     async with app.run_test(size=(100, 30)) as pilot:
         sidebar = await open_sidebar(pilot)
         rows = [str(sidebar.get_option_at_index(i).prompt) for i, e in enumerate(sidebar._entries)
                 if e is not None and e.kind == "tag"]
-        assert sorted(rows) == ["cafe 2", "café 2"]  # each what choosing it lists
+        assert rows == ["café 3"]
         sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries)
                                    if e is not None and (e.kind, e.name) == ("tag", "café"))
         await pilot.press("enter")
         await settle(pilot)
-        assert app.screen.query_one(HeadlineList).count == 2
+        assert app.screen.query_one(HeadlineList).count == 3
+
+
+def test_broadsheet_tags_lists_a_tag_once_in_its_spelling_used_most(
+        store: Store, ids: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    """`broadsheet tags` gave "Ferries" and "ferries" a line each (both counting all 3)."""
+    store.user.change(ids[:2], lambda s: StoryState(tags=("Ferries",)))  # as an older version tagged them
+    store.user.change(ids[2:], lambda s: StoryState(tags=("ferries",)))
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "tags"]) == 0
+    assert capsys.readouterr().out.split() == ["3", "Ferries"]
+
+
+def test_renaming_or_deleting_a_tag_changes_every_spelling_of_it(store: Store, ids: list[str]) -> None:
+    """The sidebar's one row stands for every spelling: R and x on it changed only the spelling
+    it names, and the other came back as a row of its own."""
+    store.user.change(ids[:2], lambda s: StoryState(tags=("Ferries", "rail")))  # as an older version tagged them
+    store.user.change(ids[2:], lambda s: StoryState(tags=("ferries",)))
+    Subscriptions(store).add(["https://quay.example/feed.xml"], ["news"])
+    Subscriptions(store).retag("news", "Ferries")  # (an older version's feed)
+    store.user.save_search("boats", "tag:ferries rail")
+    assert retag.feeds_giving(store, "ferries") == ["https://quay.example/feed.xml"]
+    assert store.user.searches_naming_tag("Ferries") == ["boats"]
+    assert retag.rename_tag(store, "Ferries", "boats", {}) == (3, ["https://quay.example/feed.xml"])
+    assert [store.user.get(sid).tags for sid in ids] == [("boats", "rail"), ("boats", "rail"), ("boats",)]
+    assert Subscriptions(store).all()[0].tags == ["boats"]
+    assert store.user.saved_searches() == {"boats": "tag:boats rail"}
+    store.user.change(ids[2:], lambda s: StoryState(tags=("Boats",)))
+    assert retag.delete_tag(store, "boats", {}) == (3, ["https://quay.example/feed.xml"])
+    assert [store.user.get(sid).tags for sid in ids] == [("rail",), ("rail",), ()]
+

@@ -15,6 +15,7 @@ from collections.abc import Callable
 
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.search.query import tag_key, tag_keys
 from broadsheet.store.storage.db import Store
 
 
@@ -30,8 +31,10 @@ class StoriesNotRetagged(Exception):
 
 
 def feeds_giving(store: Store, tag: str) -> list[str]:
-    """The names of the feeds that give ``tag`` to their new stories (read without a lock)."""
-    return [sub.shown_name for sub in Subscriptions(store).all() if tag in sub.tags]
+    """The names of the feeds that give ``tag``, in any spelling of its ``tag_key``, to their new
+    stories (read without a lock)."""
+    key = tag_key(tag)
+    return [sub.shown_name for sub in Subscriptions(store).all() if key in tag_keys(tuple(sub.tags))]
 
 
 def rename_tag(store: Store, old: str, new: str, left: dict[str, StoreFileError]) -> tuple[int, list[str]]:

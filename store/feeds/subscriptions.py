@@ -21,6 +21,7 @@ from urllib.parse import urlsplit
 from broadsheet.store.model import host_of, normal_url
 from broadsheet.store.sanitize import clean_line, is_web_address, not_text
 from broadsheet.store.search.analysis import feed_key
+from broadsheet.store.search.query import tag_key, tag_keys
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.limits import LINE
 from broadsheet.store.storage.tinydb import KeyedTable, open_db
@@ -551,19 +552,20 @@ class Subscriptions:
         """Give the feeds that give ``old`` to their new stories ``new`` instead (None: nothing),
         in one write; the feeds changed (see :mod:`.retag`)."""
         changed: list[Subscription] = []
+        key = tag_key(old)  # every spelling of it, as on the stories (``UserState.rename_tag``)
 
         def change(table: dict[str, Any]) -> None:
             changed.clear()
             for sid, doc in table.items():
                 sub = Subscription.from_doc(doc)
-                if old in sub.tags:
-                    given = [tag for tag in sub.tags if tag != old] if new is None else [
-                        new if tag == old else tag for tag in sub.tags]
+                if key in tag_keys(tuple(sub.tags)):
+                    given = [tag for tag in sub.tags if tag_key(tag) != key] if new is None else [
+                        new if tag_key(tag) == key else tag for tag in sub.tags]
                     sub.tags = clean_tags(given)
                     table[sid] = sub.to_doc()
                     changed.append(sub)
 
-        if any(old in sub.tags for sub in self.all()):  # (most tags no feed gives: no lock, no write)
+        if any(key in tag_keys(tuple(sub.tags)) for sub in self.all()):  # (most tags no feed gives: no lock)
             with self.store.lock:
                 self._table.apply(change)
         return changed

@@ -33,7 +33,15 @@ from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Store, StoryMeta, meanwhile
 from broadsheet.store.storage.directory import story_key
 from broadsheet.store.storage.listing import Catalogue, CatalogueIds
-from broadsheet.store.storage.userstate import EMPTY, LazyStates, Marks, StoryState, UserState, marked_read
+from broadsheet.store.storage.userstate import (
+    EMPTY,
+    LazyStates,
+    Marks,
+    StoryState,
+    UserState,
+    marked_read,
+    preferred_spellings,
+)
 
 #: The setting that records the parsers whose stale stories were last offered for ``reparse --stale``.
 REPARSE_OFFERED = "reparse_offered"
@@ -546,14 +554,15 @@ class ReaderState:
 
     def sidebar_counts(self) -> tuple[dict[str, int], Counter[str]]:
         """(all / unread / bookmarked counts, stories per tag), over stories in the store: kept
-        as marks change, from counts the store keeps per state file (no mark is read). A tag's
-        count is its :func:`tag_key`'s, as choosing it lists every tag of that key ("café" and an
-        older store's "cafe"; a story with both is counted twice, which no tag given now makes)."""
+        as marks change, from counts the store keeps per state file (no mark is read). A tag is
+        one per :func:`tag_key`, as choosing it lists every tag of that key ("Ferries" and an
+        older store's "ferries"), named by its spelling used most (see ``preferred_spellings``),
+        and counted over them all (a story with both twice, which no tag given now makes)."""
         marks, total = self._counts, len(self.stories)
         keys: Counter[str] = Counter()
         for tag, n in marks.tags.items():
             keys[tag_key(tag)] += max(n, 0)
-        tags = Counter({tag: keys[tag_key(tag)] for tag, n in marks.tags.items() if n > 0})
+        tags = Counter({tag: keys[key] for key, tag in preferred_spellings(marks.tags).items()})
         return {"all": total, "unread": total - marks.read, "bookmarked": marks.bookmarked}, tags
 
     # -- searching --------------------------------------------------------------------------

@@ -88,6 +88,18 @@ def normalise_tag(raw: str, cap: int = TAG_MAX_LENGTH) -> str:
     return text
 
 
+def preferred_spellings(counts: Mapping[str, int]) -> dict[str, str]:
+    """Each ``tag_key`` of the tags counted (stories per tag) by the spelling that stands for it:
+    the most used, else the first in order. An older version kept "Ferries" and "ferries" apart;
+    ``tag:`` finds both, so the sidebar, ``broadsheet tags`` and a tag given now name one."""
+    from broadsheet.store.search.query import tag_key  # (the search package imports this module)
+
+    preferred: dict[str, str] = {}
+    for _n, tag in sorted((-n, tag) for tag, n in counts.items() if n > 0):
+        preferred.setdefault(tag_key(tag), tag)
+    return preferred
+
+
 def tags_given(values: Sequence[str], adding: bool = True) -> list[str]:
     """The tags a command line gives (``tag S rail,winter``, ``feeds add --tag news,tech``): each
     value split at commas, as the reader's tag editor splits them; TagError for one that holds no
@@ -1121,10 +1133,7 @@ class UserState:
         from broadsheet.store.search.query import tag_key
 
         counts = self._settled() or self.marks
-        named = sorted((-n, tag) for tag, n in (counts.named if counts else Counter()).items() if n > 0)
-        known: dict[str, str] = {}
-        for _n, tag in named:
-            known.setdefault(tag_key(tag), tag)
+        known = preferred_spellings(counts.named if counts else Counter())
         return lambda tag: known.setdefault(tag_key(tag), tag)
 
     def renamed_to(self, old: str, new: str) -> str:
@@ -1150,13 +1159,15 @@ class UserState:
         that name it (else a saved ``tag:old`` found nothing from then on); returns stories changed.
         ``left``: a damaged state file is skipped (its stories may keep ``old``) and put in it by
         name with its error, the others changed; without it, it raises StoreFileError."""
-        new = self.renamed_to(old, new)
+        from broadsheet.store.search.query import tag_key
+
+        new, key = self.renamed_to(old, new), tag_key(old)
         ids = self._tagged(old, left)
 
         def edit(s: StoryState) -> StoryState:
             tags: list[str] = []
             for t in s.tags:
-                t = new if t == old else t
+                t = new if tag_key(t) == key else t
                 if t not in tags:
                     tags.append(t)
             return StoryState(s.bookmarked, s.read, tuple(tags))
@@ -1170,17 +1181,25 @@ class UserState:
         return len(changed)
 
     def delete_tag(self, tag: str, left: dict[str, StoreFileError] | None = None) -> int:
-        """Take ``tag`` off every story; returns stories changed. ``left``: as for :meth:`rename_tag`."""
-        ids = self._tagged(tag, left)
+        """Take ``tag`` off every story, in every spelling of its ``tag_key`` (see :meth:`_tagged`);
+        returns stories changed. ``left``: as for :meth:`rename_tag`."""
+        from broadsheet.store.search.query import tag_key
+
+        key, ids = tag_key(tag), self._tagged(tag, left)
         stories: dict[str, StoreFileError] | None = None if left is None else {}
-        changed = self.edit_tags(ids, remove=[tag], left=stories)
+        changed = self.change(ids, lambda s: StoryState(s.bookmarked, s.read, tuple(
+            t for t in s.tags if tag_key(t) != key)), stories)
         _files_left(stories, left)
         return len(changed)
 
     def _tagged(self, tag: str, left: dict[str, StoreFileError] | None) -> list[str]:
-        """The stories with ``tag`` (``left``: the damaged state files skipped, put in it)."""
-        states = self.all() if left is None else self.all(skipped=left)
-        return [sid for sid, s in states.items() if tag in s.tags]
+        """The stories with ``tag`` in any spelling of its ``tag_key`` (``left``: the damaged state
+        files skipped, put in it): the sidebar's one row of "Ferries" and an older version's
+        "ferries" lists both, so renaming or deleting it changes both."""
+        from broadsheet.store.search.query import tag_key, tag_keys
+
+        key, states = tag_key(tag), self.all() if left is None else self.all(skipped=left)
+        return [sid for sid, s in states.items() if key in tag_keys(s.tags)]
 
 
     def merge(self, states: dict[str, StoryState], present: Present | None = None, *,
@@ -1354,6 +1373,8 @@ def tag_filter(tag: str) -> str:
 def tag_renamed_in(query: str, old: str, new: str) -> str:
     """``query`` with each ``tag:`` filter of tag ``old`` (quoted or not, in any case, negated too)
     naming tag ``new``; the rest, phrases included, as written."""
+    from broadsheet.store.search.query import tag_key
+
     pieces: list[str] = []
     i, n = 0, len(query)
     while i < n:
@@ -1378,7 +1399,7 @@ def tag_renamed_in(query: str, old: str, new: str) -> str:
                 if end >= 0:
                     value, i = query[i + 1:end], end + 1
             with contextlib.suppress(TagError):
-                if normalise_tag(value) == old:
+                if tag_key(normalise_tag(value)) == tag_key(old):  # as tag: compares (finds "Ferries" too)
                     chunk = chunk[:len(chunk) - len(chunk.lstrip("-"))] + tag_filter(new).replace("tag", name, 1)
                     pieces.append(chunk)
                     continue
