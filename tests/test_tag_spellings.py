@@ -1,10 +1,11 @@
 """One tag per key: ``tag:`` finds "café" and "cafe" alike (``tag_key``), so a tag given takes
 the spelling of the tag of its key already there, and two spellings given together are one; the
-sidebar lists a tag once, in its spelling used most."""
+sidebar lists a tag once, in its spelling used most, and a notice says the spelling a tag was kept in."""
 
 from __future__ import annotations
 
 import pytest
+from textual.widgets import Input
 
 from broadsheet.cli.main import main
 from broadsheet.store.feeds import retag
@@ -126,3 +127,47 @@ def test_renaming_or_deleting_a_tag_changes_every_spelling_of_it(store: Store, i
     assert retag.delete_tag(store, "boats", {}) == (3, ["https://quay.example/feed.xml"])
     assert [store.user.get(sid).tags for sid in ids] == [("rail",), ("rail",), ()]
 
+
+def test_broadsheet_tag_says_the_spelling_a_tag_was_kept_in(store: Store, ids: list[str],
+                                                           capsys: pytest.CaptureFixture[str]) -> None:
+    """"Ferries" given where an older version's "Ferries" is was kept so, yet said to be kept as
+    "ferries"; "FERRIES" was said to be kept as "ferries" too."""
+    store.user.change([ids[1]], lambda s: StoryState(tags=("Ferries",)))  # as an older version tagged it
+    capsys.readouterr()
+    assert main(["--store", str(store.folder), "tag", ids[2], "Ferries"]) == 0
+    assert capsys.readouterr().err == ""  # kept as given: nothing to say
+    assert main(["--store", str(store.folder), "tag", ids[0], "FERRIES"]) == 0
+    assert "tags kept 'FERRIES' as 'Ferries' (" in capsys.readouterr().err
+    assert [store.user.get(sid).tags for sid in ids] == [("café", "Ferries"), ("Ferries",), ("Ferries",)]
+
+
+async def test_the_tag_editor_and_a_rename_say_the_spelling_a_tag_was_kept_in(store: Store, ids: list[str]) -> None:
+    """The tag editor said "Ferries" (kept so, as the tag there) was kept as "ferries"; R said
+    nothing of "Harbour News" becoming "harbour news"."""
+    store.user.change([ids[1]], lambda s: StoryState(tags=("Ferries",)))  # as an older version tagged it
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(100, 30), notifications=True) as pilot:
+        await settle(pilot)
+        story = app.screen.query_one(HeadlineList).current
+        assert story is not None and not store.user.get(story.id).tags
+        await pilot.press("t")
+        await settle(pilot)
+        await type_text(pilot, "Ferries, Quay")
+        await pilot.press("enter")
+        await settle(pilot)
+        assert store.user.get(story.id).tags == ("Ferries", "quay")
+        said = [n.message for n in app._notifications]
+        assert "A tag is lower-case, at most 40 characters: kept 'Quay' as 'quay'" in said, said
+        app.clear_notifications()
+        sidebar = await open_sidebar(pilot)
+        sidebar.highlighted = next(i for i, e in enumerate(sidebar._entries)
+                                   if e is not None and (e.kind, e.name) == ("tag", "quay"))
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, PromptScreen)
+        app.screen.query_one("#prompt-input", Input).value = "Harbour News"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert store.user.get(story.id).tags == ("Ferries", "harbour news")
+        said = [n.message for n in app._notifications]
+        assert "A tag is lower-case, at most 40 characters: kept 'Harbour News' as 'harbour news'" in said, said

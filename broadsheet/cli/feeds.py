@@ -111,7 +111,7 @@ def add_command(subs: Subscriptions, urls: list[str], given: list[str], full: bo
     if added or present:  # the tags were given to them
         from broadsheet.cli.marks import say_reworded
 
-        say_reworded(given)
+        say_reworded(given, subs.store.user.spelling())
     for sub in added:
         err.print(Text(f"added {shown(without_password(sub.url))}", style="green"))
     for sub in present:

@@ -42,10 +42,11 @@ err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
 PRINT_BATCH = 1_000  # rows a print
 
 
-def say_reworded(values: Iterable[str]) -> None:
+def say_reworded(values: Iterable[str], spell: Callable[[str], str]) -> None:
     """Say on stderr which tags given (``a,b`` two) were kept otherwise than typed (lower-cased,
-    cut short): a later search or ``export --tag`` by the name as given found nothing."""
-    if reworded := tags_reworded(piece for value in values for piece in value.split(",")):
+    cut short, ``spell``: as the tag there of its ``tag_key``): a later search or ``export --tag``
+    by the name as given found nothing."""
+    if reworded := tags_reworded((piece for value in values for piece in value.split(",")), spell):
         err.print(Text(f"broadsheet: tags kept {reworded_note(reworded)} ({TAG_RULES})", style="yellow"))
 
 
@@ -163,7 +164,7 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         # soft_wrap: a line whole to a pipe (Rich broke it at a made-up 80 columns, and a script read half a tag)
         out.print(Text(f"{sid[:10]}: tags now {', '.join(state.tags) or '(none)'}"), soft_wrap=True)
         if command == "tag":
-            say_reworded(args.tags)
+            say_reworded(args.tags, store.user.spelling())
         absent = [t for t in dict.fromkeys(tags) if t not in had] if command == "untag" else []
         if absent:  # a typo ("trasport") must not pass for done, as `feeds remove` of no such feed does not
             err.print(Text(f"broadsheet: {sid[:10]} has no tag {', '.join(map(repr, absent))}", style="red"))

@@ -122,15 +122,17 @@ def tags_given(values: Sequence[str], adding: bool = True) -> list[str]:
 TAG_RULES = f"a tag is lower-case, at most {TAG_MAX_LENGTH} characters"
 
 
-def tags_reworded(given: Iterable[str]) -> dict[str, str]:
+def tags_reworded(given: Iterable[str], spell: Callable[[str], str] = str) -> dict[str, str]:
     """Each tag ``given`` (trimmed) that is kept as another (lower-cased, cut to
     :data:`TAG_MAX_LENGTH` characters, its spaces folded, its quotes and control characters
-    dropped), by what it became: said to the user, who otherwise looked for it under its name."""
+    dropped; ``spell``: as ``UserState.spelling`` spells it, so "Ferries" typed where an older
+    version's "Ferries" is, kept so, is not said to be kept as "ferries"), by what it became:
+    said to the user, who otherwise looked for it under its name."""
     reworded: dict[str, str] = {}
     for raw in given:
         typed = raw.strip()
         with contextlib.suppress(TagError):
-            if (tag := normalise_tag(typed)) != typed:
+            if (tag := spell(normalise_tag(typed))) != typed:
                 reworded[typed] = tag
     return reworded
 

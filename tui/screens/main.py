@@ -1000,9 +1000,9 @@ class MainScreen(FeedsMixin, Screen[None]):
                 self.app.push_screen(ConfirmScreen(f"Tag {tag!r} exists already: merge {old!r} into it?"),
                                      lambda yes: rename_tag(tag, merged=True) if yes else None)
             else:
-                rename_tag(tag, merged=False)
+                rename_tag(tag, merged=False, typed=new.strip())
 
-        def rename_tag(tag: str, merged: bool) -> None:
+        def rename_tag(tag: str, merged: bool, typed: str = "") -> None:
             left: dict[str, StoreFileError] = {}
             feeds = feeds_giving(self.store, old)
             try:
@@ -1019,6 +1019,9 @@ class MainScreen(FeedsMixin, Screen[None]):
                 said = (f"Merged tag {old!r} into {tag!r} on {n_stories(count)}" if merged
                         else f"Renamed tag on {n_stories(count)}") + _on_feeds(feeds)
                 self._tag_changed(said, left, old, "rename the tag again")
+                if typed and typed != tag:  # "Harbour News" became "harbour news", as t says it
+                    self.notify(f"{TAG_RULES.capitalize()}: kept {reworded_note({typed: tag})}", severity="warning",
+                                timeout=6, markup=False)
             self.reload()
             bar = self.query_one(SearchBar)  # the search shown follows too, as the saved ones do
             if changed is not None and (renamed := tag_renamed_in(bar.value, old, tag)) != bar.value:
@@ -1358,7 +1361,7 @@ class MainScreen(FeedsMixin, Screen[None]):
     def _say_reworded(self, given: Iterable[str]) -> None:
         """Say which tags ``given`` were kept otherwise than typed (lower-cased, cut short): a later
         search by the name as typed found nothing, unsaid."""
-        if reworded := tags_reworded(given):
+        if reworded := tags_reworded(given, self.store.user.spelling()):
             self.notify(f"{TAG_RULES.capitalize()}: kept {reworded_note(reworded)}", severity="warning",
                         timeout=6, markup=False)
 
