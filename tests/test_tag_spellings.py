@@ -10,6 +10,7 @@ from textual.widgets import Input
 from broadsheet.cli.main import main
 from broadsheet.store.feeds import retag
 from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.reader.state import ReaderState
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.userstate import StoryState, UserState
 from broadsheet.tui.app import BroadsheetApp
@@ -171,3 +172,14 @@ async def test_the_tag_editor_and_a_rename_say_the_spelling_a_tag_was_kept_in(st
         assert store.user.get(story.id).tags == ("Ferries", "harbour news")
         said = [n.message for n in app._notifications]
         assert "A tag is lower-case, at most 40 characters: kept 'Harbour News' as 'harbour news'" in said, said
+
+
+def test_the_tags_offered_to_complete_and_jump_to_are_one_per_tag(store: Store, ids: list[str]) -> None:
+    """The tag editor's completions and the palette's "Tag: …" offered "Ferries" and "ferries"."""
+    store.user.change(ids[:2], lambda s: StoryState(tags=("Ferries",)))  # as an older version tagged them
+    store.user.change(ids[2:], lambda s: StoryState(tags=("ferries",)))
+    reader = ReaderState(Store(store.folder))
+    reader.load()
+    assert reader.known_tags() == ["Ferries"]
+    reader.apply(store.user.edit_tags([ids[2]], add=["quay"]))  # given in this session: offered too
+    assert reader.known_tags() == ["Ferries", "quay"]

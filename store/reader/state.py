@@ -549,8 +549,13 @@ class ReaderState:
         return changed
 
     def known_tags(self) -> list[str]:
-        """Every tag named on a story (the tag editor offers them)."""
-        return sorted({tag for tag, n in self._counts.named.items() if n > 0} | self._named)
+        """Every tag named on a story (the tag editor and the palette offer them), once per
+        :func:`tag_key` as the sidebar lists it: an older version's "Ferries" and "ferries" were
+        offered both, and the one typed became the other anyway (``UserState.spelling``)."""
+        spelled = preferred_spellings(self._counts.named)
+        for tag in sorted(self._named):
+            spelled.setdefault(tag_key(tag), tag)
+        return sorted(spelled.values())
 
     def sidebar_counts(self) -> tuple[dict[str, int], Counter[str]]:
         """(all / unread / bookmarked counts, stories per tag), over stories in the store: kept
