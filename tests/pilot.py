@@ -43,6 +43,11 @@ async def open_sidebar(pilot: Pilot) -> Sidebar:
     return pilot.app.screen.query_one(Sidebar)
 
 
+def row_of(sidebar: Sidebar, kind: str, name: str) -> int:
+    """The sidebar's row of the entry of ``kind`` named ``name`` (rows move as entries come: New)."""
+    return next(i for i, e in enumerate(sidebar._entries) if e and e.kind == kind and e.name == name)
+
+
 async def type_text(pilot: Pilot, text: str) -> None:
     """Type ``text`` key by key, as a user would, then settle."""
     for char in text:

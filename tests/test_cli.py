@@ -547,6 +547,19 @@ def test_untag_of_a_tag_the_story_lacks_says_so(cli_store: Path, capsys: pytest.
     assert capsys.readouterr().err == ""
 
 
+def test_untag_takes_the_tag_off_in_any_spelling_tag_finds_it_by(cli_store: Path,
+                                                                  capsys: pytest.CaptureFixture[str]) -> None:
+    """`untag ID CAFE` said "has no tag 'cafe'" of a story tagged "café", which tag:cafe lists."""
+    ferry = next(m for m in Store(cli_store).stories() if m.headline.startswith("Harbour"))
+    base = ["--store", str(cli_store)]
+    assert main([*base, "tag", ferry.id, "café", "harbour"]) == 0
+    capsys.readouterr()
+    assert main([*base, "untag", ferry.id, "CAFE"]) == 0
+    said = capsys.readouterr()
+    assert said.err == "" and "tags now harbour" in said.out
+    assert Store(cli_store).user.get(ferry.id).tags == ("harbour",)
+
+
 def test_search_takes_a_leading_minus_word_as_the_query_says(cli_store: Path,
                                                              capsys: pytest.CaptureFixture[str]) -> None:
     """`search -ferry` is the README's "leave out ferry", not an unknown option."""

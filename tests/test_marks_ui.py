@@ -23,7 +23,7 @@ from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.sidebar import EntryLabel, Sidebar
 from tests.feeds import full_disk_for, marks_file
 from tests.locks import hold
-from tests.pilot import progress_told, search_for, settle, type_text
+from tests.pilot import progress_told, row_of, search_for, settle, type_text
 
 
 def _tag_counts(store: Store) -> Counter[str]:
@@ -295,7 +295,7 @@ async def test_a_tag_renamed_or_deleted_follows_on_the_feeds_that_give_it(app: B
         await pilot.press("f")
         await settle(pilot)
         sidebar = app.screen.query_one(Sidebar)
-        sidebar.highlighted = 6  # after the three lists, "Feeds", the feed and "Tags"
+        sidebar.highlighted = row_of(sidebar, "tag", "local")
         assert sidebar.current_entry is not None and sidebar.current_entry.name == "local"
         await pilot.press("R")
         await settle(pilot)
@@ -331,7 +331,7 @@ async def test_a_tag_rename_on_a_full_disk_says_what_was_done_and_doing_it_again
     async def rename(pilot: Pilot[None]) -> list[str]:
         sidebar = app.screen.query_one(Sidebar)
         sidebar.focus()
-        sidebar.highlighted = 6  # after the three lists, "Feeds", the feed and "Tags"
+        sidebar.highlighted = row_of(sidebar, "tag", "local")
         assert sidebar.current_entry is not None and sidebar.current_entry.name == "local"
         app.clear_notifications()
         await pilot.press("R")

@@ -21,6 +21,7 @@ from rich.text import Text
 from broadsheet.cli.piped import output_file, print_table
 from broadsheet.store.errors import OutputError, StoreFileError
 from broadsheet.store.model import local_day
+from broadsheet.store.search.query import tag_key
 from broadsheet.store.storage import markkeys
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.marksleft import left_note
@@ -165,7 +166,8 @@ def _run(store: Store, args: argparse.Namespace) -> int:
         out.print(Text(f"{sid[:10]}: tags now {', '.join(state.tags) or '(none)'}"), soft_wrap=True)
         if command == "tag":
             say_reworded(args.tags, store.user.spelling())
-        absent = [t for t in dict.fromkeys(tags) if t not in had] if command == "untag" else []
+        held = {tag_key(t) for t in had}  # "cafe" takes "café" off, as tag:cafe finds it
+        absent = [t for t in dict.fromkeys(tags) if tag_key(t) not in held] if command == "untag" else []
         if absent:  # a typo ("trasport") must not pass for done, as `feeds remove` of no such feed does not
             err.print(Text(f"broadsheet: {sid[:10]} has no tag {', '.join(map(repr, absent))}", style="red"))
             return 1

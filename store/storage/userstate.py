@@ -1117,11 +1117,15 @@ class UserState:
     ) -> dict[str, StoryState]:
         """Add and remove tags (already normalised) on many stories at once; a tag named twice is
         added once, as are two of one ``tag_key``, spelled as the tag already there (see
-        :meth:`spelling`). ``left``: see :meth:`_write` (without it a damaged state file raises)."""
-        adding, removing = list(dict.fromkeys(map(self.spelling(), add))), set(remove)
+        :meth:`spelling`); a tag removed takes every spelling of its ``tag_key`` ("cafe" takes
+        "café", as ``tag:cafe`` finds it). ``left``: see :meth:`_write` (without it a damaged
+        state file raises)."""
+        from broadsheet.store.search.query import tag_key
+
+        adding, removing = list(dict.fromkeys(map(self.spelling(), add))), set(map(tag_key, remove))
 
         def edit(s: StoryState) -> StoryState:
-            tags = [t for t in s.tags if t not in removing]
+            tags = [t for t in s.tags if tag_key(t) not in removing]
             return StoryState(s.bookmarked, s.read, tuple(_with_tags(tags, adding)))
 
         return self.change(story_ids, edit, left)
