@@ -983,6 +983,52 @@ def test_a_cache_whose_items_are_made_as_they_are_read_is_refused_naming_the_fil
     assert not store.stories() and not Subscriptions(store).all()
 
 
+#: A name made of terminal escapes: the window's title, a red background, the clipboard, a link.
+ESCAPES = "\x1b]0;Retitled\x1b\\\x1b[41mRed\x1b[0m\x1b]52;c;c2VjcmV0\x07\x1b]8;;http://elsewhere.example/\x1b\\Link"
+
+
+def test_a_cache_whose_schema_names_an_entry_in_escapes_is_refused_in_plain_words(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """SQLite's "malformed database schema (NAME)" quotes the file's own text: ``feeds import``
+    printed it raw, and the name retitled the window and wrote the clipboard."""
+    cache = newsboat_cache(tmp_path / "cache.db", "https://g.example/rss")
+    db = sqlite3.connect(cache)
+    db.execute("PRAGMA writable_schema = ON")
+    db.execute("INSERT INTO sqlite_master VALUES ('table', ?, ?, 0, 'CREATE TABLE broken(')", (ESCAPES, ESCAPES))
+    db.commit()
+    db.close()
+    assert run(tmp_path / "store", "feeds", "import", str(cache)) == 2
+    err = capsys.readouterr().err
+    assert "malformed database schema (RedLink)" in err and "\x1b" not in err and "\x07" not in err, repr(err)
+    run(tmp_path / "store", "import", str(cache))
+    err = capsys.readouterr().err
+    assert "malformed database schema (RedLink)" in err and "\x1b" not in err, repr(err)
+
+
+@pytest.mark.parametrize("where", ["read_feed_list", "cached_feeds", "gunzipped"])
+def test_feeds_import_shows_an_errors_control_characters_escaped(
+        where: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """Whatever a reader of the file says, its words are printed as text, never as the terminal's commands."""
+    from broadsheet.store.feeds import newsboat, opml, parse
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        error = {"read_feed_list": opml.FeedListError, "gunzipped": parse.FeedError}.get(where, ValueError)
+        raise error(f"cannot read {ESCAPES}")
+
+    if where == "cached_feeds":  # (a CacheError's words are cleaned as it is made: one that was not)
+        monkeypatch.setattr(newsboat.CacheError, "__init__", ValueError.__init__)
+        monkeypatch.setattr(newsboat, "cached_feeds", lambda path: (_ for _ in ()).throw(newsboat.CacheError(
+            f"cannot read {ESCAPES}")))
+        path = newsboat_cache(tmp_path / "cache.db", "https://g.example/rss")
+    else:
+        monkeypatch.setattr(opml if where == "read_feed_list" else parse, where, refuse)
+        path = tmp_path / "feeds.opml"
+        path.write_bytes(OPML)
+    assert run(tmp_path / "store", "feeds", "import", str(path)) == 2
+    err = capsys.readouterr().err
+    assert "cannot read \\x1b]0;Retitled" in err and "\x1b" not in err and "\x07" not in err, repr(err)
+
+
 def with_items(cache: Path, count: int) -> Path:
     """``cache`` with ``count`` more items, as small as an item can be."""
     db = sqlite3.connect(cache)

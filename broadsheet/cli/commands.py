@@ -82,14 +82,14 @@ def _explain(path: Path, max_size: int) -> int:
     try:
         fmt = detect(Source.open(path, max_size))
     except DecodeError as exc:
-        err.print(Text(f"{safe_text(path)}: {exc}", style="red"))
+        err.print(Text(f"{safe_text(path)}: {shown(str(exc))}", style="red"))
         return 1
     if fmt is not None and fmt.name not in ("text dump", "refused"):
         return _explain_other(console, path, fmt.name, max_size)
     try:
         decoded = read_document(path, max_size)
     except DecodeError as exc:
-        err.print(Text(f"{safe_text(path)}: {exc}", style="red"))
+        err.print(Text(f"{safe_text(path)}: {shown(str(exc))}", style="red"))
         return 1
     how = (f"{encoding_name(decoded.encoding)}{', guessed' if decoded.guessed else ''}"
            f"{'; ' + decoded.note if decoded.damaged else ''}")
@@ -287,7 +287,8 @@ def serve_command(args: argparse.Namespace, folder: Path) -> int:
         # (os.strerror of its negative number is "Unknown error -2").
         why = os.strerror(exc.errno) if exc.errno and exc.errno > 0 and not isinstance(exc, socket.gaierror) \
             else (exc.strerror or str(exc)).split(" (while attempting")[0]
-        err.print(Text(f"broadsheet serve: cannot listen on {args.host}:{args.port} ({why})", style="red"))
+        err.print(Text(f"broadsheet serve: cannot listen on {shown(args.host)}:{args.port} ({shown(why)})",
+                       style="red"))
         return 1
     command = shlex.join([sys.executable, "-m", "broadsheet", "--store", str(folder), "run"])
     with tempfile.TemporaryDirectory(prefix="broadsheet-serve-") as templates:  # the page without Google Fonts
@@ -312,7 +313,7 @@ def repair_command(folder: Path, sources: list[Path]) -> int:
             report = repair_store(folder, sources, on_progress=bar.phase)
     except OSError as exc:  # a read-only or full store: not done (1), as the other commands' writes say it
         what = f"; {remedy(exc.errno)} and run `broadsheet repair` again" if exc.errno in FIXABLE else ""
-        err.print(Text(f"broadsheet repair: {exc}{what}", style="red"))
+        err.print(Text(f"broadsheet repair: {shown(str(exc))}{what}", style="red"))
         return 1
     except KeyboardInterrupt:
         err.print(Text("Interrupted (Ctrl-C): every file repaired so far is whole; run `broadsheet repair` again to "

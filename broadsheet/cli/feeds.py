@@ -254,12 +254,12 @@ def import_command(subs: Subscriptions, path: Path) -> int:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        err.print(Text(f"{shown(str(path))}: cannot read ({exc.strerror or exc})", style="red"))
+        err.print(Text(f"{shown(str(path))}: cannot read ({shown(exc.strerror or str(exc))})", style="red"))
         return 2
     try:
         data = gunzipped(data, FEED_FILE_MAX)  # a feeds.opml.gz
     except FeedError as exc:
-        err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
+        err.print(Text(f"{shown(str(path))}: {shown(str(exc))}", style="red"))
         return 2
     changed: list[tuple[Subscription, list[str], list[str]]] = []
     repeated = 0  # feeds the file lists again
@@ -268,14 +268,14 @@ def import_command(subs: Subscriptions, path: Path) -> int:
         try:
             cached, problems = cached_feeds(path)
         except CacheError as exc:
-            err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
+            err.print(Text(f"{shown(str(path))}: {shown(str(exc))}", style="red"))
             return 2
         added, present = subs.add([f.url for f in cached], titles={f.url: f.title for f in cached})
     else:
         try:
             listed = read_feed_list(data)
         except FeedListError as exc:
-            err.print(Text(f"{shown(str(path))}: {exc}", style="red"))
+            err.print(Text(f"{shown(str(path))}: {shown(str(exc))}", style="red"))
             return 2
         problems, repeated, notes = listed.problems, listed.repeated, listed.notes
         if not listed.feeds and not problems:  # an empty file, or one of comments: "0 feeds added", exit 0
@@ -446,7 +446,7 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
             settings = fetch_settings(config, retry_photos=retry_photos)  # as the reader's F fetches
             report = fetch(store, chosen, settings, on_progress=step)
         except FetchBusy as exc:
-            err.print(Text(f"broadsheet fetch: {exc}", style="red"))
+            err.print(Text(f"broadsheet fetch: {shown(str(exc))}", style="red"))
             return 3
         except StoreWriteError as exc:  # the store cannot be written (read-only, the disk full): as `import` says it
             err.print(Text(f"broadsheet fetch: stopped: {shown(str(exc))}. To fetch, {remedy(exc.errno)} and run "

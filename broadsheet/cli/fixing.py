@@ -7,6 +7,7 @@ import argparse
 from rich.console import Console
 from rich.text import Text
 
+from broadsheet.cli.safe import shown
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.marksleft import marks_left_note, unfinished_note
 from broadsheet.store.wording import n_stories
@@ -42,7 +43,7 @@ def run(store: Store, args: argparse.Namespace) -> int:
     try:
         ids = [store.resolve(ref) for ref in args.stories]
     except LookupError as exc:
-        err.print(Text(f"broadsheet: {exc.args[0]}", style="red"))
+        err.print(Text(f"broadsheet: {shown(str(exc.args[0]))}", style="red"))
         return 2
     return _reparse(store, args, ids)
 
@@ -62,7 +63,7 @@ def _rm(store: Store, refs: list[str]) -> int:
     before = list(dict.fromkeys(earlier.values()))
     if mistaken := [why for ref, why in unknown.items() if ref not in earlier]:
         for why in mistaken:
-            err.print(Text(f"broadsheet: {why}", style="red"))
+            err.print(Text(f"broadsheet: {shown(why)}", style="red"))
         if before:
             err.print(Text(f"broadsheet: deleted already: {', '.join(sid[:10] for sid in before)}"))
         err.print(Text("broadsheet: nothing was deleted", style="red"))

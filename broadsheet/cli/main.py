@@ -34,6 +34,7 @@ from collections.abc import Iterator, Sequence  # noqa: E402
 from pathlib import Path  # noqa: E402
 from typing import TYPE_CHECKING  # noqa: E402
 
+from broadsheet.cli.safe import shown  # noqa: E402
 from broadsheet.store.collector import pause_start, resume_after_start  # noqa: E402
 from broadsheet.store.ingest.decode import DEFAULT_MAX_BYTES  # noqa: E402
 
@@ -227,11 +228,13 @@ def _run(args: argparse.Namespace) -> int:
     except TimeoutError as exc:  # filelock's Timeout: another process held the store's lock all along
         where = getattr(exc, "lock_file", "")
         print(f"broadsheet: the store is busy: another broadsheet (an import, repair, reindex or fetch) is writing to "
-              f"it{f' ({Path(where).parent})' if where else ''}; nothing was changed, try again when it has finished",
+              f"it{f' ({shown(str(Path(where).parent))})' if where else ''}; nothing was changed, try again when it "
+              "has finished",
               file=sys.stderr)
         return 1
     except OSError as exc:  # a full disk, a folder that cannot be read or written
-        print(f"broadsheet: {exc.strerror or exc}{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
+        print(f"broadsheet: {shown(exc.strerror or str(exc))}{f': {shown(str(exc.filename))}' if exc.filename else ''}",
+              file=sys.stderr)
         return 1
 
 
@@ -277,17 +280,16 @@ def _dispatch(args: argparse.Namespace) -> int:
         return 0
     if command != "run" and folder.exists() and not folder.is_dir():  # (`repair` said "[Errno 17] File exists")
         # (`run`: open_store says it, once the reader's graphics query is out and its answer taken)
-        print(f"broadsheet: cannot open the store at {folder}: it is a file, not a folder; give a store's folder "
-              "with --store DIR", file=sys.stderr)
+        print(f"broadsheet: cannot open the store at {shown(str(folder))}: it is a file, not a folder; give a "
+              "store's folder with --store DIR", file=sys.stderr)
         return 1
     if command in ("import", "fetch", "repair", "reparse"):  # the commands that keep photos
         from broadsheet.store.storage.photos import photo_cap_problem
 
         if problem := photo_cap_problem():
-            print(f"broadsheet: {problem}", file=sys.stderr)
+            print(f"broadsheet: {shown(problem)}", file=sys.stderr)
     making = command in MAKING or (command == "feeds" and args.feeds_action in MAKING_FEEDS)
     if making:
-        from broadsheet.cli.safe import shown
         from broadsheet.store.paths import SHOWN_OTHERS, others_files
 
         if others := others_files(folder):
@@ -304,7 +306,7 @@ def _dispatch(args: argparse.Namespace) -> int:
             ways = ["`broadsheet import FILE...`", "`broadsheet feeds add URL`"]
             if command in ("feeds", "fetch"):
                 ways.reverse()
-            print(f"broadsheet: no store at {folder} (nothing has been imported or subscribed to there; "
+            print(f"broadsheet: no store at {shown(str(folder))} (nothing has been imported or subscribed to there; "
                   f"{ways[0]} or {ways[1]} makes one)", file=sys.stderr)
             return 1
     if command == "repair":
@@ -364,12 +366,12 @@ def _with_store(args: argparse.Namespace, folder: Path, start: Start | None) -> 
             return fixing.run(store, args)
         return run_command(store, seed=not getattr(args, "no_seed", False), start=start)
     except StoreWriteError as exc:  # disk full, read-only folder: nothing was changed
-        print(f"broadsheet: {exc}", file=sys.stderr)
+        print(f"broadsheet: {shown(str(exc))}", file=sys.stderr)
         return 1
     except StoreFileError as exc:  # a damaged file found after opening (a body shard), or a mark refused
         refused = exc.path
-        print(f"broadsheet: {exc}\nNothing has been overwritten. Run `broadsheet repair` to rebuild what can be "
-              "rebuilt.", file=sys.stderr)
+        print(f"broadsheet: {shown(str(exc))}\nNothing has been overwritten. Run `broadsheet repair` to rebuild "
+              "what can be rebuilt.", file=sys.stderr)
         return 2
     finally:
         if command != "run":  # the reader says it on its screen
@@ -383,7 +385,7 @@ def _say_damaged(store: Store, refused: Path | None) -> None:
 
     for name, exc in store.damaged_files().items():
         if exc.path != refused:
-            print(f"broadsheet: {exc}; {meanwhile(name)}.", file=sys.stderr)
+            print(f"broadsheet: {shown(str(exc))}; {meanwhile(name)}.", file=sys.stderr)
 
 
 if __name__ == "__main__":

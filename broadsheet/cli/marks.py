@@ -19,6 +19,7 @@ from rich.table import Table
 from rich.text import Text
 
 from broadsheet.cli.piped import output_file, print_table
+from broadsheet.cli.safe import shown
 from broadsheet.store.errors import OutputError, StoreFileError
 from broadsheet.store.model import local_day
 from broadsheet.store.search.query import tag_key
@@ -143,10 +144,10 @@ def run(store: Store, args: argparse.Namespace) -> int:
     try:
         return _run(store, args)
     except LookupError as exc:
-        err.print(Text(f"broadsheet: {exc.args[0]}", style="red"))
+        err.print(Text(f"broadsheet: {shown(str(exc.args[0]))}", style="red"))
         return 2
     except TagError as exc:
-        err.print(Text(f"broadsheet: {exc}", style="red"))
+        err.print(Text(f"broadsheet: {shown(str(exc))}", style="red"))
         return 2
 
 
@@ -287,8 +288,8 @@ def _write_export(store: Store, args: argparse.Namespace, keep: set[str] | None,
                                    on_photos=lambda done, of: bar.phase("Finding photos", done, of),
                                    on_progress=lambda done, of: bar.phase("Exporting", done, of))
     except PhotosNotWritten as exc:
-        err.print(Text(f"broadsheet: cannot write the photos into {exc.folder}: {exc.reason}; the export was not "
-                       "written", style="red"))
+        err.print(Text(f"broadsheet: cannot write the photos into {shown(str(exc.folder))}: {shown(exc.reason)}; "
+                       "the export was not written", style="red"))
         return 1
     bar.progress.stop()  # gone before the summary
     count = written.stories

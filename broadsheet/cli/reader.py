@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from rich.console import Console
 from rich.text import Text
 
+from broadsheet.cli.safe import shown
 from broadsheet.store.collector import resume_after_start
 from broadsheet.store.errors import NOT_WRITABLE, StoreFileError
 from broadsheet.store.storage.db import Store
@@ -35,11 +36,12 @@ def open_store(folder: Path) -> Store | int:
     try:
         return Store(folder)
     except StoreFileError as exc:
-        err.print(Text(f"broadsheet: cannot open the store at {folder}: {exc}", style="red"))
+        err.print(Text(f"broadsheet: cannot open the store at {shown(str(folder))}: {shown(str(exc))}", style="red"))
         err.print("Nothing has been overwritten. Run `broadsheet repair` to rebuild what can be rebuilt.")
         return 2
     except OSError as exc:
-        err.print(Text(f"broadsheet: cannot open the store at {folder}: {_why_not(folder, exc)}", style="red"))
+        err.print(Text(f"broadsheet: cannot open the store at {shown(str(folder))}: {shown(_why_not(folder, exc))}",
+                       style="red"))
         return 1
 
 

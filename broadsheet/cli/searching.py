@@ -21,6 +21,7 @@ from rich.text import Text
 
 from broadsheet.cli.marks import print_rows
 from broadsheet.cli.piped import print_table
+from broadsheet.cli.safe import shown
 from broadsheet.store.errors import remedy
 from broadsheet.store.model import local_day
 from broadsheet.store.storage.db import Store, StoryMeta
@@ -114,7 +115,7 @@ def run(store: Store, args: argparse.Namespace) -> int:
         asked = given_new(parse_query(query), fresh_of(store))  # is:new: the latest fetch's stories
         result = index.run(asked, states=LazyStates(store.user), limit=args.limit or None)
     except QueryError as exc:
-        err.print(Text(f"broadsheet: bad search: {exc}", style="red"))
+        err.print(Text(f"broadsheet: bad search: {shown(str(exc))}", style="red"))
         return 2
     catalogue = store.catalogue()
     found = (m for m in map(catalogue.get, result.ids) if m is not None)
@@ -203,7 +204,7 @@ def _reindex(store: Store, err: Console) -> int:
         except Timeout:
             raise  # the store is busy: said as for every command (broadsheet.cli.main), not as an OSError below
         except OSError as exc:  # a full disk: the old index (if any) is left as it was
-            err.print(Text(f"broadsheet: could not rebuild the search index ({exc.strerror or exc}); "
+            err.print(Text(f"broadsheet: could not rebuild the search index ({shown(exc.strerror or str(exc))}); "
                            f"{remedy(exc.errno)} and run `broadsheet reindex` again", style="red"))
             return 1
     count = len(index)

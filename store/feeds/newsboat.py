@@ -28,7 +28,14 @@ TABLE_PAGES = (b"\x05", b"\x0d")
 
 
 class CacheError(ValueError):
-    """A file that is not a newsboat cache, or one that cannot be read."""
+    """A file that is not a newsboat cache, or one that cannot be read.
+
+    Its words are cleaned as imported text is: SQLite's own quote the file ("malformed database
+    schema (NAME)" names a schema entry), and a name made of escape sequences retitled the window
+    and wrote the clipboard of whoever printed the error."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(clean_line(message))
 
 
 def is_cache(head: bytes) -> bool:
