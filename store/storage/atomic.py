@@ -51,6 +51,39 @@ def fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
+#: What fsyncing a folder may fail with and be passed over: a file system that cannot sync a folder
+#: (EINVAL, ENOTSUP), and, in :func:`make_folders`, a parent we may write in but not read (``-wx``).
+_UNSYNCABLE = frozenset({errno.EINVAL, errno.ENOTSUP})
+_UNREADABLE = frozenset({errno.EACCES, errno.EPERM})
+
+
+def make_folders(folder: Path) -> None:
+    """Make ``folder`` and its missing parents, durably: a new folder's name is an entry in its
+    parent, which is fsynced once the folder is made (a folder's own fsync makes its files durable,
+    not its name: after a power cut a new ``state/``, and the tag written into it, were gone).
+
+    Nothing is synced when ``folder`` is there already (one ``stat``: every mark's write asks)."""
+    if folder.is_dir():
+        return
+    missing = []
+    for step in (folder, *folder.parents):
+        if step.is_dir():
+            break
+        missing.append(step)
+    for step in reversed(missing):
+        try:
+            step.mkdir()
+        except FileExistsError:
+            if not step.is_dir():
+                raise
+            # (another process made it meanwhile and may not have synced its parent yet: synced here too)
+        try:
+            fsync_dir(step.parent)
+        except OSError as exc:
+            if exc.errno not in _UNSYNCABLE | _UNREADABLE:
+                raise
+
+
 def remove_durably(path: Path) -> None:
     """Remove ``path`` (if there) for good: a removal not synced can come back after a crash,
     and a journal that comes back is carried out again (``deleting.json`` undoing an undo)."""
@@ -81,7 +114,7 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, sync_d
     """Replace ``path`` with what ``write`` writes to an open file (which it may seek in),
     atomically and durably, as :func:`atomic_write_bytes` does."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
+        make_folders(path.parent)
         if output:
             fd, tmp = _output_temp(path)
         else:
@@ -110,7 +143,7 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object], *, sync_d
     try:
         fsync_dir(path.parent)
     except OSError as exc:
-        if exc.errno not in (errno.EINVAL, errno.ENOTSUP):
+        if exc.errno not in _UNSYNCABLE:
             raise StoreWriteError(path, exc) from exc
 
 

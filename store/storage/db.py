@@ -40,7 +40,13 @@ from broadsheet.store.errors import StoreFileError, StoreWriteError, StoryGone
 from broadsheet.store.ingest import current
 from broadsheet.store.model import Article, Credits, Image, Media, normal_url, time_order
 from broadsheet.store.storage import addresses, fields, reindexing, sourcepath
-from broadsheet.store.storage.atomic import FileIdentity, atomic_write_bytes, file_identity, remove_durably
+from broadsheet.store.storage.atomic import (
+    FileIdentity,
+    atomic_write_bytes,
+    file_identity,
+    make_folders,
+    remove_durably,
+)
 from broadsheet.store.storage.copies import another_entry_of_its_feed, another_feeds_entry, combined, summary_of_page
 from broadsheet.store.storage.directory import ENTRY, GONE, Directory, Entry, story_key, text_hash
 from broadsheet.store.storage.limits import fit_article
@@ -401,7 +407,7 @@ class Store:
 
     def __init__(self, folder: Path, *, check: bool = True) -> None:
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
+        make_folders(self.folder)  # (its parent synced when it is new: an import into it is acknowledged)
         # Where a killed writer can leave a temp file (an index build killed part way leaves
         # one in .index-building, which the next build replaces).
         temp_folders = [self.folder, self.folder / "meta", self.folder / "bodies",
@@ -454,7 +460,7 @@ class Store:
         """
         legacy = self.folder / LEGACY
         old = self._legacy_records()  # raises if damaged
-        self._meta_folder.mkdir(exist_ok=True)
+        make_folders(self._meta_folder)
         self._put_records({sid: doc if is_packed(doc) else pack_record(doc) for sid, doc in old.items()})
         self.relist()
         (self.folder / "identity.json").unlink(missing_ok=True)
@@ -730,7 +736,7 @@ class Store:
         (after ``repair`` rewrote shards; the caller holds the lock)."""
         (self.folder / LISTING).unlink(missing_ok=True)  # it counts bytes of the directory it knew
         self._directory.rebuild(entry for n in self._meta_numbers() for entry in self._entries_of_shard(n))
-        self._meta_folder.mkdir(exist_ok=True)
+        make_folders(self._meta_folder)
         self._touch(sum(len(self._meta(n).records()) for n in self._meta_numbers()))
 
     def _record(self, sid: str, directory: Directory) -> dict[str, Any] | None:
@@ -1249,7 +1255,7 @@ class Store:
                 for number, docs in bodies.items():
                     self._bodies(number).put_many(docs)
                 if metas:
-                    self._meta_folder.mkdir(exist_ok=True)
+                    make_folders(self._meta_folder)
                     with self._changing(len(stored.new)):
                         self._put_records(metas)
                         try:

@@ -370,7 +370,6 @@ def hold_for_undo(folder: Path, digests: Iterable[str]) -> None:
     path = Path(folder) / UNDO_HELD / f"{os.getpid()}.json"
     held = sorted(digests)
     if held:
-        path.parent.mkdir(exist_ok=True)
         atomic_write_bytes(path, orjson.dumps({"version": 1, "photos": held}))
     else:
         path.unlink(missing_ok=True)
