@@ -437,3 +437,48 @@ def test_words_in_a_code_block_and_a_tables_cells_are_found(store: Store, tmp_pa
     (story,) = store.stories()
     for query in ("echo", "done", "alpha", "Value", '"beta 2"'):
         assert index.search(query, states={}).ids == [story.id], query
+
+
+def test_a_rebuilt_index_is_synced_in_the_store_folder_once_it_is_in_place(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The rebuilt index is renamed into place: a rename not synced was undone by a power cut, and
+    the old index (or none) was back, minutes of rebuilding at a million stories lost."""
+    from broadsheet.store.storage import atomic
+
+    folder, real = filled_store.folder, atomic.fsync_dir
+    in_place: list[bool] = []
+
+    def recorded(path: Path) -> None:
+        if Path(path) == folder:
+            in_place.append((folder / "index" / "meta.json").exists() and not (folder / ".index-building").exists())
+        real(path)
+
+    monkeypatch.setattr(atomic, "fsync_dir", recorded)
+    SearchIndex.open(filled_store)
+    assert any(in_place), in_place
+
+
+def test_a_rebuild_cut_short_before_its_swap_keeps_the_notes_of_texts_to_index_again(
+        filled_store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The notes of stories whose text was replaced were cleared before the new index was in place:
+    a crash then left the old index, and those stories' old texts found for good."""
+    import os
+
+    from broadsheet.store.storage import reindexing
+
+    sid = filled_store.stories()[0].id
+    reindexing.note(filled_store.folder, [sid])
+    real = os.rename
+
+    def killed(source: str | Path, target: str | Path) -> None:
+        if Path(source).name == ".index-building":
+            raise OSError(5, "simulated crash before the swap")
+        real(source, target)
+
+    monkeypatch.setattr(os, "rename", killed)
+    with pytest.raises(OSError, match="simulated"):
+        SearchIndex.reindex(filled_store)
+    assert reindexing.noted(filled_store.folder) == [sid]
+    monkeypatch.undo()
+    index, _messages = opened(filled_store)
+    assert len(index) == 5 and not reindexing.pending(filled_store.folder)

@@ -38,7 +38,7 @@ from broadsheet.store.search.query import Query, QueryError, SearchCancelled, Se
 from broadsheet.store.search.schema import SCHEMA_VERSION, build_schema, register, story_document
 from broadsheet.store.search.wordtop import holds
 from broadsheet.store.storage import reindexing
-from broadsheet.store.storage.atomic import atomic_write_bytes
+from broadsheet.store.storage.atomic import atomic_write_bytes, rename_durably
 from broadsheet.store.storage.db import Store, StoryMeta
 from broadsheet.store.storage.directory import is_plain_id, story_key
 from broadsheet.store.storage.userstate import StoryState
@@ -288,14 +288,16 @@ class SearchIndex:
         except BaseException:
             _remove(building)  # a full disk: give back the space the half-built index took
             raise
-        reindexing.clear(store.folder)  # every story's text as it is now (the caller holds the lock)
         del fresh  # drop its handles on the folder before it moves
         _remove(retired)
         if folder.is_dir() and not folder.is_symlink():
             folder.rename(retired)
         else:
             _remove(folder)
-        building.rename(folder)
+        rename_durably(building, folder)  # (both renames: one folder holds them) not undone by a power cut
+        # Every story's text as it is now (the caller holds the lock), once the new index is the one
+        # there for good: cleared before, a crash left the old index, and the texts replaced in it old.
+        reindexing.clear(store.folder)
         _remove(retired)
         return cls._open_existing(folder, _read_stamp(folder) or {})
 

@@ -84,6 +84,18 @@ def make_folders(folder: Path) -> None:
                 raise
 
 
+def rename_durably(source: Path, target: Path) -> None:
+    """Rename ``source`` (a file or a folder) to ``target`` in the same folder, and sync that folder:
+    a rename not synced may be undone by a power cut (the search index rebuilt, minutes of work,
+    was the old one again)."""
+    os.rename(source, target)
+    try:
+        fsync_dir(target.parent)
+    except OSError as exc:
+        if exc.errno not in _UNSYNCABLE:
+            raise
+
+
 def remove_durably(path: Path) -> None:
     """Remove ``path`` (if there) for good: a removal not synced can come back after a crash,
     and a journal that comes back is carried out again (``deleting.json`` undoing an undo)."""
@@ -374,8 +386,7 @@ def set_aside(path: Path) -> Path | None:
     the new name, or ``None`` when it could not be renamed."""
     try:
         backup = _damaged_name(path, path.stat())
-        os.rename(path, backup)
-        fsync_dir(path.parent)
+        rename_durably(path, backup)
     except OSError:
         return None
     return backup
