@@ -348,3 +348,16 @@ def test_an_address_that_cannot_be_fetched_says_what_was_likely_meant(given: str
     with pytest.raises(FeedAddressError) as caught:
         check_url(given)
     assert said in str(caught.value) and (("did you mean" in said) == ("did you mean" in str(caught.value)))
+
+
+@pytest.mark.parametrize("mark", ["\u202e", "\u202a", "\u202c", "\u2066", "\u2069"])
+def test_an_address_holding_a_bidi_override_or_isolate_is_refused_as_one_holding_a_control_is(
+        mark: str, store: Store, capsys: pytest.CaptureFixture[str]) -> None:
+    """``/feed/a<RLO>b`` was subscribed as ``/feed/ab`` without a word, where ``/feed/a<C1>b`` was refused."""
+    url = f"https://feeds.example/feed/a{mark}b"
+    with pytest.raises(FeedAddressError, match=rf"is not an address: it holds U\+{ord(mark):04X} \("):
+        check_url(url)
+    assert main(["--store", str(store.folder), "feeds", "add", url]) == 1
+    err = capsys.readouterr().err
+    assert f"not added: 'https://feeds.example/feed/a\\u{ord(mark):04x}b' is not an address" in err and mark not in err
+    assert not Subscriptions(store).all()

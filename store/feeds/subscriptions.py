@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, fields, replace
 from itertools import chain, count, islice
@@ -39,6 +40,10 @@ class FeedTitleError(ValueError):
 
 
 _CONTROLS = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+#: Bidi embeddings, overrides and isolates: they show the characters after them in another order.
+#: Dropped, ``/feed/a<RLO>b`` was subscribed as ``/feed/ab`` where a C1 control was refused; the
+#: marks (left-to-right, right-to-left), which reorder nothing, go as a pasted byte-order mark does.
+_REORDERING = re.compile("[\u202a-\u202e\u2066-\u2069]")
 #: The longest address taken, in characters: common web servers refuse a longer request line (414).
 MAX_ADDRESS = 8_192
 #: The longest host name DNS resolves, and its longest part between dots (RFC 1035).
@@ -54,6 +59,10 @@ def check_url(url: str) -> str:
                                f"long (at most {MAX_ADDRESS:,}: web servers refuse a longer one)")
     if _CONTROLS.search(url.strip()):  # not fetched as something else than what was given ("\x1b[31m" dropped)
         raise FeedAddressError(f"{said!r} is not an address: it holds control characters or escape sequences")
+    if reordering := _REORDERING.search(url):
+        mark = reordering[0]
+        raise FeedAddressError(f"{said!r} is not an address: it holds U+{ord(mark):04X} ({unicodedata.name(mark)}), "
+                               "which changes the order it is shown in")
     if (bytes_said := not_text(said)) is not None:  # (not dropped: `feeds add $'http://\xff.x/'` added http://.x/)
         raise FeedAddressError(f"'{bytes_said}' is not an address: it holds bytes that are not text (UTF-8)")
     url = web_form(clean_line(url))  # (invisible marks go: a byte-order mark, a left-to-right mark pasted with it)
