@@ -581,3 +581,53 @@ def test_atom_text_content_keeps_its_lines(tmp_path: Path, capsys: pytest.Captur
     assert main(["--store", folder, "export", "--format", "md"]) == 0
     assert "```\nGulls over grey waves\nthe ferry horn sounds twice\nwinter on the quay\n```" \
         in capsys.readouterr().out
+
+
+def test_a_tag_written_about_in_a_title_or_summary_keeps_its_words_and_formatting_goes() -> None:
+    # An HTML parser dropped <video>, <script> and all after them: "Using the", "AT&T buys", "The".
+    atom = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title type="text">Markup &lt;video&gt; weekly</title><id>urn:m</id>
+<updated>2026-03-01T00:00:00Z</updated>
+<entry><id>urn:m:1</id><updated>2026-03-01T00:00:00Z</updated>
+<title type="text">Using the &lt;b&gt; and &lt;video&gt; element</title>
+<summary type="text">Why &lt;video&gt; beats plugins</summary>
+<content type="html">&lt;p&gt;The element plays a film without a plugin, the tutorial shows.&lt;/p&gt;</content></entry>
+<entry><id>urn:m:2</id><updated>2026-03-01T00:00:00Z</updated>
+<title type="html">An &lt;em&gt;html&lt;/em&gt; &amp;lt;video&amp;gt; title</title>
+<content type="html">&lt;p&gt;Second body of the tutorial, about titles.&lt;/p&gt;</content></entry></feed>"""
+    feed = parse_feed(atom, "https://m.example/atom")
+    assert feed.title == "Markup <video> weekly"
+    first, second = (e.article for e in feed.entries)
+    assert first is not None and first.headline == "Using the <b> and <video> element"  # type="text": as written
+    assert first.standfirst == "Why <video> beats plugins"
+    assert second is not None and second.headline == "An html <video> title"
+    items = (rss_item(1, title="Why 3 &lt; 5 in &lt;video&gt; tags")
+             + rss_item(2, title="AT&amp;T buys &lt;script&gt;")
+             + rss_item(3, title="A &lt;b&gt;bold&lt;/b&gt; move &lt;br/&gt;for&lt;!-- c --&gt; "
+                          "&lt;i&gt;the&lt;/i&gt; quay")
+             + rss_item(4, title='Watch &lt;iframe src="https://v.example/e"&gt;embed&lt;/iframe&gt;the launch')
+             + "<item><title>Summary</title><guid>s</guid><description>The &lt;video&gt; tag, &lt;b&gt;bold&lt;/b&gt;"
+               "</description><content:encoded><![CDATA[<p>Its body, longer than its summary is.</p>]]>"
+               "</content:encoded></item>")
+    feed = parse_feed(rss(items, title="RSS &lt;script&gt; news"), "https://f.example/")
+    assert feed.title == "RSS <script> news"
+    assert [e.article.headline for e in feed.entries if e.article] == [
+        "Why 3 < 5 in <video> tags", "AT&T buys <script>", "A bold move for the quay", "Watch the launch", "Summary"]
+    assert feed.entries[4].article is not None and feed.entries[4].article.standfirst == "The <video> tag, bold"
+    doc = {"version": "https://jsonfeed.org/version/1.1", "title": "JSON <video> feed", "items": [
+        {"id": "j1", "title": "The <video> tag explained", "summary": "About the <b> tag",
+         "content_html": "<p>The tag is explained at length here.</p>"},
+        {"id": "j2", "title": "Only a summary", "summary": "The <video> tag, as written"}]}
+    feed = parse_feed(json.dumps(doc).encode(), "https://j.example/feed.json")
+    one, two = (e.article for e in feed.entries)
+    assert feed.title == "JSON <video> feed"
+    assert one is not None and (one.headline, one.standfirst) == ("The <video> tag explained", "About the <b> tag")
+    assert two is not None and two.body == ["The <video> tag, as written"]
+
+
+def test_a_headline_keeping_a_tag_written_about_is_found_by_search(tmp_path: Path, capsys) -> None:
+    (tmp_path / "t.xml").write_bytes(rss(rss_item(1, title="Why 3 &lt; 5 in &lt;video&gt; tags")))
+    assert main(["--store", str(tmp_path / "s"), "import", str(tmp_path / "t.xml")]) == 0
+    capsys.readouterr()
+    assert main(["--store", str(tmp_path / "s"), "search", "video"]) == 0
+    assert "Why 3 < 5 in <video> tags" in capsys.readouterr().out

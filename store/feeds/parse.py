@@ -26,6 +26,7 @@ from xml.parsers.expat import errors as expat_errors
 
 import orjson
 
+from broadsheet.store.feeds.markupline import markup_line
 from broadsheet.store.ingest.decode import decode_labelled, misdeclared_xml, xml_declared
 from broadsheet.store.ingest.gunzip import GZIP_MAGIC, inflate, unpacked_head
 from broadsheet.store.model import Article, Image, Media, byte_count
@@ -59,6 +60,8 @@ _XHTML_TITLE = re.compile(rb"<(?:atom:)?title\b[^>]*\btype\s*=\s*[\"']xhtml[\"']
                           re.I | re.S)
 # An Atom entry's summary tag (its attributes): fastfeedparser gives its text without its type.
 _SUMMARY_TAG = re.compile(rb"<(?:atom:)?summary\b([^>]*)>", re.I)
+# A title tag (its attributes): the feed's, before its first entry, or an entry's; an Atom type="text" one is plain.
+_TITLE_TAG = re.compile(rb"<(?:atom:)?title\b([^>]*)>", re.I)
 _TYPE = re.compile(rb"\btype\s*=\s*[\"']([^\"']*)[\"']", re.I)
 _DEFAULT_DAYS = (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # see _full_date
 _WEB = re.compile(r"https?://", re.I)
@@ -285,6 +288,7 @@ def _json_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
     base = feed_url or self_link or _s(doc.get("home_page_url")) or None
     address = address or self_link
     feed = Feed(clean_line(_s(doc.get("title"))), _s(doc.get("home_page_url")) or None, self_link, "JSON Feed")
+    # A JSON Feed's title and summary are plain text (its spec): a "<video>" in them is words.
     feed_authors = _json_authors(doc)
     for number, item in enumerate(doc["items"], 1):
         if not isinstance(item, dict):
@@ -307,10 +311,10 @@ def _json_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             number, base, feed.title, address=address,
             guid=_s(item.get("id")) or (str(item["id"]) if isinstance(item.get("id"), int) else ""),
             link=_s(item.get("url")) or _s(item.get("external_url")),
-            title=_s(item.get("title")),
-            html=html or (summary if not text else ""),
-            text=text,
-            standfirst=summary if (html or text) else "",
+            title=_s(item.get("title")), title_literal=True,
+            html=html,
+            text=text or (summary if not html else ""),
+            standfirst=summary if (html or text) else "", standfirst_literal=True,
             published=_s(item.get("date_published")) or _s(item.get("date_modified")),
             authors=_json_authors(item) or feed_authors,
             images=images,
@@ -423,7 +427,10 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
     declared = _xml_base(_s((info.get("title_detail") or info.get("subtitle_detail") or {}).get("base")),
                          address or self_link)
     address = declared or address or self_link
-    feed = Feed(_title(_s(info.get("title"))), home, self_link, "RSS/Atom", malformed=_s(parsed.get("malformed")),
+    head = _ITEM.search(data)
+    feed_title = _s(info.get("title"))
+    feed = Feed(clean_line(feed_title) if _literal(_TITLE_TAG, data, (0, head.start() if head else len(data)))
+                else _title(feed_title), home, self_link, "RSS/Atom", malformed=_s(parsed.get("malformed")),
                 notes=[read[1]] if read and read[1] else [])
     feed_author = _s(info.get("author"))
     entries = parsed.get("entries") or []
@@ -458,7 +465,8 @@ def _xml_feed(data: bytes, feed_url: str | None, address: str | None) -> Feed:
             guid=_s(entry.get("id")), guid_is_link=span is not None and _s(entry.get("id")) == _s(entry.get("link"))
             and _GUID_TAG.search(data, *span) is None,
             link=_s(entry.get("link")),
-            title=_s(entry.get("title")) or _markup_title(data, spans[number - 1] if spans else None),
+            title=_s(entry.get("title")) or _markup_title(data, span),
+            title_literal=span is not None and _literal(_TITLE_TAG, data, span),
             html=body,
             text=plain,
             standfirst=summary if summary not in (body, plain) else "", standfirst_literal=literal,
@@ -497,6 +505,12 @@ def item_spans(data: bytes, count: int) -> list[tuple[int, int]] | None:
         end = _ITEM_END.search(data, start, limit)  # bounded by the next entry: linear, even unclosed
         spans.append((start, end.start() if end else limit))
     return spans
+
+
+def _literal(tag: re.Pattern[bytes], data: bytes, span: tuple[int, int]) -> bool:
+    """Whether the first ``tag`` in ``data``'s ``span`` holds plain text (see :func:`_plain`)."""
+    found = tag.search(data, *span)
+    return found is not None and _plain(found[1])
 
 
 def _plain(attributes: bytes) -> bool:
@@ -814,6 +828,7 @@ def _opens(summary: str, body: list[str], html: str) -> bool:
 def _entry(number: int, base: str | None, source: str, *, address: str | None, guid: str, link: str, title: str,
            html: str, text: str, standfirst: str, published: str, authors: list[str], images: list[Image],
            media: Sequence[tuple[str, str, Any]] = (), banner: str = "", standfirst_literal: bool = False,
+           title_literal: bool = False,
            content_base: str | None = None, guid_is_link: bool = False) -> Entry:
     """One entry as an article. Its link, resolved against ``address``, is its address only when it
     is a web one: a relative link left relative would make every feed's ``/news/1`` one story.
@@ -825,7 +840,8 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
 
     ``banner`` (a JSON Feed item's ``banner_image``) is a picture to head the story with, no news
     photo: it is the story's photo only when the entry has no other, as a reader shows it on top.
-    ``standfirst_literal``: the standfirst is plain text (an Atom ``type="text"`` summary), not markup.
+    ``standfirst_literal``, ``title_literal``: the standfirst, the title, is plain text (an Atom ``type="text"``
+    one, a JSON Feed's), not markup: a "<video>" in it is words.
     ``guid_is_link``: the guid is the parser's copy of the link, the entry giving none (kept as its key,
     as before, but told apart from others of that link: see :func:`_links_apart`)."""
     link = web_address(clean_line(link), address) or ""
@@ -840,7 +856,7 @@ def _entry(number: int, base: str | None, source: str, *, address: str | None, g
         images = [_resolved(Image("", None, banner), address or base)]
     # "Additional reporting by ..." closing an entry: a credit, as on the saved page (story text before).
     credits = closing_credits(body)
-    headline = _title(title)
+    headline = clean_line(title) if title_literal else _title(title)
     titled = bool(headline)
     if not headline:
         first = clean_line(body[0]) if body else ""  # (a code block's lines on one)
@@ -911,11 +927,9 @@ def _paragraphs(text: str) -> list[str]:
 
 
 def _title(text: str) -> str:
-    """A one-line field that may hold markup or entities (titles, captions): plain text."""
-    if _MARKUP.search(text):
-        body, _ = _html(text, None)
-        return clean_line(" ".join(body))
-    return clean_line(text)
+    """A one-line field that may hold markup or entities (titles, captions): plain text, the words of
+    a tag written about kept ("the <video> element": see :mod:`broadsheet.store.feeds.markupline`)."""
+    return markup_line(text) if _MARKUP.search(text) else clean_line(text)
 
 
 def _html(html: str, base: str | None) -> tuple[list[str], list[Image]]:

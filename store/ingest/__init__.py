@@ -199,7 +199,11 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 24 (saved pages), 26 (entries): a closing note's title in a place's name ("... reported from St. Albans.")
 #    ends none of its sentences, so the note is still a credit, not the story's last paragraph
 #    (store/parse/credits.py, textstats.py)
-PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 20, SAVED_PAGE: 24, ENTRIES: 26}
+# 27 (entries): a tag written about in a title, summary or caption ("Using the <video> element", "AT&T buys
+#    <script>") is its words, where the HTML parser dropped it and all after it ("Using the"): an Atom type="text"
+#    title and a JSON Feed's title and summary are plain text as written; in an HTML one only formatting tags
+#    (<b>, <a>, <p>...) and embeds carrying attributes (<iframe src>) are markup (store/feeds/markupline.py)
+PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 20, SAVED_PAGE: 24, ENTRIES: 27}
 _KIND_SHIFT = 10  # a stamp is kind << 10 | version: 1,023 versions a kind (the listing keeps 15 bits)
 #: Stamps recorded before version 26 of entries were ``kind << 5 | version`` (a byte of the listing beside its
 #: "from a file" bit, versions up to 31): kinds 1-3 made 32-127, where no stamp of today's layout falls (its
