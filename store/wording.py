@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shlex
+
 
 def counted(count: int, one: str, many: str | None = None) -> str:
     """``count`` with its noun: ``one`` when it is 1, else ``many`` (default ``one`` + "s")."""
@@ -11,3 +13,10 @@ def counted(count: int, one: str, many: str | None = None) -> str:
 def n_stories(count: int) -> str:
     """``1 story``, ``2,000 stories``."""
     return counted(count, "story", "stories")
+
+
+def command(*words: str) -> str:
+    """A ``broadsheet`` command the user is told to run, each word shell-quoted: an address, a path or
+    a tag in it is untrusted (a web page's feed link ``/f.xml?q=1;echo${IFS}PWNED`` ran as typed when
+    pasted); a placeholder (``URL``, ``STORY``) stays as it is."""
+    return shlex.join(["broadsheet", *words])

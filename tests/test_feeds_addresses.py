@@ -4,6 +4,7 @@ characters in a feed list, and credentials in an address: what each command says
 from __future__ import annotations
 
 import json
+import subprocess
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -243,7 +244,7 @@ def test_a_page_at_an_address_with_a_password_names_its_feed_without_it(
     assert cli(store, "feeds", "add", page) == 0
     cli(store, "fetch")
     said = capsys.readouterr().err
-    assert f"it names its feed, {feed}: subscribe to that with `broadsheet feeds add {feed}`" in said, said
+    assert f"it names its feed, {feed}: subscribe to that with `broadsheet feeds add '{feed}'`" in said, said
     assert cli(store, "feeds", "list") == 0
     assert cli(store, "feeds", "list", "--json") == 0
     listed = capsys.readouterr().out
@@ -256,6 +257,25 @@ def test_a_page_at_an_address_with_a_password_names_its_feed_without_it(
     said += capsys.readouterr().err
     assert "not added: 'http://ann:***@127.0.0.1:99999/feed.xml' is not an address" in said, said
     assert "s3cret" not in said + listed, said
+
+
+def test_a_command_suggested_with_a_web_pages_feed_address_runs_nothing_when_pasted(
+        store: Store, server: HTTPServer, capsys: pytest.CaptureFixture[str]) -> None:
+    """A page's feed link ``/f.xml?q=1;echo${IFS}PWNED&x=`id``` was said as `broadsheet feeds add
+    http://…/f.xml?q=1;echo${IFS}PWNED&x=`id``: pasted into a shell, it ran ``echo`` and ``id``."""
+    server.expect_request("/page2.html").respond_with_data(
+        '<html><head><link rel="alternate" type="application/rss+xml" '
+        'href="/f.xml?q=1;echo${IFS}PWNED&amp;x=`id`"></head></html>', content_type="text/html")
+    feed = server.url_for("/f.xml") + "?q=1;echo${IFS}PWNED&x=`id`"
+    assert cli(store, "feeds", "add", server.url_for("/page2.html")) == 0
+    cli(store, "fetch")
+    said = capsys.readouterr().err
+    start = said.index("subscribe to that with `") + len("subscribe to that with `")
+    suggested = said[start:said.index("`\n", start)]
+    # Pasted into bash (its program a printf of each word): the words as given, nothing run.
+    words = subprocess.run(["bash", "-c", "printf '%s\\n' " + suggested.removeprefix("broadsheet ")],
+                           capture_output=True, text=True, check=False, timeout=10)
+    assert words.stdout.splitlines() == ["feeds", "add", feed], said
 
 
 #: Addresses too long to be fetched, and why each is refused.

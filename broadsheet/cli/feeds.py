@@ -28,7 +28,7 @@ from broadsheet.store.model import normal_url
 from broadsheet.store.storage.db import Store
 from broadsheet.store.storage.limits import cut_line
 from broadsheet.store.storage.sourcepath import path_text
-from broadsheet.store.wording import counted, n_stories
+from broadsheet.store.wording import command, counted, n_stories
 
 out = Console(highlight=False, soft_wrap=True, markup=False)
 err = Console(stderr=True, highlight=False, soft_wrap=True, markup=False)
@@ -457,7 +457,8 @@ def fetch_command(store: Store, subs: Subscriptions, refs: list[str], quiet: boo
         if result.failed:
             line = Text(f"failed     {name}: {shown(result.reason)}", style="red")
             if result.sub.gone:
-                line.append(f"\n           unsubscribe with: broadsheet feeds remove {result.sub.id}", style="yellow")
+                line.append(f"\n           unsubscribe with: {command('feeds', 'remove', result.sub.id)}",
+                            style="yellow")
             err.print(line)
         elif quiet and (result.moved_to or result.same_as):  # the subscriptions changed: said to cron too
             said = f"moved for good to {without_password(result.moved_to)}: the subscription follows it" \

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import difflib
-import shlex
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from itertools import compress, count, islice
@@ -35,6 +34,7 @@ from broadsheet.store.storage.userstate import (
     tags_given,
     tags_reworded,
 )
+from broadsheet.store.wording import command
 
 if TYPE_CHECKING:
     from broadsheet.cli.progress import Bar
@@ -223,7 +223,7 @@ def _bookmark(store: Store, refs: list[str], on: bool) -> int:
         return 1 if unmarked else 0
     if len(refs) > 1:  # (one story: the error says it all)
         verb = "bookmark" if on else "unbookmark"
-        again = shlex.join(["broadsheet", verb, "STORY"])
+        again = command(verb, "STORY")
         note = left_note(left, "not bookmarked" if on else "still bookmarked", f"{verb} {{it}} with `{again}`")
         err.print(Text(f"broadsheet: {note}", style="red"))
     if not changed:

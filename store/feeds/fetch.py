@@ -48,6 +48,7 @@ from broadsheet.store.ingest.decode import in_labelled_charset
 from broadsheet.store.model import Article, normal_url
 from broadsheet.store.sanitize import is_web_address
 from broadsheet.store.storage.db import Store, StoredUnlisted
+from broadsheet.store.wording import command
 
 if TYPE_CHECKING:
     import httpx
@@ -813,7 +814,7 @@ def _fetch(store: Store, settings: Settings, refs: Iterable[Subscription] | None
                 if owner is not None and owner.id != sub.id:  # "subscribe to that": it is, already
                     ref = sub.url if without_password(sub.url) == sub.url else sub.id  # (a password not said)
                     _failed(result, f"a web page, not a feed; its feed, {without_password(names)}, is subscribed "
-                                    f"too: `broadsheet feeds remove {ref}` leaves that one")
+                                    f"too: `{command('feeds', 'remove', ref)}` leaves that one")
                 else:
                     _failed(result, str(exc))
                 if got.moved and got.url != sub.url:
@@ -1160,7 +1161,7 @@ def _move(sub: Subscription, got: Got, result: FeedResult) -> None:
 def gone_note(sub: Subscription) -> str:
     """Why a feed that answered 410 Gone is not asked by a fetch of every feed, and what to do."""
     return (f"gone (410): the server said it was removed for good, so it is not asked again; "
-            f"`broadsheet feeds remove {sub.id}` unsubscribes, `broadsheet fetch {sub.id}` asks again")
+            f"`{command('feeds', 'remove', sub.id)}` unsubscribes, `{command('fetch', sub.id)}` asks again")
 
 
 def _until(stamp: str) -> str:

@@ -32,7 +32,7 @@ from broadsheet.store.ingest.gunzip import GZIP_MAGIC, inflate, unpacked_head
 from broadsheet.store.model import Article, Image, Media, byte_count
 from broadsheet.store.parse.credits import closing_credits
 from broadsheet.store.sanitize import clean_line, clean_text, is_web_address
-from broadsheet.store.wording import counted
+from broadsheet.store.wording import command, counted
 
 HEADLINE_CHARS = 120  # an entry without a title is headlined by its first words, cut here
 _MARKUP = re.compile(r"<[a-zA-Z/!?]|&#?[a-zA-Z0-9]+;")
@@ -258,7 +258,7 @@ def _web_page(page: bytes, address: str | None) -> tuple[str, str | None]:
         if found:
             said = without_password(found)
             return (f"a web page, not a feed; it names its feed, {said}: subscribe to that with "
-                    f"`broadsheet feeds add {said}`"), found
+                    f"`{command('feeds', 'add', said)}`"), found
     return "a web page, not a feed (it names no feed of its own)", None
 
 

@@ -8,11 +8,11 @@ user is told which stories and how to tag them once the file is mended.
 
 from __future__ import annotations
 
-import shlex
 from collections.abc import Mapping, Sequence
 
 from broadsheet.store.errors import StoreFileError
 from broadsheet.store.storage.marksleft import MOST_NAMED, left_note
+from broadsheet.store.wording import command
 
 
 def untagged_note(untagged: Mapping[str, StoreFileError], tags: Sequence[str], most: int = MOST_NAMED) -> str:
@@ -22,6 +22,6 @@ def untagged_note(untagged: Mapping[str, StoreFileError], tags: Sequence[str], m
     story was tagged."""
     if not untagged:
         return ""
-    command = shlex.join(["broadsheet", "tag", "STORY", *tags]).replace("{", "{{").replace("}", "}}")
+    said = command("tag", "STORY", *tags).replace("{", "{{").replace("}", "}}")
     its = "its" if len(untagged) == 1 else "their"
-    return left_note(untagged, f"not given {its} feed's tags ({', '.join(tags)})", f"tag {{it}} with `{command}`", most)
+    return left_note(untagged, f"not given {its} feed's tags ({', '.join(tags)})", f"tag {{it}} with `{said}`", most)

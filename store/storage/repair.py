@@ -73,7 +73,7 @@ from broadsheet.store.storage.photos import PhotoStore, remove_unnamed, sound
 from broadsheet.store.storage.sourcepath import Cleaned, absolute, safe_text, source_files, source_path, stored
 from broadsheet.store.storage.tinydb import encode_document, read_json_file
 from broadsheet.store.storage.userstate import COUNTS, LEGACY_SHARDS, SHARDS
-from broadsheet.store.wording import n_stories
+from broadsheet.store.wording import command, n_stories
 
 _KEY_OPEN = re.compile(r'"((?:[^"\\]|\\.){1,300})"\s*:\s*\{')
 _STATE_KEYS = {"bookmarked", "read", "tags"}
@@ -724,7 +724,7 @@ def _fetch_whole(store: Store, feeds: dict[str, int], report: RepairReport) -> N
     from broadsheet.store.feeds.subscriptions import Subscriptions  # (feeds build on the storage)
 
     for url in Subscriptions(store).fetch_whole(feeds):
-        report.lost.append(f"the feed {url} is no longer subscribed: `broadsheet feeds add {url}` and then "
+        report.lost.append(f"the feed {url} is no longer subscribed: `{command('feeds', 'add', url)}` and then "
                            "`broadsheet fetch` bring back the text of the stories it still carries")
 
 
