@@ -313,6 +313,24 @@ def test_newsboat_urls_file_with_tags_titles_and_queries() -> None:
                                                learned=True)])
 
 
+def test_a_urls_line_with_a_quote_not_closed_subscribes_its_address_and_says_so(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """One unclosed quote left the feed out, said as "line 2: No closing quotation": the address
+    before it is whole. A line whose address the quote cuts is left out, named by its text."""
+    urls = tmp_path / "urls"
+    urls.write_text('https://gazette.example/rss news\nhttps://ann:s3cret@quay.example/rss.xml "unterminated\n'
+                    '"https://cut.example/feed.xml tag\n')
+    assert run(tmp_path / "store", "feeds", "import", str(urls)) == 0
+    said = capsys.readouterr().err
+    assert said.splitlines() == [
+        "2 feeds added, 0 already subscribed, 1 left out",
+        '  left out: line 3: a quote is not closed: "https://cut.example/feed.xml tag',
+        "  note: line 2: https://ann:***@quay.example/rss.xml: a quote is not closed in its tags and title, which are "
+        'not read ("unterminated); the feed is subscribed without them'], said
+    assert [(s.url, s.tags) for s in Subscriptions(Store(tmp_path / "store")).all()] == [
+        ("https://gazette.example/rss", ["news"]), ("https://ann:s3cret@quay.example/rss.xml", [])]
+
+
 def test_a_newsboat_tag_that_hides_a_feed_is_kept_as_a_tag_and_said(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """newsboat's "!later" (the feed hidden from its list, read through a query feed) was dropped

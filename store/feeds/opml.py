@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 from xml.etree.ElementTree import Element, SubElement, indent, tostring
 
 from broadsheet.store.feeds.parse import FORBIDDEN, looks_like_feed, looks_like_web_page
-from broadsheet.store.feeds.subscriptions import FeedAddressError, Subscription, check_url, clean_tags, web_form
+from broadsheet.store.feeds.subscriptions import (
+    FeedAddressError,
+    Subscription,
+    check_url,
+    clean_tags,
+    web_form,
+    without_password,
+)
 from broadsheet.store.ingest.decode import BOM_CODECS
 from broadsheet.store.model import normal_url
 from broadsheet.store.sanitize import clean_line, is_web_address
@@ -242,6 +249,9 @@ def _an_address(name: str) -> bool:
     return " " not in name and is_web_address(web_form(name))
 
 
+_SHOWN_LINE = 200  # characters of a urls line a note quotes
+
+
 def read_urls(text: str) -> FeedList:
     """newsboat's ``urls`` file: an address, then tags; ``"~Name"`` renames, a tag starting with
     ``!`` hides the feed from newsboat's list: Broadsheet hides none, so the tag is kept without
@@ -253,8 +263,8 @@ def read_urls(text: str) -> FeedList:
             continue
         try:
             words = shlex.split(line, comments=True)
-        except ValueError as exc:
-            out.problems.append(f"line {number}: {exc}")
+        except ValueError:  # a quote not closed: the address before it is whole, the rest cannot be read
+            _unclosed(out, number, line)
             continue
         if not words:
             continue
@@ -274,6 +284,23 @@ def read_urls(text: str) -> FeedList:
             out.notes.append(f"line {number}: {', '.join(map(repr, hides))} hides the feed in newsboat; Broadsheet "
                              "hides no feed: it is listed" + (f", its stories tagged {kept}" if kept else ""))
     return out
+
+
+def _unclosed(out: FeedList, number: int, line: str) -> None:
+    """A ``urls`` line with a quote not closed (``URL "unterminated``), in ``out``: its first word, an
+    address standing whole before the quote, is subscribed without the tags and title after it, which
+    a note names (one bad quote left the feed out, said as "No closing quotation"); a line whose address
+    is itself cut is left out, named by its text."""
+    first, rest = [*line.split(None, 1), ""][:2]
+    url = "" if any(c in first for c in "\"'\\") else first
+    try:
+        checked = check_url(url)
+    except FeedAddressError:
+        out.problems.append(f"line {number}: a quote is not closed: {clean_line(line)[:_SHOWN_LINE]}")
+        return
+    out.add(Listed(checked))
+    out.notes.append(f"line {number}: {without_password(checked)}: a quote is not closed in its tags and title, "
+                     f"which are not read ({clean_line(rest)[:_SHOWN_LINE]}); the feed is subscribed without them")
 
 
 def write_opml(subs: list[Subscription], title: str = "Broadsheet subscriptions") -> bytes:
