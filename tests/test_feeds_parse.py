@@ -606,8 +606,10 @@ def test_a_tag_written_about_in_a_title_or_summary_keeps_its_words_and_formattin
              + rss_item(3, title="A &lt;b&gt;bold&lt;/b&gt; move &lt;br/&gt;for&lt;!-- c --&gt; "
                           "&lt;i&gt;the&lt;/i&gt; quay")
              + rss_item(4, title='Watch &lt;iframe src="https://v.example/e"&gt;embed&lt;/iframe&gt;the launch')
-             + "<item><title>Summary</title><guid>s</guid><description>The &lt;video&gt; tag, &lt;b&gt;bold&lt;/b&gt;"
-               "</description><content:encoded><![CDATA[<p>Its body, longer than its summary is.</p>]]>"
+             + "<item><title>Summary</title><guid>s</guid><description>&lt;figure&gt;&lt;img src='p.jpg'&gt;"
+               "&lt;figcaption&gt;Photo: Ann&lt;/figcaption&gt;&lt;/figure&gt;The &lt;video&gt; tag, "
+               "&lt;b&gt;bold&lt;/b&gt;&lt;script&gt;track();&lt;/script&gt;</description>"
+               "<content:encoded><![CDATA[<p>Its body, longer than its summary is.</p>]]>"
                "</content:encoded></item>")
     feed = parse_feed(rss(items, title="RSS &lt;script&gt; news"), "https://f.example/")
     assert feed.title == "RSS <script> news"

@@ -202,7 +202,8 @@ ENTRIES = 3  # stories a file holds already made: feed files, newsboat caches (s
 # 27 (entries): a tag written about in a title, summary or caption ("Using the <video> element", "AT&T buys
 #    <script>") is its words, where the HTML parser dropped it and all after it ("Using the"): an Atom type="text"
 #    title and a JSON Feed's title and summary are plain text as written; in an HTML one only formatting tags
-#    (<b>, <a>, <p>...) and embeds carrying attributes (<iframe src>) are markup (store/feeds/markupline.py)
+#    (<b>, <a>, <p>...) and embeds plainly so (<iframe src>, <script>code</script>) are markup
+#    (store/feeds/markupline.py)
 PARSER_VERSIONS: dict[int, int] = {TEXT_DUMP: 20, SAVED_PAGE: 24, ENTRIES: 27}
 _KIND_SHIFT = 10  # a stamp is kind << 10 | version: 1,023 versions a kind (the listing keeps 15 bits)
 #: Stamps recorded before version 26 of entries were ``kind << 5 | version`` (a byte of the listing beside its
