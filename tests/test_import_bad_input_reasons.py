@@ -292,6 +292,18 @@ def test_import_into_a_folder_of_pages_given_as_the_store_writes_nothing_there(
     assert main(["--store", "other", "import", "pages"]) == 0
 
 
+def test_the_import_suggested_for_a_folder_of_pages_quotes_its_name(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`broadsheet import my pages;rm x` was suggested for a folder so named: pasted, it ran ``rm``."""
+    pages = tmp_path / "my pages;rm x"
+    pages.mkdir()
+    (pages / "a.html").write_text(article_html())
+    (tmp_path / "page.html").write_text(article_html())
+    assert main(["--store", "my pages;rm x", "import", "page.html"]) == 1
+    assert "`broadsheet import 'my pages;rm x'`" in capsys.readouterr().err
+    assert main(["--store", "new", "import", "page.html"]) == 0  # (the command after it, as before)
+
+
 class _Killed(BaseException):
     """The process killed where it stands (power lost, ``kill -9``): nothing of the import's own runs."""
 

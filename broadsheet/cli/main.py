@@ -291,13 +291,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     making = command in MAKING or (command == "feeds" and args.feeds_action in MAKING_FEEDS)
     if making:
         from broadsheet.store.paths import SHOWN_OTHERS, others_files
-        from broadsheet.store.wording import command
+        from broadsheet.store.wording import command as suggested
 
         if others := others_files(folder):
             names = ", ".join(shown(name) for name in others[:SHOWN_OTHERS]) + (", ..." * (len(others) > SHOWN_OTHERS))
             print(f"broadsheet: {shown(str(folder))} is a folder of other files ({names}), not a store: nothing was "
                   "written there; give a new or empty folder, or a store's, with --store DIR (to import the files "
-                  f"in it: `{shown(command('import', str(folder)))}`)", file=sys.stderr)
+                  f"in it: `{shown(suggested('import', str(folder)))}`)", file=sys.stderr)
             return 1
     else:
         from broadsheet.store.paths import is_store
