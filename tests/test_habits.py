@@ -614,7 +614,7 @@ async def test_the_list_shows_source_and_year_and_tags_at_every_width(filled_sto
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         lines = shown_lines(app.screen.query_one(HeadlineList))
-        if app.screen.query_one(HeadlineList).line_width >= 61:  # the source, where the headline has room
+        if app.screen.query_one(HeadlineList).row_width >= 61:  # the source, where the headline has room
             assert "Valley" in lines[0]
         assert all(("2024" in line or "'24" in line) for line in lines[:5])  # every date has its year
         # tags in the list at every width, beside the article too (a 37-to-57-column list)

@@ -51,7 +51,7 @@ async def test_rows_drawn_straight_are_those_their_text_draws(store: Store, size
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
         headlines = app.screen.query_one(HeadlineList)
-        width = headlines.line_width
+        width = headlines.row_width
         plain = [headlines._render_row(i, width) for i in range(1, 30)]
         headlines.set_stories(headlines.stories, headlines._states, terms=["zzzqx"])
         headlines.cursor = 0
@@ -82,7 +82,7 @@ async def test_the_next_screenful_is_drawn_ahead_once_the_list_scrolls(store: St
         kept = {i: segments(headlines._drawn[i][1]) for i in range(top - height, top)}
         await pilot.press("pageup")
         await settle(pilot)
-        width = headlines.line_width
+        width = headlines.row_width
         for i, drawn in kept.items():
             if i != headlines.cursor:
                 assert drawn == segments(headlines._render_row(i, width))

@@ -43,12 +43,19 @@ AHEAD_STEP = 8
 TAG_CELLS = 12
 #: The fewest cells worth giving tags (" [ab…]"): fewer say nothing but that there are some.
 TAG_CELLS_LEAST = 7
-#: Cells a headline keeps before the tags get any (a 37-column list: 21, and " [rail]").
-HEADLINE_CELLS = 21
+#: Cells a headline keeps before the tags get any (the 36-column rows of a 100-column screen's list,
+#: with the gap before the thumb: 20, and " [rail]").
+HEADLINE_CELLS = 20
 #: Cells a headline and its tags keep before the source gets any: in the 46-column list of a
 #: 160-column screen a source cut to eight cells and a tag left the headline sixteen, every row
 #: reading "Local story number…".
 HEADLINE_AND_TAGS = 40
+#: Blank cells between a row's text and the scroll thumb: at 80 columns a date ran into it ("04 Jun▐").
+ROW_GAP = 1
+
+#: Whether a row draws the source's column and the date's (see :func:`row_tail`).
+Columns = tuple[bool, bool]
+BOTH: Columns = (True, True)
 
 
 class RowStyles:
@@ -106,23 +113,29 @@ def short_day(day: str, year: int) -> str:
 
 
 def row_tail(source: str | None, published: str | None, width: int, year: int, by_source: bool = False,
-             today: str = "") -> str:
+             today: str = "", columns: Columns = BOTH) -> str:
     """The source and date after a headline, as much of them as a row ``width`` wide has room for,
     in columns of their own (a story without either keeps the others in line): so an order
     "by source" reads as one; a narrow list gives this ``year``'s days without it (:func:`short_day`).
     ``by_source``: the list is in that order, so where only one fits it is the source (the rows
     of a list of dates alone looked in no order at all). A story of ``today`` (``YYYY-MM-DD``) with
-    a time shows the time instead: a day's stories from hourly feeds all read "07 Dec"."""
+    a time shows the time instead: a day's stories from hourly feeds all read "07 Dec".
+    ``columns``: whether the source's and the date's columns are drawn at all (one that no row on
+    screen fills gives its room to the headline: a list of undated pages was cut at half its width)."""
+    sources, dates = columns
     date = local_day(published)
     clock = local_clock(published) if today and date == today else ""
     room = width - 2 - HEADLINE_AND_TAGS  # the cursor's and bookmark's cells, then the headline's and tags'
     if room >= 31:
-        return f" {fit_cells(source or '', 18)} {clock or date:<10}"
-    if room >= width // 5 + 7:
-        return f" {fit_cells(source or '', width // 5 - 1)} {clock or short_day(date, year):<6}"
-    if by_source:
+        source_cells, when, when_cells = 18, clock or date, 10
+    elif room >= width // 5 + 7:
+        source_cells, when, when_cells = width // 5 - 1, clock or short_day(date, year), 6
+    elif by_source and sources:
         return f" {fit_cells(source or '', max(8, width // 4))}"
-    return f" {clock or short_day(date, year):<6}"
+    else:
+        source_cells, when, when_cells = 0, clock or short_day(date, year), 6
+    shown = f" {fit_cells(source or '', source_cells)}" if sources and source_cells else ""
+    return shown + (f" {when:<{when_cells}}" if dates else "")
 
 
 def row_tags(tags: Sequence[str], room: int) -> str:
@@ -174,12 +187,15 @@ class HeadlineList(ThumbView, can_focus=True):
         # The screen's: open this story, called at once rather than by a message, so a key typed
         # after Enter in the same read ("⏎j") goes to the story, not to the list.
         self.on_open: Callable[[StoryMeta], None] | None = None
-        self._drawn: dict[int, tuple[int, Strip]] = {}  # row -> (width, line) for rows but the cursor's
+        # row -> ((width, columns), line), for rows but the cursor's
+        self._drawn: dict[int, tuple[tuple[int, Columns], Strip]] = {}
         self._styles: RowStyles | None = None
         self._heading = 1  # the way the cursor last went: 1 down, -1 up
         self._ahead = False  # a read-ahead waits for the frame being drawn
         self._centre = False  # set_stories is placing the cursor: out of view, its row goes mid-list
-        self._frame: tuple[int, tuple[int, int]] | None = None  # (rows' width, thumb) while a frame is drawn
+        # (rows' width, their columns, thumb) while a frame is drawn
+        self._frame: tuple[int, Columns, tuple[int, int]] | None = None
+        self._shown_columns: tuple[int, int, Columns] | None = None  # (top, height, columns) of the rows on screen
         self.to_last = False  # the cursor is moving to the last row for G (see action_last)
         self._note = ""  # said in place of rows while none is listed (see show_note)
 
@@ -226,6 +242,7 @@ class HeadlineList(ThumbView, can_focus=True):
         self._by_source = by_source
         self._pattern = term_matcher(terms, ("headline",))
         self._drawn.clear()
+        self._shown_columns = None
         self.virtual_size = Size(self.size.width, len(stories))
         self._centre = True  # a story kept out of view (a restored session, Esc from a search) shows mid-list
         self.cursor = (index_of(stories, keep) or 0) if keep else 0
@@ -310,25 +327,25 @@ class HeadlineList(ThumbView, can_focus=True):
         self._ahead = False
         if not self.is_mounted:
             return
-        width, height, top = self.line_width, self.scrollable_content_region.height, self.scroll_offset.y
-        start = top + height if self._heading > 0 else top - height
-        rows = [index for index in range(max(0, start), min(len(self._stories), start + height))
-                if self._kept(index, width) is None]
+        width, height, top = self.row_width, self.scrollable_content_region.height, self.scroll_offset.y
+        start = max(0, top + height if self._heading > 0 else top - height)
+        layout = (width, self._columns(start, height))  # as the list shows them scrolled there
+        rows = [index for index in range(start, min(len(self._stories), start + height))
+                if self._kept(index, layout) is None]
         if rows:
-            self._draw_ahead(rows, self.cursor)
+            self._draw_ahead(rows, self.cursor, layout)
 
-    def _draw_ahead(self, rows: list[int], cursor: int) -> None:
+    def _draw_ahead(self, rows: list[int], cursor: int, layout: tuple[int, Columns]) -> None:
         """Draw ``rows`` a few at a time, each few a message of their own, so a key that comes
         meanwhile runs before the rest; stop once the cursor has moved on (its own read-ahead
         follows) or keys wait."""
         if not self.is_mounted or self.cursor != cursor or self.app.message_queue_size:
             return
-        width = self.line_width
         for index in rows[:AHEAD_STEP]:
-            if index != cursor and self._kept(index, width) is None:
-                self._keep(index, width, self._render_row(index, width))
+            if index != cursor and self._kept(index, layout) is None:
+                self._keep(index, layout, self._render_row(index, *layout))
         if len(rows) > AHEAD_STEP:
-            self.call_later(self._draw_ahead, rows[AHEAD_STEP:], cursor)
+            self.call_later(self._draw_ahead, rows[AHEAD_STEP:], cursor, layout)
 
     def on_resize(self) -> None:
         self.virtual_size = Size(self.size.width, len(self._stories))
@@ -384,37 +401,55 @@ class HeadlineList(ThumbView, can_focus=True):
 
     # -- drawing ----------------------------------------------------------------------------
 
+    @property
+    def row_width(self) -> int:
+        """The width of a row's text: the thumb's column and the gap before it left out."""
+        return max(0, self.line_width - ROW_GAP)
+
+    def _columns(self, top: int, height: int) -> Columns:
+        """Whether any of the ``height`` rows from row ``top`` has a source, and any a date: a column
+        none of the rows on screen fills is left out (see :func:`row_tail`)."""
+        rows = range(top, min(len(self._stories), top + height))
+        return (any(self._stories[index].source for index in rows),
+                any(self._stories[index].published for index in rows))
+
     def render_lines(self, crop: Region) -> list[Strip]:
-        """Every line of a frame, with the rows' width and the thumb worked out once for them all."""
-        self._frame = (self.line_width, self.thumb)
+        """Every line of a frame, with the rows' width, columns and the thumb worked out once for them all."""
+        top, height = self.scroll_offset.y, self.scrollable_content_region.height
+        if self._shown_columns is None or self._shown_columns[:2] != (top, height):
+            self._shown_columns = (top, height, self._columns(top, height))
+        self._frame = (self.row_width, self._shown_columns[2], self.thumb)
         try:
             return super().render_lines(crop)
         finally:
             self._frame = None
 
     def render_line(self, y: int) -> Strip:
-        width, thumb = self._frame or (self.line_width, self.thumb)
+        top = self.scroll_offset.y
+        width, columns, thumb = self._frame or (
+            self.row_width, self._columns(top, self.scrollable_content_region.height), self.thumb)
         styles = self._row_styles()
-        return with_thumb(self._row(y + self.scroll_offset.y, width), y, thumb, styles.thumb, styles.base)
+        row = Strip.join([self._row(y + top, (width, columns)), Strip.blank(ROW_GAP, styles.base)])
+        return with_thumb(row, y, thumb, styles.thumb, styles.base)
 
-    def _row(self, index: int, width: int) -> Strip:
-        """Row ``index``, drawn or as kept."""
-        if index != self.cursor and (kept := self._kept(index, width)) is not None:
+    def _row(self, index: int, layout: tuple[int, Columns]) -> Strip:
+        """Row ``index`` at ``layout`` (its width and columns), drawn or as kept."""
+        if index != self.cursor and (kept := self._kept(index, layout)) is not None:
             return kept
-        strip = self._render_row(index, width)
+        strip = self._render_row(index, *layout)
         if index != self.cursor:
-            self._keep(index, width, strip)
+            self._keep(index, layout, strip)
         return strip
 
-    def _kept(self, index: int, width: int) -> Strip | None:
-        """Row ``index`` as drawn before at ``width``, if it is kept."""
+    def _kept(self, index: int, layout: tuple[int, Columns]) -> Strip | None:
+        """Row ``index`` as drawn before at ``layout``, if it is kept."""
         drawn = self._drawn.get(index)
-        return drawn[1] if drawn is not None and drawn[0] == width else None
+        return drawn[1] if drawn is not None and drawn[0] == layout else None
 
-    def _keep(self, index: int, width: int, strip: Strip) -> None:
+    def _keep(self, index: int, layout: tuple[int, Columns], strip: Strip) -> None:
         if len(self._drawn) >= DRAWN_ROWS:
             del self._drawn[next(iter(self._drawn))]  # the first drawn of those kept
-        self._drawn[index] = (width, strip)
+        self._drawn[index] = (layout, strip)
 
     def _row_styles(self) -> RowStyles:
         """The list's styles (looked up once per style change, not per row: as ``_drawn``, they go
@@ -426,7 +461,7 @@ class HeadlineList(ThumbView, can_focus=True):
                                      component("headline-list--cursor"), component("headline-list--thumb"))
         return self._styles
 
-    def _render_row(self, index: int, width: int) -> Strip:
+    def _render_row(self, index: int, width: int, columns: Columns = BOTH) -> Strip:
         styles = self._row_styles()
         base, mark, unread, meta_style, cursor = styles.base, styles.mark, styles.unread, styles.meta, styles.cursor
         if index >= len(self._stories):
@@ -434,7 +469,8 @@ class HeadlineList(ThumbView, can_focus=True):
         meta = self._stories[index]
         row = Row(meta, self._states.get(meta.id, EMPTY))
         today = dt.date.today()
-        tail = row_tail(row.meta.source, row.meta.published, width, today.year, self._by_source, today.isoformat())
+        tail = row_tail(row.meta.source, row.meta.published, width, today.year, self._by_source, today.isoformat(),
+                        columns)
         room = max(0, width - 2 - cell_len(tail))
         tags = row_tags(row.state.tags, room)
         room -= cell_len(tags)
