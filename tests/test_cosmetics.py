@@ -144,3 +144,32 @@ def test_a_dialog_has_a_calm_frame_in_16_colours(tmp_path: Path) -> None:
     frame = next(coloured[row] for row in range(title, -1, -1) if "╭" in lines[row])  # the dialog's top edge
     corner = re.findall(r"((?:\x1b\[[\d;]*m)+)╭─", frame)  # its colours (a background's too, in some terminals)
     assert len(corner) == 1 and BRIGHT_CYAN in re.findall(r"\[(\d+)m", corner[0]), "\n".join(lines)
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_the_footers_keys_are_in_a_calm_colour_in_16_colours(tmp_path: Path) -> None:
+    """With TERM=xterm the footer's key letters were bright red (textual-dark's orange accent in 16
+    colours, as its errors are): they are in the focus colour there now, bright cyan."""
+    with reader_in_tmux(tmp_path, colours="xterm") as terminal:
+        terminal.wait_for("? Keys")
+        footer = terminal.screen(colours=True).splitlines()[-1]
+    runs = re.findall(r"((?:\x1b\[[\d;]*m)+)([^\x1b]+)", footer)  # (its colours, text), as drawn
+    keys = [(runs[at - 1][0], text.strip()) for at, (_codes, text) in enumerate(runs)
+            if text.strip() in {"Open", "Search", "Keys"}]  # each with its key letter's colours
+    assert [name for _codes, name in keys] == ["Open", "Search", "Keys"], footer
+    for codes, _name in keys:
+        assert BRIGHT_CYAN in re.findall(r"\[(\d+)m", codes) and "[91m" not in codes, footer
+
+
+@pytest.mark.skipif(TMUX is None, reason="tmux is not installed")
+def test_the_search_bar_in_focus_is_seen_without_colour(tmp_path: Path) -> None:
+    """With NO_COLOR the search bar looked the same whether it had the focus or not (Textual tells
+    them apart by colour alone): in focus it is framed in heavy lines, as the regions are."""
+    with reader_in_tmux(tmp_path, no_color=True) as terminal:
+        terminal.wait_for("┏━ Headlines")
+        away = terminal.screen().splitlines()[:3]
+        terminal.keys("/")
+        terminal.wait_for("Clear search")
+        focused = terminal.screen().splitlines()[:3]
+    assert away != focused
+    assert focused[0].startswith("┏━") and not away[0].startswith("┏"), "\n".join(away + focused)

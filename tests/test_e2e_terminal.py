@@ -61,9 +61,9 @@ def terminal(tmp_path: Path) -> Iterator[Terminal]:
 
 
 @contextlib.contextmanager
-def reader_in_tmux(tmp_path: Path, colours: str = "") -> Iterator[Terminal]:
+def reader_in_tmux(tmp_path: Path, colours: str = "", no_color: bool = False) -> Iterator[Terminal]:
     """The reader on a store of two stories, in a tmux of its own; ``colours``: the ``TERM`` it is
-    given in place of tmux's own (``xterm``: 16 colours)."""
+    given in place of tmux's own (``xterm``: 16 colours); ``no_color``: with ``NO_COLOR=1``."""
     pages = tmp_path / "pages"
     pages.mkdir()
     (pages / "ferry.txt").write_text(FERRY_DUMP)
@@ -77,6 +77,8 @@ def reader_in_tmux(tmp_path: Path, colours: str = "") -> Iterator[Terminal]:
     command = f"{BROADSHEET} run --no-seed"
     if colours:
         command = f"env TERM={colours} COLORTERM= {command}"
+    if no_color:
+        command = f"env NO_COLOR=1 {command}"
     term.tmux("-f", "/dev/null", "new-session", "-d", "-s", name, "-x", "100", "-y", "30", command, env=env, check=True)
     try:
         yield term

@@ -181,11 +181,13 @@ class BroadsheetApp(App[None]):
 
     def get_css_variables(self) -> dict[str, str]:
         """Textual's, and ``$focus-border``, the border of the region in focus and of the dialogs: the
-        theme's accent, but in 16 colours a calm one, for the inputs' focus (Textual's ``$border``) too."""
+        theme's accent, but in 16 colours a calm one, for the inputs' focus (Textual's ``$border``) and
+        the footer's key letters (the accent too: they were bright red, as errors are) as well."""
         variables = super().get_css_variables()
         variables["focus-border"] = variables["accent"]
         if self.console.color_system == "standard":
-            variables["focus-border"] = variables["border"] = SIXTEEN_COLOUR_FOCUS[self.current_theme.dark]
+            calm = SIXTEEN_COLOUR_FOCUS[self.current_theme.dark]
+            variables["focus-border"] = variables["border"] = variables["footer-key-foreground"] = calm
         return variables
 
     def watch_theme(self, theme: str) -> None:
