@@ -29,6 +29,7 @@ from broadsheet.tui.bindings import bindings_of
 from broadsheet.tui.commands import StoryCommands
 from broadsheet.tui.escape_keys import EscapeKeyParser, escape_then, install
 from broadsheet.tui.graphics_probe import Protocol, choose_protocol, off_cause
+from broadsheet.tui.notices import notice_width, wrap_paths
 from broadsheet.tui.screens.help import HelpScreen, key_label
 from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.widgets.sidebar import Sidebar
@@ -71,7 +72,9 @@ class BroadsheetApp(App[None]):
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
                timeout: float | None = None, markup: bool = False) -> None:
         """Every notice is plain text, whatever a caller asks: notices quote tags, searches, saved
-        searches' names, file names and config values, and a ``[/b]`` in one crashed the reader."""
+        searches' names, file names and config values, and a ``[/b]`` in one crashed the reader. A long
+        path in one is broken after a ``/``, never inside a name (:func:`wrap_paths`)."""
+        message = wrap_paths(message, notice_width(self.size.width))
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
     def on_notify(self, event: Notify) -> None:
@@ -93,6 +96,7 @@ class BroadsheetApp(App[None]):
             self._unnotify(last, refresh=False)
         elif last is not None:  # still on its way (keys read in one go): it is never shown
             last.timeout = 0
+        message = wrap_paths(message, notice_width(self.size.width))
         self._notices[kind] = notification = Notification(message, "", "information", timeout, markup=False)
         self.post_message(Notify(notification))
 
