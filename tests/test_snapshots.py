@@ -74,3 +74,26 @@ def test_empty_store(snap_compare, tmp_path: Path, size: tuple[int, int]) -> Non
 def test_palette(snap_compare, tmp_path: Path, size: tuple[int, int]) -> None:
     app = BroadsheetApp(snapshot_store(tmp_path / "store"))
     assert snap_compare(app, terminal_size=size, run_before=steps("ctrl+p", "m", "o", "u", "n"))
+
+
+def bare_store(folder: Path) -> Store:
+    """Stories with no source and no date (pages saved without them), and one with code in it."""
+    store = Store(folder)
+    code = "\n".join(["def timetable(feed):", "    for entry in feed.entries:",
+                      '        if entry.kind == "ferry" and entry.departure is not None and entry.arrival is not None:',
+                      "            yield entry.route, entry.departure, entry.arrival, entry.platform, entry.operator",
+                      "    return None"])
+    store.add([(make_article(i, headline=f"Harbour ferry timetable changes announced for the winter season, part {i}",
+                             source=None, published=None, images=[],
+                             body=["The operator published the code that reads its timetable.", code,
+                                   "Critics said it ignores cancelled sailings."]), None) for i in range(5)])
+    SearchIndex.open(store)
+    return store
+
+
+@pytest.mark.parametrize(("screen", "size"), [("sidebar", (100, 30)), ("reading", (80, 24))],
+                         ids=["sidebar-100x30", "reading-80x24"])
+def test_bare_stories(snap_compare, tmp_path: Path, screen: str, size: tuple[int, int]) -> None:
+    """Headlines take the room of a source and date column no row fills; code keeps its lines."""
+    app = BroadsheetApp(bare_store(tmp_path / "store"))
+    assert snap_compare(app, terminal_size=size, run_before=SCREENS[screen])

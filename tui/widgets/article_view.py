@@ -69,6 +69,51 @@ def wrap_whole(paragraph: Text, console: Console, width: int, phrases: Sequence[
     return lines
 
 
+#: Starts a line that goes on from the one above in a paragraph whose lines are kept (a ``<pre>``'s
+#: code, a poem), after that line's indentation: vim's ``showbreak`` with ``breakindent``.
+CONTINUED = "\u21aa "
+
+
+def wrap_kept(line: Text, width: int) -> tuple[list[Text], int]:
+    """A line of code or verse (its breaks and indentation carry meaning) at ``width``: a line that
+    does not fit is broken after its last space that fits (or, without one, at the edge), and goes
+    on under its own indentation after ``CONTINUED``, not run into prose at the left edge. Also the
+    cells the mark and the indentation before it take on the lines that go on (0: it fitted)."""
+    plain = line.plain
+    if cell_len(plain) <= width:
+        return [line], 0
+    indent = len(plain) - len(plain.lstrip(" "))
+    prefix = " " * min(indent, width // 2) + CONTINUED
+    lines: list[Text] = []
+    start, room, least = 0, width, indent  # (the first line is not broken in its indentation)
+    while start < len(plain):
+        end, cells = start, 0
+        while end < len(plain) and (end == start or cells + cell_len(plain[end]) <= room):
+            cells += cell_len(plain[end])
+            end += 1
+        if end < len(plain) and (space := plain.rfind(" ", start + least + 1, end)) > start:
+            end = space + 1  # the space ends this line: the lines joined are the line again
+        piece = line[start:end]
+        lines.append(Text.assemble((prefix, "dim"), piece, end="") if lines else piece)
+        start, room, least = end, max(1, width - cell_len(prefix)), 0
+    return lines, len(prefix)
+
+
+def kept_lines(blocks: Sequence[tuple[str, Text]]) -> set[int]:
+    """The lines (of the text :func:`joined_blocks` makes, split at its newlines) of a paragraph
+    whose lines are kept: a ``<pre>``'s or a poem's, the only paragraphs holding line breaks."""
+    kept: set[int] = set()
+    line = 0
+    for number, (kind, block) in enumerate(blocks):
+        if number:
+            line += 2  # the blank line between blocks, then this block's first
+        count = block.plain.count("\n") + 1
+        if kind == "paragraph" and count > 1:
+            kept.update(range(line, line + count))
+        line += count - 1
+    return kept
+
+
 def message_text(message: str, style: str) -> Text:
     """``message`` styled by a span: ``Text.render``, which draws the lines, ignores a base style."""
     return Text.assemble((message, style), end="")
@@ -201,6 +246,8 @@ class ArticleView(ThumbView, can_focus=True):
         self._caption_pattern: TermMatcher | None = None  # the search's terms on captions, as the story was shown
         self._held: tuple[str, ...] = ()  # what of the byline is kept whole on a line (see wrap_whole)
         self._paragraphs: list[Text] = []  # the styled text, split at newlines
+        self._kept: set[int] = set()  # of those, the lines of code or verse (see wrap_kept)
+        self._continued: dict[int, int] = {}  # wrapped line -> the cells of its CONTINUED mark and indentation
         self._next = 0  # the first paragraph not wrapped yet
         self._lines: list[Text] = []  # the paragraphs before self._next, wrapped at self._column
         self._starts: list[int] = []  # where each paragraph starts in the text (character offset)
@@ -224,11 +271,13 @@ class ArticleView(ThumbView, can_focus=True):
         self.article = article
         self._matches, self._match, self._figures = [], -1, []
         self._held = held_phrases(article, tags)
+        self._kept = set()
         if article is None:
             self._text = message_text(EMPTY_HELP, "dim")
         else:
             blocks = article_blocks(article, tags, note)
             self._text = joined_blocks(blocks)
+            self._kept = kept_lines(blocks)
             self._caption_pattern = term_matcher(terms, ("caption",))
             if terms:
                 self._matches = matches_in(blocks, terms)
@@ -259,6 +308,7 @@ class ArticleView(ThumbView, can_focus=True):
         self.article = None
         self._matches, self._match, self._figures = [], -1, []
         self.border_subtitle = ""
+        self._kept = set()
         self._text = message_text(message, "dim")
         self._replace(0)
 
@@ -267,6 +317,7 @@ class ArticleView(ThumbView, can_focus=True):
         self.article = None
         self._matches, self._match, self._figures = [], -1, []
         self.border_subtitle = ""
+        self._kept = set()
         self._text = message_text(message, "bold red")
         self._replace(0)
 
@@ -312,6 +363,7 @@ class ArticleView(ThumbView, can_focus=True):
 
     def _start(self, column: int) -> None:
         self._column, self._next, self._lines, self._first_lines = column, 0, [], []
+        self._continued = {}
         self._strips.clear()
 
     def _wrap_until(self, count: int) -> None:
@@ -319,12 +371,19 @@ class ArticleView(ThumbView, can_focus=True):
         console = self.app.console
         while len(self._lines) < count and self._next < len(self._paragraphs):
             paragraph = self._paragraphs[self._next]
+            first = len(self._lines)
+            self._first_lines.append(first)
+            lines, prefix = self._wrapped_paragraph(self._next, paragraph, console)
+            self._lines.extend(lines)
+            self._continued.update(dict.fromkeys(range(first + 1, len(self._lines)), prefix) if prefix else {})
             self._next += 1
-            self._first_lines.append(len(self._lines))
-            self._lines.extend(self._wrapped_paragraph(paragraph, console))
 
-    def _wrapped_paragraph(self, paragraph: Text, console: Console) -> list[Text]:
-        return wrap_whole(paragraph, console, self._column, self._held) if paragraph.plain else [paragraph]
+    def _wrapped_paragraph(self, number: int, paragraph: Text, console: Console) -> tuple[list[Text], int]:
+        """Paragraph ``number`` (``paragraph``: all or the start of it) as wrapped, and the cells of the
+        mark before each line but its first (see :func:`wrap_kept`; 0: none)."""
+        if number in self._kept:
+            return wrap_kept(paragraph, self._column)
+        return (wrap_whole(paragraph, console, self._column, self._held) if paragraph.plain else [paragraph]), 0
 
     @property
     def _wrapped(self) -> bool:
@@ -417,9 +476,22 @@ class ArticleView(ThumbView, can_focus=True):
         return strip.apply_style(base).crop_extend(0, width, base)
 
     def get_selection(self, selection: Selection) -> tuple[str, str] | None:
-        """The selected text, for copying (lines as wrapped on screen)."""
+        """The selected text, for copying (lines as wrapped on screen, but a line of code or verse
+        whole, as written: without the marks and breaks of :func:`wrap_kept`)."""
         self._finish_wrap()
-        return selection.extract("\n".join(line.plain for line in self._lines)), "\n"
+        copied = selection.extract("\n".join(line.plain for line in self._lines)).split("\n")
+        first = selection.start.y if selection.start is not None else 0
+        start_x = selection.start.x if selection.start is not None else 0
+        joined: list[str] = []
+        for row, text in enumerate(copied, first):
+            prefix = self._continued.get(row, 0)
+            if not prefix:
+                joined.append(text)
+            elif row == first:
+                joined.append(text[max(0, prefix - start_x):])
+            else:
+                joined[-1] += text[prefix:]
+        return "\n".join(joined), "\n"
 
     def selection_updated(self, selection: Selection | None) -> None:
         self._strips.clear()
@@ -436,7 +508,7 @@ class ArticleView(ThumbView, can_focus=True):
         number = self._paragraph_at(offset)
         self._wrap_until_paragraph(number)
         before = self._paragraphs[number][:offset - self._starts[number]]
-        rows = len(self._wrapped_paragraph(before, self.app.console)) if before.plain else 1
+        rows = len(self._wrapped_paragraph(number, before, self.app.console)[0]) if before.plain else 1
         return self._first_lines[number] + rows - 1
 
     def _wrap_until_paragraph(self, number: int) -> None:
@@ -462,7 +534,7 @@ class ArticleView(ThumbView, can_focus=True):
             return  # wrapped from the new paragraph when its turn comes
         top = self._first_lines[number]
         bottom = self._first_lines[number + 1] if number + 1 < self._next else len(self._lines)
-        lines = self._wrapped_paragraph(paragraph, self.app.console)
+        lines, _prefix = self._wrapped_paragraph(number, paragraph, self.app.console)
         if len(lines) != bottom - top:  # (styles do not change how text wraps)
             self._rewrap(round(self.scroll_y))
             return
