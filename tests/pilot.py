@@ -99,3 +99,9 @@ def progress_told(monkeypatch: Any) -> list[str]:
 
     monkeypatch.setattr(MainScreen, "_work_progress", progress)
     return told
+
+
+def said(notice: Any) -> str:
+    """A notice's message as written: a long path in it is broken after a ``/`` to fit the notice's
+    lines (``broadsheet.tui.notices``)."""
+    return str(notice.message).replace("/\n", "/")

@@ -14,7 +14,7 @@ from broadsheet.tui import links
 from broadsheet.tui.app import BroadsheetApp
 from broadsheet.tui.screens.main import MainScreen
 from tests.factories import make_article
-from tests.pilot import settle
+from tests.pilot import said, settle
 
 # A feed's address, made to break out of any shell that would read it.
 URL = "https://coast-herald.example/ferry times;$(touch PWNED)`touch PWNED2`'\"&&x"
@@ -71,7 +71,7 @@ def _written(runs: Path) -> int:
 
 
 def _notes(app: BroadsheetApp) -> list[str]:
-    return [str(note.message) for note in app._notifications]
+    return [said(note) for note in app._notifications]
 
 
 async def test_w_runs_the_configured_browser_in_the_terminal_and_the_reader_comes_back(

@@ -17,7 +17,7 @@ from broadsheet.tui.screens.main import MainScreen
 from broadsheet.tui.widgets.article_view import ArticleView
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.factories import make_article
-from tests.pilot import settle
+from tests.pilot import said, settle
 
 
 @dataclass
@@ -117,7 +117,7 @@ async def test_the_reader_starts_names_the_damaged_files_and_shows_each_storys_p
         await settle(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen)
-        told = [n.message for n in app._notifications if n.title == "A damaged file"]
+        told = [said(n) for n in app._notifications if n.title == "A damaged file"]
         assert len(told) == 2, told  # said as the reader starts, not only at the next check
         assert any(damaged.state.name in m and "no marks" in m and "broadsheet repair" in m for m in told)
         assert any(str(damaged.bodies) in m for m in told)
@@ -153,7 +153,7 @@ async def test_the_reader_starts_with_damaged_settings_and_refuses_to_save_over_
     app = BroadsheetApp(Store(store.folder))
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
-        told = [n.message for n in app._notifications if n.title == "A damaged file"]
+        told = [said(n) for n in app._notifications if n.title == "A damaged file"]
         assert len(told) == 1 and settings.name in told[0] and "defaults" in told[0], told
         await pilot.press("o")  # another order: shown, not saved over the damaged file
         await settle(pilot)

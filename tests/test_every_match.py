@@ -15,7 +15,7 @@ from broadsheet.tui.screens import main as main_screen
 from broadsheet.tui.screens.dialogs import ConfirmScreen
 from broadsheet.tui.widgets.headline_list import HeadlineList
 from tests.factories import make_article, wire_article
-from tests.pilot import search_for, settle, type_text
+from tests.pilot import said, search_for, settle, type_text
 
 FERRY = 7  # stories that hold "ferry", of eight
 
@@ -64,7 +64,7 @@ async def test_bookmark_and_tag_every_match_of_a_search_not_only_those_listed(ap
         assert isinstance(app.screen, ConfirmScreen) and "Apply +boats to all 7 matching stories?" in asked(app)
         await pilot.press("y")
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = [said(n) for n in app._notifications]
         assert not app.screen.query_one("#work-status", Label).display
     marks = Store(store.folder).user.all()
     assert {sid for sid, s in marks.items() if s.bookmarked} == ferry_ids(store)
@@ -85,7 +85,7 @@ async def test_export_writes_every_match_in_the_order_of_the_list(app: Broadshee
         app.screen.query_one("Input").value = str(target)  # type: ignore[attr-defined]
         await pilot.press("enter")
         await settle(pilot)
-        messages = [n.message for n in app._notifications]
+        messages = [said(n) for n in app._notifications]
     exported = [s["id"] for s in orjson.loads(target.read_bytes())["stories"]]
     assert set(exported) == ferry_ids(store) and exported[:3] == listed  # the list's best first
     assert f"Exported 7 stories to {target}" in messages

@@ -20,7 +20,7 @@ from broadsheet.tui.widgets.headline_list import HeadlineList
 from broadsheet.tui.widgets.search_bar import SearchBar
 from broadsheet.tui.widgets.sidebar import Sidebar
 from tests.factories import make_article
-from tests.pilot import progress_told, search_for, settle, shown_lines, type_text
+from tests.pilot import progress_told, said, search_for, settle, shown_lines, type_text
 
 
 def burst(app: BroadsheetApp, *keys: tuple[str, str | None]) -> None:
@@ -1009,7 +1009,7 @@ async def test_export_runs_off_the_screen_with_progress_and_says_why_it_failed(
             await settle(pilot)
         screen = app.screen
         assert isinstance(screen, MainScreen) and not screen.query_one("#work-status", Label).display
-        messages = [n.message.replace("/\n", "/") for n in app._notifications]  # (a long path: broken after a /)
+        messages = [said(n) for n in app._notifications]
     assert any("256 done" in text for text in told)  # told as it went, a shard of stories at a time
     assert len(orjson.loads(target.read_bytes())["stories"]) == 300
     assert f"Exported 300 stories to {target}" in messages
@@ -1037,7 +1037,7 @@ async def test_export_asks_before_replacing_a_file_and_says_where_a_relative_nam
             await settle(pilot)
             if answer == "n":
                 assert (tmp_path / "kept.md").read_text() == "an earlier export"
-        messages = [n.message.replace("/\n", "/") for n in app._notifications]  # (a long path: broken after a /)
+        messages = [said(n) for n in app._notifications]
     assert "\n\n# " in (tmp_path / "kept.md").read_text()
     assert f"Exported 5 stories to {tmp_path / 'kept.md'}" in messages
 
