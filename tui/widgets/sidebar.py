@@ -129,6 +129,9 @@ class Sidebar(OptionList):
         Binding("a", "screen.subscribe", "Subscribe to a feed", id="sidebar.subscribe"),  # the screen's dialog
         # On a feed's row only (check_action): elsewhere F is the screen's, every feed.
         Binding("F", "fetch", "Fetch this feed", id="sidebar.fetch"),
+        # Through 100 feeds by their marks: "!" to the next that failed, "+" to the next with "+3" new.
+        Binding("exclamation_mark", "next_feed('failed')", "Next failed feed", show=False, id="sidebar.next_failed"),
+        Binding("plus", "next_feed('new')", "Next feed with new stories", show=False, id="sidebar.next_new"),
     ]
 
     @dataclass
@@ -159,6 +162,7 @@ class Sidebar(OptionList):
         super().__init__(id=id)
         self._entries: list[Entry | None] = []
         self._feeds: list[tuple[Entry, int]] = []  # each feed's entry and unread stories, in order
+        self._feed_rows: dict[int, FeedRow] = {}  # place -> the feed shown there ("!" and "+" go by them)
         self._opened: int | None = None  # the failing feed's row whose reason is shown under it
         self._follow: tuple[str, str] | None = None
 
@@ -187,10 +191,12 @@ class Sidebar(OptionList):
             if e is not None
         ]
         self._feeds = [(Entry("feed", feed.title, feed_phrase(feed.title), feed.url), feed.unread) for feed in feeds]
+        self._feed_rows = {}
         if feeds:
             entries.append(None)
             options.append(Option(Text("Feeds", style="bold"), disabled=True))
             for (entry, _), feed in zip(self._feeds, feeds, strict=True):
+                self._feed_rows[len(entries)] = feed
                 entries.append(entry)
                 options.append(Option(EntryLabel(feed.title, feed.unread, feed.problem,  # its error under it
                                                  middle=feed.address, new=feed.new)))
@@ -271,6 +277,8 @@ class Sidebar(OptionList):
             if at is not None and at < self.option_count and isinstance(
                     label := self.get_option_at_index(at).prompt, EntryLabel) and label.problem:
                 self.replace_option_prompt_at_index(at, replace(label, opened=opened))
+                if opened and at == self.highlighted:  # scrolled to as one line: its reason was below the sidebar
+                    self.scroll_to_highlight()
         self._opened = index
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -283,6 +291,21 @@ class Sidebar(OptionList):
     def action_read_all(self) -> None:
         if (entry := self.current_entry) is not None:
             self.post_message(self.ReadAllRequested(entry))
+
+    def action_next_feed(self, mark: str) -> None:
+        """``!`` / ``+``: the highlight to the next feed below that failed its last fetch / that the
+        latest fetch brought new stories to, round from the top after the last (newsboat users
+        with 100 feeds went through them with j, reading each row)."""
+        wanted = [at for at, feed in self._feed_rows.items() if (feed.problem if mark == "failed" else feed.new)]
+        what = "failed its last fetch" if mark == "failed" else "has new stories"
+        here = self.highlighted if self.highlighted is not None else -1
+        onward = [at for at in wanted if at > here] or [at for at in wanted if at != here]
+        if not onward:
+            self.notify(f"No {'other ' if wanted else ''}feed {what}", timeout=2)
+            return
+        if onward[0] < here:
+            self.notify(f"From the top: the first feed that {what}", timeout=2)
+        self.highlighted = onward[0]
 
     def action_rename(self) -> None:
         entry = self.current_entry

@@ -1,0 +1,92 @@
+"""A newsboat user's sidebar of many feeds: going through them by their marks ("!" a failed
+fetch, "+3" new stories)."""
+
+from __future__ import annotations
+
+from pytest_httpserver import HTTPServer
+
+from broadsheet.store.feeds.fetch import fetch
+from broadsheet.store.feeds.subscriptions import Subscriptions
+from broadsheet.store.storage.db import Store
+from broadsheet.tui.app import BroadsheetApp
+from broadsheet.tui.widgets.sidebar import Sidebar
+from tests.feeds import rss_feed
+from tests.pilot import open_sidebar, settle
+
+FEEDS = 40
+FAILING = (12, 31)  # answer 404 on the second fetch
+GROWING = (5, 27)  # bring a story more on the second fetch
+
+
+def many_feeds(store: Store, server: HTTPServer) -> list[str]:
+    """Forty feeds fetched twice: two fail the second time, two bring new stories. Their addresses."""
+    urls = [server.url_for(f"/feed{i}") for i in range(FEEDS)]
+    Subscriptions(store).add(urls)
+    for extra in (0, 1):
+        server.clear()
+        for i in range(FEEDS):
+            if extra and i in FAILING:
+                server.expect_request(f"/feed{i}").respond_with_data("gone", status=404)
+            else:
+                grown = extra if i in GROWING else 0
+                server.expect_request(f"/feed{i}").respond_with_data(
+                    rss_feed(2 + grown, title=f"Town Crier {i:02}", start=i * 100))
+        fetch(store)
+    return urls
+
+
+def drawn(sidebar: Sidebar) -> list[str]:
+    return [sidebar.render_line(y).text.rstrip() for y in range(sidebar.size.height)]
+
+
+async def test_bang_and_plus_go_to_the_next_failed_and_the_next_new_feed_round_the_end(
+        store: Store, server: HTTPServer) -> None:
+    urls = many_feeds(store, server)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        sidebar = await open_sidebar(pilot)
+        assert sidebar.has_focus
+
+        async def press(key: str) -> str:
+            await pilot.press(key)
+            await settle(pilot)
+            entry = sidebar.current_entry
+            assert entry is not None and entry.kind == "feed"
+            return entry.ref
+
+        assert await press("exclamation_mark") == urls[FAILING[0]]
+        # Its reason is shown under it, and scrolled into sight (the row alone was, the reason below the sidebar).
+        assert any("not found (404)" in line for line in drawn(sidebar))
+        assert await press("exclamation_mark") == urls[FAILING[1]]
+        assert any("not found (404)" in line for line in drawn(sidebar))
+        assert await press("exclamation_mark") == urls[FAILING[0]]  # round from the top
+        assert "From the top" in list(app._notifications)[-1].message
+        assert await press("plus") == urls[GROWING[1]]
+        assert await press("plus") == urls[GROWING[0]]
+
+
+async def test_bang_with_no_failed_feed_says_so_and_stays(store: Store, server: HTTPServer) -> None:
+    server.expect_request("/one").respond_with_data(rss_feed(2, title="Town Crier"))
+    Subscriptions(store).add([server.url_for("/one")])
+    fetch(store)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(80, 24), notifications=True) as pilot:
+        sidebar = await open_sidebar(pilot)
+        before = sidebar.highlighted
+        await pilot.press("exclamation_mark")
+        await settle(pilot)
+        assert sidebar.highlighted == before
+        assert list(app._notifications)[-1].message == "No feed failed its last fetch"
+
+
+async def test_a_failed_feed_reached_at_the_sidebars_foot_shows_its_reason(store: Store, server: HTTPServer) -> None:
+    # With j down 40 feeds at 80x24 the failed one came to the last line: scrolled to as one
+    # line, the reason opened under it stayed below the sidebar.
+    urls = many_feeds(store, server)
+    app = BroadsheetApp(store)
+    async with app.run_test(size=(80, 24)) as pilot:
+        sidebar = await open_sidebar(pilot)
+        while (entry := sidebar.current_entry) is None or entry.ref != urls[FAILING[0]]:
+            await pilot.press("j")
+        await settle(pilot)
+        assert any("not found (404)" in line for line in drawn(sidebar))
