@@ -928,9 +928,11 @@ def test_sidebar_counts_are_grouped_as_the_count_beside_the_search_bar_is() -> N
 
 
 @pytest.mark.parametrize(("width", "drawn"), [
-    (44, ["All stories 1,000,000", "Harbour Gazette ! 12", "not found (404) at http://127.0.0.1/feed"]),
-    (21, ["All stories 1,000,000", "Harbour Gazette ! 12", "not found (404) at", "http://127.0.0.1/feed"]),
-    (17, ["All st\u2026 1,000,000", "All 1,000,000", "Harbour Gaz\u2026 ! 12", "not found (404)", "at",
+    # (the counts right-aligned: one column down the sidebar)
+    (44, ["All stories" + " " * 24 + "1,000,000", "Harbour Gazette" + " " * 25 + "! 12",
+          "not found (404) at http://127.0.0.1/feed"]),
+    (21, ["All stories 1,000,000", "Harbour Gazette  ! 12", "not found (404) at", "http://127.0.0.1/feed"]),
+    (17, ["All st\u2026 1,000,000", "All     1,000,000", "Harbour Gaz\u2026 ! 12", "not found (404)", "at",
           "http://127.0.0.1/", "feed"]),
 ])
 def test_a_sidebar_label_cuts_its_name_to_keep_its_count_whole_on_one_line(width: int, drawn: list[str]) -> None:
@@ -950,7 +952,7 @@ def test_a_long_feed_error_is_shown_whole_under_its_highlighted_row() -> None:
     console.print(EntryLabel("Gazette", 1, "cannot connect to 127.0.0.1:9 (connection refused) after three tries of "
                              "it, each a second apart", opened=True))
     assert console.export_text().splitlines() == [
-        "Gazette ! 1", "cannot connect to", "127.0.0.1:9", "(connection refused)", "after three tries of",
+        "Gazette            ! 1", "cannot connect to", "127.0.0.1:9", "(connection refused)", "after three tries of",
         "it, each a second", "apart"]
 
 
@@ -965,8 +967,8 @@ async def test_the_sidebar_shows_a_million_stories_on_one_line_at_80_columns(app
         sidebar.show_entries({"all": 1_000_000, "unread": 600_035, "bookmarked": 29_938}, {}, {})
         await settle(pilot)
         drawn = [sidebar.render_line(y).text.strip() for y in range(3)]
-        assert drawn[0] == "All 1,000,000"
-        assert drawn[1:] == ["Unread 600,035", "Bookmarked 29,938"]
+        assert drawn[0] == "All      1,000,000"  # right-aligned, as every count
+        assert drawn[1:] == ["Unread     600,035", "Bookmarked  29,938"]
 
 
 def test_questions_and_answers_about_the_listed_stories_count_them_in_english() -> None:

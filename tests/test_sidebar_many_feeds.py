@@ -1,15 +1,18 @@
 """A newsboat user's sidebar of many feeds: going through them by their marks ("!" a failed
-fetch, "+3" new stories)."""
+fetch, "+3" new stories) and reading their names at 80 columns."""
 
 from __future__ import annotations
 
+import io
+
 from pytest_httpserver import HTTPServer
+from rich.console import Console
 
 from broadsheet.store.feeds.fetch import fetch
 from broadsheet.store.feeds.subscriptions import Subscriptions
 from broadsheet.store.storage.db import Store
 from broadsheet.tui.app import BroadsheetApp
-from broadsheet.tui.widgets.sidebar import Sidebar
+from broadsheet.tui.widgets.sidebar import EntryLabel, Sidebar
 from tests.feeds import rss_feed
 from tests.pilot import open_sidebar, settle
 
@@ -77,6 +80,33 @@ async def test_bang_with_no_failed_feed_says_so_and_stays(store: Store, server: 
         await settle(pilot)
         assert sidebar.highlighted == before
         assert list(app._notifications)[-1].message == "No feed failed its last fetch"
+
+
+def lines(label: EntryLabel, width: int) -> list[str]:
+    console = Console(width=width, record=True, file=io.StringIO())
+    console.print(label)
+    return console.export_text().splitlines()
+
+
+def test_a_narrow_sidebar_gives_the_name_the_room_of_the_new_count() -> None:
+    # At 80 columns the sidebar has 18 cells: "+1" cut the name to "Valley Couri… +1 2".
+    assert lines(EntryLabel("Valley Courier", 2, new=1), 18) == ["Valley Courier   2"]
+    assert lines(EntryLabel("Quay Post", 9, new=9), 18) == ["Quay Post     +9 9"]  # room: both shown
+    console = Console(width=18, file=io.StringIO())
+    segments = list(console.render(EntryLabel("Valley Courier", 2, new=1)))
+    count = next(s for s in segments if s.text == " 2")
+    assert count.style is not None and count.style.color is not None and count.style.color.name == "green"  # still told
+
+
+def test_counts_stand_in_one_column_at_the_right() -> None:
+    assert [lines(EntryLabel(name, count), 18)[0] for name, count in (("Unread", 348), ("Quay Post", 6))] == [
+        "Unread         348", "Quay Post        6"]
+
+
+def test_a_wide_character_cut_leaves_no_blank_before_the_ellipsis() -> None:
+    # Rich's cut drew "北海道新聞 ロ … 3" and "📰 Morning Brief  … 1" (the wide character did not fit).
+    assert lines(EntryLabel("北海道新聞 ローカルニュース速報", 3), 17) == ["北海道新聞 ロ…  3"]
+    assert lines(EntryLabel("📰 Morning Brief 🌅 Weekly", 1), 21) == ["📰 Morning Brief…   1"]
 
 
 async def test_a_failed_feed_reached_at_the_sidebars_foot_shows_its_reason(store: Store, server: HTTPServer) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from rich.cells import cell_len, set_cell_size
+from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.text import Text
@@ -63,15 +63,19 @@ class EntryLabel:
         count = "" if self.count is None else f" {self.count:,}"
         mark = " !" if self.problem else ""
         fresh = f" +{self.new:,}" if self.new else ""
-        cut = width is not None and cell_len(self.name) + len(mark) + len(fresh) + len(count) > width
+        if width is not None and cell_len(self.name) + len(fresh) + len(mark) + len(count) > width:
+            fresh = ""  # the name before "+3" ("Valley Couri… +1 2"): the count turns green instead
+        cut = width is not None and cell_len(self.name) + len(fresh) + len(mark) + len(count) > width
         room = max(1, (width or 0) - len(mark) - len(fresh) - len(count))
         name = self.short if cut and self.short else self.name
-        line = Text(_cut_middle(name, room) if cut and self.middle else name, no_wrap=True, overflow="ellipsis")
-        if width is not None:
-            line.truncate(room, overflow="ellipsis")
+        if cut:
+            name = _cut_middle(name, room) if self.middle else _cut_end(name, room)
+        line = Text(name, no_wrap=True)
+        if width is not None:  # the counts right-aligned, in one column down the sidebar
+            line.append(" " * max(0, width - cell_len(name) - len(fresh) - len(mark) - len(count)))
         line.append(fresh, style="green")
         line.append(mark, style="bold red")
-        line.append(count, style="dim")
+        line.append(count, style="green" if self.new and not fresh else "dim")
         lines = [line]
         if self.problem and self.opened:  # plain Text: a fetched error is untrusted
             problem = Text(self.problem, style="red")
@@ -92,6 +96,19 @@ class EntryLabel:
         return Measurement(widest, widest)
 
 
+def _cut_end(text: str, width: int) -> str:
+    """``text`` in at most ``width`` cells, cut at its end with "…": Rich's cut left a blank
+    where a wide character did not fit ("北海道新聞 ロ …", "📰 Morning Brief  …")."""
+    if cell_len(text) <= width:
+        return text
+    kept = ""
+    for char in text:
+        if cell_len(kept + char) > width - 1:
+            break
+        kept += char
+    return kept.rstrip() + "…"
+
+
 def _cut_middle(text: str, width: int) -> str:
     """``text`` in ``width`` cells, cut in its middle: two addresses of one host, or of one file
     name on two hosts, still read apart."""
@@ -102,7 +119,7 @@ def _cut_middle(text: str, width: int) -> str:
         if cell_len(char + kept) > tail:
             break
         kept = char + kept
-    return set_cell_size(text, width - 1 - cell_len(kept)) + "…" + kept
+    return _cut_end(text, width - cell_len(kept)) + kept
 
 
 @dataclass(frozen=True, slots=True)
