@@ -150,6 +150,6 @@ def test_entries_repeating_an_id_are_one_story_and_said(store: Store, server: HT
     server.expect_request("/pier.xml").respond_with_data(data, content_type="application/rss+xml")
     Subscriptions(fetched).add([server.url_for("/pier.xml")])
     summary = summarize(fetch(fetched, settings=STEADY))
-    assert summary.text == ("2 new, 0 updated from 1 feed; 0 failed\n"
+    assert summary.text == ("2 new, 0 updated from 1 feed; 0 failed\nNew: Pier Post 2\n"
                             "Pier Post: 2 entries repeat another entry's id: kept once")
     assert sorted(headline for _, headline, _ in stories(fetched)) == ["Tide later", "Wind"]
