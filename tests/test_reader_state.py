@@ -425,22 +425,3 @@ def test_stories_an_older_parser_read_are_offered_once_for_each_change_of_the_pa
     assert offered() == 0  # the next start: said already
     monkeypatch.setitem(PARSER_VERSIONS, TEXT_DUMP, PARSER_VERSIONS[TEXT_DUMP] + 1)  # a better parser since
     assert offered() == 1
-
-
-def test_an_or_is_said_beside_the_bar_so_a_pasted_bar_is_seen_to_be_one(reader: ReaderState,
-                                                                          filled_store: Store) -> None:
-    """"|" is OR (as OR, and as in Google): a headline pasted with its site's name, "Timetable
-    votes | Lowmoor Gazette", looks for "votes OR Lowmoor", more stories than its words find, and
-    the list alone did not say why. The label says how the query was read."""
-    index = SearchIndex.open(filled_store)
-    for text, label in [("Timetable votes | Lowmoor Gazette", "best 2 of 4 matches · either votes or Lowmoor"),
-                        ("ferry OR rail", "best 2 of 5 matches · either ferry or rail"),
-                        ('ferry OR "mountain rail" OR -harbour', 'best 2 of 5 matches · either ferry, "mountain rail" '
-                                                                 'or 1 more'),
-                        ("tag:a OR tag:b ferry|rail", "0 of 5 · either tag:a or tag:b …"),
-                        ('votes|"town votes on new ferry"', 'best 2 of 4 matches · either votes or "town votes on…'),
-                        ("votes Lowmoor", "best 2 of 4 matches"),
-                        ("votes | ferr", "best 2 of 4 matches · either votes or ferr* · words beginning ferr")]:
-        reader.begin_search(text)
-        assert reader.accept(text, index.search(text, states={}))
-        assert reader.count_label(min(2, reader.result_total)) == label, text

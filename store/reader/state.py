@@ -27,7 +27,7 @@ from broadsheet.store.feeds import latest
 from broadsheet.store.reader import searcher
 from broadsheet.store.reader.feedcounts import FeedCounts
 from broadsheet.store.reader.ordering import index_of, next_order, order_stories
-from broadsheet.store.search.query import Query, SearchResult, either_said, parse_query, tag_key
+from broadsheet.store.search.query import Query, SearchResult, parse_query, tag_key
 from broadsheet.store.storage import fields
 from broadsheet.store.storage.atomic import FileIdentity
 from broadsheet.store.storage.db import Store, StoryMeta, meanwhile
@@ -229,7 +229,6 @@ class ReaderState:
         self._newest = False  # whether those results are newest first, not ranked
         self.terms: list[str] = []
         self.begun = ""  # the last word, searched as the start of words: no story holds it whole
-        self.either = ""  # the query's first OR, said: "either halted or Harbour" (see either_said)
         self.note = ""  # what the last answer could not take into account
         self.partial = False  # the last answer came without the story text (the index still opening)
         self.fingerprint: Fingerprint | None = None
@@ -587,7 +586,6 @@ class ReaderState:
             return False  # a newer query is on its way
         if result is None:
             self.result_ids, self.terms, self.result_total, self.note, self.begun = None, [], 0, "", ""
-            self.either = ""
             self.result_counted, self.partial = True, False
         else:
             self.result_ids, self.terms, self.result_total = result.ids, result.terms, result.total
@@ -596,7 +594,6 @@ class ReaderState:
             self._newest = (parse_query(text, typing=True) if word is None else result.query).by_date
             self.note, self.partial = result.note, result.partial
             self.begun = "" if word is None else ("without " if word.negated else "") + f"words beginning {word.text}"
-            self.either = either_said(result.query)
         self._results_of = text
         return True
 
@@ -723,8 +720,7 @@ class ReaderState:
         noun = "story" if total == 1 else "stories"
         if not self.query_text.strip():
             return f"{total:,} {noun}" + ("" if self.result_ids is not None else f" · {self.order}")
-        # how the query was read: "49 of 150 · words beginning ferr", "3 of 150 · either halted or Harbour"
-        begun = "".join(f" · {said}" for said in (self.either, self.begun) if said)
+        begun = f" · {self.begun}" if self.begun else ""  # "ferr" typed: "49 of 150 · words beginning ferr"
         if self.result_total > shown:
             about = "" if self.result_counted else "about "
             return f"{'newest' if self._newest else 'best'} {shown:,} of {about}{self.result_total:,} matches{begun}"

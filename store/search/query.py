@@ -461,29 +461,6 @@ def highlight_term(term: Term) -> str:
     return f"{term.field}:{shown}" if term.field else shown
 
 
-#: Characters of a term :func:`either_said` shows (an OR of long phrases squeezed the bar).
-SAID_TERM = 16
-
-
-def either_said(query: Query) -> str:
-    """The query's first OR as the search bar says it, "either halted or Harbour" ("" for none;
-    "either a, b or 2 more" for four; " …" after it when there are more ORs). ``|`` is OR, so a
-    headline pasted with its site's name, "Ferries halted | Harbour Gazette", finds "Ferries
-    (halted OR Harbour) Gazette": more stories than the words, and the list alone did not say why."""
-    joined = [group for group in query.groups if len(group) > 1]
-    if not joined:
-        return ""
-
-    def said(term: Term) -> str:
-        shown = f"tag:{term.text}" if term.kind == "tag" else highlight_term(term)
-        shown = ("-" if term.negated else "") + shown
-        return shown if len(shown) <= SAID_TERM else shown[:SAID_TERM - 1].rstrip() + "…"
-
-    first, second, *rest = map(said, joined[0])  # two named at most: the label takes room from the bar
-    return (f"either {first} or {second}" if not rest else f"either {first}, {second} or {len(rest)} more") + (
-        " …" if len(joined) > 1 else "")
-
-
 def _highlighted(groups: tuple[tuple[Term, ...], ...]) -> tuple[str, ...]:
     """The terms of ``groups`` to highlight, as :func:`highlight_term` writes them, once each."""
     highlight: dict[str, str] = {}
